@@ -31,13 +31,15 @@ import (
 // one that only writes links no decoders): the linker keeps a method of a
 // type only if it is called.
 type decodable interface {
-	// decodeJSON reads the fields of an object whose '{' was consumed.
-	decodeJSON(d *decoder)
+	// decTarget returns the record's address and its decode table (one
+	// method per type instead of two: each costs every binary a few
+	// hundred bytes of metadata).
+	decTarget() (unsafe.Pointer, *decTable)
 }
 
 type encodable interface {
-	// encodeJSON writes the object.
-	encodeJSON(e *encoder)
+	// encTarget returns the record's address and its encode table.
+	encTarget() (unsafe.Pointer, *encTable)
 }
 
 // decPtr and encPtr constrain a type parameter to *T decoding or encoding itself.
@@ -569,12 +571,14 @@ func (o modelsOutT[T, P]) decodeArray(d *decoder) bool {
 		// one record with the record itself.
 		s := make([]T, 1)
 		if d.enter() {
-			d.object(unsafe.Pointer(&s[0]), P(nil).decTable())
+			_, t := P(nil).decTarget()
+			d.object(unsafe.Pointer(&s[0]), t)
 		}
 		*o.p = s
 		return true
 	}
-	return d.many(unsafe.Pointer(o.p), P(nil).decTable(), true)
+	_, t := P(nil).decTarget()
+	return d.many(unsafe.Pointer(o.p), t, true)
 }
 
 // modelsOut makes a decode target for a bare JSON array of records.
@@ -661,7 +665,7 @@ func decodeTopModel(d *decoder, m decodable) error {
 		return nil
 	case '{':
 		if d.enter() {
-			m.decodeJSON(d)
+			d.object(m.decTarget())
 		}
 		return nil
 	case '[':
@@ -678,7 +682,7 @@ func decodeTopModel(d *decoder, m decodable) error {
 			if n == 1 && d.peek() == '{' {
 				objects++
 				if d.enter() {
-					m.decodeJSON(d)
+					d.object(m.decTarget())
 				}
 				continue
 			}
@@ -1064,7 +1068,7 @@ func (b modelsBodyT[T, P]) encodeBody() (string, []byte, error) {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
-		P(&b[i]).encodeJSON(e)
+		e.object(P(&b[i]).encTarget())
 	}
 	e.buf = append(e.buf, ']')
 	data, err := e.result()
@@ -1147,7 +1151,7 @@ func Marshal(v encodable) ([]byte, error) {
 func marshalModel(m encodable) ([]byte, error) {
 	e := getEncoder()
 	defer putEncoder(e)
-	m.encodeJSON(e)
+	e.object(m.encTarget())
 	return e.result()
 }
 

@@ -48,6 +48,9 @@ func addFuzzDocs(f *testing.F) {
 	for _, d := range badJSON {
 		f.Add([]byte(d))
 	}
+	// Records kept raw (Lazy, LazyList) in a ticket and a device.
+	f.Add([]byte(`{"olas":[{"id":1,"target":{"id":2,"name":"x","zz":[1]}}],"children":[{"id":3,"children":[null,{"id":"4"}]}],"id":5}`))
+	f.Add([]byte(`{"olas":[{"target":[{"id":2}]}],"children":{"id":3}}`))
 	f.Add([]byte(`{"x":` + strings.Repeat("[", 999) + strings.Repeat("]", 999) + `}`))
 	// Inputs the fuzzers found, kept as regression seeds.
 	for _, d := range fuzzFound {
@@ -146,7 +149,8 @@ func dropShadowed(v reflect.Value) {
 			}
 			fv := v.Field(i)
 			dropShadowed(fv)
-			if !extra.IsValid() || extra.IsNil() || fv.IsNil() {
+			unset := fv.IsZero() // a nil pointer, slice or map, or an absent Lazy
+			if !extra.IsValid() || extra.IsNil() || unset {
 				continue
 			}
 			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
@@ -154,6 +158,43 @@ func dropShadowed(v reflect.Value) {
 		}
 		if extra.IsValid() && !extra.IsNil() && extra.Len() == 0 {
 			extra.Set(reflect.Zero(extra.Type()))
+		}
+	}
+}
+
+// getLazies calls Get on every Lazy and LazyList in v, and on those in
+// what they return: what the decoder kept raw always decodes.
+func getLazies(t *testing.T, v reflect.Value, data []byte) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			getLazies(t, v.Elem(), data)
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Struct {
+			for i := 0; i < v.Len(); i++ {
+				getLazies(t, v.Index(i), data)
+			}
+		}
+	case reflect.Map:
+		if v.Type().Elem().Kind() == reflect.Struct {
+			for _, k := range v.MapKeys() {
+				getLazies(t, v.MapIndex(k), data)
+			}
+		}
+	case reflect.Struct:
+		if name := v.Type().Name(); strings.HasPrefix(name, "Lazy[") || strings.HasPrefix(name, "LazyList[") {
+			out := v.MethodByName("Get").Call(nil)
+			if !out[1].IsNil() {
+				t.Fatalf("%s.Get: %v\ninput %q", name, out[1].Interface(), data)
+			}
+			getLazies(t, out[0], data)
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				getLazies(t, v.Field(i), data)
+			}
 		}
 	}
 }
@@ -196,6 +237,7 @@ func checkDecode[T any, P modelPtr[T]](t *testing.T, data []byte) {
 	if _, err := decodeJSON(b, P(y)); err != nil {
 		t.Fatalf("re-encoding does not decode: %v\n%q", err, b)
 	}
+	getLazies(t, reflect.ValueOf(x), data)
 	dropShadowed(reflect.ValueOf(x))
 	if !reflect.DeepEqual(x, y) {
 		t.Fatalf("decode(encode(x)) != x\ninput %q\nencoded %q\ndiff %s", data, b, firstDiff(reflect.ValueOf(x).Elem(), reflect.ValueOf(y).Elem(), ""))
@@ -214,6 +256,7 @@ func FuzzDecodeModels(f *testing.F) {
 		checkDecode[Faults](t, data)
 		checkDecode[TicketsView](t, data)
 		checkDecode[codecRec](t, data)
+		checkDecode[Device](t, data)
 		// A bare array of records.
 		var list []FaultsList
 		if _, err := decodeJSON(data, modelsOut(&list)); err == nil && list != nil {

@@ -19,49 +19,50 @@ import (
 // Field kinds. A kind names the Go type at the field's offset; named integer
 // types (the spec's enums) share int's layout and use kInt/kInts.
 const (
-	kStr    uint8 = iota // *string
-	kInt                 // *int
-	kInt64               // *int64
-	kF64                 // *float64
-	kF32                 // *float32
-	kBool                // *bool
-	kTime                // *Time
-	kBytes               // []byte, base64
-	kRaw                 // json.RawMessage
-	kMap                 // map[string]json.RawMessage
-	kStrs                // []string
-	kInts                // []int
-	kInt64s              // []int64
-	kF64s                // []float64
-	kBools               // []bool
-	kTimes               // []Time
-	kRaws                // []json.RawMessage
-	kOne                 // *T, a nested record; sub gives T's table
-	kMany                // []T
-	kPage                // []T, the records of a list wrapper
-	kRecMap              // map[string]T
+	kStr      uint8 = iota // *string
+	kInt                   // *int
+	kInt64                 // *int64
+	kF64                   // *float64
+	kF32                   // *float32
+	kBool                  // *bool
+	kTime                  // *Time
+	kBytes                 // []byte, base64
+	kRaw                   // json.RawMessage
+	kMap                   // map[string]json.RawMessage
+	kStrs                  // []string
+	kInts                  // []int
+	kInt64s                // []int64
+	kF64s                  // []float64
+	kBools                 // []bool
+	kTimes                 // []Time
+	kRaws                  // []json.RawMessage
+	kOne                   // *T, a nested record; sub gives T's table
+	kMany                  // []T
+	kPage                  // []T, the records of a list wrapper
+	kRecMap                // map[string]T
+	kLazy                  // Lazy[T]: a record kept raw; encoded as kRaw
+	kLazyList              // LazyList[T]: records kept raw; encoded as kRaw
 )
 
 // decField is one field of a decode table.
 type decField struct {
 	name string
-	sub  func() *decTable // the nested record's table, for kOne, kMany, kRecMap
+	sub  *decTable // the nested record's table, for kOne, kMany, kPage, kRecMap
 	off  uint32
 	kind uint8
 }
 
 // decTable lists a model's fields in the spec's order; sorted indexes them
-// by name for lookups that miss the expected next field. alloc and copy
-// make and fill typed memory for nested records and slices of them (the
-// garbage collector must know what they hold), mapSet is set for records
-// that are map values.
+// by name for lookups that miss the expected next field. grow makes typed
+// memory for nested records and slices of them (the garbage collector must
+// know what they hold): n records copied from old into a new array of c;
+// mapSet is set for records that are map values.
 type decTable struct {
 	fields []decField
 	sorted []uint16
 	extra  uintptr // offset of Extra
 	size   uintptr
-	alloc  func(n int) unsafe.Pointer
-	copy   func(dst, src unsafe.Pointer, n int)
+	grow   func(old unsafe.Pointer, n, c int) unsafe.Pointer
 	mapNew func(m unsafe.Pointer)
 	mapSet func(m unsafe.Pointer, k string, v unsafe.Pointer)
 }
@@ -69,23 +70,8 @@ type decTable struct {
 // tabled constrains a type parameter to *T with codec tables.
 type tabled[T any] interface {
 	*T
-	decTable() *decTable
-	encTable() *encTable
-}
-
-// dtOf and etOf give a record type's tables, instantiated with the
-// pointer type (dtOf[*Site]): all pointer types share one instantiation.
-// Tables point to their nested records' tables through these, not through
-// the variables, because records nest in cycles and package variables may
-// not refer to each other in one.
-func dtOf[P interface{ decTable() *decTable }]() *decTable {
-	var p P
-	return p.decTable()
-}
-
-func etOf[P interface{ encTable() *encTable }]() *encTable {
-	var p P
-	return p.encTable()
+	decodable
+	encodable
 }
 
 // sliceHeader is the layout of a Go slice.
@@ -164,13 +150,17 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 		case kRaws:
 			ok = d.raws((*[]json.RawMessage)(p))
 		case kOne:
-			ok = d.one(p, f.sub())
+			ok = d.one(p, f.sub)
 		case kMany:
-			ok = d.many(p, f.sub(), false)
+			ok = d.many(p, f.sub, false)
 		case kPage:
-			ok = d.many(p, f.sub(), true)
+			ok = d.many(p, f.sub, true)
 		case kRecMap:
-			ok = d.recMap(p, f.sub())
+			ok = d.recMap(p, f.sub)
+		case kLazy:
+			ok = d.lazy((*json.RawMessage)(p), '{')
+		case kLazyList:
+			ok = d.lazy((*json.RawMessage)(p), '[')
 		}
 		if !ok {
 			d.keep(extra)
@@ -182,7 +172,7 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 // with its colon.
 type encField struct {
 	key  string
-	sub  func() *encTable // for kOne, kMany, kRecMap
+	sub  *encTable // for kOne, kMany, kPage, kRecMap
 	off  uint32
 	kind uint8
 }
@@ -244,12 +234,12 @@ func (e *encoder) object(base unsafe.Pointer, t *encTable) {
 		case kOne:
 			if obj := *(*unsafe.Pointer)(p); obj != nil {
 				e.key(f.key)
-				e.object(obj, f.sub())
+				e.object(obj, f.sub)
 			}
 		case kMany, kPage:
-			e.many(f.key, p, f.sub())
+			e.many(f.key, p, f.sub)
 		case kRecMap:
-			e.recMap(f.key, p, f.sub())
+			e.recMap(f.key, p, f.sub)
 		}
 	}
 	e.close(mark, *(*map[string]json.RawMessage)(unsafe.Add(base, t.extra)))
@@ -267,7 +257,7 @@ func (d *decoder) one(p unsafe.Pointer, t *decTable) bool {
 	}
 	m := d.mark()
 	if d.enter() {
-		obj := t.alloc(1)
+		obj := t.grow(nil, 0, 1)
 		d.object(obj, t)
 		*(*unsafe.Pointer)(p) = obj
 	}
@@ -293,11 +283,9 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 		return true
 	}
 	n, c := 0, 4
-	data := t.alloc(c)
+	data := t.grow(nil, 0, c)
 	grow := func(to int) {
-		grown := t.alloc(to)
-		t.copy(grown, data, n)
-		data, c = grown, to
+		data, c = t.grow(data, n, to), to
 	}
 	for d.elem() {
 		if n == c {
@@ -338,6 +326,38 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 	return true
 }
 
+// lazy keeps a nested record ('{') or list of records ('[' of objects and
+// nulls) as raw JSON at p, the inside of a Lazy or LazyList, to be decoded
+// on demand. A value of another shape fails the field, as it would fail an
+// eagerly typed one, so that it ends up in Extra the same way.
+func (d *decoder) lazy(p *json.RawMessage, open byte) bool {
+	null, ok := d.container(open)
+	switch {
+	case !ok:
+		return false
+	case null:
+		*p = nil
+		return true
+	}
+	m := d.mark()
+	if open == '{' {
+		d.skip()
+	} else if d.enter() {
+		for d.elem() {
+			if c := d.peek(); c != '{' && c != 'n' {
+				d.abandon(m)
+				return false
+			}
+			d.skip()
+		}
+	}
+	if d.err == nil {
+		*p = appendRaw(nil, d.data[m.start:d.pos])
+	}
+	d.restoreField(m)
+	return true
+}
+
 // recMap decodes an object of records into the map[string]T at p.
 func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
 	null, ok := d.container('{')
@@ -362,7 +382,7 @@ func (d *decoder) recMap(p unsafe.Pointer, t *decTable) bool {
 			return false
 		}
 		if v == nil {
-			v = t.alloc(1) // null: a zero record, as encoding/json gives
+			v = t.grow(nil, 0, 1) // null: a zero record, as encoding/json gives
 		}
 		t.mapSet(p, k, v)
 	}

@@ -77,3 +77,38 @@ func ExampleAPIError() {
 	}
 	// Output: 404 Tickets 999999 not found
 }
+
+// A Device can contain devices, so its Children are a LazyList: the JSON
+// is kept as Halo sent it and decoded when asked.
+func ExampleLazyList() {
+	srv := halopsatest.NewServer(nil)
+	defer srv.Close()
+	halo, _ := halopsa.New(srv.Config())
+	ctx := context.Background()
+
+	rack := halopsa.Device{InventoryNumber: halopsa.Ptr("RACK-1")}
+	if err := rack.Children.Set([]halopsa.Device{
+		{InventoryNumber: halopsa.Ptr("SRV-1")},
+		{InventoryNumber: halopsa.Ptr("SRV-2")},
+	}); err != nil {
+		panic(err)
+	}
+	created, err := halo.Asset.PostAsset(ctx, halopsa.PostAssetParams{Body: []halopsa.Device{rack}})
+	if err != nil {
+		panic(err)
+	}
+	got, err := halo.Asset.GetAssetByID(ctx, halopsa.GetAssetByIDParams{ID: *created.ID})
+	if err != nil {
+		panic(err)
+	}
+	children, err := got.Children.Get()
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range children {
+		fmt.Println(*got.InventoryNumber, ">", *c.InventoryNumber)
+	}
+	// Output:
+	// RACK-1 > SRV-1
+	// RACK-1 > SRV-2
+}

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocAIAssistantRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AIAssistantRequest, n)))
+func growAIAssistantRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AIAssistantRequest, c)
+	copy(s, unsafe.Slice((*AIAssistantRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAIAssistantRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AIAssistantRequest)(dst), n), unsafe.Slice((*AIAssistantRequest)(src), n))
-}
-
-var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), alloc: allocAIAssistantRequest, copy: copyAIAssistantRequest, fields: []decField{
+var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), grow: growAIAssistantRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
 	{"assistant_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
 	{"thread_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
@@ -28,11 +26,9 @@ var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{
 	{"query", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Query)), kStr},
 }, sorted: []uint16{1, 4, 9, 0, 7, 5, 10, 3, 6, 2, 8}}
 
-func (m *AIAssistantRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAIAssistantRequest)
+func (m *AIAssistantRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAIAssistantRequest
 }
-
-func (*AIAssistantRequest) decTable() *decTable { return &dectAIAssistantRequest }
 
 var enctAIAssistantRequest = encTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
@@ -48,24 +44,20 @@ var enctAIAssistantRequest = encTable{extra: unsafe.Offsetof(AIAssistantRequest{
 	{`"query":`, nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Query)), kStr},
 }}
 
-func (m *AIAssistantRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAIAssistantRequest)
+func (m *AIAssistantRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAIAssistantRequest
 }
-
-func (*AIAssistantRequest) encTable() *encTable { return &enctAIAssistantRequest }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AIAssistantRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAWSDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AWSDetails, n)))
+func growAWSDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AWSDetails, c)
+	copy(s, unsafe.Slice((*AWSDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAWSDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AWSDetails)(dst), n), unsafe.Slice((*AWSDetails)(src), n))
-}
-
-var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), alloc: allocAWSDetails, copy: copyAWSDetails, fields: []decField{
+var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), grow: growAWSDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
 	{"access_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
@@ -76,8 +68,8 @@ var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: 
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
+	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
@@ -86,18 +78,18 @@ var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: 
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
 	{"regions", nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
-	{"regions_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
+	{"regions_list", &dectKeyPair2, uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
 }, sorted: []uint16{19, 2, 8, 9, 23, 24, 21, 22, 4, 5, 6, 7, 15, 16, 18, 17, 12, 10, 0, 13, 14, 20, 1, 3, 25, 26, 11}}
 
-func (m *AWSDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAWSDetails) }
-
-func (*AWSDetails) decTable() *decTable { return &dectAWSDetails }
+func (m *AWSDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAWSDetails
+}
 
 var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
@@ -110,8 +102,8 @@ var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: 
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
+	{`"fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
@@ -120,31 +112,29 @@ var enctAWSDetails = encTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: 
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
 	{`"regions":`, nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
-	{`"regions_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
+	{`"regions_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
 }}
 
-func (m *AWSDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAWSDetails) }
-
-func (*AWSDetails) encTable() *encTable { return &enctAWSDetails }
+func (m *AWSDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAWSDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AWSDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAccessControl(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AccessControl, n)))
+func growAccessControl(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AccessControl, c)
+	copy(s, unsafe.Slice((*AccessControl)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAccessControl(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AccessControl)(dst), n), unsafe.Slice((*AccessControl)(src), n))
-}
-
-var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), alloc: allocAccessControl, copy: copyAccessControl, fields: []decField{
+var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), grow: growAccessControl, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
 	{"entity", nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
 	{"entity_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
@@ -161,9 +151,9 @@ var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), 
 	{"entity_text_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityTextID)), kStr},
 }, sorted: []uint16{11, 4, 8, 1, 2, 12, 13, 0, 10, 9, 6, 7, 3, 5}}
 
-func (m *AccessControl) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAccessControl) }
-
-func (*AccessControl) decTable() *decTable { return &dectAccessControl }
+func (m *AccessControl) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAccessControl
+}
 
 var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
@@ -182,22 +172,20 @@ var enctAccessControl = encTable{extra: unsafe.Offsetof(AccessControl{}.Extra), 
 	{`"entity_text_id":`, nil, uint32(unsafe.Offsetof(AccessControl{}.EntityTextID)), kStr},
 }}
 
-func (m *AccessControl) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAccessControl) }
-
-func (*AccessControl) encTable() *encTable { return &enctAccessControl }
+func (m *AccessControl) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAccessControl
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AccessControl) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocActionReaction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ActionReaction, n)))
+func growActionReaction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ActionReaction, c)
+	copy(s, unsafe.Slice((*ActionReaction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyActionReaction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ActionReaction)(dst), n), unsafe.Slice((*ActionReaction)(src), n))
-}
-
-var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), alloc: allocActionReaction, copy: copyActionReaction, fields: []decField{
+var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), grow: growActionReaction, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
 	{"action_number", nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
@@ -205,9 +193,9 @@ var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra)
 	{"type", nil, uint32(unsafe.Offsetof(ActionReaction{}.Type)), kStr},
 }, sorted: []uint16{1, 2, 0, 3, 4}}
 
-func (m *ActionReaction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionReaction) }
-
-func (*ActionReaction) decTable() *decTable { return &dectActionReaction }
+func (m *ActionReaction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectActionReaction
+}
 
 var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
@@ -217,20 +205,20 @@ var enctActionReaction = encTable{extra: unsafe.Offsetof(ActionReaction{}.Extra)
 	{`"type":`, nil, uint32(unsafe.Offsetof(ActionReaction{}.Type)), kStr},
 }}
 
-func (m *ActionReaction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionReaction) }
-
-func (*ActionReaction) encTable() *encTable { return &enctActionReaction }
+func (m *ActionReaction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctActionReaction
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ActionReaction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocActions(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Actions, n))) }
-
-func copyActions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Actions)(dst), n), unsafe.Slice((*Actions)(src), n))
+func growActions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Actions, c)
+	copy(s, unsafe.Slice((*Actions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), alloc: allocActions, copy: copyActions, fields: []decField{
+var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), grow: growActions, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
 	{"outcome", nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
@@ -253,7 +241,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"twitter_id_str", nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
 	{"twitter_user_name", nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
 	{"tweet_sent", nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
-	{"reactions", dtOf[*ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
+	{"reactions", &dectActionReaction, uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
 	{"email_message_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
 	{"ticket_guid", nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
 	{"warning_type", nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
@@ -356,13 +344,13 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"new_deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
 	{"new_startdate", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
 	{"new_startdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
-	{"new_startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
+	{"new_startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
 	{"new_project_time_budget", nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
 	{"new_starttime", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
 	{"new_starttimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
 	{"new_targetdate", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
 	{"new_targetdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
-	{"new_targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
+	{"new_targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
 	{"new_targettime", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
 	{"new_targettimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
 	{"new_oppcontactname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
@@ -392,10 +380,10 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
 	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", dtOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
+	{"new_approvalprocess_users", &dectUsersList, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", dtOf[*CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
+	{"new_approvalprocess_cab", &dectCabMember, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
 	{"new_product_id", nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
 	{"new_component_id", nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
 	{"new_version_id", nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
@@ -418,7 +406,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"setnotetoemailbody", nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
 	{"action_isresponse", nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
 	{"validate_response", nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
 	{"update_children", nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
 	{"update_parent", nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
 	{"send_survey", nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
@@ -443,7 +431,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
 	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
 	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
 	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
 	{"jira_original_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
@@ -498,7 +486,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"releaseid3", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
 	{"releasenotegroupid", nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
 	{"releaseimportant", nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
-	{"new_jira_components", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
+	{"new_jira_components", &dectKeyPair2, uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
 	{"faultidfrom", nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
 	{"actionnumberfrom", nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
 	{"new_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
@@ -510,9 +498,9 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"new_article_resolution", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
 	{"new_article_notes", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
 	{"new_article_type", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
-	{"new_tags", dtOf[*Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
-	{"new_faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
-	{"new_related_articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
+	{"new_tags", &dectTag, uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
+	{"new_faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
+	{"new_related_articles", &dectKBEntryList, uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
 	{"ignoredatedoneisstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
 	{"sentinel_id", nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
 	{"_validate_travel", nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
@@ -536,26 +524,26 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"entity_type", nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
 	{"rmm_close", nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
 	{"dattormm_close", nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
 	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
 	{"isbillingaction", nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
 	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
-	{"new_consignment", dtOf[*ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
+	{"new_consignment", &dectConsignmentHeader, uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
 	{"faultstimeentryid", nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
 	{"billingoverriddenbytimeentry", nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
 	{"sync_to_servicenow", nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
 	{"new_service_id", nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
-	{"new_asset", dtOf[*Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kOne},
+	{"new_asset", nil, uint32(unsafe.Offsetof(Actions{}.NewAsset)), kLazy},
 	{"contract_date_override", nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
 	{"parentactionnumber", nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
 	{"parentactiondetails", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
 	{"parentactiondate", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
 	{"user_creation_failed", nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
-	{"followers_user", dtOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
-	{"new_items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
+	{"followers_user", &dectUsersList, uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
+	{"new_items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
 	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
-	{"database_lookup_result", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
+	{"database_lookup_result", &dectPartsLookupResult, uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
 	{"new_supplier_contact_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
 	{"new_pr_id", nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
 	{"new_branch_id", nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
@@ -577,7 +565,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
 	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
 	{"new_thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
-	{"new_additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
+	{"new_additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
 	{"instagramid", nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
 	{"instagramname", nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
 	{"instagram_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
@@ -614,8 +602,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
 	{"devops_pipeline_version", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
 	{"new_step", nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
-	{"rr_log", dtOf[*RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
-	{"new_contributors", dtOf[*Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
+	{"rr_log", &dectRoundRobinLog, uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
+	{"new_contributors", &dectContributors, uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
 	{"action_systemid", nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
 	{"dateemailed", nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
@@ -651,8 +639,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"attachment_count", nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
 	{"unread", nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
 	{"actionby_application_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
-	{"attachment_list", dtOf[*AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
+	{"attachment_list", &dectAttachmentView, uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
 	{"personal_unread", nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
 	{"actionarrivaldate", nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
 	{"actioncompletiondate", nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
@@ -660,8 +648,8 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
 	{"facebook_sent", nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
 	{"merged_from_ticketid", nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
-	{"post_translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
+	{"post_translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
 	{"instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
 	{"instagram_sent", nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
 	{"on_behalf_of", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
@@ -671,9 +659,7 @@ var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{"guid", nil, uint32(unsafe.Offsetof(Actions{}.GUID)), kStr},
 }, sorted: []uint16{208, 209, 207, 202, 211, 358, 237, 300, 328, 243, 206, 340, 341, 335, 214, 226, 239, 379, 365, 247, 378, 210, 284, 217, 75, 76, 96, 16, 17, 35, 185, 183, 97, 98, 386, 58, 46, 423, 44, 435, 419, 436, 45, 397, 394, 424, 39, 32, 219, 71, 33, 34, 42, 37, 395, 396, 269, 218, 399, 398, 87, 59, 47, 88, 220, 41, 57, 36, 43, 56, 30, 68, 60, 61, 64, 40, 63, 92, 200, 201, 72, 371, 199, 198, 50, 51, 212, 417, 420, 187, 299, 256, 368, 312, 86, 250, 400, 94, 416, 257, 316, 203, 181, 15, 14, 421, 291, 324, 387, 66, 65, 9, 304, 361, 360, 359, 380, 381, 213, 354, 274, 289, 95, 23, 413, 67, 26, 29, 412, 410, 411, 407, 27, 414, 180, 409, 69, 408, 302, 305, 38, 330, 426, 85, 427, 83, 84, 268, 311, 195, 321, 55, 53, 288, 437, 402, 1, 282, 253, 252, 403, 353, 431, 349, 432, 347, 348, 370, 224, 245, 333, 355, 308, 309, 425, 336, 215, 216, 234, 251, 62, 374, 375, 376, 373, 377, 10, 52, 90, 428, 393, 366, 240, 290, 346, 116, 179, 158, 159, 164, 163, 344, 162, 343, 160, 161, 275, 277, 276, 278, 315, 327, 104, 105, 106, 107, 100, 294, 295, 296, 297, 362, 166, 310, 101, 384, 173, 121, 122, 108, 109, 306, 280, 114, 119, 120, 367, 110, 322, 267, 178, 170, 168, 169, 113, 151, 156, 135, 147, 134, 144, 152, 139, 146, 137, 149, 150, 157, 136, 142, 153, 145, 154, 140, 138, 155, 148, 141, 143, 102, 326, 271, 103, 165, 126, 281, 273, 314, 117, 118, 112, 123, 124, 125, 127, 128, 405, 406, 382, 325, 174, 177, 171, 175, 172, 176, 279, 129, 130, 131, 132, 133, 115, 270, 345, 99, 111, 167, 246, 391, 11, 28, 228, 404, 433, 434, 364, 2, 385, 329, 89, 319, 318, 317, 422, 430, 272, 197, 244, 18, 223, 323, 221, 22, 225, 262, 263, 264, 266, 261, 265, 229, 13, 12, 70, 372, 81, 351, 249, 248, 91, 255, 254, 303, 260, 383, 54, 222, 238, 233, 301, 190, 80, 363, 337, 350, 339, 227, 241, 182, 236, 286, 287, 283, 232, 415, 82, 352, 334, 356, 338, 369, 292, 184, 259, 193, 194, 191, 192, 48, 235, 231, 73, 49, 332, 307, 285, 313, 258, 204, 205, 242, 24, 0, 357, 388, 390, 389, 342, 429, 401, 74, 392, 21, 78, 77, 331, 19, 20, 79, 196, 418, 188, 189, 293, 298, 320, 31, 230, 186, 25, 5, 7, 4, 6, 8, 3, 93}}
 
-func (m *Actions) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActions) }
-
-func (*Actions) decTable() *decTable { return &dectActions }
+func (m *Actions) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectActions }
 
 var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
@@ -698,7 +684,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"twitter_id_str":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
 	{`"twitter_user_name":`, nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
 	{`"tweet_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
-	{`"reactions":`, etOf[*ActionReaction], uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
+	{`"reactions":`, &enctActionReaction, uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
 	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
 	{`"ticket_guid":`, nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
 	{`"warning_type":`, nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
@@ -801,13 +787,13 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"new_deadlinenotificationhours":`, nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
 	{`"new_startdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
 	{`"new_startdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
-	{`"new_startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
+	{`"new_startdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
 	{`"new_project_time_budget":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
 	{`"new_starttime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
 	{`"new_starttimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
 	{`"new_targetdate":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
 	{`"new_targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
-	{`"new_targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
+	{`"new_targetdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
 	{`"new_targettime":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
 	{`"new_targettimeslot":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
 	{`"new_oppcontactname":`, nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
@@ -837,10 +823,10 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"new_approvalprocess":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
 	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
-	{`"new_approvalprocess_users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
+	{`"new_approvalprocess_users":`, &enctUsersList, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
-	{`"new_approvalprocess_cab":`, etOf[*CabMember], uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
+	{`"new_approvalprocess_cab":`, &enctCabMember, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
 	{`"new_product_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
 	{`"new_component_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
 	{`"new_version_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
@@ -863,7 +849,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"setnotetoemailbody":`, nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
 	{`"action_isresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
 	{`"validate_response":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
 	{`"update_children":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
 	{`"update_parent":`, nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
 	{`"send_survey":`, nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
@@ -888,7 +874,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"_agent02_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
 	{`"_ticketclash01_ok":`, nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
 	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
 	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
 	{`"jira_original_estimate":`, nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
@@ -943,7 +929,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"releaseid3":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
 	{`"releasenotegroupid":`, nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
 	{`"releaseimportant":`, nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
-	{`"new_jira_components":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
+	{`"new_jira_components":`, &enctKeyPair2, uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
 	{`"faultidfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
 	{`"actionnumberfrom":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
 	{`"new_template_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
@@ -955,9 +941,9 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"new_article_resolution":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
 	{`"new_article_notes":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
 	{`"new_article_type":`, nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
-	{`"new_tags":`, etOf[*Tag], uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
-	{`"new_faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
-	{`"new_related_articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
+	{`"new_tags":`, &enctTag, uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
+	{`"new_faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
+	{`"new_related_articles":`, &enctKBEntryList, uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
 	{`"ignoredatedoneisstartdate":`, nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
 	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
 	{`"_validate_travel":`, nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
@@ -981,26 +967,26 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"entity_type":`, nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
 	{`"rmm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
 	{`"dattormm_close":`, nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
 	{`"sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
 	{`"isbillingaction":`, nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
 	{`"ishiddenfrominternalit":`, nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
-	{`"new_consignment":`, etOf[*ConsignmentHeader], uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
+	{`"new_consignment":`, &enctConsignmentHeader, uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
 	{`"faultstimeentryid":`, nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
 	{`"billingoverriddenbytimeentry":`, nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
 	{`"sync_to_servicenow":`, nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
 	{`"new_service_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
-	{`"new_asset":`, etOf[*Device], uint32(unsafe.Offsetof(Actions{}.NewAsset)), kOne},
+	{`"new_asset":`, nil, uint32(unsafe.Offsetof(Actions{}.NewAsset)), kRaw},
 	{`"contract_date_override":`, nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
 	{`"parentactionnumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
 	{`"parentactiondetails":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
 	{`"parentactiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
 	{`"user_creation_failed":`, nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
-	{`"followers_user":`, etOf[*UsersList], uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
-	{`"new_items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
+	{`"followers_user":`, &enctUsersList, uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
+	{`"new_items_issued":`, &enctFaultItem, uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
 	{`"purchaseordernumber":`, nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
-	{`"database_lookup_result":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
+	{`"database_lookup_result":`, &enctPartsLookupResult, uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
 	{`"new_supplier_contact_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
 	{`"new_pr_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
 	{`"new_branch_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
@@ -1022,7 +1008,7 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
 	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
 	{`"new_thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
-	{`"new_additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
+	{`"new_additional_agents":`, &enctFaultAdditionalAgents, uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
 	{`"instagramid":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
 	{`"instagramname":`, nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
 	{`"instagram_parent_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
@@ -1059,8 +1045,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"devops_pipeline_id":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
 	{`"devops_pipeline_version":`, nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
 	{`"new_step":`, nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
-	{`"rr_log":`, etOf[*RoundRobinLog], uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
-	{`"new_contributors":`, etOf[*Contributors], uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
+	{`"rr_log":`, &enctRoundRobinLog, uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
+	{`"new_contributors":`, &enctContributors, uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
 	{`"action_systemid":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
 	{`"dateemailed":`, nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
@@ -1096,8 +1082,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"attachment_count":`, nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
 	{`"unread":`, nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
 	{`"actionby_application_id":`, nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
-	{`"attachment_list":`, etOf[*AttachmentView], uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
+	{`"attachment_list":`, &enctAttachmentView, uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
 	{`"personal_unread":`, nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
 	{`"actionarrivaldate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
 	{`"actioncompletiondate":`, nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
@@ -1105,8 +1091,8 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
 	{`"facebook_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
 	{`"merged_from_ticketid":`, nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
-	{`"post_translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
+	{`"post_translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
 	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
 	{`"instagram_sent":`, nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
 	{`"on_behalf_of":`, nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
@@ -1116,42 +1102,38 @@ var enctActions = encTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Actions{}.GUID)), kStr},
 }}
 
-func (m *Actions) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActions) }
-
-func (*Actions) encTable() *encTable { return &enctActions }
+func (m *Actions) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctActions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Actions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocActionsView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ActionsView, n)))
+func growActionsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ActionsView, c)
+	copy(s, unsafe.Slice((*ActionsView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyActionsView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ActionsView)(dst), n), unsafe.Slice((*ActionsView)(src), n))
-}
-
-var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), alloc: allocActionsView, copy: copyActionsView, fields: []decField{
+var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), grow: growActionsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{"actions", dtOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kPage},
+	{"actions", &dectActions, uint32(unsafe.Offsetof(ActionsView{}.Actions)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *ActionsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectActionsView) }
-
-func (*ActionsView) decTable() *decTable { return &dectActionsView }
+func (m *ActionsView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectActionsView
+}
 
 var enctActionsView = encTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{`"actions":`, etOf[*Actions], uint32(unsafe.Offsetof(ActionsView{}.Actions)), kMany},
+	{`"actions":`, &enctActions, uint32(unsafe.Offsetof(ActionsView{}.Actions)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
 }}
 
-func (m *ActionsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctActionsView) }
-
-func (*ActionsView) encTable() *encTable { return &enctActionsView }
+func (m *ActionsView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctActionsView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ActionsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1162,15 +1144,13 @@ func (m *ActionsView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Actions), &dectActions, true)
 }
 
-func allocAddigyAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AddigyAlert, n)))
+func growAddigyAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AddigyAlert, c)
+	copy(s, unsafe.Slice((*AddigyAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAddigyAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AddigyAlert)(dst), n), unsafe.Slice((*AddigyAlert)(src), n))
-}
-
-var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), alloc: allocAddigyAlert, copy: copyAddigyAlert, fields: []decField{
+var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), grow: growAddigyAlert, fields: []decField{
 	{"_id", nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
 	{"agentid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
@@ -1190,9 +1170,9 @@ var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size
 	{"valuetype", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Valuetype)), kStr},
 }, sorted: []uint16{0, 1, 2, 4, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}}
 
-func (m *AddigyAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddigyAlert) }
-
-func (*AddigyAlert) decTable() *decTable { return &dectAddigyAlert }
+func (m *AddigyAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAddigyAlert
+}
 
 var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), fields: []encField{
 	{`"_id":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
@@ -1214,32 +1194,28 @@ var enctAddigyAlert = encTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size
 	{`"valuetype":`, nil, uint32(unsafe.Offsetof(AddigyAlert{}.Valuetype)), kStr},
 }}
 
-func (m *AddigyAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddigyAlert) }
-
-func (*AddigyAlert) encTable() *encTable { return &enctAddigyAlert }
+func (m *AddigyAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAddigyAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAddigyApplication(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AddigyApplication, n)))
+func growAddigyApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AddigyApplication, c)
+	copy(s, unsafe.Slice((*AddigyApplication)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAddigyApplication(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AddigyApplication)(dst), n), unsafe.Slice((*AddigyApplication)(src), n))
-}
-
-var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), alloc: allocAddigyApplication, copy: copyAddigyApplication, fields: []decField{
+var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), grow: growAddigyApplication, fields: []decField{
 	{"version", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
 	{"path", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
 }, sorted: []uint16{2, 1, 0}}
 
-func (m *AddigyApplication) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAddigyApplication)
+func (m *AddigyApplication) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAddigyApplication
 }
-
-func (*AddigyApplication) decTable() *decTable { return &dectAddigyApplication }
 
 var enctAddigyApplication = encTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), fields: []encField{
 	{`"version":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
@@ -1247,24 +1223,20 @@ var enctAddigyApplication = encTable{extra: unsafe.Offsetof(AddigyApplication{}.
 	{`"name":`, nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
 }}
 
-func (m *AddigyApplication) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAddigyApplication)
+func (m *AddigyApplication) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAddigyApplication
 }
-
-func (*AddigyApplication) encTable() *encTable { return &enctAddigyApplication }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddigyApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAddressStore(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AddressStore, n)))
+func growAddressStore(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AddressStore, c)
+	copy(s, unsafe.Slice((*AddressStore)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAddressStore(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AddressStore)(dst), n), unsafe.Slice((*AddressStore)(src), n))
-}
-
-var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), alloc: allocAddressStore, copy: copyAddressStore, fields: []decField{
+var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), grow: growAddressStore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
 	{"description", nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
@@ -1290,9 +1262,9 @@ var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(AddressStore{}.Warning)), kStr},
 }, sorted: []uint16{21, 22, 15, 11, 12, 2, 0, 10, 13, 4, 5, 6, 7, 14, 3, 8, 9, 16, 17, 1, 20, 18, 19}}
 
-func (m *AddressStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressStore) }
-
-func (*AddressStore) decTable() *decTable { return &dectAddressStore }
+func (m *AddressStore) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAddressStore
+}
 
 var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
@@ -1320,22 +1292,20 @@ var enctAddressStore = encTable{extra: unsafe.Offsetof(AddressStore{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AddressStore{}.Warning)), kStr},
 }}
 
-func (m *AddressStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressStore) }
-
-func (*AddressStore) encTable() *encTable { return &enctAddressStore }
+func (m *AddressStore) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAddressStore
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AddressStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAddressbook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Addressbook, n)))
+func growAddressbook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Addressbook, c)
+	copy(s, unsafe.Slice((*Addressbook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAddressbook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Addressbook)(dst), n), unsafe.Slice((*Addressbook)(src), n))
-}
-
-var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), alloc: allocAddressbook, copy: copyAddressbook, fields: []decField{
+var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), grow: growAddressbook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
 	{"global", nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
 	{"mailboxid", nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
@@ -1348,15 +1318,15 @@ var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size
 	{"contactuid", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
 	{"contactunum", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
 	{"contactgroup", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
-	{"contactgroupcontacts", dtOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
+	{"contactgroupcontacts", &dectContactgroupcontacts, uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
 	{"contacttype", nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
 	{"selectedaddressbook", nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
 }, sorted: []uint16{15, 7, 11, 12, 13, 9, 10, 5, 6, 1, 0, 2, 4, 8, 14, 3}}
 
-func (m *Addressbook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAddressbook) }
-
-func (*Addressbook) decTable() *decTable { return &dectAddressbook }
+func (m *Addressbook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAddressbook
+}
 
 var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
@@ -1371,28 +1341,26 @@ var enctAddressbook = encTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size
 	{`"contactuid":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
 	{`"contactunum":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
 	{`"contactgroup":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
-	{`"contactgroupcontacts":`, etOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
+	{`"contactgroupcontacts":`, &enctContactgroupcontacts, uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
 	{`"contacttype":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
 	{`"selectedaddressbook":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
 }}
 
-func (m *Addressbook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAddressbook) }
-
-func (*Addressbook) encTable() *encTable { return &enctAddressbook }
+func (m *Addressbook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAddressbook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Addressbook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeAcrobatDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDetails, n)))
+func growAdobeAcrobatDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatDetails, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatDetails)(dst), n), unsafe.Slice((*AdobeAcrobatDetails)(src), n))
-}
-
-var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), alloc: allocAdobeAcrobatDetails, copy: copyAdobeAcrobatDetails, fields: []decField{
+var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), grow: growAdobeAcrobatDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
 	{"shard", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
@@ -1413,11 +1381,9 @@ var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetail
 	{"enable_webhooks", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), kBool},
 }, sorted: []uint16{9, 8, 10, 14, 6, 11, 7, 17, 15, 0, 1, 3, 12, 13, 4, 16, 2, 5}}
 
-func (m *AdobeAcrobatDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDetails)
+func (m *AdobeAcrobatDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatDetails
 }
-
-func (*AdobeAcrobatDetails) decTable() *decTable { return &dectAdobeAcrobatDetails }
 
 var enctAdobeAcrobatDetails = encTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
@@ -1440,35 +1406,29 @@ var enctAdobeAcrobatDetails = encTable{extra: unsafe.Offsetof(AdobeAcrobatDetail
 	{`"enable_webhooks":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), kBool},
 }}
 
-func (m *AdobeAcrobatDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDetails)
+func (m *AdobeAcrobatDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatDetails
 }
-
-func (*AdobeAcrobatDetails) encTable() *encTable { return &enctAdobeAcrobatDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeAcrobatDocument(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDocument, n)))
+func growAdobeAcrobatDocument(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatDocument, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatDocument)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatDocument(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatDocument)(dst), n), unsafe.Slice((*AdobeAcrobatDocument)(src), n))
-}
-
-var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), alloc: allocAdobeAcrobatDocument, copy: copyAdobeAcrobatDocument, fields: []decField{
+var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), grow: growAdobeAcrobatDocument, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
 	{"numPages", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
 	{"mimeType", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), kStr},
 }, sorted: []uint16{0, 2, 3, 1}}
 
-func (m *AdobeAcrobatDocument) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocument)
+func (m *AdobeAcrobatDocument) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatDocument
 }
-
-func (*AdobeAcrobatDocument) decTable() *decTable { return &dectAdobeAcrobatDocument }
 
 var enctAdobeAcrobatDocument = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
@@ -1477,61 +1437,51 @@ var enctAdobeAcrobatDocument = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocum
 	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), kStr},
 }}
 
-func (m *AdobeAcrobatDocument) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocument)
+func (m *AdobeAcrobatDocument) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatDocument
 }
-
-func (*AdobeAcrobatDocument) encTable() *encTable { return &enctAdobeAcrobatDocument }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocument) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeAcrobatDocumentsinfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatDocumentsinfo, n)))
+func growAdobeAcrobatDocumentsinfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatDocumentsinfo, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatDocumentsinfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatDocumentsinfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatDocumentsinfo)(dst), n), unsafe.Slice((*AdobeAcrobatDocumentsinfo)(src), n))
-}
-
-var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), alloc: allocAdobeAcrobatDocumentsinfo, copy: copyAdobeAcrobatDocumentsinfo, fields: []decField{
-	{"documents", dtOf[*AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
+var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), grow: growAdobeAcrobatDocumentsinfo, fields: []decField{
+	{"documents", &dectAdobeAcrobatDocument, uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
 }, sorted: []uint16{0}}
 
-func (m *AdobeAcrobatDocumentsinfo) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatDocumentsinfo)
+func (m *AdobeAcrobatDocumentsinfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatDocumentsinfo
 }
-
-func (*AdobeAcrobatDocumentsinfo) decTable() *decTable { return &dectAdobeAcrobatDocumentsinfo }
 
 var enctAdobeAcrobatDocumentsinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), fields: []encField{
-	{`"documents":`, etOf[*AdobeAcrobatDocument], uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
+	{`"documents":`, &enctAdobeAcrobatDocument, uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
 }}
 
-func (m *AdobeAcrobatDocumentsinfo) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatDocumentsinfo)
+func (m *AdobeAcrobatDocumentsinfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatDocumentsinfo
 }
-
-func (*AdobeAcrobatDocumentsinfo) encTable() *encTable { return &enctAdobeAcrobatDocumentsinfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatDocumentsinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeAcrobatWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhook, n)))
+func growAdobeAcrobatWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatWebhook, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatWebhook)(dst), n), unsafe.Slice((*AdobeAcrobatWebhook)(src), n))
-}
-
-var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), alloc: allocAdobeAcrobatWebhook, copy: copyAdobeAcrobatWebhook, fields: []decField{
+var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), grow: growAdobeAcrobatWebhook, fields: []decField{
 	{"webhookId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
 	{"webhookName", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
 	{"webhookNotificationId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
-	{"webhookUrlInfo", dtOf[*AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
+	{"webhookUrlInfo", &dectAdobeAcrobatWebhookurlinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
 	{"webhookScope", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
-	{"webhookNotificationApplicableUsers", dtOf[*AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
+	{"webhookNotificationApplicableUsers", &dectAdobeAcrobatWebhooknotificationapplicableuser, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
 	{"event", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
 	{"eventDate", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
 	{"eventResourceType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
@@ -1543,22 +1493,20 @@ var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhoo
 	{"actingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
 	{"initiatingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
 	{"initiatingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
-	{"agreement", dtOf[*AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
+	{"agreement", &dectAdobeAcrobatWebhookAgreement, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
 }, sorted: []uint16{14, 13, 10, 17, 6, 7, 8, 16, 15, 9, 12, 11, 0, 1, 5, 2, 4, 3}}
 
-func (m *AdobeAcrobatWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhook)
+func (m *AdobeAcrobatWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatWebhook
 }
-
-func (*AdobeAcrobatWebhook) decTable() *decTable { return &dectAdobeAcrobatWebhook }
 
 var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), fields: []encField{
 	{`"webhookId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
 	{`"webhookName":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
 	{`"webhookNotificationId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
-	{`"webhookUrlInfo":`, etOf[*AdobeAcrobatWebhookurlinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
+	{`"webhookUrlInfo":`, &enctAdobeAcrobatWebhookurlinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
 	{`"webhookScope":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
-	{`"webhookNotificationApplicableUsers":`, etOf[*AdobeAcrobatWebhooknotificationapplicableuser], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
+	{`"webhookNotificationApplicableUsers":`, &enctAdobeAcrobatWebhooknotificationapplicableuser, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
 	{`"event":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
 	{`"eventDate":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
 	{`"eventResourceType":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
@@ -1570,78 +1518,64 @@ var enctAdobeAcrobatWebhook = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhoo
 	{`"actingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
 	{`"initiatingUserId":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
 	{`"initiatingUserEmail":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
-	{`"agreement":`, etOf[*AdobeAcrobatWebhookAgreement], uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
+	{`"agreement":`, &enctAdobeAcrobatWebhookAgreement, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
 }}
 
-func (m *AdobeAcrobatWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhook)
+func (m *AdobeAcrobatWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatWebhook
 }
-
-func (*AdobeAcrobatWebhook) encTable() *encTable { return &enctAdobeAcrobatWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeAcrobatWebhookAgreement(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhookAgreement, n)))
+func growAdobeAcrobatWebhookAgreement(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatWebhookAgreement, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatWebhookAgreement)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatWebhookAgreement(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatWebhookAgreement)(dst), n), unsafe.Slice((*AdobeAcrobatWebhookAgreement)(src), n))
-}
-
-var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), alloc: allocAdobeAcrobatWebhookAgreement, copy: copyAdobeAcrobatWebhookAgreement, fields: []decField{
-	{"documentsInfo", dtOf[*AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
+var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), grow: growAdobeAcrobatWebhookAgreement, fields: []decField{
+	{"documentsInfo", &dectAdobeAcrobatDocumentsinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
 }, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *AdobeAcrobatWebhookAgreement) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookAgreement)
+func (m *AdobeAcrobatWebhookAgreement) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatWebhookAgreement
 }
 
-func (*AdobeAcrobatWebhookAgreement) decTable() *decTable { return &dectAdobeAcrobatWebhookAgreement }
-
 var enctAdobeAcrobatWebhookAgreement = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), fields: []encField{
-	{`"documentsInfo":`, etOf[*AdobeAcrobatDocumentsinfo], uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
+	{`"documentsInfo":`, &enctAdobeAcrobatDocumentsinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
 }}
 
-func (m *AdobeAcrobatWebhookAgreement) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookAgreement)
+func (m *AdobeAcrobatWebhookAgreement) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatWebhookAgreement
 }
-
-func (*AdobeAcrobatWebhookAgreement) encTable() *encTable { return &enctAdobeAcrobatWebhookAgreement }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookAgreement) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocAdobeAcrobatWebhooknotificationapplicableuser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhooknotificationapplicableuser, n)))
+func growAdobeAcrobatWebhooknotificationapplicableuser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatWebhooknotificationapplicableuser, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatWebhooknotificationapplicableuser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatWebhooknotificationapplicableuser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatWebhooknotificationapplicableuser)(dst), n), unsafe.Slice((*AdobeAcrobatWebhooknotificationapplicableuser)(src), n))
-}
-
-var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), alloc: allocAdobeAcrobatWebhooknotificationapplicableuser, copy: copyAdobeAcrobatWebhooknotificationapplicableuser, fields: []decField{
+var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), grow: growAdobeAcrobatWebhooknotificationapplicableuser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
 	{"role", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
 	{"payloadApplicable", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), kBool},
 }, sorted: []uint16{1, 0, 3, 2}}
 
-func (m *AdobeAcrobatWebhooknotificationapplicableuser) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhooknotificationapplicableuser)
-}
-
-func (*AdobeAcrobatWebhooknotificationapplicableuser) decTable() *decTable {
-	return &dectAdobeAcrobatWebhooknotificationapplicableuser
+func (m *AdobeAcrobatWebhooknotificationapplicableuser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatWebhooknotificationapplicableuser
 }
 
 var enctAdobeAcrobatWebhooknotificationapplicableuser = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), fields: []encField{
@@ -1651,12 +1585,8 @@ var enctAdobeAcrobatWebhooknotificationapplicableuser = encTable{extra: unsafe.O
 	{`"payloadApplicable":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), kBool},
 }}
 
-func (m *AdobeAcrobatWebhooknotificationapplicableuser) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhooknotificationapplicableuser)
-}
-
-func (*AdobeAcrobatWebhooknotificationapplicableuser) encTable() *encTable {
-	return &enctAdobeAcrobatWebhooknotificationapplicableuser
+func (m *AdobeAcrobatWebhooknotificationapplicableuser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatWebhooknotificationapplicableuser
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -1664,46 +1594,38 @@ func (m *AdobeAcrobatWebhooknotificationapplicableuser) UnmarshalJSON(data []byt
 	return unmarshalModel(data, m)
 }
 
-func allocAdobeAcrobatWebhookurlinfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeAcrobatWebhookurlinfo, n)))
+func growAdobeAcrobatWebhookurlinfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeAcrobatWebhookurlinfo, c)
+	copy(s, unsafe.Slice((*AdobeAcrobatWebhookurlinfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeAcrobatWebhookurlinfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeAcrobatWebhookurlinfo)(dst), n), unsafe.Slice((*AdobeAcrobatWebhookurlinfo)(src), n))
-}
-
-var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), alloc: allocAdobeAcrobatWebhookurlinfo, copy: copyAdobeAcrobatWebhookurlinfo, fields: []decField{
+var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), grow: growAdobeAcrobatWebhookurlinfo, fields: []decField{
 	{"url", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *AdobeAcrobatWebhookurlinfo) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeAcrobatWebhookurlinfo)
+func (m *AdobeAcrobatWebhookurlinfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeAcrobatWebhookurlinfo
 }
-
-func (*AdobeAcrobatWebhookurlinfo) decTable() *decTable { return &dectAdobeAcrobatWebhookurlinfo }
 
 var enctAdobeAcrobatWebhookurlinfo = encTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), fields: []encField{
 	{`"url":`, nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
 }}
 
-func (m *AdobeAcrobatWebhookurlinfo) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeAcrobatWebhookurlinfo)
+func (m *AdobeAcrobatWebhookurlinfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeAcrobatWebhookurlinfo
 }
-
-func (*AdobeAcrobatWebhookurlinfo) encTable() *encTable { return &enctAdobeAcrobatWebhookurlinfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeAcrobatWebhookurlinfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAdobeCommerceBillingAddress(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeCommerceBillingAddress, n)))
+func growAdobeCommerceBillingAddress(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeCommerceBillingAddress, c)
+	copy(s, unsafe.Slice((*AdobeCommerceBillingAddress)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeCommerceBillingAddress(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeCommerceBillingAddress)(dst), n), unsafe.Slice((*AdobeCommerceBillingAddress)(src), n))
-}
-
-var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), alloc: allocAdobeCommerceBillingAddress, copy: copyAdobeCommerceBillingAddress, fields: []decField{
+var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), grow: growAdobeCommerceBillingAddress, fields: []decField{
 	{"address_type", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
 	{"city", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
 	{"country_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
@@ -1720,11 +1642,9 @@ var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeComme
 	{"telephone", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}}
 
-func (m *AdobeCommerceBillingAddress) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeCommerceBillingAddress)
+func (m *AdobeCommerceBillingAddress) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeCommerceBillingAddress
 }
-
-func (*AdobeCommerceBillingAddress) decTable() *decTable { return &dectAdobeCommerceBillingAddress }
 
 var enctAdobeCommerceBillingAddress = encTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), fields: []encField{
 	{`"address_type":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
@@ -1743,26 +1663,22 @@ var enctAdobeCommerceBillingAddress = encTable{extra: unsafe.Offsetof(AdobeComme
 	{`"telephone":`, nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), kStr},
 }}
 
-func (m *AdobeCommerceBillingAddress) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeCommerceBillingAddress)
+func (m *AdobeCommerceBillingAddress) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeCommerceBillingAddress
 }
-
-func (*AdobeCommerceBillingAddress) encTable() *encTable { return &enctAdobeCommerceBillingAddress }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceBillingAddress) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocAdobeCommerceDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AdobeCommerceDetails, n)))
+func growAdobeCommerceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AdobeCommerceDetails, c)
+	copy(s, unsafe.Slice((*AdobeCommerceDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAdobeCommerceDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AdobeCommerceDetails)(dst), n), unsafe.Slice((*AdobeCommerceDetails)(src), n))
-}
-
-var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), alloc: allocAdobeCommerceDetails, copy: copyAdobeCommerceDetails, fields: []decField{
+var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), grow: growAdobeCommerceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
@@ -1772,11 +1688,9 @@ var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDeta
 	{"_warning", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), kStr},
 }, sorted: []uint16{6, 1, 4, 0, 5, 3, 2}}
 
-func (m *AdobeCommerceDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAdobeCommerceDetails)
+func (m *AdobeCommerceDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAdobeCommerceDetails
 }
-
-func (*AdobeCommerceDetails) decTable() *decTable { return &dectAdobeCommerceDetails }
 
 var enctAdobeCommerceDetails = encTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
@@ -1788,24 +1702,20 @@ var enctAdobeCommerceDetails = encTable{extra: unsafe.Offsetof(AdobeCommerceDeta
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), kStr},
 }}
 
-func (m *AdobeCommerceDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAdobeCommerceDetails)
+func (m *AdobeCommerceDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAdobeCommerceDetails
 }
-
-func (*AdobeCommerceDetails) encTable() *encTable { return &enctAdobeCommerceDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AdobeCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAgentCheckIn(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AgentCheckIn, n)))
+func growAgentCheckIn(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AgentCheckIn, c)
+	copy(s, unsafe.Slice((*AgentCheckIn)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAgentCheckIn(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AgentCheckIn)(dst), n), unsafe.Slice((*AgentCheckIn)(src), n))
-}
-
-var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), alloc: allocAgentCheckIn, copy: copyAgentCheckIn, fields: []decField{
+var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), grow: growAgentCheckIn, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
@@ -1813,9 +1723,9 @@ var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 0, 3, 2}}
 
-func (m *AgentCheckIn) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAgentCheckIn) }
-
-func (*AgentCheckIn) decTable() *decTable { return &dectAgentCheckIn }
+func (m *AgentCheckIn) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAgentCheckIn
+}
 
 var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
@@ -1825,27 +1735,25 @@ var enctAgentCheckIn = encTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Warning)), kStr},
 }}
 
-func (m *AgentCheckIn) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAgentCheckIn) }
-
-func (*AgentCheckIn) encTable() *encTable { return &enctAgentCheckIn }
+func (m *AgentCheckIn) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAgentCheckIn
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AgentCheckIn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAiSuggestion(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AiSuggestion, n)))
+func growAiSuggestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AiSuggestion, c)
+	copy(s, unsafe.Slice((*AiSuggestion)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAiSuggestion(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AiSuggestion)(dst), n), unsafe.Slice((*AiSuggestion)(src), n))
-}
-
-var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), alloc: allocAiSuggestion, copy: copyAiSuggestion, fields: []decField{
+var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), grow: growAiSuggestion, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
 	{"precedence", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
-	{"ticket_types", dtOf[*KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
+	{"ticket_types", &dectKeyPair4, uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
 	{"auto_apply", nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
 	{"min_score", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
 	{"min_matches", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
@@ -1859,16 +1767,16 @@ var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Warning)), kStr},
 }, sorted: []uint16{15, 5, 8, 9, 0, 7, 6, 1, 10, 11, 2, 14, 12, 13, 4, 3}}
 
-func (m *AiSuggestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAiSuggestion) }
-
-func (*AiSuggestion) decTable() *decTable { return &dectAiSuggestion }
+func (m *AiSuggestion) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAiSuggestion
+}
 
 var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
 	{`"precedence":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
-	{`"ticket_types":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
+	{`"ticket_types":`, &enctKeyPair4, uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
 	{`"auto_apply":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
 	{`"min_score":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
 	{`"min_matches":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
@@ -1882,22 +1790,20 @@ var enctAiSuggestion = encTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AiSuggestion{}.Warning)), kStr},
 }}
 
-func (m *AiSuggestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAiSuggestion) }
-
-func (*AiSuggestion) encTable() *encTable { return &enctAiSuggestion }
+func (m *AiSuggestion) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAiSuggestion
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAiSuggestionFault(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AiSuggestionFault, n)))
+func growAiSuggestionFault(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AiSuggestionFault, c)
+	copy(s, unsafe.Slice((*AiSuggestionFault)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAiSuggestionFault(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AiSuggestionFault)(dst), n), unsafe.Slice((*AiSuggestionFault)(src), n))
-}
-
-var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), alloc: allocAiSuggestionFault, copy: copyAiSuggestionFault, fields: []decField{
+var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), grow: growAiSuggestionFault, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
 	{"suggestion_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
@@ -1909,11 +1815,9 @@ var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Warning)), kStr},
 }, sorted: []uint16{8, 6, 7, 0, 5, 1, 3, 2, 4}}
 
-func (m *AiSuggestionFault) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAiSuggestionFault)
+func (m *AiSuggestionFault) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAiSuggestionFault
 }
-
-func (*AiSuggestionFault) decTable() *decTable { return &dectAiSuggestionFault }
 
 var enctAiSuggestionFault = encTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
@@ -1927,98 +1831,82 @@ var enctAiSuggestionFault = encTable{extra: unsafe.Offsetof(AiSuggestionFault{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Warning)), kStr},
 }}
 
-func (m *AiSuggestionFault) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAiSuggestionFault)
+func (m *AiSuggestionFault) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAiSuggestionFault
 }
-
-func (*AiSuggestionFault) encTable() *encTable { return &enctAiSuggestionFault }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AiSuggestionFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAmazonSellerBuyerInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerBuyerInfo, n)))
+func growAmazonSellerBuyerInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AmazonSellerBuyerInfo, c)
+	copy(s, unsafe.Slice((*AmazonSellerBuyerInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAmazonSellerBuyerInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AmazonSellerBuyerInfo)(dst), n), unsafe.Slice((*AmazonSellerBuyerInfo)(src), n))
-}
-
-var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), alloc: allocAmazonSellerBuyerInfo, copy: copyAmazonSellerBuyerInfo, fields: []decField{
+var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), grow: growAmazonSellerBuyerInfo, fields: []decField{
 	{"buyerEmail", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
 	{"buyerName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
 	{"buyerCountry", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
-	{"buyerTaxInfo", dtOf[*AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
+	{"buyerTaxInfo", &dectAmazonSellerBuyerTaxInfo, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
 	{"purchaseOrderNumber", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
 }, sorted: []uint16{2, 0, 1, 3, 4}}
 
-func (m *AmazonSellerBuyerInfo) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerInfo)
+func (m *AmazonSellerBuyerInfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAmazonSellerBuyerInfo
 }
-
-func (*AmazonSellerBuyerInfo) decTable() *decTable { return &dectAmazonSellerBuyerInfo }
 
 var enctAmazonSellerBuyerInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), fields: []encField{
 	{`"buyerEmail":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
 	{`"buyerName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
 	{`"buyerCountry":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
-	{`"buyerTaxInfo":`, etOf[*AmazonSellerBuyerTaxInfo], uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
+	{`"buyerTaxInfo":`, &enctAmazonSellerBuyerTaxInfo, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
 	{`"purchaseOrderNumber":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
 }}
 
-func (m *AmazonSellerBuyerInfo) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerInfo)
+func (m *AmazonSellerBuyerInfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAmazonSellerBuyerInfo
 }
-
-func (*AmazonSellerBuyerInfo) encTable() *encTable { return &enctAmazonSellerBuyerInfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAmazonSellerBuyerTaxInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerBuyerTaxInfo, n)))
+func growAmazonSellerBuyerTaxInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AmazonSellerBuyerTaxInfo, c)
+	copy(s, unsafe.Slice((*AmazonSellerBuyerTaxInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAmazonSellerBuyerTaxInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AmazonSellerBuyerTaxInfo)(dst), n), unsafe.Slice((*AmazonSellerBuyerTaxInfo)(src), n))
-}
-
-var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), alloc: allocAmazonSellerBuyerTaxInfo, copy: copyAmazonSellerBuyerTaxInfo, fields: []decField{
+var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), grow: growAmazonSellerBuyerTaxInfo, fields: []decField{
 	{"companyLegalName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
 	{"taxingRegion", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
-	{"taxClassifications", dtOf[*AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
+	{"taxClassifications", &dectAmazonSellerTaxClassifications, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
 }, sorted: []uint16{0, 2, 1}}
 
-func (m *AmazonSellerBuyerTaxInfo) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAmazonSellerBuyerTaxInfo)
+func (m *AmazonSellerBuyerTaxInfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAmazonSellerBuyerTaxInfo
 }
-
-func (*AmazonSellerBuyerTaxInfo) decTable() *decTable { return &dectAmazonSellerBuyerTaxInfo }
 
 var enctAmazonSellerBuyerTaxInfo = encTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), fields: []encField{
 	{`"companyLegalName":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
 	{`"taxingRegion":`, nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
-	{`"taxClassifications":`, etOf[*AmazonSellerTaxClassifications], uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
+	{`"taxClassifications":`, &enctAmazonSellerTaxClassifications, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
 }}
 
-func (m *AmazonSellerBuyerTaxInfo) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAmazonSellerBuyerTaxInfo)
+func (m *AmazonSellerBuyerTaxInfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAmazonSellerBuyerTaxInfo
 }
-
-func (*AmazonSellerBuyerTaxInfo) encTable() *encTable { return &enctAmazonSellerBuyerTaxInfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerBuyerTaxInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAmazonSellerDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerDetails, n)))
+func growAmazonSellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AmazonSellerDetails, c)
+	copy(s, unsafe.Slice((*AmazonSellerDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAmazonSellerDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AmazonSellerDetails)(dst), n), unsafe.Slice((*AmazonSellerDetails)(src), n))
-}
-
-var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), alloc: allocAmazonSellerDetails, copy: copyAmazonSellerDetails, fields: []decField{
+var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), grow: growAmazonSellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
 	{"storefrontname", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
@@ -2033,11 +1921,9 @@ var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetail
 	{"_warning", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), kStr},
 }, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 3, 2, 4, 1}}
 
-func (m *AmazonSellerDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAmazonSellerDetails)
+func (m *AmazonSellerDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAmazonSellerDetails
 }
-
-func (*AmazonSellerDetails) decTable() *decTable { return &dectAmazonSellerDetails }
 
 var enctAmazonSellerDetails = encTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
@@ -2054,34 +1940,26 @@ var enctAmazonSellerDetails = encTable{extra: unsafe.Offsetof(AmazonSellerDetail
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), kStr},
 }}
 
-func (m *AmazonSellerDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAmazonSellerDetails)
+func (m *AmazonSellerDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAmazonSellerDetails
 }
-
-func (*AmazonSellerDetails) encTable() *encTable { return &enctAmazonSellerDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AmazonSellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAmazonSellerTaxClassifications(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AmazonSellerTaxClassifications, n)))
+func growAmazonSellerTaxClassifications(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AmazonSellerTaxClassifications, c)
+	copy(s, unsafe.Slice((*AmazonSellerTaxClassifications)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAmazonSellerTaxClassifications(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AmazonSellerTaxClassifications)(dst), n), unsafe.Slice((*AmazonSellerTaxClassifications)(src), n))
-}
-
-var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), alloc: allocAmazonSellerTaxClassifications, copy: copyAmazonSellerTaxClassifications, fields: []decField{
+var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), grow: growAmazonSellerTaxClassifications, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *AmazonSellerTaxClassifications) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAmazonSellerTaxClassifications)
-}
-
-func (*AmazonSellerTaxClassifications) decTable() *decTable {
-	return &dectAmazonSellerTaxClassifications
+func (m *AmazonSellerTaxClassifications) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAmazonSellerTaxClassifications
 }
 
 var enctAmazonSellerTaxClassifications = encTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), fields: []encField{
@@ -2089,12 +1967,8 @@ var enctAmazonSellerTaxClassifications = encTable{extra: unsafe.Offsetof(AmazonS
 	{`"value":`, nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
 }}
 
-func (m *AmazonSellerTaxClassifications) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAmazonSellerTaxClassifications)
-}
-
-func (*AmazonSellerTaxClassifications) encTable() *encTable {
-	return &enctAmazonSellerTaxClassifications
+func (m *AmazonSellerTaxClassifications) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAmazonSellerTaxClassifications
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -2102,15 +1976,13 @@ func (m *AmazonSellerTaxClassifications) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocAnalyzerFilter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerFilter, n)))
+func growAnalyzerFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerFilter, c)
+	copy(s, unsafe.Slice((*AnalyzerFilter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerFilter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerFilter)(dst), n), unsafe.Slice((*AnalyzerFilter)(src), n))
-}
-
-var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), alloc: allocAnalyzerFilter, copy: copyAnalyzerFilter, fields: []decField{
+var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), grow: growAnalyzerFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
 	{"fieldname", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
@@ -2119,15 +1991,15 @@ var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 	{"query", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
 	{"numericruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
 	{"numericvalue", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
-	{"stringrulevalues", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
+	{"stringrulevalues", &dectKeyPair2, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
 	{"stringruletext", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
 	{"stringruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
 }, sorted: []uint16{11, 3, 4, 2, 0, 6, 7, 5, 1, 9, 10, 8}}
 
-func (m *AnalyzerFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerFilter) }
-
-func (*AnalyzerFilter) decTable() *decTable { return &dectAnalyzerFilter }
+func (m *AnalyzerFilter) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerFilter
+}
 
 var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
@@ -2138,28 +2010,26 @@ var enctAnalyzerFilter = encTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra)
 	{`"query":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
 	{`"numericruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
 	{`"numericvalue":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
-	{`"stringrulevalues":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
+	{`"stringrulevalues":`, &enctKeyPair2, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
 	{`"stringruletext":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
 	{`"stringruletype":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
 }}
 
-func (m *AnalyzerFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerFilter) }
-
-func (*AnalyzerFilter) encTable() *encTable { return &enctAnalyzerFilter }
+func (m *AnalyzerFilter) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerFilter
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAnalyzerProfile(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfile, n)))
+func growAnalyzerProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerProfile, c)
+	copy(s, unsafe.Slice((*AnalyzerProfile)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerProfile(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerProfile)(dst), n), unsafe.Slice((*AnalyzerProfile)(src), n))
-}
-
-var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), alloc: allocAnalyzerProfile, copy: copyAnalyzerProfile, fields: []decField{
+var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), grow: growAnalyzerProfile, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
 	{"sql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
@@ -2204,22 +2074,22 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"published_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
 	{"sqlhasdatefilter", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
 	{"usesdynamicsql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
-	{"available_columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
-	{"columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
-	{"filters", dtOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
-	{"conditions", dtOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
-	{"filterable_columns", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
-	{"filterable_columns_conditions", dtOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
-	{"permissions_agent", dtOf[*UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
-	{"permissions_user", dtOf[*UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
-	{"schedule", dtOf[*StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
+	{"available_columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
+	{"columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
+	{"filters", &dectAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
+	{"conditions", &dectAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
+	{"filterable_columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
+	{"filterable_columns_conditions", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
+	{"permissions_agent", &dectUnameAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
+	{"permissions_user", &dectUserAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
+	{"schedule", &dectStdRequestList, uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
 	{"local_library_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
 	{"is_onlinerepository_report", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
 	{"get_reportfield_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
 	{"get_reportcondition_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
-	{"filter_lookup_values", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
-	{"report", dtOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
-	{"previous_report", dtOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
+	{"filter_lookup_values", &dectKeyPair2, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
+	{"report", &dectReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
+	{"previous_report", &dectReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
 	{"_testonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
 	{"_testchart", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
 	{"_loadreportonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
@@ -2237,7 +2107,7 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"json_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
-	{"pdftemplate", dtOf[*PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kOne},
+	{"pdftemplate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kLazy},
 	{"chart_base64", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
 	{"customise_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
 	{"report_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
@@ -2257,8 +2127,8 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"top_count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
 	{"show_trendline", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
 	{"show_datavalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
-	{"series", dtOf[*AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
-	{"colours", dtOf[*AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
+	{"series", &dectAnalyzerProfileSeries, uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
+	{"colours", &dectAnalyzerProfileColour, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
 	{"report_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
@@ -2268,7 +2138,7 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"ai_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
 	{"ai_threadid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
 	{"ai_runid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
-	{"assistant_request", dtOf[*AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
+	{"assistant_request", &dectAIAssistantRequest, uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
 	{"publish_type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
 	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
@@ -2283,9 +2153,9 @@ var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), kInt},
 }, sorted: []uint16{119, 104, 66, 62, 64, 63, 103, 61, 60, 100, 65, 105, 107, 106, 84, 120, 108, 44, 4, 20, 21, 89, 24, 118, 78, 102, 10, 16, 23, 92, 91, 98, 45, 47, 87, 88, 18, 71, 72, 79, 114, 112, 57, 48, 49, 46, 56, 55, 17, 15, 110, 111, 0, 36, 85, 54, 40, 73, 74, 53, 117, 1, 38, 68, 77, 75, 76, 50, 51, 59, 67, 109, 41, 86, 58, 90, 101, 82, 80, 81, 83, 3, 8, 7, 6, 115, 52, 5, 97, 25, 26, 27, 28, 29, 96, 93, 95, 22, 2, 42, 9, 35, 19, 116, 99, 37, 94, 113, 43, 39, 11, 13, 69, 70, 12, 30, 31, 32, 33, 34, 14}}
 
-func (m *AnalyzerProfile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAnalyzerProfile) }
-
-func (*AnalyzerProfile) decTable() *decTable { return &dectAnalyzerProfile }
+func (m *AnalyzerProfile) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerProfile
+}
 
 var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
@@ -2332,22 +2202,22 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
 	{`"sqlhasdatefilter":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
 	{`"usesdynamicsql":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
-	{`"available_columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
-	{`"columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
-	{`"filters":`, etOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
-	{`"conditions":`, etOf[*AnalyzerFilter], uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
-	{`"filterable_columns":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
-	{`"filterable_columns_conditions":`, etOf[*AnalyzerProfileColumn], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
-	{`"permissions_agent":`, etOf[*UnameAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
-	{`"permissions_user":`, etOf[*UserAnalyzer], uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
-	{`"schedule":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
+	{`"available_columns":`, &enctAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
+	{`"columns":`, &enctAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
+	{`"filters":`, &enctAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
+	{`"conditions":`, &enctAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
+	{`"filterable_columns":`, &enctAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
+	{`"filterable_columns_conditions":`, &enctAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
+	{`"permissions_agent":`, &enctUnameAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
+	{`"permissions_user":`, &enctUserAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
+	{`"schedule":`, &enctStdRequestList, uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
 	{`"local_library_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
 	{`"is_onlinerepository_report":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
 	{`"get_reportfield_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
 	{`"get_reportcondition_values":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
-	{`"filter_lookup_values":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
-	{`"report":`, etOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
-	{`"previous_report":`, etOf[*ReportContent], uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
+	{`"filter_lookup_values":`, &enctKeyPair2, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
+	{`"report":`, &enctReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
+	{`"previous_report":`, &enctReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
 	{`"_testonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
 	{`"_testchart":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
 	{`"_loadreportonly":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
@@ -2365,7 +2235,7 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"json_attachment_link":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
-	{`"pdftemplate":`, etOf[*PDFTemplate], uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kOne},
+	{`"pdftemplate":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kRaw},
 	{`"chart_base64":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
 	{`"customise_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
 	{`"report_table_html":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
@@ -2385,8 +2255,8 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"top_count":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
 	{`"show_trendline":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
 	{`"show_datavalues":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
-	{`"series":`, etOf[*AnalyzerProfileSeries], uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
-	{`"colours":`, etOf[*AnalyzerProfileColour], uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
+	{`"series":`, &enctAnalyzerProfileSeries, uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
+	{`"colours":`, &enctAnalyzerProfileColour, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
 	{`"report_comparison":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
@@ -2396,7 +2266,7 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"ai_prompt":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
 	{`"ai_threadid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
 	{`"ai_runid":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
-	{`"assistant_request":`, etOf[*AIAssistantRequest], uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
+	{`"assistant_request":`, &enctAIAssistantRequest, uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
 	{`"publish_type":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
@@ -2411,22 +2281,20 @@ var enctAnalyzerProfile = encTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extr
 	{`"apiquery_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), kInt},
 }}
 
-func (m *AnalyzerProfile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAnalyzerProfile) }
-
-func (*AnalyzerProfile) encTable() *encTable { return &enctAnalyzerProfile }
+func (m *AnalyzerProfile) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerProfile
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAnalyzerProfileColour(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileColour, n)))
+func growAnalyzerProfileColour(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerProfileColour, c)
+	copy(s, unsafe.Slice((*AnalyzerProfileColour)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerProfileColour(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerProfileColour)(dst), n), unsafe.Slice((*AnalyzerProfileColour)(src), n))
-}
-
-var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), alloc: allocAnalyzerProfileColour, copy: copyAnalyzerProfileColour, fields: []decField{
+var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), grow: growAnalyzerProfileColour, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
 	{"colour", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
@@ -2435,11 +2303,9 @@ var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileC
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 0, 3, 4, 1}}
 
-func (m *AnalyzerProfileColour) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColour)
+func (m *AnalyzerProfileColour) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerProfileColour
 }
-
-func (*AnalyzerProfileColour) decTable() *decTable { return &dectAnalyzerProfileColour }
 
 var enctAnalyzerProfileColour = encTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
@@ -2450,24 +2316,20 @@ var enctAnalyzerProfileColour = encTable{extra: unsafe.Offsetof(AnalyzerProfileC
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), kStr},
 }}
 
-func (m *AnalyzerProfileColour) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColour)
+func (m *AnalyzerProfileColour) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerProfileColour
 }
-
-func (*AnalyzerProfileColour) encTable() *encTable { return &enctAnalyzerProfileColour }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColour) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAnalyzerProfileColumn(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileColumn, n)))
+func growAnalyzerProfileColumn(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerProfileColumn, c)
+	copy(s, unsafe.Slice((*AnalyzerProfileColumn)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerProfileColumn(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerProfileColumn)(dst), n), unsafe.Slice((*AnalyzerProfileColumn)(src), n))
-}
-
-var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), alloc: allocAnalyzerProfileColumn, copy: copyAnalyzerProfileColumn, fields: []decField{
+var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), grow: growAnalyzerProfileColumn, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
@@ -2491,11 +2353,9 @@ var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileC
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), kStr},
 }, sorted: []uint16{20, 18, 5, 6, 10, 13, 12, 14, 0, 19, 15, 2, 11, 16, 17, 4, 1, 7, 9, 3, 8}}
 
-func (m *AnalyzerProfileColumn) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAnalyzerProfileColumn)
+func (m *AnalyzerProfileColumn) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerProfileColumn
 }
-
-func (*AnalyzerProfileColumn) decTable() *decTable { return &dectAnalyzerProfileColumn }
 
 var enctAnalyzerProfileColumn = encTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
@@ -2521,24 +2381,20 @@ var enctAnalyzerProfileColumn = encTable{extra: unsafe.Offsetof(AnalyzerProfileC
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), kStr},
 }}
 
-func (m *AnalyzerProfileColumn) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAnalyzerProfileColumn)
+func (m *AnalyzerProfileColumn) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerProfileColumn
 }
-
-func (*AnalyzerProfileColumn) encTable() *encTable { return &enctAnalyzerProfileColumn }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileColumn) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAnalyzerProfileList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileList, n)))
+func growAnalyzerProfileList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerProfileList, c)
+	copy(s, unsafe.Slice((*AnalyzerProfileList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerProfileList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerProfileList)(dst), n), unsafe.Slice((*AnalyzerProfileList)(src), n))
-}
-
-var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), alloc: allocAnalyzerProfileList, copy: copyAnalyzerProfileList, fields: []decField{
+var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), grow: growAnalyzerProfileList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
 	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
@@ -2554,11 +2410,9 @@ var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileLis
 	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), kInt},
 }, sorted: []uint16{11, 12, 10, 6, 4, 2, 3, 0, 9, 1, 7, 8, 5}}
 
-func (m *AnalyzerProfileList) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAnalyzerProfileList)
+func (m *AnalyzerProfileList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerProfileList
 }
-
-func (*AnalyzerProfileList) decTable() *decTable { return &dectAnalyzerProfileList }
 
 var enctAnalyzerProfileList = encTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
@@ -2576,24 +2430,20 @@ var enctAnalyzerProfileList = encTable{extra: unsafe.Offsetof(AnalyzerProfileLis
 	{`"apiquery_id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), kInt},
 }}
 
-func (m *AnalyzerProfileList) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAnalyzerProfileList)
+func (m *AnalyzerProfileList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerProfileList
 }
-
-func (*AnalyzerProfileList) encTable() *encTable { return &enctAnalyzerProfileList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAnalyzerProfileSeries(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AnalyzerProfileSeries, n)))
+func growAnalyzerProfileSeries(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AnalyzerProfileSeries, c)
+	copy(s, unsafe.Slice((*AnalyzerProfileSeries)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAnalyzerProfileSeries(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AnalyzerProfileSeries)(dst), n), unsafe.Slice((*AnalyzerProfileSeries)(src), n))
-}
-
-var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), alloc: allocAnalyzerProfileSeries, copy: copyAnalyzerProfileSeries, fields: []decField{
+var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), grow: growAnalyzerProfileSeries, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
 	{"seriestype", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
@@ -2602,11 +2452,9 @@ var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileS
 	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
-func (m *AnalyzerProfileSeries) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAnalyzerProfileSeries)
+func (m *AnalyzerProfileSeries) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAnalyzerProfileSeries
 }
-
-func (*AnalyzerProfileSeries) decTable() *decTable { return &dectAnalyzerProfileSeries }
 
 var enctAnalyzerProfileSeries = encTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
@@ -2617,25 +2465,21 @@ var enctAnalyzerProfileSeries = encTable{extra: unsafe.Offsetof(AnalyzerProfileS
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), kStr},
 }}
 
-func (m *AnalyzerProfileSeries) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAnalyzerProfileSeries)
+func (m *AnalyzerProfileSeries) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAnalyzerProfileSeries
 }
-
-func (*AnalyzerProfileSeries) encTable() *encTable { return &enctAnalyzerProfileSeries }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AnalyzerProfileSeries) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAppointment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Appointment, n)))
+func growAppointment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Appointment, c)
+	copy(s, unsafe.Slice((*Appointment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAppointment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Appointment)(dst), n), unsafe.Slice((*Appointment)(src), n))
-}
-
-var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), alloc: allocAppointment, copy: copyAppointment, fields: []decField{
-	{"agents", dtOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
+var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), grow: growAppointment, fields: []decField{
+	{"agents", &dectUname, uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
 	{"collection_id", nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
 	{"appointment_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
 	{"confirmed", nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
@@ -2679,7 +2523,7 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{"followup_allday", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
 	{"followup_inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
 	{"followup_inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
-	{"followup_agents", dtOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
+	{"followup_agents", &dectUname, uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
 	{"followup_user_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
 	{"followup_is_private", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
 	{"followup_reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
@@ -2695,8 +2539,8 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{"appointment_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
 	{"appointment_work_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
 	{"complete_timetaken", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
-	{"contact_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
-	{"outcomes", dtOf[*TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
+	{"contact_address", &dectAddressStore, uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
+	{"outcomes", &dectTOutcome, uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
 	{"utcoffset", nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
 	{"start_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
 	{"end_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
@@ -2732,14 +2576,14 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
 	{"defaultbookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
 	{"team_id", nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
-	{"allowed_resourcebooking_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
+	{"allowed_resourcebooking_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
 	{"resourcebookingteam", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
 	{"organizer_email", nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
 	{"ticket_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
 	{"ticket_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
 	{"appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
 	{"primary_ticket_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
-	{"schedule", dtOf[*Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kOne},
+	{"schedule", nil, uint32(unsafe.Offsetof(Appointment{}.Schedule)), kLazy},
 	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
 	{"createnextappt", nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
 	{"halo_recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
@@ -2809,12 +2653,12 @@ var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{"crmnote_id", nil, uint32(unsafe.Offsetof(Appointment{}.CrmnoteID)), kInt},
 }, sorted: []uint16{129, 161, 128, 68, 35, 74, 73, 67, 72, 152, 66, 89, 36, 37, 123, 140, 9, 0, 126, 97, 77, 57, 112, 156, 162, 157, 102, 2, 142, 58, 108, 160, 110, 113, 158, 111, 151, 16, 13, 12, 87, 86, 88, 165, 78, 79, 80, 81, 15, 27, 150, 65, 134, 135, 1, 130, 30, 25, 24, 21, 22, 143, 59, 69, 3, 60, 55, 56, 82, 106, 171, 32, 95, 94, 90, 125, 64, 131, 149, 28, 71, 5, 166, 6, 4, 75, 48, 44, 41, 53, 76, 49, 40, 52, 42, 43, 46, 50, 51, 47, 39, 38, 45, 23, 107, 127, 141, 122, 115, 120, 118, 117, 119, 116, 33, 34, 31, 144, 146, 83, 114, 29, 8, 10, 11, 26, 147, 155, 148, 99, 163, 164, 61, 103, 54, 170, 153, 145, 20, 18, 19, 159, 91, 109, 85, 84, 98, 92, 93, 104, 105, 168, 169, 167, 136, 137, 124, 63, 7, 133, 96, 101, 132, 100, 14, 70, 154, 121, 138, 139, 17, 62}}
 
-func (m *Appointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointment) }
-
-func (*Appointment) decTable() *decTable { return &dectAppointment }
+func (m *Appointment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAppointment
+}
 
 var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), fields: []encField{
-	{`"agents":`, etOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
+	{`"agents":`, &enctUname, uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
 	{`"collection_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
 	{`"appointment_type_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
 	{`"confirmed":`, nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
@@ -2858,7 +2702,7 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{`"followup_allday":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
 	{`"followup_inform_agents":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
 	{`"followup_inform_user":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
-	{`"followup_agents":`, etOf[*Uname], uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
+	{`"followup_agents":`, &enctUname, uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
 	{`"followup_user_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
 	{`"followup_is_private":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
 	{`"followup_reminderminutes":`, nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
@@ -2874,8 +2718,8 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{`"appointment_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
 	{`"appointment_work_hours":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
 	{`"complete_timetaken":`, nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
-	{`"contact_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
-	{`"outcomes":`, etOf[*TOutcome], uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
+	{`"contact_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
+	{`"outcomes":`, &enctTOutcome, uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
 	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
 	{`"start_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
 	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
@@ -2911,14 +2755,14 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{`"defaultresourcetype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
 	{`"defaultbookingtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
 	{`"team_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
-	{`"allowed_resourcebooking_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
+	{`"allowed_resourcebooking_teams":`, &enctSectionRequestType, uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
 	{`"resourcebookingteam":`, nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
 	{`"organizer_email":`, nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
 	{`"ticket_phonenumber":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
 	{`"ticket_emailaddress":`, nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
 	{`"appointment_status":`, nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
 	{`"primary_ticket_appointment":`, nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
-	{`"schedule":`, etOf[*Schedule], uint32(unsafe.Offsetof(Appointment{}.Schedule)), kOne},
+	{`"schedule":`, nil, uint32(unsafe.Offsetof(Appointment{}.Schedule)), kRaw},
 	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
 	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
 	{`"halo_recurring_master_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
@@ -2988,22 +2832,20 @@ var enctAppointment = encTable{extra: unsafe.Offsetof(Appointment{}.Extra), size
 	{`"crmnote_id":`, nil, uint32(unsafe.Offsetof(Appointment{}.CrmnoteID)), kInt},
 }}
 
-func (m *Appointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointment) }
-
-func (*Appointment) encTable() *encTable { return &enctAppointment }
+func (m *Appointment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAppointment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Appointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAppointmentList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AppointmentList, n)))
+func growAppointmentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AppointmentList, c)
+	copy(s, unsafe.Slice((*AppointmentList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAppointmentList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AppointmentList)(dst), n), unsafe.Slice((*AppointmentList)(src), n))
-}
-
-var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), alloc: allocAppointmentList, copy: copyAppointmentList, fields: []decField{
+var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), grow: growAppointmentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
@@ -3057,9 +2899,9 @@ var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extr
 	{"crmnote_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), kInt},
 }, sorted: []uint16{7, 40, 6, 30, 1, 18, 4, 34, 41, 35, 20, 39, 38, 36, 29, 44, 28, 12, 13, 8, 21, 50, 3, 9, 27, 45, 5, 19, 0, 22, 24, 25, 33, 26, 42, 43, 49, 31, 23, 37, 47, 48, 46, 14, 15, 2, 11, 10, 32, 16, 17}}
 
-func (m *AppointmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAppointmentList) }
-
-func (*AppointmentList) decTable() *decTable { return &dectAppointmentList }
+func (m *AppointmentList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAppointmentList
+}
 
 var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
@@ -3115,22 +2957,20 @@ var enctAppointmentList = encTable{extra: unsafe.Offsetof(AppointmentList{}.Extr
 	{`"crmnote_id":`, nil, uint32(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), kInt},
 }}
 
-func (m *AppointmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAppointmentList) }
-
-func (*AppointmentList) encTable() *encTable { return &enctAppointmentList }
+func (m *AppointmentList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAppointmentList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAppointmentTypeRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AppointmentTypeRequestType, n)))
+func growAppointmentTypeRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AppointmentTypeRequestType, c)
+	copy(s, unsafe.Slice((*AppointmentTypeRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAppointmentTypeRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AppointmentTypeRequestType)(dst), n), unsafe.Slice((*AppointmentTypeRequestType)(src), n))
-}
-
-var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), alloc: allocAppointmentTypeRequestType, copy: copyAppointmentTypeRequestType, fields: []decField{
+var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), grow: growAppointmentTypeRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
 	{"appointmenttype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
@@ -3138,11 +2978,9 @@ var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(Appointment
 	{"_warning", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), kStr},
 }, sorted: []uint16{4, 2, 3, 0, 1}}
 
-func (m *AppointmentTypeRequestType) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAppointmentTypeRequestType)
+func (m *AppointmentTypeRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAppointmentTypeRequestType
 }
-
-func (*AppointmentTypeRequestType) decTable() *decTable { return &dectAppointmentTypeRequestType }
 
 var enctAppointmentTypeRequestType = encTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
@@ -3152,71 +2990,65 @@ var enctAppointmentTypeRequestType = encTable{extra: unsafe.Offsetof(Appointment
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), kStr},
 }}
 
-func (m *AppointmentTypeRequestType) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAppointmentTypeRequestType)
+func (m *AppointmentTypeRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAppointmentTypeRequestType
 }
-
-func (*AppointmentTypeRequestType) encTable() *encTable { return &enctAppointmentTypeRequestType }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AppointmentTypeRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocApprovalProcess(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcess, n)))
+func growApprovalProcess(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ApprovalProcess, c)
+	copy(s, unsafe.Slice((*ApprovalProcess)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyApprovalProcess(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ApprovalProcess)(dst), n), unsafe.Slice((*ApprovalProcess)(src), n))
-}
-
-var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), alloc: allocApprovalProcess, copy: copyApprovalProcess, fields: []decField{
+var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), grow: growApprovalProcess, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
-	{"steps", dtOf[*ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
+	{"steps", &dectApprovalProcessStep, uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
 	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
 	{"no_status_change", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Warning)), kStr},
 }, sorted: []uint16{5, 10, 6, 7, 0, 2, 1, 3, 8, 4, 9}}
 
-func (m *ApprovalProcess) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectApprovalProcess) }
-
-func (*ApprovalProcess) decTable() *decTable { return &dectApprovalProcess }
+func (m *ApprovalProcess) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectApprovalProcess
+}
 
 var enctApprovalProcess = encTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
-	{`"steps":`, etOf[*ApprovalProcessStep], uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
+	{`"steps":`, &enctApprovalProcessStep, uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
 	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
 	{`"no_status_change":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Warning)), kStr},
 }}
 
-func (m *ApprovalProcess) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctApprovalProcess) }
-
-func (*ApprovalProcess) encTable() *encTable { return &enctApprovalProcess }
+func (m *ApprovalProcess) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctApprovalProcess
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocApprovalProcessRule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessRule, n)))
+func growApprovalProcessRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ApprovalProcessRule, c)
+	copy(s, unsafe.Slice((*ApprovalProcessRule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyApprovalProcessRule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ApprovalProcessRule)(dst), n), unsafe.Slice((*ApprovalProcessRule)(src), n))
-}
-
-var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), alloc: allocApprovalProcessRule, copy: copyApprovalProcessRule, fields: []decField{
+var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), grow: growApprovalProcessRule, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
@@ -3230,7 +3062,7 @@ var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
 	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
-	{"criteria", dtOf[*ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
+	{"criteria", &dectApprovalProcessRuleCriteria, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
 	{"approval_process_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
 	{"approval_process_step_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
@@ -3251,11 +3083,9 @@ var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), kStr},
 }, sorted: []uint16{26, 31, 21, 20, 22, 6, 8, 15, 14, 16, 7, 9, 13, 30, 29, 12, 0, 2, 1, 3, 18, 19, 4, 24, 23, 25, 27, 28, 5, 17, 11, 10}}
 
-func (m *ApprovalProcessRule) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectApprovalProcessRule)
+func (m *ApprovalProcessRule) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectApprovalProcessRule
 }
-
-func (*ApprovalProcessRule) decTable() *decTable { return &dectApprovalProcessRule }
 
 var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
@@ -3271,7 +3101,7 @@ var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
 	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
-	{`"criteria":`, etOf[*ApprovalProcessRuleCriteria], uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
+	{`"criteria":`, &enctApprovalProcessRuleCriteria, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
 	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
 	{`"approval_process_step_id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
@@ -3292,24 +3122,20 @@ var enctApprovalProcessRule = encTable{extra: unsafe.Offsetof(ApprovalProcessRul
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), kStr},
 }}
 
-func (m *ApprovalProcessRule) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctApprovalProcessRule)
+func (m *ApprovalProcessRule) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctApprovalProcessRule
 }
-
-func (*ApprovalProcessRule) encTable() *encTable { return &enctApprovalProcessRule }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocApprovalProcessRuleCriteria(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessRuleCriteria, n)))
+func growApprovalProcessRuleCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ApprovalProcessRuleCriteria, c)
+	copy(s, unsafe.Slice((*ApprovalProcessRuleCriteria)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyApprovalProcessRuleCriteria(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ApprovalProcessRuleCriteria)(dst), n), unsafe.Slice((*ApprovalProcessRuleCriteria)(src), n))
-}
-
-var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), alloc: allocApprovalProcessRuleCriteria, copy: copyApprovalProcessRuleCriteria, fields: []decField{
+var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), grow: growApprovalProcessRuleCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
 	{"arcarguid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
@@ -3326,11 +3152,9 @@ var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalPr
 	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), kStr},
 }, sorted: []uint16{13, 2, 4, 0, 1, 3, 12, 10, 11, 8, 6, 9, 5, 7}}
 
-func (m *ApprovalProcessRuleCriteria) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectApprovalProcessRuleCriteria)
+func (m *ApprovalProcessRuleCriteria) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectApprovalProcessRuleCriteria
 }
-
-func (*ApprovalProcessRuleCriteria) decTable() *decTable { return &dectApprovalProcessRuleCriteria }
 
 var enctApprovalProcessRuleCriteria = encTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
@@ -3349,26 +3173,22 @@ var enctApprovalProcessRuleCriteria = encTable{extra: unsafe.Offsetof(ApprovalPr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), kStr},
 }}
 
-func (m *ApprovalProcessRuleCriteria) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctApprovalProcessRuleCriteria)
+func (m *ApprovalProcessRuleCriteria) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctApprovalProcessRuleCriteria
 }
-
-func (*ApprovalProcessRuleCriteria) encTable() *encTable { return &enctApprovalProcessRuleCriteria }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessRuleCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocApprovalProcessStep(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ApprovalProcessStep, n)))
+func growApprovalProcessStep(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ApprovalProcessStep, c)
+	copy(s, unsafe.Slice((*ApprovalProcessStep)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyApprovalProcessStep(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ApprovalProcessStep)(dst), n), unsafe.Slice((*ApprovalProcessStep)(src), n))
-}
-
-var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), alloc: allocApprovalProcessStep, copy: copyApprovalProcessStep, fields: []decField{
+var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), grow: growApprovalProcessStep, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
 	{"processid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
@@ -3402,9 +3222,9 @@ var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{"allowadhocapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
 	{"autoapproveifnoapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
 	{"autoapproveifalreadyapp", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kMany},
-	{"rules", dtOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
-	{"notification_rules", dtOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kLazyList},
+	{"rules", &dectApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
+	{"notification_rules", &dectApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
 	{"automation_runbookid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
 	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
 	{"statusafterstartdatepassed", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
@@ -3440,11 +3260,9 @@ var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{"is_mandatory", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), kBool},
 }, sorted: []uint16{37, 62, 26, 25, 5, 7, 54, 30, 52, 53, 67, 6, 49, 18, 19, 32, 31, 36, 8, 39, 40, 61, 60, 59, 22, 33, 63, 0, 20, 68, 51, 3, 35, 46, 45, 44, 47, 48, 43, 11, 57, 12, 58, 50, 1, 29, 28, 27, 66, 65, 55, 56, 34, 17, 64, 2, 41, 42, 9, 10, 38, 21, 16, 24, 23, 4, 15, 14, 13}}
 
-func (m *ApprovalProcessStep) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectApprovalProcessStep)
+func (m *ApprovalProcessStep) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectApprovalProcessStep
 }
-
-func (*ApprovalProcessStep) decTable() *decTable { return &dectApprovalProcessStep }
 
 var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
@@ -3480,9 +3298,9 @@ var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{`"allowadhocapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
 	{`"autoapproveifnoapprovers":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
 	{`"autoapproveifalreadyapp":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kMany},
-	{`"rules":`, etOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
-	{`"notification_rules":`, etOf[*ApprovalProcessRule], uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kRaw},
+	{`"rules":`, &enctApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
+	{`"notification_rules":`, &enctApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
 	{`"automation_runbookid":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
 	{`"_iscloning":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
 	{`"statusafterstartdatepassed":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
@@ -3518,22 +3336,20 @@ var enctApprovalProcessStep = encTable{extra: unsafe.Offsetof(ApprovalProcessSte
 	{`"is_mandatory":`, nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), kBool},
 }}
 
-func (m *ApprovalProcessStep) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctApprovalProcessStep)
+func (m *ApprovalProcessStep) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctApprovalProcessStep
 }
-
-func (*ApprovalProcessStep) encTable() *encTable { return &enctApprovalProcessStep }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ApprovalProcessStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocArea(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Area, n))) }
-
-func copyArea(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Area)(dst), n), unsafe.Slice((*Area)(src), n))
+func growArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Area, c)
+	copy(s, unsafe.Slice((*Area)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), alloc: allocArea, copy: copyArea, fields: []decField{
+var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), grow: growArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
@@ -3547,7 +3363,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"from_address_override", nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
 	{"override_org_logo", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
 	{"override_org_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
-	{"override_org_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
+	{"override_org_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
 	{"override_org_phone", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
 	{"override_org_email", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
 	{"override_org_website", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
@@ -3559,10 +3375,10 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"service_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
 	{"prepay_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
 	{"contract_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
-	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
+	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
 	{"pritech", nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
 	{"sectech", nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
 	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
@@ -3682,11 +3498,11 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"main_site_name", nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
 	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
 	{"all_organisations_allowed", nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
-	{"allowed_organisations", dtOf[*Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
+	{"allowed_organisations", &dectOrganisation, uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
 	{"override_signature", nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
 	{"contractaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
 	{"prepayaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
-	{"site_update", dtOf[*Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
+	{"site_update", &dectSite, uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
 	{"newclient_sitename", nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
 	{"newclient_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
 	{"newclient_domain", nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
@@ -3696,30 +3512,30 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"newclient_contacttitle", nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
 	{"newclient_web_access_level", nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
 	{"newclient_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
-	{"newclient_delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
+	{"newclient_delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
 	{"newclient_countrycode", nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
 	{"newclient_regioncode", nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
-	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
-	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
+	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
+	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
 	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
+	{"allowed_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
-	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
+	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
-	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
+	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
-	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
+	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
 	{"alocked", nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
-	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
+	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
 	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
-	{"billingplans", dtOf[*ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
-	{"overriding_rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
+	{"billingplans", &dectContractDetail, uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
+	{"overriding_rates", &dectChargeRate, uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
 	{"allowallchargerates", nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
-	{"chargerates", dtOf[*ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
+	{"chargerates", &dectChargeRateArea, uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
 	{"newclient_siteguid", nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
@@ -3731,7 +3547,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"thirdpartynhdtenant", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
 	{"thirdpartynhdapiclientid", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
 	{"new_thirdpartynhdapiclientsecret", nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{"areaitems", dtOf[*AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
+	{"areaitems", &dectAreaItem, uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
 	{"portal_logo", nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
 	{"override_portalcolour", nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
 	{"portalcolour", nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
@@ -3745,8 +3561,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"sales_tax_code", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
 	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
 	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
-	{"prepayhistory", dtOf[*PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
-	{"periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
+	{"prepayhistory", &dectPrepayHistory, uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
+	{"periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
 	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
 	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
@@ -3767,27 +3583,27 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
 	{"qbodefaulttaxcode", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
 	{"qbodefaulttaxcodename", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
-	{"qbo_default_tax_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
+	{"qbo_default_tax_code", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
 	{"connectwiseid", nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
 	{"autotaskid", nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
-	{"import_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
-	{"import_notes", dtOf[*AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
+	{"import_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
+	{"import_notes", &dectAreaNote, uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
 	{"ateraid", nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
 	{"kashflowid", nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
 	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
 	{"website", nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
 	{"alastupdate", nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
-	{"service_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
-	{"service_subscriptions", dtOf[*ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
+	{"service_access", &dectServiceRestriction, uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
+	{"service_subscriptions", &dectServiceUser, uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
 	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
 	{"_apply_billingtemplate", nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
 	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
 	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
-	{"import_azure_tenant", dtOf[*CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
+	{"import_azure_tenant", &dectCSPCustomer, uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
 	{"syncroid", nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
-	{"kbentries", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
+	{"kbentries", &dectKBEntryList, uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
 	{"auvik_id", nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
 	{"hubspot_id", nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
 	{"hubspot_url", nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
@@ -3809,8 +3625,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"defaultcontractoverride", nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
 	{"defaultcontractoverride_ref", nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
 	{"donotimport", nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
 	{"liongardid", nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
@@ -3831,23 +3647,23 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"stripe_customer_id", nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
 	{"stripe_payment_method_id", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
 	{"stripe_payment_method_name", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
-	{"stripe_paymentmethod", dtOf[*StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
+	{"stripe_paymentmethod", &dectStripePaymentMethod, uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
 	{"current_licences", nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
 	{"servicenow_url", nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
 	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
 	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
-	{"servicenow_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
-	{"servicenow_impact_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
-	{"servicenow_urgency_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
-	{"servicenow_category_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
+	{"servicenow_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
+	{"servicenow_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
+	{"servicenow_impact_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
+	{"servicenow_urgency_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
+	{"servicenow_category_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
 	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
 	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
+	{"servicenow_assignmentgroup", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
 	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
 	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
+	{"servicenow_defaultuser", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
 	{"test_servicenow", nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
 	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
 	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
@@ -3856,7 +3672,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
 	{"currencyisocode", nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
 	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
+	{"intacct_location_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
 	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
 	{"new_categories", nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
 	{"jira_url", nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
@@ -3865,13 +3681,13 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"test_jira", nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
 	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
 	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
-	{"jira_requesttype_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
+	{"jira_servicedesk", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
+	{"jira_requesttype_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
 	{"jira_user_id", nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
 	{"jira_user_name", nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
-	{"jira_user", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
-	{"jira_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
-	{"jira_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
+	{"jira_user", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
+	{"jira_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
+	{"jira_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
 	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
 	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
 	{"defaultpdftemplateinvoicetickets", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
@@ -3883,8 +3699,8 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"intacct_invoice_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
 	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
-	{"main_delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
-	{"main_invoice_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
+	{"main_delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
+	{"main_invoice_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
 	{"main_contact_name", nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
 	{"main_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
 	{"auvik_site_inactive", nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
@@ -3913,11 +3729,11 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"twilio_recurring_invoice_id", nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
 	{"override_layout_id", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
 	{"override_layout_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
-	{"extratabs", dtOf[*Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
-	{"servicenow_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
+	{"extratabs", &dectTabname, uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
+	{"servicenow_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
 	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
-	{"servicenow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
+	{"servicenow_ticket_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
+	{"servicenow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
 	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
 	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
@@ -3951,16 +3767,16 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"default_currency_code", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
 	{"client_to_invoice_recurring", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
 	{"client_to_invoice_recurring_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
-	{"azure_tenants", dtOf[*AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
+	{"azure_tenants", &dectAreaAzureTenant, uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
 	{"snow_id", nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
-	{"snowLicences", dtOf[*SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
+	{"snowLicences", &dectSnowLicenseAbstract, uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
 	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
 	{"cautomateid", nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
 	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
 	{"stopped", nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
 	{"customertype", nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
-	{"customer_relationship", dtOf[*KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
+	{"customer_relationship", &dectKeyPair, uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
 	{"customer_relationship_list", nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
 	{"servicenow_validated", nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
 	{"sentinel_default_user_override", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
@@ -3972,7 +3788,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"is_vip", nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
 	{"accountownertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
 	{"taxable", nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
-	{"quickbooks_details", dtOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
+	{"quickbooks_details", &dectQuickBooksDetails, uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
 	{"percentage_to_survey", nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
 	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
@@ -3982,9 +3798,7 @@ var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{"toplevel_quote_currency", nil, uint32(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), kInt},
 }, sorted: []uint16{247, 373, 375, 372, 348, 188, 187, 390, 374, 167, 277, 31, 47, 396, 436, 271, 141, 118, 206, 399, 207, 93, 7, 242, 147, 190, 170, 172, 174, 176, 168, 184, 171, 173, 175, 178, 148, 169, 177, 39, 40, 191, 192, 197, 111, 238, 27, 135, 136, 421, 235, 126, 125, 123, 124, 254, 353, 387, 389, 443, 388, 417, 114, 440, 122, 182, 128, 129, 20, 134, 86, 87, 88, 89, 422, 50, 49, 84, 48, 185, 8, 404, 405, 415, 416, 408, 131, 5, 6, 234, 24, 81, 150, 338, 38, 320, 298, 26, 426, 427, 425, 138, 25, 397, 287, 37, 228, 248, 249, 227, 229, 230, 423, 292, 221, 414, 246, 19, 285, 286, 272, 273, 341, 344, 342, 345, 340, 343, 101, 102, 103, 104, 222, 119, 139, 259, 278, 99, 74, 444, 98, 90, 317, 318, 189, 275, 379, 165, 92, 57, 52, 58, 63, 53, 59, 64, 54, 60, 65, 55, 61, 66, 56, 62, 67, 356, 357, 10, 400, 72, 85, 95, 258, 257, 255, 268, 256, 269, 96, 97, 0, 83, 236, 250, 251, 237, 4, 68, 347, 346, 321, 322, 323, 434, 354, 76, 406, 75, 51, 435, 205, 267, 226, 142, 21, 79, 407, 336, 332, 331, 329, 330, 337, 325, 335, 333, 334, 326, 431, 339, 385, 386, 290, 403, 240, 239, 253, 77, 146, 280, 279, 394, 283, 392, 18, 351, 349, 350, 352, 144, 145, 384, 9, 108, 109, 106, 107, 110, 364, 365, 1, 319, 69, 324, 276, 355, 327, 359, 302, 196, 158, 157, 159, 163, 162, 155, 154, 164, 161, 186, 153, 156, 160, 202, 32, 179, 35, 181, 265, 36, 130, 377, 378, 13, 15, 11, 12, 14, 17, 16, 199, 149, 401, 402, 441, 442, 183, 260, 120, 439, 73, 212, 166, 198, 201, 288, 289, 200, 133, 219, 23, 82, 151, 262, 218, 211, 215, 115, 117, 113, 270, 116, 213, 214, 216, 217, 45, 43, 29, 41, 209, 210, 204, 420, 264, 233, 220, 231, 232, 438, 432, 393, 282, 315, 316, 208, 203, 293, 395, 284, 132, 46, 44, 30, 42, 429, 430, 411, 409, 412, 413, 410, 100, 243, 244, 22, 80, 308, 309, 310, 307, 313, 311, 312, 358, 383, 305, 300, 303, 304, 380, 381, 382, 306, 299, 301, 428, 362, 363, 360, 361, 225, 121, 140, 78, 28, 152, 94, 245, 419, 418, 143, 274, 71, 70, 424, 294, 295, 296, 297, 127, 366, 281, 263, 252, 266, 437, 137, 328, 314, 195, 33, 193, 194, 105, 433, 2, 3, 445, 180, 291, 376, 371, 368, 367, 369, 370, 91, 112, 261, 391, 241, 398, 224, 223, 34}}
 
-func (m *Area) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectArea) }
-
-func (*Area) decTable() *decTable { return &dectArea }
+func (m *Area) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectArea }
 
 var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
@@ -4000,7 +3814,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"from_address_override":`, nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
 	{`"override_org_logo":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
 	{`"override_org_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
-	{`"override_org_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
+	{`"override_org_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
 	{`"override_org_phone":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
 	{`"override_org_email":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
 	{`"override_org_website":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
@@ -4012,10 +3826,10 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"service_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
 	{`"prepay_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
 	{`"contract_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
-	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
+	{`"site_fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
 	{`"pritech":`, nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
 	{`"sectech":`, nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
 	{`"accountmanagertech":`, nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
@@ -4135,11 +3949,11 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"main_site_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
 	{`"linked_organisation_id":`, nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
 	{`"all_organisations_allowed":`, nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
-	{`"allowed_organisations":`, etOf[*Organisation], uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
+	{`"allowed_organisations":`, &enctOrganisation, uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
 	{`"override_signature":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
 	{`"contractaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
 	{`"prepayaccountsdesc":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
-	{`"site_update":`, etOf[*Site], uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
+	{`"site_update":`, &enctSite, uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
 	{`"newclient_sitename":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
 	{`"newclient_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
 	{`"newclient_domain":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
@@ -4149,30 +3963,30 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"newclient_contacttitle":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
 	{`"newclient_web_access_level":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
 	{`"newclient_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
-	{`"newclient_delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
+	{`"newclient_delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
 	{`"newclient_countrycode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
 	{`"newclient_regioncode":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
-	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
-	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
+	{`"faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
+	{`"popup_notes":`, &enctAreaPopup, uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
 	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
-	{`"allowed_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
+	{`"allowed_tickettypes":`, &enctRequestTypeList, uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
+	{`"allowed_category1":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
+	{`"allowed_category2":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
+	{`"allowed_category3":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
 	{`"alocked":`, nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
-	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
+	{`"allowed_category4":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
 	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
-	{`"billingplans":`, etOf[*ContractDetail], uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
-	{`"overriding_rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
+	{`"billingplans":`, &enctContractDetail, uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
+	{`"overriding_rates":`, &enctChargeRate, uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
 	{`"allowallchargerates":`, nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
-	{`"chargerates":`, etOf[*ChargeRateArea], uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
+	{`"chargerates":`, &enctChargeRateArea, uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
 	{`"newclient_siteguid":`, nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
@@ -4184,7 +3998,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"thirdpartynhdtenant":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
 	{`"thirdpartynhdapiclientid":`, nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
 	{`"new_thirdpartynhdapiclientsecret":`, nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{`"areaitems":`, etOf[*AreaItem], uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
+	{`"areaitems":`, &enctAreaItem, uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
 	{`"portal_logo":`, nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
 	{`"override_portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
 	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
@@ -4198,8 +4012,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"sales_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
 	{`"purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
 	{`"purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
-	{`"prepayhistory":`, etOf[*PrepayHistory], uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
-	{`"periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
+	{`"prepayhistory":`, &enctPrepayHistory, uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
+	{`"periods":`, &enctPrepayPeriod, uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
 	{`"prepayrecurringminimumdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
 	{`"prepayrecurringminimumdeductiononlyactive":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{`"prepayrecurringautomaticdeduction":`, nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
@@ -4220,27 +4034,27 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"dattocommerce_tenantid":`, nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
 	{`"qbodefaulttaxcode":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
 	{`"qbodefaulttaxcodename":`, nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
-	{`"qbo_default_tax_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
+	{`"qbo_default_tax_code":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
 	{`"connectwiseid":`, nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
 	{`"autotaskid":`, nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
-	{`"import_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
-	{`"import_notes":`, etOf[*AreaNote], uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
+	{`"import_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
+	{`"import_notes":`, &enctAreaNote, uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
 	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
 	{`"kashflowid":`, nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
 	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
 	{`"website":`, nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
 	{`"alastupdate":`, nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
-	{`"service_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
-	{`"service_subscriptions":`, etOf[*ServiceUser], uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
+	{`"service_access":`, &enctServiceRestriction, uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
+	{`"service_subscriptions":`, &enctServiceUser, uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
 	{`"default_currency_code_name":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
 	{`"_apply_billingtemplate":`, nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
 	{`"datto_commerce_id":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
 	{`"datto_commerce_url":`, nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
-	{`"import_azure_tenant":`, etOf[*CSPCustomer], uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
+	{`"import_azure_tenant":`, &enctCSPCustomer, uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
 	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
-	{`"kbentries":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
+	{`"kbentries":`, &enctKBEntryList, uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
 	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
 	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
 	{`"hubspot_url":`, nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
@@ -4262,8 +4076,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"defaultcontractoverride":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
 	{`"defaultcontractoverride_ref":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
 	{`"donotimport":`, nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
 	{`"liongardid":`, nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
@@ -4284,23 +4098,23 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"stripe_customer_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
 	{`"stripe_payment_method_id":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
 	{`"stripe_payment_method_name":`, nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
-	{`"stripe_paymentmethod":`, etOf[*StripePaymentMethod], uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
+	{`"stripe_paymentmethod":`, &enctStripePaymentMethod, uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
 	{`"current_licences":`, nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
 	{`"servicenow_url":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
 	{`"servicenow_locale":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
 	{`"new_servicenowkey":`, nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
-	{`"servicenow_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
-	{`"servicenow_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
-	{`"servicenow_impact_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
-	{`"servicenow_urgency_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
-	{`"servicenow_category_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
+	{`"servicenow_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
+	{`"servicenow_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
+	{`"servicenow_impact_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
+	{`"servicenow_urgency_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
+	{`"servicenow_category_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
 	{`"servicenow_assignment_group":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
 	{`"servicenow_assignment_group_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
-	{`"servicenow_assignmentgroup":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
+	{`"servicenow_assignmentgroup":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
 	{`"servicenow_defaultuser_id":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
 	{`"servicenow_defaultuser_name":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
-	{`"servicenow_defaultuser":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
+	{`"servicenow_defaultuser":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
 	{`"test_servicenow":`, nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
 	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
 	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
@@ -4309,7 +4123,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
 	{`"currencyisocode":`, nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
 	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
-	{`"intacct_location_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
+	{`"intacct_location_id_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
 	{`"intacct_location_type":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
 	{`"new_categories":`, nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
 	{`"jira_url":`, nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
@@ -4318,13 +4132,13 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"test_jira":`, nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
 	{`"jira_servicedesk_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
 	{`"jira_servicedesk_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
-	{`"jira_servicedesk":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
-	{`"jira_requesttype_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
+	{`"jira_servicedesk":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
+	{`"jira_requesttype_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
 	{`"jira_user_id":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
 	{`"jira_user_name":`, nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
-	{`"jira_user":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
-	{`"jira_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
-	{`"jira_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
+	{`"jira_user":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
+	{`"jira_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
+	{`"jira_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
 	{`"create_jira_webhook":`, nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
 	{`"jira_webhook_created":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
 	{`"defaultpdftemplateinvoicetickets":`, nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
@@ -4336,8 +4150,8 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"intacct_invoice_save_location":`, nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
 	{`"ingram_micro_details_id":`, nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
-	{`"main_delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
-	{`"main_invoice_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
+	{`"main_delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
+	{`"main_invoice_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
 	{`"main_contact_name":`, nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
 	{`"main_phonenumber":`, nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
 	{`"auvik_site_inactive":`, nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
@@ -4366,11 +4180,11 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"twilio_recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
 	{`"override_layout_id":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
 	{`"override_layout_name":`, nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
-	{`"extratabs":`, etOf[*Tabname], uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
-	{`"servicenow_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
+	{`"extratabs":`, &enctTabname, uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
+	{`"servicenow_team_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
 	{`"servicenow_ticket_sync":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
-	{`"servicenow_ticket_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
-	{`"servicenow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
+	{`"servicenow_ticket_sync_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
+	{`"servicenow_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
 	{`"jira_webhook_user":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
 	{`"jira_webhook_username":`, nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
@@ -4404,16 +4218,16 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"default_currency_code":`, nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
 	{`"client_to_invoice_recurring":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
 	{`"client_to_invoice_recurring_name":`, nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
-	{`"azure_tenants":`, etOf[*AreaAzureTenant], uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
+	{`"azure_tenants":`, &enctAreaAzureTenant, uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
 	{`"snow_id":`, nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
-	{`"snowLicences":`, etOf[*SnowLicenseAbstract], uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
+	{`"snowLicences":`, &enctSnowLicenseAbstract, uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
 	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
 	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
 	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
 	{`"stopped":`, nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
 	{`"customertype":`, nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
-	{`"customer_relationship":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
+	{`"customer_relationship":`, &enctKeyPair, uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
 	{`"customer_relationship_list":`, nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
 	{`"servicenow_validated":`, nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
 	{`"sentinel_default_user_override":`, nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
@@ -4425,7 +4239,7 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"is_vip":`, nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
 	{`"accountownertech_name":`, nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
 	{`"taxable":`, nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
-	{`"quickbooks_details":`, etOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
+	{`"quickbooks_details":`, &enctQuickBooksDetails, uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
 	{`"percentage_to_survey":`, nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
 	{`"overridepdftemplatequote":`, nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
@@ -4435,22 +4249,18 @@ var enctArea = encTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeo
 	{`"toplevel_quote_currency":`, nil, uint32(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), kInt},
 }}
 
-func (m *Area) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctArea) }
-
-func (*Area) encTable() *encTable { return &enctArea }
+func (m *Area) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctArea }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Area) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaAzureTenant(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaAzureTenant, n)))
+func growAreaAzureTenant(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaAzureTenant, c)
+	copy(s, unsafe.Slice((*AreaAzureTenant)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaAzureTenant(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaAzureTenant)(dst), n), unsafe.Slice((*AreaAzureTenant)(src), n))
-}
-
-var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), alloc: allocAreaAzureTenant, copy: copyAreaAzureTenant, fields: []decField{
+var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), grow: growAreaAzureTenant, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
 	{"details_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
@@ -4466,9 +4276,9 @@ var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.Warning)), kStr},
 }, sorted: []uint16{12, 9, 3, 4, 2, 7, 1, 8, 0, 10, 5, 11, 6}}
 
-func (m *AreaAzureTenant) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaAzureTenant) }
-
-func (*AreaAzureTenant) decTable() *decTable { return &dectAreaAzureTenant }
+func (m *AreaAzureTenant) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAreaAzureTenant
+}
 
 var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
@@ -4486,31 +4296,27 @@ var enctAreaAzureTenant = encTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.Warning)), kStr},
 }}
 
-func (m *AreaAzureTenant) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaAzureTenant) }
-
-func (*AreaAzureTenant) encTable() *encTable { return &enctAreaAzureTenant }
+func (m *AreaAzureTenant) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAreaAzureTenant
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaAzureTenant) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaField, n)))
+func growAreaField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaField, c)
+	copy(s, unsafe.Slice((*AreaField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaField)(dst), n), unsafe.Slice((*AreaField)(src), n))
-}
-
-var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), alloc: allocAreaField, copy: copyAreaField, fields: []decField{
+var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), grow: growAreaField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
 	{"field_id", nil, uint32(unsafe.Offsetof(AreaField{}.FieldID)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *AreaField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaField) }
-
-func (*AreaField) decTable() *decTable { return &dectAreaField }
+func (m *AreaField) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaField }
 
 var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
@@ -4519,22 +4325,18 @@ var enctAreaField = encTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: un
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(AreaField{}.FieldID)), kInt},
 }}
 
-func (m *AreaField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaField) }
-
-func (*AreaField) encTable() *encTable { return &enctAreaField }
+func (m *AreaField) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAreaField }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaItem(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaItem, n)))
+func growAreaItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaItem, c)
+	copy(s, unsafe.Slice((*AreaItem)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaItem(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaItem)(dst), n), unsafe.Slice((*AreaItem)(src), n))
-}
-
-var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), alloc: allocAreaItem, copy: copyAreaItem, fields: []decField{
+var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), grow: growAreaItem, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
@@ -4561,9 +4363,7 @@ var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaItem{}.Warning)), kStr},
 }, sorted: []uint16{23, 14, 4, 10, 19, 5, 1, 12, 17, 21, 16, 22, 0, 7, 2, 8, 9, 11, 15, 3, 13, 20, 6, 18}}
 
-func (m *AreaItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaItem) }
-
-func (*AreaItem) decTable() *decTable { return &dectAreaItem }
+func (m *AreaItem) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaItem }
 
 var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
@@ -4592,22 +4392,18 @@ var enctAreaItem = encTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaItem{}.Warning)), kStr},
 }}
 
-func (m *AreaItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaItem) }
-
-func (*AreaItem) encTable() *encTable { return &enctAreaItem }
+func (m *AreaItem) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAreaItem }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaNote(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaNote, n)))
+func growAreaNote(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaNote, c)
+	copy(s, unsafe.Slice((*AreaNote)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaNote(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaNote)(dst), n), unsafe.Slice((*AreaNote)(src), n))
-}
-
-var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), alloc: allocAreaNote, copy: copyAreaNote, fields: []decField{
+var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), grow: growAreaNote, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
 	{"supplier_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
@@ -4626,7 +4422,7 @@ var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsa
 	{"nextcalldate", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
 	{"satisfaction", nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
 	{"ticketid", nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
 	{"hide_time_taken", nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
@@ -4637,9 +4433,7 @@ var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsa
 	{"nextcallduration", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcallduration)), kF64},
 }, sorted: []uint16{20, 22, 24, 25, 23, 1, 18, 9, 12, 21, 0, 6, 14, 15, 26, 11, 4, 5, 3, 16, 7, 2, 17, 19, 13, 8, 10}}
 
-func (m *AreaNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaNote) }
-
-func (*AreaNote) decTable() *decTable { return &dectAreaNote }
+func (m *AreaNote) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaNote }
 
 var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
@@ -4660,7 +4454,7 @@ var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsa
 	{`"nextcalldate":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
 	{`"satisfaction":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
 	{`"ticketid":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
 	{`"hide_time_taken":`, nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
@@ -4671,22 +4465,18 @@ var enctAreaNote = encTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsa
 	{`"nextcallduration":`, nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcallduration)), kF64},
 }}
 
-func (m *AreaNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaNote) }
-
-func (*AreaNote) encTable() *encTable { return &enctAreaNote }
+func (m *AreaNote) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAreaNote }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaPopup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaPopup, n)))
+func growAreaPopup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaPopup, c)
+	copy(s, unsafe.Slice((*AreaPopup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaPopup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaPopup)(dst), n), unsafe.Slice((*AreaPopup)(src), n))
-}
-
-var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), alloc: allocAreaPopup, copy: copyAreaPopup, fields: []decField{
+var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), grow: growAreaPopup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
 	{"site_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
@@ -4703,9 +4493,7 @@ var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: un
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaPopup{}.Warning)), kStr},
 }, sorted: []uint16{13, 1, 4, 6, 9, 8, 12, 0, 10, 5, 7, 2, 11, 3}}
 
-func (m *AreaPopup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaPopup) }
-
-func (*AreaPopup) decTable() *decTable { return &dectAreaPopup }
+func (m *AreaPopup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaPopup }
 
 var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
@@ -4724,31 +4512,27 @@ var enctAreaPopup = encTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: un
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaPopup{}.Warning)), kStr},
 }}
 
-func (m *AreaPopup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaPopup) }
-
-func (*AreaPopup) encTable() *encTable { return &enctAreaPopup }
+func (m *AreaPopup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAreaPopup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaPopup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaRequestType, n)))
+func growAreaRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaRequestType, c)
+	copy(s, unsafe.Slice((*AreaRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaRequestType)(dst), n), unsafe.Slice((*AreaRequestType)(src), n))
-}
-
-var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), alloc: allocAreaRequestType, copy: copyAreaRequestType, fields: []decField{
+var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), grow: growAreaRequestType, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
 	{"request_type", nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaRequestType{}.Warning)), kStr},
 }, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *AreaRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaRequestType) }
-
-func (*AreaRequestType) decTable() *decTable { return &dectAreaRequestType }
+func (m *AreaRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAreaRequestType
+}
 
 var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
@@ -4757,22 +4541,20 @@ var enctAreaRequestType = encTable{extra: unsafe.Offsetof(AreaRequestType{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaRequestType{}.Warning)), kStr},
 }}
 
-func (m *AreaRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaRequestType) }
-
-func (*AreaRequestType) encTable() *encTable { return &enctAreaRequestType }
+func (m *AreaRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAreaRequestType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaSectionDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaSectionDetail, n)))
+func growAreaSectionDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaSectionDetail, c)
+	copy(s, unsafe.Slice((*AreaSectionDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaSectionDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaSectionDetail)(dst), n), unsafe.Slice((*AreaSectionDetail)(src), n))
-}
-
-var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), alloc: allocAreaSectionDetail, copy: copyAreaSectionDetail, fields: []decField{
+var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), grow: growAreaSectionDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
 	{"ticket_area_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
 	{"team_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
@@ -4781,11 +4563,9 @@ var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 3, 2, 4, 1}}
 
-func (m *AreaSectionDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAreaSectionDetail)
+func (m *AreaSectionDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAreaSectionDetail
 }
-
-func (*AreaSectionDetail) decTable() *decTable { return &dectAreaSectionDetail }
 
 var enctAreaSectionDetail = encTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
@@ -4796,24 +4576,20 @@ var enctAreaSectionDetail = encTable{extra: unsafe.Offsetof(AreaSectionDetail{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.Warning)), kStr},
 }}
 
-func (m *AreaSectionDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAreaSectionDetail)
+func (m *AreaSectionDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAreaSectionDetail
 }
-
-func (*AreaSectionDetail) encTable() *encTable { return &enctAreaSectionDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaSectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAreaToDo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AreaToDo, n)))
+func growAreaToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AreaToDo, c)
+	copy(s, unsafe.Slice((*AreaToDo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAreaToDo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AreaToDo)(dst), n), unsafe.Slice((*AreaToDo)(src), n))
-}
-
-var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), alloc: allocAreaToDo, copy: copyAreaToDo, fields: []decField{
+var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), grow: growAreaToDo, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
 	{"template_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
@@ -4821,9 +4597,7 @@ var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(AreaToDo{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *AreaToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAreaToDo) }
-
-func (*AreaToDo) decTable() *decTable { return &dectAreaToDo }
+func (m *AreaToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaToDo }
 
 var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
@@ -4833,42 +4607,34 @@ var enctAreaToDo = encTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AreaToDo{}.Warning)), kStr},
 }}
 
-func (m *AreaToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAreaToDo) }
-
-func (*AreaToDo) encTable() *encTable { return &enctAreaToDo }
+func (m *AreaToDo) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAreaToDo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AreaToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAssetView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AssetView, n)))
+func growAssetView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AssetView, c)
+	copy(s, unsafe.Slice((*AssetView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAssetView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AssetView)(dst), n), unsafe.Slice((*AssetView)(src), n))
-}
-
-var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), alloc: allocAssetView, copy: copyAssetView, fields: []decField{
+var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), grow: growAssetView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kPage},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(AssetView{}.Assets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *AssetView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssetView) }
-
-func (*AssetView) decTable() *decTable { return &dectAssetView }
+func (m *AssetView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAssetView }
 
 var enctAssetView = encTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(AssetView{}.Assets)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(AssetView{}.Assets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
 }}
 
-func (m *AssetView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssetView) }
-
-func (*AssetView) encTable() *encTable { return &enctAssetView }
+func (m *AssetView) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAssetView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AssetView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -4879,15 +4645,13 @@ func (m *AssetView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Assets), &dectDeviceList, true)
 }
 
-func allocAssignSchedule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AssignSchedule, n)))
+func growAssignSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AssignSchedule, c)
+	copy(s, unsafe.Slice((*AssignSchedule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAssignSchedule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AssignSchedule)(dst), n), unsafe.Slice((*AssignSchedule)(src), n))
-}
-
-var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), alloc: allocAssignSchedule, copy: copyAssignSchedule, fields: []decField{
+var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), grow: growAssignSchedule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
 	{"day", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
 	{"time", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
@@ -4900,9 +4664,9 @@ var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra)
 	{"asslinked_tickettype", nil, uint32(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), kInt},
 }, sorted: []uint16{3, 9, 1, 0, 7, 6, 8, 4, 5, 2}}
 
-func (m *AssignSchedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAssignSchedule) }
-
-func (*AssignSchedule) decTable() *decTable { return &dectAssignSchedule }
+func (m *AssignSchedule) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAssignSchedule
+}
 
 var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
@@ -4917,22 +4681,20 @@ var enctAssignSchedule = encTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra)
 	{`"asslinked_tickettype":`, nil, uint32(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), kInt},
 }}
 
-func (m *AssignSchedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAssignSchedule) }
-
-func (*AssignSchedule) encTable() *encTable { return &enctAssignSchedule }
+func (m *AssignSchedule) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAssignSchedule
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AssignSchedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAteraAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AteraAlert, n)))
+func growAteraAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AteraAlert, c)
+	copy(s, unsafe.Slice((*AteraAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAteraAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AteraAlert)(dst), n), unsafe.Slice((*AteraAlert)(src), n))
-}
-
-var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), alloc: allocAteraAlert, copy: copyAteraAlert, fields: []decField{
+var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), grow: growAteraAlert, fields: []decField{
 	{"alertID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
 	{"code", nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
 	{"source", nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
@@ -4950,9 +4712,9 @@ var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: 
 	{"customerName", nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerName)), kStr},
 }, sorted: []uint16{9, 0, 11, 8, 10, 1, 5, 13, 14, 7, 12, 4, 6, 2, 3}}
 
-func (m *AteraAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAteraAlert) }
-
-func (*AteraAlert) decTable() *decTable { return &dectAteraAlert }
+func (m *AteraAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAteraAlert
+}
 
 var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), fields: []encField{
 	{`"alertID":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
@@ -4972,22 +4734,20 @@ var enctAteraAlert = encTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: 
 	{`"customerName":`, nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerName)), kStr},
 }}
 
-func (m *AteraAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAteraAlert) }
-
-func (*AteraAlert) encTable() *encTable { return &enctAteraAlert }
+func (m *AteraAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAteraAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AteraAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAttachment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Attachment, n)))
+func growAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Attachment, c)
+	copy(s, unsafe.Slice((*Attachment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAttachment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Attachment)(dst), n), unsafe.Slice((*Attachment)(src), n))
-}
-
-var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), alloc: allocAttachment, copy: copyAttachment, fields: []decField{
+var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), grow: growAttachment, fields: []decField{
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
 	{"link", nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
 	{"content_type", nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
@@ -5038,9 +4798,9 @@ var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: 
 	{"linked_version_id", nil, uint32(unsafe.Offsetof(Attachment{}.LinkedVersionID)), kInt},
 }, sorted: []uint16{31, 19, 24, 42, 28, 41, 27, 15, 17, 39, 25, 44, 18, 45, 2, 32, 13, 36, 6, 11, 37, 40, 23, 5, 8, 20, 26, 4, 21, 22, 12, 3, 1, 47, 7, 46, 29, 43, 33, 34, 35, 0, 38, 14, 9, 10, 16, 30}}
 
-func (m *Attachment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachment) }
-
-func (*Attachment) decTable() *decTable { return &dectAttachment }
+func (m *Attachment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAttachment
+}
 
 var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), fields: []encField{
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
@@ -5093,22 +4853,20 @@ var enctAttachment = encTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: 
 	{`"linked_version_id":`, nil, uint32(unsafe.Offsetof(Attachment{}.LinkedVersionID)), kInt},
 }}
 
-func (m *Attachment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachment) }
-
-func (*Attachment) encTable() *encTable { return &enctAttachment }
+func (m *Attachment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAttachment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Attachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAttachmentList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AttachmentList, n)))
+func growAttachmentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AttachmentList, c)
+	copy(s, unsafe.Slice((*AttachmentList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAttachmentList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AttachmentList)(dst), n), unsafe.Slice((*AttachmentList)(src), n))
-}
-
-var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), alloc: allocAttachmentList, copy: copyAttachmentList, fields: []decField{
+var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), grow: growAttachmentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
 	{"filename", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
 	{"datecreated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
@@ -5136,9 +4894,9 @@ var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra)
 	{"linked_version_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), kInt},
 }, sorted: []uint16{19, 18, 16, 21, 22, 12, 2, 7, 13, 17, 1, 4, 0, 8, 24, 3, 23, 20, 9, 10, 11, 15, 14, 5, 6}}
 
-func (m *AttachmentList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentList) }
-
-func (*AttachmentList) decTable() *decTable { return &dectAttachmentList }
+func (m *AttachmentList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAttachmentList
+}
 
 var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
@@ -5168,36 +4926,34 @@ var enctAttachmentList = encTable{extra: unsafe.Offsetof(AttachmentList{}.Extra)
 	{`"linked_version_id":`, nil, uint32(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), kInt},
 }}
 
-func (m *AttachmentList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentList) }
-
-func (*AttachmentList) encTable() *encTable { return &enctAttachmentList }
+func (m *AttachmentList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAttachmentList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AttachmentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAttachmentView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AttachmentView, n)))
+func growAttachmentView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AttachmentView, c)
+	copy(s, unsafe.Slice((*AttachmentView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAttachmentView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AttachmentView)(dst), n), unsafe.Slice((*AttachmentView)(src), n))
-}
-
-var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), alloc: allocAttachmentView, copy: copyAttachmentView, fields: []decField{
+var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), grow: growAttachmentView, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
 	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
 	{"action_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
 	{"record_count", nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kPage},
+	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
-	{"folders", dtOf[*KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
+	{"folders", &dectKeyPair4, uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
 }, sorted: []uint16{3, 5, 8, 6, 7, 4, 2, 0, 1}}
 
-func (m *AttachmentView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAttachmentView) }
-
-func (*AttachmentView) decTable() *decTable { return &dectAttachmentView }
+func (m *AttachmentView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAttachmentView
+}
 
 var enctAttachmentView = encTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
@@ -5205,15 +4961,15 @@ var enctAttachmentView = encTable{extra: unsafe.Offsetof(AttachmentView{}.Extra)
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachmentList, uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
-	{`"folders":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
+	{`"folders":`, &enctKeyPair4, uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
 }}
 
-func (m *AttachmentView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAttachmentView) }
-
-func (*AttachmentView) encTable() *encTable { return &enctAttachmentView }
+func (m *AttachmentView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAttachmentView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AttachmentView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -5224,13 +4980,13 @@ func (m *AttachmentView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Attachments), &dectAttachmentList, true)
 }
 
-func allocAudit(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Audit, n))) }
-
-func copyAudit(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Audit)(dst), n), unsafe.Slice((*Audit)(src), n))
+func growAudit(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Audit, c)
+	copy(s, unsafe.Slice((*Audit)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), alloc: allocAudit, copy: copyAudit, fields: []decField{
+var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), grow: growAudit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
@@ -5250,9 +5006,7 @@ var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Siz
 	{"datetime_from", nil, uint32(unsafe.Offsetof(Audit{}.DatetimeFrom)), kTime},
 }, sorted: []uint16{11, 12, 2, 10, 3, 16, 15, 6, 0, 8, 9, 7, 1, 5, 13, 14, 4}}
 
-func (m *Audit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAudit) }
-
-func (*Audit) decTable() *decTable { return &dectAudit }
+func (m *Audit) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAudit }
 
 var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
@@ -5274,22 +5028,18 @@ var enctAudit = encTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Siz
 	{`"datetime_from":`, nil, uint32(unsafe.Offsetof(Audit{}.DatetimeFrom)), kTime},
 }}
 
-func (m *Audit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAudit) }
-
-func (*Audit) encTable() *encTable { return &enctAudit }
+func (m *Audit) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctAudit }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Audit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAuditPasswordField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AuditPasswordField, n)))
+func growAuditPasswordField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AuditPasswordField, c)
+	copy(s, unsafe.Slice((*AuditPasswordField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAuditPasswordField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AuditPasswordField)(dst), n), unsafe.Slice((*AuditPasswordField)(src), n))
-}
-
-var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), alloc: allocAuditPasswordField, copy: copyAuditPasswordField, fields: []decField{
+var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), grow: growAuditPasswordField, fields: []decField{
 	{"object_type", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
 	{"object_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
@@ -5298,11 +5048,9 @@ var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{
 	{"_warning", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 4, 1, 0, 3}}
 
-func (m *AuditPasswordField) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAuditPasswordField)
+func (m *AuditPasswordField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAuditPasswordField
 }
-
-func (*AuditPasswordField) decTable() *decTable { return &dectAuditPasswordField }
 
 var enctAuditPasswordField = encTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), fields: []encField{
 	{`"object_type":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
@@ -5313,24 +5061,20 @@ var enctAuditPasswordField = encTable{extra: unsafe.Offsetof(AuditPasswordField{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Warning)), kStr},
 }}
 
-func (m *AuditPasswordField) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAuditPasswordField)
+func (m *AuditPasswordField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAuditPasswordField
 }
-
-func (*AuditPasswordField) encTable() *encTable { return &enctAuditPasswordField }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuditPasswordField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutoassign(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Autoassign, n)))
+func growAutoassign(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Autoassign, c)
+	copy(s, unsafe.Slice((*Autoassign)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutoassign(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Autoassign)(dst), n), unsafe.Slice((*Autoassign)(src), n))
-}
-
-var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), alloc: allocAutoassign, copy: copyAutoassign, fields: []decField{
+var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), grow: growAutoassign, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
@@ -5355,10 +5099,10 @@ var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: 
 	{"newworkflow_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
 	{"new_workflow_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
 	{"dontshownotification", nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
-	{"criteria", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
-	{"outcomes", dtOf[*AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
+	{"criteria", &dectAutoassignCriteria, uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
+	{"outcomes", &dectAutoassignOutcome, uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
 	{"_domatch", nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
-	{"user", dtOf[*Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kOne},
+	{"user", nil, uint32(unsafe.Offsetof(Autoassign{}.User)), kLazy},
 	{"matched_rule_count", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
 	{"matched_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
@@ -5380,23 +5124,23 @@ var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: 
 	{"new_template_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
 	{"popupmsg", nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
-	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
+	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
 	{"flowdetail_id", nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
 	{"batch_size", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
 	{"batch_sleep", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
-	{"events", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
+	{"events", &dectUnameNotification, uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
 	{"new_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
 	{"set_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
 	{"active", nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
-	{"olas", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kMany},
-	{"database_lookups", dtOf[*PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kMany},
+	{"olas", nil, uint32(unsafe.Offsetof(Autoassign{}.Olas)), kLazyList},
+	{"database_lookups", nil, uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kLazyList},
 }, sorted: []uint16{26, 47, 53, 54, 58, 51, 52, 24, 60, 23, 55, 50, 0, 2, 1, 29, 28, 3, 7, 8, 16, 15, 17, 33, 32, 34, 36, 35, 37, 39, 38, 40, 56, 10, 18, 19, 14, 13, 11, 9, 44, 46, 20, 22, 12, 45, 21, 59, 30, 31, 25, 49, 48, 4, 43, 41, 42, 57, 6, 5, 27}}
 
-func (m *Autoassign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutoassign) }
-
-func (*Autoassign) decTable() *decTable { return &dectAutoassign }
+func (m *Autoassign) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutoassign
+}
 
 var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
@@ -5423,10 +5167,10 @@ var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: 
 	{`"newworkflow_guid":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
 	{`"new_workflow_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
 	{`"dontshownotification":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
-	{`"criteria":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
-	{`"outcomes":`, etOf[*AutoassignOutcome], uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
+	{`"criteria":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
+	{`"outcomes":`, &enctAutoassignOutcome, uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
 	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
-	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(Autoassign{}.User)), kOne},
+	{`"user":`, nil, uint32(unsafe.Offsetof(Autoassign{}.User)), kRaw},
 	{`"matched_rule_count":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
 	{`"matched_ids":`, nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
@@ -5448,36 +5192,34 @@ var enctAutoassign = encTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: 
 	{`"new_template_name":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
 	{`"popupmsg":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
-	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
+	{`"popup_notes":`, &enctAreaPopup, uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
 	{`"flowdetail_id":`, nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
 	{`"batch_size":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
 	{`"batch_sleep":`, nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
-	{`"events":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
+	{`"events":`, &enctUnameNotification, uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
 	{`"new_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
 	{`"set_colour":`, nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
-	{`"olas":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(Autoassign{}.Olas)), kMany},
-	{`"database_lookups":`, etOf[*PartsLookup], uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kMany},
+	{`"olas":`, nil, uint32(unsafe.Offsetof(Autoassign{}.Olas)), kRaw},
+	{`"database_lookups":`, nil, uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kRaw},
 }}
 
-func (m *Autoassign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutoassign) }
-
-func (*Autoassign) encTable() *encTable { return &enctAutoassign }
+func (m *Autoassign) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutoassign
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Autoassign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutoassignCriteria(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutoassignCriteria, n)))
+func growAutoassignCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutoassignCriteria, c)
+	copy(s, unsafe.Slice((*AutoassignCriteria)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutoassignCriteria(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutoassignCriteria)(dst), n), unsafe.Slice((*AutoassignCriteria)(src), n))
-}
-
-var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), alloc: allocAutoassignCriteria, copy: copyAutoassignCriteria, fields: []decField{
+var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), grow: growAutoassignCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
 	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
@@ -5506,11 +5248,9 @@ var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{
 	{"stdid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), kInt},
 }, sorted: []uint16{24, 14, 2, 20, 19, 4, 17, 0, 22, 23, 12, 10, 3, 1, 25, 15, 21, 16, 18, 9, 13, 11, 6, 8, 5, 7}}
 
-func (m *AutoassignCriteria) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAutoassignCriteria)
+func (m *AutoassignCriteria) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutoassignCriteria
 }
-
-func (*AutoassignCriteria) decTable() *decTable { return &dectAutoassignCriteria }
 
 var enctAutoassignCriteria = encTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
@@ -5541,24 +5281,20 @@ var enctAutoassignCriteria = encTable{extra: unsafe.Offsetof(AutoassignCriteria{
 	{`"stdid":`, nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), kInt},
 }}
 
-func (m *AutoassignCriteria) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAutoassignCriteria)
+func (m *AutoassignCriteria) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutoassignCriteria
 }
-
-func (*AutoassignCriteria) encTable() *encTable { return &enctAutoassignCriteria }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutoassignOutcome(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutoassignOutcome, n)))
+func growAutoassignOutcome(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutoassignOutcome, c)
+	copy(s, unsafe.Slice((*AutoassignOutcome)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutoassignOutcome(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutoassignOutcome)(dst), n), unsafe.Slice((*AutoassignOutcome)(src), n))
-}
-
-var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), alloc: allocAutoassignOutcome, copy: copyAutoassignOutcome, fields: []decField{
+var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), grow: growAutoassignOutcome, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
 	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
@@ -5576,11 +5312,9 @@ var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Warning)), kStr},
 }, sorted: []uint16{14, 2, 3, 4, 0, 13, 1, 10, 8, 11, 9, 6, 7, 5, 12}}
 
-func (m *AutoassignOutcome) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAutoassignOutcome)
+func (m *AutoassignOutcome) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutoassignOutcome
 }
-
-func (*AutoassignOutcome) decTable() *decTable { return &dectAutoassignOutcome }
 
 var enctAutoassignOutcome = encTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
@@ -5600,127 +5334,113 @@ var enctAutoassignOutcome = encTable{extra: unsafe.Offsetof(AutoassignOutcome{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Warning)), kStr},
 }}
 
-func (m *AutoassignOutcome) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAutoassignOutcome)
+func (m *AutoassignOutcome) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutoassignOutcome
 }
-
-func (*AutoassignOutcome) encTable() *encTable { return &enctAutoassignOutcome }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutoassignOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutomateAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutomateAlert, n)))
+func growAutomateAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutomateAlert, c)
+	copy(s, unsafe.Slice((*AutomateAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutomateAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutomateAlert)(dst), n), unsafe.Slice((*AutomateAlert)(src), n))
-}
-
-var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), alloc: allocAutomateAlert, copy: copyAutomateAlert, fields: []decField{
+var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), grow: growAutomateAlert, fields: []decField{
 	{"action", nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
-	{"ticket", dtOf[*AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
+	{"ticket", &dectAutomateTicket, uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
 }, sorted: []uint16{0, 1}}
 
-func (m *AutomateAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateAlert) }
-
-func (*AutomateAlert) decTable() *decTable { return &dectAutomateAlert }
+func (m *AutomateAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutomateAlert
+}
 
 var enctAutomateAlert = encTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), fields: []encField{
 	{`"action":`, nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
-	{`"ticket":`, etOf[*AutomateTicket], uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
+	{`"ticket":`, &enctAutomateTicket, uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
 }}
 
-func (m *AutomateAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateAlert) }
-
-func (*AutomateAlert) encTable() *encTable { return &enctAutomateAlert }
+func (m *AutomateAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutomateAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutomateComment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutomateComment, n)))
+func growAutomateComment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutomateComment, c)
+	copy(s, unsafe.Slice((*AutomateComment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutomateComment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutomateComment)(dst), n), unsafe.Slice((*AutomateComment)(src), n))
-}
-
-var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), alloc: allocAutomateComment, copy: copyAutomateComment, fields: []decField{
+var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), grow: growAutomateComment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
 	{"body", nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
-	{"user", dtOf[*AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
+	{"user", &dectAutomateUser, uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
 	{"createdDate", nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
 }, sorted: []uint16{1, 3, 0, 2}}
 
-func (m *AutomateComment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateComment) }
-
-func (*AutomateComment) decTable() *decTable { return &dectAutomateComment }
+func (m *AutomateComment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutomateComment
+}
 
 var enctAutomateComment = encTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
 	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
-	{`"user":`, etOf[*AutomateUser], uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
+	{`"user":`, &enctAutomateUser, uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
 }}
 
-func (m *AutomateComment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateComment) }
-
-func (*AutomateComment) encTable() *encTable { return &enctAutomateComment }
+func (m *AutomateComment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutomateComment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateComment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutomateReference(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutomateReference, n)))
+func growAutomateReference(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutomateReference, c)
+	copy(s, unsafe.Slice((*AutomateReference)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutomateReference(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutomateReference)(dst), n), unsafe.Slice((*AutomateReference)(src), n))
-}
-
-var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), alloc: allocAutomateReference, copy: copyAutomateReference, fields: []decField{
+var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), grow: growAutomateReference, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *AutomateReference) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAutomateReference)
+func (m *AutomateReference) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutomateReference
 }
-
-func (*AutomateReference) decTable() *decTable { return &dectAutomateReference }
 
 var enctAutomateReference = encTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
 }}
 
-func (m *AutomateReference) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAutomateReference)
+func (m *AutomateReference) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutomateReference
 }
-
-func (*AutomateReference) encTable() *encTable { return &enctAutomateReference }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateReference) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutomateTicket(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutomateTicket, n)))
+func growAutomateTicket(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutomateTicket, c)
+	copy(s, unsafe.Slice((*AutomateTicket)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutomateTicket(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutomateTicket)(dst), n), unsafe.Slice((*AutomateTicket)(src), n))
-}
-
-var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), alloc: allocAutomateTicket, copy: copyAutomateTicket, fields: []decField{
+var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), grow: growAutomateTicket, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
-	{"status", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
+	{"status", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
 	{"subject", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
 	{"body", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
-	{"priority", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
-	{"client", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
-	{"location", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
-	{"computer", dtOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
+	{"priority", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
+	{"client", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
+	{"location", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
+	{"computer", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
 	{"dueDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
 	{"startDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
 	{"contactDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
@@ -5730,22 +5450,22 @@ var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra)
 	{"supportLevel", nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
 	{"externalId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
-	{"comments", dtOf[*AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
+	{"comments", &dectAutomateComment, uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
 }, sorted: []uint16{3, 13, 5, 17, 7, 10, 8, 15, 12, 16, 6, 4, 9, 1, 2, 14, 0, 11}}
 
-func (m *AutomateTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateTicket) }
-
-func (*AutomateTicket) decTable() *decTable { return &dectAutomateTicket }
+func (m *AutomateTicket) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutomateTicket
+}
 
 var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
-	{`"status":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
+	{`"status":`, &enctAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
 	{`"body":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
-	{`"priority":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
-	{`"client":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
-	{`"location":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
-	{`"computer":`, etOf[*AutomateReference], uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
+	{`"priority":`, &enctAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
+	{`"client":`, &enctAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
+	{`"location":`, &enctAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
+	{`"computer":`, &enctAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
 	{`"dueDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
 	{`"startDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
 	{`"contactDate":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
@@ -5755,33 +5475,31 @@ var enctAutomateTicket = encTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra)
 	{`"supportLevel":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
 	{`"externalId":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
-	{`"comments":`, etOf[*AutomateComment], uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
+	{`"comments":`, &enctAutomateComment, uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
 }}
 
-func (m *AutomateTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateTicket) }
-
-func (*AutomateTicket) encTable() *encTable { return &enctAutomateTicket }
+func (m *AutomateTicket) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutomateTicket
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAutomateUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AutomateUser, n)))
+func growAutomateUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AutomateUser, c)
+	copy(s, unsafe.Slice((*AutomateUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAutomateUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AutomateUser)(dst), n), unsafe.Slice((*AutomateUser)(src), n))
-}
-
-var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), alloc: allocAutomateUser, copy: copyAutomateUser, fields: []decField{
+var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), grow: growAutomateUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
 	{"emailAddress", nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
 }, sorted: []uint16{2, 0, 1}}
 
-func (m *AutomateUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAutomateUser) }
-
-func (*AutomateUser) decTable() *decTable { return &dectAutomateUser }
+func (m *AutomateUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAutomateUser
+}
 
 var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
@@ -5789,22 +5507,20 @@ var enctAutomateUser = encTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), si
 	{`"emailAddress":`, nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
 }}
 
-func (m *AutomateUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAutomateUser) }
-
-func (*AutomateUser) encTable() *encTable { return &enctAutomateUser }
+func (m *AutomateUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAutomateUser
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AutomateUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAuvikAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AuvikAlert, n)))
+func growAuvikAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AuvikAlert, c)
+	copy(s, unsafe.Slice((*AuvikAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAuvikAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AuvikAlert)(dst), n), unsafe.Slice((*AuvikAlert)(src), n))
-}
-
-var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), alloc: allocAuvikAlert, copy: copyAuvikAlert, fields: []decField{
+var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), grow: growAuvikAlert, fields: []decField{
 	{"entityId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
 	{"alertStatusString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
@@ -5823,9 +5539,9 @@ var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: 
 	{"correlationId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), kStr},
 }, sorted: []uint16{11, 3, 4, 13, 12, 10, 2, 14, 6, 15, 8, 0, 5, 7, 9, 1}}
 
-func (m *AuvikAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikAlert) }
-
-func (*AuvikAlert) decTable() *decTable { return &dectAuvikAlert }
+func (m *AuvikAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAuvikAlert
+}
 
 var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), fields: []encField{
 	{`"entityId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
@@ -5846,22 +5562,20 @@ var enctAuvikAlert = encTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: 
 	{`"correlationId":`, nil, uint32(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), kStr},
 }}
 
-func (m *AuvikAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikAlert) }
-
-func (*AuvikAlert) encTable() *encTable { return &enctAuvikAlert }
+func (m *AuvikAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAuvikAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAuvikTenantMod(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AuvikTenantMod, n)))
+func growAuvikTenantMod(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AuvikTenantMod, c)
+	copy(s, unsafe.Slice((*AuvikTenantMod)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAuvikTenantMod(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AuvikTenantMod)(dst), n), unsafe.Slice((*AuvikTenantMod)(src), n))
-}
-
-var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), alloc: allocAuvikTenantMod, copy: copyAuvikTenantMod, fields: []decField{
+var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), grow: growAuvikTenantMod, fields: []decField{
 	{"parentId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
 	{"parentName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
 	{"tenantId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
@@ -5870,9 +5584,9 @@ var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra)
 	{"enabled", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), kBool},
 }, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
-func (m *AuvikTenantMod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAuvikTenantMod) }
-
-func (*AuvikTenantMod) decTable() *decTable { return &dectAuvikTenantMod }
+func (m *AuvikTenantMod) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAuvikTenantMod
+}
 
 var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), fields: []encField{
 	{`"parentId":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
@@ -5883,22 +5597,20 @@ var enctAuvikTenantMod = encTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra)
 	{`"enabled":`, nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), kBool},
 }}
 
-func (m *AuvikTenantMod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAuvikTenantMod) }
-
-func (*AuvikTenantMod) encTable() *encTable { return &enctAuvikTenantMod }
+func (m *AuvikTenantMod) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAuvikTenantMod
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AuvikTenantMod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAvalaraDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AvalaraDetails, n)))
+func growAvalaraDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AvalaraDetails, c)
+	copy(s, unsafe.Slice((*AvalaraDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAvalaraDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AvalaraDetails)(dst), n), unsafe.Slice((*AvalaraDetails)(src), n))
-}
-
-var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), alloc: allocAvalaraDetails, copy: copyAvalaraDetails, fields: []decField{
+var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), grow: growAvalaraDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
 	{"environment", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
@@ -5910,7 +5622,7 @@ var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{"supplier_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
-	{"company_object", dtOf[*KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
+	{"company_object", &dectKeyPair, uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
 	{"defaulttax", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
 	{"defaultitem", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
 	{"autosyncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
@@ -5921,14 +5633,14 @@ var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{"default_customer_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
 	{"disablerecording", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
 	{"address_mapping_type", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
 	{"sync_committed", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
 }, sorted: []uint16{24, 21, 16, 14, 7, 9, 11, 6, 19, 18, 13, 12, 20, 1, 0, 2, 5, 4, 15, 8, 10, 23, 22, 17, 3}}
 
-func (m *AvalaraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAvalaraDetails) }
-
-func (*AvalaraDetails) decTable() *decTable { return &dectAvalaraDetails }
+func (m *AvalaraDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAvalaraDetails
+}
 
 var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
@@ -5942,7 +5654,7 @@ var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
-	{`"company_object":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
+	{`"company_object":`, &enctKeyPair, uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
 	{`"defaulttax":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
 	{`"defaultitem":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
 	{`"autosyncentities":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
@@ -5953,27 +5665,25 @@ var enctAvalaraDetails = encTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra)
 	{`"default_customer_name":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
 	{`"disablerecording":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
 	{`"address_mapping_type":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
 	{`"sync_committed":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
 }}
 
-func (m *AvalaraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAvalaraDetails) }
-
-func (*AvalaraDetails) encTable() *encTable { return &enctAvalaraDetails }
+func (m *AvalaraDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAvalaraDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AvalaraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureADConnection(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureADConnection, n)))
+func growAzureADConnection(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureADConnection, c)
+	copy(s, unsafe.Slice((*AzureADConnection)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureADConnection(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureADConnection)(dst), n), unsafe.Slice((*AzureADConnection)(src), n))
-}
-
-var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), alloc: allocAzureADConnection, copy: copyAzureADConnection, fields: []decField{
+var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), grow: growAzureADConnection, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
@@ -5987,25 +5697,25 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"token_expiry", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
 	{"_authcode", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
-	{"mappings_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
-	{"mappings_agent", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
-	{"mappings_agent_roles", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
-	{"mappings_site", dtOf[*AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
+	{"mappings_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
+	{"mappings_agent", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
+	{"mappings_agent_roles", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
+	{"mappings_site", &dectAzureADMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
 	{"user_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
 	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
-	{"agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
+	{"user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
+	{"agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
 	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
 	{"redirect_uri", nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
-	{"mappings_cab", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
+	{"mappings_cab", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
 	{"manage_licenses", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
 	{"licensed_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
-	{"licensed_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
+	{"licensed_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
 	{"tenant_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
-	{"mappings_device", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
+	{"mappings_device", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
 	{"defaultsite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
 	{"defaultsite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
@@ -6030,16 +5740,16 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"auto_create_mappings", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
 	{"auto_allow_sso", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
-	{"mappings_client", dtOf[*AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
+	{"mappings_client", &dectAreaAzureTenant, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
 	{"default_ticket_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
 	{"default_ticket_type_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
 	{"default_classification", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
 	{"default_classification_reason", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
 	{"default_priority_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
-	{"mappings_ticket", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
+	{"mappings_ticket", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
 	{"intune_dont_update_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
 	{"intune_enabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
 	{"licence_import_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
 	{"graphendpoint", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
@@ -6049,25 +5759,25 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"dont_sync_new_tenants", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
 	{"importunmatchedgroupasserviceaccount", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
 	{"deactivate_users", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
-	{"mappings_priority", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
+	{"mappings_priority", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
 	{"allow_subscription_management", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
 	{"receive_subscription_updated", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
 	{"graph_host", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
-	{"mappings_user_roles", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
+	{"mappings_user_roles", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
 	{"alternate_client_id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
 	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
 	{"default_relationship_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
 	{"intune_delete_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
 	{"intune_delete_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
 	{"sentinel_default_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
 	{"sentinel_default_user_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
 	{"named_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
-	{"named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
+	{"named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
 	{"new_user_template", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
 	{"new_user_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
+	{"mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
 	{"new_user_template_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
 	{"software_import_licence_matching", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
 	{"default_intune_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
@@ -6075,9 +5785,9 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"no_manager_role", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
 	{"no_manager_role_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
 	{"track_sign_in_activity", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
-	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
+	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
-	{"user_licence", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
+	{"user_licence", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
 	{"user_licence_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
 	{"check_licence_list_for_service_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
 	{"exclude_mssense_devices", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
@@ -6085,11 +5795,9 @@ var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{"_confirmmanagedidentitysetup", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), kBool},
 }, sorted: []uint16{11, 108, 71, 12, 86, 45, 18, 20, 76, 80, 6, 34, 41, 42, 107, 46, 54, 53, 105, 48, 70, 74, 35, 36, 37, 38, 39, 40, 59, 60, 96, 97, 61, 82, 57, 58, 32, 33, 5, 4, 72, 106, 78, 68, 0, 64, 65, 102, 101, 24, 23, 22, 21, 2, 43, 44, 73, 1, 84, 85, 63, 66, 69, 67, 28, 29, 27, 14, 15, 26, 56, 31, 93, 75, 16, 62, 13, 79, 83, 3, 89, 90, 8, 81, 7, 47, 9, 91, 94, 92, 98, 99, 77, 25, 87, 88, 95, 30, 10, 52, 55, 100, 51, 49, 50, 103, 104, 17, 19}}
 
-func (m *AzureADConnection) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAzureADConnection)
+func (m *AzureADConnection) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureADConnection
 }
-
-func (*AzureADConnection) decTable() *decTable { return &dectAzureADConnection }
 
 var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
@@ -6105,25 +5813,25 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
-	{`"mappings_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
-	{`"mappings_agent":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
-	{`"mappings_agent_roles":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
-	{`"mappings_site":`, etOf[*AzureADMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
+	{`"mappings_user":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
+	{`"mappings_agent":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
+	{`"mappings_agent_roles":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
+	{`"mappings_site":`, &enctAzureADMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
 	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
 	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
-	{`"user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
-	{`"agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
+	{`"user_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
+	{`"agent_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
 	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
 	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
-	{`"mappings_cab":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
+	{`"mappings_cab":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
 	{`"manage_licenses":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
 	{`"licensed_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
-	{`"licensed_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
+	{`"licensed_roles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
 	{`"tenant_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
-	{`"mappings_device":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
+	{`"mappings_device":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
 	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
 	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
@@ -6148,16 +5856,16 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"auto_create_mappings":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
 	{`"auto_allow_sso":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
-	{`"mappings_client":`, etOf[*AreaAzureTenant], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
+	{`"mappings_client":`, &enctAreaAzureTenant, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
 	{`"default_ticket_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
 	{`"default_ticket_type_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
 	{`"default_classification":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
 	{`"default_classification_reason":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
 	{`"default_priority_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
-	{`"mappings_ticket":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
+	{`"mappings_ticket":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
 	{`"intune_dont_update_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
 	{`"intune_enabled":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
 	{`"licence_import_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
 	{`"graphendpoint":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
@@ -6167,25 +5875,25 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"dont_sync_new_tenants":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
 	{`"importunmatchedgroupasserviceaccount":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
 	{`"deactivate_users":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
-	{`"mappings_priority":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
+	{`"mappings_priority":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
 	{`"allow_subscription_management":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
 	{`"receive_subscription_updated":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
 	{`"graph_host":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
-	{`"mappings_user_roles":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
+	{`"mappings_user_roles":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
 	{`"alternate_client_id":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
 	{`"new_alternate_client_secret":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
 	{`"default_relationship_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
 	{`"intune_delete_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
 	{`"intune_delete_status_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
 	{`"sentinel_default_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
 	{`"sentinel_default_user_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
 	{`"named_roles":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
-	{`"named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
+	{`"named_roles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
 	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
 	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
-	{`"mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
+	{`"mappings_new_user":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
 	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
 	{`"software_import_licence_matching":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
 	{`"default_intune_status":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
@@ -6193,9 +5901,9 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"no_manager_role":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
 	{`"no_manager_role_name":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
 	{`"track_sign_in_activity":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
-	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
+	{`"halointegrator_allowedclientidslist":`, &enctKeyPair3, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
-	{`"user_licence":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
+	{`"user_licence":`, &enctKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
 	{`"user_licence_list":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
 	{`"check_licence_list_for_service_user":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
 	{`"exclude_mssense_devices":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
@@ -6203,24 +5911,20 @@ var enctAzureADConnection = encTable{extra: unsafe.Offsetof(AzureADConnection{}.
 	{`"_confirmmanagedidentitysetup":`, nil, uint32(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), kBool},
 }}
 
-func (m *AzureADConnection) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAzureADConnection)
+func (m *AzureADConnection) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureADConnection
 }
-
-func (*AzureADConnection) encTable() *encTable { return &enctAzureADConnection }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureADFilter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureADFilter, n)))
+func growAzureADFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureADFilter, c)
+	copy(s, unsafe.Slice((*AzureADFilter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureADFilter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureADFilter)(dst), n), unsafe.Slice((*AzureADFilter)(src), n))
-}
-
-var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), alloc: allocAzureADFilter, copy: copyAzureADFilter, fields: []decField{
+var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), grow: growAzureADFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
 	{"mapping_id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
 	{"filter_field", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
@@ -6231,9 +5935,9 @@ var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureADFilter{}.Warning)), kStr},
 }, sorted: []uint16{7, 2, 3, 4, 0, 1, 5, 6}}
 
-func (m *AzureADFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADFilter) }
-
-func (*AzureADFilter) decTable() *decTable { return &dectAzureADFilter }
+func (m *AzureADFilter) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureADFilter
+}
 
 var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
@@ -6246,22 +5950,20 @@ var enctAzureADFilter = encTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADFilter{}.Warning)), kStr},
 }}
 
-func (m *AzureADFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADFilter) }
-
-func (*AzureADFilter) encTable() *encTable { return &enctAzureADFilter }
+func (m *AzureADFilter) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureADFilter
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureADMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureADMapping, n)))
+func growAzureADMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureADMapping, c)
+	copy(s, unsafe.Slice((*AzureADMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureADMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureADMapping)(dst), n), unsafe.Slice((*AzureADMapping)(src), n))
-}
-
-var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), alloc: allocAzureADMapping, copy: copyAzureADMapping, fields: []decField{
+var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), grow: growAzureADMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
 	{"connectionid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
 	{"siteid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
@@ -6270,7 +5972,7 @@ var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{"client_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
 	{"tenant_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
-	{"filters", dtOf[*AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
+	{"filters", &dectAzureADFilter, uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
 	{"filter_count", nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
 	{"external_users", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
@@ -6285,13 +5987,13 @@ var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{"default_site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
 	{"userroleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
 	{"import_photo", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
-	{"site_mappings_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
+	{"site_mappings_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
 }, sorted: []uint16{24, 5, 17, 16, 1, 19, 20, 14, 11, 9, 8, 12, 10, 0, 22, 4, 13, 18, 15, 23, 3, 2, 6, 7, 21}}
 
-func (m *AzureADMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureADMapping) }
-
-func (*AzureADMapping) decTable() *decTable { return &dectAzureADMapping }
+func (m *AzureADMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureADMapping
+}
 
 var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
@@ -6302,7 +6004,7 @@ var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
 	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
-	{`"filters":`, etOf[*AzureADFilter], uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
+	{`"filters":`, &enctAzureADFilter, uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
 	{`"filter_count":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
 	{`"external_users":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
@@ -6317,57 +6019,49 @@ var enctAzureADMapping = encTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra)
 	{`"default_site_name":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
 	{`"userroleid":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
 	{`"import_photo":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
-	{`"site_mappings_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
+	{`"site_mappings_user":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
 }}
 
-func (m *AzureADMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureADMapping) }
-
-func (*AzureADMapping) encTable() *encTable { return &enctAzureADMapping }
+func (m *AzureADMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureADMapping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureADMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureAssignedLicenses(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureAssignedLicenses, n)))
+func growAzureAssignedLicenses(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureAssignedLicenses, c)
+	copy(s, unsafe.Slice((*AzureAssignedLicenses)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureAssignedLicenses(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureAssignedLicenses)(dst), n), unsafe.Slice((*AzureAssignedLicenses)(src), n))
-}
-
-var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), alloc: allocAzureAssignedLicenses, copy: copyAzureAssignedLicenses, fields: []decField{
+var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), grow: growAzureAssignedLicenses, fields: []decField{
 	{"skuId", nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *AzureAssignedLicenses) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAzureAssignedLicenses)
+func (m *AzureAssignedLicenses) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureAssignedLicenses
 }
-
-func (*AzureAssignedLicenses) decTable() *decTable { return &dectAzureAssignedLicenses }
 
 var enctAzureAssignedLicenses = encTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), fields: []encField{
 	{`"skuId":`, nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
 }}
 
-func (m *AzureAssignedLicenses) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAzureAssignedLicenses)
+func (m *AzureAssignedLicenses) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureAssignedLicenses
 }
-
-func (*AzureAssignedLicenses) encTable() *encTable { return &enctAzureAssignedLicenses }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureAssignedLicenses) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureDevOpsDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureDevOpsDetails, n)))
+func growAzureDevOpsDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureDevOpsDetails, c)
+	copy(s, unsafe.Slice((*AzureDevOpsDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureDevOpsDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureDevOpsDetails)(dst), n), unsafe.Slice((*AzureDevOpsDetails)(src), n))
-}
-
-var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), alloc: allocAzureDevOpsDetails, copy: copyAzureDevOpsDetails, fields: []decField{
+var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), grow: growAzureDevOpsDetails, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
@@ -6376,7 +6070,7 @@ var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
 	{"fields_to_sync", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
-	{"fields_to_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
+	{"fields_to_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
 	{"sync_mapped_fields", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
 	{"sync_attachments", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
 	{"sync_area_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
@@ -6385,11 +6079,11 @@ var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{"sync_status", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
 	{"sync_start_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
 	{"sync_target_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
-	{"status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
-	{"priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
-	{"areapath_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
-	{"iterationpath_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
-	{"otherfield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
+	{"status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
+	{"priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
+	{"areapath_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
+	{"iterationpath_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
+	{"otherfield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
 	{"area_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
 	{"iteration_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
 	{"work_item_description", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
@@ -6414,11 +6108,9 @@ var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{"_warning", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), kStr},
 }, sorted: []uint16{42, 43, 22, 19, 37, 41, 7, 8, 0, 2, 4, 1, 23, 20, 38, 39, 3, 5, 6, 26, 36, 21, 18, 35, 17, 11, 10, 12, 9, 13, 15, 14, 34, 16, 29, 30, 31, 32, 40, 33, 28, 27, 25, 24}}
 
-func (m *AzureDevOpsDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAzureDevOpsDetails)
+func (m *AzureDevOpsDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureDevOpsDetails
 }
-
-func (*AzureDevOpsDetails) decTable() *decTable { return &dectAzureDevOpsDetails }
 
 var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
@@ -6429,7 +6121,7 @@ var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
 	{`"fields_to_sync":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
-	{`"fields_to_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
+	{`"fields_to_sync_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
 	{`"sync_mapped_fields":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
 	{`"sync_attachments":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
 	{`"sync_area_path":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
@@ -6438,11 +6130,11 @@ var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{`"sync_status":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
 	{`"sync_start_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
 	{`"sync_target_date":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
-	{`"status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
-	{`"priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
-	{`"areapath_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
-	{`"iterationpath_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
-	{`"otherfield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
+	{`"status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
+	{`"priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
+	{`"areapath_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
+	{`"iterationpath_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
+	{`"otherfield_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
 	{`"area_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
 	{`"iteration_path_field":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
 	{`"work_item_description":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
@@ -6467,53 +6159,47 @@ var enctAzureDevOpsDetails = encTable{extra: unsafe.Offsetof(AzureDevOpsDetails{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), kStr},
 }}
 
-func (m *AzureDevOpsDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAzureDevOpsDetails)
+func (m *AzureDevOpsDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureDevOpsDetails
 }
-
-func (*AzureDevOpsDetails) encTable() *encTable { return &enctAzureDevOpsDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureDevOpsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureMonitorData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorData, n)))
+func growAzureMonitorData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureMonitorData, c)
+	copy(s, unsafe.Slice((*AzureMonitorData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureMonitorData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureMonitorData)(dst), n), unsafe.Slice((*AzureMonitorData)(src), n))
-}
-
-var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), alloc: allocAzureMonitorData, copy: copyAzureMonitorData, fields: []decField{
-	{"essentials", dtOf[*AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
+var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), grow: growAzureMonitorData, fields: []decField{
+	{"essentials", &dectAzureMonitorEssentials, uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
 	{"alertContext", nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
 }, sorted: []uint16{1, 0}}
 
-func (m *AzureMonitorData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectAzureMonitorData) }
-
-func (*AzureMonitorData) decTable() *decTable { return &dectAzureMonitorData }
+func (m *AzureMonitorData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureMonitorData
+}
 
 var enctAzureMonitorData = encTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), fields: []encField{
-	{`"essentials":`, etOf[*AzureMonitorEssentials], uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
+	{`"essentials":`, &enctAzureMonitorEssentials, uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
 	{`"alertContext":`, nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
 }}
 
-func (m *AzureMonitorData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctAzureMonitorData) }
-
-func (*AzureMonitorData) encTable() *encTable { return &enctAzureMonitorData }
+func (m *AzureMonitorData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureMonitorData
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureMonitorEssentials(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorEssentials, n)))
+func growAzureMonitorEssentials(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureMonitorEssentials, c)
+	copy(s, unsafe.Slice((*AzureMonitorEssentials)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureMonitorEssentials(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureMonitorEssentials)(dst), n), unsafe.Slice((*AzureMonitorEssentials)(src), n))
-}
-
-var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), alloc: allocAzureMonitorEssentials, copy: copyAzureMonitorEssentials, fields: []decField{
+var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), grow: growAzureMonitorEssentials, fields: []decField{
 	{"alertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
 	{"alertRule", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
 	{"severity", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
@@ -6529,11 +6215,9 @@ var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEss
 	{"alertContextVersion", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), kStr},
 }, sorted: []uint16{12, 0, 1, 6, 7, 10, 11, 9, 4, 5, 8, 2, 3}}
 
-func (m *AzureMonitorEssentials) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAzureMonitorEssentials)
+func (m *AzureMonitorEssentials) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureMonitorEssentials
 }
-
-func (*AzureMonitorEssentials) decTable() *decTable { return &dectAzureMonitorEssentials }
 
 var enctAzureMonitorEssentials = encTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), fields: []encField{
 	{`"alertId":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
@@ -6551,44 +6235,36 @@ var enctAzureMonitorEssentials = encTable{extra: unsafe.Offsetof(AzureMonitorEss
 	{`"alertContextVersion":`, nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), kStr},
 }}
 
-func (m *AzureMonitorEssentials) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAzureMonitorEssentials)
+func (m *AzureMonitorEssentials) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureMonitorEssentials
 }
-
-func (*AzureMonitorEssentials) encTable() *encTable { return &enctAzureMonitorEssentials }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorEssentials) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocAzureMonitorWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]AzureMonitorWebhook, n)))
+func growAzureMonitorWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]AzureMonitorWebhook, c)
+	copy(s, unsafe.Slice((*AzureMonitorWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyAzureMonitorWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*AzureMonitorWebhook)(dst), n), unsafe.Slice((*AzureMonitorWebhook)(src), n))
-}
-
-var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), alloc: allocAzureMonitorWebhook, copy: copyAzureMonitorWebhook, fields: []decField{
+var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), grow: growAzureMonitorWebhook, fields: []decField{
 	{"schemaId", nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
-	{"data", dtOf[*AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
+	{"data", &dectAzureMonitorData, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
 }, sorted: []uint16{1, 0}}
 
-func (m *AzureMonitorWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectAzureMonitorWebhook)
+func (m *AzureMonitorWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectAzureMonitorWebhook
 }
-
-func (*AzureMonitorWebhook) decTable() *decTable { return &dectAzureMonitorWebhook }
 
 var enctAzureMonitorWebhook = encTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), fields: []encField{
 	{`"schemaId":`, nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
-	{`"data":`, etOf[*AzureMonitorData], uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
+	{`"data":`, &enctAzureMonitorData, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
 }}
 
-func (m *AzureMonitorWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctAzureMonitorWebhook)
+func (m *AzureMonitorWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctAzureMonitorWebhook
 }
-
-func (*AzureMonitorWebhook) encTable() *encTable { return &enctAzureMonitorWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *AzureMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocBookingType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BookingType, n)))
+func growBookingType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BookingType, c)
+	copy(s, unsafe.Slice((*BookingType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBookingType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BookingType)(dst), n), unsafe.Slice((*BookingType)(src), n))
-}
-
-var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), alloc: allocBookingType, copy: copyBookingType, fields: []decField{
+var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), grow: growBookingType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
 	{"assettype_id", nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
@@ -22,16 +20,16 @@ var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), size
 	{"duration_mins", nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
 	{"duration_days", nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
-	{"customslots", dtOf[*Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
+	{"customslots", &dectTimeslot, uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
 	{"messagehtml", nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
 	{"resourcebooking_buffer_minutes_before", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
 	{"resourcebooking_buffer_minutes_after", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(BookingType{}.Warning)), kStr},
 }, sorted: []uint16{11, 6, 1, 7, 5, 4, 3, 0, 8, 2, 10, 9}}
 
-func (m *BookingType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookingType) }
-
-func (*BookingType) decTable() *decTable { return &dectBookingType }
+func (m *BookingType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBookingType
+}
 
 var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
@@ -41,68 +39,60 @@ var enctBookingType = encTable{extra: unsafe.Offsetof(BookingType{}.Extra), size
 	{`"duration_mins":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
 	{`"duration_days":`, nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
-	{`"customslots":`, etOf[*Timeslot], uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
+	{`"customslots":`, &enctTimeslot, uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
 	{`"messagehtml":`, nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
 	{`"resourcebooking_buffer_minutes_before":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
 	{`"resourcebooking_buffer_minutes_after":`, nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(BookingType{}.Warning)), kStr},
 }}
 
-func (m *BookingType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookingType) }
-
-func (*BookingType) encTable() *encTable { return &enctBookingType }
+func (m *BookingType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBookingType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBookingTypeTimeslot(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BookingTypeTimeslot, n)))
+func growBookingTypeTimeslot(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BookingTypeTimeslot, c)
+	copy(s, unsafe.Slice((*BookingTypeTimeslot)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBookingTypeTimeslot(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BookingTypeTimeslot)(dst), n), unsafe.Slice((*BookingTypeTimeslot)(src), n))
-}
-
-var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), alloc: allocBookingTypeTimeslot, copy: copyBookingTypeTimeslot, fields: []decField{
+var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), grow: growBookingTypeTimeslot, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
 	{"startdate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
 	{"enddate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
-	{"resources", dtOf[*KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
+	{"resources", &dectKeyPair4, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
 	{"bookedResourceId", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
 }, sorted: []uint16{4, 2, 0, 3, 1}}
 
-func (m *BookingTypeTimeslot) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectBookingTypeTimeslot)
+func (m *BookingTypeTimeslot) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBookingTypeTimeslot
 }
-
-func (*BookingTypeTimeslot) decTable() *decTable { return &dectBookingTypeTimeslot }
 
 var enctBookingTypeTimeslot = encTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
 	{`"enddate":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
-	{`"resources":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
+	{`"resources":`, &enctKeyPair4, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
 	{`"bookedResourceId":`, nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
 }}
 
-func (m *BookingTypeTimeslot) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctBookingTypeTimeslot)
+func (m *BookingTypeTimeslot) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBookingTypeTimeslot
 }
-
-func (*BookingTypeTimeslot) encTable() *encTable { return &enctBookingTypeTimeslot }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BookingTypeTimeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBookmark(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Bookmark, n)))
+func growBookmark(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Bookmark, c)
+	copy(s, unsafe.Slice((*Bookmark)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBookmark(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Bookmark)(dst), n), unsafe.Slice((*Bookmark)(src), n))
-}
-
-var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), alloc: allocBookmark, copy: copyBookmark, fields: []decField{
+var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), grow: growBookmark, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
 	{"entity_id", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
 	{"entity_type", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
@@ -110,9 +100,7 @@ var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsa
 	{"bookmarked", nil, uint32(unsafe.Offsetof(Bookmark{}.Bookmarked)), kBool},
 }, sorted: []uint16{3, 4, 1, 2, 0}}
 
-func (m *Bookmark) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBookmark) }
-
-func (*Bookmark) decTable() *decTable { return &dectBookmark }
+func (m *Bookmark) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectBookmark }
 
 var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
@@ -122,22 +110,18 @@ var enctBookmark = encTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsa
 	{`"bookmarked":`, nil, uint32(unsafe.Offsetof(Bookmark{}.Bookmarked)), kBool},
 }}
 
-func (m *Bookmark) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBookmark) }
-
-func (*Bookmark) encTable() *encTable { return &enctBookmark }
+func (m *Bookmark) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctBookmark }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Bookmark) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBudgetType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BudgetType, n)))
+func growBudgetType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BudgetType, c)
+	copy(s, unsafe.Slice((*BudgetType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBudgetType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BudgetType)(dst), n), unsafe.Slice((*BudgetType)(src), n))
-}
-
-var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), alloc: allocBudgetType, copy: copyBudgetType, fields: []decField{
+var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), grow: growBudgetType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
 	{"defaultrate", nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
@@ -145,9 +129,9 @@ var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(BudgetType{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *BudgetType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectBudgetType) }
-
-func (*BudgetType) decTable() *decTable { return &dectBudgetType }
+func (m *BudgetType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBudgetType
+}
 
 var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
@@ -157,22 +141,20 @@ var enctBudgetType = encTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(BudgetType{}.Warning)), kStr},
 }}
 
-func (m *BudgetType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctBudgetType) }
-
-func (*BudgetType) encTable() *encTable { return &enctBudgetType }
+func (m *BudgetType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBudgetType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BudgetType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBusinessCentralCompany(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralCompany, n)))
+func growBusinessCentralCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BusinessCentralCompany, c)
+	copy(s, unsafe.Slice((*BusinessCentralCompany)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBusinessCentralCompany(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BusinessCentralCompany)(dst), n), unsafe.Slice((*BusinessCentralCompany)(src), n))
-}
-
-var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), alloc: allocBusinessCentralCompany, copy: copyBusinessCentralCompany, fields: []decField{
+var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), grow: growBusinessCentralCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
 	{"systemVersion", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
@@ -184,11 +166,9 @@ var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"systemModifiedBy", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), kStr},
 }, sorted: []uint16{4, 3, 0, 2, 5, 6, 7, 8, 1}}
 
-func (m *BusinessCentralCompany) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectBusinessCentralCompany)
+func (m *BusinessCentralCompany) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBusinessCentralCompany
 }
-
-func (*BusinessCentralCompany) decTable() *decTable { return &dectBusinessCentralCompany }
 
 var enctBusinessCentralCompany = encTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
@@ -202,24 +182,20 @@ var enctBusinessCentralCompany = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"systemModifiedBy":`, nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), kStr},
 }}
 
-func (m *BusinessCentralCompany) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctBusinessCentralCompany)
+func (m *BusinessCentralCompany) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBusinessCentralCompany
 }
-
-func (*BusinessCentralCompany) encTable() *encTable { return &enctBusinessCentralCompany }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBusinessCentralDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralDetails, n)))
+func growBusinessCentralDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BusinessCentralDetails, c)
+	copy(s, unsafe.Slice((*BusinessCentralDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBusinessCentralDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BusinessCentralDetails)(dst), n), unsafe.Slice((*BusinessCentralDetails)(src), n))
-}
-
-var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), alloc: allocBusinessCentralDetails, copy: copyBusinessCentralDetails, fields: []decField{
+var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), grow: growBusinessCentralDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
@@ -234,20 +210,20 @@ var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
 	{"_disconnect", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
 	{"_authcode", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
-	{"environment", dtOf[*BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
+	{"environment", &dectBusinessCentralEnvironment, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
 	{"environment_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
 	{"environment_type", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
 	{"web_service_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
 	{"country", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
-	{"company", dtOf[*BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
+	{"company", &dectBusinessCentralCompany, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
 	{"company_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
 	{"company_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
 	{"company_version", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
 	{"client_top_level", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
 	{"item_default_group", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
 	{"item_default_group_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
 	{"default_sales_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
@@ -256,7 +232,7 @@ var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"default_purchase_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
 	{"enable_sync", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
 	{"show_message", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
 	{"default_invoice_item", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
 	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
@@ -266,11 +242,9 @@ var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentral
 	{"_warning", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), kStr},
 }, sorted: []uint16{13, 12, 11, 23, 43, 10, 8, 3, 26, 24, 25, 19, 20, 21, 22, 18, 38, 39, 32, 33, 30, 31, 34, 14, 15, 16, 40, 0, 28, 29, 27, 1, 5, 4, 6, 9, 37, 35, 36, 41, 2, 7, 42, 17}}
 
-func (m *BusinessCentralDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectBusinessCentralDetails)
+func (m *BusinessCentralDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBusinessCentralDetails
 }
-
-func (*BusinessCentralDetails) decTable() *decTable { return &dectBusinessCentralDetails }
 
 var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
@@ -287,20 +261,20 @@ var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
 	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
-	{`"environment":`, etOf[*BusinessCentralEnvironment], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
+	{`"environment":`, &enctBusinessCentralEnvironment, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
 	{`"environment_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
 	{`"environment_type":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
 	{`"web_service_url":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
 	{`"country":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
-	{`"company":`, etOf[*BusinessCentralCompany], uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
+	{`"company":`, &enctBusinessCentralCompany, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
 	{`"company_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
 	{`"company_version":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
 	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
-	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
 	{`"item_default_group":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
 	{`"item_default_group_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
 	{`"default_sales_account":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
@@ -309,7 +283,7 @@ var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"default_purchase_account_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
 	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
 	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
 	{`"default_invoice_item_name":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
@@ -319,24 +293,20 @@ var enctBusinessCentralDetails = encTable{extra: unsafe.Offsetof(BusinessCentral
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), kStr},
 }}
 
-func (m *BusinessCentralDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctBusinessCentralDetails)
+func (m *BusinessCentralDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBusinessCentralDetails
 }
-
-func (*BusinessCentralDetails) encTable() *encTable { return &enctBusinessCentralDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocBusinessCentralEnvironment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]BusinessCentralEnvironment, n)))
+func growBusinessCentralEnvironment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]BusinessCentralEnvironment, c)
+	copy(s, unsafe.Slice((*BusinessCentralEnvironment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyBusinessCentralEnvironment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*BusinessCentralEnvironment)(dst), n), unsafe.Slice((*BusinessCentralEnvironment)(src), n))
-}
-
-var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), alloc: allocBusinessCentralEnvironment, copy: copyBusinessCentralEnvironment, fields: []decField{
+var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), grow: growBusinessCentralEnvironment, fields: []decField{
 	{"aadTenantId", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
 	{"applicationFamily", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
@@ -346,11 +316,9 @@ var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCen
 	{"webClientLoginUrl", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), kStr},
 }, sorted: []uint16{0, 1, 4, 3, 2, 6, 5}}
 
-func (m *BusinessCentralEnvironment) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectBusinessCentralEnvironment)
+func (m *BusinessCentralEnvironment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectBusinessCentralEnvironment
 }
-
-func (*BusinessCentralEnvironment) decTable() *decTable { return &dectBusinessCentralEnvironment }
 
 var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), fields: []encField{
 	{`"aadTenantId":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
@@ -362,11 +330,9 @@ var enctBusinessCentralEnvironment = encTable{extra: unsafe.Offsetof(BusinessCen
 	{`"webClientLoginUrl":`, nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), kStr},
 }}
 
-func (m *BusinessCentralEnvironment) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctBusinessCentralEnvironment)
+func (m *BusinessCentralEnvironment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctBusinessCentralEnvironment
 }
-
-func (*BusinessCentralEnvironment) encTable() *encTable { return &enctBusinessCentralEnvironment }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *BusinessCentralEnvironment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

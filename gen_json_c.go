@@ -6,35 +6,33 @@ import (
 	"unsafe"
 )
 
-func allocCRMNoteView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CRMNoteView, n)))
+func growCRMNoteView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CRMNoteView, c)
+	copy(s, unsafe.Slice((*CRMNoteView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCRMNoteView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CRMNoteView)(dst), n), unsafe.Slice((*CRMNoteView)(src), n))
-}
-
-var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), alloc: allocCRMNoteView, copy: copyCRMNoteView, fields: []decField{
+var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), grow: growCRMNoteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{"crmnotes", dtOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kPage},
+	{"crmnotes", &dectAreaNote, uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *CRMNoteView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCRMNoteView) }
-
-func (*CRMNoteView) decTable() *decTable { return &dectCRMNoteView }
+func (m *CRMNoteView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCRMNoteView
+}
 
 var enctCRMNoteView = encTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{`"crmnotes":`, etOf[*AreaNote], uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kMany},
+	{`"crmnotes":`, &enctAreaNote, uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
 }}
 
-func (m *CRMNoteView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCRMNoteView) }
-
-func (*CRMNoteView) encTable() *encTable { return &enctCRMNoteView }
+func (m *CRMNoteView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCRMNoteView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CRMNoteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -45,56 +43,50 @@ func (m *CRMNoteView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Crmnotes), &dectAreaNote, true)
 }
 
-func allocCSPCustomer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CSPCustomer, n)))
+func growCSPCustomer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CSPCustomer, c)
+	copy(s, unsafe.Slice((*CSPCustomer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCSPCustomer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CSPCustomer)(dst), n), unsafe.Slice((*CSPCustomer)(src), n))
-}
-
-var dectCSPCustomer = decTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), alloc: allocCSPCustomer, copy: copyCSPCustomer, fields: []decField{
+var dectCSPCustomer = decTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), grow: growCSPCustomer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSPCustomer{}.ID)), kStr},
-	{"companyProfile", dtOf[*CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
+	{"companyProfile", &dectCSPCustomerProfile, uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
 	{"relationshipToPartner", nil, uint32(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *CSPCustomer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCSPCustomer) }
-
-func (*CSPCustomer) decTable() *decTable { return &dectCSPCustomer }
+func (m *CSPCustomer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCSPCustomer
+}
 
 var enctCSPCustomer = encTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSPCustomer{}.ID)), kStr},
-	{`"companyProfile":`, etOf[*CSPCustomerProfile], uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
+	{`"companyProfile":`, &enctCSPCustomerProfile, uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
 	{`"relationshipToPartner":`, nil, uint32(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), kStr},
 }}
 
-func (m *CSPCustomer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCSPCustomer) }
-
-func (*CSPCustomer) encTable() *encTable { return &enctCSPCustomer }
+func (m *CSPCustomer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCSPCustomer
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSPCustomer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCSPCustomerProfile(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CSPCustomerProfile, n)))
+func growCSPCustomerProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CSPCustomerProfile, c)
+	copy(s, unsafe.Slice((*CSPCustomerProfile)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCSPCustomerProfile(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CSPCustomerProfile)(dst), n), unsafe.Slice((*CSPCustomerProfile)(src), n))
-}
-
-var dectCSPCustomerProfile = decTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), alloc: allocCSPCustomerProfile, copy: copyCSPCustomerProfile, fields: []decField{
+var dectCSPCustomerProfile = decTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), grow: growCSPCustomerProfile, fields: []decField{
 	{"tenantId", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.Domain)), kStr},
 	{"companyName", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), kStr},
 }, sorted: []uint16{2, 1, 0}}
 
-func (m *CSPCustomerProfile) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCSPCustomerProfile)
+func (m *CSPCustomerProfile) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCSPCustomerProfile
 }
-
-func (*CSPCustomerProfile) decTable() *decTable { return &dectCSPCustomerProfile }
 
 var enctCSPCustomerProfile = encTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), fields: []encField{
 	{`"tenantId":`, nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), kStr},
@@ -102,75 +94,69 @@ var enctCSPCustomerProfile = encTable{extra: unsafe.Offsetof(CSPCustomerProfile{
 	{`"companyName":`, nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), kStr},
 }}
 
-func (m *CSPCustomerProfile) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCSPCustomerProfile)
+func (m *CSPCustomerProfile) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCSPCustomerProfile
 }
-
-func (*CSPCustomerProfile) encTable() *encTable { return &enctCSPCustomerProfile }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSPCustomerProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCSVTemplate(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CSVTemplate, n)))
+func growCSVTemplate(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CSVTemplate, c)
+	copy(s, unsafe.Slice((*CSVTemplate)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCSVTemplate(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CSVTemplate)(dst), n), unsafe.Slice((*CSVTemplate)(src), n))
-}
-
-var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), alloc: allocCSVTemplate, copy: copyCSVTemplate, fields: []decField{
+var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), grow: growCSVTemplate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Type)), kInt},
 	{"groupingtype", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), kInt},
-	{"detailcolumns", dtOf[*CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
+	{"detailcolumns", &dectCSVTemplateDetail, uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
 	{"is_preview", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsPreview)), kBool},
 	{"is_generate", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), kBool},
 	{"printcsv", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Printcsv)), kStr},
-	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
+	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
 	{"csv_attachment_id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), kInt},
 	{"csv_attachment_name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), kStr},
 	{"update_posted", nil, uint32(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Warning)), kStr},
 }, sorted: []uint16{12, 9, 10, 4, 3, 0, 8, 6, 5, 1, 7, 2, 11}}
 
-func (m *CSVTemplate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCSVTemplate) }
-
-func (*CSVTemplate) decTable() *decTable { return &dectCSVTemplate }
+func (m *CSVTemplate) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCSVTemplate
+}
 
 var enctCSVTemplate = encTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Type)), kInt},
 	{`"groupingtype":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), kInt},
-	{`"detailcolumns":`, etOf[*CSVTemplateDetail], uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
+	{`"detailcolumns":`, &enctCSVTemplateDetail, uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
 	{`"is_preview":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsPreview)), kBool},
 	{`"is_generate":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), kBool},
 	{`"printcsv":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Printcsv)), kStr},
-	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
+	{`"invoices":`, &enctInvoiceHeader, uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
 	{`"csv_attachment_id":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), kInt},
 	{`"csv_attachment_name":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), kStr},
 	{`"update_posted":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CSVTemplate{}.Warning)), kStr},
 }}
 
-func (m *CSVTemplate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCSVTemplate) }
-
-func (*CSVTemplate) encTable() *encTable { return &enctCSVTemplate }
+func (m *CSVTemplate) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCSVTemplate
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSVTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCSVTemplateDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CSVTemplateDetail, n)))
+func growCSVTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CSVTemplateDetail, c)
+	copy(s, unsafe.Slice((*CSVTemplateDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCSVTemplateDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CSVTemplateDetail)(dst), n), unsafe.Slice((*CSVTemplateDetail)(src), n))
-}
-
-var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), alloc: allocCSVTemplateDetail, copy: copyCSVTemplateDetail, fields: []decField{
+var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), grow: growCSVTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.ID)), kInt},
 	{"csvtid", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Csvtid)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Seq)), kInt},
@@ -181,11 +167,9 @@ var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 1, 6, 0, 2, 3, 4}}
 
-func (m *CSVTemplateDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCSVTemplateDetail)
+func (m *CSVTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCSVTemplateDetail
 }
-
-func (*CSVTemplateDetail) decTable() *decTable { return &dectCSVTemplateDetail }
 
 var enctCSVTemplateDetail = encTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.ID)), kInt},
@@ -198,24 +182,20 @@ var enctCSVTemplateDetail = encTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Warning)), kStr},
 }}
 
-func (m *CSVTemplateDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCSVTemplateDetail)
+func (m *CSVTemplateDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCSVTemplateDetail
 }
-
-func (*CSVTemplateDetail) encTable() *encTable { return &enctCSVTemplateDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CSVTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCabHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CabHeader, n)))
+func growCabHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CabHeader, c)
+	copy(s, unsafe.Slice((*CabHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCabHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CabHeader)(dst), n), unsafe.Slice((*CabHeader)(src), n))
-}
-
-var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), alloc: allocCabHeader, copy: copyCabHeader, fields: []decField{
+var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), grow: growCabHeader, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CabHeader{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CabHeader{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CabHeader{}.ID)), kInt},
@@ -223,18 +203,16 @@ var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: un
 	{"all_must_approve", nil, uint32(unsafe.Offsetof(CabHeader{}.AllMustApprove)), kBool},
 	{"approvals_needed", nil, uint32(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), kInt},
 	{"rejection_threshold", nil, uint32(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), kInt},
-	{"members", dtOf[*CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
+	{"members", &dectCabMember, uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
 	{"ldapstring", nil, uint32(unsafe.Offsetof(CabHeader{}.Ldapstring)), kStr},
-	{"roles", dtOf[*CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
+	{"roles", &dectCabRole, uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
 	{"teams_webhook_url", nil, uint32(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), kStr},
 	{"slack_channel", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannel)), kInt},
 	{"slack_channel_name", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannelName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(CabHeader{}.Warning)), kStr},
 }, sorted: []uint16{13, 4, 5, 0, 2, 1, 8, 7, 3, 6, 9, 11, 12, 10}}
 
-func (m *CabHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabHeader) }
-
-func (*CabHeader) decTable() *decTable { return &dectCabHeader }
+func (m *CabHeader) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabHeader }
 
 var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CabHeader{}.GUID)), kStr},
@@ -244,31 +222,27 @@ var enctCabHeader = encTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: un
 	{`"all_must_approve":`, nil, uint32(unsafe.Offsetof(CabHeader{}.AllMustApprove)), kBool},
 	{`"approvals_needed":`, nil, uint32(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), kInt},
 	{`"rejection_threshold":`, nil, uint32(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), kInt},
-	{`"members":`, etOf[*CabMember], uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
+	{`"members":`, &enctCabMember, uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
 	{`"ldapstring":`, nil, uint32(unsafe.Offsetof(CabHeader{}.Ldapstring)), kStr},
-	{`"roles":`, etOf[*CabRole], uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
+	{`"roles":`, &enctCabRole, uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
 	{`"teams_webhook_url":`, nil, uint32(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), kStr},
 	{`"slack_channel":`, nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannel)), kInt},
 	{`"slack_channel_name":`, nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannelName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CabHeader{}.Warning)), kStr},
 }}
 
-func (m *CabHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabHeader) }
-
-func (*CabHeader) encTable() *encTable { return &enctCabHeader }
+func (m *CabHeader) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCabHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCabMember(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CabMember, n)))
+func growCabMember(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CabMember, c)
+	copy(s, unsafe.Slice((*CabMember)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCabMember(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CabMember)(dst), n), unsafe.Slice((*CabMember)(src), n))
-}
-
-var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), alloc: allocCabMember, copy: copyCabMember, fields: []decField{
+var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), grow: growCabMember, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CabMember{}.ID)), kInt},
 	{"cab_id", nil, uint32(unsafe.Offsetof(CabMember{}.CabID)), kInt},
 	{"cab_guid", nil, uint32(unsafe.Offsetof(CabMember{}.CabGUID)), kStr},
@@ -284,9 +258,7 @@ var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: un
 	{"_warning", nil, uint32(unsafe.Offsetof(CabMember{}.Warning)), kStr},
 }, sorted: []uint16{12, 3, 2, 1, 7, 0, 8, 6, 11, 9, 10, 4, 5}}
 
-func (m *CabMember) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabMember) }
-
-func (*CabMember) decTable() *decTable { return &dectCabMember }
+func (m *CabMember) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabMember }
 
 var enctCabMember = encTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CabMember{}.ID)), kInt},
@@ -304,20 +276,18 @@ var enctCabMember = encTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: un
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CabMember{}.Warning)), kStr},
 }}
 
-func (m *CabMember) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabMember) }
-
-func (*CabMember) encTable() *encTable { return &enctCabMember }
+func (m *CabMember) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCabMember }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabMember) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCabRole(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]CabRole, n))) }
-
-func copyCabRole(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CabRole)(dst), n), unsafe.Slice((*CabRole)(src), n))
+func growCabRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CabRole, c)
+	copy(s, unsafe.Slice((*CabRole)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), alloc: allocCabRole, copy: copyCabRole, fields: []decField{
+var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), grow: growCabRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CabRole{}.ID)), kInt},
 	{"cab_id", nil, uint32(unsafe.Offsetof(CabRole{}.CabID)), kInt},
 	{"cab_guid", nil, uint32(unsafe.Offsetof(CabRole{}.CabGUID)), kStr},
@@ -328,9 +298,7 @@ var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe
 	{"_warning", nil, uint32(unsafe.Offsetof(CabRole{}.Warning)), kStr},
 }, sorted: []uint16{7, 2, 1, 0, 3, 5, 6, 4}}
 
-func (m *CabRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCabRole) }
-
-func (*CabRole) decTable() *decTable { return &dectCabRole }
+func (m *CabRole) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabRole }
 
 var enctCabRole = encTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CabRole{}.ID)), kInt},
@@ -343,20 +311,18 @@ var enctCabRole = encTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CabRole{}.Warning)), kStr},
 }}
 
-func (m *CabRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCabRole) }
-
-func (*CabRole) encTable() *encTable { return &enctCabRole }
+func (m *CabRole) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCabRole }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CabRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCallLog(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]CallLog, n))) }
-
-func copyCallLog(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CallLog)(dst), n), unsafe.Slice((*CallLog)(src), n))
+func growCallLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CallLog, c)
+	copy(s, unsafe.Slice((*CallLog)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), alloc: allocCallLog, copy: copyCallLog, fields: []decField{
+var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), grow: growCallLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CallLog{}.ID)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(CallLog{}.StartDate)), kTime},
 	{"end_date", nil, uint32(unsafe.Offsetof(CallLog{}.EndDate)), kTime},
@@ -364,19 +330,19 @@ var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe
 	{"agent_id", nil, uint32(unsafe.Offsetof(CallLog{}.AgentID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(CallLog{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(CallLog{}.ClientName)), kStr},
-	{"client_details", dtOf[*Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
+	{"client_details", &dectArea, uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
 	{"site_id", nil, uint32(unsafe.Offsetof(CallLog{}.SiteID)), kInt},
 	{"site_name", nil, uint32(unsafe.Offsetof(CallLog{}.SiteName)), kStr},
-	{"site_details", dtOf[*Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
+	{"site_details", &dectSite, uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
 	{"user_id", nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{"user_details", dtOf[*Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kOne},
+	{"user_details", nil, uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kLazy},
 	{"callerid", nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
 	{"diallednumber", nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
 	{"caller_name", nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
 	{"caller_email", nil, uint32(unsafe.Offsetof(CallLog{}.CallerEmail)), kStr},
 	{"user_number", nil, uint32(unsafe.Offsetof(CallLog{}.UserNumber)), kStr},
-	{"caller_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
+	{"caller_address", &dectAddressStore, uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
 	{"outcome_id", nil, uint32(unsafe.Offsetof(CallLog{}.OutcomeID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(CallLog{}.TicketID)), kInt},
 	{"action_number", nil, uint32(unsafe.Offsetof(CallLog{}.ActionNumber)), kInt},
@@ -398,9 +364,7 @@ var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe
 	{"calllog_attachment_count", nil, uint32(unsafe.Offsetof(CallLog{}.CalllogAttachmentCount)), kInt},
 }, sorted: []uint16{27, 26, 32, 22, 4, 35, 25, 37, 36, 19, 17, 16, 14, 38, 7, 5, 6, 15, 33, 2, 34, 30, 0, 24, 20, 10, 8, 9, 1, 29, 23, 28, 21, 3, 31, 13, 11, 12, 18}}
 
-func (m *CallLog) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCallLog) }
-
-func (*CallLog) decTable() *decTable { return &dectCallLog }
+func (m *CallLog) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCallLog }
 
 var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CallLog{}.ID)), kInt},
@@ -410,19 +374,19 @@ var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.AgentID)), kInt},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.ClientID)), kInt},
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.ClientName)), kStr},
-	{`"client_details":`, etOf[*Area], uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
+	{`"client_details":`, &enctArea, uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.SiteID)), kInt},
 	{`"site_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.SiteName)), kStr},
-	{`"site_details":`, etOf[*Site], uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
+	{`"site_details":`, &enctSite, uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{`"user_details":`, etOf[*Users], uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kOne},
+	{`"user_details":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kRaw},
 	{`"callerid":`, nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
 	{`"diallednumber":`, nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
 	{`"caller_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
 	{`"caller_email":`, nil, uint32(unsafe.Offsetof(CallLog{}.CallerEmail)), kStr},
 	{`"user_number":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserNumber)), kStr},
-	{`"caller_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
+	{`"caller_address":`, &enctAddressStore, uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.OutcomeID)), kInt},
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.TicketID)), kInt},
 	{`"action_number":`, nil, uint32(unsafe.Offsetof(CallLog{}.ActionNumber)), kInt},
@@ -444,22 +408,18 @@ var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe
 	{`"calllog_attachment_count":`, nil, uint32(unsafe.Offsetof(CallLog{}.CalllogAttachmentCount)), kInt},
 }}
 
-func (m *CallLog) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCallLog) }
-
-func (*CallLog) encTable() *encTable { return &enctCallLog }
+func (m *CallLog) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCallLog }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CallLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCannedText(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CannedText, n)))
+func growCannedText(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CannedText, c)
+	copy(s, unsafe.Slice((*CannedText)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCannedText(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CannedText)(dst), n), unsafe.Slice((*CannedText)(src), n))
-}
-
-var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), alloc: allocCannedText, copy: copyCannedText, fields: []decField{
+var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), grow: growCannedText, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CannedText{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CannedText{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CannedText{}.ID)), kInt},
@@ -477,17 +437,17 @@ var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: 
 	{"agent_id", nil, uint32(unsafe.Offsetof(CannedText{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(CannedText{}.AgentName)), kStr},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(CannedText{}.Canupdate)), kBool},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(CannedText{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(CannedText{}.Isimport)), kBool},
 	{"group_name", nil, uint32(unsafe.Offsetof(CannedText{}.GroupName)), kStr},
-	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
+	{"tags", &dectTag, uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(CannedText{}.Warning)), kStr},
 }, sorted: []uint16{16, 19, 22, 17, 18, 14, 15, 9, 8, 10, 4, 20, 0, 6, 2, 1, 3, 7, 21, 12, 11, 13, 5}}
 
-func (m *CannedText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCannedText) }
-
-func (*CannedText) decTable() *decTable { return &dectCannedText }
+func (m *CannedText) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCannedText
+}
 
 var enctCannedText = encTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CannedText{}.GUID)), kStr},
@@ -507,30 +467,28 @@ var enctCannedText = encTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: 
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(CannedText{}.AgentID)), kInt},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(CannedText{}.AgentName)), kStr},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(CannedText{}.Canupdate)), kBool},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(CannedText{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(CannedText{}.Isimport)), kBool},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(CannedText{}.GroupName)), kStr},
-	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
+	{`"tags":`, &enctTag, uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CannedText{}.Warning)), kStr},
 }}
 
-func (m *CannedText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCannedText) }
-
-func (*CannedText) encTable() *encTable { return &enctCannedText }
+func (m *CannedText) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCannedText
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CannedText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCategoryDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CategoryDetail, n)))
+func growCategoryDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CategoryDetail, c)
+	copy(s, unsafe.Slice((*CategoryDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCategoryDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CategoryDetail)(dst), n), unsafe.Slice((*CategoryDetail)(src), n))
-}
-
-var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), alloc: allocCategoryDetail, copy: copyCategoryDetail, fields: []decField{
+var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), grow: growCategoryDetail, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CategoryDetail{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.ID)), kInt},
@@ -548,12 +506,12 @@ var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra)
 	{"itilrequesttype", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Warning)), kStr},
 	{"is_integration", nil, uint32(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), kBool},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
 }, sorted: []uint16{10, 15, 9, 4, 8, 0, 2, 11, 1, 16, 14, 12, 7, 6, 17, 5, 13, 3}}
 
-func (m *CategoryDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCategoryDetail) }
-
-func (*CategoryDetail) decTable() *decTable { return &dectCategoryDetail }
+func (m *CategoryDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCategoryDetail
+}
 
 var enctCategoryDetail = encTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.GUID)), kStr},
@@ -573,25 +531,23 @@ var enctCategoryDetail = encTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra)
 	{`"itilrequesttype":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.Warning)), kStr},
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), kBool},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
 }}
 
-func (m *CategoryDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCategoryDetail) }
-
-func (*CategoryDetail) encTable() *encTable { return &enctCategoryDetail }
+func (m *CategoryDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCategoryDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CategoryDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCategoryRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CategoryRestriction, n)))
+func growCategoryRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CategoryRestriction, c)
+	copy(s, unsafe.Slice((*CategoryRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCategoryRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CategoryRestriction)(dst), n), unsafe.Slice((*CategoryRestriction)(src), n))
-}
-
-var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), alloc: allocCategoryRestriction, copy: copyCategoryRestriction, fields: []decField{
+var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), grow: growCategoryRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.Type)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ClientID)), kInt},
@@ -608,11 +564,9 @@ var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestrictio
 	{"is_integration", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.IsIntegration)), kBool},
 }, sorted: []uint16{10, 8, 7, 12, 9, 2, 0, 13, 11, 6, 5, 4, 3, 1}}
 
-func (m *CategoryRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCategoryRestriction)
+func (m *CategoryRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCategoryRestriction
 }
-
-func (*CategoryRestriction) decTable() *decTable { return &dectCategoryRestriction }
 
 var enctCategoryRestriction = encTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ID)), kInt},
@@ -631,24 +585,20 @@ var enctCategoryRestriction = encTable{extra: unsafe.Offsetof(CategoryRestrictio
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(CategoryRestriction{}.IsIntegration)), kBool},
 }}
 
-func (m *CategoryRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCategoryRestriction)
+func (m *CategoryRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCategoryRestriction
 }
-
-func (*CategoryRestriction) encTable() *encTable { return &enctCategoryRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CategoryRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCertificate(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Certificate, n)))
+func growCertificate(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Certificate, c)
+	copy(s, unsafe.Slice((*Certificate)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCertificate(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Certificate)(dst), n), unsafe.Slice((*Certificate)(src), n))
-}
-
-var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), alloc: allocCertificate, copy: copyCertificate, fields: []decField{
+var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), grow: growCertificate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Certificate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Certificate{}.Name)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(Certificate{}.Subject)), kStr},
@@ -660,9 +610,9 @@ var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(Certificate{}.Warning)), kStr},
 }, sorted: []uint16{8, 6, 7, 0, 3, 1, 5, 2, 4}}
 
-func (m *Certificate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCertificate) }
-
-func (*Certificate) decTable() *decTable { return &dectCertificate }
+func (m *Certificate) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCertificate
+}
 
 var enctCertificate = encTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Certificate{}.ID)), kInt},
@@ -676,22 +626,20 @@ var enctCertificate = encTable{extra: unsafe.Offsetof(Certificate{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Certificate{}.Warning)), kStr},
 }}
 
-func (m *Certificate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCertificate) }
-
-func (*Certificate) encTable() *encTable { return &enctCertificate }
+func (m *Certificate) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCertificate
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Certificate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChargeRate(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChargeRate, n)))
+func growChargeRate(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChargeRate, c)
+	copy(s, unsafe.Slice((*ChargeRate)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChargeRate(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChargeRate)(dst), n), unsafe.Slice((*ChargeRate)(src), n))
-}
-
-var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), alloc: allocChargeRate, copy: copyChargeRate, fields: []decField{
+var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), grow: growChargeRate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ID)), kInt},
 	{"area", nil, uint32(unsafe.Offsetof(ChargeRate{}.Area)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ContractID)), kInt},
@@ -720,9 +668,9 @@ var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(ChargeRate{}.Warning)), kStr},
 }, sorted: []uint16{25, 1, 3, 2, 22, 17, 18, 5, 11, 0, 9, 8, 10, 7, 24, 6, 23, 14, 4, 13, 21, 16, 20, 19, 15, 12}}
 
-func (m *ChargeRate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChargeRate) }
-
-func (*ChargeRate) decTable() *decTable { return &dectChargeRate }
+func (m *ChargeRate) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChargeRate
+}
 
 var enctChargeRate = encTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChargeRate{}.ID)), kInt},
@@ -753,22 +701,20 @@ var enctChargeRate = encTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChargeRate{}.Warning)), kStr},
 }}
 
-func (m *ChargeRate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChargeRate) }
-
-func (*ChargeRate) encTable() *encTable { return &enctChargeRate }
+func (m *ChargeRate) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChargeRate
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChargeRate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChargeRateArea(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChargeRateArea, n)))
+func growChargeRateArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChargeRateArea, c)
+	copy(s, unsafe.Slice((*ChargeRateArea)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChargeRateArea(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChargeRateArea)(dst), n), unsafe.Slice((*ChargeRateArea)(src), n))
-}
-
-var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), alloc: allocChargeRateArea, copy: copyChargeRateArea, fields: []decField{
+var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), grow: growChargeRateArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ID)), kInt},
 	{"area", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Area)), kInt},
 	{"chargerate_id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ChargerateID)), kInt},
@@ -776,9 +722,9 @@ var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 2, 0, 3}}
 
-func (m *ChargeRateArea) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChargeRateArea) }
-
-func (*ChargeRateArea) decTable() *decTable { return &dectChargeRateArea }
+func (m *ChargeRateArea) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChargeRateArea
+}
 
 var enctChargeRateArea = encTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ID)), kInt},
@@ -788,30 +734,28 @@ var enctChargeRateArea = encTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Warning)), kStr},
 }}
 
-func (m *ChargeRateArea) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChargeRateArea) }
-
-func (*ChargeRateArea) encTable() *encTable { return &enctChargeRateArea }
+func (m *ChargeRateArea) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChargeRateArea
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChargeRateArea) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChatFlowProcess(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChatFlowProcess, n)))
+func growChatFlowProcess(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChatFlowProcess, c)
+	copy(s, unsafe.Slice((*ChatFlowProcess)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChatFlowProcess(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChatFlowProcess)(dst), n), unsafe.Slice((*ChatFlowProcess)(src), n))
-}
-
-var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), alloc: allocChatFlowProcess, copy: copyChatFlowProcess, fields: []decField{
+var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), grow: growChatFlowProcess, fields: []decField{
 	{"chat_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), kInt},
 	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatProfileID)), kStr},
 	{"flow_step", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), kInt},
 }, sorted: []uint16{0, 1, 2}}
 
-func (m *ChatFlowProcess) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatFlowProcess) }
-
-func (*ChatFlowProcess) decTable() *decTable { return &dectChatFlowProcess }
+func (m *ChatFlowProcess) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChatFlowProcess
+}
 
 var enctChatFlowProcess = encTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), fields: []encField{
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), kInt},
@@ -819,55 +763,51 @@ var enctChatFlowProcess = encTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extr
 	{`"flow_step":`, nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), kInt},
 }}
 
-func (m *ChatFlowProcess) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatFlowProcess) }
-
-func (*ChatFlowProcess) encTable() *encTable { return &enctChatFlowProcess }
+func (m *ChatFlowProcess) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChatFlowProcess
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatFlowProcess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChatInputField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChatInputField, n)))
+func growChatInputField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChatInputField, c)
+	copy(s, unsafe.Slice((*ChatInputField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChatInputField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChatInputField)(dst), n), unsafe.Slice((*ChatInputField)(src), n))
-}
-
-var dectChatInputField = decTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), alloc: allocChatInputField, copy: copyChatInputField, fields: []decField{
+var dectChatInputField = decTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), grow: growChatInputField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChatInputField{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ChatInputField{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ChatInputField{}.Type)), kStr},
-	{"lookup_values", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
+	{"lookup_values", &dectKeyPair2, uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
 }, sorted: []uint16{0, 3, 1, 2}}
 
-func (m *ChatInputField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatInputField) }
-
-func (*ChatInputField) decTable() *decTable { return &dectChatInputField }
+func (m *ChatInputField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChatInputField
+}
 
 var enctChatInputField = encTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ChatInputField{}.Type)), kStr},
-	{`"lookup_values":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
+	{`"lookup_values":`, &enctKeyPair2, uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
 }}
 
-func (m *ChatInputField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatInputField) }
-
-func (*ChatInputField) encTable() *encTable { return &enctChatInputField }
+func (m *ChatInputField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChatInputField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatInputField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChatPopupMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChatPopupMessage, n)))
+func growChatPopupMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChatPopupMessage, c)
+	copy(s, unsafe.Slice((*ChatPopupMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChatPopupMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChatPopupMessage)(dst), n), unsafe.Slice((*ChatPopupMessage)(src), n))
-}
-
-var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), alloc: allocChatPopupMessage, copy: copyChatPopupMessage, fields: []decField{
+var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), grow: growChatPopupMessage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ID)), kInt},
 	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ChatProfileID)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.URL)), kStr},
@@ -875,9 +815,9 @@ var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 0, 3, 2}}
 
-func (m *ChatPopupMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatPopupMessage) }
-
-func (*ChatPopupMessage) decTable() *decTable { return &dectChatPopupMessage }
+func (m *ChatPopupMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChatPopupMessage
+}
 
 var enctChatPopupMessage = encTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ID)), kInt},
@@ -887,22 +827,20 @@ var enctChatPopupMessage = encTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.Warning)), kStr},
 }}
 
-func (m *ChatPopupMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatPopupMessage) }
-
-func (*ChatPopupMessage) encTable() *encTable { return &enctChatPopupMessage }
+func (m *ChatPopupMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChatPopupMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatPopupMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChatProfile(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChatProfile, n)))
+func growChatProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChatProfile, c)
+	copy(s, unsafe.Slice((*ChatProfile)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChatProfile(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChatProfile)(dst), n), unsafe.Slice((*ChatProfile)(src), n))
-}
-
-var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), alloc: allocChatProfile, copy: copyChatProfile, fields: []decField{
+var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), grow: growChatProfile, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(ChatProfile{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ChatProfile{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ChatProfile{}.Name)), kStr},
@@ -927,8 +865,8 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{"enable_feedback", nil, uint32(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), kBool},
 	{"feedback_message_before", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), kStr},
 	{"feedback_message_after", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), kStr},
-	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
-	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
+	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
+	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), kStr},
 	{"in_use", nil, uint32(unsafe.Offsetof(ChatProfile{}.InUse)), kBool},
 	{"_chat_available", nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), kBool},
@@ -938,10 +876,10 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{"bubble_type", nil, uint32(unsafe.Offsetof(ChatProfile{}.BubbleType)), kInt},
 	{"message_box_size", nil, uint32(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), kInt},
 	{"use_bubble_popup_message_mappings", nil, uint32(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), kBool},
-	{"popup_message_mappings", dtOf[*ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
+	{"popup_message_mappings", &dectChatPopupMessage, uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
 	{"default_ticket_clientsite", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), kInt},
 	{"default_ticket_clientsite_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(ChatProfile{}.Warning)), kStr},
 	{"email_storage_key", nil, uint32(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), kStr},
@@ -950,9 +888,9 @@ var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{"bot_height_override", nil, uint32(unsafe.Offsetof(ChatProfile{}.BotHeightOverride)), kInt},
 }, sorted: []uint16{28, 29, 30, 31, 40, 38, 39, 4, 44, 7, 32, 5, 19, 18, 24, 36, 37, 41, 21, 23, 22, 26, 43, 6, 16, 17, 1, 27, 0, 3, 13, 33, 2, 42, 35, 25, 10, 8, 9, 20, 14, 15, 34, 11, 12}}
 
-func (m *ChatProfile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChatProfile) }
-
-func (*ChatProfile) decTable() *decTable { return &dectChatProfile }
+func (m *ChatProfile) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChatProfile
+}
 
 var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.Intent)), kStr},
@@ -979,8 +917,8 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{`"enable_feedback":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), kBool},
 	{`"feedback_message_before":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), kStr},
 	{`"feedback_message_after":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), kStr},
-	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
-	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
+	{`"cors_whitelist_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
+	{`"steps":`, &enctFlowDetail, uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), kStr},
 	{`"in_use":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.InUse)), kBool},
 	{`"_chat_available":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), kBool},
@@ -990,10 +928,10 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{`"bubble_type":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.BubbleType)), kInt},
 	{`"message_box_size":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), kInt},
 	{`"use_bubble_popup_message_mappings":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), kBool},
-	{`"popup_message_mappings":`, etOf[*ChatPopupMessage], uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
+	{`"popup_message_mappings":`, &enctChatPopupMessage, uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
 	{`"default_ticket_clientsite":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), kInt},
 	{`"default_ticket_clientsite_name":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.Warning)), kStr},
 	{`"email_storage_key":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), kStr},
@@ -1002,22 +940,20 @@ var enctChatProfile = encTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size
 	{`"bot_height_override":`, nil, uint32(unsafe.Offsetof(ChatProfile{}.BotHeightOverride)), kInt},
 }}
 
-func (m *ChatProfile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChatProfile) }
-
-func (*ChatProfile) encTable() *encTable { return &enctChatProfile }
+func (m *ChatProfile) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChatProfile
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChatProfile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocChildRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ChildRequestType, n)))
+func growChildRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ChildRequestType, c)
+	copy(s, unsafe.Slice((*ChildRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyChildRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ChildRequestType)(dst), n), unsafe.Slice((*ChildRequestType)(src), n))
-}
-
-var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), alloc: allocChildRequestType, copy: copyChildRequestType, fields: []decField{
+var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), grow: growChildRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.TickettypeID)), kInt},
 	{"child_tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeID)), kInt},
@@ -1025,9 +961,9 @@ var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(ChildRequestType{}.Warning)), kStr},
 }, sorted: []uint16{4, 2, 3, 0, 1}}
 
-func (m *ChildRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectChildRequestType) }
-
-func (*ChildRequestType) decTable() *decTable { return &dectChildRequestType }
+func (m *ChildRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectChildRequestType
+}
 
 var enctChildRequestType = encTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ChildRequestType{}.ID)), kInt},
@@ -1037,46 +973,40 @@ var enctChildRequestType = encTable{extra: unsafe.Offsetof(ChildRequestType{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ChildRequestType{}.Warning)), kStr},
 }}
 
-func (m *ChildRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctChildRequestType) }
-
-func (*ChildRequestType) encTable() *encTable { return &enctChildRequestType }
+func (m *ChildRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctChildRequestType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ChildRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocClientContractView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ClientContractView, n)))
+func growClientContractView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ClientContractView, c)
+	copy(s, unsafe.Slice((*ClientContractView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyClientContractView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ClientContractView)(dst), n), unsafe.Slice((*ClientContractView)(src), n))
-}
-
-var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), alloc: allocClientContractView, copy: copyClientContractView, fields: []decField{
+var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), grow: growClientContractView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kPage},
+	{"contracts", &dectContractHeaderList, uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *ClientContractView) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectClientContractView)
+func (m *ClientContractView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectClientContractView
 }
-
-func (*ClientContractView) decTable() *decTable { return &dectClientContractView }
 
 var enctClientContractView = encTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{`"contracts":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kMany},
+	{`"contracts":`, &enctContractHeaderList, uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
 }}
 
-func (m *ClientContractView) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctClientContractView)
+func (m *ClientContractView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctClientContractView
 }
-
-func (*ClientContractView) encTable() *encTable { return &enctClientContractView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ClientContractView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1087,35 +1017,33 @@ func (m *ClientContractView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Contracts), &dectContractHeaderList, true)
 }
 
-func allocClientView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ClientView, n)))
+func growClientView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ClientView, c)
+	copy(s, unsafe.Slice((*ClientView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyClientView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ClientView)(dst), n), unsafe.Slice((*ClientView)(src), n))
-}
-
-var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), alloc: allocClientView, copy: copyClientView, fields: []decField{
+var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), grow: growClientView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{"clients", dtOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kPage},
+	{"clients", &dectArea, uint32(unsafe.Offsetof(ClientView{}.Clients)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *ClientView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectClientView) }
-
-func (*ClientView) decTable() *decTable { return &dectClientView }
+func (m *ClientView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectClientView
+}
 
 var enctClientView = encTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{`"clients":`, etOf[*Area], uint32(unsafe.Offsetof(ClientView{}.Clients)), kMany},
+	{`"clients":`, &enctArea, uint32(unsafe.Offsetof(ClientView{}.Clients)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
 }}
 
-func (m *ClientView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctClientView) }
-
-func (*ClientView) encTable() *encTable { return &enctClientView }
+func (m *ClientView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctClientView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ClientView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1126,13 +1054,13 @@ func (m *ClientView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Clients), &dectArea, true)
 }
 
-func allocCompany(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Company, n))) }
-
-func copyCompany(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Company)(dst), n), unsafe.Slice((*Company)(src), n))
+func growCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Company, c)
+	copy(s, unsafe.Slice((*Company)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), alloc: allocCompany, copy: copyCompany, fields: []decField{
+var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), grow: growCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Company{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Company{}.Name)), kStr},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(Company{}.ToplevelID)), kInt},
@@ -1146,8 +1074,8 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{"default_contract_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractID)), kInt},
 	{"default_contract_sla_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractSLAID)), kInt},
 	{"thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
 	{"contract_count", nil, uint32(unsafe.Offsetof(Company{}.ContractCount)), kInt},
 	{"datecreated", nil, uint32(unsafe.Offsetof(Company{}.Datecreated)), kTime},
 	{"phone_number_2", nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber2)), kStr},
@@ -1176,7 +1104,7 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{"nhdpassword", nil, uint32(unsafe.Offsetof(Company{}.Nhdpassword)), kStr},
 	{"parentid", nil, uint32(unsafe.Offsetof(Company{}.Parentid)), kInt},
 	{"emaildomain", nil, uint32(unsafe.Offsetof(Company{}.Emaildomain)), kStr},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kMany},
+	{"users", &dectUsersList, uint32(unsafe.Offsetof(Company{}.Users)), kMany},
 	{"allow_api_access", nil, uint32(unsafe.Offsetof(Company{}.AllowAPIAccess)), kBool},
 	{"api_access_clientid", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientid)), kStr},
 	{"api_access_clientsecret", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientsecret)), kStr},
@@ -1203,54 +1131,54 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{"test_jira", nil, uint32(unsafe.Offsetof(Company{}.TestJira)), kBool},
 	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskID)), kStr},
 	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
-	{"jira_requesttype_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
+	{"jira_servicedesk", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
+	{"jira_requesttype_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
 	{"jira_user_id", nil, uint32(unsafe.Offsetof(Company{}.JiraUserID)), kStr},
 	{"jira_user_name", nil, uint32(unsafe.Offsetof(Company{}.JiraUserName)), kStr},
-	{"jira_user", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
-	{"jira_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
-	{"jira_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
+	{"jira_user", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
+	{"jira_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
+	{"jira_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
 	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Company{}.CreateJiraWebhook)), kBool},
 	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookCreated)), kBool},
 	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(Company{}.SyncedToIntacct)), kBool},
 	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
+	{"intacct_location_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
 	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationType)), kStr},
 	{"intacct_save_location", nil, uint32(unsafe.Offsetof(Company{}.IntacctSaveLocation)), kStr},
 	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), kStr},
 	{"ignore_from_accounting_sync", nil, uint32(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), kBool},
 	{"intacct_default_save_loc", nil, uint32(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Company{}.AccessControlLevel)), kInt},
 	{"new_icon", nil, uint32(unsafe.Offsetof(Company{}.NewIcon)), kStr},
 	{"servicenow_url", nil, uint32(unsafe.Offsetof(Company{}.ServicenowURL)), kStr},
 	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Company{}.ServicenowLocale)), kStr},
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Company{}.ServicenowUsername)), kStr},
 	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Company{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
-	{"servicenow_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
-	{"servicenow_impact_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
-	{"servicenow_urgency_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
-	{"servicenow_category_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
+	{"servicenow_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
+	{"servicenow_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
+	{"servicenow_impact_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
+	{"servicenow_urgency_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
+	{"servicenow_category_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
 	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), kStr},
 	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
+	{"servicenow_assignmentgroup", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
 	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), kStr},
 	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
+	{"servicenow_defaultuser", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
 	{"test_servicenow", nil, uint32(unsafe.Offsetof(Company{}.TestServicenow)), kBool},
 	{"myob_tenant", nil, uint32(unsafe.Offsetof(Company{}.MyobTenant)), kInt},
 	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Company{}.MyobTenantName)), kStr},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
 	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCode)), kInt},
 	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), kStr},
 	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), kInt},
 	{"last_modified", nil, uint32(unsafe.Offsetof(Company{}.LastModified)), kTime},
-	{"servicenow_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
+	{"servicenow_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
 	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
-	{"servicenow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
+	{"servicenow_ticket_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
+	{"servicenow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
 	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUser)), kInt},
 	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUsername)), kStr},
 	{"supplier_invoice_due_date_extra_days", nil, uint32(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), kInt},
@@ -1267,9 +1195,7 @@ var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Company{}.MessagegroupID)), kInt},
 }, sorted: []uint16{52, 51, 62, 87, 88, 26, 20, 44, 45, 46, 4, 32, 15, 77, 14, 13, 16, 10, 11, 127, 84, 54, 5, 36, 35, 42, 22, 23, 9, 25, 108, 34, 0, 85, 8, 86, 80, 81, 82, 83, 122, 121, 60, 63, 75, 71, 70, 68, 69, 76, 64, 74, 72, 73, 65, 126, 78, 118, 119, 55, 56, 53, 113, 124, 131, 33, 106, 107, 1, 109, 89, 66, 93, 50, 39, 40, 38, 19, 41, 7, 17, 18, 31, 29, 28, 30, 110, 111, 125, 61, 99, 100, 101, 98, 104, 102, 103, 117, 96, 91, 94, 95, 114, 115, 116, 97, 90, 92, 130, 120, 129, 128, 6, 21, 112, 79, 67, 105, 49, 12, 47, 48, 2, 3, 123, 43, 37, 24, 27, 59, 57, 58}}
 
-func (m *Company) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCompany) }
-
-func (*Company) decTable() *decTable { return &dectCompany }
+func (m *Company) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCompany }
 
 var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Company{}.ID)), kInt},
@@ -1285,8 +1211,8 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{`"default_contract_id":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultContractID)), kInt},
 	{`"default_contract_sla_id":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultContractSLAID)), kInt},
 	{`"thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
 	{`"contract_count":`, nil, uint32(unsafe.Offsetof(Company{}.ContractCount)), kInt},
 	{`"datecreated":`, nil, uint32(unsafe.Offsetof(Company{}.Datecreated)), kTime},
 	{`"phone_number_2":`, nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber2)), kStr},
@@ -1315,7 +1241,7 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{`"nhdpassword":`, nil, uint32(unsafe.Offsetof(Company{}.Nhdpassword)), kStr},
 	{`"parentid":`, nil, uint32(unsafe.Offsetof(Company{}.Parentid)), kInt},
 	{`"emaildomain":`, nil, uint32(unsafe.Offsetof(Company{}.Emaildomain)), kStr},
-	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Company{}.Users)), kMany},
+	{`"users":`, &enctUsersList, uint32(unsafe.Offsetof(Company{}.Users)), kMany},
 	{`"allow_api_access":`, nil, uint32(unsafe.Offsetof(Company{}.AllowAPIAccess)), kBool},
 	{`"api_access_clientid":`, nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientid)), kStr},
 	{`"api_access_clientsecret":`, nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientsecret)), kStr},
@@ -1342,54 +1268,54 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{`"test_jira":`, nil, uint32(unsafe.Offsetof(Company{}.TestJira)), kBool},
 	{`"jira_servicedesk_id":`, nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskID)), kStr},
 	{`"jira_servicedesk_name":`, nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskName)), kStr},
-	{`"jira_servicedesk":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
-	{`"jira_requesttype_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
+	{`"jira_servicedesk":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
+	{`"jira_requesttype_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
 	{`"jira_user_id":`, nil, uint32(unsafe.Offsetof(Company{}.JiraUserID)), kStr},
 	{`"jira_user_name":`, nil, uint32(unsafe.Offsetof(Company{}.JiraUserName)), kStr},
-	{`"jira_user":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
-	{`"jira_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
-	{`"jira_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
+	{`"jira_user":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
+	{`"jira_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
+	{`"jira_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
 	{`"create_jira_webhook":`, nil, uint32(unsafe.Offsetof(Company{}.CreateJiraWebhook)), kBool},
 	{`"jira_webhook_created":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookCreated)), kBool},
 	{`"synced_to_intacct":`, nil, uint32(unsafe.Offsetof(Company{}.SyncedToIntacct)), kBool},
 	{`"intacct_location_id":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationID)), kStr},
-	{`"intacct_location_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
+	{`"intacct_location_id_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
 	{`"intacct_location_type":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationType)), kStr},
 	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctSaveLocation)), kStr},
 	{`"default_currency_code_name":`, nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), kStr},
 	{`"ignore_from_accounting_sync":`, nil, uint32(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), kBool},
 	{`"intacct_default_save_loc":`, nil, uint32(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Company{}.AccessControlLevel)), kInt},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Company{}.NewIcon)), kStr},
 	{`"servicenow_url":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowURL)), kStr},
 	{`"servicenow_locale":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowLocale)), kStr},
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowUsername)), kStr},
 	{`"new_servicenowkey":`, nil, uint32(unsafe.Offsetof(Company{}.NewServicenowkey)), kStr},
-	{`"servicenow_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
-	{`"servicenow_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
-	{`"servicenow_impact_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
-	{`"servicenow_urgency_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
-	{`"servicenow_category_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
+	{`"servicenow_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
+	{`"servicenow_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
+	{`"servicenow_impact_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
+	{`"servicenow_urgency_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
+	{`"servicenow_category_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
 	{`"servicenow_assignment_group":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), kStr},
 	{`"servicenow_assignment_group_name":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), kStr},
-	{`"servicenow_assignmentgroup":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
+	{`"servicenow_assignmentgroup":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
 	{`"servicenow_defaultuser_id":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), kStr},
 	{`"servicenow_defaultuser_name":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), kStr},
-	{`"servicenow_defaultuser":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
+	{`"servicenow_defaultuser":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
 	{`"test_servicenow":`, nil, uint32(unsafe.Offsetof(Company{}.TestServicenow)), kBool},
 	{`"myob_tenant":`, nil, uint32(unsafe.Offsetof(Company{}.MyobTenant)), kInt},
 	{`"myob_tenant_name":`, nil, uint32(unsafe.Offsetof(Company{}.MyobTenantName)), kStr},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
 	{`"purchase_tax_code":`, nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCode)), kInt},
 	{`"purchase_tax_code_name":`, nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), kStr},
 	{`"sync_servicenow_attachments":`, nil, uint32(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), kInt},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Company{}.LastModified)), kTime},
-	{`"servicenow_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
+	{`"servicenow_team_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
 	{`"servicenow_ticket_sync":`, nil, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSync)), kStr},
-	{`"servicenow_ticket_sync_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
-	{`"servicenow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
+	{`"servicenow_ticket_sync_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
+	{`"servicenow_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
 	{`"jira_webhook_user":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUser)), kInt},
 	{`"jira_webhook_username":`, nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUsername)), kStr},
 	{`"supplier_invoice_due_date_extra_days":`, nil, uint32(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), kInt},
@@ -1406,22 +1332,18 @@ var enctCompany = encTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Company{}.MessagegroupID)), kInt},
 }}
 
-func (m *Company) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCompany) }
-
-func (*Company) encTable() *encTable { return &enctCompany }
+func (m *Company) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCompany }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Company) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConfigCommit(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConfigCommit, n)))
+func growConfigCommit(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConfigCommit, c)
+	copy(s, unsafe.Slice((*ConfigCommit)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConfigCommit(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConfigCommit)(dst), n), unsafe.Slice((*ConfigCommit)(src), n))
-}
-
-var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), alloc: allocConfigCommit, copy: copyConfigCommit, fields: []decField{
+var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), grow: growConfigCommit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ConfigCommit{}.GUID)), kStr},
 	{"timestamp", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Timestamp)), kTime},
@@ -1443,9 +1365,9 @@ var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), si
 	{"_push_to_instance_id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.PushToInstanceID)), kInt},
 }, sorted: []uint16{18, 17, 16, 4, 1, 0, 14, 6, 7, 15, 8, 9, 10, 11, 13, 12, 3, 5, 2}}
 
-func (m *ConfigCommit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectConfigCommit) }
-
-func (*ConfigCommit) decTable() *decTable { return &dectConfigCommit }
+func (m *ConfigCommit) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConfigCommit
+}
 
 var enctConfigCommit = encTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfigCommit{}.ID)), kInt},
@@ -1469,22 +1391,20 @@ var enctConfigCommit = encTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), si
 	{`"_push_to_instance_id":`, nil, uint32(unsafe.Offsetof(ConfigCommit{}.PushToInstanceID)), kInt},
 }}
 
-func (m *ConfigCommit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctConfigCommit) }
-
-func (*ConfigCommit) encTable() *encTable { return &enctConfigCommit }
+func (m *ConfigCommit) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConfigCommit
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfigCommit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConfirmClosure(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConfirmClosure, n)))
+func growConfirmClosure(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConfirmClosure, c)
+	copy(s, unsafe.Slice((*ConfirmClosure)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConfirmClosure(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConfirmClosure)(dst), n), unsafe.Slice((*ConfirmClosure)(src), n))
-}
-
-var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), alloc: allocConfirmClosure, copy: copyConfirmClosure, fields: []decField{
+var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), grow: growConfirmClosure, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.TicketID)), kInt},
 	{"key", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Key)), kStr},
@@ -1497,9 +1417,9 @@ var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Warning)), kStr},
 }, sorted: []uint16{9, 5, 4, 8, 0, 2, 3, 1, 6, 7}}
 
-func (m *ConfirmClosure) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectConfirmClosure) }
-
-func (*ConfirmClosure) decTable() *decTable { return &dectConfirmClosure }
+func (m *ConfirmClosure) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConfirmClosure
+}
 
 var enctConfirmClosure = encTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfirmClosure{}.ID)), kInt},
@@ -1514,38 +1434,34 @@ var enctConfirmClosure = encTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Warning)), kStr},
 }}
 
-func (m *ConfirmClosure) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctConfirmClosure) }
-
-func (*ConfirmClosure) encTable() *encTable { return &enctConfirmClosure }
+func (m *ConfirmClosure) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConfirmClosure
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfirmClosure) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConfluenceDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConfluenceDetails, n)))
+func growConfluenceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConfluenceDetails, c)
+	copy(s, unsafe.Slice((*ConfluenceDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConfluenceDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConfluenceDetails)(dst), n), unsafe.Slice((*ConfluenceDetails)(src), n))
-}
-
-var dectConfluenceDetails = decTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), alloc: allocConfluenceDetails, copy: copyConfluenceDetails, fields: []decField{
+var dectConfluenceDetails = decTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), grow: growConfluenceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Username)), kStr},
 	{"newmethod", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), kBool},
 	{"new_password", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), kStr},
-	{"faq_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
+	{"faq_links", &dectExternalLinkList, uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
 	{"enabled", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Warning)), kStr},
 }, sorted: []uint16{8, 7, 6, 0, 1, 5, 4, 2, 3}}
 
-func (m *ConfluenceDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectConfluenceDetails)
+func (m *ConfluenceDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConfluenceDetails
 }
-
-func (*ConfluenceDetails) decTable() *decTable { return &dectConfluenceDetails }
 
 var enctConfluenceDetails = encTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.ID)), kInt},
@@ -1554,29 +1470,25 @@ var enctConfluenceDetails = encTable{extra: unsafe.Offsetof(ConfluenceDetails{}.
 	{`"username":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Username)), kStr},
 	{`"newmethod":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), kBool},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), kStr},
-	{`"faq_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
+	{`"faq_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
 	{`"enabled":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Warning)), kStr},
 }}
 
-func (m *ConfluenceDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctConfluenceDetails)
+func (m *ConfluenceDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConfluenceDetails
 }
-
-func (*ConfluenceDetails) encTable() *encTable { return &enctConfluenceDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfluenceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConfluenceWebhookEndpoint(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConfluenceWebhookEndpoint, n)))
+func growConfluenceWebhookEndpoint(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConfluenceWebhookEndpoint, c)
+	copy(s, unsafe.Slice((*ConfluenceWebhookEndpoint)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConfluenceWebhookEndpoint(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConfluenceWebhookEndpoint)(dst), n), unsafe.Slice((*ConfluenceWebhookEndpoint)(src), n))
-}
-
-var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), alloc: allocConfluenceWebhookEndpoint, copy: copyConfluenceWebhookEndpoint, fields: []decField{
+var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), grow: growConfluenceWebhookEndpoint, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Description)), kStr},
@@ -1587,11 +1499,9 @@ var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWe
 	{"url", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.URL)), kStr},
 }, sorted: []uint16{2, 5, 3, 4, 0, 1, 6, 7}}
 
-func (m *ConfluenceWebhookEndpoint) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectConfluenceWebhookEndpoint)
+func (m *ConfluenceWebhookEndpoint) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConfluenceWebhookEndpoint
 }
-
-func (*ConfluenceWebhookEndpoint) decTable() *decTable { return &dectConfluenceWebhookEndpoint }
 
 var enctConfluenceWebhookEndpoint = encTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), kStr},
@@ -1604,24 +1514,20 @@ var enctConfluenceWebhookEndpoint = encTable{extra: unsafe.Offsetof(ConfluenceWe
 	{`"url":`, nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.URL)), kStr},
 }}
 
-func (m *ConfluenceWebhookEndpoint) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctConfluenceWebhookEndpoint)
+func (m *ConfluenceWebhookEndpoint) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConfluenceWebhookEndpoint
 }
-
-func (*ConfluenceWebhookEndpoint) encTable() *encTable { return &enctConfluenceWebhookEndpoint }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConfluenceWebhookEndpoint) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConnectedInstance(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConnectedInstance, n)))
+func growConnectedInstance(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConnectedInstance, c)
+	copy(s, unsafe.Slice((*ConnectedInstance)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConnectedInstance(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConnectedInstance)(dst), n), unsafe.Slice((*ConnectedInstance)(src), n))
-}
-
-var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), alloc: allocConnectedInstance, copy: copyConnectedInstance, fields: []decField{
+var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), grow: growConnectedInstance, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Name)), kStr},
 	{"apiurl", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Apiurl)), kStr},
@@ -1635,11 +1541,9 @@ var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Warning)), kStr},
 }, sorted: []uint16{7, 8, 9, 10, 2, 3, 5, 0, 1, 6, 4}}
 
-func (m *ConnectedInstance) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectConnectedInstance)
+func (m *ConnectedInstance) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConnectedInstance
 }
-
-func (*ConnectedInstance) decTable() *decTable { return &dectConnectedInstance }
 
 var enctConnectedInstance = encTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConnectedInstance{}.ID)), kInt},
@@ -1655,24 +1559,20 @@ var enctConnectedInstance = encTable{extra: unsafe.Offsetof(ConnectedInstance{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Warning)), kStr},
 }}
 
-func (m *ConnectedInstance) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctConnectedInstance)
+func (m *ConnectedInstance) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConnectedInstance
 }
-
-func (*ConnectedInstance) encTable() *encTable { return &enctConnectedInstance }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConnectedInstance) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConsignmentDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConsignmentDetail, n)))
+func growConsignmentDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConsignmentDetail, c)
+	copy(s, unsafe.Slice((*ConsignmentDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConsignmentDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConsignmentDetail)(dst), n), unsafe.Slice((*ConsignmentDetail)(src), n))
-}
-
-var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), alloc: allocConsignmentDetail, copy: copyConsignmentDetail, fields: []decField{
+var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), grow: growConsignmentDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ID)), kInt},
 	{"consignment_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ConsignmentID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemID)), kInt},
@@ -1688,7 +1588,7 @@ var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{"item_assettype_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), kInt},
 	{"supplier_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), kInt},
 	{"stockadjustedamount", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), kF64},
-	{"serialised_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
+	{"serialised_assets", &dectDeviceList, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), kInt},
 	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), kBool},
 	{"is_return", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), kBool},
@@ -1701,11 +1601,9 @@ var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{"item_location", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemLocation)), kStr},
 }, sorted: []uint16{19, 1, 9, 0, 5, 18, 12, 23, 21, 2, 20, 25, 24, 22, 11, 3, 10, 4, 6, 7, 17, 15, 14, 16, 8, 13}}
 
-func (m *ConsignmentDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectConsignmentDetail)
+func (m *ConsignmentDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConsignmentDetail
 }
-
-func (*ConsignmentDetail) decTable() *decTable { return &dectConsignmentDetail }
 
 var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ID)), kInt},
@@ -1723,7 +1621,7 @@ var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{`"item_assettype_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), kInt},
 	{`"supplier_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), kInt},
 	{`"stockadjustedamount":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), kF64},
-	{`"serialised_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
+	{`"serialised_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), kInt},
 	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), kBool},
 	{`"is_return":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), kBool},
@@ -1736,24 +1634,20 @@ var enctConsignmentDetail = encTable{extra: unsafe.Offsetof(ConsignmentDetail{}.
 	{`"item_location":`, nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemLocation)), kStr},
 }}
 
-func (m *ConsignmentDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctConsignmentDetail)
+func (m *ConsignmentDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConsignmentDetail
 }
-
-func (*ConsignmentDetail) encTable() *encTable { return &enctConsignmentDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConsignmentDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocConsignmentHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ConsignmentHeader, n)))
+func growConsignmentHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ConsignmentHeader, c)
+	copy(s, unsafe.Slice((*ConsignmentHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyConsignmentHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ConsignmentHeader)(dst), n), unsafe.Slice((*ConsignmentHeader)(src), n))
-}
-
-var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), alloc: allocConsignmentHeader, copy: copyConsignmentHeader, fields: []decField{
+var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), grow: growConsignmentHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Use)), kStr},
 	{"date", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Date)), kTime},
@@ -1763,8 +1657,8 @@ var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{"site_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.UserName)), kStr},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), kInt},
-	{"lines", dtOf[*ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
+	{"lines", &dectConsignmentDetail, uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), kBool},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), kInt},
 	{"printhtml", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), kStr},
@@ -1776,11 +1670,9 @@ var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Warning)), kStr},
 }, sorted: []uint16{11, 19, 5, 10, 16, 2, 0, 17, 18, 9, 3, 14, 12, 13, 8, 6, 15, 4, 1, 7}}
 
-func (m *ConsignmentHeader) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectConsignmentHeader)
+func (m *ConsignmentHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectConsignmentHeader
 }
-
-func (*ConsignmentHeader) decTable() *decTable { return &dectConsignmentHeader }
 
 var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.ID)), kInt},
@@ -1792,8 +1684,8 @@ var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.UserName)), kStr},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), kInt},
-	{`"lines":`, etOf[*ConsignmentDetail], uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
+	{`"lines":`, &enctConsignmentDetail, uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), kBool},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), kInt},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), kStr},
@@ -1805,36 +1697,32 @@ var enctConsignmentHeader = encTable{extra: unsafe.Offsetof(ConsignmentHeader{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Warning)), kStr},
 }}
 
-func (m *ConsignmentHeader) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctConsignmentHeader)
+func (m *ConsignmentHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctConsignmentHeader
 }
-
-func (*ConsignmentHeader) encTable() *encTable { return &enctConsignmentHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ConsignmentHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContactgroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Contactgroup, n)))
+func growContactgroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Contactgroup, c)
+	copy(s, unsafe.Slice((*Contactgroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContactgroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Contactgroup)(dst), n), unsafe.Slice((*Contactgroup)(src), n))
-}
-
-var dectContactgroup = decTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), alloc: allocContactgroup, copy: copyContactgroup, fields: []decField{
+var dectContactgroup = decTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), grow: growContactgroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contactgroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Contactgroup{}.Name)), kStr},
 	{"ownerunum", nil, uint32(unsafe.Offsetof(Contactgroup{}.Ownerunum)), kInt},
 	{"allowall", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowall)), kBool},
 	{"allowalledit", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowalledit)), kBool},
-	{"contactgroupcontacts", dtOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
+	{"contactgroupcontacts", &dectContactgroupcontacts, uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Contactgroup{}.Warning)), kStr},
 }, sorted: []uint16{6, 3, 4, 5, 0, 1, 2}}
 
-func (m *Contactgroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContactgroup) }
-
-func (*Contactgroup) decTable() *decTable { return &dectContactgroup }
+func (m *Contactgroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContactgroup
+}
 
 var enctContactgroup = encTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.ID)), kInt},
@@ -1842,26 +1730,24 @@ var enctContactgroup = encTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), si
 	{`"ownerunum":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Ownerunum)), kInt},
 	{`"allowall":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowall)), kBool},
 	{`"allowalledit":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowalledit)), kBool},
-	{`"contactgroupcontacts":`, etOf[*Contactgroupcontacts], uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
+	{`"contactgroupcontacts":`, &enctContactgroupcontacts, uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contactgroup{}.Warning)), kStr},
 }}
 
-func (m *Contactgroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContactgroup) }
-
-func (*Contactgroup) encTable() *encTable { return &enctContactgroup }
+func (m *Contactgroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContactgroup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contactgroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContactgroupcontacts(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Contactgroupcontacts, n)))
+func growContactgroupcontacts(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Contactgroupcontacts, c)
+	copy(s, unsafe.Slice((*Contactgroupcontacts)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContactgroupcontacts(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Contactgroupcontacts)(dst), n), unsafe.Slice((*Contactgroupcontacts)(src), n))
-}
-
-var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), alloc: allocContactgroupcontacts, copy: copyContactgroupcontacts, fields: []decField{
+var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), grow: growContactgroupcontacts, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.ID)), kInt},
 	{"ccgid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Ccgid)), kInt},
 	{"cuid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Cuid)), kInt},
@@ -1872,11 +1758,9 @@ var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupconta
 	{"_warning", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Warning)), kStr},
 }, sorted: []uint16{7, 1, 6, 2, 3, 5, 0, 4}}
 
-func (m *Contactgroupcontacts) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContactgroupcontacts)
+func (m *Contactgroupcontacts) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContactgroupcontacts
 }
-
-func (*Contactgroupcontacts) decTable() *decTable { return &dectContactgroupcontacts }
 
 var enctContactgroupcontacts = encTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.ID)), kInt},
@@ -1889,27 +1773,23 @@ var enctContactgroupcontacts = encTable{extra: unsafe.Offsetof(Contactgroupconta
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Warning)), kStr},
 }}
 
-func (m *Contactgroupcontacts) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContactgroupcontacts)
+func (m *Contactgroupcontacts) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContactgroupcontacts
 }
-
-func (*Contactgroupcontacts) encTable() *encTable { return &enctContactgroupcontacts }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contactgroupcontacts) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContentDisposition(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContentDisposition, n)))
+func growContentDisposition(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContentDisposition, c)
+	copy(s, unsafe.Slice((*ContentDisposition)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContentDisposition(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContentDisposition)(dst), n), unsafe.Slice((*ContentDisposition)(src), n))
-}
-
-var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), alloc: allocContentDisposition, copy: copyContentDisposition, fields: []decField{
+var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), grow: growContentDisposition, fields: []decField{
 	{"disposition", nil, uint32(unsafe.Offsetof(ContentDisposition{}.Disposition)), kStr},
 	{"isAttachment", nil, uint32(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), kBool},
-	{"parameters", dtOf[*Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
+	{"parameters", &dectParameter, uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
 	{"fileName", nil, uint32(unsafe.Offsetof(ContentDisposition{}.FileName)), kStr},
 	{"creationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.CreationDate)), kTime},
 	{"modificationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), kTime},
@@ -1917,16 +1797,14 @@ var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{
 	{"size", nil, uint32(unsafe.Offsetof(ContentDisposition{}.Size)), kInt64},
 }, sorted: []uint16{4, 0, 3, 1, 5, 2, 6, 7}}
 
-func (m *ContentDisposition) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContentDisposition)
+func (m *ContentDisposition) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContentDisposition
 }
-
-func (*ContentDisposition) decTable() *decTable { return &dectContentDisposition }
 
 var enctContentDisposition = encTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), fields: []encField{
 	{`"disposition":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.Disposition)), kStr},
 	{`"isAttachment":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), kBool},
-	{`"parameters":`, etOf[*Parameter], uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
+	{`"parameters":`, &enctParameter, uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
 	{`"fileName":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.FileName)), kStr},
 	{`"creationDate":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.CreationDate)), kTime},
 	{`"modificationDate":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), kTime},
@@ -1934,67 +1812,61 @@ var enctContentDisposition = encTable{extra: unsafe.Offsetof(ContentDisposition{
 	{`"size":`, nil, uint32(unsafe.Offsetof(ContentDisposition{}.Size)), kInt64},
 }}
 
-func (m *ContentDisposition) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContentDisposition)
+func (m *ContentDisposition) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContentDisposition
 }
-
-func (*ContentDisposition) encTable() *encTable { return &enctContentDisposition }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContentDisposition) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContentType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContentType, n)))
+func growContentType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContentType, c)
+	copy(s, unsafe.Slice((*ContentType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContentType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContentType)(dst), n), unsafe.Slice((*ContentType)(src), n))
-}
-
-var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), alloc: allocContentType, copy: copyContentType, fields: []decField{
+var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), grow: growContentType, fields: []decField{
 	{"mediaType", nil, uint32(unsafe.Offsetof(ContentType{}.MediaType)), kStr},
 	{"mediaSubtype", nil, uint32(unsafe.Offsetof(ContentType{}.MediaSubtype)), kStr},
-	{"parameters", dtOf[*Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
+	{"parameters", &dectParameter, uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
 	{"boundary", nil, uint32(unsafe.Offsetof(ContentType{}.Boundary)), kStr},
 	{"charset", nil, uint32(unsafe.Offsetof(ContentType{}.Charset)), kStr},
-	{"charsetEncoding", dtOf[*Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
+	{"charsetEncoding", &dectEncoding, uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
 	{"format", nil, uint32(unsafe.Offsetof(ContentType{}.Format)), kStr},
 	{"mimeType", nil, uint32(unsafe.Offsetof(ContentType{}.MimeType)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ContentType{}.Name)), kStr},
 }, sorted: []uint16{3, 4, 5, 6, 1, 0, 7, 8, 2}}
 
-func (m *ContentType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContentType) }
-
-func (*ContentType) decTable() *decTable { return &dectContentType }
+func (m *ContentType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContentType
+}
 
 var enctContentType = encTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), fields: []encField{
 	{`"mediaType":`, nil, uint32(unsafe.Offsetof(ContentType{}.MediaType)), kStr},
 	{`"mediaSubtype":`, nil, uint32(unsafe.Offsetof(ContentType{}.MediaSubtype)), kStr},
-	{`"parameters":`, etOf[*Parameter], uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
+	{`"parameters":`, &enctParameter, uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
 	{`"boundary":`, nil, uint32(unsafe.Offsetof(ContentType{}.Boundary)), kStr},
 	{`"charset":`, nil, uint32(unsafe.Offsetof(ContentType{}.Charset)), kStr},
-	{`"charsetEncoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
+	{`"charsetEncoding":`, &enctEncoding, uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
 	{`"format":`, nil, uint32(unsafe.Offsetof(ContentType{}.Format)), kStr},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(ContentType{}.MimeType)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ContentType{}.Name)), kStr},
 }}
 
-func (m *ContentType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContentType) }
-
-func (*ContentType) encTable() *encTable { return &enctContentType }
+func (m *ContentType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContentType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContentType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContract(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Contract, n)))
+func growContract(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Contract, c)
+	copy(s, unsafe.Slice((*Contract)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContract(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Contract)(dst), n), unsafe.Slice((*Contract)(src), n))
-}
-
-var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), alloc: allocContract, copy: copyContract, fields: []decField{
+var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), grow: growContract, fields: []decField{
 	{"started", nil, uint32(unsafe.Offsetof(Contract{}.Started)), kBool},
 	{"expired", nil, uint32(unsafe.Offsetof(Contract{}.Expired)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(Contract{}.ID)), kInt},
@@ -2012,28 +1884,26 @@ var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsa
 	{"dontsendalarm", nil, uint32(unsafe.Offsetof(Contract{}.Dontsendalarm)), kBool},
 	{"costing_information", nil, uint32(unsafe.Offsetof(Contract{}.CostingInformation)), kStr},
 	{"is_default", nil, uint32(unsafe.Offsetof(Contract{}.IsDefault)), kBool},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Contract{}.Isimport)), kBool},
 	{"sla_name", nil, uint32(unsafe.Offsetof(Contract{}.SLAName)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Contract{}.Warning)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(Contract{}.Active)), kBool},
 	{"iscontractdetails", nil, uint32(unsafe.Offsetof(Contract{}.Iscontractdetails)), kBool},
-	{"contracts", dtOf[*ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
+	{"contracts", &dectContractHeaderContract, uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Contract{}.AccessControlLevel)), kInt},
-	{"configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
-	{"add_configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
+	{"configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
+	{"add_configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
 	{"renewedfrom_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromID)), kInt},
 	{"renewedfrom_id_ref", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), kStr},
 	{"renewedby_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyID)), kInt},
 	{"renewedby_id_ref", nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyIDRef)), kStr},
 }, sorted: []uint16{18, 22, 26, 27, 23, 29, 17, 28, 7, 8, 9, 4, 25, 15, 21, 20, 14, 13, 1, 2, 16, 24, 11, 3, 32, 33, 30, 31, 10, 19, 12, 0, 5, 6}}
 
-func (m *Contract) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContract) }
-
-func (*Contract) decTable() *decTable { return &dectContract }
+func (m *Contract) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectContract }
 
 var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), fields: []encField{
 	{`"started":`, nil, uint32(unsafe.Offsetof(Contract{}.Started)), kBool},
@@ -2053,41 +1923,37 @@ var enctContract = encTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsa
 	{`"dontsendalarm":`, nil, uint32(unsafe.Offsetof(Contract{}.Dontsendalarm)), kBool},
 	{`"costing_information":`, nil, uint32(unsafe.Offsetof(Contract{}.CostingInformation)), kStr},
 	{`"is_default":`, nil, uint32(unsafe.Offsetof(Contract{}.IsDefault)), kBool},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Contract{}.Isimport)), kBool},
 	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Contract{}.SLAName)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contract{}.Warning)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Contract{}.Active)), kBool},
 	{`"iscontractdetails":`, nil, uint32(unsafe.Offsetof(Contract{}.Iscontractdetails)), kBool},
-	{`"contracts":`, etOf[*ContractHeaderContract], uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
+	{`"contracts":`, &enctContractHeaderContract, uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Contract{}.AccessControlLevel)), kInt},
-	{`"configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
-	{`"add_configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
+	{`"configuration_items":`, &enctDeviceList, uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
+	{`"add_configuration_items":`, &enctDeviceList, uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
 	{`"renewedfrom_id":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromID)), kInt},
 	{`"renewedfrom_id_ref":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), kStr},
 	{`"renewedby_id":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyID)), kInt},
 	{`"renewedby_id_ref":`, nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyIDRef)), kStr},
 }}
 
-func (m *Contract) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContract) }
-
-func (*Contract) encTable() *encTable { return &enctContract }
+func (m *Contract) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctContract }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractDetail, n)))
+func growContractDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractDetail, c)
+	copy(s, unsafe.Slice((*ContractDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractDetail)(dst), n), unsafe.Slice((*ContractDetail)(src), n))
-}
-
-var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), alloc: allocContractDetail, copy: copyContractDetail, fields: []decField{
+var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), grow: growContractDetail, fields: []decField{
 	{"client_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.ClientID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractDetail{}.Seq)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(ContractDetail{}.Type)), kInt},
@@ -2125,9 +1991,9 @@ var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra)
 	{"contract_header_end_date", nil, uint32(unsafe.Offsetof(ContractDetail{}.ContractHeaderEndDate)), kTime},
 }, sorted: []uint16{28, 24, 25, 30, 13, 15, 17, 19, 7, 8, 0, 34, 32, 31, 3, 9, 33, 29, 14, 16, 18, 20, 11, 10, 12, 6, 4, 5, 1, 22, 23, 2, 21, 26, 27}}
 
-func (m *ContractDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractDetail) }
-
-func (*ContractDetail) decTable() *decTable { return &dectContractDetail }
+func (m *ContractDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractDetail
+}
 
 var enctContractDetail = encTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), fields: []encField{
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(ContractDetail{}.ClientID)), kInt},
@@ -2167,22 +2033,20 @@ var enctContractDetail = encTable{extra: unsafe.Offsetof(ContractDetail{}.Extra)
 	{`"contract_header_end_date":`, nil, uint32(unsafe.Offsetof(ContractDetail{}.ContractHeaderEndDate)), kTime},
 }}
 
-func (m *ContractDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractDetail) }
-
-func (*ContractDetail) encTable() *encTable { return &enctContractDetail }
+func (m *ContractDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeader, n)))
+func growContractHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractHeader, c)
+	copy(s, unsafe.Slice((*ContractHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractHeader)(dst), n), unsafe.Slice((*ContractHeader)(src), n))
-}
-
-var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), alloc: allocContractHeader, copy: copyContractHeader, fields: []decField{
+var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), grow: growContractHeader, fields: []decField{
 	{"contract_contact_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractContactID)), kInt},
 	{"item_desc", nil, uint32(unsafe.Offsetof(ContractHeader{}.ItemDesc)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ID)), kInt},
@@ -2254,27 +2118,27 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"accountsdesc", nil, uint32(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), kStr},
 	{"hasactions", nil, uint32(unsafe.Offsetof(ContractHeader{}.Hasactions)), kBool},
 	{"billingperiods", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiods)), kInt},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
-	{"periods", dtOf[*ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
+	{"users", &dectUsersList, uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
+	{"periods", &dectContractPeriod, uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
 	{"surchargeid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{"chargerate_method", nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
-	{"overriding_rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
-	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
+	{"overriding_rates", &dectChargeRate, uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
+	{"chargerates", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kLazyList},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{"_ignore_mandatory", nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{"billing_description_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
 	{"billing_period_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), kStr},
 	{"dontchargeforitems", nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), kBool},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(ContractHeader{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
-	{"schedule", dtOf[*ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
-	{"scheduleplan", dtOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kMany},
+	{"schedule", &dectContractSchedule, uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
+	{"scheduleplan", nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kLazyList},
 	{"_send_outstanding_emails", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
 	{"_send_appointment_invites", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
@@ -2290,10 +2154,10 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"contract_prepaytotal", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), kF64},
 	{"contract_prepayused", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), kF64},
 	{"contract_prepaybalance", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), kF64},
-	{"contract_prepayhistory", dtOf[*PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
-	{"contract_periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
+	{"contract_prepayhistory", &dectPrepayHistory, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
+	{"contract_periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
 	{"contract_prepayasamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), kBool},
-	{"prepay_periods", dtOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
+	{"prepay_periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
 	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), kTime},
 	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), kF64},
 	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), kBool},
@@ -2304,13 +2168,13 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"labournominalcodeoverride", nil, uint32(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), kStr},
 	{"labournominalcodeoverride_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), kStr},
 	{"prepayrecurringexpirymonths", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), kInt},
-	{"contracts", dtOf[*ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
-	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
+	{"contracts", &dectContractHeaderContract, uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
+	{"sites", &dectSiteList, uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
 	{"emailaddress_to", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), kStr},
 	{"emailaddress_cc", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), kStr},
 	{"use_cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), kBool},
-	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
-	{"billingplans", dtOf[*ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
+	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
+	{"billingplans", &dectContractDetail, uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
 	{"send_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendToOracle)), kBool},
 	{"oracle_invoice_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), kInt},
 	{"datesent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), kTime},
@@ -2327,14 +2191,14 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.CostCalculation)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(ContractHeader{}.Active)), kBool},
 	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SentToOracle)), kBool},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
 	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), kInt},
 	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), kStr},
 }, sorted: []uint16{79, 94, 78, 85, 84, 93, 92, 103, 30, 68, 142, 39, 41, 40, 136, 28, 25, 71, 126, 95, 113, 80, 81, 62, 13, 12, 70, 127, 34, 42, 45, 44, 47, 46, 75, 102, 77, 35, 3, 4, 0, 108, 109, 106, 107, 104, 105, 27, 121, 137, 138, 141, 59, 133, 145, 146, 58, 83, 144, 53, 55, 130, 82, 63, 57, 124, 123, 65, 8, 99, 10, 140, 69, 2, 96, 54, 38, 117, 1, 118, 119, 135, 101, 100, 29, 22, 52, 24, 11, 64, 48, 129, 36, 76, 56, 33, 87, 88, 89, 51, 23, 21, 73, 131, 132, 110, 116, 43, 139, 111, 120, 112, 114, 115, 61, 86, 5, 6, 26, 37, 60, 97, 98, 90, 66, 91, 67, 128, 143, 16, 17, 122, 20, 31, 7, 32, 9, 15, 14, 74, 50, 49, 134, 125, 18, 19, 72}}
 
-func (m *ContractHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractHeader) }
-
-func (*ContractHeader) decTable() *decTable { return &dectContractHeader }
+func (m *ContractHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractHeader
+}
 
 var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), fields: []encField{
 	{`"contract_contact_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractContactID)), kInt},
@@ -2408,27 +2272,27 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"accountsdesc":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), kStr},
 	{`"hasactions":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Hasactions)), kBool},
 	{`"billingperiods":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiods)), kInt},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
-	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
-	{`"periods":`, etOf[*ContractPeriod], uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
+	{`"users":`, &enctUsersList, uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
+	{`"periods":`, &enctContractPeriod, uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
 	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{`"chargerate_method":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
-	{`"overriding_rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
-	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
+	{`"overriding_rates":`, &enctChargeRate, uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
+	{`"chargerates":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kRaw},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{`"_ignore_mandatory":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{`"billing_description_string":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
 	{`"billing_period_string":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), kStr},
 	{`"dontchargeforitems":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), kBool},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
-	{`"schedule":`, etOf[*ContractSchedule], uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
-	{`"scheduleplan":`, etOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kMany},
+	{`"schedule":`, &enctContractSchedule, uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
+	{`"scheduleplan":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kRaw},
 	{`"_send_outstanding_emails":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
 	{`"_send_appointment_invites":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
@@ -2444,10 +2308,10 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"contract_prepaytotal":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), kF64},
 	{`"contract_prepayused":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), kF64},
 	{`"contract_prepaybalance":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), kF64},
-	{`"contract_prepayhistory":`, etOf[*PrepayHistory], uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
-	{`"contract_periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
+	{`"contract_prepayhistory":`, &enctPrepayHistory, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
+	{`"contract_periods":`, &enctPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
 	{`"contract_prepayasamount":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), kBool},
-	{`"prepay_periods":`, etOf[*PrepayPeriod], uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
+	{`"prepay_periods":`, &enctPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
 	{`"prepayrecurringchargenextdate":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), kTime},
 	{`"prepayrecurringhours":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), kF64},
 	{`"billforrecurringprepayamount":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), kBool},
@@ -2458,13 +2322,13 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"labournominalcodeoverride":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), kStr},
 	{`"labournominalcodeoverride_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), kStr},
 	{`"prepayrecurringexpirymonths":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), kInt},
-	{`"contracts":`, etOf[*ContractHeaderContract], uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
-	{`"sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
+	{`"contracts":`, &enctContractHeaderContract, uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
+	{`"sites":`, &enctSiteList, uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
 	{`"emailaddress_to":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), kStr},
 	{`"emailaddress_cc":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), kStr},
 	{`"use_cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), kBool},
-	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
-	{`"billingplans":`, etOf[*ContractDetail], uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
+	{`"attachments":`, &enctAttachmentList, uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
+	{`"billingplans":`, &enctContractDetail, uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
 	{`"send_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendToOracle)), kBool},
 	{`"oracle_invoice_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), kInt},
 	{`"datesent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), kTime},
@@ -2481,27 +2345,25 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CostCalculation)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Active)), kBool},
 	{`"sent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SentToOracle)), kBool},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
 	{`"createdby_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), kInt},
 	{`"createdby_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), kStr},
 }}
 
-func (m *ContractHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractHeader) }
-
-func (*ContractHeader) encTable() *encTable { return &enctContractHeader }
+func (m *ContractHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractHeader
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractHeaderContract(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeaderContract, n)))
+func growContractHeaderContract(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractHeaderContract, c)
+	copy(s, unsafe.Slice((*ContractHeaderContract)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractHeaderContract(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractHeaderContract)(dst), n), unsafe.Slice((*ContractHeaderContract)(src), n))
-}
-
-var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), alloc: allocContractHeaderContract, copy: copyContractHeaderContract, fields: []decField{
+var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), grow: growContractHeaderContract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ContractID)), kInt},
 	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.SupplierContractID)), kInt},
@@ -2509,11 +2371,9 @@ var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderC
 	{"_warning", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 3, 0, 2}}
 
-func (m *ContractHeaderContract) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContractHeaderContract)
+func (m *ContractHeaderContract) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractHeaderContract
 }
-
-func (*ContractHeaderContract) decTable() *decTable { return &dectContractHeaderContract }
 
 var enctContractHeaderContract = encTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ID)), kInt},
@@ -2523,24 +2383,20 @@ var enctContractHeaderContract = encTable{extra: unsafe.Offsetof(ContractHeaderC
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.Warning)), kStr},
 }}
 
-func (m *ContractHeaderContract) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContractHeaderContract)
+func (m *ContractHeaderContract) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractHeaderContract
 }
-
-func (*ContractHeaderContract) encTable() *encTable { return &enctContractHeaderContract }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeaderContract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractHeaderList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractHeaderList, n)))
+func growContractHeaderList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractHeaderList, c)
+	copy(s, unsafe.Slice((*ContractHeaderList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractHeaderList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractHeaderList)(dst), n), unsafe.Slice((*ContractHeaderList)(src), n))
-}
-
-var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), alloc: allocContractHeaderList, copy: copyContractHeaderList, fields: []decField{
+var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), grow: growContractHeaderList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientName)), kStr},
@@ -2580,16 +2436,14 @@ var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{
 	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Active)), kBool},
 	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), kBool},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
 	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), kInt},
 	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), kStr},
 }, sorted: []uint16{28, 37, 31, 26, 23, 11, 10, 1, 2, 25, 32, 33, 36, 40, 41, 39, 6, 8, 35, 0, 30, 27, 20, 22, 9, 21, 19, 34, 3, 4, 24, 38, 14, 15, 18, 5, 7, 13, 12, 29, 16, 17}}
 
-func (m *ContractHeaderList) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContractHeaderList)
+func (m *ContractHeaderList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractHeaderList
 }
-
-func (*ContractHeaderList) decTable() *decTable { return &dectContractHeaderList }
 
 var enctContractHeaderList = encTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ID)), kInt},
@@ -2631,29 +2485,25 @@ var enctContractHeaderList = encTable{extra: unsafe.Offsetof(ContractHeaderList{
 	{`"cost_calculation":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Active)), kBool},
 	{`"sent_to_oracle":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), kBool},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
 	{`"createdby_id":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), kInt},
 	{`"createdby_name":`, nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), kStr},
 }}
 
-func (m *ContractHeaderList) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContractHeaderList)
+func (m *ContractHeaderList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractHeaderList
 }
-
-func (*ContractHeaderList) encTable() *encTable { return &enctContractHeaderList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractHeaderList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractPeriod(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractPeriod, n)))
+func growContractPeriod(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractPeriod, c)
+	copy(s, unsafe.Slice((*ContractPeriod)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractPeriod(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractPeriod)(dst), n), unsafe.Slice((*ContractPeriod)(src), n))
-}
-
-var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), alloc: allocContractPeriod, copy: copyContractPeriod, fields: []decField{
+var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), grow: growContractPeriod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ContractID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ContractPeriod{}.Name)), kStr},
@@ -2668,9 +2518,9 @@ var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra)
 	{"hours_charged", nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursCharged)), kF64},
 }, sorted: []uint16{1, 7, 4, 6, 11, 8, 10, 9, 0, 2, 3, 5}}
 
-func (m *ContractPeriod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractPeriod) }
-
-func (*ContractPeriod) decTable() *decTable { return &dectContractPeriod }
+func (m *ContractPeriod) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractPeriod
+}
 
 var enctContractPeriod = encTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractPeriod{}.ID)), kInt},
@@ -2687,22 +2537,20 @@ var enctContractPeriod = encTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra)
 	{`"hours_charged":`, nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursCharged)), kF64},
 }}
 
-func (m *ContractPeriod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractPeriod) }
-
-func (*ContractPeriod) encTable() *encTable { return &enctContractPeriod }
+func (m *ContractPeriod) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractPeriod
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractPeriod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractSchedule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractSchedule, n)))
+func growContractSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractSchedule, c)
+	copy(s, unsafe.Slice((*ContractSchedule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractSchedule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractSchedule)(dst), n), unsafe.Slice((*ContractSchedule)(src), n))
-}
-
-var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), alloc: allocContractSchedule, copy: copyContractSchedule, fields: []decField{
+var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), grow: growContractSchedule, fields: []decField{
 	{"chid", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Chid)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Seq)), kInt},
 	{"amount", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Amount)), kF64},
@@ -2713,9 +2561,9 @@ var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Warning)), kStr},
 }, sorted: []uint16{7, 4, 2, 0, 3, 6, 5, 1}}
 
-func (m *ContractSchedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContractSchedule) }
-
-func (*ContractSchedule) decTable() *decTable { return &dectContractSchedule }
+func (m *ContractSchedule) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractSchedule
+}
 
 var enctContractSchedule = encTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), fields: []encField{
 	{`"chid":`, nil, uint32(unsafe.Offsetof(ContractSchedule{}.Chid)), kInt},
@@ -2728,22 +2576,20 @@ var enctContractSchedule = encTable{extra: unsafe.Offsetof(ContractSchedule{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractSchedule{}.Warning)), kStr},
 }}
 
-func (m *ContractSchedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContractSchedule) }
-
-func (*ContractSchedule) encTable() *encTable { return &enctContractSchedule }
+func (m *ContractSchedule) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractSchedule
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractSchedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractSchedulePlan(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractSchedulePlan, n)))
+func growContractSchedulePlan(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractSchedulePlan, c)
+	copy(s, unsafe.Slice((*ContractSchedulePlan)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractSchedulePlan(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractSchedulePlan)(dst), n), unsafe.Slice((*ContractSchedulePlan)(src), n))
-}
-
-var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), alloc: allocContractSchedulePlan, copy: copyContractSchedulePlan, fields: []decField{
+var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), grow: growContractSchedulePlan, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ContractID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Date)), kTime},
@@ -2756,15 +2602,13 @@ var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractScheduleP
 	{"subject", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
 	{"hours", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
 	{"apid", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{"event", dtOf[*Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kOne},
+	{"event", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kLazy},
 	{"_warning", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
 }, sorted: []uint16{13, 5, 6, 11, 1, 2, 12, 10, 7, 0, 3, 4, 9, 8}}
 
-func (m *ContractSchedulePlan) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContractSchedulePlan)
+func (m *ContractSchedulePlan) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractSchedulePlan
 }
-
-func (*ContractSchedulePlan) decTable() *decTable { return &dectContractSchedulePlan }
 
 var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ID)), kInt},
@@ -2779,28 +2623,24 @@ var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractScheduleP
 	{`"subject":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
 	{`"hours":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
 	{`"apid":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{`"event":`, etOf[*Appointment], uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kOne},
+	{`"event":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
 }}
 
-func (m *ContractSchedulePlan) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContractSchedulePlan)
+func (m *ContractSchedulePlan) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractSchedulePlan
 }
-
-func (*ContractSchedulePlan) encTable() *encTable { return &enctContractSchedulePlan }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractSchedulePlan) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractTemplateDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractTemplateDetail, n)))
+func growContractTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractTemplateDetail, c)
+	copy(s, unsafe.Slice((*ContractTemplateDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractTemplateDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractTemplateDetail)(dst), n), unsafe.Slice((*ContractTemplateDetail)(src), n))
-}
-
-var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), alloc: allocContractTemplateDetail, copy: copyContractTemplateDetail, fields: []decField{
+var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), grow: growContractTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Seq)), kInt},
 	{"billingtemplate_id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.BillingtemplateID)), kInt},
@@ -2836,11 +2676,9 @@ var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplat
 	{"not_included_in_contract", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.NotIncludedInContract)), kBool},
 }, sorted: []uint16{26, 22, 31, 2, 13, 15, 17, 19, 8, 9, 29, 28, 0, 4, 10, 32, 27, 14, 16, 18, 20, 11, 12, 7, 30, 5, 6, 1, 25, 3, 21, 23, 24}}
 
-func (m *ContractTemplateDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContractTemplateDetail)
+func (m *ContractTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractTemplateDetail
 }
-
-func (*ContractTemplateDetail) decTable() *decTable { return &dectContractTemplateDetail }
 
 var enctContractTemplateDetail = encTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ID)), kInt},
@@ -2878,24 +2716,20 @@ var enctContractTemplateDetail = encTable{extra: unsafe.Offsetof(ContractTemplat
 	{`"not_included_in_contract":`, nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.NotIncludedInContract)), kBool},
 }}
 
-func (m *ContractTemplateDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContractTemplateDetail)
+func (m *ContractTemplateDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractTemplateDetail
 }
-
-func (*ContractTemplateDetail) encTable() *encTable { return &enctContractTemplateDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContractTemplateHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ContractTemplateHeader, n)))
+func growContractTemplateHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ContractTemplateHeader, c)
+	copy(s, unsafe.Slice((*ContractTemplateHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContractTemplateHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ContractTemplateHeader)(dst), n), unsafe.Slice((*ContractTemplateHeader)(src), n))
-}
-
-var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), alloc: allocContractTemplateHeader, copy: copyContractTemplateHeader, fields: []decField{
+var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), grow: growContractTemplateHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Name)), kStr},
 	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Unmatchedcombinations)), kInt},
@@ -2913,7 +2747,7 @@ var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplat
 	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), kF64},
 	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{"billingplans", dtOf[*ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
+	{"billingplans", &dectContractTemplateDetail, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
 	{"billingdescription", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), kInt},
 	{"subtype", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), kInt},
 	{"billingperiod", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), kInt},
@@ -2922,11 +2756,9 @@ var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplat
 	{"_warning", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Warning)), kStr},
 }, sorted: []uint16{23, 11, 10, 8, 9, 4, 18, 20, 17, 21, 22, 0, 1, 13, 16, 5, 7, 3, 6, 14, 15, 19, 12, 2}}
 
-func (m *ContractTemplateHeader) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectContractTemplateHeader)
+func (m *ContractTemplateHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContractTemplateHeader
 }
-
-func (*ContractTemplateHeader) decTable() *decTable { return &dectContractTemplateHeader }
 
 var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.ID)), kInt},
@@ -2946,7 +2778,7 @@ var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplat
 	{`"prepayrecurringminimumdeduction":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), kF64},
 	{`"prepayrecurringminimumdeductiononlyactive":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
 	{`"prepayrecurringautomaticdeduction":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{`"billingplans":`, etOf[*ContractTemplateDetail], uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
+	{`"billingplans":`, &enctContractTemplateDetail, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
 	{`"billingdescription":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), kInt},
 	{`"subtype":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), kInt},
 	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), kInt},
@@ -2955,24 +2787,20 @@ var enctContractTemplateHeader = encTable{extra: unsafe.Offsetof(ContractTemplat
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Warning)), kStr},
 }}
 
-func (m *ContractTemplateHeader) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctContractTemplateHeader)
+func (m *ContractTemplateHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContractTemplateHeader
 }
-
-func (*ContractTemplateHeader) encTable() *encTable { return &enctContractTemplateHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ContractTemplateHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocContributors(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Contributors, n)))
+func growContributors(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Contributors, c)
+	copy(s, unsafe.Slice((*Contributors)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyContributors(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Contributors)(dst), n), unsafe.Slice((*Contributors)(src), n))
-}
-
-var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), alloc: allocContributors, copy: copyContributors, fields: []decField{
+var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), grow: growContributors, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Contributors{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(Contributors{}.UserID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(Contributors{}.Username)), kStr},
@@ -2987,9 +2815,9 @@ var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(Contributors{}.Warning)), kStr},
 }, sorted: []uint16{11, 3, 4, 5, 9, 0, 8, 10, 6, 7, 1, 2}}
 
-func (m *Contributors) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectContributors) }
-
-func (*Contributors) decTable() *decTable { return &dectContributors }
+func (m *Contributors) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectContributors
+}
 
 var enctContributors = encTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Contributors{}.ID)), kInt},
@@ -3006,20 +2834,20 @@ var enctContributors = encTable{extra: unsafe.Offsetof(Contributors{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Contributors{}.Warning)), kStr},
 }}
 
-func (m *Contributors) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctContributors) }
-
-func (*Contributors) encTable() *encTable { return &enctContributors }
+func (m *Contributors) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctContributors
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Contributors) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocControl(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Control, n))) }
-
-func copyControl(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Control)(dst), n), unsafe.Slice((*Control)(src), n))
+func growControl(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Control, c)
+	copy(s, unsafe.Slice((*Control)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), alloc: allocControl, copy: copyControl, fields: []decField{
+var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), grow: growControl, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Control{}.ID)), kInt},
 	{"intent", nil, uint32(unsafe.Offsetof(Control{}.Intent)), kStr},
 	{"app_version", nil, uint32(unsafe.Offsetof(Control{}.AppVersion)), kStr},
@@ -3291,7 +3119,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"workspace_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), kBool},
 	{"workspace_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), kInt},
 	{"workspace_integrator_import_list", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), kStr},
-	{"workspace_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
+	{"workspace_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
 	{"workspace_dont_update_asset_type", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), kBool},
 	{"addigy_assettype", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettype)), kInt},
 	{"addigy_assettype_guid", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), kStr},
@@ -4871,7 +4699,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"deferred_revenue_code", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueCode)), kStr},
 	{"deferred_revenue_client", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClient)), kInt},
 	{"itglue_import_list", nil, uint32(unsafe.Offsetof(Control{}.ItglueImportList)), kStr},
-	{"itglue_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
+	{"itglue_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
 	{"childticketsdisplay", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplay)), kInt},
 	{"childticketsdisplaysize", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), kInt},
 	{"newticketdisplay", nil, uint32(unsafe.Offsetof(Control{}.Newticketdisplay)), kInt},
@@ -4891,7 +4719,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"attachment_details_upload", nil, uint32(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), kBool},
 	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), kBool},
 	{"ninja_import_list", nil, uint32(unsafe.Offsetof(Control{}.NinjaImportList)), kStr},
-	{"ninja_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
+	{"ninja_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
 	{"intacct_use_halo_creds", nil, uint32(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), kBool},
 	{"show_whatsapp_settings", nil, uint32(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), kBool},
 	{"enable_auto_anonuser", nil, uint32(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), kBool},
@@ -5167,13 +4995,13 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"using_automations", nil, uint32(unsafe.Offsetof(Control{}.UsingAutomations)), kBool},
 	{"app_colour_type", nil, uint32(unsafe.Offsetof(Control{}.AppColourType)), kInt},
 	{"send_or_ask_response_email", nil, uint32(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), kInt},
-	{"chat_cannedtexts", dtOf[*CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
+	{"chat_cannedtexts", &dectCannedText, uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
 	{"signalr_enabled", nil, uint32(unsafe.Offsetof(Control{}.SignalrEnabled)), kBool},
 	{"pr_liccount", nil, uint32(unsafe.Offsetof(Control{}.PrLiccount)), kInt},
 	{"domain_user_count", nil, uint32(unsafe.Offsetof(Control{}.DomainUserCount)), kInt},
 	{"pr_licence_exceeded", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceExceeded)), kBool},
 	{"pr_licence_msg", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceMsg)), kStr},
-	{"security_questions", dtOf[*SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
+	{"security_questions", &dectSecurityQuestion, uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
 	{"clearalldata", nil, uint32(unsafe.Offsetof(Control{}.Clearalldata)), kBool},
 	{"clearcustomerdata", nil, uint32(unsafe.Offsetof(Control{}.Clearcustomerdata)), kBool},
 	{"actisbillable", nil, uint32(unsafe.Offsetof(Control{}.Actisbillable)), kBool},
@@ -5186,12 +5014,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"default_mailbox_name", nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxName)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TenantID)), kStr},
 	{"tenantalias", nil, uint32(unsafe.Offsetof(Control{}.Tenantalias)), kStr},
-	{"opportunity_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
-	{"account_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
-	{"contact_fieldmappings_salesforce", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
+	{"opportunity_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
+	{"account_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
+	{"contact_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
 	{"anydesk_assetfield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), kInt},
 	{"anydesk_sitefield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), kInt},
-	{"agent_rolemappings_azuread", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
+	{"agent_rolemappings_azuread", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
 	{"_getsagedata", nil, uint32(unsafe.Offsetof(Control{}.Getsagedata)), kBool},
 	{"_getsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Getsagetoken)), kBool},
 	{"_clearsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Clearsagetoken)), kBool},
@@ -5199,12 +5027,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"sageauthredirect", nil, uint32(unsafe.Offsetof(Control{}.Sageauthredirect)), kStr},
 	{"gointegrator_id", nil, uint32(unsafe.Offsetof(Control{}.GointegratorID)), kStr},
 	{"gointegrator_clientid", nil, uint32(unsafe.Offsetof(Control{}.GointegratorClientid)), kStr},
-	{"beyondtrust_teams", dtOf[*RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
-	{"change_freeze_periods", dtOf[*Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
+	{"beyondtrust_teams", &dectRemoteSessionTeams, uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
+	{"change_freeze_periods", &dectHolidays, uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
 	{"dynamicscrmdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), kStr},
 	{"cautomatedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), kStr},
 	{"cautomateassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), kStr},
-	{"automate_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
+	{"automate_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
 	{"client_id_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), kStr},
 	{"client_secret_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), kStr},
 	{"loginas_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.LoginasHalointegrator)), kInt},
@@ -5220,7 +5048,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"sccm_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), kStr},
 	{"sccm_updateonly", nil, uint32(unsafe.Offsetof(Control{}.SccmUpdateonly)), kBool},
 	{"sccm_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.SccmDonotvalidate)), kBool},
-	{"sccm_fieldmappings", dtOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
+	{"sccm_fieldmappings", &dectSQLImportField, uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
 	{"sccm_sqlserver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlserver)), kStr},
 	{"sccm_sqldatabase", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldatabase)), kStr},
 	{"sccm_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlusername)), kStr},
@@ -5233,20 +5061,20 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_sccm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccm)), kBool},
 	{"halointegrator_sccm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), kTime},
 	{"halointegrator_sccm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), kStr},
-	{"sccm_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
+	{"sccm_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
 	{"exapptsubject", nil, uint32(unsafe.Offsetof(Control{}.Exapptsubject)), kStr},
 	{"exapptlocation", nil, uint32(unsafe.Offsetof(Control{}.Exapptlocation)), kStr},
 	{"exapptbody", nil, uint32(unsafe.Offsetof(Control{}.Exapptbody)), kStr},
-	{"portalbuttons", dtOf[*UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
+	{"portalbuttons", &dectUserDashboardButtons, uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
 	{"ninjadefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), kStr},
-	{"ninja_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
+	{"ninja_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
 	{"halointegrator_ninjarmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), kBool},
 	{"halointegrator_ninjarmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), kTime},
 	{"halointegrator_ninjarmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), kStr},
 	{"halointegrator_solarwindsrmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), kBool},
 	{"halointegrator_solarwindsrmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), kTime},
 	{"halointegrator_solarwindsrmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), kStr},
-	{"solarwindsrmm_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
+	{"solarwindsrmm_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
 	{"_getintegrationdata", nil, uint32(unsafe.Offsetof(Control{}.Getintegrationdata)), kBool},
 	{"_resendunsentemails", nil, uint32(unsafe.Offsetof(Control{}.Resendunsentemails)), kBool},
 	{"_emailprocessed", nil, uint32(unsafe.Offsetof(Control{}.Emailprocessed)), kInt},
@@ -5264,7 +5092,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"lansweeper_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlusername)), kStr},
 	{"lansweeper_new_sql_password", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), kStr},
 	{"lansweeper_new_method", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewMethod)), kBool},
-	{"lansweeper_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
+	{"lansweeper_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
 	{"lansweeper_query", nil, uint32(unsafe.Offsetof(Control{}.LansweeperQuery)), kStr},
 	{"lansweeper_sql_timeout", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), kInt},
 	{"lansweeper_idfield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIdfield)), kStr},
@@ -5280,7 +5108,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"lansweeper_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), kBool},
 	{"lansweeper_dontupdatesite", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), kBool},
 	{"lansweeper_dontremoveusers", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), kBool},
-	{"lansweeper_fieldmappings", dtOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
+	{"lansweeper_fieldmappings", &dectSQLImportField, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
 	{"lansweeper_assetimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), kInt},
 	{"dattormm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.DattormmFromaddress)), kStr},
 	{"dattormm_tickettype", nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettype)), kInt},
@@ -5291,9 +5119,9 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"solarwindsrmm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), kStr},
 	{"solarwindsrmm_requesttype", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), kInt},
 	{"solarwindsrmm_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), kStr},
-	{"halointegrator_integrations", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
+	{"halointegrator_integrations", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
 	{"splunkuser_name", nil, uint32(unsafe.Offsetof(Control{}.SplunkuserName)), kStr},
-	{"ncentral_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
+	{"ncentral_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
 	{"halointegrator_ncentral", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentral)), kBool},
 	{"halointegrator_ncentral_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), kTime},
 	{"halointegrator_ncentral_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), kStr},
@@ -5301,10 +5129,10 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"ncentraluser_name", nil, uint32(unsafe.Offsetof(Control{}.NcentraluserName)), kStr},
 	{"azureconnection", nil, uint32(unsafe.Offsetof(Control{}.Azureconnection)), kInt},
 	{"azuremapping", nil, uint32(unsafe.Offsetof(Control{}.Azuremapping)), kInt},
-	{"businesscentral_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
+	{"businesscentral_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
 	{"businesscentralsite_name", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
 	{"_createbusinesscentralasset", nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{"businesscentralasset", dtOf[*Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kOne},
+	{"businesscentralasset", nil, uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kLazy},
 	{"defaultquicktimemethod", nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
 	{"allowticketselectionduringquicktime", nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
 	{"miscitemidquotetaxrate", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
@@ -5312,15 +5140,15 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"_getautomationbody", nil, uint32(unsafe.Offsetof(Control{}.Getautomationbody)), kBool},
 	{"_sendautomationhook", nil, uint32(unsafe.Offsetof(Control{}.Sendautomationhook)), kBool},
 	{"_automationwebhookid", nil, uint32(unsafe.Offsetof(Control{}.Automationwebhookid)), kStr},
-	{"_automationwebhookmappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
+	{"_automationwebhookmappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
 	{"_automationticketid", nil, uint32(unsafe.Offsetof(Control{}.Automationticketid)), kInt},
 	{"_getwebhookbody", nil, uint32(unsafe.Offsetof(Control{}.Getwebhookbody)), kBool},
 	{"_webhookid", nil, uint32(unsafe.Offsetof(Control{}.Webhookid)), kStr},
-	{"_webhookmappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
+	{"_webhookmappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
 	{"_webhookticketid", nil, uint32(unsafe.Offsetof(Control{}.Webhookticketid)), kInt},
 	{"qbozerotaxcode", nil, uint32(unsafe.Offsetof(Control{}.Qbozerotaxcode)), kStr},
-	{"_areaitems_to_convert", dtOf[*AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
-	{"_contracts_to_convert", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
+	{"_areaitems_to_convert", &dectAreaItem, uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
+	{"_contracts_to_convert", &dectContractHeaderList, uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
 	{"remotesession_trackingid", nil, uint32(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), kInt},
 	{"takecontrol_deviceid", nil, uint32(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), kInt},
 	{"showing_customer_fields", nil, uint32(unsafe.Offsetof(Control{}.ShowingCustomerFields)), kBool},
@@ -5329,18 +5157,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"google_redirect", nil, uint32(unsafe.Offsetof(Control{}.GoogleRedirect)), kStr},
 	{"_googlecalendardisconnect", nil, uint32(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), kBool},
 	{"google_application", nil, uint32(unsafe.Offsetof(Control{}.GoogleApplication)), kStr},
-	{"googleworkplace_usermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
-	{"googleworkplace_agentmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
-	{"googleworkplace_sitemappings", dtOf[*GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
-	{"googleworkplace_rolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
-	{"googleworkplace_cabmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
-	{"gw_user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
-	{"gw_agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
-	{"gw_licensed_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
+	{"googleworkplace_usermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
+	{"googleworkplace_agentmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
+	{"googleworkplace_sitemappings", &dectGoogleWorkplaceMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
+	{"googleworkplace_rolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
+	{"googleworkplace_cabmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
+	{"gw_user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
+	{"gw_agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
+	{"gw_licensed_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
 	{"halointegrator_googleworkplace", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), kBool},
 	{"halointegrator_googleworkplace_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), kTime},
 	{"halointegrator_googleworkplace_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), kStr},
-	{"dynamicscrm_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
+	{"dynamicscrm_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
 	{"scom_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.ScomFromaddress)), kStr},
 	{"scom_requesttype", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttype)), kInt},
 	{"scom_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), kStr},
@@ -5352,7 +5180,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"rdattodefaultassettypegroup_name", nil, uint32(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), kStr},
 	{"prtgassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), kStr},
 	{"prtgdefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), kStr},
-	{"prtg_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
+	{"prtg_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
 	{"halointegrator_prtg", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtg)), kBool},
 	{"halointegrator_prtg_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), kTime},
 	{"halointegrator_prtg_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), kStr},
@@ -5362,28 +5190,28 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_orion", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrion)), kBool},
 	{"halointegrator_orion_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), kTime},
 	{"halointegrator_orion_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), kStr},
-	{"device42_customermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
-	{"device42_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
-	{"device42_devicemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
+	{"device42_customermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
+	{"device42_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
+	{"device42_devicemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
 	{"device42defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsiteName)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Control{}.Importtype)), kStr},
-	{"item_default_sales_nominal_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
-	{"item_default_purchase_nominal_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
-	{"item_default_asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
+	{"item_default_sales_nominal_code", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
+	{"item_default_purchase_nominal_code", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
+	{"item_default_asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
 	{"socuser_name", nil, uint32(unsafe.Offsetof(Control{}.SocuserName)), kStr},
 	{"client_secret_device42", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretDevice42)), kStr},
-	{"datto_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
+	{"datto_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
 	{"dattodefaultcustomer_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), kStr},
 	{"dattodefaulttoplevel_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), kStr},
 	{"dattodefaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), kStr},
 	{"halointegrator_datto", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDatto)), kBool},
 	{"halointegrator_datto_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), kTime},
 	{"halointegrator_datto_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), kStr},
-	{"csp_sitemappings", dtOf[*AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
+	{"csp_sitemappings", &dectAzureADMapping, uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
 	{"_generatecspmappings", nil, uint32(unsafe.Offsetof(Control{}.Generatecspmappings)), kInt},
 	{"atera_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), kStr},
-	{"atera_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
-	{"atera_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
+	{"atera_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
+	{"atera_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
 	{"halointegrator_atera", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAtera)), kBool},
 	{"halointegrator_atera_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), kTime},
 	{"halointegrator_atera_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), kStr},
@@ -5400,19 +5228,19 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_exchange", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchange)), kBool},
 	{"halointegrator_exchange_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), kTime},
 	{"halointegrator_exchange_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), kStr},
-	{"okta_sitemappings", dtOf[*OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
-	{"okta_usermappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
-	{"okta_agentmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
-	{"okta_rolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
-	{"okta_cabmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
-	{"okta_user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
-	{"okta_agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
-	{"okta_active_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
+	{"okta_sitemappings", &dectOktaMapping, uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
+	{"okta_usermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
+	{"okta_agentmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
+	{"okta_rolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
+	{"okta_cabmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
+	{"okta_user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
+	{"okta_agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
+	{"okta_active_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
 	{"halointegrator_okta", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOkta)), kBool},
 	{"halointegrator_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), kTime},
 	{"halointegrator_okta_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), kStr},
 	{"reset_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetOktaLastsync)), kBool},
-	{"quote_cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
+	{"quote_cannedtext", &dectCannedText, uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
 	{"merakiapplicationsecret", nil, uint32(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), kStr},
 	{"merakiusername", nil, uint32(unsafe.Offsetof(Control{}.Merakiusername)), kStr},
 	{"merakitickettypename", nil, uint32(unsafe.Offsetof(Control{}.Merakitickettypename)), kStr},
@@ -5423,12 +5251,12 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"oauth_type", nil, uint32(unsafe.Offsetof(Control{}.OauthType)), kStr},
 	{"graph_host", nil, uint32(unsafe.Offsetof(Control{}.GraphHost)), kStr},
 	{"_disconnectintegration", nil, uint32(unsafe.Offsetof(Control{}.Disconnectintegration)), kStr},
-	{"lansweeper_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
-	{"lansweeper_site_rules", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
-	{"lansweeper_fieldmappings_api", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
+	{"lansweeper_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
+	{"lansweeper_site_rules", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
+	{"lansweeper_fieldmappings_api", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
 	{"alarmminutes_bool", nil, uint32(unsafe.Offsetof(Control{}.AlarmminutesBool)), kBool},
 	{"_integrationid", nil, uint32(unsafe.Offsetof(Control{}.Integrationid)), kInt},
-	{"ninja_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
+	{"ninja_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
 	{"ninja_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUserName)), kStr},
 	{"dattormm_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUserName)), kStr},
 	{"_closealerts", nil, uint32(unsafe.Offsetof(Control{}.Closealerts)), kBool},
@@ -5440,23 +5268,23 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_xlsimports_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), kStr},
 	{"snelstart_old_client_id", nil, uint32(unsafe.Offsetof(Control{}.SnelstartOldClientID)), kStr},
 	{"_getsnelstartlink", nil, uint32(unsafe.Offsetof(Control{}.Getsnelstartlink)), kBool},
-	{"itglue_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
-	{"itglue_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
-	{"itglue_active_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
-	{"itglue_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
-	{"itglue_configtypemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
-	{"itglue_statusmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
+	{"itglue_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
+	{"itglue_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
+	{"itglue_active_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
+	{"itglue_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
+	{"itglue_configtypemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
+	{"itglue_statusmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
 	{"itglue_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), kStr},
 	{"halointegrator_itglue", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglue)), kBool},
 	{"halointegrator_itglue_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), kTime},
 	{"halointegrator_itglue_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), kStr},
-	{"bookingtypes", dtOf[*BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
+	{"bookingtypes", &dectBookingType, uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
 	{"appsettings_encthumbprint", nil, uint32(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), kBool},
 	{"old_pwd_enc_count", nil, uint32(unsafe.Offsetof(Control{}.OldPwdEncCount)), kInt},
-	{"scom_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
-	{"orion_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
+	{"scom_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
+	{"orion_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
 	{"teamsbot_disabled", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDisabled)), kBool},
-	{"datto_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
+	{"datto_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
 	{"halointegrator_dynamics365crm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), kBool},
 	{"halointegrator_dynamics365crm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), kTime},
 	{"halointegrator_dynamics365crm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), kStr},
@@ -5464,32 +5292,32 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"jamf_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), kStr},
 	{"jamf_defaultdtypecomputer_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), kStr},
 	{"jamf_defaultdtypemobile_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), kStr},
-	{"jamf_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
-	{"jamf_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
+	{"jamf_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
+	{"jamf_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
 	{"halointegrator_jamf", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamf)), kBool},
 	{"halointegrator_jamf_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), kTime},
 	{"halointegrator_jamf_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), kStr},
-	{"sentinel_ticketmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
+	{"sentinel_ticketmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
 	{"halointegrator_sentinel", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinel)), kBool},
 	{"halointegrator_sentinel_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), kTime},
 	{"halointegrator_sentinel_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), kStr},
 	{"server_time_zone", nil, uint32(unsafe.Offsetof(Control{}.ServerTimeZone)), kStr},
 	{"use_project_datetime", nil, uint32(unsafe.Offsetof(Control{}.UseProjectDatetime)), kBool},
 	{"allow_cf_values_not_on_tickettype", nil, uint32(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), kBool},
-	{"azuremonitor_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
+	{"azuremonitor_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
 	{"azuremonitoruser_name", nil, uint32(unsafe.Offsetof(Control{}.AzuremonitoruserName)), kStr},
 	{"syncro_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), kStr},
-	{"syncro_device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
-	{"syncro_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
+	{"syncro_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
+	{"syncro_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
 	{"halointegrator_syncro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncro)), kBool},
 	{"halointegrator_syncro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), kTime},
 	{"halointegrator_syncro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), kStr},
 	{"syncro_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUserName)), kStr},
-	{"domotz_agentfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
-	{"domotz_devicefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
+	{"domotz_agentfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
+	{"domotz_devicefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
 	{"domotz_default_agentsite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), kStr},
 	{"domotz_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), kStr},
-	{"domotz_devicetypemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
+	{"domotz_devicetypemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
 	{"halointegrator_domotz", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotz)), kBool},
 	{"halointegrator_domotz_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), kTime},
 	{"halointegrator_domotz_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), kStr},
@@ -5503,115 +5331,115 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_haloassetdiscovery", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), kBool},
 	{"halointegrator_haloassetdiscovery_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), kTime},
 	{"halointegrator_haloassetdiscovery_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), kStr},
-	{"automate_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
+	{"automate_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
 	{"halointegrator_automate", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomate)), kBool},
 	{"halointegrator_automate_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), kTime},
 	{"halointegrator_automate_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), kStr},
-	{"automate_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
-	{"atera_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
-	{"addigy_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
+	{"automate_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
+	{"atera_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
+	{"addigy_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
 	{"automate_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUserName)), kStr},
-	{"lansweeper_exports", dtOf[*IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
+	{"lansweeper_exports", &dectIntegrationExport, uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
 	{"_checkexportprogress", nil, uint32(unsafe.Offsetof(Control{}.Checkexportprogress)), kBool},
 	{"export_module", nil, uint32(unsafe.Offsetof(Control{}.ExportModule)), kInt},
-	{"atera_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
-	{"device42_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
-	{"ncentral_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
-	{"syncro_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
+	{"atera_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
+	{"device42_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
+	{"ncentral_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
+	{"syncro_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
 	{"halointegrator_g2aremote", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), kBool},
 	{"halointegrator_g2aremote_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), kTime},
 	{"halointegrator_g2aremote_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), kStr},
 	{"snow_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), kStr},
-	{"snow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
+	{"snow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
 	{"halointegrator_snow", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnow)), kBool},
 	{"halointegrator_snow_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), kTime},
 	{"halointegrator_snow_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), kStr},
-	{"auvik_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
-	{"auvik_network_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
-	{"auvik_device_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
-	{"auvik_network_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
-	{"auvik_device_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
+	{"auvik_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
+	{"auvik_network_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
+	{"auvik_device_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
+	{"auvik_network_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
+	{"auvik_device_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
 	{"auvik_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), kStr},
 	{"halointegrator_auvik", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvik)), kBool},
 	{"halointegrator_auvik_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), kTime},
 	{"halointegrator_auvik_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), kStr},
 	{"auvik_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUserName)), kStr},
-	{"teamsbot_allowed_tenants_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
-	{"hubspot_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
-	{"hubspot_company_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
-	{"hubspot_contact_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
+	{"teamsbot_allowed_tenants_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
+	{"hubspot_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
+	{"hubspot_company_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
+	{"hubspot_contact_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
 	{"hubspot_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevelName)), kStr},
 	{"hubspot_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), kStr},
-	{"hubspot_included_lifecycles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
+	{"hubspot_included_lifecycles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
 	{"halointegrator_hubspot", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspot)), kBool},
 	{"halointegrator_hubspot_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), kTime},
 	{"halointegrator_hubspot_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), kStr},
-	{"qualys_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
-	{"qualys_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
+	{"qualys_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
+	{"qualys_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
 	{"qualys_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), kStr},
 	{"halointegrator_qualys", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualys)), kBool},
 	{"halointegrator_qualys_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), kTime},
 	{"halointegrator_qualys_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), kStr},
 	{"passportal_defaultclientsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), kStr},
 	{"passportal_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), kStr},
-	{"passportal_clientmappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
+	{"passportal_clientmappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
 	{"halointegrator_passportal", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportal)), kBool},
 	{"halointegrator_passportal_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), kTime},
 	{"halointegrator_passportal_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), kStr},
-	{"passportal_assetfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
+	{"passportal_assetfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
 	{"passportal_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), kStr},
-	{"passportal_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
-	{"auvik_top_level_domain", dtOf[*AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
+	{"passportal_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
+	{"auvik_top_level_domain", &dectAuvikTenantMod, uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
 	{"lansweeper_include_linux", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), kBool},
-	{"intacct_sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
+	{"intacct_sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
 	{"license_model", nil, uint32(unsafe.Offsetof(Control{}.LicenseModel)), kInt},
-	{"addigy_clientmappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
+	{"addigy_clientmappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
 	{"addigy_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), kStr},
-	{"addigy_assetfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
+	{"addigy_assetfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
 	{"halointegrator_addigy", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigy)), kBool},
 	{"halointegrator_addigy_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), kTime},
 	{"halointegrator_addigy_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), kStr},
 	{"addigy_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUserName)), kStr},
-	{"domotz_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
+	{"domotz_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
 	{"halointegrator_liongard", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongard)), kBool},
 	{"halointegrator_liongard_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), kTime},
 	{"halointegrator_liongard_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), kStr},
-	{"liongard_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
-	{"liongard_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
+	{"liongard_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
+	{"liongard_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
 	{"liongard_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), kStr},
 	{"halointegrator_stripe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripe)), kBool},
 	{"halointegrator_stripe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), kTime},
 	{"halointegrator_stripe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), kStr},
-	{"ingram_micro_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
+	{"ingram_micro_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
 	{"ingram_micro_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), kStr},
 	{"halointegrator_ingram_micro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), kBool},
 	{"halointegrator_ingram_micro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), kTime},
 	{"halointegrator_ingram_micro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), kStr},
-	{"ingram_micro_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
-	{"pax8_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
-	{"quoter_item_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
-	{"etilize_item_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
+	{"ingram_micro_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
+	{"pax8_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
+	{"quoter_item_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
+	{"etilize_item_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
 	{"pax8_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevelName)), kStr},
 	{"halointegrator_pax8", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8)), kBool},
 	{"halointegrator_pax8_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), kTime},
 	{"halointegrator_pax8_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), kStr},
-	{"pax8_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
+	{"pax8_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
 	{"halointegrator_giacom", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacom)), kBool},
 	{"halointegrator_giacom_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), kTime},
 	{"halointegrator_giacom_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), kStr},
-	{"giacom_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
-	{"salesforce_contactfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
-	{"salesforce_accountfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
-	{"salesforce_opportunityfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
-	{"salesforce_casefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
+	{"giacom_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
+	{"salesforce_contactfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
+	{"salesforce_accountfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
+	{"salesforce_opportunityfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
+	{"salesforce_casefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
 	{"halointegrator_salesforce", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), kBool},
 	{"halointegrator_salesforce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), kTime},
 	{"halointegrator_salesforce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), kStr},
-	{"salesforce_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
-	{"salesforce_import_attachments_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
-	{"salesforce_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
+	{"salesforce_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
+	{"salesforce_import_attachments_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
+	{"salesforce_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
 	{"azure_allowed_tenants", nil, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenants)), kStr},
-	{"azure_allowed_tenants_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
+	{"azure_allowed_tenants_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
 	{"azure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), kStr},
 	{"b2cazure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), kStr},
 	{"halointegrator_newrelic", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), kBool},
@@ -5625,69 +5453,69 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_kaseya", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseya)), kBool},
 	{"halointegrator_kaseya_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), kTime},
 	{"halointegrator_kaseya_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), kStr},
-	{"kaseya_agentfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
-	{"kaseya_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
-	{"kaseya_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
-	{"stripe_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
-	{"stripe_paymentmethod_options_keypair", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
-	{"stripe_manual_paymentmethod_options_keypair", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
-	{"zabbix_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
-	{"zabbix_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
+	{"kaseya_agentfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
+	{"kaseya_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
+	{"kaseya_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
+	{"stripe_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
+	{"stripe_paymentmethod_options_keypair", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
+	{"stripe_manual_paymentmethod_options_keypair", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
+	{"zabbix_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
+	{"zabbix_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
 	{"zabbix_default_type_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), kStr},
 	{"zabbix_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), kStr},
 	{"halointegrator_zabbix", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbix)), kBool},
 	{"halointegrator_zabbix_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), kTime},
 	{"halointegrator_zabbix_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), kStr},
-	{"giacom_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
+	{"giacom_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
 	{"giacom_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevelName)), kStr},
-	{"rhipe_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
+	{"rhipe_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
 	{"rhipe_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevelName)), kStr},
 	{"halointegrator_rhipe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipe)), kBool},
 	{"halointegrator_rhipe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), kTime},
 	{"halointegrator_rhipe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), kStr},
-	{"rhipe_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
-	{"techdata_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
+	{"rhipe_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
+	{"techdata_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
 	{"techdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevelName)), kStr},
 	{"halointegrator_techdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdata)), kBool},
 	{"halointegrator_techdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), kTime},
 	{"halointegrator_techdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), kStr},
-	{"techdata_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
-	{"inty_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
+	{"techdata_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
+	{"inty_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
 	{"inty_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevelName)), kStr},
 	{"halointegrator_inty", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorInty)), kBool},
 	{"halointegrator_inty_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), kTime},
 	{"halointegrator_inty_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), kStr},
-	{"inty_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
-	{"westcoastcloud_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
+	{"inty_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
+	{"westcoastcloud_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
 	{"westcoastcloud_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), kStr},
 	{"halointegrator_westcoastcloud", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), kBool},
 	{"halointegrator_westcoastcloud_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), kTime},
 	{"halointegrator_westcoastcloud_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), kStr},
-	{"westcoastcloud_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
-	{"sherweb_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
+	{"westcoastcloud_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
+	{"sherweb_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
 	{"sherweb_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevelName)), kStr},
 	{"halointegrator_sherweb", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherweb)), kBool},
 	{"halointegrator_sherweb_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), kTime},
 	{"halointegrator_sherweb_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), kStr},
-	{"sherweb_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
-	{"also_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
+	{"sherweb_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
+	{"also_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
 	{"also_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevelName)), kStr},
 	{"halointegrator_also", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlso)), kBool},
 	{"halointegrator_also_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), kTime},
 	{"halointegrator_also_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), kStr},
-	{"also_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
-	{"arrowsphere_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
+	{"also_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
+	{"arrowsphere_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
 	{"arrowsphere_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), kStr},
 	{"halointegrator_arrowsphere", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), kBool},
 	{"halointegrator_arrowsphere_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), kTime},
 	{"halointegrator_arrowsphere_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), kStr},
-	{"arrowsphere_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
-	{"dickerdata_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
+	{"arrowsphere_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
+	{"dickerdata_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
 	{"dickerdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), kStr},
 	{"halointegrator_dickerdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), kBool},
 	{"halointegrator_dickerdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), kTime},
 	{"halointegrator_dickerdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), kStr},
-	{"dickerdata_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
+	{"dickerdata_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
 	{"halointegrator_oracle", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracle)), kBool},
 	{"halointegrator_oracle_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), kTime},
 	{"halointegrator_oracle_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), kStr},
@@ -5710,18 +5538,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"_checkexport_returnerrors", nil, uint32(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), kBool},
 	{"device_tenantids", nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantids)), kInts},
 	{"client_tenantids", nil, uint32(unsafe.Offsetof(Control{}.ClientTenantids)), kInts},
-	{"connectwisecontrol_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
-	{"connectwisecontrol_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
+	{"connectwisecontrol_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
+	{"connectwisecontrol_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
 	{"halointegrator_connectwisecontrol", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), kBool},
-	{"connectwisecontrol_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
+	{"connectwisecontrol_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
 	{"halointegrator_connectwisecontrol_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), kTime},
 	{"halointegrator_connectwisecontrol_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), kStr},
 	{"connectwisecontrolassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), kStr},
-	{"salesforce_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
-	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
-	{"okta_userrolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
-	{"workspace_devicemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
-	{"workspace_site_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
+	{"salesforce_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
+	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
+	{"okta_userrolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
+	{"workspace_devicemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
+	{"workspace_site_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
 	{"twilio_ticket_type_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), kStr},
 	{"twilio_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), kStr},
 	{"sccm_sqldriver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldriver)), kStr},
@@ -5730,18 +5558,18 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"lansweeper_sqlprovider", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), kInt},
 	{"processstreettickettypename", nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettypename)), kStr},
 	{"processstreetusername", nil, uint32(unsafe.Offsetof(Control{}.Processstreetusername)), kStr},
-	{"intacct_sync_halo_id_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
-	{"intacctdefaultlocid_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
-	{"intacct_warehouse_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
-	{"teams_chat_tenant_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
+	{"intacct_sync_halo_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
+	{"intacctdefaultlocid_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
+	{"intacct_warehouse_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
+	{"teams_chat_tenant_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
 	{"workspace_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), kStr},
-	{"halo_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
-	{"halo_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
+	{"halo_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
+	{"halo_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
 	{"etilizeurl", nil, uint32(unsafe.Offsetof(Control{}.Etilizeurl)), kStr},
-	{"barracuda_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
-	{"barracuda_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
-	{"barracuda_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
-	{"logicmonitor_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
+	{"barracuda_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
+	{"barracuda_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
+	{"barracuda_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
+	{"logicmonitor_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
 	{"halointegrator_logicmonitor", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), kBool},
 	{"halointegrator_logicmonitor_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), kTime},
 	{"halointegrator_logicmonitor_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), kStr},
@@ -5757,71 +5585,71 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"teams_chat_tenants", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatTenants)), kStr},
 	{"teams_chat_welcome_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), kStr},
 	{"teams_chat_help_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), kStr},
-	{"gw_named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
-	{"okta_named_roles_list", dtOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
-	{"lansweeper_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
-	{"gw_userrolemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
+	{"gw_named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
+	{"okta_named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
+	{"lansweeper_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
+	{"gw_userrolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
 	{"whatsapptickettype_name", nil, uint32(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), kStr},
 	{"twilio_whatsapp_number", nil, uint32(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), kStr},
 	{"appointment_notification_body", nil, uint32(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), kStr},
 	{"task_notification_body", nil, uint32(unsafe.Offsetof(Control{}.TaskNotificationBody)), kStr},
-	{"site24x7_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
+	{"site24x7_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
 	{"site24x7_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), kStr},
-	{"gw_mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
-	{"okta_mappings_new_user", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
+	{"gw_mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
+	{"okta_mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
 	{"recaptcha_site_key", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), kStr},
-	{"jamf_site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
+	{"jamf_site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
 	{"total_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.TotalSetupSteps)), kInt},
 	{"completed_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.CompletedSetupSteps)), kInt},
 	{"cleardatakey", nil, uint32(unsafe.Offsetof(Control{}.Cleardatakey)), kStr},
 	{"halointegrator_icinga", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcinga)), kBool},
 	{"halointegrator_icinga_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), kTime},
 	{"halointegrator_icinga_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), kStr},
-	{"icinga_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
+	{"icinga_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
 	{"icinga_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), kStr},
 	{"icingadefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), kStr},
-	{"icinga_sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
+	{"icinga_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
 	{"icinga_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUserName)), kStr},
 	{"default_columns_id_sites_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), kStr},
 	{"default_columns_id_users_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), kStr},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
-	{"default_meter_tiers", dtOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
-	{"connectwisermm_sitemappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
-	{"connectwisermm_typemappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
+	{"default_meter_tiers", &dectInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
+	{"connectwisermm_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
+	{"connectwisermm_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
 	{"connectwise_rmm_defaultclient_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), kStr},
 	{"halointegrator_connectwisermm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), kBool},
-	{"connectwisermm_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
+	{"connectwisermm_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
 	{"halointegrator_connectwisermm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), kTime},
 	{"halointegrator_connectwisermm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), kStr},
 	{"cookiemessage", nil, uint32(unsafe.Offsetof(Control{}.Cookiemessage)), kStr},
-	{"icinga_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
-	{"logicmonitor_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
+	{"icinga_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
+	{"logicmonitor_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
 	{"shopifydefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), kStr},
-	{"shopify_userfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
-	{"shopify_customerfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
+	{"shopify_userfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
+	{"shopify_customerfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
 	{"halointegrator_shopify", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopify)), kBool},
 	{"halointegrator_shopify_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), kTime},
 	{"halointegrator_shopify_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), kStr},
-	{"shopify_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
-	{"intacct_invoicefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
-	{"intacct_invoicelinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
-	{"intacct_orderfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
-	{"intacct_orderlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
-	{"intacct_creditfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
-	{"intacct_creditlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
-	{"intacct_billfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
-	{"intacct_billlinefieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
+	{"shopify_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
+	{"intacct_invoicefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
+	{"intacct_invoicelinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
+	{"intacct_orderfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
+	{"intacct_orderlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
+	{"intacct_creditfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
+	{"intacct_creditlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
+	{"intacct_billfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
+	{"intacct_billlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
 	{"halointegrator_xensam", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensam)), kBool},
 	{"halointegrator_xensam_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), kTime},
 	{"halointegrator_xensam_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), kStr},
 	{"xensam_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), kStr},
-	{"xensam_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
-	{"xensam_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
-	{"xensam_datacentre_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
-	{"xensam_clientmappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
-	{"xensam_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
+	{"xensam_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
+	{"xensam_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
+	{"xensam_datacentre_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
+	{"xensam_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
+	{"xensam_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
 	{"trustpilot_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), kStr},
-	{"okta_sitegroup_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
+	{"okta_sitegroup_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
 	{"lansweeper_sql_port", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLPort)), kStr},
 	{"sccm_sql_port", nil, uint32(unsafe.Offsetof(Control{}.SccmSQLPort)), kStr},
 	{"can_disable_incoming_service", nil, uint32(unsafe.Offsetof(Control{}.CanDisableIncomingService)), kBool},
@@ -5834,10 +5662,10 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"is_nhserverless", nil, uint32(unsafe.Offsetof(Control{}.IsNhserverless)), kBool},
 	{"incoming_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), kStr},
 	{"incoming_newuser_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), kStr},
-	{"prometheus_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
+	{"prometheus_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
 	{"prometheus_defaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), kStr},
 	{"prometheus_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), kStr},
-	{"prometheus_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
+	{"prometheus_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
 	{"prometheus_alerting_user_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), kStr},
 	{"halointegrator_prometheus", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), kBool},
 	{"halointegrator_prometheus_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), kTime},
@@ -5870,21 +5698,21 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_splashtop", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), kBool},
 	{"halointegrator_splashtop_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), kTime},
 	{"halointegrator_splashtop_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), kStr},
-	{"gocardless_userfieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
+	{"gocardless_userfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
 	{"gocardless_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), kStr},
 	{"halointegrator_gocardless", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardless)), kBool},
 	{"halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), kTime},
 	{"halointegrator_gocardless_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), kStr},
 	{"reset_halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), kBool},
-	{"prometheus_api_url_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
+	{"prometheus_api_url_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
 	{"aidetection_enabled", nil, uint32(unsafe.Offsetof(Control{}.AidetectionEnabled)), kBool},
-	{"itglue_sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
-	{"slack_command_workspaces", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
+	{"itglue_sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
+	{"slack_command_workspaces", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
 	{"meraki_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevelName)), kStr},
-	{"meraki_client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
-	{"meraki_device_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
+	{"meraki_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
+	{"meraki_device_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
 	{"merakidefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), kStr},
-	{"meraki_xtype_mappings", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
+	{"meraki_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
 	{"halointegrator_meraki", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMeraki)), kBool},
 	{"halointegrator_meraki_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), kTime},
 	{"halointegrator_meraki_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), kStr},
@@ -5896,14 +5724,14 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"halointegrator_adobecommerce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), kTime},
 	{"halointegrator_adobecommerce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), kStr},
 	{"adobecommercedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), kStr},
-	{"adobecommerce_import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
+	{"adobecommerce_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
 	{"openai_enabled", nil, uint32(unsafe.Offsetof(Control{}.OpenaiEnabled)), kBool},
 	{"azureopenai_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), kBool},
 	{"azureopenai_embedding_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), kBool},
-	{"freshdesk_statusfilter_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
+	{"freshdesk_statusfilter_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
 	{"distributionlists_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), kStr},
-	{"workspace_mobilemappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
-	{"workspace_mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
+	{"workspace_mobilemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
+	{"workspace_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
 	{"_index_kbs_now", nil, uint32(unsafe.Offsetof(Control{}.IndexKbsNow)), kBool},
 	{"_index_services_now", nil, uint32(unsafe.Offsetof(Control{}.IndexServicesNow)), kBool},
 	{"home_html", nil, uint32(unsafe.Offsetof(Control{}.HomeHTML)), kStr},
@@ -6046,7 +5874,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"kaseya_url", nil, uint32(unsafe.Offsetof(Control{}.KaseyaURL)), kStr},
 	{"kaseya_authorised", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAuthorised)), kBool},
 	{"kaseya_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), kStr},
-	{"kaseya_servicedesks", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
+	{"kaseya_servicedesks", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
 	{"chat_service_url", nil, uint32(unsafe.Offsetof(Control{}.ChatServiceURL)), kStr},
 	{"report_service_url", nil, uint32(unsafe.Offsetof(Control{}.ReportServiceURL)), kStr},
 	{"zabbix_url", nil, uint32(unsafe.Offsetof(Control{}.ZabbixURL)), kStr},
@@ -6081,7 +5909,7 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"includeadvancedsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeadvancedsettings)), kBool},
 	{"gw_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwScopes)), kStrs},
 	{"gw_asset_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwAssetScopes)), kBool},
-	{"pagerduty_services", dtOf[*PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
+	{"pagerduty_services", &dectPagerDutyMapping, uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
 	{"integration_client_id", nil, uint32(unsafe.Offsetof(Control{}.IntegrationClientID)), kStr},
 	{"whatsapp_authorised", nil, uint32(unsafe.Offsetof(Control{}.WhatsappAuthorised)), kBool},
 	{"logicmonitor_access_id", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), kStr},
@@ -6091,28 +5919,26 @@ var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{"azure_ai_search_version", nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), kStr},
 	{"integration_url", nil, uint32(unsafe.Offsetof(Control{}.IntegrationURL)), kStr},
 	{"integration_tenant", nil, uint32(unsafe.Offsetof(Control{}.IntegrationTenant)), kStr},
-	{"openai_embeddings_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
-	{"azureopenai_embeddings_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
-	{"aiembedding_enabled_tickettypes", dtOf[*KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
-	{"vectorise_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
+	{"openai_embeddings_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
+	{"azureopenai_embeddings_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
+	{"aiembedding_enabled_tickettypes", &dectKeyPair4, uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
+	{"vectorise_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
 	{"vectorise_date", nil, uint32(unsafe.Offsetof(Control{}.VectoriseDate)), kTime},
 	{"opsgenie_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieURL)), kStr},
 	{"opsgenie_instance_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), kStr},
 	{"teams_tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsTenantID)), kStr},
 	{"teams_client_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsClientID)), kStr},
 	{"teams_authorized", nil, uint32(unsafe.Offsetof(Control{}.TeamsAuthorized)), kBool},
-	{"freshdesk_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
-	{"freshdesk_priority_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
-	{"freshdesk_team_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
-	{"freshdesk_field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
+	{"freshdesk_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
+	{"freshdesk_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
+	{"freshdesk_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
+	{"freshdesk_field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
 	{"coralogix_url", nil, uint32(unsafe.Offsetof(Control{}.CoralogixURL)), kStr},
 	{"coralogix_uuid", nil, uint32(unsafe.Offsetof(Control{}.CoralogixUUID)), kStr},
 	{"gw_mobile_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwMobileScopes)), kBool},
 }, sorted: []uint16{1386, 1384, 2023, 1385, 1429, 1430, 2230, 2299, 2293, 2291, 2292, 2687, 2492, 2174, 2411, 2412, 2300, 2283, 2829, 2477, 2478, 2600, 2473, 2474, 2367, 2368, 2372, 2402, 2229, 2376, 2360, 2289, 2304, 2227, 2397, 2172, 2173, 2419, 2294, 2307, 2346, 2884, 2885, 2407, 2228, 2290, 2440, 2295, 2296, 2297, 1908, 1071, 2167, 1748, 1747, 1750, 1749, 1751, 1746, 1752, 618, 1291, 501, 719, 636, 2156, 226, 717, 1779, 608, 2100, 1014, 575, 1039, 1040, 2551, 2547, 273, 274, 1036, 3002, 2545, 1037, 1034, 1035, 1033, 2546, 496, 1038, 1839, 2489, 525, 198, 135, 1760, 1492, 354, 321, 881, 523, 557, 558, 1469, 2028, 2026, 2029, 2876, 2038, 2037, 2875, 57, 2479, 2171, 2089, 107, 106, 108, 1394, 1945, 2052, 2109, 2110, 2111, 2121, 2064, 2106, 2078, 1983, 2857, 3073, 2842, 796, 2406, 2413, 1509, 393, 221, 1570, 2455, 1939, 230, 1554, 1867, 348, 949, 125, 1553, 1145, 915, 1804, 844, 2102, 620, 1933, 606, 482, 220, 1685, 778, 1209, 2099, 1310, 1628, 31, 842, 1311, 1328, 635, 88, 1642, 56, 124, 1364, 788, 1795, 1467, 1320, 1269, 417, 1318, 1658, 77, 89, 1367, 2286, 1592, 1755, 369, 36, 1293, 2650, 1165, 2655, 1164, 2651, 1163, 3039, 3040, 1877, 2050, 1602, 1793, 1794, 2807, 1026, 1027, 1555, 1556, 2169, 2170, 1242, 2145, 217, 2, 3, 5, 280, 2743, 1347, 1216, 2431, 1920, 1921, 1374, 1373, 1372, 643, 644, 2656, 1168, 2661, 1167, 2657, 1166, 322, 509, 518, 2047, 1800, 2041, 2042, 1801, 1400, 1401, 1339, 183, 262, 263, 264, 261, 1404, 1322, 2007, 1775, 971, 574, 757, 758, 2374, 751, 752, 750, 2361, 753, 2362, 749, 754, 2363, 755, 756, 1838, 2488, 2494, 748, 2894, 1868, 1195, 160, 1002, 386, 628, 231, 1953, 596, 1606, 1103, 2060, 1855, 328, 1716, 1608, 1174, 167, 779, 1588, 1679, 1022, 585, 1662, 168, 576, 929, 930, 2490, 926, 925, 928, 931, 933, 924, 2487, 1773, 2483, 2974, 2184, 2971, 2972, 154, 153, 1043, 723, 180, 716, 965, 1257, 1501, 726, 2927, 954, 955, 2515, 951, 2511, 2068, 2510, 2508, 953, 952, 2509, 2507, 2506, 2980, 950, 2541, 993, 994, 2981, 3067, 3068, 2590, 2591, 1083, 1084, 2592, 1082, 1087, 3065, 3066, 1909, 1778, 1493, 1415, 1416, 1085, 1086, 2279, 1465, 2280, 2456, 892, 893, 889, 890, 891, 2457, 2879, 3072, 2054, 2878, 1450, 1598, 1599, 1451, 2991, 2990, 1412, 310, 311, 2593, 309, 312, 307, 306, 308, 1095, 3001, 1562, 427, 380, 2733, 2719, 378, 2731, 382, 2720, 381, 2718, 379, 2732, 508, 2964, 2179, 2963, 2961, 2962, 1905, 1904, 832, 514, 634, 1105, 1104, 2430, 78, 1369, 244, 245, 1759, 260, 2896, 2900, 2897, 2281, 2899, 1595, 2898, 2895, 2284, 2282, 303, 1237, 646, 1284, 470, 1772, 1285, 1286, 1585, 1387, 721, 1490, 1287, 1303, 2804, 411, 621, 622, 623, 624, 21, 22, 23, 24, 2265, 2266, 2267, 1506, 2183, 1504, 2182, 1505, 855, 353, 1652, 1654, 1650, 1653, 1651, 1503, 2180, 1222, 1218, 1223, 1220, 1219, 1221, 1224, 331, 2147, 408, 3027, 1008, 1009, 152, 658, 1845, 1603, 194, 444, 938, 1852, 1853, 1656, 1102, 2997, 1307, 2678, 2154, 2155, 2753, 2679, 2682, 2680, 2683, 2681, 2684, 1559, 2370, 2185, 2351, 2186, 2277, 3018, 2337, 2689, 1397, 466, 182, 1757, 409, 1846, 1840, 2752, 7, 418, 715, 249, 246, 927, 247, 714, 831, 2930, 2929, 1791, 1792, 2806, 537, 536, 2768, 538, 1790, 539, 540, 2928, 410, 253, 251, 2693, 2690, 2691, 250, 2696, 252, 248, 145, 2770, 2766, 2767, 2168, 18, 17, 60, 1238, 196, 642, 1693, 1694, 1537, 1536, 1538, 1674, 2773, 222, 1831, 3085, 3086, 2698, 970, 1876, 524, 1671, 805, 299, 282, 483, 1986, 131, 1925, 2359, 25, 1878, 1771, 4, 1744, 1696, 895, 698, 2352, 2436, 1695, 2118, 795, 695, 2355, 690, 691, 694, 2353, 693, 2354, 697, 696, 577, 1917, 2410, 2262, 2263, 2264, 1919, 692, 1875, 1123, 2677, 1763, 869, 298, 542, 1675, 1564, 1762, 1842, 1724, 739, 2079, 873, 1958, 852, 1197, 1298, 1201, 1300, 958, 959, 403, 404, 506, 507, 1186, 1187, 511, 2762, 1863, 1864, 1179, 1180, 512, 2763, 862, 19, 857, 1184, 1185, 1177, 1178, 2046, 2004, 1826, 358, 859, 1090, 1887, 2162, 2163, 1959, 2765, 2002, 1297, 1296, 705, 477, 760, 861, 1730, 1731, 1729, 1728, 1898, 390, 391, 275, 276, 1912, 865, 866, 867, 863, 864, 860, 338, 336, 337, 339, 936, 1200, 1299, 605, 604, 209, 210, 211, 20, 1886, 497, 1188, 1190, 1189, 1181, 1183, 1182, 498, 2027, 535, 782, 1016, 132, 1722, 1133, 80, 286, 1512, 1699, 767, 766, 1766, 189, 1583, 1582, 1584, 2013, 733, 615, 1239, 165, 164, 499, 1669, 2045, 1550, 55, 1547, 1549, 371, 372, 370, 287, 1539, 1511, 1551, 1546, 2285, 1464, 163, 1686, 385, 1849, 2830, 1848, 1202, 1047, 781, 118, 2342, 2344, 2495, 709, 2343, 2912, 2913, 710, 2345, 711, 712, 556, 2369, 2688, 2837, 2662, 1171, 2667, 1170, 2663, 1169, 3041, 1644, 2010, 811, 1745, 586, 725, 2030, 718, 1587, 810, 2087, 2085, 2086, 2881, 2093, 2150, 2465, 908, 909, 910, 2467, 913, 2468, 911, 912, 914, 2466, 2469, 1041, 2552, 2969, 1667, 159, 1566, 190, 1567, 1891, 948, 947, 583, 186, 1267, 528, 1558, 30, 2051, 793, 2902, 2906, 2903, 2320, 2905, 2025, 2904, 2901, 794, 1428, 2181, 555, 16, 281, 15, 2070, 582, 2022, 1313, 2057, 1789, 2122, 2053, 1874, 2056, 2059, 1108, 1101, 195, 1847, 495, 318, 1124, 2055, 2058, 2112, 1799, 105, 218, 1768, 968, 1657, 1135, 1414, 1596, 1866, 1265, 223, 1370, 1380, 1865, 1246, 134, 1638, 161, 157, 158, 1743, 1612, 1609, 289, 763, 1660, 111, 546, 283, 1243, 1591, 1668, 94, 95, 37, 1240, 102, 103, 1335, 1680, 1441, 1405, 2124, 1517, 780, 166, 1392, 109, 1627, 613, 1259, 100, 1314, 1368, 1091, 609, 162, 96, 684, 384, 1605, 1327, 1815, 595, 1107, 81, 830, 650, 2084, 1783, 2570, 305, 304, 2717, 66, 1375, 213, 2216, 2215, 2214, 2907, 316, 2911, 735, 882, 998, 737, 1080, 2910, 736, 2908, 2909, 906, 1781, 458, 1458, 2493, 894, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 2105, 1208, 1207, 1348, 1349, 1359, 27, 662, 1593, 1594, 234, 235, 352, 516, 1198, 1147, 257, 627, 317, 1191, 3084, 2083, 3082, 3081, 2082, 2880, 3083, 3007, 2973, 2970, 2977, 2975, 2976, 28, 1111, 594, 1788, 2917, 653, 654, 655, 656, 2618, 1149, 2579, 1148, 2619, 1916, 1028, 1940, 1941, 2851, 1942, 2850, 2178, 2177, 2308, 1906, 851, 2305, 1907, 1860, 2836, 1862, 1858, 2306, 1859, 2835, 1861, 1856, 1857, 1911, 1630, 1629, 1705, 1641, 1639, 1640, 2310, 2313, 2312, 2311, 2309, 1631, 1634, 1637, 1636, 1635, 1632, 1633, 422, 2098, 2401, 256, 1673, 2315, 3060, 2090, 2951, 2948, 2091, 1787, 2316, 2747, 3087, 2092, 2737, 2950, 3059, 2949, 2947, 2314, 2740, 2716, 2715, 935, 2548, 2550, 2549, 2872, 2874, 2873, 2652, 2654, 2653, 2808, 2810, 2809, 2658, 2660, 2659, 2364, 2366, 2365, 2484, 2486, 2485, 2512, 2514, 2513, 2597, 2599, 2598, 2728, 2730, 2729, 2692, 2695, 2694, 2769, 2772, 2771, 2356, 2358, 2357, 2664, 2666, 2665, 2470, 2472, 2471, 2437, 2439, 2438, 2377, 2379, 2378, 2498, 2500, 2499, 2576, 2578, 2577, 2852, 2854, 2853, 2831, 2833, 2832, 2839, 2841, 2840, 2317, 2319, 2318, 2480, 2482, 2481, 2523, 2525, 2524, 2754, 2756, 2755, 2564, 2566, 2565, 2271, 2634, 2636, 2635, 2427, 2429, 2428, 2446, 2448, 2447, 2602, 2604, 2603, 2234, 2236, 2235, 2553, 2555, 2554, 2722, 2724, 2723, 2822, 2824, 2823, 2865, 2867, 2866, 2274, 2276, 2275, 2594, 2596, 2595, 2220, 2222, 2221, 2388, 2390, 2389, 2668, 2670, 2669, 2339, 2341, 2340, 2535, 2537, 2536, 2572, 2574, 2573, 2819, 2821, 2820, 2333, 2335, 2334, 2529, 2531, 2530, 2622, 2624, 2623, 2584, 2586, 2585, 2210, 2212, 2211, 2325, 2327, 2326, 2450, 2452, 2451, 2671, 2673, 2672, 2646, 2648, 2647, 2779, 2781, 2780, 2503, 2505, 2504, 2223, 2225, 2224, 2847, 2849, 2848, 2559, 2561, 2560, 2461, 2463, 2462, 2628, 2630, 2629, 2640, 2642, 2641, 2825, 2827, 2826, 2843, 2845, 2844, 2791, 2793, 2792, 2415, 2417, 2416, 2615, 2617, 2616, 3045, 3044, 549, 2414, 1655, 475, 2031, 1130, 233, 191, 2033, 1761, 607, 389, 2034, 1720, 405, 2032, 1992, 1927, 1590, 918, 1507, 1294, 1615, 1304, 1710, 651, 1281, 1217, 2886, 2115, 2887, 1292, 82, 2127, 1454, 612, 2036, 347, 977, 983, 2984, 2983, 2518, 979, 2519, 980, 374, 976, 2521, 978, 984, 975, 982, 2522, 2986, 981, 2517, 2985, 974, 2520, 2982, 2996, 492, 493, 2761, 533, 531, 485, 486, 484, 2758, 490, 494, 2757, 489, 491, 2760, 2774, 487, 488, 2759, 0, 1774, 2123, 1560, 1950, 1409, 1408, 1410, 1411, 1413, 1957, 1718, 3058, 3049, 3057, 3051, 3046, 3050, 3048, 3052, 3047, 3054, 3053, 3056, 413, 639, 1807, 2812, 1808, 2813, 1810, 1809, 1806, 1317, 630, 1985, 2562, 1074, 2567, 3004, 3006, 1073, 2563, 1072, 3003, 3005, 2789, 2790, 2999, 2787, 2788, 2783, 2784, 2785, 2786, 2998, 1007, 2543, 356, 2710, 433, 434, 1872, 3000, 2712, 367, 365, 362, 1106, 360, 1025, 2711, 301, 361, 436, 357, 359, 1010, 435, 366, 368, 363, 364, 1005, 3062, 2231, 2232, 3070, 3069, 2892, 3055, 1706, 464, 465, 1, 784, 783, 2945, 2946, 2943, 2944, 1613, 1614, 1610, 1611, 319, 2632, 1157, 2637, 1156, 2633, 1155, 3033, 3034, 545, 1918, 441, 225, 638, 472, 1697, 799, 401, 402, 1122, 2811, 2128, 683, 2073, 961, 480, 966, 2349, 1665, 702, 2348, 1664, 701, 2347, 1663, 700, 1403, 1381, 127, 823, 2422, 2420, 2424, 818, 820, 2426, 822, 819, 1850, 821, 1851, 824, 825, 1988, 2421, 2425, 1987, 2858, 1003, 817, 2423, 2936, 1812, 1813, 375, 848, 849, 2442, 845, 846, 2443, 843, 2441, 2444, 841, 513, 2445, 453, 2750, 454, 2941, 2942, 2605, 1116, 1117, 3025, 3024, 3022, 1113, 1114, 446, 447, 448, 449, 1112, 2601, 1119, 1115, 1118, 3026, 2606, 445, 1704, 2607, 3023, 1120, 759, 2676, 1245, 806, 807, 112, 113, 548, 547, 407, 406, 1263, 1264, 1244, 1543, 808, 809, 133, 1487, 2244, 2261, 424, 426, 2396, 2238, 425, 773, 774, 2252, 2253, 2257, 777, 1012, 776, 2259, 2258, 2491, 2260, 2405, 2247, 2542, 772, 2739, 2243, 2242, 2043, 2245, 320, 2404, 2249, 2403, 2802, 2246, 2240, 2706, 2707, 2239, 2241, 2248, 277, 2237, 2256, 775, 2250, 2251, 2255, 1973, 1974, 1972, 1975, 1976, 1979, 1980, 1977, 1978, 2065, 2113, 1782, 10, 2373, 6, 2544, 8, 216, 854, 797, 1765, 1708, 640, 181, 3009, 1066, 1057, 1058, 1055, 2558, 1064, 2557, 1061, 2556, 1053, 3008, 1051, 1390, 1270, 1271, 136, 1277, 151, 1276, 1272, 1274, 1275, 1273, 1462, 1463, 1461, 1676, 1457, 520, 85, 1215, 1214, 1649, 86, 84, 87, 1828, 560, 1049, 732, 1816, 3064, 344, 345, 2726, 1888, 1960, 1961, 342, 1962, 341, 2725, 346, 343, 2721, 377, 2727, 2775, 2187, 1006, 1689, 1688, 1406, 722, 939, 315, 1029, 1703, 1023, 1814, 29, 1954, 297, 2117, 2116, 1719, 415, 626, 1701, 400, 399, 1967, 2861, 1970, 1971, 2862, 1966, 2860, 2868, 2864, 2393, 1969, 1968, 2863, 771, 768, 769, 2395, 770, 2394, 90, 91, 460, 529, 671, 729, 708, 668, 666, 2336, 667, 669, 670, 727, 815, 816, 731, 728, 672, 730, 706, 1121, 707, 665, 1330, 414, 647, 2287, 2288, 652, 2142, 826, 827, 828, 1306, 44, 47, 474, 43, 41, 48, 42, 51, 49, 52, 45, 50, 46, 2136, 1309, 1266, 1687, 185, 1702, 1841, 219, 740, 1577, 243, 242, 241, 238, 237, 239, 240, 500, 1013, 119, 1581, 2328, 1109, 1110, 2273, 2496, 1578, 1579, 1572, 1575, 1576, 1574, 1573, 1571, 1580, 2278, 1017, 2003, 1199, 3021, 2888, 2889, 2890, 2891, 2893, 215, 1255, 591, 296, 141, 442, 443, 1827, 1205, 1092, 1093, 3020, 1094, 3019, 649, 1854, 1301, 1302, 126, 2132, 2133, 2134, 2135, 2131, 1586, 1993, 1377, 1643, 801, 802, 2409, 197, 2933, 2932, 803, 2219, 1870, 1871, 2935, 2408, 2934, 2931, 1796, 1526, 2218, 290, 742, 1529, 1530, 1531, 1528, 1527, 1525, 1176, 734, 2398, 2399, 2400, 2387, 2386, 2382, 2384, 1443, 921, 922, 923, 2748, 2738, 2383, 1910, 2801, 2380, 1442, 2385, 2381, 2699, 745, 744, 1444, 746, 423, 1491, 743, 2432, 1316, 14, 13, 1557, 1829, 1899, 1776, 2049, 1930, 2101, 798, 1601, 614, 1682, 1212, 1376, 1342, 534, 3071, 2877, 1258, 2166, 874, 3077, 3076, 2119, 1172, 2069, 1617, 2960, 850, 2434, 677, 681, 804, 2959, 2957, 674, 675, 676, 2958, 673, 2338, 629, 1713, 1714, 1175, 1881, 481, 3061, 291, 1433, 1513, 1431, 1432, 1500, 1434, 1435, 1436, 1341, 2015, 871, 1203, 1204, 2992, 2538, 2534, 986, 992, 990, 991, 988, 2539, 2532, 987, 2533, 2540, 2994, 2995, 2993, 2088, 1146, 1279, 1278, 3011, 2568, 1077, 2575, 3013, 1076, 2571, 1075, 597, 1206, 62, 704, 1468, 79, 960, 1922, 1923, 429, 1924, 430, 314, 313, 835, 459, 916, 99, 98, 1541, 1540, 1542, 747, 2139, 193, 2140, 2138, 38, 39, 40, 1607, 2141, 59, 2217, 137, 1672, 1496, 1494, 1498, 1497, 2061, 1474, 1473, 1764, 2149, 2151, 2152, 461, 255, 659, 1568, 1569, 1715, 212, 428, 335, 813, 388, 1249, 1251, 1248, 1250, 1247, 1295, 70, 329, 2708, 330, 2709, 616, 1889, 941, 637, 1823, 1824, 2818, 2856, 1938, 1818, 1820, 1937, 1825, 1819, 2815, 1821, 1817, 2816, 1822, 2814, 2817, 2120, 1726, 1727, 937, 1725, 2332, 2916, 2914, 2915, 678, 2330, 679, 680, 2331, 110, 177, 2129, 907, 2675, 2921, 2919, 1004, 2922, 2920, 2923, 333, 334, 1620, 1624, 1625, 332, 699, 1623, 1626, 995, 1619, 703, 1622, 1621, 2298, 35, 985, 2528, 2988, 2527, 2526, 2987, 2989, 421, 1280, 1283, 1282, 259, 258, 967, 1252, 1391, 2094, 2095, 1717, 2096, 2097, 2392, 2001, 504, 1382, 101, 1015, 3043, 202, 199, 204, 200, 203, 2569, 201, 3042, 833, 1097, 1096, 2329, 2130, 1241, 1830, 1089, 1780, 469, 2749, 451, 450, 1329, 1044, 1951, 1228, 1231, 1229, 1232, 1230, 1234, 1233, 327, 2301, 1466, 392, 1545, 214, 1711, 1455, 1948, 156, 3028, 12, 1502, 2126, 2125, 2855, 2834, 2828, 2846, 2391, 440, 1196, 179, 300, 1021, 580, 884, 883, 3031, 2620, 1152, 2625, 515, 1151, 2621, 1150, 284, 1949, 1213, 989, 1691, 648, 1459, 1659, 720, 1690, 1479, 1481, 1480, 1478, 1488, 1489, 1477, 1476, 1018, 1046, 1045, 1019, 73, 2924, 138, 71, 72, 2175, 2176, 175, 176, 174, 633, 631, 632, 1798, 2581, 1125, 1050, 3012, 2583, 1062, 1063, 1056, 3010, 2589, 2580, 1126, 1052, 1129, 2588, 2587, 1128, 1065, 2044, 1078, 1067, 1059, 1069, 2582, 1054, 2697, 3016, 3014, 1127, 1395, 1396, 3015, 1048, 1060, 3017, 1445, 1447, 325, 1446, 1684, 187, 188, 543, 940, 1460, 2869, 2081, 2080, 791, 228, 229, 792, 858, 2213, 2204, 2196, 2197, 2199, 2209, 2208, 2200, 2191, 2206, 2205, 2189, 2193, 2803, 2190, 2202, 2704, 2705, 2201, 2203, 2192, 2188, 2207, 2198, 2194, 2195, 2254, 2956, 847, 2433, 2324, 2321, 2322, 2323, 2953, 2955, 2952, 2954, 973, 420, 1495, 663, 2153, 1132, 1131, 1323, 1324, 376, 2146, 1890, 147, 32, 584, 1393, 724, 1312, 1079, 1260, 1700, 1508, 1510, 741, 661, 765, 1548, 886, 2967, 2966, 885, 2449, 2965, 887, 888, 2453, 412, 1707, 1425, 1426, 1424, 1427, 1423, 713, 2925, 2926, 1421, 1422, 1880, 150, 1379, 3037, 2644, 1162, 2649, 3038, 1161, 2645, 2778, 2782, 552, 554, 553, 2777, 550, 551, 2776, 1544, 2009, 1666, 452, 1935, 527, 278, 1833, 1834, 279, 2072, 192, 1931, 1932, 1956, 227, 1879, 829, 2017, 957, 1946, 1900, 517, 398, 1143, 1947, 2114, 2035, 1934, 530, 1943, 2103, 1070, 1963, 1802, 476, 1914, 544, 1885, 456, 457, 288, 2067, 997, 1723, 526, 26, 1758, 510, 1873, 2071, 625, 254, 355, 146, 1616, 1499, 1600, 397, 1337, 184, 1338, 812, 1811, 502, 1261, 2012, 1321, 1366, 1011, 969, 541, 468, 1358, 1516, 2303, 462, 463, 1437, 479, 682, 738, 1712, 1210, 1211, 996, 324, 340, 1420, 1289, 660, 1319, 1389, 598, 265, 473, 1709, 64, 53, 104, 68, 1290, 657, 1903, 1419, 1515, 396, 437, 1288, 880, 67, 1388, 1371, 1081, 1042, 467, 54, 395, 93, 1952, 92, 1456, 853, 1365, 83, 2148, 438, 439, 2746, 2745, 2371, 285, 962, 1398, 1524, 2006, 1998, 1991, 1990, 1989, 1996, 1997, 1999, 2000, 2686, 2859, 1144, 1173, 2685, 1340, 611, 610, 972, 1256, 1254, 1253, 144, 589, 1194, 593, 588, 590, 1452, 592, 2939, 2938, 836, 840, 839, 837, 838, 2418, 2940, 2937, 932, 2501, 919, 920, 934, 943, 945, 944, 2502, 942, 917, 2979, 946, 2978, 834, 505, 2918, 686, 687, 688, 689, 685, 2350, 455, 872, 2226, 2268, 2269, 2270, 1534, 1533, 1532, 519, 206, 205, 207, 1100, 232, 1767, 856, 1438, 1439, 1440, 2272, 208, 1363, 1362, 1360, 1361, 65, 599, 600, 1777, 1678, 149, 1805, 1521, 1519, 1518, 1520, 1262, 1604, 2608, 1032, 2610, 2609, 1031, 1965, 559, 1134, 1136, 373, 419, 1756, 1402, 326, 1523, 1698, 2008, 532, 1068, 1944, 1869, 645, 1589, 11, 155, 1753, 1754, 904, 905, 2464, 899, 900, 898, 2458, 902, 2459, 897, 903, 2460, 901, 2497, 896, 2968, 302, 2233, 2302, 2744, 1995, 1994, 1308, 61, 3080, 1893, 1894, 2736, 1892, 349, 2713, 2734, 2735, 3079, 1895, 1896, 1897, 2375, 350, 3078, 956, 2516, 877, 879, 2435, 878, 875, 876, 1030, 2160, 2161, 3032, 2626, 1984, 1154, 2631, 1153, 2627, 1193, 2164, 2165, 2108, 2107, 664, 870, 2063, 2062, 2005, 1843, 1333, 123, 964, 1332, 814, 761, 762, 1645, 1646, 236, 2016, 1647, 1648, 2074, 2075, 58, 122, 478, 1470, 1471, 2104, 1449, 1305, 171, 1597, 1565, 2751, 1797, 1955, 579, 1670, 603, 601, 578, 1552, 1677, 63, 602, 129, 130, 2764, 128, 1331, 1535, 9, 1001, 1733, 1736, 1737, 1739, 2800, 1738, 1734, 1740, 1735, 2838, 292, 294, 2703, 295, 293, 2702, 2742, 139, 140, 142, 143, 790, 1563, 1902, 2039, 1901, 1926, 1915, 1418, 1024, 1692, 74, 75, 76, 1343, 999, 2076, 503, 2021, 1913, 2159, 562, 561, 800, 1964, 2048, 2040, 2077, 2454, 323, 2066, 1225, 1226, 1227, 2157, 471, 1832, 2158, 868, 1099, 1000, 786, 617, 1661, 1514, 1334, 1336, 1407, 1344, 114, 1453, 172, 581, 169, 1345, 1020, 1417, 1769, 1770, 573, 587, 1803, 1485, 1484, 1482, 416, 1472, 1315, 383, 1236, 1681, 173, 34, 2475, 2014, 1936, 522, 2476, 521, 1088, 1346, 1326, 1399, 394, 1098, 116, 117, 764, 1844, 33, 1561, 170, 121, 120, 1448, 2024, 1192, 97, 1268, 1732, 1325, 115, 1378, 148, 1486, 1618, 1483, 2144, 2137, 2143, 1383, 1884, 1883, 1882, 3075, 3074, 1522, 1982, 963, 1475, 641, 69, 1721, 2638, 1160, 2643, 1159, 2639, 1158, 3035, 3036, 3063, 2018, 2870, 387, 431, 432, 2741, 1836, 1835, 1837, 1929, 1928, 1235, 2011, 269, 266, 267, 351, 2714, 268, 2700, 272, 270, 271, 2883, 2882, 2701, 565, 566, 567, 2798, 2797, 564, 568, 563, 2794, 571, 572, 2796, 2795, 570, 2799, 569, 789, 1742, 1741, 224, 785, 787, 178, 1683, 2674, 619, 2020, 2019, 2871, 1785, 1786, 2805, 1139, 2614, 1137, 1138, 2613, 1142, 1981, 1141, 1140, 1784, 2611, 2612, 3029, 3030}}
 
-func (m *Control) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectControl) }
-
-func (*Control) decTable() *decTable { return &dectControl }
+func (m *Control) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectControl }
 
 var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Control{}.ID)), kInt},
@@ -6386,7 +6212,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"workspace_delete_devices":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), kBool},
 	{`"workspace_assettypefield":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), kInt},
 	{`"workspace_integrator_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), kStr},
-	{`"workspace_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
+	{`"workspace_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
 	{`"workspace_dont_update_asset_type":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), kBool},
 	{`"addigy_assettype":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettype)), kInt},
 	{`"addigy_assettype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), kStr},
@@ -7966,7 +7792,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"deferred_revenue_code":`, nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueCode)), kStr},
 	{`"deferred_revenue_client":`, nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClient)), kInt},
 	{`"itglue_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.ItglueImportList)), kStr},
-	{`"itglue_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
+	{`"itglue_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
 	{`"childticketsdisplay":`, nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplay)), kInt},
 	{`"childticketsdisplaysize":`, nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), kInt},
 	{`"newticketdisplay":`, nil, uint32(unsafe.Offsetof(Control{}.Newticketdisplay)), kInt},
@@ -7986,7 +7812,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"attachment_details_upload":`, nil, uint32(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), kBool},
 	{`"sync_servicenow_attachments":`, nil, uint32(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), kBool},
 	{`"ninja_import_list":`, nil, uint32(unsafe.Offsetof(Control{}.NinjaImportList)), kStr},
-	{`"ninja_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
+	{`"ninja_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
 	{`"intacct_use_halo_creds":`, nil, uint32(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), kBool},
 	{`"show_whatsapp_settings":`, nil, uint32(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), kBool},
 	{`"enable_auto_anonuser":`, nil, uint32(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), kBool},
@@ -8262,13 +8088,13 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"using_automations":`, nil, uint32(unsafe.Offsetof(Control{}.UsingAutomations)), kBool},
 	{`"app_colour_type":`, nil, uint32(unsafe.Offsetof(Control{}.AppColourType)), kInt},
 	{`"send_or_ask_response_email":`, nil, uint32(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), kInt},
-	{`"chat_cannedtexts":`, etOf[*CannedText], uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
+	{`"chat_cannedtexts":`, &enctCannedText, uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
 	{`"signalr_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.SignalrEnabled)), kBool},
 	{`"pr_liccount":`, nil, uint32(unsafe.Offsetof(Control{}.PrLiccount)), kInt},
 	{`"domain_user_count":`, nil, uint32(unsafe.Offsetof(Control{}.DomainUserCount)), kInt},
 	{`"pr_licence_exceeded":`, nil, uint32(unsafe.Offsetof(Control{}.PrLicenceExceeded)), kBool},
 	{`"pr_licence_msg":`, nil, uint32(unsafe.Offsetof(Control{}.PrLicenceMsg)), kStr},
-	{`"security_questions":`, etOf[*SecurityQuestion], uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
+	{`"security_questions":`, &enctSecurityQuestion, uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
 	{`"clearalldata":`, nil, uint32(unsafe.Offsetof(Control{}.Clearalldata)), kBool},
 	{`"clearcustomerdata":`, nil, uint32(unsafe.Offsetof(Control{}.Clearcustomerdata)), kBool},
 	{`"actisbillable":`, nil, uint32(unsafe.Offsetof(Control{}.Actisbillable)), kBool},
@@ -8281,12 +8107,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"default_mailbox_name":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxName)), kStr},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(Control{}.TenantID)), kStr},
 	{`"tenantalias":`, nil, uint32(unsafe.Offsetof(Control{}.Tenantalias)), kStr},
-	{`"opportunity_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
-	{`"account_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
-	{`"contact_fieldmappings_salesforce":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
+	{`"opportunity_fieldmappings_salesforce":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
+	{`"account_fieldmappings_salesforce":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
+	{`"contact_fieldmappings_salesforce":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
 	{`"anydesk_assetfield_id":`, nil, uint32(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), kInt},
 	{`"anydesk_sitefield_id":`, nil, uint32(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), kInt},
-	{`"agent_rolemappings_azuread":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
+	{`"agent_rolemappings_azuread":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
 	{`"_getsagedata":`, nil, uint32(unsafe.Offsetof(Control{}.Getsagedata)), kBool},
 	{`"_getsagetoken":`, nil, uint32(unsafe.Offsetof(Control{}.Getsagetoken)), kBool},
 	{`"_clearsagetoken":`, nil, uint32(unsafe.Offsetof(Control{}.Clearsagetoken)), kBool},
@@ -8294,12 +8120,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"sageauthredirect":`, nil, uint32(unsafe.Offsetof(Control{}.Sageauthredirect)), kStr},
 	{`"gointegrator_id":`, nil, uint32(unsafe.Offsetof(Control{}.GointegratorID)), kStr},
 	{`"gointegrator_clientid":`, nil, uint32(unsafe.Offsetof(Control{}.GointegratorClientid)), kStr},
-	{`"beyondtrust_teams":`, etOf[*RemoteSessionTeams], uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
-	{`"change_freeze_periods":`, etOf[*Holidays], uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
+	{`"beyondtrust_teams":`, &enctRemoteSessionTeams, uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
+	{`"change_freeze_periods":`, &enctHolidays, uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
 	{`"dynamicscrmdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), kStr},
 	{`"cautomatedefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), kStr},
 	{`"cautomateassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), kStr},
-	{`"automate_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
+	{`"automate_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
 	{`"client_id_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), kStr},
 	{`"client_secret_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), kStr},
 	{`"loginas_halointegrator":`, nil, uint32(unsafe.Offsetof(Control{}.LoginasHalointegrator)), kInt},
@@ -8315,7 +8141,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"sccm_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), kStr},
 	{`"sccm_updateonly":`, nil, uint32(unsafe.Offsetof(Control{}.SccmUpdateonly)), kBool},
 	{`"sccm_donotvalidate":`, nil, uint32(unsafe.Offsetof(Control{}.SccmDonotvalidate)), kBool},
-	{`"sccm_fieldmappings":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
+	{`"sccm_fieldmappings":`, &enctSQLImportField, uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
 	{`"sccm_sqlserver":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqlserver)), kStr},
 	{`"sccm_sqldatabase":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqldatabase)), kStr},
 	{`"sccm_sqlusername":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqlusername)), kStr},
@@ -8328,20 +8154,20 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_sccm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccm)), kBool},
 	{`"halointegrator_sccm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), kTime},
 	{`"halointegrator_sccm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), kStr},
-	{`"sccm_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
+	{`"sccm_allowed_clientids_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
 	{`"exapptsubject":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptsubject)), kStr},
 	{`"exapptlocation":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptlocation)), kStr},
 	{`"exapptbody":`, nil, uint32(unsafe.Offsetof(Control{}.Exapptbody)), kStr},
-	{`"portalbuttons":`, etOf[*UserDashboardButtons], uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
+	{`"portalbuttons":`, &enctUserDashboardButtons, uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
 	{`"ninjadefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), kStr},
-	{`"ninja_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
+	{`"ninja_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
 	{`"halointegrator_ninjarmm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), kBool},
 	{`"halointegrator_ninjarmm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), kTime},
 	{`"halointegrator_ninjarmm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), kStr},
 	{`"halointegrator_solarwindsrmm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), kBool},
 	{`"halointegrator_solarwindsrmm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), kTime},
 	{`"halointegrator_solarwindsrmm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), kStr},
-	{`"solarwindsrmm_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
+	{`"solarwindsrmm_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
 	{`"_getintegrationdata":`, nil, uint32(unsafe.Offsetof(Control{}.Getintegrationdata)), kBool},
 	{`"_resendunsentemails":`, nil, uint32(unsafe.Offsetof(Control{}.Resendunsentemails)), kBool},
 	{`"_emailprocessed":`, nil, uint32(unsafe.Offsetof(Control{}.Emailprocessed)), kInt},
@@ -8359,7 +8185,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"lansweeper_sqlusername":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlusername)), kStr},
 	{`"lansweeper_new_sql_password":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), kStr},
 	{`"lansweeper_new_method":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewMethod)), kBool},
-	{`"lansweeper_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
+	{`"lansweeper_allowed_clientids_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
 	{`"lansweeper_query":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperQuery)), kStr},
 	{`"lansweeper_sql_timeout":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), kInt},
 	{`"lansweeper_idfield":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperIdfield)), kStr},
@@ -8375,7 +8201,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"lansweeper_donotvalidate":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), kBool},
 	{`"lansweeper_dontupdatesite":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), kBool},
 	{`"lansweeper_dontremoveusers":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), kBool},
-	{`"lansweeper_fieldmappings":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
+	{`"lansweeper_fieldmappings":`, &enctSQLImportField, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
 	{`"lansweeper_assetimportidentifier":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), kInt},
 	{`"dattormm_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmFromaddress)), kStr},
 	{`"dattormm_tickettype":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettype)), kInt},
@@ -8386,9 +8212,9 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"solarwindsrmm_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), kStr},
 	{`"solarwindsrmm_requesttype":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), kInt},
 	{`"solarwindsrmm_requesttype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), kStr},
-	{`"halointegrator_integrations":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
+	{`"halointegrator_integrations":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
 	{`"splunkuser_name":`, nil, uint32(unsafe.Offsetof(Control{}.SplunkuserName)), kStr},
-	{`"ncentral_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
+	{`"ncentral_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
 	{`"halointegrator_ncentral":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentral)), kBool},
 	{`"halointegrator_ncentral_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), kTime},
 	{`"halointegrator_ncentral_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), kStr},
@@ -8396,10 +8222,10 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"ncentraluser_name":`, nil, uint32(unsafe.Offsetof(Control{}.NcentraluserName)), kStr},
 	{`"azureconnection":`, nil, uint32(unsafe.Offsetof(Control{}.Azureconnection)), kInt},
 	{`"azuremapping":`, nil, uint32(unsafe.Offsetof(Control{}.Azuremapping)), kInt},
-	{`"businesscentral_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
+	{`"businesscentral_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
 	{`"businesscentralsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
 	{`"_createbusinesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{`"businesscentralasset":`, etOf[*Device], uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kOne},
+	{`"businesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kRaw},
 	{`"defaultquicktimemethod":`, nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
 	{`"allowticketselectionduringquicktime":`, nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
 	{`"miscitemidquotetaxrate":`, nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
@@ -8407,15 +8233,15 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"_getautomationbody":`, nil, uint32(unsafe.Offsetof(Control{}.Getautomationbody)), kBool},
 	{`"_sendautomationhook":`, nil, uint32(unsafe.Offsetof(Control{}.Sendautomationhook)), kBool},
 	{`"_automationwebhookid":`, nil, uint32(unsafe.Offsetof(Control{}.Automationwebhookid)), kStr},
-	{`"_automationwebhookmappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
+	{`"_automationwebhookmappings":`, &enctWebhookMapping, uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
 	{`"_automationticketid":`, nil, uint32(unsafe.Offsetof(Control{}.Automationticketid)), kInt},
 	{`"_getwebhookbody":`, nil, uint32(unsafe.Offsetof(Control{}.Getwebhookbody)), kBool},
 	{`"_webhookid":`, nil, uint32(unsafe.Offsetof(Control{}.Webhookid)), kStr},
-	{`"_webhookmappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
+	{`"_webhookmappings":`, &enctWebhookMapping, uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
 	{`"_webhookticketid":`, nil, uint32(unsafe.Offsetof(Control{}.Webhookticketid)), kInt},
 	{`"qbozerotaxcode":`, nil, uint32(unsafe.Offsetof(Control{}.Qbozerotaxcode)), kStr},
-	{`"_areaitems_to_convert":`, etOf[*AreaItem], uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
-	{`"_contracts_to_convert":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
+	{`"_areaitems_to_convert":`, &enctAreaItem, uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
+	{`"_contracts_to_convert":`, &enctContractHeaderList, uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
 	{`"remotesession_trackingid":`, nil, uint32(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), kInt},
 	{`"takecontrol_deviceid":`, nil, uint32(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), kInt},
 	{`"showing_customer_fields":`, nil, uint32(unsafe.Offsetof(Control{}.ShowingCustomerFields)), kBool},
@@ -8424,18 +8250,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"google_redirect":`, nil, uint32(unsafe.Offsetof(Control{}.GoogleRedirect)), kStr},
 	{`"_googlecalendardisconnect":`, nil, uint32(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), kBool},
 	{`"google_application":`, nil, uint32(unsafe.Offsetof(Control{}.GoogleApplication)), kStr},
-	{`"googleworkplace_usermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
-	{`"googleworkplace_agentmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
-	{`"googleworkplace_sitemappings":`, etOf[*GoogleWorkplaceMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
-	{`"googleworkplace_rolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
-	{`"googleworkplace_cabmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
-	{`"gw_user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
-	{`"gw_agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
-	{`"gw_licensed_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
+	{`"googleworkplace_usermappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
+	{`"googleworkplace_agentmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
+	{`"googleworkplace_sitemappings":`, &enctGoogleWorkplaceMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
+	{`"googleworkplace_rolemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
+	{`"googleworkplace_cabmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
+	{`"gw_user_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
+	{`"gw_agent_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
+	{`"gw_licensed_roles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
 	{`"halointegrator_googleworkplace":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), kBool},
 	{`"halointegrator_googleworkplace_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), kTime},
 	{`"halointegrator_googleworkplace_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), kStr},
-	{`"dynamicscrm_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
+	{`"dynamicscrm_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
 	{`"scom_fromaddress":`, nil, uint32(unsafe.Offsetof(Control{}.ScomFromaddress)), kStr},
 	{`"scom_requesttype":`, nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttype)), kInt},
 	{`"scom_requesttype_guid":`, nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), kStr},
@@ -8447,7 +8273,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"rdattodefaultassettypegroup_name":`, nil, uint32(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), kStr},
 	{`"prtgassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), kStr},
 	{`"prtgdefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), kStr},
-	{`"prtg_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
+	{`"prtg_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
 	{`"halointegrator_prtg":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtg)), kBool},
 	{`"halointegrator_prtg_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), kTime},
 	{`"halointegrator_prtg_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), kStr},
@@ -8457,28 +8283,28 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_orion":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrion)), kBool},
 	{`"halointegrator_orion_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), kTime},
 	{`"halointegrator_orion_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), kStr},
-	{`"device42_customermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
-	{`"device42_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
-	{`"device42_devicemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
+	{`"device42_customermappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
+	{`"device42_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
+	{`"device42_devicemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
 	{`"device42defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsiteName)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Control{}.Importtype)), kStr},
-	{`"item_default_sales_nominal_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
-	{`"item_default_purchase_nominal_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
-	{`"item_default_asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
+	{`"item_default_sales_nominal_code":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
+	{`"item_default_purchase_nominal_code":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
+	{`"item_default_asset_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
 	{`"socuser_name":`, nil, uint32(unsafe.Offsetof(Control{}.SocuserName)), kStr},
 	{`"client_secret_device42":`, nil, uint32(unsafe.Offsetof(Control{}.ClientSecretDevice42)), kStr},
-	{`"datto_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
+	{`"datto_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
 	{`"dattodefaultcustomer_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), kStr},
 	{`"dattodefaulttoplevel_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), kStr},
 	{`"dattodefaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), kStr},
 	{`"halointegrator_datto":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDatto)), kBool},
 	{`"halointegrator_datto_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), kTime},
 	{`"halointegrator_datto_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), kStr},
-	{`"csp_sitemappings":`, etOf[*AzureADMapping], uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
+	{`"csp_sitemappings":`, &enctAzureADMapping, uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
 	{`"_generatecspmappings":`, nil, uint32(unsafe.Offsetof(Control{}.Generatecspmappings)), kInt},
 	{`"atera_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), kStr},
-	{`"atera_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
-	{`"atera_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
+	{`"atera_device_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
+	{`"atera_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
 	{`"halointegrator_atera":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAtera)), kBool},
 	{`"halointegrator_atera_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), kTime},
 	{`"halointegrator_atera_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), kStr},
@@ -8495,19 +8321,19 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_exchange":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchange)), kBool},
 	{`"halointegrator_exchange_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), kTime},
 	{`"halointegrator_exchange_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), kStr},
-	{`"okta_sitemappings":`, etOf[*OktaMapping], uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
-	{`"okta_usermappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
-	{`"okta_agentmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
-	{`"okta_rolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
-	{`"okta_cabmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
-	{`"okta_user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
-	{`"okta_agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
-	{`"okta_active_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
+	{`"okta_sitemappings":`, &enctOktaMapping, uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
+	{`"okta_usermappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
+	{`"okta_agentmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
+	{`"okta_rolemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
+	{`"okta_cabmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
+	{`"okta_user_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
+	{`"okta_agent_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
+	{`"okta_active_statuses_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
 	{`"halointegrator_okta":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOkta)), kBool},
 	{`"halointegrator_okta_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), kTime},
 	{`"halointegrator_okta_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), kStr},
 	{`"reset_okta_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.ResetOktaLastsync)), kBool},
-	{`"quote_cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
+	{`"quote_cannedtext":`, &enctCannedText, uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
 	{`"merakiapplicationsecret":`, nil, uint32(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), kStr},
 	{`"merakiusername":`, nil, uint32(unsafe.Offsetof(Control{}.Merakiusername)), kStr},
 	{`"merakitickettypename":`, nil, uint32(unsafe.Offsetof(Control{}.Merakitickettypename)), kStr},
@@ -8518,12 +8344,12 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"oauth_type":`, nil, uint32(unsafe.Offsetof(Control{}.OauthType)), kStr},
 	{`"graph_host":`, nil, uint32(unsafe.Offsetof(Control{}.GraphHost)), kStr},
 	{`"_disconnectintegration":`, nil, uint32(unsafe.Offsetof(Control{}.Disconnectintegration)), kStr},
-	{`"lansweeper_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
-	{`"lansweeper_site_rules":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
-	{`"lansweeper_fieldmappings_api":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
+	{`"lansweeper_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
+	{`"lansweeper_site_rules":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
+	{`"lansweeper_fieldmappings_api":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
 	{`"alarmminutes_bool":`, nil, uint32(unsafe.Offsetof(Control{}.AlarmminutesBool)), kBool},
 	{`"_integrationid":`, nil, uint32(unsafe.Offsetof(Control{}.Integrationid)), kInt},
-	{`"ninja_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
+	{`"ninja_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
 	{`"ninja_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUserName)), kStr},
 	{`"dattormm_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUserName)), kStr},
 	{`"_closealerts":`, nil, uint32(unsafe.Offsetof(Control{}.Closealerts)), kBool},
@@ -8535,23 +8361,23 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_xlsimports_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), kStr},
 	{`"snelstart_old_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.SnelstartOldClientID)), kStr},
 	{`"_getsnelstartlink":`, nil, uint32(unsafe.Offsetof(Control{}.Getsnelstartlink)), kBool},
-	{`"itglue_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
-	{`"itglue_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
-	{`"itglue_active_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
-	{`"itglue_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
-	{`"itglue_configtypemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
-	{`"itglue_statusmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
+	{`"itglue_clientmappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
+	{`"itglue_sitemappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
+	{`"itglue_active_statuses_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
+	{`"itglue_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
+	{`"itglue_configtypemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
+	{`"itglue_statusmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
 	{`"itglue_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), kStr},
 	{`"halointegrator_itglue":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglue)), kBool},
 	{`"halointegrator_itglue_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), kTime},
 	{`"halointegrator_itglue_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), kStr},
-	{`"bookingtypes":`, etOf[*BookingType], uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
+	{`"bookingtypes":`, &enctBookingType, uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
 	{`"appsettings_encthumbprint":`, nil, uint32(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), kBool},
 	{`"old_pwd_enc_count":`, nil, uint32(unsafe.Offsetof(Control{}.OldPwdEncCount)), kInt},
-	{`"scom_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
-	{`"orion_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
+	{`"scom_allowed_clientids_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
+	{`"orion_allowed_clientids_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
 	{`"teamsbot_disabled":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDisabled)), kBool},
-	{`"datto_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
+	{`"datto_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
 	{`"halointegrator_dynamics365crm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), kBool},
 	{`"halointegrator_dynamics365crm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), kTime},
 	{`"halointegrator_dynamics365crm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), kStr},
@@ -8559,32 +8385,32 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"jamf_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), kStr},
 	{`"jamf_defaultdtypecomputer_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), kStr},
 	{`"jamf_defaultdtypemobile_name":`, nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), kStr},
-	{`"jamf_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
-	{`"jamf_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
+	{`"jamf_device_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
+	{`"jamf_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
 	{`"halointegrator_jamf":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamf)), kBool},
 	{`"halointegrator_jamf_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), kTime},
 	{`"halointegrator_jamf_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), kStr},
-	{`"sentinel_ticketmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
+	{`"sentinel_ticketmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
 	{`"halointegrator_sentinel":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinel)), kBool},
 	{`"halointegrator_sentinel_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), kTime},
 	{`"halointegrator_sentinel_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), kStr},
 	{`"server_time_zone":`, nil, uint32(unsafe.Offsetof(Control{}.ServerTimeZone)), kStr},
 	{`"use_project_datetime":`, nil, uint32(unsafe.Offsetof(Control{}.UseProjectDatetime)), kBool},
 	{`"allow_cf_values_not_on_tickettype":`, nil, uint32(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), kBool},
-	{`"azuremonitor_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
+	{`"azuremonitor_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
 	{`"azuremonitoruser_name":`, nil, uint32(unsafe.Offsetof(Control{}.AzuremonitoruserName)), kStr},
 	{`"syncro_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), kStr},
-	{`"syncro_device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
-	{`"syncro_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
+	{`"syncro_device_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
+	{`"syncro_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
 	{`"halointegrator_syncro":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncro)), kBool},
 	{`"halointegrator_syncro_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), kTime},
 	{`"halointegrator_syncro_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), kStr},
 	{`"syncro_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUserName)), kStr},
-	{`"domotz_agentfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
-	{`"domotz_devicefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
+	{`"domotz_agentfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
+	{`"domotz_devicefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
 	{`"domotz_default_agentsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), kStr},
 	{`"domotz_default_devicesite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), kStr},
-	{`"domotz_devicetypemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
+	{`"domotz_devicetypemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
 	{`"halointegrator_domotz":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotz)), kBool},
 	{`"halointegrator_domotz_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), kTime},
 	{`"halointegrator_domotz_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), kStr},
@@ -8598,115 +8424,115 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_haloassetdiscovery":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), kBool},
 	{`"halointegrator_haloassetdiscovery_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), kTime},
 	{`"halointegrator_haloassetdiscovery_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), kStr},
-	{`"automate_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
+	{`"automate_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
 	{`"halointegrator_automate":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomate)), kBool},
 	{`"halointegrator_automate_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), kTime},
 	{`"halointegrator_automate_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), kStr},
-	{`"automate_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
-	{`"atera_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
-	{`"addigy_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
+	{`"automate_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
+	{`"atera_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
+	{`"addigy_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
 	{`"automate_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUserName)), kStr},
-	{`"lansweeper_exports":`, etOf[*IntegrationExport], uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
+	{`"lansweeper_exports":`, &enctIntegrationExport, uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
 	{`"_checkexportprogress":`, nil, uint32(unsafe.Offsetof(Control{}.Checkexportprogress)), kBool},
 	{`"export_module":`, nil, uint32(unsafe.Offsetof(Control{}.ExportModule)), kInt},
-	{`"atera_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
-	{`"device42_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
-	{`"ncentral_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
-	{`"syncro_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
+	{`"atera_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
+	{`"device42_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
+	{`"ncentral_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
+	{`"syncro_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
 	{`"halointegrator_g2aremote":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), kBool},
 	{`"halointegrator_g2aremote_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), kTime},
 	{`"halointegrator_g2aremote_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), kStr},
 	{`"snow_default_devicesite_name":`, nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), kStr},
-	{`"snow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
+	{`"snow_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
 	{`"halointegrator_snow":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnow)), kBool},
 	{`"halointegrator_snow_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), kTime},
 	{`"halointegrator_snow_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), kStr},
-	{`"auvik_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
-	{`"auvik_network_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
-	{`"auvik_device_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
-	{`"auvik_network_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
-	{`"auvik_device_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
+	{`"auvik_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
+	{`"auvik_network_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
+	{`"auvik_device_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
+	{`"auvik_network_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
+	{`"auvik_device_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
 	{`"auvik_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), kStr},
 	{`"halointegrator_auvik":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvik)), kBool},
 	{`"halointegrator_auvik_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), kTime},
 	{`"halointegrator_auvik_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), kStr},
 	{`"auvik_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUserName)), kStr},
-	{`"teamsbot_allowed_tenants_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
-	{`"hubspot_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
-	{`"hubspot_company_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
-	{`"hubspot_contact_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
+	{`"teamsbot_allowed_tenants_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
+	{`"hubspot_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
+	{`"hubspot_company_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
+	{`"hubspot_contact_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
 	{`"hubspot_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevelName)), kStr},
 	{`"hubspot_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), kStr},
-	{`"hubspot_included_lifecycles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
+	{`"hubspot_included_lifecycles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
 	{`"halointegrator_hubspot":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspot)), kBool},
 	{`"halointegrator_hubspot_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), kTime},
 	{`"halointegrator_hubspot_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), kStr},
-	{`"qualys_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
-	{`"qualys_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
+	{`"qualys_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
+	{`"qualys_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
 	{`"qualys_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), kStr},
 	{`"halointegrator_qualys":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualys)), kBool},
 	{`"halointegrator_qualys_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), kTime},
 	{`"halointegrator_qualys_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), kStr},
 	{`"passportal_defaultclientsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), kStr},
 	{`"passportal_defaultusersite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), kStr},
-	{`"passportal_clientmappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
+	{`"passportal_clientmappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
 	{`"halointegrator_passportal":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportal)), kBool},
 	{`"halointegrator_passportal_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), kTime},
 	{`"halointegrator_passportal_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), kStr},
-	{`"passportal_assetfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
+	{`"passportal_assetfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
 	{`"passportal_defaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), kStr},
-	{`"passportal_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
-	{`"auvik_top_level_domain":`, etOf[*AuvikTenantMod], uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
+	{`"passportal_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
+	{`"auvik_top_level_domain":`, &enctAuvikTenantMod, uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
 	{`"lansweeper_include_linux":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), kBool},
-	{`"intacct_sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
+	{`"intacct_sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
 	{`"license_model":`, nil, uint32(unsafe.Offsetof(Control{}.LicenseModel)), kInt},
-	{`"addigy_clientmappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
+	{`"addigy_clientmappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
 	{`"addigy_defaultassetsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), kStr},
-	{`"addigy_assetfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
+	{`"addigy_assetfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
 	{`"halointegrator_addigy":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigy)), kBool},
 	{`"halointegrator_addigy_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), kTime},
 	{`"halointegrator_addigy_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), kStr},
 	{`"addigy_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUserName)), kStr},
-	{`"domotz_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
+	{`"domotz_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
 	{`"halointegrator_liongard":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongard)), kBool},
 	{`"halointegrator_liongard_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), kTime},
 	{`"halointegrator_liongard_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), kStr},
-	{`"liongard_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
-	{`"liongard_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
+	{`"liongard_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
+	{`"liongard_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
 	{`"liongard_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), kStr},
 	{`"halointegrator_stripe":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripe)), kBool},
 	{`"halointegrator_stripe_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), kTime},
 	{`"halointegrator_stripe_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), kStr},
-	{`"ingram_micro_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
+	{`"ingram_micro_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
 	{`"ingram_micro_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), kStr},
 	{`"halointegrator_ingram_micro":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), kBool},
 	{`"halointegrator_ingram_micro_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), kTime},
 	{`"halointegrator_ingram_micro_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), kStr},
-	{`"ingram_micro_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
-	{`"pax8_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
-	{`"quoter_item_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
-	{`"etilize_item_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
+	{`"ingram_micro_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
+	{`"pax8_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
+	{`"quoter_item_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
+	{`"etilize_item_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
 	{`"pax8_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevelName)), kStr},
 	{`"halointegrator_pax8":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8)), kBool},
 	{`"halointegrator_pax8_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), kTime},
 	{`"halointegrator_pax8_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), kStr},
-	{`"pax8_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
+	{`"pax8_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
 	{`"halointegrator_giacom":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacom)), kBool},
 	{`"halointegrator_giacom_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), kTime},
 	{`"halointegrator_giacom_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), kStr},
-	{`"giacom_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
-	{`"salesforce_contactfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
-	{`"salesforce_accountfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
-	{`"salesforce_opportunityfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
-	{`"salesforce_casefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
+	{`"giacom_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
+	{`"salesforce_contactfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
+	{`"salesforce_accountfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
+	{`"salesforce_opportunityfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
+	{`"salesforce_casefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
 	{`"halointegrator_salesforce":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), kBool},
 	{`"halointegrator_salesforce_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), kTime},
 	{`"halointegrator_salesforce_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), kStr},
-	{`"salesforce_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
-	{`"salesforce_import_attachments_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
-	{`"salesforce_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
+	{`"salesforce_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
+	{`"salesforce_import_attachments_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
+	{`"salesforce_clientmappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
 	{`"azure_allowed_tenants":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenants)), kStr},
-	{`"azure_allowed_tenants_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
+	{`"azure_allowed_tenants_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
 	{`"azure_auto_creation_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), kStr},
 	{`"b2cazure_auto_creation_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), kStr},
 	{`"halointegrator_newrelic":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), kBool},
@@ -8720,69 +8546,69 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_kaseya":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseya)), kBool},
 	{`"halointegrator_kaseya_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), kTime},
 	{`"halointegrator_kaseya_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), kStr},
-	{`"kaseya_agentfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
-	{`"kaseya_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
-	{`"kaseya_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
-	{`"stripe_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
-	{`"stripe_paymentmethod_options_keypair":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
-	{`"stripe_manual_paymentmethod_options_keypair":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
-	{`"zabbix_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
-	{`"zabbix_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
+	{`"kaseya_agentfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
+	{`"kaseya_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
+	{`"kaseya_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
+	{`"stripe_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
+	{`"stripe_paymentmethod_options_keypair":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
+	{`"stripe_manual_paymentmethod_options_keypair":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
+	{`"zabbix_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
+	{`"zabbix_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
 	{`"zabbix_default_type_name":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), kStr},
 	{`"zabbix_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), kStr},
 	{`"halointegrator_zabbix":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbix)), kBool},
 	{`"halointegrator_zabbix_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), kTime},
 	{`"halointegrator_zabbix_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), kStr},
-	{`"giacom_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
+	{`"giacom_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
 	{`"giacom_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevelName)), kStr},
-	{`"rhipe_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
+	{`"rhipe_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
 	{`"rhipe_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevelName)), kStr},
 	{`"halointegrator_rhipe":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipe)), kBool},
 	{`"halointegrator_rhipe_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), kTime},
 	{`"halointegrator_rhipe_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), kStr},
-	{`"rhipe_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
-	{`"techdata_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
+	{`"rhipe_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
+	{`"techdata_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
 	{`"techdata_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevelName)), kStr},
 	{`"halointegrator_techdata":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdata)), kBool},
 	{`"halointegrator_techdata_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), kTime},
 	{`"halointegrator_techdata_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), kStr},
-	{`"techdata_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
-	{`"inty_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
+	{`"techdata_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
+	{`"inty_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
 	{`"inty_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevelName)), kStr},
 	{`"halointegrator_inty":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorInty)), kBool},
 	{`"halointegrator_inty_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), kTime},
 	{`"halointegrator_inty_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), kStr},
-	{`"inty_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
-	{`"westcoastcloud_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
+	{`"inty_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
+	{`"westcoastcloud_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
 	{`"westcoastcloud_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), kStr},
 	{`"halointegrator_westcoastcloud":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), kBool},
 	{`"halointegrator_westcoastcloud_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), kTime},
 	{`"halointegrator_westcoastcloud_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), kStr},
-	{`"westcoastcloud_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
-	{`"sherweb_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
+	{`"westcoastcloud_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
+	{`"sherweb_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
 	{`"sherweb_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevelName)), kStr},
 	{`"halointegrator_sherweb":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherweb)), kBool},
 	{`"halointegrator_sherweb_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), kTime},
 	{`"halointegrator_sherweb_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), kStr},
-	{`"sherweb_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
-	{`"also_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
+	{`"sherweb_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
+	{`"also_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
 	{`"also_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevelName)), kStr},
 	{`"halointegrator_also":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlso)), kBool},
 	{`"halointegrator_also_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), kTime},
 	{`"halointegrator_also_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), kStr},
-	{`"also_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
-	{`"arrowsphere_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
+	{`"also_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
+	{`"arrowsphere_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
 	{`"arrowsphere_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), kStr},
 	{`"halointegrator_arrowsphere":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), kBool},
 	{`"halointegrator_arrowsphere_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), kTime},
 	{`"halointegrator_arrowsphere_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), kStr},
-	{`"arrowsphere_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
-	{`"dickerdata_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
+	{`"arrowsphere_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
+	{`"dickerdata_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
 	{`"dickerdata_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), kStr},
 	{`"halointegrator_dickerdata":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), kBool},
 	{`"halointegrator_dickerdata_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), kTime},
 	{`"halointegrator_dickerdata_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), kStr},
-	{`"dickerdata_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
+	{`"dickerdata_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
 	{`"halointegrator_oracle":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracle)), kBool},
 	{`"halointegrator_oracle_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), kTime},
 	{`"halointegrator_oracle_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), kStr},
@@ -8805,18 +8631,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"_checkexport_returnerrors":`, nil, uint32(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), kBool},
 	{`"device_tenantids":`, nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantids)), kInts},
 	{`"client_tenantids":`, nil, uint32(unsafe.Offsetof(Control{}.ClientTenantids)), kInts},
-	{`"connectwisecontrol_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
-	{`"connectwisecontrol_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
+	{`"connectwisecontrol_sitemappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
+	{`"connectwisecontrol_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
 	{`"halointegrator_connectwisecontrol":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), kBool},
-	{`"connectwisecontrol_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
+	{`"connectwisecontrol_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
 	{`"halointegrator_connectwisecontrol_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), kTime},
 	{`"halointegrator_connectwisecontrol_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), kStr},
 	{`"connectwisecontrolassetdefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), kStr},
-	{`"salesforce_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
-	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
-	{`"okta_userrolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
-	{`"workspace_devicemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
-	{`"workspace_site_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
+	{`"salesforce_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
+	{`"cors_whitelist_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
+	{`"okta_userrolemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
+	{`"workspace_devicemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
+	{`"workspace_site_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
 	{`"twilio_ticket_type_name":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), kStr},
 	{`"twilio_default_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), kStr},
 	{`"sccm_sqldriver":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSqldriver)), kStr},
@@ -8825,18 +8651,18 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"lansweeper_sqlprovider":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), kInt},
 	{`"processstreettickettypename":`, nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettypename)), kStr},
 	{`"processstreetusername":`, nil, uint32(unsafe.Offsetof(Control{}.Processstreetusername)), kStr},
-	{`"intacct_sync_halo_id_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
-	{`"intacctdefaultlocid_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
-	{`"intacct_warehouse_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
-	{`"teams_chat_tenant_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
+	{`"intacct_sync_halo_id_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
+	{`"intacctdefaultlocid_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
+	{`"intacct_warehouse_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
+	{`"teams_chat_tenant_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
 	{`"workspace_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), kStr},
-	{`"halo_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
-	{`"halo_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
+	{`"halo_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
+	{`"halo_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
 	{`"etilizeurl":`, nil, uint32(unsafe.Offsetof(Control{}.Etilizeurl)), kStr},
-	{`"barracuda_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
-	{`"barracuda_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
-	{`"barracuda_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
-	{`"logicmonitor_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
+	{`"barracuda_sitemappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
+	{`"barracuda_clientmappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
+	{`"barracuda_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
+	{`"logicmonitor_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
 	{`"halointegrator_logicmonitor":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), kBool},
 	{`"halointegrator_logicmonitor_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), kTime},
 	{`"halointegrator_logicmonitor_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), kStr},
@@ -8852,71 +8678,71 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"teams_chat_tenants":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatTenants)), kStr},
 	{`"teams_chat_welcome_message":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), kStr},
 	{`"teams_chat_help_message":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), kStr},
-	{`"gw_named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
-	{`"okta_named_roles_list":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
-	{`"lansweeper_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
-	{`"gw_userrolemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
+	{`"gw_named_roles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
+	{`"okta_named_roles_list":`, &enctKeyPair, uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
+	{`"lansweeper_mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
+	{`"gw_userrolemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
 	{`"whatsapptickettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), kStr},
 	{`"twilio_whatsapp_number":`, nil, uint32(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), kStr},
 	{`"appointment_notification_body":`, nil, uint32(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), kStr},
 	{`"task_notification_body":`, nil, uint32(unsafe.Offsetof(Control{}.TaskNotificationBody)), kStr},
-	{`"site24x7_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
+	{`"site24x7_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
 	{`"site24x7_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), kStr},
-	{`"gw_mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
-	{`"okta_mappings_new_user":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
+	{`"gw_mappings_new_user":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
+	{`"okta_mappings_new_user":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
 	{`"recaptcha_site_key":`, nil, uint32(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), kStr},
-	{`"jamf_site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
+	{`"jamf_site_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
 	{`"total_setup_steps":`, nil, uint32(unsafe.Offsetof(Control{}.TotalSetupSteps)), kInt},
 	{`"completed_setup_steps":`, nil, uint32(unsafe.Offsetof(Control{}.CompletedSetupSteps)), kInt},
 	{`"cleardatakey":`, nil, uint32(unsafe.Offsetof(Control{}.Cleardatakey)), kStr},
 	{`"halointegrator_icinga":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcinga)), kBool},
 	{`"halointegrator_icinga_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), kTime},
 	{`"halointegrator_icinga_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), kStr},
-	{`"icinga_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
+	{`"icinga_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
 	{`"icinga_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), kStr},
 	{`"icingadefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), kStr},
-	{`"icinga_sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
+	{`"icinga_sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
 	{`"icinga_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUserName)), kStr},
 	{`"default_columns_id_sites_guid":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), kStr},
 	{`"default_columns_id_users_guid":`, nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), kStr},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
-	{`"default_meter_tiers":`, etOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
-	{`"connectwisermm_sitemappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
-	{`"connectwisermm_typemappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
+	{`"default_meter_tiers":`, &enctInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
+	{`"connectwisermm_sitemappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
+	{`"connectwisermm_typemappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
 	{`"connectwise_rmm_defaultclient_name":`, nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), kStr},
 	{`"halointegrator_connectwisermm":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), kBool},
-	{`"connectwisermm_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
+	{`"connectwisermm_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
 	{`"halointegrator_connectwisermm_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), kTime},
 	{`"halointegrator_connectwisermm_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), kStr},
 	{`"cookiemessage":`, nil, uint32(unsafe.Offsetof(Control{}.Cookiemessage)), kStr},
-	{`"icinga_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
-	{`"logicmonitor_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
+	{`"icinga_xtype_mappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
+	{`"logicmonitor_xtype_mappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
 	{`"shopifydefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), kStr},
-	{`"shopify_userfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
-	{`"shopify_customerfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
+	{`"shopify_userfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
+	{`"shopify_customerfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
 	{`"halointegrator_shopify":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopify)), kBool},
 	{`"halointegrator_shopify_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), kTime},
 	{`"halointegrator_shopify_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), kStr},
-	{`"shopify_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
-	{`"intacct_invoicefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
-	{`"intacct_invoicelinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
-	{`"intacct_orderfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
-	{`"intacct_orderlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
-	{`"intacct_creditfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
-	{`"intacct_creditlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
-	{`"intacct_billfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
-	{`"intacct_billlinefieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
+	{`"shopify_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
+	{`"intacct_invoicefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
+	{`"intacct_invoicelinefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
+	{`"intacct_orderfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
+	{`"intacct_orderlinefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
+	{`"intacct_creditfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
+	{`"intacct_creditlinefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
+	{`"intacct_billfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
+	{`"intacct_billlinefieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
 	{`"halointegrator_xensam":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensam)), kBool},
 	{`"halointegrator_xensam_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), kTime},
 	{`"halointegrator_xensam_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), kStr},
 	{`"xensam_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), kStr},
-	{`"xensam_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
-	{`"xensam_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
-	{`"xensam_datacentre_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
-	{`"xensam_clientmappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
-	{`"xensam_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
+	{`"xensam_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
+	{`"xensam_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
+	{`"xensam_datacentre_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
+	{`"xensam_clientmappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
+	{`"xensam_mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
 	{`"trustpilot_defaultusersite_name":`, nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), kStr},
-	{`"okta_sitegroup_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
+	{`"okta_sitegroup_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
 	{`"lansweeper_sql_port":`, nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLPort)), kStr},
 	{`"sccm_sql_port":`, nil, uint32(unsafe.Offsetof(Control{}.SccmSQLPort)), kStr},
 	{`"can_disable_incoming_service":`, nil, uint32(unsafe.Offsetof(Control{}.CanDisableIncomingService)), kBool},
@@ -8929,10 +8755,10 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"is_nhserverless":`, nil, uint32(unsafe.Offsetof(Control{}.IsNhserverless)), kBool},
 	{`"incoming_default_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), kStr},
 	{`"incoming_newuser_default_site_name":`, nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), kStr},
-	{`"prometheus_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
+	{`"prometheus_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
 	{`"prometheus_defaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), kStr},
 	{`"prometheus_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), kStr},
-	{`"prometheus_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
+	{`"prometheus_xtype_mappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
 	{`"prometheus_alerting_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), kStr},
 	{`"halointegrator_prometheus":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), kBool},
 	{`"halointegrator_prometheus_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), kTime},
@@ -8965,21 +8791,21 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_splashtop":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), kBool},
 	{`"halointegrator_splashtop_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), kTime},
 	{`"halointegrator_splashtop_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), kStr},
-	{`"gocardless_userfieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
+	{`"gocardless_userfieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
 	{`"gocardless_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), kStr},
 	{`"halointegrator_gocardless":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardless)), kBool},
 	{`"halointegrator_gocardless_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), kTime},
 	{`"halointegrator_gocardless_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), kStr},
 	{`"reset_halointegrator_gocardless_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), kBool},
-	{`"prometheus_api_url_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
+	{`"prometheus_api_url_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
 	{`"aidetection_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AidetectionEnabled)), kBool},
-	{`"itglue_sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
-	{`"slack_command_workspaces":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
+	{`"itglue_sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
+	{`"slack_command_workspaces":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
 	{`"meraki_top_level_name":`, nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevelName)), kStr},
-	{`"meraki_client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
-	{`"meraki_device_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
+	{`"meraki_client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
+	{`"meraki_device_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
 	{`"merakidefaultassettype_name":`, nil, uint32(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), kStr},
-	{`"meraki_xtype_mappings":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
+	{`"meraki_xtype_mappings":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
 	{`"halointegrator_meraki":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMeraki)), kBool},
 	{`"halointegrator_meraki_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), kTime},
 	{`"halointegrator_meraki_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), kStr},
@@ -8991,14 +8817,14 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"halointegrator_adobecommerce_lastsync":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), kTime},
 	{`"halointegrator_adobecommerce_lasterror":`, nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), kStr},
 	{`"adobecommercedefaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), kStr},
-	{`"adobecommerce_import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
+	{`"adobecommerce_import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
 	{`"openai_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.OpenaiEnabled)), kBool},
 	{`"azureopenai_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), kBool},
 	{`"azureopenai_embedding_enabled":`, nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), kBool},
-	{`"freshdesk_statusfilter_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
+	{`"freshdesk_statusfilter_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
 	{`"distributionlists_defaultsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), kStr},
-	{`"workspace_mobilemappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
-	{`"workspace_mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
+	{`"workspace_mobilemappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
+	{`"workspace_mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
 	{`"_index_kbs_now":`, nil, uint32(unsafe.Offsetof(Control{}.IndexKbsNow)), kBool},
 	{`"_index_services_now":`, nil, uint32(unsafe.Offsetof(Control{}.IndexServicesNow)), kBool},
 	{`"home_html":`, nil, uint32(unsafe.Offsetof(Control{}.HomeHTML)), kStr},
@@ -9141,7 +8967,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"kaseya_url":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaURL)), kStr},
 	{`"kaseya_authorised":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaAuthorised)), kBool},
 	{`"kaseya_alert_user_name":`, nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), kStr},
-	{`"kaseya_servicedesks":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
+	{`"kaseya_servicedesks":`, &enctKeyPair2, uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
 	{`"chat_service_url":`, nil, uint32(unsafe.Offsetof(Control{}.ChatServiceURL)), kStr},
 	{`"report_service_url":`, nil, uint32(unsafe.Offsetof(Control{}.ReportServiceURL)), kStr},
 	{`"zabbix_url":`, nil, uint32(unsafe.Offsetof(Control{}.ZabbixURL)), kStr},
@@ -9176,7 +9002,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"includeadvancedsettings":`, nil, uint32(unsafe.Offsetof(Control{}.Includeadvancedsettings)), kBool},
 	{`"gw_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwScopes)), kStrs},
 	{`"gw_asset_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwAssetScopes)), kBool},
-	{`"pagerduty_services":`, etOf[*PagerDutyMapping], uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
+	{`"pagerduty_services":`, &enctPagerDutyMapping, uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
 	{`"integration_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationClientID)), kStr},
 	{`"whatsapp_authorised":`, nil, uint32(unsafe.Offsetof(Control{}.WhatsappAuthorised)), kBool},
 	{`"logicmonitor_access_id":`, nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), kStr},
@@ -9186,41 +9012,37 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"azure_ai_search_version":`, nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), kStr},
 	{`"integration_url":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationURL)), kStr},
 	{`"integration_tenant":`, nil, uint32(unsafe.Offsetof(Control{}.IntegrationTenant)), kStr},
-	{`"openai_embeddings_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
-	{`"azureopenai_embeddings_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
-	{`"aiembedding_enabled_tickettypes":`, etOf[*KeyPair4], uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
-	{`"vectorise_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
+	{`"openai_embeddings_tickettypes":`, &enctRequestTypeList, uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
+	{`"azureopenai_embeddings_tickettypes":`, &enctRequestTypeList, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
+	{`"aiembedding_enabled_tickettypes":`, &enctKeyPair4, uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
+	{`"vectorise_tickettypes":`, &enctRequestTypeList, uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
 	{`"vectorise_date":`, nil, uint32(unsafe.Offsetof(Control{}.VectoriseDate)), kTime},
 	{`"opsgenie_url":`, nil, uint32(unsafe.Offsetof(Control{}.OpsgenieURL)), kStr},
 	{`"opsgenie_instance_url":`, nil, uint32(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), kStr},
 	{`"teams_tenant_id":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsTenantID)), kStr},
 	{`"teams_client_id":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsClientID)), kStr},
 	{`"teams_authorized":`, nil, uint32(unsafe.Offsetof(Control{}.TeamsAuthorized)), kBool},
-	{`"freshdesk_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
-	{`"freshdesk_priority_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
-	{`"freshdesk_team_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
-	{`"freshdesk_field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
+	{`"freshdesk_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
+	{`"freshdesk_priority_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
+	{`"freshdesk_team_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
+	{`"freshdesk_field_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
 	{`"coralogix_url":`, nil, uint32(unsafe.Offsetof(Control{}.CoralogixURL)), kStr},
 	{`"coralogix_uuid":`, nil, uint32(unsafe.Offsetof(Control{}.CoralogixUUID)), kStr},
 	{`"gw_mobile_scopes":`, nil, uint32(unsafe.Offsetof(Control{}.GwMobileScopes)), kBool},
 }}
 
-func (m *Control) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctControl) }
-
-func (*Control) encTable() *encTable { return &enctControl }
+func (m *Control) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctControl }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Control) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCostcentres(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Costcentres, n)))
+func growCostcentres(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Costcentres, c)
+	copy(s, unsafe.Slice((*Costcentres)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCostcentres(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Costcentres)(dst), n), unsafe.Slice((*Costcentres)(src), n))
-}
-
-var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), alloc: allocCostcentres, copy: copyCostcentres, fields: []decField{
+var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), grow: growCostcentres, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Costcentres{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Costcentres{}.Name)), kStr},
 	{"chargeable", nil, uint32(unsafe.Offsetof(Costcentres{}.Chargeable)), kBool},
@@ -9231,9 +9053,9 @@ var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(Costcentres{}.Warning)), kStr},
 }, sorted: []uint16{7, 3, 4, 5, 6, 2, 0, 1}}
 
-func (m *Costcentres) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCostcentres) }
-
-func (*Costcentres) decTable() *decTable { return &dectCostcentres }
+func (m *Costcentres) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCostcentres
+}
 
 var enctCostcentres = encTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Costcentres{}.ID)), kInt},
@@ -9246,88 +9068,78 @@ var enctCostcentres = encTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Costcentres{}.Warning)), kStr},
 }}
 
-func (m *Costcentres) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCostcentres) }
-
-func (*Costcentres) encTable() *encTable { return &enctCostcentres }
+func (m *Costcentres) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCostcentres
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Costcentres) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCreateSlackChannel(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CreateSlackChannel, n)))
+func growCreateSlackChannel(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CreateSlackChannel, c)
+	copy(s, unsafe.Slice((*CreateSlackChannel)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCreateSlackChannel(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CreateSlackChannel)(dst), n), unsafe.Slice((*CreateSlackChannel)(src), n))
-}
-
-var dectCreateSlackChannel = decTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), alloc: allocCreateSlackChannel, copy: copyCreateSlackChannel, fields: []decField{
+var dectCreateSlackChannel = decTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), grow: growCreateSlackChannel, fields: []decField{
 	{"workspace_id", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), kInt},
 	{"access_type", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.Name)), kStr},
-	{"members", dtOf[*SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
+	{"members", &dectSlackUser, uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
 }, sorted: []uint16{1, 3, 2, 0}}
 
-func (m *CreateSlackChannel) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCreateSlackChannel)
+func (m *CreateSlackChannel) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCreateSlackChannel
 }
-
-func (*CreateSlackChannel) decTable() *decTable { return &dectCreateSlackChannel }
 
 var enctCreateSlackChannel = encTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), fields: []encField{
 	{`"workspace_id":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), kInt},
 	{`"access_type":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.Name)), kStr},
-	{`"members":`, etOf[*SlackUser], uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
+	{`"members":`, &enctSlackUser, uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
 }}
 
-func (m *CreateSlackChannel) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCreateSlackChannel)
+func (m *CreateSlackChannel) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCreateSlackChannel
 }
-
-func (*CreateSlackChannel) encTable() *encTable { return &enctCreateSlackChannel }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CreateSlackChannel) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCreateTeamsChat(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CreateTeamsChat, n)))
+func growCreateTeamsChat(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CreateTeamsChat, c)
+	copy(s, unsafe.Slice((*CreateTeamsChat)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCreateTeamsChat(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CreateTeamsChat)(dst), n), unsafe.Slice((*CreateTeamsChat)(src), n))
-}
-
-var dectCreateTeamsChat = decTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), alloc: allocCreateTeamsChat, copy: copyCreateTeamsChat, fields: []decField{
+var dectCreateTeamsChat = decTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), grow: growCreateTeamsChat, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{"members", dtOf[*Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kMany},
+	{"members", nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kLazyList},
 }, sorted: []uint16{1, 0}}
 
-func (m *CreateTeamsChat) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCreateTeamsChat) }
-
-func (*CreateTeamsChat) decTable() *decTable { return &dectCreateTeamsChat }
+func (m *CreateTeamsChat) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCreateTeamsChat
+}
 
 var enctCreateTeamsChat = encTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{`"members":`, etOf[*Users], uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kMany},
+	{`"members":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kRaw},
 }}
 
-func (m *CreateTeamsChat) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCreateTeamsChat) }
-
-func (*CreateTeamsChat) encTable() *encTable { return &enctCreateTeamsChat }
+func (m *CreateTeamsChat) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCreateTeamsChat
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CreateTeamsChat) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCurrency(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Currency, n)))
+func growCurrency(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Currency, c)
+	copy(s, unsafe.Slice((*Currency)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCurrency(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Currency)(dst), n), unsafe.Slice((*Currency)(src), n))
-}
-
-var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), alloc: allocCurrency, copy: copyCurrency, fields: []decField{
+var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), grow: growCurrency, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Currency{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Currency{}.Name)), kStr},
 	{"symbol", nil, uint32(unsafe.Offsetof(Currency{}.Symbol)), kStr},
@@ -9337,9 +9149,7 @@ var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(Currency{}.Warning)), kStr},
 }, sorted: []uint16{6, 3, 4, 0, 5, 1, 2}}
 
-func (m *Currency) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCurrency) }
-
-func (*Currency) decTable() *decTable { return &dectCurrency }
+func (m *Currency) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCurrency }
 
 var enctCurrency = encTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Currency{}.ID)), kInt},
@@ -9351,22 +9161,18 @@ var enctCurrency = encTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Currency{}.Warning)), kStr},
 }}
 
-func (m *Currency) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCurrency) }
-
-func (*Currency) encTable() *encTable { return &enctCurrency }
+func (m *Currency) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctCurrency }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Currency) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomButton(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomButton, n)))
+func growCustomButton(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomButton, c)
+	copy(s, unsafe.Slice((*CustomButton)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomButton(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomButton)(dst), n), unsafe.Slice((*CustomButton)(src), n))
-}
-
-var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), alloc: allocCustomButton, copy: copyCustomButton, fields: []decField{
+var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), grow: growCustomButton, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(CustomButton{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(CustomButton{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(CustomButton{}.ID)), kInt},
@@ -9381,9 +9187,9 @@ var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomButton{}.Warning)), kStr},
 }, sorted: []uint16{11, 0, 7, 2, 1, 5, 10, 4, 9, 6, 8, 3}}
 
-func (m *CustomButton) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomButton) }
-
-func (*CustomButton) decTable() *decTable { return &dectCustomButton }
+func (m *CustomButton) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomButton
+}
 
 var enctCustomButton = encTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CustomButton{}.GUID)), kStr},
@@ -9400,22 +9206,20 @@ var enctCustomButton = encTable{extra: unsafe.Offsetof(CustomButton{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomButton{}.Warning)), kStr},
 }}
 
-func (m *CustomButton) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomButton) }
-
-func (*CustomButton) encTable() *encTable { return &enctCustomButton }
+func (m *CustomButton) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomButton
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomButton) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomField, n)))
+func growCustomField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomField, c)
+	copy(s, unsafe.Slice((*CustomField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomField)(dst), n), unsafe.Slice((*CustomField)(src), n))
-}
-
-var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), alloc: allocCustomField, copy: copyCustomField, fields: []decField{
+var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), grow: growCustomField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomField{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(CustomField{}.Name)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(CustomField{}.Label)), kStr},
@@ -9433,7 +9237,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{"ordervaluesby", nil, uint32(unsafe.Offsetof(CustomField{}.Ordervaluesby)), kInt},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), kInt},
 	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
+	{"database_lookup_triggers", &dectPartsLookupField, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyName)), kStr},
 	{"extratype", nil, uint32(unsafe.Offsetof(CustomField{}.Extratype)), kInt},
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), kBool},
@@ -9446,7 +9250,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{"copytorelated", nil, uint32(unsafe.Offsetof(CustomField{}.Copytorelated)), kBool},
 	{"calculation", nil, uint32(unsafe.Offsetof(CustomField{}.Calculation)), kStr},
 	{"rounding", nil, uint32(unsafe.Offsetof(CustomField{}.Rounding)), kInt},
-	{"validation_reasons", dtOf[*KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
+	{"validation_reasons", &dectKeyPair, uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
 	{"int_value_is_display", nil, uint32(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), kBool},
 	{"regex", nil, uint32(unsafe.Offsetof(CustomField{}.Regex)), kStr},
 	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), kBool},
@@ -9458,7 +9262,7 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{"selection_field_id", nil, uint32(unsafe.Offsetof(CustomField{}.SelectionFieldID)), kInt},
 	{"variable_format_1", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat1)), kStr},
 	{"variable_format_2", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat2)), kStr},
-	{"validation_data", dtOf[*CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
+	{"validation_data", &dectCustomFieldValidation, uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
 	{"database_lookup_input", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), kInt},
 	{"table_data_entry_type", nil, uint32(unsafe.Offsetof(CustomField{}.TableDataEntryType)), kInt},
 	{"showintable", nil, uint32(unsafe.Offsetof(CustomField{}.Showintable)), kBool},
@@ -9470,9 +9274,9 @@ var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{"load_type", nil, uint32(unsafe.Offsetof(CustomField{}.LoadType)), kInt},
 }, sorted: []uint16{28, 8, 9, 35, 11, 20, 27, 26, 16, 15, 43, 17, 7, 47, 19, 38, 21, 0, 10, 31, 34, 36, 2, 23, 51, 37, 1, 49, 33, 13, 14, 32, 29, 12, 39, 45, 24, 3, 44, 46, 48, 18, 25, 4, 22, 42, 30, 5, 6, 40, 41, 50}}
 
-func (m *CustomField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomField) }
-
-func (*CustomField) decTable() *decTable { return &dectCustomField }
+func (m *CustomField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomField
+}
 
 var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomField{}.ID)), kInt},
@@ -9492,7 +9296,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{`"ordervaluesby":`, nil, uint32(unsafe.Offsetof(CustomField{}.Ordervaluesby)), kInt},
 	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), kInt},
 	{`"database_lookup_auto":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), kBool},
-	{`"database_lookup_triggers":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
+	{`"database_lookup_triggers":`, &enctPartsLookupField, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyName)), kStr},
 	{`"extratype":`, nil, uint32(unsafe.Offsetof(CustomField{}.Extratype)), kInt},
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), kBool},
@@ -9505,7 +9309,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(CustomField{}.Copytorelated)), kBool},
 	{`"calculation":`, nil, uint32(unsafe.Offsetof(CustomField{}.Calculation)), kStr},
 	{`"rounding":`, nil, uint32(unsafe.Offsetof(CustomField{}.Rounding)), kInt},
-	{`"validation_reasons":`, etOf[*KeyPair], uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
+	{`"validation_reasons":`, &enctKeyPair, uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
 	{`"int_value_is_display":`, nil, uint32(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), kBool},
 	{`"regex":`, nil, uint32(unsafe.Offsetof(CustomField{}.Regex)), kStr},
 	{`"onlyshowforagents":`, nil, uint32(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), kBool},
@@ -9517,7 +9321,7 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{`"selection_field_id":`, nil, uint32(unsafe.Offsetof(CustomField{}.SelectionFieldID)), kInt},
 	{`"variable_format_1":`, nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat1)), kStr},
 	{`"variable_format_2":`, nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat2)), kStr},
-	{`"validation_data":`, etOf[*CustomFieldValidation], uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
+	{`"validation_data":`, &enctCustomFieldValidation, uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
 	{`"database_lookup_input":`, nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), kInt},
 	{`"table_data_entry_type":`, nil, uint32(unsafe.Offsetof(CustomField{}.TableDataEntryType)), kInt},
 	{`"showintable":`, nil, uint32(unsafe.Offsetof(CustomField{}.Showintable)), kBool},
@@ -9529,22 +9333,20 @@ var enctCustomField = encTable{extra: unsafe.Offsetof(CustomField{}.Extra), size
 	{`"load_type":`, nil, uint32(unsafe.Offsetof(CustomField{}.LoadType)), kInt},
 }}
 
-func (m *CustomField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomField) }
-
-func (*CustomField) encTable() *encTable { return &enctCustomField }
+func (m *CustomField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomFieldValidation(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldValidation, n)))
+func growCustomFieldValidation(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomFieldValidation, c)
+	copy(s, unsafe.Slice((*CustomFieldValidation)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomFieldValidation(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomFieldValidation)(dst), n), unsafe.Slice((*CustomFieldValidation)(src), n))
-}
-
-var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), alloc: allocCustomFieldValidation, copy: copyCustomFieldValidation, fields: []decField{
+var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), grow: growCustomFieldValidation, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Fiid)), kInt},
 	{"filinktoid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Filinktoid)), kInt},
@@ -9554,11 +9356,9 @@ var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValid
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Warning)), kStr},
 }, sorted: []uint16{6, 4, 1, 2, 5, 0, 3}}
 
-func (m *CustomFieldValidation) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCustomFieldValidation)
+func (m *CustomFieldValidation) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomFieldValidation
 }
-
-func (*CustomFieldValidation) decTable() *decTable { return &dectCustomFieldValidation }
 
 var enctCustomFieldValidation = encTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.ID)), kInt},
@@ -9570,24 +9370,20 @@ var enctCustomFieldValidation = encTable{extra: unsafe.Offsetof(CustomFieldValid
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Warning)), kStr},
 }}
 
-func (m *CustomFieldValidation) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCustomFieldValidation)
+func (m *CustomFieldValidation) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomFieldValidation
 }
-
-func (*CustomFieldValidation) encTable() *encTable { return &enctCustomFieldValidation }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldValidation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomFieldValueRestrictions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldValueRestrictions, n)))
+func growCustomFieldValueRestrictions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomFieldValueRestrictions, c)
+	copy(s, unsafe.Slice((*CustomFieldValueRestrictions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomFieldValueRestrictions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomFieldValueRestrictions)(dst), n), unsafe.Slice((*CustomFieldValueRestrictions)(src), n))
-}
-
-var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), alloc: allocCustomFieldValueRestrictions, copy: copyCustomFieldValueRestrictions, fields: []decField{
+var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), grow: growCustomFieldValueRestrictions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.FieldID)), kInt},
@@ -9597,11 +9393,9 @@ var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFie
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.Warning)), kStr},
 }, sorted: []uint16{6, 2, 0, 1, 4, 3, 5}}
 
-func (m *CustomFieldValueRestrictions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCustomFieldValueRestrictions)
+func (m *CustomFieldValueRestrictions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomFieldValueRestrictions
 }
-
-func (*CustomFieldValueRestrictions) decTable() *decTable { return &dectCustomFieldValueRestrictions }
 
 var enctCustomFieldValueRestrictions = encTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), kInt},
@@ -9613,26 +9407,22 @@ var enctCustomFieldValueRestrictions = encTable{extra: unsafe.Offsetof(CustomFie
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.Warning)), kStr},
 }}
 
-func (m *CustomFieldValueRestrictions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCustomFieldValueRestrictions)
+func (m *CustomFieldValueRestrictions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomFieldValueRestrictions
 }
-
-func (*CustomFieldValueRestrictions) encTable() *encTable { return &enctCustomFieldValueRestrictions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldValueRestrictions) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocCustomFieldVisibility(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomFieldVisibility, n)))
+func growCustomFieldVisibility(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomFieldVisibility, c)
+	copy(s, unsafe.Slice((*CustomFieldVisibility)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomFieldVisibility(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomFieldVisibility)(dst), n), unsafe.Slice((*CustomFieldVisibility)(src), n))
-}
-
-var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), alloc: allocCustomFieldVisibility, copy: copyCustomFieldVisibility, fields: []decField{
+var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), grow: growCustomFieldVisibility, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.FieldID)), kInt},
@@ -9646,11 +9436,9 @@ var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisib
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.Warning)), kStr},
 }, sorted: []uint16{10, 9, 7, 2, 6, 0, 3, 5, 4, 1, 8}}
 
-func (m *CustomFieldVisibility) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectCustomFieldVisibility)
+func (m *CustomFieldVisibility) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomFieldVisibility
 }
-
-func (*CustomFieldVisibility) decTable() *decTable { return &dectCustomFieldVisibility }
 
 var enctCustomFieldVisibility = encTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ID)), kInt},
@@ -9666,28 +9454,24 @@ var enctCustomFieldVisibility = encTable{extra: unsafe.Offsetof(CustomFieldVisib
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.Warning)), kStr},
 }}
 
-func (m *CustomFieldVisibility) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctCustomFieldVisibility)
+func (m *CustomFieldVisibility) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomFieldVisibility
 }
-
-func (*CustomFieldVisibility) encTable() *encTable { return &enctCustomFieldVisibility }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomFieldVisibility) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomTable(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomTable, n)))
+func growCustomTable(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomTable, c)
+	copy(s, unsafe.Slice((*CustomTable)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomTable(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomTable)(dst), n), unsafe.Slice((*CustomTable)(src), n))
-}
-
-var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), alloc: allocCustomTable, copy: copyCustomTable, fields: []decField{
+var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), grow: growCustomTable, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(CustomTable{}.Intent)), kStr},
-	{"ctfield", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
-	{"add_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
+	{"ctfield", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
+	{"add_customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(CustomTable{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(CustomTable{}.GUID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(CustomTable{}.Name)), kStr},
@@ -9705,7 +9489,7 @@ var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size
 	{"primary_field_2", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
 	{"primary_field_2_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
 	{"primary_field_2_name", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{"fields", dtOf[*FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(CustomTable{}.Fields)), kLazyList},
 	{"customextratableid", nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
 	{"can_load_data", nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},
@@ -9715,21 +9499,21 @@ var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size
 	{"_isimport", nil, uint32(unsafe.Offsetof(CustomTable{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(CustomTable{}.Importtype)), kStr},
 	{"key", nil, uint32(unsafe.Offsetof(CustomTable{}.Key)), kInt},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), kInt},
 	{"import_name", nil, uint32(unsafe.Offsetof(CustomTable{}.ImportName)), kStr},
 	{"columns", nil, uint32(unsafe.Offsetof(CustomTable{}.Columns)), kInt},
 }, sorted: []uint16{29, 28, 24, 31, 32, 3, 23, 14, 34, 1, 22, 2, 25, 26, 27, 13, 7, 21, 5, 4, 12, 33, 0, 30, 9, 8, 10, 6, 11, 15, 16, 17, 18, 19, 20}}
 
-func (m *CustomTable) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomTable) }
-
-func (*CustomTable) decTable() *decTable { return &dectCustomTable }
+func (m *CustomTable) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomTable
+}
 
 var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Intent)), kStr},
-	{`"ctfield":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
-	{`"add_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
+	{`"ctfield":`, &enctCustomField, uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
+	{`"add_customfields":`, &enctCustomField, uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomTable{}.ID)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.GUID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Name)), kStr},
@@ -9747,7 +9531,7 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size
 	{`"primary_field_2":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
 	{`"primary_field_2_guid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
 	{`"primary_field_2_name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{`"fields":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(CustomTable{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Fields)), kRaw},
 	{`"customextratableid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
 	{`"can_load_data":`, nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},
@@ -9757,48 +9541,46 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Importtype)), kStr},
 	{`"key":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Key)), kInt},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), kInt},
 	{`"import_name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.ImportName)), kStr},
 	{`"columns":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Columns)), kInt},
 }}
 
-func (m *CustomTable) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomTable) }
-
-func (*CustomTable) encTable() *encTable { return &enctCustomTable }
+func (m *CustomTable) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomTable
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomTable) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocCustomTableRow(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]CustomTableRow, n)))
+func growCustomTableRow(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]CustomTableRow, c)
+	copy(s, unsafe.Slice((*CustomTableRow)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyCustomTableRow(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*CustomTableRow)(dst), n), unsafe.Slice((*CustomTableRow)(src), n))
-}
-
-var dectCustomTableRow = decTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), alloc: allocCustomTableRow, copy: copyCustomTableRow, fields: []decField{
+var dectCustomTableRow = decTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), grow: growCustomTableRow, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(CustomTableRow{}.ID)), kInt},
 	{"fkid", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Fkid)), kInt},
 	{"display", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Display)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
 }, sorted: []uint16{3, 2, 1, 0}}
 
-func (m *CustomTableRow) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectCustomTableRow) }
-
-func (*CustomTableRow) decTable() *decTable { return &dectCustomTableRow }
+func (m *CustomTableRow) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectCustomTableRow
+}
 
 var enctCustomTableRow = encTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.ID)), kInt},
 	{`"fkid":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.Fkid)), kInt},
 	{`"display":`, nil, uint32(unsafe.Offsetof(CustomTableRow{}.Display)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
 }}
 
-func (m *CustomTableRow) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctCustomTableRow) }
-
-func (*CustomTableRow) encTable() *encTable { return &enctCustomTableRow }
+func (m *CustomTableRow) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctCustomTableRow
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *CustomTableRow) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

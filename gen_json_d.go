@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocDashboardFilter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DashboardFilter, n)))
+func growDashboardFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DashboardFilter, c)
+	copy(s, unsafe.Slice((*DashboardFilter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDashboardFilter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DashboardFilter)(dst), n), unsafe.Slice((*DashboardFilter)(src), n))
-}
-
-var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), alloc: allocDashboardFilter, copy: copyDashboardFilter, fields: []decField{
+var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), grow: growDashboardFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
 	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
@@ -25,9 +23,9 @@ var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Warning)), kStr},
 }, sorted: []uint16{7, 3, 1, 6, 4, 0, 2, 5}}
 
-func (m *DashboardFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardFilter) }
-
-func (*DashboardFilter) decTable() *decTable { return &dectDashboardFilter }
+func (m *DashboardFilter) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDashboardFilter
+}
 
 var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
@@ -40,22 +38,20 @@ var enctDashboardFilter = encTable{extra: unsafe.Offsetof(DashboardFilter{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardFilter{}.Warning)), kStr},
 }}
 
-func (m *DashboardFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardFilter) }
-
-func (*DashboardFilter) encTable() *encTable { return &enctDashboardFilter }
+func (m *DashboardFilter) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDashboardFilter
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDashboardLinks(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DashboardLinks, n)))
+func growDashboardLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DashboardLinks, c)
+	copy(s, unsafe.Slice((*DashboardLinks)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDashboardLinks(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DashboardLinks)(dst), n), unsafe.Slice((*DashboardLinks)(src), n))
-}
-
-var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), alloc: allocDashboardLinks, copy: copyDashboardLinks, fields: []decField{
+var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), grow: growDashboardLinks, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
 	{"use", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
@@ -74,16 +70,16 @@ var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{"display_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
 	{"layouts", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
-	{"widgets", dtOf[*Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
+	{"widgets", &dectWidget, uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
 	{"report_access_token", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
 	{"reportingperiod", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
 	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
 	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
 	{"reportingperiodvisibility", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
-	{"filters", dtOf[*DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
-	{"user_access", dtOf[*DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
+	{"filters", &dectDashboardFilter, uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
+	{"user_access", &dectDashboardRestriction, uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
 	{"is_published", nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
 	{"published_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
 	{"allow_anonymous", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
@@ -93,9 +89,9 @@ var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Warning)), kStr},
 }, sorted: []uint16{34, 19, 20, 7, 11, 30, 9, 13, 15, 26, 0, 4, 6, 28, 17, 3, 33, 32, 1, 5, 8, 12, 29, 21, 22, 24, 23, 25, 16, 31, 10, 14, 2, 27, 18}}
 
-func (m *DashboardLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDashboardLinks) }
-
-func (*DashboardLinks) decTable() *decTable { return &dectDashboardLinks }
+func (m *DashboardLinks) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDashboardLinks
+}
 
 var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
@@ -116,16 +112,16 @@ var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
 	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
 	{`"layouts":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
-	{`"widgets":`, etOf[*Widget], uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
+	{`"widgets":`, &enctWidget, uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
 	{`"report_access_token":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
 	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
 	{`"reportingperiodstartdate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
 	{`"reportingperiodenddate":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
 	{`"reportingperiodvisibility":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
-	{`"filters":`, etOf[*DashboardFilter], uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
-	{`"user_access":`, etOf[*DashboardRestriction], uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
+	{`"filters":`, &enctDashboardFilter, uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
+	{`"user_access":`, &enctDashboardRestriction, uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
 	{`"is_published":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
 	{`"allow_anonymous":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
@@ -135,22 +131,20 @@ var enctDashboardLinks = encTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardLinks{}.Warning)), kStr},
 }}
 
-func (m *DashboardLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDashboardLinks) }
-
-func (*DashboardLinks) encTable() *encTable { return &enctDashboardLinks }
+func (m *DashboardLinks) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDashboardLinks
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDashboardRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DashboardRestriction, n)))
+func growDashboardRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DashboardRestriction, c)
+	copy(s, unsafe.Slice((*DashboardRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDashboardRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DashboardRestriction)(dst), n), unsafe.Slice((*DashboardRestriction)(src), n))
-}
-
-var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), alloc: allocDashboardRestriction, copy: copyDashboardRestriction, fields: []decField{
+var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), grow: growDashboardRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
 	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
@@ -161,11 +155,9 @@ var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestrict
 	{"_warning", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Warning)), kStr},
 }, sorted: []uint16{7, 1, 5, 3, 4, 6, 0, 2}}
 
-func (m *DashboardRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDashboardRestriction)
+func (m *DashboardRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDashboardRestriction
 }
-
-func (*DashboardRestriction) decTable() *decTable { return &dectDashboardRestriction }
 
 var enctDashboardRestriction = encTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
@@ -178,53 +170,47 @@ var enctDashboardRestriction = encTable{extra: unsafe.Offsetof(DashboardRestrict
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Warning)), kStr},
 }}
 
-func (m *DashboardRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDashboardRestriction)
+func (m *DashboardRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDashboardRestriction
 }
-
-func (*DashboardRestriction) encTable() *encTable { return &enctDashboardRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DashboardRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDateTimeZone(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DateTimeZone, n)))
+func growDateTimeZone(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DateTimeZone, c)
+	copy(s, unsafe.Slice((*DateTimeZone)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDateTimeZone(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DateTimeZone)(dst), n), unsafe.Slice((*DateTimeZone)(src), n))
-}
-
-var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), alloc: allocDateTimeZone, copy: copyDateTimeZone, fields: []decField{
+var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), grow: growDateTimeZone, fields: []decField{
 	{"datetime", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
 	{"timezone", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *DateTimeZone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDateTimeZone) }
-
-func (*DateTimeZone) decTable() *decTable { return &dectDateTimeZone }
+func (m *DateTimeZone) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDateTimeZone
+}
 
 var enctDateTimeZone = encTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), fields: []encField{
 	{`"datetime":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
 	{`"timezone":`, nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
 }}
 
-func (m *DateTimeZone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDateTimeZone) }
-
-func (*DateTimeZone) encTable() *encTable { return &enctDateTimeZone }
+func (m *DateTimeZone) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDateTimeZone
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DateTimeZone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDattoCommerceDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DattoCommerceDetails, n)))
+func growDattoCommerceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DattoCommerceDetails, c)
+	copy(s, unsafe.Slice((*DattoCommerceDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDattoCommerceDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DattoCommerceDetails)(dst), n), unsafe.Slice((*DattoCommerceDetails)(src), n))
-}
-
-var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), alloc: allocDattoCommerceDetails, copy: copyDattoCommerceDetails, fields: []decField{
+var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), grow: growDattoCommerceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
 	{"new_api_key", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
@@ -233,21 +219,19 @@ var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDeta
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
 	{"item_group", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
 	{"item_group_name", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
-	{"customer_field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
-	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
-	{"quote_status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
+	{"customer_field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
+	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
+	{"quote_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
 	{"create_items_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
 	{"product_supplier_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
 	{"sostatustoimport", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
-	{"sostatustoimport_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
+	{"sostatustoimport_list", &dectKeyPair2, uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
 }, sorted: []uint16{15, 11, 8, 5, 4, 3, 0, 6, 9, 7, 2, 12, 10, 13, 14, 1}}
 
-func (m *DattoCommerceDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDattoCommerceDetails)
+func (m *DattoCommerceDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDattoCommerceDetails
 }
-
-func (*DattoCommerceDetails) decTable() *decTable { return &dectDattoCommerceDetails }
 
 var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
@@ -258,34 +242,30 @@ var enctDattoCommerceDetails = encTable{extra: unsafe.Offsetof(DattoCommerceDeta
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
 	{`"item_group":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
 	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
-	{`"customer_field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
-	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
-	{`"quote_status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
+	{`"customer_field_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
+	{`"item_group_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
+	{`"quote_status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
 	{`"create_items_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
 	{`"product_supplier_on_import":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
 	{`"sostatustoimport":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
-	{`"sostatustoimport_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
+	{`"sostatustoimport_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
 }}
 
-func (m *DattoCommerceDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDattoCommerceDetails)
+func (m *DattoCommerceDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDattoCommerceDetails
 }
-
-func (*DattoCommerceDetails) encTable() *encTable { return &enctDattoCommerceDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoCommerceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDattoRMMWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DattoRMMWebhook, n)))
+func growDattoRMMWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DattoRMMWebhook, c)
+	copy(s, unsafe.Slice((*DattoRMMWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDattoRMMWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DattoRMMWebhook)(dst), n), unsafe.Slice((*DattoRMMWebhook)(src), n))
-}
-
-var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), alloc: allocDattoRMMWebhook, copy: copyDattoRMMWebhook, fields: []decField{
+var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), grow: growDattoRMMWebhook, fields: []decField{
 	{"device_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
 	{"device_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
 	{"device_hostname", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
@@ -308,9 +288,9 @@ var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extr
 	{"state", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.State)), kStr},
 }, sorted: []uint16{14, 12, 15, 16, 17, 18, 11, 10, 4, 2, 0, 5, 3, 1, 6, 13, 7, 8, 9, 19}}
 
-func (m *DattoRMMWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDattoRMMWebhook) }
-
-func (*DattoRMMWebhook) decTable() *decTable { return &dectDattoRMMWebhook }
+func (m *DattoRMMWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDattoRMMWebhook
+}
 
 var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), fields: []encField{
 	{`"device_id":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
@@ -335,49 +315,45 @@ var enctDattoRMMWebhook = encTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extr
 	{`"state":`, nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.State)), kStr},
 }}
 
-func (m *DattoRMMWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDattoRMMWebhook) }
-
-func (*DattoRMMWebhook) encTable() *encTable { return &enctDattoRMMWebhook }
+func (m *DattoRMMWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDattoRMMWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DattoRMMWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDecoderFallback(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DecoderFallback, n)))
+func growDecoderFallback(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DecoderFallback, c)
+	copy(s, unsafe.Slice((*DecoderFallback)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDecoderFallback(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DecoderFallback)(dst), n), unsafe.Slice((*DecoderFallback)(src), n))
-}
-
-var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), alloc: allocDecoderFallback, copy: copyDecoderFallback, fields: []decField{
+var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), grow: growDecoderFallback, fields: []decField{
 	{"maxCharCount", nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
 }, sorted: []uint16{0}}
 
-func (m *DecoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDecoderFallback) }
-
-func (*DecoderFallback) decTable() *decTable { return &dectDecoderFallback }
+func (m *DecoderFallback) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDecoderFallback
+}
 
 var enctDecoderFallback = encTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), fields: []encField{
 	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
 }}
 
-func (m *DecoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDecoderFallback) }
-
-func (*DecoderFallback) encTable() *encTable { return &enctDecoderFallback }
+func (m *DecoderFallback) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDecoderFallback
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DecoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevOpsProject(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsProject, n)))
+func growDevOpsProject(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DevOpsProject, c)
+	copy(s, unsafe.Slice((*DevOpsProject)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevOpsProject(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DevOpsProject)(dst), n), unsafe.Slice((*DevOpsProject)(src), n))
-}
-
-var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), alloc: allocDevOpsProject, copy: copyDevOpsProject, fields: []decField{
+var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), grow: growDevOpsProject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
@@ -387,9 +363,9 @@ var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), 
 	{"lastUpdateTime", nil, uint32(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), kTime},
 }, sorted: []uint16{0, 6, 1, 4, 3, 2, 5}}
 
-func (m *DevOpsProject) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsProject) }
-
-func (*DevOpsProject) decTable() *decTable { return &dectDevOpsProject }
+func (m *DevOpsProject) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevOpsProject
+}
 
 var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
@@ -401,104 +377,90 @@ var enctDevOpsProject = encTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), 
 	{`"lastUpdateTime":`, nil, uint32(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), kTime},
 }}
 
-func (m *DevOpsProject) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsProject) }
-
-func (*DevOpsProject) encTable() *encTable { return &enctDevOpsProject }
+func (m *DevOpsProject) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevOpsProject
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsProject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevOpsResourceContainer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsResourceContainer, n)))
+func growDevOpsResourceContainer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DevOpsResourceContainer, c)
+	copy(s, unsafe.Slice((*DevOpsResourceContainer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevOpsResourceContainer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DevOpsResourceContainer)(dst), n), unsafe.Slice((*DevOpsResourceContainer)(src), n))
-}
-
-var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), alloc: allocDevOpsResourceContainer, copy: copyDevOpsResourceContainer, fields: []decField{
-	{"project", dtOf[*DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
+var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), grow: growDevOpsResourceContainer, fields: []decField{
+	{"project", &dectDevOpsResourceContainerDetail, uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
 }, sorted: []uint16{0}}
 
-func (m *DevOpsResourceContainer) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainer)
+func (m *DevOpsResourceContainer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevOpsResourceContainer
 }
-
-func (*DevOpsResourceContainer) decTable() *decTable { return &dectDevOpsResourceContainer }
 
 var enctDevOpsResourceContainer = encTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), fields: []encField{
-	{`"project":`, etOf[*DevOpsResourceContainerDetail], uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
+	{`"project":`, &enctDevOpsResourceContainerDetail, uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
 }}
 
-func (m *DevOpsResourceContainer) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainer)
+func (m *DevOpsResourceContainer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevOpsResourceContainer
 }
-
-func (*DevOpsResourceContainer) encTable() *encTable { return &enctDevOpsResourceContainer }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevOpsResourceContainerDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsResourceContainerDetail, n)))
+func growDevOpsResourceContainerDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DevOpsResourceContainerDetail, c)
+	copy(s, unsafe.Slice((*DevOpsResourceContainerDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevOpsResourceContainerDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DevOpsResourceContainerDetail)(dst), n), unsafe.Slice((*DevOpsResourceContainerDetail)(src), n))
-}
-
-var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), alloc: allocDevOpsResourceContainerDetail, copy: copyDevOpsResourceContainerDetail, fields: []decField{
+var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), grow: growDevOpsResourceContainerDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
 	{"baseUrl", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *DevOpsResourceContainerDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDevOpsResourceContainerDetail)
+func (m *DevOpsResourceContainerDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevOpsResourceContainerDetail
 }
-
-func (*DevOpsResourceContainerDetail) decTable() *decTable { return &dectDevOpsResourceContainerDetail }
 
 var enctDevOpsResourceContainerDetail = encTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
 	{`"baseUrl":`, nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
 }}
 
-func (m *DevOpsResourceContainerDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDevOpsResourceContainerDetail)
+func (m *DevOpsResourceContainerDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevOpsResourceContainerDetail
 }
-
-func (*DevOpsResourceContainerDetail) encTable() *encTable { return &enctDevOpsResourceContainerDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsResourceContainerDetail) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocDevOpsWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsWebhook, n)))
+func growDevOpsWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DevOpsWebhook, c)
+	copy(s, unsafe.Slice((*DevOpsWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevOpsWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DevOpsWebhook)(dst), n), unsafe.Slice((*DevOpsWebhook)(src), n))
-}
-
-var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), alloc: allocDevOpsWebhook, copy: copyDevOpsWebhook, fields: []decField{
+var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), grow: growDevOpsWebhook, fields: []decField{
 	{"subscriptionId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
 	{"notificationId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
 	{"eventType", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
 	{"publisherId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
 	{"resource", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
-	{"message", dtOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
-	{"detailedMessage", dtOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
-	{"resourceContainers", dtOf[*DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
+	{"message", &dectDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
+	{"detailedMessage", &dectDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
+	{"resourceContainers", &dectDevOpsResourceContainer, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
 	{"resourceVersion", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
 	{"createdDate", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
 }, sorted: []uint16{10, 7, 3, 2, 6, 1, 4, 5, 8, 9, 0}}
 
-func (m *DevOpsWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevOpsWebhook) }
-
-func (*DevOpsWebhook) decTable() *decTable { return &dectDevOpsWebhook }
+func (m *DevOpsWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevOpsWebhook
+}
 
 var enctDevOpsWebhook = encTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), fields: []encField{
 	{`"subscriptionId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
@@ -507,60 +469,54 @@ var enctDevOpsWebhook = encTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), 
 	{`"eventType":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
 	{`"publisherId":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
 	{`"resource":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
-	{`"message":`, etOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
-	{`"detailedMessage":`, etOf[*DevOpsWebhookMessage], uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
-	{`"resourceContainers":`, etOf[*DevOpsResourceContainer], uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
+	{`"message":`, &enctDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
+	{`"detailedMessage":`, &enctDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
+	{`"resourceContainers":`, &enctDevOpsResourceContainer, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
 	{`"resourceVersion":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
 }}
 
-func (m *DevOpsWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevOpsWebhook) }
-
-func (*DevOpsWebhook) encTable() *encTable { return &enctDevOpsWebhook }
+func (m *DevOpsWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevOpsWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevOpsWebhookMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DevOpsWebhookMessage, n)))
+func growDevOpsWebhookMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DevOpsWebhookMessage, c)
+	copy(s, unsafe.Slice((*DevOpsWebhookMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevOpsWebhookMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DevOpsWebhookMessage)(dst), n), unsafe.Slice((*DevOpsWebhookMessage)(src), n))
-}
-
-var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), alloc: allocDevOpsWebhookMessage, copy: copyDevOpsWebhookMessage, fields: []decField{
+var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), grow: growDevOpsWebhookMessage, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
 	{"markdown", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *DevOpsWebhookMessage) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDevOpsWebhookMessage)
+func (m *DevOpsWebhookMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevOpsWebhookMessage
 }
-
-func (*DevOpsWebhookMessage) decTable() *decTable { return &dectDevOpsWebhookMessage }
 
 var enctDevOpsWebhookMessage = encTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
 	{`"markdown":`, nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
 }}
 
-func (m *DevOpsWebhookMessage) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDevOpsWebhookMessage)
+func (m *DevOpsWebhookMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevOpsWebhookMessage
 }
-
-func (*DevOpsWebhookMessage) encTable() *encTable { return &enctDevOpsWebhookMessage }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DevOpsWebhookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevice(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Device, n))) }
-
-func copyDevice(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Device)(dst), n), unsafe.Slice((*Device)(src), n))
+func growDevice(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Device, c)
+	copy(s, unsafe.Slice((*Device)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), alloc: allocDevice, copy: copyDevice, fields: []decField{
+var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), grow: growDevice, fields: []decField{
 	{"os_override", nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
@@ -602,10 +558,10 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
 	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
 	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
-	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
+	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
 	{"default_contract_value", nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
 	{"itemstock_id", nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
@@ -622,9 +578,9 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
 	{"criticality", nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
 	{"ascendant_count", nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
-	{"ascendant_assets", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kMany},
+	{"ascendant_assets", nil, uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kLazyList},
 	{"descendant_count", nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
-	{"descendant_assets", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kMany},
+	{"descendant_assets", nil, uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kLazyList},
 	{"service_count", nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
 	{"user_count", nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
 	{"licence_count", nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
@@ -648,11 +604,11 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"commissioned", nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
 	{"commissiondate", nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
-	{"children", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.Children)), kMany},
-	{"parent_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
-	{"child_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
-	{"hierarchy", dtOf[*Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kMany},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kMany},
+	{"children", nil, uint32(unsafe.Offsetof(Device{}.Children)), kLazyList},
+	{"parent_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
+	{"child_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
+	{"hierarchy", nil, uint32(unsafe.Offsetof(Device{}.Hierarchy)), kLazyList},
+	{"users", &dectUsersList, uint32(unsafe.Offsetof(Device{}.Users)), kMany},
 	{"clone_count", nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
 	{"_dontaddnewfields", nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
 	{"_dontupdatetype", nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
@@ -662,36 +618,36 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"supplier_priority_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
 	{"clone_inventory_numbers", nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
 	{"_isclone", nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
-	{"contracts", dtOf[*ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
-	{"scheduled_tickets", dtOf[*StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
+	{"contracts", &dectContractHeaderList, uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
+	{"scheduled_tickets", &dectStdRequestList, uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
 	{"site_guid", nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
 	{"sqlimport_user", nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
-	{"software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kMany},
+	{"software", nil, uint32(unsafe.Offsetof(Device{}.Software)), kLazyList},
 	{"businesscentral_id", nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
 	{"intune_id", nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
 	{"intune_connectionid", nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
 	{"azure_userid", nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
 	{"azure_userprincipalname", nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
-	{"stockdetails", dtOf[*ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
+	{"stockdetails", &dectItemStock, uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
 	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
 	{"prtg_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
 	{"prtg_details_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
-	{"services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kMany},
+	{"services", &dectServSiteList, uint32(unsafe.Offsetof(Device{}.Services)), kMany},
 	{"datto_site_uid", nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
 	{"ateraid", nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
-	{"items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
+	{"items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
 	{"lansweeper_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
 	{"lansweeper_url", nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
-	{"lansweeper_software", dtOf[*LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
+	{"lansweeper_software", &dectLansweeperSoftware, uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
 	{"dlastupdate", nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
-	{"createdfrompurchaseorder", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
+	{"createdfrompurchaseorder", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
 	{"stockdate", nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
 	{"item_cost", nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
 	{"old_software_version", nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
 	{"new_software_version", nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
-	{"user_role_breakdown", dtOf[*DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
+	{"user_role_breakdown", &dectDeviceUserCount, uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
 	{"area_guid", nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
 	{"jamf_id", nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
@@ -709,13 +665,13 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"deactivate_child_devices", nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
 	{"auvik_network_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
 	{"parent_third_party_ids", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
-	{"snowUsers", dtOf[*SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
-	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
+	{"snowUsers", &dectSnowComputerUserAbstract, uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
+	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
 	{"qualys_id", nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
-	{"assettype_config", dtOf[*Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
+	{"assettype_config", &dectXtype, uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
 	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
 	{"addigy_policy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
-	{"addigy_applications", dtOf[*AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
+	{"addigy_applications", &dectAddigyApplication, uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
 	{"addigy_users", nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
 	{"_warning", nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
 	{"isassetdetails", nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
@@ -724,26 +680,26 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
 	{"_donotvalidate", nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
 	{"datto_remote_url", nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
-	{"qualys_software", dtOf[*QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
-	{"xtypeunamecanedit", dtOf[*RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
+	{"qualys_software", &dectQualysHostAssetSoftwareHostAssetSoftware, uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
+	{"xtypeunamecanedit", &dectRTPermission, uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
 	{"ethernetMacAddress", nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
 	{"physicalMemoryInBytes", nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
 	{"azureTenantId", nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
-	{"services_hierarchy", dtOf[*ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kMany},
+	{"services_hierarchy", nil, uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kLazyList},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
 	{"copy_unmapped_info_fields", nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
 	{"user_email", nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
-	{"lansweeper_relations", dtOf[*LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
-	{"kbs", dtOf[*KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
+	{"lansweeper_relations", &dectLansweeperRelation, uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
+	{"kbs", &dectKBEntryList, uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
 	{"site_external_link_id", nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
 	{"workspace_orgunitpath", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
-	{"sibling_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
+	{"sibling_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
 	{"icinga_hostname", nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
 	{"jamf_details_id", nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
 	{"is_stock_change", nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
@@ -759,8 +715,8 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"lansweeper_site_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
 	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
 	{"syncro_asset_type", nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
-	{"dynatrace_to_relations", dtOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
-	{"dynatrace_from_relations", dtOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
+	{"dynatrace_to_relations", &dectDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
+	{"dynatrace_from_relations", &dectDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
 	{"open_incident_count", nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
 	{"open_change_count", nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
 	{"thirdparty_type_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
@@ -771,9 +727,9 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"child_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
 	{"sibling_asset_names", nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
 	{"related_kb_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
-	{"licences", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kMany},
-	{"add_licences", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kMany},
-	{"licences_hierarchy", dtOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kMany},
+	{"licences", nil, uint32(unsafe.Offsetof(Device{}.Licences)), kLazyList},
+	{"add_licences", nil, uint32(unsafe.Offsetof(Device{}.AddLicences)), kLazyList},
+	{"licences_hierarchy", nil, uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kLazyList},
 	{"sqlimport_accountsid", nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
 	{"created_from_template", nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
@@ -810,7 +766,7 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"auvik_device_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
 	{"auvik_url", nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
 	{"allowallstatus", nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
-	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
+	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
 	{"datto_id", nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
 	{"addigy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
 	{"liongard_url", nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
@@ -857,9 +813,7 @@ var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{"aws_id", nil, uint32(unsafe.Offsetof(Device{}.AwsID)), kStr},
 }, sorted: []uint16{161, 192, 93, 94, 269, 100, 268, 188, 172, 156, 182, 184, 211, 154, 251, 153, 155, 248, 249, 132, 61, 60, 194, 241, 282, 113, 151, 22, 23, 227, 119, 228, 229, 246, 291, 146, 247, 293, 170, 110, 111, 274, 136, 240, 239, 57, 14, 15, 13, 10, 11, 12, 107, 207, 89, 31, 87, 6, 7, 92, 99, 24, 85, 84, 230, 267, 280, 226, 71, 34, 33, 101, 72, 73, 173, 214, 125, 59, 290, 44, 42, 242, 250, 162, 118, 264, 145, 45, 237, 63, 62, 53, 54, 216, 124, 158, 141, 142, 143, 199, 285, 198, 168, 165, 41, 76, 69, 90, 181, 277, 25, 1, 180, 70, 27, 109, 21, 108, 2, 28, 187, 185, 203, 292, 157, 160, 77, 262, 127, 47, 263, 120, 46, 131, 236, 183, 133, 134, 289, 255, 86, 256, 176, 3, 4, 5, 219, 218, 121, 30, 175, 195, 123, 122, 193, 74, 222, 66, 210, 212, 253, 254, 252, 159, 273, 52, 204, 266, 265, 225, 224, 166, 129, 233, 232, 231, 49, 67, 128, 138, 201, 200, 137, 140, 0, 206, 88, 29, 186, 147, 152, 245, 191, 189, 135, 169, 68, 58, 190, 276, 97, 284, 115, 114, 82, 150, 163, 209, 279, 278, 205, 55, 43, 50, 51, 102, 223, 258, 64, 238, 117, 171, 208, 179, 32, 177, 103, 8, 9, 275, 95, 283, 148, 144, 244, 106, 213, 105, 104, 220, 116, 48, 167, 261, 126, 112, 37, 38, 78, 35, 36, 40, 98, 272, 79, 39, 96, 81, 197, 243, 234, 235, 149, 287, 257, 83, 56, 19, 20, 17, 18, 288, 221, 80, 196, 202, 139, 215, 65, 174, 130, 16, 91, 286, 26, 75, 217, 270, 178, 271, 281, 164, 259, 260}}
 
-func (m *Device) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice) }
-
-func (*Device) decTable() *decTable { return &dectDevice }
+func (m *Device) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectDevice }
 
 var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), fields: []encField{
 	{`"os_override":`, nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
@@ -903,10 +857,10 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
 	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
 	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
-	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
+	{`"fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
 	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
 	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
@@ -923,9 +877,9 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"primary_asset_chart_json":`, nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
 	{`"criticality":`, nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
 	{`"ascendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
-	{`"ascendant_assets":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kMany},
+	{`"ascendant_assets":`, nil, uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kRaw},
 	{`"descendant_count":`, nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
-	{`"descendant_assets":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kMany},
+	{`"descendant_assets":`, nil, uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kRaw},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
 	{`"licence_count":`, nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
@@ -949,11 +903,11 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"commissioned":`, nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
 	{`"commissiondate":`, nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
-	{`"children":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.Children)), kMany},
-	{`"parent_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
-	{`"child_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
-	{`"hierarchy":`, etOf[*Device], uint32(unsafe.Offsetof(Device{}.Hierarchy)), kMany},
-	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(Device{}.Users)), kMany},
+	{`"children":`, nil, uint32(unsafe.Offsetof(Device{}.Children)), kRaw},
+	{`"parent_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
+	{`"child_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
+	{`"hierarchy":`, nil, uint32(unsafe.Offsetof(Device{}.Hierarchy)), kRaw},
+	{`"users":`, &enctUsersList, uint32(unsafe.Offsetof(Device{}.Users)), kMany},
 	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
 	{`"_dontaddnewfields":`, nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
 	{`"_dontupdatetype":`, nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
@@ -963,36 +917,36 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"supplier_priority_name":`, nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
 	{`"clone_inventory_numbers":`, nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
-	{`"contracts":`, etOf[*ContractHeaderList], uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
-	{`"scheduled_tickets":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
+	{`"contracts":`, &enctContractHeaderList, uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
+	{`"scheduled_tickets":`, &enctStdRequestList, uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
 	{`"site_guid":`, nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
 	{`"sqlimport_user":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
-	{`"software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(Device{}.Software)), kMany},
+	{`"software":`, nil, uint32(unsafe.Offsetof(Device{}.Software)), kRaw},
 	{`"businesscentral_id":`, nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
 	{`"intune_id":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
 	{`"intune_connectionid":`, nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
 	{`"azure_userid":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
 	{`"azure_userprincipalname":`, nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
-	{`"stockdetails":`, etOf[*ItemStock], uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
+	{`"stockdetails":`, &enctItemStock, uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
 	{`"assetgroup_name":`, nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
 	{`"prtg_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
 	{`"prtg_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
 	{`"status_name":`, nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
-	{`"services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(Device{}.Services)), kMany},
+	{`"services":`, &enctServSiteList, uint32(unsafe.Offsetof(Device{}.Services)), kMany},
 	{`"datto_site_uid":`, nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
 	{`"ateraid":`, nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
-	{`"items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
+	{`"items_issued":`, &enctFaultItem, uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
 	{`"lansweeper_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
 	{`"lansweeper_url":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
-	{`"lansweeper_software":`, etOf[*LansweeperSoftware], uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
+	{`"lansweeper_software":`, &enctLansweeperSoftware, uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
 	{`"dlastupdate":`, nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
-	{`"createdfrompurchaseorder":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
+	{`"createdfrompurchaseorder":`, &enctSupplierOrderHeader, uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
 	{`"stockdate":`, nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
 	{`"item_cost":`, nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
 	{`"old_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
 	{`"new_software_version":`, nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
-	{`"user_role_breakdown":`, etOf[*DeviceUserCount], uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
+	{`"user_role_breakdown":`, &enctDeviceUserCount, uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
 	{`"area_guid":`, nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
 	{`"jamf_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
@@ -1010,13 +964,13 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"deactivate_child_devices":`, nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
 	{`"auvik_network_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
 	{`"parent_third_party_ids":`, nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
-	{`"snowUsers":`, etOf[*SnowComputerUserAbstract], uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
-	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
+	{`"snowUsers":`, &enctSnowComputerUserAbstract, uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
+	{`"tab_config":`, &enctTabConfig, uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
 	{`"qualys_id":`, nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
-	{`"assettype_config":`, etOf[*Xtype], uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
+	{`"assettype_config":`, &enctXtype, uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
 	{`"passportal_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
 	{`"addigy_policy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
-	{`"addigy_applications":`, etOf[*AddigyApplication], uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
+	{`"addigy_applications":`, &enctAddigyApplication, uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
 	{`"addigy_users":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
 	{`"isassetdetails":`, nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
@@ -1025,26 +979,26 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"iskaseyaagent":`, nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
 	{`"_donotvalidate":`, nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
 	{`"datto_remote_url":`, nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
-	{`"qualys_software":`, etOf[*QualysHostAssetSoftwareHostAssetSoftware], uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
-	{`"xtypeunamecanedit":`, etOf[*RTPermission], uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
+	{`"qualys_software":`, &enctQualysHostAssetSoftwareHostAssetSoftware, uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
+	{`"xtypeunamecanedit":`, &enctRTPermission, uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
 	{`"ethernetMacAddress":`, nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
 	{`"physicalMemoryInBytes":`, nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
 	{`"azureTenantId":`, nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
-	{`"services_hierarchy":`, etOf[*ServSite], uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kMany},
+	{`"services_hierarchy":`, nil, uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kRaw},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
 	{`"copy_unmapped_info_fields":`, nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
 	{`"user_email":`, nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
-	{`"lansweeper_relations":`, etOf[*LansweeperRelation], uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
-	{`"kbs":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
+	{`"lansweeper_relations":`, &enctLansweeperRelation, uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
+	{`"kbs":`, &enctKBEntryList, uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
 	{`"site_external_link_id":`, nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
 	{`"workspace_orgunitpath":`, nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
-	{`"sibling_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
+	{`"sibling_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
 	{`"icinga_hostname":`, nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
 	{`"jamf_details_id":`, nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
 	{`"is_stock_change":`, nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
@@ -1060,8 +1014,8 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"lansweeper_site_id":`, nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
 	{`"thirdparty_client_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
 	{`"syncro_asset_type":`, nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
-	{`"dynatrace_to_relations":`, etOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
-	{`"dynatrace_from_relations":`, etOf[*DynatraceRelationship], uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
+	{`"dynatrace_to_relations":`, &enctDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
+	{`"dynatrace_from_relations":`, &enctDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
 	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
 	{`"open_change_count":`, nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
 	{`"thirdparty_type_id":`, nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
@@ -1072,9 +1026,9 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"child_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
 	{`"sibling_asset_names":`, nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
 	{`"related_kb_names":`, nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
-	{`"licences":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.Licences)), kMany},
-	{`"add_licences":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.AddLicences)), kMany},
-	{`"licences_hierarchy":`, etOf[*LicenceList], uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kMany},
+	{`"licences":`, nil, uint32(unsafe.Offsetof(Device{}.Licences)), kRaw},
+	{`"add_licences":`, nil, uint32(unsafe.Offsetof(Device{}.AddLicences)), kRaw},
+	{`"licences_hierarchy":`, nil, uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kRaw},
 	{`"sqlimport_accountsid":`, nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
 	{`"created_from_template":`, nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
@@ -1111,7 +1065,7 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
 	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
 	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
-	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
+	{`"allowed_status":`, &enctXTypeStatus, uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
 	{`"datto_id":`, nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
 	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
 	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
@@ -1158,68 +1112,60 @@ var enctDevice = encTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.S
 	{`"aws_id":`, nil, uint32(unsafe.Offsetof(Device{}.AwsID)), kStr},
 }}
 
-func (m *Device) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice) }
-
-func (*Device) encTable() *encTable { return &enctDevice }
+func (m *Device) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctDevice }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevice42Webhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Device42Webhook, n)))
+func growDevice42Webhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Device42Webhook, c)
+	copy(s, unsafe.Slice((*Device42Webhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevice42Webhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Device42Webhook)(dst), n), unsafe.Slice((*Device42Webhook)(src), n))
-}
-
-var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), alloc: allocDevice42Webhook, copy: copyDevice42Webhook, fields: []decField{
+var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), grow: growDevice42Webhook, fields: []decField{
 	{"category", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
 	{"user", nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
 	{"action", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
-	{"data", dtOf[*Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
+	{"data", &dectDevice42WebhookData, uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
 	{"resourceObject", nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
 }, sorted: []uint16{2, 0, 3, 4, 1}}
 
-func (m *Device42Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDevice42Webhook) }
-
-func (*Device42Webhook) decTable() *decTable { return &dectDevice42Webhook }
+func (m *Device42Webhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevice42Webhook
+}
 
 var enctDevice42Webhook = encTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), fields: []encField{
 	{`"category":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
 	{`"user":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
 	{`"action":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
-	{`"data":`, etOf[*Device42WebhookData], uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
+	{`"data":`, &enctDevice42WebhookData, uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
 	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
 }}
 
-func (m *Device42Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDevice42Webhook) }
-
-func (*Device42Webhook) encTable() *encTable { return &enctDevice42Webhook }
+func (m *Device42Webhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevice42Webhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDevice42WebhookData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Device42WebhookData, n)))
+func growDevice42WebhookData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Device42WebhookData, c)
+	copy(s, unsafe.Slice((*Device42WebhookData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDevice42WebhookData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Device42WebhookData)(dst), n), unsafe.Slice((*Device42WebhookData)(src), n))
-}
-
-var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), alloc: allocDevice42WebhookData, copy: copyDevice42WebhookData, fields: []decField{
+var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), grow: growDevice42WebhookData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
 	{"type_id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
 	{"notes", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Notes)), kStr},
 }, sorted: []uint16{0, 2, 3, 1}}
 
-func (m *Device42WebhookData) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDevice42WebhookData)
+func (m *Device42WebhookData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDevice42WebhookData
 }
-
-func (*Device42WebhookData) decTable() *decTable { return &dectDevice42WebhookData }
 
 var enctDevice42WebhookData = encTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
@@ -1228,24 +1174,20 @@ var enctDevice42WebhookData = encTable{extra: unsafe.Offsetof(Device42WebhookDat
 	{`"notes":`, nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Notes)), kStr},
 }}
 
-func (m *Device42WebhookData) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDevice42WebhookData)
+func (m *Device42WebhookData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDevice42WebhookData
 }
-
-func (*Device42WebhookData) encTable() *encTable { return &enctDevice42WebhookData }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Device42WebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDeviceApplications(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DeviceApplications, n)))
+func growDeviceApplications(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DeviceApplications, c)
+	copy(s, unsafe.Slice((*DeviceApplications)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDeviceApplications(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DeviceApplications)(dst), n), unsafe.Slice((*DeviceApplications)(src), n))
-}
-
-var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), alloc: allocDeviceApplications, copy: copyDeviceApplications, fields: []decField{
+var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), grow: growDeviceApplications, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
 	{"licence_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
@@ -1263,16 +1205,14 @@ var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{
 	{"role_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
 	{"role_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
 	{"moduleid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
-	{"new_users", dtOf[*Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kMany},
-	{"new_devices", dtOf[*Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kMany},
+	{"new_users", nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kLazyList},
+	{"new_devices", nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kLazyList},
 	{"_warning", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
 }, sorted: []uint16{19, 5, 6, 3, 4, 0, 8, 7, 1, 12, 10, 16, 2, 18, 17, 14, 15, 9, 13, 11}}
 
-func (m *DeviceApplications) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDeviceApplications)
+func (m *DeviceApplications) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDeviceApplications
 }
-
-func (*DeviceApplications) decTable() *decTable { return &dectDeviceApplications }
 
 var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
@@ -1292,29 +1232,25 @@ var enctDeviceApplications = encTable{extra: unsafe.Offsetof(DeviceApplications{
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
 	{`"moduleid":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
-	{`"new_users":`, etOf[*Users], uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kMany},
-	{`"new_devices":`, etOf[*Device], uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kMany},
+	{`"new_users":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kRaw},
+	{`"new_devices":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
 }}
 
-func (m *DeviceApplications) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDeviceApplications)
+func (m *DeviceApplications) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDeviceApplications
 }
-
-func (*DeviceApplications) encTable() *encTable { return &enctDeviceApplications }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceApplications) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDeviceChange(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DeviceChange, n)))
+func growDeviceChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DeviceChange, c)
+	copy(s, unsafe.Slice((*DeviceChange)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDeviceChange(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DeviceChange)(dst), n), unsafe.Slice((*DeviceChange)(src), n))
-}
-
-var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), alloc: allocDeviceChange, copy: copyDeviceChange, fields: []decField{
+var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), grow: growDeviceChange, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
 	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
 	{"asset_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
@@ -1334,9 +1270,9 @@ var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), si
 	{"item_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ItemID)), kInt},
 }, sorted: []uint16{1, 3, 2, 15, 9, 4, 5, 0, 16, 14, 7, 13, 6, 10, 11, 12, 8}}
 
-func (m *DeviceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceChange) }
-
-func (*DeviceChange) decTable() *decTable { return &dectDeviceChange }
+func (m *DeviceChange) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDeviceChange
+}
 
 var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
@@ -1358,22 +1294,20 @@ var enctDeviceChange = encTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), si
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(DeviceChange{}.ItemID)), kInt},
 }}
 
-func (m *DeviceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceChange) }
-
-func (*DeviceChange) encTable() *encTable { return &enctDeviceChange }
+func (m *DeviceChange) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDeviceChange
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDeviceList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DeviceList, n)))
+func growDeviceList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DeviceList, c)
+	copy(s, unsafe.Slice((*DeviceList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDeviceList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DeviceList)(dst), n), unsafe.Slice((*DeviceList)(src), n))
-}
-
-var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), alloc: allocDeviceList, copy: copyDeviceList, fields: []decField{
+var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), grow: growDeviceList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
 	{"key_field", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
@@ -1415,10 +1349,10 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
 	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
 	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
-	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
+	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
 	{"default_contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
 	{"itemstock_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
@@ -1472,7 +1406,7 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{"auvik_device_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
 	{"auvik_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
 	{"allowallstatus", nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
-	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
+	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
 	{"datto_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
 	{"addigy_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
 	{"liongard_url", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
@@ -1521,9 +1455,9 @@ var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{"aws_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AwsID)), kStr},
 }, sorted: []uint16{119, 118, 100, 97, 98, 89, 133, 21, 22, 75, 76, 77, 95, 142, 96, 144, 125, 88, 87, 57, 13, 14, 12, 9, 10, 11, 30, 5, 6, 23, 78, 117, 131, 74, 34, 33, 32, 59, 141, 44, 42, 90, 99, 114, 45, 85, 53, 54, 61, 92, 136, 41, 128, 24, 0, 26, 20, 122, 1, 27, 143, 105, 112, 47, 113, 46, 84, 140, 104, 106, 2, 3, 4, 64, 63, 29, 70, 102, 103, 101, 124, 52, 116, 115, 73, 72, 81, 80, 79, 49, 28, 94, 58, 127, 69, 135, 130, 129, 55, 43, 50, 51, 71, 108, 86, 31, 7, 8, 126, 68, 134, 93, 65, 66, 48, 111, 37, 38, 35, 36, 40, 123, 39, 91, 82, 83, 138, 107, 56, 18, 19, 16, 17, 139, 67, 60, 15, 137, 25, 62, 120, 121, 132, 109, 110}}
 
-func (m *DeviceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceList) }
-
-func (*DeviceList) decTable() *decTable { return &dectDeviceList }
+func (m *DeviceList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDeviceList
+}
 
 var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
@@ -1567,10 +1501,10 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{`"supplier_contract_ref":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
 	{`"supplier_sla_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
 	{`"supplier_priority_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
-	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
+	{`"fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
 	{`"default_contract_value":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
 	{`"itemstock_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
 	{`"item_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
@@ -1624,7 +1558,7 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{`"auvik_device_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
 	{`"auvik_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
 	{`"allowallstatus":`, nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
-	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
+	{`"allowed_status":`, &enctXTypeStatus, uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
 	{`"datto_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
 	{`"addigy_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
 	{`"liongard_url":`, nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
@@ -1673,22 +1607,20 @@ var enctDeviceList = encTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: 
 	{`"aws_id":`, nil, uint32(unsafe.Offsetof(DeviceList{}.AwsID)), kStr},
 }}
 
-func (m *DeviceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceList) }
-
-func (*DeviceList) encTable() *encTable { return &enctDeviceList }
+func (m *DeviceList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDeviceList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDeviceMeterReading(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DeviceMeterReading, n)))
+func growDeviceMeterReading(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DeviceMeterReading, c)
+	copy(s, unsafe.Slice((*DeviceMeterReading)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDeviceMeterReading(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DeviceMeterReading)(dst), n), unsafe.Slice((*DeviceMeterReading)(src), n))
-}
-
-var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), alloc: allocDeviceMeterReading, copy: copyDeviceMeterReading, fields: []decField{
+var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), grow: growDeviceMeterReading, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
 	{"recurringinvoice_line_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
 	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
@@ -1706,11 +1638,9 @@ var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{
 	{"_warning", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Warning)), kStr},
 }, sorted: []uint16{14, 2, 0, 7, 3, 9, 11, 10, 8, 12, 1, 13, 6, 4, 5}}
 
-func (m *DeviceMeterReading) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDeviceMeterReading)
+func (m *DeviceMeterReading) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDeviceMeterReading
 }
-
-func (*DeviceMeterReading) decTable() *decTable { return &dectDeviceMeterReading }
 
 var enctDeviceMeterReading = encTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
@@ -1730,32 +1660,28 @@ var enctDeviceMeterReading = encTable{extra: unsafe.Offsetof(DeviceMeterReading{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Warning)), kStr},
 }}
 
-func (m *DeviceMeterReading) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDeviceMeterReading)
+func (m *DeviceMeterReading) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDeviceMeterReading
 }
-
-func (*DeviceMeterReading) encTable() *encTable { return &enctDeviceMeterReading }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceMeterReading) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDeviceUserCount(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DeviceUserCount, n)))
+func growDeviceUserCount(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DeviceUserCount, c)
+	copy(s, unsafe.Slice((*DeviceUserCount)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDeviceUserCount(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DeviceUserCount)(dst), n), unsafe.Slice((*DeviceUserCount)(src), n))
-}
-
-var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), alloc: allocDeviceUserCount, copy: copyDeviceUserCount, fields: []decField{
+var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), grow: growDeviceUserCount, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
 	{"count", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
 }, sorted: []uint16{2, 0, 1}}
 
-func (m *DeviceUserCount) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDeviceUserCount) }
-
-func (*DeviceUserCount) decTable() *decTable { return &dectDeviceUserCount }
+func (m *DeviceUserCount) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDeviceUserCount
+}
 
 var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
@@ -1763,42 +1689,38 @@ var enctDeviceUserCount = encTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extr
 	{`"count":`, nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
 }}
 
-func (m *DeviceUserCount) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDeviceUserCount) }
-
-func (*DeviceUserCount) encTable() *encTable { return &enctDeviceUserCount }
+func (m *DeviceUserCount) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDeviceUserCount
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DeviceUserCount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDistributionLists(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DistributionLists, n)))
+func growDistributionLists(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DistributionLists, c)
+	copy(s, unsafe.Slice((*DistributionLists)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDistributionLists(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DistributionLists)(dst), n), unsafe.Slice((*DistributionLists)(src), n))
-}
-
-var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), alloc: allocDistributionLists, copy: copyDistributionLists, fields: []decField{
+var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), grow: growDistributionLists, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
 	{"desc", nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
 	{"mailbox_from", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
 	{"mailbox_replyto", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
-	{"users", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kMany},
-	{"members", dtOf[*DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
-	{"addtheseusers", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kMany},
-	{"removetheseusers", dtOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kMany},
+	{"users", nil, uint32(unsafe.Offsetof(DistributionLists{}.Users)), kLazyList},
+	{"members", &dectDistributionListsUser, uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
+	{"addtheseusers", nil, uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kLazyList},
+	{"removetheseusers", nil, uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kLazyList},
 	{"users_count", nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(DistributionLists{}.Warning)), kStr},
 }, sorted: []uint16{11, 10, 12, 7, 2, 0, 3, 4, 6, 1, 8, 5, 9}}
 
-func (m *DistributionLists) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDistributionLists)
+func (m *DistributionLists) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDistributionLists
 }
-
-func (*DistributionLists) decTable() *decTable { return &dectDistributionLists }
 
 var enctDistributionLists = encTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
@@ -1806,34 +1728,30 @@ var enctDistributionLists = encTable{extra: unsafe.Offsetof(DistributionLists{}.
 	{`"desc":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
 	{`"mailbox_from":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
 	{`"mailbox_replyto":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
-	{`"users":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Users)), kMany},
-	{`"members":`, etOf[*DistributionListsUser], uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
-	{`"addtheseusers":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kMany},
-	{`"removetheseusers":`, etOf[*Users], uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kMany},
+	{`"users":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Users)), kRaw},
+	{`"members":`, &enctDistributionListsUser, uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
+	{`"addtheseusers":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kRaw},
+	{`"removetheseusers":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kRaw},
 	{`"users_count":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DistributionLists{}.Warning)), kStr},
 }}
 
-func (m *DistributionLists) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDistributionLists)
+func (m *DistributionLists) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDistributionLists
 }
-
-func (*DistributionLists) encTable() *encTable { return &enctDistributionLists }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDistributionListsLog(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DistributionListsLog, n)))
+func growDistributionListsLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DistributionListsLog, c)
+	copy(s, unsafe.Slice((*DistributionListsLog)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDistributionListsLog(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DistributionListsLog)(dst), n), unsafe.Slice((*DistributionListsLog)(src), n))
-}
-
-var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), alloc: allocDistributionListsLog, copy: copyDistributionListsLog, fields: []decField{
+var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), grow: growDistributionListsLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
 	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
@@ -1846,11 +1764,9 @@ var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionLists
 	{"user_name", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserName)), kStr},
 }, sorted: []uint16{4, 8, 3, 5, 1, 7, 6, 0, 2, 9}}
 
-func (m *DistributionListsLog) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDistributionListsLog)
+func (m *DistributionListsLog) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDistributionListsLog
 }
-
-func (*DistributionListsLog) decTable() *decTable { return &dectDistributionListsLog }
 
 var enctDistributionListsLog = encTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
@@ -1865,24 +1781,20 @@ var enctDistributionListsLog = encTable{extra: unsafe.Offsetof(DistributionLists
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserName)), kStr},
 }}
 
-func (m *DistributionListsLog) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDistributionListsLog)
+func (m *DistributionListsLog) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDistributionListsLog
 }
-
-func (*DistributionListsLog) encTable() *encTable { return &enctDistributionListsLog }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDistributionListsUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DistributionListsUser, n)))
+func growDistributionListsUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DistributionListsUser, c)
+	copy(s, unsafe.Slice((*DistributionListsUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDistributionListsUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DistributionListsUser)(dst), n), unsafe.Slice((*DistributionListsUser)(src), n))
-}
-
-var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), alloc: allocDistributionListsUser, copy: copyDistributionListsUser, fields: []decField{
+var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), grow: growDistributionListsUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
 	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
@@ -1892,11 +1804,9 @@ var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionList
 	{"phone_mobile2", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), kStr},
 }, sorted: []uint16{1, 3, 0, 4, 5, 6, 2}}
 
-func (m *DistributionListsUser) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDistributionListsUser)
+func (m *DistributionListsUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDistributionListsUser
 }
-
-func (*DistributionListsUser) decTable() *decTable { return &dectDistributionListsUser }
 
 var enctDistributionListsUser = encTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
@@ -1908,24 +1818,20 @@ var enctDistributionListsUser = encTable{extra: unsafe.Offsetof(DistributionList
 	{`"phone_mobile2":`, nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), kStr},
 }}
 
-func (m *DistributionListsUser) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDistributionListsUser)
+func (m *DistributionListsUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDistributionListsUser
 }
-
-func (*DistributionListsUser) encTable() *encTable { return &enctDistributionListsUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DistributionListsUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDynatraceDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceDetails, n)))
+func growDynatraceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DynatraceDetails, c)
+	copy(s, unsafe.Slice((*DynatraceDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDynatraceDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DynatraceDetails)(dst), n), unsafe.Slice((*DynatraceDetails)(src), n))
-}
-
-var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), alloc: allocDynatraceDetails, copy: copyDynatraceDetails, fields: []decField{
+var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), grow: growDynatraceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
@@ -1937,21 +1843,21 @@ var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"host_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
-	{"service_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
+	{"host_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
+	{"service_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
@@ -1968,9 +1874,9 @@ var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{"new_webhook_password_method", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), kBool},
 }, sorted: []uint16{23, 9, 10, 28, 29, 26, 27, 5, 6, 7, 8, 19, 20, 22, 21, 34, 14, 24, 17, 18, 11, 0, 15, 16, 25, 1, 3, 4, 31, 39, 12, 13, 35, 36, 37, 38, 2, 33, 32, 30}}
 
-func (m *DynatraceDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceDetails) }
-
-func (*DynatraceDetails) decTable() *decTable { return &dectDynatraceDetails }
+func (m *DynatraceDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDynatraceDetails
+}
 
 var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
@@ -1984,21 +1890,21 @@ var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"host_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
-	{`"service_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
+	{`"host_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
+	{`"service_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
@@ -2015,30 +1921,28 @@ var enctDynatraceDetails = encTable{extra: unsafe.Offsetof(DynatraceDetails{}.Ex
 	{`"new_webhook_password_method":`, nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), kBool},
 }}
 
-func (m *DynatraceDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceDetails) }
-
-func (*DynatraceDetails) encTable() *encTable { return &enctDynatraceDetails }
+func (m *DynatraceDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDynatraceDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDynatraceEntity(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceEntity, n)))
+func growDynatraceEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DynatraceEntity, c)
+	copy(s, unsafe.Slice((*DynatraceEntity)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDynatraceEntity(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DynatraceEntity)(dst), n), unsafe.Slice((*DynatraceEntity)(src), n))
-}
-
-var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), alloc: allocDynatraceEntity, copy: copyDynatraceEntity, fields: []decField{
+var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), grow: growDynatraceEntity, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
 	{"entity", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
 }, sorted: []uint16{2, 1, 0}}
 
-func (m *DynatraceEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceEntity) }
-
-func (*DynatraceEntity) decTable() *decTable { return &dectDynatraceEntity }
+func (m *DynatraceEntity) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDynatraceEntity
+}
 
 var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
@@ -2046,71 +1950,63 @@ var enctDynatraceEntity = encTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extr
 	{`"entity":`, nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
 }}
 
-func (m *DynatraceEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceEntity) }
-
-func (*DynatraceEntity) encTable() *encTable { return &enctDynatraceEntity }
+func (m *DynatraceEntity) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDynatraceEntity
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDynatraceRelationship(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceRelationship, n)))
+func growDynatraceRelationship(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DynatraceRelationship, c)
+	copy(s, unsafe.Slice((*DynatraceRelationship)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDynatraceRelationship(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DynatraceRelationship)(dst), n), unsafe.Slice((*DynatraceRelationship)(src), n))
-}
-
-var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), alloc: allocDynatraceRelationship, copy: copyDynatraceRelationship, fields: []decField{
+var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), grow: growDynatraceRelationship, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *DynatraceRelationship) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectDynatraceRelationship)
+func (m *DynatraceRelationship) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDynatraceRelationship
 }
-
-func (*DynatraceRelationship) decTable() *decTable { return &dectDynatraceRelationship }
 
 var enctDynatraceRelationship = encTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
 }}
 
-func (m *DynatraceRelationship) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctDynatraceRelationship)
+func (m *DynatraceRelationship) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDynatraceRelationship
 }
-
-func (*DynatraceRelationship) encTable() *encTable { return &enctDynatraceRelationship }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceRelationship) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocDynatraceWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]DynatraceWebhook, n)))
+func growDynatraceWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]DynatraceWebhook, c)
+	copy(s, unsafe.Slice((*DynatraceWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyDynatraceWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*DynatraceWebhook)(dst), n), unsafe.Slice((*DynatraceWebhook)(src), n))
-}
-
-var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), alloc: allocDynatraceWebhook, copy: copyDynatraceWebhook, fields: []decField{
+var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), grow: growDynatraceWebhook, fields: []decField{
 	{"state", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
 	{"problemID", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
 	{"problemTitle", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
 	{"problemSeverity", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
 	{"problemImpact", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
 	{"problemURL", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
-	{"impactedEntities", dtOf[*DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
+	{"impactedEntities", &dectDynatraceEntity, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
 	{"impactedEntityNames", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
 	{"problemDetailsHTML", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
 	{"problemDetailsText", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
 	{"detailsId", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), kInt},
 }, sorted: []uint16{10, 6, 7, 8, 9, 1, 4, 3, 2, 5, 0}}
 
-func (m *DynatraceWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectDynatraceWebhook) }
-
-func (*DynatraceWebhook) decTable() *decTable { return &dectDynatraceWebhook }
+func (m *DynatraceWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectDynatraceWebhook
+}
 
 var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), fields: []encField{
 	{`"state":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
@@ -2119,16 +2015,16 @@ var enctDynatraceWebhook = encTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Ex
 	{`"problemSeverity":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
 	{`"problemImpact":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
 	{`"problemURL":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
-	{`"impactedEntities":`, etOf[*DynatraceEntity], uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
+	{`"impactedEntities":`, &enctDynatraceEntity, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
 	{`"impactedEntityNames":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
 	{`"problemDetailsHTML":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
 	{`"problemDetailsText":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
 	{`"detailsId":`, nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), kInt},
 }}
 
-func (m *DynatraceWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctDynatraceWebhook) }
-
-func (*DynatraceWebhook) encTable() *encTable { return &enctDynatraceWebhook }
+func (m *DynatraceWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctDynatraceWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *DynatraceWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocEcommerceOrder(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EcommerceOrder, n)))
+func growEcommerceOrder(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EcommerceOrder, c)
+	copy(s, unsafe.Slice((*EcommerceOrder)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEcommerceOrder(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EcommerceOrder)(dst), n), unsafe.Slice((*EcommerceOrder)(src), n))
-}
-
-var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), alloc: allocEcommerceOrder, copy: copyEcommerceOrder, fields: []decField{
+var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), grow: growEcommerceOrder, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
 	{"moduleid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
@@ -30,14 +28,14 @@ var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra)
 	{"shop_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
 	{"_unlink_from_ticket", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
 	{"jsonobj", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
-	{"_amazon_buyer_info", dtOf[*AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
-	{"_adobecommerce_billing_address", dtOf[*AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
-	{"linked_tickets", dtOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
+	{"_amazon_buyer_info", &dectAmazonSellerBuyerInfo, uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
+	{"_adobecommerce_billing_address", &dectAdobeCommerceBillingAddress, uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
+	{"linked_tickets", &dectEcommerceOrderFault, uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
 }, sorted: []uint16{16, 15, 13, 11, 0, 9, 14, 17, 1, 12, 8, 5, 2, 4, 6, 7, 3, 10}}
 
-func (m *EcommerceOrder) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEcommerceOrder) }
-
-func (*EcommerceOrder) decTable() *decTable { return &dectEcommerceOrder }
+func (m *EcommerceOrder) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectEcommerceOrder
+}
 
 var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
@@ -55,27 +53,25 @@ var enctEcommerceOrder = encTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra)
 	{`"shop_name":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
 	{`"_unlink_from_ticket":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
 	{`"jsonobj":`, nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
-	{`"_amazon_buyer_info":`, etOf[*AmazonSellerBuyerInfo], uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
-	{`"_adobecommerce_billing_address":`, etOf[*AdobeCommerceBillingAddress], uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
-	{`"linked_tickets":`, etOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
+	{`"_amazon_buyer_info":`, &enctAmazonSellerBuyerInfo, uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
+	{`"_adobecommerce_billing_address":`, &enctAdobeCommerceBillingAddress, uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
+	{`"linked_tickets":`, &enctEcommerceOrderFault, uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
 }}
 
-func (m *EcommerceOrder) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEcommerceOrder) }
-
-func (*EcommerceOrder) encTable() *encTable { return &enctEcommerceOrder }
+func (m *EcommerceOrder) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctEcommerceOrder
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrder) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEcommerceOrderFault(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EcommerceOrderFault, n)))
+func growEcommerceOrderFault(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EcommerceOrderFault, c)
+	copy(s, unsafe.Slice((*EcommerceOrderFault)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEcommerceOrderFault(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EcommerceOrderFault)(dst), n), unsafe.Slice((*EcommerceOrderFault)(src), n))
-}
-
-var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), alloc: allocEcommerceOrderFault, copy: copyEcommerceOrderFault, fields: []decField{
+var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), grow: growEcommerceOrderFault, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
 	{"eo_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
@@ -83,11 +79,9 @@ var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFaul
 	{"third_party_order_url", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), kStr},
 }, sorted: []uint16{1, 0, 3, 4, 2}}
 
-func (m *EcommerceOrderFault) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectEcommerceOrderFault)
+func (m *EcommerceOrderFault) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectEcommerceOrderFault
 }
-
-func (*EcommerceOrderFault) decTable() *decTable { return &dectEcommerceOrderFault }
 
 var enctEcommerceOrderFault = encTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
@@ -97,24 +91,20 @@ var enctEcommerceOrderFault = encTable{extra: unsafe.Offsetof(EcommerceOrderFaul
 	{`"third_party_order_url":`, nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), kStr},
 }}
 
-func (m *EcommerceOrderFault) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctEcommerceOrderFault)
+func (m *EcommerceOrderFault) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctEcommerceOrderFault
 }
-
-func (*EcommerceOrderFault) encTable() *encTable { return &enctEcommerceOrderFault }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EcommerceOrderFault) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEmailRule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EmailRule, n)))
+func growEmailRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EmailRule, c)
+	copy(s, unsafe.Slice((*EmailRule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEmailRule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EmailRule)(dst), n), unsafe.Slice((*EmailRule)(src), n))
-}
-
-var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), alloc: allocEmailRule, copy: copyEmailRule, fields: []decField{
+var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), grow: growEmailRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
@@ -152,7 +142,7 @@ var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: un
 	{"toaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
 	{"privateactions", nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
 	{"3useticketuser", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
-	{"fieldmappings", dtOf[*EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
+	{"fieldmappings", &dectEmailRuleFieldMapping, uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
 	{"endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
 	{"3matchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
 	{"3endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
@@ -181,9 +171,7 @@ var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: un
 	{"_warning", nil, uint32(unsafe.Offsetof(EmailRule{}.Warning)), kStr},
 }, sorted: []uint16{15, 16, 17, 14, 18, 20, 40, 21, 22, 39, 19, 23, 36, 27, 28, 29, 26, 30, 45, 49, 46, 47, 44, 48, 56, 59, 57, 55, 58, 63, 60, 52, 51, 5, 61, 24, 62, 8, 10, 38, 37, 11, 6, 33, 0, 12, 54, 53, 2, 32, 42, 43, 41, 3, 35, 25, 31, 50, 9, 4, 7, 34, 1, 13}}
 
-func (m *EmailRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailRule) }
-
-func (*EmailRule) decTable() *decTable { return &dectEmailRule }
+func (m *EmailRule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEmailRule }
 
 var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
@@ -223,7 +211,7 @@ var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: un
 	{`"toaddrexact":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
 	{`"privateactions":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
 	{`"3useticketuser":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
-	{`"fieldmappings":`, etOf[*EmailRuleFieldMapping], uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
+	{`"fieldmappings":`, &enctEmailRuleFieldMapping, uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
 	{`"endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
 	{`"3matchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
 	{`"3endtagmatchtype":`, nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
@@ -252,22 +240,18 @@ var enctEmailRule = encTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: un
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailRule{}.Warning)), kStr},
 }}
 
-func (m *EmailRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailRule) }
-
-func (*EmailRule) encTable() *encTable { return &enctEmailRule }
+func (m *EmailRule) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctEmailRule }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEmailRuleFieldMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EmailRuleFieldMapping, n)))
+func growEmailRuleFieldMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EmailRuleFieldMapping, c)
+	copy(s, unsafe.Slice((*EmailRuleFieldMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEmailRuleFieldMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EmailRuleFieldMapping)(dst), n), unsafe.Slice((*EmailRuleFieldMapping)(src), n))
-}
-
-var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), alloc: allocEmailRuleFieldMapping, copy: copyEmailRuleFieldMapping, fields: []decField{
+var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), grow: growEmailRuleFieldMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
 	{"emailruleid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
 	{"fieldid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
@@ -280,11 +264,9 @@ var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMa
 	{"_warning", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), kStr},
 }, sorted: []uint16{9, 1, 6, 2, 3, 0, 8, 4, 5, 7}}
 
-func (m *EmailRuleFieldMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectEmailRuleFieldMapping)
+func (m *EmailRuleFieldMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectEmailRuleFieldMapping
 }
-
-func (*EmailRuleFieldMapping) decTable() *decTable { return &dectEmailRuleFieldMapping }
 
 var enctEmailRuleFieldMapping = encTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
@@ -299,24 +281,20 @@ var enctEmailRuleFieldMapping = encTable{extra: unsafe.Offsetof(EmailRuleFieldMa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), kStr},
 }}
 
-func (m *EmailRuleFieldMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctEmailRuleFieldMapping)
+func (m *EmailRuleFieldMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctEmailRuleFieldMapping
 }
-
-func (*EmailRuleFieldMapping) encTable() *encTable { return &enctEmailRuleFieldMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailRuleFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEmailStore(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EmailStore, n)))
+func growEmailStore(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EmailStore, c)
+	copy(s, unsafe.Slice((*EmailStore)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEmailStore(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EmailStore)(dst), n), unsafe.Slice((*EmailStore)(src), n))
-}
-
-var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), alloc: allocEmailStore, copy: copyEmailStore, fields: []decField{
+var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), grow: growEmailStore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
 	{"ref", nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
@@ -340,9 +318,9 @@ var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: 
 	{"site_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
-	{"test_credentials", dtOf[*Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
+	{"test_credentials", &dectMailbox, uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
 	{"_emailsent", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
 	{"quotation_id", nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
 	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
@@ -358,9 +336,9 @@ var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(EmailStore{}.Warning)), kStr},
 }, sorted: []uint16{24, 34, 38, 16, 25, 32, 33, 19, 31, 30, 7, 8, 12, 3, 4, 6, 2, 5, 10, 37, 0, 29, 35, 13, 17, 9, 18, 28, 26, 1, 14, 15, 36, 27, 20, 11, 23, 22, 21}}
 
-func (m *EmailStore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEmailStore) }
-
-func (*EmailStore) decTable() *decTable { return &dectEmailStore }
+func (m *EmailStore) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectEmailStore
+}
 
 var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
@@ -386,9 +364,9 @@ var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: 
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
 	{`"username":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
-	{`"test_credentials":`, etOf[*Mailbox], uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
+	{`"test_credentials":`, &enctMailbox, uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
 	{`"_emailsent":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
 	{`"quotation_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
 	{`"purchaseorder_id":`, nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
@@ -404,49 +382,45 @@ var enctEmailStore = encTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(EmailStore{}.Warning)), kStr},
 }}
 
-func (m *EmailStore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEmailStore) }
-
-func (*EmailStore) encTable() *encTable { return &enctEmailStore }
+func (m *EmailStore) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctEmailStore
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EmailStore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEncoderFallback(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]EncoderFallback, n)))
+func growEncoderFallback(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EncoderFallback, c)
+	copy(s, unsafe.Slice((*EncoderFallback)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEncoderFallback(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EncoderFallback)(dst), n), unsafe.Slice((*EncoderFallback)(src), n))
-}
-
-var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), alloc: allocEncoderFallback, copy: copyEncoderFallback, fields: []decField{
+var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), grow: growEncoderFallback, fields: []decField{
 	{"maxCharCount", nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
 }, sorted: []uint16{0}}
 
-func (m *EncoderFallback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoderFallback) }
-
-func (*EncoderFallback) decTable() *decTable { return &dectEncoderFallback }
+func (m *EncoderFallback) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectEncoderFallback
+}
 
 var enctEncoderFallback = encTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), fields: []encField{
 	{`"maxCharCount":`, nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
 }}
 
-func (m *EncoderFallback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoderFallback) }
-
-func (*EncoderFallback) encTable() *encTable { return &enctEncoderFallback }
+func (m *EncoderFallback) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctEncoderFallback
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EncoderFallback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEncoding(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Encoding, n)))
+func growEncoding(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Encoding, c)
+	copy(s, unsafe.Slice((*Encoding)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyEncoding(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Encoding)(dst), n), unsafe.Slice((*Encoding)(src), n))
-}
-
-var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), alloc: allocEncoding, copy: copyEncoding, fields: []decField{
+var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), grow: growEncoding, fields: []decField{
 	{"bodyName", nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
 	{"encodingName", nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
 	{"headerName", nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
@@ -457,15 +431,13 @@ var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsa
 	{"isMailNewsDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
 	{"isMailNewsSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
 	{"isSingleByte", nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
-	{"encoderFallback", dtOf[*EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
-	{"decoderFallback", dtOf[*DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
+	{"encoderFallback", &dectEncoderFallback, uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
+	{"decoderFallback", &dectDecoderFallback, uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
 	{"isReadOnly", nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
 	{"codePage", nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
 }, sorted: []uint16{0, 13, 11, 10, 1, 2, 5, 6, 7, 8, 12, 9, 3, 4}}
 
-func (m *Encoding) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEncoding) }
-
-func (*Encoding) decTable() *decTable { return &dectEncoding }
+func (m *Encoding) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEncoding }
 
 var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), fields: []encField{
 	{`"bodyName":`, nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
@@ -478,26 +450,24 @@ var enctEncoding = encTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsa
 	{`"isMailNewsDisplay":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
 	{`"isMailNewsSave":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
 	{`"isSingleByte":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
-	{`"encoderFallback":`, etOf[*EncoderFallback], uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
-	{`"decoderFallback":`, etOf[*DecoderFallback], uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
+	{`"encoderFallback":`, &enctEncoderFallback, uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
+	{`"decoderFallback":`, &enctDecoderFallback, uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
 	{`"isReadOnly":`, nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
 	{`"codePage":`, nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
 }}
 
-func (m *Encoding) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEncoding) }
-
-func (*Encoding) encTable() *encTable { return &enctEncoding }
+func (m *Encoding) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctEncoding }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Encoding) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocEscMsg(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]EscMsg, n))) }
-
-func copyEscMsg(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*EscMsg)(dst), n), unsafe.Slice((*EscMsg)(src), n))
+func growEscMsg(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]EscMsg, c)
+	copy(s, unsafe.Slice((*EscMsg)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), alloc: allocEscMsg, copy: copyEscMsg, fields: []decField{
+var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), grow: growEscMsg, fields: []decField{
 	{"emailaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
 	{"full", nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
@@ -543,9 +513,7 @@ var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.S
 	{"status_update", nil, uint32(unsafe.Offsetof(EscMsg{}.StatusUpdate)), kInt},
 }, sorted: []uint16{30, 29, 14, 31, 24, 20, 10, 38, 36, 23, 0, 8, 9, 3, 32, 1, 25, 40, 28, 33, 22, 26, 21, 5, 4, 12, 34, 35, 16, 39, 17, 15, 13, 11, 41, 42, 6, 7, 27, 19, 37, 2, 18}}
 
-func (m *EscMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectEscMsg) }
-
-func (*EscMsg) decTable() *decTable { return &dectEscMsg }
+func (m *EscMsg) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEscMsg }
 
 var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), fields: []encField{
 	{`"emailaddress":`, nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
@@ -593,22 +561,18 @@ var enctEscMsg = encTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.S
 	{`"status_update":`, nil, uint32(unsafe.Offsetof(EscMsg{}.StatusUpdate)), kInt},
 }}
 
-func (m *EscMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctEscMsg) }
-
-func (*EscMsg) encTable() *encTable { return &enctEscMsg }
+func (m *EscMsg) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctEscMsg }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *EscMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocExactDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ExactDetails, n)))
+func growExactDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ExactDetails, c)
+	copy(s, unsafe.Slice((*ExactDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyExactDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ExactDetails)(dst), n), unsafe.Slice((*ExactDetails)(src), n))
-}
-
-var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), alloc: allocExactDetails, copy: copyExactDetails, fields: []decField{
+var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), grow: growExactDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
 	{"tokenexpiry", nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
@@ -630,20 +594,20 @@ var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), si
 	{"new_access_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
 	{"locale", nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
 	{"division", nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
 	{"division_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
-	{"division_object", dtOf[*ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
+	{"division_object", &dectExactDivision, uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
 }, sorted: []uint16{17, 16, 22, 29, 10, 23, 20, 5, 15, 8, 26, 27, 28, 7, 12, 0, 3, 24, 14, 6, 25, 1, 18, 13, 19, 4, 9, 21, 11, 2}}
 
-func (m *ExactDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDetails) }
-
-func (*ExactDetails) decTable() *decTable { return &dectExactDetails }
+func (m *ExactDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectExactDetails
+}
 
 var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
@@ -667,41 +631,39 @@ var enctExactDetails = encTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), si
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
-	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
 	{`"locale":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
 	{`"division":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
 	{`"division_name":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
-	{`"division_object":`, etOf[*ExactDivision], uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
+	{`"division_object":`, &enctExactDivision, uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
 }}
 
-func (m *ExactDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDetails) }
-
-func (*ExactDetails) encTable() *encTable { return &enctExactDetails }
+func (m *ExactDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctExactDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocExactDivision(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ExactDivision, n)))
+func growExactDivision(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ExactDivision, c)
+	copy(s, unsafe.Slice((*ExactDivision)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyExactDivision(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ExactDivision)(dst), n), unsafe.Slice((*ExactDivision)(src), n))
-}
-
-var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), alloc: allocExactDivision, copy: copyExactDivision, fields: []decField{
+var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), grow: growExactDivision, fields: []decField{
 	{"currentDivision", nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
 	{"code", nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
 	{"description", nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *ExactDivision) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExactDivision) }
-
-func (*ExactDivision) decTable() *decTable { return &dectExactDivision }
+func (m *ExactDivision) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectExactDivision
+}
 
 var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), fields: []encField{
 	{`"currentDivision":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
@@ -709,20 +671,20 @@ var enctExactDivision = encTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), 
 	{`"description":`, nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
 }}
 
-func (m *ExactDivision) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExactDivision) }
-
-func (*ExactDivision) encTable() *encTable { return &enctExactDivision }
+func (m *ExactDivision) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctExactDivision
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExactDivision) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocExpense(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Expense, n))) }
-
-func copyExpense(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Expense)(dst), n), unsafe.Slice((*Expense)(src), n))
+func growExpense(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Expense, c)
+	copy(s, unsafe.Slice((*Expense)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), alloc: allocExpense, copy: copyExpense, fields: []decField{
+var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), grow: growExpense, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
@@ -738,9 +700,7 @@ var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe
 	{"_warning", nil, uint32(unsafe.Offsetof(Expense{}.Warning)), kStr},
 }, sorted: []uint16{12, 3, 1, 5, 7, 9, 8, 4, 2, 0, 11, 10, 6}}
 
-func (m *Expense) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExpense) }
-
-func (*Expense) decTable() *decTable { return &dectExpense }
+func (m *Expense) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectExpense }
 
 var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
@@ -758,22 +718,18 @@ var enctExpense = encTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Expense{}.Warning)), kStr},
 }}
 
-func (m *Expense) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExpense) }
-
-func (*Expense) encTable() *encTable { return &enctExpense }
+func (m *Expense) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctExpense }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Expense) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocExternalLinkList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ExternalLinkList, n)))
+func growExternalLinkList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ExternalLinkList, c)
+	copy(s, unsafe.Slice((*ExternalLinkList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyExternalLinkList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ExternalLinkList)(dst), n), unsafe.Slice((*ExternalLinkList)(src), n))
-}
-
-var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), alloc: allocExternalLinkList, copy: copyExternalLinkList, fields: []decField{
+var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), grow: growExternalLinkList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
 	{"table_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
 	{"module_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
@@ -806,9 +762,9 @@ var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Ex
 	{"chat_message_count", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), kInt},
 }, sorted: []uint16{20, 17, 27, 29, 22, 23, 15, 14, 11, 3, 13, 12, 0, 2, 25, 21, 10, 28, 26, 24, 1, 8, 9, 5, 4, 19, 16, 18, 6, 7}}
 
-func (m *ExternalLinkList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectExternalLinkList) }
-
-func (*ExternalLinkList) decTable() *decTable { return &dectExternalLinkList }
+func (m *ExternalLinkList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectExternalLinkList
+}
 
 var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
@@ -843,9 +799,9 @@ var enctExternalLinkList = encTable{extra: unsafe.Offsetof(ExternalLinkList{}.Ex
 	{`"chat_message_count":`, nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), kInt},
 }}
 
-func (m *ExternalLinkList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctExternalLinkList) }
-
-func (*ExternalLinkList) encTable() *encTable { return &enctExternalLinkList }
+func (m *ExternalLinkList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctExternalLinkList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ExternalLinkList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocFAQListHead(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FAQListHead, n)))
+func growFAQListHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FAQListHead, c)
+	copy(s, unsafe.Slice((*FAQListHead)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFAQListHead(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FAQListHead)(dst), n), unsafe.Slice((*FAQListHead)(src), n))
-}
-
-var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), alloc: allocFAQListHead, copy: copyFAQListHead, fields: []decField{
+var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), grow: growFAQListHead, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
@@ -28,27 +26,27 @@ var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size
 	{"full_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
 	{"article_count", nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kLazyList},
 	{"grandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
 	{"greatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
 	{"greatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
 	{"greatgreatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
 	{"fullgroup_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
-	{"roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
-	{"draft_roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
+	{"roles", &dectUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
+	{"draft_roles", &dectUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
 	{"_isimport", nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{23, 22, 27, 28, 11, 20, 13, 10, 18, 14, 15, 16, 17, 8, 9, 0, 2, 24, 1, 7, 6, 3, 21, 19, 4, 5, 25, 26, 12}}
 
-func (m *FAQListHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFAQListHead) }
-
-func (*FAQListHead) decTable() *decTable { return &dectFAQListHead }
+func (m *FAQListHead) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFAQListHead
+}
 
 var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
@@ -64,40 +62,38 @@ var enctFAQListHead = encTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size
 	{`"full_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
 	{`"article_count":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
 	{`"type":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kRaw},
 	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
 	{`"greatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
 	{`"greatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
 	{`"greatgreatgreatgrandparent_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
 	{`"fullgroup_name":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
-	{`"roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
-	{`"draft_roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
+	{`"roles":`, &enctUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
+	{`"draft_roles":`, &enctUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
 }}
 
-func (m *FAQListHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFAQListHead) }
-
-func (*FAQListHead) encTable() *encTable { return &enctFAQListHead }
+func (m *FAQListHead) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFAQListHead
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FAQListHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookDetails, n)))
+func growFacebookDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookDetails, c)
+	copy(s, unsafe.Slice((*FacebookDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookDetails)(dst), n), unsafe.Slice((*FacebookDetails)(src), n))
-}
-
-var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), alloc: allocFacebookDetails, copy: copyFacebookDetails, fields: []decField{
+var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), grow: growFacebookDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
 	{"user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
@@ -111,7 +107,7 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"authorized", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
 	{"new", nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
 	{"base_address", nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
-	{"page", dtOf[*FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
+	{"page", &dectFacebookPage, uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
 	{"create_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
 	{"messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
 	{"messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
@@ -124,8 +120,8 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
 	{"post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
 	{"days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
-	{"include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
-	{"exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
+	{"include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
+	{"exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
 	{"reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
 	{"messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
 	{"messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
@@ -167,8 +163,8 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"insta_post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
 	{"insta_post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
 	{"insta_days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
-	{"insta_include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
-	{"insta_exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
+	{"insta_include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
+	{"insta_exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
 	{"insta_reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
 	{"insta_post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
 	{"insta_post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
@@ -177,9 +173,9 @@ var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Warning)), kStr},
 }, sorted: []uint16{5, 76, 42, 41, 43, 49, 44, 50, 45, 51, 10, 12, 14, 20, 25, 27, 0, 26, 63, 68, 70, 69, 55, 54, 56, 62, 57, 60, 58, 61, 72, 73, 74, 64, 67, 65, 66, 59, 71, 75, 29, 30, 31, 15, 16, 17, 18, 11, 8, 7, 6, 13, 3, 4, 32, 33, 53, 21, 24, 22, 23, 35, 34, 40, 36, 46, 39, 52, 37, 47, 38, 48, 9, 19, 28, 1, 2}}
 
-func (m *FacebookDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookDetails) }
-
-func (*FacebookDetails) decTable() *decTable { return &dectFacebookDetails }
+func (m *FacebookDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookDetails
+}
 
 var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
@@ -195,7 +191,7 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
 	{`"new":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
 	{`"base_address":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
-	{`"page":`, etOf[*FacebookPage], uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
+	{`"page":`, &enctFacebookPage, uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
 	{`"create_messenger_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
 	{`"messenger_ticket_type":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
 	{`"messenger_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
@@ -208,8 +204,8 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
 	{`"post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
 	{`"days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
-	{`"include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
-	{`"exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
+	{`"include_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
+	{`"exclude_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
 	{`"reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
 	{`"messenger_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
 	{`"messenger_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
@@ -251,8 +247,8 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"insta_post_user_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
 	{`"insta_post_ticket_type_name":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
 	{`"insta_days_after_post":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
-	{`"insta_include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
-	{`"insta_exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
+	{`"insta_include_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
+	{`"insta_exclude_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
 	{`"insta_reopen_post_tickets":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
 	{`"insta_post_create_users":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
 	{`"insta_post_site":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
@@ -261,327 +257,287 @@ var enctFacebookDetails = encTable{extra: unsafe.Offsetof(FacebookDetails{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FacebookDetails{}.Warning)), kStr},
 }}
 
-func (m *FacebookDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookDetails) }
-
-func (*FacebookDetails) encTable() *encTable { return &enctFacebookDetails }
+func (m *FacebookDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookKeyPair(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookKeyPair, n)))
+func growFacebookKeyPair(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookKeyPair, c)
+	copy(s, unsafe.Slice((*FacebookKeyPair)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookKeyPair(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookKeyPair)(dst), n), unsafe.Slice((*FacebookKeyPair)(src), n))
-}
-
-var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), alloc: allocFacebookKeyPair, copy: copyFacebookKeyPair, fields: []decField{
+var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), grow: growFacebookKeyPair, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *FacebookKeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookKeyPair) }
-
-func (*FacebookKeyPair) decTable() *decTable { return &dectFacebookKeyPair }
+func (m *FacebookKeyPair) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookKeyPair
+}
 
 var enctFacebookKeyPair = encTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
 }}
 
-func (m *FacebookKeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookKeyPair) }
-
-func (*FacebookKeyPair) encTable() *encTable { return &enctFacebookKeyPair }
+func (m *FacebookKeyPair) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookKeyPair
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookKeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessage, n)))
+func growFacebookMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookMessage, c)
+	copy(s, unsafe.Slice((*FacebookMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookMessage)(dst), n), unsafe.Slice((*FacebookMessage)(src), n))
-}
-
-var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), alloc: allocFacebookMessage, copy: copyFacebookMessage, fields: []decField{
-	{"sender", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
-	{"recipient", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
+var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), grow: growFacebookMessage, fields: []decField{
+	{"sender", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
+	{"recipient", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
 	{"timestamp", nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
-	{"message", dtOf[*FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
+	{"message", &dectFacebookMessageContent, uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
 }, sorted: []uint16{3, 1, 0, 2}}
 
-func (m *FacebookMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookMessage) }
-
-func (*FacebookMessage) decTable() *decTable { return &dectFacebookMessage }
+func (m *FacebookMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookMessage
+}
 
 var enctFacebookMessage = encTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), fields: []encField{
-	{`"sender":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
-	{`"recipient":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
+	{`"sender":`, &enctFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
+	{`"recipient":`, &enctFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
 	{`"timestamp":`, nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
-	{`"message":`, etOf[*FacebookMessageContent], uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
+	{`"message":`, &enctFacebookMessageContent, uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
 }}
 
-func (m *FacebookMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookMessage) }
-
-func (*FacebookMessage) encTable() *encTable { return &enctFacebookMessage }
+func (m *FacebookMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookMessageAttachment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessageAttachment, n)))
+func growFacebookMessageAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookMessageAttachment, c)
+	copy(s, unsafe.Slice((*FacebookMessageAttachment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookMessageAttachment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookMessageAttachment)(dst), n), unsafe.Slice((*FacebookMessageAttachment)(src), n))
-}
-
-var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), alloc: allocFacebookMessageAttachment, copy: copyFacebookMessageAttachment, fields: []decField{
+var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), grow: growFacebookMessageAttachment, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
-	{"payload", dtOf[*FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
+	{"payload", &dectFacebookMessagePayload, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
 }, sorted: []uint16{1, 0}}
 
-func (m *FacebookMessageAttachment) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFacebookMessageAttachment)
+func (m *FacebookMessageAttachment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookMessageAttachment
 }
-
-func (*FacebookMessageAttachment) decTable() *decTable { return &dectFacebookMessageAttachment }
 
 var enctFacebookMessageAttachment = encTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
-	{`"payload":`, etOf[*FacebookMessagePayload], uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
+	{`"payload":`, &enctFacebookMessagePayload, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
 }}
 
-func (m *FacebookMessageAttachment) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFacebookMessageAttachment)
+func (m *FacebookMessageAttachment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookMessageAttachment
 }
-
-func (*FacebookMessageAttachment) encTable() *encTable { return &enctFacebookMessageAttachment }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookMessageContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessageContent, n)))
+func growFacebookMessageContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookMessageContent, c)
+	copy(s, unsafe.Slice((*FacebookMessageContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookMessageContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookMessageContent)(dst), n), unsafe.Slice((*FacebookMessageContent)(src), n))
-}
-
-var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), alloc: allocFacebookMessageContent, copy: copyFacebookMessageContent, fields: []decField{
+var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), grow: growFacebookMessageContent, fields: []decField{
 	{"mid", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
-	{"attachments", dtOf[*FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
+	{"attachments", &dectFacebookMessageAttachment, uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
 	{"is_deleted", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
 	{"is_echo", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
 	{"is_unsupported", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
 }, sorted: []uint16{2, 3, 4, 5, 0, 1}}
 
-func (m *FacebookMessageContent) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFacebookMessageContent)
+func (m *FacebookMessageContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookMessageContent
 }
-
-func (*FacebookMessageContent) decTable() *decTable { return &dectFacebookMessageContent }
 
 var enctFacebookMessageContent = encTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), fields: []encField{
 	{`"mid":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
-	{`"attachments":`, etOf[*FacebookMessageAttachment], uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
+	{`"attachments":`, &enctFacebookMessageAttachment, uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
 	{`"is_deleted":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
 	{`"is_echo":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
 	{`"is_unsupported":`, nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
 }}
 
-func (m *FacebookMessageContent) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFacebookMessageContent)
+func (m *FacebookMessageContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookMessageContent
 }
-
-func (*FacebookMessageContent) encTable() *encTable { return &enctFacebookMessageContent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookMessagePayload(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookMessagePayload, n)))
+func growFacebookMessagePayload(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookMessagePayload, c)
+	copy(s, unsafe.Slice((*FacebookMessagePayload)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookMessagePayload(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookMessagePayload)(dst), n), unsafe.Slice((*FacebookMessagePayload)(src), n))
-}
-
-var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), alloc: allocFacebookMessagePayload, copy: copyFacebookMessagePayload, fields: []decField{
+var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), grow: growFacebookMessagePayload, fields: []decField{
 	{"url", nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *FacebookMessagePayload) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFacebookMessagePayload)
+func (m *FacebookMessagePayload) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookMessagePayload
 }
-
-func (*FacebookMessagePayload) decTable() *decTable { return &dectFacebookMessagePayload }
 
 var enctFacebookMessagePayload = encTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), fields: []encField{
 	{`"url":`, nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
 }}
 
-func (m *FacebookMessagePayload) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFacebookMessagePayload)
+func (m *FacebookMessagePayload) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookMessagePayload
 }
-
-func (*FacebookMessagePayload) encTable() *encTable { return &enctFacebookMessagePayload }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookMessagePayload) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookPage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookPage, n)))
+func growFacebookPage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookPage, c)
+	copy(s, unsafe.Slice((*FacebookPage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookPage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookPage)(dst), n), unsafe.Slice((*FacebookPage)(src), n))
-}
-
-var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), alloc: allocFacebookPage, copy: copyFacebookPage, fields: []decField{
+var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), grow: growFacebookPage, fields: []decField{
 	{"access_token", nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
-	{"category_list", dtOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
+	{"category_list", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
 	{"name", nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
 	{"tasks", nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
-	{"instagram_business_account", dtOf[*InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
+	{"instagram_business_account", &dectInstagramBusinessAccount, uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
 }, sorted: []uint16{0, 1, 2, 4, 6, 3, 5}}
 
-func (m *FacebookPage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookPage) }
-
-func (*FacebookPage) decTable() *decTable { return &dectFacebookPage }
+func (m *FacebookPage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookPage
+}
 
 var enctFacebookPage = encTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), fields: []encField{
 	{`"access_token":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
-	{`"category_list":`, etOf[*FacebookKeyPair], uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
+	{`"category_list":`, &enctFacebookKeyPair, uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
 	{`"tasks":`, nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
-	{`"instagram_business_account":`, etOf[*InstagramBusinessAccount], uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
+	{`"instagram_business_account":`, &enctInstagramBusinessAccount, uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
 }}
 
-func (m *FacebookPage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookPage) }
-
-func (*FacebookPage) encTable() *encTable { return &enctFacebookPage }
+func (m *FacebookPage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookPage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookPage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhook, n)))
+func growFacebookWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookWebhook, c)
+	copy(s, unsafe.Slice((*FacebookWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookWebhook)(dst), n), unsafe.Slice((*FacebookWebhook)(src), n))
-}
-
-var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), alloc: allocFacebookWebhook, copy: copyFacebookWebhook, fields: []decField{
+var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), grow: growFacebookWebhook, fields: []decField{
 	{"object", nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
-	{"entry", dtOf[*FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
+	{"entry", &dectFacebookWebhookEntry, uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
 }, sorted: []uint16{1, 0}}
 
-func (m *FacebookWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFacebookWebhook) }
-
-func (*FacebookWebhook) decTable() *decTable { return &dectFacebookWebhook }
+func (m *FacebookWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookWebhook
+}
 
 var enctFacebookWebhook = encTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), fields: []encField{
 	{`"object":`, nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
-	{`"entry":`, etOf[*FacebookWebhookEntry], uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
+	{`"entry":`, &enctFacebookWebhookEntry, uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
 }}
 
-func (m *FacebookWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFacebookWebhook) }
-
-func (*FacebookWebhook) encTable() *encTable { return &enctFacebookWebhook }
+func (m *FacebookWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookWebhookChange(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhookChange, n)))
+func growFacebookWebhookChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookWebhookChange, c)
+	copy(s, unsafe.Slice((*FacebookWebhookChange)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookWebhookChange(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookWebhookChange)(dst), n), unsafe.Slice((*FacebookWebhookChange)(src), n))
-}
-
-var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), alloc: allocFacebookWebhookChange, copy: copyFacebookWebhookChange, fields: []decField{
+var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), grow: growFacebookWebhookChange, fields: []decField{
 	{"field", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
 }, sorted: []uint16{0, 1}}
 
-func (m *FacebookWebhookChange) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFacebookWebhookChange)
+func (m *FacebookWebhookChange) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookWebhookChange
 }
-
-func (*FacebookWebhookChange) decTable() *decTable { return &dectFacebookWebhookChange }
 
 var enctFacebookWebhookChange = encTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), fields: []encField{
 	{`"field":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
 }}
 
-func (m *FacebookWebhookChange) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFacebookWebhookChange)
+func (m *FacebookWebhookChange) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookWebhookChange
 }
-
-func (*FacebookWebhookChange) encTable() *encTable { return &enctFacebookWebhookChange }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFacebookWebhookEntry(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FacebookWebhookEntry, n)))
+func growFacebookWebhookEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FacebookWebhookEntry, c)
+	copy(s, unsafe.Slice((*FacebookWebhookEntry)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFacebookWebhookEntry(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FacebookWebhookEntry)(dst), n), unsafe.Slice((*FacebookWebhookEntry)(src), n))
-}
-
-var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), alloc: allocFacebookWebhookEntry, copy: copyFacebookWebhookEntry, fields: []decField{
+var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), grow: growFacebookWebhookEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
 	{"time", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
-	{"messaging", dtOf[*FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
-	{"changes", dtOf[*FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
+	{"messaging", &dectFacebookMessage, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
+	{"changes", &dectFacebookWebhookChange, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
 }, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *FacebookWebhookEntry) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFacebookWebhookEntry)
+func (m *FacebookWebhookEntry) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFacebookWebhookEntry
 }
-
-func (*FacebookWebhookEntry) decTable() *decTable { return &dectFacebookWebhookEntry }
 
 var enctFacebookWebhookEntry = encTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
 	{`"time":`, nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
-	{`"messaging":`, etOf[*FacebookMessage], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
-	{`"changes":`, etOf[*FacebookWebhookChange], uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
+	{`"messaging":`, &enctFacebookMessage, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
+	{`"changes":`, &enctFacebookWebhookChange, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
 }}
 
-func (m *FacebookWebhookEntry) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFacebookWebhookEntry)
+func (m *FacebookWebhookEntry) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFacebookWebhookEntry
 }
-
-func (*FacebookWebhookEntry) encTable() *encTable { return &enctFacebookWebhookEntry }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FacebookWebhookEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaqRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaqRequestType, n)))
+func growFaqRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaqRequestType, c)
+	copy(s, unsafe.Slice((*FaqRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaqRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaqRequestType)(dst), n), unsafe.Slice((*FaqRequestType)(src), n))
-}
-
-var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), alloc: allocFaqRequestType, copy: copyFaqRequestType, fields: []decField{
+var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), grow: growFaqRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
 	{"faq_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
@@ -589,9 +545,9 @@ var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(FaqRequestType{}.Warning)), kStr},
 }, sorted: []uint16{4, 2, 3, 0, 1}}
 
-func (m *FaqRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaqRequestType) }
-
-func (*FaqRequestType) decTable() *decTable { return &dectFaqRequestType }
+func (m *FaqRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaqRequestType
+}
 
 var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
@@ -601,33 +557,29 @@ var enctFaqRequestType = encTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaqRequestType{}.Warning)), kStr},
 }}
 
-func (m *FaqRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaqRequestType) }
-
-func (*FaqRequestType) encTable() *encTable { return &enctFaqRequestType }
+func (m *FaqRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaqRequestType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaqRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultAdditionalAgents(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultAdditionalAgents, n)))
+func growFaultAdditionalAgents(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultAdditionalAgents, c)
+	copy(s, unsafe.Slice((*FaultAdditionalAgents)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultAdditionalAgents(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultAdditionalAgents)(dst), n), unsafe.Slice((*FaultAdditionalAgents)(src), n))
-}
-
-var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), alloc: allocFaultAdditionalAgents, copy: copyFaultAdditionalAgents, fields: []decField{
+var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), grow: growFaultAdditionalAgents, fields: []decField{
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), kStr},
 }, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *FaultAdditionalAgents) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFaultAdditionalAgents)
+func (m *FaultAdditionalAgents) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultAdditionalAgents
 }
-
-func (*FaultAdditionalAgents) decTable() *decTable { return &dectFaultAdditionalAgents }
 
 var enctFaultAdditionalAgents = encTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), fields: []encField{
 	{`"faultid":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
@@ -636,33 +588,29 @@ var enctFaultAdditionalAgents = encTable{extra: unsafe.Offsetof(FaultAdditionalA
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), kStr},
 }}
 
-func (m *FaultAdditionalAgents) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFaultAdditionalAgents)
+func (m *FaultAdditionalAgents) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultAdditionalAgents
 }
-
-func (*FaultAdditionalAgents) encTable() *encTable { return &enctFaultAdditionalAgents }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultAdditionalAgents) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultApproval(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultApproval, n)))
+func growFaultApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultApproval, c)
+	copy(s, unsafe.Slice((*FaultApproval)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultApproval(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultApproval)(dst), n), unsafe.Slice((*FaultApproval)(src), n))
-}
-
-var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), alloc: allocFaultApproval, copy: copyFaultApproval, fields: []decField{
+var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), grow: growFaultApproval, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
 	{"purchase_order_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
 	{"purchase_order_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
 	{"quote_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
 	{"quote_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
+	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
+	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
 	{"invoice_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
 	{"seq", nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
@@ -697,9 +645,9 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{"summary", nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
 	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
-	{"attachment_list", dtOf[*AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kMany},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
+	{"attachment_list", &dectAttachmentView, uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
+	{"fields", nil, uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kLazyList},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
 	{"agent_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
 	{"agent_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
 	{"agent_requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
@@ -723,7 +671,7 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
 	{"holiday_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
 	{"holiday_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
 	{"admin_overridden", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
 	{"admin_override_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
@@ -738,9 +686,9 @@ var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{"delegated_by_username", nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), kStr},
 }, sorted: []uint16{42, 80, 54, 12, 70, 71, 17, 47, 46, 48, 49, 66, 78, 32, 30, 31, 33, 43, 69, 21, 26, 45, 75, 29, 50, 81, 15, 13, 55, 44, 67, 68, 24, 25, 9, 10, 53, 60, 23, 59, 41, 1, 2, 3, 4, 27, 36, 35, 37, 39, 34, 38, 28, 14, 72, 79, 74, 11, 58, 61, 5, 6, 63, 76, 77, 40, 62, 7, 8, 64, 22, 0, 19, 20, 65, 56, 73, 16, 57, 18, 51, 52}}
 
-func (m *FaultApproval) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultApproval) }
-
-func (*FaultApproval) decTable() *decTable { return &dectFaultApproval }
+func (m *FaultApproval) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultApproval
+}
 
 var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
@@ -749,9 +697,9 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"quote_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
 	{`"quote_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
+	{`"startdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
+	{`"targetdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
 	{`"invoice_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
@@ -786,9 +734,9 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"summary":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
 	{`"_includeticketinresponse":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
-	{`"attachment_list":`, etOf[*AttachmentView], uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kMany},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
+	{`"attachment_list":`, &enctAttachmentView, uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kRaw},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
 	{`"agent_name":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
 	{`"agent_initials":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
 	{`"agent_requestor_colour":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
@@ -812,7 +760,7 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"allow_approver_attachments":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
 	{`"holiday_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
 	{`"holiday_ref":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
 	{`"admin_overridden":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
 	{`"admin_override_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
@@ -827,22 +775,20 @@ var enctFaultApproval = encTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), 
 	{`"delegated_by_username":`, nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), kStr},
 }}
 
-func (m *FaultApproval) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultApproval) }
-
-func (*FaultApproval) encTable() *encTable { return &enctFaultApproval }
+func (m *FaultApproval) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultApproval
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultBudget(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultBudget, n)))
+func growFaultBudget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultBudget, c)
+	copy(s, unsafe.Slice((*FaultBudget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultBudget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultBudget)(dst), n), unsafe.Slice((*FaultBudget)(src), n))
-}
-
-var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), alloc: allocFaultBudget, copy: copyFaultBudget, fields: []decField{
+var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), grow: growFaultBudget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
@@ -871,9 +817,9 @@ var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultBudget{}.Warning)), kStr},
 }, sorted: []uint16{25, 13, 12, 14, 2, 3, 5, 10, 9, 11, 4, 0, 8, 24, 6, 7, 22, 21, 23, 16, 15, 17, 1, 19, 18, 20}}
 
-func (m *FaultBudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultBudget) }
-
-func (*FaultBudget) decTable() *decTable { return &dectFaultBudget }
+func (m *FaultBudget) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultBudget
+}
 
 var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
@@ -904,31 +850,29 @@ var enctFaultBudget = encTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultBudget{}.Warning)), kStr},
 }}
 
-func (m *FaultBudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultBudget) }
-
-func (*FaultBudget) encTable() *encTable { return &enctFaultBudget }
+func (m *FaultBudget) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultBudget
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultBudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultCommit(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultCommit, n)))
+func growFaultCommit(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultCommit, c)
+	copy(s, unsafe.Slice((*FaultCommit)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultCommit(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultCommit)(dst), n), unsafe.Slice((*FaultCommit)(src), n))
-}
-
-var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), alloc: allocFaultCommit, copy: copyFaultCommit, fields: []decField{
+var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), grow: growFaultCommit, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(FaultCommit{}.URL)), kStr},
 }, sorted: []uint16{0, 2, 1, 3}}
 
-func (m *FaultCommit) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultCommit) }
-
-func (*FaultCommit) decTable() *decTable { return &dectFaultCommit }
+func (m *FaultCommit) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultCommit
+}
 
 var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
@@ -937,22 +881,20 @@ var enctFaultCommit = encTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size
 	{`"url":`, nil, uint32(unsafe.Offsetof(FaultCommit{}.URL)), kStr},
 }}
 
-func (m *FaultCommit) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultCommit) }
-
-func (*FaultCommit) encTable() *encTable { return &enctFaultCommit }
+func (m *FaultCommit) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultCommit
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultCommit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultItem(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultItem, n)))
+func growFaultItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultItem, c)
+	copy(s, unsafe.Slice((*FaultItem)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultItem(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultItem)(dst), n), unsafe.Slice((*FaultItem)(src), n))
-}
-
-var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), alloc: allocFaultItem, copy: copyFaultItem, fields: []decField{
+var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), grow: growFaultItem, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
@@ -997,7 +939,7 @@ var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: un
 	{"asset_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
 	{"from_order_id", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
 	{"from_order_line", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
-	{"reserved_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
+	{"reserved_assets", &dectDeviceList, uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
 	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
 	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
@@ -1005,9 +947,7 @@ var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: un
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultItem{}.BudgettypeID)), kInt},
 }, sorted: []uint16{48, 23, 41, 17, 18, 47, 24, 25, 26, 49, 40, 22, 6, 9, 42, 43, 1, 45, 34, 31, 2, 33, 32, 29, 35, 30, 12, 36, 10, 11, 7, 3, 16, 4, 44, 20, 8, 21, 46, 14, 15, 27, 13, 28, 0, 39, 37, 38, 5, 19}}
 
-func (m *FaultItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultItem) }
-
-func (*FaultItem) decTable() *decTable { return &dectFaultItem }
+func (m *FaultItem) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultItem }
 
 var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
@@ -1054,7 +994,7 @@ var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: un
 	{`"asset_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
 	{`"from_order_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
 	{`"from_order_line":`, nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
-	{`"reserved_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
+	{`"reserved_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
 	{`"inventory_number":`, nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
 	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
@@ -1062,22 +1002,18 @@ var enctFaultItem = encTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: un
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(FaultItem{}.BudgettypeID)), kInt},
 }}
 
-func (m *FaultItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultItem) }
-
-func (*FaultItem) encTable() *encTable { return &enctFaultItem }
+func (m *FaultItem) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFaultItem }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultOLA(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultOLA, n)))
+func growFaultOLA(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultOLA, c)
+	copy(s, unsafe.Slice((*FaultOLA)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultOLA(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultOLA)(dst), n), unsafe.Slice((*FaultOLA)(src), n))
-}
-
-var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), alloc: allocFaultOLA, copy: copyFaultOLA, fields: []decField{
+var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), grow: growFaultOLA, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
 	{"target_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
@@ -1087,16 +1023,14 @@ var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsa
 	{"target_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
 	{"target_met", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
 	{"status", nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
-	{"dates", dtOf[*FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
-	{"target", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kOne},
+	{"dates", &dectFaultOLADates, uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
+	{"target", nil, uint32(unsafe.Offsetof(FaultOLA{}.Target)), kLazy},
 	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
 	{"pause_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
 }, sorted: []uint16{13, 5, 9, 1, 0, 12, 11, 8, 10, 6, 4, 2, 7, 3}}
 
-func (m *FaultOLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLA) }
-
-func (*FaultOLA) decTable() *decTable { return &dectFaultOLA }
+func (m *FaultOLA) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultOLA }
 
 var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
@@ -1108,29 +1042,25 @@ var enctFaultOLA = encTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsa
 	{`"target_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
 	{`"target_met":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
 	{`"status":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
-	{`"dates":`, etOf[*FaultOLADates], uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
-	{`"target":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(FaultOLA{}.Target)), kOne},
+	{`"dates":`, &enctFaultOLADates, uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
+	{`"target":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Target)), kRaw},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
 	{`"pause_date":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
 }}
 
-func (m *FaultOLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLA) }
-
-func (*FaultOLA) encTable() *encTable { return &enctFaultOLA }
+func (m *FaultOLA) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFaultOLA }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultOLADates(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultOLADates, n)))
+func growFaultOLADates(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultOLADates, c)
+	copy(s, unsafe.Slice((*FaultOLADates)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultOLADates(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultOLADates)(dst), n), unsafe.Slice((*FaultOLADates)(src), n))
-}
-
-var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), alloc: allocFaultOLADates, copy: copyFaultOLADates, fields: []decField{
+var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), grow: growFaultOLADates, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
 	{"fault_ola", nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
@@ -1138,9 +1068,9 @@ var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLADates{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 1, 0, 2}}
 
-func (m *FaultOLADates) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultOLADates) }
-
-func (*FaultOLADates) decTable() *decTable { return &dectFaultOLADates }
+func (m *FaultOLADates) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultOLADates
+}
 
 var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
@@ -1150,22 +1080,20 @@ var enctFaultOLADates = encTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultOLADates{}.Warning)), kStr},
 }}
 
-func (m *FaultOLADates) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultOLADates) }
-
-func (*FaultOLADates) encTable() *encTable { return &enctFaultOLADates }
+func (m *FaultOLADates) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultOLADates
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultOLADates) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultRuleMatch(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultRuleMatch, n)))
+func growFaultRuleMatch(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultRuleMatch, c)
+	copy(s, unsafe.Slice((*FaultRuleMatch)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultRuleMatch(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultRuleMatch)(dst), n), unsafe.Slice((*FaultRuleMatch)(src), n))
-}
-
-var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), alloc: allocFaultRuleMatch, copy: copyFaultRuleMatch, fields: []decField{
+var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), grow: growFaultRuleMatch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
 	{"fault_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
@@ -1174,9 +1102,9 @@ var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra)
 	{"popupmsg", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), kStr},
 }, sorted: []uint16{4, 1, 0, 5, 2, 3}}
 
-func (m *FaultRuleMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultRuleMatch) }
-
-func (*FaultRuleMatch) decTable() *decTable { return &dectFaultRuleMatch }
+func (m *FaultRuleMatch) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultRuleMatch
+}
 
 var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
@@ -1187,22 +1115,20 @@ var enctFaultRuleMatch = encTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra)
 	{`"popupmsg":`, nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), kStr},
 }}
 
-func (m *FaultRuleMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultRuleMatch) }
-
-func (*FaultRuleMatch) encTable() *encTable { return &enctFaultRuleMatch }
+func (m *FaultRuleMatch) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultRuleMatch
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultRuleMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultToDo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultToDo, n)))
+func growFaultToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultToDo, c)
+	copy(s, unsafe.Slice((*FaultToDo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultToDo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultToDo)(dst), n), unsafe.Slice((*FaultToDo)(src), n))
-}
-
-var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), alloc: allocFaultToDo, copy: copyFaultToDo, fields: []decField{
+var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), grow: growFaultToDo, fields: []decField{
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
 	{"done", nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
@@ -1221,9 +1147,7 @@ var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: un
 	{"group_seq", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupSeq)), kInt},
 }, sorted: []uint16{11, 9, 8, 12, 2, 3, 4, 7, 13, 14, 15, 1, 10, 6, 5, 0}}
 
-func (m *FaultToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultToDo) }
-
-func (*FaultToDo) decTable() *decTable { return &dectFaultToDo }
+func (m *FaultToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultToDo }
 
 var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), fields: []encField{
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
@@ -1244,22 +1168,18 @@ var enctFaultToDo = encTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: un
 	{`"group_seq":`, nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupSeq)), kInt},
 }}
 
-func (m *FaultToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultToDo) }
-
-func (*FaultToDo) encTable() *encTable { return &enctFaultToDo }
+func (m *FaultToDo) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFaultToDo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultVector(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultVector, n)))
+func growFaultVector(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultVector, c)
+	copy(s, unsafe.Slice((*FaultVector)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultVector(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultVector)(dst), n), unsafe.Slice((*FaultVector)(src), n))
-}
-
-var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), alloc: allocFaultVector, copy: copyFaultVector, fields: []decField{
+var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), grow: growFaultVector, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
 	{"vector", nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
@@ -1267,9 +1187,9 @@ var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultVector{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 1, 0, 2}}
 
-func (m *FaultVector) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVector) }
-
-func (*FaultVector) decTable() *decTable { return &dectFaultVector }
+func (m *FaultVector) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultVector
+}
 
 var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
@@ -1279,22 +1199,20 @@ var enctFaultVector = encTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultVector{}.Warning)), kStr},
 }}
 
-func (m *FaultVector) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVector) }
-
-func (*FaultVector) encTable() *encTable { return &enctFaultVector }
+func (m *FaultVector) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultVector
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVector) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultVectorScore(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultVectorScore, n)))
+func growFaultVectorScore(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultVectorScore, c)
+	copy(s, unsafe.Slice((*FaultVectorScore)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultVectorScore(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultVectorScore)(dst), n), unsafe.Slice((*FaultVectorScore)(src), n))
-}
-
-var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), alloc: allocFaultVectorScore, copy: copyFaultVectorScore, fields: []decField{
+var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), grow: growFaultVectorScore, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
@@ -1307,9 +1225,9 @@ var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Warning)), kStr},
 }, sorted: []uint16{9, 6, 8, 7, 0, 3, 5, 4, 2, 1}}
 
-func (m *FaultVectorScore) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultVectorScore) }
-
-func (*FaultVectorScore) decTable() *decTable { return &dectFaultVectorScore }
+func (m *FaultVectorScore) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultVectorScore
+}
 
 var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
@@ -1324,20 +1242,20 @@ var enctFaultVectorScore = encTable{extra: unsafe.Offsetof(FaultVectorScore{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Warning)), kStr},
 }}
 
-func (m *FaultVectorScore) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultVectorScore) }
-
-func (*FaultVectorScore) encTable() *encTable { return &enctFaultVectorScore }
+func (m *FaultVectorScore) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultVectorScore
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultVectorScore) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaults(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Faults, n))) }
-
-func copyFaults(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Faults)(dst), n), unsafe.Slice((*Faults)(src), n))
+func growFaults(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Faults, c)
+	copy(s, unsafe.Slice((*Faults)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), alloc: allocFaults, copy: copyFaults, fields: []decField{
+var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), grow: growFaults, fields: []decField{
 	{"oppjobtitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
 	{"dateoccurred", nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
@@ -1454,12 +1372,12 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"urgency", nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
+	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
 	{"starttime", nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
 	{"starttimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
 	{"targetdate", nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
+	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
 	{"targettime", nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
 	{"targettimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
 	{"deadlinedate", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
@@ -1514,8 +1432,8 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"supplier_status", nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
 	{"contract_refextra", nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
-	{"timeentries", dtOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
+	{"timeentries", &dectFaultsTimeEntry, uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
 	{"section_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
 	{"itilname", nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
 	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
@@ -1630,7 +1548,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"laststatus3rdparty", nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
 	{"inform3rdpartysystem", nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
 	{"deliverycontact", nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
-	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
+	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
 	{"surveyneeded", nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
 	{"knownerror", nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
 	{"development", nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
@@ -1705,7 +1623,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"mailentryid", nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
 	{"contract_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
 	{"contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
-	{"billing_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
+	{"billing_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
 	{"workflow_name", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
 	{"workflow_stepstarted", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
 	{"lessonslearned", nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
@@ -1747,13 +1665,13 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
-	{"approvers", dtOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
-	{"approvers_history", dtOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
+	{"approvers", &dectFaultApproval, uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
+	{"approvers_history", &dectFaultApproval, uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
 	{"appointment_count", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
 	{"open_chat_count", nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
 	{"task_count", nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
 	{"create_article", nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
-	{"qualifications", dtOf[*Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
+	{"qualifications", &dectQualification, uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
 	{"target_adjust", nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
 	{"start_adjust", nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
 	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
@@ -1768,13 +1686,13 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"return_this", nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
 	{"_validate_form", nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
 	{"_validate_updates", nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
-	{"documents", dtOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
-	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
+	{"documents", &dectAttachment, uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
+	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
 	{"_ispreview", nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
 	{"nochangesequpdate", nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
 	{"_reclose", nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
 	{"_reclose_oid", nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
@@ -1783,19 +1701,19 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
 	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
 	{"follower_count", nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
-	{"contact_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
+	{"contact_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
 	{"chat_id", nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
 	{"actioncode", nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
 	{"clone_count", nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
 	{"todo_count", nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
-	{"todo_list", dtOf[*FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
+	{"todo_list", &dectFaultToDo, uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
 	{"service_count", nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
 	{"unsubscribedfromserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
 	{"is_opportunity", nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
 	{"is_project", nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
 	{"items_issued_count", nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
-	{"items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
-	{"project_items_issued", dtOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
+	{"items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
+	{"project_items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
 	{"quotation_count", nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
 	{"salesorder_count", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
 	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
@@ -1812,7 +1730,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"splunksearch", nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
 	{"budgettype_name", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
-	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
+	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
 	{"send_remoteinvite", nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
 	{"invite_emaillist", nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
@@ -1822,7 +1740,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"remotesessionid", nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
 	{"utcoffset", nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
 	{"form_id", nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
-	{"database_lookup_result", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
+	{"database_lookup_result", &dectPartsLookupResult, uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
 	{"azure_tenants", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
 	{"azure_tenants_name", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
@@ -1843,7 +1761,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"_print_generate", nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
-	{"journeys", dtOf[*Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
+	{"journeys", &dectJourney, uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
 	{"devops_agent", nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
 	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
 	{"category_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
@@ -1911,10 +1829,10 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"laststatuschangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
 	{"laststatuschangestatusdate", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
 	{"mark_as_read_only", nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
-	{"audit_log", dtOf[*Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
+	{"audit_log", &dectAudit, uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
 	{"meraki_device", nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
 	{"meraki_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
-	{"matched_rules", dtOf[*FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
+	{"matched_rules", &dectFaultRuleMatch, uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
 	{"powershell_script_count", nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
 	{"devops_workitem_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
 	{"ninja_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
@@ -1939,7 +1857,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"article_resolution", nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
 	{"article_notes", nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
 	{"article_type", nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
-	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
+	{"tags", &dectTag, uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
 	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
 	{"needcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
 	{"sentinel_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
@@ -1976,8 +1894,8 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"addigy_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
 	{"ninja_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
 	{"freshdesk_id", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
 	{"kaseya_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
 	{"salesforce_contactid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
 	{"salesforce_accountid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
@@ -1987,7 +1905,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"newrelicincident_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
 	{"backup_radar_id", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
 	{"backup_radar_state", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
-	{"linktypesarray", dtOf[*KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
+	{"linktypesarray", &dectKeyPair, uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
 	{"alluserscanview", nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
 	{"_dontupdate_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
@@ -1998,7 +1916,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"visible_child_tickets", nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
 	{"check_status_freeze", nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
 	{"primary_service_name", nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
-	{"expenses", dtOf[*Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
+	{"expenses", &dectExpense, uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
 	{"clear_feedback", nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
 	{"facebook_message_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
 	{"twitter_message_id", nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
@@ -2030,21 +1948,21 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"intacct_class_name", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
 	{"sms_override", nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
 	{"device_name", nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
-	{"milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kMany},
+	{"milestones", nil, uint32(unsafe.Offsetof(Faults{}.Milestones)), kLazyList},
 	{"email_message_id", nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
 	{"seenby", nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
 	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
 	{"resource_booking_site", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
-	{"extratabs", dtOf[*Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
+	{"extratabs", &dectTabname, uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
 	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
 	{"linked_ecommerce_order_number", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
 	{"linked_ecommerce_order_url", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
-	{"parent_milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kMany},
-	{"vectors", dtOf[*FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
-	{"ai_matched_tickets", dtOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
-	{"ai_matched_articles", dtOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
-	{"ai_suggestions", dtOf[*AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
+	{"parent_milestones", nil, uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kLazyList},
+	{"vectors", &dectFaultVector, uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
+	{"ai_matched_tickets", &dectFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
+	{"ai_matched_articles", &dectFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
+	{"ai_suggestions", &dectAiSuggestionFault, uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
 	{"_apply_ai_suggestions", nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
 	{"suggested_category1", nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
 	{"thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
@@ -2057,35 +1975,35 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"default_reporter", nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
 	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
 	{"devops_key", nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
-	{"related_tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
-	{"new_related_tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
+	{"related_tickets", &dectFaultsList, uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
+	{"new_related_tickets", &dectFaultsList, uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
 	{"unrelate_from_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
-	{"ecommerce_orders", dtOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
+	{"ecommerce_orders", &dectEcommerceOrderFault, uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
 	{"hide_feedback", nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
-	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
+	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
 	{"connectwisermm_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
 	{"colour_rule", nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
-	{"google_reviewdata", dtOf[*GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
-	{"google_questiondata", dtOf[*GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
+	{"google_reviewdata", &dectGoogleBusinessReview, uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
+	{"google_questiondata", &dectGoogleBusinessQuestion, uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
 	{"original_agent", nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
 	{"do_lookups", nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
 	{"liongard_system_id", nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
 	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
-	{"contributors", dtOf[*Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
+	{"contributors", &dectContributors, uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
 	{"internet_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
 	{"respondbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
-	{"date_dependencies", dtOf[*FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
+	{"date_dependencies", &dectFaultsDateDependencies, uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
 	{"new_milestone_ticket", nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
-	{"assets_columns", dtOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
+	{"assets_columns", &dectViewColumnsDetails, uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
 	{"slaresponseexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
 	{"can_add_cc_followers", nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
 	{"_fromchatprofileid", nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
 	{"lapsafe_count", nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
-	{"olas", dtOf[*FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
+	{"olas", &dectFaultOLA, uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
 	{"ola_count", nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
-	{"new_workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
+	{"new_workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
 	{"default_slack_channel_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
 	{"show_channel_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
 	{"slack_channel_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
@@ -2101,7 +2019,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"_isagentuser", nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
 	{"ai_survey_score", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
 	{"ai_survey_comment", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
-	{"freshdesk_ticket_data", dtOf[*FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
+	{"freshdesk_ticket_data", &dectFreshdeskTicket, uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
 	{"freshdesk_group_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
 	{"freshdesk_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
 	{"freshdesk_agent_email", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
@@ -2161,10 +2079,10 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"overrideticketcost", nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
 	{"budgethours", nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
 	{"created_by", nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
-	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
+	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
 	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
-	{"primary_workitem", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
+	{"primary_issue", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
+	{"primary_workitem", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
 	{"reviewed", nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
 	{"merged_into_id", nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
@@ -2175,9 +2093,7 @@ var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{"parent_agent", nil, uint32(unsafe.Offsetof(Faults{}.ParentAgent)), kInt},
 }, sorted: []uint16{543, 424, 425, 707, 423, 426, 396, 491, 535, 534, 675, 507, 629, 674, 652, 777, 492, 422, 743, 627, 495, 468, 475, 760, 465, 464, 527, 435, 595, 525, 687, 494, 397, 655, 466, 502, 776, 438, 439, 440, 463, 398, 399, 493, 428, 609, 429, 610, 487, 488, 791, 316, 216, 194, 195, 192, 196, 190, 193, 191, 447, 582, 309, 323, 635, 823, 390, 19, 20, 268, 754, 705, 704, 758, 755, 757, 752, 753, 756, 706, 762, 761, 759, 308, 651, 270, 337, 686, 189, 420, 421, 411, 183, 175, 285, 286, 283, 284, 815, 255, 409, 410, 597, 599, 598, 600, 89, 231, 232, 386, 90, 436, 740, 306, 568, 47, 430, 573, 343, 345, 346, 344, 341, 342, 616, 566, 567, 618, 619, 485, 486, 611, 272, 647, 648, 732, 622, 367, 827, 621, 205, 206, 322, 821, 474, 200, 472, 473, 631, 742, 490, 780, 21, 29, 22, 30, 23, 31, 24, 32, 510, 514, 518, 522, 511, 515, 519, 523, 508, 512, 516, 520, 509, 513, 517, 521, 25, 26, 27, 28, 296, 267, 391, 299, 254, 37, 312, 628, 446, 658, 106, 45, 46, 303, 88, 95, 585, 661, 12, 13, 237, 824, 448, 624, 224, 225, 565, 489, 811, 810, 226, 227, 228, 305, 215, 726, 273, 360, 361, 187, 558, 559, 725, 445, 620, 365, 366, 174, 714, 733, 155, 414, 530, 822, 528, 529, 222, 223, 564, 812, 375, 434, 433, 67, 282, 230, 176, 626, 484, 738, 58, 57, 221, 2, 710, 124, 385, 832, 831, 716, 748, 677, 717, 380, 292, 291, 72, 4, 219, 295, 617, 691, 506, 524, 718, 578, 730, 431, 614, 612, 613, 533, 419, 418, 602, 722, 500, 499, 443, 693, 442, 77, 78, 310, 311, 75, 76, 775, 809, 50, 33, 34, 59, 660, 638, 697, 334, 662, 608, 596, 288, 287, 185, 328, 56, 335, 48, 444, 125, 593, 483, 711, 314, 766, 765, 764, 637, 767, 763, 318, 359, 728, 727, 681, 497, 103, 379, 723, 679, 1, 785, 384, 112, 277, 202, 111, 290, 715, 688, 689, 734, 97, 477, 461, 262, 325, 326, 327, 261, 260, 263, 818, 324, 453, 454, 713, 109, 783, 583, 623, 110, 615, 279, 42, 456, 455, 584, 41, 807, 179, 630, 505, 271, 640, 650, 217, 294, 331, 744, 69, 68, 798, 372, 70, 94, 186, 161, 300, 289, 317, 371, 570, 571, 370, 700, 701, 680, 480, 649, 731, 496, 336, 315, 803, 307, 364, 572, 79, 768, 383, 381, 592, 382, 576, 735, 784, 575, 574, 829, 257, 297, 265, 214, 208, 209, 211, 213, 212, 210, 692, 664, 526, 603, 773, 404, 405, 408, 699, 407, 698, 406, 639, 739, 720, 772, 747, 394, 395, 645, 646, 790, 96, 184, 579, 636, 580, 796, 437, 264, 38, 774, 801, 746, 745, 51, 412, 550, 338, 816, 817, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 348, 128, 152, 0, 355, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 71, 729, 542, 541, 545, 544, 539, 792, 538, 537, 546, 540, 793, 794, 682, 820, 498, 350, 354, 351, 672, 673, 352, 353, 834, 44, 667, 702, 670, 671, 669, 668, 833, 403, 107, 402, 563, 63, 62, 504, 218, 389, 101, 102, 266, 281, 432, 634, 577, 204, 358, 561, 560, 825, 659, 826, 503, 11, 799, 81, 357, 356, 457, 377, 376, 182, 160, 158, 159, 157, 35, 460, 819, 415, 156, 458, 319, 320, 329, 321, 49, 830, 201, 695, 441, 108, 181, 180, 719, 84, 85, 86, 87, 82, 168, 83, 80, 170, 169, 769, 481, 479, 73, 339, 467, 665, 551, 591, 696, 590, 589, 587, 588, 52, 737, 53, 54, 269, 427, 828, 712, 275, 276, 388, 642, 641, 643, 654, 644, 459, 198, 374, 373, 259, 258, 787, 536, 786, 771, 770, 178, 694, 476, 393, 349, 469, 552, 633, 604, 605, 606, 632, 607, 451, 278, 656, 378, 340, 547, 562, 806, 749, 678, 256, 387, 401, 14, 15, 236, 61, 802, 9, 10, 501, 64, 751, 750, 235, 304, 60, 65, 741, 55, 234, 233, 66, 625, 685, 690, 167, 555, 557, 553, 554, 556, 471, 470, 736, 417, 114, 115, 116, 808, 117, 118, 814, 5, 6, 789, 788, 708, 3, 253, 252, 666, 240, 241, 239, 250, 251, 203, 43, 243, 781, 247, 245, 244, 246, 242, 238, 248, 249, 173, 293, 280, 653, 569, 601, 220, 416, 119, 120, 121, 122, 123, 413, 18, 392, 797, 594, 676, 301, 302, 274, 478, 462, 171, 172, 548, 549, 709, 197, 813, 795, 7, 8, 177, 36, 313, 449, 450, 229, 782, 40, 39, 663, 333, 332, 330, 298, 684, 104, 105, 721, 452, 207, 805, 113, 779, 800, 74, 16, 17, 162, 163, 164, 165, 166, 804, 347, 400, 581, 482, 703, 362, 363, 657, 188, 683, 586, 724, 98, 778, 368, 100, 91, 92, 93, 99, 369, 531, 532}}
 
-func (m *Faults) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaults) }
-
-func (*Faults) decTable() *decTable { return &dectFaults }
+func (m *Faults) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaults }
 
 var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), fields: []encField{
 	{`"oppjobtitle":`, nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
@@ -2296,12 +2212,12 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"urgency":`, nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
+	{`"startdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
 	{`"starttime":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
 	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
 	{`"targetdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
+	{`"targetdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
 	{`"targettime":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
 	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
 	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
@@ -2356,8 +2272,8 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
 	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
-	{`"timeentries":`, etOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
+	{`"timeentries":`, &enctFaultsTimeEntry, uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
 	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
 	{`"itilname":`, nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
 	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
@@ -2472,7 +2388,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"laststatus3rdparty":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
 	{`"inform3rdpartysystem":`, nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
 	{`"deliverycontact":`, nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
-	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
+	{`"delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
 	{`"surveyneeded":`, nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
 	{`"knownerror":`, nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
 	{`"development":`, nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
@@ -2547,7 +2463,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"mailentryid":`, nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
 	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
-	{`"billing_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
+	{`"billing_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
 	{`"workflow_name":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
 	{`"workflow_stepstarted":`, nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
 	{`"lessonslearned":`, nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
@@ -2589,13 +2505,13 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
-	{`"approvers":`, etOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
-	{`"approvers_history":`, etOf[*FaultApproval], uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
+	{`"approvers":`, &enctFaultApproval, uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
+	{`"approvers_history":`, &enctFaultApproval, uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
 	{`"appointment_count":`, nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
 	{`"open_chat_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
 	{`"task_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
 	{`"create_article":`, nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
-	{`"qualifications":`, etOf[*Qualification], uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
+	{`"qualifications":`, &enctQualification, uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
 	{`"target_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
 	{`"start_adjust":`, nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
 	{`"dont_do_rules":`, nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
@@ -2610,13 +2526,13 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"return_this":`, nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
 	{`"_validate_form":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
 	{`"_validate_updates":`, nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
-	{`"documents":`, etOf[*Attachment], uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
-	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
+	{`"documents":`, &enctAttachment, uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
+	{`"popup_notes":`, &enctAreaPopup, uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
 	{`"_ispreview":`, nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
 	{`"nochangesequpdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
 	{`"_reclose":`, nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
 	{`"_reclose_oid":`, nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
@@ -2625,19 +2541,19 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"email_start_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
 	{`"email_end_tag_override":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
 	{`"follower_count":`, nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
-	{`"contact_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
+	{`"contact_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
 	{`"actioncode":`, nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
 	{`"clone_count":`, nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
 	{`"todo_count":`, nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
-	{`"todo_list":`, etOf[*FaultToDo], uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
+	{`"todo_list":`, &enctFaultToDo, uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
 	{`"unsubscribedfromserviceid":`, nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
 	{`"is_opportunity":`, nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
 	{`"is_project":`, nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
 	{`"items_issued_count":`, nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
-	{`"items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
-	{`"project_items_issued":`, etOf[*FaultItem], uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
+	{`"items_issued":`, &enctFaultItem, uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
+	{`"project_items_issued":`, &enctFaultItem, uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
 	{`"quotation_count":`, nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
 	{`"salesorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
 	{`"purchaseorder_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
@@ -2654,7 +2570,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"splunksearch":`, nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
 	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
-	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
+	{`"budgets":`, &enctFaultBudget, uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
 	{`"send_remoteinvite":`, nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
 	{`"invite_emaillist":`, nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
@@ -2664,7 +2580,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"remotesessionid":`, nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
 	{`"utcoffset":`, nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
 	{`"form_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
-	{`"database_lookup_result":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
+	{`"database_lookup_result":`, &enctPartsLookupResult, uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
 	{`"azure_tenants":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
 	{`"azure_tenants_name":`, nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
@@ -2685,7 +2601,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
-	{`"journeys":`, etOf[*Journey], uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
+	{`"journeys":`, &enctJourney, uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
 	{`"devops_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
 	{`"_dontupdate_devops":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
 	{`"category_note_1":`, nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
@@ -2753,10 +2669,10 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"laststatuschangestatus":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
 	{`"laststatuschangestatusdate":`, nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
 	{`"mark_as_read_only":`, nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
-	{`"audit_log":`, etOf[*Audit], uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
+	{`"audit_log":`, &enctAudit, uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
 	{`"meraki_device":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
 	{`"meraki_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
-	{`"matched_rules":`, etOf[*FaultRuleMatch], uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
+	{`"matched_rules":`, &enctFaultRuleMatch, uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
 	{`"powershell_script_count":`, nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
 	{`"devops_workitem_count":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
 	{`"ninja_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
@@ -2781,7 +2697,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"article_resolution":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
 	{`"article_notes":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
 	{`"article_type":`, nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
-	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
+	{`"tags":`, &enctTag, uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
 	{`"dontcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
 	{`"needcreatechild":`, nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
 	{`"sentinel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
@@ -2818,8 +2734,8 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"addigy_alert_id":`, nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
 	{`"ninja_alert_type":`, nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
 	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
 	{`"kaseya_agent_id":`, nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
 	{`"salesforce_contactid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
 	{`"salesforce_accountid":`, nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
@@ -2829,7 +2745,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"newrelicincident_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
 	{`"backup_radar_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
 	{`"backup_radar_state":`, nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
-	{`"linktypesarray":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
+	{`"linktypesarray":`, &enctKeyPair, uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
 	{`"alluserscanview":`, nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
 	{`"_dontupdate_salesforce":`, nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
@@ -2840,7 +2756,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"visible_child_tickets":`, nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
 	{`"check_status_freeze":`, nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
 	{`"primary_service_name":`, nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
-	{`"expenses":`, etOf[*Expense], uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
+	{`"expenses":`, &enctExpense, uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
 	{`"clear_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
 	{`"facebook_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
 	{`"twitter_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
@@ -2872,21 +2788,21 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
 	{`"sms_override":`, nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
 	{`"device_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
-	{`"milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.Milestones)), kMany},
+	{`"milestones":`, nil, uint32(unsafe.Offsetof(Faults{}.Milestones)), kRaw},
 	{`"email_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
 	{`"seenby":`, nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
 	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
 	{`"resource_booking_site":`, nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
-	{`"extratabs":`, etOf[*Tabname], uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
+	{`"extratabs":`, &enctTabname, uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
 	{`"new_approvalprocess_customfieldid":`, nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
 	{`"linked_ecommerce_order_number":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
 	{`"linked_ecommerce_order_url":`, nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
-	{`"parent_milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kMany},
-	{`"vectors":`, etOf[*FaultVector], uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
-	{`"ai_matched_tickets":`, etOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
-	{`"ai_matched_articles":`, etOf[*FaultVectorScore], uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
-	{`"ai_suggestions":`, etOf[*AiSuggestionFault], uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
+	{`"parent_milestones":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kRaw},
+	{`"vectors":`, &enctFaultVector, uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
+	{`"ai_matched_tickets":`, &enctFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
+	{`"ai_matched_articles":`, &enctFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
+	{`"ai_suggestions":`, &enctAiSuggestionFault, uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
 	{`"_apply_ai_suggestions":`, nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
 	{`"suggested_category1":`, nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
 	{`"thirdpartyreviewscore":`, nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
@@ -2899,35 +2815,35 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
 	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
 	{`"devops_key":`, nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
-	{`"related_tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
-	{`"new_related_tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
+	{`"related_tickets":`, &enctFaultsList, uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
+	{`"new_related_tickets":`, &enctFaultsList, uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
 	{`"unrelate_from_ticket_id":`, nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
-	{`"ecommerce_orders":`, etOf[*EcommerceOrderFault], uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
+	{`"ecommerce_orders":`, &enctEcommerceOrderFault, uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
 	{`"hide_feedback":`, nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
-	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
+	{`"workflow_history":`, &enctWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
 	{`"connectwisermm_ticketid":`, nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
 	{`"colour_rule":`, nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
-	{`"google_reviewdata":`, etOf[*GoogleBusinessReview], uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
-	{`"google_questiondata":`, etOf[*GoogleBusinessQuestion], uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
+	{`"google_reviewdata":`, &enctGoogleBusinessReview, uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
+	{`"google_questiondata":`, &enctGoogleBusinessQuestion, uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
 	{`"original_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
 	{`"do_lookups":`, nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
 	{`"liongard_system_id":`, nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
 	{`"bigpanda_id":`, nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
-	{`"contributors":`, etOf[*Contributors], uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
+	{`"contributors":`, &enctContributors, uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
 	{`"internet_message_id":`, nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
 	{`"respondbydateadjusted":`, nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
-	{`"date_dependencies":`, etOf[*FaultsDateDependencies], uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
+	{`"date_dependencies":`, &enctFaultsDateDependencies, uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
 	{`"new_milestone_ticket":`, nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
-	{`"assets_columns":`, etOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
+	{`"assets_columns":`, &enctViewColumnsDetails, uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
 	{`"slaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
 	{`"can_add_cc_followers":`, nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
 	{`"_fromchatprofileid":`, nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
 	{`"lapsafe_count":`, nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
-	{`"olas":`, etOf[*FaultOLA], uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
+	{`"olas":`, &enctFaultOLA, uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
 	{`"ola_count":`, nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
-	{`"new_workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
+	{`"new_workflow_history":`, &enctWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
 	{`"default_slack_channel_name":`, nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
 	{`"show_channel_create":`, nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
 	{`"slack_channel_id":`, nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
@@ -2943,7 +2859,7 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"_isagentuser":`, nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
 	{`"ai_survey_score":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
 	{`"ai_survey_comment":`, nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
-	{`"freshdesk_ticket_data":`, etOf[*FreshdeskTicket], uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
+	{`"freshdesk_ticket_data":`, &enctFreshdeskTicket, uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
 	{`"freshdesk_group_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
 	{`"freshdesk_agent_name":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
 	{`"freshdesk_agent_email":`, nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
@@ -3003,10 +2919,10 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
 	{`"budgethours":`, nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
 	{`"created_by":`, nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
-	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
+	{`"additional_agents":`, &enctFaultAdditionalAgents, uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
 	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
-	{`"primary_issue":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
-	{`"primary_workitem":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
+	{`"primary_issue":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
+	{`"primary_workitem":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
 	{`"reviewed":`, nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
 	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
@@ -3017,22 +2933,18 @@ var enctFaults = encTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.S
 	{`"parent_agent":`, nil, uint32(unsafe.Offsetof(Faults{}.ParentAgent)), kInt},
 }}
 
-func (m *Faults) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaults) }
-
-func (*Faults) encTable() *encTable { return &enctFaults }
+func (m *Faults) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFaults }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Faults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultsDateDependencies(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultsDateDependencies, n)))
+func growFaultsDateDependencies(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultsDateDependencies, c)
+	copy(s, unsafe.Slice((*FaultsDateDependencies)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultsDateDependencies(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultsDateDependencies)(dst), n), unsafe.Slice((*FaultsDateDependencies)(src), n))
-}
-
-var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), alloc: allocFaultsDateDependencies, copy: copyFaultsDateDependencies, fields: []decField{
+var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), grow: growFaultsDateDependencies, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
 	{"parentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
@@ -3040,11 +2952,9 @@ var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDepen
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *FaultsDateDependencies) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFaultsDateDependencies)
+func (m *FaultsDateDependencies) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultsDateDependencies
 }
-
-func (*FaultsDateDependencies) decTable() *decTable { return &dectFaultsDateDependencies }
 
 var enctFaultsDateDependencies = encTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
@@ -3054,24 +2964,20 @@ var enctFaultsDateDependencies = encTable{extra: unsafe.Offsetof(FaultsDateDepen
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), kStr},
 }}
 
-func (m *FaultsDateDependencies) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFaultsDateDependencies)
+func (m *FaultsDateDependencies) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultsDateDependencies
 }
-
-func (*FaultsDateDependencies) encTable() *encTable { return &enctFaultsDateDependencies }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsDateDependencies) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultsForecasting(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultsForecasting, n)))
+func growFaultsForecasting(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultsForecasting, c)
+	copy(s, unsafe.Slice((*FaultsForecasting)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultsForecasting(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultsForecasting)(dst), n), unsafe.Slice((*FaultsForecasting)(src), n))
-}
-
-var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), alloc: allocFaultsForecasting, copy: copyFaultsForecasting, fields: []decField{
+var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), grow: growFaultsForecasting, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
@@ -3080,11 +2986,9 @@ var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Warning)), kStr},
 }, sorted: []uint16{5, 1, 3, 4, 0, 2}}
 
-func (m *FaultsForecasting) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFaultsForecasting)
+func (m *FaultsForecasting) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultsForecasting
 }
-
-func (*FaultsForecasting) decTable() *decTable { return &dectFaultsForecasting }
 
 var enctFaultsForecasting = encTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
@@ -3095,24 +2999,20 @@ var enctFaultsForecasting = encTable{extra: unsafe.Offsetof(FaultsForecasting{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Warning)), kStr},
 }}
 
-func (m *FaultsForecasting) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFaultsForecasting)
+func (m *FaultsForecasting) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultsForecasting
 }
-
-func (*FaultsForecasting) encTable() *encTable { return &enctFaultsForecasting }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsForecasting) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultsList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultsList, n)))
+func growFaultsList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultsList, c)
+	copy(s, unsafe.Slice((*FaultsList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultsList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultsList)(dst), n), unsafe.Slice((*FaultsList)(src), n))
-}
-
-var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), alloc: allocFaultsList, copy: copyFaultsList, fields: []decField{
+var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), grow: growFaultsList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
 	{"dateoccurred", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
 	{"summary", nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
@@ -3229,12 +3129,12 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{"urgency", nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
 	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
+	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
 	{"starttime", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
 	{"starttimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
 	{"targetdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
 	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", dtOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
+	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
 	{"targettime", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
 	{"targettimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
 	{"deadlinedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
@@ -3289,8 +3189,8 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{"supplier_status", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
 	{"contract_refextra", nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
 	{"appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
-	{"timeentries", dtOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
+	{"timeentries", &dectFaultsTimeEntry, uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
 	{"section_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
 	{"itilname", nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
 	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
@@ -3379,10 +3279,10 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{"overrideticketcost", nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
 	{"budgethours", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
 	{"created_by", nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
-	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
+	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
 	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
-	{"primary_workitem", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
+	{"primary_issue", &dectExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
+	{"primary_workitem", &dectExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
 	{"billing_plan_text", nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
 	{"reviewed", nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
 	{"merged_into_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
@@ -3393,9 +3293,9 @@ var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{"parent_agent", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentAgent)), kInt},
 }, sorted: []uint16{232, 219, 194, 195, 192, 196, 190, 193, 191, 266, 18, 19, 189, 183, 175, 258, 88, 89, 46, 270, 206, 207, 264, 200, 221, 20, 28, 21, 29, 22, 30, 23, 31, 24, 25, 26, 27, 36, 106, 44, 45, 87, 95, 11, 12, 267, 253, 252, 218, 187, 174, 155, 265, 255, 66, 176, 57, 56, 1, 124, 275, 274, 71, 3, 216, 76, 77, 74, 75, 251, 49, 32, 33, 58, 185, 55, 47, 125, 217, 103, 0, 226, 112, 203, 111, 97, 261, 109, 224, 110, 41, 40, 249, 179, 68, 67, 240, 69, 94, 186, 161, 245, 78, 225, 272, 215, 209, 210, 212, 214, 213, 211, 254, 231, 96, 184, 238, 37, 243, 50, 259, 260, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 128, 152, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 70, 233, 234, 235, 263, 277, 43, 276, 107, 62, 61, 101, 102, 205, 268, 269, 10, 241, 80, 236, 182, 160, 158, 159, 157, 34, 262, 156, 48, 273, 202, 108, 181, 180, 83, 84, 85, 86, 81, 168, 82, 79, 170, 169, 72, 201, 51, 52, 53, 271, 198, 228, 227, 178, 248, 13, 14, 60, 244, 8, 9, 63, 59, 64, 54, 65, 167, 114, 115, 116, 250, 117, 118, 257, 4, 5, 230, 229, 2, 204, 42, 222, 173, 119, 120, 121, 122, 123, 17, 239, 171, 172, 197, 256, 237, 6, 7, 177, 35, 223, 39, 38, 104, 105, 208, 247, 113, 220, 242, 73, 15, 16, 162, 163, 164, 165, 166, 246, 188, 98, 90, 100, 91, 92, 93, 99}}
 
-func (m *FaultsList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsList) }
-
-func (*FaultsList) decTable() *decTable { return &dectFaultsList }
+func (m *FaultsList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultsList
+}
 
 var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
@@ -3514,12 +3414,12 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{`"urgency":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
 	{`"startdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
-	{`"startdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
+	{`"startdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
 	{`"starttime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
 	{`"starttimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
 	{`"targetdate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
 	{`"targetdate_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
-	{`"targetdate_with_timezone":`, etOf[*DateTimeZone], uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
+	{`"targetdate_with_timezone":`, &enctDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
 	{`"targettime":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
 	{`"targettimeslot":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
 	{`"deadlinedate":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
@@ -3574,8 +3474,8 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{`"supplier_status":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
 	{`"contract_refextra":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
 	{`"appointment_type":`, nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
-	{`"timeentries":`, etOf[*FaultsTimeEntry], uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
+	{`"timeentries":`, &enctFaultsTimeEntry, uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
 	{`"section_timezone":`, nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
 	{`"itilname":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
 	{`"related_service_descriptions":`, nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
@@ -3664,10 +3564,10 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{`"overrideticketcost":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
 	{`"budgethours":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
 	{`"created_by":`, nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
-	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
+	{`"additional_agents":`, &enctFaultAdditionalAgents, uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
 	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
-	{`"primary_issue":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
-	{`"primary_workitem":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
+	{`"primary_issue":`, &enctExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
+	{`"primary_workitem":`, &enctExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
 	{`"billing_plan_text":`, nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
 	{`"reviewed":`, nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
 	{`"merged_into_id":`, nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
@@ -3678,22 +3578,20 @@ var enctFaultsList = encTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: 
 	{`"parent_agent":`, nil, uint32(unsafe.Offsetof(FaultsList{}.ParentAgent)), kInt},
 }}
 
-func (m *FaultsList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsList) }
-
-func (*FaultsList) encTable() *encTable { return &enctFaultsList }
+func (m *FaultsList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultsList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultsMileStone(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultsMileStone, n)))
+func growFaultsMileStone(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultsMileStone, c)
+	copy(s, unsafe.Slice((*FaultsMileStone)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultsMileStone(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultsMileStone)(dst), n), unsafe.Slice((*FaultsMileStone)(src), n))
-}
-
-var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), alloc: allocFaultsMileStone, copy: copyFaultsMileStone, fields: []decField{
+var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), grow: growFaultsMileStone, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
 	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
@@ -3701,9 +3599,9 @@ var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *FaultsMileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsMileStone) }
-
-func (*FaultsMileStone) decTable() *decTable { return &dectFaultsMileStone }
+func (m *FaultsMileStone) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultsMileStone
+}
 
 var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
@@ -3713,22 +3611,20 @@ var enctFaultsMileStone = encTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsMileStone{}.Warning)), kStr},
 }}
 
-func (m *FaultsMileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsMileStone) }
-
-func (*FaultsMileStone) encTable() *encTable { return &enctFaultsMileStone }
+func (m *FaultsMileStone) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultsMileStone
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsMileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFaultsTimeEntry(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FaultsTimeEntry, n)))
+func growFaultsTimeEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FaultsTimeEntry, c)
+	copy(s, unsafe.Slice((*FaultsTimeEntry)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFaultsTimeEntry(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FaultsTimeEntry)(dst), n), unsafe.Slice((*FaultsTimeEntry)(src), n))
-}
-
-var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), alloc: allocFaultsTimeEntry, copy: copyFaultsTimeEntry, fields: []decField{
+var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), grow: growFaultsTimeEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
 	{"actioncode", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
@@ -3740,9 +3636,9 @@ var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), kStr},
 }, sorted: []uint16{8, 4, 2, 7, 1, 0, 6, 3, 5}}
 
-func (m *FaultsTimeEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFaultsTimeEntry) }
-
-func (*FaultsTimeEntry) decTable() *decTable { return &dectFaultsTimeEntry }
+func (m *FaultsTimeEntry) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFaultsTimeEntry
+}
 
 var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
@@ -3756,22 +3652,20 @@ var enctFaultsTimeEntry = encTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), kStr},
 }}
 
-func (m *FaultsTimeEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFaultsTimeEntry) }
-
-func (*FaultsTimeEntry) encTable() *encTable { return &enctFaultsTimeEntry }
+func (m *FaultsTimeEntry) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFaultsTimeEntry
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FaultsTimeEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFeedback(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Feedback, n)))
+func growFeedback(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Feedback, c)
+	copy(s, unsafe.Slice((*Feedback)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFeedback(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Feedback)(dst), n), unsafe.Slice((*Feedback)(src), n))
-}
-
-var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), alloc: allocFeedback, copy: copyFeedback, fields: []decField{
+var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), grow: growFeedback, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
 	{"key", nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
@@ -3780,18 +3674,16 @@ var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsa
 	{"comment", nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
 	{"score_band", nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
 	{"user_message", nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
-	{"customsurveyfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
+	{"customsurveyfields", &dectCustomField, uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
 	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
 	{"feedback_faultid", nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(Feedback{}.Fields)), kLazyList},
 	{"automation_id", nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
 	{"ip_address", nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
 }, sorted: []uint16{13, 12, 5, 8, 4, 10, 11, 0, 14, 2, 9, 3, 6, 1, 7}}
 
-func (m *Feedback) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFeedback) }
-
-func (*Feedback) decTable() *decTable { return &dectFeedback }
+func (m *Feedback) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFeedback }
 
 var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
@@ -3802,29 +3694,27 @@ var enctFeedback = encTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsa
 	{`"comment":`, nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
 	{`"score_band":`, nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
 	{`"user_message":`, nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
-	{`"customsurveyfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
+	{`"customsurveyfields":`, &enctCustomField, uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
 	{`"recaptcha_token":`, nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
 	{`"feedback_faultid":`, nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(Feedback{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(Feedback{}.Fields)), kRaw},
 	{`"automation_id":`, nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
 	{`"ip_address":`, nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
 }}
 
-func (m *Feedback) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFeedback) }
-
-func (*Feedback) encTable() *encTable { return &enctFeedback }
+func (m *Feedback) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFeedback }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Feedback) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocField(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Field, n))) }
-
-func copyField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Field)(dst), n), unsafe.Slice((*Field)(src), n))
+func growField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Field, c)
+	copy(s, unsafe.Slice((*Field)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), alloc: allocField, copy: copyField, fields: []decField{
+var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), grow: growField, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
 	{"kind", nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
@@ -3846,7 +3736,7 @@ var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Siz
 	{"inactiveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
 	{"moveupdatedefault", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
 	{"showonactivity", nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
-	{"values", dtOf[*Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kMany},
+	{"values", nil, uint32(unsafe.Offsetof(Field{}.Values)), kLazyList},
 	{"new_values", nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
 	{"parenttype_id", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
 	{"parenttype_name", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
@@ -3859,14 +3749,12 @@ var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Siz
 	{"groupname", nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
 	{"access_level", nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
 }, sorted: []uint16{36, 35, 10, 11, 31, 0, 3, 9, 18, 1, 12, 2, 14, 15, 25, 19, 17, 5, 22, 26, 23, 24, 13, 20, 16, 7, 30, 27, 28, 29, 32, 4, 8, 33, 6, 21, 34}}
 
-func (m *Field) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectField) }
-
-func (*Field) decTable() *decTable { return &dectField }
+func (m *Field) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectField }
 
 var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
@@ -3890,7 +3778,7 @@ var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Siz
 	{`"inactiveupdatetype":`, nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
 	{`"moveupdatedefault":`, nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
 	{`"showonactivity":`, nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
-	{`"values":`, etOf[*Lookup], uint32(unsafe.Offsetof(Field{}.Values)), kMany},
+	{`"values":`, nil, uint32(unsafe.Offsetof(Field{}.Values)), kRaw},
 	{`"new_values":`, nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
 	{`"parenttype_id":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
 	{`"parenttype_name":`, nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
@@ -3903,39 +3791,35 @@ var enctField = encTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Siz
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
 	{`"access_level":`, nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
 }}
 
-func (m *Field) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctField) }
-
-func (*Field) encTable() *encTable { return &enctField }
+func (m *Field) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctField }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Field) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFieldGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FieldGroup, n)))
+func growFieldGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FieldGroup, c)
+	copy(s, unsafe.Slice((*FieldGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFieldGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FieldGroup)(dst), n), unsafe.Slice((*FieldGroup)(src), n))
-}
-
-var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), alloc: allocFieldGroup, copy: copyFieldGroup, fields: []decField{
+var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), grow: growFieldGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
 	{"header", nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kLazyList},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
-	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
-	{"outcomes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
+	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
+	{"outcomes", &dectKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
 	{"endusernew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
 	{"enduserdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
 	{"technew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
@@ -3947,9 +3831,9 @@ var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(FieldGroup{}.Warning)), kStr},
 }, sorted: []uint16{20, 7, 8, 16, 13, 19, 12, 5, 1, 3, 0, 2, 4, 10, 17, 15, 18, 14, 9, 6, 11}}
 
-func (m *FieldGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldGroup) }
-
-func (*FieldGroup) decTable() *decTable { return &dectFieldGroup }
+func (m *FieldGroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFieldGroup
+}
 
 var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
@@ -3957,13 +3841,13 @@ var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: 
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
 	{`"header":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kRaw},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
-	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
-	{`"outcomes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
+	{`"tickettypes":`, &enctKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
+	{`"outcomes":`, &enctKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
 	{`"endusernew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
 	{`"enduserdetail":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
 	{`"technew":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
@@ -3975,22 +3859,20 @@ var enctFieldGroup = encTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FieldGroup{}.Warning)), kStr},
 }}
 
-func (m *FieldGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldGroup) }
-
-func (*FieldGroup) encTable() *encTable { return &enctFieldGroup }
+func (m *FieldGroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFieldGroup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFieldHelper(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FieldHelper, n)))
+func growFieldHelper(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FieldHelper, c)
+	copy(s, unsafe.Slice((*FieldHelper)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFieldHelper(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FieldHelper)(dst), n), unsafe.Slice((*FieldHelper)(src), n))
-}
-
-var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), alloc: allocFieldHelper, copy: copyFieldHelper, fields: []decField{
+var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), grow: growFieldHelper, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
 	{"validate", nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
@@ -4012,12 +3894,12 @@ var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size
 	{"groupname", nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
 }, sorted: []uint16{12, 4, 18, 0, 7, 5, 11, 1, 9, 6, 8, 17, 14, 15, 16, 19, 13, 10, 20, 2, 3, 21}}
 
-func (m *FieldHelper) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldHelper) }
-
-func (*FieldHelper) decTable() *decTable { return &dectFieldHelper }
+func (m *FieldHelper) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFieldHelper
+}
 
 var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
@@ -4041,25 +3923,23 @@ var enctFieldHelper = encTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
 }}
 
-func (m *FieldHelper) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldHelper) }
-
-func (*FieldHelper) encTable() *encTable { return &enctFieldHelper }
+func (m *FieldHelper) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFieldHelper
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldHelper) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFieldInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FieldInfo, n)))
+func growFieldInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FieldInfo, c)
+	copy(s, unsafe.Slice((*FieldInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFieldInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FieldInfo)(dst), n), unsafe.Slice((*FieldInfo)(src), n))
-}
-
-var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), alloc: allocFieldInfo, copy: copyFieldInfo, fields: []decField{
+var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), grow: growFieldInfo, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
@@ -4096,20 +3976,20 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{"ordervaluesalphanumerically", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
 	{"ordervalueby", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
 	{"defaultvalue_lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
-	{"defaultvalue_table", dtOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
-	{"values", dtOf[*Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kMany},
-	{"table_values", dtOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
+	{"defaultvalue_table", &dectCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
+	{"values", nil, uint32(unsafe.Offsetof(FieldInfo{}.Values)), kLazyList},
+	{"table_values", &dectCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
 	{"new_values", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
 	{"variable_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
 	{"faults_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
 	{"actions_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
-	{"table_info", dtOf[*CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kOne},
-	{"client_restrictions", dtOf[*AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
-	{"org_restrictions", dtOf[*OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
+	{"table_info", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kLazy},
+	{"client_restrictions", &dectAreaField, uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
+	{"org_restrictions", &dectOrganisationField, uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
 	{"database_lookup_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
 	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
+	{"database_lookup_triggers", &dectPartsLookupField, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
 	{"sqllookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
@@ -4133,15 +4013,15 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{"deleteafterclosure", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
 	{"deleteafterclosuredays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
 	{"defaultdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
-	{"validation_data", dtOf[*CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
+	{"validation_data", &dectCustomFieldValidation, uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
 	{"calculation", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
 	{"rounding", nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
 	{"regex", nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
 	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
 	{"excludefromallfields", nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
 	{"mandatory", nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
 	{"inherit_ac_from_tickettype", nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
 	{"is_horizontal", nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
@@ -4158,7 +4038,7 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{"sql_database", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
 	{"sql_certificate_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
 	{"sql_certificate_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
-	{"lookup_request", dtOf[*SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
+	{"lookup_request", &dectSQLLookupRequest, uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
 	{"max_selection", nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
 	{"hint_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
 	{"defaultdays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
@@ -4168,9 +4048,7 @@ var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{"hide_from_filters", nil, uint32(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), kBool},
 }, sorted: []uint16{59, 60, 81, 82, 42, 22, 24, 74, 31, 25, 26, 44, 28, 52, 69, 10, 68, 48, 46, 87, 47, 49, 72, 101, 32, 35, 36, 70, 71, 78, 23, 41, 58, 2, 105, 7, 100, 55, 1, 54, 83, 27, 0, 84, 89, 4, 5, 104, 8, 98, 79, 99, 3, 102, 39, 77, 34, 33, 45, 62, 21, 76, 75, 29, 64, 65, 56, 61, 53, 86, 63, 96, 97, 91, 95, 93, 94, 92, 85, 51, 6, 17, 14, 13, 15, 16, 88, 19, 90, 18, 43, 20, 38, 50, 9, 11, 12, 30, 73, 37, 66, 67, 40, 57, 80, 103}}
 
-func (m *FieldInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFieldInfo) }
-
-func (*FieldInfo) decTable() *decTable { return &dectFieldInfo }
+func (m *FieldInfo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFieldInfo }
 
 var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
@@ -4209,20 +4087,20 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{`"ordervaluesalphanumerically":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
 	{`"ordervalueby":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
 	{`"defaultvalue_lookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
-	{`"defaultvalue_table":`, etOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
-	{`"values":`, etOf[*Lookup], uint32(unsafe.Offsetof(FieldInfo{}.Values)), kMany},
-	{`"table_values":`, etOf[*CustomTableRow], uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
+	{`"defaultvalue_table":`, &enctCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
+	{`"values":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Values)), kRaw},
+	{`"table_values":`, &enctCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
 	{`"new_values":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
 	{`"variable_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
 	{`"faults_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
 	{`"actions_field_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
-	{`"table_info":`, etOf[*CustomTable], uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kOne},
-	{`"client_restrictions":`, etOf[*AreaField], uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
-	{`"org_restrictions":`, etOf[*OrganisationField], uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
+	{`"table_info":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kRaw},
+	{`"client_restrictions":`, &enctAreaField, uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
+	{`"org_restrictions":`, &enctOrganisationField, uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
 	{`"database_lookup_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
 	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
 	{`"database_lookup_auto":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
-	{`"database_lookup_triggers":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
+	{`"database_lookup_triggers":`, &enctPartsLookupField, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
 	{`"sqllookup":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
@@ -4246,15 +4124,15 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{`"deleteafterclosure":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
 	{`"deleteafterclosuredays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
 	{`"defaultdate":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
-	{`"validation_data":`, etOf[*CustomFieldValidation], uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
+	{`"validation_data":`, &enctCustomFieldValidation, uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
 	{`"calculation":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
 	{`"rounding":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
 	{`"regex":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
 	{`"onlyshowforagents":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
 	{`"excludefromallfields":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
 	{`"mandatory":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
 	{`"inherit_ac_from_tickettype":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
 	{`"is_horizontal":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
@@ -4271,7 +4149,7 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{`"sql_database":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
 	{`"sql_certificate_id":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
 	{`"sql_certificate_name":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
-	{`"lookup_request":`, etOf[*SQLLookupRequest], uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
+	{`"lookup_request":`, &enctSQLLookupRequest, uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
 	{`"max_selection":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
 	{`"hint_type":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
 	{`"defaultdays":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
@@ -4281,22 +4159,18 @@ var enctFieldInfo = encTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: un
 	{`"hide_from_filters":`, nil, uint32(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), kBool},
 }}
 
-func (m *FieldInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFieldInfo) }
-
-func (*FieldInfo) encTable() *encTable { return &enctFieldInfo }
+func (m *FieldInfo) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctFieldInfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FieldInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFlowDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FlowDetail, n)))
+func growFlowDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FlowDetail, c)
+	copy(s, unsafe.Slice((*FlowDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFlowDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FlowDetail)(dst), n), unsafe.Slice((*FlowDetail)(src), n))
-}
-
-var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), alloc: allocFlowDetail, copy: copyFlowDetail, fields: []decField{
+var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), grow: growFlowDetail, fields: []decField{
 	{"fdid", nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
@@ -4310,7 +4184,7 @@ var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: 
 	{"stage_number", nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
 	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
 	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
-	{"actions", dtOf[*FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
+	{"actions", &dectFlowSubDetail, uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
 	{"overrideprobabiliywhenatthisstep", nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
 	{"probabilityoverridevalue", nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
 	{"steptype", nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
@@ -4323,22 +4197,22 @@ var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: 
 	{"newticket_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
 	{"newticket_tickettype_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
 	{"newticket_template_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
-	{"step_conditions", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
-	{"chat_teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
-	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kMany},
+	{"step_conditions", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
+	{"chat_teams", &dectSectionDetailList, uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
+	{"rules", nil, uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kLazyList},
 	{"chat_image_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
 	{"note", nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
 	{"newticket_service_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
 	{"content", nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
 	{"ai_model", nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
 	{"virtual_agent_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
-	{"output_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
+	{"output_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
 }, sorted: []uint16{13, 33, 19, 20, 21, 29, 27, 3, 32, 0, 2, 22, 6, 5, 17, 18, 4, 9, 31, 25, 24, 23, 30, 7, 8, 35, 14, 11, 12, 15, 28, 10, 26, 1, 16, 36, 34}}
 
-func (m *FlowDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowDetail) }
-
-func (*FlowDetail) decTable() *decTable { return &dectFlowDetail }
+func (m *FlowDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFlowDetail
+}
 
 var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), fields: []encField{
 	{`"fdid":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
@@ -4354,7 +4228,7 @@ var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: 
 	{`"stage_number":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
 	{`"pipeline_stage_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
 	{`"pipeline_stage_name":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
-	{`"actions":`, etOf[*FlowSubDetail], uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
+	{`"actions":`, &enctFlowSubDetail, uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
 	{`"overrideprobabiliywhenatthisstep":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
 	{`"probabilityoverridevalue":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
 	{`"steptype":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
@@ -4367,35 +4241,33 @@ var enctFlowDetail = encTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: 
 	{`"newticket_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
 	{`"newticket_tickettype_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
 	{`"newticket_template_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
-	{`"step_conditions":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
-	{`"chat_teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
-	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kMany},
+	{`"step_conditions":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
+	{`"chat_teams":`, &enctSectionDetailList, uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
+	{`"rules":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kRaw},
 	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
 	{`"note":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
 	{`"newticket_service_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
 	{`"content":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
 	{`"ai_model":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
 	{`"virtual_agent_id":`, nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
-	{`"output_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
+	{`"output_variables":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
 }}
 
-func (m *FlowDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowDetail) }
-
-func (*FlowDetail) encTable() *encTable { return &enctFlowDetail }
+func (m *FlowDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFlowDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFlowHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FlowHeader, n)))
+func growFlowHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FlowHeader, c)
+	copy(s, unsafe.Slice((*FlowHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFlowHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FlowHeader)(dst), n), unsafe.Slice((*FlowHeader)(src), n))
-}
-
-var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), alloc: allocFlowHeader, copy: copyFlowHeader, fields: []decField{
+var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), grow: growFlowHeader, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
@@ -4403,21 +4275,21 @@ var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: 
 	{"note", nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
 	{"notinuse", nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
-	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
-	{"always_allow_actions", dtOf[*TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
+	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
+	{"always_allow_actions", &dectTOutcome, uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
 	{"active", nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
-	{"stages", dtOf[*FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
+	{"stages", &dectFlowStages, uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
 	{"in_use", nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
-	{"targets", dtOf[*WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kMany},
-	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
+	{"targets", nil, uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kLazyList},
+	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
 }, sorted: []uint16{16, 12, 13, 9, 8, 6, 0, 2, 11, 1, 3, 4, 5, 10, 7, 14, 15}}
 
-func (m *FlowHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowHeader) }
-
-func (*FlowHeader) decTable() *decTable { return &dectFlowHeader }
+func (m *FlowHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFlowHeader
+}
 
 var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
@@ -4427,46 +4299,44 @@ var enctFlowHeader = encTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: 
 	{`"note":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
 	{`"notinuse":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
-	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
-	{`"always_allow_actions":`, etOf[*TOutcome], uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
+	{`"steps":`, &enctFlowDetail, uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
+	{`"always_allow_actions":`, &enctTOutcome, uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
 	{`"active":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
-	{`"stages":`, etOf[*FlowStages], uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
+	{`"stages":`, &enctFlowStages, uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
 	{`"in_use":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
-	{`"targets":`, etOf[*WorkflowTarget], uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kMany},
-	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
+	{`"targets":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kRaw},
+	{`"workflow_history":`, &enctWorkflowHistory, uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
 }}
 
-func (m *FlowHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowHeader) }
-
-func (*FlowHeader) encTable() *encTable { return &enctFlowHeader }
+func (m *FlowHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFlowHeader
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFlowStages(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FlowStages, n)))
+func growFlowStages(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FlowStages, c)
+	copy(s, unsafe.Slice((*FlowStages)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFlowStages(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FlowStages)(dst), n), unsafe.Slice((*FlowStages)(src), n))
-}
-
-var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), alloc: allocFlowStages, copy: copyFlowStages, fields: []decField{
+var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), grow: growFlowStages, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
 	{"edit_outcome", nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
 	{"outcome_step", nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
 }, sorted: []uint16{4, 1, 0, 3, 5, 2, 6}}
 
-func (m *FlowStages) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowStages) }
-
-func (*FlowStages) decTable() *decTable { return &dectFlowStages }
+func (m *FlowStages) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFlowStages
+}
 
 var enctFlowStages = encTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
@@ -4475,25 +4345,23 @@ var enctFlowStages = encTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: 
 	{`"name":`, nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
 	{`"edit_outcome":`, nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
 	{`"outcome_step":`, nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
 }}
 
-func (m *FlowStages) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowStages) }
-
-func (*FlowStages) encTable() *encTable { return &enctFlowStages }
+func (m *FlowStages) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFlowStages
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowStages) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFlowSubDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FlowSubDetail, n)))
+func growFlowSubDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FlowSubDetail, c)
+	copy(s, unsafe.Slice((*FlowSubDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFlowSubDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FlowSubDetail)(dst), n), unsafe.Slice((*FlowSubDetail)(src), n))
-}
-
-var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), alloc: allocFlowSubDetail, copy: copyFlowSubDetail, fields: []decField{
+var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), grow: growFlowSubDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
 	{"flow_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
 	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
@@ -4522,18 +4390,18 @@ var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), 
 	{"seq", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
 	{"approval_result", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
 	{"restricted", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
-	{"conditions", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
-	{"conditions_exec", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
-	{"restrictions", dtOf[*FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
+	{"conditions", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
+	{"conditions_exec", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
+	{"restrictions", &dectFlowSubDetailRestriction, uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
 	{"todo_group_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
 	{"todo_group_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
 	{"chat_selection_order", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
 }, sorted: []uint16{11, 9, 8, 10, 12, 7, 26, 20, 19, 21, 24, 22, 23, 18, 34, 2, 28, 29, 4, 1, 0, 6, 5, 27, 30, 25, 3, 16, 15, 17, 13, 31, 32, 33, 14}}
 
-func (m *FlowSubDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFlowSubDetail) }
-
-func (*FlowSubDetail) decTable() *decTable { return &dectFlowSubDetail }
+func (m *FlowSubDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFlowSubDetail
+}
 
 var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
@@ -4564,31 +4432,29 @@ var enctFlowSubDetail = encTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), 
 	{`"seq":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
 	{`"approval_result":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
 	{`"restricted":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
-	{`"conditions":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
-	{`"conditions_exec":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
-	{`"restrictions":`, etOf[*FlowSubDetailRestriction], uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
+	{`"conditions":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
+	{`"conditions_exec":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
+	{`"restrictions":`, &enctFlowSubDetailRestriction, uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
 	{`"todo_group_id":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
 	{`"todo_group_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
 	{`"chat_selection_order":`, nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
 }}
 
-func (m *FlowSubDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFlowSubDetail) }
-
-func (*FlowSubDetail) encTable() *encTable { return &enctFlowSubDetail }
+func (m *FlowSubDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFlowSubDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFlowSubDetailRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FlowSubDetailRestriction, n)))
+func growFlowSubDetailRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FlowSubDetailRestriction, c)
+	copy(s, unsafe.Slice((*FlowSubDetailRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFlowSubDetailRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FlowSubDetailRestriction)(dst), n), unsafe.Slice((*FlowSubDetailRestriction)(src), n))
-}
-
-var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), alloc: allocFlowSubDetailRestriction, copy: copyFlowSubDetailRestriction, fields: []decField{
+var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), grow: growFlowSubDetailRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
 	{"flowsubdetail_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
@@ -4597,11 +4463,9 @@ var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetail
 	{"value_name", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), kStr},
 }, sorted: []uint16{2, 1, 0, 3, 4, 5}}
 
-func (m *FlowSubDetailRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFlowSubDetailRestriction)
+func (m *FlowSubDetailRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFlowSubDetailRestriction
 }
-
-func (*FlowSubDetailRestriction) decTable() *decTable { return &dectFlowSubDetailRestriction }
 
 var enctFlowSubDetailRestriction = encTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
@@ -4612,24 +4476,20 @@ var enctFlowSubDetailRestriction = encTable{extra: unsafe.Offsetof(FlowSubDetail
 	{`"value_name":`, nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), kStr},
 }}
 
-func (m *FlowSubDetailRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFlowSubDetailRestriction)
+func (m *FlowSubDetailRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFlowSubDetailRestriction
 }
-
-func (*FlowSubDetailRestriction) encTable() *encTable { return &enctFlowSubDetailRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FlowSubDetailRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFormattedEmail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FormattedEmail, n)))
+func growFormattedEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FormattedEmail, c)
+	copy(s, unsafe.Slice((*FormattedEmail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFormattedEmail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FormattedEmail)(dst), n), unsafe.Slice((*FormattedEmail)(src), n))
-}
-
-var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), alloc: allocFormattedEmail, copy: copyFormattedEmail, fields: []decField{
+var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), grow: growFormattedEmail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
 	{"fmid", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
 	{"fmdata", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
@@ -4660,9 +4520,9 @@ var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Warning)), kStr},
 }, sorted: []uint16{27, 13, 15, 16, 17, 18, 3, 5, 11, 24, 7, 2, 1, 0, 20, 19, 25, 21, 22, 23, 4, 6, 10, 14, 26, 12, 9, 8}}
 
-func (m *FormattedEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFormattedEmail) }
-
-func (*FormattedEmail) decTable() *decTable { return &dectFormattedEmail }
+func (m *FormattedEmail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFormattedEmail
+}
 
 var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
@@ -4695,22 +4555,20 @@ var enctFormattedEmail = encTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FormattedEmail{}.Warning)), kStr},
 }}
 
-func (m *FormattedEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFormattedEmail) }
-
-func (*FormattedEmail) encTable() *encTable { return &enctFormattedEmail }
+func (m *FormattedEmail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFormattedEmail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FormattedEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFortnoxDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FortnoxDetails, n)))
+func growFortnoxDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FortnoxDetails, c)
+	copy(s, unsafe.Slice((*FortnoxDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFortnoxDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FortnoxDetails)(dst), n), unsafe.Slice((*FortnoxDetails)(src), n))
-}
-
-var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), alloc: allocFortnoxDetails, copy: copyFortnoxDetails, fields: []decField{
+var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), grow: growFortnoxDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
@@ -4724,16 +4582,16 @@ var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
 	{"show_message", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
 	{"code", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
 	{"_exchangecode", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Warning)), kStr},
 }, sorted: []uint16{15, 16, 17, 7, 9, 10, 14, 0, 5, 1, 2, 8, 6, 3, 11, 12, 13, 4}}
 
-func (m *FortnoxDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFortnoxDetails) }
-
-func (*FortnoxDetails) decTable() *decTable { return &dectFortnoxDetails }
+func (m *FortnoxDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFortnoxDetails
+}
 
 var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
@@ -4749,29 +4607,27 @@ var enctFortnoxDetails = encTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra)
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
 	{`"code":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
 	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Warning)), kStr},
 }}
 
-func (m *FortnoxDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFortnoxDetails) }
-
-func (*FortnoxDetails) encTable() *encTable { return &enctFortnoxDetails }
+func (m *FortnoxDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFortnoxDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FortnoxDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskAttachment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskAttachment, n)))
+func growFreshdeskAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskAttachment, c)
+	copy(s, unsafe.Slice((*FreshdeskAttachment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskAttachment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskAttachment)(dst), n), unsafe.Slice((*FreshdeskAttachment)(src), n))
-}
-
-var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), alloc: allocFreshdeskAttachment, copy: copyFreshdeskAttachment, fields: []decField{
+var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), grow: growFreshdeskAttachment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
 	{"content_type", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
 	{"size", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
@@ -4781,11 +4637,9 @@ var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachmen
 	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), kStr},
 }, sorted: []uint16{4, 1, 5, 0, 3, 2, 6}}
 
-func (m *FreshdeskAttachment) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFreshdeskAttachment)
+func (m *FreshdeskAttachment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskAttachment
 }
-
-func (*FreshdeskAttachment) decTable() *decTable { return &dectFreshdeskAttachment }
 
 var enctFreshdeskAttachment = encTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
@@ -4797,50 +4651,44 @@ var enctFreshdeskAttachment = encTable{extra: unsafe.Offsetof(FreshdeskAttachmen
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), kStr},
 }}
 
-func (m *FreshdeskAttachment) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFreshdeskAttachment)
+func (m *FreshdeskAttachment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskAttachment
 }
-
-func (*FreshdeskAttachment) encTable() *encTable { return &enctFreshdeskAttachment }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskAttachment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskCompany(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskCompany, n)))
+func growFreshdeskCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskCompany, c)
+	copy(s, unsafe.Slice((*FreshdeskCompany)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskCompany(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskCompany)(dst), n), unsafe.Slice((*FreshdeskCompany)(src), n))
-}
-
-var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), alloc: allocFreshdeskCompany, copy: copyFreshdeskCompany, fields: []decField{
+var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), grow: growFreshdeskCompany, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *FreshdeskCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskCompany) }
-
-func (*FreshdeskCompany) decTable() *decTable { return &dectFreshdeskCompany }
+func (m *FreshdeskCompany) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskCompany
+}
 
 var enctFreshdeskCompany = encTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
 }}
 
-func (m *FreshdeskCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskCompany) }
-
-func (*FreshdeskCompany) encTable() *encTable { return &enctFreshdeskCompany }
+func (m *FreshdeskCompany) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskCompany
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskPriority(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskPriority, n)))
-}
-
-func copyFreshdeskPriority(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskPriority)(dst), n), unsafe.Slice((*FreshdeskPriority)(src), n))
+func growFreshdeskPriority(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskPriority, c)
+	copy(s, unsafe.Slice((*FreshdeskPriority)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
 func mapNewFreshdeskPriority(m unsafe.Pointer) {
@@ -4859,7 +4707,7 @@ func mapEachFreshdeskPriority(m unsafe.Pointer, f func(string, unsafe.Pointer)) 
 	}
 }
 
-var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), alloc: allocFreshdeskPriority, copy: copyFreshdeskPriority, mapNew: mapNewFreshdeskPriority, mapSet: mapSetFreshdeskPriority, fields: []decField{
+var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), grow: growFreshdeskPriority, mapNew: mapNewFreshdeskPriority, mapSet: mapSetFreshdeskPriority, fields: []decField{
 	{"respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
 	{"resolve_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
 	{"next_respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
@@ -4867,11 +4715,9 @@ var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.
 	{"escalation_enabled", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), kBool},
 }, sorted: []uint16{3, 4, 2, 1, 0}}
 
-func (m *FreshdeskPriority) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectFreshdeskPriority)
+func (m *FreshdeskPriority) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskPriority
 }
-
-func (*FreshdeskPriority) decTable() *decTable { return &dectFreshdeskPriority }
 
 var enctFreshdeskPriority = encTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), mapEach: mapEachFreshdeskPriority, fields: []encField{
 	{`"respond_within":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
@@ -4881,24 +4727,20 @@ var enctFreshdeskPriority = encTable{extra: unsafe.Offsetof(FreshdeskPriority{}.
 	{`"escalation_enabled":`, nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), kBool},
 }}
 
-func (m *FreshdeskPriority) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctFreshdeskPriority)
+func (m *FreshdeskPriority) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskPriority
 }
-
-func (*FreshdeskPriority) encTable() *encTable { return &enctFreshdeskPriority }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskPriority) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskSLA(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskSLA, n)))
+func growFreshdeskSLA(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskSLA, c)
+	copy(s, unsafe.Slice((*FreshdeskSLA)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskSLA(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskSLA)(dst), n), unsafe.Slice((*FreshdeskSLA)(src), n))
-}
-
-var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), alloc: allocFreshdeskSLA, copy: copyFreshdeskSLA, fields: []decField{
+var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), grow: growFreshdeskSLA, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
@@ -4907,14 +4749,14 @@ var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), si
 	{"position", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
 	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
 	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
-	{"sla_target", dtOf[*FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
+	{"sla_target", &dectFreshdeskPriority, uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
 	{"applicable_to", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
 	{"escalation", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
 }, sorted: []uint16{3, 9, 6, 2, 10, 0, 4, 1, 5, 8, 7}}
 
-func (m *FreshdeskSLA) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskSLA) }
-
-func (*FreshdeskSLA) decTable() *decTable { return &dectFreshdeskSLA }
+func (m *FreshdeskSLA) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskSLA
+}
 
 var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
@@ -4925,27 +4767,25 @@ var enctFreshdeskSLA = encTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), si
 	{`"position":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
-	{`"sla_target":`, etOf[*FreshdeskPriority], uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
+	{`"sla_target":`, &enctFreshdeskPriority, uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
 	{`"applicable_to":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
 	{`"escalation":`, nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
 }}
 
-func (m *FreshdeskSLA) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskSLA) }
-
-func (*FreshdeskSLA) encTable() *encTable { return &enctFreshdeskSLA }
+func (m *FreshdeskSLA) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskSLA
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskSLA) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskStats(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskStats, n)))
+func growFreshdeskStats(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskStats, c)
+	copy(s, unsafe.Slice((*FreshdeskStats)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskStats(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskStats)(dst), n), unsafe.Slice((*FreshdeskStats)(src), n))
-}
-
-var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), alloc: allocFreshdeskStats, copy: copyFreshdeskStats, fields: []decField{
+var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), grow: growFreshdeskStats, fields: []decField{
 	{"agent_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
 	{"responder_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
 	{"first_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
@@ -4956,9 +4796,9 @@ var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra)
 	{"pending_since", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), kStr},
 }, sorted: []uint16{0, 6, 2, 7, 4, 5, 1, 3}}
 
-func (m *FreshdeskStats) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskStats) }
-
-func (*FreshdeskStats) decTable() *decTable { return &dectFreshdeskStats }
+func (m *FreshdeskStats) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskStats
+}
 
 var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), fields: []encField{
 	{`"agent_responded_at":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
@@ -4971,23 +4811,21 @@ var enctFreshdeskStats = encTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra)
 	{`"pending_since":`, nil, uint32(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), kStr},
 }}
 
-func (m *FreshdeskStats) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskStats) }
-
-func (*FreshdeskStats) encTable() *encTable { return &enctFreshdeskStats }
+func (m *FreshdeskStats) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskStats
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskStats) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskTicket(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskTicket, n)))
+func growFreshdeskTicket(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskTicket, c)
+	copy(s, unsafe.Slice((*FreshdeskTicket)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskTicket(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskTicket)(dst), n), unsafe.Slice((*FreshdeskTicket)(src), n))
-}
-
-var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), alloc: allocFreshdeskTicket, copy: copyFreshdeskTicket, fields: []decField{
-	{"attachments", dtOf[*FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
+var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), grow: growFreshdeskTicket, fields: []decField{
+	{"attachments", &dectFreshdeskAttachment, uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
 	{"cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
 	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
 	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
@@ -5020,21 +4858,21 @@ var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 	{"type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
 	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
 	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
-	{"requester", dtOf[*FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
-	{"stats", dtOf[*FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
-	{"company", dtOf[*FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
-	{"sla_policy", dtOf[*FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
+	{"requester", &dectFreshdeskUser, uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
+	{"stats", &dectFreshdeskStats, uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
+	{"company", &dectFreshdeskCompany, uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
+	{"sla_policy", &dectFreshdeskSLA, uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
 	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
 	{"association_type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
 	{"associated_tickets_list", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
 }, sorted: []uint16{39, 38, 0, 1, 35, 2, 31, 37, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 21, 22, 36, 23, 24, 34, 25, 26, 27, 28, 29, 30, 32}}
 
-func (m *FreshdeskTicket) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskTicket) }
-
-func (*FreshdeskTicket) decTable() *decTable { return &dectFreshdeskTicket }
+func (m *FreshdeskTicket) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskTicket
+}
 
 var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), fields: []encField{
-	{`"attachments":`, etOf[*FreshdeskAttachment], uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
+	{`"attachments":`, &enctFreshdeskAttachment, uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
 	{`"cc_emails":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
 	{`"deleted":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
@@ -5067,31 +4905,29 @@ var enctFreshdeskTicket = encTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extr
 	{`"type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
-	{`"requester":`, etOf[*FreshdeskUser], uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
-	{`"stats":`, etOf[*FreshdeskStats], uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
-	{`"company":`, etOf[*FreshdeskCompany], uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
-	{`"sla_policy":`, etOf[*FreshdeskSLA], uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
+	{`"requester":`, &enctFreshdeskUser, uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
+	{`"stats":`, &enctFreshdeskStats, uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
+	{`"company":`, &enctFreshdeskCompany, uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
+	{`"sla_policy":`, &enctFreshdeskSLA, uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
 	{`"custom_fields":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
 	{`"association_type":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
 	{`"associated_tickets_list":`, nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
 }}
 
-func (m *FreshdeskTicket) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskTicket) }
-
-func (*FreshdeskTicket) encTable() *encTable { return &enctFreshdeskTicket }
+func (m *FreshdeskTicket) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskTicket
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskTicket) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocFreshdeskUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]FreshdeskUser, n)))
+func growFreshdeskUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]FreshdeskUser, c)
+	copy(s, unsafe.Slice((*FreshdeskUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyFreshdeskUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*FreshdeskUser)(dst), n), unsafe.Slice((*FreshdeskUser)(src), n))
-}
-
-var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), alloc: allocFreshdeskUser, copy: copyFreshdeskUser, fields: []decField{
+var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), grow: growFreshdeskUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
@@ -5116,9 +4952,9 @@ var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), 
 	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), kMap},
 }, sorted: []uint16{5, 6, 7, 8, 19, 21, 10, 11, 2, 0, 12, 13, 3, 1, 14, 4, 15, 16, 17, 18, 20, 9}}
 
-func (m *FreshdeskUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectFreshdeskUser) }
-
-func (*FreshdeskUser) decTable() *decTable { return &dectFreshdeskUser }
+func (m *FreshdeskUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectFreshdeskUser
+}
 
 var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
@@ -5145,9 +4981,9 @@ var enctFreshdeskUser = encTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), 
 	{`"custom_fields":`, nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), kMap},
 }}
 
-func (m *FreshdeskUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctFreshdeskUser) }
-
-func (*FreshdeskUser) encTable() *encTable { return &enctFreshdeskUser }
+func (m *FreshdeskUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctFreshdeskUser
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *FreshdeskUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

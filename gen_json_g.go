@@ -6,46 +6,40 @@ import (
 	"unsafe"
 )
 
-func allocGenerateExternalLink(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GenerateExternalLink, n)))
+func growGenerateExternalLink(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GenerateExternalLink, c)
+	copy(s, unsafe.Slice((*GenerateExternalLink)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGenerateExternalLink(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GenerateExternalLink)(dst), n), unsafe.Slice((*GenerateExternalLink)(src), n))
-}
-
-var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), alloc: allocGenerateExternalLink, copy: copyGenerateExternalLink, fields: []decField{
+var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), grow: growGenerateExternalLink, fields: []decField{
 	{"module_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
 }, sorted: []uint16{0, 1}}
 
-func (m *GenerateExternalLink) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGenerateExternalLink)
+func (m *GenerateExternalLink) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGenerateExternalLink
 }
-
-func (*GenerateExternalLink) decTable() *decTable { return &dectGenerateExternalLink }
 
 var enctGenerateExternalLink = encTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), fields: []encField{
 	{`"module_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
 }}
 
-func (m *GenerateExternalLink) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGenerateExternalLink)
+func (m *GenerateExternalLink) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGenerateExternalLink
 }
-
-func (*GenerateExternalLink) encTable() *encTable { return &enctGenerateExternalLink }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenerateExternalLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGeneric(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Generic, n))) }
-
-func copyGeneric(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Generic)(dst), n), unsafe.Slice((*Generic)(src), n))
+func growGeneric(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Generic, c)
+	copy(s, unsafe.Slice((*Generic)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), alloc: allocGeneric, copy: copyGeneric, fields: []decField{
+var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), grow: growGeneric, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
@@ -61,7 +55,7 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
 	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
 	{"sequence", nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
-	{"assettypes", dtOf[*Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
+	{"assettypes", &dectXtype, uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
 	{"isfixedasset", nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
@@ -71,19 +65,19 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
 	{"tcsnote", nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
-	{"accounts_mappings", dtOf[*GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
+	{"accounts_mappings", &dectGenericAccountsMappings, uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
 	{"tax_id", nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
 	{"tax_name", nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
 	{"tax_id_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
 	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
 	{"itemcode_id", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
 	{"itemcode_name", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
 	{"multipleaccountstenants", nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
 	{"invoice_class", nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
 	{"qbo_item_type", nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
 	{"item_recurring_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
 	{"item_donttrackstock_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
@@ -95,9 +89,7 @@ var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{"item_assettype_name_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), kStr},
 }, sorted: []uint16{17, 23, 37, 38, 25, 15, 45, 6, 11, 0, 2, 33, 1, 35, 18, 5, 43, 46, 44, 42, 41, 40, 39, 30, 31, 13, 12, 4, 10, 34, 3, 32, 19, 20, 22, 21, 36, 14, 8, 7, 9, 26, 28, 27, 29, 24, 16}}
 
-func (m *Generic) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGeneric) }
-
-func (*Generic) decTable() *decTable { return &dectGeneric }
+func (m *Generic) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectGeneric }
 
 var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
@@ -115,7 +107,7 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
 	{`"items_in_group_no_consign":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
-	{`"assettypes":`, etOf[*Xtype], uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
+	{`"assettypes":`, &enctXtype, uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
 	{`"isfixedasset":`, nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
@@ -125,19 +117,19 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{`"nominalcode_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
 	{`"tcsnote":`, nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
-	{`"accounts_mappings":`, etOf[*GenericAccountsMappings], uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
+	{`"accounts_mappings":`, &enctGenericAccountsMappings, uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
 	{`"tax_id":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
 	{`"tax_id_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
 	{`"tax_name_purchase":`, nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
 	{`"itemcode_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
 	{`"itemcode_name":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
 	{`"multipleaccountstenants":`, nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
 	{`"qbo_item_type":`, nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
 	{`"item_recurring_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
 	{`"item_donttrackstock_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
@@ -149,22 +141,18 @@ var enctGeneric = encTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe
 	{`"item_assettype_name_default":`, nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), kStr},
 }}
 
-func (m *Generic) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGeneric) }
-
-func (*Generic) encTable() *encTable { return &enctGeneric }
+func (m *Generic) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctGeneric }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Generic) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGenericAccountsMappings(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GenericAccountsMappings, n)))
+func growGenericAccountsMappings(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GenericAccountsMappings, c)
+	copy(s, unsafe.Slice((*GenericAccountsMappings)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGenericAccountsMappings(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GenericAccountsMappings)(dst), n), unsafe.Slice((*GenericAccountsMappings)(src), n))
-}
-
-var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), alloc: allocGenericAccountsMappings, copy: copyGenericAccountsMappings, fields: []decField{
+var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), grow: growGenericAccountsMappings, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
 	{"gid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
 	{"tenantid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
@@ -182,11 +170,9 @@ var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccount
 	{"_warning", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), kStr},
 }, sorted: []uint16{14, 1, 0, 8, 9, 4, 5, 7, 6, 11, 13, 10, 12, 3, 2}}
 
-func (m *GenericAccountsMappings) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGenericAccountsMappings)
+func (m *GenericAccountsMappings) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGenericAccountsMappings
 }
-
-func (*GenericAccountsMappings) decTable() *decTable { return &dectGenericAccountsMappings }
 
 var enctGenericAccountsMappings = encTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
@@ -206,32 +192,28 @@ var enctGenericAccountsMappings = encTable{extra: unsafe.Offsetof(GenericAccount
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), kStr},
 }}
 
-func (m *GenericAccountsMappings) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGenericAccountsMappings)
+func (m *GenericAccountsMappings) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGenericAccountsMappings
 }
-
-func (*GenericAccountsMappings) encTable() *encTable { return &enctGenericAccountsMappings }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GenericAccountsMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGmailMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GmailMessage, n)))
+func growGmailMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GmailMessage, c)
+	copy(s, unsafe.Slice((*GmailMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGmailMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GmailMessage)(dst), n), unsafe.Slice((*GmailMessage)(src), n))
-}
-
-var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), alloc: allocGmailMessage, copy: copyGmailMessage, fields: []decField{
+var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), grow: growGmailMessage, fields: []decField{
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
-	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
+	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
 	{"historyId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
 	{"id", nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
 	{"internalDate", nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
 	{"labelIds", nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
-	{"payload", dtOf[*MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kOne},
+	{"payload", nil, uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kLazy},
 	{"raw", nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
 	{"sizeEstimate", nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
 	{"snippet", nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
@@ -239,19 +221,19 @@ var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), si
 	{"eTag", nil, uint32(unsafe.Offsetof(GmailMessage{}.ETag)), kStr},
 }, sorted: []uint16{12, 0, 3, 4, 2, 5, 6, 1, 7, 8, 9, 10, 11}}
 
-func (m *GmailMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGmailMessage) }
-
-func (*GmailMessage) decTable() *decTable { return &dectGmailMessage }
+func (m *GmailMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGmailMessage
+}
 
 var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), fields: []encField{
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
-	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
+	{`"mimeMessage":`, &enctMimeMessage, uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
 	{`"historyId":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
 	{`"id":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
 	{`"internalDate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
 	{`"labelIds":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
-	{`"payload":`, etOf[*MessagePart], uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kOne},
+	{`"payload":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kRaw},
 	{`"raw":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
 	{`"sizeEstimate":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
 	{`"snippet":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
@@ -259,61 +241,53 @@ var enctGmailMessage = encTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), si
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(GmailMessage{}.ETag)), kStr},
 }}
 
-func (m *GmailMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGmailMessage) }
-
-func (*GmailMessage) encTable() *encTable { return &enctGmailMessage }
+func (m *GmailMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGmailMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GmailMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleBusinessAnswer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessAnswer, n)))
+func growGoogleBusinessAnswer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleBusinessAnswer, c)
+	copy(s, unsafe.Slice((*GoogleBusinessAnswer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleBusinessAnswer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleBusinessAnswer)(dst), n), unsafe.Slice((*GoogleBusinessAnswer)(src), n))
-}
-
-var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), alloc: allocGoogleBusinessAnswer, copy: copyGoogleBusinessAnswer, fields: []decField{
+var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), grow: growGoogleBusinessAnswer, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
-	{"author", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
+	{"author", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
 	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
 }, sorted: []uint16{1, 3, 0, 2, 4}}
 
-func (m *GoogleBusinessAnswer) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleBusinessAnswer)
+func (m *GoogleBusinessAnswer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleBusinessAnswer
 }
-
-func (*GoogleBusinessAnswer) decTable() *decTable { return &dectGoogleBusinessAnswer }
 
 var enctGoogleBusinessAnswer = encTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
-	{`"author":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
+	{`"author":`, &enctGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
 	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
 }}
 
-func (m *GoogleBusinessAnswer) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleBusinessAnswer)
+func (m *GoogleBusinessAnswer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleBusinessAnswer
 }
-
-func (*GoogleBusinessAnswer) encTable() *encTable { return &enctGoogleBusinessAnswer }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessAnswer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleBusinessDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessDetails, n)))
+func growGoogleBusinessDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleBusinessDetails, c)
+	copy(s, unsafe.Slice((*GoogleBusinessDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleBusinessDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleBusinessDetails)(dst), n), unsafe.Slice((*GoogleBusinessDetails)(src), n))
-}
-
-var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), alloc: allocGoogleBusinessDetails, copy: copyGoogleBusinessDetails, fields: []decField{
+var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), grow: growGoogleBusinessDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
@@ -331,11 +305,9 @@ var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDe
 	{"_warning", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), kStr},
 }, sorted: []uint16{5, 13, 6, 14, 9, 11, 7, 1, 8, 0, 10, 12, 3, 2, 4}}
 
-func (m *GoogleBusinessDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleBusinessDetails)
+func (m *GoogleBusinessDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleBusinessDetails
 }
-
-func (*GoogleBusinessDetails) decTable() *decTable { return &dectGoogleBusinessDetails }
 
 var enctGoogleBusinessDetails = encTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
@@ -355,153 +327,131 @@ var enctGoogleBusinessDetails = encTable{extra: unsafe.Offsetof(GoogleBusinessDe
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), kStr},
 }}
 
-func (m *GoogleBusinessDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleBusinessDetails)
+func (m *GoogleBusinessDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleBusinessDetails
 }
-
-func (*GoogleBusinessDetails) encTable() *encTable { return &enctGoogleBusinessDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleBusinessQuestion(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessQuestion, n)))
+func growGoogleBusinessQuestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleBusinessQuestion, c)
+	copy(s, unsafe.Slice((*GoogleBusinessQuestion)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleBusinessQuestion(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleBusinessQuestion)(dst), n), unsafe.Slice((*GoogleBusinessQuestion)(src), n))
-}
-
-var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), alloc: allocGoogleBusinessQuestion, copy: copyGoogleBusinessQuestion, fields: []decField{
+var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), grow: growGoogleBusinessQuestion, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
-	{"author", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
+	{"author", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
 	{"upvoteCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
 	{"totalAnswerCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
-	{"topAnswers", dtOf[*GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
+	{"topAnswers", &dectGoogleBusinessAnswer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
 	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
 }, sorted: []uint16{1, 4, 8, 0, 3, 7, 6, 5, 2}}
 
-func (m *GoogleBusinessQuestion) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleBusinessQuestion)
+func (m *GoogleBusinessQuestion) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleBusinessQuestion
 }
-
-func (*GoogleBusinessQuestion) decTable() *decTable { return &dectGoogleBusinessQuestion }
 
 var enctGoogleBusinessQuestion = encTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
-	{`"author":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
+	{`"author":`, &enctGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
 	{`"upvoteCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
 	{`"totalAnswerCount":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
-	{`"topAnswers":`, etOf[*GoogleBusinessAnswer], uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
+	{`"topAnswers":`, &enctGoogleBusinessAnswer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
 	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
 }}
 
-func (m *GoogleBusinessQuestion) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleBusinessQuestion)
+func (m *GoogleBusinessQuestion) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleBusinessQuestion
 }
-
-func (*GoogleBusinessQuestion) encTable() *encTable { return &enctGoogleBusinessQuestion }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleBusinessReview(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessReview, n)))
+func growGoogleBusinessReview(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleBusinessReview, c)
+	copy(s, unsafe.Slice((*GoogleBusinessReview)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleBusinessReview(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleBusinessReview)(dst), n), unsafe.Slice((*GoogleBusinessReview)(src), n))
-}
-
-var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), alloc: allocGoogleBusinessReview, copy: copyGoogleBusinessReview, fields: []decField{
+var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), grow: growGoogleBusinessReview, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
 	{"reviewId", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
-	{"reviewer", dtOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
+	{"reviewer", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
 	{"starRating", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
 	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
 	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
-	{"reviewReply", dtOf[*GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
+	{"reviewReply", &dectGoogleBusinessReviewReply, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
 	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
 	{"starRating_int", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
 }, sorted: []uint16{4, 5, 8, 0, 1, 7, 2, 3, 9, 6}}
 
-func (m *GoogleBusinessReview) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleBusinessReview)
+func (m *GoogleBusinessReview) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleBusinessReview
 }
-
-func (*GoogleBusinessReview) decTable() *decTable { return &dectGoogleBusinessReview }
 
 var enctGoogleBusinessReview = encTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
 	{`"reviewId":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
-	{`"reviewer":`, etOf[*GoogleReviewer], uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
+	{`"reviewer":`, &enctGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
 	{`"starRating":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
 	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
 	{`"createTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
-	{`"reviewReply":`, etOf[*GoogleBusinessReviewReply], uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
+	{`"reviewReply":`, &enctGoogleBusinessReviewReply, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
 	{`"gbdid":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
 	{`"starRating_int":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
 }}
 
-func (m *GoogleBusinessReview) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleBusinessReview)
+func (m *GoogleBusinessReview) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleBusinessReview
 }
-
-func (*GoogleBusinessReview) encTable() *encTable { return &enctGoogleBusinessReview }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReview) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleBusinessReviewReply(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleBusinessReviewReply, n)))
+func growGoogleBusinessReviewReply(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleBusinessReviewReply, c)
+	copy(s, unsafe.Slice((*GoogleBusinessReviewReply)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleBusinessReviewReply(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleBusinessReviewReply)(dst), n), unsafe.Slice((*GoogleBusinessReviewReply)(src), n))
-}
-
-var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), alloc: allocGoogleBusinessReviewReply, copy: copyGoogleBusinessReviewReply, fields: []decField{
+var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), grow: growGoogleBusinessReviewReply, fields: []decField{
 	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
 	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *GoogleBusinessReviewReply) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleBusinessReviewReply)
+func (m *GoogleBusinessReviewReply) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleBusinessReviewReply
 }
-
-func (*GoogleBusinessReviewReply) decTable() *decTable { return &dectGoogleBusinessReviewReply }
 
 var enctGoogleBusinessReviewReply = encTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), fields: []encField{
 	{`"comment":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
 	{`"updateTime":`, nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
 }}
 
-func (m *GoogleBusinessReviewReply) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleBusinessReviewReply)
+func (m *GoogleBusinessReviewReply) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleBusinessReviewReply
 }
-
-func (*GoogleBusinessReviewReply) encTable() *encTable { return &enctGoogleBusinessReviewReply }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleBusinessReviewReply) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleReviewer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleReviewer, n)))
+func growGoogleReviewer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleReviewer, c)
+	copy(s, unsafe.Slice((*GoogleReviewer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleReviewer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleReviewer)(dst), n), unsafe.Slice((*GoogleReviewer)(src), n))
-}
-
-var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), alloc: allocGoogleReviewer, copy: copyGoogleReviewer, fields: []decField{
+var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), grow: growGoogleReviewer, fields: []decField{
 	{"profilePhotoUrl", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
 	{"profilePhotoUri", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
@@ -509,9 +459,9 @@ var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra)
 	{"isAnonymous", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), kBool},
 }, sorted: []uint16{3, 4, 1, 0, 2}}
 
-func (m *GoogleReviewer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectGoogleReviewer) }
-
-func (*GoogleReviewer) decTable() *decTable { return &dectGoogleReviewer }
+func (m *GoogleReviewer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleReviewer
+}
 
 var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), fields: []encField{
 	{`"profilePhotoUrl":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
@@ -521,22 +471,20 @@ var enctGoogleReviewer = encTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra)
 	{`"isAnonymous":`, nil, uint32(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), kBool},
 }}
 
-func (m *GoogleReviewer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctGoogleReviewer) }
-
-func (*GoogleReviewer) encTable() *encTable { return &enctGoogleReviewer }
+func (m *GoogleReviewer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleReviewer
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleReviewer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocGoogleWorkplaceMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]GoogleWorkplaceMapping, n)))
+func growGoogleWorkplaceMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]GoogleWorkplaceMapping, c)
+	copy(s, unsafe.Slice((*GoogleWorkplaceMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyGoogleWorkplaceMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*GoogleWorkplaceMapping)(dst), n), unsafe.Slice((*GoogleWorkplaceMapping)(src), n))
-}
-
-var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), alloc: allocGoogleWorkplaceMapping, copy: copyGoogleWorkplaceMapping, fields: []decField{
+var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), grow: growGoogleWorkplaceMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
 	{"customerid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
 	{"siteid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
@@ -550,11 +498,9 @@ var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplace
 	{"_warning", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), kStr},
 }, sorted: []uint16{10, 1, 8, 4, 5, 6, 0, 7, 3, 2, 9}}
 
-func (m *GoogleWorkplaceMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectGoogleWorkplaceMapping)
+func (m *GoogleWorkplaceMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectGoogleWorkplaceMapping
 }
-
-func (*GoogleWorkplaceMapping) decTable() *decTable { return &dectGoogleWorkplaceMapping }
 
 var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
@@ -570,11 +516,9 @@ var enctGoogleWorkplaceMapping = encTable{extra: unsafe.Offsetof(GoogleWorkplace
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), kStr},
 }}
 
-func (m *GoogleWorkplaceMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctGoogleWorkplaceMapping)
+func (m *GoogleWorkplaceMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctGoogleWorkplaceMapping
 }
-
-func (*GoogleWorkplaceMapping) encTable() *encTable { return &enctGoogleWorkplaceMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *GoogleWorkplaceMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,44 +6,40 @@ import (
 	"unsafe"
 )
 
-func allocHTMLDesign(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]HTMLDesign, n)))
+func growHTMLDesign(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]HTMLDesign, c)
+	copy(s, unsafe.Slice((*HTMLDesign)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyHTMLDesign(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*HTMLDesign)(dst), n), unsafe.Slice((*HTMLDesign)(src), n))
-}
-
-var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), alloc: allocHTMLDesign, copy: copyHTMLDesign, fields: []decField{
+var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), grow: growHTMLDesign, fields: []decField{
 	{"design", nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *HTMLDesign) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHTMLDesign) }
-
-func (*HTMLDesign) decTable() *decTable { return &dectHTMLDesign }
+func (m *HTMLDesign) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectHTMLDesign
+}
 
 var enctHTMLDesign = encTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), fields: []encField{
 	{`"design":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
 }}
 
-func (m *HTMLDesign) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHTMLDesign) }
-
-func (*HTMLDesign) encTable() *encTable { return &enctHTMLDesign }
+func (m *HTMLDesign) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctHTMLDesign
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HTMLDesign) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocHaloNews(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]HaloNews, n)))
+func growHaloNews(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]HaloNews, c)
+	copy(s, unsafe.Slice((*HaloNews)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyHaloNews(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*HaloNews)(dst), n), unsafe.Slice((*HaloNews)(src), n))
-}
-
-var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), alloc: allocHaloNews, copy: copyHaloNews, fields: []decField{
+var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), grow: growHaloNews, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
@@ -77,9 +73,7 @@ var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(HaloNews{}.Warning)), kStr},
 }, sorted: []uint16{30, 26, 6, 7, 4, 27, 22, 3, 28, 25, 8, 0, 18, 19, 16, 17, 1, 20, 15, 21, 14, 29, 24, 10, 13, 12, 11, 9, 2, 5, 23}}
 
-func (m *HaloNews) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHaloNews) }
-
-func (*HaloNews) decTable() *decTable { return &dectHaloNews }
+func (m *HaloNews) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHaloNews }
 
 var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
@@ -115,20 +109,18 @@ var enctHaloNews = encTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(HaloNews{}.Warning)), kStr},
 }}
 
-func (m *HaloNews) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHaloNews) }
-
-func (*HaloNews) encTable() *encTable { return &enctHaloNews }
+func (m *HaloNews) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctHaloNews }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *HaloNews) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocHeader(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Header, n))) }
-
-func copyHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Header)(dst), n), unsafe.Slice((*Header)(src), n))
+func growHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Header, c)
+	copy(s, unsafe.Slice((*Header)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), alloc: allocHeader, copy: copyHeader, fields: []decField{
+var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), grow: growHeader, fields: []decField{
 	{"offset", nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
 	{"field", nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
@@ -137,9 +129,7 @@ var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.S
 	{"value", nil, uint32(unsafe.Offsetof(Header{}.Value)), kStr},
 }, sorted: []uint16{1, 2, 0, 3, 4, 5}}
 
-func (m *Header) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHeader) }
-
-func (*Header) decTable() *decTable { return &dectHeader }
+func (m *Header) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHeader }
 
 var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), fields: []encField{
 	{`"offset":`, nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
@@ -150,22 +140,18 @@ var enctHeader = encTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.S
 	{`"value":`, nil, uint32(unsafe.Offsetof(Header{}.Value)), kStr},
 }}
 
-func (m *Header) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHeader) }
-
-func (*Header) encTable() *encTable { return &enctHeader }
+func (m *Header) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Header) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocHolidays(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Holidays, n)))
+func growHolidays(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Holidays, c)
+	copy(s, unsafe.Slice((*Holidays)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyHolidays(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Holidays)(dst), n), unsafe.Slice((*Holidays)(src), n))
-}
-
-var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), alloc: allocHolidays, copy: copyHolidays, fields: []decField{
+var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), grow: growHolidays, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
 	{"holid", nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
 	{"workday_id", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
@@ -183,21 +169,19 @@ var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsa
 	{"date_only", nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
 	{"end_date_only", nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
 	{"isrecurring", nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
-	{"schedule", dtOf[*Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kOne},
+	{"schedule", nil, uint32(unsafe.Offsetof(Holidays{}.Schedule)), kLazy},
 	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
 	{"createnextappt", nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
 	{"approval_start", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
 	{"approvalnote", nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
 	{"approval_status", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
 	{"_return_appointment", nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
-	{"appointmentobj", dtOf[*Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kOne},
+	{"appointmentobj", nil, uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kLazy},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
 }, sorted: []uint16{13, 23, 26, 10, 11, 6, 24, 20, 22, 21, 19, 4, 14, 8, 5, 15, 12, 1, 9, 0, 16, 7, 17, 18, 25, 3, 2}}
 
-func (m *Holidays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectHolidays) }
-
-func (*Holidays) decTable() *decTable { return &dectHolidays }
+func (m *Holidays) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHolidays }
 
 var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
@@ -217,21 +201,19 @@ var enctHolidays = encTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsa
 	{`"date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
 	{`"end_date_only":`, nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
 	{`"isrecurring":`, nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
-	{`"schedule":`, etOf[*Schedule], uint32(unsafe.Offsetof(Holidays{}.Schedule)), kOne},
+	{`"schedule":`, nil, uint32(unsafe.Offsetof(Holidays{}.Schedule)), kRaw},
 	{`"schedulehandledtype":`, nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
 	{`"createnextappt":`, nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
 	{`"approval_start":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
 	{`"approval_status":`, nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
 	{`"_return_appointment":`, nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
-	{`"appointmentobj":`, etOf[*Appointment], uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kOne},
+	{`"appointmentobj":`, nil, uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kRaw},
 	{`"thirdpartyid":`, nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
 }}
 
-func (m *Holidays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctHolidays) }
-
-func (*Holidays) encTable() *encTable { return &enctHolidays }
+func (m *Holidays) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctHolidays }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Holidays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,48 +6,44 @@ import (
 	"unsafe"
 )
 
-func allocIMAPMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IMAPMessage, n)))
+func growIMAPMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IMAPMessage, c)
+	copy(s, unsafe.Slice((*IMAPMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIMAPMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IMAPMessage)(dst), n), unsafe.Slice((*IMAPMessage)(src), n))
-}
-
-var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), alloc: allocIMAPMessage, copy: copyIMAPMessage, fields: []decField{
+var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), grow: growIMAPMessage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
-	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
+	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
 }, sorted: []uint16{1, 0, 2, 3}}
 
-func (m *IMAPMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMAPMessage) }
-
-func (*IMAPMessage) decTable() *decTable { return &dectIMAPMessage }
+func (m *IMAPMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIMAPMessage
+}
 
 var enctIMAPMessage = encTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
-	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
+	{`"mimeMessage":`, &enctMimeMessage, uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
 }}
 
-func (m *IMAPMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMAPMessage) }
-
-func (*IMAPMessage) encTable() *encTable { return &enctIMAPMessage }
+func (m *IMAPMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIMAPMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMAPMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIMRWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IMRWebhook, n)))
+func growIMRWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IMRWebhook, c)
+	copy(s, unsafe.Slice((*IMRWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIMRWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IMRWebhook)(dst), n), unsafe.Slice((*IMRWebhook)(src), n))
-}
-
-var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), alloc: allocIMRWebhook, copy: copyIMRWebhook, fields: []decField{
+var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), grow: growIMRWebhook, fields: []decField{
 	{"topic", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
 	{"event", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
 	{"eventTimeStamp", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
@@ -55,9 +51,9 @@ var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: 
 	{"resource", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Resource)), kRaw},
 }, sorted: []uint16{1, 3, 2, 4, 0}}
 
-func (m *IMRWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIMRWebhook) }
-
-func (*IMRWebhook) decTable() *decTable { return &dectIMRWebhook }
+func (m *IMRWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIMRWebhook
+}
 
 var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), fields: []encField{
 	{`"topic":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
@@ -67,22 +63,20 @@ var enctIMRWebhook = encTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: 
 	{`"resource":`, nil, uint32(unsafe.Offsetof(IMRWebhook{}.Resource)), kRaw},
 }}
 
-func (m *IMRWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIMRWebhook) }
-
-func (*IMRWebhook) encTable() *encTable { return &enctIMRWebhook }
+func (m *IMRWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIMRWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IMRWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIframeTabRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IframeTabRequestType, n)))
+func growIframeTabRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IframeTabRequestType, c)
+	copy(s, unsafe.Slice((*IframeTabRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIframeTabRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IframeTabRequestType)(dst), n), unsafe.Slice((*IframeTabRequestType)(src), n))
-}
-
-var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), alloc: allocIframeTabRequestType, copy: copyIframeTabRequestType, fields: []decField{
+var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), grow: growIframeTabRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
 	{"iframetab_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
@@ -90,11 +84,9 @@ var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestT
 	{"_warning", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 2, 3, 1}}
 
-func (m *IframeTabRequestType) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIframeTabRequestType)
+func (m *IframeTabRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIframeTabRequestType
 }
-
-func (*IframeTabRequestType) decTable() *decTable { return &dectIframeTabRequestType }
 
 var enctIframeTabRequestType = encTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
@@ -104,24 +96,20 @@ var enctIframeTabRequestType = encTable{extra: unsafe.Offsetof(IframeTabRequestT
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.Warning)), kStr},
 }}
 
-func (m *IframeTabRequestType) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIframeTabRequestType)
+func (m *IframeTabRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIframeTabRequestType
 }
-
-func (*IframeTabRequestType) encTable() *encTable { return &enctIframeTabRequestType }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IframeTabRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocImpersonationRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ImpersonationRequest, n)))
+func growImpersonationRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ImpersonationRequest, c)
+	copy(s, unsafe.Slice((*ImpersonationRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyImpersonationRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ImpersonationRequest)(dst), n), unsafe.Slice((*ImpersonationRequest)(src), n))
-}
-
-var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), alloc: allocImpersonationRequest, copy: copyImpersonationRequest, fields: []decField{
+var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), grow: growImpersonationRequest, fields: []decField{
 	{"irid", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
 	{"requestor", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
 	{"agent", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
@@ -134,11 +122,9 @@ var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequ
 	{"_warning", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Warning)), kStr},
 }, sorted: []uint16{9, 2, 5, 0, 8, 1, 4, 6, 7, 3}}
 
-func (m *ImpersonationRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectImpersonationRequest)
+func (m *ImpersonationRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectImpersonationRequest
 }
-
-func (*ImpersonationRequest) decTable() *decTable { return &dectImpersonationRequest }
 
 var enctImpersonationRequest = encTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), fields: []encField{
 	{`"irid":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
@@ -153,63 +139,53 @@ var enctImpersonationRequest = encTable{extra: unsafe.Offsetof(ImpersonationRequ
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Warning)), kStr},
 }}
 
-func (m *ImpersonationRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctImpersonationRequest)
+func (m *ImpersonationRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctImpersonationRequest
 }
-
-func (*ImpersonationRequest) encTable() *encTable { return &enctImpersonationRequest }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImpersonationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocImportCSV(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ImportCSV, n)))
+func growImportCSV(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ImportCSV, c)
+	copy(s, unsafe.Slice((*ImportCSV)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyImportCSV(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ImportCSV)(dst), n), unsafe.Slice((*ImportCSV)(src), n))
-}
-
-var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), alloc: allocImportCSV, copy: copyImportCSV, fields: []decField{
+var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), grow: growImportCSV, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
-	{"mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
+	{"mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
 	{"create_new_lines", nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
 	{"one_time_charges", nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
 }, sorted: []uint16{6, 4, 0, 3, 1, 5, 2}}
 
-func (m *ImportCSV) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectImportCSV) }
-
-func (*ImportCSV) decTable() *decTable { return &dectImportCSV }
+func (m *ImportCSV) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectImportCSV }
 
 var enctImportCSV = encTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
-	{`"mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
+	{`"mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
 	{`"create_new_lines":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
 	{`"one_time_charges":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
 }}
 
-func (m *ImportCSV) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctImportCSV) }
-
-func (*ImportCSV) encTable() *encTable { return &enctImportCSV }
+func (m *ImportCSV) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctImportCSV }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ImportCSV) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIncomingEmail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IncomingEmail, n)))
+func growIncomingEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IncomingEmail, c)
+	copy(s, unsafe.Slice((*IncomingEmail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIncomingEmail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IncomingEmail)(dst), n), unsafe.Slice((*IncomingEmail)(src), n))
-}
-
-var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), alloc: allocIncomingEmail, copy: copyIncomingEmail, fields: []decField{
+var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), grow: growIncomingEmail, fields: []decField{
 	{"old_id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
 	{"mbid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
@@ -224,7 +200,7 @@ var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{"from", nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
 	{"to", nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
-	{"user", dtOf[*Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kOne},
+	{"user", nil, uint32(unsafe.Offsetof(IncomingEmail{}.User)), kLazy},
 	{"subject", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
 	{"mailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
@@ -235,15 +211,15 @@ var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{"last_attempt_date", nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
 	{"_checkmailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
 	{"_downloadmail", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
-	{"mailbox", dtOf[*Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
+	{"mailbox", &dectMailbox, uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
 	{"mailbox_type_int", nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
 	{"outbound", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
 }, sorted: []uint16{23, 24, 28, 4, 3, 17, 5, 6, 9, 11, 12, 1, 10, 22, 25, 26, 16, 2, 7, 0, 27, 8, 20, 21, 18, 19, 15, 13, 14}}
 
-func (m *IncomingEmail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIncomingEmail) }
-
-func (*IncomingEmail) decTable() *decTable { return &dectIncomingEmail }
+func (m *IncomingEmail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIncomingEmail
+}
 
 var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), fields: []encField{
 	{`"old_id":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
@@ -260,7 +236,7 @@ var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{`"from":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
 	{`"to":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
-	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(IncomingEmail{}.User)), kOne},
+	{`"user":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.User)), kRaw},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
 	{`"mailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
 	{`"data":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
@@ -271,28 +247,26 @@ var enctIncomingEmail = encTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), 
 	{`"last_attempt_date":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
 	{`"_checkmailid":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
 	{`"_downloadmail":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
-	{`"mailbox":`, etOf[*Mailbox], uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
+	{`"mailbox":`, &enctMailbox, uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
 	{`"mailbox_type_int":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
 	{`"outbound":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
 }}
 
-func (m *IncomingEmail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIncomingEmail) }
-
-func (*IncomingEmail) encTable() *encTable { return &enctIncomingEmail }
+func (m *IncomingEmail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIncomingEmail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IncomingEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIngramMicroDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IngramMicroDetails, n)))
+func growIngramMicroDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IngramMicroDetails, c)
+	copy(s, unsafe.Slice((*IngramMicroDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIngramMicroDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IngramMicroDetails)(dst), n), unsafe.Slice((*IngramMicroDetails)(src), n))
-}
-
-var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), alloc: allocIngramMicroDetails, copy: copyIngramMicroDetails, fields: []decField{
+var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), grow: growIngramMicroDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
@@ -305,20 +279,18 @@ var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{
 	{"new_password", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
 	{"new_subscription_key", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
 	{"halointegrator", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
+	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
 }, sorted: []uint16{18, 12, 8, 14, 16, 15, 0, 3, 17, 6, 1, 11, 2, 9, 10, 13, 4, 5, 7}}
 
-func (m *IngramMicroDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIngramMicroDetails)
+func (m *IngramMicroDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIngramMicroDetails
 }
-
-func (*IngramMicroDetails) decTable() *decTable { return &dectIngramMicroDetails }
 
 var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
@@ -333,33 +305,29 @@ var enctIngramMicroDetails = encTable{extra: unsafe.Offsetof(IngramMicroDetails{
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
 	{`"new_subscription_key":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
 	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
-	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
+	{`"import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
 }}
 
-func (m *IngramMicroDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIngramMicroDetails)
+func (m *IngramMicroDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIngramMicroDetails
 }
-
-func (*IngramMicroDetails) encTable() *encTable { return &enctIngramMicroDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIngramMicroResellerDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IngramMicroResellerDetails, n)))
+func growIngramMicroResellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IngramMicroResellerDetails, c)
+	copy(s, unsafe.Slice((*IngramMicroResellerDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIngramMicroResellerDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IngramMicroResellerDetails)(dst), n), unsafe.Slice((*IngramMicroResellerDetails)(src), n))
-}
-
-var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), alloc: allocIngramMicroResellerDetails, copy: copyIngramMicroResellerDetails, fields: []decField{
+var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), grow: growIngramMicroResellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
@@ -391,11 +359,9 @@ var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicro
 	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), kStr},
 }, sorted: []uint16{28, 10, 9, 3, 7, 21, 6, 5, 4, 12, 27, 0, 1, 19, 18, 2, 20, 14, 23, 13, 17, 26, 16, 25, 15, 24, 22, 8, 11}}
 
-func (m *IngramMicroResellerDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIngramMicroResellerDetails)
+func (m *IngramMicroResellerDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIngramMicroResellerDetails
 }
-
-func (*IngramMicroResellerDetails) decTable() *decTable { return &dectIngramMicroResellerDetails }
 
 var enctIngramMicroResellerDetails = encTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
@@ -429,55 +395,45 @@ var enctIngramMicroResellerDetails = encTable{extra: unsafe.Offsetof(IngramMicro
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), kStr},
 }}
 
-func (m *IngramMicroResellerDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIngramMicroResellerDetails)
+func (m *IngramMicroResellerDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIngramMicroResellerDetails
 }
-
-func (*IngramMicroResellerDetails) encTable() *encTable { return &enctIngramMicroResellerDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IngramMicroResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInstagramBusinessAccount(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InstagramBusinessAccount, n)))
+func growInstagramBusinessAccount(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InstagramBusinessAccount, c)
+	copy(s, unsafe.Slice((*InstagramBusinessAccount)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInstagramBusinessAccount(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InstagramBusinessAccount)(dst), n), unsafe.Slice((*InstagramBusinessAccount)(src), n))
-}
-
-var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), alloc: allocInstagramBusinessAccount, copy: copyInstagramBusinessAccount, fields: []decField{
+var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), grow: growInstagramBusinessAccount, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *InstagramBusinessAccount) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInstagramBusinessAccount)
+func (m *InstagramBusinessAccount) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInstagramBusinessAccount
 }
-
-func (*InstagramBusinessAccount) decTable() *decTable { return &dectInstagramBusinessAccount }
 
 var enctInstagramBusinessAccount = encTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
 }}
 
-func (m *InstagramBusinessAccount) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInstagramBusinessAccount)
+func (m *InstagramBusinessAccount) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInstagramBusinessAccount
 }
-
-func (*InstagramBusinessAccount) encTable() *encTable { return &enctInstagramBusinessAccount }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InstagramBusinessAccount) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInstance(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Instance, n)))
+func growInstance(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Instance, c)
+	copy(s, unsafe.Slice((*Instance)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInstance(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Instance)(dst), n), unsafe.Slice((*Instance)(src), n))
-}
-
-var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), alloc: allocInstance, copy: copyInstance, fields: []decField{
+var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), grow: growInstance, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
 	{"hostname", nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
 	{"envname", nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
@@ -497,9 +453,7 @@ var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsa
 	{"_restore_from_prod_result", nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), kStr},
 }, sorted: []uint16{15, 16, 10, 4, 5, 2, 1, 0, 8, 11, 14, 13, 12, 7, 6, 3, 9}}
 
-func (m *Instance) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInstance) }
-
-func (*Instance) decTable() *decTable { return &dectInstance }
+func (m *Instance) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectInstance }
 
 var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
@@ -521,22 +475,18 @@ var enctInstance = encTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsa
 	{`"_restore_from_prod_result":`, nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), kStr},
 }}
 
-func (m *Instance) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInstance) }
-
-func (*Instance) encTable() *encTable { return &enctInstance }
+func (m *Instance) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctInstance }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Instance) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, n)))
+func growInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, c)
+	copy(s, unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)(dst), n), unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)(src), n))
-}
-
-var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), alloc: allocInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, copy: copyInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, fields: []decField{
+var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
 	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
 	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
@@ -544,12 +494,8 @@ var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = 
 	{"item5", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), kTime},
 }, sorted: []uint16{0, 1, 2, 3, 4}}
 
-func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
-}
-
-func (*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decTable() *decTable {
-	return &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
+func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
 }
 
 var enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), fields: []encField{
@@ -560,12 +506,8 @@ var enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = 
 	{`"item5":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), kTime},
 }}
 
-func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple)
-}
-
-func (*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) encTable() *encTable {
-	return &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
+func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -573,27 +515,21 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) 
 	return unmarshalModel(data, m)
 }
 
-func allocInt32NullableStringDateTimeNullableInt32NullableTuple(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Int32NullableStringDateTimeNullableInt32NullableTuple, n)))
+func growInt32NullableStringDateTimeNullableInt32NullableTuple(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Int32NullableStringDateTimeNullableInt32NullableTuple, c)
+	copy(s, unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableTuple)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInt32NullableStringDateTimeNullableInt32NullableTuple(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableTuple)(dst), n), unsafe.Slice((*Int32NullableStringDateTimeNullableInt32NullableTuple)(src), n))
-}
-
-var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), alloc: allocInt32NullableStringDateTimeNullableInt32NullableTuple, copy: copyInt32NullableStringDateTimeNullableInt32NullableTuple, fields: []decField{
+var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
 	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
 	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
 	{"item4", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), kInt},
 }, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableTuple)
-}
-
-func (*Int32NullableStringDateTimeNullableInt32NullableTuple) decTable() *decTable {
-	return &dectInt32NullableStringDateTimeNullableInt32NullableTuple
+func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableTuple
 }
 
 var enctInt32NullableStringDateTimeNullableInt32NullableTuple = encTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), fields: []encField{
@@ -603,12 +539,8 @@ var enctInt32NullableStringDateTimeNullableInt32NullableTuple = encTable{extra: 
 	{`"item4":`, nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), kInt},
 }}
 
-func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableTuple)
-}
-
-func (*Int32NullableStringDateTimeNullableInt32NullableTuple) encTable() *encTable {
-	return &enctInt32NullableStringDateTimeNullableInt32NullableTuple
+func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInt32NullableStringDateTimeNullableInt32NullableTuple
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -616,15 +548,13 @@ func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) UnmarshalJSON(da
 	return unmarshalModel(data, m)
 }
 
-func allocIntegrationConfiguration(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationConfiguration, n)))
+func growIntegrationConfiguration(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationConfiguration, c)
+	copy(s, unsafe.Slice((*IntegrationConfiguration)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationConfiguration(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationConfiguration)(dst), n), unsafe.Slice((*IntegrationConfiguration)(src), n))
-}
-
-var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), alloc: allocIntegrationConfiguration, copy: copyIntegrationConfiguration, fields: []decField{
+var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), grow: growIntegrationConfiguration, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
 	{"application_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
@@ -650,11 +580,9 @@ var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationCo
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), kStr},
 }, sorted: []uint16{8, 22, 12, 1, 14, 2, 0, 20, 4, 13, 3, 11, 5, 19, 17, 15, 7, 10, 9, 6, 21, 18, 16}}
 
-func (m *IntegrationConfiguration) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationConfiguration)
+func (m *IntegrationConfiguration) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationConfiguration
 }
-
-func (*IntegrationConfiguration) decTable() *decTable { return &dectIntegrationConfiguration }
 
 var enctIntegrationConfiguration = encTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
@@ -682,24 +610,20 @@ var enctIntegrationConfiguration = encTable{extra: unsafe.Offsetof(IntegrationCo
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), kStr},
 }}
 
-func (m *IntegrationConfiguration) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationConfiguration)
+func (m *IntegrationConfiguration) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationConfiguration
 }
-
-func (*IntegrationConfiguration) encTable() *encTable { return &enctIntegrationConfiguration }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationConfiguration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationError(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationError, n)))
+func growIntegrationError(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationError, c)
+	copy(s, unsafe.Slice((*IntegrationError)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationError(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationError)(dst), n), unsafe.Slice((*IntegrationError)(src), n))
-}
-
-var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), alloc: allocIntegrationError, copy: copyIntegrationError, fields: []decField{
+var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), grow: growIntegrationError, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
 	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
 	{"detail_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
@@ -712,9 +636,9 @@ var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationError{}.Warning)), kStr},
 }, sorted: []uint16{9, 8, 2, 6, 4, 5, 3, 7, 0, 1}}
 
-func (m *IntegrationError) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectIntegrationError) }
-
-func (*IntegrationError) decTable() *decTable { return &dectIntegrationError }
+func (m *IntegrationError) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationError
+}
 
 var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
@@ -729,22 +653,20 @@ var enctIntegrationError = encTable{extra: unsafe.Offsetof(IntegrationError{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationError{}.Warning)), kStr},
 }}
 
-func (m *IntegrationError) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctIntegrationError) }
-
-func (*IntegrationError) encTable() *encTable { return &enctIntegrationError }
+func (m *IntegrationError) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationError
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationError) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationExport(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationExport, n)))
+func growIntegrationExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationExport, c)
+	copy(s, unsafe.Slice((*IntegrationExport)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationExport(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationExport)(dst), n), unsafe.Slice((*IntegrationExport)(src), n))
-}
-
-var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), alloc: allocIntegrationExport, copy: copyIntegrationExport, fields: []decField{
+var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), grow: growIntegrationExport, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
 	{"export_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
 	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
@@ -762,11 +684,9 @@ var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationExport{}.Warning)), kStr},
 }, sorted: []uint16{14, 12, 13, 8, 1, 9, 7, 3, 4, 0, 2, 11, 10, 5, 6}}
 
-func (m *IntegrationExport) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationExport)
+func (m *IntegrationExport) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationExport
 }
-
-func (*IntegrationExport) decTable() *decTable { return &dectIntegrationExport }
 
 var enctIntegrationExport = encTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
@@ -786,24 +706,20 @@ var enctIntegrationExport = encTable{extra: unsafe.Offsetof(IntegrationExport{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationExport{}.Warning)), kStr},
 }}
 
-func (m *IntegrationExport) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationExport)
+func (m *IntegrationExport) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationExport
 }
-
-func (*IntegrationExport) encTable() *encTable { return &enctIntegrationExport }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationFieldData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFieldData, n)))
+func growIntegrationFieldData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationFieldData, c)
+	copy(s, unsafe.Slice((*IntegrationFieldData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationFieldData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationFieldData)(dst), n), unsafe.Slice((*IntegrationFieldData)(src), n))
-}
-
-var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), alloc: allocIntegrationFieldData, copy: copyIntegrationFieldData, fields: []decField{
+var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), grow: growIntegrationFieldData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
 	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
@@ -813,11 +729,9 @@ var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldD
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Warning)), kStr},
 }, sorted: []uint16{6, 5, 3, 0, 1, 2, 4}}
 
-func (m *IntegrationFieldData) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationFieldData)
+func (m *IntegrationFieldData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationFieldData
 }
-
-func (*IntegrationFieldData) decTable() *decTable { return &dectIntegrationFieldData }
 
 var enctIntegrationFieldData = encTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
@@ -829,24 +743,20 @@ var enctIntegrationFieldData = encTable{extra: unsafe.Offsetof(IntegrationFieldD
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Warning)), kStr},
 }}
 
-func (m *IntegrationFieldData) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationFieldData)
+func (m *IntegrationFieldData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationFieldData
 }
-
-func (*IntegrationFieldData) encTable() *encTable { return &enctIntegrationFieldData }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationFieldMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFieldMapping, n)))
+func growIntegrationFieldMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationFieldMapping, c)
+	copy(s, unsafe.Slice((*IntegrationFieldMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationFieldMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationFieldMapping)(dst), n), unsafe.Slice((*IntegrationFieldMapping)(src), n))
-}
-
-var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), alloc: allocIntegrationFieldMapping, copy: copyIntegrationFieldMapping, fields: []decField{
+var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), grow: growIntegrationFieldMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
@@ -869,11 +779,9 @@ var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFie
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), kStr},
 }, sorted: []uint16{19, 14, 1, 0, 6, 4, 2, 8, 17, 13, 15, 7, 11, 12, 16, 10, 3, 5, 18, 9}}
 
-func (m *IntegrationFieldMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationFieldMapping)
+func (m *IntegrationFieldMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationFieldMapping
 }
-
-func (*IntegrationFieldMapping) decTable() *decTable { return &dectIntegrationFieldMapping }
 
 var enctIntegrationFieldMapping = encTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
@@ -898,24 +806,20 @@ var enctIntegrationFieldMapping = encTable{extra: unsafe.Offsetof(IntegrationFie
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), kStr},
 }}
 
-func (m *IntegrationFieldMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationFieldMapping)
+func (m *IntegrationFieldMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationFieldMapping
 }
-
-func (*IntegrationFieldMapping) encTable() *encTable { return &enctIntegrationFieldMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFieldMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationFilter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationFilter, n)))
+func growIntegrationFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationFilter, c)
+	copy(s, unsafe.Slice((*IntegrationFilter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationFilter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationFilter)(dst), n), unsafe.Slice((*IntegrationFilter)(src), n))
-}
-
-var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), alloc: allocIntegrationFilter, copy: copyIntegrationFilter, fields: []decField{
+var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), grow: growIntegrationFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
 	{"integration_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
 	{"mapping_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
@@ -926,11 +830,9 @@ var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.Warning)), kStr},
 }, sorted: []uint16{7, 3, 4, 5, 0, 1, 2, 6}}
 
-func (m *IntegrationFilter) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationFilter)
+func (m *IntegrationFilter) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationFilter
 }
-
-func (*IntegrationFilter) decTable() *decTable { return &dectIntegrationFilter }
 
 var enctIntegrationFilter = encTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
@@ -943,24 +845,20 @@ var enctIntegrationFilter = encTable{extra: unsafe.Offsetof(IntegrationFilter{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationFilter{}.Warning)), kStr},
 }}
 
-func (m *IntegrationFilter) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationFilter)
+func (m *IntegrationFilter) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationFilter
 }
-
-func (*IntegrationFilter) encTable() *encTable { return &enctIntegrationFilter }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationRequest, n)))
+func growIntegrationRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationRequest, c)
+	copy(s, unsafe.Slice((*IntegrationRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationRequest)(dst), n), unsafe.Slice((*IntegrationRequest)(src), n))
-}
-
-var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), alloc: allocIntegrationRequest, copy: copyIntegrationRequest, fields: []decField{
+var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), grow: growIntegrationRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
 	{"isoutgoing", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
 	{"operation", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
@@ -974,17 +872,15 @@ var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{
 	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
 	{"request_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
 	{"response_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
-	{"trace", dtOf[*Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
+	{"trace", &dectTrace, uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
 	{"_retrywebhook", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
 	{"preserve", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
 }, sorted: []uint16{14, 16, 6, 10, 0, 1, 4, 2, 15, 5, 11, 8, 12, 7, 13, 3, 9}}
 
-func (m *IntegrationRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationRequest)
+func (m *IntegrationRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationRequest
 }
-
-func (*IntegrationRequest) decTable() *decTable { return &dectIntegrationRequest }
 
 var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
@@ -1000,30 +896,26 @@ var enctIntegrationRequest = encTable{extra: unsafe.Offsetof(IntegrationRequest{
 	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
 	{`"request_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
 	{`"response_headers":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
-	{`"trace":`, etOf[*Trace], uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
+	{`"trace":`, &enctTrace, uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
 	{`"_retrywebhook":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
 	{`"preserve":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
 }}
 
-func (m *IntegrationRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationRequest)
+func (m *IntegrationRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationRequest
 }
-
-func (*IntegrationRequest) encTable() *encTable { return &enctIntegrationRequest }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationRunbookVariable(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationRunbookVariable, n)))
+func growIntegrationRunbookVariable(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationRunbookVariable, c)
+	copy(s, unsafe.Slice((*IntegrationRunbookVariable)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationRunbookVariable(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationRunbookVariable)(dst), n), unsafe.Slice((*IntegrationRunbookVariable)(src), n))
-}
-
-var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), alloc: allocIntegrationRunbookVariable, copy: copyIntegrationRunbookVariable, fields: []decField{
+var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), grow: growIntegrationRunbookVariable, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
 	{"group", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
@@ -1035,11 +927,9 @@ var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(Integration
 	{"step_name", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), kStr},
 }, sorted: []uint16{3, 1, 5, 6, 4, 7, 8, 2, 0}}
 
-func (m *IntegrationRunbookVariable) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationRunbookVariable)
+func (m *IntegrationRunbookVariable) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationRunbookVariable
 }
-
-func (*IntegrationRunbookVariable) decTable() *decTable { return &dectIntegrationRunbookVariable }
 
 var enctIntegrationRunbookVariable = encTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
@@ -1053,24 +943,20 @@ var enctIntegrationRunbookVariable = encTable{extra: unsafe.Offsetof(Integration
 	{`"step_name":`, nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), kStr},
 }}
 
-func (m *IntegrationRunbookVariable) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationRunbookVariable)
+func (m *IntegrationRunbookVariable) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationRunbookVariable
 }
-
-func (*IntegrationRunbookVariable) encTable() *encTable { return &enctIntegrationRunbookVariable }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationRunbookVariable) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocIntegrationSiteMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]IntegrationSiteMapping, n)))
+func growIntegrationSiteMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]IntegrationSiteMapping, c)
+	copy(s, unsafe.Slice((*IntegrationSiteMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyIntegrationSiteMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*IntegrationSiteMapping)(dst), n), unsafe.Slice((*IntegrationSiteMapping)(src), n))
-}
-
-var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), alloc: allocIntegrationSiteMapping, copy: copyIntegrationSiteMapping, fields: []decField{
+var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), grow: growIntegrationSiteMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
 	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
 	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
@@ -1084,18 +970,16 @@ var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSite
 	{"halo_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
 	{"halo_site_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
 	{"userules", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
-	{"criteria", dtOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
+	{"criteria", &dectXTypeMappingCriteria, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
 	{"rule_count", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
 	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), kStr},
 }, sorted: []uint16{17, 13, 16, 9, 10, 1, 2, 11, 0, 5, 14, 15, 6, 7, 8, 3, 4, 12}}
 
-func (m *IntegrationSiteMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectIntegrationSiteMapping)
+func (m *IntegrationSiteMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectIntegrationSiteMapping
 }
-
-func (*IntegrationSiteMapping) decTable() *decTable { return &dectIntegrationSiteMapping }
 
 var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
@@ -1111,60 +995,54 @@ var enctIntegrationSiteMapping = encTable{extra: unsafe.Offsetof(IntegrationSite
 	{`"halo_client_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
 	{`"halo_site_name":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
 	{`"userules":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
-	{`"criteria":`, etOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
+	{`"criteria":`, &enctXTypeMappingCriteria, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
 	{`"details_id":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), kStr},
 }}
 
-func (m *IntegrationSiteMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctIntegrationSiteMapping)
+func (m *IntegrationSiteMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctIntegrationSiteMapping
 }
-
-func (*IntegrationSiteMapping) encTable() *encTable { return &enctIntegrationSiteMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *IntegrationSiteMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInternetAddress(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InternetAddress, n)))
+func growInternetAddress(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InternetAddress, c)
+	copy(s, unsafe.Slice((*InternetAddress)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInternetAddress(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InternetAddress)(dst), n), unsafe.Slice((*InternetAddress)(src), n))
-}
-
-var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), alloc: allocInternetAddress, copy: copyInternetAddress, fields: []decField{
-	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
+var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), grow: growInternetAddress, fields: []decField{
+	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
 	{"name", nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *InternetAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInternetAddress) }
-
-func (*InternetAddress) decTable() *decTable { return &dectInternetAddress }
+func (m *InternetAddress) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInternetAddress
+}
 
 var enctInternetAddress = encTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), fields: []encField{
-	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
+	{`"encoding":`, &enctEncoding, uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
 	{`"name":`, nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
 }}
 
-func (m *InternetAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInternetAddress) }
-
-func (*InternetAddress) encTable() *encTable { return &enctInternetAddress }
+func (m *InternetAddress) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInternetAddress
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InternetAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceChange(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceChange, n)))
+func growInvoiceChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceChange, c)
+	copy(s, unsafe.Slice((*InvoiceChange)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceChange(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceChange)(dst), n), unsafe.Slice((*InvoiceChange)(src), n))
-}
-
-var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), alloc: allocInvoiceChange, copy: copyInvoiceChange, fields: []decField{
+var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), grow: growInvoiceChange, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
@@ -1180,9 +1058,9 @@ var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Warning)), kStr},
 }, sorted: []uint16{12, 7, 2, 3, 0, 10, 9, 1, 8, 5, 4, 11, 6}}
 
-func (m *InvoiceChange) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceChange) }
-
-func (*InvoiceChange) decTable() *decTable { return &dectInvoiceChange }
+func (m *InvoiceChange) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceChange
+}
 
 var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
@@ -1200,23 +1078,21 @@ var enctInvoiceChange = encTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceChange{}.Warning)), kStr},
 }}
 
-func (m *InvoiceChange) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceChange) }
-
-func (*InvoiceChange) encTable() *encTable { return &enctInvoiceChange }
+func (m *InvoiceChange) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceChange
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetail, n)))
+func growInvoiceDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceDetail, c)
+	copy(s, unsafe.Slice((*InvoiceDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceDetail)(dst), n), unsafe.Slice((*InvoiceDetail)(src), n))
-}
-
-var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), alloc: allocInvoiceDetail, copy: copyInvoiceDetail, fields: []decField{
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
+var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), grow: growInvoiceDetail, fields: []decField{
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
 	{"ihid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
 	{"item_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
@@ -1262,7 +1138,7 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"entity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
 	{"item_internal_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
 	{"item_external_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
-	{"linked_item", dtOf[*Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
+	{"linked_item", &dectItem, uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
 	{"item_tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
 	{"xero_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
 	{"override_ast_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
@@ -1281,11 +1157,11 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"is_meter", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
 	{"current_reading", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
 	{"last_reading_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
-	{"prorata_data", dtOf[*InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
-	{"quantity_users", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
-	{"quantity_assets", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
-	{"quantity_licences", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
-	{"quantity_subscriptions", dtOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
+	{"prorata_data", &dectInvoiceDetailProRata, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
+	{"quantity_users", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
+	{"quantity_assets", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
+	{"quantity_licences", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
+	{"quantity_subscriptions", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
 	{"recurring_invoice_quantity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
 	{"billingperiod", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
@@ -1326,7 +1202,7 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"invoice_class", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
 	{"percent_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
-	{"meter_tiers", dtOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
+	{"meter_tiers", &dectInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
 	{"meter_min_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
 	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
 	{"myob_location", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
@@ -1356,17 +1232,17 @@ var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
-	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
+	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{137, 60, 138, 19, 119, 121, 120, 123, 71, 27, 22, 23, 86, 85, 79, 126, 125, 72, 39, 40, 94, 14, 15, 24, 101, 100, 118, 41, 63, 0, 95, 115, 18, 141, 134, 98, 17, 78, 43, 99, 93, 57, 117, 105, 83, 1, 2, 92, 84, 81, 80, 106, 107, 109, 62, 58, 55, 3, 45, 44, 5, 4, 122, 47, 16, 59, 32, 64, 36, 73, 31, 46, 29, 111, 35, 110, 91, 75, 116, 113, 114, 89, 11, 135, 129, 6, 87, 88, 112, 49, 124, 74, 108, 56, 38, 102, 20, 65, 54, 50, 51, 53, 52, 96, 97, 8, 67, 68, 69, 66, 25, 26, 42, 70, 90, 33, 34, 76, 28, 77, 103, 104, 82, 140, 12, 7, 61, 130, 139, 13, 30, 133, 142, 132, 136, 131, 128, 21, 9, 10, 127, 37, 48}}
 
-func (m *InvoiceDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceDetail) }
-
-func (*InvoiceDetail) decTable() *decTable { return &dectInvoiceDetail }
+func (m *InvoiceDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceDetail
+}
 
 var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), fields: []encField{
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
 	{`"ihid":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
 	{`"item_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
@@ -1412,7 +1288,7 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"entity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
 	{`"item_internal_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
 	{`"item_external_reference":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
-	{`"linked_item":`, etOf[*Item], uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
+	{`"linked_item":`, &enctItem, uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
 	{`"item_tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
 	{`"xero_tax_code":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
 	{`"override_ast_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
@@ -1431,11 +1307,11 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"is_meter":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
 	{`"current_reading":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
 	{`"last_reading_date":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
-	{`"prorata_data":`, etOf[*InvoiceDetailProRata], uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
-	{`"quantity_users":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
-	{`"quantity_assets":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
-	{`"quantity_licences":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
-	{`"quantity_subscriptions":`, etOf[*InvoiceDetailQuantity], uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
+	{`"prorata_data":`, &enctInvoiceDetailProRata, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
+	{`"quantity_users":`, &enctInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
+	{`"quantity_assets":`, &enctInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
+	{`"quantity_licences":`, &enctInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
+	{`"quantity_subscriptions":`, &enctInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
 	{`"recurring_invoice_quantity_type":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
 	{`"billingperiod":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
@@ -1476,7 +1352,7 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
 	{`"percent_invoiced":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
-	{`"meter_tiers":`, etOf[*InvoiceDetailMeterTiers], uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
+	{`"meter_tiers":`, &enctInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
 	{`"meter_min_quantity":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
 	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
 	{`"myob_location":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
@@ -1506,27 +1382,25 @@ var enctInvoiceDetail = encTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), 
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
+	{`"taxRuleResult":`, &enctTaxRuleResult, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
 }}
 
-func (m *InvoiceDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceDetail) }
-
-func (*InvoiceDetail) encTable() *encTable { return &enctInvoiceDetail }
+func (m *InvoiceDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceDetailMeterTiers(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailMeterTiers, n)))
+func growInvoiceDetailMeterTiers(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceDetailMeterTiers, c)
+	copy(s, unsafe.Slice((*InvoiceDetailMeterTiers)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceDetailMeterTiers(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceDetailMeterTiers)(dst), n), unsafe.Slice((*InvoiceDetailMeterTiers)(src), n))
-}
-
-var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), alloc: allocInvoiceDetailMeterTiers, copy: copyInvoiceDetailMeterTiers, fields: []decField{
+var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), grow: growInvoiceDetailMeterTiers, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
 	{"idid", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
 	{"minquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
@@ -1535,11 +1409,9 @@ var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailM
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 3, 2, 4}}
 
-func (m *InvoiceDetailMeterTiers) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoiceDetailMeterTiers)
+func (m *InvoiceDetailMeterTiers) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceDetailMeterTiers
 }
-
-func (*InvoiceDetailMeterTiers) decTable() *decTable { return &dectInvoiceDetailMeterTiers }
 
 var enctInvoiceDetailMeterTiers = encTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
@@ -1550,24 +1422,20 @@ var enctInvoiceDetailMeterTiers = encTable{extra: unsafe.Offsetof(InvoiceDetailM
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), kStr},
 }}
 
-func (m *InvoiceDetailMeterTiers) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoiceDetailMeterTiers)
+func (m *InvoiceDetailMeterTiers) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceDetailMeterTiers
 }
-
-func (*InvoiceDetailMeterTiers) encTable() *encTable { return &enctInvoiceDetailMeterTiers }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailMeterTiers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceDetailProRata(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailProRata, n)))
+func growInvoiceDetailProRata(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceDetailProRata, c)
+	copy(s, unsafe.Slice((*InvoiceDetailProRata)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceDetailProRata(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceDetailProRata)(dst), n), unsafe.Slice((*InvoiceDetailProRata)(src), n))
-}
-
-var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), alloc: allocInvoiceDetailProRata, copy: copyInvoiceDetailProRata, fields: []decField{
+var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), grow: growInvoiceDetailProRata, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
 	{"invoicedetailid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
@@ -1596,11 +1464,9 @@ var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProR
 	{"include_in_roi", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), kBool},
 }, sorted: []uint16{19, 23, 4, 3, 5, 7, 15, 18, 0, 25, 22, 1, 17, 21, 20, 24, 12, 16, 8, 13, 2, 11, 6, 10, 9, 14}}
 
-func (m *InvoiceDetailProRata) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoiceDetailProRata)
+func (m *InvoiceDetailProRata) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceDetailProRata
 }
-
-func (*InvoiceDetailProRata) decTable() *decTable { return &dectInvoiceDetailProRata }
 
 var enctInvoiceDetailProRata = encTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
@@ -1631,24 +1497,20 @@ var enctInvoiceDetailProRata = encTable{extra: unsafe.Offsetof(InvoiceDetailProR
 	{`"include_in_roi":`, nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), kBool},
 }}
 
-func (m *InvoiceDetailProRata) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoiceDetailProRata)
+func (m *InvoiceDetailProRata) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceDetailProRata
 }
-
-func (*InvoiceDetailProRata) encTable() *encTable { return &enctInvoiceDetailProRata }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailProRata) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceDetailQuantity(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailQuantity, n)))
+func growInvoiceDetailQuantity(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceDetailQuantity, c)
+	copy(s, unsafe.Slice((*InvoiceDetailQuantity)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceDetailQuantity(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceDetailQuantity)(dst), n), unsafe.Slice((*InvoiceDetailQuantity)(src), n))
-}
-
-var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), alloc: allocInvoiceDetailQuantity, copy: copyInvoiceDetailQuantity, fields: []decField{
+var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), grow: growInvoiceDetailQuantity, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
 	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
 	{"kind", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
@@ -1664,15 +1526,13 @@ var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQua
 	{"qty_free", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
 	{"minimum_qty", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
 	{"pro_rata", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
-	{"criteria", dtOf[*InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
+	{"criteria", &dectInvoiceDetailQuantityCriteria, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
 }, sorted: []uint16{16, 11, 15, 4, 6, 0, 1, 2, 9, 10, 13, 14, 12, 7, 8, 3, 5}}
 
-func (m *InvoiceDetailQuantity) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantity)
+func (m *InvoiceDetailQuantity) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceDetailQuantity
 }
-
-func (*InvoiceDetailQuantity) decTable() *decTable { return &dectInvoiceDetailQuantity }
 
 var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
@@ -1690,28 +1550,24 @@ var enctInvoiceDetailQuantity = encTable{extra: unsafe.Offsetof(InvoiceDetailQua
 	{`"qty_free":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
 	{`"minimum_qty":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
 	{`"pro_rata":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
-	{`"criteria":`, etOf[*InvoiceDetailQuantityCriteria], uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
+	{`"criteria":`, &enctInvoiceDetailQuantityCriteria, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
 }}
 
-func (m *InvoiceDetailQuantity) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantity)
+func (m *InvoiceDetailQuantity) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceDetailQuantity
 }
-
-func (*InvoiceDetailQuantity) encTable() *encTable { return &enctInvoiceDetailQuantity }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceDetailQuantityCriteria(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceDetailQuantityCriteria, n)))
+func growInvoiceDetailQuantityCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceDetailQuantityCriteria, c)
+	copy(s, unsafe.Slice((*InvoiceDetailQuantityCriteria)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceDetailQuantityCriteria(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceDetailQuantityCriteria)(dst), n), unsafe.Slice((*InvoiceDetailQuantityCriteria)(src), n))
-}
-
-var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), alloc: allocInvoiceDetailQuantityCriteria, copy: copyInvoiceDetailQuantityCriteria, fields: []decField{
+var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), grow: growInvoiceDetailQuantityCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
 	{"invoicedetailquantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
 	{"tablename", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
@@ -1726,11 +1582,9 @@ var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceD
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), kStr},
 }, sorted: []uint16{11, 3, 0, 1, 2, 10, 8, 9, 6, 5, 7, 4}}
 
-func (m *InvoiceDetailQuantityCriteria) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoiceDetailQuantityCriteria)
+func (m *InvoiceDetailQuantityCriteria) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceDetailQuantityCriteria
 }
-
-func (*InvoiceDetailQuantityCriteria) decTable() *decTable { return &dectInvoiceDetailQuantityCriteria }
 
 var enctInvoiceDetailQuantityCriteria = encTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
@@ -1747,28 +1601,24 @@ var enctInvoiceDetailQuantityCriteria = encTable{extra: unsafe.Offsetof(InvoiceD
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), kStr},
 }}
 
-func (m *InvoiceDetailQuantityCriteria) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoiceDetailQuantityCriteria)
+func (m *InvoiceDetailQuantityCriteria) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceDetailQuantityCriteria
 }
-
-func (*InvoiceDetailQuantityCriteria) encTable() *encTable { return &enctInvoiceDetailQuantityCriteria }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceDetailQuantityCriteria) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocInvoiceHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceHeader, n)))
+func growInvoiceHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceHeader, c)
+	copy(s, unsafe.Slice((*InvoiceHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceHeader)(dst), n), unsafe.Slice((*InvoiceHeader)(src), n))
-}
-
-var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), alloc: allocInvoiceHeader, copy: copyInvoiceHeader, fields: []decField{
+var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), grow: growInvoiceHeader, fields: []decField{
 	{"disabled", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
@@ -1830,11 +1680,11 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"amountpaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
 	{"amountdue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
 	{"emailstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
-	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
-	{"shipaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
-	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
-	{"lines", dtOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
-	{"add_lines", dtOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
+	{"address", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
+	{"shipaddress", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
+	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
+	{"lines", &dectInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
+	{"add_lines", &dectInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
@@ -1854,7 +1704,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"lastcreated", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
 	{"nextcreationdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
 	{"period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
-	{"schedule", dtOf[*StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
+	{"schedule", &dectStdRequest, uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
 	{"create_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
 	{"take_auto_payment", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
@@ -1867,7 +1717,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"add_prepay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
 	{"add_salesorder", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
 	{"force_creation", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
-	{"_create_from_areaitems", dtOf[*AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
+	{"_create_from_areaitems", &dectAreaItem, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
 	{"_create_from_contract", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
 	{"qboid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
@@ -1876,7 +1726,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
 	{"xero_branding_theme_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
 	{"xero_branding_theme_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
-	{"xero_branding_theme", dtOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
+	{"xero_branding_theme", &dectKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
 	{"due_date_int", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
 	{"due_date_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
 	{"createdbyagentname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
@@ -1889,7 +1739,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
 	{"original_client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
 	{"xero_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
-	{"merge_data", dtOf[*InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
+	{"merge_data", &dectInvoiceHeaderMerge, uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
 	{"time", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
 	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
@@ -1905,7 +1755,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"intacct_recordno", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
 	{"period_start_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
 	{"period_end_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
-	{"payments", dtOf[*InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
+	{"payments", &dectInvoicePaymentList, uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
 	{"markaspaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
 	{"markaspaidmoduleid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
 	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
@@ -1968,7 +1818,7 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
 	{"qbo_term_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
 	{"qbo_term_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
-	{"qbo_term", dtOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
+	{"qbo_term", &dectKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
 	{"voided", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
 	{"credit_outstanding_for_customer", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
@@ -1982,8 +1832,8 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"apply_credit_long_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
 	{"invoice_display", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
 	{"sync_include_paid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
 	{"dont_set_original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
@@ -1996,13 +1846,13 @@ var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{"originaddress5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), kStr},
 }, sorted: []uint16{81, 181, 100, 101, 220, 184, 217, 189, 221, 176, 80, 185, 186, 129, 214, 69, 68, 105, 102, 144, 8, 91, 96, 92, 67, 95, 97, 93, 98, 94, 63, 14, 15, 16, 17, 18, 61, 60, 208, 210, 211, 209, 212, 166, 158, 159, 162, 163, 160, 161, 156, 157, 198, 202, 104, 4, 5, 190, 25, 175, 46, 47, 88, 112, 191, 205, 204, 206, 145, 146, 49, 50, 51, 52, 37, 1, 131, 57, 29, 48, 43, 127, 142, 141, 19, 20, 21, 22, 23, 0, 219, 110, 111, 79, 130, 62, 126, 151, 150, 215, 99, 169, 40, 39, 26, 54, 2, 188, 172, 173, 179, 180, 135, 170, 177, 178, 171, 113, 153, 27, 213, 154, 132, 194, 41, 10, 56, 82, 118, 116, 117, 31, 30, 84, 66, 114, 207, 139, 140, 122, 197, 196, 195, 13, 216, 85, 133, 32, 33, 34, 36, 65, 222, 223, 224, 225, 226, 119, 120, 38, 138, 187, 58, 53, 72, 71, 73, 74, 45, 44, 86, 137, 136, 115, 128, 12, 70, 147, 134, 201, 200, 199, 103, 90, 78, 167, 75, 143, 148, 149, 42, 87, 28, 83, 155, 64, 7, 6, 123, 125, 182, 183, 218, 89, 174, 35, 76, 24, 11, 55, 165, 164, 124, 77, 193, 192, 9, 3, 203, 109, 107, 108, 152, 168, 121, 106, 59}}
 
-func (m *InvoiceHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceHeader) }
-
-func (*InvoiceHeader) decTable() *decTable { return &dectInvoiceHeader }
+func (m *InvoiceHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceHeader
+}
 
 var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), fields: []encField{
 	{`"disabled":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
@@ -2064,11 +1914,11 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"amountpaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
 	{`"amountdue":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
 	{`"emailstatus":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
-	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
-	{`"shipaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
-	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
-	{`"lines":`, etOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
-	{`"add_lines":`, etOf[*InvoiceDetail], uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
+	{`"address":`, &enctAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
+	{`"shipaddress":`, &enctAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
+	{`"originaddress":`, &enctAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
+	{`"lines":`, &enctInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
+	{`"add_lines":`, &enctInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
@@ -2088,7 +1938,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
 	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
 	{`"period":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
-	{`"schedule":`, etOf[*StdRequest], uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
+	{`"schedule":`, &enctStdRequest, uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
 	{`"create_recurring_invoice":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
 	{`"take_auto_payment":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
 	{`"recurring_invoice_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
@@ -2101,7 +1951,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"add_prepay":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
 	{`"add_salesorder":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
 	{`"force_creation":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
-	{`"_create_from_areaitems":`, etOf[*AreaItem], uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
+	{`"_create_from_areaitems":`, &enctAreaItem, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
 	{`"_create_from_contract":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
 	{`"qboid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
@@ -2110,7 +1960,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
 	{`"xero_branding_theme_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
 	{`"xero_branding_theme_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
-	{`"xero_branding_theme":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
+	{`"xero_branding_theme":`, &enctKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
 	{`"due_date_int":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
 	{`"due_date_type":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
 	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
@@ -2123,7 +1973,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
 	{`"original_client_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
 	{`"xero_status":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
-	{`"merge_data":`, etOf[*InvoiceHeaderMerge], uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
+	{`"merge_data":`, &enctInvoiceHeaderMerge, uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
 	{`"time":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
 	{`"startdate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
@@ -2139,7 +1989,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"intacct_recordno":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
 	{`"period_start_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
 	{`"period_end_date":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
-	{`"payments":`, etOf[*InvoicePaymentList], uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
+	{`"payments":`, &enctInvoicePaymentList, uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
 	{`"markaspaid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
 	{`"markaspaidmoduleid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
 	{`"dbc_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
@@ -2202,7 +2052,7 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
 	{`"qbo_term_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
 	{`"qbo_term_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
-	{`"qbo_term":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
+	{`"qbo_term":`, &enctKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
 	{`"voided":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
 	{`"credit_outstanding_for_customer":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
@@ -2216,8 +2066,8 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"apply_credit_long_description":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
 	{`"invoice_display":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
 	{`"sync_include_paid":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
 	{`"dont_set_original_client_id":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
@@ -2230,22 +2080,20 @@ var enctInvoiceHeader = encTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), 
 	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), kStr},
 }}
 
-func (m *InvoiceHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceHeader) }
-
-func (*InvoiceHeader) encTable() *encTable { return &enctInvoiceHeader }
+func (m *InvoiceHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceHeader
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceHeaderMerge(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceHeaderMerge, n)))
+func growInvoiceHeaderMerge(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceHeaderMerge, c)
+	copy(s, unsafe.Slice((*InvoiceHeaderMerge)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceHeaderMerge(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceHeaderMerge)(dst), n), unsafe.Slice((*InvoiceHeaderMerge)(src), n))
-}
-
-var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), alloc: allocInvoiceHeaderMerge, copy: copyInvoiceHeaderMerge, fields: []decField{
+var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), grow: growInvoiceHeaderMerge, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
 	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
@@ -2259,11 +2107,9 @@ var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{
 	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), kStr},
 }, sorted: []uint16{10, 5, 6, 9, 0, 1, 8, 2, 7, 4, 3}}
 
-func (m *InvoiceHeaderMerge) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoiceHeaderMerge)
+func (m *InvoiceHeaderMerge) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceHeaderMerge
 }
-
-func (*InvoiceHeaderMerge) decTable() *decTable { return &dectInvoiceHeaderMerge }
 
 var enctInvoiceHeaderMerge = encTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
@@ -2279,24 +2125,20 @@ var enctInvoiceHeaderMerge = encTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), kStr},
 }}
 
-func (m *InvoiceHeaderMerge) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoiceHeaderMerge)
+func (m *InvoiceHeaderMerge) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceHeaderMerge
 }
-
-func (*InvoiceHeaderMerge) encTable() *encTable { return &enctInvoiceHeaderMerge }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceHeaderMerge) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoicePaymentList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoicePaymentList, n)))
+func growInvoicePaymentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoicePaymentList, c)
+	copy(s, unsafe.Slice((*InvoicePaymentList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoicePaymentList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoicePaymentList)(dst), n), unsafe.Slice((*InvoicePaymentList)(src), n))
-}
-
-var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), alloc: allocInvoicePaymentList, copy: copyInvoicePaymentList, fields: []decField{
+var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), grow: growInvoicePaymentList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
@@ -2324,11 +2166,9 @@ var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{
 	{"invoice_invoicenumber", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), kStr},
 }, sorted: []uint16{21, 20, 16, 17, 3, 14, 15, 2, 0, 8, 7, 9, 1, 24, 23, 4, 6, 18, 12, 22, 5, 13, 10, 11, 19}}
 
-func (m *InvoicePaymentList) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectInvoicePaymentList)
+func (m *InvoicePaymentList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoicePaymentList
 }
-
-func (*InvoicePaymentList) decTable() *decTable { return &dectInvoicePaymentList }
 
 var enctInvoicePaymentList = encTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
@@ -2358,44 +2198,40 @@ var enctInvoicePaymentList = encTable{extra: unsafe.Offsetof(InvoicePaymentList{
 	{`"invoice_invoicenumber":`, nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), kStr},
 }}
 
-func (m *InvoicePaymentList) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctInvoicePaymentList)
+func (m *InvoicePaymentList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoicePaymentList
 }
-
-func (*InvoicePaymentList) encTable() *encTable { return &enctInvoicePaymentList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoicePaymentList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocInvoiceView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]InvoiceView, n)))
+func growInvoiceView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]InvoiceView, c)
+	copy(s, unsafe.Slice((*InvoiceView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyInvoiceView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*InvoiceView)(dst), n), unsafe.Slice((*InvoiceView)(src), n))
-}
-
-var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), alloc: allocInvoiceView, copy: copyInvoiceView, fields: []decField{
+var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), grow: growInvoiceView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kPage},
+	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *InvoiceView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectInvoiceView) }
-
-func (*InvoiceView) decTable() *decTable { return &dectInvoiceView }
+func (m *InvoiceView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectInvoiceView
+}
 
 var enctInvoiceView = encTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kMany},
+	{`"invoices":`, &enctInvoiceHeader, uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
 }}
 
-func (m *InvoiceView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctInvoiceView) }
-
-func (*InvoiceView) encTable() *encTable { return &enctInvoiceView }
+func (m *InvoiceView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctInvoiceView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *InvoiceView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -2406,13 +2242,13 @@ func (m *InvoiceView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Invoices), &dectInvoiceHeader, true)
 }
 
-func allocItem(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Item, n))) }
-
-func copyItem(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Item)(dst), n), unsafe.Slice((*Item)(src), n))
+func growItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Item, c)
+	copy(s, unsafe.Slice((*Item)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), alloc: allocItem, copy: copyItem, fields: []decField{
+var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), grow: growItem, fields: []decField{
 	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
@@ -2475,14 +2311,14 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"showmobilescanner", nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
 	{"icon", nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
 	{"icon_download_url", nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
 	{"group_third_party_id", nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
 	{"sagetoken", nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
-	{"item_suppliers", dtOf[*ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
+	{"item_suppliers", &dectItemSupplier, uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
 	{"xero_salestax", nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
 	{"xero_purchasetax", nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
 	{"purchasenominalcode", nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
@@ -2493,20 +2329,20 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"assetaccountcode", nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
 	{"qbo_quantity", nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
 	{"qboinitial_quantity_date", nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
-	{"stocklocations", dtOf[*SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
+	{"stocklocations", &dectSiteList, uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
 	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
 	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
 	{"income_account_name", nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
 	{"expense_account_name", nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
 	{"asset_account_name", nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
-	{"income_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
-	{"expense_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
-	{"asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
+	{"income_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
+	{"expense_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
+	{"asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
 	{"qbosku", nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
 	{"qbocategoryid", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
 	{"qbocategoryname", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
-	{"qbo_category", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
+	{"qbo_category", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
 	{"autotaskserviceid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
 	{"autotaskproductid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
 	{"iscontractitem", nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
@@ -2523,8 +2359,8 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"snelstart_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
 	{"snelstart_department_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
 	{"snelstart_department_name", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
-	{"snelstart_department", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
-	{"linked_asset_defaults", dtOf[*ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
+	{"snelstart_department", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
+	{"linked_asset_defaults", &dectItemDeviceDefaults, uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
 	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
 	{"item_default_billing_period", nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
 	{"primaryimageid", nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
@@ -2532,7 +2368,7 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"lastmodified", nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
-	{"quickbooks_details", dtOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
+	{"quickbooks_details", &dectQuickBooksDetails, uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
 	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
 	{"extra_invoice_description", nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
 	{"isitemdetails", nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
@@ -2546,8 +2382,8 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
 	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
 	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
 	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
@@ -2578,12 +2414,10 @@ var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
 	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
 	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
-	{"purchase_currency", dtOf[*Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
+	{"purchase_currency", &dectCurrency, uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
 }, sorted: []uint16{64, 63, 155, 135, 37, 49, 89, 86, 0, 77, 5, 6, 25, 26, 95, 94, 162, 45, 21, 40, 138, 139, 42, 36, 22, 68, 62, 115, 143, 130, 131, 10, 47, 149, 97, 141, 142, 88, 85, 133, 13, 121, 73, 17, 18, 65, 51, 60, 61, 1, 146, 118, 87, 84, 19, 154, 123, 12, 147, 96, 122, 55, 113, 126, 124, 125, 127, 128, 69, 160, 161, 99, 100, 98, 116, 111, 103, 104, 38, 52, 112, 54, 53, 28, 27, 159, 157, 158, 3, 134, 41, 101, 8, 114, 30, 165, 163, 164, 11, 72, 102, 75, 93, 117, 120, 78, 91, 92, 79, 90, 20, 46, 14, 16, 15, 119, 44, 129, 58, 156, 39, 148, 136, 137, 66, 74, 50, 29, 140, 43, 48, 59, 31, 110, 108, 109, 107, 4, 80, 23, 24, 9, 76, 32, 33, 34, 35, 56, 57, 7, 67, 132, 106, 105, 2, 144, 145, 151, 153, 150, 152, 71, 70, 81, 82, 83}}
 
-func (m *Item) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItem) }
-
-func (*Item) decTable() *decTable { return &dectItem }
+func (m *Item) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItem }
 
 var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), fields: []encField{
 	{`"asset_type_matching_field_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
@@ -2648,14 +2482,14 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"showmobilescanner":`, nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
 	{`"icon_download_url":`, nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
 	{`"group_third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
 	{`"sagetoken":`, nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
-	{`"item_suppliers":`, etOf[*ItemSupplier], uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
+	{`"item_suppliers":`, &enctItemSupplier, uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
 	{`"xero_salestax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
 	{`"xero_purchasetax":`, nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
 	{`"purchasenominalcode":`, nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
@@ -2666,20 +2500,20 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"assetaccountcode":`, nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
 	{`"qbo_quantity":`, nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
 	{`"qboinitial_quantity_date":`, nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
-	{`"stocklocations":`, etOf[*SiteList], uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
+	{`"stocklocations":`, &enctSiteList, uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
 	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
 	{`"xerodetails_id":`, nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
 	{`"income_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
 	{`"expense_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
 	{`"asset_account_name":`, nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
-	{`"income_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
-	{`"expense_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
-	{`"asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
+	{`"income_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
+	{`"expense_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
+	{`"asset_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
 	{`"qbosku":`, nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
 	{`"qbocategoryid":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
 	{`"qbocategoryname":`, nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
-	{`"qbo_category":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
+	{`"qbo_category":`, &enctKeyPair2, uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
 	{`"autotaskserviceid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
 	{`"autotaskproductid":`, nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
 	{`"iscontractitem":`, nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
@@ -2696,8 +2530,8 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"snelstart_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
 	{`"snelstart_department_id":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
 	{`"snelstart_department_name":`, nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
-	{`"snelstart_department":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
-	{`"linked_asset_defaults":`, etOf[*ItemDeviceDefaults], uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
+	{`"snelstart_department":`, &enctKeyPair2, uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
+	{`"linked_asset_defaults":`, &enctItemDeviceDefaults, uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
 	{`"maxitemdiscount":`, nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
 	{`"item_default_billing_period":`, nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
 	{`"primaryimageid":`, nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
@@ -2705,7 +2539,7 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"lastmodified":`, nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
-	{`"quickbooks_details":`, etOf[*QuickBooksDetails], uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
+	{`"quickbooks_details":`, &enctQuickBooksDetails, uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
 	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
 	{`"extra_invoice_description":`, nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
 	{`"isitemdetails":`, nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
@@ -2719,8 +2553,8 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"dbc_company_id":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
 	{`"dbc_company_name":`, nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
 	{`"sage_business_cloud_details_id":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
 	{`"sage_business_cloud_details_name":`, nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
@@ -2751,25 +2585,21 @@ var enctItem = encTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeo
 	{`"avalara_item_code":`, nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
 	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
 	{`"purchase_currency_code_name":`, nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
-	{`"purchase_currency":`, etOf[*Currency], uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
+	{`"purchase_currency":`, &enctCurrency, uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
 }}
 
-func (m *Item) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItem) }
-
-func (*Item) encTable() *encTable { return &enctItem }
+func (m *Item) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctItem }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Item) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemDeviceDefaults(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemDeviceDefaults, n)))
+func growItemDeviceDefaults(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemDeviceDefaults, c)
+	copy(s, unsafe.Slice((*ItemDeviceDefaults)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemDeviceDefaults(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemDeviceDefaults)(dst), n), unsafe.Slice((*ItemDeviceDefaults)(src), n))
-}
-
-var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), alloc: allocItemDeviceDefaults, copy: copyItemDeviceDefaults, fields: []decField{
+var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), grow: growItemDeviceDefaults, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
 	{"iid", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
 	{"dtype", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
@@ -2778,11 +2608,9 @@ var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 0, 1, 4, 3}}
 
-func (m *ItemDeviceDefaults) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectItemDeviceDefaults)
+func (m *ItemDeviceDefaults) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectItemDeviceDefaults
 }
-
-func (*ItemDeviceDefaults) decTable() *decTable { return &dectItemDeviceDefaults }
 
 var enctItemDeviceDefaults = encTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
@@ -2793,38 +2621,34 @@ var enctItemDeviceDefaults = encTable{extra: unsafe.Offsetof(ItemDeviceDefaults{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), kStr},
 }}
 
-func (m *ItemDeviceDefaults) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctItemDeviceDefaults)
+func (m *ItemDeviceDefaults) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctItemDeviceDefaults
 }
-
-func (*ItemDeviceDefaults) encTable() *encTable { return &enctItemDeviceDefaults }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemDeviceDefaults) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemGroup, n)))
+func growItemGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemGroup, c)
+	copy(s, unsafe.Slice((*ItemGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemGroup)(dst), n), unsafe.Slice((*ItemGroup)(src), n))
-}
-
-var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), alloc: allocItemGroup, copy: copyItemGroup, fields: []decField{
+var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), grow: growItemGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
-	{"lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
+	{"lines", &dectQuotationDetail, uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
 	{"hideitems", nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
 	{"add_all_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
 	{"quantity_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
 	{"hide_items_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
 	{"category", nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
 	{"name_extra", nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
-	{"one_optional_mandatory", dtOf[*KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
+	{"one_optional_mandatory", &dectKeyPair, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
 	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
 	{"default_billingperiod", nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
 	{"nominal_code", nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
@@ -2834,25 +2658,23 @@ var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: un
 	{"price_calculation_formula", nil, uint32(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), kStr},
 }, sorted: []uint16{7, 8, 9, 4, 11, 15, 18, 17, 19, 10, 6, 3, 0, 2, 1, 12, 16, 13, 14, 20, 5}}
 
-func (m *ItemGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemGroup) }
-
-func (*ItemGroup) decTable() *decTable { return &dectItemGroup }
+func (m *ItemGroup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemGroup }
 
 var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
-	{`"lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
+	{`"lines":`, &enctQuotationDetail, uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
 	{`"hideitems":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
 	{`"add_all_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
 	{`"quantity_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
 	{`"hide_items_group_items_quote":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
 	{`"category":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
 	{`"name_extra":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
-	{`"one_optional_mandatory":`, etOf[*KeyPair], uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
+	{`"one_optional_mandatory":`, &enctKeyPair, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
 	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
 	{`"default_billingperiod":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
 	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
@@ -2862,31 +2684,27 @@ var enctItemGroup = encTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: un
 	{`"price_calculation_formula":`, nil, uint32(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), kStr},
 }}
 
-func (m *ItemGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemGroup) }
-
-func (*ItemGroup) encTable() *encTable { return &enctItemGroup }
+func (m *ItemGroup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctItemGroup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemRestriction, n)))
+func growItemRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemRestriction, c)
+	copy(s, unsafe.Slice((*ItemRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemRestriction)(dst), n), unsafe.Slice((*ItemRestriction)(src), n))
-}
-
-var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), alloc: allocItemRestriction, copy: copyItemRestriction, fields: []decField{
+var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), grow: growItemRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
 	{"servicerequest_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
 	{"item_name", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemName)), kStr},
 }, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *ItemRestriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemRestriction) }
-
-func (*ItemRestriction) decTable() *decTable { return &dectItemRestriction }
+func (m *ItemRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectItemRestriction
+}
 
 var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
@@ -2895,22 +2713,20 @@ var enctItemRestriction = encTable{extra: unsafe.Offsetof(ItemRestriction{}.Extr
 	{`"item_name":`, nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemName)), kStr},
 }}
 
-func (m *ItemRestriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemRestriction) }
-
-func (*ItemRestriction) encTable() *encTable { return &enctItemRestriction }
+func (m *ItemRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctItemRestriction
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemStock(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemStock, n)))
+func growItemStock(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemStock, c)
+	copy(s, unsafe.Slice((*ItemStock)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemStock(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemStock)(dst), n), unsafe.Slice((*ItemStock)(src), n))
-}
-
-var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), alloc: allocItemStock, copy: copyItemStock, fields: []decField{
+var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), grow: growItemStock, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
 	{"item_name", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
@@ -2931,7 +2747,7 @@ var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: un
 	{"ticket_id", nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
 	{"serialised_asset_count", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
 	{"serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
-	{"serialised_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
+	{"serialised_assets", &dectDeviceList, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
 	{"is_stock_take", nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
 	{"line_site_id", nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
@@ -2943,9 +2759,7 @@ var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: un
 	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), kBool},
 }, sorted: []uint16{27, 22, 10, 6, 0, 21, 3, 1, 2, 23, 25, 13, 14, 15, 7, 8, 9, 26, 16, 29, 18, 20, 19, 24, 28, 4, 5, 11, 12, 17}}
 
-func (m *ItemStock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemStock) }
-
-func (*ItemStock) decTable() *decTable { return &dectItemStock }
+func (m *ItemStock) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemStock }
 
 var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
@@ -2968,7 +2782,7 @@ var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: un
 	{`"ticket_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
 	{`"serialised_asset_count":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
 	{`"serialised_assets_in_stock":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
-	{`"serialised_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
+	{`"serialised_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
 	{`"is_stock_take":`, nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
 	{`"line_site_id":`, nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
@@ -2980,22 +2794,18 @@ var enctItemStock = encTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: un
 	{`"serialise_only_one":`, nil, uint32(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), kBool},
 }}
 
-func (m *ItemStock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemStock) }
-
-func (*ItemStock) encTable() *encTable { return &enctItemStock }
+func (m *ItemStock) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctItemStock }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemStock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemSupplier(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemSupplier, n)))
+func growItemSupplier(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemSupplier, c)
+	copy(s, unsafe.Slice((*ItemSupplier)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemSupplier(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemSupplier)(dst), n), unsafe.Slice((*ItemSupplier)(src), n))
-}
-
-var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), alloc: allocItemSupplier, copy: copyItemSupplier, fields: []decField{
+var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), grow: growItemSupplier, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
 	{"item_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
@@ -3007,14 +2817,14 @@ var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), si
 	{"client_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
 	{"supplier_sku", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
-	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
+	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
 	{"_is_new", nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
 }, sorted: []uint16{12, 13, 7, 8, 6, 11, 1, 0, 2, 9, 5, 3, 4, 10}}
 
-func (m *ItemSupplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemSupplier) }
-
-func (*ItemSupplier) decTable() *decTable { return &dectItemSupplier }
+func (m *ItemSupplier) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectItemSupplier
+}
 
 var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
@@ -3028,47 +2838,41 @@ var enctItemSupplier = encTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), si
 	{`"client_name":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
 	{`"supplier_sku":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
-	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
+	{`"filters":`, &enctViewFilterDetails, uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
 	{`"_is_new":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
 }}
 
-func (m *ItemSupplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemSupplier) }
-
-func (*ItemSupplier) encTable() *encTable { return &enctItemSupplier }
+func (m *ItemSupplier) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctItemSupplier
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemSupplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocItemView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ItemView, n)))
+func growItemView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ItemView, c)
+	copy(s, unsafe.Slice((*ItemView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyItemView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ItemView)(dst), n), unsafe.Slice((*ItemView)(src), n))
-}
-
-var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), alloc: allocItemView, copy: copyItemView, fields: []decField{
+var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), grow: growItemView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{"items", dtOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kPage},
+	{"items", &dectItem, uint32(unsafe.Offsetof(ItemView{}.Items)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *ItemView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectItemView) }
-
-func (*ItemView) decTable() *decTable { return &dectItemView }
+func (m *ItemView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemView }
 
 var enctItemView = encTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{`"items":`, etOf[*Item], uint32(unsafe.Offsetof(ItemView{}.Items)), kMany},
+	{`"items":`, &enctItem, uint32(unsafe.Offsetof(ItemView{}.Items)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
 }}
 
-func (m *ItemView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctItemView) }
-
-func (*ItemView) encTable() *encTable { return &enctItemView }
+func (m *ItemView) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctItemView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ItemView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocJamfDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]JamfDetails, n)))
+func growJamfDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]JamfDetails, c)
+	copy(s, unsafe.Slice((*JamfDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyJamfDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*JamfDetails)(dst), n), unsafe.Slice((*JamfDetails)(src), n))
-}
-
-var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), alloc: allocJamfDetails, copy: copyJamfDetails, fields: []decField{
+var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), grow: growJamfDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
@@ -22,11 +20,11 @@ var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
 	{"instancetype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
 	{"devicetypes", nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
-	{"device_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
+	{"device_types", &dectKeyPair2, uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
 	{"defaultsite", nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
 	{"defaultsite_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
-	{"site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
-	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
+	{"site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
+	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
 	{"sitematchtype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
 	{"computerassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
 	{"computerassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
@@ -42,9 +40,9 @@ var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), kBool},
 }, sorted: []uint16{23, 17, 18, 13, 14, 8, 9, 7, 6, 24, 22, 11, 19, 20, 21, 0, 5, 15, 16, 4, 3, 10, 12, 1, 2}}
 
-func (m *JamfDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJamfDetails) }
-
-func (*JamfDetails) decTable() *decTable { return &dectJamfDetails }
+func (m *JamfDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectJamfDetails
+}
 
 var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
@@ -54,11 +52,11 @@ var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size
 	{`"new_integration_method":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
 	{`"instancetype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
 	{`"devicetypes":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
-	{`"device_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
+	{`"device_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
 	{`"defaultsite":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
 	{`"defaultsite_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
-	{`"site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
-	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
+	{`"site_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
+	{`"fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
 	{`"sitematchtype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
 	{`"computerassettype":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
 	{`"computerassettype_name":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
@@ -74,22 +72,20 @@ var enctJamfDetails = encTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), kBool},
 }}
 
-func (m *JamfDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJamfDetails) }
-
-func (*JamfDetails) encTable() *encTable { return &enctJamfDetails }
+func (m *JamfDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctJamfDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JamfDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocJiraDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]JiraDetails, n)))
+func growJiraDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]JiraDetails, c)
+	copy(s, unsafe.Slice((*JiraDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyJiraDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*JiraDetails)(dst), n), unsafe.Slice((*JiraDetails)(src), n))
-}
-
-var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), alloc: allocJiraDetails, copy: copyJiraDetails, fields: []decField{
+var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), grow: growJiraDetails, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
@@ -112,17 +108,17 @@ var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size
 	{"issuetype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
 	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
 	{"default_reporter", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
-	{"status_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
-	{"tickettype_mappings", dtOf[*JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
-	{"jirafield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
+	{"status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
+	{"tickettype_mappings", &dectJiraMappings, uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
+	{"jirafield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
 	{"comment_contains", nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
 	{"remove_comment_tag", nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
 }, sorted: []uint16{27, 25, 21, 20, 10, 11, 12, 13, 14, 0, 2, 4, 1, 9, 19, 24, 3, 7, 6, 16, 17, 26, 22, 8, 23, 18, 5, 15}}
 
-func (m *JiraDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraDetails) }
-
-func (*JiraDetails) decTable() *decTable { return &dectJiraDetails }
+func (m *JiraDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectJiraDetails
+}
 
 var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
@@ -147,30 +143,28 @@ var enctJiraDetails = encTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size
 	{`"issuetype":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
 	{`"defaultsendattachments":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
 	{`"default_reporter":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
-	{`"status_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
-	{`"tickettype_mappings":`, etOf[*JiraMappings], uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
-	{`"jirafield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
+	{`"status_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
+	{`"tickettype_mappings":`, &enctJiraMappings, uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
+	{`"jirafield_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
 	{`"comment_contains":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
 	{`"remove_comment_tag":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
 }}
 
-func (m *JiraDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraDetails) }
-
-func (*JiraDetails) encTable() *encTable { return &enctJiraDetails }
+func (m *JiraDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctJiraDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocJiraMappings(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]JiraMappings, n)))
+func growJiraMappings(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]JiraMappings, c)
+	copy(s, unsafe.Slice((*JiraMappings)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyJiraMappings(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*JiraMappings)(dst), n), unsafe.Slice((*JiraMappings)(src), n))
-}
-
-var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), alloc: allocJiraMappings, copy: copyJiraMappings, fields: []decField{
+var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), grow: growJiraMappings, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
 	{"rtid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
 	{"rtid_guid", nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
@@ -184,9 +178,9 @@ var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(JiraMappings{}.Warning)), kStr},
 }, sorted: []uint16{10, 9, 0, 5, 6, 7, 8, 4, 3, 1, 2}}
 
-func (m *JiraMappings) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJiraMappings) }
-
-func (*JiraMappings) decTable() *decTable { return &dectJiraMappings }
+func (m *JiraMappings) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectJiraMappings
+}
 
 var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
@@ -202,20 +196,20 @@ var enctJiraMappings = encTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(JiraMappings{}.Warning)), kStr},
 }}
 
-func (m *JiraMappings) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJiraMappings) }
-
-func (*JiraMappings) encTable() *encTable { return &enctJiraMappings }
+func (m *JiraMappings) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctJiraMappings
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *JiraMappings) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocJourney(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Journey, n))) }
-
-func copyJourney(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Journey)(dst), n), unsafe.Slice((*Journey)(src), n))
+func growJourney(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Journey, c)
+	copy(s, unsafe.Slice((*Journey)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), alloc: allocJourney, copy: copyJourney, fields: []decField{
+var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), grow: growJourney, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
 	{"unum", nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
@@ -238,9 +232,7 @@ var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe
 	{"_warning", nil, uint32(unsafe.Offsetof(Journey{}.Warning)), kStr},
 }, sorted: []uint16{19, 3, 13, 14, 12, 4, 6, 11, 8, 2, 0, 15, 16, 17, 5, 10, 7, 18, 1, 9}}
 
-func (m *Journey) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectJourney) }
-
-func (*Journey) decTable() *decTable { return &dectJourney }
+func (m *Journey) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectJourney }
 
 var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
@@ -265,9 +257,7 @@ var enctJourney = encTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Journey{}.Warning)), kStr},
 }}
 
-func (m *Journey) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctJourney) }
-
-func (*Journey) encTable() *encTable { return &enctJourney }
+func (m *Journey) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctJourney }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Journey) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

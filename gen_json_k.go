@@ -6,35 +6,33 @@ import (
 	"unsafe"
 )
 
-func allocKBArticleView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KBArticleView, n)))
+func growKBArticleView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KBArticleView, c)
+	copy(s, unsafe.Slice((*KBArticleView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKBArticleView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KBArticleView)(dst), n), unsafe.Slice((*KBArticleView)(src), n))
-}
-
-var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), alloc: allocKBArticleView, copy: copyKBArticleView, fields: []decField{
+var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), grow: growKBArticleView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{"articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kPage},
+	{"articles", &dectKBEntryList, uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
 }, sorted: []uint16{1, 2, 3, 0}}
 
-func (m *KBArticleView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBArticleView) }
-
-func (*KBArticleView) decTable() *decTable { return &dectKBArticleView }
+func (m *KBArticleView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKBArticleView
+}
 
 var enctKBArticleView = encTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{`"articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kMany},
+	{`"articles":`, &enctKBEntryList, uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
 }}
 
-func (m *KBArticleView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBArticleView) }
-
-func (*KBArticleView) encTable() *encTable { return &enctKBArticleView }
+func (m *KBArticleView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKBArticleView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBArticleView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -45,13 +43,13 @@ func (m *KBArticleView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Articles), &dectKBEntryList, true)
 }
 
-func allocKBEntry(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]KBEntry, n))) }
-
-func copyKBEntry(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KBEntry)(dst), n), unsafe.Slice((*KBEntry)(src), n))
+func growKBEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KBEntry, c)
+	copy(s, unsafe.Slice((*KBEntry)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), alloc: allocKBEntry, copy: copyKBEntry, fields: []decField{
+var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), grow: growKBEntry, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
@@ -64,7 +62,7 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{"inactive", nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
 	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
 	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
 	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
 	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
@@ -89,13 +87,13 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{"internalmemoagent", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
 	{"internalmemoagenthtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
 	{"internalmemomarkdown", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
-	{"tags", dtOf[*Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
-	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kMany},
-	{"teams", dtOf[*SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
+	{"tags", &dectTag, uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
+	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(KBEntry{}.Fields)), kLazyList},
+	{"teams", &dectSectionDetail, uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
 	{"your_vote", nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
 	{"showforall", nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
-	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
+	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
 	{"importfaqs", nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
@@ -104,40 +102,38 @@ var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{"reviewer_name", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
 	{"_reviewed", nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
 	{"new_version_from_id", nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
-	{"other_versions", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
+	{"other_versions", &dectKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
 	{"servicenow_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
-	{"import_attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
-	{"related_articles", dtOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
+	{"import_attachments", &dectAttachment, uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
+	{"related_articles", &dectKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
 	{"your_comment", nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
 	{"freshdesk_id", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
 	{"freshdesk_folder_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
 	{"freshdesk_category_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
-	{"kbentryclientaccess", dtOf[*KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
-	{"kbentrytoplevelaccess", dtOf[*KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
+	{"kbentryclientaccess", &dectKbEntryAreaAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
+	{"kbentrytoplevelaccess", &dectKbEntryTopLevelAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
-	{"devices", dtOf[*DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
+	{"devices", &dectDeviceList, uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
 	{"faq_write", nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
-	{"wordpress_tags", dtOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
-	{"wordpress_categories", dtOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
+	{"wordpress_tags", &dectWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
+	{"wordpress_categories", &dectWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
 	{"importtags", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
-	{"owners", dtOf[*UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
+	{"owners", &dectUnameList, uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
 	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
 	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
 }, sorted: []uint16{45, 44, 61, 50, 68, 43, 17, 22, 23, 12, 6, 7, 2, 30, 31, 69, 24, 25, 15, 73, 70, 38, 39, 59, 58, 57, 0, 54, 72, 46, 76, 9, 34, 35, 36, 16, 66, 67, 47, 14, 13, 20, 1, 71, 51, 11, 5, 52, 77, 63, 64, 65, 62, 55, 21, 32, 19, 33, 48, 49, 79, 78, 18, 53, 42, 8, 37, 40, 29, 60, 10, 80, 4, 3, 75, 74, 28, 26, 27, 56, 41}}
 
-func (m *KBEntry) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntry) }
-
-func (*KBEntry) decTable() *decTable { return &dectKBEntry }
+func (m *KBEntry) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKBEntry }
 
 var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
@@ -152,7 +148,7 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
 	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
 	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
 	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
 	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
@@ -177,13 +173,13 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{`"internalmemoagent":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
 	{`"internalmemoagenthtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
 	{`"internalmemomarkdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
-	{`"tags":`, etOf[*Tag], uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
-	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(KBEntry{}.Fields)), kMany},
-	{`"teams":`, etOf[*SectionDetail], uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
+	{`"tags":`, &enctTag, uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
+	{`"faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Fields)), kRaw},
+	{`"teams":`, &enctSectionDetail, uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
 	{`"your_vote":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
 	{`"showforall":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
-	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachmentList, uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
 	{`"importfaqs":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
@@ -192,53 +188,49 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{`"reviewer_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
 	{`"_reviewed":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
 	{`"new_version_from_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
-	{`"other_versions":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
+	{`"other_versions":`, &enctKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
 	{`"servicenow_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
-	{`"import_attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
-	{`"related_articles":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
+	{`"import_attachments":`, &enctAttachment, uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
+	{`"related_articles":`, &enctKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
 	{`"your_comment":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
 	{`"freshdesk_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
 	{`"freshdesk_folder_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
 	{`"freshdesk_category_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
-	{`"kbentryclientaccess":`, etOf[*KbEntryAreaAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
-	{`"kbentrytoplevelaccess":`, etOf[*KbEntryTopLevelAccess], uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
+	{`"kbentryclientaccess":`, &enctKbEntryAreaAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
+	{`"kbentrytoplevelaccess":`, &enctKbEntryTopLevelAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
-	{`"devices":`, etOf[*DeviceList], uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
+	{`"devices":`, &enctDeviceList, uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
 	{`"faq_write":`, nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
-	{`"wordpress_tags":`, etOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
-	{`"wordpress_categories":`, etOf[*WordpressComObject], uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
+	{`"wordpress_tags":`, &enctWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
+	{`"wordpress_categories":`, &enctWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
 	{`"importtags":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
-	{`"owners":`, etOf[*UnameList], uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
+	{`"owners":`, &enctUnameList, uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
 	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
 	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
 }}
 
-func (m *KBEntry) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntry) }
-
-func (*KBEntry) encTable() *encTable { return &enctKBEntry }
+func (m *KBEntry) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctKBEntry }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntry) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKBEntryList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KBEntryList, n)))
+func growKBEntryList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KBEntryList, c)
+	copy(s, unsafe.Slice((*KBEntryList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKBEntryList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KBEntryList)(dst), n), unsafe.Slice((*KBEntryList)(src), n))
-}
-
-var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), alloc: allocKBEntryList, copy: copyKBEntryList, fields: []decField{
+var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), grow: growKBEntryList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
@@ -251,7 +243,7 @@ var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size
 	{"inactive", nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
 	{"type", nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
 	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
 	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
 	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
 	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
@@ -263,9 +255,9 @@ var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size
 	{"use", nil, uint32(unsafe.Offsetof(KBEntryList{}.Use)), kStr},
 }, sorted: []uint16{17, 12, 6, 7, 2, 15, 0, 9, 16, 14, 13, 20, 1, 11, 5, 19, 18, 8, 10, 21, 4, 3}}
 
-func (m *KBEntryList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKBEntryList) }
-
-func (*KBEntryList) decTable() *decTable { return &dectKBEntryList }
+func (m *KBEntryList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKBEntryList
+}
 
 var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
@@ -280,7 +272,7 @@ var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
 	{`"type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
 	{`"next_review_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
 	{`"limit_start_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
 	{`"limit_end_date":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
 	{`"editor_type":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
@@ -292,22 +284,20 @@ var enctKBEntryList = encTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size
 	{`"use":`, nil, uint32(unsafe.Offsetof(KBEntryList{}.Use)), kStr},
 }}
 
-func (m *KBEntryList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKBEntryList) }
-
-func (*KBEntryList) encTable() *encTable { return &enctKBEntryList }
+func (m *KBEntryList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKBEntryList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KBEntryList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKandjiDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KandjiDetails, n)))
+func growKandjiDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KandjiDetails, c)
+	copy(s, unsafe.Slice((*KandjiDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKandjiDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KandjiDetails)(dst), n), unsafe.Slice((*KandjiDetails)(src), n))
-}
-
-var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), alloc: allocKandjiDetails, copy: copyKandjiDetails, fields: []decField{
+var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), grow: growKandjiDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
@@ -320,8 +310,8 @@ var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
+	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
@@ -330,16 +320,16 @@ var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), kStr},
 }, sorted: []uint16{21, 3, 10, 11, 25, 26, 23, 24, 6, 7, 8, 9, 17, 18, 20, 19, 14, 12, 0, 15, 16, 22, 1, 4, 5, 13, 2}}
 
-func (m *KandjiDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKandjiDetails) }
-
-func (*KandjiDetails) decTable() *decTable { return &dectKandjiDetails }
+func (m *KandjiDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKandjiDetails
+}
 
 var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
@@ -354,8 +344,8 @@ var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
+	{`"fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
@@ -364,29 +354,27 @@ var enctKandjiDetails = encTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), 
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), kStr},
 }}
 
-func (m *KandjiDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKandjiDetails) }
-
-func (*KandjiDetails) encTable() *encTable { return &enctKandjiDetails }
+func (m *KandjiDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKandjiDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KandjiDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKashflowDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KashflowDetails, n)))
+func growKashflowDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KashflowDetails, c)
+	copy(s, unsafe.Slice((*KashflowDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKashflowDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KashflowDetails)(dst), n), unsafe.Slice((*KashflowDetails)(src), n))
-}
-
-var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), alloc: allocKashflowDetails, copy: copyKashflowDetails, fields: []decField{
+var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), grow: growKashflowDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
@@ -412,9 +400,9 @@ var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Warning)), kStr},
 }, sorted: []uint16{16, 22, 8, 19, 6, 17, 7, 18, 5, 9, 14, 4, 13, 0, 12, 10, 11, 1, 3, 15, 20, 21, 2}}
 
-func (m *KashflowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKashflowDetails) }
-
-func (*KashflowDetails) decTable() *decTable { return &dectKashflowDetails }
+func (m *KashflowDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKashflowDetails
+}
 
 var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
@@ -442,22 +430,20 @@ var enctKashflowDetails = encTable{extra: unsafe.Offsetof(KashflowDetails{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KashflowDetails{}.Warning)), kStr},
 }}
 
-func (m *KashflowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKashflowDetails) }
-
-func (*KashflowDetails) encTable() *encTable { return &enctKashflowDetails }
+func (m *KashflowDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKashflowDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KashflowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKbEntryAreaAccess(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KbEntryAreaAccess, n)))
+func growKbEntryAreaAccess(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KbEntryAreaAccess, c)
+	copy(s, unsafe.Slice((*KbEntryAreaAccess)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKbEntryAreaAccess(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KbEntryAreaAccess)(dst), n), unsafe.Slice((*KbEntryAreaAccess)(src), n))
-}
-
-var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), alloc: allocKbEntryAreaAccess, copy: copyKbEntryAreaAccess, fields: []decField{
+var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), grow: growKbEntryAreaAccess, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
@@ -465,11 +451,9 @@ var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 2, 0, 3}}
 
-func (m *KbEntryAreaAccess) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectKbEntryAreaAccess)
+func (m *KbEntryAreaAccess) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKbEntryAreaAccess
 }
-
-func (*KbEntryAreaAccess) decTable() *decTable { return &dectKbEntryAreaAccess }
 
 var enctKbEntryAreaAccess = encTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
@@ -479,24 +463,20 @@ var enctKbEntryAreaAccess = encTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), kStr},
 }}
 
-func (m *KbEntryAreaAccess) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctKbEntryAreaAccess)
+func (m *KbEntryAreaAccess) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKbEntryAreaAccess
 }
-
-func (*KbEntryAreaAccess) encTable() *encTable { return &enctKbEntryAreaAccess }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryAreaAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKbEntryTopLevelAccess(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KbEntryTopLevelAccess, n)))
+func growKbEntryTopLevelAccess(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KbEntryTopLevelAccess, c)
+	copy(s, unsafe.Slice((*KbEntryTopLevelAccess)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKbEntryTopLevelAccess(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KbEntryTopLevelAccess)(dst), n), unsafe.Slice((*KbEntryTopLevelAccess)(src), n))
-}
-
-var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), alloc: allocKbEntryTopLevelAccess, copy: copyKbEntryTopLevelAccess, fields: []decField{
+var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), grow: growKbEntryTopLevelAccess, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
 	{"toplevel_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
 	{"toplevel_name", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
@@ -504,11 +484,9 @@ var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelA
 	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 3, 1, 2}}
 
-func (m *KbEntryTopLevelAccess) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectKbEntryTopLevelAccess)
+func (m *KbEntryTopLevelAccess) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectKbEntryTopLevelAccess
 }
-
-func (*KbEntryTopLevelAccess) decTable() *decTable { return &dectKbEntryTopLevelAccess }
 
 var enctKbEntryTopLevelAccess = encTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
@@ -518,59 +496,49 @@ var enctKbEntryTopLevelAccess = encTable{extra: unsafe.Offsetof(KbEntryTopLevelA
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), kStr},
 }}
 
-func (m *KbEntryTopLevelAccess) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctKbEntryTopLevelAccess)
+func (m *KbEntryTopLevelAccess) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctKbEntryTopLevelAccess
 }
-
-func (*KbEntryTopLevelAccess) encTable() *encTable { return &enctKbEntryTopLevelAccess }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KbEntryTopLevelAccess) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKeyPair(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]KeyPair, n))) }
-
-func copyKeyPair(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KeyPair)(dst), n), unsafe.Slice((*KeyPair)(src), n))
+func growKeyPair(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KeyPair, c)
+	copy(s, unsafe.Slice((*KeyPair)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), alloc: allocKeyPair, copy: copyKeyPair, fields: []decField{
+var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), grow: growKeyPair, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *KeyPair) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair) }
-
-func (*KeyPair) decTable() *decTable { return &dectKeyPair }
+func (m *KeyPair) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair }
 
 var enctKeyPair = encTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
 }}
 
-func (m *KeyPair) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair) }
-
-func (*KeyPair) encTable() *encTable { return &enctKeyPair }
+func (m *KeyPair) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctKeyPair }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKeyPair2(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair2, n)))
+func growKeyPair2(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KeyPair2, c)
+	copy(s, unsafe.Slice((*KeyPair2)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKeyPair2(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KeyPair2)(dst), n), unsafe.Slice((*KeyPair2)(src), n))
-}
-
-var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), alloc: allocKeyPair2, copy: copyKeyPair2, fields: []decField{
+var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), grow: growKeyPair2, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
 	{"isnew", nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
 }, sorted: []uint16{2, 1, 0}}
 
-func (m *KeyPair2) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair2) }
-
-func (*KeyPair2) decTable() *decTable { return &dectKeyPair2 }
+func (m *KeyPair2) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair2 }
 
 var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
@@ -578,67 +546,53 @@ var enctKeyPair2 = encTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsa
 	{`"isnew":`, nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
 }}
 
-func (m *KeyPair2) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair2) }
-
-func (*KeyPair2) encTable() *encTable { return &enctKeyPair2 }
+func (m *KeyPair2) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctKeyPair2 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair2) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKeyPair3(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair3, n)))
+func growKeyPair3(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KeyPair3, c)
+	copy(s, unsafe.Slice((*KeyPair3)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKeyPair3(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KeyPair3)(dst), n), unsafe.Slice((*KeyPair3)(src), n))
-}
-
-var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), alloc: allocKeyPair3, copy: copyKeyPair3, fields: []decField{
+var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), grow: growKeyPair3, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
 	{"label", nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *KeyPair3) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair3) }
-
-func (*KeyPair3) decTable() *decTable { return &dectKeyPair3 }
+func (m *KeyPair3) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair3 }
 
 var enctKeyPair3 = encTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
 	{`"label":`, nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
 }}
 
-func (m *KeyPair3) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair3) }
-
-func (*KeyPair3) encTable() *encTable { return &enctKeyPair3 }
+func (m *KeyPair3) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctKeyPair3 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair3) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocKeyPair4(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]KeyPair4, n)))
+func growKeyPair4(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]KeyPair4, c)
+	copy(s, unsafe.Slice((*KeyPair4)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyKeyPair4(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*KeyPair4)(dst), n), unsafe.Slice((*KeyPair4)(src), n))
-}
-
-var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), alloc: allocKeyPair4, copy: copyKeyPair4, fields: []decField{
+var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), grow: growKeyPair4, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
 	{"name", nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *KeyPair4) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectKeyPair4) }
-
-func (*KeyPair4) decTable() *decTable { return &dectKeyPair4 }
+func (m *KeyPair4) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair4 }
 
 var enctKeyPair4 = encTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
 	{`"name":`, nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
 }}
 
-func (m *KeyPair4) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctKeyPair4) }
-
-func (*KeyPair4) encTable() *encTable { return &enctKeyPair4 }
+func (m *KeyPair4) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctKeyPair4 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *KeyPair4) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

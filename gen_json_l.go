@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocLDAPConnection(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LDAPConnection, n)))
+func growLDAPConnection(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LDAPConnection, c)
+	copy(s, unsafe.Slice((*LDAPConnection)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLDAPConnection(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LDAPConnection)(dst), n), unsafe.Slice((*LDAPConnection)(src), n))
-}
-
-var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), alloc: allocLDAPConnection, copy: copyLDAPConnection, fields: []decField{
+var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), grow: growLDAPConnection, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
@@ -32,32 +30,32 @@ var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{"pagesize", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
 	{"port", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
 	{"use_ssl", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
-	{"mappings_user", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
-	{"mappings_agent", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
-	{"ldap_strings", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
+	{"mappings_user", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
+	{"mappings_agent", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
+	{"ldap_strings", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
 	{"useadauthentication", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
 	{"_is_test", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
 	{"_connection_success", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
 	{"_connection_message", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
 	{"_get_mappings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
-	{"_containers", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
+	{"_containers", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
 	{"_containerfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
 	{"_get_users", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
 	{"_userfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
 	{"_new_only", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
-	{"cab_ldap_strings", dtOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
+	{"cab_ldap_strings", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
 	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
 	{"halointegrator_batch", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
 	{"halointegrator_ipaddress", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
-	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
+	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
 	{"user_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
 	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
-	{"agent_matching_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
+	{"user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
+	{"agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
 	{"new_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
 	{"allow_access", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
@@ -66,13 +64,13 @@ var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{"uactguidmappingfield", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
 	{"new_user_template", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
 	{"new_user_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", dtOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
+	{"mappings_new_user", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
 	{"new_user_template_name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
 }, sorted: []uint16{23, 22, 26, 25, 24, 27, 21, 29, 28, 47, 40, 42, 45, 7, 10, 30, 4, 6, 12, 0, 38, 37, 35, 34, 36, 33, 32, 31, 5, 2, 9, 1, 19, 18, 51, 17, 3, 44, 43, 49, 52, 50, 14, 13, 15, 11, 46, 48, 16, 20, 39, 41, 8}}
 
-func (m *LDAPConnection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPConnection) }
-
-func (*LDAPConnection) decTable() *decTable { return &dectLDAPConnection }
+func (m *LDAPConnection) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLDAPConnection
+}
 
 var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
@@ -92,32 +90,32 @@ var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{`"pagesize":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
 	{`"port":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
 	{`"use_ssl":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
-	{`"mappings_user":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
-	{`"mappings_agent":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
-	{`"ldap_strings":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
+	{`"mappings_user":`, &enctLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
+	{`"mappings_agent":`, &enctLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
+	{`"ldap_strings":`, &enctLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
 	{`"useadauthentication":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
 	{`"_is_test":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
 	{`"_connection_success":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
 	{`"_connection_message":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
 	{`"_get_mappings":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
-	{`"_containers":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
+	{`"_containers":`, &enctLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
 	{`"_containerfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
 	{`"_get_users":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
 	{`"_userfilter":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
 	{`"_new_only":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
-	{`"cab_ldap_strings":`, etOf[*LDAPString], uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
+	{`"cab_ldap_strings":`, &enctLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
 	{`"halointegrator_importtype":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
 	{`"halointegrator_batch":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
 	{`"halointegrator_ipaddress":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
-	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
+	{`"halointegrator_allowedclientidslist":`, &enctKeyPair3, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
 	{`"user_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
 	{`"agent_matching_fields":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
-	{`"user_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
-	{`"agent_matching_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
+	{`"user_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
+	{`"agent_matching_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
 	{`"allow_access":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
@@ -126,26 +124,24 @@ var enctLDAPConnection = encTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra)
 	{`"uactguidmappingfield":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
 	{`"new_user_template":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
 	{`"new_user_type":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
-	{`"mappings_new_user":`, etOf[*LDAPName], uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
+	{`"mappings_new_user":`, &enctLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
 	{`"new_user_template_name":`, nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
 }}
 
-func (m *LDAPConnection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPConnection) }
-
-func (*LDAPConnection) encTable() *encTable { return &enctLDAPConnection }
+func (m *LDAPConnection) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLDAPConnection
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPConnection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLDAPName(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LDAPName, n)))
+func growLDAPName(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LDAPName, c)
+	copy(s, unsafe.Slice((*LDAPName)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLDAPName(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LDAPName)(dst), n), unsafe.Slice((*LDAPName)(src), n))
-}
-
-var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), alloc: allocLDAPName, copy: copyLDAPName, fields: []decField{
+var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), grow: growLDAPName, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
 	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
 	{"ldap_field", nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
@@ -155,9 +151,7 @@ var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(LDAPName{}.Warning)), kStr},
 }, sorted: []uint16{6, 1, 0, 4, 5, 2, 3}}
 
-func (m *LDAPName) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPName) }
-
-func (*LDAPName) decTable() *decTable { return &dectLDAPName }
+func (m *LDAPName) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLDAPName }
 
 var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
@@ -169,22 +163,18 @@ var enctLDAPName = encTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LDAPName{}.Warning)), kStr},
 }}
 
-func (m *LDAPName) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPName) }
-
-func (*LDAPName) encTable() *encTable { return &enctLDAPName }
+func (m *LDAPName) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctLDAPName }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPName) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLDAPString(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LDAPString, n)))
+func growLDAPString(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LDAPString, c)
+	copy(s, unsafe.Slice((*LDAPString)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLDAPString(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LDAPString)(dst), n), unsafe.Slice((*LDAPString)(src), n))
-}
-
-var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), alloc: allocLDAPString, copy: copyLDAPString, fields: []decField{
+var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), grow: growLDAPString, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
 	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
@@ -199,7 +189,7 @@ var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: 
 	{"isrecursive", nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
 	{"mapping_type", nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
-	{"users", dtOf[*LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
+	{"users", &dectLDAPUser, uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
 	{"cabmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
 	{"cab_id", nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
 	{"cab_name", nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
@@ -208,9 +198,9 @@ var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(LDAPString{}.Warning)), kStr},
 }, sorted: []uint16{20, 10, 16, 17, 15, 7, 1, 3, 9, 0, 11, 8, 18, 4, 12, 2, 13, 5, 6, 19, 14}}
 
-func (m *LDAPString) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPString) }
-
-func (*LDAPString) decTable() *decTable { return &dectLDAPString }
+func (m *LDAPString) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLDAPString
+}
 
 var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
@@ -227,7 +217,7 @@ var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: 
 	{`"isrecursive":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
 	{`"mapping_type":`, nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
-	{`"users":`, etOf[*LDAPUser], uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
+	{`"users":`, &enctLDAPUser, uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
 	{`"cabmapping":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
 	{`"cab_id":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
 	{`"cab_name":`, nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
@@ -236,35 +226,31 @@ var enctLDAPString = encTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LDAPString{}.Warning)), kStr},
 }}
 
-func (m *LDAPString) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPString) }
-
-func (*LDAPString) encTable() *encTable { return &enctLDAPString }
+func (m *LDAPString) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLDAPString
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPString) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLDAPUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LDAPUser, n)))
+func growLDAPUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LDAPUser, c)
+	copy(s, unsafe.Slice((*LDAPUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLDAPUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LDAPUser)(dst), n), unsafe.Slice((*LDAPUser)(src), n))
-}
-
-var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), alloc: allocLDAPUser, copy: copyLDAPUser, fields: []decField{
+var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), grow: growLDAPUser, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
 	{"distinguishedname", nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
 	{"userAccountControl", nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
 	{"objectguid", nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
 	{"manager", nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
 	{"memberOf", nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
-	{"attributes", dtOf[*KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
+	{"attributes", &dectKeyPair, uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
 	{"uactguidMapping", nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
 }, sorted: []uint16{6, 1, 4, 5, 0, 3, 7, 2}}
 
-func (m *LDAPUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLDAPUser) }
-
-func (*LDAPUser) decTable() *decTable { return &dectLDAPUser }
+func (m *LDAPUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLDAPUser }
 
 var enctLDAPUser = encTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
@@ -273,26 +259,22 @@ var enctLDAPUser = encTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsa
 	{`"objectguid":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
 	{`"manager":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
 	{`"memberOf":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
-	{`"attributes":`, etOf[*KeyPair], uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
+	{`"attributes":`, &enctKeyPair, uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
 	{`"uactguidMapping":`, nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
 }}
 
-func (m *LDAPUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLDAPUser) }
-
-func (*LDAPUser) encTable() *encTable { return &enctLDAPUser }
+func (m *LDAPUser) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctLDAPUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LDAPUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLanguagePack(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePack, n)))
+func growLanguagePack(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LanguagePack, c)
+	copy(s, unsafe.Slice((*LanguagePack)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLanguagePack(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LanguagePack)(dst), n), unsafe.Slice((*LanguagePack)(src), n))
-}
-
-var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), alloc: allocLanguagePack, copy: copyLanguagePack, fields: []decField{
+var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), grow: growLanguagePack, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
 	{"short_name", nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
@@ -305,18 +287,18 @@ var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), si
 	{"azure_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
 	{"is_right_to_left", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
 	{"notes", nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
-	{"translations", dtOf[*KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
-	{"translation_details", dtOf[*LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
+	{"translations", &dectKeyPair2, uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
+	{"translation_details", &dectLanguagePackTranslations, uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
 	{"translations_are_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
 	{"dont_remove_translations", nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
 }, sorted: []uint16{18, 16, 17, 3, 9, 15, 4, 0, 5, 10, 8, 7, 1, 11, 2, 6, 13, 12, 14}}
 
-func (m *LanguagePack) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLanguagePack) }
-
-func (*LanguagePack) decTable() *decTable { return &dectLanguagePack }
+func (m *LanguagePack) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLanguagePack
+}
 
 var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
@@ -331,31 +313,29 @@ var enctLanguagePack = encTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), si
 	{`"azure_code":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
 	{`"is_right_to_left":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
 	{`"notes":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
-	{`"translations":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
-	{`"translation_details":`, etOf[*LanguagePackTranslations], uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
+	{`"translations":`, &enctKeyPair2, uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
+	{`"translation_details":`, &enctLanguagePackTranslations, uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
 	{`"translations_are_custom":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
 	{`"dont_remove_translations":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
 }}
 
-func (m *LanguagePack) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLanguagePack) }
-
-func (*LanguagePack) encTable() *encTable { return &enctLanguagePack }
+func (m *LanguagePack) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLanguagePack
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePack) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLanguagePackTranslations(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePackTranslations, n)))
+func growLanguagePackTranslations(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LanguagePackTranslations, c)
+	copy(s, unsafe.Slice((*LanguagePackTranslations)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLanguagePackTranslations(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LanguagePackTranslations)(dst), n), unsafe.Slice((*LanguagePackTranslations)(src), n))
-}
-
-var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), alloc: allocLanguagePackTranslations, copy: copyLanguagePackTranslations, fields: []decField{
+var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), grow: growLanguagePackTranslations, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
 	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
 	{"sysid", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
@@ -370,11 +350,9 @@ var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackT
 	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), kStr},
 }, sorted: []uint16{11, 10, 9, 8, 4, 0, 6, 7, 1, 2, 3, 5}}
 
-func (m *LanguagePackTranslations) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLanguagePackTranslations)
+func (m *LanguagePackTranslations) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLanguagePackTranslations
 }
-
-func (*LanguagePackTranslations) decTable() *decTable { return &dectLanguagePackTranslations }
 
 var enctLanguagePackTranslations = encTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
@@ -391,24 +369,20 @@ var enctLanguagePackTranslations = encTable{extra: unsafe.Offsetof(LanguagePackT
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), kStr},
 }}
 
-func (m *LanguagePackTranslations) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLanguagePackTranslations)
+func (m *LanguagePackTranslations) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLanguagePackTranslations
 }
-
-func (*LanguagePackTranslations) encTable() *encTable { return &enctLanguagePackTranslations }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LanguagePackTranslations) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLanguagePackTranslationsCustom(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LanguagePackTranslationsCustom, n)))
+func growLanguagePackTranslationsCustom(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LanguagePackTranslationsCustom, c)
+	copy(s, unsafe.Slice((*LanguagePackTranslationsCustom)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLanguagePackTranslationsCustom(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LanguagePackTranslationsCustom)(dst), n), unsafe.Slice((*LanguagePackTranslationsCustom)(src), n))
-}
-
-var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), alloc: allocLanguagePackTranslationsCustom, copy: copyLanguagePackTranslationsCustom, fields: []decField{
+var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), grow: growLanguagePackTranslationsCustom, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
 	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
 	{"entity", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
@@ -423,12 +397,8 @@ var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(Languag
 	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), kStr},
 }, sorted: []uint16{7, 9, 8, 11, 10, 2, 4, 5, 3, 0, 1, 6}}
 
-func (m *LanguagePackTranslationsCustom) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLanguagePackTranslationsCustom)
-}
-
-func (*LanguagePackTranslationsCustom) decTable() *decTable {
-	return &dectLanguagePackTranslationsCustom
+func (m *LanguagePackTranslationsCustom) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLanguagePackTranslationsCustom
 }
 
 var enctLanguagePackTranslationsCustom = encTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), fields: []encField{
@@ -446,12 +416,8 @@ var enctLanguagePackTranslationsCustom = encTable{extra: unsafe.Offsetof(Languag
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), kStr},
 }}
 
-func (m *LanguagePackTranslationsCustom) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLanguagePackTranslationsCustom)
-}
-
-func (*LanguagePackTranslationsCustom) encTable() *encTable {
-	return &enctLanguagePackTranslationsCustom
+func (m *LanguagePackTranslationsCustom) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLanguagePackTranslationsCustom
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -459,15 +425,13 @@ func (m *LanguagePackTranslationsCustom) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocLansweeperRelation(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperRelation, n)))
+func growLansweeperRelation(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LansweeperRelation, c)
+	copy(s, unsafe.Slice((*LansweeperRelation)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLansweeperRelation(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LansweeperRelation)(dst), n), unsafe.Slice((*LansweeperRelation)(src), n))
-}
-
-var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), alloc: allocLansweeperRelation, copy: copyLansweeperRelation, fields: []decField{
+var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), grow: growLansweeperRelation, fields: []decField{
 	{"childAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
 	{"lastChanged", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
 	{"parentAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
@@ -477,11 +441,9 @@ var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{
 	{"name", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Name)), kStr},
 }, sorted: []uint16{0, 5, 4, 1, 6, 2, 3}}
 
-func (m *LansweeperRelation) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLansweeperRelation)
+func (m *LansweeperRelation) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLansweeperRelation
 }
-
-func (*LansweeperRelation) decTable() *decTable { return &dectLansweeperRelation }
 
 var enctLansweeperRelation = encTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), fields: []encField{
 	{`"childAssetKey":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
@@ -493,35 +455,29 @@ var enctLansweeperRelation = encTable{extra: unsafe.Offsetof(LansweeperRelation{
 	{`"name":`, nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Name)), kStr},
 }}
 
-func (m *LansweeperRelation) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLansweeperRelation)
+func (m *LansweeperRelation) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLansweeperRelation
 }
-
-func (*LansweeperRelation) encTable() *encTable { return &enctLansweeperRelation }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperRelation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLansweeperSoftware(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperSoftware, n)))
+func growLansweeperSoftware(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LansweeperSoftware, c)
+	copy(s, unsafe.Slice((*LansweeperSoftware)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLansweeperSoftware(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LansweeperSoftware)(dst), n), unsafe.Slice((*LansweeperSoftware)(src), n))
-}
-
-var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), alloc: allocLansweeperSoftware, copy: copyLansweeperSoftware, fields: []decField{
+var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), grow: growLansweeperSoftware, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
 	{"publisher", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
 	{"installDate", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), kTime},
 }, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *LansweeperSoftware) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLansweeperSoftware)
+func (m *LansweeperSoftware) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLansweeperSoftware
 }
-
-func (*LansweeperSoftware) decTable() *decTable { return &dectLansweeperSoftware }
 
 var enctLansweeperSoftware = encTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
@@ -530,55 +486,45 @@ var enctLansweeperSoftware = encTable{extra: unsafe.Offsetof(LansweeperSoftware{
 	{`"installDate":`, nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), kTime},
 }}
 
-func (m *LansweeperSoftware) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLansweeperSoftware)
+func (m *LansweeperSoftware) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLansweeperSoftware
 }
-
-func (*LansweeperSoftware) encTable() *encTable { return &enctLansweeperSoftware }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperSoftware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLansweeperStartExport(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LansweeperStartExport, n)))
+func growLansweeperStartExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LansweeperStartExport, c)
+	copy(s, unsafe.Slice((*LansweeperStartExport)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLansweeperStartExport(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LansweeperStartExport)(dst), n), unsafe.Slice((*LansweeperStartExport)(src), n))
-}
-
-var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), alloc: allocLansweeperStartExport, copy: copyLansweeperStartExport, fields: []decField{
+var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), grow: growLansweeperStartExport, fields: []decField{
 	{"siteMappingId", nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
 }, sorted: []uint16{0}}
 
-func (m *LansweeperStartExport) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLansweeperStartExport)
+func (m *LansweeperStartExport) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLansweeperStartExport
 }
-
-func (*LansweeperStartExport) decTable() *decTable { return &dectLansweeperStartExport }
 
 var enctLansweeperStartExport = encTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), fields: []encField{
 	{`"siteMappingId":`, nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
 }}
 
-func (m *LansweeperStartExport) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLansweeperStartExport)
+func (m *LansweeperStartExport) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLansweeperStartExport
 }
-
-func (*LansweeperStartExport) encTable() *encTable { return &enctLansweeperStartExport }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LansweeperStartExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLicenceInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LicenceInfo, n)))
+func growLicenceInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LicenceInfo, c)
+	copy(s, unsafe.Slice((*LicenceInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLicenceInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LicenceInfo)(dst), n), unsafe.Slice((*LicenceInfo)(src), n))
-}
-
-var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), alloc: allocLicenceInfo, copy: copyLicenceInfo, fields: []decField{
+var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), grow: growLicenceInfo, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
@@ -592,9 +538,9 @@ var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size
 	{"registrationdate", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), kTime},
 }, sorted: []uint16{5, 2, 3, 0, 7, 6, 10, 1, 8, 9, 4}}
 
-func (m *LicenceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceInfo) }
-
-func (*LicenceInfo) decTable() *decTable { return &dectLicenceInfo }
+func (m *LicenceInfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLicenceInfo
+}
 
 var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
@@ -610,22 +556,20 @@ var enctLicenceInfo = encTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size
 	{`"registrationdate":`, nil, uint32(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), kTime},
 }}
 
-func (m *LicenceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceInfo) }
-
-func (*LicenceInfo) encTable() *encTable { return &enctLicenceInfo }
+func (m *LicenceInfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLicenceInfo
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLicenceList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LicenceList, n)))
+func growLicenceList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LicenceList, c)
+	copy(s, unsafe.Slice((*LicenceList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLicenceList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LicenceList)(dst), n), unsafe.Slice((*LicenceList)(src), n))
-}
-
-var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), alloc: allocLicenceList, copy: copyLicenceList, fields: []decField{
+var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), grow: growLicenceList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
@@ -646,7 +590,7 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{"supplier_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
 	{"licence_client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
 	{"vendor", nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
-	{"licence_roles", dtOf[*LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
+	{"licence_roles", &dectLicenceRole, uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
 	{"end_date", nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
 	{"tenant_name", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
@@ -666,7 +610,7 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{"distributor", nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
 	{"is_active", nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
 	{"azure_connection_id", nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
-	{"azure_connection", dtOf[*AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
+	{"azure_connection", &dectAzureADConnection, uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
 	{"requested_quantity", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
 	{"requested_quantity_date", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
@@ -677,17 +621,17 @@ var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{"product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
 	{"vendor_product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
 	{"parent_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
-	{"configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
-	{"add_configuration_items", dtOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
-	{"licence_match", dtOf[*LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
+	{"configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
+	{"add_configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
+	{"licence_match", &dectLicenceMatch, uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
 	{"device_child_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
 	{"device_count", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{"new_software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kOne},
+	{"new_software", nil, uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kLazy},
 }, sorted: []uint16{45, 33, 32, 31, 36, 43, 52, 26, 30, 40, 39, 27, 4, 6, 51, 3, 25, 54, 55, 37, 21, 0, 44, 38, 18, 53, 20, 15, 13, 14, 11, 2, 24, 56, 12, 50, 35, 48, 8, 41, 42, 5, 7, 46, 10, 9, 29, 16, 17, 22, 23, 28, 34, 47, 1, 19, 49}}
 
-func (m *LicenceList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceList) }
-
-func (*LicenceList) decTable() *decTable { return &dectLicenceList }
+func (m *LicenceList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLicenceList
+}
 
 var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
@@ -710,7 +654,7 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
 	{`"licence_client_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
 	{`"vendor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
-	{`"licence_roles":`, etOf[*LicenceRole], uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
+	{`"licence_roles":`, &enctLicenceRole, uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
 	{`"end_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
 	{`"tenant_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
 	{`"tenant_name":`, nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
@@ -730,7 +674,7 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{`"distributor":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
 	{`"is_active":`, nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
 	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
-	{`"azure_connection":`, etOf[*AzureADConnection], uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
+	{`"azure_connection":`, &enctAzureADConnection, uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
 	{`"requested_quantity":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
 	{`"requested_quantity_date":`, nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
@@ -741,30 +685,28 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{`"product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
 	{`"vendor_product_sku":`, nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
 	{`"parent_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
-	{`"configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
-	{`"add_configuration_items":`, etOf[*DeviceList], uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
-	{`"licence_match":`, etOf[*LicenceMatch], uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
+	{`"configuration_items":`, &enctDeviceList, uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
+	{`"add_configuration_items":`, &enctDeviceList, uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
+	{`"licence_match":`, &enctLicenceMatch, uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
 	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
 	{`"device_count":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{`"new_software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kOne},
+	{`"new_software":`, nil, uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kRaw},
 }}
 
-func (m *LicenceList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceList) }
-
-func (*LicenceList) encTable() *encTable { return &enctLicenceList }
+func (m *LicenceList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLicenceList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLicenceMatch(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LicenceMatch, n)))
+func growLicenceMatch(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LicenceMatch, c)
+	copy(s, unsafe.Slice((*LicenceMatch)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLicenceMatch(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LicenceMatch)(dst), n), unsafe.Slice((*LicenceMatch)(src), n))
-}
-
-var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), alloc: allocLicenceMatch, copy: copyLicenceMatch, fields: []decField{
+var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), grow: growLicenceMatch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
 	{"licence_id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
@@ -773,9 +715,9 @@ var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 3, 4, 2}}
 
-func (m *LicenceMatch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceMatch) }
-
-func (*LicenceMatch) decTable() *decTable { return &dectLicenceMatch }
+func (m *LicenceMatch) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLicenceMatch
+}
 
 var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
@@ -786,22 +728,20 @@ var enctLicenceMatch = encTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceMatch{}.Warning)), kStr},
 }}
 
-func (m *LicenceMatch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceMatch) }
-
-func (*LicenceMatch) encTable() *encTable { return &enctLicenceMatch }
+func (m *LicenceMatch) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLicenceMatch
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceMatch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLicenceRole(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LicenceRole, n)))
+func growLicenceRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LicenceRole, c)
+	copy(s, unsafe.Slice((*LicenceRole)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLicenceRole(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LicenceRole)(dst), n), unsafe.Slice((*LicenceRole)(src), n))
-}
-
-var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), alloc: allocLicenceRole, copy: copyLicenceRole, fields: []decField{
+var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), grow: growLicenceRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
 	{"softwarelicence_id", nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
@@ -809,9 +749,9 @@ var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(LicenceRole{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 2, 3, 1}}
 
-func (m *LicenceRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLicenceRole) }
-
-func (*LicenceRole) decTable() *decTable { return &dectLicenceRole }
+func (m *LicenceRole) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLicenceRole
+}
 
 var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
@@ -821,101 +761,91 @@ var enctLicenceRole = encTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LicenceRole{}.Warning)), kStr},
 }}
 
-func (m *LicenceRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLicenceRole) }
-
-func (*LicenceRole) encTable() *encTable { return &enctLicenceRole }
+func (m *LicenceRole) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLicenceRole
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LicenceRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLinkIssue(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LinkIssue, n)))
+func growLinkIssue(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LinkIssue, c)
+	copy(s, unsafe.Slice((*LinkIssue)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLinkIssue(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LinkIssue)(dst), n), unsafe.Slice((*LinkIssue)(src), n))
-}
-
-var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), alloc: allocLinkIssue, copy: copyLinkIssue, fields: []decField{
+var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), grow: growLinkIssue, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
 	{"issueId", nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
 	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
-	{"ticket", dtOf[*Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
-	{"product", dtOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
+	{"ticket", &dectFaults, uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
+	{"product", &dectReleaseProduct, uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
 }, sorted: []uint16{2, 1, 4, 3, 0}}
 
-func (m *LinkIssue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkIssue) }
-
-func (*LinkIssue) decTable() *decTable { return &dectLinkIssue }
+func (m *LinkIssue) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLinkIssue }
 
 var enctLinkIssue = encTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
 	{`"issueId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
 	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
-	{`"ticket":`, etOf[*Faults], uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
-	{`"product":`, etOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
+	{`"ticket":`, &enctFaults, uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
+	{`"product":`, &enctReleaseProduct, uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
 }}
 
-func (m *LinkIssue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkIssue) }
-
-func (*LinkIssue) encTable() *encTable { return &enctLinkIssue }
+func (m *LinkIssue) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctLinkIssue }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkIssue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLinkWorkItem(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LinkWorkItem, n)))
+func growLinkWorkItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LinkWorkItem, c)
+	copy(s, unsafe.Slice((*LinkWorkItem)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLinkWorkItem(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LinkWorkItem)(dst), n), unsafe.Slice((*LinkWorkItem)(src), n))
-}
-
-var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), alloc: allocLinkWorkItem, copy: copyLinkWorkItem, fields: []decField{
+var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), grow: growLinkWorkItem, fields: []decField{
 	{"ticketId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
 	{"workItemId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
 	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
-	{"product", dtOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
+	{"product", &dectReleaseProduct, uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
 	{"rev", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
 }, sorted: []uint16{2, 3, 4, 0, 1}}
 
-func (m *LinkWorkItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLinkWorkItem) }
-
-func (*LinkWorkItem) decTable() *decTable { return &dectLinkWorkItem }
+func (m *LinkWorkItem) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLinkWorkItem
+}
 
 var enctLinkWorkItem = encTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), fields: []encField{
 	{`"ticketId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
 	{`"workItemId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
 	{`"externalLinkId":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
-	{`"product":`, etOf[*ReleaseProduct], uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
+	{`"product":`, &enctReleaseProduct, uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
 	{`"rev":`, nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
 }}
 
-func (m *LinkWorkItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLinkWorkItem) }
-
-func (*LinkWorkItem) encTable() *encTable { return &enctLinkWorkItem }
+func (m *LinkWorkItem) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLinkWorkItem
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LinkWorkItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLiveChatIsTyping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LiveChatIsTyping, n)))
+func growLiveChatIsTyping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LiveChatIsTyping, c)
+	copy(s, unsafe.Slice((*LiveChatIsTyping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLiveChatIsTyping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LiveChatIsTyping)(dst), n), unsafe.Slice((*LiveChatIsTyping)(src), n))
-}
-
-var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), alloc: allocLiveChatIsTyping, copy: copyLiveChatIsTyping, fields: []decField{
+var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), grow: growLiveChatIsTyping, fields: []decField{
 	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
 	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
 	{"_stopped", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), kBool},
 }, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *LiveChatIsTyping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatIsTyping) }
-
-func (*LiveChatIsTyping) decTable() *decTable { return &dectLiveChatIsTyping }
+func (m *LiveChatIsTyping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLiveChatIsTyping
+}
 
 var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), fields: []encField{
 	{`"chat_id":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
@@ -924,22 +854,20 @@ var enctLiveChatIsTyping = encTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Ex
 	{`"_stopped":`, nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), kBool},
 }}
 
-func (m *LiveChatIsTyping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatIsTyping) }
-
-func (*LiveChatIsTyping) encTable() *encTable { return &enctLiveChatIsTyping }
+func (m *LiveChatIsTyping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLiveChatIsTyping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatIsTyping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLiveChatMsg(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LiveChatMsg, n)))
+func growLiveChatMsg(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LiveChatMsg, c)
+	copy(s, unsafe.Slice((*LiveChatMsg)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLiveChatMsg(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LiveChatMsg)(dst), n), unsafe.Slice((*LiveChatMsg)(src), n))
-}
-
-var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), alloc: allocLiveChatMsg, copy: copyLiveChatMsg, fields: []decField{
+var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), grow: growLiveChatMsg, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
 	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
 	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
@@ -958,9 +886,9 @@ var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size
 	{"remotetechid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
 	{"input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
 	{"next_input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
-	{"next_input_fieldinfo", dtOf[*ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
-	{"kb_search_results", dtOf[*KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
-	{"services_search_results", dtOf[*ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
+	{"next_input_fieldinfo", &dectChatInputField, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
+	{"kb_search_results", &dectKBEntryList, uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
+	{"services_search_results", &dectServSiteList, uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
 	{"chat_image_type", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
 	{"attachment_ids", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
 	{"attachment_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
@@ -970,9 +898,9 @@ var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size
 	{"value_multi", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), kStr},
 }, sorted: []uint16{13, 14, 24, 9, 23, 22, 1, 21, 11, 0, 16, 19, 12, 18, 17, 15, 2, 20, 6, 3, 7, 5, 10, 8, 25, 26, 4, 27}}
 
-func (m *LiveChatMsg) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLiveChatMsg) }
-
-func (*LiveChatMsg) decTable() *decTable { return &dectLiveChatMsg }
+func (m *LiveChatMsg) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLiveChatMsg
+}
 
 var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
@@ -993,9 +921,9 @@ var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size
 	{`"remotetechid":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
 	{`"input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
 	{`"next_input_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
-	{`"next_input_fieldinfo":`, etOf[*ChatInputField], uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
-	{`"kb_search_results":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
-	{`"services_search_results":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
+	{`"next_input_fieldinfo":`, &enctChatInputField, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
+	{`"kb_search_results":`, &enctKBEntryList, uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
+	{`"services_search_results":`, &enctServSiteList, uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
 	{`"chat_image_type":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
 	{`"attachment_ids":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
 	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
@@ -1005,22 +933,20 @@ var enctLiveChatMsg = encTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size
 	{`"value_multi":`, nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), kStr},
 }}
 
-func (m *LiveChatMsg) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLiveChatMsg) }
-
-func (*LiveChatMsg) encTable() *encTable { return &enctLiveChatMsg }
+func (m *LiveChatMsg) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLiveChatMsg
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LiveChatMsg) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLogicMonitorWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LogicMonitorWebhook, n)))
+func growLogicMonitorWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LogicMonitorWebhook, c)
+	copy(s, unsafe.Slice((*LogicMonitorWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLogicMonitorWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LogicMonitorWebhook)(dst), n), unsafe.Slice((*LogicMonitorWebhook)(src), n))
-}
-
-var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), alloc: allocLogicMonitorWebhook, copy: copyLogicMonitorWebhook, fields: []decField{
+var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), grow: growLogicMonitorWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
@@ -1034,11 +960,9 @@ var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhoo
 	{"halo_customer_name", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), kStr},
 }, sorted: []uint16{7, 6, 9, 10, 5, 0, 4, 3, 1, 8, 2}}
 
-func (m *LogicMonitorWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLogicMonitorWebhook)
+func (m *LogicMonitorWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLogicMonitorWebhook
 }
-
-func (*LogicMonitorWebhook) decTable() *decTable { return &dectLogicMonitorWebhook }
 
 var enctLogicMonitorWebhook = encTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
@@ -1054,24 +978,20 @@ var enctLogicMonitorWebhook = encTable{extra: unsafe.Offsetof(LogicMonitorWebhoo
 	{`"halo_customer_name":`, nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), kStr},
 }}
 
-func (m *LogicMonitorWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLogicMonitorWebhook)
+func (m *LogicMonitorWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLogicMonitorWebhook
 }
-
-func (*LogicMonitorWebhook) encTable() *encTable { return &enctLogicMonitorWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LogicMonitorWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLoginScreenConfig(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LoginScreenConfig, n)))
+func growLoginScreenConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LoginScreenConfig, c)
+	copy(s, unsafe.Slice((*LoginScreenConfig)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLoginScreenConfig(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LoginScreenConfig)(dst), n), unsafe.Slice((*LoginScreenConfig)(src), n))
-}
-
-var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), alloc: allocLoginScreenConfig, copy: copyLoginScreenConfig, fields: []decField{
+var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), grow: growLoginScreenConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
 	{"application_id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
 	{"function", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
@@ -1082,11 +1002,9 @@ var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.
 	{"hasform", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), kBool},
 }, sorted: []uint16{1, 5, 2, 3, 7, 0, 6, 4}}
 
-func (m *LoginScreenConfig) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectLoginScreenConfig)
+func (m *LoginScreenConfig) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLoginScreenConfig
 }
-
-func (*LoginScreenConfig) decTable() *decTable { return &dectLoginScreenConfig }
 
 var enctLoginScreenConfig = encTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
@@ -1099,24 +1017,20 @@ var enctLoginScreenConfig = encTable{extra: unsafe.Offsetof(LoginScreenConfig{}.
 	{`"hasform":`, nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), kBool},
 }}
 
-func (m *LoginScreenConfig) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctLoginScreenConfig)
+func (m *LoginScreenConfig) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLoginScreenConfig
 }
-
-func (*LoginScreenConfig) encTable() *encTable { return &enctLoginScreenConfig }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginScreenConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLoginToken(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]LoginToken, n)))
+func growLoginToken(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]LoginToken, c)
+	copy(s, unsafe.Slice((*LoginToken)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyLoginToken(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*LoginToken)(dst), n), unsafe.Slice((*LoginToken)(src), n))
-}
-
-var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), alloc: allocLoginToken, copy: copyLoginToken, fields: []decField{
+var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), grow: growLoginToken, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
 	{"timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
@@ -1130,9 +1044,9 @@ var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(LoginToken{}.Warning)), kStr},
 }, sorted: []uint16{10, 5, 0, 9, 2, 4, 6, 1, 7, 8, 3}}
 
-func (m *LoginToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLoginToken) }
-
-func (*LoginToken) decTable() *decTable { return &dectLoginToken }
+func (m *LoginToken) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectLoginToken
+}
 
 var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
@@ -1148,20 +1062,20 @@ var enctLoginToken = encTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(LoginToken{}.Warning)), kStr},
 }}
 
-func (m *LoginToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLoginToken) }
-
-func (*LoginToken) encTable() *encTable { return &enctLoginToken }
+func (m *LoginToken) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctLoginToken
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *LoginToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocLookup(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Lookup, n))) }
-
-func copyLookup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Lookup)(dst), n), unsafe.Slice((*Lookup)(src), n))
+func growLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Lookup, c)
+	copy(s, unsafe.Slice((*Lookup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), alloc: allocLookup, copy: copyLookup, fields: []decField{
+var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), grow: growLookup, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
 	{"lookupid", nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
@@ -1182,7 +1096,7 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{"value8_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
 	{"value9", nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
 	{"value9_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
-	{"rates", dtOf[*ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
+	{"rates", &dectChargeRate, uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
 	{"contract_ref", nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
 	{"overriding_rate_id", nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
 	{"_isnewcode", nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
@@ -1191,7 +1105,7 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{"kashflow_tenant", nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
 	{"email_template_name", nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
 	{"sla_name", nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
 	{"custom1", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
 	{"custom1_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
@@ -1203,17 +1117,15 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{"valueint1", nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{"linked_item", nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{"sub_lookup", dtOf[*Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
+	{"sub_lookup", nil, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kLazyList},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
 	{"column_profile_name", nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
 	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Lookup{}.JiraInstanceName)), kStr},
 }, sorted: []uint16{25, 24, 23, 43, 29, 30, 45, 21, 31, 32, 33, 37, 27, 2, 44, 0, 46, 26, 39, 1, 3, 22, 20, 40, 28, 41, 36, 34, 42, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 38, 35}}
 
-func (m *Lookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectLookup) }
-
-func (*Lookup) decTable() *decTable { return &dectLookup }
+func (m *Lookup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLookup }
 
 var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
@@ -1236,7 +1148,7 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{`"value8_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
 	{`"value9":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
 	{`"value9_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
-	{`"rates":`, etOf[*ChargeRate], uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
+	{`"rates":`, &enctChargeRate, uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
 	{`"contract_ref":`, nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
 	{`"overriding_rate_id":`, nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
 	{`"_isnewcode":`, nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
@@ -1245,7 +1157,7 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{`"kashflow_tenant":`, nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
 	{`"email_template_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
 	{`"sla_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
 	{`"custom1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
 	{`"custom1_bool":`, nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
@@ -1257,17 +1169,15 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{`"valueint1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{`"linked_item":`, nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{`"sub_lookup":`, etOf[*Lookup], uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
+	{`"sub_lookup":`, nil, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kRaw},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
 	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
 	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Lookup{}.JiraInstanceName)), kStr},
 }}
 
-func (m *Lookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctLookup) }
-
-func (*Lookup) encTable() *encTable { return &enctLookup }
+func (m *Lookup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctLookup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Lookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocMYOBDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MYOBDetails, n)))
+func growMYOBDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MYOBDetails, c)
+	copy(s, unsafe.Slice((*MYOBDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMYOBDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MYOBDetails)(dst), n), unsafe.Slice((*MYOBDetails)(src), n))
-}
-
-var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), alloc: allocMYOBDetails, copy: copyMYOBDetails, fields: []decField{
+var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), grow: growMYOBDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
 	{"isdesktop", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
 	{"url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
@@ -47,19 +45,19 @@ var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
 	{"item_group_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
 	{"_disconnect", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
-	{"supplier_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
+	{"supplier_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
 }, sorted: []uint16{35, 8, 36, 39, 9, 11, 37, 29, 14, 6, 4, 5, 3, 18, 19, 23, 15, 24, 16, 17, 12, 13, 20, 0, 1, 30, 33, 7, 28, 34, 10, 22, 38, 31, 26, 25, 32, 21, 2, 27}}
 
-func (m *MYOBDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMYOBDetails) }
-
-func (*MYOBDetails) decTable() *decTable { return &dectMYOBDetails }
+func (m *MYOBDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMYOBDetails
+}
 
 var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
@@ -94,30 +92,30 @@ var enctMYOBDetails = encTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
 	{`"item_group_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
 	{`"_disconnect":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
-	{`"supplier_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
+	{`"supplier_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
 }}
 
-func (m *MYOBDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMYOBDetails) }
-
-func (*MYOBDetails) encTable() *encTable { return &enctMYOBDetails }
+func (m *MYOBDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMYOBDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MYOBDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMailbox(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Mailbox, n))) }
-
-func copyMailbox(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Mailbox)(dst), n), unsafe.Slice((*Mailbox)(src), n))
+func growMailbox(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Mailbox, c)
+	copy(s, unsafe.Slice((*Mailbox)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), alloc: allocMailbox, copy: copyMailbox, fields: []decField{
+var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), grow: growMailbox, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
 	{"server", nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
@@ -174,7 +172,7 @@ var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe
 	{"azureredirecturi", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
 	{"_testonly", nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
-	{"signature_overrides", dtOf[*MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
+	{"signature_overrides", &dectMailboxTechnician, uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
 	{"_isglobalsmtp", nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
 	{"new_google_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
 	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
@@ -222,9 +220,7 @@ var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe
 	{"showinfromaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), kBool},
 }, sorted: []uint16{100, 99, 54, 62, 57, 55, 66, 78, 80, 39, 40, 81, 98, 92, 64, 76, 75, 74, 47, 70, 7, 71, 53, 48, 38, 96, 36, 37, 93, 44, 8, 97, 35, 5, 46, 21, 22, 65, 63, 9, 61, 60, 68, 69, 91, 11, 23, 0, 79, 72, 73, 10, 32, 1, 50, 51, 77, 49, 58, 59, 87, 88, 90, 89, 52, 12, 25, 41, 42, 14, 17, 18, 15, 16, 19, 20, 95, 94, 2, 67, 101, 56, 84, 82, 85, 83, 4, 33, 28, 29, 26, 27, 30, 34, 24, 45, 43, 6, 86, 3, 31, 13}}
 
-func (m *Mailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailbox) }
-
-func (*Mailbox) decTable() *decTable { return &dectMailbox }
+func (m *Mailbox) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectMailbox }
 
 var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
@@ -283,7 +279,7 @@ var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe
 	{`"azureredirecturi":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
 	{`"_testonly":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
-	{`"signature_overrides":`, etOf[*MailboxTechnician], uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
+	{`"signature_overrides":`, &enctMailboxTechnician, uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
 	{`"_isglobalsmtp":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
 	{`"new_google_access_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
 	{`"new_google_refresh_token":`, nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
@@ -331,34 +327,30 @@ var enctMailbox = encTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe
 	{`"showinfromaddress":`, nil, uint32(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), kBool},
 }}
 
-func (m *Mailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailbox) }
-
-func (*Mailbox) encTable() *encTable { return &enctMailbox }
+func (m *Mailbox) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctMailbox }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Mailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMailboxAddress(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MailboxAddress, n)))
+func growMailboxAddress(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MailboxAddress, c)
+	copy(s, unsafe.Slice((*MailboxAddress)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMailboxAddress(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MailboxAddress)(dst), n), unsafe.Slice((*MailboxAddress)(src), n))
-}
-
-var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), alloc: allocMailboxAddress, copy: copyMailboxAddress, fields: []decField{
+var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), grow: growMailboxAddress, fields: []decField{
 	{"route", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
 	{"address", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
 	{"localPart", nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
 	{"isInternational", nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
-	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
+	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
 	{"name", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
 }, sorted: []uint16{1, 3, 5, 4, 2, 6, 0}}
 
-func (m *MailboxAddress) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMailboxAddress) }
-
-func (*MailboxAddress) decTable() *decTable { return &dectMailboxAddress }
+func (m *MailboxAddress) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMailboxAddress
+}
 
 var enctMailboxAddress = encTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), fields: []encField{
 	{`"route":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
@@ -366,26 +358,24 @@ var enctMailboxAddress = encTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra)
 	{`"localPart":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
 	{`"domain":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
 	{`"isInternational":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
-	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
+	{`"encoding":`, &enctEncoding, uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
 	{`"name":`, nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
 }}
 
-func (m *MailboxAddress) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMailboxAddress) }
-
-func (*MailboxAddress) encTable() *encTable { return &enctMailboxAddress }
+func (m *MailboxAddress) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMailboxAddress
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxAddress) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMailboxTechnician(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MailboxTechnician, n)))
+func growMailboxTechnician(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MailboxTechnician, c)
+	copy(s, unsafe.Slice((*MailboxTechnician)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMailboxTechnician(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MailboxTechnician)(dst), n), unsafe.Slice((*MailboxTechnician)(src), n))
-}
-
-var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), alloc: allocMailboxTechnician, copy: copyMailboxTechnician, fields: []decField{
+var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), grow: growMailboxTechnician, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
 	{"mailbox_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
@@ -394,11 +384,9 @@ var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
-func (m *MailboxTechnician) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMailboxTechnician)
+func (m *MailboxTechnician) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMailboxTechnician
 }
-
-func (*MailboxTechnician) decTable() *decTable { return &dectMailboxTechnician }
 
 var enctMailboxTechnician = encTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
@@ -409,31 +397,27 @@ var enctMailboxTechnician = encTable{extra: unsafe.Offsetof(MailboxTechnician{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Warning)), kStr},
 }}
 
-func (m *MailboxTechnician) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMailboxTechnician)
+func (m *MailboxTechnician) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMailboxTechnician
 }
-
-func (*MailboxTechnician) encTable() *encTable { return &enctMailboxTechnician }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MailboxTechnician) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocManager(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Manager, n))) }
-
-func copyManager(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Manager)(dst), n), unsafe.Slice((*Manager)(src), n))
+func growManager(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Manager, c)
+	copy(s, unsafe.Slice((*Manager)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), alloc: allocManager, copy: copyManager, fields: []decField{
+var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), grow: growManager, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(Manager{}.UserID)), kInt},
 }, sorted: []uint16{2, 0, 1, 3}}
 
-func (m *Manager) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectManager) }
-
-func (*Manager) decTable() *decTable { return &dectManager }
+func (m *Manager) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectManager }
 
 var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
@@ -442,22 +426,18 @@ var enctManager = encTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(Manager{}.UserID)), kInt},
 }}
 
-func (m *Manager) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctManager) }
-
-func (*Manager) encTable() *encTable { return &enctManager }
+func (m *Manager) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctManager }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Manager) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMattermostChannelDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MattermostChannelDetails, n)))
+func growMattermostChannelDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MattermostChannelDetails, c)
+	copy(s, unsafe.Slice((*MattermostChannelDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMattermostChannelDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MattermostChannelDetails)(dst), n), unsafe.Slice((*MattermostChannelDetails)(src), n))
-}
-
-var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), alloc: allocMattermostChannelDetails, copy: copyMattermostChannelDetails, fields: []decField{
+var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), grow: growMattermostChannelDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
 	{"mmid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
 	{"channelid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
@@ -472,11 +452,9 @@ var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostCha
 	{"_warning", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), kStr},
 }, sorted: []uint16{11, 10, 4, 9, 8, 2, 0, 1, 3, 7, 5, 6}}
 
-func (m *MattermostChannelDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMattermostChannelDetails)
+func (m *MattermostChannelDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMattermostChannelDetails
 }
-
-func (*MattermostChannelDetails) decTable() *decTable { return &dectMattermostChannelDetails }
 
 var enctMattermostChannelDetails = encTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
@@ -493,24 +471,20 @@ var enctMattermostChannelDetails = encTable{extra: unsafe.Offsetof(MattermostCha
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), kStr},
 }}
 
-func (m *MattermostChannelDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMattermostChannelDetails)
+func (m *MattermostChannelDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMattermostChannelDetails
 }
-
-func (*MattermostChannelDetails) encTable() *encTable { return &enctMattermostChannelDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostChannelDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMattermostDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MattermostDetails, n)))
+func growMattermostDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MattermostDetails, c)
+	copy(s, unsafe.Slice((*MattermostDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMattermostDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MattermostDetails)(dst), n), unsafe.Slice((*MattermostDetails)(src), n))
-}
-
-var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), alloc: allocMattermostDetails, copy: copyMattermostDetails, fields: []decField{
+var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), grow: growMattermostDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
@@ -519,17 +493,15 @@ var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.
 	{"_code", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
 	{"_exchangecode", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
 	{"authorized", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
-	{"channels", dtOf[*MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
+	{"channels", &dectMattermostChannelDetails, uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
 	{"integratorhours", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
 }, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 1, 4, 3, 2}}
 
-func (m *MattermostDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMattermostDetails)
+func (m *MattermostDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMattermostDetails
 }
-
-func (*MattermostDetails) decTable() *decTable { return &dectMattermostDetails }
 
 var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
@@ -540,41 +512,35 @@ var enctMattermostDetails = encTable{extra: unsafe.Offsetof(MattermostDetails{}.
 	{`"_code":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
 	{`"_exchangecode":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
-	{`"channels":`, etOf[*MattermostChannelDetails], uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
+	{`"channels":`, &enctMattermostChannelDetails, uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
 	{`"integratorhours":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
 }}
 
-func (m *MattermostDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMattermostDetails)
+func (m *MattermostDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMattermostDetails
 }
-
-func (*MattermostDetails) encTable() *encTable { return &enctMattermostDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMattermostPropsObject(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MattermostPropsObject, n)))
+func growMattermostPropsObject(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MattermostPropsObject, c)
+	copy(s, unsafe.Slice((*MattermostPropsObject)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMattermostPropsObject(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MattermostPropsObject)(dst), n), unsafe.Slice((*MattermostPropsObject)(src), n))
-}
-
-var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), alloc: allocMattermostPropsObject, copy: copyMattermostPropsObject, fields: []decField{
+var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), grow: growMattermostPropsObject, fields: []decField{
 	{"from_webhook", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
 	{"haloid", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
 	{"override_username", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
 	{"webhook_display_name", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), kStr},
 }, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *MattermostPropsObject) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMattermostPropsObject)
+func (m *MattermostPropsObject) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMattermostPropsObject
 }
-
-func (*MattermostPropsObject) decTable() *decTable { return &dectMattermostPropsObject }
 
 var enctMattermostPropsObject = encTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), fields: []encField{
 	{`"from_webhook":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
@@ -583,24 +549,20 @@ var enctMattermostPropsObject = encTable{extra: unsafe.Offsetof(MattermostPropsO
 	{`"webhook_display_name":`, nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), kStr},
 }}
 
-func (m *MattermostPropsObject) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMattermostPropsObject)
+func (m *MattermostPropsObject) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMattermostPropsObject
 }
-
-func (*MattermostPropsObject) encTable() *encTable { return &enctMattermostPropsObject }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostPropsObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMattermostWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MattermostWebhook, n)))
+func growMattermostWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MattermostWebhook, c)
+	copy(s, unsafe.Slice((*MattermostWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMattermostWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MattermostWebhook)(dst), n), unsafe.Slice((*MattermostWebhook)(src), n))
-}
-
-var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), alloc: allocMattermostWebhook, copy: copyMattermostWebhook, fields: []decField{
+var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), grow: growMattermostWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
 	{"channel_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
@@ -614,11 +576,9 @@ var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.
 	{"delete_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), kInt64},
 }, sorted: []uint16{1, 8, 10, 5, 4, 7, 0, 3, 9, 2, 6}}
 
-func (m *MattermostWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMattermostWebhook)
+func (m *MattermostWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMattermostWebhook
 }
-
-func (*MattermostWebhook) decTable() *decTable { return &dectMattermostWebhook }
 
 var enctMattermostWebhook = encTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
@@ -634,24 +594,20 @@ var enctMattermostWebhook = encTable{extra: unsafe.Offsetof(MattermostWebhook{}.
 	{`"delete_at":`, nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), kInt64},
 }}
 
-func (m *MattermostWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMattermostWebhook)
+func (m *MattermostWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMattermostWebhook
 }
-
-func (*MattermostWebhook) encTable() *encTable { return &enctMattermostWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMattermostWebhookContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MattermostWebhookContent, n)))
+func growMattermostWebhookContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MattermostWebhookContent, c)
+	copy(s, unsafe.Slice((*MattermostWebhookContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMattermostWebhookContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MattermostWebhookContent)(dst), n), unsafe.Slice((*MattermostWebhookContent)(src), n))
-}
-
-var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), alloc: allocMattermostWebhookContent, copy: copyMattermostWebhookContent, fields: []decField{
+var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), grow: growMattermostWebhookContent, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
 	{"channel", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
@@ -659,14 +615,12 @@ var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWeb
 	{"icon_emoji", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
 	{"attachments", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
 	{"type", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
-	{"props", dtOf[*MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
+	{"props", &dectMattermostPropsObject, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
 }, sorted: []uint16{5, 1, 4, 3, 7, 0, 6, 2}}
 
-func (m *MattermostWebhookContent) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMattermostWebhookContent)
+func (m *MattermostWebhookContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMattermostWebhookContent
 }
-
-func (*MattermostWebhookContent) decTable() *decTable { return &dectMattermostWebhookContent }
 
 var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
@@ -676,27 +630,23 @@ var enctMattermostWebhookContent = encTable{extra: unsafe.Offsetof(MattermostWeb
 	{`"icon_emoji":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
 	{`"attachments":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
 	{`"type":`, nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
-	{`"props":`, etOf[*MattermostPropsObject], uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
+	{`"props":`, &enctMattermostPropsObject, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
 }}
 
-func (m *MattermostWebhookContent) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMattermostWebhookContent)
+func (m *MattermostWebhookContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMattermostWebhookContent
 }
-
-func (*MattermostWebhookContent) encTable() *encTable { return &enctMattermostWebhookContent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MattermostWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMerakiWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MerakiWebhook, n)))
+func growMerakiWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MerakiWebhook, c)
+	copy(s, unsafe.Slice((*MerakiWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMerakiWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MerakiWebhook)(dst), n), unsafe.Slice((*MerakiWebhook)(src), n))
-}
-
-var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), alloc: allocMerakiWebhook, copy: copyMerakiWebhook, fields: []decField{
+var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), grow: growMerakiWebhook, fields: []decField{
 	{"sharedSecret", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
 	{"deviceSerial", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
 	{"deviceName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
@@ -710,9 +660,9 @@ var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), 
 	{"networkTags", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), kStrs},
 }, sorted: []uint16{9, 3, 6, 4, 5, 2, 1, 8, 10, 7, 0}}
 
-func (m *MerakiWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMerakiWebhook) }
-
-func (*MerakiWebhook) decTable() *decTable { return &dectMerakiWebhook }
+func (m *MerakiWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMerakiWebhook
+}
 
 var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), fields: []encField{
 	{`"sharedSecret":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
@@ -728,22 +678,20 @@ var enctMerakiWebhook = encTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), 
 	{`"networkTags":`, nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), kStrs},
 }}
 
-func (m *MerakiWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMerakiWebhook) }
-
-func (*MerakiWebhook) encTable() *encTable { return &enctMerakiWebhook }
+func (m *MerakiWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMerakiWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MerakiWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMessageContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MessageContent, n)))
+func growMessageContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MessageContent, c)
+	copy(s, unsafe.Slice((*MessageContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMessageContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MessageContent)(dst), n), unsafe.Slice((*MessageContent)(src), n))
-}
-
-var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), alloc: allocMessageContent, copy: copyMessageContent, fields: []decField{
+var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), grow: growMessageContent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
@@ -752,21 +700,21 @@ var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 	{"body_text", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
 	{"body_sms", nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
 	{"body_html", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
-	{"design", dtOf[*HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
+	{"design", &dectHTMLDesign, uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
 	{"announcement_end_date", nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
 	{"_isclone", nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
 	{"sectionid", nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
 	{"header_text", nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
 	{"is_single_obj", nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
 }, sorted: []uint16{10, 11, 14, 15, 9, 7, 6, 5, 4, 8, 1, 13, 0, 2, 16, 17, 3, 12}}
 
-func (m *MessageContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessageContent) }
-
-func (*MessageContent) decTable() *decTable { return &dectMessageContent }
+func (m *MessageContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMessageContent
+}
 
 var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
@@ -777,82 +725,78 @@ var enctMessageContent = encTable{extra: unsafe.Offsetof(MessageContent{}.Extra)
 	{`"body_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
 	{`"body_sms":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
 	{`"body_html":`, nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
-	{`"design":`, etOf[*HTMLDesign], uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
+	{`"design":`, &enctHTMLDesign, uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
 	{`"announcement_end_date":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
 	{`"sectionid":`, nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
 	{`"header_text":`, nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
 	{`"is_single_obj":`, nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
 }}
 
-func (m *MessageContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessageContent) }
-
-func (*MessageContent) encTable() *encTable { return &enctMessageContent }
+func (m *MessageContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMessageContent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessageContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMessagePart(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MessagePart, n)))
+func growMessagePart(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MessagePart, c)
+	copy(s, unsafe.Slice((*MessagePart)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMessagePart(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MessagePart)(dst), n), unsafe.Slice((*MessagePart)(src), n))
-}
-
-var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), alloc: allocMessagePart, copy: copyMessagePart, fields: []decField{
-	{"body", dtOf[*MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
+var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), grow: growMessagePart, fields: []decField{
+	{"body", &dectMessagePartBody, uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
 	{"filename", nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
-	{"headers", dtOf[*MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
+	{"headers", &dectMessagePartHeader, uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{"mimeType", nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{"partId", nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{"parts", dtOf[*MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
+	{"parts", nil, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kLazyList},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
 
-func (m *MessagePart) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePart) }
-
-func (*MessagePart) decTable() *decTable { return &dectMessagePart }
+func (m *MessagePart) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMessagePart
+}
 
 var enctMessagePart = encTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), fields: []encField{
-	{`"body":`, etOf[*MessagePartBody], uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
+	{`"body":`, &enctMessagePartBody, uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
 	{`"filename":`, nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
-	{`"headers":`, etOf[*MessagePartHeader], uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
+	{`"headers":`, &enctMessagePartHeader, uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{`"partId":`, nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{`"parts":`, etOf[*MessagePart], uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
+	{`"parts":`, nil, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kRaw},
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }}
 
-func (m *MessagePart) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePart) }
-
-func (*MessagePart) encTable() *encTable { return &enctMessagePart }
+func (m *MessagePart) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMessagePart
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePart) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMessagePartBody(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MessagePartBody, n)))
+func growMessagePartBody(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MessagePartBody, c)
+	copy(s, unsafe.Slice((*MessagePartBody)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMessagePartBody(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MessagePartBody)(dst), n), unsafe.Slice((*MessagePartBody)(src), n))
-}
-
-var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), alloc: allocMessagePartBody, copy: copyMessagePartBody, fields: []decField{
+var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), grow: growMessagePartBody, fields: []decField{
 	{"attachmentId", nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
 	{"size", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartBody{}.ETag)), kStr},
 }, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *MessagePartBody) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMessagePartBody) }
-
-func (*MessagePartBody) decTable() *decTable { return &dectMessagePartBody }
+func (m *MessagePartBody) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMessagePartBody
+}
 
 var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), fields: []encField{
 	{`"attachmentId":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
@@ -861,32 +805,28 @@ var enctMessagePartBody = encTable{extra: unsafe.Offsetof(MessagePartBody{}.Extr
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePartBody{}.ETag)), kStr},
 }}
 
-func (m *MessagePartBody) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMessagePartBody) }
-
-func (*MessagePartBody) encTable() *encTable { return &enctMessagePartBody }
+func (m *MessagePartBody) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMessagePartBody
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartBody) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMessagePartHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MessagePartHeader, n)))
+func growMessagePartHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MessagePartHeader, c)
+	copy(s, unsafe.Slice((*MessagePartHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMessagePartHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MessagePartHeader)(dst), n), unsafe.Slice((*MessagePartHeader)(src), n))
-}
-
-var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), alloc: allocMessagePartHeader, copy: copyMessagePartHeader, fields: []decField{
+var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), grow: growMessagePartHeader, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
 }, sorted: []uint16{2, 0, 1}}
 
-func (m *MessagePartHeader) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMessagePartHeader)
+func (m *MessagePartHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMessagePartHeader
 }
-
-func (*MessagePartHeader) decTable() *decTable { return &dectMessagePartHeader }
 
 var enctMessagePartHeader = encTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
@@ -894,33 +834,29 @@ var enctMessagePartHeader = encTable{extra: unsafe.Offsetof(MessagePartHeader{}.
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
 }}
 
-func (m *MessagePartHeader) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMessagePartHeader)
+func (m *MessagePartHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMessagePartHeader
 }
-
-func (*MessagePartHeader) encTable() *encTable { return &enctMessagePartHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePartHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMileStone(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MileStone, n)))
+func growMileStone(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MileStone, c)
+	copy(s, unsafe.Slice((*MileStone)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMileStone(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MileStone)(dst), n), unsafe.Slice((*MileStone)(src), n))
-}
-
-var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), alloc: allocMileStone, copy: copyMileStone, fields: []decField{
+var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), grow: growMileStone, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{"target_date", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{"milestone_dependencies", dtOf[*MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
-	{"dependencies", dtOf[*MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
-	{"tickets", dtOf[*FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
+	{"milestone_dependencies", nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kLazyList},
+	{"dependencies", &dectMileStoneDependency, uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
+	{"tickets", &dectFaultsMileStone, uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{"_complete", nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
 	{"_dateschanged", nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
@@ -933,9 +869,7 @@ var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 	{"from_template_id", nil, uint32(unsafe.Offsetof(MileStone{}.FromTemplateID)), kInt},
 }, sorted: []uint16{9, 10, 14, 11, 7, 18, 0, 17, 6, 15, 2, 16, 3, 4, 12, 5, 13, 1, 8}}
 
-func (m *MileStone) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMileStone) }
-
-func (*MileStone) decTable() *decTable { return &dectMileStone }
+func (m *MileStone) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectMileStone }
 
 var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
@@ -944,9 +878,9 @@ var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{`"target_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{`"milestone_dependencies":`, etOf[*MileStone], uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
-	{`"dependencies":`, etOf[*MileStoneDependency], uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
-	{`"tickets":`, etOf[*FaultsMileStone], uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
+	{`"milestone_dependencies":`, nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kRaw},
+	{`"dependencies":`, &enctMileStoneDependency, uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
+	{`"tickets":`, &enctFaultsMileStone, uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{`"_complete":`, nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
 	{`"_dateschanged":`, nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
@@ -959,22 +893,18 @@ var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 	{`"from_template_id":`, nil, uint32(unsafe.Offsetof(MileStone{}.FromTemplateID)), kInt},
 }}
 
-func (m *MileStone) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMileStone) }
-
-func (*MileStone) encTable() *encTable { return &enctMileStone }
+func (m *MileStone) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctMileStone }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMileStoneDependency(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MileStoneDependency, n)))
+func growMileStoneDependency(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MileStoneDependency, c)
+	copy(s, unsafe.Slice((*MileStoneDependency)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMileStoneDependency(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MileStoneDependency)(dst), n), unsafe.Slice((*MileStoneDependency)(src), n))
-}
-
-var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), alloc: allocMileStoneDependency, copy: copyMileStoneDependency, fields: []decField{
+var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), grow: growMileStoneDependency, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
 	{"child", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
 	{"parent", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
@@ -982,11 +912,9 @@ var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependenc
 	{"_warning", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Warning)), kStr},
 }, sorted: []uint16{4, 1, 0, 2, 3}}
 
-func (m *MileStoneDependency) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectMileStoneDependency)
+func (m *MileStoneDependency) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMileStoneDependency
 }
-
-func (*MileStoneDependency) decTable() *decTable { return &dectMileStoneDependency }
 
 var enctMileStoneDependency = encTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
@@ -996,79 +924,73 @@ var enctMileStoneDependency = encTable{extra: unsafe.Offsetof(MileStoneDependenc
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Warning)), kStr},
 }}
 
-func (m *MileStoneDependency) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctMileStoneDependency)
+func (m *MileStoneDependency) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMileStoneDependency
 }
-
-func (*MileStoneDependency) encTable() *encTable { return &enctMileStoneDependency }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStoneDependency) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMimeEntity(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MimeEntity, n)))
+func growMimeEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MimeEntity, c)
+	copy(s, unsafe.Slice((*MimeEntity)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMimeEntity(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MimeEntity)(dst), n), unsafe.Slice((*MimeEntity)(src), n))
-}
-
-var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), alloc: allocMimeEntity, copy: copyMimeEntity, fields: []decField{
-	{"headers", dtOf[*Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
-	{"contentDisposition", dtOf[*ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
-	{"contentType", dtOf[*ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
+var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), grow: growMimeEntity, fields: []decField{
+	{"headers", &dectHeader, uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
+	{"contentDisposition", &dectContentDisposition, uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
+	{"contentType", &dectContentType, uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
 	{"contentBase", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
 	{"contentLocation", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
 	{"contentId", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
 	{"isAttachment", nil, uint32(unsafe.Offsetof(MimeEntity{}.IsAttachment)), kBool},
 }, sorted: []uint16{3, 1, 5, 4, 2, 0, 6}}
 
-func (m *MimeEntity) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeEntity) }
-
-func (*MimeEntity) decTable() *decTable { return &dectMimeEntity }
+func (m *MimeEntity) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMimeEntity
+}
 
 var enctMimeEntity = encTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), fields: []encField{
-	{`"headers":`, etOf[*Header], uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
-	{`"contentDisposition":`, etOf[*ContentDisposition], uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
-	{`"contentType":`, etOf[*ContentType], uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
+	{`"headers":`, &enctHeader, uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
+	{`"contentDisposition":`, &enctContentDisposition, uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
+	{`"contentType":`, &enctContentType, uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
 	{`"contentBase":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
 	{`"contentLocation":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
 	{`"contentId":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
 	{`"isAttachment":`, nil, uint32(unsafe.Offsetof(MimeEntity{}.IsAttachment)), kBool},
 }}
 
-func (m *MimeEntity) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeEntity) }
-
-func (*MimeEntity) encTable() *encTable { return &enctMimeEntity }
+func (m *MimeEntity) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMimeEntity
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMimeMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MimeMessage, n)))
+func growMimeMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MimeMessage, c)
+	copy(s, unsafe.Slice((*MimeMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMimeMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MimeMessage)(dst), n), unsafe.Slice((*MimeMessage)(src), n))
-}
-
-var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), alloc: allocMimeMessage, copy: copyMimeMessage, fields: []decField{
-	{"headers", dtOf[*Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
+var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), grow: growMimeMessage, fields: []decField{
+	{"headers", &dectHeader, uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
 	{"importance", nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
 	{"priority", nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
 	{"xPriority", nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
-	{"sender", dtOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
-	{"resentSender", dtOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
-	{"from", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
-	{"resentFrom", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
-	{"replyTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
-	{"resentReplyTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
-	{"to", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
-	{"resentTo", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
-	{"cc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
-	{"resentCc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
-	{"bcc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
-	{"resentBcc", dtOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
+	{"sender", &dectMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
+	{"resentSender", &dectMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
+	{"from", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
+	{"resentFrom", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
+	{"replyTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
+	{"resentReplyTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
+	{"to", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
+	{"resentTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
+	{"cc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
+	{"resentCc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
+	{"bcc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
+	{"resentBcc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
 	{"subject", nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
 	{"date", nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
 	{"resentDate", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
@@ -1077,34 +999,34 @@ var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size
 	{"messageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
 	{"resentMessageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
 	{"mimeVersion", nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
-	{"body", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
+	{"body", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
 	{"textBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
 	{"htmlBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
-	{"bodyParts", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
-	{"attachments", dtOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
+	{"bodyParts", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
+	{"attachments", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
 }, sorted: []uint16{28, 14, 24, 27, 12, 17, 6, 0, 26, 1, 20, 21, 23, 2, 19, 8, 15, 13, 18, 7, 22, 9, 5, 11, 4, 16, 25, 10, 3}}
 
-func (m *MimeMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMimeMessage) }
-
-func (*MimeMessage) decTable() *decTable { return &dectMimeMessage }
+func (m *MimeMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMimeMessage
+}
 
 var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), fields: []encField{
-	{`"headers":`, etOf[*Header], uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
+	{`"headers":`, &enctHeader, uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
 	{`"importance":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
 	{`"priority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
 	{`"xPriority":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
-	{`"sender":`, etOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
-	{`"resentSender":`, etOf[*MailboxAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
-	{`"from":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
-	{`"resentFrom":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
-	{`"replyTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
-	{`"resentReplyTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
-	{`"to":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
-	{`"resentTo":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
-	{`"cc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
-	{`"resentCc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
-	{`"bcc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
-	{`"resentBcc":`, etOf[*InternetAddress], uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
+	{`"sender":`, &enctMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
+	{`"resentSender":`, &enctMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
+	{`"from":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
+	{`"resentFrom":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
+	{`"replyTo":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
+	{`"resentReplyTo":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
+	{`"to":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
+	{`"resentTo":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
+	{`"cc":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
+	{`"resentCc":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
+	{`"bcc":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
+	{`"resentBcc":`, &enctInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
 	{`"date":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
 	{`"resentDate":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
@@ -1113,29 +1035,27 @@ var enctMimeMessage = encTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size
 	{`"messageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
 	{`"resentMessageId":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
 	{`"mimeVersion":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
-	{`"body":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
+	{`"body":`, &enctMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
 	{`"textBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
 	{`"htmlBody":`, nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
-	{`"bodyParts":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
-	{`"attachments":`, etOf[*MimeEntity], uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
+	{`"bodyParts":`, &enctMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
+	{`"attachments":`, &enctMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
 }}
 
-func (m *MimeMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMimeMessage) }
-
-func (*MimeMessage) encTable() *encTable { return &enctMimeMessage }
+func (m *MimeMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMimeMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MimeMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocModuleSetup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ModuleSetup, n)))
+func growModuleSetup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ModuleSetup, c)
+	copy(s, unsafe.Slice((*ModuleSetup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyModuleSetup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ModuleSetup)(dst), n), unsafe.Slice((*ModuleSetup)(src), n))
-}
-
-var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), alloc: allocModuleSetup, copy: copyModuleSetup, fields: []decField{
+var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), grow: growModuleSetup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
 	{"intent", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
 	{"module_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
@@ -1150,9 +1070,9 @@ var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Warning)), kStr},
 }, sorted: []uint16{11, 6, 10, 4, 3, 9, 8, 7, 0, 1, 5, 2}}
 
-func (m *ModuleSetup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectModuleSetup) }
-
-func (*ModuleSetup) decTable() *decTable { return &dectModuleSetup }
+func (m *ModuleSetup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectModuleSetup
+}
 
 var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
@@ -1169,38 +1089,36 @@ var enctModuleSetup = encTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ModuleSetup{}.Warning)), kStr},
 }}
 
-func (m *ModuleSetup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctModuleSetup) }
-
-func (*ModuleSetup) encTable() *encTable { return &enctModuleSetup }
+func (m *ModuleSetup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctModuleSetup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ModuleSetup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocMoveMailRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]MoveMailRequest, n)))
+func growMoveMailRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]MoveMailRequest, c)
+	copy(s, unsafe.Slice((*MoveMailRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyMoveMailRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*MoveMailRequest)(dst), n), unsafe.Slice((*MoveMailRequest)(src), n))
-}
-
-var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), alloc: allocMoveMailRequest, copy: copyMoveMailRequest, fields: []decField{
+var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), grow: growMoveMailRequest, fields: []decField{
 	{"mailbox_id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *MoveMailRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectMoveMailRequest) }
-
-func (*MoveMailRequest) decTable() *decTable { return &dectMoveMailRequest }
+func (m *MoveMailRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectMoveMailRequest
+}
 
 var enctMoveMailRequest = encTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), fields: []encField{
 	{`"mailbox_id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
 }}
 
-func (m *MoveMailRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctMoveMailRequest) }
-
-func (*MoveMailRequest) encTable() *encTable { return &enctMoveMailRequest }
+func (m *MoveMailRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctMoveMailRequest
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MoveMailRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,26 +6,24 @@ import (
 	"unsafe"
 )
 
-func allocNCentralAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NCentralAlert, n)))
+func growNCentralAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NCentralAlert, c)
+	copy(s, unsafe.Slice((*NCentralAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNCentralAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NCentralAlert)(dst), n), unsafe.Slice((*NCentralAlert)(src), n))
-}
-
-var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), alloc: allocNCentralAlert, copy: copyNCentralAlert, fields: []decField{
+var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), grow: growNCentralAlert, fields: []decField{
 	{"action", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
 	{"details", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
 	{"ncentralTicketId", nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
 	{"psaTicketNumber", nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
-	{"customTags", dtOf[*NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
+	{"customTags", &dectNCentralCustomTags, uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
 }, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
-func (m *NCentralAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralAlert) }
-
-func (*NCentralAlert) decTable() *decTable { return &dectNCentralAlert }
+func (m *NCentralAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNCentralAlert
+}
 
 var enctNCentralAlert = encTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), fields: []encField{
 	{`"action":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
@@ -33,35 +31,31 @@ var enctNCentralAlert = encTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), 
 	{`"details":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
 	{`"ncentralTicketId":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
 	{`"psaTicketNumber":`, nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
-	{`"customTags":`, etOf[*NCentralCustomTags], uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
+	{`"customTags":`, &enctNCentralCustomTags, uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
 }}
 
-func (m *NCentralAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralAlert) }
-
-func (*NCentralAlert) encTable() *encTable { return &enctNCentralAlert }
+func (m *NCentralAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNCentralAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNCentralCustomTags(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NCentralCustomTags, n)))
+func growNCentralCustomTags(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NCentralCustomTags, c)
+	copy(s, unsafe.Slice((*NCentralCustomTags)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNCentralCustomTags(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NCentralCustomTags)(dst), n), unsafe.Slice((*NCentralCustomTags)(src), n))
-}
-
-var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), alloc: allocNCentralCustomTags, copy: copyNCentralCustomTags, fields: []decField{
+var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), grow: growNCentralCustomTags, fields: []decField{
 	{"requestType", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
 	{"priority", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
 }, sorted: []uint16{2, 0, 1}}
 
-func (m *NCentralCustomTags) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNCentralCustomTags)
+func (m *NCentralCustomTags) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNCentralCustomTags
 }
-
-func (*NCentralCustomTags) decTable() *decTable { return &dectNCentralCustomTags }
 
 var enctNCentralCustomTags = encTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), fields: []encField{
 	{`"requestType":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
@@ -69,24 +63,20 @@ var enctNCentralCustomTags = encTable{extra: unsafe.Offsetof(NCentralCustomTags{
 	{`"priority":`, nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
 }}
 
-func (m *NCentralCustomTags) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNCentralCustomTags)
+func (m *NCentralCustomTags) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNCentralCustomTags
 }
-
-func (*NCentralCustomTags) encTable() *encTable { return &enctNCentralCustomTags }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralCustomTags) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNCentralDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NCentralDetails, n)))
+func growNCentralDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NCentralDetails, c)
+	copy(s, unsafe.Slice((*NCentralDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNCentralDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NCentralDetails)(dst), n), unsafe.Slice((*NCentralDetails)(src), n))
-}
-
-var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), alloc: allocNCentralDetails, copy: copyNCentralDetails, fields: []decField{
+var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), grow: growNCentralDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
@@ -112,11 +102,11 @@ var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{"asset_type_choice", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
 	{"default_assettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
 	{"default_assettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
-	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
-	{"site_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
-	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
+	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
+	{"site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
+	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
 	{"new_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
 	{"new_alert_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
@@ -127,9 +117,9 @@ var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{"ignore_probes", nil, uint32(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), kBool},
 }, sorted: []uint16{34, 14, 9, 11, 13, 29, 22, 24, 33, 27, 21, 20, 6, 7, 23, 26, 5, 16, 0, 37, 17, 18, 35, 25, 36, 1, 31, 32, 30, 8, 19, 28, 15, 10, 4, 2, 12, 3}}
 
-func (m *NCentralDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNCentralDetails) }
-
-func (*NCentralDetails) decTable() *decTable { return &dectNCentralDetails }
+func (m *NCentralDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNCentralDetails
+}
 
 var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
@@ -157,11 +147,11 @@ var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{`"asset_type_choice":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
 	{`"default_assettype":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
 	{`"default_assettype_name":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
-	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
-	{`"site_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
-	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
+	{`"client_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
+	{`"site_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
+	{`"asset_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
 	{`"new_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
 	{`"new_alert_password":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
@@ -172,51 +162,43 @@ var enctNCentralDetails = encTable{extra: unsafe.Offsetof(NCentralDetails{}.Extr
 	{`"ignore_probes":`, nil, uint32(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), kBool},
 }}
 
-func (m *NCentralDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNCentralDetails) }
-
-func (*NCentralDetails) encTable() *encTable { return &enctNCentralDetails }
+func (m *NCentralDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNCentralDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NCentralDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNHDClaim(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHDClaim, n)))
+func growNHDClaim(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHDClaim, c)
+	copy(s, unsafe.Slice((*NHDClaim)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHDClaim(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHDClaim)(dst), n), unsafe.Slice((*NHDClaim)(src), n))
-}
-
-var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), alloc: allocNHDClaim, copy: copyNHDClaim, fields: []decField{
+var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), grow: growNHDClaim, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *NHDClaim) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDClaim) }
-
-func (*NHDClaim) decTable() *decTable { return &dectNHDClaim }
+func (m *NHDClaim) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNHDClaim }
 
 var enctNHDClaim = encTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
 }}
 
-func (m *NHDClaim) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDClaim) }
-
-func (*NHDClaim) encTable() *encTable { return &enctNHDClaim }
+func (m *NHDClaim) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctNHDClaim }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDClaim) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNHDDeviceInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHDDeviceInfo, n)))
+func growNHDDeviceInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHDDeviceInfo, c)
+	copy(s, unsafe.Slice((*NHDDeviceInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHDDeviceInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHDDeviceInfo)(dst), n), unsafe.Slice((*NHDDeviceInfo)(src), n))
-}
-
-var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), alloc: allocNHDDeviceInfo, copy: copyNHDDeviceInfo, fields: []decField{
+var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), grow: growNHDDeviceInfo, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
 	{"device_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
@@ -230,9 +212,9 @@ var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), kStr},
 }, sorted: []uint16{10, 8, 6, 7, 2, 9, 0, 3, 4, 5, 1}}
 
-func (m *NHDDeviceInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDDeviceInfo) }
-
-func (*NHDDeviceInfo) decTable() *decTable { return &dectNHDDeviceInfo }
+func (m *NHDDeviceInfo) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNHDDeviceInfo
+}
 
 var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
@@ -248,22 +230,20 @@ var enctNHDDeviceInfo = encTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), kStr},
 }}
 
-func (m *NHDDeviceInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDDeviceInfo) }
-
-func (*NHDDeviceInfo) encTable() *encTable { return &enctNHDDeviceInfo }
+func (m *NHDDeviceInfo) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNHDDeviceInfo
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDDeviceInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNHDIdentityApplication(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHDIdentityApplication, n)))
+func growNHDIdentityApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHDIdentityApplication, c)
+	copy(s, unsafe.Slice((*NHDIdentityApplication)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHDIdentityApplication(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHDIdentityApplication)(dst), n), unsafe.Slice((*NHDIdentityApplication)(src), n))
-}
-
-var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), alloc: allocNHDIdentityApplication, copy: copyNHDIdentityApplication, fields: []decField{
+var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), grow: growNHDIdentityApplication, fields: []decField{
 	{"grant_type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
 	{"loginas_agent_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
 	{"loginas_agent_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
@@ -272,10 +252,10 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"redirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
 	{"logoutredirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
 	{"cors_whitelist", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
-	{"redirecturi_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
-	{"postlogoutredirecturi_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
-	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
-	{"scopes", dtOf[*NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
+	{"redirecturi_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
+	{"postlogoutredirecturi_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
+	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
+	{"scopes", &dectNHDIdentityApplicationScope, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
 	{"allowagents", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
 	{"allowusers", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
@@ -293,12 +273,12 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"disable_okta", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
 	{"disable_centrify", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
 	{"disable_google", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
-	{"button_config", dtOf[*LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
+	{"button_config", &dectLoginScreenConfig, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
 	{"assertion_consumer_service_index", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
 	{"disable_anon", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{"_issystem", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{"authorizations", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
+	{"authorizations", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kLazyList},
 	{"clientId", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -309,15 +289,13 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
+	{"tokens", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kLazyList},
 	{"type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
 
-func (m *NHDIdentityApplication) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNHDIdentityApplication)
+func (m *NHDIdentityApplication) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNHDIdentityApplication
 }
-
-func (*NHDIdentityApplication) decTable() *decTable { return &dectNHDIdentityApplication }
 
 var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), fields: []encField{
 	{`"grant_type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
@@ -328,10 +306,10 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"redirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
 	{`"logoutredirecturi":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
 	{`"cors_whitelist":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
-	{`"redirecturi_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
-	{`"postlogoutredirecturi_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
-	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
-	{`"scopes":`, etOf[*NHDIdentityApplicationScope], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
+	{`"redirecturi_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
+	{`"postlogoutredirecturi_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
+	{`"cors_whitelist_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
+	{`"scopes":`, &enctNHDIdentityApplicationScope, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
 	{`"allowagents":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
 	{`"allowusers":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
@@ -349,12 +327,12 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"disable_okta":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
 	{`"disable_centrify":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
 	{`"disable_google":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
-	{`"button_config":`, etOf[*LoginScreenConfig], uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
+	{`"button_config":`, &enctLoginScreenConfig, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
 	{`"assertion_consumer_service_index":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
 	{`"disable_anon":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{`"_issystem":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{`"authorizations":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
+	{`"authorizations":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kRaw},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -365,38 +343,32 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
+	{`"tokens":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kRaw},
 	{`"type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }}
 
-func (m *NHDIdentityApplication) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNHDIdentityApplication)
+func (m *NHDIdentityApplication) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNHDIdentityApplication
 }
-
-func (*NHDIdentityApplication) encTable() *encTable { return &enctNHDIdentityApplication }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNHDIdentityApplicationScope(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHDIdentityApplicationScope, n)))
+func growNHDIdentityApplicationScope(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHDIdentityApplicationScope, c)
+	copy(s, unsafe.Slice((*NHDIdentityApplicationScope)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHDIdentityApplicationScope(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHDIdentityApplicationScope)(dst), n), unsafe.Slice((*NHDIdentityApplicationScope)(src), n))
-}
-
-var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), alloc: allocNHDIdentityApplicationScope, copy: copyNHDIdentityApplicationScope, fields: []decField{
+var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), grow: growNHDIdentityApplicationScope, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
 	{"application_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *NHDIdentityApplicationScope) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNHDIdentityApplicationScope)
+func (m *NHDIdentityApplicationScope) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNHDIdentityApplicationScope
 }
-
-func (*NHDIdentityApplicationScope) decTable() *decTable { return &dectNHDIdentityApplicationScope }
 
 var enctNHDIdentityApplicationScope = encTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
@@ -404,159 +376,149 @@ var enctNHDIdentityApplicationScope = encTable{extra: unsafe.Offsetof(NHDIdentit
 	{`"name":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
 }}
 
-func (m *NHDIdentityApplicationScope) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNHDIdentityApplicationScope)
+func (m *NHDIdentityApplicationScope) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNHDIdentityApplicationScope
 }
-
-func (*NHDIdentityApplicationScope) encTable() *encTable { return &enctNHDIdentityApplicationScope }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDIdentityApplicationScope) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocNHDRoles(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHDRoles, n)))
+func growNHDRoles(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHDRoles, c)
+	copy(s, unsafe.Slice((*NHDRoles)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHDRoles(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHDRoles)(dst), n), unsafe.Slice((*NHDRoles)(src), n))
-}
-
-var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), alloc: allocNHDRoles, copy: copyNHDRoles, fields: []decField{
+var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), grow: growNHDRoles, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
-	{"chargerates", dtOf[*Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
+	{"chargerates", &dectRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
 	{"id_int", nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
 	{"notes", nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
-	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
-	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
-	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
-	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
-	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
-	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
-	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
-	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
-	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
+	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
+	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
+	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
+	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
+	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
+	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
+	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
+	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
+	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
-	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
+	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
 	{"Oo_name", nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
-	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
+	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
-	{"ac_tickettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
-	{"ac_approvals", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
-	{"ac_rules", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
-	{"ac_cannedtext", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
-	{"ac_customfields", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
-	{"ac_customtables", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
-	{"ac_dashboards", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
-	{"ac_workflows", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
-	{"ac_roles", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
-	{"ac_slas", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
-	{"ac_templates", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
-	{"ac_outcomes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
-	{"ac_workdays", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
-	{"ac_emailtemplates", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
-	{"ac_messagegroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
-	{"ac_reportgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
-	{"ac_fieldgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
-	{"ac_languagepacks", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
-	{"ac_itemgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
-	{"ac_suppliers", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
-	{"ac_suppliercontracts", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
+	{"ac_tickettypes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
+	{"ac_approvals", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
+	{"ac_rules", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
+	{"ac_cannedtext", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
+	{"ac_customfields", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
+	{"ac_customtables", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
+	{"ac_dashboards", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
+	{"ac_workflows", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
+	{"ac_roles", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
+	{"ac_slas", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
+	{"ac_templates", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
+	{"ac_outcomes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
+	{"ac_workdays", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
+	{"ac_emailtemplates", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
+	{"ac_messagegroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
+	{"ac_reportgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
+	{"ac_fieldgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
+	{"ac_languagepacks", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
+	{"ac_itemgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
+	{"ac_suppliers", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
+	{"ac_suppliercontracts", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
 	{"is_integration", nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
-	{"ac_assettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
-	{"ac_assetgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
-	{"ac_servicecategories", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
-	{"ac_services", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
-	{"ac_chatprofiles", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
-	{"ac_faqlists", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
-	{"ac_devices", dtOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
-	{"sites", dtOf[*UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
+	{"ac_assettypes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
+	{"ac_assetgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
+	{"ac_servicecategories", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
+	{"ac_services", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
+	{"ac_chatprofiles", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
+	{"ac_faqlists", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
+	{"ac_devices", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
+	{"sites", &dectUnameSite, uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
 	{"normalizedName", nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
 	{"concurrencyStamp", nil, uint32(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), kStr},
 }, sorted: []uint16{16, 14, 21, 43, 42, 23, 46, 24, 25, 26, 48, 33, 47, 36, 38, 37, 34, 31, 35, 28, 22, 44, 45, 29, 40, 39, 30, 20, 32, 27, 18, 19, 8, 15, 1, 12, 6, 53, 13, 5, 50, 2, 0, 41, 51, 52, 3, 11, 49, 4, 7, 17, 10, 9}}
 
-func (m *NHDRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHDRoles) }
-
-func (*NHDRoles) decTable() *decTable { return &dectNHDRoles }
+func (m *NHDRoles) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNHDRoles }
 
 var enctNHDRoles = encTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
-	{`"chargerates":`, etOf[*Restriction], uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
+	{`"chargerates":`, &enctRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
 	{`"id_int":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
 	{`"notes":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
-	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
-	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
-	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
-	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
-	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
-	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
-	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
-	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
-	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
-	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
+	{`"teams":`, &enctUnameSection, uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
+	{`"departments":`, &enctUnameDepartment, uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
+	{`"clients":`, &enctUnameAreaRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
+	{`"tickettypes":`, &enctUnameRequestType, uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
+	{`"assetfields":`, &enctUnameField, uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, &enctUnameAppointment, uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
+	{`"notifications":`, &enctUnameNotification, uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
+	{`"claims":`, &enctNHDClaim, uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
+	{`"custombuttons":`, &enctUnameButton, uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
-	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
+	{`"assettypes":`, &enctUnameXtype, uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
 	{`"Oo_name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
-	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
+	{`"uname_usercustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
-	{`"ac_tickettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
-	{`"ac_approvals":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
-	{`"ac_rules":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
-	{`"ac_cannedtext":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
-	{`"ac_customfields":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
-	{`"ac_customtables":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
-	{`"ac_dashboards":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
-	{`"ac_workflows":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
-	{`"ac_roles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
-	{`"ac_slas":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
-	{`"ac_templates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
-	{`"ac_outcomes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
-	{`"ac_workdays":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
-	{`"ac_emailtemplates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
-	{`"ac_messagegroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
-	{`"ac_reportgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
-	{`"ac_fieldgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
-	{`"ac_languagepacks":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
-	{`"ac_itemgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
-	{`"ac_suppliers":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
-	{`"ac_suppliercontracts":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
+	{`"ac_tickettypes":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
+	{`"ac_approvals":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
+	{`"ac_rules":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
+	{`"ac_cannedtext":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
+	{`"ac_customfields":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
+	{`"ac_customtables":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
+	{`"ac_dashboards":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
+	{`"ac_workflows":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
+	{`"ac_roles":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
+	{`"ac_slas":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
+	{`"ac_templates":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
+	{`"ac_outcomes":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
+	{`"ac_workdays":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
+	{`"ac_emailtemplates":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
+	{`"ac_messagegroups":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
+	{`"ac_reportgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
+	{`"ac_fieldgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
+	{`"ac_languagepacks":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
+	{`"ac_itemgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
+	{`"ac_suppliers":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
+	{`"ac_suppliercontracts":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
-	{`"ac_assettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
-	{`"ac_assetgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
-	{`"ac_servicecategories":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
-	{`"ac_services":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
-	{`"ac_chatprofiles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
-	{`"ac_faqlists":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
-	{`"ac_devices":`, etOf[*AccessControl], uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
-	{`"sites":`, etOf[*UnameSite], uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
+	{`"ac_assettypes":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
+	{`"ac_assetgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
+	{`"ac_servicecategories":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
+	{`"ac_services":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
+	{`"ac_chatprofiles":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
+	{`"ac_faqlists":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
+	{`"ac_devices":`, &enctAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
+	{`"sites":`, &enctUnameSite, uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
 	{`"normalizedName":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
 	{`"concurrencyStamp":`, nil, uint32(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), kStr},
 }}
 
-func (m *NHDRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHDRoles) }
-
-func (*NHDRoles) encTable() *encTable { return &enctNHDRoles }
+func (m *NHDRoles) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctNHDRoles }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHDRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNHServerConfig(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NHServerConfig, n)))
+func growNHServerConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NHServerConfig, c)
+	copy(s, unsafe.Slice((*NHServerConfig)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNHServerConfig(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NHServerConfig)(dst), n), unsafe.Slice((*NHServerConfig)(src), n))
-}
-
-var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), alloc: allocNHServerConfig, copy: copyNHServerConfig, fields: []decField{
+var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), grow: growNHServerConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
 	{"acceptattachments", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
@@ -626,9 +588,9 @@ var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Warning)), kStr},
 }, sorted: []uint16{66, 2, 3, 4, 5, 6, 7, 8, 9, 61, 10, 62, 11, 12, 13, 14, 65, 15, 16, 17, 18, 64, 19, 20, 21, 22, 23, 24, 59, 25, 26, 27, 28, 60, 29, 30, 31, 32, 33, 34, 35, 0, 36, 37, 38, 39, 40, 41, 1, 42, 43, 44, 45, 46, 47, 48, 49, 63, 50, 51, 52, 53, 54, 55, 56, 57, 58}}
 
-func (m *NHServerConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNHServerConfig) }
-
-func (*NHServerConfig) decTable() *decTable { return &dectNHServerConfig }
+func (m *NHServerConfig) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNHServerConfig
+}
 
 var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
@@ -700,35 +662,31 @@ var enctNHServerConfig = encTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHServerConfig{}.Warning)), kStr},
 }}
 
-func (m *NHServerConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNHServerConfig) }
-
-func (*NHServerConfig) encTable() *encTable { return &enctNHServerConfig }
+func (m *NHServerConfig) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNHServerConfig
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NHServerConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNPRResult(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NPRResult, n)))
+func growNPRResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NPRResult, c)
+	copy(s, unsafe.Slice((*NPRResult)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNPRResult(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NPRResult)(dst), n), unsafe.Slice((*NPRResult)(src), n))
-}
-
-var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), alloc: allocNPRResult, copy: copyNPRResult, fields: []decField{
+var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), grow: growNPRResult, fields: []decField{
 	{"windows_user", nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
 	{"email_address", nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
 	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
 	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
 	{"enrolled", nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
-	{"questions", dtOf[*SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
+	{"questions", &dectSecurityQuestion, uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
 	{"hide_answers", nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
 	{"validated", nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
 }, sorted: []uint16{2, 1, 4, 6, 3, 5, 7, 0}}
 
-func (m *NPRResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNPRResult) }
-
-func (*NPRResult) decTable() *decTable { return &dectNPRResult }
+func (m *NPRResult) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNPRResult }
 
 var enctNPRResult = encTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), fields: []encField{
 	{`"windows_user":`, nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
@@ -736,27 +694,23 @@ var enctNPRResult = encTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: un
 	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
 	{`"onpremise_activedirectory_dn":`, nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
 	{`"enrolled":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
-	{`"questions":`, etOf[*SecurityQuestion], uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
+	{`"questions":`, &enctSecurityQuestion, uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
 	{`"hide_answers":`, nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
 	{`"validated":`, nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
 }}
 
-func (m *NPRResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNPRResult) }
-
-func (*NPRResult) encTable() *encTable { return &enctNPRResult }
+func (m *NPRResult) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctNPRResult }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NPRResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNinjaAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NinjaAlert, n)))
+func growNinjaAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NinjaAlert, c)
+	copy(s, unsafe.Slice((*NinjaAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNinjaAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NinjaAlert)(dst), n), unsafe.Slice((*NinjaAlert)(src), n))
-}
-
-var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), alloc: allocNinjaAlert, copy: copyNinjaAlert, fields: []decField{
+var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), grow: growNinjaAlert, fields: []decField{
 	{"uid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
 	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
 	{"message", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
@@ -768,9 +722,9 @@ var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: 
 	{"subject", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Subject)), kStr},
 }, sorted: []uint16{3, 1, 2, 6, 7, 5, 8, 0, 4}}
 
-func (m *NinjaAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaAlert) }
-
-func (*NinjaAlert) decTable() *decTable { return &dectNinjaAlert }
+func (m *NinjaAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNinjaAlert
+}
 
 var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), fields: []encField{
 	{`"uid":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
@@ -784,22 +738,20 @@ var enctNinjaAlert = encTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: 
 	{`"subject":`, nil, uint32(unsafe.Offsetof(NinjaAlert{}.Subject)), kStr},
 }}
 
-func (m *NinjaAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaAlert) }
-
-func (*NinjaAlert) encTable() *encTable { return &enctNinjaAlert }
+func (m *NinjaAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNinjaAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNinjaWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhook, n)))
+func growNinjaWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NinjaWebhook, c)
+	copy(s, unsafe.Slice((*NinjaWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNinjaWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NinjaWebhook)(dst), n), unsafe.Slice((*NinjaWebhook)(src), n))
-}
-
-var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), alloc: allocNinjaWebhook, copy: copyNinjaWebhook, fields: []decField{
+var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), grow: growNinjaWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
 	{"activityTime", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
 	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
@@ -815,16 +767,16 @@ var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), si
 	{"type", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
 	{"severity", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
 	{"priority", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
-	{"data", dtOf[*NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
+	{"data", &dectNinjaWebhookData, uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
 	{"resourceObject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
 	{"activityTypeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
 	{"statusCodeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
 	{"activityResultEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), kInt},
 }, sorted: []uint16{7, 19, 1, 4, 17, 15, 2, 0, 11, 14, 16, 3, 13, 8, 9, 6, 5, 18, 10, 12}}
 
-func (m *NinjaWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhook) }
-
-func (*NinjaWebhook) decTable() *decTable { return &dectNinjaWebhook }
+func (m *NinjaWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNinjaWebhook
+}
 
 var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
@@ -842,89 +794,79 @@ var enctNinjaWebhook = encTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), si
 	{`"type":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
 	{`"severity":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
 	{`"priority":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
-	{`"data":`, etOf[*NinjaWebhookData], uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
+	{`"data":`, &enctNinjaWebhookData, uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
 	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
 	{`"activityTypeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
 	{`"statusCodeEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
 	{`"activityResultEnum":`, nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), kInt},
 }}
 
-func (m *NinjaWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhook) }
-
-func (*NinjaWebhook) encTable() *encTable { return &enctNinjaWebhook }
+func (m *NinjaWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNinjaWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNinjaWebhookData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookData, n)))
+func growNinjaWebhookData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NinjaWebhookData, c)
+	copy(s, unsafe.Slice((*NinjaWebhookData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNinjaWebhookData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NinjaWebhookData)(dst), n), unsafe.Slice((*NinjaWebhookData)(src), n))
-}
-
-var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), alloc: allocNinjaWebhookData, copy: copyNinjaWebhookData, fields: []decField{
-	{"message", dtOf[*NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
+var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), grow: growNinjaWebhookData, fields: []decField{
+	{"message", &dectNinjaWebhookDataMessage, uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
 }, sorted: []uint16{0}}
 
-func (m *NinjaWebhookData) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectNinjaWebhookData) }
-
-func (*NinjaWebhookData) decTable() *decTable { return &dectNinjaWebhookData }
+func (m *NinjaWebhookData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNinjaWebhookData
+}
 
 var enctNinjaWebhookData = encTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), fields: []encField{
-	{`"message":`, etOf[*NinjaWebhookDataMessage], uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
+	{`"message":`, &enctNinjaWebhookDataMessage, uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
 }}
 
-func (m *NinjaWebhookData) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctNinjaWebhookData) }
-
-func (*NinjaWebhookData) encTable() *encTable { return &enctNinjaWebhookData }
+func (m *NinjaWebhookData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNinjaWebhookData
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNinjaWebhookDataMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookDataMessage, n)))
+func growNinjaWebhookDataMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NinjaWebhookDataMessage, c)
+	copy(s, unsafe.Slice((*NinjaWebhookDataMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNinjaWebhookDataMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NinjaWebhookDataMessage)(dst), n), unsafe.Slice((*NinjaWebhookDataMessage)(src), n))
-}
-
-var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), alloc: allocNinjaWebhookDataMessage, copy: copyNinjaWebhookDataMessage, fields: []decField{
+var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), grow: growNinjaWebhookDataMessage, fields: []decField{
 	{"code", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
-	{"_params", dtOf[*NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
+	{"_params", &dectNinjaWebhookDataMessageParams, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
 }, sorted: []uint16{1, 0}}
 
-func (m *NinjaWebhookDataMessage) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessage)
+func (m *NinjaWebhookDataMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNinjaWebhookDataMessage
 }
-
-func (*NinjaWebhookDataMessage) decTable() *decTable { return &dectNinjaWebhookDataMessage }
 
 var enctNinjaWebhookDataMessage = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), fields: []encField{
 	{`"code":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
-	{`"_params":`, etOf[*NinjaWebhookDataMessageParams], uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
+	{`"_params":`, &enctNinjaWebhookDataMessageParams, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
 }}
 
-func (m *NinjaWebhookDataMessage) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessage)
+func (m *NinjaWebhookDataMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNinjaWebhookDataMessage
 }
-
-func (*NinjaWebhookDataMessage) encTable() *encTable { return &enctNinjaWebhookDataMessage }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNinjaWebhookDataMessageParams(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NinjaWebhookDataMessageParams, n)))
+func growNinjaWebhookDataMessageParams(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NinjaWebhookDataMessageParams, c)
+	copy(s, unsafe.Slice((*NinjaWebhookDataMessageParams)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNinjaWebhookDataMessageParams(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NinjaWebhookDataMessageParams)(dst), n), unsafe.Slice((*NinjaWebhookDataMessageParams)(src), n))
-}
-
-var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), alloc: allocNinjaWebhookDataMessageParams, copy: copyNinjaWebhookDataMessageParams, fields: []decField{
+var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), grow: growNinjaWebhookDataMessageParams, fields: []decField{
 	{"threshold", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
 	{"unit", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
 	{"start_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
@@ -932,11 +874,9 @@ var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWeb
 	{"top_processes", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), kStr},
 }, sorted: []uint16{3, 2, 0, 4, 1}}
 
-func (m *NinjaWebhookDataMessageParams) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNinjaWebhookDataMessageParams)
+func (m *NinjaWebhookDataMessageParams) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNinjaWebhookDataMessageParams
 }
-
-func (*NinjaWebhookDataMessageParams) decTable() *decTable { return &dectNinjaWebhookDataMessageParams }
 
 var enctNinjaWebhookDataMessageParams = encTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), fields: []encField{
 	{`"threshold":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
@@ -946,26 +886,22 @@ var enctNinjaWebhookDataMessageParams = encTable{extra: unsafe.Offsetof(NinjaWeb
 	{`"top_processes":`, nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), kStr},
 }}
 
-func (m *NinjaWebhookDataMessageParams) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNinjaWebhookDataMessageParams)
+func (m *NinjaWebhookDataMessageParams) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNinjaWebhookDataMessageParams
 }
-
-func (*NinjaWebhookDataMessageParams) encTable() *encTable { return &enctNinjaWebhookDataMessageParams }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NinjaWebhookDataMessageParams) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocNotificationConditions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NotificationConditions, n)))
+func growNotificationConditions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NotificationConditions, c)
+	copy(s, unsafe.Slice((*NotificationConditions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNotificationConditions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NotificationConditions)(dst), n), unsafe.Slice((*NotificationConditions)(src), n))
-}
-
-var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), alloc: allocNotificationConditions, copy: copyNotificationConditions, fields: []decField{
+var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), grow: growNotificationConditions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
 	{"rule_id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
 	{"notification_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
@@ -982,11 +918,9 @@ var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationCon
 	{"_warning", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Warning)), kStr},
 }, sorted: []uint16{13, 4, 3, 0, 2, 1, 12, 11, 5, 9, 6, 8, 10, 7}}
 
-func (m *NotificationConditions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNotificationConditions)
+func (m *NotificationConditions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNotificationConditions
 }
-
-func (*NotificationConditions) decTable() *decTable { return &dectNotificationConditions }
 
 var enctNotificationConditions = encTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
@@ -1005,24 +939,20 @@ var enctNotificationConditions = encTable{extra: unsafe.Offsetof(NotificationCon
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NotificationConditions{}.Warning)), kStr},
 }}
 
-func (m *NotificationConditions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNotificationConditions)
+func (m *NotificationConditions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNotificationConditions
 }
-
-func (*NotificationConditions) encTable() *encTable { return &enctNotificationConditions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocNotificationContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]NotificationContent, n)))
+func growNotificationContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]NotificationContent, c)
+	copy(s, unsafe.Slice((*NotificationContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyNotificationContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*NotificationContent)(dst), n), unsafe.Slice((*NotificationContent)(src), n))
-}
-
-var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), alloc: allocNotificationContent, copy: copyNotificationContent, fields: []decField{
+var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), grow: growNotificationContent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
@@ -1032,11 +962,9 @@ var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationConten
 	{"_warning", nil, uint32(unsafe.Offsetof(NotificationContent{}.Warning)), kStr},
 }, sorted: []uint16{6, 5, 1, 0, 2, 4, 3}}
 
-func (m *NotificationContent) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectNotificationContent)
+func (m *NotificationContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectNotificationContent
 }
-
-func (*NotificationContent) decTable() *decTable { return &dectNotificationContent }
 
 var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
@@ -1048,11 +976,9 @@ var enctNotificationContent = encTable{extra: unsafe.Offsetof(NotificationConten
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NotificationContent{}.Warning)), kStr},
 }}
 
-func (m *NotificationContent) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctNotificationContent)
+func (m *NotificationContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctNotificationContent
 }
-
-func (*NotificationContent) encTable() *encTable { return &enctNotificationContent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *NotificationContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

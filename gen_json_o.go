@@ -6,20 +6,18 @@ import (
 	"unsafe"
 )
 
-func allocOktaMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OktaMapping, n)))
+func growOktaMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OktaMapping, c)
+	copy(s, unsafe.Slice((*OktaMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOktaMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OktaMapping)(dst), n), unsafe.Slice((*OktaMapping)(src), n))
-}
-
-var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), alloc: allocOktaMapping, copy: copyOktaMapping, fields: []decField{
+var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), grow: growOktaMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
 	{"siteid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
 	{"site_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
 	{"included_statuses", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
-	{"included_statuses_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
+	{"included_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
 	{"included_statuses_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
 	{"group_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
 	{"roleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
@@ -29,19 +27,19 @@ var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size
 	{"userroleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
 	{"new_users_only", nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
-	{"filters", dtOf[*IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
+	{"filters", &dectIntegrationFilter, uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
 }, sorted: []uint16{12, 8, 9, 10, 14, 6, 0, 3, 5, 4, 13, 7, 2, 1, 11}}
 
-func (m *OktaMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOktaMapping) }
-
-func (*OktaMapping) decTable() *decTable { return &dectOktaMapping }
+func (m *OktaMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOktaMapping
+}
 
 var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
 	{`"siteid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
 	{`"site_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
 	{`"included_statuses":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
-	{`"included_statuses_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
+	{`"included_statuses_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
 	{`"included_statuses_display":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
 	{`"roleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
@@ -51,25 +49,23 @@ var enctOktaMapping = encTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size
 	{`"userroleid":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
 	{`"new_users_only":`, nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
-	{`"filters":`, etOf[*IntegrationFilter], uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
+	{`"filters":`, &enctIntegrationFilter, uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
 }}
 
-func (m *OktaMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOktaMapping) }
-
-func (*OktaMapping) encTable() *encTable { return &enctOktaMapping }
+func (m *OktaMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOktaMapping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OktaMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOnlineStatus(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OnlineStatus, n)))
+func growOnlineStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OnlineStatus, c)
+	copy(s, unsafe.Slice((*OnlineStatus)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOnlineStatus(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OnlineStatus)(dst), n), unsafe.Slice((*OnlineStatus)(src), n))
-}
-
-var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), alloc: allocOnlineStatus, copy: copyOnlineStatus, fields: []decField{
+var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), grow: growOnlineStatus, fields: []decField{
 	{"techID", nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
 	{"lastOnlineDate", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
 	{"isOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
@@ -80,9 +76,9 @@ var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), si
 	{"is_logout", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsLogout)), kBool},
 }, sorted: []uint16{4, 6, 2, 7, 3, 1, 5, 0}}
 
-func (m *OnlineStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOnlineStatus) }
-
-func (*OnlineStatus) decTable() *decTable { return &dectOnlineStatus }
+func (m *OnlineStatus) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOnlineStatus
+}
 
 var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), fields: []encField{
 	{`"techID":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
@@ -95,23 +91,21 @@ var enctOnlineStatus = encTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), si
 	{`"is_logout":`, nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsLogout)), kBool},
 }}
 
-func (m *OnlineStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOnlineStatus) }
-
-func (*OnlineStatus) encTable() *encTable { return &enctOnlineStatus }
+func (m *OnlineStatus) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOnlineStatus
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OnlineStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOpenIddictApplication(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictApplication, n)))
+func growOpenIddictApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OpenIddictApplication, c)
+	copy(s, unsafe.Slice((*OpenIddictApplication)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOpenIddictApplication(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OpenIddictApplication)(dst), n), unsafe.Slice((*OpenIddictApplication)(src), n))
-}
-
-var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), alloc: allocOpenIddictApplication, copy: copyOpenIddictApplication, fields: []decField{
-	{"authorizations", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
+var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), grow: growOpenIddictApplication, fields: []decField{
+	{"authorizations", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kLazyList},
 	{"clientId", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -122,18 +116,16 @@ var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
+	{"tokens", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kLazyList},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
 
-func (m *OpenIddictApplication) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOpenIddictApplication)
+func (m *OpenIddictApplication) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOpenIddictApplication
 }
 
-func (*OpenIddictApplication) decTable() *decTable { return &dectOpenIddictApplication }
-
 var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), fields: []encField{
-	{`"authorizations":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
+	{`"authorizations":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kRaw},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -144,77 +136,67 @@ var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
+	{`"tokens":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kRaw},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }}
 
-func (m *OpenIddictApplication) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOpenIddictApplication)
+func (m *OpenIddictApplication) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOpenIddictApplication
 }
-
-func (*OpenIddictApplication) encTable() *encTable { return &enctOpenIddictApplication }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOpenIddictAuthorization(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictAuthorization, n)))
+func growOpenIddictAuthorization(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OpenIddictAuthorization, c)
+	copy(s, unsafe.Slice((*OpenIddictAuthorization)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOpenIddictAuthorization(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OpenIddictAuthorization)(dst), n), unsafe.Slice((*OpenIddictAuthorization)(src), n))
-}
-
-var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), alloc: allocOpenIddictAuthorization, copy: copyOpenIddictAuthorization, fields: []decField{
-	{"application", dtOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
+var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), grow: growOpenIddictAuthorization, fields: []decField{
+	{"application", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kLazy},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{"scopes", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{"tokens", dtOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
+	{"tokens", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kLazyList},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
 
-func (m *OpenIddictAuthorization) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOpenIddictAuthorization)
+func (m *OpenIddictAuthorization) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOpenIddictAuthorization
 }
 
-func (*OpenIddictAuthorization) decTable() *decTable { return &dectOpenIddictAuthorization }
-
 var enctOpenIddictAuthorization = encTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), fields: []encField{
-	{`"application":`, etOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
+	{`"application":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kRaw},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{`"scopes":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{`"tokens":`, etOf[*OpenIddictToken], uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
+	{`"tokens":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kRaw},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }}
 
-func (m *OpenIddictAuthorization) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOpenIddictAuthorization)
+func (m *OpenIddictAuthorization) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOpenIddictAuthorization
 }
-
-func (*OpenIddictAuthorization) encTable() *encTable { return &enctOpenIddictAuthorization }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictAuthorization) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOpenIddictToken(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OpenIddictToken, n)))
+func growOpenIddictToken(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OpenIddictToken, c)
+	copy(s, unsafe.Slice((*OpenIddictToken)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOpenIddictToken(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OpenIddictToken)(dst), n), unsafe.Slice((*OpenIddictToken)(src), n))
-}
-
-var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), alloc: allocOpenIddictToken, copy: copyOpenIddictToken, fields: []decField{
-	{"application", dtOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
-	{"authorization", dtOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
+var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), grow: growOpenIddictToken, fields: []decField{
+	{"application", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kLazy},
+	{"authorization", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kLazy},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{"creationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{"expirationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -227,13 +209,13 @@ var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extr
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}
 
-func (m *OpenIddictToken) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOpenIddictToken) }
-
-func (*OpenIddictToken) decTable() *decTable { return &dectOpenIddictToken }
+func (m *OpenIddictToken) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOpenIddictToken
+}
 
 var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), fields: []encField{
-	{`"application":`, etOf[*OpenIddictApplication], uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
-	{`"authorization":`, etOf[*OpenIddictAuthorization], uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
+	{`"application":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kRaw},
+	{`"authorization":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kRaw},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{`"creationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{`"expirationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -246,46 +228,40 @@ var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extr
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Type)), kStr},
 }}
 
-func (m *OpenIddictToken) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOpenIddictToken) }
-
-func (*OpenIddictToken) encTable() *encTable { return &enctOpenIddictToken }
+func (m *OpenIddictToken) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOpenIddictToken
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOpportunitiesView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OpportunitiesView, n)))
+func growOpportunitiesView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OpportunitiesView, c)
+	copy(s, unsafe.Slice((*OpportunitiesView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOpportunitiesView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OpportunitiesView)(dst), n), unsafe.Slice((*OpportunitiesView)(src), n))
-}
-
-var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), alloc: allocOpportunitiesView, copy: copyOpportunitiesView, fields: []decField{
+var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), grow: growOpportunitiesView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kPage},
+	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *OpportunitiesView) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOpportunitiesView)
+func (m *OpportunitiesView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOpportunitiesView
 }
-
-func (*OpportunitiesView) decTable() *decTable { return &dectOpportunitiesView }
 
 var enctOpportunitiesView = encTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kMany},
+	{`"tickets":`, &enctFaultsList, uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
 }}
 
-func (m *OpportunitiesView) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOpportunitiesView)
+func (m *OpportunitiesView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOpportunitiesView
 }
-
-func (*OpportunitiesView) encTable() *encTable { return &enctOpportunitiesView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpportunitiesView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -296,16 +272,14 @@ func (m *OpportunitiesView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
-func allocOrderHead(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OrderHead, n)))
+func growOrderHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OrderHead, c)
+	copy(s, unsafe.Slice((*OrderHead)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOrderHead(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OrderHead)(dst), n), unsafe.Slice((*OrderHead)(src), n))
-}
-
-var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), alloc: allocOrderHead, copy: copyOrderHead, fields: []decField{
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
+var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), grow: growOrderHead, fields: []decField{
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
@@ -352,8 +326,8 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{"consignment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
 	{"do_not_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
 	{"closeandconsignwhenpoprocessed", nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
-	{"lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
-	{"add_lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
+	{"lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
+	{"add_lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
 	{"_cancel_reserve", nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
@@ -372,7 +346,7 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
 	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
 	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
-	{"_create_invoice_lines", dtOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
+	{"_create_invoice_lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
 	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
 	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
 	{"_return_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
@@ -399,11 +373,11 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{"deladdress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
-	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
+	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
 	{"_isimport", nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
 	{"_importtype", nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
 	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
 	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
 	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
@@ -414,7 +388,7 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
-	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
+	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
@@ -422,12 +396,10 @@ var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{"originaddress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress5)), kStr},
 }, sorted: []uint16{49, 62, 65, 69, 68, 67, 63, 64, 66, 61, 74, 108, 96, 78, 95, 105, 52, 51, 70, 50, 73, 31, 48, 12, 13, 106, 107, 34, 9, 10, 11, 46, 44, 20, 80, 24, 71, 39, 40, 41, 42, 0, 15, 27, 99, 101, 100, 89, 90, 91, 92, 93, 25, 94, 102, 103, 45, 98, 1, 37, 38, 79, 85, 86, 87, 58, 35, 36, 104, 72, 33, 47, 82, 84, 83, 97, 22, 28, 14, 76, 77, 109, 110, 111, 112, 113, 114, 60, 88, 54, 55, 56, 59, 23, 53, 21, 75, 57, 43, 17, 16, 29, 81, 7, 8, 30, 32, 26, 18, 4, 3, 19, 2, 5, 6}}
 
-func (m *OrderHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderHead) }
-
-func (*OrderHead) decTable() *decTable { return &dectOrderHead }
+func (m *OrderHead) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOrderHead }
 
 var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), fields: []encField{
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
@@ -474,8 +446,8 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{`"consignment_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
 	{`"do_not_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
 	{`"closeandconsignwhenpoprocessed":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
-	{`"lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
-	{`"add_lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
+	{`"lines":`, &enctOrderLine, uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
+	{`"add_lines":`, &enctOrderLine, uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
 	{`"_cancel_reserve":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
@@ -494,7 +466,7 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
 	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
 	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
-	{`"_create_invoice_lines":`, etOf[*OrderLine], uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
+	{`"_create_invoice_lines":`, &enctOrderLine, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
 	{`"_create_invoice_line_description":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
 	{`"_create_invoice_invoice_date":`, nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
 	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
@@ -521,11 +493,11 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
-	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
+	{`"delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
 	{`"dattocommerce_clientid":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
 	{`"dattocommerce_contactname":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
 	{`"dattocommerce_contactemail":`, nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
@@ -536,7 +508,7 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
-	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
+	{`"originaddress":`, &enctAddressStore, uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
@@ -544,22 +516,18 @@ var enctOrderHead = encTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: un
 	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress5)), kStr},
 }}
 
-func (m *OrderHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderHead) }
-
-func (*OrderHead) encTable() *encTable { return &enctOrderHead }
+func (m *OrderHead) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctOrderHead }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOrderLine(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OrderLine, n)))
+func growOrderLine(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OrderLine, c)
+	copy(s, unsafe.Slice((*OrderLine)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOrderLine(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OrderLine)(dst), n), unsafe.Slice((*OrderLine)(src), n))
-}
-
-var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), alloc: allocOrderLine, copy: copyOrderLine, fields: []decField{
+var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), grow: growOrderLine, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
@@ -637,9 +605,9 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{"_create_po", nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
 	{"_create_ticket", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
 	{"quantity_to_reserve", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
-	{"assets_to_reserve", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
-	{"reserved_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
-	{"consigned_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
+	{"assets_to_reserve", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
+	{"reserved_assets", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
+	{"consigned_assets", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
 	{"soitemurl", nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
@@ -665,10 +633,10 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
 	{"dattocommercelineid", nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
 	{"line_ticket_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{"is_deferred_revenue", nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
-	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
+	{"chargerates", nil, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kLazyList},
+	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{"discount_perc", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
 	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
@@ -680,7 +648,7 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{"net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
-	{"distributor_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
+	{"distributor_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
 	{"baseprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
 	{"total_discount", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
@@ -696,14 +664,12 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{"_importtype", nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
-	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
+	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{101, 74, 75, 133, 134, 82, 89, 88, 92, 7, 77, 8, 46, 122, 121, 44, 108, 107, 79, 57, 64, 65, 129, 62, 113, 9, 98, 105, 103, 137, 130, 110, 120, 66, 59, 3, 109, 86, 0, 80, 95, 14, 102, 106, 91, 60, 87, 52, 50, 67, 53, 71, 6, 70, 73, 69, 68, 48, 112, 72, 51, 97, 93, 85, 49, 83, 104, 42, 4, 131, 117, 61, 33, 96, 43, 5, 10, 11, 100, 63, 116, 111, 114, 115, 36, 13, 12, 76, 58, 41, 47, 78, 1, 39, 94, 40, 84, 81, 2, 45, 90, 34, 35, 55, 56, 54, 136, 119, 135, 99, 15, 24, 19, 29, 123, 138, 23, 18, 28, 128, 22, 125, 132, 17, 124, 27, 126, 16, 25, 20, 30, 37, 38, 127, 26, 118, 21, 31, 32}}
 
-func (m *OrderLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrderLine) }
-
-func (*OrderLine) decTable() *decTable { return &dectOrderLine }
+func (m *OrderLine) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOrderLine }
 
 var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
@@ -783,9 +749,9 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{`"_create_po":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
 	{`"_create_ticket":`, nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
 	{`"quantity_to_reserve":`, nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
-	{`"assets_to_reserve":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
-	{`"reserved_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
-	{`"consigned_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
+	{`"assets_to_reserve":`, &enctDeviceList, uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
+	{`"reserved_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
+	{`"consigned_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
 	{`"soitemurl":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
@@ -811,10 +777,10 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
 	{`"dattocommercelineid":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
 	{`"line_ticket_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{`"is_deferred_revenue":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
-	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
+	{`"chargerates":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kRaw},
+	{`"budgets":`, &enctFaultBudget, uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
 	{`"purchase_currency_code":`, nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
@@ -826,7 +792,7 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
-	{`"distributor_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
+	{`"distributor_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
 	{`"baseprice":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
 	{`"total_discount":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
@@ -842,34 +808,30 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
-	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
+	{`"taxRuleResult":`, &enctTaxRuleResult, uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
 }}
 
-func (m *OrderLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrderLine) }
-
-func (*OrderLine) encTable() *encTable { return &enctOrderLine }
+func (m *OrderLine) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctOrderLine }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrderLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOrganisation(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Organisation, n)))
+func growOrganisation(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Organisation, c)
+	copy(s, unsafe.Slice((*Organisation)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOrganisation(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Organisation)(dst), n), unsafe.Slice((*Organisation)(src), n))
-}
-
-var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), alloc: allocOrganisation, copy: copyOrganisation, fields: []decField{
+var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), grow: growOrganisation, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
 	{"reply_address", nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
-	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
+	{"address", &dectAddressStore, uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
 	{"phone", nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
 	{"fax", nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
@@ -881,12 +843,12 @@ var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), si
 	{"portalurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
 	{"portalcolour", nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
 	{"portalfolderlocation", nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
-	{"departments", dtOf[*TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
+	{"departments", &dectTreeList, uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
 	{"linked_client_id", nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
 	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", dtOf[*RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
-	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
+	{"allowed_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
+	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
 	{"isorganisationdetails", nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
 	{"bank_details_line_1", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
@@ -898,9 +860,9 @@ var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), si
 	{"new_icon", nil, uint32(unsafe.Offsetof(Organisation{}.NewIcon)), kStr},
 }, sorted: []uint16{24, 6, 20, 21, 26, 27, 28, 29, 30, 23, 14, 18, 9, 22, 8, 0, 2, 1, 25, 19, 11, 5, 3, 32, 7, 12, 13, 16, 17, 15, 4, 31, 10}}
 
-func (m *Organisation) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrganisation) }
-
-func (*Organisation) decTable() *decTable { return &dectOrganisation }
+func (m *Organisation) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOrganisation
+}
 
 var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
@@ -909,7 +871,7 @@ var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), si
 	{`"name":`, nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
 	{`"reply_address":`, nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
-	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
+	{`"address":`, &enctAddressStore, uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
 	{`"phone":`, nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
 	{`"fax":`, nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
 	{`"email":`, nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
@@ -921,12 +883,12 @@ var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), si
 	{`"portalurl":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
 	{`"portalcolour":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
 	{`"portalfolderlocation":`, nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
-	{`"departments":`, etOf[*TreeList], uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
+	{`"departments":`, &enctTreeList, uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
 	{`"linked_client_id":`, nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
 	{`"allowall_tickettypes":`, nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
-	{`"allowed_tickettypes":`, etOf[*RequestTypeList], uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
-	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
+	{`"allowed_tickettypes":`, &enctRequestTypeList, uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
+	{`"faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
 	{`"isorganisationdetails":`, nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
 	{`"bank_details_line_1":`, nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
@@ -938,33 +900,29 @@ var enctOrganisation = encTable{extra: unsafe.Offsetof(Organisation{}.Extra), si
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Organisation{}.NewIcon)), kStr},
 }}
 
-func (m *Organisation) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrganisation) }
-
-func (*Organisation) encTable() *encTable { return &enctOrganisation }
+func (m *Organisation) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOrganisation
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Organisation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOrganisationField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OrganisationField, n)))
+func growOrganisationField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OrganisationField, c)
+	copy(s, unsafe.Slice((*OrganisationField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOrganisationField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OrganisationField)(dst), n), unsafe.Slice((*OrganisationField)(src), n))
-}
-
-var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), alloc: allocOrganisationField, copy: copyOrganisationField, fields: []decField{
+var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), grow: growOrganisationField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
 	{"org_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
 	{"org_name", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
 	{"field_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.FieldID)), kInt},
 }, sorted: []uint16{3, 0, 1, 2}}
 
-func (m *OrganisationField) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOrganisationField)
+func (m *OrganisationField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOrganisationField
 }
-
-func (*OrganisationField) decTable() *decTable { return &dectOrganisationField }
 
 var enctOrganisationField = encTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
@@ -973,24 +931,20 @@ var enctOrganisationField = encTable{extra: unsafe.Offsetof(OrganisationField{}.
 	{`"field_id":`, nil, uint32(unsafe.Offsetof(OrganisationField{}.FieldID)), kInt},
 }}
 
-func (m *OrganisationField) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOrganisationField)
+func (m *OrganisationField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOrganisationField
 }
-
-func (*OrganisationField) encTable() *encTable { return &enctOrganisationField }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrganisationField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOrionAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OrionAlert, n)))
+func growOrionAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OrionAlert, c)
+	copy(s, unsafe.Slice((*OrionAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOrionAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OrionAlert)(dst), n), unsafe.Slice((*OrionAlert)(src), n))
-}
-
-var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), alloc: allocOrionAlert, copy: copyOrionAlert, fields: []decField{
+var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), grow: growOrionAlert, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
 	{"application", nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
 	{"alert_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
@@ -1004,9 +958,9 @@ var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: 
 	{"agent", nil, uint32(unsafe.Offsetof(OrionAlert{}.Agent)), kStr},
 }, sorted: []uint16{10, 3, 2, 4, 1, 8, 6, 7, 5, 9, 0}}
 
-func (m *OrionAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOrionAlert) }
-
-func (*OrionAlert) decTable() *decTable { return &dectOrionAlert }
+func (m *OrionAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOrionAlert
+}
 
 var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
@@ -1022,22 +976,20 @@ var enctOrionAlert = encTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: 
 	{`"agent":`, nil, uint32(unsafe.Offsetof(OrionAlert{}.Agent)), kStr},
 }}
 
-func (m *OrionAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOrionAlert) }
-
-func (*OrionAlert) encTable() *encTable { return &enctOrionAlert }
+func (m *OrionAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOrionAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OrionAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOutboundIntegration(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegration, n)))
+func growOutboundIntegration(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OutboundIntegration, c)
+	copy(s, unsafe.Slice((*OutboundIntegration)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOutboundIntegration(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OutboundIntegration)(dst), n), unsafe.Slice((*OutboundIntegration)(src), n))
-}
-
-var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), alloc: allocOutboundIntegration, copy: copyOutboundIntegration, fields: []decField{
+var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), grow: growOutboundIntegration, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
@@ -1073,7 +1025,7 @@ var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{"note", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
 	{"install_popup", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
 	{"authorized", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
-	{"methods", dtOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
+	{"methods", &dectOutboundIntegrationMethod, uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
 	{"_code", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
 	{"_verifier", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
 	{"_callback_uri", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
@@ -1081,11 +1033,9 @@ var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Warning)), kStr},
 }, sorted: []uint16{38, 36, 39, 37, 40, 17, 5, 7, 34, 19, 18, 21, 22, 8, 6, 1, 15, 16, 27, 26, 0, 33, 2, 25, 28, 35, 29, 4, 3, 9, 11, 32, 30, 20, 23, 13, 14, 24, 12, 10, 31}}
 
-func (m *OutboundIntegration) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOutboundIntegration)
+func (m *OutboundIntegration) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOutboundIntegration
 }
-
-func (*OutboundIntegration) decTable() *decTable { return &dectOutboundIntegration }
 
 var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
@@ -1123,7 +1073,7 @@ var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{`"note":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
 	{`"install_popup":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
-	{`"methods":`, etOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
+	{`"methods":`, &enctOutboundIntegrationMethod, uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
 	{`"_code":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
 	{`"_verifier":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
 	{`"_callback_uri":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
@@ -1131,24 +1081,20 @@ var enctOutboundIntegration = encTable{extra: unsafe.Offsetof(OutboundIntegratio
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Warning)), kStr},
 }}
 
-func (m *OutboundIntegration) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOutboundIntegration)
+func (m *OutboundIntegration) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOutboundIntegration
 }
-
-func (*OutboundIntegration) encTable() *encTable { return &enctOutboundIntegration }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegration) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOutboundIntegrationMethod(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethod, n)))
+func growOutboundIntegrationMethod(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OutboundIntegrationMethod, c)
+	copy(s, unsafe.Slice((*OutboundIntegrationMethod)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOutboundIntegrationMethod(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OutboundIntegrationMethod)(dst), n), unsafe.Slice((*OutboundIntegrationMethod)(src), n))
-}
-
-var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), alloc: allocOutboundIntegrationMethod, copy: copyOutboundIntegrationMethod, fields: []decField{
+var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), grow: growOutboundIntegrationMethod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
@@ -1166,25 +1112,23 @@ var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundInte
 	{"responsetype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
 	{"requestbody", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
 	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
-	{"uri_params", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
-	{"headers", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
-	{"body_mappings", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
-	{"output_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
+	{"uri_params", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
+	{"headers", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
+	{"body_mappings", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
+	{"output_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
 	{"_test", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
-	{"_test_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
-	{"_test_runbook_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
-	{"_test_output_variables", dtOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
-	{"_test_result", dtOf[*WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
+	{"_test_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
+	{"_test_runbook_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
+	{"_test_output_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
+	{"_test_result", &dectWebhookEvent, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
 	{"_isbatch", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
 	{"_is_system_method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
 }, sorted: []uint16{28, 27, 21, 24, 25, 23, 22, 26, 12, 19, 8, 1, 18, 0, 6, 4, 3, 5, 2, 16, 11, 7, 20, 10, 15, 13, 9, 14, 17}}
 
-func (m *OutboundIntegrationMethod) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethod)
+func (m *OutboundIntegrationMethod) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOutboundIntegrationMethod
 }
-
-func (*OutboundIntegrationMethod) decTable() *decTable { return &dectOutboundIntegrationMethod }
 
 var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
@@ -1204,38 +1148,34 @@ var enctOutboundIntegrationMethod = encTable{extra: unsafe.Offsetof(OutboundInte
 	{`"responsetype":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
 	{`"requestbody":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
 	{`"log_retention_policy_days":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
-	{`"uri_params":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
-	{`"headers":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
-	{`"body_mappings":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
-	{`"output_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
+	{`"uri_params":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
+	{`"headers":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
+	{`"body_mappings":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
+	{`"output_variables":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
 	{`"_test":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
-	{`"_test_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
-	{`"_test_runbook_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
-	{`"_test_output_variables":`, etOf[*IntegrationRunbookVariable], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
-	{`"_test_result":`, etOf[*WebhookEvent], uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
+	{`"_test_variables":`, &enctIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
+	{`"_test_runbook_variables":`, &enctIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
+	{`"_test_output_variables":`, &enctIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
+	{`"_test_result":`, &enctWebhookEvent, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
 	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
 	{`"_is_system_method":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
 }}
 
-func (m *OutboundIntegrationMethod) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethod)
+func (m *OutboundIntegrationMethod) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOutboundIntegrationMethod
 }
-
-func (*OutboundIntegrationMethod) encTable() *encTable { return &enctOutboundIntegrationMethod }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OutboundIntegrationMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocOutboundIntegrationMethodValue(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethodValue, n)))
+func growOutboundIntegrationMethodValue(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OutboundIntegrationMethodValue, c)
+	copy(s, unsafe.Slice((*OutboundIntegrationMethodValue)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOutboundIntegrationMethodValue(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OutboundIntegrationMethodValue)(dst), n), unsafe.Slice((*OutboundIntegrationMethodValue)(src), n))
-}
-
-var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), alloc: allocOutboundIntegrationMethodValue, copy: copyOutboundIntegrationMethodValue, fields: []decField{
+var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), grow: growOutboundIntegrationMethodValue, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
 	{"method_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
 	{"runbook_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
@@ -1244,19 +1184,15 @@ var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(Outboun
 	{"key", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
-	{"value_mappings", dtOf[*OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
+	{"value_mappings", &dectOutboundIntegrationMethodValueMapping, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
 	{"extra_process", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
 	{"step_seq", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
 	{"step_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), kStr},
 }, sorted: []uint16{4, 7, 9, 0, 5, 1, 2, 10, 12, 11, 3, 6, 8}}
 
-func (m *OutboundIntegrationMethodValue) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValue)
-}
-
-func (*OutboundIntegrationMethodValue) decTable() *decTable {
-	return &dectOutboundIntegrationMethodValue
+func (m *OutboundIntegrationMethodValue) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOutboundIntegrationMethodValue
 }
 
 var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), fields: []encField{
@@ -1268,19 +1204,15 @@ var enctOutboundIntegrationMethodValue = encTable{extra: unsafe.Offsetof(Outboun
 	{`"key":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
 	{`"description":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
-	{`"value_mappings":`, etOf[*OutboundIntegrationMethodValueMapping], uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
+	{`"value_mappings":`, &enctOutboundIntegrationMethodValueMapping, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
 	{`"extra_process":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
 	{`"step_id":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
 	{`"step_seq":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
 	{`"step_name":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), kStr},
 }}
 
-func (m *OutboundIntegrationMethodValue) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValue)
-}
-
-func (*OutboundIntegrationMethodValue) encTable() *encTable {
-	return &enctOutboundIntegrationMethodValue
+func (m *OutboundIntegrationMethodValue) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOutboundIntegrationMethodValue
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -1288,15 +1220,13 @@ func (m *OutboundIntegrationMethodValue) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocOutboundIntegrationMethodValueMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]OutboundIntegrationMethodValueMapping, n)))
+func growOutboundIntegrationMethodValueMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]OutboundIntegrationMethodValueMapping, c)
+	copy(s, unsafe.Slice((*OutboundIntegrationMethodValueMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOutboundIntegrationMethodValueMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*OutboundIntegrationMethodValueMapping)(dst), n), unsafe.Slice((*OutboundIntegrationMethodValueMapping)(src), n))
-}
-
-var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), alloc: allocOutboundIntegrationMethodValueMapping, copy: copyOutboundIntegrationMethodValueMapping, fields: []decField{
+var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), grow: growOutboundIntegrationMethodValueMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
 	{"methodvalue_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
@@ -1304,12 +1234,8 @@ var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(
 	{"output", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), kStr},
 }, sorted: []uint16{0, 3, 1, 4, 2}}
 
-func (m *OutboundIntegrationMethodValueMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectOutboundIntegrationMethodValueMapping)
-}
-
-func (*OutboundIntegrationMethodValueMapping) decTable() *decTable {
-	return &dectOutboundIntegrationMethodValueMapping
+func (m *OutboundIntegrationMethodValueMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOutboundIntegrationMethodValueMapping
 }
 
 var enctOutboundIntegrationMethodValueMapping = encTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), fields: []encField{
@@ -1320,12 +1246,8 @@ var enctOutboundIntegrationMethodValueMapping = encTable{extra: unsafe.Offsetof(
 	{`"output":`, nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), kStr},
 }}
 
-func (m *OutboundIntegrationMethodValueMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctOutboundIntegrationMethodValueMapping)
-}
-
-func (*OutboundIntegrationMethodValueMapping) encTable() *encTable {
-	return &enctOutboundIntegrationMethodValueMapping
+func (m *OutboundIntegrationMethodValueMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOutboundIntegrationMethodValueMapping
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -1333,15 +1255,13 @@ func (m *OutboundIntegrationMethodValueMapping) UnmarshalJSON(data []byte) error
 	return unmarshalModel(data, m)
 }
 
-func allocOutgoingemail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Outgoingemail, n)))
+func growOutgoingemail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Outgoingemail, c)
+	copy(s, unsafe.Slice((*Outgoingemail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyOutgoingemail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Outgoingemail)(dst), n), unsafe.Slice((*Outgoingemail)(src), n))
-}
-
-var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), alloc: allocOutgoingemail, copy: copyOutgoingemail, fields: []decField{
+var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), grow: growOutgoingemail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
 	{"datesent", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
 	{"memo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
@@ -1361,9 +1281,9 @@ var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Warning)), kStr},
 }, sorted: []uint16{16, 14, 7, 10, 1, 4, 15, 5, 3, 0, 12, 13, 9, 2, 8, 6, 11}}
 
-func (m *Outgoingemail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectOutgoingemail) }
-
-func (*Outgoingemail) decTable() *decTable { return &dectOutgoingemail }
+func (m *Outgoingemail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectOutgoingemail
+}
 
 var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
@@ -1385,9 +1305,9 @@ var enctOutgoingemail = encTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Outgoingemail{}.Warning)), kStr},
 }}
 
-func (m *Outgoingemail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctOutgoingemail) }
-
-func (*Outgoingemail) encTable() *encTable { return &enctOutgoingemail }
+func (m *Outgoingemail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctOutgoingemail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Outgoingemail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

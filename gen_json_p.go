@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocPDFTemplate(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplate, n)))
+func growPDFTemplate(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PDFTemplate, c)
+	copy(s, unsafe.Slice((*PDFTemplate)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPDFTemplate(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PDFTemplate)(dst), n), unsafe.Slice((*PDFTemplate)(src), n))
-}
-
-var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), alloc: allocPDFTemplate, copy: copyPDFTemplate, fields: []decField{
+var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), grow: growPDFTemplate, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
@@ -47,25 +45,25 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{"config_url", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
 	{"reportingperiod", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
 	{"system_use", nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
-	{"detailcolumns", dtOf[*PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
-	{"pages", dtOf[*PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
+	{"detailcolumns", &dectPDFTemplateDetail, uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
+	{"pages", &dectPDFTemplatePage, uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
 	{"is_preview", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
 	{"is_generate", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
 	{"printhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
 	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
 	{"pdf_attachment_link", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{"quotation", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kOne},
-	{"salesorder", dtOf[*OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
-	{"purchaseorder", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
-	{"invoice", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
-	{"contract", dtOf[*ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
-	{"report", dtOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kOne},
-	{"consignment", dtOf[*ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
-	{"reports", dtOf[*PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kMany},
+	{"quotation", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kLazy},
+	{"salesorder", &dectOrderHead, uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
+	{"purchaseorder", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
+	{"invoice", &dectInvoiceHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
+	{"contract", &dectContractHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
+	{"report", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kLazy},
+	{"consignment", &dectConsignmentHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
+	{"reports", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kLazyList},
 	{"composite_report_apid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
 	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
-	{"permissions_user", dtOf[*UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
-	{"schedule", dtOf[*StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
+	{"permissions_user", &dectUserAnalyzer, uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
+	{"schedule", &dectStdRequestList, uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
 	{"clientid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
 	{"licencename", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
 	{"library_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
@@ -74,10 +72,10 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{"pageheightinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
 	{"icon_base64", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
-	{"kbentry", dtOf[*KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
+	{"kbentry", &dectKBEntry, uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
 	{"showinlineimage", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
 	{"pdf_media_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{"asset", dtOf[*Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kOne},
+	{"asset", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kLazy},
 	{"prefix_pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
 	{"prefixpdfappend", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
 	{"iscustomised", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
@@ -86,9 +84,9 @@ var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{"override_attachment_name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), kStr},
 }, sorted: []uint16{67, 62, 26, 48, 51, 24, 25, 47, 28, 29, 45, 43, 6, 7, 8, 9, 3, 32, 19, 22, 23, 21, 18, 20, 12, 15, 16, 14, 11, 13, 58, 57, 0, 54, 17, 10, 42, 35, 34, 65, 59, 53, 52, 5, 1, 4, 68, 56, 33, 55, 37, 38, 61, 49, 63, 64, 36, 41, 39, 44, 30, 46, 40, 50, 66, 60, 31, 2, 27}}
 
-func (m *PDFTemplate) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplate) }
-
-func (*PDFTemplate) decTable() *decTable { return &dectPDFTemplate }
+func (m *PDFTemplate) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPDFTemplate
+}
 
 var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
@@ -123,25 +121,25 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{`"config_url":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
 	{`"reportingperiod":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
 	{`"system_use":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
-	{`"detailcolumns":`, etOf[*PDFTemplateDetail], uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
-	{`"pages":`, etOf[*PDFTemplatePage], uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
+	{`"detailcolumns":`, &enctPDFTemplateDetail, uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
+	{`"pages":`, &enctPDFTemplatePage, uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
 	{`"is_preview":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
 	{`"is_generate":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
 	{`"pdf_attachment_link":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{`"quotation":`, etOf[*QuotationHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kOne},
-	{`"salesorder":`, etOf[*OrderHead], uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
-	{`"purchaseorder":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
-	{`"invoice":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
-	{`"contract":`, etOf[*ContractHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
-	{`"report":`, etOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kOne},
-	{`"consignment":`, etOf[*ConsignmentHeader], uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
-	{`"reports":`, etOf[*PDFTemplateReport], uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kMany},
+	{`"quotation":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kRaw},
+	{`"salesorder":`, &enctOrderHead, uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
+	{`"purchaseorder":`, &enctSupplierOrderHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
+	{`"invoice":`, &enctInvoiceHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
+	{`"contract":`, &enctContractHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
+	{`"report":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kRaw},
+	{`"consignment":`, &enctConsignmentHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
+	{`"reports":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kRaw},
 	{`"composite_report_apid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
 	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
-	{`"permissions_user":`, etOf[*UserAnalyzer], uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
-	{`"schedule":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
+	{`"permissions_user":`, &enctUserAnalyzer, uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
+	{`"schedule":`, &enctStdRequestList, uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
 	{`"clientid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
 	{`"licencename":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
 	{`"library_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
@@ -150,10 +148,10 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{`"pageheightinches":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
 	{`"icon_base64":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
-	{`"kbentry":`, etOf[*KBEntry], uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
+	{`"kbentry":`, &enctKBEntry, uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
 	{`"showinlineimage":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
 	{`"pdf_media_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{`"asset":`, etOf[*Device], uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kOne},
+	{`"asset":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kRaw},
 	{`"prefix_pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
 	{`"prefixpdfappend":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
 	{`"iscustomised":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
@@ -162,22 +160,20 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{`"override_attachment_name":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), kStr},
 }}
 
-func (m *PDFTemplate) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplate) }
-
-func (*PDFTemplate) encTable() *encTable { return &enctPDFTemplate }
+func (m *PDFTemplate) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPDFTemplate
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPDFTemplateDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplateDetail, n)))
+func growPDFTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PDFTemplateDetail, c)
+	copy(s, unsafe.Slice((*PDFTemplateDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPDFTemplateDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PDFTemplateDetail)(dst), n), unsafe.Slice((*PDFTemplateDetail)(src), n))
-}
-
-var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), alloc: allocPDFTemplateDetail, copy: copyPDFTemplateDetail, fields: []decField{
+var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), grow: growPDFTemplateDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
@@ -188,11 +184,9 @@ var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 0, 1, 2, 3, 6, 4}}
 
-func (m *PDFTemplateDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPDFTemplateDetail)
+func (m *PDFTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPDFTemplateDetail
 }
-
-func (*PDFTemplateDetail) decTable() *decTable { return &dectPDFTemplateDetail }
 
 var enctPDFTemplateDetail = encTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
@@ -205,30 +199,26 @@ var enctPDFTemplateDetail = encTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), kStr},
 }}
 
-func (m *PDFTemplateDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPDFTemplateDetail)
+func (m *PDFTemplateDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPDFTemplateDetail
 }
-
-func (*PDFTemplateDetail) encTable() *encTable { return &enctPDFTemplateDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPDFTemplatePage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplatePage, n)))
+func growPDFTemplatePage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PDFTemplatePage, c)
+	copy(s, unsafe.Slice((*PDFTemplatePage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPDFTemplatePage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PDFTemplatePage)(dst), n), unsafe.Slice((*PDFTemplatePage)(src), n))
-}
-
-var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), alloc: allocPDFTemplatePage, copy: copyPDFTemplatePage, fields: []decField{
+var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), grow: growPDFTemplatePage, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
 	{"mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
-	{"maindesign", dtOf[*HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
+	{"maindesign", &dectHTMLDesign, uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
 	{"subhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
 	{"subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
 	{"subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
@@ -239,9 +229,9 @@ var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Warning)), kStr},
 }, sorted: []uint16{13, 10, 11, 0, 9, 5, 4, 3, 1, 2, 6, 7, 8, 12}}
 
-func (m *PDFTemplatePage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPDFTemplatePage) }
-
-func (*PDFTemplatePage) decTable() *decTable { return &dectPDFTemplatePage }
+func (m *PDFTemplatePage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPDFTemplatePage
+}
 
 var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
@@ -249,7 +239,7 @@ var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extr
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
 	{`"mainhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
-	{`"maindesign":`, etOf[*HTMLDesign], uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
+	{`"maindesign":`, &enctHTMLDesign, uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
 	{`"subhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
 	{`"subhtml2":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
 	{`"subhtml3":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
@@ -260,63 +250,55 @@ var enctPDFTemplatePage = encTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Warning)), kStr},
 }}
 
-func (m *PDFTemplatePage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPDFTemplatePage) }
-
-func (*PDFTemplatePage) encTable() *encTable { return &enctPDFTemplatePage }
+func (m *PDFTemplatePage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPDFTemplatePage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplatePage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPDFTemplateReport(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PDFTemplateReport, n)))
+func growPDFTemplateReport(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PDFTemplateReport, c)
+	copy(s, unsafe.Slice((*PDFTemplateReport)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPDFTemplateReport(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PDFTemplateReport)(dst), n), unsafe.Slice((*PDFTemplateReport)(src), n))
-}
-
-var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), alloc: allocPDFTemplateReport, copy: copyPDFTemplateReport, fields: []decField{
+var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), grow: growPDFTemplateReport, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
 	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
 	{"report_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
 	{"report_name", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{"report_data", dtOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kOne},
+	{"report_data", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kLazy},
 	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
-func (m *PDFTemplateReport) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPDFTemplateReport)
+func (m *PDFTemplateReport) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPDFTemplateReport
 }
-
-func (*PDFTemplateReport) decTable() *decTable { return &dectPDFTemplateReport }
 
 var enctPDFTemplateReport = encTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
 	{`"report_name":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{`"report_data":`, etOf[*AnalyzerProfile], uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kOne},
+	{`"report_data":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
 }}
 
-func (m *PDFTemplateReport) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPDFTemplateReport)
+func (m *PDFTemplateReport) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPDFTemplateReport
 }
-
-func (*PDFTemplateReport) encTable() *encTable { return &enctPDFTemplateReport }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PDFTemplateReport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPRTGDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PRTGDetails, n)))
+func growPRTGDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PRTGDetails, c)
+	copy(s, unsafe.Slice((*PRTGDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPRTGDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PRTGDetails)(dst), n), unsafe.Slice((*PRTGDetails)(src), n))
-}
-
-var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), alloc: allocPRTGDetails, copy: copyPRTGDetails, fields: []decField{
+var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), grow: growPRTGDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
 	{"url", nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
@@ -332,12 +314,12 @@ var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size
 	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
 	{"halointegratorlasterror", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
 	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
-	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
+	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
 }, sorted: []uint16{11, 15, 10, 9, 8, 7, 5, 12, 13, 14, 0, 4, 3, 6, 1, 2}}
 
-func (m *PRTGDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPRTGDetails) }
-
-func (*PRTGDetails) decTable() *decTable { return &dectPRTGDetails }
+func (m *PRTGDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPRTGDetails
+}
 
 var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
@@ -355,25 +337,23 @@ var enctPRTGDetails = encTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size
 	{`"halointegratorenabled":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
 	{`"halointegratorlasterror":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
 	{`"halointegratorlastsync":`, nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
-	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
+	{`"asset_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
 }}
 
-func (m *PRTGDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPRTGDetails) }
-
-func (*PRTGDetails) encTable() *encTable { return &enctPRTGDetails }
+func (m *PRTGDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPRTGDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PRTGDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPagerDutyMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PagerDutyMapping, n)))
+func growPagerDutyMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PagerDutyMapping, c)
+	copy(s, unsafe.Slice((*PagerDutyMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPagerDutyMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PagerDutyMapping)(dst), n), unsafe.Slice((*PagerDutyMapping)(src), n))
-}
-
-var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), alloc: allocPagerDutyMapping, copy: copyPagerDutyMapping, fields: []decField{
+var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), grow: growPagerDutyMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
 	{"serviceid", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
 	{"service_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
@@ -389,9 +369,9 @@ var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Warning)), kStr},
 }, sorted: []uint16{12, 6, 5, 11, 3, 9, 7, 0, 8, 2, 1, 4, 10}}
 
-func (m *PagerDutyMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPagerDutyMapping) }
-
-func (*PagerDutyMapping) decTable() *decTable { return &dectPagerDutyMapping }
+func (m *PagerDutyMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPagerDutyMapping
+}
 
 var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
@@ -409,57 +389,49 @@ var enctPagerDutyMapping = encTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Warning)), kStr},
 }}
 
-func (m *PagerDutyMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPagerDutyMapping) }
-
-func (*PagerDutyMapping) encTable() *encTable { return &enctPagerDutyMapping }
+func (m *PagerDutyMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPagerDutyMapping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PagerDutyMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocParameter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Parameter, n)))
+func growParameter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Parameter, c)
+	copy(s, unsafe.Slice((*Parameter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyParameter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Parameter)(dst), n), unsafe.Slice((*Parameter)(src), n))
-}
-
-var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), alloc: allocParameter, copy: copyParameter, fields: []decField{
+var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), grow: growParameter, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
-	{"encoding", dtOf[*Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
+	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
 	{"encodingMethod", nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
 	{"alwaysQuote", nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
 	{"value", nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
 }, sorted: []uint16{3, 1, 2, 0, 4}}
 
-func (m *Parameter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectParameter) }
-
-func (*Parameter) decTable() *decTable { return &dectParameter }
+func (m *Parameter) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectParameter }
 
 var enctParameter = encTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
-	{`"encoding":`, etOf[*Encoding], uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
+	{`"encoding":`, &enctEncoding, uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
 	{`"encodingMethod":`, nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
 	{`"alwaysQuote":`, nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
 	{`"value":`, nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
 }}
 
-func (m *Parameter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctParameter) }
-
-func (*Parameter) encTable() *encTable { return &enctParameter }
+func (m *Parameter) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctParameter }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Parameter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPartsLookup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookup, n)))
+func growPartsLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PartsLookup, c)
+	copy(s, unsafe.Slice((*PartsLookup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPartsLookup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PartsLookup)(dst), n), unsafe.Slice((*PartsLookup)(src), n))
-}
-
-var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), alloc: allocPartsLookup, copy: copyPartsLookup, fields: []decField{
+var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), grow: growPartsLookup, fields: []decField{
 	{"lookup_value_obj", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
@@ -488,13 +460,13 @@ var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size
 	{"showmessagetouseroragent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
 	{"messagerequiresconfirmationuser", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
 	{"messagerequiresconfirmationagent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
-	{"fields", dtOf[*PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
-	{"field_mappings", dtOf[*PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
-	{"agent_mappings", dtOf[*TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
+	{"fields", &dectPartsLookupField, uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
+	{"field_mappings", &dectPartsLookupMapping, uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
+	{"agent_mappings", &dectTechPartsLookup, uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
 	{"run", nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
 	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
-	{"lookup", dtOf[*PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
+	{"lookup", &dectPartsLookupResult, uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
 	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
 	{"site_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
@@ -513,12 +485,12 @@ var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size
 	{"outcome_mapped_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
 	{"invert_outcome_mapped_result", nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
 	{"trigger_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kMany},
+	{"rules", nil, uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kLazyList},
 }, sorted: []uint16{35, 4, 30, 46, 44, 45, 36, 43, 33, 5, 29, 6, 28, 1, 51, 16, 17, 18, 19, 14, 34, 15, 47, 48, 41, 42, 32, 0, 40, 22, 20, 27, 26, 24, 23, 2, 21, 49, 50, 53, 31, 25, 37, 12, 10, 13, 11, 9, 7, 8, 39, 52, 3, 38}}
 
-func (m *PartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookup) }
-
-func (*PartsLookup) decTable() *decTable { return &dectPartsLookup }
+func (m *PartsLookup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPartsLookup
+}
 
 var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), fields: []encField{
 	{`"lookup_value_obj":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
@@ -549,13 +521,13 @@ var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size
 	{`"showmessagetouseroragent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
 	{`"messagerequiresconfirmationuser":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
 	{`"messagerequiresconfirmationagent":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
-	{`"fields":`, etOf[*PartsLookupField], uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
-	{`"field_mappings":`, etOf[*PartsLookupMapping], uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
-	{`"agent_mappings":`, etOf[*TechPartsLookup], uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
+	{`"fields":`, &enctPartsLookupField, uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
+	{`"field_mappings":`, &enctPartsLookupMapping, uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
+	{`"agent_mappings":`, &enctTechPartsLookup, uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
 	{`"run":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
 	{`"lookup_value":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
-	{`"lookup":`, etOf[*PartsLookupResult], uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
+	{`"lookup":`, &enctPartsLookupResult, uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
@@ -574,25 +546,23 @@ var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size
 	{`"outcome_mapped_field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
 	{`"invert_outcome_mapped_result":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
 	{`"trigger_type":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kMany},
+	{`"rules":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kRaw},
 }}
 
-func (m *PartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookup) }
-
-func (*PartsLookup) encTable() *encTable { return &enctPartsLookup }
+func (m *PartsLookup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPartsLookup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPartsLookupConfirmation(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupConfirmation, n)))
+func growPartsLookupConfirmation(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PartsLookupConfirmation, c)
+	copy(s, unsafe.Slice((*PartsLookupConfirmation)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPartsLookupConfirmation(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PartsLookupConfirmation)(dst), n), unsafe.Slice((*PartsLookupConfirmation)(src), n))
-}
-
-var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), alloc: allocPartsLookupConfirmation, copy: copyPartsLookupConfirmation, fields: []decField{
+var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), grow: growPartsLookupConfirmation, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
 	{"database_lookup_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
@@ -601,11 +571,9 @@ var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupCon
 	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), kStr},
 }, sorted: []uint16{1, 3, 0, 5, 2, 4}}
 
-func (m *PartsLookupConfirmation) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPartsLookupConfirmation)
+func (m *PartsLookupConfirmation) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPartsLookupConfirmation
 }
-
-func (*PartsLookupConfirmation) decTable() *decTable { return &dectPartsLookupConfirmation }
 
 var enctPartsLookupConfirmation = encTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
@@ -616,24 +584,20 @@ var enctPartsLookupConfirmation = encTable{extra: unsafe.Offsetof(PartsLookupCon
 	{`"lookup_values":`, nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), kStr},
 }}
 
-func (m *PartsLookupConfirmation) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPartsLookupConfirmation)
+func (m *PartsLookupConfirmation) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPartsLookupConfirmation
 }
-
-func (*PartsLookupConfirmation) encTable() *encTable { return &enctPartsLookupConfirmation }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupConfirmation) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPartsLookupField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupField, n)))
+func growPartsLookupField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PartsLookupField, c)
+	copy(s, unsafe.Slice((*PartsLookupField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPartsLookupField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PartsLookupField)(dst), n), unsafe.Slice((*PartsLookupField)(src), n))
-}
-
-var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), alloc: allocPartsLookupField, copy: copyPartsLookupField, fields: []decField{
+var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), grow: growPartsLookupField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
@@ -642,9 +606,9 @@ var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupField{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
-func (m *PartsLookupField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPartsLookupField) }
-
-func (*PartsLookupField) decTable() *decTable { return &dectPartsLookupField }
+func (m *PartsLookupField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPartsLookupField
+}
 
 var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
@@ -655,22 +619,20 @@ var enctPartsLookupField = encTable{extra: unsafe.Offsetof(PartsLookupField{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookupField{}.Warning)), kStr},
 }}
 
-func (m *PartsLookupField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPartsLookupField) }
-
-func (*PartsLookupField) encTable() *encTable { return &enctPartsLookupField }
+func (m *PartsLookupField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPartsLookupField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPartsLookupMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupMapping, n)))
+func growPartsLookupMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PartsLookupMapping, c)
+	copy(s, unsafe.Slice((*PartsLookupMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPartsLookupMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PartsLookupMapping)(dst), n), unsafe.Slice((*PartsLookupMapping)(src), n))
-}
-
-var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), alloc: allocPartsLookupMapping, copy: copyPartsLookupMapping, fields: []decField{
+var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), grow: growPartsLookupMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
@@ -680,11 +642,9 @@ var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{
 	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Warning)), kStr},
 }, sorted: []uint16{6, 2, 3, 0, 4, 1, 5}}
 
-func (m *PartsLookupMapping) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPartsLookupMapping)
+func (m *PartsLookupMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPartsLookupMapping
 }
-
-func (*PartsLookupMapping) decTable() *decTable { return &dectPartsLookupMapping }
 
 var enctPartsLookupMapping = encTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
@@ -696,32 +656,28 @@ var enctPartsLookupMapping = encTable{extra: unsafe.Offsetof(PartsLookupMapping{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Warning)), kStr},
 }}
 
-func (m *PartsLookupMapping) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPartsLookupMapping)
+func (m *PartsLookupMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPartsLookupMapping
 }
-
-func (*PartsLookupMapping) encTable() *encTable { return &enctPartsLookupMapping }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPartsLookupResult(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PartsLookupResult, n)))
+func growPartsLookupResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PartsLookupResult, c)
+	copy(s, unsafe.Slice((*PartsLookupResult)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPartsLookupResult(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PartsLookupResult)(dst), n), unsafe.Slice((*PartsLookupResult)(src), n))
-}
-
-var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), alloc: allocPartsLookupResult, copy: copyPartsLookupResult, fields: []decField{
+var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), grow: growPartsLookupResult, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
 	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
 	{"success", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
 	{"error", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
 	{"data", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
-	{"field_values", dtOf[*KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
+	{"field_values", &dectKeyPair, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
 	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
 	{"message", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
 	{"popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
@@ -733,11 +689,9 @@ var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.
 	{"mapped_outcome_inverted", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), kBool},
 }, sorted: []uint16{11, 7, 14, 5, 12, 4, 1, 6, 0, 2, 8, 15, 16, 9, 13, 10, 3}}
 
-func (m *PartsLookupResult) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPartsLookupResult)
+func (m *PartsLookupResult) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPartsLookupResult
 }
-
-func (*PartsLookupResult) decTable() *decTable { return &dectPartsLookupResult }
 
 var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
@@ -746,8 +700,8 @@ var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.
 	{`"success":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
 	{`"error":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
 	{`"data":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
-	{`"field_values":`, etOf[*KeyPair], uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
+	{`"field_values":`, &enctKeyPair, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
 	{`"lookup_values":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
 	{`"message":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
 	{`"popup":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
@@ -759,22 +713,20 @@ var enctPartsLookupResult = encTable{extra: unsafe.Offsetof(PartsLookupResult{}.
 	{`"mapped_outcome_inverted":`, nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), kBool},
 }}
 
-func (m *PartsLookupResult) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPartsLookupResult)
+func (m *PartsLookupResult) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPartsLookupResult
 }
-
-func (*PartsLookupResult) encTable() *encTable { return &enctPartsLookupResult }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PartsLookupResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPolicy(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Policy, n))) }
-
-func copyPolicy(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Policy)(dst), n), unsafe.Slice((*Policy)(src), n))
+func growPolicy(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Policy, c)
+	copy(s, unsafe.Slice((*Policy)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), alloc: allocPolicy, copy: copyPolicy, fields: []decField{
+var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), grow: growPolicy, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
 	{"slaid", nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
 	{"sla_guid", nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
@@ -795,17 +747,15 @@ var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.S
 	{"responsestartofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
 	{"startofday", nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
 	{"startofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
-	{"workdays", dtOf[*Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
+	{"workdays", &dectWorkdays, uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
 	{"setfixtostartdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
 	{"setfixtotargetdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
 	{"enterslaresponseexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
 }, sorted: []uint16{25, 14, 13, 7, 24, 11, 5, 6, 0, 10, 4, 3, 12, 16, 17, 8, 9, 21, 22, 2, 1, 18, 19, 23, 20, 15}}
 
-func (m *Policy) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPolicy) }
-
-func (*Policy) decTable() *decTable { return &dectPolicy }
+func (m *Policy) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectPolicy }
 
 var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
@@ -828,63 +778,57 @@ var enctPolicy = encTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.S
 	{`"responsestartofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
 	{`"startofday":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
 	{`"startofdaytime":`, nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
-	{`"workdays":`, etOf[*Workdays], uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
+	{`"workdays":`, &enctWorkdays, uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
 	{`"setfixtostartdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
 	{`"setfixtotargetdate":`, nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
 	{`"enterslaresponseexcuse":`, nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
 }}
 
-func (m *Policy) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPolicy) }
-
-func (*Policy) encTable() *encTable { return &enctPolicy }
+func (m *Policy) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctPolicy }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Policy) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPop3Message(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Pop3Message, n)))
+func growPop3Message(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Pop3Message, c)
+	copy(s, unsafe.Slice((*Pop3Message)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPop3Message(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Pop3Message)(dst), n), unsafe.Slice((*Pop3Message)(src), n))
-}
-
-var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), alloc: allocPop3Message, copy: copyPop3Message, fields: []decField{
+var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), grow: growPop3Message, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
 	{"haloMailboxId", nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
 	{"incomingEmailId", nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
-	{"mimeMessage", dtOf[*MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
+	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
 }, sorted: []uint16{1, 0, 2, 3}}
 
-func (m *Pop3Message) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPop3Message) }
-
-func (*Pop3Message) decTable() *decTable { return &dectPop3Message }
+func (m *Pop3Message) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPop3Message
+}
 
 var enctPop3Message = encTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
 	{`"haloMailboxId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
 	{`"incomingEmailId":`, nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
-	{`"mimeMessage":`, etOf[*MimeMessage], uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
+	{`"mimeMessage":`, &enctMimeMessage, uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
 }}
 
-func (m *Pop3Message) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPop3Message) }
-
-func (*Pop3Message) encTable() *encTable { return &enctPop3Message }
+func (m *Pop3Message) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPop3Message
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Pop3Message) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPowerShellScript(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScript, n)))
+func growPowerShellScript(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PowerShellScript, c)
+	copy(s, unsafe.Slice((*PowerShellScript)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPowerShellScript(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PowerShellScript)(dst), n), unsafe.Slice((*PowerShellScript)(src), n))
-}
-
-var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), alloc: allocPowerShellScript, copy: copyPowerShellScript, fields: []decField{
+var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), grow: growPowerShellScript, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
@@ -895,19 +839,19 @@ var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 	{"resultfailedstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
 	{"customtableid", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
 	{"customtable_name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
-	{"fieldmappings_powershell", dtOf[*PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
+	{"fieldmappings_powershell", &dectPowerShellScriptCriteria, uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
 	{"method", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowedclientidslist", dtOf[*KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
+	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
 	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
 	{"usepowershellseven", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
 }, sorted: []uint16{16, 9, 8, 10, 15, 14, 13, 12, 0, 3, 11, 1, 7, 5, 6, 4, 2, 17}}
 
-func (m *PowerShellScript) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPowerShellScript) }
-
-func (*PowerShellScript) decTable() *decTable { return &dectPowerShellScript }
+func (m *PowerShellScript) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPowerShellScript
+}
 
 var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
@@ -920,32 +864,30 @@ var enctPowerShellScript = encTable{extra: unsafe.Offsetof(PowerShellScript{}.Ex
 	{`"resultfailedstatus":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
 	{`"customtableid":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
 	{`"customtable_name":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
-	{`"fieldmappings_powershell":`, etOf[*PowerShellScriptCriteria], uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
+	{`"fieldmappings_powershell":`, &enctPowerShellScriptCriteria, uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
 	{`"method":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
-	{`"halointegrator_allowedclientidslist":`, etOf[*KeyPair3], uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
+	{`"halointegrator_allowedclientidslist":`, &enctKeyPair3, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
 	{`"halointegrator_allowedclientids":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
 	{`"usepowershellseven":`, nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
 }}
 
-func (m *PowerShellScript) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPowerShellScript) }
-
-func (*PowerShellScript) encTable() *encTable { return &enctPowerShellScript }
+func (m *PowerShellScript) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPowerShellScript
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScript) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPowerShellScriptCriteria(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScriptCriteria, n)))
+func growPowerShellScriptCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PowerShellScriptCriteria, c)
+	copy(s, unsafe.Slice((*PowerShellScriptCriteria)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPowerShellScriptCriteria(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PowerShellScriptCriteria)(dst), n), unsafe.Slice((*PowerShellScriptCriteria)(src), n))
-}
-
-var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), alloc: allocPowerShellScriptCriteria, copy: copyPowerShellScriptCriteria, fields: []decField{
+var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), grow: growPowerShellScriptCriteria, fields: []decField{
 	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
 	{"fiid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
@@ -956,11 +898,9 @@ var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScr
 	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), kStr},
 }, sorted: []uint16{7, 2, 6, 3, 5, 1, 4, 0}}
 
-func (m *PowerShellScriptCriteria) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPowerShellScriptCriteria)
+func (m *PowerShellScriptCriteria) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPowerShellScriptCriteria
 }
-
-func (*PowerShellScriptCriteria) decTable() *decTable { return &dectPowerShellScriptCriteria }
 
 var enctPowerShellScriptCriteria = encTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), fields: []encField{
 	{`"pssid":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
@@ -973,24 +913,20 @@ var enctPowerShellScriptCriteria = encTable{extra: unsafe.Offsetof(PowerShellScr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), kStr},
 }}
 
-func (m *PowerShellScriptCriteria) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPowerShellScriptCriteria)
+func (m *PowerShellScriptCriteria) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPowerShellScriptCriteria
 }
-
-func (*PowerShellScriptCriteria) encTable() *encTable { return &enctPowerShellScriptCriteria }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPowerShellScriptProcessing(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PowerShellScriptProcessing, n)))
+func growPowerShellScriptProcessing(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PowerShellScriptProcessing, c)
+	copy(s, unsafe.Slice((*PowerShellScriptProcessing)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPowerShellScriptProcessing(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PowerShellScriptProcessing)(dst), n), unsafe.Slice((*PowerShellScriptProcessing)(src), n))
-}
-
-var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), alloc: allocPowerShellScriptProcessing, copy: copyPowerShellScriptProcessing, fields: []decField{
+var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), grow: growPowerShellScriptProcessing, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
 	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
 	{"faultid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
@@ -1007,11 +943,9 @@ var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellS
 	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), kStr},
 }, sorted: []uint16{10, 13, 5, 4, 2, 0, 3, 1, 11, 7, 12, 8, 9, 6}}
 
-func (m *PowerShellScriptProcessing) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPowerShellScriptProcessing)
+func (m *PowerShellScriptProcessing) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPowerShellScriptProcessing
 }
-
-func (*PowerShellScriptProcessing) decTable() *decTable { return &dectPowerShellScriptProcessing }
 
 var enctPowerShellScriptProcessing = encTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
@@ -1030,24 +964,20 @@ var enctPowerShellScriptProcessing = encTable{extra: unsafe.Offsetof(PowerShellS
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), kStr},
 }}
 
-func (m *PowerShellScriptProcessing) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPowerShellScriptProcessing)
+func (m *PowerShellScriptProcessing) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPowerShellScriptProcessing
 }
-
-func (*PowerShellScriptProcessing) encTable() *encTable { return &enctPowerShellScriptProcessing }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PowerShellScriptProcessing) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPrepayHistory(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PrepayHistory, n)))
+func growPrepayHistory(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PrepayHistory, c)
+	copy(s, unsafe.Slice((*PrepayHistory)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPrepayHistory(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PrepayHistory)(dst), n), unsafe.Slice((*PrepayHistory)(src), n))
-}
-
-var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), alloc: allocPrepayHistory, copy: copyPrepayHistory, fields: []decField{
+var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), grow: growPrepayHistory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
 	{"client_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
 	{"client_name", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
@@ -1064,9 +994,9 @@ var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), 
 	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), kInt},
 }, sorted: []uint16{11, 8, 1, 2, 13, 3, 5, 10, 9, 4, 0, 7, 12, 6}}
 
-func (m *PrepayHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayHistory) }
-
-func (*PrepayHistory) decTable() *decTable { return &dectPrepayHistory }
+func (m *PrepayHistory) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPrepayHistory
+}
 
 var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
@@ -1085,22 +1015,20 @@ var enctPrepayHistory = encTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), 
 	{`"client_to_invoice_to_id":`, nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), kInt},
 }}
 
-func (m *PrepayHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayHistory) }
-
-func (*PrepayHistory) encTable() *encTable { return &enctPrepayHistory }
+func (m *PrepayHistory) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPrepayHistory
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPrepayPeriod(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PrepayPeriod, n)))
+func growPrepayPeriod(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PrepayPeriod, c)
+	copy(s, unsafe.Slice((*PrepayPeriod)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPrepayPeriod(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PrepayPeriod)(dst), n), unsafe.Slice((*PrepayPeriod)(src), n))
-}
-
-var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), alloc: allocPrepayPeriod, copy: copyPrepayPeriod, fields: []decField{
+var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), grow: growPrepayPeriod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
 	{"contract_id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
@@ -1119,9 +1047,9 @@ var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), si
 	{"amount_used_this_period", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), kF64},
 }, sorted: []uint16{12, 13, 14, 15, 1, 7, 4, 6, 8, 9, 10, 11, 0, 2, 3, 5}}
 
-func (m *PrepayPeriod) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPrepayPeriod) }
-
-func (*PrepayPeriod) decTable() *decTable { return &dectPrepayPeriod }
+func (m *PrepayPeriod) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPrepayPeriod
+}
 
 var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
@@ -1142,22 +1070,20 @@ var enctPrepayPeriod = encTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), si
 	{`"amount_used_this_period":`, nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), kF64},
 }}
 
-func (m *PrepayPeriod) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPrepayPeriod) }
-
-func (*PrepayPeriod) encTable() *encTable { return &enctPrepayPeriod }
+func (m *PrepayPeriod) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPrepayPeriod
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PrepayPeriod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPresignedURLRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PresignedURLRequest, n)))
+func growPresignedURLRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PresignedURLRequest, c)
+	copy(s, unsafe.Slice((*PresignedURLRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPresignedURLRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PresignedURLRequest)(dst), n), unsafe.Slice((*PresignedURLRequest)(src), n))
-}
-
-var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), alloc: allocPresignedURLRequest, copy: copyPresignedURLRequest, fields: []decField{
+var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), grow: growPresignedURLRequest, fields: []decField{
 	{"filename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
 	{"filesize", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
 	{"_tempid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
@@ -1172,11 +1098,9 @@ var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLReques
 	{"atnote", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), kStr},
 }, sorted: []uint16{2, 8, 7, 10, 11, 9, 0, 1, 3, 6, 4, 5}}
 
-func (m *PresignedURLRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPresignedURLRequest)
+func (m *PresignedURLRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPresignedURLRequest
 }
-
-func (*PresignedURLRequest) decTable() *decTable { return &dectPresignedURLRequest }
 
 var enctPresignedURLRequest = encTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), fields: []encField{
 	{`"filename":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
@@ -1193,156 +1117,134 @@ var enctPresignedURLRequest = encTable{extra: unsafe.Offsetof(PresignedURLReques
 	{`"atnote":`, nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), kStr},
 }}
 
-func (m *PresignedURLRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPresignedURLRequest)
+func (m *PresignedURLRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPresignedURLRequest
 }
-
-func (*PresignedURLRequest) encTable() *encTable { return &enctPresignedURLRequest }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PresignedURLRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetAudit(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetAudit, n)))
+func growProcessStreetAudit(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetAudit, c)
+	copy(s, unsafe.Slice((*ProcessStreetAudit)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetAudit(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetAudit)(dst), n), unsafe.Slice((*ProcessStreetAudit)(src), n))
-}
-
-var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), alloc: allocProcessStreetAudit, copy: copyProcessStreetAudit, fields: []decField{
+var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), grow: growProcessStreetAudit, fields: []decField{
 	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
-	{"createdBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
+	{"createdBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
-	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
+	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
 }, sorted: []uint16{1, 0, 3, 2}}
 
-func (m *ProcessStreetAudit) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetAudit)
+func (m *ProcessStreetAudit) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetAudit
 }
-
-func (*ProcessStreetAudit) decTable() *decTable { return &dectProcessStreetAudit }
 
 var enctProcessStreetAudit = encTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), fields: []encField{
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
-	{`"createdBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
+	{`"createdBy":`, &enctProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
+	{`"updatedBy":`, &enctProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
 }}
 
-func (m *ProcessStreetAudit) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetAudit)
+func (m *ProcessStreetAudit) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetAudit
 }
-
-func (*ProcessStreetAudit) encTable() *encTable { return &enctProcessStreetAudit }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetAudit) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetData, n)))
+func growProcessStreetData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetData, c)
+	copy(s, unsafe.Slice((*ProcessStreetData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetData)(dst), n), unsafe.Slice((*ProcessStreetData)(src), n))
-}
-
-var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), alloc: allocProcessStreetData, copy: copyProcessStreetData, fields: []decField{
+var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), grow: growProcessStreetData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
-	{"audit", dtOf[*ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
-	{"template", dtOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
+	{"audit", &dectProcessStreetAudit, uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
+	{"template", &dectProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
 	{"formFields", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
-	{"tasks", dtOf[*ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
+	{"tasks", &dectProcessStreetTask, uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
-	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
+	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
 	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
 	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
 	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
 	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
-	{"checklist", dtOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
-	{"completedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
+	{"checklist", &dectProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
+	{"completedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
 }, sorted: []uint16{2, 13, 14, 4, 12, 0, 1, 10, 11, 8, 9, 5, 3, 7, 6}}
 
-func (m *ProcessStreetData) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetData)
+func (m *ProcessStreetData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetData
 }
-
-func (*ProcessStreetData) decTable() *decTable { return &dectProcessStreetData }
 
 var enctProcessStreetData = encTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
-	{`"audit":`, etOf[*ProcessStreetAudit], uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
-	{`"template":`, etOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
+	{`"audit":`, &enctProcessStreetAudit, uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
+	{`"template":`, &enctProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
 	{`"formFields":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
-	{`"tasks":`, etOf[*ProcessStreetTask], uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
+	{`"tasks":`, &enctProcessStreetTask, uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
+	{`"updatedBy":`, &enctProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
 	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
 	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
 	{`"stopped":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
 	{`"hidden":`, nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
-	{`"checklist":`, etOf[*ProcessStreetGenericObject], uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
-	{`"completedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
+	{`"checklist":`, &enctProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
+	{`"completedBy":`, &enctProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
 }}
 
-func (m *ProcessStreetData) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetData)
+func (m *ProcessStreetData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetData
 }
-
-func (*ProcessStreetData) encTable() *encTable { return &enctProcessStreetData }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetGenericObject(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetGenericObject, n)))
+func growProcessStreetGenericObject(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetGenericObject, c)
+	copy(s, unsafe.Slice((*ProcessStreetGenericObject)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetGenericObject(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetGenericObject)(dst), n), unsafe.Slice((*ProcessStreetGenericObject)(src), n))
-}
-
-var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), alloc: allocProcessStreetGenericObject, copy: copyProcessStreetGenericObject, fields: []decField{
+var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), grow: growProcessStreetGenericObject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *ProcessStreetGenericObject) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetGenericObject)
+func (m *ProcessStreetGenericObject) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetGenericObject
 }
-
-func (*ProcessStreetGenericObject) decTable() *decTable { return &dectProcessStreetGenericObject }
 
 var enctProcessStreetGenericObject = encTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
 }}
 
-func (m *ProcessStreetGenericObject) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetGenericObject)
+func (m *ProcessStreetGenericObject) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetGenericObject
 }
-
-func (*ProcessStreetGenericObject) encTable() *encTable { return &enctProcessStreetGenericObject }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetGenericObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetTask(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetTask, n)))
+func growProcessStreetTask(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetTask, c)
+	copy(s, unsafe.Slice((*ProcessStreetTask)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetTask(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetTask)(dst), n), unsafe.Slice((*ProcessStreetTask)(src), n))
-}
-
-var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), alloc: allocProcessStreetTask, copy: copyProcessStreetTask, fields: []decField{
+var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), grow: growProcessStreetTask, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
-	{"updatedBy", dtOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
+	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
 	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
 	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
@@ -1351,16 +1253,14 @@ var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.
 	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Name)), kStr},
 }, sorted: []uint16{7, 0, 8, 5, 6, 3, 4, 2, 1}}
 
-func (m *ProcessStreetTask) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetTask)
+func (m *ProcessStreetTask) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetTask
 }
-
-func (*ProcessStreetTask) decTable() *decTable { return &dectProcessStreetTask }
 
 var enctProcessStreetTask = encTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
-	{`"updatedBy":`, etOf[*ProcessStreetUser], uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
+	{`"updatedBy":`, &enctProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
 	{`"taskTemplateGroupId":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
 	{`"taskType":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
@@ -1369,34 +1269,28 @@ var enctProcessStreetTask = encTable{extra: unsafe.Offsetof(ProcessStreetTask{}.
 	{`"name":`, nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Name)), kStr},
 }}
 
-func (m *ProcessStreetTask) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetTask)
+func (m *ProcessStreetTask) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetTask
 }
-
-func (*ProcessStreetTask) encTable() *encTable { return &enctProcessStreetTask }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetTask) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetUser, n)))
+func growProcessStreetUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetUser, c)
+	copy(s, unsafe.Slice((*ProcessStreetUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetUser)(dst), n), unsafe.Slice((*ProcessStreetUser)(src), n))
-}
-
-var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), alloc: allocProcessStreetUser, copy: copyProcessStreetUser, fields: []decField{
+var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), grow: growProcessStreetUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
 	{"email", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *ProcessStreetUser) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetUser)
+func (m *ProcessStreetUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetUser
 }
-
-func (*ProcessStreetUser) decTable() *decTable { return &dectProcessStreetUser }
 
 var enctProcessStreetUser = encTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
@@ -1404,81 +1298,71 @@ var enctProcessStreetUser = encTable{extra: unsafe.Offsetof(ProcessStreetUser{}.
 	{`"username":`, nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
 }}
 
-func (m *ProcessStreetUser) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetUser)
+func (m *ProcessStreetUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetUser
 }
-
-func (*ProcessStreetUser) encTable() *encTable { return &enctProcessStreetUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProcessStreetWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProcessStreetWebhook, n)))
+func growProcessStreetWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProcessStreetWebhook, c)
+	copy(s, unsafe.Slice((*ProcessStreetWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProcessStreetWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProcessStreetWebhook)(dst), n), unsafe.Slice((*ProcessStreetWebhook)(src), n))
-}
-
-var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), alloc: allocProcessStreetWebhook, copy: copyProcessStreetWebhook, fields: []decField{
+var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), grow: growProcessStreetWebhook, fields: []decField{
 	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
-	{"data", dtOf[*ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
+	{"data", &dectProcessStreetData, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *ProcessStreetWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectProcessStreetWebhook)
+func (m *ProcessStreetWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProcessStreetWebhook
 }
-
-func (*ProcessStreetWebhook) decTable() *decTable { return &dectProcessStreetWebhook }
 
 var enctProcessStreetWebhook = encTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), fields: []encField{
 	{`"createdDate":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
-	{`"data":`, etOf[*ProcessStreetData], uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
+	{`"data":`, &enctProcessStreetData, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
 }}
 
-func (m *ProcessStreetWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctProcessStreetWebhook)
+func (m *ProcessStreetWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProcessStreetWebhook
 }
-
-func (*ProcessStreetWebhook) encTable() *encTable { return &enctProcessStreetWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProcessStreetWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocProjectsView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ProjectsView, n)))
+func growProjectsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ProjectsView, c)
+	copy(s, unsafe.Slice((*ProjectsView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyProjectsView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ProjectsView)(dst), n), unsafe.Slice((*ProjectsView)(src), n))
-}
-
-var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), alloc: allocProjectsView, copy: copyProjectsView, fields: []decField{
+var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), grow: growProjectsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kPage},
+	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *ProjectsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectProjectsView) }
-
-func (*ProjectsView) decTable() *decTable { return &dectProjectsView }
+func (m *ProjectsView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectProjectsView
+}
 
 var enctProjectsView = encTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kMany},
+	{`"tickets":`, &enctFaultsList, uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
 }}
 
-func (m *ProjectsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctProjectsView) }
-
-func (*ProjectsView) encTable() *encTable { return &enctProjectsView }
+func (m *ProjectsView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctProjectsView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ProjectsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1489,15 +1373,13 @@ func (m *ProjectsView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
-func allocPublishProfiles(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PublishProfiles, n)))
+func growPublishProfiles(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PublishProfiles, c)
+	copy(s, unsafe.Slice((*PublishProfiles)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPublishProfiles(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PublishProfiles)(dst), n), unsafe.Slice((*PublishProfiles)(src), n))
-}
-
-var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), alloc: allocPublishProfiles, copy: copyPublishProfiles, fields: []decField{
+var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), grow: growPublishProfiles, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
 	{"profile_username", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
@@ -1508,9 +1390,9 @@ var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extr
 	{"_profile_access_token", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), kStr},
 }, sorted: []uint16{7, 2, 3, 6, 4, 5, 0, 1}}
 
-func (m *PublishProfiles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectPublishProfiles) }
-
-func (*PublishProfiles) decTable() *decTable { return &dectPublishProfiles }
+func (m *PublishProfiles) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPublishProfiles
+}
 
 var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
@@ -1523,46 +1405,40 @@ var enctPublishProfiles = encTable{extra: unsafe.Offsetof(PublishProfiles{}.Extr
 	{`"_profile_access_token":`, nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), kStr},
 }}
 
-func (m *PublishProfiles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctPublishProfiles) }
-
-func (*PublishProfiles) encTable() *encTable { return &enctPublishProfiles }
+func (m *PublishProfiles) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPublishProfiles
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PublishProfiles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocPurchaseOrderView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]PurchaseOrderView, n)))
+func growPurchaseOrderView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]PurchaseOrderView, c)
+	copy(s, unsafe.Slice((*PurchaseOrderView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyPurchaseOrderView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*PurchaseOrderView)(dst), n), unsafe.Slice((*PurchaseOrderView)(src), n))
-}
-
-var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), alloc: allocPurchaseOrderView, copy: copyPurchaseOrderView, fields: []decField{
+var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), grow: growPurchaseOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{"purchaseorders", dtOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kPage},
+	{"purchaseorders", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
 
-func (m *PurchaseOrderView) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectPurchaseOrderView)
+func (m *PurchaseOrderView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectPurchaseOrderView
 }
-
-func (*PurchaseOrderView) decTable() *decTable { return &dectPurchaseOrderView }
 
 var enctPurchaseOrderView = encTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{`"purchaseorders":`, etOf[*SupplierOrderHeader], uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kMany},
+	{`"purchaseorders":`, &enctSupplierOrderHeader, uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
 }}
 
-func (m *PurchaseOrderView) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctPurchaseOrderView)
+func (m *PurchaseOrderView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctPurchaseOrderView
 }
-
-func (*PurchaseOrderView) encTable() *encTable { return &enctPurchaseOrderView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *PurchaseOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

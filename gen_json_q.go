@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocQBOWebhookEventEntity(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QBOWebhookEventEntity, n)))
+func growQBOWebhookEventEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QBOWebhookEventEntity, c)
+	copy(s, unsafe.Slice((*QBOWebhookEventEntity)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQBOWebhookEventEntity(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QBOWebhookEventEntity)(dst), n), unsafe.Slice((*QBOWebhookEventEntity)(src), n))
-}
-
-var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), alloc: allocQBOWebhookEventEntity, copy: copyQBOWebhookEventEntity, fields: []decField{
+var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), grow: growQBOWebhookEventEntity, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
 	{"operation", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
@@ -25,11 +23,9 @@ var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventE
 	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), kInt},
 }, sorted: []uint16{7, 6, 1, 3, 0, 2, 4, 5}}
 
-func (m *QBOWebhookEventEntity) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQBOWebhookEventEntity)
+func (m *QBOWebhookEventEntity) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQBOWebhookEventEntity
 }
-
-func (*QBOWebhookEventEntity) decTable() *decTable { return &dectQBOWebhookEventEntity }
 
 var enctQBOWebhookEventEntity = encTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
@@ -42,40 +38,36 @@ var enctQBOWebhookEventEntity = encTable{extra: unsafe.Offsetof(QBOWebhookEventE
 	{`"eventCategoryNum":`, nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), kInt},
 }}
 
-func (m *QBOWebhookEventEntity) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQBOWebhookEventEntity)
+func (m *QBOWebhookEventEntity) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQBOWebhookEventEntity
 }
-
-func (*QBOWebhookEventEntity) encTable() *encTable { return &enctQBOWebhookEventEntity }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QBOWebhookEventEntity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQualification(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Qualification, n)))
+func growQualification(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Qualification, c)
+	copy(s, unsafe.Slice((*Qualification)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQualification(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Qualification)(dst), n), unsafe.Slice((*Qualification)(src), n))
-}
-
-var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), alloc: allocQualification, copy: copyQualification, fields: []decField{
+var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), grow: growQualification, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
 	{"weight", nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
 	{"mustmatch", nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
-	{"criteria", dtOf[*QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
-	{"agents", dtOf[*UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
+	{"criteria", &dectQualificationCategory, uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
+	{"agents", &dectUnameQualification, uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
 	{"agent_matched", nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
 	{"_domatch", nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
 }, sorted: []uint16{9, 10, 8, 7, 6, 0, 2, 1, 5, 3, 4}}
 
-func (m *Qualification) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQualification) }
-
-func (*Qualification) decTable() *decTable { return &dectQualification }
+func (m *Qualification) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQualification
+}
 
 var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
@@ -84,78 +76,66 @@ var enctQualification = encTable{extra: unsafe.Offsetof(Qualification{}.Extra), 
 	{`"name":`, nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
 	{`"weight":`, nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
 	{`"mustmatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
-	{`"criteria":`, etOf[*QualificationCategory], uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
-	{`"agents":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
+	{`"criteria":`, &enctQualificationCategory, uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
+	{`"agents":`, &enctUnameQualification, uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
 	{`"agent_matched":`, nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
 	{`"_domatch":`, nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
 }}
 
-func (m *Qualification) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQualification) }
-
-func (*Qualification) encTable() *encTable { return &enctQualification }
+func (m *Qualification) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQualification
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Qualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQualificationCategory(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QualificationCategory, n)))
+func growQualificationCategory(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QualificationCategory, c)
+	copy(s, unsafe.Slice((*QualificationCategory)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQualificationCategory(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QualificationCategory)(dst), n), unsafe.Slice((*QualificationCategory)(src), n))
-}
-
-var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), alloc: allocQualificationCategory, copy: copyQualificationCategory, fields: []decField{
+var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), grow: growQualificationCategory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
 	{"qlid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
 	{"qualification_guid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
-	{"fields", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
+	{"fields", &dectAutoassignCriteria, uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 0, 1, 2}}
 
-func (m *QualificationCategory) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQualificationCategory)
+func (m *QualificationCategory) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQualificationCategory
 }
-
-func (*QualificationCategory) decTable() *decTable { return &dectQualificationCategory }
 
 var enctQualificationCategory = encTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
 	{`"qlid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
 	{`"qualification_guid":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
-	{`"fields":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
+	{`"fields":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
 }}
 
-func (m *QualificationCategory) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQualificationCategory)
+func (m *QualificationCategory) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQualificationCategory
 }
-
-func (*QualificationCategory) encTable() *encTable { return &enctQualificationCategory }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QualificationCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQualysHostAssetSoftwareHostAssetSoftware(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QualysHostAssetSoftwareHostAssetSoftware, n)))
+func growQualysHostAssetSoftwareHostAssetSoftware(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QualysHostAssetSoftwareHostAssetSoftware, c)
+	copy(s, unsafe.Slice((*QualysHostAssetSoftwareHostAssetSoftware)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQualysHostAssetSoftwareHostAssetSoftware(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QualysHostAssetSoftwareHostAssetSoftware)(dst), n), unsafe.Slice((*QualysHostAssetSoftwareHostAssetSoftware)(src), n))
-}
-
-var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), alloc: allocQualysHostAssetSoftwareHostAssetSoftware, copy: copyQualysHostAssetSoftwareHostAssetSoftware, fields: []decField{
+var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), grow: growQualysHostAssetSoftwareHostAssetSoftware, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *QualysHostAssetSoftwareHostAssetSoftware) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQualysHostAssetSoftwareHostAssetSoftware)
-}
-
-func (*QualysHostAssetSoftwareHostAssetSoftware) decTable() *decTable {
-	return &dectQualysHostAssetSoftwareHostAssetSoftware
+func (m *QualysHostAssetSoftwareHostAssetSoftware) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQualysHostAssetSoftwareHostAssetSoftware
 }
 
 var enctQualysHostAssetSoftwareHostAssetSoftware = encTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), fields: []encField{
@@ -163,12 +143,8 @@ var enctQualysHostAssetSoftwareHostAssetSoftware = encTable{extra: unsafe.Offset
 	{`"version":`, nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
 }}
 
-func (m *QualysHostAssetSoftwareHostAssetSoftware) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQualysHostAssetSoftwareHostAssetSoftware)
-}
-
-func (*QualysHostAssetSoftwareHostAssetSoftware) encTable() *encTable {
-	return &enctQualysHostAssetSoftwareHostAssetSoftware
+func (m *QualysHostAssetSoftwareHostAssetSoftware) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQualysHostAssetSoftwareHostAssetSoftware
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -176,15 +152,13 @@ func (m *QualysHostAssetSoftwareHostAssetSoftware) UnmarshalJSON(data []byte) er
 	return unmarshalModel(data, m)
 }
 
-func allocQuickBooksDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuickBooksDetails, n)))
+func growQuickBooksDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuickBooksDetails, c)
+	copy(s, unsafe.Slice((*QuickBooksDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuickBooksDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuickBooksDetails)(dst), n), unsafe.Slice((*QuickBooksDetails)(src), n))
-}
-
-var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), alloc: allocQuickBooksDetails, copy: copyQuickBooksDetails, fields: []decField{
+var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), grow: growQuickBooksDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
 	{"country", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
@@ -207,10 +181,10 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
 	{"default_tax_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
 	{"default_tax_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
-	{"default_tax_code", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
+	{"default_tax_code", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
 	{"zero_tax_rate_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
 	{"zero_tax_rate_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
-	{"zero_tax_rate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
+	{"zero_tax_rate", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
 	{"client_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
 	{"client_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
@@ -222,7 +196,7 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"service_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
 	{"enable_sync", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
 	{"show_message", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
 	{"deactivate_customers", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
 	{"default_invoice_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
@@ -235,18 +209,18 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"supplier_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
 	{"default_order_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
 	{"default_order_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
-	{"default_order_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
+	{"default_order_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
 	{"order_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
 	{"multi_currency", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
 	{"default_sales_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
 	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
-	{"default_sales_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
+	{"default_sales_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
 	{"default_expense_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
 	{"default_expense_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
-	{"default_expense_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
+	{"default_expense_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
 	{"default_asset_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
 	{"default_asset_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
-	{"default_asset_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
+	{"default_asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
 	{"receive_client_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
 	{"receive_client_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
 	{"receive_payment_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
@@ -261,14 +235,12 @@ var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{"default_deferred_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
 	{"default_deferred_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
 	{"dont_post_item_quantities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
-	{"default_deferred_account", dtOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
+	{"default_deferred_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
 }, sorted: []uint16{12, 11, 13, 72, 17, 10, 8, 15, 18, 28, 26, 27, 3, 4, 2, 39, 61, 59, 60, 76, 73, 74, 58, 56, 57, 40, 42, 50, 48, 49, 41, 43, 55, 53, 54, 22, 20, 21, 75, 35, 0, 29, 30, 44, 52, 1, 5, 19, 14, 6, 31, 32, 16, 51, 62, 63, 64, 65, 9, 71, 33, 34, 38, 47, 45, 46, 36, 37, 66, 68, 67, 69, 7, 70, 25, 23, 24}}
 
-func (m *QuickBooksDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQuickBooksDetails)
+func (m *QuickBooksDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuickBooksDetails
 }
-
-func (*QuickBooksDetails) decTable() *decTable { return &dectQuickBooksDetails }
 
 var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
@@ -293,10 +265,10 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
 	{`"default_tax_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
 	{`"default_tax_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
-	{`"default_tax_code":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
+	{`"default_tax_code":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
 	{`"zero_tax_rate_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
 	{`"zero_tax_rate_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
-	{`"zero_tax_rate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
+	{`"zero_tax_rate":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
 	{`"client_top_level":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
 	{`"client_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
@@ -308,7 +280,7 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"service_item_group_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
 	{`"enable_sync":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
 	{`"show_message":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
 	{`"deactivate_customers":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
 	{`"default_invoice_item":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
@@ -321,18 +293,18 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"supplier_name_field":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
 	{`"default_order_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
 	{`"default_order_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
-	{`"default_order_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
+	{`"default_order_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
 	{`"order_email_status":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
 	{`"multi_currency":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
 	{`"default_sales_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
 	{`"default_sales_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
-	{`"default_sales_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
+	{`"default_sales_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
 	{`"default_expense_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
 	{`"default_expense_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
-	{`"default_expense_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
+	{`"default_expense_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
 	{`"default_asset_account_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
 	{`"default_asset_account_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
-	{`"default_asset_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
+	{`"default_asset_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
 	{`"receive_client_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
 	{`"receive_client_updated":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
 	{`"receive_payment_created":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
@@ -347,27 +319,23 @@ var enctQuickBooksDetails = encTable{extra: unsafe.Offsetof(QuickBooksDetails{}.
 	{`"default_deferred_code_id":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
 	{`"default_deferred_code_name":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
 	{`"dont_post_item_quantities":`, nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
-	{`"default_deferred_account":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
+	{`"default_deferred_account":`, &enctKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
 }}
 
-func (m *QuickBooksDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQuickBooksDetails)
+func (m *QuickBooksDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuickBooksDetails
 }
-
-func (*QuickBooksDetails) encTable() *encTable { return &enctQuickBooksDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuickBooksDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQuotationApproval(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuotationApproval, n)))
+func growQuotationApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuotationApproval, c)
+	copy(s, unsafe.Slice((*QuotationApproval)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuotationApproval(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuotationApproval)(dst), n), unsafe.Slice((*QuotationApproval)(src), n))
-}
-
-var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), alloc: allocQuotationApproval, copy: copyQuotationApproval, fields: []decField{
+var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), grow: growQuotationApproval, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
 	{"token", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
 	{"result", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
@@ -376,14 +344,12 @@ var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.
 	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
 	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
 	{"signature", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
-	{"optional_lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
+	{"optional_lines", &dectQuotationDetail, uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
 }, sorted: []uint16{4, 3, 5, 0, 8, 6, 2, 7, 1}}
 
-func (m *QuotationApproval) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQuotationApproval)
+func (m *QuotationApproval) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuotationApproval
 }
-
-func (*QuotationApproval) decTable() *decTable { return &dectQuotationApproval }
 
 var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
@@ -394,27 +360,23 @@ var enctQuotationApproval = encTable{extra: unsafe.Offsetof(QuotationApproval{}.
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
 	{`"ponumber":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
 	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
-	{`"optional_lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
+	{`"optional_lines":`, &enctQuotationDetail, uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
 }}
 
-func (m *QuotationApproval) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQuotationApproval)
+func (m *QuotationApproval) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuotationApproval
 }
-
-func (*QuotationApproval) encTable() *encTable { return &enctQuotationApproval }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQuotationDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuotationDetail, n)))
+func growQuotationDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuotationDetail, c)
+	copy(s, unsafe.Slice((*QuotationDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuotationDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuotationDetail)(dst), n), unsafe.Slice((*QuotationDetail)(src), n))
-}
-
-var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), alloc: allocQuotationDetail, copy: copyQuotationDetail, fields: []decField{
+var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), grow: growQuotationDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
 	{"group_sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
@@ -488,14 +450,14 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"is_bundled_line", nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
 	{"optional_line_quantity_change", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
 	{"created_from_group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
-	{"chargerates", dtOf[*Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kMany},
-	{"budgets", dtOf[*FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
+	{"chargerates", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kLazyList},
+	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
 	{"item_template", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
 	{"item_contract", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
 	{"nominal_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
-	{"one_optional_mandatory", dtOf[*KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
+	{"one_optional_mandatory", &dectKeyPair, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
 	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
 	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
 	{"force_price_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
@@ -510,8 +472,8 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
-	{"external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
+	{"external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
 	{"item_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
 	{"unitprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
@@ -527,14 +489,14 @@ var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
-	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
+	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{109, 110, 56, 55, 54, 46, 57, 36, 101, 98, 34, 75, 74, 105, 47, 87, 5, 72, 66, 65, 64, 73, 113, 51, 106, 42, 96, 83, 82, 84, 39, 2, 78, 62, 0, 63, 70, 41, 67, 77, 50, 28, 49, 37, 97, 52, 38, 76, 61, 59, 33, 58, 4, 107, 92, 95, 79, 29, 30, 80, 81, 45, 71, 100, 85, 40, 3, 90, 86, 88, 89, 27, 53, 69, 32, 31, 60, 1, 35, 48, 68, 91, 43, 44, 112, 94, 111, 16, 9, 23, 104, 19, 12, 26, 114, 15, 8, 22, 103, 13, 14, 108, 6, 7, 20, 21, 17, 10, 24, 102, 18, 93, 11, 25, 99}}
 
-func (m *QuotationDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationDetail) }
-
-func (*QuotationDetail) decTable() *decTable { return &dectQuotationDetail }
+func (m *QuotationDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuotationDetail
+}
 
 var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
@@ -610,14 +572,14 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"is_bundled_line":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
 	{`"optional_line_quantity_change":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
 	{`"created_from_group_id":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
-	{`"chargerates":`, etOf[*Lookup], uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kMany},
-	{`"budgets":`, etOf[*FaultBudget], uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
+	{`"chargerates":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kRaw},
+	{`"budgets":`, &enctFaultBudget, uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
 	{`"item_template":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
 	{`"item_contract":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
 	{`"nominal_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
-	{`"one_optional_mandatory":`, etOf[*KeyPair], uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
+	{`"one_optional_mandatory":`, &enctKeyPair, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
 	{`"one_optional_mandatory_list":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
 	{`"force_quantity_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
 	{`"force_price_relationship":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
@@ -632,8 +594,8 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
-	{`"external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
+	{`"external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
 	{`"item_tax_code":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
 	{`"unitprice_converted":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
@@ -649,28 +611,26 @@ var enctQuotationDetail = encTable{extra: unsafe.Offsetof(QuotationDetail{}.Extr
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
+	{`"taxRuleResult":`, &enctTaxRuleResult, uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
 }}
 
-func (m *QuotationDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationDetail) }
-
-func (*QuotationDetail) encTable() *encTable { return &enctQuotationDetail }
+func (m *QuotationDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuotationDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQuotationHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuotationHeader, n)))
+func growQuotationHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuotationHeader, c)
+	copy(s, unsafe.Slice((*QuotationHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuotationHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuotationHeader)(dst), n), unsafe.Slice((*QuotationHeader)(src), n))
-}
-
-var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), alloc: allocQuotationHeader, copy: copyQuotationHeader, fields: []decField{
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
+var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), grow: growQuotationHeader, fields: []decField{
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
@@ -687,7 +647,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"tax_total_estimate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
 	{"auth_by", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
-	{"user", dtOf[*Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kOne},
+	{"user", nil, uint32(unsafe.Offsetof(QuotationHeader{}.User)), kLazy},
 	{"user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
@@ -714,7 +674,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
 	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
 	{"approvalstate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
-	{"lines", dtOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
+	{"lines", &dectQuotationDetail, uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
@@ -725,7 +685,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
 	{"_create_so", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
 	{"salesorder_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
-	{"salesorder", dtOf[*OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
+	{"salesorder", &dectOrderHead, uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
 	{"signature", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
 	{"createdbyagentname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
 	{"quote_viewed", nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
@@ -733,7 +693,7 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"canned_text_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
 	{"canned_text", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
 	{"last_update_time", nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
-	{"images", dtOf[*AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
+	{"images", &dectAttachmentList, uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
 	{"internal_approval_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
 	{"approval_start", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
 	{"internal_approvalagent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
@@ -758,13 +718,13 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"deliverytax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
 	{"dontupdateporef", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
 	{"can_approve", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
-	{"linked_pdf_list_append", dtOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
-	{"linked_pdf_list_prepend", dtOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
+	{"linked_pdf_list_append", &dectQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
+	{"linked_pdf_list_prepend", &dectQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
 	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
 	{"contactuser", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
 	{"contactusername", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
 	{"third_party_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
 	{"intacct_class", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
 	{"intacct_class_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
@@ -781,10 +741,10 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
 	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
 	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", dtOf[*UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
+	{"new_approvalprocess_users", &dectUsersList, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
 	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
 	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", dtOf[*CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
+	{"new_approvalprocess_cab", &dectCabMember, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
 	{"site_delivery_override", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
 	{"address1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
 	{"address2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
@@ -796,16 +756,16 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"deladdress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
-	{"address", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
-	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
-	{"workflow_history", dtOf[*WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
+	{"address", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
+	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
+	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
 	{"workflow_step", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
 	{"workflow_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
 	{"_isclone", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
 	{"_originalid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
 	{"_customisepdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
 	{"is_customised_pdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
-	{"customisedpdf", dtOf[*PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kOne},
+	{"customisedpdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kLazy},
 	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
 	{"is_quote_screen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
@@ -815,11 +775,11 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"_startthirdpartysign", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
 	{"_hasadobesignopen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
 	{"top_level_purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
-	{"tree_purchase_currency", dtOf[*Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
+	{"tree_purchase_currency", &dectCurrency, uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
 	{"_updatepurchasecurrency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
-	{"site", dtOf[*Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
-	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
+	{"site", &dectSite, uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
+	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
@@ -827,12 +787,12 @@ var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{"originaddress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), kStr},
 }, sorted: []uint16{53, 133, 147, 143, 76, 131, 75, 138, 132, 47, 46, 142, 146, 45, 102, 126, 116, 117, 118, 119, 120, 140, 27, 108, 65, 41, 40, 39, 42, 43, 28, 29, 15, 90, 139, 141, 104, 103, 105, 87, 61, 59, 60, 12, 13, 22, 23, 91, 92, 57, 33, 34, 35, 36, 0, 135, 7, 77, 78, 80, 82, 81, 84, 32, 121, 122, 123, 124, 125, 127, 83, 85, 86, 8, 94, 1, 63, 30, 31, 38, 37, 96, 97, 98, 64, 66, 69, 70, 67, 68, 134, 99, 137, 62, 44, 88, 89, 101, 109, 114, 113, 112, 136, 110, 111, 93, 74, 16, 149, 150, 151, 152, 153, 154, 49, 51, 52, 6, 50, 48, 26, 58, 71, 9, 25, 55, 54, 24, 56, 148, 115, 20, 21, 106, 5, 10, 14, 100, 95, 79, 4, 73, 72, 3, 144, 11, 145, 2, 107, 17, 18, 19, 128, 130, 129}}
 
-func (m *QuotationHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationHeader) }
-
-func (*QuotationHeader) decTable() *decTable { return &dectQuotationHeader }
+func (m *QuotationHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuotationHeader
+}
 
 var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), fields: []encField{
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
@@ -849,7 +809,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"tax_total_estimate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
 	{`"auth_by":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
-	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(QuotationHeader{}.User)), kOne},
+	{`"user":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.User)), kRaw},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
 	{`"site_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
@@ -876,7 +836,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"approvaldatetime":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
 	{`"approvalnote":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
 	{`"approvalstate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
-	{`"lines":`, etOf[*QuotationDetail], uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
+	{`"lines":`, &enctQuotationDetail, uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
@@ -887,7 +847,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
 	{`"_create_so":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
 	{`"salesorder_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
-	{`"salesorder":`, etOf[*OrderHead], uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
+	{`"salesorder":`, &enctOrderHead, uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
 	{`"signature":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
 	{`"createdbyagentname":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
 	{`"quote_viewed":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
@@ -895,7 +855,7 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"canned_text_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
 	{`"canned_text":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
 	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
-	{`"images":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
+	{`"images":`, &enctAttachmentList, uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
 	{`"internal_approval_status":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
 	{`"approval_start":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
 	{`"internal_approvalagent":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
@@ -920,13 +880,13 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"deliverytax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
 	{`"dontupdateporef":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
 	{`"can_approve":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
-	{`"linked_pdf_list_append":`, etOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
-	{`"linked_pdf_list_prepend":`, etOf[*QuotationHeaderPDF], uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
+	{`"linked_pdf_list_append":`, &enctQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
+	{`"linked_pdf_list_prepend":`, &enctQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
 	{`"automatic_sales_tax":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
 	{`"contactuser":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
 	{`"contactusername":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
 	{`"third_party_number":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
 	{`"intacct_class":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
 	{`"intacct_class_name":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
@@ -943,10 +903,10 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
 	{`"new_approvalprocess_agent_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
 	{`"new_approvalprocess_user_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
-	{`"new_approvalprocess_users":`, etOf[*UsersList], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
+	{`"new_approvalprocess_users":`, &enctUsersList, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
 	{`"new_approvalprocess_email":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
 	{`"new_approvalprocess_cab_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
-	{`"new_approvalprocess_cab":`, etOf[*CabMember], uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
+	{`"new_approvalprocess_cab":`, &enctCabMember, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
 	{`"site_delivery_override":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
 	{`"address1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
 	{`"address2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
@@ -958,16 +918,16 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
-	{`"address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
-	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
-	{`"workflow_history":`, etOf[*WorkflowHistory], uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
+	{`"address":`, &enctAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
+	{`"delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
+	{`"workflow_history":`, &enctWorkflowHistory, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
 	{`"workflow_step":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
 	{`"workflow_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
 	{`"_isclone":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
 	{`"_originalid":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
 	{`"_customisepdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
 	{`"is_customised_pdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
-	{`"customisedpdf":`, etOf[*PDFTemplate], uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kOne},
+	{`"customisedpdf":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kRaw},
 	{`"new_approvalprocess_role_id":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
 	{`"is_quote_screen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
@@ -977,11 +937,11 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"_startthirdpartysign":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
 	{`"_hasadobesignopen":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
 	{`"top_level_purchase_currency_code":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
-	{`"tree_purchase_currency":`, etOf[*Currency], uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
+	{`"tree_purchase_currency":`, &enctCurrency, uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
 	{`"_updatepurchasecurrency":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
-	{`"site":`, etOf[*Site], uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
-	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
+	{`"site":`, &enctSite, uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
+	{`"originaddress":`, &enctAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
@@ -989,22 +949,20 @@ var enctQuotationHeader = encTable{extra: unsafe.Offsetof(QuotationHeader{}.Extr
 	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), kStr},
 }}
 
-func (m *QuotationHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationHeader) }
-
-func (*QuotationHeader) encTable() *encTable { return &enctQuotationHeader }
+func (m *QuotationHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuotationHeader
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQuotationHeaderPDF(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuotationHeaderPDF, n)))
+func growQuotationHeaderPDF(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuotationHeaderPDF, c)
+	copy(s, unsafe.Slice((*QuotationHeaderPDF)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuotationHeaderPDF(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuotationHeaderPDF)(dst), n), unsafe.Slice((*QuotationHeaderPDF)(src), n))
-}
-
-var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), alloc: allocQuotationHeaderPDF, copy: copyQuotationHeaderPDF, fields: []decField{
+var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), grow: growQuotationHeaderPDF, fields: []decField{
 	{"desc", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
 	{"uniqueid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
@@ -1012,11 +970,9 @@ var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{
 	{"prepend", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), kBool},
 }, sorted: []uint16{0, 2, 4, 3, 1}}
 
-func (m *QuotationHeaderPDF) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectQuotationHeaderPDF)
+func (m *QuotationHeaderPDF) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuotationHeaderPDF
 }
-
-func (*QuotationHeaderPDF) decTable() *decTable { return &dectQuotationHeaderPDF }
 
 var enctQuotationHeaderPDF = encTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), fields: []encField{
 	{`"desc":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
@@ -1026,44 +982,40 @@ var enctQuotationHeaderPDF = encTable{extra: unsafe.Offsetof(QuotationHeaderPDF{
 	{`"prepend":`, nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), kBool},
 }}
 
-func (m *QuotationHeaderPDF) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctQuotationHeaderPDF)
+func (m *QuotationHeaderPDF) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuotationHeaderPDF
 }
-
-func (*QuotationHeaderPDF) encTable() *encTable { return &enctQuotationHeaderPDF }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationHeaderPDF) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocQuotationView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]QuotationView, n)))
+func growQuotationView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]QuotationView, c)
+	copy(s, unsafe.Slice((*QuotationView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyQuotationView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*QuotationView)(dst), n), unsafe.Slice((*QuotationView)(src), n))
-}
-
-var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), alloc: allocQuotationView, copy: copyQuotationView, fields: []decField{
+var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), grow: growQuotationView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{"quotes", dtOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kPage},
+	{"quotes", &dectQuotationHeader, uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 1, 0}}
 
-func (m *QuotationView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectQuotationView) }
-
-func (*QuotationView) decTable() *decTable { return &dectQuotationView }
+func (m *QuotationView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectQuotationView
+}
 
 var enctQuotationView = encTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{`"quotes":`, etOf[*QuotationHeader], uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kMany},
+	{`"quotes":`, &enctQuotationHeader, uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
 }}
 
-func (m *QuotationView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctQuotationView) }
-
-func (*QuotationView) encTable() *encTable { return &enctQuotationView }
+func (m *QuotationView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctQuotationView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *QuotationView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,24 +6,22 @@ import (
 	"unsafe"
 )
 
-func allocRTPermission(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RTPermission, n)))
+func growRTPermission(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RTPermission, c)
+	copy(s, unsafe.Slice((*RTPermission)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRTPermission(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RTPermission)(dst), n), unsafe.Slice((*RTPermission)(src), n))
-}
-
-var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), alloc: allocRTPermission, copy: copyRTPermission, fields: []decField{
+var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), grow: growRTPermission, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
 	{"create", nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
 	{"read", nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
 	{"edit", nil, uint32(unsafe.Offsetof(RTPermission{}.Edit)), kBool},
 }, sorted: []uint16{1, 3, 0, 2}}
 
-func (m *RTPermission) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRTPermission) }
-
-func (*RTPermission) decTable() *decTable { return &dectRTPermission }
+func (m *RTPermission) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRTPermission
+}
 
 var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
@@ -32,20 +30,20 @@ var enctRTPermission = encTable{extra: unsafe.Offsetof(RTPermission{}.Extra), si
 	{`"edit":`, nil, uint32(unsafe.Offsetof(RTPermission{}.Edit)), kBool},
 }}
 
-func (m *RTPermission) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRTPermission) }
-
-func (*RTPermission) encTable() *encTable { return &enctRTPermission }
+func (m *RTPermission) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRTPermission
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RTPermission) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRelease(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Release, n))) }
-
-func copyRelease(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Release)(dst), n), unsafe.Slice((*Release)(src), n))
+func growRelease(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Release, c)
+	copy(s, unsafe.Slice((*Release)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), alloc: allocRelease, copy: copyRelease, fields: []decField{
+var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), grow: growRelease, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
 	{"name_expanded", nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
@@ -76,20 +74,18 @@ var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe
 	{"release_email_subject", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
 	{"release_email_html", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
 	{"release_email_tickets", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
-	{"releasetype", dtOf[*ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
+	{"releasetype", &dectReleaseType, uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
 	{"instance_count", nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
 	{"total_instance_count", nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
 	{"adoption", nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
 	{"issues_logged", nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
 	{"open_issues", nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
-	{"licences", dtOf[*LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
+	{"licences", &dectLicenceInfo, uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
 	{"jira_name", nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
 }, sorted: []uint16{38, 33, 5, 6, 8, 0, 31, 34, 37, 36, 16, 17, 1, 2, 10, 35, 18, 26, 14, 12, 13, 11, 20, 21, 22, 28, 27, 29, 9, 19, 30, 3, 4, 23, 24, 25, 15, 32, 7}}
 
-func (m *Release) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRelease) }
-
-func (*Release) decTable() *decTable { return &dectRelease }
+func (m *Release) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectRelease }
 
 var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
@@ -122,33 +118,29 @@ var enctRelease = encTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe
 	{`"release_email_subject":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
 	{`"release_email_html":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
 	{`"release_email_tickets":`, nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
-	{`"releasetype":`, etOf[*ReleaseType], uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
+	{`"releasetype":`, &enctReleaseType, uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
 	{`"instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
 	{`"total_instance_count":`, nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
 	{`"adoption":`, nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
 	{`"issues_logged":`, nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
 	{`"open_issues":`, nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
-	{`"licences":`, etOf[*LicenceInfo], uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
+	{`"licences":`, &enctLicenceInfo, uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
 	{`"jira_name":`, nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
 }}
 
-func (m *Release) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRelease) }
-
-func (*Release) encTable() *encTable { return &enctRelease }
+func (m *Release) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctRelease }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Release) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseBranch(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseBranch, n)))
+func growReleaseBranch(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseBranch, c)
+	copy(s, unsafe.Slice((*ReleaseBranch)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseBranch(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseBranch)(dst), n), unsafe.Slice((*ReleaseBranch)(src), n))
-}
-
-var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), alloc: allocReleaseBranch, copy: copyReleaseBranch, fields: []decField{
+var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), grow: growReleaseBranch, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
@@ -156,9 +148,9 @@ var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 2, 1, 3}}
 
-func (m *ReleaseBranch) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseBranch) }
-
-func (*ReleaseBranch) decTable() *decTable { return &dectReleaseBranch }
+func (m *ReleaseBranch) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseBranch
+}
 
 var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
@@ -168,22 +160,20 @@ var enctReleaseBranch = encTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Warning)), kStr},
 }}
 
-func (m *ReleaseBranch) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseBranch) }
-
-func (*ReleaseBranch) encTable() *encTable { return &enctReleaseBranch }
+func (m *ReleaseBranch) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseBranch
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseBranch) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseComponent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseComponent, n)))
+func growReleaseComponent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseComponent, c)
+	copy(s, unsafe.Slice((*ReleaseComponent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseComponent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseComponent)(dst), n), unsafe.Slice((*ReleaseComponent)(src), n))
-}
-
-var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), alloc: allocReleaseComponent, copy: copyReleaseComponent, fields: []decField{
+var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), grow: growReleaseComponent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
@@ -191,9 +181,9 @@ var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *ReleaseComponent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseComponent) }
-
-func (*ReleaseComponent) decTable() *decTable { return &dectReleaseComponent }
+func (m *ReleaseComponent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseComponent
+}
 
 var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
@@ -203,22 +193,20 @@ var enctReleaseComponent = encTable{extra: unsafe.Offsetof(ReleaseComponent{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Warning)), kStr},
 }}
 
-func (m *ReleaseComponent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseComponent) }
-
-func (*ReleaseComponent) encTable() *encTable { return &enctReleaseComponent }
+func (m *ReleaseComponent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseComponent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseComponent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseNote(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseNote, n)))
+func growReleaseNote(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseNote, c)
+	copy(s, unsafe.Slice((*ReleaseNote)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseNote(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseNote)(dst), n), unsafe.Slice((*ReleaseNote)(src), n))
-}
-
-var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), alloc: allocReleaseNote, copy: copyReleaseNote, fields: []decField{
+var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), grow: growReleaseNote, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
 	{"note", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
@@ -229,12 +217,12 @@ var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size
 	{"date", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{"month", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{"group", dtOf[*ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
+	{"group", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kLazy},
 }, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
 
-func (m *ReleaseNote) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNote) }
-
-func (*ReleaseNote) decTable() *decTable { return &dectReleaseNote }
+func (m *ReleaseNote) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseNote
+}
 
 var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
@@ -247,60 +235,56 @@ var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size
 	{`"date":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{`"month":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{`"version":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{`"group":`, etOf[*ReleaseNoteGroup], uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
+	{`"group":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kRaw},
 }}
 
-func (m *ReleaseNote) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNote) }
-
-func (*ReleaseNote) encTable() *encTable { return &enctReleaseNote }
+func (m *ReleaseNote) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseNote
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseNoteGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseNoteGroup, n)))
+func growReleaseNoteGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseNoteGroup, c)
+	copy(s, unsafe.Slice((*ReleaseNoteGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseNoteGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseNoteGroup)(dst), n), unsafe.Slice((*ReleaseNoteGroup)(src), n))
-}
-
-var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), alloc: allocReleaseNoteGroup, copy: copyReleaseNoteGroup, fields: []decField{
+var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), grow: growReleaseNoteGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{"releasenote", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{"releasenotes", dtOf[*ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
+	{"releasenotes", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kLazyList},
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
-func (m *ReleaseNoteGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseNoteGroup) }
-
-func (*ReleaseNoteGroup) decTable() *decTable { return &dectReleaseNoteGroup }
+func (m *ReleaseNoteGroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseNoteGroup
+}
 
 var enctReleaseNoteGroup = encTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{`"releasenote":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{`"releasenotes":`, etOf[*ReleaseNote], uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
+	{`"releasenotes":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }}
 
-func (m *ReleaseNoteGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseNoteGroup) }
-
-func (*ReleaseNoteGroup) encTable() *encTable { return &enctReleaseNoteGroup }
+func (m *ReleaseNoteGroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseNoteGroup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNoteGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleasePipeline(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleasePipeline, n)))
+func growReleasePipeline(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleasePipeline, c)
+	copy(s, unsafe.Slice((*ReleasePipeline)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleasePipeline(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleasePipeline)(dst), n), unsafe.Slice((*ReleasePipeline)(src), n))
-}
-
-var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), alloc: allocReleasePipeline, copy: copyReleasePipeline, fields: []decField{
+var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), grow: growReleasePipeline, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
 	{"integration_link", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
@@ -309,14 +293,14 @@ var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extr
 	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
 	{"active", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
 	{"devops_project_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
-	{"pipeline_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
+	{"pipeline_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
 	{"linked_product_name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
 }, sorted: []uint16{10, 6, 5, 4, 7, 0, 2, 3, 9, 1, 8}}
 
-func (m *ReleasePipeline) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleasePipeline) }
-
-func (*ReleasePipeline) decTable() *decTable { return &dectReleasePipeline }
+func (m *ReleasePipeline) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleasePipeline
+}
 
 var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
@@ -327,50 +311,48 @@ var enctReleasePipeline = encTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extr
 	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
 	{`"active":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
 	{`"devops_project_id":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
-	{`"pipeline_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
+	{`"pipeline_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
 	{`"linked_product_name":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
 }}
 
-func (m *ReleasePipeline) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleasePipeline) }
-
-func (*ReleasePipeline) encTable() *encTable { return &enctReleasePipeline }
+func (m *ReleasePipeline) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleasePipeline
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleasePipeline) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseProduct(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseProduct, n)))
+func growReleaseProduct(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseProduct, c)
+	copy(s, unsafe.Slice((*ReleaseProduct)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseProduct(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseProduct)(dst), n), unsafe.Slice((*ReleaseProduct)(src), n))
-}
-
-var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), alloc: allocReleaseProduct, copy: copyReleaseProduct, fields: []decField{
+var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), grow: growReleaseProduct, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
 	{"release_count", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
 	{"logo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
 	{"new_icon", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
-	{"release_emails", dtOf[*ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
-	{"components", dtOf[*ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
+	{"release_emails", &dectReleaseProductEmail, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
+	{"components", &dectReleaseComponent, uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
 	{"third_party_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
 	{"third_party_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
-	{"devops_project", dtOf[*DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
-	{"devops_otherfield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
+	{"devops_project", &dectDevOpsProject, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
+	{"devops_otherfield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
 	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
 	{"devops_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
-	{"devops_instance", dtOf[*AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
+	{"devops_instance", &dectAzureDevOpsDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
 	{"show_devops_mappings", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
 	{"github_repo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
-	{"branches", dtOf[*ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
+	{"branches", &dectReleaseBranch, uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
 	{"jira_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
 	{"jira_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
-	{"jira_instance", dtOf[*JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
-	{"jirafield_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
-	{"jira_project", dtOf[*KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
+	{"jira_instance", &dectJiraDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
+	{"jirafield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
+	{"jira_project", &dectKeyPair2, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
 	{"devops_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
 	{"devops_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
 	{"devops_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
@@ -379,9 +361,9 @@ var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Warning)), kStr},
 }, sorted: []uint16{28, 17, 7, 26, 27, 12, 13, 23, 14, 24, 11, 10, 25, 16, 0, 18, 19, 20, 22, 21, 4, 1, 5, 3, 6, 15, 2, 8, 9}}
 
-func (m *ReleaseProduct) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseProduct) }
-
-func (*ReleaseProduct) decTable() *decTable { return &dectReleaseProduct }
+func (m *ReleaseProduct) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseProduct
+}
 
 var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
@@ -390,23 +372,23 @@ var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra)
 	{`"release_count":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
 	{`"logo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
-	{`"release_emails":`, etOf[*ReleaseProductEmail], uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
-	{`"components":`, etOf[*ReleaseComponent], uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
+	{`"release_emails":`, &enctReleaseProductEmail, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
+	{`"components":`, &enctReleaseComponent, uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
 	{`"third_party_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
 	{`"third_party_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
-	{`"devops_project":`, etOf[*DevOpsProject], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
-	{`"devops_otherfield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
+	{`"devops_project":`, &enctDevOpsProject, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
+	{`"devops_otherfield_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
 	{`"devops_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
 	{`"devops_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
-	{`"devops_instance":`, etOf[*AzureDevOpsDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
+	{`"devops_instance":`, &enctAzureDevOpsDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
 	{`"show_devops_mappings":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
 	{`"github_repo":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
-	{`"branches":`, etOf[*ReleaseBranch], uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
+	{`"branches":`, &enctReleaseBranch, uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
 	{`"jira_details_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
 	{`"jira_details_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
-	{`"jira_instance":`, etOf[*JiraDetails], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
-	{`"jirafield_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
-	{`"jira_project":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
+	{`"jira_instance":`, &enctJiraDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
+	{`"jirafield_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
+	{`"jira_project":`, &enctKeyPair2, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
 	{`"devops_id":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
 	{`"devops_name":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
 	{`"devops_url":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
@@ -415,22 +397,20 @@ var enctReleaseProduct = encTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Warning)), kStr},
 }}
 
-func (m *ReleaseProduct) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseProduct) }
-
-func (*ReleaseProduct) encTable() *encTable { return &enctReleaseProduct }
+func (m *ReleaseProduct) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseProduct
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProduct) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseProductEmail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseProductEmail, n)))
+func growReleaseProductEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseProductEmail, c)
+	copy(s, unsafe.Slice((*ReleaseProductEmail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseProductEmail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseProductEmail)(dst), n), unsafe.Slice((*ReleaseProductEmail)(src), n))
-}
-
-var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), alloc: allocReleaseProductEmail, copy: copyReleaseProductEmail, fields: []decField{
+var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), grow: growReleaseProductEmail, fields: []decField{
 	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
 	{"release_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
 	{"releasetype_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
@@ -441,11 +421,9 @@ var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmai
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 3, 4, 0, 6, 1, 2}}
 
-func (m *ReleaseProductEmail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectReleaseProductEmail)
+func (m *ReleaseProductEmail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseProductEmail
 }
-
-func (*ReleaseProductEmail) decTable() *decTable { return &dectReleaseProductEmail }
 
 var enctReleaseProductEmail = encTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), fields: []encField{
 	{`"product_id":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
@@ -458,24 +436,20 @@ var enctReleaseProductEmail = encTable{extra: unsafe.Offsetof(ReleaseProductEmai
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), kStr},
 }}
 
-func (m *ReleaseProductEmail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctReleaseProductEmail)
+func (m *ReleaseProductEmail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseProductEmail
 }
-
-func (*ReleaseProductEmail) encTable() *encTable { return &enctReleaseProductEmail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseProductEmail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReleaseType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReleaseType, n)))
+func growReleaseType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReleaseType, c)
+	copy(s, unsafe.Slice((*ReleaseType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReleaseType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReleaseType)(dst), n), unsafe.Slice((*ReleaseType)(src), n))
-}
-
-var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), alloc: allocReleaseType, copy: copyReleaseType, fields: []decField{
+var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), grow: growReleaseType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
 	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
@@ -486,9 +460,9 @@ var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseType{}.Warning)), kStr},
 }, sorted: []uint16{7, 0, 1, 2, 5, 6, 3, 4}}
 
-func (m *ReleaseType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReleaseType) }
-
-func (*ReleaseType) decTable() *decTable { return &dectReleaseType }
+func (m *ReleaseType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReleaseType
+}
 
 var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
@@ -501,22 +475,20 @@ var enctReleaseType = encTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseType{}.Warning)), kStr},
 }}
 
-func (m *ReleaseType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReleaseType) }
-
-func (*ReleaseType) encTable() *encTable { return &enctReleaseType }
+func (m *ReleaseType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReleaseType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRemoteSessionData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RemoteSessionData, n)))
+func growRemoteSessionData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RemoteSessionData, c)
+	copy(s, unsafe.Slice((*RemoteSessionData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRemoteSessionData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RemoteSessionData)(dst), n), unsafe.Slice((*RemoteSessionData)(src), n))
-}
-
-var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), alloc: allocRemoteSessionData, copy: copyRemoteSessionData, fields: []decField{
+var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), grow: growRemoteSessionData, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
@@ -556,11 +528,9 @@ var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.
 	{"recording_url", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), kStr},
 }, sorted: []uint16{30, 32, 3, 33, 4, 28, 5, 8, 0, 25, 14, 27, 17, 18, 19, 35, 34, 22, 20, 21, 13, 36, 24, 16, 10, 15, 9, 29, 6, 23, 1, 2, 31, 12, 11, 26, 7}}
 
-func (m *RemoteSessionData) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectRemoteSessionData)
+func (m *RemoteSessionData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRemoteSessionData
 }
-
-func (*RemoteSessionData) decTable() *decTable { return &dectRemoteSessionData }
 
 var enctRemoteSessionData = encTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
@@ -602,24 +572,20 @@ var enctRemoteSessionData = encTable{extra: unsafe.Offsetof(RemoteSessionData{}.
 	{`"recording_url":`, nil, uint32(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), kStr},
 }}
 
-func (m *RemoteSessionData) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctRemoteSessionData)
+func (m *RemoteSessionData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRemoteSessionData
 }
-
-func (*RemoteSessionData) encTable() *encTable { return &enctRemoteSessionData }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRemoteSessionTeams(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RemoteSessionTeams, n)))
+func growRemoteSessionTeams(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RemoteSessionTeams, c)
+	copy(s, unsafe.Slice((*RemoteSessionTeams)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRemoteSessionTeams(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RemoteSessionTeams)(dst), n), unsafe.Slice((*RemoteSessionTeams)(src), n))
-}
-
-var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), alloc: allocRemoteSessionTeams, copy: copyRemoteSessionTeams, fields: []decField{
+var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), grow: growRemoteSessionTeams, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
 	{"thirdpartyname", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
@@ -630,11 +596,9 @@ var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{
 	{"_warning", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 6, 0, 4, 1, 3, 2}}
 
-func (m *RemoteSessionTeams) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectRemoteSessionTeams)
+func (m *RemoteSessionTeams) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRemoteSessionTeams
 }
-
-func (*RemoteSessionTeams) decTable() *decTable { return &dectRemoteSessionTeams }
 
 var enctRemoteSessionTeams = encTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
@@ -647,24 +611,20 @@ var enctRemoteSessionTeams = encTable{extra: unsafe.Offsetof(RemoteSessionTeams{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), kStr},
 }}
 
-func (m *RemoteSessionTeams) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctRemoteSessionTeams)
+func (m *RemoteSessionTeams) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRemoteSessionTeams
 }
-
-func (*RemoteSessionTeams) encTable() *encTable { return &enctRemoteSessionTeams }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RemoteSessionTeams) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReportContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReportContent, n)))
+func growReportContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReportContent, c)
+	copy(s, unsafe.Slice((*ReportContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReportContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReportContent)(dst), n), unsafe.Slice((*ReportContent)(src), n))
-}
-
-var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), alloc: allocReportContent, copy: copyReportContent, fields: []decField{
+var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), grow: growReportContent, fields: []decField{
 	{"loaded", nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
 	{"load_error", nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
 	{"rows", nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
@@ -680,9 +640,9 @@ var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), 
 	{"datasets", nil, uint32(unsafe.Offsetof(ReportContent{}.Datasets)), kMap},
 }, sorted: []uint16{10, 4, 5, 6, 7, 8, 9, 3, 12, 1, 0, 2, 11}}
 
-func (m *ReportContent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportContent) }
-
-func (*ReportContent) decTable() *decTable { return &dectReportContent }
+func (m *ReportContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReportContent
+}
 
 var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), fields: []encField{
 	{`"loaded":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
@@ -700,42 +660,40 @@ var enctReportContent = encTable{extra: unsafe.Offsetof(ReportContent{}.Extra), 
 	{`"datasets":`, nil, uint32(unsafe.Offsetof(ReportContent{}.Datasets)), kMap},
 }}
 
-func (m *ReportContent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportContent) }
-
-func (*ReportContent) encTable() *encTable { return &enctReportContent }
+func (m *ReportContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReportContent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReportContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocReportView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ReportView, n)))
+func growReportView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ReportView, c)
+	copy(s, unsafe.Slice((*ReportView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyReportView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ReportView)(dst), n), unsafe.Slice((*ReportView)(src), n))
-}
-
-var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), alloc: allocReportView, copy: copyReportView, fields: []decField{
+var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), grow: growReportView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{"reports", dtOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kPage},
+	{"reports", &dectAnalyzerProfileList, uint32(unsafe.Offsetof(ReportView{}.Reports)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *ReportView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectReportView) }
-
-func (*ReportView) decTable() *decTable { return &dectReportView }
+func (m *ReportView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectReportView
+}
 
 var enctReportView = encTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{`"reports":`, etOf[*AnalyzerProfileList], uint32(unsafe.Offsetof(ReportView{}.Reports)), kMany},
+	{`"reports":`, &enctAnalyzerProfileList, uint32(unsafe.Offsetof(ReportView{}.Reports)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
 }}
 
-func (m *ReportView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctReportView) }
-
-func (*ReportView) encTable() *encTable { return &enctReportView }
+func (m *ReportView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctReportView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReportView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -746,15 +704,13 @@ func (m *ReportView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Reports), &dectAnalyzerProfileList, true)
 }
 
-func allocRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestType, n)))
+func growRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestType, c)
+	copy(s, unsafe.Slice((*RequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestType)(dst), n), unsafe.Slice((*RequestType)(src), n))
-}
-
-var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), alloc: allocRequestType, copy: copyRequestType, fields: []decField{
+var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), grow: growRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
@@ -823,18 +779,18 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"default_kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
 	{"allowall_actions", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
 	{"allowall_team", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
-	{"allowed_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
-	{"allowed_actions", dtOf[*Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
+	{"allowed_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
+	{"allowed_actions", &dectRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
 	{"allowall_status", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
-	{"allowed_status", dtOf[*RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
+	{"allowed_status", &dectRequestTypeStatus, uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
-	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
+	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
-	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
+	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
-	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
+	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
-	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
+	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
 	{"approval_process_id", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
 	{"approval_process_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
 	{"approval_process_name", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
@@ -859,7 +815,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"database_lookup_name", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
 	{"applydefaultsontypechangebool", nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
 	{"allowtickettypetobechild", nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(RequestType{}.Fields)), kLazyList},
 	{"default_estimate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
 	{"mustclosechildbeforeclosurebool", nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
 	{"default_sendremoteinvite", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
@@ -881,7 +837,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
 	{"auto_respond_logged_manually", nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
 	{"autoCloseHours", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
-	{"allowed_clients", dtOf[*AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
+	{"allowed_clients", &dectAreaRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
 	{"closedrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
 	{"pendingrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
 	{"alluserscanviewit", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
@@ -899,7 +855,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"default_soctargettype", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
 	{"default_soctargetid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
 	{"default_soctargetname", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
-	{"soc_default_target", dtOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
+	{"soc_default_target", &dectKeyPair2, uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
 	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
 	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
 	{"default_appointment_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
@@ -908,8 +864,8 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"statusafterapproverupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
 	{"display_audit_tab", nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
 	{"overwrite_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
-	{"default_services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
+	{"default_services", &dectServSiteList, uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
 	{"showdownvote", nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
 	{"addactionstolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
@@ -933,7 +889,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"defaultsync_to_sentinel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
 	{"adduserupdatestochildren", nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
 	{"default_targetdate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
-	{"allowed_resourcebooking_teams", dtOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
+	{"allowed_resourcebooking_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
 	{"defaultresourcetype_name_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
 	{"agentresourcebookingtype", nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
 	{"userbookfromportal", nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
@@ -959,9 +915,9 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"allowall_appointment_types", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
 	{"include_appointments_scheduled_hours", nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
 	{"ticketlinktype", nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
-	{"allowed_appointment_types", dtOf[*AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
+	{"allowed_appointment_types", &dectAppointmentTypeRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
 	{"allowall_iframe_customtabs", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
-	{"allowed_iframe_customtabs", dtOf[*IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
+	{"allowed_iframe_customtabs", &dectIframeTabRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
 	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
 	{"salesforce_default_stage", nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
 	{"show_add_note", nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
@@ -974,14 +930,14 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"parentstatusafterallchildclosed", nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
 	{"parentstatusafterallchildclosed_name", nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
 	{"allowlogonbehalfof", nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
 	{"auto_create_appt", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
 	{"hide_anon_contact_info", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
 	{"ticket_created_override", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
 	{"newrequestmessage", nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
 	{"allow_anonymous_logging", nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
 	{"published_id", nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
-	{"cors_whitelist_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
+	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
 	{"add_ack_attachments", nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
 	{"defaultpagerdutyservice", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
 	{"defaultpagerdutyservice_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
@@ -991,7 +947,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"sprint_tickettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
 	{"sprint_tickettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
 	{"usemilestones", nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
-	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
+	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
 	{"enableusermentions", nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
 	{"sladontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
 	{"pendingdontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
@@ -1022,7 +978,7 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"milestone_billing", nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
 	{"showopensuppliertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
 	{"allowall_suggestion_faqlists", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
-	{"allowed_suggestion_faqlists", dtOf[*FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
+	{"allowed_suggestion_faqlists", &dectFaqRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
 	{"startdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
 	{"startdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
 	{"targetdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
@@ -1053,10 +1009,10 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"load_balance_max_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
 	{"load_balance_on_schedule", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
 	{"load_balance_schedule_frequency", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
-	{"load_balance_schedule", dtOf[*AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
+	{"load_balance_schedule", &dectAssignSchedule, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
 	{"allowall_child_tickettypes", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
-	{"allowed_child_tickettypes", dtOf[*ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
-	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
+	{"allowed_child_tickettypes", &dectChildRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
+	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
 	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
 	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
@@ -1068,9 +1024,9 @@ var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{"default_priority", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultPriority)), kInt},
 }, sorted: []uint16{199, 154, 155, 92, 93, 94, 95, 96, 97, 227, 157, 158, 176, 180, 12, 224, 282, 273, 66, 201, 72, 74, 76, 78, 299, 205, 70, 266, 67, 14, 115, 69, 204, 73, 75, 77, 79, 300, 126, 206, 178, 71, 267, 68, 218, 103, 130, 129, 35, 292, 20, 102, 136, 137, 138, 81, 80, 82, 192, 125, 272, 220, 210, 211, 249, 124, 11, 47, 111, 112, 113, 85, 127, 42, 39, 38, 28, 31, 44, 246, 289, 15, 16, 226, 100, 101, 305, 306, 147, 146, 255, 166, 88, 89, 52, 53, 54, 55, 168, 167, 57, 58, 105, 59, 160, 163, 250, 162, 243, 65, 64, 63, 310, 86, 87, 161, 164, 245, 61, 62, 107, 140, 276, 153, 191, 60, 51, 6, 142, 143, 141, 56, 207, 177, 307, 50, 165, 183, 173, 228, 229, 171, 182, 172, 179, 230, 175, 174, 151, 148, 290, 159, 98, 99, 135, 304, 91, 303, 90, 277, 241, 237, 291, 19, 278, 18, 104, 145, 83, 198, 293, 7, 8, 1, 21, 22, 221, 288, 257, 84, 0, 202, 32, 116, 48, 49, 2, 17, 169, 170, 13, 9, 301, 302, 279, 280, 253, 254, 294, 295, 296, 298, 297, 231, 108, 109, 242, 260, 262, 261, 263, 123, 264, 240, 106, 3, 223, 133, 134, 309, 152, 216, 217, 119, 120, 239, 128, 43, 41, 40, 29, 45, 213, 30, 251, 248, 225, 121, 122, 36, 37, 184, 208, 5, 139, 209, 256, 212, 247, 284, 281, 275, 132, 197, 193, 194, 258, 214, 156, 244, 187, 188, 186, 265, 185, 196, 195, 114, 189, 285, 283, 286, 287, 238, 144, 233, 234, 268, 269, 149, 150, 215, 26, 27, 117, 118, 24, 25, 200, 236, 232, 270, 271, 274, 131, 10, 222, 259, 203, 252, 219, 190, 4, 235, 181, 110, 23, 46, 34, 33, 308}}
 
-func (m *RequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestType) }
-
-func (*RequestType) decTable() *decTable { return &dectRequestType }
+func (m *RequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestType
+}
 
 var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
@@ -1141,18 +1097,18 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"default_kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
 	{`"allowall_actions":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
 	{`"allowall_team":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
-	{`"allowed_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
-	{`"allowed_actions":`, etOf[*Restriction], uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
+	{`"allowed_teams":`, &enctSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
+	{`"allowed_actions":`, &enctRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
 	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
-	{`"allowed_status":`, etOf[*RequestTypeStatus], uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
+	{`"allowed_status":`, &enctRequestTypeStatus, uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
+	{`"allowed_category1":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
+	{`"allowed_category2":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
+	{`"allowed_category3":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
-	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
+	{`"allowed_category4":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
 	{`"approval_process_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
 	{`"approval_process_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
 	{`"approval_process_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
@@ -1177,7 +1133,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
 	{`"applydefaultsontypechangebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
 	{`"allowtickettypetobechild":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestType{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Fields)), kRaw},
 	{`"default_estimate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
 	{`"mustclosechildbeforeclosurebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
 	{`"default_sendremoteinvite":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
@@ -1199,7 +1155,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"maximumRestrictedPriority":`, nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
 	{`"auto_respond_logged_manually":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
 	{`"autoCloseHours":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
-	{`"allowed_clients":`, etOf[*AreaRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
+	{`"allowed_clients":`, &enctAreaRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
 	{`"closedrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
 	{`"pendingrequestreplylimit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
 	{`"alluserscanviewit":`, nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
@@ -1217,7 +1173,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"default_soctargettype":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
 	{`"default_soctargetid":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
 	{`"default_soctargetname":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
-	{`"soc_default_target":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
+	{`"soc_default_target":`, &enctKeyPair2, uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
 	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
 	{`"default_appointment_summary":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
 	{`"default_appointment_details":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
@@ -1226,8 +1182,8 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"statusafterapproverupdate_guid":`, nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
 	{`"display_audit_tab":`, nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
 	{`"overwrite_showforusers":`, nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
-	{`"default_services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
+	{`"default_services":`, &enctServSiteList, uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
 	{`"showdownvote":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
 	{`"addactionstolinked":`, nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
@@ -1251,7 +1207,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"defaultsync_to_sentinel":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
 	{`"adduserupdatestochildren":`, nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
 	{`"default_targetdate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
-	{`"allowed_resourcebooking_teams":`, etOf[*SectionRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
+	{`"allowed_resourcebooking_teams":`, &enctSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
 	{`"defaultresourcetype_name_agent":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
 	{`"agentresourcebookingtype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
 	{`"userbookfromportal":`, nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
@@ -1277,9 +1233,9 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"allowall_appointment_types":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
 	{`"include_appointments_scheduled_hours":`, nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
 	{`"ticketlinktype":`, nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
-	{`"allowed_appointment_types":`, etOf[*AppointmentTypeRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
+	{`"allowed_appointment_types":`, &enctAppointmentTypeRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
 	{`"allowall_iframe_customtabs":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
-	{`"allowed_iframe_customtabs":`, etOf[*IframeTabRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
+	{`"allowed_iframe_customtabs":`, &enctIframeTabRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
 	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
 	{`"salesforce_default_stage":`, nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
 	{`"show_add_note":`, nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
@@ -1292,14 +1248,14 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"parentstatusafterallchildclosed":`, nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
 	{`"parentstatusafterallchildclosed_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
 	{`"allowlogonbehalfof":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
 	{`"auto_create_appt":`, nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
 	{`"hide_anon_contact_info":`, nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
 	{`"ticket_created_override":`, nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
 	{`"newrequestmessage":`, nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
 	{`"allow_anonymous_logging":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
 	{`"published_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
-	{`"cors_whitelist_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
+	{`"cors_whitelist_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
 	{`"add_ack_attachments":`, nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
 	{`"defaultpagerdutyservice":`, nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
 	{`"defaultpagerdutyservice_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
@@ -1309,7 +1265,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"sprint_tickettype_id":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
 	{`"sprint_tickettype_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
 	{`"usemilestones":`, nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
-	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
+	{`"tab_config":`, &enctTabConfig, uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
 	{`"enableusermentions":`, nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
 	{`"sladontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
 	{`"pendingdontclose":`, nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
@@ -1340,7 +1296,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"milestone_billing":`, nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
 	{`"showopensuppliertickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
 	{`"allowall_suggestion_faqlists":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
-	{`"allowed_suggestion_faqlists":`, etOf[*FaqRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
+	{`"allowed_suggestion_faqlists":`, &enctFaqRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
 	{`"startdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
 	{`"startdate_validation_days":`, nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
 	{`"targetdate_validation":`, nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
@@ -1371,10 +1327,10 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"load_balance_max_tickets":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
 	{`"load_balance_on_schedule":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
 	{`"load_balance_schedule_frequency":`, nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
-	{`"load_balance_schedule":`, etOf[*AssignSchedule], uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
+	{`"load_balance_schedule":`, &enctAssignSchedule, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
 	{`"allowall_child_tickettypes":`, nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
-	{`"allowed_child_tickettypes":`, etOf[*ChildRequestType], uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
-	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
+	{`"allowed_child_tickettypes":`, &enctChildRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
+	{`"kanbanstatuschoice":`, &enctKeyPair, uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
 	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
 	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
@@ -1386,22 +1342,20 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"default_priority":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultPriority)), kInt},
 }}
 
-func (m *RequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestType) }
-
-func (*RequestType) encTable() *encTable { return &enctRequestType }
+func (m *RequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRequestTypeField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeField, n)))
+func growRequestTypeField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestTypeField, c)
+	copy(s, unsafe.Slice((*RequestTypeField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestTypeField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestTypeField)(dst), n), unsafe.Slice((*RequestTypeField)(src), n))
-}
-
-var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), alloc: allocRequestTypeField, copy: copyRequestTypeField, fields: []decField{
+var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), grow: growRequestTypeField, fields: []decField{
 	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
 	{"rtid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
@@ -1418,14 +1372,14 @@ var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{"technew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
 	{"techdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
 	{"fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{"fieldinfo", dtOf[*FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kOne},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
-	{"visibility_conditions_value", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
-	{"value_restrictions", dtOf[*CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
-	{"group", dtOf[*FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kOne},
+	{"fieldinfo", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kLazy},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
+	{"visibility_conditions_value", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
+	{"value_restrictions", &dectCustomFieldValueRestrictions, uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
+	{"group", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kLazy},
 	{"technewlocation", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
 	{"restrictupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
-	{"update_restrictions", dtOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
+	{"update_restrictions", &dectRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
 	{"techtab_id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
 	{"techtab_name", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
 	{"showdependency", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
@@ -1439,19 +1393,19 @@ var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{"copytochild", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
 	{"copytorelated", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
 	{"restrictread", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
-	{"read_restrictions", dtOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
+	{"read_restrictions", &dectRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
 	{"techtab_columns", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
 	{"chat_message", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
 	{"techaction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
 	{"enduseraction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
 	{"endusercheckboxmandatory", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
 	{"display_type", nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
 }, sorted: []uint16{28, 31, 27, 39, 34, 0, 35, 44, 41, 42, 11, 32, 12, 10, 4, 3, 16, 15, 20, 9, 8, 1, 30, 29, 37, 36, 22, 2, 5, 26, 7, 6, 40, 14, 33, 13, 21, 38, 24, 25, 43, 23, 19, 17, 18}}
 
-func (m *RequestTypeField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeField) }
-
-func (*RequestTypeField) decTable() *decTable { return &dectRequestTypeField }
+func (m *RequestTypeField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestTypeField
+}
 
 var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), fields: []encField{
 	{`"copytochildonupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
@@ -1470,14 +1424,14 @@ var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{`"technew":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
 	{`"fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{`"fieldinfo":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kOne},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
-	{`"visibility_conditions_value":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
-	{`"value_restrictions":`, etOf[*CustomFieldValueRestrictions], uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
-	{`"group":`, etOf[*FieldGroup], uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kOne},
+	{`"fieldinfo":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kRaw},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
+	{`"visibility_conditions_value":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
+	{`"value_restrictions":`, &enctCustomFieldValueRestrictions, uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
+	{`"group":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kRaw},
 	{`"technewlocation":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
 	{`"restrictupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
-	{`"update_restrictions":`, etOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
+	{`"update_restrictions":`, &enctRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
 	{`"techtab_id":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
 	{`"techtab_name":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
 	{`"showdependency":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
@@ -1491,32 +1445,30 @@ var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{`"copytochild":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
 	{`"copytorelated":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
 	{`"restrictread":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
-	{`"read_restrictions":`, etOf[*RequestTypeFieldRestriction], uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
+	{`"read_restrictions":`, &enctRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
 	{`"techtab_columns":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
 	{`"chat_message":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
 	{`"techaction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
 	{`"enduseraction":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
 	{`"endusercheckboxmandatory":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
 }}
 
-func (m *RequestTypeField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeField) }
-
-func (*RequestTypeField) encTable() *encTable { return &enctRequestTypeField }
+func (m *RequestTypeField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestTypeField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRequestTypeFieldRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeFieldRestriction, n)))
+func growRequestTypeFieldRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestTypeFieldRestriction, c)
+	copy(s, unsafe.Slice((*RequestTypeFieldRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestTypeFieldRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestTypeFieldRestriction)(dst), n), unsafe.Slice((*RequestTypeFieldRestriction)(src), n))
-}
-
-var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), alloc: allocRequestTypeFieldRestriction, copy: copyRequestTypeFieldRestriction, fields: []decField{
+var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), grow: growRequestTypeFieldRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
 	{"field_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
@@ -1529,11 +1481,9 @@ var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTyp
 	{"alloweditduringapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), kBool},
 }, sorted: []uint16{6, 8, 7, 9, 2, 0, 4, 5, 1, 3}}
 
-func (m *RequestTypeFieldRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectRequestTypeFieldRestriction)
+func (m *RequestTypeFieldRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestTypeFieldRestriction
 }
-
-func (*RequestTypeFieldRestriction) decTable() *decTable { return &dectRequestTypeFieldRestriction }
 
 var enctRequestTypeFieldRestriction = encTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
@@ -1548,59 +1498,53 @@ var enctRequestTypeFieldRestriction = encTable{extra: unsafe.Offsetof(RequestTyp
 	{`"alloweditduringapproval":`, nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), kBool},
 }}
 
-func (m *RequestTypeFieldRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctRequestTypeFieldRestriction)
+func (m *RequestTypeFieldRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestTypeFieldRestriction
 }
-
-func (*RequestTypeFieldRestriction) encTable() *encTable { return &enctRequestTypeFieldRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeFieldRestriction) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocRequestTypeGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeGroup, n)))
+func growRequestTypeGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestTypeGroup, c)
+	copy(s, unsafe.Slice((*RequestTypeGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestTypeGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestTypeGroup)(dst), n), unsafe.Slice((*RequestTypeGroup)(src), n))
-}
-
-var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), alloc: allocRequestTypeGroup, copy: copyRequestTypeGroup, fields: []decField{
+var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), grow: growRequestTypeGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kLazyList},
 	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
 }, sorted: []uint16{3, 2, 0, 1}}
 
-func (m *RequestTypeGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeGroup) }
-
-func (*RequestTypeGroup) decTable() *decTable { return &dectRequestTypeGroup }
+func (m *RequestTypeGroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestTypeGroup
+}
 
 var enctRequestTypeGroup = encTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
 }}
 
-func (m *RequestTypeGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeGroup) }
-
-func (*RequestTypeGroup) encTable() *encTable { return &enctRequestTypeGroup }
+func (m *RequestTypeGroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestTypeGroup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRequestTypeList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeList, n)))
+func growRequestTypeList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestTypeList, c)
+	copy(s, unsafe.Slice((*RequestTypeList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestTypeList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestTypeList)(dst), n), unsafe.Slice((*RequestTypeList)(src), n))
-}
-
-var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), alloc: allocRequestTypeList, copy: copyRequestTypeList, fields: []decField{
+var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), grow: growRequestTypeList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
@@ -1625,7 +1569,7 @@ var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
 	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
 	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
-	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
+	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
 	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
 	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
@@ -1637,9 +1581,9 @@ var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{"default_priority", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), kInt},
 }, sorted: []uint16{13, 15, 21, 12, 16, 17, 28, 29, 33, 6, 7, 30, 27, 26, 20, 19, 8, 9, 1, 22, 23, 0, 2, 18, 14, 10, 24, 25, 3, 32, 5, 11, 4, 31}}
 
-func (m *RequestTypeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRequestTypeList) }
-
-func (*RequestTypeList) decTable() *decTable { return &dectRequestTypeList }
+func (m *RequestTypeList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestTypeList
+}
 
 var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
@@ -1666,7 +1610,7 @@ var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{`"anonymouscanselect":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
 	{`"hasmandatorytechfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
 	{`"hasmandatoryuserfields":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
-	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
+	{`"kanbanstatuschoice":`, &enctKeyPair, uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
 	{`"email_start_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
 	{`"email_end_tag":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
@@ -1678,22 +1622,20 @@ var enctRequestTypeList = encTable{extra: unsafe.Offsetof(RequestTypeList{}.Extr
 	{`"default_priority":`, nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), kInt},
 }}
 
-func (m *RequestTypeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRequestTypeList) }
-
-func (*RequestTypeList) encTable() *encTable { return &enctRequestTypeList }
+func (m *RequestTypeList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestTypeList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRequestTypeStatus(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RequestTypeStatus, n)))
+func growRequestTypeStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RequestTypeStatus, c)
+	copy(s, unsafe.Slice((*RequestTypeStatus)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRequestTypeStatus(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RequestTypeStatus)(dst), n), unsafe.Slice((*RequestTypeStatus)(src), n))
-}
-
-var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), alloc: allocRequestTypeStatus, copy: copyRequestTypeStatus, fields: []decField{
+var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), grow: growRequestTypeStatus, fields: []decField{
 	{"ticketype_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
 	{"tickettype_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
 	{"status_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
@@ -1703,11 +1645,9 @@ var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.Warning)), kStr},
 }, sorted: []uint16{6, 3, 2, 4, 5, 1, 0}}
 
-func (m *RequestTypeStatus) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectRequestTypeStatus)
+func (m *RequestTypeStatus) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRequestTypeStatus
 }
-
-func (*RequestTypeStatus) decTable() *decTable { return &dectRequestTypeStatus }
 
 var enctRequestTypeStatus = encTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), fields: []encField{
 	{`"ticketype_id":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
@@ -1719,24 +1659,20 @@ var enctRequestTypeStatus = encTable{extra: unsafe.Offsetof(RequestTypeStatus{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.Warning)), kStr},
 }}
 
-func (m *RequestTypeStatus) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctRequestTypeStatus)
+func (m *RequestTypeStatus) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRequestTypeStatus
 }
-
-func (*RequestTypeStatus) encTable() *encTable { return &enctRequestTypeStatus }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RequestTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Restriction, n)))
+func growRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Restriction, c)
+	copy(s, unsafe.Slice((*Restriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Restriction)(dst), n), unsafe.Slice((*Restriction)(src), n))
-}
-
-var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), alloc: allocRestriction, copy: copyRestriction, fields: []decField{
+var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), grow: growRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
 	{"type", nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
 	{"key1", nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
@@ -1749,9 +1685,9 @@ var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(Restriction{}.Warning)), kStr},
 }, sorted: []uint16{9, 0, 2, 3, 4, 5, 6, 7, 8, 1}}
 
-func (m *Restriction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRestriction) }
-
-func (*Restriction) decTable() *decTable { return &dectRestriction }
+func (m *Restriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRestriction
+}
 
 var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
@@ -1766,22 +1702,20 @@ var enctRestriction = encTable{extra: unsafe.Offsetof(Restriction{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Restriction{}.Warning)), kStr},
 }}
 
-func (m *Restriction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRestriction) }
-
-func (*Restriction) encTable() *encTable { return &enctRestriction }
+func (m *Restriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRestriction
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Restriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocRoundRobinLog(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]RoundRobinLog, n)))
+func growRoundRobinLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]RoundRobinLog, c)
+	copy(s, unsafe.Slice((*RoundRobinLog)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyRoundRobinLog(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*RoundRobinLog)(dst), n), unsafe.Slice((*RoundRobinLog)(src), n))
-}
-
-var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), alloc: allocRoundRobinLog, copy: copyRoundRobinLog, fields: []decField{
+var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), grow: growRoundRobinLog, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
 	{"team", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
@@ -1790,9 +1724,9 @@ var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), 
 	{"type", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Type)), kInt},
 }, sorted: []uint16{3, 4, 0, 2, 1, 5}}
 
-func (m *RoundRobinLog) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectRoundRobinLog) }
-
-func (*RoundRobinLog) decTable() *decTable { return &dectRoundRobinLog }
+func (m *RoundRobinLog) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectRoundRobinLog
+}
 
 var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
@@ -1803,9 +1737,9 @@ var enctRoundRobinLog = encTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), 
 	{`"type":`, nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Type)), kInt},
 }}
 
-func (m *RoundRobinLog) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctRoundRobinLog) }
-
-func (*RoundRobinLog) encTable() *encTable { return &enctRoundRobinLog }
+func (m *RoundRobinLog) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctRoundRobinLog
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *RoundRobinLog) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

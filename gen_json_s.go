@@ -6,13 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocSLAHead(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]SLAHead, n))) }
-
-func copySLAHead(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SLAHead)(dst), n), unsafe.Slice((*SLAHead)(src), n))
+func growSLAHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SLAHead, c)
+	copy(s, unsafe.Slice((*SLAHead)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), alloc: allocSLAHead, copy: copySLAHead, fields: []decField{
+var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), grow: growSLAHead, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
@@ -22,8 +22,8 @@ var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe
 	{"workday_guid", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
 	{"responsereset", nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
 	{"autoreleaseoption", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
-	{"workdays", dtOf[*Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
-	{"priorities", dtOf[*Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
+	{"workdays", &dectWorkdays, uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
+	{"priorities", &dectPolicy, uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
 	{"response_reset_approval", nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
 	{"autoreleaselimit", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
 	{"trackslaresponsetime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
@@ -35,13 +35,11 @@ var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe
 	{"dontsendholdreminders", nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
 	{"statusafterautorelease_name", nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{21, 22, 23, 12, 8, 19, 1, 4, 0, 2, 3, 10, 11, 7, 16, 17, 15, 20, 14, 13, 6, 5, 18, 9}}
 
-func (m *SLAHead) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSLAHead) }
-
-func (*SLAHead) decTable() *decTable { return &dectSLAHead }
+func (m *SLAHead) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSLAHead }
 
 var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
@@ -53,8 +51,8 @@ var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe
 	{`"workday_guid":`, nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
 	{`"responsereset":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
 	{`"autoreleaseoption":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
-	{`"workdays":`, etOf[*Workdays], uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
-	{`"priorities":`, etOf[*Policy], uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
+	{`"workdays":`, &enctWorkdays, uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
+	{`"priorities":`, &enctPolicy, uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
 	{`"response_reset_approval":`, nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
 	{`"autoreleaselimit":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
 	{`"trackslaresponsetime":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
@@ -66,98 +64,82 @@ var enctSLAHead = encTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe
 	{`"dontsendholdreminders":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
 	{`"statusafterautorelease_name":`, nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
 }}
 
-func (m *SLAHead) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSLAHead) }
-
-func (*SLAHead) encTable() *encTable { return &enctSLAHead }
+func (m *SLAHead) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSLAHead }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SLAHead) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSOCCreateIncident(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SOCCreateIncident, n)))
+func growSOCCreateIncident(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SOCCreateIncident, c)
+	copy(s, unsafe.Slice((*SOCCreateIncident)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySOCCreateIncident(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SOCCreateIncident)(dst), n), unsafe.Slice((*SOCCreateIncident)(src), n))
-}
-
-var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), alloc: allocSOCCreateIncident, copy: copySOCCreateIncident, fields: []decField{
+var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), grow: growSOCCreateIncident, fields: []decField{
 	{"summary", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
 	{"details", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
 	{"userName", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
 	{"isMultiResponder", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
-	{"targets", dtOf[*SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
+	{"targets", &dectSOCCreateIncidentTarget, uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
 }, sorted: []uint16{1, 3, 0, 4, 2}}
 
-func (m *SOCCreateIncident) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSOCCreateIncident)
+func (m *SOCCreateIncident) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSOCCreateIncident
 }
-
-func (*SOCCreateIncident) decTable() *decTable { return &dectSOCCreateIncident }
 
 var enctSOCCreateIncident = encTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), fields: []encField{
 	{`"summary":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
 	{`"details":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
 	{`"userName":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
 	{`"isMultiResponder":`, nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
-	{`"targets":`, etOf[*SOCCreateIncidentTarget], uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
+	{`"targets":`, &enctSOCCreateIncidentTarget, uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
 }}
 
-func (m *SOCCreateIncident) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSOCCreateIncident)
+func (m *SOCCreateIncident) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSOCCreateIncident
 }
-
-func (*SOCCreateIncident) encTable() *encTable { return &enctSOCCreateIncident }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncident) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSOCCreateIncidentTarget(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SOCCreateIncidentTarget, n)))
+func growSOCCreateIncidentTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SOCCreateIncidentTarget, c)
+	copy(s, unsafe.Slice((*SOCCreateIncidentTarget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySOCCreateIncidentTarget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SOCCreateIncidentTarget)(dst), n), unsafe.Slice((*SOCCreateIncidentTarget)(src), n))
-}
-
-var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), alloc: allocSOCCreateIncidentTarget, copy: copySOCCreateIncidentTarget, fields: []decField{
+var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), grow: growSOCCreateIncidentTarget, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
 	{"slug", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *SOCCreateIncidentTarget) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSOCCreateIncidentTarget)
+func (m *SOCCreateIncidentTarget) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSOCCreateIncidentTarget
 }
-
-func (*SOCCreateIncidentTarget) decTable() *decTable { return &dectSOCCreateIncidentTarget }
 
 var enctSOCCreateIncidentTarget = encTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
 	{`"slug":`, nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
 }}
 
-func (m *SOCCreateIncidentTarget) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSOCCreateIncidentTarget)
+func (m *SOCCreateIncidentTarget) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSOCCreateIncidentTarget
 }
-
-func (*SOCCreateIncidentTarget) encTable() *encTable { return &enctSOCCreateIncidentTarget }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCCreateIncidentTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSOCWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SOCWebhook, n)))
+func growSOCWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SOCWebhook, c)
+	copy(s, unsafe.Slice((*SOCWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySOCWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SOCWebhook)(dst), n), unsafe.Slice((*SOCWebhook)(src), n))
-}
-
-var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), alloc: allocSOCWebhook, copy: copySOCWebhook, fields: []decField{
+var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), grow: growSOCWebhook, fields: []decField{
 	{"phase", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
 	{"entity_id", nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
@@ -174,9 +156,9 @@ var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: 
 	{"resourceObject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), kRaw},
 }, sorted: []uint16{6, 7, 8, 3, 1, 4, 5, 0, 9, 10, 13, 2, 11, 12}}
 
-func (m *SOCWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSOCWebhook) }
-
-func (*SOCWebhook) decTable() *decTable { return &dectSOCWebhook }
+func (m *SOCWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSOCWebhook
+}
 
 var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), fields: []encField{
 	{`"phase":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
@@ -195,22 +177,20 @@ var enctSOCWebhook = encTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: 
 	{`"resourceObject":`, nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), kRaw},
 }}
 
-func (m *SOCWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSOCWebhook) }
-
-func (*SOCWebhook) encTable() *encTable { return &enctSOCWebhook }
+func (m *SOCWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSOCWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SOCWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSQLImport(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SQLImport, n)))
+func growSQLImport(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SQLImport, c)
+	copy(s, unsafe.Slice((*SQLImport)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySQLImport(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SQLImport)(dst), n), unsafe.Slice((*SQLImport)(src), n))
-}
-
-var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), alloc: allocSQLImport, copy: copySQLImport, fields: []decField{
+var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), grow: growSQLImport, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
@@ -231,7 +211,7 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{"nhdfield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
 	{"updateonly", nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
 	{"integrator_enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
-	{"fields", dtOf[*SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
+	{"fields", &dectSQLImportField, uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
 	{"sqlserver", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
 	{"sqldatabase", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
 	{"sqlusername", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
@@ -244,7 +224,7 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{"syncto3party", nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowed_clientids_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
+	{"halointegrator_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
 	{"halointegrator_allowed_clientids", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
 	{"allow_access", nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
@@ -270,9 +250,7 @@ var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{"match_accountsid", nil, uint32(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), kBool},
 }, sorted: []uint16{44, 36, 40, 41, 42, 29, 10, 11, 12, 13, 14, 15, 39, 28, 27, 38, 46, 7, 51, 20, 0, 34, 33, 32, 31, 2, 49, 50, 37, 19, 1, 9, 16, 54, 56, 4, 35, 25, 17, 3, 24, 8, 45, 48, 43, 47, 22, 21, 23, 30, 5, 52, 53, 55, 6, 18, 26}}
 
-func (m *SQLImport) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImport) }
-
-func (*SQLImport) decTable() *decTable { return &dectSQLImport }
+func (m *SQLImport) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSQLImport }
 
 var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
@@ -295,7 +273,7 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{`"nhdfield3":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
 	{`"updateonly":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
 	{`"integrator_enabled":`, nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
-	{`"fields":`, etOf[*SQLImportField], uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
+	{`"fields":`, &enctSQLImportField, uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
 	{`"sqlserver":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
 	{`"sqldatabase":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
 	{`"sqlusername":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
@@ -308,7 +286,7 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{`"syncto3party":`, nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
-	{`"halointegrator_allowed_clientids_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
+	{`"halointegrator_allowed_clientids_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
 	{`"halointegrator_allowed_clientids":`, nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
 	{`"allow_access":`, nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
@@ -334,22 +312,18 @@ var enctSQLImport = encTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: un
 	{`"match_accountsid":`, nil, uint32(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), kBool},
 }}
 
-func (m *SQLImport) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImport) }
-
-func (*SQLImport) encTable() *encTable { return &enctSQLImport }
+func (m *SQLImport) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSQLImport }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSQLImportField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SQLImportField, n)))
+func growSQLImportField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SQLImportField, c)
+	copy(s, unsafe.Slice((*SQLImportField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySQLImportField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SQLImportField)(dst), n), unsafe.Slice((*SQLImportField)(src), n))
-}
-
-var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), alloc: allocSQLImportField, copy: copySQLImportField, fields: []decField{
+var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), grow: growSQLImportField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
 	{"siid", nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
 	{"thirdpartyname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
@@ -359,9 +333,9 @@ var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(SQLImportField{}.Warning)), kStr},
 }, sorted: []uint16{6, 5, 0, 4, 3, 1, 2}}
 
-func (m *SQLImportField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLImportField) }
-
-func (*SQLImportField) decTable() *decTable { return &dectSQLImportField }
+func (m *SQLImportField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSQLImportField
+}
 
 var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
@@ -373,98 +347,90 @@ var enctSQLImportField = encTable{extra: unsafe.Offsetof(SQLImportField{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SQLImportField{}.Warning)), kStr},
 }}
 
-func (m *SQLImportField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLImportField) }
-
-func (*SQLImportField) encTable() *encTable { return &enctSQLImportField }
+func (m *SQLImportField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSQLImportField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLImportField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSQLLookupRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SQLLookupRequest, n)))
+func growSQLLookupRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SQLLookupRequest, c)
+	copy(s, unsafe.Slice((*SQLLookupRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySQLLookupRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SQLLookupRequest)(dst), n), unsafe.Slice((*SQLLookupRequest)(src), n))
-}
-
-var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), alloc: allocSQLLookupRequest, copy: copySQLLookupRequest, fields: []decField{
+var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), grow: growSQLLookupRequest, fields: []decField{
 	{"connection_name", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
 	{"sql_string", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
-	{"db_params", dtOf[*StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
+	{"db_params", &dectStringObjectDbTypeTuple, uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
 	{"filookup", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
 }, sorted: []uint16{0, 2, 3, 1}}
 
-func (m *SQLLookupRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSQLLookupRequest) }
-
-func (*SQLLookupRequest) decTable() *decTable { return &dectSQLLookupRequest }
+func (m *SQLLookupRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSQLLookupRequest
+}
 
 var enctSQLLookupRequest = encTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), fields: []encField{
 	{`"connection_name":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
 	{`"sql_string":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
-	{`"db_params":`, etOf[*StringObjectDbTypeTuple], uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
+	{`"db_params":`, &enctStringObjectDbTypeTuple, uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
 	{`"filookup":`, nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
 }}
 
-func (m *SQLLookupRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSQLLookupRequest) }
-
-func (*SQLLookupRequest) encTable() *encTable { return &enctSQLLookupRequest }
+func (m *SQLLookupRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSQLLookupRequest
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SQLLookupRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSTDToDo(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]STDToDo, n))) }
-
-func copySTDToDo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*STDToDo)(dst), n), unsafe.Slice((*STDToDo)(src), n))
+func growSTDToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]STDToDo, c)
+	copy(s, unsafe.Slice((*STDToDo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), alloc: allocSTDToDo, copy: copySTDToDo, fields: []decField{
+var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), grow: growSTDToDo, fields: []decField{
 	{"template_id", nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
-	{"allowed_clients", dtOf[*AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
+	{"allowed_clients", &dectAreaToDo, uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
 	{"group_id", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
-	{"group", dtOf[*ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
+	{"group", &dectToDoGroup, uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
 	{"group_name", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
 	{"group_seq", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
 }, sorted: []uint16{9, 4, 6, 5, 7, 8, 1, 3, 0, 2}}
 
-func (m *STDToDo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDToDo) }
-
-func (*STDToDo) decTable() *decTable { return &dectSTDToDo }
+func (m *STDToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSTDToDo }
 
 var enctSTDToDo = encTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), fields: []encField{
 	{`"template_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
 	{`"id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
-	{`"allowed_clients":`, etOf[*AreaToDo], uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
+	{`"allowed_clients":`, &enctAreaToDo, uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
-	{`"group":`, etOf[*ToDoGroup], uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
+	{`"group":`, &enctToDoGroup, uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
 	{`"group_seq":`, nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
 }}
 
-func (m *STDToDo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDToDo) }
-
-func (*STDToDo) encTable() *encTable { return &enctSTDToDo }
+func (m *STDToDo) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSTDToDo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDToDo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSTDrequestbudget(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]STDrequestbudget, n)))
+func growSTDrequestbudget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]STDrequestbudget, c)
+	copy(s, unsafe.Slice((*STDrequestbudget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySTDrequestbudget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*STDrequestbudget)(dst), n), unsafe.Slice((*STDrequestbudget)(src), n))
-}
-
-var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), alloc: allocSTDrequestbudget, copy: copySTDrequestbudget, fields: []decField{
+var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), grow: growSTDrequestbudget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
 	{"template_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
 	{"hours", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
@@ -476,9 +442,9 @@ var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Warning)), kStr},
 }, sorted: []uint16{8, 6, 7, 3, 2, 0, 4, 5, 1}}
 
-func (m *STDrequestbudget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSTDrequestbudget) }
-
-func (*STDrequestbudget) decTable() *decTable { return &dectSTDrequestbudget }
+func (m *STDrequestbudget) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSTDrequestbudget
+}
 
 var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
@@ -492,22 +458,20 @@ var enctSTDrequestbudget = encTable{extra: unsafe.Offsetof(STDrequestbudget{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Warning)), kStr},
 }}
 
-func (m *STDrequestbudget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSTDrequestbudget) }
-
-func (*STDrequestbudget) encTable() *encTable { return &enctSTDrequestbudget }
+func (m *STDrequestbudget) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSTDrequestbudget
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *STDrequestbudget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSageBusinessCloudDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SageBusinessCloudDetails, n)))
+func growSageBusinessCloudDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SageBusinessCloudDetails, c)
+	copy(s, unsafe.Slice((*SageBusinessCloudDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySageBusinessCloudDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SageBusinessCloudDetails)(dst), n), unsafe.Slice((*SageBusinessCloudDetails)(src), n))
-}
-
-var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), alloc: allocSageBusinessCloudDetails, copy: copySageBusinessCloudDetails, fields: []decField{
+var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), grow: growSageBusinessCloudDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
 	{"tokenexpiry", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
@@ -529,18 +493,16 @@ var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessC
 	{"new_access_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
 	{"client_top_level_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
 	{"_importtype", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
+	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
 }, sorted: []uint16{17, 16, 22, 25, 10, 23, 20, 5, 15, 8, 7, 0, 3, 24, 14, 6, 1, 18, 13, 19, 4, 12, 9, 21, 11, 2}}
 
-func (m *SageBusinessCloudDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSageBusinessCloudDetails)
+func (m *SageBusinessCloudDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSageBusinessCloudDetails
 }
-
-func (*SageBusinessCloudDetails) decTable() *decTable { return &dectSageBusinessCloudDetails }
 
 var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
@@ -564,31 +526,27 @@ var enctSageBusinessCloudDetails = encTable{extra: unsafe.Offsetof(SageBusinessC
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
 	{`"client_top_level_name":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
-	{`"item_group_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
+	{`"item_group_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
 }}
 
-func (m *SageBusinessCloudDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSageBusinessCloudDetails)
+func (m *SageBusinessCloudDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSageBusinessCloudDetails
 }
-
-func (*SageBusinessCloudDetails) encTable() *encTable { return &enctSageBusinessCloudDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SageBusinessCloudDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSalesMailbox(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SalesMailbox, n)))
+func growSalesMailbox(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SalesMailbox, c)
+	copy(s, unsafe.Slice((*SalesMailbox)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySalesMailbox(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SalesMailbox)(dst), n), unsafe.Slice((*SalesMailbox)(src), n))
-}
-
-var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), alloc: allocSalesMailbox, copy: copySalesMailbox, fields: []decField{
+var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), grow: growSalesMailbox, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
@@ -604,7 +562,7 @@ var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), si
 	{"redirect_uri", nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
 	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
 	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
-	{"mailboxes", dtOf[*SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
+	{"mailboxes", &dectSalesMailboxDetail, uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
 	{"authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
 	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
 	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
@@ -622,9 +580,9 @@ var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Warning)), kStr},
 }, sorted: []uint16{13, 14, 24, 30, 4, 16, 18, 25, 23, 22, 21, 26, 27, 9, 11, 10, 1, 28, 15, 29, 2, 6, 5, 19, 20, 17, 7, 12, 3, 8, 0}}
 
-func (m *SalesMailbox) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesMailbox) }
-
-func (*SalesMailbox) decTable() *decTable { return &dectSalesMailbox }
+func (m *SalesMailbox) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSalesMailbox
+}
 
 var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
@@ -642,7 +600,7 @@ var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), si
 	{`"redirect_uri":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
 	{`"_authcode":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
 	{`"_exchangecodefortoken":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
-	{`"mailboxes":`, etOf[*SalesMailboxDetail], uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
+	{`"mailboxes":`, &enctSalesMailboxDetail, uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
 	{`"authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
 	{`"new_method":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
 	{`"google_authorized":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
@@ -660,22 +618,20 @@ var enctSalesMailbox = encTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SalesMailbox{}.Warning)), kStr},
 }}
 
-func (m *SalesMailbox) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesMailbox) }
-
-func (*SalesMailbox) encTable() *encTable { return &enctSalesMailbox }
+func (m *SalesMailbox) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSalesMailbox
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailbox) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSalesMailboxDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SalesMailboxDetail, n)))
+func growSalesMailboxDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SalesMailboxDetail, c)
+	copy(s, unsafe.Slice((*SalesMailboxDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySalesMailboxDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SalesMailboxDetail)(dst), n), unsafe.Slice((*SalesMailboxDetail)(src), n))
-}
-
-var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), alloc: allocSalesMailboxDetail, copy: copySalesMailboxDetail, fields: []decField{
+var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), grow: growSalesMailboxDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
 	{"smid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
@@ -701,11 +657,9 @@ var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{
 	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), kStr},
 }, sorted: []uint16{15, 13, 7, 22, 14, 17, 3, 8, 12, 11, 0, 6, 4, 18, 20, 19, 21, 2, 9, 10, 16, 5, 1}}
 
-func (m *SalesMailboxDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSalesMailboxDetail)
+func (m *SalesMailboxDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSalesMailboxDetail
 }
-
-func (*SalesMailboxDetail) decTable() *decTable { return &dectSalesMailboxDetail }
 
 var enctSalesMailboxDetail = encTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
@@ -733,44 +687,40 @@ var enctSalesMailboxDetail = encTable{extra: unsafe.Offsetof(SalesMailboxDetail{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), kStr},
 }}
 
-func (m *SalesMailboxDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSalesMailboxDetail)
+func (m *SalesMailboxDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSalesMailboxDetail
 }
-
-func (*SalesMailboxDetail) encTable() *encTable { return &enctSalesMailboxDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesMailboxDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSalesOrderView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SalesOrderView, n)))
+func growSalesOrderView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SalesOrderView, c)
+	copy(s, unsafe.Slice((*SalesOrderView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySalesOrderView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SalesOrderView)(dst), n), unsafe.Slice((*SalesOrderView)(src), n))
-}
-
-var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), alloc: allocSalesOrderView, copy: copySalesOrderView, fields: []decField{
+var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), grow: growSalesOrderView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{"salesorders", dtOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kPage},
+	{"salesorders", &dectOrderHead, uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *SalesOrderView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSalesOrderView) }
-
-func (*SalesOrderView) decTable() *decTable { return &dectSalesOrderView }
+func (m *SalesOrderView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSalesOrderView
+}
 
 var enctSalesOrderView = encTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{`"salesorders":`, etOf[*OrderHead], uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kMany},
+	{`"salesorders":`, &enctOrderHead, uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
 }}
 
-func (m *SalesOrderView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSalesOrderView) }
-
-func (*SalesOrderView) encTable() *encTable { return &enctSalesOrderView }
+func (m *SalesOrderView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSalesOrderView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SalesOrderView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -781,15 +731,13 @@ func (m *SalesOrderView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Salesorders), &dectOrderHead, true)
 }
 
-func allocSchedule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Schedule, n)))
+func growSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Schedule, c)
+	copy(s, unsafe.Slice((*Schedule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySchedule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Schedule)(dst), n), unsafe.Slice((*Schedule)(src), n))
-}
-
-var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), alloc: allocSchedule, copy: copySchedule, fields: []decField{
+var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), grow: growSchedule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
 	{"startdate", nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
 	{"enddate", nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
@@ -822,16 +770,14 @@ var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsa
 	{"weeklyrecurrencestring", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
 	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
 	{"nextrundate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
-	{"contract_schedule_plan", dtOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kMany},
-	{"weeklyrecurrenceamount", dtOf[*KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
+	{"contract_schedule_plan", nil, uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kLazyList},
+	{"weeklyrecurrenceamount", &dectKeyPair, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
-	{"events", dtOf[*Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kMany},
+	{"events", nil, uint32(unsafe.Offsetof(Schedule{}.Events)), kLazyList},
 	{"_warning", nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
 }, sorted: []uint16{34, 36, 12, 32, 6, 5, 8, 2, 35, 4, 0, 13, 15, 16, 17, 19, 18, 30, 31, 9, 11, 10, 1, 3, 27, 28, 33, 29, 7, 14, 20, 22, 21, 23, 26, 25, 24}}
 
-func (m *Schedule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSchedule) }
-
-func (*Schedule) decTable() *decTable { return &dectSchedule }
+func (m *Schedule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSchedule }
 
 var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
@@ -866,66 +812,60 @@ var enctSchedule = encTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsa
 	{`"weeklyrecurrencestring":`, nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
 	{`"nextcreationdate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
 	{`"nextrundate":`, nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
-	{`"contract_schedule_plan":`, etOf[*ContractSchedulePlan], uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kMany},
-	{`"weeklyrecurrenceamount":`, etOf[*KeyPair], uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
+	{`"contract_schedule_plan":`, nil, uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kRaw},
+	{`"weeklyrecurrenceamount":`, &enctKeyPair, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
-	{`"events":`, etOf[*Appointment], uint32(unsafe.Offsetof(Schedule{}.Events)), kMany},
+	{`"events":`, nil, uint32(unsafe.Offsetof(Schedule{}.Events)), kRaw},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
 }}
 
-func (m *Schedule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSchedule) }
-
-func (*Schedule) encTable() *encTable { return &enctSchedule }
+func (m *Schedule) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSchedule }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Schedule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocScreenLayout(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ScreenLayout, n)))
+func growScreenLayout(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ScreenLayout, c)
+	copy(s, unsafe.Slice((*ScreenLayout)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyScreenLayout(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ScreenLayout)(dst), n), unsafe.Slice((*ScreenLayout)(src), n))
-}
-
-var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), alloc: allocScreenLayout, copy: copyScreenLayout, fields: []decField{
+var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), grow: growScreenLayout, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
 	{"usage", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
 	{"tab_display", nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
-	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
+	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
 }, sorted: []uint16{5, 0, 1, 4, 3, 2}}
 
-func (m *ScreenLayout) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScreenLayout) }
-
-func (*ScreenLayout) decTable() *decTable { return &dectScreenLayout }
+func (m *ScreenLayout) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectScreenLayout
+}
 
 var enctScreenLayout = encTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
 	{`"usage":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
 	{`"tab_display":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
-	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
+	{`"tab_config":`, &enctTabConfig, uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
 }}
 
-func (m *ScreenLayout) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScreenLayout) }
-
-func (*ScreenLayout) encTable() *encTable { return &enctScreenLayout }
+func (m *ScreenLayout) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctScreenLayout
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScreenLayout) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocScriptChoice(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ScriptChoice, n)))
+func growScriptChoice(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ScriptChoice, c)
+	copy(s, unsafe.Slice((*ScriptChoice)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyScriptChoice(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ScriptChoice)(dst), n), unsafe.Slice((*ScriptChoice)(src), n))
-}
-
-var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), alloc: allocScriptChoice, copy: copyScriptChoice, fields: []decField{
+var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), grow: growScriptChoice, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
 	{"script_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
 	{"choice", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
@@ -934,9 +874,9 @@ var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 0, 3, 1, 4}}
 
-func (m *ScriptChoice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptChoice) }
-
-func (*ScriptChoice) decTable() *decTable { return &dectScriptChoice }
+func (m *ScriptChoice) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectScriptChoice
+}
 
 var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
@@ -947,59 +887,55 @@ var enctScriptChoice = encTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptChoice{}.Warning)), kStr},
 }}
 
-func (m *ScriptChoice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptChoice) }
-
-func (*ScriptChoice) encTable() *encTable { return &enctScriptChoice }
+func (m *ScriptChoice) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctScriptChoice
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptChoice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocScriptHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ScriptHeader, n)))
+func growScriptHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ScriptHeader, c)
+	copy(s, unsafe.Slice((*ScriptHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyScriptHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ScriptHeader)(dst), n), unsafe.Slice((*ScriptHeader)(src), n))
-}
-
-var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), alloc: allocScriptHeader, copy: copyScriptHeader, fields: []decField{
+var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), grow: growScriptHeader, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
 	{"category_1", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
-	{"questions", dtOf[*ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
+	{"questions", &dectScriptLine, uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
 }, sorted: []uint16{5, 3, 0, 1, 2, 4}}
 
-func (m *ScriptHeader) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptHeader) }
-
-func (*ScriptHeader) decTable() *decTable { return &dectScriptHeader }
+func (m *ScriptHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectScriptHeader
+}
 
 var enctScriptHeader = encTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
 	{`"category_1":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
-	{`"questions":`, etOf[*ScriptLine], uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
+	{`"questions":`, &enctScriptLine, uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
 }}
 
-func (m *ScriptHeader) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptHeader) }
-
-func (*ScriptHeader) encTable() *encTable { return &enctScriptHeader }
+func (m *ScriptHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctScriptHeader
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocScriptLine(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ScriptLine, n)))
+func growScriptLine(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ScriptLine, c)
+	copy(s, unsafe.Slice((*ScriptLine)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyScriptLine(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ScriptLine)(dst), n), unsafe.Slice((*ScriptLine)(src), n))
-}
-
-var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), alloc: allocScriptLine, copy: copyScriptLine, fields: []decField{
+var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), grow: growScriptLine, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
 	{"script_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
@@ -1010,13 +946,13 @@ var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: 
 	{"summary", nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
 	{"input_type", nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
 	{"temp_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
-	{"choices", dtOf[*ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
+	{"choices", &dectScriptChoice, uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
 }, sorted: []uint16{11, 10, 0, 8, 5, 4, 1, 2, 7, 9, 3, 6}}
 
-func (m *ScriptLine) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectScriptLine) }
-
-func (*ScriptLine) decTable() *decTable { return &dectScriptLine }
+func (m *ScriptLine) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectScriptLine
+}
 
 var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
@@ -1029,26 +965,24 @@ var enctScriptLine = encTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: 
 	{`"summary":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
 	{`"input_type":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
 	{`"temp_id":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
-	{`"choices":`, etOf[*ScriptChoice], uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
+	{`"choices":`, &enctScriptChoice, uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
 }}
 
-func (m *ScriptLine) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctScriptLine) }
-
-func (*ScriptLine) encTable() *encTable { return &enctScriptLine }
+func (m *ScriptLine) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctScriptLine
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ScriptLine) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSectionDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SectionDetail, n)))
+func growSectionDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SectionDetail, c)
+	copy(s, unsafe.Slice((*SectionDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySectionDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SectionDetail)(dst), n), unsafe.Slice((*SectionDetail)(src), n))
-}
-
-var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), alloc: allocSectionDetail, copy: copySectionDetail, fields: []decField{
+var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), grow: growSectionDetail, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
@@ -1063,7 +997,7 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
 	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
-	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
+	{"managers", &dectManager, uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
 	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
 	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
 	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -1073,19 +1007,19 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"allowlivechat", nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
 	{"rtid", nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
 	{"mailbox_override", nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
-	{"agents", dtOf[*UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
+	{"agents", &dectUnameSection, uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
-	{"cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
-	{"templates", dtOf[*StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
+	{"cannedtext", &dectCannedText, uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
+	{"templates", &dectStdRequestList, uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
-	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
+	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
-	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
+	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
-	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
+	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
 	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
-	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
+	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
 	{"override_column_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
@@ -1100,14 +1034,14 @@ var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{"team_note", nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
 	{"booking_workday_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
 	{"booking_workday_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
-	{"recurring_shifts", dtOf[*AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
+	{"recurring_shifts", &dectAppointmentList, uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
 	{"use", nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
 	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
 }, sorted: []uint16{40, 41, 39, 20, 24, 28, 30, 32, 34, 29, 31, 33, 36, 21, 45, 49, 50, 26, 53, 9, 10, 47, 19, 6, 7, 5, 1, 17, 0, 12, 35, 2, 16, 46, 23, 42, 14, 38, 3, 11, 25, 13, 37, 43, 51, 22, 4, 48, 15, 27, 8, 44, 52, 18}}
 
-func (m *SectionDetail) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSectionDetail) }
-
-func (*SectionDetail) decTable() *decTable { return &dectSectionDetail }
+func (m *SectionDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSectionDetail
+}
 
 var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
@@ -1124,7 +1058,7 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
 	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
-	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
+	{`"managers":`, &enctManager, uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
 	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
 	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -1134,19 +1068,19 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"allowlivechat":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
 	{`"rtid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
 	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
-	{`"agents":`, etOf[*UnameSection], uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
+	{`"agents":`, &enctUnameSection, uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
-	{`"cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
-	{`"templates":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
+	{`"cannedtext":`, &enctCannedText, uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
+	{`"templates":`, &enctStdRequestList, uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
+	{`"allowed_category1":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
+	{`"allowed_category2":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
+	{`"allowed_category3":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
 	{`"includeinloadbalance":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
-	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
+	{`"allowed_category4":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
 	{`"override_column_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
@@ -1161,27 +1095,25 @@ var enctSectionDetail = encTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), 
 	{`"team_note":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
 	{`"booking_workday_id":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
 	{`"booking_workday_name":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
-	{`"recurring_shifts":`, etOf[*AppointmentList], uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
+	{`"recurring_shifts":`, &enctAppointmentList, uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
 	{`"department_guid":`, nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
 }}
 
-func (m *SectionDetail) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSectionDetail) }
-
-func (*SectionDetail) encTable() *encTable { return &enctSectionDetail }
+func (m *SectionDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSectionDetail
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSectionDetailList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SectionDetailList, n)))
+func growSectionDetailList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SectionDetailList, c)
+	copy(s, unsafe.Slice((*SectionDetailList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySectionDetailList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SectionDetailList)(dst), n), unsafe.Slice((*SectionDetailList)(src), n))
-}
-
-var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), alloc: allocSectionDetailList, copy: copySectionDetailList, fields: []decField{
+var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), grow: growSectionDetailList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
@@ -1196,8 +1128,8 @@ var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
 	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
-	{"agents", dtOf[*UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
-	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
+	{"agents", &dectUnameList, uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
+	{"managers", &dectManager, uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
 	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
 	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
 	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -1205,11 +1137,9 @@ var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), kStr},
 }, sorted: []uint16{14, 20, 9, 10, 6, 7, 5, 1, 18, 0, 12, 2, 17, 15, 3, 11, 13, 4, 16, 8, 19}}
 
-func (m *SectionDetailList) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSectionDetailList)
+func (m *SectionDetailList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSectionDetailList
 }
-
-func (*SectionDetailList) decTable() *decTable { return &dectSectionDetailList }
 
 var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
@@ -1226,8 +1156,8 @@ var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{`"org_team_name":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
 	{`"override_column_id":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
-	{`"agents":`, etOf[*UnameList], uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
-	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
+	{`"agents":`, &enctUnameList, uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
+	{`"managers":`, &enctManager, uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
 	{`"teamphotopath":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
 	{`"hide_agents_in_tree_if_no_tickets":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
@@ -1235,24 +1165,20 @@ var enctSectionDetailList = encTable{extra: unsafe.Offsetof(SectionDetailList{}.
 	{`"department_guid":`, nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), kStr},
 }}
 
-func (m *SectionDetailList) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSectionDetailList)
+func (m *SectionDetailList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSectionDetailList
 }
-
-func (*SectionDetailList) encTable() *encTable { return &enctSectionDetailList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionDetailList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSectionRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SectionRequestType, n)))
+func growSectionRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SectionRequestType, c)
+	copy(s, unsafe.Slice((*SectionRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySectionRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SectionRequestType)(dst), n), unsafe.Slice((*SectionRequestType)(src), n))
-}
-
-var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), alloc: allocSectionRequestType, copy: copySectionRequestType, fields: []decField{
+var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), grow: growSectionRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
 	{"section_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
@@ -1261,11 +1187,9 @@ var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{
 	{"_warning", nil, uint32(unsafe.Offsetof(SectionRequestType{}.Warning)), kStr},
 }, sorted: []uint16{5, 4, 0, 2, 3, 1}}
 
-func (m *SectionRequestType) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSectionRequestType)
+func (m *SectionRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSectionRequestType
 }
-
-func (*SectionRequestType) decTable() *decTable { return &dectSectionRequestType }
 
 var enctSectionRequestType = encTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
@@ -1276,24 +1200,20 @@ var enctSectionRequestType = encTable{extra: unsafe.Offsetof(SectionRequestType{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SectionRequestType{}.Warning)), kStr},
 }}
 
-func (m *SectionRequestType) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSectionRequestType)
+func (m *SectionRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSectionRequestType
 }
-
-func (*SectionRequestType) encTable() *encTable { return &enctSectionRequestType }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SectionRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSecurityQuestion(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SecurityQuestion, n)))
+func growSecurityQuestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SecurityQuestion, c)
+	copy(s, unsafe.Slice((*SecurityQuestion)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySecurityQuestion(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SecurityQuestion)(dst), n), unsafe.Slice((*SecurityQuestion)(src), n))
-}
-
-var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), alloc: allocSecurityQuestion, copy: copySecurityQuestion, fields: []decField{
+var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), grow: growSecurityQuestion, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
 	{"enabled", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
@@ -1301,9 +1221,9 @@ var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *SecurityQuestion) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSecurityQuestion) }
-
-func (*SecurityQuestion) decTable() *decTable { return &dectSecurityQuestion }
+func (m *SecurityQuestion) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSecurityQuestion
+}
 
 var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
@@ -1313,22 +1233,20 @@ var enctSecurityQuestion = encTable{extra: unsafe.Offsetof(SecurityQuestion{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Warning)), kStr},
 }}
 
-func (m *SecurityQuestion) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSecurityQuestion) }
-
-func (*SecurityQuestion) encTable() *encTable { return &enctSecurityQuestion }
+func (m *SecurityQuestion) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSecurityQuestion
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SecurityQuestion) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServSite(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServSite, n)))
+func growServSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServSite, c)
+	copy(s, unsafe.Slice((*ServSite)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServSite(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServSite)(dst), n), unsafe.Slice((*ServSite)(src), n))
-}
-
-var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), alloc: allocServSite, copy: copyServSite, fields: []decField{
+var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), grow: growServSite, fields: []decField{
 	{"sendemailtype", nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
 	{"email_subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
 	{"id", nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
@@ -1451,13 +1369,13 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{"incidentlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
 	{"incidenthint", nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
 	{"allowall_category1", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
-	{"allowed_category1", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
+	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
 	{"allowall_category2", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
-	{"allowed_category2", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
+	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
 	{"allowall_category3", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
-	{"allowed_category3", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
+	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
 	{"allowall_category4", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
-	{"allowed_category4", dtOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
+	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
 	{"seq", nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
 	{"unsubscribe_ticketortemplate", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
 	{"unsubscribe_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
@@ -1472,13 +1390,13 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{"recent_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
 	{"open_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
 	{"open_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
-	{"user_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
-	{"subscribers", dtOf[*ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
-	{"linked_services", dtOf[*ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
+	{"user_access", &dectServiceRestriction, uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
+	{"subscribers", &dectServiceUser, uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
+	{"linked_services", &dectServiceLinks, uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
 	{"update_status", nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
 	{"user_subscribed", nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
-	{"user", dtOf[*Users], uint32(unsafe.Offsetof(ServSite{}.User)), kOne},
+	{"user", nil, uint32(unsafe.Offsetof(ServSite{}.User)), kLazy},
 	{"emailtemplate", nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
 	{"send_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
 	{"preview_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
@@ -1491,18 +1409,18 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
 	{"showinrelatedservices", nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
 	{"user_canunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
-	{"optional_services", dtOf[*ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
+	{"optional_services", &dectServiceOption, uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
 	{"isservicedetails", nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
 	{"statushistoryportal", nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
-	{"status_history", dtOf[*ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
-	{"service_request_details", dtOf[*ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
+	{"status_history", &dectServStatus, uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
+	{"service_request_details", &dectServiceRequestDetails, uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
 	{"device_child_id", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
 	{"device_count", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
 	{"incidentonly", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
 	{"cat_phonenumber", nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
-	{"kbs", dtOf[*KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
+	{"kbs", &dectKBEntryList, uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
 	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
 	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
@@ -1511,19 +1429,17 @@ var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
 	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
 	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
-	{"current_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
+	{"future_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
+	{"current_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
 	{"service_url", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
 	{"incident_url", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
 	{"link", nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
 }, sorted: []uint16{188, 159, 186, 187, 121, 123, 125, 127, 122, 124, 126, 128, 155, 102, 103, 112, 111, 110, 31, 146, 32, 33, 115, 108, 84, 16, 17, 14, 15, 99, 172, 70, 60, 66, 71, 72, 69, 67, 68, 24, 25, 22, 23, 26, 133, 62, 34, 183, 162, 169, 170, 1, 150, 87, 27, 28, 61, 97, 94, 58, 95, 93, 96, 135, 136, 85, 182, 3, 177, 2, 45, 107, 44, 106, 185, 120, 119, 171, 4, 165, 173, 189, 145, 79, 78, 5, 158, 46, 43, 80, 92, 89, 90, 88, 91, 141, 142, 164, 65, 57, 64, 75, 76, 77, 101, 81, 82, 152, 56, 140, 139, 47, 179, 178, 53, 54, 52, 51, 55, 175, 174, 63, 151, 0, 129, 7, 12, 11, 13, 154, 153, 168, 42, 105, 40, 104, 184, 109, 73, 118, 117, 41, 160, 9, 8, 114, 116, 39, 48, 167, 35, 180, 36, 181, 156, 50, 38, 49, 166, 83, 29, 30, 144, 6, 20, 21, 18, 19, 138, 137, 86, 10, 163, 157, 134, 132, 130, 131, 147, 74, 176, 149, 143, 161, 148, 113, 37, 98, 59, 100}}
 
-func (m *ServSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSite) }
-
-func (*ServSite) decTable() *decTable { return &dectServSite }
+func (m *ServSite) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectServSite }
 
 var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), fields: []encField{
 	{`"sendemailtype":`, nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
@@ -1648,13 +1564,13 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{`"incidentlbl":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
 	{`"incidenthint":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
 	{`"allowall_category1":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
-	{`"allowed_category1":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
+	{`"allowed_category1":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
 	{`"allowall_category2":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
-	{`"allowed_category2":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
+	{`"allowed_category2":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
 	{`"allowall_category3":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
-	{`"allowed_category3":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
+	{`"allowed_category3":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
 	{`"allowall_category4":`, nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
-	{`"allowed_category4":`, etOf[*CategoryRestriction], uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
+	{`"allowed_category4":`, &enctCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
 	{`"unsubscribe_ticketortemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
 	{`"unsubscribe_tickettype_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
@@ -1669,13 +1585,13 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{`"recent_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
 	{`"open_incident_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
 	{`"open_servicerequest_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
-	{`"user_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
-	{`"subscribers":`, etOf[*ServiceUser], uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
-	{`"linked_services":`, etOf[*ServiceLinks], uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
+	{`"user_access":`, &enctServiceRestriction, uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
+	{`"subscribers":`, &enctServiceUser, uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
+	{`"linked_services":`, &enctServiceLinks, uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
 	{`"update_status":`, nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
 	{`"user_subscribed":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
-	{`"user":`, etOf[*Users], uint32(unsafe.Offsetof(ServSite{}.User)), kOne},
+	{`"user":`, nil, uint32(unsafe.Offsetof(ServSite{}.User)), kRaw},
 	{`"emailtemplate":`, nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
 	{`"send_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
 	{`"preview_service_email":`, nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
@@ -1688,18 +1604,18 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
 	{`"showinrelatedservices":`, nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
 	{`"user_canunsubscribe":`, nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
-	{`"optional_services":`, etOf[*ServiceOption], uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
+	{`"optional_services":`, &enctServiceOption, uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
 	{`"isservicedetails":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
 	{`"statushistoryportal":`, nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
-	{`"status_history":`, etOf[*ServStatus], uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
-	{`"service_request_details":`, etOf[*ServiceRequestDetails], uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
+	{`"status_history":`, &enctServStatus, uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
+	{`"service_request_details":`, &enctServiceRequestDetails, uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
 	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
 	{`"device_count":`, nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
 	{`"incidentonly":`, nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
 	{`"cat_phonenumber":`, nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
-	{`"kbs":`, etOf[*KBEntryList], uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
+	{`"kbs":`, &enctKBEntryList, uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
 	{`"search_index_sync_timestamp":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
 	{`"search_index_sync_batches":`, nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
@@ -1708,32 +1624,28 @@ var enctServSite = encTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsa
 	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
 	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
 	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
-	{`"future_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
-	{`"current_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
+	{`"future_statuses":`, &enctInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
+	{`"current_statuses":`, &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
 	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
 	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
 	{`"link":`, nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
 }}
 
-func (m *ServSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSite) }
-
-func (*ServSite) encTable() *encTable { return &enctServSite }
+func (m *ServSite) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctServSite }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServSiteList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServSiteList, n)))
+func growServSiteList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServSiteList, c)
+	copy(s, unsafe.Slice((*ServSiteList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServSiteList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServSiteList)(dst), n), unsafe.Slice((*ServSiteList)(src), n))
-}
-
-var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), alloc: allocServSiteList, copy: copyServSiteList, fields: []decField{
+var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), grow: growServSiteList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
@@ -1802,19 +1714,19 @@ var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), si
 	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
 	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
 	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
-	{"current_statuses", dtOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
+	{"future_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
+	{"current_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
 	{"service_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
 	{"incident_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
 	{"link", nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
 }, sorted: []uint16{74, 72, 73, 29, 30, 31, 14, 15, 12, 13, 58, 22, 23, 20, 21, 24, 60, 32, 69, 25, 26, 59, 56, 68, 1, 63, 0, 43, 42, 71, 2, 75, 3, 44, 41, 55, 54, 45, 65, 64, 51, 52, 50, 49, 53, 61, 5, 10, 9, 11, 40, 38, 70, 39, 7, 6, 37, 46, 33, 66, 34, 67, 48, 36, 47, 27, 28, 4, 18, 19, 16, 17, 8, 62, 35, 57}}
 
-func (m *ServSiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServSiteList) }
-
-func (*ServSiteList) decTable() *decTable { return &dectServSiteList }
+func (m *ServSiteList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServSiteList
+}
 
 var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
@@ -1885,32 +1797,30 @@ var enctServSiteList = encTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), si
 	{`"relatedworkdayid_content":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
 	{`"status_message_update_internal_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
 	{`"status_message_update_public_html":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
-	{`"future_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
-	{`"current_statuses":`, etOf[*Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple], uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
+	{`"future_statuses":`, &enctInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
+	{`"current_statuses":`, &enctInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
 	{`"service_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
 	{`"incident_url":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
 	{`"link":`, nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
 }}
 
-func (m *ServSiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServSiteList) }
-
-func (*ServSiteList) encTable() *encTable { return &enctServSiteList }
+func (m *ServSiteList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServSiteList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServSiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServStatus(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServStatus, n)))
+func growServStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServStatus, c)
+	copy(s, unsafe.Slice((*ServStatus)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServStatus(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServStatus)(dst), n), unsafe.Slice((*ServStatus)(src), n))
-}
-
-var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), alloc: allocServStatus, copy: copyServStatus, fields: []decField{
+var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), grow: growServStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
 	{"timestamp", nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
 	{"status", nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
@@ -1934,9 +1844,9 @@ var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: 
 	{"uniqueid", nil, uint32(unsafe.Offsetof(ServStatus{}.Uniqueid)), kStr},
 }, sorted: []uint16{19, 11, 0, 7, 12, 9, 8, 3, 15, 4, 16, 10, 2, 18, 17, 5, 1, 14, 13, 20, 6}}
 
-func (m *ServStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServStatus) }
-
-func (*ServStatus) decTable() *decTable { return &dectServStatus }
+func (m *ServStatus) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServStatus
+}
 
 var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
@@ -1962,55 +1872,47 @@ var enctServStatus = encTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: 
 	{`"uniqueid":`, nil, uint32(unsafe.Offsetof(ServStatus{}.Uniqueid)), kStr},
 }}
 
-func (m *ServStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServStatus) }
-
-func (*ServStatus) encTable() *encTable { return &enctServStatus }
+func (m *ServStatus) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServStatus
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServStatusSubscribe(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServStatusSubscribe, n)))
+func growServStatusSubscribe(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServStatusSubscribe, c)
+	copy(s, unsafe.Slice((*ServStatusSubscribe)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServStatusSubscribe(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServStatusSubscribe)(dst), n), unsafe.Slice((*ServStatusSubscribe)(src), n))
-}
-
-var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), alloc: allocServStatusSubscribe, copy: copyServStatusSubscribe, fields: []decField{
+var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), grow: growServStatusSubscribe, fields: []decField{
 	{"service_id", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
 	{"subscribed", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
 }, sorted: []uint16{0, 1}}
 
-func (m *ServStatusSubscribe) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectServStatusSubscribe)
+func (m *ServStatusSubscribe) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServStatusSubscribe
 }
-
-func (*ServStatusSubscribe) decTable() *decTable { return &dectServStatusSubscribe }
 
 var enctServStatusSubscribe = encTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), fields: []encField{
 	{`"service_id":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
 	{`"subscribed":`, nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
 }}
 
-func (m *ServStatusSubscribe) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctServStatusSubscribe)
+func (m *ServStatusSubscribe) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServStatusSubscribe
 }
-
-func (*ServStatusSubscribe) encTable() *encTable { return &enctServStatusSubscribe }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServStatusSubscribe) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceCategory(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceCategory, n)))
+func growServiceCategory(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceCategory, c)
+	copy(s, unsafe.Slice((*ServiceCategory)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceCategory(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceCategory)(dst), n), unsafe.Slice((*ServiceCategory)(src), n))
-}
-
-var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), alloc: allocServiceCategory, copy: copyServiceCategory, fields: []decField{
+var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), grow: growServiceCategory, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
@@ -2026,17 +1928,17 @@ var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extr
 	{"grandparent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
 	{"service_count", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
-	{"user_access", dtOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
+	{"user_access", &dectServiceRestriction, uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
 	{"phonenumber", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
 }, sorted: []uint16{17, 18, 19, 12, 0, 7, 2, 6, 1, 13, 3, 10, 9, 11, 20, 5, 14, 8, 16, 15, 4}}
 
-func (m *ServiceCategory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceCategory) }
-
-func (*ServiceCategory) decTable() *decTable { return &dectServiceCategory }
+func (m *ServiceCategory) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceCategory
+}
 
 var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
@@ -2054,30 +1956,28 @@ var enctServiceCategory = encTable{extra: unsafe.Offsetof(ServiceCategory{}.Extr
 	{`"grandparent_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
 	{`"service_count":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
-	{`"user_access":`, etOf[*ServiceRestriction], uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
+	{`"user_access":`, &enctServiceRestriction, uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
 	{`"phonenumber":`, nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
 }}
 
-func (m *ServiceCategory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceCategory) }
-
-func (*ServiceCategory) encTable() *encTable { return &enctServiceCategory }
+func (m *ServiceCategory) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceCategory
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceCategory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceLinks(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceLinks, n)))
+func growServiceLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceLinks, c)
+	copy(s, unsafe.Slice((*ServiceLinks)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceLinks(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceLinks)(dst), n), unsafe.Slice((*ServiceLinks)(src), n))
-}
-
-var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), alloc: allocServiceLinks, copy: copyServiceLinks, fields: []decField{
+var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), grow: growServiceLinks, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
 	{"linked_service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
@@ -2085,9 +1985,9 @@ var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceLinks{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 2, 3, 1}}
 
-func (m *ServiceLinks) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceLinks) }
-
-func (*ServiceLinks) decTable() *decTable { return &dectServiceLinks }
+func (m *ServiceLinks) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceLinks
+}
 
 var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
@@ -2097,22 +1997,20 @@ var enctServiceLinks = encTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceLinks{}.Warning)), kStr},
 }}
 
-func (m *ServiceLinks) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceLinks) }
-
-func (*ServiceLinks) encTable() *encTable { return &enctServiceLinks }
+func (m *ServiceLinks) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceLinks
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceNowAction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceNowAction, n)))
+func growServiceNowAction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceNowAction, c)
+	copy(s, unsafe.Slice((*ServiceNowAction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceNowAction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceNowAction)(dst), n), unsafe.Slice((*ServiceNowAction)(src), n))
-}
-
-var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), alloc: allocServiceNowAction, copy: copyServiceNowAction, fields: []decField{
+var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), grow: growServiceNowAction, fields: []decField{
 	{"sys_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
 	{"sys_created_on", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
@@ -2125,9 +2023,9 @@ var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Ex
 	{"halo_client_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), kInt},
 }, sorted: []uint16{7, 3, 9, 8, 2, 6, 1, 0, 4, 5}}
 
-func (m *ServiceNowAction) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceNowAction) }
-
-func (*ServiceNowAction) decTable() *decTable { return &dectServiceNowAction }
+func (m *ServiceNowAction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceNowAction
+}
 
 var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), fields: []encField{
 	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
@@ -2142,22 +2040,20 @@ var enctServiceNowAction = encTable{extra: unsafe.Offsetof(ServiceNowAction{}.Ex
 	{`"halo_client_id":`, nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), kInt},
 }}
 
-func (m *ServiceNowAction) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceNowAction) }
-
-func (*ServiceNowAction) encTable() *encTable { return &enctServiceNowAction }
+func (m *ServiceNowAction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceNowAction
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceNowAction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceOption(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceOption, n)))
+func growServiceOption(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceOption, c)
+	copy(s, unsafe.Slice((*ServiceOption)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceOption(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceOption)(dst), n), unsafe.Slice((*ServiceOption)(src), n))
-}
-
-var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), alloc: allocServiceOption, copy: copyServiceOption, fields: []decField{
+var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), grow: growServiceOption, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
 	{"optional_service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
@@ -2172,14 +2068,14 @@ var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), 
 	{"servicerequestdetails_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
 	{"optional_parent_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
-	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
+	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
 	{"optional_service_name_short", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
 }, sorted: []uint16{16, 14, 8, 9, 0, 10, 7, 12, 3, 2, 4, 15, 13, 5, 1, 11, 6}}
 
-func (m *ServiceOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceOption) }
-
-func (*ServiceOption) decTable() *decTable { return &dectServiceOption }
+func (m *ServiceOption) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceOption
+}
 
 var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
@@ -2196,27 +2092,25 @@ var enctServiceOption = encTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), 
 	{`"servicerequestdetails_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
 	{`"optional_parent_id":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
-	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
+	{`"creation_rules":`, &enctStdRequestRule, uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
 	{`"optional_service_name_short":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
 }}
 
-func (m *ServiceOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceOption) }
-
-func (*ServiceOption) encTable() *encTable { return &enctServiceOption }
+func (m *ServiceOption) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceOption
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceRequestDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceRequestDetails, n)))
+func growServiceRequestDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceRequestDetails, c)
+	copy(s, unsafe.Slice((*ServiceRequestDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceRequestDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceRequestDetails)(dst), n), unsafe.Slice((*ServiceRequestDetails)(src), n))
-}
-
-var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), alloc: allocServiceRequestDetails, copy: copyServiceRequestDetails, fields: []decField{
+var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), grow: growServiceRequestDetails, fields: []decField{
 	{"icon", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
@@ -2232,20 +2126,18 @@ var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDe
 	{"servicedetail_label", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
 	{"servicedetail_hint", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
 	{"servicedetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
-	{"optional_services", dtOf[*ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
+	{"optional_services", &dectServiceOption, uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
 	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
 	{"servicedetail_longname", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
 	{"allow_all_items", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
-	{"allowed_items", dtOf[*ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
+	{"allowed_items", &dectItemRestriction, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
 	{"show_submission_summary", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
 }, sorted: []uint16{18, 19, 2, 0, 1, 15, 16, 13, 12, 17, 6, 5, 7, 3, 14, 9, 8, 10, 4, 11, 21, 20}}
 
-func (m *ServiceRequestDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectServiceRequestDetails)
+func (m *ServiceRequestDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceRequestDetails
 }
-
-func (*ServiceRequestDetails) decTable() *decTable { return &dectServiceRequestDetails }
 
 var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), fields: []encField{
 	{`"icon":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
@@ -2263,33 +2155,29 @@ var enctServiceRequestDetails = encTable{extra: unsafe.Offsetof(ServiceRequestDe
 	{`"servicedetail_label":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
 	{`"servicedetail_hint":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
 	{`"servicedetail_shownewreqscreen":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
-	{`"optional_services":`, etOf[*ServiceOption], uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
+	{`"optional_services":`, &enctServiceOption, uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
 	{`"sequenceid":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
 	{`"servicedetail_longname":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
 	{`"allow_all_items":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
-	{`"allowed_items":`, etOf[*ItemRestriction], uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
+	{`"allowed_items":`, &enctItemRestriction, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
 	{`"show_submission_summary":`, nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
 }}
 
-func (m *ServiceRequestDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctServiceRequestDetails)
+func (m *ServiceRequestDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceRequestDetails
 }
-
-func (*ServiceRequestDetails) encTable() *encTable { return &enctServiceRequestDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRequestDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceRestriction, n)))
+func growServiceRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceRestriction, c)
+	copy(s, unsafe.Slice((*ServiceRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceRestriction)(dst), n), unsafe.Slice((*ServiceRestriction)(src), n))
-}
-
-var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), alloc: allocServiceRestriction, copy: copyServiceRestriction, fields: []decField{
+var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), grow: growServiceRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
 	{"service_category_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
@@ -2303,11 +2191,9 @@ var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Warning)), kStr},
 }, sorted: []uint16{10, 8, 4, 6, 9, 0, 1, 2, 7, 5, 3}}
 
-func (m *ServiceRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectServiceRestriction)
+func (m *ServiceRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceRestriction
 }
-
-func (*ServiceRestriction) decTable() *decTable { return &dectServiceRestriction }
 
 var enctServiceRestriction = encTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
@@ -2323,24 +2209,20 @@ var enctServiceRestriction = encTable{extra: unsafe.Offsetof(ServiceRestriction{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Warning)), kStr},
 }}
 
-func (m *ServiceRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctServiceRestriction)
+func (m *ServiceRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceRestriction
 }
-
-func (*ServiceRestriction) encTable() *encTable { return &enctServiceRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocServiceUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ServiceUser, n)))
+func growServiceUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ServiceUser, c)
+	copy(s, unsafe.Slice((*ServiceUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyServiceUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ServiceUser)(dst), n), unsafe.Slice((*ServiceUser)(src), n))
-}
-
-var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), alloc: allocServiceUser, copy: copyServiceUser, fields: []decField{
+var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), grow: growServiceUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
 	{"service_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
 	{"service_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
@@ -2351,9 +2233,9 @@ var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(ServiceUser{}.Warning)), kStr},
 }, sorted: []uint16{7, 4, 5, 6, 0, 1, 2, 3}}
 
-func (m *ServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectServiceUser) }
-
-func (*ServiceUser) decTable() *decTable { return &dectServiceUser }
+func (m *ServiceUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectServiceUser
+}
 
 var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
@@ -2366,22 +2248,20 @@ var enctServiceUser = encTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ServiceUser{}.Warning)), kStr},
 }}
 
-func (m *ServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctServiceUser) }
-
-func (*ServiceUser) encTable() *encTable { return &enctServiceUser }
+func (m *ServiceUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctServiceUser
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSetupTab(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SetupTab, n)))
+func growSetupTab(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SetupTab, c)
+	copy(s, unsafe.Slice((*SetupTab)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySetupTab(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SetupTab)(dst), n), unsafe.Slice((*SetupTab)(src), n))
-}
-
-var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), alloc: allocSetupTab, copy: copySetupTab, fields: []decField{
+var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), grow: growSetupTab, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
 	{"title", nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
 	{"subtitle", nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
@@ -2394,13 +2274,11 @@ var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsa
 	{"group_id", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
 }, sorted: []uint16{13, 7, 8, 6, 4, 9, 10, 11, 0, 3, 2, 5, 1, 12}}
 
-func (m *SetupTab) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSetupTab) }
-
-func (*SetupTab) decTable() *decTable { return &dectSetupTab }
+func (m *SetupTab) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSetupTab }
 
 var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
@@ -2415,26 +2293,22 @@ var enctSetupTab = encTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsa
 	{`"group_id":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
 }}
 
-func (m *SetupTab) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSetupTab) }
-
-func (*SetupTab) encTable() *encTable { return &enctSetupTab }
+func (m *SetupTab) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSetupTab }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SetupTab) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocShopifyDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ShopifyDetails, n)))
+func growShopifyDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ShopifyDetails, c)
+	copy(s, unsafe.Slice((*ShopifyDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyShopifyDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ShopifyDetails)(dst), n), unsafe.Slice((*ShopifyDetails)(src), n))
-}
-
-var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), alloc: allocShopifyDetails, copy: copyShopifyDetails, fields: []decField{
+var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), grow: growShopifyDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
 	{"shopname", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
@@ -2447,9 +2321,9 @@ var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Warning)), kStr},
 }, sorted: []uint16{6, 5, 9, 7, 4, 8, 0, 3, 2, 1}}
 
-func (m *ShopifyDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectShopifyDetails) }
-
-func (*ShopifyDetails) decTable() *decTable { return &dectShopifyDetails }
+func (m *ShopifyDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectShopifyDetails
+}
 
 var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
@@ -2464,20 +2338,20 @@ var enctShopifyDetails = encTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Warning)), kStr},
 }}
 
-func (m *ShopifyDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctShopifyDetails) }
-
-func (*ShopifyDetails) encTable() *encTable { return &enctShopifyDetails }
+func (m *ShopifyDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctShopifyDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ShopifyDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSite(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Site, n))) }
-
-func copySite(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Site)(dst), n), unsafe.Slice((*Site)(src), n))
+func growSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Site, c)
+	copy(s, unsafe.Slice((*Site)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), alloc: allocSite, copy: copySite, fields: []decField{
+var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), grow: growSite, fields: []decField{
 	{"accountsid", nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
 	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
 	{"accountslastname", nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
@@ -2558,17 +2432,17 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{"newsite_contacttitle", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
 	{"newsite_web_access_level", nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
 	{"newsite_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
-	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
-	{"invoice_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
-	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
+	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
+	{"invoice_address", &dectAddressStore, uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
+	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
-	{"fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
+	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
 	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
 	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
-	{"sitecontacts", dtOf[*SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
+	{"sitecontacts", &dectSiteContact, uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
 	{"cautomateid", nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
 	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
@@ -2599,7 +2473,7 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{"syncroid", nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
 	{"third_party_client_name", nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
 	{"auvik_id", nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
-	{"faqlists", dtOf[*FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
+	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
 	{"all_faqlists_allowed", nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
 	{"hubspot_id", nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
 	{"passportal_id", nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
@@ -2612,20 +2486,20 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{"surchargeid", nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
 	{"country_code", nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
 	{"region_code", nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
-	{"stockbins", dtOf[*StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
+	{"stockbins", &dectStockBin, uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
 	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
 	{"import_details_id", nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
 	{"hasitemsinstock", nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
 	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
 	{"matching_value", nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
 	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
+	{"lapsafe_default_installation_obj", &dectKeyPair2, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
 	{"use", nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
-	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
+	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
 	{"gfisiteid", nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
 	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
 	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
@@ -2634,7 +2508,7 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
 	{"client_itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
 	{"stockbin_name", nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
 	{"country_code_name", nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
@@ -2645,9 +2519,7 @@ var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCode)), kInt},
 }, sorted: []uint16{139, 94, 91, 95, 83, 126, 68, 5, 4, 3, 1, 0, 2, 60, 122, 106, 104, 120, 103, 40, 41, 92, 8, 155, 9, 10, 14, 102, 62, 132, 159, 156, 146, 25, 100, 99, 101, 47, 52, 44, 80, 149, 150, 151, 152, 153, 98, 56, 43, 57, 144, 59, 121, 84, 49, 50, 148, 27, 28, 89, 138, 123, 128, 6, 137, 125, 11, 30, 81, 16, 45, 97, 127, 18, 24, 20, 22, 23, 21, 154, 130, 70, 71, 162, 142, 143, 42, 73, 129, 163, 63, 141, 19, 69, 67, 66, 65, 7, 135, 136, 76, 75, 77, 79, 78, 93, 17, 86, 85, 88, 105, 124, 13, 82, 161, 46, 133, 160, 58, 48, 96, 110, 113, 147, 164, 111, 109, 114, 116, 117, 115, 108, 112, 90, 55, 54, 12, 107, 74, 38, 39, 72, 140, 157, 158, 134, 53, 29, 131, 118, 61, 26, 119, 15, 51, 87, 32, 31, 145, 64, 33, 34, 35, 36, 37}}
 
-func (m *Site) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSite) }
-
-func (*Site) decTable() *decTable { return &dectSite }
+func (m *Site) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSite }
 
 var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), fields: []encField{
 	{`"accountsid":`, nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
@@ -2730,17 +2602,17 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{`"newsite_contacttitle":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
 	{`"newsite_web_access_level":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
 	{`"newsite_sendwelcomeemail":`, nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
-	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
-	{`"invoice_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
-	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
+	{`"delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
+	{`"invoice_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
+	{`"popup_notes":`, &enctAreaPopup, uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
-	{`"fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
+	{`"fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
 	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
 	{`"opened_thismonth_count":`, nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
-	{`"sitecontacts":`, etOf[*SiteContact], uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
+	{`"sitecontacts":`, &enctSiteContact, uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
 	{`"cautomateid":`, nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
 	{`"ninjarmmid":`, nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
@@ -2771,7 +2643,7 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{`"syncroid":`, nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
 	{`"third_party_client_name":`, nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
 	{`"auvik_id":`, nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
-	{`"faqlists":`, etOf[*FAQListHead], uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
+	{`"faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
 	{`"all_faqlists_allowed":`, nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
 	{`"hubspot_id":`, nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
 	{`"passportal_id":`, nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
@@ -2784,20 +2656,20 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
 	{`"country_code":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
 	{`"region_code":`, nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
-	{`"stockbins":`, etOf[*StockBin], uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
+	{`"stockbins":`, &enctStockBin, uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
 	{`"ncentral_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
 	{`"import_details_id":`, nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
 	{`"hasitemsinstock":`, nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
 	{`"sqlimport_id":`, nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
 	{`"matching_value":`, nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
 	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
-	{`"lapsafe_default_installation_obj":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
+	{`"lapsafe_default_installation_obj":`, &enctKeyPair2, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
-	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
+	{`"site_fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
 	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
 	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
 	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
@@ -2806,7 +2678,7 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
 	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
 	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
 	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
@@ -2817,22 +2689,18 @@ var enctSite = encTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeo
 	{`"site_item_tax_code":`, nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCode)), kInt},
 }}
 
-func (m *Site) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSite) }
-
-func (*Site) encTable() *encTable { return &enctSite }
+func (m *Site) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSite }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Site) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSiteContact(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SiteContact, n)))
+func growSiteContact(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SiteContact, c)
+	copy(s, unsafe.Slice((*SiteContact)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySiteContact(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SiteContact)(dst), n), unsafe.Slice((*SiteContact)(src), n))
-}
-
-var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), alloc: allocSiteContact, copy: copySiteContact, fields: []decField{
+var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), grow: growSiteContact, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
 	{"site", nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
 	{"uid", nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
@@ -2842,9 +2710,9 @@ var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(SiteContact{}.Warning)), kStr},
 }, sorted: []uint16{6, 0, 1, 4, 5, 2, 3}}
 
-func (m *SiteContact) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteContact) }
-
-func (*SiteContact) decTable() *decTable { return &dectSiteContact }
+func (m *SiteContact) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSiteContact
+}
 
 var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
@@ -2856,22 +2724,20 @@ var enctSiteContact = encTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SiteContact{}.Warning)), kStr},
 }}
 
-func (m *SiteContact) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteContact) }
-
-func (*SiteContact) encTable() *encTable { return &enctSiteContact }
+func (m *SiteContact) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSiteContact
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteContact) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSiteList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SiteList, n)))
+func growSiteList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SiteList, c)
+	copy(s, unsafe.Slice((*SiteList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySiteList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SiteList)(dst), n), unsafe.Slice((*SiteList)(src), n))
-}
-
-var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), alloc: allocSiteList, copy: copySiteList, fields: []decField{
+var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), grow: growSiteList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kF64},
@@ -2892,8 +2758,8 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
 	{"item_quantity_available", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
 	{"use", nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
-	{"site_fields", dtOf[*FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
+	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
 	{"gfisiteid", nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
 	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
 	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
@@ -2902,7 +2768,7 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
 	{"itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
 	{"client_itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
 	{"stockbin_id", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
 	{"stockbin_name", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
 	{"country_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
@@ -2913,9 +2779,7 @@ var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), kInt},
 }, sorted: []uint16{2, 29, 3, 4, 8, 33, 30, 20, 23, 24, 25, 26, 27, 22, 0, 5, 10, 12, 18, 14, 16, 17, 15, 28, 36, 37, 13, 1, 11, 7, 35, 34, 21, 38, 6, 31, 32, 9, 19}}
 
-func (m *SiteList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteList) }
-
-func (*SiteList) decTable() *decTable { return &dectSiteList }
+func (m *SiteList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSiteList }
 
 var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
@@ -2938,8 +2802,8 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{`"item_quantity_reserved_on_order":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
 	{`"item_quantity_available":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
-	{`"site_fields":`, etOf[*FieldHelper], uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
+	{`"site_fields":`, &enctFieldHelper, uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
 	{`"gfisiteid":`, nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
 	{`"delivery_address_line1":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
 	{`"delivery_address_line2":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
@@ -2948,7 +2812,7 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{`"delivery_address_line5":`, nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
 	{`"itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
 	{`"client_itglue_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
 	{`"stockbin_id":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
 	{`"stockbin_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
 	{`"country_code_name":`, nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
@@ -2959,42 +2823,34 @@ var enctSiteList = encTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsa
 	{`"site_item_tax_code":`, nil, uint32(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), kInt},
 }}
 
-func (m *SiteList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteList) }
-
-func (*SiteList) encTable() *encTable { return &enctSiteList }
+func (m *SiteList) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSiteList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSiteView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SiteView, n)))
+func growSiteView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SiteView, c)
+	copy(s, unsafe.Slice((*SiteView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySiteView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SiteView)(dst), n), unsafe.Slice((*SiteView)(src), n))
-}
-
-var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), alloc: allocSiteView, copy: copySiteView, fields: []decField{
+var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), grow: growSiteView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{"sites", dtOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kPage},
+	{"sites", &dectSiteList, uint32(unsafe.Offsetof(SiteView{}.Sites)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *SiteView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSiteView) }
-
-func (*SiteView) decTable() *decTable { return &dectSiteView }
+func (m *SiteView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSiteView }
 
 var enctSiteView = encTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{`"sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(SiteView{}.Sites)), kMany},
+	{`"sites":`, &enctSiteList, uint32(unsafe.Offsetof(SiteView{}.Sites)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
 }}
 
-func (m *SiteView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSiteView) }
-
-func (*SiteView) encTable() *encTable { return &enctSiteView }
+func (m *SiteView) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSiteView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SiteView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -3005,15 +2861,13 @@ func (m *SiteView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Sites), &dectSiteList, true)
 }
 
-func allocSlackActionResult(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackActionResult, n)))
+func growSlackActionResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackActionResult, c)
+	copy(s, unsafe.Slice((*SlackActionResult)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackActionResult(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackActionResult)(dst), n), unsafe.Slice((*SlackActionResult)(src), n))
-}
-
-var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), alloc: allocSlackActionResult, copy: copySlackActionResult, fields: []decField{
+var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), grow: growSlackActionResult, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
@@ -3021,11 +2875,9 @@ var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.
 	{"action_ts", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionTs)), kStr},
 }, sorted: []uint16{2, 4, 1, 0, 3}}
 
-func (m *SlackActionResult) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackActionResult)
+func (m *SlackActionResult) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackActionResult
 }
-
-func (*SlackActionResult) decTable() *decTable { return &dectSlackActionResult }
 
 var enctSlackActionResult = encTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
@@ -3035,110 +2887,98 @@ var enctSlackActionResult = encTable{extra: unsafe.Offsetof(SlackActionResult{}.
 	{`"action_ts":`, nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionTs)), kStr},
 }}
 
-func (m *SlackActionResult) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackActionResult)
+func (m *SlackActionResult) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackActionResult
 }
-
-func (*SlackActionResult) encTable() *encTable { return &enctSlackActionResult }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackActionResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackBlock(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlock, n)))
+func growSlackBlock(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackBlock, c)
+	copy(s, unsafe.Slice((*SlackBlock)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackBlock(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackBlock)(dst), n), unsafe.Slice((*SlackBlock)(src), n))
-}
-
-var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), alloc: allocSlackBlock, copy: copySlackBlock, fields: []decField{
+var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), grow: growSlackBlock, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
 	{"optional", nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
-	{"label", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
-	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
-	{"fields", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
-	{"elements", dtOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
-	{"element", dtOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
-	{"accessory", dtOf[*SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
+	{"label", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
+	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
+	{"fields", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
+	{"elements", &dectSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
+	{"element", &dectSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
+	{"accessory", &dectSlackBlockAccessory, uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
 	{"dispatch_action", nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
 }, sorted: []uint16{8, 1, 9, 7, 6, 5, 3, 2, 4, 0}}
 
-func (m *SlackBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlock) }
-
-func (*SlackBlock) decTable() *decTable { return &dectSlackBlock }
+func (m *SlackBlock) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackBlock
+}
 
 var enctSlackBlock = encTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
 	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
 	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
-	{`"label":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
-	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
-	{`"fields":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
-	{`"elements":`, etOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
-	{`"element":`, etOf[*SlackBlockElement], uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
-	{`"accessory":`, etOf[*SlackBlockAccessory], uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
+	{`"label":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
+	{`"text":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
+	{`"fields":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
+	{`"elements":`, &enctSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
+	{`"element":`, &enctSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
+	{`"accessory":`, &enctSlackBlockAccessory, uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
 	{`"dispatch_action":`, nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
 }}
 
-func (m *SlackBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlock) }
-
-func (*SlackBlock) encTable() *encTable { return &enctSlackBlock }
+func (m *SlackBlock) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackBlock
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackBlockAccessory(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockAccessory, n)))
+func growSlackBlockAccessory(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackBlockAccessory, c)
+	copy(s, unsafe.Slice((*SlackBlockAccessory)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackBlockAccessory(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackBlockAccessory)(dst), n), unsafe.Slice((*SlackBlockAccessory)(src), n))
-}
-
-var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), alloc: allocSlackBlockAccessory, copy: copySlackBlockAccessory, fields: []decField{
+var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), grow: growSlackBlockAccessory, fields: []decField{
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
 	{"min_query_length", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
-	{"placeholder", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
-	{"initial_option", dtOf[*SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
+	{"placeholder", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
+	{"initial_option", &dectSlackOption, uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
 }, sorted: []uint16{0, 4, 2, 3, 1}}
 
-func (m *SlackBlockAccessory) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackBlockAccessory)
+func (m *SlackBlockAccessory) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackBlockAccessory
 }
-
-func (*SlackBlockAccessory) decTable() *decTable { return &dectSlackBlockAccessory }
 
 var enctSlackBlockAccessory = encTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), fields: []encField{
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
 	{`"min_query_length":`, nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
-	{`"placeholder":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
-	{`"initial_option":`, etOf[*SlackOption], uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
+	{`"placeholder":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
+	{`"initial_option":`, &enctSlackOption, uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
 }}
 
-func (m *SlackBlockAccessory) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackBlockAccessory)
+func (m *SlackBlockAccessory) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackBlockAccessory
 }
-
-func (*SlackBlockAccessory) encTable() *encTable { return &enctSlackBlockAccessory }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockAccessory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackBlockElement(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockElement, n)))
+func growSlackBlockElement(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackBlockElement, c)
+	copy(s, unsafe.Slice((*SlackBlockElement)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackBlockElement(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackBlockElement)(dst), n), unsafe.Slice((*SlackBlockElement)(src), n))
-}
-
-var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), alloc: allocSlackBlockElement, copy: copySlackBlockElement, fields: []decField{
+var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), grow: growSlackBlockElement, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
-	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
+	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
 	{"style", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
@@ -3146,18 +2986,16 @@ var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.
 	{"multiline", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
 	{"initial_value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
 	{"is_decimal_allowed", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
-	{"dispatch_action_config", dtOf[*SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
+	{"dispatch_action_config", &dectSlackBlockElementDispatchActionConfig, uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
 }, sorted: []uint16{5, 9, 7, 8, 6, 2, 1, 0, 4, 3}}
 
-func (m *SlackBlockElement) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackBlockElement)
+func (m *SlackBlockElement) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackBlockElement
 }
-
-func (*SlackBlockElement) decTable() *decTable { return &dectSlackBlockElement }
 
 var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
-	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
+	{`"text":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
 	{`"style":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
 	{`"url":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
@@ -3165,48 +3003,36 @@ var enctSlackBlockElement = encTable{extra: unsafe.Offsetof(SlackBlockElement{}.
 	{`"multiline":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
 	{`"initial_value":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
 	{`"is_decimal_allowed":`, nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
-	{`"dispatch_action_config":`, etOf[*SlackBlockElementDispatchActionConfig], uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
+	{`"dispatch_action_config":`, &enctSlackBlockElementDispatchActionConfig, uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
 }}
 
-func (m *SlackBlockElement) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackBlockElement)
+func (m *SlackBlockElement) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackBlockElement
 }
-
-func (*SlackBlockElement) encTable() *encTable { return &enctSlackBlockElement }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackBlockElementDispatchActionConfig(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockElementDispatchActionConfig, n)))
+func growSlackBlockElementDispatchActionConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackBlockElementDispatchActionConfig, c)
+	copy(s, unsafe.Slice((*SlackBlockElementDispatchActionConfig)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackBlockElementDispatchActionConfig(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackBlockElementDispatchActionConfig)(dst), n), unsafe.Slice((*SlackBlockElementDispatchActionConfig)(src), n))
-}
-
-var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), alloc: allocSlackBlockElementDispatchActionConfig, copy: copySlackBlockElementDispatchActionConfig, fields: []decField{
+var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), grow: growSlackBlockElementDispatchActionConfig, fields: []decField{
 	{"trigger_actions_on", nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
 }, sorted: []uint16{0}}
 
-func (m *SlackBlockElementDispatchActionConfig) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackBlockElementDispatchActionConfig)
-}
-
-func (*SlackBlockElementDispatchActionConfig) decTable() *decTable {
-	return &dectSlackBlockElementDispatchActionConfig
+func (m *SlackBlockElementDispatchActionConfig) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackBlockElementDispatchActionConfig
 }
 
 var enctSlackBlockElementDispatchActionConfig = encTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), fields: []encField{
 	{`"trigger_actions_on":`, nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
 }}
 
-func (m *SlackBlockElementDispatchActionConfig) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackBlockElementDispatchActionConfig)
-}
-
-func (*SlackBlockElementDispatchActionConfig) encTable() *encTable {
-	return &enctSlackBlockElementDispatchActionConfig
+func (m *SlackBlockElementDispatchActionConfig) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackBlockElementDispatchActionConfig
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -3214,23 +3040,21 @@ func (m *SlackBlockElementDispatchActionConfig) UnmarshalJSON(data []byte) error
 	return unmarshalModel(data, m)
 }
 
-func allocSlackBlockText(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackBlockText, n)))
+func growSlackBlockText(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackBlockText, c)
+	copy(s, unsafe.Slice((*SlackBlockText)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackBlockText(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackBlockText)(dst), n), unsafe.Slice((*SlackBlockText)(src), n))
-}
-
-var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), alloc: allocSlackBlockText, copy: copySlackBlockText, fields: []decField{
+var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), grow: growSlackBlockText, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
 	{"emoji", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
 }, sorted: []uint16{2, 1, 0}}
 
-func (m *SlackBlockText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackBlockText) }
-
-func (*SlackBlockText) decTable() *decTable { return &dectSlackBlockText }
+func (m *SlackBlockText) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackBlockText
+}
 
 var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
@@ -3238,30 +3062,28 @@ var enctSlackBlockText = encTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra)
 	{`"emoji":`, nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
 }}
 
-func (m *SlackBlockText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackBlockText) }
-
-func (*SlackBlockText) encTable() *encTable { return &enctSlackBlockText }
+func (m *SlackBlockText) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackBlockText
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackBlockText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackChannel(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackChannel, n)))
+func growSlackChannel(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackChannel, c)
+	copy(s, unsafe.Slice((*SlackChannel)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackChannel(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackChannel)(dst), n), unsafe.Slice((*SlackChannel)(src), n))
-}
-
-var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), alloc: allocSlackChannel, copy: copySlackChannel, fields: []decField{
+var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), grow: growSlackChannel, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
 	{"is_private", nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
 }, sorted: []uint16{0, 2, 1}}
 
-func (m *SlackChannel) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackChannel) }
-
-func (*SlackChannel) decTable() *decTable { return &dectSlackChannel }
+func (m *SlackChannel) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackChannel
+}
 
 var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
@@ -3269,61 +3091,53 @@ var enctSlackChannel = encTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), si
 	{`"is_private":`, nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
 }}
 
-func (m *SlackChannel) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackChannel) }
-
-func (*SlackChannel) encTable() *encTable { return &enctSlackChannel }
+func (m *SlackChannel) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackChannel
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackChannel) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackCommandDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackCommandDetail, n)))
+func growSlackCommandDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackCommandDetail, c)
+	copy(s, unsafe.Slice((*SlackCommandDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackCommandDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackCommandDetail)(dst), n), unsafe.Slice((*SlackCommandDetail)(src), n))
-}
-
-var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), alloc: allocSlackCommandDetail, copy: copySlackCommandDetail, fields: []decField{
+var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), grow: growSlackCommandDetail, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
-	{"application", dtOf[*WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
-	{"user", dtOf[*SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
+	{"application", &dectWorkspaceApplication, uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
+	{"user", &dectSlackServiceUser, uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
 	{"attributes", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
-	{"webhook", dtOf[*SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
+	{"webhook", &dectSlackWebhook, uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
 }, sorted: []uint16{1, 3, 0, 2, 4}}
 
-func (m *SlackCommandDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackCommandDetail)
+func (m *SlackCommandDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackCommandDetail
 }
-
-func (*SlackCommandDetail) decTable() *decTable { return &dectSlackCommandDetail }
 
 var enctSlackCommandDetail = encTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
-	{`"application":`, etOf[*WorkspaceApplication], uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
-	{`"user":`, etOf[*SlackServiceUser], uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
+	{`"application":`, &enctWorkspaceApplication, uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
+	{`"user":`, &enctSlackServiceUser, uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
 	{`"attributes":`, nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
-	{`"webhook":`, etOf[*SlackWebhook], uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
+	{`"webhook":`, &enctSlackWebhook, uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
 }}
 
-func (m *SlackCommandDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackCommandDetail)
+func (m *SlackCommandDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackCommandDetail
 }
-
-func (*SlackCommandDetail) encTable() *encTable { return &enctSlackCommandDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackCommandDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackDetails, n)))
+func growSlackDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackDetails, c)
+	copy(s, unsafe.Slice((*SlackDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackDetails)(dst), n), unsafe.Slice((*SlackDetails)(src), n))
-}
-
-var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), alloc: allocSlackDetails, copy: copySlackDetails, fields: []decField{
+var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), grow: growSlackDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
 	{"teamname", nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
@@ -3351,9 +3165,9 @@ var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(SlackDetails{}.Warning)), kStr},
 }, sorted: []uint16{12, 24, 6, 7, 9, 8, 19, 20, 21, 22, 5, 0, 2, 3, 13, 14, 15, 16, 1, 10, 11, 17, 18, 23, 4}}
 
-func (m *SlackDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackDetails) }
-
-func (*SlackDetails) decTable() *decTable { return &dectSlackDetails }
+func (m *SlackDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackDetails
+}
 
 var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
@@ -3383,22 +3197,20 @@ var enctSlackDetails = encTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SlackDetails{}.Warning)), kStr},
 }}
 
-func (m *SlackDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackDetails) }
-
-func (*SlackDetails) encTable() *encTable { return &enctSlackDetails }
+func (m *SlackDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackEvent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackEvent, n)))
+func growSlackEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackEvent, c)
+	copy(s, unsafe.Slice((*SlackEvent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackEvent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackEvent)(dst), n), unsafe.Slice((*SlackEvent)(src), n))
-}
-
-var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), alloc: allocSlackEvent, copy: copySlackEvent, fields: []decField{
+var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), grow: growSlackEvent, fields: []decField{
 	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
@@ -3408,12 +3220,12 @@ var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: 
 	{"channel", nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
 	{"event_ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
 	{"channel_type", nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
-	{"blocks", dtOf[*SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
+	{"blocks", &dectSlackBlock, uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
 }, sorted: []uint16{9, 6, 8, 0, 7, 5, 2, 4, 1, 3}}
 
-func (m *SlackEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackEvent) }
-
-func (*SlackEvent) decTable() *decTable { return &dectSlackEvent }
+func (m *SlackEvent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackEvent
+}
 
 var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), fields: []encField{
 	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
@@ -3425,25 +3237,23 @@ var enctSlackEvent = encTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: 
 	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
 	{`"event_ts":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
 	{`"channel_type":`, nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
-	{`"blocks":`, etOf[*SlackBlock], uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
+	{`"blocks":`, &enctSlackBlock, uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
 }}
 
-func (m *SlackEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackEvent) }
-
-func (*SlackEvent) encTable() *encTable { return &enctSlackEvent }
+func (m *SlackEvent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackEvent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackEventWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackEventWebhook, n)))
+func growSlackEventWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackEventWebhook, c)
+	copy(s, unsafe.Slice((*SlackEventWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackEventWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackEventWebhook)(dst), n), unsafe.Slice((*SlackEventWebhook)(src), n))
-}
-
-var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), alloc: allocSlackEventWebhook, copy: copySlackEventWebhook, fields: []decField{
+var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), grow: growSlackEventWebhook, fields: []decField{
 	{"token", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
 	{"challenge", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
@@ -3454,15 +3264,13 @@ var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.
 	{"context_enterprise_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
 	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
 	{"is_ext_shared_channel", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
-	{"event", dtOf[*SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
+	{"event", &dectSlackEvent, uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
 	{"eventtype", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
 }, sorted: []uint16{8, 1, 7, 6, 10, 3, 4, 11, 9, 5, 0, 2}}
 
-func (m *SlackEventWebhook) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackEventWebhook)
+func (m *SlackEventWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackEventWebhook
 }
-
-func (*SlackEventWebhook) decTable() *decTable { return &dectSlackEventWebhook }
 
 var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), fields: []encField{
 	{`"token":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
@@ -3475,28 +3283,24 @@ var enctSlackEventWebhook = encTable{extra: unsafe.Offsetof(SlackEventWebhook{}.
 	{`"context_enterprise_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
 	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
 	{`"is_ext_shared_channel":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
-	{`"event":`, etOf[*SlackEvent], uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
+	{`"event":`, &enctSlackEvent, uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
 	{`"eventtype":`, nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
 }}
 
-func (m *SlackEventWebhook) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackEventWebhook)
+func (m *SlackEventWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackEventWebhook
 }
-
-func (*SlackEventWebhook) encTable() *encTable { return &enctSlackEventWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackEventWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackFile(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackFile, n)))
+func growSlackFile(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackFile, c)
+	copy(s, unsafe.Slice((*SlackFile)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackFile(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackFile)(dst), n), unsafe.Slice((*SlackFile)(src), n))
-}
-
-var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), alloc: allocSlackFile, copy: copySlackFile, fields: []decField{
+var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), grow: growSlackFile, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
@@ -3508,9 +3312,7 @@ var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: un
 	{"is_external", nil, uint32(unsafe.Offsetof(SlackFile{}.IsExternal)), kBool},
 }, sorted: []uint16{0, 8, 7, 1, 5, 6, 2, 3, 4}}
 
-func (m *SlackFile) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackFile) }
-
-func (*SlackFile) decTable() *decTable { return &dectSlackFile }
+func (m *SlackFile) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackFile }
 
 var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
@@ -3524,83 +3326,73 @@ var enctSlackFile = encTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: un
 	{`"is_external":`, nil, uint32(unsafe.Offsetof(SlackFile{}.IsExternal)), kBool},
 }}
 
-func (m *SlackFile) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackFile) }
-
-func (*SlackFile) encTable() *encTable { return &enctSlackFile }
+func (m *SlackFile) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSlackFile }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackFile) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackInteractivity(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackInteractivity, n)))
+func growSlackInteractivity(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackInteractivity, c)
+	copy(s, unsafe.Slice((*SlackInteractivity)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackInteractivity(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackInteractivity)(dst), n), unsafe.Slice((*SlackInteractivity)(src), n))
-}
-
-var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), alloc: allocSlackInteractivity, copy: copySlackInteractivity, fields: []decField{
+var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), grow: growSlackInteractivity, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
 	{"token", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
 	{"action_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
 	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
-	{"team", dtOf[*SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
-	{"user", dtOf[*SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
-	{"channel", dtOf[*SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
+	{"team", &dectSlackTeam, uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
+	{"user", &dectSlackUser, uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
+	{"channel", &dectSlackChannel, uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
 	{"is_enterprise_install", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
 	{"callback_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
 	{"trigger_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
 	{"response_url", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
 	{"message_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
-	{"message", dtOf[*SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
-	{"view", dtOf[*SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
-	{"actions", dtOf[*SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
-	{"detail", dtOf[*SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
+	{"message", &dectSlackMessage, uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
+	{"view", &dectSlackView, uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
+	{"actions", &dectSlackActionResult, uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
+	{"detail", &dectSlackCommandDetail, uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
 }, sorted: []uint16{2, 14, 3, 8, 6, 15, 7, 12, 11, 10, 4, 1, 9, 0, 5, 13}}
 
-func (m *SlackInteractivity) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackInteractivity)
+func (m *SlackInteractivity) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackInteractivity
 }
-
-func (*SlackInteractivity) decTable() *decTable { return &dectSlackInteractivity }
 
 var enctSlackInteractivity = encTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
 	{`"token":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
 	{`"action_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
 	{`"api_app_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
-	{`"team":`, etOf[*SlackTeam], uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
-	{`"user":`, etOf[*SlackUser], uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
-	{`"channel":`, etOf[*SlackChannel], uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
+	{`"team":`, &enctSlackTeam, uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
+	{`"user":`, &enctSlackUser, uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
+	{`"channel":`, &enctSlackChannel, uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
 	{`"is_enterprise_install":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
 	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
 	{`"trigger_id":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
 	{`"response_url":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
 	{`"message_ts":`, nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
-	{`"message":`, etOf[*SlackMessage], uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
-	{`"view":`, etOf[*SlackView], uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
-	{`"actions":`, etOf[*SlackActionResult], uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
-	{`"detail":`, etOf[*SlackCommandDetail], uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
+	{`"message":`, &enctSlackMessage, uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
+	{`"view":`, &enctSlackView, uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
+	{`"actions":`, &enctSlackActionResult, uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
+	{`"detail":`, &enctSlackCommandDetail, uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
 }}
 
-func (m *SlackInteractivity) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackInteractivity)
+func (m *SlackInteractivity) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackInteractivity
 }
-
-func (*SlackInteractivity) encTable() *encTable { return &enctSlackInteractivity }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackInteractivity) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackMessage, n)))
+func growSlackMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackMessage, c)
+	copy(s, unsafe.Slice((*SlackMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackMessage)(dst), n), unsafe.Slice((*SlackMessage)(src), n))
-}
-
-var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), alloc: allocSlackMessage, copy: copySlackMessage, fields: []decField{
+var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), grow: growSlackMessage, fields: []decField{
 	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
@@ -3610,13 +3402,13 @@ var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), si
 	{"channel", nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
 	{"bot_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
 	{"app_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
-	{"bot_profile", dtOf[*SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
-	{"files", dtOf[*SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
+	{"bot_profile", &dectSlackUser, uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
+	{"files", &dectSlackFile, uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
 }, sorted: []uint16{8, 7, 9, 6, 0, 10, 5, 2, 4, 1, 3}}
 
-func (m *SlackMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackMessage) }
-
-func (*SlackMessage) decTable() *decTable { return &dectSlackMessage }
+func (m *SlackMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackMessage
+}
 
 var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), fields: []encField{
 	{`"client_msg_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
@@ -3628,55 +3420,51 @@ var enctSlackMessage = encTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), si
 	{`"channel":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
 	{`"bot_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
 	{`"app_id":`, nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
-	{`"bot_profile":`, etOf[*SlackUser], uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
-	{`"files":`, etOf[*SlackFile], uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
+	{`"bot_profile":`, &enctSlackUser, uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
+	{`"files":`, &enctSlackFile, uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
 }}
 
-func (m *SlackMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackMessage) }
-
-func (*SlackMessage) encTable() *encTable { return &enctSlackMessage }
+func (m *SlackMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackOption(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackOption, n)))
+func growSlackOption(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackOption, c)
+	copy(s, unsafe.Slice((*SlackOption)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackOption(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackOption)(dst), n), unsafe.Slice((*SlackOption)(src), n))
-}
-
-var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), alloc: allocSlackOption, copy: copySlackOption, fields: []decField{
+var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), grow: growSlackOption, fields: []decField{
 	{"value", nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
-	{"text", dtOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
+	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
 }, sorted: []uint16{1, 0}}
 
-func (m *SlackOption) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackOption) }
-
-func (*SlackOption) decTable() *decTable { return &dectSlackOption }
+func (m *SlackOption) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackOption
+}
 
 var enctSlackOption = encTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), fields: []encField{
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
-	{`"text":`, etOf[*SlackBlockText], uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
+	{`"text":`, &enctSlackBlockText, uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
 }}
 
-func (m *SlackOption) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackOption) }
-
-func (*SlackOption) encTable() *encTable { return &enctSlackOption }
+func (m *SlackOption) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackOption
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackOption) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackServiceUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackServiceUser, n)))
+func growSlackServiceUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackServiceUser, c)
+	copy(s, unsafe.Slice((*SlackServiceUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackServiceUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackServiceUser)(dst), n), unsafe.Slice((*SlackServiceUser)(src), n))
-}
-
-var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), alloc: allocSlackServiceUser, copy: copySlackServiceUser, fields: []decField{
+var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), grow: growSlackServiceUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
 	{"database_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
 	{"workspace_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
@@ -3685,9 +3473,9 @@ var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Ex
 	{"token_expiry", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), kTime},
 }, sorted: []uint16{1, 4, 0, 5, 3, 2}}
 
-func (m *SlackServiceUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackServiceUser) }
-
-func (*SlackServiceUser) decTable() *decTable { return &dectSlackServiceUser }
+func (m *SlackServiceUser) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackServiceUser
+}
 
 var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
@@ -3698,51 +3486,43 @@ var enctSlackServiceUser = encTable{extra: unsafe.Offsetof(SlackServiceUser{}.Ex
 	{`"token_expiry":`, nil, uint32(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), kTime},
 }}
 
-func (m *SlackServiceUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackServiceUser) }
-
-func (*SlackServiceUser) encTable() *encTable { return &enctSlackServiceUser }
+func (m *SlackServiceUser) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackServiceUser
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackServiceUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackTeam(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackTeam, n)))
+func growSlackTeam(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackTeam, c)
+	copy(s, unsafe.Slice((*SlackTeam)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackTeam(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackTeam)(dst), n), unsafe.Slice((*SlackTeam)(src), n))
-}
-
-var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), alloc: allocSlackTeam, copy: copySlackTeam, fields: []decField{
+var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), grow: growSlackTeam, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
 	{"domain", nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *SlackTeam) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackTeam) }
-
-func (*SlackTeam) decTable() *decTable { return &dectSlackTeam }
+func (m *SlackTeam) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackTeam }
 
 var enctSlackTeam = encTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
 	{`"domain":`, nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
 }}
 
-func (m *SlackTeam) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackTeam) }
-
-func (*SlackTeam) encTable() *encTable { return &enctSlackTeam }
+func (m *SlackTeam) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSlackTeam }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackTeam) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackUser, n)))
+func growSlackUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackUser, c)
+	copy(s, unsafe.Slice((*SlackUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackUser)(dst), n), unsafe.Slice((*SlackUser)(src), n))
-}
-
-var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), alloc: allocSlackUser, copy: copySlackUser, fields: []decField{
+var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), grow: growSlackUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
 	{"username", nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
 	{"team_id", nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
@@ -3751,9 +3531,7 @@ var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: un
 	{"deleted", nil, uint32(unsafe.Offsetof(SlackUser{}.Deleted)), kBool},
 }, sorted: []uint16{5, 0, 3, 4, 2, 1}}
 
-func (m *SlackUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackUser) }
-
-func (*SlackUser) decTable() *decTable { return &dectSlackUser }
+func (m *SlackUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackUser }
 
 var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
@@ -3764,111 +3542,97 @@ var enctSlackUser = encTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: un
 	{`"deleted":`, nil, uint32(unsafe.Offsetof(SlackUser{}.Deleted)), kBool},
 }}
 
-func (m *SlackUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackUser) }
-
-func (*SlackUser) encTable() *encTable { return &enctSlackUser }
+func (m *SlackUser) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSlackUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackView, n)))
+func growSlackView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackView, c)
+	copy(s, unsafe.Slice((*SlackView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackView)(dst), n), unsafe.Slice((*SlackView)(src), n))
-}
-
-var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), alloc: allocSlackView, copy: copySlackView, fields: []decField{
+var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), grow: growSlackView, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
 	{"callback_id", nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
 	{"private_metadata", nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
-	{"title", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
-	{"submit", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
-	{"blocks", dtOf[*SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
-	{"state", dtOf[*SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
+	{"title", &dectSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
+	{"submit", &dectSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
+	{"blocks", &dectSlackViewBlock, uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
+	{"state", &dectSlackViewState, uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
 }, sorted: []uint16{6, 2, 0, 3, 7, 5, 4, 1}}
 
-func (m *SlackView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackView) }
-
-func (*SlackView) decTable() *decTable { return &dectSlackView }
+func (m *SlackView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackView }
 
 var enctSlackView = encTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
 	{`"callback_id":`, nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
 	{`"private_metadata":`, nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
-	{`"title":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
-	{`"submit":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
-	{`"blocks":`, etOf[*SlackViewBlock], uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
-	{`"state":`, etOf[*SlackViewState], uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
+	{`"title":`, &enctSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
+	{`"submit":`, &enctSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
+	{`"blocks":`, &enctSlackViewBlock, uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
+	{`"state":`, &enctSlackViewState, uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
 }}
 
-func (m *SlackView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackView) }
-
-func (*SlackView) encTable() *encTable { return &enctSlackView }
+func (m *SlackView) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSlackView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewBlock(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewBlock, n)))
+func growSlackViewBlock(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewBlock, c)
+	copy(s, unsafe.Slice((*SlackViewBlock)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewBlock(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewBlock)(dst), n), unsafe.Slice((*SlackViewBlock)(src), n))
-}
-
-var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), alloc: allocSlackViewBlock, copy: copySlackViewBlock, fields: []decField{
+var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), grow: growSlackViewBlock, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
 	{"block_id", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
 	{"optional", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
-	{"element", dtOf[*SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
-	{"label", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
-	{"text", dtOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
+	{"element", &dectSlackViewBlockElement, uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
+	{"label", &dectSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
+	{"text", &dectSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
 }, sorted: []uint16{1, 3, 4, 2, 5, 0}}
 
-func (m *SlackViewBlock) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewBlock) }
-
-func (*SlackViewBlock) decTable() *decTable { return &dectSlackViewBlock }
+func (m *SlackViewBlock) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewBlock
+}
 
 var enctSlackViewBlock = encTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
 	{`"block_id":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
 	{`"optional":`, nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
-	{`"element":`, etOf[*SlackViewBlockElement], uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
-	{`"label":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
-	{`"text":`, etOf[*SlackViewText], uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
+	{`"element":`, &enctSlackViewBlockElement, uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
+	{`"label":`, &enctSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
+	{`"text":`, &enctSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
 }}
 
-func (m *SlackViewBlock) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewBlock) }
-
-func (*SlackViewBlock) encTable() *encTable { return &enctSlackViewBlock }
+func (m *SlackViewBlock) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewBlock
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlock) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewBlockElement(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewBlockElement, n)))
+func growSlackViewBlockElement(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewBlockElement, c)
+	copy(s, unsafe.Slice((*SlackViewBlockElement)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewBlockElement(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewBlockElement)(dst), n), unsafe.Slice((*SlackViewBlockElement)(src), n))
-}
-
-var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), alloc: allocSlackViewBlockElement, copy: copySlackViewBlockElement, fields: []decField{
+var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), grow: growSlackViewBlockElement, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
 	{"action_id", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
 	{"multiline", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
 	{"initial_value", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), kStr},
 }, sorted: []uint16{1, 3, 2, 0}}
 
-func (m *SlackViewBlockElement) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackViewBlockElement)
+func (m *SlackViewBlockElement) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewBlockElement
 }
-
-func (*SlackViewBlockElement) decTable() *decTable { return &dectSlackViewBlockElement }
 
 var enctSlackViewBlockElement = encTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
@@ -3877,144 +3641,118 @@ var enctSlackViewBlockElement = encTable{extra: unsafe.Offsetof(SlackViewBlockEl
 	{`"initial_value":`, nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), kStr},
 }}
 
-func (m *SlackViewBlockElement) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackViewBlockElement)
+func (m *SlackViewBlockElement) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewBlockElement
 }
-
-func (*SlackViewBlockElement) encTable() *encTable { return &enctSlackViewBlockElement }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewBlockElement) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewState(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewState, n)))
+func growSlackViewState(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewState, c)
+	copy(s, unsafe.Slice((*SlackViewState)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewState(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewState)(dst), n), unsafe.Slice((*SlackViewState)(src), n))
-}
-
-var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), alloc: allocSlackViewState, copy: copySlackViewState, fields: []decField{
-	{"values", dtOf[*SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
+var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), grow: growSlackViewState, fields: []decField{
+	{"values", &dectSlackViewStateValues, uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
 }, sorted: []uint16{0}}
 
-func (m *SlackViewState) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewState) }
-
-func (*SlackViewState) decTable() *decTable { return &dectSlackViewState }
+func (m *SlackViewState) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewState
+}
 
 var enctSlackViewState = encTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), fields: []encField{
-	{`"values":`, etOf[*SlackViewStateValues], uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
+	{`"values":`, &enctSlackViewStateValues, uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
 }}
 
-func (m *SlackViewState) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewState) }
-
-func (*SlackViewState) encTable() *encTable { return &enctSlackViewState }
+func (m *SlackViewState) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewState
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewState) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewStateStatusField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateStatusField, n)))
+func growSlackViewStateStatusField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewStateStatusField, c)
+	copy(s, unsafe.Slice((*SlackViewStateStatusField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewStateStatusField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewStateStatusField)(dst), n), unsafe.Slice((*SlackViewStateStatusField)(src), n))
-}
-
-var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), alloc: allocSlackViewStateStatusField, copy: copySlackViewStateStatusField, fields: []decField{
-	{"search_status", dtOf[*SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
+var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), grow: growSlackViewStateStatusField, fields: []decField{
+	{"search_status", &dectSlackViewStateValuesDropdownInput, uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
 }, sorted: []uint16{0}}
 
-func (m *SlackViewStateStatusField) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackViewStateStatusField)
+func (m *SlackViewStateStatusField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewStateStatusField
 }
-
-func (*SlackViewStateStatusField) decTable() *decTable { return &dectSlackViewStateStatusField }
 
 var enctSlackViewStateStatusField = encTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), fields: []encField{
-	{`"search_status":`, etOf[*SlackViewStateValuesDropdownInput], uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
+	{`"search_status":`, &enctSlackViewStateValuesDropdownInput, uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
 }}
 
-func (m *SlackViewStateStatusField) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackViewStateStatusField)
+func (m *SlackViewStateStatusField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewStateStatusField
 }
-
-func (*SlackViewStateStatusField) encTable() *encTable { return &enctSlackViewStateStatusField }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateStatusField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewStateValues(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValues, n)))
+func growSlackViewStateValues(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewStateValues, c)
+	copy(s, unsafe.Slice((*SlackViewStateValues)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewStateValues(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewStateValues)(dst), n), unsafe.Slice((*SlackViewStateValues)(src), n))
-}
-
-var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), alloc: allocSlackViewStateValues, copy: copySlackViewStateValues, fields: []decField{
-	{"summary_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
-	{"details_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
-	{"note_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
-	{"ticket_id_input", dtOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
-	{"status_input", dtOf[*SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
+var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), grow: growSlackViewStateValues, fields: []decField{
+	{"summary_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
+	{"details_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
+	{"note_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
+	{"ticket_id_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
+	{"status_input", &dectSlackViewStateStatusField, uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
 }, sorted: []uint16{1, 2, 4, 0, 3}}
 
-func (m *SlackViewStateValues) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackViewStateValues)
+func (m *SlackViewStateValues) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewStateValues
 }
-
-func (*SlackViewStateValues) decTable() *decTable { return &dectSlackViewStateValues }
 
 var enctSlackViewStateValues = encTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), fields: []encField{
-	{`"summary_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
-	{`"details_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
-	{`"note_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
-	{`"ticket_id_input":`, etOf[*SlackViewStateValuesInput], uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
-	{`"status_input":`, etOf[*SlackViewStateStatusField], uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
+	{`"summary_input":`, &enctSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
+	{`"details_input":`, &enctSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
+	{`"note_input":`, &enctSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
+	{`"ticket_id_input":`, &enctSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
+	{`"status_input":`, &enctSlackViewStateStatusField, uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
 }}
 
-func (m *SlackViewStateValues) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackViewStateValues)
+func (m *SlackViewStateValues) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewStateValues
 }
-
-func (*SlackViewStateValues) encTable() *encTable { return &enctSlackViewStateValues }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValues) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewStateValuesDropdownInput(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValuesDropdownInput, n)))
+func growSlackViewStateValuesDropdownInput(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewStateValuesDropdownInput, c)
+	copy(s, unsafe.Slice((*SlackViewStateValuesDropdownInput)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewStateValuesDropdownInput(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewStateValuesDropdownInput)(dst), n), unsafe.Slice((*SlackViewStateValuesDropdownInput)(src), n))
-}
-
-var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), alloc: allocSlackViewStateValuesDropdownInput, copy: copySlackViewStateValuesDropdownInput, fields: []decField{
+var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), grow: growSlackViewStateValuesDropdownInput, fields: []decField{
 	{"external_select", nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
-	{"selected_option", dtOf[*SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
+	{"selected_option", &dectSlackOption, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
 }, sorted: []uint16{0, 1}}
 
-func (m *SlackViewStateValuesDropdownInput) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesDropdownInput)
-}
-
-func (*SlackViewStateValuesDropdownInput) decTable() *decTable {
-	return &dectSlackViewStateValuesDropdownInput
+func (m *SlackViewStateValuesDropdownInput) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewStateValuesDropdownInput
 }
 
 var enctSlackViewStateValuesDropdownInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), fields: []encField{
 	{`"external_select":`, nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
-	{`"selected_option":`, etOf[*SlackOption], uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
+	{`"selected_option":`, &enctSlackOption, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
 }}
 
-func (m *SlackViewStateValuesDropdownInput) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesDropdownInput)
-}
-
-func (*SlackViewStateValuesDropdownInput) encTable() *encTable {
-	return &enctSlackViewStateValuesDropdownInput
+func (m *SlackViewStateValuesDropdownInput) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewStateValuesDropdownInput
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -4022,104 +3760,92 @@ func (m *SlackViewStateValuesDropdownInput) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocSlackViewStateValuesInput(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewStateValuesInput, n)))
+func growSlackViewStateValuesInput(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewStateValuesInput, c)
+	copy(s, unsafe.Slice((*SlackViewStateValuesInput)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewStateValuesInput(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewStateValuesInput)(dst), n), unsafe.Slice((*SlackViewStateValuesInput)(src), n))
-}
-
-var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), alloc: allocSlackViewStateValuesInput, copy: copySlackViewStateValuesInput, fields: []decField{
-	{"value", dtOf[*SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
+var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), grow: growSlackViewStateValuesInput, fields: []decField{
+	{"value", &dectSlackViewValue, uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
 }, sorted: []uint16{0}}
 
-func (m *SlackViewStateValuesInput) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSlackViewStateValuesInput)
+func (m *SlackViewStateValuesInput) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewStateValuesInput
 }
-
-func (*SlackViewStateValuesInput) decTable() *decTable { return &dectSlackViewStateValuesInput }
 
 var enctSlackViewStateValuesInput = encTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), fields: []encField{
-	{`"value":`, etOf[*SlackViewValue], uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
+	{`"value":`, &enctSlackViewValue, uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
 }}
 
-func (m *SlackViewStateValuesInput) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSlackViewStateValuesInput)
+func (m *SlackViewStateValuesInput) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewStateValuesInput
 }
-
-func (*SlackViewStateValuesInput) encTable() *encTable { return &enctSlackViewStateValuesInput }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewStateValuesInput) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewText(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewText, n)))
+func growSlackViewText(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewText, c)
+	copy(s, unsafe.Slice((*SlackViewText)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewText(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewText)(dst), n), unsafe.Slice((*SlackViewText)(src), n))
-}
-
-var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), alloc: allocSlackViewText, copy: copySlackViewText, fields: []decField{
+var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), grow: growSlackViewText, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *SlackViewText) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewText) }
-
-func (*SlackViewText) decTable() *decTable { return &dectSlackViewText }
+func (m *SlackViewText) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewText
+}
 
 var enctSlackViewText = encTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
 }}
 
-func (m *SlackViewText) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewText) }
-
-func (*SlackViewText) encTable() *encTable { return &enctSlackViewText }
+func (m *SlackViewText) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewText
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewText) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackViewValue(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackViewValue, n)))
+func growSlackViewValue(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackViewValue, c)
+	copy(s, unsafe.Slice((*SlackViewValue)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackViewValue(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackViewValue)(dst), n), unsafe.Slice((*SlackViewValue)(src), n))
-}
-
-var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), alloc: allocSlackViewValue, copy: copySlackViewValue, fields: []decField{
+var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), grow: growSlackViewValue, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *SlackViewValue) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackViewValue) }
-
-func (*SlackViewValue) decTable() *decTable { return &dectSlackViewValue }
+func (m *SlackViewValue) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackViewValue
+}
 
 var enctSlackViewValue = encTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
 }}
 
-func (m *SlackViewValue) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackViewValue) }
-
-func (*SlackViewValue) encTable() *encTable { return &enctSlackViewValue }
+func (m *SlackViewValue) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackViewValue
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackViewValue) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSlackWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SlackWebhook, n)))
+func growSlackWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SlackWebhook, c)
+	copy(s, unsafe.Slice((*SlackWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySlackWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SlackWebhook)(dst), n), unsafe.Slice((*SlackWebhook)(src), n))
-}
-
-var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), alloc: allocSlackWebhook, copy: copySlackWebhook, fields: []decField{
+var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), grow: growSlackWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
 	{"date", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
 	{"channel_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
@@ -4129,9 +3855,9 @@ var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Warning)), kStr},
 }, sorted: []uint16{6, 2, 1, 0, 4, 5, 3}}
 
-func (m *SlackWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSlackWebhook) }
-
-func (*SlackWebhook) decTable() *decTable { return &dectSlackWebhook }
+func (m *SlackWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSlackWebhook
+}
 
 var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
@@ -4143,30 +3869,28 @@ var enctSlackWebhook = encTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SlackWebhook{}.Warning)), kStr},
 }}
 
-func (m *SlackWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSlackWebhook) }
-
-func (*SlackWebhook) encTable() *encTable { return &enctSlackWebhook }
+func (m *SlackWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSlackWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SlackWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnelStartWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnelStartWebhook, n)))
+func growSnelStartWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnelStartWebhook, c)
+	copy(s, unsafe.Slice((*SnelStartWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnelStartWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnelStartWebhook)(dst), n), unsafe.Slice((*SnelStartWebhook)(src), n))
-}
-
-var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), alloc: allocSnelStartWebhook, copy: copySnelStartWebhook, fields: []decField{
+var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), grow: growSnelStartWebhook, fields: []decField{
 	{"koppelSleutel", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
 	{"actionType", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
 	{"referenceKey", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *SnelStartWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnelStartWebhook) }
-
-func (*SnelStartWebhook) decTable() *decTable { return &dectSnelStartWebhook }
+func (m *SnelStartWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnelStartWebhook
+}
 
 var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), fields: []encField{
 	{`"koppelSleutel":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
@@ -4174,22 +3898,20 @@ var enctSnelStartWebhook = encTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Ex
 	{`"referenceKey":`, nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
 }}
 
-func (m *SnelStartWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnelStartWebhook) }
-
-func (*SnelStartWebhook) encTable() *encTable { return &enctSnelStartWebhook }
+func (m *SnelStartWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnelStartWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnelStartWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnipeITDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnipeITDetails, n)))
+func growSnipeITDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnipeITDetails, c)
+	copy(s, unsafe.Slice((*SnipeITDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnipeITDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnipeITDetails)(dst), n), unsafe.Slice((*SnipeITDetails)(src), n))
-}
-
-var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), alloc: allocSnipeITDetails, copy: copySnipeITDetails, fields: []decField{
+var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), grow: growSnipeITDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
@@ -4203,29 +3925,29 @@ var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snipeit_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
+	{"snipeit_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
-	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
+	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
 	{"guid", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), kStr},
 }, sorted: []uint16{23, 11, 12, 29, 30, 24, 27, 28, 7, 8, 9, 10, 19, 20, 22, 21, 14, 25, 17, 18, 0, 15, 16, 26, 1, 3, 4, 13, 5, 6, 2}}
 
-func (m *SnipeITDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnipeITDetails) }
-
-func (*SnipeITDetails) decTable() *decTable { return &dectSnipeITDetails }
+func (m *SnipeITDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnipeITDetails
+}
 
 var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
@@ -4241,42 +3963,40 @@ var enctSnipeITDetails = encTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra)
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"snipeit_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
+	{`"snipeit_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
-	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
+	{`"client_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), kStr},
 }}
 
-func (m *SnipeITDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnipeITDetails) }
-
-func (*SnipeITDetails) encTable() *encTable { return &enctSnipeITDetails }
+func (m *SnipeITDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnipeITDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnipeITDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnowComputerUserAbstract(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnowComputerUserAbstract, n)))
+func growSnowComputerUserAbstract(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnowComputerUserAbstract, c)
+	copy(s, unsafe.Slice((*SnowComputerUserAbstract)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnowComputerUserAbstract(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnowComputerUserAbstract)(dst), n), unsafe.Slice((*SnowComputerUserAbstract)(src), n))
-}
-
-var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), alloc: allocSnowComputerUserAbstract, copy: copySnowComputerUserAbstract, fields: []decField{
+var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), grow: growSnowComputerUserAbstract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
 	{"customerId", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
 	{"username", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
@@ -4288,11 +4008,9 @@ var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerU
 	{"userIsAccessible", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), kBool},
 }, sorted: []uint16{1, 4, 0, 3, 7, 6, 5, 8, 2}}
 
-func (m *SnowComputerUserAbstract) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSnowComputerUserAbstract)
+func (m *SnowComputerUserAbstract) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnowComputerUserAbstract
 }
-
-func (*SnowComputerUserAbstract) decTable() *decTable { return &dectSnowComputerUserAbstract }
 
 var enctSnowComputerUserAbstract = encTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
@@ -4306,24 +4024,20 @@ var enctSnowComputerUserAbstract = encTable{extra: unsafe.Offsetof(SnowComputerU
 	{`"userIsAccessible":`, nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), kBool},
 }}
 
-func (m *SnowComputerUserAbstract) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSnowComputerUserAbstract)
+func (m *SnowComputerUserAbstract) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnowComputerUserAbstract
 }
-
-func (*SnowComputerUserAbstract) encTable() *encTable { return &enctSnowComputerUserAbstract }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowComputerUserAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnowDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnowDetails, n)))
+func growSnowDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnowDetails, c)
+	copy(s, unsafe.Slice((*SnowDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnowDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnowDetails)(dst), n), unsafe.Slice((*SnowDetails)(src), n))
-}
-
-var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), alloc: allocSnowDetails, copy: copySnowDetails, fields: []decField{
+var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), grow: growSnowDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
@@ -4340,25 +4054,25 @@ var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size
 	{"user_matching_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snow_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
+	{"snow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
 	{"dont_update_site_addresses", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
-	{"client_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
+	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
 	{"guid", nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
 }, sorted: []uint16{27, 14, 15, 28, 9, 10, 11, 12, 22, 23, 25, 24, 26, 17, 29, 20, 21, 0, 18, 19, 1, 5, 6, 4, 16, 7, 8, 2, 13, 3}}
 
-func (m *SnowDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDetails) }
-
-func (*SnowDetails) decTable() *decTable { return &dectSnowDetails }
+func (m *SnowDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnowDetails
+}
 
 var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
@@ -4377,38 +4091,36 @@ var enctSnowDetails = encTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size
 	{`"user_matching_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"snow_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
+	{`"snow_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
 	{`"dont_update_site_addresses":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
-	{`"client_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
+	{`"client_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
 }}
 
-func (m *SnowDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDetails) }
-
-func (*SnowDetails) encTable() *encTable { return &enctSnowDetails }
+func (m *SnowDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnowDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnowDevice(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnowDevice, n)))
+func growSnowDevice(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnowDevice, c)
+	copy(s, unsafe.Slice((*SnowDevice)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnowDevice(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnowDevice)(dst), n), unsafe.Slice((*SnowDevice)(src), n))
-}
-
-var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), alloc: allocSnowDevice, copy: copySnowDevice, fields: []decField{
+var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), grow: growSnowDevice, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
 	{"organization", nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
@@ -4433,7 +4145,7 @@ var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: 
 	{"hypervisorName", nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
 	{"mostFrequentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
 	{"mostRecentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
-	{"hardware", dtOf[*SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
+	{"hardware", &dectSnowHardware, uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
 	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
 	{"biosDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
 	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
@@ -4449,9 +4161,9 @@ var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: 
 	{"mobileDeviceType", nil, uint32(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), kStr},
 }, sorted: []uint16{26, 20, 25, 19, 28, 14, 24, 21, 0, 10, 8, 11, 4, 30, 31, 37, 5, 22, 23, 1, 27, 6, 7, 3, 2, 36, 16, 29, 18, 17, 9, 33, 32, 15, 35, 34, 12, 13}}
 
-func (m *SnowDevice) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowDevice) }
-
-func (*SnowDevice) decTable() *decTable { return &dectSnowDevice }
+func (m *SnowDevice) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnowDevice
+}
 
 var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
@@ -4478,7 +4190,7 @@ var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: 
 	{`"hypervisorName":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
 	{`"mostFrequentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
 	{`"mostRecentUserId":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
-	{`"hardware":`, etOf[*SnowHardware], uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
+	{`"hardware":`, &enctSnowHardware, uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
 	{`"biosVersion":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
 	{`"biosDate":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
 	{`"numberOfProcessors":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
@@ -4494,22 +4206,20 @@ var enctSnowDevice = encTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: 
 	{`"mobileDeviceType":`, nil, uint32(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), kStr},
 }}
 
-func (m *SnowDevice) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowDevice) }
-
-func (*SnowDevice) encTable() *encTable { return &enctSnowDevice }
+func (m *SnowDevice) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnowDevice
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowDevice) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnowHardware(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnowHardware, n)))
+func growSnowHardware(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnowHardware, c)
+	copy(s, unsafe.Slice((*SnowHardware)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnowHardware(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnowHardware)(dst), n), unsafe.Slice((*SnowHardware)(src), n))
-}
-
-var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), alloc: allocSnowHardware, copy: copySnowHardware, fields: []decField{
+var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), grow: growSnowHardware, fields: []decField{
 	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
 	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
 	{"biosDate", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
@@ -4525,9 +4235,9 @@ var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), si
 	{"totalDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), kInt},
 }, sorted: []uint16{2, 0, 1, 5, 7, 8, 4, 6, 3, 10, 9, 12, 11}}
 
-func (m *SnowHardware) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSnowHardware) }
-
-func (*SnowHardware) decTable() *decTable { return &dectSnowHardware }
+func (m *SnowHardware) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnowHardware
+}
 
 var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), fields: []encField{
 	{`"biosSerialNumber":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
@@ -4545,22 +4255,20 @@ var enctSnowHardware = encTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), si
 	{`"totalDiskSpaceAvailableMb":`, nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), kInt},
 }}
 
-func (m *SnowHardware) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSnowHardware) }
-
-func (*SnowHardware) encTable() *encTable { return &enctSnowHardware }
+func (m *SnowHardware) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnowHardware
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowHardware) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSnowLicenseAbstract(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SnowLicenseAbstract, n)))
+func growSnowLicenseAbstract(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SnowLicenseAbstract, c)
+	copy(s, unsafe.Slice((*SnowLicenseAbstract)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySnowLicenseAbstract(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SnowLicenseAbstract)(dst), n), unsafe.Slice((*SnowLicenseAbstract)(src), n))
-}
-
-var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), alloc: allocSnowLicenseAbstract, copy: copySnowLicenseAbstract, fields: []decField{
+var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), grow: growSnowLicenseAbstract, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
 	{"applicationName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
 	{"manufacturerName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
@@ -4571,14 +4279,12 @@ var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstrac
 	{"isIncomplete", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
 	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
 	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
-	{"snowDevices", dtOf[*SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
+	{"snowDevices", &dectSnowDevice, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
 }, sorted: []uint16{1, 4, 0, 7, 2, 3, 5, 6, 10, 9, 8}}
 
-func (m *SnowLicenseAbstract) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSnowLicenseAbstract)
+func (m *SnowLicenseAbstract) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSnowLicenseAbstract
 }
-
-func (*SnowLicenseAbstract) decTable() *decTable { return &dectSnowLicenseAbstract }
 
 var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
@@ -4591,27 +4297,23 @@ var enctSnowLicenseAbstract = encTable{extra: unsafe.Offsetof(SnowLicenseAbstrac
 	{`"isIncomplete":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
 	{`"updatedDate":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
 	{`"updatedBy":`, nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
-	{`"snowDevices":`, etOf[*SnowDevice], uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
+	{`"snowDevices":`, &enctSnowDevice, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
 }}
 
-func (m *SnowLicenseAbstract) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSnowLicenseAbstract)
+func (m *SnowLicenseAbstract) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSnowLicenseAbstract
 }
-
-func (*SnowLicenseAbstract) encTable() *encTable { return &enctSnowLicenseAbstract }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SnowLicenseAbstract) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStdRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StdRequest, n)))
+func growStdRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StdRequest, c)
+	copy(s, unsafe.Slice((*StdRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStdRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StdRequest)(dst), n), unsafe.Slice((*StdRequest)(src), n))
-}
-
-var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), alloc: allocStdRequest, copy: copyStdRequest, fields: []decField{
+var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), grow: growStdRequest, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
@@ -4629,8 +4331,8 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{"summary", nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
-	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
-	{"todo_list", dtOf[*STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
+	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
+	{"todo_list", &dectSTDToDo, uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
 	{"emailto", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
 	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
@@ -4707,9 +4409,9 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{"pdf", nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
 	{"sendifempty", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
 	{"copied_from_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
+	{"users", &dectUsersList, uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
 	{"itil_request_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
 	{"create_on_nonworkdays", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
 	{"invoice_id", nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
@@ -4721,37 +4423,37 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{"kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
 	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
 	{"enable_budget_table", nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
-	{"budgets", dtOf[*STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
+	{"budgets", &dectSTDrequestbudget, uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
 	{"budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
 	{"budgettype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
 	{"emailcclist", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
-	{"services", dtOf[*ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
+	{"services", &dectServSiteList, uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
 	{"user_id", nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
 	{"updateparent_status_close", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
 	{"updateparent_target_create", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
 	{"clone_parent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
 	{"increasecontractnextcalldate", nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
 	{"_queue", nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
 	{"_sendnow", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
-	{"automationcriteria", dtOf[*AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
+	{"automationcriteria", &dectAutoassignCriteria, uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
 	{"isclone", nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
 	{"showforusers_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
 	{"forwardinboundupdates_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
 	{"excludefromsla_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
 	{"start_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
 	{"target_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
-	{"milestones", dtOf[*MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kMany},
+	{"milestones", nil, uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kLazyList},
 	{"sqltoselectusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
 	{"usersqllookup", nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
 	{"notification_id", nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
-	{"additional_agents", dtOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
-	{"new_audits", dtOf[*Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
-	{"new_changes", dtOf[*InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
+	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
+	{"new_audits", &dectAudit, uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
+	{"new_changes", &dectInvoiceChange, uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
 	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
 	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
 	{"clients", nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
@@ -4765,8 +4467,8 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
 	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
 	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
-	{"optional_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
+	{"optional_customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
+	{"optional_assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
 	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
 	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
 	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
@@ -4785,9 +4487,9 @@ var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{"service", nil, uint32(unsafe.Offsetof(StdRequest{}.Service)), kInt},
 }, sorted: []uint16{114, 71, 123, 124, 125, 119, 120, 137, 54, 55, 34, 52, 96, 126, 144, 109, 110, 111, 40, 41, 42, 43, 48, 142, 121, 94, 31, 99, 33, 17, 102, 88, 95, 72, 58, 59, 46, 47, 84, 23, 62, 5, 82, 20, 112, 21, 19, 108, 29, 39, 73, 57, 130, 27, 107, 129, 67, 86, 6, 1, 0, 75, 122, 60, 2, 100, 127, 98, 89, 106, 104, 105, 83, 24, 133, 63, 3, 138, 139, 25, 26, 136, 32, 146, 154, 166, 161, 162, 163, 164, 150, 153, 151, 160, 152, 155, 158, 167, 165, 168, 169, 156, 148, 147, 149, 157, 159, 145, 103, 92, 30, 38, 90, 91, 79, 81, 35, 36, 74, 77, 78, 7, 12, 13, 140, 8, 9, 141, 10, 11, 16, 68, 61, 93, 170, 113, 56, 128, 134, 131, 28, 45, 44, 14, 69, 87, 132, 53, 66, 143, 15, 22, 18, 80, 64, 4, 117, 118, 76, 115, 116, 97, 37, 135, 101, 65, 50, 49, 51, 70, 85}}
 
-func (m *StdRequest) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequest) }
-
-func (*StdRequest) decTable() *decTable { return &dectStdRequest }
+func (m *StdRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStdRequest
+}
 
 var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
@@ -4807,8 +4509,8 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
-	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
-	{`"todo_list":`, etOf[*STDToDo], uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
+	{`"creation_rules":`, &enctStdRequestRule, uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
+	{`"todo_list":`, &enctSTDToDo, uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
 	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
 	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
 	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
@@ -4885,9 +4587,9 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{`"pdf":`, nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
 	{`"sendifempty":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
 	{`"copied_from_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
-	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
+	{`"users":`, &enctUsersList, uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
 	{`"itil_request_type":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
 	{`"create_on_nonworkdays":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
 	{`"invoice_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
@@ -4899,37 +4601,37 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{`"kb_accessible_for_enduser":`, nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
 	{`"forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
 	{`"enable_budget_table":`, nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
-	{`"budgets":`, etOf[*STDrequestbudget], uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
+	{`"budgets":`, &enctSTDrequestbudget, uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
 	{`"budgettype_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
 	{`"budgettype_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
 	{`"emailcclist":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
-	{`"services":`, etOf[*ServSiteList], uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
+	{`"services":`, &enctServSiteList, uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
 	{`"updateparent_status_close":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
 	{`"updateparent_target_create":`, nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
 	{`"clone_parent_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
 	{`"increasecontractnextcalldate":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
 	{`"_queue":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
 	{`"_sendnow":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
-	{`"automationcriteria":`, etOf[*AutoassignCriteria], uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
+	{`"automationcriteria":`, &enctAutoassignCriteria, uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
 	{`"isclone":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
 	{`"showforusers_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
 	{`"forwardinboundupdates_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
 	{`"excludefromsla_int":`, nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
 	{`"start_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
 	{`"target_num_days_added":`, nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
-	{`"milestones":`, etOf[*MileStone], uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kMany},
+	{`"milestones":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kRaw},
 	{`"sqltoselectusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
 	{`"usersqllookup":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
 	{`"notification_id":`, nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
-	{`"additional_agents":`, etOf[*FaultAdditionalAgents], uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
-	{`"new_audits":`, etOf[*Audit], uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
-	{`"new_changes":`, etOf[*InvoiceChange], uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
+	{`"additional_agents":`, &enctFaultAdditionalAgents, uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
+	{`"new_audits":`, &enctAudit, uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
+	{`"new_changes":`, &enctInvoiceChange, uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
 	{`"restrictto_department_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
 	{`"restrictto_team_guid":`, nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
 	{`"clients":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
@@ -4943,8 +4645,8 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
 	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
 	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
-	{`"optional_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
-	{`"optional_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
+	{`"optional_customfields":`, &enctCustomField, uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
+	{`"optional_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
 	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
 	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
 	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
@@ -4963,22 +4665,20 @@ var enctStdRequest = encTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: 
 	{`"service":`, nil, uint32(unsafe.Offsetof(StdRequest{}.Service)), kInt},
 }}
 
-func (m *StdRequest) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequest) }
-
-func (*StdRequest) encTable() *encTable { return &enctStdRequest }
+func (m *StdRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStdRequest
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequest) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStdRequestList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StdRequestList, n)))
+func growStdRequestList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StdRequestList, c)
+	copy(s, unsafe.Slice((*StdRequestList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStdRequestList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StdRequestList)(dst), n), unsafe.Slice((*StdRequestList)(src), n))
-}
-
-var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), alloc: allocStdRequestList, copy: copyStdRequestList, fields: []decField{
+var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), grow: growStdRequestList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
@@ -4996,8 +4696,8 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{"summary", nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
 	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
 	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
-	{"creation_rules", dtOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
-	{"todo_list", dtOf[*STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
+	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
+	{"todo_list", &dectSTDToDo, uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
 	{"emailto", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
 	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
 	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
@@ -5029,8 +4729,8 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
 	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
 	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
-	{"optional_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
+	{"optional_customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
+	{"optional_assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
 	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
 	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
 	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
@@ -5049,9 +4749,9 @@ var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{"service", nil, uint32(unsafe.Offsetof(StdRequestList{}.Service)), kInt},
 }, sorted: []uint16{34, 41, 39, 31, 33, 17, 23, 5, 20, 21, 19, 29, 27, 6, 1, 0, 2, 24, 3, 25, 26, 32, 43, 51, 63, 58, 59, 60, 61, 47, 50, 48, 57, 49, 52, 55, 64, 62, 65, 66, 53, 45, 44, 46, 54, 56, 42, 30, 35, 36, 7, 12, 13, 37, 8, 9, 38, 10, 11, 16, 67, 28, 14, 40, 15, 22, 18, 4}}
 
-func (m *StdRequestList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestList) }
-
-func (*StdRequestList) decTable() *decTable { return &dectStdRequestList }
+func (m *StdRequestList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStdRequestList
+}
 
 var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
@@ -5071,8 +4771,8 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{`"summary":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
 	{`"tickettype_id":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
-	{`"creation_rules":`, etOf[*StdRequestRule], uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
-	{`"todo_list":`, etOf[*STDToDo], uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
+	{`"creation_rules":`, &enctStdRequestRule, uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
+	{`"todo_list":`, &enctSTDToDo, uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
 	{`"emailto":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
 	{`"emailcc":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
 	{`"emailsubject":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
@@ -5104,8 +4804,8 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{`"optional_create_locked":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
 	{`"optional_defaultresourcetype":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
 	{`"optional_excludefromsla":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
-	{`"optional_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
-	{`"optional_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
+	{`"optional_customfields":`, &enctCustomField, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
+	{`"optional_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
 	{`"optional_forwardinboundupdates":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
 	{`"optional_showforusers":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
 	{`"optional_urgency":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
@@ -5124,22 +4824,20 @@ var enctStdRequestList = encTable{extra: unsafe.Offsetof(StdRequestList{}.Extra)
 	{`"service":`, nil, uint32(unsafe.Offsetof(StdRequestList{}.Service)), kInt},
 }}
 
-func (m *StdRequestList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestList) }
-
-func (*StdRequestList) encTable() *encTable { return &enctStdRequestList }
+func (m *StdRequestList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStdRequestList
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStdRequestRule(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StdRequestRule, n)))
+func growStdRequestRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StdRequestRule, c)
+	copy(s, unsafe.Slice((*StdRequestRule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStdRequestRule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StdRequestRule)(dst), n), unsafe.Slice((*StdRequestRule)(src), n))
-}
-
-var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), alloc: allocStdRequestRule, copy: copyStdRequestRule, fields: []decField{
+var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), grow: growStdRequestRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
 	{"parent_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
 	{"child_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
@@ -5161,9 +4859,9 @@ var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Warning)), kStr},
 }, sorted: []uint16{18, 15, 2, 5, 6, 13, 10, 14, 11, 12, 16, 0, 17, 8, 9, 1, 4, 3, 7}}
 
-func (m *StdRequestRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStdRequestRule) }
-
-func (*StdRequestRule) decTable() *decTable { return &dectStdRequestRule }
+func (m *StdRequestRule) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStdRequestRule
+}
 
 var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
@@ -5187,22 +4885,20 @@ var enctStdRequestRule = encTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(StdRequestRule{}.Warning)), kStr},
 }}
 
-func (m *StdRequestRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStdRequestRule) }
-
-func (*StdRequestRule) encTable() *encTable { return &enctStdRequestRule }
+func (m *StdRequestRule) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStdRequestRule
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StdRequestRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStockBin(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StockBin, n)))
+func growStockBin(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StockBin, c)
+	copy(s, unsafe.Slice((*StockBin)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStockBin(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StockBin)(dst), n), unsafe.Slice((*StockBin)(src), n))
-}
-
-var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), alloc: allocStockBin, copy: copyStockBin, fields: []decField{
+var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), grow: growStockBin, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
@@ -5210,9 +4906,7 @@ var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsa
 	{"dont_add_to_order", nil, uint32(unsafe.Offsetof(StockBin{}.DontAddToOrder)), kBool},
 }, sorted: []uint16{3, 4, 0, 1, 2}}
 
-func (m *StockBin) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStockBin) }
-
-func (*StockBin) decTable() *decTable { return &dectStockBin }
+func (m *StockBin) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectStockBin }
 
 var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
@@ -5222,22 +4916,18 @@ var enctStockBin = encTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsa
 	{`"dont_add_to_order":`, nil, uint32(unsafe.Offsetof(StockBin{}.DontAddToOrder)), kBool},
 }}
 
-func (m *StockBin) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStockBin) }
-
-func (*StockBin) encTable() *encTable { return &enctStockBin }
+func (m *StockBin) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctStockBin }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StockBin) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStreamOneIonDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StreamOneIonDetails, n)))
+func growStreamOneIonDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StreamOneIonDetails, c)
+	copy(s, unsafe.Slice((*StreamOneIonDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStreamOneIonDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StreamOneIonDetails)(dst), n), unsafe.Slice((*StreamOneIonDetails)(src), n))
-}
-
-var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), alloc: allocStreamOneIonDetails, copy: copyStreamOneIonDetails, fields: []decField{
+var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), grow: growStreamOneIonDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
 	{"account_id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
@@ -5251,17 +4941,15 @@ var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetail
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
 	{"new_refresh_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
-	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
+	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
 }, sorted: []uint16{16, 2, 13, 4, 8, 10, 9, 0, 5, 15, 1, 12, 3, 11, 6, 14, 7}}
 
-func (m *StreamOneIonDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStreamOneIonDetails)
+func (m *StreamOneIonDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStreamOneIonDetails
 }
-
-func (*StreamOneIonDetails) decTable() *decTable { return &dectStreamOneIonDetails }
 
 var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
@@ -5277,40 +4965,34 @@ var enctStreamOneIonDetails = encTable{extra: unsafe.Offsetof(StreamOneIonDetail
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
 	{`"new_refresh_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
-	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
+	{`"import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
 }}
 
-func (m *StreamOneIonDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStreamOneIonDetails)
+func (m *StreamOneIonDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStreamOneIonDetails
 }
-
-func (*StreamOneIonDetails) encTable() *encTable { return &enctStreamOneIonDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StreamOneIonDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStringObjectDbTypeTuple(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StringObjectDbTypeTuple, n)))
+func growStringObjectDbTypeTuple(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StringObjectDbTypeTuple, c)
+	copy(s, unsafe.Slice((*StringObjectDbTypeTuple)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStringObjectDbTypeTuple(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StringObjectDbTypeTuple)(dst), n), unsafe.Slice((*StringObjectDbTypeTuple)(src), n))
-}
-
-var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), alloc: allocStringObjectDbTypeTuple, copy: copyStringObjectDbTypeTuple, fields: []decField{
+var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), grow: growStringObjectDbTypeTuple, fields: []decField{
 	{"item1", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
 	{"item2", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
 	{"item3", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
 }, sorted: []uint16{0, 1, 2}}
 
-func (m *StringObjectDbTypeTuple) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStringObjectDbTypeTuple)
+func (m *StringObjectDbTypeTuple) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStringObjectDbTypeTuple
 }
-
-func (*StringObjectDbTypeTuple) decTable() *decTable { return &dectStringObjectDbTypeTuple }
 
 var enctStringObjectDbTypeTuple = encTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), fields: []encField{
 	{`"item1":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
@@ -5318,34 +5000,26 @@ var enctStringObjectDbTypeTuple = encTable{extra: unsafe.Offsetof(StringObjectDb
 	{`"item3":`, nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
 }}
 
-func (m *StringObjectDbTypeTuple) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStringObjectDbTypeTuple)
+func (m *StringObjectDbTypeTuple) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStringObjectDbTypeTuple
 }
-
-func (*StringObjectDbTypeTuple) encTable() *encTable { return &enctStringObjectDbTypeTuple }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StringObjectDbTypeTuple) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStringStringValuesKeyValuePair(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StringStringValuesKeyValuePair, n)))
+func growStringStringValuesKeyValuePair(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StringStringValuesKeyValuePair, c)
+	copy(s, unsafe.Slice((*StringStringValuesKeyValuePair)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStringStringValuesKeyValuePair(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StringStringValuesKeyValuePair)(dst), n), unsafe.Slice((*StringStringValuesKeyValuePair)(src), n))
-}
-
-var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), alloc: allocStringStringValuesKeyValuePair, copy: copyStringStringValuesKeyValuePair, fields: []decField{
+var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), grow: growStringStringValuesKeyValuePair, fields: []decField{
 	{"key", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
 }, sorted: []uint16{0, 1}}
 
-func (m *StringStringValuesKeyValuePair) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStringStringValuesKeyValuePair)
-}
-
-func (*StringStringValuesKeyValuePair) decTable() *decTable {
-	return &dectStringStringValuesKeyValuePair
+func (m *StringStringValuesKeyValuePair) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStringStringValuesKeyValuePair
 }
 
 var enctStringStringValuesKeyValuePair = encTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), fields: []encField{
@@ -5353,12 +5027,8 @@ var enctStringStringValuesKeyValuePair = encTable{extra: unsafe.Offsetof(StringS
 	{`"value":`, nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
 }}
 
-func (m *StringStringValuesKeyValuePair) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStringStringValuesKeyValuePair)
-}
-
-func (*StringStringValuesKeyValuePair) encTable() *encTable {
-	return &enctStringStringValuesKeyValuePair
+func (m *StringStringValuesKeyValuePair) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStringStringValuesKeyValuePair
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -5366,98 +5036,80 @@ func (m *StringStringValuesKeyValuePair) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocStripeCreatePortalSession(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripeCreatePortalSession, n)))
+func growStripeCreatePortalSession(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripeCreatePortalSession, c)
+	copy(s, unsafe.Slice((*StripeCreatePortalSession)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripeCreatePortalSession(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripeCreatePortalSession)(dst), n), unsafe.Slice((*StripeCreatePortalSession)(src), n))
-}
-
-var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), alloc: allocStripeCreatePortalSession, copy: copyStripeCreatePortalSession, fields: []decField{
+var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), grow: growStripeCreatePortalSession, fields: []decField{
 	{"customerid", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
 	{"returnurl", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *StripeCreatePortalSession) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStripeCreatePortalSession)
+func (m *StripeCreatePortalSession) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripeCreatePortalSession
 }
-
-func (*StripeCreatePortalSession) decTable() *decTable { return &dectStripeCreatePortalSession }
 
 var enctStripeCreatePortalSession = encTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), fields: []encField{
 	{`"customerid":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
 	{`"returnurl":`, nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
 }}
 
-func (m *StripeCreatePortalSession) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStripeCreatePortalSession)
+func (m *StripeCreatePortalSession) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripeCreatePortalSession
 }
-
-func (*StripeCreatePortalSession) encTable() *encTable { return &enctStripeCreatePortalSession }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeCreatePortalSession) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStripeItem(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripeItem, n)))
+func growStripeItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripeItem, c)
+	copy(s, unsafe.Slice((*StripeItem)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripeItem(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripeItem)(dst), n), unsafe.Slice((*StripeItem)(src), n))
-}
-
-var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), alloc: allocStripeItem, copy: copyStripeItem, fields: []decField{
+var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), grow: growStripeItem, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *StripeItem) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectStripeItem) }
-
-func (*StripeItem) decTable() *decTable { return &dectStripeItem }
+func (m *StripeItem) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripeItem
+}
 
 var enctStripeItem = encTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
 }}
 
-func (m *StripeItem) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctStripeItem) }
-
-func (*StripeItem) encTable() *encTable { return &enctStripeItem }
+func (m *StripeItem) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripeItem
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeItem) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStripePaymentIntentCreateRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripePaymentIntentCreateRequest, n)))
+func growStripePaymentIntentCreateRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripePaymentIntentCreateRequest, c)
+	copy(s, unsafe.Slice((*StripePaymentIntentCreateRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripePaymentIntentCreateRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripePaymentIntentCreateRequest)(dst), n), unsafe.Slice((*StripePaymentIntentCreateRequest)(src), n))
-}
-
-var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), alloc: allocStripePaymentIntentCreateRequest, copy: copyStripePaymentIntentCreateRequest, fields: []decField{
-	{"items", dtOf[*StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
+var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), grow: growStripePaymentIntentCreateRequest, fields: []decField{
+	{"items", &dectStripeItem, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
 	{"cardid", nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
 }, sorted: []uint16{1, 0}}
 
-func (m *StripePaymentIntentCreateRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStripePaymentIntentCreateRequest)
-}
-
-func (*StripePaymentIntentCreateRequest) decTable() *decTable {
-	return &dectStripePaymentIntentCreateRequest
+func (m *StripePaymentIntentCreateRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripePaymentIntentCreateRequest
 }
 
 var enctStripePaymentIntentCreateRequest = encTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), fields: []encField{
-	{`"items":`, etOf[*StripeItem], uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
+	{`"items":`, &enctStripeItem, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
 	{`"cardid":`, nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
 }}
 
-func (m *StripePaymentIntentCreateRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStripePaymentIntentCreateRequest)
-}
-
-func (*StripePaymentIntentCreateRequest) encTable() *encTable {
-	return &enctStripePaymentIntentCreateRequest
+func (m *StripePaymentIntentCreateRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripePaymentIntentCreateRequest
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -5465,25 +5117,21 @@ func (m *StripePaymentIntentCreateRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocStripePaymentMethod(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripePaymentMethod, n)))
+func growStripePaymentMethod(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripePaymentMethod, c)
+	copy(s, unsafe.Slice((*StripePaymentMethod)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripePaymentMethod(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripePaymentMethod)(dst), n), unsafe.Slice((*StripePaymentMethod)(src), n))
-}
-
-var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), alloc: allocStripePaymentMethod, copy: copyStripePaymentMethod, fields: []decField{
+var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), grow: growStripePaymentMethod, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
 	{"hint", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
 }, sorted: []uint16{2, 0, 1}}
 
-func (m *StripePaymentMethod) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStripePaymentMethod)
+func (m *StripePaymentMethod) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripePaymentMethod
 }
-
-func (*StripePaymentMethod) decTable() *decTable { return &dectStripePaymentMethod }
 
 var enctStripePaymentMethod = encTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
@@ -5491,34 +5139,26 @@ var enctStripePaymentMethod = encTable{extra: unsafe.Offsetof(StripePaymentMetho
 	{`"hint":`, nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
 }}
 
-func (m *StripePaymentMethod) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStripePaymentMethod)
+func (m *StripePaymentMethod) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripePaymentMethod
 }
-
-func (*StripePaymentMethod) encTable() *encTable { return &enctStripePaymentMethod }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripePaymentMethod) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocStripeUpdateInvoicePaymentRequest(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripeUpdateInvoicePaymentRequest, n)))
+func growStripeUpdateInvoicePaymentRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripeUpdateInvoicePaymentRequest, c)
+	copy(s, unsafe.Slice((*StripeUpdateInvoicePaymentRequest)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripeUpdateInvoicePaymentRequest(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripeUpdateInvoicePaymentRequest)(dst), n), unsafe.Slice((*StripeUpdateInvoicePaymentRequest)(src), n))
-}
-
-var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), alloc: allocStripeUpdateInvoicePaymentRequest, copy: copyStripeUpdateInvoicePaymentRequest, fields: []decField{
+var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), grow: growStripeUpdateInvoicePaymentRequest, fields: []decField{
 	{"payment_intent", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
 	{"payment_intent_client_secret", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *StripeUpdateInvoicePaymentRequest) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStripeUpdateInvoicePaymentRequest)
-}
-
-func (*StripeUpdateInvoicePaymentRequest) decTable() *decTable {
-	return &dectStripeUpdateInvoicePaymentRequest
+func (m *StripeUpdateInvoicePaymentRequest) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripeUpdateInvoicePaymentRequest
 }
 
 var enctStripeUpdateInvoicePaymentRequest = encTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), fields: []encField{
@@ -5526,12 +5166,8 @@ var enctStripeUpdateInvoicePaymentRequest = encTable{extra: unsafe.Offsetof(Stri
 	{`"payment_intent_client_secret":`, nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
 }}
 
-func (m *StripeUpdateInvoicePaymentRequest) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStripeUpdateInvoicePaymentRequest)
-}
-
-func (*StripeUpdateInvoicePaymentRequest) encTable() *encTable {
-	return &enctStripeUpdateInvoicePaymentRequest
+func (m *StripeUpdateInvoicePaymentRequest) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripeUpdateInvoicePaymentRequest
 }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -5539,15 +5175,13 @@ func (m *StripeUpdateInvoicePaymentRequest) UnmarshalJSON(data []byte) error {
 	return unmarshalModel(data, m)
 }
 
-func allocStripeWebhookEndpoint(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]StripeWebhookEndpoint, n)))
+func growStripeWebhookEndpoint(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]StripeWebhookEndpoint, c)
+	copy(s, unsafe.Slice((*StripeWebhookEndpoint)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyStripeWebhookEndpoint(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*StripeWebhookEndpoint)(dst), n), unsafe.Slice((*StripeWebhookEndpoint)(src), n))
-}
-
-var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), alloc: allocStripeWebhookEndpoint, copy: copyStripeWebhookEndpoint, fields: []decField{
+var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), grow: growStripeWebhookEndpoint, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
 	{"_object", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
 	{"created", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
@@ -5557,11 +5191,9 @@ var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEnd
 	{"url", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), kStr},
 }, sorted: []uint16{1, 2, 3, 0, 4, 5, 6}}
 
-func (m *StripeWebhookEndpoint) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectStripeWebhookEndpoint)
+func (m *StripeWebhookEndpoint) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectStripeWebhookEndpoint
 }
-
-func (*StripeWebhookEndpoint) decTable() *decTable { return &dectStripeWebhookEndpoint }
 
 var enctStripeWebhookEndpoint = encTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
@@ -5573,34 +5205,28 @@ var enctStripeWebhookEndpoint = encTable{extra: unsafe.Offsetof(StripeWebhookEnd
 	{`"url":`, nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), kStr},
 }}
 
-func (m *StripeWebhookEndpoint) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctStripeWebhookEndpoint)
+func (m *StripeWebhookEndpoint) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctStripeWebhookEndpoint
 }
-
-func (*StripeWebhookEndpoint) encTable() *encTable { return &enctStripeWebhookEndpoint }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *StripeWebhookEndpoint) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSubscriptionQuantityChange(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SubscriptionQuantityChange, n)))
+func growSubscriptionQuantityChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SubscriptionQuantityChange, c)
+	copy(s, unsafe.Slice((*SubscriptionQuantityChange)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySubscriptionQuantityChange(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SubscriptionQuantityChange)(dst), n), unsafe.Slice((*SubscriptionQuantityChange)(src), n))
-}
-
-var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), alloc: allocSubscriptionQuantityChange, copy: copySubscriptionQuantityChange, fields: []decField{
+var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), grow: growSubscriptionQuantityChange, fields: []decField{
 	{"licence_id", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
 	{"current_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
 	{"new_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
 }, sorted: []uint16{1, 0, 2}}
 
-func (m *SubscriptionQuantityChange) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSubscriptionQuantityChange)
+func (m *SubscriptionQuantityChange) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSubscriptionQuantityChange
 }
-
-func (*SubscriptionQuantityChange) decTable() *decTable { return &dectSubscriptionQuantityChange }
 
 var enctSubscriptionQuantityChange = encTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), fields: []encField{
 	{`"licence_id":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
@@ -5608,54 +5234,44 @@ var enctSubscriptionQuantityChange = encTable{extra: unsafe.Offsetof(Subscriptio
 	{`"new_quantity":`, nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
 }}
 
-func (m *SubscriptionQuantityChange) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSubscriptionQuantityChange)
+func (m *SubscriptionQuantityChange) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSubscriptionQuantityChange
 }
-
-func (*SubscriptionQuantityChange) encTable() *encTable { return &enctSubscriptionQuantityChange }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SubscriptionQuantityChange) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSupplier(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Supplier, n)))
+func growSupplier(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Supplier, c)
+	copy(s, unsafe.Slice((*Supplier)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySupplier(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Supplier)(dst), n), unsafe.Slice((*Supplier)(src), n))
-}
-
-var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), alloc: allocSupplier, copy: copySupplier, fields: []decField{
+var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), grow: growSupplier, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
 }, sorted: []uint16{0, 1}}
 
-func (m *Supplier) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplier) }
-
-func (*Supplier) decTable() *decTable { return &dectSupplier }
+func (m *Supplier) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSupplier }
 
 var enctSupplier = encTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
 }}
 
-func (m *Supplier) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplier) }
-
-func (*Supplier) encTable() *encTable { return &enctSupplier }
+func (m *Supplier) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctSupplier }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Supplier) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSupplierOrderDetail(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SupplierOrderDetail, n)))
+func growSupplierOrderDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SupplierOrderDetail, c)
+	copy(s, unsafe.Slice((*SupplierOrderDetail)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySupplierOrderDetail(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SupplierOrderDetail)(dst), n), unsafe.Slice((*SupplierOrderDetail)(src), n))
-}
-
-var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), alloc: allocSupplierOrderDetail, copy: copySupplierOrderDetail, fields: []decField{
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
+var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), grow: growSupplierOrderDetail, fields: []decField{
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
 	{"sort_seq", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
 	{"productcode", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
@@ -5696,8 +5312,8 @@ var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{"net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
 	{"total_tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
 	{"tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
-	{"distributor_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
+	{"distributor_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
 	{"override_tax_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
 	{"baseprice_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
 	{"baseprice", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
@@ -5711,19 +5327,17 @@ var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{"_importtype", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
 	{"_isimport", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
 	{"tax_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
-	{"taxRuleResult", dtOf[*TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
+	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
 	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
 	{"total_net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
 }, sorted: []uint16{33, 53, 54, 21, 20, 27, 8, 45, 44, 49, 0, 57, 50, 41, 10, 25, 1, 32, 31, 30, 35, 26, 11, 19, 16, 7, 15, 17, 22, 36, 37, 4, 51, 38, 42, 9, 43, 34, 3, 6, 23, 5, 14, 12, 13, 28, 24, 2, 29, 56, 40, 55, 48, 58, 47, 52, 46, 39, 18}}
 
-func (m *SupplierOrderDetail) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSupplierOrderDetail)
+func (m *SupplierOrderDetail) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSupplierOrderDetail
 }
 
-func (*SupplierOrderDetail) decTable() *decTable { return &dectSupplierOrderDetail }
-
 var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), fields: []encField{
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
 	{`"sort_seq":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
 	{`"productcode":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
@@ -5764,8 +5378,8 @@ var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{`"net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
 	{`"total_tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
 	{`"tax_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
-	{`"distributor_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
+	{`"distributor_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
 	{`"override_tax_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
 	{`"baseprice_converted":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
 	{`"baseprice":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
@@ -5779,30 +5393,26 @@ var enctSupplierOrderDetail = encTable{extra: unsafe.Offsetof(SupplierOrderDetai
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
-	{`"taxRuleResult":`, etOf[*TaxRuleResult], uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
+	{`"taxRuleResult":`, &enctTaxRuleResult, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
 	{`"decimalplacesforinvoices":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
 	{`"total_net_total":`, nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
 }}
 
-func (m *SupplierOrderDetail) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSupplierOrderDetail)
+func (m *SupplierOrderDetail) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSupplierOrderDetail
 }
-
-func (*SupplierOrderDetail) encTable() *encTable { return &enctSupplierOrderDetail }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderDetail) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSupplierOrderHeader(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SupplierOrderHeader, n)))
+func growSupplierOrderHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SupplierOrderHeader, c)
+	copy(s, unsafe.Slice((*SupplierOrderHeader)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySupplierOrderHeader(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SupplierOrderHeader)(dst), n), unsafe.Slice((*SupplierOrderHeader)(src), n))
-}
-
-var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), alloc: allocSupplierOrderHeader, copy: copySupplierOrderHeader, fields: []decField{
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
+var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), grow: growSupplierOrderHeader, fields: []decField{
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
 	{"title", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
@@ -5851,8 +5461,8 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"ticket_summary", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
 	{"ticket_note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
 	{"attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
-	{"lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
-	{"add_lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
+	{"lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
+	{"add_lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
 	{"_validateonly", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
 	{"_print_preview", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
 	{"_print_generate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
@@ -5868,7 +5478,7 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"last_update_time", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
 	{"requires_approval", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
-	{"so_assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
+	{"so_assets", &dectDeviceList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
 	{"warrantyurl", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
 	{"qbo_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
@@ -5876,10 +5486,10 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"_create_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
 	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
 	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
-	{"_create_invoice_lines", dtOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
+	{"_create_invoice_lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
 	{"_return_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
 	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
-	{"invoices", dtOf[*InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
+	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
 	{"invoice_count", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
 	{"intacct_save_location", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
 	{"currency_code", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
@@ -5895,7 +5505,7 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"deladdress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
 	{"deladdress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
 	{"deladdress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
-	{"delivery_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
+	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
 	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
 	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
 	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
@@ -5905,10 +5515,10 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"is_po_screen", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
 	{"avalara_details_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
 	{"avalara_details_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
 	{"_novalidate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
 	{"_dotaxsync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
-	{"originaddress", dtOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
+	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
 	{"originaddress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
 	{"originaddress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
 	{"originaddress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
@@ -5916,14 +5526,12 @@ var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{"originaddress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), kStr},
 }, sorted: []uint16{19, 71, 95, 87, 97, 74, 72, 73, 96, 105, 94, 70, 104, 53, 52, 75, 98, 51, 65, 31, 50, 22, 21, 25, 28, 29, 26, 27, 23, 24, 48, 11, 101, 102, 9, 10, 42, 43, 44, 45, 58, 36, 80, 81, 82, 0, 7, 20, 8, 88, 89, 90, 91, 92, 33, 32, 93, 83, 34, 18, 1, 84, 85, 79, 78, 77, 100, 62, 63, 49, 103, 12, 106, 107, 108, 109, 110, 111, 55, 56, 57, 76, 6, 13, 54, 68, 69, 64, 35, 40, 41, 66, 5, 16, 17, 86, 14, 99, 30, 4, 47, 46, 3, 15, 2, 37, 38, 39, 67, 59, 61, 60}}
 
-func (m *SupplierOrderHeader) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSupplierOrderHeader)
+func (m *SupplierOrderHeader) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSupplierOrderHeader
 }
 
-func (*SupplierOrderHeader) decTable() *decTable { return &dectSupplierOrderHeader }
-
 var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), fields: []encField{
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
 	{`"title":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
@@ -5972,8 +5580,8 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"ticket_summary":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
 	{`"ticket_note":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
 	{`"attachment_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
-	{`"lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
-	{`"add_lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
+	{`"lines":`, &enctSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
+	{`"add_lines":`, &enctSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
 	{`"_validateonly":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
 	{`"_print_preview":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
 	{`"_print_generate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
@@ -5989,7 +5597,7 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"last_update_time":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
 	{`"requires_approval":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
-	{`"so_assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
+	{`"so_assets":`, &enctDeviceList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
 	{`"warrantyurl":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
 	{`"qbo_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
@@ -5997,10 +5605,10 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"_create_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
 	{`"_create_invoice_method":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
 	{`"_create_invoice_percentage":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
-	{`"_create_invoice_lines":`, etOf[*SupplierOrderDetail], uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
+	{`"_create_invoice_lines":`, &enctSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
 	{`"_return_invoice":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
 	{`"percentage_invoiced":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
-	{`"invoices":`, etOf[*InvoiceHeader], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
+	{`"invoices":`, &enctInvoiceHeader, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
 	{`"invoice_count":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
 	{`"intacct_save_location":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
 	{`"currency_code":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
@@ -6016,7 +5624,7 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"deladdress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
 	{`"deladdress4":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
 	{`"deladdress5":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
-	{`"delivery_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
+	{`"delivery_address":`, &enctAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
 	{`"_forcethirdpartysync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
 	{`"_create_invoice_amount":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
 	{`"_create_invoice_qty":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
@@ -6026,10 +5634,10 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"is_po_screen":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
 	{`"avalara_details_id":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
 	{`"avalara_details_name":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
 	{`"_novalidate":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
 	{`"_dotaxsync":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
-	{`"originaddress":`, etOf[*AddressStore], uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
+	{`"originaddress":`, &enctAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
 	{`"originaddress1":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
 	{`"originaddress2":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
 	{`"originaddress3":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
@@ -6037,44 +5645,40 @@ var enctSupplierOrderHeader = encTable{extra: unsafe.Offsetof(SupplierOrderHeade
 	{`"originaddress5":`, nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), kStr},
 }}
 
-func (m *SupplierOrderHeader) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSupplierOrderHeader)
+func (m *SupplierOrderHeader) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSupplierOrderHeader
 }
-
-func (*SupplierOrderHeader) encTable() *encTable { return &enctSupplierOrderHeader }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierOrderHeader) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSupplierView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SupplierView, n)))
+func growSupplierView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SupplierView, c)
+	copy(s, unsafe.Slice((*SupplierView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySupplierView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SupplierView)(dst), n), unsafe.Slice((*SupplierView)(src), n))
-}
-
-var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), alloc: allocSupplierView, copy: copySupplierView, fields: []decField{
+var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), grow: growSupplierView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{"suppliers", dtOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kPage},
+	{"suppliers", &dectCompany, uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *SupplierView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSupplierView) }
-
-func (*SupplierView) decTable() *decTable { return &dectSupplierView }
+func (m *SupplierView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSupplierView
+}
 
 var enctSupplierView = encTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{`"suppliers":`, etOf[*Company], uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kMany},
+	{`"suppliers":`, &enctCompany, uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
 }}
 
-func (m *SupplierView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSupplierView) }
-
-func (*SupplierView) encTable() *encTable { return &enctSupplierView }
+func (m *SupplierView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSupplierView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SupplierView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -6085,19 +5689,17 @@ func (m *SupplierView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Suppliers), &dectCompany, true)
 }
 
-func allocSyncroAlert(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlert, n)))
+func growSyncroAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SyncroAlert, c)
+	copy(s, unsafe.Slice((*SyncroAlert)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySyncroAlert(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SyncroAlert)(dst), n), unsafe.Slice((*SyncroAlert)(src), n))
-}
-
-var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), alloc: allocSyncroAlert, copy: copySyncroAlert, fields: []decField{
+var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), grow: growSyncroAlert, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
 	{"html", nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
 	{"link", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
-	{"attributes", dtOf[*SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
+	{"attributes", &dectSyncroAlertAttributes, uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
 	{"device_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
 	{"customer_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
 	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
@@ -6106,15 +5708,15 @@ var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size
 	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerID)), kInt},
 }, sorted: []uint16{3, 6, 9, 5, 4, 1, 8, 2, 0, 7}}
 
-func (m *SyncroAlert) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlert) }
-
-func (*SyncroAlert) decTable() *decTable { return &dectSyncroAlert }
+func (m *SyncroAlert) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSyncroAlert
+}
 
 var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
 	{`"html":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
 	{`"link":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
-	{`"attributes":`, etOf[*SyncroAlertAttributes], uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
+	{`"attributes":`, &enctSyncroAlertAttributes, uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
 	{`"device_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
 	{`"customer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
@@ -6123,109 +5725,97 @@ var enctSyncroAlert = encTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size
 	{`"customer_id":`, nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerID)), kInt},
 }}
 
-func (m *SyncroAlert) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlert) }
-
-func (*SyncroAlert) encTable() *encTable { return &enctSyncroAlert }
+func (m *SyncroAlert) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSyncroAlert
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlert) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSyncroAlertAsset(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertAsset, n)))
+func growSyncroAlertAsset(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SyncroAlertAsset, c)
+	copy(s, unsafe.Slice((*SyncroAlertAsset)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySyncroAlertAsset(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SyncroAlertAsset)(dst), n), unsafe.Slice((*SyncroAlertAsset)(src), n))
-}
-
-var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), alloc: allocSyncroAlertAsset, copy: copySyncroAlertAsset, fields: []decField{
+var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), grow: growSyncroAlertAsset, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
 }, sorted: []uint16{1, 0}}
 
-func (m *SyncroAlertAsset) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroAlertAsset) }
-
-func (*SyncroAlertAsset) decTable() *decTable { return &dectSyncroAlertAsset }
+func (m *SyncroAlertAsset) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSyncroAlertAsset
+}
 
 var enctSyncroAlertAsset = encTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
 }}
 
-func (m *SyncroAlertAsset) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroAlertAsset) }
-
-func (*SyncroAlertAsset) encTable() *encTable { return &enctSyncroAlertAsset }
+func (m *SyncroAlertAsset) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSyncroAlertAsset
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAsset) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSyncroAlertAttributes(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertAttributes, n)))
+func growSyncroAlertAttributes(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SyncroAlertAttributes, c)
+	copy(s, unsafe.Slice((*SyncroAlertAttributes)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySyncroAlertAttributes(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SyncroAlertAttributes)(dst), n), unsafe.Slice((*SyncroAlertAttributes)(src), n))
-}
-
-var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), alloc: allocSyncroAlertAttributes, copy: copySyncroAlertAttributes, fields: []decField{
-	{"properties", dtOf[*SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
+var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), grow: growSyncroAlertAttributes, fields: []decField{
+	{"properties", &dectSyncroAlertProperties, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
 	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
 	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
 	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
 	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
-	{"customer", dtOf[*SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
-	{"asset", dtOf[*SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
+	{"customer", &dectSyncroCustomer, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
+	{"asset", &dectSyncroAlertAsset, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
 	{"resolved", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
 	{"computer_name", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
 }, sorted: []uint16{6, 8, 3, 5, 2, 1, 0, 7, 4}}
 
-func (m *SyncroAlertAttributes) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSyncroAlertAttributes)
+func (m *SyncroAlertAttributes) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSyncroAlertAttributes
 }
 
-func (*SyncroAlertAttributes) decTable() *decTable { return &dectSyncroAlertAttributes }
-
 var enctSyncroAlertAttributes = encTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), fields: []encField{
-	{`"properties":`, etOf[*SyncroAlertProperties], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
+	{`"properties":`, &enctSyncroAlertProperties, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
 	{`"customer_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
 	{`"updated_at":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
-	{`"customer":`, etOf[*SyncroCustomer], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
-	{`"asset":`, etOf[*SyncroAlertAsset], uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
+	{`"customer":`, &enctSyncroCustomer, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
+	{`"asset":`, &enctSyncroAlertAsset, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
 	{`"resolved":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
 	{`"computer_name":`, nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
 }}
 
-func (m *SyncroAlertAttributes) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSyncroAlertAttributes)
+func (m *SyncroAlertAttributes) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSyncroAlertAttributes
 }
-
-func (*SyncroAlertAttributes) encTable() *encTable { return &enctSyncroAlertAttributes }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertAttributes) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSyncroAlertProperties(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SyncroAlertProperties, n)))
+func growSyncroAlertProperties(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SyncroAlertProperties, c)
+	copy(s, unsafe.Slice((*SyncroAlertProperties)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySyncroAlertProperties(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SyncroAlertProperties)(dst), n), unsafe.Slice((*SyncroAlertProperties)(src), n))
-}
-
-var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), alloc: allocSyncroAlertProperties, copy: copySyncroAlertProperties, fields: []decField{
+var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), grow: growSyncroAlertProperties, fields: []decField{
 	{"device_id", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
 	{"trigger", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Description)), kStr},
 }, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *SyncroAlertProperties) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectSyncroAlertProperties)
+func (m *SyncroAlertProperties) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSyncroAlertProperties
 }
-
-func (*SyncroAlertProperties) decTable() *decTable { return &dectSyncroAlertProperties }
 
 var enctSyncroAlertProperties = encTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), fields: []encField{
 	{`"device_id":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
@@ -6234,24 +5824,20 @@ var enctSyncroAlertProperties = encTable{extra: unsafe.Offsetof(SyncroAlertPrope
 	{`"description":`, nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Description)), kStr},
 }}
 
-func (m *SyncroAlertProperties) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctSyncroAlertProperties)
+func (m *SyncroAlertProperties) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSyncroAlertProperties
 }
-
-func (*SyncroAlertProperties) encTable() *encTable { return &enctSyncroAlertProperties }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroAlertProperties) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSyncroCustomer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SyncroCustomer, n)))
+func growSyncroCustomer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SyncroCustomer, c)
+	copy(s, unsafe.Slice((*SyncroCustomer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySyncroCustomer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SyncroCustomer)(dst), n), unsafe.Slice((*SyncroCustomer)(src), n))
-}
-
-var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), alloc: allocSyncroCustomer, copy: copySyncroCustomer, fields: []decField{
+var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), grow: growSyncroCustomer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
 	{"firstname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
 	{"lastname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
@@ -6287,9 +5873,9 @@ var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra)
 	{"business_then_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), kStr},
 }, sorted: []uint16{10, 11, 31, 3, 32, 12, 7, 20, 4, 1, 18, 0, 27, 28, 2, 16, 23, 22, 15, 6, 21, 17, 26, 24, 19, 9, 5, 30, 29, 13, 25, 8, 14}}
 
-func (m *SyncroCustomer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSyncroCustomer) }
-
-func (*SyncroCustomer) decTable() *decTable { return &dectSyncroCustomer }
+func (m *SyncroCustomer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSyncroCustomer
+}
 
 var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
@@ -6327,22 +5913,20 @@ var enctSyncroCustomer = encTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra)
 	{`"business_then_name":`, nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), kStr},
 }}
 
-func (m *SyncroCustomer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSyncroCustomer) }
-
-func (*SyncroCustomer) encTable() *encTable { return &enctSyncroCustomer }
+func (m *SyncroCustomer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSyncroCustomer
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SyncroCustomer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocSynnexDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]SynnexDetails, n)))
+func growSynnexDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]SynnexDetails, c)
+	copy(s, unsafe.Slice((*SynnexDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copySynnexDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*SynnexDetails)(dst), n), unsafe.Slice((*SynnexDetails)(src), n))
-}
-
-var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), alloc: allocSynnexDetails, copy: copySynnexDetails, fields: []decField{
+var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), grow: growSynnexDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
@@ -6350,7 +5934,7 @@ var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
 	{"new_access_token", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
-	{"client_mappings", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
+	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
 	{"import_entities", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
 	{"toplevel", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
 	{"top_level_name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
@@ -6360,13 +5944,13 @@ var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{"halointegrator", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
 	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
 	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
+	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
 }, sorted: []uint16{18, 12, 13, 3, 7, 6, 14, 16, 15, 0, 8, 17, 1, 5, 4, 2, 10, 9, 11}}
 
-func (m *SynnexDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectSynnexDetails) }
-
-func (*SynnexDetails) decTable() *decTable { return &dectSynnexDetails }
+func (m *SynnexDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectSynnexDetails
+}
 
 var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
@@ -6376,7 +5960,7 @@ var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
 	{`"new_access_token":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
-	{`"client_mappings":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
+	{`"client_mappings":`, &enctExternalLinkList, uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
 	{`"import_entities":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
 	{`"toplevel":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
 	{`"top_level_name":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
@@ -6386,13 +5970,13 @@ var enctSynnexDetails = encTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), 
 	{`"halointegrator":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
 	{`"halointegrator_lastsync":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
 	{`"halointegrator_lasterror":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
-	{`"import_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
+	{`"import_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
 }}
 
-func (m *SynnexDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctSynnexDetails) }
-
-func (*SynnexDetails) encTable() *encTable { return &enctSynnexDetails }
+func (m *SynnexDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctSynnexDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *SynnexDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocTOutcome(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TOutcome, n)))
+func growTOutcome(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TOutcome, c)
+	copy(s, unsafe.Slice((*TOutcome)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTOutcome(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TOutcome)(dst), n), unsafe.Slice((*TOutcome)(src), n))
-}
-
-var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), alloc: allocTOutcome, copy: copyTOutcome, fields: []decField{
+var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), grow: growTOutcome, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
@@ -116,21 +114,21 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
 	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
 	{"newaction_projecttimebudget", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
-	{"newaction_supplier", dtOf[*Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
+	{"newaction_supplier", &dectCompany, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
 	{"newaction_supplier_contract_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
 	{"newaction_supplier_sla_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
 	{"newaction_supplier_priority_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
 	{"newaction_thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
 	{"newaction_thirdpartynhdapiareaid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
 	{"newaction_thirdpartynhdapisupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{"fields", dtOf[*RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kMany},
-	{"newticket_user", dtOf[*Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kOne},
+	{"fields", nil, uint32(unsafe.Offsetof(TOutcome{}.Fields)), kLazyList},
+	{"newticket_user", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kLazy},
 	{"from_action_id", nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
 	{"to_ticket_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
 	{"newticket_summary", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
 	{"newticket_details", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
 	{"newticket_tickettype_hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
-	{"attachments", dtOf[*AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
+	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
 	{"_ticketinfoloaded", nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
 	{"script_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
 	{"script_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
@@ -156,7 +154,7 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{"setemailbodytonote", nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
 	{"bccfollowers", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
 	{"followersccbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
 	{"showevenifnochild", nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
 	{"replytype", nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
@@ -177,9 +175,9 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{"azure_action", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
 	{"azure_connection_id", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
 	{"azure_connection_name", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
-	{"azure_connection", dtOf[*AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
-	{"azure_input_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
-	{"azure_output_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
+	{"azure_connection", &dectAzureADConnection, uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
+	{"azure_input_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
+	{"azure_output_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
 	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
 	{"show_to_user", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
 	{"defaultsupplier_id", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
@@ -191,12 +189,12 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{"default_asset_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
 	{"default_asset_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
 	{"showautorelease", nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
-	{"workflows", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
+	{"workflows", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
 	{"quoter_template", nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
 	{"apptcompletetimetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
 	{"default_asset_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
-	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
+	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
 	{"travelrate", nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
 	{"default_sync_to_jira", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
 	{"newaction_thirdpartynhdjirasupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
@@ -244,15 +242,13 @@ var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{"newactiondisplaysize", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
 	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
 	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
+	{"lapsafe_default_installation_obj", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
 	{"hide_header_button", nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
 	{"charge_rate_overrides_ticket", nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
 	{"linked_from_variable", nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
 }, sorted: []uint16{116, 147, 141, 142, 149, 15, 211, 199, 198, 210, 200, 185, 39, 38, 40, 178, 148, 115, 132, 133, 159, 162, 160, 161, 163, 164, 139, 66, 44, 4, 126, 127, 65, 231, 33, 89, 88, 90, 23, 16, 62, 24, 18, 63, 6, 22, 222, 217, 17, 151, 179, 172, 173, 174, 91, 92, 54, 202, 197, 221, 186, 203, 183, 165, 171, 48, 49, 78, 205, 152, 153, 154, 155, 212, 35, 36, 50, 167, 168, 51, 34, 10, 30, 29, 31, 131, 108, 42, 76, 140, 110, 1, 8, 230, 137, 47, 41, 45, 46, 43, 20, 0, 156, 52, 53, 134, 135, 2, 169, 170, 74, 5, 227, 228, 229, 196, 232, 125, 204, 58, 55, 97, 96, 98, 99, 95, 100, 128, 93, 94, 101, 102, 104, 103, 106, 107, 105, 184, 213, 225, 226, 123, 25, 26, 122, 113, 112, 114, 109, 3, 215, 216, 145, 146, 129, 130, 77, 177, 214, 188, 190, 192, 189, 191, 193, 144, 82, 83, 80, 81, 79, 84, 56, 57, 11, 117, 118, 37, 13, 14, 207, 7, 136, 138, 124, 224, 223, 166, 218, 150, 175, 143, 75, 71, 73, 195, 219, 208, 206, 194, 201, 72, 209, 121, 27, 32, 220, 158, 70, 61, 9, 187, 19, 180, 111, 86, 85, 87, 64, 21, 181, 182, 120, 12, 28, 157, 119, 59, 60, 68, 67, 69, 176}}
 
-func (m *TOutcome) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTOutcome) }
-
-func (*TOutcome) decTable() *decTable { return &dectTOutcome }
+func (m *TOutcome) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTOutcome }
 
 var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
@@ -356,21 +352,21 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"newaction_emailfrom":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
 	{`"newaction_emailfrom_address_override":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
 	{`"newaction_projecttimebudget":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
-	{`"newaction_supplier":`, etOf[*Company], uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
+	{`"newaction_supplier":`, &enctCompany, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
 	{`"newaction_supplier_contract_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
 	{`"newaction_supplier_sla_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
 	{`"newaction_supplier_priority_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
 	{`"newaction_thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
 	{`"newaction_thirdpartynhdapiareaid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
 	{`"newaction_thirdpartynhdapisupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{`"fields":`, etOf[*RequestTypeField], uint32(unsafe.Offsetof(TOutcome{}.Fields)), kMany},
-	{`"newticket_user":`, etOf[*Users], uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kOne},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Fields)), kRaw},
+	{`"newticket_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kRaw},
 	{`"from_action_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
 	{`"to_ticket_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
 	{`"newticket_summary":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
 	{`"newticket_details":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
 	{`"newticket_tickettype_hidden":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
-	{`"attachments":`, etOf[*AttachmentList], uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
+	{`"attachments":`, &enctAttachmentList, uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
 	{`"_ticketinfoloaded":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
 	{`"script_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
 	{`"script_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
@@ -396,7 +392,7 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"setemailbodytonote":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
 	{`"bccfollowers":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
 	{`"followersccbcc":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
 	{`"showevenifnochild":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
 	{`"replytype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
@@ -417,9 +413,9 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"azure_action":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
 	{`"azure_connection_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
 	{`"azure_connection_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
-	{`"azure_connection":`, etOf[*AzureADConnection], uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
-	{`"azure_input_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
-	{`"azure_output_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
+	{`"azure_connection":`, &enctAzureADConnection, uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
+	{`"azure_input_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
+	{`"azure_output_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
 	{`"default_sync_to_salesforce":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
 	{`"show_to_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
 	{`"defaultsupplier_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
@@ -431,12 +427,12 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"default_asset_type_guid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
 	{`"default_asset_type_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
 	{`"showautorelease":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
-	{`"workflows":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
+	{`"workflows":`, &enctKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
 	{`"quoter_template":`, nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
 	{`"apptcompletetimetype":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
 	{`"default_asset_status":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
-	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
+	{`"tickettypes":`, &enctKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
 	{`"travelrate":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
 	{`"default_sync_to_jira":`, nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
 	{`"newaction_thirdpartynhdjirasupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
@@ -484,26 +480,24 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"newactiondisplaysize":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
 	{`"lapsafe_default_installation":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
 	{`"lapsafe_default_installation_name":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
-	{`"lapsafe_default_installation_obj":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
+	{`"lapsafe_default_installation_obj":`, &enctKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
 	{`"hide_header_button":`, nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
 	{`"charge_rate_overrides_ticket":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
 	{`"linked_from_variable":`, nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
 }}
 
-func (m *TOutcome) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTOutcome) }
-
-func (*TOutcome) encTable() *encTable { return &enctTOutcome }
+func (m *TOutcome) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTOutcome }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TOutcome) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTStatus(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]TStatus, n))) }
-
-func copyTStatus(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TStatus)(dst), n), unsafe.Slice((*TStatus)(src), n))
+func growTStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TStatus, c)
+	copy(s, unsafe.Slice((*TStatus)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), alloc: allocTStatus, copy: copyTStatus, fields: []decField{
+var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), grow: growTStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
@@ -541,14 +535,12 @@ var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe
 	{"useworkinghours_statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
 	{"useworkinghours_statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
 	{"useworkinghours_statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
-	{"tickettypes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
-	{"outcomes", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
+	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
+	{"outcomes", &dectKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
 }, sorted: []uint16{32, 7, 28, 1, 0, 22, 2, 3, 15, 20, 21, 29, 27, 38, 6, 4, 10, 8, 30, 12, 13, 31, 25, 23, 24, 26, 14, 16, 17, 18, 19, 9, 37, 11, 39, 5, 33, 34, 36, 35}}
 
-func (m *TStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTStatus) }
-
-func (*TStatus) decTable() *decTable { return &dectTStatus }
+func (m *TStatus) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTStatus }
 
 var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
@@ -588,27 +580,23 @@ var enctTStatus = encTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe
 	{`"useworkinghours_statusnochangehours":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
 	{`"useworkinghours_statusnochangehourssection":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
 	{`"useworkinghours_statusnochangehoursmanager":`, nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
-	{`"tickettypes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
-	{`"outcomes":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
+	{`"tickettypes":`, &enctKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
+	{`"outcomes":`, &enctKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
 }}
 
-func (m *TStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTStatus) }
-
-func (*TStatus) encTable() *encTable { return &enctTStatus }
+func (m *TStatus) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTStatus }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTabConfig(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TabConfig, n)))
+func growTabConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TabConfig, c)
+	copy(s, unsafe.Slice((*TabConfig)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTabConfig(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TabConfig)(dst), n), unsafe.Slice((*TabConfig)(src), n))
-}
-
-var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), alloc: allocTabConfig, copy: copyTabConfig, fields: []decField{
+var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), grow: growTabConfig, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
 	{"usage", nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
 	{"entity_id", nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
@@ -622,9 +610,7 @@ var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: un
 	{"icon", nil, uint32(unsafe.Offsetof(TabConfig{}.Icon)), kStr},
 }, sorted: []uint16{7, 2, 10, 0, 8, 3, 6, 4, 5, 9, 1}}
 
-func (m *TabConfig) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabConfig) }
-
-func (*TabConfig) decTable() *decTable { return &dectTabConfig }
+func (m *TabConfig) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTabConfig }
 
 var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
@@ -640,20 +626,18 @@ var enctTabConfig = encTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: un
 	{`"icon":`, nil, uint32(unsafe.Offsetof(TabConfig{}.Icon)), kStr},
 }}
 
-func (m *TabConfig) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabConfig) }
-
-func (*TabConfig) encTable() *encTable { return &enctTabConfig }
+func (m *TabConfig) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTabConfig }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TabConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTabname(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tabname, n))) }
-
-func copyTabname(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Tabname)(dst), n), unsafe.Slice((*Tabname)(src), n))
+func growTabname(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Tabname, c)
+	copy(s, unsafe.Slice((*Tabname)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), alloc: allocTabname, copy: copyTabname, fields: []decField{
+var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), grow: growTabname, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
@@ -661,16 +645,14 @@ var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe
 	{"tableid", nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
 	{"columns", nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{"fields", dtOf[*FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kMany},
+	{"fields", nil, uint32(unsafe.Offsetof(Tabname{}.Fields)), kLazyList},
 	{"url", nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
 	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
 	{"icon", nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(Tabname{}.Warning)), kStr},
 }, sorted: []uint16{11, 5, 7, 2, 10, 1, 0, 9, 3, 6, 4, 8}}
 
-func (m *Tabname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTabname) }
-
-func (*Tabname) decTable() *decTable { return &dectTabname }
+func (m *Tabname) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTabname }
 
 var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
@@ -680,27 +662,25 @@ var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe
 	{`"tableid":`, nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
 	{`"columns":`, nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{`"fields":`, etOf[*FieldInfo], uint32(unsafe.Offsetof(Tabname{}.Fields)), kMany},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(Tabname{}.Fields)), kRaw},
 	{`"url":`, nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
 	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tabname{}.Warning)), kStr},
 }}
 
-func (m *Tabname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTabname) }
-
-func (*Tabname) encTable() *encTable { return &enctTabname }
+func (m *Tabname) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTabname }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tabname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTag(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tag, n))) }
-
-func copyTag(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Tag)(dst), n), unsafe.Slice((*Tag)(src), n))
+func growTag(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Tag, c)
+	copy(s, unsafe.Slice((*Tag)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), alloc: allocTag, copy: copyTag, fields: []decField{
+var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), grow: growTag, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
 	{"add_to_kbid", nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
@@ -708,9 +688,7 @@ var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(
 	{"_warning", nil, uint32(unsafe.Offsetof(Tag{}.Warning)), kStr},
 }, sorted: []uint16{4, 3, 2, 0, 1}}
 
-func (m *Tag) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTag) }
-
-func (*Tag) decTable() *decTable { return &dectTag }
+func (m *Tag) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTag }
 
 var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
@@ -720,22 +698,18 @@ var enctTag = encTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tag{}.Warning)), kStr},
 }}
 
-func (m *Tag) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTag) }
-
-func (*Tag) encTable() *encTable { return &enctTag }
+func (m *Tag) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTag }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tag) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTaniumDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TaniumDetails, n)))
+func growTaniumDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TaniumDetails, c)
+	copy(s, unsafe.Slice((*TaniumDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTaniumDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TaniumDetails)(dst), n), unsafe.Slice((*TaniumDetails)(src), n))
-}
-
-var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), alloc: allocTaniumDetails, copy: copyTaniumDetails, fields: []decField{
+var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), grow: growTaniumDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
@@ -749,28 +723,28 @@ var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"asset_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
+	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), kStr},
 }, sorted: []uint16{24, 3, 13, 11, 12, 28, 29, 26, 27, 7, 8, 9, 10, 20, 21, 23, 22, 15, 18, 19, 0, 16, 17, 25, 1, 4, 5, 14, 6, 2}}
 
-func (m *TaniumDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaniumDetails) }
-
-func (*TaniumDetails) decTable() *decTable { return &dectTaniumDetails }
+func (m *TaniumDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTaniumDetails
+}
 
 var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
@@ -786,68 +760,68 @@ var enctTaniumDetails = encTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), 
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"asset_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
+	{`"asset_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), kStr},
 }}
 
-func (m *TaniumDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaniumDetails) }
-
-func (*TaniumDetails) encTable() *encTable { return &enctTaniumDetails }
+func (m *TaniumDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTaniumDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaniumDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTax(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tax, n))) }
-
-func copyTax(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Tax)(dst), n), unsafe.Slice((*Tax)(src), n))
+func growTax(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Tax, c)
+	copy(s, unsafe.Slice((*Tax)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), alloc: allocTax, copy: copyTax, fields: []decField{
+var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), grow: growTax, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
 	{"code", nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
 	{"value", nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
-	{"thirdparty_tax_rates", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
+	{"thirdparty_tax_rates", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
 	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
 	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{"third_party_desc", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{"is_composite", nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{"linked_rates", dtOf[*Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
-	{"xerotaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
+	{"linked_rates", nil, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kLazyList},
+	{"xerotaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
-	{"kashflowtaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
-	{"qbotaxrate", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
+	{"kashflowtaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
+	{"qbotaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
 	{"qbocode", nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
 	{"qbocode_name", nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
-	{"qbotaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
+	{"qbotaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
 	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
 	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
-	{"sageintacttaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
+	{"sageintacttaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
 	{"sage_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
 	{"sage_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
-	{"sagebusinesscloudtaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
+	{"sagebusinesscloudtaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
 	{"exact_division", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
 	{"exact_division_name", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
-	{"exacttaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
+	{"exacttaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
 	{"onseparateline", nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
-	{"myobtaxcode", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
+	{"myobtaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
 	{"myob_details_id", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
 	{"myob_details_name", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
@@ -855,40 +829,38 @@ var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(
 	{"_warning", nil, uint32(unsafe.Offsetof(Tax{}.Warning)), kStr},
 }, sorted: []uint16{33, 32, 2, 24, 25, 26, 0, 8, 11, 12, 13, 9, 29, 30, 28, 1, 27, 18, 19, 15, 16, 17, 14, 21, 22, 23, 20, 7, 31, 4, 3, 5, 6, 10}}
 
-func (m *Tax) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTax) }
-
-func (*Tax) decTable() *decTable { return &dectTax }
+func (m *Tax) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTax }
 
 var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
 	{`"code":`, nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
 	{`"value":`, nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
-	{`"thirdparty_tax_rates":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
+	{`"thirdparty_tax_rates":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
 	{`"xero_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
 	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{`"third_party_desc":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{`"is_composite":`, nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{`"linked_rates":`, etOf[*Tax], uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
-	{`"xerotaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
+	{`"linked_rates":`, nil, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kRaw},
+	{`"xerotaxrate":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
-	{`"kashflowtaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
-	{`"qbotaxrate":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
+	{`"kashflowtaxrate":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
+	{`"qbotaxrate":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
 	{`"qbocode":`, nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
 	{`"qbocode_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
-	{`"qbotaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
+	{`"qbotaxcode":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
 	{`"qbo_company_id":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
 	{`"qbo_company_name":`, nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
-	{`"sageintacttaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
+	{`"sageintacttaxcode":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
 	{`"sage_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
 	{`"sage_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
-	{`"sagebusinesscloudtaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
+	{`"sagebusinesscloudtaxcode":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
 	{`"exact_division":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
 	{`"exact_division_name":`, nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
-	{`"exacttaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
+	{`"exacttaxcode":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
 	{`"onseparateline":`, nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
-	{`"myobtaxcode":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
+	{`"myobtaxcode":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
 	{`"myob_details_id":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
 	{`"myob_details_name":`, nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
@@ -896,32 +868,28 @@ var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Tax{}.Warning)), kStr},
 }}
 
-func (m *Tax) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTax) }
-
-func (*Tax) encTable() *encTable { return &enctTax }
+func (m *Tax) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTax }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tax) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTaxRule(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]TaxRule, n))) }
-
-func copyTaxRule(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TaxRule)(dst), n), unsafe.Slice((*TaxRule)(src), n))
+func growTaxRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TaxRule, c)
+	copy(s, unsafe.Slice((*TaxRule)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), alloc: allocTaxRule, copy: copyTaxRule, fields: []decField{
+var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), grow: growTaxRule, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
 	{"taxid", nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
 	{"tax_name", nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
-	{"tax_conditions", dtOf[*TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
+	{"tax_conditions", &dectTaxRuleConditions, uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
 }, sorted: []uint16{6, 0, 1, 3, 5, 4, 2}}
 
-func (m *TaxRule) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRule) }
-
-func (*TaxRule) decTable() *decTable { return &dectTaxRule }
+func (m *TaxRule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTaxRule }
 
 var enctTaxRule = encTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
@@ -929,71 +897,61 @@ var enctTaxRule = encTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe
 	{`"taxid":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
 	{`"tax_name":`, nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
-	{`"tax_conditions":`, etOf[*TaxRuleConditions], uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
+	{`"tax_conditions":`, &enctTaxRuleConditions, uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
 }}
 
-func (m *TaxRule) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRule) }
-
-func (*TaxRule) encTable() *encTable { return &enctTaxRule }
+func (m *TaxRule) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTaxRule }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRule) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTaxRuleConditions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TaxRuleConditions, n)))
+func growTaxRuleConditions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TaxRuleConditions, c)
+	copy(s, unsafe.Slice((*TaxRuleConditions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTaxRuleConditions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TaxRuleConditions)(dst), n), unsafe.Slice((*TaxRuleConditions)(src), n))
-}
-
-var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), alloc: allocTaxRuleConditions, copy: copyTaxRuleConditions, fields: []decField{
+var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), grow: growTaxRuleConditions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
 	{"tax_rule_id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
 	{"value", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
-	{"value_lookup", dtOf[*KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
+	{"value_lookup", &dectKeyPair, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
 	{"value_bool", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
 	{"value_display", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
 	{"value_type", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Warning)), kStr},
 }, sorted: []uint16{7, 0, 1, 2, 4, 5, 3, 6}}
 
-func (m *TaxRuleConditions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTaxRuleConditions)
+func (m *TaxRuleConditions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTaxRuleConditions
 }
-
-func (*TaxRuleConditions) decTable() *decTable { return &dectTaxRuleConditions }
 
 var enctTaxRuleConditions = encTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
 	{`"tax_rule_id":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
 	{`"value":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
-	{`"value_lookup":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
+	{`"value_lookup":`, &enctKeyPair, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
 	{`"value_bool":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
 	{`"value_display":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
 	{`"value_type":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Warning)), kStr},
 }}
 
-func (m *TaxRuleConditions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTaxRuleConditions)
+func (m *TaxRuleConditions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTaxRuleConditions
 }
-
-func (*TaxRuleConditions) encTable() *encTable { return &enctTaxRuleConditions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleConditions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTaxRuleResult(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TaxRuleResult, n)))
+func growTaxRuleResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TaxRuleResult, c)
+	copy(s, unsafe.Slice((*TaxRuleResult)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTaxRuleResult(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TaxRuleResult)(dst), n), unsafe.Slice((*TaxRuleResult)(src), n))
-}
-
-var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), alloc: allocTaxRuleResult, copy: copyTaxRuleResult, fields: []decField{
+var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), grow: growTaxRuleResult, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
 	{"tableenum", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
 	{"tableid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
@@ -1009,9 +967,9 @@ var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), 
 	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Warning)), kStr},
 }, sorted: []uint16{12, 9, 4, 0, 3, 7, 1, 2, 5, 6, 11, 8, 10}}
 
-func (m *TaxRuleResult) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTaxRuleResult) }
-
-func (*TaxRuleResult) decTable() *decTable { return &dectTaxRuleResult }
+func (m *TaxRuleResult) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTaxRuleResult
+}
 
 var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
@@ -1029,22 +987,20 @@ var enctTaxRuleResult = encTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Warning)), kStr},
 }}
 
-func (m *TaxRuleResult) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTaxRuleResult) }
-
-func (*TaxRuleResult) encTable() *encTable { return &enctTaxRuleResult }
+func (m *TaxRuleResult) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTaxRuleResult
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TaxRuleResult) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTeamsChatMessageList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TeamsChatMessageList, n)))
+func growTeamsChatMessageList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TeamsChatMessageList, c)
+	copy(s, unsafe.Slice((*TeamsChatMessageList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTeamsChatMessageList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TeamsChatMessageList)(dst), n), unsafe.Slice((*TeamsChatMessageList)(src), n))
-}
-
-var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), alloc: allocTeamsChatMessageList, copy: copyTeamsChatMessageList, fields: []decField{
+var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), grow: growTeamsChatMessageList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
 	{"chat_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
 	{"message_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
@@ -1061,11 +1017,9 @@ var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageL
 	{"remote_session_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), kInt},
 }, sorted: []uint16{11, 12, 1, 8, 3, 0, 2, 5, 4, 13, 7, 6, 9, 10}}
 
-func (m *TeamsChatMessageList) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTeamsChatMessageList)
+func (m *TeamsChatMessageList) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTeamsChatMessageList
 }
-
-func (*TeamsChatMessageList) decTable() *decTable { return &dectTeamsChatMessageList }
 
 var enctTeamsChatMessageList = encTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
@@ -1084,24 +1038,20 @@ var enctTeamsChatMessageList = encTable{extra: unsafe.Offsetof(TeamsChatMessageL
 	{`"remote_session_id":`, nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), kInt},
 }}
 
-func (m *TeamsChatMessageList) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTeamsChatMessageList)
+func (m *TeamsChatMessageList) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTeamsChatMessageList
 }
-
-func (*TeamsChatMessageList) encTable() *encTable { return &enctTeamsChatMessageList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsChatMessageList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTeamsManifestCreate(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TeamsManifestCreate, n)))
+func growTeamsManifestCreate(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TeamsManifestCreate, c)
+	copy(s, unsafe.Slice((*TeamsManifestCreate)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTeamsManifestCreate(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TeamsManifestCreate)(dst), n), unsafe.Slice((*TeamsManifestCreate)(src), n))
-}
-
-var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), alloc: allocTeamsManifestCreate, copy: copyTeamsManifestCreate, fields: []decField{
+var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), grow: growTeamsManifestCreate, fields: []decField{
 	{"name", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
 	{"shortDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
 	{"longDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
@@ -1109,11 +1059,9 @@ var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreat
 	{"iconOutline", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), kStr},
 }, sorted: []uint16{3, 4, 2, 0, 1}}
 
-func (m *TeamsManifestCreate) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTeamsManifestCreate)
+func (m *TeamsManifestCreate) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTeamsManifestCreate
 }
-
-func (*TeamsManifestCreate) decTable() *decTable { return &dectTeamsManifestCreate }
 
 var enctTeamsManifestCreate = encTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
@@ -1123,24 +1071,20 @@ var enctTeamsManifestCreate = encTable{extra: unsafe.Offsetof(TeamsManifestCreat
 	{`"iconOutline":`, nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), kStr},
 }}
 
-func (m *TeamsManifestCreate) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTeamsManifestCreate)
+func (m *TeamsManifestCreate) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTeamsManifestCreate
 }
-
-func (*TeamsManifestCreate) encTable() *encTable { return &enctTeamsManifestCreate }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TeamsManifestCreate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTechDataResellerDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TechDataResellerDetails, n)))
+func growTechDataResellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TechDataResellerDetails, c)
+	copy(s, unsafe.Slice((*TechDataResellerDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTechDataResellerDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TechDataResellerDetails)(dst), n), unsafe.Slice((*TechDataResellerDetails)(src), n))
-}
-
-var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), alloc: allocTechDataResellerDetails, copy: copyTechDataResellerDetails, fields: []decField{
+var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), grow: growTechDataResellerDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
 	{"new_method", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
@@ -1155,11 +1099,9 @@ var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResell
 	{"_warning", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), kStr},
 }, sorted: []uint16{11, 6, 8, 3, 7, 10, 0, 1, 9, 2, 5, 4}}
 
-func (m *TechDataResellerDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTechDataResellerDetails)
+func (m *TechDataResellerDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTechDataResellerDetails
 }
-
-func (*TechDataResellerDetails) decTable() *decTable { return &dectTechDataResellerDetails }
 
 var enctTechDataResellerDetails = encTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
@@ -1176,24 +1118,20 @@ var enctTechDataResellerDetails = encTable{extra: unsafe.Offsetof(TechDataResell
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), kStr},
 }}
 
-func (m *TechDataResellerDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTechDataResellerDetails)
+func (m *TechDataResellerDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTechDataResellerDetails
 }
-
-func (*TechDataResellerDetails) encTable() *encTable { return &enctTechDataResellerDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechDataResellerDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTechPartsLookup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TechPartsLookup, n)))
+func growTechPartsLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TechPartsLookup, c)
+	copy(s, unsafe.Slice((*TechPartsLookup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTechPartsLookup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TechPartsLookup)(dst), n), unsafe.Slice((*TechPartsLookup)(src), n))
-}
-
-var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), alloc: allocTechPartsLookup, copy: copyTechPartsLookup, fields: []decField{
+var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), grow: growTechPartsLookup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
 	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
@@ -1202,9 +1140,9 @@ var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extr
 	{"_warning", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.Warning)), kStr},
 }, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
-func (m *TechPartsLookup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTechPartsLookup) }
-
-func (*TechPartsLookup) decTable() *decTable { return &dectTechPartsLookup }
+func (m *TechPartsLookup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTechPartsLookup
+}
 
 var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
@@ -1215,53 +1153,45 @@ var enctTechPartsLookup = encTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extr
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TechPartsLookup{}.Warning)), kStr},
 }}
 
-func (m *TechPartsLookup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTechPartsLookup) }
-
-func (*TechPartsLookup) encTable() *encTable { return &enctTechPartsLookup }
+func (m *TechPartsLookup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTechPartsLookup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TechPartsLookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTenableCreateExport(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TenableCreateExport, n)))
+func growTenableCreateExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TenableCreateExport, c)
+	copy(s, unsafe.Slice((*TenableCreateExport)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTenableCreateExport(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TenableCreateExport)(dst), n), unsafe.Slice((*TenableCreateExport)(src), n))
-}
-
-var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), alloc: allocTenableCreateExport, copy: copyTenableCreateExport, fields: []decField{
+var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), grow: growTenableCreateExport, fields: []decField{
 	{"chunk_size", nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
 }, sorted: []uint16{0}}
 
-func (m *TenableCreateExport) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTenableCreateExport)
+func (m *TenableCreateExport) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTenableCreateExport
 }
-
-func (*TenableCreateExport) decTable() *decTable { return &dectTenableCreateExport }
 
 var enctTenableCreateExport = encTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), fields: []encField{
 	{`"chunk_size":`, nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
 }}
 
-func (m *TenableCreateExport) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTenableCreateExport)
+func (m *TenableCreateExport) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTenableCreateExport
 }
-
-func (*TenableCreateExport) encTable() *encTable { return &enctTenableCreateExport }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableCreateExport) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTenableDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TenableDetails, n)))
+func growTenableDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TenableDetails, c)
+	copy(s, unsafe.Slice((*TenableDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTenableDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TenableDetails)(dst), n), unsafe.Slice((*TenableDetails)(src), n))
-}
-
-var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), alloc: allocTenableDetails, copy: copyTenableDetails, fields: []decField{
+var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), grow: growTenableDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
 	{"url", nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
@@ -1274,8 +1204,8 @@ var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
+	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
@@ -1285,17 +1215,17 @@ var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
-	{"exports", dtOf[*IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
+	{"exports", &dectIntegrationExport, uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
 }, sorted: []uint16{21, 10, 11, 26, 27, 24, 25, 6, 7, 8, 9, 17, 18, 20, 19, 14, 28, 12, 22, 0, 3, 15, 16, 23, 1, 4, 5, 13, 2}}
 
-func (m *TenableDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTenableDetails) }
-
-func (*TenableDetails) decTable() *decTable { return &dectTenableDetails }
+func (m *TenableDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTenableDetails
+}
 
 var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
@@ -1310,8 +1240,8 @@ var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
+	{`"fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
@@ -1321,30 +1251,28 @@ var enctTenableDetails = encTable{extra: unsafe.Offsetof(TenableDetails{}.Extra)
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
-	{`"exports":`, etOf[*IntegrationExport], uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
+	{`"exports":`, &enctIntegrationExport, uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
 }}
 
-func (m *TenableDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTenableDetails) }
-
-func (*TenableDetails) encTable() *encTable { return &enctTenableDetails }
+func (m *TenableDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTenableDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TenableDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTicketArea(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TicketArea, n)))
+func growTicketArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TicketArea, c)
+	copy(s, unsafe.Slice((*TicketArea)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTicketArea(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TicketArea)(dst), n), unsafe.Slice((*TicketArea)(src), n))
-}
-
-var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), alloc: allocTicketArea, copy: copyTicketArea, fields: []decField{
+var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), grow: growTicketArea, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
@@ -1364,20 +1292,20 @@ var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: 
 	{"selectservice", nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
 	{"enableprojecttreeview", nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
 	{"showtabondetailsscreens", nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
-	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
-	{"team_restrictions", dtOf[*AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
+	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
+	{"team_restrictions", &dectAreaSectionDetail, uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
 	{"area_use", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
 	{"area_use_name", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
 	{"shownewticketbutton", nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
 	{"allow_ticket_type_selection", nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
-	{"kanbanstatuschoice", dtOf[*KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
+	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
 	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
 }, sorted: []uint16{27, 24, 21, 22, 11, 15, 6, 7, 13, 14, 12, 8, 9, 10, 17, 4, 3, 19, 5, 0, 25, 26, 1, 16, 2, 23, 18, 20}}
 
-func (m *TicketArea) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketArea) }
-
-func (*TicketArea) decTable() *decTable { return &dectTicketArea }
+func (m *TicketArea) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTicketArea
+}
 
 var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
@@ -1399,53 +1327,51 @@ var enctTicketArea = encTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: 
 	{`"selectservice":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
 	{`"enableprojecttreeview":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
 	{`"showtabondetailsscreens":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
-	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
-	{`"team_restrictions":`, etOf[*AreaSectionDetail], uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
+	{`"filters":`, &enctViewFilterDetails, uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
+	{`"team_restrictions":`, &enctAreaSectionDetail, uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
 	{`"area_use":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
 	{`"area_use_name":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
 	{`"shownewticketbutton":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
 	{`"allow_ticket_type_selection":`, nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
-	{`"kanbanstatuschoice":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
+	{`"kanbanstatuschoice":`, &enctKeyPair, uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
 	{`"kanbanstatuschoice_list":`, nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
 }}
 
-func (m *TicketArea) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketArea) }
-
-func (*TicketArea) encTable() *encTable { return &enctTicketArea }
+func (m *TicketArea) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTicketArea
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TicketArea) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTicketsView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TicketsView, n)))
+func growTicketsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TicketsView, c)
+	copy(s, unsafe.Slice((*TicketsView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTicketsView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TicketsView)(dst), n), unsafe.Slice((*TicketsView)(src), n))
-}
-
-var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), alloc: allocTicketsView, copy: copyTicketsView, fields: []decField{
+var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), grow: growTicketsView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{"tickets", dtOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kPage},
+	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *TicketsView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTicketsView) }
-
-func (*TicketsView) decTable() *decTable { return &dectTicketsView }
+func (m *TicketsView) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTicketsView
+}
 
 var enctTicketsView = encTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{`"tickets":`, etOf[*FaultsList], uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kMany},
+	{`"tickets":`, &enctFaultsList, uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
 }}
 
-func (m *TicketsView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTicketsView) }
-
-func (*TicketsView) encTable() *encTable { return &enctTicketsView }
+func (m *TicketsView) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTicketsView
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TicketsView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1456,15 +1382,13 @@ func (m *TicketsView) decodeBareList(d *decoder) bool {
 	return d.many(unsafe.Pointer(&m.Tickets), &dectFaultsList, true)
 }
 
-func allocTimesheet(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Timesheet, n)))
+func growTimesheet(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Timesheet, c)
+	copy(s, unsafe.Slice((*Timesheet)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTimesheet(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Timesheet)(dst), n), unsafe.Slice((*Timesheet)(src), n))
-}
-
-var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), alloc: allocTimesheet, copy: copyTimesheet, fields: []decField{
+var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), grow: growTimesheet, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
@@ -1482,21 +1406,19 @@ var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: un
 	{"work_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
 	{"percentage", nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
 	{"workdayid", nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
-	{"events", dtOf[*TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
+	{"events", &dectTimesheetEvent, uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
 	{"timesheet_manager", nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
 	{"forecasting_id", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
 	{"_submitapproval", nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
 	{"_approve", nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
 	{"_reject", nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
-	{"approval", dtOf[*TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
+	{"approval", &dectTimesheetApproval, uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
 	{"_approval_message", nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
 	{"chargeable_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
 	{"forecasting_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
 }, sorted: []uint16{24, 21, 22, 20, 10, 1, 2, 13, 23, 11, 25, 3, 4, 6, 8, 7, 17, 26, 19, 0, 15, 5, 9, 18, 12, 14, 16}}
 
-func (m *Timesheet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheet) }
-
-func (*Timesheet) decTable() *decTable { return &dectTimesheet }
+func (m *Timesheet) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTimesheet }
 
 var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
@@ -1516,34 +1438,30 @@ var enctTimesheet = encTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: un
 	{`"work_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
 	{`"percentage":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
 	{`"workdayid":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
-	{`"events":`, etOf[*TimesheetEvent], uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
+	{`"events":`, &enctTimesheetEvent, uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
 	{`"timesheet_manager":`, nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
 	{`"forecasting_id":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
 	{`"_submitapproval":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
 	{`"_approve":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
 	{`"_reject":`, nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
-	{`"approval":`, etOf[*TimesheetApproval], uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
+	{`"approval":`, &enctTimesheetApproval, uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
 	{`"_approval_message":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
 	{`"chargeable_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
 	{`"forecasting_hours":`, nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
 }}
 
-func (m *Timesheet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheet) }
-
-func (*Timesheet) encTable() *encTable { return &enctTimesheet }
+func (m *Timesheet) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTimesheet }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timesheet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTimesheetApproval(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TimesheetApproval, n)))
+func growTimesheetApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TimesheetApproval, c)
+	copy(s, unsafe.Slice((*TimesheetApproval)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTimesheetApproval(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TimesheetApproval)(dst), n), unsafe.Slice((*TimesheetApproval)(src), n))
-}
-
-var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), alloc: allocTimesheetApproval, copy: copyTimesheetApproval, fields: []decField{
+var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), grow: growTimesheetApproval, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
 	{"tsid", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
 	{"unum", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
@@ -1555,11 +1473,9 @@ var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.
 	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Warning)), kStr},
 }, sorted: []uint16{8, 3, 4, 6, 0, 7, 5, 1, 2}}
 
-func (m *TimesheetApproval) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTimesheetApproval)
+func (m *TimesheetApproval) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTimesheetApproval
 }
-
-func (*TimesheetApproval) decTable() *decTable { return &dectTimesheetApproval }
 
 var enctTimesheetApproval = encTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
@@ -1573,24 +1489,20 @@ var enctTimesheetApproval = encTable{extra: unsafe.Offsetof(TimesheetApproval{}.
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Warning)), kStr},
 }}
 
-func (m *TimesheetApproval) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTimesheetApproval)
+func (m *TimesheetApproval) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTimesheetApproval
 }
-
-func (*TimesheetApproval) encTable() *encTable { return &enctTimesheetApproval }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetApproval) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTimesheetEvent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TimesheetEvent, n)))
+func growTimesheetEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TimesheetEvent, c)
+	copy(s, unsafe.Slice((*TimesheetEvent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTimesheetEvent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TimesheetEvent)(dst), n), unsafe.Slice((*TimesheetEvent)(src), n))
-}
-
-var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), alloc: allocTimesheetEvent, copy: copyTimesheetEvent, fields: []decField{
+var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), grow: growTimesheetEvent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
 	{"event_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
 	{"subject", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
@@ -1618,16 +1530,16 @@ var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 	{"category3", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
 	{"category4", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
 	{"contract_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
-	{"agents", dtOf[*KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
+	{"agents", &dectKeyPair, uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
 	{"clear_end", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
 	{"traveltime", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
 	{"originalstartdate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Warning)), kStr},
 }, sorted: []uint16{31, 10, 9, 6, 27, 7, 22, 23, 24, 25, 17, 14, 28, 21, 26, 12, 4, 1, 13, 0, 20, 18, 11, 30, 15, 3, 2, 8, 19, 5, 29, 16}}
 
-func (m *TimesheetEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimesheetEvent) }
-
-func (*TimesheetEvent) decTable() *decTable { return &dectTimesheetEvent }
+func (m *TimesheetEvent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTimesheetEvent
+}
 
 var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
@@ -1657,29 +1569,27 @@ var enctTimesheetEvent = encTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra)
 	{`"category3":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
 	{`"category4":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
 	{`"contract_id":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
-	{`"agents":`, etOf[*KeyPair], uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
+	{`"agents":`, &enctKeyPair, uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
 	{`"clear_end":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
 	{`"traveltime":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
 	{`"originalstartdate":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Warning)), kStr},
 }}
 
-func (m *TimesheetEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimesheetEvent) }
-
-func (*TimesheetEvent) encTable() *encTable { return &enctTimesheetEvent }
+func (m *TimesheetEvent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTimesheetEvent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TimesheetEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTimeslot(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Timeslot, n)))
+func growTimeslot(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Timeslot, c)
+	copy(s, unsafe.Slice((*Timeslot)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTimeslot(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Timeslot)(dst), n), unsafe.Slice((*Timeslot)(src), n))
-}
-
-var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), alloc: allocTimeslot, copy: copyTimeslot, fields: []decField{
+var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), grow: growTimeslot, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
 	{"workday_id", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
 	{"workday_guid", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
@@ -1692,9 +1602,7 @@ var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsa
 	{"_warning", nil, uint32(unsafe.Offsetof(Timeslot{}.Warning)), kStr},
 }, sorted: []uint16{9, 3, 8, 6, 0, 4, 7, 5, 2, 1}}
 
-func (m *Timeslot) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTimeslot) }
-
-func (*Timeslot) decTable() *decTable { return &dectTimeslot }
+func (m *Timeslot) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTimeslot }
 
 var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
@@ -1709,55 +1617,47 @@ var enctTimeslot = encTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsa
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Timeslot{}.Warning)), kStr},
 }}
 
-func (m *Timeslot) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTimeslot) }
-
-func (*Timeslot) encTable() *encTable { return &enctTimeslot }
+func (m *Timeslot) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTimeslot }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Timeslot) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocToDoGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ToDoGroup, n)))
+func growToDoGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ToDoGroup, c)
+	copy(s, unsafe.Slice((*ToDoGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyToDoGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ToDoGroup)(dst), n), unsafe.Slice((*ToDoGroup)(src), n))
-}
-
-var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), alloc: allocToDoGroup, copy: copyToDoGroup, fields: []decField{
+var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), grow: growToDoGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
 	{"seq", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
 	{"text", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
-	{"todo_list", dtOf[*FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
+	{"todo_list", &dectFaultToDo, uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
 }, sorted: []uint16{3, 0, 1, 2, 4}}
 
-func (m *ToDoGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectToDoGroup) }
-
-func (*ToDoGroup) decTable() *decTable { return &dectToDoGroup }
+func (m *ToDoGroup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectToDoGroup }
 
 var enctToDoGroup = encTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
 	{`"text":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
-	{`"todo_list":`, etOf[*FaultToDo], uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
+	{`"todo_list":`, &enctFaultToDo, uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
 }}
 
-func (m *ToDoGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctToDoGroup) }
-
-func (*ToDoGroup) encTable() *encTable { return &enctToDoGroup }
+func (m *ToDoGroup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctToDoGroup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ToDoGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTrace(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Trace, n))) }
-
-func copyTrace(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Trace)(dst), n), unsafe.Slice((*Trace)(src), n))
+func growTrace(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Trace, c)
+	copy(s, unsafe.Slice((*Trace)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), alloc: allocTrace, copy: copyTrace, fields: []decField{
+var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), grow: growTrace, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
 	{"tracetype", nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
 	{"relatedid", nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
@@ -1766,9 +1666,7 @@ var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Siz
 	{"log", nil, uint32(unsafe.Offsetof(Trace{}.Log)), kStr},
 }, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
-func (m *Trace) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTrace) }
-
-func (*Trace) decTable() *decTable { return &dectTrace }
+func (m *Trace) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTrace }
 
 var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
@@ -1779,20 +1677,18 @@ var enctTrace = encTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Siz
 	{`"log":`, nil, uint32(unsafe.Offsetof(Trace{}.Log)), kStr},
 }}
 
-func (m *Trace) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTrace) }
-
-func (*Trace) encTable() *encTable { return &enctTrace }
+func (m *Trace) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTrace }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Trace) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTree(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tree, n))) }
-
-func copyTree(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Tree)(dst), n), unsafe.Slice((*Tree)(src), n))
+func growTree(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Tree, c)
+	copy(s, unsafe.Slice((*Tree)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), alloc: allocTree, copy: copyTree, fields: []decField{
+var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), grow: growTree, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
@@ -1806,10 +1702,10 @@ var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeo
 	{"mailbox_override", nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
 	{"agent_department", nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
 	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
-	{"agents", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
-	{"users", dtOf[*UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
-	{"cannedtext", dtOf[*CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
-	{"templates", dtOf[*StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
+	{"agents", &dectUnameDepartment, uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
+	{"users", &dectUserDepartment, uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
+	{"cannedtext", &dectCannedText, uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
+	{"templates", &dectStdRequestList, uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
 	{"announcement", nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
 	{"invoice_class", nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
 	{"quote_profit_currency", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
@@ -1822,15 +1718,13 @@ var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeo
 	{"org_department_name", nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
-	{"teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
-	{"agent_members", dtOf[*UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
-	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
+	{"teams", &dectSectionDetailList, uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
+	{"agent_members", &dectUnameList, uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
+	{"managers", &dectManager, uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
 	{"user_count", nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
 }, sorted: []uint16{22, 21, 4, 11, 30, 13, 17, 15, 1, 0, 2, 18, 9, 7, 8, 27, 10, 31, 12, 3, 6, 26, 24, 23, 25, 5, 19, 20, 29, 16, 28, 32, 14}}
 
-func (m *Tree) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTree) }
-
-func (*Tree) decTable() *decTable { return &dectTree }
+func (m *Tree) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTree }
 
 var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
@@ -1846,10 +1740,10 @@ var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeo
 	{`"mailbox_override":`, nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
 	{`"agent_department":`, nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
 	{`"messagegroup_id":`, nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
-	{`"agents":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
-	{`"users":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
-	{`"cannedtext":`, etOf[*CannedText], uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
-	{`"templates":`, etOf[*StdRequestList], uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
+	{`"agents":`, &enctUnameDepartment, uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
+	{`"users":`, &enctUserDepartment, uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
+	{`"cannedtext":`, &enctCannedText, uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
+	{`"templates":`, &enctStdRequestList, uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
 	{`"announcement":`, nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
 	{`"invoice_class":`, nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
 	{`"quote_profit_currency":`, nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
@@ -1862,28 +1756,24 @@ var enctTree = encTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeo
 	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
-	{`"teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
-	{`"agent_members":`, etOf[*UnameList], uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
-	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
+	{`"teams":`, &enctSectionDetailList, uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
+	{`"agent_members":`, &enctUnameList, uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
+	{`"managers":`, &enctManager, uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
 }}
 
-func (m *Tree) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTree) }
-
-func (*Tree) encTable() *encTable { return &enctTree }
+func (m *Tree) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTree }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tree) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTreeList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TreeList, n)))
+func growTreeList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TreeList, c)
+	copy(s, unsafe.Slice((*TreeList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTreeList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TreeList)(dst), n), unsafe.Slice((*TreeList)(src), n))
-}
-
-var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), alloc: allocTreeList, copy: copyTreeList, fields: []decField{
+var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), grow: growTreeList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
@@ -1895,15 +1785,13 @@ var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsa
 	{"org_department_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
 	{"long_name", nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
 	{"type", nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
-	{"teams", dtOf[*SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
-	{"agent_members", dtOf[*UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
-	{"managers", dtOf[*Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
+	{"teams", &dectSectionDetailList, uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
+	{"agent_members", &dectUnameList, uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
+	{"managers", &dectManager, uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
 	{"user_count", nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
 }, sorted: []uint16{4, 12, 1, 0, 2, 9, 13, 3, 8, 6, 5, 7, 11, 10, 14}}
 
-func (m *TreeList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTreeList) }
-
-func (*TreeList) decTable() *decTable { return &dectTreeList }
+func (m *TreeList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTreeList }
 
 var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
@@ -1917,39 +1805,37 @@ var enctTreeList = encTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsa
 	{`"org_department_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
 	{`"long_name":`, nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
 	{`"type":`, nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
-	{`"teams":`, etOf[*SectionDetailList], uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
-	{`"agent_members":`, etOf[*UnameList], uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
-	{`"managers":`, etOf[*Manager], uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
+	{`"teams":`, &enctSectionDetailList, uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
+	{`"agent_members":`, &enctUnameList, uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
+	{`"managers":`, &enctManager, uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
 	{`"user_count":`, nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
 }}
 
-func (m *TreeList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTreeList) }
-
-func (*TreeList) encTable() *encTable { return &enctTreeList }
+func (m *TreeList) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTreeList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TreeList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTweet(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Tweet, n))) }
-
-func copyTweet(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Tweet)(dst), n), unsafe.Slice((*Tweet)(src), n))
+func growTweet(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Tweet, c)
+	copy(s, unsafe.Slice((*Tweet)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), alloc: allocTweet, copy: copyTweet, fields: []decField{
+var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), grow: growTweet, fields: []decField{
 	{"created_at", nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
 	{"timestamp_ms", nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
 	{"id", nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
 	{"id_str", nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
 	{"text", nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
 	{"truncated", nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
-	{"entities", dtOf[*TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
+	{"entities", &dectTweetEntities, uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
 	{"in_reply_to_status_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
 	{"in_reply_to_status_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
 	{"in_reply_to_user_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
 	{"in_reply_to_user_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
 	{"in_reply_to_screen_name", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
-	{"user", dtOf[*TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
+	{"user", &dectTweetUser, uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
 	{"retweet_count", nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
 	{"favorite_count", nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
 	{"favorited", nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
@@ -1957,9 +1843,7 @@ var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Siz
 	{"lang", nil, uint32(unsafe.Offsetof(Tweet{}.Lang)), kStr},
 }, sorted: []uint16{0, 6, 14, 15, 2, 3, 11, 7, 8, 9, 10, 17, 13, 16, 4, 1, 5, 12}}
 
-func (m *Tweet) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweet) }
-
-func (*Tweet) decTable() *decTable { return &dectTweet }
+func (m *Tweet) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTweet }
 
 var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), fields: []encField{
 	{`"created_at":`, nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
@@ -1968,13 +1852,13 @@ var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Siz
 	{`"id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
 	{`"text":`, nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
 	{`"truncated":`, nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
-	{`"entities":`, etOf[*TweetEntities], uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
+	{`"entities":`, &enctTweetEntities, uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
 	{`"in_reply_to_status_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
 	{`"in_reply_to_status_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
 	{`"in_reply_to_user_id":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
 	{`"in_reply_to_user_id_str":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
 	{`"in_reply_to_screen_name":`, nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
-	{`"user":`, etOf[*TweetUser], uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
+	{`"user":`, &enctTweetUser, uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
 	{`"retweet_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
 	{`"favorite_count":`, nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
 	{`"favorited":`, nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
@@ -1982,55 +1866,49 @@ var enctTweet = encTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Siz
 	{`"lang":`, nil, uint32(unsafe.Offsetof(Tweet{}.Lang)), kStr},
 }}
 
-func (m *Tweet) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweet) }
-
-func (*Tweet) encTable() *encTable { return &enctTweet }
+func (m *Tweet) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTweet }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tweet) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTweetEntities(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TweetEntities, n)))
+func growTweetEntities(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TweetEntities, c)
+	copy(s, unsafe.Slice((*TweetEntities)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTweetEntities(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TweetEntities)(dst), n), unsafe.Slice((*TweetEntities)(src), n))
-}
-
-var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), alloc: allocTweetEntities, copy: copyTweetEntities, fields: []decField{
+var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), grow: growTweetEntities, fields: []decField{
 	{"hashtags", nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
 	{"symbols", nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
-	{"user_mentions", dtOf[*TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
+	{"user_mentions", &dectTweetUserMentions, uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
 	{"urls", nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
 }, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *TweetEntities) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetEntities) }
-
-func (*TweetEntities) decTable() *decTable { return &dectTweetEntities }
+func (m *TweetEntities) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTweetEntities
+}
 
 var enctTweetEntities = encTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), fields: []encField{
 	{`"hashtags":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
 	{`"symbols":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
-	{`"user_mentions":`, etOf[*TweetUserMentions], uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
+	{`"user_mentions":`, &enctTweetUserMentions, uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
 	{`"urls":`, nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
 }}
 
-func (m *TweetEntities) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetEntities) }
-
-func (*TweetEntities) encTable() *encTable { return &enctTweetEntities }
+func (m *TweetEntities) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTweetEntities
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetEntities) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTweetUser(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TweetUser, n)))
+func growTweetUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TweetUser, c)
+	copy(s, unsafe.Slice((*TweetUser)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTweetUser(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TweetUser)(dst), n), unsafe.Slice((*TweetUser)(src), n))
-}
-
-var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), alloc: allocTweetUser, copy: copyTweetUser, fields: []decField{
+var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), grow: growTweetUser, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
 	{"id_str", nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
@@ -2041,9 +1919,7 @@ var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: un
 	{"profile_image_url_https", nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 6, 7, 3, 5}}
 
-func (m *TweetUser) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTweetUser) }
-
-func (*TweetUser) decTable() *decTable { return &dectTweetUser }
+func (m *TweetUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTweetUser }
 
 var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
@@ -2056,33 +1932,27 @@ var enctTweetUser = encTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: un
 	{`"profile_image_url_https":`, nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), kStr},
 }}
 
-func (m *TweetUser) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTweetUser) }
-
-func (*TweetUser) encTable() *encTable { return &enctTweetUser }
+func (m *TweetUser) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTweetUser }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUser) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTweetUserMentions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TweetUserMentions, n)))
+func growTweetUserMentions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TweetUserMentions, c)
+	copy(s, unsafe.Slice((*TweetUserMentions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTweetUserMentions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TweetUserMentions)(dst), n), unsafe.Slice((*TweetUserMentions)(src), n))
-}
-
-var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), alloc: allocTweetUserMentions, copy: copyTweetUserMentions, fields: []decField{
+var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), grow: growTweetUserMentions, fields: []decField{
 	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
 	{"id_str", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.IDStr)), kStr},
 }, sorted: []uint16{2, 3, 1, 0}}
 
-func (m *TweetUserMentions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTweetUserMentions)
+func (m *TweetUserMentions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTweetUserMentions
 }
-
-func (*TweetUserMentions) decTable() *decTable { return &dectTweetUserMentions }
 
 var enctTweetUserMentions = encTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), fields: []encField{
 	{`"screen_name":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
@@ -2091,24 +1961,20 @@ var enctTweetUserMentions = encTable{extra: unsafe.Offsetof(TweetUserMentions{}.
 	{`"id_str":`, nil, uint32(unsafe.Offsetof(TweetUserMentions{}.IDStr)), kStr},
 }}
 
-func (m *TweetUserMentions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTweetUserMentions)
+func (m *TweetUserMentions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTweetUserMentions
 }
-
-func (*TweetUserMentions) encTable() *encTable { return &enctTweetUserMentions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TweetUserMentions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterDetails, n)))
+func growTwitterDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterDetails, c)
+	copy(s, unsafe.Slice((*TwitterDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterDetails)(dst), n), unsafe.Slice((*TwitterDetails)(src), n))
-}
-
-var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), alloc: allocTwitterDetails, copy: copyTwitterDetails, fields: []decField{
+var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), grow: growTwitterDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
 	{"screen_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
 	{"user_id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
@@ -2130,8 +1996,8 @@ var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{"mention_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
 	{"mention_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
 	{"days_after_mention", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
-	{"include_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
-	{"exclude_word_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
+	{"include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
+	{"exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
 	{"direct_message_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
 	{"direct_message_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
 	{"direct_message_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
@@ -2141,9 +2007,9 @@ var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Warning)), kStr},
 }, sorted: []uint16{6, 7, 8, 29, 5, 9, 15, 20, 23, 24, 25, 10, 11, 12, 13, 22, 0, 21, 26, 27, 28, 16, 17, 18, 19, 3, 4, 14, 1, 2}}
 
-func (m *TwitterDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterDetails) }
-
-func (*TwitterDetails) decTable() *decTable { return &dectTwitterDetails }
+func (m *TwitterDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterDetails
+}
 
 var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
@@ -2167,8 +2033,8 @@ var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{`"mention_user":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
 	{`"mention_user_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
 	{`"days_after_mention":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
-	{`"include_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
-	{`"exclude_word_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
+	{`"include_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
+	{`"exclude_word_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
 	{`"direct_message_create_users":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
 	{`"direct_message_site":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
 	{`"direct_message_site_name":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
@@ -2178,189 +2044,165 @@ var enctTwitterDetails = encTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TwitterDetails{}.Warning)), kStr},
 }}
 
-func (m *TwitterDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterDetails) }
-
-func (*TwitterDetails) encTable() *encTable { return &enctTwitterDetails }
+func (m *TwitterDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterEvent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterEvent, n)))
+func growTwitterEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterEvent, c)
+	copy(s, unsafe.Slice((*TwitterEvent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterEvent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterEvent)(dst), n), unsafe.Slice((*TwitterEvent)(src), n))
-}
-
-var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), alloc: allocTwitterEvent, copy: copyTwitterEvent, fields: []decField{
+var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), grow: growTwitterEvent, fields: []decField{
 	{"type", nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
 	{"created_timestamp", nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
-	{"message_create", dtOf[*TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
+	{"message_create", &dectTwitterMessage, uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
 }, sorted: []uint16{2, 1, 3, 0}}
 
-func (m *TwitterEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterEvent) }
-
-func (*TwitterEvent) decTable() *decTable { return &dectTwitterEvent }
+func (m *TwitterEvent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterEvent
+}
 
 var enctTwitterEvent = encTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), fields: []encField{
 	{`"type":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
 	{`"created_timestamp":`, nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
-	{`"message_create":`, etOf[*TwitterMessage], uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
+	{`"message_create":`, &enctTwitterMessage, uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
 }}
 
-func (m *TwitterEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterEvent) }
-
-func (*TwitterEvent) encTable() *encTable { return &enctTwitterEvent }
+func (m *TwitterEvent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterEvent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterMessage(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessage, n)))
+func growTwitterMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterMessage, c)
+	copy(s, unsafe.Slice((*TwitterMessage)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterMessage(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterMessage)(dst), n), unsafe.Slice((*TwitterMessage)(src), n))
-}
-
-var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), alloc: allocTwitterMessage, copy: copyTwitterMessage, fields: []decField{
-	{"target", dtOf[*TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
+var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), grow: growTwitterMessage, fields: []decField{
+	{"target", &dectTwitterMessageTarget, uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
 	{"sender_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
 	{"source_app_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
-	{"message_data", dtOf[*TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
+	{"message_data", &dectTwitterMessageData, uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
 }, sorted: []uint16{3, 1, 2, 0}}
 
-func (m *TwitterMessage) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTwitterMessage) }
-
-func (*TwitterMessage) decTable() *decTable { return &dectTwitterMessage }
+func (m *TwitterMessage) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterMessage
+}
 
 var enctTwitterMessage = encTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), fields: []encField{
-	{`"target":`, etOf[*TwitterMessageTarget], uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
+	{`"target":`, &enctTwitterMessageTarget, uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
 	{`"sender_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
 	{`"source_app_id":`, nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
-	{`"message_data":`, etOf[*TwitterMessageData], uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
+	{`"message_data":`, &enctTwitterMessageData, uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
 }}
 
-func (m *TwitterMessage) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTwitterMessage) }
-
-func (*TwitterMessage) encTable() *encTable { return &enctTwitterMessage }
+func (m *TwitterMessage) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterMessage
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessage) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterMessageData(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessageData, n)))
+func growTwitterMessageData(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterMessageData, c)
+	copy(s, unsafe.Slice((*TwitterMessageData)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterMessageData(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterMessageData)(dst), n), unsafe.Slice((*TwitterMessageData)(src), n))
-}
-
-var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), alloc: allocTwitterMessageData, copy: copyTwitterMessageData, fields: []decField{
+var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), grow: growTwitterMessageData, fields: []decField{
 	{"text", nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *TwitterMessageData) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTwitterMessageData)
+func (m *TwitterMessageData) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterMessageData
 }
-
-func (*TwitterMessageData) decTable() *decTable { return &dectTwitterMessageData }
 
 var enctTwitterMessageData = encTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), fields: []encField{
 	{`"text":`, nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
 }}
 
-func (m *TwitterMessageData) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTwitterMessageData)
+func (m *TwitterMessageData) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterMessageData
 }
-
-func (*TwitterMessageData) encTable() *encTable { return &enctTwitterMessageData }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageData) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterMessageTarget(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterMessageTarget, n)))
+func growTwitterMessageTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterMessageTarget, c)
+	copy(s, unsafe.Slice((*TwitterMessageTarget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterMessageTarget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterMessageTarget)(dst), n), unsafe.Slice((*TwitterMessageTarget)(src), n))
-}
-
-var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), alloc: allocTwitterMessageTarget, copy: copyTwitterMessageTarget, fields: []decField{
+var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), grow: growTwitterMessageTarget, fields: []decField{
 	{"recipient_id", nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
 }, sorted: []uint16{0}}
 
-func (m *TwitterMessageTarget) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTwitterMessageTarget)
+func (m *TwitterMessageTarget) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterMessageTarget
 }
-
-func (*TwitterMessageTarget) decTable() *decTable { return &dectTwitterMessageTarget }
 
 var enctTwitterMessageTarget = encTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), fields: []encField{
 	{`"recipient_id":`, nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
 }}
 
-func (m *TwitterMessageTarget) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTwitterMessageTarget)
+func (m *TwitterMessageTarget) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterMessageTarget
 }
-
-func (*TwitterMessageTarget) encTable() *encTable { return &enctTwitterMessageTarget }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterMessageTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTwitterWebhookContent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TwitterWebhookContent, n)))
+func growTwitterWebhookContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TwitterWebhookContent, c)
+	copy(s, unsafe.Slice((*TwitterWebhookContent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTwitterWebhookContent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TwitterWebhookContent)(dst), n), unsafe.Slice((*TwitterWebhookContent)(src), n))
-}
-
-var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), alloc: allocTwitterWebhookContent, copy: copyTwitterWebhookContent, fields: []decField{
+var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), grow: growTwitterWebhookContent, fields: []decField{
 	{"for_user_id", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
 	{"user_has_blocked", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
-	{"direct_message_events", dtOf[*TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
-	{"tweet_create_events", dtOf[*Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
+	{"direct_message_events", &dectTwitterEvent, uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
+	{"tweet_create_events", &dectTweet, uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
 	{"users", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
 }, sorted: []uint16{2, 0, 3, 1, 4}}
 
-func (m *TwitterWebhookContent) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectTwitterWebhookContent)
+func (m *TwitterWebhookContent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectTwitterWebhookContent
 }
-
-func (*TwitterWebhookContent) decTable() *decTable { return &dectTwitterWebhookContent }
 
 var enctTwitterWebhookContent = encTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), fields: []encField{
 	{`"for_user_id":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
 	{`"user_has_blocked":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
-	{`"direct_message_events":`, etOf[*TwitterEvent], uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
-	{`"tweet_create_events":`, etOf[*Tweet], uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
+	{`"direct_message_events":`, &enctTwitterEvent, uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
+	{`"tweet_create_events":`, &enctTweet, uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
 	{`"users":`, nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
 }}
 
-func (m *TwitterWebhookContent) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctTwitterWebhookContent)
+func (m *TwitterWebhookContent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctTwitterWebhookContent
 }
-
-func (*TwitterWebhookContent) encTable() *encTable { return &enctTwitterWebhookContent }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TwitterWebhookContent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocTypeInfo(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]TypeInfo, n)))
+func growTypeInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]TypeInfo, c)
+	copy(s, unsafe.Slice((*TypeInfo)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyTypeInfo(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*TypeInfo)(dst), n), unsafe.Slice((*TypeInfo)(src), n))
-}
-
-var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), alloc: allocTypeInfo, copy: copyTypeInfo, fields: []decField{
+var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), grow: growTypeInfo, fields: []decField{
 	{"typeinfo_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
 	{"id", nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kF64},
 	{"field_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kF64},
@@ -2375,13 +2217,11 @@ var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsa
 	{"groupname", nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
 	{"techdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
 	{"userdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
-	{"visibility_conditions", dtOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
+	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
 }, sorted: []uint16{15, 2, 3, 11, 1, 5, 4, 10, 7, 8, 9, 12, 6, 0, 13, 14}}
 
-func (m *TypeInfo) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectTypeInfo) }
-
-func (*TypeInfo) decTable() *decTable { return &dectTypeInfo }
+func (m *TypeInfo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTypeInfo }
 
 var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), fields: []encField{
 	{`"typeinfo_id":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kF64},
@@ -2398,13 +2238,11 @@ var enctTypeInfo = encTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsa
 	{`"groupname":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
 	{`"userdetail":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
-	{`"visibility_conditions":`, etOf[*CustomFieldVisibility], uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
+	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
 }}
 
-func (m *TypeInfo) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctTypeInfo) }
-
-func (*TypeInfo) encTable() *encTable { return &enctTypeInfo }
+func (m *TypeInfo) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTypeInfo }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *TypeInfo) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

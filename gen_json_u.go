@@ -6,14 +6,14 @@ import (
 	"unsafe"
 )
 
-func allocUname(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Uname, n))) }
-
-func copyUname(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Uname)(dst), n), unsafe.Slice((*Uname)(src), n))
+func growUname(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Uname, c)
+	copy(s, unsafe.Slice((*Uname)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), alloc: allocUname, copy: copyUname, fields: []decField{
-	{"sites", dtOf[*UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
+var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), grow: growUname, fields: []decField{
+	{"sites", &dectUnameSite, uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
 	{"id", nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
 	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
@@ -36,17 +36,17 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"ticket_count", nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
 	{"is_agent", nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
 	{"one_client", nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
-	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
-	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
-	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
-	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
-	{"qualifications", dtOf[*UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
+	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
+	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
+	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
+	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
+	{"qualifications", &dectUnameQualification, uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
 	{"qualification_weighting", nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
 	{"qualified", nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
 	{"role_list", nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
-	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
+	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
 	{"googleemail", nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
 	{"linemanager", nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
 	{"linemanager_name", nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
@@ -121,20 +121,20 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"chargerate", nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
 	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
 	{"third_party_guid", nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
-	{"roles", dtOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
-	{"add_roles", dtOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
-	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
+	{"roles", &dectNHDRoles, uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
+	{"add_roles", &dectNHDRoles, uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
+	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
 	{"department", nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
 	{"_is_a_departmentmanager", nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
 	{"_is_a_teammanager", nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
 	{"twofactor_enabled", nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
 	{"_isnew", nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
 	{"adconnection", nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
 	{"useadlogin", nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
 	{"container_dn", nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
-	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
-	{"notifications_personal", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
+	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
+	{"notifications_personal", &dectUnameNotification, uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
 	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
 	{"accountconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
 	{"isinvite", nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
@@ -146,8 +146,8 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"beyondtrust_name", nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
 	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
 	{"azure_roleid", nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
-	{"chargerates", dtOf[*Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
+	{"chargerates", &dectRestriction, uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
 	{"warnifnoscan_integrator", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
 	{"warnifnoscan_integrator_hours", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
 	{"orion_username", nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
@@ -203,25 +203,25 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"_signature_id", nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
 	{"_signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
 	{"is_admin", nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
-	{"ac_tickettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
-	{"ac_approvals", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
-	{"ac_rules", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
-	{"ac_cannedtext", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
-	{"ac_customfields", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
-	{"ac_customtables", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
-	{"ac_dashboards", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
-	{"ac_workflows", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
-	{"ac_roles", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
-	{"ac_slas", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
-	{"ac_templates", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
-	{"ac_outcomes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
-	{"ac_workdays", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
-	{"ac_emailtemplates", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
-	{"ac_messagegroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
-	{"ac_reportgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
-	{"ac_fieldgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
-	{"ac_languagepacks", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
-	{"ac_itemgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
+	{"ac_tickettypes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
+	{"ac_approvals", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
+	{"ac_rules", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
+	{"ac_cannedtext", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
+	{"ac_customfields", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
+	{"ac_customtables", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
+	{"ac_dashboards", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
+	{"ac_workflows", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
+	{"ac_roles", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
+	{"ac_slas", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
+	{"ac_templates", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
+	{"ac_outcomes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
+	{"ac_workdays", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
+	{"ac_emailtemplates", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
+	{"ac_messagegroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
+	{"ac_reportgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
+	{"ac_fieldgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
+	{"ac_languagepacks", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
+	{"ac_itemgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
 	{"default_columns_id_clients", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
 	{"default_view_clients_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
 	{"default_view_assets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
@@ -239,12 +239,12 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"default_columns_id_users", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
 	{"default_columns_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
 	{"pagerduty_email", nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
-	{"ac_assettypes", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
-	{"ac_assetgroups", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
-	{"ac_servicecategories", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
-	{"ac_services", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
-	{"ac_suppliers", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
-	{"ac_suppliercontracts", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
+	{"ac_assettypes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
+	{"ac_assetgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
+	{"ac_servicecategories", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
+	{"ac_services", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
+	{"ac_suppliers", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
+	{"ac_suppliercontracts", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
 	{"last_modified", nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
 	{"jira_instance", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
 	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
@@ -260,29 +260,29 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"splashtop_url", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
 	{"splashtop_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
 	{"default_splashtop_channelname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
-	{"splashtop_channel", dtOf[*KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
-	{"ac_chatprofiles", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
-	{"ac_faqlists", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
+	{"splashtop_channel", &dectKeyPair2, uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
+	{"ac_chatprofiles", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
+	{"ac_faqlists", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
 	{"allow_automatic_call_scripts", nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
 	{"gotoresolve_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
-	{"ac_devices", dtOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
+	{"ac_devices", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
 	{"linked_user_client_id", nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
-	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
-	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
+	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
+	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
 	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
 	{"logmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
 	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
 	{"jira_id", nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
-	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
+	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
 	{"namewithinactive", nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
 	{"apptsync", nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
 	{"okta_id", nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
 	{"enableshifts", nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
 	{"sendemailerrors", nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
+	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
 	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
 	{"can_approve_quote", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
 	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
@@ -292,12 +292,10 @@ var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{"workday_timezone", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayTimezone)), kStr},
 }, sorted: []uint16{165, 258, 259, 161, 212, 214, 126, 154, 129, 128, 112, 113, 183, 127, 116, 177, 175, 188, 187, 166, 191, 227, 226, 193, 248, 194, 195, 196, 252, 203, 249, 206, 208, 207, 204, 201, 205, 198, 192, 228, 229, 199, 231, 230, 200, 190, 202, 197, 114, 123, 88, 106, 10, 117, 109, 52, 12, 250, 261, 84, 85, 265, 255, 33, 176, 141, 131, 132, 130, 77, 272, 270, 271, 105, 134, 213, 110, 96, 97, 25, 16, 119, 51, 32, 31, 263, 133, 48, 70, 69, 76, 164, 209, 219, 64, 221, 237, 57, 223, 65, 58, 222, 224, 71, 62, 55, 63, 56, 273, 246, 73, 239, 240, 241, 211, 210, 220, 215, 216, 66, 67, 68, 238, 59, 60, 61, 217, 218, 169, 172, 171, 170, 173, 174, 111, 24, 102, 9, 122, 87, 267, 39, 38, 153, 152, 168, 19, 14, 186, 43, 34, 47, 251, 179, 181, 89, 90, 91, 92, 93, 1, 184, 44, 37, 13, 189, 21, 5, 125, 167, 45, 8, 124, 178, 262, 233, 234, 17, 82, 83, 232, 11, 6, 41, 35, 36, 180, 253, 74, 260, 50, 242, 2, 42, 264, 86, 98, 99, 75, 139, 158, 151, 144, 149, 160, 159, 79, 120, 121, 155, 156, 157, 266, 143, 142, 22, 4, 3, 150, 138, 137, 225, 53, 49, 146, 145, 236, 235, 28, 27, 29, 148, 147, 182, 30, 108, 78, 268, 100, 40, 163, 162, 94, 95, 54, 0, 18, 140, 46, 247, 245, 244, 243, 15, 7, 23, 80, 81, 107, 20, 72, 26, 185, 115, 269, 257, 256, 254, 118, 101, 135, 136, 274, 275, 276, 104, 103}}
 
-func (m *Uname) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUname) }
-
-func (*Uname) decTable() *decTable { return &dectUname }
+func (m *Uname) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUname }
 
 var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), fields: []encField{
-	{`"sites":`, etOf[*UnameSite], uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
+	{`"sites":`, &enctUnameSite, uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
 	{`"id":`, nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
 	{`"onlinestatus_actual":`, nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
@@ -320,17 +318,17 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
 	{`"is_agent":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
 	{`"one_client":`, nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
-	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
-	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
-	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
-	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
-	{`"qualifications":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
+	{`"teams":`, &enctUnameSection, uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
+	{`"departments":`, &enctUnameDepartment, uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
+	{`"clients":`, &enctUnameAreaRestriction, uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
+	{`"tickettypes":`, &enctUnameRequestType, uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
+	{`"qualifications":`, &enctUnameQualification, uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
 	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
 	{`"qualified":`, nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
 	{`"role_list":`, nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
-	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
+	{`"assettypes":`, &enctUnameXtype, uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
 	{`"googleemail":`, nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
 	{`"linemanager":`, nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
 	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
@@ -405,20 +403,20 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"chargerate":`, nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
 	{`"activedirectory_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
 	{`"third_party_guid":`, nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
-	{`"roles":`, etOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
-	{`"add_roles":`, etOf[*NHDRoles], uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
-	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
+	{`"roles":`, &enctNHDRoles, uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
+	{`"add_roles":`, &enctNHDRoles, uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
+	{`"claims":`, &enctNHDClaim, uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
 	{`"department":`, nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
 	{`"_is_a_departmentmanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
 	{`"_is_a_teammanager":`, nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
 	{`"twofactor_enabled":`, nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
 	{`"_isnew":`, nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
 	{`"adconnection":`, nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
 	{`"useadlogin":`, nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
 	{`"container_dn":`, nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
-	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
-	{`"notifications_personal":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
+	{`"notifications":`, &enctUnameNotification, uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
+	{`"notifications_personal":`, &enctUnameNotification, uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
 	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
 	{`"accountconfirmed":`, nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
 	{`"isinvite":`, nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
@@ -430,8 +428,8 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"beyondtrust_name":`, nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
 	{`"azure_connectionid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
 	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
-	{`"chargerates":`, etOf[*Restriction], uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
+	{`"chargerates":`, &enctRestriction, uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
 	{`"warnifnoscan_integrator":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
 	{`"warnifnoscan_integrator_hours":`, nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
 	{`"orion_username":`, nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
@@ -487,25 +485,25 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"_signature_id":`, nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
 	{`"_signature":`, nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
 	{`"is_admin":`, nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
-	{`"ac_tickettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
-	{`"ac_approvals":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
-	{`"ac_rules":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
-	{`"ac_cannedtext":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
-	{`"ac_customfields":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
-	{`"ac_customtables":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
-	{`"ac_dashboards":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
-	{`"ac_workflows":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
-	{`"ac_roles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
-	{`"ac_slas":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
-	{`"ac_templates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
-	{`"ac_outcomes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
-	{`"ac_workdays":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
-	{`"ac_emailtemplates":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
-	{`"ac_messagegroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
-	{`"ac_reportgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
-	{`"ac_fieldgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
-	{`"ac_languagepacks":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
-	{`"ac_itemgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
+	{`"ac_tickettypes":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
+	{`"ac_approvals":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
+	{`"ac_rules":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
+	{`"ac_cannedtext":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
+	{`"ac_customfields":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
+	{`"ac_customtables":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
+	{`"ac_dashboards":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
+	{`"ac_workflows":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
+	{`"ac_roles":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
+	{`"ac_slas":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
+	{`"ac_templates":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
+	{`"ac_outcomes":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
+	{`"ac_workdays":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
+	{`"ac_emailtemplates":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
+	{`"ac_messagegroups":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
+	{`"ac_reportgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
+	{`"ac_fieldgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
+	{`"ac_languagepacks":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
+	{`"ac_itemgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
 	{`"default_columns_id_clients":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
 	{`"default_view_clients_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
 	{`"default_view_assets_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
@@ -523,12 +521,12 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"default_columns_id_users":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
 	{`"default_columns_users_selectedname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
 	{`"pagerduty_email":`, nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
-	{`"ac_assettypes":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
-	{`"ac_assetgroups":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
-	{`"ac_servicecategories":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
-	{`"ac_services":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
-	{`"ac_suppliers":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
-	{`"ac_suppliercontracts":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
+	{`"ac_assettypes":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
+	{`"ac_assetgroups":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
+	{`"ac_servicecategories":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
+	{`"ac_services":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
+	{`"ac_suppliers":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
+	{`"ac_suppliercontracts":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
 	{`"last_modified":`, nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
 	{`"jira_instance":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
 	{`"jira_instance_name":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
@@ -544,29 +542,29 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"splashtop_url":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
 	{`"splashtop_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
 	{`"default_splashtop_channelname":`, nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
-	{`"splashtop_channel":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
-	{`"ac_chatprofiles":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
-	{`"ac_faqlists":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
+	{`"splashtop_channel":`, &enctKeyPair2, uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
+	{`"ac_chatprofiles":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
+	{`"ac_faqlists":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
 	{`"allow_automatic_call_scripts":`, nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
 	{`"gotoresolve_token_expiry":`, nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
-	{`"ac_devices":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
+	{`"ac_devices":`, &enctAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
 	{`"linked_user_client_id":`, nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
-	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
-	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
-	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
+	{`"assetfields":`, &enctUnameField, uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, &enctUnameAppointment, uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
 	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
 	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
 	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
 	{`"jira_id":`, nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
-	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctUnameButton, uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
 	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
 	{`"apptsync":`, nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
 	{`"okta_id":`, nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
 	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
 	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
-	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
+	{`"uname_usercustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
 	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
 	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
 	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
@@ -576,31 +574,27 @@ var enctUname = encTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Siz
 	{`"workday_timezone":`, nil, uint32(unsafe.Offsetof(Uname{}.WorkdayTimezone)), kStr},
 }}
 
-func (m *Uname) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUname) }
-
-func (*Uname) encTable() *encTable { return &enctUname }
+func (m *Uname) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUname }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Uname) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameAnalyzer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameAnalyzer, n)))
+func growUnameAnalyzer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameAnalyzer, c)
+	copy(s, unsafe.Slice((*UnameAnalyzer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameAnalyzer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameAnalyzer)(dst), n), unsafe.Slice((*UnameAnalyzer)(src), n))
-}
-
-var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), alloc: allocUnameAnalyzer, copy: copyUnameAnalyzer, fields: []decField{
+var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), grow: growUnameAnalyzer, fields: []decField{
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
 	{"report_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
 	{"readonly", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), kBool},
 }, sorted: []uint16{0, 1, 3, 2}}
 
-func (m *UnameAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAnalyzer) }
-
-func (*UnameAnalyzer) decTable() *decTable { return &dectUnameAnalyzer }
+func (m *UnameAnalyzer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameAnalyzer
+}
 
 var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), fields: []encField{
 	{`"agent_id":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
@@ -609,22 +603,20 @@ var enctUnameAnalyzer = encTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), 
 	{`"readonly":`, nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), kBool},
 }}
 
-func (m *UnameAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAnalyzer) }
-
-func (*UnameAnalyzer) encTable() *encTable { return &enctUnameAnalyzer }
+func (m *UnameAnalyzer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameAnalyzer
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameAppointment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameAppointment, n)))
+func growUnameAppointment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameAppointment, c)
+	copy(s, unsafe.Slice((*UnameAppointment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameAppointment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameAppointment)(dst), n), unsafe.Slice((*UnameAppointment)(src), n))
-}
-
-var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), alloc: allocUnameAppointment, copy: copyUnameAppointment, fields: []decField{
+var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), grow: growUnameAppointment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
@@ -637,9 +629,9 @@ var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameAppointment{}.Warning)), kStr},
 }, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameAppointment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameAppointment) }
-
-func (*UnameAppointment) decTable() *decTable { return &dectUnameAppointment }
+func (m *UnameAppointment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameAppointment
+}
 
 var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
@@ -654,22 +646,20 @@ var enctUnameAppointment = encTable{extra: unsafe.Offsetof(UnameAppointment{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameAppointment{}.Warning)), kStr},
 }}
 
-func (m *UnameAppointment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameAppointment) }
-
-func (*UnameAppointment) encTable() *encTable { return &enctUnameAppointment }
+func (m *UnameAppointment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameAppointment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAppointment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameAreaRestriction(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameAreaRestriction, n)))
+func growUnameAreaRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameAreaRestriction, c)
+	copy(s, unsafe.Slice((*UnameAreaRestriction)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameAreaRestriction(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameAreaRestriction)(dst), n), unsafe.Slice((*UnameAreaRestriction)(src), n))
-}
-
-var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), alloc: allocUnameAreaRestriction, copy: copyUnameAreaRestriction, fields: []decField{
+var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), grow: growUnameAreaRestriction, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
@@ -679,11 +669,9 @@ var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestrict
 	{"role_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), kStr},
 }, sorted: []uint16{1, 2, 3, 4, 0, 5, 6}}
 
-func (m *UnameAreaRestriction) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnameAreaRestriction)
+func (m *UnameAreaRestriction) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameAreaRestriction
 }
-
-func (*UnameAreaRestriction) decTable() *decTable { return &dectUnameAreaRestriction }
 
 var enctUnameAreaRestriction = encTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
@@ -695,24 +683,20 @@ var enctUnameAreaRestriction = encTable{extra: unsafe.Offsetof(UnameAreaRestrict
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), kStr},
 }}
 
-func (m *UnameAreaRestriction) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnameAreaRestriction)
+func (m *UnameAreaRestriction) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameAreaRestriction
 }
-
-func (*UnameAreaRestriction) encTable() *encTable { return &enctUnameAreaRestriction }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameAreaRestriction) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameButton(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameButton, n)))
+func growUnameButton(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameButton, c)
+	copy(s, unsafe.Slice((*UnameButton)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameButton(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameButton)(dst), n), unsafe.Slice((*UnameButton)(src), n))
-}
-
-var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), alloc: allocUnameButton, copy: copyUnameButton, fields: []decField{
+var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), grow: growUnameButton, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
@@ -724,9 +708,9 @@ var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameButton{}.Warning)), kStr},
 }, sorted: []uint16{8, 1, 2, 5, 6, 7, 0, 4, 3}}
 
-func (m *UnameButton) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameButton) }
-
-func (*UnameButton) decTable() *decTable { return &dectUnameButton }
+func (m *UnameButton) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameButton
+}
 
 var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
@@ -740,22 +724,20 @@ var enctUnameButton = encTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameButton{}.Warning)), kStr},
 }}
 
-func (m *UnameButton) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameButton) }
-
-func (*UnameButton) encTable() *encTable { return &enctUnameButton }
+func (m *UnameButton) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameButton
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameButton) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameCustom(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameCustom, n)))
+func growUnameCustom(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameCustom, c)
+	copy(s, unsafe.Slice((*UnameCustom)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameCustom(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameCustom)(dst), n), unsafe.Slice((*UnameCustom)(src), n))
-}
-
-var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), alloc: allocUnameCustom, copy: copyUnameCustom, fields: []decField{
+var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), grow: growUnameCustom, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
@@ -772,9 +754,9 @@ var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameCustom{}.Warning)), kStr},
 }, sorted: []uint16{13, 1, 2, 9, 10, 11, 12, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameCustom) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameCustom) }
-
-func (*UnameCustom) decTable() *decTable { return &dectUnameCustom }
+func (m *UnameCustom) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameCustom
+}
 
 var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
@@ -793,22 +775,20 @@ var enctUnameCustom = encTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameCustom{}.Warning)), kStr},
 }}
 
-func (m *UnameCustom) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameCustom) }
-
-func (*UnameCustom) encTable() *encTable { return &enctUnameCustom }
+func (m *UnameCustom) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameCustom
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameCustom) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameDepartment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameDepartment, n)))
+func growUnameDepartment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameDepartment, c)
+	copy(s, unsafe.Slice((*UnameDepartment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameDepartment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameDepartment)(dst), n), unsafe.Slice((*UnameDepartment)(src), n))
-}
-
-var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), alloc: allocUnameDepartment, copy: copyUnameDepartment, fields: []decField{
+var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), grow: growUnameDepartment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
@@ -821,9 +801,9 @@ var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extr
 	{"includeteamsintree", nil, uint32(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), kBool},
 }, sorted: []uint16{1, 2, 4, 3, 5, 0, 9, 8, 6, 7}}
 
-func (m *UnameDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameDepartment) }
-
-func (*UnameDepartment) decTable() *decTable { return &dectUnameDepartment }
+func (m *UnameDepartment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameDepartment
+}
 
 var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
@@ -838,22 +818,20 @@ var enctUnameDepartment = encTable{extra: unsafe.Offsetof(UnameDepartment{}.Extr
 	{`"includeteamsintree":`, nil, uint32(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), kBool},
 }}
 
-func (m *UnameDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameDepartment) }
-
-func (*UnameDepartment) encTable() *encTable { return &enctUnameDepartment }
+func (m *UnameDepartment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameDepartment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameField(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameField, n)))
+func growUnameField(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameField, c)
+	copy(s, unsafe.Slice((*UnameField)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameField(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameField)(dst), n), unsafe.Slice((*UnameField)(src), n))
-}
-
-var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), alloc: allocUnameField, copy: copyUnameField, fields: []decField{
+var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), grow: growUnameField, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
@@ -866,9 +844,9 @@ var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameField{}.Warning)), kStr},
 }, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
-func (m *UnameField) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameField) }
-
-func (*UnameField) decTable() *decTable { return &dectUnameField }
+func (m *UnameField) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameField
+}
 
 var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
@@ -883,22 +861,20 @@ var enctUnameField = encTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameField{}.Warning)), kStr},
 }}
 
-func (m *UnameField) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameField) }
-
-func (*UnameField) encTable() *encTable { return &enctUnameField }
+func (m *UnameField) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameField
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameField) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameList, n)))
+func growUnameList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameList, c)
+	copy(s, unsafe.Slice((*UnameList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameList)(dst), n), unsafe.Slice((*UnameList)(src), n))
-}
-
-var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), alloc: allocUnameList, copy: copyUnameList, fields: []decField{
+var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), grow: growUnameList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
 	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
@@ -921,17 +897,17 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{"ticket_count", nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
 	{"is_agent", nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
 	{"one_client", nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
-	{"teams", dtOf[*UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
-	{"departments", dtOf[*UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
-	{"clients", dtOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
-	{"tickettypes", dtOf[*UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
-	{"qualifications", dtOf[*UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
+	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
+	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
+	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
+	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
+	{"qualifications", &dectUnameQualification, uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
 	{"qualification_weighting", nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
 	{"qualified", nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
 	{"role_list", nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
 	{"current_action_type", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
 	{"current_action_name", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
-	{"assettypes", dtOf[*UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
+	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
 	{"googleemail", nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
 	{"linemanager", nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
 	{"linemanager_name", nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
@@ -947,21 +923,21 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
 	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
 	{"use", nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
-	{"assetfields", dtOf[*UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
-	{"unamecustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", dtOf[*UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
+	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
+	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
+	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
 	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
 	{"logmeinid", nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
 	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
 	{"jira_id", nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
-	{"custombuttons", dtOf[*UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
+	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
 	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
 	{"apptsync", nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
 	{"okta_id", nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
 	{"enableshifts", nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
 	{"sendemailerrors", nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", dtOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
+	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
 	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
 	{"can_approve_quote", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
 	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
@@ -971,9 +947,7 @@ var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{"workday_timezone", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), kStr},
 }, sorted: []uint16{51, 52, 9, 11, 54, 58, 48, 32, 65, 63, 64, 24, 15, 31, 30, 56, 66, 23, 8, 60, 38, 37, 18, 13, 42, 33, 46, 0, 43, 36, 12, 20, 4, 44, 7, 55, 16, 10, 5, 40, 34, 35, 53, 1, 41, 57, 59, 21, 3, 2, 27, 26, 28, 29, 61, 39, 17, 45, 14, 6, 22, 19, 25, 62, 50, 49, 47, 67, 68, 69}}
 
-func (m *UnameList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameList) }
-
-func (*UnameList) decTable() *decTable { return &dectUnameList }
+func (m *UnameList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUnameList }
 
 var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
@@ -998,17 +972,17 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{`"ticket_count":`, nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
 	{`"is_agent":`, nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
 	{`"one_client":`, nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
-	{`"teams":`, etOf[*UnameSection], uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
-	{`"departments":`, etOf[*UnameDepartment], uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
-	{`"clients":`, etOf[*UnameAreaRestriction], uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
-	{`"tickettypes":`, etOf[*UnameRequestType], uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
-	{`"qualifications":`, etOf[*UnameQualification], uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
+	{`"teams":`, &enctUnameSection, uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
+	{`"departments":`, &enctUnameDepartment, uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
+	{`"clients":`, &enctUnameAreaRestriction, uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
+	{`"tickettypes":`, &enctUnameRequestType, uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
+	{`"qualifications":`, &enctUnameQualification, uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
 	{`"qualification_weighting":`, nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
 	{`"qualified":`, nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
 	{`"role_list":`, nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
 	{`"current_action_type":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
 	{`"current_action_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
-	{`"assettypes":`, etOf[*UnameXtype], uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
+	{`"assettypes":`, &enctUnameXtype, uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
 	{`"googleemail":`, nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
 	{`"linemanager":`, nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
 	{`"linemanager_name":`, nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
@@ -1024,21 +998,21 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{`"splashtop_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
 	{`"gotoresolve_authorized":`, nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
 	{`"use":`, nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
-	{`"assetfields":`, etOf[*UnameField], uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
-	{`"unamecustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
-	{`"unameappointmenttypes":`, etOf[*UnameAppointment], uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
+	{`"assetfields":`, &enctUnameField, uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
+	{`"unamecustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
+	{`"unameappointmenttypes":`, &enctUnameAppointment, uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
 	{`"_canupdate_moreinfo":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
 	{`"logmeinid":`, nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
 	{`"allowbeyondtrustinvites":`, nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
 	{`"jira_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
-	{`"custombuttons":`, etOf[*UnameButton], uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
+	{`"custombuttons":`, &enctUnameButton, uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
 	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
 	{`"apptsync":`, nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
 	{`"okta_id":`, nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
 	{`"enableshifts":`, nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
 	{`"sendemailerrors":`, nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
-	{`"uname_usercustomfields":`, etOf[*UnameCustom], uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
+	{`"uname_usercustomfields":`, &enctUnameCustom, uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
 	{`"can_approve_purchaseorder":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
 	{`"can_approve_quote":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
 	{`"can_approve_invoice":`, nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
@@ -1048,22 +1022,18 @@ var enctUnameList = encTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: un
 	{`"workday_timezone":`, nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), kStr},
 }}
 
-func (m *UnameList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameList) }
-
-func (*UnameList) encTable() *encTable { return &enctUnameList }
+func (m *UnameList) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUnameList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameNotification(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameNotification, n)))
+func growUnameNotification(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameNotification, c)
+	copy(s, unsafe.Slice((*UnameNotification)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameNotification(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameNotification)(dst), n), unsafe.Slice((*UnameNotification)(src), n))
-}
-
-var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), alloc: allocUnameNotification, copy: copyUnameNotification, fields: []decField{
+var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), grow: growUnameNotification, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
@@ -1091,12 +1061,12 @@ var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{"restriction_team_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
 	{"restriction_team_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
 	{"webhook_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
-	{"agents", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
+	{"agents", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
 	{"condition_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
 	{"subscriber_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
 	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
 	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
-	{"conditions", dtOf[*NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
+	{"conditions", &dectNotificationConditions, uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
 	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
 	{"slack_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
 	{"teams_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
@@ -1107,19 +1077,17 @@ var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{"filter_sitecontact", nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
 	{"sitecontact_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
-	{"roles", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
+	{"roles", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
 	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
 	{"mattermost_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
 	{"rule_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
 	{"rule_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
-	{"user_roles", dtOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
+	{"user_roles", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
 }, sorted: []uint16{33, 39, 42, 4, 5, 27, 28, 32, 7, 15, 11, 10, 12, 9, 40, 0, 2, 1, 17, 45, 44, 3, 21, 20, 22, 24, 23, 25, 19, 30, 31, 43, 46, 47, 8, 41, 34, 16, 29, 36, 35, 6, 13, 14, 48, 18, 37, 38, 26}}
 
-func (m *UnameNotification) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnameNotification)
+func (m *UnameNotification) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameNotification
 }
-
-func (*UnameNotification) decTable() *decTable { return &dectUnameNotification }
 
 var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
@@ -1149,12 +1117,12 @@ var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{`"restriction_team_guid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
 	{`"restriction_team_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
 	{`"webhook_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
-	{`"agents":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
+	{`"agents":`, &enctUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
 	{`"condition_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
 	{`"subscriber_count":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
 	{`"role_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
-	{`"conditions":`, etOf[*NotificationConditions], uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
+	{`"conditions":`, &enctNotificationConditions, uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
 	{`"_canupdate":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
 	{`"slack_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
 	{`"teams_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
@@ -1165,32 +1133,28 @@ var enctUnameNotification = encTable{extra: unsafe.Offsetof(UnameNotification{}.
 	{`"filter_sitecontact":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
 	{`"sitecontact_type":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
-	{`"roles":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
+	{`"roles":`, &enctUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
 	{`"mattermost_channelid":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
 	{`"mattermost_channel_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
 	{`"rule_name":`, nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
-	{`"user_roles":`, etOf[*UnameNotificationLink], uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
+	{`"user_roles":`, &enctUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
 }}
 
-func (m *UnameNotification) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnameNotification)
+func (m *UnameNotification) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameNotification
 }
-
-func (*UnameNotification) encTable() *encTable { return &enctUnameNotification }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameNotificationLink(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameNotificationLink, n)))
+func growUnameNotificationLink(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameNotificationLink, c)
+	copy(s, unsafe.Slice((*UnameNotificationLink)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameNotificationLink(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameNotificationLink)(dst), n), unsafe.Slice((*UnameNotificationLink)(src), n))
-}
-
-var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), alloc: allocUnameNotificationLink, copy: copyUnameNotificationLink, fields: []decField{
+var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), grow: growUnameNotificationLink, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
@@ -1204,11 +1168,9 @@ var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificatio
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.Warning)), kStr},
 }, sorted: []uint16{10, 1, 2, 0, 4, 3, 5, 6, 7, 8, 9}}
 
-func (m *UnameNotificationLink) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnameNotificationLink)
+func (m *UnameNotificationLink) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameNotificationLink
 }
-
-func (*UnameNotificationLink) decTable() *decTable { return &dectUnameNotificationLink }
 
 var enctUnameNotificationLink = encTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
@@ -1224,24 +1186,20 @@ var enctUnameNotificationLink = encTable{extra: unsafe.Offsetof(UnameNotificatio
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.Warning)), kStr},
 }}
 
-func (m *UnameNotificationLink) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnameNotificationLink)
+func (m *UnameNotificationLink) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameNotificationLink
 }
-
-func (*UnameNotificationLink) encTable() *encTable { return &enctUnameNotificationLink }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameNotificationLink) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameQualification(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameQualification, n)))
+func growUnameQualification(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameQualification, c)
+	copy(s, unsafe.Slice((*UnameQualification)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameQualification(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameQualification)(dst), n), unsafe.Slice((*UnameQualification)(src), n))
-}
-
-var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), alloc: allocUnameQualification, copy: copyUnameQualification, fields: []decField{
+var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), grow: growUnameQualification, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
@@ -1254,11 +1212,9 @@ var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{
 	{"enddate", nil, uint32(unsafe.Offsetof(UnameQualification{}.Enddate)), kTime},
 }, sorted: []uint16{8, 1, 2, 7, 9, 0, 3, 4, 5, 6}}
 
-func (m *UnameQualification) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnameQualification)
+func (m *UnameQualification) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameQualification
 }
-
-func (*UnameQualification) decTable() *decTable { return &dectUnameQualification }
 
 var enctUnameQualification = encTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
@@ -1273,24 +1229,20 @@ var enctUnameQualification = encTable{extra: unsafe.Offsetof(UnameQualification{
 	{`"enddate":`, nil, uint32(unsafe.Offsetof(UnameQualification{}.Enddate)), kTime},
 }}
 
-func (m *UnameQualification) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnameQualification)
+func (m *UnameQualification) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameQualification
 }
-
-func (*UnameQualification) encTable() *encTable { return &enctUnameQualification }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameQualification) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameRequestType(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameRequestType, n)))
+func growUnameRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameRequestType, c)
+	copy(s, unsafe.Slice((*UnameRequestType)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameRequestType(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameRequestType)(dst), n), unsafe.Slice((*UnameRequestType)(src), n))
-}
-
-var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), alloc: allocUnameRequestType, copy: copyUnameRequestType, fields: []decField{
+var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), grow: growUnameRequestType, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
@@ -1304,9 +1256,9 @@ var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Warning)), kStr},
 }, sorted: []uint16{10, 1, 2, 7, 9, 8, 0, 5, 6, 3, 4}}
 
-func (m *UnameRequestType) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameRequestType) }
-
-func (*UnameRequestType) decTable() *decTable { return &dectUnameRequestType }
+func (m *UnameRequestType) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameRequestType
+}
 
 var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
@@ -1322,22 +1274,20 @@ var enctUnameRequestType = encTable{extra: unsafe.Offsetof(UnameRequestType{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameRequestType{}.Warning)), kStr},
 }}
 
-func (m *UnameRequestType) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameRequestType) }
-
-func (*UnameRequestType) encTable() *encTable { return &enctUnameRequestType }
+func (m *UnameRequestType) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameRequestType
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameRequestType) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameSection(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameSection, n)))
+func growUnameSection(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameSection, c)
+	copy(s, unsafe.Slice((*UnameSection)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameSection(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameSection)(dst), n), unsafe.Slice((*UnameSection)(src), n))
-}
-
-var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), alloc: allocUnameSection, copy: copyUnameSection, fields: []decField{
+var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), grow: growUnameSection, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
@@ -1359,9 +1309,9 @@ var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), si
 	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameSection{}.Namewithinactive)), kStr},
 }, sorted: []uint16{1, 2, 6, 15, 16, 14, 0, 17, 10, 18, 11, 7, 13, 8, 9, 4, 3, 5, 12}}
 
-func (m *UnameSection) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSection) }
-
-func (*UnameSection) decTable() *decTable { return &dectUnameSection }
+func (m *UnameSection) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameSection
+}
 
 var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
@@ -1385,22 +1335,20 @@ var enctUnameSection = encTable{extra: unsafe.Offsetof(UnameSection{}.Extra), si
 	{`"namewithinactive":`, nil, uint32(unsafe.Offsetof(UnameSection{}.Namewithinactive)), kStr},
 }}
 
-func (m *UnameSection) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSection) }
-
-func (*UnameSection) encTable() *encTable { return &enctUnameSection }
+func (m *UnameSection) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameSection
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSection) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameSite(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameSite, n)))
+func growUnameSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameSite, c)
+	copy(s, unsafe.Slice((*UnameSite)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameSite(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameSite)(dst), n), unsafe.Slice((*UnameSite)(src), n))
-}
-
-var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), alloc: allocUnameSite, copy: copyUnameSite, fields: []decField{
+var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), grow: growUnameSite, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
@@ -1412,9 +1360,7 @@ var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: un
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameSite{}.Warning)), kStr},
 }, sorted: []uint16{8, 1, 2, 0, 7, 3, 4, 5, 6}}
 
-func (m *UnameSite) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameSite) }
-
-func (*UnameSite) decTable() *decTable { return &dectUnameSite }
+func (m *UnameSite) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUnameSite }
 
 var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
@@ -1428,22 +1374,18 @@ var enctUnameSite = encTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: un
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameSite{}.Warning)), kStr},
 }}
 
-func (m *UnameSite) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameSite) }
-
-func (*UnameSite) encTable() *encTable { return &enctUnameSite }
+func (m *UnameSite) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUnameSite }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameSite) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnameXtype(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnameXtype, n)))
+func growUnameXtype(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnameXtype, c)
+	copy(s, unsafe.Slice((*UnameXtype)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnameXtype(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnameXtype)(dst), n), unsafe.Slice((*UnameXtype)(src), n))
-}
-
-var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), alloc: allocUnameXtype, copy: copyUnameXtype, fields: []decField{
+var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), grow: growUnameXtype, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
 	{"agent_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
 	{"agent_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
@@ -1457,9 +1399,9 @@ var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: 
 	{"_warning", nil, uint32(unsafe.Offsetof(UnameXtype{}.Warning)), kStr},
 }, sorted: []uint16{10, 1, 2, 3, 4, 7, 9, 8, 0, 5, 6}}
 
-func (m *UnameXtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUnameXtype) }
-
-func (*UnameXtype) decTable() *decTable { return &dectUnameXtype }
+func (m *UnameXtype) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnameXtype
+}
 
 var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
@@ -1475,22 +1417,20 @@ var enctUnameXtype = encTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: 
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnameXtype{}.Warning)), kStr},
 }}
 
-func (m *UnameXtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUnameXtype) }
-
-func (*UnameXtype) encTable() *encTable { return &enctUnameXtype }
+func (m *UnameXtype) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnameXtype
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnameXtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnsubEmailServiceUsers(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnsubEmailServiceUsers, n)))
+func growUnsubEmailServiceUsers(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnsubEmailServiceUsers, c)
+	copy(s, unsafe.Slice((*UnsubEmailServiceUsers)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnsubEmailServiceUsers(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnsubEmailServiceUsers)(dst), n), unsafe.Slice((*UnsubEmailServiceUsers)(src), n))
-}
-
-var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), alloc: allocUnsubEmailServiceUsers, copy: copyUnsubEmailServiceUsers, fields: []decField{
+var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), grow: growUnsubEmailServiceUsers, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
 	{"stid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
 	{"uid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
@@ -1498,11 +1438,9 @@ var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServi
 	{"_warning", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 3, 1, 2}}
 
-func (m *UnsubEmailServiceUsers) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnsubEmailServiceUsers)
+func (m *UnsubEmailServiceUsers) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnsubEmailServiceUsers
 }
-
-func (*UnsubEmailServiceUsers) decTable() *decTable { return &dectUnsubEmailServiceUsers }
 
 var enctUnsubEmailServiceUsers = encTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
@@ -1512,55 +1450,45 @@ var enctUnsubEmailServiceUsers = encTable{extra: unsafe.Offsetof(UnsubEmailServi
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), kStr},
 }}
 
-func (m *UnsubEmailServiceUsers) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnsubEmailServiceUsers)
+func (m *UnsubEmailServiceUsers) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnsubEmailServiceUsers
 }
-
-func (*UnsubEmailServiceUsers) encTable() *encTable { return &enctUnsubEmailServiceUsers }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubEmailServiceUsers) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUnsubscribeService(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UnsubscribeService, n)))
+func growUnsubscribeService(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UnsubscribeService, c)
+	copy(s, unsafe.Slice((*UnsubscribeService)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUnsubscribeService(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UnsubscribeService)(dst), n), unsafe.Slice((*UnsubscribeService)(src), n))
-}
-
-var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), alloc: allocUnsubscribeService, copy: copyUnsubscribeService, fields: []decField{
+var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), grow: growUnsubscribeService, fields: []decField{
 	{"serviceid", nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
 }, sorted: []uint16{0}}
 
-func (m *UnsubscribeService) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUnsubscribeService)
+func (m *UnsubscribeService) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUnsubscribeService
 }
-
-func (*UnsubscribeService) decTable() *decTable { return &dectUnsubscribeService }
 
 var enctUnsubscribeService = encTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), fields: []encField{
 	{`"serviceid":`, nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
 }}
 
-func (m *UnsubscribeService) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUnsubscribeService)
+func (m *UnsubscribeService) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUnsubscribeService
 }
-
-func (*UnsubscribeService) encTable() *encTable { return &enctUnsubscribeService }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UnsubscribeService) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserAnalyzer(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserAnalyzer, n)))
+func growUserAnalyzer(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserAnalyzer, c)
+	copy(s, unsafe.Slice((*UserAnalyzer)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserAnalyzer(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserAnalyzer)(dst), n), unsafe.Slice((*UserAnalyzer)(src), n))
-}
-
-var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), alloc: allocUserAnalyzer, copy: copyUserAnalyzer, fields: []decField{
+var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), grow: growUserAnalyzer, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
@@ -1574,9 +1502,9 @@ var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), si
 	{"type", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.Type)), kStr},
 }, sorted: []uint16{4, 5, 0, 3, 8, 9, 6, 7, 10, 1, 2}}
 
-func (m *UserAnalyzer) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserAnalyzer) }
-
-func (*UserAnalyzer) decTable() *decTable { return &dectUserAnalyzer }
+func (m *UserAnalyzer) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserAnalyzer
+}
 
 var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
@@ -1592,31 +1520,29 @@ var enctUserAnalyzer = encTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), si
 	{`"type":`, nil, uint32(unsafe.Offsetof(UserAnalyzer{}.Type)), kStr},
 }}
 
-func (m *UserAnalyzer) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserAnalyzer) }
-
-func (*UserAnalyzer) encTable() *encTable { return &enctUserAnalyzer }
+func (m *UserAnalyzer) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserAnalyzer
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserAnalyzer) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserCompany(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserCompany, n)))
+func growUserCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserCompany, c)
+	copy(s, unsafe.Slice((*UserCompany)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserCompany(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserCompany)(dst), n), unsafe.Slice((*UserCompany)(src), n))
-}
-
-var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), alloc: allocUserCompany, copy: copyUserCompany, fields: []decField{
+var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), grow: growUserCompany, fields: []decField{
 	{"company_id", nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(UserCompany{}.Warning)), kStr},
 }, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *UserCompany) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserCompany) }
-
-func (*UserCompany) decTable() *decTable { return &dectUserCompany }
+func (m *UserCompany) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserCompany
+}
 
 var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), fields: []encField{
 	{`"company_id":`, nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
@@ -1625,22 +1551,20 @@ var enctUserCompany = encTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserCompany{}.Warning)), kStr},
 }}
 
-func (m *UserCompany) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserCompany) }
-
-func (*UserCompany) encTable() *encTable { return &enctUserCompany }
+func (m *UserCompany) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserCompany
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserCompany) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserDashboardButtons(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserDashboardButtons, n)))
+func growUserDashboardButtons(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserDashboardButtons, c)
+	copy(s, unsafe.Slice((*UserDashboardButtons)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserDashboardButtons(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserDashboardButtons)(dst), n), unsafe.Slice((*UserDashboardButtons)(src), n))
-}
-
-var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), alloc: allocUserDashboardButtons, copy: copyUserDashboardButtons, fields: []decField{
+var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), grow: growUserDashboardButtons, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
 	{"sequence", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
@@ -1664,8 +1588,8 @@ var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButt
 	{"displaytype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
 	{"displaytype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
 	{"useroadmapcolumnsratherthanstatuses", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
-	{"restrictions", dtOf[*UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
-	{"translations", dtOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
+	{"restrictions", &dectUserDashboardRestrictions, uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
+	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
 	{"customhtml", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
 	{"page_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
 	{"page_desc", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
@@ -1676,11 +1600,9 @@ var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButt
 	{"_warning", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Warning)), kStr},
 }, sorted: []uint16{32, 17, 8, 31, 25, 20, 21, 4, 3, 10, 11, 15, 16, 0, 2, 29, 27, 26, 23, 1, 13, 14, 5, 18, 19, 28, 24, 9, 7, 6, 30, 12, 22}}
 
-func (m *UserDashboardButtons) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUserDashboardButtons)
+func (m *UserDashboardButtons) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserDashboardButtons
 }
-
-func (*UserDashboardButtons) decTable() *decTable { return &dectUserDashboardButtons }
 
 var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
@@ -1706,8 +1628,8 @@ var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButt
 	{`"displaytype":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
 	{`"displaytype_guid":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
 	{`"useroadmapcolumnsratherthanstatuses":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
-	{`"restrictions":`, etOf[*UserDashboardRestrictions], uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
-	{`"translations":`, etOf[*LanguagePackTranslationsCustom], uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
+	{`"restrictions":`, &enctUserDashboardRestrictions, uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
+	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
 	{`"customhtml":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
 	{`"page_title":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
 	{`"page_desc":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
@@ -1718,24 +1640,20 @@ var enctUserDashboardButtons = encTable{extra: unsafe.Offsetof(UserDashboardButt
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Warning)), kStr},
 }}
 
-func (m *UserDashboardButtons) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUserDashboardButtons)
+func (m *UserDashboardButtons) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserDashboardButtons
 }
-
-func (*UserDashboardButtons) encTable() *encTable { return &enctUserDashboardButtons }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardButtons) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserDashboardRestrictions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserDashboardRestrictions, n)))
+func growUserDashboardRestrictions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserDashboardRestrictions, c)
+	copy(s, unsafe.Slice((*UserDashboardRestrictions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserDashboardRestrictions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserDashboardRestrictions)(dst), n), unsafe.Slice((*UserDashboardRestrictions)(src), n))
-}
-
-var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), alloc: allocUserDashboardRestrictions, copy: copyUserDashboardRestrictions, fields: []decField{
+var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), grow: growUserDashboardRestrictions, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
 	{"button_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
@@ -1745,11 +1663,9 @@ var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboar
 	{"allow_access", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), kBool},
 }, sorted: []uint16{6, 1, 4, 3, 5, 0, 2}}
 
-func (m *UserDashboardRestrictions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUserDashboardRestrictions)
+func (m *UserDashboardRestrictions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserDashboardRestrictions
 }
-
-func (*UserDashboardRestrictions) decTable() *decTable { return &dectUserDashboardRestrictions }
 
 var enctUserDashboardRestrictions = encTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
@@ -1761,24 +1677,20 @@ var enctUserDashboardRestrictions = encTable{extra: unsafe.Offsetof(UserDashboar
 	{`"allow_access":`, nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), kBool},
 }}
 
-func (m *UserDashboardRestrictions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUserDashboardRestrictions)
+func (m *UserDashboardRestrictions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserDashboardRestrictions
 }
-
-func (*UserDashboardRestrictions) encTable() *encTable { return &enctUserDashboardRestrictions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDashboardRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserDepartment(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserDepartment, n)))
+func growUserDepartment(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserDepartment, c)
+	copy(s, unsafe.Slice((*UserDepartment)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserDepartment(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserDepartment)(dst), n), unsafe.Slice((*UserDepartment)(src), n))
-}
-
-var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), alloc: allocUserDepartment, copy: copyUserDepartment, fields: []decField{
+var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), grow: growUserDepartment, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
 	{"user_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
 	{"user_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
@@ -1790,9 +1702,9 @@ var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra)
 	{"role_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleName)), kStr},
 }, sorted: []uint16{3, 4, 0, 6, 5, 7, 8, 1, 2}}
 
-func (m *UserDepartment) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserDepartment) }
-
-func (*UserDepartment) decTable() *decTable { return &dectUserDepartment }
+func (m *UserDepartment) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserDepartment
+}
 
 var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
@@ -1806,55 +1718,47 @@ var enctUserDepartment = encTable{extra: unsafe.Offsetof(UserDepartment{}.Extra)
 	{`"role_name":`, nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleName)), kStr},
 }}
 
-func (m *UserDepartment) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserDepartment) }
-
-func (*UserDepartment) encTable() *encTable { return &enctUserDepartment }
+func (m *UserDepartment) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserDepartment
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserDepartment) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserPrefs(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserPrefs, n)))
+func growUserPrefs(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserPrefs, c)
+	copy(s, unsafe.Slice((*UserPrefs)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserPrefs(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserPrefs)(dst), n), unsafe.Slice((*UserPrefs)(src), n))
-}
-
-var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), alloc: allocUserPrefs, copy: copyUserPrefs, fields: []decField{
+var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), grow: growUserPrefs, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
 	{"lang", nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
 	{"theme", nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{"userdetails", dtOf[*Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kOne},
+	{"userdetails", nil, uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kLazy},
 }, sorted: []uint16{0, 1, 2, 3}}
 
-func (m *UserPrefs) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserPrefs) }
-
-func (*UserPrefs) decTable() *decTable { return &dectUserPrefs }
+func (m *UserPrefs) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUserPrefs }
 
 var enctUserPrefs = encTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
 	{`"lang":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
 	{`"theme":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{`"userdetails":`, etOf[*Users], uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kOne},
+	{`"userdetails":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kRaw},
 }}
 
-func (m *UserPrefs) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserPrefs) }
-
-func (*UserPrefs) encTable() *encTable { return &enctUserPrefs }
+func (m *UserPrefs) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUserPrefs }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserPrefs) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserRoles(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserRoles, n)))
+func growUserRoles(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserRoles, c)
+	copy(s, unsafe.Slice((*UserRoles)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserRoles(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserRoles)(dst), n), unsafe.Slice((*UserRoles)(src), n))
-}
-
-var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), alloc: allocUserRoles, copy: copyUserRoles, fields: []decField{
+var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), grow: growUserRoles, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
 	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
@@ -1877,13 +1781,11 @@ var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: un
 	{"is_integration", nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
 	{"dontackemails2", nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
-	{"departments", dtOf[*UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
-	{"notifications", dtOf[*UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
+	{"departments", &dectUserDepartment, uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
+	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
 }, sorted: []uint16{20, 11, 10, 13, 15, 8, 12, 9, 14, 22, 18, 21, 0, 3, 1, 19, 5, 2, 6, 16, 17, 23, 4, 7}}
 
-func (m *UserRoles) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUserRoles) }
-
-func (*UserRoles) decTable() *decTable { return &dectUserRoles }
+func (m *UserRoles) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUserRoles }
 
 var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
@@ -1908,37 +1810,31 @@ var enctUserRoles = encTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: un
 	{`"is_integration":`, nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
 	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
-	{`"departments":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
-	{`"notifications":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
+	{`"departments":`, &enctUserDepartment, uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
+	{`"notifications":`, &enctUnameNotification, uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
 }}
 
-func (m *UserRoles) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUserRoles) }
-
-func (*UserRoles) encTable() *encTable { return &enctUserRoles }
+func (m *UserRoles) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUserRoles }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserRoles) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUserThirdPartyGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UserThirdPartyGroup, n)))
+func growUserThirdPartyGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UserThirdPartyGroup, c)
+	copy(s, unsafe.Slice((*UserThirdPartyGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUserThirdPartyGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UserThirdPartyGroup)(dst), n), unsafe.Slice((*UserThirdPartyGroup)(src), n))
-}
-
-var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), alloc: allocUserThirdPartyGroup, copy: copyUserThirdPartyGroup, fields: []decField{
+var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), grow: growUserThirdPartyGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
 	{"userid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
 	{"thirdpartyid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), kStr},
 }, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *UserThirdPartyGroup) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectUserThirdPartyGroup)
+func (m *UserThirdPartyGroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectUserThirdPartyGroup
 }
-
-func (*UserThirdPartyGroup) decTable() *decTable { return &dectUserThirdPartyGroup }
 
 var enctUserThirdPartyGroup = encTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
@@ -1947,22 +1843,20 @@ var enctUserThirdPartyGroup = encTable{extra: unsafe.Offsetof(UserThirdPartyGrou
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), kStr},
 }}
 
-func (m *UserThirdPartyGroup) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctUserThirdPartyGroup)
+func (m *UserThirdPartyGroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctUserThirdPartyGroup
 }
-
-func (*UserThirdPartyGroup) encTable() *encTable { return &enctUserThirdPartyGroup }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UserThirdPartyGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUsers(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Users, n))) }
-
-func copyUsers(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Users)(dst), n), unsafe.Slice((*Users)(src), n))
+func growUsers(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Users, c)
+	copy(s, unsafe.Slice((*Users)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), alloc: allocUsers, copy: copyUsers, fields: []decField{
+var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), grow: growUsers, fields: []decField{
 	{"is_comms_user", nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
 	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
 	{"id", nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
@@ -2007,11 +1901,11 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"covered_by_contract", nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
 	{"contract_value", nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
 	{"software_role_name", nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
-	{"user_relationships", dtOf[*XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
+	{"user_relationships", &dectXTypeRole, uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
 	{"uddevsite", nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
 	{"uddevnum", nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
 	{"uduserid", nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
@@ -2130,11 +2024,11 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"_anonymise", nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
 	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
 	{"ismaincontact", nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
-	{"primary_address", dtOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
-	{"addresses", dtOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
-	{"departments", dtOf[*UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
+	{"primary_address", &dectAddressStore, uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
+	{"addresses", &dectAddressStore, uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
+	{"departments", &dectUserDepartment, uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
 	{"organisation_id", nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
-	{"popup_notes", dtOf[*AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
+	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
 	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
 	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
 	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
@@ -2144,10 +2038,10 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"memberof", nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
 	{"_importtype", nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
 	{"azureoid", nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
-	{"usercompany", dtOf[*UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
-	{"supplier", dtOf[*Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
+	{"usercompany", &dectUserCompany, uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
+	{"supplier", &dectSupplier, uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
 	{"supplier_name", nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
-	{"claims", dtOf[*NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
+	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
 	{"app_colour", nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
 	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
 	{"agent_app_url", nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
@@ -2171,7 +2065,7 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"servicenow_username", nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
 	{"site_servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
 	{"sgatewayid", nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{"software", dtOf[*DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kMany},
+	{"software", nil, uint32(unsafe.Offsetof(Users{}.Software)), kLazyList},
 	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
 	{"samaccountname", nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
 	{"oktaid", nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
@@ -2183,7 +2077,7 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
 	{"oppcontactname", nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
 	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
-	{"assets", dtOf[*DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
+	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
 	{"locked", nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
 	{"site_guid2", nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
 	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
@@ -2206,15 +2100,15 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"canviewopps", nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
 	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
 	{"servicenow_companyid", nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
-	{"external_links", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
-	{"new_external_link", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
+	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
+	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
 	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
 	{"_hascontactsenabled", nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
 	{"new_site_name", nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
 	{"_isbatch", nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
-	{"roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
+	{"roles", &dectUserRoles, uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
 	{"azure_roleid", nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
-	{"add_roles", dtOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
+	{"add_roles", &dectUserRoles, uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
 	{"facebook_id", nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
 	{"facebook_username", nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
 	{"twitter_id", nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
@@ -2223,12 +2117,12 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"_email_collision", nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
 	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
 	{"device_access_level", nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
-	{"ticket_customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
+	{"ticket_customfields", &dectCustomField, uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
 	{"manager_email", nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
 	{"_remove_licenses", nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
 	{"_new_usersite_only", nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
-	{"thirdpartygroups", dtOf[*UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
-	{"linked_sites", dtOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
+	{"thirdpartygroups", &dectUserThirdPartyGroup, uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
+	{"linked_sites", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
 	{"dontackemails2", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
 	{"instagram_id", nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
 	{"instagram_username", nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
@@ -2255,9 +2149,7 @@ var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), kInt},
 }, sorted: []uint16{164, 258, 257, 246, 192, 179, 248, 177, 176, 216, 256, 263, 165, 262, 214, 235, 21, 159, 251, 168, 155, 187, 223, 125, 185, 37, 220, 45, 213, 281, 58, 191, 287, 225, 250, 241, 224, 180, 153, 209, 124, 129, 151, 156, 240, 134, 152, 190, 184, 62, 289, 279, 7, 282, 26, 57, 23, 285, 42, 41, 46, 44, 63, 35, 195, 198, 197, 196, 199, 200, 130, 169, 132, 133, 259, 142, 70, 266, 150, 136, 137, 12, 186, 158, 243, 252, 253, 19, 8, 276, 201, 154, 16, 231, 230, 228, 229, 237, 2, 55, 188, 25, 74, 91, 140, 92, 141, 139, 10, 267, 268, 64, 84, 90, 93, 108, 94, 109, 95, 110, 96, 111, 97, 112, 98, 113, 99, 114, 100, 115, 101, 116, 75, 65, 102, 117, 103, 118, 104, 119, 105, 120, 106, 121, 107, 122, 76, 66, 77, 67, 78, 79, 85, 80, 86, 81, 87, 82, 88, 83, 89, 0, 128, 1, 138, 144, 131, 27, 56, 166, 202, 157, 54, 236, 280, 193, 269, 270, 275, 135, 40, 265, 226, 227, 221, 24, 261, 273, 203, 178, 59, 17, 18, 3, 34, 244, 69, 247, 272, 33, 286, 212, 211, 173, 22, 172, 175, 217, 218, 219, 234, 170, 28, 29, 30, 31, 32, 283, 284, 233, 232, 15, 13, 171, 167, 39, 145, 146, 147, 148, 149, 47, 163, 60, 249, 245, 210, 161, 277, 242, 204, 205, 207, 72, 73, 123, 38, 36, 222, 53, 4, 5, 6, 206, 14, 61, 68, 208, 43, 238, 182, 183, 9, 20, 274, 126, 271, 127, 264, 260, 11, 174, 254, 255, 50, 49, 51, 215, 239, 278, 160, 48, 288, 181, 52, 143, 71, 189, 162, 194}}
 
-func (m *Users) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsers) }
-
-func (*Users) decTable() *decTable { return &dectUsers }
+func (m *Users) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsers }
 
 var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), fields: []encField{
 	{`"is_comms_user":`, nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
@@ -2304,11 +2196,11 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
 	{`"contract_value":`, nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
 	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
-	{`"user_relationships":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
+	{`"user_relationships":`, &enctXTypeRole, uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
 	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
 	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
 	{`"uduserid":`, nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
@@ -2427,11 +2319,11 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"_anonymise":`, nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
 	{`"_reassign_all_to_user":`, nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
 	{`"ismaincontact":`, nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
-	{`"primary_address":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
-	{`"addresses":`, etOf[*AddressStore], uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
-	{`"departments":`, etOf[*UserDepartment], uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
+	{`"primary_address":`, &enctAddressStore, uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
+	{`"addresses":`, &enctAddressStore, uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
+	{`"departments":`, &enctUserDepartment, uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
 	{`"organisation_id":`, nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
-	{`"popup_notes":`, etOf[*AreaPopup], uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
+	{`"popup_notes":`, &enctAreaPopup, uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
 	{`"open_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
 	{`"onhold_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
 	{`"total_ticket_count":`, nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
@@ -2441,10 +2333,10 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"memberof":`, nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
 	{`"azureoid":`, nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
-	{`"usercompany":`, etOf[*UserCompany], uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
-	{`"supplier":`, etOf[*Supplier], uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
+	{`"usercompany":`, &enctUserCompany, uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
+	{`"supplier":`, &enctSupplier, uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
 	{`"supplier_name":`, nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
-	{`"claims":`, etOf[*NHDClaim], uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
+	{`"claims":`, &enctNHDClaim, uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
 	{`"app_colour":`, nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
 	{`"emailconfirmed":`, nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
 	{`"agent_app_url":`, nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
@@ -2468,7 +2360,7 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
 	{`"site_servicenow_id":`, nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
 	{`"sgatewayid":`, nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{`"software":`, etOf[*DeviceApplications], uint32(unsafe.Offsetof(Users{}.Software)), kMany},
+	{`"software":`, nil, uint32(unsafe.Offsetof(Users{}.Software)), kRaw},
 	{`"canaccessinvoices":`, nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
 	{`"samaccountname":`, nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
 	{`"oktaid":`, nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
@@ -2480,7 +2372,7 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"oppcompanyname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
 	{`"oppcontactname":`, nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
 	{`"oppemailaddress":`, nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
-	{`"assets":`, etOf[*DeviceList], uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
+	{`"assets":`, &enctDeviceList, uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
 	{`"locked":`, nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
 	{`"site_guid2":`, nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
 	{`"allowviewclientdocs":`, nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
@@ -2503,15 +2395,15 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"canviewopps":`, nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
 	{`"azure_tenant_domain":`, nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
 	{`"servicenow_companyid":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
-	{`"external_links":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
-	{`"new_external_link":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
+	{`"external_links":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
+	{`"new_external_link":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
 	{`"salesforce_dontsync":`, nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
 	{`"_hascontactsenabled":`, nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
 	{`"new_site_name":`, nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
 	{`"_isbatch":`, nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
-	{`"roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
+	{`"roles":`, &enctUserRoles, uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
 	{`"azure_roleid":`, nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
-	{`"add_roles":`, etOf[*UserRoles], uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
+	{`"add_roles":`, &enctUserRoles, uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
 	{`"facebook_id":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
 	{`"facebook_username":`, nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
 	{`"twitter_id":`, nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
@@ -2520,12 +2412,12 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"_email_collision":`, nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
 	{`"_dont_fire_automations":`, nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
 	{`"device_access_level":`, nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
-	{`"ticket_customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
+	{`"ticket_customfields":`, &enctCustomField, uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
 	{`"manager_email":`, nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
 	{`"_remove_licenses":`, nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
 	{`"_new_usersite_only":`, nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
-	{`"thirdpartygroups":`, etOf[*UserThirdPartyGroup], uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
-	{`"linked_sites":`, etOf[*ExternalLinkList], uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
+	{`"thirdpartygroups":`, &enctUserThirdPartyGroup, uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
+	{`"linked_sites":`, &enctExternalLinkList, uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
 	{`"dontackemails2":`, nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
 	{`"instagram_id":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
 	{`"instagram_username":`, nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
@@ -2552,22 +2444,18 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"client_automatic_callscript_id":`, nil, uint32(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), kInt},
 }}
 
-func (m *Users) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsers) }
-
-func (*Users) encTable() *encTable { return &enctUsers }
+func (m *Users) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUsers }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Users) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUsersList(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UsersList, n)))
+func growUsersList(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UsersList, c)
+	copy(s, unsafe.Slice((*UsersList)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUsersList(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UsersList)(dst), n), unsafe.Slice((*UsersList)(src), n))
-}
-
-var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), alloc: allocUsersList, copy: copyUsersList, fields: []decField{
+var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), grow: growUsersList, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
 	{"site_id", nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kF64},
@@ -2610,11 +2498,11 @@ var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: un
 	{"covered_by_contract", nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
 	{"contract_value", nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
 	{"software_role_name", nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
-	{"customfields", dtOf[*CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
-	{"attachments", dtOf[*Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
-	{"custombuttons", dtOf[*CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
+	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
+	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
+	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
 	{"relationship_id", nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
-	{"user_relationships", dtOf[*XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
+	{"user_relationships", &dectXTypeRole, uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
 	{"uddevsite", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
 	{"uddevnum", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
 	{"uduserid", nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
@@ -2643,9 +2531,7 @@ var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: un
 	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), kInt},
 }, sorted: []uint16{19, 35, 43, 64, 56, 70, 60, 72, 62, 5, 65, 24, 55, 21, 68, 40, 39, 44, 42, 33, 10, 17, 6, 14, 0, 53, 23, 8, 25, 54, 52, 63, 38, 22, 57, 15, 16, 1, 32, 31, 69, 20, 26, 27, 28, 29, 30, 66, 67, 13, 11, 37, 45, 58, 36, 34, 51, 2, 3, 4, 12, 59, 41, 7, 18, 9, 48, 47, 49, 61, 46, 71, 50}}
 
-func (m *UsersList) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersList) }
-
-func (*UsersList) decTable() *decTable { return &dectUsersList }
+func (m *UsersList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsersList }
 
 var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
@@ -2690,11 +2576,11 @@ var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: un
 	{`"covered_by_contract":`, nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
 	{`"contract_value":`, nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
 	{`"software_role_name":`, nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
-	{`"customfields":`, etOf[*CustomField], uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
-	{`"attachments":`, etOf[*Attachment], uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
-	{`"custombuttons":`, etOf[*CustomButton], uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
+	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
+	{`"attachments":`, &enctAttachment, uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
+	{`"custombuttons":`, &enctCustomButton, uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
 	{`"relationship_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
-	{`"user_relationships":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
+	{`"user_relationships":`, &enctXTypeRole, uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
 	{`"uddevsite":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
 	{`"uddevnum":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
 	{`"uduserid":`, nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
@@ -2723,42 +2609,34 @@ var enctUsersList = encTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: un
 	{`"client_automatic_callscript_id":`, nil, uint32(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), kInt},
 }}
 
-func (m *UsersList) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersList) }
-
-func (*UsersList) encTable() *encTable { return &enctUsersList }
+func (m *UsersList) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUsersList }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UsersList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocUsersView(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]UsersView, n)))
+func growUsersView(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]UsersView, c)
+	copy(s, unsafe.Slice((*UsersView)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyUsersView(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*UsersView)(dst), n), unsafe.Slice((*UsersView)(src), n))
-}
-
-var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), alloc: allocUsersView, copy: copyUsersView, fields: []decField{
+var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), grow: growUsersView, fields: []decField{
 	{"record_count", nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{"users", dtOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kPage},
+	{"users", &dectUsersList, uint32(unsafe.Offsetof(UsersView{}.Users)), kPage},
 	{"page_no", nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
 	{"page_size", nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
 }, sorted: []uint16{2, 3, 0, 1}}
 
-func (m *UsersView) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectUsersView) }
-
-func (*UsersView) decTable() *decTable { return &dectUsersView }
+func (m *UsersView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsersView }
 
 var enctUsersView = encTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), fields: []encField{
 	{`"record_count":`, nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{`"users":`, etOf[*UsersList], uint32(unsafe.Offsetof(UsersView{}.Users)), kMany},
+	{`"users":`, &enctUsersList, uint32(unsafe.Offsetof(UsersView{}.Users)), kMany},
 	{`"page_no":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
 	{`"page_size":`, nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
 }}
 
-func (m *UsersView) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctUsersView) }
-
-func (*UsersView) encTable() *encTable { return &enctUsersView }
+func (m *UsersView) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUsersView }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *UsersView) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

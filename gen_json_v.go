@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocVMWorkspaceDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]VMWorkspaceDetails, n)))
+func growVMWorkspaceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]VMWorkspaceDetails, c)
+	copy(s, unsafe.Slice((*VMWorkspaceDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyVMWorkspaceDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*VMWorkspaceDetails)(dst), n), unsafe.Slice((*VMWorkspaceDetails)(src), n))
-}
-
-var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), alloc: allocVMWorkspaceDetails, copy: copyVMWorkspaceDetails, fields: []decField{
+var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), grow: growVMWorkspaceDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
 	{"region", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
@@ -28,31 +26,29 @@ var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{
 	{"default_devicetypename", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
 	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
 	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"vmworkspace_fieldmappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
-	{"sitemappings", dtOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
+	{"vmworkspace_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
+	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
 	{"enableintegrator", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
 	{"lastsyncdate", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
 	{"lastsyncerror", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
 	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", dtOf[*KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
+	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{"delete_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
 	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
 	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
 	{"dont_move_site", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
 	{"guid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
-	{"mappings_xtype", dtOf[*XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
+	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
 	{"default_assetgroup", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
 	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
 	{"assettype_choice", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
 	{"assettype_field", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), kStr},
 }, sorted: []uint16{24, 11, 12, 29, 30, 27, 28, 7, 8, 9, 10, 20, 21, 23, 22, 15, 25, 18, 19, 0, 16, 17, 26, 1, 5, 6, 2, 14, 3, 4, 13}}
 
-func (m *VMWorkspaceDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectVMWorkspaceDetails)
+func (m *VMWorkspaceDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectVMWorkspaceDetails
 }
-
-func (*VMWorkspaceDetails) decTable() *decTable { return &dectVMWorkspaceDetails }
 
 var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
@@ -68,50 +64,46 @@ var enctVMWorkspaceDetails = encTable{extra: unsafe.Offsetof(VMWorkspaceDetails{
 	{`"default_devicetypename":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
 	{`"assetimportidentifier":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
 	{`"assetimportidentifier_fieldname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{`"vmworkspace_fieldmappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
-	{`"sitemappings":`, etOf[*IntegrationSiteMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
+	{`"vmworkspace_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
+	{`"sitemappings":`, &enctIntegrationSiteMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
 	{`"enableintegrator":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
 	{`"lastsyncdate":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
 	{`"lastsyncerror":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
 	{`"halo_integrator_import_list":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
-	{`"halo_integrator_import_types":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
+	{`"halo_integrator_import_types":`, &enctKeyPair2, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
 	{`"delete_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
 	{`"dont_create_new_devices":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
 	{`"dont_update_device_type":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
 	{`"dont_move_site":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
 	{`"guid":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
-	{`"mappings_xtype":`, etOf[*XTypeMapping], uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
+	{`"mappings_xtype":`, &enctXTypeMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
 	{`"default_assetgroup":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
 	{`"default_assetgroupname":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
 	{`"assettype_choice":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
 	{`"assettype_field":`, nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), kStr},
 }}
 
-func (m *VMWorkspaceDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctVMWorkspaceDetails)
+func (m *VMWorkspaceDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctVMWorkspaceDetails
 }
-
-func (*VMWorkspaceDetails) encTable() *encTable { return &enctVMWorkspaceDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VMWorkspaceDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewColumns(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewColumns, n)))
+func growViewColumns(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewColumns, c)
+	copy(s, unsafe.Slice((*ViewColumns)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewColumns(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewColumns)(dst), n), unsafe.Slice((*ViewColumns)(src), n))
-}
-
-var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), alloc: allocViewColumns, copy: copyViewColumns, fields: []decField{
+var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), grow: growViewColumns, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
 	{"tile_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
-	{"columns", dtOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
+	{"columns", &dectViewColumnsDetails, uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
 	{"_temp", nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
 	{"card_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
 	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
@@ -126,9 +118,9 @@ var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size
 	{"type_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.TypeName)), kStr},
 }, sorted: []uint16{6, 11, 12, 7, 5, 1, 0, 2, 8, 3, 10, 14, 13, 15, 4, 16, 17, 9}}
 
-func (m *ViewColumns) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewColumns) }
-
-func (*ViewColumns) decTable() *decTable { return &dectViewColumns }
+func (m *ViewColumns) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectViewColumns
+}
 
 var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
@@ -136,7 +128,7 @@ var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size
 	{`"intent":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
 	{`"tile_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
-	{`"columns":`, etOf[*ViewColumnsDetails], uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
+	{`"columns":`, &enctViewColumnsDetails, uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
 	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
 	{`"card_html":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
 	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
@@ -151,22 +143,20 @@ var enctViewColumns = encTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size
 	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewColumns{}.TypeName)), kStr},
 }}
 
-func (m *ViewColumns) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewColumns) }
-
-func (*ViewColumns) encTable() *encTable { return &enctViewColumns }
+func (m *ViewColumns) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctViewColumns
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumns) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewColumnsDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewColumnsDetails, n)))
+func growViewColumnsDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewColumnsDetails, c)
+	copy(s, unsafe.Slice((*ViewColumnsDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewColumnsDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewColumnsDetails)(dst), n), unsafe.Slice((*ViewColumnsDetails)(src), n))
-}
-
-var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), alloc: allocViewColumnsDetails, copy: copyViewColumnsDetails, fields: []decField{
+var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), grow: growViewColumnsDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
 	{"columns_id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
 	{"column_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
@@ -179,11 +169,9 @@ var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{
 	{"columns_guid", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), kStr},
 }, sorted: []uint16{3, 2, 7, 9, 1, 8, 0, 6, 5, 4}}
 
-func (m *ViewColumnsDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectViewColumnsDetails)
+func (m *ViewColumnsDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectViewColumnsDetails
 }
-
-func (*ViewColumnsDetails) decTable() *decTable { return &dectViewColumnsDetails }
 
 var enctViewColumnsDetails = encTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
@@ -198,24 +186,20 @@ var enctViewColumnsDetails = encTable{extra: unsafe.Offsetof(ViewColumnsDetails{
 	{`"columns_guid":`, nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), kStr},
 }}
 
-func (m *ViewColumnsDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctViewColumnsDetails)
+func (m *ViewColumnsDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctViewColumnsDetails
 }
-
-func (*ViewColumnsDetails) encTable() *encTable { return &enctViewColumnsDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewColumnsDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewFilter(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewFilter, n)))
+func growViewFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewFilter, c)
+	copy(s, unsafe.Slice((*ViewFilter)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewFilter(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewFilter)(dst), n), unsafe.Slice((*ViewFilter)(src), n))
-}
-
-var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), alloc: allocViewFilter, copy: copyViewFilter, fields: []decField{
+var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), grow: growViewFilter, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
@@ -227,15 +211,15 @@ var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: 
 	{"type", nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
 	{"type_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
 	{"sys_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
-	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
+	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
 	{"_temp", nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
 	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
 	{"team_guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
 }, sorted: []uint16{12, 4, 5, 11, 1, 0, 2, 3, 13, 10, 14, 6, 7, 8, 9}}
 
-func (m *ViewFilter) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewFilter) }
-
-func (*ViewFilter) decTable() *decTable { return &dectViewFilter }
+func (m *ViewFilter) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectViewFilter
+}
 
 var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
@@ -249,28 +233,26 @@ var enctViewFilter = encTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: 
 	{`"type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
 	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
 	{`"sys_id":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
-	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
+	{`"filters":`, &enctViewFilterDetails, uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
 	{`"_temp":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
 	{`"restriction_type":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
 	{`"team_guid":`, nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
 }}
 
-func (m *ViewFilter) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewFilter) }
-
-func (*ViewFilter) encTable() *encTable { return &enctViewFilter }
+func (m *ViewFilter) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctViewFilter
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilter) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewFilterDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewFilterDetails, n)))
+func growViewFilterDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewFilterDetails, c)
+	copy(s, unsafe.Slice((*ViewFilterDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewFilterDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewFilterDetails)(dst), n), unsafe.Slice((*ViewFilterDetails)(src), n))
-}
-
-var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), alloc: allocViewFilterDetails, copy: copyViewFilterDetails, fields: []decField{
+var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), grow: growViewFilterDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
 	{"filter_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
 	{"list_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
@@ -279,17 +261,15 @@ var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.
 	{"filter_name", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
 	{"filter_type", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
 	{"filter_value", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
-	{"filter_values", dtOf[*KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
+	{"filter_values", &dectKeyPair, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
 	{"filter_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
 	{"list_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
 	{"itemsupplier_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
 }, sorted: []uint16{4, 9, 1, 5, 6, 7, 8, 0, 11, 3, 10, 2}}
 
-func (m *ViewFilterDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectViewFilterDetails)
+func (m *ViewFilterDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectViewFilterDetails
 }
-
-func (*ViewFilterDetails) decTable() *decTable { return &dectViewFilterDetails }
 
 var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
@@ -300,30 +280,26 @@ var enctViewFilterDetails = encTable{extra: unsafe.Offsetof(ViewFilterDetails{}.
 	{`"filter_name":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
 	{`"filter_type":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
 	{`"filter_value":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
-	{`"filter_values":`, etOf[*KeyPair], uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
+	{`"filter_values":`, &enctKeyPair, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
 	{`"filter_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
 	{`"list_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
 	{`"itemsupplier_guid":`, nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
 }}
 
-func (m *ViewFilterDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctViewFilterDetails)
+func (m *ViewFilterDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctViewFilterDetails
 }
-
-func (*ViewFilterDetails) encTable() *encTable { return &enctViewFilterDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewFilterDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewListGroup(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewListGroup, n)))
+func growViewListGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewListGroup, c)
+	copy(s, unsafe.Slice((*ViewListGroup)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewListGroup(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewListGroup)(dst), n), unsafe.Slice((*ViewListGroup)(src), n))
-}
-
-var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), alloc: allocViewListGroup, copy: copyViewListGroup, fields: []decField{
+var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), grow: growViewListGroup, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
@@ -332,9 +308,9 @@ var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), 
 	{"type_name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.TypeName)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3, 5}}
 
-func (m *ViewListGroup) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewListGroup) }
-
-func (*ViewListGroup) decTable() *decTable { return &dectViewListGroup }
+func (m *ViewListGroup) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectViewListGroup
+}
 
 var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
@@ -345,22 +321,20 @@ var enctViewListGroup = encTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), 
 	{`"type_name":`, nil, uint32(unsafe.Offsetof(ViewListGroup{}.TypeName)), kStr},
 }}
 
-func (m *ViewListGroup) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewListGroup) }
-
-func (*ViewListGroup) encTable() *encTable { return &enctViewListGroup }
+func (m *ViewListGroup) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctViewListGroup
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewListGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocViewLists(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ViewLists, n)))
+func growViewLists(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ViewLists, c)
+	copy(s, unsafe.Slice((*ViewLists)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyViewLists(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ViewLists)(dst), n), unsafe.Slice((*ViewLists)(src), n))
-}
-
-var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), alloc: allocViewLists, copy: copyViewLists, fields: []decField{
+var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), grow: growViewLists, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
@@ -391,7 +365,7 @@ var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: un
 	{"column_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
 	{"filter_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
 	{"connectedinstance_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
-	{"filters", dtOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
+	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
 	{"group", nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
 	{"group_name", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
 	{"group_seq", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
@@ -399,9 +373,7 @@ var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: un
 	{"group_collapsed", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), kBool},
 }, sorted: []uint16{6, 7, 16, 15, 27, 26, 20, 21, 29, 18, 17, 28, 30, 31, 35, 32, 33, 34, 0, 2, 1, 19, 3, 5, 13, 22, 23, 24, 14, 9, 8, 10, 25, 11, 12, 4}}
 
-func (m *ViewLists) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectViewLists) }
-
-func (*ViewLists) decTable() *decTable { return &dectViewLists }
+func (m *ViewLists) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectViewLists }
 
 var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
@@ -434,7 +406,7 @@ var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: un
 	{`"column_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
 	{`"filter_profile_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
 	{`"connectedinstance_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
-	{`"filters":`, etOf[*ViewFilterDetails], uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
+	{`"filters":`, &enctViewFilterDetails, uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
 	{`"group":`, nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
 	{`"group_name":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
 	{`"group_seq":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
@@ -442,29 +414,25 @@ var enctViewLists = encTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: un
 	{`"group_collapsed":`, nil, uint32(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), kBool},
 }}
 
-func (m *ViewLists) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctViewLists) }
-
-func (*ViewLists) encTable() *encTable { return &enctViewLists }
+func (m *ViewLists) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctViewLists }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ViewLists) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocVirtualAgent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]VirtualAgent, n)))
+func growVirtualAgent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]VirtualAgent, c)
+	copy(s, unsafe.Slice((*VirtualAgent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyVirtualAgent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*VirtualAgent)(dst), n), unsafe.Slice((*VirtualAgent)(src), n))
-}
-
-var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), alloc: allocVirtualAgent, copy: copyVirtualAgent, fields: []decField{
+var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), grow: growVirtualAgent, fields: []decField{
 	{"intent", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
 	{"connection_type", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
 	{"use", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
 	{"third_party_id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
 	{"_connection_enabled", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
 	{"_instructions", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
@@ -473,9 +441,9 @@ var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), si
 	{"_warning", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Warning)), kStr},
 }, sorted: []uint16{8, 9, 10, 11, 12, 6, 7, 3, 1, 0, 2, 5, 4}}
 
-func (m *VirtualAgent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectVirtualAgent) }
-
-func (*VirtualAgent) decTable() *decTable { return &dectVirtualAgent }
+func (m *VirtualAgent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectVirtualAgent
+}
 
 var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), fields: []encField{
 	{`"intent":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
@@ -484,7 +452,7 @@ var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), si
 	{`"connection_type":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
 	{`"use":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
 	{`"third_party_id":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
 	{`"_connection_enabled":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
 	{`"_instructions":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
@@ -493,9 +461,9 @@ var enctVirtualAgent = encTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), si
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(VirtualAgent{}.Warning)), kStr},
 }}
 
-func (m *VirtualAgent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctVirtualAgent) }
-
-func (*VirtualAgent) encTable() *encTable { return &enctVirtualAgent }
+func (m *VirtualAgent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctVirtualAgent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *VirtualAgent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,13 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocWebhook(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Webhook, n))) }
-
-func copyWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Webhook)(dst), n), unsafe.Slice((*Webhook)(src), n))
+func growWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Webhook, c)
+	copy(s, unsafe.Slice((*Webhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), alloc: allocWebhook, copy: copyWebhook, fields: []decField{
+var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), grow: growWebhook, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
 	{"name", nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
@@ -26,7 +26,7 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{"certificate_id", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
 	{"certificate_name", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
 	{"active", nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
-	{"events", dtOf[*UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
+	{"events", &dectUnameNotification, uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
 	{"last_status", nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
 	{"systemuse", nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
 	{"runbook_start_type", nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
@@ -46,7 +46,7 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{"zapier_priority_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
 	{"zapier_team_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
 	{"zapier_agent_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
-	{"mappings", dtOf[*WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
+	{"mappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
 	{"custom_payload", nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
 	{"payload_type", nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
 	{"flow_chart_json", nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
@@ -59,10 +59,10 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{"version_number", nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
 	{"note", nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
 	{"install_popup", nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
-	{"steps", dtOf[*FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
-	{"input_variables", dtOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
-	{"standalone_methods", dtOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
-	{"integrations", dtOf[*OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
+	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
+	{"input_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
+	{"standalone_methods", &dectOutboundIntegrationMethod, uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
+	{"integrations", &dectOutboundIntegration, uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
 	{"schedule_id", nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
 	{"disabled", nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
 	{"lastcreated", nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
@@ -72,9 +72,7 @@ var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{"_warning", nil, uint32(unsafe.Offsetof(Webhook{}.Warning)), kStr},
 }, sorted: []uint16{22, 55, 56, 12, 19, 18, 6, 9, 8, 10, 11, 5, 34, 20, 51, 13, 36, 39, 38, 0, 17, 47, 45, 49, 1, 14, 52, 37, 54, 40, 33, 7, 41, 2, 53, 44, 42, 35, 16, 50, 21, 48, 46, 15, 3, 4, 43, 32, 24, 30, 25, 29, 28, 31, 27, 23, 26}}
 
-func (m *Webhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhook) }
-
-func (*Webhook) decTable() *decTable { return &dectWebhook }
+func (m *Webhook) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWebhook }
 
 var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
@@ -90,7 +88,7 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{`"certificate_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
 	{`"certificate_name":`, nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
 	{`"active":`, nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
-	{`"events":`, etOf[*UnameNotification], uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
+	{`"events":`, &enctUnameNotification, uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
 	{`"last_status":`, nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
 	{`"systemuse":`, nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
 	{`"runbook_start_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
@@ -110,7 +108,7 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{`"zapier_priority_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
 	{`"zapier_team_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
 	{`"zapier_agent_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
-	{`"mappings":`, etOf[*WebhookMapping], uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
+	{`"mappings":`, &enctWebhookMapping, uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
 	{`"custom_payload":`, nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
 	{`"payload_type":`, nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
 	{`"flow_chart_json":`, nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
@@ -123,10 +121,10 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{`"version_number":`, nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
 	{`"note":`, nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
 	{`"install_popup":`, nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
-	{`"steps":`, etOf[*FlowDetail], uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
-	{`"input_variables":`, etOf[*OutboundIntegrationMethodValue], uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
-	{`"standalone_methods":`, etOf[*OutboundIntegrationMethod], uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
-	{`"integrations":`, etOf[*OutboundIntegration], uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
+	{`"steps":`, &enctFlowDetail, uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
+	{`"input_variables":`, &enctOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
+	{`"standalone_methods":`, &enctOutboundIntegrationMethod, uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
+	{`"integrations":`, &enctOutboundIntegration, uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
 	{`"schedule_id":`, nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
 	{`"disabled":`, nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
 	{`"lastcreated":`, nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
@@ -136,22 +134,18 @@ var enctWebhook = encTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Webhook{}.Warning)), kStr},
 }}
 
-func (m *Webhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhook) }
-
-func (*Webhook) encTable() *encTable { return &enctWebhook }
+func (m *Webhook) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctWebhook }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Webhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWebhookEvent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WebhookEvent, n)))
+func growWebhookEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WebhookEvent, c)
+	copy(s, unsafe.Slice((*WebhookEvent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWebhookEvent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WebhookEvent)(dst), n), unsafe.Slice((*WebhookEvent)(src), n))
-}
-
-var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), alloc: allocWebhookEvent, copy: copyWebhookEvent, fields: []decField{
+var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), grow: growWebhookEvent, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
 	{"webhook_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
 	{"integration_method_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
@@ -174,9 +168,9 @@ var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), si
 	{"log_retention_policy_deletion_date", nil, uint32(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), kTime},
 }, sorted: []uint16{18, 13, 15, 14, 7, 16, 17, 0, 3, 2, 19, 4, 9, 8, 12, 11, 10, 6, 5, 1}}
 
-func (m *WebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookEvent) }
-
-func (*WebhookEvent) decTable() *decTable { return &dectWebhookEvent }
+func (m *WebhookEvent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWebhookEvent
+}
 
 var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
@@ -201,22 +195,20 @@ var enctWebhookEvent = encTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), si
 	{`"log_retention_policy_deletion_date":`, nil, uint32(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), kTime},
 }}
 
-func (m *WebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookEvent) }
-
-func (*WebhookEvent) encTable() *encTable { return &enctWebhookEvent }
+func (m *WebhookEvent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWebhookEvent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWebhookMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WebhookMapping, n)))
+func growWebhookMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WebhookMapping, c)
+	copy(s, unsafe.Slice((*WebhookMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWebhookMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WebhookMapping)(dst), n), unsafe.Slice((*WebhookMapping)(src), n))
-}
-
-var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), alloc: allocWebhookMapping, copy: copyWebhookMapping, fields: []decField{
+var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), grow: growWebhookMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
 	{"webhookid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
 	{"fiusage", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
@@ -228,9 +220,9 @@ var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra)
 	{"_warning", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Warning)), kStr},
 }, sorted: []uint16{8, 4, 6, 5, 2, 3, 0, 7, 1}}
 
-func (m *WebhookMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWebhookMapping) }
-
-func (*WebhookMapping) decTable() *decTable { return &dectWebhookMapping }
+func (m *WebhookMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWebhookMapping
+}
 
 var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
@@ -244,20 +236,20 @@ var enctWebhookMapping = encTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra)
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WebhookMapping{}.Warning)), kStr},
 }}
 
-func (m *WebhookMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWebhookMapping) }
-
-func (*WebhookMapping) encTable() *encTable { return &enctWebhookMapping }
+func (m *WebhookMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWebhookMapping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WebhookMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWidget(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Widget, n))) }
-
-func copyWidget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Widget)(dst), n), unsafe.Slice((*Widget)(src), n))
+func growWidget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Widget, c)
+	copy(s, unsafe.Slice((*Widget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), alloc: allocWidget, copy: copyWidget, fields: []decField{
+var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), grow: growWidget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
 	{"dashboardid", nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
 	{"i", nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
@@ -293,15 +285,13 @@ var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.S
 	{"outcome_id", nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
 	{"field_columns", nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
 	{"mode", nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
-	{"actions", dtOf[*TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
+	{"actions", &dectTOutcome, uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
 	{"open_report_in_new_tab", nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
 	{"display_type", nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
 }, sorted: []uint16{36, 35, 25, 27, 12, 18, 11, 10, 23, 20, 21, 1, 29, 38, 33, 31, 15, 4, 2, 0, 24, 34, 37, 32, 28, 19, 30, 9, 22, 26, 13, 7, 16, 17, 8, 14, 3, 5, 6}}
 
-func (m *Widget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWidget) }
-
-func (*Widget) decTable() *decTable { return &dectWidget }
+func (m *Widget) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWidget }
 
 var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
@@ -339,39 +329,33 @@ var enctWidget = encTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.S
 	{`"outcome_id":`, nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
 	{`"field_columns":`, nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
 	{`"mode":`, nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
-	{`"actions":`, etOf[*TOutcome], uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
+	{`"actions":`, &enctTOutcome, uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
 	{`"open_report_in_new_tab":`, nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
 	{`"display_type":`, nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
 }}
 
-func (m *Widget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWidget) }
-
-func (*Widget) encTable() *encTable { return &enctWidget }
+func (m *Widget) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctWidget }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Widget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWordpressComLinks(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComLinks, n)))
+func growWordpressComLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WordpressComLinks, c)
+	copy(s, unsafe.Slice((*WordpressComLinks)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWordpressComLinks(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WordpressComLinks)(dst), n), unsafe.Slice((*WordpressComLinks)(src), n))
-}
-
-var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), alloc: allocWordpressComLinks, copy: copyWordpressComLinks, fields: []decField{
+var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), grow: growWordpressComLinks, fields: []decField{
 	{"counts", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
 	{"self", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
 	{"help", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
 	{"site", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Site)), kStr},
 }, sorted: []uint16{0, 2, 1, 3}}
 
-func (m *WordpressComLinks) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectWordpressComLinks)
+func (m *WordpressComLinks) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWordpressComLinks
 }
-
-func (*WordpressComLinks) decTable() *decTable { return &dectWordpressComLinks }
 
 var enctWordpressComLinks = encTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), fields: []encField{
 	{`"counts":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
@@ -380,52 +364,46 @@ var enctWordpressComLinks = encTable{extra: unsafe.Offsetof(WordpressComLinks{}.
 	{`"site":`, nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Site)), kStr},
 }}
 
-func (m *WordpressComLinks) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctWordpressComLinks)
+func (m *WordpressComLinks) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWordpressComLinks
 }
-
-func (*WordpressComLinks) encTable() *encTable { return &enctWordpressComLinks }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComLinks) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWordpressComMeta(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComMeta, n)))
+func growWordpressComMeta(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WordpressComMeta, c)
+	copy(s, unsafe.Slice((*WordpressComMeta)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWordpressComMeta(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WordpressComMeta)(dst), n), unsafe.Slice((*WordpressComMeta)(src), n))
-}
-
-var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), alloc: allocWordpressComMeta, copy: copyWordpressComMeta, fields: []decField{
-	{"links", dtOf[*WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
+var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), grow: growWordpressComMeta, fields: []decField{
+	{"links", &dectWordpressComLinks, uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
 	{"next_page", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
 	{"wpcom", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
 }, sorted: []uint16{0, 1, 2}}
 
-func (m *WordpressComMeta) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressComMeta) }
-
-func (*WordpressComMeta) decTable() *decTable { return &dectWordpressComMeta }
+func (m *WordpressComMeta) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWordpressComMeta
+}
 
 var enctWordpressComMeta = encTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), fields: []encField{
-	{`"links":`, etOf[*WordpressComLinks], uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
+	{`"links":`, &enctWordpressComLinks, uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
 	{`"next_page":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
 	{`"wpcom":`, nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
 }}
 
-func (m *WordpressComMeta) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressComMeta) }
-
-func (*WordpressComMeta) encTable() *encTable { return &enctWordpressComMeta }
+func (m *WordpressComMeta) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWordpressComMeta
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComMeta) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWordpressComObject(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WordpressComObject, n)))
-}
-
-func copyWordpressComObject(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WordpressComObject)(dst), n), unsafe.Slice((*WordpressComObject)(src), n))
+func growWordpressComObject(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WordpressComObject, c)
+	copy(s, unsafe.Slice((*WordpressComObject)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
 func mapNewWordpressComObject(m unsafe.Pointer) {
@@ -444,21 +422,19 @@ func mapEachWordpressComObject(m unsafe.Pointer, f func(string, unsafe.Pointer))
 	}
 }
 
-var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), alloc: allocWordpressComObject, copy: copyWordpressComObject, mapNew: mapNewWordpressComObject, mapSet: mapSetWordpressComObject, fields: []decField{
+var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), grow: growWordpressComObject, mapNew: mapNewWordpressComObject, mapSet: mapSetWordpressComObject, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
 	{"slug", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
 	{"description", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
 	{"post_count", nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
 	{"parent", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
-	{"meta", dtOf[*WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
+	{"meta", &dectWordpressComMeta, uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
 }, sorted: []uint16{3, 0, 6, 1, 5, 4, 2}}
 
-func (m *WordpressComObject) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectWordpressComObject)
+func (m *WordpressComObject) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWordpressComObject
 }
-
-func (*WordpressComObject) decTable() *decTable { return &dectWordpressComObject }
 
 var enctWordpressComObject = encTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), mapEach: mapEachWordpressComObject, fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
@@ -467,27 +443,23 @@ var enctWordpressComObject = encTable{extra: unsafe.Offsetof(WordpressComObject{
 	{`"description":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
 	{`"post_count":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
 	{`"parent":`, nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
-	{`"meta":`, etOf[*WordpressComMeta], uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
+	{`"meta":`, &enctWordpressComMeta, uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
 }}
 
-func (m *WordpressComObject) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctWordpressComObject)
+func (m *WordpressComObject) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWordpressComObject
 }
-
-func (*WordpressComObject) encTable() *encTable { return &enctWordpressComObject }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressComObject) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWordpressDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WordpressDetails, n)))
+func growWordpressDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WordpressDetails, c)
+	copy(s, unsafe.Slice((*WordpressDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWordpressDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WordpressDetails)(dst), n), unsafe.Slice((*WordpressDetails)(src), n))
-}
-
-var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), alloc: allocWordpressDetails, copy: copyWordpressDetails, fields: []decField{
+var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), grow: growWordpressDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
@@ -501,9 +473,9 @@ var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Ex
 	{"_warning", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Warning)), kStr},
 }, sorted: []uint16{4, 5, 10, 6, 8, 9, 1, 7, 0, 3, 2}}
 
-func (m *WordpressDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWordpressDetails) }
-
-func (*WordpressDetails) decTable() *decTable { return &dectWordpressDetails }
+func (m *WordpressDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWordpressDetails
+}
 
 var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
@@ -519,22 +491,20 @@ var enctWordpressDetails = encTable{extra: unsafe.Offsetof(WordpressDetails{}.Ex
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WordpressDetails{}.Warning)), kStr},
 }}
 
-func (m *WordpressDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWordpressDetails) }
-
-func (*WordpressDetails) encTable() *encTable { return &enctWordpressDetails }
+func (m *WordpressDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWordpressDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWordpressOrgDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WordpressOrgDetails, n)))
+func growWordpressOrgDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WordpressOrgDetails, c)
+	copy(s, unsafe.Slice((*WordpressOrgDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWordpressOrgDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WordpressOrgDetails)(dst), n), unsafe.Slice((*WordpressOrgDetails)(src), n))
-}
-
-var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), alloc: allocWordpressOrgDetails, copy: copyWordpressOrgDetails, fields: []decField{
+var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), grow: growWordpressOrgDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
 	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
 	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
@@ -554,11 +524,9 @@ var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetail
 	{"_warning", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), kStr},
 }, sorted: []uint16{16, 6, 1, 9, 12, 13, 5, 0, 7, 11, 14, 4, 2, 15, 8, 10, 3}}
 
-func (m *WordpressOrgDetails) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectWordpressOrgDetails)
+func (m *WordpressOrgDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWordpressOrgDetails
 }
-
-func (*WordpressOrgDetails) decTable() *decTable { return &dectWordpressOrgDetails }
 
 var enctWordpressOrgDetails = encTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
@@ -580,24 +548,20 @@ var enctWordpressOrgDetails = encTable{extra: unsafe.Offsetof(WordpressOrgDetail
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), kStr},
 }}
 
-func (m *WordpressOrgDetails) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctWordpressOrgDetails)
+func (m *WordpressOrgDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWordpressOrgDetails
 }
-
-func (*WordpressOrgDetails) encTable() *encTable { return &enctWordpressOrgDetails }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WordpressOrgDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWorkdays(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]Workdays, n)))
+func growWorkdays(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Workdays, c)
+	copy(s, unsafe.Slice((*Workdays)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWorkdays(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Workdays)(dst), n), unsafe.Slice((*Workdays)(src), n))
-}
-
-var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), alloc: allocWorkdays, copy: copyWorkdays, fields: []decField{
+var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), grow: growWorkdays, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
 	{"guid", nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
@@ -629,15 +593,13 @@ var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsa
 	{"startsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
 	{"startsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
 	{"_warning", nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
-	{"holidays", dtOf[*Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
-	{"timeslots", dtOf[*Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
+	{"holidays", &dectHolidays, uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
+	{"timeslots", &dectTimeslot, uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
 }, sorted: []uint16{30, 33, 34, 15, 7, 20, 16, 21, 22, 19, 17, 18, 1, 31, 0, 12, 8, 13, 14, 11, 9, 10, 2, 3, 6, 27, 23, 28, 29, 26, 24, 25, 4, 32, 5}}
 
-func (m *Workdays) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkdays) }
-
-func (*Workdays) decTable() *decTable { return &dectWorkdays }
+func (m *Workdays) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWorkdays }
 
 var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
@@ -671,28 +633,24 @@ var enctWorkdays = encTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsa
 	{`"startsaturday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
 	{`"startsunday":`, nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
-	{`"holidays":`, etOf[*Holidays], uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
-	{`"timeslots":`, etOf[*Timeslot], uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
+	{`"holidays":`, &enctHolidays, uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
+	{`"timeslots":`, &enctTimeslot, uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
 }}
 
-func (m *Workdays) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkdays) }
-
-func (*Workdays) encTable() *encTable { return &enctWorkdays }
+func (m *Workdays) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctWorkdays }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Workdays) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWorkflowHistory(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowHistory, n)))
+func growWorkflowHistory(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WorkflowHistory, c)
+	copy(s, unsafe.Slice((*WorkflowHistory)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWorkflowHistory(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WorkflowHistory)(dst), n), unsafe.Slice((*WorkflowHistory)(src), n))
-}
-
-var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), alloc: allocWorkflowHistory, copy: copyWorkflowHistory, fields: []decField{
+var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), grow: growWorkflowHistory, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
 	{"ticket_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
 	{"moved_from", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
@@ -710,9 +668,9 @@ var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extr
 	{"action_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActionID)), kInt},
 }, sorted: []uint16{14, 10, 4, 0, 7, 2, 5, 3, 6, 12, 13, 8, 9, 11, 1}}
 
-func (m *WorkflowHistory) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowHistory) }
-
-func (*WorkflowHistory) decTable() *decTable { return &dectWorkflowHistory }
+func (m *WorkflowHistory) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWorkflowHistory
+}
 
 var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
@@ -732,22 +690,20 @@ var enctWorkflowHistory = encTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extr
 	{`"action_id":`, nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActionID)), kInt},
 }}
 
-func (m *WorkflowHistory) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowHistory) }
-
-func (*WorkflowHistory) encTable() *encTable { return &enctWorkflowHistory }
+func (m *WorkflowHistory) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWorkflowHistory
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowHistory) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWorkflowTarget(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowTarget, n)))
+func growWorkflowTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WorkflowTarget, c)
+	copy(s, unsafe.Slice((*WorkflowTarget)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWorkflowTarget(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WorkflowTarget)(dst), n), unsafe.Slice((*WorkflowTarget)(src), n))
-}
-
-var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), alloc: allocWorkflowTarget, copy: copyWorkflowTarget, fields: []decField{
+var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), grow: growWorkflowTarget, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
 	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
@@ -757,20 +713,20 @@ var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra)
 	{"start_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
 	{"end_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
 	{"end_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
-	{"start_steps", dtOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
-	{"end_steps", dtOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
+	{"start_steps", &dectWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
+	{"end_steps", &dectWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
 	{"target", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
 	{"target_units", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
 	{"workday", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
 	{"workday_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{"rules", dtOf[*Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kMany},
+	{"rules", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kLazyList},
 	{"rule_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
 }, sorted: []uint16{17, 7, 8, 10, 3, 2, 0, 1, 16, 15, 5, 6, 9, 11, 4, 12, 13, 14}}
 
-func (m *WorkflowTarget) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectWorkflowTarget) }
-
-func (*WorkflowTarget) decTable() *decTable { return &dectWorkflowTarget }
+func (m *WorkflowTarget) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWorkflowTarget
+}
 
 var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
@@ -782,33 +738,31 @@ var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra)
 	{`"start_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
 	{`"end_stage_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
 	{`"end_stage_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
-	{`"start_steps":`, etOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
-	{`"end_steps":`, etOf[*WorkflowTargetStep], uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
+	{`"start_steps":`, &enctWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
+	{`"end_steps":`, &enctWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
 	{`"target":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
 	{`"target_units":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
 	{`"workday":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
 	{`"workday_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{`"rules":`, etOf[*Autoassign], uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kMany},
+	{`"rules":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kRaw},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
 }}
 
-func (m *WorkflowTarget) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctWorkflowTarget) }
-
-func (*WorkflowTarget) encTable() *encTable { return &enctWorkflowTarget }
+func (m *WorkflowTarget) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWorkflowTarget
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTarget) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWorkflowTargetStep(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WorkflowTargetStep, n)))
+func growWorkflowTargetStep(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WorkflowTargetStep, c)
+	copy(s, unsafe.Slice((*WorkflowTargetStep)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWorkflowTargetStep(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WorkflowTargetStep)(dst), n), unsafe.Slice((*WorkflowTargetStep)(src), n))
-}
-
-var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), alloc: allocWorkflowTargetStep, copy: copyWorkflowTargetStep, fields: []decField{
+var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), grow: growWorkflowTargetStep, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
 	{"workflowtarget_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
 	{"step_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
@@ -818,11 +772,9 @@ var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{
 	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), kStr},
 }, sorted: []uint16{6, 5, 0, 3, 4, 2, 1}}
 
-func (m *WorkflowTargetStep) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectWorkflowTargetStep)
+func (m *WorkflowTargetStep) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWorkflowTargetStep
 }
-
-func (*WorkflowTargetStep) decTable() *decTable { return &dectWorkflowTargetStep }
 
 var enctWorkflowTargetStep = encTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
@@ -834,24 +786,20 @@ var enctWorkflowTargetStep = encTable{extra: unsafe.Offsetof(WorkflowTargetStep{
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), kStr},
 }}
 
-func (m *WorkflowTargetStep) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctWorkflowTargetStep)
+func (m *WorkflowTargetStep) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWorkflowTargetStep
 }
-
-func (*WorkflowTargetStep) encTable() *encTable { return &enctWorkflowTargetStep }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkflowTargetStep) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocWorkspaceApplication(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]WorkspaceApplication, n)))
+func growWorkspaceApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]WorkspaceApplication, c)
+	copy(s, unsafe.Slice((*WorkspaceApplication)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyWorkspaceApplication(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*WorkspaceApplication)(dst), n), unsafe.Slice((*WorkspaceApplication)(src), n))
-}
-
-var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), alloc: allocWorkspaceApplication, copy: copyWorkspaceApplication, fields: []decField{
+var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), grow: growWorkspaceApplication, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
 	{"database_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
 	{"client_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
@@ -860,11 +808,9 @@ var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplicat
 	{"workspace_token", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), kStr},
 }, sorted: []uint16{2, 3, 1, 0, 4, 5}}
 
-func (m *WorkspaceApplication) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectWorkspaceApplication)
+func (m *WorkspaceApplication) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectWorkspaceApplication
 }
-
-func (*WorkspaceApplication) decTable() *decTable { return &dectWorkspaceApplication }
 
 var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
@@ -875,11 +821,9 @@ var enctWorkspaceApplication = encTable{extra: unsafe.Offsetof(WorkspaceApplicat
 	{`"workspace_token":`, nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), kStr},
 }}
 
-func (m *WorkspaceApplication) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctWorkspaceApplication)
+func (m *WorkspaceApplication) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctWorkspaceApplication
 }
-
-func (*WorkspaceApplication) encTable() *encTable { return &enctWorkspaceApplication }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *WorkspaceApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

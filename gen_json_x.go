@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocXTypeMapping(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XTypeMapping, n)))
+func growXTypeMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XTypeMapping, c)
+	copy(s, unsafe.Slice((*XTypeMapping)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXTypeMapping(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XTypeMapping)(dst), n), unsafe.Slice((*XTypeMapping)(src), n))
-}
-
-var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), alloc: allocXTypeMapping, copy: copyXTypeMapping, fields: []decField{
+var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), grow: growXTypeMapping, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
 	{"typeid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
@@ -25,23 +23,23 @@ var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), si
 	{"tags", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
 	{"category", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
 	{"includesoftware", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
-	{"field_mappings", dtOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
+	{"field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
 	{"field_mapping_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
 	{"sub_type", nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
 	{"tag_list", nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
-	{"tag_list_pairs", dtOf[*KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
+	{"tag_list_pairs", &dectKeyPair2, uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
 	{"seq", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
 	{"partial_match", nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
 	{"detailsid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
 	{"userules", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
-	{"criteria", dtOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
+	{"criteria", &dectXTypeMappingCriteria, uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
 	{"rule_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
 }, sorted: []uint16{21, 8, 19, 17, 11, 10, 0, 9, 6, 5, 2, 16, 20, 15, 12, 13, 14, 7, 4, 1, 18, 3}}
 
-func (m *XTypeMapping) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeMapping) }
-
-func (*XTypeMapping) decTable() *decTable { return &dectXTypeMapping }
+func (m *XTypeMapping) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXTypeMapping
+}
 
 var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
@@ -54,36 +52,34 @@ var enctXTypeMapping = encTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), si
 	{`"tags":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
 	{`"category":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
 	{`"includesoftware":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
-	{`"field_mappings":`, etOf[*IntegrationFieldMapping], uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
+	{`"field_mappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
 	{`"field_mapping_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
 	{`"sub_type":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
 	{`"tag_list":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
-	{`"tag_list_pairs":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
+	{`"tag_list_pairs":`, &enctKeyPair2, uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
 	{`"seq":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
 	{`"partial_match":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
 	{`"detailsid":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
 	{`"userules":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
-	{`"criteria":`, etOf[*XTypeMappingCriteria], uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
+	{`"criteria":`, &enctXTypeMappingCriteria, uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
 	{`"rule_count":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
 }}
 
-func (m *XTypeMapping) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeMapping) }
-
-func (*XTypeMapping) encTable() *encTable { return &enctXTypeMapping }
+func (m *XTypeMapping) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXTypeMapping
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMapping) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXTypeMappingCriteria(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XTypeMappingCriteria, n)))
+func growXTypeMappingCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XTypeMappingCriteria, c)
+	copy(s, unsafe.Slice((*XTypeMappingCriteria)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXTypeMappingCriteria(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XTypeMappingCriteria)(dst), n), unsafe.Slice((*XTypeMappingCriteria)(src), n))
-}
-
-var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), alloc: allocXTypeMappingCriteria, copy: copyXTypeMappingCriteria, fields: []decField{
+var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), grow: growXTypeMappingCriteria, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
 	{"xtypemapping_id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
 	{"tablename", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
@@ -98,11 +94,9 @@ var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCrite
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), kStr},
 }, sorted: []uint16{11, 3, 0, 2, 10, 8, 9, 6, 5, 7, 4, 1}}
 
-func (m *XTypeMappingCriteria) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectXTypeMappingCriteria)
+func (m *XTypeMappingCriteria) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXTypeMappingCriteria
 }
-
-func (*XTypeMappingCriteria) decTable() *decTable { return &dectXTypeMappingCriteria }
 
 var enctXTypeMappingCriteria = encTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
@@ -119,33 +113,27 @@ var enctXTypeMappingCriteria = encTable{extra: unsafe.Offsetof(XTypeMappingCrite
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), kStr},
 }}
 
-func (m *XTypeMappingCriteria) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctXTypeMappingCriteria)
+func (m *XTypeMappingCriteria) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXTypeMappingCriteria
 }
-
-func (*XTypeMappingCriteria) encTable() *encTable { return &enctXTypeMappingCriteria }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeMappingCriteria) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXTypeRole(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XTypeRole, n)))
+func growXTypeRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XTypeRole, c)
+	copy(s, unsafe.Slice((*XTypeRole)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXTypeRole(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XTypeRole)(dst), n), unsafe.Slice((*XTypeRole)(src), n))
-}
-
-var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), alloc: allocXTypeRole, copy: copyXTypeRole, fields: []decField{
+var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), grow: growXTypeRole, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
 	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeRole{}.Warning)), kStr},
 }, sorted: []uint16{3, 0, 2, 1}}
 
-func (m *XTypeRole) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeRole) }
-
-func (*XTypeRole) decTable() *decTable { return &dectXTypeRole }
+func (m *XTypeRole) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectXTypeRole }
 
 var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
@@ -154,35 +142,31 @@ var enctXTypeRole = encTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: un
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeRole{}.Warning)), kStr},
 }}
 
-func (m *XTypeRole) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeRole) }
-
-func (*XTypeRole) encTable() *encTable { return &enctXTypeRole }
+func (m *XTypeRole) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctXTypeRole }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeRole) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXTypeStatus(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XTypeStatus, n)))
+func growXTypeStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XTypeStatus, c)
+	copy(s, unsafe.Slice((*XTypeStatus)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXTypeStatus(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XTypeStatus)(dst), n), unsafe.Slice((*XTypeStatus)(src), n))
-}
-
-var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), alloc: allocXTypeStatus, copy: copyXTypeStatus, fields: []decField{
+var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), grow: growXTypeStatus, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
 	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
 	{"xtype_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
 	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
 	{"allowafterallstatuses", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
-	{"allowedafterstatus", dtOf[*XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
+	{"allowedafterstatus", &dectXTypeStatusRestrictions, uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
 }, sorted: []uint16{7, 5, 6, 0, 3, 4, 1, 2}}
 
-func (m *XTypeStatus) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXTypeStatus) }
-
-func (*XTypeStatus) decTable() *decTable { return &dectXTypeStatus }
+func (m *XTypeStatus) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXTypeStatus
+}
 
 var enctXTypeStatus = encTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
@@ -191,37 +175,33 @@ var enctXTypeStatus = encTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size
 	{`"status_id":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
 	{`"status_name":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
 	{`"allowafterallstatuses":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
-	{`"allowedafterstatus":`, etOf[*XTypeStatusRestrictions], uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
+	{`"allowedafterstatus":`, &enctXTypeStatusRestrictions, uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
 }}
 
-func (m *XTypeStatus) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXTypeStatus) }
-
-func (*XTypeStatus) encTable() *encTable { return &enctXTypeStatus }
+func (m *XTypeStatus) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXTypeStatus
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXTypeStatusRestrictions(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XTypeStatusRestrictions, n)))
+func growXTypeStatusRestrictions(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XTypeStatusRestrictions, c)
+	copy(s, unsafe.Slice((*XTypeStatusRestrictions)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXTypeStatusRestrictions(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XTypeStatusRestrictions)(dst), n), unsafe.Slice((*XTypeStatusRestrictions)(src), n))
-}
-
-var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), alloc: allocXTypeStatusRestrictions, copy: copyXTypeStatusRestrictions, fields: []decField{
+var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), grow: growXTypeStatusRestrictions, fields: []decField{
 	{"xtypestatus_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
 	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
 	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
 	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), kStr},
 }, sorted: []uint16{3, 1, 2, 0}}
 
-func (m *XTypeStatusRestrictions) decodeJSON(d *decoder) {
-	d.object(unsafe.Pointer(m), &dectXTypeStatusRestrictions)
+func (m *XTypeStatusRestrictions) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXTypeStatusRestrictions
 }
-
-func (*XTypeStatusRestrictions) decTable() *decTable { return &dectXTypeStatusRestrictions }
 
 var enctXTypeStatusRestrictions = encTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), fields: []encField{
 	{`"xtypestatus_id":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
@@ -230,24 +210,20 @@ var enctXTypeStatusRestrictions = encTable{extra: unsafe.Offsetof(XTypeStatusRes
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), kStr},
 }}
 
-func (m *XTypeStatusRestrictions) encodeJSON(e *encoder) {
-	e.object(unsafe.Pointer(m), &enctXTypeStatusRestrictions)
+func (m *XTypeStatusRestrictions) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXTypeStatusRestrictions
 }
-
-func (*XTypeStatusRestrictions) encTable() *encTable { return &enctXTypeStatusRestrictions }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XTypeStatusRestrictions) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXeroDetails(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XeroDetails, n)))
+func growXeroDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XeroDetails, c)
+	copy(s, unsafe.Slice((*XeroDetails)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXeroDetails(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XeroDetails)(dst), n), unsafe.Slice((*XeroDetails)(src), n))
-}
-
-var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), alloc: allocXeroDetails, copy: copyXeroDetails, fields: []decField{
+var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), grow: growXeroDetails, fields: []decField{
 	{"id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
 	{"tenant_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
@@ -272,7 +248,7 @@ var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size
 	{"client_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
 	{"new_client_secret", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
 	{"sync_entities", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", dtOf[*KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
+	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
 	{"supplier_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
 	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
 	{"archive_contacts", nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
@@ -290,9 +266,9 @@ var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size
 	{"no_item_group_sync", nil, uint32(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), kBool},
 }, sorted: []uint16{11, 10, 20, 37, 27, 7, 21, 12, 13, 9, 36, 18, 28, 17, 30, 0, 16, 14, 15, 1, 4, 22, 31, 5, 39, 32, 33, 34, 35, 8, 29, 19, 25, 26, 38, 23, 24, 2, 3, 6}}
 
-func (m *XeroDetails) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroDetails) }
-
-func (*XeroDetails) decTable() *decTable { return &dectXeroDetails }
+func (m *XeroDetails) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXeroDetails
+}
 
 var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
@@ -319,7 +295,7 @@ var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size
 	{`"client_id":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
 	{`"new_client_secret":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
 	{`"sync_entities":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
-	{`"sync_entities_list":`, etOf[*KeyPair2], uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
+	{`"sync_entities_list":`, &enctKeyPair2, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
 	{`"supplier_top_level":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
 	{`"supplier_top_level_name":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
 	{`"archive_contacts":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
@@ -337,22 +313,20 @@ var enctXeroDetails = encTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size
 	{`"no_item_group_sync":`, nil, uint32(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), kBool},
 }}
 
-func (m *XeroDetails) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroDetails) }
-
-func (*XeroDetails) encTable() *encTable { return &enctXeroDetails }
+func (m *XeroDetails) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXeroDetails
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroDetails) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXeroWebhookEvent(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]XeroWebhookEvent, n)))
+func growXeroWebhookEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]XeroWebhookEvent, c)
+	copy(s, unsafe.Slice((*XeroWebhookEvent)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyXeroWebhookEvent(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*XeroWebhookEvent)(dst), n), unsafe.Slice((*XeroWebhookEvent)(src), n))
-}
-
-var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), alloc: allocXeroWebhookEvent, copy: copyXeroWebhookEvent, fields: []decField{
+var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), grow: growXeroWebhookEvent, fields: []decField{
 	{"resourceUrl", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
 	{"resourceId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
 	{"eventDateUtc", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
@@ -365,9 +339,9 @@ var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Ex
 	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), kInt},
 }, sorted: []uint16{4, 9, 2, 3, 8, 1, 7, 0, 5, 6}}
 
-func (m *XeroWebhookEvent) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXeroWebhookEvent) }
-
-func (*XeroWebhookEvent) decTable() *decTable { return &dectXeroWebhookEvent }
+func (m *XeroWebhookEvent) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectXeroWebhookEvent
+}
 
 var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), fields: []encField{
 	{`"resourceUrl":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
@@ -382,20 +356,20 @@ var enctXeroWebhookEvent = encTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Ex
 	{`"eventCategoryNum":`, nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), kInt},
 }}
 
-func (m *XeroWebhookEvent) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXeroWebhookEvent) }
-
-func (*XeroWebhookEvent) encTable() *encTable { return &enctXeroWebhookEvent }
+func (m *XeroWebhookEvent) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctXeroWebhookEvent
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *XeroWebhookEvent) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 
-func allocXtype(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]Xtype, n))) }
-
-func copyXtype(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*Xtype)(dst), n), unsafe.Slice((*Xtype)(src), n))
+func growXtype(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]Xtype, c)
+	copy(s, unsafe.Slice((*Xtype)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), alloc: allocXtype, copy: copyXtype, fields: []decField{
+var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), grow: growXtype, fields: []decField{
 	{"guid", nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
 	{"intent", nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
@@ -429,8 +403,8 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{"kaseyaid", nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
 	{"icon", nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
 	{"show_to_users", nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
-	{"fields", dtOf[*TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
-	{"field_list", dtOf[*Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
+	{"fields", &dectTypeInfo, uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
+	{"field_list", &dectField, uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
 	{"item_code", nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
 	{"defaultsequence", nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
 	{"tagprefix", nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
@@ -444,8 +418,8 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{"resourcebooking_asset_restriction_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
 	{"resourcebooking_min_hours_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
 	{"resourcebooking_max_days_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
-	{"bookingtypes", dtOf[*BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
-	{"timeslots", dtOf[*BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
+	{"bookingtypes", &dectBookingType, uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
+	{"timeslots", &dectBookingTypeTimeslot, uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
 	{"timeslot_bookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
 	{"_isimport", nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
@@ -454,11 +428,11 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{"fiid_guid", nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
 	{"finame", nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
 	{"new_icon", nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
-	{"xtype_roles", dtOf[*XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
+	{"xtype_roles", &dectXTypeRole, uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
 	{"asset_details_tab_display", nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
-	{"tab_config", dtOf[*TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
+	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
 	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
-	{"allowed_status", dtOf[*XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
+	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
 	{"allowall_status", nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
 	{"businessowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
 	{"technicalowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
@@ -470,17 +444,15 @@ var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{"notes_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
 	{"visibility_level", nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
 	{"resourcebooking_site_selection_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
-	{"booking_sites", dtOf[*SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
-	{"access_control", dtOf[*AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
+	{"booking_sites", &dectSiteList, uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
+	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
 	{"newticket_priority", nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
 	{"access_control_level", nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
 	{"licence_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
 	{"allow_all_view", nil, uint32(unsafe.Offsetof(Xtype{}.AllowAllView)), kBool},
 }, sorted: []uint16{51, 52, 75, 77, 19, 20, 79, 63, 62, 59, 5, 4, 6, 74, 48, 64, 39, 38, 40, 17, 36, 70, 41, 34, 33, 54, 55, 56, 29, 28, 0, 31, 2, 1, 35, 16, 30, 9, 10, 11, 12, 7, 8, 78, 53, 14, 13, 22, 3, 57, 76, 71, 67, 23, 44, 45, 47, 46, 73, 42, 43, 61, 69, 32, 24, 66, 68, 15, 60, 37, 65, 27, 50, 49, 26, 18, 72, 21, 58, 25}}
 
-func (m *Xtype) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectXtype) }
-
-func (*Xtype) decTable() *decTable { return &dectXtype }
+func (m *Xtype) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectXtype }
 
 var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), fields: []encField{
 	{`"guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
@@ -516,8 +488,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{`"kaseyaid":`, nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
 	{`"show_to_users":`, nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
-	{`"fields":`, etOf[*TypeInfo], uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
-	{`"field_list":`, etOf[*Field], uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
+	{`"fields":`, &enctTypeInfo, uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
+	{`"field_list":`, &enctField, uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
 	{`"item_code":`, nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
 	{`"defaultsequence":`, nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
 	{`"tagprefix":`, nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
@@ -531,8 +503,8 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{`"resourcebooking_asset_restriction_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
 	{`"resourcebooking_min_hours_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
 	{`"resourcebooking_max_days_advance":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
-	{`"bookingtypes":`, etOf[*BookingType], uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
-	{`"timeslots":`, etOf[*BookingTypeTimeslot], uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
+	{`"bookingtypes":`, &enctBookingType, uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
+	{`"timeslots":`, &enctBookingTypeTimeslot, uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
 	{`"timeslot_bookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
@@ -541,11 +513,11 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{`"fiid_guid":`, nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
 	{`"finame":`, nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
 	{`"new_icon":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
-	{`"xtype_roles":`, etOf[*XTypeRole], uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
+	{`"xtype_roles":`, &enctXTypeRole, uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
 	{`"asset_details_tab_display":`, nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
-	{`"tab_config":`, etOf[*TabConfig], uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
+	{`"tab_config":`, &enctTabConfig, uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
 	{`"resourcebookingtype":`, nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
-	{`"allowed_status":`, etOf[*XTypeStatus], uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
+	{`"allowed_status":`, &enctXTypeStatus, uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
 	{`"allowall_status":`, nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
 	{`"businessowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
 	{`"technicalowner_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
@@ -557,17 +529,15 @@ var enctXtype = encTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Siz
 	{`"notes_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
 	{`"visibility_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
 	{`"resourcebooking_site_selection_type":`, nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
-	{`"booking_sites":`, etOf[*SiteList], uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
-	{`"access_control":`, etOf[*AccessControl], uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
+	{`"booking_sites":`, &enctSiteList, uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
+	{`"access_control":`, &enctAccessControl, uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
 	{`"newticket_priority":`, nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
 	{`"access_control_level":`, nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
 	{`"licence_visibility":`, nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
 	{`"allow_all_view":`, nil, uint32(unsafe.Offsetof(Xtype{}.AllowAllView)), kBool},
 }}
 
-func (m *Xtype) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctXtype) }
-
-func (*Xtype) encTable() *encTable { return &enctXtype }
+func (m *Xtype) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctXtype }
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Xtype) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -6,15 +6,13 @@ import (
 	"unsafe"
 )
 
-func allocZabbixWebhook(n int) unsafe.Pointer {
-	return unsafe.Pointer(unsafe.SliceData(make([]ZabbixWebhook, n)))
+func growZabbixWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
+	s := make([]ZabbixWebhook, c)
+	copy(s, unsafe.Slice((*ZabbixWebhook)(old), n))
+	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-func copyZabbixWebhook(dst, src unsafe.Pointer, n int) {
-	copy(unsafe.Slice((*ZabbixWebhook)(dst), n), unsafe.Slice((*ZabbixWebhook)(src), n))
-}
-
-var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), alloc: allocZabbixWebhook, copy: copyZabbixWebhook, fields: []decField{
+var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), grow: growZabbixWebhook, fields: []decField{
 	{"alert_message", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
 	{"alert_subject", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
 	{"event_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
@@ -28,9 +26,9 @@ var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), 
 	{"params", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Params)), kMap},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 8}}
 
-func (m *ZabbixWebhook) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dectZabbixWebhook) }
-
-func (*ZabbixWebhook) decTable() *decTable { return &dectZabbixWebhook }
+func (m *ZabbixWebhook) decTarget() (unsafe.Pointer, *decTable) {
+	return unsafe.Pointer(m), &dectZabbixWebhook
+}
 
 var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), fields: []encField{
 	{`"alert_message":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
@@ -46,9 +44,9 @@ var enctZabbixWebhook = encTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), 
 	{`"params":`, nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Params)), kMap},
 }}
 
-func (m *ZabbixWebhook) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enctZabbixWebhook) }
-
-func (*ZabbixWebhook) encTable() *encTable { return &enctZabbixWebhook }
+func (m *ZabbixWebhook) encTarget() (unsafe.Pointer, *encTable) {
+	return unsafe.Pointer(m), &enctZabbixWebhook
+}
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ZabbixWebhook) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -418,7 +418,7 @@ type Actions struct {
 	Billingoverriddenbytimeentry    *int                             `json:"billingoverriddenbytimeentry,omitempty"`
 	SyncToServicenow                *bool                            `json:"sync_to_servicenow,omitempty"`
 	NewServiceID                    *int                             `json:"new_service_id,omitempty"`
-	NewAsset                        *Device                          `json:"new_asset,omitempty"`
+	NewAsset                        Lazy[Device]                     `json:"new_asset,omitzero"`
 	ContractDateOverride            *Time                            `json:"contract_date_override,omitempty"`
 	Parentactionnumber              *int                             `json:"parentactionnumber,omitempty"`
 	Parentactiondetails             *string                          `json:"parentactiondetails,omitempty"`
@@ -1026,7 +1026,7 @@ type AnalyzerProfile struct {
 	JSONAttachmentLink          *string                 `json:"json_attachment_link,omitempty"`
 	PdftemplateID               *int                    `json:"pdftemplate_id,omitempty"`
 	PdftemplateName             *string                 `json:"pdftemplate_name,omitempty"`
-	Pdftemplate                 *PDFTemplate            `json:"pdftemplate,omitempty"`
+	Pdftemplate                 Lazy[PDFTemplate]       `json:"pdftemplate,omitzero"`
 	ChartBase64                 *string                 `json:"chart_base64,omitempty"`
 	CustomiseTableHTML          *bool                   `json:"customise_table_html,omitempty"`
 	ReportTableHTML             *string                 `json:"report_table_html,omitempty"`
@@ -1265,7 +1265,7 @@ type Appointment struct {
 	TicketEmailaddress          *string              `json:"ticket_emailaddress,omitempty"`
 	AppointmentStatus           *int                 `json:"appointment_status,omitempty"`
 	PrimaryTicketAppointment    *bool                `json:"primary_ticket_appointment,omitempty"`
-	Schedule                    *Schedule            `json:"schedule,omitempty"`
+	Schedule                    Lazy[Schedule]       `json:"schedule,omitzero"`
 	Schedulehandledtype         *int                 `json:"schedulehandledtype,omitempty"`
 	Createnextappt              *bool                `json:"createnextappt,omitempty"`
 	HaloRecurringMasterID       *int                 `json:"halo_recurring_master_id,omitempty"`
@@ -1500,75 +1500,75 @@ type ApprovalProcessRuleCriteria struct {
 
 // ApprovalProcessStep is Halo's ApprovalProcessStep schema.
 type ApprovalProcessStep struct {
-	ID                                   *int                  `json:"id,omitempty"`
-	Processid                            *int                  `json:"processid,omitempty"`
-	Sequence                             *int                  `json:"sequence,omitempty"`
-	Name                                 *string               `json:"name,omitempty"`
-	Type                                 *int                  `json:"type,omitempty"`
-	AgentIDOrCabID                       *int                  `json:"agent_id_or_cab_id,omitempty"`
-	AsunumcabGUID                        *string               `json:"asunumcab_guid,omitempty"`
-	AgentName                            *string               `json:"agent_name,omitempty"`
-	CabName                              *string               `json:"cab_name,omitempty"`
-	Statusafteraccept                    *int                  `json:"statusafteraccept,omitempty"`
-	Statusafterreject                    *int                  `json:"statusafterreject,omitempty"`
-	Notifyagent                          *bool                 `json:"notifyagent,omitempty"`
-	Notifyenduser                        *bool                 `json:"notifyenduser,omitempty"`
-	UserName                             *string               `json:"user_name,omitempty"`
-	UserID                               *int                  `json:"user_id,omitempty"`
-	Unassignafterapproval                *bool                 `json:"unassignafterapproval,omitempty"`
-	Statusifnoapproval                   *int                  `json:"statusifnoapproval,omitempty"`
-	Sendemail                            *bool                 `json:"sendemail,omitempty"`
-	Autoapproveforagentlogging           *bool                 `json:"autoapproveforagentlogging,omitempty"`
-	Autoapproveforapprovalrequestor      *bool                 `json:"autoapproveforapprovalrequestor,omitempty"`
-	Includeattachments                   *bool                 `json:"includeattachments,omitempty"`
-	Statusawaitingapproval               *int                  `json:"statusawaitingapproval,omitempty"`
-	Emailaddress                         *string               `json:"emailaddress,omitempty"`
-	Templateid                           *int                  `json:"templateid,omitempty"`
-	Templateguid                         *string               `json:"templateguid,omitempty"`
-	Accepttemplateid                     *int                  `json:"accepttemplateid,omitempty"`
-	Accepttemplateguid                   *string               `json:"accepttemplateguid,omitempty"`
-	Rejecttemplateid                     *int                  `json:"rejecttemplateid,omitempty"`
-	Rejecttemplateguid                   *string               `json:"rejecttemplateguid,omitempty"`
-	Pssid                                *int                  `json:"pssid,omitempty"`
-	Allowadhocapprovers                  *bool                 `json:"allowadhocapprovers,omitempty"`
-	Autoapproveifnoapprovers             *bool                 `json:"autoapproveifnoapprovers,omitempty"`
-	Autoapproveifalreadyapp              *bool                 `json:"autoapproveifalreadyapp,omitempty"`
-	Fields                               []RequestTypeField    `json:"fields,omitempty"`
-	Rules                                []ApprovalProcessRule `json:"rules,omitempty"`
-	NotificationRules                    []ApprovalProcessRule `json:"notification_rules,omitempty"`
-	AutomationRunbookid                  *string               `json:"automation_runbookid,omitempty"`
-	Iscloning                            *bool                 `json:"_iscloning,omitempty"`
-	Statusafterstartdatepassed           *int                  `json:"statusafterstartdatepassed,omitempty"`
-	ClientID                             *int                  `json:"client_id,omitempty"`
-	ClientName                           *string               `json:"client_name,omitempty"`
-	SiteID                               *int                  `json:"site_id,omitempty"`
-	SiteName                             *string               `json:"site_name,omitempty"`
-	NotifyOnAutoApproveType              *int                  `json:"notify_on_auto_approve_type,omitempty"`
-	NotifyOnAutoApproveEmailtemplateID   *int                  `json:"notify_on_auto_approve_emailtemplate_id,omitempty"`
-	NotifyOnAutoApproveEmailtemplateGUID *string               `json:"notify_on_auto_approve_emailtemplate_guid,omitempty"`
-	NotifyOnAutoApproveEmailTo           *string               `json:"notify_on_auto_approve_email_to,omitempty"`
-	NotifyOnAutoApproveImpactLevel       *int                  `json:"notify_on_auto_approve_impact_level,omitempty"`
-	NotifyOnAutoApproveRiskLevel         *int                  `json:"notify_on_auto_approve_risk_level,omitempty"`
-	AutoApprovalToManager                *bool                 `json:"auto_approval_to_manager,omitempty"`
-	Notifyifagent                        *bool                 `json:"notifyifagent,omitempty"`
-	Minapprovers                         *int                  `json:"minapprovers,omitempty"`
-	Approvalreminderintervalhrs          *int                  `json:"approvalreminderintervalhrs,omitempty"`
-	Approverafterapproval                *bool                 `json:"approverafterapproval,omitempty"`
-	AllowApproverAttachments             *bool                 `json:"allow_approver_attachments,omitempty"`
-	RoleID                               *int                  `json:"role_id,omitempty"`
-	RoleName                             *string               `json:"role_name,omitempty"`
-	Notifyagenttype                      *int                  `json:"notifyagenttype,omitempty"`
-	Notifyendusertype                    *int                  `json:"notifyendusertype,omitempty"`
-	Customfieldid                        *int                  `json:"customfieldid,omitempty"`
-	Customfieldguid                      *string               `json:"customfieldguid,omitempty"`
-	CustomfieldName                      *string               `json:"customfield_name,omitempty"`
-	Warning                              *string               `json:"_warning,omitempty"`
-	Hidefromenduserafterapproval         *bool                 `json:"hidefromenduserafterapproval,omitempty"`
-	Sendifautoapproved                   *bool                 `json:"sendifautoapproved,omitempty"`
-	Remindertemplateid                   *int                  `json:"remindertemplateid,omitempty"`
-	Remindertemplateguid                 *string               `json:"remindertemplateguid,omitempty"`
-	Approverduringapproval               *bool                 `json:"approverduringapproval,omitempty"`
-	IsMandatory                          *bool                 `json:"is_mandatory,omitempty"`
+	ID                                   *int                       `json:"id,omitempty"`
+	Processid                            *int                       `json:"processid,omitempty"`
+	Sequence                             *int                       `json:"sequence,omitempty"`
+	Name                                 *string                    `json:"name,omitempty"`
+	Type                                 *int                       `json:"type,omitempty"`
+	AgentIDOrCabID                       *int                       `json:"agent_id_or_cab_id,omitempty"`
+	AsunumcabGUID                        *string                    `json:"asunumcab_guid,omitempty"`
+	AgentName                            *string                    `json:"agent_name,omitempty"`
+	CabName                              *string                    `json:"cab_name,omitempty"`
+	Statusafteraccept                    *int                       `json:"statusafteraccept,omitempty"`
+	Statusafterreject                    *int                       `json:"statusafterreject,omitempty"`
+	Notifyagent                          *bool                      `json:"notifyagent,omitempty"`
+	Notifyenduser                        *bool                      `json:"notifyenduser,omitempty"`
+	UserName                             *string                    `json:"user_name,omitempty"`
+	UserID                               *int                       `json:"user_id,omitempty"`
+	Unassignafterapproval                *bool                      `json:"unassignafterapproval,omitempty"`
+	Statusifnoapproval                   *int                       `json:"statusifnoapproval,omitempty"`
+	Sendemail                            *bool                      `json:"sendemail,omitempty"`
+	Autoapproveforagentlogging           *bool                      `json:"autoapproveforagentlogging,omitempty"`
+	Autoapproveforapprovalrequestor      *bool                      `json:"autoapproveforapprovalrequestor,omitempty"`
+	Includeattachments                   *bool                      `json:"includeattachments,omitempty"`
+	Statusawaitingapproval               *int                       `json:"statusawaitingapproval,omitempty"`
+	Emailaddress                         *string                    `json:"emailaddress,omitempty"`
+	Templateid                           *int                       `json:"templateid,omitempty"`
+	Templateguid                         *string                    `json:"templateguid,omitempty"`
+	Accepttemplateid                     *int                       `json:"accepttemplateid,omitempty"`
+	Accepttemplateguid                   *string                    `json:"accepttemplateguid,omitempty"`
+	Rejecttemplateid                     *int                       `json:"rejecttemplateid,omitempty"`
+	Rejecttemplateguid                   *string                    `json:"rejecttemplateguid,omitempty"`
+	Pssid                                *int                       `json:"pssid,omitempty"`
+	Allowadhocapprovers                  *bool                      `json:"allowadhocapprovers,omitempty"`
+	Autoapproveifnoapprovers             *bool                      `json:"autoapproveifnoapprovers,omitempty"`
+	Autoapproveifalreadyapp              *bool                      `json:"autoapproveifalreadyapp,omitempty"`
+	Fields                               LazyList[RequestTypeField] `json:"fields,omitzero"`
+	Rules                                []ApprovalProcessRule      `json:"rules,omitempty"`
+	NotificationRules                    []ApprovalProcessRule      `json:"notification_rules,omitempty"`
+	AutomationRunbookid                  *string                    `json:"automation_runbookid,omitempty"`
+	Iscloning                            *bool                      `json:"_iscloning,omitempty"`
+	Statusafterstartdatepassed           *int                       `json:"statusafterstartdatepassed,omitempty"`
+	ClientID                             *int                       `json:"client_id,omitempty"`
+	ClientName                           *string                    `json:"client_name,omitempty"`
+	SiteID                               *int                       `json:"site_id,omitempty"`
+	SiteName                             *string                    `json:"site_name,omitempty"`
+	NotifyOnAutoApproveType              *int                       `json:"notify_on_auto_approve_type,omitempty"`
+	NotifyOnAutoApproveEmailtemplateID   *int                       `json:"notify_on_auto_approve_emailtemplate_id,omitempty"`
+	NotifyOnAutoApproveEmailtemplateGUID *string                    `json:"notify_on_auto_approve_emailtemplate_guid,omitempty"`
+	NotifyOnAutoApproveEmailTo           *string                    `json:"notify_on_auto_approve_email_to,omitempty"`
+	NotifyOnAutoApproveImpactLevel       *int                       `json:"notify_on_auto_approve_impact_level,omitempty"`
+	NotifyOnAutoApproveRiskLevel         *int                       `json:"notify_on_auto_approve_risk_level,omitempty"`
+	AutoApprovalToManager                *bool                      `json:"auto_approval_to_manager,omitempty"`
+	Notifyifagent                        *bool                      `json:"notifyifagent,omitempty"`
+	Minapprovers                         *int                       `json:"minapprovers,omitempty"`
+	Approvalreminderintervalhrs          *int                       `json:"approvalreminderintervalhrs,omitempty"`
+	Approverafterapproval                *bool                      `json:"approverafterapproval,omitempty"`
+	AllowApproverAttachments             *bool                      `json:"allow_approver_attachments,omitempty"`
+	RoleID                               *int                       `json:"role_id,omitempty"`
+	RoleName                             *string                    `json:"role_name,omitempty"`
+	Notifyagenttype                      *int                       `json:"notifyagenttype,omitempty"`
+	Notifyendusertype                    *int                       `json:"notifyendusertype,omitempty"`
+	Customfieldid                        *int                       `json:"customfieldid,omitempty"`
+	Customfieldguid                      *string                    `json:"customfieldguid,omitempty"`
+	CustomfieldName                      *string                    `json:"customfield_name,omitempty"`
+	Warning                              *string                    `json:"_warning,omitempty"`
+	Hidefromenduserafterapproval         *bool                      `json:"hidefromenduserafterapproval,omitempty"`
+	Sendifautoapproved                   *bool                      `json:"sendifautoapproved,omitempty"`
+	Remindertemplateid                   *int                       `json:"remindertemplateid,omitempty"`
+	Remindertemplateguid                 *string                    `json:"remindertemplateguid,omitempty"`
+	Approverduringapproval               *bool                      `json:"approverduringapproval,omitempty"`
+	IsMandatory                          *bool                      `json:"is_mandatory,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -2415,67 +2415,67 @@ type AuditPasswordField struct {
 
 // Autoassign is Halo's Autoassign schema.
 type Autoassign struct {
-	GUID                 *string              `json:"guid,omitempty"`
-	Intent               *string              `json:"intent,omitempty"`
-	ID                   *int                 `json:"id,omitempty"`
-	Name                 *string              `json:"name,omitempty"`
-	Precedence           *int                 `json:"precedence,omitempty"`
-	Use                  *int                 `json:"use,omitempty"`
-	Stopmatching         *bool                `json:"stopmatching,omitempty"`
-	NewAgentID           *int                 `json:"new_agent_id,omitempty"`
-	NewAgentName         *string              `json:"new_agent_name,omitempty"`
-	NewTeam              *string              `json:"new_team,omitempty"`
-	NewPriorityID        *int                 `json:"new_priority_id,omitempty"`
-	NewStatusID          *int                 `json:"new_status_id,omitempty"`
-	NewstatusGUID        *string              `json:"newstatus_guid,omitempty"`
-	NewSLAID             *int                 `json:"new_sla_id,omitempty"`
-	NewSLAGUID           *string              `json:"new_sla_guid,omitempty"`
-	NewCategory1ID       *int                 `json:"new_category_1_id,omitempty"`
-	NewCategory1GUID     *string              `json:"new_category_1_guid,omitempty"`
-	NewCategory1Name     *string              `json:"new_category_1_name,omitempty"`
-	NewProductID         *int                 `json:"new_product_id,omitempty"`
-	NewProductName       *string              `json:"new_product_name,omitempty"`
-	NewWorkflowID        *int                 `json:"new_workflow_id,omitempty"`
-	NewworkflowGUID      *string              `json:"newworkflow_guid,omitempty"`
-	NewWorkflowName      *string              `json:"new_workflow_name,omitempty"`
-	Dontshownotification *bool                `json:"dontshownotification,omitempty"`
-	Criteria             []AutoassignCriteria `json:"criteria,omitempty"`
-	Outcomes             []AutoassignOutcome  `json:"outcomes,omitempty"`
-	Domatch              *bool                `json:"_domatch,omitempty"`
-	User                 *Users               `json:"user,omitempty"`
-	MatchedRuleCount     *int                 `json:"matched_rule_count,omitempty"`
-	MatchedIds           *string              `json:"matched_ids,omitempty"`
-	OutcomeID            *int                 `json:"outcome_id,omitempty"`
-	OutcomeName          *string              `json:"outcome_name,omitempty"`
-	NewCategory2ID       *int                 `json:"new_category_2_id,omitempty"`
-	NewCategory2GUID     *string              `json:"new_category_2_guid,omitempty"`
-	NewCategory2Name     *string              `json:"new_category_2_name,omitempty"`
-	NewCategory3ID       *int                 `json:"new_category_3_id,omitempty"`
-	NewCategory3GUID     *string              `json:"new_category_3_guid,omitempty"`
-	NewCategory3Name     *string              `json:"new_category_3_name,omitempty"`
-	NewCategory4ID       *int                 `json:"new_category_4_id,omitempty"`
-	NewCategory4GUID     *string              `json:"new_category_4_guid,omitempty"`
-	NewCategory4Name     *string              `json:"new_category_4_name,omitempty"`
-	ScriptID             *int                 `json:"script_id,omitempty"`
-	ScriptName           *string              `json:"script_name,omitempty"`
-	RuleIds              []int                `json:"rule_ids,omitempty"`
-	NewTemplateID        *int                 `json:"new_template_id,omitempty"`
-	NewtemplateGUID      *string              `json:"newtemplate_guid,omitempty"`
-	NewTemplateName      *string              `json:"new_template_name,omitempty"`
-	Warning              *string              `json:"_warning,omitempty"`
-	Popupmsg             *string              `json:"popupmsg,omitempty"`
-	PopupNotes           []AreaPopup          `json:"popup_notes,omitempty"`
-	FlowdetailID         *int                 `json:"flowdetail_id,omitempty"`
-	BatchSize            *int                 `json:"batch_size,omitempty"`
-	BatchSleep           *int                 `json:"batch_sleep,omitempty"`
-	AccessControl        []AccessControl      `json:"access_control,omitempty"`
-	AccessControlLevel   *int                 `json:"access_control_level,omitempty"`
-	Events               []UnameNotification  `json:"events,omitempty"`
-	NewColour            *string              `json:"new_colour,omitempty"`
-	SetColour            *bool                `json:"set_colour,omitempty"`
-	Active               *bool                `json:"active,omitempty"`
-	Olas                 []WorkflowTarget     `json:"olas,omitempty"`
-	DatabaseLookups      []PartsLookup        `json:"database_lookups,omitempty"`
+	GUID                 *string                  `json:"guid,omitempty"`
+	Intent               *string                  `json:"intent,omitempty"`
+	ID                   *int                     `json:"id,omitempty"`
+	Name                 *string                  `json:"name,omitempty"`
+	Precedence           *int                     `json:"precedence,omitempty"`
+	Use                  *int                     `json:"use,omitempty"`
+	Stopmatching         *bool                    `json:"stopmatching,omitempty"`
+	NewAgentID           *int                     `json:"new_agent_id,omitempty"`
+	NewAgentName         *string                  `json:"new_agent_name,omitempty"`
+	NewTeam              *string                  `json:"new_team,omitempty"`
+	NewPriorityID        *int                     `json:"new_priority_id,omitempty"`
+	NewStatusID          *int                     `json:"new_status_id,omitempty"`
+	NewstatusGUID        *string                  `json:"newstatus_guid,omitempty"`
+	NewSLAID             *int                     `json:"new_sla_id,omitempty"`
+	NewSLAGUID           *string                  `json:"new_sla_guid,omitempty"`
+	NewCategory1ID       *int                     `json:"new_category_1_id,omitempty"`
+	NewCategory1GUID     *string                  `json:"new_category_1_guid,omitempty"`
+	NewCategory1Name     *string                  `json:"new_category_1_name,omitempty"`
+	NewProductID         *int                     `json:"new_product_id,omitempty"`
+	NewProductName       *string                  `json:"new_product_name,omitempty"`
+	NewWorkflowID        *int                     `json:"new_workflow_id,omitempty"`
+	NewworkflowGUID      *string                  `json:"newworkflow_guid,omitempty"`
+	NewWorkflowName      *string                  `json:"new_workflow_name,omitempty"`
+	Dontshownotification *bool                    `json:"dontshownotification,omitempty"`
+	Criteria             []AutoassignCriteria     `json:"criteria,omitempty"`
+	Outcomes             []AutoassignOutcome      `json:"outcomes,omitempty"`
+	Domatch              *bool                    `json:"_domatch,omitempty"`
+	User                 Lazy[Users]              `json:"user,omitzero"`
+	MatchedRuleCount     *int                     `json:"matched_rule_count,omitempty"`
+	MatchedIds           *string                  `json:"matched_ids,omitempty"`
+	OutcomeID            *int                     `json:"outcome_id,omitempty"`
+	OutcomeName          *string                  `json:"outcome_name,omitempty"`
+	NewCategory2ID       *int                     `json:"new_category_2_id,omitempty"`
+	NewCategory2GUID     *string                  `json:"new_category_2_guid,omitempty"`
+	NewCategory2Name     *string                  `json:"new_category_2_name,omitempty"`
+	NewCategory3ID       *int                     `json:"new_category_3_id,omitempty"`
+	NewCategory3GUID     *string                  `json:"new_category_3_guid,omitempty"`
+	NewCategory3Name     *string                  `json:"new_category_3_name,omitempty"`
+	NewCategory4ID       *int                     `json:"new_category_4_id,omitempty"`
+	NewCategory4GUID     *string                  `json:"new_category_4_guid,omitempty"`
+	NewCategory4Name     *string                  `json:"new_category_4_name,omitempty"`
+	ScriptID             *int                     `json:"script_id,omitempty"`
+	ScriptName           *string                  `json:"script_name,omitempty"`
+	RuleIds              []int                    `json:"rule_ids,omitempty"`
+	NewTemplateID        *int                     `json:"new_template_id,omitempty"`
+	NewtemplateGUID      *string                  `json:"newtemplate_guid,omitempty"`
+	NewTemplateName      *string                  `json:"new_template_name,omitempty"`
+	Warning              *string                  `json:"_warning,omitempty"`
+	Popupmsg             *string                  `json:"popupmsg,omitempty"`
+	PopupNotes           []AreaPopup              `json:"popup_notes,omitempty"`
+	FlowdetailID         *int                     `json:"flowdetail_id,omitempty"`
+	BatchSize            *int                     `json:"batch_size,omitempty"`
+	BatchSleep           *int                     `json:"batch_sleep,omitempty"`
+	AccessControl        []AccessControl          `json:"access_control,omitempty"`
+	AccessControlLevel   *int                     `json:"access_control_level,omitempty"`
+	Events               []UnameNotification      `json:"events,omitempty"`
+	NewColour            *string                  `json:"new_colour,omitempty"`
+	SetColour            *bool                    `json:"set_colour,omitempty"`
+	Active               *bool                    `json:"active,omitempty"`
+	Olas                 LazyList[WorkflowTarget] `json:"olas,omitzero"`
+	DatabaseLookups      LazyList[PartsLookup]    `json:"database_lookups,omitzero"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

@@ -296,9 +296,9 @@ type Device struct {
 	PrimaryAssetChartJSON    *string                                    `json:"primary_asset_chart_json,omitempty"`
 	Criticality              *int                                       `json:"criticality,omitempty"`
 	AscendantCount           *int                                       `json:"ascendant_count,omitempty"`
-	AscendantAssets          []Device                                   `json:"ascendant_assets,omitempty"`
+	AscendantAssets          LazyList[Device]                           `json:"ascendant_assets,omitzero"`
 	DescendantCount          *int                                       `json:"descendant_count,omitempty"`
-	DescendantAssets         []Device                                   `json:"descendant_assets,omitempty"`
+	DescendantAssets         LazyList[Device]                           `json:"descendant_assets,omitzero"`
 	ServiceCount             *int                                       `json:"service_count,omitempty"`
 	UserCount                *int                                       `json:"user_count,omitempty"`
 	LicenceCount             *int                                       `json:"licence_count,omitempty"`
@@ -322,10 +322,10 @@ type Device struct {
 	Commissioned             *int                                       `json:"commissioned,omitempty"`
 	Commissiondate           *Time                                      `json:"commissiondate,omitempty"`
 	Kaseyaid                 *string                                    `json:"kaseyaid,omitempty"`
-	Children                 []Device                                   `json:"children,omitempty"`
+	Children                 LazyList[Device]                           `json:"children,omitzero"`
 	ParentAssets             []DeviceList                               `json:"parent_assets,omitempty"`
 	ChildAssets              []DeviceList                               `json:"child_assets,omitempty"`
-	Hierarchy                []Device                                   `json:"hierarchy,omitempty"`
+	Hierarchy                LazyList[Device]                           `json:"hierarchy,omitzero"`
 	Users                    []UsersList                                `json:"users,omitempty"`
 	CloneCount               *int                                       `json:"clone_count,omitempty"`
 	Dontaddnewfields         *bool                                      `json:"_dontaddnewfields,omitempty"`
@@ -341,7 +341,7 @@ type Device struct {
 	SiteGUID                 *string                                    `json:"site_guid,omitempty"`
 	SqlimportUser            *string                                    `json:"sqlimport_user,omitempty"`
 	SqlimportID              *int                                       `json:"sqlimport_id,omitempty"`
-	Software                 []DeviceApplications                       `json:"software,omitempty"`
+	Software                 LazyList[DeviceApplications]               `json:"software,omitzero"`
 	BusinesscentralID        *string                                    `json:"businesscentral_id,omitempty"`
 	IntuneID                 *string                                    `json:"intune_id,omitempty"`
 	IntuneConnectionid       *int                                       `json:"intune_connectionid,omitempty"`
@@ -406,7 +406,7 @@ type Device struct {
 	EthernetMacAddress       *string                                    `json:"ethernetMacAddress,omitempty"`
 	PhysicalMemoryInBytes    *string                                    `json:"physicalMemoryInBytes,omitempty"`
 	AzureTenantID            *string                                    `json:"azureTenantId,omitempty"`
-	ServicesHierarchy        []ServSite                                 `json:"services_hierarchy,omitempty"`
+	ServicesHierarchy        LazyList[ServSite]                         `json:"services_hierarchy,omitzero"`
 	Validateonly             *bool                                      `json:"_validateonly,omitempty"`
 	CopyUnmappedInfoFields   *bool                                      `json:"copy_unmapped_info_fields,omitempty"`
 	UserEmail                *string                                    `json:"user_email,omitempty"`
@@ -445,9 +445,9 @@ type Device struct {
 	ChildAssetNames          *string                                    `json:"child_asset_names,omitempty"`
 	SiblingAssetNames        *string                                    `json:"sibling_asset_names,omitempty"`
 	RelatedKbNames           *string                                    `json:"related_kb_names,omitempty"`
-	Licences                 []LicenceList                              `json:"licences,omitempty"`
-	AddLicences              []LicenceList                              `json:"add_licences,omitempty"`
-	LicencesHierarchy        []LicenceList                              `json:"licences_hierarchy,omitempty"`
+	Licences                 LazyList[LicenceList]                      `json:"licences,omitzero"`
+	AddLicences              LazyList[LicenceList]                      `json:"add_licences,omitzero"`
+	LicencesHierarchy        LazyList[LicenceList]                      `json:"licences_hierarchy,omitzero"`
 	SqlimportAccountsid      *string                                    `json:"sqlimport_accountsid,omitempty"`
 	CreatedFromTemplate      *int                                       `json:"created_from_template,omitempty"`
 	Use                      *string                                    `json:"use,omitempty"`
@@ -565,26 +565,26 @@ type Device42WebhookData struct {
 
 // DeviceApplications is Halo's DeviceApplications schema.
 type DeviceApplications struct {
-	ID              *int     `json:"id,omitempty"`
-	LicenceID       *int     `json:"licence_id,omitempty"`
-	Name            *string  `json:"name,omitempty"`
-	Count           *int     `json:"count,omitempty"`
-	Did             *int     `json:"did,omitempty"`
-	Bundledesc      *string  `json:"bundledesc,omitempty"`
-	Cost            *float64 `json:"cost,omitempty"`
-	Lastused        *Time    `json:"lastused,omitempty"`
-	InstallDate     *Time    `json:"install_date,omitempty"`
-	Snowid          *string  `json:"snowid,omitempty"`
-	LicenceRequired *bool    `json:"licence_required,omitempty"`
-	Version         *string  `json:"version,omitempty"`
-	LicenceName     *string  `json:"licence_name,omitempty"`
-	UserID          *int     `json:"user_id,omitempty"`
-	RoleID          *int     `json:"role_id,omitempty"`
-	RoleName        *string  `json:"role_name,omitempty"`
-	Moduleid        *int     `json:"moduleid,omitempty"`
-	NewUsers        []Users  `json:"new_users,omitempty"`
-	NewDevices      []Device `json:"new_devices,omitempty"`
-	Warning         *string  `json:"_warning,omitempty"`
+	ID              *int             `json:"id,omitempty"`
+	LicenceID       *int             `json:"licence_id,omitempty"`
+	Name            *string          `json:"name,omitempty"`
+	Count           *int             `json:"count,omitempty"`
+	Did             *int             `json:"did,omitempty"`
+	Bundledesc      *string          `json:"bundledesc,omitempty"`
+	Cost            *float64         `json:"cost,omitempty"`
+	Lastused        *Time            `json:"lastused,omitempty"`
+	InstallDate     *Time            `json:"install_date,omitempty"`
+	Snowid          *string          `json:"snowid,omitempty"`
+	LicenceRequired *bool            `json:"licence_required,omitempty"`
+	Version         *string          `json:"version,omitempty"`
+	LicenceName     *string          `json:"licence_name,omitempty"`
+	UserID          *int             `json:"user_id,omitempty"`
+	RoleID          *int             `json:"role_id,omitempty"`
+	RoleName        *string          `json:"role_name,omitempty"`
+	Moduleid        *int             `json:"moduleid,omitempty"`
+	NewUsers        LazyList[Users]  `json:"new_users,omitzero"`
+	NewDevices      LazyList[Device] `json:"new_devices,omitzero"`
+	Warning         *string          `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -815,10 +815,10 @@ type DistributionLists struct {
 	Desc             *string                 `json:"desc,omitempty"`
 	MailboxFrom      *int                    `json:"mailbox_from,omitempty"`
 	MailboxReplyto   *string                 `json:"mailbox_replyto,omitempty"`
-	Users            []Users                 `json:"users,omitempty"`
+	Users            LazyList[Users]         `json:"users,omitzero"`
 	Members          []DistributionListsUser `json:"members,omitempty"`
-	Addtheseusers    []Users                 `json:"addtheseusers,omitempty"`
-	Removetheseusers []Users                 `json:"removetheseusers,omitempty"`
+	Addtheseusers    LazyList[Users]         `json:"addtheseusers,omitzero"`
+	Removetheseusers LazyList[Users]         `json:"removetheseusers,omitzero"`
 	UsersCount       *int                    `json:"users_count,omitempty"`
 	Isimport         *string                 `json:"_isimport,omitempty"`
 	Importtype       *string                 `json:"_importtype,omitempty"`

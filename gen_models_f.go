@@ -21,7 +21,7 @@ type FAQListHead struct {
 	FullName                       *string                          `json:"full_name,omitempty"`
 	ArticleCount                   *int                             `json:"article_count,omitempty"`
 	Type                           *int                             `json:"type,omitempty"`
-	Fields                         []RequestTypeField               `json:"fields,omitempty"`
+	Fields                         LazyList[RequestTypeField]       `json:"fields,omitzero"`
 	GrandparentName                *string                          `json:"grandparent_name,omitempty"`
 	GreatgrandparentName           *string                          `json:"greatgrandparent_name,omitempty"`
 	GreatgreatgrandparentName      *string                          `json:"greatgreatgrandparent_name,omitempty"`
@@ -270,69 +270,69 @@ type FaultAdditionalAgents struct {
 
 // FaultApproval is Halo's FaultApproval schema.
 type FaultApproval struct {
-	TicketID                *int               `json:"ticket_id,omitempty"`
-	PurchaseOrderID         *int               `json:"purchase_order_id,omitempty"`
-	PurchaseOrderRef        *string            `json:"purchase_order_ref,omitempty"`
-	QuoteID                 *int               `json:"quote_id,omitempty"`
-	QuoteRef                *string            `json:"quote_ref,omitempty"`
-	StartdateTimezone       *string            `json:"startdate_timezone,omitempty"`
-	StartdateWithTimezone   *DateTimeZone      `json:"startdate_with_timezone,omitempty"`
-	TargetdateTimezone      *string            `json:"targetdate_timezone,omitempty"`
-	TargetdateWithTimezone  *DateTimeZone      `json:"targetdate_with_timezone,omitempty"`
-	InvoiceID               *int               `json:"invoice_id,omitempty"`
-	InvoiceRef              *string            `json:"invoice_ref,omitempty"`
-	Seq                     *int               `json:"seq,omitempty"`
-	Actionnumber            *int               `json:"actionnumber,omitempty"`
-	Emailstatus             *int               `json:"emailstatus,omitempty"`
-	Result                  *int               `json:"result,omitempty"`
-	Emailaddress            *string            `json:"emailaddress,omitempty"`
-	Type                    *int               `json:"type,omitempty"`
-	AgentID                 *int               `json:"agent_id,omitempty"`
-	UserID                  *int               `json:"user_id,omitempty"`
-	TicketUserID            *int               `json:"ticket_user_id,omitempty"`
-	TicketUserName          *string            `json:"ticket_user_name,omitempty"`
-	CabID                   *int               `json:"cab_id,omitempty"`
-	Templateid              *int               `json:"templateid,omitempty"`
-	Name                    *string            `json:"name,omitempty"`
-	Image                   *string            `json:"image,omitempty"`
-	Initials                *string            `json:"initials,omitempty"`
-	Colour                  *string            `json:"colour,omitempty"`
-	RequestorAgentID        *int               `json:"requestor_agent_id,omitempty"`
-	RequestorUserID         *int               `json:"requestor_user_id,omitempty"`
-	Datetime                *Time              `json:"datetime,omitempty"`
-	ApprovalProcessID       *int               `json:"approval_process_id,omitempty"`
-	ApprovalProcessName     *string            `json:"approval_process_name,omitempty"`
-	ApprovalProcessGUID     *string            `json:"approval_process_guid,omitempty"`
-	ApproverNote            *string            `json:"approver_note,omitempty"`
-	RequestorName           *string            `json:"requestor_name,omitempty"`
-	RequestorImgpath        *string            `json:"requestor_imgpath,omitempty"`
-	RequestorColour         *string            `json:"requestor_colour,omitempty"`
-	RequestorInitials       *string            `json:"requestor_initials,omitempty"`
-	RequestorOnlinestatus   *int               `json:"requestor_onlinestatus,omitempty"`
-	RequestorLastonline     *string            `json:"requestor_lastonline,omitempty"`
-	Summary                 *string            `json:"summary,omitempty"`
-	Note                    *string            `json:"note,omitempty"`
-	Includeticketinresponse *bool              `json:"_includeticketinresponse,omitempty"`
-	AttachmentList          *AttachmentView    `json:"attachment_list,omitempty"`
-	Fields                  []RequestTypeField `json:"fields,omitempty"`
-	Customfields            []CustomField      `json:"customfields,omitempty"`
-	AgentName               *string            `json:"agent_name,omitempty"`
-	AgentInitials           *string            `json:"agent_initials,omitempty"`
-	AgentRequestorColour    *string            `json:"agent_requestor_colour,omitempty"`
-	AgentRequestorImgpath   *string            `json:"agent_requestor_imgpath,omitempty"`
-	DelegatedByUID          *int               `json:"delegated_by_uid,omitempty"`
-	VotesRequiredToAccept   *int               `json:"votes_required_to_accept,omitempty"`
-	VotesRequiredToReject   *int               `json:"votes_required_to_reject,omitempty"`
-	IsMandatory             *bool              `json:"is_mandatory,omitempty"`
-	Warning                 *string            `json:"_warning,omitempty"`
-	Faresultchanged         *int               `json:"faresultchanged,omitempty"`
-	Token                   *string            `json:"token,omitempty"`
-	Uniqueid                *int               `json:"uniqueid,omitempty"`
-	Signature               *string            `json:"signature,omitempty"`
-	Newsignatureadded       *bool              `json:"newsignatureadded,omitempty"`
-	Lastreminderdatetime    *Time              `json:"lastreminderdatetime,omitempty"`
-	Startdate               *Time              `json:"startdate,omitempty"`
-	Targetdate              *Time              `json:"targetdate,omitempty"`
+	TicketID                *int                       `json:"ticket_id,omitempty"`
+	PurchaseOrderID         *int                       `json:"purchase_order_id,omitempty"`
+	PurchaseOrderRef        *string                    `json:"purchase_order_ref,omitempty"`
+	QuoteID                 *int                       `json:"quote_id,omitempty"`
+	QuoteRef                *string                    `json:"quote_ref,omitempty"`
+	StartdateTimezone       *string                    `json:"startdate_timezone,omitempty"`
+	StartdateWithTimezone   *DateTimeZone              `json:"startdate_with_timezone,omitempty"`
+	TargetdateTimezone      *string                    `json:"targetdate_timezone,omitempty"`
+	TargetdateWithTimezone  *DateTimeZone              `json:"targetdate_with_timezone,omitempty"`
+	InvoiceID               *int                       `json:"invoice_id,omitempty"`
+	InvoiceRef              *string                    `json:"invoice_ref,omitempty"`
+	Seq                     *int                       `json:"seq,omitempty"`
+	Actionnumber            *int                       `json:"actionnumber,omitempty"`
+	Emailstatus             *int                       `json:"emailstatus,omitempty"`
+	Result                  *int                       `json:"result,omitempty"`
+	Emailaddress            *string                    `json:"emailaddress,omitempty"`
+	Type                    *int                       `json:"type,omitempty"`
+	AgentID                 *int                       `json:"agent_id,omitempty"`
+	UserID                  *int                       `json:"user_id,omitempty"`
+	TicketUserID            *int                       `json:"ticket_user_id,omitempty"`
+	TicketUserName          *string                    `json:"ticket_user_name,omitempty"`
+	CabID                   *int                       `json:"cab_id,omitempty"`
+	Templateid              *int                       `json:"templateid,omitempty"`
+	Name                    *string                    `json:"name,omitempty"`
+	Image                   *string                    `json:"image,omitempty"`
+	Initials                *string                    `json:"initials,omitempty"`
+	Colour                  *string                    `json:"colour,omitempty"`
+	RequestorAgentID        *int                       `json:"requestor_agent_id,omitempty"`
+	RequestorUserID         *int                       `json:"requestor_user_id,omitempty"`
+	Datetime                *Time                      `json:"datetime,omitempty"`
+	ApprovalProcessID       *int                       `json:"approval_process_id,omitempty"`
+	ApprovalProcessName     *string                    `json:"approval_process_name,omitempty"`
+	ApprovalProcessGUID     *string                    `json:"approval_process_guid,omitempty"`
+	ApproverNote            *string                    `json:"approver_note,omitempty"`
+	RequestorName           *string                    `json:"requestor_name,omitempty"`
+	RequestorImgpath        *string                    `json:"requestor_imgpath,omitempty"`
+	RequestorColour         *string                    `json:"requestor_colour,omitempty"`
+	RequestorInitials       *string                    `json:"requestor_initials,omitempty"`
+	RequestorOnlinestatus   *int                       `json:"requestor_onlinestatus,omitempty"`
+	RequestorLastonline     *string                    `json:"requestor_lastonline,omitempty"`
+	Summary                 *string                    `json:"summary,omitempty"`
+	Note                    *string                    `json:"note,omitempty"`
+	Includeticketinresponse *bool                      `json:"_includeticketinresponse,omitempty"`
+	AttachmentList          *AttachmentView            `json:"attachment_list,omitempty"`
+	Fields                  LazyList[RequestTypeField] `json:"fields,omitzero"`
+	Customfields            []CustomField              `json:"customfields,omitempty"`
+	AgentName               *string                    `json:"agent_name,omitempty"`
+	AgentInitials           *string                    `json:"agent_initials,omitempty"`
+	AgentRequestorColour    *string                    `json:"agent_requestor_colour,omitempty"`
+	AgentRequestorImgpath   *string                    `json:"agent_requestor_imgpath,omitempty"`
+	DelegatedByUID          *int                       `json:"delegated_by_uid,omitempty"`
+	VotesRequiredToAccept   *int                       `json:"votes_required_to_accept,omitempty"`
+	VotesRequiredToReject   *int                       `json:"votes_required_to_reject,omitempty"`
+	IsMandatory             *bool                      `json:"is_mandatory,omitempty"`
+	Warning                 *string                    `json:"_warning,omitempty"`
+	Faresultchanged         *int                       `json:"faresultchanged,omitempty"`
+	Token                   *string                    `json:"token,omitempty"`
+	Uniqueid                *int                       `json:"uniqueid,omitempty"`
+	Signature               *string                    `json:"signature,omitempty"`
+	Newsignatureadded       *bool                      `json:"newsignatureadded,omitempty"`
+	Lastreminderdatetime    *Time                      `json:"lastreminderdatetime,omitempty"`
+	Startdate               *Time                      `json:"startdate,omitempty"`
+	Targetdate              *Time                      `json:"targetdate,omitempty"`
 	// A .NET TimeSpan, e.g. "01:30:00".
 	Starttime *string `json:"starttime,omitempty"`
 	// A .NET TimeSpan, e.g. "01:30:00".
@@ -470,20 +470,20 @@ type FaultItem struct {
 
 // FaultOLA is Halo's FaultOLA schema.
 type FaultOLA struct {
-	ID          *int            `json:"id,omitempty"`
-	FaultID     *int            `json:"fault_id,omitempty"`
-	TargetID    *int            `json:"target_id,omitempty"`
-	TargetName  *string         `json:"target_name,omitempty"`
-	TargetHours *float64        `json:"target_hours,omitempty"`
-	ActualHours *float64        `json:"actual_hours,omitempty"`
-	TargetDate  *Time           `json:"target_date,omitempty"`
-	TargetMet   *bool           `json:"target_met,omitempty"`
-	Status      *int            `json:"status,omitempty"`
-	Dates       []FaultOLADates `json:"dates,omitempty"`
-	Target      *WorkflowTarget `json:"target,omitempty"`
-	StartDate   *Time           `json:"start_date,omitempty"`
-	PauseDate   *Time           `json:"pause_date,omitempty"`
-	Warning     *string         `json:"_warning,omitempty"`
+	ID          *int                 `json:"id,omitempty"`
+	FaultID     *int                 `json:"fault_id,omitempty"`
+	TargetID    *int                 `json:"target_id,omitempty"`
+	TargetName  *string              `json:"target_name,omitempty"`
+	TargetHours *float64             `json:"target_hours,omitempty"`
+	ActualHours *float64             `json:"actual_hours,omitempty"`
+	TargetDate  *Time                `json:"target_date,omitempty"`
+	TargetMet   *bool                `json:"target_met,omitempty"`
+	Status      *int                 `json:"status,omitempty"`
+	Dates       []FaultOLADates      `json:"dates,omitempty"`
+	Target      Lazy[WorkflowTarget] `json:"target,omitzero"`
+	StartDate   *Time                `json:"start_date,omitempty"`
+	PauseDate   *Time                `json:"pause_date,omitempty"`
+	Warning     *string              `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -1274,7 +1274,7 @@ type Faults struct {
 	IntacctClassName                  *string                  `json:"intacct_class_name,omitempty"`
 	SMSOverride                       *string                  `json:"sms_override,omitempty"`
 	DeviceName                        *string                  `json:"device_name,omitempty"`
-	Milestones                        []MileStone              `json:"milestones,omitempty"`
+	Milestones                        LazyList[MileStone]      `json:"milestones,omitzero"`
 	EmailMessageID                    *string                  `json:"email_message_id,omitempty"`
 	Seenby                            *string                  `json:"seenby,omitempty"`
 	RecaptchaToken                    *string                  `json:"recaptcha_token,omitempty"`
@@ -1284,7 +1284,7 @@ type Faults struct {
 	NewApprovalprocessCustomfieldid   *int                     `json:"new_approvalprocess_customfieldid,omitempty"`
 	LinkedEcommerceOrderNumber        *string                  `json:"linked_ecommerce_order_number,omitempty"`
 	LinkedEcommerceOrderURL           *string                  `json:"linked_ecommerce_order_url,omitempty"`
-	ParentMilestones                  []MileStone              `json:"parent_milestones,omitempty"`
+	ParentMilestones                  LazyList[MileStone]      `json:"parent_milestones,omitzero"`
 	Vectors                           []FaultVector            `json:"vectors,omitempty"`
 	AiMatchedTickets                  []FaultVectorScore       `json:"ai_matched_tickets,omitempty"`
 	AiMatchedArticles                 []FaultVectorScore       `json:"ai_matched_articles,omitempty"`
@@ -1776,21 +1776,21 @@ type FaultsTimeEntry struct {
 
 // Feedback is Halo's Feedback schema.
 type Feedback struct {
-	ID                 *int               `json:"id,omitempty"`
-	TicketID           *int               `json:"ticket_id,omitempty"`
-	Key                *string            `json:"key,omitempty"`
-	Score              *int               `json:"score,omitempty"`
-	Date               *Time              `json:"date,omitempty"`
-	Comment            *string            `json:"comment,omitempty"`
-	ScoreBand          *int               `json:"score_band,omitempty"`
-	UserMessage        *string            `json:"user_message,omitempty"`
-	Customsurveyfields []CustomField      `json:"customsurveyfields,omitempty"`
-	RecaptchaToken     *string            `json:"recaptcha_token,omitempty"`
-	FeedbackFaultid    *int               `json:"feedback_faultid,omitempty"`
-	Fields             []RequestTypeField `json:"fields,omitempty"`
-	AutomationID       *int               `json:"automation_id,omitempty"`
-	Warning            *string            `json:"_warning,omitempty"`
-	IPAddress          *string            `json:"ip_address,omitempty"`
+	ID                 *int                       `json:"id,omitempty"`
+	TicketID           *int                       `json:"ticket_id,omitempty"`
+	Key                *string                    `json:"key,omitempty"`
+	Score              *int                       `json:"score,omitempty"`
+	Date               *Time                      `json:"date,omitempty"`
+	Comment            *string                    `json:"comment,omitempty"`
+	ScoreBand          *int                       `json:"score_band,omitempty"`
+	UserMessage        *string                    `json:"user_message,omitempty"`
+	Customsurveyfields []CustomField              `json:"customsurveyfields,omitempty"`
+	RecaptchaToken     *string                    `json:"recaptcha_token,omitempty"`
+	FeedbackFaultid    *int                       `json:"feedback_faultid,omitempty"`
+	Fields             LazyList[RequestTypeField] `json:"fields,omitzero"`
+	AutomationID       *int                       `json:"automation_id,omitempty"`
+	Warning            *string                    `json:"_warning,omitempty"`
+	IPAddress          *string                    `json:"ip_address,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -1821,7 +1821,7 @@ type Field struct {
 	Inactiveupdatetype          *int                    `json:"inactiveupdatetype,omitempty"`
 	Moveupdatedefault           *string                 `json:"moveupdatedefault,omitempty"`
 	Showonactivity              *bool                   `json:"showonactivity,omitempty"`
-	Values                      []Lookup                `json:"values,omitempty"`
+	Values                      LazyList[Lookup]        `json:"values,omitzero"`
 	NewValues                   *string                 `json:"new_values,omitempty"`
 	ParenttypeID                *int                    `json:"parenttype_id,omitempty"`
 	ParenttypeName              *string                 `json:"parenttype_name,omitempty"`
@@ -1851,7 +1851,7 @@ type FieldGroup struct {
 	Intent                   *string                          `json:"intent,omitempty"`
 	Header                   *string                          `json:"header,omitempty"`
 	Name                     *string                          `json:"name,omitempty"`
-	Fields                   []RequestTypeField               `json:"fields,omitempty"`
+	Fields                   LazyList[RequestTypeField]       `json:"fields,omitzero"`
 	Translations             []LanguagePackTranslationsCustom `json:"translations,omitempty"`
 	AccessControl            []AccessControl                  `json:"access_control,omitempty"`
 	AccessControlLevel       *int                             `json:"access_control_level,omitempty"`
@@ -1944,13 +1944,13 @@ type FieldInfo struct {
 	Ordervalueby                *int                `json:"ordervalueby,omitempty"`
 	DefaultvalueLookup          *string             `json:"defaultvalue_lookup,omitempty"`
 	DefaultvalueTable           []CustomTableRow    `json:"defaultvalue_table,omitempty"`
-	Values                      []Lookup            `json:"values,omitempty"`
+	Values                      LazyList[Lookup]    `json:"values,omitzero"`
 	TableValues                 []CustomTableRow    `json:"table_values,omitempty"`
 	NewValues                   *string             `json:"new_values,omitempty"`
 	VariableName                *string             `json:"variable_name,omitempty"`
 	FaultsFieldName             *string             `json:"faults_field_name,omitempty"`
 	ActionsFieldName            *string             `json:"actions_field_name,omitempty"`
-	TableInfo                   *CustomTable        `json:"table_info,omitempty"`
+	TableInfo                   Lazy[CustomTable]   `json:"table_info,omitzero"`
 	ClientRestrictions          []AreaField         `json:"client_restrictions,omitempty"`
 	OrgRestrictions             []OrganisationField `json:"org_restrictions,omitempty"`
 	DatabaseLookupID            *int                `json:"database_lookup_id,omitempty"`
@@ -2054,7 +2054,7 @@ type FlowDetail struct {
 	NewticketTemplateID   *int                 `json:"newticket_template_id,omitempty"`
 	StepConditions        []AutoassignCriteria `json:"step_conditions,omitempty"`
 	ChatTeams             []SectionDetailList  `json:"chat_teams,omitempty"`
-	Rules                 []Autoassign         `json:"rules,omitempty"`
+	Rules                 LazyList[Autoassign] `json:"rules,omitzero"`
 	ChatImageType         *int                 `json:"chat_image_type,omitempty"`
 	// At most 500 characters.
 	Note               *string `json:"note,omitempty"`
@@ -2076,23 +2076,23 @@ type FlowDetail struct {
 
 // FlowHeader is Halo's FlowHeader schema.
 type FlowHeader struct {
-	GUID               *string           `json:"guid,omitempty"`
-	Intent             *string           `json:"intent,omitempty"`
-	ID                 *int              `json:"id,omitempty"`
-	Name               *string           `json:"name,omitempty"`
-	Note               *string           `json:"note,omitempty"`
-	Notinuse           *bool             `json:"notinuse,omitempty"`
-	FlowChartJSON      *string           `json:"flow_chart_json,omitempty"`
-	Steps              []FlowDetail      `json:"steps,omitempty"`
-	AlwaysAllowActions []TOutcome        `json:"always_allow_actions,omitempty"`
-	Active             *bool             `json:"active,omitempty"`
-	Stages             []FlowStages      `json:"stages,omitempty"`
-	InUse              *bool             `json:"in_use,omitempty"`
-	AccessControl      []AccessControl   `json:"access_control,omitempty"`
-	AccessControlLevel *int              `json:"access_control_level,omitempty"`
-	Targets            []WorkflowTarget  `json:"targets,omitempty"`
-	WorkflowHistory    []WorkflowHistory `json:"workflow_history,omitempty"`
-	Warning            *string           `json:"_warning,omitempty"`
+	GUID               *string                  `json:"guid,omitempty"`
+	Intent             *string                  `json:"intent,omitempty"`
+	ID                 *int                     `json:"id,omitempty"`
+	Name               *string                  `json:"name,omitempty"`
+	Note               *string                  `json:"note,omitempty"`
+	Notinuse           *bool                    `json:"notinuse,omitempty"`
+	FlowChartJSON      *string                  `json:"flow_chart_json,omitempty"`
+	Steps              []FlowDetail             `json:"steps,omitempty"`
+	AlwaysAllowActions []TOutcome               `json:"always_allow_actions,omitempty"`
+	Active             *bool                    `json:"active,omitempty"`
+	Stages             []FlowStages             `json:"stages,omitempty"`
+	InUse              *bool                    `json:"in_use,omitempty"`
+	AccessControl      []AccessControl          `json:"access_control,omitempty"`
+	AccessControlLevel *int                     `json:"access_control_level,omitempty"`
+	Targets            LazyList[WorkflowTarget] `json:"targets,omitzero"`
+	WorkflowHistory    []WorkflowHistory        `json:"workflow_history,omitempty"`
+	Warning            *string                  `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

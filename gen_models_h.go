@@ -84,33 +84,33 @@ type HeaderID int
 
 // Holidays is Halo's Holidays schema.
 type Holidays struct {
-	ID                  *string      `json:"id,omitempty"`
-	Holid               *int         `json:"holid,omitempty"`
-	WorkdayID           *int         `json:"workday_id,omitempty"`
-	WorkdayGUID         *string      `json:"workday_guid,omitempty"`
-	Date                *Time        `json:"date,omitempty"`
-	EndDate             *Time        `json:"end_date,omitempty"`
-	Allday              *bool        `json:"allday,omitempty"`
-	Name                *string      `json:"name,omitempty"`
-	Duration            *float64     `json:"duration,omitempty"`
-	HolidayType         *int         `json:"holiday_type,omitempty"`
-	AgentID             *int         `json:"agent_id,omitempty"`
-	AgentName           *string      `json:"agent_name,omitempty"`
-	Entity              *int         `json:"entity,omitempty"`
-	Force               *bool        `json:"_force,omitempty"`
-	DateOnly            *Time        `json:"date_only,omitempty"`
-	EndDateOnly         *Time        `json:"end_date_only,omitempty"`
-	Isrecurring         *bool        `json:"isrecurring,omitempty"`
-	Schedule            *Schedule    `json:"schedule,omitempty"`
-	Schedulehandledtype *int         `json:"schedulehandledtype,omitempty"`
-	Createnextappt      *bool        `json:"createnextappt,omitempty"`
-	ApprovalStart       *bool        `json:"approval_start,omitempty"`
-	Approvalnote        *string      `json:"approvalnote,omitempty"`
-	ApprovalStatus      *int         `json:"approval_status,omitempty"`
-	ReturnAppointment   *bool        `json:"_return_appointment,omitempty"`
-	Appointmentobj      *Appointment `json:"appointmentobj,omitempty"`
-	Thirdpartyid        *string      `json:"thirdpartyid,omitempty"`
-	Warning             *string      `json:"_warning,omitempty"`
+	ID                  *string           `json:"id,omitempty"`
+	Holid               *int              `json:"holid,omitempty"`
+	WorkdayID           *int              `json:"workday_id,omitempty"`
+	WorkdayGUID         *string           `json:"workday_guid,omitempty"`
+	Date                *Time             `json:"date,omitempty"`
+	EndDate             *Time             `json:"end_date,omitempty"`
+	Allday              *bool             `json:"allday,omitempty"`
+	Name                *string           `json:"name,omitempty"`
+	Duration            *float64          `json:"duration,omitempty"`
+	HolidayType         *int              `json:"holiday_type,omitempty"`
+	AgentID             *int              `json:"agent_id,omitempty"`
+	AgentName           *string           `json:"agent_name,omitempty"`
+	Entity              *int              `json:"entity,omitempty"`
+	Force               *bool             `json:"_force,omitempty"`
+	DateOnly            *Time             `json:"date_only,omitempty"`
+	EndDateOnly         *Time             `json:"end_date_only,omitempty"`
+	Isrecurring         *bool             `json:"isrecurring,omitempty"`
+	Schedule            Lazy[Schedule]    `json:"schedule,omitzero"`
+	Schedulehandledtype *int              `json:"schedulehandledtype,omitempty"`
+	Createnextappt      *bool             `json:"createnextappt,omitempty"`
+	ApprovalStart       *bool             `json:"approval_start,omitempty"`
+	Approvalnote        *string           `json:"approvalnote,omitempty"`
+	ApprovalStatus      *int              `json:"approval_status,omitempty"`
+	ReturnAppointment   *bool             `json:"_return_appointment,omitempty"`
+	Appointmentobj      Lazy[Appointment] `json:"appointmentobj,omitzero"`
+	Thirdpartyid        *string           `json:"thirdpartyid,omitempty"`
+	Warning             *string           `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

@@ -84,35 +84,35 @@ type ImportCSV struct {
 
 // IncomingEmail is Halo's IncomingEmail schema.
 type IncomingEmail struct {
-	OldID              *int     `json:"old_id,omitempty"`
-	ID                 *int     `json:"id,omitempty"`
-	Mbid               *int     `json:"mbid,omitempty"`
-	Agentid            *int     `json:"agentid,omitempty"`
-	Addactiontofaultid *int     `json:"addactiontofaultid,omitempty"`
-	Datecreated        *Time    `json:"datecreated,omitempty"`
-	Dateprocessed      *Time    `json:"dateprocessed,omitempty"`
-	Memo               *string  `json:"memo,omitempty"`
-	Processed          *bool    `json:"processed,omitempty"`
-	Delete             *bool    `json:"delete,omitempty"`
-	Issalesmb          *bool    `json:"issalesmb,omitempty"`
-	From               *string  `json:"from,omitempty"`
-	HTML               *string  `json:"html,omitempty"`
-	To                 *string  `json:"to,omitempty"`
-	User               *Users   `json:"user,omitempty"`
-	Subject            *string  `json:"subject,omitempty"`
-	Mailid             *string  `json:"mailid,omitempty"`
-	Data               []byte   `json:"data,omitempty"`
-	Source             *int     `json:"source,omitempty"`
-	Status             *int     `json:"status,omitempty"`
-	RemovedFromMailbox *bool    `json:"removed_from_mailbox,omitempty"`
-	RetryRemaining     *int     `json:"retry_remaining,omitempty"`
-	LastAttemptDate    *Time    `json:"last_attempt_date,omitempty"`
-	Checkmailid        *bool    `json:"_checkmailid,omitempty"`
-	Downloadmail       *bool    `json:"_downloadmail,omitempty"`
-	Mailbox            *Mailbox `json:"mailbox,omitempty"`
-	MailboxTypeInt     *int     `json:"mailbox_type_int,omitempty"`
-	Outbound           *bool    `json:"outbound,omitempty"`
-	Warning            *string  `json:"_warning,omitempty"`
+	OldID              *int        `json:"old_id,omitempty"`
+	ID                 *int        `json:"id,omitempty"`
+	Mbid               *int        `json:"mbid,omitempty"`
+	Agentid            *int        `json:"agentid,omitempty"`
+	Addactiontofaultid *int        `json:"addactiontofaultid,omitempty"`
+	Datecreated        *Time       `json:"datecreated,omitempty"`
+	Dateprocessed      *Time       `json:"dateprocessed,omitempty"`
+	Memo               *string     `json:"memo,omitempty"`
+	Processed          *bool       `json:"processed,omitempty"`
+	Delete             *bool       `json:"delete,omitempty"`
+	Issalesmb          *bool       `json:"issalesmb,omitempty"`
+	From               *string     `json:"from,omitempty"`
+	HTML               *string     `json:"html,omitempty"`
+	To                 *string     `json:"to,omitempty"`
+	User               Lazy[Users] `json:"user,omitzero"`
+	Subject            *string     `json:"subject,omitempty"`
+	Mailid             *string     `json:"mailid,omitempty"`
+	Data               []byte      `json:"data,omitempty"`
+	Source             *int        `json:"source,omitempty"`
+	Status             *int        `json:"status,omitempty"`
+	RemovedFromMailbox *bool       `json:"removed_from_mailbox,omitempty"`
+	RetryRemaining     *int        `json:"retry_remaining,omitempty"`
+	LastAttemptDate    *Time       `json:"last_attempt_date,omitempty"`
+	Checkmailid        *bool       `json:"_checkmailid,omitempty"`
+	Downloadmail       *bool       `json:"_downloadmail,omitempty"`
+	Mailbox            *Mailbox    `json:"mailbox,omitempty"`
+	MailboxTypeInt     *int        `json:"mailbox_type_int,omitempty"`
+	Outbound           *bool       `json:"outbound,omitempty"`
+	Warning            *string     `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

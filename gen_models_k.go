@@ -63,7 +63,7 @@ type KBEntry struct {
 	Internalmemomarkdown     *string                          `json:"internalmemomarkdown,omitempty"`
 	Tags                     []Tag                            `json:"tags,omitempty"`
 	Faqlists                 []FAQListHead                    `json:"faqlists,omitempty"`
-	Fields                   []RequestTypeField               `json:"fields,omitempty"`
+	Fields                   LazyList[RequestTypeField]       `json:"fields,omitzero"`
 	Teams                    []SectionDetail                  `json:"teams,omitempty"`
 	YourVote                 *int                             `json:"your_vote,omitempty"`
 	Showforall               *bool                            `json:"showforall,omitempty"`

@@ -268,63 +268,63 @@ type LicenceInfo struct {
 
 // LicenceList is Halo's Licence_List schema.
 type LicenceList struct {
-	ID                    *int                `json:"id,omitempty"`
-	Type                  *int                `json:"type,omitempty"`
-	Name                  *string             `json:"name,omitempty"`
-	Count                 *int                `json:"count,omitempty"`
-	ClientID              *int                `json:"client_id,omitempty"`
-	SiteID                *int                `json:"site_id,omitempty"`
-	ClientName            *string             `json:"client_name,omitempty"`
-	SiteName              *string             `json:"site_name,omitempty"`
-	PurchasePrice         *float64            `json:"purchase_price,omitempty"`
-	StartDate             *Time               `json:"start_date,omitempty"`
-	Snowid                *string             `json:"snowid,omitempty"`
-	Manufacturer          *string             `json:"manufacturer,omitempty"`
-	Notes                 *string             `json:"notes,omitempty"`
-	LicencesInUse         *int                `json:"licences_in_use,omitempty"`
-	LicencesInUseUser     *int                `json:"licences_in_use_user,omitempty"`
-	LicencesAvailable     *int                `json:"licences_available,omitempty"`
-	SupplierID            *int                `json:"supplier_id,omitempty"`
-	SupplierName          *string             `json:"supplier_name,omitempty"`
-	LicenceClientName     *string             `json:"licence_client_name,omitempty"`
-	Vendor                *string             `json:"vendor,omitempty"`
-	LicenceRoles          []LicenceRole       `json:"licence_roles,omitempty"`
-	EndDate               *Time               `json:"end_date,omitempty"`
-	TenantID              *string             `json:"tenant_id,omitempty"`
-	TenantName            *string             `json:"tenant_name,omitempty"`
-	NameExtra             *string             `json:"name_extra,omitempty"`
-	Deleted               *bool               `json:"deleted,omitempty"`
-	AssignedAtDeletion    *int                `json:"assigned_at_deletion,omitempty"`
-	BillingCycle          *string             `json:"billing_cycle,omitempty"`
-	TermDuration          *string             `json:"term_duration,omitempty"`
-	Status                *string             `json:"status,omitempty"`
-	Autorenew             *bool               `json:"autorenew,omitempty"`
-	Isimport              *bool               `json:"_isimport,omitempty"`
-	Importtype            *string             `json:"_importtype,omitempty"`
-	Importchildren        *bool               `json:"_importchildren,omitempty"`
-	ThirdPartyProduct     *string             `json:"third_party_product,omitempty"`
-	Price                 *float64            `json:"price,omitempty"`
-	Removed               *bool               `json:"_removed,omitempty"`
-	Distributor           *string             `json:"distributor,omitempty"`
-	IsActive              *bool               `json:"is_active,omitempty"`
-	AzureConnectionID     *int                `json:"azure_connection_id,omitempty"`
-	AzureConnection       *AzureADConnection  `json:"azure_connection,omitempty"`
-	RequestedQuantity     *int                `json:"requested_quantity,omitempty"`
-	RequestedQuantityDate *Time               `json:"requested_quantity_date,omitempty"`
-	Warning               *string             `json:"_warning,omitempty"`
-	IngramMicroDetailsID  *int                `json:"ingram_micro_details_id,omitempty"`
-	DetailsID             *int                `json:"_details_id,omitempty"`
-	SnowClientID          *int                `json:"snow_client_id,omitempty"`
-	ThirdpartyClientID    *string             `json:"thirdparty_client_id,omitempty"`
-	ProductSku            *string             `json:"product_sku,omitempty"`
-	VendorProductSku      *string             `json:"vendor_product_sku,omitempty"`
-	ParentID              *int                `json:"parent_id,omitempty"`
-	ConfigurationItems    []DeviceList        `json:"configuration_items,omitempty"`
-	AddConfigurationItems []DeviceList        `json:"add_configuration_items,omitempty"`
-	LicenceMatch          []LicenceMatch      `json:"licence_match,omitempty"`
-	DeviceChildID         *int                `json:"device_child_id,omitempty"`
-	DeviceCount           *int                `json:"device_count,omitempty"`
-	NewSoftware           *DeviceApplications `json:"new_software,omitempty"`
+	ID                    *int                     `json:"id,omitempty"`
+	Type                  *int                     `json:"type,omitempty"`
+	Name                  *string                  `json:"name,omitempty"`
+	Count                 *int                     `json:"count,omitempty"`
+	ClientID              *int                     `json:"client_id,omitempty"`
+	SiteID                *int                     `json:"site_id,omitempty"`
+	ClientName            *string                  `json:"client_name,omitempty"`
+	SiteName              *string                  `json:"site_name,omitempty"`
+	PurchasePrice         *float64                 `json:"purchase_price,omitempty"`
+	StartDate             *Time                    `json:"start_date,omitempty"`
+	Snowid                *string                  `json:"snowid,omitempty"`
+	Manufacturer          *string                  `json:"manufacturer,omitempty"`
+	Notes                 *string                  `json:"notes,omitempty"`
+	LicencesInUse         *int                     `json:"licences_in_use,omitempty"`
+	LicencesInUseUser     *int                     `json:"licences_in_use_user,omitempty"`
+	LicencesAvailable     *int                     `json:"licences_available,omitempty"`
+	SupplierID            *int                     `json:"supplier_id,omitempty"`
+	SupplierName          *string                  `json:"supplier_name,omitempty"`
+	LicenceClientName     *string                  `json:"licence_client_name,omitempty"`
+	Vendor                *string                  `json:"vendor,omitempty"`
+	LicenceRoles          []LicenceRole            `json:"licence_roles,omitempty"`
+	EndDate               *Time                    `json:"end_date,omitempty"`
+	TenantID              *string                  `json:"tenant_id,omitempty"`
+	TenantName            *string                  `json:"tenant_name,omitempty"`
+	NameExtra             *string                  `json:"name_extra,omitempty"`
+	Deleted               *bool                    `json:"deleted,omitempty"`
+	AssignedAtDeletion    *int                     `json:"assigned_at_deletion,omitempty"`
+	BillingCycle          *string                  `json:"billing_cycle,omitempty"`
+	TermDuration          *string                  `json:"term_duration,omitempty"`
+	Status                *string                  `json:"status,omitempty"`
+	Autorenew             *bool                    `json:"autorenew,omitempty"`
+	Isimport              *bool                    `json:"_isimport,omitempty"`
+	Importtype            *string                  `json:"_importtype,omitempty"`
+	Importchildren        *bool                    `json:"_importchildren,omitempty"`
+	ThirdPartyProduct     *string                  `json:"third_party_product,omitempty"`
+	Price                 *float64                 `json:"price,omitempty"`
+	Removed               *bool                    `json:"_removed,omitempty"`
+	Distributor           *string                  `json:"distributor,omitempty"`
+	IsActive              *bool                    `json:"is_active,omitempty"`
+	AzureConnectionID     *int                     `json:"azure_connection_id,omitempty"`
+	AzureConnection       *AzureADConnection       `json:"azure_connection,omitempty"`
+	RequestedQuantity     *int                     `json:"requested_quantity,omitempty"`
+	RequestedQuantityDate *Time                    `json:"requested_quantity_date,omitempty"`
+	Warning               *string                  `json:"_warning,omitempty"`
+	IngramMicroDetailsID  *int                     `json:"ingram_micro_details_id,omitempty"`
+	DetailsID             *int                     `json:"_details_id,omitempty"`
+	SnowClientID          *int                     `json:"snow_client_id,omitempty"`
+	ThirdpartyClientID    *string                  `json:"thirdparty_client_id,omitempty"`
+	ProductSku            *string                  `json:"product_sku,omitempty"`
+	VendorProductSku      *string                  `json:"vendor_product_sku,omitempty"`
+	ParentID              *int                     `json:"parent_id,omitempty"`
+	ConfigurationItems    []DeviceList             `json:"configuration_items,omitempty"`
+	AddConfigurationItems []DeviceList             `json:"add_configuration_items,omitempty"`
+	LicenceMatch          []LicenceMatch           `json:"licence_match,omitempty"`
+	DeviceChildID         *int                     `json:"device_child_id,omitempty"`
+	DeviceCount           *int                     `json:"device_count,omitempty"`
+	NewSoftware           Lazy[DeviceApplications] `json:"new_software,omitzero"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -544,7 +544,7 @@ type Lookup struct {
 	Valueint1           *int                             `json:"valueint1,omitempty"`
 	LinkedItem          *string                          `json:"linked_item,omitempty"`
 	Sequence            *int                             `json:"sequence,omitempty"`
-	SubLookup           []Lookup                         `json:"sub_lookup,omitempty"`
+	SubLookup           LazyList[Lookup]                 `json:"sub_lookup,omitzero"`
 	Translations        []LanguagePackTranslationsCustom `json:"translations,omitempty"`
 	Warning             *string                          `json:"_warning,omitempty"`
 	Inactive            *bool                            `json:"inactive,omitempty"`

@@ -42,44 +42,44 @@ type PDFTemplate struct {
 	ConfigURL       *string `json:"config_url,omitempty"`
 	Reportingperiod *int    `json:"reportingperiod,omitempty"`
 	// At most 50 characters.
-	SystemUse               *string              `json:"system_use,omitempty"`
-	Detailcolumns           []PDFTemplateDetail  `json:"detailcolumns,omitempty"`
-	Pages                   []PDFTemplatePage    `json:"pages,omitempty"`
-	IsPreview               *bool                `json:"is_preview,omitempty"`
-	IsGenerate              *bool                `json:"is_generate,omitempty"`
-	Printhtml               *string              `json:"printhtml,omitempty"`
-	PDFAttachmentID         *int                 `json:"pdf_attachment_id,omitempty"`
-	PDFAttachmentLink       *string              `json:"pdf_attachment_link,omitempty"`
-	Quotation               *QuotationHeader     `json:"quotation,omitempty"`
-	Salesorder              *OrderHead           `json:"salesorder,omitempty"`
-	Purchaseorder           *SupplierOrderHeader `json:"purchaseorder,omitempty"`
-	Invoice                 *InvoiceHeader       `json:"invoice,omitempty"`
-	Contract                *ContractHeader      `json:"contract,omitempty"`
-	Report                  *AnalyzerProfile     `json:"report,omitempty"`
-	Consignment             *ConsignmentHeader   `json:"consignment,omitempty"`
-	Reports                 []PDFTemplateReport  `json:"reports,omitempty"`
-	CompositeReportApid     *int                 `json:"composite_report_apid,omitempty"`
-	Canbeaccessedbyallusers *bool                `json:"canbeaccessedbyallusers,omitempty"`
-	PermissionsUser         []UserAnalyzer       `json:"permissions_user,omitempty"`
-	Schedule                []StdRequestList     `json:"schedule,omitempty"`
-	Clientid                *int                 `json:"clientid,omitempty"`
-	Licencename             *string              `json:"licencename,omitempty"`
-	LibraryID               *int                 `json:"library_id,omitempty"`
-	ImageAttachmentID       *int                 `json:"image_attachment_id,omitempty"`
-	Pagewidthinches         *float64             `json:"pagewidthinches,omitempty"`
-	Pageheightinches        *float64             `json:"pageheightinches,omitempty"`
-	IconBase64              *string              `json:"icon_base64,omitempty"`
-	Icon                    *string              `json:"icon,omitempty"`
-	Kbentry                 *KBEntry             `json:"kbentry,omitempty"`
-	Showinlineimage         *bool                `json:"showinlineimage,omitempty"`
-	PDFMediaType            *int                 `json:"pdf_media_type,omitempty"`
-	Asset                   *Device              `json:"asset,omitempty"`
-	PrefixPDFAttachmentID   *int                 `json:"prefix_pdf_attachment_id,omitempty"`
-	Prefixpdfappend         *bool                `json:"prefixpdfappend,omitempty"`
-	Iscustomised            *bool                `json:"iscustomised,omitempty"`
-	ShowBundledLines        *int                 `json:"show_bundled_lines,omitempty"`
-	Warning                 *string              `json:"_warning,omitempty"`
-	OverrideAttachmentName  *string              `json:"override_attachment_name,omitempty"`
+	SystemUse               *string                     `json:"system_use,omitempty"`
+	Detailcolumns           []PDFTemplateDetail         `json:"detailcolumns,omitempty"`
+	Pages                   []PDFTemplatePage           `json:"pages,omitempty"`
+	IsPreview               *bool                       `json:"is_preview,omitempty"`
+	IsGenerate              *bool                       `json:"is_generate,omitempty"`
+	Printhtml               *string                     `json:"printhtml,omitempty"`
+	PDFAttachmentID         *int                        `json:"pdf_attachment_id,omitempty"`
+	PDFAttachmentLink       *string                     `json:"pdf_attachment_link,omitempty"`
+	Quotation               Lazy[QuotationHeader]       `json:"quotation,omitzero"`
+	Salesorder              *OrderHead                  `json:"salesorder,omitempty"`
+	Purchaseorder           *SupplierOrderHeader        `json:"purchaseorder,omitempty"`
+	Invoice                 *InvoiceHeader              `json:"invoice,omitempty"`
+	Contract                *ContractHeader             `json:"contract,omitempty"`
+	Report                  Lazy[AnalyzerProfile]       `json:"report,omitzero"`
+	Consignment             *ConsignmentHeader          `json:"consignment,omitempty"`
+	Reports                 LazyList[PDFTemplateReport] `json:"reports,omitzero"`
+	CompositeReportApid     *int                        `json:"composite_report_apid,omitempty"`
+	Canbeaccessedbyallusers *bool                       `json:"canbeaccessedbyallusers,omitempty"`
+	PermissionsUser         []UserAnalyzer              `json:"permissions_user,omitempty"`
+	Schedule                []StdRequestList            `json:"schedule,omitempty"`
+	Clientid                *int                        `json:"clientid,omitempty"`
+	Licencename             *string                     `json:"licencename,omitempty"`
+	LibraryID               *int                        `json:"library_id,omitempty"`
+	ImageAttachmentID       *int                        `json:"image_attachment_id,omitempty"`
+	Pagewidthinches         *float64                    `json:"pagewidthinches,omitempty"`
+	Pageheightinches        *float64                    `json:"pageheightinches,omitempty"`
+	IconBase64              *string                     `json:"icon_base64,omitempty"`
+	Icon                    *string                     `json:"icon,omitempty"`
+	Kbentry                 *KBEntry                    `json:"kbentry,omitempty"`
+	Showinlineimage         *bool                       `json:"showinlineimage,omitempty"`
+	PDFMediaType            *int                        `json:"pdf_media_type,omitempty"`
+	Asset                   Lazy[Device]                `json:"asset,omitzero"`
+	PrefixPDFAttachmentID   *int                        `json:"prefix_pdf_attachment_id,omitempty"`
+	Prefixpdfappend         *bool                       `json:"prefixpdfappend,omitempty"`
+	Iscustomised            *bool                       `json:"iscustomised,omitempty"`
+	ShowBundledLines        *int                        `json:"show_bundled_lines,omitempty"`
+	Warning                 *string                     `json:"_warning,omitempty"`
+	OverrideAttachmentName  *string                     `json:"override_attachment_name,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -129,12 +129,12 @@ type PDFTemplatePage struct {
 
 // PDFTemplateReport is Halo's PdfTemplateReport schema.
 type PDFTemplateReport struct {
-	ID            *int             `json:"id,omitempty"`
-	PdftemplateID *int             `json:"pdftemplate_id,omitempty"`
-	ReportID      *int             `json:"report_id,omitempty"`
-	ReportName    *string          `json:"report_name,omitempty"`
-	ReportData    *AnalyzerProfile `json:"report_data,omitempty"`
-	Warning       *string          `json:"_warning,omitempty"`
+	ID            *int                  `json:"id,omitempty"`
+	PdftemplateID *int                  `json:"pdftemplate_id,omitempty"`
+	ReportID      *int                  `json:"report_id,omitempty"`
+	ReportName    *string               `json:"report_name,omitempty"`
+	ReportData    Lazy[AnalyzerProfile] `json:"report_data,omitzero"`
+	Warning       *string               `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -263,7 +263,7 @@ type PartsLookup struct {
 	OutcomeMappedFieldName           *string              `json:"outcome_mapped_field_name,omitempty"`
 	InvertOutcomeMappedResult        *bool                `json:"invert_outcome_mapped_result,omitempty"`
 	TriggerType                      *int                 `json:"trigger_type,omitempty"`
-	Rules                            []Autoassign         `json:"rules,omitempty"`
+	Rules                            LazyList[Autoassign] `json:"rules,omitzero"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

@@ -251,7 +251,7 @@ type QuotationDetail struct {
 	OptionalLineQuantityChange *float64          `json:"optional_line_quantity_change,omitempty"`
 	CreatedFromGroupID         *int              `json:"created_from_group_id,omitempty"`
 	Customfields               []CustomField     `json:"customfields,omitempty"`
-	Chargerates                []Lookup          `json:"chargerates,omitempty"`
+	Chargerates                LazyList[Lookup]  `json:"chargerates,omitzero"`
 	Budgets                    []FaultBudget     `json:"budgets,omitempty"`
 	ItemTemplate               *int              `json:"item_template,omitempty"`
 	ItemContract               *bool             `json:"item_contract,omitempty"`
@@ -323,7 +323,7 @@ type QuotationHeader struct {
 	TaxTotalEstimate             *float64             `json:"tax_total_estimate,omitempty"`
 	AuthBy                       *string              `json:"auth_by,omitempty"`
 	Note                         *string              `json:"note,omitempty"`
-	User                         *Users               `json:"user,omitempty"`
+	User                         Lazy[Users]          `json:"user,omitzero"`
 	UserID                       *int                 `json:"user_id,omitempty"`
 	UserName                     *string              `json:"user_name,omitempty"`
 	SiteID                       *int                 `json:"site_id,omitempty"`
@@ -441,7 +441,7 @@ type QuotationHeader struct {
 	Originalid                   *int                 `json:"_originalid,omitempty"`
 	Customisepdf                 *bool                `json:"_customisepdf,omitempty"`
 	IsCustomisedPDF              *bool                `json:"is_customised_pdf,omitempty"`
-	Customisedpdf                *PDFTemplate         `json:"customisedpdf,omitempty"`
+	Customisedpdf                Lazy[PDFTemplate]    `json:"customisedpdf,omitzero"`
 	NewApprovalprocessRoleID     *int                 `json:"new_approvalprocess_role_id,omitempty"`
 	IsQuoteScreen                *bool                `json:"is_quote_screen,omitempty"`
 	Novalidate                   *bool                `json:"_novalidate,omitempty"`

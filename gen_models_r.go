@@ -108,17 +108,17 @@ type ReleaseComponent struct {
 
 // ReleaseNote is Halo's ReleaseNote schema.
 type ReleaseNote struct {
-	ID                      *int              `json:"id,omitempty"`
-	Note                    *string           `json:"note,omitempty"`
-	Category                *string           `json:"category,omitempty"`
-	Important               *bool             `json:"important,omitempty"`
-	GroupID                 *int              `json:"group_id,omitempty"`
-	Changeinformation       *string           `json:"changeinformation,omitempty"`
-	Changeinformationexists *bool             `json:"changeinformationexists,omitempty"`
-	Date                    *Time             `json:"date,omitempty"`
-	Month                   *string           `json:"month,omitempty"`
-	Version                 *string           `json:"version,omitempty"`
-	Group                   *ReleaseNoteGroup `json:"group,omitempty"`
+	ID                      *int                   `json:"id,omitempty"`
+	Note                    *string                `json:"note,omitempty"`
+	Category                *string                `json:"category,omitempty"`
+	Important               *bool                  `json:"important,omitempty"`
+	GroupID                 *int                   `json:"group_id,omitempty"`
+	Changeinformation       *string                `json:"changeinformation,omitempty"`
+	Changeinformationexists *bool                  `json:"changeinformationexists,omitempty"`
+	Date                    *Time                  `json:"date,omitempty"`
+	Month                   *string                `json:"month,omitempty"`
+	Version                 *string                `json:"version,omitempty"`
+	Group                   Lazy[ReleaseNoteGroup] `json:"group,omitzero"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -128,11 +128,11 @@ type ReleaseNote struct {
 
 // ReleaseNoteGroup is Halo's ReleaseNoteGroup schema.
 type ReleaseNoteGroup struct {
-	ID           *int          `json:"id,omitempty"`
-	Name         *string       `json:"name,omitempty"`
-	Releasenote  *string       `json:"releasenote,omitempty"`
-	Releasenotes []ReleaseNote `json:"releasenotes,omitempty"`
-	Warning      *string       `json:"_warning,omitempty"`
+	ID           *int                  `json:"id,omitempty"`
+	Name         *string               `json:"name,omitempty"`
+	Releasenote  *string               `json:"releasenote,omitempty"`
+	Releasenotes LazyList[ReleaseNote] `json:"releasenotes,omitzero"`
+	Warning      *string               `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -439,7 +439,7 @@ type RequestType struct {
 	DatabaseLookupName                                      *string                          `json:"database_lookup_name,omitempty"`
 	Applydefaultsontypechangebool                           *bool                            `json:"applydefaultsontypechangebool,omitempty"`
 	Allowtickettypetobechild                                *bool                            `json:"allowtickettypetobechild,omitempty"`
-	Fields                                                  []RequestTypeField               `json:"fields,omitempty"`
+	Fields                                                  LazyList[RequestTypeField]       `json:"fields,omitzero"`
 	DefaultEstimate                                         *float64                         `json:"default_estimate,omitempty"`
 	Mustclosechildbeforeclosurebool                         *bool                            `json:"mustclosechildbeforeclosurebool,omitempty"`
 	DefaultSendremoteinvite                                 *int                             `json:"default_sendremoteinvite,omitempty"`
@@ -672,11 +672,11 @@ type RequestTypeField struct {
 	Technew                   *int                             `json:"technew,omitempty"`
 	Techdetail                *int                             `json:"techdetail,omitempty"`
 	Fieldname                 *string                          `json:"fieldname,omitempty"`
-	Fieldinfo                 *FieldInfo                       `json:"fieldinfo,omitempty"`
+	Fieldinfo                 Lazy[FieldInfo]                  `json:"fieldinfo,omitzero"`
 	VisibilityConditions      []CustomFieldVisibility          `json:"visibility_conditions,omitempty"`
 	VisibilityConditionsValue []CustomFieldVisibility          `json:"visibility_conditions_value,omitempty"`
 	ValueRestrictions         []CustomFieldValueRestrictions   `json:"value_restrictions,omitempty"`
-	Group                     *FieldGroup                      `json:"group,omitempty"`
+	Group                     Lazy[FieldGroup]                 `json:"group,omitzero"`
 	Technewlocation           *int                             `json:"technewlocation,omitempty"`
 	Restrictupdate            *int                             `json:"restrictupdate,omitempty"`
 	UpdateRestrictions        []RequestTypeFieldRestriction    `json:"update_restrictions,omitempty"`
@@ -729,10 +729,10 @@ type RequestTypeFieldRestriction struct {
 
 // RequestTypeGroup is Halo's RequestTypeGroup schema.
 type RequestTypeGroup struct {
-	ID      *int               `json:"id,omitempty"`
-	Name    *string            `json:"name,omitempty"`
-	Fields  []RequestTypeField `json:"fields,omitempty"`
-	Warning *string            `json:"_warning,omitempty"`
+	ID      *int                       `json:"id,omitempty"`
+	Name    *string                    `json:"name,omitempty"`
+	Fields  LazyList[RequestTypeField] `json:"fields,omitzero"`
+	Warning *string                    `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

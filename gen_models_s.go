@@ -344,43 +344,43 @@ type SalesOrderView struct {
 
 // Schedule is Halo's Schedule schema.
 type Schedule struct {
-	ID                                    *int                   `json:"id,omitempty"`
-	Startdate                             *Time                  `json:"startdate,omitempty"`
-	Enddate                               *Time                  `json:"enddate,omitempty"`
-	Subject                               *string                `json:"subject,omitempty"`
-	Hours                                 *float64               `json:"hours,omitempty"`
-	Dailyrecurrencepattern                *int                   `json:"dailyrecurrencepattern,omitempty"`
-	Dailyrecurrencedays                   *int                   `json:"dailyrecurrencedays,omitempty"`
-	Weeklyrecurrenceweeks                 *int                   `json:"weeklyrecurrenceweeks,omitempty"`
-	Endafteramount                        *int                   `json:"endafteramount,omitempty"`
-	Rangeofrecurrence                     *int                   `json:"rangeofrecurrence,omitempty"`
-	Requesttype                           *int                   `json:"requesttype,omitempty"`
-	Recurrencepattern                     *int                   `json:"recurrencepattern,omitempty"`
-	Agentid                               *int                   `json:"agentid,omitempty"`
-	Monthlyrecurrencepattern              *int                   `json:"monthlyrecurrencepattern,omitempty"`
-	Yearlyrecurrencepattern               *int                   `json:"yearlyrecurrencepattern,omitempty"`
-	Monthlyrecurrencespecificdate         *int                   `json:"monthlyrecurrencespecificdate,omitempty"`
-	Monthlyrecurrencespecificdateinterval *int                   `json:"monthlyrecurrencespecificdateinterval,omitempty"`
-	Monthlyrecurrencespecificday          *int                   `json:"monthlyrecurrencespecificday,omitempty"`
-	Monthlyrecurrencespecificdayofweek    *int                   `json:"monthlyrecurrencespecificdayofweek,omitempty"`
-	Monthlyrecurrencespecificdayinterval  *int                   `json:"monthlyrecurrencespecificdayinterval,omitempty"`
-	Yearlyrecurrencespecificdate          *int                   `json:"yearlyrecurrencespecificdate,omitempty"`
-	Yearlyrecurrencespecificdatemonth     *int                   `json:"yearlyrecurrencespecificdatemonth,omitempty"`
-	Yearlyrecurrencespecificdateinterval  *int                   `json:"yearlyrecurrencespecificdateinterval,omitempty"`
-	Yearlyrecurrencespecificday           *int                   `json:"yearlyrecurrencespecificday,omitempty"`
-	Yearlyrecurrencespecificdayofweek     *int                   `json:"yearlyrecurrencespecificdayofweek,omitempty"`
-	Yearlyrecurrencespecificdaymonth      *int                   `json:"yearlyrecurrencespecificdaymonth,omitempty"`
-	Yearlyrecurrencespecificdayinterval   *int                   `json:"yearlyrecurrencespecificdayinterval,omitempty"`
-	Type                                  *int                   `json:"type,omitempty"`
-	Uniqueid                              *int                   `json:"uniqueid,omitempty"`
-	Weeklyrecurrencestring                *string                `json:"weeklyrecurrencestring,omitempty"`
-	Nextcreationdate                      *Time                  `json:"nextcreationdate,omitempty"`
-	Nextrundate                           *Time                  `json:"nextrundate,omitempty"`
-	ContractSchedulePlan                  []ContractSchedulePlan `json:"contract_schedule_plan,omitempty"`
-	Weeklyrecurrenceamount                []KeyPair              `json:"weeklyrecurrenceamount,omitempty"`
-	Validateonly                          *bool                  `json:"_validateonly,omitempty"`
-	Events                                []Appointment          `json:"events,omitempty"`
-	Warning                               *string                `json:"_warning,omitempty"`
+	ID                                    *int                           `json:"id,omitempty"`
+	Startdate                             *Time                          `json:"startdate,omitempty"`
+	Enddate                               *Time                          `json:"enddate,omitempty"`
+	Subject                               *string                        `json:"subject,omitempty"`
+	Hours                                 *float64                       `json:"hours,omitempty"`
+	Dailyrecurrencepattern                *int                           `json:"dailyrecurrencepattern,omitempty"`
+	Dailyrecurrencedays                   *int                           `json:"dailyrecurrencedays,omitempty"`
+	Weeklyrecurrenceweeks                 *int                           `json:"weeklyrecurrenceweeks,omitempty"`
+	Endafteramount                        *int                           `json:"endafteramount,omitempty"`
+	Rangeofrecurrence                     *int                           `json:"rangeofrecurrence,omitempty"`
+	Requesttype                           *int                           `json:"requesttype,omitempty"`
+	Recurrencepattern                     *int                           `json:"recurrencepattern,omitempty"`
+	Agentid                               *int                           `json:"agentid,omitempty"`
+	Monthlyrecurrencepattern              *int                           `json:"monthlyrecurrencepattern,omitempty"`
+	Yearlyrecurrencepattern               *int                           `json:"yearlyrecurrencepattern,omitempty"`
+	Monthlyrecurrencespecificdate         *int                           `json:"monthlyrecurrencespecificdate,omitempty"`
+	Monthlyrecurrencespecificdateinterval *int                           `json:"monthlyrecurrencespecificdateinterval,omitempty"`
+	Monthlyrecurrencespecificday          *int                           `json:"monthlyrecurrencespecificday,omitempty"`
+	Monthlyrecurrencespecificdayofweek    *int                           `json:"monthlyrecurrencespecificdayofweek,omitempty"`
+	Monthlyrecurrencespecificdayinterval  *int                           `json:"monthlyrecurrencespecificdayinterval,omitempty"`
+	Yearlyrecurrencespecificdate          *int                           `json:"yearlyrecurrencespecificdate,omitempty"`
+	Yearlyrecurrencespecificdatemonth     *int                           `json:"yearlyrecurrencespecificdatemonth,omitempty"`
+	Yearlyrecurrencespecificdateinterval  *int                           `json:"yearlyrecurrencespecificdateinterval,omitempty"`
+	Yearlyrecurrencespecificday           *int                           `json:"yearlyrecurrencespecificday,omitempty"`
+	Yearlyrecurrencespecificdayofweek     *int                           `json:"yearlyrecurrencespecificdayofweek,omitempty"`
+	Yearlyrecurrencespecificdaymonth      *int                           `json:"yearlyrecurrencespecificdaymonth,omitempty"`
+	Yearlyrecurrencespecificdayinterval   *int                           `json:"yearlyrecurrencespecificdayinterval,omitempty"`
+	Type                                  *int                           `json:"type,omitempty"`
+	Uniqueid                              *int                           `json:"uniqueid,omitempty"`
+	Weeklyrecurrencestring                *string                        `json:"weeklyrecurrencestring,omitempty"`
+	Nextcreationdate                      *Time                          `json:"nextcreationdate,omitempty"`
+	Nextrundate                           *Time                          `json:"nextrundate,omitempty"`
+	ContractSchedulePlan                  LazyList[ContractSchedulePlan] `json:"contract_schedule_plan,omitzero"`
+	Weeklyrecurrenceamount                []KeyPair                      `json:"weeklyrecurrenceamount,omitempty"`
+	Validateonly                          *bool                          `json:"_validateonly,omitempty"`
+	Events                                LazyList[Appointment]          `json:"events,omitzero"`
+	Warning                               *string                        `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -729,7 +729,7 @@ type ServSite struct {
 	Assets                          []DeviceList                                                            `json:"assets,omitempty"`
 	UpdateStatus                    *bool                                                                   `json:"update_status,omitempty"`
 	UserSubscribed                  *bool                                                                   `json:"user_subscribed,omitempty"`
-	User                            *Users                                                                  `json:"user,omitempty"`
+	User                            Lazy[Users]                                                             `json:"user,omitzero"`
 	Emailtemplate                   *int                                                                    `json:"emailtemplate,omitempty"`
 	SendServiceEmail                *bool                                                                   `json:"send_service_email,omitempty"`
 	PreviewServiceEmail             *bool                                                                   `json:"preview_service_email,omitempty"`
@@ -2151,7 +2151,7 @@ type StdRequest struct {
 	ExcludefromslaInt             *int                    `json:"excludefromsla_int,omitempty"`
 	StartNumDaysAdded             *int                    `json:"start_num_days_added,omitempty"`
 	TargetNumDaysAdded            *int                    `json:"target_num_days_added,omitempty"`
-	Milestones                    []MileStone             `json:"milestones,omitempty"`
+	Milestones                    LazyList[MileStone]     `json:"milestones,omitzero"`
 	Sqltoselectusers              *bool                   `json:"sqltoselectusers,omitempty"`
 	Usersqllookup                 *string                 `json:"usersqllookup,omitempty"`
 	NotificationID                *int                    `json:"notification_id,omitempty"`

@@ -116,8 +116,8 @@ type TOutcome struct {
 	NewactionThirdpartynhdapiurl         *string                          `json:"newaction_thirdpartynhdapiurl,omitempty"`
 	NewactionThirdpartynhdapiareaid      *int                             `json:"newaction_thirdpartynhdapiareaid,omitempty"`
 	NewactionThirdpartynhdapisupplierid  *int                             `json:"newaction_thirdpartynhdapisupplierid,omitempty"`
-	Fields                               []RequestTypeField               `json:"fields,omitempty"`
-	NewticketUser                        *Users                           `json:"newticket_user,omitempty"`
+	Fields                               LazyList[RequestTypeField]       `json:"fields,omitzero"`
+	NewticketUser                        Lazy[Users]                      `json:"newticket_user,omitzero"`
 	FromActionID                         *int                             `json:"from_action_id,omitempty"`
 	ToTicketID                           *int                             `json:"to_ticket_id,omitempty"`
 	NewticketSummary                     *string                          `json:"newticket_summary,omitempty"`
@@ -326,18 +326,18 @@ type TableEnum int
 
 // Tabname is Halo's Tabname schema.
 type Tabname struct {
-	Intent            *string     `json:"intent,omitempty"`
-	ID                *int        `json:"id,omitempty"`
-	GUID              *string     `json:"guid,omitempty"`
-	Name              *string     `json:"name,omitempty"`
-	Tableid           *int        `json:"tableid,omitempty"`
-	Columns           *int        `json:"columns,omitempty"`
-	Sequence          *int        `json:"sequence,omitempty"`
-	Fields            []FieldInfo `json:"fields,omitempty"`
-	URL               *string     `json:"url,omitempty"`
-	LinkedDashboardID *int        `json:"linked_dashboard_id,omitempty"`
-	Icon              *string     `json:"icon,omitempty"`
-	Warning           *string     `json:"_warning,omitempty"`
+	Intent            *string             `json:"intent,omitempty"`
+	ID                *int                `json:"id,omitempty"`
+	GUID              *string             `json:"guid,omitempty"`
+	Name              *string             `json:"name,omitempty"`
+	Tableid           *int                `json:"tableid,omitempty"`
+	Columns           *int                `json:"columns,omitempty"`
+	Sequence          *int                `json:"sequence,omitempty"`
+	Fields            LazyList[FieldInfo] `json:"fields,omitzero"`
+	URL               *string             `json:"url,omitempty"`
+	LinkedDashboardID *int                `json:"linked_dashboard_id,omitempty"`
+	Icon              *string             `json:"icon,omitempty"`
+	Warning           *string             `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -400,40 +400,40 @@ type TaniumDetails struct {
 
 // Tax is Halo's Tax schema.
 type Tax struct {
-	ID                       *int       `json:"id,omitempty"`
-	Name                     *string    `json:"name,omitempty"`
-	Code                     *string    `json:"code,omitempty"`
-	Value                    *float64   `json:"value,omitempty"`
-	ThirdpartyTaxRates       []KeyPair2 `json:"thirdparty_tax_rates,omitempty"`
-	XeroTenantID             *string    `json:"xero_tenant_id,omitempty"`
-	XeroTenantName           *string    `json:"xero_tenant_name,omitempty"`
-	ThirdPartyDesc           *string    `json:"third_party_desc,omitempty"`
-	IsComposite              *bool      `json:"is_composite,omitempty"`
-	LinkedRates              []Tax      `json:"linked_rates,omitempty"`
-	Xerotaxrate              *KeyPair2  `json:"xerotaxrate,omitempty"`
-	KashflowTenantID         *int       `json:"kashflow_tenant_id,omitempty"`
-	KashflowTenantName       *string    `json:"kashflow_tenant_name,omitempty"`
-	Kashflowtaxrate          *KeyPair2  `json:"kashflowtaxrate,omitempty"`
-	Qbotaxrate               *KeyPair2  `json:"qbotaxrate,omitempty"`
-	Qbocode                  *string    `json:"qbocode,omitempty"`
-	QbocodeName              *string    `json:"qbocode_name,omitempty"`
-	Qbotaxcode               *KeyPair2  `json:"qbotaxcode,omitempty"`
-	QboCompanyID             *string    `json:"qbo_company_id,omitempty"`
-	QboCompanyName           *string    `json:"qbo_company_name,omitempty"`
-	Sageintacttaxcode        *KeyPair2  `json:"sageintacttaxcode,omitempty"`
-	SageTenantID             *int       `json:"sage_tenant_id,omitempty"`
-	SageTenantName           *string    `json:"sage_tenant_name,omitempty"`
-	Sagebusinesscloudtaxcode *KeyPair2  `json:"sagebusinesscloudtaxcode,omitempty"`
-	ExactDivision            *int       `json:"exact_division,omitempty"`
-	ExactDivisionName        *string    `json:"exact_division_name,omitempty"`
-	Exacttaxcode             *KeyPair2  `json:"exacttaxcode,omitempty"`
-	Onseparateline           *bool      `json:"onseparateline,omitempty"`
-	Myobtaxcode              *KeyPair2  `json:"myobtaxcode,omitempty"`
-	MyobDetailsID            *int       `json:"myob_details_id,omitempty"`
-	MyobDetailsName          *string    `json:"myob_details_name,omitempty"`
-	ThirdPartyID             *string    `json:"third_party_id,omitempty"`
-	AvalaraID                *string    `json:"avalara_id,omitempty"`
-	Warning                  *string    `json:"_warning,omitempty"`
+	ID                       *int          `json:"id,omitempty"`
+	Name                     *string       `json:"name,omitempty"`
+	Code                     *string       `json:"code,omitempty"`
+	Value                    *float64      `json:"value,omitempty"`
+	ThirdpartyTaxRates       []KeyPair2    `json:"thirdparty_tax_rates,omitempty"`
+	XeroTenantID             *string       `json:"xero_tenant_id,omitempty"`
+	XeroTenantName           *string       `json:"xero_tenant_name,omitempty"`
+	ThirdPartyDesc           *string       `json:"third_party_desc,omitempty"`
+	IsComposite              *bool         `json:"is_composite,omitempty"`
+	LinkedRates              LazyList[Tax] `json:"linked_rates,omitzero"`
+	Xerotaxrate              *KeyPair2     `json:"xerotaxrate,omitempty"`
+	KashflowTenantID         *int          `json:"kashflow_tenant_id,omitempty"`
+	KashflowTenantName       *string       `json:"kashflow_tenant_name,omitempty"`
+	Kashflowtaxrate          *KeyPair2     `json:"kashflowtaxrate,omitempty"`
+	Qbotaxrate               *KeyPair2     `json:"qbotaxrate,omitempty"`
+	Qbocode                  *string       `json:"qbocode,omitempty"`
+	QbocodeName              *string       `json:"qbocode_name,omitempty"`
+	Qbotaxcode               *KeyPair2     `json:"qbotaxcode,omitempty"`
+	QboCompanyID             *string       `json:"qbo_company_id,omitempty"`
+	QboCompanyName           *string       `json:"qbo_company_name,omitempty"`
+	Sageintacttaxcode        *KeyPair2     `json:"sageintacttaxcode,omitempty"`
+	SageTenantID             *int          `json:"sage_tenant_id,omitempty"`
+	SageTenantName           *string       `json:"sage_tenant_name,omitempty"`
+	Sagebusinesscloudtaxcode *KeyPair2     `json:"sagebusinesscloudtaxcode,omitempty"`
+	ExactDivision            *int          `json:"exact_division,omitempty"`
+	ExactDivisionName        *string       `json:"exact_division_name,omitempty"`
+	Exacttaxcode             *KeyPair2     `json:"exacttaxcode,omitempty"`
+	Onseparateline           *bool         `json:"onseparateline,omitempty"`
+	Myobtaxcode              *KeyPair2     `json:"myobtaxcode,omitempty"`
+	MyobDetailsID            *int          `json:"myob_details_id,omitempty"`
+	MyobDetailsName          *string       `json:"myob_details_name,omitempty"`
+	ThirdPartyID             *string       `json:"third_party_id,omitempty"`
+	AvalaraID                *string       `json:"avalara_id,omitempty"`
+	Warning                  *string       `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

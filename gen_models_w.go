@@ -350,7 +350,7 @@ type WorkflowTarget struct {
 	TargetUnits    *string              `json:"target_units,omitempty"`
 	Workday        *int                 `json:"workday,omitempty"`
 	WorkdayName    *string              `json:"workday_name,omitempty"`
-	Rules          []Autoassign         `json:"rules,omitempty"`
+	Rules          LazyList[Autoassign] `json:"rules,omitzero"`
 	RuleID         *int                 `json:"rule_id,omitempty"`
 	Warning        *string              `json:"_warning,omitempty"`
 

@@ -33,6 +33,9 @@ type FieldType struct {
 	Kind  Kind
 	Slice bool
 	Ref   string // Go type name for KModel, KEnum, KModelMap
+	// Lazy marks a nested record (KModel) whose type can contain itself:
+	// it is generated as Lazy[T] or LazyList[T] (see lazyRecursive).
+	Lazy bool
 }
 
 // Field is one property of a model.
@@ -208,6 +211,7 @@ type API struct {
 	typeBySchema   map[string]*Type
 	Warnings       []string
 	RespCounts     map[string]int
+	LazyTypes      int // record types that can contain themselves
 }
 
 // Reserved names: hand-written identifiers of package halopsa that generated
@@ -215,7 +219,7 @@ type API struct {
 var reservedNames = []string{
 	"Client", "Config", "RetryOptions", "Time", "APIError", "AuthError",
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
-	"NewTime", "Version", "ConfigError", "RateLimit",
+	"NewTime", "Version", "ConfigError", "RateLimit", "Lazy", "LazyList",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
 	"DefaultRateLimitWait", "Marshal",
 }
@@ -249,6 +253,9 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 	b.listInfo()
 	b.iterators()
 	b.manies()
+	if err := b.lazyRecursive(); err != nil {
+		return nil, err
+	}
 	sort.Strings(b.api.Warnings)
 	return b.api, nil
 }
@@ -1142,4 +1149,82 @@ func (b *builder) listInfo() {
 		}
 		t.List = &ListInfo{Key: pick.Wire, Field: pick.Name, Item: pick.T.Ref}
 	}
+}
+
+// lazyRecursive makes the nested records of recursive types lazy. Halo's
+// schemas link record types into webs: Users, Device, WorkflowTarget and
+// others can contain themselves through other records, and a ticket
+// reaches 167 record types through them. Typed eagerly, every program that
+// reads any record would link them all (type metadata and decode tables,
+// over 1 MB). A field whose record type can reach itself is generated as
+// Lazy[T] or LazyList[T] instead, which hold the JSON and decode it on
+// demand; that breaks every cycle, so a program links the records it
+// actually reaches. The records of a list page stay typed (the wrapper is
+// not part of a cycle). A map of such records becomes a map of raw JSON.
+func (b *builder) lazyRecursive() error {
+	byName := map[string]*Type{}
+	for _, t := range b.api.Types {
+		byName[t.Name] = t
+	}
+	isPage := func(t *Type, f *Field) bool { return t.List != nil && f.Name == t.List.Field }
+	edges := func(t *Type, all bool) []string {
+		var out []string
+		for _, f := range t.Fields {
+			if (f.T.Kind == KModel || f.T.Kind == KModelMap) && (all || !f.T.Lazy) {
+				out = append(out, f.T.Ref)
+			}
+		}
+		return out
+	}
+	reaches := func(from, to string, all bool) bool {
+		seen := map[string]bool{}
+		stack := []string{from}
+		for len(stack) > 0 {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			t := byName[n]
+			if t == nil {
+				continue
+			}
+			for _, r := range edges(t, all) {
+				if r == to {
+					return true
+				}
+				if !seen[r] {
+					seen[r] = true
+					stack = append(stack, r)
+				}
+			}
+		}
+		return false
+	}
+	recursive := map[string]bool{}
+	for _, t := range b.api.Types {
+		if reaches(t.Name, t.Name, true) {
+			recursive[t.Name] = true
+		}
+	}
+	for _, t := range b.api.Types {
+		for _, f := range t.Fields {
+			if !recursive[f.T.Ref] || isPage(t, f) {
+				continue
+			}
+			switch f.T.Kind {
+			case KModel:
+				f.T.Lazy = true
+			case KModelMap:
+				b.warn("%s.%s: a map of %s records, which can contain themselves, is kept as raw JSON", t.Name, f.Name, f.T.Ref)
+				f.T = FieldType{Kind: KMap}
+			}
+		}
+	}
+	// Decode tables refer to each other directly, which Go allows only
+	// without cycles: check that none is left.
+	for _, t := range b.api.Types {
+		if reaches(t.Name, t.Name, false) {
+			return fmt.Errorf("record type %s still contains itself through list pages", t.Name)
+		}
+	}
+	b.api.LazyTypes = len(recursive)
+	return nil
 }

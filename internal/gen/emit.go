@@ -427,7 +427,12 @@ func (t FieldType) goType() string {
 	case KModelMap:
 		return "map[string]" + t.Ref
 	case KModel, KEnum:
-		if t.Slice {
+		switch {
+		case t.Lazy && t.Slice:
+			return "LazyList[" + t.Ref + "]"
+		case t.Lazy:
+			return "Lazy[" + t.Ref + "]"
+		case t.Slice:
 			return "[]" + t.Ref
 		}
 		return "*" + t.Ref
@@ -467,7 +472,11 @@ func emitType(t *Type, b *bytes.Buffer) {
 		if f.Doc != "" {
 			comment(b, "\t", f.Doc)
 		}
-		fmt.Fprintf(b, "\t%s %s `json:%q`\n", f.Name, f.T.goType(), f.Wire+",omitempty")
+		omit := ",omitempty"
+		if f.T.Lazy {
+			omit = ",omitzero" // a struct: omitempty would not leave it out
+		}
+		fmt.Fprintf(b, "\t%s %s `json:%q`\n", f.Name, f.T.goType(), f.Wire+omit)
 	}
 	b.WriteString("\n\t// Extra holds what Halo sent that the fields above cannot: fields the\n")
 	b.WriteString("\t// spec does not declare, and declared fields whose value could not be\n")
@@ -503,13 +512,19 @@ func jsonKeyLiteral(wire string) string {
 func tableKind(t FieldType) (kind, dec, enc string) {
 	switch t.Kind {
 	case KModel:
-		kind = "kOne"
-		if t.Slice {
+		switch {
+		case t.Lazy && t.Slice:
+			return "kLazyList", "nil", "nil" // encoded as the raw JSON it holds
+		case t.Lazy:
+			return "kLazy", "nil", "nil"
+		case t.Slice:
 			kind = "kMany"
+		default:
+			kind = "kOne"
 		}
-		return kind, "dtOf[*" + t.Ref + "]", "etOf[*" + t.Ref + "]"
+		return kind, "&dect" + t.Ref, "&enct" + t.Ref
 	case KModelMap:
-		return "kRecMap", "dtOf[*" + t.Ref + "]", "etOf[*" + t.Ref + "]"
+		return "kRecMap", "&dect" + t.Ref, "&enct" + t.Ref
 	}
 	base := map[Kind]string{
 		KString: "kStr", KInt: "kInt", KEnum: "kInt", KInt64: "kInt64", KFloat64: "kF64",
@@ -548,8 +563,7 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	// ones instantiated on each struct would carry the whole struct in
 	// their symbol names, which end up in every binary.
 	n := t.Name
-	fmt.Fprintf(b, "func alloc%s(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]%s, n))) }\n\n", n, n)
-	fmt.Fprintf(b, "func copy%s(dst, src unsafe.Pointer, n int) {\n\tcopy(unsafe.Slice((*%s)(dst), n), unsafe.Slice((*%s)(src), n))\n}\n\n", n, n, n)
+	fmt.Fprintf(b, "func grow%s(old unsafe.Pointer, n, c int) unsafe.Pointer {\n\ts := make([]%s, c)\n\tcopy(s, unsafe.Slice((*%s)(old), n))\n\treturn unsafe.Pointer(unsafe.SliceData(s))\n}\n\n", n, n, n)
 	maps, mapEach := "", ""
 	if mapValue {
 		fmt.Fprintf(b, "func mapNew%s(m unsafe.Pointer) { *(*map[string]%s)(m) = map[string]%s{} }\n\n", n, n, n)
@@ -558,7 +572,7 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 		maps = fmt.Sprintf(", mapNew: mapNew%s, mapSet: mapSet%s", n, n)
 		mapEach = fmt.Sprintf(", mapEach: mapEach%s", n)
 	}
-	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), alloc: alloc%s, copy: copy%s%s, fields: []decField{\n", n, n, n, n, n, maps)
+	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), grow: grow%s%s, fields: []decField{\n", n, n, n, n, maps)
 	for _, f := range t.Fields {
 		kind, dec, _ := tableKind(f.T)
 		if t.List != nil && f.Name == t.List.Field {
@@ -579,16 +593,17 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 		b.WriteString(strconv.Itoa(o))
 	}
 	b.WriteString("}}\n\n")
-	fmt.Fprintf(b, "func (m *%s) decodeJSON(d *decoder) { d.object(unsafe.Pointer(m), &dect%s) }\n\n", t.Name, t.Name)
-	fmt.Fprintf(b, "func (*%s) decTable() *decTable { return &dect%s }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "func (m *%s) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dect%s }\n\n", t.Name, t.Name)
 	fmt.Fprintf(b, "var enct%s = encTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{})%s, fields: []encField{\n", t.Name, t.Name, t.Name, mapEach)
 	for _, f := range t.Fields {
 		kind, _, enc := tableKind(f.T)
+		if f.T.Lazy {
+			kind = "kRaw"
+		}
 		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", jsonKeyLiteral(f.Wire), enc, off(f), kind)
 	}
 	b.WriteString("}}\n\n")
-	fmt.Fprintf(b, "func (m *%s) encodeJSON(e *encoder) { e.object(unsafe.Pointer(m), &enct%s) }\n\n", t.Name, t.Name)
-	fmt.Fprintf(b, "func (*%s) encTable() *encTable { return &enct%s }\n\n", t.Name, t.Name)
+	fmt.Fprintf(b, "func (m *%s) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enct%s }\n\n", t.Name, t.Name)
 	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {
 		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")

@@ -192,7 +192,7 @@ func TestFieldTypes(t *testing.T) {
 		"{\"2faemailallowed\", nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
 		"{`\"2faemailallowed\":`, nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
 		"uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},",
-		"{\"bydate\", dtOf[*",
+		"{\"bydate\", &dect",
 	} {
 		if !strings.Contains(src, s) {
 			t.Errorf("generated code lacks %q", s)
@@ -889,5 +889,61 @@ func TestFormPairsUnresolvedRef(t *testing.T) {
 	}
 	if _, err := Emit(api, "halopsa"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLazyRecursive: a record type that can contain itself is Lazy where it
+// is nested (its cycles are broken, so the decode tables can point at each
+// other statically); other nested records stay typed; a map of it is raw.
+func TestLazyRecursive(t *testing.T) {
+	api := buildFixture(t, newSpec, "")
+	if api.LazyTypes != 1 {
+		t.Errorf("LazyTypes = %d, want 1 (Area)", api.LazyTypes)
+	}
+	var area *Type
+	for _, ty := range api.Types {
+		if ty.Name == "Area" {
+			area = ty
+		}
+	}
+	if area == nil {
+		t.Fatal("no Area type")
+	}
+	want := map[string]FieldType{
+		"parent_area":   {Kind: KModel, Ref: "Area", Lazy: true},
+		"sub_areas":     {Kind: KModel, Slice: true, Ref: "Area", Lazy: true},
+		"areas_by_name": {Kind: KMap},
+		"top_ticket":    {Kind: KModel, Ref: "Faults"},
+	}
+	for _, f := range area.Fields {
+		if w, ok := want[f.Wire]; ok {
+			if f.T != w {
+				t.Errorf("%s: %+v, want %+v", f.Wire, f.T, w)
+			}
+			delete(want, f.Wire)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("fields not generated: %v", want)
+	}
+	found := false
+	for _, w := range api.Warnings {
+		found = found || strings.Contains(w, "Area.AreasByName") && warningKind(w) == "recursive record map kept raw"
+	}
+	if !found {
+		t.Errorf("no warning for the map of Area records: %v", api.Warnings)
+	}
+	src := sourceOf(emitFixture(t, newSpec, ""))
+	for _, s := range []string{
+		"\tParentArea  Lazy[Area]                 `json:\"parent_area,omitzero\"`\n",
+		"\tSubAreas    LazyList[Area]             `json:\"sub_areas,omitzero\"`\n",
+		"{\"parent_area\", nil, uint32(unsafe.Offsetof(Area{}.ParentArea)), kLazy},",
+		"{\"sub_areas\", nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kLazyList},",
+		"{`\"sub_areas\":`, nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kRaw},",
+		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
+	} {
+		if !strings.Contains(src, s) {
+			t.Errorf("generated code lacks %q", s)
+		}
 	}
 }

@@ -85,6 +85,15 @@ func (api *API) Report(w io.Writer, verbose bool) {
 	for _, src := range []string{SrcSpec, SrcOverlay, SrcInferred, SrcPostRule, SrcBinary, SrcRaw} {
 		fmt.Fprintf(w, "  %-40s %4d\n", src, api.RespCounts[src])
 	}
+	lazy := 0
+	for _, t := range api.Types {
+		for _, f := range t.Fields {
+			if f.T.Lazy {
+				lazy++
+			}
+		}
+	}
+	fmt.Fprintf(w, "%d record types can contain themselves: %d fields of them are Lazy or LazyList\n", api.LazyTypes, lazy)
 	kinds := map[string]int{}
 	for _, wmsg := range api.Warnings {
 		kinds[warningKind(wmsg)]++
@@ -115,6 +124,7 @@ func warningKind(msg string) string {
 		{"parameter", "parameter name clash"},
 		{"enum", "bad enum value"},
 		{"list wrapper", "ambiguous list wrapper"},
+		{"contain themselves", "recursive record map kept raw"},
 	} {
 		if strings.Contains(msg, k.substr) {
 			return k.kind
