@@ -14,9 +14,11 @@ import (
 	"unsafe"
 )
 
-// All JSON in and out of the client goes through this file. Generated
-// models implement model (see gen_json_*.go): decodeJSON reads an object's
-// fields with the typed readers below, encodeJSON writes them.
+// All JSON in and out of the client goes through this file and
+// codectable.go. Generated models implement decodable and encodable (see
+// gen_json_*.go): they hand the codec their address and field table, and
+// the table loops read and write the fields with the typed readers and
+// writers below.
 //
 // Decoding is strict about syntax and lenient about types, because Halo's
 // servers do not always send what the spec says: an integer may come as
@@ -717,7 +719,7 @@ func unmarshalModel(data []byte, m decodable) error {
 
 // ---- encoder ----
 
-// encoder writes JSON. Generated encodeJSON methods call open, one writer
+// encoder writes JSON. The table loop (encoder.object) calls open, one writer
 // per field (each skips unset values), and close.
 type encoder struct {
 	buf   []byte

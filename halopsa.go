@@ -16,6 +16,11 @@
 // Optional fields are pointers: a field you do not set is not sent, which
 // matters because Halo's POST updates every field present in the body. Ptr
 // makes pointers to literals.
+//
+// Nested records are typed, except where a record's type can contain
+// itself (a Device's child devices, for one): such fields are Lazy or
+// LazyList, which keep the JSON and decode it when Get is called, so that
+// a program does not link every record type Halo's schemas can reach.
 package halopsa
 
 //go:generate go run ./cmd/halopsa-gen -out . -overlay internal/gen/overlay.json

@@ -49,9 +49,9 @@ func encTableOf[T any]() *encTable {
 	return nil
 }
 
-// Get decodes the record, with the client's tolerance (values that do not
-// fit go to the record's Extra). It returns nil and no error when the
-// record is absent.
+// Get decodes the record, with the client's tolerance: values that do not
+// fit go to the record's Extra (they are not logged: no client is at
+// hand). It returns nil and no error when the record is absent.
 func (l Lazy[T]) Get() (*T, error) {
 	if len(l.raw) == 0 {
 		return nil, nil

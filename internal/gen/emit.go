@@ -508,7 +508,8 @@ func jsonKeyLiteral(wire string) string {
 }
 
 // tableKind names the codec table kind of a field, and for nested records
-// the accessors of their decode and encode tables.
+// their decode and encode tables (static pointers: lazyRecursive leaves no
+// cycles, which Go would reject as an initialisation cycle).
 func tableKind(t FieldType) (kind, dec, enc string) {
 	switch t.Kind {
 	case KModel:
@@ -559,9 +560,9 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	}
 	off := func(f *Field) string { return "uint32(unsafe.Offsetof(" + t.Name + "{}." + f.Name + "))" }
 	// Decode table: fields in spec order, plus their indexes sorted by name.
-	// Typed allocation and copying for the table, as plain functions: generic
-	// ones instantiated on each struct would carry the whole struct in
-	// their symbol names, which end up in every binary.
+	// Typed allocation for the table, as a plain function: a generic one
+	// instantiated on each struct would carry the whole struct in its
+	// symbol name, which ends up in every binary.
 	n := t.Name
 	fmt.Fprintf(b, "func grow%s(old unsafe.Pointer, n, c int) unsafe.Pointer {\n\ts := make([]%s, c)\n\tcopy(s, unsafe.Slice((*%s)(old), n))\n\treturn unsafe.Pointer(unsafe.SliceData(s))\n}\n\n", n, n, n)
 	maps, mapEach := "", ""
