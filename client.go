@@ -85,7 +85,7 @@ func New(cfg Config) (*Client, error) {
 		// (The closures capture the state, not the Client: see service.)
 		st := &c.state
 		c.limiter = newWindowLimiter(r.RateLimit, func() time.Time { return st.now() },
-			func(ctx context.Context, d time.Duration) error { return st.sleep(ctx, d) })
+			func(ctx context.Context, t time.Time) error { return st.sleep(ctx, t.Sub(st.now())) })
 	}
 	return c, nil
 }

@@ -90,10 +90,13 @@ func (c *state) rateLimitBackoff(n int, jitter float64) time.Duration {
 // burst at the start of a window cannot exceed the limit as a token
 // bucket's would.
 type windowLimiter struct {
-	n     int
-	per   time.Duration
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
+	n   int
+	per time.Duration
+	now func() time.Time
+	// sleepUntil takes a deadline, not a duration: a duration computed
+	// before the sleep starts would move the wake-up later by however long
+	// the goroutine took to get there.
+	sleepUntil func(ctx context.Context, t time.Time) error
 
 	mu    sync.Mutex
 	times []time.Time // ring of the last n acquisitions
@@ -102,9 +105,9 @@ type windowLimiter struct {
 	acquired func(time.Time) // test hook: called, under the lock, for each acquisition
 }
 
-func newWindowLimiter(l RateLimit, now func() time.Time, sleep func(context.Context, time.Duration) error) *windowLimiter {
+func newWindowLimiter(l RateLimit, now func() time.Time, sleepUntil func(context.Context, time.Time) error) *windowLimiter {
 	// The ring grows as requests come, up to Requests entries.
-	return &windowLimiter{n: l.Requests, per: l.Per, now: now, sleep: sleep, times: make([]time.Time, 0, min(l.Requests, 1024))}
+	return &windowLimiter{n: l.Requests, per: l.Per, now: now, sleepUntil: sleepUntil, times: make([]time.Time, 0, min(l.Requests, 1024))}
 }
 
 // wait blocks until a request may go, and counts it.
@@ -118,15 +121,15 @@ func (l *windowLimiter) wait(ctx context.Context) error {
 			return nil
 		}
 		oldest := l.times[l.next]
-		d := oldest.Add(l.per).Sub(now)
-		if d <= 0 {
+		free := oldest.Add(l.per) // when the oldest request leaves the window
+		if !free.After(now) {
 			l.times[l.next] = now
 			l.next = (l.next + 1) % l.n
 			l.took(now)
 			return nil
 		}
 		l.mu.Unlock()
-		if err := l.sleep(ctx, d); err != nil {
+		if err := l.sleepUntil(ctx, free); err != nil {
 			return err
 		}
 	}

@@ -44,6 +44,19 @@ func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
+// SleepUntil advances the clock to at least t.
+func (f *fakeClock) SleepUntil(ctx context.Context, t time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	if t.After(f.now) {
+		f.now = t
+	}
+	f.mu.Unlock()
+	return nil
+}
+
 func (f *fakeClock) install(c *Client) *[]time.Duration {
 	var waits []time.Duration
 	var mu sync.Mutex
@@ -199,6 +212,9 @@ func TestLimiterKeepsGoroutinesUnderTheRate(t *testing.T) {
 	limit := RateLimit{Requests: 10, Per: 5 * time.Minute}
 	halo := tn.client(func(c *Config) { c.RateLimit = limit })
 	clk.install(halo)
+	// Many goroutines sleep at once: each must wake when its deadline comes,
+	// not a full sleep after the clock moved for another one.
+	halo.limiter.sleepUntil = clk.SleepUntil
 	// The limiter's own record of when it let each request go: the clock
 	// jumps when goroutines sleep, so arrival times at the server would not
 	// show the order the limiter enforced.
@@ -238,7 +254,8 @@ func TestLimiterKeepsGoroutinesUnderTheRate(t *testing.T) {
 }
 
 func TestLimiterHonoursContext(t *testing.T) {
-	l := newWindowLimiter(RateLimit{Requests: 1, Per: time.Hour}, time.Now, sleepCtx)
+	l := newWindowLimiter(RateLimit{Requests: 1, Per: time.Hour}, time.Now,
+		func(ctx context.Context, t time.Time) error { return sleepCtx(ctx, time.Until(t)) })
 	if err := l.wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
