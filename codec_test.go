@@ -73,9 +73,9 @@ var dectCodecRec = decTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsa
 		{"rs", nil, uint32(unsafe.Offsetof(codecRec{}.Rs)), kRaws},
 		{"e", nil, uint32(unsafe.Offsetof(codecRec{}.E)), kInt},
 		{"es", nil, uint32(unsafe.Offsetof(codecRec{}.Es)), kInts},
-		{"sub", nil, uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
-		{"subs", nil, uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
-		{"subm", nil, uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
+		{"sub", &refDecCodecRec, uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
+		{"subs", &refDecCodecRec, uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
+		{"subm", &refDecCodecRec, uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
 	}, sorted: []uint16{5, 7, 14, 17, 18, 3, 4, 13, 1, 2, 12, 11, 8, 9, 16, 0, 10, 19, 21, 20, 6, 15}}
 
 var enctCodecRec = encTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsafe.Sizeof(codecRec{}), mapEach: mapEachCodecRec, fields: []encField{
@@ -98,22 +98,17 @@ var enctCodecRec = encTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsa
 	{`"rs":`, nil, uint32(unsafe.Offsetof(codecRec{}.Rs)), kRaws},
 	{`"e":`, nil, uint32(unsafe.Offsetof(codecRec{}.E)), kInt},
 	{`"es":`, nil, uint32(unsafe.Offsetof(codecRec{}.Es)), kInts},
-	{`"sub":`, nil, uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
-	{`"subs":`, nil, uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
-	{`"subm":`, nil, uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
+	{`"sub":`, &refEncCodecRec, uint32(unsafe.Offsetof(codecRec{}.Sub)), kOne},
+	{`"subs":`, &refEncCodecRec, uint32(unsafe.Offsetof(codecRec{}.Subs)), kMany},
+	{`"subm":`, &refEncCodecRec, uint32(unsafe.Offsetof(codecRec{}.SubM)), kRecMap},
 }}
 
-// codecRec contains itself, which generated tables never do (see
-// lazyRecursive in internal/gen): Go rejects such static tables as an
-// initialisation cycle, so the test links them here.
-func init() {
-	for i := range dectCodecRec.fields {
-		if dectCodecRec.fields[i].kind >= kOne {
-			dectCodecRec.fields[i].sub = &dectCodecRec
-			enctCodecRec.fields[i].sub = &enctCodecRec
-		}
-	}
-}
+// codecRec contains itself: its tables reach themselves through the
+// stand-ins generated for such cycles.
+var (
+	refDecCodecRec = decTable{ref: dtOf[*codecRec]}
+	refEncCodecRec = encTable{ref: etOf[*codecRec]}
+)
 
 func growCodecRec(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	s := make([]codecRec, c)

@@ -63,8 +63,41 @@ type decTable struct {
 	extra  uintptr // offset of Extra
 	size   uintptr
 	grow   func(old unsafe.Pointer, n, c int) unsafe.Pointer
+	// ref is set, alone, in the stand-in table that a field uses to point
+	// at a table its own table is reached from: Go rejects static tables
+	// that refer to each other in a cycle, and a call through a type
+	// parameter (dtOf) is not counted as a reference.
+	ref    func() *decTable
 	mapNew func(m unsafe.Pointer)
 	mapSet func(m unsafe.Pointer, k string, v unsafe.Pointer)
+}
+
+// resolve returns the table a field's sub stands for.
+func (t *decTable) resolve() *decTable {
+	if t.ref != nil {
+		return t.ref()
+	}
+	return t
+}
+
+func (t *encTable) resolve() *encTable {
+	if t.ref != nil {
+		return t.ref()
+	}
+	return t
+}
+
+// dtOf and etOf give a record type's tables, for the ref of a stand-in.
+func dtOf[P decodable]() *decTable {
+	var p P
+	_, t := p.decTarget()
+	return t
+}
+
+func etOf[P encodable]() *encTable {
+	var p P
+	_, t := p.encTarget()
+	return t
 }
 
 // tabled constrains a type parameter to *T with codec tables.
@@ -150,13 +183,13 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 		case kRaws:
 			ok = d.raws((*[]json.RawMessage)(p))
 		case kOne:
-			ok = d.one(p, f.sub)
+			ok = d.one(p, f.sub.resolve())
 		case kMany:
-			ok = d.many(p, f.sub, false)
+			ok = d.many(p, f.sub.resolve(), false)
 		case kPage:
-			ok = d.many(p, f.sub, true)
+			ok = d.many(p, f.sub.resolve(), true)
 		case kRecMap:
-			ok = d.recMap(p, f.sub)
+			ok = d.recMap(p, f.sub.resolve())
 		case kLazy:
 			ok = d.lazy((*json.RawMessage)(p), '{')
 		case kLazyList:
@@ -182,6 +215,7 @@ type encTable struct {
 	extra   uintptr
 	size    uintptr
 	mapEach func(m unsafe.Pointer, f func(k string, v unsafe.Pointer)) // records that are map values
+	ref     func() *encTable                                           // see decTable.ref
 }
 
 // object encodes the struct at base, fields in the spec's order, then the
@@ -234,12 +268,18 @@ func (e *encoder) object(base unsafe.Pointer, t *encTable) {
 		case kOne:
 			if obj := *(*unsafe.Pointer)(p); obj != nil {
 				e.key(f.key)
-				e.object(obj, f.sub)
+				e.object(obj, f.sub.resolve())
 			}
 		case kMany, kPage:
-			e.many(f.key, p, f.sub)
+			e.many(f.key, p, f.sub.resolve())
 		case kRecMap:
-			e.recMap(f.key, p, f.sub)
+			e.recMap(f.key, p, f.sub.resolve())
+		case kLazy, kLazyList:
+			// Valid and escaped already: only the decoder and Set fill it.
+			if raw := *(*json.RawMessage)(p); len(raw) > 0 {
+				e.key(f.key)
+				e.buf = append(e.buf, raw...)
+			}
 		}
 	}
 	e.close(mark, *(*map[string]json.RawMessage)(unsafe.Add(base, t.extra)))

@@ -380,7 +380,7 @@ var enctCallLog = encTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe
 	{`"site_details":`, &enctSite, uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
 	{`"user_id":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
 	{`"user_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{`"user_details":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kRaw},
+	{`"user_details":`, nil, uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kLazy},
 	{`"callerid":`, nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
 	{`"diallednumber":`, nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
 	{`"caller_name":`, nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
@@ -2124,7 +2124,7 @@ var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{"surchargeid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{"chargerate_method", nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
 	{"overriding_rates", &dectChargeRate, uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
-	{"chargerates", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kLazyList},
+	{"chargerates", &dectLookup, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
 	{"_isimport", nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{"_ignore_mandatory", nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{"billing_description_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
@@ -2278,7 +2278,7 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"surchargeid":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
 	{`"chargerate_method":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
 	{`"overriding_rates":`, &enctChargeRate, uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
-	{`"chargerates":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kRaw},
+	{`"chargerates":`, &enctLookup, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
 	{`"_isimport":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
 	{`"_ignore_mandatory":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
 	{`"billing_description_string":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
@@ -2292,7 +2292,7 @@ var enctContractHeader = encTable{extra: unsafe.Offsetof(ContractHeader{}.Extra)
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
 	{`"pdftemplate_name":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
 	{`"schedule":`, &enctContractSchedule, uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
-	{`"scheduleplan":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kRaw},
+	{`"scheduleplan":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kLazyList},
 	{`"_send_outstanding_emails":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
 	{`"_send_appointment_invites":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
 	{`"_importtype":`, nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
@@ -2623,7 +2623,7 @@ var enctContractSchedulePlan = encTable{extra: unsafe.Offsetof(ContractScheduleP
 	{`"subject":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
 	{`"hours":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
 	{`"apid":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{`"event":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kRaw},
+	{`"event":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kLazy},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
 }}
 
@@ -8225,7 +8225,7 @@ var enctControl = encTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe
 	{`"businesscentral_fieldmappings":`, &enctIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
 	{`"businesscentralsite_name":`, nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
 	{`"_createbusinesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{`"businesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kRaw},
+	{`"businesscentralasset":`, nil, uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kLazy},
 	{`"defaultquicktimemethod":`, nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
 	{`"allowticketselectionduringquicktime":`, nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
 	{`"miscitemidquotetaxrate":`, nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
@@ -9123,7 +9123,7 @@ func (m *CreateTeamsChat) decTarget() (unsafe.Pointer, *decTable) {
 
 var enctCreateTeamsChat = encTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), fields: []encField{
 	{`"name":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{`"members":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kRaw},
+	{`"members":`, nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kLazyList},
 }}
 
 func (m *CreateTeamsChat) encTarget() (unsafe.Pointer, *encTable) {
@@ -9531,7 +9531,7 @@ var enctCustomTable = encTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size
 	{`"primary_field_2":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
 	{`"primary_field_2_guid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
 	{`"primary_field_2_name":`, nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Fields)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Fields)), kLazyList},
 	{`"customextratableid":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
 	{`"can_load_data":`, nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},

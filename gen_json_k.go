@@ -175,7 +175,7 @@ var enctKBEntry = encTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe
 	{`"internalmemomarkdown":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
 	{`"tags":`, &enctTag, uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
 	{`"faqlists":`, &enctFAQListHead, uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Fields)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Fields)), kLazyList},
 	{`"teams":`, &enctSectionDetail, uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
 	{`"your_vote":`, nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
 	{`"showforall":`, nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},

@@ -690,7 +690,7 @@ var enctLicenceList = encTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size
 	{`"licence_match":`, &enctLicenceMatch, uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
 	{`"device_child_id":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
 	{`"device_count":`, nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{`"new_software":`, nil, uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kRaw},
+	{`"new_software":`, nil, uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kLazy},
 }}
 
 func (m *LicenceList) encTarget() (unsafe.Pointer, *encTable) {
@@ -1117,7 +1117,7 @@ var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{"valueint1", nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{"linked_item", nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{"sequence", nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{"sub_lookup", nil, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kLazyList},
+	{"sub_lookup", &refDecLookup, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
 	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{"inactive", nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
@@ -1169,7 +1169,7 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 	{`"valueint1":`, nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
 	{`"linked_item":`, nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{`"sub_lookup":`, nil, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kRaw},
+	{`"sub_lookup":`, &refEncLookup, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
 	{`"translations":`, &enctLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
 	{`"inactive":`, nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
@@ -1178,6 +1178,12 @@ var enctLookup = encTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.S
 }}
 
 func (m *Lookup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctLookup }
+
+// refDecLookup and refEncLookup stand for Lookup's tables in tables it is reached from.
+var (
+	refDecLookup = decTable{ref: dtOf[*Lookup]}
+	refEncLookup = encTable{ref: etOf[*Lookup]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Lookup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

@@ -756,7 +756,7 @@ var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size
 	{"headers", &dectMessagePartHeader, uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{"mimeType", nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{"partId", nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{"parts", nil, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kLazyList},
+	{"parts", &refDecMessagePart, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
 	{"eTag", nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
 
@@ -770,13 +770,19 @@ var enctMessagePart = encTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size
 	{`"headers":`, &enctMessagePartHeader, uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
 	{`"mimeType":`, nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
 	{`"partId":`, nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{`"parts":`, nil, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kRaw},
+	{`"parts":`, &refEncMessagePart, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
 	{`"eTag":`, nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
 }}
 
 func (m *MessagePart) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctMessagePart
 }
+
+// refDecMessagePart and refEncMessagePart stand for MessagePart's tables in tables it is reached from.
+var (
+	refDecMessagePart = decTable{ref: dtOf[*MessagePart]}
+	refEncMessagePart = encTable{ref: etOf[*MessagePart]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MessagePart) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -854,7 +860,7 @@ var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 	{"sequence", nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{"start_date", nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{"target_date", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{"milestone_dependencies", nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kLazyList},
+	{"milestone_dependencies", &refDecMileStone, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
 	{"dependencies", &dectMileStoneDependency, uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
 	{"tickets", &dectFaultsMileStone, uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{"_complete", nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
@@ -878,7 +884,7 @@ var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
 	{`"start_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
 	{`"target_date":`, nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{`"milestone_dependencies":`, nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kRaw},
+	{`"milestone_dependencies":`, &refEncMileStone, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
 	{`"dependencies":`, &enctMileStoneDependency, uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
 	{`"tickets":`, &enctFaultsMileStone, uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
 	{`"_complete":`, nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
@@ -894,6 +900,12 @@ var enctMileStone = encTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: un
 }}
 
 func (m *MileStone) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctMileStone }
+
+// refDecMileStone and refEncMileStone stand for MileStone's tables in tables it is reached from.
+var (
+	refDecMileStone = decTable{ref: dtOf[*MileStone]}
+	refEncMileStone = encTable{ref: etOf[*MileStone]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *MileStone) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

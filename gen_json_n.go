@@ -278,7 +278,7 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"disable_anon", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{"_warning", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{"_issystem", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{"authorizations", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kLazyList},
+	{"authorizations", &dectOpenIddictAuthorization, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
 	{"clientId", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -289,7 +289,7 @@ var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{"tokens", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kLazyList},
+	{"tokens", &dectOpenIddictToken, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
 
@@ -332,7 +332,7 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"disable_anon":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
 	{`"_issystem":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{`"authorizations":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kRaw},
+	{`"authorizations":`, &enctOpenIddictAuthorization, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
@@ -343,7 +343,7 @@ var enctNHDIdentityApplication = encTable{extra: unsafe.Offsetof(NHDIdentityAppl
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kRaw},
+	{`"tokens":`, &enctOpenIddictToken, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
 }}
 

@@ -105,7 +105,7 @@ func growOpenIddictApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
 }
 
 var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), grow: growOpenIddictApplication, fields: []decField{
-	{"authorizations", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kLazyList},
+	{"authorizations", &refDecOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
 	{"clientId", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{"clientSecret", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -116,7 +116,7 @@ var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{"redirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{"tokens", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kLazyList},
+	{"tokens", &refDecOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
 
@@ -125,7 +125,7 @@ func (m *OpenIddictApplication) decTarget() (unsafe.Pointer, *decTable) {
 }
 
 var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), fields: []encField{
-	{`"authorizations":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kRaw},
+	{`"authorizations":`, &refEncOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
 	{`"clientId":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
 	{`"clientSecret":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
@@ -136,13 +136,19 @@ var enctOpenIddictApplication = encTable{extra: unsafe.Offsetof(OpenIddictApplic
 	{`"postLogoutRedirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
 	{`"redirectUris":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{`"tokens":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kRaw},
+	{`"tokens":`, &refEncOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
 }}
 
 func (m *OpenIddictApplication) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctOpenIddictApplication
 }
+
+// refDecOpenIddictApplication and refEncOpenIddictApplication stand for OpenIddictApplication's tables in tables it is reached from.
+var (
+	refDecOpenIddictApplication = decTable{ref: dtOf[*OpenIddictApplication]}
+	refEncOpenIddictApplication = encTable{ref: etOf[*OpenIddictApplication]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictApplication) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -154,14 +160,14 @@ func growOpenIddictAuthorization(old unsafe.Pointer, n, c int) unsafe.Pointer {
 }
 
 var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), grow: growOpenIddictAuthorization, fields: []decField{
-	{"application", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kLazy},
+	{"application", &refDecOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{"id", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{"scopes", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{"status", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{"tokens", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kLazyList},
+	{"tokens", &refDecOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
 	{"type", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
 
@@ -170,20 +176,26 @@ func (m *OpenIddictAuthorization) decTarget() (unsafe.Pointer, *decTable) {
 }
 
 var enctOpenIddictAuthorization = encTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), fields: []encField{
-	{`"application":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kRaw},
+	{`"application":`, &refEncOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
 	{`"id":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
 	{`"properties":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
 	{`"scopes":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
 	{`"status":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
 	{`"subject":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{`"tokens":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kRaw},
+	{`"tokens":`, &refEncOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
 	{`"type":`, nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
 }}
 
 func (m *OpenIddictAuthorization) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctOpenIddictAuthorization
 }
+
+// refDecOpenIddictAuthorization and refEncOpenIddictAuthorization stand for OpenIddictAuthorization's tables in tables it is reached from.
+var (
+	refDecOpenIddictAuthorization = decTable{ref: dtOf[*OpenIddictAuthorization]}
+	refEncOpenIddictAuthorization = encTable{ref: etOf[*OpenIddictAuthorization]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictAuthorization) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -195,8 +207,8 @@ func growOpenIddictToken(old unsafe.Pointer, n, c int) unsafe.Pointer {
 }
 
 var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), grow: growOpenIddictToken, fields: []decField{
-	{"application", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kLazy},
-	{"authorization", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kLazy},
+	{"application", &refDecOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
+	{"authorization", &refDecOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
 	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{"creationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{"expirationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -214,8 +226,8 @@ func (m *OpenIddictToken) decTarget() (unsafe.Pointer, *decTable) {
 }
 
 var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), fields: []encField{
-	{`"application":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kRaw},
-	{`"authorization":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kRaw},
+	{`"application":`, &refEncOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
+	{`"authorization":`, &refEncOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
 	{`"concurrencyToken":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
 	{`"creationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
 	{`"expirationDate":`, nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
@@ -231,6 +243,12 @@ var enctOpenIddictToken = encTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extr
 func (m *OpenIddictToken) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctOpenIddictToken
 }
+
+// refDecOpenIddictToken and refEncOpenIddictToken stand for OpenIddictToken's tables in tables it is reached from.
+var (
+	refDecOpenIddictToken = decTable{ref: dtOf[*OpenIddictToken]}
+	refEncOpenIddictToken = encTable{ref: etOf[*OpenIddictToken]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *OpenIddictToken) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -635,7 +653,7 @@ var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{"line_ticket_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
 	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{"is_deferred_revenue", nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{"chargerates", nil, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kLazyList},
+	{"chargerates", &dectLookup, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
 	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{"discount_perc", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
@@ -779,7 +797,7 @@ var enctOrderLine = encTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: un
 	{`"line_ticket_id":`, nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
 	{`"customfields":`, &enctCustomField, uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
 	{`"is_deferred_revenue":`, nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{`"chargerates":`, nil, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kRaw},
+	{`"chargerates":`, &enctLookup, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
 	{`"budgets":`, &enctFaultBudget, uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
 	{`"hide_grouped_items_price":`, nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
 	{`"discount_perc":`, nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},

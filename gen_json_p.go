@@ -128,14 +128,14 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{`"printhtml":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
 	{`"pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
 	{`"pdf_attachment_link":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{`"quotation":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kRaw},
+	{`"quotation":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kLazy},
 	{`"salesorder":`, &enctOrderHead, uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
 	{`"purchaseorder":`, &enctSupplierOrderHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
 	{`"invoice":`, &enctInvoiceHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
 	{`"contract":`, &enctContractHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
-	{`"report":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kRaw},
+	{`"report":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kLazy},
 	{`"consignment":`, &enctConsignmentHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
-	{`"reports":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kRaw},
+	{`"reports":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kLazyList},
 	{`"composite_report_apid":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
 	{`"canbeaccessedbyallusers":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
 	{`"permissions_user":`, &enctUserAnalyzer, uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
@@ -151,7 +151,7 @@ var enctPDFTemplate = encTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size
 	{`"kbentry":`, &enctKBEntry, uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
 	{`"showinlineimage":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
 	{`"pdf_media_type":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{`"asset":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kRaw},
+	{`"asset":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kLazy},
 	{`"prefix_pdf_attachment_id":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
 	{`"prefixpdfappend":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
 	{`"iscustomised":`, nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
@@ -281,7 +281,7 @@ var enctPDFTemplateReport = encTable{extra: unsafe.Offsetof(PDFTemplateReport{}.
 	{`"pdftemplate_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
 	{`"report_id":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
 	{`"report_name":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{`"report_data":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kRaw},
+	{`"report_data":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kLazy},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
 }}
 
@@ -546,7 +546,7 @@ var enctPartsLookup = encTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size
 	{`"outcome_mapped_field_name":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
 	{`"invert_outcome_mapped_result":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
 	{`"trigger_type":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{`"rules":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kRaw},
+	{`"rules":`, nil, uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kLazyList},
 }}
 
 func (m *PartsLookup) encTarget() (unsafe.Pointer, *encTable) {

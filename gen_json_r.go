@@ -217,7 +217,7 @@ var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size
 	{"date", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{"month", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{"version", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{"group", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kLazy},
+	{"group", &refDecReleaseNoteGroup, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
 }, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
 
 func (m *ReleaseNote) decTarget() (unsafe.Pointer, *decTable) {
@@ -235,12 +235,18 @@ var enctReleaseNote = encTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size
 	{`"date":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
 	{`"month":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
 	{`"version":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{`"group":`, nil, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kRaw},
+	{`"group":`, &refEncReleaseNoteGroup, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
 }}
 
 func (m *ReleaseNote) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctReleaseNote
 }
+
+// refDecReleaseNote and refEncReleaseNote stand for ReleaseNote's tables in tables it is reached from.
+var (
+	refDecReleaseNote = decTable{ref: dtOf[*ReleaseNote]}
+	refEncReleaseNote = encTable{ref: etOf[*ReleaseNote]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNote) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -255,7 +261,7 @@ var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Ex
 	{"id", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{"name", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{"releasenote", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{"releasenotes", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kLazyList},
+	{"releasenotes", &refDecReleaseNote, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
 	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }, sorted: []uint16{4, 0, 1, 2, 3}}
 
@@ -267,13 +273,19 @@ var enctReleaseNoteGroup = encTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Ex
 	{`"id":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
 	{`"releasenote":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{`"releasenotes":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kRaw},
+	{`"releasenotes":`, &refEncReleaseNote, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
 }}
 
 func (m *ReleaseNoteGroup) encTarget() (unsafe.Pointer, *encTable) {
 	return unsafe.Pointer(m), &enctReleaseNoteGroup
 }
+
+// refDecReleaseNoteGroup and refEncReleaseNoteGroup stand for ReleaseNoteGroup's tables in tables it is reached from.
+var (
+	refDecReleaseNoteGroup = decTable{ref: dtOf[*ReleaseNoteGroup]}
+	refEncReleaseNoteGroup = encTable{ref: etOf[*ReleaseNoteGroup]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *ReleaseNoteGroup) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
@@ -1133,7 +1145,7 @@ var enctRequestType = encTable{extra: unsafe.Offsetof(RequestType{}.Extra), size
 	{`"database_lookup_name":`, nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
 	{`"applydefaultsontypechangebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
 	{`"allowtickettypetobechild":`, nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Fields)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestType{}.Fields)), kLazyList},
 	{`"default_estimate":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
 	{`"mustclosechildbeforeclosurebool":`, nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
 	{`"default_sendremoteinvite":`, nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
@@ -1424,11 +1436,11 @@ var enctRequestTypeField = encTable{extra: unsafe.Offsetof(RequestTypeField{}.Ex
 	{`"technew":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
 	{`"techdetail":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
 	{`"fieldname":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{`"fieldinfo":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kRaw},
+	{`"fieldinfo":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kLazy},
 	{`"visibility_conditions":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
 	{`"visibility_conditions_value":`, &enctCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
 	{`"value_restrictions":`, &enctCustomFieldValueRestrictions, uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
-	{`"group":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kRaw},
+	{`"group":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kLazy},
 	{`"technewlocation":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
 	{`"restrictupdate":`, nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
 	{`"update_restrictions":`, &enctRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
@@ -1527,7 +1539,7 @@ func (m *RequestTypeGroup) decTarget() (unsafe.Pointer, *decTable) {
 var enctRequestTypeGroup = encTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), fields: []encField{
 	{`"id":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
 	{`"name":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kLazyList},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
 }}
 

@@ -359,8 +359,8 @@ var enctTOutcome = encTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsa
 	{`"newaction_thirdpartynhdapiurl":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
 	{`"newaction_thirdpartynhdapiareaid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
 	{`"newaction_thirdpartynhdapisupplierid":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Fields)), kRaw},
-	{`"newticket_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(TOutcome{}.Fields)), kLazyList},
+	{`"newticket_user":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kLazy},
 	{`"from_action_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
 	{`"to_ticket_id":`, nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
 	{`"newticket_summary":`, nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
@@ -662,7 +662,7 @@ var enctTabname = encTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe
 	{`"tableid":`, nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
 	{`"columns":`, nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
 	{`"sequence":`, nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{`"fields":`, nil, uint32(unsafe.Offsetof(Tabname{}.Fields)), kRaw},
+	{`"fields":`, nil, uint32(unsafe.Offsetof(Tabname{}.Fields)), kLazyList},
 	{`"url":`, nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
 	{`"linked_dashboard_id":`, nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
 	{`"icon":`, nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
@@ -802,7 +802,7 @@ var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(
 	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{"third_party_desc", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{"is_composite", nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{"linked_rates", nil, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kLazyList},
+	{"linked_rates", &refDecTax, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
 	{"xerotaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
@@ -841,7 +841,7 @@ var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(
 	{`"xero_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
 	{`"third_party_desc":`, nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
 	{`"is_composite":`, nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{`"linked_rates":`, nil, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kRaw},
+	{`"linked_rates":`, &refEncTax, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
 	{`"xerotaxrate":`, &enctKeyPair2, uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
 	{`"kashflow_tenant_id":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
 	{`"kashflow_tenant_name":`, nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
@@ -869,6 +869,12 @@ var enctTax = encTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(
 }}
 
 func (m *Tax) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctTax }
+
+// refDecTax and refEncTax stand for Tax's tables in tables it is reached from.
+var (
+	refDecTax = decTable{ref: dtOf[*Tax]}
+	refEncTax = encTable{ref: etOf[*Tax]}
+)
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
 func (m *Tax) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }

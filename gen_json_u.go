@@ -1744,7 +1744,7 @@ var enctUserPrefs = encTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: un
 	{`"id":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
 	{`"lang":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
 	{`"theme":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{`"userdetails":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kRaw},
+	{`"userdetails":`, nil, uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kLazy},
 }}
 
 func (m *UserPrefs) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enctUserPrefs }
@@ -2360,7 +2360,7 @@ var enctUsers = encTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Siz
 	{`"servicenow_username":`, nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
 	{`"site_servicenow_id":`, nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
 	{`"sgatewayid":`, nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{`"software":`, nil, uint32(unsafe.Offsetof(Users{}.Software)), kRaw},
+	{`"software":`, nil, uint32(unsafe.Offsetof(Users{}.Software)), kLazyList},
 	{`"canaccessinvoices":`, nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
 	{`"samaccountname":`, nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
 	{`"oktaid":`, nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},

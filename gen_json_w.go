@@ -744,7 +744,7 @@ var enctWorkflowTarget = encTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra)
 	{`"target_units":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
 	{`"workday":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
 	{`"workday_name":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{`"rules":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kRaw},
+	{`"rules":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kLazyList},
 	{`"rule_id":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
 	{`"_warning":`, nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
 }}

@@ -1027,7 +1027,7 @@ type ContractHeader struct {
 	Surchargeid                               *int                           `json:"surchargeid,omitempty"`
 	ChargerateMethod                          *int                           `json:"chargerate_method,omitempty"`
 	OverridingRates                           []ChargeRate                   `json:"overriding_rates,omitempty"`
-	Chargerates                               LazyList[Lookup]               `json:"chargerates,omitzero"`
+	Chargerates                               []Lookup                       `json:"chargerates,omitempty"`
 	Isimport                                  *bool                          `json:"_isimport,omitempty"`
 	IgnoreMandatory                           *bool                          `json:"_ignore_mandatory,omitempty"`
 	BillingDescriptionString                  *string                        `json:"billing_description_string,omitempty"`

@@ -1274,7 +1274,7 @@ type Faults struct {
 	IntacctClassName                  *string                  `json:"intacct_class_name,omitempty"`
 	SMSOverride                       *string                  `json:"sms_override,omitempty"`
 	DeviceName                        *string                  `json:"device_name,omitempty"`
-	Milestones                        LazyList[MileStone]      `json:"milestones,omitzero"`
+	Milestones                        []MileStone              `json:"milestones,omitempty"`
 	EmailMessageID                    *string                  `json:"email_message_id,omitempty"`
 	Seenby                            *string                  `json:"seenby,omitempty"`
 	RecaptchaToken                    *string                  `json:"recaptcha_token,omitempty"`
@@ -1284,7 +1284,7 @@ type Faults struct {
 	NewApprovalprocessCustomfieldid   *int                     `json:"new_approvalprocess_customfieldid,omitempty"`
 	LinkedEcommerceOrderNumber        *string                  `json:"linked_ecommerce_order_number,omitempty"`
 	LinkedEcommerceOrderURL           *string                  `json:"linked_ecommerce_order_url,omitempty"`
-	ParentMilestones                  LazyList[MileStone]      `json:"parent_milestones,omitzero"`
+	ParentMilestones                  []MileStone              `json:"parent_milestones,omitempty"`
 	Vectors                           []FaultVector            `json:"vectors,omitempty"`
 	AiMatchedTickets                  []FaultVectorScore       `json:"ai_matched_tickets,omitempty"`
 	AiMatchedArticles                 []FaultVectorScore       `json:"ai_matched_articles,omitempty"`
@@ -1821,7 +1821,7 @@ type Field struct {
 	Inactiveupdatetype          *int                    `json:"inactiveupdatetype,omitempty"`
 	Moveupdatedefault           *string                 `json:"moveupdatedefault,omitempty"`
 	Showonactivity              *bool                   `json:"showonactivity,omitempty"`
-	Values                      LazyList[Lookup]        `json:"values,omitzero"`
+	Values                      []Lookup                `json:"values,omitempty"`
 	NewValues                   *string                 `json:"new_values,omitempty"`
 	ParenttypeID                *int                    `json:"parenttype_id,omitempty"`
 	ParenttypeName              *string                 `json:"parenttype_name,omitempty"`
@@ -1944,7 +1944,7 @@ type FieldInfo struct {
 	Ordervalueby                *int                `json:"ordervalueby,omitempty"`
 	DefaultvalueLookup          *string             `json:"defaultvalue_lookup,omitempty"`
 	DefaultvalueTable           []CustomTableRow    `json:"defaultvalue_table,omitempty"`
-	Values                      LazyList[Lookup]    `json:"values,omitzero"`
+	Values                      []Lookup            `json:"values,omitempty"`
 	TableValues                 []CustomTableRow    `json:"table_values,omitempty"`
 	NewValues                   *string             `json:"new_values,omitempty"`
 	VariableName                *string             `json:"variable_name,omitempty"`

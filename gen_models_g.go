@@ -99,19 +99,19 @@ type GenericAccountsMappings struct {
 
 // GmailMessage is Halo's GmailMessage schema.
 type GmailMessage struct {
-	HaloMailboxID   *int              `json:"haloMailboxId,omitempty"`
-	MimeMessage     *MimeMessage      `json:"mimeMessage,omitempty"`
-	IncomingEmailID *int              `json:"incomingEmailId,omitempty"`
-	HistoryID       *int64            `json:"historyId,omitempty"`
-	ID              *string           `json:"id,omitempty"`
-	InternalDate    *int64            `json:"internalDate,omitempty"`
-	LabelIds        []string          `json:"labelIds,omitempty"`
-	Payload         Lazy[MessagePart] `json:"payload,omitzero"`
-	Raw             *string           `json:"raw,omitempty"`
-	SizeEstimate    *int              `json:"sizeEstimate,omitempty"`
-	Snippet         *string           `json:"snippet,omitempty"`
-	ThreadID        *string           `json:"threadId,omitempty"`
-	ETag            *string           `json:"eTag,omitempty"`
+	HaloMailboxID   *int         `json:"haloMailboxId,omitempty"`
+	MimeMessage     *MimeMessage `json:"mimeMessage,omitempty"`
+	IncomingEmailID *int         `json:"incomingEmailId,omitempty"`
+	HistoryID       *int64       `json:"historyId,omitempty"`
+	ID              *string      `json:"id,omitempty"`
+	InternalDate    *int64       `json:"internalDate,omitempty"`
+	LabelIds        []string     `json:"labelIds,omitempty"`
+	Payload         *MessagePart `json:"payload,omitempty"`
+	Raw             *string      `json:"raw,omitempty"`
+	SizeEstimate    *int         `json:"sizeEstimate,omitempty"`
+	Snippet         *string      `json:"snippet,omitempty"`
+	ThreadID        *string      `json:"threadId,omitempty"`
+	ETag            *string      `json:"eTag,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

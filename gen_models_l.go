@@ -544,7 +544,7 @@ type Lookup struct {
 	Valueint1           *int                             `json:"valueint1,omitempty"`
 	LinkedItem          *string                          `json:"linked_item,omitempty"`
 	Sequence            *int                             `json:"sequence,omitempty"`
-	SubLookup           LazyList[Lookup]                 `json:"sub_lookup,omitzero"`
+	SubLookup           []Lookup                         `json:"sub_lookup,omitempty"`
 	Translations        []LanguagePackTranslationsCustom `json:"translations,omitempty"`
 	Warning             *string                          `json:"_warning,omitempty"`
 	Inactive            *bool                            `json:"inactive,omitempty"`

@@ -359,13 +359,13 @@ type MessageImportance int
 
 // MessagePart is Halo's MessagePart schema.
 type MessagePart struct {
-	Body     *MessagePartBody      `json:"body,omitempty"`
-	Filename *string               `json:"filename,omitempty"`
-	Headers  []MessagePartHeader   `json:"headers,omitempty"`
-	MimeType *string               `json:"mimeType,omitempty"`
-	PartID   *string               `json:"partId,omitempty"`
-	Parts    LazyList[MessagePart] `json:"parts,omitzero"`
-	ETag     *string               `json:"eTag,omitempty"`
+	Body     *MessagePartBody    `json:"body,omitempty"`
+	Filename *string             `json:"filename,omitempty"`
+	Headers  []MessagePartHeader `json:"headers,omitempty"`
+	MimeType *string             `json:"mimeType,omitempty"`
+	PartID   *string             `json:"partId,omitempty"`
+	Parts    []MessagePart       `json:"parts,omitempty"`
+	ETag     *string             `json:"eTag,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -411,7 +411,7 @@ type MileStone struct {
 	Sequence              *int                  `json:"sequence,omitempty"`
 	StartDate             *Time                 `json:"start_date,omitempty"`
 	TargetDate            *Time                 `json:"target_date,omitempty"`
-	MilestoneDependencies LazyList[MileStone]   `json:"milestone_dependencies,omitzero"`
+	MilestoneDependencies []MileStone           `json:"milestone_dependencies,omitempty"`
 	Dependencies          []MileStoneDependency `json:"dependencies,omitempty"`
 	Tickets               []FaultsMileStone     `json:"tickets,omitempty"`
 	Complete              *bool                 `json:"_complete,omitempty"`

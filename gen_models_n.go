@@ -159,20 +159,20 @@ type NHDIdentityApplication struct {
 	Warning                       *string                       `json:"_warning,omitempty"`
 	Issystem                      *bool                         `json:"_issystem,omitempty"`
 	// Read-only.
-	Authorizations         LazyList[OpenIddictAuthorization] `json:"authorizations,omitzero"`
-	ClientID               *string                           `json:"clientId,omitempty"`
-	ClientSecret           *string                           `json:"clientSecret,omitempty"`
-	ConcurrencyToken       *string                           `json:"concurrencyToken,omitempty"`
-	ConsentType            *string                           `json:"consentType,omitempty"`
-	DisplayName            *string                           `json:"displayName,omitempty"`
-	ID                     *string                           `json:"id,omitempty"`
-	Permissions            *string                           `json:"permissions,omitempty"`
-	PostLogoutRedirectUris *string                           `json:"postLogoutRedirectUris,omitempty"`
-	Properties             *string                           `json:"properties,omitempty"`
-	RedirectUris           *string                           `json:"redirectUris,omitempty"`
+	Authorizations         []OpenIddictAuthorization `json:"authorizations,omitempty"`
+	ClientID               *string                   `json:"clientId,omitempty"`
+	ClientSecret           *string                   `json:"clientSecret,omitempty"`
+	ConcurrencyToken       *string                   `json:"concurrencyToken,omitempty"`
+	ConsentType            *string                   `json:"consentType,omitempty"`
+	DisplayName            *string                   `json:"displayName,omitempty"`
+	ID                     *string                   `json:"id,omitempty"`
+	Permissions            *string                   `json:"permissions,omitempty"`
+	PostLogoutRedirectUris *string                   `json:"postLogoutRedirectUris,omitempty"`
+	Properties             *string                   `json:"properties,omitempty"`
+	RedirectUris           *string                   `json:"redirectUris,omitempty"`
 	// Read-only.
-	Tokens LazyList[OpenIddictToken] `json:"tokens,omitzero"`
-	Type   *string                   `json:"type,omitempty"`
+	Tokens []OpenIddictToken `json:"tokens,omitempty"`
+	Type   *string           `json:"type,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

@@ -50,20 +50,20 @@ type OnlineStatus struct {
 // OpenIddictApplication is Halo's OpenIddictApplication schema.
 type OpenIddictApplication struct {
 	// Read-only.
-	Authorizations         LazyList[OpenIddictAuthorization] `json:"authorizations,omitzero"`
-	ClientID               *string                           `json:"clientId,omitempty"`
-	ClientSecret           *string                           `json:"clientSecret,omitempty"`
-	ConcurrencyToken       *string                           `json:"concurrencyToken,omitempty"`
-	ConsentType            *string                           `json:"consentType,omitempty"`
-	DisplayName            *string                           `json:"displayName,omitempty"`
-	ID                     *string                           `json:"id,omitempty"`
-	Permissions            *string                           `json:"permissions,omitempty"`
-	PostLogoutRedirectUris *string                           `json:"postLogoutRedirectUris,omitempty"`
-	Properties             *string                           `json:"properties,omitempty"`
-	RedirectUris           *string                           `json:"redirectUris,omitempty"`
+	Authorizations         []OpenIddictAuthorization `json:"authorizations,omitempty"`
+	ClientID               *string                   `json:"clientId,omitempty"`
+	ClientSecret           *string                   `json:"clientSecret,omitempty"`
+	ConcurrencyToken       *string                   `json:"concurrencyToken,omitempty"`
+	ConsentType            *string                   `json:"consentType,omitempty"`
+	DisplayName            *string                   `json:"displayName,omitempty"`
+	ID                     *string                   `json:"id,omitempty"`
+	Permissions            *string                   `json:"permissions,omitempty"`
+	PostLogoutRedirectUris *string                   `json:"postLogoutRedirectUris,omitempty"`
+	Properties             *string                   `json:"properties,omitempty"`
+	RedirectUris           *string                   `json:"redirectUris,omitempty"`
 	// Read-only.
-	Tokens LazyList[OpenIddictToken] `json:"tokens,omitzero"`
-	Type   *string                   `json:"type,omitempty"`
+	Tokens []OpenIddictToken `json:"tokens,omitempty"`
+	Type   *string           `json:"type,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -73,16 +73,16 @@ type OpenIddictApplication struct {
 
 // OpenIddictAuthorization is Halo's OpenIddictAuthorization schema.
 type OpenIddictAuthorization struct {
-	Application      Lazy[OpenIddictApplication] `json:"application,omitzero"`
-	ConcurrencyToken *string                     `json:"concurrencyToken,omitempty"`
-	ID               *string                     `json:"id,omitempty"`
-	Properties       *string                     `json:"properties,omitempty"`
-	Scopes           *string                     `json:"scopes,omitempty"`
-	Status           *string                     `json:"status,omitempty"`
-	Subject          *string                     `json:"subject,omitempty"`
+	Application      *OpenIddictApplication `json:"application,omitempty"`
+	ConcurrencyToken *string                `json:"concurrencyToken,omitempty"`
+	ID               *string                `json:"id,omitempty"`
+	Properties       *string                `json:"properties,omitempty"`
+	Scopes           *string                `json:"scopes,omitempty"`
+	Status           *string                `json:"status,omitempty"`
+	Subject          *string                `json:"subject,omitempty"`
 	// Read-only.
-	Tokens LazyList[OpenIddictToken] `json:"tokens,omitzero"`
-	Type   *string                   `json:"type,omitempty"`
+	Tokens []OpenIddictToken `json:"tokens,omitempty"`
+	Type   *string           `json:"type,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -92,18 +92,18 @@ type OpenIddictAuthorization struct {
 
 // OpenIddictToken is Halo's OpenIddictToken schema.
 type OpenIddictToken struct {
-	Application      Lazy[OpenIddictApplication]   `json:"application,omitzero"`
-	Authorization    Lazy[OpenIddictAuthorization] `json:"authorization,omitzero"`
-	ConcurrencyToken *string                       `json:"concurrencyToken,omitempty"`
-	CreationDate     *Time                         `json:"creationDate,omitempty"`
-	ExpirationDate   *Time                         `json:"expirationDate,omitempty"`
-	ID               *string                       `json:"id,omitempty"`
-	Payload          *string                       `json:"payload,omitempty"`
-	Properties       *string                       `json:"properties,omitempty"`
-	ReferenceID      *string                       `json:"referenceId,omitempty"`
-	Status           *string                       `json:"status,omitempty"`
-	Subject          *string                       `json:"subject,omitempty"`
-	Type             *string                       `json:"type,omitempty"`
+	Application      *OpenIddictApplication   `json:"application,omitempty"`
+	Authorization    *OpenIddictAuthorization `json:"authorization,omitempty"`
+	ConcurrencyToken *string                  `json:"concurrencyToken,omitempty"`
+	CreationDate     *Time                    `json:"creationDate,omitempty"`
+	ExpirationDate   *Time                    `json:"expirationDate,omitempty"`
+	ID               *string                  `json:"id,omitempty"`
+	Payload          *string                  `json:"payload,omitempty"`
+	Properties       *string                  `json:"properties,omitempty"`
+	ReferenceID      *string                  `json:"referenceId,omitempty"`
+	Status           *string                  `json:"status,omitempty"`
+	Subject          *string                  `json:"subject,omitempty"`
+	Type             *string                  `json:"type,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -360,7 +360,7 @@ type OrderLine struct {
 	LineTicketID               *int              `json:"line_ticket_id,omitempty"`
 	Customfields               []CustomField     `json:"customfields,omitempty"`
 	IsDeferredRevenue          *bool             `json:"is_deferred_revenue,omitempty"`
-	Chargerates                LazyList[Lookup]  `json:"chargerates,omitzero"`
+	Chargerates                []Lookup          `json:"chargerates,omitempty"`
 	Budgets                    []FaultBudget     `json:"budgets,omitempty"`
 	HideGroupedItemsPrice      *bool             `json:"hide_grouped_items_price,omitempty"`
 	DiscountPerc               *float64          `json:"discount_perc,omitempty"`

@@ -251,7 +251,7 @@ type QuotationDetail struct {
 	OptionalLineQuantityChange *float64          `json:"optional_line_quantity_change,omitempty"`
 	CreatedFromGroupID         *int              `json:"created_from_group_id,omitempty"`
 	Customfields               []CustomField     `json:"customfields,omitempty"`
-	Chargerates                LazyList[Lookup]  `json:"chargerates,omitzero"`
+	Chargerates                []Lookup          `json:"chargerates,omitempty"`
 	Budgets                    []FaultBudget     `json:"budgets,omitempty"`
 	ItemTemplate               *int              `json:"item_template,omitempty"`
 	ItemContract               *bool             `json:"item_contract,omitempty"`

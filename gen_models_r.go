@@ -108,17 +108,17 @@ type ReleaseComponent struct {
 
 // ReleaseNote is Halo's ReleaseNote schema.
 type ReleaseNote struct {
-	ID                      *int                   `json:"id,omitempty"`
-	Note                    *string                `json:"note,omitempty"`
-	Category                *string                `json:"category,omitempty"`
-	Important               *bool                  `json:"important,omitempty"`
-	GroupID                 *int                   `json:"group_id,omitempty"`
-	Changeinformation       *string                `json:"changeinformation,omitempty"`
-	Changeinformationexists *bool                  `json:"changeinformationexists,omitempty"`
-	Date                    *Time                  `json:"date,omitempty"`
-	Month                   *string                `json:"month,omitempty"`
-	Version                 *string                `json:"version,omitempty"`
-	Group                   Lazy[ReleaseNoteGroup] `json:"group,omitzero"`
+	ID                      *int              `json:"id,omitempty"`
+	Note                    *string           `json:"note,omitempty"`
+	Category                *string           `json:"category,omitempty"`
+	Important               *bool             `json:"important,omitempty"`
+	GroupID                 *int              `json:"group_id,omitempty"`
+	Changeinformation       *string           `json:"changeinformation,omitempty"`
+	Changeinformationexists *bool             `json:"changeinformationexists,omitempty"`
+	Date                    *Time             `json:"date,omitempty"`
+	Month                   *string           `json:"month,omitempty"`
+	Version                 *string           `json:"version,omitempty"`
+	Group                   *ReleaseNoteGroup `json:"group,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be
@@ -128,11 +128,11 @@ type ReleaseNote struct {
 
 // ReleaseNoteGroup is Halo's ReleaseNoteGroup schema.
 type ReleaseNoteGroup struct {
-	ID           *int                  `json:"id,omitempty"`
-	Name         *string               `json:"name,omitempty"`
-	Releasenote  *string               `json:"releasenote,omitempty"`
-	Releasenotes LazyList[ReleaseNote] `json:"releasenotes,omitzero"`
-	Warning      *string               `json:"_warning,omitempty"`
+	ID           *int          `json:"id,omitempty"`
+	Name         *string       `json:"name,omitempty"`
+	Releasenote  *string       `json:"releasenote,omitempty"`
+	Releasenotes []ReleaseNote `json:"releasenotes,omitempty"`
+	Warning      *string       `json:"_warning,omitempty"`
 
 	// Extra holds what Halo sent that the fields above cannot: fields the
 	// spec does not declare, and declared fields whose value could not be

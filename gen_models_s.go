@@ -2151,7 +2151,7 @@ type StdRequest struct {
 	ExcludefromslaInt             *int                    `json:"excludefromsla_int,omitempty"`
 	StartNumDaysAdded             *int                    `json:"start_num_days_added,omitempty"`
 	TargetNumDaysAdded            *int                    `json:"target_num_days_added,omitempty"`
-	Milestones                    LazyList[MileStone]     `json:"milestones,omitzero"`
+	Milestones                    []MileStone             `json:"milestones,omitempty"`
 	Sqltoselectusers              *bool                   `json:"sqltoselectusers,omitempty"`
 	Usersqllookup                 *string                 `json:"usersqllookup,omitempty"`
 	NotificationID                *int                    `json:"notification_id,omitempty"`

@@ -33,9 +33,13 @@ type FieldType struct {
 	Kind  Kind
 	Slice bool
 	Ref   string // Go type name for KModel, KEnum, KModelMap
-	// Lazy marks a nested record (KModel) whose type can contain itself:
-	// it is generated as Lazy[T] or LazyList[T] (see lazyRecursive).
+	// Lazy marks a nested record (KModel) whose type can contain itself
+	// and reaches many others: it is generated as Lazy[T] or LazyList[T]
+	// (see lazyRecursive).
 	Lazy bool
+	// Cycle marks a typed nested record whose type can reach the type
+	// holding it: its codec table is reached through a stand-in.
+	Cycle bool
 }
 
 // Field is one property of a model.
@@ -1151,32 +1155,33 @@ func (b *builder) listInfo() {
 	}
 }
 
-// lazyRecursive makes the nested records of recursive types lazy. Halo's
-// schemas link record types into webs: Users, Device, WorkflowTarget and
-// others can contain themselves through other records, and a ticket
-// reaches 167 record types through them. Typed eagerly, every program that
-// reads any record would link them all (type metadata and decode tables,
-// over 1 MB). A field whose record type can reach itself is generated as
-// Lazy[T] or LazyList[T] instead, which hold the JSON and decode it on
-// demand; that breaks every cycle, so a program links the records it
-// actually reaches. The records of a list page stay typed (the wrapper is
-// not part of a cycle). A map of such records becomes a map of raw JSON.
+// maxEagerWeb is the most record types a type that can contain itself may
+// reach and still be typed where it is nested (a milestone's dependencies,
+// a lookup's sub-lookups): beyond it, such a type is Lazy.
+// (A variable so that tests can use the fixtures' small webs.)
+var maxEagerWeb = 10
+
+// lazyRecursive makes lazy the nested records of types that can contain
+// themselves and reach many others. Halo's schemas link record types into
+// webs: Users, Device and WorkflowTarget can contain themselves through
+// other records, and a ticket reaches 167 record types through them.
+// Typed eagerly, every program that reads a ticket would link them all
+// (type metadata and decode tables, over 1 MB). A field of such a type is
+// generated as Lazy[T] or LazyList[T] instead, which hold the JSON and
+// decode it on demand, so a program links the records it actually reaches.
+// The records of a list page stay typed; a map of such records becomes a
+// map of raw JSON. Types that can contain themselves but reach few others
+// stay typed, and the fields that close their cycles are marked Cycle.
 func (b *builder) lazyRecursive() error {
 	byName := map[string]*Type{}
 	for _, t := range b.api.Types {
 		byName[t.Name] = t
 	}
 	isPage := func(t *Type, f *Field) bool { return t.List != nil && f.Name == t.List.Field }
-	edges := func(t *Type, all bool) []string {
-		var out []string
-		for _, f := range t.Fields {
-			if (f.T.Kind == KModel || f.T.Kind == KModelMap) && (all || !f.T.Lazy) {
-				out = append(out, f.T.Ref)
-			}
-		}
-		return out
-	}
-	reaches := func(from, to string, all bool) bool {
+	// reach returns the types reachable from a type through its nested
+	// record fields: all of them, or only the typed (not Lazy) ones, and
+	// with noCycle not those marked Cycle.
+	reach := func(from string, typed, noCycle bool) map[string]bool {
 		seen := map[string]bool{}
 		stack := []string{from}
 		for len(stack) > 0 {
@@ -1186,27 +1191,28 @@ func (b *builder) lazyRecursive() error {
 			if t == nil {
 				continue
 			}
-			for _, r := range edges(t, all) {
-				if r == to {
-					return true
+			for _, f := range t.Fields {
+				if f.T.Kind != KModel && f.T.Kind != KModelMap || typed && f.T.Lazy || noCycle && f.T.Cycle {
+					continue
 				}
-				if !seen[r] {
-					seen[r] = true
-					stack = append(stack, r)
+				if !seen[f.T.Ref] {
+					seen[f.T.Ref] = true
+					stack = append(stack, f.T.Ref)
 				}
 			}
 		}
-		return false
+		return seen
 	}
-	recursive := map[string]bool{}
+	lazy := map[string]bool{}
 	for _, t := range b.api.Types {
-		if reaches(t.Name, t.Name, true) {
-			recursive[t.Name] = true
+		r := reach(t.Name, false, false)
+		if r[t.Name] && len(r) > maxEagerWeb {
+			lazy[t.Name] = true
 		}
 	}
 	for _, t := range b.api.Types {
 		for _, f := range t.Fields {
-			if !recursive[f.T.Ref] || isPage(t, f) {
+			if !lazy[f.T.Ref] || isPage(t, f) {
 				continue
 			}
 			switch f.T.Kind {
@@ -1218,13 +1224,21 @@ func (b *builder) lazyRecursive() error {
 			}
 		}
 	}
-	// Decode tables refer to each other directly, which Go allows only
-	// without cycles: check that none is left.
+	// The typed fields left that close a cycle reach their tables through
+	// a stand-in; the rest point at each other statically, which Go allows
+	// only without cycles: check that none is left.
 	for _, t := range b.api.Types {
-		if reaches(t.Name, t.Name, false) {
-			return fmt.Errorf("record type %s still contains itself through list pages", t.Name)
+		for _, f := range t.Fields {
+			if (f.T.Kind == KModel || f.T.Kind == KModelMap) && !f.T.Lazy && (f.T.Ref == t.Name || reach(f.T.Ref, true, false)[t.Name]) {
+				f.T.Cycle = true
+			}
 		}
 	}
-	b.api.LazyTypes = len(recursive)
+	for _, t := range b.api.Types {
+		if reach(t.Name, true, true)[t.Name] {
+			return fmt.Errorf("record type %s still contains itself through static tables", t.Name)
+		}
+	}
+	b.api.LazyTypes = len(lazy)
 	return nil
 }

@@ -42,10 +42,10 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 	for _, s := range api.Sections {
 		emitSection(s, typeByName(api), get("gen_api_"+group(s.Field)+".go", "context", "encoding/json", "iter", "net/http", "time"))
 	}
-	mapValues := mapValueTypes(api)
+	mapValues, refs := mapValueTypes(api), cycleTargets(api)
 	for _, t := range api.Types {
 		emitType(t, get("gen_models_"+group(t.Name)+".go", "encoding/json"))
-		emitTypeCodec(t, mapValues[t.Name], get("gen_json_"+group(t.Name)+".go", "unsafe"))
+		emitTypeCodec(t, mapValues[t.Name], refs[t.Name], get("gen_json_"+group(t.Name)+".go", "unsafe"))
 	}
 	emitFakeSpec(api, get("halopsatest/gen_spec.go"))
 	out := map[string][]byte{}
@@ -515,7 +515,7 @@ func tableKind(t FieldType) (kind, dec, enc string) {
 	case KModel:
 		switch {
 		case t.Lazy && t.Slice:
-			return "kLazyList", "nil", "nil" // encoded as the raw JSON it holds
+			return "kLazyList", "nil", "nil"
 		case t.Lazy:
 			return "kLazy", "nil", "nil"
 		case t.Slice:
@@ -523,9 +523,9 @@ func tableKind(t FieldType) (kind, dec, enc string) {
 		default:
 			kind = "kOne"
 		}
-		return kind, "&dect" + t.Ref, "&enct" + t.Ref
+		return kind, decRef(t), encRef(t)
 	case KModelMap:
-		return "kRecMap", "&dect" + t.Ref, "&enct" + t.Ref
+		return "kRecMap", decRef(t), encRef(t)
 	}
 	base := map[Kind]string{
 		KString: "kStr", KInt: "kInt", KEnum: "kInt", KInt64: "kInt64", KFloat64: "kF64",
@@ -538,6 +538,36 @@ func tableKind(t FieldType) (kind, dec, enc string) {
 		}[t.Kind]
 	}
 	return base, "nil", "nil"
+}
+
+// decRef and encRef name the tables of a nested record: its own, or for a
+// field that closes a cycle the stand-in that reaches it (see
+// decTable.ref).
+func decRef(t FieldType) string {
+	if t.Cycle {
+		return "&refDec" + t.Ref
+	}
+	return "&dect" + t.Ref
+}
+
+func encRef(t FieldType) string {
+	if t.Cycle {
+		return "&refEnc" + t.Ref
+	}
+	return "&enct" + t.Ref
+}
+
+// cycleTargets are the models some field reaches through a stand-in.
+func cycleTargets(api *API) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range api.Types {
+		for _, f := range t.Fields {
+			if f.T.Cycle {
+				m[f.T.Ref] = true
+			}
+		}
+	}
+	return m
 }
 
 // mapValueTypes are the models used as values of map[string]T fields: their
@@ -554,7 +584,7 @@ func mapValueTypes(api *API) map[string]bool {
 	return m
 }
 
-func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
+func emitTypeCodec(t *Type, mapValue, cycleTarget bool, b *bytes.Buffer) {
 	if t.IntEnum != nil || t.StrEnum {
 		return
 	}
@@ -598,13 +628,14 @@ func emitTypeCodec(t *Type, mapValue bool, b *bytes.Buffer) {
 	fmt.Fprintf(b, "var enct%s = encTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{})%s, fields: []encField{\n", t.Name, t.Name, t.Name, mapEach)
 	for _, f := range t.Fields {
 		kind, _, enc := tableKind(f.T)
-		if f.T.Lazy {
-			kind = "kRaw"
-		}
 		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", jsonKeyLiteral(f.Wire), enc, off(f), kind)
 	}
 	b.WriteString("}}\n\n")
 	fmt.Fprintf(b, "func (m *%s) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enct%s }\n\n", t.Name, t.Name)
+	if cycleTarget {
+		fmt.Fprintf(b, "// refDec%s and refEnc%s stand for %s's tables in tables it is reached from.\n", t.Name, t.Name, t.Name)
+		fmt.Fprintf(b, "var (\n\trefDec%s = decTable{ref: dtOf[*%s]}\n\trefEnc%s = encTable{ref: etOf[*%s]}\n)\n\n", t.Name, t.Name, t.Name, t.Name)
+	}
 	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {
 		fmt.Fprintf(b, "// decodeBareList takes a bare JSON array, which some tenants send instead of\n// the wrapper, as the records. record_count stays unset: it was not sent.\n")

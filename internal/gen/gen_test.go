@@ -892,40 +892,70 @@ func TestFormPairsUnresolvedRef(t *testing.T) {
 	}
 }
 
-// TestLazyRecursive: a record type that can contain itself is Lazy where it
-// is nested (its cycles are broken, so the decode tables can point at each
-// other statically); other nested records stay typed; a map of it is raw.
+// TestLazyRecursive: a record type that can contain itself and reaches
+// more than maxEagerWeb types is Lazy where it is nested (its cycles are
+// broken, so the decode tables can point at each other statically), and a
+// map of it is raw; one that reaches fewer stays typed, its cycles closed
+// through stand-in tables; other nested records stay typed.
 func TestLazyRecursive(t *testing.T) {
+	areaFields := func(api *API) map[string]FieldType {
+		got := map[string]FieldType{}
+		for _, ty := range api.Types {
+			if ty.Name == "Area" {
+				for _, f := range ty.Fields {
+					got[f.Wire] = f.T
+				}
+			}
+		}
+		return got
+	}
+	check := func(api *API, want map[string]FieldType) {
+		t.Helper()
+		got := areaFields(api)
+		for wire, w := range want {
+			if got[wire] != w {
+				t.Errorf("%s: %+v, want %+v", wire, got[wire], w)
+			}
+		}
+	}
+
+	// Area reaches 2 record types (itself and Faults): a small web, typed.
 	api := buildFixture(t, newSpec, "")
+	if api.LazyTypes != 0 {
+		t.Errorf("LazyTypes = %d, want 0", api.LazyTypes)
+	}
+	check(api, map[string]FieldType{
+		"parent_area":   {Kind: KModel, Ref: "Area", Cycle: true},
+		"sub_areas":     {Kind: KModel, Slice: true, Ref: "Area", Cycle: true},
+		"areas_by_name": {Kind: KModelMap, Ref: "Area", Cycle: true},
+		"top_ticket":    {Kind: KModel, Ref: "Faults"},
+	})
+	src := sourceOf(emitFixture(t, newSpec, ""))
+	for _, s := range []string{
+		"\tParentArea  *Area           `json:\"parent_area,omitempty\"`\n",
+		"{\"sub_areas\", &refDecArea, uint32(unsafe.Offsetof(Area{}.SubAreas)), kMany},",
+		"{`\"areas_by_name\":`, &refEncArea, uint32(unsafe.Offsetof(Area{}.AreasByName)), kRecMap},",
+		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
+		"\trefDecArea = decTable{ref: dtOf[*Area]}\n",
+	} {
+		if !strings.Contains(src, s) {
+			t.Errorf("generated code lacks %q", s)
+		}
+	}
+
+	// With a smaller bound, Area is a web to make lazy.
+	defer func(n int) { maxEagerWeb = n }(maxEagerWeb)
+	maxEagerWeb = 1
+	api = buildFixture(t, newSpec, "")
 	if api.LazyTypes != 1 {
 		t.Errorf("LazyTypes = %d, want 1 (Area)", api.LazyTypes)
 	}
-	var area *Type
-	for _, ty := range api.Types {
-		if ty.Name == "Area" {
-			area = ty
-		}
-	}
-	if area == nil {
-		t.Fatal("no Area type")
-	}
-	want := map[string]FieldType{
+	check(api, map[string]FieldType{
 		"parent_area":   {Kind: KModel, Ref: "Area", Lazy: true},
 		"sub_areas":     {Kind: KModel, Slice: true, Ref: "Area", Lazy: true},
 		"areas_by_name": {Kind: KMap},
 		"top_ticket":    {Kind: KModel, Ref: "Faults"},
-	}
-	for _, f := range area.Fields {
-		if w, ok := want[f.Wire]; ok {
-			if f.T != w {
-				t.Errorf("%s: %+v, want %+v", f.Wire, f.T, w)
-			}
-			delete(want, f.Wire)
-		}
-	}
-	if len(want) != 0 {
-		t.Errorf("fields not generated: %v", want)
-	}
+	})
 	found := false
 	for _, w := range api.Warnings {
 		found = found || strings.Contains(w, "Area.AreasByName") && warningKind(w) == "recursive record map kept raw"
@@ -933,13 +963,12 @@ func TestLazyRecursive(t *testing.T) {
 	if !found {
 		t.Errorf("no warning for the map of Area records: %v", api.Warnings)
 	}
-	src := sourceOf(emitFixture(t, newSpec, ""))
+	src = sourceOf(emitFixture(t, newSpec, ""))
 	for _, s := range []string{
 		"\tParentArea  Lazy[Area]                 `json:\"parent_area,omitzero\"`\n",
 		"\tSubAreas    LazyList[Area]             `json:\"sub_areas,omitzero\"`\n",
 		"{\"parent_area\", nil, uint32(unsafe.Offsetof(Area{}.ParentArea)), kLazy},",
-		"{\"sub_areas\", nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kLazyList},",
-		"{`\"sub_areas\":`, nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kRaw},",
+		"{`\"sub_areas\":`, nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kLazyList},",
 		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
 	} {
 		if !strings.Contains(src, s) {

@@ -93,7 +93,7 @@ func (api *API) Report(w io.Writer, verbose bool) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "%d record types can contain themselves: %d fields of them are Lazy or LazyList\n", api.LazyTypes, lazy)
+	fmt.Fprintf(w, "%d record types contain themselves and reach more than %d others: %d fields of them are Lazy or LazyList\n", api.LazyTypes, maxEagerWeb, lazy)
 	kinds := map[string]int{}
 	for _, wmsg := range api.Warnings {
 		kinds[warningKind(wmsg)]++
