@@ -18,9 +18,10 @@
 // makes pointers to literals.
 //
 // Nested records are typed, except where a record's type can contain
-// itself (a Device's child devices, for one): such fields are Lazy or
-// LazyList, which keep the JSON and decode it when Get is called, so that
-// a program does not link every record type Halo's schemas can reach.
+// itself and reaches many others (a Device's child devices, for one): such
+// fields are Lazy or LazyList, which keep the JSON and decode it when Get
+// is called, so that a program does not link every record type Halo's
+// schemas can reach.
 package halopsa
 
 //go:generate go run ./cmd/halopsa-gen -out . -overlay internal/gen/overlay.json

@@ -15,8 +15,9 @@ import (
 
 const maxDepth = 1000
 
-// decoder reads one JSON document. Generated decodeJSON methods call field()
-// in a loop and switch on key; typed readers consume one value each.
+// decoder reads one JSON document. The table loop (decoder.object) calls
+// field() in a loop and looks the key up; typed readers consume one value
+// each.
 type decoder struct {
 	data []byte
 	pos  int

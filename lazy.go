@@ -1,18 +1,20 @@
 package halopsa
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"unsafe"
 )
 
-// Lazy is a nested record of a type that can contain itself, directly or
-// through other records: Users, Device, WorkflowTarget, MileStone and about
-// twenty more of Halo's record types. Halo's schemas tie these into one web
-// that reaches some 150 record types; typed eagerly, every program reading
-// any record would carry all of them (over 1 MB of type data and decode
-// tables). A Lazy keeps the record's JSON as Halo sent it and decodes it
-// when asked, so a program holds only the record types it uses.
+// Lazy is a nested record whose type can contain itself through other
+// records and reaches many record types: Users, Device, WorkflowTarget and
+// 16 more of Halo's. Typed eagerly, they would put about a hundred record
+// types into every program that reads, say, a ticket (whose OLAs' targets
+// are WorkflowTargets, which hold users, which hold devices...): over 1 MB
+// of type data and decode tables. A Lazy keeps the record's JSON as Halo
+// sent it and decodes it when asked, so a program carries only the record
+// types it uses.
 //
 // The zero Lazy is an absent record (Halo sent nothing or null). Get decodes
 // anew on each call: changing what it returns does not change the Lazy; Set
@@ -20,19 +22,59 @@ import (
 //
 //	olas := ticket.Olas // []FaultOLA, typed
 //	target, err := olas[0].Target.Get() // *WorkflowTarget, decoded now
-type Lazy[T any] struct{ raw json.RawMessage }
+type Lazy[T any] struct{ lazyJSON }
 
-// LazyList is a list of nested records of a type that can contain itself;
-// see Lazy.
-type LazyList[T any] struct{ raw json.RawMessage }
+// LazyList is a list of nested records of such a type; see Lazy.
+type LazyList[T any] struct{ lazyJSON }
+
+// lazyJSON is the JSON a Lazy or LazyList holds, and what they share. The
+// decoder and encoder reach it as a json.RawMessage at the field's offset.
+type lazyJSON struct{ raw json.RawMessage }
+
+// Raw returns the JSON, nil when absent. It is the Lazy's own memory: do not
+// modify it.
+func (l lazyJSON) Raw() json.RawMessage { return l.raw }
+
+// IsZero reports whether the record (or list) is absent; encoding/json's
+// omitzero, which the generated struct tags use, leaves it out then.
+func (l lazyJSON) IsZero() bool { return len(l.raw) == 0 }
+
+// String returns the JSON, for printing.
+func (l lazyJSON) String() string { return string(l.raw) }
+
+// MarshalJSON gives encoding/json the JSON, or null when absent.
+func (l lazyJSON) MarshalJSON() ([]byte, error) {
+	if len(l.raw) == 0 {
+		return []byte("null"), nil
+	}
+	return l.raw, nil
+}
+
+// GobEncode and GobDecode let records holding a Lazy go through
+// encoding/gob, which cannot see unexported fields.
+func (l lazyJSON) GobEncode() ([]byte, error) { return l.raw, nil }
+
+func (l *lazyJSON) GobDecode(data []byte) error {
+	if len(data) == 0 {
+		l.raw = nil
+		return nil
+	}
+	if !validJSON(data) {
+		return errors.New("halopsa: GobDecode: not JSON")
+	}
+	l.raw = append(json.RawMessage(nil), data...)
+	return nil
+}
+
+func (l lazyJSON) equal(o lazyJSON) bool { return bytes.Equal(l.raw, o.raw) }
 
 // errNotRecord is what Get and Set report for a Lazy of a type that is not
 // a generated record.
 var errNotRecord = errors.New("halopsa: Lazy and LazyList hold generated record types only")
 
-// decTableOf and encTableOf reach T's codec tables through its methods: converting to
-// an interface here, and only here, is what lets the linker drop T from
-// programs that never decode it.
+// decTableOf and encTableOf reach T's codec tables through its methods:
+// converting to an interface here, and only here, is what lets the linker
+// drop T from programs that never decode it.
 func decTableOf[T any]() *decTable {
 	if m, ok := any((*T)(nil)).(decodable); ok {
 		_, t := m.decTarget()
@@ -53,15 +95,8 @@ func encTableOf[T any]() *encTable {
 // fit go to the record's Extra (they are not logged: no client is at
 // hand). It returns nil and no error when the record is absent.
 func (l Lazy[T]) Get() (*T, error) {
-	if len(l.raw) == 0 {
-		return nil, nil
-	}
-	t := decTableOf[T]()
-	if t == nil {
-		return nil, errNotRecord
-	}
 	var p *T
-	err := decodeLazy(l.raw, unsafe.Pointer(&p), t, false)
+	err := l.decode(unsafe.Pointer(&p), decTableOf[T](), false)
 	return p, err
 }
 
@@ -71,46 +106,20 @@ func (l *Lazy[T]) Set(v *T) error {
 		l.raw = nil
 		return nil
 	}
-	t := encTableOf[T]()
-	if t == nil {
-		return errNotRecord
-	}
-	e := getEncoder()
-	defer putEncoder(e)
-	e.object(unsafe.Pointer(v), t)
-	raw, err := e.result()
-	if err == nil {
-		l.raw = raw
-	}
-	return err
+	return l.encode(func(e *encoder, t *encTable) { e.object(unsafe.Pointer(v), t) }, encTableOf[T]())
 }
 
-// Raw returns the record's JSON, nil when it is absent. It is the Lazy's
-// own memory: do not modify it.
-func (l Lazy[T]) Raw() json.RawMessage { return l.raw }
-
-// IsZero reports whether the record is absent (for encoding/json's
-// omitzero, which the generated struct tags use).
-func (l Lazy[T]) IsZero() bool { return len(l.raw) == 0 }
-
-// MarshalJSON gives encoding/json the record's JSON, or null.
-func (l Lazy[T]) MarshalJSON() ([]byte, error) { return marshalLazy(l.raw) }
+// Equal reports whether two Lazy hold the same JSON (go-cmp uses it).
+func (l Lazy[T]) Equal(o Lazy[T]) bool { return l.equal(o.lazyJSON) }
 
 // UnmarshalJSON keeps a copy of data, to be decoded by Get.
-func (l *Lazy[T]) UnmarshalJSON(data []byte) error { return unmarshalLazy(&l.raw, data, '{') }
+func (l *Lazy[T]) UnmarshalJSON(data []byte) error { return l.unmarshal(data, '{') }
 
 // Get decodes the records, with the client's tolerance. It returns nil and
 // no error when the list is absent; an empty list gives an empty slice.
 func (l LazyList[T]) Get() ([]T, error) {
-	if len(l.raw) == 0 {
-		return nil, nil
-	}
-	t := decTableOf[T]()
-	if t == nil {
-		return nil, errNotRecord
-	}
 	var s []T
-	err := decodeLazy(l.raw, unsafe.Pointer(&s), t, true)
+	err := l.decode(unsafe.Pointer(&s), decTableOf[T](), true)
 	return s, err
 }
 
@@ -121,37 +130,25 @@ func (l *LazyList[T]) Set(v []T) error {
 		l.raw = nil
 		return nil
 	}
-	t := encTableOf[T]()
+	return l.encode(func(e *encoder, t *encTable) { e.many("", unsafe.Pointer(&v), t) }, encTableOf[T]())
+}
+
+// Equal reports whether two LazyList hold the same JSON (go-cmp uses it).
+func (l LazyList[T]) Equal(o LazyList[T]) bool { return l.equal(o.lazyJSON) }
+
+// UnmarshalJSON keeps a copy of data, to be decoded by Get.
+func (l *LazyList[T]) UnmarshalJSON(data []byte) error { return l.unmarshal(data, '[') }
+
+// decode decodes the JSON into the *T (one) or []T (many) at dst, with the
+// same rules as an eagerly typed field. Absent JSON leaves dst alone.
+func (l lazyJSON) decode(dst unsafe.Pointer, t *decTable, many bool) error {
+	if len(l.raw) == 0 {
+		return nil
+	}
 	if t == nil {
 		return errNotRecord
 	}
-	e := getEncoder()
-	defer putEncoder(e)
-	e.many("", unsafe.Pointer(&v), t)
-	raw, err := e.result()
-	if err == nil {
-		l.raw = raw
-	}
-	return err
-}
-
-// Raw returns the records' JSON, nil when the list is absent. It is the
-// LazyList's own memory: do not modify it.
-func (l LazyList[T]) Raw() json.RawMessage { return l.raw }
-
-// IsZero reports whether the list is absent.
-func (l LazyList[T]) IsZero() bool { return len(l.raw) == 0 }
-
-// MarshalJSON gives encoding/json the records' JSON, or null.
-func (l LazyList[T]) MarshalJSON() ([]byte, error) { return marshalLazy(l.raw) }
-
-// UnmarshalJSON keeps a copy of data, to be decoded by Get.
-func (l *LazyList[T]) UnmarshalJSON(data []byte) error { return unmarshalLazy(&l.raw, data, '[') }
-
-// decodeLazy decodes raw into the *T (one) or []T (many) at dst, with the
-// same rules as an eagerly typed field.
-func decodeLazy(raw []byte, dst unsafe.Pointer, t *decTable, many bool) error {
-	_, err := decodeWith(raw, func(d *decoder) error {
+	_, err := decodeWith(l.raw, func(d *decoder) error {
 		var ok bool
 		if many {
 			ok = d.many(dst, t, false)
@@ -159,41 +156,50 @@ func decodeLazy(raw []byte, dst unsafe.Pointer, t *decTable, many bool) error {
 			ok = d.one(dst, t)
 		}
 		if !ok && d.err == nil {
-			if many {
-				return errors.New("halopsa: LazyList: expected an array of records")
-			}
-			return errors.New("halopsa: Lazy: expected a record")
+			return errors.New("halopsa: " + lazyShape(many))
 		}
 		return nil
 	})
 	return err
 }
 
-func marshalLazy(raw json.RawMessage) ([]byte, error) {
-	if len(raw) == 0 {
-		return []byte("null"), nil
+// encode replaces the JSON with what write encodes; on error it is kept.
+func (l *lazyJSON) encode(write func(*encoder, *encTable), t *encTable) error {
+	if t == nil {
+		return errNotRecord
 	}
-	return raw, nil
+	e := getEncoder()
+	defer putEncoder(e)
+	write(e, t)
+	raw, err := e.result()
+	if err == nil {
+		l.raw = raw
+	}
+	return err
 }
 
-// unmarshalLazy keeps a copy of data (encoding/json reuses its buffer)
-// after checking its shape the way the client's decoder does.
-func unmarshalLazy(p *json.RawMessage, data []byte, open byte) error {
+// unmarshal keeps a copy of data (encoding/json reuses its buffer) after
+// checking its shape the way the client's decoder does.
+func (l *lazyJSON) unmarshal(data []byte, open byte) error {
 	var raw json.RawMessage
 	_, err := decodeWith(data, func(d *decoder) error {
 		if d.atEnd() {
 			return errors.New("halopsa: empty input")
 		}
 		if !d.lazy(&raw, open) && d.err == nil {
-			if open == '{' {
-				return errors.New("halopsa: Lazy: expected a record or null")
-			}
-			return errors.New("halopsa: LazyList: expected an array of records or null")
+			return errors.New("halopsa: " + lazyShape(open == '[') + " or null")
 		}
 		return nil
 	})
 	if err == nil {
-		*p = raw
+		l.raw = raw
 	}
 	return err
+}
+
+func lazyShape(many bool) string {
+	if many {
+		return "LazyList: expected an array of records"
+	}
+	return "Lazy: expected a record"
 }

@@ -2,9 +2,12 @@ package halopsa
 
 import (
 	"bytes"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -248,5 +251,33 @@ func TestLazyOfANonRecord(t *testing.T) {
 	var ll LazyList[string]
 	if err := ll.Set([]string{"x"}); !errors.Is(err, errNotRecord) {
 		t.Fatalf("Set: %v", err)
+	}
+}
+
+// Records holding a Lazy go through encoding/gob (which cannot see the
+// unexported JSON), compare with go-cmp's Equal convention and print as
+// JSON.
+func TestLazyGobEqualString(t *testing.T) {
+	d, _ := decodeDevice(t, lazyDevice)
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	var back Device
+	if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Children.Equal(d.Children) || !reflect.DeepEqual(back.Children, d.Children) {
+		t.Fatalf("gob round trip: %s != %s", back.Children, d.Children)
+	}
+	var other LazyList[Device]
+	if other.Equal(d.Children) || !other.Equal(LazyList[Device]{}) {
+		t.Fatal("Equal is wrong about an absent list")
+	}
+	if got := fmt.Sprint(d.Children); got != string(d.Children.Raw()) || !strings.HasPrefix(got, `[{"id":2`) {
+		t.Fatalf("printed as %q", got)
+	}
+	if err := other.GobDecode([]byte("{bad")); err == nil {
+		t.Fatal("GobDecode accepted bytes that are not JSON")
 	}
 }
