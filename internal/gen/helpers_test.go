@@ -172,6 +172,16 @@ func sourceOf(files map[string][]byte) string {
 	return b.String()
 }
 
+// wantSource reports each snippet the generated source src lacks.
+func wantSource(t *testing.T, src string, snippets ...string) {
+	t.Helper()
+	for _, s := range snippets {
+		if !strings.Contains(src, s) {
+			t.Errorf("generated code lacks %q", s)
+		}
+	}
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	return keysOf(m)
 }
