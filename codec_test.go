@@ -106,8 +106,8 @@ var enctCodecRec = encTable{extra: unsafe.Offsetof(codecRec{}.Extra), size: unsa
 // codecRec contains itself: its tables reach themselves through the
 // stand-ins generated for such cycles.
 var (
-	refDecCodecRec = decTable{ref: dtOf[*codecRec]}
-	refEncCodecRec = encTable{ref: etOf[*codecRec]}
+	refDecCodecRec = decTable{ref: decTableOf[codecRec]}
+	refEncCodecRec = encTable{ref: encTableOf[codecRec]}
 )
 
 func growCodecRec(old unsafe.Pointer, n, c int) unsafe.Pointer {

@@ -40,8 +40,8 @@ const (
 	kMany                  // []T
 	kPage                  // []T, the records of a list wrapper
 	kRecMap                // map[string]T
-	kLazy                  // Lazy[T]: a record kept raw; encoded as kRaw
-	kLazyList              // LazyList[T]: records kept raw; encoded as kRaw
+	kLazy                  // Lazy[T]: a record kept as JSON
+	kLazyList              // LazyList[T]: records kept as JSON
 )
 
 // decField is one field of a decode table.
@@ -65,8 +65,7 @@ type decTable struct {
 	grow   func(old unsafe.Pointer, n, c int) unsafe.Pointer
 	// ref is set, alone, in the stand-in table that a field uses to point
 	// at a table its own table is reached from: Go rejects static tables
-	// that refer to each other in a cycle, and a call through a type
-	// parameter (dtOf) is not counted as a reference.
+	// that refer to each other in a cycle (see decTableOf).
 	ref    func() *decTable
 	mapNew func(m unsafe.Pointer)
 	mapSet func(m unsafe.Pointer, k string, v unsafe.Pointer)
@@ -87,17 +86,25 @@ func (t *encTable) resolve() *encTable {
 	return t
 }
 
-// dtOf and etOf give a record type's tables, for the ref of a stand-in.
-func dtOf[P decodable]() *decTable {
-	var p P
-	_, t := p.decTarget()
-	return t
+// decTableOf and encTableOf give T's codec tables, nil if T is not a
+// generated record. They serve as the ref of a stand-in (a call through a
+// type parameter is not a reference Go's initialisation order counts), and
+// Lazy uses them: converting to an interface here, and only here, lets the
+// linker drop T from programs that never decode it.
+func decTableOf[T any]() *decTable {
+	if m, ok := any((*T)(nil)).(decodable); ok {
+		_, t := m.decTarget()
+		return t
+	}
+	return nil
 }
 
-func etOf[P encodable]() *encTable {
-	var p P
-	_, t := p.encTarget()
-	return t
+func encTableOf[T any]() *encTable {
+	if m, ok := any((*T)(nil)).(encodable); ok {
+		_, t := m.encTarget()
+		return t
+	}
+	return nil
 }
 
 // tabled constrains a type parameter to *T with codec tables.

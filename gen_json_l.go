@@ -1181,8 +1181,8 @@ func (m *Lookup) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer
 
 // refDecLookup and refEncLookup stand for Lookup's tables in tables it is reached from.
 var (
-	refDecLookup = decTable{ref: dtOf[*Lookup]}
-	refEncLookup = encTable{ref: etOf[*Lookup]}
+	refDecLookup = decTable{ref: decTableOf[Lookup]}
+	refEncLookup = encTable{ref: encTableOf[Lookup]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.

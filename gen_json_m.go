@@ -780,8 +780,8 @@ func (m *MessagePart) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecMessagePart and refEncMessagePart stand for MessagePart's tables in tables it is reached from.
 var (
-	refDecMessagePart = decTable{ref: dtOf[*MessagePart]}
-	refEncMessagePart = encTable{ref: etOf[*MessagePart]}
+	refDecMessagePart = decTable{ref: decTableOf[MessagePart]}
+	refEncMessagePart = encTable{ref: encTableOf[MessagePart]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -903,8 +903,8 @@ func (m *MileStone) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Poin
 
 // refDecMileStone and refEncMileStone stand for MileStone's tables in tables it is reached from.
 var (
-	refDecMileStone = decTable{ref: dtOf[*MileStone]}
-	refEncMileStone = encTable{ref: etOf[*MileStone]}
+	refDecMileStone = decTable{ref: decTableOf[MileStone]}
+	refEncMileStone = encTable{ref: encTableOf[MileStone]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.

@@ -146,8 +146,8 @@ func (m *OpenIddictApplication) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecOpenIddictApplication and refEncOpenIddictApplication stand for OpenIddictApplication's tables in tables it is reached from.
 var (
-	refDecOpenIddictApplication = decTable{ref: dtOf[*OpenIddictApplication]}
-	refEncOpenIddictApplication = encTable{ref: etOf[*OpenIddictApplication]}
+	refDecOpenIddictApplication = decTable{ref: decTableOf[OpenIddictApplication]}
+	refEncOpenIddictApplication = encTable{ref: encTableOf[OpenIddictApplication]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -193,8 +193,8 @@ func (m *OpenIddictAuthorization) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecOpenIddictAuthorization and refEncOpenIddictAuthorization stand for OpenIddictAuthorization's tables in tables it is reached from.
 var (
-	refDecOpenIddictAuthorization = decTable{ref: dtOf[*OpenIddictAuthorization]}
-	refEncOpenIddictAuthorization = encTable{ref: etOf[*OpenIddictAuthorization]}
+	refDecOpenIddictAuthorization = decTable{ref: decTableOf[OpenIddictAuthorization]}
+	refEncOpenIddictAuthorization = encTable{ref: encTableOf[OpenIddictAuthorization]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -246,8 +246,8 @@ func (m *OpenIddictToken) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecOpenIddictToken and refEncOpenIddictToken stand for OpenIddictToken's tables in tables it is reached from.
 var (
-	refDecOpenIddictToken = decTable{ref: dtOf[*OpenIddictToken]}
-	refEncOpenIddictToken = encTable{ref: etOf[*OpenIddictToken]}
+	refDecOpenIddictToken = decTable{ref: decTableOf[OpenIddictToken]}
+	refEncOpenIddictToken = encTable{ref: encTableOf[OpenIddictToken]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.

@@ -244,8 +244,8 @@ func (m *ReleaseNote) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecReleaseNote and refEncReleaseNote stand for ReleaseNote's tables in tables it is reached from.
 var (
-	refDecReleaseNote = decTable{ref: dtOf[*ReleaseNote]}
-	refEncReleaseNote = encTable{ref: etOf[*ReleaseNote]}
+	refDecReleaseNote = decTable{ref: decTableOf[ReleaseNote]}
+	refEncReleaseNote = encTable{ref: encTableOf[ReleaseNote]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.
@@ -283,8 +283,8 @@ func (m *ReleaseNoteGroup) encTarget() (unsafe.Pointer, *encTable) {
 
 // refDecReleaseNoteGroup and refEncReleaseNoteGroup stand for ReleaseNoteGroup's tables in tables it is reached from.
 var (
-	refDecReleaseNoteGroup = decTable{ref: dtOf[*ReleaseNoteGroup]}
-	refEncReleaseNoteGroup = encTable{ref: etOf[*ReleaseNoteGroup]}
+	refDecReleaseNoteGroup = decTable{ref: decTableOf[ReleaseNoteGroup]}
+	refEncReleaseNoteGroup = encTable{ref: encTableOf[ReleaseNoteGroup]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.

@@ -872,8 +872,8 @@ func (m *Tax) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m)
 
 // refDecTax and refEncTax stand for Tax's tables in tables it is reached from.
 var (
-	refDecTax = decTable{ref: dtOf[*Tax]}
-	refEncTax = encTable{ref: etOf[*Tax]}
+	refDecTax = decTable{ref: decTableOf[Tax]}
+	refEncTax = encTable{ref: encTableOf[Tax]}
 )
 
 // UnmarshalJSON decodes m as tolerantly as the client does.

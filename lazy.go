@@ -72,25 +72,6 @@ func (l lazyJSON) equal(o lazyJSON) bool { return bytes.Equal(l.raw, o.raw) }
 // a generated record.
 var errNotRecord = errors.New("halopsa: Lazy and LazyList hold generated record types only")
 
-// decTableOf and encTableOf reach T's codec tables through its methods:
-// converting to an interface here, and only here, is what lets the linker
-// drop T from programs that never decode it.
-func decTableOf[T any]() *decTable {
-	if m, ok := any((*T)(nil)).(decodable); ok {
-		_, t := m.decTarget()
-		return t
-	}
-	return nil
-}
-
-func encTableOf[T any]() *encTable {
-	if m, ok := any((*T)(nil)).(encodable); ok {
-		_, t := m.encTarget()
-		return t
-	}
-	return nil
-}
-
 // Get decodes the record, with the client's tolerance: values that do not
 // fit go to the record's Extra (they are not logged: no client is at
 // hand). It returns nil and no error when the record is absent.

@@ -215,7 +215,7 @@ type API struct {
 	typeBySchema   map[string]*Type
 	Warnings       []string
 	RespCounts     map[string]int
-	LazyTypes      int // record types that can contain themselves
+	LazyTypes      int // record types made Lazy where nested (see lazyRecursive)
 }
 
 // Reserved names: hand-written identifiers of package halopsa that generated
@@ -1227,9 +1227,18 @@ func (b *builder) lazyRecursive() error {
 	// The typed fields left that close a cycle reach their tables through
 	// a stand-in; the rest point at each other statically, which Go allows
 	// only without cycles: check that none is left.
+	typedReach := map[string]map[string]bool{} // by type, computed once
 	for _, t := range b.api.Types {
 		for _, f := range t.Fields {
-			if (f.T.Kind == KModel || f.T.Kind == KModelMap) && !f.T.Lazy && (f.T.Ref == t.Name || reach(f.T.Ref, true, false)[t.Name]) {
+			if f.T.Kind != KModel && f.T.Kind != KModelMap || f.T.Lazy {
+				continue
+			}
+			r, ok := typedReach[f.T.Ref]
+			if !ok {
+				r = reach(f.T.Ref, true, false)
+				typedReach[f.T.Ref] = r
+			}
+			if f.T.Ref == t.Name || r[t.Name] {
 				f.T.Cycle = true
 			}
 		}

@@ -508,8 +508,8 @@ func jsonKeyLiteral(wire string) string {
 }
 
 // tableKind names the codec table kind of a field, and for nested records
-// their decode and encode tables (static pointers: lazyRecursive leaves no
-// cycles, which Go would reject as an initialisation cycle).
+// their decode and encode tables (static pointers, or for a field that
+// closes a cycle a stand-in: see lazyRecursive).
 func tableKind(t FieldType) (kind, dec, enc string) {
 	switch t.Kind {
 	case KModel:
@@ -634,7 +634,7 @@ func emitTypeCodec(t *Type, mapValue, cycleTarget bool, b *bytes.Buffer) {
 	fmt.Fprintf(b, "func (m *%s) encTarget() (unsafe.Pointer, *encTable) { return unsafe.Pointer(m), &enct%s }\n\n", t.Name, t.Name)
 	if cycleTarget {
 		fmt.Fprintf(b, "// refDec%s and refEnc%s stand for %s's tables in tables it is reached from.\n", t.Name, t.Name, t.Name)
-		fmt.Fprintf(b, "var (\n\trefDec%s = decTable{ref: dtOf[*%s]}\n\trefEnc%s = encTable{ref: etOf[*%s]}\n)\n\n", t.Name, t.Name, t.Name, t.Name)
+		fmt.Fprintf(b, "var (\n\trefDec%s = decTable{ref: decTableOf[%s]}\n\trefEnc%s = encTable{ref: encTableOf[%s]}\n)\n\n", t.Name, t.Name, t.Name, t.Name)
 	}
 	fmt.Fprintf(b, "// UnmarshalJSON decodes m as tolerantly as the client does.\nfunc (m *%s) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }\n\n", t.Name)
 	if t.List != nil {

@@ -912,7 +912,7 @@ func TestLazyRecursive(t *testing.T) {
 		"{\"sub_areas\", &refDecArea, uint32(unsafe.Offsetof(Area{}.SubAreas)), kMany},",
 		"{`\"areas_by_name\":`, &refEncArea, uint32(unsafe.Offsetof(Area{}.AreasByName)), kRecMap},",
 		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
-		"\trefDecArea = decTable{ref: dtOf[*Area]}\n",
+		"\trefDecArea = decTable{ref: decTableOf[Area]}\n",
 	)
 
 	// With a smaller bound, Area is a web to make lazy.
