@@ -36,7 +36,7 @@ func TestQueryEncodingOfEveryKind(t *testing.T) {
 		func() error {
 			_, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{
 				Count: Ptr(10), Pageinate: Ptr(true), OpenOnly: Ptr(false), Utcoffset: Ptr(-1.5),
-				Search: Ptr("printer & co/ü"), ClientIds: Ptr("1,2,3"),
+				Search: Ptr("printer & co/ü"), ClientIds: []int{1, 2, 3},
 			})
 			return err
 		},
@@ -60,9 +60,9 @@ func TestQueryEncodingOfEveryKind(t *testing.T) {
 	}
 	want := []string{
 		// Parameters in the spec's order; unset ones are not sent.
-		"/api/Tickets?client_ids=1%2C2%2C3&count=10&open_only=false&pageinate=true&search=printer+%26+co%2F%C3%BC&utcoffset=-1.5",
+		"/api/Tickets?client_ids=1,2,3&count=10&open_only=false&pageinate=true&search=printer+%26+co%2F%C3%BC&utcoffset=-1.5",
 		"/api/Holiday?start_date=2026-11-26T03%3A15%3A00Z",
-		"/api/Invoice?paymentstatuses=1%2C2%2C30",
+		"/api/Invoice?paymentstatuses=1,2,30",
 		"/api/Invoice?",
 	}
 	for i := range want {

@@ -18,7 +18,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // Version is this library's version, sent in the User-Agent.
@@ -39,9 +38,9 @@ type state struct {
 	limiter  *windowLimiter // nil without Config.RateLimit
 }
 
-// service is the one value every section points at (see clientLayout). It
-// points at state, not Client: a pointer to Client would make Client's type
-// descriptor, and with it every section, part of every program.
+// service is the one value every section points at. It points at state,
+// not Client, so that the methods of a section reach the core without
+// reaching every other section.
 type service struct{ client *state }
 
 // New validates cfg and returns a Client. No network traffic happens until
@@ -62,12 +61,9 @@ func New(cfg Config) (*Client, error) {
 			httpc.Transport = t
 		}
 	}
-	m := new(clientLayout)
-	m.common.client = &m.state
-	for i := range m.sections {
-		m.sections[i] = &m.common
-	}
-	c := (*Client)(unsafe.Pointer(m))
+	c := new(Client)
+	c.common.client = &c.state
+	c.initSections()
 	c.state = state{
 		cfg:    r,
 		httpc:  httpc,

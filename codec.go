@@ -16,7 +16,7 @@ import (
 
 // All JSON in and out of the client goes through this file and
 // codectable.go. Generated models implement decodable and encodable (see
-// gen_json_*.go): they hand the codec their address and field table, and
+// the generated files): they hand the codec their address and field table, and
 // the table loops read and write the fields with the typed readers and
 // writers below.
 //
@@ -607,6 +607,8 @@ func decodeJSON(data []byte, out any) ([]DecodeIssue, error) {
 		return nil, nil
 	case decodable:
 		return decodeWith(data, func(d *decoder) error { return decodeTopModel(d, o) })
+	case selfDecoder:
+		return decodeWith(data, o.decodeSelf)
 	case sliceTarget:
 		return decodeWith(data, func(d *decoder) error {
 			if d.atEnd() {

@@ -6,9 +6,9 @@ import (
 	"unsafe"
 )
 
-// Generated models describe their fields in static tables (gen_json_*.go)
-// which one decode loop and one encode loop below interpret: an offset into
-// the struct and a kind per field. Tables instead of a generated switch per
+// Generated models describe their fields in static tables (in each
+// section's generated file) which one decode loop and one encode loop below
+// interpret: an offset into the struct and a kind per field. Tables instead of a generated switch per
 // type keep the package quick to compile and its binaries small, and the
 // loops are as fast (a field is found by checking the one after the last
 // match first, since Halo sends fields in the same order every time).
@@ -16,33 +16,10 @@ import (
 // Decoding and encoding have separate tables so that a program that only
 // reads links no encoders.
 
-// Field kinds. A kind names the Go type at the field's offset; named integer
-// types (the spec's enums) share int's layout and use kInt/kInts.
-const (
-	kStr      uint8 = iota // *string
-	kInt                   // *int
-	kInt64                 // *int64
-	kF64                   // *float64
-	kF32                   // *float32
-	kBool                  // *bool
-	kTime                  // *Time
-	kBytes                 // []byte, base64
-	kRaw                   // json.RawMessage
-	kMap                   // map[string]json.RawMessage
-	kStrs                  // []string
-	kInts                  // []int
-	kInt64s                // []int64
-	kF64s                  // []float64
-	kBools                 // []bool
-	kTimes                 // []Time
-	kRaws                  // []json.RawMessage
-	kOne                   // *T, a nested record; sub gives T's table
-	kMany                  // []T
-	kPage                  // []T, the records of a list wrapper
-	kRecMap                // map[string]T
-	kLazy                  // Lazy[T]: a record kept as JSON
-	kLazyList              // LazyList[T]: records kept as JSON
-)
+// A field's kind names the Go type at its offset. The kinds are generated
+// (kinds_gen.go) from the generator's registry, internal/gen/kinds.go;
+// TestCodecTablesMatchStructs checks every generated table against its
+// struct with reflect.
 
 // decField is one field of a decode table.
 type decField struct {

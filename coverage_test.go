@@ -112,6 +112,9 @@ func covLoadSpec(t *testing.T) *covSpecData {
 	path := covSpecPath()
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if os.Getenv("HALOPSA_REQUIRE_SPEC") == "1" {
+			t.Fatalf("Halo's OpenAPI spec not found at %s, and HALOPSA_REQUIRE_SPEC=1 says this test must run", path)
+		}
 		t.Skipf("Halo's OpenAPI spec not found at %s (set HALOPSA_SPEC to its path to run this test)", path)
 	}
 	if err != nil {
@@ -242,8 +245,8 @@ type covSource struct {
 	ClientFields []covField // nil if there is no Client struct
 	Types        map[string]*covType
 	Methods      []*covMethod
-	GenFiles     []string // names of the gen_*.go files
-	HeaderErrs   []string // gen_*.go files that do not start with covGeneratedHeader
+	GenFiles     []string // names of the *_gen.go files
+	HeaderErrs   []string // *_gen.go files that do not start with covGeneratedHeader
 }
 
 var covSourceOnce = sync.OnceValues(func() (*covSource, error) { return covParseSource(".") })
@@ -271,7 +274,7 @@ func covParseSource(dir string) (*covSource, error) {
 			continue
 		}
 		path := filepath.Join(dir, name)
-		if strings.HasPrefix(name, "gen_") {
+		if strings.HasSuffix(name, "_gen.go") || strings.HasSuffix(name, "_gen_test.go") {
 			src.GenFiles = append(src.GenFiles, name)
 			first, err := covFirstLine(path)
 			if err != nil {
@@ -658,7 +661,7 @@ func TestGeneratedCodeCoversSpec(t *testing.T) {
 		r.done()
 	})
 
-	// (5) Every schema has a type documented "<GoName> is Halo's <schema> schema."
+	// (5) Every schema has a type documented "<GoName> is ... Halo's <schema> schema".
 	t.Run("Schemas", func(t *testing.T) {
 		r := covNewReport(t, "schema")
 		bySchema := map[string][]string{}
@@ -700,7 +703,7 @@ func TestGeneratedCodeCoversSpec(t *testing.T) {
 	// (6) Generated files say so.
 	t.Run("GeneratedHeader", func(t *testing.T) {
 		if len(src.GenFiles) == 0 {
-			t.Fatal("no gen_*.go files in the package directory")
+			t.Fatal("no *_gen.go files in the package directory")
 		}
 		r := covNewReport(t, "generated file")
 		for _, e := range src.HeaderErrs {
@@ -737,16 +740,21 @@ func covCheckShape(r *covReport, op covOperation, m *covMethod) {
 	}
 }
 
-// covSchemaOf returns the schema named by a type's doc comment
-// "<GoName> is Halo's <schema> schema.".
+// covSchemaOf returns the schema named by the first line of a type's doc
+// comment, which starts "<GoName> is " and names "Halo's <schema> schema"
+// ("Faults is a ticket, opportunity or project (Halo's Faults schema; ...").
 func covSchemaOf(ty *covType) (string, bool) {
 	first, _, _ := strings.Cut(ty.Doc, "\n")
-	rest, ok := strings.CutPrefix(first, ty.Name+" is Halo's ")
+	rest, ok := strings.CutPrefix(first, ty.Name+" is ")
 	if !ok {
 		return "", false
 	}
-	schema, tail, ok := strings.Cut(rest, " schema.")
-	if !ok || schema == "" || strings.ContainsAny(schema, " \t") || (tail != "" && tail[0] != ' ') {
+	_, rest, ok = strings.Cut(rest, "Halo's ")
+	if !ok {
+		return "", false
+	}
+	schema, tail, ok := strings.Cut(rest, " schema")
+	if !ok || schema == "" || strings.ContainsAny(schema, " \t") || tail == "" || !strings.ContainsRune(".;:)", rune(tail[0])) {
 		return "", false
 	}
 	return schema, true

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"log/slog"
 	"strconv"
+	"strings"
 )
 
 // defaultPageSize is the page size the iterators ask for: Halo's usual cap.
@@ -25,6 +26,9 @@ type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *i
 // is empty, skips records it has already yielded (by id, when records have
 // one), and stops if a server ignoring page_no sends the same page again.
 func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
+	if idOf == nil { // records without an integer id
+		idOf = func(*T) *int { return nil }
+	}
 	return func(yield func(T, error) bool) {
 		pageSize := defaultPageSize
 		if size != nil && *size > 0 {
@@ -97,9 +101,15 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 // the section is not the one the client was generated with.
 type ListShapeError struct {
 	RecordCount int
+	// Keys, when set, are the keys of the several arrays of records a
+	// wrapper held: the client cannot tell which holds the list's records.
+	Keys []string
 }
 
 func (e *ListShapeError) Error() string {
+	if len(e.Keys) > 1 {
+		return "halopsa: the list holds several arrays of records (" + strings.Join(e.Keys, ", ") + "); the client cannot tell which are the list's records (please report the section)"
+	}
 	return "halopsa: the list reports " + strconv.Itoa(e.RecordCount) + " records but none arrived under its records key; the records are in the page's Extra map (please report the section)"
 }
 

@@ -170,31 +170,42 @@ func TestBareArrayIntoListWrapper(t *testing.T) {
 	}
 }
 
-func TestRawIteratorFindsRecordsByShape(t *testing.T) {
-	// GET /Appointment is paged and untyped: its iterator yields raw records.
+func TestListIteratorFindsRecordsByShape(t *testing.T) {
+	// GET /Appointment has no wrapper in the spec: its records are found
+	// by the page's shape, and typed.
 	pages := map[string]string{
-		"1": `{"record_count":5,"page_no":1,"appointments":[{"id":1},{"id":2}],"columns":["a","b"]}`,
-		"2": `{"record_count":5,"page_no":2,"appointments":[{"id":3},{"id":4}]}`,
+		"1": `{"record_count":5,"page_no":1,"appointments":[{"id":1},{"id":2.0,"x_custom":"red"}],"columns":["a","b"]}`,
+		"2": `{"record_count":5,"page_no":2,"appointments":[{"id":"3"},{"id":4}]}`,
 		"3": `{"record_count":5,"page_no":3,"appointments":[{"id":4},{"id":5}]}`,
 	}
 	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, pages[r.URL.Query().Get("page_no")])
 	})
-	var ids []string
+	var ids []int
+	var colour string
 	for rec, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, string(rec))
+		ids = append(ids, rec.GetID())
+		if c, ok := rec.Extra["x_custom"]; ok {
+			colour = string(c)
+		}
 	}
-	if strings.Join(ids, " ") != `{"id":1} {"id":2} {"id":3} {"id":4} {"id":5}` {
-		t.Fatalf("records: %v", ids)
+	if fmt.Sprint(ids) != "[1 2 3 4 5]" || colour != `"red"` {
+		t.Fatalf("records: %v, colour %s", ids, colour)
+	}
+	// One page read alone: the wrapper's other fields are kept.
+	page, err := tn.client().Appointment.GetAppointment(ctxT(t), GetAppointmentParams{PageNo: Ptr(1)})
+	if err != nil || page.Key != "appointments" || page.RecordCount == nil || *page.RecordCount != 5 ||
+		string(page.Extra["columns"]) != `["a","b"]` || string(page.Extra["page_no"]) != "1" {
+		t.Fatalf("page: %+v, %v", page, err)
 	}
 	// Two arrays of records: ambiguous, reported.
 	pages["1"] = `{"record_count":2,"a":[{"id":1}],"b":[{"id":2}]}`
 	for _, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
 		var lse *ListShapeError
-		if !errors.As(err, &lse) {
+		if !errors.As(err, &lse) || strings.Join(lse.Keys, ",") != "a,b" {
 			t.Fatalf("err = %v, want ListShapeError", err)
 		}
 	}

@@ -6,8 +6,10 @@ import (
 )
 
 // query builds an encoded query string for the generated params types.
-// Unset (nil) parameters are left out; lists are sent comma-separated, the
-// form Halo documents for its "(array of int)" parameters.
+// Unset (nil) parameters are left out; lists are sent comma-separated
+// (agent=1,2), the form Halo documents for its "(array of int)" parameters:
+// the commas between values are sent as they are, commas inside a value
+// escaped.
 type query struct{ b []byte }
 
 func (q *query) encode() string { return string(q.b) }
@@ -70,7 +72,7 @@ func (q *query) ints(k string, v []int) {
 	q.key(k)
 	for i, n := range v {
 		if i > 0 {
-			q.b = append(q.b, "%2C"...)
+			q.b = append(q.b, ',')
 		}
 		q.b = strconv.AppendInt(q.b, int64(n), 10)
 	}
@@ -83,7 +85,7 @@ func (q *query) strs(k string, v []string) {
 	q.key(k)
 	for i, s := range v {
 		if i > 0 {
-			q.b = append(q.b, "%2C"...)
+			q.b = append(q.b, ',')
 		}
 		q.b = appendQueryEscape(q.b, s)
 	}

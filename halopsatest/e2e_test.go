@@ -624,7 +624,7 @@ func TestCRUDRoundTrips(t *testing.T) {
 				return halo.Site.GetSiteByID(ctx, halopsa.GetSiteByIDParams{ID: id})
 			},
 			create: func(ctx context.Context) (any, error) {
-				return halo.Site.PostSite(ctx, halopsa.PostSiteParams{Body: []halopsa.Site{{Name: p("Hangar 7"), ClientID: halopsa.Ptr(2.0)}}})
+				return halo.Site.PostSite(ctx, halopsa.PostSiteParams{Body: []halopsa.Site{{Name: p("Hangar 7"), ClientID: halopsa.Ptr(2)}}})
 			},
 			update: func(ctx context.Context, id int) (string, any, error) {
 				_, err := halo.Site.PostSite(ctx, halopsa.PostSiteParams{Body: []halopsa.Site{{ID: &id, Name: p("Hangar 8")}}})

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The tables in gen_spec.go are written by halopsa-gen from Halo's spec;
+// The tables in spec_gen.go are written by halopsa-gen from Halo's spec;
 // this file holds their types and the router built on them. It imports
 // nothing of package halopsa so that the generator's tests can compile the
 // tables on their own.
@@ -28,6 +28,7 @@ const (
 	respModel                  // one object
 	respModels                 // a bare JSON array
 	respBinary                 // raw bytes
+	respList                   // a list the client finds by its shape: a wrapper with any key
 )
 
 type route struct {
@@ -41,18 +42,9 @@ type route struct {
 	stringID              bool
 }
 
+// fieldKind is a field's kind as the fake sees it; the constants are
+// generated (spec_gen.go) from the client's codec kinds.
 type fieldKind uint8
-
-const (
-	fString fieldKind = iota
-	fInt
-	fFloat
-	fBool
-	fTime
-	fBytes
-	fRaw
-	fModel
-)
 
 type field struct {
 	name  string

@@ -44,10 +44,11 @@ type FieldType struct {
 
 // Field is one property of a model.
 type Field struct {
-	Wire string
-	Name string
-	Doc  string
-	T    FieldType
+	Wire   string
+	Name   string
+	Doc    string
+	T      FieldType
+	Getter string // the nil-safe getter of a pointer field; "" for others
 }
 
 // Type is one generated model type.
@@ -60,6 +61,8 @@ type Type struct {
 	StrEnum     bool // a string enum: generated as an alias of string
 	Fields      []*Field
 	List        *ListInfo // set when this is Halo's list wrapper
+	What        string    // what the record is in Halo's words (overlay aliases)
+	Aliases     []string  // Go aliases of the type
 }
 
 // ListInfo says where the records are in a list wrapper.
@@ -141,6 +144,7 @@ const (
 	RespModel                  // *Model
 	RespModels                 // []Model
 	RespBinary                 // []byte
+	RespList                   // *List[Item]: a list whose wrapper is found by its shape
 )
 
 // Response-typing sources, in precedence order. The generator reports how
@@ -150,14 +154,22 @@ const (
 	SrcOverlay  = "overlay"
 	SrcInferred = "inferred from section name"
 	SrcPostRule = "inferred from POST body"
+	SrcList     = "list of the section's records"
+	SrcMe       = "the section's record (/me)"
+	SrcAnyList  = "paged list of generic Records"
 	SrcBinary   = "binary"
 	SrcRaw      = "untyped (json.RawMessage)"
 )
+
+// RespSources are the response-typing rules in precedence order, as the
+// generator reports them.
+var RespSources = []string{SrcSpec, SrcOverlay, SrcInferred, SrcPostRule, SrcList, SrcMe, SrcAnyList, SrcBinary, SrcRaw}
 
 // Resp is the response of an operation.
 type Resp struct {
 	Kind   RespKind
 	Model  string
+	Item   string // the records' type of a RespList
 	Source string
 }
 
@@ -170,6 +182,8 @@ func (r Resp) GoType() string {
 		return "[]" + r.Model
 	case RespBinary:
 		return "[]byte"
+	case RespList:
+		return "*List[" + r.Item + "]"
 	}
 	return "json.RawMessage"
 }
@@ -216,6 +230,14 @@ type API struct {
 	Warnings       []string
 	RespCounts     map[string]int
 	LazyTypes      int // record types made Lazy where nested (see lazyRecursive)
+	IDsAsInt       int // id properties the spec types as numbers, made int
+	Aliases        []*Alias
+}
+
+// Alias is a Go type alias for a model, in the words Halo's users know.
+type Alias struct {
+	Name   string
+	Target *Type
 }
 
 // Reserved names: hand-written identifiers of package halopsa that generated
@@ -225,14 +247,14 @@ var reservedNames = []string{
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit", "Lazy", "LazyList",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
-	"DefaultRateLimitWait", "Marshal",
+	"DefaultRateLimitWait", "Marshal", "List",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the
 // overlay's patches and the list wrappers it synthesizes are added to it, so
 // parse a fresh Spec for every Build. The overlay is left as it is.
 func Build(spec *Spec, ov *Overlay) (*API, error) {
-	b := &builder{spec: spec, api: &API{
+	b := &builder{spec: spec, synth: map[string]string{}, reported: map[*Section]bool{}, api: &API{
 		Title: spec.Info.Title, Version: spec.Info.Version,
 		typeBySchema: map[string]*Type{}, RespCounts: map[string]int{},
 	}}
@@ -244,12 +266,20 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 		ovr = &overlayResult{responses: map[string]*OverlayResponse{}}
 	}
 	b.names = newUniqueNamer(reservedNames...)
+	var aliases []OverlayAlias
+	var pins *OverlayLazy
+	if ov != nil {
+		aliases, pins = ov.Aliases, ov.Lazy
+	}
+	b.claimAliases(aliases) // public names the overlay fixes come first
 	if err := b.sections(); err != nil {
 		return nil, err
 	}
 	b.claimOpNames()
 	b.synthesizeLists(ovr)
+	b.synthesizeRecord()
 	b.types()
+	b.applyAliases(aliases)
 	if err := b.operations(); err != nil {
 		return nil, err
 	}
@@ -257,23 +287,27 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 	b.listInfo()
 	b.iterators()
 	b.manies()
-	if err := b.lazyRecursive(); err != nil {
+	if err := b.lazyRecursive(pins); err != nil {
 		return nil, err
 	}
+	b.getters()
 	sort.Strings(b.api.Warnings)
 	return b.api, nil
 }
 
 type builder struct {
-	spec  *Spec
-	api   *API
-	names *uniqueNamer // package-level Go names
-	secs  map[string]*Section
+	aliasOwner map[string]string // alias name -> schema
+	reported   map[*Section]bool // sections whose record conflict was reported
+	byName     map[string]*Type  // types by Go name, once types() ran
+	spec       *Spec
+	api        *API
+	names      *uniqueNamer // package-level Go names
+	secs       map[string]*Section
 	// opNames holds the method, params and form type names of "get /path".
 	opNames map[string][3]string
 	// methods names the methods of each section type.
 	methods map[*Section]*uniqueNamer
-	synth   []string
+	synth   map[string]string // synthesized schema -> why
 }
 
 func (b *builder) warn(f string, a ...any) {
@@ -368,16 +402,12 @@ func (b *builder) synthesizeLists(ovr *overlayResult) {
 			},
 		}
 		b.spec.Components.Schemas = append(b.spec.Components.Schemas, NamedSchema{name, s})
-		b.synth = append(b.synth, name)
+		b.synth[name] = "overlay list wrapper"
 		r.Ref, r.List = name, nil
 	}
 }
 
 func (b *builder) types() {
-	synth := map[string]bool{}
-	for _, n := range b.synth {
-		synth[n] = true
-	}
 	// Claim type names first (sorted by schema name, so the result does not
 	// depend on map order), then fill fields, which refer to other types.
 	sorted := append(OrderedSchemas(nil), b.spec.Components.Schemas...)
@@ -389,9 +419,7 @@ func (b *builder) types() {
 			b.warn("schema %s: Go name %s taken, named %s", ns.Name, want, name)
 		}
 		t := &Type{Schema: ns.Name, Name: name, Doc: cleanDoc(ns.Schema.Description)}
-		if synth[ns.Name] {
-			t.Synthesized = "overlay list wrapper"
-		}
+		t.Synthesized = b.synth[ns.Name]
 		b.api.typeBySchema[ns.Name] = t
 		b.api.Types = append(b.api.Types, t)
 	}
@@ -442,11 +470,25 @@ func (b *builder) types() {
 			if renamed {
 				b.warn("schema %s: property %q would be %s, taken by %q; named %s", ns.Name, p.Name, want, fields.taken[want], name)
 			}
-			byIndex[i] = &Field{Wire: p.Name, Name: name, Doc: propDoc(p.Schema), T: b.fieldType(p.Schema)}
+			ft := b.fieldType(p.Schema)
+			if isIDName(p.Name) && (ft.Kind == KFloat64 || ft.Kind == KFloat32) {
+				// Halo's ids are integers; a few schemas declare them as
+				// numbers. Decoding still takes 21.0.
+				ft.Kind = KInt
+				b.api.IDsAsInt++
+			}
+			byIndex[i] = &Field{Wire: p.Name, Name: name, Doc: propDoc(p.Schema), T: ft}
 		}
 		t.Fields = byIndex
 	}
 	sort.Slice(b.api.Types, func(i, j int) bool { return b.api.Types[i].Name < b.api.Types[j].Name })
+	b.byName = typeByName(b.api)
+}
+
+// isIDName reports a property that holds a Halo id: id, or a name ending
+// in _id.
+func isIDName(wire string) bool {
+	return wire == "id" || strings.HasSuffix(wire, "_id")
 }
 
 func propDoc(s *Schema) string {
@@ -644,8 +686,14 @@ func opDoc(o *Operation) string {
 	return s + ".\n" + d
 }
 
-// paramKind maps Halo's (often non-OpenAPI) parameter types.
+// paramKind maps Halo's (often non-OpenAPI) parameter types. A parameter
+// whose description starts "(array of int)" is a list of ids, whatever
+// type the spec declares (Halo's spec says string): it is []int, sent
+// comma-separated.
 func paramKind(p *Parameter) ParamKind {
+	if strings.HasPrefix(strings.TrimSpace(p.Description), "(array of int)") {
+		return PInts
+	}
 	t, f := "", ""
 	if p.Schema != nil {
 		t, f = p.Schema.Type, p.Schema.Format
@@ -989,7 +1037,7 @@ func (b *builder) responses(ovr *overlayResult) {
 			h.base = ref
 		}
 	}
-	// 2. Overlay, 3. inference, 4. POST rule.
+	// 2. Overlay, 3. inference from the section's record type.
 	for _, op := range b.api.Ops {
 		if specTyped[op] {
 			continue
@@ -1008,16 +1056,14 @@ func (b *builder) responses(ovr *overlayResult) {
 			}
 		}
 		sec := op.Section
-		base, view := "", ""
+		view := ""
 		if h := hints[sec]; h != nil {
-			base, view = h.base, h.view
+			view = h.view
 		}
 		if view == "" && hasSchema(sec.Wire+"_View") {
 			view = sec.Wire + "_View"
 		}
-		if base == "" && hasSchema(sec.Wire) {
-			base = sec.Wire
-		}
+		rec, recSrc := b.sectionRecord(sec, hints[sec])
 		p := "/" + sec.Wire
 		isList := op.Method == "GET" && op.Path == p
 		isOne := (op.Method == "GET" && op.Path == p+"/{id}") || (op.Method == "POST" && op.Path == p) ||
@@ -1025,14 +1071,14 @@ func (b *builder) responses(ovr *overlayResult) {
 		switch {
 		case isList && view != "":
 			op.Resp = Resp{Kind: RespModel, Model: b.api.typeBySchema[view].Name, Source: SrcInferred}
-		case isOne && base != "":
-			op.Resp = Resp{Kind: RespModel, Model: b.api.typeBySchema[base].Name, Source: SrcInferred}
-		case (op.Method == "GET" && op.Path == p+"/{id}") || (op.Method == "POST" && op.Path == p):
-			if x := b.postBodyModel(sec); x != "" {
-				op.Resp = Resp{Kind: RespModel, Model: x, Source: SrcPostRule}
-			} else {
-				op.Resp = Resp{Kind: RespRaw, Source: SrcRaw}
-			}
+		case isList && rec != nil:
+			op.Resp = Resp{Kind: RespList, Item: b.listItem(rec).Name, Source: SrcList}
+		case isList && op.Paged && b.api.typeBySchema[recordSchema] != nil && b.synth[recordSchema] != "":
+			op.Resp = Resp{Kind: RespList, Item: b.api.typeBySchema[recordSchema].Name, Source: SrcAnyList}
+		case op.Method == "GET" && op.Path == p+"/me" && rec != nil:
+			op.Resp = Resp{Kind: RespModel, Model: rec.Name, Source: SrcMe}
+		case isOne && rec != nil && (recSrc == SrcInferred || op.Method != "PUT" && op.Method != "PATCH"):
+			op.Resp = Resp{Kind: RespModel, Model: rec.Name, Source: recSrc}
 		default:
 			op.Resp = Resp{Kind: RespRaw, Source: SrcRaw}
 		}
@@ -1040,6 +1086,47 @@ func (b *builder) responses(ovr *overlayResult) {
 	for _, op := range b.api.Ops {
 		b.api.RespCounts[op.Resp.Source]++
 	}
+}
+
+// sectionRecord is the type of a section's records, and the rule that
+// found it: the spec's own typing of the section's other operations, else
+// the records its POST /<S> takes, else the schema named like the section.
+// The POST body beats the name: GET /Supplier/{id} returns what POST
+// /Supplier takes (Company), not the two-field schema named Supplier.
+// Sections where the two disagree are reported.
+func (b *builder) sectionRecord(sec *Section, h *sectionHints) (*Type, string) {
+	if h != nil && h.base != "" {
+		return b.api.typeBySchema[h.base], SrcInferred
+	}
+	named := b.api.typeBySchema[sec.Wire]
+	if named != nil && (named.IntEnum != nil || named.StrEnum) {
+		named = nil
+	}
+	if x := b.postBodyModel(sec); x != "" {
+		t := b.byName[x]
+		if named == t {
+			return t, SrcInferred // the name and the body agree
+		}
+		if named != nil && !b.reported[sec] {
+			b.warn("section %s: records typed %s (its POST body), not %s (the schema named like the section)", sec.Wire, t.Name, named.Name)
+			b.reported[sec] = true
+		}
+		return t, SrcPostRule
+	}
+	if named != nil {
+		return named, SrcInferred
+	}
+	return nil, ""
+}
+
+// listItem is the type of the records of a list of rec: rec's <X>_List
+// schema when the spec has one (Halo lists carry fewer fields than a
+// record read by id), else rec itself.
+func (b *builder) listItem(rec *Type) *Type {
+	if t := b.api.typeBySchema[rec.Schema+"_List"]; t != nil && t.IntEnum == nil && !t.StrEnum {
+		return t
+	}
+	return rec
 }
 
 // postBodyModel returns the model X when POST /<S> takes []X.
@@ -1085,26 +1172,22 @@ func (b *builder) companion(op *Op, suffix string) string {
 	return name
 }
 
-// iterators names an <Method>All iterator for every paged list whose
-// response is a list wrapper.
+// iterators names an <Method>All iterator for every paged GET whose
+// response is a list: a list wrapper, a List found by shape, or untyped (the
+// iterator then yields raw records, found by shape at run time). Records
+// without an integer id are yielded too (see pages).
 func (b *builder) iterators() {
-	byName := typeByName(b.api)
 	for _, op := range b.api.Ops {
-		if op.Paged && op.Resp.Kind == RespRaw && op.Method == "GET" {
-			// Untyped paged lists get an iterator over raw records: the
-			// records array is found by its shape at run time.
-			op.AllName = b.companion(op, "All")
+		if !op.Paged || op.Method != "GET" {
 			continue
 		}
-		if !op.Paged || op.Resp.Kind != RespModel {
-			continue
-		}
-		t := byName[op.Resp.Model]
-		if t == nil || t.List == nil {
-			continue
-		}
-		if iteratorID(byName[t.List.Item]) == "" {
-			b.warn("%s %s: list records have no integer id; no iterator (it could not yield each record once)", op.Method, op.Path)
+		switch op.Resp.Kind {
+		case RespRaw, RespList:
+		case RespModel:
+			if t := b.byName[op.Resp.Model]; t == nil || t.List == nil {
+				continue
+			}
+		default:
 			continue
 		}
 		op.AllName = b.companion(op, "All")
@@ -1172,7 +1255,7 @@ var maxEagerWeb = 10
 // The records of a list page stay typed; a map of such records becomes a
 // map of raw JSON. Types that can contain themselves but reach few others
 // stay typed, and the fields that close their cycles are marked Cycle.
-func (b *builder) lazyRecursive() error {
+func (b *builder) lazyRecursive(pins *OverlayLazy) error {
 	byName := map[string]*Type{}
 	for _, t := range b.api.Types {
 		byName[t.Name] = t
@@ -1210,11 +1293,50 @@ func (b *builder) lazyRecursive() error {
 			lazy[t.Name] = true
 		}
 	}
+	// The rule's decision per field, and the overlay's pin when there is
+	// one: the pin decides, and every difference is reported, so that a
+	// new spec cannot flip a field between typed and Lazy unnoticed.
+	ruleLazy := func(t *Type, f *Field) bool { return lazy[f.T.Ref] && !isPage(t, f) }
+	decide := ruleLazy
+	if pins != nil {
+		pinned := map[string]bool{}
+		for _, p := range pins.Fields {
+			pinned[p] = true
+		}
+		found := map[string]bool{}
+		for _, t := range b.api.Types {
+			for _, f := range t.Fields {
+				key := t.Schema + "." + f.Wire
+				if !pinned[key] {
+					if ruleLazy(t, f) {
+						b.warn("lazy: %s would be Lazy by the rule (its type can contain itself and reaches more than %d others), but the overlay does not pin it: kept typed", key, maxEagerWeb)
+					}
+					continue
+				}
+				found[key] = true
+				switch {
+				case f.T.Kind != KModel && f.T.Kind != KModelMap || isPage(t, f):
+					b.warn("lazy: the overlay pins %s, which is not a nested record; kept as it is", key)
+					delete(pinned, key)
+				case !ruleLazy(t, f):
+					b.warn("lazy: the overlay pins %s as Lazy; by the rule it would now be typed", key)
+				}
+			}
+		}
+		for _, p := range pins.Fields {
+			if !found[p] {
+				b.warn("lazy: the overlay pins %s, which the spec does not have", p)
+			}
+		}
+		decide = func(t *Type, f *Field) bool { return pinned[t.Schema+"."+f.Wire] }
+	}
+	made := map[string]bool{} // the types that are Lazy where nested
 	for _, t := range b.api.Types {
 		for _, f := range t.Fields {
-			if !lazy[f.T.Ref] || isPage(t, f) {
+			if !decide(t, f) {
 				continue
 			}
+			made[f.T.Ref] = true
 			switch f.T.Kind {
 			case KModel:
 				f.T.Lazy = true
@@ -1248,6 +1370,6 @@ func (b *builder) lazyRecursive() error {
 			return fmt.Errorf("record type %s still contains itself through static tables", t.Name)
 		}
 	}
-	b.api.LazyTypes = len(lazy)
+	b.api.LazyTypes = len(made)
 	return nil
 }

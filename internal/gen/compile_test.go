@@ -23,7 +23,7 @@ func coreFiles(t *testing.T) []string {
 	var out []string
 	for _, p := range paths {
 		n := filepath.Base(p)
-		if strings.HasPrefix(n, "gen_") || strings.HasSuffix(n, "_test.go") {
+		if IsGenerated(p) || strings.HasSuffix(n, "_test.go") {
 			continue
 		}
 		out = append(out, n)

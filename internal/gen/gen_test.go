@@ -78,8 +78,7 @@ func TestSections(t *testing.T) {
 	src := sourceOf(emitFixture(t, oldSpec, ""))
 	wantSource(t, src,
 		"\tAzureadconnection *AzureadconnectionAPI\n",
-		"\tsections [sectionCount]*service\n",
-		"const sectionCount = 9\n",
+		"\tc.Azureadconnection = (*AzureadconnectionAPI)(s)\n",
 		"type AzureadconnectionAPI service\n",
 		"func (s *AzureadconnectionAPI) GetAzureadconnection(ctx context.Context, p GetAzureadconnectionParams) (json.RawMessage, error) {",
 	)
@@ -333,46 +332,48 @@ func TestResponsePrecedence(t *testing.T) {
 		want                        Resp
 	}{
 		// Old shape without overlay: inference, POST rule, raw.
-		{oldSpec, "", "GET", "/Attachment", Resp{RespModel, "AttachmentView", SrcInferred}}, // spec's <S>_View
-		{oldSpec, "", "GET", "/Attachment/{id}", Resp{RespModel, "Attachment", SrcInferred}},
-		{oldSpec, "", "GET", "/Actions/{id}", Resp{RespModel, "Actions", SrcInferred}},
-		{oldSpec, "", "POST", "/Actions", Resp{RespModel, "Actions", SrcInferred}},
-		// Schema named like the section beats the POST body's AppointmentEdit.
-		{oldSpec, "", "GET", "/Appointment/{id}", Resp{RespModel, "Appointment", SrcInferred}},
-		{oldSpec, "", "POST", "/Appointment", Resp{RespModel, "Appointment", SrcInferred}},
-		{oldSpec, "", "GET", "/Widget/{id}", Resp{RespModel, "WidgetDetail", SrcPostRule}},
-		{oldSpec, "", "POST", "/Widget", Resp{RespModel, "WidgetDetail", SrcPostRule}},
-		{oldSpec, "", "PUT", "/Widget/{id}", Resp{RespRaw, "", SrcRaw}}, // no base, no POST rule for PUT
-		{oldSpec, "", "GET", "/Widget", Resp{RespRaw, "", SrcRaw}},
-		{oldSpec, "", "GET", "/Actions", Resp{RespRaw, "", SrcRaw}},
-		{oldSpec, "", "DELETE", "/Actions/{id}", Resp{RespRaw, "", SrcRaw}},
-		{oldSpec, "", "GET", "/azureadconnection", Resp{RespRaw, "", SrcRaw}},
+		{oldSpec, "", "GET", "/Attachment", Resp{Kind: RespModel, Model: "AttachmentView", Source: SrcInferred}}, // spec's <S>_View
+		{oldSpec, "", "GET", "/Attachment/{id}", Resp{Kind: RespModel, Model: "Attachment", Source: SrcInferred}},
+		{oldSpec, "", "GET", "/Actions/{id}", Resp{Kind: RespModel, Model: "Actions", Source: SrcInferred}},
+		{oldSpec, "", "POST", "/Actions", Resp{Kind: RespModel, Model: "Actions", Source: SrcInferred}},
+		// The POST body's AppointmentEdit beats the schema named like the
+		// section (which is reported).
+		{oldSpec, "", "GET", "/Appointment/{id}", Resp{Kind: RespModel, Model: "AppointmentEdit", Source: SrcPostRule}},
+		{oldSpec, "", "POST", "/Appointment", Resp{Kind: RespModel, Model: "AppointmentEdit", Source: SrcPostRule}},
+		{oldSpec, "", "GET", "/Widget/{id}", Resp{Kind: RespModel, Model: "WidgetDetail", Source: SrcPostRule}},
+		{oldSpec, "", "POST", "/Widget", Resp{Kind: RespModel, Model: "WidgetDetail", Source: SrcPostRule}},
+		{oldSpec, "", "PUT", "/Widget/{id}", Resp{Kind: RespRaw, Model: "", Source: SrcRaw}}, // no base, no POST rule for PUT
+		// Lists of a section with a record type: a List found by shape.
+		{oldSpec, "", "GET", "/Widget", Resp{Kind: RespList, Item: "WidgetDetail", Source: SrcList}},
+		{oldSpec, "", "GET", "/Actions", Resp{Kind: RespList, Item: "Actions", Source: SrcList}},
+		{oldSpec, "", "DELETE", "/Actions/{id}", Resp{Kind: RespRaw, Model: "", Source: SrcRaw}},
+		{oldSpec, "", "GET", "/azureadconnection", Resp{Kind: RespRaw, Model: "", Source: SrcRaw}},
 		// Old shape with overlay: overlay beats inference and the POST rule.
-		{oldSpec, oldOverlay, "GET", "/Attachment/{id}", Resp{RespBinary, "", SrcOverlay}},
-		{oldSpec, oldOverlay, "GET", "/Widget", Resp{RespModel, "WidgetView", SrcOverlay}},
-		{oldSpec, oldOverlay, "GET", "/Widget/{id}", Resp{RespModel, "AppointmentEdit", SrcOverlay}},
-		{oldSpec, oldOverlay, "POST", "/Widget", Resp{RespModel, "WidgetDetail", SrcPostRule}},
-		{oldSpec, oldOverlay, "GET", "/Appointment", Resp{RespModels, "Appointment", SrcOverlay}},
-		{oldSpec, oldOverlay, "GET", "/Attachment", Resp{RespModel, "AttachmentView", SrcOverlay}},
-		{oldSpec, oldOverlay, "GET", "/azureadconnection", Resp{RespRaw, "", SrcRaw}}, // entry skipped
+		{oldSpec, oldOverlay, "GET", "/Attachment/{id}", Resp{Kind: RespBinary, Model: "", Source: SrcOverlay}},
+		{oldSpec, oldOverlay, "GET", "/Widget", Resp{Kind: RespModel, Model: "WidgetView", Source: SrcOverlay}},
+		{oldSpec, oldOverlay, "GET", "/Widget/{id}", Resp{Kind: RespModel, Model: "AppointmentEdit", Source: SrcOverlay}},
+		{oldSpec, oldOverlay, "POST", "/Widget", Resp{Kind: RespModel, Model: "WidgetDetail", Source: SrcPostRule}},
+		{oldSpec, oldOverlay, "GET", "/Appointment", Resp{Kind: RespModels, Model: "Appointment", Source: SrcOverlay}},
+		{oldSpec, oldOverlay, "GET", "/Attachment", Resp{Kind: RespModel, Model: "AttachmentView", Source: SrcOverlay}},
+		{oldSpec, oldOverlay, "GET", "/azureadconnection", Resp{Kind: RespRaw, Model: "", Source: SrcRaw}}, // entry skipped
 		// New shape without overlay: the spec's types, and hints from them.
-		{newSpec, "", "GET", "/Tickets", Resp{RespModel, "FaultsView", SrcSpec}},
-		{newSpec, "", "GET", "/Tickets/{id}", Resp{RespModel, "Faults", SrcInferred}}, // Faults_View -> Faults
-		{newSpec, "", "POST", "/Tickets", Resp{RespModel, "Faults", SrcInferred}},
-		{newSpec, "", "GET", "/Client/{id}", Resp{RespModel, "Area", SrcSpec}},
-		{newSpec, "", "GET", "/Client/all", Resp{RespModels, "Area", SrcSpec}},
-		{newSpec, "", "POST", "/Client", Resp{RespModel, "Area", SrcInferred}}, // hint beats POST body AreaInput
-		{newSpec, "", "GET", "/Client", Resp{RespRaw, "", SrcRaw}},
-		{newSpec, "", "GET", "/Attachment/image", Resp{RespBinary, "", SrcBinary}},
-		{newSpec, "", "GET", "/Attachment/{id}", Resp{RespModel, "Attachment", SrcInferred}},
-		{newSpec, "", "GET", "/Tickets/priority", Resp{RespRaw, "", SrcRaw}}, // an enum is not a model
+		{newSpec, "", "GET", "/Tickets", Resp{Kind: RespModel, Model: "FaultsView", Source: SrcSpec}},
+		{newSpec, "", "GET", "/Tickets/{id}", Resp{Kind: RespModel, Model: "Faults", Source: SrcInferred}}, // Faults_View -> Faults
+		{newSpec, "", "POST", "/Tickets", Resp{Kind: RespModel, Model: "Faults", Source: SrcInferred}},
+		{newSpec, "", "GET", "/Client/{id}", Resp{Kind: RespModel, Model: "Area", Source: SrcSpec}},
+		{newSpec, "", "GET", "/Client/all", Resp{Kind: RespModels, Model: "Area", Source: SrcSpec}},
+		{newSpec, "", "POST", "/Client", Resp{Kind: RespModel, Model: "Area", Source: SrcInferred}}, // hint beats POST body AreaInput
+		{newSpec, "", "GET", "/Client", Resp{Kind: RespList, Item: "Area", Source: SrcList}},
+		{newSpec, "", "GET", "/Attachment/image", Resp{Kind: RespBinary, Model: "", Source: SrcBinary}},
+		{newSpec, "", "GET", "/Attachment/{id}", Resp{Kind: RespModel, Model: "Attachment", Source: SrcInferred}},
+		{newSpec, "", "GET", "/Tickets/priority", Resp{Kind: RespRaw, Model: "", Source: SrcRaw}}, // an enum is not a model
 		// New shape with overlay: the spec still wins where it types.
-		{newSpec, newOverlay, "GET", "/Tickets", Resp{RespModel, "FaultsView", SrcSpec}},
-		{newSpec, newOverlay, "GET", "/Client/{id}", Resp{RespModel, "Area", SrcSpec}},
-		{newSpec, newOverlay, "GET", "/Attachment/image", Resp{RespBinary, "", SrcBinary}},
-		{newSpec, newOverlay, "GET", "/Tickets/{id}", Resp{RespModel, "FaultsList", SrcOverlay}},
-		{newSpec, newOverlay, "GET", "/Client", Resp{RespModel, "ClientView", SrcOverlay}},
-		{newSpec, newOverlay, "GET", "/Attachment/{id}", Resp{RespBinary, "", SrcOverlay}},
+		{newSpec, newOverlay, "GET", "/Tickets", Resp{Kind: RespModel, Model: "FaultsView", Source: SrcSpec}},
+		{newSpec, newOverlay, "GET", "/Client/{id}", Resp{Kind: RespModel, Model: "Area", Source: SrcSpec}},
+		{newSpec, newOverlay, "GET", "/Attachment/image", Resp{Kind: RespBinary, Model: "", Source: SrcBinary}},
+		{newSpec, newOverlay, "GET", "/Tickets/{id}", Resp{Kind: RespModel, Model: "FaultsList", Source: SrcOverlay}},
+		{newSpec, newOverlay, "GET", "/Client", Resp{Kind: RespModel, Model: "ClientView", Source: SrcOverlay}},
+		{newSpec, newOverlay, "GET", "/Attachment/{id}", Resp{Kind: RespBinary, Model: "", Source: SrcOverlay}},
 	} {
 		api := buildFixture(t, c.spec, c.overlay)
 		if got := findOp(t, api, c.method, c.path).Resp; got != c.want {
@@ -479,7 +480,7 @@ func TestListWrappers(t *testing.T) {
 
 	src := sourceOf(emitFixture(t, oldSpec, oldOverlay))
 	wantSource(t, src,
-		"// WidgetView is Halo's list wrapper for Widget.\n",
+		"// WidgetView is Halo's list wrapper for Widget: returned by GET /Widget.\n",
 		"// The records are in Widgets (JSON \"widgets\").\ntype WidgetView struct {\n",
 		"\tWidgets     []WidgetDetail `json:\"widgets,omitempty\"`\n",
 	)
@@ -612,8 +613,8 @@ func TestEmitHeaderAndFormat(t *testing.T) {
 	}
 	for _, v := range fixtureVariants {
 		files := emitFixture(t, v.spec, v.overlay)
-		if _, ok := files["gen_client.go"]; !ok {
-			t.Errorf("%s: no gen_client.go", v.dir)
+		if _, ok := files[fileSections]; !ok {
+			t.Errorf("%s: no %s", v.dir, fileSections)
 		}
 		for name, src := range files {
 			if !bytes.HasPrefix(src, []byte(Header+"\n")) {
@@ -661,18 +662,22 @@ func TestEmitHeaderAndFormat(t *testing.T) {
 }
 
 // validGenName reports whether name is one of the generator's file names:
-// gen_client.go, gen_{api,models,json}_<letter>.go.
+// the fixed ones, or <snake_case>_gen.go for a section.
 func validGenName(name string) bool {
-	if name == "gen_client.go" || name == "halopsatest/gen_spec.go" {
+	switch name {
+	case fileSections, fileKinds, fileUnowned, fileModelsTest, fileFakeSpec:
 		return true
 	}
-	for _, kind := range []string{"api", "models", "json"} {
-		rest, ok := strings.CutPrefix(name, "gen_"+kind+"_")
-		if ok && len(rest) == 4 && strings.HasSuffix(rest, ".go") && rest[0] >= 'a' && rest[0] <= 'z' {
-			return true
+	base, ok := strings.CutSuffix(name, "_gen.go")
+	if !ok || base == "" {
+		return false
+	}
+	for _, r := range base {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // TestEmitDeterministic checks that Build+Emit on the same input gives the
@@ -706,11 +711,12 @@ func TestEmitDeterministic(t *testing.T) {
 }
 
 // TestRunWritesFiles checks Run end to end on a fixture: files written to
-// Out equal the returned ones, and a stale gen_*.go file is removed while
-// other files are left alone.
+// Out equal the returned ones, and a stale generated file is removed while
+// hand-written files are left alone.
 func TestRunWritesFiles(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "gen_api_q.go"), []byte("package halopsa\n"))
+	writeFile(t, filepath.Join(dir, "gen_api_q.go"), []byte(Header+"\n\npackage halopsa\n"))
+	writeFile(t, filepath.Join(dir, "notes_gen.go"), []byte("package halopsa\n"))
 	writeFile(t, filepath.Join(dir, "client.go"), []byte("package halopsa\n"))
 	var log bytes.Buffer
 	_, files, err := Run(t.Context(), Options{
@@ -729,8 +735,10 @@ func TestRunWritesFiles(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "gen_api_q.go")); !os.IsNotExist(err) {
 		t.Errorf("stale gen_api_q.go not removed (%v)", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "client.go")); err != nil {
-		t.Errorf("client.go removed: %v", err)
+	for _, keep := range []string{"client.go", "notes_gen.go"} {
+		if _, err := os.Stat(filepath.Join(dir, keep)); err != nil {
+			t.Errorf("hand-written %s removed: %v", keep, err)
+		}
 	}
 	if !strings.Contains(log.String(), "9 sections, 22 operations") {
 		t.Errorf("report: %s", log.String())
@@ -823,6 +831,7 @@ func TestSchemaNameClashes(t *testing.T) {
 	want := map[string]string{
 		"GetWidgetParams": "GetWidgetParams2",
 		"ParamError":      "ParamError2",
+		"Record":          "Record",
 		"WidgetAPI":       "WidgetAPI2",
 		"widget_api":      "WidgetAPI3",
 	}
@@ -943,4 +952,43 @@ func TestLazyRecursive(t *testing.T) {
 		"{`\"sub_areas\":`, nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kLazyList},",
 		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
 	)
+}
+
+// TestLayout: each section's file holds its API and the models it owns by
+// the rule of layout.go; models no operation reaches are in models_gen.go;
+// file names are the sections' names in snake case.
+func TestLayout(t *testing.T) {
+	files := emitFixture(t, newSpec, "")
+	has := func(file, decl string) bool { return strings.Contains(string(files[file]), decl) }
+	for _, c := range []struct{ file, decl string }{
+		{"tickets_gen.go", "type TicketsAPI service\n"},
+		{"tickets_gen.go", "type Faults struct {"},       // GET /Tickets/{id}, POST /Tickets
+		{"tickets_gen.go", "type FaultsView struct {"},   // GET /Tickets
+		{"tickets_gen.go", "type FaultsList struct {"},   // the records of GET /Tickets
+		{"tickets_gen.go", "var dectFaults = decTable{"}, // with its codec tables
+		{"client_gen.go", "type ClientAPI service\n"},
+		{"client_gen.go", "type Area struct {"},
+		{"attachment_gen.go", "type AttachmentAPI service\n"},
+		{fileSections, "type Client struct {"},
+		{fileKinds, "\tkStr      uint8 = iota // *string\n"},
+		{fileModelsTest, "\t(*Faults)(nil),\n"},
+	} {
+		if !has(c.file, c.decl) {
+			t.Errorf("%s does not hold %q", c.file, c.decl)
+		}
+	}
+	for name, src := range files {
+		if strings.Count(string(src), "type Faults struct {") > 0 && name != "tickets_gen.go" {
+			t.Errorf("Faults is also in %s", name)
+		}
+	}
+	for in, want := range map[string]string{
+		"ClientContract": "client-contract", "AISuggestion": "ai-suggestion", "Azureadconnection": "azureadconnection",
+		"GetTicketsByID": "get-tickets-by-id", "AWSDetails": "aws-details", "PostActionsReview": "post-actions-review",
+		"N2faemailallowed": "n2faemailallowed", "Test1": "test1",
+	} {
+		if got := Kebab(in); got != want {
+			t.Errorf("Kebab(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

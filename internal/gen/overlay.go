@@ -16,6 +16,27 @@ type Overlay struct {
 	Comment    string          `json:"comment"`
 	Operations []OverlayOp     `json:"operations"`
 	Schemas    []OverlaySchema `json:"schemas"`
+	Aliases    []OverlayAlias  `json:"aliases"`
+	Lazy       *OverlayLazy    `json:"lazy,omitempty"`
+}
+
+// OverlayAlias names a schema in the words Halo's users know: each name
+// becomes a Go type alias (type Ticket = Faults), and What describes the
+// record in the model's documentation.
+type OverlayAlias struct {
+	Schema string   `json:"schema"`
+	Names  []string `json:"names"`
+	What   string   `json:"what"` // e.g. "a ticket, opportunity or project"
+	Reason string   `json:"reason"`
+}
+
+// OverlayLazy pins which nested record fields are Lazy or LazyList
+// ("Schema.property"), so that a new spec cannot flip a field between typed
+// and Lazy without anyone noticing: the generator follows the pin and
+// reports every field its own rule would now decide differently.
+type OverlayLazy struct {
+	Reason string   `json:"reason"`
+	Fields []string `json:"fields"`
 }
 
 // OverlayOp patches one operation, named "METHOD /path".
@@ -73,6 +94,17 @@ func LoadOverlay(path string) (*Overlay, error) {
 		if strings.TrimSpace(s.Reason) == "" {
 			return nil, fmt.Errorf("overlay %s: schema %s has no reason", path, s.Schema)
 		}
+	}
+	for _, a := range o.Aliases {
+		switch {
+		case strings.TrimSpace(a.Reason) == "":
+			return nil, fmt.Errorf("overlay %s: aliases of %s have no reason", path, a.Schema)
+		case len(a.Names) == 0 || strings.TrimSpace(a.What) == "":
+			return nil, fmt.Errorf("overlay %s: aliases of %s need names and what", path, a.Schema)
+		}
+	}
+	if o.Lazy != nil && strings.TrimSpace(o.Lazy.Reason) == "" {
+		return nil, fmt.Errorf("overlay %s: lazy has no reason", path)
 	}
 	return &o, nil
 }
