@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -104,4 +105,41 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 	}
 	msg.WriteString("run `go generate ./...` in the repository root and commit the result")
 	t.Error(msg.String())
+}
+
+// TestReadmeMatchesGenerator checks the README's table of response rules,
+// and its count of untyped GETs, against what the generator reports for
+// the shared spec.
+func TestReadmeMatchesGenerator(t *testing.T) {
+	src, ok := driftSpec(t)
+	if !ok {
+		if os.Getenv("HALOPSA_REQUIRE_SPEC") == "1" {
+			t.Fatalf("spec %s not found, and HALOPSA_REQUIRE_SPEC=1 says the README must be checked", src)
+		}
+		t.Skipf("spec %s not found", src)
+	}
+	api, _, err := Run(t.Context(), Options{Spec: src, Overlay: "overlay.json", Package: "halopsa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	total := 0
+	for _, src := range RespSources {
+		row := fmt.Sprintf("| %s | %d |\n", src, api.RespCounts[src])
+		if !strings.Contains(text, row) {
+			t.Errorf("README lacks the row %q", strings.TrimSpace(row))
+		}
+		total += api.RespCounts[src]
+	}
+	if row := fmt.Sprintf("| **total** | **%d** |\n", total); !strings.Contains(text, row) {
+		t.Errorf("README lacks the row %q", strings.TrimSpace(row))
+	}
+	gets, _, _ := api.Untyped()
+	if want := fmt.Sprintf("Untyped `GET` operations: %d ", gets); !strings.Contains(text, want) {
+		t.Errorf("README lacks %q", want)
+	}
 }

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
@@ -990,5 +991,85 @@ func TestLayout(t *testing.T) {
 		if got := Kebab(in); got != want {
 			t.Errorf("Kebab(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSurface checks the rules about names people know, on the surface
+// fixture: aliases, getters (and their clashes), "(array of int)"
+// parameters, ids the spec types as numbers, lists found by shape, /me,
+// generic Records, and the overlay's Lazy pins.
+func TestSurface(t *testing.T) {
+	api := buildFixture(t, surfaceSpec, surfaceOverlay)
+	thing := findType(t, api, "Thing")
+	fields := map[string]*Field{}
+	for _, f := range thing.Fields {
+		fields[f.Wire] = f
+	}
+	for wire, want := range map[string]FieldType{
+		"id":        {Kind: KInt},
+		"owner_id":  {Kind: KInt},
+		"weight":    {Kind: KFloat64},                        // not an id
+		"main_part": {Kind: KModel, Ref: "Part", Lazy: true}, // pinned
+		"parts":     {Kind: KModel, Slice: true, Ref: "Part"},
+	} {
+		if got := fields[wire].T; got != want {
+			t.Errorf("Thing.%s: %+v, want %+v", wire, got, want)
+		}
+	}
+	for wire, want := range map[string]string{
+		"id": "GetID", "name": "GetName2", "get_name": "GetGetName", "when": "GetWhen", "parts": "", "main_part": "",
+	} {
+		if got := fields[wire].Getter; got != want {
+			t.Errorf("Thing.%s getter %q, want %q", wire, got, want)
+		}
+	}
+	if fmt.Sprint(thing.Aliases) != "[Widget Gadget]" || len(api.Aliases) != 2 {
+		t.Errorf("aliases %v (%d in all)", thing.Aliases, len(api.Aliases))
+	}
+	if p := findOp(t, api, "GET", "/Thing").Query[0]; p.Name != "Owner" || p.Kind != PInts {
+		t.Errorf("owner: %+v", p)
+	}
+	for _, c := range []struct {
+		method, path string
+		want         Resp
+		iterator     bool
+	}{
+		{"GET", "/Thing", Resp{Kind: RespList, Item: "ThingList", Source: SrcList}, true},
+		{"GET", "/Thing/me", Resp{Kind: RespModel, Model: "Thing", Source: SrcMe}, false},
+		{"GET", "/Thing/{id}", Resp{Kind: RespModel, Model: "Thing", Source: SrcInferred}, false},
+		{"GET", "/Log", Resp{Kind: RespList, Item: "Record", Source: SrcAnyList}, true},
+	} {
+		op := findOp(t, api, c.method, c.path)
+		if op.Resp != c.want || (op.AllName != "") != c.iterator {
+			t.Errorf("%s %s: %+v (iterator %q), want %+v", c.method, c.path, op.Resp, op.AllName, c.want)
+		}
+	}
+	for _, w := range []string{
+		"overlay: alias Client of Part: the name is taken",
+		"overlay: aliases of NoSuchSchema: no such record schema",
+		"lazy: the overlay pins Thing.nowhere, which the spec does not have",
+		"lazy: the overlay pins Thing.name, which is not a nested record",
+		"lazy: the overlay pins Thing.main_part as Lazy; by the rule it would now be typed",
+	} {
+		if len(warningsWith(api, w)) != 1 {
+			t.Errorf("no warning %q in %q", w, api.Warnings)
+		}
+	}
+	src := sourceOf(emitFixture(t, surfaceSpec, surfaceOverlay))
+	wantSource(t, src,
+		"// Thing is a widget or gadget (Halo's Thing schema; also named Widget and Gadget): returned by POST /Thing, GET /Thing/me, GET /Thing/{id}; sent by POST /Thing.\n",
+		"type Widget = Thing\n",
+		"func (x *Thing) GetName2() string {\n\tif x == nil || x.Name == nil {\n",
+		"func (x *Thing) GetWhen() Time {\n",
+		"\tOwner     []int `query:\"owner\"`\n",
+		"func (s *ThingAPI) GetThing(ctx context.Context, p GetThingParams) (*List[ThingList], error) {\n\tout := new(List[ThingList])\n",
+		"func (s *LogAPI) GetLogAll(ctx context.Context, p GetLogParams) iter.Seq2[Record, error] {\n",
+		"\t\treturn page.Records, page.RecordCount, nil\n",
+		"// Record is a record of a list Halo's spec does not describe",
+	)
+	// Without the overlay, the rule decides alone, and nothing is pinned.
+	plain := buildFixture(t, surfaceSpec, "")
+	if f := findType(t, plain, "Thing").Fields[6]; f.Wire != "main_part" || f.T.Lazy {
+		t.Errorf("without pins: %+v", f)
 	}
 }

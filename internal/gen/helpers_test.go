@@ -15,6 +15,11 @@ const (
 	newSpec    = "new-shape.json"
 	oldOverlay = "overlay-old.json"
 	newOverlay = "overlay-new.json"
+	// surfaceSpec exercises the rules about names people know: aliases,
+	// getters, "(array of int)" parameters, ids typed as numbers, lists
+	// found by shape, /me, generic Records, Lazy pins.
+	surfaceSpec    = "surface.json"
+	surfaceOverlay = "overlay-surface.json"
 )
 
 // fixtureVariants are the four inputs most tests run over.
@@ -25,6 +30,7 @@ var fixtureVariants = []struct {
 	{"oldoverlay", oldSpec, oldOverlay},
 	{"newplain", newSpec, ""},
 	{"newoverlay", newSpec, newOverlay},
+	{"surface", surfaceSpec, surfaceOverlay},
 }
 
 // loadFixture parses a fixture spec afresh: Build patches the spec it is

@@ -79,21 +79,31 @@ func (api *API) Report(w io.Writer, verbose bool) {
 			schemas++
 		}
 	}
-	fmt.Fprintf(w, "halopsa-gen: %s %s: %d sections, %d operations, %d schema types (+%d overlay list wrappers)\n",
+	fmt.Fprintf(w, "halopsa-gen: %s %s: %d sections, %d operations, %d schema types (+%d made up: list wrappers, Record)\n",
 		api.Title, api.Version, len(api.Sections), len(api.Ops), schemas, len(api.Types)-schemas)
-	fmt.Fprintf(w, "response types:\n")
-	for _, src := range []string{SrcSpec, SrcOverlay, SrcInferred, SrcPostRule, SrcBinary, SrcRaw} {
+	fmt.Fprintf(w, "response types (rule: operations):\n")
+	for _, src := range RespSources {
 		fmt.Fprintf(w, "  %-40s %4d\n", src, api.RespCounts[src])
 	}
-	lazy := 0
+	untypedGets, iters, rawIters := api.Untyped()
+	fmt.Fprintf(w, "untyped GET operations: %d; paged-list iterators: %d, of which yield raw JSON: %d\n", untypedGets, iters, rawIters)
+	lazy, getters, clashes := 0, 0, 0
 	for _, t := range api.Types {
 		for _, f := range t.Fields {
 			if f.T.Lazy {
 				lazy++
 			}
+			if f.Getter != "" {
+				getters++
+				if f.Getter != "Get"+f.Name {
+					clashes++
+				}
+			}
 		}
 	}
-	fmt.Fprintf(w, "%d record types contain themselves and reach more than %d others: %d fields of them are Lazy or LazyList\n", api.LazyTypes, maxEagerWeb, lazy)
+	fmt.Fprintf(w, "%d aliases; %d getters (%d renamed to avoid a field); %d id properties typed number made int\n",
+		len(api.Aliases), getters, clashes, api.IDsAsInt)
+	fmt.Fprintf(w, "%d record types are Lazy where nested: %d fields are Lazy or LazyList\n", api.LazyTypes, lazy)
 	kinds := map[string]int{}
 	for _, wmsg := range api.Warnings {
 		kinds[warningKind(wmsg)]++
@@ -103,7 +113,7 @@ func (api *API) Report(w io.Writer, verbose bool) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fmt.Fprintf(w, "worked around %d spec defects:\n", len(api.Warnings))
+	fmt.Fprintf(w, "worked around %d spec defects and notes:\n", len(api.Warnings))
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %-40s %4d\n", k, kinds[k])
 	}
@@ -112,6 +122,23 @@ func (api *API) Report(w io.Writer, verbose bool) {
 			fmt.Fprintln(w, "  "+wmsg)
 		}
 	}
+}
+
+// Untyped counts the GET operations whose result is untyped, the paged-list
+// iterators, and the iterators that yield raw JSON.
+func (api *API) Untyped() (gets, iterators, rawIterators int) {
+	for _, op := range api.Ops {
+		if op.Method == "GET" && op.Resp.Kind == RespRaw {
+			gets++
+		}
+		if op.AllName != "" {
+			iterators++
+			if op.Resp.Kind == RespRaw {
+				rawIterators++
+			}
+		}
+	}
+	return gets, iterators, rawIterators
 }
 
 func warningKind(msg string) string {
@@ -125,6 +152,10 @@ func warningKind(msg string) string {
 		{"enum", "bad enum value"},
 		{"list wrapper", "ambiguous list wrapper"},
 		{"contain themselves", "recursive record map kept raw"},
+		{"lazy:", "lazy pin differs from the rule"},
+		{"records typed", "section records: POST body beats name"},
+		{"getter", "getter name clash"},
+		{"alias", "alias not applied"},
 	} {
 		if strings.Contains(msg, k.substr) {
 			return k.kind
