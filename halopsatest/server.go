@@ -378,6 +378,10 @@ func (s *Server) authorised(r *http.Request) bool {
 
 // ---- API ----
 
+// serveAPI answers a request below /api. The answer is made in memory,
+// under the lock where it reads records, and written out after the lock
+// is released, so that a client slow to read (or never reading) holds up
+// only its own request.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
 	f := s.takeFault(r, false)
@@ -401,33 +405,34 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Body = body
-	if f != nil && (f.Kind == ResetAfterApply || f.Kind == MalformedJSON) {
-		rec := httptest.NewRecorder()
-		req.Status = s.handleAPI(rec, r, body)
-		if f.Kind == ResetAfterApply {
-			req.Status = 0
-			s.record(req) // before the reset: see early
-			resetConnection(w)
-			return
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
+	rec := httptest.NewRecorder()
+	req.Status = s.handleAPI(rec, r, body)
+	if f != nil && f.Kind == ResetAfterApply {
+		req.Status = 0
+		s.record(req) // before the reset: see early
+		resetConnection(w)
+		return
+	}
+	// Logged before the answer goes out, so that a client that has its
+	// answer finds its request in the log.
+	s.record(req)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	b := rec.Body.Bytes()
+	if f != nil && f.Kind == MalformedJSON {
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rec.Code)
-		b := rec.Body.Bytes()
+		w.Header().Del("Content-Length")
 		if len(b) < 2 {
 			b = []byte(`{"record_count":`)
 		}
-		w.Write(b[:len(b)/2]) // cut mid-value: not valid JSON
-		s.record(req)
-		return
+		b = b[:len(b)/2] // cut mid-value: not valid JSON
 	}
-	req.Status = s.handleAPI(w, r, body)
-	s.record(req)
+	w.WriteHeader(rec.Code)
+	w.Write(b)
 }
 
-func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request, body []byte) int {
+func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body []byte) int {
 	if !s.authorised(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized: the access token is missing, invalid or expired"})
 		return http.StatusUnauthorized
