@@ -11,7 +11,9 @@
 // failures) can be injected per method and path, and the request log,
 // token count and records can be inspected in assertions. WithQuirks makes
 // it answer the way real tenants do, which is not always what the spec
-// says.
+// says. Everything a Go test does with a Server, a test in another
+// language does over HTTP with the standalone command halopsa-fake (see
+// Control surface).
 //
 // # A fresh tenant
 //
@@ -103,6 +105,28 @@
 // (a record by id, operations the fake answers with an empty value) are
 // accepted and not simulated: they shape one record, or steer an operation
 // whose effect the fake does not model.
+//
+// # Control surface
+//
+// Under /_halopsatest/ (outside /api, no token needed: the fake is a test
+// harness and listens on loopback), the Server's methods over HTTP, for
+// the standalone fake and for a Server alike. Control requests are not
+// logged.
+//
+//	POST   /_halopsatest/reset              Reset: back to the start (204)
+//	POST   /_halopsatest/faults             Inject the Fault in the body (201, echoed)
+//	DELETE /_halopsatest/faults             ClearFaults (204)
+//	GET    /_halopsatest/requests           Requests, as JSON (Request.MarshalJSON)
+//	DELETE /_halopsatest/requests           ResetRequests (204)
+//	GET    /_halopsatest/records/{section}  Records, as stored
+//	PUT    /_halopsatest/records/{section}  Load a JSON array of records; answers them as stored
+//	POST   /_halopsatest/expire-tokens      ExpireTokens (204)
+//
+// A fault is the JSON encoding of Fault: its Go field names, the kind by
+// its Go name, durations as Go durations, e.g.
+// {"Kind": "RateLimited", "PathPrefix": "/api/Tickets", "Count": 1, "RetryAfter": "2s"}.
+// Errors are 400 (404 for a section that keeps no records) with a JSON
+// message.
 package halopsatest
 
 import (
@@ -170,6 +194,7 @@ type options struct {
 	addr          string
 	now           func() time.Time
 	lenient       bool
+	records       map[string][]map[string]any
 }
 
 // An Option configures a Server.
@@ -229,6 +254,14 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // test of an integration's filters should leave it off.
 func WithLenientParams() Option { return func(o *options) { o.lenient = true } }
 
+// WithRecords loads records, by section, after the seed data, at start
+// and on every Reset, as Load does (ids kept, fields stored as given).
+// NewServer panics, naming the section, if a section keeps no records or
+// a record cannot be stored.
+func WithRecords(data map[string][]map[string]any) Option {
+	return func(o *options) { o.records = data }
+}
+
 // NewServer starts a fake tenant. With a non-nil t it is closed when the
 // test ends, and its warnings go to t.Logf; with nil, call Close. It
 // panics if it cannot listen (as httptest.NewServer does).
@@ -266,9 +299,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// reset puts the records back as they were at start (configuration and
-// seed data) and forgets faults, attachments and the request log. Tokens
-// stay valid. The caller holds s.mu, or the server has not started.
+// reset puts the records back as they were at start (configuration, seed
+// data, WithRecords) and forgets faults, attachments and the request log.
+// Tokens stay valid. The caller holds s.mu, or the server has not started.
 func (s *Server) reset() error {
 	s.tables, s.files = map[string]*table{}, map[string]storedFile{}
 	s.faults, s.log, s.tokenReqs = nil, nil, 0
@@ -278,7 +311,30 @@ func (s *Server) reset() error {
 	if s.opts.seedData {
 		s.seed(s.opts.seed)
 	}
+	sections := make([]string, 0, len(s.opts.records))
+	for section := range s.opts.records {
+		sections = append(sections, section)
+	}
+	sort.Strings(sections)
+	for _, section := range sections {
+		if _, err := s.loadLocked(section, s.opts.records[section]); err != nil {
+			return fmt.Errorf("halopsatest: WithRecords: %s", strings.TrimPrefix(err.Error(), "halopsatest: "))
+		}
+	}
 	return nil
+}
+
+// Reset puts the tenant back as it was at start: the configuration, the
+// seed data and the WithRecords records, with no attachments, faults or
+// logged requests (TokenRequests counts from 0 again). Tokens already
+// issued stay valid, so that clients need not log in again.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Cannot fail: the same records loaded at start.
+	if err := s.reset(); err != nil {
+		panic(err.Error())
+	}
 }
 
 // Close shuts the server down.
@@ -387,6 +443,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r)
 	case strings.HasPrefix(lower, "/api/"):
 		s.serveAPI(w, r)
+	case strings.HasPrefix(r.URL.Path, controlPrefix):
+		s.serveControl(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"message": "not found"})
 	}
