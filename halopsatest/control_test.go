@@ -3,6 +3,9 @@ package halopsatest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
@@ -271,5 +274,82 @@ func TestControlExpireTokensAndUnknownPaths(t *testing.T) {
 	status, body := api.do("GET", "/_halopsatest/nothing", nil)
 	if status != 404 || !strings.Contains(string(body), "PUT /_halopsatest/records/{section}") {
 		t.Errorf("unknown control path: %d %s", status, body)
+	}
+}
+
+func TestHandle(t *testing.T) {
+	srv := halopsatest.NewServer(t)
+	srv.Handle("GET", "/CustomThing/{id}", func(w http.ResponseWriter, r *http.Request) {
+		// Server methods may be called from a handler.
+		fmt.Fprintf(w, `{"id":%q,"tickets":%d}`, r.PathValue("id"), srv.RecordCount("Tickets"))
+	})
+	srv.Handle("POST", "/api/CustomThing", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusAccepted)
+		w.Write(b)
+	})
+	// Before the spec's routes.
+	srv.Handle("", "/Tickets/{id}/Custom", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `"custom"`) })
+	srv.Handle("GET", "/Status", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `[{"id":1,"name":"Stubbed"}]`) })
+
+	halo := e2eClient(t, srv)
+	ctx := context.Background()
+	var got map[string]any
+	if err := halo.Do(ctx, "GET", "/CustomThing/42", nil, nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["id"] != "42" || got["tickets"] != float64(srv.RecordCount("Tickets")) {
+		t.Errorf("custom GET: %v", got)
+	}
+	var echoed map[string]any
+	if err := halo.Do(ctx, "POST", "/CustomThing", nil, map[string]any{"x": 1}, &echoed); err != nil || echoed["x"] != float64(1) {
+		t.Errorf("custom POST: %v %v", echoed, err)
+	}
+	last := lastAPIRequest(t, srv)
+	if last.Path != "/api/CustomThing" || last.Status != 202 || string(last.Body) != `{"x":1}` {
+		t.Errorf("logged %+v", last)
+	}
+	statuses, err := halo.Status.GetStatus(ctx, halopsa.GetStatusParams{})
+	if err != nil || len(statuses) != 1 || *statuses[0].Name != "Stubbed" {
+		t.Errorf("stubbed spec route: %v %v", statuses, err)
+	}
+	var s string
+	if err := halo.Do(ctx, "PATCH", "/Tickets/3/Custom", nil, nil, &s); err != nil || s != "custom" {
+		t.Errorf("any method: %q %v", s, err)
+	}
+
+	// A method without a custom route goes to the spec's routes.
+	err = halo.Do(ctx, "DELETE", "/CustomThing/42", nil, nil, nil)
+	var ae *halopsa.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 404 || !strings.Contains(ae.Message(), "No such endpoint") {
+		t.Errorf("DELETE /CustomThing/42: %v", err)
+	}
+	// Behind the bearer auth...
+	res, err := http.Get(srv.URL + "/api/CustomThing/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Errorf("without a token: %s", res.Status)
+	}
+	// ... and the faults.
+	srv.Inject(halopsatest.Fault{Kind: halopsatest.Unavailable, PathPrefix: "/api/CustomThing", Count: 1})
+	if err := halo.Do(ctx, "GET", "/CustomThing/1", nil, nil, nil); !errors.As(err, &ae) || ae.StatusCode != 503 {
+		t.Errorf("faulted custom route: %v", err)
+	}
+
+	for name, f := range map[string]func(){
+		"no leading /": func() { srv.Handle("GET", "CustomThing", nil) },
+		"conflict":     func() { srv.Handle("GET", "/CustomThing/{id}", func(http.ResponseWriter, *http.Request) {}) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: Handle did not panic", name)
+				}
+			}()
+			f()
+		}()
 	}
 }

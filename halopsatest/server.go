@@ -127,6 +127,15 @@
 // {"Kind": "RateLimited", "PathPrefix": "/api/Tickets", "Count": 1, "RetryAfter": "2s"}.
 // Errors are 400 (404 for a section that keeps no records) with a JSON
 // message.
+//
+// # Endpoints the spec lacks
+//
+// Handle answers a path below /api that the spec does not have (or
+// replaces one it has) with your handler, behind the same auth and faults:
+//
+//	srv.Handle("GET", "/CustomReport/{id}", func(w http.ResponseWriter, r *http.Request) {
+//		fmt.Fprintf(w, `{"id": %q}`, r.PathValue("id"))
+//	})
 package halopsatest
 
 import (
@@ -168,6 +177,7 @@ type Server struct {
 	srv    *httptest.Server
 	router *router
 	opts   options
+	custom *http.ServeMux // routes added with Handle
 	logf   func(format string, args ...any)
 
 	mu        sync.Mutex
@@ -273,7 +283,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	s := &Server{
 		ClientID: o.clientID, ClientSecret: o.clientSecret,
-		router: newRouter(routes), opts: o,
+		router: newRouter(routes), opts: o, custom: http.NewServeMux(),
 		tokens: map[string]time.Time{}, logf: log.Printf,
 	}
 	if t != nil {
@@ -621,6 +631,11 @@ func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body [
 	if !s.authorised(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized: the access token is missing, invalid or expired"})
 		return http.StatusUnauthorized
+	}
+	if _, pattern := s.custom.Handler(r); pattern != "" {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.custom.ServeHTTP(w, r)
+		return w.Code
 	}
 	path := r.URL.Path[len("/api"):]
 	rt, params := s.router.match(r.Method, path)
