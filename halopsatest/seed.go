@@ -23,11 +23,88 @@ var (
 	assetKinds   = []string{"Laptop", "Desktop", "Printer", "Firewall", "Switch", "Server", "Phone"}
 )
 
-// seedCounts is how many records each section starts with.
+// seedCounts is how many demo records each section starts with.
 var seedCounts = struct{ clients, sites, users, agents, tickets, assets int }{6, 12, 36, 8, 120, 48}
 
-// seed fills the main sections with deterministic, realistic records whose
-// fields all belong to the section's schema.
+// The configuration of a fresh tenant, with fixed ids, since integrations
+// hard-code them. The package doc says which ids are Halo's own and which
+// are the fake's choice.
+var (
+	defaultStatuses = []struct {
+		id          int
+		name, short string
+		changeTo    int // statuschangeto: the status it moves on to
+	}{
+		{1, "New", "New", 0}, {2, "In Progress", "In Prog", 0}, {3, "Action Required", "Action", 0},
+		{4, "Waiting on User", "W/User", 0}, {5, "Waiting on Supplier", "W/Supp", 0},
+		{8, "Resolved", "Resolved", statusClosed}, {statusClosed, "Closed", "Closed", 0},
+	}
+	defaultPriorities  = []string{1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
+	defaultTicketTypes = []struct {
+		id       int
+		name     string
+		priority int // default_priority
+	}{{1, "Incident", 3}, {2, "Service Request", 4}, {3, "Problem", 2}, {4, "Change Request", 3}}
+	defaultTeams    = []string{1: "Service Desk", 2: "Projects", 3: "Infrastructure"}
+	defaultOutcomes = []struct {
+		id       int
+		name     string
+		hidden   bool // hidefromuser
+		systemID int  // set on the outcomes of actions Halo writes itself
+	}{
+		{1, "Note", false, 0}, {2, "Private Note", true, 0}, {3, "Email User", false, 0},
+		{4, "Phone Call", false, 0}, {5, "Remote Session", true, 0}, {6, "User Update", false, 0},
+		{7, "Status Change", true, 7},
+	}
+	defaultCategories = []string{"Hardware", "Software", "Network", "Accounts"}
+)
+
+// seedConfig stores the configuration every tenant starts with, with
+// or without demo records.
+func (s *Server) seedConfig() {
+	store := func(section string, rec map[string]any) {
+		t := s.tables[strings.ToLower(section)]
+		if _, err := t.store(checked(t, normalise(rec))); err != nil {
+			panic(err)
+		}
+	}
+	for i, st := range defaultStatuses {
+		rec := map[string]any{"id": st.id, "name": st.name, "shortname": st.short, "sequence": i + 1, "colour": configColours[i%len(configColours)], "type": 0}
+		if st.changeTo != 0 {
+			rec["statuschangeto"], rec["statuschangetofreq"] = st.changeTo, 3
+		}
+		store("Status", rec)
+	}
+	for id, name := range defaultPriorities {
+		if name != "" {
+			// Priority records have a guid id; tickets refer to priorityid.
+			store("Priority", map[string]any{"name": name, "priorityid": id, "colour": configColours[id%len(configColours)]})
+		}
+	}
+	for i, tt := range defaultTicketTypes {
+		store("TicketType", map[string]any{"id": tt.id, "name": tt.name, "sequence": i + 1, "initial_status": 1, "default_priority": tt.priority})
+	}
+	for id, name := range defaultTeams {
+		if name != "" {
+			store("Team", map[string]any{"id": id, "name": name, "sequence": id, "inactive": false})
+		}
+	}
+	for i, o := range defaultOutcomes {
+		rec := map[string]any{"id": o.id, "outcome": o.name, "buttonname": o.name, "sequence": i + 1, "hidefromuser": o.hidden}
+		if o.systemID != 0 {
+			rec["systemid"] = o.systemID
+		}
+		store("Outcome", rec)
+	}
+	for _, name := range defaultCategories {
+		store("Category", map[string]any{"value": name, "note": name + " issues"})
+	}
+}
+
+var configColours = []string{"#1e88e5", "#fb8c00", "#e53935", "#8e24aa", "#00897b", "#43a047", "#546e7a"}
+
+// seed fills the main sections with deterministic, realistic demo records
+// whose fields all belong to the section's schema.
 func (s *Server) seed(seed uint64) {
 	r := mrand.New(mrand.NewPCG(seed, 0x5eed))
 	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
@@ -44,23 +121,12 @@ func (s *Server) seed(seed uint64) {
 		n, _ := strconv.Atoi(key)
 		return n
 	}
-
-	statuses := []string{"New", "In Progress", "Waiting on User", "On Hold", "Resolved", "Closed"}
-	for i, name := range statuses {
-		put("Status", map[string]any{"name": name, "shortname": name[:3], "sequence": i + 1, "colour": fmt.Sprintf("#%06x", r.IntN(1<<24)), "type": i / 4})
-	}
-	for i, name := range []string{"Critical", "High", "Medium", "Low"} {
-		put("Priority", map[string]any{"name": name, "priorityid": i + 1, "colour": fmt.Sprintf("#%06x", r.IntN(1<<24))})
-	}
-	teams := []string{"Service Desk", "Projects", "Infrastructure"}
-	for i, name := range teams {
-		put("Team", map[string]any{"name": name, "sequence": i + 1, "inactive": false})
-	}
-	for i, name := range []string{"Incident", "Service Request", "Problem"} {
-		put("TicketType", map[string]any{"name": name, "sequence": i + 1})
-	}
-	for _, name := range []string{"Hardware", "Software", "Network", "Accounts"} {
-		put("Category", map[string]any{"value": name, "note": name + " issues"})
+	teams := defaultTeams[1:]
+	// The draws the configuration's colours took when they were random (6
+	// statuses, 4 priorities): kept so that the records below stay what
+	// they were for a seed.
+	for range 10 {
+		r.IntN(1 << 24)
 	}
 	var agents []int
 	for i := 0; i < seedCounts.agents; i++ {
@@ -119,27 +185,66 @@ func (s *Server) seed(seed uint64) {
 			"assettype_name": kind, "client_id": st.client, "site_id": st.id, "site_name": st.name, "inactive": false,
 		})
 	}
+	// The demo tickets and actions take the random draws they took before
+	// the configuration got fixed ids, so that a seed still gives the
+	// tickets (summaries, clients, agents) it gave then.
+	seedStatus := []int{1, 2, 3, 4, 8, statusClosed}
+	seedOutcomes := []int{1, 4, 3, 5} // Note, Phone Call, Email User, Remote Session
+	tickets := s.tables["tickets"]
 	for i := 0; i < seedCounts.tickets; i++ {
 		u := users[r.IntN(len(users))]
 		opened := -r.IntN(60 * 24 * 30)
-		status := 1 + r.IntN(len(statuses))
+		draw := r.IntN(len(seedStatus))
+		status := seedStatus[draw]
 		rec := map[string]any{
 			"summary": pick(problems), "details": "Reported by " + u.name + ". " + pick(notes),
 			"client_id": u.s.client, "site_id": u.s.id, "site_name": u.s.name, "user_id": u.id, "user_name": u.name,
 			"agent_id": agents[r.IntN(len(agents))], "status_id": status, "priority_id": 1 + r.IntN(4),
-			"tickettype_id": 1 + r.IntN(3), "team": teams[r.IntN(len(teams))], "dateoccurred": at(opened),
+			"tickettype_id": 1 + r.IntN(3), "team": pick(teams), "dateoccurred": at(opened),
 			"timetaken": float64(r.IntN(480)) / 60, "inactive": false,
 		}
-		if status >= 5 {
-			rec["dateclosed"] = at(opened + r.IntN(60*24*5))
+		if draw >= 4 { // Resolved or Closed
+			done := at(opened + r.IntN(60*24*5))
+			rec["last_update"] = done
+			if status == statusClosed {
+				rec["dateclosed"], rec["hasbeenclosed"] = done, true
+			}
 		}
 		tid := put("Tickets", rec)
+		n := 0
 		for a := 0; a < 1+r.IntN(4); a++ {
-			put("Actions", map[string]any{
-				"ticket_id": tid, "outcome": []string{"Note", "Phone Call", "Email", "Remote Session"}[r.IntN(4)],
-				"note": pick(notes), "datetime": at(opened + 30*(a+1)), "timetaken": float64(r.IntN(90)) / 60,
-				"hiddenfromuser": r.IntN(5) == 0,
-			})
+			o := defaultOutcomes[seedOutcomes[r.IntN(len(seedOutcomes))]-1]
+			act := map[string]any{
+				"ticket_id": tid, "note": pick(notes), "datetime": at(opened + 30*(a+1)), "timetaken": float64(r.IntN(90)) / 60,
+			}
+			// One in five is a private note, a user's update or a status
+			// change.
+			switch r.IntN(5) {
+			case 0:
+				o = defaultOutcomes[1]
+			case 1:
+				if a > 0 {
+					o = defaultOutcomes[5]
+				}
+			case 2:
+				if a > 0 {
+					o = defaultOutcomes[6]
+				}
+			}
+			act["outcome"], act["outcome_id"], act["hiddenfromuser"] = o.name, o.id, o.hidden
+			switch {
+			case o.systemID != 0:
+				act["action_systemid"] = o.systemID
+			case o.name == "User Update":
+				act["actionby_user_id"] = u.id
+			default:
+				act["actionby_agent_id"] = rec["agent_id"]
+			}
+			put("Actions", act)
+			n = a + 1
+		}
+		if rec["last_update"] == nil { // the last action's time
+			tickets.rows[strconv.Itoa(tid)]["last_update"] = at(opened + 30*n)
 		}
 	}
 }
@@ -172,7 +277,7 @@ func (s *Server) AddRecords(section string, n int) ([]any, error) {
 				rec[f] = fmt.Sprintf("%s %d", t.section, i)
 			}
 		}
-		saved, err := t.upsert(rec)
+		saved, err := s.upsert(t, rec)
 		if err != nil {
 			return ids, err
 		}

@@ -7,11 +7,135 @@
 //	srv := halopsatest.NewServer(t)
 //	halo, err := halopsa.New(srv.Config())
 //
-// Records of the main sections are seeded deterministically from a seed
-// number. Faults (resets, delays, 429s, 5xx pages, malformed bodies, token
+// Faults (resets, delays, 429s, 5xx pages, malformed bodies, token
 // failures) can be injected per method and path, and the request log,
 // token count and records can be inspected in assertions. WithQuirks makes
-// it answer the way real tenants do, which is not always what the spec says.
+// it answer the way real tenants do, which is not always what the spec
+// says. Everything a Go test does with a Server, a test in another
+// language does over HTTP with the standalone command halopsa-fake (see
+// Control surface).
+//
+// # A fresh tenant
+//
+// Every server starts with the configuration of a fresh tenant, with fixed
+// ids, since integrations hard-code them:
+//
+//	Status      1 New, 2 In Progress, 3 Action Required, 4 Waiting on User,
+//	            5 Waiting on Supplier, 8 Resolved (moves on to Closed after
+//	            3 days: statuschangeto 9), 9 Closed
+//	Priority    priorityid 1 Critical, 2 High, 3 Medium, 4 Low (the records'
+//	            own ids are guids, as on real tenants; tickets carry priorityid)
+//	TicketType  1 Incident, 2 Service Request, 3 Problem, 4 Change Request
+//	            (initial_status 1; default_priority 3, 4, 2, 3)
+//	Team        1 Service Desk, 2 Projects, 3 Infrastructure
+//	Outcome     1 Note, 2 Private Note (hidden from the user), 3 Email User,
+//	            4 Phone Call, 5 Remote Session (hidden), 6 User Update,
+//	            7 Status Change (a system outcome: systemid 7)
+//	Category    Hardware, Software, Network, Accounts
+//
+// Ids as real tenants have them, as far as we know: statuses 1 New,
+// 2 In Progress and 9 Closed; priorityid 1 to 4 from most to least urgent
+// (the names vary between tenants); ticket type 1 Incident. The other ids
+// and names are the fake's choice (a real tenant's differ with its
+// history): test with them, but look them up (GET /Status, ...) in code
+// that runs against a real tenant.
+//
+// A ticket is closed when its status is Closed (9), as in Halo, where
+// closing is that built-in status; every other status, Resolved included,
+// is open (Halo moves a Resolved ticket on to Closed itself, after the
+// status's statuschangetofreq days).
+//
+// Records created through the API (POST) or Put get what Halo sets: ids
+// after the largest the section holds; a ticket without them gets
+// dateoccurred (now), tickettype_id 1, status_id and priority_id from its
+// ticket type (initial_status, default_priority); every ticket write sets
+// last_update; a ticket that closes gets dateclosed (unless given) and
+// hasbeenclosed; an action gets datetime and actiondatecreated. Times are
+// the server's clock (WithClock), in UTC, to the second.
+//
+// Unless WithoutSeedData is given, demo records follow: 6 clients, 12 sites,
+// 36 users, 8 agents, 48 assets, 120 tickets over the statuses above and
+// their actions, the same for the same seed (WithSeed). All are active.
+//
+// # Filters that work, or refuse
+//
+// A list (GET /<Section>) applies the query parameters it simulates, with
+// Halo's meaning; it accepts the parameters that only shape each record's
+// details (ShapingParams: include... details, column profiles, utcoffset),
+// rendering records as usual; any other parameter is refused with 400 and
+// a JSON message naming it, so that a test of a filter the fake does not
+// know fails instead of passing on an unfiltered list:
+//
+//	{"message": "halopsatest: GET /Tickets parameter \"xyz\" is not simulated", "parameters": ["xyz"]}
+//
+// A malformed value (client_id=abc, a date it cannot read) is refused the
+// same way. WithLenientParams (halopsa-fake -lenient) ignores refused
+// parameters instead, logging a warning. Every list simulates:
+//
+//	pageinate, page_no, page_size, count   paging, with the page cap
+//	order, orderdesc, order2 ... orderdesc5 by fields of the records (text without case)
+//	search        case-insensitive substring: of the fields below, else of any text field
+//	idonly        only the id of each record
+//	showall       the fake has no permissions: it always shows all
+//	<field>_id    equality, for any field of the section's records ending in _id
+//	              (client_id, site_id, ticket_id, toplevel_id, ...)
+//
+// And by section:
+//
+//	Tickets   open_only, closed_only (by the Closed status); agent, status, priority,
+//	          requesttype (comma-separated ids: agent_id, status_id, priority_id,
+//	          tickettype_id); requesttype_id; team, team_id (Team ids, matched to
+//	          the ticket's team name); startdate, enddate (inclusive, on dateoccurred;
+//	          datesearch may only name dateoccurred); ticketidonly (id, sla_id,
+//	          status_id, client_id, client_name, lastincomingemail); search on
+//	          summary and details, or the ticket id
+//	Actions   excludesys (leaves out actions with action_systemid), agentonly (those
+//	          with actionby_agent_id), conversationonly (visible to the user and not
+//	          a system action); search on note and outcome
+//	Client    includeinactive (inactive clients are left out otherwise); search on name
+//	Site      includeinactive; search on name
+//	Users     includeinactive; search on name and emailaddress
+//	Asset     includeinactive; search on inventory_number and key_field
+//	Agent     includedisabled (disabled agents are left out otherwise); team (a team
+//	          name), team_id; search on name and email
+//
+// Invoice, Quotation and Opportunities filter on client_id (as every section
+// does on its _id fields). Sections that keep no records answer an empty
+// list, and refuse filters all the same. Query parameters of other routes
+// (a record by id, operations the fake answers with an empty value) are
+// accepted and not simulated: they shape one record, or steer an operation
+// whose effect the fake does not model.
+//
+// # Control surface
+//
+// Under /_halopsatest/ (outside /api, no token needed: the fake is a test
+// harness and listens on loopback), the Server's methods over HTTP, for
+// the standalone fake and for a Server alike. Control requests are not
+// logged.
+//
+//	POST   /_halopsatest/reset              Reset: back to the start (204)
+//	POST   /_halopsatest/faults             Inject the Fault in the body (201, echoed)
+//	DELETE /_halopsatest/faults             ClearFaults (204)
+//	GET    /_halopsatest/requests           Requests, as JSON (Request.MarshalJSON)
+//	DELETE /_halopsatest/requests           ResetRequests (204)
+//	GET    /_halopsatest/records/{section}  Records, as stored
+//	PUT    /_halopsatest/records/{section}  Load a JSON array of records; answers them as stored
+//	POST   /_halopsatest/expire-tokens      ExpireTokens (204)
+//
+// A fault is the JSON encoding of Fault: its Go field names, the kind by
+// its Go name, durations as Go durations, e.g.
+// {"Kind": "RateLimited", "PathPrefix": "/api/Tickets", "Count": 1, "RetryAfter": "2s"}.
+// Errors are 400 (404 for a section that keeps no records) with a JSON
+// message.
+//
+// # Endpoints the spec lacks
+//
+// Handle answers a path below /api that the spec does not have (or
+// replaces one it has) with your handler, behind the same auth and faults:
+//
+//	srv.Handle("GET", "/CustomReport/{id}", func(w http.ResponseWriter, r *http.Request) {
+//		fmt.Fprintf(w, `{"id": %q}`, r.PathValue("id"))
+//	})
 package halopsatest
 
 import (
@@ -21,6 +145,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"math"
 	mrand "math/rand/v2"
 	"net"
@@ -52,6 +177,8 @@ type Server struct {
 	srv    *httptest.Server
 	router *router
 	opts   options
+	custom *http.ServeMux // routes added with Handle
+	logf   func(format string, args ...any)
 
 	mu        sync.Mutex
 	tables    map[string]*table // by lower-case section
@@ -76,6 +203,8 @@ type options struct {
 	scopes        []string
 	addr          string
 	now           func() time.Time
+	lenient       bool
+	records       map[string][]map[string]any
 }
 
 // An Option configures a Server.
@@ -85,7 +214,9 @@ type Option func(*options)
 // same seed gives the same records.
 func WithSeed(seed uint64) Option { return func(o *options) { o.seed = seed } }
 
-// WithoutSeedData starts with no records at all.
+// WithoutSeedData starts without the demo records (clients, sites, users,
+// agents, assets, tickets, actions). The configuration a fresh tenant has
+// (statuses, priorities, ticket types, outcomes, teams, categories) stays.
 func WithoutSeedData() Option { return func(o *options) { o.seedData = false } }
 
 // WithTokenLifetime sets how long issued tokens live (default one hour).
@@ -121,9 +252,29 @@ func WithScopes(scopes ...string) Option { return func(o *options) { o.scopes = 
 // WithAddr listens on addr (e.g. "127.0.0.1:8080") instead of a random port.
 func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
 
+// WithClock sets the server's clock (default time.Now): it decides when
+// tokens expire and the timestamps the server sets (a new ticket's
+// dateoccurred, last_update, dateclosed), so that a test can hold them.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithLenientParams makes list routes accept query parameters the fake
+// does not simulate (and values it cannot read): they are ignored, with a
+// warning in the test log (or on stderr without a test), instead of being
+// refused with 400. Meant for tests that send parameters at random; a
+// test of an integration's filters should leave it off.
+func WithLenientParams() Option { return func(o *options) { o.lenient = true } }
+
+// WithRecords loads records, by section, after the seed data, at start
+// and on every Reset, as Load does (ids kept, fields stored as given).
+// NewServer panics, naming the section, if a section keeps no records or
+// a record cannot be stored.
+func WithRecords(data map[string][]map[string]any) Option {
+	return func(o *options) { o.records = data }
+}
+
 // NewServer starts a fake tenant. With a non-nil t it is closed when the
-// test ends; with nil, call Close. It panics if it cannot listen (as
-// httptest.NewServer does).
+// test ends, and its warnings go to t.Logf; with nil, call Close. It
+// panics if it cannot listen (as httptest.NewServer does).
 func NewServer(t testing.TB, opts ...Option) *Server {
 	o := options{seed: 1, seedData: true, tokenLifetime: time.Hour, pageCap: 100,
 		sectionCaps: map[string]int{}, clientID: DefaultClientID, clientSecret: DefaultClientSecret, now: time.Now}
@@ -132,13 +283,14 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}
 	s := &Server{
 		ClientID: o.clientID, ClientSecret: o.clientSecret,
-		router: newRouter(routes), opts: o,
-		tables: map[string]*table{}, files: map[string]storedFile{}, tokens: map[string]time.Time{},
-		rng: mrand.New(mrand.NewPCG(o.seed, o.seed^0x9e3779b97f4a7c15)),
+		router: newRouter(routes), opts: o, custom: http.NewServeMux(),
+		tokens: map[string]time.Time{}, logf: log.Printf,
 	}
-	s.initTables()
-	if o.seedData {
-		s.seed(o.seed)
+	if t != nil {
+		s.logf = t.Logf
+	}
+	if err := s.reset(); err != nil {
+		panic(err.Error())
 	}
 	s.srv = httptest.NewUnstartedServer(s)
 	if o.addr != "" {
@@ -155,6 +307,44 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t.Cleanup(s.Close)
 	}
 	return s
+}
+
+// reset puts the records back as they were at start (configuration, seed
+// data, WithRecords) and forgets faults, attachments and the request log.
+// Tokens stay valid. The caller holds s.mu, or the server has not started.
+func (s *Server) reset() error {
+	s.tables, s.files = map[string]*table{}, map[string]storedFile{}
+	s.faults, s.log, s.tokenReqs = nil, nil, 0
+	s.rng = mrand.New(mrand.NewPCG(s.opts.seed, s.opts.seed^0x9e3779b97f4a7c15))
+	s.initTables()
+	s.seedConfig()
+	if s.opts.seedData {
+		s.seed(s.opts.seed)
+	}
+	sections := make([]string, 0, len(s.opts.records))
+	for section := range s.opts.records {
+		sections = append(sections, section)
+	}
+	sort.Strings(sections)
+	for _, section := range sections {
+		if _, err := s.loadLocked(section, s.opts.records[section]); err != nil {
+			return fmt.Errorf("halopsatest: WithRecords: %s", strings.TrimPrefix(err.Error(), "halopsatest: "))
+		}
+	}
+	return nil
+}
+
+// Reset puts the tenant back as it was at start: the configuration, the
+// seed data and the WithRecords records, with no attachments, faults or
+// logged requests (TokenRequests counts from 0 again). Tokens already
+// issued stay valid, so that clients need not log in again.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// Cannot fail: the same records loaded at start.
+	if err := s.reset(); err != nil {
+		panic(err.Error())
+	}
 }
 
 // Close shuts the server down.
@@ -233,8 +423,11 @@ func (s *Server) Record(section string, id any) (map[string]any, bool) {
 	return cloneRecord(r), true
 }
 
-// Put stores a record in a section (creating it when its id is unset) and
+// Put stores a record in a section as a POST would (creating it, with
+// Halo's defaults, when its id is unset; updating the fields it carries
+// otherwise; keeping only the fields the section's schema declares) and
 // returns its id: a way to set up data without going through the API.
+// Load stores records exactly as given.
 func (s *Server) Put(section string, rec map[string]any) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -242,7 +435,7 @@ func (s *Server) Put(section string, rec map[string]any) (any, error) {
 	if t == nil {
 		return nil, fmt.Errorf("halopsatest: section %s keeps no records", section)
 	}
-	out, err := t.upsert(normalise(rec))
+	out, err := s.upsert(t, normalise(rec))
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +453,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r)
 	case strings.HasPrefix(lower, "/api/"):
 		s.serveAPI(w, r)
+	case strings.HasPrefix(r.URL.Path, controlPrefix):
+		s.serveControl(w, r)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"message": "not found"})
 	}
@@ -378,6 +573,10 @@ func (s *Server) authorised(r *http.Request) bool {
 
 // ---- API ----
 
+// serveAPI answers a request below /api. The answer is made in memory,
+// under the lock where it reads records, and written out after the lock
+// is released, so that a client slow to read (or never reading) holds up
+// only its own request.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
 	f := s.takeFault(r, false)
@@ -401,36 +600,42 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Body = body
-	if f != nil && (f.Kind == ResetAfterApply || f.Kind == MalformedJSON) {
-		rec := httptest.NewRecorder()
-		req.Status = s.handleAPI(rec, r, body)
-		if f.Kind == ResetAfterApply {
-			req.Status = 0
-			s.record(req) // before the reset: see early
-			resetConnection(w)
-			return
-		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
+	rec := httptest.NewRecorder()
+	req.Status = s.handleAPI(rec, r, body)
+	if f != nil && f.Kind == ResetAfterApply {
+		req.Status = 0
+		s.record(req) // before the reset: see early
+		resetConnection(w)
+		return
+	}
+	// Logged before the answer goes out, so that a client that has its
+	// answer finds its request in the log.
+	s.record(req)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	b := rec.Body.Bytes()
+	if f != nil && f.Kind == MalformedJSON {
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rec.Code)
-		b := rec.Body.Bytes()
+		w.Header().Del("Content-Length")
 		if len(b) < 2 {
 			b = []byte(`{"record_count":`)
 		}
-		w.Write(b[:len(b)/2]) // cut mid-value: not valid JSON
-		s.record(req)
-		return
+		b = b[:len(b)/2] // cut mid-value: not valid JSON
 	}
-	req.Status = s.handleAPI(w, r, body)
-	s.record(req)
+	w.WriteHeader(rec.Code)
+	w.Write(b)
 }
 
-func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request, body []byte) int {
+func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body []byte) int {
 	if !s.authorised(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized: the access token is missing, invalid or expired"})
 		return http.StatusUnauthorized
+	}
+	if _, pattern := s.custom.Handler(r); pattern != "" {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.custom.ServeHTTP(w, r)
+		return w.Code
 	}
 	path := r.URL.Path[len("/api"):]
 	rt, params := s.router.match(r.Method, path)
@@ -445,9 +650,26 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request, body []byte) 
 		return status
 	}
 	t := s.tables[strings.ToLower(rt.section)]
+	var plan *listPlan
+	if rt.kind == opList {
+		var problems []paramProblem
+		plan, problems = s.parseList(strings.ToLower(rt.section), t, q)
+		if len(problems) > 0 {
+			msg := problemMessage(rt.method, rt.path, problems)
+			if !s.opts.lenient {
+				names := make([]string, len(problems))
+				for i, p := range problems {
+					names[i] = p.name
+				}
+				writeJSON(w, http.StatusBadRequest, map[string]any{"message": msg, "parameters": names})
+				return http.StatusBadRequest
+			}
+			s.logf("%s; ignored (WithLenientParams)", msg)
+		}
+	}
 	switch {
 	case rt.kind == opList && t != nil:
-		return s.list(w, rt, t, q)
+		return s.list(w, rt, t, plan)
 	case rt.kind == opGet && t != nil:
 		return s.get(w, t, params["id"])
 	case rt.kind == opCreate && t != nil:
@@ -506,7 +728,7 @@ func (s *Server) create(w http.ResponseWriter, t *table, body []byte) int {
 	}
 	out := make([]any, 0, len(recs))
 	for _, rec := range recs {
-		saved, err := t.upsert(rec)
+		saved, err := s.upsert(t, rec)
 		if err != nil {
 			writeJSON(w, http.StatusNotFound, map[string]any{"message": err.Error()})
 			return http.StatusNotFound
@@ -521,29 +743,22 @@ func (s *Server) create(w http.ResponseWriter, t *table, body []byte) int {
 	return http.StatusCreated
 }
 
-// list returns Halo's list wrapper (or a bare array), with paging.
-func (s *Server) list(w http.ResponseWriter, rt *route, t *table, q map[string][]string) int {
-	get := func(k string) string {
-		if v := q[k]; len(v) > 0 {
-			return v[0]
+// list returns Halo's list wrapper (or a bare array), filtered, ordered
+// and paged as the plan says.
+func (s *Server) list(w http.ResponseWriter, rt *route, t *table, plan *listPlan) int {
+	rows := t.filter(plan.keep)
+	var keys []orderKey
+	for _, k := range plan.order {
+		if k.field != "" {
+			keys = append(keys, k)
 		}
-		return ""
 	}
-	rows := t.filter(get("search"), q)
-	if f := get("order"); f != "" {
-		sortRecords(rows, f, strings.EqualFold(get("orderdesc"), "true"))
+	if len(keys) > 0 {
+		sortRecords(rows, keys)
 	}
 	total := len(rows)
-	paged := strings.EqualFold(get("pageinate"), "true")
-	pageNo, pageSize := 1, 0
-	if paged {
-		if n, err := strconv.Atoi(get("page_no")); err == nil && n > 0 {
-			pageNo = n
-		}
-		pageSize = 50
-		if n, err := strconv.Atoi(get("page_size")); err == nil && n > 0 {
-			pageSize = n
-		}
+	pageNo, pageSize := plan.pageNo, plan.pageSize
+	if plan.paged {
 		limit := s.opts.pageCap
 		if c, ok := s.opts.sectionCaps[strings.ToLower(t.section)]; ok {
 			limit = c
@@ -560,8 +775,8 @@ func (s *Server) list(w http.ResponseWriter, rt *route, t *table, q map[string][
 		default:
 			rows = rows[start:]
 		}
-	} else if n, err := strconv.Atoi(get("count")); err == nil && n >= 0 && n < len(rows) {
-		rows = rows[:n]
+	} else if plan.count >= 0 && plan.count < len(rows) {
+		rows = rows[:plan.count]
 	}
 	item := rt.item
 	if item == "" {
@@ -569,15 +784,25 @@ func (s *Server) list(w http.ResponseWriter, rt *route, t *table, q map[string][
 	}
 	items := make([]any, len(rows))
 	for i, r := range rows {
-		items[i] = s.out(item, project(item, r))
+		r = project(item, r)
+		if plan.fields != nil {
+			only := make(record, len(plan.fields))
+			for _, f := range plan.fields {
+				if v, ok := r[f]; ok {
+					only[f] = v
+				}
+			}
+			r = only
+		}
+		items[i] = s.out(item, r)
 	}
-	bare := rt.listKey == "" || (s.opts.quirks && !paged && quirkBareList[strings.ToLower(t.section)])
+	bare := rt.listKey == "" || (s.opts.quirks && !plan.paged && quirkBareList[strings.ToLower(t.section)])
 	if bare {
 		writeJSON(w, http.StatusOK, items)
 		return http.StatusOK
 	}
 	resp := map[string]any{"record_count": total, rt.listKey: items}
-	if paged {
+	if plan.paged {
 		resp["page_no"], resp["page_size"] = pageNo, pageSize
 	}
 	writeJSON(w, http.StatusOK, resp)
@@ -687,6 +912,9 @@ func idKey(v any) (string, bool) {
 		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
 			return strconv.FormatInt(n, 10), n != 0
 		}
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return strconv.FormatInt(int64(f), 10), f != 0 // "21.0"
+		}
 		return x, x != "" && x != "00000000-0000-0000-0000-000000000000"
 	}
 	return fmt.Sprint(v), true
@@ -714,37 +942,18 @@ func (t *table) upsert(in record) (record, error) {
 			rec[k] = v
 		}
 	}
-	id := t.nextID
-	t.nextID++
+	key = t.newID()
 	if t.stringID {
-		// Counted, not random: the same seed must give the same records,
-		// and ids sort in creation order.
-		key = fmt.Sprintf("00000000-0000-4000-8000-%012x", id)
 		rec["id"] = key
 	} else {
-		key = strconv.FormatInt(id, 10)
 		rec["id"] = json.Number(key)
 	}
 	t.rows[key] = rec
 	return rec, nil
 }
 
-// filter returns the records in id order that match search (a substring of
-// any text field) and every query parameter naming an *_id field.
-func (t *table) filter(search string, q map[string][]string) []record {
-	type idFilter struct {
-		field string
-		value string
-	}
-	var filters []idFilter
-	for k, v := range q {
-		if strings.HasSuffix(k, "_id") && len(v) > 0 && v[0] != "" {
-			if _, declared := t.fields[k]; declared {
-				filters = append(filters, idFilter{k, v[0]})
-			}
-		}
-	}
-	search = strings.ToLower(search)
+// filter returns, in id order, the records every predicate keeps.
+func (t *table) filter(keep []func(record) bool) []record {
 	keys := make([]string, 0, len(t.rows))
 	for k := range t.rows {
 		keys = append(keys, k)
@@ -761,47 +970,14 @@ func (t *table) filter(search string, q map[string][]string) []record {
 rows:
 	for _, k := range keys {
 		r := t.rows[k]
-		for _, f := range filters {
-			if got, _ := idKey(r[f.field]); got != f.value {
+		for _, f := range keep {
+			if !f(r) {
 				continue rows
-			}
-		}
-		if search != "" {
-			hit := false
-			for _, v := range r {
-				if s, ok := v.(string); ok && strings.Contains(strings.ToLower(s), search) {
-					hit = true
-					break
-				}
-			}
-			if !hit {
-				continue
 			}
 		}
 		out = append(out, r)
 	}
 	return out
-}
-
-// sortRecords orders records by one field (numbers numerically, other
-// values as text), as Halo's order and orderdesc parameters do.
-func sortRecords(rows []record, field string, desc bool) {
-	less := func(a, b any) bool {
-		an, aok := a.(json.Number)
-		bn, bok := b.(json.Number)
-		if aok && bok {
-			af, _ := an.Float64()
-			bf, _ := bn.Float64()
-			return af < bf
-		}
-		return fmt.Sprint(a) < fmt.Sprint(b)
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if desc {
-			return less(rows[j][field], rows[i][field])
-		}
-		return less(rows[i][field], rows[j][field])
-	})
 }
 
 // project keeps the fields of a list item schema (lists carry fewer fields
