@@ -53,6 +53,17 @@ type field struct {
 	ref   string // schema of a nested record
 }
 
+// wrapperKey is the key a list's records are sent under; "" for a bare
+// array. For a list whose key the client finds by its shape (respList),
+// Halo's key is not known: the fake's choice is the section's name in
+// lower case, as Halo's own keys mostly are.
+func (rt *route) wrapperKey() string {
+	if rt.listKey == "" && rt.resp == respList {
+		return strings.ToLower(rt.section)
+	}
+	return rt.listKey
+}
+
 // compiled is a route ready for matching.
 type compiled struct {
 	*route

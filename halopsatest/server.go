@@ -699,8 +699,8 @@ func (s *Server) other(w http.ResponseWriter, rt *route) int {
 		w.WriteHeader(http.StatusOK)
 	case rt.resp == respModels:
 		writeJSON(w, http.StatusOK, []any{})
-	case rt.kind == opList && rt.listKey != "":
-		writeJSON(w, http.StatusOK, map[string]any{"record_count": 0, rt.listKey: []any{}})
+	case rt.kind == opList && rt.wrapperKey() != "":
+		writeJSON(w, http.StatusOK, map[string]any{"record_count": 0, rt.wrapperKey(): []any{}})
 	case rt.kind == opList:
 		writeJSON(w, http.StatusOK, []any{})
 	default:
@@ -796,12 +796,13 @@ func (s *Server) list(w http.ResponseWriter, rt *route, t *table, plan *listPlan
 		}
 		items[i] = s.out(item, r)
 	}
-	bare := rt.listKey == "" || (s.opts.quirks && !plan.paged && quirkBareList[strings.ToLower(t.section)])
+	key := rt.wrapperKey()
+	bare := key == "" || (s.opts.quirks && !plan.paged && quirkBareList[strings.ToLower(t.section)])
 	if bare {
 		writeJSON(w, http.StatusOK, items)
 		return http.StatusOK
 	}
-	resp := map[string]any{"record_count": total, rt.listKey: items}
+	resp := map[string]any{"record_count": total, key: items}
 	if plan.paged {
 		resp["page_no"], resp["page_size"] = pageNo, pageSize
 	}
