@@ -1247,14 +1247,16 @@ var maxEagerWeb = 10
 // lazyRecursive makes lazy the nested records of types that can contain
 // themselves and reach many others. Halo's schemas link record types into
 // webs: Users, Device and WorkflowTarget can contain themselves through
-// other records, and a ticket reaches 167 record types through them.
-// Typed eagerly, every program that reads a ticket would link them all
-// (type metadata and decode tables, over 1 MB). A field of such a type is
+// other records, and through them a ticket reaches most of Halo's record
+// types. Typed eagerly, every program that reads a ticket would link them
+// all (type metadata and decode tables). A field of such a type is
 // generated as Lazy[T] or LazyList[T] instead, which hold the JSON and
 // decode it on demand, so a program links the records it actually reaches.
 // The records of a list page stay typed; a map of such records becomes a
 // map of raw JSON. Types that can contain themselves but reach few others
 // stay typed, and the fields that close their cycles are marked Cycle.
+// With pins (the overlay's), the pins decide which fields are Lazy and the
+// rule's differing decisions are reported.
 func (b *builder) lazyRecursive(pins *OverlayLazy) error {
 	byName := map[string]*Type{}
 	for _, t := range b.api.Types {
