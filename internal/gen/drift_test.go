@@ -2,11 +2,13 @@ package gen
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -33,6 +35,21 @@ func driftSpec(t *testing.T) (src string, ok bool) {
 	return src, true
 }
 
+// generateReal runs the generator on the real spec and the repository's
+// overlay once for all the tests that need it (it takes seconds).
+var generateReal = func() func(src string) (*API, map[string][]byte, error) {
+	var once sync.Once
+	var api *API
+	var files map[string][]byte
+	var err error
+	return func(src string) (*API, map[string][]byte, error) {
+		once.Do(func() {
+			api, files, err = Run(context.Background(), Options{Spec: src, Overlay: "overlay.json", Package: "halopsa"})
+		})
+		return api, files, err
+	}
+}()
+
 // TestGeneratedFilesUpToDate regenerates the package from the real spec and
 // the repository's overlay, in memory, and compares the result byte for
 // byte with the committed generated files (those that start with Header) in
@@ -45,7 +62,7 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 		}
 		t.Skipf("spec %s not found: set $HALOPSA_SPEC to Halo's OpenAPI spec to check the generated files", src)
 	}
-	_, files, err := Run(t.Context(), Options{Spec: src, Overlay: "overlay.json", Package: "halopsa"})
+	_, files, err := generateReal(src)
 	if err != nil {
 		t.Fatalf("regenerate from %s: %v", src, err)
 	}
@@ -118,7 +135,7 @@ func TestReadmeMatchesGenerator(t *testing.T) {
 		}
 		t.Skipf("spec %s not found", src)
 	}
-	api, _, err := Run(t.Context(), Options{Spec: src, Overlay: "overlay.json", Package: "halopsa"})
+	api, _, err := generateReal(src)
 	if err != nil {
 		t.Fatal(err)
 	}
