@@ -322,7 +322,7 @@ func FuzzParseTime(f *testing.F) {
 		if err := back.UnmarshalJSON(enc); err != nil {
 			t.Fatalf("%q encoded as %q, which does not parse: %v", b, enc, err)
 		}
-		if !back.Equal(tm.Time) || back.zoneless != tm.zoneless || !reflect.DeepEqual(back, tm) {
+		if !back.Equal(tm) || back.zoneless != tm.zoneless || !reflect.DeepEqual(back, tm) {
 			t.Fatalf("%q -> %v (zoneless %v) -> %q -> %v (zoneless %v)", b, tm.Time, tm.zoneless, enc, back.Time, back.zoneless)
 		}
 		// Through a record too.
