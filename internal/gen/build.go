@@ -225,7 +225,7 @@ var reservedNames = []string{
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit", "Lazy", "LazyList",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
-	"DefaultRateLimitWait", "Marshal",
+	"DefaultRateLimitWait", "Marshal", "PagingError",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the
