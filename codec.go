@@ -981,9 +981,10 @@ func (e *encoder) raws(k string, v []json.RawMessage) {
 const hexDigits = "0123456789abcdef"
 
 // appendRaw appends the JSON value v, which the scanner accepted, without
-// the whitespace around it and with any raw control character inside a
-// string escaped: the scanner tolerates those, JSON does not. Valid JSON is
-// appended unchanged.
+// the whitespace around it, with any raw control character inside a string
+// escaped (the scanner tolerates those, JSON does not) and invalid UTF-8
+// replaced by U+FFFD, as in typed strings (see readString and
+// appendString). Valid JSON in UTF-8 is appended unchanged.
 func appendRaw(b, v []byte) []byte {
 	v = bytes.TrimSpace(v)
 	start, inString := 0, false
@@ -997,6 +998,15 @@ func appendRaw(b, v []byte) []byte {
 			b = append(b, v[start:i]...)
 			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 			start = i + 1
+		case c >= utf8.RuneSelf && inString:
+			r, n := utf8.DecodeRune(v[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = append(b, v[start:i]...)
+				b = append(b, `\ufffd`...)
+				start = i + 1
+				continue
+			}
+			i += n - 1
 		}
 	}
 	return append(b, v[start:]...)
@@ -1167,7 +1177,7 @@ func marshalValue(v any) ([]byte, error) {
 		if !validJSON(x) {
 			return nil, errors.New("halopsa: body is not valid JSON")
 		}
-		return x, nil
+		return appendRaw(nil, x), nil
 	case []byte:
 		return x, nil
 	case *string:
