@@ -546,8 +546,36 @@ func (d *decoder) keep(m *map[string]json.RawMessage) {
 	if *m == nil {
 		*m = make(map[string]json.RawMessage)
 	}
+	if old, ok := (*m)[k]; ok {
+		d.dropIssue(k, old) // the key came before: the last one wins
+	}
 	(*m)[k] = raw
 	d.issues = append(d.issues, DecodeIssue{Field: k, Value: raw})
+}
+
+// dropKept removes what Extra holds for a declared field that a later
+// value of the same key filled, and the issue reported for it: the last
+// key wins.
+func (d *decoder) dropKept(m *map[string]json.RawMessage, k string) {
+	if old, ok := (*m)[k]; ok {
+		delete(*m, k)
+		if len(*m) == 0 {
+			*m = nil // as if the value that did not fit had never come
+		}
+		d.dropIssue(k, old)
+	}
+}
+
+// dropIssue removes the issue keep reported for v, found by identity: keep
+// stores the same slice in Extra and in the issue. A value that came
+// before this decode has no issue.
+func (d *decoder) dropIssue(k string, v json.RawMessage) {
+	for i := len(d.issues) - 1; i >= 0; i-- {
+		if is := d.issues[i].Value; d.issues[i].Field == k && len(is) == len(v) && len(v) > 0 && &is[0] == &v[0] {
+			d.issues = append(d.issues[:i], d.issues[i+1:]...)
+			return
+		}
+	}
 }
 
 // keyAt re-reads the field name at off without disturbing the decoder.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -39,6 +40,56 @@ func TestInvalidUTF8OneRule(t *testing.T) {
 	}
 	if b, err := marshalValue(json.RawMessage("\"a\xffb\"")); err != nil || string(b) != `"a\ufffdb"` {
 		t.Errorf("raw body: %q %v", b, err)
+	}
+}
+
+// When a key comes twice, the last one wins: in the typed field, in Extra
+// and in the decode issues.
+func TestDuplicateKeysLastWins(t *testing.T) {
+	cases := []struct {
+		doc, want string
+		issues    []string
+	}{
+		{`{"id":"abc","id":5}`, `{"id":5}`, nil},
+		{`{"id":5,"id":"abc"}`, `{"id":"abc"}`, []string{"id"}},
+		{`{"id":"a","id":"b"}`, `{"id":"b"}`, []string{"id"}},
+		{`{"id":"a","summary":"s","id":7,"id":"c","id":8}`, `{"id":8,"summary":"s"}`, nil},
+		{`{"attachments":[{"id":"x","id":1}],"attachments":5}`, `{"attachments":5}`, []string{"attachments"}},
+		{`{"attachments":5,"attachments":[{"id":"x","id":1}]}`, `{"attachments":[{"id":1}]}`, nil},
+		{`{"tags":null,"tags":"t"}`, `{"tags":"t"}`, []string{"tags"}},
+		{`{"zz":1,"zz":2}`, `{"zz":2}`, nil},
+	}
+	for _, tc := range cases {
+		f, issues := mustDecode[Faults](t, tc.doc)
+		if out := string(mustMarshal(t, f)); out != tc.want {
+			t.Errorf("%s: encoded %s, want %s", tc.doc, out, tc.want)
+		}
+		if got := issueFields(issues); !reflect.DeepEqual(got, tc.issues) {
+			t.Errorf("%s: issues %v, want %v", tc.doc, got, tc.issues)
+		}
+		for _, is := range issues {
+			if !bytes.Equal(is.Value, f.Extra[is.Field]) {
+				t.Errorf("%s: issue %s=%s, but Extra holds %s", tc.doc, is.Field, is.Value, f.Extra[is.Field])
+			}
+		}
+	}
+	// A nested record and a lazy one follow the same rule.
+	d, issues := decodeDevice(t, `{"children":5,"children":[{"id":1}],"inventory_number":7}`)
+	if len(issues) != 0 || d.Extra != nil || d.Children.IsZero() || *d.InventoryNumber != "7" {
+		t.Errorf("device: issues %v, extra %v, children %s", issues, d.Extra, d.Children)
+	}
+	d, issues = decodeDevice(t, `{"children":[{"id":1}],"children":5}`)
+	if len(issues) != 1 || string(d.Extra["children"]) != "5" || !d.Children.IsZero() {
+		t.Errorf("device: issues %v, extra %v, children %s", issues, d.Extra, d.Children)
+	}
+	// Decoding into a record whose Extra holds a value for a declared
+	// field that now fits: the new value wins.
+	g, _ := mustDecode[Faults](t, `{"id":"abc","zz":1}`)
+	if err := g.UnmarshalJSON([]byte(`{"id":3}`)); err != nil {
+		t.Fatal(err)
+	}
+	if out := string(mustMarshal(t, g)); out != `{"id":3,"zz":1}` {
+		t.Errorf("merge: %s", out)
 	}
 }
 
