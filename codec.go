@@ -3,8 +3,10 @@ package halopsa
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strconv"
@@ -382,16 +384,74 @@ func (d *decoder) bytes(p *[]byte) bool {
 	return false
 }
 
-// decodeBase64 accepts standard and URL alphabets, padded or not.
+var strictStdEncoding = base64.StdEncoding.Strict()
+
+// decodeBase64 accepts standard and URL alphabets, padded or not, with line
+// breaks (as encoding/base64 does). Bytes that came in another form than
+// the one the encoder writes (standard, padded, canonical, unbroken) carry
+// the text they came as, so that the encoder can send it back unchanged;
+// see base64Tag.
 func decodeBase64(b []byte) ([]byte, error) {
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		out := make([]byte, enc.DecodedLen(len(b)))
-		n, err := enc.Decode(out, b)
-		if err == nil {
+	if bytes.IndexByte(b, '\r') < 0 && bytes.IndexByte(b, '\n') < 0 {
+		out := make([]byte, strictStdEncoding.DecodedLen(len(b)))
+		if n, err := strictStdEncoding.Decode(out, b); err == nil {
 			return out[:n], nil
 		}
 	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		max := enc.DecodedLen(len(b))
+		out := make([]byte, max+base64TagLen+len(b))
+		n, err := enc.Decode(out[:max], b)
+		if err == nil {
+			return tagBase64(out, n, b), nil
+		}
+	}
 	return nil, errors.New("invalid base64")
+}
+
+// The form base64 data came in cannot live beside it: generated models
+// hold it as a plain []byte (Attachment.Data). So it lives in the slice's
+// spare capacity, right after its length, where only the encoder looks:
+//
+//	data | base64Magic | hash of data (8 bytes) | length of text (4) | text
+//
+// The encoder sends the text back only when the magic is there and the hash
+// still matches the bytes: bytes changed in place, appended to (which
+// overwrites the tag) or cut (which moves the length away from it), and
+// slices of the user's own, go out in the standard form. Standard data,
+// nearly all of it, carries no tag and costs nothing.
+// TestBase64KeepsTheFormHaloSent holds these assumptions.
+const (
+	base64Magic  = "\x00hAl0b64\xff"
+	base64TagLen = len(base64Magic) + 8 + 4
+)
+
+var base64Seed = maphash.MakeSeed()
+
+// tagBase64 returns the n bytes decoded at the start of out with text
+// stored after them; out has room for the tag and text past n.
+func tagBase64(out []byte, n int, text []byte) []byte {
+	tag := out[n:]
+	copy(tag, base64Magic)
+	binary.LittleEndian.PutUint64(tag[len(base64Magic):], maphash.Bytes(base64Seed, out[:n]))
+	binary.LittleEndian.PutUint32(tag[len(base64Magic)+8:], uint32(len(text)))
+	copy(tag[base64TagLen:], text)
+	return out[: n : n+base64TagLen+len(text)]
+}
+
+// base64Tag returns the text v was decoded from, if v carries a tag and
+// still holds the bytes it was decoded to.
+func base64Tag(v []byte) ([]byte, bool) {
+	tag := v[len(v):cap(v)]
+	if len(tag) < base64TagLen || string(tag[:len(base64Magic)]) != base64Magic {
+		return nil, false
+	}
+	n := binary.LittleEndian.Uint32(tag[len(base64Magic)+8:])
+	if uint64(n) > uint64(len(tag)-base64TagLen) ||
+		binary.LittleEndian.Uint64(tag[len(base64Magic):]) != maphash.Bytes(base64Seed, v) {
+		return nil, false
+	}
+	return tag[base64TagLen : base64TagLen+int(n)], true
 }
 
 func (d *decoder) raw(p *json.RawMessage) bool {
@@ -926,6 +986,10 @@ func (e *encoder) appendTime(t *Time) {
 func (e *encoder) bytes(k string, v []byte) {
 	if v != nil {
 		e.key(k)
+		if text, ok := base64Tag(v); ok {
+			e.buf = appendString(e.buf, view(text)) // the form Halo sent
+			return
+		}
 		e.buf = append(e.buf, '"')
 		e.buf = base64.StdEncoding.AppendEncode(e.buf, v)
 		e.buf = append(e.buf, '"')

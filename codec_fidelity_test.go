@@ -2,9 +2,11 @@ package halopsa
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/gob"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -117,5 +119,68 @@ func TestLazyAfterGobEncodesValidJSON(t *testing.T) {
 	var l Lazy[Device]
 	if err := l.GobDecode([]byte(" {\"id\":1} \n")); err != nil || string(l.Raw()) != `{"id":1}` {
 		t.Fatalf("surrounding whitespace: %q, %v", l.Raw(), err)
+	}
+}
+
+// Base64 that Halo sent unpadded, URL-safe or otherwise not in the
+// standard form is written back as it came, unless the bytes changed.
+func TestBase64KeepsTheFormHaloSent(t *testing.T) {
+	data := []byte{0xfb, 0xff, 0xbf, 0x00, 0x01}
+	forms := map[string]string{
+		"standard":          base64.StdEncoding.EncodeToString(data),
+		"unpadded":          base64.RawStdEncoding.EncodeToString(data),
+		"URL-safe":          base64.URLEncoding.EncodeToString(data),
+		"URL-safe unpadded": base64.RawURLEncoding.EncodeToString(data),
+		"with a line break": base64.StdEncoding.EncodeToString(data)[:4] + `\r\n` + base64.StdEncoding.EncodeToString(data)[4:],
+		"non-zero padding bits": func() string { // "+/+/AAE=" with the last bits set: decodes the same
+			s := base64.StdEncoding.EncodeToString(data)
+			return s[:len(s)-2] + "F="
+		}(),
+	}
+	for name, text := range forms {
+		doc := `{"data":"` + text + `","filename":"f"}`
+		a, issues := mustDecode[Attachment](t, doc)
+		if len(issues) != 0 || !bytes.Equal(a.Data, data) {
+			t.Fatalf("%s: decoded %x, issues %v", name, a.Data, issues)
+		}
+		if out := string(mustMarshal(t, a)); out != `{"filename":"f","data":"`+text+`"}` && out != `{"data":"`+text+`","filename":"f"}` {
+			t.Errorf("%s: sent %q back as %s", name, text, out)
+		}
+		// A copy of the record shares the bytes, and their form.
+		cp := *a
+		if out := string(mustMarshal(t, &cp)); !strings.Contains(out, `"data":"`+text+`"`) {
+			t.Errorf("%s: copy sent as %s", name, out)
+		}
+		// Changed bytes are written in the standard form.
+		b := *a
+		b.Data = bytes.Clone(a.Data)
+		b.Data[0] ^= 1
+		changed := `"data":"` + base64.StdEncoding.EncodeToString(b.Data) + `"`
+		a.Data[0] ^= 1
+		if out := string(mustMarshal(t, a)); !strings.Contains(out, changed) {
+			t.Errorf("%s: bytes changed in place, sent as %s", name, out)
+		}
+		a.Data[0] ^= 1
+		if out := string(mustMarshal(t, a)); !strings.Contains(out, `"data":"`+text+`"`) {
+			t.Errorf("%s: bytes changed back, sent as %s", name, out)
+		}
+		a.Data = append(a.Data, 9)
+		if out := string(mustMarshal(t, a)); !strings.Contains(out, `"data":"`+base64.StdEncoding.EncodeToString(a.Data)+`"`) {
+			t.Errorf("%s: appended to, sent as %s", name, out)
+		}
+		a.Data = a.Data[:3]
+		if out := string(mustMarshal(t, a)); !strings.Contains(out, `"data":"`+base64.StdEncoding.EncodeToString(a.Data)+`"`) {
+			t.Errorf("%s: truncated, sent as %s", name, out)
+		}
+	}
+	// A slice of the user's own with spare capacity is written in the
+	// standard form whatever lies beyond its length.
+	own := make([]byte, 2, 64)
+	for i := range own[:cap(own)] {
+		own[:cap(own)][i] = 0xAA
+	}
+	own[0], own[1] = 1, 2
+	if out := string(mustMarshal(t, &Attachment{Data: own})); out != `{"data":"AQI="}` {
+		t.Errorf("own slice: %s", out)
 	}
 }
