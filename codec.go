@@ -8,6 +8,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -1280,5 +1281,75 @@ func marshalValue(v any) ([]byte, error) {
 	case string:
 		return appendString(nil, x), nil
 	}
+	if data, ok, err := marshalModels(reflect.ValueOf(v)); ok {
+		return data, err
+	}
 	return json.Marshal(v)
+}
+
+var encodableType = reflect.TypeFor[encodable]()
+
+// marshalModels encodes a model that is not behind a pointer, or a slice,
+// array or pointer of models, as the client sends models: encoding/json
+// would leave out their Extra. ok is false for anything else. (A type
+// converted to an interface keeps the methods of its pointer type that an
+// interface call can reach, so the pointer types found here do have
+// encTarget.)
+func marshalModels(v reflect.Value) (data []byte, ok bool, err error) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil, false, nil
+		}
+		if m, is := v.Interface().(encodable); is {
+			data, err := marshalModel(m)
+			return data, true, err
+		}
+		v = v.Elem()
+	}
+	t := v.Type()
+	switch v.Kind() {
+	case reflect.Struct:
+		if !reflect.PointerTo(t).Implements(encodableType) {
+			return nil, false, nil
+		}
+		p := reflect.New(t)
+		p.Elem().Set(v)
+		data, err := marshalModel(p.Interface().(encodable))
+		return data, true, err
+	case reflect.Slice, reflect.Array:
+		et := t.Elem()
+		ptrs := et.Kind() == reflect.Pointer && et.Implements(encodableType)
+		if !ptrs && !reflect.PointerTo(et).Implements(encodableType) {
+			return nil, false, nil
+		}
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return []byte("null"), true, nil
+		}
+		if !ptrs && !v.CanAddr() { // an array passed by value
+			a := reflect.New(t).Elem()
+			a.Set(v)
+			v = a
+		}
+		e := getEncoder()
+		defer putEncoder(e)
+		e.buf = append(e.buf, '[')
+		for i := range v.Len() {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			el := v.Index(i)
+			if !ptrs {
+				el = el.Addr()
+			}
+			if el.IsNil() {
+				e.buf = append(e.buf, "null"...)
+				continue
+			}
+			e.object(el.Interface().(encodable).encTarget())
+		}
+		e.buf = append(e.buf, ']')
+		data, err := e.result()
+		return data, true, err
+	}
+	return nil, false, nil
 }

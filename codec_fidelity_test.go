@@ -5,11 +5,61 @@ import (
 	"encoding/base64"
 	"encoding/gob"
 	"encoding/json"
+	"io"
+	"net/http"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
+
+// Do sends a model's Extra whatever form the model is passed in: a
+// pointer, a value, a slice of values or of pointers.
+func TestDoKeepsExtraOfModelValuesAndSlices(t *testing.T) {
+	var got []string
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, string(b))
+		writeJSON(w, 200, `{}`)
+	})
+	halo := tn.client()
+	rec := Faults{ID: Ptr(4), Extra: map[string]json.RawMessage{"undeclared": json.RawMessage(`"kept"`)}}
+	one := `{"id":4,"undeclared":"kept"}`
+	cases := []struct {
+		name string
+		body any
+		want string
+	}{
+		{"pointer", &rec, one},
+		{"value", rec, one},
+		{"slice of values", []Faults{rec, {}}, `[` + one + `,{}]`},
+		{"slice of pointers", []*Faults{&rec, nil}, `[` + one + `,null]`},
+		{"array", [1]Faults{rec}, `[` + one + `]`},
+		{"pointer to a slice", &[]Faults{rec}, `[` + one + `]`},
+		{"empty slice", []Faults{}, `[]`},
+	}
+	for _, tc := range cases {
+		got = nil
+		if err := halo.Do(ctxT(t), "POST", "/Tickets", nil, tc.body, nil); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%s: sent %q, want %s", tc.name, got, tc.want)
+		}
+	}
+	// Plain values still go through encoding/json.
+	if b, err := marshalValue(map[string]int{"a": 1}); err != nil || string(b) != `{"a":1}` {
+		t.Errorf("plain map: %s %v", b, err)
+	}
+	if b, err := marshalValue([]int{1}); err != nil || string(b) != `[1]` {
+		t.Errorf("plain slice: %s %v", b, err)
+	}
+	var nilRec *Faults
+	if b, err := marshalValue(nilRec); err != nil || string(b) != `null` {
+		t.Errorf("nil model: %s %v", b, err)
+	}
+}
 
 // Invalid UTF-8 becomes U+FFFD wherever it is, in typed strings, in values
 // kept raw in Extra and in raw fields, on the way in and on the way out.
@@ -182,5 +232,20 @@ func TestBase64KeepsTheFormHaloSent(t *testing.T) {
 	own[0], own[1] = 1, 2
 	if out := string(mustMarshal(t, &Attachment{Data: own})); out != `{"data":"AQI="}` {
 		t.Errorf("own slice: %s", out)
+	}
+}
+
+// Do finds the encoder of a model passed by value through reflection. In a
+// program that never converts a pointer to that model to an interface
+// itself, this works only because the linker keeps the methods of the
+// pointer type of a type converted to an interface: build such a program
+// and run it.
+func TestDoModelValuesInAProgramOfTheirOwn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program")
+	}
+	out, err := exec.Command("go", "run", "./testdata/domodelvalues").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != `[{"x":1} [{"x":1}]]` {
+		t.Fatalf("go run ./testdata/domodelvalues: %v\n%s", err, out)
 	}
 }
