@@ -91,6 +91,11 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, ts.httpc)
 	start := ts.now()
 	otok, err := ts.cc.Token(ctx)
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		// ctx has no other deadline: the timeout cut the request.
+		err = &timeoutError{limit: ts.timeout, err: err}
+	}
+	aerr := ts.authError(err)
 	var tok *token
 	ts.mu.Lock()
 	if err == nil {
@@ -110,7 +115,10 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	}
 	ts.inflight = nil
 	ts.mu.Unlock()
-	f.tok, f.err = tok, ts.authError(err)
+	if err != nil {
+		f.err = aerr
+	}
+	f.tok = tok
 	close(f.done)
 }
 
@@ -126,7 +134,7 @@ func (ts *tokenSource) invalidate(tok *token) {
 
 // authError turns oauth2's error into an *AuthError. oauth2's own message
 // quotes the response body; ours is built from parts that hold no secret.
-func (ts *tokenSource) authError(err error) error {
+func (ts *tokenSource) authError(err error) *AuthError {
 	if err == nil {
 		return nil
 	}
@@ -135,6 +143,7 @@ func (ts *tokenSource) authError(err error) error {
 	if errors.As(err, &re) {
 		if re.Response != nil {
 			e.StatusCode, e.Status = re.Response.StatusCode, re.Response.Status
+			e.retryAfter = re.Response.Header.Get("Retry-After")
 		}
 		e.Body = re.Body
 		e.Code, e.Description = re.ErrorCode, re.ErrorDescription

@@ -27,8 +27,10 @@ type Config struct {
 	// AuthURL is Halo's authorisation server ("https://yourcompany.halopsa.com/auth")
 	// or its token endpoint (".../auth/token"). Default CompanyURL + "/auth".
 	AuthURL string
-	// Timeout bounds each HTTP attempt (including reading the response).
-	// Default 20s.
+	// Timeout bounds each HTTP attempt (including reading the response),
+	// and each token request. Default 20s. An attempt it cuts fails with a
+	// *NetworkError that names Config.Timeout and matches
+	// context.DeadlineExceeded.
 	Timeout time.Duration
 	// Retry turns on retrying of connection-level failures; see RetryOptions.
 	// A request that may already have reached Halo is only retried when its
