@@ -59,13 +59,16 @@ func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
 }
 
 // token returns a valid token, fetching one if needed. Concurrent callers
-// share one fetch; each may give up waiting when its own ctx ends.
+// share one fetch; each may give up waiting when its own ctx ends. A
+// refresh that fails while the cached token is still valid (it is
+// refreshed early) does not fail the call: the cached token serves until
+// the refresh, tried again later, succeeds.
 func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	ts.mu.Lock()
-	if ts.tok != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
-		t := ts.tok
+	cur := ts.tok
+	if cur != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
 		ts.mu.Unlock()
-		return t, nil
+		return cur, nil
 	}
 	f := ts.inflight
 	if f == nil {
@@ -79,6 +82,14 @@ func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	ts.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err != nil && cur != nil {
+			ts.mu.Lock()
+			valid := ts.tok == cur && ts.now().Before(cur.Expiry)
+			ts.mu.Unlock()
+			if valid {
+				return cur, nil
+			}
+		}
 		return f.tok, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -112,6 +123,16 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 			}
 			ts.refreshAt = tok.Expiry.Add(-early)
 		}
+	} else if now := ts.now(); ts.tok != nil && now.Before(ts.tok.Expiry) {
+		// A failed refresh of a token that is still valid: the token
+		// serves on, and the refresh is tried again after a quarter of
+		// the time it has left (at least a second, at least what a 429's
+		// Retry-After asks), not by every call; at the latest when it expires.
+		wait := max(ts.tok.Expiry.Sub(now)/4, time.Second)
+		if after, ok := parseRetryAfter(aerr.retryAfter, now); ok {
+			wait = max(wait, after)
+		}
+		ts.refreshAt = now.Add(min(wait, ts.tok.Expiry.Sub(now)))
 	}
 	ts.inflight = nil
 	ts.mu.Unlock()
