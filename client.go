@@ -89,11 +89,15 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// newLogger returns Config.Logger, or the default: warnings to stderr (what
+// a caller cannot learn from the results: retries, 429 waits, values kept
+// raw), and debug lines with Debug. The client logs no error it returns:
+// the caller has it, and would see it twice.
 func newLogger(cfg *resolved) *slog.Logger {
 	if cfg.Logger != nil {
 		return cfg.Logger
 	}
-	level := slog.LevelError
+	level := slog.LevelWarn
 	if cfg.Debug || os.Getenv("HALO_PSA_DEBUG") != "" {
 		level = slog.LevelDebug
 	}

@@ -3,7 +3,9 @@ package halopsa
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,5 +124,51 @@ func TestAttemptTimeoutSaysSo(t *testing.T) {
 	_, err = tn.client(func(c *Config) { c.Timeout = 100 * time.Millisecond }).Tickets.GetTickets(ctxT(t), GetTicketsParams{})
 	if !errors.As(err, &ne) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "Config.Timeout (100ms)") {
 		t.Fatalf("token request: err = %v, want a NetworkError naming Config.Timeout (100ms)", err)
+	}
+}
+
+// The default logger does not print the errors a call returns (the caller
+// has them), but does print what the caller cannot see otherwise: retries
+// and values kept raw.
+func TestDefaultLoggerLogsNoReturnedErrors(t *testing.T) {
+	t.Setenv("HALO_PSA_DEBUG", "")
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = f
+	defer func() { os.Stderr = stderr }()
+	calls := 0
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		switch calls {
+		case 1:
+			writeJSON(w, 503, `{}`)
+		case 2:
+			writeJSON(w, 200, `{"id":"not a number"}`)
+		default:
+			resetConn(t, w)
+		}
+	})
+	halo := tn.client(func(c *Config) {
+		c.Retry = true
+		c.RetryOptions = RetryOptions{Retries: 1, MinTimeout: time.Millisecond}
+	})
+	if _, err := halo.Tickets.GetTicketsByID(ctxT(t), GetTicketsByIDParams{ID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := halo.Tickets.PostTickets(ctxT(t), PostTicketsParams{Body: []Faults{{}}}); err == nil {
+		t.Fatal("no error from a reset POST")
+	}
+	os.Stderr = stderr
+	f.Seek(0, io.SeekStart)
+	out, _ := io.ReadAll(f)
+	logs := string(out)
+	if strings.Contains(logs, "level=ERROR") || strings.Contains(logs, "reset") {
+		t.Errorf("the default logger printed a returned error:\n%s", logs)
+	}
+	if !strings.Contains(logs, "retrying") || !strings.Contains(logs, "kept raw") {
+		t.Errorf("the default logger did not print the retry and the value kept raw:\n%s", logs)
 	}
 }
