@@ -59,13 +59,16 @@ func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
 }
 
 // token returns a valid token, fetching one if needed. Concurrent callers
-// share one fetch; each may give up waiting when its own ctx ends.
+// share one fetch; each may give up waiting when its own ctx ends. A
+// refresh that fails while the cached token is still valid (it is
+// refreshed early) does not fail the call: the cached token serves until
+// the refresh, tried again later, succeeds.
 func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	ts.mu.Lock()
-	if ts.tok != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
-		t := ts.tok
+	cur := ts.tok
+	if cur != nil && (ts.refreshAt.IsZero() || ts.now().Before(ts.refreshAt)) {
 		ts.mu.Unlock()
-		return t, nil
+		return cur, nil
 	}
 	f := ts.inflight
 	if f == nil {
@@ -79,6 +82,14 @@ func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	ts.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err != nil && cur != nil {
+			ts.mu.Lock()
+			valid := ts.tok == cur && ts.now().Before(cur.Expiry)
+			ts.mu.Unlock()
+			if valid {
+				return cur, nil
+			}
+		}
 		return f.tok, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -91,6 +102,11 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, ts.httpc)
 	start := ts.now()
 	otok, err := ts.cc.Token(ctx)
+	if err != nil && ctx.Err() == context.DeadlineExceeded {
+		// ctx has no other deadline: the timeout cut the request.
+		err = &timeoutError{limit: ts.timeout, err: err}
+	}
+	aerr := ts.authError(err)
 	var tok *token
 	ts.mu.Lock()
 	if err == nil {
@@ -107,10 +123,23 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 			}
 			ts.refreshAt = tok.Expiry.Add(-early)
 		}
+	} else if now := ts.now(); ts.tok != nil && now.Before(ts.tok.Expiry) {
+		// A failed refresh of a token that is still valid: the token
+		// serves on, and the refresh is tried again after a quarter of
+		// the time it has left (at least a second, at least what a 429's
+		// Retry-After asks), not by every call; at the latest when it expires.
+		wait := max(ts.tok.Expiry.Sub(now)/4, time.Second)
+		if after, ok := parseRetryAfter(aerr.retryAfter, now); ok {
+			wait = max(wait, after)
+		}
+		ts.refreshAt = now.Add(min(wait, ts.tok.Expiry.Sub(now)))
 	}
 	ts.inflight = nil
 	ts.mu.Unlock()
-	f.tok, f.err = tok, ts.authError(err)
+	if err != nil {
+		f.err = aerr
+	}
+	f.tok = tok
 	close(f.done)
 }
 
@@ -126,7 +155,7 @@ func (ts *tokenSource) invalidate(tok *token) {
 
 // authError turns oauth2's error into an *AuthError. oauth2's own message
 // quotes the response body; ours is built from parts that hold no secret.
-func (ts *tokenSource) authError(err error) error {
+func (ts *tokenSource) authError(err error) *AuthError {
 	if err == nil {
 		return nil
 	}
@@ -135,6 +164,7 @@ func (ts *tokenSource) authError(err error) error {
 	if errors.As(err, &re) {
 		if re.Response != nil {
 			e.StatusCode, e.Status = re.Response.StatusCode, re.Response.Status
+			e.retryAfter = re.Response.Header.Get("Retry-After")
 		}
 		e.Body = re.Body
 		e.Code, e.Description = re.ErrorCode, re.ErrorDescription

@@ -251,3 +251,67 @@ func TestTokenEndpointUnreachable(t *testing.T) {
 		t.Fatalf("leaks secret: %v", err)
 	}
 }
+
+// A refresh that fails while the cached token is still valid (the early
+// refresh window) does not fail the call: the valid token is used, and the
+// refresh is tried again later, not on every call.
+func TestFailedRefreshKeepsTheValidToken(t *testing.T) {
+	var tokens []string
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		tokens = append(tokens, r.Header.Get("Authorization"))
+		okTickets(w, r)
+	})
+	tn.lifetime = 3600
+	halo := tn.client()
+	now := time.Now()
+	halo.tokens.now = func() time.Time { return now }
+	ctx := ctxT(t)
+	call := func() {
+		t.Helper()
+		if _, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	call()
+	down := true
+	tn.tokenFail = func(w http.ResponseWriter) bool {
+		if down {
+			w.WriteHeader(503)
+			io.WriteString(w, "maintenance")
+		}
+		return down
+	}
+	now = now.Add(time.Hour - 20*time.Second) // inside the refresh window, 20s before expiry
+	call()
+	if n := tn.tokenReqs.Load(); n != 2 {
+		t.Fatalf("%d token requests, want a refresh attempt", n)
+	}
+	call() // at once: the refresh is not tried on every call
+	if n := tn.tokenReqs.Load(); n != 2 {
+		t.Fatalf("%d token requests, want the refresh retried later, not at once", n)
+	}
+	now = now.Add(10 * time.Second) // later, still before expiry
+	call()
+	if n := tn.tokenReqs.Load(); n != 3 {
+		t.Fatalf("%d token requests, want the refresh tried again", n)
+	}
+	for i, tok := range tokens {
+		if tok != tokens[0] {
+			t.Fatalf("call %d used %q, want the first token %q", i, tok, tokens[0])
+		}
+	}
+	down = false
+	now = now.Add(5 * time.Second)
+	call()
+	if n := tn.tokenReqs.Load(); n != 4 || tokens[len(tokens)-1] == tokens[0] {
+		t.Fatalf("%d token requests, last call with %q: want a new token", n, tokens[len(tokens)-1])
+	}
+	// Once the token has expired, a failed fetch fails the call.
+	down = true
+	now = now.Add(2 * time.Hour)
+	_, err := halo.Tickets.GetTickets(ctx, GetTicketsParams{})
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.StatusCode != 503 {
+		t.Fatalf("after expiry: err %v, want the 503 AuthError", err)
+	}
+}

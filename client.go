@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -86,11 +85,15 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// newLogger returns Config.Logger, or the default: warnings to stderr (what
+// a caller cannot learn from the results: retries, 429 waits, values kept
+// raw), and debug lines with Debug. The client logs no error it returns:
+// the caller has it, and would see it twice.
 func newLogger(cfg *resolved) *slog.Logger {
 	if cfg.Logger != nil {
 		return cfg.Logger
 	}
-	level := slog.LevelError
+	level := slog.LevelWarn
 	if cfg.Debug || os.Getenv("HALO_PSA_DEBUG") != "" {
 		level = slog.LevelDebug
 	}
@@ -148,160 +151,157 @@ func idempotent(method string) bool {
 	return false
 }
 
-// do runs a request: token, attempts with retries, one replay after a 401,
-// error mapping and decoding.
+// call is a request ready to send: its body encoded once, so that every
+// attempt sends the same bytes, and its URL as sent and as errors show it.
+// It holds a copy of the request, not a pointer: escape analysis does not
+// tell a struct's fields apart, so a pointer would move every generated
+// method's request to the heap (one more allocation per call).
+type call struct {
+	request
+	url      string
+	shownURL string // secret path parameters as their template, credential-like query values redacted
+	ctype    string
+	payload  []byte
+}
+
+// do runs a request: attempts until decide says to stop, then the result
+// decoded or the error.
 func (c *state) do(ctx context.Context, r *request) error {
-	var ctype string
-	var payload []byte
-	if r.body != nil {
-		var err error
-		ctype, payload, err = r.body.encodeBody()
-		if err != nil {
+	var cl call // on the stack: nothing keeps it past the call
+	if err := c.newCall(&cl, r); err != nil {
+		return err
+	}
+	p := retryPolicy{idempotent: idempotent(r.method), backoff: c.cfg.RetryOptions, rateLimitWait: c.cfg.RateLimitWait}
+	if c.cfg.Retry {
+		p.retries = c.cfg.RetryOptions.Retries
+	}
+	s := retryState{attempt: 1}
+	for {
+		o, res := c.try(ctx, &cl, s.attempt)
+		d, next := decide(p, s, o, c.jitter())
+		if !d.retry {
+			err := c.finish(ctx, &cl, o, res, d, s.attempt)
+			putBody(res.buf)
 			return err
 		}
+		if d.why != "" {
+			c.logRetry(ctx, &cl, o, res, d, s.attempt)
+		}
+		if d.newToken {
+			c.tokens.invalidate(res.tok)
+		}
+		if d.wait > 0 {
+			if err := c.sleep(ctx, d.wait); err != nil {
+				last := c.finish(ctx, &cl, o, res, decision{}, s.attempt)
+				putBody(res.buf)
+				return &callError{method: r.method, url: cl.shownURL, op: "waiting to retry", err: err, last: last}
+			}
+		}
+		putBody(res.buf)
+		s = next
 	}
+}
+
+func (c *state) newCall(cl *call, r *request) error {
 	u := c.cfg.apiBase + r.path
 	if r.query != "" {
 		u += "?" + r.query
 	}
-	// Errors show the URL as logs do: secret path parameters as their
-	// template, credential-like query values redacted. Most requests have
-	// neither, and show the URL itself.
-	shownURL := u
+	*cl = call{request: *r, url: u, shownURL: u}
+	// Errors show the URL as logs do. Most requests have nothing to hide,
+	// and show the URL itself.
 	if r.logPath != "" || hasSensitiveKey(r.query) {
-		shownURL = c.cfg.apiBase + c.logPath(r)
+		cl.shownURL = c.cfg.apiBase + c.logPath(r)
 	}
-	retries := 0
-	if c.cfg.Retry {
-		retries = c.cfg.RetryOptions.Retries
-	}
-	replayed := false
-	limited := 0             // 429s so far
-	var limitStart time.Time // when the first 429 came
-	// wait429 waits out a 429 (from the API or the token endpoint) within
-	// Config.RateLimitWait, measured as time passed, not as the sum of the
-	// waits asked for: a server answering Retry-After: 0 must not make a
-	// call loop forever.
-	wait429 := func(retryAfter string, apiErr *APIError) error {
-		limited++
-		if limited == 1 {
-			limitStart = c.now()
-		}
-		waited := c.now().Sub(limitStart)
-		after, told := parseRetryAfter(retryAfter, c.now())
-		wait := after
-		if wait <= 0 {
-			wait = c.rateLimitBackoff(limited, c.jitter())
-		}
-		if c.cfg.RateLimitWait < 0 || waited+wait > c.cfg.RateLimitWait {
-			return &RateLimitError{APIError: apiErr, RetryAfter: after, Waited: waited}
-		}
-		c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: rate limited (429); waiting",
-			slog.String("method", r.method), slog.String("path", c.logPath(r)),
-			slog.Duration("wait", wait), slog.Bool("retry_after", told), slog.Duration("waited", waited))
-		if err := c.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("halopsa: %s %s: waiting out a 429: %w", r.method, shownURL, err)
-		}
-		return nil
-	}
-	for attempt := 1; ; attempt++ {
-		if c.limiter != nil {
-			if err := c.limiter.wait(ctx); err != nil {
-				return err
-			}
-		}
-		tok, err := c.tokens.token(ctx)
+	if r.body != nil {
+		var err error
+		cl.ctype, cl.payload, err = r.body.encodeBody()
 		if err != nil {
-			// The token request is retried like the call itself: a 429
-			// always, a network failure or a 5xx when Retry is on.
-			var ae *AuthError
-			if !errors.As(err, &ae) || ctx.Err() != nil {
-				return err
-			}
-			switch {
-			case ae.StatusCode == http.StatusTooManyRequests:
-				if werr := wait429("", &APIError{StatusCode: ae.StatusCode, Status: ae.Status, Method: http.MethodPost, URL: ae.URL, Body: ae.Body}); werr != nil {
-					return werr
-				}
-				attempt--
-				continue
-			case attempt <= retries && (ae.StatusCode >= 500 || ae.StatusCode == 0 && transient(ae.Err)):
-				wait := c.backoff(attempt)
-				c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying the token request",
-					slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
-				if c.sleep(ctx, wait) != nil {
-					return err
-				}
-				continue
-			}
-			return err
+			return &callError{method: r.method, url: cl.shownURL, op: "encoding the request body", err: err}
 		}
-		res, err := c.attempt(ctx, r, u, ctype, payload, tok, attempt)
-		if err != nil {
-			ne := &NetworkError{Method: r.method, URL: shownURL, Attempts: attempt, MayHaveApplied: res.sent, Err: err}
-			if attempt <= retries && c.retryable(ctx, r.method, res.sent, err) {
-				wait := c.backoff(attempt)
-				c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying after a network error",
-					slog.String("method", r.method), slog.String("path", c.logPath(r)),
-					slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
-				if c.sleep(ctx, wait) != nil {
-					return ne
-				}
-				continue
-			}
-			if ctx.Err() == nil { // the caller's own cancellation is not a failure to report
-				c.log.LogAttrs(ctx, slog.LevelError, "halopsa: request failed", slog.String("method", r.method),
-					slog.String("path", c.logPath(r)), slog.Int("attempt", attempt), slog.String("error", err.Error()))
-			}
-			return ne
-		}
-		switch {
-		case res.status == http.StatusUnauthorized && !replayed:
-			// The token was revoked or expired early: fetch a new one and
-			// replay once. Halo did not process the request, so this is
-			// safe for any method.
-			putBody(res.buf)
-			c.tokens.invalidate(tok)
-			replayed = true
-			attempt--
-			continue
-		case res.status == http.StatusTooManyRequests:
-			// Halo did not process the request: waiting and sending it
-			// again is safe for any method, and does not use up retries.
-			apiErr := newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
-			putBody(res.buf)
-			if err := wait429(res.retryAfter, apiErr); err != nil {
-				return err
-			}
-			attempt--
-			continue
-		case res.status >= 500 && attempt <= retries && idempotent(r.method):
-			// A 5xx may come after Halo applied the request: only methods
-			// that are safe to repeat are retried, and only with Retry.
-			wait := c.backoff(attempt)
-			if after, ok := parseRetryAfter(res.retryAfter, c.now()); ok && after > wait {
-				wait = min(after, c.cfg.RetryOptions.MaxTimeout)
-			}
-			c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: retrying after a server error",
-				slog.String("method", r.method), slog.String("path", c.logPath(r)),
-				slog.Int("status", res.status), slog.Int("attempt", attempt), slog.Duration("wait", wait))
-			if c.sleep(ctx, wait) == nil {
-				putBody(res.buf)
-				continue
-			}
-		}
-		if res.status < 200 || res.status > 299 {
-			err = newAPIError(r.method, shownURL, res.status, res.statusText, res.body)
-		} else {
-			err = c.decode(ctx, r, shownURL, res)
-		}
-		putBody(res.buf)
-		return err
 	}
+	return nil
 }
 
-func (c *state) decode(ctx context.Context, r *request, shownURL string, res attemptResult) error {
-	if p, ok := r.out.(*[]byte); ok {
+// try makes attempt n: a place under Config.RateLimit, a token, the
+// request. It classifies what happened for decide.
+func (c *state) try(ctx context.Context, cl *call, n int) (outcome, attemptResult) {
+	if c.limiter != nil {
+		if err := c.limiter.wait(ctx); err != nil {
+			return outcome{canceled: true}, attemptResult{err: err, waiting: "waiting for Config.RateLimit"}
+		}
+	}
+	tok, err := c.tokens.token(ctx)
+	if err != nil {
+		var ae *AuthError
+		if !errors.As(err, &ae) {
+			// Only the caller's context ends a wait for a token.
+			return outcome{canceled: true}, attemptResult{err: err, waiting: "waiting for a token"}
+		}
+		o := outcome{stage: stageToken, status: ae.StatusCode, transient: ae.StatusCode == 0 && transient(ae.Err),
+			canceled: ctx.Err() != nil, at: c.now()}
+		o.retryAfter, o.hasRetryAfter = parseRetryAfter(ae.retryAfter, o.at)
+		return o, attemptResult{err: ae}
+	}
+	res := c.attempt(ctx, cl, tok, n)
+	o := outcome{at: c.now()}
+	if res.err != nil {
+		o.stage, o.sent, o.transient, o.canceled = stageNetwork, res.sent, transient(res.err), ctx.Err() != nil
+	} else {
+		o.stage, o.status = stageAnswered, res.status
+		o.retryAfter, o.hasRetryAfter = parseRetryAfter(res.retryAfter, o.at)
+	}
+	return o, res
+}
+
+// finish turns the last attempt into the call's result: nil after decoding
+// a 2xx, else the error.
+func (c *state) finish(ctx context.Context, cl *call, o outcome, res attemptResult, d decision, attempt int) error {
+	switch {
+	case res.waiting != "":
+		return &callError{method: cl.method, url: cl.shownURL, op: res.waiting, err: res.err}
+	case o.stage == stageToken:
+		if d.rateLimited {
+			ae := res.err.(*AuthError)
+			apiErr := newAPIError(http.MethodPost, ae.URL, ae.StatusCode, ae.Status, ae.Body)
+			return &callError{method: cl.method, url: cl.shownURL,
+				err: &RateLimitError{APIError: apiErr, RetryAfter: o.retryAfter, Waited: d.waited}}
+		}
+		if o.status == 0 {
+			// The token endpoint could not be reached: a network failure
+			// like any other, and nothing was sent to Halo.
+			return &NetworkError{Method: cl.method, URL: cl.shownURL, Attempts: attempt, Err: res.err}
+		}
+		return &callError{method: cl.method, url: cl.shownURL, err: res.err}
+	case o.stage == stageNetwork:
+		return &NetworkError{Method: cl.method, URL: cl.shownURL, Attempts: attempt, MayHaveApplied: o.sent, Err: res.err}
+	case d.rateLimited:
+		apiErr := newAPIError(cl.method, cl.shownURL, res.status, res.statusText, res.body)
+		return &RateLimitError{APIError: apiErr, RetryAfter: o.retryAfter, Waited: d.waited}
+	case res.status < 200 || res.status > 299:
+		return newAPIError(cl.method, cl.shownURL, res.status, res.statusText, res.body)
+	}
+	return c.decode(ctx, cl, res)
+}
+
+// logRetry logs a retry at warn level.
+func (c *state) logRetry(ctx context.Context, cl *call, o outcome, res attemptResult, d decision, attempt int) {
+	attrs := []slog.Attr{slog.String("method", cl.method), slog.String("path", c.logPath(&cl.request)),
+		slog.Int("attempt", attempt), slog.Duration("wait", d.wait)}
+	if o.status != 0 {
+		attrs = append(attrs, slog.Int("status", o.status))
+	}
+	if o.status == http.StatusTooManyRequests {
+		attrs = append(attrs, slog.Bool("retry_after", o.hasRetryAfter), slog.Duration("waited", d.waited))
+	}
+	if res.err != nil {
+		attrs = append(attrs, slog.String("error", detail(res.err)))
+	}
+	c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: "+d.why, attrs...)
+}
+
+func (c *state) decode(ctx context.Context, cl *call, res attemptResult) error {
+	if p, ok := cl.out.(*[]byte); ok {
 		if res.buf.Cap() > maxPooledBody {
 			*p = res.body // the buffer does not go back to the pool: hand it over
 		} else {
@@ -309,9 +309,9 @@ func (c *state) decode(ctx context.Context, r *request, shownURL string, res att
 		}
 		return nil
 	}
-	issues, err := decodeJSON(res.body, r.out)
+	issues, err := decodeJSON(res.body, cl.out)
 	if err != nil {
-		return &DecodeError{Method: r.method, URL: shownURL, StatusCode: res.status, Body: bytes.Clone(res.body), Err: err}
+		return &DecodeError{Method: cl.method, URL: cl.shownURL, StatusCode: res.status, Body: bytes.Clone(res.body), Err: err}
 	}
 	if len(issues) > 0 {
 		fields := make([]string, 0, len(issues))
@@ -319,12 +319,18 @@ func (c *state) decode(ctx context.Context, r *request, shownURL string, res att
 			fields = append(fields, is.Field)
 		}
 		c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: values kept raw in Extra: they do not fit their field's type",
-			slog.String("method", r.method), slog.String("path", c.logPath(r)), slog.Any("fields", fields))
+			slog.String("method", cl.method), slog.String("path", c.logPath(&cl.request)), slog.Any("fields", fields))
 	}
 	return nil
 }
 
+// attemptResult is what try learnt beyond the outcome: what finish needs
+// to build the result.
 type attemptResult struct {
+	err     error  // the failure: network, token, or the caller's context
+	waiting string // set when the caller's context ended a wait: what the call was waiting for
+	tok     *token // the token the request carried
+
 	sent       bool // the request was written: Halo may have acted on it
 	status     int
 	statusText string
@@ -334,29 +340,37 @@ type attemptResult struct {
 }
 
 // attempt sends the request once and reads the whole response.
-func (c *state) attempt(ctx context.Context, r *request, u, ctype string, payload []byte, tok *token, n int) (res attemptResult, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res attemptResult) {
+	res.tok = tok
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	traced := !idempotent(r.method)
+	defer func() {
+		// A cut by Config.Timeout, not by the caller's context: say so.
+		if res.err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
+			res.err = &timeoutError{limit: c.cfg.Timeout, err: res.err}
+		}
+	}()
+	traced := !idempotent(cl.method)
 	var wrote atomic.Bool // set on the transport's writing goroutine
 	if traced {
 		// Whether the request reached the wire decides if a failed write
 		// may be retried: watch for it. Idempotent methods are retried
 		// either way, so they skip the cost.
 		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
-		ctx = httptrace.WithClientTrace(ctx, trace)
+		actx = httptrace.WithClientTrace(actx, trace)
 	}
 	var rd io.Reader
-	if payload != nil {
-		rd = bytes.NewReader(payload)
+	if cl.payload != nil {
+		rd = bytes.NewReader(cl.payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, u, rd)
+	req, err := http.NewRequestWithContext(actx, cl.method, cl.url, rd)
 	if err != nil {
-		return res, scrub(err)
+		res.err = scrub(err)
+		return res
 	}
 	req.Header = http.Header{"Authorization": {tok.header}, "Accept": acceptJSON, "User-Agent": c.uaHeader}
-	if ctype != "" {
-		req.Header["Content-Type"] = []string{ctype}
+	if cl.ctype != "" {
+		req.Header["Content-Type"] = []string{cl.ctype}
 	}
 	start := time.Now()
 	resp, err := c.httpc.Do(req)
@@ -367,7 +381,8 @@ func (c *state) attempt(ctx context.Context, r *request, u, ctype string, payloa
 			// reached the wire.
 			res.sent = !dialFailed(err)
 		}
-		return res, scrub(err)
+		res.err = scrub(err)
+		return res
 	}
 	defer resp.Body.Close()
 	res.status, res.statusText = resp.StatusCode, resp.Status
@@ -378,14 +393,15 @@ func (c *state) attempt(ctx context.Context, r *request, u, ctype string, payloa
 	if err != nil {
 		// The status line arrived, so Halo processed the request.
 		res.sent = true
-		return res, scrub(err)
+		res.err = scrub(err)
+		return res
 	}
 	if c.log.Enabled(ctx, slog.LevelDebug) {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "halopsa: request", slog.String("method", r.method),
-			slog.String("path", c.logPath(r)), slog.Int("status", res.status),
+		c.log.LogAttrs(ctx, slog.LevelDebug, "halopsa: request", slog.String("method", cl.method),
+			slog.String("path", c.logPath(&cl.request)), slog.Int("status", res.status),
 			slog.Duration("duration", time.Since(start)), slog.Int("attempt", n), slog.Int("bytes", len(res.body)))
 	}
-	return res, nil
+	return res
 }
 
 // scrub drops the request URL's query from a *url.Error's message while
@@ -446,34 +462,6 @@ func sensitiveKey(k string) bool {
 		}
 	}
 	return false
-}
-
-// retryable classifies a network error. A request that never reached the
-// wire may be retried whatever its method; one that did only when the
-// method is idempotent. The caller's own cancellation is never retried.
-func (c *state) retryable(ctx context.Context, method string, sent bool, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	if sent && !idempotent(method) {
-		return false
-	}
-	return transient(err)
-}
-
-func (c *state) backoff(attempt int) time.Duration {
-	o := c.cfg.RetryOptions
-	d := float64(o.MinTimeout)
-	for i := 1; i < attempt; i++ {
-		d *= o.Factor
-	}
-	if o.Randomize {
-		d *= 1 + c.jitter()
-	}
-	if d > float64(o.MaxTimeout) {
-		d = float64(o.MaxTimeout)
-	}
-	return time.Duration(d)
 }
 
 // pathInt and pathStr render path parameters.

@@ -3,9 +3,12 @@ package halopsa
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -382,16 +385,74 @@ func (d *decoder) bytes(p *[]byte) bool {
 	return false
 }
 
-// decodeBase64 accepts standard and URL alphabets, padded or not.
+var strictStdEncoding = base64.StdEncoding.Strict()
+
+// decodeBase64 accepts standard and URL alphabets, padded or not, with line
+// breaks (as encoding/base64 does). Bytes that came in another form than
+// the one the encoder writes (standard, padded, canonical, unbroken) carry
+// the text they came as, so that the encoder can send it back unchanged;
+// see base64Tag.
 func decodeBase64(b []byte) ([]byte, error) {
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		out := make([]byte, enc.DecodedLen(len(b)))
-		n, err := enc.Decode(out, b)
-		if err == nil {
+	if bytes.IndexByte(b, '\r') < 0 && bytes.IndexByte(b, '\n') < 0 {
+		out := make([]byte, strictStdEncoding.DecodedLen(len(b)))
+		if n, err := strictStdEncoding.Decode(out, b); err == nil {
 			return out[:n], nil
 		}
 	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		max := enc.DecodedLen(len(b))
+		out := make([]byte, max+base64TagLen+len(b))
+		n, err := enc.Decode(out[:max], b)
+		if err == nil {
+			return tagBase64(out, n, b), nil
+		}
+	}
 	return nil, errors.New("invalid base64")
+}
+
+// The form base64 data came in cannot live beside it: generated models
+// hold it as a plain []byte (Attachment.Data). So it lives in the slice's
+// spare capacity, right after its length, where only the encoder looks:
+//
+//	data | base64Magic | hash of data (8 bytes) | length of text (4) | text
+//
+// The encoder sends the text back only when the magic is there and the hash
+// still matches the bytes: bytes changed in place, appended to (which
+// overwrites the tag) or cut (which moves the length away from it), and
+// slices of the user's own, go out in the standard form. Standard data,
+// nearly all of it, carries no tag and costs nothing.
+// TestBase64KeepsTheFormHaloSent holds these assumptions.
+const (
+	base64Magic  = "\x00hAl0b64\xff"
+	base64TagLen = len(base64Magic) + 8 + 4
+)
+
+var base64Seed = maphash.MakeSeed()
+
+// tagBase64 returns the n bytes decoded at the start of out with text
+// stored after them; out has room for the tag and text past n.
+func tagBase64(out []byte, n int, text []byte) []byte {
+	tag := out[n:]
+	copy(tag, base64Magic)
+	binary.LittleEndian.PutUint64(tag[len(base64Magic):], maphash.Bytes(base64Seed, out[:n]))
+	binary.LittleEndian.PutUint32(tag[len(base64Magic)+8:], uint32(len(text)))
+	copy(tag[base64TagLen:], text)
+	return out[: n : n+base64TagLen+len(text)]
+}
+
+// base64Tag returns the text v was decoded from, if v carries a tag and
+// still holds the bytes it was decoded to.
+func base64Tag(v []byte) ([]byte, bool) {
+	tag := v[len(v):cap(v)]
+	if len(tag) < base64TagLen || string(tag[:len(base64Magic)]) != base64Magic {
+		return nil, false
+	}
+	n := binary.LittleEndian.Uint32(tag[len(base64Magic)+8:])
+	if uint64(n) > uint64(len(tag)-base64TagLen) ||
+		binary.LittleEndian.Uint64(tag[len(base64Magic):]) != maphash.Bytes(base64Seed, v) {
+		return nil, false
+	}
+	return tag[base64TagLen : base64TagLen+int(n)], true
 }
 
 func (d *decoder) raw(p *json.RawMessage) bool {
@@ -546,8 +607,36 @@ func (d *decoder) keep(m *map[string]json.RawMessage) {
 	if *m == nil {
 		*m = make(map[string]json.RawMessage)
 	}
+	if old, ok := (*m)[k]; ok {
+		d.dropIssue(k, old) // the key came before: the last one wins
+	}
 	(*m)[k] = raw
 	d.issues = append(d.issues, DecodeIssue{Field: k, Value: raw})
+}
+
+// dropKept removes what Extra holds for a declared field that a later
+// value of the same key filled, and the issue reported for it: the last
+// key wins.
+func (d *decoder) dropKept(m *map[string]json.RawMessage, k string) {
+	if old, ok := (*m)[k]; ok {
+		delete(*m, k)
+		if len(*m) == 0 {
+			*m = nil // as if the value that did not fit had never come
+		}
+		d.dropIssue(k, old)
+	}
+}
+
+// dropIssue removes the issue keep reported for v, found by identity: keep
+// stores the same slice in Extra and in the issue. A value that came
+// before this decode has no issue.
+func (d *decoder) dropIssue(k string, v json.RawMessage) {
+	for i := len(d.issues) - 1; i >= 0; i-- {
+		if is := d.issues[i].Value; d.issues[i].Field == k && len(is) == len(v) && len(v) > 0 && &is[0] == &v[0] {
+			d.issues = append(d.issues[:i], d.issues[i+1:]...)
+			return
+		}
+	}
 }
 
 // keyAt re-reads the field name at off without disturbing the decoder.
@@ -900,6 +989,10 @@ func (e *encoder) appendTime(t *Time) {
 func (e *encoder) bytes(k string, v []byte) {
 	if v != nil {
 		e.key(k)
+		if text, ok := base64Tag(v); ok {
+			e.buf = appendString(e.buf, view(text)) // the form Halo sent
+			return
+		}
 		e.buf = append(e.buf, '"')
 		e.buf = base64.StdEncoding.AppendEncode(e.buf, v)
 		e.buf = append(e.buf, '"')
@@ -983,9 +1076,10 @@ func (e *encoder) raws(k string, v []json.RawMessage) {
 const hexDigits = "0123456789abcdef"
 
 // appendRaw appends the JSON value v, which the scanner accepted, without
-// the whitespace around it and with any raw control character inside a
-// string escaped: the scanner tolerates those, JSON does not. Valid JSON is
-// appended unchanged.
+// the whitespace around it, with any raw control character inside a string
+// escaped (the scanner tolerates those, JSON does not) and invalid UTF-8
+// replaced by U+FFFD, as in typed strings (see readString and
+// appendString). Valid JSON in UTF-8 is appended unchanged.
 func appendRaw(b, v []byte) []byte {
 	v = bytes.TrimSpace(v)
 	start, inString := 0, false
@@ -999,6 +1093,15 @@ func appendRaw(b, v []byte) []byte {
 			b = append(b, v[start:i]...)
 			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 			start = i + 1
+		case c >= utf8.RuneSelf && inString:
+			r, n := utf8.DecodeRune(v[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = append(b, v[start:i]...)
+				b = append(b, `\ufffd`...)
+				start = i + 1
+				continue
+			}
+			i += n - 1
 		}
 	}
 	return append(b, v[start:]...)
@@ -1169,7 +1272,7 @@ func marshalValue(v any) ([]byte, error) {
 		if !validJSON(x) {
 			return nil, errors.New("halopsa: body is not valid JSON")
 		}
-		return x, nil
+		return appendRaw(nil, x), nil
 	case []byte:
 		return x, nil
 	case *string:
@@ -1180,5 +1283,75 @@ func marshalValue(v any) ([]byte, error) {
 	case string:
 		return appendString(nil, x), nil
 	}
+	if data, ok, err := marshalModels(reflect.ValueOf(v)); ok {
+		return data, err
+	}
 	return json.Marshal(v)
+}
+
+var encodableType = reflect.TypeFor[encodable]()
+
+// marshalModels encodes a model that is not behind a pointer, or a slice,
+// array or pointer of models, as the client sends models: encoding/json
+// would leave out their Extra. ok is false for anything else. (A type
+// converted to an interface keeps the methods of its pointer type that an
+// interface call can reach, so the pointer types found here do have
+// encTarget.)
+func marshalModels(v reflect.Value) (data []byte, ok bool, err error) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil, false, nil
+		}
+		if m, is := v.Interface().(encodable); is {
+			data, err := marshalModel(m)
+			return data, true, err
+		}
+		v = v.Elem()
+	}
+	t := v.Type()
+	switch v.Kind() {
+	case reflect.Struct:
+		if !reflect.PointerTo(t).Implements(encodableType) {
+			return nil, false, nil
+		}
+		p := reflect.New(t)
+		p.Elem().Set(v)
+		data, err := marshalModel(p.Interface().(encodable))
+		return data, true, err
+	case reflect.Slice, reflect.Array:
+		et := t.Elem()
+		ptrs := et.Kind() == reflect.Pointer && et.Implements(encodableType)
+		if !ptrs && !reflect.PointerTo(et).Implements(encodableType) {
+			return nil, false, nil
+		}
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return []byte("null"), true, nil
+		}
+		if !ptrs && !v.CanAddr() { // an array passed by value
+			a := reflect.New(t).Elem()
+			a.Set(v)
+			v = a
+		}
+		e := getEncoder()
+		defer putEncoder(e)
+		e.buf = append(e.buf, '[')
+		for i := range v.Len() {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			el := v.Index(i)
+			if !ptrs {
+				el = el.Addr()
+			}
+			if el.IsNil() {
+				e.buf = append(e.buf, "null"...)
+				continue
+			}
+			e.object(el.Interface().(encodable).encTarget())
+		}
+		e.buf = append(e.buf, ']')
+		data, err := e.result()
+		return data, true, err
+	}
+	return nil, false, nil
 }

@@ -322,7 +322,7 @@ func FuzzParseTime(f *testing.F) {
 		if err := back.UnmarshalJSON(enc); err != nil {
 			t.Fatalf("%q encoded as %q, which does not parse: %v", b, enc, err)
 		}
-		if !back.Equal(tm.Time) || back.zoneless != tm.zoneless || !reflect.DeepEqual(back, tm) {
+		if !back.Equal(tm) || back.zoneless != tm.zoneless || !reflect.DeepEqual(back, tm) {
 			t.Fatalf("%q -> %v (zoneless %v) -> %q -> %v (zoneless %v)", b, tm.Time, tm.zoneless, enc, back.Time, back.zoneless)
 		}
 		// Through a record too.
@@ -398,9 +398,14 @@ func FuzzValidJSON(f *testing.F) {
 			}
 		}
 		if ours {
-			// appendRaw leaves valid JSON as it is, whitespace around aside.
-			if std && !bytes.Equal(appendRaw(nil, b), bytes.Trim(b, " \t\r\n")) {
+			// appendRaw leaves valid JSON in UTF-8 as it is, whitespace
+			// around aside, and makes everything else valid UTF-8.
+			esc := appendRaw(nil, b)
+			if std && utf8.Valid(b) && !bytes.Equal(esc, bytes.Trim(b, " \t\r\n")) {
 				t.Fatalf("appendRaw changed valid JSON %q", b)
+			}
+			if !utf8.Valid(esc) || !json.Valid(esc) {
+				t.Fatalf("appendRaw(%q) = %q: not valid JSON in UTF-8", b, esc)
 			}
 			// The decoder accepts the same documents.
 			var raw json.RawMessage

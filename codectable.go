@@ -120,6 +120,10 @@ func (t *decTable) find(key []byte, next int) int {
 // struct at base.
 func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 	extra := (*map[string]json.RawMessage)(unsafe.Add(base, t.extra))
+	// When a key comes twice, the last one wins. Once Extra may hold a
+	// declared field's value (one that did not fit, now or in an earlier
+	// decode into the record), a value that fits must remove it.
+	kept := len(*extra) > 0
 	next := 0
 	for d.field() {
 		i := t.find(d.key, next)
@@ -180,8 +184,22 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 			ok = d.lazy((*json.RawMessage)(p), '[')
 		}
 		if !ok {
+			clearField(p, f.kind) // an earlier value of the key must not win
 			d.keep(extra)
+			kept = true
+		} else if kept {
+			d.dropKept(extra, f.name)
 		}
+	}
+}
+
+// clearField unsets the field of kind at p.
+func clearField(p unsafe.Pointer, kind uint8) {
+	switch kind {
+	case kBytes, kRaw, kStrs, kInts, kInt64s, kF64s, kBools, kTimes, kRaws, kMany, kPage, kLazy, kLazyList:
+		*(*sliceHeader)(p) = sliceHeader{}
+	default: // pointers and maps
+		*(*unsafe.Pointer)(p) = nil
 	}
 }
 

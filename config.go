@@ -27,8 +27,10 @@ type Config struct {
 	// AuthURL is Halo's authorisation server ("https://yourcompany.halopsa.com/auth")
 	// or its token endpoint (".../auth/token"). Default CompanyURL + "/auth".
 	AuthURL string
-	// Timeout bounds each HTTP attempt (including reading the response).
-	// Default 20s.
+	// Timeout bounds each HTTP attempt (including reading the response),
+	// and each token request. Default 20s. An attempt it cuts fails with a
+	// *NetworkError that names Config.Timeout and matches
+	// context.DeadlineExceeded.
 	Timeout time.Duration
 	// Retry turns on retrying of connection-level failures; see RetryOptions.
 	// A request that may already have reached Halo is only retried when its
@@ -43,9 +45,13 @@ type Config struct {
 	// (honouring Retry-After) before returning a *RateLimitError. Default
 	// DefaultRateLimitWait; negative returns the first 429 at once.
 	RateLimitWait time.Duration
-	// Logger receives request lines (debug level), retries (warn) and
-	// errors. Default: errors to stderr, plus debug lines when Debug is set
-	// or HALO_PSA_DEBUG is in the environment. Secrets are never logged.
+	// Logger receives request lines (debug level) and what a caller cannot
+	// learn from the results (warn level): retries, 429 waits, values kept
+	// raw in Extra, paged walks that end early. Errors the client returns
+	// are not logged: the caller has them. Default: warnings to stderr, plus
+	// debug lines when Debug is set or HALO_PSA_DEBUG is in the
+	// environment; slog.New(slog.DiscardHandler) silences it. Secrets are
+	// never logged.
 	Logger *slog.Logger
 	// Debug logs every request with the default logger.
 	Debug bool

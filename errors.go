@@ -2,9 +2,11 @@ package halopsa
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // APIError is a response from Halo with a non-2xx status.
@@ -98,6 +100,8 @@ type AuthError struct {
 	// Code and Description are the OAuth error fields, when Halo sent them.
 	Code, Description string
 	Err               error // the underlying error, when no response arrived
+
+	retryAfter string // the response's Retry-After header
 }
 
 func (e *AuthError) Error() string {
@@ -131,7 +135,8 @@ func (e *AuthError) Error() string {
 
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// NetworkError is a request that got no (complete) response.
+// NetworkError is a request that got no (complete) response, from Halo or
+// from the token endpoint (Err is then an *AuthError).
 type NetworkError struct {
 	Method   string
 	URL      string
@@ -151,7 +156,7 @@ func (e *NetworkError) Error() string {
 	b.WriteByte(' ')
 	b.WriteString(e.URL)
 	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	b.WriteString(detail(e.Err))
 	if e.Attempts > 1 {
 		b.WriteString(" (after " + strconv.Itoa(e.Attempts) + " attempts)")
 	}
@@ -199,3 +204,58 @@ func errManyRecords(method, many string, n int) error {
 	return &ParamError{Method: method, Field: "Body", Problem: "holds " + strconv.Itoa(n) +
 		" records: this method returns one record, so Halo's answer would not fit; use " + many + ", which returns them all"}
 }
+
+// callError names the call a failure belongs to when the failure does not
+// name it itself: the caller's context ending while the call waited, a
+// failed token request, a body that could not be encoded. It unwraps to
+// the failure, and to the attempt the call was waiting to retry, so that
+// errors.Is and errors.As see both.
+type callError struct {
+	method, url string
+	op          string // what the call was doing, e.g. "waiting for a token"; may be empty
+	err         error
+	last        error // the failed attempt the call was waiting to retry, if any
+}
+
+func (e *callError) Error() string {
+	var b strings.Builder
+	call := e.method + " " + e.url
+	b.WriteString("halopsa: " + call + ": ")
+	if e.op != "" {
+		b.WriteString(e.op + ": ")
+	}
+	b.WriteString(detail(e.err))
+	if e.last != nil {
+		b.WriteString("; the last attempt: " + strings.TrimPrefix(detail(e.last), call+": "))
+	}
+	return b.String()
+}
+
+func (e *callError) Unwrap() []error {
+	if e.last == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.last}
+}
+
+// detail is an error's message without the package's prefix, for a
+// message that quotes another.
+func detail(err error) string { return strings.TrimPrefix(err.Error(), "halopsa: ") }
+
+// timeoutError is an attempt cut by Config.Timeout rather than by the
+// caller's context. It matches context.DeadlineExceeded, as the cut did.
+type timeoutError struct {
+	limit time.Duration
+	err   error // what the transport reported
+}
+
+func (e *timeoutError) Error() string {
+	return "no complete response within Config.Timeout (" + e.limit.String() + ")"
+}
+
+func (e *timeoutError) Unwrap() error { return e.err }
+
+func (e *timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true, as net.Error timeouts do.
+func (e *timeoutError) Timeout() bool { return true }

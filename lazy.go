@@ -62,7 +62,9 @@ func (l *lazyJSON) GobDecode(data []byte) error {
 	if !validJSON(data) {
 		return errors.New("halopsa: GobDecode: not JSON")
 	}
-	l.raw = append(json.RawMessage(nil), data...)
+	// As strict as what the decoder keeps (the encoder writes it as is):
+	// the scanner tolerates raw control characters and invalid UTF-8.
+	l.raw = appendRaw(nil, data)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"iter"
 	"log/slog"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -15,6 +16,12 @@ const defaultPageSize = 100
 // pageFetcher fetches one page: its records and Halo's record_count.
 type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *int, error)
 
+// maxPagesWithoutCount bounds the walk of a list that sends no
+// record_count: a server whose pages never run out of new records would
+// otherwise be walked forever. (With record_count, the bound is twice the
+// pages it explains; see pageLimit.)
+const maxPagesWithoutCount = 10_000
+
 // pages walks a paged list for the generated <Method>All iterators.
 //
 // Halo caps page_size (100, some sections 50) without saying so, and
@@ -24,7 +31,8 @@ type pageFetcher[T any] func(ctx context.Context, pageNo, pageSize int) ([]T, *i
 // size Halo returned, so that page_no offsets agree whichever way the
 // server counts them. It stops when it has record_count records or a page
 // is empty, skips records it has already yielded (by id, when records have
-// one), and stops if a server ignoring page_no sends the same page again.
+// one), stops if a server ignoring page_no sends the same page again, and
+// reports a *PagingError rather than walk on when the pages do not add up.
 func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	if idOf == nil { // records without an integer id
 		idOf = func(*T) *int { return nil }
@@ -35,6 +43,7 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 			pageSize = *size
 		}
 		seen := map[int]struct{}{}
+		var idless []T // the records without an id of the page before
 		received := 0
 		for pageNo := 1; ; pageNo++ {
 			recs, count, err := fetch(ctx, pageNo, pageSize)
@@ -58,31 +67,33 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 				}
 				return
 			}
-			if pageNo > 1 {
-				// A page of records all yielded already means the server
-				// ignores page_no (or went back): stop rather than loop
-				// forever, with or without record_count.
-				fresh := false
-				for i := range recs {
-					if id := idOf(&recs[i]); id == nil {
-						fresh = true
-					} else if _, dup := seen[*id]; !dup {
-						fresh = true
-					}
+			if pageNo > 1 && !freshPage(recs, idOf, seen, idless) {
+				// Nothing new: the server ignores page_no (or went back).
+				// Stop rather than loop forever, with or without
+				// record_count.
+				if count != nil && received < *count {
+					c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: list page repeats the one before; the server seems to ignore page_no",
+						slog.Int("page_no", pageNo), slog.Int("received", received), slog.Int("record_count", *count))
 				}
-				if !fresh {
-					return
-				}
+				return
 			}
 			if pageNo == 1 && len(recs) < pageSize && count != nil && len(recs) < *count {
 				pageSize = len(recs)
 			}
+			if pageNo > pageLimit(count, pageSize) {
+				var zero T
+				yield(zero, &PagingError{Pages: pageNo, Received: received, RecordCount: count, PageSize: pageSize})
+				return
+			}
+			idless = idless[:0]
 			for i := range recs {
 				if id := idOf(&recs[i]); id != nil {
 					if _, dup := seen[*id]; dup {
 						continue // overlapping pages: yielded already
 					}
 					seen[*id] = struct{}{}
+				} else {
+					idless = append(idless, recs[i])
 				}
 				received++
 				if !yield(recs[i], nil) {
@@ -94,6 +105,65 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 			}
 		}
 	}
+}
+
+// freshPage reports whether a page holds anything new: a record whose id
+// was not yielded yet, or records without an id that differ from those of
+// the page before. Records without an id cannot be told apart from a
+// repeat in general (two may be alike), so they are all yielded; but a
+// page that repeats the one before, records without an id included, means
+// the server ignores page_no.
+func freshPage[T any](recs []T, idOf func(*T) *int, seen map[int]struct{}, idlessBefore []T) bool {
+	n := 0 // records without an id
+	for i := range recs {
+		id := idOf(&recs[i])
+		if id == nil {
+			if n >= len(idlessBefore) || !reflect.DeepEqual(recs[i], idlessBefore[n]) {
+				return true
+			}
+			n++
+			continue
+		}
+		if _, dup := seen[*id]; !dup {
+			return true
+		}
+	}
+	return n != len(idlessBefore)
+}
+
+// pageLimit is the number of pages after which a walk is stopped: twice
+// the pages record_count explains at the page size in use (pages may
+// overlap when records are added during the walk), or
+// maxPagesWithoutCount.
+func pageLimit(count *int, pageSize int) int {
+	if count == nil {
+		return maxPagesWithoutCount
+	}
+	explained := (max(*count, 0) + pageSize - 1) / pageSize
+	return 2*explained + 2
+}
+
+// PagingError reports a paged walk that the client stopped because its
+// pages do not add up: more pages than twice what record_count explains,
+// or, for a list without record_count, endless pages of new records. The
+// records yielded before it are all distinct.
+type PagingError struct {
+	Pages       int  // pages fetched
+	Received    int  // records yielded
+	RecordCount *int // the last page's record_count; nil when the list sends none
+	PageSize    int  // the page size the walk used
+}
+
+func (e *PagingError) Error() string {
+	var b strings.Builder
+	b.WriteString("halopsa: paged walk stopped after " + strconv.Itoa(e.Pages) + " pages and " + strconv.Itoa(e.Received) + " records: ")
+	if e.RecordCount == nil {
+		b.WriteString("the list sends no record_count and its pages kept bringing new records")
+	} else {
+		b.WriteString("record_count " + strconv.Itoa(*e.RecordCount) + " at " + strconv.Itoa(e.PageSize) +
+			" a page explains far fewer pages; the server's pages overlap or ignore page_no")
+	}
+	return b.String()
 }
 
 // ListShapeError reports a list whose record_count says there are records

@@ -1,6 +1,7 @@
 package halopsa
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -233,5 +234,121 @@ func TestPagesStopOnARepeatedPageWithRecordCount(t *testing.T) {
 	ids, err := walk(t, tn.client(), GetTicketsParams{})
 	if err != nil || len(ids) != 2 || calls != 2 {
 		t.Fatalf("ids %v, err %v, %d calls", ids, err, calls)
+	}
+}
+
+// A server that ignores page_no, with records that have no integer id and
+// no record_count: the walk must end when a page brings nothing new, and
+// still yield every id-less record of the pages that do.
+func TestPagesOfRecordsWithoutIDsEnd(t *testing.T) {
+	for _, body := range []string{
+		`{"tickets":[{"summary":"a"},{"summary":"a"}]}`,
+		`{"tickets":[{"summary":"a","id":null},{"summary":"b","id":"x"}]}`,
+		`[{"summary":"a"},{"summary":"b"}]`,
+	} {
+		calls := 0
+		tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			if calls > 20 {
+				writeJSON(w, 200, `{"tickets":[]}`) // end the walk a test without the fix would never end
+				return
+			}
+			writeJSON(w, 200, body)
+		})
+		n := 0
+		for _, err := range tn.client().Tickets.GetTicketsAll(ctxT(t), GetTicketsParams{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 2 || calls != 2 {
+			t.Errorf("%s: %d records in %d requests, want 2 in 2", body, n, calls)
+		}
+	}
+	// Raw records whose ids are not integers.
+	calls := 0
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls > 20 {
+			writeJSON(w, 200, `[]`)
+			return
+		}
+		writeJSON(w, 200, `{"appointments":[{"id":"g-1"},{"id":"g-2"}]}`)
+	})
+	n := 0
+	for _, err := range tn.client().Appointment.GetAppointmentAll(ctxT(t), GetAppointmentParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 || calls != 2 {
+		t.Errorf("raw: %d records in %d requests, want 2 in 2", n, calls)
+	}
+	// Pages of id-less records that differ are all walked.
+	calls = 0
+	tn = newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		switch r.URL.Query().Get("page_no") {
+		case "1":
+			writeJSON(w, 200, `{"tickets":[{"summary":"a"},{"summary":"b"}]}`)
+		case "2":
+			writeJSON(w, 200, `{"tickets":[{"summary":"a"},{"summary":"c"}]}`)
+		default:
+			writeJSON(w, 200, `{"tickets":[]}`)
+		}
+	})
+	var got []string
+	for tk, err := range tn.client().Tickets.GetTicketsAll(ctxT(t), GetTicketsParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, *tk.Summary)
+	}
+	if strings.Join(got, ",") != "a,b,a,c" {
+		t.Errorf("walk of differing id-less pages: %v", got)
+	}
+}
+
+// A walk whose pages never end (without record_count, a page of new
+// records every time) or that takes far more pages than record_count
+// explains (every page shifted by one record) stops with a *PagingError
+// instead of running on.
+func TestPagesAreBounded(t *testing.T) {
+	halo := newTenant(t, okTickets).client()
+	for _, tc := range []struct {
+		name     string
+		count    *int
+		size     int
+		maxPages int
+	}{
+		{"no record_count", nil, 1, maxPagesWithoutCount + 1},
+		{"record_count", Ptr(1000), 100, 2*1000/100 + 3},
+	} {
+		pagesFetched, n := 0, 0
+		fetch := func(ctx context.Context, no, size int) ([]Faults, *int, error) {
+			pagesFetched++
+			if pagesFetched > 2*maxPagesWithoutCount {
+				return nil, nil, errors.New("unbounded")
+			}
+			recs := make([]Faults, size) // ids no .. no+size-1: one new record a page
+			for i := range recs {
+				recs[i].ID = Ptr(no + i)
+			}
+			return recs, tc.count, nil
+		}
+		var err error
+		for _, e := range pages(ctxT(t), &halo.state, &tc.size, func(f *Faults) *int { return f.ID }, fetch) {
+			if e != nil {
+				err = e
+				break
+			}
+			n++
+		}
+		var pe *PagingError
+		if !errors.As(err, &pe) || pagesFetched > tc.maxPages || pe.Pages != pagesFetched || pe.Received != n {
+			t.Errorf("%s: err %v after %d pages and %d records", tc.name, err, pagesFetched, n)
+		}
 	}
 }

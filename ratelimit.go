@@ -75,16 +75,6 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// rateLimitBackoff is the wait before retry n of a 429 that did not say
-// how long to wait: 1s, 2s, 4s ... up to 60s, with jitter.
-func (c *state) rateLimitBackoff(n int, jitter float64) time.Duration {
-	d := time.Second << min(n-1, 6)
-	if d > time.Minute {
-		d = time.Minute
-	}
-	return d + time.Duration(jitter*float64(d)/2)
-}
-
 // windowLimiter allows at most n acquisitions in any window of length per:
 // an exact sliding window over the last n acquisition times, so that a
 // burst at the start of a window cannot exceed the limit as a token

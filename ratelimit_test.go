@@ -319,3 +319,25 @@ func TestCancelledWhileRateLimitedIsTheContextError(t *testing.T) {
 		t.Fatalf("err = %v, want the context's error", err)
 	}
 }
+
+// A 429 from the token endpoint is waited out as long as its Retry-After asks.
+func TestTokenEndpointRetryAfterIsHonoured(t *testing.T) {
+	tn := newTenant(t, okTickets)
+	var n atomic.Int64
+	tn.tokenFail = func(w http.ResponseWriter) bool {
+		if n.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "17")
+			writeJSON(w, 429, `{"error":"slow_down"}`)
+			return true
+		}
+		return false
+	}
+	halo := tn.client()
+	waits := clock(t, halo)
+	if _, err := halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if tn.tokenReqs.Load() != 3 || len(*waits) != 2 || (*waits)[0] != 17*time.Second || (*waits)[1] != 17*time.Second {
+		t.Fatalf("%d token requests, waits %v; want 3 and two 17s waits", tn.tokenReqs.Load(), *waits)
+	}
+}

@@ -315,13 +315,13 @@ func TestBackoffCapsAndGrows(t *testing.T) {
 		RetryOptions: RetryOptions{Retries: 10, MinTimeout: 100 * time.Millisecond, MaxTimeout: time.Second, Factor: 3}})
 	want := []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, 900 * time.Millisecond, time.Second, time.Second}
 	for i, w := range want {
-		if got := halo.backoff(i + 1); got != w {
+		if got := retryBackoff(halo.cfg.RetryOptions, i+1, halo.jitter()); got != w {
 			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
 		}
 	}
 	halo.cfg.RetryOptions.Randomize = true
 	halo.jitter = func() float64 { return 0.5 }
-	if got := halo.backoff(1); got != 150*time.Millisecond {
+	if got := retryBackoff(halo.cfg.RetryOptions, 1, halo.jitter()); got != 150*time.Millisecond {
 		t.Errorf("randomized backoff(1) = %v, want 150ms", got)
 	}
 }

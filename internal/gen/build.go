@@ -247,7 +247,7 @@ var reservedNames = []string{
 	"RateLimitError", "DecodeError", "NetworkError", "File", "Ptr", "New",
 	"NewTime", "Version", "ConfigError", "RateLimit", "Lazy", "LazyList",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
-	"DefaultRateLimitWait", "Marshal", "List",
+	"DefaultRateLimitWait", "Marshal", "List", "PagingError",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the
