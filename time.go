@@ -7,12 +7,12 @@ import (
 )
 
 // Time is a timestamp as Halo sends it. Halo usually omits the zone
-// ("2026-11-26T04:15:00", meaning UTC) and uses 1900-01-01T00:00:00 for
-// "not set". Time decodes every form Halo uses, and a zone-less Time that
-// came from Halo encodes back zone-less, so that a record read and sent
-// back is accepted unchanged. A Time that came with a zone (Z or an offset)
-// is held in UTC, and it and a Time you build yourself encode as RFC 3339
-// in UTC.
+// ("2026-11-26T04:15:00", meaning UTC) and uses 1900-01-01T00:00:00 or
+// 1899-12-30T00:00:00 for "not set" (see IsSet). Time decodes every form
+// Halo uses, and a zone-less Time that came from Halo encodes back
+// zone-less, so that a record read and sent back is accepted unchanged. A
+// Time that came with a zone (Z or an offset) is held in UTC, and it and a
+// Time you build yourself encode as RFC 3339 in UTC.
 type Time struct {
 	time.Time
 	zoneless bool // decoded without a zone: encode without one
@@ -21,13 +21,18 @@ type Time struct {
 // NewTime returns a pointer to a Time holding t, for optional fields.
 func NewTime(t time.Time) *Time { return &Time{Time: t} }
 
-// unsetSentinel is the value Halo stores for an empty date.
-var unsetSentinel = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+// Halo's two "not set" values: 1900-01-01 (SQL Server's zero date) and
+// 1899-12-30 (the OLE Automation zero date, which .NET's DateTime.FromOADate
+// gives for 0).
+var (
+	unsetSentinel   = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	oleZeroSentinel = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+)
 
 // IsSet reports whether t holds a real date: false for the zero Time and for
-// Halo's 1900-01-01 "not set" value.
+// Halo's "not set" values, 1900-01-01T00:00:00 and 1899-12-30T00:00:00.
 func (t Time) IsSet() bool {
-	return !t.IsZero() && !t.Time.Equal(unsetSentinel)
+	return !t.IsZero() && !t.Time.Equal(unsetSentinel) && !t.Time.Equal(oleZeroSentinel)
 }
 
 // layouts Halo is known to send, most common first. Go's ".999999999"
@@ -53,7 +58,7 @@ var errTime = errors.New("halopsa: unrecognised timestamp")
 // zone-less timestamp failed both zoned layouts first, each failure an
 // allocated *time.ParseError, which made time.Parse about a third of the
 // CPU of decoding a page of Halo's tickets; BenchmarkParseTime measures
-// the two paths (FuzzParseTime holds them equal).
+// the two paths (FuzzParseTimeAgainstTimeParse holds them equal).
 func parseTime(b []byte) (Time, error) {
 	if t, ok := parseTimeFast(b); ok {
 		return t, nil

@@ -90,6 +90,35 @@ func TestParseTimeFastReadsHaloForms(t *testing.T) {
 	}
 }
 
+// TestTimeIsSetOLEZeroDate: Halo writes 1899-12-30T00:00:00 (the OLE
+// Automation zero date) as well as 1900-01-01T00:00:00 for "not set".
+func TestTimeIsSetOLEZeroDate(t *testing.T) {
+	for in, set := range map[string]bool{
+		`"1899-12-30T00:00:00"`:       false,
+		`"1899-12-30T00:00:00Z"`:      false,
+		`"1899-12-30 00:00:00"`:       false,
+		`"1900-01-01T00:00:00"`:       false,
+		`"1899-12-30T00:00:01"`:       true,
+		`"1899-12-31T00:00:00"`:       true,
+		`"2026-11-26T04:15:00.1234"`:  true,
+		`"0001-01-01T00:00:00"`:       false,
+		`"1899-12-30T01:00:00+01:00"`: false,
+	} {
+		var tm Time
+		if err := tm.UnmarshalJSON([]byte(in)); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if tm.IsSet() != set {
+			t.Errorf("%s: IsSet() = %v, want %v", in, tm.IsSet(), set)
+		}
+	}
+	// In a record, as Halo sends it.
+	f, issues := mustDecode[Faults](t, `{"dateoccurred":"2026-11-26T04:15:00","dateclosed":"1899-12-30T00:00:00"}`)
+	if len(issues) != 0 || f.Dateclosed == nil || f.Dateclosed.IsSet() || !f.Dateoccurred.IsSet() {
+		t.Errorf("dateclosed %v, dateoccurred %v, issues %v", f.Dateclosed, f.Dateoccurred, issues)
+	}
+}
+
 // BenchmarkParseTime compares the fast path with the layouts through
 // time.Parse on what Halo sends.
 func BenchmarkParseTime(b *testing.B) {
