@@ -146,6 +146,10 @@ func parseInt(b []byte, bits int) (int64, bool) {
 		for ; i < len(b); i++ {
 			c := b[i]
 			if c < '0' || c > '9' {
+				// 21.0, as Halo writes its decimals: nothing but zeros after the point.
+				if c == '.' && strings.Trim(view(b[i+1:]), "0") == "" {
+					break
+				}
 				goto slow
 			}
 			v = v*10 + int64(c-'0')
@@ -166,7 +170,8 @@ slow:
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
 		i++
 	}
-	digits := append([]byte(nil), b[:i]...)
+	var buf [24]byte // on the stack for most numbers
+	digits := append(buf[:0], b[:i]...)
 	shift := 0 // the value is digits × 10^shift
 	if i < len(b) && b[i] == '.' {
 		j := i + 1
@@ -521,13 +526,18 @@ func (d *decoder) bools(p *[]bool) bool           { return sliceOf(d, p, oneBool
 func (d *decoder) times(p *[]Time) bool           { return sliceOf(d, p, oneTime) }
 func (d *decoder) raws(p *[]json.RawMessage) bool { return sliceOf(d, p, oneRaw) }
 
-// extra keeps a field the spec does not declare.
+// extra keeps a field the spec does not declare. Its name and value are
+// copied into the arena (see rawText), as Halo sends such fields in most
+// records.
 func (d *decoder) extra(m *map[string]json.RawMessage) {
-	k := string(d.key)
-	v := d.rawValue()
+	k := d.text(d.key)
+	d.peek()
+	start := d.pos
+	d.skip()
 	if d.err != nil {
 		return
 	}
+	v := d.rawText(d.data[start:d.pos])
 	if *m == nil {
 		*m = make(map[string]json.RawMessage)
 	}

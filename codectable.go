@@ -120,9 +120,19 @@ type sliceHeader struct {
 	len, cap int
 }
 
+// findAhead is how many fields after the last one found find tries before
+// searching: Halo sends fields in the spec's order but leaves many out, so
+// the next field sent is usually a few places on. Trying a few (most fail
+// on the length alone) costs less than the binary search's string
+// comparisons: BenchmarkDecodeList/halo.
+const findAhead = 8
+
+// find returns the index of the field named key, or -1.
 func (t *decTable) find(key []byte, next int) int {
-	if next < len(t.fields) && t.fields[next].name == string(key) {
-		return next
+	for i := next; i < len(t.fields) && i < next+findAhead; i++ {
+		if t.fields[i].name == string(key) {
+			return i
+		}
 	}
 	lo, hi := 0, len(t.sorted)
 	for lo < hi {
@@ -334,13 +344,20 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 	grow := func(to int) {
 		data, c = t.grow(data, n, to), to
 	}
+	begin := d.pos
 	for d.elem() {
 		if n == c {
-			grow(2 * c)
+			to := 2 * c
+			if page && n > 0 {
+				// The estimate below fell short: estimate again from the
+				// records so far rather than double, which would leave up
+				// to half the slice unused (and kept by the caller).
+				to = max(c+1, n+d.recordsLeft(d.pos-begin, n))
+			}
+			grow(to)
 		}
 		switch d.peek() {
 		case '{':
-			at := d.pos
 			if d.enter() {
 				d.object(unsafe.Add(data, uintptr(n)*t.size), t)
 			}
@@ -351,10 +368,8 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 				// records are not copied over and over as it grows. Not
 				// for lists inside records, whose length the rest of the
 				// body says nothing about.
-				if size := d.pos - at; size > 0 {
-					if est := min((len(d.data)-d.pos)/size+1, 1<<14); est > c {
-						grow(est + 1)
-					}
+				if est := 1 + d.recordsLeft(d.pos-begin, 1); est > c {
+					grow(est)
 				}
 			}
 		case 'n':
@@ -371,6 +386,18 @@ func (d *decoder) many(p unsafe.Pointer, t *decTable, page bool) bool {
 	*(*sliceHeader)(p) = sliceHeader{data, n, c}
 	d.restoreField(m)
 	return true
+}
+
+// recordsLeft estimates how many records of a page follow, from the bytes
+// the first n took and the bytes left in the body, with a sixteenth to
+// spare (records vary in size, and a slice that falls short copies every
+// record read so far).
+func (d *decoder) recordsLeft(used, n int) int {
+	if used <= 0 {
+		return 0
+	}
+	est := (len(d.data) - d.pos) / max(1, used/n)
+	return min(est+est/16+1, 1<<14)
 }
 
 // lazy keeps a nested record ('{') or list of records ('[' of objects and

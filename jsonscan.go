@@ -105,6 +105,26 @@ func (d *decoder) text(b []byte) string {
 	return unsafe.String(&d.arena[off], len(b))
 }
 
+// rawText copies the JSON value v into the arena as appendRaw does (or
+// into its own allocation, when long). The result's capacity ends with it,
+// so that appending to it, as a caller may to a json.RawMessage, copies it
+// rather than overwrite the next value, and writing into it changes no
+// other value: the arena's strings never share its bytes.
+func (d *decoder) rawText(v []byte) []byte {
+	if len(v) > maxArenaText {
+		return appendRaw(nil, v)
+	}
+	if cap(d.arena)-len(d.arena) < len(v) {
+		d.arena = make([]byte, 0, arenaSize)
+	}
+	off := len(d.arena)
+	// appendRaw can write more than len(v) (escaping a control character),
+	// and then reallocates the arena: the strings made from the old one
+	// keep it, and nothing writes to it again.
+	d.arena = appendRaw(d.arena, v)
+	return d.arena[off:len(d.arena):len(d.arena)]
+}
+
 // view shows b as a string for a call that does not keep it (number
 // parsing), without copying.
 func view(b []byte) string {

@@ -1,0 +1,120 @@
+package halopsa
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Tests of the decoder's fast paths: each checks the assumption a path
+// rests on, so that a change breaking it fails here rather than only
+// slowing down (or corrupting) decoding.
+
+// parseInt reads Halo's 21.0 without allocating, and still refuses
+// fractions.
+func TestParseIntDecimalsWithoutAllocating(t *testing.T) {
+	for in, want := range map[string]int64{"21.0": 21, "21.00": 21, "-21.0": -21, "0.0": 0, "-0.0": 0, "7.000000000000000000000": 7, "21.0e1": 210} {
+		got, ok := parseInt([]byte(in), 64)
+		if !ok || got != want {
+			t.Errorf("parseInt(%s) = %d, %v; want %d", in, got, ok, want)
+		}
+		b := []byte(in)
+		if n := testing.AllocsPerRun(100, func() { parseInt(b, 64) }); n != 0 {
+			t.Errorf("parseInt(%s) allocates %v times", in, n)
+		}
+	}
+	for _, in := range []string{"21.01", "21.5", "0.1", "21.0000000001"} {
+		if got, ok := parseInt([]byte(in), 64); ok {
+			t.Errorf("parseInt(%s) = %d, want a refusal", in, got)
+		}
+	}
+}
+
+// Undeclared fields' names and values live in the decoder's arena: a
+// value must be usable as any json.RawMessage (appended to, written into)
+// without changing another value or a string of the record.
+func TestExtraValuesShareNoBytes(t *testing.T) {
+	doc := `{"zz":1,"summary":"abc","yy":"q","details":"def","xx":"a` + "\x01" + `b","ww":[1,{"v":null}]}`
+	f, issues := mustDecode[Faults](t, doc)
+	if len(issues) != 0 || *f.Summary != "abc" || *f.Details != "def" {
+		t.Fatalf("%+v %v", f, issues)
+	}
+	want := map[string]string{"zz": `1`, "yy": `"q"`, "xx": `"a\u0001b"`, "ww": `[1,{"v":null}]`}
+	check := func(when string) {
+		t.Helper()
+		for k, v := range want {
+			if string(f.Extra[k]) != v {
+				t.Errorf("%s: Extra[%s] = %s, want %s", when, k, f.Extra[k], v)
+			}
+		}
+		if *f.Summary != "abc" || *f.Details != "def" {
+			t.Errorf("%s: summary %q, details %q", when, *f.Summary, *f.Details)
+		}
+	}
+	check("decoded")
+	for k := range want {
+		if cap(f.Extra[k]) != len(f.Extra[k]) {
+			t.Errorf("Extra[%s] has room to append into: len %d, cap %d", k, len(f.Extra[k]), cap(f.Extra[k]))
+		}
+	}
+	f.Extra["zz"] = append(f.Extra["zz"], "23456789"...)
+	want["zz"] = "123456789"
+	check("after an append")
+	copy(f.Extra["yy"], `"Q"`)
+	want["yy"] = `"Q"`
+	check("after a write")
+
+	// Many records: values and names cross arena chunks.
+	var b strings.Builder
+	b.WriteString(`[`)
+	for i := range 300 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%d,"cf_%d":"v%d","summary":"s%d","cf_x":{"n":%d}}`, i, i, i, i, i)
+	}
+	b.WriteString(`]`)
+	var list []Faults
+	if _, err := decodeJSON([]byte(b.String()), modelsOut(&list)); err != nil || len(list) != 300 {
+		t.Fatal(err)
+	}
+	for i, r := range list {
+		if string(r.Extra[fmt.Sprintf("cf_%d", i)]) != fmt.Sprintf(`"v%d"`, i) || string(r.Extra["cf_x"]) != fmt.Sprintf(`{"n":%d}`, i) ||
+			*r.Summary != fmt.Sprintf("s%d", i) || len(r.Extra) != 2 {
+			t.Fatalf("record %d: %q %s", i, *r.Summary, r.Extra)
+		}
+		if _, err := json.Marshal(r.Extra); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A page's slice is sized from its records: when the first record is
+// bigger than the rest, the estimate falls short and is made again from
+// the records read so far, rather than doubled (which left nearly half of
+// it unused, kept by the caller).
+func TestPageSliceFitsItsRecords(t *testing.T) {
+	for _, first := range []int{0, 200, 2000} {
+		var b strings.Builder
+		b.WriteString(`{"record_count":500,"tickets":[`)
+		for i := range 500 {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			pad := 100 + i%7*10 // records vary a little
+			if i == 0 {
+				pad = first
+			}
+			fmt.Fprintf(&b, `{"id":%d,"summary":"%s"}`, i, strings.Repeat("x", pad))
+		}
+		b.WriteString(`]}`)
+		var v TicketsView
+		if err := v.UnmarshalJSON([]byte(b.String())); err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Tickets) != 500 || cap(v.Tickets) > 500+500/8 {
+			t.Errorf("first record of %d bytes more: %d tickets, capacity %d", first, len(v.Tickets), cap(v.Tickets))
+		}
+	}
+}
