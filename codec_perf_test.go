@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // Tests of the decoder's fast paths: each checks the assumption a path
@@ -116,5 +117,49 @@ func TestPageSliceFitsItsRecords(t *testing.T) {
 		if len(v.Tickets) != 500 || cap(v.Tickets) > 500+500/8 {
 			t.Errorf("first record of %d bytes more: %d tickets, capacity %d", first, len(v.Tickets), cap(v.Tickets))
 		}
+	}
+}
+
+// oddNames has field names that JSON escapes: its table cannot compare
+// names with the raw input (see nextField).
+type oddNames struct {
+	Quote *int
+	Back  *int
+	Plain *int
+	Extra map[string]json.RawMessage
+}
+
+var dectOddNames = decTable{extra: unsafe.Offsetof(oddNames{}.Extra), size: unsafe.Sizeof(oddNames{}), fields: []decField{
+	{`a"b`, nil, uint32(unsafe.Offsetof(oddNames{}.Quote)), kInt},
+	{`a\b`, nil, uint32(unsafe.Offsetof(oddNames{}.Back)), kInt},
+	{"plain", nil, uint32(unsafe.Offsetof(oddNames{}.Plain)), kInt},
+}, sorted: []uint16{0, 1, 2}}
+
+func (m *oddNames) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOddNames }
+
+// Names are compared with the raw input only when no name needs escaping:
+// a raw `a\b` in JSON is "a" and a backspace, and a raw `a"b` ends the key.
+func TestRawNameMatchingNeedsPlainNames(t *testing.T) {
+	if dectOddNames.plainNames() || !dectFaults.plainNames() {
+		t.Fatal("plainNames is wrong")
+	}
+	var v oddNames
+	if _, err := decodeJSON([]byte(`{"plain":1,"a\"b":2,"a\\b":3,"a\b":4}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if *v.Plain != 1 || *v.Quote != 2 || *v.Back != 3 || string(v.Extra["a\b"]) != "4" || len(v.Extra) != 1 {
+		t.Errorf("%+v", v)
+	}
+	var w oddNames
+	if _, err := decodeJSON([]byte(`{"a\b":4}`), &w); err != nil || w.Back != nil || string(w.Extra["a\b"]) != "4" {
+		t.Errorf(`{"a\b":4} (a backspace) decoded as %+v, %v`, w, err)
+	}
+	if _, err := decodeJSON([]byte(`{"a"b":1}`), &v); err == nil {
+		t.Error(`{"a"b":1} decoded without a syntax error`)
+	}
+	// An escaped key in a plain table is unescaped and found.
+	f, issues := mustDecode[Faults](t, `{"id":1,"s\u0075mmary":"x","\u0064etails":"y","zz":2}`)
+	if *f.ID != 1 || *f.Summary != "x" || *f.Details != "y" || string(f.Extra["zz"]) != "2" || len(issues) != 0 {
+		t.Errorf("%+v", f)
 	}
 }
