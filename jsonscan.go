@@ -313,9 +313,35 @@ func (d *decoder) readString(buf *[]byte) ([]byte, bool) {
 	return nil, false
 }
 
+// plainRun returns the offset of the first byte from i on that a string
+// scan must look at ('"', '\\' or non-ASCII), or len(data); as in
+// readString, eight bytes at a time.
+func plainRun(data []byte, i int) int {
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q, b := x^0x2222222222222222, x^0x5c5c5c5c5c5c5c5c
+		if m := ((q-0x0101010101010101)&^q | (b-0x0101010101010101)&^b | x) & 0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(data) && plain[data[i]] == 1 {
+		i++
+	}
+	return i
+}
+
 func (d *decoder) readEscaped(buf *[]byte, start, i int) ([]byte, bool) {
 	b := append((*buf)[:0], d.data[start:i]...)
 	for i < len(d.data) {
+		// Copy the run up to the next byte to look at whole: Halo's HTML
+		// text has an escape every line or so.
+		if j := plainRun(d.data, i); j > i {
+			b = append(b, d.data[i:j]...)
+			if i = j; i >= len(d.data) {
+				break
+			}
+		}
 		c := d.data[i]
 		switch {
 		case c == '"':
