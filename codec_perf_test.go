@@ -3,6 +3,7 @@ package halopsa
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unsafe"
@@ -161,5 +162,48 @@ func TestRawNameMatchingNeedsPlainNames(t *testing.T) {
 	f, issues := mustDecode[Faults](t, `{"id":1,"s\u0075mmary":"x","\u0064etails":"y","zz":2}`)
 	if *f.ID != 1 || *f.Summary != "x" || *f.Details != "y" || string(f.Extra["zz"]) != "2" || len(issues) != 0 {
 		t.Errorf("%+v", f)
+	}
+}
+
+// plainInt, the one-pass reader for plainly written integers, agrees with
+// the general path (numberLen, then parseInt) on every input, and leaves
+// to it everything it does not read.
+func TestPlainIntAgreesWithParseInt(t *testing.T) {
+	inputs := []string{"0", "-0", "01", "-01", "7", "-7", "123456789012345678", "-123456789012345678", "1234567890123456789",
+		"9223372036854775807", "-9223372036854775808", "99999999999999999999", "21.0", "21.5", "2e1", "2E1", "-", "", "-a", "12abc", "0x1", "00"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		n := r.IntN(22)
+		b := make([]byte, 0, n+1)
+		if r.IntN(4) == 0 {
+			b = append(b, '-')
+		}
+		for range n {
+			b = append(b, "0123456789.eE-x"[r.IntN(15)])
+		}
+		inputs = append(inputs, string(b))
+	}
+	read := 0
+	for _, in := range inputs {
+		for _, suffix := range []string{"", ",", "}", " "} {
+			data := []byte(in + suffix)
+			d := decoder{data: data}
+			got, ok := d.plainInt()
+			if !ok {
+				if d.pos != 0 {
+					t.Fatalf("plainInt(%q) refused but moved to %d", data, d.pos)
+				}
+				continue
+			}
+			read++
+			n := numberLen(data)
+			want, wantOK := parseInt(data[:max(n, 1)], 64)
+			if n == 0 || n != d.pos || !wantOK || want != got {
+				t.Fatalf("plainInt(%q) = %d, read %d bytes; numberLen %d, parseInt %d, %v", data, got, d.pos, n, want, wantOK)
+			}
+		}
+	}
+	if read < 1000 {
+		t.Errorf("plainInt read only %d of the inputs", read)
 	}
 }

@@ -306,10 +306,11 @@ func (d *decoder) nextField(t *decTable, next int, plain bool) (i int, ok bool) 
 	d.keyStart = d.pos
 	start := d.pos + 1
 	i = -1
+	// d.key is left as it is on a match: only extra, for a field t
+	// lacks, reads it.
 	for j := next; j < len(t.fields) && j < next+findAhead; j++ {
 		name := t.fields[j].name
 		if end := start + len(name); end < len(d.data) && d.data[end] == '"' && string(d.data[start:end]) == name {
-			d.key = d.data[start:end]
 			d.pos = end + 1
 			i = j
 			break
