@@ -194,3 +194,27 @@ func sameRecord(t *testing.T, what string, sent map[string]json.RawMessage, rec 
 		}
 	}
 }
+
+// TestDecodeListAllocations holds the allocations of decoding a page at
+// their count after issue 13 (bench/run reports them; before it, a ticket
+// in Halo's format took 79.8): values come from slabs and an arena, not an
+// allocation each, whatever the format.
+func TestDecodeListAllocations(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		data  []byte
+		limit float64 // per ticket
+	}{{"Halo's format", fixtures.List, 5}, {"older fixture", encodedList, 2.7}} {
+		n := testing.AllocsPerRun(5, func() {
+			var v halopsa.TicketsView
+			if err := v.UnmarshalJSON(c.data); err != nil || len(v.Tickets) != 500 {
+				t.Fatal(err)
+			}
+		})
+		if per := n / 500; per > c.limit {
+			t.Errorf("%s: %.2f allocations per decoded ticket, want at most %.1f", c.name, per, c.limit)
+		} else {
+			t.Logf("%s: %.2f allocations per decoded ticket", c.name, per)
+		}
+	}
+}
