@@ -207,3 +207,21 @@ func TestPlainIntAgreesWithParseInt(t *testing.T) {
 		t.Errorf("plainInt read only %d of the inputs", read)
 	}
 }
+
+// sameBytes compares two words for 8 to 16 bytes: a difference at any
+// position, at every length, must show.
+func TestSameBytes(t *testing.T) {
+	for n := range 24 {
+		s := strings.Repeat("k", n)
+		if !sameBytes([]byte(s), s) {
+			t.Errorf("sameBytes(%q, %q) = false", s, s)
+		}
+		for i := range n {
+			b := []byte(s)
+			b[i] = 'x'
+			if sameBytes(b, s) {
+				t.Errorf("sameBytes(%q, %q) = true", b, s)
+			}
+		}
+	}
+}
