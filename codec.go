@@ -248,27 +248,26 @@ func fitsBits(v int64, bits int) bool {
 // instead of numberLen's and parseInt's two. It reports false, and reads
 // nothing, for anything else: the general readers decide.
 func (d *decoder) plainInt() (int64, bool) {
-	i := d.pos
-	neg := i < len(d.data) && d.data[i] == '-'
+	data, i := d.data, d.pos
+	neg := i < len(data) && data[i] == '-'
 	if neg {
 		i++
 	}
 	start := i
 	var v int64
-	for i < len(d.data) && i-start < 19 {
-		c := d.data[i] - '0'
+	for end := min(len(data), start+19); i < end; i++ {
+		c := data[i] - '0'
 		if c > 9 {
 			break
 		}
 		v = v*10 + int64(c)
-		i++
 	}
 	n := i - start
 	switch {
-	case n == 0 || n > 18 || n > 1 && d.data[start] == '0':
+	case n == 0 || n > 18 || n > 1 && data[start] == '0':
 		return 0, false
-	case i < len(d.data):
-		if c := d.data[i]; c == '.' || c == 'e' || c == 'E' {
+	case i < len(data):
+		if c := data[i]; c == '.' || c == 'e' || c == 'E' {
 			return 0, false
 		}
 	}
