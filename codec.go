@@ -245,8 +245,10 @@ func fitsBits(v int64, bits int) bool {
 
 // plainInt reads an integer written plainly (no fraction, exponent or
 // leading zero; at most 18 digits), as Halo writes most ids, in one pass
-// instead of numberLen's and parseInt's two. It reports false, and reads
-// nothing, for anything else: the general readers decide.
+// instead of numberLen's and parseInt's two (with str's shortcut, about 5%
+// of the instructions of a page decode, BenchmarkDecodeList/halo). It
+// reports false, and reads nothing, for anything else: the general
+// readers decide.
 func (d *decoder) plainInt() (int64, bool) {
 	data, i := d.data, d.pos
 	neg := i < len(data) && data[i] == '-'

