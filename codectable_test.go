@@ -149,6 +149,9 @@ func codecTableProblems(t *testing.T, models []any) []string {
 				errorf("%s.%s: kind %d out of range", rt.Name(), sf.Name, df.kind)
 				continue
 			}
+			if kindSliceShaped[df.kind] != (sf.Type.Size() == unsafe.Sizeof(sliceHeader{})) {
+				errorf("%s.%s: kind %d's shape (slice header or not) does not fit its Go type %s", rt.Name(), sf.Name, df.kind, sf.Type)
+			}
 			if pattern := kindGoTypes[df.kind]; !matches(pattern, sf.Type, df.sub, ef.sub) {
 				errorf("%s.%s: kind %d (%s) does not fit its Go type %s", rt.Name(), sf.Name, df.kind, pattern, sf.Type)
 			}

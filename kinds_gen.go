@@ -59,3 +59,31 @@ var kindGoTypes = [...]string{
 	kLazy:     "Lazy[T]",
 	kLazyList: "LazyList[T]",
 }
+
+// kindSliceShaped says which kinds hold a slice header at the field's
+// offset (the others hold one pointer word).
+var kindSliceShaped = [...]bool{
+	kStr:      false,
+	kInt:      false,
+	kInt64:    false,
+	kF64:      false,
+	kF32:      false,
+	kBool:     false,
+	kTime:     false,
+	kBytes:    true,
+	kRaw:      true,
+	kMap:      false,
+	kStrs:     true,
+	kInts:     true,
+	kInt64s:   true,
+	kF64s:     true,
+	kBools:    true,
+	kTimes:    true,
+	kRaws:     true,
+	kOne:      false,
+	kMany:     true,
+	kPage:     true,
+	kRecMap:   false,
+	kLazy:     true,
+	kLazyList: true,
+}

@@ -7,10 +7,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// go-cmp compares records holding a Time (whose fields are unexported)
-// through Time.Equal, as it compares time.Time; unset (nil) timestamps
-// included.
-func TestTimeWorksWithGoCmp(t *testing.T) {
+// go-cmp compares records holding a Time through time.Time's Equal, by
+// instant, unset (nil) timestamps included; Time keeps time.Time's methods
+// (Equal takes a time.Time). If Time grew an unexported field, go-cmp would
+// panic here.
+func TestTimeComparesWithGoCmp(t *testing.T) {
 	doc := `{"id":1,"dateoccurred":"2026-11-26T04:15:00","fixbydate":"1900-01-01T00:00:00","summary":"s"}`
 	a, _ := mustDecode[Faults](t, doc)
 	b, _ := mustDecode[Faults](t, doc)
@@ -32,18 +33,24 @@ func TestTimeWorksWithGoCmp(t *testing.T) {
 	if !cmp.Equal([]Time{*a.Dateoccurred}, []Time{*a.Dateoccurred}) || cmp.Equal([]Time{*a.Dateoccurred}, []Time{{}}) {
 		t.Fatal("[]Time compares wrong")
 	}
-	// Equal compares instants, as time.Time.Equal does: the form a Time
-	// came in (zone-less or not) and its location do not count.
+	// Instants compare, as time.Time.Equal does: the form a Time came in
+	// (zone-less or not) and its location do not count.
 	zoneless := a.Dateoccurred
 	zoned := NewTime(time.Date(2026, 11, 26, 5, 15, 0, 0, time.FixedZone("CET", 3600)))
-	if !zoneless.Equal(*zoned) || !zoned.Equal(*zoneless) || !cmp.Equal(zoneless, zoned) {
+	if !zoneless.zoneless() || zoned.zoneless() {
+		t.Fatal("the zone-less mark is wrong")
+	}
+	if !zoneless.Equal(zoned.Time) || !zoned.Equal(zoneless.Time) || !cmp.Equal(zoneless, zoned) {
 		t.Fatal("the same instant in two forms compares unequal")
 	}
-	if zoneless.Equal(Time{}) || !(Time{}).Equal(Time{}) {
-		t.Fatal("Equal is wrong about the zero Time")
+	if !zoneless.Equal(time.Date(2026, 11, 26, 4, 15, 0, 0, time.UTC)) || zoneless.Equal(time.Time{}) {
+		t.Fatal("Equal with a time.Time is wrong")
 	}
-	// A time.Time compares through the embedded field.
-	if !zoneless.Time.Equal(time.Date(2026, 11, 26, 4, 15, 0, 0, time.UTC)) {
-		t.Fatal("Time.Time.Equal is wrong")
+	// A zone-less Time is UTC by every measure but its mark.
+	if name, off := zoneless.Zone(); name != "UTC" || off != 0 || zoneless.String() != "2026-11-26 04:15:00 +0000 UTC" {
+		t.Fatalf("zone %s %d, %s", name, off, zoneless.String())
+	}
+	if u := (Time{zoneless.UTC()}); u.zoneless() {
+		t.Fatal("UTC() kept the zone-less mark")
 	}
 }

@@ -129,7 +129,7 @@ func TestCreateDefaults(t *testing.T) {
 		t.Errorf("status %v, type %v, priority %v; want 1, 1, 3", created.StatusID, created.TickettypeID, created.PriorityID)
 	}
 	for name, ts := range map[string]*halopsa.Time{"dateoccurred": created.Dateoccurred, "last_update": created.LastUpdate} {
-		if ts == nil || !ts.Time.Equal(clock()) {
+		if ts == nil || !ts.Equal(clock()) {
 			t.Errorf("%s %v, want the time of the create, %v", name, ts, clock())
 		}
 	}
@@ -154,7 +154,7 @@ func TestCreateDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *explicit.StatusID != 2 || *explicit.PriorityID != 1 || !explicit.Dateoccurred.Time.Equal(given) {
+	if *explicit.StatusID != 2 || *explicit.PriorityID != 1 || !explicit.Dateoccurred.Equal(given) {
 		t.Errorf("explicit values replaced: %v %v %v", *explicit.StatusID, *explicit.PriorityID, explicit.Dateoccurred)
 	}
 
@@ -199,7 +199,7 @@ func TestCreateDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if act.Datetime == nil || !act.Datetime.Time.Equal(clock()) {
+	if act.Datetime == nil || !act.Datetime.Equal(clock()) {
 		t.Errorf("action datetime %v", act.Datetime)
 	}
 

@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // codecKind is one kind of field in the codec's tables: what Go type sits
@@ -49,6 +50,13 @@ var codecKinds = []codecKind{
 	{"kRecMap", "map[string]T", "fRaw", false},
 	{"kLazy", "Lazy[T]", "fModel", false},
 	{"kLazyList", "LazyList[T]", "fModel", true},
+}
+
+// sliceShaped reports whether the Go type at the field's offset is a slice
+// header (a slice, json.RawMessage, or a Lazy holding one); the others are
+// one pointer word (pointers and maps).
+func (k codecKind) sliceShaped() bool {
+	return strings.HasPrefix(k.GoType, "[]") || k.GoType == "json.RawMessage" || strings.HasPrefix(k.GoType, "Lazy")
 }
 
 func kindByName(name string) *codecKind {
@@ -121,6 +129,13 @@ func emitKinds(b *bytes.Buffer) {
 	b.WriteString("var kindGoTypes = [...]string{\n")
 	for _, k := range codecKinds {
 		fmt.Fprintf(b, "\t%s: %q,\n", k.Name, k.GoType)
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// kindSliceShaped says which kinds hold a slice header at the field's\n")
+	b.WriteString("// offset (the others hold one pointer word).\n")
+	b.WriteString("var kindSliceShaped = [...]bool{\n")
+	for _, k := range codecKinds {
+		fmt.Fprintf(b, "\t%s: %v,\n", k.Name, k.sliceShaped())
 	}
 	b.WriteString("}\n")
 }
