@@ -327,13 +327,14 @@ func growActionReaction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectActionReaction = decTable{extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), grow: growActionReaction, fields: []decField{
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.TicketID)), kInt},
-	{"action_number", nil, uint32(unsafe.Offsetof(ActionReaction{}.ActionNumber)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ActionReaction{}.AgentID)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(ActionReaction{}.Timestamp)), kTime},
-	{"type", nil, uint32(unsafe.Offsetof(ActionReaction{}.Type)), kStr},
-}, sorted: []uint16{1, 2, 0, 3, 4}}
+var dectActionReaction = decTable{names: "ticket_idaction_numberagent_idtimestamptype",
+	extra: unsafe.Offsetof(ActionReaction{}.Extra), size: unsafe.Sizeof(ActionReaction{}), grow: growActionReaction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ActionReaction{}.TicketID)), 9, kInt},      // "ticket_id"
+		{nil, 9, uint16(unsafe.Offsetof(ActionReaction{}.ActionNumber)), 13, kInt}, // "action_number"
+		{nil, 22, uint16(unsafe.Offsetof(ActionReaction{}.AgentID)), 8, kInt},      // "agent_id"
+		{nil, 30, uint16(unsafe.Offsetof(ActionReaction{}.Timestamp)), 9, kTime},   // "timestamp"
+		{nil, 39, uint16(unsafe.Offsetof(ActionReaction{}.Type)), 4, kStr},         // "type"
+	}, sorted: []uint16{1, 2, 0, 3, 4}}
 
 func (m *ActionReaction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectActionReaction
@@ -4577,446 +4578,533 @@ func growActions(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectActions = decTable{extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), grow: growActions, fields: []decField{
-	{"ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.TicketID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(Actions{}.ID)), kInt},
-	{"outcome", nil, uint32(unsafe.Offsetof(Actions{}.Outcome)), kStr},
-	{"who_type", nil, uint32(unsafe.Offsetof(Actions{}.WhoType)), kInt},
-	{"who_imgpath", nil, uint32(unsafe.Offsetof(Actions{}.WhoImgpath)), kStr},
-	{"who_agentid", nil, uint32(unsafe.Offsetof(Actions{}.WhoAgentid)), kInt},
-	{"who_initials", nil, uint32(unsafe.Offsetof(Actions{}.WhoInitials)), kStr},
-	{"who_colour", nil, uint32(unsafe.Offsetof(Actions{}.WhoColour)), kStr},
-	{"who_onlinestatus", nil, uint32(unsafe.Offsetof(Actions{}.WhoOnlinestatus)), kInt},
-	{"datetime", nil, uint32(unsafe.Offsetof(Actions{}.Datetime)), kTime},
-	{"last_updated", nil, uint32(unsafe.Offsetof(Actions{}.LastUpdated)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(Actions{}.Note)), kStr},
-	{"replied_to_ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.RepliedToTicketID)), kInt},
-	{"replied_to_action_id", nil, uint32(unsafe.Offsetof(Actions{}.RepliedToActionID)), kInt},
-	{"created_from_ticket_id", nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromTicketID)), kInt},
-	{"created_from_action_id", nil, uint32(unsafe.Offsetof(Actions{}.CreatedFromActionID)), kInt},
-	{"action_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionContractID)), kInt},
-	{"action_contract_ref", nil, uint32(unsafe.Offsetof(Actions{}.ActionContractRef)), kStr},
-	{"project_id", nil, uint32(unsafe.Offsetof(Actions{}.ProjectID)), kInt},
-	{"twitter_id_str", nil, uint32(unsafe.Offsetof(Actions{}.TwitterIDStr)), kStr},
-	{"twitter_user_name", nil, uint32(unsafe.Offsetof(Actions{}.TwitterUserName)), kStr},
-	{"tweet_sent", nil, uint32(unsafe.Offsetof(Actions{}.TweetSent)), kBool},
-	{"reactions", &dectActionReaction, uint32(unsafe.Offsetof(Actions{}.Reactions)), kMany},
-	{"email_message_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailMessageID)), kStr},
-	{"ticket_guid", nil, uint32(unsafe.Offsetof(Actions{}.TicketGUID)), kStr},
-	{"warning_type", nil, uint32(unsafe.Offsetof(Actions{}.WarningType)), kInt},
-	{"emailbody", nil, uint32(unsafe.Offsetof(Actions{}.Emailbody)), kStr},
-	{"emailsubject", nil, uint32(unsafe.Offsetof(Actions{}.Emailsubject)), kStr},
-	{"note_html", nil, uint32(unsafe.Offsetof(Actions{}.NoteHTML)), kStr},
-	{"emailbody_html", nil, uint32(unsafe.Offsetof(Actions{}.EmailbodyHTML)), kStr},
-	{"actionuserdef", nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdef)), kInt},
-	{"userdesc", nil, uint32(unsafe.Offsetof(Actions{}.Userdesc)), kStr},
-	{"actiondatecreated", nil, uint32(unsafe.Offsetof(Actions{}.Actiondatecreated)), kTime},
-	{"actioninvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actioninvoicenumber)), kStr},
-	{"actioninvoicenumber_isproject", nil, uint32(unsafe.Offsetof(Actions{}.ActioninvoicenumberIsproject)), kBool},
-	{"action_invoice_line_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionInvoiceLineID)), kInt},
-	{"actiontravelinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelinvoicenumber)), kStr},
-	{"actionmileageinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageinvoicenumber)), kStr},
-	{"externalinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Externalinvoicenumber)), kStr},
-	{"actioncontractid", nil, uint32(unsafe.Offsetof(Actions{}.Actioncontractid)), kInt},
-	{"actprocessid", nil, uint32(unsafe.Offsetof(Actions{}.Actprocessid)), kInt},
-	{"actiontravelamount", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelamount)), kF64},
-	{"actionmileageamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionmileageamount)), kF64},
-	{"actiontravelmileageinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelmileageinvoicenumber)), kInt},
-	{"actionbillingplanid", nil, uint32(unsafe.Offsetof(Actions{}.Actionbillingplanid)), kInt},
-	{"actioncalendarstatus", nil, uint32(unsafe.Offsetof(Actions{}.Actioncalendarstatus)), kInt},
-	{"actionapptid", nil, uint32(unsafe.Offsetof(Actions{}.Actionapptid)), kStr},
-	{"actionsmsstatus", nil, uint32(unsafe.Offsetof(Actions{}.Actionsmsstatus)), kInt},
-	{"sitevisitunits", nil, uint32(unsafe.Offsetof(Actions{}.Sitevisitunits)), kF64},
-	{"svid", nil, uint32(unsafe.Offsetof(Actions{}.Svid)), kInt},
-	{"asset_id", nil, uint32(unsafe.Offsetof(Actions{}.AssetID)), kInt},
-	{"asset_site", nil, uint32(unsafe.Offsetof(Actions{}.AssetSite)), kInt},
-	{"lwwarrantyreported", nil, uint32(unsafe.Offsetof(Actions{}.Lwwarrantyreported)), kBool},
-	{"from_mailbox_id", nil, uint32(unsafe.Offsetof(Actions{}.FromMailboxID)), kInt},
-	{"sales_mailbox_override_id", nil, uint32(unsafe.Offsetof(Actions{}.SalesMailboxOverrideID)), kInt},
-	{"from_address_override", nil, uint32(unsafe.Offsetof(Actions{}.FromAddressOverride)), kStr},
-	{"actiontravelstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelstartdate)), kTime},
-	{"actiontravelenddate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontravelenddate)), kTime},
-	{"actionactualresponse", nil, uint32(unsafe.Offsetof(Actions{}.Actionactualresponse)), kF64},
-	{"actionslaresponsestate", nil, uint32(unsafe.Offsetof(Actions{}.Actionslaresponsestate)), kStr},
-	{"actisbillable", nil, uint32(unsafe.Offsetof(Actions{}.Actisbillable)), kBool},
-	{"actisreadyforprocessing", nil, uint32(unsafe.Offsetof(Actions{}.Actisreadyforprocessing)), kBool},
-	{"labourwarranty", nil, uint32(unsafe.Offsetof(Actions{}.Labourwarranty)), kBool},
-	{"actreviewed", nil, uint32(unsafe.Offsetof(Actions{}.Actreviewed)), kBool},
-	{"actprocesseddate", nil, uint32(unsafe.Offsetof(Actions{}.Actprocesseddate)), kTime},
-	{"dateinvoicedtraveltime", nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedtraveltime)), kTime},
-	{"dateinvoicedmileage", nil, uint32(unsafe.Offsetof(Actions{}.Dateinvoicedmileage)), kTime},
-	{"emailbccnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailbccnew)), kStr},
-	{"actionuserdefineddata", nil, uint32(unsafe.Offsetof(Actions{}.Actionuserdefineddata)), kStr},
-	{"emailtolistall", nil, uint32(unsafe.Offsetof(Actions{}.Emailtolistall)), kStr},
-	{"reply_direct", nil, uint32(unsafe.Offsetof(Actions{}.ReplyDirect)), kBool},
-	{"actioninformownerofaction", nil, uint32(unsafe.Offsetof(Actions{}.Actioninformownerofaction)), kBool},
-	{"agentnotificationneeded", nil, uint32(unsafe.Offsetof(Actions{}.Agentnotificationneeded)), kInt},
-	{"surchargeid", nil, uint32(unsafe.Offsetof(Actions{}.Surchargeid)), kInt},
-	{"travel_surchargeid", nil, uint32(unsafe.Offsetof(Actions{}.TravelSurchargeid)), kInt},
-	{"achargetotalaction", nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalaction)), kBool},
-	{"achargetotalprocessed", nil, uint32(unsafe.Offsetof(Actions{}.Achargetotalprocessed)), kBool},
-	{"tweetsent", nil, uint32(unsafe.Offsetof(Actions{}.Tweetsent)), kBool},
-	{"tweetfrom", nil, uint32(unsafe.Offsetof(Actions{}.Tweetfrom)), kStr},
-	{"twitterid", nil, uint32(unsafe.Offsetof(Actions{}.Twitterid)), kInt64},
-	{"send_to_facebook", nil, uint32(unsafe.Offsetof(Actions{}.SendToFacebook)), kBool},
-	{"replyto_facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoFacebookID)), kStr},
-	{"senttofb", nil, uint32(unsafe.Offsetof(Actions{}.Senttofb)), kBool},
-	{"facebookid", nil, uint32(unsafe.Offsetof(Actions{}.Facebookid)), kStr},
-	{"facebookname", nil, uint32(unsafe.Offsetof(Actions{}.Facebookname)), kStr},
-	{"facebook_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookParentID)), kStr},
-	{"calloutcomenum", nil, uint32(unsafe.Offsetof(Actions{}.Calloutcomenum)), kInt},
-	{"actionresponsedate", nil, uint32(unsafe.Offsetof(Actions{}.Actionresponsedate)), kTime},
-	{"actiontargetresponsedate", nil, uint32(unsafe.Offsetof(Actions{}.Actiontargetresponsedate)), kTime},
-	{"pagerdutysendstatus", nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutysendstatus)), kInt},
-	{"mailentryid", nil, uint32(unsafe.Offsetof(Actions{}.Mailentryid)), kStr},
-	{"replytoaddress", nil, uint32(unsafe.Offsetof(Actions{}.Replytoaddress)), kStr},
-	{"actsapuuid", nil, uint32(unsafe.Offsetof(Actions{}.Actsapuuid)), kStr},
-	{"whowith", nil, uint32(unsafe.Offsetof(Actions{}.Whowith)), kStr},
-	{"chatid", nil, uint32(unsafe.Offsetof(Actions{}.Chatid)), kInt},
-	{"dynamicsactionid", nil, uint32(unsafe.Offsetof(Actions{}.Dynamicsactionid)), kStr},
-	{"action_appointment_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionAppointmentID)), kInt},
-	{"action_supplier_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierID)), kInt},
-	{"action_supplier_name", nil, uint32(unsafe.Offsetof(Actions{}.ActionSupplierName)), kStr},
-	{"new_tickettype", nil, uint32(unsafe.Offsetof(Actions{}.NewTickettype)), kInt},
-	{"new_chargerate", nil, uint32(unsafe.Offsetof(Actions{}.NewChargerate)), kInt},
-	{"new_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.NewContractID)), kInt},
-	{"new_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewParentID)), kInt},
-	{"new_priority", nil, uint32(unsafe.Offsetof(Actions{}.NewPriority)), kInt},
-	{"new_category1", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory1)), kStr},
-	{"new_category2", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory2)), kStr},
-	{"new_category3", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory3)), kStr},
-	{"new_category4", nil, uint32(unsafe.Offsetof(Actions{}.NewCategory4)), kStr},
-	{"new_estimate", nil, uint32(unsafe.Offsetof(Actions{}.NewEstimate)), kF64},
-	{"new_estimatedays", nil, uint32(unsafe.Offsetof(Actions{}.NewEstimatedays)), kF64},
-	{"new_impact", nil, uint32(unsafe.Offsetof(Actions{}.NewImpact)), kInt},
-	{"new_urgency", nil, uint32(unsafe.Offsetof(Actions{}.NewUrgency)), kInt},
-	{"new_source", nil, uint32(unsafe.Offsetof(Actions{}.NewSource)), kInt},
-	{"new_matched_rule_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedRuleID)), kInt},
-	{"new_firsttimefix", nil, uint32(unsafe.Offsetof(Actions{}.NewFirsttimefix)), kBool},
-	{"new_team", nil, uint32(unsafe.Offsetof(Actions{}.NewTeam)), kStr},
-	{"new_agent", nil, uint32(unsafe.Offsetof(Actions{}.NewAgent)), kInt},
-	{"new_sla_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSLAID)), kInt},
-	{"new_slastatus", nil, uint32(unsafe.Offsetof(Actions{}.NewSlastatus)), kInt},
-	{"new_fixbydate", nil, uint32(unsafe.Offsetof(Actions{}.NewFixbydate)), kTime},
-	{"new_followupdate", nil, uint32(unsafe.Offsetof(Actions{}.NewFollowupdate)), kTime},
-	{"new_deadlinedate", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinedate)), kTime},
-	{"new_deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), kF64},
-	{"new_startdate", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdate)), kTime},
-	{"new_startdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), kStr},
-	{"new_startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), kOne},
-	{"new_project_time_budget", nil, uint32(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), kF64},
-	{"new_starttime", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttime)), kStr},
-	{"new_starttimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewStarttimeslot)), kInt},
-	{"new_targetdate", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdate)), kTime},
-	{"new_targetdate_timezone", nil, uint32(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), kStr},
-	{"new_targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), kOne},
-	{"new_targettime", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettime)), kStr},
-	{"new_targettimeslot", nil, uint32(unsafe.Offsetof(Actions{}.NewTargettimeslot)), kInt},
-	{"new_oppcontactname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcontactname)), kStr},
-	{"new_oppcompanyname", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompanyname)), kStr},
-	{"new_oppemailaddress", nil, uint32(unsafe.Offsetof(Actions{}.NewOppemailaddress)), kStr},
-	{"new_oppcustomertitle", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcustomertitle)), kStr},
-	{"new_opptel", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptel)), kStr},
-	{"new_oppcountry", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcountry)), kStr},
-	{"new_oppregion", nil, uint32(unsafe.Offsetof(Actions{}.NewOppregion)), kStr},
-	{"new_opptype", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptype)), kStr},
-	{"new_opphear", nil, uint32(unsafe.Offsetof(Actions{}.NewOpphear)), kStr},
-	{"new_oppvalue", nil, uint32(unsafe.Offsetof(Actions{}.NewOppvalue)), kF64},
-	{"new_oppconversionprobability", nil, uint32(unsafe.Offsetof(Actions{}.NewOppconversionprobability)), kF64},
-	{"new_oppprofit", nil, uint32(unsafe.Offsetof(Actions{}.NewOppprofit)), kF64},
-	{"new_oppcurrentsystem", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcurrentsystem)), kStr},
-	{"new_oppcompetitors", nil, uint32(unsafe.Offsetof(Actions{}.NewOppcompetitors)), kStr},
-	{"new_opptrialdate", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptrialdate)), kTime},
-	{"new_oppdemodate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdemodate)), kTime},
-	{"new_oppdiscountdate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdiscountdate)), kTime},
-	{"new_oppattemptsmade", nil, uint32(unsafe.Offsetof(Actions{}.NewOppattemptsmade)), kInt},
-	{"new_oppconverteddate", nil, uint32(unsafe.Offsetof(Actions{}.NewOppconverteddate)), kTime},
-	{"new_oppproductchosen", nil, uint32(unsafe.Offsetof(Actions{}.NewOppproductchosen)), kStr},
-	{"new_oppreason", nil, uint32(unsafe.Offsetof(Actions{}.NewOppreason)), kStr},
-	{"new_opptimezonename", nil, uint32(unsafe.Offsetof(Actions{}.NewOpptimezonename)), kStr},
-	{"new_oppclosurecategory", nil, uint32(unsafe.Offsetof(Actions{}.NewOppclosurecategory)), kInt},
-	{"new_oppdontaddtomailinglist", nil, uint32(unsafe.Offsetof(Actions{}.NewOppdontaddtomailinglist)), kBool},
-	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocess)), kInt},
-	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), kInt},
-	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", &dectUsersList, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), kMany},
-	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), kStr},
-	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", &dectCabMember, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), kMany},
-	{"new_product_id", nil, uint32(unsafe.Offsetof(Actions{}.NewProductID)), kInt},
-	{"new_component_id", nil, uint32(unsafe.Offsetof(Actions{}.NewComponentID)), kInt},
-	{"new_version_id", nil, uint32(unsafe.Offsetof(Actions{}.NewVersionID)), kInt},
-	{"new_matched_kb_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedKbID)), kInt},
-	{"new_matched_linked_id", nil, uint32(unsafe.Offsetof(Actions{}.NewMatchedLinkedID)), kInt},
-	{"new_linkedticket_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketTemplateID)), kInt},
-	{"new_supplier_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierID)), kInt},
-	{"new_supplier_ref", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierRef)), kStr},
-	{"new_customer_ref", nil, uint32(unsafe.Offsetof(Actions{}.NewCustomerRef)), kStr},
-	{"new_supplier_contract_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContractID)), kInt},
-	{"new_supplier_priority_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierPriorityID)), kInt},
-	{"new_supplier_response_date", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierResponseDate)), kTime},
-	{"new_supplier_fix_date", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierFixDate)), kTime},
-	{"new_linkedticket_status", nil, uint32(unsafe.Offsetof(Actions{}.NewLinkedticketStatus)), kInt},
-	{"new_appointment_type", nil, uint32(unsafe.Offsetof(Actions{}.NewAppointmentType)), kInt},
-	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(Actions{}.EmailtemplateID)), kInt},
-	{"create_article", nil, uint32(unsafe.Offsetof(Actions{}.CreateArticle)), kBool},
-	{"sendemail", nil, uint32(unsafe.Offsetof(Actions{}.Sendemail)), kBool},
-	{"action_showpreview", nil, uint32(unsafe.Offsetof(Actions{}.ActionShowpreview)), kBool},
-	{"setnotetoemailbody", nil, uint32(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), kBool},
-	{"action_isresponse", nil, uint32(unsafe.Offsetof(Actions{}.ActionIsresponse)), kBool},
-	{"validate_response", nil, uint32(unsafe.Offsetof(Actions{}.ValidateResponse)), kBool},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Actions{}.Attachments)), kMany},
-	{"update_children", nil, uint32(unsafe.Offsetof(Actions{}.UpdateChildren)), kBool},
-	{"update_parent", nil, uint32(unsafe.Offsetof(Actions{}.UpdateParent)), kBool},
-	{"send_survey", nil, uint32(unsafe.Offsetof(Actions{}.SendSurvey)), kBool},
-	{"signature_customer", nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomer)), kStr},
-	{"signature_customer_name", nil, uint32(unsafe.Offsetof(Actions{}.SignatureCustomerName)), kStr},
-	{"signature_agent", nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgent)), kStr},
-	{"signature_agent_name", nil, uint32(unsafe.Offsetof(Actions{}.SignatureAgentName)), kStr},
-	{"follow", nil, uint32(unsafe.Offsetof(Actions{}.Follow)), kBool},
-	{"unfollow", nil, uint32(unsafe.Offsetof(Actions{}.Unfollow)), kBool},
-	{"primaryserviceusersfollow", nil, uint32(unsafe.Offsetof(Actions{}.Primaryserviceusersfollow)), kBool},
-	{"appointment_id", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentID)), kInt},
-	{"appointment_complete_status", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentCompleteStatus)), kInt},
-	{"add_followup_appointment", nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupAppointment)), kBool},
-	{"add_followup_task", nil, uint32(unsafe.Offsetof(Actions{}.AddFollowupTask)), kBool},
-	{"_appointment_force", nil, uint32(unsafe.Offsetof(Actions{}.AppointmentForce)), kBool},
-	{"copy_to_id", nil, uint32(unsafe.Offsetof(Actions{}.CopyToID)), kInt},
-	{"third_party_product_id", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyProductID)), kStr},
-	{"third_party_version_id", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyVersionID)), kStr},
-	{"_forcereassign", nil, uint32(unsafe.Offsetof(Actions{}.Forcereassign)), kBool},
-	{"_appointment01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Appointment01Ok)), kBool},
-	{"_agent01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent01Ok)), kBool},
-	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Actions{}.Agent02Ok)), kBool},
-	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), kBool},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Actions{}.Canupdate)), kBool},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Actions{}.Assets)), kMany},
-	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Actions{}.DontDoRules)), kBool},
-	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(Actions{}.Includeticketinresponse)), kBool},
-	{"jira_original_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), kF64},
-	{"jira_remaining_estimate", nil, uint32(unsafe.Offsetof(Actions{}.JiraRemainingEstimate)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(Actions{}.Warning)), kStr},
-	{"actionoohtime", nil, uint32(unsafe.Offsetof(Actions{}.Actionoohtime)), kF64},
-	{"actionholidaytime", nil, uint32(unsafe.Offsetof(Actions{}.Actionholidaytime)), kF64},
-	{"actiontotaloohtime", nil, uint32(unsafe.Offsetof(Actions{}.Actiontotaloohtime)), kF64},
-	{"quotation_id", nil, uint32(unsafe.Offsetof(Actions{}.QuotationID)), kInt},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(Actions{}.SalesorderID)), kInt},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(Actions{}.PurchaseorderID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(Actions{}.InvoiceID)), kInt},
-	{"recalculate_billing", nil, uint32(unsafe.Offsetof(Actions{}.RecalculateBilling)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Actions{}.Isimport)), kBool},
-	{"sendactiontopagerduty", nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontopagerduty)), kBool},
-	{"oktoclose", nil, uint32(unsafe.Offsetof(Actions{}.Oktoclose)), kBool},
-	{"remotetechid", nil, uint32(unsafe.Offsetof(Actions{}.Remotetechid)), kInt},
-	{"utcoffset", nil, uint32(unsafe.Offsetof(Actions{}.Utcoffset)), kF64},
-	{"statisfaction_level", nil, uint32(unsafe.Offsetof(Actions{}.StatisfactionLevel)), kInt},
-	{"senttoapisupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttoapisupplierid)), kInt},
-	{"send_jira_attachments", nil, uint32(unsafe.Offsetof(Actions{}.SendJiraAttachments)), kBool},
-	{"jira_reporter", nil, uint32(unsafe.Offsetof(Actions{}.JiraReporter)), kInt},
-	{"smsto", nil, uint32(unsafe.Offsetof(Actions{}.Smsto)), kStr},
-	{"sendsms", nil, uint32(unsafe.Offsetof(Actions{}.Sendsms)), kBool},
-	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Actions{}.DontupdateDevops)), kBool},
-	{"send_devops_note", nil, uint32(unsafe.Offsetof(Actions{}.SendDevopsNote)), kBool},
-	{"_isnotify", nil, uint32(unsafe.Offsetof(Actions{}.Isnotify)), kBool},
-	{"move_to_id", nil, uint32(unsafe.Offsetof(Actions{}.MoveToID)), kInt},
-	{"sendactiontosplunkoncall", nil, uint32(unsafe.Offsetof(Actions{}.Sendactiontosplunkoncall)), kBool},
-	{"third_party_who", nil, uint32(unsafe.Offsetof(Actions{}.ThirdPartyWho)), kStr},
-	{"_faultForce", nil, uint32(unsafe.Offsetof(Actions{}.FaultForce)), kBool},
-	{"private_note", nil, uint32(unsafe.Offsetof(Actions{}.PrivateNote)), kStr},
-	{"isBulkEmail", nil, uint32(unsafe.Offsetof(Actions{}.IsBulkEmail)), kBool},
-	{"new_workflow_id", nil, uint32(unsafe.Offsetof(Actions{}.NewWorkflowID)), kInt},
-	{"_sendtweet", nil, uint32(unsafe.Offsetof(Actions{}.Sendtweet)), kBool},
-	{"replyto_tweet_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetID)), kInt64},
-	{"replyto_tweet_haloid", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoTweetHaloid)), kInt},
-	{"changeinformationhtml", nil, uint32(unsafe.Offsetof(Actions{}.Changeinformationhtml)), kStr},
-	{"justification", nil, uint32(unsafe.Offsetof(Actions{}.Justification)), kStr},
-	{"impactlevel", nil, uint32(unsafe.Offsetof(Actions{}.Impactlevel)), kInt},
-	{"impactdescription", nil, uint32(unsafe.Offsetof(Actions{}.Impactdescription)), kStr},
-	{"risklevel", nil, uint32(unsafe.Offsetof(Actions{}.Risklevel)), kInt},
-	{"riskdescription", nil, uint32(unsafe.Offsetof(Actions{}.Riskdescription)), kStr},
-	{"backoutplan", nil, uint32(unsafe.Offsetof(Actions{}.Backoutplan)), kStr},
-	{"communicationplan", nil, uint32(unsafe.Offsetof(Actions{}.Communicationplan)), kStr},
-	{"testplan", nil, uint32(unsafe.Offsetof(Actions{}.Testplan)), kStr},
-	{"showonroadmap", nil, uint32(unsafe.Offsetof(Actions{}.Showonroadmap)), kBool},
-	{"roadmapnote", nil, uint32(unsafe.Offsetof(Actions{}.Roadmapnote)), kStr},
-	{"releasenote", nil, uint32(unsafe.Offsetof(Actions{}.Releasenote)), kStr},
-	{"releaseid", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid)), kInt},
-	{"releaseid2", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid2)), kInt},
-	{"releaseid3", nil, uint32(unsafe.Offsetof(Actions{}.Releaseid3)), kInt},
-	{"releasenotegroupid", nil, uint32(unsafe.Offsetof(Actions{}.Releasenotegroupid)), kInt},
-	{"releaseimportant", nil, uint32(unsafe.Offsetof(Actions{}.Releaseimportant)), kBool},
-	{"new_jira_components", &dectKeyPair2, uint32(unsafe.Offsetof(Actions{}.NewJiraComponents)), kMany},
-	{"faultidfrom", nil, uint32(unsafe.Offsetof(Actions{}.Faultidfrom)), kInt},
-	{"actionnumberfrom", nil, uint32(unsafe.Offsetof(Actions{}.Actionnumberfrom)), kInt},
-	{"new_template_id", nil, uint32(unsafe.Offsetof(Actions{}.NewTemplateID)), kInt},
-	{"new_primary_asset_status", nil, uint32(unsafe.Offsetof(Actions{}.NewPrimaryAssetStatus)), kInt},
-	{"primary_asset_id", nil, uint32(unsafe.Offsetof(Actions{}.PrimaryAssetID)), kInt},
-	{"new_rule_ids", nil, uint32(unsafe.Offsetof(Actions{}.NewRuleIds)), kStr},
-	{"dont_update_fault", nil, uint32(unsafe.Offsetof(Actions{}.DontUpdateFault)), kBool},
-	{"new_article_description", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleDescription)), kStr},
-	{"new_article_resolution", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleResolution)), kStr},
-	{"new_article_notes", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleNotes)), kStr},
-	{"new_article_type", nil, uint32(unsafe.Offsetof(Actions{}.NewArticleType)), kInt},
-	{"new_tags", &dectTag, uint32(unsafe.Offsetof(Actions{}.NewTags)), kMany},
-	{"new_faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Actions{}.NewFaqlists)), kMany},
-	{"new_related_articles", &dectKBEntryList, uint32(unsafe.Offsetof(Actions{}.NewRelatedArticles)), kMany},
-	{"ignoredatedoneisstartdate", nil, uint32(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), kBool},
-	{"sentinel_id", nil, uint32(unsafe.Offsetof(Actions{}.SentinelID)), kStr},
-	{"_validate_travel", nil, uint32(unsafe.Offsetof(Actions{}.ValidateTravel)), kBool},
-	{"sync_to_sentinel", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSentinel)), kBool},
-	{"sentinel_classification", nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassification)), kStr},
-	{"sentinel_classification_reason", nil, uint32(unsafe.Offsetof(Actions{}.SentinelClassificationReason)), kStr},
-	{"g2aremote_id", nil, uint32(unsafe.Offsetof(Actions{}.G2aremoteID)), kStr},
-	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Actions{}.Dontcreatechild)), kBool},
-	{"needcreatechild", nil, uint32(unsafe.Offsetof(Actions{}.Needcreatechild)), kBool},
-	{"customfieldvalidationreason", nil, uint32(unsafe.Offsetof(Actions{}.Customfieldvalidationreason)), kStr},
-	{"servicestatusnote", nil, uint32(unsafe.Offsetof(Actions{}.Servicestatusnote)), kStr},
-	{"updateservicestatus", nil, uint32(unsafe.Offsetof(Actions{}.Updateservicestatus)), kBool},
-	{"new_child_cat_1", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat1)), kStr},
-	{"new_child_cat_2", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat2)), kStr},
-	{"new_child_cat_3", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat3)), kStr},
-	{"new_child_cat_4", nil, uint32(unsafe.Offsetof(Actions{}.NewChildCat4)), kStr},
-	{"usecroverride", nil, uint32(unsafe.Offsetof(Actions{}.Usecroverride)), kBool},
-	{"azure_action_complete", nil, uint32(unsafe.Offsetof(Actions{}.AzureActionComplete)), kBool},
-	{"_dontupdate_jira", nil, uint32(unsafe.Offsetof(Actions{}.DontupdateJira)), kBool},
-	{"send_jira_note", nil, uint32(unsafe.Offsetof(Actions{}.SendJiraNote)), kBool},
-	{"entity_type", nil, uint32(unsafe.Offsetof(Actions{}.EntityType)), kStr},
-	{"rmm_close", nil, uint32(unsafe.Offsetof(Actions{}.RmmClose)), kBool},
-	{"dattormm_close", nil, uint32(unsafe.Offsetof(Actions{}.DattormmClose)), kBool},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Actions{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Actions{}.NewExternalLink)), kOne},
-	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Actions{}.SyncToSalesforce)), kBool},
-	{"isbillingaction", nil, uint32(unsafe.Offsetof(Actions{}.Isbillingaction)), kBool},
-	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), kBool},
-	{"new_consignment", &dectConsignmentHeader, uint32(unsafe.Offsetof(Actions{}.NewConsignment)), kMany},
-	{"faultstimeentryid", nil, uint32(unsafe.Offsetof(Actions{}.Faultstimeentryid)), kInt},
-	{"billingoverriddenbytimeentry", nil, uint32(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), kInt},
-	{"sync_to_servicenow", nil, uint32(unsafe.Offsetof(Actions{}.SyncToServicenow)), kBool},
-	{"new_service_id", nil, uint32(unsafe.Offsetof(Actions{}.NewServiceID)), kInt},
-	{"new_asset", nil, uint32(unsafe.Offsetof(Actions{}.NewAsset)), kLazy},
-	{"contract_date_override", nil, uint32(unsafe.Offsetof(Actions{}.ContractDateOverride)), kTime},
-	{"parentactionnumber", nil, uint32(unsafe.Offsetof(Actions{}.Parentactionnumber)), kInt},
-	{"parentactiondetails", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondetails)), kStr},
-	{"parentactiondate", nil, uint32(unsafe.Offsetof(Actions{}.Parentactiondate)), kTime},
-	{"user_creation_failed", nil, uint32(unsafe.Offsetof(Actions{}.UserCreationFailed)), kBool},
-	{"followers_user", &dectUsersList, uint32(unsafe.Offsetof(Actions{}.FollowersUser)), kMany},
-	{"new_items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Actions{}.NewItemsIssued)), kMany},
-	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Actions{}.Purchaseordernumber)), kStr},
-	{"database_lookup_result", &dectPartsLookupResult, uint32(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), kOne},
-	{"new_supplier_contact_id", nil, uint32(unsafe.Offsetof(Actions{}.NewSupplierContactID)), kInt},
-	{"new_pr_id", nil, uint32(unsafe.Offsetof(Actions{}.NewPrID)), kInt},
-	{"new_branch_id", nil, uint32(unsafe.Offsetof(Actions{}.NewBranchID)), kInt},
-	{"_dontupdate_pagerduty", nil, uint32(unsafe.Offsetof(Actions{}.DontupdatePagerduty)), kBool},
-	{"pagerdutyid", nil, uint32(unsafe.Offsetof(Actions{}.Pagerdutyid)), kStr},
-	{"facebook_from_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookFromID)), kStr},
-	{"twitter_from_id", nil, uint32(unsafe.Offsetof(Actions{}.TwitterFromID)), kStr},
-	{"sync_to_jira", nil, uint32(unsafe.Offsetof(Actions{}.SyncToJira)), kBool},
-	{"is_jira_supplier", nil, uint32(unsafe.Offsetof(Actions{}.IsJiraSupplier)), kBool},
-	{"senttojirasupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttojirasupplierid)), kInt},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Actions{}.Importtype)), kStr},
-	{"itsm_summary", nil, uint32(unsafe.Offsetof(Actions{}.ItsmSummary)), kStr},
-	{"send_to_halo", nil, uint32(unsafe.Offsetof(Actions{}.SendToHalo)), kBool},
-	{"senttowhatsapp", nil, uint32(unsafe.Offsetof(Actions{}.Senttowhatsapp)), kBool},
-	{"send_to_whatsapp", nil, uint32(unsafe.Offsetof(Actions{}.SendToWhatsapp)), kBool},
-	{"_ignore_ai", nil, uint32(unsafe.Offsetof(Actions{}.IgnoreAi)), kBool},
-	{"_ignore_translate", nil, uint32(unsafe.Offsetof(Actions{}.IgnoreTranslate)), kBool},
-	{"translate_note", nil, uint32(unsafe.Offsetof(Actions{}.TranslateNote)), kBool},
-	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), kInt},
-	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), kInt},
-	{"new_thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), kInt},
-	{"new_additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), kMany},
-	{"instagramid", nil, uint32(unsafe.Offsetof(Actions{}.Instagramid)), kStr},
-	{"instagramname", nil, uint32(unsafe.Offsetof(Actions{}.Instagramname)), kStr},
-	{"instagram_parent_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramParentID)), kStr},
-	{"send_to_instagram", nil, uint32(unsafe.Offsetof(Actions{}.SendToInstagram)), kBool},
-	{"replyto_instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.ReplytoInstagramID)), kStr},
-	{"senttoinsta", nil, uint32(unsafe.Offsetof(Actions{}.Senttoinsta)), kBool},
-	{"instagram_from_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramFromID)), kStr},
-	{"dont_recalculate_billing", nil, uint32(unsafe.Offsetof(Actions{}.DontRecalculateBilling)), kBool},
-	{"is_third_party_supplier", nil, uint32(unsafe.Offsetof(Actions{}.IsThirdPartySupplier)), kBool},
-	{"senttoservicenowsupplierid", nil, uint32(unsafe.Offsetof(Actions{}.Senttoservicenowsupplierid)), kInt},
-	{"timesheet_approval_status", nil, uint32(unsafe.Offsetof(Actions{}.TimesheetApprovalStatus)), kInt},
-	{"_changeprivate", nil, uint32(unsafe.Offsetof(Actions{}.Changeprivate)), kBool},
-	{"defprepayinvoicenumber", nil, uint32(unsafe.Offsetof(Actions{}.Defprepayinvoicenumber)), kStr},
-	{"defprepaydateinvoiced", nil, uint32(unsafe.Offsetof(Actions{}.Defprepaydateinvoiced)), kTime},
-	{"defprepayamount", nil, uint32(unsafe.Offsetof(Actions{}.Defprepayamount)), kF64},
-	{"new_colour", nil, uint32(unsafe.Offsetof(Actions{}.NewColour)), kStr},
-	{"send_to_googlebusiness", nil, uint32(unsafe.Offsetof(Actions{}.SendToGooglebusiness)), kBool},
-	{"original_agent", nil, uint32(unsafe.Offsetof(Actions{}.OriginalAgent)), kInt},
-	{"_isreplyaction", nil, uint32(unsafe.Offsetof(Actions{}.Isreplyaction)), kBool},
-	{"milestone_bill_id", nil, uint32(unsafe.Offsetof(Actions{}.MilestoneBillID)), kInt},
-	{"new_foppjobtitle", nil, uint32(unsafe.Offsetof(Actions{}.NewFoppjobtitle)), kStr},
-	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Actions{}.BigpandaID)), kStr},
-	{"servicenow_type", nil, uint32(unsafe.Offsetof(Actions{}.ServicenowType)), kInt},
-	{"internet_message_id", nil, uint32(unsafe.Offsetof(Actions{}.InternetMessageID)), kStr},
-	{"allow_automation_on_related", nil, uint32(unsafe.Offsetof(Actions{}.AllowAutomationOnRelated)), kBool},
-	{"replying_to", nil, uint32(unsafe.Offsetof(Actions{}.ReplyingTo)), kInt},
-	{"lapsafe_expiry_date", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeExpiryDate)), kTime},
-	{"lapsafe_asset", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeAsset)), kStr},
-	{"lapsafe_bay", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBay)), kInt},
-	{"lapsafe_bay_id", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeBayID)), kStr},
-	{"lapsafe_installation", nil, uint32(unsafe.Offsetof(Actions{}.LapsafeInstallation)), kStr},
-	{"_slackaction", nil, uint32(unsafe.Offsetof(Actions{}.Slackaction)), kInt},
-	{"_isportalagentnote", nil, uint32(unsafe.Offsetof(Actions{}.Isportalagentnote)), kBool},
-	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineID)), kInt},
-	{"devops_pipeline_version", nil, uint32(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), kStr},
-	{"new_step", nil, uint32(unsafe.Offsetof(Actions{}.NewStep)), kInt},
-	{"rr_log", &dectRoundRobinLog, uint32(unsafe.Offsetof(Actions{}.RrLog)), kOne},
-	{"new_contributors", &dectContributors, uint32(unsafe.Offsetof(Actions{}.NewContributors)), kMany},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(Actions{}.OutcomeID)), kInt},
-	{"action_systemid", nil, uint32(unsafe.Offsetof(Actions{}.ActionSystemid)), kInt},
-	{"dateemailed", nil, uint32(unsafe.Offsetof(Actions{}.Dateemailed)), kTime},
-	{"timetaken", nil, uint32(unsafe.Offsetof(Actions{}.Timetaken)), kF64},
-	{"timetakendays", nil, uint32(unsafe.Offsetof(Actions{}.Timetakendays)), kF64},
-	{"timetakenadjusted", nil, uint32(unsafe.Offsetof(Actions{}.Timetakenadjusted)), kF64},
-	{"nonbilltime", nil, uint32(unsafe.Offsetof(Actions{}.Nonbilltime)), kF64},
-	{"traveltime", nil, uint32(unsafe.Offsetof(Actions{}.Traveltime)), kF64},
-	{"mileage", nil, uint32(unsafe.Offsetof(Actions{}.Mileage)), kF64},
-	{"actionchargehours", nil, uint32(unsafe.Offsetof(Actions{}.Actionchargehours)), kF64},
-	{"actionnonchargeamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargeamount)), kF64},
-	{"actionnonchargehours", nil, uint32(unsafe.Offsetof(Actions{}.Actionnonchargehours)), kF64},
-	{"actionchargeamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionchargeamount)), kF64},
-	{"actionprepayhours", nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayhours)), kF64},
-	{"actionprepayamount", nil, uint32(unsafe.Offsetof(Actions{}.Actionprepayamount)), kF64},
-	{"chargerate", nil, uint32(unsafe.Offsetof(Actions{}.Chargerate)), kInt},
-	{"travel_chargerate", nil, uint32(unsafe.Offsetof(Actions{}.TravelChargerate)), kInt},
-	{"hiddenfromuser", nil, uint32(unsafe.Offsetof(Actions{}.Hiddenfromuser)), kBool},
-	{"important", nil, uint32(unsafe.Offsetof(Actions{}.Important)), kBool},
-	{"old_status", nil, uint32(unsafe.Offsetof(Actions{}.OldStatus)), kInt},
-	{"new_status", nil, uint32(unsafe.Offsetof(Actions{}.NewStatus)), kInt},
-	{"new_status_name", nil, uint32(unsafe.Offsetof(Actions{}.NewStatusName)), kStr},
-	{"emailfrom", nil, uint32(unsafe.Offsetof(Actions{}.Emailfrom)), kStr},
-	{"emailtonew", nil, uint32(unsafe.Offsetof(Actions{}.Emailtonew)), kStr},
-	{"emailto", nil, uint32(unsafe.Offsetof(Actions{}.Emailto)), kStr},
-	{"emailccnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailccnew)), kStr},
-	{"emaildirection", nil, uint32(unsafe.Offsetof(Actions{}.Emaildirection)), kStr},
-	{"emailcc", nil, uint32(unsafe.Offsetof(Actions{}.Emailcc)), kStr},
-	{"emailbcc", nil, uint32(unsafe.Offsetof(Actions{}.Emailbcc)), kStr},
-	{"emailsubjectnew", nil, uint32(unsafe.Offsetof(Actions{}.Emailsubjectnew)), kStr},
-	{"senttoapiurl", nil, uint32(unsafe.Offsetof(Actions{}.Senttoapiurl)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(Actions{}.Colour)), kStr},
-	{"attachment_count", nil, uint32(unsafe.Offsetof(Actions{}.AttachmentCount)), kInt},
-	{"unread", nil, uint32(unsafe.Offsetof(Actions{}.Unread)), kInt},
-	{"actionby_application_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), kStr},
-	{"attachment_list", &dectAttachmentView, uint32(unsafe.Offsetof(Actions{}.AttachmentList)), kOne},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Actions{}.Customfields)), kMany},
-	{"personal_unread", nil, uint32(unsafe.Offsetof(Actions{}.PersonalUnread)), kBool},
-	{"actionarrivaldate", nil, uint32(unsafe.Offsetof(Actions{}.Actionarrivaldate)), kTime},
-	{"actioncompletiondate", nil, uint32(unsafe.Offsetof(Actions{}.Actioncompletiondate)), kTime},
-	{"isjson", nil, uint32(unsafe.Offsetof(Actions{}.Isjson)), kBool},
-	{"facebook_id", nil, uint32(unsafe.Offsetof(Actions{}.FacebookID)), kStr},
-	{"facebook_sent", nil, uint32(unsafe.Offsetof(Actions{}.FacebookSent)), kBool},
-	{"merged_from_ticketid", nil, uint32(unsafe.Offsetof(Actions{}.MergedFromTicketid)), kInt},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.Translations)), kMany},
-	{"post_translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Actions{}.PostTranslations)), kMany},
-	{"instagram_id", nil, uint32(unsafe.Offsetof(Actions{}.InstagramID)), kStr},
-	{"instagram_sent", nil, uint32(unsafe.Offsetof(Actions{}.InstagramSent)), kBool},
-	{"on_behalf_of", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOf)), kInt},
-	{"on_behalf_of_name", nil, uint32(unsafe.Offsetof(Actions{}.OnBehalfOfName)), kStr},
-	{"actionby_agent_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyAgentID)), kInt},
-	{"actionby_user_id", nil, uint32(unsafe.Offsetof(Actions{}.ActionbyUserID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Actions{}.GUID)), kStr},
-}, sorted: []uint16{208, 209, 207, 202, 211, 358, 237, 300, 328, 243, 206, 340, 341, 335, 214, 226, 239, 379, 365, 247, 378, 210, 284, 217, 75, 76, 96, 16, 17, 35, 185, 183, 97, 98, 386, 58, 46, 423, 44, 435, 419, 436, 45, 397, 394, 424, 39, 32, 219, 71, 33, 34, 42, 37, 395, 396, 269, 218, 399, 398, 87, 59, 47, 88, 220, 41, 57, 36, 43, 56, 30, 68, 60, 61, 64, 40, 63, 92, 200, 201, 72, 371, 199, 198, 50, 51, 212, 417, 420, 187, 299, 256, 368, 312, 86, 250, 400, 94, 416, 257, 316, 203, 181, 15, 14, 421, 291, 324, 387, 66, 65, 9, 304, 361, 360, 359, 380, 381, 213, 354, 274, 289, 95, 23, 413, 67, 26, 29, 412, 410, 411, 407, 27, 414, 180, 409, 69, 408, 302, 305, 38, 330, 426, 85, 427, 83, 84, 268, 311, 195, 321, 55, 53, 288, 437, 402, 1, 282, 253, 252, 403, 353, 431, 349, 432, 347, 348, 370, 224, 245, 333, 355, 308, 309, 425, 336, 215, 216, 234, 251, 62, 374, 375, 376, 373, 377, 10, 52, 90, 428, 393, 366, 240, 290, 346, 116, 179, 158, 159, 164, 163, 344, 162, 343, 160, 161, 275, 277, 276, 278, 315, 327, 104, 105, 106, 107, 100, 294, 295, 296, 297, 362, 166, 310, 101, 384, 173, 121, 122, 108, 109, 306, 280, 114, 119, 120, 367, 110, 322, 267, 178, 170, 168, 169, 113, 151, 156, 135, 147, 134, 144, 152, 139, 146, 137, 149, 150, 157, 136, 142, 153, 145, 154, 140, 138, 155, 148, 141, 143, 102, 326, 271, 103, 165, 126, 281, 273, 314, 117, 118, 112, 123, 124, 125, 127, 128, 405, 406, 382, 325, 174, 177, 171, 175, 172, 176, 279, 129, 130, 131, 132, 133, 115, 270, 345, 99, 111, 167, 246, 391, 11, 28, 228, 404, 433, 434, 364, 2, 385, 329, 89, 319, 318, 317, 422, 430, 272, 197, 244, 18, 223, 323, 221, 22, 225, 262, 263, 264, 266, 261, 265, 229, 13, 12, 70, 372, 81, 351, 249, 248, 91, 255, 254, 303, 260, 383, 54, 222, 238, 233, 301, 190, 80, 363, 337, 350, 339, 227, 241, 182, 236, 286, 287, 283, 232, 415, 82, 352, 334, 356, 338, 369, 292, 184, 259, 193, 194, 191, 192, 48, 235, 231, 73, 49, 332, 307, 285, 313, 258, 204, 205, 242, 24, 0, 357, 388, 390, 389, 342, 429, 401, 74, 392, 21, 78, 77, 331, 19, 20, 79, 196, 418, 188, 189, 293, 298, 320, 31, 230, 186, 25, 5, 7, 4, 6, 8, 3, 93}}
+var dectActions = decTable{names: "ticket_ididoutcomewho_typewho_imgpathwho_agentidwho_initialswho_colourwho_online" +
+	"statusdatetimelast_updatednotereplied_to_ticket_idreplied_to_action_idcreated_fr" +
+	"om_ticket_idcreated_from_action_idaction_contract_idaction_contract_refproject_i" +
+	"dtwitter_id_strtwitter_user_nametweet_sentreactionsemail_message_idticket_guidwa" +
+	"rning_typeemailbodyemailsubjectnote_htmlemailbody_htmlactionuserdefuserdescactio" +
+	"ndatecreatedactioninvoicenumberactioninvoicenumber_isprojectaction_invoice_line_" +
+	"idactiontravelinvoicenumberactionmileageinvoicenumberexternalinvoicenumberaction" +
+	"contractidactprocessidactiontravelamountactionmileageamountactiontravelmileagein" +
+	"voicenumberactionbillingplanidactioncalendarstatusactionapptidactionsmsstatussit" +
+	"evisitunitssvidasset_idasset_sitelwwarrantyreportedfrom_mailbox_idsales_mailbox_" +
+	"override_idfrom_address_overrideactiontravelstartdateactiontravelenddateactionac" +
+	"tualresponseactionslaresponsestateactisbillableactisreadyforprocessinglabourwarr" +
+	"antyactreviewedactprocesseddatedateinvoicedtraveltimedateinvoicedmileageemailbcc" +
+	"newactionuserdefineddataemailtolistallreply_directactioninformownerofactionagent" +
+	"notificationneededsurchargeidtravel_surchargeidachargetotalactionachargetotalpro" +
+	"cessedtweetsenttweetfromtwitteridsend_to_facebookreplyto_facebook_idsenttofbface" +
+	"bookidfacebooknamefacebook_parent_idcalloutcomenumactionresponsedateactiontarget" +
+	"responsedatepagerdutysendstatusmailentryidreplytoaddressactsapuuidwhowithchatidd" +
+	"ynamicsactionidaction_appointment_idaction_supplier_idaction_supplier_namenew_ti" +
+	"ckettypenew_chargeratenew_contract_idnew_parent_idnew_prioritynew_category1new_c" +
+	"ategory2new_category3new_category4new_estimatenew_estimatedaysnew_impactnew_urge" +
+	"ncynew_sourcenew_matched_rule_idnew_firsttimefixnew_teamnew_agentnew_sla_idnew_s" +
+	"lastatusnew_fixbydatenew_followupdatenew_deadlinedatenew_deadlinenotificationhou" +
+	"rsnew_startdatenew_startdate_timezonenew_startdate_with_timezonenew_project_time" +
+	"_budgetnew_starttimenew_starttimeslotnew_targetdatenew_targetdate_timezonenew_ta" +
+	"rgetdate_with_timezonenew_targettimenew_targettimeslotnew_oppcontactnamenew_oppc" +
+	"ompanynamenew_oppemailaddressnew_oppcustomertitlenew_opptelnew_oppcountrynew_opp" +
+	"regionnew_opptypenew_opphearnew_oppvaluenew_oppconversionprobabilitynew_oppprofi" +
+	"tnew_oppcurrentsystemnew_oppcompetitorsnew_opptrialdatenew_oppdemodatenew_oppdis" +
+	"countdatenew_oppattemptsmadenew_oppconverteddatenew_oppproductchosennew_oppreaso" +
+	"nnew_opptimezonenamenew_oppclosurecategorynew_oppdontaddtomailinglistnew_approva" +
+	"lprocessnew_approvalprocess_agent_idnew_approvalprocess_user_idnew_approvalproce" +
+	"ss_usersnew_approvalprocess_emailnew_approvalprocess_cab_idnew_approvalprocess_c" +
+	"abnew_product_idnew_component_idnew_version_idnew_matched_kb_idnew_matched_linke" +
+	"d_idnew_linkedticket_template_idnew_supplier_idnew_supplier_refnew_customer_refn" +
+	"ew_supplier_contract_idnew_supplier_priority_idnew_supplier_response_datenew_sup" +
+	"plier_fix_datenew_linkedticket_statusnew_appointment_typeemailtemplate_idcreate_" +
+	"articlesendemailaction_showpreviewsetnotetoemailbodyaction_isresponsevalidate_re" +
+	"sponseattachmentsupdate_childrenupdate_parentsend_surveysignature_customersignat" +
+	"ure_customer_namesignature_agentsignature_agent_namefollowunfollowprimaryservice" +
+	"usersfollowappointment_idappointment_complete_statusadd_followup_appointmentadd_" +
+	"followup_task_appointment_forcecopy_to_idthird_party_product_idthird_party_versi" +
+	"on_id_forcereassign_appointment01_ok_agent01_ok_agent02_ok_ticketclash01_ok_canu" +
+	"pdateassetsdont_do_rules_includeticketinresponsejira_original_estimatejira_remai" +
+	"ning_estimate_warningactionoohtimeactionholidaytimeactiontotaloohtimequotation_i" +
+	"dsalesorder_idpurchaseorder_idinvoice_idrecalculate_billing_isimportsendactionto" +
+	"pagerdutyoktocloseremotetechidutcoffsetstatisfaction_levelsenttoapisupplieridsen" +
+	"d_jira_attachmentsjira_reportersmstosendsms_dontupdate_devopssend_devops_note_is" +
+	"notifymove_to_idsendactiontosplunkoncallthird_party_who_faultForceprivate_noteis" +
+	"BulkEmailnew_workflow_id_sendtweetreplyto_tweet_idreplyto_tweet_haloidchangeinfo" +
+	"rmationhtmljustificationimpactlevelimpactdescriptionrisklevelriskdescriptionback" +
+	"outplancommunicationplantestplanshowonroadmaproadmapnotereleasenotereleaseidrele" +
+	"aseid2releaseid3releasenotegroupidreleaseimportantnew_jira_componentsfaultidfrom" +
+	"actionnumberfromnew_template_idnew_primary_asset_statusprimary_asset_idnew_rule_" +
+	"idsdont_update_faultnew_article_descriptionnew_article_resolutionnew_article_not" +
+	"esnew_article_typenew_tagsnew_faqlistsnew_related_articlesignoredatedoneisstartd" +
+	"atesentinel_id_validate_travelsync_to_sentinelsentinel_classificationsentinel_cl" +
+	"assification_reasong2aremote_iddontcreatechildneedcreatechildcustomfieldvalidati" +
+	"onreasonservicestatusnoteupdateservicestatusnew_child_cat_1new_child_cat_2new_ch" +
+	"ild_cat_3new_child_cat_4usecroverrideazure_action_complete_dontupdate_jirasend_j" +
+	"ira_noteentity_typermm_closedattormm_closeexternal_linksnew_external_linksync_to" +
+	"_salesforceisbillingactionishiddenfrominternalitnew_consignmentfaultstimeentryid" +
+	"billingoverriddenbytimeentrysync_to_servicenownew_service_idnew_assetcontract_da" +
+	"te_overrideparentactionnumberparentactiondetailsparentactiondateuser_creation_fa" +
+	"iledfollowers_usernew_items_issuedpurchaseordernumberdatabase_lookup_resultnew_s" +
+	"upplier_contact_idnew_pr_idnew_branch_id_dontupdate_pagerdutypagerdutyidfacebook" +
+	"_from_idtwitter_from_idsync_to_jirais_jira_suppliersenttojirasupplierid_importty" +
+	"peitsm_summarysend_to_halosenttowhatsappsend_to_whatsapp_ignore_ai_ignore_transl" +
+	"atetranslate_notenew_approvalprocess_role_idnew_approvalprocess_customfieldidnew" +
+	"_thirdpartyreviewscorenew_additional_agentsinstagramidinstagramnameinstagram_par" +
+	"ent_idsend_to_instagramreplyto_instagram_idsenttoinstainstagram_from_iddont_reca" +
+	"lculate_billingis_third_party_suppliersenttoservicenowsupplieridtimesheet_approv" +
+	"al_status_changeprivatedefprepayinvoicenumberdefprepaydateinvoiceddefprepayamoun" +
+	"tnew_coloursend_to_googlebusinessoriginal_agent_isreplyactionmilestone_bill_idne" +
+	"w_foppjobtitlebigpanda_idservicenow_typeinternet_message_idallow_automation_on_r" +
+	"elatedreplying_tolapsafe_expiry_datelapsafe_assetlapsafe_baylapsafe_bay_idlapsaf" +
+	"e_installation_slackaction_isportalagentnotedevops_pipeline_iddevops_pipeline_ve" +
+	"rsionnew_steprr_lognew_contributorsoutcome_idaction_systemiddateemailedtimetaken" +
+	"timetakendaystimetakenadjustednonbilltimetraveltimemileageactionchargehoursactio" +
+	"nnonchargeamountactionnonchargehoursactionchargeamountactionprepayhoursactionpre" +
+	"payamountchargeratetravel_chargeratehiddenfromuserimportantold_statusnew_statusn" +
+	"ew_status_nameemailfromemailtonewemailtoemailccnewemaildirectionemailccemailbcce" +
+	"mailsubjectnewsenttoapiurlcolourattachment_countunreadactionby_application_idatt" +
+	"achment_listcustomfieldspersonal_unreadactionarrivaldateactioncompletiondateisjs" +
+	"onfacebook_idfacebook_sentmerged_from_ticketidtranslationspost_translationsinsta" +
+	"gram_idinstagram_senton_behalf_ofon_behalf_of_nameactionby_agent_idactionby_user" +
+	"_idguid",
+	extra: unsafe.Offsetof(Actions{}.Extra), size: unsafe.Sizeof(Actions{}), grow: growActions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Actions{}.TicketID)), 9, kInt},                                              // "ticket_id"
+		{nil, 9, uint16(unsafe.Offsetof(Actions{}.ID)), 2, kInt},                                                    // "id"
+		{nil, 11, uint16(unsafe.Offsetof(Actions{}.Outcome)), 7, kStr},                                              // "outcome"
+		{nil, 18, uint16(unsafe.Offsetof(Actions{}.WhoType)), 8, kInt},                                              // "who_type"
+		{nil, 26, uint16(unsafe.Offsetof(Actions{}.WhoImgpath)), 11, kStr},                                          // "who_imgpath"
+		{nil, 37, uint16(unsafe.Offsetof(Actions{}.WhoAgentid)), 11, kInt},                                          // "who_agentid"
+		{nil, 48, uint16(unsafe.Offsetof(Actions{}.WhoInitials)), 12, kStr},                                         // "who_initials"
+		{nil, 60, uint16(unsafe.Offsetof(Actions{}.WhoColour)), 10, kStr},                                           // "who_colour"
+		{nil, 70, uint16(unsafe.Offsetof(Actions{}.WhoOnlinestatus)), 16, kInt},                                     // "who_onlinestatus"
+		{nil, 86, uint16(unsafe.Offsetof(Actions{}.Datetime)), 8, kTime},                                            // "datetime"
+		{nil, 94, uint16(unsafe.Offsetof(Actions{}.LastUpdated)), 12, kTime},                                        // "last_updated"
+		{nil, 106, uint16(unsafe.Offsetof(Actions{}.Note)), 4, kStr},                                                // "note"
+		{nil, 110, uint16(unsafe.Offsetof(Actions{}.RepliedToTicketID)), 20, kInt},                                  // "replied_to_ticket_id"
+		{nil, 130, uint16(unsafe.Offsetof(Actions{}.RepliedToActionID)), 20, kInt},                                  // "replied_to_action_id"
+		{nil, 150, uint16(unsafe.Offsetof(Actions{}.CreatedFromTicketID)), 22, kInt},                                // "created_from_ticket_id"
+		{nil, 172, uint16(unsafe.Offsetof(Actions{}.CreatedFromActionID)), 22, kInt},                                // "created_from_action_id"
+		{nil, 194, uint16(unsafe.Offsetof(Actions{}.ActionContractID)), 18, kInt},                                   // "action_contract_id"
+		{nil, 212, uint16(unsafe.Offsetof(Actions{}.ActionContractRef)), 19, kStr},                                  // "action_contract_ref"
+		{nil, 231, uint16(unsafe.Offsetof(Actions{}.ProjectID)), 10, kInt},                                          // "project_id"
+		{nil, 241, uint16(unsafe.Offsetof(Actions{}.TwitterIDStr)), 14, kStr},                                       // "twitter_id_str"
+		{nil, 255, uint16(unsafe.Offsetof(Actions{}.TwitterUserName)), 17, kStr},                                    // "twitter_user_name"
+		{nil, 272, uint16(unsafe.Offsetof(Actions{}.TweetSent)), 10, kBool},                                         // "tweet_sent"
+		{&dectActionReaction, 282, uint16(unsafe.Offsetof(Actions{}.Reactions)), 9, kMany},                          // "reactions"
+		{nil, 291, uint16(unsafe.Offsetof(Actions{}.EmailMessageID)), 16, kStr},                                     // "email_message_id"
+		{nil, 307, uint16(unsafe.Offsetof(Actions{}.TicketGUID)), 11, kStr},                                         // "ticket_guid"
+		{nil, 318, uint16(unsafe.Offsetof(Actions{}.WarningType)), 12, kInt},                                        // "warning_type"
+		{nil, 330, uint16(unsafe.Offsetof(Actions{}.Emailbody)), 9, kStr},                                           // "emailbody"
+		{nil, 339, uint16(unsafe.Offsetof(Actions{}.Emailsubject)), 12, kStr},                                       // "emailsubject"
+		{nil, 351, uint16(unsafe.Offsetof(Actions{}.NoteHTML)), 9, kStr},                                            // "note_html"
+		{nil, 360, uint16(unsafe.Offsetof(Actions{}.EmailbodyHTML)), 14, kStr},                                      // "emailbody_html"
+		{nil, 374, uint16(unsafe.Offsetof(Actions{}.Actionuserdef)), 13, kInt},                                      // "actionuserdef"
+		{nil, 387, uint16(unsafe.Offsetof(Actions{}.Userdesc)), 8, kStr},                                            // "userdesc"
+		{nil, 395, uint16(unsafe.Offsetof(Actions{}.Actiondatecreated)), 17, kTime},                                 // "actiondatecreated"
+		{nil, 412, uint16(unsafe.Offsetof(Actions{}.Actioninvoicenumber)), 19, kStr},                                // "actioninvoicenumber"
+		{nil, 431, uint16(unsafe.Offsetof(Actions{}.ActioninvoicenumberIsproject)), 29, kBool},                      // "actioninvoicenumber_isproject"
+		{nil, 460, uint16(unsafe.Offsetof(Actions{}.ActionInvoiceLineID)), 22, kInt},                                // "action_invoice_line_id"
+		{nil, 482, uint16(unsafe.Offsetof(Actions{}.Actiontravelinvoicenumber)), 25, kStr},                          // "actiontravelinvoicenumber"
+		{nil, 507, uint16(unsafe.Offsetof(Actions{}.Actionmileageinvoicenumber)), 26, kStr},                         // "actionmileageinvoicenumber"
+		{nil, 533, uint16(unsafe.Offsetof(Actions{}.Externalinvoicenumber)), 21, kStr},                              // "externalinvoicenumber"
+		{nil, 554, uint16(unsafe.Offsetof(Actions{}.Actioncontractid)), 16, kInt},                                   // "actioncontractid"
+		{nil, 570, uint16(unsafe.Offsetof(Actions{}.Actprocessid)), 12, kInt},                                       // "actprocessid"
+		{nil, 582, uint16(unsafe.Offsetof(Actions{}.Actiontravelamount)), 18, kF64},                                 // "actiontravelamount"
+		{nil, 600, uint16(unsafe.Offsetof(Actions{}.Actionmileageamount)), 19, kF64},                                // "actionmileageamount"
+		{nil, 619, uint16(unsafe.Offsetof(Actions{}.Actiontravelmileageinvoicenumber)), 32, kInt},                   // "actiontravelmileageinvoicenumber"
+		{nil, 651, uint16(unsafe.Offsetof(Actions{}.Actionbillingplanid)), 19, kInt},                                // "actionbillingplanid"
+		{nil, 670, uint16(unsafe.Offsetof(Actions{}.Actioncalendarstatus)), 20, kInt},                               // "actioncalendarstatus"
+		{nil, 690, uint16(unsafe.Offsetof(Actions{}.Actionapptid)), 12, kStr},                                       // "actionapptid"
+		{nil, 702, uint16(unsafe.Offsetof(Actions{}.Actionsmsstatus)), 15, kInt},                                    // "actionsmsstatus"
+		{nil, 717, uint16(unsafe.Offsetof(Actions{}.Sitevisitunits)), 14, kF64},                                     // "sitevisitunits"
+		{nil, 731, uint16(unsafe.Offsetof(Actions{}.Svid)), 4, kInt},                                                // "svid"
+		{nil, 735, uint16(unsafe.Offsetof(Actions{}.AssetID)), 8, kInt},                                             // "asset_id"
+		{nil, 743, uint16(unsafe.Offsetof(Actions{}.AssetSite)), 10, kInt},                                          // "asset_site"
+		{nil, 753, uint16(unsafe.Offsetof(Actions{}.Lwwarrantyreported)), 18, kBool},                                // "lwwarrantyreported"
+		{nil, 771, uint16(unsafe.Offsetof(Actions{}.FromMailboxID)), 15, kInt},                                      // "from_mailbox_id"
+		{nil, 786, uint16(unsafe.Offsetof(Actions{}.SalesMailboxOverrideID)), 25, kInt},                             // "sales_mailbox_override_id"
+		{nil, 811, uint16(unsafe.Offsetof(Actions{}.FromAddressOverride)), 21, kStr},                                // "from_address_override"
+		{nil, 832, uint16(unsafe.Offsetof(Actions{}.Actiontravelstartdate)), 21, kTime},                             // "actiontravelstartdate"
+		{nil, 853, uint16(unsafe.Offsetof(Actions{}.Actiontravelenddate)), 19, kTime},                               // "actiontravelenddate"
+		{nil, 872, uint16(unsafe.Offsetof(Actions{}.Actionactualresponse)), 20, kF64},                               // "actionactualresponse"
+		{nil, 892, uint16(unsafe.Offsetof(Actions{}.Actionslaresponsestate)), 22, kStr},                             // "actionslaresponsestate"
+		{nil, 914, uint16(unsafe.Offsetof(Actions{}.Actisbillable)), 13, kBool},                                     // "actisbillable"
+		{nil, 927, uint16(unsafe.Offsetof(Actions{}.Actisreadyforprocessing)), 23, kBool},                           // "actisreadyforprocessing"
+		{nil, 950, uint16(unsafe.Offsetof(Actions{}.Labourwarranty)), 14, kBool},                                    // "labourwarranty"
+		{nil, 964, uint16(unsafe.Offsetof(Actions{}.Actreviewed)), 11, kBool},                                       // "actreviewed"
+		{nil, 975, uint16(unsafe.Offsetof(Actions{}.Actprocesseddate)), 16, kTime},                                  // "actprocesseddate"
+		{nil, 991, uint16(unsafe.Offsetof(Actions{}.Dateinvoicedtraveltime)), 22, kTime},                            // "dateinvoicedtraveltime"
+		{nil, 1013, uint16(unsafe.Offsetof(Actions{}.Dateinvoicedmileage)), 19, kTime},                              // "dateinvoicedmileage"
+		{nil, 1032, uint16(unsafe.Offsetof(Actions{}.Emailbccnew)), 11, kStr},                                       // "emailbccnew"
+		{nil, 1043, uint16(unsafe.Offsetof(Actions{}.Actionuserdefineddata)), 21, kStr},                             // "actionuserdefineddata"
+		{nil, 1064, uint16(unsafe.Offsetof(Actions{}.Emailtolistall)), 14, kStr},                                    // "emailtolistall"
+		{nil, 1078, uint16(unsafe.Offsetof(Actions{}.ReplyDirect)), 12, kBool},                                      // "reply_direct"
+		{nil, 1090, uint16(unsafe.Offsetof(Actions{}.Actioninformownerofaction)), 25, kBool},                        // "actioninformownerofaction"
+		{nil, 1115, uint16(unsafe.Offsetof(Actions{}.Agentnotificationneeded)), 23, kInt},                           // "agentnotificationneeded"
+		{nil, 1138, uint16(unsafe.Offsetof(Actions{}.Surchargeid)), 11, kInt},                                       // "surchargeid"
+		{nil, 1149, uint16(unsafe.Offsetof(Actions{}.TravelSurchargeid)), 18, kInt},                                 // "travel_surchargeid"
+		{nil, 1167, uint16(unsafe.Offsetof(Actions{}.Achargetotalaction)), 18, kBool},                               // "achargetotalaction"
+		{nil, 1185, uint16(unsafe.Offsetof(Actions{}.Achargetotalprocessed)), 21, kBool},                            // "achargetotalprocessed"
+		{nil, 1206, uint16(unsafe.Offsetof(Actions{}.Tweetsent)), 9, kBool},                                         // "tweetsent"
+		{nil, 1215, uint16(unsafe.Offsetof(Actions{}.Tweetfrom)), 9, kStr},                                          // "tweetfrom"
+		{nil, 1224, uint16(unsafe.Offsetof(Actions{}.Twitterid)), 9, kInt64},                                        // "twitterid"
+		{nil, 1233, uint16(unsafe.Offsetof(Actions{}.SendToFacebook)), 16, kBool},                                   // "send_to_facebook"
+		{nil, 1249, uint16(unsafe.Offsetof(Actions{}.ReplytoFacebookID)), 19, kStr},                                 // "replyto_facebook_id"
+		{nil, 1268, uint16(unsafe.Offsetof(Actions{}.Senttofb)), 8, kBool},                                          // "senttofb"
+		{nil, 1276, uint16(unsafe.Offsetof(Actions{}.Facebookid)), 10, kStr},                                        // "facebookid"
+		{nil, 1286, uint16(unsafe.Offsetof(Actions{}.Facebookname)), 12, kStr},                                      // "facebookname"
+		{nil, 1298, uint16(unsafe.Offsetof(Actions{}.FacebookParentID)), 18, kStr},                                  // "facebook_parent_id"
+		{nil, 1316, uint16(unsafe.Offsetof(Actions{}.Calloutcomenum)), 14, kInt},                                    // "calloutcomenum"
+		{nil, 1330, uint16(unsafe.Offsetof(Actions{}.Actionresponsedate)), 18, kTime},                               // "actionresponsedate"
+		{nil, 1348, uint16(unsafe.Offsetof(Actions{}.Actiontargetresponsedate)), 24, kTime},                         // "actiontargetresponsedate"
+		{nil, 1372, uint16(unsafe.Offsetof(Actions{}.Pagerdutysendstatus)), 19, kInt},                               // "pagerdutysendstatus"
+		{nil, 1391, uint16(unsafe.Offsetof(Actions{}.Mailentryid)), 11, kStr},                                       // "mailentryid"
+		{nil, 1402, uint16(unsafe.Offsetof(Actions{}.Replytoaddress)), 14, kStr},                                    // "replytoaddress"
+		{nil, 1416, uint16(unsafe.Offsetof(Actions{}.Actsapuuid)), 10, kStr},                                        // "actsapuuid"
+		{nil, 1426, uint16(unsafe.Offsetof(Actions{}.Whowith)), 7, kStr},                                            // "whowith"
+		{nil, 1433, uint16(unsafe.Offsetof(Actions{}.Chatid)), 6, kInt},                                             // "chatid"
+		{nil, 1439, uint16(unsafe.Offsetof(Actions{}.Dynamicsactionid)), 16, kStr},                                  // "dynamicsactionid"
+		{nil, 1455, uint16(unsafe.Offsetof(Actions{}.ActionAppointmentID)), 21, kInt},                               // "action_appointment_id"
+		{nil, 1476, uint16(unsafe.Offsetof(Actions{}.ActionSupplierID)), 18, kInt},                                  // "action_supplier_id"
+		{nil, 1494, uint16(unsafe.Offsetof(Actions{}.ActionSupplierName)), 20, kStr},                                // "action_supplier_name"
+		{nil, 1514, uint16(unsafe.Offsetof(Actions{}.NewTickettype)), 14, kInt},                                     // "new_tickettype"
+		{nil, 1528, uint16(unsafe.Offsetof(Actions{}.NewChargerate)), 14, kInt},                                     // "new_chargerate"
+		{nil, 1542, uint16(unsafe.Offsetof(Actions{}.NewContractID)), 15, kInt},                                     // "new_contract_id"
+		{nil, 1557, uint16(unsafe.Offsetof(Actions{}.NewParentID)), 13, kInt},                                       // "new_parent_id"
+		{nil, 1570, uint16(unsafe.Offsetof(Actions{}.NewPriority)), 12, kInt},                                       // "new_priority"
+		{nil, 1582, uint16(unsafe.Offsetof(Actions{}.NewCategory1)), 13, kStr},                                      // "new_category1"
+		{nil, 1595, uint16(unsafe.Offsetof(Actions{}.NewCategory2)), 13, kStr},                                      // "new_category2"
+		{nil, 1608, uint16(unsafe.Offsetof(Actions{}.NewCategory3)), 13, kStr},                                      // "new_category3"
+		{nil, 1621, uint16(unsafe.Offsetof(Actions{}.NewCategory4)), 13, kStr},                                      // "new_category4"
+		{nil, 1634, uint16(unsafe.Offsetof(Actions{}.NewEstimate)), 12, kF64},                                       // "new_estimate"
+		{nil, 1646, uint16(unsafe.Offsetof(Actions{}.NewEstimatedays)), 16, kF64},                                   // "new_estimatedays"
+		{nil, 1662, uint16(unsafe.Offsetof(Actions{}.NewImpact)), 10, kInt},                                         // "new_impact"
+		{nil, 1672, uint16(unsafe.Offsetof(Actions{}.NewUrgency)), 11, kInt},                                        // "new_urgency"
+		{nil, 1683, uint16(unsafe.Offsetof(Actions{}.NewSource)), 10, kInt},                                         // "new_source"
+		{nil, 1693, uint16(unsafe.Offsetof(Actions{}.NewMatchedRuleID)), 19, kInt},                                  // "new_matched_rule_id"
+		{nil, 1712, uint16(unsafe.Offsetof(Actions{}.NewFirsttimefix)), 16, kBool},                                  // "new_firsttimefix"
+		{nil, 1728, uint16(unsafe.Offsetof(Actions{}.NewTeam)), 8, kStr},                                            // "new_team"
+		{nil, 1736, uint16(unsafe.Offsetof(Actions{}.NewAgent)), 9, kInt},                                           // "new_agent"
+		{nil, 1745, uint16(unsafe.Offsetof(Actions{}.NewSLAID)), 10, kInt},                                          // "new_sla_id"
+		{nil, 1755, uint16(unsafe.Offsetof(Actions{}.NewSlastatus)), 13, kInt},                                      // "new_slastatus"
+		{nil, 1768, uint16(unsafe.Offsetof(Actions{}.NewFixbydate)), 13, kTime},                                     // "new_fixbydate"
+		{nil, 1781, uint16(unsafe.Offsetof(Actions{}.NewFollowupdate)), 16, kTime},                                  // "new_followupdate"
+		{nil, 1797, uint16(unsafe.Offsetof(Actions{}.NewDeadlinedate)), 16, kTime},                                  // "new_deadlinedate"
+		{nil, 1813, uint16(unsafe.Offsetof(Actions{}.NewDeadlinenotificationhours)), 29, kF64},                      // "new_deadlinenotificationhours"
+		{nil, 1842, uint16(unsafe.Offsetof(Actions{}.NewStartdate)), 13, kTime},                                     // "new_startdate"
+		{nil, 1855, uint16(unsafe.Offsetof(Actions{}.NewStartdateTimezone)), 22, kStr},                              // "new_startdate_timezone"
+		{&dectDateTimeZone, 1877, uint16(unsafe.Offsetof(Actions{}.NewStartdateWithTimezone)), 27, kOne},            // "new_startdate_with_timezone"
+		{nil, 1904, uint16(unsafe.Offsetof(Actions{}.NewProjectTimeBudget)), 23, kF64},                              // "new_project_time_budget"
+		{nil, 1927, uint16(unsafe.Offsetof(Actions{}.NewStarttime)), 13, kStr},                                      // "new_starttime"
+		{nil, 1940, uint16(unsafe.Offsetof(Actions{}.NewStarttimeslot)), 17, kInt},                                  // "new_starttimeslot"
+		{nil, 1957, uint16(unsafe.Offsetof(Actions{}.NewTargetdate)), 14, kTime},                                    // "new_targetdate"
+		{nil, 1971, uint16(unsafe.Offsetof(Actions{}.NewTargetdateTimezone)), 23, kStr},                             // "new_targetdate_timezone"
+		{&dectDateTimeZone, 1994, uint16(unsafe.Offsetof(Actions{}.NewTargetdateWithTimezone)), 28, kOne},           // "new_targetdate_with_timezone"
+		{nil, 2022, uint16(unsafe.Offsetof(Actions{}.NewTargettime)), 14, kStr},                                     // "new_targettime"
+		{nil, 2036, uint16(unsafe.Offsetof(Actions{}.NewTargettimeslot)), 18, kInt},                                 // "new_targettimeslot"
+		{nil, 2054, uint16(unsafe.Offsetof(Actions{}.NewOppcontactname)), 18, kStr},                                 // "new_oppcontactname"
+		{nil, 2072, uint16(unsafe.Offsetof(Actions{}.NewOppcompanyname)), 18, kStr},                                 // "new_oppcompanyname"
+		{nil, 2090, uint16(unsafe.Offsetof(Actions{}.NewOppemailaddress)), 19, kStr},                                // "new_oppemailaddress"
+		{nil, 2109, uint16(unsafe.Offsetof(Actions{}.NewOppcustomertitle)), 20, kStr},                               // "new_oppcustomertitle"
+		{nil, 2129, uint16(unsafe.Offsetof(Actions{}.NewOpptel)), 10, kStr},                                         // "new_opptel"
+		{nil, 2139, uint16(unsafe.Offsetof(Actions{}.NewOppcountry)), 14, kStr},                                     // "new_oppcountry"
+		{nil, 2153, uint16(unsafe.Offsetof(Actions{}.NewOppregion)), 13, kStr},                                      // "new_oppregion"
+		{nil, 2166, uint16(unsafe.Offsetof(Actions{}.NewOpptype)), 11, kStr},                                        // "new_opptype"
+		{nil, 2177, uint16(unsafe.Offsetof(Actions{}.NewOpphear)), 11, kStr},                                        // "new_opphear"
+		{nil, 2188, uint16(unsafe.Offsetof(Actions{}.NewOppvalue)), 12, kF64},                                       // "new_oppvalue"
+		{nil, 2200, uint16(unsafe.Offsetof(Actions{}.NewOppconversionprobability)), 28, kF64},                       // "new_oppconversionprobability"
+		{nil, 2228, uint16(unsafe.Offsetof(Actions{}.NewOppprofit)), 13, kF64},                                      // "new_oppprofit"
+		{nil, 2241, uint16(unsafe.Offsetof(Actions{}.NewOppcurrentsystem)), 20, kStr},                               // "new_oppcurrentsystem"
+		{nil, 2261, uint16(unsafe.Offsetof(Actions{}.NewOppcompetitors)), 18, kStr},                                 // "new_oppcompetitors"
+		{nil, 2279, uint16(unsafe.Offsetof(Actions{}.NewOpptrialdate)), 16, kTime},                                  // "new_opptrialdate"
+		{nil, 2295, uint16(unsafe.Offsetof(Actions{}.NewOppdemodate)), 15, kTime},                                   // "new_oppdemodate"
+		{nil, 2310, uint16(unsafe.Offsetof(Actions{}.NewOppdiscountdate)), 19, kTime},                               // "new_oppdiscountdate"
+		{nil, 2329, uint16(unsafe.Offsetof(Actions{}.NewOppattemptsmade)), 19, kInt},                                // "new_oppattemptsmade"
+		{nil, 2348, uint16(unsafe.Offsetof(Actions{}.NewOppconverteddate)), 20, kTime},                              // "new_oppconverteddate"
+		{nil, 2368, uint16(unsafe.Offsetof(Actions{}.NewOppproductchosen)), 20, kStr},                               // "new_oppproductchosen"
+		{nil, 2388, uint16(unsafe.Offsetof(Actions{}.NewOppreason)), 13, kStr},                                      // "new_oppreason"
+		{nil, 2401, uint16(unsafe.Offsetof(Actions{}.NewOpptimezonename)), 19, kStr},                                // "new_opptimezonename"
+		{nil, 2420, uint16(unsafe.Offsetof(Actions{}.NewOppclosurecategory)), 22, kInt},                             // "new_oppclosurecategory"
+		{nil, 2442, uint16(unsafe.Offsetof(Actions{}.NewOppdontaddtomailinglist)), 27, kBool},                       // "new_oppdontaddtomailinglist"
+		{nil, 2469, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocess)), 19, kInt},                                // "new_approvalprocess"
+		{nil, 2488, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessAgentID)), 28, kInt},                         // "new_approvalprocess_agent_id"
+		{nil, 2516, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessUserID)), 27, kInt},                          // "new_approvalprocess_user_id"
+		{&dectUsersList, 2543, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessUsers)), 25, kMany},               // "new_approvalprocess_users"
+		{nil, 2568, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessEmail)), 25, kStr},                           // "new_approvalprocess_email"
+		{nil, 2593, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessCabID)), 26, kInt},                           // "new_approvalprocess_cab_id"
+		{&dectCabMember, 2619, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessCab)), 23, kMany},                 // "new_approvalprocess_cab"
+		{nil, 2642, uint16(unsafe.Offsetof(Actions{}.NewProductID)), 14, kInt},                                      // "new_product_id"
+		{nil, 2656, uint16(unsafe.Offsetof(Actions{}.NewComponentID)), 16, kInt},                                    // "new_component_id"
+		{nil, 2672, uint16(unsafe.Offsetof(Actions{}.NewVersionID)), 14, kInt},                                      // "new_version_id"
+		{nil, 2686, uint16(unsafe.Offsetof(Actions{}.NewMatchedKbID)), 17, kInt},                                    // "new_matched_kb_id"
+		{nil, 2703, uint16(unsafe.Offsetof(Actions{}.NewMatchedLinkedID)), 21, kInt},                                // "new_matched_linked_id"
+		{nil, 2724, uint16(unsafe.Offsetof(Actions{}.NewLinkedticketTemplateID)), 28, kInt},                         // "new_linkedticket_template_id"
+		{nil, 2752, uint16(unsafe.Offsetof(Actions{}.NewSupplierID)), 15, kInt},                                     // "new_supplier_id"
+		{nil, 2767, uint16(unsafe.Offsetof(Actions{}.NewSupplierRef)), 16, kStr},                                    // "new_supplier_ref"
+		{nil, 2783, uint16(unsafe.Offsetof(Actions{}.NewCustomerRef)), 16, kStr},                                    // "new_customer_ref"
+		{nil, 2799, uint16(unsafe.Offsetof(Actions{}.NewSupplierContractID)), 24, kInt},                             // "new_supplier_contract_id"
+		{nil, 2823, uint16(unsafe.Offsetof(Actions{}.NewSupplierPriorityID)), 24, kInt},                             // "new_supplier_priority_id"
+		{nil, 2847, uint16(unsafe.Offsetof(Actions{}.NewSupplierResponseDate)), 26, kTime},                          // "new_supplier_response_date"
+		{nil, 2873, uint16(unsafe.Offsetof(Actions{}.NewSupplierFixDate)), 21, kTime},                               // "new_supplier_fix_date"
+		{nil, 2894, uint16(unsafe.Offsetof(Actions{}.NewLinkedticketStatus)), 23, kInt},                             // "new_linkedticket_status"
+		{nil, 2917, uint16(unsafe.Offsetof(Actions{}.NewAppointmentType)), 20, kInt},                                // "new_appointment_type"
+		{nil, 2937, uint16(unsafe.Offsetof(Actions{}.EmailtemplateID)), 16, kInt},                                   // "emailtemplate_id"
+		{nil, 2953, uint16(unsafe.Offsetof(Actions{}.CreateArticle)), 14, kBool},                                    // "create_article"
+		{nil, 2967, uint16(unsafe.Offsetof(Actions{}.Sendemail)), 9, kBool},                                         // "sendemail"
+		{nil, 2976, uint16(unsafe.Offsetof(Actions{}.ActionShowpreview)), 18, kBool},                                // "action_showpreview"
+		{nil, 2994, uint16(unsafe.Offsetof(Actions{}.Setnotetoemailbody)), 18, kBool},                               // "setnotetoemailbody"
+		{nil, 3012, uint16(unsafe.Offsetof(Actions{}.ActionIsresponse)), 17, kBool},                                 // "action_isresponse"
+		{nil, 3029, uint16(unsafe.Offsetof(Actions{}.ValidateResponse)), 17, kBool},                                 // "validate_response"
+		{&dectAttachment, 3046, uint16(unsafe.Offsetof(Actions{}.Attachments)), 11, kMany},                          // "attachments"
+		{nil, 3057, uint16(unsafe.Offsetof(Actions{}.UpdateChildren)), 15, kBool},                                   // "update_children"
+		{nil, 3072, uint16(unsafe.Offsetof(Actions{}.UpdateParent)), 13, kBool},                                     // "update_parent"
+		{nil, 3085, uint16(unsafe.Offsetof(Actions{}.SendSurvey)), 11, kBool},                                       // "send_survey"
+		{nil, 3096, uint16(unsafe.Offsetof(Actions{}.SignatureCustomer)), 18, kStr},                                 // "signature_customer"
+		{nil, 3114, uint16(unsafe.Offsetof(Actions{}.SignatureCustomerName)), 23, kStr},                             // "signature_customer_name"
+		{nil, 3137, uint16(unsafe.Offsetof(Actions{}.SignatureAgent)), 15, kStr},                                    // "signature_agent"
+		{nil, 3152, uint16(unsafe.Offsetof(Actions{}.SignatureAgentName)), 20, kStr},                                // "signature_agent_name"
+		{nil, 3172, uint16(unsafe.Offsetof(Actions{}.Follow)), 6, kBool},                                            // "follow"
+		{nil, 3178, uint16(unsafe.Offsetof(Actions{}.Unfollow)), 8, kBool},                                          // "unfollow"
+		{nil, 3186, uint16(unsafe.Offsetof(Actions{}.Primaryserviceusersfollow)), 25, kBool},                        // "primaryserviceusersfollow"
+		{nil, 3211, uint16(unsafe.Offsetof(Actions{}.AppointmentID)), 14, kInt},                                     // "appointment_id"
+		{nil, 3225, uint16(unsafe.Offsetof(Actions{}.AppointmentCompleteStatus)), 27, kInt},                         // "appointment_complete_status"
+		{nil, 3252, uint16(unsafe.Offsetof(Actions{}.AddFollowupAppointment)), 24, kBool},                           // "add_followup_appointment"
+		{nil, 3276, uint16(unsafe.Offsetof(Actions{}.AddFollowupTask)), 17, kBool},                                  // "add_followup_task"
+		{nil, 3293, uint16(unsafe.Offsetof(Actions{}.AppointmentForce)), 18, kBool},                                 // "_appointment_force"
+		{nil, 3311, uint16(unsafe.Offsetof(Actions{}.CopyToID)), 10, kInt},                                          // "copy_to_id"
+		{nil, 3321, uint16(unsafe.Offsetof(Actions{}.ThirdPartyProductID)), 22, kStr},                               // "third_party_product_id"
+		{nil, 3343, uint16(unsafe.Offsetof(Actions{}.ThirdPartyVersionID)), 22, kStr},                               // "third_party_version_id"
+		{nil, 3365, uint16(unsafe.Offsetof(Actions{}.Forcereassign)), 14, kBool},                                    // "_forcereassign"
+		{nil, 3379, uint16(unsafe.Offsetof(Actions{}.Appointment01Ok)), 17, kBool},                                  // "_appointment01_ok"
+		{nil, 3396, uint16(unsafe.Offsetof(Actions{}.Agent01Ok)), 11, kBool},                                        // "_agent01_ok"
+		{nil, 3407, uint16(unsafe.Offsetof(Actions{}.Agent02Ok)), 11, kBool},                                        // "_agent02_ok"
+		{nil, 3418, uint16(unsafe.Offsetof(Actions{}.Ticketclash01Ok)), 17, kBool},                                  // "_ticketclash01_ok"
+		{nil, 3435, uint16(unsafe.Offsetof(Actions{}.Canupdate)), 10, kBool},                                        // "_canupdate"
+		{&dectDeviceList, 3445, uint16(unsafe.Offsetof(Actions{}.Assets)), 6, kMany},                                // "assets"
+		{nil, 3451, uint16(unsafe.Offsetof(Actions{}.DontDoRules)), 13, kBool},                                      // "dont_do_rules"
+		{nil, 3464, uint16(unsafe.Offsetof(Actions{}.Includeticketinresponse)), 24, kBool},                          // "_includeticketinresponse"
+		{nil, 3488, uint16(unsafe.Offsetof(Actions{}.JiraOriginalEstimate)), 22, kF64},                              // "jira_original_estimate"
+		{nil, 3510, uint16(unsafe.Offsetof(Actions{}.JiraRemainingEstimate)), 23, kF64},                             // "jira_remaining_estimate"
+		{nil, 3533, uint16(unsafe.Offsetof(Actions{}.Warning)), 8, kStr},                                            // "_warning"
+		{nil, 3541, uint16(unsafe.Offsetof(Actions{}.Actionoohtime)), 13, kF64},                                     // "actionoohtime"
+		{nil, 3554, uint16(unsafe.Offsetof(Actions{}.Actionholidaytime)), 17, kF64},                                 // "actionholidaytime"
+		{nil, 3571, uint16(unsafe.Offsetof(Actions{}.Actiontotaloohtime)), 18, kF64},                                // "actiontotaloohtime"
+		{nil, 3589, uint16(unsafe.Offsetof(Actions{}.QuotationID)), 12, kInt},                                       // "quotation_id"
+		{nil, 3601, uint16(unsafe.Offsetof(Actions{}.SalesorderID)), 13, kInt},                                      // "salesorder_id"
+		{nil, 3614, uint16(unsafe.Offsetof(Actions{}.PurchaseorderID)), 16, kInt},                                   // "purchaseorder_id"
+		{nil, 3630, uint16(unsafe.Offsetof(Actions{}.InvoiceID)), 10, kInt},                                         // "invoice_id"
+		{nil, 3640, uint16(unsafe.Offsetof(Actions{}.RecalculateBilling)), 19, kBool},                               // "recalculate_billing"
+		{nil, 3659, uint16(unsafe.Offsetof(Actions{}.Isimport)), 9, kBool},                                          // "_isimport"
+		{nil, 3668, uint16(unsafe.Offsetof(Actions{}.Sendactiontopagerduty)), 21, kBool},                            // "sendactiontopagerduty"
+		{nil, 3689, uint16(unsafe.Offsetof(Actions{}.Oktoclose)), 9, kBool},                                         // "oktoclose"
+		{nil, 3698, uint16(unsafe.Offsetof(Actions{}.Remotetechid)), 12, kInt},                                      // "remotetechid"
+		{nil, 3710, uint16(unsafe.Offsetof(Actions{}.Utcoffset)), 9, kF64},                                          // "utcoffset"
+		{nil, 3719, uint16(unsafe.Offsetof(Actions{}.StatisfactionLevel)), 19, kInt},                                // "statisfaction_level"
+		{nil, 3738, uint16(unsafe.Offsetof(Actions{}.Senttoapisupplierid)), 19, kInt},                               // "senttoapisupplierid"
+		{nil, 3757, uint16(unsafe.Offsetof(Actions{}.SendJiraAttachments)), 21, kBool},                              // "send_jira_attachments"
+		{nil, 3778, uint16(unsafe.Offsetof(Actions{}.JiraReporter)), 13, kInt},                                      // "jira_reporter"
+		{nil, 3791, uint16(unsafe.Offsetof(Actions{}.Smsto)), 5, kStr},                                              // "smsto"
+		{nil, 3796, uint16(unsafe.Offsetof(Actions{}.Sendsms)), 7, kBool},                                           // "sendsms"
+		{nil, 3803, uint16(unsafe.Offsetof(Actions{}.DontupdateDevops)), 18, kBool},                                 // "_dontupdate_devops"
+		{nil, 3821, uint16(unsafe.Offsetof(Actions{}.SendDevopsNote)), 16, kBool},                                   // "send_devops_note"
+		{nil, 3837, uint16(unsafe.Offsetof(Actions{}.Isnotify)), 9, kBool},                                          // "_isnotify"
+		{nil, 3846, uint16(unsafe.Offsetof(Actions{}.MoveToID)), 10, kInt},                                          // "move_to_id"
+		{nil, 3856, uint16(unsafe.Offsetof(Actions{}.Sendactiontosplunkoncall)), 24, kBool},                         // "sendactiontosplunkoncall"
+		{nil, 3880, uint16(unsafe.Offsetof(Actions{}.ThirdPartyWho)), 15, kStr},                                     // "third_party_who"
+		{nil, 3895, uint16(unsafe.Offsetof(Actions{}.FaultForce)), 11, kBool},                                       // "_faultForce"
+		{nil, 3906, uint16(unsafe.Offsetof(Actions{}.PrivateNote)), 12, kStr},                                       // "private_note"
+		{nil, 3918, uint16(unsafe.Offsetof(Actions{}.IsBulkEmail)), 11, kBool},                                      // "isBulkEmail"
+		{nil, 3929, uint16(unsafe.Offsetof(Actions{}.NewWorkflowID)), 15, kInt},                                     // "new_workflow_id"
+		{nil, 3944, uint16(unsafe.Offsetof(Actions{}.Sendtweet)), 10, kBool},                                        // "_sendtweet"
+		{nil, 3954, uint16(unsafe.Offsetof(Actions{}.ReplytoTweetID)), 16, kInt64},                                  // "replyto_tweet_id"
+		{nil, 3970, uint16(unsafe.Offsetof(Actions{}.ReplytoTweetHaloid)), 20, kInt},                                // "replyto_tweet_haloid"
+		{nil, 3990, uint16(unsafe.Offsetof(Actions{}.Changeinformationhtml)), 21, kStr},                             // "changeinformationhtml"
+		{nil, 4011, uint16(unsafe.Offsetof(Actions{}.Justification)), 13, kStr},                                     // "justification"
+		{nil, 4024, uint16(unsafe.Offsetof(Actions{}.Impactlevel)), 11, kInt},                                       // "impactlevel"
+		{nil, 4035, uint16(unsafe.Offsetof(Actions{}.Impactdescription)), 17, kStr},                                 // "impactdescription"
+		{nil, 4052, uint16(unsafe.Offsetof(Actions{}.Risklevel)), 9, kInt},                                          // "risklevel"
+		{nil, 4061, uint16(unsafe.Offsetof(Actions{}.Riskdescription)), 15, kStr},                                   // "riskdescription"
+		{nil, 4076, uint16(unsafe.Offsetof(Actions{}.Backoutplan)), 11, kStr},                                       // "backoutplan"
+		{nil, 4087, uint16(unsafe.Offsetof(Actions{}.Communicationplan)), 17, kStr},                                 // "communicationplan"
+		{nil, 4104, uint16(unsafe.Offsetof(Actions{}.Testplan)), 8, kStr},                                           // "testplan"
+		{nil, 4112, uint16(unsafe.Offsetof(Actions{}.Showonroadmap)), 13, kBool},                                    // "showonroadmap"
+		{nil, 4125, uint16(unsafe.Offsetof(Actions{}.Roadmapnote)), 11, kStr},                                       // "roadmapnote"
+		{nil, 4136, uint16(unsafe.Offsetof(Actions{}.Releasenote)), 11, kStr},                                       // "releasenote"
+		{nil, 4147, uint16(unsafe.Offsetof(Actions{}.Releaseid)), 9, kInt},                                          // "releaseid"
+		{nil, 4156, uint16(unsafe.Offsetof(Actions{}.Releaseid2)), 10, kInt},                                        // "releaseid2"
+		{nil, 4166, uint16(unsafe.Offsetof(Actions{}.Releaseid3)), 10, kInt},                                        // "releaseid3"
+		{nil, 4176, uint16(unsafe.Offsetof(Actions{}.Releasenotegroupid)), 18, kInt},                                // "releasenotegroupid"
+		{nil, 4194, uint16(unsafe.Offsetof(Actions{}.Releaseimportant)), 16, kBool},                                 // "releaseimportant"
+		{&dectKeyPair2, 4210, uint16(unsafe.Offsetof(Actions{}.NewJiraComponents)), 19, kMany},                      // "new_jira_components"
+		{nil, 4229, uint16(unsafe.Offsetof(Actions{}.Faultidfrom)), 11, kInt},                                       // "faultidfrom"
+		{nil, 4240, uint16(unsafe.Offsetof(Actions{}.Actionnumberfrom)), 16, kInt},                                  // "actionnumberfrom"
+		{nil, 4256, uint16(unsafe.Offsetof(Actions{}.NewTemplateID)), 15, kInt},                                     // "new_template_id"
+		{nil, 4271, uint16(unsafe.Offsetof(Actions{}.NewPrimaryAssetStatus)), 24, kInt},                             // "new_primary_asset_status"
+		{nil, 4295, uint16(unsafe.Offsetof(Actions{}.PrimaryAssetID)), 16, kInt},                                    // "primary_asset_id"
+		{nil, 4311, uint16(unsafe.Offsetof(Actions{}.NewRuleIds)), 12, kStr},                                        // "new_rule_ids"
+		{nil, 4323, uint16(unsafe.Offsetof(Actions{}.DontUpdateFault)), 17, kBool},                                  // "dont_update_fault"
+		{nil, 4340, uint16(unsafe.Offsetof(Actions{}.NewArticleDescription)), 23, kStr},                             // "new_article_description"
+		{nil, 4363, uint16(unsafe.Offsetof(Actions{}.NewArticleResolution)), 22, kStr},                              // "new_article_resolution"
+		{nil, 4385, uint16(unsafe.Offsetof(Actions{}.NewArticleNotes)), 17, kStr},                                   // "new_article_notes"
+		{nil, 4402, uint16(unsafe.Offsetof(Actions{}.NewArticleType)), 16, kInt},                                    // "new_article_type"
+		{&dectTag, 4418, uint16(unsafe.Offsetof(Actions{}.NewTags)), 8, kMany},                                      // "new_tags"
+		{&dectFAQListHead, 4426, uint16(unsafe.Offsetof(Actions{}.NewFaqlists)), 12, kMany},                         // "new_faqlists"
+		{&dectKBEntryList, 4438, uint16(unsafe.Offsetof(Actions{}.NewRelatedArticles)), 20, kMany},                  // "new_related_articles"
+		{nil, 4458, uint16(unsafe.Offsetof(Actions{}.Ignoredatedoneisstartdate)), 25, kBool},                        // "ignoredatedoneisstartdate"
+		{nil, 4483, uint16(unsafe.Offsetof(Actions{}.SentinelID)), 11, kStr},                                        // "sentinel_id"
+		{nil, 4494, uint16(unsafe.Offsetof(Actions{}.ValidateTravel)), 16, kBool},                                   // "_validate_travel"
+		{nil, 4510, uint16(unsafe.Offsetof(Actions{}.SyncToSentinel)), 16, kBool},                                   // "sync_to_sentinel"
+		{nil, 4526, uint16(unsafe.Offsetof(Actions{}.SentinelClassification)), 23, kStr},                            // "sentinel_classification"
+		{nil, 4549, uint16(unsafe.Offsetof(Actions{}.SentinelClassificationReason)), 30, kStr},                      // "sentinel_classification_reason"
+		{nil, 4579, uint16(unsafe.Offsetof(Actions{}.G2aremoteID)), 12, kStr},                                       // "g2aremote_id"
+		{nil, 4591, uint16(unsafe.Offsetof(Actions{}.Dontcreatechild)), 15, kBool},                                  // "dontcreatechild"
+		{nil, 4606, uint16(unsafe.Offsetof(Actions{}.Needcreatechild)), 15, kBool},                                  // "needcreatechild"
+		{nil, 4621, uint16(unsafe.Offsetof(Actions{}.Customfieldvalidationreason)), 27, kStr},                       // "customfieldvalidationreason"
+		{nil, 4648, uint16(unsafe.Offsetof(Actions{}.Servicestatusnote)), 17, kStr},                                 // "servicestatusnote"
+		{nil, 4665, uint16(unsafe.Offsetof(Actions{}.Updateservicestatus)), 19, kBool},                              // "updateservicestatus"
+		{nil, 4684, uint16(unsafe.Offsetof(Actions{}.NewChildCat1)), 15, kStr},                                      // "new_child_cat_1"
+		{nil, 4699, uint16(unsafe.Offsetof(Actions{}.NewChildCat2)), 15, kStr},                                      // "new_child_cat_2"
+		{nil, 4714, uint16(unsafe.Offsetof(Actions{}.NewChildCat3)), 15, kStr},                                      // "new_child_cat_3"
+		{nil, 4729, uint16(unsafe.Offsetof(Actions{}.NewChildCat4)), 15, kStr},                                      // "new_child_cat_4"
+		{nil, 4744, uint16(unsafe.Offsetof(Actions{}.Usecroverride)), 13, kBool},                                    // "usecroverride"
+		{nil, 4757, uint16(unsafe.Offsetof(Actions{}.AzureActionComplete)), 21, kBool},                              // "azure_action_complete"
+		{nil, 4778, uint16(unsafe.Offsetof(Actions{}.DontupdateJira)), 16, kBool},                                   // "_dontupdate_jira"
+		{nil, 4794, uint16(unsafe.Offsetof(Actions{}.SendJiraNote)), 14, kBool},                                     // "send_jira_note"
+		{nil, 4808, uint16(unsafe.Offsetof(Actions{}.EntityType)), 11, kStr},                                        // "entity_type"
+		{nil, 4819, uint16(unsafe.Offsetof(Actions{}.RmmClose)), 9, kBool},                                          // "rmm_close"
+		{nil, 4828, uint16(unsafe.Offsetof(Actions{}.DattormmClose)), 14, kBool},                                    // "dattormm_close"
+		{&dectExternalLinkList, 4842, uint16(unsafe.Offsetof(Actions{}.ExternalLinks)), 14, kMany},                  // "external_links"
+		{&dectExternalLinkList, 4856, uint16(unsafe.Offsetof(Actions{}.NewExternalLink)), 17, kOne},                 // "new_external_link"
+		{nil, 4873, uint16(unsafe.Offsetof(Actions{}.SyncToSalesforce)), 18, kBool},                                 // "sync_to_salesforce"
+		{nil, 4891, uint16(unsafe.Offsetof(Actions{}.Isbillingaction)), 15, kBool},                                  // "isbillingaction"
+		{nil, 4906, uint16(unsafe.Offsetof(Actions{}.Ishiddenfrominternalit)), 22, kBool},                           // "ishiddenfrominternalit"
+		{&dectConsignmentHeader, 4928, uint16(unsafe.Offsetof(Actions{}.NewConsignment)), 15, kMany},                // "new_consignment"
+		{nil, 4943, uint16(unsafe.Offsetof(Actions{}.Faultstimeentryid)), 17, kInt},                                 // "faultstimeentryid"
+		{nil, 4960, uint16(unsafe.Offsetof(Actions{}.Billingoverriddenbytimeentry)), 28, kInt},                      // "billingoverriddenbytimeentry"
+		{nil, 4988, uint16(unsafe.Offsetof(Actions{}.SyncToServicenow)), 18, kBool},                                 // "sync_to_servicenow"
+		{nil, 5006, uint16(unsafe.Offsetof(Actions{}.NewServiceID)), 14, kInt},                                      // "new_service_id"
+		{nil, 5020, uint16(unsafe.Offsetof(Actions{}.NewAsset)), 9, kLazy},                                          // "new_asset"
+		{nil, 5029, uint16(unsafe.Offsetof(Actions{}.ContractDateOverride)), 22, kTime},                             // "contract_date_override"
+		{nil, 5051, uint16(unsafe.Offsetof(Actions{}.Parentactionnumber)), 18, kInt},                                // "parentactionnumber"
+		{nil, 5069, uint16(unsafe.Offsetof(Actions{}.Parentactiondetails)), 19, kStr},                               // "parentactiondetails"
+		{nil, 5088, uint16(unsafe.Offsetof(Actions{}.Parentactiondate)), 16, kTime},                                 // "parentactiondate"
+		{nil, 5104, uint16(unsafe.Offsetof(Actions{}.UserCreationFailed)), 20, kBool},                               // "user_creation_failed"
+		{&dectUsersList, 5124, uint16(unsafe.Offsetof(Actions{}.FollowersUser)), 14, kMany},                         // "followers_user"
+		{&dectFaultItem, 5138, uint16(unsafe.Offsetof(Actions{}.NewItemsIssued)), 16, kMany},                        // "new_items_issued"
+		{nil, 5154, uint16(unsafe.Offsetof(Actions{}.Purchaseordernumber)), 19, kStr},                               // "purchaseordernumber"
+		{&dectPartsLookupResult, 5173, uint16(unsafe.Offsetof(Actions{}.DatabaseLookupResult)), 22, kOne},           // "database_lookup_result"
+		{nil, 5195, uint16(unsafe.Offsetof(Actions{}.NewSupplierContactID)), 23, kInt},                              // "new_supplier_contact_id"
+		{nil, 5218, uint16(unsafe.Offsetof(Actions{}.NewPrID)), 9, kInt},                                            // "new_pr_id"
+		{nil, 5227, uint16(unsafe.Offsetof(Actions{}.NewBranchID)), 13, kInt},                                       // "new_branch_id"
+		{nil, 5240, uint16(unsafe.Offsetof(Actions{}.DontupdatePagerduty)), 21, kBool},                              // "_dontupdate_pagerduty"
+		{nil, 5261, uint16(unsafe.Offsetof(Actions{}.Pagerdutyid)), 11, kStr},                                       // "pagerdutyid"
+		{nil, 5272, uint16(unsafe.Offsetof(Actions{}.FacebookFromID)), 16, kStr},                                    // "facebook_from_id"
+		{nil, 5288, uint16(unsafe.Offsetof(Actions{}.TwitterFromID)), 15, kStr},                                     // "twitter_from_id"
+		{nil, 5303, uint16(unsafe.Offsetof(Actions{}.SyncToJira)), 12, kBool},                                       // "sync_to_jira"
+		{nil, 5315, uint16(unsafe.Offsetof(Actions{}.IsJiraSupplier)), 16, kBool},                                   // "is_jira_supplier"
+		{nil, 5331, uint16(unsafe.Offsetof(Actions{}.Senttojirasupplierid)), 20, kInt},                              // "senttojirasupplierid"
+		{nil, 5351, uint16(unsafe.Offsetof(Actions{}.Importtype)), 11, kStr},                                        // "_importtype"
+		{nil, 5362, uint16(unsafe.Offsetof(Actions{}.ItsmSummary)), 12, kStr},                                       // "itsm_summary"
+		{nil, 5374, uint16(unsafe.Offsetof(Actions{}.SendToHalo)), 12, kBool},                                       // "send_to_halo"
+		{nil, 5386, uint16(unsafe.Offsetof(Actions{}.Senttowhatsapp)), 14, kBool},                                   // "senttowhatsapp"
+		{nil, 5400, uint16(unsafe.Offsetof(Actions{}.SendToWhatsapp)), 16, kBool},                                   // "send_to_whatsapp"
+		{nil, 5416, uint16(unsafe.Offsetof(Actions{}.IgnoreAi)), 10, kBool},                                         // "_ignore_ai"
+		{nil, 5426, uint16(unsafe.Offsetof(Actions{}.IgnoreTranslate)), 17, kBool},                                  // "_ignore_translate"
+		{nil, 5443, uint16(unsafe.Offsetof(Actions{}.TranslateNote)), 14, kBool},                                    // "translate_note"
+		{nil, 5457, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessRoleID)), 27, kInt},                          // "new_approvalprocess_role_id"
+		{nil, 5484, uint16(unsafe.Offsetof(Actions{}.NewApprovalprocessCustomfieldid)), 33, kInt},                   // "new_approvalprocess_customfieldid"
+		{nil, 5517, uint16(unsafe.Offsetof(Actions{}.NewThirdpartyreviewscore)), 25, kInt},                          // "new_thirdpartyreviewscore"
+		{&dectFaultAdditionalAgents, 5542, uint16(unsafe.Offsetof(Actions{}.NewAdditionalAgents)), 21, kMany},       // "new_additional_agents"
+		{nil, 5563, uint16(unsafe.Offsetof(Actions{}.Instagramid)), 11, kStr},                                       // "instagramid"
+		{nil, 5574, uint16(unsafe.Offsetof(Actions{}.Instagramname)), 13, kStr},                                     // "instagramname"
+		{nil, 5587, uint16(unsafe.Offsetof(Actions{}.InstagramParentID)), 19, kStr},                                 // "instagram_parent_id"
+		{nil, 5606, uint16(unsafe.Offsetof(Actions{}.SendToInstagram)), 17, kBool},                                  // "send_to_instagram"
+		{nil, 5623, uint16(unsafe.Offsetof(Actions{}.ReplytoInstagramID)), 20, kStr},                                // "replyto_instagram_id"
+		{nil, 5643, uint16(unsafe.Offsetof(Actions{}.Senttoinsta)), 11, kBool},                                      // "senttoinsta"
+		{nil, 5654, uint16(unsafe.Offsetof(Actions{}.InstagramFromID)), 17, kStr},                                   // "instagram_from_id"
+		{nil, 5671, uint16(unsafe.Offsetof(Actions{}.DontRecalculateBilling)), 24, kBool},                           // "dont_recalculate_billing"
+		{nil, 5695, uint16(unsafe.Offsetof(Actions{}.IsThirdPartySupplier)), 23, kBool},                             // "is_third_party_supplier"
+		{nil, 5718, uint16(unsafe.Offsetof(Actions{}.Senttoservicenowsupplierid)), 26, kInt},                        // "senttoservicenowsupplierid"
+		{nil, 5744, uint16(unsafe.Offsetof(Actions{}.TimesheetApprovalStatus)), 25, kInt},                           // "timesheet_approval_status"
+		{nil, 5769, uint16(unsafe.Offsetof(Actions{}.Changeprivate)), 14, kBool},                                    // "_changeprivate"
+		{nil, 5783, uint16(unsafe.Offsetof(Actions{}.Defprepayinvoicenumber)), 22, kStr},                            // "defprepayinvoicenumber"
+		{nil, 5805, uint16(unsafe.Offsetof(Actions{}.Defprepaydateinvoiced)), 21, kTime},                            // "defprepaydateinvoiced"
+		{nil, 5826, uint16(unsafe.Offsetof(Actions{}.Defprepayamount)), 15, kF64},                                   // "defprepayamount"
+		{nil, 5841, uint16(unsafe.Offsetof(Actions{}.NewColour)), 10, kStr},                                         // "new_colour"
+		{nil, 5851, uint16(unsafe.Offsetof(Actions{}.SendToGooglebusiness)), 22, kBool},                             // "send_to_googlebusiness"
+		{nil, 5873, uint16(unsafe.Offsetof(Actions{}.OriginalAgent)), 14, kInt},                                     // "original_agent"
+		{nil, 5887, uint16(unsafe.Offsetof(Actions{}.Isreplyaction)), 14, kBool},                                    // "_isreplyaction"
+		{nil, 5901, uint16(unsafe.Offsetof(Actions{}.MilestoneBillID)), 17, kInt},                                   // "milestone_bill_id"
+		{nil, 5918, uint16(unsafe.Offsetof(Actions{}.NewFoppjobtitle)), 16, kStr},                                   // "new_foppjobtitle"
+		{nil, 5934, uint16(unsafe.Offsetof(Actions{}.BigpandaID)), 11, kStr},                                        // "bigpanda_id"
+		{nil, 5945, uint16(unsafe.Offsetof(Actions{}.ServicenowType)), 15, kInt},                                    // "servicenow_type"
+		{nil, 5960, uint16(unsafe.Offsetof(Actions{}.InternetMessageID)), 19, kStr},                                 // "internet_message_id"
+		{nil, 5979, uint16(unsafe.Offsetof(Actions{}.AllowAutomationOnRelated)), 27, kBool},                         // "allow_automation_on_related"
+		{nil, 6006, uint16(unsafe.Offsetof(Actions{}.ReplyingTo)), 11, kInt},                                        // "replying_to"
+		{nil, 6017, uint16(unsafe.Offsetof(Actions{}.LapsafeExpiryDate)), 19, kTime},                                // "lapsafe_expiry_date"
+		{nil, 6036, uint16(unsafe.Offsetof(Actions{}.LapsafeAsset)), 13, kStr},                                      // "lapsafe_asset"
+		{nil, 6049, uint16(unsafe.Offsetof(Actions{}.LapsafeBay)), 11, kInt},                                        // "lapsafe_bay"
+		{nil, 6060, uint16(unsafe.Offsetof(Actions{}.LapsafeBayID)), 14, kStr},                                      // "lapsafe_bay_id"
+		{nil, 6074, uint16(unsafe.Offsetof(Actions{}.LapsafeInstallation)), 20, kStr},                               // "lapsafe_installation"
+		{nil, 6094, uint16(unsafe.Offsetof(Actions{}.Slackaction)), 12, kInt},                                       // "_slackaction"
+		{nil, 6106, uint16(unsafe.Offsetof(Actions{}.Isportalagentnote)), 18, kBool},                                // "_isportalagentnote"
+		{nil, 6124, uint16(unsafe.Offsetof(Actions{}.DevopsPipelineID)), 18, kInt},                                  // "devops_pipeline_id"
+		{nil, 6142, uint16(unsafe.Offsetof(Actions{}.DevopsPipelineVersion)), 23, kStr},                             // "devops_pipeline_version"
+		{nil, 6165, uint16(unsafe.Offsetof(Actions{}.NewStep)), 8, kInt},                                            // "new_step"
+		{&dectRoundRobinLog, 6173, uint16(unsafe.Offsetof(Actions{}.RrLog)), 6, kOne},                               // "rr_log"
+		{&dectContributors, 6179, uint16(unsafe.Offsetof(Actions{}.NewContributors)), 16, kMany},                    // "new_contributors"
+		{nil, 6195, uint16(unsafe.Offsetof(Actions{}.OutcomeID)), 10, kInt},                                         // "outcome_id"
+		{nil, 6205, uint16(unsafe.Offsetof(Actions{}.ActionSystemid)), 15, kInt},                                    // "action_systemid"
+		{nil, 6220, uint16(unsafe.Offsetof(Actions{}.Dateemailed)), 11, kTime},                                      // "dateemailed"
+		{nil, 6231, uint16(unsafe.Offsetof(Actions{}.Timetaken)), 9, kF64},                                          // "timetaken"
+		{nil, 6240, uint16(unsafe.Offsetof(Actions{}.Timetakendays)), 13, kF64},                                     // "timetakendays"
+		{nil, 6253, uint16(unsafe.Offsetof(Actions{}.Timetakenadjusted)), 17, kF64},                                 // "timetakenadjusted"
+		{nil, 6270, uint16(unsafe.Offsetof(Actions{}.Nonbilltime)), 11, kF64},                                       // "nonbilltime"
+		{nil, 6281, uint16(unsafe.Offsetof(Actions{}.Traveltime)), 10, kF64},                                        // "traveltime"
+		{nil, 6291, uint16(unsafe.Offsetof(Actions{}.Mileage)), 7, kF64},                                            // "mileage"
+		{nil, 6298, uint16(unsafe.Offsetof(Actions{}.Actionchargehours)), 17, kF64},                                 // "actionchargehours"
+		{nil, 6315, uint16(unsafe.Offsetof(Actions{}.Actionnonchargeamount)), 21, kF64},                             // "actionnonchargeamount"
+		{nil, 6336, uint16(unsafe.Offsetof(Actions{}.Actionnonchargehours)), 20, kF64},                              // "actionnonchargehours"
+		{nil, 6356, uint16(unsafe.Offsetof(Actions{}.Actionchargeamount)), 18, kF64},                                // "actionchargeamount"
+		{nil, 6374, uint16(unsafe.Offsetof(Actions{}.Actionprepayhours)), 17, kF64},                                 // "actionprepayhours"
+		{nil, 6391, uint16(unsafe.Offsetof(Actions{}.Actionprepayamount)), 18, kF64},                                // "actionprepayamount"
+		{nil, 6409, uint16(unsafe.Offsetof(Actions{}.Chargerate)), 10, kInt},                                        // "chargerate"
+		{nil, 6419, uint16(unsafe.Offsetof(Actions{}.TravelChargerate)), 17, kInt},                                  // "travel_chargerate"
+		{nil, 6436, uint16(unsafe.Offsetof(Actions{}.Hiddenfromuser)), 14, kBool},                                   // "hiddenfromuser"
+		{nil, 6450, uint16(unsafe.Offsetof(Actions{}.Important)), 9, kBool},                                         // "important"
+		{nil, 6459, uint16(unsafe.Offsetof(Actions{}.OldStatus)), 10, kInt},                                         // "old_status"
+		{nil, 6469, uint16(unsafe.Offsetof(Actions{}.NewStatus)), 10, kInt},                                         // "new_status"
+		{nil, 6479, uint16(unsafe.Offsetof(Actions{}.NewStatusName)), 15, kStr},                                     // "new_status_name"
+		{nil, 6494, uint16(unsafe.Offsetof(Actions{}.Emailfrom)), 9, kStr},                                          // "emailfrom"
+		{nil, 6503, uint16(unsafe.Offsetof(Actions{}.Emailtonew)), 10, kStr},                                        // "emailtonew"
+		{nil, 6513, uint16(unsafe.Offsetof(Actions{}.Emailto)), 7, kStr},                                            // "emailto"
+		{nil, 6520, uint16(unsafe.Offsetof(Actions{}.Emailccnew)), 10, kStr},                                        // "emailccnew"
+		{nil, 6530, uint16(unsafe.Offsetof(Actions{}.Emaildirection)), 14, kStr},                                    // "emaildirection"
+		{nil, 6544, uint16(unsafe.Offsetof(Actions{}.Emailcc)), 7, kStr},                                            // "emailcc"
+		{nil, 6551, uint16(unsafe.Offsetof(Actions{}.Emailbcc)), 8, kStr},                                           // "emailbcc"
+		{nil, 6559, uint16(unsafe.Offsetof(Actions{}.Emailsubjectnew)), 15, kStr},                                   // "emailsubjectnew"
+		{nil, 6574, uint16(unsafe.Offsetof(Actions{}.Senttoapiurl)), 12, kStr},                                      // "senttoapiurl"
+		{nil, 6586, uint16(unsafe.Offsetof(Actions{}.Colour)), 6, kStr},                                             // "colour"
+		{nil, 6592, uint16(unsafe.Offsetof(Actions{}.AttachmentCount)), 16, kInt},                                   // "attachment_count"
+		{nil, 6608, uint16(unsafe.Offsetof(Actions{}.Unread)), 6, kInt},                                             // "unread"
+		{nil, 6614, uint16(unsafe.Offsetof(Actions{}.ActionbyApplicationID)), 23, kStr},                             // "actionby_application_id"
+		{&dectAttachmentView, 6637, uint16(unsafe.Offsetof(Actions{}.AttachmentList)), 15, kOne},                    // "attachment_list"
+		{&dectCustomField, 6652, uint16(unsafe.Offsetof(Actions{}.Customfields)), 12, kMany},                        // "customfields"
+		{nil, 6664, uint16(unsafe.Offsetof(Actions{}.PersonalUnread)), 15, kBool},                                   // "personal_unread"
+		{nil, 6679, uint16(unsafe.Offsetof(Actions{}.Actionarrivaldate)), 17, kTime},                                // "actionarrivaldate"
+		{nil, 6696, uint16(unsafe.Offsetof(Actions{}.Actioncompletiondate)), 20, kTime},                             // "actioncompletiondate"
+		{nil, 6716, uint16(unsafe.Offsetof(Actions{}.Isjson)), 6, kBool},                                            // "isjson"
+		{nil, 6722, uint16(unsafe.Offsetof(Actions{}.FacebookID)), 11, kStr},                                        // "facebook_id"
+		{nil, 6733, uint16(unsafe.Offsetof(Actions{}.FacebookSent)), 13, kBool},                                     // "facebook_sent"
+		{nil, 6746, uint16(unsafe.Offsetof(Actions{}.MergedFromTicketid)), 20, kInt},                                // "merged_from_ticketid"
+		{&dectLanguagePackTranslationsCustom, 6766, uint16(unsafe.Offsetof(Actions{}.Translations)), 12, kMany},     // "translations"
+		{&dectLanguagePackTranslationsCustom, 6778, uint16(unsafe.Offsetof(Actions{}.PostTranslations)), 17, kMany}, // "post_translations"
+		{nil, 6795, uint16(unsafe.Offsetof(Actions{}.InstagramID)), 12, kStr},                                       // "instagram_id"
+		{nil, 6807, uint16(unsafe.Offsetof(Actions{}.InstagramSent)), 14, kBool},                                    // "instagram_sent"
+		{nil, 6821, uint16(unsafe.Offsetof(Actions{}.OnBehalfOf)), 12, kInt},                                        // "on_behalf_of"
+		{nil, 6833, uint16(unsafe.Offsetof(Actions{}.OnBehalfOfName)), 17, kStr},                                    // "on_behalf_of_name"
+		{nil, 6850, uint16(unsafe.Offsetof(Actions{}.ActionbyAgentID)), 17, kInt},                                   // "actionby_agent_id"
+		{nil, 6867, uint16(unsafe.Offsetof(Actions{}.ActionbyUserID)), 16, kInt},                                    // "actionby_user_id"
+		{nil, 6883, uint16(unsafe.Offsetof(Actions{}.GUID)), 4, kStr},                                               // "guid"
+	}, sorted: []uint16{208, 209, 207, 202, 211, 358, 237, 300, 328, 243, 206, 340, 341, 335, 214, 226, 239, 379, 365, 247, 378, 210, 284, 217, 75, 76, 96, 16, 17, 35, 185, 183, 97, 98, 386, 58, 46, 423, 44, 435, 419, 436, 45, 397, 394, 424, 39, 32, 219, 71, 33, 34, 42, 37, 395, 396, 269, 218, 399, 398, 87, 59, 47, 88, 220, 41, 57, 36, 43, 56, 30, 68, 60, 61, 64, 40, 63, 92, 200, 201, 72, 371, 199, 198, 50, 51, 212, 417, 420, 187, 299, 256, 368, 312, 86, 250, 400, 94, 416, 257, 316, 203, 181, 15, 14, 421, 291, 324, 387, 66, 65, 9, 304, 361, 360, 359, 380, 381, 213, 354, 274, 289, 95, 23, 413, 67, 26, 29, 412, 410, 411, 407, 27, 414, 180, 409, 69, 408, 302, 305, 38, 330, 426, 85, 427, 83, 84, 268, 311, 195, 321, 55, 53, 288, 437, 402, 1, 282, 253, 252, 403, 353, 431, 349, 432, 347, 348, 370, 224, 245, 333, 355, 308, 309, 425, 336, 215, 216, 234, 251, 62, 374, 375, 376, 373, 377, 10, 52, 90, 428, 393, 366, 240, 290, 346, 116, 179, 158, 159, 164, 163, 344, 162, 343, 160, 161, 275, 277, 276, 278, 315, 327, 104, 105, 106, 107, 100, 294, 295, 296, 297, 362, 166, 310, 101, 384, 173, 121, 122, 108, 109, 306, 280, 114, 119, 120, 367, 110, 322, 267, 178, 170, 168, 169, 113, 151, 156, 135, 147, 134, 144, 152, 139, 146, 137, 149, 150, 157, 136, 142, 153, 145, 154, 140, 138, 155, 148, 141, 143, 102, 326, 271, 103, 165, 126, 281, 273, 314, 117, 118, 112, 123, 124, 125, 127, 128, 405, 406, 382, 325, 174, 177, 171, 175, 172, 176, 279, 129, 130, 131, 132, 133, 115, 270, 345, 99, 111, 167, 246, 391, 11, 28, 228, 404, 433, 434, 364, 2, 385, 329, 89, 319, 318, 317, 422, 430, 272, 197, 244, 18, 223, 323, 221, 22, 225, 262, 263, 264, 266, 261, 265, 229, 13, 12, 70, 372, 81, 351, 249, 248, 91, 255, 254, 303, 260, 383, 54, 222, 238, 233, 301, 190, 80, 363, 337, 350, 339, 227, 241, 182, 236, 286, 287, 283, 232, 415, 82, 352, 334, 356, 338, 369, 292, 184, 259, 193, 194, 191, 192, 48, 235, 231, 73, 49, 332, 307, 285, 313, 258, 204, 205, 242, 24, 0, 357, 388, 390, 389, 342, 429, 401, 74, 392, 21, 78, 77, 331, 19, 20, 79, 196, 418, 188, 189, 293, 298, 320, 31, 230, 186, 25, 5, 7, 4, 6, 8, 3, 93}}
 
 func (m *Actions) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectActions }
 
@@ -5515,12 +5603,13 @@ func growActionsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectActionsView = decTable{extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), grow: growActionsView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ActionsView{}.RecordCount)), kInt},
-	{"actions", &dectActions, uint32(unsafe.Offsetof(ActionsView{}.Actions)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ActionsView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ActionsView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectActionsView = decTable{names: "record_countactionspage_nopage_size",
+	extra: unsafe.Offsetof(ActionsView{}.Extra), size: unsafe.Sizeof(ActionsView{}), grow: growActionsView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ActionsView{}.RecordCount)), 12, kInt},       // "record_count"
+		{&dectActions, 12, uint16(unsafe.Offsetof(ActionsView{}.Actions)), 7, kPage}, // "actions"
+		{nil, 19, uint16(unsafe.Offsetof(ActionsView{}.PageNo)), 7, kInt},            // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(ActionsView{}.PageSize)), 9, kInt},          // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ActionsView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectActionsView
@@ -5691,21 +5780,23 @@ func growCabMember(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCabMember = decTable{extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), grow: growCabMember, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CabMember{}.ID)), kInt},
-	{"cab_id", nil, uint32(unsafe.Offsetof(CabMember{}.CabID)), kInt},
-	{"cab_guid", nil, uint32(unsafe.Offsetof(CabMember{}.CabGUID)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(CabMember{}.AgentID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(CabMember{}.Type)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(CabMember{}.UserID)), kInt},
-	{"member_name", nil, uint32(unsafe.Offsetof(CabMember{}.MemberName)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(CabMember{}.Emailaddress)), kStr},
-	{"is_mandatory", nil, uint32(unsafe.Offsetof(CabMember{}.IsMandatory)), kBool},
-	{"role_id", nil, uint32(unsafe.Offsetof(CabMember{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(CabMember{}.RoleName)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(CabMember{}.ModuleID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CabMember{}.Warning)), kStr},
-}, sorted: []uint16{12, 3, 2, 1, 7, 0, 8, 6, 11, 9, 10, 4, 5}}
+var dectCabMember = decTable{names: "idcab_idcab_guidagent_idtypeuser_idmember_nameemailaddressis_mandatoryrole_idrol" +
+	"e_namemodule_id_warning",
+	extra: unsafe.Offsetof(CabMember{}.Extra), size: unsafe.Sizeof(CabMember{}), grow: growCabMember, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CabMember{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CabMember{}.CabID)), 6, kInt},          // "cab_id"
+		{nil, 8, uint16(unsafe.Offsetof(CabMember{}.CabGUID)), 8, kStr},        // "cab_guid"
+		{nil, 16, uint16(unsafe.Offsetof(CabMember{}.AgentID)), 8, kInt},       // "agent_id"
+		{nil, 24, uint16(unsafe.Offsetof(CabMember{}.Type)), 4, kInt},          // "type"
+		{nil, 28, uint16(unsafe.Offsetof(CabMember{}.UserID)), 7, kInt},        // "user_id"
+		{nil, 35, uint16(unsafe.Offsetof(CabMember{}.MemberName)), 11, kStr},   // "member_name"
+		{nil, 46, uint16(unsafe.Offsetof(CabMember{}.Emailaddress)), 12, kStr}, // "emailaddress"
+		{nil, 58, uint16(unsafe.Offsetof(CabMember{}.IsMandatory)), 12, kBool}, // "is_mandatory"
+		{nil, 70, uint16(unsafe.Offsetof(CabMember{}.RoleID)), 7, kInt},        // "role_id"
+		{nil, 77, uint16(unsafe.Offsetof(CabMember{}.RoleName)), 9, kStr},      // "role_name"
+		{nil, 86, uint16(unsafe.Offsetof(CabMember{}.ModuleID)), 9, kInt},      // "module_id"
+		{nil, 95, uint16(unsafe.Offsetof(CabMember{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{12, 3, 2, 1, 7, 0, 8, 6, 11, 9, 10, 4, 5}}
 
 func (m *CabMember) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabMember }
 
@@ -5865,20 +5956,22 @@ func growContributors(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContributors = decTable{extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), grow: growContributors, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Contributors{}.ID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(Contributors{}.UserID)), kInt},
-	{"username", nil, uint32(unsafe.Offsetof(Contributors{}.Username)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Contributors{}.AgentID)), kInt},
-	{"agentname", nil, uint32(unsafe.Offsetof(Contributors{}.Agentname)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(Contributors{}.Code)), kInt},
-	{"rolename", nil, uint32(unsafe.Offsetof(Contributors{}.Rolename)), kStr},
-	{"ticketid", nil, uint32(unsafe.Offsetof(Contributors{}.Ticketid)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(Contributors{}.Note)), kStr},
-	{"contributor_type", nil, uint32(unsafe.Offsetof(Contributors{}.ContributorType)), kInt},
-	{"quality", nil, uint32(unsafe.Offsetof(Contributors{}.Quality)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Contributors{}.Warning)), kStr},
-}, sorted: []uint16{11, 3, 4, 5, 9, 0, 8, 10, 6, 7, 1, 2}}
+var dectContributors = decTable{names: "iduser_idusernameagent_idagentnamecoderolenameticketidnotecontributor_typequalit" +
+	"y_warning",
+	extra: unsafe.Offsetof(Contributors{}.Extra), size: unsafe.Sizeof(Contributors{}), grow: growContributors, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Contributors{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Contributors{}.UserID)), 7, kInt},            // "user_id"
+		{nil, 9, uint16(unsafe.Offsetof(Contributors{}.Username)), 8, kStr},          // "username"
+		{nil, 17, uint16(unsafe.Offsetof(Contributors{}.AgentID)), 8, kInt},          // "agent_id"
+		{nil, 25, uint16(unsafe.Offsetof(Contributors{}.Agentname)), 9, kStr},        // "agentname"
+		{nil, 34, uint16(unsafe.Offsetof(Contributors{}.Code)), 4, kInt},             // "code"
+		{nil, 38, uint16(unsafe.Offsetof(Contributors{}.Rolename)), 8, kStr},         // "rolename"
+		{nil, 46, uint16(unsafe.Offsetof(Contributors{}.Ticketid)), 8, kInt},         // "ticketid"
+		{nil, 54, uint16(unsafe.Offsetof(Contributors{}.Note)), 4, kStr},             // "note"
+		{nil, 58, uint16(unsafe.Offsetof(Contributors{}.ContributorType)), 16, kInt}, // "contributor_type"
+		{nil, 74, uint16(unsafe.Offsetof(Contributors{}.Quality)), 7, kInt},          // "quality"
+		{nil, 81, uint16(unsafe.Offsetof(Contributors{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{11, 3, 4, 5, 9, 0, 8, 10, 6, 7, 1, 2}}
 
 func (m *Contributors) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContributors
@@ -6405,60 +6498,69 @@ func growCustomField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomField = decTable{extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), grow: growCustomField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CustomField{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CustomField{}.Name)), kStr},
-	{"label", nil, uint32(unsafe.Offsetof(CustomField{}.Label)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(CustomField{}.Summary)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(CustomField{}.Type)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(CustomField{}.Value)), kRaw},
-	{"value_is_password_id", nil, uint32(unsafe.Offsetof(CustomField{}.ValueIsPasswordID)), kBool},
-	{"display", nil, uint32(unsafe.Offsetof(CustomField{}.Display)), kStr},
-	{"characterlimit", nil, uint32(unsafe.Offsetof(CustomField{}.Characterlimit)), kInt},
-	{"characterlimittype", nil, uint32(unsafe.Offsetof(CustomField{}.Characterlimittype)), kInt},
-	{"inputtype", nil, uint32(unsafe.Offsetof(CustomField{}.Inputtype)), kInt},
-	{"copytochild", nil, uint32(unsafe.Offsetof(CustomField{}.Copytochild)), kBool},
-	{"searchable", nil, uint32(unsafe.Offsetof(CustomField{}.Searchable)), kBool},
-	{"ordervalues", nil, uint32(unsafe.Offsetof(CustomField{}.Ordervalues)), kBool},
-	{"ordervaluesby", nil, uint32(unsafe.Offsetof(CustomField{}.Ordervaluesby)), kInt},
-	{"database_lookup_id", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), kInt},
-	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", &dectPartsLookupField, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), kMany},
-	{"third_party_name", nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyName)), kStr},
-	{"extratype", nil, uint32(unsafe.Offsetof(CustomField{}.Extratype)), kInt},
-	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), kBool},
-	{"hyperlink", nil, uint32(unsafe.Offsetof(CustomField{}.Hyperlink)), kStr},
-	{"usage", nil, uint32(unsafe.Offsetof(CustomField{}.Usage)), kInt},
-	{"linked_table_id", nil, uint32(unsafe.Offsetof(CustomField{}.LinkedTableID)), kInt},
-	{"showondetailsscreen", nil, uint32(unsafe.Offsetof(CustomField{}.Showondetailsscreen)), kBool},
-	{"third_party_value", nil, uint32(unsafe.Offsetof(CustomField{}.ThirdPartyValue)), kStr},
-	{"custom_extra_table_id", nil, uint32(unsafe.Offsetof(CustomField{}.CustomExtraTableID)), kInt},
-	{"copytorelated", nil, uint32(unsafe.Offsetof(CustomField{}.Copytorelated)), kBool},
-	{"calculation", nil, uint32(unsafe.Offsetof(CustomField{}.Calculation)), kStr},
-	{"rounding", nil, uint32(unsafe.Offsetof(CustomField{}.Rounding)), kInt},
-	{"validation_reasons", &dectKeyPair, uint32(unsafe.Offsetof(CustomField{}.ValidationReasons)), kMany},
-	{"int_value_is_display", nil, uint32(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), kBool},
-	{"regex", nil, uint32(unsafe.Offsetof(CustomField{}.Regex)), kStr},
-	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), kBool},
-	{"is_horizontal", nil, uint32(unsafe.Offsetof(CustomField{}.IsHorizontal)), kBool},
-	{"copied", nil, uint32(unsafe.Offsetof(CustomField{}.Copied)), kBool},
-	{"isencrypted", nil, uint32(unsafe.Offsetof(CustomField{}.Isencrypted)), kBool},
-	{"max_selection", nil, uint32(unsafe.Offsetof(CustomField{}.MaxSelection)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(CustomField{}.GUID)), kStr},
-	{"selection_field_id", nil, uint32(unsafe.Offsetof(CustomField{}.SelectionFieldID)), kInt},
-	{"variable_format_1", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat1)), kStr},
-	{"variable_format_2", nil, uint32(unsafe.Offsetof(CustomField{}.VariableFormat2)), kStr},
-	{"validation_data", &dectCustomFieldValidation, uint32(unsafe.Offsetof(CustomField{}.ValidationData)), kMany},
-	{"database_lookup_input", nil, uint32(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), kInt},
-	{"table_data_entry_type", nil, uint32(unsafe.Offsetof(CustomField{}.TableDataEntryType)), kInt},
-	{"showintable", nil, uint32(unsafe.Offsetof(CustomField{}.Showintable)), kBool},
-	{"table_height", nil, uint32(unsafe.Offsetof(CustomField{}.TableHeight)), kInt},
-	{"dont_delete_rows", nil, uint32(unsafe.Offsetof(CustomField{}.DontDeleteRows)), kBool},
-	{"table_matching_field", nil, uint32(unsafe.Offsetof(CustomField{}.TableMatchingField)), kInt},
-	{"new_storage_method", nil, uint32(unsafe.Offsetof(CustomField{}.NewStorageMethod)), kBool},
-	{"where_sql", nil, uint32(unsafe.Offsetof(CustomField{}.WhereSQL)), kStr},
-	{"load_type", nil, uint32(unsafe.Offsetof(CustomField{}.LoadType)), kInt},
-}, sorted: []uint16{28, 8, 9, 35, 11, 20, 27, 26, 16, 15, 43, 17, 7, 47, 19, 38, 21, 0, 10, 31, 34, 36, 2, 23, 51, 37, 1, 49, 33, 13, 14, 32, 29, 12, 39, 45, 24, 3, 44, 46, 48, 18, 25, 4, 22, 42, 30, 5, 6, 40, 41, 50}}
+var dectCustomField = decTable{names: "idnamelabelsummarytypevaluevalue_is_password_iddisplaycharacterlimitcharacterlim" +
+	"ittypeinputtypecopytochildsearchableordervaluesordervaluesbydatabase_lookup_idda" +
+	"tabase_lookup_autodatabase_lookup_triggersthird_party_nameextratypecopytochildon" +
+	"updatehyperlinkusagelinked_table_idshowondetailsscreenthird_party_valuecustom_ex" +
+	"tra_table_idcopytorelatedcalculationroundingvalidation_reasonsint_value_is_displ" +
+	"ayregexonlyshowforagentsis_horizontalcopiedisencryptedmax_selectionguidselection" +
+	"_field_idvariable_format_1variable_format_2validation_datadatabase_lookup_inputt" +
+	"able_data_entry_typeshowintabletable_heightdont_delete_rowstable_matching_fieldn" +
+	"ew_storage_methodwhere_sqlload_type",
+	extra: unsafe.Offsetof(CustomField{}.Extra), size: unsafe.Sizeof(CustomField{}), grow: growCustomField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomField{}.ID)), 2, kInt},                                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CustomField{}.Name)), 4, kStr},                                         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(CustomField{}.Label)), 5, kStr},                                        // "label"
+		{nil, 11, uint16(unsafe.Offsetof(CustomField{}.Summary)), 7, kStr},                                     // "summary"
+		{nil, 18, uint16(unsafe.Offsetof(CustomField{}.Type)), 4, kInt},                                        // "type"
+		{nil, 22, uint16(unsafe.Offsetof(CustomField{}.Value)), 5, kRaw},                                       // "value"
+		{nil, 27, uint16(unsafe.Offsetof(CustomField{}.ValueIsPasswordID)), 20, kBool},                         // "value_is_password_id"
+		{nil, 47, uint16(unsafe.Offsetof(CustomField{}.Display)), 7, kStr},                                     // "display"
+		{nil, 54, uint16(unsafe.Offsetof(CustomField{}.Characterlimit)), 14, kInt},                             // "characterlimit"
+		{nil, 68, uint16(unsafe.Offsetof(CustomField{}.Characterlimittype)), 18, kInt},                         // "characterlimittype"
+		{nil, 86, uint16(unsafe.Offsetof(CustomField{}.Inputtype)), 9, kInt},                                   // "inputtype"
+		{nil, 95, uint16(unsafe.Offsetof(CustomField{}.Copytochild)), 11, kBool},                               // "copytochild"
+		{nil, 106, uint16(unsafe.Offsetof(CustomField{}.Searchable)), 10, kBool},                               // "searchable"
+		{nil, 116, uint16(unsafe.Offsetof(CustomField{}.Ordervalues)), 11, kBool},                              // "ordervalues"
+		{nil, 127, uint16(unsafe.Offsetof(CustomField{}.Ordervaluesby)), 13, kInt},                             // "ordervaluesby"
+		{nil, 140, uint16(unsafe.Offsetof(CustomField{}.DatabaseLookupID)), 18, kInt},                          // "database_lookup_id"
+		{nil, 158, uint16(unsafe.Offsetof(CustomField{}.DatabaseLookupAuto)), 20, kBool},                       // "database_lookup_auto"
+		{&dectPartsLookupField, 178, uint16(unsafe.Offsetof(CustomField{}.DatabaseLookupTriggers)), 24, kMany}, // "database_lookup_triggers"
+		{nil, 202, uint16(unsafe.Offsetof(CustomField{}.ThirdPartyName)), 16, kStr},                            // "third_party_name"
+		{nil, 218, uint16(unsafe.Offsetof(CustomField{}.Extratype)), 9, kInt},                                  // "extratype"
+		{nil, 227, uint16(unsafe.Offsetof(CustomField{}.Copytochildonupdate)), 19, kBool},                      // "copytochildonupdate"
+		{nil, 246, uint16(unsafe.Offsetof(CustomField{}.Hyperlink)), 9, kStr},                                  // "hyperlink"
+		{nil, 255, uint16(unsafe.Offsetof(CustomField{}.Usage)), 5, kInt},                                      // "usage"
+		{nil, 260, uint16(unsafe.Offsetof(CustomField{}.LinkedTableID)), 15, kInt},                             // "linked_table_id"
+		{nil, 275, uint16(unsafe.Offsetof(CustomField{}.Showondetailsscreen)), 19, kBool},                      // "showondetailsscreen"
+		{nil, 294, uint16(unsafe.Offsetof(CustomField{}.ThirdPartyValue)), 17, kStr},                           // "third_party_value"
+		{nil, 311, uint16(unsafe.Offsetof(CustomField{}.CustomExtraTableID)), 21, kInt},                        // "custom_extra_table_id"
+		{nil, 332, uint16(unsafe.Offsetof(CustomField{}.Copytorelated)), 13, kBool},                            // "copytorelated"
+		{nil, 345, uint16(unsafe.Offsetof(CustomField{}.Calculation)), 11, kStr},                               // "calculation"
+		{nil, 356, uint16(unsafe.Offsetof(CustomField{}.Rounding)), 8, kInt},                                   // "rounding"
+		{&dectKeyPair, 364, uint16(unsafe.Offsetof(CustomField{}.ValidationReasons)), 18, kMany},               // "validation_reasons"
+		{nil, 382, uint16(unsafe.Offsetof(CustomField{}.IntValueIsDisplay)), 20, kBool},                        // "int_value_is_display"
+		{nil, 402, uint16(unsafe.Offsetof(CustomField{}.Regex)), 5, kStr},                                      // "regex"
+		{nil, 407, uint16(unsafe.Offsetof(CustomField{}.Onlyshowforagents)), 17, kBool},                        // "onlyshowforagents"
+		{nil, 424, uint16(unsafe.Offsetof(CustomField{}.IsHorizontal)), 13, kBool},                             // "is_horizontal"
+		{nil, 437, uint16(unsafe.Offsetof(CustomField{}.Copied)), 6, kBool},                                    // "copied"
+		{nil, 443, uint16(unsafe.Offsetof(CustomField{}.Isencrypted)), 11, kBool},                              // "isencrypted"
+		{nil, 454, uint16(unsafe.Offsetof(CustomField{}.MaxSelection)), 13, kInt},                              // "max_selection"
+		{nil, 467, uint16(unsafe.Offsetof(CustomField{}.GUID)), 4, kStr},                                       // "guid"
+		{nil, 471, uint16(unsafe.Offsetof(CustomField{}.SelectionFieldID)), 18, kInt},                          // "selection_field_id"
+		{nil, 489, uint16(unsafe.Offsetof(CustomField{}.VariableFormat1)), 17, kStr},                           // "variable_format_1"
+		{nil, 506, uint16(unsafe.Offsetof(CustomField{}.VariableFormat2)), 17, kStr},                           // "variable_format_2"
+		{&dectCustomFieldValidation, 523, uint16(unsafe.Offsetof(CustomField{}.ValidationData)), 15, kMany},    // "validation_data"
+		{nil, 538, uint16(unsafe.Offsetof(CustomField{}.DatabaseLookupInput)), 21, kInt},                       // "database_lookup_input"
+		{nil, 559, uint16(unsafe.Offsetof(CustomField{}.TableDataEntryType)), 21, kInt},                        // "table_data_entry_type"
+		{nil, 580, uint16(unsafe.Offsetof(CustomField{}.Showintable)), 11, kBool},                              // "showintable"
+		{nil, 591, uint16(unsafe.Offsetof(CustomField{}.TableHeight)), 12, kInt},                               // "table_height"
+		{nil, 603, uint16(unsafe.Offsetof(CustomField{}.DontDeleteRows)), 16, kBool},                           // "dont_delete_rows"
+		{nil, 619, uint16(unsafe.Offsetof(CustomField{}.TableMatchingField)), 20, kInt},                        // "table_matching_field"
+		{nil, 639, uint16(unsafe.Offsetof(CustomField{}.NewStorageMethod)), 18, kBool},                         // "new_storage_method"
+		{nil, 657, uint16(unsafe.Offsetof(CustomField{}.WhereSQL)), 9, kStr},                                   // "where_sql"
+		{nil, 666, uint16(unsafe.Offsetof(CustomField{}.LoadType)), 9, kInt},                                   // "load_type"
+	}, sorted: []uint16{28, 8, 9, 35, 11, 20, 27, 26, 16, 15, 43, 17, 7, 47, 19, 38, 21, 0, 10, 31, 34, 36, 2, 23, 51, 37, 1, 49, 33, 13, 14, 32, 29, 12, 39, 45, 24, 3, 44, 46, 48, 18, 25, 4, 22, 42, 30, 5, 6, 40, 41, 50}}
 
 func (m *CustomField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomField
@@ -6561,10 +6663,11 @@ func growDateTimeZone(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDateTimeZone = decTable{extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), grow: growDateTimeZone, fields: []decField{
-	{"datetime", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Datetime)), kTime},
-	{"timezone", nil, uint32(unsafe.Offsetof(DateTimeZone{}.Timezone)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectDateTimeZone = decTable{names: "datetimetimezone",
+	extra: unsafe.Offsetof(DateTimeZone{}.Extra), size: unsafe.Sizeof(DateTimeZone{}), grow: growDateTimeZone, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DateTimeZone{}.Datetime)), 8, kTime}, // "datetime"
+		{nil, 8, uint16(unsafe.Offsetof(DateTimeZone{}.Timezone)), 8, kStr},  // "timezone"
+	}, sorted: []uint16{0, 1}}
 
 func (m *DateTimeZone) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDateTimeZone
@@ -6637,12 +6740,13 @@ func growFaultAdditionalAgents(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultAdditionalAgents = decTable{extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), grow: growFaultAdditionalAgents, fields: []decField{
-	{"faultid", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), kStr},
-}, sorted: []uint16{3, 0, 1, 2}}
+var dectFaultAdditionalAgents = decTable{names: "faultididname_warning",
+	extra: unsafe.Offsetof(FaultAdditionalAgents{}.Extra), size: unsafe.Sizeof(FaultAdditionalAgents{}), grow: growFaultAdditionalAgents, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultAdditionalAgents{}.Faultid)), 7, kInt},  // "faultid"
+		{nil, 7, uint16(unsafe.Offsetof(FaultAdditionalAgents{}.ID)), 2, kInt},       // "id"
+		{nil, 9, uint16(unsafe.Offsetof(FaultAdditionalAgents{}.Name)), 4, kStr},     // "name"
+		{nil, 13, uint16(unsafe.Offsetof(FaultAdditionalAgents{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{3, 0, 1, 2}}
 
 func (m *FaultAdditionalAgents) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultAdditionalAgents
@@ -7159,58 +7263,66 @@ func growFaultItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultItem = decTable{extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), grow: growFaultItem, fields: []decField{
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultItem{}.TicketID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(FaultItem{}.ID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemID)), kInt},
-	{"quantity", nil, uint32(unsafe.Offsetof(FaultItem{}.Quantity)), kF64},
-	{"quantity_shipped", nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityShipped)), kF64},
-	{"unit", nil, uint32(unsafe.Offsetof(FaultItem{}.Unit)), kInt},
-	{"costprice", nil, uint32(unsafe.Offsetof(FaultItem{}.Costprice)), kF64},
-	{"price", nil, uint32(unsafe.Offsetof(FaultItem{}.Price)), kF64},
-	{"status", nil, uint32(unsafe.Offsetof(FaultItem{}.Status)), kStr},
-	{"date_shipped", nil, uint32(unsafe.Offsetof(FaultItem{}.DateShipped)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(FaultItem{}.Note)), kStr},
-	{"note2", nil, uint32(unsafe.Offsetof(FaultItem{}.Note2)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(FaultItem{}.Name)), kStr},
-	{"supplier_part_code", nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierPartCode)), kStr},
-	{"stocklocation_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationID)), kInt},
-	{"stocklocation_name", nil, uint32(unsafe.Offsetof(FaultItem{}.StocklocationName)), kStr},
-	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(FaultItem{}.QuantityInStock)), kF64},
-	{"asset_number", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetNumber)), kInt},
-	{"asset_site", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetSite)), kInt},
-	{"warranty_reported", nil, uint32(unsafe.Offsetof(FaultItem{}.WarrantyReported)), kBool},
-	{"selected", nil, uint32(unsafe.Offsetof(FaultItem{}.Selected)), kBool},
-	{"stock_adjusted_already", nil, uint32(unsafe.Offsetof(FaultItem{}.StockAdjustedAlready)), kBool},
-	{"cost_centre", nil, uint32(unsafe.Offsetof(FaultItem{}.CostCentre)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AgentID)), kInt},
-	{"assetgroup_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetgroupName)), kStr},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeID)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssettypeName)), kStr},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(FaultItem{}.SupplierName)), kStr},
-	{"tax", nil, uint32(unsafe.Offsetof(FaultItem{}.Tax)), kF64},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxCode)), kInt},
-	{"item_taxable", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxable)), kBool},
-	{"item_generic", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemGeneric)), kInt},
-	{"item_recurring", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemRecurring)), kBool},
-	{"item_internal_reference", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemInternalReference)), kStr},
-	{"item_external_reference", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemExternalReference)), kStr},
-	{"item_tax_name", nil, uint32(unsafe.Offsetof(FaultItem{}.ItemTaxName)), kStr},
-	{"net_total", nil, uint32(unsafe.Offsetof(FaultItem{}.NetTotal)), kF64},
-	{"total_price", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalPrice)), kF64},
-	{"total_tax", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalTax)), kF64},
-	{"total_net_total", nil, uint32(unsafe.Offsetof(FaultItem{}.TotalNetTotal)), kF64},
-	{"consignment_ids", nil, uint32(unsafe.Offsetof(FaultItem{}.ConsignmentIds)), kInts},
-	{"asset_id", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetID)), kInt},
-	{"from_order_id", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderID)), kInt},
-	{"from_order_line", nil, uint32(unsafe.Offsetof(FaultItem{}.FromOrderLine)), kInt},
-	{"reserved_assets", &dectDeviceList, uint32(unsafe.Offsetof(FaultItem{}.ReservedAssets)), kMany},
-	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultItem{}.InventoryNumber)), kStr},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(FaultItem{}.StockbinID)), kInt},
-	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultItem{}.Warning)), kStr},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultItem{}.BudgettypeID)), kInt},
-}, sorted: []uint16{48, 23, 41, 17, 18, 47, 24, 25, 26, 49, 40, 22, 6, 9, 42, 43, 1, 45, 34, 31, 2, 33, 32, 29, 35, 30, 12, 36, 10, 11, 7, 3, 16, 4, 44, 20, 8, 21, 46, 14, 15, 27, 13, 28, 0, 39, 37, 38, 5, 19}}
+var dectFaultItem = decTable{names: "ticket_ididitem_idquantityquantity_shippedunitcostpricepricestatusdate_shippedno" +
+	"tenote2namesupplier_part_codestocklocation_idstocklocation_namequantity_in_stock" +
+	"asset_numberasset_sitewarranty_reportedselectedstock_adjusted_alreadycost_centre" +
+	"agent_idassetgroup_nameassettype_idassettype_namesupplier_nametaxitem_tax_codeit" +
+	"em_taxableitem_genericitem_recurringitem_internal_referenceitem_external_referen" +
+	"ceitem_tax_namenet_totaltotal_pricetotal_taxtotal_net_totalconsignment_idsasset_" +
+	"idfrom_order_idfrom_order_linereserved_assetsinventory_numberstockbin_idasset_ty" +
+	"pe_matching_field_name_warningbudgettype_id",
+	extra: unsafe.Offsetof(FaultItem{}.Extra), size: unsafe.Sizeof(FaultItem{}), grow: growFaultItem, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultItem{}.TicketID)), 9, kInt},                       // "ticket_id"
+		{nil, 9, uint16(unsafe.Offsetof(FaultItem{}.ID)), 2, kInt},                             // "id"
+		{nil, 11, uint16(unsafe.Offsetof(FaultItem{}.ItemID)), 7, kInt},                        // "item_id"
+		{nil, 18, uint16(unsafe.Offsetof(FaultItem{}.Quantity)), 8, kF64},                      // "quantity"
+		{nil, 26, uint16(unsafe.Offsetof(FaultItem{}.QuantityShipped)), 16, kF64},              // "quantity_shipped"
+		{nil, 42, uint16(unsafe.Offsetof(FaultItem{}.Unit)), 4, kInt},                          // "unit"
+		{nil, 46, uint16(unsafe.Offsetof(FaultItem{}.Costprice)), 9, kF64},                     // "costprice"
+		{nil, 55, uint16(unsafe.Offsetof(FaultItem{}.Price)), 5, kF64},                         // "price"
+		{nil, 60, uint16(unsafe.Offsetof(FaultItem{}.Status)), 6, kStr},                        // "status"
+		{nil, 66, uint16(unsafe.Offsetof(FaultItem{}.DateShipped)), 12, kTime},                 // "date_shipped"
+		{nil, 78, uint16(unsafe.Offsetof(FaultItem{}.Note)), 4, kStr},                          // "note"
+		{nil, 82, uint16(unsafe.Offsetof(FaultItem{}.Note2)), 5, kStr},                         // "note2"
+		{nil, 87, uint16(unsafe.Offsetof(FaultItem{}.Name)), 4, kStr},                          // "name"
+		{nil, 91, uint16(unsafe.Offsetof(FaultItem{}.SupplierPartCode)), 18, kStr},             // "supplier_part_code"
+		{nil, 109, uint16(unsafe.Offsetof(FaultItem{}.StocklocationID)), 16, kInt},             // "stocklocation_id"
+		{nil, 125, uint16(unsafe.Offsetof(FaultItem{}.StocklocationName)), 18, kStr},           // "stocklocation_name"
+		{nil, 143, uint16(unsafe.Offsetof(FaultItem{}.QuantityInStock)), 17, kF64},             // "quantity_in_stock"
+		{nil, 160, uint16(unsafe.Offsetof(FaultItem{}.AssetNumber)), 12, kInt},                 // "asset_number"
+		{nil, 172, uint16(unsafe.Offsetof(FaultItem{}.AssetSite)), 10, kInt},                   // "asset_site"
+		{nil, 182, uint16(unsafe.Offsetof(FaultItem{}.WarrantyReported)), 17, kBool},           // "warranty_reported"
+		{nil, 199, uint16(unsafe.Offsetof(FaultItem{}.Selected)), 8, kBool},                    // "selected"
+		{nil, 207, uint16(unsafe.Offsetof(FaultItem{}.StockAdjustedAlready)), 22, kBool},       // "stock_adjusted_already"
+		{nil, 229, uint16(unsafe.Offsetof(FaultItem{}.CostCentre)), 11, kInt},                  // "cost_centre"
+		{nil, 240, uint16(unsafe.Offsetof(FaultItem{}.AgentID)), 8, kInt},                      // "agent_id"
+		{nil, 248, uint16(unsafe.Offsetof(FaultItem{}.AssetgroupName)), 15, kStr},              // "assetgroup_name"
+		{nil, 263, uint16(unsafe.Offsetof(FaultItem{}.AssettypeID)), 12, kInt},                 // "assettype_id"
+		{nil, 275, uint16(unsafe.Offsetof(FaultItem{}.AssettypeName)), 14, kStr},               // "assettype_name"
+		{nil, 289, uint16(unsafe.Offsetof(FaultItem{}.SupplierName)), 13, kStr},                // "supplier_name"
+		{nil, 302, uint16(unsafe.Offsetof(FaultItem{}.Tax)), 3, kF64},                          // "tax"
+		{nil, 305, uint16(unsafe.Offsetof(FaultItem{}.ItemTaxCode)), 13, kInt},                 // "item_tax_code"
+		{nil, 318, uint16(unsafe.Offsetof(FaultItem{}.ItemTaxable)), 12, kBool},                // "item_taxable"
+		{nil, 330, uint16(unsafe.Offsetof(FaultItem{}.ItemGeneric)), 12, kInt},                 // "item_generic"
+		{nil, 342, uint16(unsafe.Offsetof(FaultItem{}.ItemRecurring)), 14, kBool},              // "item_recurring"
+		{nil, 356, uint16(unsafe.Offsetof(FaultItem{}.ItemInternalReference)), 23, kStr},       // "item_internal_reference"
+		{nil, 379, uint16(unsafe.Offsetof(FaultItem{}.ItemExternalReference)), 23, kStr},       // "item_external_reference"
+		{nil, 402, uint16(unsafe.Offsetof(FaultItem{}.ItemTaxName)), 13, kStr},                 // "item_tax_name"
+		{nil, 415, uint16(unsafe.Offsetof(FaultItem{}.NetTotal)), 9, kF64},                     // "net_total"
+		{nil, 424, uint16(unsafe.Offsetof(FaultItem{}.TotalPrice)), 11, kF64},                  // "total_price"
+		{nil, 435, uint16(unsafe.Offsetof(FaultItem{}.TotalTax)), 9, kF64},                     // "total_tax"
+		{nil, 444, uint16(unsafe.Offsetof(FaultItem{}.TotalNetTotal)), 15, kF64},               // "total_net_total"
+		{nil, 459, uint16(unsafe.Offsetof(FaultItem{}.ConsignmentIds)), 15, kInts},             // "consignment_ids"
+		{nil, 474, uint16(unsafe.Offsetof(FaultItem{}.AssetID)), 8, kInt},                      // "asset_id"
+		{nil, 482, uint16(unsafe.Offsetof(FaultItem{}.FromOrderID)), 13, kInt},                 // "from_order_id"
+		{nil, 495, uint16(unsafe.Offsetof(FaultItem{}.FromOrderLine)), 15, kInt},               // "from_order_line"
+		{&dectDeviceList, 510, uint16(unsafe.Offsetof(FaultItem{}.ReservedAssets)), 15, kMany}, // "reserved_assets"
+		{nil, 525, uint16(unsafe.Offsetof(FaultItem{}.InventoryNumber)), 16, kStr},             // "inventory_number"
+		{nil, 541, uint16(unsafe.Offsetof(FaultItem{}.StockbinID)), 11, kInt},                  // "stockbin_id"
+		{nil, 552, uint16(unsafe.Offsetof(FaultItem{}.AssetTypeMatchingFieldName)), 30, kStr},  // "asset_type_matching_field_name"
+		{nil, 582, uint16(unsafe.Offsetof(FaultItem{}.Warning)), 8, kStr},                      // "_warning"
+		{nil, 590, uint16(unsafe.Offsetof(FaultItem{}.BudgettypeID)), 13, kInt},                // "budgettype_id"
+	}, sorted: []uint16{48, 23, 41, 17, 18, 47, 24, 25, 26, 49, 40, 22, 6, 9, 42, 43, 1, 45, 34, 31, 2, 33, 32, 29, 35, 30, 12, 36, 10, 11, 7, 3, 16, 4, 44, 20, 8, 21, 46, 14, 15, 27, 13, 28, 0, 39, 37, 38, 5, 19}}
 
 func (m *FaultItem) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultItem }
 
@@ -7412,25 +7524,28 @@ func growPartsLookupResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPartsLookupResult = decTable{extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), grow: growPartsLookupResult, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldID)), kInt},
-	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), kStr},
-	{"success", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Success)), kBool},
-	{"error", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Error)), kStr},
-	{"data", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Data)), kMap},
-	{"field_values", &dectKeyPair, uint32(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), kMany},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(PartsLookupResult{}.Customfields)), kMany},
-	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), kStr},
-	{"message", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Message)), kStr},
-	{"popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.Popup)), kStr},
-	{"confirm_popup", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.ConfirmPopup)), kBool},
-	{"data_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.DataMultiple)), kRaw},
-	{"message_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MessageMultiple)), kStr},
-	{"customfields_multiple", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.CustomfieldsMultiple)), kRaw},
-	{"mapped_outcome_field_id", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeFieldID)), kInt},
-	{"mapped_outcome_inverted", nil, uint32(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), kBool},
-}, sorted: []uint16{11, 7, 14, 5, 12, 4, 1, 6, 0, 2, 8, 15, 16, 9, 13, 10, 3}}
+var dectPartsLookupResult = decTable{names: "idfield_idlookup_valuesuccesserrordatafield_valuescustomfieldslookup_valuesmessa" +
+	"gepopupconfirm_popupdata_multiplemessage_multiplecustomfields_multiplemapped_out" +
+	"come_field_idmapped_outcome_inverted",
+	extra: unsafe.Offsetof(PartsLookupResult{}.Extra), size: unsafe.Sizeof(PartsLookupResult{}), grow: growPartsLookupResult, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PartsLookupResult{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PartsLookupResult{}.FieldID)), 8, kInt},                      // "field_id"
+		{nil, 10, uint16(unsafe.Offsetof(PartsLookupResult{}.LookupValue)), 12, kStr},                // "lookup_value"
+		{nil, 22, uint16(unsafe.Offsetof(PartsLookupResult{}.Success)), 7, kBool},                    // "success"
+		{nil, 29, uint16(unsafe.Offsetof(PartsLookupResult{}.Error)), 5, kStr},                       // "error"
+		{nil, 34, uint16(unsafe.Offsetof(PartsLookupResult{}.Data)), 4, kMap},                        // "data"
+		{&dectKeyPair, 38, uint16(unsafe.Offsetof(PartsLookupResult{}.FieldValues)), 12, kMany},      // "field_values"
+		{&dectCustomField, 50, uint16(unsafe.Offsetof(PartsLookupResult{}.Customfields)), 12, kMany}, // "customfields"
+		{nil, 62, uint16(unsafe.Offsetof(PartsLookupResult{}.LookupValues)), 13, kStr},               // "lookup_values"
+		{nil, 75, uint16(unsafe.Offsetof(PartsLookupResult{}.Message)), 7, kStr},                     // "message"
+		{nil, 82, uint16(unsafe.Offsetof(PartsLookupResult{}.Popup)), 5, kStr},                       // "popup"
+		{nil, 87, uint16(unsafe.Offsetof(PartsLookupResult{}.ConfirmPopup)), 13, kBool},              // "confirm_popup"
+		{nil, 100, uint16(unsafe.Offsetof(PartsLookupResult{}.DataMultiple)), 13, kRaw},              // "data_multiple"
+		{nil, 113, uint16(unsafe.Offsetof(PartsLookupResult{}.MessageMultiple)), 16, kStr},           // "message_multiple"
+		{nil, 129, uint16(unsafe.Offsetof(PartsLookupResult{}.CustomfieldsMultiple)), 21, kRaw},      // "customfields_multiple"
+		{nil, 150, uint16(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeFieldID)), 23, kInt},      // "mapped_outcome_field_id"
+		{nil, 173, uint16(unsafe.Offsetof(PartsLookupResult{}.MappedOutcomeInverted)), 23, kBool},    // "mapped_outcome_inverted"
+	}, sorted: []uint16{11, 7, 14, 5, 12, 4, 1, 6, 0, 2, 8, 15, 16, 9, 13, 10, 3}}
 
 func (m *PartsLookupResult) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPartsLookupResult
@@ -7538,14 +7653,15 @@ func growRoundRobinLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRoundRobinLog = decTable{extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), grow: growRoundRobinLog, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.TicketID)), kInt},
-	{"team", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Team)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AgentID)), kInt},
-	{"assign_datetime", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.AssignDatetime)), kTime},
-	{"type", nil, uint32(unsafe.Offsetof(RoundRobinLog{}.Type)), kInt},
-}, sorted: []uint16{3, 4, 0, 2, 1, 5}}
+var dectRoundRobinLog = decTable{names: "idticket_idteamagent_idassign_datetimetype",
+	extra: unsafe.Offsetof(RoundRobinLog{}.Extra), size: unsafe.Sizeof(RoundRobinLog{}), grow: growRoundRobinLog, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RoundRobinLog{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RoundRobinLog{}.TicketID)), 9, kInt},          // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(RoundRobinLog{}.Team)), 4, kStr},             // "team"
+		{nil, 15, uint16(unsafe.Offsetof(RoundRobinLog{}.AgentID)), 8, kInt},          // "agent_id"
+		{nil, 23, uint16(unsafe.Offsetof(RoundRobinLog{}.AssignDatetime)), 15, kTime}, // "assign_datetime"
+		{nil, 38, uint16(unsafe.Offsetof(RoundRobinLog{}.Type)), 4, kInt},             // "type"
+	}, sorted: []uint16{3, 4, 0, 2, 1, 5}}
 
 func (m *RoundRobinLog) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRoundRobinLog

@@ -389,31 +389,34 @@ func growAddressStore(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAddressStore = decTable{extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), grow: growAddressStore, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AddressStore{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(AddressStore{}.Type)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(AddressStore{}.Description)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(AddressStore{}.Note)), kStr},
-	{"line1", nil, uint32(unsafe.Offsetof(AddressStore{}.Line1)), kStr},
-	{"line2", nil, uint32(unsafe.Offsetof(AddressStore{}.Line2)), kStr},
-	{"line3", nil, uint32(unsafe.Offsetof(AddressStore{}.Line3)), kStr},
-	{"line4", nil, uint32(unsafe.Offsetof(AddressStore{}.Line4)), kStr},
-	{"postcode", nil, uint32(unsafe.Offsetof(AddressStore{}.Postcode)), kStr},
-	{"primary", nil, uint32(unsafe.Offsetof(AddressStore{}.Primary)), kBool},
-	{"inactive", nil, uint32(unsafe.Offsetof(AddressStore{}.Inactive)), kBool},
-	{"date_active", nil, uint32(unsafe.Offsetof(AddressStore{}.DateActive)), kTime},
-	{"date_inactive", nil, uint32(unsafe.Offsetof(AddressStore{}.DateInactive)), kTime},
-	{"lat", nil, uint32(unsafe.Offsetof(AddressStore{}.Lat)), kF64},
-	{"long", nil, uint32(unsafe.Offsetof(AddressStore{}.Long)), kF64},
-	{"client_name", nil, uint32(unsafe.Offsetof(AddressStore{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(AddressStore{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(AddressStore{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(AddressStore{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(AddressStore{}.UserName)), kStr},
-	{"user_email", nil, uint32(unsafe.Offsetof(AddressStore{}.UserEmail)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(AddressStore{}.Isimport)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AddressStore{}.Warning)), kStr},
-}, sorted: []uint16{21, 22, 15, 11, 12, 2, 0, 10, 13, 4, 5, 6, 7, 14, 3, 8, 9, 16, 17, 1, 20, 18, 19}}
+var dectAddressStore = decTable{names: "idtypedescriptionnoteline1line2line3line4postcodeprimaryinactivedate_activedate_" +
+	"inactivelatlongclient_namesite_idsite_nameuser_iduser_nameuser_email_isimport_wa" +
+	"rning",
+	extra: unsafe.Offsetof(AddressStore{}.Extra), size: unsafe.Sizeof(AddressStore{}), grow: growAddressStore, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AddressStore{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AddressStore{}.Type)), 4, kInt},            // "type"
+		{nil, 6, uint16(unsafe.Offsetof(AddressStore{}.Description)), 11, kStr},    // "description"
+		{nil, 17, uint16(unsafe.Offsetof(AddressStore{}.Note)), 4, kStr},           // "note"
+		{nil, 21, uint16(unsafe.Offsetof(AddressStore{}.Line1)), 5, kStr},          // "line1"
+		{nil, 26, uint16(unsafe.Offsetof(AddressStore{}.Line2)), 5, kStr},          // "line2"
+		{nil, 31, uint16(unsafe.Offsetof(AddressStore{}.Line3)), 5, kStr},          // "line3"
+		{nil, 36, uint16(unsafe.Offsetof(AddressStore{}.Line4)), 5, kStr},          // "line4"
+		{nil, 41, uint16(unsafe.Offsetof(AddressStore{}.Postcode)), 8, kStr},       // "postcode"
+		{nil, 49, uint16(unsafe.Offsetof(AddressStore{}.Primary)), 7, kBool},       // "primary"
+		{nil, 56, uint16(unsafe.Offsetof(AddressStore{}.Inactive)), 8, kBool},      // "inactive"
+		{nil, 64, uint16(unsafe.Offsetof(AddressStore{}.DateActive)), 11, kTime},   // "date_active"
+		{nil, 75, uint16(unsafe.Offsetof(AddressStore{}.DateInactive)), 13, kTime}, // "date_inactive"
+		{nil, 88, uint16(unsafe.Offsetof(AddressStore{}.Lat)), 3, kF64},            // "lat"
+		{nil, 91, uint16(unsafe.Offsetof(AddressStore{}.Long)), 4, kF64},           // "long"
+		{nil, 95, uint16(unsafe.Offsetof(AddressStore{}.ClientName)), 11, kStr},    // "client_name"
+		{nil, 106, uint16(unsafe.Offsetof(AddressStore{}.SiteID)), 7, kInt},        // "site_id"
+		{nil, 113, uint16(unsafe.Offsetof(AddressStore{}.SiteName)), 9, kStr},      // "site_name"
+		{nil, 122, uint16(unsafe.Offsetof(AddressStore{}.UserID)), 7, kInt},        // "user_id"
+		{nil, 129, uint16(unsafe.Offsetof(AddressStore{}.UserName)), 9, kStr},      // "user_name"
+		{nil, 138, uint16(unsafe.Offsetof(AddressStore{}.UserEmail)), 10, kStr},    // "user_email"
+		{nil, 148, uint16(unsafe.Offsetof(AddressStore{}.Isimport)), 9, kBool},     // "_isimport"
+		{nil, 157, uint16(unsafe.Offsetof(AddressStore{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{21, 22, 15, 11, 12, 2, 0, 10, 13, 4, 5, 6, 7, 14, 3, 8, 9, 16, 17, 1, 20, 18, 19}}
 
 func (m *AddressStore) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAddressStore

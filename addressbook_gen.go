@@ -269,24 +269,26 @@ func growAddressbook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAddressbook = decTable{extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), grow: growAddressbook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Addressbook{}.ID)), kInt},
-	{"global", nil, uint32(unsafe.Offsetof(Addressbook{}.Global)), kBool},
-	{"mailboxid", nil, uint32(unsafe.Offsetof(Addressbook{}.Mailboxid)), kInt},
-	{"unum", nil, uint32(unsafe.Offsetof(Addressbook{}.Unum)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Addressbook{}.Name)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(Addressbook{}.Emailaddress)), kStr},
-	{"exchange", nil, uint32(unsafe.Offsetof(Addressbook{}.Exchange)), kBool},
-	{"address", nil, uint32(unsafe.Offsetof(Addressbook{}.Address)), kStr},
-	{"section", nil, uint32(unsafe.Offsetof(Addressbook{}.Section)), kStr},
-	{"contactuid", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactuid)), kInt},
-	{"contactunum", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactunum)), kInt},
-	{"contactgroup", nil, uint32(unsafe.Offsetof(Addressbook{}.Contactgroup)), kInt},
-	{"contactgroupcontacts", &dectContactgroupcontacts, uint32(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), kMany},
-	{"contacttype", nil, uint32(unsafe.Offsetof(Addressbook{}.Contacttype)), kInt},
-	{"selectedaddressbook", nil, uint32(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Addressbook{}.Warning)), kStr},
-}, sorted: []uint16{15, 7, 11, 12, 13, 9, 10, 5, 6, 1, 0, 2, 4, 8, 14, 3}}
+var dectAddressbook = decTable{names: "idglobalmailboxidunumnameemailaddressexchangeaddresssectioncontactuidcontactunum" +
+	"contactgroupcontactgroupcontactscontacttypeselectedaddressbook_warning",
+	extra: unsafe.Offsetof(Addressbook{}.Extra), size: unsafe.Sizeof(Addressbook{}), grow: growAddressbook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Addressbook{}.ID)), 2, kInt},                                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Addressbook{}.Global)), 6, kBool},                                       // "global"
+		{nil, 8, uint16(unsafe.Offsetof(Addressbook{}.Mailboxid)), 9, kInt},                                     // "mailboxid"
+		{nil, 17, uint16(unsafe.Offsetof(Addressbook{}.Unum)), 4, kInt},                                         // "unum"
+		{nil, 21, uint16(unsafe.Offsetof(Addressbook{}.Name)), 4, kStr},                                         // "name"
+		{nil, 25, uint16(unsafe.Offsetof(Addressbook{}.Emailaddress)), 12, kStr},                                // "emailaddress"
+		{nil, 37, uint16(unsafe.Offsetof(Addressbook{}.Exchange)), 8, kBool},                                    // "exchange"
+		{nil, 45, uint16(unsafe.Offsetof(Addressbook{}.Address)), 7, kStr},                                      // "address"
+		{nil, 52, uint16(unsafe.Offsetof(Addressbook{}.Section)), 7, kStr},                                      // "section"
+		{nil, 59, uint16(unsafe.Offsetof(Addressbook{}.Contactuid)), 10, kInt},                                  // "contactuid"
+		{nil, 69, uint16(unsafe.Offsetof(Addressbook{}.Contactunum)), 11, kInt},                                 // "contactunum"
+		{nil, 80, uint16(unsafe.Offsetof(Addressbook{}.Contactgroup)), 12, kInt},                                // "contactgroup"
+		{&dectContactgroupcontacts, 92, uint16(unsafe.Offsetof(Addressbook{}.Contactgroupcontacts)), 20, kMany}, // "contactgroupcontacts"
+		{nil, 112, uint16(unsafe.Offsetof(Addressbook{}.Contacttype)), 11, kInt},                                // "contacttype"
+		{nil, 123, uint16(unsafe.Offsetof(Addressbook{}.Selectedaddressbook)), 19, kStr},                        // "selectedaddressbook"
+		{nil, 142, uint16(unsafe.Offsetof(Addressbook{}.Warning)), 8, kStr},                                     // "_warning"
+	}, sorted: []uint16{15, 7, 11, 12, 13, 9, 10, 5, 6, 1, 0, 2, 4, 8, 14, 3}}
 
 func (m *Addressbook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAddressbook

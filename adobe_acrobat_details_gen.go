@@ -298,26 +298,29 @@ func growAdobeAcrobatDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatDetails = decTable{extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), grow: growAdobeAcrobatDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), kStr},
-	{"shard", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.TokenExpiry)), kTime},
-	{"authorized", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Authorized)), kBool},
-	{"code", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Disconnect)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Importtype)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewClientSecret)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewMethod)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.Warning)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.GUID)), kStr},
-	{"new_webhook_secret", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.NewWebhookSecret)), kStr},
-	{"enable_webhooks", nil, uint32(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), kBool},
-}, sorted: []uint16{9, 8, 10, 14, 6, 11, 7, 17, 15, 0, 1, 3, 12, 13, 4, 16, 2, 5}}
+var dectAdobeAcrobatDetails = decTable{names: "idnameshardnew_access_tokennew_refresh_tokentoken_expiryauthorizedcode_exchangec" +
+	"ode_disconnect_importtypeclient_idnew_client_secretnew_method_warningguidnew_web" +
+	"hook_secretenable_webhooks",
+	extra: unsafe.Offsetof(AdobeAcrobatDetails{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDetails{}), grow: growAdobeAcrobatDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Name)), 4, kStr},                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Shard)), 5, kStr},               // "shard"
+		{nil, 11, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.NewAccessToken)), 16, kStr},    // "new_access_token"
+		{nil, 27, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.NewRefreshToken)), 17, kStr},   // "new_refresh_token"
+		{nil, 44, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.TokenExpiry)), 12, kTime},      // "token_expiry"
+		{nil, 56, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Authorized)), 10, kBool},       // "authorized"
+		{nil, 66, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Code)), 4, kStr},               // "code"
+		{nil, 70, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Exchangecode)), 13, kBool},     // "_exchangecode"
+		{nil, 83, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Disconnect)), 11, kBool},       // "_disconnect"
+		{nil, 94, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Importtype)), 11, kStr},        // "_importtype"
+		{nil, 105, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.ClientID)), 9, kStr},          // "client_id"
+		{nil, 114, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.NewClientSecret)), 17, kStr},  // "new_client_secret"
+		{nil, 131, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.NewMethod)), 10, kBool},       // "new_method"
+		{nil, 141, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.Warning)), 8, kStr},           // "_warning"
+		{nil, 149, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.GUID)), 4, kStr},              // "guid"
+		{nil, 153, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.NewWebhookSecret)), 18, kStr}, // "new_webhook_secret"
+		{nil, 171, uint16(unsafe.Offsetof(AdobeAcrobatDetails{}.EnableWebhooks)), 15, kBool},  // "enable_webhooks"
+	}, sorted: []uint16{9, 8, 10, 14, 6, 11, 7, 17, 15, 0, 1, 3, 12, 13, 4, 16, 2, 5}}
 
 func (m *AdobeAcrobatDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatDetails

@@ -188,15 +188,16 @@ func growAdobeCommerceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeCommerceDetails = decTable{extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), grow: growAdobeCommerceDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), kInt},
-	{"connectionname", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.NewIntegrationMethod)), kBool},
-	{"enabled", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Enabled)), kBool},
-	{"integrator_last_sync", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.IntegratorLastSync)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), kStr},
-}, sorted: []uint16{6, 1, 4, 0, 5, 3, 2}}
+var dectAdobeCommerceDetails = decTable{names: "idconnectionnameurlnew_integration_methodenabledintegrator_last_sync_warning",
+	extra: unsafe.Offsetof(AdobeCommerceDetails{}.Extra), size: unsafe.Sizeof(AdobeCommerceDetails{}), grow: growAdobeCommerceDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.Connectionname)), 14, kStr},         // "connectionname"
+		{nil, 16, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.URL)), 3, kStr},                    // "url"
+		{nil, 19, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 41, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 48, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.IntegratorLastSync)), 20, kTime},   // "integrator_last_sync"
+		{nil, 68, uint16(unsafe.Offsetof(AdobeCommerceDetails{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{6, 1, 4, 0, 5, 3, 2}}
 
 func (m *AdobeCommerceDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeCommerceDetails

@@ -171,13 +171,14 @@ func growAgentCheckIn(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAgentCheckIn = decTable{extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), grow: growAgentCheckIn, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.AgentID)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), kTime},
-	{"status", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Status)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AgentCheckIn{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 0, 3, 2}}
+var dectAgentCheckIn = decTable{names: "idagent_idtimestampstatus_warning",
+	extra: unsafe.Offsetof(AgentCheckIn{}.Extra), size: unsafe.Sizeof(AgentCheckIn{}), grow: growAgentCheckIn, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AgentCheckIn{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AgentCheckIn{}.AgentID)), 8, kInt},     // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(AgentCheckIn{}.Timestamp)), 9, kTime}, // "timestamp"
+		{nil, 19, uint16(unsafe.Offsetof(AgentCheckIn{}.Status)), 6, kInt},     // "status"
+		{nil, 25, uint16(unsafe.Offsetof(AgentCheckIn{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{4, 1, 0, 3, 2}}
 
 func (m *AgentCheckIn) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAgentCheckIn

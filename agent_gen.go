@@ -2632,285 +2632,341 @@ func growUname(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUname = decTable{extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), grow: growUname, fields: []decField{
-	{"sites", &dectUnameSite, uint32(unsafe.Offsetof(Uname{}.Sites)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(Uname{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Uname{}.Name)), kStr},
-	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(Uname{}.OnlinestatusActual)), kInt},
-	{"onlinestatus", nil, uint32(unsafe.Offsetof(Uname{}.Onlinestatus)), kInt},
-	{"is_online", nil, uint32(unsafe.Offsetof(Uname{}.IsOnline)), kBool},
-	{"lastonline", nil, uint32(unsafe.Offsetof(Uname{}.Lastonline)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(Uname{}.Team)), kStr},
-	{"isdisabled", nil, uint32(unsafe.Offsetof(Uname{}.Isdisabled)), kBool},
-	{"email", nil, uint32(unsafe.Offsetof(Uname{}.Email)), kStr},
-	{"ad", nil, uint32(unsafe.Offsetof(Uname{}.Ad)), kStr},
-	{"lastlogindate", nil, uint32(unsafe.Offsetof(Uname{}.Lastlogindate)), kTime},
-	{"agentphotopath", nil, uint32(unsafe.Offsetof(Uname{}.Agentphotopath)), kStr},
-	{"initials", nil, uint32(unsafe.Offsetof(Uname{}.Initials)), kStr},
-	{"firstname", nil, uint32(unsafe.Offsetof(Uname{}.Firstname)), kStr},
-	{"surname", nil, uint32(unsafe.Offsetof(Uname{}.Surname)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(Uname{}.Colour)), kStr},
-	{"jobtitle", nil, uint32(unsafe.Offsetof(Uname{}.Jobtitle)), kStr},
-	{"sms", nil, uint32(unsafe.Offsetof(Uname{}.SMS)), kStr},
-	{"extensionnumber", nil, uint32(unsafe.Offsetof(Uname{}.Extensionnumber)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(Uname{}.TicketCount)), kInt},
-	{"is_agent", nil, uint32(unsafe.Offsetof(Uname{}.IsAgent)), kBool},
-	{"one_client", nil, uint32(unsafe.Offsetof(Uname{}.OneClient)), kInt},
-	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(Uname{}.Teams)), kMany},
-	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(Uname{}.Departments)), kMany},
-	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(Uname{}.Clients)), kMany},
-	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(Uname{}.Tickettypes)), kMany},
-	{"qualifications", &dectUnameQualification, uint32(unsafe.Offsetof(Uname{}.Qualifications)), kMany},
-	{"qualification_weighting", nil, uint32(unsafe.Offsetof(Uname{}.QualificationWeighting)), kInt},
-	{"qualified", nil, uint32(unsafe.Offsetof(Uname{}.Qualified)), kBool},
-	{"role_list", nil, uint32(unsafe.Offsetof(Uname{}.RoleList)), kStr},
-	{"current_action_type", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionType)), kStr},
-	{"current_action_name", nil, uint32(unsafe.Offsetof(Uname{}.CurrentActionName)), kStr},
-	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(Uname{}.Assettypes)), kMany},
-	{"googleemail", nil, uint32(unsafe.Offsetof(Uname{}.Googleemail)), kStr},
-	{"linemanager", nil, uint32(unsafe.Offsetof(Uname{}.Linemanager)), kInt},
-	{"linemanager_name", nil, uint32(unsafe.Offsetof(Uname{}.LinemanagerName)), kStr},
-	{"inboxes", nil, uint32(unsafe.Offsetof(Uname{}.Inboxes)), kInt},
-	{"exchange_authorized", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAuthorized)), kBool},
-	{"exchange_account", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeAccount)), kStr},
-	{"sentinel_authorized", nil, uint32(unsafe.Offsetof(Uname{}.SentinelAuthorized)), kBool},
-	{"licence_type", nil, uint32(unsafe.Offsetof(Uname{}.LicenceType)), kInt},
-	{"named_licences_in_use", nil, uint32(unsafe.Offsetof(Uname{}.NamedLicencesInUse)), kInt},
-	{"google_mail_authorized", nil, uint32(unsafe.Offsetof(Uname{}.GoogleMailAuthorized)), kBool},
-	{"inbox_clientid", nil, uint32(unsafe.Offsetof(Uname{}.InboxClientid)), kStr},
-	{"isapiagent", nil, uint32(unsafe.Offsetof(Uname{}.Isapiagent)), kBool},
-	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopAuthorized)), kBool},
-	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveAuthorized)), kBool},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Uname{}.Datecreated)), kTime},
-	{"password", nil, uint32(unsafe.Offsetof(Uname{}.Password)), kStr},
-	{"lunchbreak", nil, uint32(unsafe.Offsetof(Uname{}.Lunchbreak)), kF64},
-	{"costprice", nil, uint32(unsafe.Offsetof(Uname{}.Costprice)), kF64},
-	{"agentphotodata", nil, uint32(unsafe.Offsetof(Uname{}.Agentphotodata)), kStr},
-	{"pagesize", nil, uint32(unsafe.Offsetof(Uname{}.Pagesize)), kInt},
-	{"signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature)), kStr},
-	{"default_filter_id_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDTickets)), kInt},
-	{"default_filter_name_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameTickets)), kStr},
-	{"default_columns_id_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDTickets)), kInt},
-	{"default_columns_name_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameTickets)), kStr},
-	{"default_view_tickets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTickets)), kStr},
-	{"default_view_tickets_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedid)), kInt},
-	{"default_view_tickets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedname)), kStr},
-	{"default_filter_id_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterIDOpps)), kInt},
-	{"default_filter_name_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFilterNameOpps)), kStr},
-	{"default_columns_id_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDOpps)), kInt},
-	{"default_columns_name_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsNameOpps)), kStr},
-	{"default_view_opps", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOpps)), kStr},
-	{"default_view_opps_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedid)), kInt},
-	{"default_view_opps_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedname)), kStr},
-	{"default_action_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionView)), kStr},
-	{"default_action_display", nil, uint32(unsafe.Offsetof(Uname{}.DefaultActionDisplay)), kInt},
-	{"default_feed_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultFeedView)), kStr},
-	{"ticket_preview_mode", nil, uint32(unsafe.Offsetof(Uname{}.TicketPreviewMode)), kInt},
-	{"default_ticket_preview_size", nil, uint32(unsafe.Offsetof(Uname{}.DefaultTicketPreviewSize)), kInt},
-	{"list_type", nil, uint32(unsafe.Offsetof(Uname{}.ListType)), kInt},
-	{"navmenu_mode", nil, uint32(unsafe.Offsetof(Uname{}.NavmenuMode)), kInt},
-	{"default_calendar_view", nil, uint32(unsafe.Offsetof(Uname{}.DefaultCalendarView)), kStr},
-	{"calendar_options", nil, uint32(unsafe.Offsetof(Uname{}.CalendarOptions)), kStr},
-	{"search_options", nil, uint32(unsafe.Offsetof(Uname{}.SearchOptions)), kStr},
-	{"newtabpref", nil, uint32(unsafe.Offsetof(Uname{}.Newtabpref)), kInt},
-	{"theme", nil, uint32(unsafe.Offsetof(Uname{}.Theme)), kStr},
-	{"theme_revert", nil, uint32(unsafe.Offsetof(Uname{}.ThemeRevert)), kStr},
-	{"language_id", nil, uint32(unsafe.Offsetof(Uname{}.LanguageID)), kInt},
-	{"language_name", nil, uint32(unsafe.Offsetof(Uname{}.LanguageName)), kStr},
-	{"app_colour", nil, uint32(unsafe.Offsetof(Uname{}.AppColour)), kStr},
-	{"app_colour_type", nil, uint32(unsafe.Offsetof(Uname{}.AppColourType)), kInt},
-	{"nav_display_mode", nil, uint32(unsafe.Offsetof(Uname{}.NavDisplayMode)), kInt},
-	{"enablehighcontrast", nil, uint32(unsafe.Offsetof(Uname{}.Enablehighcontrast)), kBool},
-	{"actionscreen_display_type", nil, uint32(unsafe.Offsetof(Uname{}.ActionscreenDisplayType)), kInt},
-	{"homescreenchartid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartid)), kInt},
-	{"homescreenchartname", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartname)), kStr},
-	{"homescreenchartpublishedid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreenchartpublishedid)), kStr},
-	{"homescreendashboardid", nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardid)), kInt},
-	{"homescreendashboardname", nil, uint32(unsafe.Offsetof(Uname{}.Homescreendashboardname)), kStr},
-	{"sidemenudashboardid", nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardid)), kInt},
-	{"sidemenudashboardname", nil, uint32(unsafe.Offsetof(Uname{}.Sidemenudashboardname)), kStr},
-	{"clientdetails_layout_id", nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutID)), kInt},
-	{"clientdetails_layout_name", nil, uint32(unsafe.Offsetof(Uname{}.ClientdetailsLayoutName)), kStr},
-	{"nav_layout_id", nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutID)), kInt},
-	{"nav_layout_name", nil, uint32(unsafe.Offsetof(Uname{}.NavLayoutName)), kStr},
-	{"sendowneremails", nil, uint32(unsafe.Offsetof(Uname{}.Sendowneremails)), kBool},
-	{"warnifnoscan", nil, uint32(unsafe.Offsetof(Uname{}.Warnifnoscan)), kBool},
-	{"dontemailmeifiloggedit", nil, uint32(unsafe.Offsetof(Uname{}.Dontemailmeifiloggedit)), kBool},
-	{"workhour_start", nil, uint32(unsafe.Offsetof(Uname{}.WorkhourStart)), kF64},
-	{"workhour_end", nil, uint32(unsafe.Offsetof(Uname{}.WorkhourEnd)), kF64},
-	{"chargerate", nil, uint32(unsafe.Offsetof(Uname{}.Chargerate)), kInt},
-	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), kStr},
-	{"third_party_guid", nil, uint32(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), kStr},
-	{"roles", &dectNHDRoles, uint32(unsafe.Offsetof(Uname{}.Roles)), kMany},
-	{"add_roles", &dectNHDRoles, uint32(unsafe.Offsetof(Uname{}.AddRoles)), kMany},
-	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(Uname{}.Claims)), kMany},
-	{"department", nil, uint32(unsafe.Offsetof(Uname{}.Department)), kStr},
-	{"_is_a_departmentmanager", nil, uint32(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), kBool},
-	{"_is_a_teammanager", nil, uint32(unsafe.Offsetof(Uname{}.IsATeammanager)), kBool},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AccessControl)), kMany},
-	{"twofactor_enabled", nil, uint32(unsafe.Offsetof(Uname{}.TwofactorEnabled)), kBool},
-	{"_isnew", nil, uint32(unsafe.Offsetof(Uname{}.Isnew)), kBool},
-	{"adconnection", nil, uint32(unsafe.Offsetof(Uname{}.Adconnection)), kInt},
-	{"useadlogin", nil, uint32(unsafe.Offsetof(Uname{}.Useadlogin)), kInt},
-	{"container_dn", nil, uint32(unsafe.Offsetof(Uname{}.ContainerDn)), kStr},
-	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(Uname{}.Notifications)), kMany},
-	{"notifications_personal", &dectUnameNotification, uint32(unsafe.Offsetof(Uname{}.NotificationsPersonal)), kMany},
-	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Emailconfirmed)), kBool},
-	{"accountconfirmed", nil, uint32(unsafe.Offsetof(Uname{}.Accountconfirmed)), kBool},
-	{"isinvite", nil, uint32(unsafe.Offsetof(Uname{}.Isinvite)), kBool},
-	{"is_sales", nil, uint32(unsafe.Offsetof(Uname{}.IsSales)), kBool},
-	{"_getlogmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Getlogmeinid)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Uname{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Uname{}.Importtype)), kStr},
-	{"_importtoken", nil, uint32(unsafe.Offsetof(Uname{}.Importtoken)), kStr},
-	{"beyondtrust_name", nil, uint32(unsafe.Offsetof(Uname{}.BeyondtrustName)), kStr},
-	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Uname{}.AzureConnectionid)), kInt},
-	{"azure_roleid", nil, uint32(unsafe.Offsetof(Uname{}.AzureRoleid)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Uname{}.Customfields)), kMany},
-	{"chargerates", &dectRestriction, uint32(unsafe.Offsetof(Uname{}.Chargerates)), kMany},
-	{"warnifnoscan_integrator", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), kBool},
-	{"warnifnoscan_integrator_hours", nil, uint32(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), kInt},
-	{"orion_username", nil, uint32(unsafe.Offsetof(Uname{}.OrionUsername)), kStr},
-	{"orion_password", nil, uint32(unsafe.Offsetof(Uname{}.OrionPassword)), kStr},
-	{"ncentral_username", nil, uint32(unsafe.Offsetof(Uname{}.NcentralUsername)), kStr},
-	{"soc_username", nil, uint32(unsafe.Offsetof(Uname{}.SocUsername)), kStr},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(Uname{}.Autotaskid)), kInt},
-	{"oktaid", nil, uint32(unsafe.Offsetof(Uname{}.Oktaid)), kStr},
-	{"okta_status", nil, uint32(unsafe.Offsetof(Uname{}.OktaStatus)), kStr},
-	{"new_ncentral_key", nil, uint32(unsafe.Offsetof(Uname{}.NewNcentralKey)), kStr},
-	{"pomincostforapprovaltype", nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapprovaltype)), kInt},
-	{"pomincostforapproval", nil, uint32(unsafe.Offsetof(Uname{}.Pomincostforapproval)), kF64},
-	{"quotemarginforapprovaltype", nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapprovaltype)), kInt},
-	{"quotemarginforapproval", nil, uint32(unsafe.Offsetof(Uname{}.Quotemarginforapproval)), kF64},
-	{"new_orion_password", nil, uint32(unsafe.Offsetof(Uname{}.NewOrionPassword)), kStr},
-	{"orion_access", nil, uint32(unsafe.Offsetof(Uname{}.OrionAccess)), kBool},
-	{"new_method", nil, uint32(unsafe.Offsetof(Uname{}.NewMethod)), kBool},
-	{"exchange_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeTokenExpiry)), kTime},
-	{"exchange_redirect", nil, uint32(unsafe.Offsetof(Uname{}.ExchangeRedirect)), kStr},
-	{"_getoauthtoken", nil, uint32(unsafe.Offsetof(Uname{}.Getoauthtoken)), kBool},
-	{"oauth_code", nil, uint32(unsafe.Offsetof(Uname{}.OauthCode)), kStr},
-	{"oauth_redirect", nil, uint32(unsafe.Offsetof(Uname{}.OauthRedirect)), kStr},
-	{"oauth_type", nil, uint32(unsafe.Offsetof(Uname{}.OauthType)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(Uname{}.NewAccessToken)), kStr},
-	{"new_token_type", nil, uint32(unsafe.Offsetof(Uname{}.NewTokenType)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(Uname{}.NewRefreshToken)), kStr},
-	{"_disconnectintegration", nil, uint32(unsafe.Offsetof(Uname{}.Disconnectintegration)), kStr},
-	{"sentinel_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SentinelTokenExpiry)), kTime},
-	{"sentinel_redirect", nil, uint32(unsafe.Offsetof(Uname{}.SentinelRedirect)), kStr},
-	{"default_columns_id_assets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDAssets)), kInt},
-	{"Oo_name", nil, uint32(unsafe.Offsetof(Uname{}.OoName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Uname{}.Warning)), kStr},
-	{"isagentdetails", nil, uint32(unsafe.Offsetof(Uname{}.Isagentdetails)), kBool},
-	{"excludefromresourcebooking", nil, uint32(unsafe.Offsetof(Uname{}.Excludefromresourcebooking)), kBool},
-	{"delegation_activated", nil, uint32(unsafe.Offsetof(Uname{}.DelegationActivated)), kBool},
-	{"delegation_timebased", nil, uint32(unsafe.Offsetof(Uname{}.DelegationTimebased)), kBool},
-	{"delegation_start", nil, uint32(unsafe.Offsetof(Uname{}.DelegationStart)), kTime},
-	{"delegation_end", nil, uint32(unsafe.Offsetof(Uname{}.DelegationEnd)), kTime},
-	{"delegation_user_id", nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserID)), kInt},
-	{"delegation_user_name", nil, uint32(unsafe.Offsetof(Uname{}.DelegationUserName)), kStr},
-	{"_revoke_tokens", nil, uint32(unsafe.Offsetof(Uname{}.RevokeTokens)), kBool},
-	{"authenticatorapp_configured", nil, uint32(unsafe.Offsetof(Uname{}.AuthenticatorappConfigured)), kBool},
-	{"_revoke_authenticatorapp", nil, uint32(unsafe.Offsetof(Uname{}.RevokeAuthenticatorapp)), kBool},
-	{"ispasswordreset", nil, uint32(unsafe.Offsetof(Uname{}.Ispasswordreset)), kBool},
-	{"graph_host", nil, uint32(unsafe.Offsetof(Uname{}.GraphHost)), kStr},
-	{"linked_halo_url", nil, uint32(unsafe.Offsetof(Uname{}.LinkedHaloURL)), kStr},
-	{"holiday_allowance", nil, uint32(unsafe.Offsetof(Uname{}.HolidayAllowance)), kF64},
-	{"remaining_holiday_allowance", nil, uint32(unsafe.Offsetof(Uname{}.RemainingHolidayAllowance)), kF64},
-	{"_isbatch", nil, uint32(unsafe.Offsetof(Uname{}.Isbatch)), kBool},
-	{"import_photo", nil, uint32(unsafe.Offsetof(Uname{}.ImportPhoto)), kBool},
-	{"travelrate", nil, uint32(unsafe.Offsetof(Uname{}.Travelrate)), kInt},
-	{"github_username", nil, uint32(unsafe.Offsetof(Uname{}.GithubUsername)), kStr},
-	{"_signature_id", nil, uint32(unsafe.Offsetof(Uname{}.SignatureID)), kStr},
-	{"_signature", nil, uint32(unsafe.Offsetof(Uname{}.Signature2)), kStr},
-	{"is_admin", nil, uint32(unsafe.Offsetof(Uname{}.IsAdmin)), kBool},
-	{"ac_tickettypes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTickettypes)), kMany},
-	{"ac_approvals", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcApprovals)), kMany},
-	{"ac_rules", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRules)), kMany},
-	{"ac_cannedtext", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCannedtext)), kMany},
-	{"ac_customfields", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomfields)), kMany},
-	{"ac_customtables", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcCustomtables)), kMany},
-	{"ac_dashboards", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDashboards)), kMany},
-	{"ac_workflows", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkflows)), kMany},
-	{"ac_roles", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcRoles)), kMany},
-	{"ac_slas", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSlas)), kMany},
-	{"ac_templates", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcTemplates)), kMany},
-	{"ac_outcomes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcOutcomes)), kMany},
-	{"ac_workdays", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcWorkdays)), kMany},
-	{"ac_emailtemplates", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcEmailtemplates)), kMany},
-	{"ac_messagegroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcMessagegroups)), kMany},
-	{"ac_reportgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcReportgroups)), kMany},
-	{"ac_fieldgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFieldgroups)), kMany},
-	{"ac_languagepacks", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcLanguagepacks)), kMany},
-	{"ac_itemgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcItemgroups)), kMany},
-	{"default_columns_id_clients", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), kInt},
-	{"default_view_clients_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), kStr},
-	{"default_view_assets_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), kStr},
-	{"_do_reassign01", nil, uint32(unsafe.Offsetof(Uname{}.DoReassign01)), kBool},
-	{"check_reassign01", nil, uint32(unsafe.Offsetof(Uname{}.CheckReassign01)), kBool},
-	{"_force", nil, uint32(unsafe.Offsetof(Uname{}.Force)), kBool},
-	{"default_view_customers_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedid)), kInt},
-	{"default_view_customers_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedname)), kStr},
-	{"default_view_users_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedid)), kInt},
-	{"default_view_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedname)), kStr},
-	{"default_columns_id_contracts", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDContracts)), kInt},
-	{"default_view_contracts_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewContractsSelectedname)), kStr},
-	{"default_columns_id_sites", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSites)), kInt},
-	{"default_columns_sites_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsSitesSelectedname)), kStr},
-	{"default_columns_id_users", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), kInt},
-	{"default_columns_users_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), kStr},
-	{"pagerduty_email", nil, uint32(unsafe.Offsetof(Uname{}.PagerdutyEmail)), kStr},
-	{"ac_assettypes", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssettypes)), kMany},
-	{"ac_assetgroups", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcAssetgroups)), kMany},
-	{"ac_servicecategories", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServicecategories)), kMany},
-	{"ac_services", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcServices)), kMany},
-	{"ac_suppliers", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliers)), kMany},
-	{"ac_suppliercontracts", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), kMany},
-	{"last_modified", nil, uint32(unsafe.Offsetof(Uname{}.LastModified)), kTime},
-	{"jira_instance", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstance)), kInt},
-	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Uname{}.JiraInstanceName)), kStr},
-	{"pref_notification_sound", nil, uint32(unsafe.Offsetof(Uname{}.PrefNotificationSound)), kInt},
-	{"pref_chat_sound", nil, uint32(unsafe.Offsetof(Uname{}.PrefChatSound)), kInt},
-	{"default_columns_id_supplier_contracts", nil, uint32(unsafe.Offsetof(Uname{}.DefaultColumnsIDSupplierContracts)), kInt},
-	{"default_view_supplier_contracts_selectedname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewSupplierContractsSelectedname)), kStr},
-	{"default_view_assets", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssets)), kStr},
-	{"default_view_assets_selectedid", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedid)), kInt},
-	{"default_view_assets_selectedid_name", nil, uint32(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedidName)), kStr},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Uname{}.MatchingValue)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Uname{}.SqlimportID)), kInt},
-	{"splashtop_url", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopURL)), kStr},
-	{"splashtop_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), kTime},
-	{"default_splashtop_channelname", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), kStr},
-	{"splashtop_channel", &dectKeyPair2, uint32(unsafe.Offsetof(Uname{}.SplashtopChannel)), kOne},
-	{"ac_chatprofiles", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcChatprofiles)), kMany},
-	{"ac_faqlists", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcFaqlists)), kMany},
-	{"allow_automatic_call_scripts", nil, uint32(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), kBool},
-	{"gotoresolve_token_expiry", nil, uint32(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), kTime},
-	{"ac_devices", &dectAccessControl, uint32(unsafe.Offsetof(Uname{}.AcDevices)), kMany},
-	{"linked_user_client_id", nil, uint32(unsafe.Offsetof(Uname{}.LinkedUserClientID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(Uname{}.Use)), kStr},
-	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(Uname{}.Assetfields)), kMany},
-	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(Uname{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), kMany},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Uname{}.Canupdate)), kBool},
-	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), kBool},
-	{"logmeinid", nil, uint32(unsafe.Offsetof(Uname{}.Logmeinid)), kStr},
-	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), kBool},
-	{"jira_id", nil, uint32(unsafe.Offsetof(Uname{}.JiraID)), kStr},
-	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(Uname{}.Custombuttons)), kMany},
-	{"namewithinactive", nil, uint32(unsafe.Offsetof(Uname{}.Namewithinactive)), kStr},
-	{"apptsync", nil, uint32(unsafe.Offsetof(Uname{}.Apptsync)), kInt},
-	{"okta_id", nil, uint32(unsafe.Offsetof(Uname{}.OktaID)), kStr},
-	{"enableshifts", nil, uint32(unsafe.Offsetof(Uname{}.Enableshifts)), kBool},
-	{"sendemailerrors", nil, uint32(unsafe.Offsetof(Uname{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), kMany},
-	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), kBool},
-	{"can_approve_quote", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveQuote)), kBool},
-	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(Uname{}.CanApproveInvoice)), kBool},
-	{"default_splashtop_channel", nil, uint32(unsafe.Offsetof(Uname{}.DefaultSplashtopChannel)), kInt},
-	{"workday_id", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayID)), kInt},
-	{"workday_name", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayName)), kStr},
-	{"workday_timezone", nil, uint32(unsafe.Offsetof(Uname{}.WorkdayTimezone)), kStr},
-}, sorted: []uint16{165, 258, 259, 161, 212, 214, 126, 154, 129, 128, 112, 113, 183, 127, 116, 177, 175, 188, 187, 166, 191, 227, 226, 193, 248, 194, 195, 196, 252, 203, 249, 206, 208, 207, 204, 201, 205, 198, 192, 228, 229, 199, 231, 230, 200, 190, 202, 197, 114, 123, 88, 106, 10, 117, 109, 52, 12, 250, 261, 84, 85, 265, 255, 33, 176, 141, 131, 132, 130, 77, 272, 270, 271, 105, 134, 213, 110, 96, 97, 25, 16, 119, 51, 32, 31, 263, 133, 48, 70, 69, 76, 164, 209, 219, 64, 221, 237, 57, 223, 65, 58, 222, 224, 71, 62, 55, 63, 56, 273, 246, 73, 239, 240, 241, 211, 210, 220, 215, 216, 66, 67, 68, 238, 59, 60, 61, 217, 218, 169, 172, 171, 170, 173, 174, 111, 24, 102, 9, 122, 87, 267, 39, 38, 153, 152, 168, 19, 14, 186, 43, 34, 47, 251, 179, 181, 89, 90, 91, 92, 93, 1, 184, 44, 37, 13, 189, 21, 5, 125, 167, 45, 8, 124, 178, 262, 233, 234, 17, 82, 83, 232, 11, 6, 41, 35, 36, 180, 253, 74, 260, 50, 242, 2, 42, 264, 86, 98, 99, 75, 139, 158, 151, 144, 149, 160, 159, 79, 120, 121, 155, 156, 157, 266, 143, 142, 22, 4, 3, 150, 138, 137, 225, 53, 49, 146, 145, 236, 235, 28, 27, 29, 148, 147, 182, 30, 108, 78, 268, 100, 40, 163, 162, 94, 95, 54, 0, 18, 140, 46, 247, 245, 244, 243, 15, 7, 23, 80, 81, 107, 20, 72, 26, 185, 115, 269, 257, 256, 254, 118, 101, 135, 136, 274, 275, 276, 104, 103}}
+var dectUname = decTable{names: "sitesidnameonlinestatus_actualonlinestatusis_onlinelastonlineteamisdisabledemail" +
+	"adlastlogindateagentphotopathinitialsfirstnamesurnamecolourjobtitlesmsextensionn" +
+	"umberticket_countis_agentone_clientteamsdepartmentsclientstickettypesqualificati" +
+	"onsqualification_weightingqualifiedrole_listcurrent_action_typecurrent_action_na" +
+	"meassettypesgoogleemaillinemanagerlinemanager_nameinboxesexchange_authorizedexch" +
+	"ange_accountsentinel_authorizedlicence_typenamed_licences_in_usegoogle_mail_auth" +
+	"orizedinbox_clientidisapiagentsplashtop_authorizedgotoresolve_authorizeddatecrea" +
+	"tedpasswordlunchbreakcostpriceagentphotodatapagesizesignaturedefault_filter_id_t" +
+	"icketsdefault_filter_name_ticketsdefault_columns_id_ticketsdefault_columns_name_" +
+	"ticketsdefault_view_ticketsdefault_view_tickets_selectediddefault_view_tickets_s" +
+	"electednamedefault_filter_id_oppsdefault_filter_name_oppsdefault_columns_id_opps" +
+	"default_columns_name_oppsdefault_view_oppsdefault_view_opps_selectediddefault_vi" +
+	"ew_opps_selectednamedefault_action_viewdefault_action_displaydefault_feed_viewti" +
+	"cket_preview_modedefault_ticket_preview_sizelist_typenavmenu_modedefault_calenda" +
+	"r_viewcalendar_optionssearch_optionsnewtabprefthemetheme_revertlanguage_idlangua" +
+	"ge_nameapp_colourapp_colour_typenav_display_modeenablehighcontrastactionscreen_d" +
+	"isplay_typehomescreenchartidhomescreenchartnamehomescreenchartpublishedidhomescr" +
+	"eendashboardidhomescreendashboardnamesidemenudashboardidsidemenudashboardnamecli" +
+	"entdetails_layout_idclientdetails_layout_namenav_layout_idnav_layout_namesendown" +
+	"eremailswarnifnoscandontemailmeifiloggeditworkhour_startworkhour_endchargerateac" +
+	"tivedirectory_dnthird_party_guidrolesadd_rolesclaimsdepartment_is_a_departmentma" +
+	"nager_is_a_teammanageraccess_controltwofactor_enabled_isnewadconnectionuseadlogi" +
+	"ncontainer_dnnotificationsnotifications_personalemailconfirmedaccountconfirmedis" +
+	"inviteis_sales_getlogmeinid_isimport_importtype_importtokenbeyondtrust_nameazure" +
+	"_connectionidazure_roleidcustomfieldschargerateswarnifnoscan_integratorwarnifnos" +
+	"can_integrator_hoursorion_usernameorion_passwordncentral_usernamesoc_usernameaut" +
+	"otaskidoktaidokta_statusnew_ncentral_keypomincostforapprovaltypepomincostforappr" +
+	"ovalquotemarginforapprovaltypequotemarginforapprovalnew_orion_passwordorion_acce" +
+	"ssnew_methodexchange_token_expiryexchange_redirect_getoauthtokenoauth_codeoauth_" +
+	"redirectoauth_typenew_access_tokennew_token_typenew_refresh_token_disconnectinte" +
+	"grationsentinel_token_expirysentinel_redirectdefault_columns_id_assetsOo_name_wa" +
+	"rningisagentdetailsexcludefromresourcebookingdelegation_activateddelegation_time" +
+	"baseddelegation_startdelegation_enddelegation_user_iddelegation_user_name_revoke" +
+	"_tokensauthenticatorapp_configured_revoke_authenticatorappispasswordresetgraph_h" +
+	"ostlinked_halo_urlholiday_allowanceremaining_holiday_allowance_isbatchimport_pho" +
+	"totravelrategithub_username_signature_id_signatureis_adminac_tickettypesac_appro" +
+	"valsac_rulesac_cannedtextac_customfieldsac_customtablesac_dashboardsac_workflows" +
+	"ac_rolesac_slasac_templatesac_outcomesac_workdaysac_emailtemplatesac_messagegrou" +
+	"psac_reportgroupsac_fieldgroupsac_languagepacksac_itemgroupsdefault_columns_id_c" +
+	"lientsdefault_view_clients_selectednamedefault_view_assets_selectedname_do_reass" +
+	"ign01check_reassign01_forcedefault_view_customers_selectediddefault_view_custome" +
+	"rs_selectednamedefault_view_users_selectediddefault_view_users_selectednamedefau" +
+	"lt_columns_id_contractsdefault_view_contracts_selectednamedefault_columns_id_sit" +
+	"esdefault_columns_sites_selectednamedefault_columns_id_usersdefault_columns_user" +
+	"s_selectednamepagerduty_emailac_assettypesac_assetgroupsac_servicecategoriesac_s" +
+	"ervicesac_suppliersac_suppliercontractslast_modifiedjira_instancejira_instance_n" +
+	"amepref_notification_soundpref_chat_sounddefault_columns_id_supplier_contractsde" +
+	"fault_view_supplier_contracts_selectednamedefault_view_assetsdefault_view_assets" +
+	"_selectediddefault_view_assets_selectedid_namematching_valuesqlimport_idsplashto" +
+	"p_urlsplashtop_token_expirydefault_splashtop_channelnamesplashtop_channelac_chat" +
+	"profilesac_faqlistsallow_automatic_call_scriptsgotoresolve_token_expiryac_device" +
+	"slinked_user_client_iduseassetfieldsunamecustomfieldsunameappointmenttypes_canup" +
+	"date_canupdate_moreinfologmeinidallowbeyondtrustinvitesjira_idcustombuttonsnamew" +
+	"ithinactiveapptsyncokta_idenableshiftssendemailerrorsuname_usercustomfieldscan_a" +
+	"pprove_purchaseordercan_approve_quotecan_approve_invoicedefault_splashtop_channe" +
+	"lworkday_idworkday_nameworkday_timezone",
+	extra: unsafe.Offsetof(Uname{}.Extra), size: unsafe.Sizeof(Uname{}), grow: growUname, fields: []decField{
+		{&dectUnameSite, 0, uint16(unsafe.Offsetof(Uname{}.Sites)), 5, kMany},                             // "sites"
+		{nil, 5, uint16(unsafe.Offsetof(Uname{}.ID)), 2, kInt},                                            // "id"
+		{nil, 7, uint16(unsafe.Offsetof(Uname{}.Name)), 4, kStr},                                          // "name"
+		{nil, 11, uint16(unsafe.Offsetof(Uname{}.OnlinestatusActual)), 19, kInt},                          // "onlinestatus_actual"
+		{nil, 30, uint16(unsafe.Offsetof(Uname{}.Onlinestatus)), 12, kInt},                                // "onlinestatus"
+		{nil, 42, uint16(unsafe.Offsetof(Uname{}.IsOnline)), 9, kBool},                                    // "is_online"
+		{nil, 51, uint16(unsafe.Offsetof(Uname{}.Lastonline)), 10, kStr},                                  // "lastonline"
+		{nil, 61, uint16(unsafe.Offsetof(Uname{}.Team)), 4, kStr},                                         // "team"
+		{nil, 65, uint16(unsafe.Offsetof(Uname{}.Isdisabled)), 10, kBool},                                 // "isdisabled"
+		{nil, 75, uint16(unsafe.Offsetof(Uname{}.Email)), 5, kStr},                                        // "email"
+		{nil, 80, uint16(unsafe.Offsetof(Uname{}.Ad)), 2, kStr},                                           // "ad"
+		{nil, 82, uint16(unsafe.Offsetof(Uname{}.Lastlogindate)), 13, kTime},                              // "lastlogindate"
+		{nil, 95, uint16(unsafe.Offsetof(Uname{}.Agentphotopath)), 14, kStr},                              // "agentphotopath"
+		{nil, 109, uint16(unsafe.Offsetof(Uname{}.Initials)), 8, kStr},                                    // "initials"
+		{nil, 117, uint16(unsafe.Offsetof(Uname{}.Firstname)), 9, kStr},                                   // "firstname"
+		{nil, 126, uint16(unsafe.Offsetof(Uname{}.Surname)), 7, kStr},                                     // "surname"
+		{nil, 133, uint16(unsafe.Offsetof(Uname{}.Colour)), 6, kStr},                                      // "colour"
+		{nil, 139, uint16(unsafe.Offsetof(Uname{}.Jobtitle)), 8, kStr},                                    // "jobtitle"
+		{nil, 147, uint16(unsafe.Offsetof(Uname{}.SMS)), 3, kStr},                                         // "sms"
+		{nil, 150, uint16(unsafe.Offsetof(Uname{}.Extensionnumber)), 15, kStr},                            // "extensionnumber"
+		{nil, 165, uint16(unsafe.Offsetof(Uname{}.TicketCount)), 12, kInt},                                // "ticket_count"
+		{nil, 177, uint16(unsafe.Offsetof(Uname{}.IsAgent)), 8, kBool},                                    // "is_agent"
+		{nil, 185, uint16(unsafe.Offsetof(Uname{}.OneClient)), 10, kInt},                                  // "one_client"
+		{&dectUnameSection, 195, uint16(unsafe.Offsetof(Uname{}.Teams)), 5, kMany},                        // "teams"
+		{&dectUnameDepartment, 200, uint16(unsafe.Offsetof(Uname{}.Departments)), 11, kMany},              // "departments"
+		{&dectUnameAreaRestriction, 211, uint16(unsafe.Offsetof(Uname{}.Clients)), 7, kMany},              // "clients"
+		{&dectUnameRequestType, 218, uint16(unsafe.Offsetof(Uname{}.Tickettypes)), 11, kMany},             // "tickettypes"
+		{&dectUnameQualification, 229, uint16(unsafe.Offsetof(Uname{}.Qualifications)), 14, kMany},        // "qualifications"
+		{nil, 243, uint16(unsafe.Offsetof(Uname{}.QualificationWeighting)), 23, kInt},                     // "qualification_weighting"
+		{nil, 266, uint16(unsafe.Offsetof(Uname{}.Qualified)), 9, kBool},                                  // "qualified"
+		{nil, 275, uint16(unsafe.Offsetof(Uname{}.RoleList)), 9, kStr},                                    // "role_list"
+		{nil, 284, uint16(unsafe.Offsetof(Uname{}.CurrentActionType)), 19, kStr},                          // "current_action_type"
+		{nil, 303, uint16(unsafe.Offsetof(Uname{}.CurrentActionName)), 19, kStr},                          // "current_action_name"
+		{&dectUnameXtype, 322, uint16(unsafe.Offsetof(Uname{}.Assettypes)), 10, kMany},                    // "assettypes"
+		{nil, 332, uint16(unsafe.Offsetof(Uname{}.Googleemail)), 11, kStr},                                // "googleemail"
+		{nil, 343, uint16(unsafe.Offsetof(Uname{}.Linemanager)), 11, kInt},                                // "linemanager"
+		{nil, 354, uint16(unsafe.Offsetof(Uname{}.LinemanagerName)), 16, kStr},                            // "linemanager_name"
+		{nil, 370, uint16(unsafe.Offsetof(Uname{}.Inboxes)), 7, kInt},                                     // "inboxes"
+		{nil, 377, uint16(unsafe.Offsetof(Uname{}.ExchangeAuthorized)), 19, kBool},                        // "exchange_authorized"
+		{nil, 396, uint16(unsafe.Offsetof(Uname{}.ExchangeAccount)), 16, kStr},                            // "exchange_account"
+		{nil, 412, uint16(unsafe.Offsetof(Uname{}.SentinelAuthorized)), 19, kBool},                        // "sentinel_authorized"
+		{nil, 431, uint16(unsafe.Offsetof(Uname{}.LicenceType)), 12, kInt},                                // "licence_type"
+		{nil, 443, uint16(unsafe.Offsetof(Uname{}.NamedLicencesInUse)), 21, kInt},                         // "named_licences_in_use"
+		{nil, 464, uint16(unsafe.Offsetof(Uname{}.GoogleMailAuthorized)), 22, kBool},                      // "google_mail_authorized"
+		{nil, 486, uint16(unsafe.Offsetof(Uname{}.InboxClientid)), 14, kStr},                              // "inbox_clientid"
+		{nil, 500, uint16(unsafe.Offsetof(Uname{}.Isapiagent)), 10, kBool},                                // "isapiagent"
+		{nil, 510, uint16(unsafe.Offsetof(Uname{}.SplashtopAuthorized)), 20, kBool},                       // "splashtop_authorized"
+		{nil, 530, uint16(unsafe.Offsetof(Uname{}.GotoresolveAuthorized)), 22, kBool},                     // "gotoresolve_authorized"
+		{nil, 552, uint16(unsafe.Offsetof(Uname{}.Datecreated)), 11, kTime},                               // "datecreated"
+		{nil, 563, uint16(unsafe.Offsetof(Uname{}.Password)), 8, kStr},                                    // "password"
+		{nil, 571, uint16(unsafe.Offsetof(Uname{}.Lunchbreak)), 10, kF64},                                 // "lunchbreak"
+		{nil, 581, uint16(unsafe.Offsetof(Uname{}.Costprice)), 9, kF64},                                   // "costprice"
+		{nil, 590, uint16(unsafe.Offsetof(Uname{}.Agentphotodata)), 14, kStr},                             // "agentphotodata"
+		{nil, 604, uint16(unsafe.Offsetof(Uname{}.Pagesize)), 8, kInt},                                    // "pagesize"
+		{nil, 612, uint16(unsafe.Offsetof(Uname{}.Signature)), 9, kStr},                                   // "signature"
+		{nil, 621, uint16(unsafe.Offsetof(Uname{}.DefaultFilterIDTickets)), 25, kInt},                     // "default_filter_id_tickets"
+		{nil, 646, uint16(unsafe.Offsetof(Uname{}.DefaultFilterNameTickets)), 27, kStr},                   // "default_filter_name_tickets"
+		{nil, 673, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDTickets)), 26, kInt},                    // "default_columns_id_tickets"
+		{nil, 699, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsNameTickets)), 28, kStr},                  // "default_columns_name_tickets"
+		{nil, 727, uint16(unsafe.Offsetof(Uname{}.DefaultViewTickets)), 20, kStr},                         // "default_view_tickets"
+		{nil, 747, uint16(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedid)), 31, kInt},               // "default_view_tickets_selectedid"
+		{nil, 778, uint16(unsafe.Offsetof(Uname{}.DefaultViewTicketsSelectedname)), 33, kStr},             // "default_view_tickets_selectedname"
+		{nil, 811, uint16(unsafe.Offsetof(Uname{}.DefaultFilterIDOpps)), 22, kInt},                        // "default_filter_id_opps"
+		{nil, 833, uint16(unsafe.Offsetof(Uname{}.DefaultFilterNameOpps)), 24, kStr},                      // "default_filter_name_opps"
+		{nil, 857, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDOpps)), 23, kInt},                       // "default_columns_id_opps"
+		{nil, 880, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsNameOpps)), 25, kStr},                     // "default_columns_name_opps"
+		{nil, 905, uint16(unsafe.Offsetof(Uname{}.DefaultViewOpps)), 17, kStr},                            // "default_view_opps"
+		{nil, 922, uint16(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedid)), 28, kInt},                  // "default_view_opps_selectedid"
+		{nil, 950, uint16(unsafe.Offsetof(Uname{}.DefaultViewOppsSelectedname)), 30, kStr},                // "default_view_opps_selectedname"
+		{nil, 980, uint16(unsafe.Offsetof(Uname{}.DefaultActionView)), 19, kStr},                          // "default_action_view"
+		{nil, 999, uint16(unsafe.Offsetof(Uname{}.DefaultActionDisplay)), 22, kInt},                       // "default_action_display"
+		{nil, 1021, uint16(unsafe.Offsetof(Uname{}.DefaultFeedView)), 17, kStr},                           // "default_feed_view"
+		{nil, 1038, uint16(unsafe.Offsetof(Uname{}.TicketPreviewMode)), 19, kInt},                         // "ticket_preview_mode"
+		{nil, 1057, uint16(unsafe.Offsetof(Uname{}.DefaultTicketPreviewSize)), 27, kInt},                  // "default_ticket_preview_size"
+		{nil, 1084, uint16(unsafe.Offsetof(Uname{}.ListType)), 9, kInt},                                   // "list_type"
+		{nil, 1093, uint16(unsafe.Offsetof(Uname{}.NavmenuMode)), 12, kInt},                               // "navmenu_mode"
+		{nil, 1105, uint16(unsafe.Offsetof(Uname{}.DefaultCalendarView)), 21, kStr},                       // "default_calendar_view"
+		{nil, 1126, uint16(unsafe.Offsetof(Uname{}.CalendarOptions)), 16, kStr},                           // "calendar_options"
+		{nil, 1142, uint16(unsafe.Offsetof(Uname{}.SearchOptions)), 14, kStr},                             // "search_options"
+		{nil, 1156, uint16(unsafe.Offsetof(Uname{}.Newtabpref)), 10, kInt},                                // "newtabpref"
+		{nil, 1166, uint16(unsafe.Offsetof(Uname{}.Theme)), 5, kStr},                                      // "theme"
+		{nil, 1171, uint16(unsafe.Offsetof(Uname{}.ThemeRevert)), 12, kStr},                               // "theme_revert"
+		{nil, 1183, uint16(unsafe.Offsetof(Uname{}.LanguageID)), 11, kInt},                                // "language_id"
+		{nil, 1194, uint16(unsafe.Offsetof(Uname{}.LanguageName)), 13, kStr},                              // "language_name"
+		{nil, 1207, uint16(unsafe.Offsetof(Uname{}.AppColour)), 10, kStr},                                 // "app_colour"
+		{nil, 1217, uint16(unsafe.Offsetof(Uname{}.AppColourType)), 15, kInt},                             // "app_colour_type"
+		{nil, 1232, uint16(unsafe.Offsetof(Uname{}.NavDisplayMode)), 16, kInt},                            // "nav_display_mode"
+		{nil, 1248, uint16(unsafe.Offsetof(Uname{}.Enablehighcontrast)), 18, kBool},                       // "enablehighcontrast"
+		{nil, 1266, uint16(unsafe.Offsetof(Uname{}.ActionscreenDisplayType)), 25, kInt},                   // "actionscreen_display_type"
+		{nil, 1291, uint16(unsafe.Offsetof(Uname{}.Homescreenchartid)), 17, kInt},                         // "homescreenchartid"
+		{nil, 1308, uint16(unsafe.Offsetof(Uname{}.Homescreenchartname)), 19, kStr},                       // "homescreenchartname"
+		{nil, 1327, uint16(unsafe.Offsetof(Uname{}.Homescreenchartpublishedid)), 26, kStr},                // "homescreenchartpublishedid"
+		{nil, 1353, uint16(unsafe.Offsetof(Uname{}.Homescreendashboardid)), 21, kInt},                     // "homescreendashboardid"
+		{nil, 1374, uint16(unsafe.Offsetof(Uname{}.Homescreendashboardname)), 23, kStr},                   // "homescreendashboardname"
+		{nil, 1397, uint16(unsafe.Offsetof(Uname{}.Sidemenudashboardid)), 19, kInt},                       // "sidemenudashboardid"
+		{nil, 1416, uint16(unsafe.Offsetof(Uname{}.Sidemenudashboardname)), 21, kStr},                     // "sidemenudashboardname"
+		{nil, 1437, uint16(unsafe.Offsetof(Uname{}.ClientdetailsLayoutID)), 23, kInt},                     // "clientdetails_layout_id"
+		{nil, 1460, uint16(unsafe.Offsetof(Uname{}.ClientdetailsLayoutName)), 25, kStr},                   // "clientdetails_layout_name"
+		{nil, 1485, uint16(unsafe.Offsetof(Uname{}.NavLayoutID)), 13, kInt},                               // "nav_layout_id"
+		{nil, 1498, uint16(unsafe.Offsetof(Uname{}.NavLayoutName)), 15, kStr},                             // "nav_layout_name"
+		{nil, 1513, uint16(unsafe.Offsetof(Uname{}.Sendowneremails)), 15, kBool},                          // "sendowneremails"
+		{nil, 1528, uint16(unsafe.Offsetof(Uname{}.Warnifnoscan)), 12, kBool},                             // "warnifnoscan"
+		{nil, 1540, uint16(unsafe.Offsetof(Uname{}.Dontemailmeifiloggedit)), 22, kBool},                   // "dontemailmeifiloggedit"
+		{nil, 1562, uint16(unsafe.Offsetof(Uname{}.WorkhourStart)), 14, kF64},                             // "workhour_start"
+		{nil, 1576, uint16(unsafe.Offsetof(Uname{}.WorkhourEnd)), 12, kF64},                               // "workhour_end"
+		{nil, 1588, uint16(unsafe.Offsetof(Uname{}.Chargerate)), 10, kInt},                                // "chargerate"
+		{nil, 1598, uint16(unsafe.Offsetof(Uname{}.ActivedirectoryDn)), 18, kStr},                         // "activedirectory_dn"
+		{nil, 1616, uint16(unsafe.Offsetof(Uname{}.ThirdPartyGUID)), 16, kStr},                            // "third_party_guid"
+		{&dectNHDRoles, 1632, uint16(unsafe.Offsetof(Uname{}.Roles)), 5, kMany},                           // "roles"
+		{&dectNHDRoles, 1637, uint16(unsafe.Offsetof(Uname{}.AddRoles)), 9, kMany},                        // "add_roles"
+		{&dectNHDClaim, 1646, uint16(unsafe.Offsetof(Uname{}.Claims)), 6, kMany},                          // "claims"
+		{nil, 1652, uint16(unsafe.Offsetof(Uname{}.Department)), 10, kStr},                                // "department"
+		{nil, 1662, uint16(unsafe.Offsetof(Uname{}.IsADepartmentmanager)), 23, kBool},                     // "_is_a_departmentmanager"
+		{nil, 1685, uint16(unsafe.Offsetof(Uname{}.IsATeammanager)), 17, kBool},                           // "_is_a_teammanager"
+		{&dectAccessControl, 1702, uint16(unsafe.Offsetof(Uname{}.AccessControl)), 14, kMany},             // "access_control"
+		{nil, 1716, uint16(unsafe.Offsetof(Uname{}.TwofactorEnabled)), 17, kBool},                         // "twofactor_enabled"
+		{nil, 1733, uint16(unsafe.Offsetof(Uname{}.Isnew)), 6, kBool},                                     // "_isnew"
+		{nil, 1739, uint16(unsafe.Offsetof(Uname{}.Adconnection)), 12, kInt},                              // "adconnection"
+		{nil, 1751, uint16(unsafe.Offsetof(Uname{}.Useadlogin)), 10, kInt},                                // "useadlogin"
+		{nil, 1761, uint16(unsafe.Offsetof(Uname{}.ContainerDn)), 12, kStr},                               // "container_dn"
+		{&dectUnameNotification, 1773, uint16(unsafe.Offsetof(Uname{}.Notifications)), 13, kMany},         // "notifications"
+		{&dectUnameNotification, 1786, uint16(unsafe.Offsetof(Uname{}.NotificationsPersonal)), 22, kMany}, // "notifications_personal"
+		{nil, 1808, uint16(unsafe.Offsetof(Uname{}.Emailconfirmed)), 14, kBool},                           // "emailconfirmed"
+		{nil, 1822, uint16(unsafe.Offsetof(Uname{}.Accountconfirmed)), 16, kBool},                         // "accountconfirmed"
+		{nil, 1838, uint16(unsafe.Offsetof(Uname{}.Isinvite)), 8, kBool},                                  // "isinvite"
+		{nil, 1846, uint16(unsafe.Offsetof(Uname{}.IsSales)), 8, kBool},                                   // "is_sales"
+		{nil, 1854, uint16(unsafe.Offsetof(Uname{}.Getlogmeinid)), 13, kBool},                             // "_getlogmeinid"
+		{nil, 1867, uint16(unsafe.Offsetof(Uname{}.Isimport)), 9, kBool},                                  // "_isimport"
+		{nil, 1876, uint16(unsafe.Offsetof(Uname{}.Importtype)), 11, kStr},                                // "_importtype"
+		{nil, 1887, uint16(unsafe.Offsetof(Uname{}.Importtoken)), 12, kStr},                               // "_importtoken"
+		{nil, 1899, uint16(unsafe.Offsetof(Uname{}.BeyondtrustName)), 16, kStr},                           // "beyondtrust_name"
+		{nil, 1915, uint16(unsafe.Offsetof(Uname{}.AzureConnectionid)), 18, kInt},                         // "azure_connectionid"
+		{nil, 1933, uint16(unsafe.Offsetof(Uname{}.AzureRoleid)), 12, kInt},                               // "azure_roleid"
+		{&dectCustomField, 1945, uint16(unsafe.Offsetof(Uname{}.Customfields)), 12, kMany},                // "customfields"
+		{&dectRestriction, 1957, uint16(unsafe.Offsetof(Uname{}.Chargerates)), 11, kMany},                 // "chargerates"
+		{nil, 1968, uint16(unsafe.Offsetof(Uname{}.WarnifnoscanIntegrator)), 23, kBool},                   // "warnifnoscan_integrator"
+		{nil, 1991, uint16(unsafe.Offsetof(Uname{}.WarnifnoscanIntegratorHours)), 29, kInt},               // "warnifnoscan_integrator_hours"
+		{nil, 2020, uint16(unsafe.Offsetof(Uname{}.OrionUsername)), 14, kStr},                             // "orion_username"
+		{nil, 2034, uint16(unsafe.Offsetof(Uname{}.OrionPassword)), 14, kStr},                             // "orion_password"
+		{nil, 2048, uint16(unsafe.Offsetof(Uname{}.NcentralUsername)), 17, kStr},                          // "ncentral_username"
+		{nil, 2065, uint16(unsafe.Offsetof(Uname{}.SocUsername)), 12, kStr},                               // "soc_username"
+		{nil, 2077, uint16(unsafe.Offsetof(Uname{}.Autotaskid)), 10, kInt},                                // "autotaskid"
+		{nil, 2087, uint16(unsafe.Offsetof(Uname{}.Oktaid)), 6, kStr},                                     // "oktaid"
+		{nil, 2093, uint16(unsafe.Offsetof(Uname{}.OktaStatus)), 11, kStr},                                // "okta_status"
+		{nil, 2104, uint16(unsafe.Offsetof(Uname{}.NewNcentralKey)), 16, kStr},                            // "new_ncentral_key"
+		{nil, 2120, uint16(unsafe.Offsetof(Uname{}.Pomincostforapprovaltype)), 24, kInt},                  // "pomincostforapprovaltype"
+		{nil, 2144, uint16(unsafe.Offsetof(Uname{}.Pomincostforapproval)), 20, kF64},                      // "pomincostforapproval"
+		{nil, 2164, uint16(unsafe.Offsetof(Uname{}.Quotemarginforapprovaltype)), 26, kInt},                // "quotemarginforapprovaltype"
+		{nil, 2190, uint16(unsafe.Offsetof(Uname{}.Quotemarginforapproval)), 22, kF64},                    // "quotemarginforapproval"
+		{nil, 2212, uint16(unsafe.Offsetof(Uname{}.NewOrionPassword)), 18, kStr},                          // "new_orion_password"
+		{nil, 2230, uint16(unsafe.Offsetof(Uname{}.OrionAccess)), 12, kBool},                              // "orion_access"
+		{nil, 2242, uint16(unsafe.Offsetof(Uname{}.NewMethod)), 10, kBool},                                // "new_method"
+		{nil, 2252, uint16(unsafe.Offsetof(Uname{}.ExchangeTokenExpiry)), 21, kTime},                      // "exchange_token_expiry"
+		{nil, 2273, uint16(unsafe.Offsetof(Uname{}.ExchangeRedirect)), 17, kStr},                          // "exchange_redirect"
+		{nil, 2290, uint16(unsafe.Offsetof(Uname{}.Getoauthtoken)), 14, kBool},                            // "_getoauthtoken"
+		{nil, 2304, uint16(unsafe.Offsetof(Uname{}.OauthCode)), 10, kStr},                                 // "oauth_code"
+		{nil, 2314, uint16(unsafe.Offsetof(Uname{}.OauthRedirect)), 14, kStr},                             // "oauth_redirect"
+		{nil, 2328, uint16(unsafe.Offsetof(Uname{}.OauthType)), 10, kStr},                                 // "oauth_type"
+		{nil, 2338, uint16(unsafe.Offsetof(Uname{}.NewAccessToken)), 16, kStr},                            // "new_access_token"
+		{nil, 2354, uint16(unsafe.Offsetof(Uname{}.NewTokenType)), 14, kStr},                              // "new_token_type"
+		{nil, 2368, uint16(unsafe.Offsetof(Uname{}.NewRefreshToken)), 17, kStr},                           // "new_refresh_token"
+		{nil, 2385, uint16(unsafe.Offsetof(Uname{}.Disconnectintegration)), 22, kStr},                     // "_disconnectintegration"
+		{nil, 2407, uint16(unsafe.Offsetof(Uname{}.SentinelTokenExpiry)), 21, kTime},                      // "sentinel_token_expiry"
+		{nil, 2428, uint16(unsafe.Offsetof(Uname{}.SentinelRedirect)), 17, kStr},                          // "sentinel_redirect"
+		{nil, 2445, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDAssets)), 25, kInt},                    // "default_columns_id_assets"
+		{nil, 2470, uint16(unsafe.Offsetof(Uname{}.OoName)), 7, kStr},                                     // "Oo_name"
+		{nil, 2477, uint16(unsafe.Offsetof(Uname{}.Warning)), 8, kStr},                                    // "_warning"
+		{nil, 2485, uint16(unsafe.Offsetof(Uname{}.Isagentdetails)), 14, kBool},                           // "isagentdetails"
+		{nil, 2499, uint16(unsafe.Offsetof(Uname{}.Excludefromresourcebooking)), 26, kBool},               // "excludefromresourcebooking"
+		{nil, 2525, uint16(unsafe.Offsetof(Uname{}.DelegationActivated)), 20, kBool},                      // "delegation_activated"
+		{nil, 2545, uint16(unsafe.Offsetof(Uname{}.DelegationTimebased)), 20, kBool},                      // "delegation_timebased"
+		{nil, 2565, uint16(unsafe.Offsetof(Uname{}.DelegationStart)), 16, kTime},                          // "delegation_start"
+		{nil, 2581, uint16(unsafe.Offsetof(Uname{}.DelegationEnd)), 14, kTime},                            // "delegation_end"
+		{nil, 2595, uint16(unsafe.Offsetof(Uname{}.DelegationUserID)), 18, kInt},                          // "delegation_user_id"
+		{nil, 2613, uint16(unsafe.Offsetof(Uname{}.DelegationUserName)), 20, kStr},                        // "delegation_user_name"
+		{nil, 2633, uint16(unsafe.Offsetof(Uname{}.RevokeTokens)), 14, kBool},                             // "_revoke_tokens"
+		{nil, 2647, uint16(unsafe.Offsetof(Uname{}.AuthenticatorappConfigured)), 27, kBool},               // "authenticatorapp_configured"
+		{nil, 2674, uint16(unsafe.Offsetof(Uname{}.RevokeAuthenticatorapp)), 24, kBool},                   // "_revoke_authenticatorapp"
+		{nil, 2698, uint16(unsafe.Offsetof(Uname{}.Ispasswordreset)), 15, kBool},                          // "ispasswordreset"
+		{nil, 2713, uint16(unsafe.Offsetof(Uname{}.GraphHost)), 10, kStr},                                 // "graph_host"
+		{nil, 2723, uint16(unsafe.Offsetof(Uname{}.LinkedHaloURL)), 15, kStr},                             // "linked_halo_url"
+		{nil, 2738, uint16(unsafe.Offsetof(Uname{}.HolidayAllowance)), 17, kF64},                          // "holiday_allowance"
+		{nil, 2755, uint16(unsafe.Offsetof(Uname{}.RemainingHolidayAllowance)), 27, kF64},                 // "remaining_holiday_allowance"
+		{nil, 2782, uint16(unsafe.Offsetof(Uname{}.Isbatch)), 8, kBool},                                   // "_isbatch"
+		{nil, 2790, uint16(unsafe.Offsetof(Uname{}.ImportPhoto)), 12, kBool},                              // "import_photo"
+		{nil, 2802, uint16(unsafe.Offsetof(Uname{}.Travelrate)), 10, kInt},                                // "travelrate"
+		{nil, 2812, uint16(unsafe.Offsetof(Uname{}.GithubUsername)), 15, kStr},                            // "github_username"
+		{nil, 2827, uint16(unsafe.Offsetof(Uname{}.SignatureID)), 13, kStr},                               // "_signature_id"
+		{nil, 2840, uint16(unsafe.Offsetof(Uname{}.Signature2)), 10, kStr},                                // "_signature"
+		{nil, 2850, uint16(unsafe.Offsetof(Uname{}.IsAdmin)), 8, kBool},                                   // "is_admin"
+		{&dectAccessControl, 2858, uint16(unsafe.Offsetof(Uname{}.AcTickettypes)), 14, kMany},             // "ac_tickettypes"
+		{&dectAccessControl, 2872, uint16(unsafe.Offsetof(Uname{}.AcApprovals)), 12, kMany},               // "ac_approvals"
+		{&dectAccessControl, 2884, uint16(unsafe.Offsetof(Uname{}.AcRules)), 8, kMany},                    // "ac_rules"
+		{&dectAccessControl, 2892, uint16(unsafe.Offsetof(Uname{}.AcCannedtext)), 13, kMany},              // "ac_cannedtext"
+		{&dectAccessControl, 2905, uint16(unsafe.Offsetof(Uname{}.AcCustomfields)), 15, kMany},            // "ac_customfields"
+		{&dectAccessControl, 2920, uint16(unsafe.Offsetof(Uname{}.AcCustomtables)), 15, kMany},            // "ac_customtables"
+		{&dectAccessControl, 2935, uint16(unsafe.Offsetof(Uname{}.AcDashboards)), 13, kMany},              // "ac_dashboards"
+		{&dectAccessControl, 2948, uint16(unsafe.Offsetof(Uname{}.AcWorkflows)), 12, kMany},               // "ac_workflows"
+		{&dectAccessControl, 2960, uint16(unsafe.Offsetof(Uname{}.AcRoles)), 8, kMany},                    // "ac_roles"
+		{&dectAccessControl, 2968, uint16(unsafe.Offsetof(Uname{}.AcSlas)), 7, kMany},                     // "ac_slas"
+		{&dectAccessControl, 2975, uint16(unsafe.Offsetof(Uname{}.AcTemplates)), 12, kMany},               // "ac_templates"
+		{&dectAccessControl, 2987, uint16(unsafe.Offsetof(Uname{}.AcOutcomes)), 11, kMany},                // "ac_outcomes"
+		{&dectAccessControl, 2998, uint16(unsafe.Offsetof(Uname{}.AcWorkdays)), 11, kMany},                // "ac_workdays"
+		{&dectAccessControl, 3009, uint16(unsafe.Offsetof(Uname{}.AcEmailtemplates)), 17, kMany},          // "ac_emailtemplates"
+		{&dectAccessControl, 3026, uint16(unsafe.Offsetof(Uname{}.AcMessagegroups)), 16, kMany},           // "ac_messagegroups"
+		{&dectAccessControl, 3042, uint16(unsafe.Offsetof(Uname{}.AcReportgroups)), 15, kMany},            // "ac_reportgroups"
+		{&dectAccessControl, 3057, uint16(unsafe.Offsetof(Uname{}.AcFieldgroups)), 14, kMany},             // "ac_fieldgroups"
+		{&dectAccessControl, 3071, uint16(unsafe.Offsetof(Uname{}.AcLanguagepacks)), 16, kMany},           // "ac_languagepacks"
+		{&dectAccessControl, 3087, uint16(unsafe.Offsetof(Uname{}.AcItemgroups)), 13, kMany},              // "ac_itemgroups"
+		{nil, 3100, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDClients)), 26, kInt},                   // "default_columns_id_clients"
+		{nil, 3126, uint16(unsafe.Offsetof(Uname{}.DefaultViewClientsSelectedname)), 33, kStr},            // "default_view_clients_selectedname"
+		{nil, 3159, uint16(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedname)), 32, kStr},             // "default_view_assets_selectedname"
+		{nil, 3191, uint16(unsafe.Offsetof(Uname{}.DoReassign01)), 14, kBool},                             // "_do_reassign01"
+		{nil, 3205, uint16(unsafe.Offsetof(Uname{}.CheckReassign01)), 16, kBool},                          // "check_reassign01"
+		{nil, 3221, uint16(unsafe.Offsetof(Uname{}.Force)), 6, kBool},                                     // "_force"
+		{nil, 3227, uint16(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedid)), 33, kInt},            // "default_view_customers_selectedid"
+		{nil, 3260, uint16(unsafe.Offsetof(Uname{}.DefaultViewCustomersSelectedname)), 35, kStr},          // "default_view_customers_selectedname"
+		{nil, 3295, uint16(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedid)), 29, kInt},                // "default_view_users_selectedid"
+		{nil, 3324, uint16(unsafe.Offsetof(Uname{}.DefaultViewUsersSelectedname)), 31, kStr},              // "default_view_users_selectedname"
+		{nil, 3355, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDContracts)), 28, kInt},                 // "default_columns_id_contracts"
+		{nil, 3383, uint16(unsafe.Offsetof(Uname{}.DefaultViewContractsSelectedname)), 35, kStr},          // "default_view_contracts_selectedname"
+		{nil, 3418, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDSites)), 24, kInt},                     // "default_columns_id_sites"
+		{nil, 3442, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsSitesSelectedname)), 34, kStr},           // "default_columns_sites_selectedname"
+		{nil, 3476, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDUsers)), 24, kInt},                     // "default_columns_id_users"
+		{nil, 3500, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsUsersSelectedname)), 34, kStr},           // "default_columns_users_selectedname"
+		{nil, 3534, uint16(unsafe.Offsetof(Uname{}.PagerdutyEmail)), 15, kStr},                            // "pagerduty_email"
+		{&dectAccessControl, 3549, uint16(unsafe.Offsetof(Uname{}.AcAssettypes)), 13, kMany},              // "ac_assettypes"
+		{&dectAccessControl, 3562, uint16(unsafe.Offsetof(Uname{}.AcAssetgroups)), 14, kMany},             // "ac_assetgroups"
+		{&dectAccessControl, 3576, uint16(unsafe.Offsetof(Uname{}.AcServicecategories)), 20, kMany},       // "ac_servicecategories"
+		{&dectAccessControl, 3596, uint16(unsafe.Offsetof(Uname{}.AcServices)), 11, kMany},                // "ac_services"
+		{&dectAccessControl, 3607, uint16(unsafe.Offsetof(Uname{}.AcSuppliers)), 12, kMany},               // "ac_suppliers"
+		{&dectAccessControl, 3619, uint16(unsafe.Offsetof(Uname{}.AcSuppliercontracts)), 20, kMany},       // "ac_suppliercontracts"
+		{nil, 3639, uint16(unsafe.Offsetof(Uname{}.LastModified)), 13, kTime},                             // "last_modified"
+		{nil, 3652, uint16(unsafe.Offsetof(Uname{}.JiraInstance)), 13, kInt},                              // "jira_instance"
+		{nil, 3665, uint16(unsafe.Offsetof(Uname{}.JiraInstanceName)), 18, kStr},                          // "jira_instance_name"
+		{nil, 3683, uint16(unsafe.Offsetof(Uname{}.PrefNotificationSound)), 23, kInt},                     // "pref_notification_sound"
+		{nil, 3706, uint16(unsafe.Offsetof(Uname{}.PrefChatSound)), 15, kInt},                             // "pref_chat_sound"
+		{nil, 3721, uint16(unsafe.Offsetof(Uname{}.DefaultColumnsIDSupplierContracts)), 37, kInt},         // "default_columns_id_supplier_contracts"
+		{nil, 3758, uint16(unsafe.Offsetof(Uname{}.DefaultViewSupplierContractsSelectedname)), 44, kStr},  // "default_view_supplier_contracts_selectedname"
+		{nil, 3802, uint16(unsafe.Offsetof(Uname{}.DefaultViewAssets)), 19, kStr},                         // "default_view_assets"
+		{nil, 3821, uint16(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedid)), 30, kInt},               // "default_view_assets_selectedid"
+		{nil, 3851, uint16(unsafe.Offsetof(Uname{}.DefaultViewAssetsSelectedidName)), 35, kStr},           // "default_view_assets_selectedid_name"
+		{nil, 3886, uint16(unsafe.Offsetof(Uname{}.MatchingValue)), 14, kStr},                             // "matching_value"
+		{nil, 3900, uint16(unsafe.Offsetof(Uname{}.SqlimportID)), 12, kInt},                               // "sqlimport_id"
+		{nil, 3912, uint16(unsafe.Offsetof(Uname{}.SplashtopURL)), 13, kStr},                              // "splashtop_url"
+		{nil, 3925, uint16(unsafe.Offsetof(Uname{}.SplashtopTokenExpiry)), 22, kTime},                     // "splashtop_token_expiry"
+		{nil, 3947, uint16(unsafe.Offsetof(Uname{}.DefaultSplashtopChannelname)), 29, kStr},               // "default_splashtop_channelname"
+		{&dectKeyPair2, 3976, uint16(unsafe.Offsetof(Uname{}.SplashtopChannel)), 17, kOne},                // "splashtop_channel"
+		{&dectAccessControl, 3993, uint16(unsafe.Offsetof(Uname{}.AcChatprofiles)), 15, kMany},            // "ac_chatprofiles"
+		{&dectAccessControl, 4008, uint16(unsafe.Offsetof(Uname{}.AcFaqlists)), 11, kMany},                // "ac_faqlists"
+		{nil, 4019, uint16(unsafe.Offsetof(Uname{}.AllowAutomaticCallScripts)), 28, kBool},                // "allow_automatic_call_scripts"
+		{nil, 4047, uint16(unsafe.Offsetof(Uname{}.GotoresolveTokenExpiry)), 24, kTime},                   // "gotoresolve_token_expiry"
+		{&dectAccessControl, 4071, uint16(unsafe.Offsetof(Uname{}.AcDevices)), 10, kMany},                 // "ac_devices"
+		{nil, 4081, uint16(unsafe.Offsetof(Uname{}.LinkedUserClientID)), 21, kInt},                        // "linked_user_client_id"
+		{nil, 4102, uint16(unsafe.Offsetof(Uname{}.Use)), 3, kStr},                                        // "use"
+		{&dectUnameField, 4105, uint16(unsafe.Offsetof(Uname{}.Assetfields)), 11, kMany},                  // "assetfields"
+		{&dectUnameCustom, 4116, uint16(unsafe.Offsetof(Uname{}.Unamecustomfields)), 17, kMany},           // "unamecustomfields"
+		{&dectUnameAppointment, 4133, uint16(unsafe.Offsetof(Uname{}.Unameappointmenttypes)), 21, kMany},  // "unameappointmenttypes"
+		{nil, 4154, uint16(unsafe.Offsetof(Uname{}.Canupdate)), 10, kBool},                                // "_canupdate"
+		{nil, 4164, uint16(unsafe.Offsetof(Uname{}.CanupdateMoreinfo)), 19, kBool},                        // "_canupdate_moreinfo"
+		{nil, 4183, uint16(unsafe.Offsetof(Uname{}.Logmeinid)), 9, kStr},                                  // "logmeinid"
+		{nil, 4192, uint16(unsafe.Offsetof(Uname{}.Allowbeyondtrustinvites)), 23, kBool},                  // "allowbeyondtrustinvites"
+		{nil, 4215, uint16(unsafe.Offsetof(Uname{}.JiraID)), 7, kStr},                                     // "jira_id"
+		{&dectUnameButton, 4222, uint16(unsafe.Offsetof(Uname{}.Custombuttons)), 13, kMany},               // "custombuttons"
+		{nil, 4235, uint16(unsafe.Offsetof(Uname{}.Namewithinactive)), 16, kStr},                          // "namewithinactive"
+		{nil, 4251, uint16(unsafe.Offsetof(Uname{}.Apptsync)), 8, kInt},                                   // "apptsync"
+		{nil, 4259, uint16(unsafe.Offsetof(Uname{}.OktaID)), 7, kStr},                                     // "okta_id"
+		{nil, 4266, uint16(unsafe.Offsetof(Uname{}.Enableshifts)), 12, kBool},                             // "enableshifts"
+		{nil, 4278, uint16(unsafe.Offsetof(Uname{}.Sendemailerrors)), 15, kBool},                          // "sendemailerrors"
+		{&dectUnameCustom, 4293, uint16(unsafe.Offsetof(Uname{}.UnameUsercustomfields)), 22, kMany},       // "uname_usercustomfields"
+		{nil, 4315, uint16(unsafe.Offsetof(Uname{}.CanApprovePurchaseorder)), 25, kBool},                  // "can_approve_purchaseorder"
+		{nil, 4340, uint16(unsafe.Offsetof(Uname{}.CanApproveQuote)), 17, kBool},                          // "can_approve_quote"
+		{nil, 4357, uint16(unsafe.Offsetof(Uname{}.CanApproveInvoice)), 19, kBool},                        // "can_approve_invoice"
+		{nil, 4376, uint16(unsafe.Offsetof(Uname{}.DefaultSplashtopChannel)), 25, kInt},                   // "default_splashtop_channel"
+		{nil, 4401, uint16(unsafe.Offsetof(Uname{}.WorkdayID)), 10, kInt},                                 // "workday_id"
+		{nil, 4411, uint16(unsafe.Offsetof(Uname{}.WorkdayName)), 12, kStr},                               // "workday_name"
+		{nil, 4423, uint16(unsafe.Offsetof(Uname{}.WorkdayTimezone)), 16, kStr},                           // "workday_timezone"
+	}, sorted: []uint16{165, 258, 259, 161, 212, 214, 126, 154, 129, 128, 112, 113, 183, 127, 116, 177, 175, 188, 187, 166, 191, 227, 226, 193, 248, 194, 195, 196, 252, 203, 249, 206, 208, 207, 204, 201, 205, 198, 192, 228, 229, 199, 231, 230, 200, 190, 202, 197, 114, 123, 88, 106, 10, 117, 109, 52, 12, 250, 261, 84, 85, 265, 255, 33, 176, 141, 131, 132, 130, 77, 272, 270, 271, 105, 134, 213, 110, 96, 97, 25, 16, 119, 51, 32, 31, 263, 133, 48, 70, 69, 76, 164, 209, 219, 64, 221, 237, 57, 223, 65, 58, 222, 224, 71, 62, 55, 63, 56, 273, 246, 73, 239, 240, 241, 211, 210, 220, 215, 216, 66, 67, 68, 238, 59, 60, 61, 217, 218, 169, 172, 171, 170, 173, 174, 111, 24, 102, 9, 122, 87, 267, 39, 38, 153, 152, 168, 19, 14, 186, 43, 34, 47, 251, 179, 181, 89, 90, 91, 92, 93, 1, 184, 44, 37, 13, 189, 21, 5, 125, 167, 45, 8, 124, 178, 262, 233, 234, 17, 82, 83, 232, 11, 6, 41, 35, 36, 180, 253, 74, 260, 50, 242, 2, 42, 264, 86, 98, 99, 75, 139, 158, 151, 144, 149, 160, 159, 79, 120, 121, 155, 156, 157, 266, 143, 142, 22, 4, 3, 150, 138, 137, 225, 53, 49, 146, 145, 236, 235, 28, 27, 29, 148, 147, 182, 30, 108, 78, 268, 100, 40, 163, 162, 94, 95, 54, 0, 18, 140, 46, 247, 245, 244, 243, 15, 7, 23, 80, 81, 107, 20, 72, 26, 185, 115, 269, 257, 256, 254, 118, 101, 135, 136, 274, 275, 276, 104, 103}}
 
 func (m *Uname) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUname }
 
@@ -3818,78 +3874,90 @@ func growUnameList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameList = decTable{extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), grow: growUnameList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameList{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(UnameList{}.Name)), kStr},
-	{"onlinestatus_actual", nil, uint32(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), kInt},
-	{"onlinestatus", nil, uint32(unsafe.Offsetof(UnameList{}.Onlinestatus)), kInt},
-	{"is_online", nil, uint32(unsafe.Offsetof(UnameList{}.IsOnline)), kBool},
-	{"lastonline", nil, uint32(unsafe.Offsetof(UnameList{}.Lastonline)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(UnameList{}.Team)), kStr},
-	{"isdisabled", nil, uint32(unsafe.Offsetof(UnameList{}.Isdisabled)), kBool},
-	{"email", nil, uint32(unsafe.Offsetof(UnameList{}.Email)), kStr},
-	{"ad", nil, uint32(unsafe.Offsetof(UnameList{}.Ad)), kStr},
-	{"lastlogindate", nil, uint32(unsafe.Offsetof(UnameList{}.Lastlogindate)), kTime},
-	{"agentphotopath", nil, uint32(unsafe.Offsetof(UnameList{}.Agentphotopath)), kStr},
-	{"initials", nil, uint32(unsafe.Offsetof(UnameList{}.Initials)), kStr},
-	{"firstname", nil, uint32(unsafe.Offsetof(UnameList{}.Firstname)), kStr},
-	{"surname", nil, uint32(unsafe.Offsetof(UnameList{}.Surname)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(UnameList{}.Colour)), kStr},
-	{"jobtitle", nil, uint32(unsafe.Offsetof(UnameList{}.Jobtitle)), kStr},
-	{"sms", nil, uint32(unsafe.Offsetof(UnameList{}.SMS)), kStr},
-	{"extensionnumber", nil, uint32(unsafe.Offsetof(UnameList{}.Extensionnumber)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(UnameList{}.TicketCount)), kInt},
-	{"is_agent", nil, uint32(unsafe.Offsetof(UnameList{}.IsAgent)), kBool},
-	{"one_client", nil, uint32(unsafe.Offsetof(UnameList{}.OneClient)), kInt},
-	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(UnameList{}.Teams)), kMany},
-	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(UnameList{}.Departments)), kMany},
-	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(UnameList{}.Clients)), kMany},
-	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(UnameList{}.Tickettypes)), kMany},
-	{"qualifications", &dectUnameQualification, uint32(unsafe.Offsetof(UnameList{}.Qualifications)), kMany},
-	{"qualification_weighting", nil, uint32(unsafe.Offsetof(UnameList{}.QualificationWeighting)), kInt},
-	{"qualified", nil, uint32(unsafe.Offsetof(UnameList{}.Qualified)), kBool},
-	{"role_list", nil, uint32(unsafe.Offsetof(UnameList{}.RoleList)), kStr},
-	{"current_action_type", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionType)), kStr},
-	{"current_action_name", nil, uint32(unsafe.Offsetof(UnameList{}.CurrentActionName)), kStr},
-	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(UnameList{}.Assettypes)), kMany},
-	{"googleemail", nil, uint32(unsafe.Offsetof(UnameList{}.Googleemail)), kStr},
-	{"linemanager", nil, uint32(unsafe.Offsetof(UnameList{}.Linemanager)), kInt},
-	{"linemanager_name", nil, uint32(unsafe.Offsetof(UnameList{}.LinemanagerName)), kStr},
-	{"inboxes", nil, uint32(unsafe.Offsetof(UnameList{}.Inboxes)), kInt},
-	{"exchange_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAuthorized)), kBool},
-	{"exchange_account", nil, uint32(unsafe.Offsetof(UnameList{}.ExchangeAccount)), kStr},
-	{"sentinel_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SentinelAuthorized)), kBool},
-	{"licence_type", nil, uint32(unsafe.Offsetof(UnameList{}.LicenceType)), kInt},
-	{"named_licences_in_use", nil, uint32(unsafe.Offsetof(UnameList{}.NamedLicencesInUse)), kInt},
-	{"google_mail_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GoogleMailAuthorized)), kBool},
-	{"inbox_clientid", nil, uint32(unsafe.Offsetof(UnameList{}.InboxClientid)), kStr},
-	{"isapiagent", nil, uint32(unsafe.Offsetof(UnameList{}.Isapiagent)), kBool},
-	{"splashtop_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), kBool},
-	{"gotoresolve_authorized", nil, uint32(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), kBool},
-	{"use", nil, uint32(unsafe.Offsetof(UnameList{}.Use)), kStr},
-	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(UnameList{}.Assetfields)), kMany},
-	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(UnameList{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), kMany},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameList{}.Canupdate)), kBool},
-	{"_canupdate_moreinfo", nil, uint32(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), kBool},
-	{"logmeinid", nil, uint32(unsafe.Offsetof(UnameList{}.Logmeinid)), kStr},
-	{"allowbeyondtrustinvites", nil, uint32(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), kBool},
-	{"jira_id", nil, uint32(unsafe.Offsetof(UnameList{}.JiraID)), kStr},
-	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(UnameList{}.Custombuttons)), kMany},
-	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameList{}.Namewithinactive)), kStr},
-	{"apptsync", nil, uint32(unsafe.Offsetof(UnameList{}.Apptsync)), kInt},
-	{"okta_id", nil, uint32(unsafe.Offsetof(UnameList{}.OktaID)), kStr},
-	{"enableshifts", nil, uint32(unsafe.Offsetof(UnameList{}.Enableshifts)), kBool},
-	{"sendemailerrors", nil, uint32(unsafe.Offsetof(UnameList{}.Sendemailerrors)), kBool},
-	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), kMany},
-	{"can_approve_purchaseorder", nil, uint32(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), kBool},
-	{"can_approve_quote", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveQuote)), kBool},
-	{"can_approve_invoice", nil, uint32(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), kBool},
-	{"default_splashtop_channel", nil, uint32(unsafe.Offsetof(UnameList{}.DefaultSplashtopChannel)), kInt},
-	{"workday_id", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayID)), kInt},
-	{"workday_name", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayName)), kStr},
-	{"workday_timezone", nil, uint32(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), kStr},
-}, sorted: []uint16{51, 52, 9, 11, 54, 58, 48, 32, 65, 63, 64, 24, 15, 31, 30, 56, 66, 23, 8, 60, 38, 37, 18, 13, 42, 33, 46, 0, 43, 36, 12, 20, 4, 44, 7, 55, 16, 10, 5, 40, 34, 35, 53, 1, 41, 57, 59, 21, 3, 2, 27, 26, 28, 29, 61, 39, 17, 45, 14, 6, 22, 19, 25, 62, 50, 49, 47, 67, 68, 69}}
+var dectUnameList = decTable{names: "idnameonlinestatus_actualonlinestatusis_onlinelastonlineteamisdisabledemailadlas" +
+	"tlogindateagentphotopathinitialsfirstnamesurnamecolourjobtitlesmsextensionnumber" +
+	"ticket_countis_agentone_clientteamsdepartmentsclientstickettypesqualificationsqu" +
+	"alification_weightingqualifiedrole_listcurrent_action_typecurrent_action_nameass" +
+	"ettypesgoogleemaillinemanagerlinemanager_nameinboxesexchange_authorizedexchange_" +
+	"accountsentinel_authorizedlicence_typenamed_licences_in_usegoogle_mail_authorize" +
+	"dinbox_clientidisapiagentsplashtop_authorizedgotoresolve_authorizeduseassetfield" +
+	"sunamecustomfieldsunameappointmenttypes_canupdate_canupdate_moreinfologmeinidall" +
+	"owbeyondtrustinvitesjira_idcustombuttonsnamewithinactiveapptsyncokta_idenableshi" +
+	"ftssendemailerrorsuname_usercustomfieldscan_approve_purchaseordercan_approve_quo" +
+	"tecan_approve_invoicedefault_splashtop_channelworkday_idworkday_nameworkday_time" +
+	"zone",
+	extra: unsafe.Offsetof(UnameList{}.Extra), size: unsafe.Sizeof(UnameList{}), grow: growUnameList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameList{}.ID)), 2, kInt},                                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameList{}.Name)), 4, kStr},                                        // "name"
+		{nil, 6, uint16(unsafe.Offsetof(UnameList{}.OnlinestatusActual)), 19, kInt},                         // "onlinestatus_actual"
+		{nil, 25, uint16(unsafe.Offsetof(UnameList{}.Onlinestatus)), 12, kInt},                              // "onlinestatus"
+		{nil, 37, uint16(unsafe.Offsetof(UnameList{}.IsOnline)), 9, kBool},                                  // "is_online"
+		{nil, 46, uint16(unsafe.Offsetof(UnameList{}.Lastonline)), 10, kStr},                                // "lastonline"
+		{nil, 56, uint16(unsafe.Offsetof(UnameList{}.Team)), 4, kStr},                                       // "team"
+		{nil, 60, uint16(unsafe.Offsetof(UnameList{}.Isdisabled)), 10, kBool},                               // "isdisabled"
+		{nil, 70, uint16(unsafe.Offsetof(UnameList{}.Email)), 5, kStr},                                      // "email"
+		{nil, 75, uint16(unsafe.Offsetof(UnameList{}.Ad)), 2, kStr},                                         // "ad"
+		{nil, 77, uint16(unsafe.Offsetof(UnameList{}.Lastlogindate)), 13, kTime},                            // "lastlogindate"
+		{nil, 90, uint16(unsafe.Offsetof(UnameList{}.Agentphotopath)), 14, kStr},                            // "agentphotopath"
+		{nil, 104, uint16(unsafe.Offsetof(UnameList{}.Initials)), 8, kStr},                                  // "initials"
+		{nil, 112, uint16(unsafe.Offsetof(UnameList{}.Firstname)), 9, kStr},                                 // "firstname"
+		{nil, 121, uint16(unsafe.Offsetof(UnameList{}.Surname)), 7, kStr},                                   // "surname"
+		{nil, 128, uint16(unsafe.Offsetof(UnameList{}.Colour)), 6, kStr},                                    // "colour"
+		{nil, 134, uint16(unsafe.Offsetof(UnameList{}.Jobtitle)), 8, kStr},                                  // "jobtitle"
+		{nil, 142, uint16(unsafe.Offsetof(UnameList{}.SMS)), 3, kStr},                                       // "sms"
+		{nil, 145, uint16(unsafe.Offsetof(UnameList{}.Extensionnumber)), 15, kStr},                          // "extensionnumber"
+		{nil, 160, uint16(unsafe.Offsetof(UnameList{}.TicketCount)), 12, kInt},                              // "ticket_count"
+		{nil, 172, uint16(unsafe.Offsetof(UnameList{}.IsAgent)), 8, kBool},                                  // "is_agent"
+		{nil, 180, uint16(unsafe.Offsetof(UnameList{}.OneClient)), 10, kInt},                                // "one_client"
+		{&dectUnameSection, 190, uint16(unsafe.Offsetof(UnameList{}.Teams)), 5, kMany},                      // "teams"
+		{&dectUnameDepartment, 195, uint16(unsafe.Offsetof(UnameList{}.Departments)), 11, kMany},            // "departments"
+		{&dectUnameAreaRestriction, 206, uint16(unsafe.Offsetof(UnameList{}.Clients)), 7, kMany},            // "clients"
+		{&dectUnameRequestType, 213, uint16(unsafe.Offsetof(UnameList{}.Tickettypes)), 11, kMany},           // "tickettypes"
+		{&dectUnameQualification, 224, uint16(unsafe.Offsetof(UnameList{}.Qualifications)), 14, kMany},      // "qualifications"
+		{nil, 238, uint16(unsafe.Offsetof(UnameList{}.QualificationWeighting)), 23, kInt},                   // "qualification_weighting"
+		{nil, 261, uint16(unsafe.Offsetof(UnameList{}.Qualified)), 9, kBool},                                // "qualified"
+		{nil, 270, uint16(unsafe.Offsetof(UnameList{}.RoleList)), 9, kStr},                                  // "role_list"
+		{nil, 279, uint16(unsafe.Offsetof(UnameList{}.CurrentActionType)), 19, kStr},                        // "current_action_type"
+		{nil, 298, uint16(unsafe.Offsetof(UnameList{}.CurrentActionName)), 19, kStr},                        // "current_action_name"
+		{&dectUnameXtype, 317, uint16(unsafe.Offsetof(UnameList{}.Assettypes)), 10, kMany},                  // "assettypes"
+		{nil, 327, uint16(unsafe.Offsetof(UnameList{}.Googleemail)), 11, kStr},                              // "googleemail"
+		{nil, 338, uint16(unsafe.Offsetof(UnameList{}.Linemanager)), 11, kInt},                              // "linemanager"
+		{nil, 349, uint16(unsafe.Offsetof(UnameList{}.LinemanagerName)), 16, kStr},                          // "linemanager_name"
+		{nil, 365, uint16(unsafe.Offsetof(UnameList{}.Inboxes)), 7, kInt},                                   // "inboxes"
+		{nil, 372, uint16(unsafe.Offsetof(UnameList{}.ExchangeAuthorized)), 19, kBool},                      // "exchange_authorized"
+		{nil, 391, uint16(unsafe.Offsetof(UnameList{}.ExchangeAccount)), 16, kStr},                          // "exchange_account"
+		{nil, 407, uint16(unsafe.Offsetof(UnameList{}.SentinelAuthorized)), 19, kBool},                      // "sentinel_authorized"
+		{nil, 426, uint16(unsafe.Offsetof(UnameList{}.LicenceType)), 12, kInt},                              // "licence_type"
+		{nil, 438, uint16(unsafe.Offsetof(UnameList{}.NamedLicencesInUse)), 21, kInt},                       // "named_licences_in_use"
+		{nil, 459, uint16(unsafe.Offsetof(UnameList{}.GoogleMailAuthorized)), 22, kBool},                    // "google_mail_authorized"
+		{nil, 481, uint16(unsafe.Offsetof(UnameList{}.InboxClientid)), 14, kStr},                            // "inbox_clientid"
+		{nil, 495, uint16(unsafe.Offsetof(UnameList{}.Isapiagent)), 10, kBool},                              // "isapiagent"
+		{nil, 505, uint16(unsafe.Offsetof(UnameList{}.SplashtopAuthorized)), 20, kBool},                     // "splashtop_authorized"
+		{nil, 525, uint16(unsafe.Offsetof(UnameList{}.GotoresolveAuthorized)), 22, kBool},                   // "gotoresolve_authorized"
+		{nil, 547, uint16(unsafe.Offsetof(UnameList{}.Use)), 3, kStr},                                       // "use"
+		{&dectUnameField, 550, uint16(unsafe.Offsetof(UnameList{}.Assetfields)), 11, kMany},                 // "assetfields"
+		{&dectUnameCustom, 561, uint16(unsafe.Offsetof(UnameList{}.Unamecustomfields)), 17, kMany},          // "unamecustomfields"
+		{&dectUnameAppointment, 578, uint16(unsafe.Offsetof(UnameList{}.Unameappointmenttypes)), 21, kMany}, // "unameappointmenttypes"
+		{nil, 599, uint16(unsafe.Offsetof(UnameList{}.Canupdate)), 10, kBool},                               // "_canupdate"
+		{nil, 609, uint16(unsafe.Offsetof(UnameList{}.CanupdateMoreinfo)), 19, kBool},                       // "_canupdate_moreinfo"
+		{nil, 628, uint16(unsafe.Offsetof(UnameList{}.Logmeinid)), 9, kStr},                                 // "logmeinid"
+		{nil, 637, uint16(unsafe.Offsetof(UnameList{}.Allowbeyondtrustinvites)), 23, kBool},                 // "allowbeyondtrustinvites"
+		{nil, 660, uint16(unsafe.Offsetof(UnameList{}.JiraID)), 7, kStr},                                    // "jira_id"
+		{&dectUnameButton, 667, uint16(unsafe.Offsetof(UnameList{}.Custombuttons)), 13, kMany},              // "custombuttons"
+		{nil, 680, uint16(unsafe.Offsetof(UnameList{}.Namewithinactive)), 16, kStr},                         // "namewithinactive"
+		{nil, 696, uint16(unsafe.Offsetof(UnameList{}.Apptsync)), 8, kInt},                                  // "apptsync"
+		{nil, 704, uint16(unsafe.Offsetof(UnameList{}.OktaID)), 7, kStr},                                    // "okta_id"
+		{nil, 711, uint16(unsafe.Offsetof(UnameList{}.Enableshifts)), 12, kBool},                            // "enableshifts"
+		{nil, 723, uint16(unsafe.Offsetof(UnameList{}.Sendemailerrors)), 15, kBool},                         // "sendemailerrors"
+		{&dectUnameCustom, 738, uint16(unsafe.Offsetof(UnameList{}.UnameUsercustomfields)), 22, kMany},      // "uname_usercustomfields"
+		{nil, 760, uint16(unsafe.Offsetof(UnameList{}.CanApprovePurchaseorder)), 25, kBool},                 // "can_approve_purchaseorder"
+		{nil, 785, uint16(unsafe.Offsetof(UnameList{}.CanApproveQuote)), 17, kBool},                         // "can_approve_quote"
+		{nil, 802, uint16(unsafe.Offsetof(UnameList{}.CanApproveInvoice)), 19, kBool},                       // "can_approve_invoice"
+		{nil, 821, uint16(unsafe.Offsetof(UnameList{}.DefaultSplashtopChannel)), 25, kInt},                  // "default_splashtop_channel"
+		{nil, 846, uint16(unsafe.Offsetof(UnameList{}.WorkdayID)), 10, kInt},                                // "workday_id"
+		{nil, 856, uint16(unsafe.Offsetof(UnameList{}.WorkdayName)), 12, kStr},                              // "workday_name"
+		{nil, 868, uint16(unsafe.Offsetof(UnameList{}.WorkdayTimezone)), 16, kStr},                          // "workday_timezone"
+	}, sorted: []uint16{51, 52, 9, 11, 54, 58, 48, 32, 65, 63, 64, 24, 15, 31, 30, 56, 66, 23, 8, 60, 38, 37, 18, 13, 42, 33, 46, 0, 43, 36, 12, 20, 4, 44, 7, 55, 16, 10, 5, 40, 34, 35, 53, 1, 41, 57, 59, 21, 3, 2, 27, 26, 28, 29, 61, 39, 17, 45, 14, 6, 22, 19, 25, 62, 50, 49, 47, 67, 68, 69}}
 
 func (m *UnameList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUnameList }
 

@@ -269,24 +269,26 @@ func growAiSuggestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAiSuggestion = decTable{extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), grow: growAiSuggestion, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Name)), kStr},
-	{"precedence", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Precedence)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Type)), kInt},
-	{"ticket_types", &dectKeyPair4, uint32(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), kMany},
-	{"auto_apply", nil, uint32(unsafe.Offsetof(AiSuggestion{}.AutoApply)), kBool},
-	{"min_score", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinScore)), kF64},
-	{"min_matches", nil, uint32(unsafe.Offsetof(AiSuggestion{}.MinMatches)), kInt},
-	{"condition_number", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionNumber)), kInt},
-	{"condition_percentage", nil, uint32(unsafe.Offsetof(AiSuggestion{}.ConditionPercentage)), kF64},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeID)), kInt},
-	{"outcome_name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.OutcomeName)), kStr},
-	{"template_id", nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateID)), kInt},
-	{"template_name", nil, uint32(unsafe.Offsetof(AiSuggestion{}.TemplateName)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Summary)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestion{}.Warning)), kStr},
-}, sorted: []uint16{15, 5, 8, 9, 0, 7, 6, 1, 10, 11, 2, 14, 12, 13, 4, 3}}
+var dectAiSuggestion = decTable{names: "idnameprecedencetypeticket_typesauto_applymin_scoremin_matchescondition_numberco" +
+	"ndition_percentageoutcome_idoutcome_nametemplate_idtemplate_namesummary_warning",
+	extra: unsafe.Offsetof(AiSuggestion{}.Extra), size: unsafe.Sizeof(AiSuggestion{}), grow: growAiSuggestion, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AiSuggestion{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AiSuggestion{}.Name)), 4, kStr},                     // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AiSuggestion{}.Precedence)), 10, kInt},              // "precedence"
+		{nil, 16, uint16(unsafe.Offsetof(AiSuggestion{}.Type)), 4, kInt},                    // "type"
+		{&dectKeyPair4, 20, uint16(unsafe.Offsetof(AiSuggestion{}.TicketTypes)), 12, kMany}, // "ticket_types"
+		{nil, 32, uint16(unsafe.Offsetof(AiSuggestion{}.AutoApply)), 10, kBool},             // "auto_apply"
+		{nil, 42, uint16(unsafe.Offsetof(AiSuggestion{}.MinScore)), 9, kF64},                // "min_score"
+		{nil, 51, uint16(unsafe.Offsetof(AiSuggestion{}.MinMatches)), 11, kInt},             // "min_matches"
+		{nil, 62, uint16(unsafe.Offsetof(AiSuggestion{}.ConditionNumber)), 16, kInt},        // "condition_number"
+		{nil, 78, uint16(unsafe.Offsetof(AiSuggestion{}.ConditionPercentage)), 20, kF64},    // "condition_percentage"
+		{nil, 98, uint16(unsafe.Offsetof(AiSuggestion{}.OutcomeID)), 10, kInt},              // "outcome_id"
+		{nil, 108, uint16(unsafe.Offsetof(AiSuggestion{}.OutcomeName)), 12, kStr},           // "outcome_name"
+		{nil, 120, uint16(unsafe.Offsetof(AiSuggestion{}.TemplateID)), 11, kInt},            // "template_id"
+		{nil, 131, uint16(unsafe.Offsetof(AiSuggestion{}.TemplateName)), 13, kStr},          // "template_name"
+		{nil, 144, uint16(unsafe.Offsetof(AiSuggestion{}.Summary)), 7, kStr},                // "summary"
+		{nil, 151, uint16(unsafe.Offsetof(AiSuggestion{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{15, 5, 8, 9, 0, 7, 6, 1, 10, 11, 2, 14, 12, 13, 4, 3}}
 
 func (m *AiSuggestion) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAiSuggestion
@@ -353,10 +355,11 @@ func growKeyPair4(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKeyPair4 = decTable{extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), grow: growKeyPair4, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KeyPair4{}.ID)), kInt64},
-	{"name", nil, uint32(unsafe.Offsetof(KeyPair4{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectKeyPair4 = decTable{names: "idname",
+	extra: unsafe.Offsetof(KeyPair4{}.Extra), size: unsafe.Sizeof(KeyPair4{}), grow: growKeyPair4, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KeyPair4{}.ID)), 2, kInt64}, // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KeyPair4{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *KeyPair4) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair4 }
 

@@ -238,20 +238,22 @@ func growAmazonSellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAmazonSellerDetails = decTable{extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), grow: growAmazonSellerDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.ID)), kInt},
-	{"storefrontname", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.NewRefreshToken)), kStr},
-	{"_code", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Exchangecode)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Authorized)), kBool},
-	{"enabled", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Enabled)), kBool},
-	{"endpoint", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Endpoint)), kStr},
-	{"marketplace", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Marketplace)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), kStr},
-}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 3, 2, 4, 1}}
+var dectAmazonSellerDetails = decTable{names: "idstorefrontnamenew_integration_methodnew_access_tokennew_refresh_token_code_exc" +
+	"hangecodeauthorizedenabledendpointmarketplace_warning",
+	extra: unsafe.Offsetof(AmazonSellerDetails{}.Extra), size: unsafe.Sizeof(AmazonSellerDetails{}), grow: growAmazonSellerDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AmazonSellerDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Storefrontname)), 14, kStr},         // "storefrontname"
+		{nil, 16, uint16(unsafe.Offsetof(AmazonSellerDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 38, uint16(unsafe.Offsetof(AmazonSellerDetails{}.NewAccessToken)), 16, kStr},        // "new_access_token"
+		{nil, 54, uint16(unsafe.Offsetof(AmazonSellerDetails{}.NewRefreshToken)), 17, kStr},       // "new_refresh_token"
+		{nil, 71, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Code)), 5, kStr},                   // "_code"
+		{nil, 76, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Exchangecode)), 13, kBool},         // "_exchangecode"
+		{nil, 89, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Authorized)), 10, kBool},           // "authorized"
+		{nil, 99, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 106, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Endpoint)), 8, kStr},              // "endpoint"
+		{nil, 114, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Marketplace)), 11, kStr},          // "marketplace"
+		{nil, 125, uint16(unsafe.Offsetof(AmazonSellerDetails{}.Warning)), 8, kStr},               // "_warning"
+	}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 3, 2, 4, 1}}
 
 func (m *AmazonSellerDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAmazonSellerDetails

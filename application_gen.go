@@ -213,16 +213,17 @@ func growLoginScreenConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLoginScreenConfig = decTable{extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), grow: growLoginScreenConfig, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ID)), kInt},
-	{"application_id", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), kStr},
-	{"function", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Function)), kStr},
-	{"function_name", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.FunctionName)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Sequence)), kInt},
-	{"display", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Display)), kInt},
-	{"label_override", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.LabelOverride)), kStr},
-	{"hasform", nil, uint32(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), kBool},
-}, sorted: []uint16{1, 5, 2, 3, 7, 0, 6, 4}}
+var dectLoginScreenConfig = decTable{names: "idapplication_idfunctionfunction_namesequencedisplaylabel_overridehasform",
+	extra: unsafe.Offsetof(LoginScreenConfig{}.Extra), size: unsafe.Sizeof(LoginScreenConfig{}), grow: growLoginScreenConfig, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LoginScreenConfig{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LoginScreenConfig{}.ApplicationID)), 14, kStr},  // "application_id"
+		{nil, 16, uint16(unsafe.Offsetof(LoginScreenConfig{}.Function)), 8, kStr},       // "function"
+		{nil, 24, uint16(unsafe.Offsetof(LoginScreenConfig{}.FunctionName)), 13, kStr},  // "function_name"
+		{nil, 37, uint16(unsafe.Offsetof(LoginScreenConfig{}.Sequence)), 8, kInt},       // "sequence"
+		{nil, 45, uint16(unsafe.Offsetof(LoginScreenConfig{}.Display)), 7, kInt},        // "display"
+		{nil, 52, uint16(unsafe.Offsetof(LoginScreenConfig{}.LabelOverride)), 14, kStr}, // "label_override"
+		{nil, 66, uint16(unsafe.Offsetof(LoginScreenConfig{}.Hasform)), 7, kBool},       // "hasform"
+	}, sorted: []uint16{1, 5, 2, 3, 7, 0, 6, 4}}
 
 func (m *LoginScreenConfig) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLoginScreenConfig
@@ -670,55 +671,63 @@ func growNHDIdentityApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHDIdentityApplication = decTable{extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), grow: growNHDIdentityApplication, fields: []decField{
-	{"grant_type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), kStr},
-	{"loginas_agent_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), kInt},
-	{"loginas_agent_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Inactive)), kBool},
-	{"system_use", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.SystemUse)), kStr},
-	{"redirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), kStr},
-	{"logoutredirecturi", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), kStr},
-	{"cors_whitelist", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), kStr},
-	{"redirecturi_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), kMany},
-	{"postlogoutredirecturi_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), kMany},
-	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), kMany},
-	{"scopes", &dectNHDIdentityApplicationScope, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), kMany},
-	{"allowagents", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), kBool},
-	{"allowusers", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), kBool},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), kInt},
-	{"organisation_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationName)), kStr},
-	{"loginas_client_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientID)), kInt},
-	{"loginas_client_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientName)), kStr},
-	{"loginas_supplier_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierID)), kInt},
-	{"loginas_supplier_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierName)), kStr},
-	{"loginentity", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Loginentity)), kInt},
-	{"language_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageID)), kInt},
-	{"language_name", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.LanguageName)), kStr},
-	{"disable_windowsauth", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableWindowsauth)), kBool},
-	{"disable_azure", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAzure)), kBool},
-	{"disable_adfs", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAdfs)), kBool},
-	{"disable_okta", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), kBool},
-	{"disable_centrify", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), kBool},
-	{"disable_google", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), kBool},
-	{"button_config", &dectLoginScreenConfig, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), kMany},
-	{"assertion_consumer_service_index", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), kInt},
-	{"disable_anon", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), kStr},
-	{"_issystem", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), kBool},
-	{"authorizations", &dectOpenIddictAuthorization, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), kMany},
-	{"clientId", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), kStr},
-	{"clientSecret", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), kStr},
-	{"concurrencyToken", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), kStr},
-	{"consentType", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ConsentType)), kStr},
-	{"displayName", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.DisplayName)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.ID)), kStr},
-	{"permissions", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Permissions)), kStr},
-	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), kStr},
-	{"properties", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), kStr},
-	{"redirectUris", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), kStr},
-	{"tokens", &dectOpenIddictToken, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), kMany},
-	{"type", nil, uint32(unsafe.Offsetof(NHDIdentityApplication{}.Type)), kStr},
-}, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
+var dectNHDIdentityApplication = decTable{names: "grant_typeloginas_agent_idloginas_agent_nameinactivesystem_useredirecturilogoutr" +
+	"edirecturicors_whitelistredirecturi_listpostlogoutredirecturi_listcors_whitelist" +
+	"_listscopesallowagentsallowusersorganisation_idorganisation_nameloginas_client_i" +
+	"dloginas_client_nameloginas_supplier_idloginas_supplier_nameloginentitylanguage_" +
+	"idlanguage_namedisable_windowsauthdisable_azuredisable_adfsdisable_oktadisable_c" +
+	"entrifydisable_googlebutton_configassertion_consumer_service_indexdisable_anon_w" +
+	"arning_issystemauthorizationsclientIdclientSecretconcurrencyTokenconsentTypedisp" +
+	"layNameidpermissionspostLogoutRedirectUrispropertiesredirectUristokenstype",
+	extra: unsafe.Offsetof(NHDIdentityApplication{}.Extra), size: unsafe.Sizeof(NHDIdentityApplication{}), grow: growNHDIdentityApplication, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHDIdentityApplication{}.GrantType)), 10, kStr},                                  // "grant_type"
+		{nil, 10, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentID)), 16, kInt},                            // "loginas_agent_id"
+		{nil, 26, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasAgentName)), 18, kStr},                          // "loginas_agent_name"
+		{nil, 44, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Inactive)), 8, kBool},                                  // "inactive"
+		{nil, 52, uint16(unsafe.Offsetof(NHDIdentityApplication{}.SystemUse)), 10, kStr},                                 // "system_use"
+		{nil, 62, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Redirecturi)), 11, kStr},                               // "redirecturi"
+		{nil, 73, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Logoutredirecturi)), 17, kStr},                         // "logoutredirecturi"
+		{nil, 90, uint16(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelist)), 14, kStr},                             // "cors_whitelist"
+		{&dectKeyPair2, 104, uint16(unsafe.Offsetof(NHDIdentityApplication{}.RedirecturiList)), 16, kMany},               // "redirecturi_list"
+		{&dectKeyPair2, 120, uint16(unsafe.Offsetof(NHDIdentityApplication{}.PostlogoutredirecturiList)), 26, kMany},     // "postlogoutredirecturi_list"
+		{&dectKeyPair2, 146, uint16(unsafe.Offsetof(NHDIdentityApplication{}.CorsWhitelistList)), 19, kMany},             // "cors_whitelist_list"
+		{&dectNHDIdentityApplicationScope, 165, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Scopes)), 6, kMany},      // "scopes"
+		{nil, 171, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Allowagents)), 11, kBool},                             // "allowagents"
+		{nil, 182, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Allowusers)), 10, kBool},                              // "allowusers"
+		{nil, 192, uint16(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationID)), 15, kInt},                           // "organisation_id"
+		{nil, 207, uint16(unsafe.Offsetof(NHDIdentityApplication{}.OrganisationName)), 17, kStr},                         // "organisation_name"
+		{nil, 224, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientID)), 17, kInt},                          // "loginas_client_id"
+		{nil, 241, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasClientName)), 19, kStr},                        // "loginas_client_name"
+		{nil, 260, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierID)), 19, kInt},                        // "loginas_supplier_id"
+		{nil, 279, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LoginasSupplierName)), 21, kStr},                      // "loginas_supplier_name"
+		{nil, 300, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Loginentity)), 11, kInt},                              // "loginentity"
+		{nil, 311, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LanguageID)), 11, kInt},                               // "language_id"
+		{nil, 322, uint16(unsafe.Offsetof(NHDIdentityApplication{}.LanguageName)), 13, kStr},                             // "language_name"
+		{nil, 335, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableWindowsauth)), 19, kBool},                      // "disable_windowsauth"
+		{nil, 354, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableAzure)), 13, kBool},                            // "disable_azure"
+		{nil, 367, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableAdfs)), 12, kBool},                             // "disable_adfs"
+		{nil, 379, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableOkta)), 12, kBool},                             // "disable_okta"
+		{nil, 391, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableCentrify)), 16, kBool},                         // "disable_centrify"
+		{nil, 407, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableGoogle)), 14, kBool},                           // "disable_google"
+		{&dectLoginScreenConfig, 421, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ButtonConfig)), 13, kMany},         // "button_config"
+		{nil, 434, uint16(unsafe.Offsetof(NHDIdentityApplication{}.AssertionConsumerServiceIndex)), 32, kInt},            // "assertion_consumer_service_index"
+		{nil, 466, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisableAnon)), 12, kBool},                             // "disable_anon"
+		{nil, 478, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Warning)), 8, kStr},                                   // "_warning"
+		{nil, 486, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Issystem)), 9, kBool},                                 // "_issystem"
+		{&dectOpenIddictAuthorization, 495, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Authorizations)), 14, kMany}, // "authorizations"
+		{nil, 509, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ClientID)), 8, kStr},                                  // "clientId"
+		{nil, 517, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ClientSecret)), 12, kStr},                             // "clientSecret"
+		{nil, 529, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ConcurrencyToken)), 16, kStr},                         // "concurrencyToken"
+		{nil, 545, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ConsentType)), 11, kStr},                              // "consentType"
+		{nil, 556, uint16(unsafe.Offsetof(NHDIdentityApplication{}.DisplayName)), 11, kStr},                              // "displayName"
+		{nil, 567, uint16(unsafe.Offsetof(NHDIdentityApplication{}.ID)), 2, kStr},                                        // "id"
+		{nil, 569, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Permissions)), 11, kStr},                              // "permissions"
+		{nil, 580, uint16(unsafe.Offsetof(NHDIdentityApplication{}.PostLogoutRedirectUris)), 22, kStr},                   // "postLogoutRedirectUris"
+		{nil, 602, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Properties)), 10, kStr},                               // "properties"
+		{nil, 612, uint16(unsafe.Offsetof(NHDIdentityApplication{}.RedirectUris)), 12, kStr},                             // "redirectUris"
+		{&dectOpenIddictToken, 624, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Tokens)), 6, kMany},                  // "tokens"
+		{nil, 630, uint16(unsafe.Offsetof(NHDIdentityApplication{}.Type)), 4, kStr},                                      // "type"
+	}, sorted: []uint16{33, 32, 12, 13, 30, 34, 29, 35, 36, 37, 38, 7, 10, 25, 31, 24, 27, 28, 26, 23, 39, 0, 40, 3, 21, 22, 1, 2, 16, 17, 18, 19, 20, 6, 14, 15, 41, 42, 9, 43, 44, 5, 8, 11, 4, 45, 46}}
 
 func (m *NHDIdentityApplication) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNHDIdentityApplication
@@ -826,11 +835,12 @@ func growNHDIdentityApplicationScope(old unsafe.Pointer, n, c int) unsafe.Pointe
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHDIdentityApplicationScope = decTable{extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), grow: growNHDIdentityApplicationScope, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), kInt},
-	{"application_id", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), kStr},
-}, sorted: []uint16{1, 0, 2}}
+var dectNHDIdentityApplicationScope = decTable{names: "idapplication_idname",
+	extra: unsafe.Offsetof(NHDIdentityApplicationScope{}.Extra), size: unsafe.Sizeof(NHDIdentityApplicationScope{}), grow: growNHDIdentityApplicationScope, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHDIdentityApplicationScope{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NHDIdentityApplicationScope{}.ApplicationID)), 14, kStr}, // "application_id"
+		{nil, 16, uint16(unsafe.Offsetof(NHDIdentityApplicationScope{}.Name)), 4, kStr},          // "name"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *NHDIdentityApplicationScope) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNHDIdentityApplicationScope
@@ -980,21 +990,23 @@ func growOpenIddictApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOpenIddictApplication = decTable{extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), grow: growOpenIddictApplication, fields: []decField{
-	{"authorizations", &refDecOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), kMany},
-	{"clientId", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), kStr},
-	{"clientSecret", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), kStr},
-	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), kStr},
-	{"consentType", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ConsentType)), kStr},
-	{"displayName", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.DisplayName)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.ID)), kStr},
-	{"permissions", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Permissions)), kStr},
-	{"postLogoutRedirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), kStr},
-	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Properties)), kStr},
-	{"redirectUris", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), kStr},
-	{"tokens", &refDecOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), kMany},
-	{"type", nil, uint32(unsafe.Offsetof(OpenIddictApplication{}.Type)), kStr},
-}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
+var dectOpenIddictApplication = decTable{names: "authorizationsclientIdclientSecretconcurrencyTokenconsentTypedisplayNameidpermis" +
+	"sionspostLogoutRedirectUrispropertiesredirectUristokenstype",
+	extra: unsafe.Offsetof(OpenIddictApplication{}.Extra), size: unsafe.Sizeof(OpenIddictApplication{}), grow: growOpenIddictApplication, fields: []decField{
+		{&refDecOpenIddictAuthorization, 0, uint16(unsafe.Offsetof(OpenIddictApplication{}.Authorizations)), 14, kMany}, // "authorizations"
+		{nil, 14, uint16(unsafe.Offsetof(OpenIddictApplication{}.ClientID)), 8, kStr},                                   // "clientId"
+		{nil, 22, uint16(unsafe.Offsetof(OpenIddictApplication{}.ClientSecret)), 12, kStr},                              // "clientSecret"
+		{nil, 34, uint16(unsafe.Offsetof(OpenIddictApplication{}.ConcurrencyToken)), 16, kStr},                          // "concurrencyToken"
+		{nil, 50, uint16(unsafe.Offsetof(OpenIddictApplication{}.ConsentType)), 11, kStr},                               // "consentType"
+		{nil, 61, uint16(unsafe.Offsetof(OpenIddictApplication{}.DisplayName)), 11, kStr},                               // "displayName"
+		{nil, 72, uint16(unsafe.Offsetof(OpenIddictApplication{}.ID)), 2, kStr},                                         // "id"
+		{nil, 74, uint16(unsafe.Offsetof(OpenIddictApplication{}.Permissions)), 11, kStr},                               // "permissions"
+		{nil, 85, uint16(unsafe.Offsetof(OpenIddictApplication{}.PostLogoutRedirectUris)), 22, kStr},                    // "postLogoutRedirectUris"
+		{nil, 107, uint16(unsafe.Offsetof(OpenIddictApplication{}.Properties)), 10, kStr},                               // "properties"
+		{nil, 117, uint16(unsafe.Offsetof(OpenIddictApplication{}.RedirectUris)), 12, kStr},                             // "redirectUris"
+		{&refDecOpenIddictToken, 129, uint16(unsafe.Offsetof(OpenIddictApplication{}.Tokens)), 6, kMany},                // "tokens"
+		{nil, 135, uint16(unsafe.Offsetof(OpenIddictApplication{}.Type)), 4, kStr},                                      // "type"
+	}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}}
 
 func (m *OpenIddictApplication) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOpenIddictApplication
@@ -1125,17 +1137,18 @@ func growOpenIddictAuthorization(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOpenIddictAuthorization = decTable{extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), grow: growOpenIddictAuthorization, fields: []decField{
-	{"application", &refDecOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), kOne},
-	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), kStr},
-	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), kStr},
-	{"scopes", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), kStr},
-	{"tokens", &refDecOpenIddictToken, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), kMany},
-	{"type", nil, uint32(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), kStr},
-}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
+var dectOpenIddictAuthorization = decTable{names: "applicationconcurrencyTokenidpropertiesscopesstatussubjecttokenstype",
+	extra: unsafe.Offsetof(OpenIddictAuthorization{}.Extra), size: unsafe.Sizeof(OpenIddictAuthorization{}), grow: growOpenIddictAuthorization, fields: []decField{
+		{&refDecOpenIddictApplication, 0, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Application)), 11, kOne}, // "application"
+		{nil, 11, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.ConcurrencyToken)), 16, kStr},                    // "concurrencyToken"
+		{nil, 27, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.ID)), 2, kStr},                                   // "id"
+		{nil, 29, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Properties)), 10, kStr},                          // "properties"
+		{nil, 39, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Scopes)), 6, kStr},                               // "scopes"
+		{nil, 45, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Status)), 6, kStr},                               // "status"
+		{nil, 51, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Subject)), 7, kStr},                              // "subject"
+		{&refDecOpenIddictToken, 58, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Tokens)), 6, kMany},           // "tokens"
+		{nil, 64, uint16(unsafe.Offsetof(OpenIddictAuthorization{}.Type)), 4, kStr},                                 // "type"
+	}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8}}
 
 func (m *OpenIddictAuthorization) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOpenIddictAuthorization
@@ -1299,20 +1312,22 @@ func growOpenIddictToken(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOpenIddictToken = decTable{extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), grow: growOpenIddictToken, fields: []decField{
-	{"application", &refDecOpenIddictApplication, uint32(unsafe.Offsetof(OpenIddictToken{}.Application)), kOne},
-	{"authorization", &refDecOpenIddictAuthorization, uint32(unsafe.Offsetof(OpenIddictToken{}.Authorization)), kOne},
-	{"concurrencyToken", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), kStr},
-	{"creationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), kTime},
-	{"expirationDate", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), kTime},
-	{"id", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ID)), kStr},
-	{"payload", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Payload)), kStr},
-	{"properties", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Properties)), kStr},
-	{"referenceId", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.ReferenceID)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Status)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Subject)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(OpenIddictToken{}.Type)), kStr},
-}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}
+var dectOpenIddictToken = decTable{names: "applicationauthorizationconcurrencyTokencreationDateexpirationDateidpayloadprope" +
+	"rtiesreferenceIdstatussubjecttype",
+	extra: unsafe.Offsetof(OpenIddictToken{}.Extra), size: unsafe.Sizeof(OpenIddictToken{}), grow: growOpenIddictToken, fields: []decField{
+		{&refDecOpenIddictApplication, 0, uint16(unsafe.Offsetof(OpenIddictToken{}.Application)), 11, kOne},      // "application"
+		{&refDecOpenIddictAuthorization, 11, uint16(unsafe.Offsetof(OpenIddictToken{}.Authorization)), 13, kOne}, // "authorization"
+		{nil, 24, uint16(unsafe.Offsetof(OpenIddictToken{}.ConcurrencyToken)), 16, kStr},                         // "concurrencyToken"
+		{nil, 40, uint16(unsafe.Offsetof(OpenIddictToken{}.CreationDate)), 12, kTime},                            // "creationDate"
+		{nil, 52, uint16(unsafe.Offsetof(OpenIddictToken{}.ExpirationDate)), 14, kTime},                          // "expirationDate"
+		{nil, 66, uint16(unsafe.Offsetof(OpenIddictToken{}.ID)), 2, kStr},                                        // "id"
+		{nil, 68, uint16(unsafe.Offsetof(OpenIddictToken{}.Payload)), 7, kStr},                                   // "payload"
+		{nil, 75, uint16(unsafe.Offsetof(OpenIddictToken{}.Properties)), 10, kStr},                               // "properties"
+		{nil, 85, uint16(unsafe.Offsetof(OpenIddictToken{}.ReferenceID)), 11, kStr},                              // "referenceId"
+		{nil, 96, uint16(unsafe.Offsetof(OpenIddictToken{}.Status)), 6, kStr},                                    // "status"
+		{nil, 102, uint16(unsafe.Offsetof(OpenIddictToken{}.Subject)), 7, kStr},                                  // "subject"
+		{nil, 109, uint16(unsafe.Offsetof(OpenIddictToken{}.Type)), 4, kStr},                                     // "type"
+	}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}
 
 func (m *OpenIddictToken) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOpenIddictToken

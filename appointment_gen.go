@@ -2020,180 +2020,210 @@ func growAppointment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAppointment = decTable{extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), grow: growAppointment, fields: []decField{
-	{"agents", &dectUname, uint32(unsafe.Offsetof(Appointment{}.Agents)), kMany},
-	{"collection_id", nil, uint32(unsafe.Offsetof(Appointment{}.CollectionID)), kStr},
-	{"appointment_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), kInt},
-	{"confirmed", nil, uint32(unsafe.Offsetof(Appointment{}.Confirmed)), kBool},
-	{"exchangestartdate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangestartdate)), kTime},
-	{"exchangeenddate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangeenddate)), kTime},
-	{"exchangemailboxfqdn", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangemailboxfqdn)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},
-	{"messagestatus", nil, uint32(unsafe.Offsetof(Appointment{}.Messagestatus)), kInt},
-	{"agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.AgentStatus)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(Appointment{}.Note)), kStr},
-	{"note_html", nil, uint32(unsafe.Offsetof(Appointment{}.NoteHTML)), kStr},
-	{"betweenstart", nil, uint32(unsafe.Offsetof(Appointment{}.Betweenstart)), kTime},
-	{"betweenend", nil, uint32(unsafe.Offsetof(Appointment{}.Betweenend)), kTime},
-	{"tolist", nil, uint32(unsafe.Offsetof(Appointment{}.Tolist)), kStr},
-	{"cclist", nil, uint32(unsafe.Offsetof(Appointment{}.Cclist)), kStr},
-	{"bcclist", nil, uint32(unsafe.Offsetof(Appointment{}.Bcclist)), kStr},
-	{"usermessagestatus", nil, uint32(unsafe.Offsetof(Appointment{}.Usermessagestatus)), kInt},
-	{"reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderminutes)), kInt},
-	{"reminderstatus", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderstatus)), kInt},
-	{"reminderdate", nil, uint32(unsafe.Offsetof(Appointment{}.Reminderdate)), kTime},
-	{"complete_note", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNote)), kStr},
-	{"complete_notehtml", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteNotehtml)), kStr},
-	{"fromcompletedapid", nil, uint32(unsafe.Offsetof(Appointment{}.Fromcompletedapid)), kInt},
-	{"complete_date", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteDate)), kTime},
-	{"complete_agent_id", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteAgentID)), kInt},
-	{"offhold", nil, uint32(unsafe.Offsetof(Appointment{}.Offhold)), kBool},
-	{"changedinnhd", nil, uint32(unsafe.Offsetof(Appointment{}.Changedinnhd)), kBool},
-	{"estimate", nil, uint32(unsafe.Offsetof(Appointment{}.Estimate)), kF64},
-	{"meetingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Meetingtype)), kInt},
-	{"commisionable", nil, uint32(unsafe.Offsetof(Appointment{}.Commisionable)), kBool},
-	{"invitesent", nil, uint32(unsafe.Offsetof(Appointment{}.Invitesent)), kInt},
-	{"cspid", nil, uint32(unsafe.Offsetof(Appointment{}.Cspid)), kInt},
-	{"inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.InformAgents)), kBool},
-	{"inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.InformUser)), kBool},
-	{"_force", nil, uint32(unsafe.Offsetof(Appointment{}.Force)), kBool},
-	{"add_followup_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupAppointment)), kBool},
-	{"add_followup_task", nil, uint32(unsafe.Offsetof(Appointment{}.AddFollowupTask)), kBool},
-	{"followup_subject", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupSubject)), kStr},
-	{"followup_start_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupStartDate)), kTime},
-	{"followup_end_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupEndDate)), kTime},
-	{"followup_allday", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAllday)), kBool},
-	{"followup_inform_agents", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), kBool},
-	{"followup_inform_user", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupInformUser)), kBool},
-	{"followup_agents", &dectUname, uint32(unsafe.Offsetof(Appointment{}.FollowupAgents)), kMany},
-	{"followup_user_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupUserID)), kInt},
-	{"followup_is_private", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), kBool},
-	{"followup_reminderminutes", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), kInt},
-	{"followup_agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAgentStatus)), kInt},
-	{"followup_date", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupDate)), kTime},
-	{"followup_note", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNote)), kStr},
-	{"followup_note_html", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupNoteHTML)), kStr},
-	{"followup_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupID)), kInt},
-	{"followup_appointmenttype_id", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAppointmenttypeID)), kInt},
-	{"reassign_ticket", nil, uint32(unsafe.Offsetof(Appointment{}.ReassignTicket)), kBool},
-	{"contact_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.ContactEmailaddress)), kStr},
-	{"contact_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.ContactPhonenumber)), kStr},
-	{"appointment_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentHours)), kF64},
-	{"appointment_work_hours", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), kF64},
-	{"complete_timetaken", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), kF64},
-	{"contact_address", &dectAddressStore, uint32(unsafe.Offsetof(Appointment{}.ContactAddress)), kOne},
-	{"outcomes", &dectTOutcome, uint32(unsafe.Offsetof(Appointment{}.Outcomes)), kMany},
-	{"utcoffset", nil, uint32(unsafe.Offsetof(Appointment{}.Utcoffset)), kF64},
-	{"start_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.StartDateOnly)), kTime},
-	{"end_date_only", nil, uint32(unsafe.Offsetof(Appointment{}.EndDateOnly)), kTime},
-	{"chargerate", nil, uint32(unsafe.Offsetof(Appointment{}.Chargerate)), kInt},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(Appointment{}.Validateonly)), kBool},
-	{"_iscloning", nil, uint32(unsafe.Offsetof(Appointment{}.Iscloning)), kBool},
-	{"_collectionmaster", nil, uint32(unsafe.Offsetof(Appointment{}.Collectionmaster)), kBool},
-	{"conference_id", nil, uint32(unsafe.Offsetof(Appointment{}.ConferenceID)), kStr},
-	{"toll_number", nil, uint32(unsafe.Offsetof(Appointment{}.TollNumber)), kStr},
-	{"exchange_uid", nil, uint32(unsafe.Offsetof(Appointment{}.ExchangeUID)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Appointment{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Appointment{}.Importtype)), kStr},
-	{"_importemail", nil, uint32(unsafe.Offsetof(Appointment{}.Importemail)), kStr},
-	{"external_organizer", nil, uint32(unsafe.Offsetof(Appointment{}.ExternalOrganizer)), kBool},
-	{"followup_attendees", nil, uint32(unsafe.Offsetof(Appointment{}.FollowupAttendees)), kStr},
-	{"apfaultidremoved", nil, uint32(unsafe.Offsetof(Appointment{}.Apfaultidremoved)), kBool},
-	{"category1", nil, uint32(unsafe.Offsetof(Appointment{}.Category1)), kStr},
-	{"category2", nil, uint32(unsafe.Offsetof(Appointment{}.Category2)), kStr},
-	{"category3", nil, uint32(unsafe.Offsetof(Appointment{}.Category3)), kStr},
-	{"category4", nil, uint32(unsafe.Offsetof(Appointment{}.Category4)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(Appointment{}.ContractID)), kInt},
-	{"key", nil, uint32(unsafe.Offsetof(Appointment{}.Key)), kStr},
-	{"resource_booking_type", nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingType)), kInt},
-	{"resource_booking_timeslot", nil, uint32(unsafe.Offsetof(Appointment{}.ResourceBookingTimeslot)), kTime},
-	{"booking_name", nil, uint32(unsafe.Offsetof(Appointment{}.BookingName)), kStr},
-	{"booking_email", nil, uint32(unsafe.Offsetof(Appointment{}.BookingEmail)), kStr},
-	{"booking_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.BookingPhonenumber)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Appointment{}.Warning)), kStr},
-	{"do_reopen", nil, uint32(unsafe.Offsetof(Appointment{}.DoReopen)), kBool},
-	{"requesttype", nil, uint32(unsafe.Offsetof(Appointment{}.Requesttype)), kInt},
-	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtype)), kInt},
-	{"resourcebookingtypeagent", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingtypeagent)), kInt},
-	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), kInt},
-	{"defaultbookingtype", nil, uint32(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), kInt},
-	{"team_id", nil, uint32(unsafe.Offsetof(Appointment{}.TeamID)), kInt},
-	{"allowed_resourcebooking_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), kMany},
-	{"resourcebookingteam", nil, uint32(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), kInt},
-	{"organizer_email", nil, uint32(unsafe.Offsetof(Appointment{}.OrganizerEmail)), kStr},
-	{"ticket_phonenumber", nil, uint32(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), kStr},
-	{"ticket_emailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), kStr},
-	{"appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentStatus)), kInt},
-	{"primary_ticket_appointment", nil, uint32(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), kBool},
-	{"schedule", nil, uint32(unsafe.Offsetof(Appointment{}.Schedule)), kLazy},
-	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), kInt},
-	{"createnextappt", nil, uint32(unsafe.Offsetof(Appointment{}.Createnextappt)), kBool},
-	{"halo_recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), kInt},
-	{"approval_start", nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStart)), kBool},
-	{"requires_approval", nil, uint32(unsafe.Offsetof(Appointment{}.RequiresApproval)), kBool},
-	{"approvalagent", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalagent)), kInt},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalnote)), kStr},
-	{"appointment_id", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentID)), kInt},
-	{"approvaldatetime", nil, uint32(unsafe.Offsetof(Appointment{}.Approvaldatetime)), kTime},
-	{"last_modified", nil, uint32(unsafe.Offsetof(Appointment{}.LastModified)), kTime},
-	{"import_agent_ids", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentIds)), kStr},
-	{"import_user", nil, uint32(unsafe.Offsetof(Appointment{}.ImportUser)), kStr},
-	{"import_open_appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.ImportOpenAppointmentStatus)), kStr},
-	{"import_appointment_type", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAppointmentType)), kStr},
-	{"import_shift_type", nil, uint32(unsafe.Offsetof(Appointment{}.ImportShiftType)), kStr},
-	{"import_agent_status", nil, uint32(unsafe.Offsetof(Appointment{}.ImportAgentStatus)), kStr},
-	{"update_ticket_status", nil, uint32(unsafe.Offsetof(Appointment{}.UpdateTicketStatus)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(Appointment{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Appointment{}.AgentID)), kInt},
-	{"start_date", nil, uint32(unsafe.Offsetof(Appointment{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(Appointment{}.EndDate)), kTime},
-	{"allday", nil, uint32(unsafe.Offsetof(Appointment{}.Allday)), kBool},
-	{"holiday_id", nil, uint32(unsafe.Offsetof(Appointment{}.HolidayID)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Appointment{}.Canupdate)), kBool},
-	{"_cancomplete", nil, uint32(unsafe.Offsetof(Appointment{}.Cancomplete)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(Appointment{}.Colour)), kStr},
-	{"entity", nil, uint32(unsafe.Offsetof(Appointment{}.Entity)), kF64},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(Appointment{}.TicketID)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(Appointment{}.Subject)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(Appointment{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(Appointment{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(Appointment{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(Appointment{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(Appointment{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(Appointment{}.UserName)), kStr},
-	{"agent_name", nil, uint32(unsafe.Offsetof(Appointment{}.AgentName)), kStr},
-	{"holiday_type", nil, uint32(unsafe.Offsetof(Appointment{}.HolidayType)), kInt},
-	{"appointment_type_name", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentTypeName)), kStr},
-	{"complete_status", nil, uint32(unsafe.Offsetof(Appointment{}.CompleteStatus)), kInt},
-	{"is_private", nil, uint32(unsafe.Offsetof(Appointment{}.IsPrivate)), kBool},
-	{"reminder_shown", nil, uint32(unsafe.Offsetof(Appointment{}.ReminderShown)), kBool},
-	{"is_task", nil, uint32(unsafe.Offsetof(Appointment{}.IsTask)), kBool},
-	{"online_meeting_url", nil, uint32(unsafe.Offsetof(Appointment{}.OnlineMeetingURL)), kStr},
-	{"organizer", nil, uint32(unsafe.Offsetof(Appointment{}.Organizer)), kInt},
-	{"entryid", nil, uint32(unsafe.Offsetof(Appointment{}.Entryid)), kStr},
-	{"changekey", nil, uint32(unsafe.Offsetof(Appointment{}.Changekey)), kStr},
-	{"attendees", nil, uint32(unsafe.Offsetof(Appointment{}.Attendees)), kStr},
-	{"_recurringmaster", nil, uint32(unsafe.Offsetof(Appointment{}.Recurringmaster)), kBool},
-	{"recurring_master_id", nil, uint32(unsafe.Offsetof(Appointment{}.RecurringMasterID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(Appointment{}.Type)), kInt},
-	{"open_appointment_status", nil, uint32(unsafe.Offsetof(Appointment{}.OpenAppointmentStatus)), kInt},
-	{"appointment_location", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocation)), kInt},
-	{"appointment_location_name", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationName)), kStr},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(Appointment{}.Approvalemailaddress)), kStr},
-	{"requestedapprovalagent", nil, uint32(unsafe.Offsetof(Appointment{}.Requestedapprovalagent)), kInt},
-	{"approval_status", nil, uint32(unsafe.Offsetof(Appointment{}.ApprovalStatus)), kInt},
-	{"_candelete", nil, uint32(unsafe.Offsetof(Appointment{}.Candelete)), kBool},
-	{"appointment_location_free_text", nil, uint32(unsafe.Offsetof(Appointment{}.AppointmentLocationFreeText)), kStr},
-	{"other1", nil, uint32(unsafe.Offsetof(Appointment{}.Other1)), kInt},
-	{"other2", nil, uint32(unsafe.Offsetof(Appointment{}.Other2)), kInt},
-	{"calendar_id", nil, uint32(unsafe.Offsetof(Appointment{}.CalendarID)), kStr},
-	{"exchangelastmodifieddate", nil, uint32(unsafe.Offsetof(Appointment{}.Exchangelastmodifieddate)), kTime},
-	{"shift_type_id", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTypeID)), kInt},
-	{"shift_team_id", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamID)), kInt},
-	{"shift_team_name", nil, uint32(unsafe.Offsetof(Appointment{}.ShiftTeamName)), kStr},
-	{"recurring_desc", nil, uint32(unsafe.Offsetof(Appointment{}.RecurringDesc)), kStr},
-	{"crmnote_id", nil, uint32(unsafe.Offsetof(Appointment{}.CrmnoteID)), kInt},
-}, sorted: []uint16{129, 161, 128, 68, 35, 74, 73, 67, 72, 152, 66, 89, 36, 37, 123, 140, 9, 0, 126, 97, 77, 57, 112, 156, 162, 157, 102, 2, 142, 58, 108, 160, 110, 113, 158, 111, 151, 16, 13, 12, 87, 86, 88, 165, 78, 79, 80, 81, 15, 27, 150, 65, 134, 135, 1, 130, 30, 25, 24, 21, 22, 143, 59, 69, 3, 60, 55, 56, 82, 106, 171, 32, 95, 94, 90, 125, 64, 131, 149, 28, 71, 5, 166, 6, 4, 75, 48, 44, 41, 53, 76, 49, 40, 52, 42, 43, 46, 50, 51, 47, 39, 38, 45, 23, 107, 127, 141, 122, 115, 120, 118, 117, 119, 116, 33, 34, 31, 144, 146, 83, 114, 29, 8, 10, 11, 26, 147, 155, 148, 99, 163, 164, 61, 103, 54, 170, 153, 145, 20, 18, 19, 159, 91, 109, 85, 84, 98, 92, 93, 104, 105, 168, 169, 167, 136, 137, 124, 63, 7, 133, 96, 101, 132, 100, 14, 70, 154, 121, 138, 139, 17, 62}}
+var dectAppointment = decTable{names: "agentscollection_idappointment_type_idconfirmedexchangestartdateexchangeenddatee" +
+	"xchangemailboxfqdnstatusmessagestatusagent_statusnotenote_htmlbetweenstartbetwee" +
+	"nendtolistcclistbcclistusermessagestatusreminderminutesreminderstatusreminderdat" +
+	"ecomplete_notecomplete_notehtmlfromcompletedapidcomplete_datecomplete_agent_idof" +
+	"fholdchangedinnhdestimatemeetingtypecommisionableinvitesentcspidinform_agentsinf" +
+	"orm_user_forceadd_followup_appointmentadd_followup_taskfollowup_subjectfollowup_" +
+	"start_datefollowup_end_datefollowup_alldayfollowup_inform_agentsfollowup_inform_" +
+	"userfollowup_agentsfollowup_user_idfollowup_is_privatefollowup_reminderminutesfo" +
+	"llowup_agent_statusfollowup_datefollowup_notefollowup_note_htmlfollowup_idfollow" +
+	"up_appointmenttype_idreassign_ticketcontact_emailaddresscontact_phonenumberappoi" +
+	"ntment_hoursappointment_work_hourscomplete_timetakencontact_addressoutcomesutcof" +
+	"fsetstart_date_onlyend_date_onlychargerate_validateonly_iscloning_collectionmast" +
+	"erconference_idtoll_numberexchange_uid_isimport_importtype_importemailexternal_o" +
+	"rganizerfollowup_attendeesapfaultidremovedcategory1category2category3category4co" +
+	"ntract_idkeyresource_booking_typeresource_booking_timeslotbooking_namebooking_em" +
+	"ailbooking_phonenumber_warningdo_reopenrequesttyperesourcebookingtyperesourceboo" +
+	"kingtypeagentdefaultresourcetypedefaultbookingtypeteam_idallowed_resourcebooking" +
+	"_teamsresourcebookingteamorganizer_emailticket_phonenumberticket_emailaddressapp" +
+	"ointment_statusprimary_ticket_appointmentscheduleschedulehandledtypecreatenextap" +
+	"pthalo_recurring_master_idapproval_startrequires_approvalapprovalagentapprovalno" +
+	"teappointment_idapprovaldatetimelast_modifiedimport_agent_idsimport_userimport_o" +
+	"pen_appointment_statusimport_appointment_typeimport_shift_typeimport_agent_statu" +
+	"supdate_ticket_statusidagent_idstart_dateend_datealldayholiday_id_canupdate_canc" +
+	"ompletecolourentityticket_idsubjectclient_idclient_namesite_idsite_nameuser_idus" +
+	"er_nameagent_nameholiday_typeappointment_type_namecomplete_statusis_privateremin" +
+	"der_shownis_taskonline_meeting_urlorganizerentryidchangekeyattendees_recurringma" +
+	"sterrecurring_master_idtypeopen_appointment_statusappointment_locationappointmen" +
+	"t_location_nameapprovalemailaddressrequestedapprovalagentapproval_status_candele" +
+	"teappointment_location_free_textother1other2calendar_idexchangelastmodifieddates" +
+	"hift_type_idshift_team_idshift_team_namerecurring_desccrmnote_id",
+	extra: unsafe.Offsetof(Appointment{}.Extra), size: unsafe.Sizeof(Appointment{}), grow: growAppointment, fields: []decField{
+		{&dectUname, 0, uint16(unsafe.Offsetof(Appointment{}.Agents)), 6, kMany},                                       // "agents"
+		{nil, 6, uint16(unsafe.Offsetof(Appointment{}.CollectionID)), 13, kStr},                                        // "collection_id"
+		{nil, 19, uint16(unsafe.Offsetof(Appointment{}.AppointmentTypeID)), 19, kInt},                                  // "appointment_type_id"
+		{nil, 38, uint16(unsafe.Offsetof(Appointment{}.Confirmed)), 9, kBool},                                          // "confirmed"
+		{nil, 47, uint16(unsafe.Offsetof(Appointment{}.Exchangestartdate)), 17, kTime},                                 // "exchangestartdate"
+		{nil, 64, uint16(unsafe.Offsetof(Appointment{}.Exchangeenddate)), 15, kTime},                                   // "exchangeenddate"
+		{nil, 79, uint16(unsafe.Offsetof(Appointment{}.Exchangemailboxfqdn)), 19, kStr},                                // "exchangemailboxfqdn"
+		{nil, 98, uint16(unsafe.Offsetof(Appointment{}.Status)), 6, kInt},                                              // "status"
+		{nil, 104, uint16(unsafe.Offsetof(Appointment{}.Messagestatus)), 13, kInt},                                     // "messagestatus"
+		{nil, 117, uint16(unsafe.Offsetof(Appointment{}.AgentStatus)), 12, kInt},                                       // "agent_status"
+		{nil, 129, uint16(unsafe.Offsetof(Appointment{}.Note)), 4, kStr},                                               // "note"
+		{nil, 133, uint16(unsafe.Offsetof(Appointment{}.NoteHTML)), 9, kStr},                                           // "note_html"
+		{nil, 142, uint16(unsafe.Offsetof(Appointment{}.Betweenstart)), 12, kTime},                                     // "betweenstart"
+		{nil, 154, uint16(unsafe.Offsetof(Appointment{}.Betweenend)), 10, kTime},                                       // "betweenend"
+		{nil, 164, uint16(unsafe.Offsetof(Appointment{}.Tolist)), 6, kStr},                                             // "tolist"
+		{nil, 170, uint16(unsafe.Offsetof(Appointment{}.Cclist)), 6, kStr},                                             // "cclist"
+		{nil, 176, uint16(unsafe.Offsetof(Appointment{}.Bcclist)), 7, kStr},                                            // "bcclist"
+		{nil, 183, uint16(unsafe.Offsetof(Appointment{}.Usermessagestatus)), 17, kInt},                                 // "usermessagestatus"
+		{nil, 200, uint16(unsafe.Offsetof(Appointment{}.Reminderminutes)), 15, kInt},                                   // "reminderminutes"
+		{nil, 215, uint16(unsafe.Offsetof(Appointment{}.Reminderstatus)), 14, kInt},                                    // "reminderstatus"
+		{nil, 229, uint16(unsafe.Offsetof(Appointment{}.Reminderdate)), 12, kTime},                                     // "reminderdate"
+		{nil, 241, uint16(unsafe.Offsetof(Appointment{}.CompleteNote)), 13, kStr},                                      // "complete_note"
+		{nil, 254, uint16(unsafe.Offsetof(Appointment{}.CompleteNotehtml)), 17, kStr},                                  // "complete_notehtml"
+		{nil, 271, uint16(unsafe.Offsetof(Appointment{}.Fromcompletedapid)), 17, kInt},                                 // "fromcompletedapid"
+		{nil, 288, uint16(unsafe.Offsetof(Appointment{}.CompleteDate)), 13, kTime},                                     // "complete_date"
+		{nil, 301, uint16(unsafe.Offsetof(Appointment{}.CompleteAgentID)), 17, kInt},                                   // "complete_agent_id"
+		{nil, 318, uint16(unsafe.Offsetof(Appointment{}.Offhold)), 7, kBool},                                           // "offhold"
+		{nil, 325, uint16(unsafe.Offsetof(Appointment{}.Changedinnhd)), 12, kBool},                                     // "changedinnhd"
+		{nil, 337, uint16(unsafe.Offsetof(Appointment{}.Estimate)), 8, kF64},                                           // "estimate"
+		{nil, 345, uint16(unsafe.Offsetof(Appointment{}.Meetingtype)), 11, kInt},                                       // "meetingtype"
+		{nil, 356, uint16(unsafe.Offsetof(Appointment{}.Commisionable)), 13, kBool},                                    // "commisionable"
+		{nil, 369, uint16(unsafe.Offsetof(Appointment{}.Invitesent)), 10, kInt},                                        // "invitesent"
+		{nil, 379, uint16(unsafe.Offsetof(Appointment{}.Cspid)), 5, kInt},                                              // "cspid"
+		{nil, 384, uint16(unsafe.Offsetof(Appointment{}.InformAgents)), 13, kBool},                                     // "inform_agents"
+		{nil, 397, uint16(unsafe.Offsetof(Appointment{}.InformUser)), 11, kBool},                                       // "inform_user"
+		{nil, 408, uint16(unsafe.Offsetof(Appointment{}.Force)), 6, kBool},                                             // "_force"
+		{nil, 414, uint16(unsafe.Offsetof(Appointment{}.AddFollowupAppointment)), 24, kBool},                           // "add_followup_appointment"
+		{nil, 438, uint16(unsafe.Offsetof(Appointment{}.AddFollowupTask)), 17, kBool},                                  // "add_followup_task"
+		{nil, 455, uint16(unsafe.Offsetof(Appointment{}.FollowupSubject)), 16, kStr},                                   // "followup_subject"
+		{nil, 471, uint16(unsafe.Offsetof(Appointment{}.FollowupStartDate)), 19, kTime},                                // "followup_start_date"
+		{nil, 490, uint16(unsafe.Offsetof(Appointment{}.FollowupEndDate)), 17, kTime},                                  // "followup_end_date"
+		{nil, 507, uint16(unsafe.Offsetof(Appointment{}.FollowupAllday)), 15, kBool},                                   // "followup_allday"
+		{nil, 522, uint16(unsafe.Offsetof(Appointment{}.FollowupInformAgents)), 22, kBool},                             // "followup_inform_agents"
+		{nil, 544, uint16(unsafe.Offsetof(Appointment{}.FollowupInformUser)), 20, kBool},                               // "followup_inform_user"
+		{&dectUname, 564, uint16(unsafe.Offsetof(Appointment{}.FollowupAgents)), 15, kMany},                            // "followup_agents"
+		{nil, 579, uint16(unsafe.Offsetof(Appointment{}.FollowupUserID)), 16, kInt},                                    // "followup_user_id"
+		{nil, 595, uint16(unsafe.Offsetof(Appointment{}.FollowupIsPrivate)), 19, kBool},                                // "followup_is_private"
+		{nil, 614, uint16(unsafe.Offsetof(Appointment{}.FollowupReminderminutes)), 24, kInt},                           // "followup_reminderminutes"
+		{nil, 638, uint16(unsafe.Offsetof(Appointment{}.FollowupAgentStatus)), 21, kInt},                               // "followup_agent_status"
+		{nil, 659, uint16(unsafe.Offsetof(Appointment{}.FollowupDate)), 13, kTime},                                     // "followup_date"
+		{nil, 672, uint16(unsafe.Offsetof(Appointment{}.FollowupNote)), 13, kStr},                                      // "followup_note"
+		{nil, 685, uint16(unsafe.Offsetof(Appointment{}.FollowupNoteHTML)), 18, kStr},                                  // "followup_note_html"
+		{nil, 703, uint16(unsafe.Offsetof(Appointment{}.FollowupID)), 11, kInt},                                        // "followup_id"
+		{nil, 714, uint16(unsafe.Offsetof(Appointment{}.FollowupAppointmenttypeID)), 27, kInt},                         // "followup_appointmenttype_id"
+		{nil, 741, uint16(unsafe.Offsetof(Appointment{}.ReassignTicket)), 15, kBool},                                   // "reassign_ticket"
+		{nil, 756, uint16(unsafe.Offsetof(Appointment{}.ContactEmailaddress)), 20, kStr},                               // "contact_emailaddress"
+		{nil, 776, uint16(unsafe.Offsetof(Appointment{}.ContactPhonenumber)), 19, kStr},                                // "contact_phonenumber"
+		{nil, 795, uint16(unsafe.Offsetof(Appointment{}.AppointmentHours)), 17, kF64},                                  // "appointment_hours"
+		{nil, 812, uint16(unsafe.Offsetof(Appointment{}.AppointmentWorkHours)), 22, kF64},                              // "appointment_work_hours"
+		{nil, 834, uint16(unsafe.Offsetof(Appointment{}.CompleteTimetaken)), 18, kF64},                                 // "complete_timetaken"
+		{&dectAddressStore, 852, uint16(unsafe.Offsetof(Appointment{}.ContactAddress)), 15, kOne},                      // "contact_address"
+		{&dectTOutcome, 867, uint16(unsafe.Offsetof(Appointment{}.Outcomes)), 8, kMany},                                // "outcomes"
+		{nil, 875, uint16(unsafe.Offsetof(Appointment{}.Utcoffset)), 9, kF64},                                          // "utcoffset"
+		{nil, 884, uint16(unsafe.Offsetof(Appointment{}.StartDateOnly)), 15, kTime},                                    // "start_date_only"
+		{nil, 899, uint16(unsafe.Offsetof(Appointment{}.EndDateOnly)), 13, kTime},                                      // "end_date_only"
+		{nil, 912, uint16(unsafe.Offsetof(Appointment{}.Chargerate)), 10, kInt},                                        // "chargerate"
+		{nil, 922, uint16(unsafe.Offsetof(Appointment{}.Validateonly)), 13, kBool},                                     // "_validateonly"
+		{nil, 935, uint16(unsafe.Offsetof(Appointment{}.Iscloning)), 10, kBool},                                        // "_iscloning"
+		{nil, 945, uint16(unsafe.Offsetof(Appointment{}.Collectionmaster)), 17, kBool},                                 // "_collectionmaster"
+		{nil, 962, uint16(unsafe.Offsetof(Appointment{}.ConferenceID)), 13, kStr},                                      // "conference_id"
+		{nil, 975, uint16(unsafe.Offsetof(Appointment{}.TollNumber)), 11, kStr},                                        // "toll_number"
+		{nil, 986, uint16(unsafe.Offsetof(Appointment{}.ExchangeUID)), 12, kStr},                                       // "exchange_uid"
+		{nil, 998, uint16(unsafe.Offsetof(Appointment{}.Isimport)), 9, kBool},                                          // "_isimport"
+		{nil, 1007, uint16(unsafe.Offsetof(Appointment{}.Importtype)), 11, kStr},                                       // "_importtype"
+		{nil, 1018, uint16(unsafe.Offsetof(Appointment{}.Importemail)), 12, kStr},                                      // "_importemail"
+		{nil, 1030, uint16(unsafe.Offsetof(Appointment{}.ExternalOrganizer)), 18, kBool},                               // "external_organizer"
+		{nil, 1048, uint16(unsafe.Offsetof(Appointment{}.FollowupAttendees)), 18, kStr},                                // "followup_attendees"
+		{nil, 1066, uint16(unsafe.Offsetof(Appointment{}.Apfaultidremoved)), 16, kBool},                                // "apfaultidremoved"
+		{nil, 1082, uint16(unsafe.Offsetof(Appointment{}.Category1)), 9, kStr},                                         // "category1"
+		{nil, 1091, uint16(unsafe.Offsetof(Appointment{}.Category2)), 9, kStr},                                         // "category2"
+		{nil, 1100, uint16(unsafe.Offsetof(Appointment{}.Category3)), 9, kStr},                                         // "category3"
+		{nil, 1109, uint16(unsafe.Offsetof(Appointment{}.Category4)), 9, kStr},                                         // "category4"
+		{nil, 1118, uint16(unsafe.Offsetof(Appointment{}.ContractID)), 11, kInt},                                       // "contract_id"
+		{nil, 1129, uint16(unsafe.Offsetof(Appointment{}.Key)), 3, kStr},                                               // "key"
+		{nil, 1132, uint16(unsafe.Offsetof(Appointment{}.ResourceBookingType)), 21, kInt},                              // "resource_booking_type"
+		{nil, 1153, uint16(unsafe.Offsetof(Appointment{}.ResourceBookingTimeslot)), 25, kTime},                         // "resource_booking_timeslot"
+		{nil, 1178, uint16(unsafe.Offsetof(Appointment{}.BookingName)), 12, kStr},                                      // "booking_name"
+		{nil, 1190, uint16(unsafe.Offsetof(Appointment{}.BookingEmail)), 13, kStr},                                     // "booking_email"
+		{nil, 1203, uint16(unsafe.Offsetof(Appointment{}.BookingPhonenumber)), 19, kStr},                               // "booking_phonenumber"
+		{nil, 1222, uint16(unsafe.Offsetof(Appointment{}.Warning)), 8, kStr},                                           // "_warning"
+		{nil, 1230, uint16(unsafe.Offsetof(Appointment{}.DoReopen)), 9, kBool},                                         // "do_reopen"
+		{nil, 1239, uint16(unsafe.Offsetof(Appointment{}.Requesttype)), 11, kInt},                                      // "requesttype"
+		{nil, 1250, uint16(unsafe.Offsetof(Appointment{}.Resourcebookingtype)), 19, kInt},                              // "resourcebookingtype"
+		{nil, 1269, uint16(unsafe.Offsetof(Appointment{}.Resourcebookingtypeagent)), 24, kInt},                         // "resourcebookingtypeagent"
+		{nil, 1293, uint16(unsafe.Offsetof(Appointment{}.Defaultresourcetype)), 19, kInt},                              // "defaultresourcetype"
+		{nil, 1312, uint16(unsafe.Offsetof(Appointment{}.Defaultbookingtype)), 18, kInt},                               // "defaultbookingtype"
+		{nil, 1330, uint16(unsafe.Offsetof(Appointment{}.TeamID)), 7, kInt},                                            // "team_id"
+		{&dectSectionRequestType, 1337, uint16(unsafe.Offsetof(Appointment{}.AllowedResourcebookingTeams)), 29, kMany}, // "allowed_resourcebooking_teams"
+		{nil, 1366, uint16(unsafe.Offsetof(Appointment{}.Resourcebookingteam)), 19, kInt},                              // "resourcebookingteam"
+		{nil, 1385, uint16(unsafe.Offsetof(Appointment{}.OrganizerEmail)), 15, kStr},                                   // "organizer_email"
+		{nil, 1400, uint16(unsafe.Offsetof(Appointment{}.TicketPhonenumber)), 18, kStr},                                // "ticket_phonenumber"
+		{nil, 1418, uint16(unsafe.Offsetof(Appointment{}.TicketEmailaddress)), 19, kStr},                               // "ticket_emailaddress"
+		{nil, 1437, uint16(unsafe.Offsetof(Appointment{}.AppointmentStatus)), 18, kInt},                                // "appointment_status"
+		{nil, 1455, uint16(unsafe.Offsetof(Appointment{}.PrimaryTicketAppointment)), 26, kBool},                        // "primary_ticket_appointment"
+		{nil, 1481, uint16(unsafe.Offsetof(Appointment{}.Schedule)), 8, kLazy},                                         // "schedule"
+		{nil, 1489, uint16(unsafe.Offsetof(Appointment{}.Schedulehandledtype)), 19, kInt},                              // "schedulehandledtype"
+		{nil, 1508, uint16(unsafe.Offsetof(Appointment{}.Createnextappt)), 14, kBool},                                  // "createnextappt"
+		{nil, 1522, uint16(unsafe.Offsetof(Appointment{}.HaloRecurringMasterID)), 24, kInt},                            // "halo_recurring_master_id"
+		{nil, 1546, uint16(unsafe.Offsetof(Appointment{}.ApprovalStart)), 14, kBool},                                   // "approval_start"
+		{nil, 1560, uint16(unsafe.Offsetof(Appointment{}.RequiresApproval)), 17, kBool},                                // "requires_approval"
+		{nil, 1577, uint16(unsafe.Offsetof(Appointment{}.Approvalagent)), 13, kInt},                                    // "approvalagent"
+		{nil, 1590, uint16(unsafe.Offsetof(Appointment{}.Approvalnote)), 12, kStr},                                     // "approvalnote"
+		{nil, 1602, uint16(unsafe.Offsetof(Appointment{}.AppointmentID)), 14, kInt},                                    // "appointment_id"
+		{nil, 1616, uint16(unsafe.Offsetof(Appointment{}.Approvaldatetime)), 16, kTime},                                // "approvaldatetime"
+		{nil, 1632, uint16(unsafe.Offsetof(Appointment{}.LastModified)), 13, kTime},                                    // "last_modified"
+		{nil, 1645, uint16(unsafe.Offsetof(Appointment{}.ImportAgentIds)), 16, kStr},                                   // "import_agent_ids"
+		{nil, 1661, uint16(unsafe.Offsetof(Appointment{}.ImportUser)), 11, kStr},                                       // "import_user"
+		{nil, 1672, uint16(unsafe.Offsetof(Appointment{}.ImportOpenAppointmentStatus)), 30, kStr},                      // "import_open_appointment_status"
+		{nil, 1702, uint16(unsafe.Offsetof(Appointment{}.ImportAppointmentType)), 23, kStr},                            // "import_appointment_type"
+		{nil, 1725, uint16(unsafe.Offsetof(Appointment{}.ImportShiftType)), 17, kStr},                                  // "import_shift_type"
+		{nil, 1742, uint16(unsafe.Offsetof(Appointment{}.ImportAgentStatus)), 19, kStr},                                // "import_agent_status"
+		{nil, 1761, uint16(unsafe.Offsetof(Appointment{}.UpdateTicketStatus)), 20, kInt},                               // "update_ticket_status"
+		{nil, 1781, uint16(unsafe.Offsetof(Appointment{}.ID)), 2, kInt},                                                // "id"
+		{nil, 1783, uint16(unsafe.Offsetof(Appointment{}.AgentID)), 8, kInt},                                           // "agent_id"
+		{nil, 1791, uint16(unsafe.Offsetof(Appointment{}.StartDate)), 10, kTime},                                       // "start_date"
+		{nil, 1801, uint16(unsafe.Offsetof(Appointment{}.EndDate)), 8, kTime},                                          // "end_date"
+		{nil, 1809, uint16(unsafe.Offsetof(Appointment{}.Allday)), 6, kBool},                                           // "allday"
+		{nil, 1815, uint16(unsafe.Offsetof(Appointment{}.HolidayID)), 10, kStr},                                        // "holiday_id"
+		{nil, 1825, uint16(unsafe.Offsetof(Appointment{}.Canupdate)), 10, kBool},                                       // "_canupdate"
+		{nil, 1835, uint16(unsafe.Offsetof(Appointment{}.Cancomplete)), 12, kBool},                                     // "_cancomplete"
+		{nil, 1847, uint16(unsafe.Offsetof(Appointment{}.Colour)), 6, kStr},                                            // "colour"
+		{nil, 1853, uint16(unsafe.Offsetof(Appointment{}.Entity)), 6, kF64},                                            // "entity"
+		{nil, 1859, uint16(unsafe.Offsetof(Appointment{}.TicketID)), 9, kInt},                                          // "ticket_id"
+		{nil, 1868, uint16(unsafe.Offsetof(Appointment{}.Subject)), 7, kStr},                                           // "subject"
+		{nil, 1875, uint16(unsafe.Offsetof(Appointment{}.ClientID)), 9, kInt},                                          // "client_id"
+		{nil, 1884, uint16(unsafe.Offsetof(Appointment{}.ClientName)), 11, kStr},                                       // "client_name"
+		{nil, 1895, uint16(unsafe.Offsetof(Appointment{}.SiteID)), 7, kInt},                                            // "site_id"
+		{nil, 1902, uint16(unsafe.Offsetof(Appointment{}.SiteName)), 9, kStr},                                          // "site_name"
+		{nil, 1911, uint16(unsafe.Offsetof(Appointment{}.UserID)), 7, kInt},                                            // "user_id"
+		{nil, 1918, uint16(unsafe.Offsetof(Appointment{}.UserName)), 9, kStr},                                          // "user_name"
+		{nil, 1927, uint16(unsafe.Offsetof(Appointment{}.AgentName)), 10, kStr},                                        // "agent_name"
+		{nil, 1937, uint16(unsafe.Offsetof(Appointment{}.HolidayType)), 12, kInt},                                      // "holiday_type"
+		{nil, 1949, uint16(unsafe.Offsetof(Appointment{}.AppointmentTypeName)), 21, kStr},                              // "appointment_type_name"
+		{nil, 1970, uint16(unsafe.Offsetof(Appointment{}.CompleteStatus)), 15, kInt},                                   // "complete_status"
+		{nil, 1985, uint16(unsafe.Offsetof(Appointment{}.IsPrivate)), 10, kBool},                                       // "is_private"
+		{nil, 1995, uint16(unsafe.Offsetof(Appointment{}.ReminderShown)), 14, kBool},                                   // "reminder_shown"
+		{nil, 2009, uint16(unsafe.Offsetof(Appointment{}.IsTask)), 7, kBool},                                           // "is_task"
+		{nil, 2016, uint16(unsafe.Offsetof(Appointment{}.OnlineMeetingURL)), 18, kStr},                                 // "online_meeting_url"
+		{nil, 2034, uint16(unsafe.Offsetof(Appointment{}.Organizer)), 9, kInt},                                         // "organizer"
+		{nil, 2043, uint16(unsafe.Offsetof(Appointment{}.Entryid)), 7, kStr},                                           // "entryid"
+		{nil, 2050, uint16(unsafe.Offsetof(Appointment{}.Changekey)), 9, kStr},                                         // "changekey"
+		{nil, 2059, uint16(unsafe.Offsetof(Appointment{}.Attendees)), 9, kStr},                                         // "attendees"
+		{nil, 2068, uint16(unsafe.Offsetof(Appointment{}.Recurringmaster)), 16, kBool},                                 // "_recurringmaster"
+		{nil, 2084, uint16(unsafe.Offsetof(Appointment{}.RecurringMasterID)), 19, kStr},                                // "recurring_master_id"
+		{nil, 2103, uint16(unsafe.Offsetof(Appointment{}.Type)), 4, kInt},                                              // "type"
+		{nil, 2107, uint16(unsafe.Offsetof(Appointment{}.OpenAppointmentStatus)), 23, kInt},                            // "open_appointment_status"
+		{nil, 2130, uint16(unsafe.Offsetof(Appointment{}.AppointmentLocation)), 20, kInt},                              // "appointment_location"
+		{nil, 2150, uint16(unsafe.Offsetof(Appointment{}.AppointmentLocationName)), 25, kStr},                          // "appointment_location_name"
+		{nil, 2175, uint16(unsafe.Offsetof(Appointment{}.Approvalemailaddress)), 20, kStr},                             // "approvalemailaddress"
+		{nil, 2195, uint16(unsafe.Offsetof(Appointment{}.Requestedapprovalagent)), 22, kInt},                           // "requestedapprovalagent"
+		{nil, 2217, uint16(unsafe.Offsetof(Appointment{}.ApprovalStatus)), 15, kInt},                                   // "approval_status"
+		{nil, 2232, uint16(unsafe.Offsetof(Appointment{}.Candelete)), 10, kBool},                                       // "_candelete"
+		{nil, 2242, uint16(unsafe.Offsetof(Appointment{}.AppointmentLocationFreeText)), 30, kStr},                      // "appointment_location_free_text"
+		{nil, 2272, uint16(unsafe.Offsetof(Appointment{}.Other1)), 6, kInt},                                            // "other1"
+		{nil, 2278, uint16(unsafe.Offsetof(Appointment{}.Other2)), 6, kInt},                                            // "other2"
+		{nil, 2284, uint16(unsafe.Offsetof(Appointment{}.CalendarID)), 11, kStr},                                       // "calendar_id"
+		{nil, 2295, uint16(unsafe.Offsetof(Appointment{}.Exchangelastmodifieddate)), 24, kTime},                        // "exchangelastmodifieddate"
+		{nil, 2319, uint16(unsafe.Offsetof(Appointment{}.ShiftTypeID)), 13, kInt},                                      // "shift_type_id"
+		{nil, 2332, uint16(unsafe.Offsetof(Appointment{}.ShiftTeamID)), 13, kInt},                                      // "shift_team_id"
+		{nil, 2345, uint16(unsafe.Offsetof(Appointment{}.ShiftTeamName)), 15, kStr},                                    // "shift_team_name"
+		{nil, 2360, uint16(unsafe.Offsetof(Appointment{}.RecurringDesc)), 14, kStr},                                    // "recurring_desc"
+		{nil, 2374, uint16(unsafe.Offsetof(Appointment{}.CrmnoteID)), 10, kInt},                                        // "crmnote_id"
+	}, sorted: []uint16{129, 161, 128, 68, 35, 74, 73, 67, 72, 152, 66, 89, 36, 37, 123, 140, 9, 0, 126, 97, 77, 57, 112, 156, 162, 157, 102, 2, 142, 58, 108, 160, 110, 113, 158, 111, 151, 16, 13, 12, 87, 86, 88, 165, 78, 79, 80, 81, 15, 27, 150, 65, 134, 135, 1, 130, 30, 25, 24, 21, 22, 143, 59, 69, 3, 60, 55, 56, 82, 106, 171, 32, 95, 94, 90, 125, 64, 131, 149, 28, 71, 5, 166, 6, 4, 75, 48, 44, 41, 53, 76, 49, 40, 52, 42, 43, 46, 50, 51, 47, 39, 38, 45, 23, 107, 127, 141, 122, 115, 120, 118, 117, 119, 116, 33, 34, 31, 144, 146, 83, 114, 29, 8, 10, 11, 26, 147, 155, 148, 99, 163, 164, 61, 103, 54, 170, 153, 145, 20, 18, 19, 159, 91, 109, 85, 84, 98, 92, 93, 104, 105, 168, 169, 167, 136, 137, 124, 63, 7, 133, 96, 101, 132, 100, 14, 70, 154, 121, 138, 139, 17, 62}}
 
 func (m *Appointment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAppointment
@@ -2906,59 +2936,67 @@ func growAppointmentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAppointmentList = decTable{extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), grow: growAppointmentList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentID)), kInt},
-	{"start_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(AppointmentList{}.EndDate)), kTime},
-	{"allday", nil, uint32(unsafe.Offsetof(AppointmentList{}.Allday)), kBool},
-	{"holiday_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayID)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(AppointmentList{}.Canupdate)), kBool},
-	{"_cancomplete", nil, uint32(unsafe.Offsetof(AppointmentList{}.Cancomplete)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(AppointmentList{}.Colour)), kStr},
-	{"entity", nil, uint32(unsafe.Offsetof(AppointmentList{}.Entity)), kF64},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.TicketID)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(AppointmentList{}.Subject)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.UserName)), kStr},
-	{"agent_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AgentName)), kStr},
-	{"holiday_type", nil, uint32(unsafe.Offsetof(AppointmentList{}.HolidayType)), kInt},
-	{"appointment_type_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentTypeName)), kStr},
-	{"complete_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.CompleteStatus)), kInt},
-	{"is_private", nil, uint32(unsafe.Offsetof(AppointmentList{}.IsPrivate)), kBool},
-	{"reminder_shown", nil, uint32(unsafe.Offsetof(AppointmentList{}.ReminderShown)), kBool},
-	{"is_task", nil, uint32(unsafe.Offsetof(AppointmentList{}.IsTask)), kBool},
-	{"online_meeting_url", nil, uint32(unsafe.Offsetof(AppointmentList{}.OnlineMeetingURL)), kStr},
-	{"organizer", nil, uint32(unsafe.Offsetof(AppointmentList{}.Organizer)), kInt},
-	{"entryid", nil, uint32(unsafe.Offsetof(AppointmentList{}.Entryid)), kStr},
-	{"changekey", nil, uint32(unsafe.Offsetof(AppointmentList{}.Changekey)), kStr},
-	{"attendees", nil, uint32(unsafe.Offsetof(AppointmentList{}.Attendees)), kStr},
-	{"_recurringmaster", nil, uint32(unsafe.Offsetof(AppointmentList{}.Recurringmaster)), kBool},
-	{"recurring_master_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringMasterID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AppointmentList{}.Type)), kInt},
-	{"open_appointment_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.OpenAppointmentStatus)), kInt},
-	{"appointment_location", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocation)), kInt},
-	{"appointment_location_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationName)), kStr},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvalemailaddress)), kStr},
-	{"requestedapprovalagent", nil, uint32(unsafe.Offsetof(AppointmentList{}.Requestedapprovalagent)), kInt},
-	{"approvaldatetime", nil, uint32(unsafe.Offsetof(AppointmentList{}.Approvaldatetime)), kTime},
-	{"approval_status", nil, uint32(unsafe.Offsetof(AppointmentList{}.ApprovalStatus)), kInt},
-	{"_candelete", nil, uint32(unsafe.Offsetof(AppointmentList{}.Candelete)), kBool},
-	{"appointment_location_free_text", nil, uint32(unsafe.Offsetof(AppointmentList{}.AppointmentLocationFreeText)), kStr},
-	{"other1", nil, uint32(unsafe.Offsetof(AppointmentList{}.Other1)), kInt},
-	{"other2", nil, uint32(unsafe.Offsetof(AppointmentList{}.Other2)), kInt},
-	{"calendar_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.CalendarID)), kStr},
-	{"exchangelastmodifieddate", nil, uint32(unsafe.Offsetof(AppointmentList{}.Exchangelastmodifieddate)), kTime},
-	{"shift_type_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTypeID)), kInt},
-	{"shift_team_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamID)), kInt},
-	{"shift_team_name", nil, uint32(unsafe.Offsetof(AppointmentList{}.ShiftTeamName)), kStr},
-	{"recurring_desc", nil, uint32(unsafe.Offsetof(AppointmentList{}.RecurringDesc)), kStr},
-	{"crmnote_id", nil, uint32(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), kInt},
-}, sorted: []uint16{7, 40, 6, 30, 1, 18, 4, 34, 41, 35, 20, 39, 38, 36, 29, 44, 28, 12, 13, 8, 21, 50, 3, 9, 27, 45, 5, 19, 0, 22, 24, 25, 33, 26, 42, 43, 49, 31, 23, 37, 47, 48, 46, 14, 15, 2, 11, 10, 32, 16, 17}}
+var dectAppointmentList = decTable{names: "idagent_idstart_dateend_datealldayholiday_id_canupdate_cancompletecolourentityti" +
+	"cket_idsubjectclient_idclient_namesite_idsite_nameuser_iduser_nameagent_nameholi" +
+	"day_typeappointment_type_namecomplete_statusis_privatereminder_shownis_taskonlin" +
+	"e_meeting_urlorganizerentryidchangekeyattendees_recurringmasterrecurring_master_" +
+	"idtypeopen_appointment_statusappointment_locationappointment_location_nameapprov" +
+	"alemailaddressrequestedapprovalagentapprovaldatetimeapproval_status_candeleteapp" +
+	"ointment_location_free_textother1other2calendar_idexchangelastmodifieddateshift_" +
+	"type_idshift_team_idshift_team_namerecurring_desccrmnote_id",
+	extra: unsafe.Offsetof(AppointmentList{}.Extra), size: unsafe.Sizeof(AppointmentList{}), grow: growAppointmentList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AppointmentList{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AppointmentList{}.AgentID)), 8, kInt},                        // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(AppointmentList{}.StartDate)), 10, kTime},                   // "start_date"
+		{nil, 20, uint16(unsafe.Offsetof(AppointmentList{}.EndDate)), 8, kTime},                      // "end_date"
+		{nil, 28, uint16(unsafe.Offsetof(AppointmentList{}.Allday)), 6, kBool},                       // "allday"
+		{nil, 34, uint16(unsafe.Offsetof(AppointmentList{}.HolidayID)), 10, kStr},                    // "holiday_id"
+		{nil, 44, uint16(unsafe.Offsetof(AppointmentList{}.Canupdate)), 10, kBool},                   // "_canupdate"
+		{nil, 54, uint16(unsafe.Offsetof(AppointmentList{}.Cancomplete)), 12, kBool},                 // "_cancomplete"
+		{nil, 66, uint16(unsafe.Offsetof(AppointmentList{}.Colour)), 6, kStr},                        // "colour"
+		{nil, 72, uint16(unsafe.Offsetof(AppointmentList{}.Entity)), 6, kF64},                        // "entity"
+		{nil, 78, uint16(unsafe.Offsetof(AppointmentList{}.TicketID)), 9, kInt},                      // "ticket_id"
+		{nil, 87, uint16(unsafe.Offsetof(AppointmentList{}.Subject)), 7, kStr},                       // "subject"
+		{nil, 94, uint16(unsafe.Offsetof(AppointmentList{}.ClientID)), 9, kInt},                      // "client_id"
+		{nil, 103, uint16(unsafe.Offsetof(AppointmentList{}.ClientName)), 11, kStr},                  // "client_name"
+		{nil, 114, uint16(unsafe.Offsetof(AppointmentList{}.SiteID)), 7, kInt},                       // "site_id"
+		{nil, 121, uint16(unsafe.Offsetof(AppointmentList{}.SiteName)), 9, kStr},                     // "site_name"
+		{nil, 130, uint16(unsafe.Offsetof(AppointmentList{}.UserID)), 7, kInt},                       // "user_id"
+		{nil, 137, uint16(unsafe.Offsetof(AppointmentList{}.UserName)), 9, kStr},                     // "user_name"
+		{nil, 146, uint16(unsafe.Offsetof(AppointmentList{}.AgentName)), 10, kStr},                   // "agent_name"
+		{nil, 156, uint16(unsafe.Offsetof(AppointmentList{}.HolidayType)), 12, kInt},                 // "holiday_type"
+		{nil, 168, uint16(unsafe.Offsetof(AppointmentList{}.AppointmentTypeName)), 21, kStr},         // "appointment_type_name"
+		{nil, 189, uint16(unsafe.Offsetof(AppointmentList{}.CompleteStatus)), 15, kInt},              // "complete_status"
+		{nil, 204, uint16(unsafe.Offsetof(AppointmentList{}.IsPrivate)), 10, kBool},                  // "is_private"
+		{nil, 214, uint16(unsafe.Offsetof(AppointmentList{}.ReminderShown)), 14, kBool},              // "reminder_shown"
+		{nil, 228, uint16(unsafe.Offsetof(AppointmentList{}.IsTask)), 7, kBool},                      // "is_task"
+		{nil, 235, uint16(unsafe.Offsetof(AppointmentList{}.OnlineMeetingURL)), 18, kStr},            // "online_meeting_url"
+		{nil, 253, uint16(unsafe.Offsetof(AppointmentList{}.Organizer)), 9, kInt},                    // "organizer"
+		{nil, 262, uint16(unsafe.Offsetof(AppointmentList{}.Entryid)), 7, kStr},                      // "entryid"
+		{nil, 269, uint16(unsafe.Offsetof(AppointmentList{}.Changekey)), 9, kStr},                    // "changekey"
+		{nil, 278, uint16(unsafe.Offsetof(AppointmentList{}.Attendees)), 9, kStr},                    // "attendees"
+		{nil, 287, uint16(unsafe.Offsetof(AppointmentList{}.Recurringmaster)), 16, kBool},            // "_recurringmaster"
+		{nil, 303, uint16(unsafe.Offsetof(AppointmentList{}.RecurringMasterID)), 19, kStr},           // "recurring_master_id"
+		{nil, 322, uint16(unsafe.Offsetof(AppointmentList{}.Type)), 4, kInt},                         // "type"
+		{nil, 326, uint16(unsafe.Offsetof(AppointmentList{}.OpenAppointmentStatus)), 23, kInt},       // "open_appointment_status"
+		{nil, 349, uint16(unsafe.Offsetof(AppointmentList{}.AppointmentLocation)), 20, kInt},         // "appointment_location"
+		{nil, 369, uint16(unsafe.Offsetof(AppointmentList{}.AppointmentLocationName)), 25, kStr},     // "appointment_location_name"
+		{nil, 394, uint16(unsafe.Offsetof(AppointmentList{}.Approvalemailaddress)), 20, kStr},        // "approvalemailaddress"
+		{nil, 414, uint16(unsafe.Offsetof(AppointmentList{}.Requestedapprovalagent)), 22, kInt},      // "requestedapprovalagent"
+		{nil, 436, uint16(unsafe.Offsetof(AppointmentList{}.Approvaldatetime)), 16, kTime},           // "approvaldatetime"
+		{nil, 452, uint16(unsafe.Offsetof(AppointmentList{}.ApprovalStatus)), 15, kInt},              // "approval_status"
+		{nil, 467, uint16(unsafe.Offsetof(AppointmentList{}.Candelete)), 10, kBool},                  // "_candelete"
+		{nil, 477, uint16(unsafe.Offsetof(AppointmentList{}.AppointmentLocationFreeText)), 30, kStr}, // "appointment_location_free_text"
+		{nil, 507, uint16(unsafe.Offsetof(AppointmentList{}.Other1)), 6, kInt},                       // "other1"
+		{nil, 513, uint16(unsafe.Offsetof(AppointmentList{}.Other2)), 6, kInt},                       // "other2"
+		{nil, 519, uint16(unsafe.Offsetof(AppointmentList{}.CalendarID)), 11, kStr},                  // "calendar_id"
+		{nil, 530, uint16(unsafe.Offsetof(AppointmentList{}.Exchangelastmodifieddate)), 24, kTime},   // "exchangelastmodifieddate"
+		{nil, 554, uint16(unsafe.Offsetof(AppointmentList{}.ShiftTypeID)), 13, kInt},                 // "shift_type_id"
+		{nil, 567, uint16(unsafe.Offsetof(AppointmentList{}.ShiftTeamID)), 13, kInt},                 // "shift_team_id"
+		{nil, 580, uint16(unsafe.Offsetof(AppointmentList{}.ShiftTeamName)), 15, kStr},               // "shift_team_name"
+		{nil, 595, uint16(unsafe.Offsetof(AppointmentList{}.RecurringDesc)), 14, kStr},               // "recurring_desc"
+		{nil, 609, uint16(unsafe.Offsetof(AppointmentList{}.CrmnoteID)), 10, kInt},                   // "crmnote_id"
+	}, sorted: []uint16{7, 40, 6, 30, 1, 18, 4, 34, 41, 35, 20, 39, 38, 36, 29, 44, 28, 12, 13, 8, 21, 50, 3, 9, 27, 45, 5, 19, 0, 22, 24, 25, 33, 26, 42, 43, 49, 31, 23, 37, 47, 48, 46, 14, 15, 2, 11, 10, 32, 16, 17}}
 
 func (m *AppointmentList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAppointmentList
@@ -3100,14 +3138,15 @@ func growSectionRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSectionRequestType = decTable{extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), grow: growSectionRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), kInt},
-	{"section_id", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionID)), kInt},
-	{"section_name", nil, uint32(unsafe.Offsetof(SectionRequestType{}.SectionName)), kStr},
-	{"allowedteamsrestriction", nil, uint32(unsafe.Offsetof(SectionRequestType{}.Allowedteamsrestriction)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(SectionRequestType{}.Warning)), kStr},
-}, sorted: []uint16{5, 4, 0, 2, 3, 1}}
+var dectSectionRequestType = decTable{names: "idtickettype_idsection_idsection_nameallowedteamsrestriction_warning",
+	extra: unsafe.Offsetof(SectionRequestType{}.Extra), size: unsafe.Sizeof(SectionRequestType{}), grow: growSectionRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SectionRequestType{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SectionRequestType{}.TickettypeID)), 13, kInt},              // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(SectionRequestType{}.SectionID)), 10, kInt},                // "section_id"
+		{nil, 25, uint16(unsafe.Offsetof(SectionRequestType{}.SectionName)), 12, kStr},              // "section_name"
+		{nil, 37, uint16(unsafe.Offsetof(SectionRequestType{}.Allowedteamsrestriction)), 23, kBool}, // "allowedteamsrestriction"
+		{nil, 60, uint16(unsafe.Offsetof(SectionRequestType{}.Warning)), 8, kStr},                   // "_warning"
+	}, sorted: []uint16{5, 4, 0, 2, 3, 1}}
 
 func (m *SectionRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSectionRequestType

@@ -276,22 +276,24 @@ func growAccessControl(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAccessControl = decTable{extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), grow: growAccessControl, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AccessControl{}.ID)), kInt},
-	{"entity", nil, uint32(unsafe.Offsetof(AccessControl{}.Entity)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(AccessControl{}.Type)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(AccessControl{}.AgentID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(AccessControl{}.UserID)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(AccessControl{}.RoleID)), kInt},
-	{"team_id", nil, uint32(unsafe.Offsetof(AccessControl{}.TeamID)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(AccessControl{}.DepartmentID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AccessControl{}.Name)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(AccessControl{}.Level)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AccessControl{}.Warning)), kStr},
-	{"entity_name", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityName)), kStr},
-	{"entity_text_id", nil, uint32(unsafe.Offsetof(AccessControl{}.EntityTextID)), kStr},
-}, sorted: []uint16{11, 4, 8, 1, 2, 12, 13, 0, 10, 9, 6, 7, 3, 5}}
+var dectAccessControl = decTable{names: "identityentity_idtypeagent_iduser_idrole_idteam_iddepartment_idnamelevel_warning" +
+	"entity_nameentity_text_id",
+	extra: unsafe.Offsetof(AccessControl{}.Extra), size: unsafe.Sizeof(AccessControl{}), grow: growAccessControl, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AccessControl{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AccessControl{}.Entity)), 6, kStr},         // "entity"
+		{nil, 8, uint16(unsafe.Offsetof(AccessControl{}.EntityID)), 9, kInt},       // "entity_id"
+		{nil, 17, uint16(unsafe.Offsetof(AccessControl{}.Type)), 4, kInt},          // "type"
+		{nil, 21, uint16(unsafe.Offsetof(AccessControl{}.AgentID)), 8, kInt},       // "agent_id"
+		{nil, 29, uint16(unsafe.Offsetof(AccessControl{}.UserID)), 7, kInt},        // "user_id"
+		{nil, 36, uint16(unsafe.Offsetof(AccessControl{}.RoleID)), 7, kInt},        // "role_id"
+		{nil, 43, uint16(unsafe.Offsetof(AccessControl{}.TeamID)), 7, kInt},        // "team_id"
+		{nil, 50, uint16(unsafe.Offsetof(AccessControl{}.DepartmentID)), 13, kInt}, // "department_id"
+		{nil, 63, uint16(unsafe.Offsetof(AccessControl{}.Name)), 4, kStr},          // "name"
+		{nil, 67, uint16(unsafe.Offsetof(AccessControl{}.Level)), 5, kInt},         // "level"
+		{nil, 72, uint16(unsafe.Offsetof(AccessControl{}.Warning)), 8, kStr},       // "_warning"
+		{nil, 80, uint16(unsafe.Offsetof(AccessControl{}.EntityName)), 11, kStr},   // "entity_name"
+		{nil, 91, uint16(unsafe.Offsetof(AccessControl{}.EntityTextID)), 14, kStr}, // "entity_text_id"
+	}, sorted: []uint16{11, 4, 8, 1, 2, 12, 13, 0, 10, 9, 6, 7, 3, 5}}
 
 func (m *AccessControl) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAccessControl
@@ -428,19 +430,21 @@ func growApprovalProcess(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectApprovalProcess = decTable{extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), grow: growApprovalProcess, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Name)), kStr},
-	{"steps", &dectApprovalProcessStep, uint32(unsafe.Offsetof(ApprovalProcess{}.Steps)), kMany},
-	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), kBool},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), kInt},
-	{"no_status_change", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), kBool},
-	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Type)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcess{}.Warning)), kStr},
-}, sorted: []uint16{5, 10, 6, 7, 0, 2, 1, 3, 8, 4, 9}}
+var dectApprovalProcess = decTable{names: "guidintentidnamesteps_iscloningaccess_controlaccess_control_levelno_status_chang" +
+	"etype_warning",
+	extra: unsafe.Offsetof(ApprovalProcess{}.Extra), size: unsafe.Sizeof(ApprovalProcess{}), grow: growApprovalProcess, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ApprovalProcess{}.GUID)), 4, kStr},                            // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(ApprovalProcess{}.Intent)), 6, kStr},                          // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(ApprovalProcess{}.ID)), 2, kInt},                             // "id"
+		{nil, 12, uint16(unsafe.Offsetof(ApprovalProcess{}.Name)), 4, kStr},                           // "name"
+		{&dectApprovalProcessStep, 16, uint16(unsafe.Offsetof(ApprovalProcess{}.Steps)), 5, kMany},    // "steps"
+		{nil, 21, uint16(unsafe.Offsetof(ApprovalProcess{}.Iscloning)), 10, kBool},                    // "_iscloning"
+		{&dectAccessControl, 31, uint16(unsafe.Offsetof(ApprovalProcess{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 45, uint16(unsafe.Offsetof(ApprovalProcess{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{nil, 65, uint16(unsafe.Offsetof(ApprovalProcess{}.NoStatusChange)), 16, kBool},               // "no_status_change"
+		{nil, 81, uint16(unsafe.Offsetof(ApprovalProcess{}.Type)), 4, kInt},                           // "type"
+		{nil, 85, uint16(unsafe.Offsetof(ApprovalProcess{}.Warning)), 8, kStr},                        // "_warning"
+	}, sorted: []uint16{5, 10, 6, 7, 0, 2, 1, 3, 8, 4, 9}}
 
 func (m *ApprovalProcess) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectApprovalProcess
@@ -1145,77 +1149,92 @@ func growApprovalProcessStep(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectApprovalProcessStep = decTable{extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), grow: growApprovalProcessStep, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ID)), kInt},
-	{"processid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Type)), kInt},
-	{"agent_id_or_cab_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentIDOrCabID)), kInt},
-	{"asunumcab_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AsunumcabGUID)), kStr},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AgentName)), kStr},
-	{"cab_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CabName)), kStr},
-	{"statusafteraccept", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafteraccept)), kInt},
-	{"statusafterreject", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterreject)), kInt},
-	{"notifyagent", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagent)), kBool},
-	{"notifyenduser", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyenduser)), kBool},
-	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.UserID)), kInt},
-	{"unassignafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Unassignafterapproval)), kBool},
-	{"statusifnoapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusifnoapproval)), kInt},
-	{"sendemail", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendemail)), kBool},
-	{"autoapproveforagentlogging", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforagentlogging)), kBool},
-	{"autoapproveforapprovalrequestor", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforapprovalrequestor)), kBool},
-	{"includeattachments", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Includeattachments)), kBool},
-	{"statusawaitingapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusawaitingapproval)), kInt},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Emailaddress)), kStr},
-	{"templateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateid)), kInt},
-	{"templateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Templateguid)), kStr},
-	{"accepttemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateid)), kInt},
-	{"accepttemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateguid)), kStr},
-	{"rejecttemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateid)), kInt},
-	{"rejecttemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateguid)), kStr},
-	{"pssid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Pssid)), kInt},
-	{"allowadhocapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), kBool},
-	{"autoapproveifnoapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), kBool},
-	{"autoapproveifalreadyapp", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), kBool},
-	{"fields", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), kLazyList},
-	{"rules", &dectApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), kMany},
-	{"notification_rules", &dectApprovalProcessRule, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), kMany},
-	{"automation_runbookid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), kStr},
-	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), kBool},
-	{"statusafterstartdatepassed", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.SiteName)), kStr},
-	{"notify_on_auto_approve_type", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveType)), kInt},
-	{"notify_on_auto_approve_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateID)), kInt},
-	{"notify_on_auto_approve_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateGUID)), kStr},
-	{"notify_on_auto_approve_email_to", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailTo)), kStr},
-	{"notify_on_auto_approve_impact_level", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveImpactLevel)), kInt},
-	{"notify_on_auto_approve_risk_level", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveRiskLevel)), kInt},
-	{"auto_approval_to_manager", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AutoApprovalToManager)), kBool},
-	{"notifyifagent", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyifagent)), kBool},
-	{"minapprovers", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Minapprovers)), kInt},
-	{"approvalreminderintervalhrs", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approvalreminderintervalhrs)), kInt},
-	{"approverafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverafterapproval)), kBool},
-	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.AllowApproverAttachments)), kBool},
-	{"role_id", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.RoleName)), kStr},
-	{"notifyagenttype", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagenttype)), kInt},
-	{"notifyendusertype", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Notifyendusertype)), kInt},
-	{"customfieldid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldid)), kInt},
-	{"customfieldguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldguid)), kStr},
-	{"customfield_name", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.CustomfieldName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Warning)), kStr},
-	{"hidefromenduserafterapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Hidefromenduserafterapproval)), kBool},
-	{"sendifautoapproved", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Sendifautoapproved)), kBool},
-	{"remindertemplateid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateid)), kInt},
-	{"remindertemplateguid", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateguid)), kStr},
-	{"approverduringapproval", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.Approverduringapproval)), kBool},
-	{"is_mandatory", nil, uint32(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), kBool},
-}, sorted: []uint16{37, 62, 26, 25, 5, 7, 54, 30, 52, 53, 67, 6, 49, 18, 19, 32, 31, 36, 8, 39, 40, 61, 60, 59, 22, 33, 63, 0, 20, 68, 51, 3, 35, 46, 45, 44, 47, 48, 43, 11, 57, 12, 58, 50, 1, 29, 28, 27, 66, 65, 55, 56, 34, 17, 64, 2, 41, 42, 9, 10, 38, 21, 16, 24, 23, 4, 15, 14, 13}}
+var dectApprovalProcessStep = decTable{names: "idprocessidsequencenametypeagent_id_or_cab_idasunumcab_guidagent_namecab_namesta" +
+	"tusafteracceptstatusafterrejectnotifyagentnotifyenduseruser_nameuser_idunassigna" +
+	"fterapprovalstatusifnoapprovalsendemailautoapproveforagentloggingautoapprovefora" +
+	"pprovalrequestorincludeattachmentsstatusawaitingapprovalemailaddresstemplateidte" +
+	"mplateguidaccepttemplateidaccepttemplateguidrejecttemplateidrejecttemplateguidps" +
+	"sidallowadhocapproversautoapproveifnoapproversautoapproveifalreadyappfieldsrules" +
+	"notification_rulesautomation_runbookid_iscloningstatusafterstartdatepassedclient" +
+	"_idclient_namesite_idsite_namenotify_on_auto_approve_typenotify_on_auto_approve_" +
+	"emailtemplate_idnotify_on_auto_approve_emailtemplate_guidnotify_on_auto_approve_" +
+	"email_tonotify_on_auto_approve_impact_levelnotify_on_auto_approve_risk_levelauto" +
+	"_approval_to_managernotifyifagentminapproversapprovalreminderintervalhrsapprover" +
+	"afterapprovalallow_approver_attachmentsrole_idrole_namenotifyagenttypenotifyendu" +
+	"sertypecustomfieldidcustomfieldguidcustomfield_name_warninghidefromenduseraftera" +
+	"pprovalsendifautoapprovedremindertemplateidremindertemplateguidapproverduringapp" +
+	"rovalis_mandatory",
+	extra: unsafe.Offsetof(ApprovalProcessStep{}.Extra), size: unsafe.Sizeof(ApprovalProcessStep{}), grow: growApprovalProcessStep, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ApprovalProcessStep{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Processid)), 9, kInt},                                  // "processid"
+		{nil, 11, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Sequence)), 8, kInt},                                  // "sequence"
+		{nil, 19, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Name)), 4, kStr},                                      // "name"
+		{nil, 23, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Type)), 4, kInt},                                      // "type"
+		{nil, 27, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AgentIDOrCabID)), 18, kInt},                           // "agent_id_or_cab_id"
+		{nil, 45, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AsunumcabGUID)), 14, kStr},                            // "asunumcab_guid"
+		{nil, 59, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AgentName)), 10, kStr},                                // "agent_name"
+		{nil, 69, uint16(unsafe.Offsetof(ApprovalProcessStep{}.CabName)), 8, kStr},                                   // "cab_name"
+		{nil, 77, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Statusafteraccept)), 17, kInt},                        // "statusafteraccept"
+		{nil, 94, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterreject)), 17, kInt},                        // "statusafterreject"
+		{nil, 111, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagent)), 11, kBool},                            // "notifyagent"
+		{nil, 122, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Notifyenduser)), 13, kBool},                          // "notifyenduser"
+		{nil, 135, uint16(unsafe.Offsetof(ApprovalProcessStep{}.UserName)), 9, kStr},                                 // "user_name"
+		{nil, 144, uint16(unsafe.Offsetof(ApprovalProcessStep{}.UserID)), 7, kInt},                                   // "user_id"
+		{nil, 151, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Unassignafterapproval)), 21, kBool},                  // "unassignafterapproval"
+		{nil, 172, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Statusifnoapproval)), 18, kInt},                      // "statusifnoapproval"
+		{nil, 190, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Sendemail)), 9, kBool},                               // "sendemail"
+		{nil, 199, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforagentlogging)), 26, kBool},             // "autoapproveforagentlogging"
+		{nil, 225, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveforapprovalrequestor)), 31, kBool},        // "autoapproveforapprovalrequestor"
+		{nil, 256, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Includeattachments)), 18, kBool},                     // "includeattachments"
+		{nil, 274, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Statusawaitingapproval)), 22, kInt},                  // "statusawaitingapproval"
+		{nil, 296, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Emailaddress)), 12, kStr},                            // "emailaddress"
+		{nil, 308, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Templateid)), 10, kInt},                              // "templateid"
+		{nil, 318, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Templateguid)), 12, kStr},                            // "templateguid"
+		{nil, 330, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateid)), 16, kInt},                        // "accepttemplateid"
+		{nil, 346, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Accepttemplateguid)), 18, kStr},                      // "accepttemplateguid"
+		{nil, 364, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateid)), 16, kInt},                        // "rejecttemplateid"
+		{nil, 380, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Rejecttemplateguid)), 18, kStr},                      // "rejecttemplateguid"
+		{nil, 398, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Pssid)), 5, kInt},                                    // "pssid"
+		{nil, 403, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Allowadhocapprovers)), 19, kBool},                    // "allowadhocapprovers"
+		{nil, 422, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifnoapprovers)), 24, kBool},               // "autoapproveifnoapprovers"
+		{nil, 446, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Autoapproveifalreadyapp)), 23, kBool},                // "autoapproveifalreadyapp"
+		{nil, 469, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Fields)), 6, kLazyList},                              // "fields"
+		{&dectApprovalProcessRule, 475, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Rules)), 5, kMany},              // "rules"
+		{&dectApprovalProcessRule, 480, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotificationRules)), 18, kMany}, // "notification_rules"
+		{nil, 498, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AutomationRunbookid)), 20, kStr},                     // "automation_runbookid"
+		{nil, 518, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Iscloning)), 10, kBool},                              // "_iscloning"
+		{nil, 528, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Statusafterstartdatepassed)), 26, kInt},              // "statusafterstartdatepassed"
+		{nil, 554, uint16(unsafe.Offsetof(ApprovalProcessStep{}.ClientID)), 9, kInt},                                 // "client_id"
+		{nil, 563, uint16(unsafe.Offsetof(ApprovalProcessStep{}.ClientName)), 11, kStr},                              // "client_name"
+		{nil, 574, uint16(unsafe.Offsetof(ApprovalProcessStep{}.SiteID)), 7, kInt},                                   // "site_id"
+		{nil, 581, uint16(unsafe.Offsetof(ApprovalProcessStep{}.SiteName)), 9, kStr},                                 // "site_name"
+		{nil, 590, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveType)), 27, kInt},                 // "notify_on_auto_approve_type"
+		{nil, 617, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateID)), 39, kInt},      // "notify_on_auto_approve_emailtemplate_id"
+		{nil, 656, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailtemplateGUID)), 41, kStr},    // "notify_on_auto_approve_emailtemplate_guid"
+		{nil, 697, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveEmailTo)), 31, kStr},              // "notify_on_auto_approve_email_to"
+		{nil, 728, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveImpactLevel)), 35, kInt},          // "notify_on_auto_approve_impact_level"
+		{nil, 763, uint16(unsafe.Offsetof(ApprovalProcessStep{}.NotifyOnAutoApproveRiskLevel)), 33, kInt},            // "notify_on_auto_approve_risk_level"
+		{nil, 796, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AutoApprovalToManager)), 24, kBool},                  // "auto_approval_to_manager"
+		{nil, 820, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Notifyifagent)), 13, kBool},                          // "notifyifagent"
+		{nil, 833, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Minapprovers)), 12, kInt},                            // "minapprovers"
+		{nil, 845, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Approvalreminderintervalhrs)), 27, kInt},             // "approvalreminderintervalhrs"
+		{nil, 872, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Approverafterapproval)), 21, kBool},                  // "approverafterapproval"
+		{nil, 893, uint16(unsafe.Offsetof(ApprovalProcessStep{}.AllowApproverAttachments)), 26, kBool},               // "allow_approver_attachments"
+		{nil, 919, uint16(unsafe.Offsetof(ApprovalProcessStep{}.RoleID)), 7, kInt},                                   // "role_id"
+		{nil, 926, uint16(unsafe.Offsetof(ApprovalProcessStep{}.RoleName)), 9, kStr},                                 // "role_name"
+		{nil, 935, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Notifyagenttype)), 15, kInt},                         // "notifyagenttype"
+		{nil, 950, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Notifyendusertype)), 17, kInt},                       // "notifyendusertype"
+		{nil, 967, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldid)), 13, kInt},                           // "customfieldid"
+		{nil, 980, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Customfieldguid)), 15, kStr},                         // "customfieldguid"
+		{nil, 995, uint16(unsafe.Offsetof(ApprovalProcessStep{}.CustomfieldName)), 16, kStr},                         // "customfield_name"
+		{nil, 1011, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Warning)), 8, kStr},                                 // "_warning"
+		{nil, 1019, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Hidefromenduserafterapproval)), 28, kBool},          // "hidefromenduserafterapproval"
+		{nil, 1047, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Sendifautoapproved)), 18, kBool},                    // "sendifautoapproved"
+		{nil, 1065, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateid)), 18, kInt},                     // "remindertemplateid"
+		{nil, 1083, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Remindertemplateguid)), 20, kStr},                   // "remindertemplateguid"
+		{nil, 1103, uint16(unsafe.Offsetof(ApprovalProcessStep{}.Approverduringapproval)), 22, kBool},                // "approverduringapproval"
+		{nil, 1125, uint16(unsafe.Offsetof(ApprovalProcessStep{}.IsMandatory)), 12, kBool},                           // "is_mandatory"
+	}, sorted: []uint16{37, 62, 26, 25, 5, 7, 54, 30, 52, 53, 67, 6, 49, 18, 19, 32, 31, 36, 8, 39, 40, 61, 60, 59, 22, 33, 63, 0, 20, 68, 51, 3, 35, 46, 45, 44, 47, 48, 43, 11, 57, 12, 58, 50, 1, 29, 28, 27, 66, 65, 55, 56, 34, 17, 64, 2, 41, 42, 9, 10, 38, 21, 16, 24, 23, 4, 15, 14, 13}}
 
 func (m *ApprovalProcessStep) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectApprovalProcessStep

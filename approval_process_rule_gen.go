@@ -451,40 +451,46 @@ func growApprovalProcessRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectApprovalProcessRule = decTable{extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), grow: growApprovalProcessRule, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Name)), kStr},
-	{"precedence", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Precedence)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Type)), kInt},
-	{"agent_id_or_cab_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentIDOrCabID)), kInt},
-	{"arunumcab_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ArunumcabGUID)), kStr},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AgentName)), kStr},
-	{"cab_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CabName)), kStr},
-	{"user_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), kInt},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), kStr},
-	{"criteria", &dectApprovalProcessRuleCriteria, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), kMany},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), kInt},
-	{"approval_process_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), kStr},
-	{"approval_process_step_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), kInt},
-	{"usage", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Usage)), kInt},
-	{"notifyonapprove", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonapprove)), kBool},
-	{"notifyonreject", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonreject)), kBool},
-	{"accept_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateID)), kInt},
-	{"accept_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateGUID)), kStr},
-	{"accept_emailtemplate_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateName)), kStr},
-	{"reject_emailtemplate_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateID)), kInt},
-	{"reject_emailtemplate_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateGUID)), kStr},
-	{"reject_emailtemplate_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateName)), kStr},
-	{"_iscloning", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Iscloning)), kBool},
-	{"role_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.RoleName)), kStr},
-	{"customfieldid", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Customfieldid)), kInt},
-	{"customfield_name", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.CustomfieldName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), kStr},
-}, sorted: []uint16{26, 31, 21, 20, 22, 6, 8, 15, 14, 16, 7, 9, 13, 30, 29, 12, 0, 2, 1, 3, 18, 19, 4, 24, 23, 25, 27, 28, 5, 17, 11, 10}}
+var dectApprovalProcessRule = decTable{names: "guidintentidnameprecedencetypeagent_id_or_cab_idarunumcab_guidagent_namecab_name" +
+	"user_nameuser_idemailaddresscriteriaapproval_process_idapproval_process_guidappr" +
+	"oval_process_step_idusagenotifyonapprovenotifyonrejectaccept_emailtemplate_idacc" +
+	"ept_emailtemplate_guidaccept_emailtemplate_namereject_emailtemplate_idreject_ema" +
+	"iltemplate_guidreject_emailtemplate_name_iscloningrole_idrole_namecustomfieldidc" +
+	"ustomfield_name_warning",
+	extra: unsafe.Offsetof(ApprovalProcessRule{}.Extra), size: unsafe.Sizeof(ApprovalProcessRule{}), grow: growApprovalProcessRule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ApprovalProcessRule{}.GUID)), 4, kStr},                                     // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Intent)), 6, kStr},                                   // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(ApprovalProcessRule{}.ID)), 2, kInt},                                      // "id"
+		{nil, 12, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Name)), 4, kStr},                                    // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Precedence)), 10, kInt},                             // "precedence"
+		{nil, 26, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Type)), 4, kInt},                                    // "type"
+		{nil, 30, uint16(unsafe.Offsetof(ApprovalProcessRule{}.AgentIDOrCabID)), 18, kInt},                         // "agent_id_or_cab_id"
+		{nil, 48, uint16(unsafe.Offsetof(ApprovalProcessRule{}.ArunumcabGUID)), 14, kStr},                          // "arunumcab_guid"
+		{nil, 62, uint16(unsafe.Offsetof(ApprovalProcessRule{}.AgentName)), 10, kStr},                              // "agent_name"
+		{nil, 72, uint16(unsafe.Offsetof(ApprovalProcessRule{}.CabName)), 8, kStr},                                 // "cab_name"
+		{nil, 80, uint16(unsafe.Offsetof(ApprovalProcessRule{}.UserName)), 9, kStr},                                // "user_name"
+		{nil, 89, uint16(unsafe.Offsetof(ApprovalProcessRule{}.UserID)), 7, kInt},                                  // "user_id"
+		{nil, 96, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Emailaddress)), 12, kStr},                           // "emailaddress"
+		{&dectApprovalProcessRuleCriteria, 108, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Criteria)), 8, kMany}, // "criteria"
+		{nil, 116, uint16(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessID)), 19, kInt},                     // "approval_process_id"
+		{nil, 135, uint16(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessGUID)), 21, kStr},                   // "approval_process_guid"
+		{nil, 156, uint16(unsafe.Offsetof(ApprovalProcessRule{}.ApprovalProcessStepID)), 24, kInt},                 // "approval_process_step_id"
+		{nil, 180, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Usage)), 5, kInt},                                  // "usage"
+		{nil, 185, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonapprove)), 15, kBool},                      // "notifyonapprove"
+		{nil, 200, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Notifyonreject)), 14, kBool},                       // "notifyonreject"
+		{nil, 214, uint16(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateID)), 23, kInt},                 // "accept_emailtemplate_id"
+		{nil, 237, uint16(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateGUID)), 25, kStr},               // "accept_emailtemplate_guid"
+		{nil, 262, uint16(unsafe.Offsetof(ApprovalProcessRule{}.AcceptEmailtemplateName)), 25, kStr},               // "accept_emailtemplate_name"
+		{nil, 287, uint16(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateID)), 23, kInt},                 // "reject_emailtemplate_id"
+		{nil, 310, uint16(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateGUID)), 25, kStr},               // "reject_emailtemplate_guid"
+		{nil, 335, uint16(unsafe.Offsetof(ApprovalProcessRule{}.RejectEmailtemplateName)), 25, kStr},               // "reject_emailtemplate_name"
+		{nil, 360, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Iscloning)), 10, kBool},                            // "_iscloning"
+		{nil, 370, uint16(unsafe.Offsetof(ApprovalProcessRule{}.RoleID)), 7, kInt},                                 // "role_id"
+		{nil, 377, uint16(unsafe.Offsetof(ApprovalProcessRule{}.RoleName)), 9, kStr},                               // "role_name"
+		{nil, 386, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Customfieldid)), 13, kInt},                         // "customfieldid"
+		{nil, 399, uint16(unsafe.Offsetof(ApprovalProcessRule{}.CustomfieldName)), 16, kStr},                       // "customfield_name"
+		{nil, 415, uint16(unsafe.Offsetof(ApprovalProcessRule{}.Warning)), 8, kStr},                                // "_warning"
+	}, sorted: []uint16{26, 31, 21, 20, 22, 6, 8, 15, 14, 16, 7, 9, 13, 30, 29, 12, 0, 2, 1, 3, 18, 19, 4, 24, 23, 25, 27, 28, 5, 17, 11, 10}}
 
 func (m *ApprovalProcessRule) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectApprovalProcessRule
@@ -687,22 +693,24 @@ func growApprovalProcessRuleCriteria(old unsafe.Pointer, n, c int) unsafe.Pointe
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectApprovalProcessRuleCriteria = decTable{extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), grow: growApprovalProcessRuleCriteria, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), kInt},
-	{"rule_id", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), kInt},
-	{"arcarguid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), kStr},
-	{"tablename", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Tablename)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Fieldname)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueType)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueInt)), kInt},
-	{"valueint_guid", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueintGUID)), kStr},
-	{"value_float", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueFloat)), kF64},
-	{"value_string", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueString)), kStr},
-	{"value_datetime", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDatetime)), kTime},
-	{"value_display", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDisplay)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Type)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), kStr},
-}, sorted: []uint16{13, 2, 4, 0, 1, 3, 12, 10, 11, 8, 6, 9, 5, 7}}
+var dectApprovalProcessRuleCriteria = decTable{names: "idrule_idarcarguidtablenamefieldnamevalue_typevalue_intvalueint_guidvalue_floatv" +
+	"alue_stringvalue_datetimevalue_displaytype_warning",
+	extra: unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Extra), size: unsafe.Sizeof(ApprovalProcessRuleCriteria{}), grow: growApprovalProcessRuleCriteria, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.RuleID)), 7, kInt},           // "rule_id"
+		{nil, 9, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Arcarguid)), 9, kStr},        // "arcarguid"
+		{nil, 18, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Tablename)), 9, kStr},       // "tablename"
+		{nil, 27, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Fieldname)), 9, kStr},       // "fieldname"
+		{nil, 36, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueType)), 10, kStr},      // "value_type"
+		{nil, 46, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueInt)), 9, kInt},        // "value_int"
+		{nil, 55, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueintGUID)), 13, kStr},   // "valueint_guid"
+		{nil, 68, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueFloat)), 11, kF64},     // "value_float"
+		{nil, 79, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueString)), 12, kStr},    // "value_string"
+		{nil, 91, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDatetime)), 14, kTime}, // "value_datetime"
+		{nil, 105, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.ValueDisplay)), 13, kStr},  // "value_display"
+		{nil, 118, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Type)), 4, kInt},           // "type"
+		{nil, 122, uint16(unsafe.Offsetof(ApprovalProcessRuleCriteria{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{13, 2, 4, 0, 1, 3, 12, 10, 11, 8, 6, 9, 5, 7}}
 
 func (m *ApprovalProcessRuleCriteria) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectApprovalProcessRuleCriteria

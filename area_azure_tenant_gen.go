@@ -197,21 +197,24 @@ func growAreaAzureTenant(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaAzureTenant = decTable{extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), grow: growAreaAzureTenant, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ID)), kInt},
-	{"details_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), kInt},
-	{"azure_tenant_id", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantID)), kStr},
-	{"azure_tenant_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantName)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.NewAccessToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.TokenExpiry)), kTime},
-	{"client_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.ClientName)), kStr},
-	{"details_name", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.DetailsName)), kStr},
-	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantDomain)), kStr},
-	{"licence_import_type", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.LicenceImportType)), kInt},
-	{"relationship_type", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.RelationshipType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaAzureTenant{}.Warning)), kStr},
-}, sorted: []uint16{12, 9, 3, 4, 2, 7, 1, 8, 0, 10, 5, 11, 6}}
+var dectAreaAzureTenant = decTable{names: "iddetails_idclient_idazure_tenant_idazure_tenant_namenew_access_tokentoken_expir" +
+	"yclient_namedetails_nameazure_tenant_domainlicence_import_typerelationship_type_" +
+	"warning",
+	extra: unsafe.Offsetof(AreaAzureTenant{}.Extra), size: unsafe.Sizeof(AreaAzureTenant{}), grow: growAreaAzureTenant, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaAzureTenant{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaAzureTenant{}.DetailsID)), 10, kInt},           // "details_id"
+		{nil, 12, uint16(unsafe.Offsetof(AreaAzureTenant{}.ClientID)), 9, kInt},            // "client_id"
+		{nil, 21, uint16(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantID)), 15, kStr},      // "azure_tenant_id"
+		{nil, 36, uint16(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantName)), 17, kStr},    // "azure_tenant_name"
+		{nil, 53, uint16(unsafe.Offsetof(AreaAzureTenant{}.NewAccessToken)), 16, kStr},     // "new_access_token"
+		{nil, 69, uint16(unsafe.Offsetof(AreaAzureTenant{}.TokenExpiry)), 12, kTime},       // "token_expiry"
+		{nil, 81, uint16(unsafe.Offsetof(AreaAzureTenant{}.ClientName)), 11, kStr},         // "client_name"
+		{nil, 92, uint16(unsafe.Offsetof(AreaAzureTenant{}.DetailsName)), 12, kStr},        // "details_name"
+		{nil, 104, uint16(unsafe.Offsetof(AreaAzureTenant{}.AzureTenantDomain)), 19, kStr}, // "azure_tenant_domain"
+		{nil, 123, uint16(unsafe.Offsetof(AreaAzureTenant{}.LicenceImportType)), 19, kInt}, // "licence_import_type"
+		{nil, 142, uint16(unsafe.Offsetof(AreaAzureTenant{}.RelationshipType)), 17, kInt},  // "relationship_type"
+		{nil, 159, uint16(unsafe.Offsetof(AreaAzureTenant{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{12, 9, 3, 4, 2, 7, 1, 8, 0, 10, 5, 11, 6}}
 
 func (m *AreaAzureTenant) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAreaAzureTenant

@@ -114,12 +114,13 @@ func growAreaRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaRequestType = decTable{extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), grow: growAreaRequestType, fields: []decField{
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(AreaRequestType{}.ClientName)), kStr},
-	{"request_type", nil, uint32(unsafe.Offsetof(AreaRequestType{}.RequestType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaRequestType{}.Warning)), kStr},
-}, sorted: []uint16{3, 0, 1, 2}}
+var dectAreaRequestType = decTable{names: "client_idclient_namerequest_type_warning",
+	extra: unsafe.Offsetof(AreaRequestType{}.Extra), size: unsafe.Sizeof(AreaRequestType{}), grow: growAreaRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaRequestType{}.ClientID)), 9, kInt},      // "client_id"
+		{nil, 9, uint16(unsafe.Offsetof(AreaRequestType{}.ClientName)), 11, kStr},   // "client_name"
+		{nil, 20, uint16(unsafe.Offsetof(AreaRequestType{}.RequestType)), 12, kInt}, // "request_type"
+		{nil, 32, uint16(unsafe.Offsetof(AreaRequestType{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{3, 0, 1, 2}}
 
 func (m *AreaRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAreaRequestType

@@ -312,25 +312,28 @@ func growDeviceChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDeviceChange = decTable{extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), grow: growDeviceChange, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ID)), kInt},
-	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetID)), kInt},
-	{"asset_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetSite)), kInt},
-	{"asset_number", nil, uint32(unsafe.Offsetof(DeviceChange{}.AssetNumber)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(DeviceChange{}.FieldName)), kStr},
-	{"old_value", nil, uint32(unsafe.Offsetof(DeviceChange{}.OldValue)), kStr},
-	{"new_value", nil, uint32(unsafe.Offsetof(DeviceChange{}.NewValue)), kStr},
-	{"who", nil, uint32(unsafe.Offsetof(DeviceChange{}.Who)), kStr},
-	{"datetime", nil, uint32(unsafe.Offsetof(DeviceChange{}.Datetime)), kTime},
-	{"software_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareID)), kInt},
-	{"software_user_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserID)), kInt},
-	{"software_user_name", nil, uint32(unsafe.Offsetof(DeviceChange{}.SoftwareUserName)), kStr},
-	{"old_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.OldSite)), kInt},
-	{"new_site", nil, uint32(unsafe.Offsetof(DeviceChange{}.NewSite)), kInt},
-	{"customfield_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.CustomfieldID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(DeviceChange{}.ItemID)), kInt},
-}, sorted: []uint16{1, 3, 2, 15, 9, 4, 5, 0, 16, 14, 7, 13, 6, 10, 11, 12, 8}}
+var dectDeviceChange = decTable{names: "idasset_idasset_siteasset_numberfield_idfield_nameold_valuenew_valuewhodatetimes" +
+	"oftware_idsoftware_user_idsoftware_user_nameold_sitenew_sitecustomfield_iditem_i" +
+	"d",
+	extra: unsafe.Offsetof(DeviceChange{}.Extra), size: unsafe.Sizeof(DeviceChange{}), grow: growDeviceChange, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DeviceChange{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DeviceChange{}.AssetID)), 8, kInt},             // "asset_id"
+		{nil, 10, uint16(unsafe.Offsetof(DeviceChange{}.AssetSite)), 10, kInt},         // "asset_site"
+		{nil, 20, uint16(unsafe.Offsetof(DeviceChange{}.AssetNumber)), 12, kInt},       // "asset_number"
+		{nil, 32, uint16(unsafe.Offsetof(DeviceChange{}.FieldID)), 8, kInt},            // "field_id"
+		{nil, 40, uint16(unsafe.Offsetof(DeviceChange{}.FieldName)), 10, kStr},         // "field_name"
+		{nil, 50, uint16(unsafe.Offsetof(DeviceChange{}.OldValue)), 9, kStr},           // "old_value"
+		{nil, 59, uint16(unsafe.Offsetof(DeviceChange{}.NewValue)), 9, kStr},           // "new_value"
+		{nil, 68, uint16(unsafe.Offsetof(DeviceChange{}.Who)), 3, kStr},                // "who"
+		{nil, 71, uint16(unsafe.Offsetof(DeviceChange{}.Datetime)), 8, kTime},          // "datetime"
+		{nil, 79, uint16(unsafe.Offsetof(DeviceChange{}.SoftwareID)), 11, kInt},        // "software_id"
+		{nil, 90, uint16(unsafe.Offsetof(DeviceChange{}.SoftwareUserID)), 16, kInt},    // "software_user_id"
+		{nil, 106, uint16(unsafe.Offsetof(DeviceChange{}.SoftwareUserName)), 18, kStr}, // "software_user_name"
+		{nil, 124, uint16(unsafe.Offsetof(DeviceChange{}.OldSite)), 8, kInt},           // "old_site"
+		{nil, 132, uint16(unsafe.Offsetof(DeviceChange{}.NewSite)), 8, kInt},           // "new_site"
+		{nil, 140, uint16(unsafe.Offsetof(DeviceChange{}.CustomfieldID)), 14, kInt},    // "customfield_id"
+		{nil, 154, uint16(unsafe.Offsetof(DeviceChange{}.ItemID)), 7, kInt},            // "item_id"
+	}, sorted: []uint16{1, 3, 2, 15, 9, 4, 5, 0, 16, 14, 7, 13, 6, 10, 11, 12, 8}}
 
 func (m *DeviceChange) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDeviceChange

@@ -448,11 +448,12 @@ func growAddigyApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAddigyApplication = decTable{extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), grow: growAddigyApplication, fields: []decField{
-	{"version", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Version)), kStr},
-	{"path", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Path)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(AddigyApplication{}.Name)), kStr},
-}, sorted: []uint16{2, 1, 0}}
+var dectAddigyApplication = decTable{names: "versionpathname",
+	extra: unsafe.Offsetof(AddigyApplication{}.Extra), size: unsafe.Sizeof(AddigyApplication{}), grow: growAddigyApplication, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AddigyApplication{}.Version)), 7, kStr}, // "version"
+		{nil, 7, uint16(unsafe.Offsetof(AddigyApplication{}.Path)), 4, kStr},    // "path"
+		{nil, 11, uint16(unsafe.Offsetof(AddigyApplication{}.Name)), 4, kStr},   // "name"
+	}, sorted: []uint16{2, 1, 0}}
 
 func (m *AddigyApplication) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAddigyApplication
@@ -520,12 +521,13 @@ func growAssetView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAssetView = decTable{extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), grow: growAssetView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(AssetView{}.RecordCount)), kInt},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(AssetView{}.Assets)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(AssetView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(AssetView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectAssetView = decTable{names: "record_countassetspage_nopage_size",
+	extra: unsafe.Offsetof(AssetView{}.Extra), size: unsafe.Sizeof(AssetView{}), grow: growAssetView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AssetView{}.RecordCount)), 12, kInt},         // "record_count"
+		{&dectDeviceList, 12, uint16(unsafe.Offsetof(AssetView{}.Assets)), 6, kPage}, // "assets"
+		{nil, 18, uint16(unsafe.Offsetof(AssetView{}.PageNo)), 7, kInt},              // "page_no"
+		{nil, 25, uint16(unsafe.Offsetof(AssetView{}.PageSize)), 9, kInt},            // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *AssetView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAssetView }
 
@@ -3177,302 +3179,354 @@ func growDevice(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevice = decTable{extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), grow: growDevice, fields: []decField{
-	{"os_override", nil, uint32(unsafe.Offsetof(Device{}.OsOverride)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Device{}.ID)), kInt},
-	{"inventory_number", nil, uint32(unsafe.Offsetof(Device{}.InventoryNumber)), kStr},
-	{"key_field", nil, uint32(unsafe.Offsetof(Device{}.KeyField)), kStr},
-	{"key_field2", nil, uint32(unsafe.Offsetof(Device{}.KeyField2)), kStr},
-	{"key_field3", nil, uint32(unsafe.Offsetof(Device{}.KeyField3)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(Device{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(Device{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(Device{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(Device{}.SiteName)), kStr},
-	{"business_owner_id", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerID)), kInt},
-	{"business_owner_name", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerName)), kStr},
-	{"business_owner_site", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerSite)), kStr},
-	{"business_owner_client", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerClient)), kStr},
-	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabID)), kInt},
-	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwnerCabName)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(Device{}.Username)), kStr},
-	{"technical_owner_id", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerID)), kInt},
-	{"technical_owner_name", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerName)), kStr},
-	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabID)), kInt},
-	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwnerCabName)), kStr},
-	{"intune_default_site", nil, uint32(unsafe.Offsetof(Device{}.IntuneDefaultSite)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(Device{}.AssettypeID)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(Device{}.AssettypeName)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(Device{}.Colour)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(Device{}.Icon)), kStr},
-	{"warranty_end", nil, uint32(unsafe.Offsetof(Device{}.WarrantyEnd)), kTime},
-	{"inactive", nil, uint32(unsafe.Offsetof(Device{}.Inactive)), kBool},
-	{"is_primary_asset", nil, uint32(unsafe.Offsetof(Device{}.IsPrimaryAsset)), kBool},
-	{"parent_id", nil, uint32(unsafe.Offsetof(Device{}.ParentID)), kInt},
-	{"lansweeper_parent_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperParentID)), kStr},
-	{"child_id", nil, uint32(unsafe.Offsetof(Device{}.ChildID)), kInt},
-	{"sibling_id", nil, uint32(unsafe.Offsetof(Device{}.SiblingID)), kBool},
-	{"contract_value", nil, uint32(unsafe.Offsetof(Device{}.ContractValue)), kF64},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(Device{}.ContractRef)), kStr},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierName)), kStr},
-	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractID)), kInt},
-	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.SupplierContractRef)), kStr},
-	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAID)), kInt},
-	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityID)), kInt},
-	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(Device{}.Fields)), kMany},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Device{}.Customfields)), kMany},
-	{"relationship_id", nil, uint32(unsafe.Offsetof(Device{}.RelationshipID)), kInt},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Device{}.Custombuttons)), kMany},
-	{"default_contract_value", nil, uint32(unsafe.Offsetof(Device{}.DefaultContractValue)), kF64},
-	{"itemstock_id", nil, uint32(unsafe.Offsetof(Device{}.ItemstockID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(Device{}.ItemID)), kInt},
-	{"stock_date", nil, uint32(unsafe.Offsetof(Device{}.StockDate)), kTime},
-	{"non_consignable", nil, uint32(unsafe.Offsetof(Device{}.NonConsignable)), kBool},
-	{"reserved_salesorder_id", nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderID)), kInt},
-	{"reserved_salesorder_line_id", nil, uint32(unsafe.Offsetof(Device{}.ReservedSalesorderLineID)), kInt},
-	{"matching_field", nil, uint32(unsafe.Offsetof(Device{}.MatchingField)), kStr},
-	{"device42_id", nil, uint32(unsafe.Offsetof(Device{}.Device42ID)), kInt},
-	{"device42_url", nil, uint32(unsafe.Offsetof(Device{}.Device42URL)), kStr},
-	{"related_services", nil, uint32(unsafe.Offsetof(Device{}.RelatedServices)), kStr},
-	{"technical_owner", nil, uint32(unsafe.Offsetof(Device{}.TechnicalOwner)), kStr},
-	{"business_owner", nil, uint32(unsafe.Offsetof(Device{}.BusinessOwner)), kStr},
-	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), kStr},
-	{"criticality", nil, uint32(unsafe.Offsetof(Device{}.Criticality)), kInt},
-	{"ascendant_count", nil, uint32(unsafe.Offsetof(Device{}.AscendantCount)), kInt},
-	{"ascendant_assets", nil, uint32(unsafe.Offsetof(Device{}.AscendantAssets)), kLazyList},
-	{"descendant_count", nil, uint32(unsafe.Offsetof(Device{}.DescendantCount)), kInt},
-	{"descendant_assets", nil, uint32(unsafe.Offsetof(Device{}.DescendantAssets)), kLazyList},
-	{"service_count", nil, uint32(unsafe.Offsetof(Device{}.ServiceCount)), kInt},
-	{"user_count", nil, uint32(unsafe.Offsetof(Device{}.UserCount)), kInt},
-	{"licence_count", nil, uint32(unsafe.Offsetof(Device{}.LicenceCount)), kInt},
-	{"notes", nil, uint32(unsafe.Offsetof(Device{}.Notes)), kStr},
-	{"pingservice", nil, uint32(unsafe.Offsetof(Device{}.Pingservice)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Device{}.GUID)), kStr},
-	{"import_guid", nil, uint32(unsafe.Offsetof(Device{}.ImportGUID)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(Device{}.ContractID)), kInt},
-	{"contractvaluecurrent", nil, uint32(unsafe.Offsetof(Device{}.Contractvaluecurrent)), kF64},
-	{"contractvalueprior", nil, uint32(unsafe.Offsetof(Device{}.Contractvalueprior)), kF64},
-	{"lastchangeofvaluedate", nil, uint32(unsafe.Offsetof(Device{}.Lastchangeofvaluedate)), kTime},
-	{"warranty_note", nil, uint32(unsafe.Offsetof(Device{}.WarrantyNote)), kStr},
-	{"goodsin_po_id", nil, uint32(unsafe.Offsetof(Device{}.GoodsinPoID)), kInt},
-	{"issue_consignment_id", nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentID)), kInt},
-	{"supplier_expirydate", nil, uint32(unsafe.Offsetof(Device{}.SupplierExpirydate)), kTime},
-	{"supplier_reference", nil, uint32(unsafe.Offsetof(Device{}.SupplierReference)), kStr},
-	{"third_party_id_string", nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyIDString)), kStr},
-	{"supplierheaderid", nil, uint32(unsafe.Offsetof(Device{}.Supplierheaderid)), kInt},
-	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(Device{}.PurchaseorderLineID)), kInt},
-	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Device{}.Teamviewerpassword)), kStr},
-	{"commissioned", nil, uint32(unsafe.Offsetof(Device{}.Commissioned)), kInt},
-	{"commissiondate", nil, uint32(unsafe.Offsetof(Device{}.Commissiondate)), kTime},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Device{}.Kaseyaid)), kStr},
-	{"children", nil, uint32(unsafe.Offsetof(Device{}.Children)), kLazyList},
-	{"parent_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.ParentAssets)), kMany},
-	{"child_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.ChildAssets)), kMany},
-	{"hierarchy", nil, uint32(unsafe.Offsetof(Device{}.Hierarchy)), kLazyList},
-	{"users", &dectUsersList, uint32(unsafe.Offsetof(Device{}.Users)), kMany},
-	{"clone_count", nil, uint32(unsafe.Offsetof(Device{}.CloneCount)), kInt},
-	{"_dontaddnewfields", nil, uint32(unsafe.Offsetof(Device{}.Dontaddnewfields)), kBool},
-	{"_dontupdatetype", nil, uint32(unsafe.Offsetof(Device{}.Dontupdatetype)), kBool},
-	{"sla_name", nil, uint32(unsafe.Offsetof(Device{}.SLAName)), kStr},
-	{"supplier_sla_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierSLAName)), kStr},
-	{"priority_name", nil, uint32(unsafe.Offsetof(Device{}.PriorityName)), kStr},
-	{"supplier_priority_name", nil, uint32(unsafe.Offsetof(Device{}.SupplierPriorityName)), kStr},
-	{"clone_inventory_numbers", nil, uint32(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), kStr},
-	{"_isclone", nil, uint32(unsafe.Offsetof(Device{}.Isclone)), kBool},
-	{"contracts", &dectContractHeaderList, uint32(unsafe.Offsetof(Device{}.Contracts)), kMany},
-	{"scheduled_tickets", &dectStdRequestList, uint32(unsafe.Offsetof(Device{}.ScheduledTickets)), kMany},
-	{"site_guid", nil, uint32(unsafe.Offsetof(Device{}.SiteGUID)), kStr},
-	{"sqlimport_user", nil, uint32(unsafe.Offsetof(Device{}.SqlimportUser)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Device{}.SqlimportID)), kInt},
-	{"software", nil, uint32(unsafe.Offsetof(Device{}.Software)), kLazyList},
-	{"businesscentral_id", nil, uint32(unsafe.Offsetof(Device{}.BusinesscentralID)), kStr},
-	{"intune_id", nil, uint32(unsafe.Offsetof(Device{}.IntuneID)), kStr},
-	{"intune_connectionid", nil, uint32(unsafe.Offsetof(Device{}.IntuneConnectionid)), kInt},
-	{"azure_userid", nil, uint32(unsafe.Offsetof(Device{}.AzureUserid)), kStr},
-	{"azure_userprincipalname", nil, uint32(unsafe.Offsetof(Device{}.AzureUserprincipalname)), kStr},
-	{"stockdetails", &dectItemStock, uint32(unsafe.Offsetof(Device{}.Stockdetails)), kOne},
-	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Device{}.AssetgroupName)), kStr},
-	{"prtg_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgID)), kInt},
-	{"prtg_details_id", nil, uint32(unsafe.Offsetof(Device{}.PrtgDetailsID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(Device{}.StatusName)), kStr},
-	{"services", &dectServSiteList, uint32(unsafe.Offsetof(Device{}.Services)), kMany},
-	{"datto_site_uid", nil, uint32(unsafe.Offsetof(Device{}.DattoSiteUID)), kStr},
-	{"ateraid", nil, uint32(unsafe.Offsetof(Device{}.Ateraid)), kStr},
-	{"items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Device{}.ItemsIssued)), kMany},
-	{"lansweeper_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperID)), kStr},
-	{"lansweeper_url", nil, uint32(unsafe.Offsetof(Device{}.LansweeperURL)), kStr},
-	{"lansweeper_software", &dectLansweeperSoftware, uint32(unsafe.Offsetof(Device{}.LansweeperSoftware)), kMany},
-	{"dlastupdate", nil, uint32(unsafe.Offsetof(Device{}.Dlastupdate)), kTime},
-	{"createdfrompurchaseorder", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), kOne},
-	{"stockdate", nil, uint32(unsafe.Offsetof(Device{}.Stockdate)), kTime},
-	{"item_cost", nil, uint32(unsafe.Offsetof(Device{}.ItemCost)), kF64},
-	{"old_software_version", nil, uint32(unsafe.Offsetof(Device{}.OldSoftwareVersion)), kStr},
-	{"new_software_version", nil, uint32(unsafe.Offsetof(Device{}.NewSoftwareVersion)), kStr},
-	{"user_role_breakdown", &dectDeviceUserCount, uint32(unsafe.Offsetof(Device{}.UserRoleBreakdown)), kMany},
-	{"itglue_id", nil, uint32(unsafe.Offsetof(Device{}.ItglueID)), kStr},
-	{"area_guid", nil, uint32(unsafe.Offsetof(Device{}.AreaGUID)), kStr},
-	{"jamf_id", nil, uint32(unsafe.Offsetof(Device{}.JamfID)), kInt},
-	{"jamf_type", nil, uint32(unsafe.Offsetof(Device{}.JamfType)), kStr},
-	{"phone_number", nil, uint32(unsafe.Offsetof(Device{}.PhoneNumber)), kStr},
-	{"bookmarked", nil, uint32(unsafe.Offsetof(Device{}.Bookmarked)), kBool},
-	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.OpenTicketCount)), kInt},
-	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.OnholdTicketCount)), kInt},
-	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Device{}.TotalTicketCount)), kInt},
-	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Device{}.OpenedThismonthCount)), kInt},
-	{"domotz_agentid", nil, uint32(unsafe.Offsetof(Device{}.DomotzAgentid)), kInt},
-	{"domotz_id", nil, uint32(unsafe.Offsetof(Device{}.DomotzID)), kInt},
-	{"domotz_type_id", nil, uint32(unsafe.Offsetof(Device{}.DomotzTypeID)), kInt},
-	{"snow_client_id", nil, uint32(unsafe.Offsetof(Device{}.SnowClientID)), kInt},
-	{"deactivate_child_devices", nil, uint32(unsafe.Offsetof(Device{}.DeactivateChildDevices)), kBool},
-	{"auvik_network_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikNetworkID)), kStr},
-	{"parent_third_party_ids", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), kStrs},
-	{"snowUsers", &dectSnowComputerUserAbstract, uint32(unsafe.Offsetof(Device{}.SnowUsers)), kMany},
-	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(Device{}.TabConfig)), kMany},
-	{"qualys_id", nil, uint32(unsafe.Offsetof(Device{}.QualysID)), kStr},
-	{"assettype_config", &dectXtype, uint32(unsafe.Offsetof(Device{}.AssettypeConfig)), kOne},
-	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalClientID)), kInt64},
-	{"addigy_policy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyPolicyID)), kStr},
-	{"addigy_applications", &dectAddigyApplication, uint32(unsafe.Offsetof(Device{}.AddigyApplications)), kMany},
-	{"addigy_users", nil, uint32(unsafe.Offsetof(Device{}.AddigyUsers)), kStrs},
-	{"_warning", nil, uint32(unsafe.Offsetof(Device{}.Warning)), kStr},
-	{"isassetdetails", nil, uint32(unsafe.Offsetof(Device{}.Isassetdetails)), kBool},
-	{"domotz_agent", nil, uint32(unsafe.Offsetof(Device{}.DomotzAgent)), kStr},
-	{"liongardid", nil, uint32(unsafe.Offsetof(Device{}.Liongardid)), kInt},
-	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(Device{}.Iskaseyaagent)), kBool},
-	{"_donotvalidate", nil, uint32(unsafe.Offsetof(Device{}.Donotvalidate)), kBool},
-	{"datto_remote_url", nil, uint32(unsafe.Offsetof(Device{}.DattoRemoteURL)), kStr},
-	{"qualys_software", &dectQualysHostAssetSoftwareHostAssetSoftware, uint32(unsafe.Offsetof(Device{}.QualysSoftware)), kMany},
-	{"xtypeunamecanedit", &dectRTPermission, uint32(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), kMany},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Device{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Device{}.NewExternalLink)), kOne},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(Device{}.StockbinID)), kInt},
-	{"ethernetMacAddress", nil, uint32(unsafe.Offsetof(Device{}.EthernetMacAddress)), kStr},
-	{"physicalMemoryInBytes", nil, uint32(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), kStr},
-	{"azureTenantId", nil, uint32(unsafe.Offsetof(Device{}.AzureTenantID)), kStr},
-	{"services_hierarchy", nil, uint32(unsafe.Offsetof(Device{}.ServicesHierarchy)), kLazyList},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(Device{}.Validateonly)), kBool},
-	{"copy_unmapped_info_fields", nil, uint32(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), kBool},
-	{"user_email", nil, uint32(unsafe.Offsetof(Device{}.UserEmail)), kStr},
-	{"lansweeper_relations", &dectLansweeperRelation, uint32(unsafe.Offsetof(Device{}.LansweeperRelations)), kMany},
-	{"kbs", &dectKBEntryList, uint32(unsafe.Offsetof(Device{}.Kbs)), kMany},
-	{"site_external_link_id", nil, uint32(unsafe.Offsetof(Device{}.SiteExternalLinkID)), kStr},
-	{"workspace_orgunitpath", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), kStr},
-	{"sibling_assets", &dectDeviceList, uint32(unsafe.Offsetof(Device{}.SiblingAssets)), kMany},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(Device{}.ImportDetailsID)), kInt},
-	{"icinga_hostname", nil, uint32(unsafe.Offsetof(Device{}.IcingaHostname)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Device{}.AccessControl)), kMany},
-	{"jamf_details_id", nil, uint32(unsafe.Offsetof(Device{}.JamfDetailsID)), kInt},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Device{}.AccessControlLevel)), kInt},
-	{"is_stock_change", nil, uint32(unsafe.Offsetof(Device{}.IsStockChange)), kBool},
-	{"parent_third_party_id", nil, uint32(unsafe.Offsetof(Device{}.ParentThirdPartyID)), kInt},
-	{"is_return", nil, uint32(unsafe.Offsetof(Device{}.IsReturn)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(Device{}.PrintGenerate)), kBool},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(Device{}.PdftemplateID)), kInt},
-	{"printhtml", nil, uint32(unsafe.Offsetof(Device{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Device{}.PDFAttachmentID)), kInt},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Device{}.DontFireAutomations)), kBool},
-	{"last_modified", nil, uint32(unsafe.Offsetof(Device{}.LastModified)), kTime},
-	{"asset_chart_json", nil, uint32(unsafe.Offsetof(Device{}.AssetChartJSON)), kStr},
-	{"lansweeper_site_id", nil, uint32(unsafe.Offsetof(Device{}.LansweeperSiteID)), kStr},
-	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyClientID)), kInt},
-	{"syncro_asset_type", nil, uint32(unsafe.Offsetof(Device{}.SyncroAssetType)), kStr},
-	{"dynatrace_to_relations", &dectDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceToRelations)), kMany},
-	{"dynatrace_from_relations", &dectDynatraceRelationship, uint32(unsafe.Offsetof(Device{}.DynatraceFromRelations)), kMany},
-	{"open_incident_count", nil, uint32(unsafe.Offsetof(Device{}.OpenIncidentCount)), kInt},
-	{"open_change_count", nil, uint32(unsafe.Offsetof(Device{}.OpenChangeCount)), kInt},
-	{"thirdparty_type_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), kInt},
-	{"is_stock_site", nil, uint32(unsafe.Offsetof(Device{}.IsStockSite)), kBool},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Device{}.MatchingValue)), kStr},
-	{"related_service_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceNames)), kStr},
-	{"parent_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ParentAssetNames)), kStr},
-	{"child_asset_names", nil, uint32(unsafe.Offsetof(Device{}.ChildAssetNames)), kStr},
-	{"sibling_asset_names", nil, uint32(unsafe.Offsetof(Device{}.SiblingAssetNames)), kStr},
-	{"related_kb_names", nil, uint32(unsafe.Offsetof(Device{}.RelatedKbNames)), kStr},
-	{"licences", nil, uint32(unsafe.Offsetof(Device{}.Licences)), kLazyList},
-	{"add_licences", nil, uint32(unsafe.Offsetof(Device{}.AddLicences)), kLazyList},
-	{"licences_hierarchy", nil, uint32(unsafe.Offsetof(Device{}.LicencesHierarchy)), kLazyList},
-	{"sqlimport_accountsid", nil, uint32(unsafe.Offsetof(Device{}.SqlimportAccountsid)), kStr},
-	{"created_from_template", nil, uint32(unsafe.Offsetof(Device{}.CreatedFromTemplate)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(Device{}.Use)), kStr},
-	{"device_number", nil, uint32(unsafe.Offsetof(Device{}.DeviceNumber)), kInt},
-	{"warranty_start", nil, uint32(unsafe.Offsetof(Device{}.WarrantyStart)), kTime},
-	{"labour_warranty_start", nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyStart)), kTime},
-	{"labour_warranty_end", nil, uint32(unsafe.Offsetof(Device{}.LabourWarrantyEnd)), kTime},
-	{"status_id", nil, uint32(unsafe.Offsetof(Device{}.StatusID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Device{}.ThirdPartyID)), kInt},
-	{"latest_contract_ref", nil, uint32(unsafe.Offsetof(Device{}.LatestContractRef)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(Device{}.Sequence)), kInt},
-	{"ncentral_url", nil, uint32(unsafe.Offsetof(Device{}.NcentralURL)), kStr},
-	{"ncentral_remote_url", nil, uint32(unsafe.Offsetof(Device{}.NcentralRemoteURL)), kStr},
-	{"contract_end_date", nil, uint32(unsafe.Offsetof(Device{}.ContractEndDate)), kTime},
-	{"atera_id", nil, uint32(unsafe.Offsetof(Device{}.AteraID)), kStr},
-	{"automate_id", nil, uint32(unsafe.Offsetof(Device{}.AutomateID)), kInt},
-	{"automate_url", nil, uint32(unsafe.Offsetof(Device{}.AutomateURL)), kStr},
-	{"connectwise_control_url", nil, uint32(unsafe.Offsetof(Device{}.ConnectwiseControlURL)), kStr},
-	{"ninjarmm_id", nil, uint32(unsafe.Offsetof(Device{}.NinjarmmID)), kInt},
-	{"ninja_url", nil, uint32(unsafe.Offsetof(Device{}.NinjaURL)), kStr},
-	{"ninja_remote_url", nil, uint32(unsafe.Offsetof(Device{}.NinjaRemoteURL)), kStr},
-	{"syncro_url", nil, uint32(unsafe.Offsetof(Device{}.SyncroURL)), kStr},
-	{"syncroid", nil, uint32(unsafe.Offsetof(Device{}.Syncroid)), kInt},
-	{"itglue_url", nil, uint32(unsafe.Offsetof(Device{}.ItglueURL)), kStr},
-	{"defaultsequence", nil, uint32(unsafe.Offsetof(Device{}.Defaultsequence)), kInt},
-	{"service_ids", nil, uint32(unsafe.Offsetof(Device{}.ServiceIds)), kStr},
-	{"bulkcreated", nil, uint32(unsafe.Offsetof(Device{}.Bulkcreated)), kBool},
-	{"bulkbillingperiod", nil, uint32(unsafe.Offsetof(Device{}.Bulkbillingperiod)), kInt},
-	{"asset_field", nil, uint32(unsafe.Offsetof(Device{}.AssetField)), kStr},
-	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Device{}.DattoAlternateID)), kInt},
-	{"syncro_id", nil, uint32(unsafe.Offsetof(Device{}.SyncroID)), kStr},
-	{"snow_id", nil, uint32(unsafe.Offsetof(Device{}.SnowID)), kInt},
-	{"passportal_id", nil, uint32(unsafe.Offsetof(Device{}.PassportalID)), kInt64},
-	{"auvik_device_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikDeviceID)), kStr},
-	{"auvik_url", nil, uint32(unsafe.Offsetof(Device{}.AuvikURL)), kStr},
-	{"allowallstatus", nil, uint32(unsafe.Offsetof(Device{}.Allowallstatus)), kBool},
-	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(Device{}.AllowedStatus)), kMany},
-	{"datto_id", nil, uint32(unsafe.Offsetof(Device{}.DattoID)), kStr},
-	{"addigy_id", nil, uint32(unsafe.Offsetof(Device{}.AddigyID)), kStr},
-	{"liongard_url", nil, uint32(unsafe.Offsetof(Device{}.LiongardURL)), kStr},
-	{"liongard_environmnet_id", nil, uint32(unsafe.Offsetof(Device{}.LiongardEnvironmnetID)), kInt},
-	{"liongard_id", nil, uint32(unsafe.Offsetof(Device{}.LiongardID)), kStr},
-	{"kaseya_id", nil, uint32(unsafe.Offsetof(Device{}.KaseyaID)), kStr},
-	{"kaseyavsa_url", nil, uint32(unsafe.Offsetof(Device{}.KaseyavsaURL)), kStr},
-	{"teamviewerid", nil, uint32(unsafe.Offsetof(Device{}.Teamviewerid)), kStr},
-	{"serialization_user", nil, uint32(unsafe.Offsetof(Device{}.SerializationUser)), kInt},
-	{"zabbix_id", nil, uint32(unsafe.Offsetof(Device{}.ZabbixID)), kStr},
-	{"zabbix_url", nil, uint32(unsafe.Offsetof(Device{}.ZabbixURL)), kStr},
-	{"stockbin_name", nil, uint32(unsafe.Offsetof(Device{}.StockbinName)), kStr},
-	{"issue_consignment_line_id", nil, uint32(unsafe.Offsetof(Device{}.IssueConsignmentLineID)), kInt},
-	{"item_name", nil, uint32(unsafe.Offsetof(Device{}.ItemName)), kStr},
-	{"datto_url", nil, uint32(unsafe.Offsetof(Device{}.DattoURL)), kStr},
-	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Device{}.NcentralDetailsID)), kInt},
-	{"nable_id", nil, uint32(unsafe.Offsetof(Device{}.NableID)), kStr},
-	{"connectwisecontrolid", nil, uint32(unsafe.Offsetof(Device{}.Connectwisecontrolid)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Device{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Device{}.Importtype)), kStr},
-	{"workspace_id", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceID)), kStr},
-	{"workspace_url", nil, uint32(unsafe.Offsetof(Device{}.WorkspaceURL)), kStr},
-	{"supplier_purchasedate", nil, uint32(unsafe.Offsetof(Device{}.SupplierPurchasedate)), kTime},
-	{"logicmonitor_id", nil, uint32(unsafe.Offsetof(Device{}.LogicmonitorID)), kStr},
-	{"barracudarmm_id", nil, uint32(unsafe.Offsetof(Device{}.BarracudarmmID)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(Device{}.SLAID)), kInt},
-	{"priority_id", nil, uint32(unsafe.Offsetof(Device{}.PriorityID)), kInt},
-	{"icinga_id", nil, uint32(unsafe.Offsetof(Device{}.IcingaID)), kStr},
-	{"related_service_name", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceName)), kStr},
-	{"related_service_count", nil, uint32(unsafe.Offsetof(Device{}.RelatedServiceCount)), kInt},
-	{"connectwisermm_id", nil, uint32(unsafe.Offsetof(Device{}.ConnectwisermmID)), kStr},
-	{"xensam_id", nil, uint32(unsafe.Offsetof(Device{}.XensamID)), kStr},
-	{"asset_type_priority", nil, uint32(unsafe.Offsetof(Device{}.AssetTypePriority)), kInt},
-	{"snipeit_id", nil, uint32(unsafe.Offsetof(Device{}.SnipeitID)), kStr},
-	{"prometheus_id", nil, uint32(unsafe.Offsetof(Device{}.PrometheusID)), kStr},
-	{"dynatrace_id", nil, uint32(unsafe.Offsetof(Device{}.DynatraceID)), kStr},
-	{"vmworkspace_id", nil, uint32(unsafe.Offsetof(Device{}.VmworkspaceID)), kStr},
-	{"tanium_id", nil, uint32(unsafe.Offsetof(Device{}.TaniumID)), kStr},
-	{"tenable_id", nil, uint32(unsafe.Offsetof(Device{}.TenableID)), kStr},
-	{"kandji_id", nil, uint32(unsafe.Offsetof(Device{}.KandjiID)), kStr},
-	{"criticality_description", nil, uint32(unsafe.Offsetof(Device{}.CriticalityDescription)), kStr},
-	{"auvik_id", nil, uint32(unsafe.Offsetof(Device{}.AuvikID)), kStr},
-	{"is_template", nil, uint32(unsafe.Offsetof(Device{}.IsTemplate)), kBool},
-	{"aws_id", nil, uint32(unsafe.Offsetof(Device{}.AwsID)), kStr},
-}, sorted: []uint16{161, 192, 93, 94, 269, 100, 268, 188, 172, 156, 182, 184, 211, 154, 251, 153, 155, 248, 249, 132, 61, 60, 194, 241, 282, 113, 151, 22, 23, 227, 119, 228, 229, 246, 291, 146, 247, 293, 170, 110, 111, 274, 136, 240, 239, 57, 14, 15, 13, 10, 11, 12, 107, 207, 89, 31, 87, 6, 7, 92, 99, 24, 85, 84, 230, 267, 280, 226, 71, 34, 33, 101, 72, 73, 173, 214, 125, 59, 290, 44, 42, 242, 250, 162, 118, 264, 145, 45, 237, 63, 62, 53, 54, 216, 124, 158, 141, 142, 143, 199, 285, 198, 168, 165, 41, 76, 69, 90, 181, 277, 25, 1, 180, 70, 27, 109, 21, 108, 2, 28, 187, 185, 203, 292, 157, 160, 77, 262, 127, 47, 263, 120, 46, 131, 236, 183, 133, 134, 289, 255, 86, 256, 176, 3, 4, 5, 219, 218, 121, 30, 175, 195, 123, 122, 193, 74, 222, 66, 210, 212, 253, 254, 252, 159, 273, 52, 204, 266, 265, 225, 224, 166, 129, 233, 232, 231, 49, 67, 128, 138, 201, 200, 137, 140, 0, 206, 88, 29, 186, 147, 152, 245, 191, 189, 135, 169, 68, 58, 190, 276, 97, 284, 115, 114, 82, 150, 163, 209, 279, 278, 205, 55, 43, 50, 51, 102, 223, 258, 64, 238, 117, 171, 208, 179, 32, 177, 103, 8, 9, 275, 95, 283, 148, 144, 244, 106, 213, 105, 104, 220, 116, 48, 167, 261, 126, 112, 37, 38, 78, 35, 36, 40, 98, 272, 79, 39, 96, 81, 197, 243, 234, 235, 149, 287, 257, 83, 56, 19, 20, 17, 18, 288, 221, 80, 196, 202, 139, 215, 65, 174, 130, 16, 91, 286, 26, 75, 217, 270, 178, 271, 281, 164, 259, 260}}
+var dectDevice = decTable{names: "os_overrideidinventory_numberkey_fieldkey_field2key_field3client_idclient_namesi" +
+	"te_idsite_namebusiness_owner_idbusiness_owner_namebusiness_owner_sitebusiness_ow" +
+	"ner_clientbusiness_owner_cab_idbusiness_owner_cab_nameusernametechnical_owner_id" +
+	"technical_owner_nametechnical_owner_cab_idtechnical_owner_cab_nameintune_default" +
+	"_siteassettype_idassettype_namecolouriconwarranty_endinactiveis_primary_assetpar" +
+	"ent_idlansweeper_parent_idchild_idsibling_idcontract_valuecontract_refsupplier_i" +
+	"dsupplier_namesupplier_contract_idsupplier_contract_refsupplier_sla_idsupplier_p" +
+	"riority_idfieldscustomfieldsrelationship_idcustombuttonsdefault_contract_valueit" +
+	"emstock_iditem_idstock_datenon_consignablereserved_salesorder_idreserved_salesor" +
+	"der_line_idmatching_fielddevice42_iddevice42_urlrelated_servicestechnical_ownerb" +
+	"usiness_ownerprimary_asset_chart_jsoncriticalityascendant_countascendant_assetsd" +
+	"escendant_countdescendant_assetsservice_countuser_countlicence_countnotespingser" +
+	"viceguidimport_guidcontract_idcontractvaluecurrentcontractvaluepriorlastchangeof" +
+	"valuedatewarranty_notegoodsin_po_idissue_consignment_idsupplier_expirydatesuppli" +
+	"er_referencethird_party_id_stringsupplierheaderidpurchaseorder_line_idteamviewer" +
+	"passwordcommissionedcommissiondatekaseyaidchildrenparent_assetschild_assetshiera" +
+	"rchyusersclone_count_dontaddnewfields_dontupdatetypesla_namesupplier_sla_namepri" +
+	"ority_namesupplier_priority_nameclone_inventory_numbers_isclonecontractsschedule" +
+	"d_ticketssite_guidsqlimport_usersqlimport_idsoftwarebusinesscentral_idintune_idi" +
+	"ntune_connectionidazure_useridazure_userprincipalnamestockdetailsassetgroup_name" +
+	"prtg_idprtg_details_idstatus_nameservicesdatto_site_uidateraiditems_issuedlanswe" +
+	"eper_idlansweeper_urllansweeper_softwaredlastupdatecreatedfrompurchaseorderstock" +
+	"dateitem_costold_software_versionnew_software_versionuser_role_breakdownitglue_i" +
+	"darea_guidjamf_idjamf_typephone_numberbookmarkedopen_ticket_countonhold_ticket_c" +
+	"ounttotal_ticket_countopened_thismonth_countdomotz_agentiddomotz_iddomotz_type_i" +
+	"dsnow_client_iddeactivate_child_devicesauvik_network_idparent_third_party_idssno" +
+	"wUserstab_configqualys_idassettype_configpassportal_client_idaddigy_policy_idadd" +
+	"igy_applicationsaddigy_users_warningisassetdetailsdomotz_agentliongardidiskaseya" +
+	"agent_donotvalidatedatto_remote_urlqualys_softwarextypeunamecaneditexternal_link" +
+	"snew_external_linkstockbin_idethernetMacAddressphysicalMemoryInBytesazureTenantI" +
+	"dservices_hierarchy_validateonlycopy_unmapped_info_fieldsuser_emaillansweeper_re" +
+	"lationskbssite_external_link_idworkspace_orgunitpathsibling_assetsimport_details" +
+	"_idicinga_hostnameaccess_controljamf_details_idaccess_control_levelis_stock_chan" +
+	"geparent_third_party_idis_return_print_generatepdftemplate_idprinthtmlpdf_attach" +
+	"ment_id_dont_fire_automationslast_modifiedasset_chart_jsonlansweeper_site_idthir" +
+	"dparty_client_idsyncro_asset_typedynatrace_to_relationsdynatrace_from_relationso" +
+	"pen_incident_countopen_change_countthirdparty_type_idis_stock_sitematching_value" +
+	"related_service_namesparent_asset_nameschild_asset_namessibling_asset_namesrelat" +
+	"ed_kb_nameslicencesadd_licenceslicences_hierarchysqlimport_accountsidcreated_fro" +
+	"m_templateusedevice_numberwarranty_startlabour_warranty_startlabour_warranty_end" +
+	"status_idthird_party_idlatest_contract_refsequencencentral_urlncentral_remote_ur" +
+	"lcontract_end_dateatera_idautomate_idautomate_urlconnectwise_control_urlninjarmm" +
+	"_idninja_urlninja_remote_urlsyncro_urlsyncroiditglue_urldefaultsequenceservice_i" +
+	"dsbulkcreatedbulkbillingperiodasset_fielddatto_alternate_idsyncro_idsnow_idpassp" +
+	"ortal_idauvik_device_idauvik_urlallowallstatusallowed_statusdatto_idaddigy_idlio" +
+	"ngard_urlliongard_environmnet_idliongard_idkaseya_idkaseyavsa_urlteamvieweridser" +
+	"ialization_userzabbix_idzabbix_urlstockbin_nameissue_consignment_line_iditem_nam" +
+	"edatto_urlncentral_details_idnable_idconnectwisecontrolid_isimport_importtypewor" +
+	"kspace_idworkspace_urlsupplier_purchasedatelogicmonitor_idbarracudarmm_idsla_idp" +
+	"riority_idicinga_idrelated_service_namerelated_service_countconnectwisermm_idxen" +
+	"sam_idasset_type_prioritysnipeit_idprometheus_iddynatrace_idvmworkspace_idtanium" +
+	"_idtenable_idkandji_idcriticality_descriptionauvik_idis_templateaws_id",
+	extra: unsafe.Offsetof(Device{}.Extra), size: unsafe.Sizeof(Device{}), grow: growDevice, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Device{}.OsOverride)), 11, kStr},                                                   // "os_override"
+		{nil, 11, uint16(unsafe.Offsetof(Device{}.ID)), 2, kInt},                                                           // "id"
+		{nil, 13, uint16(unsafe.Offsetof(Device{}.InventoryNumber)), 16, kStr},                                             // "inventory_number"
+		{nil, 29, uint16(unsafe.Offsetof(Device{}.KeyField)), 9, kStr},                                                     // "key_field"
+		{nil, 38, uint16(unsafe.Offsetof(Device{}.KeyField2)), 10, kStr},                                                   // "key_field2"
+		{nil, 48, uint16(unsafe.Offsetof(Device{}.KeyField3)), 10, kStr},                                                   // "key_field3"
+		{nil, 58, uint16(unsafe.Offsetof(Device{}.ClientID)), 9, kInt},                                                     // "client_id"
+		{nil, 67, uint16(unsafe.Offsetof(Device{}.ClientName)), 11, kStr},                                                  // "client_name"
+		{nil, 78, uint16(unsafe.Offsetof(Device{}.SiteID)), 7, kInt},                                                       // "site_id"
+		{nil, 85, uint16(unsafe.Offsetof(Device{}.SiteName)), 9, kStr},                                                     // "site_name"
+		{nil, 94, uint16(unsafe.Offsetof(Device{}.BusinessOwnerID)), 17, kInt},                                             // "business_owner_id"
+		{nil, 111, uint16(unsafe.Offsetof(Device{}.BusinessOwnerName)), 19, kStr},                                          // "business_owner_name"
+		{nil, 130, uint16(unsafe.Offsetof(Device{}.BusinessOwnerSite)), 19, kStr},                                          // "business_owner_site"
+		{nil, 149, uint16(unsafe.Offsetof(Device{}.BusinessOwnerClient)), 21, kStr},                                        // "business_owner_client"
+		{nil, 170, uint16(unsafe.Offsetof(Device{}.BusinessOwnerCabID)), 21, kInt},                                         // "business_owner_cab_id"
+		{nil, 191, uint16(unsafe.Offsetof(Device{}.BusinessOwnerCabName)), 23, kStr},                                       // "business_owner_cab_name"
+		{nil, 214, uint16(unsafe.Offsetof(Device{}.Username)), 8, kStr},                                                    // "username"
+		{nil, 222, uint16(unsafe.Offsetof(Device{}.TechnicalOwnerID)), 18, kInt},                                           // "technical_owner_id"
+		{nil, 240, uint16(unsafe.Offsetof(Device{}.TechnicalOwnerName)), 20, kStr},                                         // "technical_owner_name"
+		{nil, 260, uint16(unsafe.Offsetof(Device{}.TechnicalOwnerCabID)), 22, kInt},                                        // "technical_owner_cab_id"
+		{nil, 282, uint16(unsafe.Offsetof(Device{}.TechnicalOwnerCabName)), 24, kStr},                                      // "technical_owner_cab_name"
+		{nil, 306, uint16(unsafe.Offsetof(Device{}.IntuneDefaultSite)), 19, kInt},                                          // "intune_default_site"
+		{nil, 325, uint16(unsafe.Offsetof(Device{}.AssettypeID)), 12, kInt},                                                // "assettype_id"
+		{nil, 337, uint16(unsafe.Offsetof(Device{}.AssettypeName)), 14, kStr},                                              // "assettype_name"
+		{nil, 351, uint16(unsafe.Offsetof(Device{}.Colour)), 6, kStr},                                                      // "colour"
+		{nil, 357, uint16(unsafe.Offsetof(Device{}.Icon)), 4, kStr},                                                        // "icon"
+		{nil, 361, uint16(unsafe.Offsetof(Device{}.WarrantyEnd)), 12, kTime},                                               // "warranty_end"
+		{nil, 373, uint16(unsafe.Offsetof(Device{}.Inactive)), 8, kBool},                                                   // "inactive"
+		{nil, 381, uint16(unsafe.Offsetof(Device{}.IsPrimaryAsset)), 16, kBool},                                            // "is_primary_asset"
+		{nil, 397, uint16(unsafe.Offsetof(Device{}.ParentID)), 9, kInt},                                                    // "parent_id"
+		{nil, 406, uint16(unsafe.Offsetof(Device{}.LansweeperParentID)), 20, kStr},                                         // "lansweeper_parent_id"
+		{nil, 426, uint16(unsafe.Offsetof(Device{}.ChildID)), 8, kInt},                                                     // "child_id"
+		{nil, 434, uint16(unsafe.Offsetof(Device{}.SiblingID)), 10, kBool},                                                 // "sibling_id"
+		{nil, 444, uint16(unsafe.Offsetof(Device{}.ContractValue)), 14, kF64},                                              // "contract_value"
+		{nil, 458, uint16(unsafe.Offsetof(Device{}.ContractRef)), 12, kStr},                                                // "contract_ref"
+		{nil, 470, uint16(unsafe.Offsetof(Device{}.SupplierID)), 11, kInt},                                                 // "supplier_id"
+		{nil, 481, uint16(unsafe.Offsetof(Device{}.SupplierName)), 13, kStr},                                               // "supplier_name"
+		{nil, 494, uint16(unsafe.Offsetof(Device{}.SupplierContractID)), 20, kInt},                                         // "supplier_contract_id"
+		{nil, 514, uint16(unsafe.Offsetof(Device{}.SupplierContractRef)), 21, kStr},                                        // "supplier_contract_ref"
+		{nil, 535, uint16(unsafe.Offsetof(Device{}.SupplierSLAID)), 15, kInt},                                              // "supplier_sla_id"
+		{nil, 550, uint16(unsafe.Offsetof(Device{}.SupplierPriorityID)), 20, kInt},                                         // "supplier_priority_id"
+		{&dectFieldHelper, 570, uint16(unsafe.Offsetof(Device{}.Fields)), 6, kMany},                                        // "fields"
+		{&dectCustomField, 576, uint16(unsafe.Offsetof(Device{}.Customfields)), 12, kMany},                                 // "customfields"
+		{nil, 588, uint16(unsafe.Offsetof(Device{}.RelationshipID)), 15, kInt},                                             // "relationship_id"
+		{&dectCustomButton, 603, uint16(unsafe.Offsetof(Device{}.Custombuttons)), 13, kMany},                               // "custombuttons"
+		{nil, 616, uint16(unsafe.Offsetof(Device{}.DefaultContractValue)), 22, kF64},                                       // "default_contract_value"
+		{nil, 638, uint16(unsafe.Offsetof(Device{}.ItemstockID)), 12, kInt},                                                // "itemstock_id"
+		{nil, 650, uint16(unsafe.Offsetof(Device{}.ItemID)), 7, kInt},                                                      // "item_id"
+		{nil, 657, uint16(unsafe.Offsetof(Device{}.StockDate)), 10, kTime},                                                 // "stock_date"
+		{nil, 667, uint16(unsafe.Offsetof(Device{}.NonConsignable)), 15, kBool},                                            // "non_consignable"
+		{nil, 682, uint16(unsafe.Offsetof(Device{}.ReservedSalesorderID)), 22, kInt},                                       // "reserved_salesorder_id"
+		{nil, 704, uint16(unsafe.Offsetof(Device{}.ReservedSalesorderLineID)), 27, kInt},                                   // "reserved_salesorder_line_id"
+		{nil, 731, uint16(unsafe.Offsetof(Device{}.MatchingField)), 14, kStr},                                              // "matching_field"
+		{nil, 745, uint16(unsafe.Offsetof(Device{}.Device42ID)), 11, kInt},                                                 // "device42_id"
+		{nil, 756, uint16(unsafe.Offsetof(Device{}.Device42URL)), 12, kStr},                                                // "device42_url"
+		{nil, 768, uint16(unsafe.Offsetof(Device{}.RelatedServices)), 16, kStr},                                            // "related_services"
+		{nil, 784, uint16(unsafe.Offsetof(Device{}.TechnicalOwner)), 15, kStr},                                             // "technical_owner"
+		{nil, 799, uint16(unsafe.Offsetof(Device{}.BusinessOwner)), 14, kStr},                                              // "business_owner"
+		{nil, 813, uint16(unsafe.Offsetof(Device{}.PrimaryAssetChartJSON)), 24, kStr},                                      // "primary_asset_chart_json"
+		{nil, 837, uint16(unsafe.Offsetof(Device{}.Criticality)), 11, kInt},                                                // "criticality"
+		{nil, 848, uint16(unsafe.Offsetof(Device{}.AscendantCount)), 15, kInt},                                             // "ascendant_count"
+		{nil, 863, uint16(unsafe.Offsetof(Device{}.AscendantAssets)), 16, kLazyList},                                       // "ascendant_assets"
+		{nil, 879, uint16(unsafe.Offsetof(Device{}.DescendantCount)), 16, kInt},                                            // "descendant_count"
+		{nil, 895, uint16(unsafe.Offsetof(Device{}.DescendantAssets)), 17, kLazyList},                                      // "descendant_assets"
+		{nil, 912, uint16(unsafe.Offsetof(Device{}.ServiceCount)), 13, kInt},                                               // "service_count"
+		{nil, 925, uint16(unsafe.Offsetof(Device{}.UserCount)), 10, kInt},                                                  // "user_count"
+		{nil, 935, uint16(unsafe.Offsetof(Device{}.LicenceCount)), 13, kInt},                                               // "licence_count"
+		{nil, 948, uint16(unsafe.Offsetof(Device{}.Notes)), 5, kStr},                                                       // "notes"
+		{nil, 953, uint16(unsafe.Offsetof(Device{}.Pingservice)), 11, kInt},                                                // "pingservice"
+		{nil, 964, uint16(unsafe.Offsetof(Device{}.GUID)), 4, kStr},                                                        // "guid"
+		{nil, 968, uint16(unsafe.Offsetof(Device{}.ImportGUID)), 11, kStr},                                                 // "import_guid"
+		{nil, 979, uint16(unsafe.Offsetof(Device{}.ContractID)), 11, kInt},                                                 // "contract_id"
+		{nil, 990, uint16(unsafe.Offsetof(Device{}.Contractvaluecurrent)), 20, kF64},                                       // "contractvaluecurrent"
+		{nil, 1010, uint16(unsafe.Offsetof(Device{}.Contractvalueprior)), 18, kF64},                                        // "contractvalueprior"
+		{nil, 1028, uint16(unsafe.Offsetof(Device{}.Lastchangeofvaluedate)), 21, kTime},                                    // "lastchangeofvaluedate"
+		{nil, 1049, uint16(unsafe.Offsetof(Device{}.WarrantyNote)), 13, kStr},                                              // "warranty_note"
+		{nil, 1062, uint16(unsafe.Offsetof(Device{}.GoodsinPoID)), 13, kInt},                                               // "goodsin_po_id"
+		{nil, 1075, uint16(unsafe.Offsetof(Device{}.IssueConsignmentID)), 20, kInt},                                        // "issue_consignment_id"
+		{nil, 1095, uint16(unsafe.Offsetof(Device{}.SupplierExpirydate)), 19, kTime},                                       // "supplier_expirydate"
+		{nil, 1114, uint16(unsafe.Offsetof(Device{}.SupplierReference)), 18, kStr},                                         // "supplier_reference"
+		{nil, 1132, uint16(unsafe.Offsetof(Device{}.ThirdPartyIDString)), 21, kStr},                                        // "third_party_id_string"
+		{nil, 1153, uint16(unsafe.Offsetof(Device{}.Supplierheaderid)), 16, kInt},                                          // "supplierheaderid"
+		{nil, 1169, uint16(unsafe.Offsetof(Device{}.PurchaseorderLineID)), 21, kInt},                                       // "purchaseorder_line_id"
+		{nil, 1190, uint16(unsafe.Offsetof(Device{}.Teamviewerpassword)), 18, kStr},                                        // "teamviewerpassword"
+		{nil, 1208, uint16(unsafe.Offsetof(Device{}.Commissioned)), 12, kInt},                                              // "commissioned"
+		{nil, 1220, uint16(unsafe.Offsetof(Device{}.Commissiondate)), 14, kTime},                                           // "commissiondate"
+		{nil, 1234, uint16(unsafe.Offsetof(Device{}.Kaseyaid)), 8, kStr},                                                   // "kaseyaid"
+		{nil, 1242, uint16(unsafe.Offsetof(Device{}.Children)), 8, kLazyList},                                              // "children"
+		{&dectDeviceList, 1250, uint16(unsafe.Offsetof(Device{}.ParentAssets)), 13, kMany},                                 // "parent_assets"
+		{&dectDeviceList, 1263, uint16(unsafe.Offsetof(Device{}.ChildAssets)), 12, kMany},                                  // "child_assets"
+		{nil, 1275, uint16(unsafe.Offsetof(Device{}.Hierarchy)), 9, kLazyList},                                             // "hierarchy"
+		{&dectUsersList, 1284, uint16(unsafe.Offsetof(Device{}.Users)), 5, kMany},                                          // "users"
+		{nil, 1289, uint16(unsafe.Offsetof(Device{}.CloneCount)), 11, kInt},                                                // "clone_count"
+		{nil, 1300, uint16(unsafe.Offsetof(Device{}.Dontaddnewfields)), 17, kBool},                                         // "_dontaddnewfields"
+		{nil, 1317, uint16(unsafe.Offsetof(Device{}.Dontupdatetype)), 15, kBool},                                           // "_dontupdatetype"
+		{nil, 1332, uint16(unsafe.Offsetof(Device{}.SLAName)), 8, kStr},                                                    // "sla_name"
+		{nil, 1340, uint16(unsafe.Offsetof(Device{}.SupplierSLAName)), 17, kStr},                                           // "supplier_sla_name"
+		{nil, 1357, uint16(unsafe.Offsetof(Device{}.PriorityName)), 13, kStr},                                              // "priority_name"
+		{nil, 1370, uint16(unsafe.Offsetof(Device{}.SupplierPriorityName)), 22, kStr},                                      // "supplier_priority_name"
+		{nil, 1392, uint16(unsafe.Offsetof(Device{}.CloneInventoryNumbers)), 23, kStr},                                     // "clone_inventory_numbers"
+		{nil, 1415, uint16(unsafe.Offsetof(Device{}.Isclone)), 8, kBool},                                                   // "_isclone"
+		{&dectContractHeaderList, 1423, uint16(unsafe.Offsetof(Device{}.Contracts)), 9, kMany},                             // "contracts"
+		{&dectStdRequestList, 1432, uint16(unsafe.Offsetof(Device{}.ScheduledTickets)), 17, kMany},                         // "scheduled_tickets"
+		{nil, 1449, uint16(unsafe.Offsetof(Device{}.SiteGUID)), 9, kStr},                                                   // "site_guid"
+		{nil, 1458, uint16(unsafe.Offsetof(Device{}.SqlimportUser)), 14, kStr},                                             // "sqlimport_user"
+		{nil, 1472, uint16(unsafe.Offsetof(Device{}.SqlimportID)), 12, kInt},                                               // "sqlimport_id"
+		{nil, 1484, uint16(unsafe.Offsetof(Device{}.Software)), 8, kLazyList},                                              // "software"
+		{nil, 1492, uint16(unsafe.Offsetof(Device{}.BusinesscentralID)), 18, kStr},                                         // "businesscentral_id"
+		{nil, 1510, uint16(unsafe.Offsetof(Device{}.IntuneID)), 9, kStr},                                                   // "intune_id"
+		{nil, 1519, uint16(unsafe.Offsetof(Device{}.IntuneConnectionid)), 19, kInt},                                        // "intune_connectionid"
+		{nil, 1538, uint16(unsafe.Offsetof(Device{}.AzureUserid)), 12, kStr},                                               // "azure_userid"
+		{nil, 1550, uint16(unsafe.Offsetof(Device{}.AzureUserprincipalname)), 23, kStr},                                    // "azure_userprincipalname"
+		{&dectItemStock, 1573, uint16(unsafe.Offsetof(Device{}.Stockdetails)), 12, kOne},                                   // "stockdetails"
+		{nil, 1585, uint16(unsafe.Offsetof(Device{}.AssetgroupName)), 15, kStr},                                            // "assetgroup_name"
+		{nil, 1600, uint16(unsafe.Offsetof(Device{}.PrtgID)), 7, kInt},                                                     // "prtg_id"
+		{nil, 1607, uint16(unsafe.Offsetof(Device{}.PrtgDetailsID)), 15, kInt},                                             // "prtg_details_id"
+		{nil, 1622, uint16(unsafe.Offsetof(Device{}.StatusName)), 11, kStr},                                                // "status_name"
+		{&dectServSiteList, 1633, uint16(unsafe.Offsetof(Device{}.Services)), 8, kMany},                                    // "services"
+		{nil, 1641, uint16(unsafe.Offsetof(Device{}.DattoSiteUID)), 14, kStr},                                              // "datto_site_uid"
+		{nil, 1655, uint16(unsafe.Offsetof(Device{}.Ateraid)), 7, kStr},                                                    // "ateraid"
+		{&dectFaultItem, 1662, uint16(unsafe.Offsetof(Device{}.ItemsIssued)), 12, kMany},                                   // "items_issued"
+		{nil, 1674, uint16(unsafe.Offsetof(Device{}.LansweeperID)), 13, kStr},                                              // "lansweeper_id"
+		{nil, 1687, uint16(unsafe.Offsetof(Device{}.LansweeperURL)), 14, kStr},                                             // "lansweeper_url"
+		{&dectLansweeperSoftware, 1701, uint16(unsafe.Offsetof(Device{}.LansweeperSoftware)), 19, kMany},                   // "lansweeper_software"
+		{nil, 1720, uint16(unsafe.Offsetof(Device{}.Dlastupdate)), 11, kTime},                                              // "dlastupdate"
+		{&dectSupplierOrderHeader, 1731, uint16(unsafe.Offsetof(Device{}.Createdfrompurchaseorder)), 24, kOne},             // "createdfrompurchaseorder"
+		{nil, 1755, uint16(unsafe.Offsetof(Device{}.Stockdate)), 9, kTime},                                                 // "stockdate"
+		{nil, 1764, uint16(unsafe.Offsetof(Device{}.ItemCost)), 9, kF64},                                                   // "item_cost"
+		{nil, 1773, uint16(unsafe.Offsetof(Device{}.OldSoftwareVersion)), 20, kStr},                                        // "old_software_version"
+		{nil, 1793, uint16(unsafe.Offsetof(Device{}.NewSoftwareVersion)), 20, kStr},                                        // "new_software_version"
+		{&dectDeviceUserCount, 1813, uint16(unsafe.Offsetof(Device{}.UserRoleBreakdown)), 19, kMany},                       // "user_role_breakdown"
+		{nil, 1832, uint16(unsafe.Offsetof(Device{}.ItglueID)), 9, kStr},                                                   // "itglue_id"
+		{nil, 1841, uint16(unsafe.Offsetof(Device{}.AreaGUID)), 9, kStr},                                                   // "area_guid"
+		{nil, 1850, uint16(unsafe.Offsetof(Device{}.JamfID)), 7, kInt},                                                     // "jamf_id"
+		{nil, 1857, uint16(unsafe.Offsetof(Device{}.JamfType)), 9, kStr},                                                   // "jamf_type"
+		{nil, 1866, uint16(unsafe.Offsetof(Device{}.PhoneNumber)), 12, kStr},                                               // "phone_number"
+		{nil, 1878, uint16(unsafe.Offsetof(Device{}.Bookmarked)), 10, kBool},                                               // "bookmarked"
+		{nil, 1888, uint16(unsafe.Offsetof(Device{}.OpenTicketCount)), 17, kInt},                                           // "open_ticket_count"
+		{nil, 1905, uint16(unsafe.Offsetof(Device{}.OnholdTicketCount)), 19, kInt},                                         // "onhold_ticket_count"
+		{nil, 1924, uint16(unsafe.Offsetof(Device{}.TotalTicketCount)), 18, kInt},                                          // "total_ticket_count"
+		{nil, 1942, uint16(unsafe.Offsetof(Device{}.OpenedThismonthCount)), 22, kInt},                                      // "opened_thismonth_count"
+		{nil, 1964, uint16(unsafe.Offsetof(Device{}.DomotzAgentid)), 14, kInt},                                             // "domotz_agentid"
+		{nil, 1978, uint16(unsafe.Offsetof(Device{}.DomotzID)), 9, kInt},                                                   // "domotz_id"
+		{nil, 1987, uint16(unsafe.Offsetof(Device{}.DomotzTypeID)), 14, kInt},                                              // "domotz_type_id"
+		{nil, 2001, uint16(unsafe.Offsetof(Device{}.SnowClientID)), 14, kInt},                                              // "snow_client_id"
+		{nil, 2015, uint16(unsafe.Offsetof(Device{}.DeactivateChildDevices)), 24, kBool},                                   // "deactivate_child_devices"
+		{nil, 2039, uint16(unsafe.Offsetof(Device{}.AuvikNetworkID)), 16, kStr},                                            // "auvik_network_id"
+		{nil, 2055, uint16(unsafe.Offsetof(Device{}.ParentThirdPartyIds)), 22, kStrs},                                      // "parent_third_party_ids"
+		{&dectSnowComputerUserAbstract, 2077, uint16(unsafe.Offsetof(Device{}.SnowUsers)), 9, kMany},                       // "snowUsers"
+		{&dectTabConfig, 2086, uint16(unsafe.Offsetof(Device{}.TabConfig)), 10, kMany},                                     // "tab_config"
+		{nil, 2096, uint16(unsafe.Offsetof(Device{}.QualysID)), 9, kStr},                                                   // "qualys_id"
+		{&dectXtype, 2105, uint16(unsafe.Offsetof(Device{}.AssettypeConfig)), 16, kOne},                                    // "assettype_config"
+		{nil, 2121, uint16(unsafe.Offsetof(Device{}.PassportalClientID)), 20, kInt64},                                      // "passportal_client_id"
+		{nil, 2141, uint16(unsafe.Offsetof(Device{}.AddigyPolicyID)), 16, kStr},                                            // "addigy_policy_id"
+		{&dectAddigyApplication, 2157, uint16(unsafe.Offsetof(Device{}.AddigyApplications)), 19, kMany},                    // "addigy_applications"
+		{nil, 2176, uint16(unsafe.Offsetof(Device{}.AddigyUsers)), 12, kStrs},                                              // "addigy_users"
+		{nil, 2188, uint16(unsafe.Offsetof(Device{}.Warning)), 8, kStr},                                                    // "_warning"
+		{nil, 2196, uint16(unsafe.Offsetof(Device{}.Isassetdetails)), 14, kBool},                                           // "isassetdetails"
+		{nil, 2210, uint16(unsafe.Offsetof(Device{}.DomotzAgent)), 12, kStr},                                               // "domotz_agent"
+		{nil, 2222, uint16(unsafe.Offsetof(Device{}.Liongardid)), 10, kInt},                                                // "liongardid"
+		{nil, 2232, uint16(unsafe.Offsetof(Device{}.Iskaseyaagent)), 13, kBool},                                            // "iskaseyaagent"
+		{nil, 2245, uint16(unsafe.Offsetof(Device{}.Donotvalidate)), 14, kBool},                                            // "_donotvalidate"
+		{nil, 2259, uint16(unsafe.Offsetof(Device{}.DattoRemoteURL)), 16, kStr},                                            // "datto_remote_url"
+		{&dectQualysHostAssetSoftwareHostAssetSoftware, 2275, uint16(unsafe.Offsetof(Device{}.QualysSoftware)), 15, kMany}, // "qualys_software"
+		{&dectRTPermission, 2290, uint16(unsafe.Offsetof(Device{}.Xtypeunamecanedit)), 17, kMany},                          // "xtypeunamecanedit"
+		{&dectExternalLinkList, 2307, uint16(unsafe.Offsetof(Device{}.ExternalLinks)), 14, kMany},                          // "external_links"
+		{&dectExternalLinkList, 2321, uint16(unsafe.Offsetof(Device{}.NewExternalLink)), 17, kOne},                         // "new_external_link"
+		{nil, 2338, uint16(unsafe.Offsetof(Device{}.StockbinID)), 11, kInt},                                                // "stockbin_id"
+		{nil, 2349, uint16(unsafe.Offsetof(Device{}.EthernetMacAddress)), 18, kStr},                                        // "ethernetMacAddress"
+		{nil, 2367, uint16(unsafe.Offsetof(Device{}.PhysicalMemoryInBytes)), 21, kStr},                                     // "physicalMemoryInBytes"
+		{nil, 2388, uint16(unsafe.Offsetof(Device{}.AzureTenantID)), 13, kStr},                                             // "azureTenantId"
+		{nil, 2401, uint16(unsafe.Offsetof(Device{}.ServicesHierarchy)), 18, kLazyList},                                    // "services_hierarchy"
+		{nil, 2419, uint16(unsafe.Offsetof(Device{}.Validateonly)), 13, kBool},                                             // "_validateonly"
+		{nil, 2432, uint16(unsafe.Offsetof(Device{}.CopyUnmappedInfoFields)), 25, kBool},                                   // "copy_unmapped_info_fields"
+		{nil, 2457, uint16(unsafe.Offsetof(Device{}.UserEmail)), 10, kStr},                                                 // "user_email"
+		{&dectLansweeperRelation, 2467, uint16(unsafe.Offsetof(Device{}.LansweeperRelations)), 20, kMany},                  // "lansweeper_relations"
+		{&dectKBEntryList, 2487, uint16(unsafe.Offsetof(Device{}.Kbs)), 3, kMany},                                          // "kbs"
+		{nil, 2490, uint16(unsafe.Offsetof(Device{}.SiteExternalLinkID)), 21, kStr},                                        // "site_external_link_id"
+		{nil, 2511, uint16(unsafe.Offsetof(Device{}.WorkspaceOrgunitpath)), 21, kStr},                                      // "workspace_orgunitpath"
+		{&dectDeviceList, 2532, uint16(unsafe.Offsetof(Device{}.SiblingAssets)), 14, kMany},                                // "sibling_assets"
+		{nil, 2546, uint16(unsafe.Offsetof(Device{}.ImportDetailsID)), 17, kInt},                                           // "import_details_id"
+		{nil, 2563, uint16(unsafe.Offsetof(Device{}.IcingaHostname)), 15, kStr},                                            // "icinga_hostname"
+		{&dectAccessControl, 2578, uint16(unsafe.Offsetof(Device{}.AccessControl)), 14, kMany},                             // "access_control"
+		{nil, 2592, uint16(unsafe.Offsetof(Device{}.JamfDetailsID)), 15, kInt},                                             // "jamf_details_id"
+		{nil, 2607, uint16(unsafe.Offsetof(Device{}.AccessControlLevel)), 20, kInt},                                        // "access_control_level"
+		{nil, 2627, uint16(unsafe.Offsetof(Device{}.IsStockChange)), 15, kBool},                                            // "is_stock_change"
+		{nil, 2642, uint16(unsafe.Offsetof(Device{}.ParentThirdPartyID)), 21, kInt},                                        // "parent_third_party_id"
+		{nil, 2663, uint16(unsafe.Offsetof(Device{}.IsReturn)), 9, kBool},                                                  // "is_return"
+		{nil, 2672, uint16(unsafe.Offsetof(Device{}.PrintGenerate)), 15, kBool},                                            // "_print_generate"
+		{nil, 2687, uint16(unsafe.Offsetof(Device{}.PdftemplateID)), 14, kInt},                                             // "pdftemplate_id"
+		{nil, 2701, uint16(unsafe.Offsetof(Device{}.Printhtml)), 9, kStr},                                                  // "printhtml"
+		{nil, 2710, uint16(unsafe.Offsetof(Device{}.PDFAttachmentID)), 17, kInt},                                           // "pdf_attachment_id"
+		{nil, 2727, uint16(unsafe.Offsetof(Device{}.DontFireAutomations)), 22, kBool},                                      // "_dont_fire_automations"
+		{nil, 2749, uint16(unsafe.Offsetof(Device{}.LastModified)), 13, kTime},                                             // "last_modified"
+		{nil, 2762, uint16(unsafe.Offsetof(Device{}.AssetChartJSON)), 16, kStr},                                            // "asset_chart_json"
+		{nil, 2778, uint16(unsafe.Offsetof(Device{}.LansweeperSiteID)), 18, kStr},                                          // "lansweeper_site_id"
+		{nil, 2796, uint16(unsafe.Offsetof(Device{}.ThirdpartyClientID)), 20, kInt},                                        // "thirdparty_client_id"
+		{nil, 2816, uint16(unsafe.Offsetof(Device{}.SyncroAssetType)), 17, kStr},                                           // "syncro_asset_type"
+		{&dectDynatraceRelationship, 2833, uint16(unsafe.Offsetof(Device{}.DynatraceToRelations)), 22, kMany},              // "dynatrace_to_relations"
+		{&dectDynatraceRelationship, 2855, uint16(unsafe.Offsetof(Device{}.DynatraceFromRelations)), 24, kMany},            // "dynatrace_from_relations"
+		{nil, 2879, uint16(unsafe.Offsetof(Device{}.OpenIncidentCount)), 19, kInt},                                         // "open_incident_count"
+		{nil, 2898, uint16(unsafe.Offsetof(Device{}.OpenChangeCount)), 17, kInt},                                           // "open_change_count"
+		{nil, 2915, uint16(unsafe.Offsetof(Device{}.ThirdpartyTypeID)), 18, kInt},                                          // "thirdparty_type_id"
+		{nil, 2933, uint16(unsafe.Offsetof(Device{}.IsStockSite)), 13, kBool},                                              // "is_stock_site"
+		{nil, 2946, uint16(unsafe.Offsetof(Device{}.MatchingValue)), 14, kStr},                                             // "matching_value"
+		{nil, 2960, uint16(unsafe.Offsetof(Device{}.RelatedServiceNames)), 21, kStr},                                       // "related_service_names"
+		{nil, 2981, uint16(unsafe.Offsetof(Device{}.ParentAssetNames)), 18, kStr},                                          // "parent_asset_names"
+		{nil, 2999, uint16(unsafe.Offsetof(Device{}.ChildAssetNames)), 17, kStr},                                           // "child_asset_names"
+		{nil, 3016, uint16(unsafe.Offsetof(Device{}.SiblingAssetNames)), 19, kStr},                                         // "sibling_asset_names"
+		{nil, 3035, uint16(unsafe.Offsetof(Device{}.RelatedKbNames)), 16, kStr},                                            // "related_kb_names"
+		{nil, 3051, uint16(unsafe.Offsetof(Device{}.Licences)), 8, kLazyList},                                              // "licences"
+		{nil, 3059, uint16(unsafe.Offsetof(Device{}.AddLicences)), 12, kLazyList},                                          // "add_licences"
+		{nil, 3071, uint16(unsafe.Offsetof(Device{}.LicencesHierarchy)), 18, kLazyList},                                    // "licences_hierarchy"
+		{nil, 3089, uint16(unsafe.Offsetof(Device{}.SqlimportAccountsid)), 20, kStr},                                       // "sqlimport_accountsid"
+		{nil, 3109, uint16(unsafe.Offsetof(Device{}.CreatedFromTemplate)), 21, kInt},                                       // "created_from_template"
+		{nil, 3130, uint16(unsafe.Offsetof(Device{}.Use)), 3, kStr},                                                        // "use"
+		{nil, 3133, uint16(unsafe.Offsetof(Device{}.DeviceNumber)), 13, kInt},                                              // "device_number"
+		{nil, 3146, uint16(unsafe.Offsetof(Device{}.WarrantyStart)), 14, kTime},                                            // "warranty_start"
+		{nil, 3160, uint16(unsafe.Offsetof(Device{}.LabourWarrantyStart)), 21, kTime},                                      // "labour_warranty_start"
+		{nil, 3181, uint16(unsafe.Offsetof(Device{}.LabourWarrantyEnd)), 19, kTime},                                        // "labour_warranty_end"
+		{nil, 3200, uint16(unsafe.Offsetof(Device{}.StatusID)), 9, kInt},                                                   // "status_id"
+		{nil, 3209, uint16(unsafe.Offsetof(Device{}.ThirdPartyID)), 14, kInt},                                              // "third_party_id"
+		{nil, 3223, uint16(unsafe.Offsetof(Device{}.LatestContractRef)), 19, kStr},                                         // "latest_contract_ref"
+		{nil, 3242, uint16(unsafe.Offsetof(Device{}.Sequence)), 8, kInt},                                                   // "sequence"
+		{nil, 3250, uint16(unsafe.Offsetof(Device{}.NcentralURL)), 12, kStr},                                               // "ncentral_url"
+		{nil, 3262, uint16(unsafe.Offsetof(Device{}.NcentralRemoteURL)), 19, kStr},                                         // "ncentral_remote_url"
+		{nil, 3281, uint16(unsafe.Offsetof(Device{}.ContractEndDate)), 17, kTime},                                          // "contract_end_date"
+		{nil, 3298, uint16(unsafe.Offsetof(Device{}.AteraID)), 8, kStr},                                                    // "atera_id"
+		{nil, 3306, uint16(unsafe.Offsetof(Device{}.AutomateID)), 11, kInt},                                                // "automate_id"
+		{nil, 3317, uint16(unsafe.Offsetof(Device{}.AutomateURL)), 12, kStr},                                               // "automate_url"
+		{nil, 3329, uint16(unsafe.Offsetof(Device{}.ConnectwiseControlURL)), 23, kStr},                                     // "connectwise_control_url"
+		{nil, 3352, uint16(unsafe.Offsetof(Device{}.NinjarmmID)), 11, kInt},                                                // "ninjarmm_id"
+		{nil, 3363, uint16(unsafe.Offsetof(Device{}.NinjaURL)), 9, kStr},                                                   // "ninja_url"
+		{nil, 3372, uint16(unsafe.Offsetof(Device{}.NinjaRemoteURL)), 16, kStr},                                            // "ninja_remote_url"
+		{nil, 3388, uint16(unsafe.Offsetof(Device{}.SyncroURL)), 10, kStr},                                                 // "syncro_url"
+		{nil, 3398, uint16(unsafe.Offsetof(Device{}.Syncroid)), 8, kInt},                                                   // "syncroid"
+		{nil, 3406, uint16(unsafe.Offsetof(Device{}.ItglueURL)), 10, kStr},                                                 // "itglue_url"
+		{nil, 3416, uint16(unsafe.Offsetof(Device{}.Defaultsequence)), 15, kInt},                                           // "defaultsequence"
+		{nil, 3431, uint16(unsafe.Offsetof(Device{}.ServiceIds)), 11, kStr},                                                // "service_ids"
+		{nil, 3442, uint16(unsafe.Offsetof(Device{}.Bulkcreated)), 11, kBool},                                              // "bulkcreated"
+		{nil, 3453, uint16(unsafe.Offsetof(Device{}.Bulkbillingperiod)), 17, kInt},                                         // "bulkbillingperiod"
+		{nil, 3470, uint16(unsafe.Offsetof(Device{}.AssetField)), 11, kStr},                                                // "asset_field"
+		{nil, 3481, uint16(unsafe.Offsetof(Device{}.DattoAlternateID)), 18, kInt},                                          // "datto_alternate_id"
+		{nil, 3499, uint16(unsafe.Offsetof(Device{}.SyncroID)), 9, kStr},                                                   // "syncro_id"
+		{nil, 3508, uint16(unsafe.Offsetof(Device{}.SnowID)), 7, kInt},                                                     // "snow_id"
+		{nil, 3515, uint16(unsafe.Offsetof(Device{}.PassportalID)), 13, kInt64},                                            // "passportal_id"
+		{nil, 3528, uint16(unsafe.Offsetof(Device{}.AuvikDeviceID)), 15, kStr},                                             // "auvik_device_id"
+		{nil, 3543, uint16(unsafe.Offsetof(Device{}.AuvikURL)), 9, kStr},                                                   // "auvik_url"
+		{nil, 3552, uint16(unsafe.Offsetof(Device{}.Allowallstatus)), 14, kBool},                                           // "allowallstatus"
+		{&dectXTypeStatus, 3566, uint16(unsafe.Offsetof(Device{}.AllowedStatus)), 14, kMany},                               // "allowed_status"
+		{nil, 3580, uint16(unsafe.Offsetof(Device{}.DattoID)), 8, kStr},                                                    // "datto_id"
+		{nil, 3588, uint16(unsafe.Offsetof(Device{}.AddigyID)), 9, kStr},                                                   // "addigy_id"
+		{nil, 3597, uint16(unsafe.Offsetof(Device{}.LiongardURL)), 12, kStr},                                               // "liongard_url"
+		{nil, 3609, uint16(unsafe.Offsetof(Device{}.LiongardEnvironmnetID)), 23, kInt},                                     // "liongard_environmnet_id"
+		{nil, 3632, uint16(unsafe.Offsetof(Device{}.LiongardID)), 11, kStr},                                                // "liongard_id"
+		{nil, 3643, uint16(unsafe.Offsetof(Device{}.KaseyaID)), 9, kStr},                                                   // "kaseya_id"
+		{nil, 3652, uint16(unsafe.Offsetof(Device{}.KaseyavsaURL)), 13, kStr},                                              // "kaseyavsa_url"
+		{nil, 3665, uint16(unsafe.Offsetof(Device{}.Teamviewerid)), 12, kStr},                                              // "teamviewerid"
+		{nil, 3677, uint16(unsafe.Offsetof(Device{}.SerializationUser)), 18, kInt},                                         // "serialization_user"
+		{nil, 3695, uint16(unsafe.Offsetof(Device{}.ZabbixID)), 9, kStr},                                                   // "zabbix_id"
+		{nil, 3704, uint16(unsafe.Offsetof(Device{}.ZabbixURL)), 10, kStr},                                                 // "zabbix_url"
+		{nil, 3714, uint16(unsafe.Offsetof(Device{}.StockbinName)), 13, kStr},                                              // "stockbin_name"
+		{nil, 3727, uint16(unsafe.Offsetof(Device{}.IssueConsignmentLineID)), 25, kInt},                                    // "issue_consignment_line_id"
+		{nil, 3752, uint16(unsafe.Offsetof(Device{}.ItemName)), 9, kStr},                                                   // "item_name"
+		{nil, 3761, uint16(unsafe.Offsetof(Device{}.DattoURL)), 9, kStr},                                                   // "datto_url"
+		{nil, 3770, uint16(unsafe.Offsetof(Device{}.NcentralDetailsID)), 19, kInt},                                         // "ncentral_details_id"
+		{nil, 3789, uint16(unsafe.Offsetof(Device{}.NableID)), 8, kStr},                                                    // "nable_id"
+		{nil, 3797, uint16(unsafe.Offsetof(Device{}.Connectwisecontrolid)), 20, kStr},                                      // "connectwisecontrolid"
+		{nil, 3817, uint16(unsafe.Offsetof(Device{}.Isimport)), 9, kBool},                                                  // "_isimport"
+		{nil, 3826, uint16(unsafe.Offsetof(Device{}.Importtype)), 11, kStr},                                                // "_importtype"
+		{nil, 3837, uint16(unsafe.Offsetof(Device{}.WorkspaceID)), 12, kStr},                                               // "workspace_id"
+		{nil, 3849, uint16(unsafe.Offsetof(Device{}.WorkspaceURL)), 13, kStr},                                              // "workspace_url"
+		{nil, 3862, uint16(unsafe.Offsetof(Device{}.SupplierPurchasedate)), 21, kTime},                                     // "supplier_purchasedate"
+		{nil, 3883, uint16(unsafe.Offsetof(Device{}.LogicmonitorID)), 15, kStr},                                            // "logicmonitor_id"
+		{nil, 3898, uint16(unsafe.Offsetof(Device{}.BarracudarmmID)), 15, kStr},                                            // "barracudarmm_id"
+		{nil, 3913, uint16(unsafe.Offsetof(Device{}.SLAID)), 6, kInt},                                                      // "sla_id"
+		{nil, 3919, uint16(unsafe.Offsetof(Device{}.PriorityID)), 11, kInt},                                                // "priority_id"
+		{nil, 3930, uint16(unsafe.Offsetof(Device{}.IcingaID)), 9, kStr},                                                   // "icinga_id"
+		{nil, 3939, uint16(unsafe.Offsetof(Device{}.RelatedServiceName)), 20, kStr},                                        // "related_service_name"
+		{nil, 3959, uint16(unsafe.Offsetof(Device{}.RelatedServiceCount)), 21, kInt},                                       // "related_service_count"
+		{nil, 3980, uint16(unsafe.Offsetof(Device{}.ConnectwisermmID)), 17, kStr},                                          // "connectwisermm_id"
+		{nil, 3997, uint16(unsafe.Offsetof(Device{}.XensamID)), 9, kStr},                                                   // "xensam_id"
+		{nil, 4006, uint16(unsafe.Offsetof(Device{}.AssetTypePriority)), 19, kInt},                                         // "asset_type_priority"
+		{nil, 4025, uint16(unsafe.Offsetof(Device{}.SnipeitID)), 10, kStr},                                                 // "snipeit_id"
+		{nil, 4035, uint16(unsafe.Offsetof(Device{}.PrometheusID)), 13, kStr},                                              // "prometheus_id"
+		{nil, 4048, uint16(unsafe.Offsetof(Device{}.DynatraceID)), 12, kStr},                                               // "dynatrace_id"
+		{nil, 4060, uint16(unsafe.Offsetof(Device{}.VmworkspaceID)), 14, kStr},                                             // "vmworkspace_id"
+		{nil, 4074, uint16(unsafe.Offsetof(Device{}.TaniumID)), 9, kStr},                                                   // "tanium_id"
+		{nil, 4083, uint16(unsafe.Offsetof(Device{}.TenableID)), 10, kStr},                                                 // "tenable_id"
+		{nil, 4093, uint16(unsafe.Offsetof(Device{}.KandjiID)), 9, kStr},                                                   // "kandji_id"
+		{nil, 4102, uint16(unsafe.Offsetof(Device{}.CriticalityDescription)), 23, kStr},                                    // "criticality_description"
+		{nil, 4125, uint16(unsafe.Offsetof(Device{}.AuvikID)), 8, kStr},                                                    // "auvik_id"
+		{nil, 4133, uint16(unsafe.Offsetof(Device{}.IsTemplate)), 11, kBool},                                               // "is_template"
+		{nil, 4144, uint16(unsafe.Offsetof(Device{}.AwsID)), 6, kStr},                                                      // "aws_id"
+	}, sorted: []uint16{161, 192, 93, 94, 269, 100, 268, 188, 172, 156, 182, 184, 211, 154, 251, 153, 155, 248, 249, 132, 61, 60, 194, 241, 282, 113, 151, 22, 23, 227, 119, 228, 229, 246, 291, 146, 247, 293, 170, 110, 111, 274, 136, 240, 239, 57, 14, 15, 13, 10, 11, 12, 107, 207, 89, 31, 87, 6, 7, 92, 99, 24, 85, 84, 230, 267, 280, 226, 71, 34, 33, 101, 72, 73, 173, 214, 125, 59, 290, 44, 42, 242, 250, 162, 118, 264, 145, 45, 237, 63, 62, 53, 54, 216, 124, 158, 141, 142, 143, 199, 285, 198, 168, 165, 41, 76, 69, 90, 181, 277, 25, 1, 180, 70, 27, 109, 21, 108, 2, 28, 187, 185, 203, 292, 157, 160, 77, 262, 127, 47, 263, 120, 46, 131, 236, 183, 133, 134, 289, 255, 86, 256, 176, 3, 4, 5, 219, 218, 121, 30, 175, 195, 123, 122, 193, 74, 222, 66, 210, 212, 253, 254, 252, 159, 273, 52, 204, 266, 265, 225, 224, 166, 129, 233, 232, 231, 49, 67, 128, 138, 201, 200, 137, 140, 0, 206, 88, 29, 186, 147, 152, 245, 191, 189, 135, 169, 68, 58, 190, 276, 97, 284, 115, 114, 82, 150, 163, 209, 279, 278, 205, 55, 43, 50, 51, 102, 223, 258, 64, 238, 117, 171, 208, 179, 32, 177, 103, 8, 9, 275, 95, 283, 148, 144, 244, 106, 213, 105, 104, 220, 116, 48, 167, 261, 126, 112, 37, 38, 78, 35, 36, 40, 98, 272, 79, 39, 96, 81, 197, 243, 234, 235, 149, 287, 257, 83, 56, 19, 20, 17, 18, 288, 221, 80, 196, 202, 139, 215, 65, 174, 130, 16, 91, 286, 26, 75, 217, 270, 178, 271, 281, 164, 259, 260}}
 
 func (m *Device) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectDevice }
 
@@ -3975,28 +4029,30 @@ func growDeviceApplications(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDeviceApplications = decTable{extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), grow: growDeviceApplications, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.ID)), kInt},
-	{"licence_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Name)), kStr},
-	{"count", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Count)), kInt},
-	{"did", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Did)), kInt},
-	{"bundledesc", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Bundledesc)), kStr},
-	{"cost", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Cost)), kF64},
-	{"lastused", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Lastused)), kTime},
-	{"install_date", nil, uint32(unsafe.Offsetof(DeviceApplications{}.InstallDate)), kTime},
-	{"snowid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Snowid)), kStr},
-	{"licence_required", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceRequired)), kBool},
-	{"version", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Version)), kStr},
-	{"licence_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.LicenceName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.UserID)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(DeviceApplications{}.RoleName)), kStr},
-	{"moduleid", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Moduleid)), kInt},
-	{"new_users", nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewUsers)), kLazyList},
-	{"new_devices", nil, uint32(unsafe.Offsetof(DeviceApplications{}.NewDevices)), kLazyList},
-	{"_warning", nil, uint32(unsafe.Offsetof(DeviceApplications{}.Warning)), kStr},
-}, sorted: []uint16{19, 5, 6, 3, 4, 0, 8, 7, 1, 12, 10, 16, 2, 18, 17, 14, 15, 9, 13, 11}}
+var dectDeviceApplications = decTable{names: "idlicence_idnamecountdidbundledesccostlastusedinstall_datesnowidlicence_required" +
+	"versionlicence_nameuser_idrole_idrole_namemoduleidnew_usersnew_devices_warning",
+	extra: unsafe.Offsetof(DeviceApplications{}.Extra), size: unsafe.Sizeof(DeviceApplications{}), grow: growDeviceApplications, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DeviceApplications{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DeviceApplications{}.LicenceID)), 10, kInt},         // "licence_id"
+		{nil, 12, uint16(unsafe.Offsetof(DeviceApplications{}.Name)), 4, kStr},              // "name"
+		{nil, 16, uint16(unsafe.Offsetof(DeviceApplications{}.Count)), 5, kInt},             // "count"
+		{nil, 21, uint16(unsafe.Offsetof(DeviceApplications{}.Did)), 3, kInt},               // "did"
+		{nil, 24, uint16(unsafe.Offsetof(DeviceApplications{}.Bundledesc)), 10, kStr},       // "bundledesc"
+		{nil, 34, uint16(unsafe.Offsetof(DeviceApplications{}.Cost)), 4, kF64},              // "cost"
+		{nil, 38, uint16(unsafe.Offsetof(DeviceApplications{}.Lastused)), 8, kTime},         // "lastused"
+		{nil, 46, uint16(unsafe.Offsetof(DeviceApplications{}.InstallDate)), 12, kTime},     // "install_date"
+		{nil, 58, uint16(unsafe.Offsetof(DeviceApplications{}.Snowid)), 6, kStr},            // "snowid"
+		{nil, 64, uint16(unsafe.Offsetof(DeviceApplications{}.LicenceRequired)), 16, kBool}, // "licence_required"
+		{nil, 80, uint16(unsafe.Offsetof(DeviceApplications{}.Version)), 7, kStr},           // "version"
+		{nil, 87, uint16(unsafe.Offsetof(DeviceApplications{}.LicenceName)), 12, kStr},      // "licence_name"
+		{nil, 99, uint16(unsafe.Offsetof(DeviceApplications{}.UserID)), 7, kInt},            // "user_id"
+		{nil, 106, uint16(unsafe.Offsetof(DeviceApplications{}.RoleID)), 7, kInt},           // "role_id"
+		{nil, 113, uint16(unsafe.Offsetof(DeviceApplications{}.RoleName)), 9, kStr},         // "role_name"
+		{nil, 122, uint16(unsafe.Offsetof(DeviceApplications{}.Moduleid)), 8, kInt},         // "moduleid"
+		{nil, 130, uint16(unsafe.Offsetof(DeviceApplications{}.NewUsers)), 9, kLazyList},    // "new_users"
+		{nil, 139, uint16(unsafe.Offsetof(DeviceApplications{}.NewDevices)), 11, kLazyList}, // "new_devices"
+		{nil, 150, uint16(unsafe.Offsetof(DeviceApplications{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{19, 5, 6, 3, 4, 0, 8, 7, 1, 12, 10, 16, 2, 18, 17, 14, 15, 9, 13, 11}}
 
 func (m *DeviceApplications) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDeviceApplications
@@ -5464,153 +5520,178 @@ func growDeviceList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDeviceList = decTable{extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), grow: growDeviceList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DeviceList{}.ID)), kInt},
-	{"inventory_number", nil, uint32(unsafe.Offsetof(DeviceList{}.InventoryNumber)), kStr},
-	{"key_field", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField)), kStr},
-	{"key_field2", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField2)), kStr},
-	{"key_field3", nil, uint32(unsafe.Offsetof(DeviceList{}.KeyField3)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(DeviceList{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SiteName)), kStr},
-	{"business_owner_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerID)), kInt},
-	{"business_owner_name", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerName)), kStr},
-	{"business_owner_site", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerSite)), kStr},
-	{"business_owner_client", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerClient)), kStr},
-	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabID)), kInt},
-	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabName)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(DeviceList{}.Username)), kStr},
-	{"technical_owner_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerID)), kInt},
-	{"technical_owner_name", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerName)), kStr},
-	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabID)), kInt},
-	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabName)), kStr},
-	{"intune_default_site", nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneDefaultSite)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeID)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(DeviceList{}.AssettypeName)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(DeviceList{}.Colour)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(DeviceList{}.Icon)), kStr},
-	{"warranty_end", nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyEnd)), kTime},
-	{"inactive", nil, uint32(unsafe.Offsetof(DeviceList{}.Inactive)), kBool},
-	{"is_primary_asset", nil, uint32(unsafe.Offsetof(DeviceList{}.IsPrimaryAsset)), kBool},
-	{"parent_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ParentID)), kInt},
-	{"lansweeper_parent_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LansweeperParentID)), kStr},
-	{"child_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ChildID)), kInt},
-	{"sibling_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SiblingID)), kBool},
-	{"contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractValue)), kF64},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractRef)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractID)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierName)), kStr},
-	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractID)), kInt},
-	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), kStr},
-	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), kInt},
-	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), kInt},
-	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(DeviceList{}.Fields)), kMany},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(DeviceList{}.Customfields)), kMany},
-	{"relationship_id", nil, uint32(unsafe.Offsetof(DeviceList{}.RelationshipID)), kInt},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(DeviceList{}.Custombuttons)), kMany},
-	{"default_contract_value", nil, uint32(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), kF64},
-	{"itemstock_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemstockID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemID)), kInt},
-	{"stock_date", nil, uint32(unsafe.Offsetof(DeviceList{}.StockDate)), kTime},
-	{"non_consignable", nil, uint32(unsafe.Offsetof(DeviceList{}.NonConsignable)), kBool},
-	{"reserved_salesorder_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderID)), kInt},
-	{"reserved_salesorder_line_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ReservedSalesorderLineID)), kInt},
-	{"matching_field", nil, uint32(unsafe.Offsetof(DeviceList{}.MatchingField)), kStr},
-	{"device42_id", nil, uint32(unsafe.Offsetof(DeviceList{}.Device42ID)), kInt},
-	{"device42_url", nil, uint32(unsafe.Offsetof(DeviceList{}.Device42URL)), kStr},
-	{"related_services", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServices)), kStr},
-	{"technical_owner", nil, uint32(unsafe.Offsetof(DeviceList{}.TechnicalOwner)), kStr},
-	{"business_owner", nil, uint32(unsafe.Offsetof(DeviceList{}.BusinessOwner)), kStr},
-	{"primary_asset_chart_json", nil, uint32(unsafe.Offsetof(DeviceList{}.PrimaryAssetChartJSON)), kStr},
-	{"criticality", nil, uint32(unsafe.Offsetof(DeviceList{}.Criticality)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(DeviceList{}.Use)), kStr},
-	{"device_number", nil, uint32(unsafe.Offsetof(DeviceList{}.DeviceNumber)), kInt},
-	{"warranty_start", nil, uint32(unsafe.Offsetof(DeviceList{}.WarrantyStart)), kTime},
-	{"labour_warranty_start", nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyStart)), kTime},
-	{"labour_warranty_end", nil, uint32(unsafe.Offsetof(DeviceList{}.LabourWarrantyEnd)), kTime},
-	{"status_id", nil, uint32(unsafe.Offsetof(DeviceList{}.StatusID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(DeviceList{}.StatusName)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ThirdPartyID)), kInt},
-	{"sla_name", nil, uint32(unsafe.Offsetof(DeviceList{}.SLAName)), kStr},
-	{"priority_name", nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityName)), kStr},
-	{"latest_contract_ref", nil, uint32(unsafe.Offsetof(DeviceList{}.LatestContractRef)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(DeviceList{}.Sequence)), kInt},
-	{"ncentral_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralURL)), kStr},
-	{"ncentral_remote_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralRemoteURL)), kStr},
-	{"contract_end_date", nil, uint32(unsafe.Offsetof(DeviceList{}.ContractEndDate)), kTime},
-	{"atera_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AteraID)), kStr},
-	{"automate_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateID)), kInt},
-	{"automate_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AutomateURL)), kStr},
-	{"connectwise_control_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwiseControlURL)), kStr},
-	{"ninjarmm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjarmmID)), kInt},
-	{"ninja_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaURL)), kStr},
-	{"ninja_remote_url", nil, uint32(unsafe.Offsetof(DeviceList{}.NinjaRemoteURL)), kStr},
-	{"syncro_url", nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroURL)), kStr},
-	{"syncroid", nil, uint32(unsafe.Offsetof(DeviceList{}.Syncroid)), kInt},
-	{"itglue_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ItglueURL)), kStr},
-	{"defaultsequence", nil, uint32(unsafe.Offsetof(DeviceList{}.Defaultsequence)), kInt},
-	{"service_ids", nil, uint32(unsafe.Offsetof(DeviceList{}.ServiceIds)), kStr},
-	{"bulkcreated", nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkcreated)), kBool},
-	{"bulkbillingperiod", nil, uint32(unsafe.Offsetof(DeviceList{}.Bulkbillingperiod)), kInt},
-	{"asset_field", nil, uint32(unsafe.Offsetof(DeviceList{}.AssetField)), kStr},
-	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoAlternateID)), kInt},
-	{"syncro_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SyncroID)), kStr},
-	{"domotz_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DomotzID)), kStr},
-	{"snow_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SnowID)), kInt},
-	{"passportal_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PassportalID)), kInt64},
-	{"auvik_device_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), kStr},
-	{"auvik_url", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikURL)), kStr},
-	{"allowallstatus", nil, uint32(unsafe.Offsetof(DeviceList{}.Allowallstatus)), kBool},
-	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(DeviceList{}.AllowedStatus)), kMany},
-	{"datto_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoID)), kStr},
-	{"addigy_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AddigyID)), kStr},
-	{"liongard_url", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardURL)), kStr},
-	{"liongard_environmnet_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardEnvironmnetID)), kInt},
-	{"liongard_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LiongardID)), kStr},
-	{"kaseya_id", nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyaID)), kStr},
-	{"iskaseyaagent", nil, uint32(unsafe.Offsetof(DeviceList{}.Iskaseyaagent)), kBool},
-	{"kaseyavsa_url", nil, uint32(unsafe.Offsetof(DeviceList{}.KaseyavsaURL)), kStr},
-	{"teamviewerid", nil, uint32(unsafe.Offsetof(DeviceList{}.Teamviewerid)), kStr},
-	{"serialization_user", nil, uint32(unsafe.Offsetof(DeviceList{}.SerializationUser)), kInt},
-	{"zabbix_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixID)), kStr},
-	{"zabbix_url", nil, uint32(unsafe.Offsetof(DeviceList{}.ZabbixURL)), kStr},
-	{"stockbin_name", nil, uint32(unsafe.Offsetof(DeviceList{}.StockbinName)), kStr},
-	{"issue_consignment_line_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IssueConsignmentLineID)), kInt},
-	{"item_name", nil, uint32(unsafe.Offsetof(DeviceList{}.ItemName)), kStr},
-	{"datto_url", nil, uint32(unsafe.Offsetof(DeviceList{}.DattoURL)), kStr},
-	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NcentralDetailsID)), kInt},
-	{"nable_id", nil, uint32(unsafe.Offsetof(DeviceList{}.NableID)), kStr},
-	{"connectwisecontrolid", nil, uint32(unsafe.Offsetof(DeviceList{}.Connectwisecontrolid)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(DeviceList{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(DeviceList{}.Importtype)), kStr},
-	{"workspace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceID)), kStr},
-	{"workspace_url", nil, uint32(unsafe.Offsetof(DeviceList{}.WorkspaceURL)), kStr},
-	{"intune_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IntuneID)), kStr},
-	{"supplier_purchasedate", nil, uint32(unsafe.Offsetof(DeviceList{}.SupplierPurchasedate)), kTime},
-	{"logicmonitor_id", nil, uint32(unsafe.Offsetof(DeviceList{}.LogicmonitorID)), kStr},
-	{"barracudarmm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.BarracudarmmID)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SLAID)), kInt},
-	{"priority_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PriorityID)), kInt},
-	{"icinga_id", nil, uint32(unsafe.Offsetof(DeviceList{}.IcingaID)), kStr},
-	{"related_service_name", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceName)), kStr},
-	{"related_service_count", nil, uint32(unsafe.Offsetof(DeviceList{}.RelatedServiceCount)), kInt},
-	{"connectwisermm_id", nil, uint32(unsafe.Offsetof(DeviceList{}.ConnectwisermmID)), kStr},
-	{"xensam_id", nil, uint32(unsafe.Offsetof(DeviceList{}.XensamID)), kStr},
-	{"asset_type_priority", nil, uint32(unsafe.Offsetof(DeviceList{}.AssetTypePriority)), kInt},
-	{"snipeit_id", nil, uint32(unsafe.Offsetof(DeviceList{}.SnipeitID)), kStr},
-	{"prometheus_id", nil, uint32(unsafe.Offsetof(DeviceList{}.PrometheusID)), kStr},
-	{"dynatrace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.DynatraceID)), kStr},
-	{"vmworkspace_id", nil, uint32(unsafe.Offsetof(DeviceList{}.VmworkspaceID)), kStr},
-	{"tanium_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TaniumID)), kStr},
-	{"tenable_id", nil, uint32(unsafe.Offsetof(DeviceList{}.TenableID)), kStr},
-	{"kandji_id", nil, uint32(unsafe.Offsetof(DeviceList{}.KandjiID)), kStr},
-	{"criticality_description", nil, uint32(unsafe.Offsetof(DeviceList{}.CriticalityDescription)), kStr},
-	{"auvik_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AuvikID)), kStr},
-	{"is_template", nil, uint32(unsafe.Offsetof(DeviceList{}.IsTemplate)), kBool},
-	{"aws_id", nil, uint32(unsafe.Offsetof(DeviceList{}.AwsID)), kStr},
-}, sorted: []uint16{119, 118, 100, 97, 98, 89, 133, 21, 22, 75, 76, 77, 95, 142, 96, 144, 125, 88, 87, 57, 13, 14, 12, 9, 10, 11, 30, 5, 6, 23, 78, 117, 131, 74, 34, 33, 32, 59, 141, 44, 42, 90, 99, 114, 45, 85, 53, 54, 61, 92, 136, 41, 128, 24, 0, 26, 20, 122, 1, 27, 143, 105, 112, 47, 113, 46, 84, 140, 104, 106, 2, 3, 4, 64, 63, 29, 70, 102, 103, 101, 124, 52, 116, 115, 73, 72, 81, 80, 79, 49, 28, 94, 58, 127, 69, 135, 130, 129, 55, 43, 50, 51, 71, 108, 86, 31, 7, 8, 126, 68, 134, 93, 65, 66, 48, 111, 37, 38, 35, 36, 40, 123, 39, 91, 82, 83, 138, 107, 56, 18, 19, 16, 17, 139, 67, 60, 15, 137, 25, 62, 120, 121, 132, 109, 110}}
+var dectDeviceList = decTable{names: "idinventory_numberkey_fieldkey_field2key_field3client_idclient_namesite_idsite_n" +
+	"amebusiness_owner_idbusiness_owner_namebusiness_owner_sitebusiness_owner_clientb" +
+	"usiness_owner_cab_idbusiness_owner_cab_nameusernametechnical_owner_idtechnical_o" +
+	"wner_nametechnical_owner_cab_idtechnical_owner_cab_nameintune_default_siteassett" +
+	"ype_idassettype_namecolouriconwarranty_endinactiveis_primary_assetparent_idlansw" +
+	"eeper_parent_idchild_idsibling_idcontract_valuecontract_refcontract_idsupplier_i" +
+	"dsupplier_namesupplier_contract_idsupplier_contract_refsupplier_sla_idsupplier_p" +
+	"riority_idfieldscustomfieldsrelationship_idcustombuttonsdefault_contract_valueit" +
+	"emstock_iditem_idstock_datenon_consignablereserved_salesorder_idreserved_salesor" +
+	"der_line_idmatching_fielddevice42_iddevice42_urlrelated_servicestechnical_ownerb" +
+	"usiness_ownerprimary_asset_chart_jsoncriticalityusedevice_numberwarranty_startla" +
+	"bour_warranty_startlabour_warranty_endstatus_idstatus_namethird_party_idsla_name" +
+	"priority_namelatest_contract_refsequencencentral_urlncentral_remote_urlcontract_" +
+	"end_dateatera_idautomate_idautomate_urlconnectwise_control_urlninjarmm_idninja_u" +
+	"rlninja_remote_urlsyncro_urlsyncroiditglue_urldefaultsequenceservice_idsbulkcrea" +
+	"tedbulkbillingperiodasset_fielddatto_alternate_idsyncro_iddomotz_idsnow_idpasspo" +
+	"rtal_idauvik_device_idauvik_urlallowallstatusallowed_statusdatto_idaddigy_idlion" +
+	"gard_urlliongard_environmnet_idliongard_idkaseya_idiskaseyaagentkaseyavsa_urltea" +
+	"mvieweridserialization_userzabbix_idzabbix_urlstockbin_nameissue_consignment_lin" +
+	"e_iditem_namedatto_urlncentral_details_idnable_idconnectwisecontrolid_isimport_i" +
+	"mporttypeworkspace_idworkspace_urlintune_idsupplier_purchasedatelogicmonitor_idb" +
+	"arracudarmm_idsla_idpriority_idicinga_idrelated_service_namerelated_service_coun" +
+	"tconnectwisermm_idxensam_idasset_type_prioritysnipeit_idprometheus_iddynatrace_i" +
+	"dvmworkspace_idtanium_idtenable_idkandji_idcriticality_descriptionauvik_idis_tem" +
+	"plateaws_id",
+	extra: unsafe.Offsetof(DeviceList{}.Extra), size: unsafe.Sizeof(DeviceList{}), grow: growDeviceList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DeviceList{}.ID)), 2, kInt},                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DeviceList{}.InventoryNumber)), 16, kStr},                // "inventory_number"
+		{nil, 18, uint16(unsafe.Offsetof(DeviceList{}.KeyField)), 9, kStr},                       // "key_field"
+		{nil, 27, uint16(unsafe.Offsetof(DeviceList{}.KeyField2)), 10, kStr},                     // "key_field2"
+		{nil, 37, uint16(unsafe.Offsetof(DeviceList{}.KeyField3)), 10, kStr},                     // "key_field3"
+		{nil, 47, uint16(unsafe.Offsetof(DeviceList{}.ClientID)), 9, kInt},                       // "client_id"
+		{nil, 56, uint16(unsafe.Offsetof(DeviceList{}.ClientName)), 11, kStr},                    // "client_name"
+		{nil, 67, uint16(unsafe.Offsetof(DeviceList{}.SiteID)), 7, kInt},                         // "site_id"
+		{nil, 74, uint16(unsafe.Offsetof(DeviceList{}.SiteName)), 9, kStr},                       // "site_name"
+		{nil, 83, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerID)), 17, kInt},               // "business_owner_id"
+		{nil, 100, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerName)), 19, kStr},            // "business_owner_name"
+		{nil, 119, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerSite)), 19, kStr},            // "business_owner_site"
+		{nil, 138, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerClient)), 21, kStr},          // "business_owner_client"
+		{nil, 159, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabID)), 21, kInt},           // "business_owner_cab_id"
+		{nil, 180, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwnerCabName)), 23, kStr},         // "business_owner_cab_name"
+		{nil, 203, uint16(unsafe.Offsetof(DeviceList{}.Username)), 8, kStr},                      // "username"
+		{nil, 211, uint16(unsafe.Offsetof(DeviceList{}.TechnicalOwnerID)), 18, kInt},             // "technical_owner_id"
+		{nil, 229, uint16(unsafe.Offsetof(DeviceList{}.TechnicalOwnerName)), 20, kStr},           // "technical_owner_name"
+		{nil, 249, uint16(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabID)), 22, kInt},          // "technical_owner_cab_id"
+		{nil, 271, uint16(unsafe.Offsetof(DeviceList{}.TechnicalOwnerCabName)), 24, kStr},        // "technical_owner_cab_name"
+		{nil, 295, uint16(unsafe.Offsetof(DeviceList{}.IntuneDefaultSite)), 19, kInt},            // "intune_default_site"
+		{nil, 314, uint16(unsafe.Offsetof(DeviceList{}.AssettypeID)), 12, kInt},                  // "assettype_id"
+		{nil, 326, uint16(unsafe.Offsetof(DeviceList{}.AssettypeName)), 14, kStr},                // "assettype_name"
+		{nil, 340, uint16(unsafe.Offsetof(DeviceList{}.Colour)), 6, kStr},                        // "colour"
+		{nil, 346, uint16(unsafe.Offsetof(DeviceList{}.Icon)), 4, kStr},                          // "icon"
+		{nil, 350, uint16(unsafe.Offsetof(DeviceList{}.WarrantyEnd)), 12, kTime},                 // "warranty_end"
+		{nil, 362, uint16(unsafe.Offsetof(DeviceList{}.Inactive)), 8, kBool},                     // "inactive"
+		{nil, 370, uint16(unsafe.Offsetof(DeviceList{}.IsPrimaryAsset)), 16, kBool},              // "is_primary_asset"
+		{nil, 386, uint16(unsafe.Offsetof(DeviceList{}.ParentID)), 9, kInt},                      // "parent_id"
+		{nil, 395, uint16(unsafe.Offsetof(DeviceList{}.LansweeperParentID)), 20, kStr},           // "lansweeper_parent_id"
+		{nil, 415, uint16(unsafe.Offsetof(DeviceList{}.ChildID)), 8, kInt},                       // "child_id"
+		{nil, 423, uint16(unsafe.Offsetof(DeviceList{}.SiblingID)), 10, kBool},                   // "sibling_id"
+		{nil, 433, uint16(unsafe.Offsetof(DeviceList{}.ContractValue)), 14, kF64},                // "contract_value"
+		{nil, 447, uint16(unsafe.Offsetof(DeviceList{}.ContractRef)), 12, kStr},                  // "contract_ref"
+		{nil, 459, uint16(unsafe.Offsetof(DeviceList{}.ContractID)), 11, kInt},                   // "contract_id"
+		{nil, 470, uint16(unsafe.Offsetof(DeviceList{}.SupplierID)), 11, kInt},                   // "supplier_id"
+		{nil, 481, uint16(unsafe.Offsetof(DeviceList{}.SupplierName)), 13, kStr},                 // "supplier_name"
+		{nil, 494, uint16(unsafe.Offsetof(DeviceList{}.SupplierContractID)), 20, kInt},           // "supplier_contract_id"
+		{nil, 514, uint16(unsafe.Offsetof(DeviceList{}.SupplierContractRef)), 21, kStr},          // "supplier_contract_ref"
+		{nil, 535, uint16(unsafe.Offsetof(DeviceList{}.SupplierSLAID)), 15, kInt},                // "supplier_sla_id"
+		{nil, 550, uint16(unsafe.Offsetof(DeviceList{}.SupplierPriorityID)), 20, kInt},           // "supplier_priority_id"
+		{&dectFieldHelper, 570, uint16(unsafe.Offsetof(DeviceList{}.Fields)), 6, kMany},          // "fields"
+		{&dectCustomField, 576, uint16(unsafe.Offsetof(DeviceList{}.Customfields)), 12, kMany},   // "customfields"
+		{nil, 588, uint16(unsafe.Offsetof(DeviceList{}.RelationshipID)), 15, kInt},               // "relationship_id"
+		{&dectCustomButton, 603, uint16(unsafe.Offsetof(DeviceList{}.Custombuttons)), 13, kMany}, // "custombuttons"
+		{nil, 616, uint16(unsafe.Offsetof(DeviceList{}.DefaultContractValue)), 22, kF64},         // "default_contract_value"
+		{nil, 638, uint16(unsafe.Offsetof(DeviceList{}.ItemstockID)), 12, kInt},                  // "itemstock_id"
+		{nil, 650, uint16(unsafe.Offsetof(DeviceList{}.ItemID)), 7, kInt},                        // "item_id"
+		{nil, 657, uint16(unsafe.Offsetof(DeviceList{}.StockDate)), 10, kTime},                   // "stock_date"
+		{nil, 667, uint16(unsafe.Offsetof(DeviceList{}.NonConsignable)), 15, kBool},              // "non_consignable"
+		{nil, 682, uint16(unsafe.Offsetof(DeviceList{}.ReservedSalesorderID)), 22, kInt},         // "reserved_salesorder_id"
+		{nil, 704, uint16(unsafe.Offsetof(DeviceList{}.ReservedSalesorderLineID)), 27, kInt},     // "reserved_salesorder_line_id"
+		{nil, 731, uint16(unsafe.Offsetof(DeviceList{}.MatchingField)), 14, kStr},                // "matching_field"
+		{nil, 745, uint16(unsafe.Offsetof(DeviceList{}.Device42ID)), 11, kInt},                   // "device42_id"
+		{nil, 756, uint16(unsafe.Offsetof(DeviceList{}.Device42URL)), 12, kStr},                  // "device42_url"
+		{nil, 768, uint16(unsafe.Offsetof(DeviceList{}.RelatedServices)), 16, kStr},              // "related_services"
+		{nil, 784, uint16(unsafe.Offsetof(DeviceList{}.TechnicalOwner)), 15, kStr},               // "technical_owner"
+		{nil, 799, uint16(unsafe.Offsetof(DeviceList{}.BusinessOwner)), 14, kStr},                // "business_owner"
+		{nil, 813, uint16(unsafe.Offsetof(DeviceList{}.PrimaryAssetChartJSON)), 24, kStr},        // "primary_asset_chart_json"
+		{nil, 837, uint16(unsafe.Offsetof(DeviceList{}.Criticality)), 11, kInt},                  // "criticality"
+		{nil, 848, uint16(unsafe.Offsetof(DeviceList{}.Use)), 3, kStr},                           // "use"
+		{nil, 851, uint16(unsafe.Offsetof(DeviceList{}.DeviceNumber)), 13, kInt},                 // "device_number"
+		{nil, 864, uint16(unsafe.Offsetof(DeviceList{}.WarrantyStart)), 14, kTime},               // "warranty_start"
+		{nil, 878, uint16(unsafe.Offsetof(DeviceList{}.LabourWarrantyStart)), 21, kTime},         // "labour_warranty_start"
+		{nil, 899, uint16(unsafe.Offsetof(DeviceList{}.LabourWarrantyEnd)), 19, kTime},           // "labour_warranty_end"
+		{nil, 918, uint16(unsafe.Offsetof(DeviceList{}.StatusID)), 9, kInt},                      // "status_id"
+		{nil, 927, uint16(unsafe.Offsetof(DeviceList{}.StatusName)), 11, kStr},                   // "status_name"
+		{nil, 938, uint16(unsafe.Offsetof(DeviceList{}.ThirdPartyID)), 14, kInt},                 // "third_party_id"
+		{nil, 952, uint16(unsafe.Offsetof(DeviceList{}.SLAName)), 8, kStr},                       // "sla_name"
+		{nil, 960, uint16(unsafe.Offsetof(DeviceList{}.PriorityName)), 13, kStr},                 // "priority_name"
+		{nil, 973, uint16(unsafe.Offsetof(DeviceList{}.LatestContractRef)), 19, kStr},            // "latest_contract_ref"
+		{nil, 992, uint16(unsafe.Offsetof(DeviceList{}.Sequence)), 8, kInt},                      // "sequence"
+		{nil, 1000, uint16(unsafe.Offsetof(DeviceList{}.NcentralURL)), 12, kStr},                 // "ncentral_url"
+		{nil, 1012, uint16(unsafe.Offsetof(DeviceList{}.NcentralRemoteURL)), 19, kStr},           // "ncentral_remote_url"
+		{nil, 1031, uint16(unsafe.Offsetof(DeviceList{}.ContractEndDate)), 17, kTime},            // "contract_end_date"
+		{nil, 1048, uint16(unsafe.Offsetof(DeviceList{}.AteraID)), 8, kStr},                      // "atera_id"
+		{nil, 1056, uint16(unsafe.Offsetof(DeviceList{}.AutomateID)), 11, kInt},                  // "automate_id"
+		{nil, 1067, uint16(unsafe.Offsetof(DeviceList{}.AutomateURL)), 12, kStr},                 // "automate_url"
+		{nil, 1079, uint16(unsafe.Offsetof(DeviceList{}.ConnectwiseControlURL)), 23, kStr},       // "connectwise_control_url"
+		{nil, 1102, uint16(unsafe.Offsetof(DeviceList{}.NinjarmmID)), 11, kInt},                  // "ninjarmm_id"
+		{nil, 1113, uint16(unsafe.Offsetof(DeviceList{}.NinjaURL)), 9, kStr},                     // "ninja_url"
+		{nil, 1122, uint16(unsafe.Offsetof(DeviceList{}.NinjaRemoteURL)), 16, kStr},              // "ninja_remote_url"
+		{nil, 1138, uint16(unsafe.Offsetof(DeviceList{}.SyncroURL)), 10, kStr},                   // "syncro_url"
+		{nil, 1148, uint16(unsafe.Offsetof(DeviceList{}.Syncroid)), 8, kInt},                     // "syncroid"
+		{nil, 1156, uint16(unsafe.Offsetof(DeviceList{}.ItglueURL)), 10, kStr},                   // "itglue_url"
+		{nil, 1166, uint16(unsafe.Offsetof(DeviceList{}.Defaultsequence)), 15, kInt},             // "defaultsequence"
+		{nil, 1181, uint16(unsafe.Offsetof(DeviceList{}.ServiceIds)), 11, kStr},                  // "service_ids"
+		{nil, 1192, uint16(unsafe.Offsetof(DeviceList{}.Bulkcreated)), 11, kBool},                // "bulkcreated"
+		{nil, 1203, uint16(unsafe.Offsetof(DeviceList{}.Bulkbillingperiod)), 17, kInt},           // "bulkbillingperiod"
+		{nil, 1220, uint16(unsafe.Offsetof(DeviceList{}.AssetField)), 11, kStr},                  // "asset_field"
+		{nil, 1231, uint16(unsafe.Offsetof(DeviceList{}.DattoAlternateID)), 18, kInt},            // "datto_alternate_id"
+		{nil, 1249, uint16(unsafe.Offsetof(DeviceList{}.SyncroID)), 9, kStr},                     // "syncro_id"
+		{nil, 1258, uint16(unsafe.Offsetof(DeviceList{}.DomotzID)), 9, kStr},                     // "domotz_id"
+		{nil, 1267, uint16(unsafe.Offsetof(DeviceList{}.SnowID)), 7, kInt},                       // "snow_id"
+		{nil, 1274, uint16(unsafe.Offsetof(DeviceList{}.PassportalID)), 13, kInt64},              // "passportal_id"
+		{nil, 1287, uint16(unsafe.Offsetof(DeviceList{}.AuvikDeviceID)), 15, kStr},               // "auvik_device_id"
+		{nil, 1302, uint16(unsafe.Offsetof(DeviceList{}.AuvikURL)), 9, kStr},                     // "auvik_url"
+		{nil, 1311, uint16(unsafe.Offsetof(DeviceList{}.Allowallstatus)), 14, kBool},             // "allowallstatus"
+		{&dectXTypeStatus, 1325, uint16(unsafe.Offsetof(DeviceList{}.AllowedStatus)), 14, kMany}, // "allowed_status"
+		{nil, 1339, uint16(unsafe.Offsetof(DeviceList{}.DattoID)), 8, kStr},                      // "datto_id"
+		{nil, 1347, uint16(unsafe.Offsetof(DeviceList{}.AddigyID)), 9, kStr},                     // "addigy_id"
+		{nil, 1356, uint16(unsafe.Offsetof(DeviceList{}.LiongardURL)), 12, kStr},                 // "liongard_url"
+		{nil, 1368, uint16(unsafe.Offsetof(DeviceList{}.LiongardEnvironmnetID)), 23, kInt},       // "liongard_environmnet_id"
+		{nil, 1391, uint16(unsafe.Offsetof(DeviceList{}.LiongardID)), 11, kStr},                  // "liongard_id"
+		{nil, 1402, uint16(unsafe.Offsetof(DeviceList{}.KaseyaID)), 9, kStr},                     // "kaseya_id"
+		{nil, 1411, uint16(unsafe.Offsetof(DeviceList{}.Iskaseyaagent)), 13, kBool},              // "iskaseyaagent"
+		{nil, 1424, uint16(unsafe.Offsetof(DeviceList{}.KaseyavsaURL)), 13, kStr},                // "kaseyavsa_url"
+		{nil, 1437, uint16(unsafe.Offsetof(DeviceList{}.Teamviewerid)), 12, kStr},                // "teamviewerid"
+		{nil, 1449, uint16(unsafe.Offsetof(DeviceList{}.SerializationUser)), 18, kInt},           // "serialization_user"
+		{nil, 1467, uint16(unsafe.Offsetof(DeviceList{}.ZabbixID)), 9, kStr},                     // "zabbix_id"
+		{nil, 1476, uint16(unsafe.Offsetof(DeviceList{}.ZabbixURL)), 10, kStr},                   // "zabbix_url"
+		{nil, 1486, uint16(unsafe.Offsetof(DeviceList{}.StockbinName)), 13, kStr},                // "stockbin_name"
+		{nil, 1499, uint16(unsafe.Offsetof(DeviceList{}.IssueConsignmentLineID)), 25, kInt},      // "issue_consignment_line_id"
+		{nil, 1524, uint16(unsafe.Offsetof(DeviceList{}.ItemName)), 9, kStr},                     // "item_name"
+		{nil, 1533, uint16(unsafe.Offsetof(DeviceList{}.DattoURL)), 9, kStr},                     // "datto_url"
+		{nil, 1542, uint16(unsafe.Offsetof(DeviceList{}.NcentralDetailsID)), 19, kInt},           // "ncentral_details_id"
+		{nil, 1561, uint16(unsafe.Offsetof(DeviceList{}.NableID)), 8, kStr},                      // "nable_id"
+		{nil, 1569, uint16(unsafe.Offsetof(DeviceList{}.Connectwisecontrolid)), 20, kStr},        // "connectwisecontrolid"
+		{nil, 1589, uint16(unsafe.Offsetof(DeviceList{}.Isimport)), 9, kBool},                    // "_isimport"
+		{nil, 1598, uint16(unsafe.Offsetof(DeviceList{}.Importtype)), 11, kStr},                  // "_importtype"
+		{nil, 1609, uint16(unsafe.Offsetof(DeviceList{}.WorkspaceID)), 12, kStr},                 // "workspace_id"
+		{nil, 1621, uint16(unsafe.Offsetof(DeviceList{}.WorkspaceURL)), 13, kStr},                // "workspace_url"
+		{nil, 1634, uint16(unsafe.Offsetof(DeviceList{}.IntuneID)), 9, kStr},                     // "intune_id"
+		{nil, 1643, uint16(unsafe.Offsetof(DeviceList{}.SupplierPurchasedate)), 21, kTime},       // "supplier_purchasedate"
+		{nil, 1664, uint16(unsafe.Offsetof(DeviceList{}.LogicmonitorID)), 15, kStr},              // "logicmonitor_id"
+		{nil, 1679, uint16(unsafe.Offsetof(DeviceList{}.BarracudarmmID)), 15, kStr},              // "barracudarmm_id"
+		{nil, 1694, uint16(unsafe.Offsetof(DeviceList{}.SLAID)), 6, kInt},                        // "sla_id"
+		{nil, 1700, uint16(unsafe.Offsetof(DeviceList{}.PriorityID)), 11, kInt},                  // "priority_id"
+		{nil, 1711, uint16(unsafe.Offsetof(DeviceList{}.IcingaID)), 9, kStr},                     // "icinga_id"
+		{nil, 1720, uint16(unsafe.Offsetof(DeviceList{}.RelatedServiceName)), 20, kStr},          // "related_service_name"
+		{nil, 1740, uint16(unsafe.Offsetof(DeviceList{}.RelatedServiceCount)), 21, kInt},         // "related_service_count"
+		{nil, 1761, uint16(unsafe.Offsetof(DeviceList{}.ConnectwisermmID)), 17, kStr},            // "connectwisermm_id"
+		{nil, 1778, uint16(unsafe.Offsetof(DeviceList{}.XensamID)), 9, kStr},                     // "xensam_id"
+		{nil, 1787, uint16(unsafe.Offsetof(DeviceList{}.AssetTypePriority)), 19, kInt},           // "asset_type_priority"
+		{nil, 1806, uint16(unsafe.Offsetof(DeviceList{}.SnipeitID)), 10, kStr},                   // "snipeit_id"
+		{nil, 1816, uint16(unsafe.Offsetof(DeviceList{}.PrometheusID)), 13, kStr},                // "prometheus_id"
+		{nil, 1829, uint16(unsafe.Offsetof(DeviceList{}.DynatraceID)), 12, kStr},                 // "dynatrace_id"
+		{nil, 1841, uint16(unsafe.Offsetof(DeviceList{}.VmworkspaceID)), 14, kStr},               // "vmworkspace_id"
+		{nil, 1855, uint16(unsafe.Offsetof(DeviceList{}.TaniumID)), 9, kStr},                     // "tanium_id"
+		{nil, 1864, uint16(unsafe.Offsetof(DeviceList{}.TenableID)), 10, kStr},                   // "tenable_id"
+		{nil, 1874, uint16(unsafe.Offsetof(DeviceList{}.KandjiID)), 9, kStr},                     // "kandji_id"
+		{nil, 1883, uint16(unsafe.Offsetof(DeviceList{}.CriticalityDescription)), 23, kStr},      // "criticality_description"
+		{nil, 1906, uint16(unsafe.Offsetof(DeviceList{}.AuvikID)), 8, kStr},                      // "auvik_id"
+		{nil, 1914, uint16(unsafe.Offsetof(DeviceList{}.IsTemplate)), 11, kBool},                 // "is_template"
+		{nil, 1925, uint16(unsafe.Offsetof(DeviceList{}.AwsID)), 6, kStr},                        // "aws_id"
+	}, sorted: []uint16{119, 118, 100, 97, 98, 89, 133, 21, 22, 75, 76, 77, 95, 142, 96, 144, 125, 88, 87, 57, 13, 14, 12, 9, 10, 11, 30, 5, 6, 23, 78, 117, 131, 74, 34, 33, 32, 59, 141, 44, 42, 90, 99, 114, 45, 85, 53, 54, 61, 92, 136, 41, 128, 24, 0, 26, 20, 122, 1, 27, 143, 105, 112, 47, 113, 46, 84, 140, 104, 106, 2, 3, 4, 64, 63, 29, 70, 102, 103, 101, 124, 52, 116, 115, 73, 72, 81, 80, 79, 49, 28, 94, 58, 127, 69, 135, 130, 129, 55, 43, 50, 51, 71, 108, 86, 31, 7, 8, 126, 68, 134, 93, 65, 66, 48, 111, 37, 38, 35, 36, 40, 123, 39, 91, 82, 83, 138, 107, 56, 18, 19, 16, 17, 139, 67, 60, 15, 137, 25, 62, 120, 121, 132, 109, 110}}
 
 func (m *DeviceList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDeviceList
@@ -5816,11 +5897,12 @@ func growDeviceUserCount(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDeviceUserCount = decTable{extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), grow: growDeviceUserCount, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Name)), kStr},
-	{"count", nil, uint32(unsafe.Offsetof(DeviceUserCount{}.Count)), kInt},
-}, sorted: []uint16{2, 0, 1}}
+var dectDeviceUserCount = decTable{names: "idnamecount",
+	extra: unsafe.Offsetof(DeviceUserCount{}.Extra), size: unsafe.Sizeof(DeviceUserCount{}), grow: growDeviceUserCount, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DeviceUserCount{}.ID)), 2, kInt},    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DeviceUserCount{}.Name)), 4, kStr},  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(DeviceUserCount{}.Count)), 5, kInt}, // "count"
+	}, sorted: []uint16{2, 0, 1}}
 
 func (m *DeviceUserCount) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDeviceUserCount
@@ -5874,10 +5956,11 @@ func growDynatraceRelationship(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDynatraceRelationship = decTable{extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), grow: growDynatraceRelationship, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.Type)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(DynatraceRelationship{}.ID)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectDynatraceRelationship = decTable{names: "typeid",
+	extra: unsafe.Offsetof(DynatraceRelationship{}.Extra), size: unsafe.Sizeof(DynatraceRelationship{}), grow: growDynatraceRelationship, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DynatraceRelationship{}.Type)), 4, kStr}, // "type"
+		{nil, 4, uint16(unsafe.Offsetof(DynatraceRelationship{}.ID)), 2, kStr},   // "id"
+	}, sorted: []uint16{1, 0}}
 
 func (m *DynatraceRelationship) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDynatraceRelationship
@@ -5980,15 +6063,16 @@ func growLansweeperRelation(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLansweeperRelation = decTable{extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), grow: growLansweeperRelation, fields: []decField{
-	{"childAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), kStr},
-	{"lastChanged", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), kStr},
-	{"parentAssetKey", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), kStr},
-	{"startDate", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.StartDate)), kStr},
-	{"endDate", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.EndDate)), kStr},
-	{"comment", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Comment)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(LansweeperRelation{}.Name)), kStr},
-}, sorted: []uint16{0, 5, 4, 1, 6, 2, 3}}
+var dectLansweeperRelation = decTable{names: "childAssetKeylastChangedparentAssetKeystartDateendDatecommentname",
+	extra: unsafe.Offsetof(LansweeperRelation{}.Extra), size: unsafe.Sizeof(LansweeperRelation{}), grow: growLansweeperRelation, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LansweeperRelation{}.ChildAssetKey)), 13, kStr},   // "childAssetKey"
+		{nil, 13, uint16(unsafe.Offsetof(LansweeperRelation{}.LastChanged)), 11, kStr},    // "lastChanged"
+		{nil, 24, uint16(unsafe.Offsetof(LansweeperRelation{}.ParentAssetKey)), 14, kStr}, // "parentAssetKey"
+		{nil, 38, uint16(unsafe.Offsetof(LansweeperRelation{}.StartDate)), 9, kStr},       // "startDate"
+		{nil, 47, uint16(unsafe.Offsetof(LansweeperRelation{}.EndDate)), 7, kStr},         // "endDate"
+		{nil, 54, uint16(unsafe.Offsetof(LansweeperRelation{}.Comment)), 7, kStr},         // "comment"
+		{nil, 61, uint16(unsafe.Offsetof(LansweeperRelation{}.Name)), 4, kStr},            // "name"
+	}, sorted: []uint16{0, 5, 4, 1, 6, 2, 3}}
 
 func (m *LansweeperRelation) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLansweeperRelation
@@ -6066,12 +6150,13 @@ func growLansweeperSoftware(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLansweeperSoftware = decTable{extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), grow: growLansweeperSoftware, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Name)), kStr},
-	{"publisher", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.Version)), kStr},
-	{"installDate", nil, uint32(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), kTime},
-}, sorted: []uint16{3, 0, 1, 2}}
+var dectLansweeperSoftware = decTable{names: "namepublisherversioninstallDate",
+	extra: unsafe.Offsetof(LansweeperSoftware{}.Extra), size: unsafe.Sizeof(LansweeperSoftware{}), grow: growLansweeperSoftware, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LansweeperSoftware{}.Name)), 4, kStr},           // "name"
+		{nil, 4, uint16(unsafe.Offsetof(LansweeperSoftware{}.Publisher)), 9, kStr},      // "publisher"
+		{nil, 13, uint16(unsafe.Offsetof(LansweeperSoftware{}.Version)), 7, kStr},       // "version"
+		{nil, 20, uint16(unsafe.Offsetof(LansweeperSoftware{}.InstallDate)), 11, kTime}, // "installDate"
+	}, sorted: []uint16{3, 0, 1, 2}}
 
 func (m *LansweeperSoftware) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLansweeperSoftware
@@ -6126,10 +6211,11 @@ func growQualysHostAssetSoftwareHostAssetSoftware(old unsafe.Pointer, n, c int) 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), grow: growQualysHostAssetSoftwareHostAssetSoftware, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectQualysHostAssetSoftwareHostAssetSoftware = decTable{names: "nameversion",
+	extra: unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Extra), size: unsafe.Sizeof(QualysHostAssetSoftwareHostAssetSoftware{}), grow: growQualysHostAssetSoftwareHostAssetSoftware, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Name)), 4, kStr},    // "name"
+		{nil, 4, uint16(unsafe.Offsetof(QualysHostAssetSoftwareHostAssetSoftware{}.Version)), 7, kStr}, // "version"
+	}, sorted: []uint16{0, 1}}
 
 func (m *QualysHostAssetSoftwareHostAssetSoftware) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQualysHostAssetSoftwareHostAssetSoftware
@@ -6204,12 +6290,13 @@ func growRTPermission(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRTPermission = decTable{extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), grow: growRTPermission, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RTPermission{}.ID)), kInt},
-	{"create", nil, uint32(unsafe.Offsetof(RTPermission{}.Create)), kBool},
-	{"read", nil, uint32(unsafe.Offsetof(RTPermission{}.Read)), kBool},
-	{"edit", nil, uint32(unsafe.Offsetof(RTPermission{}.Edit)), kBool},
-}, sorted: []uint16{1, 3, 0, 2}}
+var dectRTPermission = decTable{names: "idcreatereadedit",
+	extra: unsafe.Offsetof(RTPermission{}.Extra), size: unsafe.Sizeof(RTPermission{}), grow: growRTPermission, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RTPermission{}.ID)), 2, kInt},      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RTPermission{}.Create)), 6, kBool}, // "create"
+		{nil, 8, uint16(unsafe.Offsetof(RTPermission{}.Read)), 4, kBool},   // "read"
+		{nil, 12, uint16(unsafe.Offsetof(RTPermission{}.Edit)), 4, kBool},  // "edit"
+	}, sorted: []uint16{1, 3, 0, 2}}
 
 func (m *RTPermission) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRTPermission
@@ -6334,17 +6421,19 @@ func growSnowComputerUserAbstract(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnowComputerUserAbstract = decTable{extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), grow: growSnowComputerUserAbstract, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), kInt},
-	{"customerId", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), kInt},
-	{"username", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), kStr},
-	{"lastLogon", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LastLogon)), kTime},
-	{"fullName", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.FullName)), kStr},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedDate)), kTime},
-	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedBy)), kStr},
-	{"logonCount", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.LogonCount)), kInt},
-	{"userIsAccessible", nil, uint32(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), kBool},
-}, sorted: []uint16{1, 4, 0, 3, 7, 6, 5, 8, 2}}
+var dectSnowComputerUserAbstract = decTable{names: "idcustomerIdusernamelastLogonfullNameupdatedDateupdatedBylogonCountuserIsAccessi" +
+	"ble",
+	extra: unsafe.Offsetof(SnowComputerUserAbstract{}.Extra), size: unsafe.Sizeof(SnowComputerUserAbstract{}), grow: growSnowComputerUserAbstract, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.CustomerID)), 10, kInt},         // "customerId"
+		{nil, 12, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.Username)), 8, kStr},           // "username"
+		{nil, 20, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.LastLogon)), 9, kTime},         // "lastLogon"
+		{nil, 29, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.FullName)), 8, kStr},           // "fullName"
+		{nil, 37, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedDate)), 11, kTime},      // "updatedDate"
+		{nil, 48, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.UpdatedBy)), 9, kStr},          // "updatedBy"
+		{nil, 57, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.LogonCount)), 10, kInt},        // "logonCount"
+		{nil, 67, uint16(unsafe.Offsetof(SnowComputerUserAbstract{}.UserIsAccessible)), 16, kBool}, // "userIsAccessible"
+	}, sorted: []uint16{1, 4, 0, 3, 7, 6, 5, 8, 2}}
 
 func (m *SnowComputerUserAbstract) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnowComputerUserAbstract
@@ -6494,19 +6583,20 @@ func growTabConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTabConfig = decTable{extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), grow: growTabConfig, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TabConfig{}.ID)), kInt},
-	{"usage", nil, uint32(unsafe.Offsetof(TabConfig{}.Usage)), kInt},
-	{"entity_id", nil, uint32(unsafe.Offsetof(TabConfig{}.EntityID)), kInt},
-	{"screenlayout_id", nil, uint32(unsafe.Offsetof(TabConfig{}.ScreenlayoutID)), kInt},
-	{"tab_id", nil, uint32(unsafe.Offsetof(TabConfig{}.TabID)), kInt},
-	{"tab_name", nil, uint32(unsafe.Offsetof(TabConfig{}.TabName)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(TabConfig{}.Sequence)), kInt},
-	{"display", nil, uint32(unsafe.Offsetof(TabConfig{}.Display)), kInt},
-	{"nosidemenu", nil, uint32(unsafe.Offsetof(TabConfig{}.Nosidemenu)), kBool},
-	{"url", nil, uint32(unsafe.Offsetof(TabConfig{}.URL)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(TabConfig{}.Icon)), kStr},
-}, sorted: []uint16{7, 2, 10, 0, 8, 3, 6, 4, 5, 9, 1}}
+var dectTabConfig = decTable{names: "idusageentity_idscreenlayout_idtab_idtab_namesequencedisplaynosidemenuurlicon",
+	extra: unsafe.Offsetof(TabConfig{}.Extra), size: unsafe.Sizeof(TabConfig{}), grow: growTabConfig, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TabConfig{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TabConfig{}.Usage)), 5, kInt},            // "usage"
+		{nil, 7, uint16(unsafe.Offsetof(TabConfig{}.EntityID)), 9, kInt},         // "entity_id"
+		{nil, 16, uint16(unsafe.Offsetof(TabConfig{}.ScreenlayoutID)), 15, kInt}, // "screenlayout_id"
+		{nil, 31, uint16(unsafe.Offsetof(TabConfig{}.TabID)), 6, kInt},           // "tab_id"
+		{nil, 37, uint16(unsafe.Offsetof(TabConfig{}.TabName)), 8, kStr},         // "tab_name"
+		{nil, 45, uint16(unsafe.Offsetof(TabConfig{}.Sequence)), 8, kInt},        // "sequence"
+		{nil, 53, uint16(unsafe.Offsetof(TabConfig{}.Display)), 7, kInt},         // "display"
+		{nil, 60, uint16(unsafe.Offsetof(TabConfig{}.Nosidemenu)), 10, kBool},    // "nosidemenu"
+		{nil, 70, uint16(unsafe.Offsetof(TabConfig{}.URL)), 3, kStr},             // "url"
+		{nil, 73, uint16(unsafe.Offsetof(TabConfig{}.Icon)), 4, kStr},            // "icon"
+	}, sorted: []uint16{7, 2, 10, 0, 8, 3, 6, 4, 5, 9, 1}}
 
 func (m *TabConfig) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTabConfig }
 
@@ -6615,16 +6705,18 @@ func growXTypeStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXTypeStatus = decTable{extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), grow: growXTypeStatus, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.ID)), kInt},
-	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeID)), kInt},
-	{"xtype_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.XtypeName)), kStr},
-	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatus{}.StatusName)), kStr},
-	{"allowafterallstatuses", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), kBool},
-	{"allowedafterstatus", &dectXTypeStatusRestrictions, uint32(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatus{}.Warning)), kStr},
-}, sorted: []uint16{7, 5, 6, 0, 3, 4, 1, 2}}
+var dectXTypeStatus = decTable{names: "idxtype_idxtype_namestatus_idstatus_nameallowafterallstatusesallowedafterstatus_" +
+	"warning",
+	extra: unsafe.Offsetof(XTypeStatus{}.Extra), size: unsafe.Sizeof(XTypeStatus{}), grow: growXTypeStatus, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XTypeStatus{}.ID)), 2, kInt},                                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(XTypeStatus{}.XtypeID)), 8, kInt},                                        // "xtype_id"
+		{nil, 10, uint16(unsafe.Offsetof(XTypeStatus{}.XtypeName)), 10, kStr},                                    // "xtype_name"
+		{nil, 20, uint16(unsafe.Offsetof(XTypeStatus{}.StatusID)), 9, kInt},                                      // "status_id"
+		{nil, 29, uint16(unsafe.Offsetof(XTypeStatus{}.StatusName)), 11, kStr},                                   // "status_name"
+		{nil, 40, uint16(unsafe.Offsetof(XTypeStatus{}.Allowafterallstatuses)), 21, kBool},                       // "allowafterallstatuses"
+		{&dectXTypeStatusRestrictions, 61, uint16(unsafe.Offsetof(XTypeStatus{}.Allowedafterstatus)), 18, kMany}, // "allowedafterstatus"
+		{nil, 79, uint16(unsafe.Offsetof(XTypeStatus{}.Warning)), 8, kStr},                                       // "_warning"
+	}, sorted: []uint16{7, 5, 6, 0, 3, 4, 1, 2}}
 
 func (m *XTypeStatus) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXTypeStatus
@@ -6703,12 +6795,13 @@ func growXTypeStatusRestrictions(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXTypeStatusRestrictions = decTable{extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), grow: growXTypeStatusRestrictions, fields: []decField{
-	{"xtypestatus_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), kInt},
-	{"status_id", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), kStr},
-}, sorted: []uint16{3, 1, 2, 0}}
+var dectXTypeStatusRestrictions = decTable{names: "xtypestatus_idstatus_idstatus_name_warning",
+	extra: unsafe.Offsetof(XTypeStatusRestrictions{}.Extra), size: unsafe.Sizeof(XTypeStatusRestrictions{}), grow: growXTypeStatusRestrictions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XTypeStatusRestrictions{}.XtypestatusID)), 14, kInt}, // "xtypestatus_id"
+		{nil, 14, uint16(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusID)), 9, kInt},      // "status_id"
+		{nil, 23, uint16(unsafe.Offsetof(XTypeStatusRestrictions{}.StatusName)), 11, kStr},   // "status_name"
+		{nil, 34, uint16(unsafe.Offsetof(XTypeStatusRestrictions{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{3, 1, 2, 0}}
 
 func (m *XTypeStatusRestrictions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXTypeStatusRestrictions

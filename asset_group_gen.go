@@ -582,55 +582,64 @@ func growGeneric(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGeneric = decTable{extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), grow: growGeneric, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Generic{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Generic{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Generic{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Generic{}.Name)), kStr},
-	{"memo", nil, uint32(unsafe.Offsetof(Generic{}.Memo)), kStr},
-	{"islan", nil, uint32(unsafe.Offsetof(Generic{}.Islan)), kStr},
-	{"connector", nil, uint32(unsafe.Offsetof(Generic{}.Connector)), kBool},
-	{"showasitem", nil, uint32(unsafe.Offsetof(Generic{}.Showasitem)), kBool},
-	{"showasequip", nil, uint32(unsafe.Offsetof(Generic{}.Showasequip)), kBool},
-	{"showwarningifonrequest", nil, uint32(unsafe.Offsetof(Generic{}.Showwarningifonrequest)), kBool},
-	{"moveassetonrequest", nil, uint32(unsafe.Offsetof(Generic{}.Moveassetonrequest)), kBool},
-	{"defaultsite", nil, uint32(unsafe.Offsetof(Generic{}.Defaultsite)), kInt},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Generic{}.Kaseyaid)), kStr},
-	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), kBool},
-	{"sequence", nil, uint32(unsafe.Offsetof(Generic{}.Sequence)), kInt},
-	{"assettypes", &dectXtype, uint32(unsafe.Offsetof(Generic{}.Assettypes)), kMany},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Generic{}.Thirdpartyid)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Generic{}.Isimport)), kBool},
-	{"isfixedasset", nil, uint32(unsafe.Offsetof(Generic{}.Isfixedasset)), kBool},
-	{"nominalcode", nil, uint32(unsafe.Offsetof(Generic{}.Nominalcode)), kStr},
-	{"nominalcode_name", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeName)), kStr},
-	{"nominalcodepurchase", nil, uint32(unsafe.Offsetof(Generic{}.Nominalcodepurchase)), kStr},
-	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Generic{}.Warning)), kStr},
-	{"tcsnote", nil, uint32(unsafe.Offsetof(Generic{}.Tcsnote)), kStr},
-	{"accounts_mappings", &dectGenericAccountsMappings, uint32(unsafe.Offsetof(Generic{}.AccountsMappings)), kMany},
-	{"tax_id", nil, uint32(unsafe.Offsetof(Generic{}.TaxID)), kInt},
-	{"tax_name", nil, uint32(unsafe.Offsetof(Generic{}.TaxName)), kStr},
-	{"tax_id_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxIDPurchase)), kInt},
-	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(Generic{}.TaxNamePurchase)), kStr},
-	{"itemcode_id", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeID)), kStr},
-	{"itemcode_name", nil, uint32(unsafe.Offsetof(Generic{}.ItemcodeName)), kStr},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Generic{}.NewExternalLink)), kOne},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(Generic{}.ImportDetailsID)), kInt},
-	{"multipleaccountstenants", nil, uint32(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), kBool},
-	{"invoice_class", nil, uint32(unsafe.Offsetof(Generic{}.InvoiceClass)), kStr},
-	{"qbo_item_type", nil, uint32(unsafe.Offsetof(Generic{}.QboItemType)), kInt},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Generic{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Generic{}.AccessControlLevel)), kInt},
-	{"item_recurring_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), kBool},
-	{"item_donttrackstock_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), kBool},
-	{"item_doesnotneedconsigning_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemDoesnotneedconsigningDefault)), kBool},
-	{"item_contract_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemContractDefault)), kBool},
-	{"item_assettype_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeDefault)), kInt},
-	{"item_billing_period_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemBillingPeriodDefault)), kInt},
-	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Generic{}.AvalaraItemCode)), kStr},
-	{"item_assettype_name_default", nil, uint32(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), kStr},
-}, sorted: []uint16{17, 23, 37, 38, 25, 15, 45, 6, 11, 0, 2, 33, 1, 35, 18, 5, 43, 46, 44, 42, 41, 40, 39, 30, 31, 13, 12, 4, 10, 34, 3, 32, 19, 20, 22, 21, 36, 14, 8, 7, 9, 26, 28, 27, 29, 24, 16}}
+var dectGeneric = decTable{names: "guidintentidnamememoislanconnectorshowasitemshowasequipshowwarningifonrequestmov" +
+	"eassetonrequestdefaultsitekaseyaiditems_in_group_no_consignsequenceassettypesthi" +
+	"rdpartyid_isimportisfixedassetnominalcodenominalcode_namenominalcodepurchasenomi" +
+	"nalcode_name_purchase_warningtcsnoteaccounts_mappingstax_idtax_nametax_id_purcha" +
+	"setax_name_purchaseitemcode_iditemcode_namenew_external_linkimport_details_idmul" +
+	"tipleaccountstenantsinvoice_classqbo_item_typeaccess_controlaccess_control_level" +
+	"item_recurring_defaultitem_donttrackstock_defaultitem_doesnotneedconsigning_defa" +
+	"ultitem_contract_defaultitem_assettype_defaultitem_billing_period_defaultavalara" +
+	"_item_codeitem_assettype_name_default",
+	extra: unsafe.Offsetof(Generic{}.Extra), size: unsafe.Sizeof(Generic{}), grow: growGeneric, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Generic{}.GUID)), 4, kStr},                                          // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Generic{}.Intent)), 6, kStr},                                        // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Generic{}.ID)), 2, kInt},                                           // "id"
+		{nil, 12, uint16(unsafe.Offsetof(Generic{}.Name)), 4, kStr},                                         // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Generic{}.Memo)), 4, kStr},                                         // "memo"
+		{nil, 20, uint16(unsafe.Offsetof(Generic{}.Islan)), 5, kStr},                                        // "islan"
+		{nil, 25, uint16(unsafe.Offsetof(Generic{}.Connector)), 9, kBool},                                   // "connector"
+		{nil, 34, uint16(unsafe.Offsetof(Generic{}.Showasitem)), 10, kBool},                                 // "showasitem"
+		{nil, 44, uint16(unsafe.Offsetof(Generic{}.Showasequip)), 11, kBool},                                // "showasequip"
+		{nil, 55, uint16(unsafe.Offsetof(Generic{}.Showwarningifonrequest)), 22, kBool},                     // "showwarningifonrequest"
+		{nil, 77, uint16(unsafe.Offsetof(Generic{}.Moveassetonrequest)), 18, kBool},                         // "moveassetonrequest"
+		{nil, 95, uint16(unsafe.Offsetof(Generic{}.Defaultsite)), 11, kInt},                                 // "defaultsite"
+		{nil, 106, uint16(unsafe.Offsetof(Generic{}.Kaseyaid)), 8, kStr},                                    // "kaseyaid"
+		{nil, 114, uint16(unsafe.Offsetof(Generic{}.ItemsInGroupNoConsign)), 25, kBool},                     // "items_in_group_no_consign"
+		{nil, 139, uint16(unsafe.Offsetof(Generic{}.Sequence)), 8, kInt},                                    // "sequence"
+		{&dectXtype, 147, uint16(unsafe.Offsetof(Generic{}.Assettypes)), 10, kMany},                         // "assettypes"
+		{nil, 157, uint16(unsafe.Offsetof(Generic{}.Thirdpartyid)), 12, kStr},                               // "thirdpartyid"
+		{nil, 169, uint16(unsafe.Offsetof(Generic{}.Isimport)), 9, kBool},                                   // "_isimport"
+		{nil, 178, uint16(unsafe.Offsetof(Generic{}.Isfixedasset)), 12, kBool},                              // "isfixedasset"
+		{nil, 190, uint16(unsafe.Offsetof(Generic{}.Nominalcode)), 11, kStr},                                // "nominalcode"
+		{nil, 201, uint16(unsafe.Offsetof(Generic{}.NominalcodeName)), 16, kStr},                            // "nominalcode_name"
+		{nil, 217, uint16(unsafe.Offsetof(Generic{}.Nominalcodepurchase)), 19, kStr},                        // "nominalcodepurchase"
+		{nil, 236, uint16(unsafe.Offsetof(Generic{}.NominalcodeNamePurchase)), 25, kStr},                    // "nominalcode_name_purchase"
+		{nil, 261, uint16(unsafe.Offsetof(Generic{}.Warning)), 8, kStr},                                     // "_warning"
+		{nil, 269, uint16(unsafe.Offsetof(Generic{}.Tcsnote)), 7, kStr},                                     // "tcsnote"
+		{&dectGenericAccountsMappings, 276, uint16(unsafe.Offsetof(Generic{}.AccountsMappings)), 17, kMany}, // "accounts_mappings"
+		{nil, 293, uint16(unsafe.Offsetof(Generic{}.TaxID)), 6, kInt},                                       // "tax_id"
+		{nil, 299, uint16(unsafe.Offsetof(Generic{}.TaxName)), 8, kStr},                                     // "tax_name"
+		{nil, 307, uint16(unsafe.Offsetof(Generic{}.TaxIDPurchase)), 15, kInt},                              // "tax_id_purchase"
+		{nil, 322, uint16(unsafe.Offsetof(Generic{}.TaxNamePurchase)), 17, kStr},                            // "tax_name_purchase"
+		{nil, 339, uint16(unsafe.Offsetof(Generic{}.ItemcodeID)), 11, kStr},                                 // "itemcode_id"
+		{nil, 350, uint16(unsafe.Offsetof(Generic{}.ItemcodeName)), 13, kStr},                               // "itemcode_name"
+		{&dectExternalLinkList, 363, uint16(unsafe.Offsetof(Generic{}.NewExternalLink)), 17, kOne},          // "new_external_link"
+		{nil, 380, uint16(unsafe.Offsetof(Generic{}.ImportDetailsID)), 17, kInt},                            // "import_details_id"
+		{nil, 397, uint16(unsafe.Offsetof(Generic{}.Multipleaccountstenants)), 23, kBool},                   // "multipleaccountstenants"
+		{nil, 420, uint16(unsafe.Offsetof(Generic{}.InvoiceClass)), 13, kStr},                               // "invoice_class"
+		{nil, 433, uint16(unsafe.Offsetof(Generic{}.QboItemType)), 13, kInt},                                // "qbo_item_type"
+		{&dectAccessControl, 446, uint16(unsafe.Offsetof(Generic{}.AccessControl)), 14, kMany},              // "access_control"
+		{nil, 460, uint16(unsafe.Offsetof(Generic{}.AccessControlLevel)), 20, kInt},                         // "access_control_level"
+		{nil, 480, uint16(unsafe.Offsetof(Generic{}.ItemRecurringDefault)), 22, kBool},                      // "item_recurring_default"
+		{nil, 502, uint16(unsafe.Offsetof(Generic{}.ItemDonttrackstockDefault)), 27, kBool},                 // "item_donttrackstock_default"
+		{nil, 529, uint16(unsafe.Offsetof(Generic{}.ItemDoesnotneedconsigningDefault)), 34, kBool},          // "item_doesnotneedconsigning_default"
+		{nil, 563, uint16(unsafe.Offsetof(Generic{}.ItemContractDefault)), 21, kBool},                       // "item_contract_default"
+		{nil, 584, uint16(unsafe.Offsetof(Generic{}.ItemAssettypeDefault)), 22, kInt},                       // "item_assettype_default"
+		{nil, 606, uint16(unsafe.Offsetof(Generic{}.ItemBillingPeriodDefault)), 27, kInt},                   // "item_billing_period_default"
+		{nil, 633, uint16(unsafe.Offsetof(Generic{}.AvalaraItemCode)), 17, kStr},                            // "avalara_item_code"
+		{nil, 650, uint16(unsafe.Offsetof(Generic{}.ItemAssettypeNameDefault)), 27, kStr},                   // "item_assettype_name_default"
+	}, sorted: []uint16{17, 23, 37, 38, 25, 15, 45, 6, 11, 0, 2, 33, 1, 35, 18, 5, 43, 46, 44, 42, 41, 40, 39, 30, 31, 13, 12, 4, 10, 34, 3, 32, 19, 20, 22, 21, 36, 14, 8, 7, 9, 26, 28, 27, 29, 24, 16}}
 
 func (m *Generic) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectGeneric }
 
@@ -854,23 +863,26 @@ func growGenericAccountsMappings(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGenericAccountsMappings = decTable{extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), grow: growGenericAccountsMappings, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ID)), kInt},
-	{"gid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), kInt},
-	{"tenantid", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), kStr},
-	{"tenant_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TenantName)), kStr},
-	{"nominalcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Nominalcode)), kStr},
-	{"nominalcode_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeName)), kStr},
-	{"nominalcode_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodePurchase)), kStr},
-	{"nominalcode_name_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeNamePurchase)), kStr},
-	{"itemcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Itemcode)), kStr},
-	{"itemcode_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.ItemcodeName)), kStr},
-	{"taxcode", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Taxcode)), kInt},
-	{"tax_name", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxName)), kStr},
-	{"taxcode_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxcodePurchase)), kInt},
-	{"tax_name_purchase", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.TaxNamePurchase)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), kStr},
-}, sorted: []uint16{14, 1, 0, 8, 9, 4, 5, 7, 6, 11, 13, 10, 12, 3, 2}}
+var dectGenericAccountsMappings = decTable{names: "idgidtenantidtenant_namenominalcodenominalcode_namenominalcode_purchasenominalco" +
+	"de_name_purchaseitemcodeitemcode_nametaxcodetax_nametaxcode_purchasetax_name_pur" +
+	"chase_warning",
+	extra: unsafe.Offsetof(GenericAccountsMappings{}.Extra), size: unsafe.Sizeof(GenericAccountsMappings{}), grow: growGenericAccountsMappings, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GenericAccountsMappings{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Gid)), 3, kInt},                       // "gid"
+		{nil, 5, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Tenantid)), 8, kStr},                  // "tenantid"
+		{nil, 13, uint16(unsafe.Offsetof(GenericAccountsMappings{}.TenantName)), 11, kStr},              // "tenant_name"
+		{nil, 24, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Nominalcode)), 11, kStr},             // "nominalcode"
+		{nil, 35, uint16(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeName)), 16, kStr},         // "nominalcode_name"
+		{nil, 51, uint16(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodePurchase)), 20, kStr},     // "nominalcode_purchase"
+		{nil, 71, uint16(unsafe.Offsetof(GenericAccountsMappings{}.NominalcodeNamePurchase)), 25, kStr}, // "nominalcode_name_purchase"
+		{nil, 96, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Itemcode)), 8, kStr},                 // "itemcode"
+		{nil, 104, uint16(unsafe.Offsetof(GenericAccountsMappings{}.ItemcodeName)), 13, kStr},           // "itemcode_name"
+		{nil, 117, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Taxcode)), 7, kInt},                 // "taxcode"
+		{nil, 124, uint16(unsafe.Offsetof(GenericAccountsMappings{}.TaxName)), 8, kStr},                 // "tax_name"
+		{nil, 132, uint16(unsafe.Offsetof(GenericAccountsMappings{}.TaxcodePurchase)), 16, kInt},        // "taxcode_purchase"
+		{nil, 148, uint16(unsafe.Offsetof(GenericAccountsMappings{}.TaxNamePurchase)), 17, kStr},        // "tax_name_purchase"
+		{nil, 165, uint16(unsafe.Offsetof(GenericAccountsMappings{}.Warning)), 8, kStr},                 // "_warning"
+	}, sorted: []uint16{14, 1, 0, 8, 9, 4, 5, 7, 6, 11, 13, 10, 12, 3, 2}}
 
 func (m *GenericAccountsMappings) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGenericAccountsMappings

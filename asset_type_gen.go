@@ -205,13 +205,14 @@ func growBookingTypeTimeslot(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBookingTypeTimeslot = decTable{extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), grow: growBookingTypeTimeslot, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), kStr},
-	{"startdate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), kTime},
-	{"resources", &dectKeyPair4, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), kMany},
-	{"bookedResourceId", nil, uint32(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), kInt},
-}, sorted: []uint16{4, 2, 0, 3, 1}}
+var dectBookingTypeTimeslot = decTable{names: "idstartdateenddateresourcesbookedResourceId",
+	extra: unsafe.Offsetof(BookingTypeTimeslot{}.Extra), size: unsafe.Sizeof(BookingTypeTimeslot{}), grow: growBookingTypeTimeslot, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BookingTypeTimeslot{}.ID)), 2, kStr},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(BookingTypeTimeslot{}.Startdate)), 9, kTime},            // "startdate"
+		{nil, 11, uint16(unsafe.Offsetof(BookingTypeTimeslot{}.Enddate)), 7, kTime},             // "enddate"
+		{&dectKeyPair4, 18, uint16(unsafe.Offsetof(BookingTypeTimeslot{}.Resources)), 9, kMany}, // "resources"
+		{nil, 27, uint16(unsafe.Offsetof(BookingTypeTimeslot{}.BookedResourceID)), 16, kInt},    // "bookedResourceId"
+	}, sorted: []uint16{4, 2, 0, 3, 1}}
 
 func (m *BookingTypeTimeslot) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBookingTypeTimeslot
@@ -398,24 +399,26 @@ func growTypeInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTypeInfo = decTable{extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), grow: growTypeInfo, fields: []decField{
-	{"typeinfo_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(TypeInfo{}.ID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(TypeInfo{}.FieldName)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(TypeInfo{}.Sequence)), kInt},
-	{"keyfield_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.KeyfieldID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(TypeInfo{}.Type)), kStr},
-	{"tab_id", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabID)), kInt},
-	{"tab_name", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabName)), kStr},
-	{"tab_sequence", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabSequence)), kInt},
-	{"tab_columns", nil, uint32(unsafe.Offsetof(TypeInfo{}.TabColumns)), kInt},
-	{"groupname", nil, uint32(unsafe.Offsetof(TypeInfo{}.Groupname)), kStr},
-	{"techdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Techdetail)), kInt},
-	{"userdetail", nil, uint32(unsafe.Offsetof(TypeInfo{}.Userdetail)), kInt},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(TypeInfo{}.Warning)), kStr},
-}, sorted: []uint16{15, 2, 3, 11, 1, 5, 4, 10, 7, 8, 9, 12, 6, 0, 13, 14}}
+var dectTypeInfo = decTable{names: "typeinfo_ididfield_idfield_namesequencekeyfield_idtypetab_idtab_nametab_sequence" +
+	"tab_columnsgroupnametechdetailuserdetailvisibility_conditions_warning",
+	extra: unsafe.Offsetof(TypeInfo{}.Extra), size: unsafe.Sizeof(TypeInfo{}), grow: growTypeInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TypeInfo{}.TypeinfoID)), 11, kInt},                                     // "typeinfo_id"
+		{nil, 11, uint16(unsafe.Offsetof(TypeInfo{}.ID)), 2, kInt},                                             // "id"
+		{nil, 13, uint16(unsafe.Offsetof(TypeInfo{}.FieldID)), 8, kInt},                                        // "field_id"
+		{nil, 21, uint16(unsafe.Offsetof(TypeInfo{}.FieldName)), 10, kStr},                                     // "field_name"
+		{nil, 31, uint16(unsafe.Offsetof(TypeInfo{}.Sequence)), 8, kInt},                                       // "sequence"
+		{nil, 39, uint16(unsafe.Offsetof(TypeInfo{}.KeyfieldID)), 11, kStr},                                    // "keyfield_id"
+		{nil, 50, uint16(unsafe.Offsetof(TypeInfo{}.Type)), 4, kStr},                                           // "type"
+		{nil, 54, uint16(unsafe.Offsetof(TypeInfo{}.TabID)), 6, kInt},                                          // "tab_id"
+		{nil, 60, uint16(unsafe.Offsetof(TypeInfo{}.TabName)), 8, kStr},                                        // "tab_name"
+		{nil, 68, uint16(unsafe.Offsetof(TypeInfo{}.TabSequence)), 12, kInt},                                   // "tab_sequence"
+		{nil, 80, uint16(unsafe.Offsetof(TypeInfo{}.TabColumns)), 11, kInt},                                    // "tab_columns"
+		{nil, 91, uint16(unsafe.Offsetof(TypeInfo{}.Groupname)), 9, kStr},                                      // "groupname"
+		{nil, 100, uint16(unsafe.Offsetof(TypeInfo{}.Techdetail)), 10, kInt},                                   // "techdetail"
+		{nil, 110, uint16(unsafe.Offsetof(TypeInfo{}.Userdetail)), 10, kInt},                                   // "userdetail"
+		{&dectCustomFieldVisibility, 120, uint16(unsafe.Offsetof(TypeInfo{}.VisibilityConditions)), 21, kMany}, // "visibility_conditions"
+		{nil, 141, uint16(unsafe.Offsetof(TypeInfo{}.Warning)), 8, kStr},                                       // "_warning"
+	}, sorted: []uint16{15, 2, 3, 11, 1, 5, 4, 10, 7, 8, 9, 12, 6, 0, 13, 14}}
 
 func (m *TypeInfo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTypeInfo }
 
@@ -1177,88 +1180,103 @@ func growXtype(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXtype = decTable{extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), grow: growXtype, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Xtype{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Xtype{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Xtype{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Xtype{}.Name)), kStr},
-	{"assetgroup_id", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupID)), kInt},
-	{"assetgroup_guid", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupGUID)), kStr},
-	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Xtype{}.AssetgroupName)), kStr},
-	{"keyfield_id", nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldID)), kInt},
-	{"keyfield_name", nil, uint32(unsafe.Offsetof(Xtype{}.KeyfieldName)), kStr},
-	{"keyfield2_id", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2ID)), kInt},
-	{"keyfield2_name", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield2Name)), kStr},
-	{"keyfield3_id", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3ID)), kInt},
-	{"keyfield3_name", nil, uint32(unsafe.Offsetof(Xtype{}.Keyfield3Name)), kStr},
-	{"memo", nil, uint32(unsafe.Offsetof(Xtype{}.Memo)), kStr},
-	{"manufacturer", nil, uint32(unsafe.Offsetof(Xtype{}.Manufacturer)), kInt},
-	{"supplier1", nil, uint32(unsafe.Offsetof(Xtype{}.Supplier1)), kInt},
-	{"itemno", nil, uint32(unsafe.Offsetof(Xtype{}.Itemno)), kInt},
-	{"cost", nil, uint32(unsafe.Offsetof(Xtype{}.Cost)), kF64},
-	{"useteamviewer", nil, uint32(unsafe.Offsetof(Xtype{}.Useteamviewer)), kBool},
-	{"accountscode1", nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode1)), kStr},
-	{"accountscode2", nil, uint32(unsafe.Offsetof(Xtype{}.Accountscode2)), kStr},
-	{"weeklycost", nil, uint32(unsafe.Offsetof(Xtype{}.Weeklycost)), kF64},
-	{"monthlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Monthlycost)), kF64},
-	{"quarterlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Quarterlycost)), kF64},
-	{"sixmonthlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Sixmonthlycost)), kF64},
-	{"yearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Yearlycost)), kF64},
-	{"twoyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Twoyearlycost)), kF64},
-	{"threeyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Threeyearlycost)), kF64},
-	{"fouryearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Fouryearlycost)), kF64},
-	{"fiveyearlycost", nil, uint32(unsafe.Offsetof(Xtype{}.Fiveyearlycost)), kF64},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Xtype{}.Kaseyaid)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(Xtype{}.Icon)), kStr},
-	{"show_to_users", nil, uint32(unsafe.Offsetof(Xtype{}.ShowToUsers)), kBool},
-	{"fields", &dectTypeInfo, uint32(unsafe.Offsetof(Xtype{}.Fields)), kMany},
-	{"field_list", &dectField, uint32(unsafe.Offsetof(Xtype{}.FieldList)), kMany},
-	{"item_code", nil, uint32(unsafe.Offsetof(Xtype{}.ItemCode)), kStr},
-	{"defaultsequence", nil, uint32(unsafe.Offsetof(Xtype{}.Defaultsequence)), kInt},
-	{"tagprefix", nil, uint32(unsafe.Offsetof(Xtype{}.Tagprefix)), kStr},
-	{"column_profile_id", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileID)), kInt},
-	{"column_profile_guid", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnProfileGUID)), kStr},
-	{"columnprofileoverride_name", nil, uint32(unsafe.Offsetof(Xtype{}.ColumnprofileoverrideName)), kStr},
-	{"enableresourcebooking", nil, uint32(unsafe.Offsetof(Xtype{}.Enableresourcebooking)), kBool},
-	{"resourcebooking_workdays_id", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysID)), kInt},
-	{"resourcebooking_workdays_name", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysName)), kStr},
-	{"resourcebooking_allow_asset_selection", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAllowAssetSelection)), kBool},
-	{"resourcebooking_asset_restriction_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), kInt},
-	{"resourcebooking_min_hours_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), kF64},
-	{"resourcebooking_max_days_advance", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), kF64},
-	{"bookingtypes", &dectBookingType, uint32(unsafe.Offsetof(Xtype{}.Bookingtypes)), kMany},
-	{"timeslots", &dectBookingTypeTimeslot, uint32(unsafe.Offsetof(Xtype{}.Timeslots)), kMany},
-	{"timeslot_bookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Xtype{}.Isimport)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Xtype{}.Warning)), kStr},
-	{"linkedcontracttype", nil, uint32(unsafe.Offsetof(Xtype{}.Linkedcontracttype)), kInt},
-	{"fiid", nil, uint32(unsafe.Offsetof(Xtype{}.Fiid)), kInt},
-	{"fiid_guid", nil, uint32(unsafe.Offsetof(Xtype{}.FiidGUID)), kStr},
-	{"finame", nil, uint32(unsafe.Offsetof(Xtype{}.Finame)), kStr},
-	{"new_icon", nil, uint32(unsafe.Offsetof(Xtype{}.NewIcon)), kStr},
-	{"xtype_roles", &dectXTypeRole, uint32(unsafe.Offsetof(Xtype{}.XtypeRoles)), kMany},
-	{"asset_details_tab_display", nil, uint32(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), kInt},
-	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(Xtype{}.TabConfig)), kMany},
-	{"resourcebookingtype", nil, uint32(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), kInt},
-	{"allowed_status", &dectXTypeStatus, uint32(unsafe.Offsetof(Xtype{}.AllowedStatus)), kMany},
-	{"allowall_status", nil, uint32(unsafe.Offsetof(Xtype{}.AllowallStatus)), kBool},
-	{"businessowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), kInt},
-	{"technicalowner_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), kInt},
-	{"sla_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.SLAVisibility)), kInt},
-	{"priority_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.PriorityVisibility)), kInt},
-	{"status_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.StatusVisibility)), kInt},
-	{"services_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.ServicesVisibility)), kInt},
-	{"dependencies_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.DependenciesVisibility)), kInt},
-	{"notes_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.NotesVisibility)), kInt},
-	{"visibility_level", nil, uint32(unsafe.Offsetof(Xtype{}.VisibilityLevel)), kInt},
-	{"resourcebooking_site_selection_type", nil, uint32(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), kInt},
-	{"booking_sites", &dectSiteList, uint32(unsafe.Offsetof(Xtype{}.BookingSites)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Xtype{}.AccessControl)), kMany},
-	{"newticket_priority", nil, uint32(unsafe.Offsetof(Xtype{}.NewticketPriority)), kInt},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Xtype{}.AccessControlLevel)), kInt},
-	{"licence_visibility", nil, uint32(unsafe.Offsetof(Xtype{}.LicenceVisibility)), kInt},
-	{"allow_all_view", nil, uint32(unsafe.Offsetof(Xtype{}.AllowAllView)), kBool},
-}, sorted: []uint16{51, 52, 75, 77, 19, 20, 79, 63, 62, 59, 5, 4, 6, 74, 48, 64, 39, 38, 40, 17, 36, 70, 41, 34, 33, 54, 55, 56, 29, 28, 0, 31, 2, 1, 35, 16, 30, 9, 10, 11, 12, 7, 8, 78, 53, 14, 13, 22, 3, 57, 76, 71, 67, 23, 44, 45, 47, 46, 73, 42, 43, 61, 69, 32, 24, 66, 68, 15, 60, 37, 65, 27, 50, 49, 26, 18, 72, 21, 58, 25}}
+var dectXtype = decTable{names: "guidintentidnameassetgroup_idassetgroup_guidassetgroup_namekeyfield_idkeyfield_n" +
+	"amekeyfield2_idkeyfield2_namekeyfield3_idkeyfield3_namememomanufacturersupplier1" +
+	"itemnocostuseteamvieweraccountscode1accountscode2weeklycostmonthlycostquarterlyc" +
+	"ostsixmonthlycostyearlycosttwoyearlycostthreeyearlycostfouryearlycostfiveyearlyc" +
+	"ostkaseyaidiconshow_to_usersfieldsfield_listitem_codedefaultsequencetagprefixcol" +
+	"umn_profile_idcolumn_profile_guidcolumnprofileoverride_nameenableresourcebooking" +
+	"resourcebooking_workdays_idresourcebooking_workdays_nameresourcebooking_allow_as" +
+	"set_selectionresourcebooking_asset_restriction_typeresourcebooking_min_hours_adv" +
+	"anceresourcebooking_max_days_advancebookingtypestimeslotstimeslot_bookingtype_is" +
+	"import_warninglinkedcontracttypefiidfiid_guidfinamenew_iconxtype_rolesasset_deta" +
+	"ils_tab_displaytab_configresourcebookingtypeallowed_statusallowall_statusbusines" +
+	"sowner_visibilitytechnicalowner_visibilitysla_visibilitypriority_visibilitystatu" +
+	"s_visibilityservices_visibilitydependencies_visibilitynotes_visibilityvisibility" +
+	"_levelresourcebooking_site_selection_typebooking_sitesaccess_controlnewticket_pr" +
+	"iorityaccess_control_levellicence_visibilityallow_all_view",
+	extra: unsafe.Offsetof(Xtype{}.Extra), size: unsafe.Sizeof(Xtype{}), grow: growXtype, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Xtype{}.GUID)), 4, kStr},                                   // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Xtype{}.Intent)), 6, kStr},                                 // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Xtype{}.ID)), 2, kInt},                                    // "id"
+		{nil, 12, uint16(unsafe.Offsetof(Xtype{}.Name)), 4, kStr},                                  // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Xtype{}.AssetgroupID)), 13, kInt},                         // "assetgroup_id"
+		{nil, 29, uint16(unsafe.Offsetof(Xtype{}.AssetgroupGUID)), 15, kStr},                       // "assetgroup_guid"
+		{nil, 44, uint16(unsafe.Offsetof(Xtype{}.AssetgroupName)), 15, kStr},                       // "assetgroup_name"
+		{nil, 59, uint16(unsafe.Offsetof(Xtype{}.KeyfieldID)), 11, kInt},                           // "keyfield_id"
+		{nil, 70, uint16(unsafe.Offsetof(Xtype{}.KeyfieldName)), 13, kStr},                         // "keyfield_name"
+		{nil, 83, uint16(unsafe.Offsetof(Xtype{}.Keyfield2ID)), 12, kInt},                          // "keyfield2_id"
+		{nil, 95, uint16(unsafe.Offsetof(Xtype{}.Keyfield2Name)), 14, kStr},                        // "keyfield2_name"
+		{nil, 109, uint16(unsafe.Offsetof(Xtype{}.Keyfield3ID)), 12, kInt},                         // "keyfield3_id"
+		{nil, 121, uint16(unsafe.Offsetof(Xtype{}.Keyfield3Name)), 14, kStr},                       // "keyfield3_name"
+		{nil, 135, uint16(unsafe.Offsetof(Xtype{}.Memo)), 4, kStr},                                 // "memo"
+		{nil, 139, uint16(unsafe.Offsetof(Xtype{}.Manufacturer)), 12, kInt},                        // "manufacturer"
+		{nil, 151, uint16(unsafe.Offsetof(Xtype{}.Supplier1)), 9, kInt},                            // "supplier1"
+		{nil, 160, uint16(unsafe.Offsetof(Xtype{}.Itemno)), 6, kInt},                               // "itemno"
+		{nil, 166, uint16(unsafe.Offsetof(Xtype{}.Cost)), 4, kF64},                                 // "cost"
+		{nil, 170, uint16(unsafe.Offsetof(Xtype{}.Useteamviewer)), 13, kBool},                      // "useteamviewer"
+		{nil, 183, uint16(unsafe.Offsetof(Xtype{}.Accountscode1)), 13, kStr},                       // "accountscode1"
+		{nil, 196, uint16(unsafe.Offsetof(Xtype{}.Accountscode2)), 13, kStr},                       // "accountscode2"
+		{nil, 209, uint16(unsafe.Offsetof(Xtype{}.Weeklycost)), 10, kF64},                          // "weeklycost"
+		{nil, 219, uint16(unsafe.Offsetof(Xtype{}.Monthlycost)), 11, kF64},                         // "monthlycost"
+		{nil, 230, uint16(unsafe.Offsetof(Xtype{}.Quarterlycost)), 13, kF64},                       // "quarterlycost"
+		{nil, 243, uint16(unsafe.Offsetof(Xtype{}.Sixmonthlycost)), 14, kF64},                      // "sixmonthlycost"
+		{nil, 257, uint16(unsafe.Offsetof(Xtype{}.Yearlycost)), 10, kF64},                          // "yearlycost"
+		{nil, 267, uint16(unsafe.Offsetof(Xtype{}.Twoyearlycost)), 13, kF64},                       // "twoyearlycost"
+		{nil, 280, uint16(unsafe.Offsetof(Xtype{}.Threeyearlycost)), 15, kF64},                     // "threeyearlycost"
+		{nil, 295, uint16(unsafe.Offsetof(Xtype{}.Fouryearlycost)), 14, kF64},                      // "fouryearlycost"
+		{nil, 309, uint16(unsafe.Offsetof(Xtype{}.Fiveyearlycost)), 14, kF64},                      // "fiveyearlycost"
+		{nil, 323, uint16(unsafe.Offsetof(Xtype{}.Kaseyaid)), 8, kStr},                             // "kaseyaid"
+		{nil, 331, uint16(unsafe.Offsetof(Xtype{}.Icon)), 4, kStr},                                 // "icon"
+		{nil, 335, uint16(unsafe.Offsetof(Xtype{}.ShowToUsers)), 13, kBool},                        // "show_to_users"
+		{&dectTypeInfo, 348, uint16(unsafe.Offsetof(Xtype{}.Fields)), 6, kMany},                    // "fields"
+		{&dectField, 354, uint16(unsafe.Offsetof(Xtype{}.FieldList)), 10, kMany},                   // "field_list"
+		{nil, 364, uint16(unsafe.Offsetof(Xtype{}.ItemCode)), 9, kStr},                             // "item_code"
+		{nil, 373, uint16(unsafe.Offsetof(Xtype{}.Defaultsequence)), 15, kInt},                     // "defaultsequence"
+		{nil, 388, uint16(unsafe.Offsetof(Xtype{}.Tagprefix)), 9, kStr},                            // "tagprefix"
+		{nil, 397, uint16(unsafe.Offsetof(Xtype{}.ColumnProfileID)), 17, kInt},                     // "column_profile_id"
+		{nil, 414, uint16(unsafe.Offsetof(Xtype{}.ColumnProfileGUID)), 19, kStr},                   // "column_profile_guid"
+		{nil, 433, uint16(unsafe.Offsetof(Xtype{}.ColumnprofileoverrideName)), 26, kStr},           // "columnprofileoverride_name"
+		{nil, 459, uint16(unsafe.Offsetof(Xtype{}.Enableresourcebooking)), 21, kBool},              // "enableresourcebooking"
+		{nil, 480, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysID)), 27, kInt},           // "resourcebooking_workdays_id"
+		{nil, 507, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingWorkdaysName)), 29, kStr},         // "resourcebooking_workdays_name"
+		{nil, 536, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingAllowAssetSelection)), 37, kBool}, // "resourcebooking_allow_asset_selection"
+		{nil, 573, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingAssetRestrictionType)), 38, kInt}, // "resourcebooking_asset_restriction_type"
+		{nil, 611, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingMinHoursAdvance)), 33, kF64},      // "resourcebooking_min_hours_advance"
+		{nil, 644, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingMaxDaysAdvance)), 32, kF64},       // "resourcebooking_max_days_advance"
+		{&dectBookingType, 676, uint16(unsafe.Offsetof(Xtype{}.Bookingtypes)), 12, kMany},          // "bookingtypes"
+		{&dectBookingTypeTimeslot, 688, uint16(unsafe.Offsetof(Xtype{}.Timeslots)), 9, kMany},      // "timeslots"
+		{nil, 697, uint16(unsafe.Offsetof(Xtype{}.TimeslotBookingtype)), 20, kInt},                 // "timeslot_bookingtype"
+		{nil, 717, uint16(unsafe.Offsetof(Xtype{}.Isimport)), 9, kBool},                            // "_isimport"
+		{nil, 726, uint16(unsafe.Offsetof(Xtype{}.Warning)), 8, kStr},                              // "_warning"
+		{nil, 734, uint16(unsafe.Offsetof(Xtype{}.Linkedcontracttype)), 18, kInt},                  // "linkedcontracttype"
+		{nil, 752, uint16(unsafe.Offsetof(Xtype{}.Fiid)), 4, kInt},                                 // "fiid"
+		{nil, 756, uint16(unsafe.Offsetof(Xtype{}.FiidGUID)), 9, kStr},                             // "fiid_guid"
+		{nil, 765, uint16(unsafe.Offsetof(Xtype{}.Finame)), 6, kStr},                               // "finame"
+		{nil, 771, uint16(unsafe.Offsetof(Xtype{}.NewIcon)), 8, kStr},                              // "new_icon"
+		{&dectXTypeRole, 779, uint16(unsafe.Offsetof(Xtype{}.XtypeRoles)), 11, kMany},              // "xtype_roles"
+		{nil, 790, uint16(unsafe.Offsetof(Xtype{}.AssetDetailsTabDisplay)), 25, kInt},              // "asset_details_tab_display"
+		{&dectTabConfig, 815, uint16(unsafe.Offsetof(Xtype{}.TabConfig)), 10, kMany},               // "tab_config"
+		{nil, 825, uint16(unsafe.Offsetof(Xtype{}.Resourcebookingtype)), 19, kInt},                 // "resourcebookingtype"
+		{&dectXTypeStatus, 844, uint16(unsafe.Offsetof(Xtype{}.AllowedStatus)), 14, kMany},         // "allowed_status"
+		{nil, 858, uint16(unsafe.Offsetof(Xtype{}.AllowallStatus)), 15, kBool},                     // "allowall_status"
+		{nil, 873, uint16(unsafe.Offsetof(Xtype{}.BusinessownerVisibility)), 24, kInt},             // "businessowner_visibility"
+		{nil, 897, uint16(unsafe.Offsetof(Xtype{}.TechnicalownerVisibility)), 25, kInt},            // "technicalowner_visibility"
+		{nil, 922, uint16(unsafe.Offsetof(Xtype{}.SLAVisibility)), 14, kInt},                       // "sla_visibility"
+		{nil, 936, uint16(unsafe.Offsetof(Xtype{}.PriorityVisibility)), 19, kInt},                  // "priority_visibility"
+		{nil, 955, uint16(unsafe.Offsetof(Xtype{}.StatusVisibility)), 17, kInt},                    // "status_visibility"
+		{nil, 972, uint16(unsafe.Offsetof(Xtype{}.ServicesVisibility)), 19, kInt},                  // "services_visibility"
+		{nil, 991, uint16(unsafe.Offsetof(Xtype{}.DependenciesVisibility)), 23, kInt},              // "dependencies_visibility"
+		{nil, 1014, uint16(unsafe.Offsetof(Xtype{}.NotesVisibility)), 16, kInt},                    // "notes_visibility"
+		{nil, 1030, uint16(unsafe.Offsetof(Xtype{}.VisibilityLevel)), 16, kInt},                    // "visibility_level"
+		{nil, 1046, uint16(unsafe.Offsetof(Xtype{}.ResourcebookingSiteSelectionType)), 35, kInt},   // "resourcebooking_site_selection_type"
+		{&dectSiteList, 1081, uint16(unsafe.Offsetof(Xtype{}.BookingSites)), 13, kMany},            // "booking_sites"
+		{&dectAccessControl, 1094, uint16(unsafe.Offsetof(Xtype{}.AccessControl)), 14, kMany},      // "access_control"
+		{nil, 1108, uint16(unsafe.Offsetof(Xtype{}.NewticketPriority)), 18, kInt},                  // "newticket_priority"
+		{nil, 1126, uint16(unsafe.Offsetof(Xtype{}.AccessControlLevel)), 20, kInt},                 // "access_control_level"
+		{nil, 1146, uint16(unsafe.Offsetof(Xtype{}.LicenceVisibility)), 18, kInt},                  // "licence_visibility"
+		{nil, 1164, uint16(unsafe.Offsetof(Xtype{}.AllowAllView)), 14, kBool},                      // "allow_all_view"
+	}, sorted: []uint16{51, 52, 75, 77, 19, 20, 79, 63, 62, 59, 5, 4, 6, 74, 48, 64, 39, 38, 40, 17, 36, 70, 41, 34, 33, 54, 55, 56, 29, 28, 0, 31, 2, 1, 35, 16, 30, 9, 10, 11, 12, 7, 8, 78, 53, 14, 13, 22, 3, 57, 76, 71, 67, 23, 44, 45, 47, 46, 73, 42, 43, 61, 69, 32, 24, 66, 68, 15, 60, 37, 65, 27, 50, 49, 26, 18, 72, 21, 58, 25}}
 
 func (m *Xtype) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectXtype }
 

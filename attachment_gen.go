@@ -989,56 +989,63 @@ func growAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAttachment = decTable{extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), grow: growAttachment, fields: []decField{
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyID)), kStr},
-	{"link", nil, uint32(unsafe.Offsetof(Attachment{}.Link)), kStr},
-	{"content_type", nil, uint32(unsafe.Offsetof(Attachment{}.ContentType)), kStr},
-	{"last_updated", nil, uint32(unsafe.Offsetof(Attachment{}.LastUpdated)), kTime},
-	{"id", nil, uint32(unsafe.Offsetof(Attachment{}.ID)), kInt},
-	{"filename", nil, uint32(unsafe.Offsetof(Attachment{}.Filename)), kStr},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Attachment{}.Datecreated)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(Attachment{}.Note)), kStr},
-	{"filesize", nil, uint32(unsafe.Offsetof(Attachment{}.Filesize)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(Attachment{}.Type)), kInt},
-	{"unique_id", nil, uint32(unsafe.Offsetof(Attachment{}.UniqueID)), kInt},
-	{"desc", nil, uint32(unsafe.Offsetof(Attachment{}.Desc)), kStr},
-	{"isimage", nil, uint32(unsafe.Offsetof(Attachment{}.Isimage)), kBool},
-	{"data", nil, uint32(unsafe.Offsetof(Attachment{}.Data)), kBytes},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(Attachment{}.TicketID)), kInt},
-	{"action_id", nil, uint32(unsafe.Offsetof(Attachment{}.ActionID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(Attachment{}.UserID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Attachment{}.AgentID)), kInt},
-	{"attachmentaction_id", nil, uint32(unsafe.Offsetof(Attachment{}.AttachmentactionID)), kInt},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Attachment{}.Canupdate)), kBool},
-	{"guid", nil, uint32(unsafe.Offsetof(Attachment{}.GUID)), kStr},
-	{"image_upload_id", nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadID)), kInt},
-	{"image_upload_key", nil, uint32(unsafe.Offsetof(Attachment{}.ImageUploadKey)), kStr},
-	{"file", nil, uint32(unsafe.Offsetof(Attachment{}.File)), kRaw},
-	{"_enduserportalpdfprint", nil, uint32(unsafe.Offsetof(Attachment{}.Enduserportalpdfprint)), kBool},
-	{"anon_outcomeid", nil, uint32(unsafe.Offsetof(Attachment{}.AnonOutcomeid)), kInt},
-	{"has_scanned", nil, uint32(unsafe.Offsetof(Attachment{}.HasScanned)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Attachment{}.Warning)), kStr},
-	{"_is_new_version", nil, uint32(unsafe.Offsetof(Attachment{}.IsNewVersion)), kBool},
-	{"parent_name", nil, uint32(unsafe.Offsetof(Attachment{}.ParentName)), kStr},
-	{"version_count", nil, uint32(unsafe.Offsetof(Attachment{}.VersionCount)), kInt},
-	{"_alreadyuploaded", nil, uint32(unsafe.Offsetof(Attachment{}.Alreadyuploaded)), kBool},
-	{"copy_from_id", nil, uint32(unsafe.Offsetof(Attachment{}.CopyFromID)), kInt},
-	{"showforusers", nil, uint32(unsafe.Offsetof(Attachment{}.Showforusers)), kBool},
-	{"showonchild", nil, uint32(unsafe.Offsetof(Attachment{}.Showonchild)), kBool},
-	{"showonrelated", nil, uint32(unsafe.Offsetof(Attachment{}.Showonrelated)), kBool},
-	{"data_base64", nil, uint32(unsafe.Offsetof(Attachment{}.DataBase64)), kStr},
-	{"download_url", nil, uint32(unsafe.Offsetof(Attachment{}.DownloadURL)), kStr},
-	{"third_party_token", nil, uint32(unsafe.Offsetof(Attachment{}.ThirdPartyToken)), kStr},
-	{"already_posted", nil, uint32(unsafe.Offsetof(Attachment{}.AlreadyPosted)), kBool},
-	{"faultid", nil, uint32(unsafe.Offsetof(Attachment{}.Faultid)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Attachment{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Attachment{}.Importtype)), kStr},
-	{"s3url", nil, uint32(unsafe.Offsetof(Attachment{}.S3url)), kStr},
-	{"att_link", nil, uint32(unsafe.Offsetof(Attachment{}.AttLink)), kStr},
-	{"child_count", nil, uint32(unsafe.Offsetof(Attachment{}.ChildCount)), kInt},
-	{"parent_id", nil, uint32(unsafe.Offsetof(Attachment{}.ParentID)), kInt},
-	{"linked_version_id", nil, uint32(unsafe.Offsetof(Attachment{}.LinkedVersionID)), kInt},
-}, sorted: []uint16{31, 19, 24, 42, 28, 41, 27, 15, 17, 39, 25, 44, 18, 45, 2, 32, 13, 36, 6, 11, 37, 40, 23, 5, 8, 20, 26, 4, 21, 22, 12, 3, 1, 47, 7, 46, 29, 43, 33, 34, 35, 0, 38, 14, 9, 10, 16, 30}}
+var dectAttachment = decTable{names: "third_party_idlinkcontent_typelast_updatedidfilenamedatecreatednotefilesizetypeu" +
+	"nique_iddescisimagedataticket_idaction_iduser_idagent_idattachmentaction_id_canu" +
+	"pdateguidimage_upload_idimage_upload_keyfile_enduserportalpdfprintanon_outcomeid" +
+	"has_scanned_warning_is_new_versionparent_nameversion_count_alreadyuploadedcopy_f" +
+	"rom_idshowforusersshowonchildshowonrelateddata_base64download_urlthird_party_tok" +
+	"enalready_postedfaultid_isimport_importtypes3urlatt_linkchild_countparent_idlink" +
+	"ed_version_id",
+	extra: unsafe.Offsetof(Attachment{}.Extra), size: unsafe.Sizeof(Attachment{}), grow: growAttachment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Attachment{}.ThirdPartyID)), 14, kStr},             // "third_party_id"
+		{nil, 14, uint16(unsafe.Offsetof(Attachment{}.Link)), 4, kStr},                     // "link"
+		{nil, 18, uint16(unsafe.Offsetof(Attachment{}.ContentType)), 12, kStr},             // "content_type"
+		{nil, 30, uint16(unsafe.Offsetof(Attachment{}.LastUpdated)), 12, kTime},            // "last_updated"
+		{nil, 42, uint16(unsafe.Offsetof(Attachment{}.ID)), 2, kInt},                       // "id"
+		{nil, 44, uint16(unsafe.Offsetof(Attachment{}.Filename)), 8, kStr},                 // "filename"
+		{nil, 52, uint16(unsafe.Offsetof(Attachment{}.Datecreated)), 11, kTime},            // "datecreated"
+		{nil, 63, uint16(unsafe.Offsetof(Attachment{}.Note)), 4, kStr},                     // "note"
+		{nil, 67, uint16(unsafe.Offsetof(Attachment{}.Filesize)), 8, kInt},                 // "filesize"
+		{nil, 75, uint16(unsafe.Offsetof(Attachment{}.Type)), 4, kInt},                     // "type"
+		{nil, 79, uint16(unsafe.Offsetof(Attachment{}.UniqueID)), 9, kInt},                 // "unique_id"
+		{nil, 88, uint16(unsafe.Offsetof(Attachment{}.Desc)), 4, kStr},                     // "desc"
+		{nil, 92, uint16(unsafe.Offsetof(Attachment{}.Isimage)), 7, kBool},                 // "isimage"
+		{nil, 99, uint16(unsafe.Offsetof(Attachment{}.Data)), 4, kBytes},                   // "data"
+		{nil, 103, uint16(unsafe.Offsetof(Attachment{}.TicketID)), 9, kInt},                // "ticket_id"
+		{nil, 112, uint16(unsafe.Offsetof(Attachment{}.ActionID)), 9, kInt},                // "action_id"
+		{nil, 121, uint16(unsafe.Offsetof(Attachment{}.UserID)), 7, kInt},                  // "user_id"
+		{nil, 128, uint16(unsafe.Offsetof(Attachment{}.AgentID)), 8, kInt},                 // "agent_id"
+		{nil, 136, uint16(unsafe.Offsetof(Attachment{}.AttachmentactionID)), 19, kInt},     // "attachmentaction_id"
+		{nil, 155, uint16(unsafe.Offsetof(Attachment{}.Canupdate)), 10, kBool},             // "_canupdate"
+		{nil, 165, uint16(unsafe.Offsetof(Attachment{}.GUID)), 4, kStr},                    // "guid"
+		{nil, 169, uint16(unsafe.Offsetof(Attachment{}.ImageUploadID)), 15, kInt},          // "image_upload_id"
+		{nil, 184, uint16(unsafe.Offsetof(Attachment{}.ImageUploadKey)), 16, kStr},         // "image_upload_key"
+		{nil, 200, uint16(unsafe.Offsetof(Attachment{}.File)), 4, kRaw},                    // "file"
+		{nil, 204, uint16(unsafe.Offsetof(Attachment{}.Enduserportalpdfprint)), 22, kBool}, // "_enduserportalpdfprint"
+		{nil, 226, uint16(unsafe.Offsetof(Attachment{}.AnonOutcomeid)), 14, kInt},          // "anon_outcomeid"
+		{nil, 240, uint16(unsafe.Offsetof(Attachment{}.HasScanned)), 11, kBool},            // "has_scanned"
+		{nil, 251, uint16(unsafe.Offsetof(Attachment{}.Warning)), 8, kStr},                 // "_warning"
+		{nil, 259, uint16(unsafe.Offsetof(Attachment{}.IsNewVersion)), 15, kBool},          // "_is_new_version"
+		{nil, 274, uint16(unsafe.Offsetof(Attachment{}.ParentName)), 11, kStr},             // "parent_name"
+		{nil, 285, uint16(unsafe.Offsetof(Attachment{}.VersionCount)), 13, kInt},           // "version_count"
+		{nil, 298, uint16(unsafe.Offsetof(Attachment{}.Alreadyuploaded)), 16, kBool},       // "_alreadyuploaded"
+		{nil, 314, uint16(unsafe.Offsetof(Attachment{}.CopyFromID)), 12, kInt},             // "copy_from_id"
+		{nil, 326, uint16(unsafe.Offsetof(Attachment{}.Showforusers)), 12, kBool},          // "showforusers"
+		{nil, 338, uint16(unsafe.Offsetof(Attachment{}.Showonchild)), 11, kBool},           // "showonchild"
+		{nil, 349, uint16(unsafe.Offsetof(Attachment{}.Showonrelated)), 13, kBool},         // "showonrelated"
+		{nil, 362, uint16(unsafe.Offsetof(Attachment{}.DataBase64)), 11, kStr},             // "data_base64"
+		{nil, 373, uint16(unsafe.Offsetof(Attachment{}.DownloadURL)), 12, kStr},            // "download_url"
+		{nil, 385, uint16(unsafe.Offsetof(Attachment{}.ThirdPartyToken)), 17, kStr},        // "third_party_token"
+		{nil, 402, uint16(unsafe.Offsetof(Attachment{}.AlreadyPosted)), 14, kBool},         // "already_posted"
+		{nil, 416, uint16(unsafe.Offsetof(Attachment{}.Faultid)), 7, kInt},                 // "faultid"
+		{nil, 423, uint16(unsafe.Offsetof(Attachment{}.Isimport)), 9, kBool},               // "_isimport"
+		{nil, 432, uint16(unsafe.Offsetof(Attachment{}.Importtype)), 11, kStr},             // "_importtype"
+		{nil, 443, uint16(unsafe.Offsetof(Attachment{}.S3url)), 5, kStr},                   // "s3url"
+		{nil, 448, uint16(unsafe.Offsetof(Attachment{}.AttLink)), 8, kStr},                 // "att_link"
+		{nil, 456, uint16(unsafe.Offsetof(Attachment{}.ChildCount)), 11, kInt},             // "child_count"
+		{nil, 467, uint16(unsafe.Offsetof(Attachment{}.ParentID)), 9, kInt},                // "parent_id"
+		{nil, 476, uint16(unsafe.Offsetof(Attachment{}.LinkedVersionID)), 17, kInt},        // "linked_version_id"
+	}, sorted: []uint16{31, 19, 24, 42, 28, 41, 27, 15, 17, 39, 25, 44, 18, 45, 2, 32, 13, 36, 6, 11, 37, 40, 23, 5, 8, 20, 26, 4, 21, 22, 12, 3, 1, 47, 7, 46, 29, 43, 33, 34, 35, 0, 38, 14, 9, 10, 16, 30}}
 
 func (m *Attachment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAttachment
@@ -1367,33 +1374,36 @@ func growAttachmentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAttachmentList = decTable{extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), grow: growAttachmentList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ID)), kInt},
-	{"filename", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filename)), kStr},
-	{"datecreated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Datecreated)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(AttachmentList{}.Note)), kStr},
-	{"filesize", nil, uint32(unsafe.Offsetof(AttachmentList{}.Filesize)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(AttachmentList{}.Type)), kInt},
-	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.UniqueID)), kInt},
-	{"desc", nil, uint32(unsafe.Offsetof(AttachmentList{}.Desc)), kStr},
-	{"isimage", nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimage)), kBool},
-	{"showforusers", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showforusers)), kBool},
-	{"showonchild", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonchild)), kBool},
-	{"showonrelated", nil, uint32(unsafe.Offsetof(AttachmentList{}.Showonrelated)), kBool},
-	{"data_base64", nil, uint32(unsafe.Offsetof(AttachmentList{}.DataBase64)), kStr},
-	{"download_url", nil, uint32(unsafe.Offsetof(AttachmentList{}.DownloadURL)), kStr},
-	{"third_party_token", nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyToken)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ThirdPartyID)), kStr},
-	{"already_posted", nil, uint32(unsafe.Offsetof(AttachmentList{}.AlreadyPosted)), kBool},
-	{"faultid", nil, uint32(unsafe.Offsetof(AttachmentList{}.Faultid)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(AttachmentList{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(AttachmentList{}.Importtype)), kStr},
-	{"s3url", nil, uint32(unsafe.Offsetof(AttachmentList{}.S3url)), kStr},
-	{"att_link", nil, uint32(unsafe.Offsetof(AttachmentList{}.AttLink)), kStr},
-	{"child_count", nil, uint32(unsafe.Offsetof(AttachmentList{}.ChildCount)), kInt},
-	{"parent_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.ParentID)), kInt},
-	{"linked_version_id", nil, uint32(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), kInt},
-}, sorted: []uint16{19, 18, 16, 21, 22, 12, 2, 7, 13, 17, 1, 4, 0, 8, 24, 3, 23, 20, 9, 10, 11, 15, 14, 5, 6}}
+var dectAttachmentList = decTable{names: "idfilenamedatecreatednotefilesizetypeunique_iddescisimageshowforusersshowonchild" +
+	"showonrelateddata_base64download_urlthird_party_tokenthird_party_idalready_poste" +
+	"dfaultid_isimport_importtypes3urlatt_linkchild_countparent_idlinked_version_id",
+	extra: unsafe.Offsetof(AttachmentList{}.Extra), size: unsafe.Sizeof(AttachmentList{}), grow: growAttachmentList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AttachmentList{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AttachmentList{}.Filename)), 8, kStr},           // "filename"
+		{nil, 10, uint16(unsafe.Offsetof(AttachmentList{}.Datecreated)), 11, kTime},     // "datecreated"
+		{nil, 21, uint16(unsafe.Offsetof(AttachmentList{}.Note)), 4, kStr},              // "note"
+		{nil, 25, uint16(unsafe.Offsetof(AttachmentList{}.Filesize)), 8, kInt},          // "filesize"
+		{nil, 33, uint16(unsafe.Offsetof(AttachmentList{}.Type)), 4, kInt},              // "type"
+		{nil, 37, uint16(unsafe.Offsetof(AttachmentList{}.UniqueID)), 9, kInt},          // "unique_id"
+		{nil, 46, uint16(unsafe.Offsetof(AttachmentList{}.Desc)), 4, kStr},              // "desc"
+		{nil, 50, uint16(unsafe.Offsetof(AttachmentList{}.Isimage)), 7, kBool},          // "isimage"
+		{nil, 57, uint16(unsafe.Offsetof(AttachmentList{}.Showforusers)), 12, kBool},    // "showforusers"
+		{nil, 69, uint16(unsafe.Offsetof(AttachmentList{}.Showonchild)), 11, kBool},     // "showonchild"
+		{nil, 80, uint16(unsafe.Offsetof(AttachmentList{}.Showonrelated)), 13, kBool},   // "showonrelated"
+		{nil, 93, uint16(unsafe.Offsetof(AttachmentList{}.DataBase64)), 11, kStr},       // "data_base64"
+		{nil, 104, uint16(unsafe.Offsetof(AttachmentList{}.DownloadURL)), 12, kStr},     // "download_url"
+		{nil, 116, uint16(unsafe.Offsetof(AttachmentList{}.ThirdPartyToken)), 17, kStr}, // "third_party_token"
+		{nil, 133, uint16(unsafe.Offsetof(AttachmentList{}.ThirdPartyID)), 14, kStr},    // "third_party_id"
+		{nil, 147, uint16(unsafe.Offsetof(AttachmentList{}.AlreadyPosted)), 14, kBool},  // "already_posted"
+		{nil, 161, uint16(unsafe.Offsetof(AttachmentList{}.Faultid)), 7, kInt},          // "faultid"
+		{nil, 168, uint16(unsafe.Offsetof(AttachmentList{}.Isimport)), 9, kBool},        // "_isimport"
+		{nil, 177, uint16(unsafe.Offsetof(AttachmentList{}.Importtype)), 11, kStr},      // "_importtype"
+		{nil, 188, uint16(unsafe.Offsetof(AttachmentList{}.S3url)), 5, kStr},            // "s3url"
+		{nil, 193, uint16(unsafe.Offsetof(AttachmentList{}.AttLink)), 8, kStr},          // "att_link"
+		{nil, 201, uint16(unsafe.Offsetof(AttachmentList{}.ChildCount)), 11, kInt},      // "child_count"
+		{nil, 212, uint16(unsafe.Offsetof(AttachmentList{}.ParentID)), 9, kInt},         // "parent_id"
+		{nil, 221, uint16(unsafe.Offsetof(AttachmentList{}.LinkedVersionID)), 17, kInt}, // "linked_version_id"
+	}, sorted: []uint16{19, 18, 16, 21, 22, 12, 2, 7, 13, 17, 1, 4, 0, 8, 24, 3, 23, 20, 9, 10, 11, 15, 14, 5, 6}}
 
 func (m *AttachmentList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAttachmentList
@@ -1523,17 +1533,18 @@ func growAttachmentView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAttachmentView = decTable{extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), grow: growAttachmentView, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(AttachmentView{}.Type)), kInt},
-	{"unique_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.UniqueID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.TicketID)), kInt},
-	{"action_id", nil, uint32(unsafe.Offsetof(AttachmentView{}.ActionID)), kInt},
-	{"record_count", nil, uint32(unsafe.Offsetof(AttachmentView{}.RecordCount)), kInt},
-	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(AttachmentView{}.Attachments)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(AttachmentView{}.PageSize)), kInt},
-	{"folders", &dectKeyPair4, uint32(unsafe.Offsetof(AttachmentView{}.Folders)), kMany},
-}, sorted: []uint16{3, 5, 8, 6, 7, 4, 2, 0, 1}}
+var dectAttachmentView = decTable{names: "typeunique_idticket_idaction_idrecord_countattachmentspage_nopage_sizefolders",
+	extra: unsafe.Offsetof(AttachmentView{}.Extra), size: unsafe.Sizeof(AttachmentView{}), grow: growAttachmentView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AttachmentView{}.Type)), 4, kInt},                           // "type"
+		{nil, 4, uint16(unsafe.Offsetof(AttachmentView{}.UniqueID)), 9, kInt},                       // "unique_id"
+		{nil, 13, uint16(unsafe.Offsetof(AttachmentView{}.TicketID)), 9, kInt},                      // "ticket_id"
+		{nil, 22, uint16(unsafe.Offsetof(AttachmentView{}.ActionID)), 9, kInt},                      // "action_id"
+		{nil, 31, uint16(unsafe.Offsetof(AttachmentView{}.RecordCount)), 12, kInt},                  // "record_count"
+		{&dectAttachmentList, 43, uint16(unsafe.Offsetof(AttachmentView{}.Attachments)), 11, kPage}, // "attachments"
+		{nil, 54, uint16(unsafe.Offsetof(AttachmentView{}.PageNo)), 7, kInt},                        // "page_no"
+		{nil, 61, uint16(unsafe.Offsetof(AttachmentView{}.PageSize)), 9, kInt},                      // "page_size"
+		{&dectKeyPair4, 70, uint16(unsafe.Offsetof(AttachmentView{}.Folders)), 7, kMany},            // "folders"
+	}, sorted: []uint16{3, 5, 8, 6, 7, 4, 2, 0, 1}}
 
 func (m *AttachmentView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAttachmentView
@@ -1699,20 +1710,22 @@ func growPresignedURLRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPresignedURLRequest = decTable{extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), grow: growPresignedURLRequest, fields: []decField{
-	{"filename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filename)), kStr},
-	{"filesize", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), kInt64},
-	{"_tempid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), kStr},
-	{"originalfilename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Originalfilename)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Type)), kInt},
-	{"unique_id", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.UniqueID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.TicketID)), kInt},
-	{"atfilename", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atfilename)), kStr},
-	{"atdesc", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atdesc)), kStr},
-	{"atparentid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atparentid)), kInt},
-	{"atlinkedversionid", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atlinkedversionid)), kInt},
-	{"atnote", nil, uint32(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), kStr},
-}, sorted: []uint16{2, 8, 7, 10, 11, 9, 0, 1, 3, 6, 4, 5}}
+var dectPresignedURLRequest = decTable{names: "filenamefilesize_tempidoriginalfilenametypeunique_idticket_idatfilenameatdescatp" +
+	"arentidatlinkedversionidatnote",
+	extra: unsafe.Offsetof(PresignedURLRequest{}.Extra), size: unsafe.Sizeof(PresignedURLRequest{}), grow: growPresignedURLRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PresignedURLRequest{}.Filename)), 8, kStr},            // "filename"
+		{nil, 8, uint16(unsafe.Offsetof(PresignedURLRequest{}.Filesize)), 8, kInt64},          // "filesize"
+		{nil, 16, uint16(unsafe.Offsetof(PresignedURLRequest{}.Tempid)), 7, kStr},             // "_tempid"
+		{nil, 23, uint16(unsafe.Offsetof(PresignedURLRequest{}.Originalfilename)), 16, kStr},  // "originalfilename"
+		{nil, 39, uint16(unsafe.Offsetof(PresignedURLRequest{}.Type)), 4, kInt},               // "type"
+		{nil, 43, uint16(unsafe.Offsetof(PresignedURLRequest{}.UniqueID)), 9, kInt},           // "unique_id"
+		{nil, 52, uint16(unsafe.Offsetof(PresignedURLRequest{}.TicketID)), 9, kInt},           // "ticket_id"
+		{nil, 61, uint16(unsafe.Offsetof(PresignedURLRequest{}.Atfilename)), 10, kStr},        // "atfilename"
+		{nil, 71, uint16(unsafe.Offsetof(PresignedURLRequest{}.Atdesc)), 6, kStr},             // "atdesc"
+		{nil, 77, uint16(unsafe.Offsetof(PresignedURLRequest{}.Atparentid)), 10, kInt},        // "atparentid"
+		{nil, 87, uint16(unsafe.Offsetof(PresignedURLRequest{}.Atlinkedversionid)), 17, kInt}, // "atlinkedversionid"
+		{nil, 104, uint16(unsafe.Offsetof(PresignedURLRequest{}.Atnote)), 6, kStr},            // "atnote"
+	}, sorted: []uint16{2, 8, 7, 10, 11, 9, 0, 1, 3, 6, 4, 5}}
 
 func (m *PresignedURLRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPresignedURLRequest

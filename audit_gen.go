@@ -297,25 +297,27 @@ func growAudit(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAudit = decTable{extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), grow: growAudit, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Audit{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(Audit{}.TicketID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Audit{}.AgentID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(Audit{}.Date)), kTime},
-	{"value", nil, uint32(unsafe.Offsetof(Audit{}.Value)), kStr},
-	{"to", nil, uint32(unsafe.Offsetof(Audit{}.To)), kStr},
-	{"from", nil, uint32(unsafe.Offsetof(Audit{}.From)), kStr},
-	{"table_name", nil, uint32(unsafe.Offsetof(Audit{}.TableName)), kStr},
-	{"id1", nil, uint32(unsafe.Offsetof(Audit{}.Id1)), kInt},
-	{"id2", nil, uint32(unsafe.Offsetof(Audit{}.Id2)), kInt},
-	{"clientid", nil, uint32(unsafe.Offsetof(Audit{}.Clientid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Audit{}.Warning)), kStr},
-	{"actoutcome", nil, uint32(unsafe.Offsetof(Audit{}.Actoutcome)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(Audit{}.UserID)), kInt},
-	{"username", nil, uint32(unsafe.Offsetof(Audit{}.Username)), kStr},
-	{"datetime_to", nil, uint32(unsafe.Offsetof(Audit{}.DatetimeTo)), kTime},
-	{"datetime_from", nil, uint32(unsafe.Offsetof(Audit{}.DatetimeFrom)), kTime},
-}, sorted: []uint16{11, 12, 2, 10, 3, 16, 15, 6, 0, 8, 9, 7, 1, 5, 13, 14, 4}}
+var dectAudit = decTable{names: "idticket_idagent_iddatevaluetofromtable_nameid1id2clientid_warningactoutcomeuser" +
+	"_idusernamedatetime_todatetime_from",
+	extra: unsafe.Offsetof(Audit{}.Extra), size: unsafe.Sizeof(Audit{}), grow: growAudit, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Audit{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Audit{}.TicketID)), 9, kInt},         // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(Audit{}.AgentID)), 8, kInt},         // "agent_id"
+		{nil, 19, uint16(unsafe.Offsetof(Audit{}.Date)), 4, kTime},           // "date"
+		{nil, 23, uint16(unsafe.Offsetof(Audit{}.Value)), 5, kStr},           // "value"
+		{nil, 28, uint16(unsafe.Offsetof(Audit{}.To)), 2, kStr},              // "to"
+		{nil, 30, uint16(unsafe.Offsetof(Audit{}.From)), 4, kStr},            // "from"
+		{nil, 34, uint16(unsafe.Offsetof(Audit{}.TableName)), 10, kStr},      // "table_name"
+		{nil, 44, uint16(unsafe.Offsetof(Audit{}.Id1)), 3, kInt},             // "id1"
+		{nil, 47, uint16(unsafe.Offsetof(Audit{}.Id2)), 3, kInt},             // "id2"
+		{nil, 50, uint16(unsafe.Offsetof(Audit{}.Clientid)), 8, kInt},        // "clientid"
+		{nil, 58, uint16(unsafe.Offsetof(Audit{}.Warning)), 8, kStr},         // "_warning"
+		{nil, 66, uint16(unsafe.Offsetof(Audit{}.Actoutcome)), 10, kStr},     // "actoutcome"
+		{nil, 76, uint16(unsafe.Offsetof(Audit{}.UserID)), 7, kInt},          // "user_id"
+		{nil, 83, uint16(unsafe.Offsetof(Audit{}.Username)), 8, kStr},        // "username"
+		{nil, 91, uint16(unsafe.Offsetof(Audit{}.DatetimeTo)), 11, kTime},    // "datetime_to"
+		{nil, 102, uint16(unsafe.Offsetof(Audit{}.DatetimeFrom)), 13, kTime}, // "datetime_from"
+	}, sorted: []uint16{11, 12, 2, 10, 3, 16, 15, 6, 0, 8, 9, 7, 1, 5, 13, 14, 4}}
 
 func (m *Audit) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAudit }
 

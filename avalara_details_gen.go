@@ -358,33 +358,38 @@ func growAvalaraDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAvalaraDetails = decTable{extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), grow: growAvalaraDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ID)), kInt},
-	{"environment", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Environment)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Name)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewPassword)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.NewMethod)), kBool},
-	{"companyid", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Companyid)), kInt},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevel)), kInt},
-	{"supplier_top_level", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), kStr},
-	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), kStr},
-	{"company_object", &dectKeyPair, uint32(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), kOne},
-	{"defaulttax", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), kStr},
-	{"defaultitem", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), kStr},
-	{"autosyncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), kBool},
-	{"showmessage", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Showmessage)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Authorized)), kBool},
-	{"syncentities", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Syncentities)), kStr},
-	{"defaultcustomercode", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Defaultcustomercode)), kStr},
-	{"default_customer_name", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), kStr},
-	{"disablerecording", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), kBool},
-	{"address_mapping_type", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), kInt},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), kMany},
-	{"sync_committed", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AvalaraDetails{}.Warning)), kStr},
-}, sorted: []uint16{24, 21, 16, 14, 7, 9, 11, 6, 19, 18, 13, 12, 20, 1, 0, 2, 5, 4, 15, 8, 10, 23, 22, 17, 3}}
+var dectAvalaraDetails = decTable{names: "idenvironmentnameusernamenew_passwordnew_methodcompanyidclient_top_levelsupplier" +
+	"_top_levelclient_top_level_namesupplier_top_level_namecompany_objectdefaulttaxde" +
+	"faultitemautosyncentitiesshowmessageauthorizedsyncentitiesdefaultcustomercodedef" +
+	"ault_customer_namedisablerecordingaddress_mapping_typesync_entities_listsync_com" +
+	"mitted_warning",
+	extra: unsafe.Offsetof(AvalaraDetails{}.Extra), size: unsafe.Sizeof(AvalaraDetails{}), grow: growAvalaraDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AvalaraDetails{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AvalaraDetails{}.Environment)), 11, kInt},                   // "environment"
+		{nil, 13, uint16(unsafe.Offsetof(AvalaraDetails{}.Name)), 4, kStr},                          // "name"
+		{nil, 17, uint16(unsafe.Offsetof(AvalaraDetails{}.Username)), 8, kStr},                      // "username"
+		{nil, 25, uint16(unsafe.Offsetof(AvalaraDetails{}.NewPassword)), 12, kStr},                  // "new_password"
+		{nil, 37, uint16(unsafe.Offsetof(AvalaraDetails{}.NewMethod)), 10, kBool},                   // "new_method"
+		{nil, 47, uint16(unsafe.Offsetof(AvalaraDetails{}.Companyid)), 9, kInt},                     // "companyid"
+		{nil, 56, uint16(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevel)), 16, kInt},               // "client_top_level"
+		{nil, 72, uint16(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevel)), 18, kInt},             // "supplier_top_level"
+		{nil, 90, uint16(unsafe.Offsetof(AvalaraDetails{}.ClientTopLevelName)), 21, kStr},           // "client_top_level_name"
+		{nil, 111, uint16(unsafe.Offsetof(AvalaraDetails{}.SupplierTopLevelName)), 23, kStr},        // "supplier_top_level_name"
+		{&dectKeyPair, 134, uint16(unsafe.Offsetof(AvalaraDetails{}.CompanyObject)), 14, kOne},      // "company_object"
+		{nil, 148, uint16(unsafe.Offsetof(AvalaraDetails{}.Defaulttax)), 10, kStr},                  // "defaulttax"
+		{nil, 158, uint16(unsafe.Offsetof(AvalaraDetails{}.Defaultitem)), 11, kStr},                 // "defaultitem"
+		{nil, 169, uint16(unsafe.Offsetof(AvalaraDetails{}.Autosyncentities)), 16, kBool},           // "autosyncentities"
+		{nil, 185, uint16(unsafe.Offsetof(AvalaraDetails{}.Showmessage)), 11, kBool},                // "showmessage"
+		{nil, 196, uint16(unsafe.Offsetof(AvalaraDetails{}.Authorized)), 10, kBool},                 // "authorized"
+		{nil, 206, uint16(unsafe.Offsetof(AvalaraDetails{}.Syncentities)), 12, kStr},                // "syncentities"
+		{nil, 218, uint16(unsafe.Offsetof(AvalaraDetails{}.Defaultcustomercode)), 19, kStr},         // "defaultcustomercode"
+		{nil, 237, uint16(unsafe.Offsetof(AvalaraDetails{}.DefaultCustomerName)), 21, kStr},         // "default_customer_name"
+		{nil, 258, uint16(unsafe.Offsetof(AvalaraDetails{}.Disablerecording)), 16, kBool},           // "disablerecording"
+		{nil, 274, uint16(unsafe.Offsetof(AvalaraDetails{}.AddressMappingType)), 20, kInt},          // "address_mapping_type"
+		{&dectKeyPair2, 294, uint16(unsafe.Offsetof(AvalaraDetails{}.SyncEntitiesList)), 18, kMany}, // "sync_entities_list"
+		{nil, 312, uint16(unsafe.Offsetof(AvalaraDetails{}.SyncCommitted)), 14, kBool},              // "sync_committed"
+		{nil, 326, uint16(unsafe.Offsetof(AvalaraDetails{}.Warning)), 8, kStr},                      // "_warning"
+	}, sorted: []uint16{24, 21, 16, 14, 7, 9, 11, 6, 19, 18, 13, 12, 20, 1, 0, 2, 5, 4, 15, 8, 10, 23, 22, 17, 3}}
 
 func (m *AvalaraDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAvalaraDetails

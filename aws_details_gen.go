@@ -352,35 +352,41 @@ func growAWSDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAWSDetails = decTable{extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), grow: growAWSDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AWSDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AWSDetails{}.Name)), kStr},
-	{"access_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.AccessKey)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(AWSDetails{}.NewIntegrationKey)), kStr},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(AWSDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), kStr},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(AWSDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AWSDetails{}.Warning)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(AWSDetails{}.AssettypeField)), kStr},
-	{"regions", nil, uint32(unsafe.Offsetof(AWSDetails{}.Regions)), kStr},
-	{"regions_list", &dectKeyPair2, uint32(unsafe.Offsetof(AWSDetails{}.RegionsList)), kMany},
-}, sorted: []uint16{19, 2, 8, 9, 23, 24, 21, 22, 4, 5, 6, 7, 15, 16, 18, 17, 12, 10, 0, 13, 14, 20, 1, 3, 25, 26, 11}}
+var dectAWSDetails = decTable{names: "idnameaccess_keynew_integration_keydefault_devicesitedefault_devicesite_namedefa" +
+	"ult_devicetypedefault_devicetypenameassetimportidentifierassetimportidentifier_f" +
+	"ieldnamefieldmappingssitemappingsenableintegratorlastsyncdatelastsyncerrordelete" +
+	"_devicesdont_create_new_devicesdont_update_device_typedont_move_site_warningmapp" +
+	"ings_xtypedefault_assetgroupdefault_assetgroupnameassettype_choiceassettype_fiel" +
+	"dregionsregions_list",
+	extra: unsafe.Offsetof(AWSDetails{}.Extra), size: unsafe.Sizeof(AWSDetails{}), grow: growAWSDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AWSDetails{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AWSDetails{}.Name)), 4, kStr},                                       // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AWSDetails{}.AccessKey)), 10, kStr},                                 // "access_key"
+		{nil, 16, uint16(unsafe.Offsetof(AWSDetails{}.NewIntegrationKey)), 19, kStr},                        // "new_integration_key"
+		{nil, 35, uint16(unsafe.Offsetof(AWSDetails{}.DefaultDevicesite)), 18, kInt},                        // "default_devicesite"
+		{nil, 53, uint16(unsafe.Offsetof(AWSDetails{}.DefaultDevicesiteName)), 23, kStr},                    // "default_devicesite_name"
+		{nil, 76, uint16(unsafe.Offsetof(AWSDetails{}.DefaultDevicetype)), 18, kInt},                        // "default_devicetype"
+		{nil, 94, uint16(unsafe.Offsetof(AWSDetails{}.DefaultDevicetypename)), 22, kStr},                    // "default_devicetypename"
+		{nil, 116, uint16(unsafe.Offsetof(AWSDetails{}.Assetimportidentifier)), 21, kInt},                   // "assetimportidentifier"
+		{nil, 137, uint16(unsafe.Offsetof(AWSDetails{}.AssetimportidentifierFieldname)), 31, kStr},          // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 168, uint16(unsafe.Offsetof(AWSDetails{}.Fieldmappings)), 13, kMany}, // "fieldmappings"
+		{&dectIntegrationSiteMapping, 181, uint16(unsafe.Offsetof(AWSDetails{}.Sitemappings)), 12, kMany},   // "sitemappings"
+		{nil, 193, uint16(unsafe.Offsetof(AWSDetails{}.Enableintegrator)), 16, kBool},                       // "enableintegrator"
+		{nil, 209, uint16(unsafe.Offsetof(AWSDetails{}.Lastsyncdate)), 12, kTime},                           // "lastsyncdate"
+		{nil, 221, uint16(unsafe.Offsetof(AWSDetails{}.Lastsyncerror)), 13, kStr},                           // "lastsyncerror"
+		{nil, 234, uint16(unsafe.Offsetof(AWSDetails{}.DeleteDevices)), 14, kBool},                          // "delete_devices"
+		{nil, 248, uint16(unsafe.Offsetof(AWSDetails{}.DontCreateNewDevices)), 23, kBool},                   // "dont_create_new_devices"
+		{nil, 271, uint16(unsafe.Offsetof(AWSDetails{}.DontUpdateDeviceType)), 23, kBool},                   // "dont_update_device_type"
+		{nil, 294, uint16(unsafe.Offsetof(AWSDetails{}.DontMoveSite)), 14, kBool},                           // "dont_move_site"
+		{nil, 308, uint16(unsafe.Offsetof(AWSDetails{}.Warning)), 8, kStr},                                  // "_warning"
+		{&dectXTypeMapping, 316, uint16(unsafe.Offsetof(AWSDetails{}.MappingsXtype)), 14, kMany},            // "mappings_xtype"
+		{nil, 330, uint16(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroup)), 18, kInt},                       // "default_assetgroup"
+		{nil, 348, uint16(unsafe.Offsetof(AWSDetails{}.DefaultAssetgroupname)), 22, kStr},                   // "default_assetgroupname"
+		{nil, 370, uint16(unsafe.Offsetof(AWSDetails{}.AssettypeChoice)), 16, kInt},                         // "assettype_choice"
+		{nil, 386, uint16(unsafe.Offsetof(AWSDetails{}.AssettypeField)), 15, kStr},                          // "assettype_field"
+		{nil, 401, uint16(unsafe.Offsetof(AWSDetails{}.Regions)), 7, kStr},                                  // "regions"
+		{&dectKeyPair2, 408, uint16(unsafe.Offsetof(AWSDetails{}.RegionsList)), 12, kMany},                  // "regions_list"
+	}, sorted: []uint16{19, 2, 8, 9, 23, 24, 21, 22, 4, 5, 6, 7, 15, 16, 18, 17, 12, 10, 0, 13, 14, 20, 1, 3, 25, 26, 11}}
 
 func (m *AWSDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAWSDetails
@@ -631,30 +637,33 @@ func growXTypeMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXTypeMapping = decTable{extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), grow: growXTypeMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(XTypeMapping{}.ID)), kInt},
-	{"typeid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Typeid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Name)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Value)), kStr},
-	{"thirdpartyname", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Thirdpartyname)), kStr},
-	{"msid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Msid)), kInt},
-	{"isbladehost", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Isbladehost)), kInt},
-	{"tags", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Tags)), kStr},
-	{"category", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Category)), kStr},
-	{"includesoftware", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), kBool},
-	{"field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), kMany},
-	{"field_mapping_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), kInt},
-	{"sub_type", nil, uint32(unsafe.Offsetof(XTypeMapping{}.SubType)), kInt},
-	{"tag_list", nil, uint32(unsafe.Offsetof(XTypeMapping{}.TagList)), kStr},
-	{"tag_list_pairs", &dectKeyPair2, uint32(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), kMany},
-	{"seq", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Seq)), kInt},
-	{"partial_match", nil, uint32(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), kBool},
-	{"detailsid", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Detailsid)), kInt},
-	{"userules", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Userules)), kBool},
-	{"criteria", &dectXTypeMappingCriteria, uint32(unsafe.Offsetof(XTypeMapping{}.Criteria)), kMany},
-	{"rule_count", nil, uint32(unsafe.Offsetof(XTypeMapping{}.RuleCount)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMapping{}.Warning)), kStr},
-}, sorted: []uint16{21, 8, 19, 17, 11, 10, 0, 9, 6, 5, 2, 16, 20, 15, 12, 13, 14, 7, 4, 1, 18, 3}}
+var dectXTypeMapping = decTable{names: "idtypeidnamevaluethirdpartynamemsidisbladehosttagscategoryincludesoftwarefield_m" +
+	"appingsfield_mapping_countsub_typetag_listtag_list_pairsseqpartial_matchdetailsi" +
+	"duserulescriteriarule_count_warning",
+	extra: unsafe.Offsetof(XTypeMapping{}.Extra), size: unsafe.Sizeof(XTypeMapping{}), grow: growXTypeMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XTypeMapping{}.ID)), 2, kInt},                                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(XTypeMapping{}.Typeid)), 6, kInt},                                    // "typeid"
+		{nil, 8, uint16(unsafe.Offsetof(XTypeMapping{}.Name)), 4, kStr},                                      // "name"
+		{nil, 12, uint16(unsafe.Offsetof(XTypeMapping{}.Value)), 5, kStr},                                    // "value"
+		{nil, 17, uint16(unsafe.Offsetof(XTypeMapping{}.Thirdpartyname)), 14, kStr},                          // "thirdpartyname"
+		{nil, 31, uint16(unsafe.Offsetof(XTypeMapping{}.Msid)), 4, kInt},                                     // "msid"
+		{nil, 35, uint16(unsafe.Offsetof(XTypeMapping{}.Isbladehost)), 11, kInt},                             // "isbladehost"
+		{nil, 46, uint16(unsafe.Offsetof(XTypeMapping{}.Tags)), 4, kStr},                                     // "tags"
+		{nil, 50, uint16(unsafe.Offsetof(XTypeMapping{}.Category)), 8, kStr},                                 // "category"
+		{nil, 58, uint16(unsafe.Offsetof(XTypeMapping{}.Includesoftware)), 15, kBool},                        // "includesoftware"
+		{&dectIntegrationFieldMapping, 73, uint16(unsafe.Offsetof(XTypeMapping{}.FieldMappings)), 14, kMany}, // "field_mappings"
+		{nil, 87, uint16(unsafe.Offsetof(XTypeMapping{}.FieldMappingCount)), 19, kInt},                       // "field_mapping_count"
+		{nil, 106, uint16(unsafe.Offsetof(XTypeMapping{}.SubType)), 8, kInt},                                 // "sub_type"
+		{nil, 114, uint16(unsafe.Offsetof(XTypeMapping{}.TagList)), 8, kStr},                                 // "tag_list"
+		{&dectKeyPair2, 122, uint16(unsafe.Offsetof(XTypeMapping{}.TagListPairs)), 14, kMany},                // "tag_list_pairs"
+		{nil, 136, uint16(unsafe.Offsetof(XTypeMapping{}.Seq)), 3, kInt},                                     // "seq"
+		{nil, 139, uint16(unsafe.Offsetof(XTypeMapping{}.PartialMatch)), 13, kBool},                          // "partial_match"
+		{nil, 152, uint16(unsafe.Offsetof(XTypeMapping{}.Detailsid)), 9, kInt},                               // "detailsid"
+		{nil, 161, uint16(unsafe.Offsetof(XTypeMapping{}.Userules)), 8, kBool},                               // "userules"
+		{&dectXTypeMappingCriteria, 169, uint16(unsafe.Offsetof(XTypeMapping{}.Criteria)), 8, kMany},         // "criteria"
+		{nil, 177, uint16(unsafe.Offsetof(XTypeMapping{}.RuleCount)), 10, kInt},                              // "rule_count"
+		{nil, 187, uint16(unsafe.Offsetof(XTypeMapping{}.Warning)), 8, kStr},                                 // "_warning"
+	}, sorted: []uint16{21, 8, 19, 17, 11, 10, 0, 9, 6, 5, 2, 16, 20, 15, 12, 13, 14, 7, 4, 1, 18, 3}}
 
 func (m *XTypeMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXTypeMapping

@@ -513,52 +513,60 @@ func growAzureDevOpsDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureDevOpsDetails = decTable{extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), grow: growAzureDevOpsDetails, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Name)), kStr},
-	{"instance_url", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.InstanceURL)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), kBool},
-	{"fields_to_sync", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), kStr},
-	{"fields_to_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), kMany},
-	{"sync_mapped_fields", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), kBool},
-	{"sync_attachments", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), kBool},
-	{"sync_area_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), kBool},
-	{"sync_iteration_path", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncIterationPath)), kBool},
-	{"sync_priority", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncPriority)), kBool},
-	{"sync_status", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), kBool},
-	{"sync_start_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), kBool},
-	{"sync_target_date", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), kBool},
-	{"status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), kMany},
-	{"priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), kMany},
-	{"areapath_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), kMany},
-	{"iterationpath_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), kMany},
-	{"otherfield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), kMany},
-	{"area_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), kInt},
-	{"iteration_path_field", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), kInt},
-	{"work_item_description", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), kStr},
-	{"webhook_username", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookUsername)), kStr},
-	{"new_webhook_password", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPassword)), kStr},
-	{"webhook_salt", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookSalt)), kStr},
-	{"webhook_iterations", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookIterations)), kInt},
-	{"ticket_type", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketType)), kInt},
-	{"ticket_type_name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketTypeName)), kStr},
-	{"ticket_user", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUser)), kInt},
-	{"ticket_user_name", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUserName)), kStr},
-	{"user_is_created_by", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UserIsCreatedBy)), kBool},
-	{"sync_summary", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.SyncSummary)), kBool},
-	{"private_updates", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.PrivateUpdates)), kBool},
-	{"new_webhook_password_method", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPasswordMethod)), kBool},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncerror)), kStr},
-	{"update_days", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.UpdateDays)), kInt},
-	{"enablepipelines", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Enablepipelines)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Importtype)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), kStr},
-}, sorted: []uint16{42, 43, 22, 19, 37, 41, 7, 8, 0, 2, 4, 1, 23, 20, 38, 39, 3, 5, 6, 26, 36, 21, 18, 35, 17, 11, 10, 12, 9, 13, 15, 14, 34, 16, 29, 30, 31, 32, 40, 33, 28, 27, 25, 24}}
+var dectAzureDevOpsDetails = decTable{names: "guidintentidnameinstance_urlnew_access_tokennew_methodfields_to_syncfields_to_sy" +
+	"nc_listsync_mapped_fieldssync_attachmentssync_area_pathsync_iteration_pathsync_p" +
+	"rioritysync_statussync_start_datesync_target_datestatus_mappingspriority_mapping" +
+	"sareapath_mappingsiterationpath_mappingsotherfield_mappingsarea_path_fielditerat" +
+	"ion_path_fieldwork_item_descriptionwebhook_usernamenew_webhook_passwordwebhook_s" +
+	"altwebhook_iterationsticket_typeticket_type_nameticket_userticket_user_nameuser_" +
+	"is_created_bysync_summaryprivate_updatesnew_webhook_password_methodenableintegra" +
+	"torlastsyncdatelastsyncerrorupdate_daysenablepipelines_importtype_warning",
+	extra: unsafe.Offsetof(AzureDevOpsDetails{}.Extra), size: unsafe.Sizeof(AzureDevOpsDetails{}), grow: growAzureDevOpsDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.GUID)), 4, kStr},                                               // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Intent)), 6, kStr},                                             // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.ID)), 2, kInt},                                                // "id"
+		{nil, 12, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Name)), 4, kStr},                                              // "name"
+		{nil, 16, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.InstanceURL)), 12, kStr},                                      // "instance_url"
+		{nil, 28, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.NewAccessToken)), 16, kStr},                                   // "new_access_token"
+		{nil, 44, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.NewMethod)), 10, kBool},                                       // "new_method"
+		{nil, 54, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSync)), 14, kStr},                                     // "fields_to_sync"
+		{&dectKeyPair2, 68, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.FieldsToSyncList)), 19, kMany},                      // "fields_to_sync_list"
+		{nil, 87, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncMappedFields)), 18, kBool},                                // "sync_mapped_fields"
+		{nil, 105, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAttachments)), 16, kBool},                                // "sync_attachments"
+		{nil, 121, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncAreaPath)), 14, kBool},                                   // "sync_area_path"
+		{nil, 135, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncIterationPath)), 19, kBool},                              // "sync_iteration_path"
+		{nil, 154, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncPriority)), 13, kBool},                                   // "sync_priority"
+		{nil, 167, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStatus)), 11, kBool},                                     // "sync_status"
+		{nil, 178, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncStartDate)), 15, kBool},                                  // "sync_start_date"
+		{nil, 193, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncTargetDate)), 16, kBool},                                 // "sync_target_date"
+		{&dectIntegrationFieldMapping, 209, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.StatusMappings)), 15, kMany},        // "status_mappings"
+		{&dectIntegrationFieldMapping, 224, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.PriorityMappings)), 17, kMany},      // "priority_mappings"
+		{&dectIntegrationFieldMapping, 241, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.AreapathMappings)), 17, kMany},      // "areapath_mappings"
+		{&dectIntegrationFieldMapping, 258, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.IterationpathMappings)), 22, kMany}, // "iterationpath_mappings"
+		{&dectIntegrationFieldMapping, 280, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.OtherfieldMappings)), 19, kMany},    // "otherfield_mappings"
+		{nil, 299, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.AreaPathField)), 15, kInt},                                   // "area_path_field"
+		{nil, 314, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.IterationPathField)), 20, kInt},                              // "iteration_path_field"
+		{nil, 334, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.WorkItemDescription)), 21, kStr},                             // "work_item_description"
+		{nil, 355, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookUsername)), 16, kStr},                                 // "webhook_username"
+		{nil, 371, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPassword)), 20, kStr},                              // "new_webhook_password"
+		{nil, 391, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookSalt)), 12, kStr},                                     // "webhook_salt"
+		{nil, 403, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.WebhookIterations)), 18, kInt},                               // "webhook_iterations"
+		{nil, 421, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.TicketType)), 11, kInt},                                      // "ticket_type"
+		{nil, 432, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.TicketTypeName)), 16, kStr},                                  // "ticket_type_name"
+		{nil, 448, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUser)), 11, kInt},                                      // "ticket_user"
+		{nil, 459, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.TicketUserName)), 16, kStr},                                  // "ticket_user_name"
+		{nil, 475, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.UserIsCreatedBy)), 18, kBool},                                // "user_is_created_by"
+		{nil, 493, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.SyncSummary)), 12, kBool},                                    // "sync_summary"
+		{nil, 505, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.PrivateUpdates)), 15, kBool},                                 // "private_updates"
+		{nil, 520, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.NewWebhookPasswordMethod)), 27, kBool},                       // "new_webhook_password_method"
+		{nil, 547, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Enableintegrator)), 16, kBool},                               // "enableintegrator"
+		{nil, 563, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncdate)), 12, kTime},                                   // "lastsyncdate"
+		{nil, 575, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Lastsyncerror)), 13, kStr},                                   // "lastsyncerror"
+		{nil, 588, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.UpdateDays)), 11, kInt},                                      // "update_days"
+		{nil, 599, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Enablepipelines)), 15, kBool},                                // "enablepipelines"
+		{nil, 614, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Importtype)), 11, kStr},                                      // "_importtype"
+		{nil, 625, uint16(unsafe.Offsetof(AzureDevOpsDetails{}.Warning)), 8, kStr},                                          // "_warning"
+	}, sorted: []uint16{42, 43, 22, 19, 37, 41, 7, 8, 0, 2, 4, 1, 23, 20, 38, 39, 3, 5, 6, 26, 36, 21, 18, 35, 17, 11, 10, 12, 9, 13, 15, 14, 34, 16, 29, 30, 31, 32, 40, 33, 28, 27, 25, 24}}
 
 func (m *AzureDevOpsDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureDevOpsDetails

@@ -1054,117 +1054,142 @@ func growAzureADConnection(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureADConnection = decTable{extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), grow: growAzureADConnection, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Name)), kStr},
-	{"domain", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Domain)), kStr},
-	{"directoryid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Directoryid)), kStr},
-	{"applicationid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Applicationid)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), kTime},
-	{"_authcode", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authcode)), kStr},
-	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), kBool},
-	{"mappings_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), kMany},
-	{"mappings_agent", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), kMany},
-	{"mappings_agent_roles", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), kMany},
-	{"mappings_site", &dectAzureADMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), kMany},
-	{"user_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), kStr},
-	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), kMany},
-	{"agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), kMany},
-	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), kInt},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), kStr},
-	{"mappings_cab", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), kMany},
-	{"manage_licenses", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), kBool},
-	{"licensed_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), kStr},
-	{"licensed_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), kMany},
-	{"tenant_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TenantType)), kInt},
-	{"mappings_device", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), kMany},
-	{"defaultsite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), kInt},
-	{"defaultsite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), kInt},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroup_guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupGUID)), kStr},
-	{"default_assetgroup_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupName)), kStr},
-	{"default_assettype", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettype)), kInt},
-	{"default_assettype_guid", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeGUID)), kStr},
-	{"default_assettype_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeName)), kStr},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeField)), kStr},
-	{"assettype_fieldname", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AssettypeFieldname)), kStr},
-	{"import_identifier", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifier)), kInt},
-	{"import_identifier_fieldname", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ImportIdentifierFieldname)), kStr},
-	{"accountenabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Accountenabled)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Authorized)), kBool},
-	{"new_method", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewMethod)), kBool},
-	{"createunmatchedusers", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Createunmatchedusers)), kBool},
-	{"unmatchedusersite", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Unmatchedusersite)), kInt},
-	{"unmatchedusersite_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UnmatchedusersiteName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Type)), kInt},
-	{"top_level", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevel)), kInt},
-	{"auto_create_mappings", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), kBool},
-	{"auto_allow_sso", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), kBool},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), kStr},
-	{"mappings_client", &dectAreaAzureTenant, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), kMany},
-	{"default_ticket_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), kInt},
-	{"default_ticket_type_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), kStr},
-	{"default_classification", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), kStr},
-	{"default_classification_reason", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), kStr},
-	{"default_priority_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), kStr},
-	{"mappings_ticket", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), kMany},
-	{"intune_dont_update_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), kBool},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), kMany},
-	{"intune_enabled", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), kBool},
-	{"licence_import_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), kInt},
-	{"graphendpoint", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), kInt},
-	{"intuneusermatchingfield", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Intuneusermatchingfield)), kInt},
-	{"current_scopes", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CurrentScopes)), kStrs},
-	{"_dosave", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Dosave)), kBool},
-	{"dont_sync_new_tenants", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), kBool},
-	{"importunmatchedgroupasserviceaccount", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), kStr},
-	{"deactivate_users", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), kBool},
-	{"mappings_priority", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), kMany},
-	{"allow_subscription_management", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), kBool},
-	{"receive_subscription_updated", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), kBool},
-	{"graph_host", nil, uint32(unsafe.Offsetof(AzureADConnection{}.GraphHost)), kStr},
-	{"mappings_user_roles", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), kMany},
-	{"alternate_client_id", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), kStr},
-	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), kStr},
-	{"default_relationship_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), kInt},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), kMany},
-	{"intune_delete_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), kInt},
-	{"intune_delete_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Warning)), kStr},
-	{"sentinel_default_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), kInt},
-	{"sentinel_default_user_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), kStr},
-	{"named_roles", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), kStr},
-	{"named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), kMany},
-	{"new_user_template", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), kInt},
-	{"new_user_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), kMany},
-	{"new_user_template_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), kStr},
-	{"software_import_licence_matching", nil, uint32(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), kBool},
-	{"default_intune_status", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), kInt},
-	{"default_intune_status_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatusName)), kStr},
-	{"no_manager_role", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), kInt},
-	{"no_manager_role_name", nil, uint32(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), kStr},
-	{"track_sign_in_activity", nil, uint32(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), kBool},
-	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), kMany},
-	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), kStr},
-	{"user_licence", &dectKeyPair2, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicence)), kMany},
-	{"user_licence_list", nil, uint32(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), kStr},
-	{"check_licence_list_for_service_user", nil, uint32(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), kBool},
-	{"exclude_mssense_devices", nil, uint32(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), kBool},
-	{"authentication_type", nil, uint32(unsafe.Offsetof(AzureADConnection{}.AuthenticationType)), kInt},
-	{"_confirmmanagedidentitysetup", nil, uint32(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), kBool},
-}, sorted: []uint16{11, 108, 71, 12, 86, 45, 18, 20, 76, 80, 6, 34, 41, 42, 107, 46, 54, 53, 105, 48, 70, 74, 35, 36, 37, 38, 39, 40, 59, 60, 96, 97, 61, 82, 57, 58, 32, 33, 5, 4, 72, 106, 78, 68, 0, 64, 65, 102, 101, 24, 23, 22, 21, 2, 43, 44, 73, 1, 84, 85, 63, 66, 69, 67, 28, 29, 27, 14, 15, 26, 56, 31, 93, 75, 16, 62, 13, 79, 83, 3, 89, 90, 8, 81, 7, 47, 9, 91, 94, 92, 98, 99, 77, 25, 87, 88, 95, 30, 10, 52, 55, 100, 51, 49, 50, 103, 104, 17, 19}}
+var dectAzureADConnection = decTable{names: "guidintentidnamedomaindirectoryidapplicationidnew_client_secretnew_access_tokenn" +
+	"ew_refresh_tokentoken_expiry_authcode_exchangecodefortokenmappings_usermappings_" +
+	"agentmappings_agent_rolesmappings_siteuser_matching_fieldsagent_matching_fieldsu" +
+	"ser_matching_listagent_matching_listhalointegratorenabledhalointegrator_lastsync" +
+	"halointegrator_lasterrorhalointegrator_importtyperedirect_urimappings_cabmanage_" +
+	"licenseslicensed_roleslicensed_roles_listtenant_typemappings_devicedefaultsitede" +
+	"faultsite_nameassettype_choicedefault_assetgroupdefault_assetgroup_guiddefault_a" +
+	"ssetgroup_namedefault_assettypedefault_assettype_guiddefault_assettype_nameasset" +
+	"type_fieldassettype_fieldnameimport_identifierimport_identifier_fieldnameaccount" +
+	"enabledauthorizednew_methodcreateunmatchedusersunmatchedusersiteunmatchedusersit" +
+	"e_nametypetop_levelauto_create_mappingsauto_allow_ssotop_level_namemappings_clie" +
+	"ntdefault_ticket_typedefault_ticket_type_namedefault_classificationdefault_class" +
+	"ification_reasondefault_priority_namemappings_ticketintune_dont_update_typehalo_" +
+	"integrator_import_listhalo_integrator_import_typesintune_enabledlicence_import_t" +
+	"ypegraphendpointintuneusermatchingfieldcurrent_scopes_dosavedont_sync_new_tenant" +
+	"simportunmatchedgroupasserviceaccountdeactivate_usersmappings_priorityallow_subs" +
+	"cription_managementreceive_subscription_updatedgraph_hostmappings_user_rolesalte" +
+	"rnate_client_idnew_alternate_client_secretdefault_relationship_typemappings_xtyp" +
+	"eintune_delete_statusintune_delete_status_name_warningsentinel_default_usersenti" +
+	"nel_default_user_namenamed_rolesnamed_roles_listnew_user_templatenew_user_typema" +
+	"ppings_new_usernew_user_template_namesoftware_import_licence_matchingdefault_int" +
+	"une_statusdefault_intune_status_nameno_manager_roleno_manager_role_nametrack_sig" +
+	"n_in_activityhalointegrator_allowedclientidslisthalointegrator_allowedclientidsu" +
+	"ser_licenceuser_licence_listcheck_licence_list_for_service_userexclude_mssense_d" +
+	"evicesauthentication_type_confirmmanagedidentitysetup",
+	extra: unsafe.Offsetof(AzureADConnection{}.Extra), size: unsafe.Sizeof(AzureADConnection{}), grow: growAzureADConnection, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureADConnection{}.GUID)), 4, kStr},                                              // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(AzureADConnection{}.Intent)), 6, kStr},                                            // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(AzureADConnection{}.ID)), 2, kInt},                                               // "id"
+		{nil, 12, uint16(unsafe.Offsetof(AzureADConnection{}.Name)), 4, kStr},                                             // "name"
+		{nil, 16, uint16(unsafe.Offsetof(AzureADConnection{}.Domain)), 6, kStr},                                           // "domain"
+		{nil, 22, uint16(unsafe.Offsetof(AzureADConnection{}.Directoryid)), 11, kStr},                                     // "directoryid"
+		{nil, 33, uint16(unsafe.Offsetof(AzureADConnection{}.Applicationid)), 13, kStr},                                   // "applicationid"
+		{nil, 46, uint16(unsafe.Offsetof(AzureADConnection{}.NewClientSecret)), 17, kStr},                                 // "new_client_secret"
+		{nil, 63, uint16(unsafe.Offsetof(AzureADConnection{}.NewAccessToken)), 16, kStr},                                  // "new_access_token"
+		{nil, 79, uint16(unsafe.Offsetof(AzureADConnection{}.NewRefreshToken)), 17, kStr},                                 // "new_refresh_token"
+		{nil, 96, uint16(unsafe.Offsetof(AzureADConnection{}.TokenExpiry)), 12, kTime},                                    // "token_expiry"
+		{nil, 108, uint16(unsafe.Offsetof(AzureADConnection{}.Authcode)), 9, kStr},                                        // "_authcode"
+		{nil, 117, uint16(unsafe.Offsetof(AzureADConnection{}.Exchangecodefortoken)), 21, kBool},                          // "_exchangecodefortoken"
+		{&dectIntegrationFieldMapping, 138, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsUser)), 13, kMany},         // "mappings_user"
+		{&dectIntegrationFieldMapping, 151, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsAgent)), 14, kMany},        // "mappings_agent"
+		{&dectIntegrationFieldMapping, 165, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsAgentRoles)), 20, kMany},   // "mappings_agent_roles"
+		{&dectAzureADMapping, 185, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsSite)), 13, kMany},                  // "mappings_site"
+		{nil, 198, uint16(unsafe.Offsetof(AzureADConnection{}.UserMatchingFields)), 20, kStr},                             // "user_matching_fields"
+		{nil, 218, uint16(unsafe.Offsetof(AzureADConnection{}.AgentMatchingFields)), 21, kStr},                            // "agent_matching_fields"
+		{&dectKeyPair2, 239, uint16(unsafe.Offsetof(AzureADConnection{}.UserMatchingList)), 18, kMany},                    // "user_matching_list"
+		{&dectKeyPair2, 257, uint16(unsafe.Offsetof(AzureADConnection{}.AgentMatchingList)), 19, kMany},                   // "agent_matching_list"
+		{nil, 276, uint16(unsafe.Offsetof(AzureADConnection{}.Halointegratorenabled)), 21, kBool},                         // "halointegratorenabled"
+		{nil, 297, uint16(unsafe.Offsetof(AzureADConnection{}.HalointegratorLastsync)), 23, kTime},                        // "halointegrator_lastsync"
+		{nil, 320, uint16(unsafe.Offsetof(AzureADConnection{}.HalointegratorLasterror)), 24, kStr},                        // "halointegrator_lasterror"
+		{nil, 344, uint16(unsafe.Offsetof(AzureADConnection{}.HalointegratorImporttype)), 25, kInt},                       // "halointegrator_importtype"
+		{nil, 369, uint16(unsafe.Offsetof(AzureADConnection{}.RedirectURI)), 12, kStr},                                    // "redirect_uri"
+		{&dectIntegrationFieldMapping, 381, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsCab)), 12, kMany},          // "mappings_cab"
+		{nil, 393, uint16(unsafe.Offsetof(AzureADConnection{}.ManageLicenses)), 15, kBool},                                // "manage_licenses"
+		{nil, 408, uint16(unsafe.Offsetof(AzureADConnection{}.LicensedRoles)), 14, kStr},                                  // "licensed_roles"
+		{&dectKeyPair, 422, uint16(unsafe.Offsetof(AzureADConnection{}.LicensedRolesList)), 19, kMany},                    // "licensed_roles_list"
+		{nil, 441, uint16(unsafe.Offsetof(AzureADConnection{}.TenantType)), 11, kInt},                                     // "tenant_type"
+		{&dectIntegrationFieldMapping, 452, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsDevice)), 15, kMany},       // "mappings_device"
+		{nil, 467, uint16(unsafe.Offsetof(AzureADConnection{}.Defaultsite)), 11, kInt},                                    // "defaultsite"
+		{nil, 478, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultsiteName)), 16, kStr},                                // "defaultsite_name"
+		{nil, 494, uint16(unsafe.Offsetof(AzureADConnection{}.AssettypeChoice)), 16, kInt},                                // "assettype_choice"
+		{nil, 510, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroup)), 18, kInt},                              // "default_assetgroup"
+		{nil, 528, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupGUID)), 23, kStr},                          // "default_assetgroup_guid"
+		{nil, 551, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssetgroupName)), 23, kStr},                          // "default_assetgroup_name"
+		{nil, 574, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssettype)), 17, kInt},                               // "default_assettype"
+		{nil, 591, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeGUID)), 22, kStr},                           // "default_assettype_guid"
+		{nil, 613, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultAssettypeName)), 22, kStr},                           // "default_assettype_name"
+		{nil, 635, uint16(unsafe.Offsetof(AzureADConnection{}.AssettypeField)), 15, kStr},                                 // "assettype_field"
+		{nil, 650, uint16(unsafe.Offsetof(AzureADConnection{}.AssettypeFieldname)), 19, kStr},                             // "assettype_fieldname"
+		{nil, 669, uint16(unsafe.Offsetof(AzureADConnection{}.ImportIdentifier)), 17, kInt},                               // "import_identifier"
+		{nil, 686, uint16(unsafe.Offsetof(AzureADConnection{}.ImportIdentifierFieldname)), 27, kStr},                      // "import_identifier_fieldname"
+		{nil, 713, uint16(unsafe.Offsetof(AzureADConnection{}.Accountenabled)), 14, kBool},                                // "accountenabled"
+		{nil, 727, uint16(unsafe.Offsetof(AzureADConnection{}.Authorized)), 10, kBool},                                    // "authorized"
+		{nil, 737, uint16(unsafe.Offsetof(AzureADConnection{}.NewMethod)), 10, kBool},                                     // "new_method"
+		{nil, 747, uint16(unsafe.Offsetof(AzureADConnection{}.Createunmatchedusers)), 20, kBool},                          // "createunmatchedusers"
+		{nil, 767, uint16(unsafe.Offsetof(AzureADConnection{}.Unmatchedusersite)), 17, kInt},                              // "unmatchedusersite"
+		{nil, 784, uint16(unsafe.Offsetof(AzureADConnection{}.UnmatchedusersiteName)), 22, kStr},                          // "unmatchedusersite_name"
+		{nil, 806, uint16(unsafe.Offsetof(AzureADConnection{}.Type)), 4, kInt},                                            // "type"
+		{nil, 810, uint16(unsafe.Offsetof(AzureADConnection{}.TopLevel)), 9, kInt},                                        // "top_level"
+		{nil, 819, uint16(unsafe.Offsetof(AzureADConnection{}.AutoCreateMappings)), 20, kBool},                            // "auto_create_mappings"
+		{nil, 839, uint16(unsafe.Offsetof(AzureADConnection{}.AutoAllowSSO)), 14, kBool},                                  // "auto_allow_sso"
+		{nil, 853, uint16(unsafe.Offsetof(AzureADConnection{}.TopLevelName)), 14, kStr},                                   // "top_level_name"
+		{&dectAreaAzureTenant, 867, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsClient)), 15, kMany},               // "mappings_client"
+		{nil, 882, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultTicketType)), 19, kInt},                              // "default_ticket_type"
+		{nil, 901, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultTicketTypeName)), 24, kStr},                          // "default_ticket_type_name"
+		{nil, 925, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultClassification)), 22, kStr},                          // "default_classification"
+		{nil, 947, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultClassificationReason)), 29, kStr},                    // "default_classification_reason"
+		{nil, 976, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultPriorityName)), 21, kStr},                            // "default_priority_name"
+		{&dectIntegrationFieldMapping, 997, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsTicket)), 15, kMany},       // "mappings_ticket"
+		{nil, 1012, uint16(unsafe.Offsetof(AzureADConnection{}.IntuneDontUpdateType)), 23, kBool},                         // "intune_dont_update_type"
+		{nil, 1035, uint16(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportList)), 27, kStr},                      // "halo_integrator_import_list"
+		{&dectKeyPair2, 1062, uint16(unsafe.Offsetof(AzureADConnection{}.HaloIntegratorImportTypes)), 28, kMany},          // "halo_integrator_import_types"
+		{nil, 1090, uint16(unsafe.Offsetof(AzureADConnection{}.IntuneEnabled)), 14, kBool},                                // "intune_enabled"
+		{nil, 1104, uint16(unsafe.Offsetof(AzureADConnection{}.LicenceImportType)), 19, kInt},                             // "licence_import_type"
+		{nil, 1123, uint16(unsafe.Offsetof(AzureADConnection{}.Graphendpoint)), 13, kInt},                                 // "graphendpoint"
+		{nil, 1136, uint16(unsafe.Offsetof(AzureADConnection{}.Intuneusermatchingfield)), 23, kInt},                       // "intuneusermatchingfield"
+		{nil, 1159, uint16(unsafe.Offsetof(AzureADConnection{}.CurrentScopes)), 14, kStrs},                                // "current_scopes"
+		{nil, 1173, uint16(unsafe.Offsetof(AzureADConnection{}.Dosave)), 7, kBool},                                        // "_dosave"
+		{nil, 1180, uint16(unsafe.Offsetof(AzureADConnection{}.DontSyncNewTenants)), 21, kBool},                           // "dont_sync_new_tenants"
+		{nil, 1201, uint16(unsafe.Offsetof(AzureADConnection{}.Importunmatchedgroupasserviceaccount)), 36, kStr},          // "importunmatchedgroupasserviceaccount"
+		{nil, 1237, uint16(unsafe.Offsetof(AzureADConnection{}.DeactivateUsers)), 16, kBool},                              // "deactivate_users"
+		{&dectIntegrationFieldMapping, 1253, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsPriority)), 17, kMany},    // "mappings_priority"
+		{nil, 1270, uint16(unsafe.Offsetof(AzureADConnection{}.AllowSubscriptionManagement)), 29, kBool},                  // "allow_subscription_management"
+		{nil, 1299, uint16(unsafe.Offsetof(AzureADConnection{}.ReceiveSubscriptionUpdated)), 28, kBool},                   // "receive_subscription_updated"
+		{nil, 1327, uint16(unsafe.Offsetof(AzureADConnection{}.GraphHost)), 10, kStr},                                     // "graph_host"
+		{&dectIntegrationFieldMapping, 1337, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsUserRoles)), 19, kMany},   // "mappings_user_roles"
+		{nil, 1356, uint16(unsafe.Offsetof(AzureADConnection{}.AlternateClientID)), 19, kStr},                             // "alternate_client_id"
+		{nil, 1375, uint16(unsafe.Offsetof(AzureADConnection{}.NewAlternateClientSecret)), 27, kStr},                      // "new_alternate_client_secret"
+		{nil, 1402, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultRelationshipType)), 25, kInt},                       // "default_relationship_type"
+		{&dectXTypeMapping, 1427, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsXtype)), 14, kMany},                  // "mappings_xtype"
+		{nil, 1441, uint16(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatus)), 20, kInt},                            // "intune_delete_status"
+		{nil, 1461, uint16(unsafe.Offsetof(AzureADConnection{}.IntuneDeleteStatusName)), 25, kStr},                        // "intune_delete_status_name"
+		{nil, 1486, uint16(unsafe.Offsetof(AzureADConnection{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 1494, uint16(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUser)), 21, kInt},                           // "sentinel_default_user"
+		{nil, 1515, uint16(unsafe.Offsetof(AzureADConnection{}.SentinelDefaultUserName)), 26, kStr},                       // "sentinel_default_user_name"
+		{nil, 1541, uint16(unsafe.Offsetof(AzureADConnection{}.NamedRoles)), 11, kStr},                                    // "named_roles"
+		{&dectKeyPair, 1552, uint16(unsafe.Offsetof(AzureADConnection{}.NamedRolesList)), 16, kMany},                      // "named_roles_list"
+		{nil, 1568, uint16(unsafe.Offsetof(AzureADConnection{}.NewUserTemplate)), 17, kInt},                               // "new_user_template"
+		{nil, 1585, uint16(unsafe.Offsetof(AzureADConnection{}.NewUserType)), 13, kInt},                                   // "new_user_type"
+		{&dectIntegrationFieldMapping, 1598, uint16(unsafe.Offsetof(AzureADConnection{}.MappingsNewUser)), 17, kMany},     // "mappings_new_user"
+		{nil, 1615, uint16(unsafe.Offsetof(AzureADConnection{}.NewUserTemplateName)), 22, kStr},                           // "new_user_template_name"
+		{nil, 1637, uint16(unsafe.Offsetof(AzureADConnection{}.SoftwareImportLicenceMatching)), 32, kBool},                // "software_import_licence_matching"
+		{nil, 1669, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatus)), 21, kInt},                           // "default_intune_status"
+		{nil, 1690, uint16(unsafe.Offsetof(AzureADConnection{}.DefaultIntuneStatusName)), 26, kStr},                       // "default_intune_status_name"
+		{nil, 1716, uint16(unsafe.Offsetof(AzureADConnection{}.NoManagerRole)), 15, kInt},                                 // "no_manager_role"
+		{nil, 1731, uint16(unsafe.Offsetof(AzureADConnection{}.NoManagerRoleName)), 20, kStr},                             // "no_manager_role_name"
+		{nil, 1751, uint16(unsafe.Offsetof(AzureADConnection{}.TrackSignInActivity)), 22, kBool},                          // "track_sign_in_activity"
+		{&dectKeyPair3, 1773, uint16(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientidslist)), 35, kMany}, // "halointegrator_allowedclientidslist"
+		{nil, 1808, uint16(unsafe.Offsetof(AzureADConnection{}.HalointegratorAllowedclientids)), 31, kStr},                // "halointegrator_allowedclientids"
+		{&dectKeyPair2, 1839, uint16(unsafe.Offsetof(AzureADConnection{}.UserLicence)), 12, kMany},                        // "user_licence"
+		{nil, 1851, uint16(unsafe.Offsetof(AzureADConnection{}.UserLicenceList)), 17, kStr},                               // "user_licence_list"
+		{nil, 1868, uint16(unsafe.Offsetof(AzureADConnection{}.CheckLicenceListForServiceUser)), 35, kBool},               // "check_licence_list_for_service_user"
+		{nil, 1903, uint16(unsafe.Offsetof(AzureADConnection{}.ExcludeMssenseDevices)), 23, kBool},                        // "exclude_mssense_devices"
+		{nil, 1926, uint16(unsafe.Offsetof(AzureADConnection{}.AuthenticationType)), 19, kInt},                            // "authentication_type"
+		{nil, 1945, uint16(unsafe.Offsetof(AzureADConnection{}.Confirmmanagedidentitysetup)), 28, kBool},                  // "_confirmmanagedidentitysetup"
+	}, sorted: []uint16{11, 108, 71, 12, 86, 45, 18, 20, 76, 80, 6, 34, 41, 42, 107, 46, 54, 53, 105, 48, 70, 74, 35, 36, 37, 38, 39, 40, 59, 60, 96, 97, 61, 82, 57, 58, 32, 33, 5, 4, 72, 106, 78, 68, 0, 64, 65, 102, 101, 24, 23, 22, 21, 2, 43, 44, 73, 1, 84, 85, 63, 66, 69, 67, 28, 29, 27, 14, 15, 26, 56, 31, 93, 75, 16, 62, 13, 79, 83, 3, 89, 90, 8, 81, 7, 47, 9, 91, 94, 92, 98, 99, 77, 25, 87, 88, 95, 30, 10, 52, 55, 100, 51, 49, 50, 103, 104, 17, 19}}
 
 func (m *AzureADConnection) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureADConnection
@@ -1384,16 +1409,17 @@ func growAzureADFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureADFilter = decTable{extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), grow: growAzureADFilter, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.ID)), kInt},
-	{"mapping_id", nil, uint32(unsafe.Offsetof(AzureADFilter{}.MappingID)), kInt},
-	{"filter_field", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterField)), kStr},
-	{"filter_type", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterType)), kInt},
-	{"filter_value", nil, uint32(unsafe.Offsetof(AzureADFilter{}.FilterValue)), kStr},
-	{"query_string", nil, uint32(unsafe.Offsetof(AzureADFilter{}.QueryString)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(AzureADFilter{}.Version)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AzureADFilter{}.Warning)), kStr},
-}, sorted: []uint16{7, 2, 3, 4, 0, 1, 5, 6}}
+var dectAzureADFilter = decTable{names: "idmapping_idfilter_fieldfilter_typefilter_valuequery_stringversion_warning",
+	extra: unsafe.Offsetof(AzureADFilter{}.Extra), size: unsafe.Sizeof(AzureADFilter{}), grow: growAzureADFilter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureADFilter{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AzureADFilter{}.MappingID)), 10, kInt},    // "mapping_id"
+		{nil, 12, uint16(unsafe.Offsetof(AzureADFilter{}.FilterField)), 12, kStr}, // "filter_field"
+		{nil, 24, uint16(unsafe.Offsetof(AzureADFilter{}.FilterType)), 11, kInt},  // "filter_type"
+		{nil, 35, uint16(unsafe.Offsetof(AzureADFilter{}.FilterValue)), 12, kStr}, // "filter_value"
+		{nil, 47, uint16(unsafe.Offsetof(AzureADFilter{}.QueryString)), 12, kStr}, // "query_string"
+		{nil, 59, uint16(unsafe.Offsetof(AzureADFilter{}.Version)), 7, kStr},      // "version"
+		{nil, 66, uint16(unsafe.Offsetof(AzureADFilter{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{7, 2, 3, 4, 0, 1, 5, 6}}
 
 func (m *AzureADFilter) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureADFilter
@@ -1664,33 +1690,37 @@ func growAzureADMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureADMapping = decTable{extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), grow: growAzureADMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ID)), kInt},
-	{"connectionid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Connectionid)), kInt},
-	{"siteid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Siteid)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteName)), kStr},
-	{"roleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Roleid)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientID)), kInt},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantID)), kStr},
-	{"tenant_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.TenantName)), kStr},
-	{"filters", &dectAzureADFilter, uint32(unsafe.Offsetof(AzureADMapping{}.Filters)), kMany},
-	{"filter_count", nil, uint32(unsafe.Offsetof(AzureADMapping{}.FilterCount)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupName)), kStr},
-	{"external_users", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), kBool},
-	{"group_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.GroupID)), kInt},
-	{"sequenceid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Sequenceid)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Description)), kStr},
-	{"site_mapping_type", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingType)), kInt},
-	{"clientid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Clientid)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ClientName)), kStr},
-	{"site_mapping_field", nil, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingField)), kStr},
-	{"default_site_id", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteID)), kInt},
-	{"default_site_name", nil, uint32(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), kStr},
-	{"userroleid", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Userroleid)), kInt},
-	{"import_photo", nil, uint32(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), kBool},
-	{"site_mappings_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(AzureADMapping{}.Warning)), kStr},
-}, sorted: []uint16{24, 5, 17, 16, 1, 19, 20, 14, 11, 9, 8, 12, 10, 0, 22, 4, 13, 18, 15, 23, 3, 2, 6, 7, 21}}
+var dectAzureADMapping = decTable{names: "idconnectionidsiteidsite_nameroleidclient_idtenant_idtenant_namefiltersfilter_co" +
+	"untgroup_nameexternal_usersgroup_idsequenceiddescriptionsite_mapping_typeclienti" +
+	"dclient_namesite_mapping_fielddefault_site_iddefault_site_nameuserroleidimport_p" +
+	"hotosite_mappings_user_warning",
+	extra: unsafe.Offsetof(AzureADMapping{}.Extra), size: unsafe.Sizeof(AzureADMapping{}), grow: growAzureADMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureADMapping{}.ID)), 2, kInt},                                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AzureADMapping{}.Connectionid)), 12, kInt},                                 // "connectionid"
+		{nil, 14, uint16(unsafe.Offsetof(AzureADMapping{}.Siteid)), 6, kInt},                                       // "siteid"
+		{nil, 20, uint16(unsafe.Offsetof(AzureADMapping{}.SiteName)), 9, kStr},                                     // "site_name"
+		{nil, 29, uint16(unsafe.Offsetof(AzureADMapping{}.Roleid)), 6, kInt},                                       // "roleid"
+		{nil, 35, uint16(unsafe.Offsetof(AzureADMapping{}.ClientID)), 9, kInt},                                     // "client_id"
+		{nil, 44, uint16(unsafe.Offsetof(AzureADMapping{}.TenantID)), 9, kStr},                                     // "tenant_id"
+		{nil, 53, uint16(unsafe.Offsetof(AzureADMapping{}.TenantName)), 11, kStr},                                  // "tenant_name"
+		{&dectAzureADFilter, 64, uint16(unsafe.Offsetof(AzureADMapping{}.Filters)), 7, kMany},                      // "filters"
+		{nil, 71, uint16(unsafe.Offsetof(AzureADMapping{}.FilterCount)), 12, kInt},                                 // "filter_count"
+		{nil, 83, uint16(unsafe.Offsetof(AzureADMapping{}.GroupName)), 10, kStr},                                   // "group_name"
+		{nil, 93, uint16(unsafe.Offsetof(AzureADMapping{}.ExternalUsers)), 14, kBool},                              // "external_users"
+		{nil, 107, uint16(unsafe.Offsetof(AzureADMapping{}.GroupID)), 8, kInt},                                     // "group_id"
+		{nil, 115, uint16(unsafe.Offsetof(AzureADMapping{}.Sequenceid)), 10, kInt},                                 // "sequenceid"
+		{nil, 125, uint16(unsafe.Offsetof(AzureADMapping{}.Description)), 11, kStr},                                // "description"
+		{nil, 136, uint16(unsafe.Offsetof(AzureADMapping{}.SiteMappingType)), 17, kInt},                            // "site_mapping_type"
+		{nil, 153, uint16(unsafe.Offsetof(AzureADMapping{}.Clientid)), 8, kInt},                                    // "clientid"
+		{nil, 161, uint16(unsafe.Offsetof(AzureADMapping{}.ClientName)), 11, kStr},                                 // "client_name"
+		{nil, 172, uint16(unsafe.Offsetof(AzureADMapping{}.SiteMappingField)), 18, kStr},                           // "site_mapping_field"
+		{nil, 190, uint16(unsafe.Offsetof(AzureADMapping{}.DefaultSiteID)), 15, kInt},                              // "default_site_id"
+		{nil, 205, uint16(unsafe.Offsetof(AzureADMapping{}.DefaultSiteName)), 17, kStr},                            // "default_site_name"
+		{nil, 222, uint16(unsafe.Offsetof(AzureADMapping{}.Userroleid)), 10, kInt},                                 // "userroleid"
+		{nil, 232, uint16(unsafe.Offsetof(AzureADMapping{}.ImportPhoto)), 12, kBool},                               // "import_photo"
+		{&dectIntegrationFieldMapping, 244, uint16(unsafe.Offsetof(AzureADMapping{}.SiteMappingsUser)), 18, kMany}, // "site_mappings_user"
+		{nil, 262, uint16(unsafe.Offsetof(AzureADMapping{}.Warning)), 8, kStr},                                     // "_warning"
+	}, sorted: []uint16{24, 5, 17, 16, 1, 19, 20, 14, 11, 9, 8, 12, 10, 0, 22, 4, 13, 18, 15, 23, 3, 2, 6, 7, 21}}
 
 func (m *AzureADMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureADMapping
@@ -1766,10 +1796,11 @@ func growKeyPair3(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKeyPair3 = decTable{extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), grow: growKeyPair3, fields: []decField{
-	{"value", nil, uint32(unsafe.Offsetof(KeyPair3{}.Value)), kStr},
-	{"label", nil, uint32(unsafe.Offsetof(KeyPair3{}.Label)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectKeyPair3 = decTable{names: "valuelabel",
+	extra: unsafe.Offsetof(KeyPair3{}.Extra), size: unsafe.Sizeof(KeyPair3{}), grow: growKeyPair3, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KeyPair3{}.Value)), 5, kStr}, // "value"
+		{nil, 5, uint16(unsafe.Offsetof(KeyPair3{}.Label)), 5, kStr}, // "label"
+	}, sorted: []uint16{1, 0}}
 
 func (m *KeyPair3) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair3 }
 

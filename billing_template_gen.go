@@ -459,41 +459,47 @@ func growContractTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractTemplateDetail = decTable{extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), grow: growContractTemplateDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ID)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Seq)), kInt},
-	{"billingtemplate_id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.BillingtemplateID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Type)), kInt},
-	{"itil_requesttype", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ItilRequesttype)), kInt},
-	{"requesttype", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Requesttype)), kInt},
-	{"requesttype_name", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.RequesttypeName)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Priority)), kInt},
-	{"chargerate_id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ChargerateID)), kInt},
-	{"chargerate_name", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ChargerateName)), kStr},
-	{"multiplier", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Multiplier)), kF64},
-	{"plan_id", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.PlanID)), kInt},
-	{"plan_name", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.PlanName)), kStr},
-	{"category_1", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Category1)), kStr},
-	{"partialmatchcategory", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory)), kBool},
-	{"category_2", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Category2)), kStr},
-	{"partialmatchcategory2", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory2)), kBool},
-	{"category_3", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Category3)), kStr},
-	{"partialmatchcategory3", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory3)), kBool},
-	{"category_4", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Category4)), kStr},
-	{"partialmatchcategory4", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory4)), kBool},
-	{"user_covered_billingdescription", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.UserCoveredBillingdescription)), kInt},
-	{"asset_covered_by_contract", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.AssetCoveredByContract)), kBool},
-	{"user_covered_by_contract", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.UserCoveredByContract)), kBool},
-	{"work_hours_covered", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.WorkHoursCovered)), kInt},
-	{"site", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Site)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Warning)), kStr},
-	{"order", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.Order)), kInt},
-	{"contract_type", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ContractType)), kInt},
-	{"contract_sub_type", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.ContractSubType)), kInt},
-	{"remove_from_plan", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.RemoveFromPlan)), kBool},
-	{"billing_plan_desc", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.BillingPlanDesc)), kStr},
-	{"not_included_in_contract", nil, uint32(unsafe.Offsetof(ContractTemplateDetail{}.NotIncludedInContract)), kBool},
-}, sorted: []uint16{26, 22, 31, 2, 13, 15, 17, 19, 8, 9, 29, 28, 0, 4, 10, 32, 27, 14, 16, 18, 20, 11, 12, 7, 30, 5, 6, 1, 25, 3, 21, 23, 24}}
+var dectContractTemplateDetail = decTable{names: "idseqbillingtemplate_idtypeitil_requesttyperequesttyperequesttype_nameprioritych" +
+	"argerate_idchargerate_namemultiplierplan_idplan_namecategory_1partialmatchcatego" +
+	"rycategory_2partialmatchcategory2category_3partialmatchcategory3category_4partia" +
+	"lmatchcategory4user_covered_billingdescriptionasset_covered_by_contractuser_cove" +
+	"red_by_contractwork_hours_coveredsite_warningordercontract_typecontract_sub_type" +
+	"remove_from_planbilling_plan_descnot_included_in_contract",
+	extra: unsafe.Offsetof(ContractTemplateDetail{}.Extra), size: unsafe.Sizeof(ContractTemplateDetail{}), grow: growContractTemplateDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Seq)), 3, kInt},                              // "seq"
+		{nil, 5, uint16(unsafe.Offsetof(ContractTemplateDetail{}.BillingtemplateID)), 18, kInt},               // "billingtemplate_id"
+		{nil, 23, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Type)), 4, kInt},                            // "type"
+		{nil, 27, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ItilRequesttype)), 16, kInt},                // "itil_requesttype"
+		{nil, 43, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Requesttype)), 11, kInt},                    // "requesttype"
+		{nil, 54, uint16(unsafe.Offsetof(ContractTemplateDetail{}.RequesttypeName)), 16, kStr},                // "requesttype_name"
+		{nil, 70, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Priority)), 8, kInt},                        // "priority"
+		{nil, 78, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ChargerateID)), 13, kInt},                   // "chargerate_id"
+		{nil, 91, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ChargerateName)), 15, kStr},                 // "chargerate_name"
+		{nil, 106, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Multiplier)), 10, kF64},                    // "multiplier"
+		{nil, 116, uint16(unsafe.Offsetof(ContractTemplateDetail{}.PlanID)), 7, kInt},                         // "plan_id"
+		{nil, 123, uint16(unsafe.Offsetof(ContractTemplateDetail{}.PlanName)), 9, kStr},                       // "plan_name"
+		{nil, 132, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Category1)), 10, kStr},                     // "category_1"
+		{nil, 142, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory)), 20, kBool},         // "partialmatchcategory"
+		{nil, 162, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Category2)), 10, kStr},                     // "category_2"
+		{nil, 172, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory2)), 21, kBool},        // "partialmatchcategory2"
+		{nil, 193, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Category3)), 10, kStr},                     // "category_3"
+		{nil, 203, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory3)), 21, kBool},        // "partialmatchcategory3"
+		{nil, 224, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Category4)), 10, kStr},                     // "category_4"
+		{nil, 234, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Partialmatchcategory4)), 21, kBool},        // "partialmatchcategory4"
+		{nil, 255, uint16(unsafe.Offsetof(ContractTemplateDetail{}.UserCoveredBillingdescription)), 31, kInt}, // "user_covered_billingdescription"
+		{nil, 286, uint16(unsafe.Offsetof(ContractTemplateDetail{}.AssetCoveredByContract)), 25, kBool},       // "asset_covered_by_contract"
+		{nil, 311, uint16(unsafe.Offsetof(ContractTemplateDetail{}.UserCoveredByContract)), 24, kBool},        // "user_covered_by_contract"
+		{nil, 335, uint16(unsafe.Offsetof(ContractTemplateDetail{}.WorkHoursCovered)), 18, kInt},              // "work_hours_covered"
+		{nil, 353, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Site)), 4, kInt},                           // "site"
+		{nil, 357, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 365, uint16(unsafe.Offsetof(ContractTemplateDetail{}.Order)), 5, kInt},                          // "order"
+		{nil, 370, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ContractType)), 13, kInt},                  // "contract_type"
+		{nil, 383, uint16(unsafe.Offsetof(ContractTemplateDetail{}.ContractSubType)), 17, kInt},               // "contract_sub_type"
+		{nil, 400, uint16(unsafe.Offsetof(ContractTemplateDetail{}.RemoveFromPlan)), 16, kBool},               // "remove_from_plan"
+		{nil, 416, uint16(unsafe.Offsetof(ContractTemplateDetail{}.BillingPlanDesc)), 17, kStr},               // "billing_plan_desc"
+		{nil, 433, uint16(unsafe.Offsetof(ContractTemplateDetail{}.NotIncludedInContract)), 24, kBool},        // "not_included_in_contract"
+	}, sorted: []uint16{26, 22, 31, 2, 13, 15, 17, 19, 8, 9, 29, 28, 0, 4, 10, 32, 27, 14, 16, 18, 20, 11, 12, 7, 30, 5, 6, 1, 25, 3, 21, 23, 24}}
 
 func (m *ContractTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractTemplateDetail
@@ -779,32 +785,38 @@ func growContractTemplateHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractTemplateHeader = decTable{extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), grow: growContractTemplateHeader, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Name)), kStr},
-	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Unmatchedcombinations)), kInt},
-	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringchargenextdate)), kTime},
-	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billforrecurringprepayamount)), kBool},
-	{"prepayrecurringcharge", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringcharge)), kF64},
-	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringhours)), kF64},
-	{"prepayrecurringchargebp", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringchargebp)), kInt},
-	{"autotopupthreshhold", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupthreshhold)), kF64},
-	{"autotopuptoamount", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Autotopuptoamount)), kF64},
-	{"autotopupcostperhour", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupcostperhour)), kF64},
-	{"autotopupbyamount", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupbyamount)), kF64},
-	{"surchargeid", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Surchargeid)), kF64},
-	{"numberofunitsfree", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Numberofunitsfree)), kF64},
-	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), kF64},
-	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
-	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{"billingplans", &dectContractTemplateDetail, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), kMany},
-	{"billingdescription", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), kInt},
-	{"subtype", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), kInt},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), kInt},
-	{"clients", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Clients)), kInts},
-	{"create_contract", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.CreateContract)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractTemplateHeader{}.Warning)), kStr},
-}, sorted: []uint16{23, 11, 10, 8, 9, 4, 18, 20, 17, 21, 22, 0, 1, 13, 16, 5, 7, 3, 6, 14, 15, 19, 12, 2}}
+var dectContractTemplateHeader = decTable{names: "idnameunmatchedcombinationsprepayrecurringchargenextdatebillforrecurringprepayam" +
+	"ountprepayrecurringchargeprepayrecurringhoursprepayrecurringchargebpautotopupthr" +
+	"eshholdautotopuptoamountautotopupcostperhourautotopupbyamountsurchargeidnumberof" +
+	"unitsfreeprepayrecurringminimumdeductionprepayrecurringminimumdeductiononlyactiv" +
+	"eprepayrecurringautomaticdeductionbillingplansbillingdescriptionsubtypebillingpe" +
+	"riodclientscreate_contract_warning",
+	extra: unsafe.Offsetof(ContractTemplateHeader{}.Extra), size: unsafe.Sizeof(ContractTemplateHeader{}), grow: growContractTemplateHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractTemplateHeader{}.ID)), 2, kInt},                                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Name)), 4, kStr},                                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Unmatchedcombinations)), 21, kInt},                        // "unmatchedcombinations"
+		{nil, 27, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringchargenextdate)), 29, kTime},              // "prepayrecurringchargenextdate"
+		{nil, 56, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Billforrecurringprepayamount)), 28, kBool},               // "billforrecurringprepayamount"
+		{nil, 84, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringcharge)), 21, kF64},                       // "prepayrecurringcharge"
+		{nil, 105, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringhours)), 20, kF64},                       // "prepayrecurringhours"
+		{nil, 125, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringchargebp)), 23, kInt},                    // "prepayrecurringchargebp"
+		{nil, 148, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupthreshhold)), 19, kF64},                        // "autotopupthreshhold"
+		{nil, 167, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Autotopuptoamount)), 17, kF64},                          // "autotopuptoamount"
+		{nil, 184, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupcostperhour)), 20, kF64},                       // "autotopupcostperhour"
+		{nil, 204, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Autotopupbyamount)), 17, kF64},                          // "autotopupbyamount"
+		{nil, 221, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Surchargeid)), 11, kF64},                                // "surchargeid"
+		{nil, 232, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Numberofunitsfree)), 17, kF64},                          // "numberofunitsfree"
+		{nil, 249, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeduction)), 31, kF64},            // "prepayrecurringminimumdeduction"
+		{nil, 280, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringminimumdeductiononlyactive)), 41, kBool}, // "prepayrecurringminimumdeductiononlyactive"
+		{nil, 321, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Prepayrecurringautomaticdeduction)), 33, kF64},          // "prepayrecurringautomaticdeduction"
+		{&dectContractTemplateDetail, 354, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Billingplans)), 12, kMany},      // "billingplans"
+		{nil, 366, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Billingdescription)), 18, kInt},                         // "billingdescription"
+		{nil, 384, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Subtype)), 7, kInt},                                     // "subtype"
+		{nil, 391, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Billingperiod)), 13, kInt},                              // "billingperiod"
+		{nil, 404, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Clients)), 7, kInts},                                    // "clients"
+		{nil, 411, uint16(unsafe.Offsetof(ContractTemplateHeader{}.CreateContract)), 15, kBool},                            // "create_contract"
+		{nil, 426, uint16(unsafe.Offsetof(ContractTemplateHeader{}.Warning)), 8, kStr},                                     // "_warning"
+	}, sorted: []uint16{23, 11, 10, 8, 9, 4, 18, 20, 17, 21, 22, 0, 1, 13, 16, 5, 7, 3, 6, 14, 15, 19, 12, 2}}
 
 func (m *ContractTemplateHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractTemplateHeader

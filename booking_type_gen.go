@@ -166,20 +166,23 @@ func growBookingType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBookingType = decTable{extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), grow: growBookingType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(BookingType{}.ID)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(BookingType{}.AssettypeID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(BookingType{}.Name)), kStr},
-	{"duration_type", nil, uint32(unsafe.Offsetof(BookingType{}.DurationType)), kInt},
-	{"duration_mins", nil, uint32(unsafe.Offsetof(BookingType{}.DurationMins)), kInt},
-	{"duration_days", nil, uint32(unsafe.Offsetof(BookingType{}.DurationDays)), kInt},
-	{"appointment_type", nil, uint32(unsafe.Offsetof(BookingType{}.AppointmentType)), kInt},
-	{"customslots", &dectTimeslot, uint32(unsafe.Offsetof(BookingType{}.Customslots)), kMany},
-	{"messagehtml", nil, uint32(unsafe.Offsetof(BookingType{}.Messagehtml)), kStr},
-	{"resourcebooking_buffer_minutes_before", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), kInt},
-	{"resourcebooking_buffer_minutes_after", nil, uint32(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(BookingType{}.Warning)), kStr},
-}, sorted: []uint16{11, 6, 1, 7, 5, 4, 3, 0, 8, 2, 10, 9}}
+var dectBookingType = decTable{names: "idassettype_idnameduration_typeduration_minsduration_daysappointment_typecustoms" +
+	"lotsmessagehtmlresourcebooking_buffer_minutes_beforeresourcebooking_buffer_minut" +
+	"es_after_warning",
+	extra: unsafe.Offsetof(BookingType{}.Extra), size: unsafe.Sizeof(BookingType{}), grow: growBookingType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BookingType{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(BookingType{}.AssettypeID)), 12, kInt},                         // "assettype_id"
+		{nil, 14, uint16(unsafe.Offsetof(BookingType{}.Name)), 4, kStr},                                // "name"
+		{nil, 18, uint16(unsafe.Offsetof(BookingType{}.DurationType)), 13, kInt},                       // "duration_type"
+		{nil, 31, uint16(unsafe.Offsetof(BookingType{}.DurationMins)), 13, kInt},                       // "duration_mins"
+		{nil, 44, uint16(unsafe.Offsetof(BookingType{}.DurationDays)), 13, kInt},                       // "duration_days"
+		{nil, 57, uint16(unsafe.Offsetof(BookingType{}.AppointmentType)), 16, kInt},                    // "appointment_type"
+		{&dectTimeslot, 73, uint16(unsafe.Offsetof(BookingType{}.Customslots)), 11, kMany},             // "customslots"
+		{nil, 84, uint16(unsafe.Offsetof(BookingType{}.Messagehtml)), 11, kStr},                        // "messagehtml"
+		{nil, 95, uint16(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesBefore)), 37, kInt}, // "resourcebooking_buffer_minutes_before"
+		{nil, 132, uint16(unsafe.Offsetof(BookingType{}.ResourcebookingBufferMinutesAfter)), 36, kInt}, // "resourcebooking_buffer_minutes_after"
+		{nil, 168, uint16(unsafe.Offsetof(BookingType{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{11, 6, 1, 7, 5, 4, 3, 0, 8, 2, 10, 9}}
 
 func (m *BookingType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBookingType

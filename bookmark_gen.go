@@ -117,13 +117,14 @@ func growBookmark(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBookmark = decTable{extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), grow: growBookmark, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Bookmark{}.ID)), kInt},
-	{"entity_id", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityID)), kInt},
-	{"entity_type", nil, uint32(unsafe.Offsetof(Bookmark{}.EntityType)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Bookmark{}.AgentID)), kInt},
-	{"bookmarked", nil, uint32(unsafe.Offsetof(Bookmark{}.Bookmarked)), kBool},
-}, sorted: []uint16{3, 4, 1, 2, 0}}
+var dectBookmark = decTable{names: "identity_identity_typeagent_idbookmarked",
+	extra: unsafe.Offsetof(Bookmark{}.Extra), size: unsafe.Sizeof(Bookmark{}), grow: growBookmark, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Bookmark{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Bookmark{}.EntityID)), 9, kInt},      // "entity_id"
+		{nil, 11, uint16(unsafe.Offsetof(Bookmark{}.EntityType)), 11, kInt},  // "entity_type"
+		{nil, 22, uint16(unsafe.Offsetof(Bookmark{}.AgentID)), 8, kInt},      // "agent_id"
+		{nil, 30, uint16(unsafe.Offsetof(Bookmark{}.Bookmarked)), 10, kBool}, // "bookmarked"
+	}, sorted: []uint16{3, 4, 1, 2, 0}}
 
 func (m *Bookmark) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectBookmark }
 

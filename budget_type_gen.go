@@ -186,13 +186,14 @@ func growBudgetType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBudgetType = decTable{extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), grow: growBudgetType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(BudgetType{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(BudgetType{}.Name)), kStr},
-	{"defaultrate", nil, uint32(unsafe.Offsetof(BudgetType{}.Defaultrate)), kF64},
-	{"chargerate", nil, uint32(unsafe.Offsetof(BudgetType{}.Chargerate)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(BudgetType{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 2, 0, 1}}
+var dectBudgetType = decTable{names: "idnamedefaultratechargerate_warning",
+	extra: unsafe.Offsetof(BudgetType{}.Extra), size: unsafe.Sizeof(BudgetType{}), grow: growBudgetType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BudgetType{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(BudgetType{}.Name)), 4, kStr},         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(BudgetType{}.Defaultrate)), 11, kF64}, // "defaultrate"
+		{nil, 17, uint16(unsafe.Offsetof(BudgetType{}.Chargerate)), 10, kInt}, // "chargerate"
+		{nil, 27, uint16(unsafe.Offsetof(BudgetType{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 3, 2, 0, 1}}
 
 func (m *BudgetType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBudgetType

@@ -228,17 +228,19 @@ func growBusinessCentralCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBusinessCentralCompany = decTable{extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), grow: growBusinessCentralCompany, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.ID)), kStr},
-	{"systemVersion", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.Name)), kStr},
-	{"displayName", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.DisplayName)), kStr},
-	{"businessProfileId", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.BusinessProfileID)), kStr},
-	{"systemCreatedAt", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedAt)), kTime},
-	{"systemCreatedBy", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedBy)), kStr},
-	{"systemModifiedAt", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedAt)), kTime},
-	{"systemModifiedBy", nil, uint32(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), kStr},
-}, sorted: []uint16{4, 3, 0, 2, 5, 6, 7, 8, 1}}
+var dectBusinessCentralCompany = decTable{names: "idsystemVersionnamedisplayNamebusinessProfileIdsystemCreatedAtsystemCreatedBysys" +
+	"temModifiedAtsystemModifiedBy",
+	extra: unsafe.Offsetof(BusinessCentralCompany{}.Extra), size: unsafe.Sizeof(BusinessCentralCompany{}), grow: growBusinessCentralCompany, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BusinessCentralCompany{}.ID)), 2, kStr},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(BusinessCentralCompany{}.SystemVersion)), 13, kStr},      // "systemVersion"
+		{nil, 15, uint16(unsafe.Offsetof(BusinessCentralCompany{}.Name)), 4, kStr},               // "name"
+		{nil, 19, uint16(unsafe.Offsetof(BusinessCentralCompany{}.DisplayName)), 11, kStr},       // "displayName"
+		{nil, 30, uint16(unsafe.Offsetof(BusinessCentralCompany{}.BusinessProfileID)), 17, kStr}, // "businessProfileId"
+		{nil, 47, uint16(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedAt)), 15, kTime},  // "systemCreatedAt"
+		{nil, 62, uint16(unsafe.Offsetof(BusinessCentralCompany{}.SystemCreatedBy)), 15, kStr},   // "systemCreatedBy"
+		{nil, 77, uint16(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedAt)), 16, kTime}, // "systemModifiedAt"
+		{nil, 93, uint16(unsafe.Offsetof(BusinessCentralCompany{}.SystemModifiedBy)), 16, kStr},  // "systemModifiedBy"
+	}, sorted: []uint16{4, 3, 0, 2, 5, 6, 7, 8, 1}}
 
 func (m *BusinessCentralCompany) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBusinessCentralCompany
@@ -689,52 +691,61 @@ func growBusinessCentralDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBusinessCentralDetails = decTable{extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), grow: growBusinessCentralDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Name)), kStr},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.TokenExpiry)), kTime},
-	{"authorized", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authorized)), kBool},
-	{"redirect_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.RedirectURL)), kStr},
-	{"authorization_code", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.AuthorizationCode)), kStr},
-	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), kBool},
-	{"_authcode", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), kStr},
-	{"environment", &dectBusinessCentralEnvironment, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), kOne},
-	{"environment_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), kStr},
-	{"environment_type", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), kStr},
-	{"web_service_url", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), kStr},
-	{"country", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Country)), kStr},
-	{"company", &dectBusinessCentralCompany, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Company)), kOne},
-	{"company_id", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), kStr},
-	{"company_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), kStr},
-	{"company_version", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), kStr},
-	{"_importtype", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), kStr},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), kMany},
-	{"item_default_group", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), kInt},
-	{"item_default_group_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), kStr},
-	{"default_sales_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), kStr},
-	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccountName)), kStr},
-	{"default_purchase_account", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccount)), kStr},
-	{"default_purchase_account_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), kStr},
-	{"enable_sync", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), kBool},
-	{"sync_entities", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), kMany},
-	{"show_message", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), kBool},
-	{"default_invoice_item", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), kStr},
-	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), kStr},
-	{"graph_host", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.GraphHost)), kStr},
-	{"sync_inv_groups", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.SyncInvGroups)), kBool},
-	{"use_advanced_cost_endpoint", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.UseAdvancedCostEndpoint)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), kStr},
-}, sorted: []uint16{13, 12, 11, 23, 43, 10, 8, 3, 26, 24, 25, 19, 20, 21, 22, 18, 38, 39, 32, 33, 30, 31, 34, 14, 15, 16, 40, 0, 28, 29, 27, 1, 5, 4, 6, 9, 37, 35, 36, 41, 2, 7, 42, 17}}
+var dectBusinessCentralDetails = decTable{names: "idnametenant_idclient_idnew_client_secretnew_access_tokennew_refresh_tokentoken_" +
+	"expiryauthorizedredirect_urlauthorization_code_exchangecodefortoken_disconnect_a" +
+	"uthcodeenvironmentenvironment_nameenvironment_typeweb_service_urlcountrycompanyc" +
+	"ompany_idcompany_namecompany_version_importtypeclient_top_levelclient_top_level_" +
+	"nameclient_mappingsitem_group_mappingsitem_default_groupitem_default_group_named" +
+	"efault_sales_accountdefault_sales_account_namedefault_purchase_accountdefault_pu" +
+	"rchase_account_nameenable_syncsync_entitiessync_entities_listshow_messagedefault" +
+	"_invoice_itemdefault_invoice_item_namegraph_hostsync_inv_groupsuse_advanced_cost" +
+	"_endpoint_warning",
+	extra: unsafe.Offsetof(BusinessCentralDetails{}.Extra), size: unsafe.Sizeof(BusinessCentralDetails{}), grow: growBusinessCentralDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Name)), 4, kStr},                                       // "name"
+		{nil, 6, uint16(unsafe.Offsetof(BusinessCentralDetails{}.TenantID)), 9, kStr},                                   // "tenant_id"
+		{nil, 15, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ClientID)), 9, kStr},                                  // "client_id"
+		{nil, 24, uint16(unsafe.Offsetof(BusinessCentralDetails{}.NewClientSecret)), 17, kStr},                          // "new_client_secret"
+		{nil, 41, uint16(unsafe.Offsetof(BusinessCentralDetails{}.NewAccessToken)), 16, kStr},                           // "new_access_token"
+		{nil, 57, uint16(unsafe.Offsetof(BusinessCentralDetails{}.NewRefreshToken)), 17, kStr},                          // "new_refresh_token"
+		{nil, 74, uint16(unsafe.Offsetof(BusinessCentralDetails{}.TokenExpiry)), 12, kTime},                             // "token_expiry"
+		{nil, 86, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Authorized)), 10, kBool},                              // "authorized"
+		{nil, 96, uint16(unsafe.Offsetof(BusinessCentralDetails{}.RedirectURL)), 12, kStr},                              // "redirect_url"
+		{nil, 108, uint16(unsafe.Offsetof(BusinessCentralDetails{}.AuthorizationCode)), 18, kStr},                       // "authorization_code"
+		{nil, 126, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Exchangecodefortoken)), 21, kBool},                   // "_exchangecodefortoken"
+		{nil, 147, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Disconnect)), 11, kBool},                             // "_disconnect"
+		{nil, 158, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Authcode)), 9, kStr},                                 // "_authcode"
+		{&dectBusinessCentralEnvironment, 167, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Environment)), 11, kOne}, // "environment"
+		{nil, 178, uint16(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentName)), 16, kStr},                         // "environment_name"
+		{nil, 194, uint16(unsafe.Offsetof(BusinessCentralDetails{}.EnvironmentType)), 16, kStr},                         // "environment_type"
+		{nil, 210, uint16(unsafe.Offsetof(BusinessCentralDetails{}.WebServiceURL)), 15, kStr},                           // "web_service_url"
+		{nil, 225, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Country)), 7, kStr},                                  // "country"
+		{&dectBusinessCentralCompany, 232, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Company)), 7, kOne},          // "company"
+		{nil, 239, uint16(unsafe.Offsetof(BusinessCentralDetails{}.CompanyID)), 10, kStr},                               // "company_id"
+		{nil, 249, uint16(unsafe.Offsetof(BusinessCentralDetails{}.CompanyName)), 12, kStr},                             // "company_name"
+		{nil, 261, uint16(unsafe.Offsetof(BusinessCentralDetails{}.CompanyVersion)), 15, kStr},                          // "company_version"
+		{nil, 276, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Importtype)), 11, kStr},                              // "_importtype"
+		{nil, 287, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevel)), 16, kInt},                          // "client_top_level"
+		{nil, 303, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ClientTopLevelName)), 21, kStr},                      // "client_top_level_name"
+		{&dectExternalLinkList, 324, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ClientMappings)), 15, kMany},       // "client_mappings"
+		{&dectExternalLinkList, 339, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ItemGroupMappings)), 19, kMany},    // "item_group_mappings"
+		{nil, 358, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroup)), 18, kInt},                        // "item_default_group"
+		{nil, 376, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ItemDefaultGroupName)), 23, kStr},                    // "item_default_group_name"
+		{nil, 399, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccount)), 21, kStr},                     // "default_sales_account"
+		{nil, 420, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultSalesAccountName)), 26, kStr},                 // "default_sales_account_name"
+		{nil, 446, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccount)), 24, kStr},                  // "default_purchase_account"
+		{nil, 470, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultPurchaseAccountName)), 29, kStr},              // "default_purchase_account_name"
+		{nil, 499, uint16(unsafe.Offsetof(BusinessCentralDetails{}.EnableSync)), 11, kBool},                             // "enable_sync"
+		{nil, 510, uint16(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntities)), 13, kStr},                            // "sync_entities"
+		{&dectKeyPair2, 523, uint16(unsafe.Offsetof(BusinessCentralDetails{}.SyncEntitiesList)), 18, kMany},             // "sync_entities_list"
+		{nil, 541, uint16(unsafe.Offsetof(BusinessCentralDetails{}.ShowMessage)), 12, kBool},                            // "show_message"
+		{nil, 553, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItem)), 20, kStr},                      // "default_invoice_item"
+		{nil, 573, uint16(unsafe.Offsetof(BusinessCentralDetails{}.DefaultInvoiceItemName)), 25, kStr},                  // "default_invoice_item_name"
+		{nil, 598, uint16(unsafe.Offsetof(BusinessCentralDetails{}.GraphHost)), 10, kStr},                               // "graph_host"
+		{nil, 608, uint16(unsafe.Offsetof(BusinessCentralDetails{}.SyncInvGroups)), 15, kBool},                          // "sync_inv_groups"
+		{nil, 623, uint16(unsafe.Offsetof(BusinessCentralDetails{}.UseAdvancedCostEndpoint)), 26, kBool},                // "use_advanced_cost_endpoint"
+		{nil, 649, uint16(unsafe.Offsetof(BusinessCentralDetails{}.Warning)), 8, kStr},                                  // "_warning"
+	}, sorted: []uint16{13, 12, 11, 23, 43, 10, 8, 3, 26, 24, 25, 19, 20, 21, 22, 18, 38, 39, 32, 33, 30, 31, 34, 14, 15, 16, 40, 0, 28, 29, 27, 1, 5, 4, 6, 9, 37, 35, 36, 41, 2, 7, 42, 17}}
 
 func (m *BusinessCentralDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBusinessCentralDetails
@@ -879,15 +890,16 @@ func growBusinessCentralEnvironment(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectBusinessCentralEnvironment = decTable{extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), grow: growBusinessCentralEnvironment, fields: []decField{
-	{"aadTenantId", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), kStr},
-	{"applicationFamily", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.Name)), kStr},
-	{"countryCode", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.CountryCode)), kStr},
-	{"webServiceUrl", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebServiceURL)), kStr},
-	{"webClientLoginUrl", nil, uint32(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), kStr},
-}, sorted: []uint16{0, 1, 4, 3, 2, 6, 5}}
+var dectBusinessCentralEnvironment = decTable{names: "aadTenantIdapplicationFamilytypenamecountryCodewebServiceUrlwebClientLoginUrl",
+	extra: unsafe.Offsetof(BusinessCentralEnvironment{}.Extra), size: unsafe.Sizeof(BusinessCentralEnvironment{}), grow: growBusinessCentralEnvironment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.AadTenantID)), 11, kStr},        // "aadTenantId"
+		{nil, 11, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.ApplicationFamily)), 17, kStr}, // "applicationFamily"
+		{nil, 28, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.Type)), 4, kStr},               // "type"
+		{nil, 32, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.Name)), 4, kStr},               // "name"
+		{nil, 36, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.CountryCode)), 11, kStr},       // "countryCode"
+		{nil, 47, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.WebServiceURL)), 13, kStr},     // "webServiceUrl"
+		{nil, 60, uint16(unsafe.Offsetof(BusinessCentralEnvironment{}.WebClientLoginURL)), 17, kStr}, // "webClientLoginUrl"
+	}, sorted: []uint16{0, 1, 4, 3, 2, 6, 5}}
 
 func (m *BusinessCentralEnvironment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectBusinessCentralEnvironment

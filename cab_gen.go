@@ -258,22 +258,24 @@ func growCabHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCabHeader = decTable{extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), grow: growCabHeader, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(CabHeader{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(CabHeader{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(CabHeader{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CabHeader{}.Name)), kStr},
-	{"all_must_approve", nil, uint32(unsafe.Offsetof(CabHeader{}.AllMustApprove)), kBool},
-	{"approvals_needed", nil, uint32(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), kInt},
-	{"rejection_threshold", nil, uint32(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), kInt},
-	{"members", &dectCabMember, uint32(unsafe.Offsetof(CabHeader{}.Members)), kMany},
-	{"ldapstring", nil, uint32(unsafe.Offsetof(CabHeader{}.Ldapstring)), kStr},
-	{"roles", &dectCabRole, uint32(unsafe.Offsetof(CabHeader{}.Roles)), kMany},
-	{"teams_webhook_url", nil, uint32(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), kStr},
-	{"slack_channel", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannel)), kInt},
-	{"slack_channel_name", nil, uint32(unsafe.Offsetof(CabHeader{}.SlackChannelName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(CabHeader{}.Warning)), kStr},
-}, sorted: []uint16{13, 4, 5, 0, 2, 1, 8, 7, 3, 6, 9, 11, 12, 10}}
+var dectCabHeader = decTable{names: "guidintentidnameall_must_approveapprovals_neededrejection_thresholdmembersldapst" +
+	"ringrolesteams_webhook_urlslack_channelslack_channel_name_warning",
+	extra: unsafe.Offsetof(CabHeader{}.Extra), size: unsafe.Sizeof(CabHeader{}), grow: growCabHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CabHeader{}.GUID)), 4, kStr},                 // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(CabHeader{}.Intent)), 6, kStr},               // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(CabHeader{}.ID)), 2, kInt},                  // "id"
+		{nil, 12, uint16(unsafe.Offsetof(CabHeader{}.Name)), 4, kStr},                // "name"
+		{nil, 16, uint16(unsafe.Offsetof(CabHeader{}.AllMustApprove)), 16, kBool},    // "all_must_approve"
+		{nil, 32, uint16(unsafe.Offsetof(CabHeader{}.ApprovalsNeeded)), 16, kInt},    // "approvals_needed"
+		{nil, 48, uint16(unsafe.Offsetof(CabHeader{}.RejectionThreshold)), 19, kInt}, // "rejection_threshold"
+		{&dectCabMember, 67, uint16(unsafe.Offsetof(CabHeader{}.Members)), 7, kMany}, // "members"
+		{nil, 74, uint16(unsafe.Offsetof(CabHeader{}.Ldapstring)), 10, kStr},         // "ldapstring"
+		{&dectCabRole, 84, uint16(unsafe.Offsetof(CabHeader{}.Roles)), 5, kMany},     // "roles"
+		{nil, 89, uint16(unsafe.Offsetof(CabHeader{}.TeamsWebhookURL)), 17, kStr},    // "teams_webhook_url"
+		{nil, 106, uint16(unsafe.Offsetof(CabHeader{}.SlackChannel)), 13, kInt},      // "slack_channel"
+		{nil, 119, uint16(unsafe.Offsetof(CabHeader{}.SlackChannelName)), 18, kStr},  // "slack_channel_name"
+		{nil, 137, uint16(unsafe.Offsetof(CabHeader{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{13, 4, 5, 0, 2, 1, 8, 7, 3, 6, 9, 11, 12, 10}}
 
 func (m *CabHeader) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabHeader }
 
@@ -394,16 +396,18 @@ func growCabRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCabRole = decTable{extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), grow: growCabRole, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CabRole{}.ID)), kInt},
-	{"cab_id", nil, uint32(unsafe.Offsetof(CabRole{}.CabID)), kInt},
-	{"cab_guid", nil, uint32(unsafe.Offsetof(CabRole{}.CabGUID)), kStr},
-	{"mandatory_approvers", nil, uint32(unsafe.Offsetof(CabRole{}.MandatoryApprovers)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CabRole{}.Name)), kStr},
-	{"mandatory_rejecters", nil, uint32(unsafe.Offsetof(CabRole{}.MandatoryRejecters)), kInt},
-	{"mandatory_voters", nil, uint32(unsafe.Offsetof(CabRole{}.MandatoryVoters)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CabRole{}.Warning)), kStr},
-}, sorted: []uint16{7, 2, 1, 0, 3, 5, 6, 4}}
+var dectCabRole = decTable{names: "idcab_idcab_guidmandatory_approversnamemandatory_rejectersmandatory_voters_warni" +
+	"ng",
+	extra: unsafe.Offsetof(CabRole{}.Extra), size: unsafe.Sizeof(CabRole{}), grow: growCabRole, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CabRole{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CabRole{}.CabID)), 6, kInt},                // "cab_id"
+		{nil, 8, uint16(unsafe.Offsetof(CabRole{}.CabGUID)), 8, kStr},              // "cab_guid"
+		{nil, 16, uint16(unsafe.Offsetof(CabRole{}.MandatoryApprovers)), 19, kInt}, // "mandatory_approvers"
+		{nil, 35, uint16(unsafe.Offsetof(CabRole{}.Name)), 4, kStr},                // "name"
+		{nil, 39, uint16(unsafe.Offsetof(CabRole{}.MandatoryRejecters)), 19, kInt}, // "mandatory_rejecters"
+		{nil, 58, uint16(unsafe.Offsetof(CabRole{}.MandatoryVoters)), 16, kInt},    // "mandatory_voters"
+		{nil, 74, uint16(unsafe.Offsetof(CabRole{}.Warning)), 8, kStr},             // "_warning"
+	}, sorted: []uint16{7, 2, 1, 0, 3, 5, 6, 4}}
 
 func (m *CabRole) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCabRole }
 

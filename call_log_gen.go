@@ -495,47 +495,53 @@ func growCallLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCallLog = decTable{extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), grow: growCallLog, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CallLog{}.ID)), kInt},
-	{"start_date", nil, uint32(unsafe.Offsetof(CallLog{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(CallLog{}.EndDate)), kTime},
-	{"timetaken", nil, uint32(unsafe.Offsetof(CallLog{}.Timetaken)), kF64},
-	{"agent_id", nil, uint32(unsafe.Offsetof(CallLog{}.AgentID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(CallLog{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(CallLog{}.ClientName)), kStr},
-	{"client_details", &dectArea, uint32(unsafe.Offsetof(CallLog{}.ClientDetails)), kOne},
-	{"site_id", nil, uint32(unsafe.Offsetof(CallLog{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(CallLog{}.SiteName)), kStr},
-	{"site_details", &dectSite, uint32(unsafe.Offsetof(CallLog{}.SiteDetails)), kOne},
-	{"user_id", nil, uint32(unsafe.Offsetof(CallLog{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(CallLog{}.UserName)), kStr},
-	{"user_details", nil, uint32(unsafe.Offsetof(CallLog{}.UserDetails)), kLazy},
-	{"callerid", nil, uint32(unsafe.Offsetof(CallLog{}.Callerid)), kStr},
-	{"diallednumber", nil, uint32(unsafe.Offsetof(CallLog{}.Diallednumber)), kStr},
-	{"caller_name", nil, uint32(unsafe.Offsetof(CallLog{}.CallerName)), kStr},
-	{"caller_email", nil, uint32(unsafe.Offsetof(CallLog{}.CallerEmail)), kStr},
-	{"user_number", nil, uint32(unsafe.Offsetof(CallLog{}.UserNumber)), kStr},
-	{"caller_address", &dectAddressStore, uint32(unsafe.Offsetof(CallLog{}.CallerAddress)), kOne},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(CallLog{}.OutcomeID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(CallLog{}.TicketID)), kInt},
-	{"action_number", nil, uint32(unsafe.Offsetof(CallLog{}.ActionNumber)), kInt},
-	{"summary", nil, uint32(unsafe.Offsetof(CallLog{}.Summary)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(CallLog{}.Note)), kStr},
-	{"call_status", nil, uint32(unsafe.Offsetof(CallLog{}.CallStatus)), kInt},
-	{"_complete", nil, uint32(unsafe.Offsetof(CallLog{}.Complete)), kBool},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(CallLog{}.Canupdate)), kBool},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(CallLog{}.ThirdPartyID)), kStr},
-	{"start_date_note", nil, uint32(unsafe.Offsetof(CallLog{}.StartDateNote)), kStr},
-	{"form_id", nil, uint32(unsafe.Offsetof(CallLog{}.FormID)), kStr},
-	{"update_user_number", nil, uint32(unsafe.Offsetof(CallLog{}.UpdateUserNumber)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(CallLog{}.Warning)), kStr},
-	{"displayname", nil, uint32(unsafe.Offsetof(CallLog{}.Displayname)), kStr},
-	{"existingticketid", nil, uint32(unsafe.Offsetof(CallLog{}.Existingticketid)), kStr},
-	{"call_direction", nil, uint32(unsafe.Offsetof(CallLog{}.CallDirection)), kInt},
-	{"call_type", nil, uint32(unsafe.Offsetof(CallLog{}.CallType)), kStr},
-	{"call_transcript", nil, uint32(unsafe.Offsetof(CallLog{}.CallTranscript)), kStr},
-	{"calllog_attachment_count", nil, uint32(unsafe.Offsetof(CallLog{}.CalllogAttachmentCount)), kInt},
-}, sorted: []uint16{27, 26, 32, 22, 4, 35, 25, 37, 36, 19, 17, 16, 14, 38, 7, 5, 6, 15, 33, 2, 34, 30, 0, 24, 20, 10, 8, 9, 1, 29, 23, 28, 21, 3, 31, 13, 11, 12, 18}}
+var dectCallLog = decTable{names: "idstart_dateend_datetimetakenagent_idclient_idclient_nameclient_detailssite_idsi" +
+	"te_namesite_detailsuser_iduser_nameuser_detailscalleriddiallednumbercaller_namec" +
+	"aller_emailuser_numbercaller_addressoutcome_idticket_idaction_numbersummarynotec" +
+	"all_status_complete_canupdatethird_party_idstart_date_noteform_idupdate_user_num" +
+	"ber_warningdisplaynameexistingticketidcall_directioncall_typecall_transcriptcall" +
+	"log_attachment_count",
+	extra: unsafe.Offsetof(CallLog{}.Extra), size: unsafe.Sizeof(CallLog{}), grow: growCallLog, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CallLog{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CallLog{}.StartDate)), 10, kTime},                    // "start_date"
+		{nil, 12, uint16(unsafe.Offsetof(CallLog{}.EndDate)), 8, kTime},                      // "end_date"
+		{nil, 20, uint16(unsafe.Offsetof(CallLog{}.Timetaken)), 9, kF64},                     // "timetaken"
+		{nil, 29, uint16(unsafe.Offsetof(CallLog{}.AgentID)), 8, kInt},                       // "agent_id"
+		{nil, 37, uint16(unsafe.Offsetof(CallLog{}.ClientID)), 9, kInt},                      // "client_id"
+		{nil, 46, uint16(unsafe.Offsetof(CallLog{}.ClientName)), 11, kStr},                   // "client_name"
+		{&dectArea, 57, uint16(unsafe.Offsetof(CallLog{}.ClientDetails)), 14, kOne},          // "client_details"
+		{nil, 71, uint16(unsafe.Offsetof(CallLog{}.SiteID)), 7, kInt},                        // "site_id"
+		{nil, 78, uint16(unsafe.Offsetof(CallLog{}.SiteName)), 9, kStr},                      // "site_name"
+		{&dectSite, 87, uint16(unsafe.Offsetof(CallLog{}.SiteDetails)), 12, kOne},            // "site_details"
+		{nil, 99, uint16(unsafe.Offsetof(CallLog{}.UserID)), 7, kInt},                        // "user_id"
+		{nil, 106, uint16(unsafe.Offsetof(CallLog{}.UserName)), 9, kStr},                     // "user_name"
+		{nil, 115, uint16(unsafe.Offsetof(CallLog{}.UserDetails)), 12, kLazy},                // "user_details"
+		{nil, 127, uint16(unsafe.Offsetof(CallLog{}.Callerid)), 8, kStr},                     // "callerid"
+		{nil, 135, uint16(unsafe.Offsetof(CallLog{}.Diallednumber)), 13, kStr},               // "diallednumber"
+		{nil, 148, uint16(unsafe.Offsetof(CallLog{}.CallerName)), 11, kStr},                  // "caller_name"
+		{nil, 159, uint16(unsafe.Offsetof(CallLog{}.CallerEmail)), 12, kStr},                 // "caller_email"
+		{nil, 171, uint16(unsafe.Offsetof(CallLog{}.UserNumber)), 11, kStr},                  // "user_number"
+		{&dectAddressStore, 182, uint16(unsafe.Offsetof(CallLog{}.CallerAddress)), 14, kOne}, // "caller_address"
+		{nil, 196, uint16(unsafe.Offsetof(CallLog{}.OutcomeID)), 10, kInt},                   // "outcome_id"
+		{nil, 206, uint16(unsafe.Offsetof(CallLog{}.TicketID)), 9, kInt},                     // "ticket_id"
+		{nil, 215, uint16(unsafe.Offsetof(CallLog{}.ActionNumber)), 13, kInt},                // "action_number"
+		{nil, 228, uint16(unsafe.Offsetof(CallLog{}.Summary)), 7, kStr},                      // "summary"
+		{nil, 235, uint16(unsafe.Offsetof(CallLog{}.Note)), 4, kStr},                         // "note"
+		{nil, 239, uint16(unsafe.Offsetof(CallLog{}.CallStatus)), 11, kInt},                  // "call_status"
+		{nil, 250, uint16(unsafe.Offsetof(CallLog{}.Complete)), 9, kBool},                    // "_complete"
+		{nil, 259, uint16(unsafe.Offsetof(CallLog{}.Canupdate)), 10, kBool},                  // "_canupdate"
+		{nil, 269, uint16(unsafe.Offsetof(CallLog{}.ThirdPartyID)), 14, kStr},                // "third_party_id"
+		{nil, 283, uint16(unsafe.Offsetof(CallLog{}.StartDateNote)), 15, kStr},               // "start_date_note"
+		{nil, 298, uint16(unsafe.Offsetof(CallLog{}.FormID)), 7, kStr},                       // "form_id"
+		{nil, 305, uint16(unsafe.Offsetof(CallLog{}.UpdateUserNumber)), 18, kBool},           // "update_user_number"
+		{nil, 323, uint16(unsafe.Offsetof(CallLog{}.Warning)), 8, kStr},                      // "_warning"
+		{nil, 331, uint16(unsafe.Offsetof(CallLog{}.Displayname)), 11, kStr},                 // "displayname"
+		{nil, 342, uint16(unsafe.Offsetof(CallLog{}.Existingticketid)), 16, kStr},            // "existingticketid"
+		{nil, 358, uint16(unsafe.Offsetof(CallLog{}.CallDirection)), 14, kInt},               // "call_direction"
+		{nil, 372, uint16(unsafe.Offsetof(CallLog{}.CallType)), 9, kStr},                     // "call_type"
+		{nil, 381, uint16(unsafe.Offsetof(CallLog{}.CallTranscript)), 15, kStr},              // "call_transcript"
+		{nil, 396, uint16(unsafe.Offsetof(CallLog{}.CalllogAttachmentCount)), 24, kInt},      // "calllog_attachment_count"
+	}, sorted: []uint16{27, 26, 32, 22, 4, 35, 25, 37, 36, 19, 17, 16, 14, 38, 7, 5, 6, 15, 33, 2, 34, 30, 0, 24, 20, 10, 8, 9, 1, 29, 23, 28, 21, 3, 31, 13, 11, 12, 18}}
 
 func (m *CallLog) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCallLog }
 

@@ -187,14 +187,15 @@ func growScriptChoice(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectScriptChoice = decTable{extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), grow: growScriptChoice, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ID)), kInt},
-	{"script_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), kInt},
-	{"choice", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Choice)), kStr},
-	{"next_question_id", nil, uint32(unsafe.Offsetof(ScriptChoice{}.NextQuestionID)), kInt},
-	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptChoice{}.SortSeq)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ScriptChoice{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 0, 3, 1, 4}}
+var dectScriptChoice = decTable{names: "idscript_question_idchoicenext_question_idsort_seq_warning",
+	extra: unsafe.Offsetof(ScriptChoice{}.Extra), size: unsafe.Sizeof(ScriptChoice{}), grow: growScriptChoice, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ScriptChoice{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ScriptChoice{}.ScriptQuestionID)), 18, kInt}, // "script_question_id"
+		{nil, 20, uint16(unsafe.Offsetof(ScriptChoice{}.Choice)), 6, kStr},           // "choice"
+		{nil, 26, uint16(unsafe.Offsetof(ScriptChoice{}.NextQuestionID)), 16, kInt},  // "next_question_id"
+		{nil, 42, uint16(unsafe.Offsetof(ScriptChoice{}.SortSeq)), 8, kInt},          // "sort_seq"
+		{nil, 50, uint16(unsafe.Offsetof(ScriptChoice{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{5, 2, 0, 3, 1, 4}}
 
 func (m *ScriptChoice) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectScriptChoice
@@ -282,14 +283,15 @@ func growScriptHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectScriptHeader = decTable{extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), grow: growScriptHeader, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ScriptHeader{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Name)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Note)), kStr},
-	{"category_1", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Category1)), kStr},
-	{"questions", &dectScriptLine, uint32(unsafe.Offsetof(ScriptHeader{}.Questions)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(ScriptHeader{}.Warning)), kStr},
-}, sorted: []uint16{5, 3, 0, 1, 2, 4}}
+var dectScriptHeader = decTable{names: "idnamenotecategory_1questions_warning",
+	extra: unsafe.Offsetof(ScriptHeader{}.Extra), size: unsafe.Sizeof(ScriptHeader{}), grow: growScriptHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ScriptHeader{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ScriptHeader{}.Name)), 4, kStr},                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ScriptHeader{}.Note)), 4, kStr},                    // "note"
+		{nil, 10, uint16(unsafe.Offsetof(ScriptHeader{}.Category1)), 10, kStr},             // "category_1"
+		{&dectScriptLine, 20, uint16(unsafe.Offsetof(ScriptHeader{}.Questions)), 9, kMany}, // "questions"
+		{nil, 29, uint16(unsafe.Offsetof(ScriptHeader{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{5, 3, 0, 1, 2, 4}}
 
 func (m *ScriptHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectScriptHeader
@@ -437,20 +439,22 @@ func growScriptLine(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectScriptLine = decTable{extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), grow: growScriptLine, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ID)), kInt},
-	{"script_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.ScriptID)), kInt},
-	{"sort_seq", nil, uint32(unsafe.Offsetof(ScriptLine{}.SortSeq)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ScriptLine{}.Type)), kInt},
-	{"question", nil, uint32(unsafe.Offsetof(ScriptLine{}.Question)), kStr},
-	{"next_question_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.NextQuestionID)), kInt},
-	{"update_field_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.UpdateFieldID)), kInt},
-	{"summary", nil, uint32(unsafe.Offsetof(ScriptLine{}.Summary)), kStr},
-	{"input_type", nil, uint32(unsafe.Offsetof(ScriptLine{}.InputType)), kInt},
-	{"temp_id", nil, uint32(unsafe.Offsetof(ScriptLine{}.TempID)), kInt},
-	{"choices", &dectScriptChoice, uint32(unsafe.Offsetof(ScriptLine{}.Choices)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(ScriptLine{}.Warning)), kStr},
-}, sorted: []uint16{11, 10, 0, 8, 5, 4, 1, 2, 7, 9, 3, 6}}
+var dectScriptLine = decTable{names: "idscript_idsort_seqtypequestionnext_question_idupdate_field_idsummaryinput_typet" +
+	"emp_idchoices_warning",
+	extra: unsafe.Offsetof(ScriptLine{}.Extra), size: unsafe.Sizeof(ScriptLine{}), grow: growScriptLine, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ScriptLine{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ScriptLine{}.ScriptID)), 9, kInt},                // "script_id"
+		{nil, 11, uint16(unsafe.Offsetof(ScriptLine{}.SortSeq)), 8, kInt},                // "sort_seq"
+		{nil, 19, uint16(unsafe.Offsetof(ScriptLine{}.Type)), 4, kInt},                   // "type"
+		{nil, 23, uint16(unsafe.Offsetof(ScriptLine{}.Question)), 8, kStr},               // "question"
+		{nil, 31, uint16(unsafe.Offsetof(ScriptLine{}.NextQuestionID)), 16, kInt},        // "next_question_id"
+		{nil, 47, uint16(unsafe.Offsetof(ScriptLine{}.UpdateFieldID)), 15, kInt},         // "update_field_id"
+		{nil, 62, uint16(unsafe.Offsetof(ScriptLine{}.Summary)), 7, kStr},                // "summary"
+		{nil, 69, uint16(unsafe.Offsetof(ScriptLine{}.InputType)), 10, kInt},             // "input_type"
+		{nil, 79, uint16(unsafe.Offsetof(ScriptLine{}.TempID)), 7, kInt},                 // "temp_id"
+		{&dectScriptChoice, 86, uint16(unsafe.Offsetof(ScriptLine{}.Choices)), 7, kMany}, // "choices"
+		{nil, 93, uint16(unsafe.Offsetof(ScriptLine{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{11, 10, 0, 8, 5, 4, 1, 2, 7, 9, 3, 6}}
 
 func (m *ScriptLine) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectScriptLine

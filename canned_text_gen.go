@@ -360,31 +360,34 @@ func growCannedText(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCannedText = decTable{extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), grow: growCannedText, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(CannedText{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(CannedText{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(CannedText{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CannedText{}.Name)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(CannedText{}.GroupID)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(CannedText{}.Text)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(CannedText{}.HTML)), kStr},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(CannedText{}.RestrictionType)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(CannedText{}.DepartmentID)), kInt},
-	{"department_guid", nil, uint32(unsafe.Offsetof(CannedText{}.DepartmentGUID)), kStr},
-	{"department_name", nil, uint32(unsafe.Offsetof(CannedText{}.DepartmentName)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(CannedText{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(CannedText{}.TeamGUID)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(CannedText{}.TeamName)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(CannedText{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(CannedText{}.AgentName)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(CannedText{}.Canupdate)), kBool},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(CannedText{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(CannedText{}.AccessControlLevel)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(CannedText{}.Isimport)), kBool},
-	{"group_name", nil, uint32(unsafe.Offsetof(CannedText{}.GroupName)), kStr},
-	{"tags", &dectTag, uint32(unsafe.Offsetof(CannedText{}.Tags)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(CannedText{}.Warning)), kStr},
-}, sorted: []uint16{16, 19, 22, 17, 18, 14, 15, 9, 8, 10, 4, 20, 0, 6, 2, 1, 3, 7, 21, 12, 11, 13, 5}}
+var dectCannedText = decTable{names: "guidintentidnamegroup_idtexthtmlrestriction_typedepartment_iddepartment_guiddepa" +
+	"rtment_nameteam_idteam_guidteam_nameagent_idagent_name_canupdateaccess_controlac" +
+	"cess_control_level_isimportgroup_nametags_warning",
+	extra: unsafe.Offsetof(CannedText{}.Extra), size: unsafe.Sizeof(CannedText{}), grow: growCannedText, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CannedText{}.GUID)), 4, kStr},                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(CannedText{}.Intent)), 6, kStr},                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(CannedText{}.ID)), 2, kInt},                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(CannedText{}.Name)), 4, kStr},                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(CannedText{}.GroupID)), 8, kInt},                         // "group_id"
+		{nil, 24, uint16(unsafe.Offsetof(CannedText{}.Text)), 4, kStr},                            // "text"
+		{nil, 28, uint16(unsafe.Offsetof(CannedText{}.HTML)), 4, kStr},                            // "html"
+		{nil, 32, uint16(unsafe.Offsetof(CannedText{}.RestrictionType)), 16, kInt},                // "restriction_type"
+		{nil, 48, uint16(unsafe.Offsetof(CannedText{}.DepartmentID)), 13, kInt},                   // "department_id"
+		{nil, 61, uint16(unsafe.Offsetof(CannedText{}.DepartmentGUID)), 15, kStr},                 // "department_guid"
+		{nil, 76, uint16(unsafe.Offsetof(CannedText{}.DepartmentName)), 15, kStr},                 // "department_name"
+		{nil, 91, uint16(unsafe.Offsetof(CannedText{}.TeamID)), 7, kInt},                          // "team_id"
+		{nil, 98, uint16(unsafe.Offsetof(CannedText{}.TeamGUID)), 9, kStr},                        // "team_guid"
+		{nil, 107, uint16(unsafe.Offsetof(CannedText{}.TeamName)), 9, kStr},                       // "team_name"
+		{nil, 116, uint16(unsafe.Offsetof(CannedText{}.AgentID)), 8, kInt},                        // "agent_id"
+		{nil, 124, uint16(unsafe.Offsetof(CannedText{}.AgentName)), 10, kStr},                     // "agent_name"
+		{nil, 134, uint16(unsafe.Offsetof(CannedText{}.Canupdate)), 10, kBool},                    // "_canupdate"
+		{&dectAccessControl, 144, uint16(unsafe.Offsetof(CannedText{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 158, uint16(unsafe.Offsetof(CannedText{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{nil, 178, uint16(unsafe.Offsetof(CannedText{}.Isimport)), 9, kBool},                      // "_isimport"
+		{nil, 187, uint16(unsafe.Offsetof(CannedText{}.GroupName)), 10, kStr},                     // "group_name"
+		{&dectTag, 197, uint16(unsafe.Offsetof(CannedText{}.Tags)), 4, kMany},                     // "tags"
+		{nil, 201, uint16(unsafe.Offsetof(CannedText{}.Warning)), 8, kStr},                        // "_warning"
+	}, sorted: []uint16{16, 19, 22, 17, 18, 14, 15, 9, 8, 10, 4, 20, 0, 6, 2, 1, 3, 7, 21, 12, 11, 13, 5}}
 
 func (m *CannedText) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCannedText

@@ -320,26 +320,29 @@ func growCategoryDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCategoryDetail = decTable{extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), grow: growCategoryDetail, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(CategoryDetail{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.ID)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Value)), kStr},
-	{"category_name", nil, uint32(unsafe.Offsetof(CategoryDetail{}.CategoryName)), kStr},
-	{"type_id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.TypeID)), kInt},
-	{"sla_id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.SLAID)), kInt},
-	{"priority_id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.PriorityID)), kInt},
-	{"chargerate", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Chargerate)), kInt},
-	{"category_group_id", nil, uint32(unsafe.Offsetof(CategoryDetail{}.CategoryGroupID)), kInt},
-	{"_isnew", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Isnew)), kBool},
-	{"include_note", nil, uint32(unsafe.Offsetof(CategoryDetail{}.IncludeNote)), kBool},
-	{"note", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Note)), kStr},
-	{"user_note", nil, uint32(unsafe.Offsetof(CategoryDetail{}.UserNote)), kStr},
-	{"itilrequesttype", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CategoryDetail{}.Warning)), kStr},
-	{"is_integration", nil, uint32(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), kBool},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(CategoryDetail{}.Translations)), kMany},
-}, sorted: []uint16{10, 15, 9, 4, 8, 0, 2, 11, 1, 16, 14, 12, 7, 6, 17, 5, 13, 3}}
+var dectCategoryDetail = decTable{names: "guidintentidvaluecategory_nametype_idsla_idpriority_idchargeratecategory_group_i" +
+	"d_isnewinclude_notenoteuser_noteitilrequesttype_warningis_integrationtranslation" +
+	"s",
+	extra: unsafe.Offsetof(CategoryDetail{}.Extra), size: unsafe.Sizeof(CategoryDetail{}), grow: growCategoryDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CategoryDetail{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(CategoryDetail{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(CategoryDetail{}.ID)), 2, kInt},                                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(CategoryDetail{}.Value)), 5, kStr},                                           // "value"
+		{nil, 17, uint16(unsafe.Offsetof(CategoryDetail{}.CategoryName)), 13, kStr},                                   // "category_name"
+		{nil, 30, uint16(unsafe.Offsetof(CategoryDetail{}.TypeID)), 7, kInt},                                          // "type_id"
+		{nil, 37, uint16(unsafe.Offsetof(CategoryDetail{}.SLAID)), 6, kInt},                                           // "sla_id"
+		{nil, 43, uint16(unsafe.Offsetof(CategoryDetail{}.PriorityID)), 11, kInt},                                     // "priority_id"
+		{nil, 54, uint16(unsafe.Offsetof(CategoryDetail{}.Chargerate)), 10, kInt},                                     // "chargerate"
+		{nil, 64, uint16(unsafe.Offsetof(CategoryDetail{}.CategoryGroupID)), 17, kInt},                                // "category_group_id"
+		{nil, 81, uint16(unsafe.Offsetof(CategoryDetail{}.Isnew)), 6, kBool},                                          // "_isnew"
+		{nil, 87, uint16(unsafe.Offsetof(CategoryDetail{}.IncludeNote)), 12, kBool},                                   // "include_note"
+		{nil, 99, uint16(unsafe.Offsetof(CategoryDetail{}.Note)), 4, kStr},                                            // "note"
+		{nil, 103, uint16(unsafe.Offsetof(CategoryDetail{}.UserNote)), 9, kStr},                                       // "user_note"
+		{nil, 112, uint16(unsafe.Offsetof(CategoryDetail{}.Itilrequesttype)), 15, kInt},                               // "itilrequesttype"
+		{nil, 127, uint16(unsafe.Offsetof(CategoryDetail{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 135, uint16(unsafe.Offsetof(CategoryDetail{}.IsIntegration)), 14, kBool},                                // "is_integration"
+		{&dectLanguagePackTranslationsCustom, 149, uint16(unsafe.Offsetof(CategoryDetail{}.Translations)), 12, kMany}, // "translations"
+	}, sorted: []uint16{10, 15, 9, 4, 8, 0, 2, 11, 1, 16, 14, 12, 7, 6, 17, 5, 13, 3}}
 
 func (m *CategoryDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCategoryDetail

@@ -217,17 +217,18 @@ func growCertificate(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCertificate = decTable{extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), grow: growCertificate, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Certificate{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Certificate{}.Name)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(Certificate{}.Subject)), kStr},
-	{"issuer", nil, uint32(unsafe.Offsetof(Certificate{}.Issuer)), kStr},
-	{"thumbprint", nil, uint32(unsafe.Offsetof(Certificate{}.Thumbprint)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(Certificate{}.NewPassword)), kStr},
-	{"attachment_id", nil, uint32(unsafe.Offsetof(Certificate{}.AttachmentID)), kInt},
-	{"attachment_name", nil, uint32(unsafe.Offsetof(Certificate{}.AttachmentName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Certificate{}.Warning)), kStr},
-}, sorted: []uint16{8, 6, 7, 0, 3, 1, 5, 2, 4}}
+var dectCertificate = decTable{names: "idnamesubjectissuerthumbprintnew_passwordattachment_idattachment_name_warning",
+	extra: unsafe.Offsetof(Certificate{}.Extra), size: unsafe.Sizeof(Certificate{}), grow: growCertificate, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Certificate{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Certificate{}.Name)), 4, kStr},             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Certificate{}.Subject)), 7, kStr},          // "subject"
+		{nil, 13, uint16(unsafe.Offsetof(Certificate{}.Issuer)), 6, kStr},          // "issuer"
+		{nil, 19, uint16(unsafe.Offsetof(Certificate{}.Thumbprint)), 10, kStr},     // "thumbprint"
+		{nil, 29, uint16(unsafe.Offsetof(Certificate{}.NewPassword)), 12, kStr},    // "new_password"
+		{nil, 41, uint16(unsafe.Offsetof(Certificate{}.AttachmentID)), 13, kInt},   // "attachment_id"
+		{nil, 54, uint16(unsafe.Offsetof(Certificate{}.AttachmentName)), 15, kStr}, // "attachment_name"
+		{nil, 69, uint16(unsafe.Offsetof(Certificate{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{8, 6, 7, 0, 3, 1, 5, 2, 4}}
 
 func (m *Certificate) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCertificate

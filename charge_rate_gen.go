@@ -351,34 +351,38 @@ func growChargeRate(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChargeRate = decTable{extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), grow: growChargeRate, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ID)), kInt},
-	{"area", nil, uint32(unsafe.Offsetof(ChargeRate{}.Area)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ContractID)), kInt},
-	{"charge_id", nil, uint32(unsafe.Offsetof(ChargeRate{}.ChargeID)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(ChargeRate{}.Startdate)), kTime},
-	{"expirydate", nil, uint32(unsafe.Offsetof(ChargeRate{}.Expirydate)), kTime},
-	{"rate", nil, uint32(unsafe.Offsetof(ChargeRate{}.Rate)), kF64},
-	{"org", nil, uint32(unsafe.Offsetof(ChargeRate{}.Org)), kInt},
-	{"minimum", nil, uint32(unsafe.Offsetof(ChargeRate{}.Minimum)), kF64},
-	{"increment", nil, uint32(unsafe.Offsetof(ChargeRate{}.Increment)), kF64},
-	{"oohmultiplier", nil, uint32(unsafe.Offsetof(ChargeRate{}.Oohmultiplier)), kF64},
-	{"holidaymultiplier", nil, uint32(unsafe.Offsetof(ChargeRate{}.Holidaymultiplier)), kF64},
-	{"weekendmultiplier", nil, uint32(unsafe.Offsetof(ChargeRate{}.Weekendmultiplier)), kF64},
-	{"surcharge", nil, uint32(unsafe.Offsetof(ChargeRate{}.Surcharge)), kBool},
-	{"round", nil, uint32(unsafe.Offsetof(ChargeRate{}.Round)), kInt},
-	{"useagentworkinghours", nil, uint32(unsafe.Offsetof(ChargeRate{}.Useagentworkinghours)), kBool},
-	{"use_budget_rate", nil, uint32(unsafe.Offsetof(ChargeRate{}.UseBudgetRate)), kBool},
-	{"current", nil, uint32(unsafe.Offsetof(ChargeRate{}.Current)), kBool},
-	{"current_rate", nil, uint32(unsafe.Offsetof(ChargeRate{}.CurrentRate)), kF64},
-	{"use_for_travel", nil, uint32(unsafe.Offsetof(ChargeRate{}.UseForTravel)), kBool},
-	{"use_for_mileage", nil, uint32(unsafe.Offsetof(ChargeRate{}.UseForMileage)), kBool},
-	{"travel_surchargeid", nil, uint32(unsafe.Offsetof(ChargeRate{}.TravelSurchargeid)), kInt},
-	{"contractmultiplier", nil, uint32(unsafe.Offsetof(ChargeRate{}.Contractmultiplier)), kF64},
-	{"rateoverride", nil, uint32(unsafe.Offsetof(ChargeRate{}.Rateoverride)), kF64},
-	{"override_surcharge", nil, uint32(unsafe.Offsetof(ChargeRate{}.OverrideSurcharge)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ChargeRate{}.Warning)), kStr},
-}, sorted: []uint16{25, 1, 3, 2, 22, 17, 18, 5, 11, 0, 9, 8, 10, 7, 24, 6, 23, 14, 4, 13, 21, 16, 20, 19, 15, 12}}
+var dectChargeRate = decTable{names: "idareacontract_idcharge_idstartdateexpirydaterateorgminimumincrementoohmultiplie" +
+	"rholidaymultiplierweekendmultipliersurchargerounduseagentworkinghoursuse_budget_" +
+	"ratecurrentcurrent_rateuse_for_traveluse_for_mileagetravel_surchargeidcontractmu" +
+	"ltiplierrateoverrideoverride_surcharge_warning",
+	extra: unsafe.Offsetof(ChargeRate{}.Extra), size: unsafe.Sizeof(ChargeRate{}), grow: growChargeRate, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChargeRate{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ChargeRate{}.Area)), 4, kInt},                     // "area"
+		{nil, 6, uint16(unsafe.Offsetof(ChargeRate{}.ContractID)), 11, kInt},              // "contract_id"
+		{nil, 17, uint16(unsafe.Offsetof(ChargeRate{}.ChargeID)), 9, kInt},                // "charge_id"
+		{nil, 26, uint16(unsafe.Offsetof(ChargeRate{}.Startdate)), 9, kTime},              // "startdate"
+		{nil, 35, uint16(unsafe.Offsetof(ChargeRate{}.Expirydate)), 10, kTime},            // "expirydate"
+		{nil, 45, uint16(unsafe.Offsetof(ChargeRate{}.Rate)), 4, kF64},                    // "rate"
+		{nil, 49, uint16(unsafe.Offsetof(ChargeRate{}.Org)), 3, kInt},                     // "org"
+		{nil, 52, uint16(unsafe.Offsetof(ChargeRate{}.Minimum)), 7, kF64},                 // "minimum"
+		{nil, 59, uint16(unsafe.Offsetof(ChargeRate{}.Increment)), 9, kF64},               // "increment"
+		{nil, 68, uint16(unsafe.Offsetof(ChargeRate{}.Oohmultiplier)), 13, kF64},          // "oohmultiplier"
+		{nil, 81, uint16(unsafe.Offsetof(ChargeRate{}.Holidaymultiplier)), 17, kF64},      // "holidaymultiplier"
+		{nil, 98, uint16(unsafe.Offsetof(ChargeRate{}.Weekendmultiplier)), 17, kF64},      // "weekendmultiplier"
+		{nil, 115, uint16(unsafe.Offsetof(ChargeRate{}.Surcharge)), 9, kBool},             // "surcharge"
+		{nil, 124, uint16(unsafe.Offsetof(ChargeRate{}.Round)), 5, kInt},                  // "round"
+		{nil, 129, uint16(unsafe.Offsetof(ChargeRate{}.Useagentworkinghours)), 20, kBool}, // "useagentworkinghours"
+		{nil, 149, uint16(unsafe.Offsetof(ChargeRate{}.UseBudgetRate)), 15, kBool},        // "use_budget_rate"
+		{nil, 164, uint16(unsafe.Offsetof(ChargeRate{}.Current)), 7, kBool},               // "current"
+		{nil, 171, uint16(unsafe.Offsetof(ChargeRate{}.CurrentRate)), 12, kF64},           // "current_rate"
+		{nil, 183, uint16(unsafe.Offsetof(ChargeRate{}.UseForTravel)), 14, kBool},         // "use_for_travel"
+		{nil, 197, uint16(unsafe.Offsetof(ChargeRate{}.UseForMileage)), 15, kBool},        // "use_for_mileage"
+		{nil, 212, uint16(unsafe.Offsetof(ChargeRate{}.TravelSurchargeid)), 18, kInt},     // "travel_surchargeid"
+		{nil, 230, uint16(unsafe.Offsetof(ChargeRate{}.Contractmultiplier)), 18, kF64},    // "contractmultiplier"
+		{nil, 248, uint16(unsafe.Offsetof(ChargeRate{}.Rateoverride)), 12, kF64},          // "rateoverride"
+		{nil, 260, uint16(unsafe.Offsetof(ChargeRate{}.OverrideSurcharge)), 18, kBool},    // "override_surcharge"
+		{nil, 278, uint16(unsafe.Offsetof(ChargeRate{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{25, 1, 3, 2, 22, 17, 18, 5, 11, 0, 9, 8, 10, 7, 24, 6, 23, 14, 4, 13, 21, 16, 20, 19, 15, 12}}
 
 func (m *ChargeRate) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChargeRate

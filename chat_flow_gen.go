@@ -93,11 +93,12 @@ func growChatFlowProcess(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChatFlowProcess = decTable{extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), grow: growChatFlowProcess, fields: []decField{
-	{"chat_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), kInt},
-	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.ChatProfileID)), kStr},
-	{"flow_step", nil, uint32(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), kInt},
-}, sorted: []uint16{0, 1, 2}}
+var dectChatFlowProcess = decTable{names: "chat_idchat_profile_idflow_step",
+	extra: unsafe.Offsetof(ChatFlowProcess{}.Extra), size: unsafe.Sizeof(ChatFlowProcess{}), grow: growChatFlowProcess, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChatFlowProcess{}.ChatID)), 7, kInt},         // "chat_id"
+		{nil, 7, uint16(unsafe.Offsetof(ChatFlowProcess{}.ChatProfileID)), 15, kStr}, // "chat_profile_id"
+		{nil, 22, uint16(unsafe.Offsetof(ChatFlowProcess{}.FlowStep)), 9, kInt},      // "flow_step"
+	}, sorted: []uint16{0, 1, 2}}
 
 func (m *ChatFlowProcess) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChatFlowProcess

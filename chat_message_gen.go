@@ -143,12 +143,13 @@ func growChatInputField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChatInputField = decTable{extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), grow: growChatInputField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ChatInputField{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ChatInputField{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ChatInputField{}.Type)), kStr},
-	{"lookup_values", &dectKeyPair2, uint32(unsafe.Offsetof(ChatInputField{}.LookupValues)), kMany},
-}, sorted: []uint16{0, 3, 1, 2}}
+var dectChatInputField = decTable{names: "idnametypelookup_values",
+	extra: unsafe.Offsetof(ChatInputField{}.Extra), size: unsafe.Sizeof(ChatInputField{}), grow: growChatInputField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChatInputField{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ChatInputField{}.Name)), 4, kStr},                      // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ChatInputField{}.Type)), 4, kStr},                      // "type"
+		{&dectKeyPair2, 10, uint16(unsafe.Offsetof(ChatInputField{}.LookupValues)), 13, kMany}, // "lookup_values"
+	}, sorted: []uint16{0, 3, 1, 2}}
 
 func (m *ChatInputField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChatInputField
@@ -223,12 +224,13 @@ func growLiveChatIsTyping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLiveChatIsTyping = decTable{extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), grow: growLiveChatIsTyping, fields: []decField{
-	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), kInt},
-	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), kTime},
-	{"_stopped", nil, uint32(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), kBool},
-}, sorted: []uint16{3, 0, 1, 2}}
+var dectLiveChatIsTyping = decTable{names: "chat_idsender_idtimestamp_stopped",
+	extra: unsafe.Offsetof(LiveChatIsTyping{}.Extra), size: unsafe.Sizeof(LiveChatIsTyping{}), grow: growLiveChatIsTyping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LiveChatIsTyping{}.ChatID)), 7, kInt},      // "chat_id"
+		{nil, 7, uint16(unsafe.Offsetof(LiveChatIsTyping{}.SenderID)), 9, kInt},    // "sender_id"
+		{nil, 16, uint16(unsafe.Offsetof(LiveChatIsTyping{}.Timestamp)), 9, kTime}, // "timestamp"
+		{nil, 25, uint16(unsafe.Offsetof(LiveChatIsTyping{}.Stopped)), 8, kBool},   // "_stopped"
+	}, sorted: []uint16{3, 0, 1, 2}}
 
 func (m *LiveChatIsTyping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLiveChatIsTyping
@@ -515,36 +517,40 @@ func growLiveChatMsg(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLiveChatMsg = decTable{extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), grow: growLiveChatMsg, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ID)), kInt},
-	{"chat_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatID)), kInt},
-	{"sender_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SenderID)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Text)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueInt)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Timestamp)), kTime},
-	{"system_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.SystemID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.TicketID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UserID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AgentID)), kInt},
-	{"unknown_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.UnknownID)), kStr},
-	{"display_name", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.DisplayName)), kStr},
-	{"lastmessageid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Lastmessageid)), kInt},
-	{"_isremoteinvite", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Isremoteinvite)), kBool},
-	{"_remoteintegration", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remoteintegration)), kStr},
-	{"remotetechid", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), kInt},
-	{"input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.InputID)), kInt},
-	{"next_input_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), kInt},
-	{"next_input_fieldinfo", &dectChatInputField, uint32(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), kOne},
-	{"kb_search_results", &dectKBEntryList, uint32(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), kMany},
-	{"services_search_results", &dectServSiteList, uint32(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), kMany},
-	{"chat_image_type", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), kInt},
-	{"attachment_ids", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), kInts},
-	{"attachment_id", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.Warning)), kStr},
-	{"value_bool", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueBool)), kBool},
-	{"value_date", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueDate)), kTime},
-	{"value_multi", nil, uint32(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), kStr},
-}, sorted: []uint16{13, 14, 24, 9, 23, 22, 1, 21, 11, 0, 16, 19, 12, 18, 17, 15, 2, 20, 6, 3, 7, 5, 10, 8, 25, 26, 4, 27}}
+var dectLiveChatMsg = decTable{names: "idchat_idsender_idtextvalue_inttimestampsystem_idticket_iduser_idagent_idunknown" +
+	"_iddisplay_namelastmessageid_isremoteinvite_remoteintegrationremotetechidinput_i" +
+	"dnext_input_idnext_input_fieldinfokb_search_resultsservices_search_resultschat_i" +
+	"mage_typeattachment_idsattachment_id_warningvalue_boolvalue_datevalue_multi",
+	extra: unsafe.Offsetof(LiveChatMsg{}.Extra), size: unsafe.Sizeof(LiveChatMsg{}), grow: growLiveChatMsg, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LiveChatMsg{}.ID)), 2, kInt},                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LiveChatMsg{}.ChatID)), 7, kInt},                                  // "chat_id"
+		{nil, 9, uint16(unsafe.Offsetof(LiveChatMsg{}.SenderID)), 9, kInt},                                // "sender_id"
+		{nil, 18, uint16(unsafe.Offsetof(LiveChatMsg{}.Text)), 4, kStr},                                   // "text"
+		{nil, 22, uint16(unsafe.Offsetof(LiveChatMsg{}.ValueInt)), 9, kInt},                               // "value_int"
+		{nil, 31, uint16(unsafe.Offsetof(LiveChatMsg{}.Timestamp)), 9, kTime},                             // "timestamp"
+		{nil, 40, uint16(unsafe.Offsetof(LiveChatMsg{}.SystemID)), 9, kInt},                               // "system_id"
+		{nil, 49, uint16(unsafe.Offsetof(LiveChatMsg{}.TicketID)), 9, kInt},                               // "ticket_id"
+		{nil, 58, uint16(unsafe.Offsetof(LiveChatMsg{}.UserID)), 7, kInt},                                 // "user_id"
+		{nil, 65, uint16(unsafe.Offsetof(LiveChatMsg{}.AgentID)), 8, kInt},                                // "agent_id"
+		{nil, 73, uint16(unsafe.Offsetof(LiveChatMsg{}.UnknownID)), 10, kStr},                             // "unknown_id"
+		{nil, 83, uint16(unsafe.Offsetof(LiveChatMsg{}.DisplayName)), 12, kStr},                           // "display_name"
+		{nil, 95, uint16(unsafe.Offsetof(LiveChatMsg{}.Lastmessageid)), 13, kInt},                         // "lastmessageid"
+		{nil, 108, uint16(unsafe.Offsetof(LiveChatMsg{}.Isremoteinvite)), 15, kBool},                      // "_isremoteinvite"
+		{nil, 123, uint16(unsafe.Offsetof(LiveChatMsg{}.Remoteintegration)), 18, kStr},                    // "_remoteintegration"
+		{nil, 141, uint16(unsafe.Offsetof(LiveChatMsg{}.Remotetechid)), 12, kInt},                         // "remotetechid"
+		{nil, 153, uint16(unsafe.Offsetof(LiveChatMsg{}.InputID)), 8, kInt},                               // "input_id"
+		{nil, 161, uint16(unsafe.Offsetof(LiveChatMsg{}.NextInputID)), 13, kInt},                          // "next_input_id"
+		{&dectChatInputField, 174, uint16(unsafe.Offsetof(LiveChatMsg{}.NextInputFieldinfo)), 20, kOne},   // "next_input_fieldinfo"
+		{&dectKBEntryList, 194, uint16(unsafe.Offsetof(LiveChatMsg{}.KbSearchResults)), 17, kMany},        // "kb_search_results"
+		{&dectServSiteList, 211, uint16(unsafe.Offsetof(LiveChatMsg{}.ServicesSearchResults)), 23, kMany}, // "services_search_results"
+		{nil, 234, uint16(unsafe.Offsetof(LiveChatMsg{}.ChatImageType)), 15, kInt},                        // "chat_image_type"
+		{nil, 249, uint16(unsafe.Offsetof(LiveChatMsg{}.AttachmentIds)), 14, kInts},                       // "attachment_ids"
+		{nil, 263, uint16(unsafe.Offsetof(LiveChatMsg{}.AttachmentID)), 13, kInt},                         // "attachment_id"
+		{nil, 276, uint16(unsafe.Offsetof(LiveChatMsg{}.Warning)), 8, kStr},                               // "_warning"
+		{nil, 284, uint16(unsafe.Offsetof(LiveChatMsg{}.ValueBool)), 10, kBool},                           // "value_bool"
+		{nil, 294, uint16(unsafe.Offsetof(LiveChatMsg{}.ValueDate)), 10, kTime},                           // "value_date"
+		{nil, 304, uint16(unsafe.Offsetof(LiveChatMsg{}.ValueMulti)), 11, kStr},                           // "value_multi"
+	}, sorted: []uint16{13, 14, 24, 9, 23, 22, 1, 21, 11, 0, 16, 19, 12, 18, 17, 15, 2, 20, 6, 3, 7, 5, 10, 8, 25, 26, 4, 27}}
 
 func (m *LiveChatMsg) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLiveChatMsg

@@ -196,13 +196,14 @@ func growChatPopupMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChatPopupMessage = decTable{extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), grow: growChatPopupMessage, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ID)), kInt},
-	{"chat_profile_id", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.ChatProfileID)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.URL)), kStr},
-	{"message", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.Message)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ChatPopupMessage{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 0, 3, 2}}
+var dectChatPopupMessage = decTable{names: "idchat_profile_idurlmessage_warning",
+	extra: unsafe.Offsetof(ChatPopupMessage{}.Extra), size: unsafe.Sizeof(ChatPopupMessage{}), grow: growChatPopupMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChatPopupMessage{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ChatPopupMessage{}.ChatProfileID)), 15, kStr}, // "chat_profile_id"
+		{nil, 17, uint16(unsafe.Offsetof(ChatPopupMessage{}.URL)), 3, kStr},           // "url"
+		{nil, 20, uint16(unsafe.Offsetof(ChatPopupMessage{}.Message)), 7, kStr},       // "message"
+		{nil, 27, uint16(unsafe.Offsetof(ChatPopupMessage{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{4, 1, 0, 3, 2}}
 
 func (m *ChatPopupMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChatPopupMessage
@@ -652,53 +653,61 @@ func growChatProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChatProfile = decTable{extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), grow: growChatProfile, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(ChatProfile{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ChatProfile{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ChatProfile{}.Name)), kStr},
-	{"key", nil, uint32(unsafe.Offsetof(ChatProfile{}.Key)), kStr},
-	{"access_type", nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessType)), kInt},
-	{"chatnameoverride", nil, uint32(unsafe.Offsetof(ChatProfile{}.Chatnameoverride)), kStr},
-	{"greeting", nil, uint32(unsafe.Offsetof(ChatProfile{}.Greeting)), kStr},
-	{"bot_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.BotName)), kStr},
-	{"technamevisibility", nil, uint32(unsafe.Offsetof(ChatProfile{}.Technamevisibility)), kInt},
-	{"technamevisibilitytext", nil, uint32(unsafe.Offsetof(ChatProfile{}.Technamevisibilitytext)), kStr},
-	{"techmustonline", nil, uint32(unsafe.Offsetof(ChatProfile{}.Techmustonline)), kBool},
-	{"workdays_id", nil, uint32(unsafe.Offsetof(ChatProfile{}.WorkdaysID)), kInt},
-	{"workdays_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.WorkdaysName)), kStr},
-	{"logticket", nil, uint32(unsafe.Offsetof(ChatProfile{}.Logticket)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(ChatProfile{}.TickettypeID)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.TickettypeName)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(ChatProfile{}.Icon)), kStr},
-	{"icon_size", nil, uint32(unsafe.Offsetof(ChatProfile{}.IconSize)), kInt},
-	{"colour_type", nil, uint32(unsafe.Offsetof(ChatProfile{}.ColourType)), kInt},
-	{"colour", nil, uint32(unsafe.Offsetof(ChatProfile{}.Colour)), kStr},
-	{"theme", nil, uint32(unsafe.Offsetof(ChatProfile{}.Theme)), kStr},
-	{"enable_feedback", nil, uint32(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), kBool},
-	{"feedback_message_before", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), kStr},
-	{"feedback_message_after", nil, uint32(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), kStr},
-	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), kMany},
-	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(ChatProfile{}.Steps)), kMany},
-	{"flow_chart_json", nil, uint32(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), kStr},
-	{"in_use", nil, uint32(unsafe.Offsetof(ChatProfile{}.InUse)), kBool},
-	{"_chat_available", nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), kBool},
-	{"_chat_mode", nil, uint32(unsafe.Offsetof(ChatProfile{}.ChatMode)), kStr},
-	{"_chatserviceurl", nil, uint32(unsafe.Offsetof(ChatProfile{}.Chatserviceurl)), kStr},
-	{"_tenantid", nil, uint32(unsafe.Offsetof(ChatProfile{}.Tenantid)), kStr},
-	{"bubble_type", nil, uint32(unsafe.Offsetof(ChatProfile{}.BubbleType)), kInt},
-	{"message_box_size", nil, uint32(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), kInt},
-	{"use_bubble_popup_message_mappings", nil, uint32(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), kBool},
-	{"popup_message_mappings", &dectChatPopupMessage, uint32(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), kMany},
-	{"default_ticket_clientsite", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), kInt},
-	{"default_ticket_clientsite_name", nil, uint32(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ChatProfile{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ChatProfile{}.Warning)), kStr},
-	{"email_storage_key", nil, uint32(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), kStr},
-	{"name_storage_key", nil, uint32(unsafe.Offsetof(ChatProfile{}.NameStorageKey)), kStr},
-	{"fullscreen_threshold_override", nil, uint32(unsafe.Offsetof(ChatProfile{}.FullscreenThresholdOverride)), kInt},
-	{"bot_height_override", nil, uint32(unsafe.Offsetof(ChatProfile{}.BotHeightOverride)), kInt},
-}, sorted: []uint16{28, 29, 30, 31, 40, 38, 39, 4, 44, 7, 32, 5, 19, 18, 24, 36, 37, 41, 21, 23, 22, 26, 43, 6, 16, 17, 1, 27, 0, 3, 13, 33, 2, 42, 35, 25, 10, 8, 9, 20, 14, 15, 34, 11, 12}}
+var dectChatProfile = decTable{names: "intentidnamekeyaccess_typechatnameoverridegreetingbot_nametechnamevisibilitytech" +
+	"namevisibilitytexttechmustonlineworkdays_idworkdays_namelogtickettickettype_idti" +
+	"ckettype_nameiconicon_sizecolour_typecolourthemeenable_feedbackfeedback_message_" +
+	"beforefeedback_message_aftercors_whitelist_liststepsflow_chart_jsonin_use_chat_a" +
+	"vailable_chat_mode_chatserviceurl_tenantidbubble_typemessage_box_sizeuse_bubble_" +
+	"popup_message_mappingspopup_message_mappingsdefault_ticket_clientsitedefault_tic" +
+	"ket_clientsite_nameaccess_controlaccess_control_level_warningemail_storage_keyna" +
+	"me_storage_keyfullscreen_threshold_overridebot_height_override",
+	extra: unsafe.Offsetof(ChatProfile{}.Extra), size: unsafe.Sizeof(ChatProfile{}), grow: growChatProfile, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChatProfile{}.Intent)), 6, kStr},                                     // "intent"
+		{nil, 6, uint16(unsafe.Offsetof(ChatProfile{}.ID)), 2, kStr},                                         // "id"
+		{nil, 8, uint16(unsafe.Offsetof(ChatProfile{}.Name)), 4, kStr},                                       // "name"
+		{nil, 12, uint16(unsafe.Offsetof(ChatProfile{}.Key)), 3, kStr},                                       // "key"
+		{nil, 15, uint16(unsafe.Offsetof(ChatProfile{}.AccessType)), 11, kInt},                               // "access_type"
+		{nil, 26, uint16(unsafe.Offsetof(ChatProfile{}.Chatnameoverride)), 16, kStr},                         // "chatnameoverride"
+		{nil, 42, uint16(unsafe.Offsetof(ChatProfile{}.Greeting)), 8, kStr},                                  // "greeting"
+		{nil, 50, uint16(unsafe.Offsetof(ChatProfile{}.BotName)), 8, kStr},                                   // "bot_name"
+		{nil, 58, uint16(unsafe.Offsetof(ChatProfile{}.Technamevisibility)), 18, kInt},                       // "technamevisibility"
+		{nil, 76, uint16(unsafe.Offsetof(ChatProfile{}.Technamevisibilitytext)), 22, kStr},                   // "technamevisibilitytext"
+		{nil, 98, uint16(unsafe.Offsetof(ChatProfile{}.Techmustonline)), 14, kBool},                          // "techmustonline"
+		{nil, 112, uint16(unsafe.Offsetof(ChatProfile{}.WorkdaysID)), 11, kInt},                              // "workdays_id"
+		{nil, 123, uint16(unsafe.Offsetof(ChatProfile{}.WorkdaysName)), 13, kStr},                            // "workdays_name"
+		{nil, 136, uint16(unsafe.Offsetof(ChatProfile{}.Logticket)), 9, kInt},                                // "logticket"
+		{nil, 145, uint16(unsafe.Offsetof(ChatProfile{}.TickettypeID)), 13, kInt},                            // "tickettype_id"
+		{nil, 158, uint16(unsafe.Offsetof(ChatProfile{}.TickettypeName)), 15, kStr},                          // "tickettype_name"
+		{nil, 173, uint16(unsafe.Offsetof(ChatProfile{}.Icon)), 4, kStr},                                     // "icon"
+		{nil, 177, uint16(unsafe.Offsetof(ChatProfile{}.IconSize)), 9, kInt},                                 // "icon_size"
+		{nil, 186, uint16(unsafe.Offsetof(ChatProfile{}.ColourType)), 11, kInt},                              // "colour_type"
+		{nil, 197, uint16(unsafe.Offsetof(ChatProfile{}.Colour)), 6, kStr},                                   // "colour"
+		{nil, 203, uint16(unsafe.Offsetof(ChatProfile{}.Theme)), 5, kStr},                                    // "theme"
+		{nil, 208, uint16(unsafe.Offsetof(ChatProfile{}.EnableFeedback)), 15, kBool},                         // "enable_feedback"
+		{nil, 223, uint16(unsafe.Offsetof(ChatProfile{}.FeedbackMessageBefore)), 23, kStr},                   // "feedback_message_before"
+		{nil, 246, uint16(unsafe.Offsetof(ChatProfile{}.FeedbackMessageAfter)), 22, kStr},                    // "feedback_message_after"
+		{&dectKeyPair2, 268, uint16(unsafe.Offsetof(ChatProfile{}.CorsWhitelistList)), 19, kMany},            // "cors_whitelist_list"
+		{&dectFlowDetail, 287, uint16(unsafe.Offsetof(ChatProfile{}.Steps)), 5, kMany},                       // "steps"
+		{nil, 292, uint16(unsafe.Offsetof(ChatProfile{}.FlowChartJSON)), 15, kStr},                           // "flow_chart_json"
+		{nil, 307, uint16(unsafe.Offsetof(ChatProfile{}.InUse)), 6, kBool},                                   // "in_use"
+		{nil, 313, uint16(unsafe.Offsetof(ChatProfile{}.ChatAvailable)), 15, kBool},                          // "_chat_available"
+		{nil, 328, uint16(unsafe.Offsetof(ChatProfile{}.ChatMode)), 10, kStr},                                // "_chat_mode"
+		{nil, 338, uint16(unsafe.Offsetof(ChatProfile{}.Chatserviceurl)), 15, kStr},                          // "_chatserviceurl"
+		{nil, 353, uint16(unsafe.Offsetof(ChatProfile{}.Tenantid)), 9, kStr},                                 // "_tenantid"
+		{nil, 362, uint16(unsafe.Offsetof(ChatProfile{}.BubbleType)), 11, kInt},                              // "bubble_type"
+		{nil, 373, uint16(unsafe.Offsetof(ChatProfile{}.MessageBoxSize)), 16, kInt},                          // "message_box_size"
+		{nil, 389, uint16(unsafe.Offsetof(ChatProfile{}.UseBubblePopupMessageMappings)), 33, kBool},          // "use_bubble_popup_message_mappings"
+		{&dectChatPopupMessage, 422, uint16(unsafe.Offsetof(ChatProfile{}.PopupMessageMappings)), 22, kMany}, // "popup_message_mappings"
+		{nil, 444, uint16(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsite)), 25, kInt},                 // "default_ticket_clientsite"
+		{nil, 469, uint16(unsafe.Offsetof(ChatProfile{}.DefaultTicketClientsiteName)), 30, kStr},             // "default_ticket_clientsite_name"
+		{&dectAccessControl, 499, uint16(unsafe.Offsetof(ChatProfile{}.AccessControl)), 14, kMany},           // "access_control"
+		{nil, 513, uint16(unsafe.Offsetof(ChatProfile{}.AccessControlLevel)), 20, kInt},                      // "access_control_level"
+		{nil, 533, uint16(unsafe.Offsetof(ChatProfile{}.Warning)), 8, kStr},                                  // "_warning"
+		{nil, 541, uint16(unsafe.Offsetof(ChatProfile{}.EmailStorageKey)), 17, kStr},                         // "email_storage_key"
+		{nil, 558, uint16(unsafe.Offsetof(ChatProfile{}.NameStorageKey)), 16, kStr},                          // "name_storage_key"
+		{nil, 574, uint16(unsafe.Offsetof(ChatProfile{}.FullscreenThresholdOverride)), 29, kInt},             // "fullscreen_threshold_override"
+		{nil, 603, uint16(unsafe.Offsetof(ChatProfile{}.BotHeightOverride)), 19, kInt},                       // "bot_height_override"
+	}, sorted: []uint16{28, 29, 30, 31, 40, 38, 39, 4, 44, 7, 32, 5, 19, 18, 24, 36, 37, 41, 21, 23, 22, 26, 43, 6, 16, 17, 1, 27, 0, 3, 13, 33, 2, 42, 35, 25, 10, 8, 9, 20, 14, 15, 34, 11, 12}}
 
 func (m *ChatProfile) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChatProfile
@@ -1096,45 +1105,51 @@ func growFlowDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFlowDetail = decTable{extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), grow: growFlowDetail, fields: []decField{
-	{"fdid", nil, uint32(unsafe.Offsetof(FlowDetail{}.Fdid)), kInt},
-	{"step_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.StepID)), kInt},
-	{"flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.FlowID)), kInt},
-	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatprofileID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(FlowDetail{}.Name)), kStr},
-	{"isstart", nil, uint32(unsafe.Offsetof(FlowDetail{}.Isstart)), kBool},
-	{"isend", nil, uint32(unsafe.Offsetof(FlowDetail{}.Isend)), kBool},
-	{"old_diagram_x", nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramX)), kInt},
-	{"old_diagram_y", nil, uint32(unsafe.Offsetof(FlowDetail{}.OldDiagramY)), kInt},
-	{"new_flow_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewFlowID)), kInt},
-	{"stage_number", nil, uint32(unsafe.Offsetof(FlowDetail{}.StageNumber)), kInt},
-	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), kInt},
-	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), kStr},
-	{"actions", &dectFlowSubDetail, uint32(unsafe.Offsetof(FlowDetail{}.Actions)), kMany},
-	{"overrideprobabiliywhenatthisstep", nil, uint32(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), kBool},
-	{"probabilityoverridevalue", nil, uint32(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), kF64},
-	{"steptype", nil, uint32(unsafe.Offsetof(FlowDetail{}.Steptype)), kInt},
-	{"message", nil, uint32(unsafe.Offsetof(FlowDetail{}.Message)), kStr},
-	{"message2", nil, uint32(unsafe.Offsetof(FlowDetail{}.Message2)), kStr},
-	{"auto_action", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoAction)), kInt},
-	{"auto_action_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionType)), kInt},
-	{"auto_action_type_guid", nil, uint32(unsafe.Offsetof(FlowDetail{}.AutoActionTypeGUID)), kStr},
-	{"input_field_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.InputFieldID)), kInt},
-	{"newticket_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketType)), kInt},
-	{"newticket_tickettype_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), kInt},
-	{"newticket_template_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), kInt},
-	{"step_conditions", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowDetail{}.StepConditions)), kMany},
-	{"chat_teams", &dectSectionDetailList, uint32(unsafe.Offsetof(FlowDetail{}.ChatTeams)), kMany},
-	{"rules", nil, uint32(unsafe.Offsetof(FlowDetail{}.Rules)), kLazyList},
-	{"chat_image_type", nil, uint32(unsafe.Offsetof(FlowDetail{}.ChatImageType)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(FlowDetail{}.Note)), kStr},
-	{"newticket_service_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), kInt},
-	{"content", nil, uint32(unsafe.Offsetof(FlowDetail{}.Content)), kStr},
-	{"ai_model", nil, uint32(unsafe.Offsetof(FlowDetail{}.AiModel)), kStr},
-	{"virtual_agent_id", nil, uint32(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), kStr},
-	{"output_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(FlowDetail{}.OutputVariables)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowDetail{}.Translations)), kMany},
-}, sorted: []uint16{13, 33, 19, 20, 21, 29, 27, 3, 32, 0, 2, 22, 6, 5, 17, 18, 4, 9, 31, 25, 24, 23, 30, 7, 8, 35, 14, 11, 12, 15, 28, 10, 26, 1, 16, 36, 34}}
+var dectFlowDetail = decTable{names: "fdidstep_idflow_idchatprofile_idnameisstartisendold_diagram_xold_diagram_ynew_fl" +
+	"ow_idstage_numberpipeline_stage_idpipeline_stage_nameactionsoverrideprobabiliywh" +
+	"enatthisstepprobabilityoverridevaluesteptypemessagemessage2auto_actionauto_actio" +
+	"n_typeauto_action_type_guidinput_field_idnewticket_typenewticket_tickettype_idne" +
+	"wticket_template_idstep_conditionschat_teamsruleschat_image_typenotenewticket_se" +
+	"rvice_idcontentai_modelvirtual_agent_idoutput_variablestranslations",
+	extra: unsafe.Offsetof(FlowDetail{}.Extra), size: unsafe.Sizeof(FlowDetail{}), grow: growFlowDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FlowDetail{}.Fdid)), 4, kInt},                                                // "fdid"
+		{nil, 4, uint16(unsafe.Offsetof(FlowDetail{}.StepID)), 7, kInt},                                              // "step_id"
+		{nil, 11, uint16(unsafe.Offsetof(FlowDetail{}.FlowID)), 7, kInt},                                             // "flow_id"
+		{nil, 18, uint16(unsafe.Offsetof(FlowDetail{}.ChatprofileID)), 14, kStr},                                     // "chatprofile_id"
+		{nil, 32, uint16(unsafe.Offsetof(FlowDetail{}.Name)), 4, kStr},                                               // "name"
+		{nil, 36, uint16(unsafe.Offsetof(FlowDetail{}.Isstart)), 7, kBool},                                           // "isstart"
+		{nil, 43, uint16(unsafe.Offsetof(FlowDetail{}.Isend)), 5, kBool},                                             // "isend"
+		{nil, 48, uint16(unsafe.Offsetof(FlowDetail{}.OldDiagramX)), 13, kInt},                                       // "old_diagram_x"
+		{nil, 61, uint16(unsafe.Offsetof(FlowDetail{}.OldDiagramY)), 13, kInt},                                       // "old_diagram_y"
+		{nil, 74, uint16(unsafe.Offsetof(FlowDetail{}.NewFlowID)), 11, kInt},                                         // "new_flow_id"
+		{nil, 85, uint16(unsafe.Offsetof(FlowDetail{}.StageNumber)), 12, kInt},                                       // "stage_number"
+		{nil, 97, uint16(unsafe.Offsetof(FlowDetail{}.PipelineStageID)), 17, kInt},                                   // "pipeline_stage_id"
+		{nil, 114, uint16(unsafe.Offsetof(FlowDetail{}.PipelineStageName)), 19, kStr},                                // "pipeline_stage_name"
+		{&dectFlowSubDetail, 133, uint16(unsafe.Offsetof(FlowDetail{}.Actions)), 7, kMany},                           // "actions"
+		{nil, 140, uint16(unsafe.Offsetof(FlowDetail{}.Overrideprobabiliywhenatthisstep)), 32, kBool},                // "overrideprobabiliywhenatthisstep"
+		{nil, 172, uint16(unsafe.Offsetof(FlowDetail{}.Probabilityoverridevalue)), 24, kF64},                         // "probabilityoverridevalue"
+		{nil, 196, uint16(unsafe.Offsetof(FlowDetail{}.Steptype)), 8, kInt},                                          // "steptype"
+		{nil, 204, uint16(unsafe.Offsetof(FlowDetail{}.Message)), 7, kStr},                                           // "message"
+		{nil, 211, uint16(unsafe.Offsetof(FlowDetail{}.Message2)), 8, kStr},                                          // "message2"
+		{nil, 219, uint16(unsafe.Offsetof(FlowDetail{}.AutoAction)), 11, kInt},                                       // "auto_action"
+		{nil, 230, uint16(unsafe.Offsetof(FlowDetail{}.AutoActionType)), 16, kInt},                                   // "auto_action_type"
+		{nil, 246, uint16(unsafe.Offsetof(FlowDetail{}.AutoActionTypeGUID)), 21, kStr},                               // "auto_action_type_guid"
+		{nil, 267, uint16(unsafe.Offsetof(FlowDetail{}.InputFieldID)), 14, kInt},                                     // "input_field_id"
+		{nil, 281, uint16(unsafe.Offsetof(FlowDetail{}.NewticketType)), 14, kInt},                                    // "newticket_type"
+		{nil, 295, uint16(unsafe.Offsetof(FlowDetail{}.NewticketTickettypeID)), 23, kInt},                            // "newticket_tickettype_id"
+		{nil, 318, uint16(unsafe.Offsetof(FlowDetail{}.NewticketTemplateID)), 21, kInt},                              // "newticket_template_id"
+		{&dectAutoassignCriteria, 339, uint16(unsafe.Offsetof(FlowDetail{}.StepConditions)), 15, kMany},              // "step_conditions"
+		{&dectSectionDetailList, 354, uint16(unsafe.Offsetof(FlowDetail{}.ChatTeams)), 10, kMany},                    // "chat_teams"
+		{nil, 364, uint16(unsafe.Offsetof(FlowDetail{}.Rules)), 5, kLazyList},                                        // "rules"
+		{nil, 369, uint16(unsafe.Offsetof(FlowDetail{}.ChatImageType)), 15, kInt},                                    // "chat_image_type"
+		{nil, 384, uint16(unsafe.Offsetof(FlowDetail{}.Note)), 4, kStr},                                              // "note"
+		{nil, 388, uint16(unsafe.Offsetof(FlowDetail{}.NewticketServiceID)), 20, kInt},                               // "newticket_service_id"
+		{nil, 408, uint16(unsafe.Offsetof(FlowDetail{}.Content)), 7, kStr},                                           // "content"
+		{nil, 415, uint16(unsafe.Offsetof(FlowDetail{}.AiModel)), 8, kStr},                                           // "ai_model"
+		{nil, 423, uint16(unsafe.Offsetof(FlowDetail{}.VirtualAgentID)), 16, kStr},                                   // "virtual_agent_id"
+		{&dectOutboundIntegrationMethodValue, 439, uint16(unsafe.Offsetof(FlowDetail{}.OutputVariables)), 16, kMany}, // "output_variables"
+		{&dectLanguagePackTranslationsCustom, 455, uint16(unsafe.Offsetof(FlowDetail{}.Translations)), 12, kMany},    // "translations"
+	}, sorted: []uint16{13, 33, 19, 20, 21, 29, 27, 3, 32, 0, 2, 22, 6, 5, 17, 18, 4, 9, 31, 25, 24, 23, 30, 7, 8, 35, 14, 11, 12, 15, 28, 10, 26, 1, 16, 36, 34}}
 
 func (m *FlowDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFlowDetail
@@ -1516,43 +1531,50 @@ func growFlowSubDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFlowSubDetail = decTable{extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), grow: growFlowSubDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ID)), kInt},
-	{"flow_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.FlowID)), kInt},
-	{"chatprofile_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), kStr},
-	{"start_step", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.StartStep)), kInt},
-	{"end_step", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.EndStep)), kInt},
-	{"old_diagram_startpos", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramStartpos)), kInt},
-	{"old_diagram_endpos", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.OldDiagramEndpos)), kInt},
-	{"action_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionType)), kInt},
-	{"action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionID)), kInt},
-	{"action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionGUID)), kStr},
-	{"action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionName)), kStr},
-	{"action_colour", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionColour)), kStr},
-	{"action_outcome", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ActionOutcome)), kStr},
-	{"time_limit_mins", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitMins)), kInt},
-	{"use_work_hours", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.UseWorkHours)), kBool},
-	{"time_limit_action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionID)), kInt},
-	{"time_limit_action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionGUID)), kStr},
-	{"time_limit_action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionName)), kStr},
-	{"automation_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationType)), kInt},
-	{"automation_action_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionID)), kInt},
-	{"automation_action_guid", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionGUID)), kStr},
-	{"automation_action_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationActionName)), kStr},
-	{"automation_runbook_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookID)), kStr},
-	{"automation_runbook_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookName)), kStr},
-	{"automation_execution_type", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.AutomationExecutionType)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Seq)), kInt},
-	{"approval_result", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), kInt},
-	{"restricted", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.Restricted)), kBool},
-	{"conditions", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.Conditions)), kMany},
-	{"conditions_exec", &dectAutoassignCriteria, uint32(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), kMany},
-	{"restrictions", &dectFlowSubDetailRestriction, uint32(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), kMany},
-	{"todo_group_id", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), kInt},
-	{"todo_group_name", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), kStr},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowSubDetail{}.Translations)), kMany},
-	{"chat_selection_order", nil, uint32(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), kInt},
-}, sorted: []uint16{11, 9, 8, 10, 12, 7, 26, 20, 19, 21, 24, 22, 23, 18, 34, 2, 28, 29, 4, 1, 0, 6, 5, 27, 30, 25, 3, 16, 15, 17, 13, 31, 32, 33, 14}}
+var dectFlowSubDetail = decTable{names: "idflow_idchatprofile_idstart_stepend_stepold_diagram_startposold_diagram_endposa" +
+	"ction_typeaction_idaction_guidaction_nameaction_colouraction_outcometime_limit_m" +
+	"insuse_work_hourstime_limit_action_idtime_limit_action_guidtime_limit_action_nam" +
+	"eautomation_typeautomation_action_idautomation_action_guidautomation_action_name" +
+	"automation_runbook_idautomation_runbook_nameautomation_execution_typeseqapproval" +
+	"_resultrestrictedconditionsconditions_execrestrictionstodo_group_idtodo_group_na" +
+	"metranslationschat_selection_order",
+	extra: unsafe.Offsetof(FlowSubDetail{}.Extra), size: unsafe.Sizeof(FlowSubDetail{}), grow: growFlowSubDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FlowSubDetail{}.ID)), 2, kInt},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FlowSubDetail{}.FlowID)), 7, kInt},                                           // "flow_id"
+		{nil, 9, uint16(unsafe.Offsetof(FlowSubDetail{}.ChatprofileID)), 14, kStr},                                   // "chatprofile_id"
+		{nil, 23, uint16(unsafe.Offsetof(FlowSubDetail{}.StartStep)), 10, kInt},                                      // "start_step"
+		{nil, 33, uint16(unsafe.Offsetof(FlowSubDetail{}.EndStep)), 8, kInt},                                         // "end_step"
+		{nil, 41, uint16(unsafe.Offsetof(FlowSubDetail{}.OldDiagramStartpos)), 20, kInt},                             // "old_diagram_startpos"
+		{nil, 61, uint16(unsafe.Offsetof(FlowSubDetail{}.OldDiagramEndpos)), 18, kInt},                               // "old_diagram_endpos"
+		{nil, 79, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionType)), 11, kInt},                                     // "action_type"
+		{nil, 90, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionID)), 9, kInt},                                        // "action_id"
+		{nil, 99, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionGUID)), 11, kStr},                                     // "action_guid"
+		{nil, 110, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionName)), 11, kStr},                                    // "action_name"
+		{nil, 121, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionColour)), 13, kStr},                                  // "action_colour"
+		{nil, 134, uint16(unsafe.Offsetof(FlowSubDetail{}.ActionOutcome)), 14, kStr},                                 // "action_outcome"
+		{nil, 148, uint16(unsafe.Offsetof(FlowSubDetail{}.TimeLimitMins)), 15, kInt},                                 // "time_limit_mins"
+		{nil, 163, uint16(unsafe.Offsetof(FlowSubDetail{}.UseWorkHours)), 14, kBool},                                 // "use_work_hours"
+		{nil, 177, uint16(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionID)), 20, kInt},                             // "time_limit_action_id"
+		{nil, 197, uint16(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionGUID)), 22, kStr},                           // "time_limit_action_guid"
+		{nil, 219, uint16(unsafe.Offsetof(FlowSubDetail{}.TimeLimitActionName)), 22, kStr},                           // "time_limit_action_name"
+		{nil, 241, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationType)), 15, kInt},                                // "automation_type"
+		{nil, 256, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationActionID)), 20, kInt},                            // "automation_action_id"
+		{nil, 276, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationActionGUID)), 22, kStr},                          // "automation_action_guid"
+		{nil, 298, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationActionName)), 22, kStr},                          // "automation_action_name"
+		{nil, 320, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookID)), 21, kStr},                           // "automation_runbook_id"
+		{nil, 341, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationRunbookName)), 23, kStr},                         // "automation_runbook_name"
+		{nil, 364, uint16(unsafe.Offsetof(FlowSubDetail{}.AutomationExecutionType)), 25, kInt},                       // "automation_execution_type"
+		{nil, 389, uint16(unsafe.Offsetof(FlowSubDetail{}.Seq)), 3, kInt},                                            // "seq"
+		{nil, 392, uint16(unsafe.Offsetof(FlowSubDetail{}.ApprovalResult)), 15, kInt},                                // "approval_result"
+		{nil, 407, uint16(unsafe.Offsetof(FlowSubDetail{}.Restricted)), 10, kBool},                                   // "restricted"
+		{&dectAutoassignCriteria, 417, uint16(unsafe.Offsetof(FlowSubDetail{}.Conditions)), 10, kMany},               // "conditions"
+		{&dectAutoassignCriteria, 427, uint16(unsafe.Offsetof(FlowSubDetail{}.ConditionsExec)), 15, kMany},           // "conditions_exec"
+		{&dectFlowSubDetailRestriction, 442, uint16(unsafe.Offsetof(FlowSubDetail{}.Restrictions)), 12, kMany},       // "restrictions"
+		{nil, 454, uint16(unsafe.Offsetof(FlowSubDetail{}.TodoGroupID)), 13, kInt},                                   // "todo_group_id"
+		{nil, 467, uint16(unsafe.Offsetof(FlowSubDetail{}.TodoGroupName)), 15, kStr},                                 // "todo_group_name"
+		{&dectLanguagePackTranslationsCustom, 482, uint16(unsafe.Offsetof(FlowSubDetail{}.Translations)), 12, kMany}, // "translations"
+		{nil, 494, uint16(unsafe.Offsetof(FlowSubDetail{}.ChatSelectionOrder)), 20, kInt},                            // "chat_selection_order"
+	}, sorted: []uint16{11, 9, 8, 10, 12, 7, 26, 20, 19, 21, 24, 22, 23, 18, 34, 2, 28, 29, 4, 1, 0, 6, 5, 27, 30, 25, 3, 16, 15, 17, 13, 31, 32, 33, 14}}
 
 func (m *FlowSubDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFlowSubDetail
@@ -1678,14 +1700,15 @@ func growFlowSubDetailRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFlowSubDetailRestriction = decTable{extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), grow: growFlowSubDetailRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), kInt},
-	{"flowsubdetail_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.Type)), kInt},
-	{"value_id", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueID)), kInt},
-	{"value_name", nil, uint32(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), kStr},
-}, sorted: []uint16{2, 1, 0, 3, 4, 5}}
+var dectFlowSubDetailRestriction = decTable{names: "idflowsubdetail_idfield_idtypevalue_idvalue_name",
+	extra: unsafe.Offsetof(FlowSubDetailRestriction{}.Extra), size: unsafe.Sizeof(FlowSubDetailRestriction{}), grow: growFlowSubDetailRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.FlowsubdetailID)), 16, kInt}, // "flowsubdetail_id"
+		{nil, 18, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.FieldID)), 8, kInt},         // "field_id"
+		{nil, 26, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.Type)), 4, kInt},            // "type"
+		{nil, 30, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueID)), 8, kInt},         // "value_id"
+		{nil, 38, uint16(unsafe.Offsetof(FlowSubDetailRestriction{}.ValueName)), 10, kStr},      // "value_name"
+	}, sorted: []uint16{2, 1, 0, 3, 4, 5}}
 
 func (m *FlowSubDetailRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFlowSubDetailRestriction

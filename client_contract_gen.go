@@ -254,12 +254,13 @@ func growClientContractView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectClientContractView = decTable{extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), grow: growClientContractView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ClientContractView{}.RecordCount)), kInt},
-	{"contracts", &dectContractHeaderList, uint32(unsafe.Offsetof(ClientContractView{}.Contracts)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ClientContractView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectClientContractView = decTable{names: "record_countcontractspage_nopage_size",
+	extra: unsafe.Offsetof(ClientContractView{}.Extra), size: unsafe.Sizeof(ClientContractView{}), grow: growClientContractView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ClientContractView{}.RecordCount)), 12, kInt},                    // "record_count"
+		{&dectContractHeaderList, 12, uint16(unsafe.Offsetof(ClientContractView{}.Contracts)), 9, kPage}, // "contracts"
+		{nil, 21, uint16(unsafe.Offsetof(ClientContractView{}.PageNo)), 7, kInt},                         // "page_no"
+		{nil, 28, uint16(unsafe.Offsetof(ClientContractView{}.PageSize)), 9, kInt},                       // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ClientContractView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectClientContractView
@@ -1629,155 +1630,183 @@ func growContractHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractHeader = decTable{extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), grow: growContractHeader, fields: []decField{
-	{"contract_contact_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractContactID)), kInt},
-	{"item_desc", nil, uint32(unsafe.Offsetof(ContractHeader{}.ItemDesc)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.ClientName)), kStr},
-	{"ref", nil, uint32(unsafe.Offsetof(ContractHeader{}.Ref)), kStr},
-	{"refextra", nil, uint32(unsafe.Offsetof(ContractHeader{}.Refextra)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.EndDate)), kTime},
-	{"started", nil, uint32(unsafe.Offsetof(ContractHeader{}.Started)), kBool},
-	{"expired", nil, uint32(unsafe.Offsetof(ContractHeader{}.Expired)), kBool},
-	{"numberofunitsfree", nil, uint32(unsafe.Offsetof(ContractHeader{}.Numberofunitsfree)), kF64},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiod)), kInt},
-	{"billingdescription", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingdescription)), kInt},
-	{"subtype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Subtype)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(ContractHeader{}.Status)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.UserName)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.SLAID)), kInt},
-	{"periodicinvoicenextdate", nil, uint32(unsafe.Offsetof(ContractHeader{}.Periodicinvoicenextdate)), kTime},
-	{"next_invoice_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.NextInvoiceDate)), kTime},
-	{"periodchargeamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.Periodchargeamount)), kF64},
-	{"note", nil, uint32(unsafe.Offsetof(ContractHeader{}.Note)), kStr},
-	{"asset_value", nil, uint32(unsafe.Offsetof(ContractHeader{}.AssetValue)), kF64},
-	{"refextra2", nil, uint32(unsafe.Offsetof(ContractHeader{}.Refextra2)), kStr},
-	{"contract_status", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractStatus)), kStr},
-	{"asset_sequence", nil, uint32(unsafe.Offsetof(ContractHeader{}.AssetSequence)), kInt},
-	{"next_call_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.NextCallDate)), kTime},
-	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(ContractHeader{}.AccountsOverrideMailbox)), kInt},
-	{"sla_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.SLAName)), kStr},
-	{"startbalance", nil, uint32(unsafe.Offsetof(ContractHeader{}.Startbalance)), kF64},
-	{"paymentscheme", nil, uint32(unsafe.Offsetof(ContractHeader{}.Paymentscheme)), kInt},
-	{"chargehoursperperiod", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargehoursperperiod)), kF64},
-	{"chargerollover", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargerollover)), kBool},
-	{"outofhoursmultiplier", nil, uint32(unsafe.Offsetof(ContractHeader{}.Outofhoursmultiplier)), kF64},
-	{"requestminimum", nil, uint32(unsafe.Offsetof(ContractHeader{}.Requestminimum)), kF64},
-	{"invoiceminimum", nil, uint32(unsafe.Offsetof(ContractHeader{}.Invoiceminimum)), kF64},
-	{"allowfixedprice", nil, uint32(unsafe.Offsetof(ContractHeader{}.Allowfixedprice)), kBool},
-	{"allowpyg", nil, uint32(unsafe.Offsetof(ContractHeader{}.Allowpyg)), kBool},
-	{"allowprepay", nil, uint32(unsafe.Offsetof(ContractHeader{}.Allowprepay)), kBool},
-	{"chargeperdevice", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargeperdevice)), kBool},
-	{"prepayrecurringcharge", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringcharge)), kF64},
-	{"chargeprepaytravel", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargeprepaytravel)), kBool},
-	{"chargeprepaymileage", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargeprepaymileage)), kBool},
-	{"chargepygtravel", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargepygtravel)), kBool},
-	{"chargepygmileage", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargepygmileage)), kBool},
-	{"onlybillatendofperiod", nil, uint32(unsafe.Offsetof(ContractHeader{}.Onlybillatendofperiod)), kBool},
-	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(ContractHeader{}.Unmatchedcombinations)), kInt},
-	{"termmonths", nil, uint32(unsafe.Offsetof(ContractHeader{}.Termmonths)), kInt},
-	{"percentageincrease", nil, uint32(unsafe.Offsetof(ContractHeader{}.Percentageincrease)), kF64},
-	{"nextincrementdate", nil, uint32(unsafe.Offsetof(ContractHeader{}.Nextincrementdate)), kTime},
-	{"datereceived", nil, uint32(unsafe.Offsetof(ContractHeader{}.Datereceived)), kTime},
-	{"invoicedescription", nil, uint32(unsafe.Offsetof(ContractHeader{}.Invoicedescription)), kStr},
-	{"datesent", nil, uint32(unsafe.Offsetof(ContractHeader{}.Datesent)), kTime},
-	{"paymentmethod", nil, uint32(unsafe.Offsetof(ContractHeader{}.Paymentmethod)), kInt},
-	{"dontsendalarm", nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontsendalarm)), kBool},
-	{"createdfrom_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedfromID)), kInt},
-	{"costperperiod", nil, uint32(unsafe.Offsetof(ContractHeader{}.Costperperiod)), kF64},
-	{"rollingcontract", nil, uint32(unsafe.Offsetof(ContractHeader{}.Rollingcontract)), kBool},
-	{"previouscontract", nil, uint32(unsafe.Offsetof(ContractHeader{}.Previouscontract)), kInt},
-	{"billingcategory", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingcategory)), kInt},
-	{"dontinvoice", nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontinvoice)), kBool},
-	{"ohid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Ohid)), kInt},
-	{"emailaddresses", nil, uint32(unsafe.Offsetof(ContractHeader{}.Emailaddresses)), kStr},
-	{"scheduleemails", nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleemails)), kStr},
-	{"schedulesendaccountmanager", nil, uint32(unsafe.Offsetof(ContractHeader{}.Schedulesendaccountmanager)), kBool},
-	{"accountsdesc", nil, uint32(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), kStr},
-	{"hasactions", nil, uint32(unsafe.Offsetof(ContractHeader{}.Hasactions)), kBool},
-	{"billingperiods", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billingperiods)), kInt},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ContractHeader{}.Assets)), kMany},
-	{"users", &dectUsersList, uint32(unsafe.Offsetof(ContractHeader{}.Users)), kMany},
-	{"periods", &dectContractPeriod, uint32(unsafe.Offsetof(ContractHeader{}.Periods)), kMany},
-	{"surchargeid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Surchargeid)), kInt},
-	{"chargerate_method", nil, uint32(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), kInt},
-	{"overriding_rates", &dectChargeRate, uint32(unsafe.Offsetof(ContractHeader{}.OverridingRates)), kMany},
-	{"chargerates", &dectLookup, uint32(unsafe.Offsetof(ContractHeader{}.Chargerates)), kMany},
-	{"_isimport", nil, uint32(unsafe.Offsetof(ContractHeader{}.Isimport)), kBool},
-	{"_ignore_mandatory", nil, uint32(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), kBool},
-	{"billing_description_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), kStr},
-	{"billing_period_string", nil, uint32(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), kStr},
-	{"dontchargeforitems", nil, uint32(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), kBool},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(ContractHeader{}.Custombuttons)), kMany},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(ContractHeader{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), kStr},
-	{"schedule", &dectContractSchedule, uint32(unsafe.Offsetof(ContractHeader{}.Schedule)), kMany},
-	{"scheduleplan", nil, uint32(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), kLazyList},
-	{"_send_outstanding_emails", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), kBool},
-	{"_send_appointment_invites", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Importtype)), kStr},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(ContractHeader{}.Autotaskid)), kInt},
-	{"import_user", nil, uint32(unsafe.Offsetof(ContractHeader{}.ImportUser)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.SalesorderID)), kInt},
-	{"salesorder_line_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.SalesorderLineID)), kInt},
-	{"endtype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Endtype)), kInt},
-	{"new_invoice_start_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.NewInvoiceStartDate)), kTime},
-	{"new_invoice_end_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.NewInvoiceEndDate)), kTime},
-	{"chargeratemultiplier", nil, uint32(unsafe.Offsetof(ContractHeader{}.Chargeratemultiplier)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractHeader{}.Warning)), kStr},
-	{"contract_prepaytotal", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), kF64},
-	{"contract_prepayused", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), kF64},
-	{"contract_prepaybalance", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), kF64},
-	{"contract_prepayhistory", &dectPrepayHistory, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), kMany},
-	{"contract_periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), kMany},
-	{"contract_prepayasamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), kBool},
-	{"prepay_periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), kMany},
-	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), kTime},
-	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), kF64},
-	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), kBool},
-	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringminimumdeduction)), kF64},
-	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
-	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringautomaticdeduction)), kF64},
-	{"iscontractdetails", nil, uint32(unsafe.Offsetof(ContractHeader{}.Iscontractdetails)), kBool},
-	{"labournominalcodeoverride", nil, uint32(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), kStr},
-	{"labournominalcodeoverride_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), kStr},
-	{"prepayrecurringexpirymonths", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), kInt},
-	{"contracts", &dectContractHeaderContract, uint32(unsafe.Offsetof(ContractHeader{}.Contracts)), kMany},
-	{"sites", &dectSiteList, uint32(unsafe.Offsetof(ContractHeader{}.Sites)), kMany},
-	{"emailaddress_to", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), kStr},
-	{"emailaddress_cc", nil, uint32(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), kStr},
-	{"use_cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), kBool},
-	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(ContractHeader{}.Attachments)), kMany},
-	{"billingplans", &dectContractDetail, uint32(unsafe.Offsetof(ContractHeader{}.Billingplans)), kMany},
-	{"send_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SendToOracle)), kBool},
-	{"oracle_invoice_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), kInt},
-	{"datesent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), kTime},
-	{"prepay_itemid", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrepayItemid)), kInt},
-	{"prepay_itemname", nil, uint32(unsafe.Offsetof(ContractHeader{}.PrepayItemname)), kStr},
-	{"created_from_order", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedFromOrder)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(ContractHeader{}.Use)), kStr},
-	{"last_modified", nil, uint32(unsafe.Offsetof(ContractHeader{}.LastModified)), kTime},
-	{"asset_end_date", nil, uint32(unsafe.Offsetof(ContractHeader{}.AssetEndDate)), kTime},
-	{"contracttype", nil, uint32(unsafe.Offsetof(ContractHeader{}.Contracttype)), kInt},
-	{"contracttype_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.ContracttypeName)), kStr},
-	{"prepayrecurringchargebp", nil, uint32(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargebp)), kInt},
-	{"force_recalculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.ForceRecalculation)), kBool},
-	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeader{}.CostCalculation)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(ContractHeader{}.Active)), kBool},
-	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeader{}.SentToOracle)), kBool},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ContractHeader{}.Customfields)), kMany},
-	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), kInt},
-	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), kStr},
-}, sorted: []uint16{79, 94, 78, 85, 84, 93, 92, 103, 30, 68, 142, 39, 41, 40, 136, 28, 25, 71, 126, 95, 113, 80, 81, 62, 13, 12, 70, 127, 34, 42, 45, 44, 47, 46, 75, 102, 77, 35, 3, 4, 0, 108, 109, 106, 107, 104, 105, 27, 121, 137, 138, 141, 59, 133, 145, 146, 58, 83, 144, 53, 55, 130, 82, 63, 57, 124, 123, 65, 8, 99, 10, 140, 69, 2, 96, 54, 38, 117, 1, 118, 119, 135, 101, 100, 29, 22, 52, 24, 11, 64, 48, 129, 36, 76, 56, 33, 87, 88, 89, 51, 23, 21, 73, 131, 132, 110, 116, 43, 139, 111, 120, 112, 114, 115, 61, 86, 5, 6, 26, 37, 60, 97, 98, 90, 66, 91, 67, 128, 143, 16, 17, 122, 20, 31, 7, 32, 9, 15, 14, 74, 50, 49, 134, 125, 18, 19, 72}}
+var dectContractHeader = decTable{names: "contract_contact_iditem_descidclient_idclient_namerefrefextrastart_dateend_dates" +
+	"tartedexpirednumberofunitsfreebillingperiodbillingdescriptionsubtypestatussite_i" +
+	"dsite_nameuser_iduser_namesla_idperiodicinvoicenextdatenext_invoice_dateperiodch" +
+	"argeamountnoteasset_valuerefextra2contract_statusasset_sequencenext_call_dateacc" +
+	"ounts_override_mailboxsla_namestartbalancepaymentschemechargehoursperperiodcharg" +
+	"erolloveroutofhoursmultiplierrequestminimuminvoiceminimumallowfixedpriceallowpyg" +
+	"allowprepaychargeperdeviceprepayrecurringchargechargeprepaytravelchargeprepaymil" +
+	"eagechargepygtravelchargepygmileageonlybillatendofperiodunmatchedcombinationster" +
+	"mmonthspercentageincreasenextincrementdatedatereceivedinvoicedescriptiondatesent" +
+	"paymentmethoddontsendalarmcreatedfrom_idcostperperiodrollingcontractpreviouscont" +
+	"ractbillingcategorydontinvoiceohidemailaddressesscheduleemailsschedulesendaccoun" +
+	"tmanageraccountsdeschasactionsbillingperiodsassetsusersperiodssurchargeidcharger" +
+	"ate_methodoverriding_rateschargerates_isimport_ignore_mandatorybilling_descripti" +
+	"on_stringbilling_period_stringdontchargeforitemscustombuttons_print_preview_prin" +
+	"t_generateprinthtmlpdf_attachment_idpdftemplate_idpdftemplate_namescheduleschedu" +
+	"leplan_send_outstanding_emails_send_appointment_invites_importtypeautotaskidimpo" +
+	"rt_usersalesorder_idsalesorder_line_idendtypenew_invoice_start_datenew_invoice_e" +
+	"nd_datechargeratemultiplier_warningcontract_prepaytotalcontract_prepayusedcontra" +
+	"ct_prepaybalancecontract_prepayhistorycontract_periodscontract_prepayasamountpre" +
+	"pay_periodsprepayrecurringchargenextdateprepayrecurringhoursbillforrecurringprep" +
+	"ayamountprepayrecurringminimumdeductionprepayrecurringminimumdeductiononlyactive" +
+	"prepayrecurringautomaticdeductioniscontractdetailslabournominalcodeoverridelabou" +
+	"rnominalcodeoverride_nameprepayrecurringexpirymonthscontractssitesemailaddress_t" +
+	"oemailaddress_ccuse_cost_calculationattachmentsbillingplanssend_to_oracleoracle_" +
+	"invoice_iddatesent_to_oracleprepay_itemidprepay_itemnamecreated_from_orderuselas" +
+	"t_modifiedasset_end_datecontracttypecontracttype_nameprepayrecurringchargebpforc" +
+	"e_recalculationcost_calculationactivesent_to_oraclecustomfieldscreatedby_idcreat" +
+	"edby_name",
+	extra: unsafe.Offsetof(ContractHeader{}.Extra), size: unsafe.Sizeof(ContractHeader{}), grow: growContractHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractHeader{}.ContractContactID)), 19, kInt},                             // "contract_contact_id"
+		{nil, 19, uint16(unsafe.Offsetof(ContractHeader{}.ItemDesc)), 9, kStr},                                      // "item_desc"
+		{nil, 28, uint16(unsafe.Offsetof(ContractHeader{}.ID)), 2, kInt},                                            // "id"
+		{nil, 30, uint16(unsafe.Offsetof(ContractHeader{}.ClientID)), 9, kInt},                                      // "client_id"
+		{nil, 39, uint16(unsafe.Offsetof(ContractHeader{}.ClientName)), 11, kStr},                                   // "client_name"
+		{nil, 50, uint16(unsafe.Offsetof(ContractHeader{}.Ref)), 3, kStr},                                           // "ref"
+		{nil, 53, uint16(unsafe.Offsetof(ContractHeader{}.Refextra)), 8, kStr},                                      // "refextra"
+		{nil, 61, uint16(unsafe.Offsetof(ContractHeader{}.StartDate)), 10, kTime},                                   // "start_date"
+		{nil, 71, uint16(unsafe.Offsetof(ContractHeader{}.EndDate)), 8, kTime},                                      // "end_date"
+		{nil, 79, uint16(unsafe.Offsetof(ContractHeader{}.Started)), 7, kBool},                                      // "started"
+		{nil, 86, uint16(unsafe.Offsetof(ContractHeader{}.Expired)), 7, kBool},                                      // "expired"
+		{nil, 93, uint16(unsafe.Offsetof(ContractHeader{}.Numberofunitsfree)), 17, kF64},                            // "numberofunitsfree"
+		{nil, 110, uint16(unsafe.Offsetof(ContractHeader{}.Billingperiod)), 13, kInt},                               // "billingperiod"
+		{nil, 123, uint16(unsafe.Offsetof(ContractHeader{}.Billingdescription)), 18, kInt},                          // "billingdescription"
+		{nil, 141, uint16(unsafe.Offsetof(ContractHeader{}.Subtype)), 7, kInt},                                      // "subtype"
+		{nil, 148, uint16(unsafe.Offsetof(ContractHeader{}.Status)), 6, kInt},                                       // "status"
+		{nil, 154, uint16(unsafe.Offsetof(ContractHeader{}.SiteID)), 7, kInt},                                       // "site_id"
+		{nil, 161, uint16(unsafe.Offsetof(ContractHeader{}.SiteName)), 9, kStr},                                     // "site_name"
+		{nil, 170, uint16(unsafe.Offsetof(ContractHeader{}.UserID)), 7, kInt},                                       // "user_id"
+		{nil, 177, uint16(unsafe.Offsetof(ContractHeader{}.UserName)), 9, kStr},                                     // "user_name"
+		{nil, 186, uint16(unsafe.Offsetof(ContractHeader{}.SLAID)), 6, kInt},                                        // "sla_id"
+		{nil, 192, uint16(unsafe.Offsetof(ContractHeader{}.Periodicinvoicenextdate)), 23, kTime},                    // "periodicinvoicenextdate"
+		{nil, 215, uint16(unsafe.Offsetof(ContractHeader{}.NextInvoiceDate)), 17, kTime},                            // "next_invoice_date"
+		{nil, 232, uint16(unsafe.Offsetof(ContractHeader{}.Periodchargeamount)), 18, kF64},                          // "periodchargeamount"
+		{nil, 250, uint16(unsafe.Offsetof(ContractHeader{}.Note)), 4, kStr},                                         // "note"
+		{nil, 254, uint16(unsafe.Offsetof(ContractHeader{}.AssetValue)), 11, kF64},                                  // "asset_value"
+		{nil, 265, uint16(unsafe.Offsetof(ContractHeader{}.Refextra2)), 9, kStr},                                    // "refextra2"
+		{nil, 274, uint16(unsafe.Offsetof(ContractHeader{}.ContractStatus)), 15, kStr},                              // "contract_status"
+		{nil, 289, uint16(unsafe.Offsetof(ContractHeader{}.AssetSequence)), 14, kInt},                               // "asset_sequence"
+		{nil, 303, uint16(unsafe.Offsetof(ContractHeader{}.NextCallDate)), 14, kTime},                               // "next_call_date"
+		{nil, 317, uint16(unsafe.Offsetof(ContractHeader{}.AccountsOverrideMailbox)), 25, kInt},                     // "accounts_override_mailbox"
+		{nil, 342, uint16(unsafe.Offsetof(ContractHeader{}.SLAName)), 8, kStr},                                      // "sla_name"
+		{nil, 350, uint16(unsafe.Offsetof(ContractHeader{}.Startbalance)), 12, kF64},                                // "startbalance"
+		{nil, 362, uint16(unsafe.Offsetof(ContractHeader{}.Paymentscheme)), 13, kInt},                               // "paymentscheme"
+		{nil, 375, uint16(unsafe.Offsetof(ContractHeader{}.Chargehoursperperiod)), 20, kF64},                        // "chargehoursperperiod"
+		{nil, 395, uint16(unsafe.Offsetof(ContractHeader{}.Chargerollover)), 14, kBool},                             // "chargerollover"
+		{nil, 409, uint16(unsafe.Offsetof(ContractHeader{}.Outofhoursmultiplier)), 20, kF64},                        // "outofhoursmultiplier"
+		{nil, 429, uint16(unsafe.Offsetof(ContractHeader{}.Requestminimum)), 14, kF64},                              // "requestminimum"
+		{nil, 443, uint16(unsafe.Offsetof(ContractHeader{}.Invoiceminimum)), 14, kF64},                              // "invoiceminimum"
+		{nil, 457, uint16(unsafe.Offsetof(ContractHeader{}.Allowfixedprice)), 15, kBool},                            // "allowfixedprice"
+		{nil, 472, uint16(unsafe.Offsetof(ContractHeader{}.Allowpyg)), 8, kBool},                                    // "allowpyg"
+		{nil, 480, uint16(unsafe.Offsetof(ContractHeader{}.Allowprepay)), 11, kBool},                                // "allowprepay"
+		{nil, 491, uint16(unsafe.Offsetof(ContractHeader{}.Chargeperdevice)), 15, kBool},                            // "chargeperdevice"
+		{nil, 506, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringcharge)), 21, kF64},                       // "prepayrecurringcharge"
+		{nil, 527, uint16(unsafe.Offsetof(ContractHeader{}.Chargeprepaytravel)), 18, kBool},                         // "chargeprepaytravel"
+		{nil, 545, uint16(unsafe.Offsetof(ContractHeader{}.Chargeprepaymileage)), 19, kBool},                        // "chargeprepaymileage"
+		{nil, 564, uint16(unsafe.Offsetof(ContractHeader{}.Chargepygtravel)), 15, kBool},                            // "chargepygtravel"
+		{nil, 579, uint16(unsafe.Offsetof(ContractHeader{}.Chargepygmileage)), 16, kBool},                           // "chargepygmileage"
+		{nil, 595, uint16(unsafe.Offsetof(ContractHeader{}.Onlybillatendofperiod)), 21, kBool},                      // "onlybillatendofperiod"
+		{nil, 616, uint16(unsafe.Offsetof(ContractHeader{}.Unmatchedcombinations)), 21, kInt},                       // "unmatchedcombinations"
+		{nil, 637, uint16(unsafe.Offsetof(ContractHeader{}.Termmonths)), 10, kInt},                                  // "termmonths"
+		{nil, 647, uint16(unsafe.Offsetof(ContractHeader{}.Percentageincrease)), 18, kF64},                          // "percentageincrease"
+		{nil, 665, uint16(unsafe.Offsetof(ContractHeader{}.Nextincrementdate)), 17, kTime},                          // "nextincrementdate"
+		{nil, 682, uint16(unsafe.Offsetof(ContractHeader{}.Datereceived)), 12, kTime},                               // "datereceived"
+		{nil, 694, uint16(unsafe.Offsetof(ContractHeader{}.Invoicedescription)), 18, kStr},                          // "invoicedescription"
+		{nil, 712, uint16(unsafe.Offsetof(ContractHeader{}.Datesent)), 8, kTime},                                    // "datesent"
+		{nil, 720, uint16(unsafe.Offsetof(ContractHeader{}.Paymentmethod)), 13, kInt},                               // "paymentmethod"
+		{nil, 733, uint16(unsafe.Offsetof(ContractHeader{}.Dontsendalarm)), 13, kBool},                              // "dontsendalarm"
+		{nil, 746, uint16(unsafe.Offsetof(ContractHeader{}.CreatedfromID)), 14, kInt},                               // "createdfrom_id"
+		{nil, 760, uint16(unsafe.Offsetof(ContractHeader{}.Costperperiod)), 13, kF64},                               // "costperperiod"
+		{nil, 773, uint16(unsafe.Offsetof(ContractHeader{}.Rollingcontract)), 15, kBool},                            // "rollingcontract"
+		{nil, 788, uint16(unsafe.Offsetof(ContractHeader{}.Previouscontract)), 16, kInt},                            // "previouscontract"
+		{nil, 804, uint16(unsafe.Offsetof(ContractHeader{}.Billingcategory)), 15, kInt},                             // "billingcategory"
+		{nil, 819, uint16(unsafe.Offsetof(ContractHeader{}.Dontinvoice)), 11, kBool},                                // "dontinvoice"
+		{nil, 830, uint16(unsafe.Offsetof(ContractHeader{}.Ohid)), 4, kInt},                                         // "ohid"
+		{nil, 834, uint16(unsafe.Offsetof(ContractHeader{}.Emailaddresses)), 14, kStr},                              // "emailaddresses"
+		{nil, 848, uint16(unsafe.Offsetof(ContractHeader{}.Scheduleemails)), 14, kStr},                              // "scheduleemails"
+		{nil, 862, uint16(unsafe.Offsetof(ContractHeader{}.Schedulesendaccountmanager)), 26, kBool},                 // "schedulesendaccountmanager"
+		{nil, 888, uint16(unsafe.Offsetof(ContractHeader{}.Accountsdesc)), 12, kStr},                                // "accountsdesc"
+		{nil, 900, uint16(unsafe.Offsetof(ContractHeader{}.Hasactions)), 10, kBool},                                 // "hasactions"
+		{nil, 910, uint16(unsafe.Offsetof(ContractHeader{}.Billingperiods)), 14, kInt},                              // "billingperiods"
+		{&dectDeviceList, 924, uint16(unsafe.Offsetof(ContractHeader{}.Assets)), 6, kMany},                          // "assets"
+		{&dectUsersList, 930, uint16(unsafe.Offsetof(ContractHeader{}.Users)), 5, kMany},                            // "users"
+		{&dectContractPeriod, 935, uint16(unsafe.Offsetof(ContractHeader{}.Periods)), 7, kMany},                     // "periods"
+		{nil, 942, uint16(unsafe.Offsetof(ContractHeader{}.Surchargeid)), 11, kInt},                                 // "surchargeid"
+		{nil, 953, uint16(unsafe.Offsetof(ContractHeader{}.ChargerateMethod)), 17, kInt},                            // "chargerate_method"
+		{&dectChargeRate, 970, uint16(unsafe.Offsetof(ContractHeader{}.OverridingRates)), 16, kMany},                // "overriding_rates"
+		{&dectLookup, 986, uint16(unsafe.Offsetof(ContractHeader{}.Chargerates)), 11, kMany},                        // "chargerates"
+		{nil, 997, uint16(unsafe.Offsetof(ContractHeader{}.Isimport)), 9, kBool},                                    // "_isimport"
+		{nil, 1006, uint16(unsafe.Offsetof(ContractHeader{}.IgnoreMandatory)), 17, kBool},                           // "_ignore_mandatory"
+		{nil, 1023, uint16(unsafe.Offsetof(ContractHeader{}.BillingDescriptionString)), 26, kStr},                   // "billing_description_string"
+		{nil, 1049, uint16(unsafe.Offsetof(ContractHeader{}.BillingPeriodString)), 21, kStr},                        // "billing_period_string"
+		{nil, 1070, uint16(unsafe.Offsetof(ContractHeader{}.Dontchargeforitems)), 18, kBool},                        // "dontchargeforitems"
+		{&dectCustomButton, 1088, uint16(unsafe.Offsetof(ContractHeader{}.Custombuttons)), 13, kMany},               // "custombuttons"
+		{nil, 1101, uint16(unsafe.Offsetof(ContractHeader{}.PrintPreview)), 14, kBool},                              // "_print_preview"
+		{nil, 1115, uint16(unsafe.Offsetof(ContractHeader{}.PrintGenerate)), 15, kBool},                             // "_print_generate"
+		{nil, 1130, uint16(unsafe.Offsetof(ContractHeader{}.Printhtml)), 9, kStr},                                   // "printhtml"
+		{nil, 1139, uint16(unsafe.Offsetof(ContractHeader{}.PDFAttachmentID)), 17, kInt},                            // "pdf_attachment_id"
+		{nil, 1156, uint16(unsafe.Offsetof(ContractHeader{}.PdftemplateID)), 14, kInt},                              // "pdftemplate_id"
+		{nil, 1170, uint16(unsafe.Offsetof(ContractHeader{}.PdftemplateName)), 16, kStr},                            // "pdftemplate_name"
+		{&dectContractSchedule, 1186, uint16(unsafe.Offsetof(ContractHeader{}.Schedule)), 8, kMany},                 // "schedule"
+		{nil, 1194, uint16(unsafe.Offsetof(ContractHeader{}.Scheduleplan)), 12, kLazyList},                          // "scheduleplan"
+		{nil, 1206, uint16(unsafe.Offsetof(ContractHeader{}.SendOutstandingEmails)), 24, kBool},                     // "_send_outstanding_emails"
+		{nil, 1230, uint16(unsafe.Offsetof(ContractHeader{}.SendAppointmentInvites)), 25, kBool},                    // "_send_appointment_invites"
+		{nil, 1255, uint16(unsafe.Offsetof(ContractHeader{}.Importtype)), 11, kStr},                                 // "_importtype"
+		{nil, 1266, uint16(unsafe.Offsetof(ContractHeader{}.Autotaskid)), 10, kInt},                                 // "autotaskid"
+		{nil, 1276, uint16(unsafe.Offsetof(ContractHeader{}.ImportUser)), 11, kStr},                                 // "import_user"
+		{nil, 1287, uint16(unsafe.Offsetof(ContractHeader{}.SalesorderID)), 13, kInt},                               // "salesorder_id"
+		{nil, 1300, uint16(unsafe.Offsetof(ContractHeader{}.SalesorderLineID)), 18, kInt},                           // "salesorder_line_id"
+		{nil, 1318, uint16(unsafe.Offsetof(ContractHeader{}.Endtype)), 7, kInt},                                     // "endtype"
+		{nil, 1325, uint16(unsafe.Offsetof(ContractHeader{}.NewInvoiceStartDate)), 22, kTime},                       // "new_invoice_start_date"
+		{nil, 1347, uint16(unsafe.Offsetof(ContractHeader{}.NewInvoiceEndDate)), 20, kTime},                         // "new_invoice_end_date"
+		{nil, 1367, uint16(unsafe.Offsetof(ContractHeader{}.Chargeratemultiplier)), 20, kF64},                       // "chargeratemultiplier"
+		{nil, 1387, uint16(unsafe.Offsetof(ContractHeader{}.Warning)), 8, kStr},                                     // "_warning"
+		{nil, 1395, uint16(unsafe.Offsetof(ContractHeader{}.ContractPrepaytotal)), 20, kF64},                        // "contract_prepaytotal"
+		{nil, 1415, uint16(unsafe.Offsetof(ContractHeader{}.ContractPrepayused)), 19, kF64},                         // "contract_prepayused"
+		{nil, 1434, uint16(unsafe.Offsetof(ContractHeader{}.ContractPrepaybalance)), 22, kF64},                      // "contract_prepaybalance"
+		{&dectPrepayHistory, 1456, uint16(unsafe.Offsetof(ContractHeader{}.ContractPrepayhistory)), 22, kMany},      // "contract_prepayhistory"
+		{&dectPrepayPeriod, 1478, uint16(unsafe.Offsetof(ContractHeader{}.ContractPeriods)), 16, kMany},             // "contract_periods"
+		{nil, 1494, uint16(unsafe.Offsetof(ContractHeader{}.ContractPrepayasamount)), 23, kBool},                    // "contract_prepayasamount"
+		{&dectPrepayPeriod, 1517, uint16(unsafe.Offsetof(ContractHeader{}.PrepayPeriods)), 14, kMany},               // "prepay_periods"
+		{nil, 1531, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargenextdate)), 29, kTime},             // "prepayrecurringchargenextdate"
+		{nil, 1560, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringhours)), 20, kF64},                       // "prepayrecurringhours"
+		{nil, 1580, uint16(unsafe.Offsetof(ContractHeader{}.Billforrecurringprepayamount)), 28, kBool},              // "billforrecurringprepayamount"
+		{nil, 1608, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringminimumdeduction)), 31, kF64},            // "prepayrecurringminimumdeduction"
+		{nil, 1639, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringminimumdeductiononlyactive)), 41, kBool}, // "prepayrecurringminimumdeductiononlyactive"
+		{nil, 1680, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringautomaticdeduction)), 33, kF64},          // "prepayrecurringautomaticdeduction"
+		{nil, 1713, uint16(unsafe.Offsetof(ContractHeader{}.Iscontractdetails)), 17, kBool},                         // "iscontractdetails"
+		{nil, 1730, uint16(unsafe.Offsetof(ContractHeader{}.Labournominalcodeoverride)), 25, kStr},                  // "labournominalcodeoverride"
+		{nil, 1755, uint16(unsafe.Offsetof(ContractHeader{}.LabournominalcodeoverrideName)), 30, kStr},              // "labournominalcodeoverride_name"
+		{nil, 1785, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringexpirymonths)), 27, kInt},                // "prepayrecurringexpirymonths"
+		{&dectContractHeaderContract, 1812, uint16(unsafe.Offsetof(ContractHeader{}.Contracts)), 9, kMany},          // "contracts"
+		{&dectSiteList, 1821, uint16(unsafe.Offsetof(ContractHeader{}.Sites)), 5, kMany},                            // "sites"
+		{nil, 1826, uint16(unsafe.Offsetof(ContractHeader{}.EmailaddressTo)), 15, kStr},                             // "emailaddress_to"
+		{nil, 1841, uint16(unsafe.Offsetof(ContractHeader{}.EmailaddressCc)), 15, kStr},                             // "emailaddress_cc"
+		{nil, 1856, uint16(unsafe.Offsetof(ContractHeader{}.UseCostCalculation)), 20, kBool},                        // "use_cost_calculation"
+		{&dectAttachmentList, 1876, uint16(unsafe.Offsetof(ContractHeader{}.Attachments)), 11, kMany},               // "attachments"
+		{&dectContractDetail, 1887, uint16(unsafe.Offsetof(ContractHeader{}.Billingplans)), 12, kMany},              // "billingplans"
+		{nil, 1899, uint16(unsafe.Offsetof(ContractHeader{}.SendToOracle)), 14, kBool},                              // "send_to_oracle"
+		{nil, 1913, uint16(unsafe.Offsetof(ContractHeader{}.OracleInvoiceID)), 17, kInt},                            // "oracle_invoice_id"
+		{nil, 1930, uint16(unsafe.Offsetof(ContractHeader{}.DatesentToOracle)), 18, kTime},                          // "datesent_to_oracle"
+		{nil, 1948, uint16(unsafe.Offsetof(ContractHeader{}.PrepayItemid)), 13, kInt},                               // "prepay_itemid"
+		{nil, 1961, uint16(unsafe.Offsetof(ContractHeader{}.PrepayItemname)), 15, kStr},                             // "prepay_itemname"
+		{nil, 1976, uint16(unsafe.Offsetof(ContractHeader{}.CreatedFromOrder)), 18, kInt},                           // "created_from_order"
+		{nil, 1994, uint16(unsafe.Offsetof(ContractHeader{}.Use)), 3, kStr},                                         // "use"
+		{nil, 1997, uint16(unsafe.Offsetof(ContractHeader{}.LastModified)), 13, kTime},                              // "last_modified"
+		{nil, 2010, uint16(unsafe.Offsetof(ContractHeader{}.AssetEndDate)), 14, kTime},                              // "asset_end_date"
+		{nil, 2024, uint16(unsafe.Offsetof(ContractHeader{}.Contracttype)), 12, kInt},                               // "contracttype"
+		{nil, 2036, uint16(unsafe.Offsetof(ContractHeader{}.ContracttypeName)), 17, kStr},                           // "contracttype_name"
+		{nil, 2053, uint16(unsafe.Offsetof(ContractHeader{}.Prepayrecurringchargebp)), 23, kInt},                    // "prepayrecurringchargebp"
+		{nil, 2076, uint16(unsafe.Offsetof(ContractHeader{}.ForceRecalculation)), 19, kBool},                        // "force_recalculation"
+		{nil, 2095, uint16(unsafe.Offsetof(ContractHeader{}.CostCalculation)), 16, kStr},                            // "cost_calculation"
+		{nil, 2111, uint16(unsafe.Offsetof(ContractHeader{}.Active)), 6, kBool},                                     // "active"
+		{nil, 2117, uint16(unsafe.Offsetof(ContractHeader{}.SentToOracle)), 14, kBool},                              // "sent_to_oracle"
+		{&dectCustomField, 2131, uint16(unsafe.Offsetof(ContractHeader{}.Customfields)), 12, kMany},                 // "customfields"
+		{nil, 2143, uint16(unsafe.Offsetof(ContractHeader{}.CreatedbyID)), 12, kInt},                                // "createdby_id"
+		{nil, 2155, uint16(unsafe.Offsetof(ContractHeader{}.CreatedbyName)), 14, kStr},                              // "createdby_name"
+	}, sorted: []uint16{79, 94, 78, 85, 84, 93, 92, 103, 30, 68, 142, 39, 41, 40, 136, 28, 25, 71, 126, 95, 113, 80, 81, 62, 13, 12, 70, 127, 34, 42, 45, 44, 47, 46, 75, 102, 77, 35, 3, 4, 0, 108, 109, 106, 107, 104, 105, 27, 121, 137, 138, 141, 59, 133, 145, 146, 58, 83, 144, 53, 55, 130, 82, 63, 57, 124, 123, 65, 8, 99, 10, 140, 69, 2, 96, 54, 38, 117, 1, 118, 119, 135, 101, 100, 29, 22, 52, 24, 11, 64, 48, 129, 36, 76, 56, 33, 87, 88, 89, 51, 23, 21, 73, 131, 132, 110, 116, 43, 139, 111, 120, 112, 114, 115, 61, 86, 5, 6, 26, 37, 60, 97, 98, 90, 66, 91, 67, 128, 143, 16, 17, 122, 20, 31, 7, 32, 9, 15, 14, 74, 50, 49, 134, 125, 18, 19, 72}}
 
 func (m *ContractHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractHeader
@@ -2369,50 +2398,57 @@ func growContractHeaderList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractHeaderList = decTable{extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), grow: growContractHeaderList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ClientName)), kStr},
-	{"ref", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Ref)), kStr},
-	{"refextra", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Refextra)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.EndDate)), kTime},
-	{"started", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Started)), kBool},
-	{"expired", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Expired)), kBool},
-	{"numberofunitsfree", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Numberofunitsfree)), kF64},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Billingperiod)), kInt},
-	{"billingdescription", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Billingdescription)), kInt},
-	{"subtype", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Subtype)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Status)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.UserName)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SLAID)), kInt},
-	{"periodicinvoicenextdate", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Periodicinvoicenextdate)), kTime},
-	{"next_invoice_date", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.NextInvoiceDate)), kTime},
-	{"periodchargeamount", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Periodchargeamount)), kF64},
-	{"note", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Note)), kStr},
-	{"asset_value", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.AssetValue)), kF64},
-	{"refextra2", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Refextra2)), kStr},
-	{"contract_status", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ContractStatus)), kStr},
-	{"asset_sequence", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.AssetSequence)), kInt},
-	{"next_call_date", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.NextCallDate)), kTime},
-	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.AccountsOverrideMailbox)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Use)), kStr},
-	{"last_modified", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.LastModified)), kTime},
-	{"asset_end_date", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.AssetEndDate)), kTime},
-	{"contracttype", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Contracttype)), kInt},
-	{"contracttype_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ContracttypeName)), kStr},
-	{"prepayrecurringchargebp", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Prepayrecurringchargebp)), kInt},
-	{"force_recalculation", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.ForceRecalculation)), kBool},
-	{"cost_calculation", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.Active)), kBool},
-	{"sent_to_oracle", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), kBool},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ContractHeaderList{}.Customfields)), kMany},
-	{"createdby_id", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), kInt},
-	{"createdby_name", nil, uint32(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), kStr},
-}, sorted: []uint16{28, 37, 31, 26, 23, 11, 10, 1, 2, 25, 32, 33, 36, 40, 41, 39, 6, 8, 35, 0, 30, 27, 20, 22, 9, 21, 19, 34, 3, 4, 24, 38, 14, 15, 18, 5, 7, 13, 12, 29, 16, 17}}
+var dectContractHeaderList = decTable{names: "idclient_idclient_namerefrefextrastart_dateend_datestartedexpirednumberofunitsfr" +
+	"eebillingperiodbillingdescriptionsubtypestatussite_idsite_nameuser_iduser_namesl" +
+	"a_idperiodicinvoicenextdatenext_invoice_dateperiodchargeamountnoteasset_valueref" +
+	"extra2contract_statusasset_sequencenext_call_dateaccounts_override_mailboxuselas" +
+	"t_modifiedasset_end_datecontracttypecontracttype_nameprepayrecurringchargebpforc" +
+	"e_recalculationcost_calculationactivesent_to_oraclecustomfieldscreatedby_idcreat" +
+	"edby_name",
+	extra: unsafe.Offsetof(ContractHeaderList{}.Extra), size: unsafe.Sizeof(ContractHeaderList{}), grow: growContractHeaderList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractHeaderList{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractHeaderList{}.ClientID)), 9, kInt},                      // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(ContractHeaderList{}.ClientName)), 11, kStr},                  // "client_name"
+		{nil, 22, uint16(unsafe.Offsetof(ContractHeaderList{}.Ref)), 3, kStr},                          // "ref"
+		{nil, 25, uint16(unsafe.Offsetof(ContractHeaderList{}.Refextra)), 8, kStr},                     // "refextra"
+		{nil, 33, uint16(unsafe.Offsetof(ContractHeaderList{}.StartDate)), 10, kTime},                  // "start_date"
+		{nil, 43, uint16(unsafe.Offsetof(ContractHeaderList{}.EndDate)), 8, kTime},                     // "end_date"
+		{nil, 51, uint16(unsafe.Offsetof(ContractHeaderList{}.Started)), 7, kBool},                     // "started"
+		{nil, 58, uint16(unsafe.Offsetof(ContractHeaderList{}.Expired)), 7, kBool},                     // "expired"
+		{nil, 65, uint16(unsafe.Offsetof(ContractHeaderList{}.Numberofunitsfree)), 17, kF64},           // "numberofunitsfree"
+		{nil, 82, uint16(unsafe.Offsetof(ContractHeaderList{}.Billingperiod)), 13, kInt},               // "billingperiod"
+		{nil, 95, uint16(unsafe.Offsetof(ContractHeaderList{}.Billingdescription)), 18, kInt},          // "billingdescription"
+		{nil, 113, uint16(unsafe.Offsetof(ContractHeaderList{}.Subtype)), 7, kInt},                     // "subtype"
+		{nil, 120, uint16(unsafe.Offsetof(ContractHeaderList{}.Status)), 6, kInt},                      // "status"
+		{nil, 126, uint16(unsafe.Offsetof(ContractHeaderList{}.SiteID)), 7, kInt},                      // "site_id"
+		{nil, 133, uint16(unsafe.Offsetof(ContractHeaderList{}.SiteName)), 9, kStr},                    // "site_name"
+		{nil, 142, uint16(unsafe.Offsetof(ContractHeaderList{}.UserID)), 7, kInt},                      // "user_id"
+		{nil, 149, uint16(unsafe.Offsetof(ContractHeaderList{}.UserName)), 9, kStr},                    // "user_name"
+		{nil, 158, uint16(unsafe.Offsetof(ContractHeaderList{}.SLAID)), 6, kInt},                       // "sla_id"
+		{nil, 164, uint16(unsafe.Offsetof(ContractHeaderList{}.Periodicinvoicenextdate)), 23, kTime},   // "periodicinvoicenextdate"
+		{nil, 187, uint16(unsafe.Offsetof(ContractHeaderList{}.NextInvoiceDate)), 17, kTime},           // "next_invoice_date"
+		{nil, 204, uint16(unsafe.Offsetof(ContractHeaderList{}.Periodchargeamount)), 18, kF64},         // "periodchargeamount"
+		{nil, 222, uint16(unsafe.Offsetof(ContractHeaderList{}.Note)), 4, kStr},                        // "note"
+		{nil, 226, uint16(unsafe.Offsetof(ContractHeaderList{}.AssetValue)), 11, kF64},                 // "asset_value"
+		{nil, 237, uint16(unsafe.Offsetof(ContractHeaderList{}.Refextra2)), 9, kStr},                   // "refextra2"
+		{nil, 246, uint16(unsafe.Offsetof(ContractHeaderList{}.ContractStatus)), 15, kStr},             // "contract_status"
+		{nil, 261, uint16(unsafe.Offsetof(ContractHeaderList{}.AssetSequence)), 14, kInt},              // "asset_sequence"
+		{nil, 275, uint16(unsafe.Offsetof(ContractHeaderList{}.NextCallDate)), 14, kTime},              // "next_call_date"
+		{nil, 289, uint16(unsafe.Offsetof(ContractHeaderList{}.AccountsOverrideMailbox)), 25, kInt},    // "accounts_override_mailbox"
+		{nil, 314, uint16(unsafe.Offsetof(ContractHeaderList{}.Use)), 3, kStr},                         // "use"
+		{nil, 317, uint16(unsafe.Offsetof(ContractHeaderList{}.LastModified)), 13, kTime},              // "last_modified"
+		{nil, 330, uint16(unsafe.Offsetof(ContractHeaderList{}.AssetEndDate)), 14, kTime},              // "asset_end_date"
+		{nil, 344, uint16(unsafe.Offsetof(ContractHeaderList{}.Contracttype)), 12, kInt},               // "contracttype"
+		{nil, 356, uint16(unsafe.Offsetof(ContractHeaderList{}.ContracttypeName)), 17, kStr},           // "contracttype_name"
+		{nil, 373, uint16(unsafe.Offsetof(ContractHeaderList{}.Prepayrecurringchargebp)), 23, kInt},    // "prepayrecurringchargebp"
+		{nil, 396, uint16(unsafe.Offsetof(ContractHeaderList{}.ForceRecalculation)), 19, kBool},        // "force_recalculation"
+		{nil, 415, uint16(unsafe.Offsetof(ContractHeaderList{}.CostCalculation)), 16, kStr},            // "cost_calculation"
+		{nil, 431, uint16(unsafe.Offsetof(ContractHeaderList{}.Active)), 6, kBool},                     // "active"
+		{nil, 437, uint16(unsafe.Offsetof(ContractHeaderList{}.SentToOracle)), 14, kBool},              // "sent_to_oracle"
+		{&dectCustomField, 451, uint16(unsafe.Offsetof(ContractHeaderList{}.Customfields)), 12, kMany}, // "customfields"
+		{nil, 463, uint16(unsafe.Offsetof(ContractHeaderList{}.CreatedbyID)), 12, kInt},                // "createdby_id"
+		{nil, 475, uint16(unsafe.Offsetof(ContractHeaderList{}.CreatedbyName)), 14, kStr},              // "createdby_name"
+	}, sorted: []uint16{28, 37, 31, 26, 23, 11, 10, 1, 2, 25, 32, 33, 36, 40, 41, 39, 6, 8, 35, 0, 30, 27, 20, 22, 9, 21, 19, 34, 3, 4, 24, 38, 14, 15, 18, 5, 7, 13, 12, 29, 16, 17}}
 
 func (m *ContractHeaderList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractHeaderList
@@ -2605,20 +2641,22 @@ func growContractPeriod(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractPeriod = decTable{extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), grow: growContractPeriod, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(ContractPeriod{}.ContractID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ContractPeriod{}.Name)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(ContractPeriod{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(ContractPeriod{}.EndDate)), kTime},
-	{"start_date_display", nil, uint32(unsafe.Offsetof(ContractPeriod{}.StartDateDisplay)), kTime},
-	{"end_date_display", nil, uint32(unsafe.Offsetof(ContractPeriod{}.EndDateDisplay)), kTime},
-	{"current", nil, uint32(unsafe.Offsetof(ContractPeriod{}.Current)), kBool},
-	{"hours_in_period", nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursInPeriod)), kF64},
-	{"hours_used", nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursUsed)), kF64},
-	{"hours_remaining", nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursRemaining)), kF64},
-	{"hours_charged", nil, uint32(unsafe.Offsetof(ContractPeriod{}.HoursCharged)), kF64},
-}, sorted: []uint16{1, 7, 4, 6, 11, 8, 10, 9, 0, 2, 3, 5}}
+var dectContractPeriod = decTable{names: "idcontract_idnamestart_dateend_datestart_date_displayend_date_displaycurrenthour" +
+	"s_in_periodhours_usedhours_remaininghours_charged",
+	extra: unsafe.Offsetof(ContractPeriod{}.Extra), size: unsafe.Sizeof(ContractPeriod{}), grow: growContractPeriod, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractPeriod{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractPeriod{}.ContractID)), 11, kInt},         // "contract_id"
+		{nil, 13, uint16(unsafe.Offsetof(ContractPeriod{}.Name)), 4, kStr},               // "name"
+		{nil, 17, uint16(unsafe.Offsetof(ContractPeriod{}.StartDate)), 10, kTime},        // "start_date"
+		{nil, 27, uint16(unsafe.Offsetof(ContractPeriod{}.EndDate)), 8, kTime},           // "end_date"
+		{nil, 35, uint16(unsafe.Offsetof(ContractPeriod{}.StartDateDisplay)), 18, kTime}, // "start_date_display"
+		{nil, 53, uint16(unsafe.Offsetof(ContractPeriod{}.EndDateDisplay)), 16, kTime},   // "end_date_display"
+		{nil, 69, uint16(unsafe.Offsetof(ContractPeriod{}.Current)), 7, kBool},           // "current"
+		{nil, 76, uint16(unsafe.Offsetof(ContractPeriod{}.HoursInPeriod)), 15, kF64},     // "hours_in_period"
+		{nil, 91, uint16(unsafe.Offsetof(ContractPeriod{}.HoursUsed)), 10, kF64},         // "hours_used"
+		{nil, 101, uint16(unsafe.Offsetof(ContractPeriod{}.HoursRemaining)), 15, kF64},   // "hours_remaining"
+		{nil, 116, uint16(unsafe.Offsetof(ContractPeriod{}.HoursCharged)), 13, kF64},     // "hours_charged"
+	}, sorted: []uint16{1, 7, 4, 6, 11, 8, 10, 9, 0, 2, 3, 5}}
 
 func (m *ContractPeriod) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractPeriod

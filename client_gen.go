@@ -4435,454 +4435,549 @@ func growArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectArea = decTable{extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), grow: growArea, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Area{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Area{}.Name)), kStr},
-	{"toplevel_id", nil, uint32(unsafe.Offsetof(Area{}.ToplevelID)), kInt},
-	{"toplevel_name", nil, uint32(unsafe.Offsetof(Area{}.ToplevelName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(Area{}.Inactive)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(Area{}.Colour)), kStr},
-	{"confirmemail", nil, uint32(unsafe.Offsetof(Area{}.Confirmemail)), kInt},
-	{"actionemail", nil, uint32(unsafe.Offsetof(Area{}.Actionemail)), kInt},
-	{"clearemail", nil, uint32(unsafe.Offsetof(Area{}.Clearemail)), kInt},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Area{}.MessagegroupID)), kInt},
-	{"from_address_override", nil, uint32(unsafe.Offsetof(Area{}.FromAddressOverride)), kStr},
-	{"override_org_logo", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgLogo)), kBool},
-	{"override_org_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgName)), kStr},
-	{"override_org_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.OverrideOrgAddress)), kOne},
-	{"override_org_phone", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPhone)), kStr},
-	{"override_org_email", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgEmail)), kStr},
-	{"override_org_website", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), kStr},
-	{"override_org_portalurl", nil, uint32(unsafe.Offsetof(Area{}.OverrideOrgPortalurl)), kStr},
-	{"mailbox_override", nil, uint32(unsafe.Offsetof(Area{}.MailboxOverride)), kInt},
-	{"default_mailbox_id", nil, uint32(unsafe.Offsetof(Area{}.DefaultMailboxID)), kInt},
-	{"calldate", nil, uint32(unsafe.Offsetof(Area{}.Calldate)), kTime},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCode)), kInt},
-	{"service_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCode)), kInt},
-	{"prepay_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCode)), kInt},
-	{"contract_tax_code", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCode)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Area{}.Customfields)), kMany},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Area{}.Custombuttons)), kMany},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Area{}.Attachments)), kMany},
-	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(Area{}.SiteFields)), kMany},
-	{"pritech", nil, uint32(unsafe.Offsetof(Area{}.Pritech)), kInt},
-	{"sectech", nil, uint32(unsafe.Offsetof(Area{}.Sectech)), kInt},
-	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Accountmanagertech)), kInt},
-	{"notes", nil, uint32(unsafe.Offsetof(Area{}.Notes)), kStr},
-	{"thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiurl)), kStr},
-	{"xeroid", nil, uint32(unsafe.Offsetof(Area{}.Xeroid)), kStr},
-	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OpenTicketCount)), kInt},
-	{"opps_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OppsTicketCount)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Area{}.Datecreated)), kTime},
-	{"createdfrom_id", nil, uint32(unsafe.Offsetof(Area{}.CreatedfromID)), kInt},
-	{"announce", nil, uint32(unsafe.Offsetof(Area{}.Announce)), kStr},
-	{"announcedate", nil, uint32(unsafe.Offsetof(Area{}.Announcedate)), kTime},
-	{"pritech_name", nil, uint32(unsafe.Offsetof(Area{}.PritechName)), kStr},
-	{"sectech_name", nil, uint32(unsafe.Offsetof(Area{}.SectechName)), kStr},
-	{"prinotify", nil, uint32(unsafe.Offsetof(Area{}.Prinotify)), kBool},
-	{"secnotify", nil, uint32(unsafe.Offsetof(Area{}.Secnotify)), kBool},
-	{"priassign", nil, uint32(unsafe.Offsetof(Area{}.Priassign)), kBool},
-	{"secassign", nil, uint32(unsafe.Offsetof(Area{}.Secassign)), kBool},
-	{"accountmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountmanagertechName)), kStr},
-	{"chargeperiod", nil, uint32(unsafe.Offsetof(Area{}.Chargeperiod)), kInt},
-	{"chargehours", nil, uint32(unsafe.Offsetof(Area{}.Chargehours)), kF64},
-	{"chargecarryover", nil, uint32(unsafe.Offsetof(Area{}.Chargecarryover)), kF64},
-	{"invoiceyes", nil, uint32(unsafe.Offsetof(Area{}.Invoiceyes)), kBool},
-	{"fluserdef1", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1)), kStr},
-	{"fluserdef2", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2)), kStr},
-	{"fluserdef3", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3)), kStr},
-	{"fluserdef4", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4)), kStr},
-	{"fluserdef5", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5)), kStr},
-	{"floverride", nil, uint32(unsafe.Offsetof(Area{}.Floverride)), kBool},
-	{"fluserdef1hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1hide)), kBool},
-	{"fluserdef2hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2hide)), kBool},
-	{"fluserdef3hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3hide)), kBool},
-	{"fluserdef4hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4hide)), kBool},
-	{"fluserdef5hide", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5hide)), kBool},
-	{"fluserdef1mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef1mand)), kBool},
-	{"fluserdef2mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef2mand)), kBool},
-	{"fluserdef3mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef3mand)), kBool},
-	{"fluserdef4mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef4mand)), kBool},
-	{"fluserdef5mand", nil, uint32(unsafe.Offsetof(Area{}.Fluserdef5mand)), kBool},
-	{"includeactions", nil, uint32(unsafe.Offsetof(Area{}.Includeactions)), kBool},
-	{"needsinvoice", nil, uint32(unsafe.Offsetof(Area{}.Needsinvoice)), kBool},
-	{"startdate", nil, uint32(unsafe.Offsetof(Area{}.Startdate)), kTime},
-	{"startbalance", nil, uint32(unsafe.Offsetof(Area{}.Startbalance)), kF64},
-	{"hourlyrate", nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate)), kF64},
-	{"periodcharge", nil, uint32(unsafe.Offsetof(Area{}.Periodcharge)), kF64},
-	{"dontinvoice", nil, uint32(unsafe.Offsetof(Area{}.Dontinvoice)), kBool},
-	{"invoicetemplate", nil, uint32(unsafe.Offsetof(Area{}.Invoicetemplate)), kStr},
-	{"invoicecomment", nil, uint32(unsafe.Offsetof(Area{}.Invoicecomment)), kStr},
-	{"lastinvoiceenddate", nil, uint32(unsafe.Offsetof(Area{}.Lastinvoiceenddate)), kTime},
-	{"showslaonweb", nil, uint32(unsafe.Offsetof(Area{}.Showslaonweb)), kBool},
-	{"item_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ItemTaxCodeName)), kStr},
-	{"service_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ServiceTaxCodeName)), kStr},
-	{"contract_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.ContractTaxCodeName)), kStr},
-	{"prepay_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PrepayTaxCodeName)), kStr},
-	{"imageindex", nil, uint32(unsafe.Offsetof(Area{}.Imageindex)), kInt},
-	{"chargehours2", nil, uint32(unsafe.Offsetof(Area{}.Chargehours2)), kF64},
-	{"hourlyrate2", nil, uint32(unsafe.Offsetof(Area{}.Hourlyrate2)), kF64},
-	{"cat2", nil, uint32(unsafe.Offsetof(Area{}.Cat2)), kStr},
-	{"cat3", nil, uint32(unsafe.Offsetof(Area{}.Cat3)), kStr},
-	{"cat4", nil, uint32(unsafe.Offsetof(Area{}.Cat4)), kStr},
-	{"cat5", nil, uint32(unsafe.Offsetof(Area{}.Cat5)), kStr},
-	{"enddate", nil, uint32(unsafe.Offsetof(Area{}.Enddate)), kTime},
-	{"ucemail", nil, uint32(unsafe.Offsetof(Area{}.Ucemail)), kInt},
-	{"fcemail", nil, uint32(unsafe.Offsetof(Area{}.Fcemail)), kInt},
-	{"actguid", nil, uint32(unsafe.Offsetof(Area{}.Actguid)), kStr},
-	{"smsbalance", nil, uint32(unsafe.Offsetof(Area{}.Smsbalance)), kInt},
-	{"html", nil, uint32(unsafe.Offsetof(Area{}.HTML)), kStr},
-	{"hv", nil, uint32(unsafe.Offsetof(Area{}.Hv)), kF64},
-	{"hvdate", nil, uint32(unsafe.Offsetof(Area{}.Hvdate)), kTime},
-	{"emailinvoice", nil, uint32(unsafe.Offsetof(Area{}.Emailinvoice)), kBool},
-	{"dont_auto_send_invoices", nil, uint32(unsafe.Offsetof(Area{}.DontAutoSendInvoices)), kBool},
-	{"seriousnesslevel", nil, uint32(unsafe.Offsetof(Area{}.Seriousnesslevel)), kInt},
-	{"defcat1", nil, uint32(unsafe.Offsetof(Area{}.Defcat1)), kStr},
-	{"defcat2", nil, uint32(unsafe.Offsetof(Area{}.Defcat2)), kStr},
-	{"defcat3", nil, uint32(unsafe.Offsetof(Area{}.Defcat3)), kStr},
-	{"defcat4", nil, uint32(unsafe.Offsetof(Area{}.Defcat4)), kStr},
-	{"thresholdbreached", nil, uint32(unsafe.Offsetof(Area{}.Thresholdbreached)), kInt},
-	{"monthlyreportinclude", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportinclude)), kBool},
-	{"monthlyreportlastrun", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportlastrun)), kTime},
-	{"monthlyreportemaildirect", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemaildirect)), kBool},
-	{"monthlyreportemailmanager", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportemailmanager)), kBool},
-	{"monthlyreportshowonweb", nil, uint32(unsafe.Offsetof(Area{}.Monthlyreportshowonweb)), kBool},
-	{"areatype", nil, uint32(unsafe.Offsetof(Area{}.Areatype)), kInt},
-	{"unmatchedcombinations", nil, uint32(unsafe.Offsetof(Area{}.Unmatchedcombinations)), kInt},
-	{"prepayrecurringchargenextdate", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargenextdate)), kTime},
-	{"billforrecurringprepayamount", nil, uint32(unsafe.Offsetof(Area{}.Billforrecurringprepayamount)), kBool},
-	{"prepayrecurringcharge", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringcharge)), kF64},
-	{"prepayrecurringhours", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringhours)), kF64},
-	{"prepayrecurringchargebp", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringchargebp)), kInt},
-	{"accountsemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsemailaddress)), kStr},
-	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Area{}.Disclaimermatchstring)), kStr},
-	{"paymentterms", nil, uint32(unsafe.Offsetof(Area{}.Paymentterms)), kInt},
-	{"showallnonbillable", nil, uint32(unsafe.Offsetof(Area{}.Showallnonbillable)), kBool},
-	{"billinggroup", nil, uint32(unsafe.Offsetof(Area{}.Billinggroup)), kInt},
-	{"autotopupthreshhold", nil, uint32(unsafe.Offsetof(Area{}.Autotopupthreshhold)), kF64},
-	{"autotopuptoamount", nil, uint32(unsafe.Offsetof(Area{}.Autotopuptoamount)), kF64},
-	{"autotopupcostperhour", nil, uint32(unsafe.Offsetof(Area{}.Autotopupcostperhour)), kF64},
-	{"autotopupbyamount", nil, uint32(unsafe.Offsetof(Area{}.Autotopupbyamount)), kF64},
-	{"surchargeid", nil, uint32(unsafe.Offsetof(Area{}.Surchargeid)), kInt},
-	{"billingtemplate_id", nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateID)), kInt},
-	{"billingtemplate_name", nil, uint32(unsafe.Offsetof(Area{}.BillingtemplateName)), kStr},
-	{"overidegreeting", nil, uint32(unsafe.Offsetof(Area{}.Overidegreeting)), kStr},
-	{"clientpackage", nil, uint32(unsafe.Offsetof(Area{}.Clientpackage)), kInt},
-	{"scopeofbusiness", nil, uint32(unsafe.Offsetof(Area{}.Scopeofbusiness)), kInt},
-	{"preferredagent", nil, uint32(unsafe.Offsetof(Area{}.Preferredagent)), kInt},
-	{"callhandlingnotes", nil, uint32(unsafe.Offsetof(Area{}.Callhandlingnotes)), kStr},
-	{"automatic_callscript_id", nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptID)), kInt},
-	{"automatic_callscript_name", nil, uint32(unsafe.Offsetof(Area{}.AutomaticCallscriptName)), kStr},
-	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Area{}.Teamviewerpassword)), kStr},
-	{"customertype_new", nil, uint32(unsafe.Offsetof(Area{}.CustomertypeNew)), kStr},
-	{"discountperc", nil, uint32(unsafe.Offsetof(Area{}.Discountperc)), kF64},
-	{"showfaqfortoplevel", nil, uint32(unsafe.Offsetof(Area{}.Showfaqfortoplevel)), kBool},
-	{"accountsccemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsccemailaddress)), kStr},
-	{"isopportunity", nil, uint32(unsafe.Offsetof(Area{}.Isopportunity)), kInt},
-	{"snowname", nil, uint32(unsafe.Offsetof(Area{}.Snowname)), kStr},
-	{"main_site_id", nil, uint32(unsafe.Offsetof(Area{}.MainSiteID)), kInt},
-	{"main_site_name", nil, uint32(unsafe.Offsetof(Area{}.MainSiteName)), kStr},
-	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Area{}.LinkedOrganisationID)), kInt},
-	{"all_organisations_allowed", nil, uint32(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), kBool},
-	{"allowed_organisations", &dectOrganisation, uint32(unsafe.Offsetof(Area{}.AllowedOrganisations)), kMany},
-	{"override_signature", nil, uint32(unsafe.Offsetof(Area{}.OverrideSignature)), kStr},
-	{"contractaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Contractaccountsdesc)), kStr},
-	{"prepayaccountsdesc", nil, uint32(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), kStr},
-	{"site_update", &dectSite, uint32(unsafe.Offsetof(Area{}.SiteUpdate)), kMany},
-	{"newclient_sitename", nil, uint32(unsafe.Offsetof(Area{}.NewclientSitename)), kStr},
-	{"newclient_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.NewclientPhonenumber)), kStr},
-	{"newclient_domain", nil, uint32(unsafe.Offsetof(Area{}.NewclientDomain)), kStr},
-	{"newclient_timezone", nil, uint32(unsafe.Offsetof(Area{}.NewclientTimezone)), kStr},
-	{"newclient_contactname", nil, uint32(unsafe.Offsetof(Area{}.NewclientContactname)), kStr},
-	{"newclient_contactemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientContactemail)), kStr},
-	{"newclient_contacttitle", nil, uint32(unsafe.Offsetof(Area{}.NewclientContacttitle)), kStr},
-	{"newclient_web_access_level", nil, uint32(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), kInt},
-	{"newclient_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), kBool},
-	{"newclient_delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), kOne},
-	{"newclient_countrycode", nil, uint32(unsafe.Offsetof(Area{}.NewclientCountrycode)), kStr},
-	{"newclient_regioncode", nil, uint32(unsafe.Offsetof(Area{}.NewclientRegioncode)), kInt},
-	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Area{}.Faqlists)), kMany},
-	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Area{}.PopupNotes)), kMany},
-	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Area{}.ReassignAllToUser)), kInt},
-	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Area{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Area{}.AllowedTickettypes)), kMany},
-	{"allowall_category1", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory1)), kBool},
-	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory1)), kMany},
-	{"allowall_category2", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory2)), kBool},
-	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory2)), kMany},
-	{"allowall_category3", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory3)), kBool},
-	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory3)), kMany},
-	{"allowall_category4", nil, uint32(unsafe.Offsetof(Area{}.AllowallCategory4)), kBool},
-	{"alocked", nil, uint32(unsafe.Offsetof(Area{}.Alocked)), kBool},
-	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(Area{}.AllowedCategory4)), kMany},
-	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.OnholdTicketCount)), kInt},
-	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Area{}.TotalTicketCount)), kInt},
-	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Area{}.OpenedThismonthCount)), kInt},
-	{"billingplans", &dectContractDetail, uint32(unsafe.Offsetof(Area{}.Billingplans)), kMany},
-	{"overriding_rates", &dectChargeRate, uint32(unsafe.Offsetof(Area{}.OverridingRates)), kMany},
-	{"allowallchargerates", nil, uint32(unsafe.Offsetof(Area{}.Allowallchargerates)), kBool},
-	{"chargerates", &dectChargeRateArea, uint32(unsafe.Offsetof(Area{}.Chargerates)), kMany},
-	{"newclient_siteguid", nil, uint32(unsafe.Offsetof(Area{}.NewclientSiteguid)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Area{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Area{}.Importtype)), kStr},
-	{"excludefrominvoicesync", nil, uint32(unsafe.Offsetof(Area{}.Excludefrominvoicesync)), kBool},
-	{"allow_api_access", nil, uint32(unsafe.Offsetof(Area{}.AllowAPIAccess)), kBool},
-	{"api_access_clientid", nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientid)), kStr},
-	{"api_access_clientsecret", nil, uint32(unsafe.Offsetof(Area{}.APIAccessClientsecret)), kStr},
-	{"thirdpartynhdauthurl", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdauthurl)), kStr},
-	{"thirdpartynhdtenant", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), kStr},
-	{"thirdpartynhdapiclientid", nil, uint32(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), kStr},
-	{"new_thirdpartynhdapiclientsecret", nil, uint32(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{"areaitems", &dectAreaItem, uint32(unsafe.Offsetof(Area{}.Areaitems)), kMany},
-	{"portal_logo", nil, uint32(unsafe.Offsetof(Area{}.PortalLogo)), kStr},
-	{"override_portalcolour", nil, uint32(unsafe.Offsetof(Area{}.OverridePortalcolour)), kBool},
-	{"portalcolour", nil, uint32(unsafe.Offsetof(Area{}.Portalcolour)), kStr},
-	{"portalbackgroundimageurl", nil, uint32(unsafe.Offsetof(Area{}.Portalbackgroundimageurl)), kStr},
-	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Area{}.Ninjarmmid)), kInt},
-	{"sales_tax_type", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxType)), kStr},
-	{"purchase_tax_type", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxType)), kStr},
-	{"isarchived_xero", nil, uint32(unsafe.Offsetof(Area{}.IsarchivedXero)), kBool},
-	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Area{}.Accountsfirstname)), kStr},
-	{"accountslastname", nil, uint32(unsafe.Offsetof(Area{}.Accountslastname)), kStr},
-	{"sales_tax_code", nil, uint32(unsafe.Offsetof(Area{}.SalesTaxCode)), kInt},
-	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCode)), kInt},
-	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), kStr},
-	{"prepayhistory", &dectPrepayHistory, uint32(unsafe.Offsetof(Area{}.Prepayhistory)), kMany},
-	{"periods", &dectPrepayPeriod, uint32(unsafe.Offsetof(Area{}.Periods)), kMany},
-	{"prepayrecurringminimumdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), kF64},
-	{"prepayrecurringminimumdeductiononlyactive", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), kBool},
-	{"prepayrecurringautomaticdeduction", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), kF64},
-	{"prepaytotal", nil, uint32(unsafe.Offsetof(Area{}.Prepaytotal)), kF64},
-	{"prepayused", nil, uint32(unsafe.Offsetof(Area{}.Prepayused)), kF64},
-	{"prepaybalance", nil, uint32(unsafe.Offsetof(Area{}.Prepaybalance)), kF64},
-	{"preferreddeliverymethod", nil, uint32(unsafe.Offsetof(Area{}.Preferreddeliverymethod)), kInt},
-	{"qbodefaulttax", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttax)), kInt},
-	{"default_contract", nil, uint32(unsafe.Offsetof(Area{}.DefaultContract)), kInt},
-	{"device42id", nil, uint32(unsafe.Offsetof(Area{}.Device42id)), kInt},
-	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Area{}.XerodetailsID)), kInt},
-	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.XeroTenantName)), kStr},
-	{"servicenowid", nil, uint32(unsafe.Offsetof(Area{}.Servicenowid)), kStr},
-	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Area{}.Isnhserveremaildefault)), kBool},
-	{"datto_id", nil, uint32(unsafe.Offsetof(Area{}.DattoID)), kStr},
-	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Area{}.DattoAlternateID)), kInt},
-	{"datto_url", nil, uint32(unsafe.Offsetof(Area{}.DattoURL)), kStr},
-	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(Area{}.DattocommerceTenantid)), kInt},
-	{"qbodefaulttaxcode", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), kInt},
-	{"qbodefaulttaxcodename", nil, uint32(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), kStr},
-	{"qbo_default_tax_code", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), kOne},
-	{"connectwiseid", nil, uint32(unsafe.Offsetof(Area{}.Connectwiseid)), kInt},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(Area{}.Autotaskid)), kInt},
-	{"import_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.ImportAddress)), kOne},
-	{"import_notes", &dectAreaNote, uint32(unsafe.Offsetof(Area{}.ImportNotes)), kMany},
-	{"ateraid", nil, uint32(unsafe.Offsetof(Area{}.Ateraid)), kInt},
-	{"kashflowid", nil, uint32(unsafe.Offsetof(Area{}.Kashflowid)), kInt},
-	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantName)), kStr},
-	{"website", nil, uint32(unsafe.Offsetof(Area{}.Website)), kStr},
-	{"alastupdate", nil, uint32(unsafe.Offsetof(Area{}.Alastupdate)), kTime},
-	{"service_access", &dectServiceRestriction, uint32(unsafe.Offsetof(Area{}.ServiceAccess)), kMany},
-	{"service_subscriptions", &dectServiceUser, uint32(unsafe.Offsetof(Area{}.ServiceSubscriptions)), kMany},
-	{"snelstart_id", nil, uint32(unsafe.Offsetof(Area{}.SnelstartID)), kStr},
-	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), kStr},
-	{"_apply_billingtemplate", nil, uint32(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), kBool},
-	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceID)), kInt},
-	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(Area{}.DattoCommerceURL)), kStr},
-	{"import_azure_tenant", &dectCSPCustomer, uint32(unsafe.Offsetof(Area{}.ImportAzureTenant)), kOne},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(Area{}.ImportDetailsID)), kInt},
-	{"syncroid", nil, uint32(unsafe.Offsetof(Area{}.Syncroid)), kInt},
-	{"kbentries", &dectKBEntryList, uint32(unsafe.Offsetof(Area{}.Kbentries)), kMany},
-	{"auvik_id", nil, uint32(unsafe.Offsetof(Area{}.AuvikID)), kStr},
-	{"hubspot_id", nil, uint32(unsafe.Offsetof(Area{}.HubspotID)), kStr},
-	{"hubspot_url", nil, uint32(unsafe.Offsetof(Area{}.HubspotURL)), kStr},
-	{"hubspot_dont_sync", nil, uint32(unsafe.Offsetof(Area{}.HubspotDontSync)), kBool},
-	{"hubspot_archived", nil, uint32(unsafe.Offsetof(Area{}.HubspotArchived)), kBool},
-	{"domain", nil, uint32(unsafe.Offsetof(Area{}.Domain)), kStr},
-	{"passportal_id", nil, uint32(unsafe.Offsetof(Area{}.PassportalID)), kInt64},
-	{"update_licences", nil, uint32(unsafe.Offsetof(Area{}.UpdateLicences)), kBool},
-	{"prepayasamount", nil, uint32(unsafe.Offsetof(Area{}.Prepayasamount)), kBool},
-	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(Area{}.SyncedToIntacct)), kBool},
-	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyName)), kStr},
-	{"oppid", nil, uint32(unsafe.Offsetof(Area{}.Oppid)), kInt},
-	{"tax_number", nil, uint32(unsafe.Offsetof(Area{}.TaxNumber)), kStr},
-	{"isclientdetails", nil, uint32(unsafe.Offsetof(Area{}.Isclientdetails)), kBool},
-	{"hubspot_lifecycle", nil, uint32(unsafe.Offsetof(Area{}.HubspotLifecycle)), kStr},
-	{"hudu_url", nil, uint32(unsafe.Offsetof(Area{}.HuduURL)), kStr},
-	{"prepayrecurringexpirymonths", nil, uint32(unsafe.Offsetof(Area{}.Prepayrecurringexpirymonths)), kInt},
-	{"accountsbccemailaddress", nil, uint32(unsafe.Offsetof(Area{}.Accountsbccemailaddress)), kStr},
-	{"defaultcontractoverride", nil, uint32(unsafe.Offsetof(Area{}.Defaultcontractoverride)), kInt},
-	{"defaultcontractoverride_ref", nil, uint32(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Area{}.SqlimportID)), kInt},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Area{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Area{}.NewExternalLink)), kOne},
-	{"_warning", nil, uint32(unsafe.Offsetof(Area{}.Warning)), kStr},
-	{"donotimport", nil, uint32(unsafe.Offsetof(Area{}.Donotimport)), kBool},
-	{"liongardid", nil, uint32(unsafe.Offsetof(Area{}.Liongardid)), kInt},
-	{"liongard_url", nil, uint32(unsafe.Offsetof(Area{}.LiongardURL)), kStr},
-	{"sync_to_liongard", nil, uint32(unsafe.Offsetof(Area{}.SyncToLiongard)), kBool},
-	{"regmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.RegmanagertechName)), kStr},
-	{"logmanagertech_name", nil, uint32(unsafe.Offsetof(Area{}.LogmanagertechName)), kStr},
-	{"salesreptech_name", nil, uint32(unsafe.Offsetof(Area{}.SalesreptechName)), kStr},
-	{"default_team_to_salesrep_override", nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverride)), kBool},
-	{"default_team_to_salesrep_override_team", nil, uint32(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverrideTeam)), kStr},
-	{"cxmleadtech_name", nil, uint32(unsafe.Offsetof(Area{}.CxmleadtechName)), kStr},
-	{"portalchatprofile", nil, uint32(unsafe.Offsetof(Area{}.Portalchatprofile)), kStr},
-	{"portalchatprofile_name", nil, uint32(unsafe.Offsetof(Area{}.PortalchatprofileName)), kStr},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Area{}.Kaseyaid)), kStr},
-	{"trading_name", nil, uint32(unsafe.Offsetof(Area{}.TradingName)), kStr},
-	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyName)), kStr},
-	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Area{}.SalesforceDontsync)), kBool},
-	{"stripe_customer_id", nil, uint32(unsafe.Offsetof(Area{}.StripeCustomerID)), kStr},
-	{"stripe_payment_method_id", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodID)), kStr},
-	{"stripe_payment_method_name", nil, uint32(unsafe.Offsetof(Area{}.StripePaymentMethodName)), kStr},
-	{"stripe_paymentmethod", &dectStripePaymentMethod, uint32(unsafe.Offsetof(Area{}.StripePaymentmethod)), kOne},
-	{"current_licences", nil, uint32(unsafe.Offsetof(Area{}.CurrentLicences)), kStr},
-	{"servicenow_url", nil, uint32(unsafe.Offsetof(Area{}.ServicenowURL)), kStr},
-	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Area{}.ServicenowLocale)), kStr},
-	{"servicenow_username", nil, uint32(unsafe.Offsetof(Area{}.ServicenowUsername)), kStr},
-	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), kMany},
-	{"servicenow_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), kMany},
-	{"servicenow_impact_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), kMany},
-	{"servicenow_urgency_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), kMany},
-	{"servicenow_category_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), kMany},
-	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), kStr},
-	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), kOne},
-	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), kStr},
-	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), kOne},
-	{"test_servicenow", nil, uint32(unsafe.Offsetof(Area{}.TestServicenow)), kBool},
-	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), kInt},
-	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), kStr},
-	{"exact_division", nil, uint32(unsafe.Offsetof(Area{}.ExactDivision)), kInt},
-	{"exact_division_name", nil, uint32(unsafe.Offsetof(Area{}.ExactDivisionName)), kStr},
-	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Area{}.NcentralDetailsID)), kInt},
-	{"currencyisocode", nil, uint32(unsafe.Offsetof(Area{}.Currencyisocode)), kStr},
-	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.IntacctLocationIDList)), kMany},
-	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Area{}.IntacctLocationType)), kStr},
-	{"new_categories", nil, uint32(unsafe.Offsetof(Area{}.NewCategories)), kStrs},
-	{"jira_url", nil, uint32(unsafe.Offsetof(Area{}.JiraURL)), kStr},
-	{"jira_username", nil, uint32(unsafe.Offsetof(Area{}.JiraUsername)), kStr},
-	{"new_jirakey", nil, uint32(unsafe.Offsetof(Area{}.NewJirakey)), kStr},
-	{"test_jira", nil, uint32(unsafe.Offsetof(Area{}.TestJira)), kBool},
-	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskID)), kStr},
-	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Area{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraServicedesk)), kOne},
-	{"jira_requesttype_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), kMany},
-	{"jira_user_id", nil, uint32(unsafe.Offsetof(Area{}.JiraUserID)), kStr},
-	{"jira_user_name", nil, uint32(unsafe.Offsetof(Area{}.JiraUserName)), kStr},
-	{"jira_user", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.JiraUser)), kOne},
-	{"jira_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraPriorityMappings)), kMany},
-	{"jira_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.JiraStatusMappings)), kMany},
-	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Area{}.CreateJiraWebhook)), kBool},
-	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookCreated)), kBool},
-	{"defaultpdftemplateinvoicetickets", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), kInt},
-	{"defaultpdftemplateinvoiceorders", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoiceorders)), kInt},
-	{"defaultpdftemplateinvoicerecurring", nil, uint32(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicerecurring)), kInt},
-	{"defaultpdftemplateinvoicetickets_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceticketsName)), kStr},
-	{"defaultpdftemplateinvoiceorders_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceordersName)), kStr},
-	{"defaultpdftemplateinvoicerecurring_name", nil, uint32(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoicerecurringName)), kStr},
-	{"intacct_invoice_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), kStr},
-	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), kInt},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Area{}.DontFireAutomations)), kBool},
-	{"main_delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.MainDeliveryAddress)), kOne},
-	{"main_invoice_address", &dectAddressStore, uint32(unsafe.Offsetof(Area{}.MainInvoiceAddress)), kOne},
-	{"main_contact_name", nil, uint32(unsafe.Offsetof(Area{}.MainContactName)), kStr},
-	{"main_phonenumber", nil, uint32(unsafe.Offsetof(Area{}.MainPhonenumber)), kStr},
-	{"auvik_site_inactive", nil, uint32(unsafe.Offsetof(Area{}.AuvikSiteInactive)), kBool},
-	{"invoice_class", nil, uint32(unsafe.Offsetof(Area{}.InvoiceClass)), kStr},
-	{"new_icon", nil, uint32(unsafe.Offsetof(Area{}.NewIcon)), kStr},
-	{"fortnox_tenant", nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenant)), kInt},
-	{"fortnox_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.FortnoxTenantName)), kStr},
-	{"servicenow_enable_webhook", nil, uint32(unsafe.Offsetof(Area{}.ServicenowEnableWebhook)), kBool},
-	{"new_servicenow_webhooksecret", nil, uint32(unsafe.Offsetof(Area{}.NewServicenowWebhooksecret)), kStr},
-	{"servicenow_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUser)), kInt},
-	{"servicenow_webhook_user_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookUserName)), kStr},
-	{"servicenow_webhook_tickettype", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettype)), kInt},
-	{"servicenow_webhook_tickettype_name", nil, uint32(unsafe.Offsetof(Area{}.ServicenowWebhookTickettypeName)), kStr},
-	{"myob_tenant", nil, uint32(unsafe.Offsetof(Area{}.MyobTenant)), kInt},
-	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.MyobTenantName)), kStr},
-	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Area{}.SyncServicenowAttachments)), kInt},
-	{"twilio_subaccount_name", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountName)), kStr},
-	{"twilio_subaccount_created", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountCreated)), kBool},
-	{"twilio_subaccount_sid", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountSid)), kStr},
-	{"twilio_subaccount_status", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountStatus)), kStr},
-	{"twilio_subaccount_authtoken", nil, uint32(unsafe.Offsetof(Area{}.TwilioSubaccountAuthtoken)), kStr},
-	{"_create_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioSubaccount)), kBool},
-	{"_close_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.CloseTwilioSubaccount)), kBool},
-	{"_pauseunpause_twilio_subaccount", nil, uint32(unsafe.Offsetof(Area{}.PauseunpauseTwilioSubaccount)), kBool},
-	{"_create_twilio_recurringinvoice", nil, uint32(unsafe.Offsetof(Area{}.CreateTwilioRecurringinvoice)), kBool},
-	{"twilio_recurring_invoice_id", nil, uint32(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), kInt},
-	{"override_layout_id", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutID)), kInt},
-	{"override_layout_name", nil, uint32(unsafe.Offsetof(Area{}.OverrideLayoutName)), kStr},
-	{"extratabs", &dectTabname, uint32(unsafe.Offsetof(Area{}.Extratabs)), kMany},
-	{"servicenow_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), kMany},
-	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), kMany},
-	{"servicenow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), kMany},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Area{}.MatchingValue)), kStr},
-	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUser)), kInt},
-	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Area{}.JiraWebhookUsername)), kStr},
-	{"avalara_code", nil, uint32(unsafe.Offsetof(Area{}.AvalaraCode)), kStr},
-	{"avalara_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenantName)), kStr},
-	{"avalara_id", nil, uint32(unsafe.Offsetof(Area{}.AvalaraID)), kStr},
-	{"_merge_client_into", nil, uint32(unsafe.Offsetof(Area{}.MergeClientInto)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(Area{}.Use)), kStr},
-	{"logo", nil, uint32(unsafe.Offsetof(Area{}.Logo)), kStr},
-	{"regmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Regmanagertech)), kInt},
-	{"logmanagertech", nil, uint32(unsafe.Offsetof(Area{}.Logmanagertech)), kInt},
-	{"salesreptech", nil, uint32(unsafe.Offsetof(Area{}.Salesreptech)), kInt},
-	{"accountownertech", nil, uint32(unsafe.Offsetof(Area{}.Accountownertech)), kInt},
-	{"cxmleadtech", nil, uint32(unsafe.Offsetof(Area{}.Cxmleadtech)), kInt},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.XeroTenantID)), kStr},
-	{"accountsid", nil, uint32(unsafe.Offsetof(Area{}.Accountsid)), kStr},
-	{"gficlientid", nil, uint32(unsafe.Offsetof(Area{}.Gficlientid)), kStr},
-	{"overridepdftemplateinvoice", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplateinvoice)), kInt},
-	{"overridepdftemplateinvoice_name", nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplateinvoiceName)), kStr},
-	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.KashflowTenantID)), kInt},
-	{"client_to_invoice", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoice)), kInt},
-	{"client_to_invoice_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceName)), kStr},
-	{"invoiceduedaysextraclient", nil, uint32(unsafe.Offsetof(Area{}.Invoiceduedaysextraclient)), kInt},
-	{"itglue_id", nil, uint32(unsafe.Offsetof(Area{}.ItglueID)), kStr},
-	{"clientcurrency", nil, uint32(unsafe.Offsetof(Area{}.Clientcurrency)), kStr},
-	{"sentinel_subscription_id", nil, uint32(unsafe.Offsetof(Area{}.SentinelSubscriptionID)), kStr},
-	{"sentinel_workspace_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelWorkspaceName)), kStr},
-	{"sentinel_resource_group_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelResourceGroupName)), kStr},
-	{"sentinel_tenant_id", nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantID)), kInt},
-	{"sentinel_tenant_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelTenantName)), kStr},
-	{"default_currency_code", nil, uint32(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), kInt},
-	{"client_to_invoice_recurring", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), kInt},
-	{"client_to_invoice_recurring_name", nil, uint32(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), kStr},
-	{"azure_tenants", &dectAreaAzureTenant, uint32(unsafe.Offsetof(Area{}.AzureTenants)), kMany},
-	{"snow_id", nil, uint32(unsafe.Offsetof(Area{}.SnowID)), kInt},
-	{"snowLicences", &dectSnowLicenseAbstract, uint32(unsafe.Offsetof(Area{}.SnowLicences)), kMany},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Area{}.QboCompanyID)), kStr},
-	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Area{}.AutomaticSalesTax)), kBool},
-	{"cautomateid", nil, uint32(unsafe.Offsetof(Area{}.Cautomateid)), kInt},
-	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Area{}.DbcCompanyID)), kStr},
-	{"stopped", nil, uint32(unsafe.Offsetof(Area{}.Stopped)), kInt},
-	{"customertype", nil, uint32(unsafe.Offsetof(Area{}.Customertype)), kInt},
-	{"customer_relationship", &dectKeyPair, uint32(unsafe.Offsetof(Area{}.CustomerRelationship)), kMany},
-	{"customer_relationship_list", nil, uint32(unsafe.Offsetof(Area{}.CustomerRelationshipList)), kStr},
-	{"servicenow_validated", nil, uint32(unsafe.Offsetof(Area{}.ServicenowValidated)), kBool},
-	{"sentinel_default_user_override", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), kInt},
-	{"sentinel_default_user_override_name", nil, uint32(unsafe.Offsetof(Area{}.SentinelDefaultUserOverrideName)), kStr},
-	{"jira_validated", nil, uint32(unsafe.Offsetof(Area{}.JiraValidated)), kBool},
-	{"ref", nil, uint32(unsafe.Offsetof(Area{}.Ref)), kStr},
-	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(Area{}.TicketInvoicesForEachSite)), kBool},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(Area{}.IntacctSaveLocation)), kStr},
-	{"is_vip", nil, uint32(unsafe.Offsetof(Area{}.IsVip)), kBool},
-	{"accountownertech_name", nil, uint32(unsafe.Offsetof(Area{}.AccountownertechName)), kStr},
-	{"taxable", nil, uint32(unsafe.Offsetof(Area{}.Taxable)), kBool},
-	{"quickbooks_details", &dectQuickBooksDetails, uint32(unsafe.Offsetof(Area{}.QuickbooksDetails)), kOne},
-	{"percentage_to_survey", nil, uint32(unsafe.Offsetof(Area{}.PercentageToSurvey)), kInt},
-	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Area{}.BillingPlanText)), kStr},
-	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), kInt},
-	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(Area{}.OverridepdftemplatequoteName)), kStr},
-	{"avalara_tenant", nil, uint32(unsafe.Offsetof(Area{}.AvalaraTenant)), kInt},
-	{"due_date_type", nil, uint32(unsafe.Offsetof(Area{}.DueDateType)), kInt},
-	{"toplevel_quote_currency", nil, uint32(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), kInt},
-}, sorted: []uint16{247, 373, 375, 372, 348, 188, 187, 390, 374, 167, 277, 31, 47, 396, 436, 271, 141, 118, 206, 399, 207, 93, 7, 242, 147, 190, 170, 172, 174, 176, 168, 184, 171, 173, 175, 178, 148, 169, 177, 39, 40, 191, 192, 197, 111, 238, 27, 135, 136, 421, 235, 126, 125, 123, 124, 254, 353, 387, 389, 443, 388, 417, 114, 440, 122, 182, 128, 129, 20, 134, 86, 87, 88, 89, 422, 50, 49, 84, 48, 185, 8, 404, 405, 415, 416, 408, 131, 5, 6, 234, 24, 81, 150, 338, 38, 320, 298, 26, 426, 427, 425, 138, 25, 397, 287, 37, 228, 248, 249, 227, 229, 230, 423, 292, 221, 414, 246, 19, 285, 286, 272, 273, 341, 344, 342, 345, 340, 343, 101, 102, 103, 104, 222, 119, 139, 259, 278, 99, 74, 444, 98, 90, 317, 318, 189, 275, 379, 165, 92, 57, 52, 58, 63, 53, 59, 64, 54, 60, 65, 55, 61, 66, 56, 62, 67, 356, 357, 10, 400, 72, 85, 95, 258, 257, 255, 268, 256, 269, 96, 97, 0, 83, 236, 250, 251, 237, 4, 68, 347, 346, 321, 322, 323, 434, 354, 76, 406, 75, 51, 435, 205, 267, 226, 142, 21, 79, 407, 336, 332, 331, 329, 330, 337, 325, 335, 333, 334, 326, 431, 339, 385, 386, 290, 403, 240, 239, 253, 77, 146, 280, 279, 394, 283, 392, 18, 351, 349, 350, 352, 144, 145, 384, 9, 108, 109, 106, 107, 110, 364, 365, 1, 319, 69, 324, 276, 355, 327, 359, 302, 196, 158, 157, 159, 163, 162, 155, 154, 164, 161, 186, 153, 156, 160, 202, 32, 179, 35, 181, 265, 36, 130, 377, 378, 13, 15, 11, 12, 14, 17, 16, 199, 149, 401, 402, 441, 442, 183, 260, 120, 439, 73, 212, 166, 198, 201, 288, 289, 200, 133, 219, 23, 82, 151, 262, 218, 211, 215, 115, 117, 113, 270, 116, 213, 214, 216, 217, 45, 43, 29, 41, 209, 210, 204, 420, 264, 233, 220, 231, 232, 438, 432, 393, 282, 315, 316, 208, 203, 293, 395, 284, 132, 46, 44, 30, 42, 429, 430, 411, 409, 412, 413, 410, 100, 243, 244, 22, 80, 308, 309, 310, 307, 313, 311, 312, 358, 383, 305, 300, 303, 304, 380, 381, 382, 306, 299, 301, 428, 362, 363, 360, 361, 225, 121, 140, 78, 28, 152, 94, 245, 419, 418, 143, 274, 71, 70, 424, 294, 295, 296, 297, 127, 366, 281, 263, 252, 266, 437, 137, 328, 314, 195, 33, 193, 194, 105, 433, 2, 3, 445, 180, 291, 376, 371, 368, 367, 369, 370, 91, 112, 261, 391, 241, 398, 224, 223, 34}}
+var dectArea = decTable{names: "idnametoplevel_idtoplevel_nameinactivecolourconfirmemailactionemailclearemailmes" +
+	"sagegroup_idfrom_address_overrideoverride_org_logooverride_org_nameoverride_org_" +
+	"addressoverride_org_phoneoverride_org_emailoverride_org_websiteoverride_org_port" +
+	"alurlmailbox_overridedefault_mailbox_idcalldateitem_tax_codeservice_tax_codeprep" +
+	"ay_tax_codecontract_tax_codecustomfieldscustombuttonsattachmentssite_fieldsprite" +
+	"chsectechaccountmanagertechnotesthirdpartynhdapiurlxeroidopen_ticket_countopps_t" +
+	"icket_countdatecreatedcreatedfrom_idannounceannouncedatepritech_namesectech_name" +
+	"prinotifysecnotifypriassignsecassignaccountmanagertech_namechargeperiodchargehou" +
+	"rschargecarryoverinvoiceyesfluserdef1fluserdef2fluserdef3fluserdef4fluserdef5flo" +
+	"verridefluserdef1hidefluserdef2hidefluserdef3hidefluserdef4hidefluserdef5hideflu" +
+	"serdef1mandfluserdef2mandfluserdef3mandfluserdef4mandfluserdef5mandincludeaction" +
+	"sneedsinvoicestartdatestartbalancehourlyrateperiodchargedontinvoiceinvoicetempla" +
+	"teinvoicecommentlastinvoiceenddateshowslaonwebitem_tax_code_nameservice_tax_code" +
+	"_namecontract_tax_code_nameprepay_tax_code_nameimageindexchargehours2hourlyrate2" +
+	"cat2cat3cat4cat5enddateucemailfcemailactguidsmsbalancehtmlhvhvdateemailinvoicedo" +
+	"nt_auto_send_invoicesseriousnessleveldefcat1defcat2defcat3defcat4thresholdbreach" +
+	"edmonthlyreportincludemonthlyreportlastrunmonthlyreportemaildirectmonthlyreporte" +
+	"mailmanagermonthlyreportshowonwebareatypeunmatchedcombinationsprepayrecurringcha" +
+	"rgenextdatebillforrecurringprepayamountprepayrecurringchargeprepayrecurringhours" +
+	"prepayrecurringchargebpaccountsemailaddressdisclaimermatchstringpaymenttermsshow" +
+	"allnonbillablebillinggroupautotopupthreshholdautotopuptoamountautotopupcostperho" +
+	"urautotopupbyamountsurchargeidbillingtemplate_idbillingtemplate_nameoveridegreet" +
+	"ingclientpackagescopeofbusinesspreferredagentcallhandlingnotesautomatic_callscri" +
+	"pt_idautomatic_callscript_nameteamviewerpasswordcustomertype_newdiscountpercshow" +
+	"faqfortoplevelaccountsccemailaddressisopportunitysnownamemain_site_idmain_site_n" +
+	"amelinked_organisation_idall_organisations_allowedallowed_organisationsoverride_" +
+	"signaturecontractaccountsdescprepayaccountsdescsite_updatenewclient_sitenamenewc" +
+	"lient_phonenumbernewclient_domainnewclient_timezonenewclient_contactnamenewclien" +
+	"t_contactemailnewclient_contacttitlenewclient_web_access_levelnewclient_sendwelc" +
+	"omeemailnewclient_delivery_addressnewclient_countrycodenewclient_regioncodefaqli" +
+	"stspopup_notes_reassign_all_to_userallowall_tickettypesallowed_tickettypesallowa" +
+	"ll_category1allowed_category1allowall_category2allowed_category2allowall_categor" +
+	"y3allowed_category3allowall_category4alockedallowed_category4onhold_ticket_count" +
+	"total_ticket_countopened_thismonth_countbillingplansoverriding_ratesallowallchar" +
+	"gerateschargeratesnewclient_siteguid_isimport_importtypeexcludefrominvoicesyncal" +
+	"low_api_accessapi_access_clientidapi_access_clientsecretthirdpartynhdauthurlthir" +
+	"dpartynhdtenantthirdpartynhdapiclientidnew_thirdpartynhdapiclientsecretareaitems" +
+	"portal_logooverride_portalcolourportalcolourportalbackgroundimageurlninjarmmidsa" +
+	"les_tax_typepurchase_tax_typeisarchived_xeroaccountsfirstnameaccountslastnamesal" +
+	"es_tax_codepurchase_tax_codepurchase_tax_code_nameprepayhistoryperiodsprepayrecu" +
+	"rringminimumdeductionprepayrecurringminimumdeductiononlyactiveprepayrecurringaut" +
+	"omaticdeductionprepaytotalprepayusedprepaybalancepreferreddeliverymethodqbodefau" +
+	"lttaxdefault_contractdevice42idxerodetails_idxero_tenant_nameservicenowidisnhser" +
+	"veremaildefaultdatto_iddatto_alternate_iddatto_urldattocommerce_tenantidqbodefau" +
+	"lttaxcodeqbodefaulttaxcodenameqbo_default_tax_codeconnectwiseidautotaskidimport_" +
+	"addressimport_notesateraidkashflowidkashflow_tenant_namewebsitealastupdateservic" +
+	"e_accessservice_subscriptionssnelstart_iddefault_currency_code_name_apply_billin" +
+	"gtemplatedatto_commerce_iddatto_commerce_urlimport_azure_tenantimport_details_id" +
+	"syncroidkbentriesauvik_idhubspot_idhubspot_urlhubspot_dont_synchubspot_archivedd" +
+	"omainpassportal_idupdate_licencesprepayasamountsynced_to_intacctqbo_company_name" +
+	"oppidtax_numberisclientdetailshubspot_lifecyclehudu_urlprepayrecurringexpirymont" +
+	"hsaccountsbccemailaddressdefaultcontractoverridedefaultcontractoverride_refsqlim" +
+	"port_idexternal_linksnew_external_link_warningdonotimportliongardidliongard_urls" +
+	"ync_to_liongardregmanagertech_namelogmanagertech_namesalesreptech_namedefault_te" +
+	"am_to_salesrep_overridedefault_team_to_salesrep_override_teamcxmleadtech_namepor" +
+	"talchatprofileportalchatprofile_namekaseyaidtrading_namedbc_company_namesalesfor" +
+	"ce_dontsyncstripe_customer_idstripe_payment_method_idstripe_payment_method_names" +
+	"tripe_paymentmethodcurrent_licencesservicenow_urlservicenow_localeservicenow_use" +
+	"rnamenew_servicenowkeyservicenow_priority_mappingsservicenow_status_mappingsserv" +
+	"icenow_impact_mappingsservicenow_urgency_mappingsservicenow_category_mappingsser" +
+	"vicenow_assignment_groupservicenow_assignment_group_nameservicenow_assignmentgro" +
+	"upservicenow_defaultuser_idservicenow_defaultuser_nameservicenow_defaultusertest" +
+	"_servicenowsage_business_cloud_details_idsage_business_cloud_details_nameexact_d" +
+	"ivisionexact_division_namencentral_details_idcurrencyisocodeintacct_location_idi" +
+	"ntacct_location_id_listintacct_location_typenew_categoriesjira_urljira_usernamen" +
+	"ew_jirakeytest_jirajira_servicedesk_idjira_servicedesk_namejira_servicedeskjira_" +
+	"requesttype_mappingsjira_user_idjira_user_namejira_userjira_priority_mappingsjir" +
+	"a_status_mappingscreate_jira_webhookjira_webhook_createddefaultpdftemplateinvoic" +
+	"eticketsdefaultpdftemplateinvoiceordersdefaultpdftemplateinvoicerecurringdefault" +
+	"pdftemplateinvoicetickets_namedefaultpdftemplateinvoiceorders_namedefaultpdftemp" +
+	"lateinvoicerecurring_nameintacct_invoice_save_locationingram_micro_details_id_do" +
+	"nt_fire_automationsmain_delivery_addressmain_invoice_addressmain_contact_namemai" +
+	"n_phonenumberauvik_site_inactiveinvoice_classnew_iconfortnox_tenantfortnox_tenan" +
+	"t_nameservicenow_enable_webhooknew_servicenow_webhooksecretservicenow_webhook_us" +
+	"erservicenow_webhook_user_nameservicenow_webhook_tickettypeservicenow_webhook_ti" +
+	"ckettype_namemyob_tenantmyob_tenant_namesync_servicenow_attachmentstwilio_subacc" +
+	"ount_nametwilio_subaccount_createdtwilio_subaccount_sidtwilio_subaccount_statust" +
+	"wilio_subaccount_authtoken_create_twilio_subaccount_close_twilio_subaccount_paus" +
+	"eunpause_twilio_subaccount_create_twilio_recurringinvoicetwilio_recurring_invoic" +
+	"e_idoverride_layout_idoverride_layout_nameextratabsservicenow_team_mappingsservi" +
+	"cenow_ticket_syncservicenow_ticket_sync_listservicenow_fieldmappingsmatching_val" +
+	"uejira_webhook_userjira_webhook_usernameavalara_codeavalara_tenant_nameavalara_i" +
+	"d_merge_client_intouselogoregmanagertechlogmanagertechsalesreptechaccountownerte" +
+	"chcxmleadtechxero_tenant_idaccountsidgficlientidoverridepdftemplateinvoiceoverri" +
+	"depdftemplateinvoice_namekashflow_tenant_idclient_to_invoiceclient_to_invoice_na" +
+	"meinvoiceduedaysextraclientitglue_idclientcurrencysentinel_subscription_idsentin" +
+	"el_workspace_namesentinel_resource_group_namesentinel_tenant_idsentinel_tenant_n" +
+	"amedefault_currency_codeclient_to_invoice_recurringclient_to_invoice_recurring_n" +
+	"ameazure_tenantssnow_idsnowLicencesqbo_company_idautomatic_sales_taxcautomateidd" +
+	"bc_company_idstoppedcustomertypecustomer_relationshipcustomer_relationship_lists" +
+	"ervicenow_validatedsentinel_default_user_overridesentinel_default_user_override_" +
+	"namejira_validatedrefticket_invoices_for_each_siteintacct_save_locationis_vipacc" +
+	"ountownertech_nametaxablequickbooks_detailspercentage_to_surveybilling_plan_text" +
+	"overridepdftemplatequoteoverridepdftemplatequote_nameavalara_tenantdue_date_type" +
+	"toplevel_quote_currency",
+	extra: unsafe.Offsetof(Area{}.Extra), size: unsafe.Sizeof(Area{}), grow: growArea, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Area{}.ID)), 2, kInt},                                                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Area{}.Name)), 4, kStr},                                                     // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Area{}.ToplevelID)), 11, kInt},                                              // "toplevel_id"
+		{nil, 17, uint16(unsafe.Offsetof(Area{}.ToplevelName)), 13, kStr},                                           // "toplevel_name"
+		{nil, 30, uint16(unsafe.Offsetof(Area{}.Inactive)), 8, kBool},                                               // "inactive"
+		{nil, 38, uint16(unsafe.Offsetof(Area{}.Colour)), 6, kStr},                                                  // "colour"
+		{nil, 44, uint16(unsafe.Offsetof(Area{}.Confirmemail)), 12, kInt},                                           // "confirmemail"
+		{nil, 56, uint16(unsafe.Offsetof(Area{}.Actionemail)), 11, kInt},                                            // "actionemail"
+		{nil, 67, uint16(unsafe.Offsetof(Area{}.Clearemail)), 10, kInt},                                             // "clearemail"
+		{nil, 77, uint16(unsafe.Offsetof(Area{}.MessagegroupID)), 15, kInt},                                         // "messagegroup_id"
+		{nil, 92, uint16(unsafe.Offsetof(Area{}.FromAddressOverride)), 21, kStr},                                    // "from_address_override"
+		{nil, 113, uint16(unsafe.Offsetof(Area{}.OverrideOrgLogo)), 17, kBool},                                      // "override_org_logo"
+		{nil, 130, uint16(unsafe.Offsetof(Area{}.OverrideOrgName)), 17, kStr},                                       // "override_org_name"
+		{&dectAddressStore, 147, uint16(unsafe.Offsetof(Area{}.OverrideOrgAddress)), 20, kOne},                      // "override_org_address"
+		{nil, 167, uint16(unsafe.Offsetof(Area{}.OverrideOrgPhone)), 18, kStr},                                      // "override_org_phone"
+		{nil, 185, uint16(unsafe.Offsetof(Area{}.OverrideOrgEmail)), 18, kStr},                                      // "override_org_email"
+		{nil, 203, uint16(unsafe.Offsetof(Area{}.OverrideOrgWebsite)), 20, kStr},                                    // "override_org_website"
+		{nil, 223, uint16(unsafe.Offsetof(Area{}.OverrideOrgPortalurl)), 22, kStr},                                  // "override_org_portalurl"
+		{nil, 245, uint16(unsafe.Offsetof(Area{}.MailboxOverride)), 16, kInt},                                       // "mailbox_override"
+		{nil, 261, uint16(unsafe.Offsetof(Area{}.DefaultMailboxID)), 18, kInt},                                      // "default_mailbox_id"
+		{nil, 279, uint16(unsafe.Offsetof(Area{}.Calldate)), 8, kTime},                                              // "calldate"
+		{nil, 287, uint16(unsafe.Offsetof(Area{}.ItemTaxCode)), 13, kInt},                                           // "item_tax_code"
+		{nil, 300, uint16(unsafe.Offsetof(Area{}.ServiceTaxCode)), 16, kInt},                                        // "service_tax_code"
+		{nil, 316, uint16(unsafe.Offsetof(Area{}.PrepayTaxCode)), 15, kInt},                                         // "prepay_tax_code"
+		{nil, 331, uint16(unsafe.Offsetof(Area{}.ContractTaxCode)), 17, kInt},                                       // "contract_tax_code"
+		{&dectCustomField, 348, uint16(unsafe.Offsetof(Area{}.Customfields)), 12, kMany},                            // "customfields"
+		{&dectCustomButton, 360, uint16(unsafe.Offsetof(Area{}.Custombuttons)), 13, kMany},                          // "custombuttons"
+		{&dectAttachment, 373, uint16(unsafe.Offsetof(Area{}.Attachments)), 11, kMany},                              // "attachments"
+		{&dectFieldHelper, 384, uint16(unsafe.Offsetof(Area{}.SiteFields)), 11, kMany},                              // "site_fields"
+		{nil, 395, uint16(unsafe.Offsetof(Area{}.Pritech)), 7, kInt},                                                // "pritech"
+		{nil, 402, uint16(unsafe.Offsetof(Area{}.Sectech)), 7, kInt},                                                // "sectech"
+		{nil, 409, uint16(unsafe.Offsetof(Area{}.Accountmanagertech)), 18, kInt},                                    // "accountmanagertech"
+		{nil, 427, uint16(unsafe.Offsetof(Area{}.Notes)), 5, kStr},                                                  // "notes"
+		{nil, 432, uint16(unsafe.Offsetof(Area{}.Thirdpartynhdapiurl)), 19, kStr},                                   // "thirdpartynhdapiurl"
+		{nil, 451, uint16(unsafe.Offsetof(Area{}.Xeroid)), 6, kStr},                                                 // "xeroid"
+		{nil, 457, uint16(unsafe.Offsetof(Area{}.OpenTicketCount)), 17, kInt},                                       // "open_ticket_count"
+		{nil, 474, uint16(unsafe.Offsetof(Area{}.OppsTicketCount)), 17, kInt},                                       // "opps_ticket_count"
+		{nil, 491, uint16(unsafe.Offsetof(Area{}.Datecreated)), 11, kTime},                                          // "datecreated"
+		{nil, 502, uint16(unsafe.Offsetof(Area{}.CreatedfromID)), 14, kInt},                                         // "createdfrom_id"
+		{nil, 516, uint16(unsafe.Offsetof(Area{}.Announce)), 8, kStr},                                               // "announce"
+		{nil, 524, uint16(unsafe.Offsetof(Area{}.Announcedate)), 12, kTime},                                         // "announcedate"
+		{nil, 536, uint16(unsafe.Offsetof(Area{}.PritechName)), 12, kStr},                                           // "pritech_name"
+		{nil, 548, uint16(unsafe.Offsetof(Area{}.SectechName)), 12, kStr},                                           // "sectech_name"
+		{nil, 560, uint16(unsafe.Offsetof(Area{}.Prinotify)), 9, kBool},                                             // "prinotify"
+		{nil, 569, uint16(unsafe.Offsetof(Area{}.Secnotify)), 9, kBool},                                             // "secnotify"
+		{nil, 578, uint16(unsafe.Offsetof(Area{}.Priassign)), 9, kBool},                                             // "priassign"
+		{nil, 587, uint16(unsafe.Offsetof(Area{}.Secassign)), 9, kBool},                                             // "secassign"
+		{nil, 596, uint16(unsafe.Offsetof(Area{}.AccountmanagertechName)), 23, kStr},                                // "accountmanagertech_name"
+		{nil, 619, uint16(unsafe.Offsetof(Area{}.Chargeperiod)), 12, kInt},                                          // "chargeperiod"
+		{nil, 631, uint16(unsafe.Offsetof(Area{}.Chargehours)), 11, kF64},                                           // "chargehours"
+		{nil, 642, uint16(unsafe.Offsetof(Area{}.Chargecarryover)), 15, kF64},                                       // "chargecarryover"
+		{nil, 657, uint16(unsafe.Offsetof(Area{}.Invoiceyes)), 10, kBool},                                           // "invoiceyes"
+		{nil, 667, uint16(unsafe.Offsetof(Area{}.Fluserdef1)), 10, kStr},                                            // "fluserdef1"
+		{nil, 677, uint16(unsafe.Offsetof(Area{}.Fluserdef2)), 10, kStr},                                            // "fluserdef2"
+		{nil, 687, uint16(unsafe.Offsetof(Area{}.Fluserdef3)), 10, kStr},                                            // "fluserdef3"
+		{nil, 697, uint16(unsafe.Offsetof(Area{}.Fluserdef4)), 10, kStr},                                            // "fluserdef4"
+		{nil, 707, uint16(unsafe.Offsetof(Area{}.Fluserdef5)), 10, kStr},                                            // "fluserdef5"
+		{nil, 717, uint16(unsafe.Offsetof(Area{}.Floverride)), 10, kBool},                                           // "floverride"
+		{nil, 727, uint16(unsafe.Offsetof(Area{}.Fluserdef1hide)), 14, kBool},                                       // "fluserdef1hide"
+		{nil, 741, uint16(unsafe.Offsetof(Area{}.Fluserdef2hide)), 14, kBool},                                       // "fluserdef2hide"
+		{nil, 755, uint16(unsafe.Offsetof(Area{}.Fluserdef3hide)), 14, kBool},                                       // "fluserdef3hide"
+		{nil, 769, uint16(unsafe.Offsetof(Area{}.Fluserdef4hide)), 14, kBool},                                       // "fluserdef4hide"
+		{nil, 783, uint16(unsafe.Offsetof(Area{}.Fluserdef5hide)), 14, kBool},                                       // "fluserdef5hide"
+		{nil, 797, uint16(unsafe.Offsetof(Area{}.Fluserdef1mand)), 14, kBool},                                       // "fluserdef1mand"
+		{nil, 811, uint16(unsafe.Offsetof(Area{}.Fluserdef2mand)), 14, kBool},                                       // "fluserdef2mand"
+		{nil, 825, uint16(unsafe.Offsetof(Area{}.Fluserdef3mand)), 14, kBool},                                       // "fluserdef3mand"
+		{nil, 839, uint16(unsafe.Offsetof(Area{}.Fluserdef4mand)), 14, kBool},                                       // "fluserdef4mand"
+		{nil, 853, uint16(unsafe.Offsetof(Area{}.Fluserdef5mand)), 14, kBool},                                       // "fluserdef5mand"
+		{nil, 867, uint16(unsafe.Offsetof(Area{}.Includeactions)), 14, kBool},                                       // "includeactions"
+		{nil, 881, uint16(unsafe.Offsetof(Area{}.Needsinvoice)), 12, kBool},                                         // "needsinvoice"
+		{nil, 893, uint16(unsafe.Offsetof(Area{}.Startdate)), 9, kTime},                                             // "startdate"
+		{nil, 902, uint16(unsafe.Offsetof(Area{}.Startbalance)), 12, kF64},                                          // "startbalance"
+		{nil, 914, uint16(unsafe.Offsetof(Area{}.Hourlyrate)), 10, kF64},                                            // "hourlyrate"
+		{nil, 924, uint16(unsafe.Offsetof(Area{}.Periodcharge)), 12, kF64},                                          // "periodcharge"
+		{nil, 936, uint16(unsafe.Offsetof(Area{}.Dontinvoice)), 11, kBool},                                          // "dontinvoice"
+		{nil, 947, uint16(unsafe.Offsetof(Area{}.Invoicetemplate)), 15, kStr},                                       // "invoicetemplate"
+		{nil, 962, uint16(unsafe.Offsetof(Area{}.Invoicecomment)), 14, kStr},                                        // "invoicecomment"
+		{nil, 976, uint16(unsafe.Offsetof(Area{}.Lastinvoiceenddate)), 18, kTime},                                   // "lastinvoiceenddate"
+		{nil, 994, uint16(unsafe.Offsetof(Area{}.Showslaonweb)), 12, kBool},                                         // "showslaonweb"
+		{nil, 1006, uint16(unsafe.Offsetof(Area{}.ItemTaxCodeName)), 18, kStr},                                      // "item_tax_code_name"
+		{nil, 1024, uint16(unsafe.Offsetof(Area{}.ServiceTaxCodeName)), 21, kStr},                                   // "service_tax_code_name"
+		{nil, 1045, uint16(unsafe.Offsetof(Area{}.ContractTaxCodeName)), 22, kStr},                                  // "contract_tax_code_name"
+		{nil, 1067, uint16(unsafe.Offsetof(Area{}.PrepayTaxCodeName)), 20, kStr},                                    // "prepay_tax_code_name"
+		{nil, 1087, uint16(unsafe.Offsetof(Area{}.Imageindex)), 10, kInt},                                           // "imageindex"
+		{nil, 1097, uint16(unsafe.Offsetof(Area{}.Chargehours2)), 12, kF64},                                         // "chargehours2"
+		{nil, 1109, uint16(unsafe.Offsetof(Area{}.Hourlyrate2)), 11, kF64},                                          // "hourlyrate2"
+		{nil, 1120, uint16(unsafe.Offsetof(Area{}.Cat2)), 4, kStr},                                                  // "cat2"
+		{nil, 1124, uint16(unsafe.Offsetof(Area{}.Cat3)), 4, kStr},                                                  // "cat3"
+		{nil, 1128, uint16(unsafe.Offsetof(Area{}.Cat4)), 4, kStr},                                                  // "cat4"
+		{nil, 1132, uint16(unsafe.Offsetof(Area{}.Cat5)), 4, kStr},                                                  // "cat5"
+		{nil, 1136, uint16(unsafe.Offsetof(Area{}.Enddate)), 7, kTime},                                              // "enddate"
+		{nil, 1143, uint16(unsafe.Offsetof(Area{}.Ucemail)), 7, kInt},                                               // "ucemail"
+		{nil, 1150, uint16(unsafe.Offsetof(Area{}.Fcemail)), 7, kInt},                                               // "fcemail"
+		{nil, 1157, uint16(unsafe.Offsetof(Area{}.Actguid)), 7, kStr},                                               // "actguid"
+		{nil, 1164, uint16(unsafe.Offsetof(Area{}.Smsbalance)), 10, kInt},                                           // "smsbalance"
+		{nil, 1174, uint16(unsafe.Offsetof(Area{}.HTML)), 4, kStr},                                                  // "html"
+		{nil, 1178, uint16(unsafe.Offsetof(Area{}.Hv)), 2, kF64},                                                    // "hv"
+		{nil, 1180, uint16(unsafe.Offsetof(Area{}.Hvdate)), 6, kTime},                                               // "hvdate"
+		{nil, 1186, uint16(unsafe.Offsetof(Area{}.Emailinvoice)), 12, kBool},                                        // "emailinvoice"
+		{nil, 1198, uint16(unsafe.Offsetof(Area{}.DontAutoSendInvoices)), 23, kBool},                                // "dont_auto_send_invoices"
+		{nil, 1221, uint16(unsafe.Offsetof(Area{}.Seriousnesslevel)), 16, kInt},                                     // "seriousnesslevel"
+		{nil, 1237, uint16(unsafe.Offsetof(Area{}.Defcat1)), 7, kStr},                                               // "defcat1"
+		{nil, 1244, uint16(unsafe.Offsetof(Area{}.Defcat2)), 7, kStr},                                               // "defcat2"
+		{nil, 1251, uint16(unsafe.Offsetof(Area{}.Defcat3)), 7, kStr},                                               // "defcat3"
+		{nil, 1258, uint16(unsafe.Offsetof(Area{}.Defcat4)), 7, kStr},                                               // "defcat4"
+		{nil, 1265, uint16(unsafe.Offsetof(Area{}.Thresholdbreached)), 17, kInt},                                    // "thresholdbreached"
+		{nil, 1282, uint16(unsafe.Offsetof(Area{}.Monthlyreportinclude)), 20, kBool},                                // "monthlyreportinclude"
+		{nil, 1302, uint16(unsafe.Offsetof(Area{}.Monthlyreportlastrun)), 20, kTime},                                // "monthlyreportlastrun"
+		{nil, 1322, uint16(unsafe.Offsetof(Area{}.Monthlyreportemaildirect)), 24, kBool},                            // "monthlyreportemaildirect"
+		{nil, 1346, uint16(unsafe.Offsetof(Area{}.Monthlyreportemailmanager)), 25, kBool},                           // "monthlyreportemailmanager"
+		{nil, 1371, uint16(unsafe.Offsetof(Area{}.Monthlyreportshowonweb)), 22, kBool},                              // "monthlyreportshowonweb"
+		{nil, 1393, uint16(unsafe.Offsetof(Area{}.Areatype)), 8, kInt},                                              // "areatype"
+		{nil, 1401, uint16(unsafe.Offsetof(Area{}.Unmatchedcombinations)), 21, kInt},                                // "unmatchedcombinations"
+		{nil, 1422, uint16(unsafe.Offsetof(Area{}.Prepayrecurringchargenextdate)), 29, kTime},                       // "prepayrecurringchargenextdate"
+		{nil, 1451, uint16(unsafe.Offsetof(Area{}.Billforrecurringprepayamount)), 28, kBool},                        // "billforrecurringprepayamount"
+		{nil, 1479, uint16(unsafe.Offsetof(Area{}.Prepayrecurringcharge)), 21, kF64},                                // "prepayrecurringcharge"
+		{nil, 1500, uint16(unsafe.Offsetof(Area{}.Prepayrecurringhours)), 20, kF64},                                 // "prepayrecurringhours"
+		{nil, 1520, uint16(unsafe.Offsetof(Area{}.Prepayrecurringchargebp)), 23, kInt},                              // "prepayrecurringchargebp"
+		{nil, 1543, uint16(unsafe.Offsetof(Area{}.Accountsemailaddress)), 20, kStr},                                 // "accountsemailaddress"
+		{nil, 1563, uint16(unsafe.Offsetof(Area{}.Disclaimermatchstring)), 21, kStr},                                // "disclaimermatchstring"
+		{nil, 1584, uint16(unsafe.Offsetof(Area{}.Paymentterms)), 12, kInt},                                         // "paymentterms"
+		{nil, 1596, uint16(unsafe.Offsetof(Area{}.Showallnonbillable)), 18, kBool},                                  // "showallnonbillable"
+		{nil, 1614, uint16(unsafe.Offsetof(Area{}.Billinggroup)), 12, kInt},                                         // "billinggroup"
+		{nil, 1626, uint16(unsafe.Offsetof(Area{}.Autotopupthreshhold)), 19, kF64},                                  // "autotopupthreshhold"
+		{nil, 1645, uint16(unsafe.Offsetof(Area{}.Autotopuptoamount)), 17, kF64},                                    // "autotopuptoamount"
+		{nil, 1662, uint16(unsafe.Offsetof(Area{}.Autotopupcostperhour)), 20, kF64},                                 // "autotopupcostperhour"
+		{nil, 1682, uint16(unsafe.Offsetof(Area{}.Autotopupbyamount)), 17, kF64},                                    // "autotopupbyamount"
+		{nil, 1699, uint16(unsafe.Offsetof(Area{}.Surchargeid)), 11, kInt},                                          // "surchargeid"
+		{nil, 1710, uint16(unsafe.Offsetof(Area{}.BillingtemplateID)), 18, kInt},                                    // "billingtemplate_id"
+		{nil, 1728, uint16(unsafe.Offsetof(Area{}.BillingtemplateName)), 20, kStr},                                  // "billingtemplate_name"
+		{nil, 1748, uint16(unsafe.Offsetof(Area{}.Overidegreeting)), 15, kStr},                                      // "overidegreeting"
+		{nil, 1763, uint16(unsafe.Offsetof(Area{}.Clientpackage)), 13, kInt},                                        // "clientpackage"
+		{nil, 1776, uint16(unsafe.Offsetof(Area{}.Scopeofbusiness)), 15, kInt},                                      // "scopeofbusiness"
+		{nil, 1791, uint16(unsafe.Offsetof(Area{}.Preferredagent)), 14, kInt},                                       // "preferredagent"
+		{nil, 1805, uint16(unsafe.Offsetof(Area{}.Callhandlingnotes)), 17, kStr},                                    // "callhandlingnotes"
+		{nil, 1822, uint16(unsafe.Offsetof(Area{}.AutomaticCallscriptID)), 23, kInt},                                // "automatic_callscript_id"
+		{nil, 1845, uint16(unsafe.Offsetof(Area{}.AutomaticCallscriptName)), 25, kStr},                              // "automatic_callscript_name"
+		{nil, 1870, uint16(unsafe.Offsetof(Area{}.Teamviewerpassword)), 18, kStr},                                   // "teamviewerpassword"
+		{nil, 1888, uint16(unsafe.Offsetof(Area{}.CustomertypeNew)), 16, kStr},                                      // "customertype_new"
+		{nil, 1904, uint16(unsafe.Offsetof(Area{}.Discountperc)), 12, kF64},                                         // "discountperc"
+		{nil, 1916, uint16(unsafe.Offsetof(Area{}.Showfaqfortoplevel)), 18, kBool},                                  // "showfaqfortoplevel"
+		{nil, 1934, uint16(unsafe.Offsetof(Area{}.Accountsccemailaddress)), 22, kStr},                               // "accountsccemailaddress"
+		{nil, 1956, uint16(unsafe.Offsetof(Area{}.Isopportunity)), 13, kInt},                                        // "isopportunity"
+		{nil, 1969, uint16(unsafe.Offsetof(Area{}.Snowname)), 8, kStr},                                              // "snowname"
+		{nil, 1977, uint16(unsafe.Offsetof(Area{}.MainSiteID)), 12, kInt},                                           // "main_site_id"
+		{nil, 1989, uint16(unsafe.Offsetof(Area{}.MainSiteName)), 14, kStr},                                         // "main_site_name"
+		{nil, 2003, uint16(unsafe.Offsetof(Area{}.LinkedOrganisationID)), 22, kInt},                                 // "linked_organisation_id"
+		{nil, 2025, uint16(unsafe.Offsetof(Area{}.AllOrganisationsAllowed)), 25, kBool},                             // "all_organisations_allowed"
+		{&dectOrganisation, 2050, uint16(unsafe.Offsetof(Area{}.AllowedOrganisations)), 21, kMany},                  // "allowed_organisations"
+		{nil, 2071, uint16(unsafe.Offsetof(Area{}.OverrideSignature)), 18, kStr},                                    // "override_signature"
+		{nil, 2089, uint16(unsafe.Offsetof(Area{}.Contractaccountsdesc)), 20, kStr},                                 // "contractaccountsdesc"
+		{nil, 2109, uint16(unsafe.Offsetof(Area{}.Prepayaccountsdesc)), 18, kStr},                                   // "prepayaccountsdesc"
+		{&dectSite, 2127, uint16(unsafe.Offsetof(Area{}.SiteUpdate)), 11, kMany},                                    // "site_update"
+		{nil, 2138, uint16(unsafe.Offsetof(Area{}.NewclientSitename)), 18, kStr},                                    // "newclient_sitename"
+		{nil, 2156, uint16(unsafe.Offsetof(Area{}.NewclientPhonenumber)), 21, kStr},                                 // "newclient_phonenumber"
+		{nil, 2177, uint16(unsafe.Offsetof(Area{}.NewclientDomain)), 16, kStr},                                      // "newclient_domain"
+		{nil, 2193, uint16(unsafe.Offsetof(Area{}.NewclientTimezone)), 18, kStr},                                    // "newclient_timezone"
+		{nil, 2211, uint16(unsafe.Offsetof(Area{}.NewclientContactname)), 21, kStr},                                 // "newclient_contactname"
+		{nil, 2232, uint16(unsafe.Offsetof(Area{}.NewclientContactemail)), 22, kStr},                                // "newclient_contactemail"
+		{nil, 2254, uint16(unsafe.Offsetof(Area{}.NewclientContacttitle)), 22, kStr},                                // "newclient_contacttitle"
+		{nil, 2276, uint16(unsafe.Offsetof(Area{}.NewclientWebAccessLevel)), 26, kInt},                              // "newclient_web_access_level"
+		{nil, 2302, uint16(unsafe.Offsetof(Area{}.NewclientSendwelcomeemail)), 26, kBool},                           // "newclient_sendwelcomeemail"
+		{&dectAddressStore, 2328, uint16(unsafe.Offsetof(Area{}.NewclientDeliveryAddress)), 26, kOne},               // "newclient_delivery_address"
+		{nil, 2354, uint16(unsafe.Offsetof(Area{}.NewclientCountrycode)), 21, kStr},                                 // "newclient_countrycode"
+		{nil, 2375, uint16(unsafe.Offsetof(Area{}.NewclientRegioncode)), 20, kInt},                                  // "newclient_regioncode"
+		{&dectFAQListHead, 2395, uint16(unsafe.Offsetof(Area{}.Faqlists)), 8, kMany},                                // "faqlists"
+		{&dectAreaPopup, 2403, uint16(unsafe.Offsetof(Area{}.PopupNotes)), 11, kMany},                               // "popup_notes"
+		{nil, 2414, uint16(unsafe.Offsetof(Area{}.ReassignAllToUser)), 21, kInt},                                    // "_reassign_all_to_user"
+		{nil, 2435, uint16(unsafe.Offsetof(Area{}.AllowallTickettypes)), 20, kBool},                                 // "allowall_tickettypes"
+		{&dectRequestTypeList, 2455, uint16(unsafe.Offsetof(Area{}.AllowedTickettypes)), 19, kMany},                 // "allowed_tickettypes"
+		{nil, 2474, uint16(unsafe.Offsetof(Area{}.AllowallCategory1)), 18, kBool},                                   // "allowall_category1"
+		{&dectCategoryRestriction, 2492, uint16(unsafe.Offsetof(Area{}.AllowedCategory1)), 17, kMany},               // "allowed_category1"
+		{nil, 2509, uint16(unsafe.Offsetof(Area{}.AllowallCategory2)), 18, kBool},                                   // "allowall_category2"
+		{&dectCategoryRestriction, 2527, uint16(unsafe.Offsetof(Area{}.AllowedCategory2)), 17, kMany},               // "allowed_category2"
+		{nil, 2544, uint16(unsafe.Offsetof(Area{}.AllowallCategory3)), 18, kBool},                                   // "allowall_category3"
+		{&dectCategoryRestriction, 2562, uint16(unsafe.Offsetof(Area{}.AllowedCategory3)), 17, kMany},               // "allowed_category3"
+		{nil, 2579, uint16(unsafe.Offsetof(Area{}.AllowallCategory4)), 18, kBool},                                   // "allowall_category4"
+		{nil, 2597, uint16(unsafe.Offsetof(Area{}.Alocked)), 7, kBool},                                              // "alocked"
+		{&dectCategoryRestriction, 2604, uint16(unsafe.Offsetof(Area{}.AllowedCategory4)), 17, kMany},               // "allowed_category4"
+		{nil, 2621, uint16(unsafe.Offsetof(Area{}.OnholdTicketCount)), 19, kInt},                                    // "onhold_ticket_count"
+		{nil, 2640, uint16(unsafe.Offsetof(Area{}.TotalTicketCount)), 18, kInt},                                     // "total_ticket_count"
+		{nil, 2658, uint16(unsafe.Offsetof(Area{}.OpenedThismonthCount)), 22, kInt},                                 // "opened_thismonth_count"
+		{&dectContractDetail, 2680, uint16(unsafe.Offsetof(Area{}.Billingplans)), 12, kMany},                        // "billingplans"
+		{&dectChargeRate, 2692, uint16(unsafe.Offsetof(Area{}.OverridingRates)), 16, kMany},                         // "overriding_rates"
+		{nil, 2708, uint16(unsafe.Offsetof(Area{}.Allowallchargerates)), 19, kBool},                                 // "allowallchargerates"
+		{&dectChargeRateArea, 2727, uint16(unsafe.Offsetof(Area{}.Chargerates)), 11, kMany},                         // "chargerates"
+		{nil, 2738, uint16(unsafe.Offsetof(Area{}.NewclientSiteguid)), 18, kStr},                                    // "newclient_siteguid"
+		{nil, 2756, uint16(unsafe.Offsetof(Area{}.Isimport)), 9, kBool},                                             // "_isimport"
+		{nil, 2765, uint16(unsafe.Offsetof(Area{}.Importtype)), 11, kStr},                                           // "_importtype"
+		{nil, 2776, uint16(unsafe.Offsetof(Area{}.Excludefrominvoicesync)), 22, kBool},                              // "excludefrominvoicesync"
+		{nil, 2798, uint16(unsafe.Offsetof(Area{}.AllowAPIAccess)), 16, kBool},                                      // "allow_api_access"
+		{nil, 2814, uint16(unsafe.Offsetof(Area{}.APIAccessClientid)), 19, kStr},                                    // "api_access_clientid"
+		{nil, 2833, uint16(unsafe.Offsetof(Area{}.APIAccessClientsecret)), 23, kStr},                                // "api_access_clientsecret"
+		{nil, 2856, uint16(unsafe.Offsetof(Area{}.Thirdpartynhdauthurl)), 20, kStr},                                 // "thirdpartynhdauthurl"
+		{nil, 2876, uint16(unsafe.Offsetof(Area{}.Thirdpartynhdtenant)), 19, kStr},                                  // "thirdpartynhdtenant"
+		{nil, 2895, uint16(unsafe.Offsetof(Area{}.Thirdpartynhdapiclientid)), 24, kStr},                             // "thirdpartynhdapiclientid"
+		{nil, 2919, uint16(unsafe.Offsetof(Area{}.NewThirdpartynhdapiclientsecret)), 32, kStr},                      // "new_thirdpartynhdapiclientsecret"
+		{&dectAreaItem, 2951, uint16(unsafe.Offsetof(Area{}.Areaitems)), 9, kMany},                                  // "areaitems"
+		{nil, 2960, uint16(unsafe.Offsetof(Area{}.PortalLogo)), 11, kStr},                                           // "portal_logo"
+		{nil, 2971, uint16(unsafe.Offsetof(Area{}.OverridePortalcolour)), 21, kBool},                                // "override_portalcolour"
+		{nil, 2992, uint16(unsafe.Offsetof(Area{}.Portalcolour)), 12, kStr},                                         // "portalcolour"
+		{nil, 3004, uint16(unsafe.Offsetof(Area{}.Portalbackgroundimageurl)), 24, kStr},                             // "portalbackgroundimageurl"
+		{nil, 3028, uint16(unsafe.Offsetof(Area{}.Ninjarmmid)), 10, kInt},                                           // "ninjarmmid"
+		{nil, 3038, uint16(unsafe.Offsetof(Area{}.SalesTaxType)), 14, kStr},                                         // "sales_tax_type"
+		{nil, 3052, uint16(unsafe.Offsetof(Area{}.PurchaseTaxType)), 17, kStr},                                      // "purchase_tax_type"
+		{nil, 3069, uint16(unsafe.Offsetof(Area{}.IsarchivedXero)), 15, kBool},                                      // "isarchived_xero"
+		{nil, 3084, uint16(unsafe.Offsetof(Area{}.Accountsfirstname)), 17, kStr},                                    // "accountsfirstname"
+		{nil, 3101, uint16(unsafe.Offsetof(Area{}.Accountslastname)), 16, kStr},                                     // "accountslastname"
+		{nil, 3117, uint16(unsafe.Offsetof(Area{}.SalesTaxCode)), 14, kInt},                                         // "sales_tax_code"
+		{nil, 3131, uint16(unsafe.Offsetof(Area{}.PurchaseTaxCode)), 17, kInt},                                      // "purchase_tax_code"
+		{nil, 3148, uint16(unsafe.Offsetof(Area{}.PurchaseTaxCodeName)), 22, kStr},                                  // "purchase_tax_code_name"
+		{&dectPrepayHistory, 3170, uint16(unsafe.Offsetof(Area{}.Prepayhistory)), 13, kMany},                        // "prepayhistory"
+		{&dectPrepayPeriod, 3183, uint16(unsafe.Offsetof(Area{}.Periods)), 7, kMany},                                // "periods"
+		{nil, 3190, uint16(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeduction)), 31, kF64},                      // "prepayrecurringminimumdeduction"
+		{nil, 3221, uint16(unsafe.Offsetof(Area{}.Prepayrecurringminimumdeductiononlyactive)), 41, kBool},           // "prepayrecurringminimumdeductiononlyactive"
+		{nil, 3262, uint16(unsafe.Offsetof(Area{}.Prepayrecurringautomaticdeduction)), 33, kF64},                    // "prepayrecurringautomaticdeduction"
+		{nil, 3295, uint16(unsafe.Offsetof(Area{}.Prepaytotal)), 11, kF64},                                          // "prepaytotal"
+		{nil, 3306, uint16(unsafe.Offsetof(Area{}.Prepayused)), 10, kF64},                                           // "prepayused"
+		{nil, 3316, uint16(unsafe.Offsetof(Area{}.Prepaybalance)), 13, kF64},                                        // "prepaybalance"
+		{nil, 3329, uint16(unsafe.Offsetof(Area{}.Preferreddeliverymethod)), 23, kInt},                              // "preferreddeliverymethod"
+		{nil, 3352, uint16(unsafe.Offsetof(Area{}.Qbodefaulttax)), 13, kInt},                                        // "qbodefaulttax"
+		{nil, 3365, uint16(unsafe.Offsetof(Area{}.DefaultContract)), 16, kInt},                                      // "default_contract"
+		{nil, 3381, uint16(unsafe.Offsetof(Area{}.Device42id)), 10, kInt},                                           // "device42id"
+		{nil, 3391, uint16(unsafe.Offsetof(Area{}.XerodetailsID)), 14, kInt},                                        // "xerodetails_id"
+		{nil, 3405, uint16(unsafe.Offsetof(Area{}.XeroTenantName)), 16, kStr},                                       // "xero_tenant_name"
+		{nil, 3421, uint16(unsafe.Offsetof(Area{}.Servicenowid)), 12, kStr},                                         // "servicenowid"
+		{nil, 3433, uint16(unsafe.Offsetof(Area{}.Isnhserveremaildefault)), 22, kBool},                              // "isnhserveremaildefault"
+		{nil, 3455, uint16(unsafe.Offsetof(Area{}.DattoID)), 8, kStr},                                               // "datto_id"
+		{nil, 3463, uint16(unsafe.Offsetof(Area{}.DattoAlternateID)), 18, kInt},                                     // "datto_alternate_id"
+		{nil, 3481, uint16(unsafe.Offsetof(Area{}.DattoURL)), 9, kStr},                                              // "datto_url"
+		{nil, 3490, uint16(unsafe.Offsetof(Area{}.DattocommerceTenantid)), 22, kInt},                                // "dattocommerce_tenantid"
+		{nil, 3512, uint16(unsafe.Offsetof(Area{}.Qbodefaulttaxcode)), 17, kInt},                                    // "qbodefaulttaxcode"
+		{nil, 3529, uint16(unsafe.Offsetof(Area{}.Qbodefaulttaxcodename)), 21, kStr},                                // "qbodefaulttaxcodename"
+		{&dectKeyPair2, 3550, uint16(unsafe.Offsetof(Area{}.QboDefaultTaxCode)), 20, kOne},                          // "qbo_default_tax_code"
+		{nil, 3570, uint16(unsafe.Offsetof(Area{}.Connectwiseid)), 13, kInt},                                        // "connectwiseid"
+		{nil, 3583, uint16(unsafe.Offsetof(Area{}.Autotaskid)), 10, kInt},                                           // "autotaskid"
+		{&dectAddressStore, 3593, uint16(unsafe.Offsetof(Area{}.ImportAddress)), 14, kOne},                          // "import_address"
+		{&dectAreaNote, 3607, uint16(unsafe.Offsetof(Area{}.ImportNotes)), 12, kMany},                               // "import_notes"
+		{nil, 3619, uint16(unsafe.Offsetof(Area{}.Ateraid)), 7, kInt},                                               // "ateraid"
+		{nil, 3626, uint16(unsafe.Offsetof(Area{}.Kashflowid)), 10, kInt},                                           // "kashflowid"
+		{nil, 3636, uint16(unsafe.Offsetof(Area{}.KashflowTenantName)), 20, kStr},                                   // "kashflow_tenant_name"
+		{nil, 3656, uint16(unsafe.Offsetof(Area{}.Website)), 7, kStr},                                               // "website"
+		{nil, 3663, uint16(unsafe.Offsetof(Area{}.Alastupdate)), 11, kTime},                                         // "alastupdate"
+		{&dectServiceRestriction, 3674, uint16(unsafe.Offsetof(Area{}.ServiceAccess)), 14, kMany},                   // "service_access"
+		{&dectServiceUser, 3688, uint16(unsafe.Offsetof(Area{}.ServiceSubscriptions)), 21, kMany},                   // "service_subscriptions"
+		{nil, 3709, uint16(unsafe.Offsetof(Area{}.SnelstartID)), 12, kStr},                                          // "snelstart_id"
+		{nil, 3721, uint16(unsafe.Offsetof(Area{}.DefaultCurrencyCodeName)), 26, kStr},                              // "default_currency_code_name"
+		{nil, 3747, uint16(unsafe.Offsetof(Area{}.ApplyBillingtemplate)), 22, kBool},                                // "_apply_billingtemplate"
+		{nil, 3769, uint16(unsafe.Offsetof(Area{}.DattoCommerceID)), 17, kInt},                                      // "datto_commerce_id"
+		{nil, 3786, uint16(unsafe.Offsetof(Area{}.DattoCommerceURL)), 18, kStr},                                     // "datto_commerce_url"
+		{&dectCSPCustomer, 3804, uint16(unsafe.Offsetof(Area{}.ImportAzureTenant)), 19, kOne},                       // "import_azure_tenant"
+		{nil, 3823, uint16(unsafe.Offsetof(Area{}.ImportDetailsID)), 17, kInt},                                      // "import_details_id"
+		{nil, 3840, uint16(unsafe.Offsetof(Area{}.Syncroid)), 8, kInt},                                              // "syncroid"
+		{&dectKBEntryList, 3848, uint16(unsafe.Offsetof(Area{}.Kbentries)), 9, kMany},                               // "kbentries"
+		{nil, 3857, uint16(unsafe.Offsetof(Area{}.AuvikID)), 8, kStr},                                               // "auvik_id"
+		{nil, 3865, uint16(unsafe.Offsetof(Area{}.HubspotID)), 10, kStr},                                            // "hubspot_id"
+		{nil, 3875, uint16(unsafe.Offsetof(Area{}.HubspotURL)), 11, kStr},                                           // "hubspot_url"
+		{nil, 3886, uint16(unsafe.Offsetof(Area{}.HubspotDontSync)), 17, kBool},                                     // "hubspot_dont_sync"
+		{nil, 3903, uint16(unsafe.Offsetof(Area{}.HubspotArchived)), 16, kBool},                                     // "hubspot_archived"
+		{nil, 3919, uint16(unsafe.Offsetof(Area{}.Domain)), 6, kStr},                                                // "domain"
+		{nil, 3925, uint16(unsafe.Offsetof(Area{}.PassportalID)), 13, kInt64},                                       // "passportal_id"
+		{nil, 3938, uint16(unsafe.Offsetof(Area{}.UpdateLicences)), 15, kBool},                                      // "update_licences"
+		{nil, 3953, uint16(unsafe.Offsetof(Area{}.Prepayasamount)), 14, kBool},                                      // "prepayasamount"
+		{nil, 3967, uint16(unsafe.Offsetof(Area{}.SyncedToIntacct)), 17, kBool},                                     // "synced_to_intacct"
+		{nil, 3984, uint16(unsafe.Offsetof(Area{}.QboCompanyName)), 16, kStr},                                       // "qbo_company_name"
+		{nil, 4000, uint16(unsafe.Offsetof(Area{}.Oppid)), 5, kInt},                                                 // "oppid"
+		{nil, 4005, uint16(unsafe.Offsetof(Area{}.TaxNumber)), 10, kStr},                                            // "tax_number"
+		{nil, 4015, uint16(unsafe.Offsetof(Area{}.Isclientdetails)), 15, kBool},                                     // "isclientdetails"
+		{nil, 4030, uint16(unsafe.Offsetof(Area{}.HubspotLifecycle)), 17, kStr},                                     // "hubspot_lifecycle"
+		{nil, 4047, uint16(unsafe.Offsetof(Area{}.HuduURL)), 8, kStr},                                               // "hudu_url"
+		{nil, 4055, uint16(unsafe.Offsetof(Area{}.Prepayrecurringexpirymonths)), 27, kInt},                          // "prepayrecurringexpirymonths"
+		{nil, 4082, uint16(unsafe.Offsetof(Area{}.Accountsbccemailaddress)), 23, kStr},                              // "accountsbccemailaddress"
+		{nil, 4105, uint16(unsafe.Offsetof(Area{}.Defaultcontractoverride)), 23, kInt},                              // "defaultcontractoverride"
+		{nil, 4128, uint16(unsafe.Offsetof(Area{}.DefaultcontractoverrideRef)), 27, kStr},                           // "defaultcontractoverride_ref"
+		{nil, 4155, uint16(unsafe.Offsetof(Area{}.SqlimportID)), 12, kInt},                                          // "sqlimport_id"
+		{&dectExternalLinkList, 4167, uint16(unsafe.Offsetof(Area{}.ExternalLinks)), 14, kMany},                     // "external_links"
+		{&dectExternalLinkList, 4181, uint16(unsafe.Offsetof(Area{}.NewExternalLink)), 17, kOne},                    // "new_external_link"
+		{nil, 4198, uint16(unsafe.Offsetof(Area{}.Warning)), 8, kStr},                                               // "_warning"
+		{nil, 4206, uint16(unsafe.Offsetof(Area{}.Donotimport)), 11, kBool},                                         // "donotimport"
+		{nil, 4217, uint16(unsafe.Offsetof(Area{}.Liongardid)), 10, kInt},                                           // "liongardid"
+		{nil, 4227, uint16(unsafe.Offsetof(Area{}.LiongardURL)), 12, kStr},                                          // "liongard_url"
+		{nil, 4239, uint16(unsafe.Offsetof(Area{}.SyncToLiongard)), 16, kBool},                                      // "sync_to_liongard"
+		{nil, 4255, uint16(unsafe.Offsetof(Area{}.RegmanagertechName)), 19, kStr},                                   // "regmanagertech_name"
+		{nil, 4274, uint16(unsafe.Offsetof(Area{}.LogmanagertechName)), 19, kStr},                                   // "logmanagertech_name"
+		{nil, 4293, uint16(unsafe.Offsetof(Area{}.SalesreptechName)), 17, kStr},                                     // "salesreptech_name"
+		{nil, 4310, uint16(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverride)), 33, kBool},                       // "default_team_to_salesrep_override"
+		{nil, 4343, uint16(unsafe.Offsetof(Area{}.DefaultTeamToSalesrepOverrideTeam)), 38, kStr},                    // "default_team_to_salesrep_override_team"
+		{nil, 4381, uint16(unsafe.Offsetof(Area{}.CxmleadtechName)), 16, kStr},                                      // "cxmleadtech_name"
+		{nil, 4397, uint16(unsafe.Offsetof(Area{}.Portalchatprofile)), 17, kStr},                                    // "portalchatprofile"
+		{nil, 4414, uint16(unsafe.Offsetof(Area{}.PortalchatprofileName)), 22, kStr},                                // "portalchatprofile_name"
+		{nil, 4436, uint16(unsafe.Offsetof(Area{}.Kaseyaid)), 8, kStr},                                              // "kaseyaid"
+		{nil, 4444, uint16(unsafe.Offsetof(Area{}.TradingName)), 12, kStr},                                          // "trading_name"
+		{nil, 4456, uint16(unsafe.Offsetof(Area{}.DbcCompanyName)), 16, kStr},                                       // "dbc_company_name"
+		{nil, 4472, uint16(unsafe.Offsetof(Area{}.SalesforceDontsync)), 19, kBool},                                  // "salesforce_dontsync"
+		{nil, 4491, uint16(unsafe.Offsetof(Area{}.StripeCustomerID)), 18, kStr},                                     // "stripe_customer_id"
+		{nil, 4509, uint16(unsafe.Offsetof(Area{}.StripePaymentMethodID)), 24, kStr},                                // "stripe_payment_method_id"
+		{nil, 4533, uint16(unsafe.Offsetof(Area{}.StripePaymentMethodName)), 26, kStr},                              // "stripe_payment_method_name"
+		{&dectStripePaymentMethod, 4559, uint16(unsafe.Offsetof(Area{}.StripePaymentmethod)), 20, kOne},             // "stripe_paymentmethod"
+		{nil, 4579, uint16(unsafe.Offsetof(Area{}.CurrentLicences)), 16, kStr},                                      // "current_licences"
+		{nil, 4595, uint16(unsafe.Offsetof(Area{}.ServicenowURL)), 14, kStr},                                        // "servicenow_url"
+		{nil, 4609, uint16(unsafe.Offsetof(Area{}.ServicenowLocale)), 17, kStr},                                     // "servicenow_locale"
+		{nil, 4626, uint16(unsafe.Offsetof(Area{}.ServicenowUsername)), 19, kStr},                                   // "servicenow_username"
+		{nil, 4645, uint16(unsafe.Offsetof(Area{}.NewServicenowkey)), 17, kStr},                                     // "new_servicenowkey"
+		{&dectIntegrationFieldMapping, 4662, uint16(unsafe.Offsetof(Area{}.ServicenowPriorityMappings)), 28, kMany}, // "servicenow_priority_mappings"
+		{&dectIntegrationFieldMapping, 4690, uint16(unsafe.Offsetof(Area{}.ServicenowStatusMappings)), 26, kMany},   // "servicenow_status_mappings"
+		{&dectIntegrationFieldMapping, 4716, uint16(unsafe.Offsetof(Area{}.ServicenowImpactMappings)), 26, kMany},   // "servicenow_impact_mappings"
+		{&dectIntegrationFieldMapping, 4742, uint16(unsafe.Offsetof(Area{}.ServicenowUrgencyMappings)), 27, kMany},  // "servicenow_urgency_mappings"
+		{&dectIntegrationFieldMapping, 4769, uint16(unsafe.Offsetof(Area{}.ServicenowCategoryMappings)), 28, kMany}, // "servicenow_category_mappings"
+		{nil, 4797, uint16(unsafe.Offsetof(Area{}.ServicenowAssignmentGroup)), 27, kStr},                            // "servicenow_assignment_group"
+		{nil, 4824, uint16(unsafe.Offsetof(Area{}.ServicenowAssignmentGroupName)), 32, kStr},                        // "servicenow_assignment_group_name"
+		{&dectKeyPair2, 4856, uint16(unsafe.Offsetof(Area{}.ServicenowAssignmentgroup)), 26, kOne},                  // "servicenow_assignmentgroup"
+		{nil, 4882, uint16(unsafe.Offsetof(Area{}.ServicenowDefaultuserID)), 25, kStr},                              // "servicenow_defaultuser_id"
+		{nil, 4907, uint16(unsafe.Offsetof(Area{}.ServicenowDefaultuserName)), 27, kStr},                            // "servicenow_defaultuser_name"
+		{&dectKeyPair2, 4934, uint16(unsafe.Offsetof(Area{}.ServicenowDefaultuser)), 22, kOne},                      // "servicenow_defaultuser"
+		{nil, 4956, uint16(unsafe.Offsetof(Area{}.TestServicenow)), 15, kBool},                                      // "test_servicenow"
+		{nil, 4971, uint16(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsID)), 30, kInt},                           // "sage_business_cloud_details_id"
+		{nil, 5001, uint16(unsafe.Offsetof(Area{}.SageBusinessCloudDetailsName)), 32, kStr},                         // "sage_business_cloud_details_name"
+		{nil, 5033, uint16(unsafe.Offsetof(Area{}.ExactDivision)), 14, kInt},                                        // "exact_division"
+		{nil, 5047, uint16(unsafe.Offsetof(Area{}.ExactDivisionName)), 19, kStr},                                    // "exact_division_name"
+		{nil, 5066, uint16(unsafe.Offsetof(Area{}.NcentralDetailsID)), 19, kInt},                                    // "ncentral_details_id"
+		{nil, 5085, uint16(unsafe.Offsetof(Area{}.Currencyisocode)), 15, kStr},                                      // "currencyisocode"
+		{nil, 5100, uint16(unsafe.Offsetof(Area{}.IntacctLocationID)), 19, kStr},                                    // "intacct_location_id"
+		{&dectKeyPair2, 5119, uint16(unsafe.Offsetof(Area{}.IntacctLocationIDList)), 24, kMany},                     // "intacct_location_id_list"
+		{nil, 5143, uint16(unsafe.Offsetof(Area{}.IntacctLocationType)), 21, kStr},                                  // "intacct_location_type"
+		{nil, 5164, uint16(unsafe.Offsetof(Area{}.NewCategories)), 14, kStrs},                                       // "new_categories"
+		{nil, 5178, uint16(unsafe.Offsetof(Area{}.JiraURL)), 8, kStr},                                               // "jira_url"
+		{nil, 5186, uint16(unsafe.Offsetof(Area{}.JiraUsername)), 13, kStr},                                         // "jira_username"
+		{nil, 5199, uint16(unsafe.Offsetof(Area{}.NewJirakey)), 11, kStr},                                           // "new_jirakey"
+		{nil, 5210, uint16(unsafe.Offsetof(Area{}.TestJira)), 9, kBool},                                             // "test_jira"
+		{nil, 5219, uint16(unsafe.Offsetof(Area{}.JiraServicedeskID)), 19, kStr},                                    // "jira_servicedesk_id"
+		{nil, 5238, uint16(unsafe.Offsetof(Area{}.JiraServicedeskName)), 21, kStr},                                  // "jira_servicedesk_name"
+		{&dectKeyPair2, 5259, uint16(unsafe.Offsetof(Area{}.JiraServicedesk)), 16, kOne},                            // "jira_servicedesk"
+		{&dectIntegrationFieldMapping, 5275, uint16(unsafe.Offsetof(Area{}.JiraRequesttypeMappings)), 25, kMany},    // "jira_requesttype_mappings"
+		{nil, 5300, uint16(unsafe.Offsetof(Area{}.JiraUserID)), 12, kStr},                                           // "jira_user_id"
+		{nil, 5312, uint16(unsafe.Offsetof(Area{}.JiraUserName)), 14, kStr},                                         // "jira_user_name"
+		{&dectKeyPair2, 5326, uint16(unsafe.Offsetof(Area{}.JiraUser)), 9, kOne},                                    // "jira_user"
+		{&dectIntegrationFieldMapping, 5335, uint16(unsafe.Offsetof(Area{}.JiraPriorityMappings)), 22, kMany},       // "jira_priority_mappings"
+		{&dectIntegrationFieldMapping, 5357, uint16(unsafe.Offsetof(Area{}.JiraStatusMappings)), 20, kMany},         // "jira_status_mappings"
+		{nil, 5377, uint16(unsafe.Offsetof(Area{}.CreateJiraWebhook)), 19, kBool},                                   // "create_jira_webhook"
+		{nil, 5396, uint16(unsafe.Offsetof(Area{}.JiraWebhookCreated)), 20, kBool},                                  // "jira_webhook_created"
+		{nil, 5416, uint16(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicetickets)), 32, kInt},                     // "defaultpdftemplateinvoicetickets"
+		{nil, 5448, uint16(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoiceorders)), 31, kInt},                      // "defaultpdftemplateinvoiceorders"
+		{nil, 5479, uint16(unsafe.Offsetof(Area{}.Defaultpdftemplateinvoicerecurring)), 34, kInt},                   // "defaultpdftemplateinvoicerecurring"
+		{nil, 5513, uint16(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceticketsName)), 37, kStr},                 // "defaultpdftemplateinvoicetickets_name"
+		{nil, 5550, uint16(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoiceordersName)), 36, kStr},                  // "defaultpdftemplateinvoiceorders_name"
+		{nil, 5586, uint16(unsafe.Offsetof(Area{}.DefaultpdftemplateinvoicerecurringName)), 39, kStr},               // "defaultpdftemplateinvoicerecurring_name"
+		{nil, 5625, uint16(unsafe.Offsetof(Area{}.IntacctInvoiceSaveLocation)), 29, kStr},                           // "intacct_invoice_save_location"
+		{nil, 5654, uint16(unsafe.Offsetof(Area{}.IngramMicroDetailsID)), 23, kInt},                                 // "ingram_micro_details_id"
+		{nil, 5677, uint16(unsafe.Offsetof(Area{}.DontFireAutomations)), 22, kBool},                                 // "_dont_fire_automations"
+		{&dectAddressStore, 5699, uint16(unsafe.Offsetof(Area{}.MainDeliveryAddress)), 21, kOne},                    // "main_delivery_address"
+		{&dectAddressStore, 5720, uint16(unsafe.Offsetof(Area{}.MainInvoiceAddress)), 20, kOne},                     // "main_invoice_address"
+		{nil, 5740, uint16(unsafe.Offsetof(Area{}.MainContactName)), 17, kStr},                                      // "main_contact_name"
+		{nil, 5757, uint16(unsafe.Offsetof(Area{}.MainPhonenumber)), 16, kStr},                                      // "main_phonenumber"
+		{nil, 5773, uint16(unsafe.Offsetof(Area{}.AuvikSiteInactive)), 19, kBool},                                   // "auvik_site_inactive"
+		{nil, 5792, uint16(unsafe.Offsetof(Area{}.InvoiceClass)), 13, kStr},                                         // "invoice_class"
+		{nil, 5805, uint16(unsafe.Offsetof(Area{}.NewIcon)), 8, kStr},                                               // "new_icon"
+		{nil, 5813, uint16(unsafe.Offsetof(Area{}.FortnoxTenant)), 14, kInt},                                        // "fortnox_tenant"
+		{nil, 5827, uint16(unsafe.Offsetof(Area{}.FortnoxTenantName)), 19, kStr},                                    // "fortnox_tenant_name"
+		{nil, 5846, uint16(unsafe.Offsetof(Area{}.ServicenowEnableWebhook)), 25, kBool},                             // "servicenow_enable_webhook"
+		{nil, 5871, uint16(unsafe.Offsetof(Area{}.NewServicenowWebhooksecret)), 28, kStr},                           // "new_servicenow_webhooksecret"
+		{nil, 5899, uint16(unsafe.Offsetof(Area{}.ServicenowWebhookUser)), 23, kInt},                                // "servicenow_webhook_user"
+		{nil, 5922, uint16(unsafe.Offsetof(Area{}.ServicenowWebhookUserName)), 28, kStr},                            // "servicenow_webhook_user_name"
+		{nil, 5950, uint16(unsafe.Offsetof(Area{}.ServicenowWebhookTickettype)), 29, kInt},                          // "servicenow_webhook_tickettype"
+		{nil, 5979, uint16(unsafe.Offsetof(Area{}.ServicenowWebhookTickettypeName)), 34, kStr},                      // "servicenow_webhook_tickettype_name"
+		{nil, 6013, uint16(unsafe.Offsetof(Area{}.MyobTenant)), 11, kInt},                                           // "myob_tenant"
+		{nil, 6024, uint16(unsafe.Offsetof(Area{}.MyobTenantName)), 16, kStr},                                       // "myob_tenant_name"
+		{nil, 6040, uint16(unsafe.Offsetof(Area{}.SyncServicenowAttachments)), 27, kInt},                            // "sync_servicenow_attachments"
+		{nil, 6067, uint16(unsafe.Offsetof(Area{}.TwilioSubaccountName)), 22, kStr},                                 // "twilio_subaccount_name"
+		{nil, 6089, uint16(unsafe.Offsetof(Area{}.TwilioSubaccountCreated)), 25, kBool},                             // "twilio_subaccount_created"
+		{nil, 6114, uint16(unsafe.Offsetof(Area{}.TwilioSubaccountSid)), 21, kStr},                                  // "twilio_subaccount_sid"
+		{nil, 6135, uint16(unsafe.Offsetof(Area{}.TwilioSubaccountStatus)), 24, kStr},                               // "twilio_subaccount_status"
+		{nil, 6159, uint16(unsafe.Offsetof(Area{}.TwilioSubaccountAuthtoken)), 27, kStr},                            // "twilio_subaccount_authtoken"
+		{nil, 6186, uint16(unsafe.Offsetof(Area{}.CreateTwilioSubaccount)), 25, kBool},                              // "_create_twilio_subaccount"
+		{nil, 6211, uint16(unsafe.Offsetof(Area{}.CloseTwilioSubaccount)), 24, kBool},                               // "_close_twilio_subaccount"
+		{nil, 6235, uint16(unsafe.Offsetof(Area{}.PauseunpauseTwilioSubaccount)), 31, kBool},                        // "_pauseunpause_twilio_subaccount"
+		{nil, 6266, uint16(unsafe.Offsetof(Area{}.CreateTwilioRecurringinvoice)), 31, kBool},                        // "_create_twilio_recurringinvoice"
+		{nil, 6297, uint16(unsafe.Offsetof(Area{}.TwilioRecurringInvoiceID)), 27, kInt},                             // "twilio_recurring_invoice_id"
+		{nil, 6324, uint16(unsafe.Offsetof(Area{}.OverrideLayoutID)), 18, kInt},                                     // "override_layout_id"
+		{nil, 6342, uint16(unsafe.Offsetof(Area{}.OverrideLayoutName)), 20, kStr},                                   // "override_layout_name"
+		{&dectTabname, 6362, uint16(unsafe.Offsetof(Area{}.Extratabs)), 9, kMany},                                   // "extratabs"
+		{&dectIntegrationFieldMapping, 6371, uint16(unsafe.Offsetof(Area{}.ServicenowTeamMappings)), 24, kMany},     // "servicenow_team_mappings"
+		{nil, 6395, uint16(unsafe.Offsetof(Area{}.ServicenowTicketSync)), 22, kStr},                                 // "servicenow_ticket_sync"
+		{&dectKeyPair2, 6417, uint16(unsafe.Offsetof(Area{}.ServicenowTicketSyncList)), 27, kMany},                  // "servicenow_ticket_sync_list"
+		{&dectIntegrationFieldMapping, 6444, uint16(unsafe.Offsetof(Area{}.ServicenowFieldmappings)), 24, kMany},    // "servicenow_fieldmappings"
+		{nil, 6468, uint16(unsafe.Offsetof(Area{}.MatchingValue)), 14, kStr},                                        // "matching_value"
+		{nil, 6482, uint16(unsafe.Offsetof(Area{}.JiraWebhookUser)), 17, kInt},                                      // "jira_webhook_user"
+		{nil, 6499, uint16(unsafe.Offsetof(Area{}.JiraWebhookUsername)), 21, kStr},                                  // "jira_webhook_username"
+		{nil, 6520, uint16(unsafe.Offsetof(Area{}.AvalaraCode)), 12, kStr},                                          // "avalara_code"
+		{nil, 6532, uint16(unsafe.Offsetof(Area{}.AvalaraTenantName)), 19, kStr},                                    // "avalara_tenant_name"
+		{nil, 6551, uint16(unsafe.Offsetof(Area{}.AvalaraID)), 10, kStr},                                            // "avalara_id"
+		{nil, 6561, uint16(unsafe.Offsetof(Area{}.MergeClientInto)), 18, kInt},                                      // "_merge_client_into"
+		{nil, 6579, uint16(unsafe.Offsetof(Area{}.Use)), 3, kStr},                                                   // "use"
+		{nil, 6582, uint16(unsafe.Offsetof(Area{}.Logo)), 4, kStr},                                                  // "logo"
+		{nil, 6586, uint16(unsafe.Offsetof(Area{}.Regmanagertech)), 14, kInt},                                       // "regmanagertech"
+		{nil, 6600, uint16(unsafe.Offsetof(Area{}.Logmanagertech)), 14, kInt},                                       // "logmanagertech"
+		{nil, 6614, uint16(unsafe.Offsetof(Area{}.Salesreptech)), 12, kInt},                                         // "salesreptech"
+		{nil, 6626, uint16(unsafe.Offsetof(Area{}.Accountownertech)), 16, kInt},                                     // "accountownertech"
+		{nil, 6642, uint16(unsafe.Offsetof(Area{}.Cxmleadtech)), 11, kInt},                                          // "cxmleadtech"
+		{nil, 6653, uint16(unsafe.Offsetof(Area{}.XeroTenantID)), 14, kStr},                                         // "xero_tenant_id"
+		{nil, 6667, uint16(unsafe.Offsetof(Area{}.Accountsid)), 10, kStr},                                           // "accountsid"
+		{nil, 6677, uint16(unsafe.Offsetof(Area{}.Gficlientid)), 11, kStr},                                          // "gficlientid"
+		{nil, 6688, uint16(unsafe.Offsetof(Area{}.Overridepdftemplateinvoice)), 26, kInt},                           // "overridepdftemplateinvoice"
+		{nil, 6714, uint16(unsafe.Offsetof(Area{}.OverridepdftemplateinvoiceName)), 31, kStr},                       // "overridepdftemplateinvoice_name"
+		{nil, 6745, uint16(unsafe.Offsetof(Area{}.KashflowTenantID)), 18, kInt},                                     // "kashflow_tenant_id"
+		{nil, 6763, uint16(unsafe.Offsetof(Area{}.ClientToInvoice)), 17, kInt},                                      // "client_to_invoice"
+		{nil, 6780, uint16(unsafe.Offsetof(Area{}.ClientToInvoiceName)), 22, kStr},                                  // "client_to_invoice_name"
+		{nil, 6802, uint16(unsafe.Offsetof(Area{}.Invoiceduedaysextraclient)), 25, kInt},                            // "invoiceduedaysextraclient"
+		{nil, 6827, uint16(unsafe.Offsetof(Area{}.ItglueID)), 9, kStr},                                              // "itglue_id"
+		{nil, 6836, uint16(unsafe.Offsetof(Area{}.Clientcurrency)), 14, kStr},                                       // "clientcurrency"
+		{nil, 6850, uint16(unsafe.Offsetof(Area{}.SentinelSubscriptionID)), 24, kStr},                               // "sentinel_subscription_id"
+		{nil, 6874, uint16(unsafe.Offsetof(Area{}.SentinelWorkspaceName)), 23, kStr},                                // "sentinel_workspace_name"
+		{nil, 6897, uint16(unsafe.Offsetof(Area{}.SentinelResourceGroupName)), 28, kStr},                            // "sentinel_resource_group_name"
+		{nil, 6925, uint16(unsafe.Offsetof(Area{}.SentinelTenantID)), 18, kInt},                                     // "sentinel_tenant_id"
+		{nil, 6943, uint16(unsafe.Offsetof(Area{}.SentinelTenantName)), 20, kStr},                                   // "sentinel_tenant_name"
+		{nil, 6963, uint16(unsafe.Offsetof(Area{}.DefaultCurrencyCode)), 21, kInt},                                  // "default_currency_code"
+		{nil, 6984, uint16(unsafe.Offsetof(Area{}.ClientToInvoiceRecurring)), 27, kInt},                             // "client_to_invoice_recurring"
+		{nil, 7011, uint16(unsafe.Offsetof(Area{}.ClientToInvoiceRecurringName)), 32, kStr},                         // "client_to_invoice_recurring_name"
+		{&dectAreaAzureTenant, 7043, uint16(unsafe.Offsetof(Area{}.AzureTenants)), 13, kMany},                       // "azure_tenants"
+		{nil, 7056, uint16(unsafe.Offsetof(Area{}.SnowID)), 7, kInt},                                                // "snow_id"
+		{&dectSnowLicenseAbstract, 7063, uint16(unsafe.Offsetof(Area{}.SnowLicences)), 12, kMany},                   // "snowLicences"
+		{nil, 7075, uint16(unsafe.Offsetof(Area{}.QboCompanyID)), 14, kStr},                                         // "qbo_company_id"
+		{nil, 7089, uint16(unsafe.Offsetof(Area{}.AutomaticSalesTax)), 19, kBool},                                   // "automatic_sales_tax"
+		{nil, 7108, uint16(unsafe.Offsetof(Area{}.Cautomateid)), 11, kInt},                                          // "cautomateid"
+		{nil, 7119, uint16(unsafe.Offsetof(Area{}.DbcCompanyID)), 14, kStr},                                         // "dbc_company_id"
+		{nil, 7133, uint16(unsafe.Offsetof(Area{}.Stopped)), 7, kInt},                                               // "stopped"
+		{nil, 7140, uint16(unsafe.Offsetof(Area{}.Customertype)), 12, kInt},                                         // "customertype"
+		{&dectKeyPair, 7152, uint16(unsafe.Offsetof(Area{}.CustomerRelationship)), 21, kMany},                       // "customer_relationship"
+		{nil, 7173, uint16(unsafe.Offsetof(Area{}.CustomerRelationshipList)), 26, kStr},                             // "customer_relationship_list"
+		{nil, 7199, uint16(unsafe.Offsetof(Area{}.ServicenowValidated)), 20, kBool},                                 // "servicenow_validated"
+		{nil, 7219, uint16(unsafe.Offsetof(Area{}.SentinelDefaultUserOverride)), 30, kInt},                          // "sentinel_default_user_override"
+		{nil, 7249, uint16(unsafe.Offsetof(Area{}.SentinelDefaultUserOverrideName)), 35, kStr},                      // "sentinel_default_user_override_name"
+		{nil, 7284, uint16(unsafe.Offsetof(Area{}.JiraValidated)), 14, kBool},                                       // "jira_validated"
+		{nil, 7298, uint16(unsafe.Offsetof(Area{}.Ref)), 3, kStr},                                                   // "ref"
+		{nil, 7301, uint16(unsafe.Offsetof(Area{}.TicketInvoicesForEachSite)), 29, kBool},                           // "ticket_invoices_for_each_site"
+		{nil, 7330, uint16(unsafe.Offsetof(Area{}.IntacctSaveLocation)), 21, kStr},                                  // "intacct_save_location"
+		{nil, 7351, uint16(unsafe.Offsetof(Area{}.IsVip)), 6, kBool},                                                // "is_vip"
+		{nil, 7357, uint16(unsafe.Offsetof(Area{}.AccountownertechName)), 21, kStr},                                 // "accountownertech_name"
+		{nil, 7378, uint16(unsafe.Offsetof(Area{}.Taxable)), 7, kBool},                                              // "taxable"
+		{&dectQuickBooksDetails, 7385, uint16(unsafe.Offsetof(Area{}.QuickbooksDetails)), 18, kOne},                 // "quickbooks_details"
+		{nil, 7403, uint16(unsafe.Offsetof(Area{}.PercentageToSurvey)), 20, kInt},                                   // "percentage_to_survey"
+		{nil, 7423, uint16(unsafe.Offsetof(Area{}.BillingPlanText)), 17, kStr},                                      // "billing_plan_text"
+		{nil, 7440, uint16(unsafe.Offsetof(Area{}.Overridepdftemplatequote)), 24, kInt},                             // "overridepdftemplatequote"
+		{nil, 7464, uint16(unsafe.Offsetof(Area{}.OverridepdftemplatequoteName)), 29, kStr},                         // "overridepdftemplatequote_name"
+		{nil, 7493, uint16(unsafe.Offsetof(Area{}.AvalaraTenant)), 14, kInt},                                        // "avalara_tenant"
+		{nil, 7507, uint16(unsafe.Offsetof(Area{}.DueDateType)), 13, kInt},                                          // "due_date_type"
+		{nil, 7520, uint16(unsafe.Offsetof(Area{}.ToplevelQuoteCurrency)), 23, kInt},                                // "toplevel_quote_currency"
+	}, sorted: []uint16{247, 373, 375, 372, 348, 188, 187, 390, 374, 167, 277, 31, 47, 396, 436, 271, 141, 118, 206, 399, 207, 93, 7, 242, 147, 190, 170, 172, 174, 176, 168, 184, 171, 173, 175, 178, 148, 169, 177, 39, 40, 191, 192, 197, 111, 238, 27, 135, 136, 421, 235, 126, 125, 123, 124, 254, 353, 387, 389, 443, 388, 417, 114, 440, 122, 182, 128, 129, 20, 134, 86, 87, 88, 89, 422, 50, 49, 84, 48, 185, 8, 404, 405, 415, 416, 408, 131, 5, 6, 234, 24, 81, 150, 338, 38, 320, 298, 26, 426, 427, 425, 138, 25, 397, 287, 37, 228, 248, 249, 227, 229, 230, 423, 292, 221, 414, 246, 19, 285, 286, 272, 273, 341, 344, 342, 345, 340, 343, 101, 102, 103, 104, 222, 119, 139, 259, 278, 99, 74, 444, 98, 90, 317, 318, 189, 275, 379, 165, 92, 57, 52, 58, 63, 53, 59, 64, 54, 60, 65, 55, 61, 66, 56, 62, 67, 356, 357, 10, 400, 72, 85, 95, 258, 257, 255, 268, 256, 269, 96, 97, 0, 83, 236, 250, 251, 237, 4, 68, 347, 346, 321, 322, 323, 434, 354, 76, 406, 75, 51, 435, 205, 267, 226, 142, 21, 79, 407, 336, 332, 331, 329, 330, 337, 325, 335, 333, 334, 326, 431, 339, 385, 386, 290, 403, 240, 239, 253, 77, 146, 280, 279, 394, 283, 392, 18, 351, 349, 350, 352, 144, 145, 384, 9, 108, 109, 106, 107, 110, 364, 365, 1, 319, 69, 324, 276, 355, 327, 359, 302, 196, 158, 157, 159, 163, 162, 155, 154, 164, 161, 186, 153, 156, 160, 202, 32, 179, 35, 181, 265, 36, 130, 377, 378, 13, 15, 11, 12, 14, 17, 16, 199, 149, 401, 402, 441, 442, 183, 260, 120, 439, 73, 212, 166, 198, 201, 288, 289, 200, 133, 219, 23, 82, 151, 262, 218, 211, 215, 115, 117, 113, 270, 116, 213, 214, 216, 217, 45, 43, 29, 41, 209, 210, 204, 420, 264, 233, 220, 231, 232, 438, 432, 393, 282, 315, 316, 208, 203, 293, 395, 284, 132, 46, 44, 30, 42, 429, 430, 411, 409, 412, 413, 410, 100, 243, 244, 22, 80, 308, 309, 310, 307, 313, 311, 312, 358, 383, 305, 300, 303, 304, 380, 381, 382, 306, 299, 301, 428, 362, 363, 360, 361, 225, 121, 140, 78, 28, 152, 94, 245, 419, 418, 143, 274, 71, 70, 424, 294, 295, 296, 297, 127, 366, 281, 263, 252, 266, 437, 137, 328, 314, 195, 33, 193, 194, 105, 433, 2, 3, 445, 180, 291, 376, 371, 368, 367, 369, 370, 91, 112, 261, 391, 241, 398, 224, 223, 34}}
 
 func (m *Area) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectArea }
 
@@ -5595,32 +5690,36 @@ func growAreaItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaItem = decTable{extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), grow: growAreaItem, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaItem{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ClientID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(AreaItem{}.ItemID)), kInt},
-	{"quantity", nil, uint32(unsafe.Offsetof(AreaItem{}.Quantity)), kF64},
-	{"areaitemdesc", nil, uint32(unsafe.Offsetof(AreaItem{}.Areaitemdesc)), kStr},
-	{"billingperiod_id", nil, uint32(unsafe.Offsetof(AreaItem{}.BillingperiodID)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(AreaItem{}.Startdate)), kTime},
-	{"invoicenumber", nil, uint32(unsafe.Offsetof(AreaItem{}.Invoicenumber)), kStr},
-	{"lastinvoicedate", nil, uint32(unsafe.Offsetof(AreaItem{}.Lastinvoicedate)), kTime},
-	{"nextinvoicedate", nil, uint32(unsafe.Offsetof(AreaItem{}.Nextinvoicedate)), kTime},
-	{"autorenew", nil, uint32(unsafe.Offsetof(AreaItem{}.Autorenew)), kBool},
-	{"note", nil, uint32(unsafe.Offsetof(AreaItem{}.Note)), kStr},
-	{"costprice", nil, uint32(unsafe.Offsetof(AreaItem{}.Costprice)), kF64},
-	{"sellingprice", nil, uint32(unsafe.Offsetof(AreaItem{}.Sellingprice)), kF64},
-	{"accounts_id", nil, uint32(unsafe.Offsetof(AreaItem{}.AccountsID)), kStr},
-	{"numberdayswarning", nil, uint32(unsafe.Offsetof(AreaItem{}.Numberdayswarning)), kInt},
-	{"dsite", nil, uint32(unsafe.Offsetof(AreaItem{}.Dsite)), kInt},
-	{"ddevnum", nil, uint32(unsafe.Offsetof(AreaItem{}.Ddevnum)), kInt},
-	{"technician", nil, uint32(unsafe.Offsetof(AreaItem{}.Technician)), kInt},
-	{"billingcategory_id", nil, uint32(unsafe.Offsetof(AreaItem{}.BillingcategoryID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(AreaItem{}.SiteID)), kInt},
-	{"dontinvoice", nil, uint32(unsafe.Offsetof(AreaItem{}.Dontinvoice)), kBool},
-	{"enddate", nil, uint32(unsafe.Offsetof(AreaItem{}.Enddate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaItem{}.Warning)), kStr},
-}, sorted: []uint16{23, 14, 4, 10, 19, 5, 1, 12, 17, 21, 16, 22, 0, 7, 2, 8, 9, 11, 15, 3, 13, 20, 6, 18}}
+var dectAreaItem = decTable{names: "idclient_iditem_idquantityareaitemdescbillingperiod_idstartdateinvoicenumberlast" +
+	"invoicedatenextinvoicedateautorenewnotecostpricesellingpriceaccounts_idnumberday" +
+	"swarningdsiteddevnumtechnicianbillingcategory_idsite_iddontinvoiceenddate_warnin" +
+	"g",
+	extra: unsafe.Offsetof(AreaItem{}.Extra), size: unsafe.Sizeof(AreaItem{}), grow: growAreaItem, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaItem{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaItem{}.ClientID)), 9, kInt},             // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(AreaItem{}.ItemID)), 7, kInt},              // "item_id"
+		{nil, 18, uint16(unsafe.Offsetof(AreaItem{}.Quantity)), 8, kF64},            // "quantity"
+		{nil, 26, uint16(unsafe.Offsetof(AreaItem{}.Areaitemdesc)), 12, kStr},       // "areaitemdesc"
+		{nil, 38, uint16(unsafe.Offsetof(AreaItem{}.BillingperiodID)), 16, kInt},    // "billingperiod_id"
+		{nil, 54, uint16(unsafe.Offsetof(AreaItem{}.Startdate)), 9, kTime},          // "startdate"
+		{nil, 63, uint16(unsafe.Offsetof(AreaItem{}.Invoicenumber)), 13, kStr},      // "invoicenumber"
+		{nil, 76, uint16(unsafe.Offsetof(AreaItem{}.Lastinvoicedate)), 15, kTime},   // "lastinvoicedate"
+		{nil, 91, uint16(unsafe.Offsetof(AreaItem{}.Nextinvoicedate)), 15, kTime},   // "nextinvoicedate"
+		{nil, 106, uint16(unsafe.Offsetof(AreaItem{}.Autorenew)), 9, kBool},         // "autorenew"
+		{nil, 115, uint16(unsafe.Offsetof(AreaItem{}.Note)), 4, kStr},               // "note"
+		{nil, 119, uint16(unsafe.Offsetof(AreaItem{}.Costprice)), 9, kF64},          // "costprice"
+		{nil, 128, uint16(unsafe.Offsetof(AreaItem{}.Sellingprice)), 12, kF64},      // "sellingprice"
+		{nil, 140, uint16(unsafe.Offsetof(AreaItem{}.AccountsID)), 11, kStr},        // "accounts_id"
+		{nil, 151, uint16(unsafe.Offsetof(AreaItem{}.Numberdayswarning)), 17, kInt}, // "numberdayswarning"
+		{nil, 168, uint16(unsafe.Offsetof(AreaItem{}.Dsite)), 5, kInt},              // "dsite"
+		{nil, 173, uint16(unsafe.Offsetof(AreaItem{}.Ddevnum)), 7, kInt},            // "ddevnum"
+		{nil, 180, uint16(unsafe.Offsetof(AreaItem{}.Technician)), 10, kInt},        // "technician"
+		{nil, 190, uint16(unsafe.Offsetof(AreaItem{}.BillingcategoryID)), 18, kInt}, // "billingcategory_id"
+		{nil, 208, uint16(unsafe.Offsetof(AreaItem{}.SiteID)), 7, kInt},             // "site_id"
+		{nil, 215, uint16(unsafe.Offsetof(AreaItem{}.Dontinvoice)), 11, kBool},      // "dontinvoice"
+		{nil, 226, uint16(unsafe.Offsetof(AreaItem{}.Enddate)), 7, kTime},           // "enddate"
+		{nil, 233, uint16(unsafe.Offsetof(AreaItem{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{23, 14, 4, 10, 19, 5, 1, 12, 17, 21, 16, 22, 0, 7, 2, 8, 9, 11, 15, 3, 13, 20, 6, 18}}
 
 func (m *AreaItem) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaItem }
 
@@ -5700,11 +5799,12 @@ func growCSPCustomer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCSPCustomer = decTable{extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), grow: growCSPCustomer, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CSPCustomer{}.ID)), kStr},
-	{"companyProfile", &dectCSPCustomerProfile, uint32(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), kOne},
-	{"relationshipToPartner", nil, uint32(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), kStr},
-}, sorted: []uint16{1, 0, 2}}
+var dectCSPCustomer = decTable{names: "idcompanyProfilerelationshipToPartner",
+	extra: unsafe.Offsetof(CSPCustomer{}.Extra), size: unsafe.Sizeof(CSPCustomer{}), grow: growCSPCustomer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CSPCustomer{}.ID)), 2, kStr},                                  // "id"
+		{&dectCSPCustomerProfile, 2, uint16(unsafe.Offsetof(CSPCustomer{}.CompanyProfile)), 14, kOne}, // "companyProfile"
+		{nil, 16, uint16(unsafe.Offsetof(CSPCustomer{}.RelationshipToPartner)), 21, kStr},             // "relationshipToPartner"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *CSPCustomer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCSPCustomer
@@ -5768,11 +5868,12 @@ func growCSPCustomerProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCSPCustomerProfile = decTable{extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), grow: growCSPCustomerProfile, fields: []decField{
-	{"tenantId", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), kStr},
-	{"domain", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.Domain)), kStr},
-	{"companyName", nil, uint32(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), kStr},
-}, sorted: []uint16{2, 1, 0}}
+var dectCSPCustomerProfile = decTable{names: "tenantIddomaincompanyName",
+	extra: unsafe.Offsetof(CSPCustomerProfile{}.Extra), size: unsafe.Sizeof(CSPCustomerProfile{}), grow: growCSPCustomerProfile, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CSPCustomerProfile{}.TenantID)), 8, kStr},      // "tenantId"
+		{nil, 8, uint16(unsafe.Offsetof(CSPCustomerProfile{}.Domain)), 6, kStr},        // "domain"
+		{nil, 14, uint16(unsafe.Offsetof(CSPCustomerProfile{}.CompanyName)), 11, kStr}, // "companyName"
+	}, sorted: []uint16{2, 1, 0}}
 
 func (m *CSPCustomerProfile) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCSPCustomerProfile
@@ -5946,22 +6047,24 @@ func growCategoryRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCategoryRestriction = decTable{extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), grow: growCategoryRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.Type)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ClientID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.TickettypeID)), kInt},
-	{"team_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.TeamGUID)), kStr},
-	{"service_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.ServiceID)), kInt},
-	{"category_id", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.CategoryID)), kInt},
-	{"category_guid", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.CategoryGUID)), kStr},
-	{"category_value", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.CategoryValue)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.Warning)), kStr},
-	{"partial_match_category", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.PartialMatchCategory)), kBool},
-	{"category_name_partial", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.CategoryNamePartial)), kStr},
-	{"is_integration", nil, uint32(unsafe.Offsetof(CategoryRestriction{}.IsIntegration)), kBool},
-}, sorted: []uint16{10, 8, 7, 12, 9, 2, 0, 13, 11, 6, 5, 4, 3, 1}}
+var dectCategoryRestriction = decTable{names: "idtypeclient_idtickettype_idteam_idteam_guidservice_idcategory_idcategory_guidca" +
+	"tegory_value_warningpartial_match_categorycategory_name_partialis_integration",
+	extra: unsafe.Offsetof(CategoryRestriction{}.Extra), size: unsafe.Sizeof(CategoryRestriction{}), grow: growCategoryRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CategoryRestriction{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CategoryRestriction{}.Type)), 4, kInt},                     // "type"
+		{nil, 6, uint16(unsafe.Offsetof(CategoryRestriction{}.ClientID)), 9, kInt},                 // "client_id"
+		{nil, 15, uint16(unsafe.Offsetof(CategoryRestriction{}.TickettypeID)), 13, kInt},           // "tickettype_id"
+		{nil, 28, uint16(unsafe.Offsetof(CategoryRestriction{}.TeamID)), 7, kInt},                  // "team_id"
+		{nil, 35, uint16(unsafe.Offsetof(CategoryRestriction{}.TeamGUID)), 9, kStr},                // "team_guid"
+		{nil, 44, uint16(unsafe.Offsetof(CategoryRestriction{}.ServiceID)), 10, kInt},              // "service_id"
+		{nil, 54, uint16(unsafe.Offsetof(CategoryRestriction{}.CategoryID)), 11, kInt},             // "category_id"
+		{nil, 65, uint16(unsafe.Offsetof(CategoryRestriction{}.CategoryGUID)), 13, kStr},           // "category_guid"
+		{nil, 78, uint16(unsafe.Offsetof(CategoryRestriction{}.CategoryValue)), 14, kStr},          // "category_value"
+		{nil, 92, uint16(unsafe.Offsetof(CategoryRestriction{}.Warning)), 8, kStr},                 // "_warning"
+		{nil, 100, uint16(unsafe.Offsetof(CategoryRestriction{}.PartialMatchCategory)), 22, kBool}, // "partial_match_category"
+		{nil, 122, uint16(unsafe.Offsetof(CategoryRestriction{}.CategoryNamePartial)), 21, kStr},   // "category_name_partial"
+		{nil, 143, uint16(unsafe.Offsetof(CategoryRestriction{}.IsIntegration)), 14, kBool},        // "is_integration"
+	}, sorted: []uint16{10, 8, 7, 12, 9, 2, 0, 13, 11, 6, 5, 4, 3, 1}}
 
 func (m *CategoryRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCategoryRestriction
@@ -6056,13 +6159,14 @@ func growChargeRateArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChargeRateArea = decTable{extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), grow: growChargeRateArea, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ID)), kInt},
-	{"area", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Area)), kInt},
-	{"chargerate_id", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.ChargerateID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Name)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ChargeRateArea{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 2, 0, 3}}
+var dectChargeRateArea = decTable{names: "idareachargerate_idname_warning",
+	extra: unsafe.Offsetof(ChargeRateArea{}.Extra), size: unsafe.Sizeof(ChargeRateArea{}), grow: growChargeRateArea, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChargeRateArea{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ChargeRateArea{}.Area)), 4, kInt},          // "area"
+		{nil, 6, uint16(unsafe.Offsetof(ChargeRateArea{}.ChargerateID)), 13, kInt}, // "chargerate_id"
+		{nil, 19, uint16(unsafe.Offsetof(ChargeRateArea{}.Name)), 4, kStr},         // "name"
+		{nil, 23, uint16(unsafe.Offsetof(ChargeRateArea{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{4, 1, 2, 0, 3}}
 
 func (m *ChargeRateArea) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChargeRateArea
@@ -6132,12 +6236,13 @@ func growClientView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectClientView = decTable{extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), grow: growClientView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ClientView{}.RecordCount)), kInt},
-	{"clients", &dectArea, uint32(unsafe.Offsetof(ClientView{}.Clients)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ClientView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ClientView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectClientView = decTable{names: "record_countclientspage_nopage_size",
+	extra: unsafe.Offsetof(ClientView{}.Extra), size: unsafe.Sizeof(ClientView{}), grow: growClientView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ClientView{}.RecordCount)), 12, kInt},    // "record_count"
+		{&dectArea, 12, uint16(unsafe.Offsetof(ClientView{}.Clients)), 7, kPage}, // "clients"
+		{nil, 19, uint16(unsafe.Offsetof(ClientView{}.PageNo)), 7, kInt},         // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(ClientView{}.PageSize)), 9, kInt},       // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ClientView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectClientView
@@ -6528,43 +6633,50 @@ func growContractDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractDetail = decTable{extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), grow: growContractDetail, fields: []decField{
-	{"client_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.ClientID)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(ContractDetail{}.Seq)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ContractDetail{}.Type)), kInt},
-	{"itil_requesttype", nil, uint32(unsafe.Offsetof(ContractDetail{}.ItilRequesttype)), kInt},
-	{"requesttype", nil, uint32(unsafe.Offsetof(ContractDetail{}.Requesttype)), kInt},
-	{"requesttype_name", nil, uint32(unsafe.Offsetof(ContractDetail{}.RequesttypeName)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(ContractDetail{}.Priority)), kInt},
-	{"chargerate_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.ChargerateID)), kInt},
-	{"chargerate_name", nil, uint32(unsafe.Offsetof(ContractDetail{}.ChargerateName)), kStr},
-	{"multiplier", nil, uint32(unsafe.Offsetof(ContractDetail{}.Multiplier)), kF64},
-	{"plan_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.PlanID)), kInt},
-	{"plan_contract_id", nil, uint32(unsafe.Offsetof(ContractDetail{}.PlanContractID)), kInt},
-	{"plan_name", nil, uint32(unsafe.Offsetof(ContractDetail{}.PlanName)), kStr},
-	{"category_1", nil, uint32(unsafe.Offsetof(ContractDetail{}.Category1)), kStr},
-	{"partialmatchcategory", nil, uint32(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory)), kBool},
-	{"category_2", nil, uint32(unsafe.Offsetof(ContractDetail{}.Category2)), kStr},
-	{"partialmatchcategory2", nil, uint32(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory2)), kBool},
-	{"category_3", nil, uint32(unsafe.Offsetof(ContractDetail{}.Category3)), kStr},
-	{"partialmatchcategory3", nil, uint32(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory3)), kBool},
-	{"category_4", nil, uint32(unsafe.Offsetof(ContractDetail{}.Category4)), kStr},
-	{"partialmatchcategory4", nil, uint32(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory4)), kBool},
-	{"user_covered_billingdescription", nil, uint32(unsafe.Offsetof(ContractDetail{}.UserCoveredBillingdescription)), kInt},
-	{"site", nil, uint32(unsafe.Offsetof(ContractDetail{}.Site)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(ContractDetail{}.SiteName)), kStr},
-	{"allowallcontracts", nil, uint32(unsafe.Offsetof(ContractDetail{}.Allowallcontracts)), kBool},
-	{"asset_covered_by_contract", nil, uint32(unsafe.Offsetof(ContractDetail{}.AssetCoveredByContract)), kBool},
-	{"user_covered_by_contract", nil, uint32(unsafe.Offsetof(ContractDetail{}.UserCoveredByContract)), kBool},
-	{"work_hours_covered", nil, uint32(unsafe.Offsetof(ContractDetail{}.WorkHoursCovered)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractDetail{}.Warning)), kStr},
-	{"order", nil, uint32(unsafe.Offsetof(ContractDetail{}.Order)), kInt},
-	{"billing_plan_desc", nil, uint32(unsafe.Offsetof(ContractDetail{}.BillingPlanDesc)), kStr},
-	{"contract_type", nil, uint32(unsafe.Offsetof(ContractDetail{}.ContractType)), kInt},
-	{"contract_sub_type", nil, uint32(unsafe.Offsetof(ContractDetail{}.ContractSubType)), kInt},
-	{"not_included_in_contract", nil, uint32(unsafe.Offsetof(ContractDetail{}.NotIncludedInContract)), kBool},
-	{"contract_header_end_date", nil, uint32(unsafe.Offsetof(ContractDetail{}.ContractHeaderEndDate)), kTime},
-}, sorted: []uint16{28, 24, 25, 30, 13, 15, 17, 19, 7, 8, 0, 34, 32, 31, 3, 9, 33, 29, 14, 16, 18, 20, 11, 10, 12, 6, 4, 5, 1, 22, 23, 2, 21, 26, 27}}
+var dectContractDetail = decTable{names: "client_idseqtypeitil_requesttyperequesttyperequesttype_nameprioritychargerate_id" +
+	"chargerate_namemultiplierplan_idplan_contract_idplan_namecategory_1partialmatchc" +
+	"ategorycategory_2partialmatchcategory2category_3partialmatchcategory3category_4p" +
+	"artialmatchcategory4user_covered_billingdescriptionsitesite_nameallowallcontract" +
+	"sasset_covered_by_contractuser_covered_by_contractwork_hours_covered_warningorde" +
+	"rbilling_plan_desccontract_typecontract_sub_typenot_included_in_contractcontract" +
+	"_header_end_date",
+	extra: unsafe.Offsetof(ContractDetail{}.Extra), size: unsafe.Sizeof(ContractDetail{}), grow: growContractDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractDetail{}.ClientID)), 9, kInt},                         // "client_id"
+		{nil, 9, uint16(unsafe.Offsetof(ContractDetail{}.Seq)), 3, kInt},                              // "seq"
+		{nil, 12, uint16(unsafe.Offsetof(ContractDetail{}.Type)), 4, kInt},                            // "type"
+		{nil, 16, uint16(unsafe.Offsetof(ContractDetail{}.ItilRequesttype)), 16, kInt},                // "itil_requesttype"
+		{nil, 32, uint16(unsafe.Offsetof(ContractDetail{}.Requesttype)), 11, kInt},                    // "requesttype"
+		{nil, 43, uint16(unsafe.Offsetof(ContractDetail{}.RequesttypeName)), 16, kStr},                // "requesttype_name"
+		{nil, 59, uint16(unsafe.Offsetof(ContractDetail{}.Priority)), 8, kInt},                        // "priority"
+		{nil, 67, uint16(unsafe.Offsetof(ContractDetail{}.ChargerateID)), 13, kInt},                   // "chargerate_id"
+		{nil, 80, uint16(unsafe.Offsetof(ContractDetail{}.ChargerateName)), 15, kStr},                 // "chargerate_name"
+		{nil, 95, uint16(unsafe.Offsetof(ContractDetail{}.Multiplier)), 10, kF64},                     // "multiplier"
+		{nil, 105, uint16(unsafe.Offsetof(ContractDetail{}.PlanID)), 7, kInt},                         // "plan_id"
+		{nil, 112, uint16(unsafe.Offsetof(ContractDetail{}.PlanContractID)), 16, kInt},                // "plan_contract_id"
+		{nil, 128, uint16(unsafe.Offsetof(ContractDetail{}.PlanName)), 9, kStr},                       // "plan_name"
+		{nil, 137, uint16(unsafe.Offsetof(ContractDetail{}.Category1)), 10, kStr},                     // "category_1"
+		{nil, 147, uint16(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory)), 20, kBool},         // "partialmatchcategory"
+		{nil, 167, uint16(unsafe.Offsetof(ContractDetail{}.Category2)), 10, kStr},                     // "category_2"
+		{nil, 177, uint16(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory2)), 21, kBool},        // "partialmatchcategory2"
+		{nil, 198, uint16(unsafe.Offsetof(ContractDetail{}.Category3)), 10, kStr},                     // "category_3"
+		{nil, 208, uint16(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory3)), 21, kBool},        // "partialmatchcategory3"
+		{nil, 229, uint16(unsafe.Offsetof(ContractDetail{}.Category4)), 10, kStr},                     // "category_4"
+		{nil, 239, uint16(unsafe.Offsetof(ContractDetail{}.Partialmatchcategory4)), 21, kBool},        // "partialmatchcategory4"
+		{nil, 260, uint16(unsafe.Offsetof(ContractDetail{}.UserCoveredBillingdescription)), 31, kInt}, // "user_covered_billingdescription"
+		{nil, 291, uint16(unsafe.Offsetof(ContractDetail{}.Site)), 4, kInt},                           // "site"
+		{nil, 295, uint16(unsafe.Offsetof(ContractDetail{}.SiteName)), 9, kStr},                       // "site_name"
+		{nil, 304, uint16(unsafe.Offsetof(ContractDetail{}.Allowallcontracts)), 17, kBool},            // "allowallcontracts"
+		{nil, 321, uint16(unsafe.Offsetof(ContractDetail{}.AssetCoveredByContract)), 25, kBool},       // "asset_covered_by_contract"
+		{nil, 346, uint16(unsafe.Offsetof(ContractDetail{}.UserCoveredByContract)), 24, kBool},        // "user_covered_by_contract"
+		{nil, 370, uint16(unsafe.Offsetof(ContractDetail{}.WorkHoursCovered)), 18, kInt},              // "work_hours_covered"
+		{nil, 388, uint16(unsafe.Offsetof(ContractDetail{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 396, uint16(unsafe.Offsetof(ContractDetail{}.Order)), 5, kInt},                          // "order"
+		{nil, 401, uint16(unsafe.Offsetof(ContractDetail{}.BillingPlanDesc)), 17, kStr},               // "billing_plan_desc"
+		{nil, 418, uint16(unsafe.Offsetof(ContractDetail{}.ContractType)), 13, kInt},                  // "contract_type"
+		{nil, 431, uint16(unsafe.Offsetof(ContractDetail{}.ContractSubType)), 17, kInt},               // "contract_sub_type"
+		{nil, 448, uint16(unsafe.Offsetof(ContractDetail{}.NotIncludedInContract)), 24, kBool},        // "not_included_in_contract"
+		{nil, 472, uint16(unsafe.Offsetof(ContractDetail{}.ContractHeaderEndDate)), 24, kTime},        // "contract_header_end_date"
+	}, sorted: []uint16{28, 24, 25, 30, 13, 15, 17, 19, 7, 8, 0, 34, 32, 31, 3, 9, 33, 29, 14, 16, 18, 20, 11, 10, 12, 6, 4, 5, 1, 22, 23, 2, 21, 26, 27}}
 
 func (m *ContractDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractDetail
@@ -6832,30 +6944,33 @@ func growFieldHelper(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFieldHelper = decTable{extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), grow: growFieldHelper, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FieldHelper{}.Name)), kStr},
-	{"validate", nil, uint32(unsafe.Offsetof(FieldHelper{}.Validate)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(FieldHelper{}.Value)), kRaw},
-	{"display", nil, uint32(unsafe.Offsetof(FieldHelper{}.Display)), kStr},
-	{"mandatory", nil, uint32(unsafe.Offsetof(FieldHelper{}.Mandatory)), kBool},
-	{"showonactivity", nil, uint32(unsafe.Offsetof(FieldHelper{}.Showonactivity)), kBool},
-	{"lookup", nil, uint32(unsafe.Offsetof(FieldHelper{}.Lookup)), kInt},
-	{"systemuse", nil, uint32(unsafe.Offsetof(FieldHelper{}.Systemuse)), kInt},
-	{"parenttype_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.ParenttypeID)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(FieldHelper{}.URL)), kStr},
-	{"mapping_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.MappingID)), kInt},
-	{"access_level", nil, uint32(unsafe.Offsetof(FieldHelper{}.AccessLevel)), kInt},
-	{"typeinfo_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.TypeinfoID)), kInt},
-	{"tab_id", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabID)), kInt},
-	{"tab_name", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabName)), kStr},
-	{"tab_sequence", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabSequence)), kInt},
-	{"tab_columns", nil, uint32(unsafe.Offsetof(FieldHelper{}.TabColumns)), kInt},
-	{"groupname", nil, uint32(unsafe.Offsetof(FieldHelper{}.Groupname)), kStr},
-	{"techdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Techdetail)), kInt},
-	{"userdetail", nil, uint32(unsafe.Offsetof(FieldHelper{}.Userdetail)), kInt},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), kMany},
-}, sorted: []uint16{12, 4, 18, 0, 7, 5, 11, 1, 9, 6, 8, 17, 14, 15, 16, 19, 13, 10, 20, 2, 3, 21}}
+var dectFieldHelper = decTable{names: "idnamevalidatevaluedisplaymandatoryshowonactivitylookupsystemuseparenttype_idurl" +
+	"mapping_idaccess_leveltypeinfo_idtab_idtab_nametab_sequencetab_columnsgroupnamet" +
+	"echdetailuserdetailvisibility_conditions",
+	extra: unsafe.Offsetof(FieldHelper{}.Extra), size: unsafe.Sizeof(FieldHelper{}), grow: growFieldHelper, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FieldHelper{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FieldHelper{}.Name)), 4, kStr},                                            // "name"
+		{nil, 6, uint16(unsafe.Offsetof(FieldHelper{}.Validate)), 8, kStr},                                        // "validate"
+		{nil, 14, uint16(unsafe.Offsetof(FieldHelper{}.Value)), 5, kRaw},                                          // "value"
+		{nil, 19, uint16(unsafe.Offsetof(FieldHelper{}.Display)), 7, kStr},                                        // "display"
+		{nil, 26, uint16(unsafe.Offsetof(FieldHelper{}.Mandatory)), 9, kBool},                                     // "mandatory"
+		{nil, 35, uint16(unsafe.Offsetof(FieldHelper{}.Showonactivity)), 14, kBool},                               // "showonactivity"
+		{nil, 49, uint16(unsafe.Offsetof(FieldHelper{}.Lookup)), 6, kInt},                                         // "lookup"
+		{nil, 55, uint16(unsafe.Offsetof(FieldHelper{}.Systemuse)), 9, kInt},                                      // "systemuse"
+		{nil, 64, uint16(unsafe.Offsetof(FieldHelper{}.ParenttypeID)), 13, kInt},                                  // "parenttype_id"
+		{nil, 77, uint16(unsafe.Offsetof(FieldHelper{}.URL)), 3, kStr},                                            // "url"
+		{nil, 80, uint16(unsafe.Offsetof(FieldHelper{}.MappingID)), 10, kInt},                                     // "mapping_id"
+		{nil, 90, uint16(unsafe.Offsetof(FieldHelper{}.AccessLevel)), 12, kInt},                                   // "access_level"
+		{nil, 102, uint16(unsafe.Offsetof(FieldHelper{}.TypeinfoID)), 11, kInt},                                   // "typeinfo_id"
+		{nil, 113, uint16(unsafe.Offsetof(FieldHelper{}.TabID)), 6, kInt},                                         // "tab_id"
+		{nil, 119, uint16(unsafe.Offsetof(FieldHelper{}.TabName)), 8, kStr},                                       // "tab_name"
+		{nil, 127, uint16(unsafe.Offsetof(FieldHelper{}.TabSequence)), 12, kInt},                                  // "tab_sequence"
+		{nil, 139, uint16(unsafe.Offsetof(FieldHelper{}.TabColumns)), 11, kInt},                                   // "tab_columns"
+		{nil, 150, uint16(unsafe.Offsetof(FieldHelper{}.Groupname)), 9, kStr},                                     // "groupname"
+		{nil, 159, uint16(unsafe.Offsetof(FieldHelper{}.Techdetail)), 10, kInt},                                   // "techdetail"
+		{nil, 169, uint16(unsafe.Offsetof(FieldHelper{}.Userdetail)), 10, kInt},                                   // "userdetail"
+		{&dectCustomFieldVisibility, 179, uint16(unsafe.Offsetof(FieldHelper{}.VisibilityConditions)), 21, kMany}, // "visibility_conditions"
+	}, sorted: []uint16{12, 4, 18, 0, 7, 5, 11, 1, 9, 6, 8, 17, 14, 15, 16, 19, 13, 10, 20, 2, 3, 21}}
 
 func (m *FieldHelper) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFieldHelper
@@ -6928,10 +7043,11 @@ func growKeyPair(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKeyPair = decTable{extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), grow: growKeyPair, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KeyPair{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(KeyPair{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectKeyPair = decTable{names: "idname",
+	extra: unsafe.Offsetof(KeyPair{}.Extra), size: unsafe.Sizeof(KeyPair{}), grow: growKeyPair, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KeyPair{}.ID)), 2, kStr},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KeyPair{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *KeyPair) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair }
 
@@ -7120,24 +7236,27 @@ func growPrepayPeriod(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPrepayPeriod = decTable{extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), grow: growPrepayPeriod, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.ContractID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Name)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDate)), kTime},
-	{"start_date_display", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.StartDateDisplay)), kTime},
-	{"end_date_display", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.EndDateDisplay)), kTime},
-	{"current", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.Current)), kBool},
-	{"hours_added", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursAdded)), kF64},
-	{"hours_expired", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursExpired)), kF64},
-	{"hours_remaining", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursRemaining)), kF64},
-	{"hours_used_this_period", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.HoursUsedThisPeriod)), kF64},
-	{"amount_added", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountAdded)), kF64},
-	{"amount_expired", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountExpired)), kF64},
-	{"amount_remaining", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountRemaining)), kF64},
-	{"amount_used_this_period", nil, uint32(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), kF64},
-}, sorted: []uint16{12, 13, 14, 15, 1, 7, 4, 6, 8, 9, 10, 11, 0, 2, 3, 5}}
+var dectPrepayPeriod = decTable{names: "idcontract_idnamestart_dateend_datestart_date_displayend_date_displaycurrenthour" +
+	"s_addedhours_expiredhours_remaininghours_used_this_periodamount_addedamount_expi" +
+	"redamount_remainingamount_used_this_period",
+	extra: unsafe.Offsetof(PrepayPeriod{}.Extra), size: unsafe.Sizeof(PrepayPeriod{}), grow: growPrepayPeriod, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PrepayPeriod{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PrepayPeriod{}.ContractID)), 11, kInt},             // "contract_id"
+		{nil, 13, uint16(unsafe.Offsetof(PrepayPeriod{}.Name)), 4, kStr},                   // "name"
+		{nil, 17, uint16(unsafe.Offsetof(PrepayPeriod{}.StartDate)), 10, kTime},            // "start_date"
+		{nil, 27, uint16(unsafe.Offsetof(PrepayPeriod{}.EndDate)), 8, kTime},               // "end_date"
+		{nil, 35, uint16(unsafe.Offsetof(PrepayPeriod{}.StartDateDisplay)), 18, kTime},     // "start_date_display"
+		{nil, 53, uint16(unsafe.Offsetof(PrepayPeriod{}.EndDateDisplay)), 16, kTime},       // "end_date_display"
+		{nil, 69, uint16(unsafe.Offsetof(PrepayPeriod{}.Current)), 7, kBool},               // "current"
+		{nil, 76, uint16(unsafe.Offsetof(PrepayPeriod{}.HoursAdded)), 11, kF64},            // "hours_added"
+		{nil, 87, uint16(unsafe.Offsetof(PrepayPeriod{}.HoursExpired)), 13, kF64},          // "hours_expired"
+		{nil, 100, uint16(unsafe.Offsetof(PrepayPeriod{}.HoursRemaining)), 15, kF64},       // "hours_remaining"
+		{nil, 115, uint16(unsafe.Offsetof(PrepayPeriod{}.HoursUsedThisPeriod)), 22, kF64},  // "hours_used_this_period"
+		{nil, 137, uint16(unsafe.Offsetof(PrepayPeriod{}.AmountAdded)), 12, kF64},          // "amount_added"
+		{nil, 149, uint16(unsafe.Offsetof(PrepayPeriod{}.AmountExpired)), 14, kF64},        // "amount_expired"
+		{nil, 163, uint16(unsafe.Offsetof(PrepayPeriod{}.AmountRemaining)), 16, kF64},      // "amount_remaining"
+		{nil, 179, uint16(unsafe.Offsetof(PrepayPeriod{}.AmountUsedThisPeriod)), 23, kF64}, // "amount_used_this_period"
+	}, sorted: []uint16{12, 13, 14, 15, 1, 7, 4, 6, 8, 9, 10, 11, 0, 2, 3, 5}}
 
 func (m *PrepayPeriod) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPrepayPeriod
@@ -7264,16 +7383,17 @@ func growServiceUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceUser = decTable{extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), grow: growServiceUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ID)), kInt},
-	{"service_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceID)), kInt},
-	{"service_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.ServiceName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ServiceUser{}.Type)), kStr},
-	{"data_id", nil, uint32(unsafe.Offsetof(ServiceUser{}.DataID)), kInt},
-	{"data_name", nil, uint32(unsafe.Offsetof(ServiceUser{}.DataName)), kStr},
-	{"emailupdates", nil, uint32(unsafe.Offsetof(ServiceUser{}.Emailupdates)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServiceUser{}.Warning)), kStr},
-}, sorted: []uint16{7, 4, 5, 6, 0, 1, 2, 3}}
+var dectServiceUser = decTable{names: "idservice_idservice_nametypedata_iddata_nameemailupdates_warning",
+	extra: unsafe.Offsetof(ServiceUser{}.Extra), size: unsafe.Sizeof(ServiceUser{}), grow: growServiceUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceUser{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServiceUser{}.ServiceID)), 10, kInt},      // "service_id"
+		{nil, 12, uint16(unsafe.Offsetof(ServiceUser{}.ServiceName)), 12, kStr},   // "service_name"
+		{nil, 24, uint16(unsafe.Offsetof(ServiceUser{}.Type)), 4, kStr},           // "type"
+		{nil, 28, uint16(unsafe.Offsetof(ServiceUser{}.DataID)), 7, kInt},         // "data_id"
+		{nil, 35, uint16(unsafe.Offsetof(ServiceUser{}.DataName)), 9, kStr},       // "data_name"
+		{nil, 44, uint16(unsafe.Offsetof(ServiceUser{}.Emailupdates)), 12, kBool}, // "emailupdates"
+		{nil, 56, uint16(unsafe.Offsetof(ServiceUser{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{7, 4, 5, 6, 0, 1, 2, 3}}
 
 func (m *ServiceUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceUser
@@ -7702,46 +7822,53 @@ func growSnowDevice(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnowDevice = decTable{extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), grow: growSnowDevice, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SnowDevice{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SnowDevice{}.Name)), kStr},
-	{"organization", nil, uint32(unsafe.Offsetof(SnowDevice{}.Organization)), kStr},
-	{"orgChecksum", nil, uint32(unsafe.Offsetof(SnowDevice{}.OrgChecksum)), kInt},
-	{"manufacturer", nil, uint32(unsafe.Offsetof(SnowDevice{}.Manufacturer)), kStr},
-	{"model", nil, uint32(unsafe.Offsetof(SnowDevice{}.Model)), kStr},
-	{"operatingSystem", nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystem)), kStr},
-	{"operatingSystemServicePack", nil, uint32(unsafe.Offsetof(SnowDevice{}.OperatingSystemServicePack)), kStr},
-	{"isVirtual", nil, uint32(unsafe.Offsetof(SnowDevice{}.IsVirtual)), kBool},
-	{"status", nil, uint32(unsafe.Offsetof(SnowDevice{}.Status)), kStr},
-	{"ipAddresses", nil, uint32(unsafe.Offsetof(SnowDevice{}.IPAddresses)), kStr},
-	{"lastScanDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.LastScanDate)), kTime},
-	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedBy)), kStr},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.UpdatedDate)), kTime},
-	{"domain", nil, uint32(unsafe.Offsetof(SnowDevice{}.Domain)), kStr},
-	{"totalDiskSpace", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpace)), kInt},
-	{"physicalMemory", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemory)), kInt},
-	{"processorType", nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorType)), kStr},
-	{"processorCount", nil, uint32(unsafe.Offsetof(SnowDevice{}.ProcessorCount)), kInt},
-	{"coreCount", nil, uint32(unsafe.Offsetof(SnowDevice{}.CoreCount)), kInt},
-	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosSerialNumber)), kStr},
-	{"hypervisorName", nil, uint32(unsafe.Offsetof(SnowDevice{}.HypervisorName)), kStr},
-	{"mostFrequentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), kInt},
-	{"mostRecentUserId", nil, uint32(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), kInt},
-	{"hardware", &dectSnowHardware, uint32(unsafe.Offsetof(SnowDevice{}.Hardware)), kOne},
-	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosVersion)), kStr},
-	{"biosDate", nil, uint32(unsafe.Offsetof(SnowDevice{}.BiosDate)), kTime},
-	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), kInt},
-	{"coresPerProcessor", nil, uint32(unsafe.Offsetof(SnowDevice{}.CoresPerProcessor)), kInt},
-	{"physicalMemoryMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhysicalMemoryMb)), kInt},
-	{"memorySlots", nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlots)), kInt},
-	{"memorySlotsAvailable", nil, uint32(unsafe.Offsetof(SnowDevice{}.MemorySlotsAvailable)), kInt},
-	{"systemDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceMb)), kInt},
-	{"systemDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceAvailableMb)), kInt},
-	{"totalDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceMb)), kInt},
-	{"totalDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceAvailableMb)), kInt},
-	{"phoneNumber", nil, uint32(unsafe.Offsetof(SnowDevice{}.PhoneNumber)), kStr},
-	{"mobileDeviceType", nil, uint32(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), kStr},
-}, sorted: []uint16{26, 20, 25, 19, 28, 14, 24, 21, 0, 10, 8, 11, 4, 30, 31, 37, 5, 22, 23, 1, 27, 6, 7, 3, 2, 36, 16, 29, 18, 17, 9, 33, 32, 15, 35, 34, 12, 13}}
+var dectSnowDevice = decTable{names: "idnameorganizationorgChecksummanufacturermodeloperatingSystemoperatingSystemServ" +
+	"icePackisVirtualstatusipAddresseslastScanDateupdatedByupdatedDatedomaintotalDisk" +
+	"SpacephysicalMemoryprocessorTypeprocessorCountcoreCountbiosSerialNumberhyperviso" +
+	"rNamemostFrequentUserIdmostRecentUserIdhardwarebiosVersionbiosDatenumberOfProces" +
+	"sorscoresPerProcessorphysicalMemoryMbmemorySlotsmemorySlotsAvailablesystemDiskSp" +
+	"aceMbsystemDiskSpaceAvailableMbtotalDiskSpaceMbtotalDiskSpaceAvailableMbphoneNum" +
+	"bermobileDeviceType",
+	extra: unsafe.Offsetof(SnowDevice{}.Extra), size: unsafe.Sizeof(SnowDevice{}), grow: growSnowDevice, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnowDevice{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SnowDevice{}.Name)), 4, kStr},                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SnowDevice{}.Organization)), 12, kStr},                 // "organization"
+		{nil, 18, uint16(unsafe.Offsetof(SnowDevice{}.OrgChecksum)), 11, kInt},                 // "orgChecksum"
+		{nil, 29, uint16(unsafe.Offsetof(SnowDevice{}.Manufacturer)), 12, kStr},                // "manufacturer"
+		{nil, 41, uint16(unsafe.Offsetof(SnowDevice{}.Model)), 5, kStr},                        // "model"
+		{nil, 46, uint16(unsafe.Offsetof(SnowDevice{}.OperatingSystem)), 15, kStr},             // "operatingSystem"
+		{nil, 61, uint16(unsafe.Offsetof(SnowDevice{}.OperatingSystemServicePack)), 26, kStr},  // "operatingSystemServicePack"
+		{nil, 87, uint16(unsafe.Offsetof(SnowDevice{}.IsVirtual)), 9, kBool},                   // "isVirtual"
+		{nil, 96, uint16(unsafe.Offsetof(SnowDevice{}.Status)), 6, kStr},                       // "status"
+		{nil, 102, uint16(unsafe.Offsetof(SnowDevice{}.IPAddresses)), 11, kStr},                // "ipAddresses"
+		{nil, 113, uint16(unsafe.Offsetof(SnowDevice{}.LastScanDate)), 12, kTime},              // "lastScanDate"
+		{nil, 125, uint16(unsafe.Offsetof(SnowDevice{}.UpdatedBy)), 9, kStr},                   // "updatedBy"
+		{nil, 134, uint16(unsafe.Offsetof(SnowDevice{}.UpdatedDate)), 11, kTime},               // "updatedDate"
+		{nil, 145, uint16(unsafe.Offsetof(SnowDevice{}.Domain)), 6, kStr},                      // "domain"
+		{nil, 151, uint16(unsafe.Offsetof(SnowDevice{}.TotalDiskSpace)), 14, kInt},             // "totalDiskSpace"
+		{nil, 165, uint16(unsafe.Offsetof(SnowDevice{}.PhysicalMemory)), 14, kInt},             // "physicalMemory"
+		{nil, 179, uint16(unsafe.Offsetof(SnowDevice{}.ProcessorType)), 13, kStr},              // "processorType"
+		{nil, 192, uint16(unsafe.Offsetof(SnowDevice{}.ProcessorCount)), 14, kInt},             // "processorCount"
+		{nil, 206, uint16(unsafe.Offsetof(SnowDevice{}.CoreCount)), 9, kInt},                   // "coreCount"
+		{nil, 215, uint16(unsafe.Offsetof(SnowDevice{}.BiosSerialNumber)), 16, kStr},           // "biosSerialNumber"
+		{nil, 231, uint16(unsafe.Offsetof(SnowDevice{}.HypervisorName)), 14, kStr},             // "hypervisorName"
+		{nil, 245, uint16(unsafe.Offsetof(SnowDevice{}.MostFrequentUserID)), 18, kInt},         // "mostFrequentUserId"
+		{nil, 263, uint16(unsafe.Offsetof(SnowDevice{}.MostRecentUserID)), 16, kInt},           // "mostRecentUserId"
+		{&dectSnowHardware, 279, uint16(unsafe.Offsetof(SnowDevice{}.Hardware)), 8, kOne},      // "hardware"
+		{nil, 287, uint16(unsafe.Offsetof(SnowDevice{}.BiosVersion)), 11, kStr},                // "biosVersion"
+		{nil, 298, uint16(unsafe.Offsetof(SnowDevice{}.BiosDate)), 8, kTime},                   // "biosDate"
+		{nil, 306, uint16(unsafe.Offsetof(SnowDevice{}.NumberOfProcessors)), 18, kInt},         // "numberOfProcessors"
+		{nil, 324, uint16(unsafe.Offsetof(SnowDevice{}.CoresPerProcessor)), 17, kInt},          // "coresPerProcessor"
+		{nil, 341, uint16(unsafe.Offsetof(SnowDevice{}.PhysicalMemoryMb)), 16, kInt},           // "physicalMemoryMb"
+		{nil, 357, uint16(unsafe.Offsetof(SnowDevice{}.MemorySlots)), 11, kInt},                // "memorySlots"
+		{nil, 368, uint16(unsafe.Offsetof(SnowDevice{}.MemorySlotsAvailable)), 20, kInt},       // "memorySlotsAvailable"
+		{nil, 388, uint16(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceMb)), 17, kInt},          // "systemDiskSpaceMb"
+		{nil, 405, uint16(unsafe.Offsetof(SnowDevice{}.SystemDiskSpaceAvailableMb)), 26, kInt}, // "systemDiskSpaceAvailableMb"
+		{nil, 431, uint16(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceMb)), 16, kInt},           // "totalDiskSpaceMb"
+		{nil, 447, uint16(unsafe.Offsetof(SnowDevice{}.TotalDiskSpaceAvailableMb)), 25, kInt},  // "totalDiskSpaceAvailableMb"
+		{nil, 472, uint16(unsafe.Offsetof(SnowDevice{}.PhoneNumber)), 11, kStr},                // "phoneNumber"
+		{nil, 483, uint16(unsafe.Offsetof(SnowDevice{}.MobileDeviceType)), 16, kStr},           // "mobileDeviceType"
+	}, sorted: []uint16{26, 20, 25, 19, 28, 14, 24, 21, 0, 10, 8, 11, 4, 30, 31, 37, 5, 22, 23, 1, 27, 6, 7, 3, 2, 36, 16, 29, 18, 17, 9, 33, 32, 15, 35, 34, 12, 13}}
 
 func (m *SnowDevice) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnowDevice
@@ -7940,21 +8067,24 @@ func growSnowHardware(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnowHardware = decTable{extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), grow: growSnowHardware, fields: []decField{
-	{"biosSerialNumber", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), kStr},
-	{"biosVersion", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosVersion)), kStr},
-	{"biosDate", nil, uint32(unsafe.Offsetof(SnowHardware{}.BiosDate)), kTime},
-	{"processorType", nil, uint32(unsafe.Offsetof(SnowHardware{}.ProcessorType)), kStr},
-	{"numberOfProcessors", nil, uint32(unsafe.Offsetof(SnowHardware{}.NumberOfProcessors)), kInt},
-	{"coresPerProcessor", nil, uint32(unsafe.Offsetof(SnowHardware{}.CoresPerProcessor)), kInt},
-	{"physicalMemoryMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.PhysicalMemoryMb)), kInt},
-	{"memorySlots", nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlots)), kInt},
-	{"memorySlotsAvailable", nil, uint32(unsafe.Offsetof(SnowHardware{}.MemorySlotsAvailable)), kInt},
-	{"systemDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceMb)), kInt},
-	{"systemDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceAvailableMb)), kInt},
-	{"totalDiskSpaceMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceMb)), kInt},
-	{"totalDiskSpaceAvailableMb", nil, uint32(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), kInt},
-}, sorted: []uint16{2, 0, 1, 5, 7, 8, 4, 6, 3, 10, 9, 12, 11}}
+var dectSnowHardware = decTable{names: "biosSerialNumberbiosVersionbiosDateprocessorTypenumberOfProcessorscoresPerProces" +
+	"sorphysicalMemoryMbmemorySlotsmemorySlotsAvailablesystemDiskSpaceMbsystemDiskSpa" +
+	"ceAvailableMbtotalDiskSpaceMbtotalDiskSpaceAvailableMb",
+	extra: unsafe.Offsetof(SnowHardware{}.Extra), size: unsafe.Sizeof(SnowHardware{}), grow: growSnowHardware, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnowHardware{}.BiosSerialNumber)), 16, kStr},             // "biosSerialNumber"
+		{nil, 16, uint16(unsafe.Offsetof(SnowHardware{}.BiosVersion)), 11, kStr},                 // "biosVersion"
+		{nil, 27, uint16(unsafe.Offsetof(SnowHardware{}.BiosDate)), 8, kTime},                    // "biosDate"
+		{nil, 35, uint16(unsafe.Offsetof(SnowHardware{}.ProcessorType)), 13, kStr},               // "processorType"
+		{nil, 48, uint16(unsafe.Offsetof(SnowHardware{}.NumberOfProcessors)), 18, kInt},          // "numberOfProcessors"
+		{nil, 66, uint16(unsafe.Offsetof(SnowHardware{}.CoresPerProcessor)), 17, kInt},           // "coresPerProcessor"
+		{nil, 83, uint16(unsafe.Offsetof(SnowHardware{}.PhysicalMemoryMb)), 16, kInt},            // "physicalMemoryMb"
+		{nil, 99, uint16(unsafe.Offsetof(SnowHardware{}.MemorySlots)), 11, kInt},                 // "memorySlots"
+		{nil, 110, uint16(unsafe.Offsetof(SnowHardware{}.MemorySlotsAvailable)), 20, kInt},       // "memorySlotsAvailable"
+		{nil, 130, uint16(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceMb)), 17, kInt},          // "systemDiskSpaceMb"
+		{nil, 147, uint16(unsafe.Offsetof(SnowHardware{}.SystemDiskSpaceAvailableMb)), 26, kInt}, // "systemDiskSpaceAvailableMb"
+		{nil, 173, uint16(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceMb)), 16, kInt},           // "totalDiskSpaceMb"
+		{nil, 189, uint16(unsafe.Offsetof(SnowHardware{}.TotalDiskSpaceAvailableMb)), 25, kInt},  // "totalDiskSpaceAvailableMb"
+	}, sorted: []uint16{2, 0, 1, 5, 7, 8, 4, 6, 3, 10, 9, 12, 11}}
 
 func (m *SnowHardware) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnowHardware
@@ -8099,19 +8229,21 @@ func growSnowLicenseAbstract(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnowLicenseAbstract = decTable{extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), grow: growSnowLicenseAbstract, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), kInt},
-	{"applicationName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), kStr},
-	{"manufacturerName", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), kStr},
-	{"metric", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Metric)), kStr},
-	{"assignmentType", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.AssignmentType)), kStr},
-	{"purchaseDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.PurchaseDate)), kTime},
-	{"quantity", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.Quantity)), kInt},
-	{"isIncomplete", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), kBool},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), kTime},
-	{"updatedBy", nil, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), kStr},
-	{"snowDevices", &dectSnowDevice, uint32(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), kMany},
-}, sorted: []uint16{1, 4, 0, 7, 2, 3, 5, 6, 10, 9, 8}}
+var dectSnowLicenseAbstract = decTable{names: "idapplicationNamemanufacturerNamemetricassignmentTypepurchaseDatequantityisIncom" +
+	"pleteupdatedDateupdatedBysnowDevices",
+	extra: unsafe.Offsetof(SnowLicenseAbstract{}.Extra), size: unsafe.Sizeof(SnowLicenseAbstract{}), grow: growSnowLicenseAbstract, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.ApplicationName)), 15, kStr},            // "applicationName"
+		{nil, 17, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.ManufacturerName)), 16, kStr},          // "manufacturerName"
+		{nil, 33, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.Metric)), 6, kStr},                     // "metric"
+		{nil, 39, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.AssignmentType)), 14, kStr},            // "assignmentType"
+		{nil, 53, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.PurchaseDate)), 12, kTime},             // "purchaseDate"
+		{nil, 65, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.Quantity)), 8, kInt},                   // "quantity"
+		{nil, 73, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.IsIncomplete)), 12, kBool},             // "isIncomplete"
+		{nil, 85, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedDate)), 11, kTime},              // "updatedDate"
+		{nil, 96, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.UpdatedBy)), 9, kStr},                  // "updatedBy"
+		{&dectSnowDevice, 105, uint16(unsafe.Offsetof(SnowLicenseAbstract{}.SnowDevices)), 11, kMany}, // "snowDevices"
+	}, sorted: []uint16{1, 4, 0, 7, 2, 3, 5, 6, 10, 9, 8}}
 
 func (m *SnowLicenseAbstract) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnowLicenseAbstract
@@ -8183,11 +8315,12 @@ func growStripePaymentMethod(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripePaymentMethod = decTable{extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), grow: growStripePaymentMethod, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Name)), kStr},
-	{"hint", nil, uint32(unsafe.Offsetof(StripePaymentMethod{}.Hint)), kStr},
-}, sorted: []uint16{2, 0, 1}}
+var dectStripePaymentMethod = decTable{names: "idnamehint",
+	extra: unsafe.Offsetof(StripePaymentMethod{}.Extra), size: unsafe.Sizeof(StripePaymentMethod{}), grow: growStripePaymentMethod, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StripePaymentMethod{}.ID)), 2, kStr},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StripePaymentMethod{}.Name)), 4, kStr}, // "name"
+		{nil, 6, uint16(unsafe.Offsetof(StripePaymentMethod{}.Hint)), 4, kStr}, // "hint"
+	}, sorted: []uint16{2, 0, 1}}
 
 func (m *StripePaymentMethod) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripePaymentMethod

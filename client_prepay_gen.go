@@ -335,22 +335,24 @@ func growPrepayHistory(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPrepayHistory = decTable{extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), grow: growPrepayHistory, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientName)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Date)), kTime},
-	{"hours", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Hours)), kF64},
-	{"description", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Description)), kStr},
-	{"invoicedate", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Invoicedate)), kTime},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceID)), kStr},
-	{"amount", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Amount)), kF64},
-	{"expirydate", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirydate)), kTime},
-	{"expirychecked", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Expirychecked)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(PrepayHistory{}.Warning)), kStr},
-	{"invoice_number", nil, uint32(unsafe.Offsetof(PrepayHistory{}.InvoiceNumber)), kStr},
-	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), kInt},
-}, sorted: []uint16{11, 8, 1, 2, 13, 3, 5, 10, 9, 4, 0, 7, 12, 6}}
+var dectPrepayHistory = decTable{names: "idclient_idclient_namedatehoursdescriptioninvoicedateinvoice_idamountexpirydatee" +
+	"xpirychecked_warninginvoice_numberclient_to_invoice_to_id",
+	extra: unsafe.Offsetof(PrepayHistory{}.Extra), size: unsafe.Sizeof(PrepayHistory{}), grow: growPrepayHistory, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PrepayHistory{}.ID)), 2, kInt},                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PrepayHistory{}.ClientID)), 9, kInt},               // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(PrepayHistory{}.ClientName)), 11, kStr},           // "client_name"
+		{nil, 22, uint16(unsafe.Offsetof(PrepayHistory{}.Date)), 4, kTime},                 // "date"
+		{nil, 26, uint16(unsafe.Offsetof(PrepayHistory{}.Hours)), 5, kF64},                 // "hours"
+		{nil, 31, uint16(unsafe.Offsetof(PrepayHistory{}.Description)), 11, kStr},          // "description"
+		{nil, 42, uint16(unsafe.Offsetof(PrepayHistory{}.Invoicedate)), 11, kTime},         // "invoicedate"
+		{nil, 53, uint16(unsafe.Offsetof(PrepayHistory{}.InvoiceID)), 10, kStr},            // "invoice_id"
+		{nil, 63, uint16(unsafe.Offsetof(PrepayHistory{}.Amount)), 6, kF64},                // "amount"
+		{nil, 69, uint16(unsafe.Offsetof(PrepayHistory{}.Expirydate)), 10, kTime},          // "expirydate"
+		{nil, 79, uint16(unsafe.Offsetof(PrepayHistory{}.Expirychecked)), 13, kBool},       // "expirychecked"
+		{nil, 92, uint16(unsafe.Offsetof(PrepayHistory{}.Warning)), 8, kStr},               // "_warning"
+		{nil, 100, uint16(unsafe.Offsetof(PrepayHistory{}.InvoiceNumber)), 14, kStr},       // "invoice_number"
+		{nil, 114, uint16(unsafe.Offsetof(PrepayHistory{}.ClientToInvoiceToID)), 23, kInt}, // "client_to_invoice_to_id"
+	}, sorted: []uint16{11, 8, 1, 2, 13, 3, 5, 10, 9, 4, 0, 7, 12, 6}}
 
 func (m *PrepayHistory) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPrepayHistory

@@ -130,19 +130,19 @@ type oddNames struct {
 	Extra map[string]json.RawMessage
 }
 
-var dectOddNames = decTable{extra: unsafe.Offsetof(oddNames{}.Extra), size: unsafe.Sizeof(oddNames{}), fields: []decField{
-	{`a"b`, nil, uint32(unsafe.Offsetof(oddNames{}.Quote)), kInt},
-	{`a\b`, nil, uint32(unsafe.Offsetof(oddNames{}.Back)), kInt},
-	{"plain", nil, uint32(unsafe.Offsetof(oddNames{}.Plain)), kInt},
-}, sorted: []uint16{0, 1, 2}}
+var dectOddNames = withFields(decTable{extra: unsafe.Offsetof(oddNames{}.Extra), size: unsafe.Sizeof(oddNames{})},
+	namedField{`a"b`, nil, unsafe.Offsetof(oddNames{}.Quote), kInt},
+	namedField{`a\b`, nil, unsafe.Offsetof(oddNames{}.Back), kInt},
+	namedField{"plain", nil, unsafe.Offsetof(oddNames{}.Plain), kInt},
+)
 
 func (m *oddNames) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOddNames }
 
 // Names are compared with the raw input only when no name needs escaping:
 // a raw `a\b` in JSON is "a" and a backspace, and a raw `a"b` ends the key.
 func TestRawNameMatchingNeedsPlainNames(t *testing.T) {
-	if dectOddNames.plainNames() || !dectFaults.plainNames() {
-		t.Fatal("plainNames is wrong")
+	if !dectOddNames.escaped || dectFaults.escaped {
+		t.Fatal("escaped is wrong")
 	}
 	var v oddNames
 	if _, err := decodeJSON([]byte(`{"plain":1,"a\"b":2,"a\\b":3,"a\b":4}`), &v); err != nil {

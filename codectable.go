@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"sort"
-	"sync/atomic"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -25,11 +23,18 @@ import (
 // struct with reflect.
 
 // decField is one field of a decode table.
+//
+// A field's name is a slice of its table's names (name, nameLen): 16 bytes
+// a field instead of 32 with a string of its own. The tables of every
+// record a program decodes are in its binary, and this halves them
+// (bench/run's binary row). The generated tables convert constants, so a
+// struct too big for off or a name too long for nameLen fails to compile.
 type decField struct {
-	name string
-	sub  *decTable // the nested record's table, for kOne, kMany, kPage, kRecMap
-	off  uint32
-	kind uint8
+	sub     *decTable // the nested record's table, for kOne, kMany, kPage, kRecMap
+	name    uint32    // where the name starts in the table's names
+	off     uint16
+	nameLen uint8
+	kind    uint8
 }
 
 // decTable lists a model's fields in the spec's order; sorted indexes them
@@ -38,7 +43,12 @@ type decField struct {
 // know what they hold): n records copied from old into a new array of c;
 // mapSet is set for records that are map values.
 type decTable struct {
-	fields []decField
+	names string // every field's name, one after the other
+	// escaped is set when a name is not written in JSON as its own bytes
+	// (it holds '"' or '\\', or is not valid UTF-8): such a table's names
+	// cannot be compared with the input before unescaping (see nextField).
+	escaped bool
+	fields  []decField
 	sorted []uint16
 	extra  uintptr // offset of Extra
 	size   uintptr
@@ -49,38 +59,12 @@ type decTable struct {
 	ref    func() *decTable
 	mapNew func(m unsafe.Pointer)
 	mapSet func(m unsafe.Pointer, k string, v unsafe.Pointer)
-	// names caches plainNames: 0 not yet known, namesPlain, namesEscaped.
-	names atomic.Uint32
 }
 
-const (
-	namesPlain = 1 + iota
-	namesEscaped
-)
-
-// plainNames reports whether every field name of t is written in JSON as
-// its own bytes (no '"' or '\\', valid UTF-8), so that a name can be
-// compared with the input as it is, before unescaping (see nextField).
-func (t *decTable) plainNames() bool {
-	switch t.names.Load() {
-	case namesPlain:
-		return true
-	case namesEscaped:
-		return false
-	}
-	v := uint32(namesPlain)
-	for _, f := range t.fields {
-		for j := 0; j < len(f.name); j++ {
-			if c := f.name[j]; c == '"' || c == '\\' {
-				v = namesEscaped
-			}
-		}
-		if !utf8.ValidString(f.name) {
-			v = namesEscaped
-		}
-	}
-	t.names.Store(v)
-	return v == namesPlain
+// name returns the name of field i.
+func (t *decTable) name(i int) string {
+	f := &t.fields[i]
+	return t.names[f.name : f.name+uint32(f.nameLen)]
 }
 
 // resolve returns the table a field's sub stands for.
@@ -142,7 +126,7 @@ const findAhead = 8
 // find returns the index of the field named key, or -1.
 func (t *decTable) find(key []byte, next int) int {
 	for i := next; i < len(t.fields) && i < next+findAhead; i++ {
-		if t.fields[i].name == string(key) {
+		if t.name(i) == string(key) {
 			return i
 		}
 	}
@@ -154,13 +138,13 @@ func (t *decTable) search(key []byte) int {
 	lo, hi := 0, len(t.sorted)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if t.fields[t.sorted[m]].name < string(key) {
+		if t.name(int(t.sorted[m])) < string(key) {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(t.sorted) && t.fields[t.sorted[lo]].name == string(key) {
+	if lo < len(t.sorted) && t.name(int(t.sorted[lo])) == string(key) {
 		return int(t.sorted[lo])
 	}
 	return -1
@@ -174,7 +158,7 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 	// declared field's value (one that did not fit, now or in an earlier
 	// decode into the record), a value that fits must remove it.
 	kept := len(*extra) > 0
-	plain := t.plainNames()
+	plain := !t.escaped
 	next := 0
 	for {
 		i, more := d.nextField(t, next, plain)
@@ -242,7 +226,7 @@ func (d *decoder) object(base unsafe.Pointer, t *decTable) {
 			d.keep(extra)
 			kept = true
 		} else if kept {
-			d.dropKept(extra, f.name)
+			d.dropKept(extra, t.name(i))
 		}
 	}
 }
@@ -304,7 +288,7 @@ func (d *decoder) nextField(t *decTable, next int, plain bool) (i int, ok bool) 
 	// d.key is left as it is on a match: only extra, for a field t
 	// lacks, reads it.
 	for j := next; j < len(t.fields) && j < next+findAhead; j++ {
-		name := t.fields[j].name
+		name := t.name(j)
 		if end := start + len(name); end < len(d.data) && d.data[end] == '"' && sameBytes(d.data[start:end], name) {
 			d.pos = end + 1
 			i = j

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -125,19 +126,20 @@ func codecTableProblems(t *testing.T, models []any) []string {
 		for i, df := range dt.fields {
 			ef := et.fields[i]
 			sf, ok := byOff[uintptr(df.off)]
+			name := dt.name(i)
 			switch {
 			case !ok:
-				errorf("%s: table entry %q at offset %d is no field", rt.Name(), df.name, df.off)
+				errorf("%s: table entry %q at offset %d is no field", rt.Name(), name, df.off)
 				continue
 			case seen[sf.Offset]:
 				errorf("%s.%s: in the table twice", rt.Name(), sf.Name)
-			case ef.off != df.off || ef.kind != df.kind:
+			case ef.off != uint32(df.off) || ef.kind != df.kind:
 				errorf("%s.%s: decode and encode entries differ", rt.Name(), sf.Name)
 			}
 			seen[sf.Offset] = true
 			wire, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if df.name != wire {
-				errorf("%s.%s: table name %q, JSON tag %q", rt.Name(), sf.Name, df.name, wire)
+			if name != wire {
+				errorf("%s.%s: table name %q, JSON tag %q", rt.Name(), sf.Name, name, wire)
 			}
 			var key map[string]int
 			if json.Unmarshal([]byte("{"+ef.key+"0}"), &key) != nil || len(key) != 1 {
@@ -164,7 +166,7 @@ func codecTableProblems(t *testing.T, models []any) []string {
 			}
 		}
 		if !sort.SliceIsSorted(dt.sorted, func(i, j int) bool {
-			return dt.fields[dt.sorted[i]].name < dt.fields[dt.sorted[j]].name
+			return dt.name(int(dt.sorted[i])) < dt.name(int(dt.sorted[j]))
 		}) {
 			errorf("%s: sorted index not sorted", rt.Name())
 		}
@@ -182,11 +184,11 @@ type badRec struct {
 }
 
 var (
-	dectBadRec = decTable{extra: unsafe.Offsetof(badRec{}.Extra), size: unsafe.Sizeof(badRec{}), fields: []decField{
-		{"a", nil, uint32(unsafe.Offsetof(badRec{}.A)), kStr},
-		{"b", nil, uint32(unsafe.Offsetof(badRec{}.B)), kStr}, // wrong kind
-		{"x", nil, uint32(unsafe.Offsetof(badRec{}.C)), kStr}, // wrong name
-	}, sorted: []uint16{0, 1, 2}}
+	dectBadRec = withFields(decTable{extra: unsafe.Offsetof(badRec{}.Extra), size: unsafe.Sizeof(badRec{})},
+		namedField{"a", nil, unsafe.Offsetof(badRec{}.A), kStr},
+		namedField{"b", nil, unsafe.Offsetof(badRec{}.B), kStr}, // wrong kind
+		namedField{"x", nil, unsafe.Offsetof(badRec{}.C), kStr}, // wrong name
+	)
 	enctBadRec = encTable{extra: unsafe.Offsetof(badRec{}.Extra), size: unsafe.Sizeof(badRec{}), fields: []encField{
 		{`"a":`, nil, uint32(unsafe.Offsetof(badRec{}.A)), kStr},
 		{`"b":`, nil, uint32(unsafe.Offsetof(badRec{}.B)), kStr},
@@ -207,4 +209,27 @@ func TestCodecTableCheckFailsOnABadEntry(t *testing.T) {
 	if n := strings.Count(got, "\n") + 1; n != 2 {
 		t.Errorf("%d problems, want 2:\n%s", n, got)
 	}
+}
+
+// namedField is a decode table entry as a test writes it: with its name.
+type namedField struct {
+	name string
+	sub  *decTable
+	off  uintptr
+	kind uint8
+}
+
+// withFields fills t's names, fields and sorted index from fields, as the
+// generator lays them out, for the tables tests write by hand.
+func withFields(t decTable, fields ...namedField) decTable {
+	var names strings.Builder
+	for _, f := range fields {
+		t.fields = append(t.fields, decField{sub: f.sub, name: uint32(names.Len()), off: uint16(f.off), nameLen: uint8(len(f.name)), kind: f.kind})
+		names.WriteString(f.name)
+		t.escaped = t.escaped || strings.ContainsAny(f.name, "\"\\") || !utf8.ValidString(f.name)
+		t.sorted = append(t.sorted, uint16(len(t.sorted)))
+	}
+	t.names = names.String()
+	sort.SliceStable(t.sorted, func(i, j int) bool { return fields[t.sorted[i]].name < fields[t.sorted[j]].name })
+	return t
 }

@@ -381,27 +381,30 @@ func growConfigCommit(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConfigCommit = decTable{extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), grow: growConfigCommit, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ConfigCommit{}.GUID)), kStr},
-	{"timestamp", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Timestamp)), kTime},
-	{"source_instance_id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.SourceInstanceID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.AgentID)), kInt},
-	{"summary", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Summary)), kStr},
-	{"object_guid", nil, uint32(unsafe.Offsetof(ConfigCommit{}.ObjectGUID)), kStr},
-	{"operation", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Operation)), kStr},
-	{"payload", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Payload)), kStr},
-	{"rollback_operation", nil, uint32(unsafe.Offsetof(ConfigCommit{}.RollbackOperation)), kStr},
-	{"rollback_payload", nil, uint32(unsafe.Offsetof(ConfigCommit{}.RollbackPayload)), kStr},
-	{"rolled_back", nil, uint32(unsafe.Offsetof(ConfigCommit{}.RolledBack)), kBool},
-	{"rolled_back_timestamp", nil, uint32(unsafe.Offsetof(ConfigCommit{}.RolledBackTimestamp)), kTime},
-	{"rolled_back_agent_id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.RolledBackAgentID)), kInt},
-	{"is_merge", nil, uint32(unsafe.Offsetof(ConfigCommit{}.IsMerge)), kBool},
-	{"original_json", nil, uint32(unsafe.Offsetof(ConfigCommit{}.OriginalJSON)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Warning)), kStr},
-	{"_rollback", nil, uint32(unsafe.Offsetof(ConfigCommit{}.Rollback)), kBool},
-	{"_push_to_instance_id", nil, uint32(unsafe.Offsetof(ConfigCommit{}.PushToInstanceID)), kInt},
-}, sorted: []uint16{18, 17, 16, 4, 1, 0, 14, 6, 7, 15, 8, 9, 10, 11, 13, 12, 3, 5, 2}}
+var dectConfigCommit = decTable{names: "idguidtimestampsource_instance_idagent_idsummaryobject_guidoperationpayloadrollb" +
+	"ack_operationrollback_payloadrolled_backrolled_back_timestamprolled_back_agent_i" +
+	"dis_mergeoriginal_json_warning_rollback_push_to_instance_id",
+	extra: unsafe.Offsetof(ConfigCommit{}.Extra), size: unsafe.Sizeof(ConfigCommit{}), grow: growConfigCommit, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConfigCommit{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConfigCommit{}.GUID)), 4, kStr},                    // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(ConfigCommit{}.Timestamp)), 9, kTime},              // "timestamp"
+		{nil, 15, uint16(unsafe.Offsetof(ConfigCommit{}.SourceInstanceID)), 18, kInt},      // "source_instance_id"
+		{nil, 33, uint16(unsafe.Offsetof(ConfigCommit{}.AgentID)), 8, kInt},                // "agent_id"
+		{nil, 41, uint16(unsafe.Offsetof(ConfigCommit{}.Summary)), 7, kStr},                // "summary"
+		{nil, 48, uint16(unsafe.Offsetof(ConfigCommit{}.ObjectGUID)), 11, kStr},            // "object_guid"
+		{nil, 59, uint16(unsafe.Offsetof(ConfigCommit{}.Operation)), 9, kStr},              // "operation"
+		{nil, 68, uint16(unsafe.Offsetof(ConfigCommit{}.Payload)), 7, kStr},                // "payload"
+		{nil, 75, uint16(unsafe.Offsetof(ConfigCommit{}.RollbackOperation)), 18, kStr},     // "rollback_operation"
+		{nil, 93, uint16(unsafe.Offsetof(ConfigCommit{}.RollbackPayload)), 16, kStr},       // "rollback_payload"
+		{nil, 109, uint16(unsafe.Offsetof(ConfigCommit{}.RolledBack)), 11, kBool},          // "rolled_back"
+		{nil, 120, uint16(unsafe.Offsetof(ConfigCommit{}.RolledBackTimestamp)), 21, kTime}, // "rolled_back_timestamp"
+		{nil, 141, uint16(unsafe.Offsetof(ConfigCommit{}.RolledBackAgentID)), 20, kInt},    // "rolled_back_agent_id"
+		{nil, 161, uint16(unsafe.Offsetof(ConfigCommit{}.IsMerge)), 8, kBool},              // "is_merge"
+		{nil, 169, uint16(unsafe.Offsetof(ConfigCommit{}.OriginalJSON)), 13, kStr},         // "original_json"
+		{nil, 182, uint16(unsafe.Offsetof(ConfigCommit{}.Warning)), 8, kStr},               // "_warning"
+		{nil, 190, uint16(unsafe.Offsetof(ConfigCommit{}.Rollback)), 9, kBool},             // "_rollback"
+		{nil, 199, uint16(unsafe.Offsetof(ConfigCommit{}.PushToInstanceID)), 20, kInt},     // "_push_to_instance_id"
+	}, sorted: []uint16{18, 17, 16, 4, 1, 0, 14, 6, 7, 15, 8, 9, 10, 11, 13, 12, 3, 5, 2}}
 
 func (m *ConfigCommit) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConfigCommit

@@ -227,18 +227,19 @@ func growConfirmClosure(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConfirmClosure = decTable{extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), grow: growConfirmClosure, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.TicketID)), kInt},
-	{"key", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Key)), kStr},
-	{"result", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Result)), kBool},
-	{"date", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Date)), kTime},
-	{"comment", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Comment)), kStr},
-	{"user_message", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.UserMessage)), kStr},
-	{"withfeedback", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Withfeedback)), kBool},
-	{"feedbackhtml", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Feedbackhtml)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConfirmClosure{}.Warning)), kStr},
-}, sorted: []uint16{9, 5, 4, 8, 0, 2, 3, 1, 6, 7}}
+var dectConfirmClosure = decTable{names: "idticket_idkeyresultdatecommentuser_messagewithfeedbackfeedbackhtml_warning",
+	extra: unsafe.Offsetof(ConfirmClosure{}.Extra), size: unsafe.Sizeof(ConfirmClosure{}), grow: growConfirmClosure, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConfirmClosure{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConfirmClosure{}.TicketID)), 9, kInt},        // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(ConfirmClosure{}.Key)), 3, kStr},            // "key"
+		{nil, 14, uint16(unsafe.Offsetof(ConfirmClosure{}.Result)), 6, kBool},        // "result"
+		{nil, 20, uint16(unsafe.Offsetof(ConfirmClosure{}.Date)), 4, kTime},          // "date"
+		{nil, 24, uint16(unsafe.Offsetof(ConfirmClosure{}.Comment)), 7, kStr},        // "comment"
+		{nil, 31, uint16(unsafe.Offsetof(ConfirmClosure{}.UserMessage)), 12, kStr},   // "user_message"
+		{nil, 43, uint16(unsafe.Offsetof(ConfirmClosure{}.Withfeedback)), 12, kBool}, // "withfeedback"
+		{nil, 55, uint16(unsafe.Offsetof(ConfirmClosure{}.Feedbackhtml)), 12, kStr},  // "feedbackhtml"
+		{nil, 67, uint16(unsafe.Offsetof(ConfirmClosure{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{9, 5, 4, 8, 0, 2, 3, 1, 6, 7}}
 
 func (m *ConfirmClosure) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConfirmClosure

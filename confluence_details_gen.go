@@ -199,17 +199,18 @@ func growConfluenceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConfluenceDetails = decTable{extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), grow: growConfluenceDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.URL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Username)), kStr},
-	{"newmethod", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), kBool},
-	{"new_password", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), kStr},
-	{"faq_links", &dectExternalLinkList, uint32(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), kMany},
-	{"enabled", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConfluenceDetails{}.Warning)), kStr},
-}, sorted: []uint16{8, 7, 6, 0, 1, 5, 4, 2, 3}}
+var dectConfluenceDetails = decTable{names: "idnameurlusernamenewmethodnew_passwordfaq_linksenabled_warning",
+	extra: unsafe.Offsetof(ConfluenceDetails{}.Extra), size: unsafe.Sizeof(ConfluenceDetails{}), grow: growConfluenceDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConfluenceDetails{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConfluenceDetails{}.Name)), 4, kStr},                         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ConfluenceDetails{}.URL)), 3, kStr},                          // "url"
+		{nil, 9, uint16(unsafe.Offsetof(ConfluenceDetails{}.Username)), 8, kStr},                     // "username"
+		{nil, 17, uint16(unsafe.Offsetof(ConfluenceDetails{}.Newmethod)), 9, kBool},                  // "newmethod"
+		{nil, 26, uint16(unsafe.Offsetof(ConfluenceDetails{}.NewPassword)), 12, kStr},                // "new_password"
+		{&dectExternalLinkList, 38, uint16(unsafe.Offsetof(ConfluenceDetails{}.FaqLinks)), 9, kMany}, // "faq_links"
+		{nil, 47, uint16(unsafe.Offsetof(ConfluenceDetails{}.Enabled)), 7, kBool},                    // "enabled"
+		{nil, 54, uint16(unsafe.Offsetof(ConfluenceDetails{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{8, 7, 6, 0, 1, 5, 4, 2, 3}}
 
 func (m *ConfluenceDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConfluenceDetails

@@ -228,19 +228,21 @@ func growConnectedInstance(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConnectedInstance = decTable{extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), grow: growConnectedInstance, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Name)), kStr},
-	{"apiurl", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Apiurl)), kStr},
-	{"authurl", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Authurl)), kStr},
-	{"tenant", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Tenant)), kStr},
-	{"clientid", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Clientid)), kStr},
-	{"new_clientsecret", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.NewClientsecret)), kStr},
-	{"_test", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Test)), kBool},
-	{"_test_ok", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.TestOk)), kBool},
-	{"_test_result", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.TestResult)), kRaw},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConnectedInstance{}.Warning)), kStr},
-}, sorted: []uint16{7, 8, 9, 10, 2, 3, 5, 0, 1, 6, 4}}
+var dectConnectedInstance = decTable{names: "idnameapiurlauthurltenantclientidnew_clientsecret_test_test_ok_test_result_warni" +
+	"ng",
+	extra: unsafe.Offsetof(ConnectedInstance{}.Extra), size: unsafe.Sizeof(ConnectedInstance{}), grow: growConnectedInstance, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConnectedInstance{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConnectedInstance{}.Name)), 4, kStr},              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ConnectedInstance{}.Apiurl)), 6, kStr},            // "apiurl"
+		{nil, 12, uint16(unsafe.Offsetof(ConnectedInstance{}.Authurl)), 7, kStr},          // "authurl"
+		{nil, 19, uint16(unsafe.Offsetof(ConnectedInstance{}.Tenant)), 6, kStr},           // "tenant"
+		{nil, 25, uint16(unsafe.Offsetof(ConnectedInstance{}.Clientid)), 8, kStr},         // "clientid"
+		{nil, 33, uint16(unsafe.Offsetof(ConnectedInstance{}.NewClientsecret)), 16, kStr}, // "new_clientsecret"
+		{nil, 49, uint16(unsafe.Offsetof(ConnectedInstance{}.Test)), 5, kBool},            // "_test"
+		{nil, 54, uint16(unsafe.Offsetof(ConnectedInstance{}.TestOk)), 8, kBool},          // "_test_ok"
+		{nil, 62, uint16(unsafe.Offsetof(ConnectedInstance{}.TestResult)), 12, kRaw},      // "_test_result"
+		{nil, 74, uint16(unsafe.Offsetof(ConnectedInstance{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{7, 8, 9, 10, 2, 3, 5, 0, 1, 6, 4}}
 
 func (m *ConnectedInstance) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConnectedInstance

@@ -439,34 +439,39 @@ func growConsignmentDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConsignmentDetail = decTable{extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), grow: growConsignmentDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ID)), kInt},
-	{"consignment_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ConsignmentID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Name)), kStr},
-	{"quantity", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Quantity)), kF64},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.InvoiceID)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SalesorderID)), kInt},
-	{"salesorder_line", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SalesorderLine)), kInt},
-	{"stocklocation_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StocklocationID)), kInt},
-	{"costprice", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Costprice)), kF64},
-	{"price", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Price)), kF64},
-	{"itemstock_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemstockID)), kInt},
-	{"item_assettype_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), kInt},
-	{"stockadjustedamount", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), kF64},
-	{"serialised_assets", &dectDeviceList, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), kMany},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), kInt},
-	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), kBool},
-	{"is_return", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.Warning)), kStr},
-	{"item_internalreference", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemInternalreference)), kStr},
-	{"item_externalreference", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemExternalreference)), kStr},
-	{"item_supplier_part_code", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemSupplierPartCode)), kStr},
-	{"item_description", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemDescription)), kStr},
-	{"item_purchase_description", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemPurchaseDescription)), kStr},
-	{"item_location", nil, uint32(unsafe.Offsetof(ConsignmentDetail{}.ItemLocation)), kStr},
-}, sorted: []uint16{19, 1, 9, 0, 5, 18, 12, 23, 21, 2, 20, 25, 24, 22, 11, 3, 10, 4, 6, 7, 17, 15, 14, 16, 8, 13}}
+var dectConsignmentDetail = decTable{names: "idconsignment_iditem_idnamequantityinvoice_idsalesorder_idsalesorder_linestocklo" +
+	"cation_idcostpricepriceitemstock_iditem_assettype_idsupplier_idstockadjustedamou" +
+	"ntserialised_assetsstockbin_idserialise_only_oneis_return_warningitem_internalre" +
+	"ferenceitem_externalreferenceitem_supplier_part_codeitem_descriptionitem_purchas" +
+	"e_descriptionitem_location",
+	extra: unsafe.Offsetof(ConsignmentDetail{}.Extra), size: unsafe.Sizeof(ConsignmentDetail{}), grow: growConsignmentDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConsignmentDetail{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConsignmentDetail{}.ConsignmentID)), 14, kInt},                   // "consignment_id"
+		{nil, 16, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemID)), 7, kInt},                          // "item_id"
+		{nil, 23, uint16(unsafe.Offsetof(ConsignmentDetail{}.Name)), 4, kStr},                            // "name"
+		{nil, 27, uint16(unsafe.Offsetof(ConsignmentDetail{}.Quantity)), 8, kF64},                        // "quantity"
+		{nil, 35, uint16(unsafe.Offsetof(ConsignmentDetail{}.InvoiceID)), 10, kStr},                      // "invoice_id"
+		{nil, 45, uint16(unsafe.Offsetof(ConsignmentDetail{}.SalesorderID)), 13, kInt},                   // "salesorder_id"
+		{nil, 58, uint16(unsafe.Offsetof(ConsignmentDetail{}.SalesorderLine)), 15, kInt},                 // "salesorder_line"
+		{nil, 73, uint16(unsafe.Offsetof(ConsignmentDetail{}.StocklocationID)), 16, kInt},                // "stocklocation_id"
+		{nil, 89, uint16(unsafe.Offsetof(ConsignmentDetail{}.Costprice)), 9, kF64},                       // "costprice"
+		{nil, 98, uint16(unsafe.Offsetof(ConsignmentDetail{}.Price)), 5, kF64},                           // "price"
+		{nil, 103, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemstockID)), 12, kInt},                   // "itemstock_id"
+		{nil, 115, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemAssettypeID)), 17, kInt},               // "item_assettype_id"
+		{nil, 132, uint16(unsafe.Offsetof(ConsignmentDetail{}.SupplierID)), 11, kInt},                    // "supplier_id"
+		{nil, 143, uint16(unsafe.Offsetof(ConsignmentDetail{}.Stockadjustedamount)), 19, kF64},           // "stockadjustedamount"
+		{&dectDeviceList, 162, uint16(unsafe.Offsetof(ConsignmentDetail{}.SerialisedAssets)), 17, kMany}, // "serialised_assets"
+		{nil, 179, uint16(unsafe.Offsetof(ConsignmentDetail{}.StockbinID)), 11, kInt},                    // "stockbin_id"
+		{nil, 190, uint16(unsafe.Offsetof(ConsignmentDetail{}.SerialiseOnlyOne)), 18, kBool},             // "serialise_only_one"
+		{nil, 208, uint16(unsafe.Offsetof(ConsignmentDetail{}.IsReturn)), 9, kBool},                      // "is_return"
+		{nil, 217, uint16(unsafe.Offsetof(ConsignmentDetail{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 225, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemInternalreference)), 22, kStr},         // "item_internalreference"
+		{nil, 247, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemExternalreference)), 22, kStr},         // "item_externalreference"
+		{nil, 269, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemSupplierPartCode)), 23, kStr},          // "item_supplier_part_code"
+		{nil, 292, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemDescription)), 16, kStr},               // "item_description"
+		{nil, 308, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemPurchaseDescription)), 25, kStr},       // "item_purchase_description"
+		{nil, 333, uint16(unsafe.Offsetof(ConsignmentDetail{}.ItemLocation)), 13, kStr},                  // "item_location"
+	}, sorted: []uint16{19, 1, 9, 0, 5, 18, 12, 23, 21, 2, 20, 25, 24, 22, 11, 3, 10, 4, 6, 7, 17, 15, 14, 16, 8, 13}}
 
 func (m *ConsignmentDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConsignmentDetail
@@ -705,28 +710,31 @@ func growConsignmentHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConsignmentHeader = decTable{extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), grow: growConsignmentHeader, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Use)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Date)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Note)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.TicketID)), kInt},
-	{"address", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Address)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.UserName)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), kInt},
-	{"lines", &dectConsignmentDetail, uint32(unsafe.Offsetof(ConsignmentHeader{}.Lines)), kMany},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ConsignmentHeader{}.Assets)), kMany},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), kBool},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), kInt},
-	{"printhtml", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.PDFAttachmentID)), kInt},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.StockbinID)), kInt},
-	{"assettomoveback", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Assettomoveback)), kInt},
-	{"ignoreserialisation", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Ignoreserialisation)), kBool},
-	{"is_return", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.IsReturn)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ConsignmentHeader{}.Warning)), kStr},
-}, sorted: []uint16{11, 19, 5, 10, 16, 2, 0, 17, 18, 9, 3, 14, 12, 13, 8, 6, 15, 4, 1, 7}}
+var dectConsignmentHeader = decTable{names: "idusedatenoteticket_idaddresssite_iduser_namesalesorder_idlinesassets_print_gene" +
+	"ratepdftemplate_idprinthtmlpdf_attachment_idstockbin_idassettomovebackignoreseri" +
+	"alisationis_return_warning",
+	extra: unsafe.Offsetof(ConsignmentHeader{}.Extra), size: unsafe.Sizeof(ConsignmentHeader{}), grow: growConsignmentHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConsignmentHeader{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConsignmentHeader{}.Use)), 3, kStr},                        // "use"
+		{nil, 5, uint16(unsafe.Offsetof(ConsignmentHeader{}.Date)), 4, kTime},                      // "date"
+		{nil, 9, uint16(unsafe.Offsetof(ConsignmentHeader{}.Note)), 4, kStr},                       // "note"
+		{nil, 13, uint16(unsafe.Offsetof(ConsignmentHeader{}.TicketID)), 9, kInt},                  // "ticket_id"
+		{nil, 22, uint16(unsafe.Offsetof(ConsignmentHeader{}.Address)), 7, kStr},                   // "address"
+		{nil, 29, uint16(unsafe.Offsetof(ConsignmentHeader{}.SiteID)), 7, kInt},                    // "site_id"
+		{nil, 36, uint16(unsafe.Offsetof(ConsignmentHeader{}.UserName)), 9, kStr},                  // "user_name"
+		{nil, 45, uint16(unsafe.Offsetof(ConsignmentHeader{}.SalesorderID)), 13, kInt},             // "salesorder_id"
+		{&dectConsignmentDetail, 58, uint16(unsafe.Offsetof(ConsignmentHeader{}.Lines)), 5, kMany}, // "lines"
+		{&dectDeviceList, 63, uint16(unsafe.Offsetof(ConsignmentHeader{}.Assets)), 6, kMany},       // "assets"
+		{nil, 69, uint16(unsafe.Offsetof(ConsignmentHeader{}.PrintGenerate)), 15, kBool},           // "_print_generate"
+		{nil, 84, uint16(unsafe.Offsetof(ConsignmentHeader{}.PdftemplateID)), 14, kInt},            // "pdftemplate_id"
+		{nil, 98, uint16(unsafe.Offsetof(ConsignmentHeader{}.Printhtml)), 9, kStr},                 // "printhtml"
+		{nil, 107, uint16(unsafe.Offsetof(ConsignmentHeader{}.PDFAttachmentID)), 17, kInt},         // "pdf_attachment_id"
+		{nil, 124, uint16(unsafe.Offsetof(ConsignmentHeader{}.StockbinID)), 11, kInt},              // "stockbin_id"
+		{nil, 135, uint16(unsafe.Offsetof(ConsignmentHeader{}.Assettomoveback)), 15, kInt},         // "assettomoveback"
+		{nil, 150, uint16(unsafe.Offsetof(ConsignmentHeader{}.Ignoreserialisation)), 19, kBool},    // "ignoreserialisation"
+		{nil, 169, uint16(unsafe.Offsetof(ConsignmentHeader{}.IsReturn)), 9, kBool},                // "is_return"
+		{nil, 178, uint16(unsafe.Offsetof(ConsignmentHeader{}.Warning)), 8, kStr},                  // "_warning"
+	}, sorted: []uint16{11, 19, 5, 10, 16, 2, 0, 17, 18, 9, 3, 14, 12, 13, 8, 6, 15, 4, 1, 7}}
 
 func (m *ConsignmentHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConsignmentHeader

@@ -179,15 +179,16 @@ func growContactgroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContactgroup = decTable{extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), grow: growContactgroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Contactgroup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Contactgroup{}.Name)), kStr},
-	{"ownerunum", nil, uint32(unsafe.Offsetof(Contactgroup{}.Ownerunum)), kInt},
-	{"allowall", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowall)), kBool},
-	{"allowalledit", nil, uint32(unsafe.Offsetof(Contactgroup{}.Allowalledit)), kBool},
-	{"contactgroupcontacts", &dectContactgroupcontacts, uint32(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(Contactgroup{}.Warning)), kStr},
-}, sorted: []uint16{6, 3, 4, 5, 0, 1, 2}}
+var dectContactgroup = decTable{names: "idnameownerunumallowallallowalleditcontactgroupcontacts_warning",
+	extra: unsafe.Offsetof(Contactgroup{}.Extra), size: unsafe.Sizeof(Contactgroup{}), grow: growContactgroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Contactgroup{}.ID)), 2, kInt},                                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Contactgroup{}.Name)), 4, kStr},                                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Contactgroup{}.Ownerunum)), 9, kInt},                                     // "ownerunum"
+		{nil, 15, uint16(unsafe.Offsetof(Contactgroup{}.Allowall)), 8, kBool},                                    // "allowall"
+		{nil, 23, uint16(unsafe.Offsetof(Contactgroup{}.Allowalledit)), 12, kBool},                               // "allowalledit"
+		{&dectContactgroupcontacts, 35, uint16(unsafe.Offsetof(Contactgroup{}.Contactgroupcontacts)), 20, kMany}, // "contactgroupcontacts"
+		{nil, 55, uint16(unsafe.Offsetof(Contactgroup{}.Warning)), 8, kStr},                                      // "_warning"
+	}, sorted: []uint16{6, 3, 4, 5, 0, 1, 2}}
 
 func (m *Contactgroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContactgroup

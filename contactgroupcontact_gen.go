@@ -198,16 +198,17 @@ func growContactgroupcontacts(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContactgroupcontacts = decTable{extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), grow: growContactgroupcontacts, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.ID)), kInt},
-	{"ccgid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Ccgid)), kInt},
-	{"cuid", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Cuid)), kInt},
-	{"cunum", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Cunum)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Name)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Emailaddress)), kStr},
-	{"contacttype", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Contacttype)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Contactgroupcontacts{}.Warning)), kStr},
-}, sorted: []uint16{7, 1, 6, 2, 3, 5, 0, 4}}
+var dectContactgroupcontacts = decTable{names: "idccgidcuidcunumnameemailaddresscontacttype_warning",
+	extra: unsafe.Offsetof(Contactgroupcontacts{}.Extra), size: unsafe.Sizeof(Contactgroupcontacts{}), grow: growContactgroupcontacts, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Contactgroupcontacts{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Ccgid)), 5, kInt},          // "ccgid"
+		{nil, 7, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Cuid)), 4, kInt},           // "cuid"
+		{nil, 11, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Cunum)), 5, kInt},         // "cunum"
+		{nil, 16, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Name)), 4, kStr},          // "name"
+		{nil, 20, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Emailaddress)), 12, kStr}, // "emailaddress"
+		{nil, 32, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Contacttype)), 11, kInt},  // "contacttype"
+		{nil, 43, uint16(unsafe.Offsetof(Contactgroupcontacts{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{7, 1, 6, 2, 3, 5, 0, 4}}
 
 func (m *Contactgroupcontacts) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContactgroupcontacts

@@ -207,16 +207,17 @@ func growContractSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractSchedule = decTable{extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), grow: growContractSchedule, fields: []decField{
-	{"chid", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Chid)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Seq)), kInt},
-	{"amount", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Amount)), kF64},
-	{"date", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Date)), kTime},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ContractSchedule{}.AgentID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Note)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ContractSchedule{}.ID)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractSchedule{}.Warning)), kStr},
-}, sorted: []uint16{7, 4, 2, 0, 3, 6, 5, 1}}
+var dectContractSchedule = decTable{names: "chidseqamountdateagent_idnoteid_warning",
+	extra: unsafe.Offsetof(ContractSchedule{}.Extra), size: unsafe.Sizeof(ContractSchedule{}), grow: growContractSchedule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractSchedule{}.Chid)), 4, kInt},     // "chid"
+		{nil, 4, uint16(unsafe.Offsetof(ContractSchedule{}.Seq)), 3, kInt},      // "seq"
+		{nil, 7, uint16(unsafe.Offsetof(ContractSchedule{}.Amount)), 6, kF64},   // "amount"
+		{nil, 13, uint16(unsafe.Offsetof(ContractSchedule{}.Date)), 4, kTime},   // "date"
+		{nil, 17, uint16(unsafe.Offsetof(ContractSchedule{}.AgentID)), 8, kInt}, // "agent_id"
+		{nil, 25, uint16(unsafe.Offsetof(ContractSchedule{}.Note)), 4, kStr},    // "note"
+		{nil, 29, uint16(unsafe.Offsetof(ContractSchedule{}.ID)), 2, kStr},      // "id"
+		{nil, 31, uint16(unsafe.Offsetof(ContractSchedule{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{7, 4, 2, 0, 3, 6, 5, 1}}
 
 func (m *ContractSchedule) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractSchedule

@@ -258,22 +258,24 @@ func growContractSchedulePlan(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractSchedulePlan = decTable{extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), grow: growContractSchedulePlan, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.ContractID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Date)), kTime},
-	{"requesttype", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Requesttype)), kInt},
-	{"requesttype_name", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.RequesttypeName)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.AgentName)), kStr},
-	{"hours_allocated", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.HoursAllocated)), kF64},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.TicketID)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), kStr},
-	{"hours", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), kF64},
-	{"apid", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), kInt},
-	{"event", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Event)), kLazy},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), kStr},
-}, sorted: []uint16{13, 5, 6, 11, 1, 2, 12, 10, 7, 0, 3, 4, 9, 8}}
+var dectContractSchedulePlan = decTable{names: "idcontract_iddaterequesttyperequesttype_nameagent_idagent_namehours_allocatedtic" +
+	"ket_idsubjecthoursapidevent_warning",
+	extra: unsafe.Offsetof(ContractSchedulePlan{}.Extra), size: unsafe.Sizeof(ContractSchedulePlan{}), grow: growContractSchedulePlan, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractSchedulePlan{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractSchedulePlan{}.ContractID)), 11, kInt},       // "contract_id"
+		{nil, 13, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Date)), 4, kTime},            // "date"
+		{nil, 17, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Requesttype)), 11, kInt},     // "requesttype"
+		{nil, 28, uint16(unsafe.Offsetof(ContractSchedulePlan{}.RequesttypeName)), 16, kStr}, // "requesttype_name"
+		{nil, 44, uint16(unsafe.Offsetof(ContractSchedulePlan{}.AgentID)), 8, kInt},          // "agent_id"
+		{nil, 52, uint16(unsafe.Offsetof(ContractSchedulePlan{}.AgentName)), 10, kStr},       // "agent_name"
+		{nil, 62, uint16(unsafe.Offsetof(ContractSchedulePlan{}.HoursAllocated)), 15, kF64},  // "hours_allocated"
+		{nil, 77, uint16(unsafe.Offsetof(ContractSchedulePlan{}.TicketID)), 9, kInt},         // "ticket_id"
+		{nil, 86, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Subject)), 7, kStr},          // "subject"
+		{nil, 93, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Hours)), 5, kF64},            // "hours"
+		{nil, 98, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Apid)), 4, kInt},             // "apid"
+		{nil, 102, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Event)), 5, kLazy},          // "event"
+		{nil, 107, uint16(unsafe.Offsetof(ContractSchedulePlan{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{13, 5, 6, 11, 1, 2, 12, 10, 7, 0, 3, 4, 9, 8}}
 
 func (m *ContractSchedulePlan) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractSchedulePlan

@@ -208,14 +208,15 @@ func growAuvikTenantMod(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAuvikTenantMod = decTable{extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), grow: growAuvikTenantMod, fields: []decField{
-	{"parentId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), kStr},
-	{"parentName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), kStr},
-	{"tenantId", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), kStr},
-	{"tenantName", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantName)), kStr},
-	{"tenantDomain", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.TenantDomain)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), kBool},
-}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
+var dectAuvikTenantMod = decTable{names: "parentIdparentNametenantIdtenantNametenantDomainenabled",
+	extra: unsafe.Offsetof(AuvikTenantMod{}.Extra), size: unsafe.Sizeof(AuvikTenantMod{}), grow: growAuvikTenantMod, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AuvikTenantMod{}.ParentID)), 8, kStr},       // "parentId"
+		{nil, 8, uint16(unsafe.Offsetof(AuvikTenantMod{}.ParentName)), 10, kStr},    // "parentName"
+		{nil, 18, uint16(unsafe.Offsetof(AuvikTenantMod{}.TenantID)), 8, kStr},      // "tenantId"
+		{nil, 26, uint16(unsafe.Offsetof(AuvikTenantMod{}.TenantName)), 10, kStr},   // "tenantName"
+		{nil, 36, uint16(unsafe.Offsetof(AuvikTenantMod{}.TenantDomain)), 12, kStr}, // "tenantDomain"
+		{nil, 48, uint16(unsafe.Offsetof(AuvikTenantMod{}.Enabled)), 7, kBool},      // "enabled"
+	}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
 func (m *AuvikTenantMod) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAuvikTenantMod
@@ -29027,3096 +29028,3957 @@ func growControl(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectControl = decTable{extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), grow: growControl, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Control{}.ID)), kInt},
-	{"intent", nil, uint32(unsafe.Offsetof(Control{}.Intent)), kStr},
-	{"app_version", nil, uint32(unsafe.Offsetof(Control{}.AppVersion)), kStr},
-	{"app_version_nopatch", nil, uint32(unsafe.Offsetof(Control{}.AppVersionNopatch)), kStr},
-	{"database_version", nil, uint32(unsafe.Offsetof(Control{}.DatabaseVersion)), kStr},
-	{"appname", nil, uint32(unsafe.Offsetof(Control{}.Appname)), kStr},
-	{"license_count", nil, uint32(unsafe.Offsetof(Control{}.LicenseCount)), kInt},
-	{"concurrent_license_count", nil, uint32(unsafe.Offsetof(Control{}.ConcurrentLicenseCount)), kInt},
-	{"license_name", nil, uint32(unsafe.Offsetof(Control{}.LicenseName)), kStr},
-	{"trial_expires", nil, uint32(unsafe.Offsetof(Control{}.TrialExpires)), kTime},
-	{"licence_error", nil, uint32(unsafe.Offsetof(Control{}.LicenceError)), kStr},
-	{"syncid", nil, uint32(unsafe.Offsetof(Control{}.Syncid)), kStr},
-	{"reports_directory", nil, uint32(unsafe.Offsetof(Control{}.ReportsDirectory)), kStr},
-	{"one_sla_id", nil, uint32(unsafe.Offsetof(Control{}.OneSLAID)), kInt},
-	{"one_sla_guid", nil, uint32(unsafe.Offsetof(Control{}.OneSLAGUID)), kStr},
-	{"email_start_tag", nil, uint32(unsafe.Offsetof(Control{}.EmailStartTag)), kStr},
-	{"email_end_tag", nil, uint32(unsafe.Offsetof(Control{}.EmailEndTag)), kStr},
-	{"contact_status_id", nil, uint32(unsafe.Offsetof(Control{}.ContactStatusID)), kInt},
-	{"contact_status_guid", nil, uint32(unsafe.Offsetof(Control{}.ContactStatusGUID)), kStr},
-	{"default_estimate", nil, uint32(unsafe.Offsetof(Control{}.DefaultEstimate)), kF64},
-	{"default_usercontacted", nil, uint32(unsafe.Offsetof(Control{}.DefaultUsercontacted)), kBool},
-	{"category_1_label", nil, uint32(unsafe.Offsetof(Control{}.Category1Label)), kStr},
-	{"category_2_label", nil, uint32(unsafe.Offsetof(Control{}.Category2Label)), kStr},
-	{"category_3_label", nil, uint32(unsafe.Offsetof(Control{}.Category3Label)), kStr},
-	{"category_4_label", nil, uint32(unsafe.Offsetof(Control{}.Category4Label)), kStr},
-	{"customers_label", nil, uint32(unsafe.Offsetof(Control{}.CustomersLabel)), kStr},
-	{"show_toplevels", nil, uint32(unsafe.Offsetof(Control{}.ShowToplevels)), kBool},
-	{"file_loc", nil, uint32(unsafe.Offsetof(Control{}.FileLoc)), kStr},
-	{"gbitdir", nil, uint32(unsafe.Offsetof(Control{}.Gbitdir)), kStr},
-	{"mapfile", nil, uint32(unsafe.Offsetof(Control{}.Mapfile)), kStr},
-	{"dudir", nil, uint32(unsafe.Offsetof(Control{}.Dudir)), kStr},
-	{"allowduplicateinv", nil, uint32(unsafe.Offsetof(Control{}.Allowduplicateinv)), kBool},
-	{"sendackemailsforwebrequests", nil, uint32(unsafe.Offsetof(Control{}.Sendackemailsforwebrequests)), kBool},
-	{"usesage", nil, uint32(unsafe.Offsetof(Control{}.Usesage)), kBool},
-	{"useqb", nil, uint32(unsafe.Offsetof(Control{}.Useqb)), kBool},
-	{"qbversion", nil, uint32(unsafe.Offsetof(Control{}.Qbversion)), kStr},
-	{"allowwebupload", nil, uint32(unsafe.Offsetof(Control{}.Allowwebupload)), kBool},
-	{"enablemultientitysearch", nil, uint32(unsafe.Offsetof(Control{}.Enablemultientitysearch)), kBool},
-	{"portalallowkbsearch", nil, uint32(unsafe.Offsetof(Control{}.Portalallowkbsearch)), kBool},
-	{"portalallowservicesearch", nil, uint32(unsafe.Offsetof(Control{}.Portalallowservicesearch)), kBool},
-	{"portalallowticketsearch", nil, uint32(unsafe.Offsetof(Control{}.Portalallowticketsearch)), kBool},
-	{"multientitysearchincludefaults", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludefaults)), kBool},
-	{"multientitysearchincludekbentry", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludekbentry)), kBool},
-	{"multientitysearchincludedevice", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludedevice)), kBool},
-	{"multientitysearchincludearea", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludearea)), kBool},
-	{"multientitysearchincludesite", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludesite)), kBool},
-	{"multientitysearchincludeusers", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludeusers)), kBool},
-	{"multientitysearchincludecompany", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludecompany)), kBool},
-	{"multientitysearchincludeitem", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludeitem)), kBool},
-	{"multientitysearchincludequote", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludequote)), kBool},
-	{"multientitysearchincludeso", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludeso)), kBool},
-	{"multientitysearchincludepo", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludepo)), kBool},
-	{"multientitysearchincludeservices", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludeservices)), kBool},
-	{"showquicksearch", nil, uint32(unsafe.Offsetof(Control{}.Showquicksearch)), kBool},
-	{"showtreesearch", nil, uint32(unsafe.Offsetof(Control{}.Showtreesearch)), kBool},
-	{"defaultpdftemplatecredit", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatecredit)), kInt},
-	{"allownewuserfromchangeuserscreen", nil, uint32(unsafe.Offsetof(Control{}.Allownewuserfromchangeuserscreen)), kBool},
-	{"adselfservicewebapppwdresettype", nil, uint32(unsafe.Offsetof(Control{}.Adselfservicewebapppwdresettype)), kInt},
-	{"tickettimerdisplay", nil, uint32(unsafe.Offsetof(Control{}.Tickettimerdisplay)), kInt},
-	{"portalbuttonmaxperrow", nil, uint32(unsafe.Offsetof(Control{}.Portalbuttonmaxperrow)), kInt},
-	{"continuallyappid", nil, uint32(unsafe.Offsetof(Control{}.Continuallyappid)), kStr},
-	{"tawkappid", nil, uint32(unsafe.Offsetof(Control{}.Tawkappid)), kStr},
-	{"percentageoverdue", nil, uint32(unsafe.Offsetof(Control{}.Percentageoverdue)), kInt},
-	{"trackticketviews", nil, uint32(unsafe.Offsetof(Control{}.Trackticketviews)), kBool},
-	{"showprepaybalanceonticket", nil, uint32(unsafe.Offsetof(Control{}.Showprepaybalanceonticket)), kBool},
-	{"ssorememberme", nil, uint32(unsafe.Offsetof(Control{}.Ssorememberme)), kBool},
-	{"eupallowsiteselection", nil, uint32(unsafe.Offsetof(Control{}.Eupallowsiteselection)), kBool},
-	{"showtemplateselectionbutton", nil, uint32(unsafe.Offsetof(Control{}.Showtemplateselectionbutton)), kBool},
-	{"showsaveastemplatebutton", nil, uint32(unsafe.Offsetof(Control{}.Showsaveastemplatebutton)), kBool},
-	{"welcome_message_label", nil, uint32(unsafe.Offsetof(Control{}.WelcomeMessageLabel)), kStr},
-	{"problemmatchsearchmode", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchsearchmode)), kInt},
-	{"sage50username", nil, uint32(unsafe.Offsetof(Control{}.Sage50username)), kStr},
-	{"sage50version", nil, uint32(unsafe.Offsetof(Control{}.Sage50version)), kInt},
-	{"sage50datapath", nil, uint32(unsafe.Offsetof(Control{}.Sage50datapath)), kStr},
-	{"updateticketwhenpoinstock", nil, uint32(unsafe.Offsetof(Control{}.Updateticketwhenpoinstock)), kBool},
-	{"updateticketwhenpoinstockstatus", nil, uint32(unsafe.Offsetof(Control{}.Updateticketwhenpoinstockstatus)), kInt},
-	{"updateticketwhenpoinstockstatus_guid", nil, uint32(unsafe.Offsetof(Control{}.UpdateticketwhenpoinstockstatusGUID)), kStr},
-	{"allowstockreserve", nil, uint32(unsafe.Offsetof(Control{}.Allowstockreserve)), kBool},
-	{"budgetcalctype", nil, uint32(unsafe.Offsetof(Control{}.Budgetcalctype)), kInt},
-	{"periodsaheadforcontractinvoicestart", nil, uint32(unsafe.Offsetof(Control{}.Periodsaheadforcontractinvoicestart)), kInt},
-	{"defaultcontractenddatetype", nil, uint32(unsafe.Offsetof(Control{}.Defaultcontractenddatetype)), kInt},
-	{"encthumbprint", nil, uint32(unsafe.Offsetof(Control{}.Encthumbprint)), kStr},
-	{"homescreendashboardid", nil, uint32(unsafe.Offsetof(Control{}.Homescreendashboardid)), kInt},
-	{"sidemenudashboardid", nil, uint32(unsafe.Offsetof(Control{}.Sidemenudashboardid)), kInt},
-	{"loadimagesfromapitype", nil, uint32(unsafe.Offsetof(Control{}.Loadimagesfromapitype)), kInt},
-	{"loadattachmentsfromapitype", nil, uint32(unsafe.Offsetof(Control{}.Loadattachmentsfromapitype)), kInt},
-	{"loadimagesfromapilocation", nil, uint32(unsafe.Offsetof(Control{}.Loadimagesfromapilocation)), kStr},
-	{"loadimagesfromapiurloverride", nil, uint32(unsafe.Offsetof(Control{}.Loadimagesfromapiurloverride)), kStr},
-	{"allowlivechatonnewportal", nil, uint32(unsafe.Offsetof(Control{}.Allowlivechatonnewportal)), kBool},
-	{"allowtaxcodeoverride", nil, uint32(unsafe.Offsetof(Control{}.Allowtaxcodeoverride)), kBool},
-	{"mergerecurringinvoices", nil, uint32(unsafe.Offsetof(Control{}.Mergerecurringinvoices)), kBool},
-	{"mergesalesorderinvoices", nil, uint32(unsafe.Offsetof(Control{}.Mergesalesorderinvoices)), kBool},
-	{"showusersassetsonticket", nil, uint32(unsafe.Offsetof(Control{}.Showusersassetsonticket)), kBool},
-	{"showusersassetsoncall", nil, uint32(unsafe.Offsetof(Control{}.Showusersassetsoncall)), kBool},
-	{"enablementions", nil, uint32(unsafe.Offsetof(Control{}.Enablementions)), kBool},
-	{"enablementionscrm", nil, uint32(unsafe.Offsetof(Control{}.Enablementionscrm)), kBool},
-	{"enableteammentions", nil, uint32(unsafe.Offsetof(Control{}.Enableteammentions)), kBool},
-	{"usetechfwdfunctionalityupdateparent", nil, uint32(unsafe.Offsetof(Control{}.Usetechfwdfunctionalityupdateparent)), kBool},
-	{"pomincostforapproval", nil, uint32(unsafe.Offsetof(Control{}.Pomincostforapproval)), kF64},
-	{"poapproverselectiontype", nil, uint32(unsafe.Offsetof(Control{}.Poapproverselectiontype)), kInt},
-	{"enablequoteapprovals", nil, uint32(unsafe.Offsetof(Control{}.Enablequoteapprovals)), kBool},
-	{"quotemarginforapproval", nil, uint32(unsafe.Offsetof(Control{}.Quotemarginforapproval)), kF64},
-	{"enablemyreports", nil, uint32(unsafe.Offsetof(Control{}.Enablemyreports)), kBool},
-	{"enablemyscheduledreports", nil, uint32(unsafe.Offsetof(Control{}.Enablemyscheduledreports)), kBool},
-	{"showquotecannedonapprovalscreen", nil, uint32(unsafe.Offsetof(Control{}.Showquotecannedonapprovalscreen)), kBool},
-	{"enableagentbooking", nil, uint32(unsafe.Offsetof(Control{}.Enableagentbooking)), kBool},
-	{"agentbooking_min_hours_advance", nil, uint32(unsafe.Offsetof(Control{}.AgentbookingMinHoursAdvance)), kF64},
-	{"agentbooking_max_days_advance", nil, uint32(unsafe.Offsetof(Control{}.AgentbookingMaxDaysAdvance)), kF64},
-	{"agentbookingonlyauthenticated", nil, uint32(unsafe.Offsetof(Control{}.Agentbookingonlyauthenticated)), kBool},
-	{"enableprojecttreeview", nil, uint32(unsafe.Offsetof(Control{}.Enableprojecttreeview)), kBool},
-	{"publishchangecalendar", nil, uint32(unsafe.Offsetof(Control{}.Publishchangecalendar)), kBool},
-	{"enablekbdrafts", nil, uint32(unsafe.Offsetof(Control{}.Enablekbdrafts)), kBool},
-	{"kbdrafttickettype", nil, uint32(unsafe.Offsetof(Control{}.Kbdrafttickettype)), kInt},
-	{"kbdrafttickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.KbdrafttickettypeGUID)), kStr},
-	{"usecurrencyconversion", nil, uint32(unsafe.Offsetof(Control{}.Usecurrencyconversion)), kBool},
-	{"usetravelchargerates", nil, uint32(unsafe.Offsetof(Control{}.Usetravelchargerates)), kBool},
-	{"usersearchmode", nil, uint32(unsafe.Offsetof(Control{}.Usersearchmode)), kInt},
-	{"usersearchmode2", nil, uint32(unsafe.Offsetof(Control{}.Usersearchmode2)), kInt},
-	{"detailsscreendisplaytype", nil, uint32(unsafe.Offsetof(Control{}.Detailsscreendisplaytype)), kInt},
-	{"navdisplaymode", nil, uint32(unsafe.Offsetof(Control{}.Navdisplaymode)), kInt},
-	{"usesemanticversioning", nil, uint32(unsafe.Offsetof(Control{}.Usesemanticversioning)), kBool},
-	{"usesecurequotesigning", nil, uint32(unsafe.Offsetof(Control{}.Usesecurequotesigning)), kBool},
-	{"timefieldinputtype", nil, uint32(unsafe.Offsetof(Control{}.Timefieldinputtype)), kInt},
-	{"ticketdetailstitledisplaymode", nil, uint32(unsafe.Offsetof(Control{}.Ticketdetailstitledisplaymode)), kInt},
-	{"allownewusersiteid", nil, uint32(unsafe.Offsetof(Control{}.Allownewusersiteid)), kInt},
-	{"allow_new_user", nil, uint32(unsafe.Offsetof(Control{}.AllowNewUser)), kBool},
-	{"newusersite_name", nil, uint32(unsafe.Offsetof(Control{}.NewusersiteName)), kStr},
-	{"itemnamesunique", nil, uint32(unsafe.Offsetof(Control{}.Itemnamesunique)), kBool},
-	{"translationtexttype", nil, uint32(unsafe.Offsetof(Control{}.Translationtexttype)), kInt},
-	{"translationmonthlycharactercap", nil, uint32(unsafe.Offsetof(Control{}.Translationmonthlycharactercap)), kInt64},
-	{"translationmonthlycharactercapcanedit", nil, uint32(unsafe.Offsetof(Control{}.Translationmonthlycharactercapcanedit)), kBool},
-	{"crmshowextradetails", nil, uint32(unsafe.Offsetof(Control{}.Crmshowextradetails)), kBool},
-	{"defaultclientdetailslayout", nil, uint32(unsafe.Offsetof(Control{}.Defaultclientdetailslayout)), kInt},
-	{"kbviewagentapp", nil, uint32(unsafe.Offsetof(Control{}.Kbviewagentapp)), kInt},
-	{"enablefulltextsearchactions", nil, uint32(unsafe.Offsetof(Control{}.Enablefulltextsearchactions)), kBool},
-	{"addressfieldtype", nil, uint32(unsafe.Offsetof(Control{}.Addressfieldtype)), kInt},
-	{"livechatconnectionmethod", nil, uint32(unsafe.Offsetof(Control{}.Livechatconnectionmethod)), kInt},
-	{"portalchatprofile", nil, uint32(unsafe.Offsetof(Control{}.Portalchatprofile)), kStr},
-	{"sage50ukinvoicetype", nil, uint32(unsafe.Offsetof(Control{}.Sage50ukinvoicetype)), kInt},
-	{"twilliosmsaccountsid", nil, uint32(unsafe.Offsetof(Control{}.Twilliosmsaccountsid)), kStr},
-	{"twilliosmsauthtoken", nil, uint32(unsafe.Offsetof(Control{}.Twilliosmsauthtoken)), kStr},
-	{"new_twilliosmsauthtoken", nil, uint32(unsafe.Offsetof(Control{}.NewTwilliosmsauthtoken)), kStr},
-	{"twilliosmsfromphonenumber", nil, uint32(unsafe.Offsetof(Control{}.Twilliosmsfromphonenumber)), kStr},
-	{"twilliosmsleadingzerosubstitute", nil, uint32(unsafe.Offsetof(Control{}.Twilliosmsleadingzerosubstitute)), kStr},
-	{"smstype", nil, uint32(unsafe.Offsetof(Control{}.Smstype)), kInt},
-	{"connectwisemanageclientid", nil, uint32(unsafe.Offsetof(Control{}.Connectwisemanageclientid)), kStr},
-	{"showallphonenumbersonticketdetails", nil, uint32(unsafe.Offsetof(Control{}.Showallphonenumbersonticketdetails)), kBool},
-	{"sendaccountmanagernotifications", nil, uint32(unsafe.Offsetof(Control{}.Sendaccountmanagernotifications)), kBool},
-	{"useutcforappointments", nil, uint32(unsafe.Offsetof(Control{}.Useutcforappointments)), kBool},
-	{"stopautomaticdevicemovementsinstock", nil, uint32(unsafe.Offsetof(Control{}.Stopautomaticdevicemovementsinstock)), kBool},
-	{"setdisplaynametoagentname", nil, uint32(unsafe.Offsetof(Control{}.Setdisplaynametoagentname)), kBool},
-	{"livechatjoinmode", nil, uint32(unsafe.Offsetof(Control{}.Livechatjoinmode)), kInt},
-	{"chatshownewbubble", nil, uint32(unsafe.Offsetof(Control{}.Chatshownewbubble)), kBool},
-	{"automateticketscriptid", nil, uint32(unsafe.Offsetof(Control{}.Automateticketscriptid)), kInt},
-	{"automateticketscriptentityid", nil, uint32(unsafe.Offsetof(Control{}.Automateticketscriptentityid)), kInt},
-	{"syncingxeroproducts", nil, uint32(unsafe.Offsetof(Control{}.Syncingxeroproducts)), kBool},
-	{"report_colour_palette", nil, uint32(unsafe.Offsetof(Control{}.ReportColourPalette)), kInt},
-	{"enablehalostripe", nil, uint32(unsafe.Offsetof(Control{}.Enablehalostripe)), kBool},
-	{"enablehalostripewebhooks", nil, uint32(unsafe.Offsetof(Control{}.Enablehalostripewebhooks)), kBool},
-	{"donotcreateuser", nil, uint32(unsafe.Offsetof(Control{}.Donotcreateuser)), kBool},
-	{"attachmentstabtable", nil, uint32(unsafe.Offsetof(Control{}.Attachmentstabtable)), kBool},
-	{"enablehalonews", nil, uint32(unsafe.Offsetof(Control{}.Enablehalonews)), kBool},
-	{"enablestockbins", nil, uint32(unsafe.Offsetof(Control{}.Enablestockbins)), kBool},
-	{"defaultstockbinlocation", nil, uint32(unsafe.Offsetof(Control{}.Defaultstockbinlocation)), kInt},
-	{"defaultmovestocklocation", nil, uint32(unsafe.Offsetof(Control{}.Defaultmovestocklocation)), kInt},
-	{"defaultmovestockbinlocation", nil, uint32(unsafe.Offsetof(Control{}.Defaultmovestockbinlocation)), kInt},
-	{"enableportalgdprscreen", nil, uint32(unsafe.Offsetof(Control{}.Enableportalgdprscreen)), kBool},
-	{"autocreatecustomerreference", nil, uint32(unsafe.Offsetof(Control{}.Autocreatecustomerreference)), kInt},
-	{"autogenerate_itemaccountsid", nil, uint32(unsafe.Offsetof(Control{}.AutogenerateItemaccountsid)), kBool},
-	{"useeventservice", nil, uint32(unsafe.Offsetof(Control{}.Useeventservice)), kBool},
-	{"useschedulingservice", nil, uint32(unsafe.Offsetof(Control{}.Useschedulingservice)), kInt},
-	{"timesensitivemethod", nil, uint32(unsafe.Offsetof(Control{}.Timesensitivemethod)), kInt},
-	{"usedefaultsubjectmatchingtag", nil, uint32(unsafe.Offsetof(Control{}.Usedefaultsubjectmatchingtag)), kBool},
-	{"useprepaypurchasedatesforcalculatingbalance", nil, uint32(unsafe.Offsetof(Control{}.Useprepaypurchasedatesforcalculatingbalance)), kBool},
-	{"sagebusinessclouddefaulttenantid", nil, uint32(unsafe.Offsetof(Control{}.Sagebusinessclouddefaulttenantid)), kInt},
-	{"sagebusinesscloud_default_invoice_status", nil, uint32(unsafe.Offsetof(Control{}.SagebusinesscloudDefaultInvoiceStatus)), kInt},
-	{"sagebusinesscloud_default_invoice_status_guid", nil, uint32(unsafe.Offsetof(Control{}.SagebusinesscloudDefaultInvoiceStatusGUID)), kStr},
-	{"publishchangecalendartype", nil, uint32(unsafe.Offsetof(Control{}.Publishchangecalendartype)), kInt},
-	{"xero_post_group_headers", nil, uint32(unsafe.Offsetof(Control{}.XeroPostGroupHeaders)), kBool},
-	{"responsedontassign", nil, uint32(unsafe.Offsetof(Control{}.Responsedontassign)), kBool},
-	{"automaticallysendsignedticketclosurepdf", nil, uint32(unsafe.Offsetof(Control{}.Automaticallysendsignedticketclosurepdf)), kBool},
-	{"linkrecurringapptticket", nil, uint32(unsafe.Offsetof(Control{}.Linkrecurringapptticket)), kBool},
-	{"closetaskswhenclosingticket", nil, uint32(unsafe.Offsetof(Control{}.Closetaskswhenclosingticket)), kInt},
-	{"assetserializationtabbehaviour", nil, uint32(unsafe.Offsetof(Control{}.Assetserializationtabbehaviour)), kInt},
-	{"showassettagongoodsout", nil, uint32(unsafe.Offsetof(Control{}.Showassettagongoodsout)), kBool},
-	{"mustsetcustomerfirst", nil, uint32(unsafe.Offsetof(Control{}.Mustsetcustomerfirst)), kBool},
-	{"dontsendacktononsitedomain", nil, uint32(unsafe.Offsetof(Control{}.Dontsendacktononsitedomain)), kBool},
-	{"salesorderstatusafterinvoiced", nil, uint32(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoiced)), kInt},
-	{"salesorderstatusafterinvoicedandactionscomplete", nil, uint32(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoicedandactionscomplete)), kInt},
-	{"defaultfornewopportunityuser", nil, uint32(unsafe.Offsetof(Control{}.Defaultfornewopportunityuser)), kInt},
-	{"donotshowwarrantyexpiration", nil, uint32(unsafe.Offsetof(Control{}.Donotshowwarrantyexpiration)), kBool},
-	{"hide_default_opps_area", nil, uint32(unsafe.Offsetof(Control{}.HideDefaultOppsArea)), kBool},
-	{"show_asset_diagram_services", nil, uint32(unsafe.Offsetof(Control{}.ShowAssetDiagramServices)), kBool},
-	{"portal_kb_matching_type", nil, uint32(unsafe.Offsetof(Control{}.PortalKbMatchingType)), kInt},
-	{"checkticketclashes", nil, uint32(unsafe.Offsetof(Control{}.Checkticketclashes)), kBool},
-	{"enable_contract_rollover", nil, uint32(unsafe.Offsetof(Control{}.EnableContractRollover)), kBool},
-	{"contract_usage_next_month_percent", nil, uint32(unsafe.Offsetof(Control{}.ContractUsageNextMonthPercent)), kF64},
-	{"ninja_alert_webhooks", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertWebhooks)), kBool},
-	{"additionalresponseactioninfo", nil, uint32(unsafe.Offsetof(Control{}.Additionalresponseactioninfo)), kBool},
-	{"quoter_default_template", nil, uint32(unsafe.Offsetof(Control{}.QuoterDefaultTemplate)), kStr},
-	{"quoter_instance_url", nil, uint32(unsafe.Offsetof(Control{}.QuoterInstanceURL)), kStr},
-	{"quoter_open_contact_form", nil, uint32(unsafe.Offsetof(Control{}.QuoterOpenContactForm)), kBool},
-	{"quoter_create_sales_orders", nil, uint32(unsafe.Offsetof(Control{}.QuoterCreateSalesOrders)), kBool},
-	{"quoter_invoice_prefix", nil, uint32(unsafe.Offsetof(Control{}.QuoterInvoicePrefix)), kStr},
-	{"quoter_enable_xero_link", nil, uint32(unsafe.Offsetof(Control{}.QuoterEnableXeroLink)), kBool},
-	{"splashtop_email_type", nil, uint32(unsafe.Offsetof(Control{}.SplashtopEmailType)), kInt},
-	{"splashtop_email", nil, uint32(unsafe.Offsetof(Control{}.SplashtopEmail)), kStr},
-	{"splashtop_mac_field", nil, uint32(unsafe.Offsetof(Control{}.SplashtopMacField)), kInt},
-	{"sso_bypass_2fa", nil, uint32(unsafe.Offsetof(Control{}.SSOBypass2fa)), kBool},
-	{"default_user_role", nil, uint32(unsafe.Offsetof(Control{}.DefaultUserRole)), kInt},
-	{"default_user_role_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultUserRoleGUID)), kStr},
-	{"default_user_role_name", nil, uint32(unsafe.Offsetof(Control{}.DefaultUserRoleName)), kStr},
-	{"preventclashchangelogging", nil, uint32(unsafe.Offsetof(Control{}.Preventclashchangelogging)), kBool},
-	{"exactdefaultdivision", nil, uint32(unsafe.Offsetof(Control{}.Exactdefaultdivision)), kInt},
-	{"removewelcomemessage", nil, uint32(unsafe.Offsetof(Control{}.Removewelcomemessage)), kBool},
-	{"new_search_type", nil, uint32(unsafe.Offsetof(Control{}.NewSearchType)), kInt},
-	{"limit_action_search", nil, uint32(unsafe.Offsetof(Control{}.LimitActionSearch)), kBool},
-	{"app_scheduler_show_all_agents", nil, uint32(unsafe.Offsetof(Control{}.AppSchedulerShowAllAgents)), kBool},
-	{"enableagentcheckins", nil, uint32(unsafe.Offsetof(Control{}.Enableagentcheckins)), kBool},
-	{"nabledeletedevices", nil, uint32(unsafe.Offsetof(Control{}.Nabledeletedevices)), kBool},
-	{"allow_user_impersonation", nil, uint32(unsafe.Offsetof(Control{}.AllowUserImpersonation)), kBool},
-	{"allow_agent_impersonation", nil, uint32(unsafe.Offsetof(Control{}.AllowAgentImpersonation)), kBool},
-	{"copy_attachments_area", nil, uint32(unsafe.Offsetof(Control{}.CopyAttachmentsArea)), kBool},
-	{"enableconfigchangetracking", nil, uint32(unsafe.Offsetof(Control{}.Enableconfigchangetracking)), kBool},
-	{"xero_default_invoice_line_tax", nil, uint32(unsafe.Offsetof(Control{}.XeroDefaultInvoiceLineTax)), kStr},
-	{"invoice_prepay_before_use", nil, uint32(unsafe.Offsetof(Control{}.InvoicePrepayBeforeUse)), kBool},
-	{"add_attachment_tags", nil, uint32(unsafe.Offsetof(Control{}.AddAttachmentTags)), kBool},
-	{"show_back_button", nil, uint32(unsafe.Offsetof(Control{}.ShowBackButton)), kBool},
-	{"samlidp_colour", nil, uint32(unsafe.Offsetof(Control{}.SamlidpColour)), kStr},
-	{"samlidp_logo", nil, uint32(unsafe.Offsetof(Control{}.SamlidpLogo)), kStr},
-	{"allow_idp_initiated_requests", nil, uint32(unsafe.Offsetof(Control{}.AllowIdpInitiatedRequests)), kBool},
-	{"authn_requests_signed", nil, uint32(unsafe.Offsetof(Control{}.AuthnRequestsSigned)), kBool},
-	{"split_customers_area", nil, uint32(unsafe.Offsetof(Control{}.SplitCustomersArea)), kBool},
-	{"hide_customers", nil, uint32(unsafe.Offsetof(Control{}.HideCustomers)), kBool},
-	{"floating_contact_site", nil, uint32(unsafe.Offsetof(Control{}.FloatingContactSite)), kInt},
-	{"floating_contact_site_name", nil, uint32(unsafe.Offsetof(Control{}.FloatingContactSiteName)), kStr},
-	{"ticketstatusafterquoteapproval", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterquoteapproval)), kInt},
-	{"nag_user", nil, uint32(unsafe.Offsetof(Control{}.NagUser)), kInt},
-	{"nag_tickettype", nil, uint32(unsafe.Offsetof(Control{}.NagTickettype)), kInt},
-	{"nag_user_name", nil, uint32(unsafe.Offsetof(Control{}.NagUserName)), kStr},
-	{"nag_warning_priority", nil, uint32(unsafe.Offsetof(Control{}.NagWarningPriority)), kInt},
-	{"nag_critical_priority", nil, uint32(unsafe.Offsetof(Control{}.NagCriticalPriority)), kInt},
-	{"nag_assetipaddress", nil, uint32(unsafe.Offsetof(Control{}.NagAssetipaddress)), kInt},
-	{"nag_assethostname", nil, uint32(unsafe.Offsetof(Control{}.NagAssethostname)), kInt},
-	{"bulk_privatenote", nil, uint32(unsafe.Offsetof(Control{}.BulkPrivatenote)), kBool},
-	{"bulk_publicnote", nil, uint32(unsafe.Offsetof(Control{}.BulkPublicnote)), kBool},
-	{"connectwise_control_client_field", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseControlClientField)), kInt},
-	{"connectwise_control_site_field", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseControlSiteField)), kInt},
-	{"connectwisecontroltoplevel", nil, uint32(unsafe.Offsetof(Control{}.Connectwisecontroltoplevel)), kInt},
-	{"connectwise_control_asset_type_field", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseControlAssetTypeField)), kInt},
-	{"connectwisecontrolassetdefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Connectwisecontrolassetdefaultsite)), kInt},
-	{"connectwisecontrol_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolDeleteDevices)), kBool},
-	{"connectwisecontrolimportentities", nil, uint32(unsafe.Offsetof(Control{}.Connectwisecontrolimportentities)), kStr},
-	{"connectwisecontrol_defaultassettype", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolDefaultassettype)), kInt},
-	{"showagentuserfieldsportal", nil, uint32(unsafe.Offsetof(Control{}.Showagentuserfieldsportal)), kBool},
-	{"prepay_usage_next_month_percent", nil, uint32(unsafe.Offsetof(Control{}.PrepayUsageNextMonthPercent)), kInt},
-	{"group_service_status", nil, uint32(unsafe.Offsetof(Control{}.GroupServiceStatus)), kBool},
-	{"force_user_2fa", nil, uint32(unsafe.Offsetof(Control{}.ForceUser2fa)), kBool},
-	{"quicktime_default_site", nil, uint32(unsafe.Offsetof(Control{}.QuicktimeDefaultSite)), kInt},
-	{"quicktime_default_clientsite_name", nil, uint32(unsafe.Offsetof(Control{}.QuicktimeDefaultClientsiteName)), kStr},
-	{"bulkslachange", nil, uint32(unsafe.Offsetof(Control{}.Bulkslachange)), kInt},
-	{"assetshowsite", nil, uint32(unsafe.Offsetof(Control{}.Assetshowsite)), kBool},
-	{"assetshowkeyfield1", nil, uint32(unsafe.Offsetof(Control{}.Assetshowkeyfield1)), kBool},
-	{"assetshowkeyfield2", nil, uint32(unsafe.Offsetof(Control{}.Assetshowkeyfield2)), kBool},
-	{"assetshowkeyfield3", nil, uint32(unsafe.Offsetof(Control{}.Assetshowkeyfield3)), kBool},
-	{"showopenjourneysintodo", nil, uint32(unsafe.Offsetof(Control{}.Showopenjourneysintodo)), kBool},
-	{"workspace_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultgroup)), kInt},
-	{"workspace_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultgroupGUID)), kStr},
-	{"workspace_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), kBool},
-	{"workspace_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), kInt},
-	{"workspace_integrator_import_list", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), kStr},
-	{"workspace_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), kMany},
-	{"workspace_dont_update_asset_type", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), kBool},
-	{"addigy_assettype", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettype)), kInt},
-	{"addigy_assettype_guid", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), kStr},
-	{"default_salesforce_user", nil, uint32(unsafe.Offsetof(Control{}.DefaultSalesforceUser)), kInt},
-	{"default_salesforce_username", nil, uint32(unsafe.Offsetof(Control{}.DefaultSalesforceUsername)), kStr},
-	{"lansweeper_update_asset_only", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUpdateAssetOnly)), kBool},
-	{"show_appointment_location", nil, uint32(unsafe.Offsetof(Control{}.ShowAppointmentLocation)), kBool},
-	{"show_appointment_status", nil, uint32(unsafe.Offsetof(Control{}.ShowAppointmentStatus)), kBool},
-	{"appointment_location_type", nil, uint32(unsafe.Offsetof(Control{}.AppointmentLocationType)), kInt},
-	{"email_list_for_payments", nil, uint32(unsafe.Offsetof(Control{}.EmailListForPayments)), kStr},
-	{"createproratanormallines", nil, uint32(unsafe.Offsetof(Control{}.Createproratanormallines)), kInt},
-	{"enablekbfulltextsearch", nil, uint32(unsafe.Offsetof(Control{}.Enablekbfulltextsearch)), kBool},
-	{"roadmapcategory", nil, uint32(unsafe.Offsetof(Control{}.Roadmapcategory)), kInt},
-	{"site_override_type", nil, uint32(unsafe.Offsetof(Control{}.SiteOverrideType)), kInt},
-	{"defaultcostperweight", nil, uint32(unsafe.Offsetof(Control{}.Defaultcostperweight)), kF64},
-	{"defaultpdftemplatekb", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatekb)), kInt},
-	{"show_siteselect_client", nil, uint32(unsafe.Offsetof(Control{}.ShowSiteselectClient)), kBool},
-	{"enableinvoiceapprovals", nil, uint32(unsafe.Offsetof(Control{}.Enableinvoiceapprovals)), kBool},
-	{"ninjarmm_deeplink_url", nil, uint32(unsafe.Offsetof(Control{}.NinjarmmDeeplinkURL)), kStr},
-	{"pagerduty_webhook_type", nil, uint32(unsafe.Offsetof(Control{}.PagerdutyWebhookType)), kInt},
-	{"twilio_allow_inbound", nil, uint32(unsafe.Offsetof(Control{}.TwilioAllowInbound)), kBool},
-	{"twilio_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketType)), kInt},
-	{"twilio_default_user", nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUser)), kInt},
-	{"twilio_reopen_tickets", nil, uint32(unsafe.Offsetof(Control{}.TwilioReopenTickets)), kBool},
-	{"new_tickettypes_available_to_all_customers", nil, uint32(unsafe.Offsetof(Control{}.NewTickettypesAvailableToAllCustomers)), kBool},
-	{"mark_unassigned_closed_alerts_as_read", nil, uint32(unsafe.Offsetof(Control{}.MarkUnassignedClosedAlertsAsRead)), kBool},
-	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(Control{}.Decimalplacesforinvoices)), kInt},
-	{"createproratainvoicesautomatically", nil, uint32(unsafe.Offsetof(Control{}.Createproratainvoicesautomatically)), kInt},
-	{"restrict_items_on_po_by_supplier", nil, uint32(unsafe.Offsetof(Control{}.RestrictItemsOnPoBySupplier)), kBool},
-	{"intacctdefaultloctype", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultloctype)), kStr},
-	{"tabnametype", nil, uint32(unsafe.Offsetof(Control{}.Tabnametype)), kInt},
-	{"calcincminprojectlevel", nil, uint32(unsafe.Offsetof(Control{}.Calcincminprojectlevel)), kBool},
-	{"etilizelocale", nil, uint32(unsafe.Offsetof(Control{}.Etilizelocale)), kStr},
-	{"etilizecatalog", nil, uint32(unsafe.Offsetof(Control{}.Etilizecatalog)), kStr},
-	{"b2cazuretenantid", nil, uint32(unsafe.Offsetof(Control{}.B2cazuretenantid)), kStr},
-	{"b2cazuressoappid", nil, uint32(unsafe.Offsetof(Control{}.B2cazuressoappid)), kStr},
-	{"b2cenableazuresinglesignon", nil, uint32(unsafe.Offsetof(Control{}.B2cenableazuresinglesignon)), kBool},
-	{"b2cazureadsso", nil, uint32(unsafe.Offsetof(Control{}.B2cazureadsso)), kInt},
-	{"b2cazure_auto_create_users", nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreateUsers)), kBool},
-	{"b2cazure_auto_creation_site", nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSite)), kInt},
-	{"b2cazureautoredirect", nil, uint32(unsafe.Offsetof(Control{}.B2cazureautoredirect)), kBool},
-	{"po_CC_address", nil, uint32(unsafe.Offsetof(Control{}.PoCCAddress)), kStr},
-	{"po_BCC_address", nil, uint32(unsafe.Offsetof(Control{}.PoBCCAddress)), kStr},
-	{"mandatoryapprovecomment", nil, uint32(unsafe.Offsetof(Control{}.Mandatoryapprovecomment)), kBool},
-	{"exchange_appointment_sync_end_date", nil, uint32(unsafe.Offsetof(Control{}.ExchangeAppointmentSyncEndDate)), kInt},
-	{"forwardagentfollower", nil, uint32(unsafe.Offsetof(Control{}.Forwardagentfollower)), kBool},
-	{"enable_image_popout", nil, uint32(unsafe.Offsetof(Control{}.EnableImagePopout)), kBool},
-	{"intune_delete_status", nil, uint32(unsafe.Offsetof(Control{}.IntuneDeleteStatus)), kInt},
-	{"lansweeper_relation_sync", nil, uint32(unsafe.Offsetof(Control{}.LansweeperRelationSync)), kBool},
-	{"admin_extra_read", nil, uint32(unsafe.Offsetof(Control{}.AdminExtraRead)), kBool},
-	{"asset_display_data", nil, uint32(unsafe.Offsetof(Control{}.AssetDisplayData)), kInt},
-	{"use_project_start_and_target_date_for_appointment_action", nil, uint32(unsafe.Offsetof(Control{}.UseProjectStartAndTargetDateForAppointmentAction)), kBool},
-	{"showmigrations", nil, uint32(unsafe.Offsetof(Control{}.Showmigrations)), kBool},
-	{"salesforceimportcasefeed", nil, uint32(unsafe.Offsetof(Control{}.Salesforceimportcasefeed)), kBool},
-	{"suzuki_gateway", nil, uint32(unsafe.Offsetof(Control{}.SuzukiGateway)), kStr},
-	{"releases_from_devops_project", nil, uint32(unsafe.Offsetof(Control{}.ReleasesFromDevopsProject)), kBool},
-	{"auto_load_dependency_chart", nil, uint32(unsafe.Offsetof(Control{}.AutoLoadDependencyChart)), kBool},
-	{"processstreettickettype", nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettype)), kInt},
-	{"processstreetuser", nil, uint32(unsafe.Offsetof(Control{}.Processstreetuser)), kInt},
-	{"chargerateroundmultorder", nil, uint32(unsafe.Offsetof(Control{}.Chargerateroundmultorder)), kInt},
-	{"qbodisablecfsync", nil, uint32(unsafe.Offsetof(Control{}.Qbodisablecfsync)), kBool},
-	{"qbocfdefinition", nil, uint32(unsafe.Offsetof(Control{}.Qbocfdefinition)), kStr},
-	{"qbocfname", nil, uint32(unsafe.Offsetof(Control{}.Qbocfname)), kStr},
-	{"preventuserchange", nil, uint32(unsafe.Offsetof(Control{}.Preventuserchange)), kBool},
-	{"default_showdefaultsite", nil, uint32(unsafe.Offsetof(Control{}.DefaultShowdefaultsite)), kBool},
-	{"default_showgeneralusers", nil, uint32(unsafe.Offsetof(Control{}.DefaultShowgeneralusers)), kBool},
-	{"default_showagentusers", nil, uint32(unsafe.Offsetof(Control{}.DefaultShowagentusers)), kBool},
-	{"default_showinternalcustomers", nil, uint32(unsafe.Offsetof(Control{}.DefaultShowinternalcustomers)), kBool},
-	{"showmodalscreenforcannedtext", nil, uint32(unsafe.Offsetof(Control{}.Showmodalscreenforcannedtext)), kBool},
-	{"logicmonitor_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorDefaultsite)), kInt},
-	{"logicmonitor_defaultassettype", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorDefaultassettype)), kInt},
-	{"logicmonitor_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorEnableAlerting)), kBool},
-	{"logicmonitor_alert_type", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAlertType)), kInt},
-	{"logicmonitor_alert_user", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAlertUser)), kInt},
-	{"logicmonitor_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorDeleteDevices)), kBool},
-	{"htmltemplateeditortype", nil, uint32(unsafe.Offsetof(Control{}.Htmltemplateeditortype)), kInt},
-	{"allow_live_chat_teams", nil, uint32(unsafe.Offsetof(Control{}.AllowLiveChatTeams)), kBool},
-	{"teams_chat_profile", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatProfile)), kStr},
-	{"teams_options_style", nil, uint32(unsafe.Offsetof(Control{}.TeamsOptionsStyle)), kInt},
-	{"workspace_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsite)), kInt},
-	{"followers_scope", nil, uint32(unsafe.Offsetof(Control{}.FollowersScope)), kInt},
-	{"cc_scope", nil, uint32(unsafe.Offsetof(Control{}.CcScope)), kInt},
-	{"adjustpriceforsoinvoice", nil, uint32(unsafe.Offsetof(Control{}.Adjustpriceforsoinvoice)), kBool},
-	{"showallforopplink", nil, uint32(unsafe.Offsetof(Control{}.Showallforopplink)), kBool},
-	{"intacct_sync_halo_id", nil, uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloID)), kStr},
-	{"intacctdefaultwarid", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultwarid)), kStr},
-	{"default_intacct_save_location", nil, uint32(unsafe.Offsetof(Control{}.DefaultIntacctSaveLocation)), kStr},
-	{"intacctdonttaxpos", nil, uint32(unsafe.Offsetof(Control{}.Intacctdonttaxpos)), kBool},
-	{"intacctdefaultglgroup", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultglgroup)), kStr},
-	{"intacctdefaultmanualitemtype", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultmanualitemtype)), kStr},
-	{"intacctdefaultautoitemtype", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultautoitemtype)), kStr},
-	{"intaccttaxonseparateline", nil, uint32(unsafe.Offsetof(Control{}.Intaccttaxonseparateline)), kBool},
-	{"intaccttaxonseparatelineitem", nil, uint32(unsafe.Offsetof(Control{}.Intaccttaxonseparatelineitem)), kStr},
-	{"intacctcredittransdef", nil, uint32(unsafe.Offsetof(Control{}.Intacctcredittransdef)), kStr},
-	{"intacctpotransdef", nil, uint32(unsafe.Offsetof(Control{}.Intacctpotransdef)), kStr},
-	{"intacctbilltransdef", nil, uint32(unsafe.Offsetof(Control{}.Intacctbilltransdef)), kStr},
-	{"intacctsigtax", nil, uint32(unsafe.Offsetof(Control{}.Intacctsigtax)), kBool},
-	{"allowusermerging", nil, uint32(unsafe.Offsetof(Control{}.Allowusermerging)), kBool},
-	{"defaultpdftemplateinvoicetickets", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoicetickets)), kInt},
-	{"defaultpdftemplateinvoiceorders", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoiceorders)), kInt},
-	{"defaultpdftemplateinvoicerecurring", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoicerecurring)), kInt},
-	{"stripetakepaymentonduedate", nil, uint32(unsafe.Offsetof(Control{}.Stripetakepaymentonduedate)), kInt},
-	{"hubspot_default_lifecycle_stage", nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultLifecycleStage)), kStr},
-	{"itsm_tickettype", nil, uint32(unsafe.Offsetof(Control{}.ItsmTickettype)), kInt},
-	{"send_new_users_welcome_email", nil, uint32(unsafe.Offsetof(Control{}.SendNewUsersWelcomeEmail)), kBool},
-	{"logicmonitor_importtype", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorImporttype)), kInt},
-	{"barracuda_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.BarracudaDefaultsite)), kInt},
-	{"barracudadefaultassettype", nil, uint32(unsafe.Offsetof(Control{}.Barracudadefaultassettype)), kInt},
-	{"barracuda_alert_user", nil, uint32(unsafe.Offsetof(Control{}.BarracudaAlertUser)), kInt},
-	{"barracuda_importtype", nil, uint32(unsafe.Offsetof(Control{}.BarracudaImporttype)), kInt},
-	{"barracuda_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.BarracudaDeleteDevices)), kBool},
-	{"useoutgoingservice", nil, uint32(unsafe.Offsetof(Control{}.Useoutgoingservice)), kBool},
-	{"enableteamsmsg", nil, uint32(unsafe.Offsetof(Control{}.Enableteamsmsg)), kBool},
-	{"defaultteamsmsg", nil, uint32(unsafe.Offsetof(Control{}.Defaultteamsmsg)), kStr},
-	{"audit_teams_message", nil, uint32(unsafe.Offsetof(Control{}.AuditTeamsMessage)), kBool},
-	{"whatsappcreatetickets", nil, uint32(unsafe.Offsetof(Control{}.Whatsappcreatetickets)), kBool},
-	{"prmerge_outcome_id", nil, uint32(unsafe.Offsetof(Control{}.PrmergeOutcomeID)), kInt},
-	{"hide_halo_invoice_id", nil, uint32(unsafe.Offsetof(Control{}.HideHaloInvoiceID)), kBool},
-	{"default_quoter_country_iso", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoterCountryIso)), kStr},
-	{"default_quoter_region_iso", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoterRegionIso)), kStr},
-	{"remove_licences_when_inactive", nil, uint32(unsafe.Offsetof(Control{}.RemoveLicencesWhenInactive)), kBool},
-	{"allow_additional_agents_on_tickets", nil, uint32(unsafe.Offsetof(Control{}.AllowAdditionalAgentsOnTickets)), kBool},
-	{"users_label", nil, uint32(unsafe.Offsetof(Control{}.UsersLabel)), kStr},
-	{"showusernoteswhenempty", nil, uint32(unsafe.Offsetof(Control{}.Showusernoteswhenempty)), kBool},
-	{"showsitenoteswhenempty", nil, uint32(unsafe.Offsetof(Control{}.Showsitenoteswhenempty)), kBool},
-	{"showareanoteswhenempty", nil, uint32(unsafe.Offsetof(Control{}.Showareanoteswhenempty)), kBool},
-	{"show_enduser_details_opps", nil, uint32(unsafe.Offsetof(Control{}.ShowEnduserDetailsOpps)), kBool},
-	{"max_parent_deps", nil, uint32(unsafe.Offsetof(Control{}.MaxParentDeps)), kInt},
-	{"max_child_deps", nil, uint32(unsafe.Offsetof(Control{}.MaxChildDeps)), kInt},
-	{"invoiceitembillingdescriptionlong", nil, uint32(unsafe.Offsetof(Control{}.Invoiceitembillingdescriptionlong)), kStr},
-	{"invoiceitembillingdescriptionshort", nil, uint32(unsafe.Offsetof(Control{}.Invoiceitembillingdescriptionshort)), kStr},
-	{"default_columns_id_clients", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDClients)), kInt},
-	{"default_columns_id_clients_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDClientsGUID)), kStr},
-	{"hide_other_dep_teams", nil, uint32(unsafe.Offsetof(Control{}.HideOtherDepTeams)), kBool},
-	{"kbeditorrich", nil, uint32(unsafe.Offsetof(Control{}.Kbeditorrich)), kBool},
-	{"kbeditormarkdown", nil, uint32(unsafe.Offsetof(Control{}.Kbeditormarkdown)), kBool},
-	{"chat_image_type", nil, uint32(unsafe.Offsetof(Control{}.ChatImageType)), kInt},
-	{"cognigyendpoint", nil, uint32(unsafe.Offsetof(Control{}.Cognigyendpoint)), kStr},
-	{"connectwiseautomatealertlastupdated", nil, uint32(unsafe.Offsetof(Control{}.Connectwiseautomatealertlastupdated)), kTime},
-	{"cannedsuggestnewticket", nil, uint32(unsafe.Offsetof(Control{}.Cannedsuggestnewticket)), kBool},
-	{"service_permission_type", nil, uint32(unsafe.Offsetof(Control{}.ServicePermissionType)), kInt},
-	{"includeslaholdloadbalancing", nil, uint32(unsafe.Offsetof(Control{}.Includeslaholdloadbalancing)), kBool},
-	{"milestone_update_all_dates", nil, uint32(unsafe.Offsetof(Control{}.MilestoneUpdateAllDates)), kBool},
-	{"match_ninja_user", nil, uint32(unsafe.Offsetof(Control{}.MatchNinjaUser)), kBool},
-	{"uselistgroups", nil, uint32(unsafe.Offsetof(Control{}.Uselistgroups)), kBool},
-	{"allowquickuseradd", nil, uint32(unsafe.Offsetof(Control{}.Allowquickuseradd)), kBool},
-	{"connectwise_automate_control_guid", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseAutomateControlGUID)), kStr},
-	{"supp_contract_mandatory", nil, uint32(unsafe.Offsetof(Control{}.SuppContractMandatory)), kBool},
-	{"searchfullticketids", nil, uint32(unsafe.Offsetof(Control{}.Searchfullticketids)), kBool},
-	{"qualysusertype", nil, uint32(unsafe.Offsetof(Control{}.Qualysusertype)), kInt},
-	{"googleworkspacenamedroles", nil, uint32(unsafe.Offsetof(Control{}.Googleworkspacenamedroles)), kStr},
-	{"oktanamedroles", nil, uint32(unsafe.Offsetof(Control{}.Oktanamedroles)), kStr},
-	{"lansweeper_assettype_choice", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssettypeChoice)), kInt},
-	{"lansweeper_default_assettype", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDefaultAssettype)), kInt},
-	{"lansweeper_assettype_field", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssettypeField)), kStr},
-	{"barracuda_alert_type", nil, uint32(unsafe.Offsetof(Control{}.BarracudaAlertType)), kInt},
-	{"preventparentchange", nil, uint32(unsafe.Offsetof(Control{}.Preventparentchange)), kBool},
-	{"planning_orange_percentage", nil, uint32(unsafe.Offsetof(Control{}.PlanningOrangePercentage)), kF64},
-	{"planning_red_percentage", nil, uint32(unsafe.Offsetof(Control{}.PlanningRedPercentage)), kF64},
-	{"whatsappreopentickets", nil, uint32(unsafe.Offsetof(Control{}.Whatsappreopentickets)), kBool},
-	{"whatsapptickettype", nil, uint32(unsafe.Offsetof(Control{}.Whatsapptickettype)), kInt},
-	{"intacct_use_apinvoices", nil, uint32(unsafe.Offsetof(Control{}.IntacctUseApinvoices)), kBool},
-	{"intacct_use_arinvoices", nil, uint32(unsafe.Offsetof(Control{}.IntacctUseArinvoices)), kBool},
-	{"intacctitemgroup", nil, uint32(unsafe.Offsetof(Control{}.Intacctitemgroup)), kInt},
-	{"intacctdefaulttaxsol", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaulttaxsol)), kStr},
-	{"showslaonkanban", nil, uint32(unsafe.Offsetof(Control{}.Showslaonkanban)), kBool},
-	{"site24x7_alert_type", nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertType)), kInt},
-	{"site24x7_alert_user", nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUser)), kInt},
-	{"reset_security_stamps", nil, uint32(unsafe.Offsetof(Control{}.ResetSecurityStamps)), kBool},
-	{"invoice_pay_prepay_before_use", nil, uint32(unsafe.Offsetof(Control{}.InvoicePayPrepayBeforeUse)), kBool},
-	{"new_user_template", nil, uint32(unsafe.Offsetof(Control{}.NewUserTemplate)), kInt},
-	{"new_user_type", nil, uint32(unsafe.Offsetof(Control{}.NewUserType)), kInt},
-	{"child_template_recursion_depth", nil, uint32(unsafe.Offsetof(Control{}.ChildTemplateRecursionDepth)), kInt},
-	{"kaseya_sync_agents_only", nil, uint32(unsafe.Offsetof(Control{}.KaseyaSyncAgentsOnly)), kBool},
-	{"kaseya_defaultassettype_server", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeServer)), kInt},
-	{"kaseya_defaultassettype_server_guid", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeServerGUID)), kStr},
-	{"kaseya_defaultassettype_workstation", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeWorkstation)), kInt},
-	{"kaseya_defaultassettype_workstation_guid", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeWorkstationGUID)), kStr},
-	{"recaptcha_type", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaType)), kInt},
-	{"recaptcha_threshold", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaThreshold)), kF64},
-	{"show_all_lic_for_quantity_calc", nil, uint32(unsafe.Offsetof(Control{}.ShowAllLicForQuantityCalc)), kBool},
-	{"jamf_instance_type", nil, uint32(unsafe.Offsetof(Control{}.JamfInstanceType)), kInt},
-	{"jamf_site_match_type", nil, uint32(unsafe.Offsetof(Control{}.JamfSiteMatchType)), kInt},
-	{"software_import_licence_matching", nil, uint32(unsafe.Offsetof(Control{}.SoftwareImportLicenceMatching)), kBool},
-	{"show_services_cost_tile", nil, uint32(unsafe.Offsetof(Control{}.ShowServicesCostTile)), kBool},
-	{"show_services_cost_tile_endusers", nil, uint32(unsafe.Offsetof(Control{}.ShowServicesCostTileEndusers)), kBool},
-	{"exclude_nonticket_app_todo", nil, uint32(unsafe.Offsetof(Control{}.ExcludeNonticketAppTodo)), kBool},
-	{"po_hide_item_popup", nil, uint32(unsafe.Offsetof(Control{}.PoHideItemPopup)), kBool},
-	{"mergesalesorderinvoicessite", nil, uint32(unsafe.Offsetof(Control{}.Mergesalesorderinvoicessite)), kBool},
-	{"prepay_itemid", nil, uint32(unsafe.Offsetof(Control{}.PrepayItemid)), kInt},
-	{"showintelrouting", nil, uint32(unsafe.Offsetof(Control{}.Showintelrouting)), kBool},
-	{"showintelroutingonactions", nil, uint32(unsafe.Offsetof(Control{}.Showintelroutingonactions)), kBool},
-	{"intelroutingcutoffdays", nil, uint32(unsafe.Offsetof(Control{}.Intelroutingcutoffdays)), kInt},
-	{"intelroutingmaxtickets", nil, uint32(unsafe.Offsetof(Control{}.Intelroutingmaxtickets)), kInt},
-	{"close_all_children", nil, uint32(unsafe.Offsetof(Control{}.CloseAllChildren)), kBool},
-	{"showtraveltimesheet", nil, uint32(unsafe.Offsetof(Control{}.Showtraveltimesheet)), kBool},
-	{"showfeedbackcaptcha", nil, uint32(unsafe.Offsetof(Control{}.Showfeedbackcaptcha)), kBool},
-	{"recaptcha_isenterprise", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaIsenterprise)), kBool},
-	{"call_charge_rate", nil, uint32(unsafe.Offsetof(Control{}.CallChargeRate)), kInt},
-	{"use_stripe_receipt_emails", nil, uint32(unsafe.Offsetof(Control{}.UseStripeReceiptEmails)), kBool},
-	{"invoicecreationengine", nil, uint32(unsafe.Offsetof(Control{}.Invoicecreationengine)), kInt},
-	{"showponumonapproval", nil, uint32(unsafe.Offsetof(Control{}.Showponumonapproval)), kBool},
-	{"multientitysearchincludecontracts", nil, uint32(unsafe.Offsetof(Control{}.Multientitysearchincludecontracts)), kBool},
-	{"hide_add_to_project_and_create_child", nil, uint32(unsafe.Offsetof(Control{}.HideAddToProjectAndCreateChild)), kBool},
-	{"show_pipeline_stages", nil, uint32(unsafe.Offsetof(Control{}.ShowPipelineStages)), kBool},
-	{"default_pipeline_stage", nil, uint32(unsafe.Offsetof(Control{}.DefaultPipelineStage)), kInt},
-	{"timefieldstoshowontimesheet", nil, uint32(unsafe.Offsetof(Control{}.Timefieldstoshowontimesheet)), kInt},
-	{"showjsonexportbutton", nil, uint32(unsafe.Offsetof(Control{}.Showjsonexportbutton)), kBool},
-	{"issueditemsdesclong", nil, uint32(unsafe.Offsetof(Control{}.Issueditemsdesclong)), kStr},
-	{"overridefeedbacklink", nil, uint32(unsafe.Offsetof(Control{}.Overridefeedbacklink)), kBool},
-	{"allow_user_drafts", nil, uint32(unsafe.Offsetof(Control{}.AllowUserDrafts)), kBool},
-	{"createuserifgeneraluser", nil, uint32(unsafe.Offsetof(Control{}.Createuserifgeneraluser)), kBool},
-	{"icinga_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsite)), kInt},
-	{"icinga_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultgroup)), kInt},
-	{"icinga_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultgroupGUID)), kStr},
-	{"icingaassettypefield", nil, uint32(unsafe.Offsetof(Control{}.Icingaassettypefield)), kInt},
-	{"icingadefaultassettype", nil, uint32(unsafe.Offsetof(Control{}.Icingadefaultassettype)), kInt},
-	{"icinga_importtype", nil, uint32(unsafe.Offsetof(Control{}.IcingaImporttype)), kInt},
-	{"icinga_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.IcingaDeleteDevices)), kBool},
-	{"icinga_selfsigned_cert", nil, uint32(unsafe.Offsetof(Control{}.IcingaSelfsignedCert)), kBool},
-	{"icinga_alert_type", nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertType)), kInt},
-	{"icinga_alert_user", nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUser)), kInt},
-	{"icinga_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.IcingaEnableAlerting)), kBool},
-	{"enable_document_previewer", nil, uint32(unsafe.Offsetof(Control{}.EnableDocumentPreviewer)), kBool},
-	{"addigy_dont_import_software", nil, uint32(unsafe.Offsetof(Control{}.AddigyDontImportSoftware)), kBool},
-	{"default_view_customers_selectedid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewCustomersSelectedid)), kInt},
-	{"default_view_users_selectedid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewUsersSelectedid)), kInt},
-	{"defaultnavscreenlayout", nil, uint32(unsafe.Offsetof(Control{}.Defaultnavscreenlayout)), kInt},
-	{"navbar_new_call", nil, uint32(unsafe.Offsetof(Control{}.NavbarNewCall)), kBool},
-	{"actiondatedisplay", nil, uint32(unsafe.Offsetof(Control{}.Actiondatedisplay)), kInt},
-	{"showcalllogonticket", nil, uint32(unsafe.Offsetof(Control{}.Showcalllogonticket)), kBool},
-	{"use_charge_for_budgets", nil, uint32(unsafe.Offsetof(Control{}.UseChargeForBudgets)), kBool},
-	{"quote_hide_item_popup", nil, uint32(unsafe.Offsetof(Control{}.QuoteHideItemPopup)), kBool},
-	{"so_hide_item_popup", nil, uint32(unsafe.Offsetof(Control{}.SoHideItemPopup)), kBool},
-	{"default_columns_id_contracts", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDContracts)), kInt},
-	{"default_columns_id_contracts_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDContractsGUID)), kStr},
-	{"beyond_trust_instance_type", nil, uint32(unsafe.Offsetof(Control{}.BeyondTrustInstanceType)), kInt},
-	{"asset_permission_type", nil, uint32(unsafe.Offsetof(Control{}.AssetPermissionType)), kInt},
-	{"show_users_contracts_on_ticket_only", nil, uint32(unsafe.Offsetof(Control{}.ShowUsersContractsOnTicketOnly)), kBool},
-	{"default_columns_id_sites", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSites)), kInt},
-	{"default_columns_id_users", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsers)), kInt},
-	{"jamf_dont_update_asset_type", nil, uint32(unsafe.Offsetof(Control{}.JamfDontUpdateAssetType)), kBool},
-	{"billingcontactinfoonportal", nil, uint32(unsafe.Offsetof(Control{}.Billingcontactinfoonportal)), kBool},
-	{"rhipe_subscription_client", nil, uint32(unsafe.Offsetof(Control{}.RhipeSubscriptionClient)), kInt},
-	{"followup_appointment_subject", nil, uint32(unsafe.Offsetof(Control{}.FollowupAppointmentSubject)), kBool},
-	{"show_device_on_invoice_line", nil, uint32(unsafe.Offsetof(Control{}.ShowDeviceOnInvoiceLine)), kBool},
-	{"asset_return_status", nil, uint32(unsafe.Offsetof(Control{}.AssetReturnStatus)), kInt},
-	{"spellchecksuggestionscore", nil, uint32(unsafe.Offsetof(Control{}.Spellchecksuggestionscore)), kF64},
-	{"load_rinvoices_lines", nil, uint32(unsafe.Offsetof(Control{}.LoadRinvoicesLines)), kBool},
-	{"user_ticket_profile", nil, uint32(unsafe.Offsetof(Control{}.UserTicketProfile)), kInt},
-	{"user_project_profile", nil, uint32(unsafe.Offsetof(Control{}.UserProjectProfile)), kInt},
-	{"admin_override_quick_status_change", nil, uint32(unsafe.Offsetof(Control{}.AdminOverrideQuickStatusChange)), kBool},
-	{"create_so_on_quote_approved", nil, uint32(unsafe.Offsetof(Control{}.CreateSoOnQuoteApproved)), kBool},
-	{"additional_agents_on_tickets_type", nil, uint32(unsafe.Offsetof(Control{}.AdditionalAgentsOnTicketsType)), kInt},
-	{"show_toplevel_access_portal_option", nil, uint32(unsafe.Offsetof(Control{}.ShowToplevelAccessPortalOption)), kBool},
-	{"show_alllevel_access_portal_option", nil, uint32(unsafe.Offsetof(Control{}.ShowAlllevelAccessPortalOption)), kBool},
-	{"donttrackleavesite", nil, uint32(unsafe.Offsetof(Control{}.Donttrackleavesite)), kBool},
-	{"meter_min_quantity", nil, uint32(unsafe.Offsetof(Control{}.MeterMinQuantity)), kF64},
-	{"show_kb_menu", nil, uint32(unsafe.Offsetof(Control{}.ShowKbMenu)), kBool},
-	{"icinga_comment", nil, uint32(unsafe.Offsetof(Control{}.IcingaComment)), kStr},
-	{"sync_icinga_comment", nil, uint32(unsafe.Offsetof(Control{}.SyncIcingaComment)), kBool},
-	{"icinga_asset_type_choice", nil, uint32(unsafe.Offsetof(Control{}.IcingaAssetTypeChoice)), kInt},
-	{"open_new_quote_in_new_tab", nil, uint32(unsafe.Offsetof(Control{}.OpenNewQuoteInNewTab)), kBool},
-	{"defaultaideployment", nil, uint32(unsafe.Offsetof(Control{}.Defaultaideployment)), kStr},
-	{"connectwise_rmm_default_client", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultClient)), kInt},
-	{"connectwise_rmm_default_asset_type", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultAssetType)), kInt},
-	{"connectwise_rmm_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDeleteDevices)), kBool},
-	{"connectwise_rmm_import_entities", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmImportEntities)), kStr},
-	{"connectwise_rmm_top_level", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmTopLevel)), kInt},
-	{"showeventstabforadmins", nil, uint32(unsafe.Offsetof(Control{}.Showeventstabforadmins)), kBool},
-	{"def_inv_manual_pr_immediately", nil, uint32(unsafe.Offsetof(Control{}.DefInvManualPrImmediately)), kInt},
-	{"salesorderstatusafterinvoicedeleted", nil, uint32(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoicedeleted)), kInt},
-	{"show_related_of_related", nil, uint32(unsafe.Offsetof(Control{}.ShowRelatedOfRelated)), kBool},
-	{"invertactionhistory", nil, uint32(unsafe.Offsetof(Control{}.Invertactionhistory)), kBool},
-	{"enablekbdraftsnews", nil, uint32(unsafe.Offsetof(Control{}.Enablekbdraftsnews)), kBool},
-	{"kbdrafttickettypenews", nil, uint32(unsafe.Offsetof(Control{}.Kbdrafttickettypenews)), kInt},
-	{"kbdrafttickettype_guidnews", nil, uint32(unsafe.Offsetof(Control{}.KbdrafttickettypeGuidnews)), kStr},
-	{"halonewssandbox", nil, uint32(unsafe.Offsetof(Control{}.Halonewssandbox)), kInt},
-	{"shopifycustomerimporttype", nil, uint32(unsafe.Offsetof(Control{}.Shopifycustomerimporttype)), kInt},
-	{"shopifydefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Shopifydefaultsite)), kInt},
-	{"shopify_integratorcustomerslastsync", nil, uint32(unsafe.Offsetof(Control{}.ShopifyIntegratorcustomerslastsync)), kTime},
-	{"shopify_integratororderslastsync", nil, uint32(unsafe.Offsetof(Control{}.ShopifyIntegratororderslastsync)), kTime},
-	{"shopify_integratorentitiestoimport", nil, uint32(unsafe.Offsetof(Control{}.ShopifyIntegratorentitiestoimport)), kStr},
-	{"ecommerceshowordersarea", nil, uint32(unsafe.Offsetof(Control{}.Ecommerceshowordersarea)), kBool},
-	{"device42preventdeviceimport", nil, uint32(unsafe.Offsetof(Control{}.Device42preventdeviceimport)), kBool},
-	{"admins_access_all_reports", nil, uint32(unsafe.Offsetof(Control{}.AdminsAccessAllReports)), kBool},
-	{"adminsecurityprompt", nil, uint32(unsafe.Offsetof(Control{}.Adminsecurityprompt)), kInt},
-	{"stripemanualpaymentmethodoptions", nil, uint32(unsafe.Offsetof(Control{}.Stripemanualpaymentmethodoptions)), kStr},
-	{"log_action_responses_on_action_submit", nil, uint32(unsafe.Offsetof(Control{}.LogActionResponsesOnActionSubmit)), kInt},
-	{"use_embedding_scores_openai", nil, uint32(unsafe.Offsetof(Control{}.UseEmbeddingScoresOpenai)), kBool},
-	{"use_embedding_scores_azureopenai", nil, uint32(unsafe.Offsetof(Control{}.UseEmbeddingScoresAzureopenai)), kBool},
-	{"xensam_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsite)), kInt},
-	{"xensam_defaultassettype", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultassettype)), kInt},
-	{"xensam_assettype_choice", nil, uint32(unsafe.Offsetof(Control{}.XensamAssettypeChoice)), kInt},
-	{"xensam_assettype_field", nil, uint32(unsafe.Offsetof(Control{}.XensamAssettypeField)), kStr},
-	{"xensam_assettype_field_datacentre", nil, uint32(unsafe.Offsetof(Control{}.XensamAssettypeFieldDatacentre)), kStr},
-	{"xensam_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultgroup)), kInt},
-	{"xensamdefaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.XensamdefaultgroupGUID)), kStr},
-	{"xensam_integratorentitiestoimport", nil, uint32(unsafe.Offsetof(Control{}.XensamIntegratorentitiestoimport)), kStr},
-	{"xensam_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.XensamDeleteDevices)), kBool},
-	{"xensam_dont_update_assettype", nil, uint32(unsafe.Offsetof(Control{}.XensamDontUpdateAssettype)), kBool},
-	{"useincomingservice", nil, uint32(unsafe.Offsetof(Control{}.Useincomingservice)), kBool},
-	{"atera_alert_method", nil, uint32(unsafe.Offsetof(Control{}.AteraAlertMethod)), kInt},
-	{"addigy_alert_method", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertMethod)), kInt},
-	{"automate_alert_method", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertMethod)), kInt},
-	{"dattormm_alert_method", nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertMethod)), kInt},
-	{"trackresponsetime", nil, uint32(unsafe.Offsetof(Control{}.Trackresponsetime)), kBool},
-	{"trackfixbytime", nil, uint32(unsafe.Offsetof(Control{}.Trackfixbytime)), kBool},
-	{"reviewprocessenabled", nil, uint32(unsafe.Offsetof(Control{}.Reviewprocessenabled)), kBool},
-	{"usedynamicemaillist", nil, uint32(unsafe.Offsetof(Control{}.Usedynamicemaillist)), kBool},
-	{"emailmustmatchrule", nil, uint32(unsafe.Offsetof(Control{}.Emailmustmatchrule)), kBool},
-	{"donteditemail", nil, uint32(unsafe.Offsetof(Control{}.Donteditemail)), kBool},
-	{"sendacknowledgementemailstoccaddresses", nil, uint32(unsafe.Offsetof(Control{}.Sendacknowledgementemailstoccaddresses)), kBool},
-	{"autoforwardemailupdates", nil, uint32(unsafe.Offsetof(Control{}.Autoforwardemailupdates)), kBool},
-	{"disablereplytome", nil, uint32(unsafe.Offsetof(Control{}.Disablereplytome)), kBool},
-	{"useintellisense", nil, uint32(unsafe.Offsetof(Control{}.Useintellisense)), kBool},
-	{"smtpserver", nil, uint32(unsafe.Offsetof(Control{}.Smtpserver)), kStr},
-	{"smtpaddress", nil, uint32(unsafe.Offsetof(Control{}.Smtpaddress)), kStr},
-	{"smtpusername", nil, uint32(unsafe.Offsetof(Control{}.Smtpusername)), kStr},
-	{"new_smtppassword", nil, uint32(unsafe.Offsetof(Control{}.NewSmtppassword)), kStr},
-	{"smtpusetls", nil, uint32(unsafe.Offsetof(Control{}.Smtpusetls)), kBool},
-	{"smtpport", nil, uint32(unsafe.Offsetof(Control{}.Smtpport)), kInt},
-	{"generalusername", nil, uint32(unsafe.Offsetof(Control{}.Generalusername)), kStr},
-	{"enableuserclosureconf", nil, uint32(unsafe.Offsetof(Control{}.Enableuserclosureconf)), kBool},
-	{"auto_close_hrs", nil, uint32(unsafe.Offsetof(Control{}.AutoCloseHrs)), kInt},
-	{"pending_close_reminder_hrs", nil, uint32(unsafe.Offsetof(Control{}.PendingCloseReminderHrs)), kInt},
-	{"shownotrespondedwarning", nil, uint32(unsafe.Offsetof(Control{}.Shownotrespondedwarning)), kBool},
-	{"statusafterrespond", nil, uint32(unsafe.Offsetof(Control{}.Statusafterrespond)), kInt},
-	{"statusafterrespond_guid", nil, uint32(unsafe.Offsetof(Control{}.StatusafterrespondGUID)), kStr},
-	{"tracknonbill", nil, uint32(unsafe.Offsetof(Control{}.Tracknonbill)), kBool},
-	{"tracktravel", nil, uint32(unsafe.Offsetof(Control{}.Tracktravel)), kBool},
-	{"trackmileage", nil, uint32(unsafe.Offsetof(Control{}.Trackmileage)), kBool},
-	{"default_tickettype_id", nil, uint32(unsafe.Offsetof(Control{}.DefaultTickettypeID)), kInt},
-	{"default_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultTickettypeGUID)), kStr},
-	{"allow_tickettype_selection_agents", nil, uint32(unsafe.Offsetof(Control{}.AllowTickettypeSelectionAgents)), kBool},
-	{"hide_generaluser", nil, uint32(unsafe.Offsetof(Control{}.HideGeneraluser)), kBool},
-	{"addactionstolinked", nil, uint32(unsafe.Offsetof(Control{}.Addactionstolinked)), kInt},
-	{"enableslareminders", nil, uint32(unsafe.Offsetof(Control{}.Enableslareminders)), kBool},
-	{"slareminderintervalhrs", nil, uint32(unsafe.Offsetof(Control{}.Slareminderintervalhrs)), kInt},
-	{"slareminderautoclosehrs", nil, uint32(unsafe.Offsetof(Control{}.Slareminderautoclosehrs)), kInt},
-	{"hourswarningnotapproved", nil, uint32(unsafe.Offsetof(Control{}.Hourswarningnotapproved)), kInt},
-	{"enablequalificationmatching", nil, uint32(unsafe.Offsetof(Control{}.Enablequalificationmatching)), kBool},
-	{"onlyprocessclosedrequests", nil, uint32(unsafe.Offsetof(Control{}.Onlyprocessclosedrequests)), kBool},
-	{"defaultischargeable", nil, uint32(unsafe.Offsetof(Control{}.Defaultischargeable)), kBool},
-	{"processunclosedactions", nil, uint32(unsafe.Offsetof(Control{}.Processunclosedactions)), kBool},
-	{"useactioneventtimes", nil, uint32(unsafe.Offsetof(Control{}.Useactioneventtimes)), kBool},
-	{"acctinterfacefolder", nil, uint32(unsafe.Offsetof(Control{}.Acctinterfacefolder)), kStr},
-	{"xmlinterfacefolder", nil, uint32(unsafe.Offsetof(Control{}.Xmlinterfacefolder)), kStr},
-	{"allow_response_edit", nil, uint32(unsafe.Offsetof(Control{}.AllowResponseEdit)), kBool},
-	{"cat2mandclear", nil, uint32(unsafe.Offsetof(Control{}.Cat2mandclear)), kBool},
-	{"cat3mandclear", nil, uint32(unsafe.Offsetof(Control{}.Cat3mandclear)), kBool},
-	{"cat4mandclear", nil, uint32(unsafe.Offsetof(Control{}.Cat4mandclear)), kBool},
-	{"cat5mandclear", nil, uint32(unsafe.Offsetof(Control{}.Cat5mandclear)), kBool},
-	{"showactioncalendaroption", nil, uint32(unsafe.Offsetof(Control{}.Showactioncalendaroption)), kBool},
-	{"matchchargecodes", nil, uint32(unsafe.Offsetof(Control{}.Matchchargecodes)), kBool},
-	{"forcestrongpasswords", nil, uint32(unsafe.Offsetof(Control{}.Forcestrongpasswords)), kBool},
-	{"auditdelete", nil, uint32(unsafe.Offsetof(Control{}.Auditdelete)), kBool},
-	{"outofhourspriority", nil, uint32(unsafe.Offsetof(Control{}.Outofhourspriority)), kInt},
-	{"informownertech", nil, uint32(unsafe.Offsetof(Control{}.Informownertech)), kBool},
-	{"sageslaitemcode", nil, uint32(unsafe.Offsetof(Control{}.Sageslaitemcode)), kStr},
-	{"sageslaitemcodedesc", nil, uint32(unsafe.Offsetof(Control{}.Sageslaitemcodedesc)), kStr},
-	{"sagedetaildesc", nil, uint32(unsafe.Offsetof(Control{}.Sagedetaildesc)), kStr},
-	{"billingreportvariable", nil, uint32(unsafe.Offsetof(Control{}.Billingreportvariable)), kStr},
-	{"allowinvoicenumberedit", nil, uint32(unsafe.Offsetof(Control{}.Allowinvoicenumberedit)), kBool},
-	{"actionlineitems", nil, uint32(unsafe.Offsetof(Control{}.Actionlineitems)), kInt},
-	{"projectlineitems", nil, uint32(unsafe.Offsetof(Control{}.Projectlineitems)), kInt},
-	{"invoiceaddgroupheaders", nil, uint32(unsafe.Offsetof(Control{}.Invoiceaddgroupheaders)), kBool},
-	{"includezerocharge", nil, uint32(unsafe.Offsetof(Control{}.Includezerocharge)), kBool},
-	{"linknonchargabletoinvoice", nil, uint32(unsafe.Offsetof(Control{}.Linknonchargabletoinvoice)), kBool},
-	{"weeksaheadtocreateperiodicinvoice", nil, uint32(unsafe.Offsetof(Control{}.Weeksaheadtocreateperiodicinvoice)), kInt},
-	{"contractexpirydays", nil, uint32(unsafe.Offsetof(Control{}.Contractexpirydays)), kInt},
-	{"apptservername", nil, uint32(unsafe.Offsetof(Control{}.Apptservername)), kStr},
-	{"apptsetting", nil, uint32(unsafe.Offsetof(Control{}.Apptsetting)), kInt},
-	{"syncallappts", nil, uint32(unsafe.Offsetof(Control{}.Syncallappts)), kBool},
-	{"calendarchoice", nil, uint32(unsafe.Offsetof(Control{}.Calendarchoice)), kInt},
-	{"miscitemidquote", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquote)), kInt},
-	{"rtdefwebendusers", nil, uint32(unsafe.Offsetof(Control{}.Rtdefwebendusers)), kInt},
-	{"newrequestmessage", nil, uint32(unsafe.Offsetof(Control{}.Newrequestmessage)), kStr},
-	{"endusersclose", nil, uint32(unsafe.Offsetof(Control{}.Endusersclose)), kInt},
-	{"hideslastatus", nil, uint32(unsafe.Offsetof(Control{}.Hideslastatus)), kBool},
-	{"miscitemidsupppo", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidsupppo)), kInt},
-	{"gfiservertype", nil, uint32(unsafe.Offsetof(Control{}.Gfiservertype)), kInt},
-	{"gfiservertype_guid", nil, uint32(unsafe.Offsetof(Control{}.GfiservertypeGUID)), kStr},
-	{"gfiwstype", nil, uint32(unsafe.Offsetof(Control{}.Gfiwstype)), kInt},
-	{"gfiwstype_guid", nil, uint32(unsafe.Offsetof(Control{}.GfiwstypeGUID)), kStr},
-	{"showsendsmstouser", nil, uint32(unsafe.Offsetof(Control{}.Showsendsmstouser)), kBool},
-	{"checkprepaybalances", nil, uint32(unsafe.Offsetof(Control{}.Checkprepaybalances)), kBool},
-	{"prepaybalancethreshold", nil, uint32(unsafe.Offsetof(Control{}.Prepaybalancethreshold)), kF64},
-	{"shownewrequestbillinginfo", nil, uint32(unsafe.Offsetof(Control{}.Shownewrequestbillinginfo)), kBool},
-	{"sendreminderstoccaddresses", nil, uint32(unsafe.Offsetof(Control{}.Sendreminderstoccaddresses)), kBool},
-	{"firstroadmapcolumn", nil, uint32(unsafe.Offsetof(Control{}.Firstroadmapcolumn)), kStr},
-	{"secondroadmapcolumn", nil, uint32(unsafe.Offsetof(Control{}.Secondroadmapcolumn)), kStr},
-	{"thidroadmapcolumn", nil, uint32(unsafe.Offsetof(Control{}.Thidroadmapcolumn)), kStr},
-	{"migration_top_level", nil, uint32(unsafe.Offsetof(Control{}.MigrationTopLevel)), kInt},
-	{"migration_default_site", nil, uint32(unsafe.Offsetof(Control{}.MigrationDefaultSite)), kInt},
-	{"migration_faq_creation", nil, uint32(unsafe.Offsetof(Control{}.MigrationFaqCreation)), kInt},
-	{"migration_default_faq", nil, uint32(unsafe.Offsetof(Control{}.MigrationDefaultFaq)), kInt},
-	{"migration_incident", nil, uint32(unsafe.Offsetof(Control{}.MigrationIncident)), kInt},
-	{"migration_problem", nil, uint32(unsafe.Offsetof(Control{}.MigrationProblem)), kInt},
-	{"migration_change_request", nil, uint32(unsafe.Offsetof(Control{}.MigrationChangeRequest)), kInt},
-	{"migration_service_request", nil, uint32(unsafe.Offsetof(Control{}.MigrationServiceRequest)), kInt},
-	{"orion_webhook_authentication", nil, uint32(unsafe.Offsetof(Control{}.OrionWebhookAuthentication)), kInt},
-	{"orion_tickettype", nil, uint32(unsafe.Offsetof(Control{}.OrionTickettype)), kInt},
-	{"orion_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.OrionTickettypeGUID)), kStr},
-	{"orion_user", nil, uint32(unsafe.Offsetof(Control{}.OrionUser)), kInt},
-	{"orion_devicefield", nil, uint32(unsafe.Offsetof(Control{}.OrionDevicefield)), kInt},
-	{"prtgassetdefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Prtgassetdefaultsite)), kInt},
-	{"prtgdefaultassettype", nil, uint32(unsafe.Offsetof(Control{}.Prtgdefaultassettype)), kInt},
-	{"prtgdefaultassettype_guid", nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeGUID)), kStr},
-	{"orion_enable_updates", nil, uint32(unsafe.Offsetof(Control{}.OrionEnableUpdates)), kBool},
-	{"showkbentrytags", nil, uint32(unsafe.Offsetof(Control{}.Showkbentrytags)), kBool},
-	{"isphonemandatory", nil, uint32(unsafe.Offsetof(Control{}.Isphonemandatory)), kBool},
-	{"enableteamscall", nil, uint32(unsafe.Offsetof(Control{}.Enableteamscall)), kBool},
-	{"soc_username", nil, uint32(unsafe.Offsetof(Control{}.SocUsername)), kStr},
-	{"soc_show_success_message", nil, uint32(unsafe.Offsetof(Control{}.SocShowSuccessMessage)), kBool},
-	{"soc_tickettype", nil, uint32(unsafe.Offsetof(Control{}.SocTickettype)), kInt},
-	{"soc_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.SocTickettypeGUID)), kStr},
-	{"soc_user", nil, uint32(unsafe.Offsetof(Control{}.SocUser)), kInt},
-	{"dattodefaultassettypegroup", nil, uint32(unsafe.Offsetof(Control{}.Dattodefaultassettypegroup)), kInt},
-	{"dattodefaultassettypegroup_guid", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassettypegroupGUID)), kStr},
-	{"dattositeimporttype", nil, uint32(unsafe.Offsetof(Control{}.Dattositeimporttype)), kInt},
-	{"dattodefaulttoplevel", nil, uint32(unsafe.Offsetof(Control{}.Dattodefaulttoplevel)), kInt},
-	{"dattodefaultcustomer", nil, uint32(unsafe.Offsetof(Control{}.Dattodefaultcustomer)), kInt},
-	{"dattodefaultassetsite", nil, uint32(unsafe.Offsetof(Control{}.Dattodefaultassetsite)), kInt},
-	{"dattomatchname", nil, uint32(unsafe.Offsetof(Control{}.Dattomatchname)), kBool},
-	{"dattoimporttype", nil, uint32(unsafe.Offsetof(Control{}.Dattoimporttype)), kInt},
-	{"datto_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.DattoDeleteDevices)), kBool},
-	{"qboenableast", nil, uint32(unsafe.Offsetof(Control{}.Qboenableast)), kBool},
-	{"item_default_sales_nominal_code_name", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCodeName)), kStr},
-	{"item_default_purchase_nominal_code_name", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCodeName)), kStr},
-	{"item_default_asset_account_name", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccountName)), kStr},
-	{"qborequestid", nil, uint32(unsafe.Offsetof(Control{}.Qborequestid)), kInt},
-	{"percentageoverdue2", nil, uint32(unsafe.Offsetof(Control{}.Percentageoverdue2)), kInt},
-	{"default_phone_pref", nil, uint32(unsafe.Offsetof(Control{}.DefaultPhonePref)), kInt},
-	{"migration_ticket_date", nil, uint32(unsafe.Offsetof(Control{}.MigrationTicketDate)), kTime},
-	{"migration_ticket_status", nil, uint32(unsafe.Offsetof(Control{}.MigrationTicketStatus)), kInt},
-	{"migration_custom_filter", nil, uint32(unsafe.Offsetof(Control{}.MigrationCustomFilter)), kStr},
-	{"device42_toplevel", nil, uint32(unsafe.Offsetof(Control{}.Device42Toplevel)), kInt},
-	{"device42defaultsite", nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsite)), kInt},
-	{"device42defaulttype", nil, uint32(unsafe.Offsetof(Control{}.Device42defaulttype)), kInt},
-	{"device42defaulttype_guid", nil, uint32(unsafe.Offsetof(Control{}.Device42defaulttypeGUID)), kStr},
-	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Control{}.ServicenowLocale)), kStr},
-	{"connectwise_instance_type", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseInstanceType)), kInt},
-	{"connectwise_company_id", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseCompanyID)), kStr},
-	{"automaticprepaypaymentattheendoflastmonth", nil, uint32(unsafe.Offsetof(Control{}.Automaticprepaypaymentattheendoflastmonth)), kBool},
-	{"add_order_note_to_long_description", nil, uint32(unsafe.Offsetof(Control{}.AddOrderNoteToLongDescription)), kBool},
-	{"display_user_on_asset_list", nil, uint32(unsafe.Offsetof(Control{}.DisplayUserOnAssetList)), kBool},
-	{"actiondatedoneisstartdate", nil, uint32(unsafe.Offsetof(Control{}.Actiondatedoneisstartdate)), kBool},
-	{"rusesagepo", nil, uint32(unsafe.Offsetof(Control{}.Rusesagepo)), kBool},
-	{"callscreencreatenewcalltab", nil, uint32(unsafe.Offsetof(Control{}.Callscreencreatenewcalltab)), kBool},
-	{"makeemailsfromdifferentdomainprivate", nil, uint32(unsafe.Offsetof(Control{}.Makeemailsfromdifferentdomainprivate)), kBool},
-	{"automaticallysendinvoiceemails", nil, uint32(unsafe.Offsetof(Control{}.Automaticallysendinvoiceemails)), kBool},
-	{"sendapptemails", nil, uint32(unsafe.Offsetof(Control{}.Sendapptemails)), kBool},
-	{"display_extra_options_on_quick_time", nil, uint32(unsafe.Offsetof(Control{}.DisplayExtraOptionsOnQuickTime)), kBool},
-	{"autotask_identifier", nil, uint32(unsafe.Offsetof(Control{}.AutotaskIdentifier)), kStr},
-	{"migration_product_group", nil, uint32(unsafe.Offsetof(Control{}.MigrationProductGroup)), kInt},
-	{"migration_service_group", nil, uint32(unsafe.Offsetof(Control{}.MigrationServiceGroup)), kInt},
-	{"migration_contract_enddate", nil, uint32(unsafe.Offsetof(Control{}.MigrationContractEnddate)), kTime},
-	{"migration_tax_rate", nil, uint32(unsafe.Offsetof(Control{}.MigrationTaxRate)), kInt},
-	{"migration_role", nil, uint32(unsafe.Offsetof(Control{}.MigrationRole)), kInt},
-	{"logclosedpagerduty", nil, uint32(unsafe.Offsetof(Control{}.Logclosedpagerduty)), kBool},
-	{"defaultischangeapprover", nil, uint32(unsafe.Offsetof(Control{}.Defaultischangeapprover)), kBool},
-	{"noapprovalwithnocabmembers", nil, uint32(unsafe.Offsetof(Control{}.Noapprovalwithnocabmembers)), kBool},
-	{"exchange_connected_user", nil, uint32(unsafe.Offsetof(Control{}.ExchangeConnectedUser)), kStr},
-	{"exchange_start_date", nil, uint32(unsafe.Offsetof(Control{}.ExchangeStartDate)), kTime},
-	{"exchange_import_type", nil, uint32(unsafe.Offsetof(Control{}.ExchangeImportType)), kInt},
-	{"showkbportalurl", nil, uint32(unsafe.Offsetof(Control{}.Showkbportalurl)), kBool},
-	{"default_appt_to_original_time", nil, uint32(unsafe.Offsetof(Control{}.DefaultApptToOriginalTime)), kBool},
-	{"nablerequireuserdetails", nil, uint32(unsafe.Offsetof(Control{}.Nablerequireuserdetails)), kBool},
-	{"sendquotepdf", nil, uint32(unsafe.Offsetof(Control{}.Sendquotepdf)), kBool},
-	{"ninjarmmassettypefield", nil, uint32(unsafe.Offsetof(Control{}.Ninjarmmassettypefield)), kInt},
-	{"oktausermatchingfields", nil, uint32(unsafe.Offsetof(Control{}.Oktausermatchingfields)), kStr},
-	{"oktaagentmatchingfields", nil, uint32(unsafe.Offsetof(Control{}.Oktaagentmatchingfields)), kStr},
-	{"oktaactivestatuses", nil, uint32(unsafe.Offsetof(Control{}.Oktaactivestatuses)), kStr},
-	{"oktaimporttype", nil, uint32(unsafe.Offsetof(Control{}.Oktaimporttype)), kInt},
-	{"populatephoneworknumberforuserwhennotmatched", nil, uint32(unsafe.Offsetof(Control{}.Populatephoneworknumberforuserwhennotmatched)), kBool},
-	{"atera_toplevel", nil, uint32(unsafe.Offsetof(Control{}.AteraToplevel)), kInt},
-	{"atera_devicetypes", nil, uint32(unsafe.Offsetof(Control{}.AteraDevicetypes)), kStr},
-	{"atera_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsite)), kInt},
-	{"atera_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultgroup)), kInt},
-	{"atera_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultgroupGUID)), kStr},
-	{"atera_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.AteraDeleteDevices)), kBool},
-	{"atera_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.AteraEnableAlerting)), kBool},
-	{"atera_guid1", nil, uint32(unsafe.Offsetof(Control{}.AteraGuid1)), kStr},
-	{"atera_guid2", nil, uint32(unsafe.Offsetof(Control{}.AteraGuid2)), kStr},
-	{"atera_alert_type", nil, uint32(unsafe.Offsetof(Control{}.AteraAlertType)), kInt},
-	{"atera_alert_user", nil, uint32(unsafe.Offsetof(Control{}.AteraAlertUser)), kInt},
-	{"kashflowdefaultconnectionid", nil, uint32(unsafe.Offsetof(Control{}.Kashflowdefaultconnectionid)), kInt},
-	{"default_prepay_lines", nil, uint32(unsafe.Offsetof(Control{}.DefaultPrepayLines)), kStr},
-	{"ticketstatusafterinternalconversation", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterinternalconversation)), kInt},
-	{"ticketstatusafterinternalconversation_guid", nil, uint32(unsafe.Offsetof(Control{}.TicketstatusafterinternalconversationGUID)), kStr},
-	{"enableitemurl", nil, uint32(unsafe.Offsetof(Control{}.Enableitemurl)), kBool},
-	{"userviewedquotenotification", nil, uint32(unsafe.Offsetof(Control{}.Userviewedquotenotification)), kBool},
-	{"senduseremailafterquoteaccepted", nil, uint32(unsafe.Offsetof(Control{}.Senduseremailafterquoteaccepted)), kBool},
-	{"defaultcustomersalestax", nil, uint32(unsafe.Offsetof(Control{}.Defaultcustomersalestax)), kInt},
-	{"defaultcustomerpurchasestax", nil, uint32(unsafe.Offsetof(Control{}.Defaultcustomerpurchasestax)), kInt},
-	{"merakitickettype", nil, uint32(unsafe.Offsetof(Control{}.Merakitickettype)), kInt},
-	{"merakitickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.MerakitickettypeGUID)), kStr},
-	{"merakiuser", nil, uint32(unsafe.Offsetof(Control{}.Merakiuser)), kInt},
-	{"merakidevicematchingfield", nil, uint32(unsafe.Offsetof(Control{}.Merakidevicematchingfield)), kInt},
-	{"lansweeper_instance_type", nil, uint32(unsafe.Offsetof(Control{}.LansweeperInstanceType)), kInt},
-	{"lansweeper_default_group", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDefaultGroup)), kInt},
-	{"lansweeper_default_group_guid", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDefaultGroupGUID)), kStr},
-	{"lansweeper_use_users_site", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUseUsersSite)), kBool},
-	{"lansweeper_dont_update_site", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontUpdateSite)), kBool},
-	{"lansweeper_dont_remove_users", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontRemoveUsers)), kBool},
-	{"allowappointmentfaultidchange", nil, uint32(unsafe.Offsetof(Control{}.Allowappointmentfaultidchange)), kBool},
-	{"autocreateprojectsonso", nil, uint32(unsafe.Offsetof(Control{}.Autocreateprojectsonso)), kBool},
-	{"enablepoapprovals", nil, uint32(unsafe.Offsetof(Control{}.Enablepoapprovals)), kBool},
-	{"delivertouser", nil, uint32(unsafe.Offsetof(Control{}.Delivertouser)), kBool},
-	{"defaultappointmentbody", nil, uint32(unsafe.Offsetof(Control{}.Defaultappointmentbody)), kStr},
-	{"interactUseWhere", nil, uint32(unsafe.Offsetof(Control{}.InteractUseWhere)), kInt},
-	{"interactUrlStandard", nil, uint32(unsafe.Offsetof(Control{}.InteractURLStandard)), kStr},
-	{"xero_default_invoice_status", nil, uint32(unsafe.Offsetof(Control{}.XeroDefaultInvoiceStatus)), kStr},
-	{"useaccountscodeslookup", nil, uint32(unsafe.Offsetof(Control{}.Useaccountscodeslookup)), kBool},
-	{"xero_default_order_status", nil, uint32(unsafe.Offsetof(Control{}.XeroDefaultOrderStatus)), kStr},
-	{"allowordernumberedit", nil, uint32(unsafe.Offsetof(Control{}.Allowordernumberedit)), kBool},
-	{"xero_allow_linked_items", nil, uint32(unsafe.Offsetof(Control{}.XeroAllowLinkedItems)), kBool},
-	{"typeofdisplayanduseforassetswhenloggingonbehalfallowed", nil, uint32(unsafe.Offsetof(Control{}.Typeofdisplayanduseforassetswhenloggingonbehalfallowed)), kInt},
-	{"samlidp", nil, uint32(unsafe.Offsetof(Control{}.Samlidp)), kInt},
-	{"samlidp_name", nil, uint32(unsafe.Offsetof(Control{}.SamlidpName)), kStr},
-	{"dynamicscrm_accountfilter", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmAccountfilter)), kStr},
-	{"dynamicscrm_userfilter", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmUserfilter)), kStr},
-	{"dattoassettype", nil, uint32(unsafe.Offsetof(Control{}.Dattoassettype)), kInt},
-	{"alarmminutes", nil, uint32(unsafe.Offsetof(Control{}.Alarmminutes)), kInt},
-	{"link_new_assets_to_contract", nil, uint32(unsafe.Offsetof(Control{}.LinkNewAssetsToContract)), kBool},
-	{"onlyallowassetstatuschangefromnewactionscreen", nil, uint32(unsafe.Offsetof(Control{}.Onlyallowassetstatuschangefromnewactionscreen)), kBool},
-	{"invoiceduedaysextra", nil, uint32(unsafe.Offsetof(Control{}.Invoiceduedaysextra)), kInt},
-	{"use_gross_margin", nil, uint32(unsafe.Offsetof(Control{}.UseGrossMargin)), kBool},
-	{"ninja_alert_type", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertType)), kInt},
-	{"ninja_alert_user", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUser)), kInt},
-	{"ninja_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.NinjaDeleteDevices)), kBool},
-	{"orion_force_default_user", nil, uint32(unsafe.Offsetof(Control{}.OrionForceDefaultUser)), kBool},
-	{"createnewitemsfromquotes", nil, uint32(unsafe.Offsetof(Control{}.Createnewitemsfromquotes)), kBool},
-	{"kbcreateifnoresults", nil, uint32(unsafe.Offsetof(Control{}.Kbcreateifnoresults)), kBool},
-	{"kbcreateticketortemplate", nil, uint32(unsafe.Offsetof(Control{}.Kbcreateticketortemplate)), kInt},
-	{"kbtemplateid", nil, uint32(unsafe.Offsetof(Control{}.Kbtemplateid)), kInt},
-	{"kbticketid", nil, uint32(unsafe.Offsetof(Control{}.Kbticketid)), kInt},
-	{"displayextraquicktimefields", nil, uint32(unsafe.Offsetof(Control{}.Displayextraquicktimefields)), kBool},
-	{"disablebusinesscentralautosync", nil, uint32(unsafe.Offsetof(Control{}.Disablebusinesscentralautosync)), kBool},
-	{"showattachmentsonapprovals", nil, uint32(unsafe.Offsetof(Control{}.Showattachmentsonapprovals)), kBool},
-	{"previewpdfinbrowser", nil, uint32(unsafe.Offsetof(Control{}.Previewpdfinbrowser)), kBool},
-	{"ticketstartdatebeforeenddate", nil, uint32(unsafe.Offsetof(Control{}.Ticketstartdatebeforeenddate)), kBool},
-	{"migration_project", nil, uint32(unsafe.Offsetof(Control{}.MigrationProject)), kInt},
-	{"migration_project_children", nil, uint32(unsafe.Offsetof(Control{}.MigrationProjectChildren)), kInt},
-	{"itglue_top_level", nil, uint32(unsafe.Offsetof(Control{}.ItglueTopLevel)), kInt},
-	{"itglue_customer_type", nil, uint32(unsafe.Offsetof(Control{}.ItglueCustomerType)), kInt},
-	{"itglue_import_active_statuses", nil, uint32(unsafe.Offsetof(Control{}.ItglueImportActiveStatuses)), kStr},
-	{"itglue_default_site", nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSite)), kInt},
-	{"itglue_import_type", nil, uint32(unsafe.Offsetof(Control{}.ItglueImportType)), kInt},
-	{"itglue_enable_sync", nil, uint32(unsafe.Offsetof(Control{}.ItglueEnableSync)), kBool},
-	{"itglue_active_status", nil, uint32(unsafe.Offsetof(Control{}.ItglueActiveStatus)), kStr},
-	{"itglue_inactive_status", nil, uint32(unsafe.Offsetof(Control{}.ItglueInactiveStatus)), kStr},
-	{"itglue_instance_url", nil, uint32(unsafe.Offsetof(Control{}.ItglueInstanceURL)), kStr},
-	{"move_quote_to_closed_on_so_creation", nil, uint32(unsafe.Offsetof(Control{}.MoveQuoteToClosedOnSoCreation)), kBool},
-	{"move_quotes_default_status", nil, uint32(unsafe.Offsetof(Control{}.MoveQuotesDefaultStatus)), kInt},
-	{"move_quotes_default_status_guid", nil, uint32(unsafe.Offsetof(Control{}.MoveQuotesDefaultStatusGUID)), kStr},
-	{"show_child_sos_on_parent", nil, uint32(unsafe.Offsetof(Control{}.ShowChildSosOnParent)), kBool},
-	{"enduserchange_confirmation", nil, uint32(unsafe.Offsetof(Control{}.EnduserchangeConfirmation)), kBool},
-	{"connectwise_markbilled", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseMarkbilled)), kBool},
-	{"billing_from_mailbox_id", nil, uint32(unsafe.Offsetof(Control{}.BillingFromMailboxID)), kInt},
-	{"quotes_from_mailbox_id", nil, uint32(unsafe.Offsetof(Control{}.QuotesFromMailboxID)), kInt},
-	{"so_from_mailbox_id", nil, uint32(unsafe.Offsetof(Control{}.SoFromMailboxID)), kInt},
-	{"po_from_mailbox_id", nil, uint32(unsafe.Offsetof(Control{}.PoFromMailboxID)), kInt},
-	{"snelstart_client_top_level", nil, uint32(unsafe.Offsetof(Control{}.SnelstartClientTopLevel)), kInt},
-	{"snelstart_item_group", nil, uint32(unsafe.Offsetof(Control{}.SnelstartItemGroup)), kInt},
-	{"snelstart_item_group_guid", nil, uint32(unsafe.Offsetof(Control{}.SnelstartItemGroupGUID)), kStr},
-	{"snelstart_enable_sync", nil, uint32(unsafe.Offsetof(Control{}.SnelstartEnableSync)), kBool},
-	{"snelstart_default_item", nil, uint32(unsafe.Offsetof(Control{}.SnelstartDefaultItem)), kStr},
-	{"jamf_devicetypes", nil, uint32(unsafe.Offsetof(Control{}.JamfDevicetypes)), kStr},
-	{"allowed_files", nil, uint32(unsafe.Offsetof(Control{}.AllowedFiles)), kStr},
-	{"jamf_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsite)), kInt},
-	{"allow_readall_passwords", nil, uint32(unsafe.Offsetof(Control{}.AllowReadallPasswords)), kBool},
-	{"jamf_defaultdtypemobile", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobile)), kInt},
-	{"jamf_defaultdtypemobile_guid", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileGUID)), kStr},
-	{"scom_allowed_clientids", nil, uint32(unsafe.Offsetof(Control{}.ScomAllowedClientids)), kStr},
-	{"jamf_defaultdtypecomputer", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputer)), kInt},
-	{"jamf_defaultdtypecomputer_guid", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerGUID)), kStr},
-	{"orion_allowed_clientids", nil, uint32(unsafe.Offsetof(Control{}.OrionAllowedClientids)), kStr},
-	{"google_calendar_authorized", nil, uint32(unsafe.Offsetof(Control{}.GoogleCalendarAuthorized)), kBool},
-	{"default_billing_period", nil, uint32(unsafe.Offsetof(Control{}.DefaultBillingPeriod)), kInt},
-	{"showvotecount", nil, uint32(unsafe.Offsetof(Control{}.Showvotecount)), kBool},
-	{"limit_news_by_date", nil, uint32(unsafe.Offsetof(Control{}.LimitNewsByDate)), kBool},
-	{"cc_list_is_dropdown", nil, uint32(unsafe.Offsetof(Control{}.CcListIsDropdown)), kBool},
-	{"splitrecurringcontracts", nil, uint32(unsafe.Offsetof(Control{}.Splitrecurringcontracts)), kBool},
-	{"default_expand_rows", nil, uint32(unsafe.Offsetof(Control{}.DefaultExpandRows)), kBool},
-	{"samlmatchingfield", nil, uint32(unsafe.Offsetof(Control{}.Samlmatchingfield)), kInt},
-	{"default_item_tax_code", nil, uint32(unsafe.Offsetof(Control{}.DefaultItemTaxCode)), kInt},
-	{"default_service_tax_code", nil, uint32(unsafe.Offsetof(Control{}.DefaultServiceTaxCode)), kInt},
-	{"default_prepay_tax_code", nil, uint32(unsafe.Offsetof(Control{}.DefaultPrepayTaxCode)), kInt},
-	{"default_contract_tax_code", nil, uint32(unsafe.Offsetof(Control{}.DefaultContractTaxCode)), kInt},
-	{"default_sentinel_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.DefaultSentinelTicketType)), kInt},
-	{"default_sentinel_ticket_type_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultSentinelTicketTypeGUID)), kStr},
-	{"default_sentinel_classification", nil, uint32(unsafe.Offsetof(Control{}.DefaultSentinelClassification)), kStr},
-	{"default_sentinel_classification_reason", nil, uint32(unsafe.Offsetof(Control{}.DefaultSentinelClassificationReason)), kStr},
-	{"default_sentinel_priority", nil, uint32(unsafe.Offsetof(Control{}.DefaultSentinelPriority)), kStr},
-	{"use_ticket_site", nil, uint32(unsafe.Offsetof(Control{}.UseTicketSite)), kBool},
-	{"decimal_separator", nil, uint32(unsafe.Offsetof(Control{}.DecimalSeparator)), kInt},
-	{"thousands_separator", nil, uint32(unsafe.Offsetof(Control{}.ThousandsSeparator)), kInt},
-	{"parent_project_template_id", nil, uint32(unsafe.Offsetof(Control{}.ParentProjectTemplateID)), kInt},
-	{"solarwindsncentraldontsyncaddress", nil, uint32(unsafe.Offsetof(Control{}.Solarwindsncentraldontsyncaddress)), kBool},
-	{"default_asset_view", nil, uint32(unsafe.Offsetof(Control{}.DefaultAssetView)), kInt},
-	{"oppvalue_from_quote", nil, uint32(unsafe.Offsetof(Control{}.OppvalueFromQuote)), kBool},
-	{"teamsbot_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotTicketType)), kInt},
-	{"teamsbot_ticket_type_guid", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotTicketTypeGUID)), kStr},
-	{"teamsbot_default_subject", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDefaultSubject)), kStr},
-	{"teamsbot_outcome_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotOutcomeID)), kInt},
-	{"teamsbot_default_user", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDefaultUser)), kInt},
-	{"showsupplierupdatestoenduser", nil, uint32(unsafe.Offsetof(Control{}.Showsupplierupdatestoenduser)), kBool},
-	{"admin_only_report_sql", nil, uint32(unsafe.Offsetof(Control{}.AdminOnlyReportSQL)), kBool},
-	{"exchange_connection_type", nil, uint32(unsafe.Offsetof(Control{}.ExchangeConnectionType)), kInt},
-	{"rexchangetenantid", nil, uint32(unsafe.Offsetof(Control{}.Rexchangetenantid)), kStr},
-	{"rexchangeapplicationid", nil, uint32(unsafe.Offsetof(Control{}.Rexchangeapplicationid)), kStr},
-	{"sentinel_tenant_id", nil, uint32(unsafe.Offsetof(Control{}.SentinelTenantID)), kStr},
-	{"sentinel_application_id", nil, uint32(unsafe.Offsetof(Control{}.SentinelApplicationID)), kStr},
-	{"serializationassetfield", nil, uint32(unsafe.Offsetof(Control{}.Serializationassetfield)), kInt},
-	{"serializationassetfield_guid", nil, uint32(unsafe.Offsetof(Control{}.SerializationassetfieldGUID)), kStr},
-	{"azuremonitortickettype", nil, uint32(unsafe.Offsetof(Control{}.Azuremonitortickettype)), kInt},
-	{"azuremonitortickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.AzuremonitortickettypeGUID)), kStr},
-	{"azuremonitoruser", nil, uint32(unsafe.Offsetof(Control{}.Azuremonitoruser)), kInt},
-	{"azuremonitorreopenstatus", nil, uint32(unsafe.Offsetof(Control{}.Azuremonitorreopenstatus)), kInt},
-	{"azuremonitorreopenstatus_guid", nil, uint32(unsafe.Offsetof(Control{}.AzuremonitorreopenstatusGUID)), kStr},
-	{"faqtreeview", nil, uint32(unsafe.Offsetof(Control{}.Faqtreeview)), kBool},
-	{"datto_connect_type", nil, uint32(unsafe.Offsetof(Control{}.DattoConnectType)), kInt},
-	{"syncro_toplevel", nil, uint32(unsafe.Offsetof(Control{}.SyncroToplevel)), kInt},
-	{"syncro_devicetypes", nil, uint32(unsafe.Offsetof(Control{}.SyncroDevicetypes)), kStr},
-	{"syncro_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsite)), kInt},
-	{"syncro_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultgroup)), kInt},
-	{"syncro_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultgroupGUID)), kStr},
-	{"syncro_importtype", nil, uint32(unsafe.Offsetof(Control{}.SyncroImporttype)), kInt},
-	{"syncro_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.SyncroDeleteDevices)), kBool},
-	{"syncro_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.SyncroEnableAlerting)), kBool},
-	{"syncro_alert_type", nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertType)), kInt},
-	{"syncro_alert_user", nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUser)), kInt},
-	{"exchangeapptsprivate", nil, uint32(unsafe.Offsetof(Control{}.Exchangeapptsprivate)), kBool},
-	{"qb_allow_linked_items", nil, uint32(unsafe.Offsetof(Control{}.QbAllowLinkedItems)), kBool},
-	{"domotz_default_agentdevicetype", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentdevicetype)), kInt},
-	{"domotz_default_agentdevicetype_guid", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentdevicetypeGUID)), kStr},
-	{"domotz_default_agentsite", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsite)), kInt},
-	{"domotz_default_devicetype", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicetype)), kInt},
-	{"domotz_default_devicetype_guid", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicetypeGUID)), kStr},
-	{"domotz_default_devicesite", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesite)), kInt},
-	{"domotz_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.DomotzDeleteDevices)), kBool},
-	{"allow_quantity_calculations", nil, uint32(unsafe.Offsetof(Control{}.AllowQuantityCalculations)), kBool},
-	{"po_number_mandatory", nil, uint32(unsafe.Offsetof(Control{}.PoNumberMandatory)), kBool},
-	{"snow_toplevel", nil, uint32(unsafe.Offsetof(Control{}.SnowToplevel)), kInt},
-	{"hideapptactionsfromuser", nil, uint32(unsafe.Offsetof(Control{}.Hideapptactionsfromuser)), kBool},
-	{"snow_default_devicetype", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicetype)), kInt},
-	{"snow_default_devicetype_guid", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicetypeGUID)), kStr},
-	{"okta_deactivate_entities", nil, uint32(unsafe.Offsetof(Control{}.OktaDeactivateEntities)), kBool},
-	{"okta_last_agent_sync", nil, uint32(unsafe.Offsetof(Control{}.OktaLastAgentSync)), kTime},
-	{"okta_last_user_sync", nil, uint32(unsafe.Offsetof(Control{}.OktaLastUserSync)), kTime},
-	{"automate_import_entities", nil, uint32(unsafe.Offsetof(Control{}.AutomateImportEntities)), kStr},
-	{"automate_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.AutomateDeleteDevices)), kBool},
-	{"automate_connectwise_control", nil, uint32(unsafe.Offsetof(Control{}.AutomateConnectwiseControl)), kBool},
-	{"connectwise_control_guid", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseControlGUID)), kStr},
-	{"automate_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.AutomateEnableAlerting)), kBool},
-	{"automate_alert_type", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertType)), kInt},
-	{"automate_alert_user", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUser)), kInt},
-	{"automate_guid1", nil, uint32(unsafe.Offsetof(Control{}.AutomateGuid1)), kStr},
-	{"snow_default_devicesite", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesite)), kInt},
-	{"automate_guid2", nil, uint32(unsafe.Offsetof(Control{}.AutomateGuid2)), kStr},
-	{"snow_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.SnowDeleteDevices)), kBool},
-	{"haloassetdiscovery_instance_type", nil, uint32(unsafe.Offsetof(Control{}.HaloassetdiscoveryInstanceType)), kInt},
-	{"default_showmenu", nil, uint32(unsafe.Offsetof(Control{}.DefaultShowmenu)), kBool},
-	{"prorata_periods_ahead", nil, uint32(unsafe.Offsetof(Control{}.ProrataPeriodsAhead)), kInt},
-	{"childparentlinktableview", nil, uint32(unsafe.Offsetof(Control{}.Childparentlinktableview)), kBool},
-	{"mandatory_consignment_site", nil, uint32(unsafe.Offsetof(Control{}.MandatoryConsignmentSite)), kBool},
-	{"same_client_consignment_site", nil, uint32(unsafe.Offsetof(Control{}.SameClientConsignmentSite)), kBool},
-	{"project_use_consignment_site", nil, uint32(unsafe.Offsetof(Control{}.ProjectUseConsignmentSite)), kBool},
-	{"snow_importtype", nil, uint32(unsafe.Offsetof(Control{}.SnowImporttype)), kInt},
-	{"snow_dont_create_new_devices", nil, uint32(unsafe.Offsetof(Control{}.SnowDontCreateNewDevices)), kBool},
-	{"snow_dont_update_device_type", nil, uint32(unsafe.Offsetof(Control{}.SnowDontUpdateDeviceType)), kBool},
-	{"snow_dont_move_site", nil, uint32(unsafe.Offsetof(Control{}.SnowDontMoveSite)), kBool},
-	{"snow_user_matching_type", nil, uint32(unsafe.Offsetof(Control{}.SnowUserMatchingType)), kInt},
-	{"dont_use_vendorflag", nil, uint32(unsafe.Offsetof(Control{}.DontUseVendorflag)), kBool},
-	{"dont_use_cwticketfilter", nil, uint32(unsafe.Offsetof(Control{}.DontUseCwticketfilter)), kBool},
-	{"allow_negative_prorata", nil, uint32(unsafe.Offsetof(Control{}.AllowNegativeProrata)), kBool},
-	{"auvik_top_level", nil, uint32(unsafe.Offsetof(Control{}.AuvikTopLevel)), kInt},
-	{"auvik_default_site", nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSite)), kInt},
-	{"auvik_importtype", nil, uint32(unsafe.Offsetof(Control{}.AuvikImporttype)), kInt},
-	{"auvik_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.AuvikEnableAlerting)), kBool},
-	{"auvik_alert_type", nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertType)), kInt},
-	{"auvik_alert_user", nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUser)), kInt},
-	{"teamsbot_allowed_tenants", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenants)), kStr},
-	{"show_contract_balance_on_ticket", nil, uint32(unsafe.Offsetof(Control{}.ShowContractBalanceOnTicket)), kBool},
-	{"default_columns_id_assets", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDAssets)), kInt},
-	{"default_columns_id_assets_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDAssetsGUID)), kStr},
-	{"pin_important_actions", nil, uint32(unsafe.Offsetof(Control{}.PinImportantActions)), kBool},
-	{"issueditemsdesc", nil, uint32(unsafe.Offsetof(Control{}.Issueditemsdesc)), kStr},
-	{"siteassetenduserlink", nil, uint32(unsafe.Offsetof(Control{}.Siteassetenduserlink)), kBool},
-	{"webannouncementlocation", nil, uint32(unsafe.Offsetof(Control{}.Webannouncementlocation)), kInt},
-	{"ticketdrivenservstatus", nil, uint32(unsafe.Offsetof(Control{}.Ticketdrivenservstatus)), kBool},
-	{"autosendemailforautorinvoices", nil, uint32(unsafe.Offsetof(Control{}.Autosendemailforautorinvoices)), kBool},
-	{"isversionreleased", nil, uint32(unsafe.Offsetof(Control{}.Isversionreleased)), kBool},
-	{"quicktimeagentselect", nil, uint32(unsafe.Offsetof(Control{}.Quicktimeagentselect)), kBool},
-	{"enableapprovalsigning", nil, uint32(unsafe.Offsetof(Control{}.Enableapprovalsigning)), kBool},
-	{"showenterdetailsmanually", nil, uint32(unsafe.Offsetof(Control{}.Showenterdetailsmanually)), kBool},
-	{"costupdatemethod", nil, uint32(unsafe.Offsetof(Control{}.Costupdatemethod)), kInt},
-	{"assigntoapptagent", nil, uint32(unsafe.Offsetof(Control{}.Assigntoapptagent)), kBool},
-	{"slatimeleftcalcmethod", nil, uint32(unsafe.Offsetof(Control{}.Slatimeleftcalcmethod)), kInt},
-	{"searchbodyfortag", nil, uint32(unsafe.Offsetof(Control{}.Searchbodyfortag)), kBool},
-	{"hubspot_top_level", nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevel)), kInt},
-	{"hubspot_include_address", nil, uint32(unsafe.Offsetof(Control{}.HubspotIncludeAddress)), kBool},
-	{"hubspot_default_site", nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSite)), kInt},
-	{"hubspot_account", nil, uint32(unsafe.Offsetof(Control{}.HubspotAccount)), kStr},
-	{"hubspot_domain", nil, uint32(unsafe.Offsetof(Control{}.HubspotDomain)), kStr},
-	{"hubspot_company_sync", nil, uint32(unsafe.Offsetof(Control{}.HubspotCompanySync)), kInt},
-	{"hubspot_contact_sync", nil, uint32(unsafe.Offsetof(Control{}.HubspotContactSync)), kInt},
-	{"hubspot_show_success_message", nil, uint32(unsafe.Offsetof(Control{}.HubspotShowSuccessMessage)), kBool},
-	{"hubspot_included_lifecycles", nil, uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecycles)), kStr},
-	{"hubspot_archive", nil, uint32(unsafe.Offsetof(Control{}.HubspotArchive)), kBool},
-	{"hubspot_importtype", nil, uint32(unsafe.Offsetof(Control{}.HubspotImporttype)), kInt},
-	{"qualys_default_site", nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSite)), kInt},
-	{"passportal_clienttoplevel", nil, uint32(unsafe.Offsetof(Control{}.PassportalClienttoplevel)), kInt},
-	{"passportal_defaultusersite", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersite)), kInt},
-	{"passportal_defaultassetsite", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsite)), kInt},
-	{"rpassportal_integratorentitiestoimport", nil, uint32(unsafe.Offsetof(Control{}.RpassportalIntegratorentitiestoimport)), kStr},
-	{"passportal_defaultassetgroup", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetgroup)), kInt},
-	{"passportal_defaultassetgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetgroupGUID)), kStr},
-	{"passportal_deactivate_assets", nil, uint32(unsafe.Offsetof(Control{}.PassportalDeactivateAssets)), kBool},
-	{"auvik_top_level_domain_id", nil, uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomainID)), kStr},
-	{"auvik_top_level_domain_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomainName)), kStr},
-	{"qbononinventoryitemgroup", nil, uint32(unsafe.Offsetof(Control{}.Qbononinventoryitemgroup)), kInt},
-	{"showmailboxname", nil, uint32(unsafe.Offsetof(Control{}.Showmailboxname)), kBool},
-	{"show_timer_seconds", nil, uint32(unsafe.Offsetof(Control{}.ShowTimerSeconds)), kBool},
-	{"exchange_disable_integrator_delete", nil, uint32(unsafe.Offsetof(Control{}.ExchangeDisableIntegratorDelete)), kBool},
-	{"use_account_tax", nil, uint32(unsafe.Offsetof(Control{}.UseAccountTax)), kBool},
-	{"use_xero_for_sending", nil, uint32(unsafe.Offsetof(Control{}.UseXeroForSending)), kBool},
-	{"trial_purchase_url", nil, uint32(unsafe.Offsetof(Control{}.TrialPurchaseURL)), kStr},
-	{"audit_teams_call", nil, uint32(unsafe.Offsetof(Control{}.AuditTeamsCall)), kBool},
-	{"itglue_sync_names", nil, uint32(unsafe.Offsetof(Control{}.ItglueSyncNames)), kBool},
-	{"qbo_default_company", nil, uint32(unsafe.Offsetof(Control{}.QboDefaultCompany)), kStr},
-	{"intaccttoplevel", nil, uint32(unsafe.Offsetof(Control{}.Intaccttoplevel)), kInt},
-	{"logticketwhenchatend", nil, uint32(unsafe.Offsetof(Control{}.Logticketwhenchatend)), kBool},
-	{"intacct_sync_entities", nil, uint32(unsafe.Offsetof(Control{}.IntacctSyncEntities)), kStr},
-	{"chatendtickettype", nil, uint32(unsafe.Offsetof(Control{}.Chatendtickettype)), kInt},
-	{"chatendtickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.ChatendtickettypeGUID)), kStr},
-	{"intacctinvoicetransactiondetail", nil, uint32(unsafe.Offsetof(Control{}.Intacctinvoicetransactiondetail)), kStr},
-	{"showcustomerlevelprepay", nil, uint32(unsafe.Offsetof(Control{}.Showcustomerlevelprepay)), kBool},
-	{"lansweeper_dont_update_asset_type", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontUpdateAssetType)), kBool},
-	{"navbar_new_ticket", nil, uint32(unsafe.Offsetof(Control{}.NavbarNewTicket)), kBool},
-	{"added_view_customer_perm", nil, uint32(unsafe.Offsetof(Control{}.AddedViewCustomerPerm)), kBool},
-	{"quotepricedp", nil, uint32(unsafe.Offsetof(Control{}.Quotepricedp)), kInt},
-	{"defaultassetstatus", nil, uint32(unsafe.Offsetof(Control{}.Defaultassetstatus)), kInt},
-	{"negativefeedbackcomment", nil, uint32(unsafe.Offsetof(Control{}.Negativefeedbackcomment)), kBool},
-	{"sage50cacompanypath", nil, uint32(unsafe.Offsetof(Control{}.Sage50cacompanypath)), kStr},
-	{"sage50causername", nil, uint32(unsafe.Offsetof(Control{}.Sage50causername)), kStr},
-	{"usehaloinvoiceidforaccounts", nil, uint32(unsafe.Offsetof(Control{}.Usehaloinvoiceidforaccounts)), kBool},
-	{"reviewnotbillable", nil, uint32(unsafe.Offsetof(Control{}.Reviewnotbillable)), kBool},
-	{"autofollowonbehalf", nil, uint32(unsafe.Offsetof(Control{}.Autofollowonbehalf)), kBool},
-	{"mandatorytags", nil, uint32(unsafe.Offsetof(Control{}.Mandatorytags)), kBool},
-	{"updatecurrencytableautomatically", nil, uint32(unsafe.Offsetof(Control{}.Updatecurrencytableautomatically)), kBool},
-	{"intacctdefaultlocid", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultlocid)), kStr},
-	{"anonymoususer_id", nil, uint32(unsafe.Offsetof(Control{}.AnonymoususerID)), kInt},
-	{"anonymoususer_name", nil, uint32(unsafe.Offsetof(Control{}.AnonymoususerName)), kStr},
-	{"globalaccountsbccemailaddress", nil, uint32(unsafe.Offsetof(Control{}.Globalaccountsbccemailaddress)), kStr},
-	{"mandatoryfaqlist", nil, uint32(unsafe.Offsetof(Control{}.Mandatoryfaqlist)), kBool},
-	{"teamscallmethod", nil, uint32(unsafe.Offsetof(Control{}.Teamscallmethod)), kInt},
-	{"stripe_public_key", nil, uint32(unsafe.Offsetof(Control{}.StripePublicKey)), kStr},
-	{"stripe_currency", nil, uint32(unsafe.Offsetof(Control{}.StripeCurrency)), kStr},
-	{"addigy_defaultassetsite", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsite)), kInt},
-	{"addigy_defaultassetgroup", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetgroup)), kInt},
-	{"addigy_defaultassetgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetgroupGUID)), kStr},
-	{"addigy_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.AddigyAssettypefield)), kInt},
-	{"addigy_deactivate_assets", nil, uint32(unsafe.Offsetof(Control{}.AddigyDeactivateAssets)), kBool},
-	{"addigy_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.AddigyEnableAlerting)), kBool},
-	{"addigy_alert_type", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertType)), kInt},
-	{"addigy_alert_user", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUser)), kInt},
-	{"domotz_dont_update_site", nil, uint32(unsafe.Offsetof(Control{}.DomotzDontUpdateSite)), kBool},
-	{"showtoplevelontickets", nil, uint32(unsafe.Offsetof(Control{}.Showtoplevelontickets)), kBool},
-	{"automatetimezone", nil, uint32(unsafe.Offsetof(Control{}.Automatetimezone)), kStr},
-	{"recurringitembillingdescriptionlong", nil, uint32(unsafe.Offsetof(Control{}.Recurringitembillingdescriptionlong)), kStr},
-	{"sage50cadefaultpaidtype", nil, uint32(unsafe.Offsetof(Control{}.Sage50cadefaultpaidtype)), kStr},
-	{"sage50cadefaultpaidaccount", nil, uint32(unsafe.Offsetof(Control{}.Sage50cadefaultpaidaccount)), kStr},
-	{"deleterowconfirmation", nil, uint32(unsafe.Offsetof(Control{}.Deleterowconfirmation)), kBool},
-	{"salesforce_toplevel", nil, uint32(unsafe.Offsetof(Control{}.SalesforceToplevel)), kInt},
-	{"logactionforapprovalresponse", nil, uint32(unsafe.Offsetof(Control{}.Logactionforapprovalresponse)), kBool},
-	{"salesforce_accountwhere", nil, uint32(unsafe.Offsetof(Control{}.SalesforceAccountwhere)), kStr},
-	{"liongardassettypefield", nil, uint32(unsafe.Offsetof(Control{}.Liongardassettypefield)), kInt},
-	{"salesforce_contactwhere", nil, uint32(unsafe.Offsetof(Control{}.SalesforceContactwhere)), kStr},
-	{"liongard_toplevel", nil, uint32(unsafe.Offsetof(Control{}.LiongardToplevel)), kInt},
-	{"salesforce_opportunitywhere", nil, uint32(unsafe.Offsetof(Control{}.SalesforceOpportunitywhere)), kStr},
-	{"liongard_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsite)), kInt},
-	{"salesforce_casewhere", nil, uint32(unsafe.Offsetof(Control{}.SalesforceCasewhere)), kStr},
-	{"liongard_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultgroup)), kInt},
-	{"liongard_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultgroupGUID)), kStr},
-	{"salesforce_integratorentitiestoimport", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratorentitiestoimport)), kStr},
-	{"salesforce_updateaddresses", nil, uint32(unsafe.Offsetof(Control{}.SalesforceUpdateaddresses)), kBool},
-	{"liongard_importtype", nil, uint32(unsafe.Offsetof(Control{}.LiongardImporttype)), kInt},
-	{"salesforce_casetickettype", nil, uint32(unsafe.Offsetof(Control{}.SalesforceCasetickettype)), kInt},
-	{"salesforce_casetickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.SalesforceCasetickettypeGUID)), kStr},
-	{"liongard_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.LiongardDeleteDevices)), kBool},
-	{"salesforce_integratoraccountlastsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratoraccountlastsync)), kTime},
-	{"liongard_customer_sync_type", nil, uint32(unsafe.Offsetof(Control{}.LiongardCustomerSyncType)), kInt},
-	{"salesforce_integratorcontactlastsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratorcontactlastsync)), kTime},
-	{"sync_liongard_customer", nil, uint32(unsafe.Offsetof(Control{}.SyncLiongardCustomer)), kBool},
-	{"salesforce_integratoropportunitylastsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratoropportunitylastsync)), kTime},
-	{"show_liongard_success", nil, uint32(unsafe.Offsetof(Control{}.ShowLiongardSuccess)), kBool},
-	{"accmanagershowextradetails", nil, uint32(unsafe.Offsetof(Control{}.Accmanagershowextradetails)), kBool},
-	{"ingram_micro_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroUpdateAddresses)), kBool},
-	{"ingram_micro_top_level", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevel)), kInt},
-	{"ingram_micro_import_entities", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntities)), kStr},
-	{"pax8_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.Pax8UpdateAddresses)), kBool},
-	{"pax8_top_level", nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevel)), kInt},
-	{"pax8_import_entities", nil, uint32(unsafe.Offsetof(Control{}.Pax8ImportEntities)), kStr},
-	{"salesforce_integratorcaselastsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratorcaselastsync)), kTime},
-	{"sendclosureremindertoccaddress", nil, uint32(unsafe.Offsetof(Control{}.Sendclosureremindertoccaddress)), kBool},
-	{"exchange_organizer_override", nil, uint32(unsafe.Offsetof(Control{}.ExchangeOrganizerOverride)), kStr},
-	{"showtickettypeselection", nil, uint32(unsafe.Offsetof(Control{}.Showtickettypeselection)), kBool},
-	{"azure_federation_domain", nil, uint32(unsafe.Offsetof(Control{}.AzureFederationDomain)), kStr},
-	{"azure_auto_create_users", nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreateUsers)), kBool},
-	{"azure_auto_creation_site", nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSite)), kInt},
-	{"azureb2c_domain", nil, uint32(unsafe.Offsetof(Control{}.Azureb2cDomain)), kStr},
-	{"azureb2c_user_flow", nil, uint32(unsafe.Offsetof(Control{}.Azureb2cUserFlow)), kStr},
-	{"azure_login_url", nil, uint32(unsafe.Offsetof(Control{}.AzureLoginURL)), kInt},
-	{"usercanviewapprovedtickets", nil, uint32(unsafe.Offsetof(Control{}.Usercanviewapprovedtickets)), kBool},
-	{"reauthorizeforapprovals", nil, uint32(unsafe.Offsetof(Control{}.Reauthorizeforapprovals)), kBool},
-	{"default_itemgroups_hideitems", nil, uint32(unsafe.Offsetof(Control{}.DefaultItemgroupsHideitems)), kBool},
-	{"enableshifts", nil, uint32(unsafe.Offsetof(Control{}.Enableshifts)), kBool},
-	{"newrelic_tickettype", nil, uint32(unsafe.Offsetof(Control{}.NewrelicTickettype)), kInt},
-	{"newrelic_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.NewrelicTickettypeGUID)), kStr},
-	{"newrelic_user", nil, uint32(unsafe.Offsetof(Control{}.NewrelicUser)), kInt},
-	{"backupradar_alert_type", nil, uint32(unsafe.Offsetof(Control{}.BackupradarAlertType)), kInt},
-	{"rbackupradarapiurl", nil, uint32(unsafe.Offsetof(Control{}.Rbackupradarapiurl)), kStr},
-	{"rbackupradarapikey", nil, uint32(unsafe.Offsetof(Control{}.Rbackupradarapikey)), kStr},
-	{"userscanviewitems", nil, uint32(unsafe.Offsetof(Control{}.Userscanviewitems)), kBool},
-	{"use_tickettab_areas", nil, uint32(unsafe.Offsetof(Control{}.UseTickettabAreas)), kBool},
-	{"split_childtickets_tab", nil, uint32(unsafe.Offsetof(Control{}.SplitChildticketsTab)), kBool},
-	{"enable_contract_calculated_cost", nil, uint32(unsafe.Offsetof(Control{}.EnableContractCalculatedCost)), kBool},
-	{"cipp_instance_url", nil, uint32(unsafe.Offsetof(Control{}.CippInstanceURL)), kStr},
-	{"auto_create_next_asset_tag", nil, uint32(unsafe.Offsetof(Control{}.AutoCreateNextAssetTag)), kBool},
-	{"bookingshowphonenumber", nil, uint32(unsafe.Offsetof(Control{}.Bookingshowphonenumber)), kInt},
-	{"bookingshowemailaddress", nil, uint32(unsafe.Offsetof(Control{}.Bookingshowemailaddress)), kInt},
-	{"intacctdefaultdepid", nil, uint32(unsafe.Offsetof(Control{}.Intacctdefaultdepid)), kStr},
-	{"enablezoomcall", nil, uint32(unsafe.Offsetof(Control{}.Enablezoomcall)), kBool},
-	{"enable_comparative_quoting", nil, uint32(unsafe.Offsetof(Control{}.EnableComparativeQuoting)), kBool},
-	{"ncentral_delete_clients", nil, uint32(unsafe.Offsetof(Control{}.NcentralDeleteClients)), kBool},
-	{"ncentral_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.NcentralDeleteDevices)), kBool},
-	{"gc_client_id", nil, uint32(unsafe.Offsetof(Control{}.GcClientID)), kStr},
-	{"kaseya_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultsite)), kInt},
-	{"kaseya_defaultassettype", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettype)), kInt},
-	{"kaseya_defaultassettype_guid", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeGUID)), kStr},
-	{"kaseya_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.KaseyaEnableAlerting)), kBool},
-	{"kaseya_alert_type", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertType)), kInt},
-	{"kaseya_alert_user", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUser)), kInt},
-	{"kaseya_importtype", nil, uint32(unsafe.Offsetof(Control{}.KaseyaImporttype)), kInt},
-	{"kaseya_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDeleteDevices)), kBool},
-	{"kaseyaservicedesks", nil, uint32(unsafe.Offsetof(Control{}.Kaseyaservicedesks)), kStr},
-	{"migration_ticket_end_date", nil, uint32(unsafe.Offsetof(Control{}.MigrationTicketEndDate)), kTime},
-	{"invoicelongdescriptionfromsalesorder", nil, uint32(unsafe.Offsetof(Control{}.Invoicelongdescriptionfromsalesorder)), kInt},
-	{"dbc_default_company", nil, uint32(unsafe.Offsetof(Control{}.DbcDefaultCompany)), kStr},
-	{"enable_legacy_dbc_integration", nil, uint32(unsafe.Offsetof(Control{}.EnableLegacyDbcIntegration)), kBool},
-	{"salesforce_accountsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceAccountsync)), kInt},
-	{"salesforce_contactsync", nil, uint32(unsafe.Offsetof(Control{}.SalesforceContactsync)), kInt},
-	{"salesforce_show_success_message", nil, uint32(unsafe.Offsetof(Control{}.SalesforceShowSuccessMessage)), kBool},
-	{"salesforce_include_address", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIncludeAddress)), kBool},
-	{"salesforce_deafult_stage", nil, uint32(unsafe.Offsetof(Control{}.SalesforceDeafultStage)), kInt},
-	{"hide_consignment_costs", nil, uint32(unsafe.Offsetof(Control{}.HideConsignmentCosts)), kBool},
-	{"select_consignment_user", nil, uint32(unsafe.Offsetof(Control{}.SelectConsignmentUser)), kBool},
-	{"select_consignment_status", nil, uint32(unsafe.Offsetof(Control{}.SelectConsignmentStatus)), kBool},
-	{"defaultconsignmentpdftemplate", nil, uint32(unsafe.Offsetof(Control{}.Defaultconsignmentpdftemplate)), kInt},
-	{"stripenotificationemail", nil, uint32(unsafe.Offsetof(Control{}.Stripenotificationemail)), kStr},
-	{"enableautostripepayment", nil, uint32(unsafe.Offsetof(Control{}.Enableautostripepayment)), kBool},
-	{"stripepaymentmethodoptions", nil, uint32(unsafe.Offsetof(Control{}.Stripepaymentmethodoptions)), kStr},
-	{"zabbix_default_type", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultType)), kInt},
-	{"zabbix_default_type_guid", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeGUID)), kStr},
-	{"zabbix_default_site", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSite)), kInt},
-	{"zabbix_dont_update_type", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDontUpdateType)), kBool},
-	{"zabbix_dont_update_site", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDontUpdateSite)), kBool},
-	{"zabbix_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDeleteDevices)), kBool},
-	{"show_favourite_services", nil, uint32(unsafe.Offsetof(Control{}.ShowFavouriteServices)), kBool},
-	{"slack_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.SlackTicketType)), kInt},
-	{"allow_password_override", nil, uint32(unsafe.Offsetof(Control{}.AllowPasswordOverride)), kBool},
-	{"password_strength_level", nil, uint32(unsafe.Offsetof(Control{}.PasswordStrengthLevel)), kInt},
-	{"force_agent_2fa", nil, uint32(unsafe.Offsetof(Control{}.ForceAgent2fa)), kBool},
-	{"giacom_top_level", nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevel)), kInt},
-	{"giacom_import_entities", nil, uint32(unsafe.Offsetof(Control{}.GiacomImportEntities)), kStr},
-	{"rhipe_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.RhipeUpdateAddresses)), kBool},
-	{"rhipe_top_level", nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevel)), kInt},
-	{"rhipe_import_entities", nil, uint32(unsafe.Offsetof(Control{}.RhipeImportEntities)), kStr},
-	{"techdata_top_level", nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevel)), kInt},
-	{"techdata_import_entities", nil, uint32(unsafe.Offsetof(Control{}.TechdataImportEntities)), kStr},
-	{"inty_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.IntyUpdateAddresses)), kBool},
-	{"inty_top_level", nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevel)), kInt},
-	{"inty_import_entities", nil, uint32(unsafe.Offsetof(Control{}.IntyImportEntities)), kStr},
-	{"westcoastcloud_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudUpdateAddresses)), kBool},
-	{"westcoastcloud_top_level", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevel)), kInt},
-	{"westcoastcloud_import_entities", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntities)), kStr},
-	{"sherweb_top_level", nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevel)), kInt},
-	{"sherweb_import_entities", nil, uint32(unsafe.Offsetof(Control{}.SherwebImportEntities)), kStr},
-	{"also_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.AlsoUpdateAddresses)), kBool},
-	{"also_top_level", nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevel)), kInt},
-	{"also_import_entities", nil, uint32(unsafe.Offsetof(Control{}.AlsoImportEntities)), kStr},
-	{"arrowsphere_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereUpdateAddresses)), kBool},
-	{"arrowsphere_top_level", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevel)), kInt},
-	{"arrowsphere_import_entities", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntities)), kStr},
-	{"dickerdata_update_addresses", nil, uint32(unsafe.Offsetof(Control{}.DickerdataUpdateAddresses)), kBool},
-	{"dickerdata_top_level", nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevel)), kInt},
-	{"dickerdata_import_entities", nil, uint32(unsafe.Offsetof(Control{}.DickerdataImportEntities)), kStr},
-	{"oracle_email_address", nil, uint32(unsafe.Offsetof(Control{}.OracleEmailAddress)), kStr},
-	{"slack_ticket_user", nil, uint32(unsafe.Offsetof(Control{}.SlackTicketUser)), kInt},
-	{"autocomplete_email_address_behaviour", nil, uint32(unsafe.Offsetof(Control{}.AutocompleteEmailAddressBehaviour)), kInt},
-	{"override_assertion_endpoint", nil, uint32(unsafe.Offsetof(Control{}.OverrideAssertionEndpoint)), kStr},
-	{"noactionsaftermerge", nil, uint32(unsafe.Offsetof(Control{}.Noactionsaftermerge)), kBool},
-	{"default_filter_id_tickets", nil, uint32(unsafe.Offsetof(Control{}.DefaultFilterIDTickets)), kInt},
-	{"default_filter_id_tickets_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultFilterIDTicketsGUID)), kStr},
-	{"default_columns_id_tickets", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDTickets)), kInt},
-	{"default_columns_id_tickets_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDTicketsGUID)), kStr},
-	{"default_view_tickets", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewTickets)), kStr},
-	{"default_view_tickets_selectedid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewTicketsSelectedid)), kInt},
-	{"default_view_tickets_selected_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewTicketsSelectedGUID)), kStr},
-	{"default_filter_id_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultFilterIDOpps)), kInt},
-	{"default_filter_id_opps_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultFilterIDOppsGUID)), kStr},
-	{"default_columns_id_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDOpps)), kInt},
-	{"default_columns_id_opps_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDOppsGUID)), kStr},
-	{"default_view_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewOpps)), kStr},
-	{"default_view_opps_selectedid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewOppsSelectedid)), kInt},
-	{"default_view_opps_selected_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewOppsSelectedGUID)), kStr},
-	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(Control{}.Forwardinboundupdates)), kBool},
-	{"usetechfwdfunctionality", nil, uint32(unsafe.Offsetof(Control{}.Usetechfwdfunctionality)), kBool},
-	{"techupdatesareprivate", nil, uint32(unsafe.Offsetof(Control{}.Techupdatesareprivate)), kBool},
-	{"smtpdisplayname", nil, uint32(unsafe.Offsetof(Control{}.Smtpdisplayname)), kStr},
-	{"attachmentsizelimitmb", nil, uint32(unsafe.Offsetof(Control{}.Attachmentsizelimitmb)), kInt},
-	{"respondprivate", nil, uint32(unsafe.Offsetof(Control{}.Respondprivate)), kBool},
-	{"default_client", nil, uint32(unsafe.Offsetof(Control{}.DefaultClient)), kInt},
-	{"force_accounts_id", nil, uint32(unsafe.Offsetof(Control{}.ForceAccountsID)), kBool},
-	{"new_client_template_id", nil, uint32(unsafe.Offsetof(Control{}.NewClientTemplateID)), kInt},
-	{"default_site", nil, uint32(unsafe.Offsetof(Control{}.DefaultSite)), kInt},
-	{"default_clientsite_name", nil, uint32(unsafe.Offsetof(Control{}.DefaultClientsiteName)), kStr},
-	{"deleteforever", nil, uint32(unsafe.Offsetof(Control{}.Deleteforever)), kBool},
-	{"parentstatusafterallchildclosed", nil, uint32(unsafe.Offsetof(Control{}.Parentstatusafterallchildclosed)), kInt},
-	{"parentstatusafterallchildclosed_guid", nil, uint32(unsafe.Offsetof(Control{}.ParentstatusafterallchildclosedGUID)), kStr},
-	{"newchilduserisagent", nil, uint32(unsafe.Offsetof(Control{}.Newchilduserisagent)), kBool},
-	{"percentage_to_survey", nil, uint32(unsafe.Offsetof(Control{}.PercentageToSurvey)), kInt},
-	{"feedback_tickettype_id", nil, uint32(unsafe.Offsetof(Control{}.FeedbackTickettypeID)), kInt},
-	{"feedback_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.FeedbackTickettypeGUID)), kStr},
-	{"allowcabchoice", nil, uint32(unsafe.Offsetof(Control{}.Allowcabchoice)), kBool},
-	{"showlbandrr", nil, uint32(unsafe.Offsetof(Control{}.Showlbandrr)), kBool},
-	{"showlbandrrinactions", nil, uint32(unsafe.Offsetof(Control{}.Showlbandrrinactions)), kBool},
-	{"onlyrrorlbtologgedintechs", nil, uint32(unsafe.Offsetof(Control{}.Onlyrrorlbtologgedintechs)), kBool},
-	{"roundrobinreassign", nil, uint32(unsafe.Offsetof(Control{}.Roundrobinreassign)), kBool},
-	{"loadbalanceuseestimates", nil, uint32(unsafe.Offsetof(Control{}.Loadbalanceuseestimates)), kBool},
-	{"loadbalanceonfollowupdate", nil, uint32(unsafe.Offsetof(Control{}.Loadbalanceonfollowupdate)), kBool},
-	{"appointmentslaprocedure", nil, uint32(unsafe.Offsetof(Control{}.Appointmentslaprocedure)), kBool},
-	{"holiday_agentstatus", nil, uint32(unsafe.Offsetof(Control{}.HolidayAgentstatus)), kInt},
-	{"changeshowchangedetails", nil, uint32(unsafe.Offsetof(Control{}.Changeshowchangedetails)), kBool},
-	{"changeshowjustification", nil, uint32(unsafe.Offsetof(Control{}.Changeshowjustification)), kBool},
-	{"changeshowimpact", nil, uint32(unsafe.Offsetof(Control{}.Changeshowimpact)), kBool},
-	{"changeshowrisk", nil, uint32(unsafe.Offsetof(Control{}.Changeshowrisk)), kBool},
-	{"changeshowbackout", nil, uint32(unsafe.Offsetof(Control{}.Changeshowbackout)), kBool},
-	{"changeshowcommunication", nil, uint32(unsafe.Offsetof(Control{}.Changeshowcommunication)), kBool},
-	{"changeshowtest", nil, uint32(unsafe.Offsetof(Control{}.Changeshowtest)), kBool},
-	{"use_release1", nil, uint32(unsafe.Offsetof(Control{}.UseRelease1)), kBool},
-	{"use_release2", nil, uint32(unsafe.Offsetof(Control{}.UseRelease2)), kBool},
-	{"use_release3", nil, uint32(unsafe.Offsetof(Control{}.UseRelease3)), kBool},
-	{"release1_name", nil, uint32(unsafe.Offsetof(Control{}.Release1Name)), kStr},
-	{"release2_name", nil, uint32(unsafe.Offsetof(Control{}.Release2Name)), kStr},
-	{"release3_name", nil, uint32(unsafe.Offsetof(Control{}.Release3Name)), kStr},
-	{"release2_autoupdate", nil, uint32(unsafe.Offsetof(Control{}.Release2Autoupdate)), kBool},
-	{"release3_autoupdate", nil, uint32(unsafe.Offsetof(Control{}.Release3Autoupdate)), kBool},
-	{"release_includeunsentnotesinemail", nil, uint32(unsafe.Offsetof(Control{}.ReleaseIncludeunsentnotesinemail)), kBool},
-	{"release_category", nil, uint32(unsafe.Offsetof(Control{}.ReleaseCategory)), kInt},
-	{"workflow_preview_type", nil, uint32(unsafe.Offsetof(Control{}.WorkflowPreviewType)), kInt},
-	{"usepaygafterprepay", nil, uint32(unsafe.Offsetof(Control{}.Usepaygafterprepay)), kBool},
-	{"calcincminticketlevel", nil, uint32(unsafe.Offsetof(Control{}.Calcincminticketlevel)), kBool},
-	{"continueusingrulesafterlogging", nil, uint32(unsafe.Offsetof(Control{}.Continueusingrulesafterlogging)), kBool},
-	{"defaultlanguage", nil, uint32(unsafe.Offsetof(Control{}.Defaultlanguage)), kInt},
-	{"enablemultilanguage", nil, uint32(unsafe.Offsetof(Control{}.Enablemultilanguage)), kBool},
-	{"reassign_limit", nil, uint32(unsafe.Offsetof(Control{}.ReassignLimit)), kInt},
-	{"app_colour", nil, uint32(unsafe.Offsetof(Control{}.AppColour)), kStr},
-	{"enablekbmatching", nil, uint32(unsafe.Offsetof(Control{}.Enablekbmatching)), kBool},
-	{"kbmatchingcategorymatch", nil, uint32(unsafe.Offsetof(Control{}.Kbmatchingcategorymatch)), kBool},
-	{"kbaddshowpreview", nil, uint32(unsafe.Offsetof(Control{}.Kbaddshowpreview)), kBool},
-	{"enablefulltextsearch", nil, uint32(unsafe.Offsetof(Control{}.Enablefulltextsearch)), kBool},
-	{"problemmatchcategorymatch", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchcategorymatch)), kBool},
-	{"problemmatchautoproblemnew", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchautoproblemnew)), kBool},
-	{"problemmatchautoincidentnew", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchautoincidentnew)), kBool},
-	{"problemmatchautoproblemview", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchautoproblemview)), kBool},
-	{"problemmatchautoincidentview", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchautoincidentview)), kBool},
-	{"quicktimertid", nil, uint32(unsafe.Offsetof(Control{}.Quicktimertid)), kInt},
-	{"smsprovideraddress", nil, uint32(unsafe.Offsetof(Control{}.Smsprovideraddress)), kStr},
-	{"smsfromaddress", nil, uint32(unsafe.Offsetof(Control{}.Smsfromaddress)), kStr},
-	{"new_smsppassword", nil, uint32(unsafe.Offsetof(Control{}.NewSmsppassword)), kStr},
-	{"smsdisplay", nil, uint32(unsafe.Offsetof(Control{}.Smsdisplay)), kStr},
-	{"autostarttimer", nil, uint32(unsafe.Offsetof(Control{}.Autostarttimer)), kBool},
-	{"opentickettimer", nil, uint32(unsafe.Offsetof(Control{}.Opentickettimer)), kBool},
-	{"enablequickclose", nil, uint32(unsafe.Offsetof(Control{}.Enablequickclose)), kBool},
-	{"sendemailsviawebapp", nil, uint32(unsafe.Offsetof(Control{}.Sendemailsviawebapp)), kBool},
-	{"showchildunreadinlist", nil, uint32(unsafe.Offsetof(Control{}.Showchildunreadinlist)), kBool},
-	{"storekbattachmentsindb", nil, uint32(unsafe.Offsetof(Control{}.Storekbattachmentsindb)), kBool},
-	{"kbmatchcustomfields", nil, uint32(unsafe.Offsetof(Control{}.Kbmatchcustomfields)), kBool},
-	{"kbmatchignoresubject", nil, uint32(unsafe.Offsetof(Control{}.Kbmatchignoresubject)), kBool},
-	{"enablecollisiondetection", nil, uint32(unsafe.Offsetof(Control{}.Enablecollisiondetection)), kBool},
-	{"mustclosewithaction", nil, uint32(unsafe.Offsetof(Control{}.Mustclosewithaction)), kBool},
-	{"dontshowclosurestatus", nil, uint32(unsafe.Offsetof(Control{}.Dontshowclosurestatus)), kBool},
-	{"usetechtimesheets", nil, uint32(unsafe.Offsetof(Control{}.Usetechtimesheets)), kBool},
-	{"allowquicktime", nil, uint32(unsafe.Offsetof(Control{}.Allowquicktime)), kBool},
-	{"livechatallowusers", nil, uint32(unsafe.Offsetof(Control{}.Livechatallowusers)), kBool},
-	{"livechatallowvisitors", nil, uint32(unsafe.Offsetof(Control{}.Livechatallowvisitors)), kBool},
-	{"livechattechmustonline", nil, uint32(unsafe.Offsetof(Control{}.Livechattechmustonline)), kBool},
-	{"livechatworkhours", nil, uint32(unsafe.Offsetof(Control{}.Livechatworkhours)), kInt},
-	{"livechattechnamevisibility", nil, uint32(unsafe.Offsetof(Control{}.Livechattechnamevisibility)), kInt},
-	{"livechattechnamevisibilitytext", nil, uint32(unsafe.Offsetof(Control{}.Livechattechnamevisibilitytext)), kStr},
-	{"livechatnewchatmsg", nil, uint32(unsafe.Offsetof(Control{}.Livechatnewchatmsg)), kStr},
-	{"livechatincludeemailinname", nil, uint32(unsafe.Offsetof(Control{}.Livechatincludeemailinname)), kBool},
-	{"passwordreseturl", nil, uint32(unsafe.Offsetof(Control{}.Passwordreseturl)), kStr},
-	{"passwordenrollurl", nil, uint32(unsafe.Offsetof(Control{}.Passwordenrollurl)), kStr},
-	{"questioncount", nil, uint32(unsafe.Offsetof(Control{}.Questioncount)), kInt},
-	{"hideusersanswers", nil, uint32(unsafe.Offsetof(Control{}.Hideusersanswers)), kBool},
-	{"quickstatuschangeallowed", nil, uint32(unsafe.Offsetof(Control{}.Quickstatuschangeallowed)), kInt},
-	{"quickagentchangeallowed", nil, uint32(unsafe.Offsetof(Control{}.Quickagentchangeallowed)), kInt},
-	{"calendarstepinterval", nil, uint32(unsafe.Offsetof(Control{}.Calendarstepinterval)), kInt},
-	{"callrequesttype", nil, uint32(unsafe.Offsetof(Control{}.Callrequesttype)), kInt},
-	{"callrequesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.CallrequesttypeGUID)), kStr},
-	{"callsendack", nil, uint32(unsafe.Offsetof(Control{}.Callsendack)), kInt},
-	{"showspambutton", nil, uint32(unsafe.Offsetof(Control{}.Showspambutton)), kBool},
-	{"shownewcallbtn", nil, uint32(unsafe.Offsetof(Control{}.Shownewcallbtn)), kBool},
-	{"showsendemailbtn", nil, uint32(unsafe.Offsetof(Control{}.Showsendemailbtn)), kBool},
-	{"actioncalendardefault", nil, uint32(unsafe.Offsetof(Control{}.Actioncalendardefault)), kBool},
-	{"homescreenchartid", nil, uint32(unsafe.Offsetof(Control{}.Homescreenchartid)), kInt},
-	{"alluse2fa", nil, uint32(unsafe.Offsetof(Control{}.Alluse2fa)), kBool},
-	{"hidechangemanagementtab", nil, uint32(unsafe.Offsetof(Control{}.Hidechangemanagementtab)), kBool},
-	{"problemmatchingposition", nil, uint32(unsafe.Offsetof(Control{}.Problemmatchingposition)), kStr},
-	{"default_opp_tickettype_id", nil, uint32(unsafe.Offsetof(Control{}.DefaultOppTickettypeID)), kInt},
-	{"default_opp_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultOppTickettypeGUID)), kStr},
-	{"default_client_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultClientOpps)), kInt},
-	{"default_site_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultSiteOpps)), kInt},
-	{"default_clientsite_name_opps", nil, uint32(unsafe.Offsetof(Control{}.DefaultClientsiteNameOpps)), kStr},
-	{"newuseremailmandatory", nil, uint32(unsafe.Offsetof(Control{}.Newuseremailmandatory)), kBool},
-	{"newuserphonemandatory", nil, uint32(unsafe.Offsetof(Control{}.Newuserphonemandatory)), kBool},
-	{"callusenewreqscreen", nil, uint32(unsafe.Offsetof(Control{}.Callusenewreqscreen)), kBool},
-	{"hiderespondbutton", nil, uint32(unsafe.Offsetof(Control{}.Hiderespondbutton)), kBool},
-	{"timertype", nil, uint32(unsafe.Offsetof(Control{}.Timertype)), kInt},
-	{"movesectiononrespond", nil, uint32(unsafe.Offsetof(Control{}.Movesectiononrespond)), kBool},
-	{"cleanhtmlpasting", nil, uint32(unsafe.Offsetof(Control{}.Cleanhtmlpasting)), kBool},
-	{"taskscompleteallowclosure", nil, uint32(unsafe.Offsetof(Control{}.Taskscompleteallowclosure)), kBool},
-	{"mustassigntoclose", nil, uint32(unsafe.Offsetof(Control{}.Mustassigntoclose)), kBool},
-	{"allowclosureatunknownclient", nil, uint32(unsafe.Offsetof(Control{}.Allowclosureatunknownclient)), kBool},
-	{"alloweditonemailpreview", nil, uint32(unsafe.Offsetof(Control{}.Alloweditonemailpreview)), kBool},
-	{"sendattachmentsfromdb", nil, uint32(unsafe.Offsetof(Control{}.Sendattachmentsfromdb)), kBool},
-	{"emailsizelimitmb", nil, uint32(unsafe.Offsetof(Control{}.Emailsizelimitmb)), kInt},
-	{"enableroadmap", nil, uint32(unsafe.Offsetof(Control{}.Enableroadmap)), kBool},
-	{"useoohack", nil, uint32(unsafe.Offsetof(Control{}.Useoohack)), kBool},
-	{"oncallunum", nil, uint32(unsafe.Offsetof(Control{}.Oncallunum)), kInt},
-	{"informoutofhdworkinghours", nil, uint32(unsafe.Offsetof(Control{}.Informoutofhdworkinghours)), kBool},
-	{"allowsiteoverride", nil, uint32(unsafe.Offsetof(Control{}.Allowsiteoverride)), kBool},
-	{"shownewrequsersearch", nil, uint32(unsafe.Offsetof(Control{}.Shownewrequsersearch)), kBool},
-	{"allowquicksiteadd", nil, uint32(unsafe.Offsetof(Control{}.Allowquicksiteadd)), kBool},
-	{"showcontractcoloursonassetchoice", nil, uint32(unsafe.Offsetof(Control{}.Showcontractcoloursonassetchoice)), kBool},
-	{"assetundercontractifcontractnotstarted", nil, uint32(unsafe.Offsetof(Control{}.Assetundercontractifcontractnotstarted)), kBool},
-	{"selectfaqlistbeforesearch", nil, uint32(unsafe.Offsetof(Control{}.Selectfaqlistbeforesearch)), kBool},
-	{"selecttickettypebeforesearch", nil, uint32(unsafe.Offsetof(Control{}.Selecttickettypebeforesearch)), kBool},
-	{"usetickettypegroups", nil, uint32(unsafe.Offsetof(Control{}.Usetickettypegroups)), kBool},
-	{"userelativedates", nil, uint32(unsafe.Offsetof(Control{}.Userelativedates)), kBool},
-	{"enableticketcaching", nil, uint32(unsafe.Offsetof(Control{}.Enableticketcaching)), kBool},
-	{"allowemailsubjectedit", nil, uint32(unsafe.Offsetof(Control{}.Allowemailsubjectedit)), kBool},
-	{"recurringitembillingdescription", nil, uint32(unsafe.Offsetof(Control{}.Recurringitembillingdescription)), kStr},
-	{"mileagechargerate", nil, uint32(unsafe.Offsetof(Control{}.Mileagechargerate)), kInt},
-	{"traveltimechargerate", nil, uint32(unsafe.Offsetof(Control{}.Traveltimechargerate)), kInt},
-	{"ticketinvoices", nil, uint32(unsafe.Offsetof(Control{}.Ticketinvoices)), kBool},
-	{"ticketasaccountsinvno", nil, uint32(unsafe.Offsetof(Control{}.Ticketasaccountsinvno)), kBool},
-	{"useassetcontractforbilling", nil, uint32(unsafe.Offsetof(Control{}.Useassetcontractforbilling)), kBool},
-	{"enablenetworkconnectioncheck", nil, uint32(unsafe.Offsetof(Control{}.Enablenetworkconnectioncheck)), kBool},
-	{"useassetsonlytocalculatecontractvalue", nil, uint32(unsafe.Offsetof(Control{}.Useassetsonlytocalculatecontractvalue)), kBool},
-	{"showassetlinesoncontractinvoice", nil, uint32(unsafe.Offsetof(Control{}.Showassetlinesoncontractinvoice)), kBool},
-	{"showassetvalueoninvoiceline", nil, uint32(unsafe.Offsetof(Control{}.Showassetvalueoninvoiceline)), kBool},
-	{"assetlinesbillingdesc", nil, uint32(unsafe.Offsetof(Control{}.Assetlinesbillingdesc)), kStr},
-	{"slaholdcolour", nil, uint32(unsafe.Offsetof(Control{}.Slaholdcolour)), kStr},
-	{"pagesize", nil, uint32(unsafe.Offsetof(Control{}.Pagesize)), kInt},
-	{"onlyusetimersonactionswithtimetaken", nil, uint32(unsafe.Offsetof(Control{}.Onlyusetimersonactionswithtimetaken)), kBool},
-	{"use24hrclock", nil, uint32(unsafe.Offsetof(Control{}.Use24hrclock)), kBool},
-	{"usecannedtextprediction", nil, uint32(unsafe.Offsetof(Control{}.Usecannedtextprediction)), kBool},
-	{"usefreetexttable", nil, uint32(unsafe.Offsetof(Control{}.Usefreetexttable)), kInt},
-	{"usereadonlydbstring", nil, uint32(unsafe.Offsetof(Control{}.Usereadonlydbstring)), kBool},
-	{"appointmentinvitetype", nil, uint32(unsafe.Offsetof(Control{}.Appointmentinvitetype)), kInt},
-	{"feedbackhigh", nil, uint32(unsafe.Offsetof(Control{}.Feedbackhigh)), kInt},
-	{"feedbacklow", nil, uint32(unsafe.Offsetof(Control{}.Feedbacklow)), kInt},
-	{"feedback1high", nil, uint32(unsafe.Offsetof(Control{}.Feedback1high)), kInt},
-	{"feedback1low", nil, uint32(unsafe.Offsetof(Control{}.Feedback1low)), kInt},
-	{"feedback2high", nil, uint32(unsafe.Offsetof(Control{}.Feedback2high)), kInt},
-	{"feedback2low", nil, uint32(unsafe.Offsetof(Control{}.Feedback2low)), kInt},
-	{"feedback3high", nil, uint32(unsafe.Offsetof(Control{}.Feedback3high)), kInt},
-	{"feedback3low", nil, uint32(unsafe.Offsetof(Control{}.Feedback3low)), kInt},
-	{"feedback4high", nil, uint32(unsafe.Offsetof(Control{}.Feedback4high)), kInt},
-	{"feedback4low", nil, uint32(unsafe.Offsetof(Control{}.Feedback4low)), kInt},
-	{"showfeedbackpopups", nil, uint32(unsafe.Offsetof(Control{}.Showfeedbackpopups)), kBool},
-	{"feedbackrecordtype", nil, uint32(unsafe.Offsetof(Control{}.Feedbackrecordtype)), kInt},
-	{"ssologin", nil, uint32(unsafe.Offsetof(Control{}.Ssologin)), kStr},
-	{"ssologout", nil, uint32(unsafe.Offsetof(Control{}.Ssologout)), kStr},
-	{"ssofingerprint", nil, uint32(unsafe.Offsetof(Control{}.Ssofingerprint)), kStr},
-	{"ssoautoredirect", nil, uint32(unsafe.Offsetof(Control{}.Ssoautoredirect)), kBool},
-	{"allownhdsupport", nil, uint32(unsafe.Offsetof(Control{}.Allownhdsupport)), kBool},
-	{"showxlsexportbutton", nil, uint32(unsafe.Offsetof(Control{}.Showxlsexportbutton)), kBool},
-	{"showcsvexportbutton", nil, uint32(unsafe.Offsetof(Control{}.Showcsvexportbutton)), kBool},
-	{"allowticketmerging", nil, uint32(unsafe.Offsetof(Control{}.Allowticketmerging)), kBool},
-	{"enablesap", nil, uint32(unsafe.Offsetof(Control{}.Enablesap)), kBool},
-	{"bugzillabugurl", nil, uint32(unsafe.Offsetof(Control{}.Bugzillabugurl)), kStr},
-	{"enablecontinuum", nil, uint32(unsafe.Offsetof(Control{}.Enablecontinuum)), kBool},
-	{"showticketsearchonmerge", nil, uint32(unsafe.Offsetof(Control{}.Showticketsearchonmerge)), kBool},
-	{"apptexchangetype", nil, uint32(unsafe.Offsetof(Control{}.Apptexchangetype)), kInt},
-	{"apptadminuser", nil, uint32(unsafe.Offsetof(Control{}.Apptadminuser)), kStr},
-	{"apptadminpassword", nil, uint32(unsafe.Offsetof(Control{}.Apptadminpassword)), kStr},
-	{"ewsserverversion", nil, uint32(unsafe.Offsetof(Control{}.Ewsserverversion)), kStr},
-	{"onlyshowmyteamsintree", nil, uint32(unsafe.Offsetof(Control{}.Onlyshowmyteamsintree)), kInt},
-	{"nhserverversion", nil, uint32(unsafe.Offsetof(Control{}.Nhserverversion)), kF64},
-	{"usetreeforcat", nil, uint32(unsafe.Offsetof(Control{}.Usetreeforcat)), kBool},
-	{"setupstepscompleted", nil, uint32(unsafe.Offsetof(Control{}.Setupstepscompleted)), kInt},
-	{"enablefacebook", nil, uint32(unsafe.Offsetof(Control{}.Enablefacebook)), kBool},
-	{"itemmarkuppercdefault", nil, uint32(unsafe.Offsetof(Control{}.Itemmarkuppercdefault)), kF64},
-	{"quoteexpirydays", nil, uint32(unsafe.Offsetof(Control{}.Quoteexpirydays)), kInt},
-	{"vatmethod", nil, uint32(unsafe.Offsetof(Control{}.Vatmethod)), kInt},
-	{"2faemailallowed", nil, uint32(unsafe.Offsetof(Control{}.N2faemailallowed)), kBool},
-	{"2fasmsallowed", nil, uint32(unsafe.Offsetof(Control{}.N2fasmsallowed)), kBool},
-	{"2faauthenticatorallowed", nil, uint32(unsafe.Offsetof(Control{}.N2faauthenticatorallowed)), kBool},
-	{"callscreencallscript", nil, uint32(unsafe.Offsetof(Control{}.Callscreencallscript)), kInt},
-	{"showticketattachmenticon", nil, uint32(unsafe.Offsetof(Control{}.Showticketattachmenticon)), kBool},
-	{"shownoapproverspopup", nil, uint32(unsafe.Offsetof(Control{}.Shownoapproverspopup)), kBool},
-	{"listagentuserfirst", nil, uint32(unsafe.Offsetof(Control{}.Listagentuserfirst)), kBool},
-	{"quicktimeusermandatory", nil, uint32(unsafe.Offsetof(Control{}.Quicktimeusermandatory)), kBool},
-	{"enablepowershell", nil, uint32(unsafe.Offsetof(Control{}.Enablepowershell)), kBool},
-	{"sendacknowledgementemailstotoaddresses", nil, uint32(unsafe.Offsetof(Control{}.Sendacknowledgementemailstotoaddresses)), kBool},
-	{"agentlinkedusermanagementenabled", nil, uint32(unsafe.Offsetof(Control{}.Agentlinkedusermanagementenabled)), kBool},
-	{"salesforce_tickettype", nil, uint32(unsafe.Offsetof(Control{}.SalesforceTickettype)), kInt},
-	{"salesforce_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.SalesforceTickettypeGUID)), kStr},
-	{"clientimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Clientimportidentifier)), kInt},
-	{"siteimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Siteimportidentifier)), kInt},
-	{"userimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Userimportidentifier)), kInt},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_guid", nil, uint32(unsafe.Offsetof(Control{}.AssetimportidentifierGUID)), kStr},
-	{"supplierimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Supplierimportidentifier)), kInt},
-	{"itemimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Itemimportidentifier)), kInt},
-	{"assettypeimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.Assettypeimportidentifier)), kInt},
-	{"enableonlinepresence", nil, uint32(unsafe.Offsetof(Control{}.Enableonlinepresence)), kBool},
-	{"mainrefreshinterval", nil, uint32(unsafe.Offsetof(Control{}.Mainrefreshinterval)), kF64},
-	{"usecallplan", nil, uint32(unsafe.Offsetof(Control{}.Usecallplan)), kBool},
-	{"importazuredomain", nil, uint32(unsafe.Offsetof(Control{}.Importazuredomain)), kStr},
-	{"importazureappid", nil, uint32(unsafe.Offsetof(Control{}.Importazureappid)), kStr},
-	{"importazuresite", nil, uint32(unsafe.Offsetof(Control{}.Importazuresite)), kInt},
-	{"importazuresite_name", nil, uint32(unsafe.Offsetof(Control{}.ImportazuresiteName)), kStr},
-	{"azureuserfilter", nil, uint32(unsafe.Offsetof(Control{}.Azureuserfilter)), kStr},
-	{"importazuresitefield", nil, uint32(unsafe.Offsetof(Control{}.Importazuresitefield)), kInt},
-	{"enableazuresinglesignon", nil, uint32(unsafe.Offsetof(Control{}.Enableazuresinglesignon)), kBool},
-	{"azureautoredirect", nil, uint32(unsafe.Offsetof(Control{}.Azureautoredirect)), kBool},
-	{"azureautoredirectuser", nil, uint32(unsafe.Offsetof(Control{}.Azureautoredirectuser)), kBool},
-	{"useiconsforactionbuttonsmobile", nil, uint32(unsafe.Offsetof(Control{}.Useiconsforactionbuttonsmobile)), kBool},
-	{"updatebillingfieldsonchange", nil, uint32(unsafe.Offsetof(Control{}.Updatebillingfieldsonchange)), kBool},
-	{"showservicecataloglink", nil, uint32(unsafe.Offsetof(Control{}.Showservicecataloglink)), kBool},
-	{"showmyservices", nil, uint32(unsafe.Offsetof(Control{}.Showmyservices)), kBool},
-	{"servicerequestrtid", nil, uint32(unsafe.Offsetof(Control{}.Servicerequestrtid)), kInt},
-	{"servicerequestrtid_guid", nil, uint32(unsafe.Offsetof(Control{}.ServicerequestrtidGUID)), kStr},
-	{"serviceincidentrtid", nil, uint32(unsafe.Offsetof(Control{}.Serviceincidentrtid)), kInt},
-	{"servicedefaultok", nil, uint32(unsafe.Offsetof(Control{}.Servicedefaultok)), kStr},
-	{"servicedefaultfault", nil, uint32(unsafe.Offsetof(Control{}.Servicedefaultfault)), kStr},
-	{"servicedefaultmaintenance", nil, uint32(unsafe.Offsetof(Control{}.Servicedefaultmaintenance)), kStr},
-	{"servicefailurert", nil, uint32(unsafe.Offsetof(Control{}.Servicefailurert)), kInt},
-	{"dynamicscrmdefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Dynamicscrmdefaultsite)), kInt},
-	{"DefaultCustomerSiteUserView", nil, uint32(unsafe.Offsetof(Control{}.DefaultCustomerSiteUserView)), kInt},
-	{"DefaultServiceAccessLevel", nil, uint32(unsafe.Offsetof(Control{}.DefaultServiceAccessLevel)), kInt},
-	{"pagerdutydefrequesttype", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutydefrequesttype)), kInt},
-	{"pagerdutydefrequesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.PagerdutydefrequesttypeGUID)), kStr},
-	{"pagerdutyaccount", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutyaccount)), kStr},
-	{"pagerdutyservicekey", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutyservicekey)), kStr},
-	{"pagerdutyservicename", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutyservicename)), kStr},
-	{"pagerdutysourcefield", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutysourcefield)), kInt},
-	{"showitilselection", nil, uint32(unsafe.Offsetof(Control{}.Showitilselection)), kBool},
-	{"splunk_tickettype", nil, uint32(unsafe.Offsetof(Control{}.SplunkTickettype)), kInt},
-	{"splunk_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.SplunkTickettypeGUID)), kStr},
-	{"splunkuser", nil, uint32(unsafe.Offsetof(Control{}.Splunkuser)), kInt},
-	{"enableoktasinglesignon", nil, uint32(unsafe.Offsetof(Control{}.Enableoktasinglesignon)), kBool},
-	{"okta_url", nil, uint32(unsafe.Offsetof(Control{}.OktaURL)), kStr},
-	{"okta_client_id", nil, uint32(unsafe.Offsetof(Control{}.OktaClientID)), kStr},
-	{"oktaautoredirect", nil, uint32(unsafe.Offsetof(Control{}.Oktaautoredirect)), kBool},
-	{"salesforcedefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Salesforcedefaultsite)), kInt},
-	{"salesforceuserfield", nil, uint32(unsafe.Offsetof(Control{}.Salesforceuserfield)), kInt},
-	{"salesforcedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SalesforcedefaultsiteName)), kStr},
-	{"usestatuscolouroncalendar", nil, uint32(unsafe.Offsetof(Control{}.Usestatuscolouroncalendar)), kBool},
-	{"timelinestepinterval", nil, uint32(unsafe.Offsetof(Control{}.Timelinestepinterval)), kInt},
-	{"azuressoappid", nil, uint32(unsafe.Offsetof(Control{}.Azuressoappid)), kStr},
-	{"azuretenantid", nil, uint32(unsafe.Offsetof(Control{}.Azuretenantid)), kStr},
-	{"smtpusethismailboxid", nil, uint32(unsafe.Offsetof(Control{}.Smtpusethismailboxid)), kInt},
-	{"usedaysforprojectbudgets", nil, uint32(unsafe.Offsetof(Control{}.Usedaysforprojectbudgets)), kBool},
-	{"hoursperday", nil, uint32(unsafe.Offsetof(Control{}.Hoursperday)), kF64},
-	{"reopenticketstech", nil, uint32(unsafe.Offsetof(Control{}.Reopenticketstech)), kInt},
-	{"showusersitecustomernotesonticketdetails", nil, uint32(unsafe.Offsetof(Control{}.Showusersitecustomernotesonticketdetails)), kBool},
-	{"lmirescueusername", nil, uint32(unsafe.Offsetof(Control{}.Lmirescueusername)), kStr},
-	{"expandtimelineitemtofillblock", nil, uint32(unsafe.Offsetof(Control{}.Expandtimelineitemtofillblock)), kBool},
-	{"rtimezone", nil, uint32(unsafe.Offsetof(Control{}.Rtimezone)), kStr},
-	{"sameclientmergeonly", nil, uint32(unsafe.Offsetof(Control{}.Sameclientmergeonly)), kBool},
-	{"lmichannelurl", nil, uint32(unsafe.Offsetof(Control{}.Lmichannelurl)), kStr},
-	{"lmiallowothertechinvites", nil, uint32(unsafe.Offsetof(Control{}.Lmiallowothertechinvites)), kBool},
-	{"lmichannelname", nil, uint32(unsafe.Offsetof(Control{}.Lmichannelname)), kStr},
-	{"defaultremotesessionuserid", nil, uint32(unsafe.Offsetof(Control{}.Defaultremotesessionuserid)), kInt},
-	{"azurecreatesites", nil, uint32(unsafe.Offsetof(Control{}.Azurecreatesites)), kBool},
-	{"remotesession_username", nil, uint32(unsafe.Offsetof(Control{}.RemotesessionUsername)), kStr},
-	{"allowquickinvites", nil, uint32(unsafe.Offsetof(Control{}.Allowquickinvites)), kBool},
-	{"periodichistorydate", nil, uint32(unsafe.Offsetof(Control{}.Periodichistorydate)), kTime},
-	{"adminsskippendingclosure", nil, uint32(unsafe.Offsetof(Control{}.Adminsskippendingclosure)), kBool},
-	{"timelinedaysspanthreshold", nil, uint32(unsafe.Offsetof(Control{}.Timelinedaysspanthreshold)), kInt},
-	{"timelinelineheight", nil, uint32(unsafe.Offsetof(Control{}.Timelinelineheight)), kInt},
-	{"usenewportal", nil, uint32(unsafe.Offsetof(Control{}.Usenewportal)), kBool},
-	{"portalshowworkflow", nil, uint32(unsafe.Offsetof(Control{}.Portalshowworkflow)), kBool},
-	{"portalshowawaitinginput", nil, uint32(unsafe.Offsetof(Control{}.Portalshowawaitinginput)), kBool},
-	{"webdashboardtitle", nil, uint32(unsafe.Offsetof(Control{}.Webdashboardtitle)), kStr},
-	{"sage200version", nil, uint32(unsafe.Offsetof(Control{}.Sage200version)), kInt},
-	{"sage200toplevel", nil, uint32(unsafe.Offsetof(Control{}.Sage200toplevel)), kInt},
-	{"sage200tenantid", nil, uint32(unsafe.Offsetof(Control{}.Sage200tenantid)), kStr},
-	{"sage200companyid", nil, uint32(unsafe.Offsetof(Control{}.Sage200companyid)), kStr},
-	{"sage200itemgroup", nil, uint32(unsafe.Offsetof(Control{}.Sage200itemgroup)), kInt},
-	{"sage200companyname", nil, uint32(unsafe.Offsetof(Control{}.Sage200companyname)), kStr},
-	{"usekashflow", nil, uint32(unsafe.Offsetof(Control{}.Usekashflow)), kBool},
-	{"usexero", nil, uint32(unsafe.Offsetof(Control{}.Usexero)), kBool},
-	{"useinvoicexml", nil, uint32(unsafe.Offsetof(Control{}.Useinvoicexml)), kBool},
-	{"useinvoicecsv", nil, uint32(unsafe.Offsetof(Control{}.Useinvoicecsv)), kBool},
-	{"usevaribill", nil, uint32(unsafe.Offsetof(Control{}.Usevaribill)), kBool},
-	{"keepescmsgrecord", nil, uint32(unsafe.Offsetof(Control{}.Keepescmsgrecord)), kBool},
-	{"sage200token", nil, uint32(unsafe.Offsetof(Control{}.Sage200token)), kStr},
-	{"sage200tokenexpiry", nil, uint32(unsafe.Offsetof(Control{}.Sage200tokenexpiry)), kTime},
-	{"callscreenusetimeonactions", nil, uint32(unsafe.Offsetof(Control{}.Callscreenusetimeonactions)), kBool},
-	{"oktasso", nil, uint32(unsafe.Offsetof(Control{}.Oktasso)), kInt},
-	{"adfssso", nil, uint32(unsafe.Offsetof(Control{}.Adfssso)), kInt},
-	{"azureadsso", nil, uint32(unsafe.Offsetof(Control{}.Azureadsso)), kInt},
-	{"portalhomeshowkbsearch", nil, uint32(unsafe.Offsetof(Control{}.Portalhomeshowkbsearch)), kBool},
-	{"searchkbbyid", nil, uint32(unsafe.Offsetof(Control{}.Searchkbbyid)), kBool},
-	{"portalhomeshowfeed", nil, uint32(unsafe.Offsetof(Control{}.Portalhomeshowfeed)), kBool},
-	{"portalhomeshowtoparticles", nil, uint32(unsafe.Offsetof(Control{}.Portalhomeshowtoparticles)), kBool},
-	{"portalhomeshownewsarticles", nil, uint32(unsafe.Offsetof(Control{}.Portalhomeshownewsarticles)), kBool},
-	{"showapprovalsonseparatetab", nil, uint32(unsafe.Offsetof(Control{}.Showapprovalsonseparatetab)), kBool},
-	{"pagerdutyserviceid", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutyserviceid)), kStr},
-	{"autoswitchtodefaultremoteteam", nil, uint32(unsafe.Offsetof(Control{}.Autoswitchtodefaultremoteteam)), kBool},
-	{"requireexternalkey", nil, uint32(unsafe.Offsetof(Control{}.Requireexternalkey)), kBool},
-	{"change_collision_enabled", nil, uint32(unsafe.Offsetof(Control{}.ChangeCollisionEnabled)), kBool},
-	{"cautomatedefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Cautomatedefaultsite)), kInt},
-	{"cautomatetoplevel", nil, uint32(unsafe.Offsetof(Control{}.Cautomatetoplevel)), kInt},
-	{"cautomateassetdefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Cautomateassetdefaultsite)), kInt},
-	{"hideassetsystemfieldstatus", nil, uint32(unsafe.Offsetof(Control{}.Hideassetsystemfieldstatus)), kBool},
-	{"sendmultiplenotifications", nil, uint32(unsafe.Offsetof(Control{}.Sendmultiplenotifications)), kBool},
-	{"allnotificationoverridessections", nil, uint32(unsafe.Offsetof(Control{}.Allnotificationoverridessections)), kBool},
-	{"sendnotificationemailforrtbcc", nil, uint32(unsafe.Offsetof(Control{}.Sendnotificationemailforrtbcc)), kBool},
-	{"defaultpdftemplatequote", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatequote)), kInt},
-	{"defaultcurrency", nil, uint32(unsafe.Offsetof(Control{}.Defaultcurrency)), kStr},
-	{"pagerdutydefaultagent", nil, uint32(unsafe.Offsetof(Control{}.Pagerdutydefaultagent)), kInt},
-	{"useareasfornewbtn", nil, uint32(unsafe.Offsetof(Control{}.Useareasfornewbtn)), kBool},
-	{"showservicecataloguebuttonnewticket", nil, uint32(unsafe.Offsetof(Control{}.Showservicecataloguebuttonnewticket)), kBool},
-	{"showincidentcataloguebuttonnewticket", nil, uint32(unsafe.Offsetof(Control{}.Showincidentcataloguebuttonnewticket)), kBool},
-	{"enablepasswordfieldaudit", nil, uint32(unsafe.Offsetof(Control{}.Enablepasswordfieldaudit)), kBool},
-	{"stopnewticketsviaemailreplywithtemplate_id", nil, uint32(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateID)), kInt},
-	{"stopnewticketsviaemailreplywithtemplate_guid", nil, uint32(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateGUID)), kStr},
-	{"stopnewticketsviaemailreplywithtemplate_name", nil, uint32(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateName)), kStr},
-	{"stopnewticketsviaemail", nil, uint32(unsafe.Offsetof(Control{}.Stopnewticketsviaemail)), kBool},
-	{"vipnoprioritychange", nil, uint32(unsafe.Offsetof(Control{}.Vipnoprioritychange)), kBool},
-	{"svcatchoosecategoryfirst", nil, uint32(unsafe.Offsetof(Control{}.Svcatchoosecategoryfirst)), kBool},
-	{"skipresolved", nil, uint32(unsafe.Offsetof(Control{}.Skipresolved)), kBool},
-	{"ninjatoplevel", nil, uint32(unsafe.Offsetof(Control{}.Ninjatoplevel)), kInt},
-	{"ninjadefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Ninjadefaultsite)), kInt},
-	{"ninjarmmmatchname", nil, uint32(unsafe.Offsetof(Control{}.Ninjarmmmatchname)), kBool},
-	{"ninjarmmlocation", nil, uint32(unsafe.Offsetof(Control{}.Ninjarmmlocation)), kInt},
-	{"ninjarmmdefaultgroup", nil, uint32(unsafe.Offsetof(Control{}.Ninjarmmdefaultgroup)), kInt},
-	{"ninjarmmdefaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.NinjarmmdefaultgroupGUID)), kStr},
-	{"ninjarmmimporttype", nil, uint32(unsafe.Offsetof(Control{}.Ninjarmmimporttype)), kInt},
-	{"solarwindsrmmtoplevel", nil, uint32(unsafe.Offsetof(Control{}.Solarwindsrmmtoplevel)), kInt},
-	{"solarwindsrmmmatchname", nil, uint32(unsafe.Offsetof(Control{}.Solarwindsrmmmatchname)), kBool},
-	{"solarwindsrmmimporttype", nil, uint32(unsafe.Offsetof(Control{}.Solarwindsrmmimporttype)), kInt},
-	{"treecatforceleafselection", nil, uint32(unsafe.Offsetof(Control{}.Treecatforceleafselection)), kBool},
-	{"contractexpirytemplate_id", nil, uint32(unsafe.Offsetof(Control{}.ContractexpirytemplateID)), kInt},
-	{"contractexpirytemplate_guid", nil, uint32(unsafe.Offsetof(Control{}.ContractexpirytemplateGUID)), kStr},
-	{"contractexpirytemplate_name", nil, uint32(unsafe.Offsetof(Control{}.ContractexpirytemplateName)), kStr},
-	{"defaultpdftemplatepo", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatepo)), kInt},
-	{"poprefixr", nil, uint32(unsafe.Offsetof(Control{}.Poprefixr)), kStr},
-	{"poprefixo", nil, uint32(unsafe.Offsetof(Control{}.Poprefixo)), kStr},
-	{"poprefixs", nil, uint32(unsafe.Offsetof(Control{}.Poprefixs)), kStr},
-	{"kbsearchmode", nil, uint32(unsafe.Offsetof(Control{}.Kbsearchmode)), kInt},
-	{"showDateDoneOnAptCompletionScreen", nil, uint32(unsafe.Offsetof(Control{}.ShowDateDoneOnAptCompletionScreen)), kBool},
-	{"removeemailfromlistonuserchange", nil, uint32(unsafe.Offsetof(Control{}.Removeemailfromlistonuserchange)), kBool},
-	{"defaultpdftemplateso", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplateso)), kInt},
-	{"defaultpdftemplatefault", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatefault)), kInt},
-	{"sendwindowsappprintrequestonclose", nil, uint32(unsafe.Offsetof(Control{}.Sendwindowsappprintrequestonclose)), kBool},
-	{"defaultpdftemplateinvoice", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoice)), kInt},
-	{"defaultpdftemplatecontract", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatecontract)), kInt},
-	{"defaultpdftemplatereport", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatereport)), kInt},
-	{"tracksoftwarechanges", nil, uint32(unsafe.Offsetof(Control{}.Tracksoftwarechanges)), kBool},
-	{"allow_notloggedin", nil, uint32(unsafe.Offsetof(Control{}.AllowNotloggedin)), kBool},
-	{"allow_kbs_notloggedin", nil, uint32(unsafe.Offsetof(Control{}.AllowKbsNotloggedin)), kBool},
-	{"anonymoususersite", nil, uint32(unsafe.Offsetof(Control{}.Anonymoususersite)), kInt},
-	{"anonymoususersite_name", nil, uint32(unsafe.Offsetof(Control{}.AnonymoususersiteName)), kStr},
-	{"onlyShowApprovedChanges", nil, uint32(unsafe.Offsetof(Control{}.OnlyShowApprovedChanges)), kBool},
-	{"dosearchonaddress", nil, uint32(unsafe.Offsetof(Control{}.Dosearchonaddress)), kBool},
-	{"clientMainContactCompulsary", nil, uint32(unsafe.Offsetof(Control{}.ClientMainContactCompulsary)), kBool},
-	{"ignoreparentvisibilityforcustomfieldvisiblity", nil, uint32(unsafe.Offsetof(Control{}.Ignoreparentvisibilityforcustomfieldvisiblity)), kBool},
-	{"usescanners", nil, uint32(unsafe.Offsetof(Control{}.Usescanners)), kBool},
-	{"barcodedecoder", nil, uint32(unsafe.Offsetof(Control{}.Barcodedecoder)), kInt},
-	{"ualluse2fa", nil, uint32(unsafe.Offsetof(Control{}.Ualluse2fa)), kBool},
-	{"defaultSiteTimezone", nil, uint32(unsafe.Offsetof(Control{}.DefaultSiteTimezone)), kStr},
-	{"toggleAnnouncementIconOff", nil, uint32(unsafe.Offsetof(Control{}.ToggleAnnouncementIconOff)), kBool},
-	{"donotsendfolloweremails", nil, uint32(unsafe.Offsetof(Control{}.Donotsendfolloweremails)), kBool},
-	{"donotusedynamiclistsforresponse", nil, uint32(unsafe.Offsetof(Control{}.Donotusedynamiclistsforresponse)), kBool},
-	{"prepaybalancethresholdperc", nil, uint32(unsafe.Offsetof(Control{}.Prepaybalancethresholdperc)), kF64},
-	{"prepaybalancethresholdupper", nil, uint32(unsafe.Offsetof(Control{}.Prepaybalancethresholdupper)), kF64},
-	{"allow_anonymous_approvals", nil, uint32(unsafe.Offsetof(Control{}.AllowAnonymousApprovals)), kBool},
-	{"ncentralurl", nil, uint32(unsafe.Offsetof(Control{}.Ncentralurl)), kStr},
-	{"ncentral_username", nil, uint32(unsafe.Offsetof(Control{}.NcentralUsername)), kStr},
-	{"ncentraltoplevel", nil, uint32(unsafe.Offsetof(Control{}.Ncentraltoplevel)), kInt},
-	{"ncentralmatchname", nil, uint32(unsafe.Offsetof(Control{}.Ncentralmatchname)), kBool},
-	{"ncentraldefaultgroup", nil, uint32(unsafe.Offsetof(Control{}.Ncentraldefaultgroup)), kInt},
-	{"ncentralimporttype", nil, uint32(unsafe.Offsetof(Control{}.Ncentralimporttype)), kInt},
-	{"nableticketingusername", nil, uint32(unsafe.Offsetof(Control{}.Nableticketingusername)), kStr},
-	{"ncentral_tickettype", nil, uint32(unsafe.Offsetof(Control{}.NcentralTickettype)), kInt},
-	{"ncentral_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.NcentralTickettypeGUID)), kStr},
-	{"ncentraluser", nil, uint32(unsafe.Offsetof(Control{}.Ncentraluser)), kInt},
-	{"ncentral_alerttype", nil, uint32(unsafe.Offsetof(Control{}.NcentralAlerttype)), kInt},
-	{"defaultincludegroupeditemqty", nil, uint32(unsafe.Offsetof(Control{}.Defaultincludegroupeditemqty)), kBool},
-	{"defaultincludegroupeditemprice", nil, uint32(unsafe.Offsetof(Control{}.Defaultincludegroupeditemprice)), kBool},
-	{"defaultincludegrouppriceandqty", nil, uint32(unsafe.Offsetof(Control{}.Defaultincludegrouppriceandqty)), kBool},
-	{"callscreenallownewclientcreation", nil, uint32(unsafe.Offsetof(Control{}.Callscreenallownewclientcreation)), kBool},
-	{"nextcontractref", nil, uint32(unsafe.Offsetof(Control{}.Nextcontractref)), kStr},
-	{"displaycategorynoteondetailscreen", nil, uint32(unsafe.Offsetof(Control{}.Displaycategorynoteondetailscreen)), kBool},
-	{"autocreaterecurringinvoices", nil, uint32(unsafe.Offsetof(Control{}.Autocreaterecurringinvoices)), kBool},
-	{"syncholidays", nil, uint32(unsafe.Offsetof(Control{}.Syncholidays)), kBool},
-	{"hideadhocitem", nil, uint32(unsafe.Offsetof(Control{}.Hideadhocitem)), kBool},
-	{"enablekbmatchingforallitiltypes", nil, uint32(unsafe.Offsetof(Control{}.Enablekbmatchingforallitiltypes)), kBool},
-	{"allowuserapprovaldelegation", nil, uint32(unsafe.Offsetof(Control{}.Allowuserapprovaldelegation)), kBool},
-	{"fixedassettype", nil, uint32(unsafe.Offsetof(Control{}.Fixedassettype)), kInt},
-	{"fixedassettype_guid", nil, uint32(unsafe.Offsetof(Control{}.FixedassettypeGUID)), kStr},
-	{"businesscentral_site", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralSite)), kInt},
-	{"enablebusinesscentralsync", nil, uint32(unsafe.Offsetof(Control{}.Enablebusinesscentralsync)), kBool},
-	{"timesheetstepinterval", nil, uint32(unsafe.Offsetof(Control{}.Timesheetstepinterval)), kInt},
-	{"azuressoconnectionid", nil, uint32(unsafe.Offsetof(Control{}.Azuressoconnectionid)), kInt},
-	{"azuressotenanttype", nil, uint32(unsafe.Offsetof(Control{}.Azuressotenanttype)), kInt},
-	{"showapproversthatareyettovote", nil, uint32(unsafe.Offsetof(Control{}.Showapproversthatareyettovote)), kBool},
-	{"onlyinformofapprovalonfinalstep", nil, uint32(unsafe.Offsetof(Control{}.Onlyinformofapprovalonfinalstep)), kBool},
-	{"alwayscheckrulesaftermerge", nil, uint32(unsafe.Offsetof(Control{}.Alwayscheckrulesaftermerge)), kBool},
-	{"checkruleswhenticketsubmitted", nil, uint32(unsafe.Offsetof(Control{}.Checkruleswhenticketsubmitted)), kBool},
-	{"storeoutgoingemails", nil, uint32(unsafe.Offsetof(Control{}.Storeoutgoingemails)), kBool},
-	{"enabletemplatesuggestions", nil, uint32(unsafe.Offsetof(Control{}.Enabletemplatesuggestions)), kBool},
-	{"auto_close_send_email", nil, uint32(unsafe.Offsetof(Control{}.AutoCloseSendEmail)), kBool},
-	{"portalbackgrounddisplaymode", nil, uint32(unsafe.Offsetof(Control{}.Portalbackgrounddisplaymode)), kInt},
-	{"autoaddrecurringinvoiceaftercontract", nil, uint32(unsafe.Offsetof(Control{}.Autoaddrecurringinvoiceaftercontract)), kBool},
-	{"enableinternalticketconversations", nil, uint32(unsafe.Offsetof(Control{}.Enableinternalticketconversations)), kBool},
-	{"internalticketconversationtickettype", nil, uint32(unsafe.Offsetof(Control{}.Internalticketconversationtickettype)), kInt},
-	{"internalticketconversationtickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.InternalticketconversationtickettypeGUID)), kStr},
-	{"enableinternalreply", nil, uint32(unsafe.Offsetof(Control{}.Enableinternalreply)), kBool},
-	{"internalreplystatus", nil, uint32(unsafe.Offsetof(Control{}.Internalreplystatus)), kInt},
-	{"internalreplystatus_guid", nil, uint32(unsafe.Offsetof(Control{}.InternalreplystatusGUID)), kStr},
-	{"hidefeedback", nil, uint32(unsafe.Offsetof(Control{}.Hidefeedback)), kBool},
-	{"showallservicesoption", nil, uint32(unsafe.Offsetof(Control{}.Showallservicesoption)), kBool},
-	{"ordersevbyseq", nil, uint32(unsafe.Offsetof(Control{}.Ordersevbyseq)), kBool},
-	{"useworkhoursforreminders", nil, uint32(unsafe.Offsetof(Control{}.Useworkhoursforreminders)), kBool},
-	{"qborealmid", nil, uint32(unsafe.Offsetof(Control{}.Qborealmid)), kStr},
-	{"qbocompanyname", nil, uint32(unsafe.Offsetof(Control{}.Qbocompanyname)), kStr},
-	{"qbotoplevel", nil, uint32(unsafe.Offsetof(Control{}.Qbotoplevel)), kInt},
-	{"qboserviceitemgroup", nil, uint32(unsafe.Offsetof(Control{}.Qboserviceitemgroup)), kInt},
-	{"qboinventoryitemgroup", nil, uint32(unsafe.Offsetof(Control{}.Qboinventoryitemgroup)), kInt},
-	{"qbocountry", nil, uint32(unsafe.Offsetof(Control{}.Qbocountry)), kStr},
-	{"qbodefaultitemcode", nil, uint32(unsafe.Offsetof(Control{}.Qbodefaultitemcode)), kStr},
-	{"qboinvoiceemailstatus", nil, uint32(unsafe.Offsetof(Control{}.Qboinvoiceemailstatus)), kInt},
-	{"enableqbosync", nil, uint32(unsafe.Offsetof(Control{}.Enableqbosync)), kBool},
-	{"allowcodegeneration", nil, uint32(unsafe.Offsetof(Control{}.Allowcodegeneration)), kBool},
-	{"googlecalendartokenexpiry", nil, uint32(unsafe.Offsetof(Control{}.Googlecalendartokenexpiry)), kTime},
-	{"googlecalendaraccount", nil, uint32(unsafe.Offsetof(Control{}.Googlecalendaraccount)), kStr},
-	{"googleworkplaceaccount", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplaceaccount)), kStr},
-	{"googleworkplacereseller", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplacereseller)), kInt},
-	{"googleworkplaceusermatchingfields", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplaceusermatchingfields)), kStr},
-	{"googleworkplaceagentmatchingfields", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplaceagentmatchingfields)), kStr},
-	{"googleworkplacemanagelicenses", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplacemanagelicenses)), kBool},
-	{"googleworkplacelicensedroles", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplacelicensedroles)), kStr},
-	{"googleworkplaceimporttype", nil, uint32(unsafe.Offsetof(Control{}.Googleworkplaceimporttype)), kInt},
-	{"enablegooglesso", nil, uint32(unsafe.Offsetof(Control{}.Enablegooglesso)), kBool},
-	{"googlessoautoredirect", nil, uint32(unsafe.Offsetof(Control{}.Googlessoautoredirect)), kBool},
-	{"googlessotype", nil, uint32(unsafe.Offsetof(Control{}.Googlessotype)), kInt},
-	{"googleportalloginappname", nil, uint32(unsafe.Offsetof(Control{}.Googleportalloginappname)), kStr},
-	{"allowlogonbehalfof", nil, uint32(unsafe.Offsetof(Control{}.Allowlogonbehalfof)), kInt},
-	{"nhserverversionused", nil, uint32(unsafe.Offsetof(Control{}.Nhserverversionused)), kStr},
-	{"disableStartTargetDateTimeAdjustements", nil, uint32(unsafe.Offsetof(Control{}.DisableStartTargetDateTimeAdjustements)), kBool},
-	{"ticketstatusafterquoteaccepted", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterquoteaccepted)), kInt},
-	{"ticketstatusafterquoteaccepted_guid", nil, uint32(unsafe.Offsetof(Control{}.TicketstatusafterquoteacceptedGUID)), kStr},
-	{"ticketstatusafterquoterejected", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterquoterejected)), kInt},
-	{"ticketstatusafterquoterejected_guid", nil, uint32(unsafe.Offsetof(Control{}.TicketstatusafterquoterejectedGUID)), kStr},
-	{"loadimagesfromapi", nil, uint32(unsafe.Offsetof(Control{}.Loadimagesfromapi)), kBool},
-	{"centrify_clientid", nil, uint32(unsafe.Offsetof(Control{}.CentrifyClientid)), kStr},
-	{"centrify_url", nil, uint32(unsafe.Offsetof(Control{}.CentrifyURL)), kStr},
-	{"centrify_applicationid", nil, uint32(unsafe.Offsetof(Control{}.CentrifyApplicationid)), kStr},
-	{"centrify_ssotype", nil, uint32(unsafe.Offsetof(Control{}.CentrifySsotype)), kInt},
-	{"centrify_autoredirect", nil, uint32(unsafe.Offsetof(Control{}.CentrifyAutoredirect)), kBool},
-	{"hide2fadontshowagain", nil, uint32(unsafe.Offsetof(Control{}.Hide2fadontshowagain)), kBool},
-	{"choosedefaultcontractfrombillingdescription", nil, uint32(unsafe.Offsetof(Control{}.Choosedefaultcontractfrombillingdescription)), kBool},
-	{"enablearticlesuggestionsoneup", nil, uint32(unsafe.Offsetof(Control{}.Enablearticlesuggestionsoneup)), kBool},
-	{"allowsitesassetseup", nil, uint32(unsafe.Offsetof(Control{}.Allowsitesassetseup)), kBool},
-	{"ruletickettypemandatory", nil, uint32(unsafe.Offsetof(Control{}.Ruletickettypemandatory)), kBool},
-	{"enablekbarticleversioning", nil, uint32(unsafe.Offsetof(Control{}.Enablekbarticleversioning)), kBool},
-	{"useagentdefaultrateonlogtime", nil, uint32(unsafe.Offsetof(Control{}.Useagentdefaultrateonlogtime)), kBool},
-	{"autogenerate_accountsid", nil, uint32(unsafe.Offsetof(Control{}.AutogenerateAccountsid)), kBool},
-	{"item_default_sales_nominal_code_id", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCodeID)), kStr},
-	{"item_default_purchase_nominal_code_id", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCodeID)), kStr},
-	{"item_default_asset_account_id", nil, uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccountID)), kStr},
-	{"show_accounts_success_message", nil, uint32(unsafe.Offsetof(Control{}.ShowAccountsSuccessMessage)), kBool},
-	{"donotalloweditingpostedinvoices", nil, uint32(unsafe.Offsetof(Control{}.Donotalloweditingpostedinvoices)), kBool},
-	{"enablekbreview", nil, uint32(unsafe.Offsetof(Control{}.Enablekbreview)), kBool},
-	{"defaultnumberofdaysbetweenkbreviews", nil, uint32(unsafe.Offsetof(Control{}.Defaultnumberofdaysbetweenkbreviews)), kInt},
-	{"trackkbsearches", nil, uint32(unsafe.Offsetof(Control{}.Trackkbsearches)), kBool},
-	{"createemailactionsviawebapp", nil, uint32(unsafe.Offsetof(Control{}.Createemailactionsviawebapp)), kBool},
-	{"portalhomescreenservicedisplaytype", nil, uint32(unsafe.Offsetof(Control{}.Portalhomescreenservicedisplaytype)), kInt},
-	{"groupallinvoicetypes", nil, uint32(unsafe.Offsetof(Control{}.Groupallinvoicetypes)), kBool},
-	{"contractselectionincluderecentrenew", nil, uint32(unsafe.Offsetof(Control{}.Contractselectionincluderecentrenew)), kBool},
-	{"defaultProblemTypeID", nil, uint32(unsafe.Offsetof(Control{}.DefaultProblemTypeID)), kInt},
-	{"lmirescueurl", nil, uint32(unsafe.Offsetof(Control{}.Lmirescueurl)), kStr},
-	{"trackstock", nil, uint32(unsafe.Offsetof(Control{}.Trackstock)), kBool},
-	{"stockserialisationtype", nil, uint32(unsafe.Offsetof(Control{}.Stockserialisationtype)), kInt},
-	{"autocreateserialisedassets", nil, uint32(unsafe.Offsetof(Control{}.Autocreateserialisedassets)), kBool},
-	{"enablenewsarticles", nil, uint32(unsafe.Offsetof(Control{}.Enablenewsarticles)), kBool},
-	{"usepdftemplatesforscheduledreports", nil, uint32(unsafe.Offsetof(Control{}.Usepdftemplatesforscheduledreports)), kBool},
-	{"onlyrouteemailtoexistingticketifsamemailbox", nil, uint32(unsafe.Offsetof(Control{}.Onlyrouteemailtoexistingticketifsamemailbox)), kInt},
-	{"xerodefaulttenantid", nil, uint32(unsafe.Offsetof(Control{}.Xerodefaulttenantid)), kStr},
-	{"salesorderlinedescriptionwhencreatedfromquotation", nil, uint32(unsafe.Offsetof(Control{}.Salesorderlinedescriptionwhencreatedfromquotation)), kStr},
-	{"allowapplytemplatetoexistingticket", nil, uint32(unsafe.Offsetof(Control{}.Allowapplytemplatetoexistingticket)), kBool},
-	{"defaultstocklocation", nil, uint32(unsafe.Offsetof(Control{}.Defaultstocklocation)), kInt},
-	{"mustconsignorderstoinvoice", nil, uint32(unsafe.Offsetof(Control{}.Mustconsignorderstoinvoice)), kBool},
-	{"mailboxsmtpforprojectschedule", nil, uint32(unsafe.Offsetof(Control{}.Mailboxsmtpforprojectschedule)), kInt},
-	{"mailboxsmtpforcontractschedule", nil, uint32(unsafe.Offsetof(Control{}.Mailboxsmtpforcontractschedule)), kInt},
-	{"rusesageso", nil, uint32(unsafe.Offsetof(Control{}.Rusesageso)), kBool},
-	{"rsyncinvoices", nil, uint32(unsafe.Offsetof(Control{}.Rsyncinvoices)), kBool},
-	{"updateemaillists", nil, uint32(unsafe.Offsetof(Control{}.Updateemaillists)), kBool},
-	{"contractexpirydays2", nil, uint32(unsafe.Offsetof(Control{}.Contractexpirydays2)), kInt},
-	{"contractexpirydays3", nil, uint32(unsafe.Offsetof(Control{}.Contractexpirydays3)), kInt},
-	{"datto_url", nil, uint32(unsafe.Offsetof(Control{}.DattoURL)), kStr},
-	{"datto_clientid", nil, uint32(unsafe.Offsetof(Control{}.DattoClientid)), kStr},
-	{"invoicecsvlocation", nil, uint32(unsafe.Offsetof(Control{}.Invoicecsvlocation)), kStr},
-	{"svsearchmode", nil, uint32(unsafe.Offsetof(Control{}.Svsearchmode)), kInt},
-	{"defaultcurrencycode", nil, uint32(unsafe.Offsetof(Control{}.Defaultcurrencycode)), kInt},
-	{"sendfollowernotifications", nil, uint32(unsafe.Offsetof(Control{}.Sendfollowernotifications)), kInt},
-	{"matchemailsonsubjectandfrom", nil, uint32(unsafe.Offsetof(Control{}.Matchemailsonsubjectandfrom)), kBool},
-	{"myfollowertickets", nil, uint32(unsafe.Offsetof(Control{}.Myfollowertickets)), kBool},
-	{"mandatoryrejectcomment", nil, uint32(unsafe.Offsetof(Control{}.Mandatoryrejectcomment)), kBool},
-	{"kaseya_toplevel", nil, uint32(unsafe.Offsetof(Control{}.KaseyaToplevel)), kInt},
-	{"googlenewmethod", nil, uint32(unsafe.Offsetof(Control{}.Googlenewmethod)), kBool},
-	{"integrationuserbatch", nil, uint32(unsafe.Offsetof(Control{}.Integrationuserbatch)), kInt},
-	{"serviceaddsareanote", nil, uint32(unsafe.Offsetof(Control{}.Serviceaddsareanote)), kBool},
-	{"linkcallstoexistingtickets", nil, uint32(unsafe.Offsetof(Control{}.Linkcallstoexistingtickets)), kBool},
-	{"showpopupforvip", nil, uint32(unsafe.Offsetof(Control{}.Showpopupforvip)), kBool},
-	{"hidesiteoncontract", nil, uint32(unsafe.Offsetof(Control{}.Hidesiteoncontract)), kBool},
-	{"removezeroquantitylines", nil, uint32(unsafe.Offsetof(Control{}.Removezeroquantitylines)), kBool},
-	{"showkbviewsinuseractivity", nil, uint32(unsafe.Offsetof(Control{}.Showkbviewsinuseractivity)), kBool},
-	{"overduetype", nil, uint32(unsafe.Offsetof(Control{}.Overduetype)), kInt},
-	{"overduetype2", nil, uint32(unsafe.Offsetof(Control{}.Overduetype2)), kInt},
-	{"prevent_stopped_ticket_creation", nil, uint32(unsafe.Offsetof(Control{}.PreventStoppedTicketCreation)), kBool},
-	{"auto_reply_dont_update", nil, uint32(unsafe.Offsetof(Control{}.AutoReplyDontUpdate)), kBool},
-	{"quote_auto_expiry_status", nil, uint32(unsafe.Offsetof(Control{}.QuoteAutoExpiryStatus)), kInt},
-	{"include_no_time_in_review", nil, uint32(unsafe.Offsetof(Control{}.IncludeNoTimeInReview)), kBool},
-	{"match_ninja_field", nil, uint32(unsafe.Offsetof(Control{}.MatchNinjaField)), kStr},
-	{"hide_opps_treeview_menu", nil, uint32(unsafe.Offsetof(Control{}.HideOppsTreeviewMenu)), kBool},
-	{"westcoast_delete_licences", nil, uint32(unsafe.Offsetof(Control{}.WestcoastDeleteLicences)), kBool},
-	{"defaultconsigmentuser", nil, uint32(unsafe.Offsetof(Control{}.Defaultconsigmentuser)), kInt},
-	{"show_timezone_input", nil, uint32(unsafe.Offsetof(Control{}.ShowTimezoneInput)), kBool},
-	{"default_appointment_agent_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultAppointmentAgentStatus)), kInt},
-	{"prorata_user_line_description", nil, uint32(unsafe.Offsetof(Control{}.ProrataUserLineDescription)), kStr},
-	{"prorata_device_line_description", nil, uint32(unsafe.Offsetof(Control{}.ProrataDeviceLineDescription)), kStr},
-	{"prorata_licence_line_description", nil, uint32(unsafe.Offsetof(Control{}.ProrataLicenceLineDescription)), kStr},
-	{"default_quote_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoteStatus)), kInt},
-	{"default_quote_sent_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoteSentStatus)), kInt},
-	{"default_quote_accepted_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoteAcceptedStatus)), kInt},
-	{"default_quote_rejected_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoteRejectedStatus)), kInt},
-	{"useticketquoteapprovals", nil, uint32(unsafe.Offsetof(Control{}.Useticketquoteapprovals)), kBool},
-	{"trustpilot_allowwebhooks", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotAllowwebhooks)), kBool},
-	{"trustpilot_reviewthreshold", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotReviewthreshold)), kInt},
-	{"trustpilot_tickettype", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotTickettype)), kInt},
-	{"trustpilot_autoreply", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotAutoreply)), kBool},
-	{"trustpilot_autoreplythreshold", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotAutoreplythreshold)), kInt},
-	{"trustpilot_enablesurveys", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotEnablesurveys)), kBool},
-	{"trustpilot_defaultusersite", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersite)), kInt},
-	{"trustpilot_statusafterupdate", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotStatusafterupdate)), kInt},
-	{"xero_default_creditnote_status", nil, uint32(unsafe.Offsetof(Control{}.XeroDefaultCreditnoteStatus)), kStr},
-	{"xero_default_creditnote_line_tax", nil, uint32(unsafe.Offsetof(Control{}.XeroDefaultCreditnoteLineTax)), kStr},
-	{"enablehighcontrastportal", nil, uint32(unsafe.Offsetof(Control{}.Enablehighcontrastportal)), kBool},
-	{"datepickermodal", nil, uint32(unsafe.Offsetof(Control{}.Datepickermodal)), kBool},
-	{"disablehalologinwithssoautoredirect", nil, uint32(unsafe.Offsetof(Control{}.Disablehalologinwithssoautoredirect)), kBool},
-	{"accountemailpwdchange", nil, uint32(unsafe.Offsetof(Control{}.Accountemailpwdchange)), kInt},
-	{"accountemail2faon", nil, uint32(unsafe.Offsetof(Control{}.Accountemail2faon)), kInt},
-	{"accountemail2faoff", nil, uint32(unsafe.Offsetof(Control{}.Accountemail2faoff)), kInt},
-	{"accountemailauthenticatoron", nil, uint32(unsafe.Offsetof(Control{}.Accountemailauthenticatoron)), kInt},
-	{"accountemailauthenticatoroff", nil, uint32(unsafe.Offsetof(Control{}.Accountemailauthenticatoroff)), kInt},
-	{"accountemailemailaddresschange", nil, uint32(unsafe.Offsetof(Control{}.Accountemailemailaddresschange)), kInt},
-	{"accountemailusernamechange", nil, uint32(unsafe.Offsetof(Control{}.Accountemailusernamechange)), kInt},
-	{"syncinvoicetoaccountspackagewhenapproved", nil, uint32(unsafe.Offsetof(Control{}.Syncinvoicetoaccountspackagewhenapproved)), kBool},
-	{"syncpotoaccountspackagewhenapproved", nil, uint32(unsafe.Offsetof(Control{}.Syncpotoaccountspackagewhenapproved)), kBool},
-	{"allowusereditoptionallines", nil, uint32(unsafe.Offsetof(Control{}.Allowusereditoptionallines)), kBool},
-	{"supplier_permission_type", nil, uint32(unsafe.Offsetof(Control{}.SupplierPermissionType)), kInt},
-	{"cognigy_url", nil, uint32(unsafe.Offsetof(Control{}.CognigyURL)), kStr},
-	{"show_user_searchbar", nil, uint32(unsafe.Offsetof(Control{}.ShowUserSearchbar)), kBool},
-	{"bulkemailbatchsize", nil, uint32(unsafe.Offsetof(Control{}.Bulkemailbatchsize)), kInt},
-	{"addtional_agent_notifications", nil, uint32(unsafe.Offsetof(Control{}.AddtionalAgentNotifications)), kBool},
-	{"hide_expired_quotes_portal", nil, uint32(unsafe.Offsetof(Control{}.HideExpiredQuotesPortal)), kBool},
-	{"default_add_all_group_items_quote", nil, uint32(unsafe.Offsetof(Control{}.DefaultAddAllGroupItemsQuote)), kBool},
-	{"dbconntype", nil, uint32(unsafe.Offsetof(Control{}.Dbconntype)), kInt},
-	{"postgreslanguage", nil, uint32(unsafe.Offsetof(Control{}.Postgreslanguage)), kStr},
-	{"link_to_confluence", nil, uint32(unsafe.Offsetof(Control{}.LinkToConfluence)), kBool},
-	{"defaultdevicepdftemplate", nil, uint32(unsafe.Offsetof(Control{}.Defaultdevicepdftemplate)), kInt},
-	{"splitchannels", nil, uint32(unsafe.Offsetof(Control{}.Splitchannels)), kBool},
-	{"enableagentreactions", nil, uint32(unsafe.Offsetof(Control{}.Enableagentreactions)), kBool},
-	{"useiframesforhtml", nil, uint32(unsafe.Offsetof(Control{}.Useiframesforhtml)), kBool},
-	{"useiframesforhtml2", nil, uint32(unsafe.Offsetof(Control{}.Useiframesforhtml2)), kBool},
-	{"darkthemenotedisplay", nil, uint32(unsafe.Offsetof(Control{}.Darkthemenotedisplay)), kInt},
-	{"call_matching_field", nil, uint32(unsafe.Offsetof(Control{}.CallMatchingField)), kInt},
-	{"automate_import_software", nil, uint32(unsafe.Offsetof(Control{}.AutomateImportSoftware)), kBool},
-	{"ignore_special_characters_asset_matching", nil, uint32(unsafe.Offsetof(Control{}.IgnoreSpecialCharactersAssetMatching)), kBool},
-	{"assign_sales_order_to_creator", nil, uint32(unsafe.Offsetof(Control{}.AssignSalesOrderToCreator)), kBool},
-	{"only_send_posted_invoices", nil, uint32(unsafe.Offsetof(Control{}.OnlySendPostedInvoices)), kBool},
-	{"stock_return_removes_user", nil, uint32(unsafe.Offsetof(Control{}.StockReturnRemovesUser)), kBool},
-	{"azure_use_oid", nil, uint32(unsafe.Offsetof(Control{}.AzureUseOid)), kBool},
-	{"add_serialized_to_ticket", nil, uint32(unsafe.Offsetof(Control{}.AddSerializedToTicket)), kBool},
-	{"recalcbillingfaultcontractchange", nil, uint32(unsafe.Offsetof(Control{}.Recalcbillingfaultcontractchange)), kBool},
-	{"exclude_apionly_informownertech", nil, uint32(unsafe.Offsetof(Control{}.ExcludeApionlyInformownertech)), kBool},
-	{"lastdailytaskdate", nil, uint32(unsafe.Offsetof(Control{}.Lastdailytaskdate)), kTime},
-	{"etilize_item_group", nil, uint32(unsafe.Offsetof(Control{}.EtilizeItemGroup)), kInt},
-	{"zabbix_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.ZabbixEnableAlerting)), kBool},
-	{"zabbix_alert_type", nil, uint32(unsafe.Offsetof(Control{}.ZabbixAlertType)), kInt},
-	{"zabbix_alert_user", nil, uint32(unsafe.Offsetof(Control{}.ZabbixAlertUser)), kInt},
-	{"gw_dont_update_sites", nil, uint32(unsafe.Offsetof(Control{}.GwDontUpdateSites)), kBool},
-	{"generate_id_per_invoice_type", nil, uint32(unsafe.Offsetof(Control{}.GenerateIDPerInvoiceType)), kBool},
-	{"embeddings_use_trial_data", nil, uint32(unsafe.Offsetof(Control{}.EmbeddingsUseTrialData)), kBool},
-	{"connectwise_rmm_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmEnableAlerting)), kBool},
-	{"connectwise_rmm_alert_type", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertType)), kInt},
-	{"connectwise_rmm_alert_user", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertUser)), kInt},
-	{"amazon_seller_create_users", nil, uint32(unsafe.Offsetof(Control{}.AmazonSellerCreateUsers)), kBool},
-	{"amazon_seller_default_site", nil, uint32(unsafe.Offsetof(Control{}.AmazonSellerDefaultSite)), kInt},
-	{"allowpdfcustomisation", nil, uint32(unsafe.Offsetof(Control{}.Allowpdfcustomisation)), kBool},
-	{"ninja_user_matching_custom_field", nil, uint32(unsafe.Offsetof(Control{}.NinjaUserMatchingCustomField)), kStr},
-	{"tracelevel", nil, uint32(unsafe.Offsetof(Control{}.Tracelevel)), kInt},
-	{"sales_order_project_linking_type", nil, uint32(unsafe.Offsetof(Control{}.SalesOrderProjectLinkingType)), kInt},
-	{"enable_suggestions_on_call", nil, uint32(unsafe.Offsetof(Control{}.EnableSuggestionsOnCall)), kBool},
-	{"assetdiscovery_connection_type", nil, uint32(unsafe.Offsetof(Control{}.AssetdiscoveryConnectionType)), kInt},
-	{"assetdiscovery_user_field", nil, uint32(unsafe.Offsetof(Control{}.AssetdiscoveryUserField)), kInt},
-	{"show_payment_data_on_portal", nil, uint32(unsafe.Offsetof(Control{}.ShowPaymentDataOnPortal)), kBool},
-	{"useintellisenseclientcache", nil, uint32(unsafe.Offsetof(Control{}.Useintellisenseclientcache)), kBool},
-	{"allow_quote_pdf_before_approval", nil, uint32(unsafe.Offsetof(Control{}.AllowQuotePDFBeforeApproval)), kBool},
-	{"stopbackgroundservices", nil, uint32(unsafe.Offsetof(Control{}.Stopbackgroundservices)), kBool},
-	{"incoming_unmatched_users", nil, uint32(unsafe.Offsetof(Control{}.IncomingUnmatchedUsers)), kInt},
-	{"incoming_default_user", nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUser)), kInt},
-	{"incoming_newuser_default_site", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSite)), kInt},
-	{"incoming_newuser_send_welcome_email", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserSendWelcomeEmail)), kBool},
-	{"incoming_newuser_send_ack", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserSendAck)), kBool},
-	{"showbilling_plan_text_on_ticket", nil, uint32(unsafe.Offsetof(Control{}.ShowbillingPlanTextOnTicket)), kBool},
-	{"itquoter_application_url", nil, uint32(unsafe.Offsetof(Control{}.ItquoterApplicationURL)), kStr},
-	{"itquoter_view_url", nil, uint32(unsafe.Offsetof(Control{}.ItquoterViewURL)), kStr},
-	{"many_to_many_related_tickets", nil, uint32(unsafe.Offsetof(Control{}.ManyToManyRelatedTickets)), kBool},
-	{"enabletsapprovals", nil, uint32(unsafe.Offsetof(Control{}.Enabletsapprovals)), kBool},
-	{"logic_monitor_cleared_status", nil, uint32(unsafe.Offsetof(Control{}.LogicMonitorClearedStatus)), kInt},
-	{"prometheus_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsite)), kInt},
-	{"prometheus_asset_type_choice", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAssetTypeChoice)), kInt},
-	{"prometheus_defaultassettype", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettype)), kInt},
-	{"prometheus_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAssettypefield)), kInt},
-	{"prometheus_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultgroup)), kInt},
-	{"prometheus_enable_alerting", nil, uint32(unsafe.Offsetof(Control{}.PrometheusEnableAlerting)), kBool},
-	{"prometheus_alerting_tickettype", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingTickettype)), kInt},
-	{"prometheus_alerting_user", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUser)), kInt},
-	{"prometheus_deactivate_devices", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDeactivateDevices)), kBool},
-	{"default_fortnox_tenant", nil, uint32(unsafe.Offsetof(Control{}.DefaultFortnoxTenant)), kInt},
-	{"newagent_apptsync", nil, uint32(unsafe.Offsetof(Control{}.NewagentApptsync)), kInt},
-	{"lock_submitted_timesheets", nil, uint32(unsafe.Offsetof(Control{}.LockSubmittedTimesheets)), kBool},
-	{"only_invoice_approved_timesheets", nil, uint32(unsafe.Offsetof(Control{}.OnlyInvoiceApprovedTimesheets)), kBool},
-	{"reassigndropdownbehaviour", nil, uint32(unsafe.Offsetof(Control{}.Reassigndropdownbehaviour)), kInt},
-	{"copy_contract_to_child_tasks", nil, uint32(unsafe.Offsetof(Control{}.CopyContractToChildTasks)), kBool},
-	{"use_subscription_status_for_invoice_line_status", nil, uint32(unsafe.Offsetof(Control{}.UseSubscriptionStatusForInvoiceLineStatus)), kBool},
-	{"show_appointment_other1", nil, uint32(unsafe.Offsetof(Control{}.ShowAppointmentOther1)), kBool},
-	{"show_appointment_other2", nil, uint32(unsafe.Offsetof(Control{}.ShowAppointmentOther2)), kBool},
-	{"wordpress_importcategories", nil, uint32(unsafe.Offsetof(Control{}.WordpressImportcategories)), kBool},
-	{"wordpress_defaultfaqlist", nil, uint32(unsafe.Offsetof(Control{}.WordpressDefaultfaqlist)), kInt},
-	{"wordpress_tagtoimport", nil, uint32(unsafe.Offsetof(Control{}.WordpressTagtoimport)), kStr},
-	{"atera_import_entities", nil, uint32(unsafe.Offsetof(Control{}.AteraImportEntities)), kStr},
-	{"addigy_import_entities", nil, uint32(unsafe.Offsetof(Control{}.AddigyImportEntities)), kStr},
-	{"comanaged_no_reassign", nil, uint32(unsafe.Offsetof(Control{}.ComanagedNoReassign)), kBool},
-	{"myobdefaulttenantid", nil, uint32(unsafe.Offsetof(Control{}.Myobdefaulttenantid)), kInt},
-	{"default_alert_time", nil, uint32(unsafe.Offsetof(Control{}.DefaultAlertTime)), kInt},
-	{"ticket_status_after_appointment", nil, uint32(unsafe.Offsetof(Control{}.TicketStatusAfterAppointment)), kInt},
-	{"userwayaccount", nil, uint32(unsafe.Offsetof(Control{}.Userwayaccount)), kStr},
-	{"checkreassignappclashes", nil, uint32(unsafe.Offsetof(Control{}.Checkreassignappclashes)), kBool},
-	{"collapse_appt_filter", nil, uint32(unsafe.Offsetof(Control{}.CollapseApptFilter)), kBool},
-	{"enable_deferred_revenue", nil, uint32(unsafe.Offsetof(Control{}.EnableDeferredRevenue)), kBool},
-	{"deferred_revenue_code", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueCode)), kStr},
-	{"deferred_revenue_client", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClient)), kInt},
-	{"itglue_import_list", nil, uint32(unsafe.Offsetof(Control{}.ItglueImportList)), kStr},
-	{"itglue_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueImportTypes)), kMany},
-	{"childticketsdisplay", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplay)), kInt},
-	{"childticketsdisplaysize", nil, uint32(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), kInt},
-	{"newticketdisplay", nil, uint32(unsafe.Offsetof(Control{}.Newticketdisplay)), kInt},
-	{"auto_link_so_proj_contract", nil, uint32(unsafe.Offsetof(Control{}.AutoLinkSoProjContract)), kBool},
-	{"google_reviewthreshold", nil, uint32(unsafe.Offsetof(Control{}.GoogleReviewthreshold)), kInt},
-	{"google_reviewtickettype", nil, uint32(unsafe.Offsetof(Control{}.GoogleReviewtickettype)), kInt},
-	{"google_questiontickettype", nil, uint32(unsafe.Offsetof(Control{}.GoogleQuestiontickettype)), kInt},
-	{"google_reviewdefaultusersite", nil, uint32(unsafe.Offsetof(Control{}.GoogleReviewdefaultusersite)), kInt},
-	{"google_questiondefaultusersite", nil, uint32(unsafe.Offsetof(Control{}.GoogleQuestiondefaultusersite)), kInt},
-	{"google_reviewstatusafterupdate", nil, uint32(unsafe.Offsetof(Control{}.GoogleReviewstatusafterupdate)), kInt},
-	{"google_questionstatusafterupdate", nil, uint32(unsafe.Offsetof(Control{}.GoogleQuestionstatusafterupdate)), kInt},
-	{"default_columns_id_supplier_contracts", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSupplierContracts)), kInt},
-	{"default_columns_id_supplier_contracts_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSupplierContractsGUID)), kStr},
-	{"enablefilescanning", nil, uint32(unsafe.Offsetof(Control{}.Enablefilescanning)), kBool},
-	{"enableclientsideuploads", nil, uint32(unsafe.Offsetof(Control{}.Enableclientsideuploads)), kBool},
-	{"allow_link_attachments", nil, uint32(unsafe.Offsetof(Control{}.AllowLinkAttachments)), kBool},
-	{"attachment_details_upload", nil, uint32(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), kBool},
-	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), kBool},
-	{"ninja_import_list", nil, uint32(unsafe.Offsetof(Control{}.NinjaImportList)), kStr},
-	{"ninja_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.NinjaImportTypes)), kMany},
-	{"intacct_use_halo_creds", nil, uint32(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), kBool},
-	{"show_whatsapp_settings", nil, uint32(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), kBool},
-	{"enable_auto_anonuser", nil, uint32(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), kBool},
-	{"days_until_anonuser", nil, uint32(unsafe.Offsetof(Control{}.DaysUntilAnonuser)), kInt},
-	{"create_credit_notes_with_negative_price", nil, uint32(unsafe.Offsetof(Control{}.CreateCreditNotesWithNegativePrice)), kBool},
-	{"always_display_halo_ihid", nil, uint32(unsafe.Offsetof(Control{}.AlwaysDisplayHaloIhid)), kBool},
-	{"customise_multiple_portals", nil, uint32(unsafe.Offsetof(Control{}.CustomiseMultiplePortals)), kBool},
-	{"show_bundled_sales_order_lines", nil, uint32(unsafe.Offsetof(Control{}.ShowBundledSalesOrderLines)), kBool},
-	{"set_appointment_from_estimate", nil, uint32(unsafe.Offsetof(Control{}.SetAppointmentFromEstimate)), kBool},
-	{"override_locale", nil, uint32(unsafe.Offsetof(Control{}.OverrideLocale)), kInt},
-	{"vector_score_minimum", nil, uint32(unsafe.Offsetof(Control{}.VectorScoreMinimum)), kF64},
-	{"vector_score_knowledge_minimum", nil, uint32(unsafe.Offsetof(Control{}.VectorScoreKnowledgeMinimum)), kF64},
-	{"vector_category2_type", nil, uint32(unsafe.Offsetof(Control{}.VectorCategory2Type)), kInt},
-	{"show_review_on_billing_screen", nil, uint32(unsafe.Offsetof(Control{}.ShowReviewOnBillingScreen)), kBool},
-	{"default_view_assets_selectedid", nil, uint32(unsafe.Offsetof(Control{}.DefaultViewAssetsSelectedid)), kInt},
-	{"default_list_assets_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultListAssetsGUID)), kStr},
-	{"logicmonitor_alerting_assetidentifier", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAlertingAssetidentifier)), kInt},
-	{"project_notes_tab_display", nil, uint32(unsafe.Offsetof(Control{}.ProjectNotesTabDisplay)), kInt},
-	{"send_timesheet_rejection_emails", nil, uint32(unsafe.Offsetof(Control{}.SendTimesheetRejectionEmails)), kBool},
-	{"dont_show_empty_stock_locations_on_consign", nil, uint32(unsafe.Offsetof(Control{}.DontShowEmptyStockLocationsOnConsign)), kBool},
-	{"teams_chat_management", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatManagement)), kBool},
-	{"teams_azure_authority", nil, uint32(unsafe.Offsetof(Control{}.TeamsAzureAuthority)), kInt},
-	{"teams_chat_default_name", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatDefaultName)), kStr},
-	{"teams_connected_user", nil, uint32(unsafe.Offsetof(Control{}.TeamsConnectedUser)), kStr},
-	{"teams_connected_user_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsConnectedUserID)), kStr},
-	{"teams_connected_user_name", nil, uint32(unsafe.Offsetof(Control{}.TeamsConnectedUserName)), kStr},
-	{"default_quote_ticket_approval", nil, uint32(unsafe.Offsetof(Control{}.DefaultQuoteTicketApproval)), kInt},
-	{"only_quote_ticket_approval", nil, uint32(unsafe.Offsetof(Control{}.OnlyQuoteTicketApproval)), kInt},
-	{"show_currency_conversion_for_quote_lines", nil, uint32(unsafe.Offsetof(Control{}.ShowCurrencyConversionForQuoteLines)), kBool},
-	{"update_first_action_details_via_template", nil, uint32(unsafe.Offsetof(Control{}.UpdateFirstActionDetailsViaTemplate)), kBool},
-	{"unlink_ticket_advanced_edit", nil, uint32(unsafe.Offsetof(Control{}.UnlinkTicketAdvancedEdit)), kBool},
-	{"showseperateresolutionandfixbars", nil, uint32(unsafe.Offsetof(Control{}.Showseperateresolutionandfixbars)), kBool},
-	{"bigpanda_tickettype", nil, uint32(unsafe.Offsetof(Control{}.BigpandaTickettype)), kInt},
-	{"bigpanda_asset_list", nil, uint32(unsafe.Offsetof(Control{}.BigpandaAssetList)), kInt},
-	{"google_cal_method", nil, uint32(unsafe.Offsetof(Control{}.GoogleCalMethod)), kInt},
-	{"google_import_type", nil, uint32(unsafe.Offsetof(Control{}.GoogleImportType)), kInt},
-	{"accent_insensitive_search", nil, uint32(unsafe.Offsetof(Control{}.AccentInsensitiveSearch)), kBool},
-	{"azure_single_logout", nil, uint32(unsafe.Offsetof(Control{}.AzureSingleLogout)), kBool},
-	{"okta_single_logout", nil, uint32(unsafe.Offsetof(Control{}.OktaSingleLogout)), kBool},
-	{"google_single_logout", nil, uint32(unsafe.Offsetof(Control{}.GoogleSingleLogout)), kBool},
-	{"default_salesorder_status", nil, uint32(unsafe.Offsetof(Control{}.DefaultSalesorderStatus)), kInt},
-	{"use_default_call_summary", nil, uint32(unsafe.Offsetof(Control{}.UseDefaultCallSummary)), kBool},
-	{"show_quote_approval_signature", nil, uint32(unsafe.Offsetof(Control{}.ShowQuoteApprovalSignature)), kBool},
-	{"update_respond_by_date_with_hold_time", nil, uint32(unsafe.Offsetof(Control{}.UpdateRespondByDateWithHoldTime)), kBool},
-	{"giacom_use_new_endpoint", nil, uint32(unsafe.Offsetof(Control{}.GiacomUseNewEndpoint)), kInt},
-	{"dattormm_alert_user", nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUser)), kInt},
-	{"invoice_minimum_item_id", nil, uint32(unsafe.Offsetof(Control{}.InvoiceMinimumItemID)), kInt},
-	{"dattormm_webhook_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.DattormmWebhookTicketType)), kInt},
-	{"appt_import_agent_identifier", nil, uint32(unsafe.Offsetof(Control{}.ApptImportAgentIdentifier)), kInt},
-	{"appt_import_user_identifier", nil, uint32(unsafe.Offsetof(Control{}.ApptImportUserIdentifier)), kInt},
-	{"planning_green_colour", nil, uint32(unsafe.Offsetof(Control{}.PlanningGreenColour)), kStr},
-	{"planning_orange_colour", nil, uint32(unsafe.Offsetof(Control{}.PlanningOrangeColour)), kStr},
-	{"planning_red_colour", nil, uint32(unsafe.Offsetof(Control{}.PlanningRedColour)), kStr},
-	{"crmshowsatisfaction", nil, uint32(unsafe.Offsetof(Control{}.Crmshowsatisfaction)), kBool},
-	{"update_milestone_dates_via_tasks", nil, uint32(unsafe.Offsetof(Control{}.UpdateMilestoneDatesViaTasks)), kBool},
-	{"hide_unknown_software_from_lists", nil, uint32(unsafe.Offsetof(Control{}.HideUnknownSoftwareFromLists)), kBool},
-	{"wordpressorg_importcategories", nil, uint32(unsafe.Offsetof(Control{}.WordpressorgImportcategories)), kBool},
-	{"wordpressorg_defaultfaqlist", nil, uint32(unsafe.Offsetof(Control{}.WordpressorgDefaultfaqlist)), kInt},
-	{"only_show_needs_order_lines_when_supplier_set", nil, uint32(unsafe.Offsetof(Control{}.OnlyShowNeedsOrderLinesWhenSupplierSet)), kBool},
-	{"show_attachments_from_linked_quote", nil, uint32(unsafe.Offsetof(Control{}.ShowAttachmentsFromLinkedQuote)), kBool},
-	{"show_attachments_from_linked_so", nil, uint32(unsafe.Offsetof(Control{}.ShowAttachmentsFromLinkedSo)), kBool},
-	{"allow_sla_target_override", nil, uint32(unsafe.Offsetof(Control{}.AllowSLATargetOverride)), kBool},
-	{"show_invoice_totals_on_portal", nil, uint32(unsafe.Offsetof(Control{}.ShowInvoiceTotalsOnPortal)), kBool},
-	{"show_all_sites_for_device_quantity_calc", nil, uint32(unsafe.Offsetof(Control{}.ShowAllSitesForDeviceQuantityCalc)), kBool},
-	{"user_portal_theme", nil, uint32(unsafe.Offsetof(Control{}.UserPortalTheme)), kInt},
-	{"prometheus_create_devices_from_webhooks", nil, uint32(unsafe.Offsetof(Control{}.PrometheusCreateDevicesFromWebhooks)), kBool},
-	{"prometheus_api_urls", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAPIUrls)), kStr},
-	{"allow_followers_modify_ticket", nil, uint32(unsafe.Offsetof(Control{}.AllowFollowersModifyTicket)), kBool},
-	{"gocardless_companyname_matching", nil, uint32(unsafe.Offsetof(Control{}.GocardlessCompanynameMatching)), kBool},
-	{"gocardless_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsite)), kInt},
-	{"gocardless_use_sandbox", nil, uint32(unsafe.Offsetof(Control{}.GocardlessUseSandbox)), kBool},
-	{"show_lang_navbar", nil, uint32(unsafe.Offsetof(Control{}.ShowLangNavbar)), kBool},
-	{"sync_salesforce_status", nil, uint32(unsafe.Offsetof(Control{}.SyncSalesforceStatus)), kBool},
-	{"agreement_default_billing_period", nil, uint32(unsafe.Offsetof(Control{}.AgreementDefaultBillingPeriod)), kInt},
-	{"show_contributor_quality", nil, uint32(unsafe.Offsetof(Control{}.ShowContributorQuality)), kBool},
-	{"show_holiday_timesheet", nil, uint32(unsafe.Offsetof(Control{}.ShowHolidayTimesheet)), kBool},
-	{"reply_outcome", nil, uint32(unsafe.Offsetof(Control{}.ReplyOutcome)), kInt},
-	{"round_labour_invoice_quantity", nil, uint32(unsafe.Offsetof(Control{}.RoundLabourInvoiceQuantity)), kBool},
-	{"import_pax8_usage_lines", nil, uint32(unsafe.Offsetof(Control{}.ImportPax8UsageLines)), kBool},
-	{"related_assets_column_profile", nil, uint32(unsafe.Offsetof(Control{}.RelatedAssetsColumnProfile)), kInt},
-	{"showusersassetsonnewticket", nil, uint32(unsafe.Offsetof(Control{}.Showusersassetsonnewticket)), kBool},
-	{"auto_approve_pos", nil, uint32(unsafe.Offsetof(Control{}.AutoApprovePos)), kBool},
-	{"mark_notifications_as_done_before_deleting", nil, uint32(unsafe.Offsetof(Control{}.MarkNotificationsAsDoneBeforeDeleting)), kBool},
-	{"track_category_id", nil, uint32(unsafe.Offsetof(Control{}.TrackCategoryID)), kBool},
-	{"show_auto_payment_on_portal", nil, uint32(unsafe.Offsetof(Control{}.ShowAutoPaymentOnPortal)), kInt},
-	{"include_bundled_lines_for_recurring_invoices", nil, uint32(unsafe.Offsetof(Control{}.IncludeBundledLinesForRecurringInvoices)), kBool},
-	{"default_avalara_tenant", nil, uint32(unsafe.Offsetof(Control{}.DefaultAvalaraTenant)), kInt},
-	{"default_meter_pricing_method", nil, uint32(unsafe.Offsetof(Control{}.DefaultMeterPricingMethod)), kInt},
-	{"logicmonitor_asset_type_choice", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAssetTypeChoice)), kInt},
-	{"logicmonitor_assettypefield", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAssettypefield)), kInt},
-	{"logicmonitor_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorDefaultgroup)), kInt},
-	{"show_note_after_completed", nil, uint32(unsafe.Offsetof(Control{}.ShowNoteAfterCompleted)), kBool},
-	{"use_halo_invoice_id_for_pdf", nil, uint32(unsafe.Offsetof(Control{}.UseHaloInvoiceIDForPDF)), kBool},
-	{"stripe_send_recipient_email", nil, uint32(unsafe.Offsetof(Control{}.StripeSendRecipientEmail)), kBool},
-	{"meraki_top_level", nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevel)), kInt},
-	{"meraki_asset_type_choice", nil, uint32(unsafe.Offsetof(Control{}.MerakiAssetTypeChoice)), kInt},
-	{"merakidefaultassettype", nil, uint32(unsafe.Offsetof(Control{}.Merakidefaultassettype)), kInt},
-	{"merakiassettypefield", nil, uint32(unsafe.Offsetof(Control{}.Merakiassettypefield)), kInt},
-	{"meraki_defaultgroup", nil, uint32(unsafe.Offsetof(Control{}.MerakiDefaultgroup)), kInt},
-	{"meraki_defaultgroup_guid", nil, uint32(unsafe.Offsetof(Control{}.MerakiDefaultgroupGUID)), kStr},
-	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(Control{}.LapsafeDefaultInstallation)), kStr},
-	{"lapsafe_default_bay_size", nil, uint32(unsafe.Offsetof(Control{}.LapsafeDefaultBaySize)), kInt},
-	{"lapsafe_default_expiry_hours", nil, uint32(unsafe.Offsetof(Control{}.LapsafeDefaultExpiryHours)), kInt},
-	{"lapsafe_status_after_webhook", nil, uint32(unsafe.Offsetof(Control{}.LapsafeStatusAfterWebhook)), kInt},
-	{"lapsafe_status_after_webhook_guid", nil, uint32(unsafe.Offsetof(Control{}.LapsafeStatusAfterWebhookGUID)), kStr},
-	{"lapsafedefaultdropoffemailtemplate", nil, uint32(unsafe.Offsetof(Control{}.Lapsafedefaultdropoffemailtemplate)), kInt},
-	{"lapsafedefaultdropoffemailtemplate_guid", nil, uint32(unsafe.Offsetof(Control{}.LapsafedefaultdropoffemailtemplateGUID)), kStr},
-	{"lapsafedefaultcollectionemailtemplate", nil, uint32(unsafe.Offsetof(Control{}.Lapsafedefaultcollectionemailtemplate)), kInt},
-	{"lapsafedefaultcollectionemailtemplate_guid", nil, uint32(unsafe.Offsetof(Control{}.LapsafedefaultcollectionemailtemplateGUID)), kStr},
-	{"zabbix_dont_close_tickets", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDontCloseTickets)), kBool},
-	{"warn_customtable_delete", nil, uint32(unsafe.Offsetof(Control{}.WarnCustomtableDelete)), kBool},
-	{"ai_thankyou_detection", nil, uint32(unsafe.Offsetof(Control{}.AiThankyouDetection)), kBool},
-	{"techdata_default_tenant", nil, uint32(unsafe.Offsetof(Control{}.TechdataDefaultTenant)), kInt},
-	{"ingram_default_tenant", nil, uint32(unsafe.Offsetof(Control{}.IngramDefaultTenant)), kInt},
-	{"credit_item", nil, uint32(unsafe.Offsetof(Control{}.CreditItem)), kInt},
-	{"itglue_sync_entities", nil, uint32(unsafe.Offsetof(Control{}.ItglueSyncEntities)), kStr},
-	{"itglue_show_message", nil, uint32(unsafe.Offsetof(Control{}.ItglueShowMessage)), kBool},
-	{"slack_channel_management", nil, uint32(unsafe.Offsetof(Control{}.SlackChannelManagement)), kBool},
-	{"slack_channel_default_name", nil, uint32(unsafe.Offsetof(Control{}.SlackChannelDefaultName)), kStr},
-	{"slack_channel_access_type", nil, uint32(unsafe.Offsetof(Control{}.SlackChannelAccessType)), kInt},
-	{"hide_text_override_service", nil, uint32(unsafe.Offsetof(Control{}.HideTextOverrideService)), kBool},
-	{"nextfaultidcalculationmethod", nil, uint32(unsafe.Offsetof(Control{}.Nextfaultidcalculationmethod)), kInt},
-	{"taskmonitorsnoozeseverity", nil, uint32(unsafe.Offsetof(Control{}.Taskmonitorsnoozeseverity)), kInt},
-	{"taskmonitorsnoozedate", nil, uint32(unsafe.Offsetof(Control{}.Taskmonitorsnoozedate)), kTime},
-	{"slack_channel_workspace", nil, uint32(unsafe.Offsetof(Control{}.SlackChannelWorkspace)), kInt},
-	{"slack_client_id", nil, uint32(unsafe.Offsetof(Control{}.SlackClientID)), kStr},
-	{"slack_action_outcome", nil, uint32(unsafe.Offsetof(Control{}.SlackActionOutcome)), kInt},
-	{"slack_command_ticket_type", nil, uint32(unsafe.Offsetof(Control{}.SlackCommandTicketType)), kInt},
-	{"slack_command_user", nil, uint32(unsafe.Offsetof(Control{}.SlackCommandUser)), kInt},
-	{"quote_expiry_ticket_status", nil, uint32(unsafe.Offsetof(Control{}.QuoteExpiryTicketStatus)), kInt},
-	{"default_online_report_group", nil, uint32(unsafe.Offsetof(Control{}.DefaultOnlineReportGroup)), kInt},
-	{"new_cf_storage_method", nil, uint32(unsafe.Offsetof(Control{}.NewCfStorageMethod)), kBool},
-	{"default_for_action_reviewed", nil, uint32(unsafe.Offsetof(Control{}.DefaultForActionReviewed)), kBool},
-	{"ticket_info_display_top", nil, uint32(unsafe.Offsetof(Control{}.TicketInfoDisplayTop)), kBool},
-	{"sla_bar_time_display", nil, uint32(unsafe.Offsetof(Control{}.SLABarTimeDisplay)), kBool},
-	{"assign_sales_order", nil, uint32(unsafe.Offsetof(Control{}.AssignSalesOrder)), kInt},
-	{"sync_customers_to_stripe", nil, uint32(unsafe.Offsetof(Control{}.SyncCustomersToStripe)), kBool},
-	{"show_accept_reject_all", nil, uint32(unsafe.Offsetof(Control{}.ShowAcceptRejectAll)), kBool},
-	{"disable_edit_kb_fields", nil, uint32(unsafe.Offsetof(Control{}.DisableEditKbFields)), kBool},
-	{"workflow_progress_display_type", nil, uint32(unsafe.Offsetof(Control{}.WorkflowProgressDisplayType)), kInt},
-	{"showclosureattachment", nil, uint32(unsafe.Offsetof(Control{}.Showclosureattachment)), kBool},
-	{"defaultinvoicedatetotoday", nil, uint32(unsafe.Offsetof(Control{}.Defaultinvoicedatetotoday)), kBool},
-	{"user_match_phonenumber", nil, uint32(unsafe.Offsetof(Control{}.UserMatchPhonenumber)), kBool},
-	{"parent_and_related_cf_copy_priority", nil, uint32(unsafe.Offsetof(Control{}.ParentAndRelatedCfCopyPriority)), kBool},
-	{"ticketstatusafterquoteinternalrejection", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterquoteinternalrejection)), kInt},
-	{"show_child_templates_always", nil, uint32(unsafe.Offsetof(Control{}.ShowChildTemplatesAlways)), kBool},
-	{"whatsapp_defaultclientsite", nil, uint32(unsafe.Offsetof(Control{}.WhatsappDefaultclientsite)), kInt},
-	{"xsoar_default_user", nil, uint32(unsafe.Offsetof(Control{}.XsoarDefaultUser)), kInt},
-	{"xsoar_default_tickettype", nil, uint32(unsafe.Offsetof(Control{}.XsoarDefaultTickettype)), kInt},
-	{"use_charge_rate_item_tax", nil, uint32(unsafe.Offsetof(Control{}.UseChargeRateItemTax)), kBool},
-	{"emailsendervalidation", nil, uint32(unsafe.Offsetof(Control{}.Emailsendervalidation)), kInt},
-	{"2faemailallowedifnoothermethods", nil, uint32(unsafe.Offsetof(Control{}.N2faemailallowedifnoothermethods)), kBool},
-	{"useteamshifts", nil, uint32(unsafe.Offsetof(Control{}.Useteamshifts)), kBool},
-	{"dynamicscrm_sitenamefilter", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmSitenamefilter)), kStr},
-	{"adobeacrobat_auto_expire_td", nil, uint32(unsafe.Offsetof(Control{}.AdobeacrobatAutoExpireTd)), kBool},
-	{"defaultadobeactenant", nil, uint32(unsafe.Offsetof(Control{}.Defaultadobeactenant)), kInt},
-	{"adobeacrobat_accept_status", nil, uint32(unsafe.Offsetof(Control{}.AdobeacrobatAcceptStatus)), kInt},
-	{"adobeacrobat_reject_status", nil, uint32(unsafe.Offsetof(Control{}.AdobeacrobatRejectStatus)), kInt},
-	{"display_ticket_workflow_on_quote", nil, uint32(unsafe.Offsetof(Control{}.DisplayTicketWorkflowOnQuote)), kBool},
-	{"hide_addr_footer", nil, uint32(unsafe.Offsetof(Control{}.HideAddrFooter)), kBool},
-	{"hide_phone_footer", nil, uint32(unsafe.Offsetof(Control{}.HidePhoneFooter)), kBool},
-	{"hide_email_footer", nil, uint32(unsafe.Offsetof(Control{}.HideEmailFooter)), kBool},
-	{"hide_lang_footer", nil, uint32(unsafe.Offsetof(Control{}.HideLangFooter)), kBool},
-	{"show_html_footer", nil, uint32(unsafe.Offsetof(Control{}.ShowHTMLFooter)), kBool},
-	{"html_footer", nil, uint32(unsafe.Offsetof(Control{}.HTMLFooter)), kStr},
-	{"adobecommercedefaultsite", nil, uint32(unsafe.Offsetof(Control{}.Adobecommercedefaultsite)), kInt},
-	{"adobecommerce_integratorentitiestoimport", nil, uint32(unsafe.Offsetof(Control{}.AdobecommerceIntegratorentitiestoimport)), kStr},
-	{"update_all_actions_when_contract_changed", nil, uint32(unsafe.Offsetof(Control{}.UpdateAllActionsWhenContractChanged)), kBool},
-	{"use_new_search_method", nil, uint32(unsafe.Offsetof(Control{}.UseNewSearchMethod)), kBool},
-	{"assetdiscovery_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.AssetdiscoveryDefaultsite)), kInt},
-	{"assetdiscovery_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AssetdiscoveryDefaultsiteName)), kStr},
-	{"lansweeper_override_site_rules", nil, uint32(unsafe.Offsetof(Control{}.LansweeperOverrideSiteRules)), kBool},
-	{"salesforce_integratorattachmentstoimport", nil, uint32(unsafe.Offsetof(Control{}.SalesforceIntegratorattachmentstoimport)), kStr},
-	{"defaultpdftemplatebill", nil, uint32(unsafe.Offsetof(Control{}.Defaultpdftemplatebill)), kInt},
-	{"default_filter_open_tickets", nil, uint32(unsafe.Offsetof(Control{}.DefaultFilterOpenTickets)), kInt},
-	{"assetdateformat", nil, uint32(unsafe.Offsetof(Control{}.Assetdateformat)), kStr},
-	{"use_item_catalogue", nil, uint32(unsafe.Offsetof(Control{}.UseItemCatalogue)), kBool},
-	{"only_show_invoices_after_3rd_party_sync", nil, uint32(unsafe.Offsetof(Control{}.OnlyShowInvoicesAfter3rdPartySync)), kBool},
-	{"always_show_line_actions", nil, uint32(unsafe.Offsetof(Control{}.AlwaysShowLineActions)), kBool},
-	{"due_date_type", nil, uint32(unsafe.Offsetof(Control{}.DueDateType)), kInt},
-	{"ai_connection_type", nil, uint32(unsafe.Offsetof(Control{}.AiConnectionType)), kInt},
-	{"enable_ai_kb_articles", nil, uint32(unsafe.Offsetof(Control{}.EnableAiKbArticles)), kBool},
-	{"azureopenai_enable_ai_kb_articles", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnableAiKbArticles)), kBool},
-	{"enable_openai_emotion_detection", nil, uint32(unsafe.Offsetof(Control{}.EnableOpenaiEmotionDetection)), kBool},
-	{"enable_azureopenai_emotion_detection", nil, uint32(unsafe.Offsetof(Control{}.EnableAzureopenaiEmotionDetection)), kBool},
-	{"embeddingaideployment", nil, uint32(unsafe.Offsetof(Control{}.Embeddingaideployment)), kStr},
-	{"enable_openai_insights", nil, uint32(unsafe.Offsetof(Control{}.EnableOpenaiInsights)), kBool},
-	{"enable_azureopenai_insights", nil, uint32(unsafe.Offsetof(Control{}.EnableAzureopenaiInsights)), kBool},
-	{"auto_extend_end_dates_on_recurring_invoices", nil, uint32(unsafe.Offsetof(Control{}.AutoExtendEndDatesOnRecurringInvoices)), kBool},
-	{"portalservicedetailsdisplaytype", nil, uint32(unsafe.Offsetof(Control{}.Portalservicedetailsdisplaytype)), kBool},
-	{"ticket_embeddings_method", nil, uint32(unsafe.Offsetof(Control{}.TicketEmbeddingsMethod)), kInt},
-	{"ticket_embeddings_db", nil, uint32(unsafe.Offsetof(Control{}.TicketEmbeddingsDb)), kInt},
-	{"ai_knowledge_search_method", nil, uint32(unsafe.Offsetof(Control{}.AiKnowledgeSearchMethod)), kInt},
-	{"last_day_of_month_billing", nil, uint32(unsafe.Offsetof(Control{}.LastDayOfMonthBilling)), kBool},
-	{"use_qbo_invoice_terms", nil, uint32(unsafe.Offsetof(Control{}.UseQboInvoiceTerms)), kBool},
-	{"show_status_filter", nil, uint32(unsafe.Offsetof(Control{}.ShowStatusFilter)), kBool},
-	{"auvik_delete_devices", nil, uint32(unsafe.Offsetof(Control{}.AuvikDeleteDevices)), kBool},
-	{"order_teams_by_sequence", nil, uint32(unsafe.Offsetof(Control{}.OrderTeamsBySequence)), kBool},
-	{"email_template_for_pending_closure", nil, uint32(unsafe.Offsetof(Control{}.EmailTemplateForPendingClosure)), kInt},
-	{"showaccountmanageronclientdetails", nil, uint32(unsafe.Offsetof(Control{}.Showaccountmanageronclientdetails)), kBool},
-	{"show_asset_diagram_licences", nil, uint32(unsafe.Offsetof(Control{}.ShowAssetDiagramLicences)), kBool},
-	{"issue_project_non_consignable_items", nil, uint32(unsafe.Offsetof(Control{}.IssueProjectNonConsignableItems)), kBool},
-	{"ticketstatusafterquotesent", nil, uint32(unsafe.Offsetof(Control{}.Ticketstatusafterquotesent)), kInt},
-	{"ticketstatusafterquotesent_guid", nil, uint32(unsafe.Offsetof(Control{}.TicketstatusafterquotesentGUID)), kStr},
-	{"use_azure_openai_surveys", nil, uint32(unsafe.Offsetof(Control{}.UseAzureOpenaiSurveys)), kBool},
-	{"use_openai_surveys", nil, uint32(unsafe.Offsetof(Control{}.UseOpenaiSurveys)), kBool},
-	{"ai_survey_sample_rate", nil, uint32(unsafe.Offsetof(Control{}.AiSurveySampleRate)), kInt},
-	{"default_asset_chart_relationships", nil, uint32(unsafe.Offsetof(Control{}.DefaultAssetChartRelationships)), kBool},
-	{"saml_matching_type", nil, uint32(unsafe.Offsetof(Control{}.SamlMatchingType)), kInt},
-	{"saml_matching_attr", nil, uint32(unsafe.Offsetof(Control{}.SamlMatchingAttr)), kStr},
-	{"freshdesk_statusfilter", nil, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilter)), kStr},
-	{"freshdesk_matchusername", nil, uint32(unsafe.Offsetof(Control{}.FreshdeskMatchusername)), kBool},
-	{"enhancedAnnouncement", nil, uint32(unsafe.Offsetof(Control{}.EnhancedAnnouncement)), kBool},
-	{"distributionlists_createusers", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsCreateusers)), kBool},
-	{"distributionlists_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsite)), kInt},
-	{"distributionlists_activityinuserfeed", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsActivityinuserfeed)), kBool},
-	{"password_char_length", nil, uint32(unsafe.Offsetof(Control{}.PasswordCharLength)), kInt},
-	{"agent_status_for_free_appointments", nil, uint32(unsafe.Offsetof(Control{}.AgentStatusForFreeAppointments)), kInt},
-	{"gw_assettype_choice", nil, uint32(unsafe.Offsetof(Control{}.GwAssettypeChoice)), kInt},
-	{"gw_default_devicetype", nil, uint32(unsafe.Offsetof(Control{}.GwDefaultDevicetype)), kInt},
-	{"gw_mobile_site_matching", nil, uint32(unsafe.Offsetof(Control{}.GwMobileSiteMatching)), kBool},
-	{"document_view_type", nil, uint32(unsafe.Offsetof(Control{}.DocumentViewType)), kInt},
-	{"quote_any_line_profit_for_approval_type", nil, uint32(unsafe.Offsetof(Control{}.QuoteAnyLineProfitForApprovalType)), kInt},
-	{"quote_any_line_profit_for_approval_value", nil, uint32(unsafe.Offsetof(Control{}.QuoteAnyLineProfitForApprovalValue)), kF64},
-	{"quote_average_profit_for_approval_type", nil, uint32(unsafe.Offsetof(Control{}.QuoteAverageProfitForApprovalType)), kInt},
-	{"quote_average_profit_for_approval_value", nil, uint32(unsafe.Offsetof(Control{}.QuoteAverageProfitForApprovalValue)), kF64},
-	{"gotoresolve_client_id", nil, uint32(unsafe.Offsetof(Control{}.GotoresolveClientID)), kStr},
-	{"allowclientmerging", nil, uint32(unsafe.Offsetof(Control{}.Allowclientmerging)), kBool},
-	{"addclientdeleteperm", nil, uint32(unsafe.Offsetof(Control{}.Addclientdeleteperm)), kBool},
-	{"only_use_out_of_hours_priority_for_user_tickets", nil, uint32(unsafe.Offsetof(Control{}.OnlyUseOutOfHoursPriorityForUserTickets)), kBool},
-	{"allow_reponse_edit_after", nil, uint32(unsafe.Offsetof(Control{}.AllowReponseEditAfter)), kBool},
-	{"show_linked_articles_users", nil, uint32(unsafe.Offsetof(Control{}.ShowLinkedArticlesUsers)), kBool},
-	{"timelineshowagentworkhours", nil, uint32(unsafe.Offsetof(Control{}.Timelineshowagentworkhours)), kBool},
-	{"feedback_comment_mandatory", nil, uint32(unsafe.Offsetof(Control{}.FeedbackCommentMandatory)), kBool},
-	{"ai_search_store_descriptions", nil, uint32(unsafe.Offsetof(Control{}.AiSearchStoreDescriptions)), kBool},
-	{"textsplit_chunk_size", nil, uint32(unsafe.Offsetof(Control{}.TextsplitChunkSize)), kInt},
-	{"textsplit_chunk_overlap", nil, uint32(unsafe.Offsetof(Control{}.TextsplitChunkOverlap)), kInt},
-	{"ai_description_mapping", nil, uint32(unsafe.Offsetof(Control{}.AiDescriptionMapping)), kInt},
-	{"ai_description_mapping_custom", nil, uint32(unsafe.Offsetof(Control{}.AiDescriptionMappingCustom)), kStr},
-	{"ai_embedding_field", nil, uint32(unsafe.Offsetof(Control{}.AiEmbeddingField)), kInt},
-	{"enable_purchase_currency", nil, uint32(unsafe.Offsetof(Control{}.EnablePurchaseCurrency)), kBool},
-	{"last_license_sync_date", nil, uint32(unsafe.Offsetof(Control{}.LastLicenseSyncDate)), kTime},
-	{"show_home_html", nil, uint32(unsafe.Offsetof(Control{}.ShowHomeHTML)), kBool},
-	{"home_html_position", nil, uint32(unsafe.Offsetof(Control{}.HomeHTMLPosition)), kInt},
-	{"match_datto_user", nil, uint32(unsafe.Offsetof(Control{}.MatchDattoUser)), kBool},
-	{"match_datto_field", nil, uint32(unsafe.Offsetof(Control{}.MatchDattoField)), kStr},
-	{"datto_user_matching_custom_field", nil, uint32(unsafe.Offsetof(Control{}.DattoUserMatchingCustomField)), kStr},
-	{"optional_default_unchecked", nil, uint32(unsafe.Offsetof(Control{}.OptionalDefaultUnchecked)), kBool},
-	{"prorata_default_line_description", nil, uint32(unsafe.Offsetof(Control{}.ProrataDefaultLineDescription)), kStr},
-	{"ai_insights_context", nil, uint32(unsafe.Offsetof(Control{}.AiInsightsContext)), kStr},
-	{"enable_ai_article_suggestions", nil, uint32(unsafe.Offsetof(Control{}.EnableAiArticleSuggestions)), kBool},
-	{"ignore_visibilty_restrictions_on_action_links", nil, uint32(unsafe.Offsetof(Control{}.IgnoreVisibiltyRestrictionsOnActionLinks)), kBool},
-	{"enableoppteamscall", nil, uint32(unsafe.Offsetof(Control{}.Enableoppteamscall)), kBool},
-	{"reservedintfield1", nil, uint32(unsafe.Offsetof(Control{}.Reservedintfield1)), kInt},
-	{"reservedboolfield1", nil, uint32(unsafe.Offsetof(Control{}.Reservedboolfield1)), kBool},
-	{"hosted_group", nil, uint32(unsafe.Offsetof(Control{}.HostedGroup)), kStr},
-	{"is_uat", nil, uint32(unsafe.Offsetof(Control{}.IsUat)), kBool},
-	{"pwd", nil, uint32(unsafe.Offsetof(Control{}.Pwd)), kStr},
-	{"read_only_db_admin_setting", nil, uint32(unsafe.Offsetof(Control{}.ReadOnlyDbAdminSetting)), kStr},
-	{"next_ticket_id", nil, uint32(unsafe.Offsetof(Control{}.NextTicketID)), kInt},
-	{"next_invoice_id", nil, uint32(unsafe.Offsetof(Control{}.NextInvoiceID)), kInt},
-	{"next_quote_id", nil, uint32(unsafe.Offsetof(Control{}.NextQuoteID)), kInt},
-	{"next_salesorder_id", nil, uint32(unsafe.Offsetof(Control{}.NextSalesorderID)), kInt},
-	{"next_supplierorder_id", nil, uint32(unsafe.Offsetof(Control{}.NextSupplierorderID)), kInt},
-	{"multitenancy_enabled", nil, uint32(unsafe.Offsetof(Control{}.MultitenancyEnabled)), kBool},
-	{"using_comanaged_it", nil, uint32(unsafe.Offsetof(Control{}.UsingComanagedIt)), kBool},
-	{"portal_url", nil, uint32(unsafe.Offsetof(Control{}.PortalURL)), kStr},
-	{"portal_colour", nil, uint32(unsafe.Offsetof(Control{}.PortalColour)), kStr},
-	{"portal_logo", nil, uint32(unsafe.Offsetof(Control{}.PortalLogo)), kStr},
-	{"portalbackgroundimageurl", nil, uint32(unsafe.Offsetof(Control{}.Portalbackgroundimageurl)), kStr},
-	{"mobileapp_disabled", nil, uint32(unsafe.Offsetof(Control{}.MobileappDisabled)), kBool},
-	{"using_manual_rules", nil, uint32(unsafe.Offsetof(Control{}.UsingManualRules)), kBool},
-	{"using_automations", nil, uint32(unsafe.Offsetof(Control{}.UsingAutomations)), kBool},
-	{"app_colour_type", nil, uint32(unsafe.Offsetof(Control{}.AppColourType)), kInt},
-	{"send_or_ask_response_email", nil, uint32(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), kInt},
-	{"chat_cannedtexts", &dectCannedText, uint32(unsafe.Offsetof(Control{}.ChatCannedtexts)), kMany},
-	{"signalr_enabled", nil, uint32(unsafe.Offsetof(Control{}.SignalrEnabled)), kBool},
-	{"pr_liccount", nil, uint32(unsafe.Offsetof(Control{}.PrLiccount)), kInt},
-	{"domain_user_count", nil, uint32(unsafe.Offsetof(Control{}.DomainUserCount)), kInt},
-	{"pr_licence_exceeded", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceExceeded)), kBool},
-	{"pr_licence_msg", nil, uint32(unsafe.Offsetof(Control{}.PrLicenceMsg)), kStr},
-	{"security_questions", &dectSecurityQuestion, uint32(unsafe.Offsetof(Control{}.SecurityQuestions)), kMany},
-	{"clearalldata", nil, uint32(unsafe.Offsetof(Control{}.Clearalldata)), kBool},
-	{"clearcustomerdata", nil, uint32(unsafe.Offsetof(Control{}.Clearcustomerdata)), kBool},
-	{"actisbillable", nil, uint32(unsafe.Offsetof(Control{}.Actisbillable)), kBool},
-	{"use_slaholdcolour", nil, uint32(unsafe.Offsetof(Control{}.UseSlaholdcolour)), kBool},
-	{"use_team_mgs", nil, uint32(unsafe.Offsetof(Control{}.UseTeamMgs)), kBool},
-	{"use_department_mgs", nil, uint32(unsafe.Offsetof(Control{}.UseDepartmentMgs)), kBool},
-	{"teamviewer_assetfield_id", nil, uint32(unsafe.Offsetof(Control{}.TeamviewerAssetfieldID)), kInt},
-	{"teamviewer_sitefield_id", nil, uint32(unsafe.Offsetof(Control{}.TeamviewerSitefieldID)), kInt},
-	{"default_mailbox_id", nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxID)), kInt},
-	{"default_mailbox_name", nil, uint32(unsafe.Offsetof(Control{}.DefaultMailboxName)), kStr},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TenantID)), kStr},
-	{"tenantalias", nil, uint32(unsafe.Offsetof(Control{}.Tenantalias)), kStr},
-	{"opportunity_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), kMany},
-	{"account_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), kMany},
-	{"contact_fieldmappings_salesforce", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), kMany},
-	{"anydesk_assetfield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), kInt},
-	{"anydesk_sitefield_id", nil, uint32(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), kInt},
-	{"agent_rolemappings_azuread", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), kMany},
-	{"_getsagedata", nil, uint32(unsafe.Offsetof(Control{}.Getsagedata)), kBool},
-	{"_getsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Getsagetoken)), kBool},
-	{"_clearsagetoken", nil, uint32(unsafe.Offsetof(Control{}.Clearsagetoken)), kBool},
-	{"sageauthcode", nil, uint32(unsafe.Offsetof(Control{}.Sageauthcode)), kStr},
-	{"sageauthredirect", nil, uint32(unsafe.Offsetof(Control{}.Sageauthredirect)), kStr},
-	{"gointegrator_id", nil, uint32(unsafe.Offsetof(Control{}.GointegratorID)), kStr},
-	{"gointegrator_clientid", nil, uint32(unsafe.Offsetof(Control{}.GointegratorClientid)), kStr},
-	{"beyondtrust_teams", &dectRemoteSessionTeams, uint32(unsafe.Offsetof(Control{}.BeyondtrustTeams)), kMany},
-	{"change_freeze_periods", &dectHolidays, uint32(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), kMany},
-	{"dynamicscrmdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), kStr},
-	{"cautomatedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), kStr},
-	{"cautomateassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), kStr},
-	{"automate_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AutomateTypemappings)), kMany},
-	{"client_id_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), kStr},
-	{"client_secret_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), kStr},
-	{"loginas_halointegrator", nil, uint32(unsafe.Offsetof(Control{}.LoginasHalointegrator)), kInt},
-	{"sccm_udl", nil, uint32(unsafe.Offsetof(Control{}.SccmUdl)), kStr},
-	{"sccm_query", nil, uint32(unsafe.Offsetof(Control{}.SccmQuery)), kStr},
-	{"sccm_sql_timeout", nil, uint32(unsafe.Offsetof(Control{}.SccmSQLTimeout)), kInt},
-	{"sccm_idfield", nil, uint32(unsafe.Offsetof(Control{}.SccmIdfield)), kStr},
-	{"sccm_typefield", nil, uint32(unsafe.Offsetof(Control{}.SccmTypefield)), kStr},
-	{"sccm_sitefield", nil, uint32(unsafe.Offsetof(Control{}.SccmSitefield)), kStr},
-	{"sccm_userfield", nil, uint32(unsafe.Offsetof(Control{}.SccmUserfield)), kStr},
-	{"sccm_usermatchingfield", nil, uint32(unsafe.Offsetof(Control{}.SccmUsermatchingfield)), kStr},
-	{"sccm_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsite)), kInt},
-	{"sccm_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), kStr},
-	{"sccm_updateonly", nil, uint32(unsafe.Offsetof(Control{}.SccmUpdateonly)), kBool},
-	{"sccm_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.SccmDonotvalidate)), kBool},
-	{"sccm_fieldmappings", &dectSQLImportField, uint32(unsafe.Offsetof(Control{}.SccmFieldmappings)), kMany},
-	{"sccm_sqlserver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlserver)), kStr},
-	{"sccm_sqldatabase", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldatabase)), kStr},
-	{"sccm_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlusername)), kStr},
-	{"sccm_assetimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.SccmAssetimportidentifier)), kInt},
-	{"sccm_new_sql_password", nil, uint32(unsafe.Offsetof(Control{}.SccmNewSQLPassword)), kStr},
-	{"sccm_new_method", nil, uint32(unsafe.Offsetof(Control{}.SccmNewMethod)), kBool},
-	{"sccm_updated", nil, uint32(unsafe.Offsetof(Control{}.SccmUpdated)), kBool},
-	{"sccm_dontupdatesite", nil, uint32(unsafe.Offsetof(Control{}.SccmDontupdatesite)), kBool},
-	{"sccm_dontremoveusers", nil, uint32(unsafe.Offsetof(Control{}.SccmDontremoveusers)), kBool},
-	{"halointegrator_sccm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccm)), kBool},
-	{"halointegrator_sccm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), kTime},
-	{"halointegrator_sccm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), kStr},
-	{"sccm_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), kMany},
-	{"exapptsubject", nil, uint32(unsafe.Offsetof(Control{}.Exapptsubject)), kStr},
-	{"exapptlocation", nil, uint32(unsafe.Offsetof(Control{}.Exapptlocation)), kStr},
-	{"exapptbody", nil, uint32(unsafe.Offsetof(Control{}.Exapptbody)), kStr},
-	{"portalbuttons", &dectUserDashboardButtons, uint32(unsafe.Offsetof(Control{}.Portalbuttons)), kMany},
-	{"ninjadefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), kStr},
-	{"ninja_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NinjaFieldmappings)), kMany},
-	{"halointegrator_ninjarmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), kBool},
-	{"halointegrator_ninjarmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), kTime},
-	{"halointegrator_ninjarmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), kStr},
-	{"halointegrator_solarwindsrmm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), kBool},
-	{"halointegrator_solarwindsrmm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), kTime},
-	{"halointegrator_solarwindsrmm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), kStr},
-	{"solarwindsrmm_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), kMany},
-	{"_getintegrationdata", nil, uint32(unsafe.Offsetof(Control{}.Getintegrationdata)), kBool},
-	{"_resendunsentemails", nil, uint32(unsafe.Offsetof(Control{}.Resendunsentemails)), kBool},
-	{"_emailprocessed", nil, uint32(unsafe.Offsetof(Control{}.Emailprocessed)), kInt},
-	{"_addactiontofaultid", nil, uint32(unsafe.Offsetof(Control{}.Addactiontofaultid)), kInt},
-	{"integration_data_name", nil, uint32(unsafe.Offsetof(Control{}.IntegrationDataName)), kStr},
-	{"integration_data_type", nil, uint32(unsafe.Offsetof(Control{}.IntegrationDataType)), kStr},
-	{"takecontrol_button_id", nil, uint32(unsafe.Offsetof(Control{}.TakecontrolButtonID)), kInt},
-	{"halointegrator_lansweeper", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLansweeper)), kBool},
-	{"halointegrator_lansweeper_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLansweeperLastsync)), kTime},
-	{"halointegrator_lansweeper_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLansweeperLasterror)), kStr},
-	{"lansweeper_updated", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUpdated)), kBool},
-	{"lansweeper_databasetype", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDatabasetype)), kInt},
-	{"lansweeper_sqlserver", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlserver)), kStr},
-	{"lansweeper_sqldatabase", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqldatabase)), kStr},
-	{"lansweeper_sqlusername", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlusername)), kStr},
-	{"lansweeper_new_sql_password", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), kStr},
-	{"lansweeper_new_method", nil, uint32(unsafe.Offsetof(Control{}.LansweeperNewMethod)), kBool},
-	{"lansweeper_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), kMany},
-	{"lansweeper_query", nil, uint32(unsafe.Offsetof(Control{}.LansweeperQuery)), kStr},
-	{"lansweeper_sql_timeout", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), kInt},
-	{"lansweeper_idfield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIdfield)), kStr},
-	{"lansweeper_typefield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperTypefield)), kStr},
-	{"lansweeper_sitefield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSitefield)), kStr},
-	{"lansweeper_userfield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUserfield)), kStr},
-	{"lansweeper_usermatchingfield", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUsermatchingfield)), kStr},
-	{"lansweeper_defaultsite", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDefaultsite)), kInt},
-	{"lansweeper_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDefaultsiteName)), kStr},
-	{"sccm_userssite", nil, uint32(unsafe.Offsetof(Control{}.SccmUserssite)), kBool},
-	{"lansweeper_userssite", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUserssite)), kBool},
-	{"lansweeper_updateonly", nil, uint32(unsafe.Offsetof(Control{}.LansweeperUpdateonly)), kBool},
-	{"lansweeper_donotvalidate", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), kBool},
-	{"lansweeper_dontupdatesite", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), kBool},
-	{"lansweeper_dontremoveusers", nil, uint32(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), kBool},
-	{"lansweeper_fieldmappings", &dectSQLImportField, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), kMany},
-	{"lansweeper_assetimportidentifier", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), kInt},
-	{"dattormm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.DattormmFromaddress)), kStr},
-	{"dattormm_tickettype", nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettype)), kInt},
-	{"dattormm_tickettype_guid", nil, uint32(unsafe.Offsetof(Control{}.DattormmTickettypeGUID)), kStr},
-	{"cautomate_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.CautomateFromaddress)), kStr},
-	{"cautomate_requesttype", nil, uint32(unsafe.Offsetof(Control{}.CautomateRequesttype)), kInt},
-	{"cautomate_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.CautomateRequesttypeGUID)), kStr},
-	{"solarwindsrmm_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), kStr},
-	{"solarwindsrmm_requesttype", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), kInt},
-	{"solarwindsrmm_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), kStr},
-	{"halointegrator_integrations", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), kMany},
-	{"splunkuser_name", nil, uint32(unsafe.Offsetof(Control{}.SplunkuserName)), kStr},
-	{"ncentral_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.NcentralFieldmappings)), kMany},
-	{"halointegrator_ncentral", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentral)), kBool},
-	{"halointegrator_ncentral_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), kTime},
-	{"halointegrator_ncentral_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), kStr},
-	{"client_secret_ncentral", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretNcentral)), kStr},
-	{"ncentraluser_name", nil, uint32(unsafe.Offsetof(Control{}.NcentraluserName)), kStr},
-	{"azureconnection", nil, uint32(unsafe.Offsetof(Control{}.Azureconnection)), kInt},
-	{"azuremapping", nil, uint32(unsafe.Offsetof(Control{}.Azuremapping)), kInt},
-	{"businesscentral_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), kMany},
-	{"businesscentralsite_name", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), kStr},
-	{"_createbusinesscentralasset", nil, uint32(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), kBool},
-	{"businesscentralasset", nil, uint32(unsafe.Offsetof(Control{}.Businesscentralasset)), kLazy},
-	{"defaultquicktimemethod", nil, uint32(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), kStr},
-	{"allowticketselectionduringquicktime", nil, uint32(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), kBool},
-	{"miscitemidquotetaxrate", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), kInt},
-	{"miscitemidquotetaxratepo", nil, uint32(unsafe.Offsetof(Control{}.Miscitemidquotetaxratepo)), kInt},
-	{"_getautomationbody", nil, uint32(unsafe.Offsetof(Control{}.Getautomationbody)), kBool},
-	{"_sendautomationhook", nil, uint32(unsafe.Offsetof(Control{}.Sendautomationhook)), kBool},
-	{"_automationwebhookid", nil, uint32(unsafe.Offsetof(Control{}.Automationwebhookid)), kStr},
-	{"_automationwebhookmappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Control{}.Automationwebhookmappings)), kMany},
-	{"_automationticketid", nil, uint32(unsafe.Offsetof(Control{}.Automationticketid)), kInt},
-	{"_getwebhookbody", nil, uint32(unsafe.Offsetof(Control{}.Getwebhookbody)), kBool},
-	{"_webhookid", nil, uint32(unsafe.Offsetof(Control{}.Webhookid)), kStr},
-	{"_webhookmappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Control{}.Webhookmappings)), kMany},
-	{"_webhookticketid", nil, uint32(unsafe.Offsetof(Control{}.Webhookticketid)), kInt},
-	{"qbozerotaxcode", nil, uint32(unsafe.Offsetof(Control{}.Qbozerotaxcode)), kStr},
-	{"_areaitems_to_convert", &dectAreaItem, uint32(unsafe.Offsetof(Control{}.AreaitemsToConvert)), kMany},
-	{"_contracts_to_convert", &dectContractHeaderList, uint32(unsafe.Offsetof(Control{}.ContractsToConvert)), kMany},
-	{"remotesession_trackingid", nil, uint32(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), kInt},
-	{"takecontrol_deviceid", nil, uint32(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), kInt},
-	{"showing_customer_fields", nil, uint32(unsafe.Offsetof(Control{}.ShowingCustomerFields)), kBool},
-	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(Control{}.Getgoogletoken)), kBool},
-	{"google_code", nil, uint32(unsafe.Offsetof(Control{}.GoogleCode)), kStr},
-	{"google_redirect", nil, uint32(unsafe.Offsetof(Control{}.GoogleRedirect)), kStr},
-	{"_googlecalendardisconnect", nil, uint32(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), kBool},
-	{"google_application", nil, uint32(unsafe.Offsetof(Control{}.GoogleApplication)), kStr},
-	{"googleworkplace_usermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), kMany},
-	{"googleworkplace_agentmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), kMany},
-	{"googleworkplace_sitemappings", &dectGoogleWorkplaceMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), kMany},
-	{"googleworkplace_rolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), kMany},
-	{"googleworkplace_cabmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), kMany},
-	{"gw_user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GwUserMatchingList)), kMany},
-	{"gw_agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GwAgentMatchingList)), kMany},
-	{"gw_licensed_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.GwLicensedRolesList)), kMany},
-	{"halointegrator_googleworkplace", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), kBool},
-	{"halointegrator_googleworkplace_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), kTime},
-	{"halointegrator_googleworkplace_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), kStr},
-	{"dynamicscrm_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), kMany},
-	{"scom_fromaddress", nil, uint32(unsafe.Offsetof(Control{}.ScomFromaddress)), kStr},
-	{"scom_requesttype", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttype)), kInt},
-	{"scom_requesttype_guid", nil, uint32(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), kStr},
-	{"scom_devicefield", nil, uint32(unsafe.Offsetof(Control{}.ScomDevicefield)), kInt},
-	{"halointegrator_scom", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorScom)), kBool},
-	{"halointegrator_scom_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorScomLastsync)), kTime},
-	{"halointegrator_scom_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorScomLasterror)), kStr},
-	{"ncentral_customerid", nil, uint32(unsafe.Offsetof(Control{}.NcentralCustomerid)), kInt},
-	{"rdattodefaultassettypegroup_name", nil, uint32(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), kStr},
-	{"prtgassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), kStr},
-	{"prtgdefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), kStr},
-	{"prtg_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrtgFieldmappings)), kMany},
-	{"halointegrator_prtg", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtg)), kBool},
-	{"halointegrator_prtg_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), kTime},
-	{"halointegrator_prtg_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), kStr},
-	{"migration_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.MigrationDefaultSiteName)), kStr},
-	{"client_secret_orion", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretOrion)), kStr},
-	{"orionuser_name", nil, uint32(unsafe.Offsetof(Control{}.OrionuserName)), kStr},
-	{"halointegrator_orion", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrion)), kBool},
-	{"halointegrator_orion_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), kTime},
-	{"halointegrator_orion_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), kStr},
-	{"device42_customermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Customermappings)), kMany},
-	{"device42_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.Device42Typemappings)), kMany},
-	{"device42_devicemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Device42Devicemappings)), kMany},
-	{"device42defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.Device42defaultsiteName)), kStr},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Control{}.Importtype)), kStr},
-	{"item_default_sales_nominal_code", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), kOne},
-	{"item_default_purchase_nominal_code", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), kOne},
-	{"item_default_asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), kOne},
-	{"socuser_name", nil, uint32(unsafe.Offsetof(Control{}.SocuserName)), kStr},
-	{"client_secret_device42", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretDevice42)), kStr},
-	{"datto_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DattoFieldmappings)), kMany},
-	{"dattodefaultcustomer_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), kStr},
-	{"dattodefaulttoplevel_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), kStr},
-	{"dattodefaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), kStr},
-	{"halointegrator_datto", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDatto)), kBool},
-	{"halointegrator_datto_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), kTime},
-	{"halointegrator_datto_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), kStr},
-	{"csp_sitemappings", &dectAzureADMapping, uint32(unsafe.Offsetof(Control{}.CspSitemappings)), kMany},
-	{"_generatecspmappings", nil, uint32(unsafe.Offsetof(Control{}.Generatecspmappings)), kInt},
-	{"atera_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), kStr},
-	{"atera_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraDeviceTypes)), kMany},
-	{"atera_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AteraFieldmappings)), kMany},
-	{"halointegrator_atera", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAtera)), kBool},
-	{"halointegrator_atera_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), kTime},
-	{"halointegrator_atera_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), kStr},
-	{"_deletedevices", nil, uint32(unsafe.Offsetof(Control{}.Deletedevices)), kBool},
-	{"_deletedevices_integration", nil, uint32(unsafe.Offsetof(Control{}.DeletedevicesIntegration)), kStr},
-	{"device_guids", nil, uint32(unsafe.Offsetof(Control{}.DeviceGuids)), kStrs},
-	{"client_guids", nil, uint32(unsafe.Offsetof(Control{}.ClientGuids)), kStrs},
-	{"site_guids", nil, uint32(unsafe.Offsetof(Control{}.SiteGuids)), kStrs},
-	{"_deletelicences", nil, uint32(unsafe.Offsetof(Control{}.Deletelicences)), kBool},
-	{"licence_guids", nil, uint32(unsafe.Offsetof(Control{}.LicenceGuids)), kStrs},
-	{"atera_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AteraAlertUserName)), kStr},
-	{"teams_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.TeamsDefaultUserName)), kStr},
-	{"_exchangeaction", nil, uint32(unsafe.Offsetof(Control{}.Exchangeaction)), kStr},
-	{"halointegrator_exchange", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchange)), kBool},
-	{"halointegrator_exchange_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), kTime},
-	{"halointegrator_exchange_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), kStr},
-	{"okta_sitemappings", &dectOktaMapping, uint32(unsafe.Offsetof(Control{}.OktaSitemappings)), kMany},
-	{"okta_usermappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUsermappings)), kMany},
-	{"okta_agentmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaAgentmappings)), kMany},
-	{"okta_rolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaRolemappings)), kMany},
-	{"okta_cabmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaCabmappings)), kMany},
-	{"okta_user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaUserMatchingList)), kMany},
-	{"okta_agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), kMany},
-	{"okta_active_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), kMany},
-	{"halointegrator_okta", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOkta)), kBool},
-	{"halointegrator_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), kTime},
-	{"halointegrator_okta_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), kStr},
-	{"reset_okta_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetOktaLastsync)), kBool},
-	{"quote_cannedtext", &dectCannedText, uint32(unsafe.Offsetof(Control{}.QuoteCannedtext)), kMany},
-	{"merakiapplicationsecret", nil, uint32(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), kStr},
-	{"merakiusername", nil, uint32(unsafe.Offsetof(Control{}.Merakiusername)), kStr},
-	{"merakitickettypename", nil, uint32(unsafe.Offsetof(Control{}.Merakitickettypename)), kStr},
-	{"lansweeper_authorized", nil, uint32(unsafe.Offsetof(Control{}.LansweeperAuthorized)), kBool},
-	{"_getoauthtoken", nil, uint32(unsafe.Offsetof(Control{}.Getoauthtoken)), kBool},
-	{"oauth_code", nil, uint32(unsafe.Offsetof(Control{}.OauthCode)), kStr},
-	{"oauth_redirect", nil, uint32(unsafe.Offsetof(Control{}.OauthRedirect)), kStr},
-	{"oauth_type", nil, uint32(unsafe.Offsetof(Control{}.OauthType)), kStr},
-	{"graph_host", nil, uint32(unsafe.Offsetof(Control{}.GraphHost)), kStr},
-	{"_disconnectintegration", nil, uint32(unsafe.Offsetof(Control{}.Disconnectintegration)), kStr},
-	{"lansweeper_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSitemappings)), kMany},
-	{"lansweeper_site_rules", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LansweeperSiteRules)), kMany},
-	{"lansweeper_fieldmappings_api", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), kMany},
-	{"alarmminutes_bool", nil, uint32(unsafe.Offsetof(Control{}.AlarmminutesBool)), kBool},
-	{"_integrationid", nil, uint32(unsafe.Offsetof(Control{}.Integrationid)), kInt},
-	{"ninja_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NinjaSitemappings)), kMany},
-	{"ninja_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.NinjaAlertUserName)), kStr},
-	{"dattormm_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.DattormmAlertUserName)), kStr},
-	{"_closealerts", nil, uint32(unsafe.Offsetof(Control{}.Closealerts)), kBool},
-	{"_closealerts_integration", nil, uint32(unsafe.Offsetof(Control{}.ClosealertsIntegration)), kStr},
-	{"alert_guids", nil, uint32(unsafe.Offsetof(Control{}.AlertGuids)), kStrs},
-	{"hashostedintegrator", nil, uint32(unsafe.Offsetof(Control{}.Hashostedintegrator)), kBool},
-	{"halointegrator_xlsimports", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimports)), kBool},
-	{"halointegrator_xlsimports_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLastsync)), kTime},
-	{"halointegrator_xlsimports_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), kStr},
-	{"snelstart_old_client_id", nil, uint32(unsafe.Offsetof(Control{}.SnelstartOldClientID)), kStr},
-	{"_getsnelstartlink", nil, uint32(unsafe.Offsetof(Control{}.Getsnelstartlink)), kBool},
-	{"itglue_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueClientmappings)), kMany},
-	{"itglue_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ItglueSitemappings)), kMany},
-	{"itglue_active_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), kMany},
-	{"itglue_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueTypemappings)), kMany},
-	{"itglue_configtypemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), kMany},
-	{"itglue_statusmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ItglueStatusmappings)), kMany},
-	{"itglue_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), kStr},
-	{"halointegrator_itglue", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglue)), kBool},
-	{"halointegrator_itglue_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), kTime},
-	{"halointegrator_itglue_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), kStr},
-	{"bookingtypes", &dectBookingType, uint32(unsafe.Offsetof(Control{}.Bookingtypes)), kMany},
-	{"appsettings_encthumbprint", nil, uint32(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), kBool},
-	{"old_pwd_enc_count", nil, uint32(unsafe.Offsetof(Control{}.OldPwdEncCount)), kInt},
-	{"scom_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), kMany},
-	{"orion_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), kMany},
-	{"teamsbot_disabled", nil, uint32(unsafe.Offsetof(Control{}.TeamsbotDisabled)), kBool},
-	{"datto_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DattoSitemappings)), kMany},
-	{"halointegrator_dynamics365crm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), kBool},
-	{"halointegrator_dynamics365crm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), kTime},
-	{"halointegrator_dynamics365crm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Control{}.Warning)), kStr},
-	{"jamf_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), kStr},
-	{"jamf_defaultdtypecomputer_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), kStr},
-	{"jamf_defaultdtypemobile_name", nil, uint32(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), kStr},
-	{"jamf_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.JamfDeviceTypes)), kMany},
-	{"jamf_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.JamfFieldmappings)), kMany},
-	{"halointegrator_jamf", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamf)), kBool},
-	{"halointegrator_jamf_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), kTime},
-	{"halointegrator_jamf_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), kStr},
-	{"sentinel_ticketmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SentinelTicketmappings)), kMany},
-	{"halointegrator_sentinel", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinel)), kBool},
-	{"halointegrator_sentinel_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), kTime},
-	{"halointegrator_sentinel_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), kStr},
-	{"server_time_zone", nil, uint32(unsafe.Offsetof(Control{}.ServerTimeZone)), kStr},
-	{"use_project_datetime", nil, uint32(unsafe.Offsetof(Control{}.UseProjectDatetime)), kBool},
-	{"allow_cf_values_not_on_tickettype", nil, uint32(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), kBool},
-	{"azuremonitor_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), kMany},
-	{"azuremonitoruser_name", nil, uint32(unsafe.Offsetof(Control{}.AzuremonitoruserName)), kStr},
-	{"syncro_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), kStr},
-	{"syncro_device_types", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), kMany},
-	{"syncro_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SyncroFieldmappings)), kMany},
-	{"halointegrator_syncro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncro)), kBool},
-	{"halointegrator_syncro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), kTime},
-	{"halointegrator_syncro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), kStr},
-	{"syncro_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.SyncroAlertUserName)), kStr},
-	{"domotz_agentfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), kMany},
-	{"domotz_devicefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), kMany},
-	{"domotz_default_agentsite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), kStr},
-	{"domotz_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), kStr},
-	{"domotz_devicetypemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), kMany},
-	{"halointegrator_domotz", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotz)), kBool},
-	{"halointegrator_domotz_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), kTime},
-	{"halointegrator_domotz_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), kStr},
-	{"_deactivateusers", nil, uint32(unsafe.Offsetof(Control{}.Deactivateusers)), kBool},
-	{"_deactivateusers_integration", nil, uint32(unsafe.Offsetof(Control{}.DeactivateusersIntegration)), kStr},
-	{"user_guids", nil, uint32(unsafe.Offsetof(Control{}.UserGuids)), kStrs},
-	{"user_tenantids", nil, uint32(unsafe.Offsetof(Control{}.UserTenantids)), kStrs},
-	{"_deactivateagents", nil, uint32(unsafe.Offsetof(Control{}.Deactivateagents)), kBool},
-	{"_deactivateagents_integration", nil, uint32(unsafe.Offsetof(Control{}.DeactivateagentsIntegration)), kStr},
-	{"agent_guids", nil, uint32(unsafe.Offsetof(Control{}.AgentGuids)), kStrs},
-	{"halointegrator_haloassetdiscovery", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), kBool},
-	{"halointegrator_haloassetdiscovery_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), kTime},
-	{"halointegrator_haloassetdiscovery_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), kStr},
-	{"automate_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AutomateSitemappings)), kMany},
-	{"halointegrator_automate", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomate)), kBool},
-	{"halointegrator_automate_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), kTime},
-	{"halointegrator_automate_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), kStr},
-	{"automate_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), kMany},
-	{"atera_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), kMany},
-	{"addigy_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), kMany},
-	{"automate_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AutomateAlertUserName)), kStr},
-	{"lansweeper_exports", &dectIntegrationExport, uint32(unsafe.Offsetof(Control{}.LansweeperExports)), kMany},
-	{"_checkexportprogress", nil, uint32(unsafe.Offsetof(Control{}.Checkexportprogress)), kBool},
-	{"export_module", nil, uint32(unsafe.Offsetof(Control{}.ExportModule)), kInt},
-	{"atera_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AteraSitemappings)), kMany},
-	{"device42_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.Device42Sitemappings)), kMany},
-	{"ncentral_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.NcentralSitemappings)), kMany},
-	{"syncro_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.SyncroSitemappings)), kMany},
-	{"halointegrator_g2aremote", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), kBool},
-	{"halointegrator_g2aremote_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), kTime},
-	{"halointegrator_g2aremote_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), kStr},
-	{"snow_default_devicesite_name", nil, uint32(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), kStr},
-	{"snow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SnowFieldmappings)), kMany},
-	{"halointegrator_snow", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnow)), kBool},
-	{"halointegrator_snow_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), kTime},
-	{"halointegrator_snow_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), kStr},
-	{"auvik_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AuvikSitemappings)), kMany},
-	{"auvik_network_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), kMany},
-	{"auvik_device_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), kMany},
-	{"auvik_network_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), kMany},
-	{"auvik_device_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), kMany},
-	{"auvik_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), kStr},
-	{"halointegrator_auvik", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvik)), kBool},
-	{"halointegrator_auvik_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), kTime},
-	{"halointegrator_auvik_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), kStr},
-	{"auvik_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AuvikAlertUserName)), kStr},
-	{"teamsbot_allowed_tenants_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), kMany},
-	{"hubspot_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.HubspotSitemappings)), kMany},
-	{"hubspot_company_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), kMany},
-	{"hubspot_contact_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), kMany},
-	{"hubspot_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotTopLevelName)), kStr},
-	{"hubspot_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), kStr},
-	{"hubspot_included_lifecycles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), kMany},
-	{"halointegrator_hubspot", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspot)), kBool},
-	{"halointegrator_hubspot_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), kTime},
-	{"halointegrator_hubspot_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), kStr},
-	{"qualys_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.QualysTypemappings)), kMany},
-	{"qualys_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.QualysFieldmappings)), kMany},
-	{"qualys_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), kStr},
-	{"halointegrator_qualys", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualys)), kBool},
-	{"halointegrator_qualys_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), kTime},
-	{"halointegrator_qualys_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), kStr},
-	{"passportal_defaultclientsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), kStr},
-	{"passportal_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), kStr},
-	{"passportal_clientmappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.PassportalClientmappings)), kMany},
-	{"halointegrator_passportal", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportal)), kBool},
-	{"halointegrator_passportal_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), kTime},
-	{"halointegrator_passportal_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), kStr},
-	{"passportal_assetfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), kMany},
-	{"passportal_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), kStr},
-	{"passportal_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), kMany},
-	{"auvik_top_level_domain", &dectAuvikTenantMod, uint32(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), kOne},
-	{"lansweeper_include_linux", nil, uint32(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), kBool},
-	{"intacct_sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), kMany},
-	{"license_model", nil, uint32(unsafe.Offsetof(Control{}.LicenseModel)), kInt},
-	{"addigy_clientmappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.AddigyClientmappings)), kMany},
-	{"addigy_defaultassetsite_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), kStr},
-	{"addigy_assetfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), kMany},
-	{"halointegrator_addigy", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigy)), kBool},
-	{"halointegrator_addigy_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), kTime},
-	{"halointegrator_addigy_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), kStr},
-	{"addigy_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.AddigyAlertUserName)), kStr},
-	{"domotz_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.DomotzSitemappings)), kMany},
-	{"halointegrator_liongard", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongard)), kBool},
-	{"halointegrator_liongard_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), kTime},
-	{"halointegrator_liongard_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), kStr},
-	{"liongard_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.LiongardSitemappings)), kMany},
-	{"liongard_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LiongardFieldmappings)), kMany},
-	{"liongard_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), kStr},
-	{"halointegrator_stripe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripe)), kBool},
-	{"halointegrator_stripe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), kTime},
-	{"halointegrator_stripe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), kStr},
-	{"ingram_micro_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), kMany},
-	{"ingram_micro_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), kStr},
-	{"halointegrator_ingram_micro", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), kBool},
-	{"halointegrator_ingram_micro_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), kTime},
-	{"halointegrator_ingram_micro_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), kStr},
-	{"ingram_micro_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), kMany},
-	{"pax8_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.Pax8ClientMappings)), kMany},
-	{"quoter_item_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.QuoterItemMappings)), kMany},
-	{"etilize_item_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.EtilizeItemMappings)), kMany},
-	{"pax8_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.Pax8TopLevelName)), kStr},
-	{"halointegrator_pax8", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8)), kBool},
-	{"halointegrator_pax8_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), kTime},
-	{"halointegrator_pax8_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), kStr},
-	{"pax8_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), kMany},
-	{"halointegrator_giacom", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacom)), kBool},
-	{"halointegrator_giacom_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), kTime},
-	{"halointegrator_giacom_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), kStr},
-	{"giacom_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), kMany},
-	{"salesforce_contactfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), kMany},
-	{"salesforce_accountfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), kMany},
-	{"salesforce_opportunityfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), kMany},
-	{"salesforce_casefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), kMany},
-	{"halointegrator_salesforce", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), kBool},
-	{"halointegrator_salesforce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), kTime},
-	{"halointegrator_salesforce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), kStr},
-	{"salesforce_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), kMany},
-	{"salesforce_import_attachments_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), kMany},
-	{"salesforce_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.SalesforceClientmappings)), kMany},
-	{"azure_allowed_tenants", nil, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenants)), kStr},
-	{"azure_allowed_tenants_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), kMany},
-	{"azure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), kStr},
-	{"b2cazure_auto_creation_site_name", nil, uint32(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), kStr},
-	{"halointegrator_newrelic", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), kBool},
-	{"halointegrator_newrelic_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelicLastsync)), kTime},
-	{"halointegrator_newrelic_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorNewrelicLasterror)), kStr},
-	{"halointegrator_backupradar", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBackupradar)), kBool},
-	{"halointegrator_backupradar_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBackupradarLastsync)), kTime},
-	{"halointegrator_backupradar_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBackupradarLasterror)), kStr},
-	{"_deactivateclients", nil, uint32(unsafe.Offsetof(Control{}.Deactivateclients)), kBool},
-	{"kaseya_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.KaseyaDefaultsiteName)), kStr},
-	{"halointegrator_kaseya", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseya)), kBool},
-	{"halointegrator_kaseya_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), kTime},
-	{"halointegrator_kaseya_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), kStr},
-	{"kaseya_agentfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), kMany},
-	{"kaseya_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.KaseyaSitemappings)), kMany},
-	{"kaseya_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.KaseyaTypemappings)), kMany},
-	{"stripe_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.StripeClientMappings)), kMany},
-	{"stripe_paymentmethod_options_keypair", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), kMany},
-	{"stripe_manual_paymentmethod_options_keypair", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), kMany},
-	{"zabbix_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), kMany},
-	{"zabbix_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ZabbixTypemappings)), kMany},
-	{"zabbix_default_type_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), kStr},
-	{"zabbix_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), kStr},
-	{"halointegrator_zabbix", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbix)), kBool},
-	{"halointegrator_zabbix_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), kTime},
-	{"halointegrator_zabbix_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), kStr},
-	{"giacom_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.GiacomClientMappings)), kMany},
-	{"giacom_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.GiacomTopLevelName)), kStr},
-	{"rhipe_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.RhipeClientMappings)), kMany},
-	{"rhipe_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.RhipeTopLevelName)), kStr},
-	{"halointegrator_rhipe", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipe)), kBool},
-	{"halointegrator_rhipe_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), kTime},
-	{"halointegrator_rhipe_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), kStr},
-	{"rhipe_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), kMany},
-	{"techdata_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.TechdataClientMappings)), kMany},
-	{"techdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.TechdataTopLevelName)), kStr},
-	{"halointegrator_techdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdata)), kBool},
-	{"halointegrator_techdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), kTime},
-	{"halointegrator_techdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), kStr},
-	{"techdata_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), kMany},
-	{"inty_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.IntyClientMappings)), kMany},
-	{"inty_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.IntyTopLevelName)), kStr},
-	{"halointegrator_inty", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorInty)), kBool},
-	{"halointegrator_inty_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), kTime},
-	{"halointegrator_inty_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), kStr},
-	{"inty_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), kMany},
-	{"westcoastcloud_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), kMany},
-	{"westcoastcloud_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), kStr},
-	{"halointegrator_westcoastcloud", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), kBool},
-	{"halointegrator_westcoastcloud_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), kTime},
-	{"halointegrator_westcoastcloud_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), kStr},
-	{"westcoastcloud_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), kMany},
-	{"sherweb_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.SherwebClientMappings)), kMany},
-	{"sherweb_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.SherwebTopLevelName)), kStr},
-	{"halointegrator_sherweb", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherweb)), kBool},
-	{"halointegrator_sherweb_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), kTime},
-	{"halointegrator_sherweb_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), kStr},
-	{"sherweb_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), kMany},
-	{"also_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.AlsoClientMappings)), kMany},
-	{"also_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.AlsoTopLevelName)), kStr},
-	{"halointegrator_also", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlso)), kBool},
-	{"halointegrator_also_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), kTime},
-	{"halointegrator_also_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), kStr},
-	{"also_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), kMany},
-	{"arrowsphere_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), kMany},
-	{"arrowsphere_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), kStr},
-	{"halointegrator_arrowsphere", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), kBool},
-	{"halointegrator_arrowsphere_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), kTime},
-	{"halointegrator_arrowsphere_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), kStr},
-	{"arrowsphere_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), kMany},
-	{"dickerdata_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.DickerdataClientMappings)), kMany},
-	{"dickerdata_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), kStr},
-	{"halointegrator_dickerdata", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), kBool},
-	{"halointegrator_dickerdata_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), kTime},
-	{"halointegrator_dickerdata_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), kStr},
-	{"dickerdata_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), kMany},
-	{"halointegrator_oracle", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracle)), kBool},
-	{"halointegrator_oracle_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), kTime},
-	{"halointegrator_oracle_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), kStr},
-	{"halointegrator_servicenow", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorServicenow)), kBool},
-	{"halointegrator_servicenow_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorServicenowLastsync)), kTime},
-	{"halointegrator_servicenow_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorServicenowLasterror)), kStr},
-	{"xerodefaulttenantname", nil, uint32(unsafe.Offsetof(Control{}.Xerodefaulttenantname)), kStr},
-	{"qbdefaultcompanyname", nil, uint32(unsafe.Offsetof(Control{}.Qbdefaultcompanyname)), kStr},
-	{"kashflowdefaultconnectionname", nil, uint32(unsafe.Offsetof(Control{}.Kashflowdefaultconnectionname)), kStr},
-	{"dbcdefaulttenantname", nil, uint32(unsafe.Offsetof(Control{}.Dbcdefaulttenantname)), kStr},
-	{"clear_billing_mappings", nil, uint32(unsafe.Offsetof(Control{}.ClearBillingMappings)), kInt},
-	{"clearunsentactions", nil, uint32(unsafe.Offsetof(Control{}.Clearunsentactions)), kBool},
-	{"clearunsentemailstore", nil, uint32(unsafe.Offsetof(Control{}.Clearunsentemailstore)), kBool},
-	{"clearunsentescmsg", nil, uint32(unsafe.Offsetof(Control{}.Clearunsentescmsg)), kBool},
-	{"clearunsentactions_attempted", nil, uint32(unsafe.Offsetof(Control{}.ClearunsentactionsAttempted)), kBool},
-	{"clearunsentemailstore_attempted", nil, uint32(unsafe.Offsetof(Control{}.ClearunsentemailstoreAttempted)), kBool},
-	{"clearunsentescmsg_attempted", nil, uint32(unsafe.Offsetof(Control{}.ClearunsentescmsgAttempted)), kBool},
-	{"slack_ticket_user_name", nil, uint32(unsafe.Offsetof(Control{}.SlackTicketUserName)), kStr},
-	{"slack_command_user_name", nil, uint32(unsafe.Offsetof(Control{}.SlackCommandUserName)), kStr},
-	{"_checkexport_returnerrors", nil, uint32(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), kBool},
-	{"device_tenantids", nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantids)), kInts},
-	{"client_tenantids", nil, uint32(unsafe.Offsetof(Control{}.ClientTenantids)), kInts},
-	{"connectwisecontrol_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), kMany},
-	{"connectwisecontrol_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), kMany},
-	{"halointegrator_connectwisecontrol", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), kBool},
-	{"connectwisecontrol_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), kMany},
-	{"halointegrator_connectwisecontrol_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), kTime},
-	{"halointegrator_connectwisecontrol_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), kStr},
-	{"connectwisecontrolassetdefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), kStr},
-	{"salesforce_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), kMany},
-	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.CorsWhitelistList)), kMany},
-	{"okta_userrolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaUserrolemappings)), kMany},
-	{"workspace_devicemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), kMany},
-	{"workspace_site_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), kMany},
-	{"twilio_ticket_type_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), kStr},
-	{"twilio_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), kStr},
-	{"sccm_sqldriver", nil, uint32(unsafe.Offsetof(Control{}.SccmSqldriver)), kStr},
-	{"sccm_sqlprovider", nil, uint32(unsafe.Offsetof(Control{}.SccmSqlprovider)), kInt},
-	{"lansweeper_sqldriver", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqldriver)), kStr},
-	{"lansweeper_sqlprovider", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), kInt},
-	{"processstreettickettypename", nil, uint32(unsafe.Offsetof(Control{}.Processstreettickettypename)), kStr},
-	{"processstreetusername", nil, uint32(unsafe.Offsetof(Control{}.Processstreetusername)), kStr},
-	{"intacct_sync_halo_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), kMany},
-	{"intacctdefaultlocid_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), kMany},
-	{"intacct_warehouse_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), kMany},
-	{"teams_chat_tenant_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.TeamsChatTenantList)), kMany},
-	{"workspace_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), kStr},
-	{"halo_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloStatusMappings)), kMany},
-	{"halo_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.HaloPriorityMappings)), kMany},
-	{"etilizeurl", nil, uint32(unsafe.Offsetof(Control{}.Etilizeurl)), kStr},
-	{"barracuda_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaSitemappings)), kMany},
-	{"barracuda_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.BarracudaClientmappings)), kMany},
-	{"barracuda_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), kMany},
-	{"logicmonitor_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), kMany},
-	{"halointegrator_logicmonitor", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), kBool},
-	{"halointegrator_logicmonitor_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), kTime},
-	{"halointegrator_logicmonitor_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), kStr},
-	{"logicmonitor_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorDefaultsiteName)), kStr},
-	{"logicmonitor_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAlertUserName)), kStr},
-	{"logicmonitor_url", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorURL)), kStr},
-	{"halointegrator_barracuda", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBarracuda)), kBool},
-	{"halointegrator_barracuda_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBarracudaLastsync)), kTime},
-	{"halointegrator_barracuda_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorBarracudaLasterror)), kStr},
-	{"barracuda_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.BarracudaDefaultsiteName)), kStr},
-	{"barracudadefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.BarracudadefaultassettypeName)), kStr},
-	{"barracuda_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.BarracudaAlertUserName)), kStr},
-	{"teams_chat_tenants", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatTenants)), kStr},
-	{"teams_chat_welcome_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), kStr},
-	{"teams_chat_help_message", nil, uint32(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), kStr},
-	{"gw_named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.GwNamedRolesList)), kMany},
-	{"okta_named_roles_list", &dectKeyPair, uint32(unsafe.Offsetof(Control{}.OktaNamedRolesList)), kMany},
-	{"lansweeper_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), kMany},
-	{"gw_userrolemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwUserrolemappings)), kMany},
-	{"whatsapptickettype_name", nil, uint32(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), kStr},
-	{"twilio_whatsapp_number", nil, uint32(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), kStr},
-	{"appointment_notification_body", nil, uint32(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), kStr},
-	{"task_notification_body", nil, uint32(unsafe.Offsetof(Control{}.TaskNotificationBody)), kStr},
-	{"site24x7_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), kMany},
-	{"site24x7_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), kStr},
-	{"gw_mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GwMappingsNewUser)), kMany},
-	{"okta_mappings_new_user", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), kMany},
-	{"recaptcha_site_key", nil, uint32(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), kStr},
-	{"jamf_site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.JamfSiteLinks)), kMany},
-	{"total_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.TotalSetupSteps)), kInt},
-	{"completed_setup_steps", nil, uint32(unsafe.Offsetof(Control{}.CompletedSetupSteps)), kInt},
-	{"cleardatakey", nil, uint32(unsafe.Offsetof(Control{}.Cleardatakey)), kStr},
-	{"halointegrator_icinga", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcinga)), kBool},
-	{"halointegrator_icinga_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), kTime},
-	{"halointegrator_icinga_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), kStr},
-	{"icinga_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IcingaFieldmappings)), kMany},
-	{"icinga_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), kStr},
-	{"icingadefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), kStr},
-	{"icinga_sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(Control{}.IcingaSitemappings)), kMany},
-	{"icinga_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.IcingaAlertUserName)), kStr},
-	{"default_columns_id_sites_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), kStr},
-	{"default_columns_id_users_guid", nil, uint32(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), kStr},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Control{}.Translations)), kMany},
-	{"default_meter_tiers", &dectInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(Control{}.DefaultMeterTiers)), kMany},
-	{"connectwisermm_sitemappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), kMany},
-	{"connectwisermm_typemappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), kMany},
-	{"connectwise_rmm_defaultclient_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), kStr},
-	{"halointegrator_connectwisermm", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), kBool},
-	{"connectwisermm_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), kMany},
-	{"halointegrator_connectwisermm_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), kTime},
-	{"halointegrator_connectwisermm_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), kStr},
-	{"cookiemessage", nil, uint32(unsafe.Offsetof(Control{}.Cookiemessage)), kStr},
-	{"icinga_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), kMany},
-	{"logicmonitor_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), kMany},
-	{"shopifydefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), kStr},
-	{"shopify_userfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), kMany},
-	{"shopify_customerfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), kMany},
-	{"halointegrator_shopify", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopify)), kBool},
-	{"halointegrator_shopify_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), kTime},
-	{"halointegrator_shopify_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), kStr},
-	{"shopify_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), kMany},
-	{"intacct_invoicefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), kMany},
-	{"intacct_invoicelinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), kMany},
-	{"intacct_orderfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), kMany},
-	{"intacct_orderlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), kMany},
-	{"intacct_creditfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), kMany},
-	{"intacct_creditlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), kMany},
-	{"intacct_billfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), kMany},
-	{"intacct_billlinefieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), kMany},
-	{"halointegrator_xensam", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensam)), kBool},
-	{"halointegrator_xensam_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), kTime},
-	{"halointegrator_xensam_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), kStr},
-	{"xensam_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), kStr},
-	{"xensam_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), kMany},
-	{"xensam_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamFieldmappings)), kMany},
-	{"xensam_datacentre_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), kMany},
-	{"xensam_clientmappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.XensamClientmappings)), kMany},
-	{"xensam_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.XensamMappingsXtype)), kMany},
-	{"trustpilot_defaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), kStr},
-	{"okta_sitegroup_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), kMany},
-	{"lansweeper_sql_port", nil, uint32(unsafe.Offsetof(Control{}.LansweeperSQLPort)), kStr},
-	{"sccm_sql_port", nil, uint32(unsafe.Offsetof(Control{}.SccmSQLPort)), kStr},
-	{"can_disable_incoming_service", nil, uint32(unsafe.Offsetof(Control{}.CanDisableIncomingService)), kBool},
-	{"zabbix_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.ZabbixAlertUserName)), kStr},
-	{"connectwise_rmm_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertUserName)), kStr},
-	{"amazon_seller_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.AmazonSellerDefaultSiteName)), kStr},
-	{"halointegrator_amazonseller", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAmazonseller)), kBool},
-	{"halointegrator_amazonseller_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAmazonsellerLastsync)), kTime},
-	{"halointegrator_amazonseller_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAmazonsellerLasterror)), kStr},
-	{"is_nhserverless", nil, uint32(unsafe.Offsetof(Control{}.IsNhserverless)), kBool},
-	{"incoming_default_user_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), kStr},
-	{"incoming_newuser_default_site_name", nil, uint32(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), kStr},
-	{"prometheus_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), kMany},
-	{"prometheus_defaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), kStr},
-	{"prometheus_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), kStr},
-	{"prometheus_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), kMany},
-	{"prometheus_alerting_user_name", nil, uint32(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), kStr},
-	{"halointegrator_prometheus", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), kBool},
-	{"halointegrator_prometheus_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), kTime},
-	{"halointegrator_prometheus_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorPrometheusLasterror)), kStr},
-	{"halointegrator_mattermost", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMattermost)), kBool},
-	{"halointegrator_mattermost_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMattermostLastsync)), kTime},
-	{"halointegrator_mattermost_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMattermostLasterror)), kStr},
-	{"halointegrator_wordpress", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpress)), kBool},
-	{"halointegrator_wordpress_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpressLastsync)), kTime},
-	{"halointegrator_wordpress_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpressLasterror)), kStr},
-	{"reset_halointegrator_wordpress_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorWordpressLastsync)), kBool},
-	{"_dbintegrator_success", nil, uint32(unsafe.Offsetof(Control{}.DbintegratorSuccess)), kBool},
-	{"deferred_revenue_client_name", nil, uint32(unsafe.Offsetof(Control{}.DeferredRevenueClientName)), kStr},
-	{"halointegrator_googlebusiness", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglebusiness)), kBool},
-	{"halointegrator_googlebusiness_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglebusinessLastsync)), kTime},
-	{"halointegrator_googlebusiness_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglebusinessLasterror)), kStr},
-	{"reset_halointegrator_googlebusiness_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGooglebusinessLastsync)), kBool},
-	{"google_reviewdefaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.GoogleReviewdefaultusersiteName)), kStr},
-	{"google_questiondefaultusersite_name", nil, uint32(unsafe.Offsetof(Control{}.GoogleQuestiondefaultusersiteName)), kStr},
-	{"device_tenantids_strings", nil, uint32(unsafe.Offsetof(Control{}.DeviceTenantidsStrings)), kStrs},
-	{"twilio_account_sid", nil, uint32(unsafe.Offsetof(Control{}.TwilioAccountSid)), kStr},
-	{"halointegrator_googlecalendars", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglecalendars)), kBool},
-	{"halointegrator_googlecalendars_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglecalendarsLastsync)), kTime},
-	{"halointegrator_googlecalendars_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGooglecalendarsLasterror)), kStr},
-	{"aireports_enabled", nil, uint32(unsafe.Offsetof(Control{}.AireportsEnabled)), kBool},
-	{"halointegrator_wordpressorg", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpressorg)), kBool},
-	{"halointegrator_wordpressorg_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpressorgLastsync)), kTime},
-	{"halointegrator_wordpressorg_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorWordpressorgLasterror)), kStr},
-	{"reset_halointegrator_wordpressorg_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorWordpressorgLastsync)), kBool},
-	{"halointegrator_splashtop", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), kBool},
-	{"halointegrator_splashtop_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), kTime},
-	{"halointegrator_splashtop_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), kStr},
-	{"gocardless_userfieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), kMany},
-	{"gocardless_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), kStr},
-	{"halointegrator_gocardless", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardless)), kBool},
-	{"halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), kTime},
-	{"halointegrator_gocardless_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), kStr},
-	{"reset_halointegrator_gocardless_lastsync", nil, uint32(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), kBool},
-	{"prometheus_api_url_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), kMany},
-	{"aidetection_enabled", nil, uint32(unsafe.Offsetof(Control{}.AidetectionEnabled)), kBool},
-	{"itglue_sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), kMany},
-	{"slack_command_workspaces", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), kMany},
-	{"meraki_top_level_name", nil, uint32(unsafe.Offsetof(Control{}.MerakiTopLevelName)), kStr},
-	{"meraki_client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(Control{}.MerakiClientMappings)), kMany},
-	{"meraki_device_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), kMany},
-	{"merakidefaultassettype_name", nil, uint32(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), kStr},
-	{"meraki_xtype_mappings", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), kMany},
-	{"halointegrator_meraki", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMeraki)), kBool},
-	{"halointegrator_meraki_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), kTime},
-	{"halointegrator_meraki_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), kStr},
-	{"meraki_url", nil, uint32(unsafe.Offsetof(Control{}.MerakiURL)), kStr},
-	{"saml_certififcate", nil, uint32(unsafe.Offsetof(Control{}.SamlCertififcate)), kStr},
-	{"whatsapp_defaultclientsite_name", nil, uint32(unsafe.Offsetof(Control{}.WhatsappDefaultclientsiteName)), kStr},
-	{"xsoar_default_username", nil, uint32(unsafe.Offsetof(Control{}.XsoarDefaultUsername)), kStr},
-	{"halointegrator_adobecommerce", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerce)), kBool},
-	{"halointegrator_adobecommerce_lastsync", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), kTime},
-	{"halointegrator_adobecommerce_lasterror", nil, uint32(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), kStr},
-	{"adobecommercedefaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), kStr},
-	{"adobecommerce_import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), kMany},
-	{"openai_enabled", nil, uint32(unsafe.Offsetof(Control{}.OpenaiEnabled)), kBool},
-	{"azureopenai_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), kBool},
-	{"azureopenai_embedding_enabled", nil, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), kBool},
-	{"freshdesk_statusfilter_list", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), kMany},
-	{"distributionlists_defaultsite_name", nil, uint32(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), kStr},
-	{"workspace_mobilemappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), kMany},
-	{"workspace_mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), kMany},
-	{"_index_kbs_now", nil, uint32(unsafe.Offsetof(Control{}.IndexKbsNow)), kBool},
-	{"_index_services_now", nil, uint32(unsafe.Offsetof(Control{}.IndexServicesNow)), kBool},
-	{"home_html", nil, uint32(unsafe.Offsetof(Control{}.HomeHTML)), kStr},
-	{"home_html_top", nil, uint32(unsafe.Offsetof(Control{}.HomeHTMLTop)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(Control{}.NewIntegrationKey)), kStr},
-	{"new_integration_key2", nil, uint32(unsafe.Offsetof(Control{}.NewIntegrationKey2)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(Control{}.NewIntegrationMethod)), kBool},
-	{"new_integration_webhook_key", nil, uint32(unsafe.Offsetof(Control{}.NewIntegrationWebhookKey)), kStr},
-	{"integration_webhook_username", nil, uint32(unsafe.Offsetof(Control{}.IntegrationWebhookUsername)), kStr},
-	{"new_integration_webhook_method", nil, uint32(unsafe.Offsetof(Control{}.NewIntegrationWebhookMethod)), kBool},
-	{"atera_url", nil, uint32(unsafe.Offsetof(Control{}.AteraURL)), kStr},
-	{"businesscentral_url", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralURL)), kStr},
-	{"businesscentral_appid", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralAppid)), kStr},
-	{"businesscentral_domain", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralDomain)), kStr},
-	{"businesscentral_tokenexpiry", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralTokenexpiry)), kTime},
-	{"businesscentral_redirect", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralRedirect)), kStr},
-	{"businesscentral_authorised", nil, uint32(unsafe.Offsetof(Control{}.BusinesscentralAuthorised)), kBool},
-	{"dynamicscrm_url", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmURL)), kStr},
-	{"dynamicscrm_appid", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmAppid)), kStr},
-	{"dynamicscrm_domain", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmDomain)), kStr},
-	{"dynamicscrm_tokenexpiry", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmTokenexpiry)), kTime},
-	{"dynamicscrm_redirect", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmRedirect)), kStr},
-	{"dynamicscrm_authorized", nil, uint32(unsafe.Offsetof(Control{}.DynamicscrmAuthorized)), kBool},
-	{"exchange_application_id", nil, uint32(unsafe.Offsetof(Control{}.ExchangeApplicationID)), kStr},
-	{"exchange_tenant_id", nil, uint32(unsafe.Offsetof(Control{}.ExchangeTenantID)), kStr},
-	{"exchange_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.ExchangeTokenExpiry)), kTime},
-	{"exchange_redirect", nil, uint32(unsafe.Offsetof(Control{}.ExchangeRedirect)), kStr},
-	{"exchange_authorized", nil, uint32(unsafe.Offsetof(Control{}.ExchangeAuthorized)), kBool},
-	{"device42_url", nil, uint32(unsafe.Offsetof(Control{}.Device42URL)), kStr},
-	{"device42_username", nil, uint32(unsafe.Offsetof(Control{}.Device42Username)), kStr},
-	{"prtg_url", nil, uint32(unsafe.Offsetof(Control{}.PrtgURL)), kStr},
-	{"prtg_username", nil, uint32(unsafe.Offsetof(Control{}.PrtgUsername)), kStr},
-	{"prtg_password", nil, uint32(unsafe.Offsetof(Control{}.PrtgPassword)), kStr},
-	{"gfi_url", nil, uint32(unsafe.Offsetof(Control{}.GfiURL)), kStr},
-	{"soc_api_id", nil, uint32(unsafe.Offsetof(Control{}.SocAPIID)), kStr},
-	{"qbo_client_id", nil, uint32(unsafe.Offsetof(Control{}.QboClientID)), kStr},
-	{"qbo_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.QboTokenExpiry)), kTime},
-	{"qbo_authorized", nil, uint32(unsafe.Offsetof(Control{}.QboAuthorized)), kBool},
-	{"qbo_redirect", nil, uint32(unsafe.Offsetof(Control{}.QboRedirect)), kStr},
-	{"qbo_url", nil, uint32(unsafe.Offsetof(Control{}.QboURL)), kStr},
-	{"sage50password", nil, uint32(unsafe.Offsetof(Control{}.Sage50password)), kStr},
-	{"servicenow_url", nil, uint32(unsafe.Offsetof(Control{}.ServicenowURL)), kStr},
-	{"servicenow_username", nil, uint32(unsafe.Offsetof(Control{}.ServicenowUsername)), kStr},
-	{"autotask_username", nil, uint32(unsafe.Offsetof(Control{}.AutotaskUsername)), kStr},
-	{"connectwise_url", nil, uint32(unsafe.Offsetof(Control{}.ConnectwiseURL)), kStr},
-	{"connectwise_public_key", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisePublicKey)), kStr},
-	{"connectwise_private_key", nil, uint32(unsafe.Offsetof(Control{}.ConnectwisePrivateKey)), kStr},
-	{"ninja_url", nil, uint32(unsafe.Offsetof(Control{}.NinjaURL)), kStr},
-	{"ninja_client_id", nil, uint32(unsafe.Offsetof(Control{}.NinjaClientID)), kStr},
-	{"ninja_authorized", nil, uint32(unsafe.Offsetof(Control{}.NinjaAuthorized)), kBool},
-	{"ninja_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.NinjaTokenExpiry)), kTime},
-	{"ninja_redirect", nil, uint32(unsafe.Offsetof(Control{}.NinjaRedirect)), kStr},
-	{"itglue_url", nil, uint32(unsafe.Offsetof(Control{}.ItglueURL)), kStr},
-	{"snelstart_url", nil, uint32(unsafe.Offsetof(Control{}.SnelstartURL)), kStr},
-	{"snelstart_client_id", nil, uint32(unsafe.Offsetof(Control{}.SnelstartClientID)), kStr},
-	{"snelstart_authorized", nil, uint32(unsafe.Offsetof(Control{}.SnelstartAuthorized)), kBool},
-	{"snelstart_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.SnelstartTokenExpiry)), kTime},
-	{"jamf_url", nil, uint32(unsafe.Offsetof(Control{}.JamfURL)), kStr},
-	{"jamf_username", nil, uint32(unsafe.Offsetof(Control{}.JamfUsername)), kStr},
-	{"interact_url", nil, uint32(unsafe.Offsetof(Control{}.InteractURL)), kStr},
-	{"interact_username", nil, uint32(unsafe.Offsetof(Control{}.InteractUsername)), kStr},
-	{"interact_tenant", nil, uint32(unsafe.Offsetof(Control{}.InteractTenant)), kStr},
-	{"interact_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.InteractTokenExpiry)), kTime},
-	{"gw_url", nil, uint32(unsafe.Offsetof(Control{}.GwURL)), kStr},
-	{"gw_client_id", nil, uint32(unsafe.Offsetof(Control{}.GwClientID)), kStr},
-	{"gw_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.GwTokenExpiry)), kTime},
-	{"gw_redirect", nil, uint32(unsafe.Offsetof(Control{}.GwRedirect)), kStr},
-	{"gw_authorized", nil, uint32(unsafe.Offsetof(Control{}.GwAuthorized)), kBool},
-	{"scomservername", nil, uint32(unsafe.Offsetof(Control{}.Scomservername)), kStr},
-	{"scomdomain", nil, uint32(unsafe.Offsetof(Control{}.Scomdomain)), kStr},
-	{"scomusername", nil, uint32(unsafe.Offsetof(Control{}.Scomusername)), kStr},
-	{"scompassword", nil, uint32(unsafe.Offsetof(Control{}.Scompassword)), kStr},
-	{"scom_access", nil, uint32(unsafe.Offsetof(Control{}.ScomAccess)), kBool},
-	{"orion_server_name", nil, uint32(unsafe.Offsetof(Control{}.OrionServerName)), kStr},
-	{"orion_username", nil, uint32(unsafe.Offsetof(Control{}.OrionUsername)), kStr},
-	{"orion_password", nil, uint32(unsafe.Offsetof(Control{}.OrionPassword)), kStr},
-	{"orion_access", nil, uint32(unsafe.Offsetof(Control{}.OrionAccess)), kBool},
-	{"beyondtrust_url", nil, uint32(unsafe.Offsetof(Control{}.BeyondtrustURL)), kStr},
-	{"beyondtrust_username", nil, uint32(unsafe.Offsetof(Control{}.BeyondtrustUsername)), kStr},
-	{"beyondtrust_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.BeyondtrustTokenExpiry)), kTime},
-	{"beyondtrust_authorized", nil, uint32(unsafe.Offsetof(Control{}.BeyondtrustAuthorized)), kBool},
-	{"sentinel_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.SentinelTokenExpiry)), kTime},
-	{"sentinel_redirect", nil, uint32(unsafe.Offsetof(Control{}.SentinelRedirect)), kStr},
-	{"sentinel_authorized", nil, uint32(unsafe.Offsetof(Control{}.SentinelAuthorized)), kBool},
-	{"syncro_url", nil, uint32(unsafe.Offsetof(Control{}.SyncroURL)), kStr},
-	{"domotz_url", nil, uint32(unsafe.Offsetof(Control{}.DomotzURL)), kStr},
-	{"g2aremote_client_id", nil, uint32(unsafe.Offsetof(Control{}.G2aremoteClientID)), kStr},
-	{"automate_url", nil, uint32(unsafe.Offsetof(Control{}.AutomateURL)), kStr},
-	{"automate_username", nil, uint32(unsafe.Offsetof(Control{}.AutomateUsername)), kStr},
-	{"g2aremote_authorized", nil, uint32(unsafe.Offsetof(Control{}.G2aremoteAuthorized)), kBool},
-	{"automate_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.AutomateTokenExpiry)), kTime},
-	{"g2aremote_refresh_token", nil, uint32(unsafe.Offsetof(Control{}.G2aremoteRefreshToken)), kStr},
-	{"g2aremote_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.G2aremoteTokenExpiry)), kTime},
-	{"g2aremote_redirect", nil, uint32(unsafe.Offsetof(Control{}.G2aremoteRedirect)), kStr},
-	{"snow_username", nil, uint32(unsafe.Offsetof(Control{}.SnowUsername)), kStr},
-	{"snow_url", nil, uint32(unsafe.Offsetof(Control{}.SnowURL)), kStr},
-	{"auvik_tenant", nil, uint32(unsafe.Offsetof(Control{}.AuvikTenant)), kStr},
-	{"auvik_username", nil, uint32(unsafe.Offsetof(Control{}.AuvikUsername)), kStr},
-	{"hubspot_url", nil, uint32(unsafe.Offsetof(Control{}.HubspotURL)), kStr},
-	{"hubspot_client_id", nil, uint32(unsafe.Offsetof(Control{}.HubspotClientID)), kStr},
-	{"hubspot_authorized", nil, uint32(unsafe.Offsetof(Control{}.HubspotAuthorized)), kBool},
-	{"hubspot_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.HubspotTokenExpiry)), kTime},
-	{"hubspot_redirect", nil, uint32(unsafe.Offsetof(Control{}.HubspotRedirect)), kStr},
-	{"qualys_url", nil, uint32(unsafe.Offsetof(Control{}.QualysURL)), kStr},
-	{"qualys_domain", nil, uint32(unsafe.Offsetof(Control{}.QualysDomain)), kStr},
-	{"qualys_username", nil, uint32(unsafe.Offsetof(Control{}.QualysUsername)), kStr},
-	{"azuretranslate_region", nil, uint32(unsafe.Offsetof(Control{}.AzuretranslateRegion)), kStr},
-	{"azuretranslate_currentusage", nil, uint32(unsafe.Offsetof(Control{}.AzuretranslateCurrentusage)), kInt64},
-	{"passportal_apikey", nil, uint32(unsafe.Offsetof(Control{}.PassportalApikey)), kStr},
-	{"passportal_url", nil, uint32(unsafe.Offsetof(Control{}.PassportalURL)), kStr},
-	{"passportal_refresh_token", nil, uint32(unsafe.Offsetof(Control{}.PassportalRefreshToken)), kStr},
-	{"passportal_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.PassportalTokenExpiry)), kTime},
-	{"hudu_url", nil, uint32(unsafe.Offsetof(Control{}.HuduURL)), kStr},
-	{"cipp_url", nil, uint32(unsafe.Offsetof(Control{}.CippURL)), kStr},
-	{"intacct_sender_id", nil, uint32(unsafe.Offsetof(Control{}.IntacctSenderID)), kStr},
-	{"intacct_company_id", nil, uint32(unsafe.Offsetof(Control{}.IntacctCompanyID)), kStr},
-	{"intacct_username", nil, uint32(unsafe.Offsetof(Control{}.IntacctUsername)), kStr},
-	{"backupradar_url", nil, uint32(unsafe.Offsetof(Control{}.BackupradarURL)), kStr},
-	{"addigy_clientid", nil, uint32(unsafe.Offsetof(Control{}.AddigyClientid)), kStr},
-	{"ingram_micro_url", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroURL)), kStr},
-	{"ingram_micro_marketplace", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroMarketplace)), kStr},
-	{"ingram_micro_username", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroUsername)), kStr},
-	{"ingram_micro_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.IngramMicroTokenExpiry)), kTime},
-	{"freshdesk_url", nil, uint32(unsafe.Offsetof(Control{}.FreshdeskURL)), kStr},
-	{"liongard_url", nil, uint32(unsafe.Offsetof(Control{}.LiongardURL)), kStr},
-	{"liongard_client_id", nil, uint32(unsafe.Offsetof(Control{}.LiongardClientID)), kStr},
-	{"salesforce_client_id", nil, uint32(unsafe.Offsetof(Control{}.SalesforceClientID)), kStr},
-	{"pax8_client_id", nil, uint32(unsafe.Offsetof(Control{}.Pax8ClientID)), kStr},
-	{"salesforce_authorized", nil, uint32(unsafe.Offsetof(Control{}.SalesforceAuthorized)), kBool},
-	{"pax8_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.Pax8TokenExpiry)), kTime},
-	{"salesforce_refresh_token", nil, uint32(unsafe.Offsetof(Control{}.SalesforceRefreshToken)), kStr},
-	{"salesforce_token_expiry", nil, uint32(unsafe.Offsetof(Control{}.SalesforceTokenExpiry)), kTime},
-	{"salesforce_redirect", nil, uint32(unsafe.Offsetof(Control{}.SalesforceRedirect)), kStr},
-	{"salesforce_url", nil, uint32(unsafe.Offsetof(Control{}.SalesforceURL)), kStr},
-	{"client_secret_newrelic", nil, uint32(unsafe.Offsetof(Control{}.ClientSecretNewrelic)), kStr},
-	{"newrelicuser_name", nil, uint32(unsafe.Offsetof(Control{}.NewrelicuserName)), kStr},
-	{"newrelic_url", nil, uint32(unsafe.Offsetof(Control{}.NewrelicURL)), kStr},
-	{"new_glclientsecret", nil, uint32(unsafe.Offsetof(Control{}.NewGlclientsecret)), kStr},
-	{"kaseya_client_id", nil, uint32(unsafe.Offsetof(Control{}.KaseyaClientID)), kStr},
-	{"kaseya_url", nil, uint32(unsafe.Offsetof(Control{}.KaseyaURL)), kStr},
-	{"kaseya_authorised", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAuthorised)), kBool},
-	{"kaseya_alert_user_name", nil, uint32(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), kStr},
-	{"kaseya_servicedesks", &dectKeyPair2, uint32(unsafe.Offsetof(Control{}.KaseyaServicedesks)), kMany},
-	{"chat_service_url", nil, uint32(unsafe.Offsetof(Control{}.ChatServiceURL)), kStr},
-	{"report_service_url", nil, uint32(unsafe.Offsetof(Control{}.ReportServiceURL)), kStr},
-	{"zabbix_url", nil, uint32(unsafe.Offsetof(Control{}.ZabbixURL)), kStr},
-	{"zabbix_username", nil, uint32(unsafe.Offsetof(Control{}.ZabbixUsername)), kStr},
-	{"rhipe_client_id", nil, uint32(unsafe.Offsetof(Control{}.RhipeClientID)), kStr},
-	{"techdata_client_id", nil, uint32(unsafe.Offsetof(Control{}.TechdataClientID)), kStr},
-	{"inty_url", nil, uint32(unsafe.Offsetof(Control{}.IntyURL)), kStr},
-	{"inty_username", nil, uint32(unsafe.Offsetof(Control{}.IntyUsername)), kStr},
-	{"westcoastcloud_url", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudURL)), kStr},
-	{"westcoastcloud_username", nil, uint32(unsafe.Offsetof(Control{}.WestcoastcloudUsername)), kStr},
-	{"sherweb_client_id", nil, uint32(unsafe.Offsetof(Control{}.SherwebClientID)), kStr},
-	{"sherweb_tenant", nil, uint32(unsafe.Offsetof(Control{}.SherwebTenant)), kStr},
-	{"also_url", nil, uint32(unsafe.Offsetof(Control{}.AlsoURL)), kStr},
-	{"also_username", nil, uint32(unsafe.Offsetof(Control{}.AlsoUsername)), kStr},
-	{"dickerdata_url", nil, uint32(unsafe.Offsetof(Control{}.DickerdataURL)), kStr},
-	{"quoter_url", nil, uint32(unsafe.Offsetof(Control{}.QuoterURL)), kStr},
-	{"quoter_client_id", nil, uint32(unsafe.Offsetof(Control{}.QuoterClientID)), kStr},
-	{"halolink_url", nil, uint32(unsafe.Offsetof(Control{}.HalolinkURL)), kStr},
-	{"halolink_client_id", nil, uint32(unsafe.Offsetof(Control{}.HalolinkClientID)), kStr},
-	{"includechatsettings", nil, uint32(unsafe.Offsetof(Control{}.Includechatsettings)), kBool},
-	{"includeprsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeprsettings)), kBool},
-	{"includeintegrationsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeintegrationsettings)), kBool},
-	{"includebillingsettings", nil, uint32(unsafe.Offsetof(Control{}.Includebillingsettings)), kBool},
-	{"includeemailsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeemailsettings)), kBool},
-	{"includechangefreezesettings", nil, uint32(unsafe.Offsetof(Control{}.Includechangefreezesettings)), kBool},
-	{"includeportalsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeportalsettings)), kBool},
-	{"includerecurringinvoicesettings", nil, uint32(unsafe.Offsetof(Control{}.Includerecurringinvoicesettings)), kBool},
-	{"includequotesettings", nil, uint32(unsafe.Offsetof(Control{}.Includequotesettings)), kBool},
-	{"integrationmoduleid", nil, uint32(unsafe.Offsetof(Control{}.Integrationmoduleid)), kInt},
-	{"includeresourcebookingsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeresourcebookingsettings)), kBool},
-	{"includecalendarsettings", nil, uint32(unsafe.Offsetof(Control{}.Includecalendarsettings)), kBool},
-	{"includeadvancedsettings", nil, uint32(unsafe.Offsetof(Control{}.Includeadvancedsettings)), kBool},
-	{"gw_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwScopes)), kStrs},
-	{"gw_asset_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwAssetScopes)), kBool},
-	{"pagerduty_services", &dectPagerDutyMapping, uint32(unsafe.Offsetof(Control{}.PagerdutyServices)), kMany},
-	{"integration_client_id", nil, uint32(unsafe.Offsetof(Control{}.IntegrationClientID)), kStr},
-	{"whatsapp_authorised", nil, uint32(unsafe.Offsetof(Control{}.WhatsappAuthorised)), kBool},
-	{"logicmonitor_access_id", nil, uint32(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), kStr},
-	{"azure_openai_url", nil, uint32(unsafe.Offsetof(Control{}.AzureOpenaiURL)), kStr},
-	{"azure_openai_version", nil, uint32(unsafe.Offsetof(Control{}.AzureOpenaiVersion)), kStr},
-	{"azure_ai_search_url", nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchURL)), kStr},
-	{"azure_ai_search_version", nil, uint32(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), kStr},
-	{"integration_url", nil, uint32(unsafe.Offsetof(Control{}.IntegrationURL)), kStr},
-	{"integration_tenant", nil, uint32(unsafe.Offsetof(Control{}.IntegrationTenant)), kStr},
-	{"openai_embeddings_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), kMany},
-	{"azureopenai_embeddings_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), kMany},
-	{"aiembedding_enabled_tickettypes", &dectKeyPair4, uint32(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), kMany},
-	{"vectorise_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Control{}.VectoriseTickettypes)), kMany},
-	{"vectorise_date", nil, uint32(unsafe.Offsetof(Control{}.VectoriseDate)), kTime},
-	{"opsgenie_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieURL)), kStr},
-	{"opsgenie_instance_url", nil, uint32(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), kStr},
-	{"teams_tenant_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsTenantID)), kStr},
-	{"teams_client_id", nil, uint32(unsafe.Offsetof(Control{}.TeamsClientID)), kStr},
-	{"teams_authorized", nil, uint32(unsafe.Offsetof(Control{}.TeamsAuthorized)), kBool},
-	{"freshdesk_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), kMany},
-	{"freshdesk_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), kMany},
-	{"freshdesk_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), kMany},
-	{"freshdesk_field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), kMany},
-	{"coralogix_url", nil, uint32(unsafe.Offsetof(Control{}.CoralogixURL)), kStr},
-	{"coralogix_uuid", nil, uint32(unsafe.Offsetof(Control{}.CoralogixUUID)), kStr},
-	{"gw_mobile_scopes", nil, uint32(unsafe.Offsetof(Control{}.GwMobileScopes)), kBool},
-}, sorted: []uint16{1386, 1384, 2023, 1385, 1429, 1430, 2230, 2299, 2293, 2291, 2292, 2687, 2492, 2174, 2411, 2412, 2300, 2283, 2829, 2477, 2478, 2600, 2473, 2474, 2367, 2368, 2372, 2402, 2229, 2376, 2360, 2289, 2304, 2227, 2397, 2172, 2173, 2419, 2294, 2307, 2346, 2884, 2885, 2407, 2228, 2290, 2440, 2295, 2296, 2297, 1908, 1071, 2167, 1748, 1747, 1750, 1749, 1751, 1746, 1752, 618, 1291, 501, 719, 636, 2156, 226, 717, 1779, 608, 2100, 1014, 575, 1039, 1040, 2551, 2547, 273, 274, 1036, 3002, 2545, 1037, 1034, 1035, 1033, 2546, 496, 1038, 1839, 2489, 525, 198, 135, 1760, 1492, 354, 321, 881, 523, 557, 558, 1469, 2028, 2026, 2029, 2876, 2038, 2037, 2875, 57, 2479, 2171, 2089, 107, 106, 108, 1394, 1945, 2052, 2109, 2110, 2111, 2121, 2064, 2106, 2078, 1983, 2857, 3073, 2842, 796, 2406, 2413, 1509, 393, 221, 1570, 2455, 1939, 230, 1554, 1867, 348, 949, 125, 1553, 1145, 915, 1804, 844, 2102, 620, 1933, 606, 482, 220, 1685, 778, 1209, 2099, 1310, 1628, 31, 842, 1311, 1328, 635, 88, 1642, 56, 124, 1364, 788, 1795, 1467, 1320, 1269, 417, 1318, 1658, 77, 89, 1367, 2286, 1592, 1755, 369, 36, 1293, 2650, 1165, 2655, 1164, 2651, 1163, 3039, 3040, 1877, 2050, 1602, 1793, 1794, 2807, 1026, 1027, 1555, 1556, 2169, 2170, 1242, 2145, 217, 2, 3, 5, 280, 2743, 1347, 1216, 2431, 1920, 1921, 1374, 1373, 1372, 643, 644, 2656, 1168, 2661, 1167, 2657, 1166, 322, 509, 518, 2047, 1800, 2041, 2042, 1801, 1400, 1401, 1339, 183, 262, 263, 264, 261, 1404, 1322, 2007, 1775, 971, 574, 757, 758, 2374, 751, 752, 750, 2361, 753, 2362, 749, 754, 2363, 755, 756, 1838, 2488, 2494, 748, 2894, 1868, 1195, 160, 1002, 386, 628, 231, 1953, 596, 1606, 1103, 2060, 1855, 328, 1716, 1608, 1174, 167, 779, 1588, 1679, 1022, 585, 1662, 168, 576, 929, 930, 2490, 926, 925, 928, 931, 933, 924, 2487, 1773, 2483, 2974, 2184, 2971, 2972, 154, 153, 1043, 723, 180, 716, 965, 1257, 1501, 726, 2927, 954, 955, 2515, 951, 2511, 2068, 2510, 2508, 953, 952, 2509, 2507, 2506, 2980, 950, 2541, 993, 994, 2981, 3067, 3068, 2590, 2591, 1083, 1084, 2592, 1082, 1087, 3065, 3066, 1909, 1778, 1493, 1415, 1416, 1085, 1086, 2279, 1465, 2280, 2456, 892, 893, 889, 890, 891, 2457, 2879, 3072, 2054, 2878, 1450, 1598, 1599, 1451, 2991, 2990, 1412, 310, 311, 2593, 309, 312, 307, 306, 308, 1095, 3001, 1562, 427, 380, 2733, 2719, 378, 2731, 382, 2720, 381, 2718, 379, 2732, 508, 2964, 2179, 2963, 2961, 2962, 1905, 1904, 832, 514, 634, 1105, 1104, 2430, 78, 1369, 244, 245, 1759, 260, 2896, 2900, 2897, 2281, 2899, 1595, 2898, 2895, 2284, 2282, 303, 1237, 646, 1284, 470, 1772, 1285, 1286, 1585, 1387, 721, 1490, 1287, 1303, 2804, 411, 621, 622, 623, 624, 21, 22, 23, 24, 2265, 2266, 2267, 1506, 2183, 1504, 2182, 1505, 855, 353, 1652, 1654, 1650, 1653, 1651, 1503, 2180, 1222, 1218, 1223, 1220, 1219, 1221, 1224, 331, 2147, 408, 3027, 1008, 1009, 152, 658, 1845, 1603, 194, 444, 938, 1852, 1853, 1656, 1102, 2997, 1307, 2678, 2154, 2155, 2753, 2679, 2682, 2680, 2683, 2681, 2684, 1559, 2370, 2185, 2351, 2186, 2277, 3018, 2337, 2689, 1397, 466, 182, 1757, 409, 1846, 1840, 2752, 7, 418, 715, 249, 246, 927, 247, 714, 831, 2930, 2929, 1791, 1792, 2806, 537, 536, 2768, 538, 1790, 539, 540, 2928, 410, 253, 251, 2693, 2690, 2691, 250, 2696, 252, 248, 145, 2770, 2766, 2767, 2168, 18, 17, 60, 1238, 196, 642, 1693, 1694, 1537, 1536, 1538, 1674, 2773, 222, 1831, 3085, 3086, 2698, 970, 1876, 524, 1671, 805, 299, 282, 483, 1986, 131, 1925, 2359, 25, 1878, 1771, 4, 1744, 1696, 895, 698, 2352, 2436, 1695, 2118, 795, 695, 2355, 690, 691, 694, 2353, 693, 2354, 697, 696, 577, 1917, 2410, 2262, 2263, 2264, 1919, 692, 1875, 1123, 2677, 1763, 869, 298, 542, 1675, 1564, 1762, 1842, 1724, 739, 2079, 873, 1958, 852, 1197, 1298, 1201, 1300, 958, 959, 403, 404, 506, 507, 1186, 1187, 511, 2762, 1863, 1864, 1179, 1180, 512, 2763, 862, 19, 857, 1184, 1185, 1177, 1178, 2046, 2004, 1826, 358, 859, 1090, 1887, 2162, 2163, 1959, 2765, 2002, 1297, 1296, 705, 477, 760, 861, 1730, 1731, 1729, 1728, 1898, 390, 391, 275, 276, 1912, 865, 866, 867, 863, 864, 860, 338, 336, 337, 339, 936, 1200, 1299, 605, 604, 209, 210, 211, 20, 1886, 497, 1188, 1190, 1189, 1181, 1183, 1182, 498, 2027, 535, 782, 1016, 132, 1722, 1133, 80, 286, 1512, 1699, 767, 766, 1766, 189, 1583, 1582, 1584, 2013, 733, 615, 1239, 165, 164, 499, 1669, 2045, 1550, 55, 1547, 1549, 371, 372, 370, 287, 1539, 1511, 1551, 1546, 2285, 1464, 163, 1686, 385, 1849, 2830, 1848, 1202, 1047, 781, 118, 2342, 2344, 2495, 709, 2343, 2912, 2913, 710, 2345, 711, 712, 556, 2369, 2688, 2837, 2662, 1171, 2667, 1170, 2663, 1169, 3041, 1644, 2010, 811, 1745, 586, 725, 2030, 718, 1587, 810, 2087, 2085, 2086, 2881, 2093, 2150, 2465, 908, 909, 910, 2467, 913, 2468, 911, 912, 914, 2466, 2469, 1041, 2552, 2969, 1667, 159, 1566, 190, 1567, 1891, 948, 947, 583, 186, 1267, 528, 1558, 30, 2051, 793, 2902, 2906, 2903, 2320, 2905, 2025, 2904, 2901, 794, 1428, 2181, 555, 16, 281, 15, 2070, 582, 2022, 1313, 2057, 1789, 2122, 2053, 1874, 2056, 2059, 1108, 1101, 195, 1847, 495, 318, 1124, 2055, 2058, 2112, 1799, 105, 218, 1768, 968, 1657, 1135, 1414, 1596, 1866, 1265, 223, 1370, 1380, 1865, 1246, 134, 1638, 161, 157, 158, 1743, 1612, 1609, 289, 763, 1660, 111, 546, 283, 1243, 1591, 1668, 94, 95, 37, 1240, 102, 103, 1335, 1680, 1441, 1405, 2124, 1517, 780, 166, 1392, 109, 1627, 613, 1259, 100, 1314, 1368, 1091, 609, 162, 96, 684, 384, 1605, 1327, 1815, 595, 1107, 81, 830, 650, 2084, 1783, 2570, 305, 304, 2717, 66, 1375, 213, 2216, 2215, 2214, 2907, 316, 2911, 735, 882, 998, 737, 1080, 2910, 736, 2908, 2909, 906, 1781, 458, 1458, 2493, 894, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 2105, 1208, 1207, 1348, 1349, 1359, 27, 662, 1593, 1594, 234, 235, 352, 516, 1198, 1147, 257, 627, 317, 1191, 3084, 2083, 3082, 3081, 2082, 2880, 3083, 3007, 2973, 2970, 2977, 2975, 2976, 28, 1111, 594, 1788, 2917, 653, 654, 655, 656, 2618, 1149, 2579, 1148, 2619, 1916, 1028, 1940, 1941, 2851, 1942, 2850, 2178, 2177, 2308, 1906, 851, 2305, 1907, 1860, 2836, 1862, 1858, 2306, 1859, 2835, 1861, 1856, 1857, 1911, 1630, 1629, 1705, 1641, 1639, 1640, 2310, 2313, 2312, 2311, 2309, 1631, 1634, 1637, 1636, 1635, 1632, 1633, 422, 2098, 2401, 256, 1673, 2315, 3060, 2090, 2951, 2948, 2091, 1787, 2316, 2747, 3087, 2092, 2737, 2950, 3059, 2949, 2947, 2314, 2740, 2716, 2715, 935, 2548, 2550, 2549, 2872, 2874, 2873, 2652, 2654, 2653, 2808, 2810, 2809, 2658, 2660, 2659, 2364, 2366, 2365, 2484, 2486, 2485, 2512, 2514, 2513, 2597, 2599, 2598, 2728, 2730, 2729, 2692, 2695, 2694, 2769, 2772, 2771, 2356, 2358, 2357, 2664, 2666, 2665, 2470, 2472, 2471, 2437, 2439, 2438, 2377, 2379, 2378, 2498, 2500, 2499, 2576, 2578, 2577, 2852, 2854, 2853, 2831, 2833, 2832, 2839, 2841, 2840, 2317, 2319, 2318, 2480, 2482, 2481, 2523, 2525, 2524, 2754, 2756, 2755, 2564, 2566, 2565, 2271, 2634, 2636, 2635, 2427, 2429, 2428, 2446, 2448, 2447, 2602, 2604, 2603, 2234, 2236, 2235, 2553, 2555, 2554, 2722, 2724, 2723, 2822, 2824, 2823, 2865, 2867, 2866, 2274, 2276, 2275, 2594, 2596, 2595, 2220, 2222, 2221, 2388, 2390, 2389, 2668, 2670, 2669, 2339, 2341, 2340, 2535, 2537, 2536, 2572, 2574, 2573, 2819, 2821, 2820, 2333, 2335, 2334, 2529, 2531, 2530, 2622, 2624, 2623, 2584, 2586, 2585, 2210, 2212, 2211, 2325, 2327, 2326, 2450, 2452, 2451, 2671, 2673, 2672, 2646, 2648, 2647, 2779, 2781, 2780, 2503, 2505, 2504, 2223, 2225, 2224, 2847, 2849, 2848, 2559, 2561, 2560, 2461, 2463, 2462, 2628, 2630, 2629, 2640, 2642, 2641, 2825, 2827, 2826, 2843, 2845, 2844, 2791, 2793, 2792, 2415, 2417, 2416, 2615, 2617, 2616, 3045, 3044, 549, 2414, 1655, 475, 2031, 1130, 233, 191, 2033, 1761, 607, 389, 2034, 1720, 405, 2032, 1992, 1927, 1590, 918, 1507, 1294, 1615, 1304, 1710, 651, 1281, 1217, 2886, 2115, 2887, 1292, 82, 2127, 1454, 612, 2036, 347, 977, 983, 2984, 2983, 2518, 979, 2519, 980, 374, 976, 2521, 978, 984, 975, 982, 2522, 2986, 981, 2517, 2985, 974, 2520, 2982, 2996, 492, 493, 2761, 533, 531, 485, 486, 484, 2758, 490, 494, 2757, 489, 491, 2760, 2774, 487, 488, 2759, 0, 1774, 2123, 1560, 1950, 1409, 1408, 1410, 1411, 1413, 1957, 1718, 3058, 3049, 3057, 3051, 3046, 3050, 3048, 3052, 3047, 3054, 3053, 3056, 413, 639, 1807, 2812, 1808, 2813, 1810, 1809, 1806, 1317, 630, 1985, 2562, 1074, 2567, 3004, 3006, 1073, 2563, 1072, 3003, 3005, 2789, 2790, 2999, 2787, 2788, 2783, 2784, 2785, 2786, 2998, 1007, 2543, 356, 2710, 433, 434, 1872, 3000, 2712, 367, 365, 362, 1106, 360, 1025, 2711, 301, 361, 436, 357, 359, 1010, 435, 366, 368, 363, 364, 1005, 3062, 2231, 2232, 3070, 3069, 2892, 3055, 1706, 464, 465, 1, 784, 783, 2945, 2946, 2943, 2944, 1613, 1614, 1610, 1611, 319, 2632, 1157, 2637, 1156, 2633, 1155, 3033, 3034, 545, 1918, 441, 225, 638, 472, 1697, 799, 401, 402, 1122, 2811, 2128, 683, 2073, 961, 480, 966, 2349, 1665, 702, 2348, 1664, 701, 2347, 1663, 700, 1403, 1381, 127, 823, 2422, 2420, 2424, 818, 820, 2426, 822, 819, 1850, 821, 1851, 824, 825, 1988, 2421, 2425, 1987, 2858, 1003, 817, 2423, 2936, 1812, 1813, 375, 848, 849, 2442, 845, 846, 2443, 843, 2441, 2444, 841, 513, 2445, 453, 2750, 454, 2941, 2942, 2605, 1116, 1117, 3025, 3024, 3022, 1113, 1114, 446, 447, 448, 449, 1112, 2601, 1119, 1115, 1118, 3026, 2606, 445, 1704, 2607, 3023, 1120, 759, 2676, 1245, 806, 807, 112, 113, 548, 547, 407, 406, 1263, 1264, 1244, 1543, 808, 809, 133, 1487, 2244, 2261, 424, 426, 2396, 2238, 425, 773, 774, 2252, 2253, 2257, 777, 1012, 776, 2259, 2258, 2491, 2260, 2405, 2247, 2542, 772, 2739, 2243, 2242, 2043, 2245, 320, 2404, 2249, 2403, 2802, 2246, 2240, 2706, 2707, 2239, 2241, 2248, 277, 2237, 2256, 775, 2250, 2251, 2255, 1973, 1974, 1972, 1975, 1976, 1979, 1980, 1977, 1978, 2065, 2113, 1782, 10, 2373, 6, 2544, 8, 216, 854, 797, 1765, 1708, 640, 181, 3009, 1066, 1057, 1058, 1055, 2558, 1064, 2557, 1061, 2556, 1053, 3008, 1051, 1390, 1270, 1271, 136, 1277, 151, 1276, 1272, 1274, 1275, 1273, 1462, 1463, 1461, 1676, 1457, 520, 85, 1215, 1214, 1649, 86, 84, 87, 1828, 560, 1049, 732, 1816, 3064, 344, 345, 2726, 1888, 1960, 1961, 342, 1962, 341, 2725, 346, 343, 2721, 377, 2727, 2775, 2187, 1006, 1689, 1688, 1406, 722, 939, 315, 1029, 1703, 1023, 1814, 29, 1954, 297, 2117, 2116, 1719, 415, 626, 1701, 400, 399, 1967, 2861, 1970, 1971, 2862, 1966, 2860, 2868, 2864, 2393, 1969, 1968, 2863, 771, 768, 769, 2395, 770, 2394, 90, 91, 460, 529, 671, 729, 708, 668, 666, 2336, 667, 669, 670, 727, 815, 816, 731, 728, 672, 730, 706, 1121, 707, 665, 1330, 414, 647, 2287, 2288, 652, 2142, 826, 827, 828, 1306, 44, 47, 474, 43, 41, 48, 42, 51, 49, 52, 45, 50, 46, 2136, 1309, 1266, 1687, 185, 1702, 1841, 219, 740, 1577, 243, 242, 241, 238, 237, 239, 240, 500, 1013, 119, 1581, 2328, 1109, 1110, 2273, 2496, 1578, 1579, 1572, 1575, 1576, 1574, 1573, 1571, 1580, 2278, 1017, 2003, 1199, 3021, 2888, 2889, 2890, 2891, 2893, 215, 1255, 591, 296, 141, 442, 443, 1827, 1205, 1092, 1093, 3020, 1094, 3019, 649, 1854, 1301, 1302, 126, 2132, 2133, 2134, 2135, 2131, 1586, 1993, 1377, 1643, 801, 802, 2409, 197, 2933, 2932, 803, 2219, 1870, 1871, 2935, 2408, 2934, 2931, 1796, 1526, 2218, 290, 742, 1529, 1530, 1531, 1528, 1527, 1525, 1176, 734, 2398, 2399, 2400, 2387, 2386, 2382, 2384, 1443, 921, 922, 923, 2748, 2738, 2383, 1910, 2801, 2380, 1442, 2385, 2381, 2699, 745, 744, 1444, 746, 423, 1491, 743, 2432, 1316, 14, 13, 1557, 1829, 1899, 1776, 2049, 1930, 2101, 798, 1601, 614, 1682, 1212, 1376, 1342, 534, 3071, 2877, 1258, 2166, 874, 3077, 3076, 2119, 1172, 2069, 1617, 2960, 850, 2434, 677, 681, 804, 2959, 2957, 674, 675, 676, 2958, 673, 2338, 629, 1713, 1714, 1175, 1881, 481, 3061, 291, 1433, 1513, 1431, 1432, 1500, 1434, 1435, 1436, 1341, 2015, 871, 1203, 1204, 2992, 2538, 2534, 986, 992, 990, 991, 988, 2539, 2532, 987, 2533, 2540, 2994, 2995, 2993, 2088, 1146, 1279, 1278, 3011, 2568, 1077, 2575, 3013, 1076, 2571, 1075, 597, 1206, 62, 704, 1468, 79, 960, 1922, 1923, 429, 1924, 430, 314, 313, 835, 459, 916, 99, 98, 1541, 1540, 1542, 747, 2139, 193, 2140, 2138, 38, 39, 40, 1607, 2141, 59, 2217, 137, 1672, 1496, 1494, 1498, 1497, 2061, 1474, 1473, 1764, 2149, 2151, 2152, 461, 255, 659, 1568, 1569, 1715, 212, 428, 335, 813, 388, 1249, 1251, 1248, 1250, 1247, 1295, 70, 329, 2708, 330, 2709, 616, 1889, 941, 637, 1823, 1824, 2818, 2856, 1938, 1818, 1820, 1937, 1825, 1819, 2815, 1821, 1817, 2816, 1822, 2814, 2817, 2120, 1726, 1727, 937, 1725, 2332, 2916, 2914, 2915, 678, 2330, 679, 680, 2331, 110, 177, 2129, 907, 2675, 2921, 2919, 1004, 2922, 2920, 2923, 333, 334, 1620, 1624, 1625, 332, 699, 1623, 1626, 995, 1619, 703, 1622, 1621, 2298, 35, 985, 2528, 2988, 2527, 2526, 2987, 2989, 421, 1280, 1283, 1282, 259, 258, 967, 1252, 1391, 2094, 2095, 1717, 2096, 2097, 2392, 2001, 504, 1382, 101, 1015, 3043, 202, 199, 204, 200, 203, 2569, 201, 3042, 833, 1097, 1096, 2329, 2130, 1241, 1830, 1089, 1780, 469, 2749, 451, 450, 1329, 1044, 1951, 1228, 1231, 1229, 1232, 1230, 1234, 1233, 327, 2301, 1466, 392, 1545, 214, 1711, 1455, 1948, 156, 3028, 12, 1502, 2126, 2125, 2855, 2834, 2828, 2846, 2391, 440, 1196, 179, 300, 1021, 580, 884, 883, 3031, 2620, 1152, 2625, 515, 1151, 2621, 1150, 284, 1949, 1213, 989, 1691, 648, 1459, 1659, 720, 1690, 1479, 1481, 1480, 1478, 1488, 1489, 1477, 1476, 1018, 1046, 1045, 1019, 73, 2924, 138, 71, 72, 2175, 2176, 175, 176, 174, 633, 631, 632, 1798, 2581, 1125, 1050, 3012, 2583, 1062, 1063, 1056, 3010, 2589, 2580, 1126, 1052, 1129, 2588, 2587, 1128, 1065, 2044, 1078, 1067, 1059, 1069, 2582, 1054, 2697, 3016, 3014, 1127, 1395, 1396, 3015, 1048, 1060, 3017, 1445, 1447, 325, 1446, 1684, 187, 188, 543, 940, 1460, 2869, 2081, 2080, 791, 228, 229, 792, 858, 2213, 2204, 2196, 2197, 2199, 2209, 2208, 2200, 2191, 2206, 2205, 2189, 2193, 2803, 2190, 2202, 2704, 2705, 2201, 2203, 2192, 2188, 2207, 2198, 2194, 2195, 2254, 2956, 847, 2433, 2324, 2321, 2322, 2323, 2953, 2955, 2952, 2954, 973, 420, 1495, 663, 2153, 1132, 1131, 1323, 1324, 376, 2146, 1890, 147, 32, 584, 1393, 724, 1312, 1079, 1260, 1700, 1508, 1510, 741, 661, 765, 1548, 886, 2967, 2966, 885, 2449, 2965, 887, 888, 2453, 412, 1707, 1425, 1426, 1424, 1427, 1423, 713, 2925, 2926, 1421, 1422, 1880, 150, 1379, 3037, 2644, 1162, 2649, 3038, 1161, 2645, 2778, 2782, 552, 554, 553, 2777, 550, 551, 2776, 1544, 2009, 1666, 452, 1935, 527, 278, 1833, 1834, 279, 2072, 192, 1931, 1932, 1956, 227, 1879, 829, 2017, 957, 1946, 1900, 517, 398, 1143, 1947, 2114, 2035, 1934, 530, 1943, 2103, 1070, 1963, 1802, 476, 1914, 544, 1885, 456, 457, 288, 2067, 997, 1723, 526, 26, 1758, 510, 1873, 2071, 625, 254, 355, 146, 1616, 1499, 1600, 397, 1337, 184, 1338, 812, 1811, 502, 1261, 2012, 1321, 1366, 1011, 969, 541, 468, 1358, 1516, 2303, 462, 463, 1437, 479, 682, 738, 1712, 1210, 1211, 996, 324, 340, 1420, 1289, 660, 1319, 1389, 598, 265, 473, 1709, 64, 53, 104, 68, 1290, 657, 1903, 1419, 1515, 396, 437, 1288, 880, 67, 1388, 1371, 1081, 1042, 467, 54, 395, 93, 1952, 92, 1456, 853, 1365, 83, 2148, 438, 439, 2746, 2745, 2371, 285, 962, 1398, 1524, 2006, 1998, 1991, 1990, 1989, 1996, 1997, 1999, 2000, 2686, 2859, 1144, 1173, 2685, 1340, 611, 610, 972, 1256, 1254, 1253, 144, 589, 1194, 593, 588, 590, 1452, 592, 2939, 2938, 836, 840, 839, 837, 838, 2418, 2940, 2937, 932, 2501, 919, 920, 934, 943, 945, 944, 2502, 942, 917, 2979, 946, 2978, 834, 505, 2918, 686, 687, 688, 689, 685, 2350, 455, 872, 2226, 2268, 2269, 2270, 1534, 1533, 1532, 519, 206, 205, 207, 1100, 232, 1767, 856, 1438, 1439, 1440, 2272, 208, 1363, 1362, 1360, 1361, 65, 599, 600, 1777, 1678, 149, 1805, 1521, 1519, 1518, 1520, 1262, 1604, 2608, 1032, 2610, 2609, 1031, 1965, 559, 1134, 1136, 373, 419, 1756, 1402, 326, 1523, 1698, 2008, 532, 1068, 1944, 1869, 645, 1589, 11, 155, 1753, 1754, 904, 905, 2464, 899, 900, 898, 2458, 902, 2459, 897, 903, 2460, 901, 2497, 896, 2968, 302, 2233, 2302, 2744, 1995, 1994, 1308, 61, 3080, 1893, 1894, 2736, 1892, 349, 2713, 2734, 2735, 3079, 1895, 1896, 1897, 2375, 350, 3078, 956, 2516, 877, 879, 2435, 878, 875, 876, 1030, 2160, 2161, 3032, 2626, 1984, 1154, 2631, 1153, 2627, 1193, 2164, 2165, 2108, 2107, 664, 870, 2063, 2062, 2005, 1843, 1333, 123, 964, 1332, 814, 761, 762, 1645, 1646, 236, 2016, 1647, 1648, 2074, 2075, 58, 122, 478, 1470, 1471, 2104, 1449, 1305, 171, 1597, 1565, 2751, 1797, 1955, 579, 1670, 603, 601, 578, 1552, 1677, 63, 602, 129, 130, 2764, 128, 1331, 1535, 9, 1001, 1733, 1736, 1737, 1739, 2800, 1738, 1734, 1740, 1735, 2838, 292, 294, 2703, 295, 293, 2702, 2742, 139, 140, 142, 143, 790, 1563, 1902, 2039, 1901, 1926, 1915, 1418, 1024, 1692, 74, 75, 76, 1343, 999, 2076, 503, 2021, 1913, 2159, 562, 561, 800, 1964, 2048, 2040, 2077, 2454, 323, 2066, 1225, 1226, 1227, 2157, 471, 1832, 2158, 868, 1099, 1000, 786, 617, 1661, 1514, 1334, 1336, 1407, 1344, 114, 1453, 172, 581, 169, 1345, 1020, 1417, 1769, 1770, 573, 587, 1803, 1485, 1484, 1482, 416, 1472, 1315, 383, 1236, 1681, 173, 34, 2475, 2014, 1936, 522, 2476, 521, 1088, 1346, 1326, 1399, 394, 1098, 116, 117, 764, 1844, 33, 1561, 170, 121, 120, 1448, 2024, 1192, 97, 1268, 1732, 1325, 115, 1378, 148, 1486, 1618, 1483, 2144, 2137, 2143, 1383, 1884, 1883, 1882, 3075, 3074, 1522, 1982, 963, 1475, 641, 69, 1721, 2638, 1160, 2643, 1159, 2639, 1158, 3035, 3036, 3063, 2018, 2870, 387, 431, 432, 2741, 1836, 1835, 1837, 1929, 1928, 1235, 2011, 269, 266, 267, 351, 2714, 268, 2700, 272, 270, 271, 2883, 2882, 2701, 565, 566, 567, 2798, 2797, 564, 568, 563, 2794, 571, 572, 2796, 2795, 570, 2799, 569, 789, 1742, 1741, 224, 785, 787, 178, 1683, 2674, 619, 2020, 2019, 2871, 1785, 1786, 2805, 1139, 2614, 1137, 1138, 2613, 1142, 1981, 1141, 1140, 1784, 2611, 2612, 3029, 3030}}
+var dectControl = decTable{names: "idintentapp_versionapp_version_nopatchdatabase_versionappnamelicense_countconcur" +
+	"rent_license_countlicense_nametrial_expireslicence_errorsyncidreports_directoryo" +
+	"ne_sla_idone_sla_guidemail_start_tagemail_end_tagcontact_status_idcontact_status" +
+	"_guiddefault_estimatedefault_usercontactedcategory_1_labelcategory_2_labelcatego" +
+	"ry_3_labelcategory_4_labelcustomers_labelshow_toplevelsfile_locgbitdirmapfiledud" +
+	"irallowduplicateinvsendackemailsforwebrequestsusesageuseqbqbversionallowwebuploa" +
+	"denablemultientitysearchportalallowkbsearchportalallowservicesearchportalallowti" +
+	"cketsearchmultientitysearchincludefaultsmultientitysearchincludekbentrymultienti" +
+	"tysearchincludedevicemultientitysearchincludeareamultientitysearchincludesitemul" +
+	"tientitysearchincludeusersmultientitysearchincludecompanymultientitysearchinclud" +
+	"eitemmultientitysearchincludequotemultientitysearchincludesomultientitysearchinc" +
+	"ludepomultientitysearchincludeservicesshowquicksearchshowtreesearchdefaultpdftem" +
+	"platecreditallownewuserfromchangeuserscreenadselfservicewebapppwdresettypeticket" +
+	"timerdisplayportalbuttonmaxperrowcontinuallyappidtawkappidpercentageoverduetrack" +
+	"ticketviewsshowprepaybalanceonticketssoremembermeeupallowsiteselectionshowtempla" +
+	"teselectionbuttonshowsaveastemplatebuttonwelcome_message_labelproblemmatchsearch" +
+	"modesage50usernamesage50versionsage50datapathupdateticketwhenpoinstockupdatetick" +
+	"etwhenpoinstockstatusupdateticketwhenpoinstockstatus_guidallowstockreservebudget" +
+	"calctypeperiodsaheadforcontractinvoicestartdefaultcontractenddatetypeencthumbpri" +
+	"nthomescreendashboardidsidemenudashboardidloadimagesfromapitypeloadattachmentsfr" +
+	"omapitypeloadimagesfromapilocationloadimagesfromapiurloverrideallowlivechatonnew" +
+	"portalallowtaxcodeoverridemergerecurringinvoicesmergesalesorderinvoicesshowusers" +
+	"assetsonticketshowusersassetsoncallenablementionsenablementionscrmenableteamment" +
+	"ionsusetechfwdfunctionalityupdateparentpomincostforapprovalpoapproverselectionty" +
+	"peenablequoteapprovalsquotemarginforapprovalenablemyreportsenablemyscheduledrepo" +
+	"rtsshowquotecannedonapprovalscreenenableagentbookingagentbooking_min_hours_advan" +
+	"ceagentbooking_max_days_advanceagentbookingonlyauthenticatedenableprojecttreevie" +
+	"wpublishchangecalendarenablekbdraftskbdrafttickettypekbdrafttickettype_guidusecu" +
+	"rrencyconversionusetravelchargeratesusersearchmodeusersearchmode2detailsscreendi" +
+	"splaytypenavdisplaymodeusesemanticversioningusesecurequotesigningtimefieldinputt" +
+	"ypeticketdetailstitledisplaymodeallownewusersiteidallow_new_usernewusersite_name" +
+	"itemnamesuniquetranslationtexttypetranslationmonthlycharactercaptranslationmonth" +
+	"lycharactercapcaneditcrmshowextradetailsdefaultclientdetailslayoutkbviewagentapp" +
+	"enablefulltextsearchactionsaddressfieldtypelivechatconnectionmethodportalchatpro" +
+	"filesage50ukinvoicetypetwilliosmsaccountsidtwilliosmsauthtokennew_twilliosmsauth" +
+	"tokentwilliosmsfromphonenumbertwilliosmsleadingzerosubstitutesmstypeconnectwisem" +
+	"anageclientidshowallphonenumbersonticketdetailssendaccountmanagernotificationsus" +
+	"eutcforappointmentsstopautomaticdevicemovementsinstocksetdisplaynametoagentnamel" +
+	"ivechatjoinmodechatshownewbubbleautomateticketscriptidautomateticketscriptentity" +
+	"idsyncingxeroproductsreport_colour_paletteenablehalostripeenablehalostripewebhoo" +
+	"ksdonotcreateuserattachmentstabtableenablehalonewsenablestockbinsdefaultstockbin" +
+	"locationdefaultmovestocklocationdefaultmovestockbinlocationenableportalgdprscree" +
+	"nautocreatecustomerreferenceautogenerate_itemaccountsiduseeventserviceuseschedul" +
+	"ingservicetimesensitivemethodusedefaultsubjectmatchingtaguseprepaypurchasedatesf" +
+	"orcalculatingbalancesagebusinessclouddefaulttenantidsagebusinesscloud_default_in" +
+	"voice_statussagebusinesscloud_default_invoice_status_guidpublishchangecalendarty" +
+	"pexero_post_group_headersresponsedontassignautomaticallysendsignedticketclosurep" +
+	"dflinkrecurringapptticketclosetaskswhenclosingticketassetserializationtabbehavio" +
+	"urshowassettagongoodsoutmustsetcustomerfirstdontsendacktononsitedomainsalesorder" +
+	"statusafterinvoicedsalesorderstatusafterinvoicedandactionscompletedefaultfornewo" +
+	"pportunityuserdonotshowwarrantyexpirationhide_default_opps_areashow_asset_diagra" +
+	"m_servicesportal_kb_matching_typecheckticketclashesenable_contract_rollovercontr" +
+	"act_usage_next_month_percentninja_alert_webhooksadditionalresponseactioninfoquot" +
+	"er_default_templatequoter_instance_urlquoter_open_contact_formquoter_create_sale" +
+	"s_ordersquoter_invoice_prefixquoter_enable_xero_linksplashtop_email_typesplashto" +
+	"p_emailsplashtop_mac_fieldsso_bypass_2fadefault_user_roledefault_user_role_guidd" +
+	"efault_user_role_namepreventclashchangeloggingexactdefaultdivisionremovewelcomem" +
+	"essagenew_search_typelimit_action_searchapp_scheduler_show_all_agentsenableagent" +
+	"checkinsnabledeletedevicesallow_user_impersonationallow_agent_impersonationcopy_" +
+	"attachments_areaenableconfigchangetrackingxero_default_invoice_line_taxinvoice_p" +
+	"repay_before_useadd_attachment_tagsshow_back_buttonsamlidp_coloursamlidp_logoall" +
+	"ow_idp_initiated_requestsauthn_requests_signedsplit_customers_areahide_customers" +
+	"floating_contact_sitefloating_contact_site_nameticketstatusafterquoteapprovalnag" +
+	"_usernag_tickettypenag_user_namenag_warning_prioritynag_critical_prioritynag_ass" +
+	"etipaddressnag_assethostnamebulk_privatenotebulk_publicnoteconnectwise_control_c" +
+	"lient_fieldconnectwise_control_site_fieldconnectwisecontroltoplevelconnectwise_c" +
+	"ontrol_asset_type_fieldconnectwisecontrolassetdefaultsiteconnectwisecontrol_dele" +
+	"te_devicesconnectwisecontrolimportentitiesconnectwisecontrol_defaultassettypesho" +
+	"wagentuserfieldsportalprepay_usage_next_month_percentgroup_service_statusforce_u" +
+	"ser_2faquicktime_default_sitequicktime_default_clientsite_namebulkslachangeasset" +
+	"showsiteassetshowkeyfield1assetshowkeyfield2assetshowkeyfield3showopenjourneysin" +
+	"todoworkspace_defaultgroupworkspace_defaultgroup_guidworkspace_delete_deviceswor" +
+	"kspace_assettypefieldworkspace_integrator_import_listworkspace_integrator_import" +
+	"_typesworkspace_dont_update_asset_typeaddigy_assettypeaddigy_assettype_guiddefau" +
+	"lt_salesforce_userdefault_salesforce_usernamelansweeper_update_asset_onlyshow_ap" +
+	"pointment_locationshow_appointment_statusappointment_location_typeemail_list_for" +
+	"_paymentscreateproratanormallinesenablekbfulltextsearchroadmapcategorysite_overr" +
+	"ide_typedefaultcostperweightdefaultpdftemplatekbshow_siteselect_clientenableinvo" +
+	"iceapprovalsninjarmm_deeplink_urlpagerduty_webhook_typetwilio_allow_inboundtwili" +
+	"o_ticket_typetwilio_default_usertwilio_reopen_ticketsnew_tickettypes_available_t" +
+	"o_all_customersmark_unassigned_closed_alerts_as_readdecimalplacesforinvoicescrea" +
+	"teproratainvoicesautomaticallyrestrict_items_on_po_by_supplierintacctdefaultloct" +
+	"ypetabnametypecalcincminprojectleveletilizelocaleetilizecatalogb2cazuretenantidb" +
+	"2cazuressoappidb2cenableazuresinglesignonb2cazureadssob2cazure_auto_create_users" +
+	"b2cazure_auto_creation_siteb2cazureautoredirectpo_CC_addresspo_BCC_addressmandat" +
+	"oryapprovecommentexchange_appointment_sync_end_dateforwardagentfollowerenable_im" +
+	"age_popoutintune_delete_statuslansweeper_relation_syncadmin_extra_readasset_disp" +
+	"lay_datause_project_start_and_target_date_for_appointment_actionshowmigrationssa" +
+	"lesforceimportcasefeedsuzuki_gatewayreleases_from_devops_projectauto_load_depend" +
+	"ency_chartprocessstreettickettypeprocessstreetuserchargerateroundmultorderqbodis" +
+	"ablecfsyncqbocfdefinitionqbocfnamepreventuserchangedefault_showdefaultsitedefaul" +
+	"t_showgeneralusersdefault_showagentusersdefault_showinternalcustomersshowmodalsc" +
+	"reenforcannedtextlogicmonitor_defaultsitelogicmonitor_defaultassettypelogicmonit" +
+	"or_enable_alertinglogicmonitor_alert_typelogicmonitor_alert_userlogicmonitor_del" +
+	"ete_deviceshtmltemplateeditortypeallow_live_chat_teamsteams_chat_profileteams_op" +
+	"tions_styleworkspace_defaultsitefollowers_scopecc_scopeadjustpriceforsoinvoicesh" +
+	"owallforopplinkintacct_sync_halo_idintacctdefaultwariddefault_intacct_save_locat" +
+	"ionintacctdonttaxposintacctdefaultglgroupintacctdefaultmanualitemtypeintacctdefa" +
+	"ultautoitemtypeintaccttaxonseparatelineintaccttaxonseparatelineitemintacctcredit" +
+	"transdefintacctpotransdefintacctbilltransdefintacctsigtaxallowusermergingdefault" +
+	"pdftemplateinvoiceticketsdefaultpdftemplateinvoiceordersdefaultpdftemplateinvoic" +
+	"erecurringstripetakepaymentonduedatehubspot_default_lifecycle_stageitsm_ticketty" +
+	"pesend_new_users_welcome_emaillogicmonitor_importtypebarracuda_defaultsitebarrac" +
+	"udadefaultassettypebarracuda_alert_userbarracuda_importtypebarracuda_delete_devi" +
+	"cesuseoutgoingserviceenableteamsmsgdefaultteamsmsgaudit_teams_messagewhatsappcre" +
+	"ateticketsprmerge_outcome_idhide_halo_invoice_iddefault_quoter_country_isodefaul" +
+	"t_quoter_region_isoremove_licences_when_inactiveallow_additional_agents_on_ticke" +
+	"tsusers_labelshowusernoteswhenemptyshowsitenoteswhenemptyshowareanoteswhenemptys" +
+	"how_enduser_details_oppsmax_parent_depsmax_child_depsinvoiceitembillingdescripti" +
+	"onlonginvoiceitembillingdescriptionshortdefault_columns_id_clientsdefault_column" +
+	"s_id_clients_guidhide_other_dep_teamskbeditorrichkbeditormarkdownchat_image_type" +
+	"cognigyendpointconnectwiseautomatealertlastupdatedcannedsuggestnewticketservice_" +
+	"permission_typeincludeslaholdloadbalancingmilestone_update_all_datesmatch_ninja_" +
+	"useruselistgroupsallowquickuseraddconnectwise_automate_control_guidsupp_contract" +
+	"_mandatorysearchfullticketidsqualysusertypegoogleworkspacenamedrolesoktanamedrol" +
+	"eslansweeper_assettype_choicelansweeper_default_assettypelansweeper_assettype_fi" +
+	"eldbarracuda_alert_typepreventparentchangeplanning_orange_percentageplanning_red" +
+	"_percentagewhatsappreopenticketswhatsapptickettypeintacct_use_apinvoicesintacct_" +
+	"use_arinvoicesintacctitemgroupintacctdefaulttaxsolshowslaonkanbansite24x7_alert_" +
+	"typesite24x7_alert_userreset_security_stampsinvoice_pay_prepay_before_usenew_use" +
+	"r_templatenew_user_typechild_template_recursion_depthkaseya_sync_agents_onlykase" +
+	"ya_defaultassettype_serverkaseya_defaultassettype_server_guidkaseya_defaultasset" +
+	"type_workstationkaseya_defaultassettype_workstation_guidrecaptcha_typerecaptcha_" +
+	"thresholdshow_all_lic_for_quantity_calcjamf_instance_typejamf_site_match_typesof" +
+	"tware_import_licence_matchingshow_services_cost_tileshow_services_cost_tile_endu" +
+	"sersexclude_nonticket_app_todopo_hide_item_popupmergesalesorderinvoicessiteprepa" +
+	"y_itemidshowintelroutingshowintelroutingonactionsintelroutingcutoffdaysintelrout" +
+	"ingmaxticketsclose_all_childrenshowtraveltimesheetshowfeedbackcaptcharecaptcha_i" +
+	"senterprisecall_charge_rateuse_stripe_receipt_emailsinvoicecreationengineshowpon" +
+	"umonapprovalmultientitysearchincludecontractshide_add_to_project_and_create_chil" +
+	"dshow_pipeline_stagesdefault_pipeline_stagetimefieldstoshowontimesheetshowjsonex" +
+	"portbuttonissueditemsdesclongoverridefeedbacklinkallow_user_draftscreateuserifge" +
+	"neralusericinga_defaultsiteicinga_defaultgroupicinga_defaultgroup_guidicingaasse" +
+	"ttypefieldicingadefaultassettypeicinga_importtypeicinga_delete_devicesicinga_sel" +
+	"fsigned_certicinga_alert_typeicinga_alert_usericinga_enable_alertingenable_docum" +
+	"ent_previeweraddigy_dont_import_softwaredefault_view_customers_selectediddefault" +
+	"_view_users_selectediddefaultnavscreenlayoutnavbar_new_callactiondatedisplayshow" +
+	"calllogonticketuse_charge_for_budgetsquote_hide_item_popupso_hide_item_popupdefa" +
+	"ult_columns_id_contractsdefault_columns_id_contracts_guidbeyond_trust_instance_t" +
+	"ypeasset_permission_typeshow_users_contracts_on_ticket_onlydefault_columns_id_si" +
+	"tesdefault_columns_id_usersjamf_dont_update_asset_typebillingcontactinfoonportal" +
+	"rhipe_subscription_clientfollowup_appointment_subjectshow_device_on_invoice_line" +
+	"asset_return_statusspellchecksuggestionscoreload_rinvoices_linesuser_ticket_prof" +
+	"ileuser_project_profileadmin_override_quick_status_changecreate_so_on_quote_appr" +
+	"ovedadditional_agents_on_tickets_typeshow_toplevel_access_portal_optionshow_alll" +
+	"evel_access_portal_optiondonttrackleavesitemeter_min_quantityshow_kb_menuicinga_" +
+	"commentsync_icinga_commenticinga_asset_type_choiceopen_new_quote_in_new_tabdefau" +
+	"ltaideploymentconnectwise_rmm_default_clientconnectwise_rmm_default_asset_typeco" +
+	"nnectwise_rmm_delete_devicesconnectwise_rmm_import_entitiesconnectwise_rmm_top_l" +
+	"evelshoweventstabforadminsdef_inv_manual_pr_immediatelysalesorderstatusafterinvo" +
+	"icedeletedshow_related_of_relatedinvertactionhistoryenablekbdraftsnewskbdrafttic" +
+	"kettypenewskbdrafttickettype_guidnewshalonewssandboxshopifycustomerimporttypesho" +
+	"pifydefaultsiteshopify_integratorcustomerslastsyncshopify_integratororderslastsy" +
+	"ncshopify_integratorentitiestoimportecommerceshowordersareadevice42preventdevice" +
+	"importadmins_access_all_reportsadminsecuritypromptstripemanualpaymentmethodoptio" +
+	"nslog_action_responses_on_action_submituse_embedding_scores_openaiuse_embedding_" +
+	"scores_azureopenaixensam_defaultsitexensam_defaultassettypexensam_assettype_choi" +
+	"cexensam_assettype_fieldxensam_assettype_field_datacentrexensam_defaultgroupxens" +
+	"amdefaultgroup_guidxensam_integratorentitiestoimportxensam_delete_devicesxensam_" +
+	"dont_update_assettypeuseincomingserviceatera_alert_methodaddigy_alert_methodauto" +
+	"mate_alert_methoddattormm_alert_methodtrackresponsetimetrackfixbytimereviewproce" +
+	"ssenabledusedynamicemaillistemailmustmatchruledonteditemailsendacknowledgementem" +
+	"ailstoccaddressesautoforwardemailupdatesdisablereplytomeuseintellisensesmtpserve" +
+	"rsmtpaddresssmtpusernamenew_smtppasswordsmtpusetlssmtpportgeneralusernameenableu" +
+	"serclosureconfauto_close_hrspending_close_reminder_hrsshownotrespondedwarningsta" +
+	"tusafterrespondstatusafterrespond_guidtracknonbilltracktraveltrackmileagedefault" +
+	"_tickettype_iddefault_tickettype_guidallow_tickettype_selection_agentshide_gener" +
+	"aluseraddactionstolinkedenableslaremindersslareminderintervalhrsslareminderautoc" +
+	"losehrshourswarningnotapprovedenablequalificationmatchingonlyprocessclosedreques" +
+	"tsdefaultischargeableprocessunclosedactionsuseactioneventtimesacctinterfacefolde" +
+	"rxmlinterfacefolderallow_response_editcat2mandclearcat3mandclearcat4mandclearcat" +
+	"5mandclearshowactioncalendaroptionmatchchargecodesforcestrongpasswordsauditdelet" +
+	"eoutofhourspriorityinformownertechsageslaitemcodesageslaitemcodedescsagedetailde" +
+	"scbillingreportvariableallowinvoicenumbereditactionlineitemsprojectlineitemsinvo" +
+	"iceaddgroupheadersincludezerochargelinknonchargabletoinvoiceweeksaheadtocreatepe" +
+	"riodicinvoicecontractexpirydaysapptservernameapptsettingsyncallapptscalendarchoi" +
+	"cemiscitemidquotertdefwebendusersnewrequestmessageendusersclosehideslastatusmisc" +
+	"itemidsupppogfiservertypegfiservertype_guidgfiwstypegfiwstype_guidshowsendsmstou" +
+	"sercheckprepaybalancesprepaybalancethresholdshownewrequestbillinginfosendreminde" +
+	"rstoccaddressesfirstroadmapcolumnsecondroadmapcolumnthidroadmapcolumnmigration_t" +
+	"op_levelmigration_default_sitemigration_faq_creationmigration_default_faqmigrati" +
+	"on_incidentmigration_problemmigration_change_requestmigration_service_requestori" +
+	"on_webhook_authenticationorion_tickettypeorion_tickettype_guidorion_userorion_de" +
+	"vicefieldprtgassetdefaultsiteprtgdefaultassettypeprtgdefaultassettype_guidorion_" +
+	"enable_updatesshowkbentrytagsisphonemandatoryenableteamscallsoc_usernamesoc_show" +
+	"_success_messagesoc_tickettypesoc_tickettype_guidsoc_userdattodefaultassettypegr" +
+	"oupdattodefaultassettypegroup_guiddattositeimporttypedattodefaulttopleveldattode" +
+	"faultcustomerdattodefaultassetsitedattomatchnamedattoimporttypedatto_delete_devi" +
+	"cesqboenableastitem_default_sales_nominal_code_nameitem_default_purchase_nominal" +
+	"_code_nameitem_default_asset_account_nameqborequestidpercentageoverdue2default_p" +
+	"hone_prefmigration_ticket_datemigration_ticket_statusmigration_custom_filterdevi" +
+	"ce42_topleveldevice42defaultsitedevice42defaulttypedevice42defaulttype_guidservi" +
+	"cenow_localeconnectwise_instance_typeconnectwise_company_idautomaticprepaypaymen" +
+	"tattheendoflastmonthadd_order_note_to_long_descriptiondisplay_user_on_asset_list" +
+	"actiondatedoneisstartdaterusesagepocallscreencreatenewcalltabmakeemailsfromdiffe" +
+	"rentdomainprivateautomaticallysendinvoiceemailssendapptemailsdisplay_extra_optio" +
+	"ns_on_quick_timeautotask_identifiermigration_product_groupmigration_service_grou" +
+	"pmigration_contract_enddatemigration_tax_ratemigration_rolelogclosedpagerdutydef" +
+	"aultischangeapprovernoapprovalwithnocabmembersexchange_connected_userexchange_st" +
+	"art_dateexchange_import_typeshowkbportalurldefault_appt_to_original_timenablereq" +
+	"uireuserdetailssendquotepdfninjarmmassettypefieldoktausermatchingfieldsoktaagent" +
+	"matchingfieldsoktaactivestatusesoktaimporttypepopulatephoneworknumberforuserwhen" +
+	"notmatchedatera_toplevelatera_devicetypesatera_defaultsiteatera_defaultgroupater" +
+	"a_defaultgroup_guidatera_delete_devicesatera_enable_alertingatera_guid1atera_gui" +
+	"d2atera_alert_typeatera_alert_userkashflowdefaultconnectioniddefault_prepay_line" +
+	"sticketstatusafterinternalconversationticketstatusafterinternalconversation_guid" +
+	"enableitemurluserviewedquotenotificationsenduseremailafterquoteaccepteddefaultcu" +
+	"stomersalestaxdefaultcustomerpurchasestaxmerakitickettypemerakitickettype_guidme" +
+	"rakiusermerakidevicematchingfieldlansweeper_instance_typelansweeper_default_grou" +
+	"plansweeper_default_group_guidlansweeper_use_users_sitelansweeper_dont_update_si" +
+	"telansweeper_dont_remove_usersallowappointmentfaultidchangeautocreateprojectsons" +
+	"oenablepoapprovalsdelivertouserdefaultappointmentbodyinteractUseWhereinteractUrl" +
+	"Standardxero_default_invoice_statususeaccountscodeslookupxero_default_order_stat" +
+	"usallowordernumbereditxero_allow_linked_itemstypeofdisplayanduseforassetswhenlog" +
+	"gingonbehalfallowedsamlidpsamlidp_namedynamicscrm_accountfilterdynamicscrm_userf" +
+	"ilterdattoassettypealarmminuteslink_new_assets_to_contractonlyallowassetstatusch" +
+	"angefromnewactionscreeninvoiceduedaysextrause_gross_marginninja_alert_typeninja_" +
+	"alert_userninja_delete_devicesorion_force_default_usercreatenewitemsfromquoteskb" +
+	"createifnoresultskbcreateticketortemplatekbtemplateidkbticketiddisplayextraquick" +
+	"timefieldsdisablebusinesscentralautosyncshowattachmentsonapprovalspreviewpdfinbr" +
+	"owserticketstartdatebeforeenddatemigration_projectmigration_project_childrenitgl" +
+	"ue_top_levelitglue_customer_typeitglue_import_active_statusesitglue_default_site" +
+	"itglue_import_typeitglue_enable_syncitglue_active_statusitglue_inactive_statusit" +
+	"glue_instance_urlmove_quote_to_closed_on_so_creationmove_quotes_default_statusmo" +
+	"ve_quotes_default_status_guidshow_child_sos_on_parentenduserchange_confirmationc" +
+	"onnectwise_markbilledbilling_from_mailbox_idquotes_from_mailbox_idso_from_mailbo" +
+	"x_idpo_from_mailbox_idsnelstart_client_top_levelsnelstart_item_groupsnelstart_it" +
+	"em_group_guidsnelstart_enable_syncsnelstart_default_itemjamf_devicetypesallowed_" +
+	"filesjamf_defaultsiteallow_readall_passwordsjamf_defaultdtypemobilejamf_defaultd" +
+	"typemobile_guidscom_allowed_clientidsjamf_defaultdtypecomputerjamf_defaultdtypec" +
+	"omputer_guidorion_allowed_clientidsgoogle_calendar_authorizeddefault_billing_per" +
+	"iodshowvotecountlimit_news_by_datecc_list_is_dropdownsplitrecurringcontractsdefa" +
+	"ult_expand_rowssamlmatchingfielddefault_item_tax_codedefault_service_tax_codedef" +
+	"ault_prepay_tax_codedefault_contract_tax_codedefault_sentinel_ticket_typedefault" +
+	"_sentinel_ticket_type_guiddefault_sentinel_classificationdefault_sentinel_classi" +
+	"fication_reasondefault_sentinel_priorityuse_ticket_sitedecimal_separatorthousand" +
+	"s_separatorparent_project_template_idsolarwindsncentraldontsyncaddressdefault_as" +
+	"set_viewoppvalue_from_quoteteamsbot_ticket_typeteamsbot_ticket_type_guidteamsbot" +
+	"_default_subjectteamsbot_outcome_idteamsbot_default_usershowsupplierupdatestoend" +
+	"useradmin_only_report_sqlexchange_connection_typerexchangetenantidrexchangeappli" +
+	"cationidsentinel_tenant_idsentinel_application_idserializationassetfieldserializ" +
+	"ationassetfield_guidazuremonitortickettypeazuremonitortickettype_guidazuremonito" +
+	"ruserazuremonitorreopenstatusazuremonitorreopenstatus_guidfaqtreeviewdatto_conne" +
+	"ct_typesyncro_toplevelsyncro_devicetypessyncro_defaultsitesyncro_defaultgroupsyn" +
+	"cro_defaultgroup_guidsyncro_importtypesyncro_delete_devicessyncro_enable_alertin" +
+	"gsyncro_alert_typesyncro_alert_userexchangeapptsprivateqb_allow_linked_itemsdomo" +
+	"tz_default_agentdevicetypedomotz_default_agentdevicetype_guiddomotz_default_agen" +
+	"tsitedomotz_default_devicetypedomotz_default_devicetype_guiddomotz_default_devic" +
+	"esitedomotz_delete_devicesallow_quantity_calculationspo_number_mandatorysnow_top" +
+	"levelhideapptactionsfromusersnow_default_devicetypesnow_default_devicetype_guido" +
+	"kta_deactivate_entitiesokta_last_agent_syncokta_last_user_syncautomate_import_en" +
+	"titiesautomate_delete_devicesautomate_connectwise_controlconnectwise_control_gui" +
+	"dautomate_enable_alertingautomate_alert_typeautomate_alert_userautomate_guid1sno" +
+	"w_default_devicesiteautomate_guid2snow_delete_deviceshaloassetdiscovery_instance" +
+	"_typedefault_showmenuprorata_periods_aheadchildparentlinktableviewmandatory_cons" +
+	"ignment_sitesame_client_consignment_siteproject_use_consignment_sitesnow_importt" +
+	"ypesnow_dont_create_new_devicessnow_dont_update_device_typesnow_dont_move_sitesn" +
+	"ow_user_matching_typedont_use_vendorflagdont_use_cwticketfilterallow_negative_pr" +
+	"orataauvik_top_levelauvik_default_siteauvik_importtypeauvik_enable_alertingauvik" +
+	"_alert_typeauvik_alert_userteamsbot_allowed_tenantsshow_contract_balance_on_tick" +
+	"etdefault_columns_id_assetsdefault_columns_id_assets_guidpin_important_actionsis" +
+	"sueditemsdescsiteassetenduserlinkwebannouncementlocationticketdrivenservstatusau" +
+	"tosendemailforautorinvoicesisversionreleasedquicktimeagentselectenableapprovalsi" +
+	"gningshowenterdetailsmanuallycostupdatemethodassigntoapptagentslatimeleftcalcmet" +
+	"hodsearchbodyfortaghubspot_top_levelhubspot_include_addresshubspot_default_siteh" +
+	"ubspot_accounthubspot_domainhubspot_company_synchubspot_contact_synchubspot_show" +
+	"_success_messagehubspot_included_lifecycleshubspot_archivehubspot_importtypequal" +
+	"ys_default_sitepassportal_clienttoplevelpassportal_defaultusersitepassportal_def" +
+	"aultassetsiterpassportal_integratorentitiestoimportpassportal_defaultassetgroupp" +
+	"assportal_defaultassetgroup_guidpassportal_deactivate_assetsauvik_top_level_doma" +
+	"in_idauvik_top_level_domain_nameqbononinventoryitemgroupshowmailboxnameshow_time" +
+	"r_secondsexchange_disable_integrator_deleteuse_account_taxuse_xero_for_sendingtr" +
+	"ial_purchase_urlaudit_teams_callitglue_sync_namesqbo_default_companyintaccttople" +
+	"vellogticketwhenchatendintacct_sync_entitieschatendtickettypechatendtickettype_g" +
+	"uidintacctinvoicetransactiondetailshowcustomerlevelprepaylansweeper_dont_update_" +
+	"asset_typenavbar_new_ticketadded_view_customer_permquotepricedpdefaultassetstatu" +
+	"snegativefeedbackcommentsage50cacompanypathsage50causernameusehaloinvoiceidforac" +
+	"countsreviewnotbillableautofollowonbehalfmandatorytagsupdatecurrencytableautomat" +
+	"icallyintacctdefaultlocidanonymoususer_idanonymoususer_nameglobalaccountsbccemai" +
+	"laddressmandatoryfaqlistteamscallmethodstripe_public_keystripe_currencyaddigy_de" +
+	"faultassetsiteaddigy_defaultassetgroupaddigy_defaultassetgroup_guidaddigy_assett" +
+	"ypefieldaddigy_deactivate_assetsaddigy_enable_alertingaddigy_alert_typeaddigy_al" +
+	"ert_userdomotz_dont_update_siteshowtoplevelonticketsautomatetimezonerecurringite" +
+	"mbillingdescriptionlongsage50cadefaultpaidtypesage50cadefaultpaidaccountdeletero" +
+	"wconfirmationsalesforce_toplevellogactionforapprovalresponsesalesforce_accountwh" +
+	"ereliongardassettypefieldsalesforce_contactwhereliongard_toplevelsalesforce_oppo" +
+	"rtunitywhereliongard_defaultsitesalesforce_casewhereliongard_defaultgroupliongar" +
+	"d_defaultgroup_guidsalesforce_integratorentitiestoimportsalesforce_updateaddress" +
+	"esliongard_importtypesalesforce_casetickettypesalesforce_casetickettype_guidlion" +
+	"gard_delete_devicessalesforce_integratoraccountlastsyncliongard_customer_sync_ty" +
+	"pesalesforce_integratorcontactlastsyncsync_liongard_customersalesforce_integrato" +
+	"ropportunitylastsyncshow_liongard_successaccmanagershowextradetailsingram_micro_" +
+	"update_addressesingram_micro_top_levelingram_micro_import_entitiespax8_update_ad" +
+	"dressespax8_top_levelpax8_import_entitiessalesforce_integratorcaselastsyncsendcl" +
+	"osureremindertoccaddressexchange_organizer_overrideshowtickettypeselectionazure_" +
+	"federation_domainazure_auto_create_usersazure_auto_creation_siteazureb2c_domaina" +
+	"zureb2c_user_flowazure_login_urlusercanviewapprovedticketsreauthorizeforapproval" +
+	"sdefault_itemgroups_hideitemsenableshiftsnewrelic_tickettypenewrelic_tickettype_" +
+	"guidnewrelic_userbackupradar_alert_typerbackupradarapiurlrbackupradarapikeyusers" +
+	"canviewitemsuse_tickettab_areassplit_childtickets_tabenable_contract_calculated_" +
+	"costcipp_instance_urlauto_create_next_asset_tagbookingshowphonenumberbookingshow" +
+	"emailaddressintacctdefaultdepidenablezoomcallenable_comparative_quotingncentral_" +
+	"delete_clientsncentral_delete_devicesgc_client_idkaseya_defaultsitekaseya_defaul" +
+	"tassettypekaseya_defaultassettype_guidkaseya_enable_alertingkaseya_alert_typekas" +
+	"eya_alert_userkaseya_importtypekaseya_delete_deviceskaseyaservicedesksmigration_" +
+	"ticket_end_dateinvoicelongdescriptionfromsalesorderdbc_default_companyenable_leg" +
+	"acy_dbc_integrationsalesforce_accountsyncsalesforce_contactsyncsalesforce_show_s" +
+	"uccess_messagesalesforce_include_addresssalesforce_deafult_stagehide_consignment" +
+	"_costsselect_consignment_userselect_consignment_statusdefaultconsignmentpdftempl" +
+	"atestripenotificationemailenableautostripepaymentstripepaymentmethodoptionszabbi" +
+	"x_default_typezabbix_default_type_guidzabbix_default_sitezabbix_dont_update_type" +
+	"zabbix_dont_update_sitezabbix_delete_devicesshow_favourite_servicesslack_ticket_" +
+	"typeallow_password_overridepassword_strength_levelforce_agent_2fagiacom_top_leve" +
+	"lgiacom_import_entitiesrhipe_update_addressesrhipe_top_levelrhipe_import_entitie" +
+	"stechdata_top_leveltechdata_import_entitiesinty_update_addressesinty_top_levelin" +
+	"ty_import_entitieswestcoastcloud_update_addresseswestcoastcloud_top_levelwestcoa" +
+	"stcloud_import_entitiessherweb_top_levelsherweb_import_entitiesalso_update_addre" +
+	"ssesalso_top_levelalso_import_entitiesarrowsphere_update_addressesarrowsphere_to" +
+	"p_levelarrowsphere_import_entitiesdickerdata_update_addressesdickerdata_top_leve" +
+	"ldickerdata_import_entitiesoracle_email_addressslack_ticket_userautocomplete_ema" +
+	"il_address_behaviouroverride_assertion_endpointnoactionsaftermergedefault_filter" +
+	"_id_ticketsdefault_filter_id_tickets_guiddefault_columns_id_ticketsdefault_colum" +
+	"ns_id_tickets_guiddefault_view_ticketsdefault_view_tickets_selectediddefault_vie" +
+	"w_tickets_selected_guiddefault_filter_id_oppsdefault_filter_id_opps_guiddefault_" +
+	"columns_id_oppsdefault_columns_id_opps_guiddefault_view_oppsdefault_view_opps_se" +
+	"lectediddefault_view_opps_selected_guidforwardinboundupdatesusetechfwdfunctional" +
+	"itytechupdatesareprivatesmtpdisplaynameattachmentsizelimitmbrespondprivatedefaul" +
+	"t_clientforce_accounts_idnew_client_template_iddefault_sitedefault_clientsite_na" +
+	"medeleteforeverparentstatusafterallchildclosedparentstatusafterallchildclosed_gu" +
+	"idnewchilduserisagentpercentage_to_surveyfeedback_tickettype_idfeedback_ticketty" +
+	"pe_guidallowcabchoiceshowlbandrrshowlbandrrinactionsonlyrrorlbtologgedintechsrou" +
+	"ndrobinreassignloadbalanceuseestimatesloadbalanceonfollowupdateappointmentslapro" +
+	"cedureholiday_agentstatuschangeshowchangedetailschangeshowjustificationchangesho" +
+	"wimpactchangeshowriskchangeshowbackoutchangeshowcommunicationchangeshowtestuse_r" +
+	"elease1use_release2use_release3release1_namerelease2_namerelease3_namerelease2_a" +
+	"utoupdaterelease3_autoupdaterelease_includeunsentnotesinemailrelease_categorywor" +
+	"kflow_preview_typeusepaygafterprepaycalcincminticketlevelcontinueusingrulesafter" +
+	"loggingdefaultlanguageenablemultilanguagereassign_limitapp_colourenablekbmatchin" +
+	"gkbmatchingcategorymatchkbaddshowpreviewenablefulltextsearchproblemmatchcategory" +
+	"matchproblemmatchautoproblemnewproblemmatchautoincidentnewproblemmatchautoproble" +
+	"mviewproblemmatchautoincidentviewquicktimertidsmsprovideraddresssmsfromaddressne" +
+	"w_smsppasswordsmsdisplayautostarttimeropentickettimerenablequickclosesendemailsv" +
+	"iawebappshowchildunreadinliststorekbattachmentsindbkbmatchcustomfieldskbmatchign" +
+	"oresubjectenablecollisiondetectionmustclosewithactiondontshowclosurestatususetec" +
+	"htimesheetsallowquicktimelivechatallowuserslivechatallowvisitorslivechattechmust" +
+	"onlinelivechatworkhourslivechattechnamevisibilitylivechattechnamevisibilitytextl" +
+	"ivechatnewchatmsglivechatincludeemailinnamepasswordreseturlpasswordenrollurlques" +
+	"tioncounthideusersanswersquickstatuschangeallowedquickagentchangeallowedcalendar" +
+	"stepintervalcallrequesttypecallrequesttype_guidcallsendackshowspambuttonshownewc" +
+	"allbtnshowsendemailbtnactioncalendardefaulthomescreenchartidalluse2fahidechangem" +
+	"anagementtabproblemmatchingpositiondefault_opp_tickettype_iddefault_opp_ticketty" +
+	"pe_guiddefault_client_oppsdefault_site_oppsdefault_clientsite_name_oppsnewuserem" +
+	"ailmandatorynewuserphonemandatorycallusenewreqscreenhiderespondbuttontimertypemo" +
+	"vesectiononrespondcleanhtmlpastingtaskscompleteallowclosuremustassigntocloseallo" +
+	"wclosureatunknownclientalloweditonemailpreviewsendattachmentsfromdbemailsizelimi" +
+	"tmbenableroadmapuseoohackoncallunuminformoutofhdworkinghoursallowsiteoverridesho" +
+	"wnewrequsersearchallowquicksiteaddshowcontractcoloursonassetchoiceassetundercont" +
+	"ractifcontractnotstartedselectfaqlistbeforesearchselecttickettypebeforesearchuse" +
+	"tickettypegroupsuserelativedatesenableticketcachingallowemailsubjecteditrecurrin" +
+	"gitembillingdescriptionmileagechargeratetraveltimechargerateticketinvoicesticket" +
+	"asaccountsinvnouseassetcontractforbillingenablenetworkconnectioncheckuseassetson" +
+	"lytocalculatecontractvalueshowassetlinesoncontractinvoiceshowassetvalueoninvoice" +
+	"lineassetlinesbillingdescslaholdcolourpagesizeonlyusetimersonactionswithtimetake" +
+	"nuse24hrclockusecannedtextpredictionusefreetexttableusereadonlydbstringappointme" +
+	"ntinvitetypefeedbackhighfeedbacklowfeedback1highfeedback1lowfeedback2highfeedbac" +
+	"k2lowfeedback3highfeedback3lowfeedback4highfeedback4lowshowfeedbackpopupsfeedbac" +
+	"krecordtypessologinssologoutssofingerprintssoautoredirectallownhdsupportshowxlse" +
+	"xportbuttonshowcsvexportbuttonallowticketmergingenablesapbugzillabugurlenablecon" +
+	"tinuumshowticketsearchonmergeapptexchangetypeapptadminuserapptadminpasswordewsse" +
+	"rverversiononlyshowmyteamsintreenhserverversionusetreeforcatsetupstepscompletede" +
+	"nablefacebookitemmarkuppercdefaultquoteexpirydaysvatmethod2faemailallowed2fasmsa" +
+	"llowed2faauthenticatorallowedcallscreencallscriptshowticketattachmenticonshownoa" +
+	"pproverspopuplistagentuserfirstquicktimeusermandatoryenablepowershellsendacknowl" +
+	"edgementemailstotoaddressesagentlinkedusermanagementenabledsalesforce_tickettype" +
+	"salesforce_tickettype_guidclientimportidentifiersiteimportidentifieruserimportid" +
+	"entifierassetimportidentifierassetimportidentifier_guidsupplierimportidentifieri" +
+	"temimportidentifierassettypeimportidentifierenableonlinepresencemainrefreshinter" +
+	"valusecallplanimportazuredomainimportazureappidimportazuresiteimportazuresite_na" +
+	"meazureuserfilterimportazuresitefieldenableazuresinglesignonazureautoredirectazu" +
+	"reautoredirectuseruseiconsforactionbuttonsmobileupdatebillingfieldsonchangeshows" +
+	"ervicecataloglinkshowmyservicesservicerequestrtidservicerequestrtid_guidservicei" +
+	"ncidentrtidservicedefaultokservicedefaultfaultservicedefaultmaintenanceservicefa" +
+	"ilurertdynamicscrmdefaultsiteDefaultCustomerSiteUserViewDefaultServiceAccessLeve" +
+	"lpagerdutydefrequesttypepagerdutydefrequesttype_guidpagerdutyaccountpagerdutyser" +
+	"vicekeypagerdutyservicenamepagerdutysourcefieldshowitilselectionsplunk_tickettyp" +
+	"esplunk_tickettype_guidsplunkuserenableoktasinglesignonokta_urlokta_client_idokt" +
+	"aautoredirectsalesforcedefaultsitesalesforceuserfieldsalesforcedefaultsite_nameu" +
+	"sestatuscolouroncalendartimelinestepintervalazuressoappidazuretenantidsmtpusethi" +
+	"smailboxidusedaysforprojectbudgetshoursperdayreopenticketstechshowusersitecustom" +
+	"ernotesonticketdetailslmirescueusernameexpandtimelineitemtofillblockrtimezonesam" +
+	"eclientmergeonlylmichannelurllmiallowothertechinviteslmichannelnamedefaultremote" +
+	"sessionuseridazurecreatesitesremotesession_usernameallowquickinvitesperiodichist" +
+	"orydateadminsskippendingclosuretimelinedaysspanthresholdtimelinelineheightusenew" +
+	"portalportalshowworkflowportalshowawaitinginputwebdashboardtitlesage200versionsa" +
+	"ge200toplevelsage200tenantidsage200companyidsage200itemgroupsage200companynameus" +
+	"ekashflowusexerouseinvoicexmluseinvoicecsvusevaribillkeepescmsgrecordsage200toke" +
+	"nsage200tokenexpirycallscreenusetimeonactionsoktassoadfsssoazureadssoportalhomes" +
+	"howkbsearchsearchkbbyidportalhomeshowfeedportalhomeshowtoparticlesportalhomeshow" +
+	"newsarticlesshowapprovalsonseparatetabpagerdutyserviceidautoswitchtodefaultremot" +
+	"eteamrequireexternalkeychange_collision_enabledcautomatedefaultsitecautomatetopl" +
+	"evelcautomateassetdefaultsitehideassetsystemfieldstatussendmultiplenotifications" +
+	"allnotificationoverridessectionssendnotificationemailforrtbccdefaultpdftemplateq" +
+	"uotedefaultcurrencypagerdutydefaultagentuseareasfornewbtnshowservicecataloguebut" +
+	"tonnewticketshowincidentcataloguebuttonnewticketenablepasswordfieldauditstopnewt" +
+	"icketsviaemailreplywithtemplate_idstopnewticketsviaemailreplywithtemplate_guidst" +
+	"opnewticketsviaemailreplywithtemplate_namestopnewticketsviaemailvipnoprioritycha" +
+	"ngesvcatchoosecategoryfirstskipresolvedninjatoplevelninjadefaultsiteninjarmmmatc" +
+	"hnameninjarmmlocationninjarmmdefaultgroupninjarmmdefaultgroup_guidninjarmmimport" +
+	"typesolarwindsrmmtoplevelsolarwindsrmmmatchnamesolarwindsrmmimporttypetreecatfor" +
+	"celeafselectioncontractexpirytemplate_idcontractexpirytemplate_guidcontractexpir" +
+	"ytemplate_namedefaultpdftemplatepopoprefixrpoprefixopoprefixskbsearchmodeshowDat" +
+	"eDoneOnAptCompletionScreenremoveemailfromlistonuserchangedefaultpdftemplatesodef" +
+	"aultpdftemplatefaultsendwindowsappprintrequestonclosedefaultpdftemplateinvoicede" +
+	"faultpdftemplatecontractdefaultpdftemplatereporttracksoftwarechangesallow_notlog" +
+	"gedinallow_kbs_notloggedinanonymoususersiteanonymoususersite_nameonlyShowApprove" +
+	"dChangesdosearchonaddressclientMainContactCompulsaryignoreparentvisibilityforcus" +
+	"tomfieldvisiblityusescannersbarcodedecoderualluse2fadefaultSiteTimezonetoggleAnn" +
+	"ouncementIconOffdonotsendfolloweremailsdonotusedynamiclistsforresponseprepaybala" +
+	"ncethresholdpercprepaybalancethresholdupperallow_anonymous_approvalsncentralurln" +
+	"central_usernamencentraltoplevelncentralmatchnamencentraldefaultgroupncentralimp" +
+	"orttypenableticketingusernamencentral_tickettypencentral_tickettype_guidncentral" +
+	"userncentral_alerttypedefaultincludegroupeditemqtydefaultincludegroupeditemprice" +
+	"defaultincludegrouppriceandqtycallscreenallownewclientcreationnextcontractrefdis" +
+	"playcategorynoteondetailscreenautocreaterecurringinvoicessyncholidayshideadhocit" +
+	"emenablekbmatchingforallitiltypesallowuserapprovaldelegationfixedassettypefixeda" +
+	"ssettype_guidbusinesscentral_siteenablebusinesscentralsynctimesheetstepintervala" +
+	"zuressoconnectionidazuressotenanttypeshowapproversthatareyettovoteonlyinformofap" +
+	"provalonfinalstepalwayscheckrulesaftermergecheckruleswhenticketsubmittedstoreout" +
+	"goingemailsenabletemplatesuggestionsauto_close_send_emailportalbackgrounddisplay" +
+	"modeautoaddrecurringinvoiceaftercontractenableinternalticketconversationsinterna" +
+	"lticketconversationtickettypeinternalticketconversationtickettype_guidenableinte" +
+	"rnalreplyinternalreplystatusinternalreplystatus_guidhidefeedbackshowallserviceso" +
+	"ptionordersevbysequseworkhoursforremindersqborealmidqbocompanynameqbotoplevelqbo" +
+	"serviceitemgroupqboinventoryitemgroupqbocountryqbodefaultitemcodeqboinvoiceemail" +
+	"statusenableqbosyncallowcodegenerationgooglecalendartokenexpirygooglecalendaracc" +
+	"ountgoogleworkplaceaccountgoogleworkplaceresellergoogleworkplaceusermatchingfiel" +
+	"dsgoogleworkplaceagentmatchingfieldsgoogleworkplacemanagelicensesgoogleworkplace" +
+	"licensedrolesgoogleworkplaceimporttypeenablegooglessogooglessoautoredirectgoogle" +
+	"ssotypegoogleportalloginappnameallowlogonbehalfofnhserverversionuseddisableStart" +
+	"TargetDateTimeAdjustementsticketstatusafterquoteacceptedticketstatusafterquoteac" +
+	"cepted_guidticketstatusafterquoterejectedticketstatusafterquoterejected_guidload" +
+	"imagesfromapicentrify_clientidcentrify_urlcentrify_applicationidcentrify_ssotype" +
+	"centrify_autoredirecthide2fadontshowagainchoosedefaultcontractfrombillingdescrip" +
+	"tionenablearticlesuggestionsoneupallowsitesassetseupruletickettypemandatoryenabl" +
+	"ekbarticleversioninguseagentdefaultrateonlogtimeautogenerate_accountsiditem_defa" +
+	"ult_sales_nominal_code_iditem_default_purchase_nominal_code_iditem_default_asset" +
+	"_account_idshow_accounts_success_messagedonotalloweditingpostedinvoicesenablekbr" +
+	"eviewdefaultnumberofdaysbetweenkbreviewstrackkbsearchescreateemailactionsviaweba" +
+	"ppportalhomescreenservicedisplaytypegroupallinvoicetypescontractselectioninclude" +
+	"recentrenewdefaultProblemTypeIDlmirescueurltrackstockstockserialisationtypeautoc" +
+	"reateserialisedassetsenablenewsarticlesusepdftemplatesforscheduledreportsonlyrou" +
+	"teemailtoexistingticketifsamemailboxxerodefaulttenantidsalesorderlinedescription" +
+	"whencreatedfromquotationallowapplytemplatetoexistingticketdefaultstocklocationmu" +
+	"stconsignorderstoinvoicemailboxsmtpforprojectschedulemailboxsmtpforcontractsched" +
+	"ulerusesagesorsyncinvoicesupdateemaillistscontractexpirydays2contractexpirydays3" +
+	"datto_urldatto_clientidinvoicecsvlocationsvsearchmodedefaultcurrencycodesendfoll" +
+	"owernotificationsmatchemailsonsubjectandfrommyfollowerticketsmandatoryrejectcomm" +
+	"entkaseya_toplevelgooglenewmethodintegrationuserbatchserviceaddsareanotelinkcall" +
+	"stoexistingticketsshowpopupforviphidesiteoncontractremovezeroquantitylinesshowkb" +
+	"viewsinuseractivityoverduetypeoverduetype2prevent_stopped_ticket_creationauto_re" +
+	"ply_dont_updatequote_auto_expiry_statusinclude_no_time_in_reviewmatch_ninja_fiel" +
+	"dhide_opps_treeview_menuwestcoast_delete_licencesdefaultconsigmentusershow_timez" +
+	"one_inputdefault_appointment_agent_statusprorata_user_line_descriptionprorata_de" +
+	"vice_line_descriptionprorata_licence_line_descriptiondefault_quote_statusdefault" +
+	"_quote_sent_statusdefault_quote_accepted_statusdefault_quote_rejected_statususet" +
+	"icketquoteapprovalstrustpilot_allowwebhookstrustpilot_reviewthresholdtrustpilot_" +
+	"tickettypetrustpilot_autoreplytrustpilot_autoreplythresholdtrustpilot_enablesurv" +
+	"eystrustpilot_defaultusersitetrustpilot_statusafterupdatexero_default_creditnote" +
+	"_statusxero_default_creditnote_line_taxenablehighcontrastportaldatepickermodaldi" +
+	"sablehalologinwithssoautoredirectaccountemailpwdchangeaccountemail2faonaccountem" +
+	"ail2faoffaccountemailauthenticatoronaccountemailauthenticatoroffaccountemailemai" +
+	"laddresschangeaccountemailusernamechangesyncinvoicetoaccountspackagewhenapproved" +
+	"syncpotoaccountspackagewhenapprovedallowusereditoptionallinessupplier_permission" +
+	"_typecognigy_urlshow_user_searchbarbulkemailbatchsizeaddtional_agent_notificatio" +
+	"nshide_expired_quotes_portaldefault_add_all_group_items_quotedbconntypepostgresl" +
+	"anguagelink_to_confluencedefaultdevicepdftemplatesplitchannelsenableagentreactio" +
+	"nsuseiframesforhtmluseiframesforhtml2darkthemenotedisplaycall_matching_fieldauto" +
+	"mate_import_softwareignore_special_characters_asset_matchingassign_sales_order_t" +
+	"o_creatoronly_send_posted_invoicesstock_return_removes_userazure_use_oidadd_seri" +
+	"alized_to_ticketrecalcbillingfaultcontractchangeexclude_apionly_informownertechl" +
+	"astdailytaskdateetilize_item_groupzabbix_enable_alertingzabbix_alert_typezabbix_" +
+	"alert_usergw_dont_update_sitesgenerate_id_per_invoice_typeembeddings_use_trial_d" +
+	"ataconnectwise_rmm_enable_alertingconnectwise_rmm_alert_typeconnectwise_rmm_aler" +
+	"t_useramazon_seller_create_usersamazon_seller_default_siteallowpdfcustomisationn" +
+	"inja_user_matching_custom_fieldtracelevelsales_order_project_linking_typeenable_" +
+	"suggestions_on_callassetdiscovery_connection_typeassetdiscovery_user_fieldshow_p" +
+	"ayment_data_on_portaluseintellisenseclientcacheallow_quote_pdf_before_approvalst" +
+	"opbackgroundservicesincoming_unmatched_usersincoming_default_userincoming_newuse" +
+	"r_default_siteincoming_newuser_send_welcome_emailincoming_newuser_send_ackshowbi" +
+	"lling_plan_text_on_ticketitquoter_application_urlitquoter_view_urlmany_to_many_r" +
+	"elated_ticketsenabletsapprovalslogic_monitor_cleared_statusprometheus_defaultsit" +
+	"eprometheus_asset_type_choiceprometheus_defaultassettypeprometheus_assettypefiel" +
+	"dprometheus_defaultgroupprometheus_enable_alertingprometheus_alerting_tickettype" +
+	"prometheus_alerting_userprometheus_deactivate_devicesdefault_fortnox_tenantnewag" +
+	"ent_apptsynclock_submitted_timesheetsonly_invoice_approved_timesheetsreassigndro" +
+	"pdownbehaviourcopy_contract_to_child_tasksuse_subscription_status_for_invoice_li" +
+	"ne_statusshow_appointment_other1show_appointment_other2wordpress_importcategorie" +
+	"swordpress_defaultfaqlistwordpress_tagtoimportatera_import_entitiesaddigy_import" +
+	"_entitiescomanaged_no_reassignmyobdefaulttenantiddefault_alert_timeticket_status" +
+	"_after_appointmentuserwayaccountcheckreassignappclashescollapse_appt_filterenabl" +
+	"e_deferred_revenuedeferred_revenue_codedeferred_revenue_clientitglue_import_list" +
+	"itglue_import_typeschildticketsdisplaychildticketsdisplaysizenewticketdisplayaut" +
+	"o_link_so_proj_contractgoogle_reviewthresholdgoogle_reviewtickettypegoogle_quest" +
+	"iontickettypegoogle_reviewdefaultusersitegoogle_questiondefaultusersitegoogle_re" +
+	"viewstatusafterupdategoogle_questionstatusafterupdatedefault_columns_id_supplier" +
+	"_contractsdefault_columns_id_supplier_contracts_guidenablefilescanningenableclie" +
+	"ntsideuploadsallow_link_attachmentsattachment_details_uploadsync_servicenow_atta" +
+	"chmentsninja_import_listninja_import_typesintacct_use_halo_credsshow_whatsapp_se" +
+	"ttingsenable_auto_anonuserdays_until_anonusercreate_credit_notes_with_negative_p" +
+	"ricealways_display_halo_ihidcustomise_multiple_portalsshow_bundled_sales_order_l" +
+	"inesset_appointment_from_estimateoverride_localevector_score_minimumvector_score" +
+	"_knowledge_minimumvector_category2_typeshow_review_on_billing_screendefault_view" +
+	"_assets_selectediddefault_list_assets_guidlogicmonitor_alerting_assetidentifierp" +
+	"roject_notes_tab_displaysend_timesheet_rejection_emailsdont_show_empty_stock_loc" +
+	"ations_on_consignteams_chat_managementteams_azure_authorityteams_chat_default_na" +
+	"meteams_connected_userteams_connected_user_idteams_connected_user_namedefault_qu" +
+	"ote_ticket_approvalonly_quote_ticket_approvalshow_currency_conversion_for_quote_" +
+	"linesupdate_first_action_details_via_templateunlink_ticket_advanced_editshowsepe" +
+	"rateresolutionandfixbarsbigpanda_tickettypebigpanda_asset_listgoogle_cal_methodg" +
+	"oogle_import_typeaccent_insensitive_searchazure_single_logoutokta_single_logoutg" +
+	"oogle_single_logoutdefault_salesorder_statususe_default_call_summaryshow_quote_a" +
+	"pproval_signatureupdate_respond_by_date_with_hold_timegiacom_use_new_endpointdat" +
+	"tormm_alert_userinvoice_minimum_item_iddattormm_webhook_ticket_typeappt_import_a" +
+	"gent_identifierappt_import_user_identifierplanning_green_colourplanning_orange_c" +
+	"olourplanning_red_colourcrmshowsatisfactionupdate_milestone_dates_via_taskshide_" +
+	"unknown_software_from_listswordpressorg_importcategorieswordpressorg_defaultfaql" +
+	"istonly_show_needs_order_lines_when_supplier_setshow_attachments_from_linked_quo" +
+	"teshow_attachments_from_linked_soallow_sla_target_overrideshow_invoice_totals_on" +
+	"_portalshow_all_sites_for_device_quantity_calcuser_portal_themeprometheus_create" +
+	"_devices_from_webhooksprometheus_api_urlsallow_followers_modify_ticketgocardless" +
+	"_companyname_matchinggocardless_defaultsitegocardless_use_sandboxshow_lang_navba" +
+	"rsync_salesforce_statusagreement_default_billing_periodshow_contributor_qualitys" +
+	"how_holiday_timesheetreply_outcomeround_labour_invoice_quantityimport_pax8_usage" +
+	"_linesrelated_assets_column_profileshowusersassetsonnewticketauto_approve_posmar" +
+	"k_notifications_as_done_before_deletingtrack_category_idshow_auto_payment_on_por" +
+	"talinclude_bundled_lines_for_recurring_invoicesdefault_avalara_tenantdefault_met" +
+	"er_pricing_methodlogicmonitor_asset_type_choicelogicmonitor_assettypefieldlogicm" +
+	"onitor_defaultgroupshow_note_after_completeduse_halo_invoice_id_for_pdfstripe_se" +
+	"nd_recipient_emailmeraki_top_levelmeraki_asset_type_choicemerakidefaultassettype" +
+	"merakiassettypefieldmeraki_defaultgroupmeraki_defaultgroup_guidlapsafe_default_i" +
+	"nstallationlapsafe_default_bay_sizelapsafe_default_expiry_hourslapsafe_status_af" +
+	"ter_webhooklapsafe_status_after_webhook_guidlapsafedefaultdropoffemailtemplatela" +
+	"psafedefaultdropoffemailtemplate_guidlapsafedefaultcollectionemailtemplatelapsaf" +
+	"edefaultcollectionemailtemplate_guidzabbix_dont_close_ticketswarn_customtable_de" +
+	"leteai_thankyou_detectiontechdata_default_tenantingram_default_tenantcredit_item" +
+	"itglue_sync_entitiesitglue_show_messageslack_channel_managementslack_channel_def" +
+	"ault_nameslack_channel_access_typehide_text_override_servicenextfaultidcalculati" +
+	"onmethodtaskmonitorsnoozeseveritytaskmonitorsnoozedateslack_channel_workspacesla" +
+	"ck_client_idslack_action_outcomeslack_command_ticket_typeslack_command_userquote" +
+	"_expiry_ticket_statusdefault_online_report_groupnew_cf_storage_methoddefault_for" +
+	"_action_reviewedticket_info_display_topsla_bar_time_displayassign_sales_ordersyn" +
+	"c_customers_to_stripeshow_accept_reject_alldisable_edit_kb_fieldsworkflow_progre" +
+	"ss_display_typeshowclosureattachmentdefaultinvoicedatetotodayuser_match_phonenum" +
+	"berparent_and_related_cf_copy_priorityticketstatusafterquoteinternalrejectionsho" +
+	"w_child_templates_alwayswhatsapp_defaultclientsitexsoar_default_userxsoar_defaul" +
+	"t_tickettypeuse_charge_rate_item_taxemailsendervalidation2faemailallowedifnoothe" +
+	"rmethodsuseteamshiftsdynamicscrm_sitenamefilteradobeacrobat_auto_expire_tddefaul" +
+	"tadobeactenantadobeacrobat_accept_statusadobeacrobat_reject_statusdisplay_ticket" +
+	"_workflow_on_quotehide_addr_footerhide_phone_footerhide_email_footerhide_lang_fo" +
+	"otershow_html_footerhtml_footeradobecommercedefaultsiteadobecommerce_integratore" +
+	"ntitiestoimportupdate_all_actions_when_contract_changeduse_new_search_methodasse" +
+	"tdiscovery_defaultsiteassetdiscovery_defaultsite_namelansweeper_override_site_ru" +
+	"lessalesforce_integratorattachmentstoimportdefaultpdftemplatebilldefault_filter_" +
+	"open_ticketsassetdateformatuse_item_catalogueonly_show_invoices_after_3rd_party_" +
+	"syncalways_show_line_actionsdue_date_typeai_connection_typeenable_ai_kb_articles" +
+	"azureopenai_enable_ai_kb_articlesenable_openai_emotion_detectionenable_azureopen" +
+	"ai_emotion_detectionembeddingaideploymentenable_openai_insightsenable_azureopena" +
+	"i_insightsauto_extend_end_dates_on_recurring_invoicesportalservicedetailsdisplay" +
+	"typeticket_embeddings_methodticket_embeddings_dbai_knowledge_search_methodlast_d" +
+	"ay_of_month_billinguse_qbo_invoice_termsshow_status_filterauvik_delete_devicesor" +
+	"der_teams_by_sequenceemail_template_for_pending_closureshowaccountmanageronclien" +
+	"tdetailsshow_asset_diagram_licencesissue_project_non_consignable_itemsticketstat" +
+	"usafterquotesentticketstatusafterquotesent_guiduse_azure_openai_surveysuse_opena" +
+	"i_surveysai_survey_sample_ratedefault_asset_chart_relationshipssaml_matching_typ" +
+	"esaml_matching_attrfreshdesk_statusfilterfreshdesk_matchusernameenhancedAnnounce" +
+	"mentdistributionlists_createusersdistributionlists_defaultsitedistributionlists_" +
+	"activityinuserfeedpassword_char_lengthagent_status_for_free_appointmentsgw_asset" +
+	"type_choicegw_default_devicetypegw_mobile_site_matchingdocument_view_typequote_a" +
+	"ny_line_profit_for_approval_typequote_any_line_profit_for_approval_valuequote_av" +
+	"erage_profit_for_approval_typequote_average_profit_for_approval_valuegotoresolve" +
+	"_client_idallowclientmergingaddclientdeletepermonly_use_out_of_hours_priority_fo" +
+	"r_user_ticketsallow_reponse_edit_aftershow_linked_articles_userstimelineshowagen" +
+	"tworkhoursfeedback_comment_mandatoryai_search_store_descriptionstextsplit_chunk_" +
+	"sizetextsplit_chunk_overlapai_description_mappingai_description_mapping_customai" +
+	"_embedding_fieldenable_purchase_currencylast_license_sync_dateshow_home_htmlhome" +
+	"_html_positionmatch_datto_usermatch_datto_fielddatto_user_matching_custom_fieldo" +
+	"ptional_default_uncheckedprorata_default_line_descriptionai_insights_contextenab" +
+	"le_ai_article_suggestionsignore_visibilty_restrictions_on_action_linksenableoppt" +
+	"eamscallreservedintfield1reservedboolfield1hosted_groupis_uatpwdread_only_db_adm" +
+	"in_settingnext_ticket_idnext_invoice_idnext_quote_idnext_salesorder_idnext_suppl" +
+	"ierorder_idmultitenancy_enabledusing_comanaged_itportal_urlportal_colourportal_l" +
+	"ogoportalbackgroundimageurlmobileapp_disabledusing_manual_rulesusing_automations" +
+	"app_colour_typesend_or_ask_response_emailchat_cannedtextssignalr_enabledpr_licco" +
+	"untdomain_user_countpr_licence_exceededpr_licence_msgsecurity_questionsclearalld" +
+	"ataclearcustomerdataactisbillableuse_slaholdcolouruse_team_mgsuse_department_mgs" +
+	"teamviewer_assetfield_idteamviewer_sitefield_iddefault_mailbox_iddefault_mailbox" +
+	"_nametenant_idtenantaliasopportunity_fieldmappings_salesforceaccount_fieldmappin" +
+	"gs_salesforcecontact_fieldmappings_salesforceanydesk_assetfield_idanydesk_sitefi" +
+	"eld_idagent_rolemappings_azuread_getsagedata_getsagetoken_clearsagetokensageauth" +
+	"codesageauthredirectgointegrator_idgointegrator_clientidbeyondtrust_teamschange_" +
+	"freeze_periodsdynamicscrmdefaultsite_namecautomatedefaultsite_namecautomateasset" +
+	"defaultsite_nameautomate_typemappingsclient_id_halointegratorclient_secret_haloi" +
+	"ntegratorloginas_halointegratorsccm_udlsccm_querysccm_sql_timeoutsccm_idfieldscc" +
+	"m_typefieldsccm_sitefieldsccm_userfieldsccm_usermatchingfieldsccm_defaultsitescc" +
+	"m_defaultsite_namesccm_updateonlysccm_donotvalidatesccm_fieldmappingssccm_sqlser" +
+	"versccm_sqldatabasesccm_sqlusernamesccm_assetimportidentifiersccm_new_sql_passwo" +
+	"rdsccm_new_methodsccm_updatedsccm_dontupdatesitesccm_dontremoveusershalointegrat" +
+	"or_sccmhalointegrator_sccm_lastsynchalointegrator_sccm_lasterrorsccm_allowed_cli" +
+	"entids_listexapptsubjectexapptlocationexapptbodyportalbuttonsninjadefaultsite_na" +
+	"meninja_fieldmappingshalointegrator_ninjarmmhalointegrator_ninjarmm_lastsynchalo" +
+	"integrator_ninjarmm_lasterrorhalointegrator_solarwindsrmmhalointegrator_solarwin" +
+	"dsrmm_lastsynchalointegrator_solarwindsrmm_lasterrorsolarwindsrmm_fieldmappings_" +
+	"getintegrationdata_resendunsentemails_emailprocessed_addactiontofaultidintegrati" +
+	"on_data_nameintegration_data_typetakecontrol_button_idhalointegrator_lansweeperh" +
+	"alointegrator_lansweeper_lastsynchalointegrator_lansweeper_lasterrorlansweeper_u" +
+	"pdatedlansweeper_databasetypelansweeper_sqlserverlansweeper_sqldatabaselansweepe" +
+	"r_sqlusernamelansweeper_new_sql_passwordlansweeper_new_methodlansweeper_allowed_" +
+	"clientids_listlansweeper_querylansweeper_sql_timeoutlansweeper_idfieldlansweeper" +
+	"_typefieldlansweeper_sitefieldlansweeper_userfieldlansweeper_usermatchingfieldla" +
+	"nsweeper_defaultsitelansweeper_defaultsite_namesccm_userssitelansweeper_userssit" +
+	"elansweeper_updateonlylansweeper_donotvalidatelansweeper_dontupdatesitelansweepe" +
+	"r_dontremoveuserslansweeper_fieldmappingslansweeper_assetimportidentifierdattorm" +
+	"m_fromaddressdattormm_tickettypedattormm_tickettype_guidcautomate_fromaddresscau" +
+	"tomate_requesttypecautomate_requesttype_guidsolarwindsrmm_fromaddresssolarwindsr" +
+	"mm_requesttypesolarwindsrmm_requesttype_guidhalointegrator_integrationssplunkuse" +
+	"r_namencentral_fieldmappingshalointegrator_ncentralhalointegrator_ncentral_lasts" +
+	"ynchalointegrator_ncentral_lasterrorclient_secret_ncentralncentraluser_nameazure" +
+	"connectionazuremappingbusinesscentral_fieldmappingsbusinesscentralsite_name_crea" +
+	"tebusinesscentralassetbusinesscentralassetdefaultquicktimemethodallowticketselec" +
+	"tionduringquicktimemiscitemidquotetaxratemiscitemidquotetaxratepo_getautomationb" +
+	"ody_sendautomationhook_automationwebhookid_automationwebhookmappings_automationt" +
+	"icketid_getwebhookbody_webhookid_webhookmappings_webhookticketidqbozerotaxcode_a" +
+	"reaitems_to_convert_contracts_to_convertremotesession_trackingidtakecontrol_devi" +
+	"ceidshowing_customer_fields_getgoogletokengoogle_codegoogle_redirect_googlecalen" +
+	"dardisconnectgoogle_applicationgoogleworkplace_usermappingsgoogleworkplace_agent" +
+	"mappingsgoogleworkplace_sitemappingsgoogleworkplace_rolemappingsgoogleworkplace_" +
+	"cabmappingsgw_user_matching_listgw_agent_matching_listgw_licensed_roles_listhalo" +
+	"integrator_googleworkplacehalointegrator_googleworkplace_lastsynchalointegrator_" +
+	"googleworkplace_lasterrordynamicscrm_fieldmappingsscom_fromaddressscom_requestty" +
+	"pescom_requesttype_guidscom_devicefieldhalointegrator_scomhalointegrator_scom_la" +
+	"stsynchalointegrator_scom_lasterrorncentral_customeridrdattodefaultassettypegrou" +
+	"p_nameprtgassetdefaultsite_nameprtgdefaultassettype_nameprtg_fieldmappingshaloin" +
+	"tegrator_prtghalointegrator_prtg_lastsynchalointegrator_prtg_lasterrormigration_" +
+	"default_site_nameclient_secret_orionorionuser_namehalointegrator_orionhalointegr" +
+	"ator_orion_lastsynchalointegrator_orion_lasterrordevice42_customermappingsdevice" +
+	"42_typemappingsdevice42_devicemappingsdevice42defaultsite_name_importtypeitem_de" +
+	"fault_sales_nominal_codeitem_default_purchase_nominal_codeitem_default_asset_acc" +
+	"ountsocuser_nameclient_secret_device42datto_fieldmappingsdattodefaultcustomer_na" +
+	"medattodefaulttoplevel_namedattodefaultassetsite_namehalointegrator_dattohaloint" +
+	"egrator_datto_lastsynchalointegrator_datto_lasterrorcsp_sitemappings_generatecsp" +
+	"mappingsatera_defaultsite_nameatera_device_typesatera_fieldmappingshalointegrato" +
+	"r_aterahalointegrator_atera_lastsynchalointegrator_atera_lasterror_deletedevices" +
+	"_deletedevices_integrationdevice_guidsclient_guidssite_guids_deletelicenceslicen" +
+	"ce_guidsatera_alert_user_nameteams_default_user_name_exchangeactionhalointegrato" +
+	"r_exchangehalointegrator_exchange_lastsynchalointegrator_exchange_lasterrorokta_" +
+	"sitemappingsokta_usermappingsokta_agentmappingsokta_rolemappingsokta_cabmappings" +
+	"okta_user_matching_listokta_agent_matching_listokta_active_statuses_listhalointe" +
+	"grator_oktahalointegrator_okta_lastsynchalointegrator_okta_lasterrorreset_okta_l" +
+	"astsyncquote_cannedtextmerakiapplicationsecretmerakiusernamemerakitickettypename" +
+	"lansweeper_authorized_getoauthtokenoauth_codeoauth_redirectoauth_typegraph_host_" +
+	"disconnectintegrationlansweeper_sitemappingslansweeper_site_ruleslansweeper_fiel" +
+	"dmappings_apialarmminutes_bool_integrationidninja_sitemappingsninja_alert_user_n" +
+	"amedattormm_alert_user_name_closealerts_closealerts_integrationalert_guidshashos" +
+	"tedintegratorhalointegrator_xlsimportshalointegrator_xlsimports_lastsynchalointe" +
+	"grator_xlsimports_lasterrorsnelstart_old_client_id_getsnelstartlinkitglue_client" +
+	"mappingsitglue_sitemappingsitglue_active_statuses_listitglue_typemappingsitglue_" +
+	"configtypemappingsitglue_statusmappingsitglue_default_site_namehalointegrator_it" +
+	"gluehalointegrator_itglue_lastsynchalointegrator_itglue_lasterrorbookingtypesapp" +
+	"settings_encthumbprintold_pwd_enc_countscom_allowed_clientids_listorion_allowed_" +
+	"clientids_listteamsbot_disableddatto_sitemappingshalointegrator_dynamics365crmha" +
+	"lointegrator_dynamics365crm_lastsynchalointegrator_dynamics365crm_lasterror_warn" +
+	"ingjamf_defaultsite_namejamf_defaultdtypecomputer_namejamf_defaultdtypemobile_na" +
+	"mejamf_device_typesjamf_fieldmappingshalointegrator_jamfhalointegrator_jamf_last" +
+	"synchalointegrator_jamf_lasterrorsentinel_ticketmappingshalointegrator_sentinelh" +
+	"alointegrator_sentinel_lastsynchalointegrator_sentinel_lasterrorserver_time_zone" +
+	"use_project_datetimeallow_cf_values_not_on_tickettypeazuremonitor_fieldmappingsa" +
+	"zuremonitoruser_namesyncro_defaultsite_namesyncro_device_typessyncro_fieldmappin" +
+	"gshalointegrator_syncrohalointegrator_syncro_lastsynchalointegrator_syncro_laste" +
+	"rrorsyncro_alert_user_namedomotz_agentfieldmappingsdomotz_devicefieldmappingsdom" +
+	"otz_default_agentsite_namedomotz_default_devicesite_namedomotz_devicetypemapping" +
+	"shalointegrator_domotzhalointegrator_domotz_lastsynchalointegrator_domotz_laster" +
+	"ror_deactivateusers_deactivateusers_integrationuser_guidsuser_tenantids_deactiva" +
+	"teagents_deactivateagents_integrationagent_guidshalointegrator_haloassetdiscover" +
+	"yhalointegrator_haloassetdiscovery_lastsynchalointegrator_haloassetdiscovery_las" +
+	"terrorautomate_sitemappingshalointegrator_automatehalointegrator_automate_lastsy" +
+	"nchalointegrator_automate_lasterrorautomate_import_entities_listatera_import_ent" +
+	"ities_listaddigy_import_entities_listautomate_alert_user_namelansweeper_exports_" +
+	"checkexportprogressexport_moduleatera_sitemappingsdevice42_sitemappingsncentral_" +
+	"sitemappingssyncro_sitemappingshalointegrator_g2aremotehalointegrator_g2aremote_" +
+	"lastsynchalointegrator_g2aremote_lasterrorsnow_default_devicesite_namesnow_field" +
+	"mappingshalointegrator_snowhalointegrator_snow_lastsynchalointegrator_snow_laste" +
+	"rrorauvik_sitemappingsauvik_network_typemappingsauvik_device_typemappingsauvik_n" +
+	"etwork_fieldmappingsauvik_device_fieldmappingsauvik_default_site_namehalointegra" +
+	"tor_auvikhalointegrator_auvik_lastsynchalointegrator_auvik_lasterrorauvik_alert_" +
+	"user_nameteamsbot_allowed_tenants_listhubspot_sitemappingshubspot_company_fieldm" +
+	"appingshubspot_contact_fieldmappingshubspot_top_level_namehubspot_default_site_n" +
+	"amehubspot_included_lifecycles_listhalointegrator_hubspothalointegrator_hubspot_" +
+	"lastsynchalointegrator_hubspot_lasterrorqualys_typemappingsqualys_fieldmappingsq" +
+	"ualys_default_site_namehalointegrator_qualyshalointegrator_qualys_lastsynchaloin" +
+	"tegrator_qualys_lasterrorpassportal_defaultclientsite_namepassportal_defaultuser" +
+	"site_namepassportal_clientmappingshalointegrator_passportalhalointegrator_passpo" +
+	"rtal_lastsynchalointegrator_passportal_lasterrorpassportal_assetfieldmappingspas" +
+	"sportal_defaultassetsite_namepassportal_import_entities_listauvik_top_level_doma" +
+	"inlansweeper_include_linuxintacct_sync_entities_listlicense_modeladdigy_clientma" +
+	"ppingsaddigy_defaultassetsite_nameaddigy_assetfieldmappingshalointegrator_addigy" +
+	"halointegrator_addigy_lastsynchalointegrator_addigy_lasterroraddigy_alert_user_n" +
+	"amedomotz_sitemappingshalointegrator_liongardhalointegrator_liongard_lastsynchal" +
+	"ointegrator_liongard_lasterrorliongard_sitemappingsliongard_fieldmappingsliongar" +
+	"d_defaultsite_namehalointegrator_stripehalointegrator_stripe_lastsynchalointegra" +
+	"tor_stripe_lasterroringram_micro_client_mappingsingram_micro_top_level_namehaloi" +
+	"ntegrator_ingram_microhalointegrator_ingram_micro_lastsynchalointegrator_ingram_" +
+	"micro_lasterroringram_micro_import_entities_listpax8_client_mappingsquoter_item_" +
+	"mappingsetilize_item_mappingspax8_top_level_namehalointegrator_pax8halointegrato" +
+	"r_pax8_lastsynchalointegrator_pax8_lasterrorpax8_import_entities_listhalointegra" +
+	"tor_giacomhalointegrator_giacom_lastsynchalointegrator_giacom_lasterrorgiacom_im" +
+	"port_entities_listsalesforce_contactfieldmappingssalesforce_accountfieldmappings" +
+	"salesforce_opportunityfieldmappingssalesforce_casefieldmappingshalointegrator_sa" +
+	"lesforcehalointegrator_salesforce_lastsynchalointegrator_salesforce_lasterrorsal" +
+	"esforce_import_entities_listsalesforce_import_attachments_listsalesforce_clientm" +
+	"appingsazure_allowed_tenantsazure_allowed_tenants_listazure_auto_creation_site_n" +
+	"ameb2cazure_auto_creation_site_namehalointegrator_newrelichalointegrator_newreli" +
+	"c_lastsynchalointegrator_newrelic_lasterrorhalointegrator_backupradarhalointegra" +
+	"tor_backupradar_lastsynchalointegrator_backupradar_lasterror_deactivateclientska" +
+	"seya_defaultsite_namehalointegrator_kaseyahalointegrator_kaseya_lastsynchalointe" +
+	"grator_kaseya_lasterrorkaseya_agentfieldmappingskaseya_sitemappingskaseya_typema" +
+	"ppingsstripe_client_mappingsstripe_paymentmethod_options_keypairstripe_manual_pa" +
+	"ymentmethod_options_keypairzabbix_fieldmappingszabbix_typemappingszabbix_default" +
+	"_type_namezabbix_default_site_namehalointegrator_zabbixhalointegrator_zabbix_las" +
+	"tsynchalointegrator_zabbix_lasterrorgiacom_client_mappingsgiacom_top_level_namer" +
+	"hipe_client_mappingsrhipe_top_level_namehalointegrator_rhipehalointegrator_rhipe" +
+	"_lastsynchalointegrator_rhipe_lasterrorrhipe_import_entities_listtechdata_client" +
+	"_mappingstechdata_top_level_namehalointegrator_techdatahalointegrator_techdata_l" +
+	"astsynchalointegrator_techdata_lasterrortechdata_import_entities_listinty_client" +
+	"_mappingsinty_top_level_namehalointegrator_intyhalointegrator_inty_lastsynchaloi" +
+	"ntegrator_inty_lasterrorinty_import_entities_listwestcoastcloud_client_mappingsw" +
+	"estcoastcloud_top_level_namehalointegrator_westcoastcloudhalointegrator_westcoas" +
+	"tcloud_lastsynchalointegrator_westcoastcloud_lasterrorwestcoastcloud_import_enti" +
+	"ties_listsherweb_client_mappingssherweb_top_level_namehalointegrator_sherwebhalo" +
+	"integrator_sherweb_lastsynchalointegrator_sherweb_lasterrorsherweb_import_entiti" +
+	"es_listalso_client_mappingsalso_top_level_namehalointegrator_alsohalointegrator_" +
+	"also_lastsynchalointegrator_also_lasterroralso_import_entities_listarrowsphere_c" +
+	"lient_mappingsarrowsphere_top_level_namehalointegrator_arrowspherehalointegrator" +
+	"_arrowsphere_lastsynchalointegrator_arrowsphere_lasterrorarrowsphere_import_enti" +
+	"ties_listdickerdata_client_mappingsdickerdata_top_level_namehalointegrator_dicke" +
+	"rdatahalointegrator_dickerdata_lastsynchalointegrator_dickerdata_lasterrordicker" +
+	"data_import_entities_listhalointegrator_oraclehalointegrator_oracle_lastsynchalo" +
+	"integrator_oracle_lasterrorhalointegrator_servicenowhalointegrator_servicenow_la" +
+	"stsynchalointegrator_servicenow_lasterrorxerodefaulttenantnameqbdefaultcompanyna" +
+	"mekashflowdefaultconnectionnamedbcdefaulttenantnameclear_billing_mappingsclearun" +
+	"sentactionsclearunsentemailstoreclearunsentescmsgclearunsentactions_attemptedcle" +
+	"arunsentemailstore_attemptedclearunsentescmsg_attemptedslack_ticket_user_namesla" +
+	"ck_command_user_name_checkexport_returnerrorsdevice_tenantidsclient_tenantidscon" +
+	"nectwisecontrol_sitemappingsconnectwisecontrol_typemappingshalointegrator_connec" +
+	"twisecontrolconnectwisecontrol_import_entities_listhalointegrator_connectwisecon" +
+	"trol_lastsynchalointegrator_connectwisecontrol_lasterrorconnectwisecontrolassetd" +
+	"efaultsite_namesalesforce_priority_mappingscors_whitelist_listokta_userrolemappi" +
+	"ngsworkspace_devicemappingsworkspace_site_mappingstwilio_ticket_type_nametwilio_" +
+	"default_user_namesccm_sqldriversccm_sqlproviderlansweeper_sqldriverlansweeper_sq" +
+	"lproviderprocessstreettickettypenameprocessstreetusernameintacct_sync_halo_id_li" +
+	"stintacctdefaultlocid_listintacct_warehouse_mappingsteams_chat_tenant_listworksp" +
+	"ace_defaultsite_namehalo_status_mappingshalo_priority_mappingsetilizeurlbarracud" +
+	"a_sitemappingsbarracuda_clientmappingsbarracuda_fieldmappingslogicmonitor_fieldm" +
+	"appingshalointegrator_logicmonitorhalointegrator_logicmonitor_lastsynchalointegr" +
+	"ator_logicmonitor_lasterrorlogicmonitor_defaultsite_namelogicmonitor_alert_user_" +
+	"namelogicmonitor_urlhalointegrator_barracudahalointegrator_barracuda_lastsynchal" +
+	"ointegrator_barracuda_lasterrorbarracuda_defaultsite_namebarracudadefaultassetty" +
+	"pe_namebarracuda_alert_user_nameteams_chat_tenantsteams_chat_welcome_messageteam" +
+	"s_chat_help_messagegw_named_roles_listokta_named_roles_listlansweeper_mappings_x" +
+	"typegw_userrolemappingswhatsapptickettype_nametwilio_whatsapp_numberappointment_" +
+	"notification_bodytask_notification_bodysite24x7_fieldmappingssite24x7_alert_user" +
+	"_namegw_mappings_new_userokta_mappings_new_userrecaptcha_site_keyjamf_site_links" +
+	"total_setup_stepscompleted_setup_stepscleardatakeyhalointegrator_icingahalointeg" +
+	"rator_icinga_lastsynchalointegrator_icinga_lasterroricinga_fieldmappingsicinga_d" +
+	"efaultsite_nameicingadefaultassettype_nameicinga_sitemappingsicinga_alert_user_n" +
+	"amedefault_columns_id_sites_guiddefault_columns_id_users_guidtranslationsdefault" +
+	"_meter_tiersconnectwisermm_sitemappingsconnectwisermm_typemappingsconnectwise_rm" +
+	"m_defaultclient_namehalointegrator_connectwisermmconnectwisermm_import_entities_" +
+	"listhalointegrator_connectwisermm_lastsynchalointegrator_connectwisermm_lasterro" +
+	"rcookiemessageicinga_xtype_mappingslogicmonitor_xtype_mappingsshopifydefaultsite" +
+	"_nameshopify_userfieldmappingsshopify_customerfieldmappingshalointegrator_shopif" +
+	"yhalointegrator_shopify_lastsynchalointegrator_shopify_lasterrorshopify_import_e" +
+	"ntities_listintacct_invoicefieldmappingsintacct_invoicelinefieldmappingsintacct_" +
+	"orderfieldmappingsintacct_orderlinefieldmappingsintacct_creditfieldmappingsintac" +
+	"ct_creditlinefieldmappingsintacct_billfieldmappingsintacct_billlinefieldmappings" +
+	"halointegrator_xensamhalointegrator_xensam_lastsynchalointegrator_xensam_lasterr" +
+	"orxensam_defaultsite_namexensam_import_entities_listxensam_fieldmappingsxensam_d" +
+	"atacentre_fieldmappingsxensam_clientmappingsxensam_mappings_xtypetrustpilot_defa" +
+	"ultusersite_nameokta_sitegroup_mappingslansweeper_sql_portsccm_sql_portcan_disab" +
+	"le_incoming_servicezabbix_alert_user_nameconnectwise_rmm_alert_user_nameamazon_s" +
+	"eller_default_site_namehalointegrator_amazonsellerhalointegrator_amazonseller_la" +
+	"stsynchalointegrator_amazonseller_lasterroris_nhserverlessincoming_default_user_" +
+	"nameincoming_newuser_default_site_nameprometheus_fieldmappingsprometheus_default" +
+	"assettype_nameprometheus_defaultsite_nameprometheus_xtype_mappingsprometheus_ale" +
+	"rting_user_namehalointegrator_prometheushalointegrator_prometheus_lastsynchaloin" +
+	"tegrator_prometheus_lasterrorhalointegrator_mattermosthalointegrator_mattermost_" +
+	"lastsynchalointegrator_mattermost_lasterrorhalointegrator_wordpresshalointegrato" +
+	"r_wordpress_lastsynchalointegrator_wordpress_lasterrorreset_halointegrator_wordp" +
+	"ress_lastsync_dbintegrator_successdeferred_revenue_client_namehalointegrator_goo" +
+	"glebusinesshalointegrator_googlebusiness_lastsynchalointegrator_googlebusiness_l" +
+	"asterrorreset_halointegrator_googlebusiness_lastsyncgoogle_reviewdefaultusersite" +
+	"_namegoogle_questiondefaultusersite_namedevice_tenantids_stringstwilio_account_s" +
+	"idhalointegrator_googlecalendarshalointegrator_googlecalendars_lastsynchalointeg" +
+	"rator_googlecalendars_lasterroraireports_enabledhalointegrator_wordpressorghaloi" +
+	"ntegrator_wordpressorg_lastsynchalointegrator_wordpressorg_lasterrorreset_haloin" +
+	"tegrator_wordpressorg_lastsynchalointegrator_splashtophalointegrator_splashtop_l" +
+	"astsynchalointegrator_splashtop_lasterrorgocardless_userfieldmappingsgocardless_" +
+	"defaultsite_namehalointegrator_gocardlesshalointegrator_gocardless_lastsynchaloi" +
+	"ntegrator_gocardless_lasterrorreset_halointegrator_gocardless_lastsyncprometheus" +
+	"_api_url_listaidetection_enableditglue_sync_entities_listslack_command_workspace" +
+	"smeraki_top_level_namemeraki_client_mappingsmeraki_device_fieldmappingsmerakidef" +
+	"aultassettype_namemeraki_xtype_mappingshalointegrator_merakihalointegrator_merak" +
+	"i_lastsynchalointegrator_meraki_lasterrormeraki_urlsaml_certififcatewhatsapp_def" +
+	"aultclientsite_namexsoar_default_usernamehalointegrator_adobecommercehalointegra" +
+	"tor_adobecommerce_lastsynchalointegrator_adobecommerce_lasterroradobecommercedef" +
+	"aultsite_nameadobecommerce_import_entities_listopenai_enabledazureopenai_enabled" +
+	"azureopenai_embedding_enabledfreshdesk_statusfilter_listdistributionlists_defaul" +
+	"tsite_nameworkspace_mobilemappingsworkspace_mappings_xtype_index_kbs_now_index_s" +
+	"ervices_nowhome_htmlhome_html_topnew_integration_keynew_integration_key2new_inte" +
+	"gration_methodnew_integration_webhook_keyintegration_webhook_usernamenew_integra" +
+	"tion_webhook_methodatera_urlbusinesscentral_urlbusinesscentral_appidbusinesscent" +
+	"ral_domainbusinesscentral_tokenexpirybusinesscentral_redirectbusinesscentral_aut" +
+	"horiseddynamicscrm_urldynamicscrm_appiddynamicscrm_domaindynamicscrm_tokenexpiry" +
+	"dynamicscrm_redirectdynamicscrm_authorizedexchange_application_idexchange_tenant" +
+	"_idexchange_token_expiryexchange_redirectexchange_authorizeddevice42_urldevice42" +
+	"_usernameprtg_urlprtg_usernameprtg_passwordgfi_urlsoc_api_idqbo_client_idqbo_tok" +
+	"en_expiryqbo_authorizedqbo_redirectqbo_urlsage50passwordservicenow_urlservicenow" +
+	"_usernameautotask_usernameconnectwise_urlconnectwise_public_keyconnectwise_priva" +
+	"te_keyninja_urlninja_client_idninja_authorizedninja_token_expiryninja_redirectit" +
+	"glue_urlsnelstart_urlsnelstart_client_idsnelstart_authorizedsnelstart_token_expi" +
+	"ryjamf_urljamf_usernameinteract_urlinteract_usernameinteract_tenantinteract_toke" +
+	"n_expirygw_urlgw_client_idgw_token_expirygw_redirectgw_authorizedscomservernames" +
+	"comdomainscomusernamescompasswordscom_accessorion_server_nameorion_usernameorion" +
+	"_passwordorion_accessbeyondtrust_urlbeyondtrust_usernamebeyondtrust_token_expiry" +
+	"beyondtrust_authorizedsentinel_token_expirysentinel_redirectsentinel_authorizeds" +
+	"yncro_urldomotz_urlg2aremote_client_idautomate_urlautomate_usernameg2aremote_aut" +
+	"horizedautomate_token_expiryg2aremote_refresh_tokeng2aremote_token_expiryg2aremo" +
+	"te_redirectsnow_usernamesnow_urlauvik_tenantauvik_usernamehubspot_urlhubspot_cli" +
+	"ent_idhubspot_authorizedhubspot_token_expiryhubspot_redirectqualys_urlqualys_dom" +
+	"ainqualys_usernameazuretranslate_regionazuretranslate_currentusagepassportal_api" +
+	"keypassportal_urlpassportal_refresh_tokenpassportal_token_expiryhudu_urlcipp_url" +
+	"intacct_sender_idintacct_company_idintacct_usernamebackupradar_urladdigy_clienti" +
+	"dingram_micro_urlingram_micro_marketplaceingram_micro_usernameingram_micro_token" +
+	"_expiryfreshdesk_urlliongard_urlliongard_client_idsalesforce_client_idpax8_clien" +
+	"t_idsalesforce_authorizedpax8_token_expirysalesforce_refresh_tokensalesforce_tok" +
+	"en_expirysalesforce_redirectsalesforce_urlclient_secret_newrelicnewrelicuser_nam" +
+	"enewrelic_urlnew_glclientsecretkaseya_client_idkaseya_urlkaseya_authorisedkaseya" +
+	"_alert_user_namekaseya_servicedeskschat_service_urlreport_service_urlzabbix_urlz" +
+	"abbix_usernamerhipe_client_idtechdata_client_idinty_urlinty_usernamewestcoastclo" +
+	"ud_urlwestcoastcloud_usernamesherweb_client_idsherweb_tenantalso_urlalso_usernam" +
+	"edickerdata_urlquoter_urlquoter_client_idhalolink_urlhalolink_client_idincludech" +
+	"atsettingsincludeprsettingsincludeintegrationsettingsincludebillingsettingsinclu" +
+	"deemailsettingsincludechangefreezesettingsincludeportalsettingsincluderecurringi" +
+	"nvoicesettingsincludequotesettingsintegrationmoduleidincluderesourcebookingsetti" +
+	"ngsincludecalendarsettingsincludeadvancedsettingsgw_scopesgw_asset_scopespagerdu" +
+	"ty_servicesintegration_client_idwhatsapp_authorisedlogicmonitor_access_idazure_o" +
+	"penai_urlazure_openai_versionazure_ai_search_urlazure_ai_search_versionintegrati" +
+	"on_urlintegration_tenantopenai_embeddings_tickettypesazureopenai_embeddings_tick" +
+	"ettypesaiembedding_enabled_tickettypesvectorise_tickettypesvectorise_dateopsgeni" +
+	"e_urlopsgenie_instance_urlteams_tenant_idteams_client_idteams_authorizedfreshdes" +
+	"k_status_mappingsfreshdesk_priority_mappingsfreshdesk_team_mappingsfreshdesk_fie" +
+	"ld_mappingscoralogix_urlcoralogix_uuidgw_mobile_scopes",
+	extra: unsafe.Offsetof(Control{}.Extra), size: unsafe.Sizeof(Control{}), grow: growControl, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Control{}.ID)), 2, kInt},                                                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Control{}.Intent)), 6, kStr},                                                            // "intent"
+		{nil, 8, uint16(unsafe.Offsetof(Control{}.AppVersion)), 11, kStr},                                                       // "app_version"
+		{nil, 19, uint16(unsafe.Offsetof(Control{}.AppVersionNopatch)), 19, kStr},                                               // "app_version_nopatch"
+		{nil, 38, uint16(unsafe.Offsetof(Control{}.DatabaseVersion)), 16, kStr},                                                 // "database_version"
+		{nil, 54, uint16(unsafe.Offsetof(Control{}.Appname)), 7, kStr},                                                          // "appname"
+		{nil, 61, uint16(unsafe.Offsetof(Control{}.LicenseCount)), 13, kInt},                                                    // "license_count"
+		{nil, 74, uint16(unsafe.Offsetof(Control{}.ConcurrentLicenseCount)), 24, kInt},                                          // "concurrent_license_count"
+		{nil, 98, uint16(unsafe.Offsetof(Control{}.LicenseName)), 12, kStr},                                                     // "license_name"
+		{nil, 110, uint16(unsafe.Offsetof(Control{}.TrialExpires)), 13, kTime},                                                  // "trial_expires"
+		{nil, 123, uint16(unsafe.Offsetof(Control{}.LicenceError)), 13, kStr},                                                   // "licence_error"
+		{nil, 136, uint16(unsafe.Offsetof(Control{}.Syncid)), 6, kStr},                                                          // "syncid"
+		{nil, 142, uint16(unsafe.Offsetof(Control{}.ReportsDirectory)), 17, kStr},                                               // "reports_directory"
+		{nil, 159, uint16(unsafe.Offsetof(Control{}.OneSLAID)), 10, kInt},                                                       // "one_sla_id"
+		{nil, 169, uint16(unsafe.Offsetof(Control{}.OneSLAGUID)), 12, kStr},                                                     // "one_sla_guid"
+		{nil, 181, uint16(unsafe.Offsetof(Control{}.EmailStartTag)), 15, kStr},                                                  // "email_start_tag"
+		{nil, 196, uint16(unsafe.Offsetof(Control{}.EmailEndTag)), 13, kStr},                                                    // "email_end_tag"
+		{nil, 209, uint16(unsafe.Offsetof(Control{}.ContactStatusID)), 17, kInt},                                                // "contact_status_id"
+		{nil, 226, uint16(unsafe.Offsetof(Control{}.ContactStatusGUID)), 19, kStr},                                              // "contact_status_guid"
+		{nil, 245, uint16(unsafe.Offsetof(Control{}.DefaultEstimate)), 16, kF64},                                                // "default_estimate"
+		{nil, 261, uint16(unsafe.Offsetof(Control{}.DefaultUsercontacted)), 21, kBool},                                          // "default_usercontacted"
+		{nil, 282, uint16(unsafe.Offsetof(Control{}.Category1Label)), 16, kStr},                                                 // "category_1_label"
+		{nil, 298, uint16(unsafe.Offsetof(Control{}.Category2Label)), 16, kStr},                                                 // "category_2_label"
+		{nil, 314, uint16(unsafe.Offsetof(Control{}.Category3Label)), 16, kStr},                                                 // "category_3_label"
+		{nil, 330, uint16(unsafe.Offsetof(Control{}.Category4Label)), 16, kStr},                                                 // "category_4_label"
+		{nil, 346, uint16(unsafe.Offsetof(Control{}.CustomersLabel)), 15, kStr},                                                 // "customers_label"
+		{nil, 361, uint16(unsafe.Offsetof(Control{}.ShowToplevels)), 14, kBool},                                                 // "show_toplevels"
+		{nil, 375, uint16(unsafe.Offsetof(Control{}.FileLoc)), 8, kStr},                                                         // "file_loc"
+		{nil, 383, uint16(unsafe.Offsetof(Control{}.Gbitdir)), 7, kStr},                                                         // "gbitdir"
+		{nil, 390, uint16(unsafe.Offsetof(Control{}.Mapfile)), 7, kStr},                                                         // "mapfile"
+		{nil, 397, uint16(unsafe.Offsetof(Control{}.Dudir)), 5, kStr},                                                           // "dudir"
+		{nil, 402, uint16(unsafe.Offsetof(Control{}.Allowduplicateinv)), 17, kBool},                                             // "allowduplicateinv"
+		{nil, 419, uint16(unsafe.Offsetof(Control{}.Sendackemailsforwebrequests)), 27, kBool},                                   // "sendackemailsforwebrequests"
+		{nil, 446, uint16(unsafe.Offsetof(Control{}.Usesage)), 7, kBool},                                                        // "usesage"
+		{nil, 453, uint16(unsafe.Offsetof(Control{}.Useqb)), 5, kBool},                                                          // "useqb"
+		{nil, 458, uint16(unsafe.Offsetof(Control{}.Qbversion)), 9, kStr},                                                       // "qbversion"
+		{nil, 467, uint16(unsafe.Offsetof(Control{}.Allowwebupload)), 14, kBool},                                                // "allowwebupload"
+		{nil, 481, uint16(unsafe.Offsetof(Control{}.Enablemultientitysearch)), 23, kBool},                                       // "enablemultientitysearch"
+		{nil, 504, uint16(unsafe.Offsetof(Control{}.Portalallowkbsearch)), 19, kBool},                                           // "portalallowkbsearch"
+		{nil, 523, uint16(unsafe.Offsetof(Control{}.Portalallowservicesearch)), 24, kBool},                                      // "portalallowservicesearch"
+		{nil, 547, uint16(unsafe.Offsetof(Control{}.Portalallowticketsearch)), 23, kBool},                                       // "portalallowticketsearch"
+		{nil, 570, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludefaults)), 30, kBool},                                // "multientitysearchincludefaults"
+		{nil, 600, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludekbentry)), 31, kBool},                               // "multientitysearchincludekbentry"
+		{nil, 631, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludedevice)), 30, kBool},                                // "multientitysearchincludedevice"
+		{nil, 661, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludearea)), 28, kBool},                                  // "multientitysearchincludearea"
+		{nil, 689, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludesite)), 28, kBool},                                  // "multientitysearchincludesite"
+		{nil, 717, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludeusers)), 29, kBool},                                 // "multientitysearchincludeusers"
+		{nil, 746, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludecompany)), 31, kBool},                               // "multientitysearchincludecompany"
+		{nil, 777, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludeitem)), 28, kBool},                                  // "multientitysearchincludeitem"
+		{nil, 805, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludequote)), 29, kBool},                                 // "multientitysearchincludequote"
+		{nil, 834, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludeso)), 26, kBool},                                    // "multientitysearchincludeso"
+		{nil, 860, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludepo)), 26, kBool},                                    // "multientitysearchincludepo"
+		{nil, 886, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludeservices)), 32, kBool},                              // "multientitysearchincludeservices"
+		{nil, 918, uint16(unsafe.Offsetof(Control{}.Showquicksearch)), 15, kBool},                                               // "showquicksearch"
+		{nil, 933, uint16(unsafe.Offsetof(Control{}.Showtreesearch)), 14, kBool},                                                // "showtreesearch"
+		{nil, 947, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatecredit)), 24, kInt},                                       // "defaultpdftemplatecredit"
+		{nil, 971, uint16(unsafe.Offsetof(Control{}.Allownewuserfromchangeuserscreen)), 32, kBool},                              // "allownewuserfromchangeuserscreen"
+		{nil, 1003, uint16(unsafe.Offsetof(Control{}.Adselfservicewebapppwdresettype)), 31, kInt},                               // "adselfservicewebapppwdresettype"
+		{nil, 1034, uint16(unsafe.Offsetof(Control{}.Tickettimerdisplay)), 18, kInt},                                            // "tickettimerdisplay"
+		{nil, 1052, uint16(unsafe.Offsetof(Control{}.Portalbuttonmaxperrow)), 21, kInt},                                         // "portalbuttonmaxperrow"
+		{nil, 1073, uint16(unsafe.Offsetof(Control{}.Continuallyappid)), 16, kStr},                                              // "continuallyappid"
+		{nil, 1089, uint16(unsafe.Offsetof(Control{}.Tawkappid)), 9, kStr},                                                      // "tawkappid"
+		{nil, 1098, uint16(unsafe.Offsetof(Control{}.Percentageoverdue)), 17, kInt},                                             // "percentageoverdue"
+		{nil, 1115, uint16(unsafe.Offsetof(Control{}.Trackticketviews)), 16, kBool},                                             // "trackticketviews"
+		{nil, 1131, uint16(unsafe.Offsetof(Control{}.Showprepaybalanceonticket)), 25, kBool},                                    // "showprepaybalanceonticket"
+		{nil, 1156, uint16(unsafe.Offsetof(Control{}.Ssorememberme)), 13, kBool},                                                // "ssorememberme"
+		{nil, 1169, uint16(unsafe.Offsetof(Control{}.Eupallowsiteselection)), 21, kBool},                                        // "eupallowsiteselection"
+		{nil, 1190, uint16(unsafe.Offsetof(Control{}.Showtemplateselectionbutton)), 27, kBool},                                  // "showtemplateselectionbutton"
+		{nil, 1217, uint16(unsafe.Offsetof(Control{}.Showsaveastemplatebutton)), 24, kBool},                                     // "showsaveastemplatebutton"
+		{nil, 1241, uint16(unsafe.Offsetof(Control{}.WelcomeMessageLabel)), 21, kStr},                                           // "welcome_message_label"
+		{nil, 1262, uint16(unsafe.Offsetof(Control{}.Problemmatchsearchmode)), 22, kInt},                                        // "problemmatchsearchmode"
+		{nil, 1284, uint16(unsafe.Offsetof(Control{}.Sage50username)), 14, kStr},                                                // "sage50username"
+		{nil, 1298, uint16(unsafe.Offsetof(Control{}.Sage50version)), 13, kInt},                                                 // "sage50version"
+		{nil, 1311, uint16(unsafe.Offsetof(Control{}.Sage50datapath)), 14, kStr},                                                // "sage50datapath"
+		{nil, 1325, uint16(unsafe.Offsetof(Control{}.Updateticketwhenpoinstock)), 25, kBool},                                    // "updateticketwhenpoinstock"
+		{nil, 1350, uint16(unsafe.Offsetof(Control{}.Updateticketwhenpoinstockstatus)), 31, kInt},                               // "updateticketwhenpoinstockstatus"
+		{nil, 1381, uint16(unsafe.Offsetof(Control{}.UpdateticketwhenpoinstockstatusGUID)), 36, kStr},                           // "updateticketwhenpoinstockstatus_guid"
+		{nil, 1417, uint16(unsafe.Offsetof(Control{}.Allowstockreserve)), 17, kBool},                                            // "allowstockreserve"
+		{nil, 1434, uint16(unsafe.Offsetof(Control{}.Budgetcalctype)), 14, kInt},                                                // "budgetcalctype"
+		{nil, 1448, uint16(unsafe.Offsetof(Control{}.Periodsaheadforcontractinvoicestart)), 35, kInt},                           // "periodsaheadforcontractinvoicestart"
+		{nil, 1483, uint16(unsafe.Offsetof(Control{}.Defaultcontractenddatetype)), 26, kInt},                                    // "defaultcontractenddatetype"
+		{nil, 1509, uint16(unsafe.Offsetof(Control{}.Encthumbprint)), 13, kStr},                                                 // "encthumbprint"
+		{nil, 1522, uint16(unsafe.Offsetof(Control{}.Homescreendashboardid)), 21, kInt},                                         // "homescreendashboardid"
+		{nil, 1543, uint16(unsafe.Offsetof(Control{}.Sidemenudashboardid)), 19, kInt},                                           // "sidemenudashboardid"
+		{nil, 1562, uint16(unsafe.Offsetof(Control{}.Loadimagesfromapitype)), 21, kInt},                                         // "loadimagesfromapitype"
+		{nil, 1583, uint16(unsafe.Offsetof(Control{}.Loadattachmentsfromapitype)), 26, kInt},                                    // "loadattachmentsfromapitype"
+		{nil, 1609, uint16(unsafe.Offsetof(Control{}.Loadimagesfromapilocation)), 25, kStr},                                     // "loadimagesfromapilocation"
+		{nil, 1634, uint16(unsafe.Offsetof(Control{}.Loadimagesfromapiurloverride)), 28, kStr},                                  // "loadimagesfromapiurloverride"
+		{nil, 1662, uint16(unsafe.Offsetof(Control{}.Allowlivechatonnewportal)), 24, kBool},                                     // "allowlivechatonnewportal"
+		{nil, 1686, uint16(unsafe.Offsetof(Control{}.Allowtaxcodeoverride)), 20, kBool},                                         // "allowtaxcodeoverride"
+		{nil, 1706, uint16(unsafe.Offsetof(Control{}.Mergerecurringinvoices)), 22, kBool},                                       // "mergerecurringinvoices"
+		{nil, 1728, uint16(unsafe.Offsetof(Control{}.Mergesalesorderinvoices)), 23, kBool},                                      // "mergesalesorderinvoices"
+		{nil, 1751, uint16(unsafe.Offsetof(Control{}.Showusersassetsonticket)), 23, kBool},                                      // "showusersassetsonticket"
+		{nil, 1774, uint16(unsafe.Offsetof(Control{}.Showusersassetsoncall)), 21, kBool},                                        // "showusersassetsoncall"
+		{nil, 1795, uint16(unsafe.Offsetof(Control{}.Enablementions)), 14, kBool},                                               // "enablementions"
+		{nil, 1809, uint16(unsafe.Offsetof(Control{}.Enablementionscrm)), 17, kBool},                                            // "enablementionscrm"
+		{nil, 1826, uint16(unsafe.Offsetof(Control{}.Enableteammentions)), 18, kBool},                                           // "enableteammentions"
+		{nil, 1844, uint16(unsafe.Offsetof(Control{}.Usetechfwdfunctionalityupdateparent)), 35, kBool},                          // "usetechfwdfunctionalityupdateparent"
+		{nil, 1879, uint16(unsafe.Offsetof(Control{}.Pomincostforapproval)), 20, kF64},                                          // "pomincostforapproval"
+		{nil, 1899, uint16(unsafe.Offsetof(Control{}.Poapproverselectiontype)), 23, kInt},                                       // "poapproverselectiontype"
+		{nil, 1922, uint16(unsafe.Offsetof(Control{}.Enablequoteapprovals)), 20, kBool},                                         // "enablequoteapprovals"
+		{nil, 1942, uint16(unsafe.Offsetof(Control{}.Quotemarginforapproval)), 22, kF64},                                        // "quotemarginforapproval"
+		{nil, 1964, uint16(unsafe.Offsetof(Control{}.Enablemyreports)), 15, kBool},                                              // "enablemyreports"
+		{nil, 1979, uint16(unsafe.Offsetof(Control{}.Enablemyscheduledreports)), 24, kBool},                                     // "enablemyscheduledreports"
+		{nil, 2003, uint16(unsafe.Offsetof(Control{}.Showquotecannedonapprovalscreen)), 31, kBool},                              // "showquotecannedonapprovalscreen"
+		{nil, 2034, uint16(unsafe.Offsetof(Control{}.Enableagentbooking)), 18, kBool},                                           // "enableagentbooking"
+		{nil, 2052, uint16(unsafe.Offsetof(Control{}.AgentbookingMinHoursAdvance)), 30, kF64},                                   // "agentbooking_min_hours_advance"
+		{nil, 2082, uint16(unsafe.Offsetof(Control{}.AgentbookingMaxDaysAdvance)), 29, kF64},                                    // "agentbooking_max_days_advance"
+		{nil, 2111, uint16(unsafe.Offsetof(Control{}.Agentbookingonlyauthenticated)), 29, kBool},                                // "agentbookingonlyauthenticated"
+		{nil, 2140, uint16(unsafe.Offsetof(Control{}.Enableprojecttreeview)), 21, kBool},                                        // "enableprojecttreeview"
+		{nil, 2161, uint16(unsafe.Offsetof(Control{}.Publishchangecalendar)), 21, kBool},                                        // "publishchangecalendar"
+		{nil, 2182, uint16(unsafe.Offsetof(Control{}.Enablekbdrafts)), 14, kBool},                                               // "enablekbdrafts"
+		{nil, 2196, uint16(unsafe.Offsetof(Control{}.Kbdrafttickettype)), 17, kInt},                                             // "kbdrafttickettype"
+		{nil, 2213, uint16(unsafe.Offsetof(Control{}.KbdrafttickettypeGUID)), 22, kStr},                                         // "kbdrafttickettype_guid"
+		{nil, 2235, uint16(unsafe.Offsetof(Control{}.Usecurrencyconversion)), 21, kBool},                                        // "usecurrencyconversion"
+		{nil, 2256, uint16(unsafe.Offsetof(Control{}.Usetravelchargerates)), 20, kBool},                                         // "usetravelchargerates"
+		{nil, 2276, uint16(unsafe.Offsetof(Control{}.Usersearchmode)), 14, kInt},                                                // "usersearchmode"
+		{nil, 2290, uint16(unsafe.Offsetof(Control{}.Usersearchmode2)), 15, kInt},                                               // "usersearchmode2"
+		{nil, 2305, uint16(unsafe.Offsetof(Control{}.Detailsscreendisplaytype)), 24, kInt},                                      // "detailsscreendisplaytype"
+		{nil, 2329, uint16(unsafe.Offsetof(Control{}.Navdisplaymode)), 14, kInt},                                                // "navdisplaymode"
+		{nil, 2343, uint16(unsafe.Offsetof(Control{}.Usesemanticversioning)), 21, kBool},                                        // "usesemanticversioning"
+		{nil, 2364, uint16(unsafe.Offsetof(Control{}.Usesecurequotesigning)), 21, kBool},                                        // "usesecurequotesigning"
+		{nil, 2385, uint16(unsafe.Offsetof(Control{}.Timefieldinputtype)), 18, kInt},                                            // "timefieldinputtype"
+		{nil, 2403, uint16(unsafe.Offsetof(Control{}.Ticketdetailstitledisplaymode)), 29, kInt},                                 // "ticketdetailstitledisplaymode"
+		{nil, 2432, uint16(unsafe.Offsetof(Control{}.Allownewusersiteid)), 18, kInt},                                            // "allownewusersiteid"
+		{nil, 2450, uint16(unsafe.Offsetof(Control{}.AllowNewUser)), 14, kBool},                                                 // "allow_new_user"
+		{nil, 2464, uint16(unsafe.Offsetof(Control{}.NewusersiteName)), 16, kStr},                                               // "newusersite_name"
+		{nil, 2480, uint16(unsafe.Offsetof(Control{}.Itemnamesunique)), 15, kBool},                                              // "itemnamesunique"
+		{nil, 2495, uint16(unsafe.Offsetof(Control{}.Translationtexttype)), 19, kInt},                                           // "translationtexttype"
+		{nil, 2514, uint16(unsafe.Offsetof(Control{}.Translationmonthlycharactercap)), 30, kInt64},                              // "translationmonthlycharactercap"
+		{nil, 2544, uint16(unsafe.Offsetof(Control{}.Translationmonthlycharactercapcanedit)), 37, kBool},                        // "translationmonthlycharactercapcanedit"
+		{nil, 2581, uint16(unsafe.Offsetof(Control{}.Crmshowextradetails)), 19, kBool},                                          // "crmshowextradetails"
+		{nil, 2600, uint16(unsafe.Offsetof(Control{}.Defaultclientdetailslayout)), 26, kInt},                                    // "defaultclientdetailslayout"
+		{nil, 2626, uint16(unsafe.Offsetof(Control{}.Kbviewagentapp)), 14, kInt},                                                // "kbviewagentapp"
+		{nil, 2640, uint16(unsafe.Offsetof(Control{}.Enablefulltextsearchactions)), 27, kBool},                                  // "enablefulltextsearchactions"
+		{nil, 2667, uint16(unsafe.Offsetof(Control{}.Addressfieldtype)), 16, kInt},                                              // "addressfieldtype"
+		{nil, 2683, uint16(unsafe.Offsetof(Control{}.Livechatconnectionmethod)), 24, kInt},                                      // "livechatconnectionmethod"
+		{nil, 2707, uint16(unsafe.Offsetof(Control{}.Portalchatprofile)), 17, kStr},                                             // "portalchatprofile"
+		{nil, 2724, uint16(unsafe.Offsetof(Control{}.Sage50ukinvoicetype)), 19, kInt},                                           // "sage50ukinvoicetype"
+		{nil, 2743, uint16(unsafe.Offsetof(Control{}.Twilliosmsaccountsid)), 20, kStr},                                          // "twilliosmsaccountsid"
+		{nil, 2763, uint16(unsafe.Offsetof(Control{}.Twilliosmsauthtoken)), 19, kStr},                                           // "twilliosmsauthtoken"
+		{nil, 2782, uint16(unsafe.Offsetof(Control{}.NewTwilliosmsauthtoken)), 23, kStr},                                        // "new_twilliosmsauthtoken"
+		{nil, 2805, uint16(unsafe.Offsetof(Control{}.Twilliosmsfromphonenumber)), 25, kStr},                                     // "twilliosmsfromphonenumber"
+		{nil, 2830, uint16(unsafe.Offsetof(Control{}.Twilliosmsleadingzerosubstitute)), 31, kStr},                               // "twilliosmsleadingzerosubstitute"
+		{nil, 2861, uint16(unsafe.Offsetof(Control{}.Smstype)), 7, kInt},                                                        // "smstype"
+		{nil, 2868, uint16(unsafe.Offsetof(Control{}.Connectwisemanageclientid)), 25, kStr},                                     // "connectwisemanageclientid"
+		{nil, 2893, uint16(unsafe.Offsetof(Control{}.Showallphonenumbersonticketdetails)), 34, kBool},                           // "showallphonenumbersonticketdetails"
+		{nil, 2927, uint16(unsafe.Offsetof(Control{}.Sendaccountmanagernotifications)), 31, kBool},                              // "sendaccountmanagernotifications"
+		{nil, 2958, uint16(unsafe.Offsetof(Control{}.Useutcforappointments)), 21, kBool},                                        // "useutcforappointments"
+		{nil, 2979, uint16(unsafe.Offsetof(Control{}.Stopautomaticdevicemovementsinstock)), 35, kBool},                          // "stopautomaticdevicemovementsinstock"
+		{nil, 3014, uint16(unsafe.Offsetof(Control{}.Setdisplaynametoagentname)), 25, kBool},                                    // "setdisplaynametoagentname"
+		{nil, 3039, uint16(unsafe.Offsetof(Control{}.Livechatjoinmode)), 16, kInt},                                              // "livechatjoinmode"
+		{nil, 3055, uint16(unsafe.Offsetof(Control{}.Chatshownewbubble)), 17, kBool},                                            // "chatshownewbubble"
+		{nil, 3072, uint16(unsafe.Offsetof(Control{}.Automateticketscriptid)), 22, kInt},                                        // "automateticketscriptid"
+		{nil, 3094, uint16(unsafe.Offsetof(Control{}.Automateticketscriptentityid)), 28, kInt},                                  // "automateticketscriptentityid"
+		{nil, 3122, uint16(unsafe.Offsetof(Control{}.Syncingxeroproducts)), 19, kBool},                                          // "syncingxeroproducts"
+		{nil, 3141, uint16(unsafe.Offsetof(Control{}.ReportColourPalette)), 21, kInt},                                           // "report_colour_palette"
+		{nil, 3162, uint16(unsafe.Offsetof(Control{}.Enablehalostripe)), 16, kBool},                                             // "enablehalostripe"
+		{nil, 3178, uint16(unsafe.Offsetof(Control{}.Enablehalostripewebhooks)), 24, kBool},                                     // "enablehalostripewebhooks"
+		{nil, 3202, uint16(unsafe.Offsetof(Control{}.Donotcreateuser)), 15, kBool},                                              // "donotcreateuser"
+		{nil, 3217, uint16(unsafe.Offsetof(Control{}.Attachmentstabtable)), 19, kBool},                                          // "attachmentstabtable"
+		{nil, 3236, uint16(unsafe.Offsetof(Control{}.Enablehalonews)), 14, kBool},                                               // "enablehalonews"
+		{nil, 3250, uint16(unsafe.Offsetof(Control{}.Enablestockbins)), 15, kBool},                                              // "enablestockbins"
+		{nil, 3265, uint16(unsafe.Offsetof(Control{}.Defaultstockbinlocation)), 23, kInt},                                       // "defaultstockbinlocation"
+		{nil, 3288, uint16(unsafe.Offsetof(Control{}.Defaultmovestocklocation)), 24, kInt},                                      // "defaultmovestocklocation"
+		{nil, 3312, uint16(unsafe.Offsetof(Control{}.Defaultmovestockbinlocation)), 27, kInt},                                   // "defaultmovestockbinlocation"
+		{nil, 3339, uint16(unsafe.Offsetof(Control{}.Enableportalgdprscreen)), 22, kBool},                                       // "enableportalgdprscreen"
+		{nil, 3361, uint16(unsafe.Offsetof(Control{}.Autocreatecustomerreference)), 27, kInt},                                   // "autocreatecustomerreference"
+		{nil, 3388, uint16(unsafe.Offsetof(Control{}.AutogenerateItemaccountsid)), 27, kBool},                                   // "autogenerate_itemaccountsid"
+		{nil, 3415, uint16(unsafe.Offsetof(Control{}.Useeventservice)), 15, kBool},                                              // "useeventservice"
+		{nil, 3430, uint16(unsafe.Offsetof(Control{}.Useschedulingservice)), 20, kInt},                                          // "useschedulingservice"
+		{nil, 3450, uint16(unsafe.Offsetof(Control{}.Timesensitivemethod)), 19, kInt},                                           // "timesensitivemethod"
+		{nil, 3469, uint16(unsafe.Offsetof(Control{}.Usedefaultsubjectmatchingtag)), 28, kBool},                                 // "usedefaultsubjectmatchingtag"
+		{nil, 3497, uint16(unsafe.Offsetof(Control{}.Useprepaypurchasedatesforcalculatingbalance)), 43, kBool},                  // "useprepaypurchasedatesforcalculatingbalance"
+		{nil, 3540, uint16(unsafe.Offsetof(Control{}.Sagebusinessclouddefaulttenantid)), 32, kInt},                              // "sagebusinessclouddefaulttenantid"
+		{nil, 3572, uint16(unsafe.Offsetof(Control{}.SagebusinesscloudDefaultInvoiceStatus)), 40, kInt},                         // "sagebusinesscloud_default_invoice_status"
+		{nil, 3612, uint16(unsafe.Offsetof(Control{}.SagebusinesscloudDefaultInvoiceStatusGUID)), 45, kStr},                     // "sagebusinesscloud_default_invoice_status_guid"
+		{nil, 3657, uint16(unsafe.Offsetof(Control{}.Publishchangecalendartype)), 25, kInt},                                     // "publishchangecalendartype"
+		{nil, 3682, uint16(unsafe.Offsetof(Control{}.XeroPostGroupHeaders)), 23, kBool},                                         // "xero_post_group_headers"
+		{nil, 3705, uint16(unsafe.Offsetof(Control{}.Responsedontassign)), 18, kBool},                                           // "responsedontassign"
+		{nil, 3723, uint16(unsafe.Offsetof(Control{}.Automaticallysendsignedticketclosurepdf)), 39, kBool},                      // "automaticallysendsignedticketclosurepdf"
+		{nil, 3762, uint16(unsafe.Offsetof(Control{}.Linkrecurringapptticket)), 23, kBool},                                      // "linkrecurringapptticket"
+		{nil, 3785, uint16(unsafe.Offsetof(Control{}.Closetaskswhenclosingticket)), 27, kInt},                                   // "closetaskswhenclosingticket"
+		{nil, 3812, uint16(unsafe.Offsetof(Control{}.Assetserializationtabbehaviour)), 30, kInt},                                // "assetserializationtabbehaviour"
+		{nil, 3842, uint16(unsafe.Offsetof(Control{}.Showassettagongoodsout)), 22, kBool},                                       // "showassettagongoodsout"
+		{nil, 3864, uint16(unsafe.Offsetof(Control{}.Mustsetcustomerfirst)), 20, kBool},                                         // "mustsetcustomerfirst"
+		{nil, 3884, uint16(unsafe.Offsetof(Control{}.Dontsendacktononsitedomain)), 26, kBool},                                   // "dontsendacktononsitedomain"
+		{nil, 3910, uint16(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoiced)), 29, kInt},                                 // "salesorderstatusafterinvoiced"
+		{nil, 3939, uint16(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoicedandactionscomplete)), 47, kInt},               // "salesorderstatusafterinvoicedandactionscomplete"
+		{nil, 3986, uint16(unsafe.Offsetof(Control{}.Defaultfornewopportunityuser)), 28, kInt},                                  // "defaultfornewopportunityuser"
+		{nil, 4014, uint16(unsafe.Offsetof(Control{}.Donotshowwarrantyexpiration)), 27, kBool},                                  // "donotshowwarrantyexpiration"
+		{nil, 4041, uint16(unsafe.Offsetof(Control{}.HideDefaultOppsArea)), 22, kBool},                                          // "hide_default_opps_area"
+		{nil, 4063, uint16(unsafe.Offsetof(Control{}.ShowAssetDiagramServices)), 27, kBool},                                     // "show_asset_diagram_services"
+		{nil, 4090, uint16(unsafe.Offsetof(Control{}.PortalKbMatchingType)), 23, kInt},                                          // "portal_kb_matching_type"
+		{nil, 4113, uint16(unsafe.Offsetof(Control{}.Checkticketclashes)), 18, kBool},                                           // "checkticketclashes"
+		{nil, 4131, uint16(unsafe.Offsetof(Control{}.EnableContractRollover)), 24, kBool},                                       // "enable_contract_rollover"
+		{nil, 4155, uint16(unsafe.Offsetof(Control{}.ContractUsageNextMonthPercent)), 33, kF64},                                 // "contract_usage_next_month_percent"
+		{nil, 4188, uint16(unsafe.Offsetof(Control{}.NinjaAlertWebhooks)), 20, kBool},                                           // "ninja_alert_webhooks"
+		{nil, 4208, uint16(unsafe.Offsetof(Control{}.Additionalresponseactioninfo)), 28, kBool},                                 // "additionalresponseactioninfo"
+		{nil, 4236, uint16(unsafe.Offsetof(Control{}.QuoterDefaultTemplate)), 23, kStr},                                         // "quoter_default_template"
+		{nil, 4259, uint16(unsafe.Offsetof(Control{}.QuoterInstanceURL)), 19, kStr},                                             // "quoter_instance_url"
+		{nil, 4278, uint16(unsafe.Offsetof(Control{}.QuoterOpenContactForm)), 24, kBool},                                        // "quoter_open_contact_form"
+		{nil, 4302, uint16(unsafe.Offsetof(Control{}.QuoterCreateSalesOrders)), 26, kBool},                                      // "quoter_create_sales_orders"
+		{nil, 4328, uint16(unsafe.Offsetof(Control{}.QuoterInvoicePrefix)), 21, kStr},                                           // "quoter_invoice_prefix"
+		{nil, 4349, uint16(unsafe.Offsetof(Control{}.QuoterEnableXeroLink)), 23, kBool},                                         // "quoter_enable_xero_link"
+		{nil, 4372, uint16(unsafe.Offsetof(Control{}.SplashtopEmailType)), 20, kInt},                                            // "splashtop_email_type"
+		{nil, 4392, uint16(unsafe.Offsetof(Control{}.SplashtopEmail)), 15, kStr},                                                // "splashtop_email"
+		{nil, 4407, uint16(unsafe.Offsetof(Control{}.SplashtopMacField)), 19, kInt},                                             // "splashtop_mac_field"
+		{nil, 4426, uint16(unsafe.Offsetof(Control{}.SSOBypass2fa)), 14, kBool},                                                 // "sso_bypass_2fa"
+		{nil, 4440, uint16(unsafe.Offsetof(Control{}.DefaultUserRole)), 17, kInt},                                               // "default_user_role"
+		{nil, 4457, uint16(unsafe.Offsetof(Control{}.DefaultUserRoleGUID)), 22, kStr},                                           // "default_user_role_guid"
+		{nil, 4479, uint16(unsafe.Offsetof(Control{}.DefaultUserRoleName)), 22, kStr},                                           // "default_user_role_name"
+		{nil, 4501, uint16(unsafe.Offsetof(Control{}.Preventclashchangelogging)), 25, kBool},                                    // "preventclashchangelogging"
+		{nil, 4526, uint16(unsafe.Offsetof(Control{}.Exactdefaultdivision)), 20, kInt},                                          // "exactdefaultdivision"
+		{nil, 4546, uint16(unsafe.Offsetof(Control{}.Removewelcomemessage)), 20, kBool},                                         // "removewelcomemessage"
+		{nil, 4566, uint16(unsafe.Offsetof(Control{}.NewSearchType)), 15, kInt},                                                 // "new_search_type"
+		{nil, 4581, uint16(unsafe.Offsetof(Control{}.LimitActionSearch)), 19, kBool},                                            // "limit_action_search"
+		{nil, 4600, uint16(unsafe.Offsetof(Control{}.AppSchedulerShowAllAgents)), 29, kBool},                                    // "app_scheduler_show_all_agents"
+		{nil, 4629, uint16(unsafe.Offsetof(Control{}.Enableagentcheckins)), 19, kBool},                                          // "enableagentcheckins"
+		{nil, 4648, uint16(unsafe.Offsetof(Control{}.Nabledeletedevices)), 18, kBool},                                           // "nabledeletedevices"
+		{nil, 4666, uint16(unsafe.Offsetof(Control{}.AllowUserImpersonation)), 24, kBool},                                       // "allow_user_impersonation"
+		{nil, 4690, uint16(unsafe.Offsetof(Control{}.AllowAgentImpersonation)), 25, kBool},                                      // "allow_agent_impersonation"
+		{nil, 4715, uint16(unsafe.Offsetof(Control{}.CopyAttachmentsArea)), 21, kBool},                                          // "copy_attachments_area"
+		{nil, 4736, uint16(unsafe.Offsetof(Control{}.Enableconfigchangetracking)), 26, kBool},                                   // "enableconfigchangetracking"
+		{nil, 4762, uint16(unsafe.Offsetof(Control{}.XeroDefaultInvoiceLineTax)), 29, kStr},                                     // "xero_default_invoice_line_tax"
+		{nil, 4791, uint16(unsafe.Offsetof(Control{}.InvoicePrepayBeforeUse)), 25, kBool},                                       // "invoice_prepay_before_use"
+		{nil, 4816, uint16(unsafe.Offsetof(Control{}.AddAttachmentTags)), 19, kBool},                                            // "add_attachment_tags"
+		{nil, 4835, uint16(unsafe.Offsetof(Control{}.ShowBackButton)), 16, kBool},                                               // "show_back_button"
+		{nil, 4851, uint16(unsafe.Offsetof(Control{}.SamlidpColour)), 14, kStr},                                                 // "samlidp_colour"
+		{nil, 4865, uint16(unsafe.Offsetof(Control{}.SamlidpLogo)), 12, kStr},                                                   // "samlidp_logo"
+		{nil, 4877, uint16(unsafe.Offsetof(Control{}.AllowIdpInitiatedRequests)), 28, kBool},                                    // "allow_idp_initiated_requests"
+		{nil, 4905, uint16(unsafe.Offsetof(Control{}.AuthnRequestsSigned)), 21, kBool},                                          // "authn_requests_signed"
+		{nil, 4926, uint16(unsafe.Offsetof(Control{}.SplitCustomersArea)), 20, kBool},                                           // "split_customers_area"
+		{nil, 4946, uint16(unsafe.Offsetof(Control{}.HideCustomers)), 14, kBool},                                                // "hide_customers"
+		{nil, 4960, uint16(unsafe.Offsetof(Control{}.FloatingContactSite)), 21, kInt},                                           // "floating_contact_site"
+		{nil, 4981, uint16(unsafe.Offsetof(Control{}.FloatingContactSiteName)), 26, kStr},                                       // "floating_contact_site_name"
+		{nil, 5007, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterquoteapproval)), 30, kInt},                                // "ticketstatusafterquoteapproval"
+		{nil, 5037, uint16(unsafe.Offsetof(Control{}.NagUser)), 8, kInt},                                                        // "nag_user"
+		{nil, 5045, uint16(unsafe.Offsetof(Control{}.NagTickettype)), 14, kInt},                                                 // "nag_tickettype"
+		{nil, 5059, uint16(unsafe.Offsetof(Control{}.NagUserName)), 13, kStr},                                                   // "nag_user_name"
+		{nil, 5072, uint16(unsafe.Offsetof(Control{}.NagWarningPriority)), 20, kInt},                                            // "nag_warning_priority"
+		{nil, 5092, uint16(unsafe.Offsetof(Control{}.NagCriticalPriority)), 21, kInt},                                           // "nag_critical_priority"
+		{nil, 5113, uint16(unsafe.Offsetof(Control{}.NagAssetipaddress)), 18, kInt},                                             // "nag_assetipaddress"
+		{nil, 5131, uint16(unsafe.Offsetof(Control{}.NagAssethostname)), 17, kInt},                                              // "nag_assethostname"
+		{nil, 5148, uint16(unsafe.Offsetof(Control{}.BulkPrivatenote)), 16, kBool},                                              // "bulk_privatenote"
+		{nil, 5164, uint16(unsafe.Offsetof(Control{}.BulkPublicnote)), 15, kBool},                                               // "bulk_publicnote"
+		{nil, 5179, uint16(unsafe.Offsetof(Control{}.ConnectwiseControlClientField)), 32, kInt},                                 // "connectwise_control_client_field"
+		{nil, 5211, uint16(unsafe.Offsetof(Control{}.ConnectwiseControlSiteField)), 30, kInt},                                   // "connectwise_control_site_field"
+		{nil, 5241, uint16(unsafe.Offsetof(Control{}.Connectwisecontroltoplevel)), 26, kInt},                                    // "connectwisecontroltoplevel"
+		{nil, 5267, uint16(unsafe.Offsetof(Control{}.ConnectwiseControlAssetTypeField)), 36, kInt},                              // "connectwise_control_asset_type_field"
+		{nil, 5303, uint16(unsafe.Offsetof(Control{}.Connectwisecontrolassetdefaultsite)), 34, kInt},                            // "connectwisecontrolassetdefaultsite"
+		{nil, 5337, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolDeleteDevices)), 33, kBool},                              // "connectwisecontrol_delete_devices"
+		{nil, 5370, uint16(unsafe.Offsetof(Control{}.Connectwisecontrolimportentities)), 32, kStr},                              // "connectwisecontrolimportentities"
+		{nil, 5402, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolDefaultassettype)), 35, kInt},                            // "connectwisecontrol_defaultassettype"
+		{nil, 5437, uint16(unsafe.Offsetof(Control{}.Showagentuserfieldsportal)), 25, kBool},                                    // "showagentuserfieldsportal"
+		{nil, 5462, uint16(unsafe.Offsetof(Control{}.PrepayUsageNextMonthPercent)), 31, kInt},                                   // "prepay_usage_next_month_percent"
+		{nil, 5493, uint16(unsafe.Offsetof(Control{}.GroupServiceStatus)), 20, kBool},                                           // "group_service_status"
+		{nil, 5513, uint16(unsafe.Offsetof(Control{}.ForceUser2fa)), 14, kBool},                                                 // "force_user_2fa"
+		{nil, 5527, uint16(unsafe.Offsetof(Control{}.QuicktimeDefaultSite)), 22, kInt},                                          // "quicktime_default_site"
+		{nil, 5549, uint16(unsafe.Offsetof(Control{}.QuicktimeDefaultClientsiteName)), 33, kStr},                                // "quicktime_default_clientsite_name"
+		{nil, 5582, uint16(unsafe.Offsetof(Control{}.Bulkslachange)), 13, kInt},                                                 // "bulkslachange"
+		{nil, 5595, uint16(unsafe.Offsetof(Control{}.Assetshowsite)), 13, kBool},                                                // "assetshowsite"
+		{nil, 5608, uint16(unsafe.Offsetof(Control{}.Assetshowkeyfield1)), 18, kBool},                                           // "assetshowkeyfield1"
+		{nil, 5626, uint16(unsafe.Offsetof(Control{}.Assetshowkeyfield2)), 18, kBool},                                           // "assetshowkeyfield2"
+		{nil, 5644, uint16(unsafe.Offsetof(Control{}.Assetshowkeyfield3)), 18, kBool},                                           // "assetshowkeyfield3"
+		{nil, 5662, uint16(unsafe.Offsetof(Control{}.Showopenjourneysintodo)), 22, kBool},                                       // "showopenjourneysintodo"
+		{nil, 5684, uint16(unsafe.Offsetof(Control{}.WorkspaceDefaultgroup)), 22, kInt},                                         // "workspace_defaultgroup"
+		{nil, 5706, uint16(unsafe.Offsetof(Control{}.WorkspaceDefaultgroupGUID)), 27, kStr},                                     // "workspace_defaultgroup_guid"
+		{nil, 5733, uint16(unsafe.Offsetof(Control{}.WorkspaceDeleteDevices)), 24, kBool},                                       // "workspace_delete_devices"
+		{nil, 5757, uint16(unsafe.Offsetof(Control{}.WorkspaceAssettypefield)), 24, kInt},                                       // "workspace_assettypefield"
+		{nil, 5781, uint16(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportList)), 32, kStr},                                 // "workspace_integrator_import_list"
+		{&dectKeyPair2, 5813, uint16(unsafe.Offsetof(Control{}.WorkspaceIntegratorImportTypes)), 33, kMany},                     // "workspace_integrator_import_types"
+		{nil, 5846, uint16(unsafe.Offsetof(Control{}.WorkspaceDontUpdateAssetType)), 32, kBool},                                 // "workspace_dont_update_asset_type"
+		{nil, 5878, uint16(unsafe.Offsetof(Control{}.AddigyAssettype)), 16, kInt},                                               // "addigy_assettype"
+		{nil, 5894, uint16(unsafe.Offsetof(Control{}.AddigyAssettypeGUID)), 21, kStr},                                           // "addigy_assettype_guid"
+		{nil, 5915, uint16(unsafe.Offsetof(Control{}.DefaultSalesforceUser)), 23, kInt},                                         // "default_salesforce_user"
+		{nil, 5938, uint16(unsafe.Offsetof(Control{}.DefaultSalesforceUsername)), 27, kStr},                                     // "default_salesforce_username"
+		{nil, 5965, uint16(unsafe.Offsetof(Control{}.LansweeperUpdateAssetOnly)), 28, kBool},                                    // "lansweeper_update_asset_only"
+		{nil, 5993, uint16(unsafe.Offsetof(Control{}.ShowAppointmentLocation)), 25, kBool},                                      // "show_appointment_location"
+		{nil, 6018, uint16(unsafe.Offsetof(Control{}.ShowAppointmentStatus)), 23, kBool},                                        // "show_appointment_status"
+		{nil, 6041, uint16(unsafe.Offsetof(Control{}.AppointmentLocationType)), 25, kInt},                                       // "appointment_location_type"
+		{nil, 6066, uint16(unsafe.Offsetof(Control{}.EmailListForPayments)), 23, kStr},                                          // "email_list_for_payments"
+		{nil, 6089, uint16(unsafe.Offsetof(Control{}.Createproratanormallines)), 24, kInt},                                      // "createproratanormallines"
+		{nil, 6113, uint16(unsafe.Offsetof(Control{}.Enablekbfulltextsearch)), 22, kBool},                                       // "enablekbfulltextsearch"
+		{nil, 6135, uint16(unsafe.Offsetof(Control{}.Roadmapcategory)), 15, kInt},                                               // "roadmapcategory"
+		{nil, 6150, uint16(unsafe.Offsetof(Control{}.SiteOverrideType)), 18, kInt},                                              // "site_override_type"
+		{nil, 6168, uint16(unsafe.Offsetof(Control{}.Defaultcostperweight)), 20, kF64},                                          // "defaultcostperweight"
+		{nil, 6188, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatekb)), 20, kInt},                                          // "defaultpdftemplatekb"
+		{nil, 6208, uint16(unsafe.Offsetof(Control{}.ShowSiteselectClient)), 22, kBool},                                         // "show_siteselect_client"
+		{nil, 6230, uint16(unsafe.Offsetof(Control{}.Enableinvoiceapprovals)), 22, kBool},                                       // "enableinvoiceapprovals"
+		{nil, 6252, uint16(unsafe.Offsetof(Control{}.NinjarmmDeeplinkURL)), 21, kStr},                                           // "ninjarmm_deeplink_url"
+		{nil, 6273, uint16(unsafe.Offsetof(Control{}.PagerdutyWebhookType)), 22, kInt},                                          // "pagerduty_webhook_type"
+		{nil, 6295, uint16(unsafe.Offsetof(Control{}.TwilioAllowInbound)), 20, kBool},                                           // "twilio_allow_inbound"
+		{nil, 6315, uint16(unsafe.Offsetof(Control{}.TwilioTicketType)), 18, kInt},                                              // "twilio_ticket_type"
+		{nil, 6333, uint16(unsafe.Offsetof(Control{}.TwilioDefaultUser)), 19, kInt},                                             // "twilio_default_user"
+		{nil, 6352, uint16(unsafe.Offsetof(Control{}.TwilioReopenTickets)), 21, kBool},                                          // "twilio_reopen_tickets"
+		{nil, 6373, uint16(unsafe.Offsetof(Control{}.NewTickettypesAvailableToAllCustomers)), 42, kBool},                        // "new_tickettypes_available_to_all_customers"
+		{nil, 6415, uint16(unsafe.Offsetof(Control{}.MarkUnassignedClosedAlertsAsRead)), 37, kBool},                             // "mark_unassigned_closed_alerts_as_read"
+		{nil, 6452, uint16(unsafe.Offsetof(Control{}.Decimalplacesforinvoices)), 24, kInt},                                      // "decimalplacesforinvoices"
+		{nil, 6476, uint16(unsafe.Offsetof(Control{}.Createproratainvoicesautomatically)), 34, kInt},                            // "createproratainvoicesautomatically"
+		{nil, 6510, uint16(unsafe.Offsetof(Control{}.RestrictItemsOnPoBySupplier)), 32, kBool},                                  // "restrict_items_on_po_by_supplier"
+		{nil, 6542, uint16(unsafe.Offsetof(Control{}.Intacctdefaultloctype)), 21, kStr},                                         // "intacctdefaultloctype"
+		{nil, 6563, uint16(unsafe.Offsetof(Control{}.Tabnametype)), 11, kInt},                                                   // "tabnametype"
+		{nil, 6574, uint16(unsafe.Offsetof(Control{}.Calcincminprojectlevel)), 22, kBool},                                       // "calcincminprojectlevel"
+		{nil, 6596, uint16(unsafe.Offsetof(Control{}.Etilizelocale)), 13, kStr},                                                 // "etilizelocale"
+		{nil, 6609, uint16(unsafe.Offsetof(Control{}.Etilizecatalog)), 14, kStr},                                                // "etilizecatalog"
+		{nil, 6623, uint16(unsafe.Offsetof(Control{}.B2cazuretenantid)), 16, kStr},                                              // "b2cazuretenantid"
+		{nil, 6639, uint16(unsafe.Offsetof(Control{}.B2cazuressoappid)), 16, kStr},                                              // "b2cazuressoappid"
+		{nil, 6655, uint16(unsafe.Offsetof(Control{}.B2cenableazuresinglesignon)), 26, kBool},                                   // "b2cenableazuresinglesignon"
+		{nil, 6681, uint16(unsafe.Offsetof(Control{}.B2cazureadsso)), 13, kInt},                                                 // "b2cazureadsso"
+		{nil, 6694, uint16(unsafe.Offsetof(Control{}.B2cazureAutoCreateUsers)), 26, kBool},                                      // "b2cazure_auto_create_users"
+		{nil, 6720, uint16(unsafe.Offsetof(Control{}.B2cazureAutoCreationSite)), 27, kInt},                                      // "b2cazure_auto_creation_site"
+		{nil, 6747, uint16(unsafe.Offsetof(Control{}.B2cazureautoredirect)), 20, kBool},                                         // "b2cazureautoredirect"
+		{nil, 6767, uint16(unsafe.Offsetof(Control{}.PoCCAddress)), 13, kStr},                                                   // "po_CC_address"
+		{nil, 6780, uint16(unsafe.Offsetof(Control{}.PoBCCAddress)), 14, kStr},                                                  // "po_BCC_address"
+		{nil, 6794, uint16(unsafe.Offsetof(Control{}.Mandatoryapprovecomment)), 23, kBool},                                      // "mandatoryapprovecomment"
+		{nil, 6817, uint16(unsafe.Offsetof(Control{}.ExchangeAppointmentSyncEndDate)), 34, kInt},                                // "exchange_appointment_sync_end_date"
+		{nil, 6851, uint16(unsafe.Offsetof(Control{}.Forwardagentfollower)), 20, kBool},                                         // "forwardagentfollower"
+		{nil, 6871, uint16(unsafe.Offsetof(Control{}.EnableImagePopout)), 19, kBool},                                            // "enable_image_popout"
+		{nil, 6890, uint16(unsafe.Offsetof(Control{}.IntuneDeleteStatus)), 20, kInt},                                            // "intune_delete_status"
+		{nil, 6910, uint16(unsafe.Offsetof(Control{}.LansweeperRelationSync)), 24, kBool},                                       // "lansweeper_relation_sync"
+		{nil, 6934, uint16(unsafe.Offsetof(Control{}.AdminExtraRead)), 16, kBool},                                               // "admin_extra_read"
+		{nil, 6950, uint16(unsafe.Offsetof(Control{}.AssetDisplayData)), 18, kInt},                                              // "asset_display_data"
+		{nil, 6968, uint16(unsafe.Offsetof(Control{}.UseProjectStartAndTargetDateForAppointmentAction)), 56, kBool},             // "use_project_start_and_target_date_for_appointment_action"
+		{nil, 7024, uint16(unsafe.Offsetof(Control{}.Showmigrations)), 14, kBool},                                               // "showmigrations"
+		{nil, 7038, uint16(unsafe.Offsetof(Control{}.Salesforceimportcasefeed)), 24, kBool},                                     // "salesforceimportcasefeed"
+		{nil, 7062, uint16(unsafe.Offsetof(Control{}.SuzukiGateway)), 14, kStr},                                                 // "suzuki_gateway"
+		{nil, 7076, uint16(unsafe.Offsetof(Control{}.ReleasesFromDevopsProject)), 28, kBool},                                    // "releases_from_devops_project"
+		{nil, 7104, uint16(unsafe.Offsetof(Control{}.AutoLoadDependencyChart)), 26, kBool},                                      // "auto_load_dependency_chart"
+		{nil, 7130, uint16(unsafe.Offsetof(Control{}.Processstreettickettype)), 23, kInt},                                       // "processstreettickettype"
+		{nil, 7153, uint16(unsafe.Offsetof(Control{}.Processstreetuser)), 17, kInt},                                             // "processstreetuser"
+		{nil, 7170, uint16(unsafe.Offsetof(Control{}.Chargerateroundmultorder)), 24, kInt},                                      // "chargerateroundmultorder"
+		{nil, 7194, uint16(unsafe.Offsetof(Control{}.Qbodisablecfsync)), 16, kBool},                                             // "qbodisablecfsync"
+		{nil, 7210, uint16(unsafe.Offsetof(Control{}.Qbocfdefinition)), 15, kStr},                                               // "qbocfdefinition"
+		{nil, 7225, uint16(unsafe.Offsetof(Control{}.Qbocfname)), 9, kStr},                                                      // "qbocfname"
+		{nil, 7234, uint16(unsafe.Offsetof(Control{}.Preventuserchange)), 17, kBool},                                            // "preventuserchange"
+		{nil, 7251, uint16(unsafe.Offsetof(Control{}.DefaultShowdefaultsite)), 23, kBool},                                       // "default_showdefaultsite"
+		{nil, 7274, uint16(unsafe.Offsetof(Control{}.DefaultShowgeneralusers)), 24, kBool},                                      // "default_showgeneralusers"
+		{nil, 7298, uint16(unsafe.Offsetof(Control{}.DefaultShowagentusers)), 22, kBool},                                        // "default_showagentusers"
+		{nil, 7320, uint16(unsafe.Offsetof(Control{}.DefaultShowinternalcustomers)), 29, kBool},                                 // "default_showinternalcustomers"
+		{nil, 7349, uint16(unsafe.Offsetof(Control{}.Showmodalscreenforcannedtext)), 28, kBool},                                 // "showmodalscreenforcannedtext"
+		{nil, 7377, uint16(unsafe.Offsetof(Control{}.LogicmonitorDefaultsite)), 24, kInt},                                       // "logicmonitor_defaultsite"
+		{nil, 7401, uint16(unsafe.Offsetof(Control{}.LogicmonitorDefaultassettype)), 29, kInt},                                  // "logicmonitor_defaultassettype"
+		{nil, 7430, uint16(unsafe.Offsetof(Control{}.LogicmonitorEnableAlerting)), 28, kBool},                                   // "logicmonitor_enable_alerting"
+		{nil, 7458, uint16(unsafe.Offsetof(Control{}.LogicmonitorAlertType)), 23, kInt},                                         // "logicmonitor_alert_type"
+		{nil, 7481, uint16(unsafe.Offsetof(Control{}.LogicmonitorAlertUser)), 23, kInt},                                         // "logicmonitor_alert_user"
+		{nil, 7504, uint16(unsafe.Offsetof(Control{}.LogicmonitorDeleteDevices)), 27, kBool},                                    // "logicmonitor_delete_devices"
+		{nil, 7531, uint16(unsafe.Offsetof(Control{}.Htmltemplateeditortype)), 22, kInt},                                        // "htmltemplateeditortype"
+		{nil, 7553, uint16(unsafe.Offsetof(Control{}.AllowLiveChatTeams)), 21, kBool},                                           // "allow_live_chat_teams"
+		{nil, 7574, uint16(unsafe.Offsetof(Control{}.TeamsChatProfile)), 18, kStr},                                              // "teams_chat_profile"
+		{nil, 7592, uint16(unsafe.Offsetof(Control{}.TeamsOptionsStyle)), 19, kInt},                                             // "teams_options_style"
+		{nil, 7611, uint16(unsafe.Offsetof(Control{}.WorkspaceDefaultsite)), 21, kInt},                                          // "workspace_defaultsite"
+		{nil, 7632, uint16(unsafe.Offsetof(Control{}.FollowersScope)), 15, kInt},                                                // "followers_scope"
+		{nil, 7647, uint16(unsafe.Offsetof(Control{}.CcScope)), 8, kInt},                                                        // "cc_scope"
+		{nil, 7655, uint16(unsafe.Offsetof(Control{}.Adjustpriceforsoinvoice)), 23, kBool},                                      // "adjustpriceforsoinvoice"
+		{nil, 7678, uint16(unsafe.Offsetof(Control{}.Showallforopplink)), 17, kBool},                                            // "showallforopplink"
+		{nil, 7695, uint16(unsafe.Offsetof(Control{}.IntacctSyncHaloID)), 20, kStr},                                             // "intacct_sync_halo_id"
+		{nil, 7715, uint16(unsafe.Offsetof(Control{}.Intacctdefaultwarid)), 19, kStr},                                           // "intacctdefaultwarid"
+		{nil, 7734, uint16(unsafe.Offsetof(Control{}.DefaultIntacctSaveLocation)), 29, kStr},                                    // "default_intacct_save_location"
+		{nil, 7763, uint16(unsafe.Offsetof(Control{}.Intacctdonttaxpos)), 17, kBool},                                            // "intacctdonttaxpos"
+		{nil, 7780, uint16(unsafe.Offsetof(Control{}.Intacctdefaultglgroup)), 21, kStr},                                         // "intacctdefaultglgroup"
+		{nil, 7801, uint16(unsafe.Offsetof(Control{}.Intacctdefaultmanualitemtype)), 28, kStr},                                  // "intacctdefaultmanualitemtype"
+		{nil, 7829, uint16(unsafe.Offsetof(Control{}.Intacctdefaultautoitemtype)), 26, kStr},                                    // "intacctdefaultautoitemtype"
+		{nil, 7855, uint16(unsafe.Offsetof(Control{}.Intaccttaxonseparateline)), 24, kBool},                                     // "intaccttaxonseparateline"
+		{nil, 7879, uint16(unsafe.Offsetof(Control{}.Intaccttaxonseparatelineitem)), 28, kStr},                                  // "intaccttaxonseparatelineitem"
+		{nil, 7907, uint16(unsafe.Offsetof(Control{}.Intacctcredittransdef)), 21, kStr},                                         // "intacctcredittransdef"
+		{nil, 7928, uint16(unsafe.Offsetof(Control{}.Intacctpotransdef)), 17, kStr},                                             // "intacctpotransdef"
+		{nil, 7945, uint16(unsafe.Offsetof(Control{}.Intacctbilltransdef)), 19, kStr},                                           // "intacctbilltransdef"
+		{nil, 7964, uint16(unsafe.Offsetof(Control{}.Intacctsigtax)), 13, kBool},                                                // "intacctsigtax"
+		{nil, 7977, uint16(unsafe.Offsetof(Control{}.Allowusermerging)), 16, kBool},                                             // "allowusermerging"
+		{nil, 7993, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoicetickets)), 32, kInt},                              // "defaultpdftemplateinvoicetickets"
+		{nil, 8025, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoiceorders)), 31, kInt},                               // "defaultpdftemplateinvoiceorders"
+		{nil, 8056, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoicerecurring)), 34, kInt},                            // "defaultpdftemplateinvoicerecurring"
+		{nil, 8090, uint16(unsafe.Offsetof(Control{}.Stripetakepaymentonduedate)), 26, kInt},                                    // "stripetakepaymentonduedate"
+		{nil, 8116, uint16(unsafe.Offsetof(Control{}.HubspotDefaultLifecycleStage)), 31, kStr},                                  // "hubspot_default_lifecycle_stage"
+		{nil, 8147, uint16(unsafe.Offsetof(Control{}.ItsmTickettype)), 15, kInt},                                                // "itsm_tickettype"
+		{nil, 8162, uint16(unsafe.Offsetof(Control{}.SendNewUsersWelcomeEmail)), 28, kBool},                                     // "send_new_users_welcome_email"
+		{nil, 8190, uint16(unsafe.Offsetof(Control{}.LogicmonitorImporttype)), 23, kInt},                                        // "logicmonitor_importtype"
+		{nil, 8213, uint16(unsafe.Offsetof(Control{}.BarracudaDefaultsite)), 21, kInt},                                          // "barracuda_defaultsite"
+		{nil, 8234, uint16(unsafe.Offsetof(Control{}.Barracudadefaultassettype)), 25, kInt},                                     // "barracudadefaultassettype"
+		{nil, 8259, uint16(unsafe.Offsetof(Control{}.BarracudaAlertUser)), 20, kInt},                                            // "barracuda_alert_user"
+		{nil, 8279, uint16(unsafe.Offsetof(Control{}.BarracudaImporttype)), 20, kInt},                                           // "barracuda_importtype"
+		{nil, 8299, uint16(unsafe.Offsetof(Control{}.BarracudaDeleteDevices)), 24, kBool},                                       // "barracuda_delete_devices"
+		{nil, 8323, uint16(unsafe.Offsetof(Control{}.Useoutgoingservice)), 18, kBool},                                           // "useoutgoingservice"
+		{nil, 8341, uint16(unsafe.Offsetof(Control{}.Enableteamsmsg)), 14, kBool},                                               // "enableteamsmsg"
+		{nil, 8355, uint16(unsafe.Offsetof(Control{}.Defaultteamsmsg)), 15, kStr},                                               // "defaultteamsmsg"
+		{nil, 8370, uint16(unsafe.Offsetof(Control{}.AuditTeamsMessage)), 19, kBool},                                            // "audit_teams_message"
+		{nil, 8389, uint16(unsafe.Offsetof(Control{}.Whatsappcreatetickets)), 21, kBool},                                        // "whatsappcreatetickets"
+		{nil, 8410, uint16(unsafe.Offsetof(Control{}.PrmergeOutcomeID)), 18, kInt},                                              // "prmerge_outcome_id"
+		{nil, 8428, uint16(unsafe.Offsetof(Control{}.HideHaloInvoiceID)), 20, kBool},                                            // "hide_halo_invoice_id"
+		{nil, 8448, uint16(unsafe.Offsetof(Control{}.DefaultQuoterCountryIso)), 26, kStr},                                       // "default_quoter_country_iso"
+		{nil, 8474, uint16(unsafe.Offsetof(Control{}.DefaultQuoterRegionIso)), 25, kStr},                                        // "default_quoter_region_iso"
+		{nil, 8499, uint16(unsafe.Offsetof(Control{}.RemoveLicencesWhenInactive)), 29, kBool},                                   // "remove_licences_when_inactive"
+		{nil, 8528, uint16(unsafe.Offsetof(Control{}.AllowAdditionalAgentsOnTickets)), 34, kBool},                               // "allow_additional_agents_on_tickets"
+		{nil, 8562, uint16(unsafe.Offsetof(Control{}.UsersLabel)), 11, kStr},                                                    // "users_label"
+		{nil, 8573, uint16(unsafe.Offsetof(Control{}.Showusernoteswhenempty)), 22, kBool},                                       // "showusernoteswhenempty"
+		{nil, 8595, uint16(unsafe.Offsetof(Control{}.Showsitenoteswhenempty)), 22, kBool},                                       // "showsitenoteswhenempty"
+		{nil, 8617, uint16(unsafe.Offsetof(Control{}.Showareanoteswhenempty)), 22, kBool},                                       // "showareanoteswhenempty"
+		{nil, 8639, uint16(unsafe.Offsetof(Control{}.ShowEnduserDetailsOpps)), 25, kBool},                                       // "show_enduser_details_opps"
+		{nil, 8664, uint16(unsafe.Offsetof(Control{}.MaxParentDeps)), 15, kInt},                                                 // "max_parent_deps"
+		{nil, 8679, uint16(unsafe.Offsetof(Control{}.MaxChildDeps)), 14, kInt},                                                  // "max_child_deps"
+		{nil, 8693, uint16(unsafe.Offsetof(Control{}.Invoiceitembillingdescriptionlong)), 33, kStr},                             // "invoiceitembillingdescriptionlong"
+		{nil, 8726, uint16(unsafe.Offsetof(Control{}.Invoiceitembillingdescriptionshort)), 34, kStr},                            // "invoiceitembillingdescriptionshort"
+		{nil, 8760, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDClients)), 26, kInt},                                       // "default_columns_id_clients"
+		{nil, 8786, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDClientsGUID)), 31, kStr},                                   // "default_columns_id_clients_guid"
+		{nil, 8817, uint16(unsafe.Offsetof(Control{}.HideOtherDepTeams)), 20, kBool},                                            // "hide_other_dep_teams"
+		{nil, 8837, uint16(unsafe.Offsetof(Control{}.Kbeditorrich)), 12, kBool},                                                 // "kbeditorrich"
+		{nil, 8849, uint16(unsafe.Offsetof(Control{}.Kbeditormarkdown)), 16, kBool},                                             // "kbeditormarkdown"
+		{nil, 8865, uint16(unsafe.Offsetof(Control{}.ChatImageType)), 15, kInt},                                                 // "chat_image_type"
+		{nil, 8880, uint16(unsafe.Offsetof(Control{}.Cognigyendpoint)), 15, kStr},                                               // "cognigyendpoint"
+		{nil, 8895, uint16(unsafe.Offsetof(Control{}.Connectwiseautomatealertlastupdated)), 35, kTime},                          // "connectwiseautomatealertlastupdated"
+		{nil, 8930, uint16(unsafe.Offsetof(Control{}.Cannedsuggestnewticket)), 22, kBool},                                       // "cannedsuggestnewticket"
+		{nil, 8952, uint16(unsafe.Offsetof(Control{}.ServicePermissionType)), 23, kInt},                                         // "service_permission_type"
+		{nil, 8975, uint16(unsafe.Offsetof(Control{}.Includeslaholdloadbalancing)), 27, kBool},                                  // "includeslaholdloadbalancing"
+		{nil, 9002, uint16(unsafe.Offsetof(Control{}.MilestoneUpdateAllDates)), 26, kBool},                                      // "milestone_update_all_dates"
+		{nil, 9028, uint16(unsafe.Offsetof(Control{}.MatchNinjaUser)), 16, kBool},                                               // "match_ninja_user"
+		{nil, 9044, uint16(unsafe.Offsetof(Control{}.Uselistgroups)), 13, kBool},                                                // "uselistgroups"
+		{nil, 9057, uint16(unsafe.Offsetof(Control{}.Allowquickuseradd)), 17, kBool},                                            // "allowquickuseradd"
+		{nil, 9074, uint16(unsafe.Offsetof(Control{}.ConnectwiseAutomateControlGUID)), 33, kStr},                                // "connectwise_automate_control_guid"
+		{nil, 9107, uint16(unsafe.Offsetof(Control{}.SuppContractMandatory)), 23, kBool},                                        // "supp_contract_mandatory"
+		{nil, 9130, uint16(unsafe.Offsetof(Control{}.Searchfullticketids)), 19, kBool},                                          // "searchfullticketids"
+		{nil, 9149, uint16(unsafe.Offsetof(Control{}.Qualysusertype)), 14, kInt},                                                // "qualysusertype"
+		{nil, 9163, uint16(unsafe.Offsetof(Control{}.Googleworkspacenamedroles)), 25, kStr},                                     // "googleworkspacenamedroles"
+		{nil, 9188, uint16(unsafe.Offsetof(Control{}.Oktanamedroles)), 14, kStr},                                                // "oktanamedroles"
+		{nil, 9202, uint16(unsafe.Offsetof(Control{}.LansweeperAssettypeChoice)), 27, kInt},                                     // "lansweeper_assettype_choice"
+		{nil, 9229, uint16(unsafe.Offsetof(Control{}.LansweeperDefaultAssettype)), 28, kInt},                                    // "lansweeper_default_assettype"
+		{nil, 9257, uint16(unsafe.Offsetof(Control{}.LansweeperAssettypeField)), 26, kStr},                                      // "lansweeper_assettype_field"
+		{nil, 9283, uint16(unsafe.Offsetof(Control{}.BarracudaAlertType)), 20, kInt},                                            // "barracuda_alert_type"
+		{nil, 9303, uint16(unsafe.Offsetof(Control{}.Preventparentchange)), 19, kBool},                                          // "preventparentchange"
+		{nil, 9322, uint16(unsafe.Offsetof(Control{}.PlanningOrangePercentage)), 26, kF64},                                      // "planning_orange_percentage"
+		{nil, 9348, uint16(unsafe.Offsetof(Control{}.PlanningRedPercentage)), 23, kF64},                                         // "planning_red_percentage"
+		{nil, 9371, uint16(unsafe.Offsetof(Control{}.Whatsappreopentickets)), 21, kBool},                                        // "whatsappreopentickets"
+		{nil, 9392, uint16(unsafe.Offsetof(Control{}.Whatsapptickettype)), 18, kInt},                                            // "whatsapptickettype"
+		{nil, 9410, uint16(unsafe.Offsetof(Control{}.IntacctUseApinvoices)), 22, kBool},                                         // "intacct_use_apinvoices"
+		{nil, 9432, uint16(unsafe.Offsetof(Control{}.IntacctUseArinvoices)), 22, kBool},                                         // "intacct_use_arinvoices"
+		{nil, 9454, uint16(unsafe.Offsetof(Control{}.Intacctitemgroup)), 16, kInt},                                              // "intacctitemgroup"
+		{nil, 9470, uint16(unsafe.Offsetof(Control{}.Intacctdefaulttaxsol)), 20, kStr},                                          // "intacctdefaulttaxsol"
+		{nil, 9490, uint16(unsafe.Offsetof(Control{}.Showslaonkanban)), 15, kBool},                                              // "showslaonkanban"
+		{nil, 9505, uint16(unsafe.Offsetof(Control{}.Site24x7AlertType)), 19, kInt},                                             // "site24x7_alert_type"
+		{nil, 9524, uint16(unsafe.Offsetof(Control{}.Site24x7AlertUser)), 19, kInt},                                             // "site24x7_alert_user"
+		{nil, 9543, uint16(unsafe.Offsetof(Control{}.ResetSecurityStamps)), 21, kBool},                                          // "reset_security_stamps"
+		{nil, 9564, uint16(unsafe.Offsetof(Control{}.InvoicePayPrepayBeforeUse)), 29, kBool},                                    // "invoice_pay_prepay_before_use"
+		{nil, 9593, uint16(unsafe.Offsetof(Control{}.NewUserTemplate)), 17, kInt},                                               // "new_user_template"
+		{nil, 9610, uint16(unsafe.Offsetof(Control{}.NewUserType)), 13, kInt},                                                   // "new_user_type"
+		{nil, 9623, uint16(unsafe.Offsetof(Control{}.ChildTemplateRecursionDepth)), 30, kInt},                                   // "child_template_recursion_depth"
+		{nil, 9653, uint16(unsafe.Offsetof(Control{}.KaseyaSyncAgentsOnly)), 23, kBool},                                         // "kaseya_sync_agents_only"
+		{nil, 9676, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeServer)), 30, kInt},                                  // "kaseya_defaultassettype_server"
+		{nil, 9706, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeServerGUID)), 35, kStr},                              // "kaseya_defaultassettype_server_guid"
+		{nil, 9741, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeWorkstation)), 35, kInt},                             // "kaseya_defaultassettype_workstation"
+		{nil, 9776, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeWorkstationGUID)), 40, kStr},                         // "kaseya_defaultassettype_workstation_guid"
+		{nil, 9816, uint16(unsafe.Offsetof(Control{}.RecaptchaType)), 14, kInt},                                                 // "recaptcha_type"
+		{nil, 9830, uint16(unsafe.Offsetof(Control{}.RecaptchaThreshold)), 19, kF64},                                            // "recaptcha_threshold"
+		{nil, 9849, uint16(unsafe.Offsetof(Control{}.ShowAllLicForQuantityCalc)), 30, kBool},                                    // "show_all_lic_for_quantity_calc"
+		{nil, 9879, uint16(unsafe.Offsetof(Control{}.JamfInstanceType)), 18, kInt},                                              // "jamf_instance_type"
+		{nil, 9897, uint16(unsafe.Offsetof(Control{}.JamfSiteMatchType)), 20, kInt},                                             // "jamf_site_match_type"
+		{nil, 9917, uint16(unsafe.Offsetof(Control{}.SoftwareImportLicenceMatching)), 32, kBool},                                // "software_import_licence_matching"
+		{nil, 9949, uint16(unsafe.Offsetof(Control{}.ShowServicesCostTile)), 23, kBool},                                         // "show_services_cost_tile"
+		{nil, 9972, uint16(unsafe.Offsetof(Control{}.ShowServicesCostTileEndusers)), 32, kBool},                                 // "show_services_cost_tile_endusers"
+		{nil, 10004, uint16(unsafe.Offsetof(Control{}.ExcludeNonticketAppTodo)), 26, kBool},                                     // "exclude_nonticket_app_todo"
+		{nil, 10030, uint16(unsafe.Offsetof(Control{}.PoHideItemPopup)), 18, kBool},                                             // "po_hide_item_popup"
+		{nil, 10048, uint16(unsafe.Offsetof(Control{}.Mergesalesorderinvoicessite)), 27, kBool},                                 // "mergesalesorderinvoicessite"
+		{nil, 10075, uint16(unsafe.Offsetof(Control{}.PrepayItemid)), 13, kInt},                                                 // "prepay_itemid"
+		{nil, 10088, uint16(unsafe.Offsetof(Control{}.Showintelrouting)), 16, kBool},                                            // "showintelrouting"
+		{nil, 10104, uint16(unsafe.Offsetof(Control{}.Showintelroutingonactions)), 25, kBool},                                   // "showintelroutingonactions"
+		{nil, 10129, uint16(unsafe.Offsetof(Control{}.Intelroutingcutoffdays)), 22, kInt},                                       // "intelroutingcutoffdays"
+		{nil, 10151, uint16(unsafe.Offsetof(Control{}.Intelroutingmaxtickets)), 22, kInt},                                       // "intelroutingmaxtickets"
+		{nil, 10173, uint16(unsafe.Offsetof(Control{}.CloseAllChildren)), 18, kBool},                                            // "close_all_children"
+		{nil, 10191, uint16(unsafe.Offsetof(Control{}.Showtraveltimesheet)), 19, kBool},                                         // "showtraveltimesheet"
+		{nil, 10210, uint16(unsafe.Offsetof(Control{}.Showfeedbackcaptcha)), 19, kBool},                                         // "showfeedbackcaptcha"
+		{nil, 10229, uint16(unsafe.Offsetof(Control{}.RecaptchaIsenterprise)), 22, kBool},                                       // "recaptcha_isenterprise"
+		{nil, 10251, uint16(unsafe.Offsetof(Control{}.CallChargeRate)), 16, kInt},                                               // "call_charge_rate"
+		{nil, 10267, uint16(unsafe.Offsetof(Control{}.UseStripeReceiptEmails)), 25, kBool},                                      // "use_stripe_receipt_emails"
+		{nil, 10292, uint16(unsafe.Offsetof(Control{}.Invoicecreationengine)), 21, kInt},                                        // "invoicecreationengine"
+		{nil, 10313, uint16(unsafe.Offsetof(Control{}.Showponumonapproval)), 19, kBool},                                         // "showponumonapproval"
+		{nil, 10332, uint16(unsafe.Offsetof(Control{}.Multientitysearchincludecontracts)), 33, kBool},                           // "multientitysearchincludecontracts"
+		{nil, 10365, uint16(unsafe.Offsetof(Control{}.HideAddToProjectAndCreateChild)), 36, kBool},                              // "hide_add_to_project_and_create_child"
+		{nil, 10401, uint16(unsafe.Offsetof(Control{}.ShowPipelineStages)), 20, kBool},                                          // "show_pipeline_stages"
+		{nil, 10421, uint16(unsafe.Offsetof(Control{}.DefaultPipelineStage)), 22, kInt},                                         // "default_pipeline_stage"
+		{nil, 10443, uint16(unsafe.Offsetof(Control{}.Timefieldstoshowontimesheet)), 27, kInt},                                  // "timefieldstoshowontimesheet"
+		{nil, 10470, uint16(unsafe.Offsetof(Control{}.Showjsonexportbutton)), 20, kBool},                                        // "showjsonexportbutton"
+		{nil, 10490, uint16(unsafe.Offsetof(Control{}.Issueditemsdesclong)), 19, kStr},                                          // "issueditemsdesclong"
+		{nil, 10509, uint16(unsafe.Offsetof(Control{}.Overridefeedbacklink)), 20, kBool},                                        // "overridefeedbacklink"
+		{nil, 10529, uint16(unsafe.Offsetof(Control{}.AllowUserDrafts)), 17, kBool},                                             // "allow_user_drafts"
+		{nil, 10546, uint16(unsafe.Offsetof(Control{}.Createuserifgeneraluser)), 23, kBool},                                     // "createuserifgeneraluser"
+		{nil, 10569, uint16(unsafe.Offsetof(Control{}.IcingaDefaultsite)), 18, kInt},                                            // "icinga_defaultsite"
+		{nil, 10587, uint16(unsafe.Offsetof(Control{}.IcingaDefaultgroup)), 19, kInt},                                           // "icinga_defaultgroup"
+		{nil, 10606, uint16(unsafe.Offsetof(Control{}.IcingaDefaultgroupGUID)), 24, kStr},                                       // "icinga_defaultgroup_guid"
+		{nil, 10630, uint16(unsafe.Offsetof(Control{}.Icingaassettypefield)), 20, kInt},                                         // "icingaassettypefield"
+		{nil, 10650, uint16(unsafe.Offsetof(Control{}.Icingadefaultassettype)), 22, kInt},                                       // "icingadefaultassettype"
+		{nil, 10672, uint16(unsafe.Offsetof(Control{}.IcingaImporttype)), 17, kInt},                                             // "icinga_importtype"
+		{nil, 10689, uint16(unsafe.Offsetof(Control{}.IcingaDeleteDevices)), 21, kBool},                                         // "icinga_delete_devices"
+		{nil, 10710, uint16(unsafe.Offsetof(Control{}.IcingaSelfsignedCert)), 22, kBool},                                        // "icinga_selfsigned_cert"
+		{nil, 10732, uint16(unsafe.Offsetof(Control{}.IcingaAlertType)), 17, kInt},                                              // "icinga_alert_type"
+		{nil, 10749, uint16(unsafe.Offsetof(Control{}.IcingaAlertUser)), 17, kInt},                                              // "icinga_alert_user"
+		{nil, 10766, uint16(unsafe.Offsetof(Control{}.IcingaEnableAlerting)), 22, kBool},                                        // "icinga_enable_alerting"
+		{nil, 10788, uint16(unsafe.Offsetof(Control{}.EnableDocumentPreviewer)), 25, kBool},                                     // "enable_document_previewer"
+		{nil, 10813, uint16(unsafe.Offsetof(Control{}.AddigyDontImportSoftware)), 27, kBool},                                    // "addigy_dont_import_software"
+		{nil, 10840, uint16(unsafe.Offsetof(Control{}.DefaultViewCustomersSelectedid)), 33, kInt},                               // "default_view_customers_selectedid"
+		{nil, 10873, uint16(unsafe.Offsetof(Control{}.DefaultViewUsersSelectedid)), 29, kInt},                                   // "default_view_users_selectedid"
+		{nil, 10902, uint16(unsafe.Offsetof(Control{}.Defaultnavscreenlayout)), 22, kInt},                                       // "defaultnavscreenlayout"
+		{nil, 10924, uint16(unsafe.Offsetof(Control{}.NavbarNewCall)), 15, kBool},                                               // "navbar_new_call"
+		{nil, 10939, uint16(unsafe.Offsetof(Control{}.Actiondatedisplay)), 17, kInt},                                            // "actiondatedisplay"
+		{nil, 10956, uint16(unsafe.Offsetof(Control{}.Showcalllogonticket)), 19, kBool},                                         // "showcalllogonticket"
+		{nil, 10975, uint16(unsafe.Offsetof(Control{}.UseChargeForBudgets)), 22, kBool},                                         // "use_charge_for_budgets"
+		{nil, 10997, uint16(unsafe.Offsetof(Control{}.QuoteHideItemPopup)), 21, kBool},                                          // "quote_hide_item_popup"
+		{nil, 11018, uint16(unsafe.Offsetof(Control{}.SoHideItemPopup)), 18, kBool},                                             // "so_hide_item_popup"
+		{nil, 11036, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDContracts)), 28, kInt},                                    // "default_columns_id_contracts"
+		{nil, 11064, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDContractsGUID)), 33, kStr},                                // "default_columns_id_contracts_guid"
+		{nil, 11097, uint16(unsafe.Offsetof(Control{}.BeyondTrustInstanceType)), 26, kInt},                                      // "beyond_trust_instance_type"
+		{nil, 11123, uint16(unsafe.Offsetof(Control{}.AssetPermissionType)), 21, kInt},                                          // "asset_permission_type"
+		{nil, 11144, uint16(unsafe.Offsetof(Control{}.ShowUsersContractsOnTicketOnly)), 35, kBool},                              // "show_users_contracts_on_ticket_only"
+		{nil, 11179, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDSites)), 24, kInt},                                        // "default_columns_id_sites"
+		{nil, 11203, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDUsers)), 24, kInt},                                        // "default_columns_id_users"
+		{nil, 11227, uint16(unsafe.Offsetof(Control{}.JamfDontUpdateAssetType)), 27, kBool},                                     // "jamf_dont_update_asset_type"
+		{nil, 11254, uint16(unsafe.Offsetof(Control{}.Billingcontactinfoonportal)), 26, kBool},                                  // "billingcontactinfoonportal"
+		{nil, 11280, uint16(unsafe.Offsetof(Control{}.RhipeSubscriptionClient)), 25, kInt},                                      // "rhipe_subscription_client"
+		{nil, 11305, uint16(unsafe.Offsetof(Control{}.FollowupAppointmentSubject)), 28, kBool},                                  // "followup_appointment_subject"
+		{nil, 11333, uint16(unsafe.Offsetof(Control{}.ShowDeviceOnInvoiceLine)), 27, kBool},                                     // "show_device_on_invoice_line"
+		{nil, 11360, uint16(unsafe.Offsetof(Control{}.AssetReturnStatus)), 19, kInt},                                            // "asset_return_status"
+		{nil, 11379, uint16(unsafe.Offsetof(Control{}.Spellchecksuggestionscore)), 25, kF64},                                    // "spellchecksuggestionscore"
+		{nil, 11404, uint16(unsafe.Offsetof(Control{}.LoadRinvoicesLines)), 20, kBool},                                          // "load_rinvoices_lines"
+		{nil, 11424, uint16(unsafe.Offsetof(Control{}.UserTicketProfile)), 19, kInt},                                            // "user_ticket_profile"
+		{nil, 11443, uint16(unsafe.Offsetof(Control{}.UserProjectProfile)), 20, kInt},                                           // "user_project_profile"
+		{nil, 11463, uint16(unsafe.Offsetof(Control{}.AdminOverrideQuickStatusChange)), 34, kBool},                              // "admin_override_quick_status_change"
+		{nil, 11497, uint16(unsafe.Offsetof(Control{}.CreateSoOnQuoteApproved)), 27, kBool},                                     // "create_so_on_quote_approved"
+		{nil, 11524, uint16(unsafe.Offsetof(Control{}.AdditionalAgentsOnTicketsType)), 33, kInt},                                // "additional_agents_on_tickets_type"
+		{nil, 11557, uint16(unsafe.Offsetof(Control{}.ShowToplevelAccessPortalOption)), 34, kBool},                              // "show_toplevel_access_portal_option"
+		{nil, 11591, uint16(unsafe.Offsetof(Control{}.ShowAlllevelAccessPortalOption)), 34, kBool},                              // "show_alllevel_access_portal_option"
+		{nil, 11625, uint16(unsafe.Offsetof(Control{}.Donttrackleavesite)), 18, kBool},                                          // "donttrackleavesite"
+		{nil, 11643, uint16(unsafe.Offsetof(Control{}.MeterMinQuantity)), 18, kF64},                                             // "meter_min_quantity"
+		{nil, 11661, uint16(unsafe.Offsetof(Control{}.ShowKbMenu)), 12, kBool},                                                  // "show_kb_menu"
+		{nil, 11673, uint16(unsafe.Offsetof(Control{}.IcingaComment)), 14, kStr},                                                // "icinga_comment"
+		{nil, 11687, uint16(unsafe.Offsetof(Control{}.SyncIcingaComment)), 19, kBool},                                           // "sync_icinga_comment"
+		{nil, 11706, uint16(unsafe.Offsetof(Control{}.IcingaAssetTypeChoice)), 24, kInt},                                        // "icinga_asset_type_choice"
+		{nil, 11730, uint16(unsafe.Offsetof(Control{}.OpenNewQuoteInNewTab)), 25, kBool},                                        // "open_new_quote_in_new_tab"
+		{nil, 11755, uint16(unsafe.Offsetof(Control{}.Defaultaideployment)), 19, kStr},                                          // "defaultaideployment"
+		{nil, 11774, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultClient)), 30, kInt},                                  // "connectwise_rmm_default_client"
+		{nil, 11804, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultAssetType)), 34, kInt},                               // "connectwise_rmm_default_asset_type"
+		{nil, 11838, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmDeleteDevices)), 30, kBool},                                 // "connectwise_rmm_delete_devices"
+		{nil, 11868, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmImportEntities)), 31, kStr},                                 // "connectwise_rmm_import_entities"
+		{nil, 11899, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmTopLevel)), 25, kInt},                                       // "connectwise_rmm_top_level"
+		{nil, 11924, uint16(unsafe.Offsetof(Control{}.Showeventstabforadmins)), 22, kBool},                                      // "showeventstabforadmins"
+		{nil, 11946, uint16(unsafe.Offsetof(Control{}.DefInvManualPrImmediately)), 29, kInt},                                    // "def_inv_manual_pr_immediately"
+		{nil, 11975, uint16(unsafe.Offsetof(Control{}.Salesorderstatusafterinvoicedeleted)), 35, kInt},                          // "salesorderstatusafterinvoicedeleted"
+		{nil, 12010, uint16(unsafe.Offsetof(Control{}.ShowRelatedOfRelated)), 23, kBool},                                        // "show_related_of_related"
+		{nil, 12033, uint16(unsafe.Offsetof(Control{}.Invertactionhistory)), 19, kBool},                                         // "invertactionhistory"
+		{nil, 12052, uint16(unsafe.Offsetof(Control{}.Enablekbdraftsnews)), 18, kBool},                                          // "enablekbdraftsnews"
+		{nil, 12070, uint16(unsafe.Offsetof(Control{}.Kbdrafttickettypenews)), 21, kInt},                                        // "kbdrafttickettypenews"
+		{nil, 12091, uint16(unsafe.Offsetof(Control{}.KbdrafttickettypeGuidnews)), 26, kStr},                                    // "kbdrafttickettype_guidnews"
+		{nil, 12117, uint16(unsafe.Offsetof(Control{}.Halonewssandbox)), 15, kInt},                                              // "halonewssandbox"
+		{nil, 12132, uint16(unsafe.Offsetof(Control{}.Shopifycustomerimporttype)), 25, kInt},                                    // "shopifycustomerimporttype"
+		{nil, 12157, uint16(unsafe.Offsetof(Control{}.Shopifydefaultsite)), 18, kInt},                                           // "shopifydefaultsite"
+		{nil, 12175, uint16(unsafe.Offsetof(Control{}.ShopifyIntegratorcustomerslastsync)), 35, kTime},                          // "shopify_integratorcustomerslastsync"
+		{nil, 12210, uint16(unsafe.Offsetof(Control{}.ShopifyIntegratororderslastsync)), 32, kTime},                             // "shopify_integratororderslastsync"
+		{nil, 12242, uint16(unsafe.Offsetof(Control{}.ShopifyIntegratorentitiestoimport)), 34, kStr},                            // "shopify_integratorentitiestoimport"
+		{nil, 12276, uint16(unsafe.Offsetof(Control{}.Ecommerceshowordersarea)), 23, kBool},                                     // "ecommerceshowordersarea"
+		{nil, 12299, uint16(unsafe.Offsetof(Control{}.Device42preventdeviceimport)), 27, kBool},                                 // "device42preventdeviceimport"
+		{nil, 12326, uint16(unsafe.Offsetof(Control{}.AdminsAccessAllReports)), 25, kBool},                                      // "admins_access_all_reports"
+		{nil, 12351, uint16(unsafe.Offsetof(Control{}.Adminsecurityprompt)), 19, kInt},                                          // "adminsecurityprompt"
+		{nil, 12370, uint16(unsafe.Offsetof(Control{}.Stripemanualpaymentmethodoptions)), 32, kStr},                             // "stripemanualpaymentmethodoptions"
+		{nil, 12402, uint16(unsafe.Offsetof(Control{}.LogActionResponsesOnActionSubmit)), 37, kInt},                             // "log_action_responses_on_action_submit"
+		{nil, 12439, uint16(unsafe.Offsetof(Control{}.UseEmbeddingScoresOpenai)), 27, kBool},                                    // "use_embedding_scores_openai"
+		{nil, 12466, uint16(unsafe.Offsetof(Control{}.UseEmbeddingScoresAzureopenai)), 32, kBool},                               // "use_embedding_scores_azureopenai"
+		{nil, 12498, uint16(unsafe.Offsetof(Control{}.XensamDefaultsite)), 18, kInt},                                            // "xensam_defaultsite"
+		{nil, 12516, uint16(unsafe.Offsetof(Control{}.XensamDefaultassettype)), 23, kInt},                                       // "xensam_defaultassettype"
+		{nil, 12539, uint16(unsafe.Offsetof(Control{}.XensamAssettypeChoice)), 23, kInt},                                        // "xensam_assettype_choice"
+		{nil, 12562, uint16(unsafe.Offsetof(Control{}.XensamAssettypeField)), 22, kStr},                                         // "xensam_assettype_field"
+		{nil, 12584, uint16(unsafe.Offsetof(Control{}.XensamAssettypeFieldDatacentre)), 33, kStr},                               // "xensam_assettype_field_datacentre"
+		{nil, 12617, uint16(unsafe.Offsetof(Control{}.XensamDefaultgroup)), 19, kInt},                                           // "xensam_defaultgroup"
+		{nil, 12636, uint16(unsafe.Offsetof(Control{}.XensamdefaultgroupGUID)), 23, kStr},                                       // "xensamdefaultgroup_guid"
+		{nil, 12659, uint16(unsafe.Offsetof(Control{}.XensamIntegratorentitiestoimport)), 33, kStr},                             // "xensam_integratorentitiestoimport"
+		{nil, 12692, uint16(unsafe.Offsetof(Control{}.XensamDeleteDevices)), 21, kBool},                                         // "xensam_delete_devices"
+		{nil, 12713, uint16(unsafe.Offsetof(Control{}.XensamDontUpdateAssettype)), 28, kBool},                                   // "xensam_dont_update_assettype"
+		{nil, 12741, uint16(unsafe.Offsetof(Control{}.Useincomingservice)), 18, kBool},                                          // "useincomingservice"
+		{nil, 12759, uint16(unsafe.Offsetof(Control{}.AteraAlertMethod)), 18, kInt},                                             // "atera_alert_method"
+		{nil, 12777, uint16(unsafe.Offsetof(Control{}.AddigyAlertMethod)), 19, kInt},                                            // "addigy_alert_method"
+		{nil, 12796, uint16(unsafe.Offsetof(Control{}.AutomateAlertMethod)), 21, kInt},                                          // "automate_alert_method"
+		{nil, 12817, uint16(unsafe.Offsetof(Control{}.DattormmAlertMethod)), 21, kInt},                                          // "dattormm_alert_method"
+		{nil, 12838, uint16(unsafe.Offsetof(Control{}.Trackresponsetime)), 17, kBool},                                           // "trackresponsetime"
+		{nil, 12855, uint16(unsafe.Offsetof(Control{}.Trackfixbytime)), 14, kBool},                                              // "trackfixbytime"
+		{nil, 12869, uint16(unsafe.Offsetof(Control{}.Reviewprocessenabled)), 20, kBool},                                        // "reviewprocessenabled"
+		{nil, 12889, uint16(unsafe.Offsetof(Control{}.Usedynamicemaillist)), 19, kBool},                                         // "usedynamicemaillist"
+		{nil, 12908, uint16(unsafe.Offsetof(Control{}.Emailmustmatchrule)), 18, kBool},                                          // "emailmustmatchrule"
+		{nil, 12926, uint16(unsafe.Offsetof(Control{}.Donteditemail)), 13, kBool},                                               // "donteditemail"
+		{nil, 12939, uint16(unsafe.Offsetof(Control{}.Sendacknowledgementemailstoccaddresses)), 38, kBool},                      // "sendacknowledgementemailstoccaddresses"
+		{nil, 12977, uint16(unsafe.Offsetof(Control{}.Autoforwardemailupdates)), 23, kBool},                                     // "autoforwardemailupdates"
+		{nil, 13000, uint16(unsafe.Offsetof(Control{}.Disablereplytome)), 16, kBool},                                            // "disablereplytome"
+		{nil, 13016, uint16(unsafe.Offsetof(Control{}.Useintellisense)), 15, kBool},                                             // "useintellisense"
+		{nil, 13031, uint16(unsafe.Offsetof(Control{}.Smtpserver)), 10, kStr},                                                   // "smtpserver"
+		{nil, 13041, uint16(unsafe.Offsetof(Control{}.Smtpaddress)), 11, kStr},                                                  // "smtpaddress"
+		{nil, 13052, uint16(unsafe.Offsetof(Control{}.Smtpusername)), 12, kStr},                                                 // "smtpusername"
+		{nil, 13064, uint16(unsafe.Offsetof(Control{}.NewSmtppassword)), 16, kStr},                                              // "new_smtppassword"
+		{nil, 13080, uint16(unsafe.Offsetof(Control{}.Smtpusetls)), 10, kBool},                                                  // "smtpusetls"
+		{nil, 13090, uint16(unsafe.Offsetof(Control{}.Smtpport)), 8, kInt},                                                      // "smtpport"
+		{nil, 13098, uint16(unsafe.Offsetof(Control{}.Generalusername)), 15, kStr},                                              // "generalusername"
+		{nil, 13113, uint16(unsafe.Offsetof(Control{}.Enableuserclosureconf)), 21, kBool},                                       // "enableuserclosureconf"
+		{nil, 13134, uint16(unsafe.Offsetof(Control{}.AutoCloseHrs)), 14, kInt},                                                 // "auto_close_hrs"
+		{nil, 13148, uint16(unsafe.Offsetof(Control{}.PendingCloseReminderHrs)), 26, kInt},                                      // "pending_close_reminder_hrs"
+		{nil, 13174, uint16(unsafe.Offsetof(Control{}.Shownotrespondedwarning)), 23, kBool},                                     // "shownotrespondedwarning"
+		{nil, 13197, uint16(unsafe.Offsetof(Control{}.Statusafterrespond)), 18, kInt},                                           // "statusafterrespond"
+		{nil, 13215, uint16(unsafe.Offsetof(Control{}.StatusafterrespondGUID)), 23, kStr},                                       // "statusafterrespond_guid"
+		{nil, 13238, uint16(unsafe.Offsetof(Control{}.Tracknonbill)), 12, kBool},                                                // "tracknonbill"
+		{nil, 13250, uint16(unsafe.Offsetof(Control{}.Tracktravel)), 11, kBool},                                                 // "tracktravel"
+		{nil, 13261, uint16(unsafe.Offsetof(Control{}.Trackmileage)), 12, kBool},                                                // "trackmileage"
+		{nil, 13273, uint16(unsafe.Offsetof(Control{}.DefaultTickettypeID)), 21, kInt},                                          // "default_tickettype_id"
+		{nil, 13294, uint16(unsafe.Offsetof(Control{}.DefaultTickettypeGUID)), 23, kStr},                                        // "default_tickettype_guid"
+		{nil, 13317, uint16(unsafe.Offsetof(Control{}.AllowTickettypeSelectionAgents)), 33, kBool},                              // "allow_tickettype_selection_agents"
+		{nil, 13350, uint16(unsafe.Offsetof(Control{}.HideGeneraluser)), 16, kBool},                                             // "hide_generaluser"
+		{nil, 13366, uint16(unsafe.Offsetof(Control{}.Addactionstolinked)), 18, kInt},                                           // "addactionstolinked"
+		{nil, 13384, uint16(unsafe.Offsetof(Control{}.Enableslareminders)), 18, kBool},                                          // "enableslareminders"
+		{nil, 13402, uint16(unsafe.Offsetof(Control{}.Slareminderintervalhrs)), 22, kInt},                                       // "slareminderintervalhrs"
+		{nil, 13424, uint16(unsafe.Offsetof(Control{}.Slareminderautoclosehrs)), 23, kInt},                                      // "slareminderautoclosehrs"
+		{nil, 13447, uint16(unsafe.Offsetof(Control{}.Hourswarningnotapproved)), 23, kInt},                                      // "hourswarningnotapproved"
+		{nil, 13470, uint16(unsafe.Offsetof(Control{}.Enablequalificationmatching)), 27, kBool},                                 // "enablequalificationmatching"
+		{nil, 13497, uint16(unsafe.Offsetof(Control{}.Onlyprocessclosedrequests)), 25, kBool},                                   // "onlyprocessclosedrequests"
+		{nil, 13522, uint16(unsafe.Offsetof(Control{}.Defaultischargeable)), 19, kBool},                                         // "defaultischargeable"
+		{nil, 13541, uint16(unsafe.Offsetof(Control{}.Processunclosedactions)), 22, kBool},                                      // "processunclosedactions"
+		{nil, 13563, uint16(unsafe.Offsetof(Control{}.Useactioneventtimes)), 19, kBool},                                         // "useactioneventtimes"
+		{nil, 13582, uint16(unsafe.Offsetof(Control{}.Acctinterfacefolder)), 19, kStr},                                          // "acctinterfacefolder"
+		{nil, 13601, uint16(unsafe.Offsetof(Control{}.Xmlinterfacefolder)), 18, kStr},                                           // "xmlinterfacefolder"
+		{nil, 13619, uint16(unsafe.Offsetof(Control{}.AllowResponseEdit)), 19, kBool},                                           // "allow_response_edit"
+		{nil, 13638, uint16(unsafe.Offsetof(Control{}.Cat2mandclear)), 13, kBool},                                               // "cat2mandclear"
+		{nil, 13651, uint16(unsafe.Offsetof(Control{}.Cat3mandclear)), 13, kBool},                                               // "cat3mandclear"
+		{nil, 13664, uint16(unsafe.Offsetof(Control{}.Cat4mandclear)), 13, kBool},                                               // "cat4mandclear"
+		{nil, 13677, uint16(unsafe.Offsetof(Control{}.Cat5mandclear)), 13, kBool},                                               // "cat5mandclear"
+		{nil, 13690, uint16(unsafe.Offsetof(Control{}.Showactioncalendaroption)), 24, kBool},                                    // "showactioncalendaroption"
+		{nil, 13714, uint16(unsafe.Offsetof(Control{}.Matchchargecodes)), 16, kBool},                                            // "matchchargecodes"
+		{nil, 13730, uint16(unsafe.Offsetof(Control{}.Forcestrongpasswords)), 20, kBool},                                        // "forcestrongpasswords"
+		{nil, 13750, uint16(unsafe.Offsetof(Control{}.Auditdelete)), 11, kBool},                                                 // "auditdelete"
+		{nil, 13761, uint16(unsafe.Offsetof(Control{}.Outofhourspriority)), 18, kInt},                                           // "outofhourspriority"
+		{nil, 13779, uint16(unsafe.Offsetof(Control{}.Informownertech)), 15, kBool},                                             // "informownertech"
+		{nil, 13794, uint16(unsafe.Offsetof(Control{}.Sageslaitemcode)), 15, kStr},                                              // "sageslaitemcode"
+		{nil, 13809, uint16(unsafe.Offsetof(Control{}.Sageslaitemcodedesc)), 19, kStr},                                          // "sageslaitemcodedesc"
+		{nil, 13828, uint16(unsafe.Offsetof(Control{}.Sagedetaildesc)), 14, kStr},                                               // "sagedetaildesc"
+		{nil, 13842, uint16(unsafe.Offsetof(Control{}.Billingreportvariable)), 21, kStr},                                        // "billingreportvariable"
+		{nil, 13863, uint16(unsafe.Offsetof(Control{}.Allowinvoicenumberedit)), 22, kBool},                                      // "allowinvoicenumberedit"
+		{nil, 13885, uint16(unsafe.Offsetof(Control{}.Actionlineitems)), 15, kInt},                                              // "actionlineitems"
+		{nil, 13900, uint16(unsafe.Offsetof(Control{}.Projectlineitems)), 16, kInt},                                             // "projectlineitems"
+		{nil, 13916, uint16(unsafe.Offsetof(Control{}.Invoiceaddgroupheaders)), 22, kBool},                                      // "invoiceaddgroupheaders"
+		{nil, 13938, uint16(unsafe.Offsetof(Control{}.Includezerocharge)), 17, kBool},                                           // "includezerocharge"
+		{nil, 13955, uint16(unsafe.Offsetof(Control{}.Linknonchargabletoinvoice)), 25, kBool},                                   // "linknonchargabletoinvoice"
+		{nil, 13980, uint16(unsafe.Offsetof(Control{}.Weeksaheadtocreateperiodicinvoice)), 33, kInt},                            // "weeksaheadtocreateperiodicinvoice"
+		{nil, 14013, uint16(unsafe.Offsetof(Control{}.Contractexpirydays)), 18, kInt},                                           // "contractexpirydays"
+		{nil, 14031, uint16(unsafe.Offsetof(Control{}.Apptservername)), 14, kStr},                                               // "apptservername"
+		{nil, 14045, uint16(unsafe.Offsetof(Control{}.Apptsetting)), 11, kInt},                                                  // "apptsetting"
+		{nil, 14056, uint16(unsafe.Offsetof(Control{}.Syncallappts)), 12, kBool},                                                // "syncallappts"
+		{nil, 14068, uint16(unsafe.Offsetof(Control{}.Calendarchoice)), 14, kInt},                                               // "calendarchoice"
+		{nil, 14082, uint16(unsafe.Offsetof(Control{}.Miscitemidquote)), 15, kInt},                                              // "miscitemidquote"
+		{nil, 14097, uint16(unsafe.Offsetof(Control{}.Rtdefwebendusers)), 16, kInt},                                             // "rtdefwebendusers"
+		{nil, 14113, uint16(unsafe.Offsetof(Control{}.Newrequestmessage)), 17, kStr},                                            // "newrequestmessage"
+		{nil, 14130, uint16(unsafe.Offsetof(Control{}.Endusersclose)), 13, kInt},                                                // "endusersclose"
+		{nil, 14143, uint16(unsafe.Offsetof(Control{}.Hideslastatus)), 13, kBool},                                               // "hideslastatus"
+		{nil, 14156, uint16(unsafe.Offsetof(Control{}.Miscitemidsupppo)), 16, kInt},                                             // "miscitemidsupppo"
+		{nil, 14172, uint16(unsafe.Offsetof(Control{}.Gfiservertype)), 13, kInt},                                                // "gfiservertype"
+		{nil, 14185, uint16(unsafe.Offsetof(Control{}.GfiservertypeGUID)), 18, kStr},                                            // "gfiservertype_guid"
+		{nil, 14203, uint16(unsafe.Offsetof(Control{}.Gfiwstype)), 9, kInt},                                                     // "gfiwstype"
+		{nil, 14212, uint16(unsafe.Offsetof(Control{}.GfiwstypeGUID)), 14, kStr},                                                // "gfiwstype_guid"
+		{nil, 14226, uint16(unsafe.Offsetof(Control{}.Showsendsmstouser)), 17, kBool},                                           // "showsendsmstouser"
+		{nil, 14243, uint16(unsafe.Offsetof(Control{}.Checkprepaybalances)), 19, kBool},                                         // "checkprepaybalances"
+		{nil, 14262, uint16(unsafe.Offsetof(Control{}.Prepaybalancethreshold)), 22, kF64},                                       // "prepaybalancethreshold"
+		{nil, 14284, uint16(unsafe.Offsetof(Control{}.Shownewrequestbillinginfo)), 25, kBool},                                   // "shownewrequestbillinginfo"
+		{nil, 14309, uint16(unsafe.Offsetof(Control{}.Sendreminderstoccaddresses)), 26, kBool},                                  // "sendreminderstoccaddresses"
+		{nil, 14335, uint16(unsafe.Offsetof(Control{}.Firstroadmapcolumn)), 18, kStr},                                           // "firstroadmapcolumn"
+		{nil, 14353, uint16(unsafe.Offsetof(Control{}.Secondroadmapcolumn)), 19, kStr},                                          // "secondroadmapcolumn"
+		{nil, 14372, uint16(unsafe.Offsetof(Control{}.Thidroadmapcolumn)), 17, kStr},                                            // "thidroadmapcolumn"
+		{nil, 14389, uint16(unsafe.Offsetof(Control{}.MigrationTopLevel)), 19, kInt},                                            // "migration_top_level"
+		{nil, 14408, uint16(unsafe.Offsetof(Control{}.MigrationDefaultSite)), 22, kInt},                                         // "migration_default_site"
+		{nil, 14430, uint16(unsafe.Offsetof(Control{}.MigrationFaqCreation)), 22, kInt},                                         // "migration_faq_creation"
+		{nil, 14452, uint16(unsafe.Offsetof(Control{}.MigrationDefaultFaq)), 21, kInt},                                          // "migration_default_faq"
+		{nil, 14473, uint16(unsafe.Offsetof(Control{}.MigrationIncident)), 18, kInt},                                            // "migration_incident"
+		{nil, 14491, uint16(unsafe.Offsetof(Control{}.MigrationProblem)), 17, kInt},                                             // "migration_problem"
+		{nil, 14508, uint16(unsafe.Offsetof(Control{}.MigrationChangeRequest)), 24, kInt},                                       // "migration_change_request"
+		{nil, 14532, uint16(unsafe.Offsetof(Control{}.MigrationServiceRequest)), 25, kInt},                                      // "migration_service_request"
+		{nil, 14557, uint16(unsafe.Offsetof(Control{}.OrionWebhookAuthentication)), 28, kInt},                                   // "orion_webhook_authentication"
+		{nil, 14585, uint16(unsafe.Offsetof(Control{}.OrionTickettype)), 16, kInt},                                              // "orion_tickettype"
+		{nil, 14601, uint16(unsafe.Offsetof(Control{}.OrionTickettypeGUID)), 21, kStr},                                          // "orion_tickettype_guid"
+		{nil, 14622, uint16(unsafe.Offsetof(Control{}.OrionUser)), 10, kInt},                                                    // "orion_user"
+		{nil, 14632, uint16(unsafe.Offsetof(Control{}.OrionDevicefield)), 17, kInt},                                             // "orion_devicefield"
+		{nil, 14649, uint16(unsafe.Offsetof(Control{}.Prtgassetdefaultsite)), 20, kInt},                                         // "prtgassetdefaultsite"
+		{nil, 14669, uint16(unsafe.Offsetof(Control{}.Prtgdefaultassettype)), 20, kInt},                                         // "prtgdefaultassettype"
+		{nil, 14689, uint16(unsafe.Offsetof(Control{}.PrtgdefaultassettypeGUID)), 25, kStr},                                     // "prtgdefaultassettype_guid"
+		{nil, 14714, uint16(unsafe.Offsetof(Control{}.OrionEnableUpdates)), 20, kBool},                                          // "orion_enable_updates"
+		{nil, 14734, uint16(unsafe.Offsetof(Control{}.Showkbentrytags)), 15, kBool},                                             // "showkbentrytags"
+		{nil, 14749, uint16(unsafe.Offsetof(Control{}.Isphonemandatory)), 16, kBool},                                            // "isphonemandatory"
+		{nil, 14765, uint16(unsafe.Offsetof(Control{}.Enableteamscall)), 15, kBool},                                             // "enableteamscall"
+		{nil, 14780, uint16(unsafe.Offsetof(Control{}.SocUsername)), 12, kStr},                                                  // "soc_username"
+		{nil, 14792, uint16(unsafe.Offsetof(Control{}.SocShowSuccessMessage)), 24, kBool},                                       // "soc_show_success_message"
+		{nil, 14816, uint16(unsafe.Offsetof(Control{}.SocTickettype)), 14, kInt},                                                // "soc_tickettype"
+		{nil, 14830, uint16(unsafe.Offsetof(Control{}.SocTickettypeGUID)), 19, kStr},                                            // "soc_tickettype_guid"
+		{nil, 14849, uint16(unsafe.Offsetof(Control{}.SocUser)), 8, kInt},                                                       // "soc_user"
+		{nil, 14857, uint16(unsafe.Offsetof(Control{}.Dattodefaultassettypegroup)), 26, kInt},                                   // "dattodefaultassettypegroup"
+		{nil, 14883, uint16(unsafe.Offsetof(Control{}.DattodefaultassettypegroupGUID)), 31, kStr},                               // "dattodefaultassettypegroup_guid"
+		{nil, 14914, uint16(unsafe.Offsetof(Control{}.Dattositeimporttype)), 19, kInt},                                          // "dattositeimporttype"
+		{nil, 14933, uint16(unsafe.Offsetof(Control{}.Dattodefaulttoplevel)), 20, kInt},                                         // "dattodefaulttoplevel"
+		{nil, 14953, uint16(unsafe.Offsetof(Control{}.Dattodefaultcustomer)), 20, kInt},                                         // "dattodefaultcustomer"
+		{nil, 14973, uint16(unsafe.Offsetof(Control{}.Dattodefaultassetsite)), 21, kInt},                                        // "dattodefaultassetsite"
+		{nil, 14994, uint16(unsafe.Offsetof(Control{}.Dattomatchname)), 14, kBool},                                              // "dattomatchname"
+		{nil, 15008, uint16(unsafe.Offsetof(Control{}.Dattoimporttype)), 15, kInt},                                              // "dattoimporttype"
+		{nil, 15023, uint16(unsafe.Offsetof(Control{}.DattoDeleteDevices)), 20, kBool},                                          // "datto_delete_devices"
+		{nil, 15043, uint16(unsafe.Offsetof(Control{}.Qboenableast)), 12, kBool},                                                // "qboenableast"
+		{nil, 15055, uint16(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCodeName)), 36, kStr},                              // "item_default_sales_nominal_code_name"
+		{nil, 15091, uint16(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCodeName)), 39, kStr},                           // "item_default_purchase_nominal_code_name"
+		{nil, 15130, uint16(unsafe.Offsetof(Control{}.ItemDefaultAssetAccountName)), 31, kStr},                                  // "item_default_asset_account_name"
+		{nil, 15161, uint16(unsafe.Offsetof(Control{}.Qborequestid)), 12, kInt},                                                 // "qborequestid"
+		{nil, 15173, uint16(unsafe.Offsetof(Control{}.Percentageoverdue2)), 18, kInt},                                           // "percentageoverdue2"
+		{nil, 15191, uint16(unsafe.Offsetof(Control{}.DefaultPhonePref)), 18, kInt},                                             // "default_phone_pref"
+		{nil, 15209, uint16(unsafe.Offsetof(Control{}.MigrationTicketDate)), 21, kTime},                                         // "migration_ticket_date"
+		{nil, 15230, uint16(unsafe.Offsetof(Control{}.MigrationTicketStatus)), 23, kInt},                                        // "migration_ticket_status"
+		{nil, 15253, uint16(unsafe.Offsetof(Control{}.MigrationCustomFilter)), 23, kStr},                                        // "migration_custom_filter"
+		{nil, 15276, uint16(unsafe.Offsetof(Control{}.Device42Toplevel)), 17, kInt},                                             // "device42_toplevel"
+		{nil, 15293, uint16(unsafe.Offsetof(Control{}.Device42defaultsite)), 19, kInt},                                          // "device42defaultsite"
+		{nil, 15312, uint16(unsafe.Offsetof(Control{}.Device42defaulttype)), 19, kInt},                                          // "device42defaulttype"
+		{nil, 15331, uint16(unsafe.Offsetof(Control{}.Device42defaulttypeGUID)), 24, kStr},                                      // "device42defaulttype_guid"
+		{nil, 15355, uint16(unsafe.Offsetof(Control{}.ServicenowLocale)), 17, kStr},                                             // "servicenow_locale"
+		{nil, 15372, uint16(unsafe.Offsetof(Control{}.ConnectwiseInstanceType)), 25, kInt},                                      // "connectwise_instance_type"
+		{nil, 15397, uint16(unsafe.Offsetof(Control{}.ConnectwiseCompanyID)), 22, kStr},                                         // "connectwise_company_id"
+		{nil, 15419, uint16(unsafe.Offsetof(Control{}.Automaticprepaypaymentattheendoflastmonth)), 41, kBool},                   // "automaticprepaypaymentattheendoflastmonth"
+		{nil, 15460, uint16(unsafe.Offsetof(Control{}.AddOrderNoteToLongDescription)), 34, kBool},                               // "add_order_note_to_long_description"
+		{nil, 15494, uint16(unsafe.Offsetof(Control{}.DisplayUserOnAssetList)), 26, kBool},                                      // "display_user_on_asset_list"
+		{nil, 15520, uint16(unsafe.Offsetof(Control{}.Actiondatedoneisstartdate)), 25, kBool},                                   // "actiondatedoneisstartdate"
+		{nil, 15545, uint16(unsafe.Offsetof(Control{}.Rusesagepo)), 10, kBool},                                                  // "rusesagepo"
+		{nil, 15555, uint16(unsafe.Offsetof(Control{}.Callscreencreatenewcalltab)), 26, kBool},                                  // "callscreencreatenewcalltab"
+		{nil, 15581, uint16(unsafe.Offsetof(Control{}.Makeemailsfromdifferentdomainprivate)), 36, kBool},                        // "makeemailsfromdifferentdomainprivate"
+		{nil, 15617, uint16(unsafe.Offsetof(Control{}.Automaticallysendinvoiceemails)), 30, kBool},                              // "automaticallysendinvoiceemails"
+		{nil, 15647, uint16(unsafe.Offsetof(Control{}.Sendapptemails)), 14, kBool},                                              // "sendapptemails"
+		{nil, 15661, uint16(unsafe.Offsetof(Control{}.DisplayExtraOptionsOnQuickTime)), 35, kBool},                              // "display_extra_options_on_quick_time"
+		{nil, 15696, uint16(unsafe.Offsetof(Control{}.AutotaskIdentifier)), 19, kStr},                                           // "autotask_identifier"
+		{nil, 15715, uint16(unsafe.Offsetof(Control{}.MigrationProductGroup)), 23, kInt},                                        // "migration_product_group"
+		{nil, 15738, uint16(unsafe.Offsetof(Control{}.MigrationServiceGroup)), 23, kInt},                                        // "migration_service_group"
+		{nil, 15761, uint16(unsafe.Offsetof(Control{}.MigrationContractEnddate)), 26, kTime},                                    // "migration_contract_enddate"
+		{nil, 15787, uint16(unsafe.Offsetof(Control{}.MigrationTaxRate)), 18, kInt},                                             // "migration_tax_rate"
+		{nil, 15805, uint16(unsafe.Offsetof(Control{}.MigrationRole)), 14, kInt},                                                // "migration_role"
+		{nil, 15819, uint16(unsafe.Offsetof(Control{}.Logclosedpagerduty)), 18, kBool},                                          // "logclosedpagerduty"
+		{nil, 15837, uint16(unsafe.Offsetof(Control{}.Defaultischangeapprover)), 23, kBool},                                     // "defaultischangeapprover"
+		{nil, 15860, uint16(unsafe.Offsetof(Control{}.Noapprovalwithnocabmembers)), 26, kBool},                                  // "noapprovalwithnocabmembers"
+		{nil, 15886, uint16(unsafe.Offsetof(Control{}.ExchangeConnectedUser)), 23, kStr},                                        // "exchange_connected_user"
+		{nil, 15909, uint16(unsafe.Offsetof(Control{}.ExchangeStartDate)), 19, kTime},                                           // "exchange_start_date"
+		{nil, 15928, uint16(unsafe.Offsetof(Control{}.ExchangeImportType)), 20, kInt},                                           // "exchange_import_type"
+		{nil, 15948, uint16(unsafe.Offsetof(Control{}.Showkbportalurl)), 15, kBool},                                             // "showkbportalurl"
+		{nil, 15963, uint16(unsafe.Offsetof(Control{}.DefaultApptToOriginalTime)), 29, kBool},                                   // "default_appt_to_original_time"
+		{nil, 15992, uint16(unsafe.Offsetof(Control{}.Nablerequireuserdetails)), 23, kBool},                                     // "nablerequireuserdetails"
+		{nil, 16015, uint16(unsafe.Offsetof(Control{}.Sendquotepdf)), 12, kBool},                                                // "sendquotepdf"
+		{nil, 16027, uint16(unsafe.Offsetof(Control{}.Ninjarmmassettypefield)), 22, kInt},                                       // "ninjarmmassettypefield"
+		{nil, 16049, uint16(unsafe.Offsetof(Control{}.Oktausermatchingfields)), 22, kStr},                                       // "oktausermatchingfields"
+		{nil, 16071, uint16(unsafe.Offsetof(Control{}.Oktaagentmatchingfields)), 23, kStr},                                      // "oktaagentmatchingfields"
+		{nil, 16094, uint16(unsafe.Offsetof(Control{}.Oktaactivestatuses)), 18, kStr},                                           // "oktaactivestatuses"
+		{nil, 16112, uint16(unsafe.Offsetof(Control{}.Oktaimporttype)), 14, kInt},                                               // "oktaimporttype"
+		{nil, 16126, uint16(unsafe.Offsetof(Control{}.Populatephoneworknumberforuserwhennotmatched)), 44, kBool},                // "populatephoneworknumberforuserwhennotmatched"
+		{nil, 16170, uint16(unsafe.Offsetof(Control{}.AteraToplevel)), 14, kInt},                                                // "atera_toplevel"
+		{nil, 16184, uint16(unsafe.Offsetof(Control{}.AteraDevicetypes)), 17, kStr},                                             // "atera_devicetypes"
+		{nil, 16201, uint16(unsafe.Offsetof(Control{}.AteraDefaultsite)), 17, kInt},                                             // "atera_defaultsite"
+		{nil, 16218, uint16(unsafe.Offsetof(Control{}.AteraDefaultgroup)), 18, kInt},                                            // "atera_defaultgroup"
+		{nil, 16236, uint16(unsafe.Offsetof(Control{}.AteraDefaultgroupGUID)), 23, kStr},                                        // "atera_defaultgroup_guid"
+		{nil, 16259, uint16(unsafe.Offsetof(Control{}.AteraDeleteDevices)), 20, kBool},                                          // "atera_delete_devices"
+		{nil, 16279, uint16(unsafe.Offsetof(Control{}.AteraEnableAlerting)), 21, kBool},                                         // "atera_enable_alerting"
+		{nil, 16300, uint16(unsafe.Offsetof(Control{}.AteraGuid1)), 11, kStr},                                                   // "atera_guid1"
+		{nil, 16311, uint16(unsafe.Offsetof(Control{}.AteraGuid2)), 11, kStr},                                                   // "atera_guid2"
+		{nil, 16322, uint16(unsafe.Offsetof(Control{}.AteraAlertType)), 16, kInt},                                               // "atera_alert_type"
+		{nil, 16338, uint16(unsafe.Offsetof(Control{}.AteraAlertUser)), 16, kInt},                                               // "atera_alert_user"
+		{nil, 16354, uint16(unsafe.Offsetof(Control{}.Kashflowdefaultconnectionid)), 27, kInt},                                  // "kashflowdefaultconnectionid"
+		{nil, 16381, uint16(unsafe.Offsetof(Control{}.DefaultPrepayLines)), 20, kStr},                                           // "default_prepay_lines"
+		{nil, 16401, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterinternalconversation)), 37, kInt},                        // "ticketstatusafterinternalconversation"
+		{nil, 16438, uint16(unsafe.Offsetof(Control{}.TicketstatusafterinternalconversationGUID)), 42, kStr},                    // "ticketstatusafterinternalconversation_guid"
+		{nil, 16480, uint16(unsafe.Offsetof(Control{}.Enableitemurl)), 13, kBool},                                               // "enableitemurl"
+		{nil, 16493, uint16(unsafe.Offsetof(Control{}.Userviewedquotenotification)), 27, kBool},                                 // "userviewedquotenotification"
+		{nil, 16520, uint16(unsafe.Offsetof(Control{}.Senduseremailafterquoteaccepted)), 31, kBool},                             // "senduseremailafterquoteaccepted"
+		{nil, 16551, uint16(unsafe.Offsetof(Control{}.Defaultcustomersalestax)), 23, kInt},                                      // "defaultcustomersalestax"
+		{nil, 16574, uint16(unsafe.Offsetof(Control{}.Defaultcustomerpurchasestax)), 27, kInt},                                  // "defaultcustomerpurchasestax"
+		{nil, 16601, uint16(unsafe.Offsetof(Control{}.Merakitickettype)), 16, kInt},                                             // "merakitickettype"
+		{nil, 16617, uint16(unsafe.Offsetof(Control{}.MerakitickettypeGUID)), 21, kStr},                                         // "merakitickettype_guid"
+		{nil, 16638, uint16(unsafe.Offsetof(Control{}.Merakiuser)), 10, kInt},                                                   // "merakiuser"
+		{nil, 16648, uint16(unsafe.Offsetof(Control{}.Merakidevicematchingfield)), 25, kInt},                                    // "merakidevicematchingfield"
+		{nil, 16673, uint16(unsafe.Offsetof(Control{}.LansweeperInstanceType)), 24, kInt},                                       // "lansweeper_instance_type"
+		{nil, 16697, uint16(unsafe.Offsetof(Control{}.LansweeperDefaultGroup)), 24, kInt},                                       // "lansweeper_default_group"
+		{nil, 16721, uint16(unsafe.Offsetof(Control{}.LansweeperDefaultGroupGUID)), 29, kStr},                                   // "lansweeper_default_group_guid"
+		{nil, 16750, uint16(unsafe.Offsetof(Control{}.LansweeperUseUsersSite)), 25, kBool},                                      // "lansweeper_use_users_site"
+		{nil, 16775, uint16(unsafe.Offsetof(Control{}.LansweeperDontUpdateSite)), 27, kBool},                                    // "lansweeper_dont_update_site"
+		{nil, 16802, uint16(unsafe.Offsetof(Control{}.LansweeperDontRemoveUsers)), 28, kBool},                                   // "lansweeper_dont_remove_users"
+		{nil, 16830, uint16(unsafe.Offsetof(Control{}.Allowappointmentfaultidchange)), 29, kBool},                               // "allowappointmentfaultidchange"
+		{nil, 16859, uint16(unsafe.Offsetof(Control{}.Autocreateprojectsonso)), 22, kBool},                                      // "autocreateprojectsonso"
+		{nil, 16881, uint16(unsafe.Offsetof(Control{}.Enablepoapprovals)), 17, kBool},                                           // "enablepoapprovals"
+		{nil, 16898, uint16(unsafe.Offsetof(Control{}.Delivertouser)), 13, kBool},                                               // "delivertouser"
+		{nil, 16911, uint16(unsafe.Offsetof(Control{}.Defaultappointmentbody)), 22, kStr},                                       // "defaultappointmentbody"
+		{nil, 16933, uint16(unsafe.Offsetof(Control{}.InteractUseWhere)), 16, kInt},                                             // "interactUseWhere"
+		{nil, 16949, uint16(unsafe.Offsetof(Control{}.InteractURLStandard)), 19, kStr},                                          // "interactUrlStandard"
+		{nil, 16968, uint16(unsafe.Offsetof(Control{}.XeroDefaultInvoiceStatus)), 27, kStr},                                     // "xero_default_invoice_status"
+		{nil, 16995, uint16(unsafe.Offsetof(Control{}.Useaccountscodeslookup)), 22, kBool},                                      // "useaccountscodeslookup"
+		{nil, 17017, uint16(unsafe.Offsetof(Control{}.XeroDefaultOrderStatus)), 25, kStr},                                       // "xero_default_order_status"
+		{nil, 17042, uint16(unsafe.Offsetof(Control{}.Allowordernumberedit)), 20, kBool},                                        // "allowordernumberedit"
+		{nil, 17062, uint16(unsafe.Offsetof(Control{}.XeroAllowLinkedItems)), 23, kBool},                                        // "xero_allow_linked_items"
+		{nil, 17085, uint16(unsafe.Offsetof(Control{}.Typeofdisplayanduseforassetswhenloggingonbehalfallowed)), 54, kInt},       // "typeofdisplayanduseforassetswhenloggingonbehalfallowed"
+		{nil, 17139, uint16(unsafe.Offsetof(Control{}.Samlidp)), 7, kInt},                                                       // "samlidp"
+		{nil, 17146, uint16(unsafe.Offsetof(Control{}.SamlidpName)), 12, kStr},                                                  // "samlidp_name"
+		{nil, 17158, uint16(unsafe.Offsetof(Control{}.DynamicscrmAccountfilter)), 25, kStr},                                     // "dynamicscrm_accountfilter"
+		{nil, 17183, uint16(unsafe.Offsetof(Control{}.DynamicscrmUserfilter)), 22, kStr},                                        // "dynamicscrm_userfilter"
+		{nil, 17205, uint16(unsafe.Offsetof(Control{}.Dattoassettype)), 14, kInt},                                               // "dattoassettype"
+		{nil, 17219, uint16(unsafe.Offsetof(Control{}.Alarmminutes)), 12, kInt},                                                 // "alarmminutes"
+		{nil, 17231, uint16(unsafe.Offsetof(Control{}.LinkNewAssetsToContract)), 27, kBool},                                     // "link_new_assets_to_contract"
+		{nil, 17258, uint16(unsafe.Offsetof(Control{}.Onlyallowassetstatuschangefromnewactionscreen)), 45, kBool},               // "onlyallowassetstatuschangefromnewactionscreen"
+		{nil, 17303, uint16(unsafe.Offsetof(Control{}.Invoiceduedaysextra)), 19, kInt},                                          // "invoiceduedaysextra"
+		{nil, 17322, uint16(unsafe.Offsetof(Control{}.UseGrossMargin)), 16, kBool},                                              // "use_gross_margin"
+		{nil, 17338, uint16(unsafe.Offsetof(Control{}.NinjaAlertType)), 16, kInt},                                               // "ninja_alert_type"
+		{nil, 17354, uint16(unsafe.Offsetof(Control{}.NinjaAlertUser)), 16, kInt},                                               // "ninja_alert_user"
+		{nil, 17370, uint16(unsafe.Offsetof(Control{}.NinjaDeleteDevices)), 20, kBool},                                          // "ninja_delete_devices"
+		{nil, 17390, uint16(unsafe.Offsetof(Control{}.OrionForceDefaultUser)), 24, kBool},                                       // "orion_force_default_user"
+		{nil, 17414, uint16(unsafe.Offsetof(Control{}.Createnewitemsfromquotes)), 24, kBool},                                    // "createnewitemsfromquotes"
+		{nil, 17438, uint16(unsafe.Offsetof(Control{}.Kbcreateifnoresults)), 19, kBool},                                         // "kbcreateifnoresults"
+		{nil, 17457, uint16(unsafe.Offsetof(Control{}.Kbcreateticketortemplate)), 24, kInt},                                     // "kbcreateticketortemplate"
+		{nil, 17481, uint16(unsafe.Offsetof(Control{}.Kbtemplateid)), 12, kInt},                                                 // "kbtemplateid"
+		{nil, 17493, uint16(unsafe.Offsetof(Control{}.Kbticketid)), 10, kInt},                                                   // "kbticketid"
+		{nil, 17503, uint16(unsafe.Offsetof(Control{}.Displayextraquicktimefields)), 27, kBool},                                 // "displayextraquicktimefields"
+		{nil, 17530, uint16(unsafe.Offsetof(Control{}.Disablebusinesscentralautosync)), 30, kBool},                              // "disablebusinesscentralautosync"
+		{nil, 17560, uint16(unsafe.Offsetof(Control{}.Showattachmentsonapprovals)), 26, kBool},                                  // "showattachmentsonapprovals"
+		{nil, 17586, uint16(unsafe.Offsetof(Control{}.Previewpdfinbrowser)), 19, kBool},                                         // "previewpdfinbrowser"
+		{nil, 17605, uint16(unsafe.Offsetof(Control{}.Ticketstartdatebeforeenddate)), 28, kBool},                                // "ticketstartdatebeforeenddate"
+		{nil, 17633, uint16(unsafe.Offsetof(Control{}.MigrationProject)), 17, kInt},                                             // "migration_project"
+		{nil, 17650, uint16(unsafe.Offsetof(Control{}.MigrationProjectChildren)), 26, kInt},                                     // "migration_project_children"
+		{nil, 17676, uint16(unsafe.Offsetof(Control{}.ItglueTopLevel)), 16, kInt},                                               // "itglue_top_level"
+		{nil, 17692, uint16(unsafe.Offsetof(Control{}.ItglueCustomerType)), 20, kInt},                                           // "itglue_customer_type"
+		{nil, 17712, uint16(unsafe.Offsetof(Control{}.ItglueImportActiveStatuses)), 29, kStr},                                   // "itglue_import_active_statuses"
+		{nil, 17741, uint16(unsafe.Offsetof(Control{}.ItglueDefaultSite)), 19, kInt},                                            // "itglue_default_site"
+		{nil, 17760, uint16(unsafe.Offsetof(Control{}.ItglueImportType)), 18, kInt},                                             // "itglue_import_type"
+		{nil, 17778, uint16(unsafe.Offsetof(Control{}.ItglueEnableSync)), 18, kBool},                                            // "itglue_enable_sync"
+		{nil, 17796, uint16(unsafe.Offsetof(Control{}.ItglueActiveStatus)), 20, kStr},                                           // "itglue_active_status"
+		{nil, 17816, uint16(unsafe.Offsetof(Control{}.ItglueInactiveStatus)), 22, kStr},                                         // "itglue_inactive_status"
+		{nil, 17838, uint16(unsafe.Offsetof(Control{}.ItglueInstanceURL)), 19, kStr},                                            // "itglue_instance_url"
+		{nil, 17857, uint16(unsafe.Offsetof(Control{}.MoveQuoteToClosedOnSoCreation)), 35, kBool},                               // "move_quote_to_closed_on_so_creation"
+		{nil, 17892, uint16(unsafe.Offsetof(Control{}.MoveQuotesDefaultStatus)), 26, kInt},                                      // "move_quotes_default_status"
+		{nil, 17918, uint16(unsafe.Offsetof(Control{}.MoveQuotesDefaultStatusGUID)), 31, kStr},                                  // "move_quotes_default_status_guid"
+		{nil, 17949, uint16(unsafe.Offsetof(Control{}.ShowChildSosOnParent)), 24, kBool},                                        // "show_child_sos_on_parent"
+		{nil, 17973, uint16(unsafe.Offsetof(Control{}.EnduserchangeConfirmation)), 26, kBool},                                   // "enduserchange_confirmation"
+		{nil, 17999, uint16(unsafe.Offsetof(Control{}.ConnectwiseMarkbilled)), 22, kBool},                                       // "connectwise_markbilled"
+		{nil, 18021, uint16(unsafe.Offsetof(Control{}.BillingFromMailboxID)), 23, kInt},                                         // "billing_from_mailbox_id"
+		{nil, 18044, uint16(unsafe.Offsetof(Control{}.QuotesFromMailboxID)), 22, kInt},                                          // "quotes_from_mailbox_id"
+		{nil, 18066, uint16(unsafe.Offsetof(Control{}.SoFromMailboxID)), 18, kInt},                                              // "so_from_mailbox_id"
+		{nil, 18084, uint16(unsafe.Offsetof(Control{}.PoFromMailboxID)), 18, kInt},                                              // "po_from_mailbox_id"
+		{nil, 18102, uint16(unsafe.Offsetof(Control{}.SnelstartClientTopLevel)), 26, kInt},                                      // "snelstart_client_top_level"
+		{nil, 18128, uint16(unsafe.Offsetof(Control{}.SnelstartItemGroup)), 20, kInt},                                           // "snelstart_item_group"
+		{nil, 18148, uint16(unsafe.Offsetof(Control{}.SnelstartItemGroupGUID)), 25, kStr},                                       // "snelstart_item_group_guid"
+		{nil, 18173, uint16(unsafe.Offsetof(Control{}.SnelstartEnableSync)), 21, kBool},                                         // "snelstart_enable_sync"
+		{nil, 18194, uint16(unsafe.Offsetof(Control{}.SnelstartDefaultItem)), 22, kStr},                                         // "snelstart_default_item"
+		{nil, 18216, uint16(unsafe.Offsetof(Control{}.JamfDevicetypes)), 16, kStr},                                              // "jamf_devicetypes"
+		{nil, 18232, uint16(unsafe.Offsetof(Control{}.AllowedFiles)), 13, kStr},                                                 // "allowed_files"
+		{nil, 18245, uint16(unsafe.Offsetof(Control{}.JamfDefaultsite)), 16, kInt},                                              // "jamf_defaultsite"
+		{nil, 18261, uint16(unsafe.Offsetof(Control{}.AllowReadallPasswords)), 23, kBool},                                       // "allow_readall_passwords"
+		{nil, 18284, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypemobile)), 23, kInt},                                       // "jamf_defaultdtypemobile"
+		{nil, 18307, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileGUID)), 28, kStr},                                   // "jamf_defaultdtypemobile_guid"
+		{nil, 18335, uint16(unsafe.Offsetof(Control{}.ScomAllowedClientids)), 22, kStr},                                         // "scom_allowed_clientids"
+		{nil, 18357, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputer)), 25, kInt},                                     // "jamf_defaultdtypecomputer"
+		{nil, 18382, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerGUID)), 30, kStr},                                 // "jamf_defaultdtypecomputer_guid"
+		{nil, 18412, uint16(unsafe.Offsetof(Control{}.OrionAllowedClientids)), 23, kStr},                                        // "orion_allowed_clientids"
+		{nil, 18435, uint16(unsafe.Offsetof(Control{}.GoogleCalendarAuthorized)), 26, kBool},                                    // "google_calendar_authorized"
+		{nil, 18461, uint16(unsafe.Offsetof(Control{}.DefaultBillingPeriod)), 22, kInt},                                         // "default_billing_period"
+		{nil, 18483, uint16(unsafe.Offsetof(Control{}.Showvotecount)), 13, kBool},                                               // "showvotecount"
+		{nil, 18496, uint16(unsafe.Offsetof(Control{}.LimitNewsByDate)), 18, kBool},                                             // "limit_news_by_date"
+		{nil, 18514, uint16(unsafe.Offsetof(Control{}.CcListIsDropdown)), 19, kBool},                                            // "cc_list_is_dropdown"
+		{nil, 18533, uint16(unsafe.Offsetof(Control{}.Splitrecurringcontracts)), 23, kBool},                                     // "splitrecurringcontracts"
+		{nil, 18556, uint16(unsafe.Offsetof(Control{}.DefaultExpandRows)), 19, kBool},                                           // "default_expand_rows"
+		{nil, 18575, uint16(unsafe.Offsetof(Control{}.Samlmatchingfield)), 17, kInt},                                            // "samlmatchingfield"
+		{nil, 18592, uint16(unsafe.Offsetof(Control{}.DefaultItemTaxCode)), 21, kInt},                                           // "default_item_tax_code"
+		{nil, 18613, uint16(unsafe.Offsetof(Control{}.DefaultServiceTaxCode)), 24, kInt},                                        // "default_service_tax_code"
+		{nil, 18637, uint16(unsafe.Offsetof(Control{}.DefaultPrepayTaxCode)), 23, kInt},                                         // "default_prepay_tax_code"
+		{nil, 18660, uint16(unsafe.Offsetof(Control{}.DefaultContractTaxCode)), 25, kInt},                                       // "default_contract_tax_code"
+		{nil, 18685, uint16(unsafe.Offsetof(Control{}.DefaultSentinelTicketType)), 28, kInt},                                    // "default_sentinel_ticket_type"
+		{nil, 18713, uint16(unsafe.Offsetof(Control{}.DefaultSentinelTicketTypeGUID)), 33, kStr},                                // "default_sentinel_ticket_type_guid"
+		{nil, 18746, uint16(unsafe.Offsetof(Control{}.DefaultSentinelClassification)), 31, kStr},                                // "default_sentinel_classification"
+		{nil, 18777, uint16(unsafe.Offsetof(Control{}.DefaultSentinelClassificationReason)), 38, kStr},                          // "default_sentinel_classification_reason"
+		{nil, 18815, uint16(unsafe.Offsetof(Control{}.DefaultSentinelPriority)), 25, kStr},                                      // "default_sentinel_priority"
+		{nil, 18840, uint16(unsafe.Offsetof(Control{}.UseTicketSite)), 15, kBool},                                               // "use_ticket_site"
+		{nil, 18855, uint16(unsafe.Offsetof(Control{}.DecimalSeparator)), 17, kInt},                                             // "decimal_separator"
+		{nil, 18872, uint16(unsafe.Offsetof(Control{}.ThousandsSeparator)), 19, kInt},                                           // "thousands_separator"
+		{nil, 18891, uint16(unsafe.Offsetof(Control{}.ParentProjectTemplateID)), 26, kInt},                                      // "parent_project_template_id"
+		{nil, 18917, uint16(unsafe.Offsetof(Control{}.Solarwindsncentraldontsyncaddress)), 33, kBool},                           // "solarwindsncentraldontsyncaddress"
+		{nil, 18950, uint16(unsafe.Offsetof(Control{}.DefaultAssetView)), 18, kInt},                                             // "default_asset_view"
+		{nil, 18968, uint16(unsafe.Offsetof(Control{}.OppvalueFromQuote)), 19, kBool},                                           // "oppvalue_from_quote"
+		{nil, 18987, uint16(unsafe.Offsetof(Control{}.TeamsbotTicketType)), 20, kInt},                                           // "teamsbot_ticket_type"
+		{nil, 19007, uint16(unsafe.Offsetof(Control{}.TeamsbotTicketTypeGUID)), 25, kStr},                                       // "teamsbot_ticket_type_guid"
+		{nil, 19032, uint16(unsafe.Offsetof(Control{}.TeamsbotDefaultSubject)), 24, kStr},                                       // "teamsbot_default_subject"
+		{nil, 19056, uint16(unsafe.Offsetof(Control{}.TeamsbotOutcomeID)), 19, kInt},                                            // "teamsbot_outcome_id"
+		{nil, 19075, uint16(unsafe.Offsetof(Control{}.TeamsbotDefaultUser)), 21, kInt},                                          // "teamsbot_default_user"
+		{nil, 19096, uint16(unsafe.Offsetof(Control{}.Showsupplierupdatestoenduser)), 28, kBool},                                // "showsupplierupdatestoenduser"
+		{nil, 19124, uint16(unsafe.Offsetof(Control{}.AdminOnlyReportSQL)), 21, kBool},                                          // "admin_only_report_sql"
+		{nil, 19145, uint16(unsafe.Offsetof(Control{}.ExchangeConnectionType)), 24, kInt},                                       // "exchange_connection_type"
+		{nil, 19169, uint16(unsafe.Offsetof(Control{}.Rexchangetenantid)), 17, kStr},                                            // "rexchangetenantid"
+		{nil, 19186, uint16(unsafe.Offsetof(Control{}.Rexchangeapplicationid)), 22, kStr},                                       // "rexchangeapplicationid"
+		{nil, 19208, uint16(unsafe.Offsetof(Control{}.SentinelTenantID)), 18, kStr},                                             // "sentinel_tenant_id"
+		{nil, 19226, uint16(unsafe.Offsetof(Control{}.SentinelApplicationID)), 23, kStr},                                        // "sentinel_application_id"
+		{nil, 19249, uint16(unsafe.Offsetof(Control{}.Serializationassetfield)), 23, kInt},                                      // "serializationassetfield"
+		{nil, 19272, uint16(unsafe.Offsetof(Control{}.SerializationassetfieldGUID)), 28, kStr},                                  // "serializationassetfield_guid"
+		{nil, 19300, uint16(unsafe.Offsetof(Control{}.Azuremonitortickettype)), 22, kInt},                                       // "azuremonitortickettype"
+		{nil, 19322, uint16(unsafe.Offsetof(Control{}.AzuremonitortickettypeGUID)), 27, kStr},                                   // "azuremonitortickettype_guid"
+		{nil, 19349, uint16(unsafe.Offsetof(Control{}.Azuremonitoruser)), 16, kInt},                                             // "azuremonitoruser"
+		{nil, 19365, uint16(unsafe.Offsetof(Control{}.Azuremonitorreopenstatus)), 24, kInt},                                     // "azuremonitorreopenstatus"
+		{nil, 19389, uint16(unsafe.Offsetof(Control{}.AzuremonitorreopenstatusGUID)), 29, kStr},                                 // "azuremonitorreopenstatus_guid"
+		{nil, 19418, uint16(unsafe.Offsetof(Control{}.Faqtreeview)), 11, kBool},                                                 // "faqtreeview"
+		{nil, 19429, uint16(unsafe.Offsetof(Control{}.DattoConnectType)), 18, kInt},                                             // "datto_connect_type"
+		{nil, 19447, uint16(unsafe.Offsetof(Control{}.SyncroToplevel)), 15, kInt},                                               // "syncro_toplevel"
+		{nil, 19462, uint16(unsafe.Offsetof(Control{}.SyncroDevicetypes)), 18, kStr},                                            // "syncro_devicetypes"
+		{nil, 19480, uint16(unsafe.Offsetof(Control{}.SyncroDefaultsite)), 18, kInt},                                            // "syncro_defaultsite"
+		{nil, 19498, uint16(unsafe.Offsetof(Control{}.SyncroDefaultgroup)), 19, kInt},                                           // "syncro_defaultgroup"
+		{nil, 19517, uint16(unsafe.Offsetof(Control{}.SyncroDefaultgroupGUID)), 24, kStr},                                       // "syncro_defaultgroup_guid"
+		{nil, 19541, uint16(unsafe.Offsetof(Control{}.SyncroImporttype)), 17, kInt},                                             // "syncro_importtype"
+		{nil, 19558, uint16(unsafe.Offsetof(Control{}.SyncroDeleteDevices)), 21, kBool},                                         // "syncro_delete_devices"
+		{nil, 19579, uint16(unsafe.Offsetof(Control{}.SyncroEnableAlerting)), 22, kBool},                                        // "syncro_enable_alerting"
+		{nil, 19601, uint16(unsafe.Offsetof(Control{}.SyncroAlertType)), 17, kInt},                                              // "syncro_alert_type"
+		{nil, 19618, uint16(unsafe.Offsetof(Control{}.SyncroAlertUser)), 17, kInt},                                              // "syncro_alert_user"
+		{nil, 19635, uint16(unsafe.Offsetof(Control{}.Exchangeapptsprivate)), 20, kBool},                                        // "exchangeapptsprivate"
+		{nil, 19655, uint16(unsafe.Offsetof(Control{}.QbAllowLinkedItems)), 21, kBool},                                          // "qb_allow_linked_items"
+		{nil, 19676, uint16(unsafe.Offsetof(Control{}.DomotzDefaultAgentdevicetype)), 30, kInt},                                 // "domotz_default_agentdevicetype"
+		{nil, 19706, uint16(unsafe.Offsetof(Control{}.DomotzDefaultAgentdevicetypeGUID)), 35, kStr},                             // "domotz_default_agentdevicetype_guid"
+		{nil, 19741, uint16(unsafe.Offsetof(Control{}.DomotzDefaultAgentsite)), 24, kInt},                                       // "domotz_default_agentsite"
+		{nil, 19765, uint16(unsafe.Offsetof(Control{}.DomotzDefaultDevicetype)), 25, kInt},                                      // "domotz_default_devicetype"
+		{nil, 19790, uint16(unsafe.Offsetof(Control{}.DomotzDefaultDevicetypeGUID)), 30, kStr},                                  // "domotz_default_devicetype_guid"
+		{nil, 19820, uint16(unsafe.Offsetof(Control{}.DomotzDefaultDevicesite)), 25, kInt},                                      // "domotz_default_devicesite"
+		{nil, 19845, uint16(unsafe.Offsetof(Control{}.DomotzDeleteDevices)), 21, kBool},                                         // "domotz_delete_devices"
+		{nil, 19866, uint16(unsafe.Offsetof(Control{}.AllowQuantityCalculations)), 27, kBool},                                   // "allow_quantity_calculations"
+		{nil, 19893, uint16(unsafe.Offsetof(Control{}.PoNumberMandatory)), 19, kBool},                                           // "po_number_mandatory"
+		{nil, 19912, uint16(unsafe.Offsetof(Control{}.SnowToplevel)), 13, kInt},                                                 // "snow_toplevel"
+		{nil, 19925, uint16(unsafe.Offsetof(Control{}.Hideapptactionsfromuser)), 23, kBool},                                     // "hideapptactionsfromuser"
+		{nil, 19948, uint16(unsafe.Offsetof(Control{}.SnowDefaultDevicetype)), 23, kInt},                                        // "snow_default_devicetype"
+		{nil, 19971, uint16(unsafe.Offsetof(Control{}.SnowDefaultDevicetypeGUID)), 28, kStr},                                    // "snow_default_devicetype_guid"
+		{nil, 19999, uint16(unsafe.Offsetof(Control{}.OktaDeactivateEntities)), 24, kBool},                                      // "okta_deactivate_entities"
+		{nil, 20023, uint16(unsafe.Offsetof(Control{}.OktaLastAgentSync)), 20, kTime},                                           // "okta_last_agent_sync"
+		{nil, 20043, uint16(unsafe.Offsetof(Control{}.OktaLastUserSync)), 19, kTime},                                            // "okta_last_user_sync"
+		{nil, 20062, uint16(unsafe.Offsetof(Control{}.AutomateImportEntities)), 24, kStr},                                       // "automate_import_entities"
+		{nil, 20086, uint16(unsafe.Offsetof(Control{}.AutomateDeleteDevices)), 23, kBool},                                       // "automate_delete_devices"
+		{nil, 20109, uint16(unsafe.Offsetof(Control{}.AutomateConnectwiseControl)), 28, kBool},                                  // "automate_connectwise_control"
+		{nil, 20137, uint16(unsafe.Offsetof(Control{}.ConnectwiseControlGUID)), 24, kStr},                                       // "connectwise_control_guid"
+		{nil, 20161, uint16(unsafe.Offsetof(Control{}.AutomateEnableAlerting)), 24, kBool},                                      // "automate_enable_alerting"
+		{nil, 20185, uint16(unsafe.Offsetof(Control{}.AutomateAlertType)), 19, kInt},                                            // "automate_alert_type"
+		{nil, 20204, uint16(unsafe.Offsetof(Control{}.AutomateAlertUser)), 19, kInt},                                            // "automate_alert_user"
+		{nil, 20223, uint16(unsafe.Offsetof(Control{}.AutomateGuid1)), 14, kStr},                                                // "automate_guid1"
+		{nil, 20237, uint16(unsafe.Offsetof(Control{}.SnowDefaultDevicesite)), 23, kInt},                                        // "snow_default_devicesite"
+		{nil, 20260, uint16(unsafe.Offsetof(Control{}.AutomateGuid2)), 14, kStr},                                                // "automate_guid2"
+		{nil, 20274, uint16(unsafe.Offsetof(Control{}.SnowDeleteDevices)), 19, kBool},                                           // "snow_delete_devices"
+		{nil, 20293, uint16(unsafe.Offsetof(Control{}.HaloassetdiscoveryInstanceType)), 32, kInt},                               // "haloassetdiscovery_instance_type"
+		{nil, 20325, uint16(unsafe.Offsetof(Control{}.DefaultShowmenu)), 16, kBool},                                             // "default_showmenu"
+		{nil, 20341, uint16(unsafe.Offsetof(Control{}.ProrataPeriodsAhead)), 21, kInt},                                          // "prorata_periods_ahead"
+		{nil, 20362, uint16(unsafe.Offsetof(Control{}.Childparentlinktableview)), 24, kBool},                                    // "childparentlinktableview"
+		{nil, 20386, uint16(unsafe.Offsetof(Control{}.MandatoryConsignmentSite)), 26, kBool},                                    // "mandatory_consignment_site"
+		{nil, 20412, uint16(unsafe.Offsetof(Control{}.SameClientConsignmentSite)), 28, kBool},                                   // "same_client_consignment_site"
+		{nil, 20440, uint16(unsafe.Offsetof(Control{}.ProjectUseConsignmentSite)), 28, kBool},                                   // "project_use_consignment_site"
+		{nil, 20468, uint16(unsafe.Offsetof(Control{}.SnowImporttype)), 15, kInt},                                               // "snow_importtype"
+		{nil, 20483, uint16(unsafe.Offsetof(Control{}.SnowDontCreateNewDevices)), 28, kBool},                                    // "snow_dont_create_new_devices"
+		{nil, 20511, uint16(unsafe.Offsetof(Control{}.SnowDontUpdateDeviceType)), 28, kBool},                                    // "snow_dont_update_device_type"
+		{nil, 20539, uint16(unsafe.Offsetof(Control{}.SnowDontMoveSite)), 19, kBool},                                            // "snow_dont_move_site"
+		{nil, 20558, uint16(unsafe.Offsetof(Control{}.SnowUserMatchingType)), 23, kInt},                                         // "snow_user_matching_type"
+		{nil, 20581, uint16(unsafe.Offsetof(Control{}.DontUseVendorflag)), 19, kBool},                                           // "dont_use_vendorflag"
+		{nil, 20600, uint16(unsafe.Offsetof(Control{}.DontUseCwticketfilter)), 23, kBool},                                       // "dont_use_cwticketfilter"
+		{nil, 20623, uint16(unsafe.Offsetof(Control{}.AllowNegativeProrata)), 22, kBool},                                        // "allow_negative_prorata"
+		{nil, 20645, uint16(unsafe.Offsetof(Control{}.AuvikTopLevel)), 15, kInt},                                                // "auvik_top_level"
+		{nil, 20660, uint16(unsafe.Offsetof(Control{}.AuvikDefaultSite)), 18, kInt},                                             // "auvik_default_site"
+		{nil, 20678, uint16(unsafe.Offsetof(Control{}.AuvikImporttype)), 16, kInt},                                              // "auvik_importtype"
+		{nil, 20694, uint16(unsafe.Offsetof(Control{}.AuvikEnableAlerting)), 21, kBool},                                         // "auvik_enable_alerting"
+		{nil, 20715, uint16(unsafe.Offsetof(Control{}.AuvikAlertType)), 16, kInt},                                               // "auvik_alert_type"
+		{nil, 20731, uint16(unsafe.Offsetof(Control{}.AuvikAlertUser)), 16, kInt},                                               // "auvik_alert_user"
+		{nil, 20747, uint16(unsafe.Offsetof(Control{}.TeamsbotAllowedTenants)), 24, kStr},                                       // "teamsbot_allowed_tenants"
+		{nil, 20771, uint16(unsafe.Offsetof(Control{}.ShowContractBalanceOnTicket)), 31, kBool},                                 // "show_contract_balance_on_ticket"
+		{nil, 20802, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDAssets)), 25, kInt},                                       // "default_columns_id_assets"
+		{nil, 20827, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDAssetsGUID)), 30, kStr},                                   // "default_columns_id_assets_guid"
+		{nil, 20857, uint16(unsafe.Offsetof(Control{}.PinImportantActions)), 21, kBool},                                         // "pin_important_actions"
+		{nil, 20878, uint16(unsafe.Offsetof(Control{}.Issueditemsdesc)), 15, kStr},                                              // "issueditemsdesc"
+		{nil, 20893, uint16(unsafe.Offsetof(Control{}.Siteassetenduserlink)), 20, kBool},                                        // "siteassetenduserlink"
+		{nil, 20913, uint16(unsafe.Offsetof(Control{}.Webannouncementlocation)), 23, kInt},                                      // "webannouncementlocation"
+		{nil, 20936, uint16(unsafe.Offsetof(Control{}.Ticketdrivenservstatus)), 22, kBool},                                      // "ticketdrivenservstatus"
+		{nil, 20958, uint16(unsafe.Offsetof(Control{}.Autosendemailforautorinvoices)), 29, kBool},                               // "autosendemailforautorinvoices"
+		{nil, 20987, uint16(unsafe.Offsetof(Control{}.Isversionreleased)), 17, kBool},                                           // "isversionreleased"
+		{nil, 21004, uint16(unsafe.Offsetof(Control{}.Quicktimeagentselect)), 20, kBool},                                        // "quicktimeagentselect"
+		{nil, 21024, uint16(unsafe.Offsetof(Control{}.Enableapprovalsigning)), 21, kBool},                                       // "enableapprovalsigning"
+		{nil, 21045, uint16(unsafe.Offsetof(Control{}.Showenterdetailsmanually)), 24, kBool},                                    // "showenterdetailsmanually"
+		{nil, 21069, uint16(unsafe.Offsetof(Control{}.Costupdatemethod)), 16, kInt},                                             // "costupdatemethod"
+		{nil, 21085, uint16(unsafe.Offsetof(Control{}.Assigntoapptagent)), 17, kBool},                                           // "assigntoapptagent"
+		{nil, 21102, uint16(unsafe.Offsetof(Control{}.Slatimeleftcalcmethod)), 21, kInt},                                        // "slatimeleftcalcmethod"
+		{nil, 21123, uint16(unsafe.Offsetof(Control{}.Searchbodyfortag)), 16, kBool},                                            // "searchbodyfortag"
+		{nil, 21139, uint16(unsafe.Offsetof(Control{}.HubspotTopLevel)), 17, kInt},                                              // "hubspot_top_level"
+		{nil, 21156, uint16(unsafe.Offsetof(Control{}.HubspotIncludeAddress)), 23, kBool},                                       // "hubspot_include_address"
+		{nil, 21179, uint16(unsafe.Offsetof(Control{}.HubspotDefaultSite)), 20, kInt},                                           // "hubspot_default_site"
+		{nil, 21199, uint16(unsafe.Offsetof(Control{}.HubspotAccount)), 15, kStr},                                               // "hubspot_account"
+		{nil, 21214, uint16(unsafe.Offsetof(Control{}.HubspotDomain)), 14, kStr},                                                // "hubspot_domain"
+		{nil, 21228, uint16(unsafe.Offsetof(Control{}.HubspotCompanySync)), 20, kInt},                                           // "hubspot_company_sync"
+		{nil, 21248, uint16(unsafe.Offsetof(Control{}.HubspotContactSync)), 20, kInt},                                           // "hubspot_contact_sync"
+		{nil, 21268, uint16(unsafe.Offsetof(Control{}.HubspotShowSuccessMessage)), 28, kBool},                                   // "hubspot_show_success_message"
+		{nil, 21296, uint16(unsafe.Offsetof(Control{}.HubspotIncludedLifecycles)), 27, kStr},                                    // "hubspot_included_lifecycles"
+		{nil, 21323, uint16(unsafe.Offsetof(Control{}.HubspotArchive)), 15, kBool},                                              // "hubspot_archive"
+		{nil, 21338, uint16(unsafe.Offsetof(Control{}.HubspotImporttype)), 18, kInt},                                            // "hubspot_importtype"
+		{nil, 21356, uint16(unsafe.Offsetof(Control{}.QualysDefaultSite)), 19, kInt},                                            // "qualys_default_site"
+		{nil, 21375, uint16(unsafe.Offsetof(Control{}.PassportalClienttoplevel)), 25, kInt},                                     // "passportal_clienttoplevel"
+		{nil, 21400, uint16(unsafe.Offsetof(Control{}.PassportalDefaultusersite)), 26, kInt},                                    // "passportal_defaultusersite"
+		{nil, 21426, uint16(unsafe.Offsetof(Control{}.PassportalDefaultassetsite)), 27, kInt},                                   // "passportal_defaultassetsite"
+		{nil, 21453, uint16(unsafe.Offsetof(Control{}.RpassportalIntegratorentitiestoimport)), 38, kStr},                        // "rpassportal_integratorentitiestoimport"
+		{nil, 21491, uint16(unsafe.Offsetof(Control{}.PassportalDefaultassetgroup)), 28, kInt},                                  // "passportal_defaultassetgroup"
+		{nil, 21519, uint16(unsafe.Offsetof(Control{}.PassportalDefaultassetgroupGUID)), 33, kStr},                              // "passportal_defaultassetgroup_guid"
+		{nil, 21552, uint16(unsafe.Offsetof(Control{}.PassportalDeactivateAssets)), 28, kBool},                                  // "passportal_deactivate_assets"
+		{nil, 21580, uint16(unsafe.Offsetof(Control{}.AuvikTopLevelDomainID)), 25, kStr},                                        // "auvik_top_level_domain_id"
+		{nil, 21605, uint16(unsafe.Offsetof(Control{}.AuvikTopLevelDomainName)), 27, kStr},                                      // "auvik_top_level_domain_name"
+		{nil, 21632, uint16(unsafe.Offsetof(Control{}.Qbononinventoryitemgroup)), 24, kInt},                                     // "qbononinventoryitemgroup"
+		{nil, 21656, uint16(unsafe.Offsetof(Control{}.Showmailboxname)), 15, kBool},                                             // "showmailboxname"
+		{nil, 21671, uint16(unsafe.Offsetof(Control{}.ShowTimerSeconds)), 18, kBool},                                            // "show_timer_seconds"
+		{nil, 21689, uint16(unsafe.Offsetof(Control{}.ExchangeDisableIntegratorDelete)), 34, kBool},                             // "exchange_disable_integrator_delete"
+		{nil, 21723, uint16(unsafe.Offsetof(Control{}.UseAccountTax)), 15, kBool},                                               // "use_account_tax"
+		{nil, 21738, uint16(unsafe.Offsetof(Control{}.UseXeroForSending)), 20, kBool},                                           // "use_xero_for_sending"
+		{nil, 21758, uint16(unsafe.Offsetof(Control{}.TrialPurchaseURL)), 18, kStr},                                             // "trial_purchase_url"
+		{nil, 21776, uint16(unsafe.Offsetof(Control{}.AuditTeamsCall)), 16, kBool},                                              // "audit_teams_call"
+		{nil, 21792, uint16(unsafe.Offsetof(Control{}.ItglueSyncNames)), 17, kBool},                                             // "itglue_sync_names"
+		{nil, 21809, uint16(unsafe.Offsetof(Control{}.QboDefaultCompany)), 19, kStr},                                            // "qbo_default_company"
+		{nil, 21828, uint16(unsafe.Offsetof(Control{}.Intaccttoplevel)), 15, kInt},                                              // "intaccttoplevel"
+		{nil, 21843, uint16(unsafe.Offsetof(Control{}.Logticketwhenchatend)), 20, kBool},                                        // "logticketwhenchatend"
+		{nil, 21863, uint16(unsafe.Offsetof(Control{}.IntacctSyncEntities)), 21, kStr},                                          // "intacct_sync_entities"
+		{nil, 21884, uint16(unsafe.Offsetof(Control{}.Chatendtickettype)), 17, kInt},                                            // "chatendtickettype"
+		{nil, 21901, uint16(unsafe.Offsetof(Control{}.ChatendtickettypeGUID)), 22, kStr},                                        // "chatendtickettype_guid"
+		{nil, 21923, uint16(unsafe.Offsetof(Control{}.Intacctinvoicetransactiondetail)), 31, kStr},                              // "intacctinvoicetransactiondetail"
+		{nil, 21954, uint16(unsafe.Offsetof(Control{}.Showcustomerlevelprepay)), 23, kBool},                                     // "showcustomerlevelprepay"
+		{nil, 21977, uint16(unsafe.Offsetof(Control{}.LansweeperDontUpdateAssetType)), 33, kBool},                               // "lansweeper_dont_update_asset_type"
+		{nil, 22010, uint16(unsafe.Offsetof(Control{}.NavbarNewTicket)), 17, kBool},                                             // "navbar_new_ticket"
+		{nil, 22027, uint16(unsafe.Offsetof(Control{}.AddedViewCustomerPerm)), 24, kBool},                                       // "added_view_customer_perm"
+		{nil, 22051, uint16(unsafe.Offsetof(Control{}.Quotepricedp)), 12, kInt},                                                 // "quotepricedp"
+		{nil, 22063, uint16(unsafe.Offsetof(Control{}.Defaultassetstatus)), 18, kInt},                                           // "defaultassetstatus"
+		{nil, 22081, uint16(unsafe.Offsetof(Control{}.Negativefeedbackcomment)), 23, kBool},                                     // "negativefeedbackcomment"
+		{nil, 22104, uint16(unsafe.Offsetof(Control{}.Sage50cacompanypath)), 19, kStr},                                          // "sage50cacompanypath"
+		{nil, 22123, uint16(unsafe.Offsetof(Control{}.Sage50causername)), 16, kStr},                                             // "sage50causername"
+		{nil, 22139, uint16(unsafe.Offsetof(Control{}.Usehaloinvoiceidforaccounts)), 27, kBool},                                 // "usehaloinvoiceidforaccounts"
+		{nil, 22166, uint16(unsafe.Offsetof(Control{}.Reviewnotbillable)), 17, kBool},                                           // "reviewnotbillable"
+		{nil, 22183, uint16(unsafe.Offsetof(Control{}.Autofollowonbehalf)), 18, kBool},                                          // "autofollowonbehalf"
+		{nil, 22201, uint16(unsafe.Offsetof(Control{}.Mandatorytags)), 13, kBool},                                               // "mandatorytags"
+		{nil, 22214, uint16(unsafe.Offsetof(Control{}.Updatecurrencytableautomatically)), 32, kBool},                            // "updatecurrencytableautomatically"
+		{nil, 22246, uint16(unsafe.Offsetof(Control{}.Intacctdefaultlocid)), 19, kStr},                                          // "intacctdefaultlocid"
+		{nil, 22265, uint16(unsafe.Offsetof(Control{}.AnonymoususerID)), 16, kInt},                                              // "anonymoususer_id"
+		{nil, 22281, uint16(unsafe.Offsetof(Control{}.AnonymoususerName)), 18, kStr},                                            // "anonymoususer_name"
+		{nil, 22299, uint16(unsafe.Offsetof(Control{}.Globalaccountsbccemailaddress)), 29, kStr},                                // "globalaccountsbccemailaddress"
+		{nil, 22328, uint16(unsafe.Offsetof(Control{}.Mandatoryfaqlist)), 16, kBool},                                            // "mandatoryfaqlist"
+		{nil, 22344, uint16(unsafe.Offsetof(Control{}.Teamscallmethod)), 15, kInt},                                              // "teamscallmethod"
+		{nil, 22359, uint16(unsafe.Offsetof(Control{}.StripePublicKey)), 17, kStr},                                              // "stripe_public_key"
+		{nil, 22376, uint16(unsafe.Offsetof(Control{}.StripeCurrency)), 15, kStr},                                               // "stripe_currency"
+		{nil, 22391, uint16(unsafe.Offsetof(Control{}.AddigyDefaultassetsite)), 23, kInt},                                       // "addigy_defaultassetsite"
+		{nil, 22414, uint16(unsafe.Offsetof(Control{}.AddigyDefaultassetgroup)), 24, kInt},                                      // "addigy_defaultassetgroup"
+		{nil, 22438, uint16(unsafe.Offsetof(Control{}.AddigyDefaultassetgroupGUID)), 29, kStr},                                  // "addigy_defaultassetgroup_guid"
+		{nil, 22467, uint16(unsafe.Offsetof(Control{}.AddigyAssettypefield)), 21, kInt},                                         // "addigy_assettypefield"
+		{nil, 22488, uint16(unsafe.Offsetof(Control{}.AddigyDeactivateAssets)), 24, kBool},                                      // "addigy_deactivate_assets"
+		{nil, 22512, uint16(unsafe.Offsetof(Control{}.AddigyEnableAlerting)), 22, kBool},                                        // "addigy_enable_alerting"
+		{nil, 22534, uint16(unsafe.Offsetof(Control{}.AddigyAlertType)), 17, kInt},                                              // "addigy_alert_type"
+		{nil, 22551, uint16(unsafe.Offsetof(Control{}.AddigyAlertUser)), 17, kInt},                                              // "addigy_alert_user"
+		{nil, 22568, uint16(unsafe.Offsetof(Control{}.DomotzDontUpdateSite)), 23, kBool},                                        // "domotz_dont_update_site"
+		{nil, 22591, uint16(unsafe.Offsetof(Control{}.Showtoplevelontickets)), 21, kBool},                                       // "showtoplevelontickets"
+		{nil, 22612, uint16(unsafe.Offsetof(Control{}.Automatetimezone)), 16, kStr},                                             // "automatetimezone"
+		{nil, 22628, uint16(unsafe.Offsetof(Control{}.Recurringitembillingdescriptionlong)), 35, kStr},                          // "recurringitembillingdescriptionlong"
+		{nil, 22663, uint16(unsafe.Offsetof(Control{}.Sage50cadefaultpaidtype)), 23, kStr},                                      // "sage50cadefaultpaidtype"
+		{nil, 22686, uint16(unsafe.Offsetof(Control{}.Sage50cadefaultpaidaccount)), 26, kStr},                                   // "sage50cadefaultpaidaccount"
+		{nil, 22712, uint16(unsafe.Offsetof(Control{}.Deleterowconfirmation)), 21, kBool},                                       // "deleterowconfirmation"
+		{nil, 22733, uint16(unsafe.Offsetof(Control{}.SalesforceToplevel)), 19, kInt},                                           // "salesforce_toplevel"
+		{nil, 22752, uint16(unsafe.Offsetof(Control{}.Logactionforapprovalresponse)), 28, kBool},                                // "logactionforapprovalresponse"
+		{nil, 22780, uint16(unsafe.Offsetof(Control{}.SalesforceAccountwhere)), 23, kStr},                                       // "salesforce_accountwhere"
+		{nil, 22803, uint16(unsafe.Offsetof(Control{}.Liongardassettypefield)), 22, kInt},                                       // "liongardassettypefield"
+		{nil, 22825, uint16(unsafe.Offsetof(Control{}.SalesforceContactwhere)), 23, kStr},                                       // "salesforce_contactwhere"
+		{nil, 22848, uint16(unsafe.Offsetof(Control{}.LiongardToplevel)), 17, kInt},                                             // "liongard_toplevel"
+		{nil, 22865, uint16(unsafe.Offsetof(Control{}.SalesforceOpportunitywhere)), 27, kStr},                                   // "salesforce_opportunitywhere"
+		{nil, 22892, uint16(unsafe.Offsetof(Control{}.LiongardDefaultsite)), 20, kInt},                                          // "liongard_defaultsite"
+		{nil, 22912, uint16(unsafe.Offsetof(Control{}.SalesforceCasewhere)), 20, kStr},                                          // "salesforce_casewhere"
+		{nil, 22932, uint16(unsafe.Offsetof(Control{}.LiongardDefaultgroup)), 21, kInt},                                         // "liongard_defaultgroup"
+		{nil, 22953, uint16(unsafe.Offsetof(Control{}.LiongardDefaultgroupGUID)), 26, kStr},                                     // "liongard_defaultgroup_guid"
+		{nil, 22979, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratorentitiestoimport)), 37, kStr},                         // "salesforce_integratorentitiestoimport"
+		{nil, 23016, uint16(unsafe.Offsetof(Control{}.SalesforceUpdateaddresses)), 26, kBool},                                   // "salesforce_updateaddresses"
+		{nil, 23042, uint16(unsafe.Offsetof(Control{}.LiongardImporttype)), 19, kInt},                                           // "liongard_importtype"
+		{nil, 23061, uint16(unsafe.Offsetof(Control{}.SalesforceCasetickettype)), 25, kInt},                                     // "salesforce_casetickettype"
+		{nil, 23086, uint16(unsafe.Offsetof(Control{}.SalesforceCasetickettypeGUID)), 30, kStr},                                 // "salesforce_casetickettype_guid"
+		{nil, 23116, uint16(unsafe.Offsetof(Control{}.LiongardDeleteDevices)), 23, kBool},                                       // "liongard_delete_devices"
+		{nil, 23139, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratoraccountlastsync)), 36, kTime},                         // "salesforce_integratoraccountlastsync"
+		{nil, 23175, uint16(unsafe.Offsetof(Control{}.LiongardCustomerSyncType)), 27, kInt},                                     // "liongard_customer_sync_type"
+		{nil, 23202, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratorcontactlastsync)), 36, kTime},                         // "salesforce_integratorcontactlastsync"
+		{nil, 23238, uint16(unsafe.Offsetof(Control{}.SyncLiongardCustomer)), 22, kBool},                                        // "sync_liongard_customer"
+		{nil, 23260, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratoropportunitylastsync)), 40, kTime},                     // "salesforce_integratoropportunitylastsync"
+		{nil, 23300, uint16(unsafe.Offsetof(Control{}.ShowLiongardSuccess)), 21, kBool},                                         // "show_liongard_success"
+		{nil, 23321, uint16(unsafe.Offsetof(Control{}.Accmanagershowextradetails)), 26, kBool},                                  // "accmanagershowextradetails"
+		{nil, 23347, uint16(unsafe.Offsetof(Control{}.IngramMicroUpdateAddresses)), 29, kBool},                                  // "ingram_micro_update_addresses"
+		{nil, 23376, uint16(unsafe.Offsetof(Control{}.IngramMicroTopLevel)), 22, kInt},                                          // "ingram_micro_top_level"
+		{nil, 23398, uint16(unsafe.Offsetof(Control{}.IngramMicroImportEntities)), 28, kStr},                                    // "ingram_micro_import_entities"
+		{nil, 23426, uint16(unsafe.Offsetof(Control{}.Pax8UpdateAddresses)), 21, kBool},                                         // "pax8_update_addresses"
+		{nil, 23447, uint16(unsafe.Offsetof(Control{}.Pax8TopLevel)), 14, kInt},                                                 // "pax8_top_level"
+		{nil, 23461, uint16(unsafe.Offsetof(Control{}.Pax8ImportEntities)), 20, kStr},                                           // "pax8_import_entities"
+		{nil, 23481, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratorcaselastsync)), 33, kTime},                            // "salesforce_integratorcaselastsync"
+		{nil, 23514, uint16(unsafe.Offsetof(Control{}.Sendclosureremindertoccaddress)), 30, kBool},                              // "sendclosureremindertoccaddress"
+		{nil, 23544, uint16(unsafe.Offsetof(Control{}.ExchangeOrganizerOverride)), 27, kStr},                                    // "exchange_organizer_override"
+		{nil, 23571, uint16(unsafe.Offsetof(Control{}.Showtickettypeselection)), 23, kBool},                                     // "showtickettypeselection"
+		{nil, 23594, uint16(unsafe.Offsetof(Control{}.AzureFederationDomain)), 23, kStr},                                        // "azure_federation_domain"
+		{nil, 23617, uint16(unsafe.Offsetof(Control{}.AzureAutoCreateUsers)), 23, kBool},                                        // "azure_auto_create_users"
+		{nil, 23640, uint16(unsafe.Offsetof(Control{}.AzureAutoCreationSite)), 24, kInt},                                        // "azure_auto_creation_site"
+		{nil, 23664, uint16(unsafe.Offsetof(Control{}.Azureb2cDomain)), 15, kStr},                                               // "azureb2c_domain"
+		{nil, 23679, uint16(unsafe.Offsetof(Control{}.Azureb2cUserFlow)), 18, kStr},                                             // "azureb2c_user_flow"
+		{nil, 23697, uint16(unsafe.Offsetof(Control{}.AzureLoginURL)), 15, kInt},                                                // "azure_login_url"
+		{nil, 23712, uint16(unsafe.Offsetof(Control{}.Usercanviewapprovedtickets)), 26, kBool},                                  // "usercanviewapprovedtickets"
+		{nil, 23738, uint16(unsafe.Offsetof(Control{}.Reauthorizeforapprovals)), 23, kBool},                                     // "reauthorizeforapprovals"
+		{nil, 23761, uint16(unsafe.Offsetof(Control{}.DefaultItemgroupsHideitems)), 28, kBool},                                  // "default_itemgroups_hideitems"
+		{nil, 23789, uint16(unsafe.Offsetof(Control{}.Enableshifts)), 12, kBool},                                                // "enableshifts"
+		{nil, 23801, uint16(unsafe.Offsetof(Control{}.NewrelicTickettype)), 19, kInt},                                           // "newrelic_tickettype"
+		{nil, 23820, uint16(unsafe.Offsetof(Control{}.NewrelicTickettypeGUID)), 24, kStr},                                       // "newrelic_tickettype_guid"
+		{nil, 23844, uint16(unsafe.Offsetof(Control{}.NewrelicUser)), 13, kInt},                                                 // "newrelic_user"
+		{nil, 23857, uint16(unsafe.Offsetof(Control{}.BackupradarAlertType)), 22, kInt},                                         // "backupradar_alert_type"
+		{nil, 23879, uint16(unsafe.Offsetof(Control{}.Rbackupradarapiurl)), 18, kStr},                                           // "rbackupradarapiurl"
+		{nil, 23897, uint16(unsafe.Offsetof(Control{}.Rbackupradarapikey)), 18, kStr},                                           // "rbackupradarapikey"
+		{nil, 23915, uint16(unsafe.Offsetof(Control{}.Userscanviewitems)), 17, kBool},                                           // "userscanviewitems"
+		{nil, 23932, uint16(unsafe.Offsetof(Control{}.UseTickettabAreas)), 19, kBool},                                           // "use_tickettab_areas"
+		{nil, 23951, uint16(unsafe.Offsetof(Control{}.SplitChildticketsTab)), 22, kBool},                                        // "split_childtickets_tab"
+		{nil, 23973, uint16(unsafe.Offsetof(Control{}.EnableContractCalculatedCost)), 31, kBool},                                // "enable_contract_calculated_cost"
+		{nil, 24004, uint16(unsafe.Offsetof(Control{}.CippInstanceURL)), 17, kStr},                                              // "cipp_instance_url"
+		{nil, 24021, uint16(unsafe.Offsetof(Control{}.AutoCreateNextAssetTag)), 26, kBool},                                      // "auto_create_next_asset_tag"
+		{nil, 24047, uint16(unsafe.Offsetof(Control{}.Bookingshowphonenumber)), 22, kInt},                                       // "bookingshowphonenumber"
+		{nil, 24069, uint16(unsafe.Offsetof(Control{}.Bookingshowemailaddress)), 23, kInt},                                      // "bookingshowemailaddress"
+		{nil, 24092, uint16(unsafe.Offsetof(Control{}.Intacctdefaultdepid)), 19, kStr},                                          // "intacctdefaultdepid"
+		{nil, 24111, uint16(unsafe.Offsetof(Control{}.Enablezoomcall)), 14, kBool},                                              // "enablezoomcall"
+		{nil, 24125, uint16(unsafe.Offsetof(Control{}.EnableComparativeQuoting)), 26, kBool},                                    // "enable_comparative_quoting"
+		{nil, 24151, uint16(unsafe.Offsetof(Control{}.NcentralDeleteClients)), 23, kBool},                                       // "ncentral_delete_clients"
+		{nil, 24174, uint16(unsafe.Offsetof(Control{}.NcentralDeleteDevices)), 23, kBool},                                       // "ncentral_delete_devices"
+		{nil, 24197, uint16(unsafe.Offsetof(Control{}.GcClientID)), 12, kStr},                                                   // "gc_client_id"
+		{nil, 24209, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultsite)), 18, kInt},                                            // "kaseya_defaultsite"
+		{nil, 24227, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettype)), 23, kInt},                                       // "kaseya_defaultassettype"
+		{nil, 24250, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultassettypeGUID)), 28, kStr},                                   // "kaseya_defaultassettype_guid"
+		{nil, 24278, uint16(unsafe.Offsetof(Control{}.KaseyaEnableAlerting)), 22, kBool},                                        // "kaseya_enable_alerting"
+		{nil, 24300, uint16(unsafe.Offsetof(Control{}.KaseyaAlertType)), 17, kInt},                                              // "kaseya_alert_type"
+		{nil, 24317, uint16(unsafe.Offsetof(Control{}.KaseyaAlertUser)), 17, kInt},                                              // "kaseya_alert_user"
+		{nil, 24334, uint16(unsafe.Offsetof(Control{}.KaseyaImporttype)), 17, kInt},                                             // "kaseya_importtype"
+		{nil, 24351, uint16(unsafe.Offsetof(Control{}.KaseyaDeleteDevices)), 21, kBool},                                         // "kaseya_delete_devices"
+		{nil, 24372, uint16(unsafe.Offsetof(Control{}.Kaseyaservicedesks)), 18, kStr},                                           // "kaseyaservicedesks"
+		{nil, 24390, uint16(unsafe.Offsetof(Control{}.MigrationTicketEndDate)), 25, kTime},                                      // "migration_ticket_end_date"
+		{nil, 24415, uint16(unsafe.Offsetof(Control{}.Invoicelongdescriptionfromsalesorder)), 36, kInt},                         // "invoicelongdescriptionfromsalesorder"
+		{nil, 24451, uint16(unsafe.Offsetof(Control{}.DbcDefaultCompany)), 19, kStr},                                            // "dbc_default_company"
+		{nil, 24470, uint16(unsafe.Offsetof(Control{}.EnableLegacyDbcIntegration)), 29, kBool},                                  // "enable_legacy_dbc_integration"
+		{nil, 24499, uint16(unsafe.Offsetof(Control{}.SalesforceAccountsync)), 22, kInt},                                        // "salesforce_accountsync"
+		{nil, 24521, uint16(unsafe.Offsetof(Control{}.SalesforceContactsync)), 22, kInt},                                        // "salesforce_contactsync"
+		{nil, 24543, uint16(unsafe.Offsetof(Control{}.SalesforceShowSuccessMessage)), 31, kBool},                                // "salesforce_show_success_message"
+		{nil, 24574, uint16(unsafe.Offsetof(Control{}.SalesforceIncludeAddress)), 26, kBool},                                    // "salesforce_include_address"
+		{nil, 24600, uint16(unsafe.Offsetof(Control{}.SalesforceDeafultStage)), 24, kInt},                                       // "salesforce_deafult_stage"
+		{nil, 24624, uint16(unsafe.Offsetof(Control{}.HideConsignmentCosts)), 22, kBool},                                        // "hide_consignment_costs"
+		{nil, 24646, uint16(unsafe.Offsetof(Control{}.SelectConsignmentUser)), 23, kBool},                                       // "select_consignment_user"
+		{nil, 24669, uint16(unsafe.Offsetof(Control{}.SelectConsignmentStatus)), 25, kBool},                                     // "select_consignment_status"
+		{nil, 24694, uint16(unsafe.Offsetof(Control{}.Defaultconsignmentpdftemplate)), 29, kInt},                                // "defaultconsignmentpdftemplate"
+		{nil, 24723, uint16(unsafe.Offsetof(Control{}.Stripenotificationemail)), 23, kStr},                                      // "stripenotificationemail"
+		{nil, 24746, uint16(unsafe.Offsetof(Control{}.Enableautostripepayment)), 23, kBool},                                     // "enableautostripepayment"
+		{nil, 24769, uint16(unsafe.Offsetof(Control{}.Stripepaymentmethodoptions)), 26, kStr},                                   // "stripepaymentmethodoptions"
+		{nil, 24795, uint16(unsafe.Offsetof(Control{}.ZabbixDefaultType)), 19, kInt},                                            // "zabbix_default_type"
+		{nil, 24814, uint16(unsafe.Offsetof(Control{}.ZabbixDefaultTypeGUID)), 24, kStr},                                        // "zabbix_default_type_guid"
+		{nil, 24838, uint16(unsafe.Offsetof(Control{}.ZabbixDefaultSite)), 19, kInt},                                            // "zabbix_default_site"
+		{nil, 24857, uint16(unsafe.Offsetof(Control{}.ZabbixDontUpdateType)), 23, kBool},                                        // "zabbix_dont_update_type"
+		{nil, 24880, uint16(unsafe.Offsetof(Control{}.ZabbixDontUpdateSite)), 23, kBool},                                        // "zabbix_dont_update_site"
+		{nil, 24903, uint16(unsafe.Offsetof(Control{}.ZabbixDeleteDevices)), 21, kBool},                                         // "zabbix_delete_devices"
+		{nil, 24924, uint16(unsafe.Offsetof(Control{}.ShowFavouriteServices)), 23, kBool},                                       // "show_favourite_services"
+		{nil, 24947, uint16(unsafe.Offsetof(Control{}.SlackTicketType)), 17, kInt},                                              // "slack_ticket_type"
+		{nil, 24964, uint16(unsafe.Offsetof(Control{}.AllowPasswordOverride)), 23, kBool},                                       // "allow_password_override"
+		{nil, 24987, uint16(unsafe.Offsetof(Control{}.PasswordStrengthLevel)), 23, kInt},                                        // "password_strength_level"
+		{nil, 25010, uint16(unsafe.Offsetof(Control{}.ForceAgent2fa)), 15, kBool},                                               // "force_agent_2fa"
+		{nil, 25025, uint16(unsafe.Offsetof(Control{}.GiacomTopLevel)), 16, kInt},                                               // "giacom_top_level"
+		{nil, 25041, uint16(unsafe.Offsetof(Control{}.GiacomImportEntities)), 22, kStr},                                         // "giacom_import_entities"
+		{nil, 25063, uint16(unsafe.Offsetof(Control{}.RhipeUpdateAddresses)), 22, kBool},                                        // "rhipe_update_addresses"
+		{nil, 25085, uint16(unsafe.Offsetof(Control{}.RhipeTopLevel)), 15, kInt},                                                // "rhipe_top_level"
+		{nil, 25100, uint16(unsafe.Offsetof(Control{}.RhipeImportEntities)), 21, kStr},                                          // "rhipe_import_entities"
+		{nil, 25121, uint16(unsafe.Offsetof(Control{}.TechdataTopLevel)), 18, kInt},                                             // "techdata_top_level"
+		{nil, 25139, uint16(unsafe.Offsetof(Control{}.TechdataImportEntities)), 24, kStr},                                       // "techdata_import_entities"
+		{nil, 25163, uint16(unsafe.Offsetof(Control{}.IntyUpdateAddresses)), 21, kBool},                                         // "inty_update_addresses"
+		{nil, 25184, uint16(unsafe.Offsetof(Control{}.IntyTopLevel)), 14, kInt},                                                 // "inty_top_level"
+		{nil, 25198, uint16(unsafe.Offsetof(Control{}.IntyImportEntities)), 20, kStr},                                           // "inty_import_entities"
+		{nil, 25218, uint16(unsafe.Offsetof(Control{}.WestcoastcloudUpdateAddresses)), 31, kBool},                               // "westcoastcloud_update_addresses"
+		{nil, 25249, uint16(unsafe.Offsetof(Control{}.WestcoastcloudTopLevel)), 24, kInt},                                       // "westcoastcloud_top_level"
+		{nil, 25273, uint16(unsafe.Offsetof(Control{}.WestcoastcloudImportEntities)), 30, kStr},                                 // "westcoastcloud_import_entities"
+		{nil, 25303, uint16(unsafe.Offsetof(Control{}.SherwebTopLevel)), 17, kInt},                                              // "sherweb_top_level"
+		{nil, 25320, uint16(unsafe.Offsetof(Control{}.SherwebImportEntities)), 23, kStr},                                        // "sherweb_import_entities"
+		{nil, 25343, uint16(unsafe.Offsetof(Control{}.AlsoUpdateAddresses)), 21, kBool},                                         // "also_update_addresses"
+		{nil, 25364, uint16(unsafe.Offsetof(Control{}.AlsoTopLevel)), 14, kInt},                                                 // "also_top_level"
+		{nil, 25378, uint16(unsafe.Offsetof(Control{}.AlsoImportEntities)), 20, kStr},                                           // "also_import_entities"
+		{nil, 25398, uint16(unsafe.Offsetof(Control{}.ArrowsphereUpdateAddresses)), 28, kBool},                                  // "arrowsphere_update_addresses"
+		{nil, 25426, uint16(unsafe.Offsetof(Control{}.ArrowsphereTopLevel)), 21, kInt},                                          // "arrowsphere_top_level"
+		{nil, 25447, uint16(unsafe.Offsetof(Control{}.ArrowsphereImportEntities)), 27, kStr},                                    // "arrowsphere_import_entities"
+		{nil, 25474, uint16(unsafe.Offsetof(Control{}.DickerdataUpdateAddresses)), 27, kBool},                                   // "dickerdata_update_addresses"
+		{nil, 25501, uint16(unsafe.Offsetof(Control{}.DickerdataTopLevel)), 20, kInt},                                           // "dickerdata_top_level"
+		{nil, 25521, uint16(unsafe.Offsetof(Control{}.DickerdataImportEntities)), 26, kStr},                                     // "dickerdata_import_entities"
+		{nil, 25547, uint16(unsafe.Offsetof(Control{}.OracleEmailAddress)), 20, kStr},                                           // "oracle_email_address"
+		{nil, 25567, uint16(unsafe.Offsetof(Control{}.SlackTicketUser)), 17, kInt},                                              // "slack_ticket_user"
+		{nil, 25584, uint16(unsafe.Offsetof(Control{}.AutocompleteEmailAddressBehaviour)), 36, kInt},                            // "autocomplete_email_address_behaviour"
+		{nil, 25620, uint16(unsafe.Offsetof(Control{}.OverrideAssertionEndpoint)), 27, kStr},                                    // "override_assertion_endpoint"
+		{nil, 25647, uint16(unsafe.Offsetof(Control{}.Noactionsaftermerge)), 19, kBool},                                         // "noactionsaftermerge"
+		{nil, 25666, uint16(unsafe.Offsetof(Control{}.DefaultFilterIDTickets)), 25, kInt},                                       // "default_filter_id_tickets"
+		{nil, 25691, uint16(unsafe.Offsetof(Control{}.DefaultFilterIDTicketsGUID)), 30, kStr},                                   // "default_filter_id_tickets_guid"
+		{nil, 25721, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDTickets)), 26, kInt},                                      // "default_columns_id_tickets"
+		{nil, 25747, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDTicketsGUID)), 31, kStr},                                  // "default_columns_id_tickets_guid"
+		{nil, 25778, uint16(unsafe.Offsetof(Control{}.DefaultViewTickets)), 20, kStr},                                           // "default_view_tickets"
+		{nil, 25798, uint16(unsafe.Offsetof(Control{}.DefaultViewTicketsSelectedid)), 31, kInt},                                 // "default_view_tickets_selectedid"
+		{nil, 25829, uint16(unsafe.Offsetof(Control{}.DefaultViewTicketsSelectedGUID)), 34, kStr},                               // "default_view_tickets_selected_guid"
+		{nil, 25863, uint16(unsafe.Offsetof(Control{}.DefaultFilterIDOpps)), 22, kInt},                                          // "default_filter_id_opps"
+		{nil, 25885, uint16(unsafe.Offsetof(Control{}.DefaultFilterIDOppsGUID)), 27, kStr},                                      // "default_filter_id_opps_guid"
+		{nil, 25912, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDOpps)), 23, kInt},                                         // "default_columns_id_opps"
+		{nil, 25935, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDOppsGUID)), 28, kStr},                                     // "default_columns_id_opps_guid"
+		{nil, 25963, uint16(unsafe.Offsetof(Control{}.DefaultViewOpps)), 17, kStr},                                              // "default_view_opps"
+		{nil, 25980, uint16(unsafe.Offsetof(Control{}.DefaultViewOppsSelectedid)), 28, kInt},                                    // "default_view_opps_selectedid"
+		{nil, 26008, uint16(unsafe.Offsetof(Control{}.DefaultViewOppsSelectedGUID)), 31, kStr},                                  // "default_view_opps_selected_guid"
+		{nil, 26039, uint16(unsafe.Offsetof(Control{}.Forwardinboundupdates)), 21, kBool},                                       // "forwardinboundupdates"
+		{nil, 26060, uint16(unsafe.Offsetof(Control{}.Usetechfwdfunctionality)), 23, kBool},                                     // "usetechfwdfunctionality"
+		{nil, 26083, uint16(unsafe.Offsetof(Control{}.Techupdatesareprivate)), 21, kBool},                                       // "techupdatesareprivate"
+		{nil, 26104, uint16(unsafe.Offsetof(Control{}.Smtpdisplayname)), 15, kStr},                                              // "smtpdisplayname"
+		{nil, 26119, uint16(unsafe.Offsetof(Control{}.Attachmentsizelimitmb)), 21, kInt},                                        // "attachmentsizelimitmb"
+		{nil, 26140, uint16(unsafe.Offsetof(Control{}.Respondprivate)), 14, kBool},                                              // "respondprivate"
+		{nil, 26154, uint16(unsafe.Offsetof(Control{}.DefaultClient)), 14, kInt},                                                // "default_client"
+		{nil, 26168, uint16(unsafe.Offsetof(Control{}.ForceAccountsID)), 17, kBool},                                             // "force_accounts_id"
+		{nil, 26185, uint16(unsafe.Offsetof(Control{}.NewClientTemplateID)), 22, kInt},                                          // "new_client_template_id"
+		{nil, 26207, uint16(unsafe.Offsetof(Control{}.DefaultSite)), 12, kInt},                                                  // "default_site"
+		{nil, 26219, uint16(unsafe.Offsetof(Control{}.DefaultClientsiteName)), 23, kStr},                                        // "default_clientsite_name"
+		{nil, 26242, uint16(unsafe.Offsetof(Control{}.Deleteforever)), 13, kBool},                                               // "deleteforever"
+		{nil, 26255, uint16(unsafe.Offsetof(Control{}.Parentstatusafterallchildclosed)), 31, kInt},                              // "parentstatusafterallchildclosed"
+		{nil, 26286, uint16(unsafe.Offsetof(Control{}.ParentstatusafterallchildclosedGUID)), 36, kStr},                          // "parentstatusafterallchildclosed_guid"
+		{nil, 26322, uint16(unsafe.Offsetof(Control{}.Newchilduserisagent)), 19, kBool},                                         // "newchilduserisagent"
+		{nil, 26341, uint16(unsafe.Offsetof(Control{}.PercentageToSurvey)), 20, kInt},                                           // "percentage_to_survey"
+		{nil, 26361, uint16(unsafe.Offsetof(Control{}.FeedbackTickettypeID)), 22, kInt},                                         // "feedback_tickettype_id"
+		{nil, 26383, uint16(unsafe.Offsetof(Control{}.FeedbackTickettypeGUID)), 24, kStr},                                       // "feedback_tickettype_guid"
+		{nil, 26407, uint16(unsafe.Offsetof(Control{}.Allowcabchoice)), 14, kBool},                                              // "allowcabchoice"
+		{nil, 26421, uint16(unsafe.Offsetof(Control{}.Showlbandrr)), 11, kBool},                                                 // "showlbandrr"
+		{nil, 26432, uint16(unsafe.Offsetof(Control{}.Showlbandrrinactions)), 20, kBool},                                        // "showlbandrrinactions"
+		{nil, 26452, uint16(unsafe.Offsetof(Control{}.Onlyrrorlbtologgedintechs)), 25, kBool},                                   // "onlyrrorlbtologgedintechs"
+		{nil, 26477, uint16(unsafe.Offsetof(Control{}.Roundrobinreassign)), 18, kBool},                                          // "roundrobinreassign"
+		{nil, 26495, uint16(unsafe.Offsetof(Control{}.Loadbalanceuseestimates)), 23, kBool},                                     // "loadbalanceuseestimates"
+		{nil, 26518, uint16(unsafe.Offsetof(Control{}.Loadbalanceonfollowupdate)), 25, kBool},                                   // "loadbalanceonfollowupdate"
+		{nil, 26543, uint16(unsafe.Offsetof(Control{}.Appointmentslaprocedure)), 23, kBool},                                     // "appointmentslaprocedure"
+		{nil, 26566, uint16(unsafe.Offsetof(Control{}.HolidayAgentstatus)), 19, kInt},                                           // "holiday_agentstatus"
+		{nil, 26585, uint16(unsafe.Offsetof(Control{}.Changeshowchangedetails)), 23, kBool},                                     // "changeshowchangedetails"
+		{nil, 26608, uint16(unsafe.Offsetof(Control{}.Changeshowjustification)), 23, kBool},                                     // "changeshowjustification"
+		{nil, 26631, uint16(unsafe.Offsetof(Control{}.Changeshowimpact)), 16, kBool},                                            // "changeshowimpact"
+		{nil, 26647, uint16(unsafe.Offsetof(Control{}.Changeshowrisk)), 14, kBool},                                              // "changeshowrisk"
+		{nil, 26661, uint16(unsafe.Offsetof(Control{}.Changeshowbackout)), 17, kBool},                                           // "changeshowbackout"
+		{nil, 26678, uint16(unsafe.Offsetof(Control{}.Changeshowcommunication)), 23, kBool},                                     // "changeshowcommunication"
+		{nil, 26701, uint16(unsafe.Offsetof(Control{}.Changeshowtest)), 14, kBool},                                              // "changeshowtest"
+		{nil, 26715, uint16(unsafe.Offsetof(Control{}.UseRelease1)), 12, kBool},                                                 // "use_release1"
+		{nil, 26727, uint16(unsafe.Offsetof(Control{}.UseRelease2)), 12, kBool},                                                 // "use_release2"
+		{nil, 26739, uint16(unsafe.Offsetof(Control{}.UseRelease3)), 12, kBool},                                                 // "use_release3"
+		{nil, 26751, uint16(unsafe.Offsetof(Control{}.Release1Name)), 13, kStr},                                                 // "release1_name"
+		{nil, 26764, uint16(unsafe.Offsetof(Control{}.Release2Name)), 13, kStr},                                                 // "release2_name"
+		{nil, 26777, uint16(unsafe.Offsetof(Control{}.Release3Name)), 13, kStr},                                                 // "release3_name"
+		{nil, 26790, uint16(unsafe.Offsetof(Control{}.Release2Autoupdate)), 19, kBool},                                          // "release2_autoupdate"
+		{nil, 26809, uint16(unsafe.Offsetof(Control{}.Release3Autoupdate)), 19, kBool},                                          // "release3_autoupdate"
+		{nil, 26828, uint16(unsafe.Offsetof(Control{}.ReleaseIncludeunsentnotesinemail)), 33, kBool},                            // "release_includeunsentnotesinemail"
+		{nil, 26861, uint16(unsafe.Offsetof(Control{}.ReleaseCategory)), 16, kInt},                                              // "release_category"
+		{nil, 26877, uint16(unsafe.Offsetof(Control{}.WorkflowPreviewType)), 21, kInt},                                          // "workflow_preview_type"
+		{nil, 26898, uint16(unsafe.Offsetof(Control{}.Usepaygafterprepay)), 18, kBool},                                          // "usepaygafterprepay"
+		{nil, 26916, uint16(unsafe.Offsetof(Control{}.Calcincminticketlevel)), 21, kBool},                                       // "calcincminticketlevel"
+		{nil, 26937, uint16(unsafe.Offsetof(Control{}.Continueusingrulesafterlogging)), 30, kBool},                              // "continueusingrulesafterlogging"
+		{nil, 26967, uint16(unsafe.Offsetof(Control{}.Defaultlanguage)), 15, kInt},                                              // "defaultlanguage"
+		{nil, 26982, uint16(unsafe.Offsetof(Control{}.Enablemultilanguage)), 19, kBool},                                         // "enablemultilanguage"
+		{nil, 27001, uint16(unsafe.Offsetof(Control{}.ReassignLimit)), 14, kInt},                                                // "reassign_limit"
+		{nil, 27015, uint16(unsafe.Offsetof(Control{}.AppColour)), 10, kStr},                                                    // "app_colour"
+		{nil, 27025, uint16(unsafe.Offsetof(Control{}.Enablekbmatching)), 16, kBool},                                            // "enablekbmatching"
+		{nil, 27041, uint16(unsafe.Offsetof(Control{}.Kbmatchingcategorymatch)), 23, kBool},                                     // "kbmatchingcategorymatch"
+		{nil, 27064, uint16(unsafe.Offsetof(Control{}.Kbaddshowpreview)), 16, kBool},                                            // "kbaddshowpreview"
+		{nil, 27080, uint16(unsafe.Offsetof(Control{}.Enablefulltextsearch)), 20, kBool},                                        // "enablefulltextsearch"
+		{nil, 27100, uint16(unsafe.Offsetof(Control{}.Problemmatchcategorymatch)), 25, kBool},                                   // "problemmatchcategorymatch"
+		{nil, 27125, uint16(unsafe.Offsetof(Control{}.Problemmatchautoproblemnew)), 26, kBool},                                  // "problemmatchautoproblemnew"
+		{nil, 27151, uint16(unsafe.Offsetof(Control{}.Problemmatchautoincidentnew)), 27, kBool},                                 // "problemmatchautoincidentnew"
+		{nil, 27178, uint16(unsafe.Offsetof(Control{}.Problemmatchautoproblemview)), 27, kBool},                                 // "problemmatchautoproblemview"
+		{nil, 27205, uint16(unsafe.Offsetof(Control{}.Problemmatchautoincidentview)), 28, kBool},                                // "problemmatchautoincidentview"
+		{nil, 27233, uint16(unsafe.Offsetof(Control{}.Quicktimertid)), 13, kInt},                                                // "quicktimertid"
+		{nil, 27246, uint16(unsafe.Offsetof(Control{}.Smsprovideraddress)), 18, kStr},                                           // "smsprovideraddress"
+		{nil, 27264, uint16(unsafe.Offsetof(Control{}.Smsfromaddress)), 14, kStr},                                               // "smsfromaddress"
+		{nil, 27278, uint16(unsafe.Offsetof(Control{}.NewSmsppassword)), 16, kStr},                                              // "new_smsppassword"
+		{nil, 27294, uint16(unsafe.Offsetof(Control{}.Smsdisplay)), 10, kStr},                                                   // "smsdisplay"
+		{nil, 27304, uint16(unsafe.Offsetof(Control{}.Autostarttimer)), 14, kBool},                                              // "autostarttimer"
+		{nil, 27318, uint16(unsafe.Offsetof(Control{}.Opentickettimer)), 15, kBool},                                             // "opentickettimer"
+		{nil, 27333, uint16(unsafe.Offsetof(Control{}.Enablequickclose)), 16, kBool},                                            // "enablequickclose"
+		{nil, 27349, uint16(unsafe.Offsetof(Control{}.Sendemailsviawebapp)), 19, kBool},                                         // "sendemailsviawebapp"
+		{nil, 27368, uint16(unsafe.Offsetof(Control{}.Showchildunreadinlist)), 21, kBool},                                       // "showchildunreadinlist"
+		{nil, 27389, uint16(unsafe.Offsetof(Control{}.Storekbattachmentsindb)), 22, kBool},                                      // "storekbattachmentsindb"
+		{nil, 27411, uint16(unsafe.Offsetof(Control{}.Kbmatchcustomfields)), 19, kBool},                                         // "kbmatchcustomfields"
+		{nil, 27430, uint16(unsafe.Offsetof(Control{}.Kbmatchignoresubject)), 20, kBool},                                        // "kbmatchignoresubject"
+		{nil, 27450, uint16(unsafe.Offsetof(Control{}.Enablecollisiondetection)), 24, kBool},                                    // "enablecollisiondetection"
+		{nil, 27474, uint16(unsafe.Offsetof(Control{}.Mustclosewithaction)), 19, kBool},                                         // "mustclosewithaction"
+		{nil, 27493, uint16(unsafe.Offsetof(Control{}.Dontshowclosurestatus)), 21, kBool},                                       // "dontshowclosurestatus"
+		{nil, 27514, uint16(unsafe.Offsetof(Control{}.Usetechtimesheets)), 17, kBool},                                           // "usetechtimesheets"
+		{nil, 27531, uint16(unsafe.Offsetof(Control{}.Allowquicktime)), 14, kBool},                                              // "allowquicktime"
+		{nil, 27545, uint16(unsafe.Offsetof(Control{}.Livechatallowusers)), 18, kBool},                                          // "livechatallowusers"
+		{nil, 27563, uint16(unsafe.Offsetof(Control{}.Livechatallowvisitors)), 21, kBool},                                       // "livechatallowvisitors"
+		{nil, 27584, uint16(unsafe.Offsetof(Control{}.Livechattechmustonline)), 22, kBool},                                      // "livechattechmustonline"
+		{nil, 27606, uint16(unsafe.Offsetof(Control{}.Livechatworkhours)), 17, kInt},                                            // "livechatworkhours"
+		{nil, 27623, uint16(unsafe.Offsetof(Control{}.Livechattechnamevisibility)), 26, kInt},                                   // "livechattechnamevisibility"
+		{nil, 27649, uint16(unsafe.Offsetof(Control{}.Livechattechnamevisibilitytext)), 30, kStr},                               // "livechattechnamevisibilitytext"
+		{nil, 27679, uint16(unsafe.Offsetof(Control{}.Livechatnewchatmsg)), 18, kStr},                                           // "livechatnewchatmsg"
+		{nil, 27697, uint16(unsafe.Offsetof(Control{}.Livechatincludeemailinname)), 26, kBool},                                  // "livechatincludeemailinname"
+		{nil, 27723, uint16(unsafe.Offsetof(Control{}.Passwordreseturl)), 16, kStr},                                             // "passwordreseturl"
+		{nil, 27739, uint16(unsafe.Offsetof(Control{}.Passwordenrollurl)), 17, kStr},                                            // "passwordenrollurl"
+		{nil, 27756, uint16(unsafe.Offsetof(Control{}.Questioncount)), 13, kInt},                                                // "questioncount"
+		{nil, 27769, uint16(unsafe.Offsetof(Control{}.Hideusersanswers)), 16, kBool},                                            // "hideusersanswers"
+		{nil, 27785, uint16(unsafe.Offsetof(Control{}.Quickstatuschangeallowed)), 24, kInt},                                     // "quickstatuschangeallowed"
+		{nil, 27809, uint16(unsafe.Offsetof(Control{}.Quickagentchangeallowed)), 23, kInt},                                      // "quickagentchangeallowed"
+		{nil, 27832, uint16(unsafe.Offsetof(Control{}.Calendarstepinterval)), 20, kInt},                                         // "calendarstepinterval"
+		{nil, 27852, uint16(unsafe.Offsetof(Control{}.Callrequesttype)), 15, kInt},                                              // "callrequesttype"
+		{nil, 27867, uint16(unsafe.Offsetof(Control{}.CallrequesttypeGUID)), 20, kStr},                                          // "callrequesttype_guid"
+		{nil, 27887, uint16(unsafe.Offsetof(Control{}.Callsendack)), 11, kInt},                                                  // "callsendack"
+		{nil, 27898, uint16(unsafe.Offsetof(Control{}.Showspambutton)), 14, kBool},                                              // "showspambutton"
+		{nil, 27912, uint16(unsafe.Offsetof(Control{}.Shownewcallbtn)), 14, kBool},                                              // "shownewcallbtn"
+		{nil, 27926, uint16(unsafe.Offsetof(Control{}.Showsendemailbtn)), 16, kBool},                                            // "showsendemailbtn"
+		{nil, 27942, uint16(unsafe.Offsetof(Control{}.Actioncalendardefault)), 21, kBool},                                       // "actioncalendardefault"
+		{nil, 27963, uint16(unsafe.Offsetof(Control{}.Homescreenchartid)), 17, kInt},                                            // "homescreenchartid"
+		{nil, 27980, uint16(unsafe.Offsetof(Control{}.Alluse2fa)), 9, kBool},                                                    // "alluse2fa"
+		{nil, 27989, uint16(unsafe.Offsetof(Control{}.Hidechangemanagementtab)), 23, kBool},                                     // "hidechangemanagementtab"
+		{nil, 28012, uint16(unsafe.Offsetof(Control{}.Problemmatchingposition)), 23, kStr},                                      // "problemmatchingposition"
+		{nil, 28035, uint16(unsafe.Offsetof(Control{}.DefaultOppTickettypeID)), 25, kInt},                                       // "default_opp_tickettype_id"
+		{nil, 28060, uint16(unsafe.Offsetof(Control{}.DefaultOppTickettypeGUID)), 27, kStr},                                     // "default_opp_tickettype_guid"
+		{nil, 28087, uint16(unsafe.Offsetof(Control{}.DefaultClientOpps)), 19, kInt},                                            // "default_client_opps"
+		{nil, 28106, uint16(unsafe.Offsetof(Control{}.DefaultSiteOpps)), 17, kInt},                                              // "default_site_opps"
+		{nil, 28123, uint16(unsafe.Offsetof(Control{}.DefaultClientsiteNameOpps)), 28, kStr},                                    // "default_clientsite_name_opps"
+		{nil, 28151, uint16(unsafe.Offsetof(Control{}.Newuseremailmandatory)), 21, kBool},                                       // "newuseremailmandatory"
+		{nil, 28172, uint16(unsafe.Offsetof(Control{}.Newuserphonemandatory)), 21, kBool},                                       // "newuserphonemandatory"
+		{nil, 28193, uint16(unsafe.Offsetof(Control{}.Callusenewreqscreen)), 19, kBool},                                         // "callusenewreqscreen"
+		{nil, 28212, uint16(unsafe.Offsetof(Control{}.Hiderespondbutton)), 17, kBool},                                           // "hiderespondbutton"
+		{nil, 28229, uint16(unsafe.Offsetof(Control{}.Timertype)), 9, kInt},                                                     // "timertype"
+		{nil, 28238, uint16(unsafe.Offsetof(Control{}.Movesectiononrespond)), 20, kBool},                                        // "movesectiononrespond"
+		{nil, 28258, uint16(unsafe.Offsetof(Control{}.Cleanhtmlpasting)), 16, kBool},                                            // "cleanhtmlpasting"
+		{nil, 28274, uint16(unsafe.Offsetof(Control{}.Taskscompleteallowclosure)), 25, kBool},                                   // "taskscompleteallowclosure"
+		{nil, 28299, uint16(unsafe.Offsetof(Control{}.Mustassigntoclose)), 17, kBool},                                           // "mustassigntoclose"
+		{nil, 28316, uint16(unsafe.Offsetof(Control{}.Allowclosureatunknownclient)), 27, kBool},                                 // "allowclosureatunknownclient"
+		{nil, 28343, uint16(unsafe.Offsetof(Control{}.Alloweditonemailpreview)), 23, kBool},                                     // "alloweditonemailpreview"
+		{nil, 28366, uint16(unsafe.Offsetof(Control{}.Sendattachmentsfromdb)), 21, kBool},                                       // "sendattachmentsfromdb"
+		{nil, 28387, uint16(unsafe.Offsetof(Control{}.Emailsizelimitmb)), 16, kInt},                                             // "emailsizelimitmb"
+		{nil, 28403, uint16(unsafe.Offsetof(Control{}.Enableroadmap)), 13, kBool},                                               // "enableroadmap"
+		{nil, 28416, uint16(unsafe.Offsetof(Control{}.Useoohack)), 9, kBool},                                                    // "useoohack"
+		{nil, 28425, uint16(unsafe.Offsetof(Control{}.Oncallunum)), 10, kInt},                                                   // "oncallunum"
+		{nil, 28435, uint16(unsafe.Offsetof(Control{}.Informoutofhdworkinghours)), 25, kBool},                                   // "informoutofhdworkinghours"
+		{nil, 28460, uint16(unsafe.Offsetof(Control{}.Allowsiteoverride)), 17, kBool},                                           // "allowsiteoverride"
+		{nil, 28477, uint16(unsafe.Offsetof(Control{}.Shownewrequsersearch)), 20, kBool},                                        // "shownewrequsersearch"
+		{nil, 28497, uint16(unsafe.Offsetof(Control{}.Allowquicksiteadd)), 17, kBool},                                           // "allowquicksiteadd"
+		{nil, 28514, uint16(unsafe.Offsetof(Control{}.Showcontractcoloursonassetchoice)), 32, kBool},                            // "showcontractcoloursonassetchoice"
+		{nil, 28546, uint16(unsafe.Offsetof(Control{}.Assetundercontractifcontractnotstarted)), 38, kBool},                      // "assetundercontractifcontractnotstarted"
+		{nil, 28584, uint16(unsafe.Offsetof(Control{}.Selectfaqlistbeforesearch)), 25, kBool},                                   // "selectfaqlistbeforesearch"
+		{nil, 28609, uint16(unsafe.Offsetof(Control{}.Selecttickettypebeforesearch)), 28, kBool},                                // "selecttickettypebeforesearch"
+		{nil, 28637, uint16(unsafe.Offsetof(Control{}.Usetickettypegroups)), 19, kBool},                                         // "usetickettypegroups"
+		{nil, 28656, uint16(unsafe.Offsetof(Control{}.Userelativedates)), 16, kBool},                                            // "userelativedates"
+		{nil, 28672, uint16(unsafe.Offsetof(Control{}.Enableticketcaching)), 19, kBool},                                         // "enableticketcaching"
+		{nil, 28691, uint16(unsafe.Offsetof(Control{}.Allowemailsubjectedit)), 21, kBool},                                       // "allowemailsubjectedit"
+		{nil, 28712, uint16(unsafe.Offsetof(Control{}.Recurringitembillingdescription)), 31, kStr},                              // "recurringitembillingdescription"
+		{nil, 28743, uint16(unsafe.Offsetof(Control{}.Mileagechargerate)), 17, kInt},                                            // "mileagechargerate"
+		{nil, 28760, uint16(unsafe.Offsetof(Control{}.Traveltimechargerate)), 20, kInt},                                         // "traveltimechargerate"
+		{nil, 28780, uint16(unsafe.Offsetof(Control{}.Ticketinvoices)), 14, kBool},                                              // "ticketinvoices"
+		{nil, 28794, uint16(unsafe.Offsetof(Control{}.Ticketasaccountsinvno)), 21, kBool},                                       // "ticketasaccountsinvno"
+		{nil, 28815, uint16(unsafe.Offsetof(Control{}.Useassetcontractforbilling)), 26, kBool},                                  // "useassetcontractforbilling"
+		{nil, 28841, uint16(unsafe.Offsetof(Control{}.Enablenetworkconnectioncheck)), 28, kBool},                                // "enablenetworkconnectioncheck"
+		{nil, 28869, uint16(unsafe.Offsetof(Control{}.Useassetsonlytocalculatecontractvalue)), 37, kBool},                       // "useassetsonlytocalculatecontractvalue"
+		{nil, 28906, uint16(unsafe.Offsetof(Control{}.Showassetlinesoncontractinvoice)), 31, kBool},                             // "showassetlinesoncontractinvoice"
+		{nil, 28937, uint16(unsafe.Offsetof(Control{}.Showassetvalueoninvoiceline)), 27, kBool},                                 // "showassetvalueoninvoiceline"
+		{nil, 28964, uint16(unsafe.Offsetof(Control{}.Assetlinesbillingdesc)), 21, kStr},                                        // "assetlinesbillingdesc"
+		{nil, 28985, uint16(unsafe.Offsetof(Control{}.Slaholdcolour)), 13, kStr},                                                // "slaholdcolour"
+		{nil, 28998, uint16(unsafe.Offsetof(Control{}.Pagesize)), 8, kInt},                                                      // "pagesize"
+		{nil, 29006, uint16(unsafe.Offsetof(Control{}.Onlyusetimersonactionswithtimetaken)), 35, kBool},                         // "onlyusetimersonactionswithtimetaken"
+		{nil, 29041, uint16(unsafe.Offsetof(Control{}.Use24hrclock)), 12, kBool},                                                // "use24hrclock"
+		{nil, 29053, uint16(unsafe.Offsetof(Control{}.Usecannedtextprediction)), 23, kBool},                                     // "usecannedtextprediction"
+		{nil, 29076, uint16(unsafe.Offsetof(Control{}.Usefreetexttable)), 16, kInt},                                             // "usefreetexttable"
+		{nil, 29092, uint16(unsafe.Offsetof(Control{}.Usereadonlydbstring)), 19, kBool},                                         // "usereadonlydbstring"
+		{nil, 29111, uint16(unsafe.Offsetof(Control{}.Appointmentinvitetype)), 21, kInt},                                        // "appointmentinvitetype"
+		{nil, 29132, uint16(unsafe.Offsetof(Control{}.Feedbackhigh)), 12, kInt},                                                 // "feedbackhigh"
+		{nil, 29144, uint16(unsafe.Offsetof(Control{}.Feedbacklow)), 11, kInt},                                                  // "feedbacklow"
+		{nil, 29155, uint16(unsafe.Offsetof(Control{}.Feedback1high)), 13, kInt},                                                // "feedback1high"
+		{nil, 29168, uint16(unsafe.Offsetof(Control{}.Feedback1low)), 12, kInt},                                                 // "feedback1low"
+		{nil, 29180, uint16(unsafe.Offsetof(Control{}.Feedback2high)), 13, kInt},                                                // "feedback2high"
+		{nil, 29193, uint16(unsafe.Offsetof(Control{}.Feedback2low)), 12, kInt},                                                 // "feedback2low"
+		{nil, 29205, uint16(unsafe.Offsetof(Control{}.Feedback3high)), 13, kInt},                                                // "feedback3high"
+		{nil, 29218, uint16(unsafe.Offsetof(Control{}.Feedback3low)), 12, kInt},                                                 // "feedback3low"
+		{nil, 29230, uint16(unsafe.Offsetof(Control{}.Feedback4high)), 13, kInt},                                                // "feedback4high"
+		{nil, 29243, uint16(unsafe.Offsetof(Control{}.Feedback4low)), 12, kInt},                                                 // "feedback4low"
+		{nil, 29255, uint16(unsafe.Offsetof(Control{}.Showfeedbackpopups)), 18, kBool},                                          // "showfeedbackpopups"
+		{nil, 29273, uint16(unsafe.Offsetof(Control{}.Feedbackrecordtype)), 18, kInt},                                           // "feedbackrecordtype"
+		{nil, 29291, uint16(unsafe.Offsetof(Control{}.Ssologin)), 8, kStr},                                                      // "ssologin"
+		{nil, 29299, uint16(unsafe.Offsetof(Control{}.Ssologout)), 9, kStr},                                                     // "ssologout"
+		{nil, 29308, uint16(unsafe.Offsetof(Control{}.Ssofingerprint)), 14, kStr},                                               // "ssofingerprint"
+		{nil, 29322, uint16(unsafe.Offsetof(Control{}.Ssoautoredirect)), 15, kBool},                                             // "ssoautoredirect"
+		{nil, 29337, uint16(unsafe.Offsetof(Control{}.Allownhdsupport)), 15, kBool},                                             // "allownhdsupport"
+		{nil, 29352, uint16(unsafe.Offsetof(Control{}.Showxlsexportbutton)), 19, kBool},                                         // "showxlsexportbutton"
+		{nil, 29371, uint16(unsafe.Offsetof(Control{}.Showcsvexportbutton)), 19, kBool},                                         // "showcsvexportbutton"
+		{nil, 29390, uint16(unsafe.Offsetof(Control{}.Allowticketmerging)), 18, kBool},                                          // "allowticketmerging"
+		{nil, 29408, uint16(unsafe.Offsetof(Control{}.Enablesap)), 9, kBool},                                                    // "enablesap"
+		{nil, 29417, uint16(unsafe.Offsetof(Control{}.Bugzillabugurl)), 14, kStr},                                               // "bugzillabugurl"
+		{nil, 29431, uint16(unsafe.Offsetof(Control{}.Enablecontinuum)), 15, kBool},                                             // "enablecontinuum"
+		{nil, 29446, uint16(unsafe.Offsetof(Control{}.Showticketsearchonmerge)), 23, kBool},                                     // "showticketsearchonmerge"
+		{nil, 29469, uint16(unsafe.Offsetof(Control{}.Apptexchangetype)), 16, kInt},                                             // "apptexchangetype"
+		{nil, 29485, uint16(unsafe.Offsetof(Control{}.Apptadminuser)), 13, kStr},                                                // "apptadminuser"
+		{nil, 29498, uint16(unsafe.Offsetof(Control{}.Apptadminpassword)), 17, kStr},                                            // "apptadminpassword"
+		{nil, 29515, uint16(unsafe.Offsetof(Control{}.Ewsserverversion)), 16, kStr},                                             // "ewsserverversion"
+		{nil, 29531, uint16(unsafe.Offsetof(Control{}.Onlyshowmyteamsintree)), 21, kInt},                                        // "onlyshowmyteamsintree"
+		{nil, 29552, uint16(unsafe.Offsetof(Control{}.Nhserverversion)), 15, kF64},                                              // "nhserverversion"
+		{nil, 29567, uint16(unsafe.Offsetof(Control{}.Usetreeforcat)), 13, kBool},                                               // "usetreeforcat"
+		{nil, 29580, uint16(unsafe.Offsetof(Control{}.Setupstepscompleted)), 19, kInt},                                          // "setupstepscompleted"
+		{nil, 29599, uint16(unsafe.Offsetof(Control{}.Enablefacebook)), 14, kBool},                                              // "enablefacebook"
+		{nil, 29613, uint16(unsafe.Offsetof(Control{}.Itemmarkuppercdefault)), 21, kF64},                                        // "itemmarkuppercdefault"
+		{nil, 29634, uint16(unsafe.Offsetof(Control{}.Quoteexpirydays)), 15, kInt},                                              // "quoteexpirydays"
+		{nil, 29649, uint16(unsafe.Offsetof(Control{}.Vatmethod)), 9, kInt},                                                     // "vatmethod"
+		{nil, 29658, uint16(unsafe.Offsetof(Control{}.N2faemailallowed)), 15, kBool},                                            // "2faemailallowed"
+		{nil, 29673, uint16(unsafe.Offsetof(Control{}.N2fasmsallowed)), 13, kBool},                                              // "2fasmsallowed"
+		{nil, 29686, uint16(unsafe.Offsetof(Control{}.N2faauthenticatorallowed)), 23, kBool},                                    // "2faauthenticatorallowed"
+		{nil, 29709, uint16(unsafe.Offsetof(Control{}.Callscreencallscript)), 20, kInt},                                         // "callscreencallscript"
+		{nil, 29729, uint16(unsafe.Offsetof(Control{}.Showticketattachmenticon)), 24, kBool},                                    // "showticketattachmenticon"
+		{nil, 29753, uint16(unsafe.Offsetof(Control{}.Shownoapproverspopup)), 20, kBool},                                        // "shownoapproverspopup"
+		{nil, 29773, uint16(unsafe.Offsetof(Control{}.Listagentuserfirst)), 18, kBool},                                          // "listagentuserfirst"
+		{nil, 29791, uint16(unsafe.Offsetof(Control{}.Quicktimeusermandatory)), 22, kBool},                                      // "quicktimeusermandatory"
+		{nil, 29813, uint16(unsafe.Offsetof(Control{}.Enablepowershell)), 16, kBool},                                            // "enablepowershell"
+		{nil, 29829, uint16(unsafe.Offsetof(Control{}.Sendacknowledgementemailstotoaddresses)), 38, kBool},                      // "sendacknowledgementemailstotoaddresses"
+		{nil, 29867, uint16(unsafe.Offsetof(Control{}.Agentlinkedusermanagementenabled)), 32, kBool},                            // "agentlinkedusermanagementenabled"
+		{nil, 29899, uint16(unsafe.Offsetof(Control{}.SalesforceTickettype)), 21, kInt},                                         // "salesforce_tickettype"
+		{nil, 29920, uint16(unsafe.Offsetof(Control{}.SalesforceTickettypeGUID)), 26, kStr},                                     // "salesforce_tickettype_guid"
+		{nil, 29946, uint16(unsafe.Offsetof(Control{}.Clientimportidentifier)), 22, kInt},                                       // "clientimportidentifier"
+		{nil, 29968, uint16(unsafe.Offsetof(Control{}.Siteimportidentifier)), 20, kInt},                                         // "siteimportidentifier"
+		{nil, 29988, uint16(unsafe.Offsetof(Control{}.Userimportidentifier)), 20, kInt},                                         // "userimportidentifier"
+		{nil, 30008, uint16(unsafe.Offsetof(Control{}.Assetimportidentifier)), 21, kInt},                                        // "assetimportidentifier"
+		{nil, 30029, uint16(unsafe.Offsetof(Control{}.AssetimportidentifierGUID)), 26, kStr},                                    // "assetimportidentifier_guid"
+		{nil, 30055, uint16(unsafe.Offsetof(Control{}.Supplierimportidentifier)), 24, kInt},                                     // "supplierimportidentifier"
+		{nil, 30079, uint16(unsafe.Offsetof(Control{}.Itemimportidentifier)), 20, kInt},                                         // "itemimportidentifier"
+		{nil, 30099, uint16(unsafe.Offsetof(Control{}.Assettypeimportidentifier)), 25, kInt},                                    // "assettypeimportidentifier"
+		{nil, 30124, uint16(unsafe.Offsetof(Control{}.Enableonlinepresence)), 20, kBool},                                        // "enableonlinepresence"
+		{nil, 30144, uint16(unsafe.Offsetof(Control{}.Mainrefreshinterval)), 19, kF64},                                          // "mainrefreshinterval"
+		{nil, 30163, uint16(unsafe.Offsetof(Control{}.Usecallplan)), 11, kBool},                                                 // "usecallplan"
+		{nil, 30174, uint16(unsafe.Offsetof(Control{}.Importazuredomain)), 17, kStr},                                            // "importazuredomain"
+		{nil, 30191, uint16(unsafe.Offsetof(Control{}.Importazureappid)), 16, kStr},                                             // "importazureappid"
+		{nil, 30207, uint16(unsafe.Offsetof(Control{}.Importazuresite)), 15, kInt},                                              // "importazuresite"
+		{nil, 30222, uint16(unsafe.Offsetof(Control{}.ImportazuresiteName)), 20, kStr},                                          // "importazuresite_name"
+		{nil, 30242, uint16(unsafe.Offsetof(Control{}.Azureuserfilter)), 15, kStr},                                              // "azureuserfilter"
+		{nil, 30257, uint16(unsafe.Offsetof(Control{}.Importazuresitefield)), 20, kInt},                                         // "importazuresitefield"
+		{nil, 30277, uint16(unsafe.Offsetof(Control{}.Enableazuresinglesignon)), 23, kBool},                                     // "enableazuresinglesignon"
+		{nil, 30300, uint16(unsafe.Offsetof(Control{}.Azureautoredirect)), 17, kBool},                                           // "azureautoredirect"
+		{nil, 30317, uint16(unsafe.Offsetof(Control{}.Azureautoredirectuser)), 21, kBool},                                       // "azureautoredirectuser"
+		{nil, 30338, uint16(unsafe.Offsetof(Control{}.Useiconsforactionbuttonsmobile)), 30, kBool},                              // "useiconsforactionbuttonsmobile"
+		{nil, 30368, uint16(unsafe.Offsetof(Control{}.Updatebillingfieldsonchange)), 27, kBool},                                 // "updatebillingfieldsonchange"
+		{nil, 30395, uint16(unsafe.Offsetof(Control{}.Showservicecataloglink)), 22, kBool},                                      // "showservicecataloglink"
+		{nil, 30417, uint16(unsafe.Offsetof(Control{}.Showmyservices)), 14, kBool},                                              // "showmyservices"
+		{nil, 30431, uint16(unsafe.Offsetof(Control{}.Servicerequestrtid)), 18, kInt},                                           // "servicerequestrtid"
+		{nil, 30449, uint16(unsafe.Offsetof(Control{}.ServicerequestrtidGUID)), 23, kStr},                                       // "servicerequestrtid_guid"
+		{nil, 30472, uint16(unsafe.Offsetof(Control{}.Serviceincidentrtid)), 19, kInt},                                          // "serviceincidentrtid"
+		{nil, 30491, uint16(unsafe.Offsetof(Control{}.Servicedefaultok)), 16, kStr},                                             // "servicedefaultok"
+		{nil, 30507, uint16(unsafe.Offsetof(Control{}.Servicedefaultfault)), 19, kStr},                                          // "servicedefaultfault"
+		{nil, 30526, uint16(unsafe.Offsetof(Control{}.Servicedefaultmaintenance)), 25, kStr},                                    // "servicedefaultmaintenance"
+		{nil, 30551, uint16(unsafe.Offsetof(Control{}.Servicefailurert)), 16, kInt},                                             // "servicefailurert"
+		{nil, 30567, uint16(unsafe.Offsetof(Control{}.Dynamicscrmdefaultsite)), 22, kInt},                                       // "dynamicscrmdefaultsite"
+		{nil, 30589, uint16(unsafe.Offsetof(Control{}.DefaultCustomerSiteUserView)), 27, kInt},                                  // "DefaultCustomerSiteUserView"
+		{nil, 30616, uint16(unsafe.Offsetof(Control{}.DefaultServiceAccessLevel)), 25, kInt},                                    // "DefaultServiceAccessLevel"
+		{nil, 30641, uint16(unsafe.Offsetof(Control{}.Pagerdutydefrequesttype)), 23, kInt},                                      // "pagerdutydefrequesttype"
+		{nil, 30664, uint16(unsafe.Offsetof(Control{}.PagerdutydefrequesttypeGUID)), 28, kStr},                                  // "pagerdutydefrequesttype_guid"
+		{nil, 30692, uint16(unsafe.Offsetof(Control{}.Pagerdutyaccount)), 16, kStr},                                             // "pagerdutyaccount"
+		{nil, 30708, uint16(unsafe.Offsetof(Control{}.Pagerdutyservicekey)), 19, kStr},                                          // "pagerdutyservicekey"
+		{nil, 30727, uint16(unsafe.Offsetof(Control{}.Pagerdutyservicename)), 20, kStr},                                         // "pagerdutyservicename"
+		{nil, 30747, uint16(unsafe.Offsetof(Control{}.Pagerdutysourcefield)), 20, kInt},                                         // "pagerdutysourcefield"
+		{nil, 30767, uint16(unsafe.Offsetof(Control{}.Showitilselection)), 17, kBool},                                           // "showitilselection"
+		{nil, 30784, uint16(unsafe.Offsetof(Control{}.SplunkTickettype)), 17, kInt},                                             // "splunk_tickettype"
+		{nil, 30801, uint16(unsafe.Offsetof(Control{}.SplunkTickettypeGUID)), 22, kStr},                                         // "splunk_tickettype_guid"
+		{nil, 30823, uint16(unsafe.Offsetof(Control{}.Splunkuser)), 10, kInt},                                                   // "splunkuser"
+		{nil, 30833, uint16(unsafe.Offsetof(Control{}.Enableoktasinglesignon)), 22, kBool},                                      // "enableoktasinglesignon"
+		{nil, 30855, uint16(unsafe.Offsetof(Control{}.OktaURL)), 8, kStr},                                                       // "okta_url"
+		{nil, 30863, uint16(unsafe.Offsetof(Control{}.OktaClientID)), 14, kStr},                                                 // "okta_client_id"
+		{nil, 30877, uint16(unsafe.Offsetof(Control{}.Oktaautoredirect)), 16, kBool},                                            // "oktaautoredirect"
+		{nil, 30893, uint16(unsafe.Offsetof(Control{}.Salesforcedefaultsite)), 21, kInt},                                        // "salesforcedefaultsite"
+		{nil, 30914, uint16(unsafe.Offsetof(Control{}.Salesforceuserfield)), 19, kInt},                                          // "salesforceuserfield"
+		{nil, 30933, uint16(unsafe.Offsetof(Control{}.SalesforcedefaultsiteName)), 26, kStr},                                    // "salesforcedefaultsite_name"
+		{nil, 30959, uint16(unsafe.Offsetof(Control{}.Usestatuscolouroncalendar)), 25, kBool},                                   // "usestatuscolouroncalendar"
+		{nil, 30984, uint16(unsafe.Offsetof(Control{}.Timelinestepinterval)), 20, kInt},                                         // "timelinestepinterval"
+		{nil, 31004, uint16(unsafe.Offsetof(Control{}.Azuressoappid)), 13, kStr},                                                // "azuressoappid"
+		{nil, 31017, uint16(unsafe.Offsetof(Control{}.Azuretenantid)), 13, kStr},                                                // "azuretenantid"
+		{nil, 31030, uint16(unsafe.Offsetof(Control{}.Smtpusethismailboxid)), 20, kInt},                                         // "smtpusethismailboxid"
+		{nil, 31050, uint16(unsafe.Offsetof(Control{}.Usedaysforprojectbudgets)), 24, kBool},                                    // "usedaysforprojectbudgets"
+		{nil, 31074, uint16(unsafe.Offsetof(Control{}.Hoursperday)), 11, kF64},                                                  // "hoursperday"
+		{nil, 31085, uint16(unsafe.Offsetof(Control{}.Reopenticketstech)), 17, kInt},                                            // "reopenticketstech"
+		{nil, 31102, uint16(unsafe.Offsetof(Control{}.Showusersitecustomernotesonticketdetails)), 40, kBool},                    // "showusersitecustomernotesonticketdetails"
+		{nil, 31142, uint16(unsafe.Offsetof(Control{}.Lmirescueusername)), 17, kStr},                                            // "lmirescueusername"
+		{nil, 31159, uint16(unsafe.Offsetof(Control{}.Expandtimelineitemtofillblock)), 29, kBool},                               // "expandtimelineitemtofillblock"
+		{nil, 31188, uint16(unsafe.Offsetof(Control{}.Rtimezone)), 9, kStr},                                                     // "rtimezone"
+		{nil, 31197, uint16(unsafe.Offsetof(Control{}.Sameclientmergeonly)), 19, kBool},                                         // "sameclientmergeonly"
+		{nil, 31216, uint16(unsafe.Offsetof(Control{}.Lmichannelurl)), 13, kStr},                                                // "lmichannelurl"
+		{nil, 31229, uint16(unsafe.Offsetof(Control{}.Lmiallowothertechinvites)), 24, kBool},                                    // "lmiallowothertechinvites"
+		{nil, 31253, uint16(unsafe.Offsetof(Control{}.Lmichannelname)), 14, kStr},                                               // "lmichannelname"
+		{nil, 31267, uint16(unsafe.Offsetof(Control{}.Defaultremotesessionuserid)), 26, kInt},                                   // "defaultremotesessionuserid"
+		{nil, 31293, uint16(unsafe.Offsetof(Control{}.Azurecreatesites)), 16, kBool},                                            // "azurecreatesites"
+		{nil, 31309, uint16(unsafe.Offsetof(Control{}.RemotesessionUsername)), 22, kStr},                                        // "remotesession_username"
+		{nil, 31331, uint16(unsafe.Offsetof(Control{}.Allowquickinvites)), 17, kBool},                                           // "allowquickinvites"
+		{nil, 31348, uint16(unsafe.Offsetof(Control{}.Periodichistorydate)), 19, kTime},                                         // "periodichistorydate"
+		{nil, 31367, uint16(unsafe.Offsetof(Control{}.Adminsskippendingclosure)), 24, kBool},                                    // "adminsskippendingclosure"
+		{nil, 31391, uint16(unsafe.Offsetof(Control{}.Timelinedaysspanthreshold)), 25, kInt},                                    // "timelinedaysspanthreshold"
+		{nil, 31416, uint16(unsafe.Offsetof(Control{}.Timelinelineheight)), 18, kInt},                                           // "timelinelineheight"
+		{nil, 31434, uint16(unsafe.Offsetof(Control{}.Usenewportal)), 12, kBool},                                                // "usenewportal"
+		{nil, 31446, uint16(unsafe.Offsetof(Control{}.Portalshowworkflow)), 18, kBool},                                          // "portalshowworkflow"
+		{nil, 31464, uint16(unsafe.Offsetof(Control{}.Portalshowawaitinginput)), 23, kBool},                                     // "portalshowawaitinginput"
+		{nil, 31487, uint16(unsafe.Offsetof(Control{}.Webdashboardtitle)), 17, kStr},                                            // "webdashboardtitle"
+		{nil, 31504, uint16(unsafe.Offsetof(Control{}.Sage200version)), 14, kInt},                                               // "sage200version"
+		{nil, 31518, uint16(unsafe.Offsetof(Control{}.Sage200toplevel)), 15, kInt},                                              // "sage200toplevel"
+		{nil, 31533, uint16(unsafe.Offsetof(Control{}.Sage200tenantid)), 15, kStr},                                              // "sage200tenantid"
+		{nil, 31548, uint16(unsafe.Offsetof(Control{}.Sage200companyid)), 16, kStr},                                             // "sage200companyid"
+		{nil, 31564, uint16(unsafe.Offsetof(Control{}.Sage200itemgroup)), 16, kInt},                                             // "sage200itemgroup"
+		{nil, 31580, uint16(unsafe.Offsetof(Control{}.Sage200companyname)), 18, kStr},                                           // "sage200companyname"
+		{nil, 31598, uint16(unsafe.Offsetof(Control{}.Usekashflow)), 11, kBool},                                                 // "usekashflow"
+		{nil, 31609, uint16(unsafe.Offsetof(Control{}.Usexero)), 7, kBool},                                                      // "usexero"
+		{nil, 31616, uint16(unsafe.Offsetof(Control{}.Useinvoicexml)), 13, kBool},                                               // "useinvoicexml"
+		{nil, 31629, uint16(unsafe.Offsetof(Control{}.Useinvoicecsv)), 13, kBool},                                               // "useinvoicecsv"
+		{nil, 31642, uint16(unsafe.Offsetof(Control{}.Usevaribill)), 11, kBool},                                                 // "usevaribill"
+		{nil, 31653, uint16(unsafe.Offsetof(Control{}.Keepescmsgrecord)), 16, kBool},                                            // "keepescmsgrecord"
+		{nil, 31669, uint16(unsafe.Offsetof(Control{}.Sage200token)), 12, kStr},                                                 // "sage200token"
+		{nil, 31681, uint16(unsafe.Offsetof(Control{}.Sage200tokenexpiry)), 18, kTime},                                          // "sage200tokenexpiry"
+		{nil, 31699, uint16(unsafe.Offsetof(Control{}.Callscreenusetimeonactions)), 26, kBool},                                  // "callscreenusetimeonactions"
+		{nil, 31725, uint16(unsafe.Offsetof(Control{}.Oktasso)), 7, kInt},                                                       // "oktasso"
+		{nil, 31732, uint16(unsafe.Offsetof(Control{}.Adfssso)), 7, kInt},                                                       // "adfssso"
+		{nil, 31739, uint16(unsafe.Offsetof(Control{}.Azureadsso)), 10, kInt},                                                   // "azureadsso"
+		{nil, 31749, uint16(unsafe.Offsetof(Control{}.Portalhomeshowkbsearch)), 22, kBool},                                      // "portalhomeshowkbsearch"
+		{nil, 31771, uint16(unsafe.Offsetof(Control{}.Searchkbbyid)), 12, kBool},                                                // "searchkbbyid"
+		{nil, 31783, uint16(unsafe.Offsetof(Control{}.Portalhomeshowfeed)), 18, kBool},                                          // "portalhomeshowfeed"
+		{nil, 31801, uint16(unsafe.Offsetof(Control{}.Portalhomeshowtoparticles)), 25, kBool},                                   // "portalhomeshowtoparticles"
+		{nil, 31826, uint16(unsafe.Offsetof(Control{}.Portalhomeshownewsarticles)), 26, kBool},                                  // "portalhomeshownewsarticles"
+		{nil, 31852, uint16(unsafe.Offsetof(Control{}.Showapprovalsonseparatetab)), 26, kBool},                                  // "showapprovalsonseparatetab"
+		{nil, 31878, uint16(unsafe.Offsetof(Control{}.Pagerdutyserviceid)), 18, kStr},                                           // "pagerdutyserviceid"
+		{nil, 31896, uint16(unsafe.Offsetof(Control{}.Autoswitchtodefaultremoteteam)), 29, kBool},                               // "autoswitchtodefaultremoteteam"
+		{nil, 31925, uint16(unsafe.Offsetof(Control{}.Requireexternalkey)), 18, kBool},                                          // "requireexternalkey"
+		{nil, 31943, uint16(unsafe.Offsetof(Control{}.ChangeCollisionEnabled)), 24, kBool},                                      // "change_collision_enabled"
+		{nil, 31967, uint16(unsafe.Offsetof(Control{}.Cautomatedefaultsite)), 20, kInt},                                         // "cautomatedefaultsite"
+		{nil, 31987, uint16(unsafe.Offsetof(Control{}.Cautomatetoplevel)), 17, kInt},                                            // "cautomatetoplevel"
+		{nil, 32004, uint16(unsafe.Offsetof(Control{}.Cautomateassetdefaultsite)), 25, kInt},                                    // "cautomateassetdefaultsite"
+		{nil, 32029, uint16(unsafe.Offsetof(Control{}.Hideassetsystemfieldstatus)), 26, kBool},                                  // "hideassetsystemfieldstatus"
+		{nil, 32055, uint16(unsafe.Offsetof(Control{}.Sendmultiplenotifications)), 25, kBool},                                   // "sendmultiplenotifications"
+		{nil, 32080, uint16(unsafe.Offsetof(Control{}.Allnotificationoverridessections)), 32, kBool},                            // "allnotificationoverridessections"
+		{nil, 32112, uint16(unsafe.Offsetof(Control{}.Sendnotificationemailforrtbcc)), 29, kBool},                               // "sendnotificationemailforrtbcc"
+		{nil, 32141, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatequote)), 23, kInt},                                      // "defaultpdftemplatequote"
+		{nil, 32164, uint16(unsafe.Offsetof(Control{}.Defaultcurrency)), 15, kStr},                                              // "defaultcurrency"
+		{nil, 32179, uint16(unsafe.Offsetof(Control{}.Pagerdutydefaultagent)), 21, kInt},                                        // "pagerdutydefaultagent"
+		{nil, 32200, uint16(unsafe.Offsetof(Control{}.Useareasfornewbtn)), 17, kBool},                                           // "useareasfornewbtn"
+		{nil, 32217, uint16(unsafe.Offsetof(Control{}.Showservicecataloguebuttonnewticket)), 35, kBool},                         // "showservicecataloguebuttonnewticket"
+		{nil, 32252, uint16(unsafe.Offsetof(Control{}.Showincidentcataloguebuttonnewticket)), 36, kBool},                        // "showincidentcataloguebuttonnewticket"
+		{nil, 32288, uint16(unsafe.Offsetof(Control{}.Enablepasswordfieldaudit)), 24, kBool},                                    // "enablepasswordfieldaudit"
+		{nil, 32312, uint16(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateID)), 42, kInt},                    // "stopnewticketsviaemailreplywithtemplate_id"
+		{nil, 32354, uint16(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateGUID)), 44, kStr},                  // "stopnewticketsviaemailreplywithtemplate_guid"
+		{nil, 32398, uint16(unsafe.Offsetof(Control{}.StopnewticketsviaemailreplywithtemplateName)), 44, kStr},                  // "stopnewticketsviaemailreplywithtemplate_name"
+		{nil, 32442, uint16(unsafe.Offsetof(Control{}.Stopnewticketsviaemail)), 22, kBool},                                      // "stopnewticketsviaemail"
+		{nil, 32464, uint16(unsafe.Offsetof(Control{}.Vipnoprioritychange)), 19, kBool},                                         // "vipnoprioritychange"
+		{nil, 32483, uint16(unsafe.Offsetof(Control{}.Svcatchoosecategoryfirst)), 24, kBool},                                    // "svcatchoosecategoryfirst"
+		{nil, 32507, uint16(unsafe.Offsetof(Control{}.Skipresolved)), 12, kBool},                                                // "skipresolved"
+		{nil, 32519, uint16(unsafe.Offsetof(Control{}.Ninjatoplevel)), 13, kInt},                                                // "ninjatoplevel"
+		{nil, 32532, uint16(unsafe.Offsetof(Control{}.Ninjadefaultsite)), 16, kInt},                                             // "ninjadefaultsite"
+		{nil, 32548, uint16(unsafe.Offsetof(Control{}.Ninjarmmmatchname)), 17, kBool},                                           // "ninjarmmmatchname"
+		{nil, 32565, uint16(unsafe.Offsetof(Control{}.Ninjarmmlocation)), 16, kInt},                                             // "ninjarmmlocation"
+		{nil, 32581, uint16(unsafe.Offsetof(Control{}.Ninjarmmdefaultgroup)), 20, kInt},                                         // "ninjarmmdefaultgroup"
+		{nil, 32601, uint16(unsafe.Offsetof(Control{}.NinjarmmdefaultgroupGUID)), 25, kStr},                                     // "ninjarmmdefaultgroup_guid"
+		{nil, 32626, uint16(unsafe.Offsetof(Control{}.Ninjarmmimporttype)), 18, kInt},                                           // "ninjarmmimporttype"
+		{nil, 32644, uint16(unsafe.Offsetof(Control{}.Solarwindsrmmtoplevel)), 21, kInt},                                        // "solarwindsrmmtoplevel"
+		{nil, 32665, uint16(unsafe.Offsetof(Control{}.Solarwindsrmmmatchname)), 22, kBool},                                      // "solarwindsrmmmatchname"
+		{nil, 32687, uint16(unsafe.Offsetof(Control{}.Solarwindsrmmimporttype)), 23, kInt},                                      // "solarwindsrmmimporttype"
+		{nil, 32710, uint16(unsafe.Offsetof(Control{}.Treecatforceleafselection)), 25, kBool},                                   // "treecatforceleafselection"
+		{nil, 32735, uint16(unsafe.Offsetof(Control{}.ContractexpirytemplateID)), 25, kInt},                                     // "contractexpirytemplate_id"
+		{nil, 32760, uint16(unsafe.Offsetof(Control{}.ContractexpirytemplateGUID)), 27, kStr},                                   // "contractexpirytemplate_guid"
+		{nil, 32787, uint16(unsafe.Offsetof(Control{}.ContractexpirytemplateName)), 27, kStr},                                   // "contractexpirytemplate_name"
+		{nil, 32814, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatepo)), 20, kInt},                                         // "defaultpdftemplatepo"
+		{nil, 32834, uint16(unsafe.Offsetof(Control{}.Poprefixr)), 9, kStr},                                                     // "poprefixr"
+		{nil, 32843, uint16(unsafe.Offsetof(Control{}.Poprefixo)), 9, kStr},                                                     // "poprefixo"
+		{nil, 32852, uint16(unsafe.Offsetof(Control{}.Poprefixs)), 9, kStr},                                                     // "poprefixs"
+		{nil, 32861, uint16(unsafe.Offsetof(Control{}.Kbsearchmode)), 12, kInt},                                                 // "kbsearchmode"
+		{nil, 32873, uint16(unsafe.Offsetof(Control{}.ShowDateDoneOnAptCompletionScreen)), 33, kBool},                           // "showDateDoneOnAptCompletionScreen"
+		{nil, 32906, uint16(unsafe.Offsetof(Control{}.Removeemailfromlistonuserchange)), 31, kBool},                             // "removeemailfromlistonuserchange"
+		{nil, 32937, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplateso)), 20, kInt},                                         // "defaultpdftemplateso"
+		{nil, 32957, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatefault)), 23, kInt},                                      // "defaultpdftemplatefault"
+		{nil, 32980, uint16(unsafe.Offsetof(Control{}.Sendwindowsappprintrequestonclose)), 33, kBool},                           // "sendwindowsappprintrequestonclose"
+		{nil, 33013, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplateinvoice)), 25, kInt},                                    // "defaultpdftemplateinvoice"
+		{nil, 33038, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatecontract)), 26, kInt},                                   // "defaultpdftemplatecontract"
+		{nil, 33064, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatereport)), 24, kInt},                                     // "defaultpdftemplatereport"
+		{nil, 33088, uint16(unsafe.Offsetof(Control{}.Tracksoftwarechanges)), 20, kBool},                                        // "tracksoftwarechanges"
+		{nil, 33108, uint16(unsafe.Offsetof(Control{}.AllowNotloggedin)), 17, kBool},                                            // "allow_notloggedin"
+		{nil, 33125, uint16(unsafe.Offsetof(Control{}.AllowKbsNotloggedin)), 21, kBool},                                         // "allow_kbs_notloggedin"
+		{nil, 33146, uint16(unsafe.Offsetof(Control{}.Anonymoususersite)), 17, kInt},                                            // "anonymoususersite"
+		{nil, 33163, uint16(unsafe.Offsetof(Control{}.AnonymoususersiteName)), 22, kStr},                                        // "anonymoususersite_name"
+		{nil, 33185, uint16(unsafe.Offsetof(Control{}.OnlyShowApprovedChanges)), 23, kBool},                                     // "onlyShowApprovedChanges"
+		{nil, 33208, uint16(unsafe.Offsetof(Control{}.Dosearchonaddress)), 17, kBool},                                           // "dosearchonaddress"
+		{nil, 33225, uint16(unsafe.Offsetof(Control{}.ClientMainContactCompulsary)), 27, kBool},                                 // "clientMainContactCompulsary"
+		{nil, 33252, uint16(unsafe.Offsetof(Control{}.Ignoreparentvisibilityforcustomfieldvisiblity)), 45, kBool},               // "ignoreparentvisibilityforcustomfieldvisiblity"
+		{nil, 33297, uint16(unsafe.Offsetof(Control{}.Usescanners)), 11, kBool},                                                 // "usescanners"
+		{nil, 33308, uint16(unsafe.Offsetof(Control{}.Barcodedecoder)), 14, kInt},                                               // "barcodedecoder"
+		{nil, 33322, uint16(unsafe.Offsetof(Control{}.Ualluse2fa)), 10, kBool},                                                  // "ualluse2fa"
+		{nil, 33332, uint16(unsafe.Offsetof(Control{}.DefaultSiteTimezone)), 19, kStr},                                          // "defaultSiteTimezone"
+		{nil, 33351, uint16(unsafe.Offsetof(Control{}.ToggleAnnouncementIconOff)), 25, kBool},                                   // "toggleAnnouncementIconOff"
+		{nil, 33376, uint16(unsafe.Offsetof(Control{}.Donotsendfolloweremails)), 23, kBool},                                     // "donotsendfolloweremails"
+		{nil, 33399, uint16(unsafe.Offsetof(Control{}.Donotusedynamiclistsforresponse)), 31, kBool},                             // "donotusedynamiclistsforresponse"
+		{nil, 33430, uint16(unsafe.Offsetof(Control{}.Prepaybalancethresholdperc)), 26, kF64},                                   // "prepaybalancethresholdperc"
+		{nil, 33456, uint16(unsafe.Offsetof(Control{}.Prepaybalancethresholdupper)), 27, kF64},                                  // "prepaybalancethresholdupper"
+		{nil, 33483, uint16(unsafe.Offsetof(Control{}.AllowAnonymousApprovals)), 25, kBool},                                     // "allow_anonymous_approvals"
+		{nil, 33508, uint16(unsafe.Offsetof(Control{}.Ncentralurl)), 11, kStr},                                                  // "ncentralurl"
+		{nil, 33519, uint16(unsafe.Offsetof(Control{}.NcentralUsername)), 17, kStr},                                             // "ncentral_username"
+		{nil, 33536, uint16(unsafe.Offsetof(Control{}.Ncentraltoplevel)), 16, kInt},                                             // "ncentraltoplevel"
+		{nil, 33552, uint16(unsafe.Offsetof(Control{}.Ncentralmatchname)), 17, kBool},                                           // "ncentralmatchname"
+		{nil, 33569, uint16(unsafe.Offsetof(Control{}.Ncentraldefaultgroup)), 20, kInt},                                         // "ncentraldefaultgroup"
+		{nil, 33589, uint16(unsafe.Offsetof(Control{}.Ncentralimporttype)), 18, kInt},                                           // "ncentralimporttype"
+		{nil, 33607, uint16(unsafe.Offsetof(Control{}.Nableticketingusername)), 22, kStr},                                       // "nableticketingusername"
+		{nil, 33629, uint16(unsafe.Offsetof(Control{}.NcentralTickettype)), 19, kInt},                                           // "ncentral_tickettype"
+		{nil, 33648, uint16(unsafe.Offsetof(Control{}.NcentralTickettypeGUID)), 24, kStr},                                       // "ncentral_tickettype_guid"
+		{nil, 33672, uint16(unsafe.Offsetof(Control{}.Ncentraluser)), 12, kInt},                                                 // "ncentraluser"
+		{nil, 33684, uint16(unsafe.Offsetof(Control{}.NcentralAlerttype)), 18, kInt},                                            // "ncentral_alerttype"
+		{nil, 33702, uint16(unsafe.Offsetof(Control{}.Defaultincludegroupeditemqty)), 28, kBool},                                // "defaultincludegroupeditemqty"
+		{nil, 33730, uint16(unsafe.Offsetof(Control{}.Defaultincludegroupeditemprice)), 30, kBool},                              // "defaultincludegroupeditemprice"
+		{nil, 33760, uint16(unsafe.Offsetof(Control{}.Defaultincludegrouppriceandqty)), 30, kBool},                              // "defaultincludegrouppriceandqty"
+		{nil, 33790, uint16(unsafe.Offsetof(Control{}.Callscreenallownewclientcreation)), 32, kBool},                            // "callscreenallownewclientcreation"
+		{nil, 33822, uint16(unsafe.Offsetof(Control{}.Nextcontractref)), 15, kStr},                                              // "nextcontractref"
+		{nil, 33837, uint16(unsafe.Offsetof(Control{}.Displaycategorynoteondetailscreen)), 33, kBool},                           // "displaycategorynoteondetailscreen"
+		{nil, 33870, uint16(unsafe.Offsetof(Control{}.Autocreaterecurringinvoices)), 27, kBool},                                 // "autocreaterecurringinvoices"
+		{nil, 33897, uint16(unsafe.Offsetof(Control{}.Syncholidays)), 12, kBool},                                                // "syncholidays"
+		{nil, 33909, uint16(unsafe.Offsetof(Control{}.Hideadhocitem)), 13, kBool},                                               // "hideadhocitem"
+		{nil, 33922, uint16(unsafe.Offsetof(Control{}.Enablekbmatchingforallitiltypes)), 31, kBool},                             // "enablekbmatchingforallitiltypes"
+		{nil, 33953, uint16(unsafe.Offsetof(Control{}.Allowuserapprovaldelegation)), 27, kBool},                                 // "allowuserapprovaldelegation"
+		{nil, 33980, uint16(unsafe.Offsetof(Control{}.Fixedassettype)), 14, kInt},                                               // "fixedassettype"
+		{nil, 33994, uint16(unsafe.Offsetof(Control{}.FixedassettypeGUID)), 19, kStr},                                           // "fixedassettype_guid"
+		{nil, 34013, uint16(unsafe.Offsetof(Control{}.BusinesscentralSite)), 20, kInt},                                          // "businesscentral_site"
+		{nil, 34033, uint16(unsafe.Offsetof(Control{}.Enablebusinesscentralsync)), 25, kBool},                                   // "enablebusinesscentralsync"
+		{nil, 34058, uint16(unsafe.Offsetof(Control{}.Timesheetstepinterval)), 21, kInt},                                        // "timesheetstepinterval"
+		{nil, 34079, uint16(unsafe.Offsetof(Control{}.Azuressoconnectionid)), 20, kInt},                                         // "azuressoconnectionid"
+		{nil, 34099, uint16(unsafe.Offsetof(Control{}.Azuressotenanttype)), 18, kInt},                                           // "azuressotenanttype"
+		{nil, 34117, uint16(unsafe.Offsetof(Control{}.Showapproversthatareyettovote)), 29, kBool},                               // "showapproversthatareyettovote"
+		{nil, 34146, uint16(unsafe.Offsetof(Control{}.Onlyinformofapprovalonfinalstep)), 31, kBool},                             // "onlyinformofapprovalonfinalstep"
+		{nil, 34177, uint16(unsafe.Offsetof(Control{}.Alwayscheckrulesaftermerge)), 26, kBool},                                  // "alwayscheckrulesaftermerge"
+		{nil, 34203, uint16(unsafe.Offsetof(Control{}.Checkruleswhenticketsubmitted)), 29, kBool},                               // "checkruleswhenticketsubmitted"
+		{nil, 34232, uint16(unsafe.Offsetof(Control{}.Storeoutgoingemails)), 19, kBool},                                         // "storeoutgoingemails"
+		{nil, 34251, uint16(unsafe.Offsetof(Control{}.Enabletemplatesuggestions)), 25, kBool},                                   // "enabletemplatesuggestions"
+		{nil, 34276, uint16(unsafe.Offsetof(Control{}.AutoCloseSendEmail)), 21, kBool},                                          // "auto_close_send_email"
+		{nil, 34297, uint16(unsafe.Offsetof(Control{}.Portalbackgrounddisplaymode)), 27, kInt},                                  // "portalbackgrounddisplaymode"
+		{nil, 34324, uint16(unsafe.Offsetof(Control{}.Autoaddrecurringinvoiceaftercontract)), 36, kBool},                        // "autoaddrecurringinvoiceaftercontract"
+		{nil, 34360, uint16(unsafe.Offsetof(Control{}.Enableinternalticketconversations)), 33, kBool},                           // "enableinternalticketconversations"
+		{nil, 34393, uint16(unsafe.Offsetof(Control{}.Internalticketconversationtickettype)), 36, kInt},                         // "internalticketconversationtickettype"
+		{nil, 34429, uint16(unsafe.Offsetof(Control{}.InternalticketconversationtickettypeGUID)), 41, kStr},                     // "internalticketconversationtickettype_guid"
+		{nil, 34470, uint16(unsafe.Offsetof(Control{}.Enableinternalreply)), 19, kBool},                                         // "enableinternalreply"
+		{nil, 34489, uint16(unsafe.Offsetof(Control{}.Internalreplystatus)), 19, kInt},                                          // "internalreplystatus"
+		{nil, 34508, uint16(unsafe.Offsetof(Control{}.InternalreplystatusGUID)), 24, kStr},                                      // "internalreplystatus_guid"
+		{nil, 34532, uint16(unsafe.Offsetof(Control{}.Hidefeedback)), 12, kBool},                                                // "hidefeedback"
+		{nil, 34544, uint16(unsafe.Offsetof(Control{}.Showallservicesoption)), 21, kBool},                                       // "showallservicesoption"
+		{nil, 34565, uint16(unsafe.Offsetof(Control{}.Ordersevbyseq)), 13, kBool},                                               // "ordersevbyseq"
+		{nil, 34578, uint16(unsafe.Offsetof(Control{}.Useworkhoursforreminders)), 24, kBool},                                    // "useworkhoursforreminders"
+		{nil, 34602, uint16(unsafe.Offsetof(Control{}.Qborealmid)), 10, kStr},                                                   // "qborealmid"
+		{nil, 34612, uint16(unsafe.Offsetof(Control{}.Qbocompanyname)), 14, kStr},                                               // "qbocompanyname"
+		{nil, 34626, uint16(unsafe.Offsetof(Control{}.Qbotoplevel)), 11, kInt},                                                  // "qbotoplevel"
+		{nil, 34637, uint16(unsafe.Offsetof(Control{}.Qboserviceitemgroup)), 19, kInt},                                          // "qboserviceitemgroup"
+		{nil, 34656, uint16(unsafe.Offsetof(Control{}.Qboinventoryitemgroup)), 21, kInt},                                        // "qboinventoryitemgroup"
+		{nil, 34677, uint16(unsafe.Offsetof(Control{}.Qbocountry)), 10, kStr},                                                   // "qbocountry"
+		{nil, 34687, uint16(unsafe.Offsetof(Control{}.Qbodefaultitemcode)), 18, kStr},                                           // "qbodefaultitemcode"
+		{nil, 34705, uint16(unsafe.Offsetof(Control{}.Qboinvoiceemailstatus)), 21, kInt},                                        // "qboinvoiceemailstatus"
+		{nil, 34726, uint16(unsafe.Offsetof(Control{}.Enableqbosync)), 13, kBool},                                               // "enableqbosync"
+		{nil, 34739, uint16(unsafe.Offsetof(Control{}.Allowcodegeneration)), 19, kBool},                                         // "allowcodegeneration"
+		{nil, 34758, uint16(unsafe.Offsetof(Control{}.Googlecalendartokenexpiry)), 25, kTime},                                   // "googlecalendartokenexpiry"
+		{nil, 34783, uint16(unsafe.Offsetof(Control{}.Googlecalendaraccount)), 21, kStr},                                        // "googlecalendaraccount"
+		{nil, 34804, uint16(unsafe.Offsetof(Control{}.Googleworkplaceaccount)), 22, kStr},                                       // "googleworkplaceaccount"
+		{nil, 34826, uint16(unsafe.Offsetof(Control{}.Googleworkplacereseller)), 23, kInt},                                      // "googleworkplacereseller"
+		{nil, 34849, uint16(unsafe.Offsetof(Control{}.Googleworkplaceusermatchingfields)), 33, kStr},                            // "googleworkplaceusermatchingfields"
+		{nil, 34882, uint16(unsafe.Offsetof(Control{}.Googleworkplaceagentmatchingfields)), 34, kStr},                           // "googleworkplaceagentmatchingfields"
+		{nil, 34916, uint16(unsafe.Offsetof(Control{}.Googleworkplacemanagelicenses)), 29, kBool},                               // "googleworkplacemanagelicenses"
+		{nil, 34945, uint16(unsafe.Offsetof(Control{}.Googleworkplacelicensedroles)), 28, kStr},                                 // "googleworkplacelicensedroles"
+		{nil, 34973, uint16(unsafe.Offsetof(Control{}.Googleworkplaceimporttype)), 25, kInt},                                    // "googleworkplaceimporttype"
+		{nil, 34998, uint16(unsafe.Offsetof(Control{}.Enablegooglesso)), 15, kBool},                                             // "enablegooglesso"
+		{nil, 35013, uint16(unsafe.Offsetof(Control{}.Googlessoautoredirect)), 21, kBool},                                       // "googlessoautoredirect"
+		{nil, 35034, uint16(unsafe.Offsetof(Control{}.Googlessotype)), 13, kInt},                                                // "googlessotype"
+		{nil, 35047, uint16(unsafe.Offsetof(Control{}.Googleportalloginappname)), 24, kStr},                                     // "googleportalloginappname"
+		{nil, 35071, uint16(unsafe.Offsetof(Control{}.Allowlogonbehalfof)), 18, kInt},                                           // "allowlogonbehalfof"
+		{nil, 35089, uint16(unsafe.Offsetof(Control{}.Nhserverversionused)), 19, kStr},                                          // "nhserverversionused"
+		{nil, 35108, uint16(unsafe.Offsetof(Control{}.DisableStartTargetDateTimeAdjustements)), 38, kBool},                      // "disableStartTargetDateTimeAdjustements"
+		{nil, 35146, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterquoteaccepted)), 30, kInt},                               // "ticketstatusafterquoteaccepted"
+		{nil, 35176, uint16(unsafe.Offsetof(Control{}.TicketstatusafterquoteacceptedGUID)), 35, kStr},                           // "ticketstatusafterquoteaccepted_guid"
+		{nil, 35211, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterquoterejected)), 30, kInt},                               // "ticketstatusafterquoterejected"
+		{nil, 35241, uint16(unsafe.Offsetof(Control{}.TicketstatusafterquoterejectedGUID)), 35, kStr},                           // "ticketstatusafterquoterejected_guid"
+		{nil, 35276, uint16(unsafe.Offsetof(Control{}.Loadimagesfromapi)), 17, kBool},                                           // "loadimagesfromapi"
+		{nil, 35293, uint16(unsafe.Offsetof(Control{}.CentrifyClientid)), 17, kStr},                                             // "centrify_clientid"
+		{nil, 35310, uint16(unsafe.Offsetof(Control{}.CentrifyURL)), 12, kStr},                                                  // "centrify_url"
+		{nil, 35322, uint16(unsafe.Offsetof(Control{}.CentrifyApplicationid)), 22, kStr},                                        // "centrify_applicationid"
+		{nil, 35344, uint16(unsafe.Offsetof(Control{}.CentrifySsotype)), 16, kInt},                                              // "centrify_ssotype"
+		{nil, 35360, uint16(unsafe.Offsetof(Control{}.CentrifyAutoredirect)), 21, kBool},                                        // "centrify_autoredirect"
+		{nil, 35381, uint16(unsafe.Offsetof(Control{}.Hide2fadontshowagain)), 20, kBool},                                        // "hide2fadontshowagain"
+		{nil, 35401, uint16(unsafe.Offsetof(Control{}.Choosedefaultcontractfrombillingdescription)), 43, kBool},                 // "choosedefaultcontractfrombillingdescription"
+		{nil, 35444, uint16(unsafe.Offsetof(Control{}.Enablearticlesuggestionsoneup)), 29, kBool},                               // "enablearticlesuggestionsoneup"
+		{nil, 35473, uint16(unsafe.Offsetof(Control{}.Allowsitesassetseup)), 19, kBool},                                         // "allowsitesassetseup"
+		{nil, 35492, uint16(unsafe.Offsetof(Control{}.Ruletickettypemandatory)), 23, kBool},                                     // "ruletickettypemandatory"
+		{nil, 35515, uint16(unsafe.Offsetof(Control{}.Enablekbarticleversioning)), 25, kBool},                                   // "enablekbarticleversioning"
+		{nil, 35540, uint16(unsafe.Offsetof(Control{}.Useagentdefaultrateonlogtime)), 28, kBool},                                // "useagentdefaultrateonlogtime"
+		{nil, 35568, uint16(unsafe.Offsetof(Control{}.AutogenerateAccountsid)), 23, kBool},                                      // "autogenerate_accountsid"
+		{nil, 35591, uint16(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCodeID)), 34, kStr},                                // "item_default_sales_nominal_code_id"
+		{nil, 35625, uint16(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCodeID)), 37, kStr},                             // "item_default_purchase_nominal_code_id"
+		{nil, 35662, uint16(unsafe.Offsetof(Control{}.ItemDefaultAssetAccountID)), 29, kStr},                                    // "item_default_asset_account_id"
+		{nil, 35691, uint16(unsafe.Offsetof(Control{}.ShowAccountsSuccessMessage)), 29, kBool},                                  // "show_accounts_success_message"
+		{nil, 35720, uint16(unsafe.Offsetof(Control{}.Donotalloweditingpostedinvoices)), 31, kBool},                             // "donotalloweditingpostedinvoices"
+		{nil, 35751, uint16(unsafe.Offsetof(Control{}.Enablekbreview)), 14, kBool},                                              // "enablekbreview"
+		{nil, 35765, uint16(unsafe.Offsetof(Control{}.Defaultnumberofdaysbetweenkbreviews)), 35, kInt},                          // "defaultnumberofdaysbetweenkbreviews"
+		{nil, 35800, uint16(unsafe.Offsetof(Control{}.Trackkbsearches)), 15, kBool},                                             // "trackkbsearches"
+		{nil, 35815, uint16(unsafe.Offsetof(Control{}.Createemailactionsviawebapp)), 27, kBool},                                 // "createemailactionsviawebapp"
+		{nil, 35842, uint16(unsafe.Offsetof(Control{}.Portalhomescreenservicedisplaytype)), 34, kInt},                           // "portalhomescreenservicedisplaytype"
+		{nil, 35876, uint16(unsafe.Offsetof(Control{}.Groupallinvoicetypes)), 20, kBool},                                        // "groupallinvoicetypes"
+		{nil, 35896, uint16(unsafe.Offsetof(Control{}.Contractselectionincluderecentrenew)), 35, kBool},                         // "contractselectionincluderecentrenew"
+		{nil, 35931, uint16(unsafe.Offsetof(Control{}.DefaultProblemTypeID)), 20, kInt},                                         // "defaultProblemTypeID"
+		{nil, 35951, uint16(unsafe.Offsetof(Control{}.Lmirescueurl)), 12, kStr},                                                 // "lmirescueurl"
+		{nil, 35963, uint16(unsafe.Offsetof(Control{}.Trackstock)), 10, kBool},                                                  // "trackstock"
+		{nil, 35973, uint16(unsafe.Offsetof(Control{}.Stockserialisationtype)), 22, kInt},                                       // "stockserialisationtype"
+		{nil, 35995, uint16(unsafe.Offsetof(Control{}.Autocreateserialisedassets)), 26, kBool},                                  // "autocreateserialisedassets"
+		{nil, 36021, uint16(unsafe.Offsetof(Control{}.Enablenewsarticles)), 18, kBool},                                          // "enablenewsarticles"
+		{nil, 36039, uint16(unsafe.Offsetof(Control{}.Usepdftemplatesforscheduledreports)), 34, kBool},                          // "usepdftemplatesforscheduledreports"
+		{nil, 36073, uint16(unsafe.Offsetof(Control{}.Onlyrouteemailtoexistingticketifsamemailbox)), 43, kInt},                  // "onlyrouteemailtoexistingticketifsamemailbox"
+		{nil, 36116, uint16(unsafe.Offsetof(Control{}.Xerodefaulttenantid)), 19, kStr},                                          // "xerodefaulttenantid"
+		{nil, 36135, uint16(unsafe.Offsetof(Control{}.Salesorderlinedescriptionwhencreatedfromquotation)), 49, kStr},            // "salesorderlinedescriptionwhencreatedfromquotation"
+		{nil, 36184, uint16(unsafe.Offsetof(Control{}.Allowapplytemplatetoexistingticket)), 34, kBool},                          // "allowapplytemplatetoexistingticket"
+		{nil, 36218, uint16(unsafe.Offsetof(Control{}.Defaultstocklocation)), 20, kInt},                                         // "defaultstocklocation"
+		{nil, 36238, uint16(unsafe.Offsetof(Control{}.Mustconsignorderstoinvoice)), 26, kBool},                                  // "mustconsignorderstoinvoice"
+		{nil, 36264, uint16(unsafe.Offsetof(Control{}.Mailboxsmtpforprojectschedule)), 29, kInt},                                // "mailboxsmtpforprojectschedule"
+		{nil, 36293, uint16(unsafe.Offsetof(Control{}.Mailboxsmtpforcontractschedule)), 30, kInt},                               // "mailboxsmtpforcontractschedule"
+		{nil, 36323, uint16(unsafe.Offsetof(Control{}.Rusesageso)), 10, kBool},                                                  // "rusesageso"
+		{nil, 36333, uint16(unsafe.Offsetof(Control{}.Rsyncinvoices)), 13, kBool},                                               // "rsyncinvoices"
+		{nil, 36346, uint16(unsafe.Offsetof(Control{}.Updateemaillists)), 16, kBool},                                            // "updateemaillists"
+		{nil, 36362, uint16(unsafe.Offsetof(Control{}.Contractexpirydays2)), 19, kInt},                                          // "contractexpirydays2"
+		{nil, 36381, uint16(unsafe.Offsetof(Control{}.Contractexpirydays3)), 19, kInt},                                          // "contractexpirydays3"
+		{nil, 36400, uint16(unsafe.Offsetof(Control{}.DattoURL)), 9, kStr},                                                      // "datto_url"
+		{nil, 36409, uint16(unsafe.Offsetof(Control{}.DattoClientid)), 14, kStr},                                                // "datto_clientid"
+		{nil, 36423, uint16(unsafe.Offsetof(Control{}.Invoicecsvlocation)), 18, kStr},                                           // "invoicecsvlocation"
+		{nil, 36441, uint16(unsafe.Offsetof(Control{}.Svsearchmode)), 12, kInt},                                                 // "svsearchmode"
+		{nil, 36453, uint16(unsafe.Offsetof(Control{}.Defaultcurrencycode)), 19, kInt},                                          // "defaultcurrencycode"
+		{nil, 36472, uint16(unsafe.Offsetof(Control{}.Sendfollowernotifications)), 25, kInt},                                    // "sendfollowernotifications"
+		{nil, 36497, uint16(unsafe.Offsetof(Control{}.Matchemailsonsubjectandfrom)), 27, kBool},                                 // "matchemailsonsubjectandfrom"
+		{nil, 36524, uint16(unsafe.Offsetof(Control{}.Myfollowertickets)), 17, kBool},                                           // "myfollowertickets"
+		{nil, 36541, uint16(unsafe.Offsetof(Control{}.Mandatoryrejectcomment)), 22, kBool},                                      // "mandatoryrejectcomment"
+		{nil, 36563, uint16(unsafe.Offsetof(Control{}.KaseyaToplevel)), 15, kInt},                                               // "kaseya_toplevel"
+		{nil, 36578, uint16(unsafe.Offsetof(Control{}.Googlenewmethod)), 15, kBool},                                             // "googlenewmethod"
+		{nil, 36593, uint16(unsafe.Offsetof(Control{}.Integrationuserbatch)), 20, kInt},                                         // "integrationuserbatch"
+		{nil, 36613, uint16(unsafe.Offsetof(Control{}.Serviceaddsareanote)), 19, kBool},                                         // "serviceaddsareanote"
+		{nil, 36632, uint16(unsafe.Offsetof(Control{}.Linkcallstoexistingtickets)), 26, kBool},                                  // "linkcallstoexistingtickets"
+		{nil, 36658, uint16(unsafe.Offsetof(Control{}.Showpopupforvip)), 15, kBool},                                             // "showpopupforvip"
+		{nil, 36673, uint16(unsafe.Offsetof(Control{}.Hidesiteoncontract)), 18, kBool},                                          // "hidesiteoncontract"
+		{nil, 36691, uint16(unsafe.Offsetof(Control{}.Removezeroquantitylines)), 23, kBool},                                     // "removezeroquantitylines"
+		{nil, 36714, uint16(unsafe.Offsetof(Control{}.Showkbviewsinuseractivity)), 25, kBool},                                   // "showkbviewsinuseractivity"
+		{nil, 36739, uint16(unsafe.Offsetof(Control{}.Overduetype)), 11, kInt},                                                  // "overduetype"
+		{nil, 36750, uint16(unsafe.Offsetof(Control{}.Overduetype2)), 12, kInt},                                                 // "overduetype2"
+		{nil, 36762, uint16(unsafe.Offsetof(Control{}.PreventStoppedTicketCreation)), 31, kBool},                                // "prevent_stopped_ticket_creation"
+		{nil, 36793, uint16(unsafe.Offsetof(Control{}.AutoReplyDontUpdate)), 22, kBool},                                         // "auto_reply_dont_update"
+		{nil, 36815, uint16(unsafe.Offsetof(Control{}.QuoteAutoExpiryStatus)), 24, kInt},                                        // "quote_auto_expiry_status"
+		{nil, 36839, uint16(unsafe.Offsetof(Control{}.IncludeNoTimeInReview)), 25, kBool},                                       // "include_no_time_in_review"
+		{nil, 36864, uint16(unsafe.Offsetof(Control{}.MatchNinjaField)), 17, kStr},                                              // "match_ninja_field"
+		{nil, 36881, uint16(unsafe.Offsetof(Control{}.HideOppsTreeviewMenu)), 23, kBool},                                        // "hide_opps_treeview_menu"
+		{nil, 36904, uint16(unsafe.Offsetof(Control{}.WestcoastDeleteLicences)), 25, kBool},                                     // "westcoast_delete_licences"
+		{nil, 36929, uint16(unsafe.Offsetof(Control{}.Defaultconsigmentuser)), 21, kInt},                                        // "defaultconsigmentuser"
+		{nil, 36950, uint16(unsafe.Offsetof(Control{}.ShowTimezoneInput)), 19, kBool},                                           // "show_timezone_input"
+		{nil, 36969, uint16(unsafe.Offsetof(Control{}.DefaultAppointmentAgentStatus)), 32, kInt},                                // "default_appointment_agent_status"
+		{nil, 37001, uint16(unsafe.Offsetof(Control{}.ProrataUserLineDescription)), 29, kStr},                                   // "prorata_user_line_description"
+		{nil, 37030, uint16(unsafe.Offsetof(Control{}.ProrataDeviceLineDescription)), 31, kStr},                                 // "prorata_device_line_description"
+		{nil, 37061, uint16(unsafe.Offsetof(Control{}.ProrataLicenceLineDescription)), 32, kStr},                                // "prorata_licence_line_description"
+		{nil, 37093, uint16(unsafe.Offsetof(Control{}.DefaultQuoteStatus)), 20, kInt},                                           // "default_quote_status"
+		{nil, 37113, uint16(unsafe.Offsetof(Control{}.DefaultQuoteSentStatus)), 25, kInt},                                       // "default_quote_sent_status"
+		{nil, 37138, uint16(unsafe.Offsetof(Control{}.DefaultQuoteAcceptedStatus)), 29, kInt},                                   // "default_quote_accepted_status"
+		{nil, 37167, uint16(unsafe.Offsetof(Control{}.DefaultQuoteRejectedStatus)), 29, kInt},                                   // "default_quote_rejected_status"
+		{nil, 37196, uint16(unsafe.Offsetof(Control{}.Useticketquoteapprovals)), 23, kBool},                                     // "useticketquoteapprovals"
+		{nil, 37219, uint16(unsafe.Offsetof(Control{}.TrustpilotAllowwebhooks)), 24, kBool},                                     // "trustpilot_allowwebhooks"
+		{nil, 37243, uint16(unsafe.Offsetof(Control{}.TrustpilotReviewthreshold)), 26, kInt},                                    // "trustpilot_reviewthreshold"
+		{nil, 37269, uint16(unsafe.Offsetof(Control{}.TrustpilotTickettype)), 21, kInt},                                         // "trustpilot_tickettype"
+		{nil, 37290, uint16(unsafe.Offsetof(Control{}.TrustpilotAutoreply)), 20, kBool},                                         // "trustpilot_autoreply"
+		{nil, 37310, uint16(unsafe.Offsetof(Control{}.TrustpilotAutoreplythreshold)), 29, kInt},                                 // "trustpilot_autoreplythreshold"
+		{nil, 37339, uint16(unsafe.Offsetof(Control{}.TrustpilotEnablesurveys)), 24, kBool},                                     // "trustpilot_enablesurveys"
+		{nil, 37363, uint16(unsafe.Offsetof(Control{}.TrustpilotDefaultusersite)), 26, kInt},                                    // "trustpilot_defaultusersite"
+		{nil, 37389, uint16(unsafe.Offsetof(Control{}.TrustpilotStatusafterupdate)), 28, kInt},                                  // "trustpilot_statusafterupdate"
+		{nil, 37417, uint16(unsafe.Offsetof(Control{}.XeroDefaultCreditnoteStatus)), 30, kStr},                                  // "xero_default_creditnote_status"
+		{nil, 37447, uint16(unsafe.Offsetof(Control{}.XeroDefaultCreditnoteLineTax)), 32, kStr},                                 // "xero_default_creditnote_line_tax"
+		{nil, 37479, uint16(unsafe.Offsetof(Control{}.Enablehighcontrastportal)), 24, kBool},                                    // "enablehighcontrastportal"
+		{nil, 37503, uint16(unsafe.Offsetof(Control{}.Datepickermodal)), 15, kBool},                                             // "datepickermodal"
+		{nil, 37518, uint16(unsafe.Offsetof(Control{}.Disablehalologinwithssoautoredirect)), 35, kBool},                         // "disablehalologinwithssoautoredirect"
+		{nil, 37553, uint16(unsafe.Offsetof(Control{}.Accountemailpwdchange)), 21, kInt},                                        // "accountemailpwdchange"
+		{nil, 37574, uint16(unsafe.Offsetof(Control{}.Accountemail2faon)), 17, kInt},                                            // "accountemail2faon"
+		{nil, 37591, uint16(unsafe.Offsetof(Control{}.Accountemail2faoff)), 18, kInt},                                           // "accountemail2faoff"
+		{nil, 37609, uint16(unsafe.Offsetof(Control{}.Accountemailauthenticatoron)), 27, kInt},                                  // "accountemailauthenticatoron"
+		{nil, 37636, uint16(unsafe.Offsetof(Control{}.Accountemailauthenticatoroff)), 28, kInt},                                 // "accountemailauthenticatoroff"
+		{nil, 37664, uint16(unsafe.Offsetof(Control{}.Accountemailemailaddresschange)), 30, kInt},                               // "accountemailemailaddresschange"
+		{nil, 37694, uint16(unsafe.Offsetof(Control{}.Accountemailusernamechange)), 26, kInt},                                   // "accountemailusernamechange"
+		{nil, 37720, uint16(unsafe.Offsetof(Control{}.Syncinvoicetoaccountspackagewhenapproved)), 40, kBool},                    // "syncinvoicetoaccountspackagewhenapproved"
+		{nil, 37760, uint16(unsafe.Offsetof(Control{}.Syncpotoaccountspackagewhenapproved)), 35, kBool},                         // "syncpotoaccountspackagewhenapproved"
+		{nil, 37795, uint16(unsafe.Offsetof(Control{}.Allowusereditoptionallines)), 26, kBool},                                  // "allowusereditoptionallines"
+		{nil, 37821, uint16(unsafe.Offsetof(Control{}.SupplierPermissionType)), 24, kInt},                                       // "supplier_permission_type"
+		{nil, 37845, uint16(unsafe.Offsetof(Control{}.CognigyURL)), 11, kStr},                                                   // "cognigy_url"
+		{nil, 37856, uint16(unsafe.Offsetof(Control{}.ShowUserSearchbar)), 19, kBool},                                           // "show_user_searchbar"
+		{nil, 37875, uint16(unsafe.Offsetof(Control{}.Bulkemailbatchsize)), 18, kInt},                                           // "bulkemailbatchsize"
+		{nil, 37893, uint16(unsafe.Offsetof(Control{}.AddtionalAgentNotifications)), 29, kBool},                                 // "addtional_agent_notifications"
+		{nil, 37922, uint16(unsafe.Offsetof(Control{}.HideExpiredQuotesPortal)), 26, kBool},                                     // "hide_expired_quotes_portal"
+		{nil, 37948, uint16(unsafe.Offsetof(Control{}.DefaultAddAllGroupItemsQuote)), 33, kBool},                                // "default_add_all_group_items_quote"
+		{nil, 37981, uint16(unsafe.Offsetof(Control{}.Dbconntype)), 10, kInt},                                                   // "dbconntype"
+		{nil, 37991, uint16(unsafe.Offsetof(Control{}.Postgreslanguage)), 16, kStr},                                             // "postgreslanguage"
+		{nil, 38007, uint16(unsafe.Offsetof(Control{}.LinkToConfluence)), 18, kBool},                                            // "link_to_confluence"
+		{nil, 38025, uint16(unsafe.Offsetof(Control{}.Defaultdevicepdftemplate)), 24, kInt},                                     // "defaultdevicepdftemplate"
+		{nil, 38049, uint16(unsafe.Offsetof(Control{}.Splitchannels)), 13, kBool},                                               // "splitchannels"
+		{nil, 38062, uint16(unsafe.Offsetof(Control{}.Enableagentreactions)), 20, kBool},                                        // "enableagentreactions"
+		{nil, 38082, uint16(unsafe.Offsetof(Control{}.Useiframesforhtml)), 17, kBool},                                           // "useiframesforhtml"
+		{nil, 38099, uint16(unsafe.Offsetof(Control{}.Useiframesforhtml2)), 18, kBool},                                          // "useiframesforhtml2"
+		{nil, 38117, uint16(unsafe.Offsetof(Control{}.Darkthemenotedisplay)), 20, kInt},                                         // "darkthemenotedisplay"
+		{nil, 38137, uint16(unsafe.Offsetof(Control{}.CallMatchingField)), 19, kInt},                                            // "call_matching_field"
+		{nil, 38156, uint16(unsafe.Offsetof(Control{}.AutomateImportSoftware)), 24, kBool},                                      // "automate_import_software"
+		{nil, 38180, uint16(unsafe.Offsetof(Control{}.IgnoreSpecialCharactersAssetMatching)), 40, kBool},                        // "ignore_special_characters_asset_matching"
+		{nil, 38220, uint16(unsafe.Offsetof(Control{}.AssignSalesOrderToCreator)), 29, kBool},                                   // "assign_sales_order_to_creator"
+		{nil, 38249, uint16(unsafe.Offsetof(Control{}.OnlySendPostedInvoices)), 25, kBool},                                      // "only_send_posted_invoices"
+		{nil, 38274, uint16(unsafe.Offsetof(Control{}.StockReturnRemovesUser)), 25, kBool},                                      // "stock_return_removes_user"
+		{nil, 38299, uint16(unsafe.Offsetof(Control{}.AzureUseOid)), 13, kBool},                                                 // "azure_use_oid"
+		{nil, 38312, uint16(unsafe.Offsetof(Control{}.AddSerializedToTicket)), 24, kBool},                                       // "add_serialized_to_ticket"
+		{nil, 38336, uint16(unsafe.Offsetof(Control{}.Recalcbillingfaultcontractchange)), 32, kBool},                            // "recalcbillingfaultcontractchange"
+		{nil, 38368, uint16(unsafe.Offsetof(Control{}.ExcludeApionlyInformownertech)), 31, kBool},                               // "exclude_apionly_informownertech"
+		{nil, 38399, uint16(unsafe.Offsetof(Control{}.Lastdailytaskdate)), 17, kTime},                                           // "lastdailytaskdate"
+		{nil, 38416, uint16(unsafe.Offsetof(Control{}.EtilizeItemGroup)), 18, kInt},                                             // "etilize_item_group"
+		{nil, 38434, uint16(unsafe.Offsetof(Control{}.ZabbixEnableAlerting)), 22, kBool},                                        // "zabbix_enable_alerting"
+		{nil, 38456, uint16(unsafe.Offsetof(Control{}.ZabbixAlertType)), 17, kInt},                                              // "zabbix_alert_type"
+		{nil, 38473, uint16(unsafe.Offsetof(Control{}.ZabbixAlertUser)), 17, kInt},                                              // "zabbix_alert_user"
+		{nil, 38490, uint16(unsafe.Offsetof(Control{}.GwDontUpdateSites)), 20, kBool},                                           // "gw_dont_update_sites"
+		{nil, 38510, uint16(unsafe.Offsetof(Control{}.GenerateIDPerInvoiceType)), 28, kBool},                                    // "generate_id_per_invoice_type"
+		{nil, 38538, uint16(unsafe.Offsetof(Control{}.EmbeddingsUseTrialData)), 25, kBool},                                      // "embeddings_use_trial_data"
+		{nil, 38563, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmEnableAlerting)), 31, kBool},                                // "connectwise_rmm_enable_alerting"
+		{nil, 38594, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertType)), 26, kInt},                                      // "connectwise_rmm_alert_type"
+		{nil, 38620, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertUser)), 26, kInt},                                      // "connectwise_rmm_alert_user"
+		{nil, 38646, uint16(unsafe.Offsetof(Control{}.AmazonSellerCreateUsers)), 26, kBool},                                     // "amazon_seller_create_users"
+		{nil, 38672, uint16(unsafe.Offsetof(Control{}.AmazonSellerDefaultSite)), 26, kInt},                                      // "amazon_seller_default_site"
+		{nil, 38698, uint16(unsafe.Offsetof(Control{}.Allowpdfcustomisation)), 21, kBool},                                       // "allowpdfcustomisation"
+		{nil, 38719, uint16(unsafe.Offsetof(Control{}.NinjaUserMatchingCustomField)), 32, kStr},                                 // "ninja_user_matching_custom_field"
+		{nil, 38751, uint16(unsafe.Offsetof(Control{}.Tracelevel)), 10, kInt},                                                   // "tracelevel"
+		{nil, 38761, uint16(unsafe.Offsetof(Control{}.SalesOrderProjectLinkingType)), 32, kInt},                                 // "sales_order_project_linking_type"
+		{nil, 38793, uint16(unsafe.Offsetof(Control{}.EnableSuggestionsOnCall)), 26, kBool},                                     // "enable_suggestions_on_call"
+		{nil, 38819, uint16(unsafe.Offsetof(Control{}.AssetdiscoveryConnectionType)), 30, kInt},                                 // "assetdiscovery_connection_type"
+		{nil, 38849, uint16(unsafe.Offsetof(Control{}.AssetdiscoveryUserField)), 25, kInt},                                      // "assetdiscovery_user_field"
+		{nil, 38874, uint16(unsafe.Offsetof(Control{}.ShowPaymentDataOnPortal)), 27, kBool},                                     // "show_payment_data_on_portal"
+		{nil, 38901, uint16(unsafe.Offsetof(Control{}.Useintellisenseclientcache)), 26, kBool},                                  // "useintellisenseclientcache"
+		{nil, 38927, uint16(unsafe.Offsetof(Control{}.AllowQuotePDFBeforeApproval)), 31, kBool},                                 // "allow_quote_pdf_before_approval"
+		{nil, 38958, uint16(unsafe.Offsetof(Control{}.Stopbackgroundservices)), 22, kBool},                                      // "stopbackgroundservices"
+		{nil, 38980, uint16(unsafe.Offsetof(Control{}.IncomingUnmatchedUsers)), 24, kInt},                                       // "incoming_unmatched_users"
+		{nil, 39004, uint16(unsafe.Offsetof(Control{}.IncomingDefaultUser)), 21, kInt},                                          // "incoming_default_user"
+		{nil, 39025, uint16(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSite)), 29, kInt},                                   // "incoming_newuser_default_site"
+		{nil, 39054, uint16(unsafe.Offsetof(Control{}.IncomingNewuserSendWelcomeEmail)), 35, kBool},                             // "incoming_newuser_send_welcome_email"
+		{nil, 39089, uint16(unsafe.Offsetof(Control{}.IncomingNewuserSendAck)), 25, kBool},                                      // "incoming_newuser_send_ack"
+		{nil, 39114, uint16(unsafe.Offsetof(Control{}.ShowbillingPlanTextOnTicket)), 31, kBool},                                 // "showbilling_plan_text_on_ticket"
+		{nil, 39145, uint16(unsafe.Offsetof(Control{}.ItquoterApplicationURL)), 24, kStr},                                       // "itquoter_application_url"
+		{nil, 39169, uint16(unsafe.Offsetof(Control{}.ItquoterViewURL)), 17, kStr},                                              // "itquoter_view_url"
+		{nil, 39186, uint16(unsafe.Offsetof(Control{}.ManyToManyRelatedTickets)), 28, kBool},                                    // "many_to_many_related_tickets"
+		{nil, 39214, uint16(unsafe.Offsetof(Control{}.Enabletsapprovals)), 17, kBool},                                           // "enabletsapprovals"
+		{nil, 39231, uint16(unsafe.Offsetof(Control{}.LogicMonitorClearedStatus)), 28, kInt},                                    // "logic_monitor_cleared_status"
+		{nil, 39259, uint16(unsafe.Offsetof(Control{}.PrometheusDefaultsite)), 22, kInt},                                        // "prometheus_defaultsite"
+		{nil, 39281, uint16(unsafe.Offsetof(Control{}.PrometheusAssetTypeChoice)), 28, kInt},                                    // "prometheus_asset_type_choice"
+		{nil, 39309, uint16(unsafe.Offsetof(Control{}.PrometheusDefaultassettype)), 27, kInt},                                   // "prometheus_defaultassettype"
+		{nil, 39336, uint16(unsafe.Offsetof(Control{}.PrometheusAssettypefield)), 25, kInt},                                     // "prometheus_assettypefield"
+		{nil, 39361, uint16(unsafe.Offsetof(Control{}.PrometheusDefaultgroup)), 23, kInt},                                       // "prometheus_defaultgroup"
+		{nil, 39384, uint16(unsafe.Offsetof(Control{}.PrometheusEnableAlerting)), 26, kBool},                                    // "prometheus_enable_alerting"
+		{nil, 39410, uint16(unsafe.Offsetof(Control{}.PrometheusAlertingTickettype)), 30, kInt},                                 // "prometheus_alerting_tickettype"
+		{nil, 39440, uint16(unsafe.Offsetof(Control{}.PrometheusAlertingUser)), 24, kInt},                                       // "prometheus_alerting_user"
+		{nil, 39464, uint16(unsafe.Offsetof(Control{}.PrometheusDeactivateDevices)), 29, kBool},                                 // "prometheus_deactivate_devices"
+		{nil, 39493, uint16(unsafe.Offsetof(Control{}.DefaultFortnoxTenant)), 22, kInt},                                         // "default_fortnox_tenant"
+		{nil, 39515, uint16(unsafe.Offsetof(Control{}.NewagentApptsync)), 17, kInt},                                             // "newagent_apptsync"
+		{nil, 39532, uint16(unsafe.Offsetof(Control{}.LockSubmittedTimesheets)), 25, kBool},                                     // "lock_submitted_timesheets"
+		{nil, 39557, uint16(unsafe.Offsetof(Control{}.OnlyInvoiceApprovedTimesheets)), 32, kBool},                               // "only_invoice_approved_timesheets"
+		{nil, 39589, uint16(unsafe.Offsetof(Control{}.Reassigndropdownbehaviour)), 25, kInt},                                    // "reassigndropdownbehaviour"
+		{nil, 39614, uint16(unsafe.Offsetof(Control{}.CopyContractToChildTasks)), 28, kBool},                                    // "copy_contract_to_child_tasks"
+		{nil, 39642, uint16(unsafe.Offsetof(Control{}.UseSubscriptionStatusForInvoiceLineStatus)), 47, kBool},                   // "use_subscription_status_for_invoice_line_status"
+		{nil, 39689, uint16(unsafe.Offsetof(Control{}.ShowAppointmentOther1)), 23, kBool},                                       // "show_appointment_other1"
+		{nil, 39712, uint16(unsafe.Offsetof(Control{}.ShowAppointmentOther2)), 23, kBool},                                       // "show_appointment_other2"
+		{nil, 39735, uint16(unsafe.Offsetof(Control{}.WordpressImportcategories)), 26, kBool},                                   // "wordpress_importcategories"
+		{nil, 39761, uint16(unsafe.Offsetof(Control{}.WordpressDefaultfaqlist)), 24, kInt},                                      // "wordpress_defaultfaqlist"
+		{nil, 39785, uint16(unsafe.Offsetof(Control{}.WordpressTagtoimport)), 21, kStr},                                         // "wordpress_tagtoimport"
+		{nil, 39806, uint16(unsafe.Offsetof(Control{}.AteraImportEntities)), 21, kStr},                                          // "atera_import_entities"
+		{nil, 39827, uint16(unsafe.Offsetof(Control{}.AddigyImportEntities)), 22, kStr},                                         // "addigy_import_entities"
+		{nil, 39849, uint16(unsafe.Offsetof(Control{}.ComanagedNoReassign)), 21, kBool},                                         // "comanaged_no_reassign"
+		{nil, 39870, uint16(unsafe.Offsetof(Control{}.Myobdefaulttenantid)), 19, kInt},                                          // "myobdefaulttenantid"
+		{nil, 39889, uint16(unsafe.Offsetof(Control{}.DefaultAlertTime)), 18, kInt},                                             // "default_alert_time"
+		{nil, 39907, uint16(unsafe.Offsetof(Control{}.TicketStatusAfterAppointment)), 31, kInt},                                 // "ticket_status_after_appointment"
+		{nil, 39938, uint16(unsafe.Offsetof(Control{}.Userwayaccount)), 14, kStr},                                               // "userwayaccount"
+		{nil, 39952, uint16(unsafe.Offsetof(Control{}.Checkreassignappclashes)), 23, kBool},                                     // "checkreassignappclashes"
+		{nil, 39975, uint16(unsafe.Offsetof(Control{}.CollapseApptFilter)), 20, kBool},                                          // "collapse_appt_filter"
+		{nil, 39995, uint16(unsafe.Offsetof(Control{}.EnableDeferredRevenue)), 23, kBool},                                       // "enable_deferred_revenue"
+		{nil, 40018, uint16(unsafe.Offsetof(Control{}.DeferredRevenueCode)), 21, kStr},                                          // "deferred_revenue_code"
+		{nil, 40039, uint16(unsafe.Offsetof(Control{}.DeferredRevenueClient)), 23, kInt},                                        // "deferred_revenue_client"
+		{nil, 40062, uint16(unsafe.Offsetof(Control{}.ItglueImportList)), 18, kStr},                                             // "itglue_import_list"
+		{&dectKeyPair2, 40080, uint16(unsafe.Offsetof(Control{}.ItglueImportTypes)), 19, kMany},                                 // "itglue_import_types"
+		{nil, 40099, uint16(unsafe.Offsetof(Control{}.Childticketsdisplay)), 19, kInt},                                          // "childticketsdisplay"
+		{nil, 40118, uint16(unsafe.Offsetof(Control{}.Childticketsdisplaysize)), 23, kInt},                                      // "childticketsdisplaysize"
+		{nil, 40141, uint16(unsafe.Offsetof(Control{}.Newticketdisplay)), 16, kInt},                                             // "newticketdisplay"
+		{nil, 40157, uint16(unsafe.Offsetof(Control{}.AutoLinkSoProjContract)), 26, kBool},                                      // "auto_link_so_proj_contract"
+		{nil, 40183, uint16(unsafe.Offsetof(Control{}.GoogleReviewthreshold)), 22, kInt},                                        // "google_reviewthreshold"
+		{nil, 40205, uint16(unsafe.Offsetof(Control{}.GoogleReviewtickettype)), 23, kInt},                                       // "google_reviewtickettype"
+		{nil, 40228, uint16(unsafe.Offsetof(Control{}.GoogleQuestiontickettype)), 25, kInt},                                     // "google_questiontickettype"
+		{nil, 40253, uint16(unsafe.Offsetof(Control{}.GoogleReviewdefaultusersite)), 28, kInt},                                  // "google_reviewdefaultusersite"
+		{nil, 40281, uint16(unsafe.Offsetof(Control{}.GoogleQuestiondefaultusersite)), 30, kInt},                                // "google_questiondefaultusersite"
+		{nil, 40311, uint16(unsafe.Offsetof(Control{}.GoogleReviewstatusafterupdate)), 30, kInt},                                // "google_reviewstatusafterupdate"
+		{nil, 40341, uint16(unsafe.Offsetof(Control{}.GoogleQuestionstatusafterupdate)), 32, kInt},                              // "google_questionstatusafterupdate"
+		{nil, 40373, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDSupplierContracts)), 37, kInt},                            // "default_columns_id_supplier_contracts"
+		{nil, 40410, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDSupplierContractsGUID)), 42, kStr},                        // "default_columns_id_supplier_contracts_guid"
+		{nil, 40452, uint16(unsafe.Offsetof(Control{}.Enablefilescanning)), 18, kBool},                                          // "enablefilescanning"
+		{nil, 40470, uint16(unsafe.Offsetof(Control{}.Enableclientsideuploads)), 23, kBool},                                     // "enableclientsideuploads"
+		{nil, 40493, uint16(unsafe.Offsetof(Control{}.AllowLinkAttachments)), 22, kBool},                                        // "allow_link_attachments"
+		{nil, 40515, uint16(unsafe.Offsetof(Control{}.AttachmentDetailsUpload)), 25, kBool},                                     // "attachment_details_upload"
+		{nil, 40540, uint16(unsafe.Offsetof(Control{}.SyncServicenowAttachments)), 27, kBool},                                   // "sync_servicenow_attachments"
+		{nil, 40567, uint16(unsafe.Offsetof(Control{}.NinjaImportList)), 17, kStr},                                              // "ninja_import_list"
+		{&dectKeyPair2, 40584, uint16(unsafe.Offsetof(Control{}.NinjaImportTypes)), 18, kMany},                                  // "ninja_import_types"
+		{nil, 40602, uint16(unsafe.Offsetof(Control{}.IntacctUseHaloCreds)), 22, kBool},                                         // "intacct_use_halo_creds"
+		{nil, 40624, uint16(unsafe.Offsetof(Control{}.ShowWhatsappSettings)), 22, kBool},                                        // "show_whatsapp_settings"
+		{nil, 40646, uint16(unsafe.Offsetof(Control{}.EnableAutoAnonuser)), 20, kBool},                                          // "enable_auto_anonuser"
+		{nil, 40666, uint16(unsafe.Offsetof(Control{}.DaysUntilAnonuser)), 19, kInt},                                            // "days_until_anonuser"
+		{nil, 40685, uint16(unsafe.Offsetof(Control{}.CreateCreditNotesWithNegativePrice)), 39, kBool},                          // "create_credit_notes_with_negative_price"
+		{nil, 40724, uint16(unsafe.Offsetof(Control{}.AlwaysDisplayHaloIhid)), 24, kBool},                                       // "always_display_halo_ihid"
+		{nil, 40748, uint16(unsafe.Offsetof(Control{}.CustomiseMultiplePortals)), 26, kBool},                                    // "customise_multiple_portals"
+		{nil, 40774, uint16(unsafe.Offsetof(Control{}.ShowBundledSalesOrderLines)), 30, kBool},                                  // "show_bundled_sales_order_lines"
+		{nil, 40804, uint16(unsafe.Offsetof(Control{}.SetAppointmentFromEstimate)), 29, kBool},                                  // "set_appointment_from_estimate"
+		{nil, 40833, uint16(unsafe.Offsetof(Control{}.OverrideLocale)), 15, kInt},                                               // "override_locale"
+		{nil, 40848, uint16(unsafe.Offsetof(Control{}.VectorScoreMinimum)), 20, kF64},                                           // "vector_score_minimum"
+		{nil, 40868, uint16(unsafe.Offsetof(Control{}.VectorScoreKnowledgeMinimum)), 30, kF64},                                  // "vector_score_knowledge_minimum"
+		{nil, 40898, uint16(unsafe.Offsetof(Control{}.VectorCategory2Type)), 21, kInt},                                          // "vector_category2_type"
+		{nil, 40919, uint16(unsafe.Offsetof(Control{}.ShowReviewOnBillingScreen)), 29, kBool},                                   // "show_review_on_billing_screen"
+		{nil, 40948, uint16(unsafe.Offsetof(Control{}.DefaultViewAssetsSelectedid)), 30, kInt},                                  // "default_view_assets_selectedid"
+		{nil, 40978, uint16(unsafe.Offsetof(Control{}.DefaultListAssetsGUID)), 24, kStr},                                        // "default_list_assets_guid"
+		{nil, 41002, uint16(unsafe.Offsetof(Control{}.LogicmonitorAlertingAssetidentifier)), 37, kInt},                          // "logicmonitor_alerting_assetidentifier"
+		{nil, 41039, uint16(unsafe.Offsetof(Control{}.ProjectNotesTabDisplay)), 25, kInt},                                       // "project_notes_tab_display"
+		{nil, 41064, uint16(unsafe.Offsetof(Control{}.SendTimesheetRejectionEmails)), 31, kBool},                                // "send_timesheet_rejection_emails"
+		{nil, 41095, uint16(unsafe.Offsetof(Control{}.DontShowEmptyStockLocationsOnConsign)), 42, kBool},                        // "dont_show_empty_stock_locations_on_consign"
+		{nil, 41137, uint16(unsafe.Offsetof(Control{}.TeamsChatManagement)), 21, kBool},                                         // "teams_chat_management"
+		{nil, 41158, uint16(unsafe.Offsetof(Control{}.TeamsAzureAuthority)), 21, kInt},                                          // "teams_azure_authority"
+		{nil, 41179, uint16(unsafe.Offsetof(Control{}.TeamsChatDefaultName)), 23, kStr},                                         // "teams_chat_default_name"
+		{nil, 41202, uint16(unsafe.Offsetof(Control{}.TeamsConnectedUser)), 20, kStr},                                           // "teams_connected_user"
+		{nil, 41222, uint16(unsafe.Offsetof(Control{}.TeamsConnectedUserID)), 23, kStr},                                         // "teams_connected_user_id"
+		{nil, 41245, uint16(unsafe.Offsetof(Control{}.TeamsConnectedUserName)), 25, kStr},                                       // "teams_connected_user_name"
+		{nil, 41270, uint16(unsafe.Offsetof(Control{}.DefaultQuoteTicketApproval)), 29, kInt},                                   // "default_quote_ticket_approval"
+		{nil, 41299, uint16(unsafe.Offsetof(Control{}.OnlyQuoteTicketApproval)), 26, kInt},                                      // "only_quote_ticket_approval"
+		{nil, 41325, uint16(unsafe.Offsetof(Control{}.ShowCurrencyConversionForQuoteLines)), 40, kBool},                         // "show_currency_conversion_for_quote_lines"
+		{nil, 41365, uint16(unsafe.Offsetof(Control{}.UpdateFirstActionDetailsViaTemplate)), 40, kBool},                         // "update_first_action_details_via_template"
+		{nil, 41405, uint16(unsafe.Offsetof(Control{}.UnlinkTicketAdvancedEdit)), 27, kBool},                                    // "unlink_ticket_advanced_edit"
+		{nil, 41432, uint16(unsafe.Offsetof(Control{}.Showseperateresolutionandfixbars)), 32, kBool},                            // "showseperateresolutionandfixbars"
+		{nil, 41464, uint16(unsafe.Offsetof(Control{}.BigpandaTickettype)), 19, kInt},                                           // "bigpanda_tickettype"
+		{nil, 41483, uint16(unsafe.Offsetof(Control{}.BigpandaAssetList)), 19, kInt},                                            // "bigpanda_asset_list"
+		{nil, 41502, uint16(unsafe.Offsetof(Control{}.GoogleCalMethod)), 17, kInt},                                              // "google_cal_method"
+		{nil, 41519, uint16(unsafe.Offsetof(Control{}.GoogleImportType)), 18, kInt},                                             // "google_import_type"
+		{nil, 41537, uint16(unsafe.Offsetof(Control{}.AccentInsensitiveSearch)), 25, kBool},                                     // "accent_insensitive_search"
+		{nil, 41562, uint16(unsafe.Offsetof(Control{}.AzureSingleLogout)), 19, kBool},                                           // "azure_single_logout"
+		{nil, 41581, uint16(unsafe.Offsetof(Control{}.OktaSingleLogout)), 18, kBool},                                            // "okta_single_logout"
+		{nil, 41599, uint16(unsafe.Offsetof(Control{}.GoogleSingleLogout)), 20, kBool},                                          // "google_single_logout"
+		{nil, 41619, uint16(unsafe.Offsetof(Control{}.DefaultSalesorderStatus)), 25, kInt},                                      // "default_salesorder_status"
+		{nil, 41644, uint16(unsafe.Offsetof(Control{}.UseDefaultCallSummary)), 24, kBool},                                       // "use_default_call_summary"
+		{nil, 41668, uint16(unsafe.Offsetof(Control{}.ShowQuoteApprovalSignature)), 29, kBool},                                  // "show_quote_approval_signature"
+		{nil, 41697, uint16(unsafe.Offsetof(Control{}.UpdateRespondByDateWithHoldTime)), 37, kBool},                             // "update_respond_by_date_with_hold_time"
+		{nil, 41734, uint16(unsafe.Offsetof(Control{}.GiacomUseNewEndpoint)), 23, kInt},                                         // "giacom_use_new_endpoint"
+		{nil, 41757, uint16(unsafe.Offsetof(Control{}.DattormmAlertUser)), 19, kInt},                                            // "dattormm_alert_user"
+		{nil, 41776, uint16(unsafe.Offsetof(Control{}.InvoiceMinimumItemID)), 23, kInt},                                         // "invoice_minimum_item_id"
+		{nil, 41799, uint16(unsafe.Offsetof(Control{}.DattormmWebhookTicketType)), 28, kInt},                                    // "dattormm_webhook_ticket_type"
+		{nil, 41827, uint16(unsafe.Offsetof(Control{}.ApptImportAgentIdentifier)), 28, kInt},                                    // "appt_import_agent_identifier"
+		{nil, 41855, uint16(unsafe.Offsetof(Control{}.ApptImportUserIdentifier)), 27, kInt},                                     // "appt_import_user_identifier"
+		{nil, 41882, uint16(unsafe.Offsetof(Control{}.PlanningGreenColour)), 21, kStr},                                          // "planning_green_colour"
+		{nil, 41903, uint16(unsafe.Offsetof(Control{}.PlanningOrangeColour)), 22, kStr},                                         // "planning_orange_colour"
+		{nil, 41925, uint16(unsafe.Offsetof(Control{}.PlanningRedColour)), 19, kStr},                                            // "planning_red_colour"
+		{nil, 41944, uint16(unsafe.Offsetof(Control{}.Crmshowsatisfaction)), 19, kBool},                                         // "crmshowsatisfaction"
+		{nil, 41963, uint16(unsafe.Offsetof(Control{}.UpdateMilestoneDatesViaTasks)), 32, kBool},                                // "update_milestone_dates_via_tasks"
+		{nil, 41995, uint16(unsafe.Offsetof(Control{}.HideUnknownSoftwareFromLists)), 32, kBool},                                // "hide_unknown_software_from_lists"
+		{nil, 42027, uint16(unsafe.Offsetof(Control{}.WordpressorgImportcategories)), 29, kBool},                                // "wordpressorg_importcategories"
+		{nil, 42056, uint16(unsafe.Offsetof(Control{}.WordpressorgDefaultfaqlist)), 27, kInt},                                   // "wordpressorg_defaultfaqlist"
+		{nil, 42083, uint16(unsafe.Offsetof(Control{}.OnlyShowNeedsOrderLinesWhenSupplierSet)), 45, kBool},                      // "only_show_needs_order_lines_when_supplier_set"
+		{nil, 42128, uint16(unsafe.Offsetof(Control{}.ShowAttachmentsFromLinkedQuote)), 34, kBool},                              // "show_attachments_from_linked_quote"
+		{nil, 42162, uint16(unsafe.Offsetof(Control{}.ShowAttachmentsFromLinkedSo)), 31, kBool},                                 // "show_attachments_from_linked_so"
+		{nil, 42193, uint16(unsafe.Offsetof(Control{}.AllowSLATargetOverride)), 25, kBool},                                      // "allow_sla_target_override"
+		{nil, 42218, uint16(unsafe.Offsetof(Control{}.ShowInvoiceTotalsOnPortal)), 29, kBool},                                   // "show_invoice_totals_on_portal"
+		{nil, 42247, uint16(unsafe.Offsetof(Control{}.ShowAllSitesForDeviceQuantityCalc)), 39, kBool},                           // "show_all_sites_for_device_quantity_calc"
+		{nil, 42286, uint16(unsafe.Offsetof(Control{}.UserPortalTheme)), 17, kInt},                                              // "user_portal_theme"
+		{nil, 42303, uint16(unsafe.Offsetof(Control{}.PrometheusCreateDevicesFromWebhooks)), 39, kBool},                         // "prometheus_create_devices_from_webhooks"
+		{nil, 42342, uint16(unsafe.Offsetof(Control{}.PrometheusAPIUrls)), 19, kStr},                                            // "prometheus_api_urls"
+		{nil, 42361, uint16(unsafe.Offsetof(Control{}.AllowFollowersModifyTicket)), 29, kBool},                                  // "allow_followers_modify_ticket"
+		{nil, 42390, uint16(unsafe.Offsetof(Control{}.GocardlessCompanynameMatching)), 31, kBool},                               // "gocardless_companyname_matching"
+		{nil, 42421, uint16(unsafe.Offsetof(Control{}.GocardlessDefaultsite)), 22, kInt},                                        // "gocardless_defaultsite"
+		{nil, 42443, uint16(unsafe.Offsetof(Control{}.GocardlessUseSandbox)), 22, kBool},                                        // "gocardless_use_sandbox"
+		{nil, 42465, uint16(unsafe.Offsetof(Control{}.ShowLangNavbar)), 16, kBool},                                              // "show_lang_navbar"
+		{nil, 42481, uint16(unsafe.Offsetof(Control{}.SyncSalesforceStatus)), 22, kBool},                                        // "sync_salesforce_status"
+		{nil, 42503, uint16(unsafe.Offsetof(Control{}.AgreementDefaultBillingPeriod)), 32, kInt},                                // "agreement_default_billing_period"
+		{nil, 42535, uint16(unsafe.Offsetof(Control{}.ShowContributorQuality)), 24, kBool},                                      // "show_contributor_quality"
+		{nil, 42559, uint16(unsafe.Offsetof(Control{}.ShowHolidayTimesheet)), 22, kBool},                                        // "show_holiday_timesheet"
+		{nil, 42581, uint16(unsafe.Offsetof(Control{}.ReplyOutcome)), 13, kInt},                                                 // "reply_outcome"
+		{nil, 42594, uint16(unsafe.Offsetof(Control{}.RoundLabourInvoiceQuantity)), 29, kBool},                                  // "round_labour_invoice_quantity"
+		{nil, 42623, uint16(unsafe.Offsetof(Control{}.ImportPax8UsageLines)), 23, kBool},                                        // "import_pax8_usage_lines"
+		{nil, 42646, uint16(unsafe.Offsetof(Control{}.RelatedAssetsColumnProfile)), 29, kInt},                                   // "related_assets_column_profile"
+		{nil, 42675, uint16(unsafe.Offsetof(Control{}.Showusersassetsonnewticket)), 26, kBool},                                  // "showusersassetsonnewticket"
+		{nil, 42701, uint16(unsafe.Offsetof(Control{}.AutoApprovePos)), 16, kBool},                                              // "auto_approve_pos"
+		{nil, 42717, uint16(unsafe.Offsetof(Control{}.MarkNotificationsAsDoneBeforeDeleting)), 42, kBool},                       // "mark_notifications_as_done_before_deleting"
+		{nil, 42759, uint16(unsafe.Offsetof(Control{}.TrackCategoryID)), 17, kBool},                                             // "track_category_id"
+		{nil, 42776, uint16(unsafe.Offsetof(Control{}.ShowAutoPaymentOnPortal)), 27, kInt},                                      // "show_auto_payment_on_portal"
+		{nil, 42803, uint16(unsafe.Offsetof(Control{}.IncludeBundledLinesForRecurringInvoices)), 44, kBool},                     // "include_bundled_lines_for_recurring_invoices"
+		{nil, 42847, uint16(unsafe.Offsetof(Control{}.DefaultAvalaraTenant)), 22, kInt},                                         // "default_avalara_tenant"
+		{nil, 42869, uint16(unsafe.Offsetof(Control{}.DefaultMeterPricingMethod)), 28, kInt},                                    // "default_meter_pricing_method"
+		{nil, 42897, uint16(unsafe.Offsetof(Control{}.LogicmonitorAssetTypeChoice)), 30, kInt},                                  // "logicmonitor_asset_type_choice"
+		{nil, 42927, uint16(unsafe.Offsetof(Control{}.LogicmonitorAssettypefield)), 27, kInt},                                   // "logicmonitor_assettypefield"
+		{nil, 42954, uint16(unsafe.Offsetof(Control{}.LogicmonitorDefaultgroup)), 25, kInt},                                     // "logicmonitor_defaultgroup"
+		{nil, 42979, uint16(unsafe.Offsetof(Control{}.ShowNoteAfterCompleted)), 25, kBool},                                      // "show_note_after_completed"
+		{nil, 43004, uint16(unsafe.Offsetof(Control{}.UseHaloInvoiceIDForPDF)), 27, kBool},                                      // "use_halo_invoice_id_for_pdf"
+		{nil, 43031, uint16(unsafe.Offsetof(Control{}.StripeSendRecipientEmail)), 27, kBool},                                    // "stripe_send_recipient_email"
+		{nil, 43058, uint16(unsafe.Offsetof(Control{}.MerakiTopLevel)), 16, kInt},                                               // "meraki_top_level"
+		{nil, 43074, uint16(unsafe.Offsetof(Control{}.MerakiAssetTypeChoice)), 24, kInt},                                        // "meraki_asset_type_choice"
+		{nil, 43098, uint16(unsafe.Offsetof(Control{}.Merakidefaultassettype)), 22, kInt},                                       // "merakidefaultassettype"
+		{nil, 43120, uint16(unsafe.Offsetof(Control{}.Merakiassettypefield)), 20, kInt},                                         // "merakiassettypefield"
+		{nil, 43140, uint16(unsafe.Offsetof(Control{}.MerakiDefaultgroup)), 19, kInt},                                           // "meraki_defaultgroup"
+		{nil, 43159, uint16(unsafe.Offsetof(Control{}.MerakiDefaultgroupGUID)), 24, kStr},                                       // "meraki_defaultgroup_guid"
+		{nil, 43183, uint16(unsafe.Offsetof(Control{}.LapsafeDefaultInstallation)), 28, kStr},                                   // "lapsafe_default_installation"
+		{nil, 43211, uint16(unsafe.Offsetof(Control{}.LapsafeDefaultBaySize)), 24, kInt},                                        // "lapsafe_default_bay_size"
+		{nil, 43235, uint16(unsafe.Offsetof(Control{}.LapsafeDefaultExpiryHours)), 28, kInt},                                    // "lapsafe_default_expiry_hours"
+		{nil, 43263, uint16(unsafe.Offsetof(Control{}.LapsafeStatusAfterWebhook)), 28, kInt},                                    // "lapsafe_status_after_webhook"
+		{nil, 43291, uint16(unsafe.Offsetof(Control{}.LapsafeStatusAfterWebhookGUID)), 33, kStr},                                // "lapsafe_status_after_webhook_guid"
+		{nil, 43324, uint16(unsafe.Offsetof(Control{}.Lapsafedefaultdropoffemailtemplate)), 34, kInt},                           // "lapsafedefaultdropoffemailtemplate"
+		{nil, 43358, uint16(unsafe.Offsetof(Control{}.LapsafedefaultdropoffemailtemplateGUID)), 39, kStr},                       // "lapsafedefaultdropoffemailtemplate_guid"
+		{nil, 43397, uint16(unsafe.Offsetof(Control{}.Lapsafedefaultcollectionemailtemplate)), 37, kInt},                        // "lapsafedefaultcollectionemailtemplate"
+		{nil, 43434, uint16(unsafe.Offsetof(Control{}.LapsafedefaultcollectionemailtemplateGUID)), 42, kStr},                    // "lapsafedefaultcollectionemailtemplate_guid"
+		{nil, 43476, uint16(unsafe.Offsetof(Control{}.ZabbixDontCloseTickets)), 25, kBool},                                      // "zabbix_dont_close_tickets"
+		{nil, 43501, uint16(unsafe.Offsetof(Control{}.WarnCustomtableDelete)), 23, kBool},                                       // "warn_customtable_delete"
+		{nil, 43524, uint16(unsafe.Offsetof(Control{}.AiThankyouDetection)), 21, kBool},                                         // "ai_thankyou_detection"
+		{nil, 43545, uint16(unsafe.Offsetof(Control{}.TechdataDefaultTenant)), 23, kInt},                                        // "techdata_default_tenant"
+		{nil, 43568, uint16(unsafe.Offsetof(Control{}.IngramDefaultTenant)), 21, kInt},                                          // "ingram_default_tenant"
+		{nil, 43589, uint16(unsafe.Offsetof(Control{}.CreditItem)), 11, kInt},                                                   // "credit_item"
+		{nil, 43600, uint16(unsafe.Offsetof(Control{}.ItglueSyncEntities)), 20, kStr},                                           // "itglue_sync_entities"
+		{nil, 43620, uint16(unsafe.Offsetof(Control{}.ItglueShowMessage)), 19, kBool},                                           // "itglue_show_message"
+		{nil, 43639, uint16(unsafe.Offsetof(Control{}.SlackChannelManagement)), 24, kBool},                                      // "slack_channel_management"
+		{nil, 43663, uint16(unsafe.Offsetof(Control{}.SlackChannelDefaultName)), 26, kStr},                                      // "slack_channel_default_name"
+		{nil, 43689, uint16(unsafe.Offsetof(Control{}.SlackChannelAccessType)), 25, kInt},                                       // "slack_channel_access_type"
+		{nil, 43714, uint16(unsafe.Offsetof(Control{}.HideTextOverrideService)), 26, kBool},                                     // "hide_text_override_service"
+		{nil, 43740, uint16(unsafe.Offsetof(Control{}.Nextfaultidcalculationmethod)), 28, kInt},                                 // "nextfaultidcalculationmethod"
+		{nil, 43768, uint16(unsafe.Offsetof(Control{}.Taskmonitorsnoozeseverity)), 25, kInt},                                    // "taskmonitorsnoozeseverity"
+		{nil, 43793, uint16(unsafe.Offsetof(Control{}.Taskmonitorsnoozedate)), 21, kTime},                                       // "taskmonitorsnoozedate"
+		{nil, 43814, uint16(unsafe.Offsetof(Control{}.SlackChannelWorkspace)), 23, kInt},                                        // "slack_channel_workspace"
+		{nil, 43837, uint16(unsafe.Offsetof(Control{}.SlackClientID)), 15, kStr},                                                // "slack_client_id"
+		{nil, 43852, uint16(unsafe.Offsetof(Control{}.SlackActionOutcome)), 20, kInt},                                           // "slack_action_outcome"
+		{nil, 43872, uint16(unsafe.Offsetof(Control{}.SlackCommandTicketType)), 25, kInt},                                       // "slack_command_ticket_type"
+		{nil, 43897, uint16(unsafe.Offsetof(Control{}.SlackCommandUser)), 18, kInt},                                             // "slack_command_user"
+		{nil, 43915, uint16(unsafe.Offsetof(Control{}.QuoteExpiryTicketStatus)), 26, kInt},                                      // "quote_expiry_ticket_status"
+		{nil, 43941, uint16(unsafe.Offsetof(Control{}.DefaultOnlineReportGroup)), 27, kInt},                                     // "default_online_report_group"
+		{nil, 43968, uint16(unsafe.Offsetof(Control{}.NewCfStorageMethod)), 21, kBool},                                          // "new_cf_storage_method"
+		{nil, 43989, uint16(unsafe.Offsetof(Control{}.DefaultForActionReviewed)), 27, kBool},                                    // "default_for_action_reviewed"
+		{nil, 44016, uint16(unsafe.Offsetof(Control{}.TicketInfoDisplayTop)), 23, kBool},                                        // "ticket_info_display_top"
+		{nil, 44039, uint16(unsafe.Offsetof(Control{}.SLABarTimeDisplay)), 20, kBool},                                           // "sla_bar_time_display"
+		{nil, 44059, uint16(unsafe.Offsetof(Control{}.AssignSalesOrder)), 18, kInt},                                             // "assign_sales_order"
+		{nil, 44077, uint16(unsafe.Offsetof(Control{}.SyncCustomersToStripe)), 24, kBool},                                       // "sync_customers_to_stripe"
+		{nil, 44101, uint16(unsafe.Offsetof(Control{}.ShowAcceptRejectAll)), 22, kBool},                                         // "show_accept_reject_all"
+		{nil, 44123, uint16(unsafe.Offsetof(Control{}.DisableEditKbFields)), 22, kBool},                                         // "disable_edit_kb_fields"
+		{nil, 44145, uint16(unsafe.Offsetof(Control{}.WorkflowProgressDisplayType)), 30, kInt},                                  // "workflow_progress_display_type"
+		{nil, 44175, uint16(unsafe.Offsetof(Control{}.Showclosureattachment)), 21, kBool},                                       // "showclosureattachment"
+		{nil, 44196, uint16(unsafe.Offsetof(Control{}.Defaultinvoicedatetotoday)), 25, kBool},                                   // "defaultinvoicedatetotoday"
+		{nil, 44221, uint16(unsafe.Offsetof(Control{}.UserMatchPhonenumber)), 22, kBool},                                        // "user_match_phonenumber"
+		{nil, 44243, uint16(unsafe.Offsetof(Control{}.ParentAndRelatedCfCopyPriority)), 35, kBool},                              // "parent_and_related_cf_copy_priority"
+		{nil, 44278, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterquoteinternalrejection)), 39, kInt},                      // "ticketstatusafterquoteinternalrejection"
+		{nil, 44317, uint16(unsafe.Offsetof(Control{}.ShowChildTemplatesAlways)), 27, kBool},                                    // "show_child_templates_always"
+		{nil, 44344, uint16(unsafe.Offsetof(Control{}.WhatsappDefaultclientsite)), 26, kInt},                                    // "whatsapp_defaultclientsite"
+		{nil, 44370, uint16(unsafe.Offsetof(Control{}.XsoarDefaultUser)), 18, kInt},                                             // "xsoar_default_user"
+		{nil, 44388, uint16(unsafe.Offsetof(Control{}.XsoarDefaultTickettype)), 24, kInt},                                       // "xsoar_default_tickettype"
+		{nil, 44412, uint16(unsafe.Offsetof(Control{}.UseChargeRateItemTax)), 24, kBool},                                        // "use_charge_rate_item_tax"
+		{nil, 44436, uint16(unsafe.Offsetof(Control{}.Emailsendervalidation)), 21, kInt},                                        // "emailsendervalidation"
+		{nil, 44457, uint16(unsafe.Offsetof(Control{}.N2faemailallowedifnoothermethods)), 31, kBool},                            // "2faemailallowedifnoothermethods"
+		{nil, 44488, uint16(unsafe.Offsetof(Control{}.Useteamshifts)), 13, kBool},                                               // "useteamshifts"
+		{nil, 44501, uint16(unsafe.Offsetof(Control{}.DynamicscrmSitenamefilter)), 26, kStr},                                    // "dynamicscrm_sitenamefilter"
+		{nil, 44527, uint16(unsafe.Offsetof(Control{}.AdobeacrobatAutoExpireTd)), 27, kBool},                                    // "adobeacrobat_auto_expire_td"
+		{nil, 44554, uint16(unsafe.Offsetof(Control{}.Defaultadobeactenant)), 20, kInt},                                         // "defaultadobeactenant"
+		{nil, 44574, uint16(unsafe.Offsetof(Control{}.AdobeacrobatAcceptStatus)), 26, kInt},                                     // "adobeacrobat_accept_status"
+		{nil, 44600, uint16(unsafe.Offsetof(Control{}.AdobeacrobatRejectStatus)), 26, kInt},                                     // "adobeacrobat_reject_status"
+		{nil, 44626, uint16(unsafe.Offsetof(Control{}.DisplayTicketWorkflowOnQuote)), 32, kBool},                                // "display_ticket_workflow_on_quote"
+		{nil, 44658, uint16(unsafe.Offsetof(Control{}.HideAddrFooter)), 16, kBool},                                              // "hide_addr_footer"
+		{nil, 44674, uint16(unsafe.Offsetof(Control{}.HidePhoneFooter)), 17, kBool},                                             // "hide_phone_footer"
+		{nil, 44691, uint16(unsafe.Offsetof(Control{}.HideEmailFooter)), 17, kBool},                                             // "hide_email_footer"
+		{nil, 44708, uint16(unsafe.Offsetof(Control{}.HideLangFooter)), 16, kBool},                                              // "hide_lang_footer"
+		{nil, 44724, uint16(unsafe.Offsetof(Control{}.ShowHTMLFooter)), 16, kBool},                                              // "show_html_footer"
+		{nil, 44740, uint16(unsafe.Offsetof(Control{}.HTMLFooter)), 11, kStr},                                                   // "html_footer"
+		{nil, 44751, uint16(unsafe.Offsetof(Control{}.Adobecommercedefaultsite)), 24, kInt},                                     // "adobecommercedefaultsite"
+		{nil, 44775, uint16(unsafe.Offsetof(Control{}.AdobecommerceIntegratorentitiestoimport)), 40, kStr},                      // "adobecommerce_integratorentitiestoimport"
+		{nil, 44815, uint16(unsafe.Offsetof(Control{}.UpdateAllActionsWhenContractChanged)), 40, kBool},                         // "update_all_actions_when_contract_changed"
+		{nil, 44855, uint16(unsafe.Offsetof(Control{}.UseNewSearchMethod)), 21, kBool},                                          // "use_new_search_method"
+		{nil, 44876, uint16(unsafe.Offsetof(Control{}.AssetdiscoveryDefaultsite)), 26, kInt},                                    // "assetdiscovery_defaultsite"
+		{nil, 44902, uint16(unsafe.Offsetof(Control{}.AssetdiscoveryDefaultsiteName)), 31, kStr},                                // "assetdiscovery_defaultsite_name"
+		{nil, 44933, uint16(unsafe.Offsetof(Control{}.LansweeperOverrideSiteRules)), 30, kBool},                                 // "lansweeper_override_site_rules"
+		{nil, 44963, uint16(unsafe.Offsetof(Control{}.SalesforceIntegratorattachmentstoimport)), 40, kStr},                      // "salesforce_integratorattachmentstoimport"
+		{nil, 45003, uint16(unsafe.Offsetof(Control{}.Defaultpdftemplatebill)), 22, kInt},                                       // "defaultpdftemplatebill"
+		{nil, 45025, uint16(unsafe.Offsetof(Control{}.DefaultFilterOpenTickets)), 27, kInt},                                     // "default_filter_open_tickets"
+		{nil, 45052, uint16(unsafe.Offsetof(Control{}.Assetdateformat)), 15, kStr},                                              // "assetdateformat"
+		{nil, 45067, uint16(unsafe.Offsetof(Control{}.UseItemCatalogue)), 18, kBool},                                            // "use_item_catalogue"
+		{nil, 45085, uint16(unsafe.Offsetof(Control{}.OnlyShowInvoicesAfter3rdPartySync)), 39, kBool},                           // "only_show_invoices_after_3rd_party_sync"
+		{nil, 45124, uint16(unsafe.Offsetof(Control{}.AlwaysShowLineActions)), 24, kBool},                                       // "always_show_line_actions"
+		{nil, 45148, uint16(unsafe.Offsetof(Control{}.DueDateType)), 13, kInt},                                                  // "due_date_type"
+		{nil, 45161, uint16(unsafe.Offsetof(Control{}.AiConnectionType)), 18, kInt},                                             // "ai_connection_type"
+		{nil, 45179, uint16(unsafe.Offsetof(Control{}.EnableAiKbArticles)), 21, kBool},                                          // "enable_ai_kb_articles"
+		{nil, 45200, uint16(unsafe.Offsetof(Control{}.AzureopenaiEnableAiKbArticles)), 33, kBool},                               // "azureopenai_enable_ai_kb_articles"
+		{nil, 45233, uint16(unsafe.Offsetof(Control{}.EnableOpenaiEmotionDetection)), 31, kBool},                                // "enable_openai_emotion_detection"
+		{nil, 45264, uint16(unsafe.Offsetof(Control{}.EnableAzureopenaiEmotionDetection)), 36, kBool},                           // "enable_azureopenai_emotion_detection"
+		{nil, 45300, uint16(unsafe.Offsetof(Control{}.Embeddingaideployment)), 21, kStr},                                        // "embeddingaideployment"
+		{nil, 45321, uint16(unsafe.Offsetof(Control{}.EnableOpenaiInsights)), 22, kBool},                                        // "enable_openai_insights"
+		{nil, 45343, uint16(unsafe.Offsetof(Control{}.EnableAzureopenaiInsights)), 27, kBool},                                   // "enable_azureopenai_insights"
+		{nil, 45370, uint16(unsafe.Offsetof(Control{}.AutoExtendEndDatesOnRecurringInvoices)), 43, kBool},                       // "auto_extend_end_dates_on_recurring_invoices"
+		{nil, 45413, uint16(unsafe.Offsetof(Control{}.Portalservicedetailsdisplaytype)), 31, kBool},                             // "portalservicedetailsdisplaytype"
+		{nil, 45444, uint16(unsafe.Offsetof(Control{}.TicketEmbeddingsMethod)), 24, kInt},                                       // "ticket_embeddings_method"
+		{nil, 45468, uint16(unsafe.Offsetof(Control{}.TicketEmbeddingsDb)), 20, kInt},                                           // "ticket_embeddings_db"
+		{nil, 45488, uint16(unsafe.Offsetof(Control{}.AiKnowledgeSearchMethod)), 26, kInt},                                      // "ai_knowledge_search_method"
+		{nil, 45514, uint16(unsafe.Offsetof(Control{}.LastDayOfMonthBilling)), 25, kBool},                                       // "last_day_of_month_billing"
+		{nil, 45539, uint16(unsafe.Offsetof(Control{}.UseQboInvoiceTerms)), 21, kBool},                                          // "use_qbo_invoice_terms"
+		{nil, 45560, uint16(unsafe.Offsetof(Control{}.ShowStatusFilter)), 18, kBool},                                            // "show_status_filter"
+		{nil, 45578, uint16(unsafe.Offsetof(Control{}.AuvikDeleteDevices)), 20, kBool},                                          // "auvik_delete_devices"
+		{nil, 45598, uint16(unsafe.Offsetof(Control{}.OrderTeamsBySequence)), 23, kBool},                                        // "order_teams_by_sequence"
+		{nil, 45621, uint16(unsafe.Offsetof(Control{}.EmailTemplateForPendingClosure)), 34, kInt},                               // "email_template_for_pending_closure"
+		{nil, 45655, uint16(unsafe.Offsetof(Control{}.Showaccountmanageronclientdetails)), 33, kBool},                           // "showaccountmanageronclientdetails"
+		{nil, 45688, uint16(unsafe.Offsetof(Control{}.ShowAssetDiagramLicences)), 27, kBool},                                    // "show_asset_diagram_licences"
+		{nil, 45715, uint16(unsafe.Offsetof(Control{}.IssueProjectNonConsignableItems)), 35, kBool},                             // "issue_project_non_consignable_items"
+		{nil, 45750, uint16(unsafe.Offsetof(Control{}.Ticketstatusafterquotesent)), 26, kInt},                                   // "ticketstatusafterquotesent"
+		{nil, 45776, uint16(unsafe.Offsetof(Control{}.TicketstatusafterquotesentGUID)), 31, kStr},                               // "ticketstatusafterquotesent_guid"
+		{nil, 45807, uint16(unsafe.Offsetof(Control{}.UseAzureOpenaiSurveys)), 24, kBool},                                       // "use_azure_openai_surveys"
+		{nil, 45831, uint16(unsafe.Offsetof(Control{}.UseOpenaiSurveys)), 18, kBool},                                            // "use_openai_surveys"
+		{nil, 45849, uint16(unsafe.Offsetof(Control{}.AiSurveySampleRate)), 21, kInt},                                           // "ai_survey_sample_rate"
+		{nil, 45870, uint16(unsafe.Offsetof(Control{}.DefaultAssetChartRelationships)), 33, kBool},                              // "default_asset_chart_relationships"
+		{nil, 45903, uint16(unsafe.Offsetof(Control{}.SamlMatchingType)), 18, kInt},                                             // "saml_matching_type"
+		{nil, 45921, uint16(unsafe.Offsetof(Control{}.SamlMatchingAttr)), 18, kStr},                                             // "saml_matching_attr"
+		{nil, 45939, uint16(unsafe.Offsetof(Control{}.FreshdeskStatusfilter)), 22, kStr},                                        // "freshdesk_statusfilter"
+		{nil, 45961, uint16(unsafe.Offsetof(Control{}.FreshdeskMatchusername)), 23, kBool},                                      // "freshdesk_matchusername"
+		{nil, 45984, uint16(unsafe.Offsetof(Control{}.EnhancedAnnouncement)), 20, kBool},                                        // "enhancedAnnouncement"
+		{nil, 46004, uint16(unsafe.Offsetof(Control{}.DistributionlistsCreateusers)), 29, kBool},                                // "distributionlists_createusers"
+		{nil, 46033, uint16(unsafe.Offsetof(Control{}.DistributionlistsDefaultsite)), 29, kInt},                                 // "distributionlists_defaultsite"
+		{nil, 46062, uint16(unsafe.Offsetof(Control{}.DistributionlistsActivityinuserfeed)), 36, kBool},                         // "distributionlists_activityinuserfeed"
+		{nil, 46098, uint16(unsafe.Offsetof(Control{}.PasswordCharLength)), 20, kInt},                                           // "password_char_length"
+		{nil, 46118, uint16(unsafe.Offsetof(Control{}.AgentStatusForFreeAppointments)), 34, kInt},                               // "agent_status_for_free_appointments"
+		{nil, 46152, uint16(unsafe.Offsetof(Control{}.GwAssettypeChoice)), 19, kInt},                                            // "gw_assettype_choice"
+		{nil, 46171, uint16(unsafe.Offsetof(Control{}.GwDefaultDevicetype)), 21, kInt},                                          // "gw_default_devicetype"
+		{nil, 46192, uint16(unsafe.Offsetof(Control{}.GwMobileSiteMatching)), 23, kBool},                                        // "gw_mobile_site_matching"
+		{nil, 46215, uint16(unsafe.Offsetof(Control{}.DocumentViewType)), 18, kInt},                                             // "document_view_type"
+		{nil, 46233, uint16(unsafe.Offsetof(Control{}.QuoteAnyLineProfitForApprovalType)), 39, kInt},                            // "quote_any_line_profit_for_approval_type"
+		{nil, 46272, uint16(unsafe.Offsetof(Control{}.QuoteAnyLineProfitForApprovalValue)), 40, kF64},                           // "quote_any_line_profit_for_approval_value"
+		{nil, 46312, uint16(unsafe.Offsetof(Control{}.QuoteAverageProfitForApprovalType)), 38, kInt},                            // "quote_average_profit_for_approval_type"
+		{nil, 46350, uint16(unsafe.Offsetof(Control{}.QuoteAverageProfitForApprovalValue)), 39, kF64},                           // "quote_average_profit_for_approval_value"
+		{nil, 46389, uint16(unsafe.Offsetof(Control{}.GotoresolveClientID)), 21, kStr},                                          // "gotoresolve_client_id"
+		{nil, 46410, uint16(unsafe.Offsetof(Control{}.Allowclientmerging)), 18, kBool},                                          // "allowclientmerging"
+		{nil, 46428, uint16(unsafe.Offsetof(Control{}.Addclientdeleteperm)), 19, kBool},                                         // "addclientdeleteperm"
+		{nil, 46447, uint16(unsafe.Offsetof(Control{}.OnlyUseOutOfHoursPriorityForUserTickets)), 47, kBool},                     // "only_use_out_of_hours_priority_for_user_tickets"
+		{nil, 46494, uint16(unsafe.Offsetof(Control{}.AllowReponseEditAfter)), 24, kBool},                                       // "allow_reponse_edit_after"
+		{nil, 46518, uint16(unsafe.Offsetof(Control{}.ShowLinkedArticlesUsers)), 26, kBool},                                     // "show_linked_articles_users"
+		{nil, 46544, uint16(unsafe.Offsetof(Control{}.Timelineshowagentworkhours)), 26, kBool},                                  // "timelineshowagentworkhours"
+		{nil, 46570, uint16(unsafe.Offsetof(Control{}.FeedbackCommentMandatory)), 26, kBool},                                    // "feedback_comment_mandatory"
+		{nil, 46596, uint16(unsafe.Offsetof(Control{}.AiSearchStoreDescriptions)), 28, kBool},                                   // "ai_search_store_descriptions"
+		{nil, 46624, uint16(unsafe.Offsetof(Control{}.TextsplitChunkSize)), 20, kInt},                                           // "textsplit_chunk_size"
+		{nil, 46644, uint16(unsafe.Offsetof(Control{}.TextsplitChunkOverlap)), 23, kInt},                                        // "textsplit_chunk_overlap"
+		{nil, 46667, uint16(unsafe.Offsetof(Control{}.AiDescriptionMapping)), 22, kInt},                                         // "ai_description_mapping"
+		{nil, 46689, uint16(unsafe.Offsetof(Control{}.AiDescriptionMappingCustom)), 29, kStr},                                   // "ai_description_mapping_custom"
+		{nil, 46718, uint16(unsafe.Offsetof(Control{}.AiEmbeddingField)), 18, kInt},                                             // "ai_embedding_field"
+		{nil, 46736, uint16(unsafe.Offsetof(Control{}.EnablePurchaseCurrency)), 24, kBool},                                      // "enable_purchase_currency"
+		{nil, 46760, uint16(unsafe.Offsetof(Control{}.LastLicenseSyncDate)), 22, kTime},                                         // "last_license_sync_date"
+		{nil, 46782, uint16(unsafe.Offsetof(Control{}.ShowHomeHTML)), 14, kBool},                                                // "show_home_html"
+		{nil, 46796, uint16(unsafe.Offsetof(Control{}.HomeHTMLPosition)), 18, kInt},                                             // "home_html_position"
+		{nil, 46814, uint16(unsafe.Offsetof(Control{}.MatchDattoUser)), 16, kBool},                                              // "match_datto_user"
+		{nil, 46830, uint16(unsafe.Offsetof(Control{}.MatchDattoField)), 17, kStr},                                              // "match_datto_field"
+		{nil, 46847, uint16(unsafe.Offsetof(Control{}.DattoUserMatchingCustomField)), 32, kStr},                                 // "datto_user_matching_custom_field"
+		{nil, 46879, uint16(unsafe.Offsetof(Control{}.OptionalDefaultUnchecked)), 26, kBool},                                    // "optional_default_unchecked"
+		{nil, 46905, uint16(unsafe.Offsetof(Control{}.ProrataDefaultLineDescription)), 32, kStr},                                // "prorata_default_line_description"
+		{nil, 46937, uint16(unsafe.Offsetof(Control{}.AiInsightsContext)), 19, kStr},                                            // "ai_insights_context"
+		{nil, 46956, uint16(unsafe.Offsetof(Control{}.EnableAiArticleSuggestions)), 29, kBool},                                  // "enable_ai_article_suggestions"
+		{nil, 46985, uint16(unsafe.Offsetof(Control{}.IgnoreVisibiltyRestrictionsOnActionLinks)), 45, kBool},                    // "ignore_visibilty_restrictions_on_action_links"
+		{nil, 47030, uint16(unsafe.Offsetof(Control{}.Enableoppteamscall)), 18, kBool},                                          // "enableoppteamscall"
+		{nil, 47048, uint16(unsafe.Offsetof(Control{}.Reservedintfield1)), 17, kInt},                                            // "reservedintfield1"
+		{nil, 47065, uint16(unsafe.Offsetof(Control{}.Reservedboolfield1)), 18, kBool},                                          // "reservedboolfield1"
+		{nil, 47083, uint16(unsafe.Offsetof(Control{}.HostedGroup)), 12, kStr},                                                  // "hosted_group"
+		{nil, 47095, uint16(unsafe.Offsetof(Control{}.IsUat)), 6, kBool},                                                        // "is_uat"
+		{nil, 47101, uint16(unsafe.Offsetof(Control{}.Pwd)), 3, kStr},                                                           // "pwd"
+		{nil, 47104, uint16(unsafe.Offsetof(Control{}.ReadOnlyDbAdminSetting)), 26, kStr},                                       // "read_only_db_admin_setting"
+		{nil, 47130, uint16(unsafe.Offsetof(Control{}.NextTicketID)), 14, kInt},                                                 // "next_ticket_id"
+		{nil, 47144, uint16(unsafe.Offsetof(Control{}.NextInvoiceID)), 15, kInt},                                                // "next_invoice_id"
+		{nil, 47159, uint16(unsafe.Offsetof(Control{}.NextQuoteID)), 13, kInt},                                                  // "next_quote_id"
+		{nil, 47172, uint16(unsafe.Offsetof(Control{}.NextSalesorderID)), 18, kInt},                                             // "next_salesorder_id"
+		{nil, 47190, uint16(unsafe.Offsetof(Control{}.NextSupplierorderID)), 21, kInt},                                          // "next_supplierorder_id"
+		{nil, 47211, uint16(unsafe.Offsetof(Control{}.MultitenancyEnabled)), 20, kBool},                                         // "multitenancy_enabled"
+		{nil, 47231, uint16(unsafe.Offsetof(Control{}.UsingComanagedIt)), 18, kBool},                                            // "using_comanaged_it"
+		{nil, 47249, uint16(unsafe.Offsetof(Control{}.PortalURL)), 10, kStr},                                                    // "portal_url"
+		{nil, 47259, uint16(unsafe.Offsetof(Control{}.PortalColour)), 13, kStr},                                                 // "portal_colour"
+		{nil, 47272, uint16(unsafe.Offsetof(Control{}.PortalLogo)), 11, kStr},                                                   // "portal_logo"
+		{nil, 47283, uint16(unsafe.Offsetof(Control{}.Portalbackgroundimageurl)), 24, kStr},                                     // "portalbackgroundimageurl"
+		{nil, 47307, uint16(unsafe.Offsetof(Control{}.MobileappDisabled)), 18, kBool},                                           // "mobileapp_disabled"
+		{nil, 47325, uint16(unsafe.Offsetof(Control{}.UsingManualRules)), 18, kBool},                                            // "using_manual_rules"
+		{nil, 47343, uint16(unsafe.Offsetof(Control{}.UsingAutomations)), 17, kBool},                                            // "using_automations"
+		{nil, 47360, uint16(unsafe.Offsetof(Control{}.AppColourType)), 15, kInt},                                                // "app_colour_type"
+		{nil, 47375, uint16(unsafe.Offsetof(Control{}.SendOrAskResponseEmail)), 26, kInt},                                       // "send_or_ask_response_email"
+		{&dectCannedText, 47401, uint16(unsafe.Offsetof(Control{}.ChatCannedtexts)), 16, kMany},                                 // "chat_cannedtexts"
+		{nil, 47417, uint16(unsafe.Offsetof(Control{}.SignalrEnabled)), 15, kBool},                                              // "signalr_enabled"
+		{nil, 47432, uint16(unsafe.Offsetof(Control{}.PrLiccount)), 11, kInt},                                                   // "pr_liccount"
+		{nil, 47443, uint16(unsafe.Offsetof(Control{}.DomainUserCount)), 17, kInt},                                              // "domain_user_count"
+		{nil, 47460, uint16(unsafe.Offsetof(Control{}.PrLicenceExceeded)), 19, kBool},                                           // "pr_licence_exceeded"
+		{nil, 47479, uint16(unsafe.Offsetof(Control{}.PrLicenceMsg)), 14, kStr},                                                 // "pr_licence_msg"
+		{&dectSecurityQuestion, 47493, uint16(unsafe.Offsetof(Control{}.SecurityQuestions)), 18, kMany},                         // "security_questions"
+		{nil, 47511, uint16(unsafe.Offsetof(Control{}.Clearalldata)), 12, kBool},                                                // "clearalldata"
+		{nil, 47523, uint16(unsafe.Offsetof(Control{}.Clearcustomerdata)), 17, kBool},                                           // "clearcustomerdata"
+		{nil, 47540, uint16(unsafe.Offsetof(Control{}.Actisbillable)), 13, kBool},                                               // "actisbillable"
+		{nil, 47553, uint16(unsafe.Offsetof(Control{}.UseSlaholdcolour)), 17, kBool},                                            // "use_slaholdcolour"
+		{nil, 47570, uint16(unsafe.Offsetof(Control{}.UseTeamMgs)), 12, kBool},                                                  // "use_team_mgs"
+		{nil, 47582, uint16(unsafe.Offsetof(Control{}.UseDepartmentMgs)), 18, kBool},                                            // "use_department_mgs"
+		{nil, 47600, uint16(unsafe.Offsetof(Control{}.TeamviewerAssetfieldID)), 24, kInt},                                       // "teamviewer_assetfield_id"
+		{nil, 47624, uint16(unsafe.Offsetof(Control{}.TeamviewerSitefieldID)), 23, kInt},                                        // "teamviewer_sitefield_id"
+		{nil, 47647, uint16(unsafe.Offsetof(Control{}.DefaultMailboxID)), 18, kInt},                                             // "default_mailbox_id"
+		{nil, 47665, uint16(unsafe.Offsetof(Control{}.DefaultMailboxName)), 20, kStr},                                           // "default_mailbox_name"
+		{nil, 47685, uint16(unsafe.Offsetof(Control{}.TenantID)), 9, kStr},                                                      // "tenant_id"
+		{nil, 47694, uint16(unsafe.Offsetof(Control{}.Tenantalias)), 11, kStr},                                                  // "tenantalias"
+		{&dectIntegrationFieldMapping, 47705, uint16(unsafe.Offsetof(Control{}.OpportunityFieldmappingsSalesforce)), 36, kMany}, // "opportunity_fieldmappings_salesforce"
+		{&dectIntegrationFieldMapping, 47741, uint16(unsafe.Offsetof(Control{}.AccountFieldmappingsSalesforce)), 32, kMany},     // "account_fieldmappings_salesforce"
+		{&dectIntegrationFieldMapping, 47773, uint16(unsafe.Offsetof(Control{}.ContactFieldmappingsSalesforce)), 32, kMany},     // "contact_fieldmappings_salesforce"
+		{nil, 47805, uint16(unsafe.Offsetof(Control{}.AnydeskAssetfieldID)), 21, kInt},                                          // "anydesk_assetfield_id"
+		{nil, 47826, uint16(unsafe.Offsetof(Control{}.AnydeskSitefieldID)), 20, kInt},                                           // "anydesk_sitefield_id"
+		{&dectIntegrationFieldMapping, 47846, uint16(unsafe.Offsetof(Control{}.AgentRolemappingsAzuread)), 26, kMany},           // "agent_rolemappings_azuread"
+		{nil, 47872, uint16(unsafe.Offsetof(Control{}.Getsagedata)), 12, kBool},                                                 // "_getsagedata"
+		{nil, 47884, uint16(unsafe.Offsetof(Control{}.Getsagetoken)), 13, kBool},                                                // "_getsagetoken"
+		{nil, 47897, uint16(unsafe.Offsetof(Control{}.Clearsagetoken)), 15, kBool},                                              // "_clearsagetoken"
+		{nil, 47912, uint16(unsafe.Offsetof(Control{}.Sageauthcode)), 12, kStr},                                                 // "sageauthcode"
+		{nil, 47924, uint16(unsafe.Offsetof(Control{}.Sageauthredirect)), 16, kStr},                                             // "sageauthredirect"
+		{nil, 47940, uint16(unsafe.Offsetof(Control{}.GointegratorID)), 15, kStr},                                               // "gointegrator_id"
+		{nil, 47955, uint16(unsafe.Offsetof(Control{}.GointegratorClientid)), 21, kStr},                                         // "gointegrator_clientid"
+		{&dectRemoteSessionTeams, 47976, uint16(unsafe.Offsetof(Control{}.BeyondtrustTeams)), 17, kMany},                        // "beyondtrust_teams"
+		{&dectHolidays, 47993, uint16(unsafe.Offsetof(Control{}.ChangeFreezePeriods)), 21, kMany},                               // "change_freeze_periods"
+		{nil, 48014, uint16(unsafe.Offsetof(Control{}.DynamicscrmdefaultsiteName)), 27, kStr},                                   // "dynamicscrmdefaultsite_name"
+		{nil, 48041, uint16(unsafe.Offsetof(Control{}.CautomatedefaultsiteName)), 25, kStr},                                     // "cautomatedefaultsite_name"
+		{nil, 48066, uint16(unsafe.Offsetof(Control{}.CautomateassetdefaultsiteName)), 30, kStr},                                // "cautomateassetdefaultsite_name"
+		{&dectXTypeMapping, 48096, uint16(unsafe.Offsetof(Control{}.AutomateTypemappings)), 21, kMany},                          // "automate_typemappings"
+		{nil, 48117, uint16(unsafe.Offsetof(Control{}.ClientIDHalointegrator)), 24, kStr},                                       // "client_id_halointegrator"
+		{nil, 48141, uint16(unsafe.Offsetof(Control{}.ClientSecretHalointegrator)), 28, kStr},                                   // "client_secret_halointegrator"
+		{nil, 48169, uint16(unsafe.Offsetof(Control{}.LoginasHalointegrator)), 22, kInt},                                        // "loginas_halointegrator"
+		{nil, 48191, uint16(unsafe.Offsetof(Control{}.SccmUdl)), 8, kStr},                                                       // "sccm_udl"
+		{nil, 48199, uint16(unsafe.Offsetof(Control{}.SccmQuery)), 10, kStr},                                                    // "sccm_query"
+		{nil, 48209, uint16(unsafe.Offsetof(Control{}.SccmSQLTimeout)), 16, kInt},                                               // "sccm_sql_timeout"
+		{nil, 48225, uint16(unsafe.Offsetof(Control{}.SccmIdfield)), 12, kStr},                                                  // "sccm_idfield"
+		{nil, 48237, uint16(unsafe.Offsetof(Control{}.SccmTypefield)), 14, kStr},                                                // "sccm_typefield"
+		{nil, 48251, uint16(unsafe.Offsetof(Control{}.SccmSitefield)), 14, kStr},                                                // "sccm_sitefield"
+		{nil, 48265, uint16(unsafe.Offsetof(Control{}.SccmUserfield)), 14, kStr},                                                // "sccm_userfield"
+		{nil, 48279, uint16(unsafe.Offsetof(Control{}.SccmUsermatchingfield)), 22, kStr},                                        // "sccm_usermatchingfield"
+		{nil, 48301, uint16(unsafe.Offsetof(Control{}.SccmDefaultsite)), 16, kInt},                                              // "sccm_defaultsite"
+		{nil, 48317, uint16(unsafe.Offsetof(Control{}.SccmDefaultsiteName)), 21, kStr},                                          // "sccm_defaultsite_name"
+		{nil, 48338, uint16(unsafe.Offsetof(Control{}.SccmUpdateonly)), 15, kBool},                                              // "sccm_updateonly"
+		{nil, 48353, uint16(unsafe.Offsetof(Control{}.SccmDonotvalidate)), 18, kBool},                                           // "sccm_donotvalidate"
+		{&dectSQLImportField, 48371, uint16(unsafe.Offsetof(Control{}.SccmFieldmappings)), 18, kMany},                           // "sccm_fieldmappings"
+		{nil, 48389, uint16(unsafe.Offsetof(Control{}.SccmSqlserver)), 14, kStr},                                                // "sccm_sqlserver"
+		{nil, 48403, uint16(unsafe.Offsetof(Control{}.SccmSqldatabase)), 16, kStr},                                              // "sccm_sqldatabase"
+		{nil, 48419, uint16(unsafe.Offsetof(Control{}.SccmSqlusername)), 16, kStr},                                              // "sccm_sqlusername"
+		{nil, 48435, uint16(unsafe.Offsetof(Control{}.SccmAssetimportidentifier)), 26, kInt},                                    // "sccm_assetimportidentifier"
+		{nil, 48461, uint16(unsafe.Offsetof(Control{}.SccmNewSQLPassword)), 21, kStr},                                           // "sccm_new_sql_password"
+		{nil, 48482, uint16(unsafe.Offsetof(Control{}.SccmNewMethod)), 15, kBool},                                               // "sccm_new_method"
+		{nil, 48497, uint16(unsafe.Offsetof(Control{}.SccmUpdated)), 12, kBool},                                                 // "sccm_updated"
+		{nil, 48509, uint16(unsafe.Offsetof(Control{}.SccmDontupdatesite)), 19, kBool},                                          // "sccm_dontupdatesite"
+		{nil, 48528, uint16(unsafe.Offsetof(Control{}.SccmDontremoveusers)), 20, kBool},                                         // "sccm_dontremoveusers"
+		{nil, 48548, uint16(unsafe.Offsetof(Control{}.HalointegratorSccm)), 19, kBool},                                          // "halointegrator_sccm"
+		{nil, 48567, uint16(unsafe.Offsetof(Control{}.HalointegratorSccmLastsync)), 28, kTime},                                  // "halointegrator_sccm_lastsync"
+		{nil, 48595, uint16(unsafe.Offsetof(Control{}.HalointegratorSccmLasterror)), 29, kStr},                                  // "halointegrator_sccm_lasterror"
+		{&dectKeyPair2, 48624, uint16(unsafe.Offsetof(Control{}.SccmAllowedClientidsList)), 27, kMany},                          // "sccm_allowed_clientids_list"
+		{nil, 48651, uint16(unsafe.Offsetof(Control{}.Exapptsubject)), 13, kStr},                                                // "exapptsubject"
+		{nil, 48664, uint16(unsafe.Offsetof(Control{}.Exapptlocation)), 14, kStr},                                               // "exapptlocation"
+		{nil, 48678, uint16(unsafe.Offsetof(Control{}.Exapptbody)), 10, kStr},                                                   // "exapptbody"
+		{&dectUserDashboardButtons, 48688, uint16(unsafe.Offsetof(Control{}.Portalbuttons)), 13, kMany},                         // "portalbuttons"
+		{nil, 48701, uint16(unsafe.Offsetof(Control{}.NinjadefaultsiteName)), 21, kStr},                                         // "ninjadefaultsite_name"
+		{&dectIntegrationFieldMapping, 48722, uint16(unsafe.Offsetof(Control{}.NinjaFieldmappings)), 19, kMany},                 // "ninja_fieldmappings"
+		{nil, 48741, uint16(unsafe.Offsetof(Control{}.HalointegratorNinjarmm)), 23, kBool},                                      // "halointegrator_ninjarmm"
+		{nil, 48764, uint16(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLastsync)), 32, kTime},                              // "halointegrator_ninjarmm_lastsync"
+		{nil, 48796, uint16(unsafe.Offsetof(Control{}.HalointegratorNinjarmmLasterror)), 33, kStr},                              // "halointegrator_ninjarmm_lasterror"
+		{nil, 48829, uint16(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmm)), 28, kBool},                                 // "halointegrator_solarwindsrmm"
+		{nil, 48857, uint16(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLastsync)), 37, kTime},                         // "halointegrator_solarwindsrmm_lastsync"
+		{nil, 48894, uint16(unsafe.Offsetof(Control{}.HalointegratorSolarwindsrmmLasterror)), 38, kStr},                         // "halointegrator_solarwindsrmm_lasterror"
+		{&dectIntegrationFieldMapping, 48932, uint16(unsafe.Offsetof(Control{}.SolarwindsrmmFieldmappings)), 27, kMany},         // "solarwindsrmm_fieldmappings"
+		{nil, 48959, uint16(unsafe.Offsetof(Control{}.Getintegrationdata)), 19, kBool},                                          // "_getintegrationdata"
+		{nil, 48978, uint16(unsafe.Offsetof(Control{}.Resendunsentemails)), 19, kBool},                                          // "_resendunsentemails"
+		{nil, 48997, uint16(unsafe.Offsetof(Control{}.Emailprocessed)), 15, kInt},                                               // "_emailprocessed"
+		{nil, 49012, uint16(unsafe.Offsetof(Control{}.Addactiontofaultid)), 19, kInt},                                           // "_addactiontofaultid"
+		{nil, 49031, uint16(unsafe.Offsetof(Control{}.IntegrationDataName)), 21, kStr},                                          // "integration_data_name"
+		{nil, 49052, uint16(unsafe.Offsetof(Control{}.IntegrationDataType)), 21, kStr},                                          // "integration_data_type"
+		{nil, 49073, uint16(unsafe.Offsetof(Control{}.TakecontrolButtonID)), 21, kInt},                                          // "takecontrol_button_id"
+		{nil, 49094, uint16(unsafe.Offsetof(Control{}.HalointegratorLansweeper)), 25, kBool},                                    // "halointegrator_lansweeper"
+		{nil, 49119, uint16(unsafe.Offsetof(Control{}.HalointegratorLansweeperLastsync)), 34, kTime},                            // "halointegrator_lansweeper_lastsync"
+		{nil, 49153, uint16(unsafe.Offsetof(Control{}.HalointegratorLansweeperLasterror)), 35, kStr},                            // "halointegrator_lansweeper_lasterror"
+		{nil, 49188, uint16(unsafe.Offsetof(Control{}.LansweeperUpdated)), 18, kBool},                                           // "lansweeper_updated"
+		{nil, 49206, uint16(unsafe.Offsetof(Control{}.LansweeperDatabasetype)), 23, kInt},                                       // "lansweeper_databasetype"
+		{nil, 49229, uint16(unsafe.Offsetof(Control{}.LansweeperSqlserver)), 20, kStr},                                          // "lansweeper_sqlserver"
+		{nil, 49249, uint16(unsafe.Offsetof(Control{}.LansweeperSqldatabase)), 22, kStr},                                        // "lansweeper_sqldatabase"
+		{nil, 49271, uint16(unsafe.Offsetof(Control{}.LansweeperSqlusername)), 22, kStr},                                        // "lansweeper_sqlusername"
+		{nil, 49293, uint16(unsafe.Offsetof(Control{}.LansweeperNewSQLPassword)), 27, kStr},                                     // "lansweeper_new_sql_password"
+		{nil, 49320, uint16(unsafe.Offsetof(Control{}.LansweeperNewMethod)), 21, kBool},                                         // "lansweeper_new_method"
+		{&dectKeyPair2, 49341, uint16(unsafe.Offsetof(Control{}.LansweeperAllowedClientidsList)), 33, kMany},                    // "lansweeper_allowed_clientids_list"
+		{nil, 49374, uint16(unsafe.Offsetof(Control{}.LansweeperQuery)), 16, kStr},                                              // "lansweeper_query"
+		{nil, 49390, uint16(unsafe.Offsetof(Control{}.LansweeperSQLTimeout)), 22, kInt},                                         // "lansweeper_sql_timeout"
+		{nil, 49412, uint16(unsafe.Offsetof(Control{}.LansweeperIdfield)), 18, kStr},                                            // "lansweeper_idfield"
+		{nil, 49430, uint16(unsafe.Offsetof(Control{}.LansweeperTypefield)), 20, kStr},                                          // "lansweeper_typefield"
+		{nil, 49450, uint16(unsafe.Offsetof(Control{}.LansweeperSitefield)), 20, kStr},                                          // "lansweeper_sitefield"
+		{nil, 49470, uint16(unsafe.Offsetof(Control{}.LansweeperUserfield)), 20, kStr},                                          // "lansweeper_userfield"
+		{nil, 49490, uint16(unsafe.Offsetof(Control{}.LansweeperUsermatchingfield)), 28, kStr},                                  // "lansweeper_usermatchingfield"
+		{nil, 49518, uint16(unsafe.Offsetof(Control{}.LansweeperDefaultsite)), 22, kInt},                                        // "lansweeper_defaultsite"
+		{nil, 49540, uint16(unsafe.Offsetof(Control{}.LansweeperDefaultsiteName)), 27, kStr},                                    // "lansweeper_defaultsite_name"
+		{nil, 49567, uint16(unsafe.Offsetof(Control{}.SccmUserssite)), 14, kBool},                                               // "sccm_userssite"
+		{nil, 49581, uint16(unsafe.Offsetof(Control{}.LansweeperUserssite)), 20, kBool},                                         // "lansweeper_userssite"
+		{nil, 49601, uint16(unsafe.Offsetof(Control{}.LansweeperUpdateonly)), 21, kBool},                                        // "lansweeper_updateonly"
+		{nil, 49622, uint16(unsafe.Offsetof(Control{}.LansweeperDonotvalidate)), 24, kBool},                                     // "lansweeper_donotvalidate"
+		{nil, 49646, uint16(unsafe.Offsetof(Control{}.LansweeperDontupdatesite)), 25, kBool},                                    // "lansweeper_dontupdatesite"
+		{nil, 49671, uint16(unsafe.Offsetof(Control{}.LansweeperDontremoveusers)), 26, kBool},                                   // "lansweeper_dontremoveusers"
+		{&dectSQLImportField, 49697, uint16(unsafe.Offsetof(Control{}.LansweeperFieldmappings)), 24, kMany},                     // "lansweeper_fieldmappings"
+		{nil, 49721, uint16(unsafe.Offsetof(Control{}.LansweeperAssetimportidentifier)), 32, kInt},                              // "lansweeper_assetimportidentifier"
+		{nil, 49753, uint16(unsafe.Offsetof(Control{}.DattormmFromaddress)), 20, kStr},                                          // "dattormm_fromaddress"
+		{nil, 49773, uint16(unsafe.Offsetof(Control{}.DattormmTickettype)), 19, kInt},                                           // "dattormm_tickettype"
+		{nil, 49792, uint16(unsafe.Offsetof(Control{}.DattormmTickettypeGUID)), 24, kStr},                                       // "dattormm_tickettype_guid"
+		{nil, 49816, uint16(unsafe.Offsetof(Control{}.CautomateFromaddress)), 21, kStr},                                         // "cautomate_fromaddress"
+		{nil, 49837, uint16(unsafe.Offsetof(Control{}.CautomateRequesttype)), 21, kInt},                                         // "cautomate_requesttype"
+		{nil, 49858, uint16(unsafe.Offsetof(Control{}.CautomateRequesttypeGUID)), 26, kStr},                                     // "cautomate_requesttype_guid"
+		{nil, 49884, uint16(unsafe.Offsetof(Control{}.SolarwindsrmmFromaddress)), 25, kStr},                                     // "solarwindsrmm_fromaddress"
+		{nil, 49909, uint16(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttype)), 25, kInt},                                     // "solarwindsrmm_requesttype"
+		{nil, 49934, uint16(unsafe.Offsetof(Control{}.SolarwindsrmmRequesttypeGUID)), 30, kStr},                                 // "solarwindsrmm_requesttype_guid"
+		{&dectKeyPair2, 49964, uint16(unsafe.Offsetof(Control{}.HalointegratorIntegrations)), 27, kMany},                        // "halointegrator_integrations"
+		{nil, 49991, uint16(unsafe.Offsetof(Control{}.SplunkuserName)), 15, kStr},                                               // "splunkuser_name"
+		{&dectIntegrationFieldMapping, 50006, uint16(unsafe.Offsetof(Control{}.NcentralFieldmappings)), 22, kMany},              // "ncentral_fieldmappings"
+		{nil, 50028, uint16(unsafe.Offsetof(Control{}.HalointegratorNcentral)), 23, kBool},                                      // "halointegrator_ncentral"
+		{nil, 50051, uint16(unsafe.Offsetof(Control{}.HalointegratorNcentralLastsync)), 32, kTime},                              // "halointegrator_ncentral_lastsync"
+		{nil, 50083, uint16(unsafe.Offsetof(Control{}.HalointegratorNcentralLasterror)), 33, kStr},                              // "halointegrator_ncentral_lasterror"
+		{nil, 50116, uint16(unsafe.Offsetof(Control{}.ClientSecretNcentral)), 22, kStr},                                         // "client_secret_ncentral"
+		{nil, 50138, uint16(unsafe.Offsetof(Control{}.NcentraluserName)), 17, kStr},                                             // "ncentraluser_name"
+		{nil, 50155, uint16(unsafe.Offsetof(Control{}.Azureconnection)), 15, kInt},                                              // "azureconnection"
+		{nil, 50170, uint16(unsafe.Offsetof(Control{}.Azuremapping)), 12, kInt},                                                 // "azuremapping"
+		{&dectIntegrationFieldMapping, 50182, uint16(unsafe.Offsetof(Control{}.BusinesscentralFieldmappings)), 29, kMany},       // "businesscentral_fieldmappings"
+		{nil, 50211, uint16(unsafe.Offsetof(Control{}.BusinesscentralsiteName)), 24, kStr},                                      // "businesscentralsite_name"
+		{nil, 50235, uint16(unsafe.Offsetof(Control{}.Createbusinesscentralasset)), 27, kBool},                                  // "_createbusinesscentralasset"
+		{nil, 50262, uint16(unsafe.Offsetof(Control{}.Businesscentralasset)), 20, kLazy},                                        // "businesscentralasset"
+		{nil, 50282, uint16(unsafe.Offsetof(Control{}.Defaultquicktimemethod)), 22, kStr},                                       // "defaultquicktimemethod"
+		{nil, 50304, uint16(unsafe.Offsetof(Control{}.Allowticketselectionduringquicktime)), 35, kBool},                         // "allowticketselectionduringquicktime"
+		{nil, 50339, uint16(unsafe.Offsetof(Control{}.Miscitemidquotetaxrate)), 22, kInt},                                       // "miscitemidquotetaxrate"
+		{nil, 50361, uint16(unsafe.Offsetof(Control{}.Miscitemidquotetaxratepo)), 24, kInt},                                     // "miscitemidquotetaxratepo"
+		{nil, 50385, uint16(unsafe.Offsetof(Control{}.Getautomationbody)), 18, kBool},                                           // "_getautomationbody"
+		{nil, 50403, uint16(unsafe.Offsetof(Control{}.Sendautomationhook)), 19, kBool},                                          // "_sendautomationhook"
+		{nil, 50422, uint16(unsafe.Offsetof(Control{}.Automationwebhookid)), 20, kStr},                                          // "_automationwebhookid"
+		{&dectWebhookMapping, 50442, uint16(unsafe.Offsetof(Control{}.Automationwebhookmappings)), 26, kMany},                   // "_automationwebhookmappings"
+		{nil, 50468, uint16(unsafe.Offsetof(Control{}.Automationticketid)), 19, kInt},                                           // "_automationticketid"
+		{nil, 50487, uint16(unsafe.Offsetof(Control{}.Getwebhookbody)), 15, kBool},                                              // "_getwebhookbody"
+		{nil, 50502, uint16(unsafe.Offsetof(Control{}.Webhookid)), 10, kStr},                                                    // "_webhookid"
+		{&dectWebhookMapping, 50512, uint16(unsafe.Offsetof(Control{}.Webhookmappings)), 16, kMany},                             // "_webhookmappings"
+		{nil, 50528, uint16(unsafe.Offsetof(Control{}.Webhookticketid)), 16, kInt},                                              // "_webhookticketid"
+		{nil, 50544, uint16(unsafe.Offsetof(Control{}.Qbozerotaxcode)), 14, kStr},                                               // "qbozerotaxcode"
+		{&dectAreaItem, 50558, uint16(unsafe.Offsetof(Control{}.AreaitemsToConvert)), 21, kMany},                                // "_areaitems_to_convert"
+		{&dectContractHeaderList, 50579, uint16(unsafe.Offsetof(Control{}.ContractsToConvert)), 21, kMany},                      // "_contracts_to_convert"
+		{nil, 50600, uint16(unsafe.Offsetof(Control{}.RemotesessionTrackingid)), 24, kInt},                                      // "remotesession_trackingid"
+		{nil, 50624, uint16(unsafe.Offsetof(Control{}.TakecontrolDeviceid)), 20, kInt},                                          // "takecontrol_deviceid"
+		{nil, 50644, uint16(unsafe.Offsetof(Control{}.ShowingCustomerFields)), 23, kBool},                                       // "showing_customer_fields"
+		{nil, 50667, uint16(unsafe.Offsetof(Control{}.Getgoogletoken)), 15, kBool},                                              // "_getgoogletoken"
+		{nil, 50682, uint16(unsafe.Offsetof(Control{}.GoogleCode)), 11, kStr},                                                   // "google_code"
+		{nil, 50693, uint16(unsafe.Offsetof(Control{}.GoogleRedirect)), 15, kStr},                                               // "google_redirect"
+		{nil, 50708, uint16(unsafe.Offsetof(Control{}.Googlecalendardisconnect)), 25, kBool},                                    // "_googlecalendardisconnect"
+		{nil, 50733, uint16(unsafe.Offsetof(Control{}.GoogleApplication)), 18, kStr},                                            // "google_application"
+		{&dectIntegrationFieldMapping, 50751, uint16(unsafe.Offsetof(Control{}.GoogleworkplaceUsermappings)), 28, kMany},        // "googleworkplace_usermappings"
+		{&dectIntegrationFieldMapping, 50779, uint16(unsafe.Offsetof(Control{}.GoogleworkplaceAgentmappings)), 29, kMany},       // "googleworkplace_agentmappings"
+		{&dectGoogleWorkplaceMapping, 50808, uint16(unsafe.Offsetof(Control{}.GoogleworkplaceSitemappings)), 28, kMany},         // "googleworkplace_sitemappings"
+		{&dectIntegrationFieldMapping, 50836, uint16(unsafe.Offsetof(Control{}.GoogleworkplaceRolemappings)), 28, kMany},        // "googleworkplace_rolemappings"
+		{&dectIntegrationFieldMapping, 50864, uint16(unsafe.Offsetof(Control{}.GoogleworkplaceCabmappings)), 27, kMany},         // "googleworkplace_cabmappings"
+		{&dectKeyPair2, 50891, uint16(unsafe.Offsetof(Control{}.GwUserMatchingList)), 21, kMany},                                // "gw_user_matching_list"
+		{&dectKeyPair2, 50912, uint16(unsafe.Offsetof(Control{}.GwAgentMatchingList)), 22, kMany},                               // "gw_agent_matching_list"
+		{&dectKeyPair, 50934, uint16(unsafe.Offsetof(Control{}.GwLicensedRolesList)), 22, kMany},                                // "gw_licensed_roles_list"
+		{nil, 50956, uint16(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplace)), 30, kBool},                               // "halointegrator_googleworkplace"
+		{nil, 50986, uint16(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLastsync)), 39, kTime},                       // "halointegrator_googleworkplace_lastsync"
+		{nil, 51025, uint16(unsafe.Offsetof(Control{}.HalointegratorGoogleworkplaceLasterror)), 40, kStr},                       // "halointegrator_googleworkplace_lasterror"
+		{&dectIntegrationFieldMapping, 51065, uint16(unsafe.Offsetof(Control{}.DynamicscrmFieldmappings)), 25, kMany},           // "dynamicscrm_fieldmappings"
+		{nil, 51090, uint16(unsafe.Offsetof(Control{}.ScomFromaddress)), 16, kStr},                                              // "scom_fromaddress"
+		{nil, 51106, uint16(unsafe.Offsetof(Control{}.ScomRequesttype)), 16, kInt},                                              // "scom_requesttype"
+		{nil, 51122, uint16(unsafe.Offsetof(Control{}.ScomRequesttypeGUID)), 21, kStr},                                          // "scom_requesttype_guid"
+		{nil, 51143, uint16(unsafe.Offsetof(Control{}.ScomDevicefield)), 16, kInt},                                              // "scom_devicefield"
+		{nil, 51159, uint16(unsafe.Offsetof(Control{}.HalointegratorScom)), 19, kBool},                                          // "halointegrator_scom"
+		{nil, 51178, uint16(unsafe.Offsetof(Control{}.HalointegratorScomLastsync)), 28, kTime},                                  // "halointegrator_scom_lastsync"
+		{nil, 51206, uint16(unsafe.Offsetof(Control{}.HalointegratorScomLasterror)), 29, kStr},                                  // "halointegrator_scom_lasterror"
+		{nil, 51235, uint16(unsafe.Offsetof(Control{}.NcentralCustomerid)), 19, kInt},                                           // "ncentral_customerid"
+		{nil, 51254, uint16(unsafe.Offsetof(Control{}.RdattodefaultassettypegroupName)), 32, kStr},                              // "rdattodefaultassettypegroup_name"
+		{nil, 51286, uint16(unsafe.Offsetof(Control{}.PrtgassetdefaultsiteName)), 25, kStr},                                     // "prtgassetdefaultsite_name"
+		{nil, 51311, uint16(unsafe.Offsetof(Control{}.PrtgdefaultassettypeName)), 25, kStr},                                     // "prtgdefaultassettype_name"
+		{&dectIntegrationFieldMapping, 51336, uint16(unsafe.Offsetof(Control{}.PrtgFieldmappings)), 18, kMany},                  // "prtg_fieldmappings"
+		{nil, 51354, uint16(unsafe.Offsetof(Control{}.HalointegratorPrtg)), 19, kBool},                                          // "halointegrator_prtg"
+		{nil, 51373, uint16(unsafe.Offsetof(Control{}.HalointegratorPrtgLastsync)), 28, kTime},                                  // "halointegrator_prtg_lastsync"
+		{nil, 51401, uint16(unsafe.Offsetof(Control{}.HalointegratorPrtgLasterror)), 29, kStr},                                  // "halointegrator_prtg_lasterror"
+		{nil, 51430, uint16(unsafe.Offsetof(Control{}.MigrationDefaultSiteName)), 27, kStr},                                     // "migration_default_site_name"
+		{nil, 51457, uint16(unsafe.Offsetof(Control{}.ClientSecretOrion)), 19, kStr},                                            // "client_secret_orion"
+		{nil, 51476, uint16(unsafe.Offsetof(Control{}.OrionuserName)), 14, kStr},                                                // "orionuser_name"
+		{nil, 51490, uint16(unsafe.Offsetof(Control{}.HalointegratorOrion)), 20, kBool},                                         // "halointegrator_orion"
+		{nil, 51510, uint16(unsafe.Offsetof(Control{}.HalointegratorOrionLastsync)), 29, kTime},                                 // "halointegrator_orion_lastsync"
+		{nil, 51539, uint16(unsafe.Offsetof(Control{}.HalointegratorOrionLasterror)), 30, kStr},                                 // "halointegrator_orion_lasterror"
+		{&dectIntegrationFieldMapping, 51569, uint16(unsafe.Offsetof(Control{}.Device42Customermappings)), 25, kMany},           // "device42_customermappings"
+		{&dectXTypeMapping, 51594, uint16(unsafe.Offsetof(Control{}.Device42Typemappings)), 21, kMany},                          // "device42_typemappings"
+		{&dectIntegrationFieldMapping, 51615, uint16(unsafe.Offsetof(Control{}.Device42Devicemappings)), 23, kMany},             // "device42_devicemappings"
+		{nil, 51638, uint16(unsafe.Offsetof(Control{}.Device42defaultsiteName)), 24, kStr},                                      // "device42defaultsite_name"
+		{nil, 51662, uint16(unsafe.Offsetof(Control{}.Importtype)), 11, kStr},                                                   // "_importtype"
+		{&dectKeyPair2, 51673, uint16(unsafe.Offsetof(Control{}.ItemDefaultSalesNominalCode)), 31, kOne},                        // "item_default_sales_nominal_code"
+		{&dectKeyPair2, 51704, uint16(unsafe.Offsetof(Control{}.ItemDefaultPurchaseNominalCode)), 34, kOne},                     // "item_default_purchase_nominal_code"
+		{&dectKeyPair2, 51738, uint16(unsafe.Offsetof(Control{}.ItemDefaultAssetAccount)), 26, kOne},                            // "item_default_asset_account"
+		{nil, 51764, uint16(unsafe.Offsetof(Control{}.SocuserName)), 12, kStr},                                                  // "socuser_name"
+		{nil, 51776, uint16(unsafe.Offsetof(Control{}.ClientSecretDevice42)), 22, kStr},                                         // "client_secret_device42"
+		{&dectIntegrationFieldMapping, 51798, uint16(unsafe.Offsetof(Control{}.DattoFieldmappings)), 19, kMany},                 // "datto_fieldmappings"
+		{nil, 51817, uint16(unsafe.Offsetof(Control{}.DattodefaultcustomerName)), 25, kStr},                                     // "dattodefaultcustomer_name"
+		{nil, 51842, uint16(unsafe.Offsetof(Control{}.DattodefaulttoplevelName)), 25, kStr},                                     // "dattodefaulttoplevel_name"
+		{nil, 51867, uint16(unsafe.Offsetof(Control{}.DattodefaultassetsiteName)), 26, kStr},                                    // "dattodefaultassetsite_name"
+		{nil, 51893, uint16(unsafe.Offsetof(Control{}.HalointegratorDatto)), 20, kBool},                                         // "halointegrator_datto"
+		{nil, 51913, uint16(unsafe.Offsetof(Control{}.HalointegratorDattoLastsync)), 29, kTime},                                 // "halointegrator_datto_lastsync"
+		{nil, 51942, uint16(unsafe.Offsetof(Control{}.HalointegratorDattoLasterror)), 30, kStr},                                 // "halointegrator_datto_lasterror"
+		{&dectAzureADMapping, 51972, uint16(unsafe.Offsetof(Control{}.CspSitemappings)), 16, kMany},                             // "csp_sitemappings"
+		{nil, 51988, uint16(unsafe.Offsetof(Control{}.Generatecspmappings)), 20, kInt},                                          // "_generatecspmappings"
+		{nil, 52008, uint16(unsafe.Offsetof(Control{}.AteraDefaultsiteName)), 22, kStr},                                         // "atera_defaultsite_name"
+		{&dectKeyPair2, 52030, uint16(unsafe.Offsetof(Control{}.AteraDeviceTypes)), 18, kMany},                                  // "atera_device_types"
+		{&dectIntegrationFieldMapping, 52048, uint16(unsafe.Offsetof(Control{}.AteraFieldmappings)), 19, kMany},                 // "atera_fieldmappings"
+		{nil, 52067, uint16(unsafe.Offsetof(Control{}.HalointegratorAtera)), 20, kBool},                                         // "halointegrator_atera"
+		{nil, 52087, uint16(unsafe.Offsetof(Control{}.HalointegratorAteraLastsync)), 29, kTime},                                 // "halointegrator_atera_lastsync"
+		{nil, 52116, uint16(unsafe.Offsetof(Control{}.HalointegratorAteraLasterror)), 30, kStr},                                 // "halointegrator_atera_lasterror"
+		{nil, 52146, uint16(unsafe.Offsetof(Control{}.Deletedevices)), 14, kBool},                                               // "_deletedevices"
+		{nil, 52160, uint16(unsafe.Offsetof(Control{}.DeletedevicesIntegration)), 26, kStr},                                     // "_deletedevices_integration"
+		{nil, 52186, uint16(unsafe.Offsetof(Control{}.DeviceGuids)), 12, kStrs},                                                 // "device_guids"
+		{nil, 52198, uint16(unsafe.Offsetof(Control{}.ClientGuids)), 12, kStrs},                                                 // "client_guids"
+		{nil, 52210, uint16(unsafe.Offsetof(Control{}.SiteGuids)), 10, kStrs},                                                   // "site_guids"
+		{nil, 52220, uint16(unsafe.Offsetof(Control{}.Deletelicences)), 15, kBool},                                              // "_deletelicences"
+		{nil, 52235, uint16(unsafe.Offsetof(Control{}.LicenceGuids)), 13, kStrs},                                                // "licence_guids"
+		{nil, 52248, uint16(unsafe.Offsetof(Control{}.AteraAlertUserName)), 21, kStr},                                           // "atera_alert_user_name"
+		{nil, 52269, uint16(unsafe.Offsetof(Control{}.TeamsDefaultUserName)), 23, kStr},                                         // "teams_default_user_name"
+		{nil, 52292, uint16(unsafe.Offsetof(Control{}.Exchangeaction)), 15, kStr},                                               // "_exchangeaction"
+		{nil, 52307, uint16(unsafe.Offsetof(Control{}.HalointegratorExchange)), 23, kBool},                                      // "halointegrator_exchange"
+		{nil, 52330, uint16(unsafe.Offsetof(Control{}.HalointegratorExchangeLastsync)), 32, kTime},                              // "halointegrator_exchange_lastsync"
+		{nil, 52362, uint16(unsafe.Offsetof(Control{}.HalointegratorExchangeLasterror)), 33, kStr},                              // "halointegrator_exchange_lasterror"
+		{&dectOktaMapping, 52395, uint16(unsafe.Offsetof(Control{}.OktaSitemappings)), 17, kMany},                               // "okta_sitemappings"
+		{&dectIntegrationFieldMapping, 52412, uint16(unsafe.Offsetof(Control{}.OktaUsermappings)), 17, kMany},                   // "okta_usermappings"
+		{&dectIntegrationFieldMapping, 52429, uint16(unsafe.Offsetof(Control{}.OktaAgentmappings)), 18, kMany},                  // "okta_agentmappings"
+		{&dectIntegrationFieldMapping, 52447, uint16(unsafe.Offsetof(Control{}.OktaRolemappings)), 17, kMany},                   // "okta_rolemappings"
+		{&dectIntegrationFieldMapping, 52464, uint16(unsafe.Offsetof(Control{}.OktaCabmappings)), 16, kMany},                    // "okta_cabmappings"
+		{&dectKeyPair2, 52480, uint16(unsafe.Offsetof(Control{}.OktaUserMatchingList)), 23, kMany},                              // "okta_user_matching_list"
+		{&dectKeyPair2, 52503, uint16(unsafe.Offsetof(Control{}.OktaAgentMatchingList)), 24, kMany},                             // "okta_agent_matching_list"
+		{&dectKeyPair2, 52527, uint16(unsafe.Offsetof(Control{}.OktaActiveStatusesList)), 25, kMany},                            // "okta_active_statuses_list"
+		{nil, 52552, uint16(unsafe.Offsetof(Control{}.HalointegratorOkta)), 19, kBool},                                          // "halointegrator_okta"
+		{nil, 52571, uint16(unsafe.Offsetof(Control{}.HalointegratorOktaLastsync)), 28, kTime},                                  // "halointegrator_okta_lastsync"
+		{nil, 52599, uint16(unsafe.Offsetof(Control{}.HalointegratorOktaLasterror)), 29, kStr},                                  // "halointegrator_okta_lasterror"
+		{nil, 52628, uint16(unsafe.Offsetof(Control{}.ResetOktaLastsync)), 19, kBool},                                           // "reset_okta_lastsync"
+		{&dectCannedText, 52647, uint16(unsafe.Offsetof(Control{}.QuoteCannedtext)), 16, kMany},                                 // "quote_cannedtext"
+		{nil, 52663, uint16(unsafe.Offsetof(Control{}.Merakiapplicationsecret)), 23, kStr},                                      // "merakiapplicationsecret"
+		{nil, 52686, uint16(unsafe.Offsetof(Control{}.Merakiusername)), 14, kStr},                                               // "merakiusername"
+		{nil, 52700, uint16(unsafe.Offsetof(Control{}.Merakitickettypename)), 20, kStr},                                         // "merakitickettypename"
+		{nil, 52720, uint16(unsafe.Offsetof(Control{}.LansweeperAuthorized)), 21, kBool},                                        // "lansweeper_authorized"
+		{nil, 52741, uint16(unsafe.Offsetof(Control{}.Getoauthtoken)), 14, kBool},                                               // "_getoauthtoken"
+		{nil, 52755, uint16(unsafe.Offsetof(Control{}.OauthCode)), 10, kStr},                                                    // "oauth_code"
+		{nil, 52765, uint16(unsafe.Offsetof(Control{}.OauthRedirect)), 14, kStr},                                                // "oauth_redirect"
+		{nil, 52779, uint16(unsafe.Offsetof(Control{}.OauthType)), 10, kStr},                                                    // "oauth_type"
+		{nil, 52789, uint16(unsafe.Offsetof(Control{}.GraphHost)), 10, kStr},                                                    // "graph_host"
+		{nil, 52799, uint16(unsafe.Offsetof(Control{}.Disconnectintegration)), 22, kStr},                                        // "_disconnectintegration"
+		{&dectIntegrationSiteMapping, 52821, uint16(unsafe.Offsetof(Control{}.LansweeperSitemappings)), 23, kMany},              // "lansweeper_sitemappings"
+		{&dectIntegrationSiteMapping, 52844, uint16(unsafe.Offsetof(Control{}.LansweeperSiteRules)), 21, kMany},                 // "lansweeper_site_rules"
+		{&dectIntegrationFieldMapping, 52865, uint16(unsafe.Offsetof(Control{}.LansweeperFieldmappingsAPI)), 28, kMany},         // "lansweeper_fieldmappings_api"
+		{nil, 52893, uint16(unsafe.Offsetof(Control{}.AlarmminutesBool)), 17, kBool},                                            // "alarmminutes_bool"
+		{nil, 52910, uint16(unsafe.Offsetof(Control{}.Integrationid)), 14, kInt},                                                // "_integrationid"
+		{&dectIntegrationSiteMapping, 52924, uint16(unsafe.Offsetof(Control{}.NinjaSitemappings)), 18, kMany},                   // "ninja_sitemappings"
+		{nil, 52942, uint16(unsafe.Offsetof(Control{}.NinjaAlertUserName)), 21, kStr},                                           // "ninja_alert_user_name"
+		{nil, 52963, uint16(unsafe.Offsetof(Control{}.DattormmAlertUserName)), 24, kStr},                                        // "dattormm_alert_user_name"
+		{nil, 52987, uint16(unsafe.Offsetof(Control{}.Closealerts)), 12, kBool},                                                 // "_closealerts"
+		{nil, 52999, uint16(unsafe.Offsetof(Control{}.ClosealertsIntegration)), 24, kStr},                                       // "_closealerts_integration"
+		{nil, 53023, uint16(unsafe.Offsetof(Control{}.AlertGuids)), 11, kStrs},                                                  // "alert_guids"
+		{nil, 53034, uint16(unsafe.Offsetof(Control{}.Hashostedintegrator)), 19, kBool},                                         // "hashostedintegrator"
+		{nil, 53053, uint16(unsafe.Offsetof(Control{}.HalointegratorXlsimports)), 25, kBool},                                    // "halointegrator_xlsimports"
+		{nil, 53078, uint16(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLastsync)), 34, kTime},                            // "halointegrator_xlsimports_lastsync"
+		{nil, 53112, uint16(unsafe.Offsetof(Control{}.HalointegratorXlsimportsLasterror)), 35, kStr},                            // "halointegrator_xlsimports_lasterror"
+		{nil, 53147, uint16(unsafe.Offsetof(Control{}.SnelstartOldClientID)), 23, kStr},                                         // "snelstart_old_client_id"
+		{nil, 53170, uint16(unsafe.Offsetof(Control{}.Getsnelstartlink)), 17, kBool},                                            // "_getsnelstartlink"
+		{&dectExternalLinkList, 53187, uint16(unsafe.Offsetof(Control{}.ItglueClientmappings)), 21, kMany},                      // "itglue_clientmappings"
+		{&dectExternalLinkList, 53208, uint16(unsafe.Offsetof(Control{}.ItglueSitemappings)), 19, kMany},                        // "itglue_sitemappings"
+		{&dectKeyPair2, 53227, uint16(unsafe.Offsetof(Control{}.ItglueActiveStatusesList)), 27, kMany},                          // "itglue_active_statuses_list"
+		{&dectXTypeMapping, 53254, uint16(unsafe.Offsetof(Control{}.ItglueTypemappings)), 19, kMany},                            // "itglue_typemappings"
+		{&dectXTypeMapping, 53273, uint16(unsafe.Offsetof(Control{}.ItglueConfigtypemappings)), 25, kMany},                      // "itglue_configtypemappings"
+		{&dectIntegrationFieldMapping, 53298, uint16(unsafe.Offsetof(Control{}.ItglueStatusmappings)), 21, kMany},               // "itglue_statusmappings"
+		{nil, 53319, uint16(unsafe.Offsetof(Control{}.ItglueDefaultSiteName)), 24, kStr},                                        // "itglue_default_site_name"
+		{nil, 53343, uint16(unsafe.Offsetof(Control{}.HalointegratorItglue)), 21, kBool},                                        // "halointegrator_itglue"
+		{nil, 53364, uint16(unsafe.Offsetof(Control{}.HalointegratorItglueLastsync)), 30, kTime},                                // "halointegrator_itglue_lastsync"
+		{nil, 53394, uint16(unsafe.Offsetof(Control{}.HalointegratorItglueLasterror)), 31, kStr},                                // "halointegrator_itglue_lasterror"
+		{&dectBookingType, 53425, uint16(unsafe.Offsetof(Control{}.Bookingtypes)), 12, kMany},                                   // "bookingtypes"
+		{nil, 53437, uint16(unsafe.Offsetof(Control{}.AppsettingsEncthumbprint)), 25, kBool},                                    // "appsettings_encthumbprint"
+		{nil, 53462, uint16(unsafe.Offsetof(Control{}.OldPwdEncCount)), 17, kInt},                                               // "old_pwd_enc_count"
+		{&dectKeyPair2, 53479, uint16(unsafe.Offsetof(Control{}.ScomAllowedClientidsList)), 27, kMany},                          // "scom_allowed_clientids_list"
+		{&dectKeyPair2, 53506, uint16(unsafe.Offsetof(Control{}.OrionAllowedClientidsList)), 28, kMany},                         // "orion_allowed_clientids_list"
+		{nil, 53534, uint16(unsafe.Offsetof(Control{}.TeamsbotDisabled)), 17, kBool},                                            // "teamsbot_disabled"
+		{&dectIntegrationSiteMapping, 53551, uint16(unsafe.Offsetof(Control{}.DattoSitemappings)), 18, kMany},                   // "datto_sitemappings"
+		{nil, 53569, uint16(unsafe.Offsetof(Control{}.HalointegratorDynamics365crm)), 29, kBool},                                // "halointegrator_dynamics365crm"
+		{nil, 53598, uint16(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLastsync)), 38, kTime},                        // "halointegrator_dynamics365crm_lastsync"
+		{nil, 53636, uint16(unsafe.Offsetof(Control{}.HalointegratorDynamics365crmLasterror)), 39, kStr},                        // "halointegrator_dynamics365crm_lasterror"
+		{nil, 53675, uint16(unsafe.Offsetof(Control{}.Warning)), 8, kStr},                                                       // "_warning"
+		{nil, 53683, uint16(unsafe.Offsetof(Control{}.JamfDefaultsiteName)), 21, kStr},                                          // "jamf_defaultsite_name"
+		{nil, 53704, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypecomputerName)), 30, kStr},                                 // "jamf_defaultdtypecomputer_name"
+		{nil, 53734, uint16(unsafe.Offsetof(Control{}.JamfDefaultdtypemobileName)), 28, kStr},                                   // "jamf_defaultdtypemobile_name"
+		{&dectKeyPair2, 53762, uint16(unsafe.Offsetof(Control{}.JamfDeviceTypes)), 17, kMany},                                   // "jamf_device_types"
+		{&dectIntegrationFieldMapping, 53779, uint16(unsafe.Offsetof(Control{}.JamfFieldmappings)), 18, kMany},                  // "jamf_fieldmappings"
+		{nil, 53797, uint16(unsafe.Offsetof(Control{}.HalointegratorJamf)), 19, kBool},                                          // "halointegrator_jamf"
+		{nil, 53816, uint16(unsafe.Offsetof(Control{}.HalointegratorJamfLastsync)), 28, kTime},                                  // "halointegrator_jamf_lastsync"
+		{nil, 53844, uint16(unsafe.Offsetof(Control{}.HalointegratorJamfLasterror)), 29, kStr},                                  // "halointegrator_jamf_lasterror"
+		{&dectIntegrationFieldMapping, 53873, uint16(unsafe.Offsetof(Control{}.SentinelTicketmappings)), 23, kMany},             // "sentinel_ticketmappings"
+		{nil, 53896, uint16(unsafe.Offsetof(Control{}.HalointegratorSentinel)), 23, kBool},                                      // "halointegrator_sentinel"
+		{nil, 53919, uint16(unsafe.Offsetof(Control{}.HalointegratorSentinelLastsync)), 32, kTime},                              // "halointegrator_sentinel_lastsync"
+		{nil, 53951, uint16(unsafe.Offsetof(Control{}.HalointegratorSentinelLasterror)), 33, kStr},                              // "halointegrator_sentinel_lasterror"
+		{nil, 53984, uint16(unsafe.Offsetof(Control{}.ServerTimeZone)), 16, kStr},                                               // "server_time_zone"
+		{nil, 54000, uint16(unsafe.Offsetof(Control{}.UseProjectDatetime)), 20, kBool},                                          // "use_project_datetime"
+		{nil, 54020, uint16(unsafe.Offsetof(Control{}.AllowCfValuesNotOnTickettype)), 33, kBool},                                // "allow_cf_values_not_on_tickettype"
+		{&dectIntegrationFieldMapping, 54053, uint16(unsafe.Offsetof(Control{}.AzuremonitorFieldmappings)), 26, kMany},          // "azuremonitor_fieldmappings"
+		{nil, 54079, uint16(unsafe.Offsetof(Control{}.AzuremonitoruserName)), 21, kStr},                                         // "azuremonitoruser_name"
+		{nil, 54100, uint16(unsafe.Offsetof(Control{}.SyncroDefaultsiteName)), 23, kStr},                                        // "syncro_defaultsite_name"
+		{&dectKeyPair2, 54123, uint16(unsafe.Offsetof(Control{}.SyncroDeviceTypes)), 19, kMany},                                 // "syncro_device_types"
+		{&dectIntegrationFieldMapping, 54142, uint16(unsafe.Offsetof(Control{}.SyncroFieldmappings)), 20, kMany},                // "syncro_fieldmappings"
+		{nil, 54162, uint16(unsafe.Offsetof(Control{}.HalointegratorSyncro)), 21, kBool},                                        // "halointegrator_syncro"
+		{nil, 54183, uint16(unsafe.Offsetof(Control{}.HalointegratorSyncroLastsync)), 30, kTime},                                // "halointegrator_syncro_lastsync"
+		{nil, 54213, uint16(unsafe.Offsetof(Control{}.HalointegratorSyncroLasterror)), 31, kStr},                                // "halointegrator_syncro_lasterror"
+		{nil, 54244, uint16(unsafe.Offsetof(Control{}.SyncroAlertUserName)), 22, kStr},                                          // "syncro_alert_user_name"
+		{&dectIntegrationFieldMapping, 54266, uint16(unsafe.Offsetof(Control{}.DomotzAgentfieldmappings)), 25, kMany},           // "domotz_agentfieldmappings"
+		{&dectIntegrationFieldMapping, 54291, uint16(unsafe.Offsetof(Control{}.DomotzDevicefieldmappings)), 26, kMany},          // "domotz_devicefieldmappings"
+		{nil, 54317, uint16(unsafe.Offsetof(Control{}.DomotzDefaultAgentsiteName)), 29, kStr},                                   // "domotz_default_agentsite_name"
+		{nil, 54346, uint16(unsafe.Offsetof(Control{}.DomotzDefaultDevicesiteName)), 30, kStr},                                  // "domotz_default_devicesite_name"
+		{&dectXTypeMapping, 54376, uint16(unsafe.Offsetof(Control{}.DomotzDevicetypemappings)), 25, kMany},                      // "domotz_devicetypemappings"
+		{nil, 54401, uint16(unsafe.Offsetof(Control{}.HalointegratorDomotz)), 21, kBool},                                        // "halointegrator_domotz"
+		{nil, 54422, uint16(unsafe.Offsetof(Control{}.HalointegratorDomotzLastsync)), 30, kTime},                                // "halointegrator_domotz_lastsync"
+		{nil, 54452, uint16(unsafe.Offsetof(Control{}.HalointegratorDomotzLasterror)), 31, kStr},                                // "halointegrator_domotz_lasterror"
+		{nil, 54483, uint16(unsafe.Offsetof(Control{}.Deactivateusers)), 16, kBool},                                             // "_deactivateusers"
+		{nil, 54499, uint16(unsafe.Offsetof(Control{}.DeactivateusersIntegration)), 28, kStr},                                   // "_deactivateusers_integration"
+		{nil, 54527, uint16(unsafe.Offsetof(Control{}.UserGuids)), 10, kStrs},                                                   // "user_guids"
+		{nil, 54537, uint16(unsafe.Offsetof(Control{}.UserTenantids)), 14, kStrs},                                               // "user_tenantids"
+		{nil, 54551, uint16(unsafe.Offsetof(Control{}.Deactivateagents)), 17, kBool},                                            // "_deactivateagents"
+		{nil, 54568, uint16(unsafe.Offsetof(Control{}.DeactivateagentsIntegration)), 29, kStr},                                  // "_deactivateagents_integration"
+		{nil, 54597, uint16(unsafe.Offsetof(Control{}.AgentGuids)), 11, kStrs},                                                  // "agent_guids"
+		{nil, 54608, uint16(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscovery)), 33, kBool},                            // "halointegrator_haloassetdiscovery"
+		{nil, 54641, uint16(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLastsync)), 42, kTime},                    // "halointegrator_haloassetdiscovery_lastsync"
+		{nil, 54683, uint16(unsafe.Offsetof(Control{}.HalointegratorHaloassetdiscoveryLasterror)), 43, kStr},                    // "halointegrator_haloassetdiscovery_lasterror"
+		{&dectIntegrationSiteMapping, 54726, uint16(unsafe.Offsetof(Control{}.AutomateSitemappings)), 21, kMany},                // "automate_sitemappings"
+		{nil, 54747, uint16(unsafe.Offsetof(Control{}.HalointegratorAutomate)), 23, kBool},                                      // "halointegrator_automate"
+		{nil, 54770, uint16(unsafe.Offsetof(Control{}.HalointegratorAutomateLastsync)), 32, kTime},                              // "halointegrator_automate_lastsync"
+		{nil, 54802, uint16(unsafe.Offsetof(Control{}.HalointegratorAutomateLasterror)), 33, kStr},                              // "halointegrator_automate_lasterror"
+		{&dectKeyPair2, 54835, uint16(unsafe.Offsetof(Control{}.AutomateImportEntitiesList)), 29, kMany},                        // "automate_import_entities_list"
+		{&dectKeyPair2, 54864, uint16(unsafe.Offsetof(Control{}.AteraImportEntitiesList)), 26, kMany},                           // "atera_import_entities_list"
+		{&dectKeyPair2, 54890, uint16(unsafe.Offsetof(Control{}.AddigyImportEntitiesList)), 27, kMany},                          // "addigy_import_entities_list"
+		{nil, 54917, uint16(unsafe.Offsetof(Control{}.AutomateAlertUserName)), 24, kStr},                                        // "automate_alert_user_name"
+		{&dectIntegrationExport, 54941, uint16(unsafe.Offsetof(Control{}.LansweeperExports)), 18, kMany},                        // "lansweeper_exports"
+		{nil, 54959, uint16(unsafe.Offsetof(Control{}.Checkexportprogress)), 20, kBool},                                         // "_checkexportprogress"
+		{nil, 54979, uint16(unsafe.Offsetof(Control{}.ExportModule)), 13, kInt},                                                 // "export_module"
+		{&dectIntegrationSiteMapping, 54992, uint16(unsafe.Offsetof(Control{}.AteraSitemappings)), 18, kMany},                   // "atera_sitemappings"
+		{&dectIntegrationSiteMapping, 55010, uint16(unsafe.Offsetof(Control{}.Device42Sitemappings)), 21, kMany},                // "device42_sitemappings"
+		{&dectIntegrationSiteMapping, 55031, uint16(unsafe.Offsetof(Control{}.NcentralSitemappings)), 21, kMany},                // "ncentral_sitemappings"
+		{&dectIntegrationSiteMapping, 55052, uint16(unsafe.Offsetof(Control{}.SyncroSitemappings)), 19, kMany},                  // "syncro_sitemappings"
+		{nil, 55071, uint16(unsafe.Offsetof(Control{}.HalointegratorG2aremote)), 24, kBool},                                     // "halointegrator_g2aremote"
+		{nil, 55095, uint16(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLastsync)), 33, kTime},                             // "halointegrator_g2aremote_lastsync"
+		{nil, 55128, uint16(unsafe.Offsetof(Control{}.HalointegratorG2aremoteLasterror)), 34, kStr},                             // "halointegrator_g2aremote_lasterror"
+		{nil, 55162, uint16(unsafe.Offsetof(Control{}.SnowDefaultDevicesiteName)), 28, kStr},                                    // "snow_default_devicesite_name"
+		{&dectIntegrationFieldMapping, 55190, uint16(unsafe.Offsetof(Control{}.SnowFieldmappings)), 18, kMany},                  // "snow_fieldmappings"
+		{nil, 55208, uint16(unsafe.Offsetof(Control{}.HalointegratorSnow)), 19, kBool},                                          // "halointegrator_snow"
+		{nil, 55227, uint16(unsafe.Offsetof(Control{}.HalointegratorSnowLastsync)), 28, kTime},                                  // "halointegrator_snow_lastsync"
+		{nil, 55255, uint16(unsafe.Offsetof(Control{}.HalointegratorSnowLasterror)), 29, kStr},                                  // "halointegrator_snow_lasterror"
+		{&dectIntegrationSiteMapping, 55284, uint16(unsafe.Offsetof(Control{}.AuvikSitemappings)), 18, kMany},                   // "auvik_sitemappings"
+		{&dectXTypeMapping, 55302, uint16(unsafe.Offsetof(Control{}.AuvikNetworkTypemappings)), 26, kMany},                      // "auvik_network_typemappings"
+		{&dectXTypeMapping, 55328, uint16(unsafe.Offsetof(Control{}.AuvikDeviceTypemappings)), 25, kMany},                       // "auvik_device_typemappings"
+		{&dectIntegrationFieldMapping, 55353, uint16(unsafe.Offsetof(Control{}.AuvikNetworkFieldmappings)), 27, kMany},          // "auvik_network_fieldmappings"
+		{&dectIntegrationFieldMapping, 55380, uint16(unsafe.Offsetof(Control{}.AuvikDeviceFieldmappings)), 26, kMany},           // "auvik_device_fieldmappings"
+		{nil, 55406, uint16(unsafe.Offsetof(Control{}.AuvikDefaultSiteName)), 23, kStr},                                         // "auvik_default_site_name"
+		{nil, 55429, uint16(unsafe.Offsetof(Control{}.HalointegratorAuvik)), 20, kBool},                                         // "halointegrator_auvik"
+		{nil, 55449, uint16(unsafe.Offsetof(Control{}.HalointegratorAuvikLastsync)), 29, kTime},                                 // "halointegrator_auvik_lastsync"
+		{nil, 55478, uint16(unsafe.Offsetof(Control{}.HalointegratorAuvikLasterror)), 30, kStr},                                 // "halointegrator_auvik_lasterror"
+		{nil, 55508, uint16(unsafe.Offsetof(Control{}.AuvikAlertUserName)), 21, kStr},                                           // "auvik_alert_user_name"
+		{&dectKeyPair2, 55529, uint16(unsafe.Offsetof(Control{}.TeamsbotAllowedTenantsList)), 29, kMany},                        // "teamsbot_allowed_tenants_list"
+		{&dectIntegrationSiteMapping, 55558, uint16(unsafe.Offsetof(Control{}.HubspotSitemappings)), 20, kMany},                 // "hubspot_sitemappings"
+		{&dectIntegrationFieldMapping, 55578, uint16(unsafe.Offsetof(Control{}.HubspotCompanyFieldmappings)), 29, kMany},        // "hubspot_company_fieldmappings"
+		{&dectIntegrationFieldMapping, 55607, uint16(unsafe.Offsetof(Control{}.HubspotContactFieldmappings)), 29, kMany},        // "hubspot_contact_fieldmappings"
+		{nil, 55636, uint16(unsafe.Offsetof(Control{}.HubspotTopLevelName)), 22, kStr},                                          // "hubspot_top_level_name"
+		{nil, 55658, uint16(unsafe.Offsetof(Control{}.HubspotDefaultSiteName)), 25, kStr},                                       // "hubspot_default_site_name"
+		{&dectKeyPair, 55683, uint16(unsafe.Offsetof(Control{}.HubspotIncludedLifecyclesList)), 32, kMany},                      // "hubspot_included_lifecycles_list"
+		{nil, 55715, uint16(unsafe.Offsetof(Control{}.HalointegratorHubspot)), 22, kBool},                                       // "halointegrator_hubspot"
+		{nil, 55737, uint16(unsafe.Offsetof(Control{}.HalointegratorHubspotLastsync)), 31, kTime},                               // "halointegrator_hubspot_lastsync"
+		{nil, 55768, uint16(unsafe.Offsetof(Control{}.HalointegratorHubspotLasterror)), 32, kStr},                               // "halointegrator_hubspot_lasterror"
+		{&dectXTypeMapping, 55800, uint16(unsafe.Offsetof(Control{}.QualysTypemappings)), 19, kMany},                            // "qualys_typemappings"
+		{&dectIntegrationFieldMapping, 55819, uint16(unsafe.Offsetof(Control{}.QualysFieldmappings)), 20, kMany},                // "qualys_fieldmappings"
+		{nil, 55839, uint16(unsafe.Offsetof(Control{}.QualysDefaultSiteName)), 24, kStr},                                        // "qualys_default_site_name"
+		{nil, 55863, uint16(unsafe.Offsetof(Control{}.HalointegratorQualys)), 21, kBool},                                        // "halointegrator_qualys"
+		{nil, 55884, uint16(unsafe.Offsetof(Control{}.HalointegratorQualysLastsync)), 30, kTime},                                // "halointegrator_qualys_lastsync"
+		{nil, 55914, uint16(unsafe.Offsetof(Control{}.HalointegratorQualysLasterror)), 31, kStr},                                // "halointegrator_qualys_lasterror"
+		{nil, 55945, uint16(unsafe.Offsetof(Control{}.PassportalDefaultclientsiteName)), 33, kStr},                              // "passportal_defaultclientsite_name"
+		{nil, 55978, uint16(unsafe.Offsetof(Control{}.PassportalDefaultusersiteName)), 31, kStr},                                // "passportal_defaultusersite_name"
+		{&dectIntegrationSiteMapping, 56009, uint16(unsafe.Offsetof(Control{}.PassportalClientmappings)), 25, kMany},            // "passportal_clientmappings"
+		{nil, 56034, uint16(unsafe.Offsetof(Control{}.HalointegratorPassportal)), 25, kBool},                                    // "halointegrator_passportal"
+		{nil, 56059, uint16(unsafe.Offsetof(Control{}.HalointegratorPassportalLastsync)), 34, kTime},                            // "halointegrator_passportal_lastsync"
+		{nil, 56093, uint16(unsafe.Offsetof(Control{}.HalointegratorPassportalLasterror)), 35, kStr},                            // "halointegrator_passportal_lasterror"
+		{&dectIntegrationFieldMapping, 56128, uint16(unsafe.Offsetof(Control{}.PassportalAssetfieldmappings)), 29, kMany},       // "passportal_assetfieldmappings"
+		{nil, 56157, uint16(unsafe.Offsetof(Control{}.PassportalDefaultassetsiteName)), 32, kStr},                               // "passportal_defaultassetsite_name"
+		{&dectKeyPair2, 56189, uint16(unsafe.Offsetof(Control{}.PassportalImportEntitiesList)), 31, kMany},                      // "passportal_import_entities_list"
+		{&dectAuvikTenantMod, 56220, uint16(unsafe.Offsetof(Control{}.AuvikTopLevelDomain)), 22, kOne},                          // "auvik_top_level_domain"
+		{nil, 56242, uint16(unsafe.Offsetof(Control{}.LansweeperIncludeLinux)), 24, kBool},                                      // "lansweeper_include_linux"
+		{&dectKeyPair2, 56266, uint16(unsafe.Offsetof(Control{}.IntacctSyncEntitiesList)), 26, kMany},                           // "intacct_sync_entities_list"
+		{nil, 56292, uint16(unsafe.Offsetof(Control{}.LicenseModel)), 13, kInt},                                                 // "license_model"
+		{&dectIntegrationSiteMapping, 56305, uint16(unsafe.Offsetof(Control{}.AddigyClientmappings)), 21, kMany},                // "addigy_clientmappings"
+		{nil, 56326, uint16(unsafe.Offsetof(Control{}.AddigyDefaultassetsiteName)), 28, kStr},                                   // "addigy_defaultassetsite_name"
+		{&dectIntegrationFieldMapping, 56354, uint16(unsafe.Offsetof(Control{}.AddigyAssetfieldmappings)), 25, kMany},           // "addigy_assetfieldmappings"
+		{nil, 56379, uint16(unsafe.Offsetof(Control{}.HalointegratorAddigy)), 21, kBool},                                        // "halointegrator_addigy"
+		{nil, 56400, uint16(unsafe.Offsetof(Control{}.HalointegratorAddigyLastsync)), 30, kTime},                                // "halointegrator_addigy_lastsync"
+		{nil, 56430, uint16(unsafe.Offsetof(Control{}.HalointegratorAddigyLasterror)), 31, kStr},                                // "halointegrator_addigy_lasterror"
+		{nil, 56461, uint16(unsafe.Offsetof(Control{}.AddigyAlertUserName)), 22, kStr},                                          // "addigy_alert_user_name"
+		{&dectIntegrationSiteMapping, 56483, uint16(unsafe.Offsetof(Control{}.DomotzSitemappings)), 19, kMany},                  // "domotz_sitemappings"
+		{nil, 56502, uint16(unsafe.Offsetof(Control{}.HalointegratorLiongard)), 23, kBool},                                      // "halointegrator_liongard"
+		{nil, 56525, uint16(unsafe.Offsetof(Control{}.HalointegratorLiongardLastsync)), 32, kTime},                              // "halointegrator_liongard_lastsync"
+		{nil, 56557, uint16(unsafe.Offsetof(Control{}.HalointegratorLiongardLasterror)), 33, kStr},                              // "halointegrator_liongard_lasterror"
+		{&dectIntegrationSiteMapping, 56590, uint16(unsafe.Offsetof(Control{}.LiongardSitemappings)), 21, kMany},                // "liongard_sitemappings"
+		{&dectIntegrationFieldMapping, 56611, uint16(unsafe.Offsetof(Control{}.LiongardFieldmappings)), 22, kMany},              // "liongard_fieldmappings"
+		{nil, 56633, uint16(unsafe.Offsetof(Control{}.LiongardDefaultsiteName)), 25, kStr},                                      // "liongard_defaultsite_name"
+		{nil, 56658, uint16(unsafe.Offsetof(Control{}.HalointegratorStripe)), 21, kBool},                                        // "halointegrator_stripe"
+		{nil, 56679, uint16(unsafe.Offsetof(Control{}.HalointegratorStripeLastsync)), 30, kTime},                                // "halointegrator_stripe_lastsync"
+		{nil, 56709, uint16(unsafe.Offsetof(Control{}.HalointegratorStripeLasterror)), 31, kStr},                                // "halointegrator_stripe_lasterror"
+		{&dectExternalLinkList, 56740, uint16(unsafe.Offsetof(Control{}.IngramMicroClientMappings)), 28, kMany},                 // "ingram_micro_client_mappings"
+		{nil, 56768, uint16(unsafe.Offsetof(Control{}.IngramMicroTopLevelName)), 27, kStr},                                      // "ingram_micro_top_level_name"
+		{nil, 56795, uint16(unsafe.Offsetof(Control{}.HalointegratorIngramMicro)), 27, kBool},                                   // "halointegrator_ingram_micro"
+		{nil, 56822, uint16(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLastsync)), 36, kTime},                           // "halointegrator_ingram_micro_lastsync"
+		{nil, 56858, uint16(unsafe.Offsetof(Control{}.HalointegratorIngramMicroLasterror)), 37, kStr},                           // "halointegrator_ingram_micro_lasterror"
+		{&dectKeyPair2, 56895, uint16(unsafe.Offsetof(Control{}.IngramMicroImportEntitiesList)), 33, kMany},                     // "ingram_micro_import_entities_list"
+		{&dectExternalLinkList, 56928, uint16(unsafe.Offsetof(Control{}.Pax8ClientMappings)), 20, kMany},                        // "pax8_client_mappings"
+		{&dectExternalLinkList, 56948, uint16(unsafe.Offsetof(Control{}.QuoterItemMappings)), 20, kMany},                        // "quoter_item_mappings"
+		{&dectExternalLinkList, 56968, uint16(unsafe.Offsetof(Control{}.EtilizeItemMappings)), 21, kMany},                       // "etilize_item_mappings"
+		{nil, 56989, uint16(unsafe.Offsetof(Control{}.Pax8TopLevelName)), 19, kStr},                                             // "pax8_top_level_name"
+		{nil, 57008, uint16(unsafe.Offsetof(Control{}.HalointegratorPax8)), 19, kBool},                                          // "halointegrator_pax8"
+		{nil, 57027, uint16(unsafe.Offsetof(Control{}.HalointegratorPax8Lastsync)), 28, kTime},                                  // "halointegrator_pax8_lastsync"
+		{nil, 57055, uint16(unsafe.Offsetof(Control{}.HalointegratorPax8Lasterror)), 29, kStr},                                  // "halointegrator_pax8_lasterror"
+		{&dectKeyPair2, 57084, uint16(unsafe.Offsetof(Control{}.Pax8ImportEntitiesList)), 25, kMany},                            // "pax8_import_entities_list"
+		{nil, 57109, uint16(unsafe.Offsetof(Control{}.HalointegratorGiacom)), 21, kBool},                                        // "halointegrator_giacom"
+		{nil, 57130, uint16(unsafe.Offsetof(Control{}.HalointegratorGiacomLastsync)), 30, kTime},                                // "halointegrator_giacom_lastsync"
+		{nil, 57160, uint16(unsafe.Offsetof(Control{}.HalointegratorGiacomLasterror)), 31, kStr},                                // "halointegrator_giacom_lasterror"
+		{&dectKeyPair2, 57191, uint16(unsafe.Offsetof(Control{}.GiacomImportEntitiesList)), 27, kMany},                          // "giacom_import_entities_list"
+		{&dectIntegrationFieldMapping, 57218, uint16(unsafe.Offsetof(Control{}.SalesforceContactfieldmappings)), 31, kMany},     // "salesforce_contactfieldmappings"
+		{&dectIntegrationFieldMapping, 57249, uint16(unsafe.Offsetof(Control{}.SalesforceAccountfieldmappings)), 31, kMany},     // "salesforce_accountfieldmappings"
+		{&dectIntegrationFieldMapping, 57280, uint16(unsafe.Offsetof(Control{}.SalesforceOpportunityfieldmappings)), 35, kMany}, // "salesforce_opportunityfieldmappings"
+		{&dectIntegrationFieldMapping, 57315, uint16(unsafe.Offsetof(Control{}.SalesforceCasefieldmappings)), 28, kMany},        // "salesforce_casefieldmappings"
+		{nil, 57343, uint16(unsafe.Offsetof(Control{}.HalointegratorSalesforce)), 25, kBool},                                    // "halointegrator_salesforce"
+		{nil, 57368, uint16(unsafe.Offsetof(Control{}.HalointegratorSalesforceLastsync)), 34, kTime},                            // "halointegrator_salesforce_lastsync"
+		{nil, 57402, uint16(unsafe.Offsetof(Control{}.HalointegratorSalesforceLasterror)), 35, kStr},                            // "halointegrator_salesforce_lasterror"
+		{&dectKeyPair2, 57437, uint16(unsafe.Offsetof(Control{}.SalesforceImportEntitiesList)), 31, kMany},                      // "salesforce_import_entities_list"
+		{&dectKeyPair2, 57468, uint16(unsafe.Offsetof(Control{}.SalesforceImportAttachmentsList)), 34, kMany},                   // "salesforce_import_attachments_list"
+		{&dectExternalLinkList, 57502, uint16(unsafe.Offsetof(Control{}.SalesforceClientmappings)), 25, kMany},                  // "salesforce_clientmappings"
+		{nil, 57527, uint16(unsafe.Offsetof(Control{}.AzureAllowedTenants)), 21, kStr},                                          // "azure_allowed_tenants"
+		{&dectKeyPair2, 57548, uint16(unsafe.Offsetof(Control{}.AzureAllowedTenantsList)), 26, kMany},                           // "azure_allowed_tenants_list"
+		{nil, 57574, uint16(unsafe.Offsetof(Control{}.AzureAutoCreationSiteName)), 29, kStr},                                    // "azure_auto_creation_site_name"
+		{nil, 57603, uint16(unsafe.Offsetof(Control{}.B2cazureAutoCreationSiteName)), 32, kStr},                                 // "b2cazure_auto_creation_site_name"
+		{nil, 57635, uint16(unsafe.Offsetof(Control{}.HalointegratorNewrelic)), 23, kBool},                                      // "halointegrator_newrelic"
+		{nil, 57658, uint16(unsafe.Offsetof(Control{}.HalointegratorNewrelicLastsync)), 32, kTime},                              // "halointegrator_newrelic_lastsync"
+		{nil, 57690, uint16(unsafe.Offsetof(Control{}.HalointegratorNewrelicLasterror)), 33, kStr},                              // "halointegrator_newrelic_lasterror"
+		{nil, 57723, uint16(unsafe.Offsetof(Control{}.HalointegratorBackupradar)), 26, kBool},                                   // "halointegrator_backupradar"
+		{nil, 57749, uint16(unsafe.Offsetof(Control{}.HalointegratorBackupradarLastsync)), 35, kTime},                           // "halointegrator_backupradar_lastsync"
+		{nil, 57784, uint16(unsafe.Offsetof(Control{}.HalointegratorBackupradarLasterror)), 36, kStr},                           // "halointegrator_backupradar_lasterror"
+		{nil, 57820, uint16(unsafe.Offsetof(Control{}.Deactivateclients)), 18, kBool},                                           // "_deactivateclients"
+		{nil, 57838, uint16(unsafe.Offsetof(Control{}.KaseyaDefaultsiteName)), 23, kStr},                                        // "kaseya_defaultsite_name"
+		{nil, 57861, uint16(unsafe.Offsetof(Control{}.HalointegratorKaseya)), 21, kBool},                                        // "halointegrator_kaseya"
+		{nil, 57882, uint16(unsafe.Offsetof(Control{}.HalointegratorKaseyaLastsync)), 30, kTime},                                // "halointegrator_kaseya_lastsync"
+		{nil, 57912, uint16(unsafe.Offsetof(Control{}.HalointegratorKaseyaLasterror)), 31, kStr},                                // "halointegrator_kaseya_lasterror"
+		{&dectIntegrationFieldMapping, 57943, uint16(unsafe.Offsetof(Control{}.KaseyaAgentfieldmappings)), 25, kMany},           // "kaseya_agentfieldmappings"
+		{&dectIntegrationSiteMapping, 57968, uint16(unsafe.Offsetof(Control{}.KaseyaSitemappings)), 19, kMany},                  // "kaseya_sitemappings"
+		{&dectXTypeMapping, 57987, uint16(unsafe.Offsetof(Control{}.KaseyaTypemappings)), 19, kMany},                            // "kaseya_typemappings"
+		{&dectExternalLinkList, 58006, uint16(unsafe.Offsetof(Control{}.StripeClientMappings)), 22, kMany},                      // "stripe_client_mappings"
+		{&dectKeyPair2, 58028, uint16(unsafe.Offsetof(Control{}.StripePaymentmethodOptionsKeypair)), 36, kMany},                 // "stripe_paymentmethod_options_keypair"
+		{&dectKeyPair2, 58064, uint16(unsafe.Offsetof(Control{}.StripeManualPaymentmethodOptionsKeypair)), 43, kMany},           // "stripe_manual_paymentmethod_options_keypair"
+		{&dectIntegrationFieldMapping, 58107, uint16(unsafe.Offsetof(Control{}.ZabbixFieldmappings)), 20, kMany},                // "zabbix_fieldmappings"
+		{&dectXTypeMapping, 58127, uint16(unsafe.Offsetof(Control{}.ZabbixTypemappings)), 19, kMany},                            // "zabbix_typemappings"
+		{nil, 58146, uint16(unsafe.Offsetof(Control{}.ZabbixDefaultTypeName)), 24, kStr},                                        // "zabbix_default_type_name"
+		{nil, 58170, uint16(unsafe.Offsetof(Control{}.ZabbixDefaultSiteName)), 24, kStr},                                        // "zabbix_default_site_name"
+		{nil, 58194, uint16(unsafe.Offsetof(Control{}.HalointegratorZabbix)), 21, kBool},                                        // "halointegrator_zabbix"
+		{nil, 58215, uint16(unsafe.Offsetof(Control{}.HalointegratorZabbixLastsync)), 30, kTime},                                // "halointegrator_zabbix_lastsync"
+		{nil, 58245, uint16(unsafe.Offsetof(Control{}.HalointegratorZabbixLasterror)), 31, kStr},                                // "halointegrator_zabbix_lasterror"
+		{&dectExternalLinkList, 58276, uint16(unsafe.Offsetof(Control{}.GiacomClientMappings)), 22, kMany},                      // "giacom_client_mappings"
+		{nil, 58298, uint16(unsafe.Offsetof(Control{}.GiacomTopLevelName)), 21, kStr},                                           // "giacom_top_level_name"
+		{&dectExternalLinkList, 58319, uint16(unsafe.Offsetof(Control{}.RhipeClientMappings)), 21, kMany},                       // "rhipe_client_mappings"
+		{nil, 58340, uint16(unsafe.Offsetof(Control{}.RhipeTopLevelName)), 20, kStr},                                            // "rhipe_top_level_name"
+		{nil, 58360, uint16(unsafe.Offsetof(Control{}.HalointegratorRhipe)), 20, kBool},                                         // "halointegrator_rhipe"
+		{nil, 58380, uint16(unsafe.Offsetof(Control{}.HalointegratorRhipeLastsync)), 29, kTime},                                 // "halointegrator_rhipe_lastsync"
+		{nil, 58409, uint16(unsafe.Offsetof(Control{}.HalointegratorRhipeLasterror)), 30, kStr},                                 // "halointegrator_rhipe_lasterror"
+		{&dectKeyPair2, 58439, uint16(unsafe.Offsetof(Control{}.RhipeImportEntitiesList)), 26, kMany},                           // "rhipe_import_entities_list"
+		{&dectExternalLinkList, 58465, uint16(unsafe.Offsetof(Control{}.TechdataClientMappings)), 24, kMany},                    // "techdata_client_mappings"
+		{nil, 58489, uint16(unsafe.Offsetof(Control{}.TechdataTopLevelName)), 23, kStr},                                         // "techdata_top_level_name"
+		{nil, 58512, uint16(unsafe.Offsetof(Control{}.HalointegratorTechdata)), 23, kBool},                                      // "halointegrator_techdata"
+		{nil, 58535, uint16(unsafe.Offsetof(Control{}.HalointegratorTechdataLastsync)), 32, kTime},                              // "halointegrator_techdata_lastsync"
+		{nil, 58567, uint16(unsafe.Offsetof(Control{}.HalointegratorTechdataLasterror)), 33, kStr},                              // "halointegrator_techdata_lasterror"
+		{&dectKeyPair2, 58600, uint16(unsafe.Offsetof(Control{}.TechdataImportEntitiesList)), 29, kMany},                        // "techdata_import_entities_list"
+		{&dectExternalLinkList, 58629, uint16(unsafe.Offsetof(Control{}.IntyClientMappings)), 20, kMany},                        // "inty_client_mappings"
+		{nil, 58649, uint16(unsafe.Offsetof(Control{}.IntyTopLevelName)), 19, kStr},                                             // "inty_top_level_name"
+		{nil, 58668, uint16(unsafe.Offsetof(Control{}.HalointegratorInty)), 19, kBool},                                          // "halointegrator_inty"
+		{nil, 58687, uint16(unsafe.Offsetof(Control{}.HalointegratorIntyLastsync)), 28, kTime},                                  // "halointegrator_inty_lastsync"
+		{nil, 58715, uint16(unsafe.Offsetof(Control{}.HalointegratorIntyLasterror)), 29, kStr},                                  // "halointegrator_inty_lasterror"
+		{&dectKeyPair2, 58744, uint16(unsafe.Offsetof(Control{}.IntyImportEntitiesList)), 25, kMany},                            // "inty_import_entities_list"
+		{&dectExternalLinkList, 58769, uint16(unsafe.Offsetof(Control{}.WestcoastcloudClientMappings)), 30, kMany},              // "westcoastcloud_client_mappings"
+		{nil, 58799, uint16(unsafe.Offsetof(Control{}.WestcoastcloudTopLevelName)), 29, kStr},                                   // "westcoastcloud_top_level_name"
+		{nil, 58828, uint16(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloud)), 29, kBool},                                // "halointegrator_westcoastcloud"
+		{nil, 58857, uint16(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLastsync)), 38, kTime},                        // "halointegrator_westcoastcloud_lastsync"
+		{nil, 58895, uint16(unsafe.Offsetof(Control{}.HalointegratorWestcoastcloudLasterror)), 39, kStr},                        // "halointegrator_westcoastcloud_lasterror"
+		{&dectKeyPair2, 58934, uint16(unsafe.Offsetof(Control{}.WestcoastcloudImportEntitiesList)), 35, kMany},                  // "westcoastcloud_import_entities_list"
+		{&dectExternalLinkList, 58969, uint16(unsafe.Offsetof(Control{}.SherwebClientMappings)), 23, kMany},                     // "sherweb_client_mappings"
+		{nil, 58992, uint16(unsafe.Offsetof(Control{}.SherwebTopLevelName)), 22, kStr},                                          // "sherweb_top_level_name"
+		{nil, 59014, uint16(unsafe.Offsetof(Control{}.HalointegratorSherweb)), 22, kBool},                                       // "halointegrator_sherweb"
+		{nil, 59036, uint16(unsafe.Offsetof(Control{}.HalointegratorSherwebLastsync)), 31, kTime},                               // "halointegrator_sherweb_lastsync"
+		{nil, 59067, uint16(unsafe.Offsetof(Control{}.HalointegratorSherwebLasterror)), 32, kStr},                               // "halointegrator_sherweb_lasterror"
+		{&dectKeyPair2, 59099, uint16(unsafe.Offsetof(Control{}.SherwebImportEntitiesList)), 28, kMany},                         // "sherweb_import_entities_list"
+		{&dectExternalLinkList, 59127, uint16(unsafe.Offsetof(Control{}.AlsoClientMappings)), 20, kMany},                        // "also_client_mappings"
+		{nil, 59147, uint16(unsafe.Offsetof(Control{}.AlsoTopLevelName)), 19, kStr},                                             // "also_top_level_name"
+		{nil, 59166, uint16(unsafe.Offsetof(Control{}.HalointegratorAlso)), 19, kBool},                                          // "halointegrator_also"
+		{nil, 59185, uint16(unsafe.Offsetof(Control{}.HalointegratorAlsoLastsync)), 28, kTime},                                  // "halointegrator_also_lastsync"
+		{nil, 59213, uint16(unsafe.Offsetof(Control{}.HalointegratorAlsoLasterror)), 29, kStr},                                  // "halointegrator_also_lasterror"
+		{&dectKeyPair2, 59242, uint16(unsafe.Offsetof(Control{}.AlsoImportEntitiesList)), 25, kMany},                            // "also_import_entities_list"
+		{&dectExternalLinkList, 59267, uint16(unsafe.Offsetof(Control{}.ArrowsphereClientMappings)), 27, kMany},                 // "arrowsphere_client_mappings"
+		{nil, 59294, uint16(unsafe.Offsetof(Control{}.ArrowsphereTopLevelName)), 26, kStr},                                      // "arrowsphere_top_level_name"
+		{nil, 59320, uint16(unsafe.Offsetof(Control{}.HalointegratorArrowsphere)), 26, kBool},                                   // "halointegrator_arrowsphere"
+		{nil, 59346, uint16(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLastsync)), 35, kTime},                           // "halointegrator_arrowsphere_lastsync"
+		{nil, 59381, uint16(unsafe.Offsetof(Control{}.HalointegratorArrowsphereLasterror)), 36, kStr},                           // "halointegrator_arrowsphere_lasterror"
+		{&dectKeyPair2, 59417, uint16(unsafe.Offsetof(Control{}.ArrowsphereImportEntitiesList)), 32, kMany},                     // "arrowsphere_import_entities_list"
+		{&dectExternalLinkList, 59449, uint16(unsafe.Offsetof(Control{}.DickerdataClientMappings)), 26, kMany},                  // "dickerdata_client_mappings"
+		{nil, 59475, uint16(unsafe.Offsetof(Control{}.DickerdataTopLevelName)), 25, kStr},                                       // "dickerdata_top_level_name"
+		{nil, 59500, uint16(unsafe.Offsetof(Control{}.HalointegratorDickerdata)), 25, kBool},                                    // "halointegrator_dickerdata"
+		{nil, 59525, uint16(unsafe.Offsetof(Control{}.HalointegratorDickerdataLastsync)), 34, kTime},                            // "halointegrator_dickerdata_lastsync"
+		{nil, 59559, uint16(unsafe.Offsetof(Control{}.HalointegratorDickerdataLasterror)), 35, kStr},                            // "halointegrator_dickerdata_lasterror"
+		{&dectKeyPair2, 59594, uint16(unsafe.Offsetof(Control{}.DickerdataImportEntitiesList)), 31, kMany},                      // "dickerdata_import_entities_list"
+		{nil, 59625, uint16(unsafe.Offsetof(Control{}.HalointegratorOracle)), 21, kBool},                                        // "halointegrator_oracle"
+		{nil, 59646, uint16(unsafe.Offsetof(Control{}.HalointegratorOracleLastsync)), 30, kTime},                                // "halointegrator_oracle_lastsync"
+		{nil, 59676, uint16(unsafe.Offsetof(Control{}.HalointegratorOracleLasterror)), 31, kStr},                                // "halointegrator_oracle_lasterror"
+		{nil, 59707, uint16(unsafe.Offsetof(Control{}.HalointegratorServicenow)), 25, kBool},                                    // "halointegrator_servicenow"
+		{nil, 59732, uint16(unsafe.Offsetof(Control{}.HalointegratorServicenowLastsync)), 34, kTime},                            // "halointegrator_servicenow_lastsync"
+		{nil, 59766, uint16(unsafe.Offsetof(Control{}.HalointegratorServicenowLasterror)), 35, kStr},                            // "halointegrator_servicenow_lasterror"
+		{nil, 59801, uint16(unsafe.Offsetof(Control{}.Xerodefaulttenantname)), 21, kStr},                                        // "xerodefaulttenantname"
+		{nil, 59822, uint16(unsafe.Offsetof(Control{}.Qbdefaultcompanyname)), 20, kStr},                                         // "qbdefaultcompanyname"
+		{nil, 59842, uint16(unsafe.Offsetof(Control{}.Kashflowdefaultconnectionname)), 29, kStr},                                // "kashflowdefaultconnectionname"
+		{nil, 59871, uint16(unsafe.Offsetof(Control{}.Dbcdefaulttenantname)), 20, kStr},                                         // "dbcdefaulttenantname"
+		{nil, 59891, uint16(unsafe.Offsetof(Control{}.ClearBillingMappings)), 22, kInt},                                         // "clear_billing_mappings"
+		{nil, 59913, uint16(unsafe.Offsetof(Control{}.Clearunsentactions)), 18, kBool},                                          // "clearunsentactions"
+		{nil, 59931, uint16(unsafe.Offsetof(Control{}.Clearunsentemailstore)), 21, kBool},                                       // "clearunsentemailstore"
+		{nil, 59952, uint16(unsafe.Offsetof(Control{}.Clearunsentescmsg)), 17, kBool},                                           // "clearunsentescmsg"
+		{nil, 59969, uint16(unsafe.Offsetof(Control{}.ClearunsentactionsAttempted)), 28, kBool},                                 // "clearunsentactions_attempted"
+		{nil, 59997, uint16(unsafe.Offsetof(Control{}.ClearunsentemailstoreAttempted)), 31, kBool},                              // "clearunsentemailstore_attempted"
+		{nil, 60028, uint16(unsafe.Offsetof(Control{}.ClearunsentescmsgAttempted)), 27, kBool},                                  // "clearunsentescmsg_attempted"
+		{nil, 60055, uint16(unsafe.Offsetof(Control{}.SlackTicketUserName)), 22, kStr},                                          // "slack_ticket_user_name"
+		{nil, 60077, uint16(unsafe.Offsetof(Control{}.SlackCommandUserName)), 23, kStr},                                         // "slack_command_user_name"
+		{nil, 60100, uint16(unsafe.Offsetof(Control{}.CheckexportReturnerrors)), 25, kBool},                                     // "_checkexport_returnerrors"
+		{nil, 60125, uint16(unsafe.Offsetof(Control{}.DeviceTenantids)), 16, kInts},                                             // "device_tenantids"
+		{nil, 60141, uint16(unsafe.Offsetof(Control{}.ClientTenantids)), 16, kInts},                                             // "client_tenantids"
+		{&dectExternalLinkList, 60157, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolSitemappings)), 31, kMany},            // "connectwisecontrol_sitemappings"
+		{&dectXTypeMapping, 60188, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolTypemappings)), 31, kMany},                // "connectwisecontrol_typemappings"
+		{nil, 60219, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrol)), 33, kBool},                            // "halointegrator_connectwisecontrol"
+		{&dectKeyPair2, 60252, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolImportEntitiesList)), 39, kMany},              // "connectwisecontrol_import_entities_list"
+		{nil, 60291, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLastsync)), 42, kTime},                    // "halointegrator_connectwisecontrol_lastsync"
+		{nil, 60333, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisecontrolLasterror)), 43, kStr},                    // "halointegrator_connectwisecontrol_lasterror"
+		{nil, 60376, uint16(unsafe.Offsetof(Control{}.ConnectwisecontrolassetdefaultsiteName)), 39, kStr},                       // "connectwisecontrolassetdefaultsite_name"
+		{&dectIntegrationFieldMapping, 60415, uint16(unsafe.Offsetof(Control{}.SalesforcePriorityMappings)), 28, kMany},         // "salesforce_priority_mappings"
+		{&dectKeyPair2, 60443, uint16(unsafe.Offsetof(Control{}.CorsWhitelistList)), 19, kMany},                                 // "cors_whitelist_list"
+		{&dectIntegrationFieldMapping, 60462, uint16(unsafe.Offsetof(Control{}.OktaUserrolemappings)), 21, kMany},               // "okta_userrolemappings"
+		{&dectIntegrationFieldMapping, 60483, uint16(unsafe.Offsetof(Control{}.WorkspaceDevicemappings)), 24, kMany},            // "workspace_devicemappings"
+		{&dectExternalLinkList, 60507, uint16(unsafe.Offsetof(Control{}.WorkspaceSiteMappings)), 23, kMany},                     // "workspace_site_mappings"
+		{nil, 60530, uint16(unsafe.Offsetof(Control{}.TwilioTicketTypeName)), 23, kStr},                                         // "twilio_ticket_type_name"
+		{nil, 60553, uint16(unsafe.Offsetof(Control{}.TwilioDefaultUserName)), 24, kStr},                                        // "twilio_default_user_name"
+		{nil, 60577, uint16(unsafe.Offsetof(Control{}.SccmSqldriver)), 14, kStr},                                                // "sccm_sqldriver"
+		{nil, 60591, uint16(unsafe.Offsetof(Control{}.SccmSqlprovider)), 16, kInt},                                              // "sccm_sqlprovider"
+		{nil, 60607, uint16(unsafe.Offsetof(Control{}.LansweeperSqldriver)), 20, kStr},                                          // "lansweeper_sqldriver"
+		{nil, 60627, uint16(unsafe.Offsetof(Control{}.LansweeperSqlprovider)), 22, kInt},                                        // "lansweeper_sqlprovider"
+		{nil, 60649, uint16(unsafe.Offsetof(Control{}.Processstreettickettypename)), 27, kStr},                                  // "processstreettickettypename"
+		{nil, 60676, uint16(unsafe.Offsetof(Control{}.Processstreetusername)), 21, kStr},                                        // "processstreetusername"
+		{&dectKeyPair2, 60697, uint16(unsafe.Offsetof(Control{}.IntacctSyncHaloIDList)), 25, kMany},                             // "intacct_sync_halo_id_list"
+		{&dectKeyPair2, 60722, uint16(unsafe.Offsetof(Control{}.IntacctdefaultlocidList)), 24, kMany},                           // "intacctdefaultlocid_list"
+		{&dectIntegrationFieldMapping, 60746, uint16(unsafe.Offsetof(Control{}.IntacctWarehouseMappings)), 26, kMany},           // "intacct_warehouse_mappings"
+		{&dectKeyPair2, 60772, uint16(unsafe.Offsetof(Control{}.TeamsChatTenantList)), 22, kMany},                               // "teams_chat_tenant_list"
+		{nil, 60794, uint16(unsafe.Offsetof(Control{}.WorkspaceDefaultsiteName)), 26, kStr},                                     // "workspace_defaultsite_name"
+		{&dectIntegrationFieldMapping, 60820, uint16(unsafe.Offsetof(Control{}.HaloStatusMappings)), 20, kMany},                 // "halo_status_mappings"
+		{&dectIntegrationFieldMapping, 60840, uint16(unsafe.Offsetof(Control{}.HaloPriorityMappings)), 22, kMany},               // "halo_priority_mappings"
+		{nil, 60862, uint16(unsafe.Offsetof(Control{}.Etilizeurl)), 10, kStr},                                                   // "etilizeurl"
+		{&dectExternalLinkList, 60872, uint16(unsafe.Offsetof(Control{}.BarracudaSitemappings)), 22, kMany},                     // "barracuda_sitemappings"
+		{&dectExternalLinkList, 60894, uint16(unsafe.Offsetof(Control{}.BarracudaClientmappings)), 24, kMany},                   // "barracuda_clientmappings"
+		{&dectIntegrationFieldMapping, 60918, uint16(unsafe.Offsetof(Control{}.BarracudaFieldmappings)), 23, kMany},             // "barracuda_fieldmappings"
+		{&dectIntegrationFieldMapping, 60941, uint16(unsafe.Offsetof(Control{}.LogicmonitorFieldmappings)), 26, kMany},          // "logicmonitor_fieldmappings"
+		{nil, 60967, uint16(unsafe.Offsetof(Control{}.HalointegratorLogicmonitor)), 27, kBool},                                  // "halointegrator_logicmonitor"
+		{nil, 60994, uint16(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLastsync)), 36, kTime},                          // "halointegrator_logicmonitor_lastsync"
+		{nil, 61030, uint16(unsafe.Offsetof(Control{}.HalointegratorLogicmonitorLasterror)), 37, kStr},                          // "halointegrator_logicmonitor_lasterror"
+		{nil, 61067, uint16(unsafe.Offsetof(Control{}.LogicmonitorDefaultsiteName)), 29, kStr},                                  // "logicmonitor_defaultsite_name"
+		{nil, 61096, uint16(unsafe.Offsetof(Control{}.LogicmonitorAlertUserName)), 28, kStr},                                    // "logicmonitor_alert_user_name"
+		{nil, 61124, uint16(unsafe.Offsetof(Control{}.LogicmonitorURL)), 16, kStr},                                              // "logicmonitor_url"
+		{nil, 61140, uint16(unsafe.Offsetof(Control{}.HalointegratorBarracuda)), 24, kBool},                                     // "halointegrator_barracuda"
+		{nil, 61164, uint16(unsafe.Offsetof(Control{}.HalointegratorBarracudaLastsync)), 33, kTime},                             // "halointegrator_barracuda_lastsync"
+		{nil, 61197, uint16(unsafe.Offsetof(Control{}.HalointegratorBarracudaLasterror)), 34, kStr},                             // "halointegrator_barracuda_lasterror"
+		{nil, 61231, uint16(unsafe.Offsetof(Control{}.BarracudaDefaultsiteName)), 26, kStr},                                     // "barracuda_defaultsite_name"
+		{nil, 61257, uint16(unsafe.Offsetof(Control{}.BarracudadefaultassettypeName)), 30, kStr},                                // "barracudadefaultassettype_name"
+		{nil, 61287, uint16(unsafe.Offsetof(Control{}.BarracudaAlertUserName)), 25, kStr},                                       // "barracuda_alert_user_name"
+		{nil, 61312, uint16(unsafe.Offsetof(Control{}.TeamsChatTenants)), 18, kStr},                                             // "teams_chat_tenants"
+		{nil, 61330, uint16(unsafe.Offsetof(Control{}.TeamsChatWelcomeMessage)), 26, kStr},                                      // "teams_chat_welcome_message"
+		{nil, 61356, uint16(unsafe.Offsetof(Control{}.TeamsChatHelpMessage)), 23, kStr},                                         // "teams_chat_help_message"
+		{&dectKeyPair, 61379, uint16(unsafe.Offsetof(Control{}.GwNamedRolesList)), 19, kMany},                                   // "gw_named_roles_list"
+		{&dectKeyPair, 61398, uint16(unsafe.Offsetof(Control{}.OktaNamedRolesList)), 21, kMany},                                 // "okta_named_roles_list"
+		{&dectXTypeMapping, 61419, uint16(unsafe.Offsetof(Control{}.LansweeperMappingsXtype)), 25, kMany},                       // "lansweeper_mappings_xtype"
+		{&dectIntegrationFieldMapping, 61444, uint16(unsafe.Offsetof(Control{}.GwUserrolemappings)), 19, kMany},                 // "gw_userrolemappings"
+		{nil, 61463, uint16(unsafe.Offsetof(Control{}.WhatsapptickettypeName)), 23, kStr},                                       // "whatsapptickettype_name"
+		{nil, 61486, uint16(unsafe.Offsetof(Control{}.TwilioWhatsappNumber)), 22, kStr},                                         // "twilio_whatsapp_number"
+		{nil, 61508, uint16(unsafe.Offsetof(Control{}.AppointmentNotificationBody)), 29, kStr},                                  // "appointment_notification_body"
+		{nil, 61537, uint16(unsafe.Offsetof(Control{}.TaskNotificationBody)), 22, kStr},                                         // "task_notification_body"
+		{&dectIntegrationFieldMapping, 61559, uint16(unsafe.Offsetof(Control{}.Site24x7Fieldmappings)), 22, kMany},              // "site24x7_fieldmappings"
+		{nil, 61581, uint16(unsafe.Offsetof(Control{}.Site24x7AlertUserName)), 24, kStr},                                        // "site24x7_alert_user_name"
+		{&dectIntegrationFieldMapping, 61605, uint16(unsafe.Offsetof(Control{}.GwMappingsNewUser)), 20, kMany},                  // "gw_mappings_new_user"
+		{&dectIntegrationFieldMapping, 61625, uint16(unsafe.Offsetof(Control{}.OktaMappingsNewUser)), 22, kMany},                // "okta_mappings_new_user"
+		{nil, 61647, uint16(unsafe.Offsetof(Control{}.RecaptchaSiteKey)), 18, kStr},                                             // "recaptcha_site_key"
+		{&dectExternalLinkList, 61665, uint16(unsafe.Offsetof(Control{}.JamfSiteLinks)), 15, kMany},                             // "jamf_site_links"
+		{nil, 61680, uint16(unsafe.Offsetof(Control{}.TotalSetupSteps)), 17, kInt},                                              // "total_setup_steps"
+		{nil, 61697, uint16(unsafe.Offsetof(Control{}.CompletedSetupSteps)), 21, kInt},                                          // "completed_setup_steps"
+		{nil, 61718, uint16(unsafe.Offsetof(Control{}.Cleardatakey)), 12, kStr},                                                 // "cleardatakey"
+		{nil, 61730, uint16(unsafe.Offsetof(Control{}.HalointegratorIcinga)), 21, kBool},                                        // "halointegrator_icinga"
+		{nil, 61751, uint16(unsafe.Offsetof(Control{}.HalointegratorIcingaLastsync)), 30, kTime},                                // "halointegrator_icinga_lastsync"
+		{nil, 61781, uint16(unsafe.Offsetof(Control{}.HalointegratorIcingaLasterror)), 31, kStr},                                // "halointegrator_icinga_lasterror"
+		{&dectIntegrationFieldMapping, 61812, uint16(unsafe.Offsetof(Control{}.IcingaFieldmappings)), 20, kMany},                // "icinga_fieldmappings"
+		{nil, 61832, uint16(unsafe.Offsetof(Control{}.IcingaDefaultsiteName)), 23, kStr},                                        // "icinga_defaultsite_name"
+		{nil, 61855, uint16(unsafe.Offsetof(Control{}.IcingadefaultassettypeName)), 27, kStr},                                   // "icingadefaultassettype_name"
+		{&dectIntegrationSiteMapping, 61882, uint16(unsafe.Offsetof(Control{}.IcingaSitemappings)), 19, kMany},                  // "icinga_sitemappings"
+		{nil, 61901, uint16(unsafe.Offsetof(Control{}.IcingaAlertUserName)), 22, kStr},                                          // "icinga_alert_user_name"
+		{nil, 61923, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDSitesGUID)), 29, kStr},                                    // "default_columns_id_sites_guid"
+		{nil, 61952, uint16(unsafe.Offsetof(Control{}.DefaultColumnsIDUsersGUID)), 29, kStr},                                    // "default_columns_id_users_guid"
+		{&dectLanguagePackTranslationsCustom, 61981, uint16(unsafe.Offsetof(Control{}.Translations)), 12, kMany},                // "translations"
+		{&dectInvoiceDetailMeterTiers, 61993, uint16(unsafe.Offsetof(Control{}.DefaultMeterTiers)), 19, kMany},                  // "default_meter_tiers"
+		{&dectExternalLinkList, 62012, uint16(unsafe.Offsetof(Control{}.ConnectwisermmSitemappings)), 27, kMany},                // "connectwisermm_sitemappings"
+		{&dectXTypeMapping, 62039, uint16(unsafe.Offsetof(Control{}.ConnectwisermmTypemappings)), 27, kMany},                    // "connectwisermm_typemappings"
+		{nil, 62066, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmDefaultclientName)), 34, kStr},                              // "connectwise_rmm_defaultclient_name"
+		{nil, 62100, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisermm)), 29, kBool},                                // "halointegrator_connectwisermm"
+		{&dectKeyPair2, 62129, uint16(unsafe.Offsetof(Control{}.ConnectwisermmImportEntitiesList)), 35, kMany},                  // "connectwisermm_import_entities_list"
+		{nil, 62164, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLastsync)), 38, kTime},                        // "halointegrator_connectwisermm_lastsync"
+		{nil, 62202, uint16(unsafe.Offsetof(Control{}.HalointegratorConnectwisermmLasterror)), 39, kStr},                        // "halointegrator_connectwisermm_lasterror"
+		{nil, 62241, uint16(unsafe.Offsetof(Control{}.Cookiemessage)), 13, kStr},                                                // "cookiemessage"
+		{&dectXTypeMapping, 62254, uint16(unsafe.Offsetof(Control{}.IcingaXtypeMappings)), 21, kMany},                           // "icinga_xtype_mappings"
+		{&dectXTypeMapping, 62275, uint16(unsafe.Offsetof(Control{}.LogicmonitorXtypeMappings)), 27, kMany},                     // "logicmonitor_xtype_mappings"
+		{nil, 62302, uint16(unsafe.Offsetof(Control{}.ShopifydefaultsiteName)), 23, kStr},                                       // "shopifydefaultsite_name"
+		{&dectIntegrationFieldMapping, 62325, uint16(unsafe.Offsetof(Control{}.ShopifyUserfieldmappings)), 25, kMany},           // "shopify_userfieldmappings"
+		{&dectIntegrationFieldMapping, 62350, uint16(unsafe.Offsetof(Control{}.ShopifyCustomerfieldmappings)), 29, kMany},       // "shopify_customerfieldmappings"
+		{nil, 62379, uint16(unsafe.Offsetof(Control{}.HalointegratorShopify)), 22, kBool},                                       // "halointegrator_shopify"
+		{nil, 62401, uint16(unsafe.Offsetof(Control{}.HalointegratorShopifyLastsync)), 31, kTime},                               // "halointegrator_shopify_lastsync"
+		{nil, 62432, uint16(unsafe.Offsetof(Control{}.HalointegratorShopifyLasterror)), 32, kStr},                               // "halointegrator_shopify_lasterror"
+		{&dectKeyPair2, 62464, uint16(unsafe.Offsetof(Control{}.ShopifyImportEntitiesList)), 28, kMany},                         // "shopify_import_entities_list"
+		{&dectIntegrationFieldMapping, 62492, uint16(unsafe.Offsetof(Control{}.IntacctInvoicefieldmappings)), 28, kMany},        // "intacct_invoicefieldmappings"
+		{&dectIntegrationFieldMapping, 62520, uint16(unsafe.Offsetof(Control{}.IntacctInvoicelinefieldmappings)), 32, kMany},    // "intacct_invoicelinefieldmappings"
+		{&dectIntegrationFieldMapping, 62552, uint16(unsafe.Offsetof(Control{}.IntacctOrderfieldmappings)), 26, kMany},          // "intacct_orderfieldmappings"
+		{&dectIntegrationFieldMapping, 62578, uint16(unsafe.Offsetof(Control{}.IntacctOrderlinefieldmappings)), 30, kMany},      // "intacct_orderlinefieldmappings"
+		{&dectIntegrationFieldMapping, 62608, uint16(unsafe.Offsetof(Control{}.IntacctCreditfieldmappings)), 27, kMany},         // "intacct_creditfieldmappings"
+		{&dectIntegrationFieldMapping, 62635, uint16(unsafe.Offsetof(Control{}.IntacctCreditlinefieldmappings)), 31, kMany},     // "intacct_creditlinefieldmappings"
+		{&dectIntegrationFieldMapping, 62666, uint16(unsafe.Offsetof(Control{}.IntacctBillfieldmappings)), 25, kMany},           // "intacct_billfieldmappings"
+		{&dectIntegrationFieldMapping, 62691, uint16(unsafe.Offsetof(Control{}.IntacctBilllinefieldmappings)), 29, kMany},       // "intacct_billlinefieldmappings"
+		{nil, 62720, uint16(unsafe.Offsetof(Control{}.HalointegratorXensam)), 21, kBool},                                        // "halointegrator_xensam"
+		{nil, 62741, uint16(unsafe.Offsetof(Control{}.HalointegratorXensamLastsync)), 30, kTime},                                // "halointegrator_xensam_lastsync"
+		{nil, 62771, uint16(unsafe.Offsetof(Control{}.HalointegratorXensamLasterror)), 31, kStr},                                // "halointegrator_xensam_lasterror"
+		{nil, 62802, uint16(unsafe.Offsetof(Control{}.XensamDefaultsiteName)), 23, kStr},                                        // "xensam_defaultsite_name"
+		{&dectKeyPair2, 62825, uint16(unsafe.Offsetof(Control{}.XensamImportEntitiesList)), 27, kMany},                          // "xensam_import_entities_list"
+		{&dectIntegrationFieldMapping, 62852, uint16(unsafe.Offsetof(Control{}.XensamFieldmappings)), 20, kMany},                // "xensam_fieldmappings"
+		{&dectIntegrationFieldMapping, 62872, uint16(unsafe.Offsetof(Control{}.XensamDatacentreFieldmappings)), 31, kMany},      // "xensam_datacentre_fieldmappings"
+		{&dectExternalLinkList, 62903, uint16(unsafe.Offsetof(Control{}.XensamClientmappings)), 21, kMany},                      // "xensam_clientmappings"
+		{&dectXTypeMapping, 62924, uint16(unsafe.Offsetof(Control{}.XensamMappingsXtype)), 21, kMany},                           // "xensam_mappings_xtype"
+		{nil, 62945, uint16(unsafe.Offsetof(Control{}.TrustpilotDefaultusersiteName)), 31, kStr},                                // "trustpilot_defaultusersite_name"
+		{&dectExternalLinkList, 62976, uint16(unsafe.Offsetof(Control{}.OktaSitegroupMappings)), 23, kMany},                     // "okta_sitegroup_mappings"
+		{nil, 62999, uint16(unsafe.Offsetof(Control{}.LansweeperSQLPort)), 19, kStr},                                            // "lansweeper_sql_port"
+		{nil, 63018, uint16(unsafe.Offsetof(Control{}.SccmSQLPort)), 13, kStr},                                                  // "sccm_sql_port"
+		{nil, 63031, uint16(unsafe.Offsetof(Control{}.CanDisableIncomingService)), 28, kBool},                                   // "can_disable_incoming_service"
+		{nil, 63059, uint16(unsafe.Offsetof(Control{}.ZabbixAlertUserName)), 22, kStr},                                          // "zabbix_alert_user_name"
+		{nil, 63081, uint16(unsafe.Offsetof(Control{}.ConnectwiseRmmAlertUserName)), 31, kStr},                                  // "connectwise_rmm_alert_user_name"
+		{nil, 63112, uint16(unsafe.Offsetof(Control{}.AmazonSellerDefaultSiteName)), 31, kStr},                                  // "amazon_seller_default_site_name"
+		{nil, 63143, uint16(unsafe.Offsetof(Control{}.HalointegratorAmazonseller)), 27, kBool},                                  // "halointegrator_amazonseller"
+		{nil, 63170, uint16(unsafe.Offsetof(Control{}.HalointegratorAmazonsellerLastsync)), 36, kTime},                          // "halointegrator_amazonseller_lastsync"
+		{nil, 63206, uint16(unsafe.Offsetof(Control{}.HalointegratorAmazonsellerLasterror)), 37, kStr},                          // "halointegrator_amazonseller_lasterror"
+		{nil, 63243, uint16(unsafe.Offsetof(Control{}.IsNhserverless)), 15, kBool},                                              // "is_nhserverless"
+		{nil, 63258, uint16(unsafe.Offsetof(Control{}.IncomingDefaultUserName)), 26, kStr},                                      // "incoming_default_user_name"
+		{nil, 63284, uint16(unsafe.Offsetof(Control{}.IncomingNewuserDefaultSiteName)), 34, kStr},                               // "incoming_newuser_default_site_name"
+		{&dectIntegrationFieldMapping, 63318, uint16(unsafe.Offsetof(Control{}.PrometheusFieldmappings)), 24, kMany},            // "prometheus_fieldmappings"
+		{nil, 63342, uint16(unsafe.Offsetof(Control{}.PrometheusDefaultassettypeName)), 32, kStr},                               // "prometheus_defaultassettype_name"
+		{nil, 63374, uint16(unsafe.Offsetof(Control{}.PrometheusDefaultsiteName)), 27, kStr},                                    // "prometheus_defaultsite_name"
+		{&dectXTypeMapping, 63401, uint16(unsafe.Offsetof(Control{}.PrometheusXtypeMappings)), 25, kMany},                       // "prometheus_xtype_mappings"
+		{nil, 63426, uint16(unsafe.Offsetof(Control{}.PrometheusAlertingUserName)), 29, kStr},                                   // "prometheus_alerting_user_name"
+		{nil, 63455, uint16(unsafe.Offsetof(Control{}.HalointegratorPrometheus)), 25, kBool},                                    // "halointegrator_prometheus"
+		{nil, 63480, uint16(unsafe.Offsetof(Control{}.HalointegratorPrometheusLastsync)), 34, kTime},                            // "halointegrator_prometheus_lastsync"
+		{nil, 63514, uint16(unsafe.Offsetof(Control{}.HalointegratorPrometheusLasterror)), 35, kStr},                            // "halointegrator_prometheus_lasterror"
+		{nil, 63549, uint16(unsafe.Offsetof(Control{}.HalointegratorMattermost)), 25, kBool},                                    // "halointegrator_mattermost"
+		{nil, 63574, uint16(unsafe.Offsetof(Control{}.HalointegratorMattermostLastsync)), 34, kTime},                            // "halointegrator_mattermost_lastsync"
+		{nil, 63608, uint16(unsafe.Offsetof(Control{}.HalointegratorMattermostLasterror)), 35, kStr},                            // "halointegrator_mattermost_lasterror"
+		{nil, 63643, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpress)), 24, kBool},                                     // "halointegrator_wordpress"
+		{nil, 63667, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpressLastsync)), 33, kTime},                             // "halointegrator_wordpress_lastsync"
+		{nil, 63700, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpressLasterror)), 34, kStr},                             // "halointegrator_wordpress_lasterror"
+		{nil, 63734, uint16(unsafe.Offsetof(Control{}.ResetHalointegratorWordpressLastsync)), 39, kBool},                        // "reset_halointegrator_wordpress_lastsync"
+		{nil, 63773, uint16(unsafe.Offsetof(Control{}.DbintegratorSuccess)), 21, kBool},                                         // "_dbintegrator_success"
+		{nil, 63794, uint16(unsafe.Offsetof(Control{}.DeferredRevenueClientName)), 28, kStr},                                    // "deferred_revenue_client_name"
+		{nil, 63822, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglebusiness)), 29, kBool},                                // "halointegrator_googlebusiness"
+		{nil, 63851, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglebusinessLastsync)), 38, kTime},                        // "halointegrator_googlebusiness_lastsync"
+		{nil, 63889, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglebusinessLasterror)), 39, kStr},                        // "halointegrator_googlebusiness_lasterror"
+		{nil, 63928, uint16(unsafe.Offsetof(Control{}.ResetHalointegratorGooglebusinessLastsync)), 44, kBool},                   // "reset_halointegrator_googlebusiness_lastsync"
+		{nil, 63972, uint16(unsafe.Offsetof(Control{}.GoogleReviewdefaultusersiteName)), 33, kStr},                              // "google_reviewdefaultusersite_name"
+		{nil, 64005, uint16(unsafe.Offsetof(Control{}.GoogleQuestiondefaultusersiteName)), 35, kStr},                            // "google_questiondefaultusersite_name"
+		{nil, 64040, uint16(unsafe.Offsetof(Control{}.DeviceTenantidsStrings)), 24, kStrs},                                      // "device_tenantids_strings"
+		{nil, 64064, uint16(unsafe.Offsetof(Control{}.TwilioAccountSid)), 18, kStr},                                             // "twilio_account_sid"
+		{nil, 64082, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglecalendars)), 30, kBool},                               // "halointegrator_googlecalendars"
+		{nil, 64112, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglecalendarsLastsync)), 39, kTime},                       // "halointegrator_googlecalendars_lastsync"
+		{nil, 64151, uint16(unsafe.Offsetof(Control{}.HalointegratorGooglecalendarsLasterror)), 40, kStr},                       // "halointegrator_googlecalendars_lasterror"
+		{nil, 64191, uint16(unsafe.Offsetof(Control{}.AireportsEnabled)), 17, kBool},                                            // "aireports_enabled"
+		{nil, 64208, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpressorg)), 27, kBool},                                  // "halointegrator_wordpressorg"
+		{nil, 64235, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpressorgLastsync)), 36, kTime},                          // "halointegrator_wordpressorg_lastsync"
+		{nil, 64271, uint16(unsafe.Offsetof(Control{}.HalointegratorWordpressorgLasterror)), 37, kStr},                          // "halointegrator_wordpressorg_lasterror"
+		{nil, 64308, uint16(unsafe.Offsetof(Control{}.ResetHalointegratorWordpressorgLastsync)), 42, kBool},                     // "reset_halointegrator_wordpressorg_lastsync"
+		{nil, 64350, uint16(unsafe.Offsetof(Control{}.HalointegratorSplashtop)), 24, kBool},                                     // "halointegrator_splashtop"
+		{nil, 64374, uint16(unsafe.Offsetof(Control{}.HalointegratorSplashtopLastsync)), 33, kTime},                             // "halointegrator_splashtop_lastsync"
+		{nil, 64407, uint16(unsafe.Offsetof(Control{}.HalointegratorSplashtopLasterror)), 34, kStr},                             // "halointegrator_splashtop_lasterror"
+		{&dectIntegrationFieldMapping, 64441, uint16(unsafe.Offsetof(Control{}.GocardlessUserfieldmappings)), 28, kMany},        // "gocardless_userfieldmappings"
+		{nil, 64469, uint16(unsafe.Offsetof(Control{}.GocardlessDefaultsiteName)), 27, kStr},                                    // "gocardless_defaultsite_name"
+		{nil, 64496, uint16(unsafe.Offsetof(Control{}.HalointegratorGocardless)), 25, kBool},                                    // "halointegrator_gocardless"
+		{nil, 64521, uint16(unsafe.Offsetof(Control{}.HalointegratorGocardlessLastsync)), 34, kTime},                            // "halointegrator_gocardless_lastsync"
+		{nil, 64555, uint16(unsafe.Offsetof(Control{}.HalointegratorGocardlessLasterror)), 35, kStr},                            // "halointegrator_gocardless_lasterror"
+		{nil, 64590, uint16(unsafe.Offsetof(Control{}.ResetHalointegratorGocardlessLastsync)), 40, kBool},                       // "reset_halointegrator_gocardless_lastsync"
+		{&dectKeyPair2, 64630, uint16(unsafe.Offsetof(Control{}.PrometheusAPIURLList)), 23, kMany},                              // "prometheus_api_url_list"
+		{nil, 64653, uint16(unsafe.Offsetof(Control{}.AidetectionEnabled)), 19, kBool},                                          // "aidetection_enabled"
+		{&dectKeyPair2, 64672, uint16(unsafe.Offsetof(Control{}.ItglueSyncEntitiesList)), 25, kMany},                            // "itglue_sync_entities_list"
+		{&dectKeyPair2, 64697, uint16(unsafe.Offsetof(Control{}.SlackCommandWorkspaces)), 24, kMany},                            // "slack_command_workspaces"
+		{nil, 64721, uint16(unsafe.Offsetof(Control{}.MerakiTopLevelName)), 21, kStr},                                           // "meraki_top_level_name"
+		{&dectExternalLinkList, 64742, uint16(unsafe.Offsetof(Control{}.MerakiClientMappings)), 22, kMany},                      // "meraki_client_mappings"
+		{&dectIntegrationFieldMapping, 64764, uint16(unsafe.Offsetof(Control{}.MerakiDeviceFieldmappings)), 27, kMany},          // "meraki_device_fieldmappings"
+		{nil, 64791, uint16(unsafe.Offsetof(Control{}.MerakidefaultassettypeName)), 27, kStr},                                   // "merakidefaultassettype_name"
+		{&dectXTypeMapping, 64818, uint16(unsafe.Offsetof(Control{}.MerakiXtypeMappings)), 21, kMany},                           // "meraki_xtype_mappings"
+		{nil, 64839, uint16(unsafe.Offsetof(Control{}.HalointegratorMeraki)), 21, kBool},                                        // "halointegrator_meraki"
+		{nil, 64860, uint16(unsafe.Offsetof(Control{}.HalointegratorMerakiLastsync)), 30, kTime},                                // "halointegrator_meraki_lastsync"
+		{nil, 64890, uint16(unsafe.Offsetof(Control{}.HalointegratorMerakiLasterror)), 31, kStr},                                // "halointegrator_meraki_lasterror"
+		{nil, 64921, uint16(unsafe.Offsetof(Control{}.MerakiURL)), 10, kStr},                                                    // "meraki_url"
+		{nil, 64931, uint16(unsafe.Offsetof(Control{}.SamlCertififcate)), 17, kStr},                                             // "saml_certififcate"
+		{nil, 64948, uint16(unsafe.Offsetof(Control{}.WhatsappDefaultclientsiteName)), 31, kStr},                                // "whatsapp_defaultclientsite_name"
+		{nil, 64979, uint16(unsafe.Offsetof(Control{}.XsoarDefaultUsername)), 22, kStr},                                         // "xsoar_default_username"
+		{nil, 65001, uint16(unsafe.Offsetof(Control{}.HalointegratorAdobecommerce)), 28, kBool},                                 // "halointegrator_adobecommerce"
+		{nil, 65029, uint16(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLastsync)), 37, kTime},                         // "halointegrator_adobecommerce_lastsync"
+		{nil, 65066, uint16(unsafe.Offsetof(Control{}.HalointegratorAdobecommerceLasterror)), 38, kStr},                         // "halointegrator_adobecommerce_lasterror"
+		{nil, 65104, uint16(unsafe.Offsetof(Control{}.AdobecommercedefaultsiteName)), 29, kStr},                                 // "adobecommercedefaultsite_name"
+		{&dectKeyPair2, 65133, uint16(unsafe.Offsetof(Control{}.AdobecommerceImportEntitiesList)), 34, kMany},                   // "adobecommerce_import_entities_list"
+		{nil, 65167, uint16(unsafe.Offsetof(Control{}.OpenaiEnabled)), 14, kBool},                                               // "openai_enabled"
+		{nil, 65181, uint16(unsafe.Offsetof(Control{}.AzureopenaiEnabled)), 19, kBool},                                          // "azureopenai_enabled"
+		{nil, 65200, uint16(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingEnabled)), 29, kBool},                                 // "azureopenai_embedding_enabled"
+		{&dectKeyPair2, 65229, uint16(unsafe.Offsetof(Control{}.FreshdeskStatusfilterList)), 27, kMany},                         // "freshdesk_statusfilter_list"
+		{nil, 65256, uint16(unsafe.Offsetof(Control{}.DistributionlistsDefaultsiteName)), 34, kStr},                             // "distributionlists_defaultsite_name"
+		{&dectIntegrationFieldMapping, 65290, uint16(unsafe.Offsetof(Control{}.WorkspaceMobilemappings)), 24, kMany},            // "workspace_mobilemappings"
+		{&dectXTypeMapping, 65314, uint16(unsafe.Offsetof(Control{}.WorkspaceMappingsXtype)), 24, kMany},                        // "workspace_mappings_xtype"
+		{nil, 65338, uint16(unsafe.Offsetof(Control{}.IndexKbsNow)), 14, kBool},                                                 // "_index_kbs_now"
+		{nil, 65352, uint16(unsafe.Offsetof(Control{}.IndexServicesNow)), 19, kBool},                                            // "_index_services_now"
+		{nil, 65371, uint16(unsafe.Offsetof(Control{}.HomeHTML)), 9, kStr},                                                      // "home_html"
+		{nil, 65380, uint16(unsafe.Offsetof(Control{}.HomeHTMLTop)), 13, kStr},                                                  // "home_html_top"
+		{nil, 65393, uint16(unsafe.Offsetof(Control{}.NewIntegrationKey)), 19, kStr},                                            // "new_integration_key"
+		{nil, 65412, uint16(unsafe.Offsetof(Control{}.NewIntegrationKey2)), 20, kStr},                                           // "new_integration_key2"
+		{nil, 65432, uint16(unsafe.Offsetof(Control{}.NewIntegrationMethod)), 22, kBool},                                        // "new_integration_method"
+		{nil, 65454, uint16(unsafe.Offsetof(Control{}.NewIntegrationWebhookKey)), 27, kStr},                                     // "new_integration_webhook_key"
+		{nil, 65481, uint16(unsafe.Offsetof(Control{}.IntegrationWebhookUsername)), 28, kStr},                                   // "integration_webhook_username"
+		{nil, 65509, uint16(unsafe.Offsetof(Control{}.NewIntegrationWebhookMethod)), 30, kBool},                                 // "new_integration_webhook_method"
+		{nil, 65539, uint16(unsafe.Offsetof(Control{}.AteraURL)), 9, kStr},                                                      // "atera_url"
+		{nil, 65548, uint16(unsafe.Offsetof(Control{}.BusinesscentralURL)), 19, kStr},                                           // "businesscentral_url"
+		{nil, 65567, uint16(unsafe.Offsetof(Control{}.BusinesscentralAppid)), 21, kStr},                                         // "businesscentral_appid"
+		{nil, 65588, uint16(unsafe.Offsetof(Control{}.BusinesscentralDomain)), 22, kStr},                                        // "businesscentral_domain"
+		{nil, 65610, uint16(unsafe.Offsetof(Control{}.BusinesscentralTokenexpiry)), 27, kTime},                                  // "businesscentral_tokenexpiry"
+		{nil, 65637, uint16(unsafe.Offsetof(Control{}.BusinesscentralRedirect)), 24, kStr},                                      // "businesscentral_redirect"
+		{nil, 65661, uint16(unsafe.Offsetof(Control{}.BusinesscentralAuthorised)), 26, kBool},                                   // "businesscentral_authorised"
+		{nil, 65687, uint16(unsafe.Offsetof(Control{}.DynamicscrmURL)), 15, kStr},                                               // "dynamicscrm_url"
+		{nil, 65702, uint16(unsafe.Offsetof(Control{}.DynamicscrmAppid)), 17, kStr},                                             // "dynamicscrm_appid"
+		{nil, 65719, uint16(unsafe.Offsetof(Control{}.DynamicscrmDomain)), 18, kStr},                                            // "dynamicscrm_domain"
+		{nil, 65737, uint16(unsafe.Offsetof(Control{}.DynamicscrmTokenexpiry)), 23, kTime},                                      // "dynamicscrm_tokenexpiry"
+		{nil, 65760, uint16(unsafe.Offsetof(Control{}.DynamicscrmRedirect)), 20, kStr},                                          // "dynamicscrm_redirect"
+		{nil, 65780, uint16(unsafe.Offsetof(Control{}.DynamicscrmAuthorized)), 22, kBool},                                       // "dynamicscrm_authorized"
+		{nil, 65802, uint16(unsafe.Offsetof(Control{}.ExchangeApplicationID)), 23, kStr},                                        // "exchange_application_id"
+		{nil, 65825, uint16(unsafe.Offsetof(Control{}.ExchangeTenantID)), 18, kStr},                                             // "exchange_tenant_id"
+		{nil, 65843, uint16(unsafe.Offsetof(Control{}.ExchangeTokenExpiry)), 21, kTime},                                         // "exchange_token_expiry"
+		{nil, 65864, uint16(unsafe.Offsetof(Control{}.ExchangeRedirect)), 17, kStr},                                             // "exchange_redirect"
+		{nil, 65881, uint16(unsafe.Offsetof(Control{}.ExchangeAuthorized)), 19, kBool},                                          // "exchange_authorized"
+		{nil, 65900, uint16(unsafe.Offsetof(Control{}.Device42URL)), 12, kStr},                                                  // "device42_url"
+		{nil, 65912, uint16(unsafe.Offsetof(Control{}.Device42Username)), 17, kStr},                                             // "device42_username"
+		{nil, 65929, uint16(unsafe.Offsetof(Control{}.PrtgURL)), 8, kStr},                                                       // "prtg_url"
+		{nil, 65937, uint16(unsafe.Offsetof(Control{}.PrtgUsername)), 13, kStr},                                                 // "prtg_username"
+		{nil, 65950, uint16(unsafe.Offsetof(Control{}.PrtgPassword)), 13, kStr},                                                 // "prtg_password"
+		{nil, 65963, uint16(unsafe.Offsetof(Control{}.GfiURL)), 7, kStr},                                                        // "gfi_url"
+		{nil, 65970, uint16(unsafe.Offsetof(Control{}.SocAPIID)), 10, kStr},                                                     // "soc_api_id"
+		{nil, 65980, uint16(unsafe.Offsetof(Control{}.QboClientID)), 13, kStr},                                                  // "qbo_client_id"
+		{nil, 65993, uint16(unsafe.Offsetof(Control{}.QboTokenExpiry)), 16, kTime},                                              // "qbo_token_expiry"
+		{nil, 66009, uint16(unsafe.Offsetof(Control{}.QboAuthorized)), 14, kBool},                                               // "qbo_authorized"
+		{nil, 66023, uint16(unsafe.Offsetof(Control{}.QboRedirect)), 12, kStr},                                                  // "qbo_redirect"
+		{nil, 66035, uint16(unsafe.Offsetof(Control{}.QboURL)), 7, kStr},                                                        // "qbo_url"
+		{nil, 66042, uint16(unsafe.Offsetof(Control{}.Sage50password)), 14, kStr},                                               // "sage50password"
+		{nil, 66056, uint16(unsafe.Offsetof(Control{}.ServicenowURL)), 14, kStr},                                                // "servicenow_url"
+		{nil, 66070, uint16(unsafe.Offsetof(Control{}.ServicenowUsername)), 19, kStr},                                           // "servicenow_username"
+		{nil, 66089, uint16(unsafe.Offsetof(Control{}.AutotaskUsername)), 17, kStr},                                             // "autotask_username"
+		{nil, 66106, uint16(unsafe.Offsetof(Control{}.ConnectwiseURL)), 15, kStr},                                               // "connectwise_url"
+		{nil, 66121, uint16(unsafe.Offsetof(Control{}.ConnectwisePublicKey)), 22, kStr},                                         // "connectwise_public_key"
+		{nil, 66143, uint16(unsafe.Offsetof(Control{}.ConnectwisePrivateKey)), 23, kStr},                                        // "connectwise_private_key"
+		{nil, 66166, uint16(unsafe.Offsetof(Control{}.NinjaURL)), 9, kStr},                                                      // "ninja_url"
+		{nil, 66175, uint16(unsafe.Offsetof(Control{}.NinjaClientID)), 15, kStr},                                                // "ninja_client_id"
+		{nil, 66190, uint16(unsafe.Offsetof(Control{}.NinjaAuthorized)), 16, kBool},                                             // "ninja_authorized"
+		{nil, 66206, uint16(unsafe.Offsetof(Control{}.NinjaTokenExpiry)), 18, kTime},                                            // "ninja_token_expiry"
+		{nil, 66224, uint16(unsafe.Offsetof(Control{}.NinjaRedirect)), 14, kStr},                                                // "ninja_redirect"
+		{nil, 66238, uint16(unsafe.Offsetof(Control{}.ItglueURL)), 10, kStr},                                                    // "itglue_url"
+		{nil, 66248, uint16(unsafe.Offsetof(Control{}.SnelstartURL)), 13, kStr},                                                 // "snelstart_url"
+		{nil, 66261, uint16(unsafe.Offsetof(Control{}.SnelstartClientID)), 19, kStr},                                            // "snelstart_client_id"
+		{nil, 66280, uint16(unsafe.Offsetof(Control{}.SnelstartAuthorized)), 20, kBool},                                         // "snelstart_authorized"
+		{nil, 66300, uint16(unsafe.Offsetof(Control{}.SnelstartTokenExpiry)), 22, kTime},                                        // "snelstart_token_expiry"
+		{nil, 66322, uint16(unsafe.Offsetof(Control{}.JamfURL)), 8, kStr},                                                       // "jamf_url"
+		{nil, 66330, uint16(unsafe.Offsetof(Control{}.JamfUsername)), 13, kStr},                                                 // "jamf_username"
+		{nil, 66343, uint16(unsafe.Offsetof(Control{}.InteractURL)), 12, kStr},                                                  // "interact_url"
+		{nil, 66355, uint16(unsafe.Offsetof(Control{}.InteractUsername)), 17, kStr},                                             // "interact_username"
+		{nil, 66372, uint16(unsafe.Offsetof(Control{}.InteractTenant)), 15, kStr},                                               // "interact_tenant"
+		{nil, 66387, uint16(unsafe.Offsetof(Control{}.InteractTokenExpiry)), 21, kTime},                                         // "interact_token_expiry"
+		{nil, 66408, uint16(unsafe.Offsetof(Control{}.GwURL)), 6, kStr},                                                         // "gw_url"
+		{nil, 66414, uint16(unsafe.Offsetof(Control{}.GwClientID)), 12, kStr},                                                   // "gw_client_id"
+		{nil, 66426, uint16(unsafe.Offsetof(Control{}.GwTokenExpiry)), 15, kTime},                                               // "gw_token_expiry"
+		{nil, 66441, uint16(unsafe.Offsetof(Control{}.GwRedirect)), 11, kStr},                                                   // "gw_redirect"
+		{nil, 66452, uint16(unsafe.Offsetof(Control{}.GwAuthorized)), 13, kBool},                                                // "gw_authorized"
+		{nil, 66465, uint16(unsafe.Offsetof(Control{}.Scomservername)), 14, kStr},                                               // "scomservername"
+		{nil, 66479, uint16(unsafe.Offsetof(Control{}.Scomdomain)), 10, kStr},                                                   // "scomdomain"
+		{nil, 66489, uint16(unsafe.Offsetof(Control{}.Scomusername)), 12, kStr},                                                 // "scomusername"
+		{nil, 66501, uint16(unsafe.Offsetof(Control{}.Scompassword)), 12, kStr},                                                 // "scompassword"
+		{nil, 66513, uint16(unsafe.Offsetof(Control{}.ScomAccess)), 11, kBool},                                                  // "scom_access"
+		{nil, 66524, uint16(unsafe.Offsetof(Control{}.OrionServerName)), 17, kStr},                                              // "orion_server_name"
+		{nil, 66541, uint16(unsafe.Offsetof(Control{}.OrionUsername)), 14, kStr},                                                // "orion_username"
+		{nil, 66555, uint16(unsafe.Offsetof(Control{}.OrionPassword)), 14, kStr},                                                // "orion_password"
+		{nil, 66569, uint16(unsafe.Offsetof(Control{}.OrionAccess)), 12, kBool},                                                 // "orion_access"
+		{nil, 66581, uint16(unsafe.Offsetof(Control{}.BeyondtrustURL)), 15, kStr},                                               // "beyondtrust_url"
+		{nil, 66596, uint16(unsafe.Offsetof(Control{}.BeyondtrustUsername)), 20, kStr},                                          // "beyondtrust_username"
+		{nil, 66616, uint16(unsafe.Offsetof(Control{}.BeyondtrustTokenExpiry)), 24, kTime},                                      // "beyondtrust_token_expiry"
+		{nil, 66640, uint16(unsafe.Offsetof(Control{}.BeyondtrustAuthorized)), 22, kBool},                                       // "beyondtrust_authorized"
+		{nil, 66662, uint16(unsafe.Offsetof(Control{}.SentinelTokenExpiry)), 21, kTime},                                         // "sentinel_token_expiry"
+		{nil, 66683, uint16(unsafe.Offsetof(Control{}.SentinelRedirect)), 17, kStr},                                             // "sentinel_redirect"
+		{nil, 66700, uint16(unsafe.Offsetof(Control{}.SentinelAuthorized)), 19, kBool},                                          // "sentinel_authorized"
+		{nil, 66719, uint16(unsafe.Offsetof(Control{}.SyncroURL)), 10, kStr},                                                    // "syncro_url"
+		{nil, 66729, uint16(unsafe.Offsetof(Control{}.DomotzURL)), 10, kStr},                                                    // "domotz_url"
+		{nil, 66739, uint16(unsafe.Offsetof(Control{}.G2aremoteClientID)), 19, kStr},                                            // "g2aremote_client_id"
+		{nil, 66758, uint16(unsafe.Offsetof(Control{}.AutomateURL)), 12, kStr},                                                  // "automate_url"
+		{nil, 66770, uint16(unsafe.Offsetof(Control{}.AutomateUsername)), 17, kStr},                                             // "automate_username"
+		{nil, 66787, uint16(unsafe.Offsetof(Control{}.G2aremoteAuthorized)), 20, kBool},                                         // "g2aremote_authorized"
+		{nil, 66807, uint16(unsafe.Offsetof(Control{}.AutomateTokenExpiry)), 21, kTime},                                         // "automate_token_expiry"
+		{nil, 66828, uint16(unsafe.Offsetof(Control{}.G2aremoteRefreshToken)), 23, kStr},                                        // "g2aremote_refresh_token"
+		{nil, 66851, uint16(unsafe.Offsetof(Control{}.G2aremoteTokenExpiry)), 22, kTime},                                        // "g2aremote_token_expiry"
+		{nil, 66873, uint16(unsafe.Offsetof(Control{}.G2aremoteRedirect)), 18, kStr},                                            // "g2aremote_redirect"
+		{nil, 66891, uint16(unsafe.Offsetof(Control{}.SnowUsername)), 13, kStr},                                                 // "snow_username"
+		{nil, 66904, uint16(unsafe.Offsetof(Control{}.SnowURL)), 8, kStr},                                                       // "snow_url"
+		{nil, 66912, uint16(unsafe.Offsetof(Control{}.AuvikTenant)), 12, kStr},                                                  // "auvik_tenant"
+		{nil, 66924, uint16(unsafe.Offsetof(Control{}.AuvikUsername)), 14, kStr},                                                // "auvik_username"
+		{nil, 66938, uint16(unsafe.Offsetof(Control{}.HubspotURL)), 11, kStr},                                                   // "hubspot_url"
+		{nil, 66949, uint16(unsafe.Offsetof(Control{}.HubspotClientID)), 17, kStr},                                              // "hubspot_client_id"
+		{nil, 66966, uint16(unsafe.Offsetof(Control{}.HubspotAuthorized)), 18, kBool},                                           // "hubspot_authorized"
+		{nil, 66984, uint16(unsafe.Offsetof(Control{}.HubspotTokenExpiry)), 20, kTime},                                          // "hubspot_token_expiry"
+		{nil, 67004, uint16(unsafe.Offsetof(Control{}.HubspotRedirect)), 16, kStr},                                              // "hubspot_redirect"
+		{nil, 67020, uint16(unsafe.Offsetof(Control{}.QualysURL)), 10, kStr},                                                    // "qualys_url"
+		{nil, 67030, uint16(unsafe.Offsetof(Control{}.QualysDomain)), 13, kStr},                                                 // "qualys_domain"
+		{nil, 67043, uint16(unsafe.Offsetof(Control{}.QualysUsername)), 15, kStr},                                               // "qualys_username"
+		{nil, 67058, uint16(unsafe.Offsetof(Control{}.AzuretranslateRegion)), 21, kStr},                                         // "azuretranslate_region"
+		{nil, 67079, uint16(unsafe.Offsetof(Control{}.AzuretranslateCurrentusage)), 27, kInt64},                                 // "azuretranslate_currentusage"
+		{nil, 67106, uint16(unsafe.Offsetof(Control{}.PassportalApikey)), 17, kStr},                                             // "passportal_apikey"
+		{nil, 67123, uint16(unsafe.Offsetof(Control{}.PassportalURL)), 14, kStr},                                                // "passportal_url"
+		{nil, 67137, uint16(unsafe.Offsetof(Control{}.PassportalRefreshToken)), 24, kStr},                                       // "passportal_refresh_token"
+		{nil, 67161, uint16(unsafe.Offsetof(Control{}.PassportalTokenExpiry)), 23, kTime},                                       // "passportal_token_expiry"
+		{nil, 67184, uint16(unsafe.Offsetof(Control{}.HuduURL)), 8, kStr},                                                       // "hudu_url"
+		{nil, 67192, uint16(unsafe.Offsetof(Control{}.CippURL)), 8, kStr},                                                       // "cipp_url"
+		{nil, 67200, uint16(unsafe.Offsetof(Control{}.IntacctSenderID)), 17, kStr},                                              // "intacct_sender_id"
+		{nil, 67217, uint16(unsafe.Offsetof(Control{}.IntacctCompanyID)), 18, kStr},                                             // "intacct_company_id"
+		{nil, 67235, uint16(unsafe.Offsetof(Control{}.IntacctUsername)), 16, kStr},                                              // "intacct_username"
+		{nil, 67251, uint16(unsafe.Offsetof(Control{}.BackupradarURL)), 15, kStr},                                               // "backupradar_url"
+		{nil, 67266, uint16(unsafe.Offsetof(Control{}.AddigyClientid)), 15, kStr},                                               // "addigy_clientid"
+		{nil, 67281, uint16(unsafe.Offsetof(Control{}.IngramMicroURL)), 16, kStr},                                               // "ingram_micro_url"
+		{nil, 67297, uint16(unsafe.Offsetof(Control{}.IngramMicroMarketplace)), 24, kStr},                                       // "ingram_micro_marketplace"
+		{nil, 67321, uint16(unsafe.Offsetof(Control{}.IngramMicroUsername)), 21, kStr},                                          // "ingram_micro_username"
+		{nil, 67342, uint16(unsafe.Offsetof(Control{}.IngramMicroTokenExpiry)), 25, kTime},                                      // "ingram_micro_token_expiry"
+		{nil, 67367, uint16(unsafe.Offsetof(Control{}.FreshdeskURL)), 13, kStr},                                                 // "freshdesk_url"
+		{nil, 67380, uint16(unsafe.Offsetof(Control{}.LiongardURL)), 12, kStr},                                                  // "liongard_url"
+		{nil, 67392, uint16(unsafe.Offsetof(Control{}.LiongardClientID)), 18, kStr},                                             // "liongard_client_id"
+		{nil, 67410, uint16(unsafe.Offsetof(Control{}.SalesforceClientID)), 20, kStr},                                           // "salesforce_client_id"
+		{nil, 67430, uint16(unsafe.Offsetof(Control{}.Pax8ClientID)), 14, kStr},                                                 // "pax8_client_id"
+		{nil, 67444, uint16(unsafe.Offsetof(Control{}.SalesforceAuthorized)), 21, kBool},                                        // "salesforce_authorized"
+		{nil, 67465, uint16(unsafe.Offsetof(Control{}.Pax8TokenExpiry)), 17, kTime},                                             // "pax8_token_expiry"
+		{nil, 67482, uint16(unsafe.Offsetof(Control{}.SalesforceRefreshToken)), 24, kStr},                                       // "salesforce_refresh_token"
+		{nil, 67506, uint16(unsafe.Offsetof(Control{}.SalesforceTokenExpiry)), 23, kTime},                                       // "salesforce_token_expiry"
+		{nil, 67529, uint16(unsafe.Offsetof(Control{}.SalesforceRedirect)), 19, kStr},                                           // "salesforce_redirect"
+		{nil, 67548, uint16(unsafe.Offsetof(Control{}.SalesforceURL)), 14, kStr},                                                // "salesforce_url"
+		{nil, 67562, uint16(unsafe.Offsetof(Control{}.ClientSecretNewrelic)), 22, kStr},                                         // "client_secret_newrelic"
+		{nil, 67584, uint16(unsafe.Offsetof(Control{}.NewrelicuserName)), 17, kStr},                                             // "newrelicuser_name"
+		{nil, 67601, uint16(unsafe.Offsetof(Control{}.NewrelicURL)), 12, kStr},                                                  // "newrelic_url"
+		{nil, 67613, uint16(unsafe.Offsetof(Control{}.NewGlclientsecret)), 18, kStr},                                            // "new_glclientsecret"
+		{nil, 67631, uint16(unsafe.Offsetof(Control{}.KaseyaClientID)), 16, kStr},                                               // "kaseya_client_id"
+		{nil, 67647, uint16(unsafe.Offsetof(Control{}.KaseyaURL)), 10, kStr},                                                    // "kaseya_url"
+		{nil, 67657, uint16(unsafe.Offsetof(Control{}.KaseyaAuthorised)), 17, kBool},                                            // "kaseya_authorised"
+		{nil, 67674, uint16(unsafe.Offsetof(Control{}.KaseyaAlertUserName)), 22, kStr},                                          // "kaseya_alert_user_name"
+		{&dectKeyPair2, 67696, uint16(unsafe.Offsetof(Control{}.KaseyaServicedesks)), 19, kMany},                                // "kaseya_servicedesks"
+		{nil, 67715, uint16(unsafe.Offsetof(Control{}.ChatServiceURL)), 16, kStr},                                               // "chat_service_url"
+		{nil, 67731, uint16(unsafe.Offsetof(Control{}.ReportServiceURL)), 18, kStr},                                             // "report_service_url"
+		{nil, 67749, uint16(unsafe.Offsetof(Control{}.ZabbixURL)), 10, kStr},                                                    // "zabbix_url"
+		{nil, 67759, uint16(unsafe.Offsetof(Control{}.ZabbixUsername)), 15, kStr},                                               // "zabbix_username"
+		{nil, 67774, uint16(unsafe.Offsetof(Control{}.RhipeClientID)), 15, kStr},                                                // "rhipe_client_id"
+		{nil, 67789, uint16(unsafe.Offsetof(Control{}.TechdataClientID)), 18, kStr},                                             // "techdata_client_id"
+		{nil, 67807, uint16(unsafe.Offsetof(Control{}.IntyURL)), 8, kStr},                                                       // "inty_url"
+		{nil, 67815, uint16(unsafe.Offsetof(Control{}.IntyUsername)), 13, kStr},                                                 // "inty_username"
+		{nil, 67828, uint16(unsafe.Offsetof(Control{}.WestcoastcloudURL)), 18, kStr},                                            // "westcoastcloud_url"
+		{nil, 67846, uint16(unsafe.Offsetof(Control{}.WestcoastcloudUsername)), 23, kStr},                                       // "westcoastcloud_username"
+		{nil, 67869, uint16(unsafe.Offsetof(Control{}.SherwebClientID)), 17, kStr},                                              // "sherweb_client_id"
+		{nil, 67886, uint16(unsafe.Offsetof(Control{}.SherwebTenant)), 14, kStr},                                                // "sherweb_tenant"
+		{nil, 67900, uint16(unsafe.Offsetof(Control{}.AlsoURL)), 8, kStr},                                                       // "also_url"
+		{nil, 67908, uint16(unsafe.Offsetof(Control{}.AlsoUsername)), 13, kStr},                                                 // "also_username"
+		{nil, 67921, uint16(unsafe.Offsetof(Control{}.DickerdataURL)), 14, kStr},                                                // "dickerdata_url"
+		{nil, 67935, uint16(unsafe.Offsetof(Control{}.QuoterURL)), 10, kStr},                                                    // "quoter_url"
+		{nil, 67945, uint16(unsafe.Offsetof(Control{}.QuoterClientID)), 16, kStr},                                               // "quoter_client_id"
+		{nil, 67961, uint16(unsafe.Offsetof(Control{}.HalolinkURL)), 12, kStr},                                                  // "halolink_url"
+		{nil, 67973, uint16(unsafe.Offsetof(Control{}.HalolinkClientID)), 18, kStr},                                             // "halolink_client_id"
+		{nil, 67991, uint16(unsafe.Offsetof(Control{}.Includechatsettings)), 19, kBool},                                         // "includechatsettings"
+		{nil, 68010, uint16(unsafe.Offsetof(Control{}.Includeprsettings)), 17, kBool},                                           // "includeprsettings"
+		{nil, 68027, uint16(unsafe.Offsetof(Control{}.Includeintegrationsettings)), 26, kBool},                                  // "includeintegrationsettings"
+		{nil, 68053, uint16(unsafe.Offsetof(Control{}.Includebillingsettings)), 22, kBool},                                      // "includebillingsettings"
+		{nil, 68075, uint16(unsafe.Offsetof(Control{}.Includeemailsettings)), 20, kBool},                                        // "includeemailsettings"
+		{nil, 68095, uint16(unsafe.Offsetof(Control{}.Includechangefreezesettings)), 27, kBool},                                 // "includechangefreezesettings"
+		{nil, 68122, uint16(unsafe.Offsetof(Control{}.Includeportalsettings)), 21, kBool},                                       // "includeportalsettings"
+		{nil, 68143, uint16(unsafe.Offsetof(Control{}.Includerecurringinvoicesettings)), 31, kBool},                             // "includerecurringinvoicesettings"
+		{nil, 68174, uint16(unsafe.Offsetof(Control{}.Includequotesettings)), 20, kBool},                                        // "includequotesettings"
+		{nil, 68194, uint16(unsafe.Offsetof(Control{}.Integrationmoduleid)), 19, kInt},                                          // "integrationmoduleid"
+		{nil, 68213, uint16(unsafe.Offsetof(Control{}.Includeresourcebookingsettings)), 30, kBool},                              // "includeresourcebookingsettings"
+		{nil, 68243, uint16(unsafe.Offsetof(Control{}.Includecalendarsettings)), 23, kBool},                                     // "includecalendarsettings"
+		{nil, 68266, uint16(unsafe.Offsetof(Control{}.Includeadvancedsettings)), 23, kBool},                                     // "includeadvancedsettings"
+		{nil, 68289, uint16(unsafe.Offsetof(Control{}.GwScopes)), 9, kStrs},                                                     // "gw_scopes"
+		{nil, 68298, uint16(unsafe.Offsetof(Control{}.GwAssetScopes)), 15, kBool},                                               // "gw_asset_scopes"
+		{&dectPagerDutyMapping, 68313, uint16(unsafe.Offsetof(Control{}.PagerdutyServices)), 18, kMany},                         // "pagerduty_services"
+		{nil, 68331, uint16(unsafe.Offsetof(Control{}.IntegrationClientID)), 21, kStr},                                          // "integration_client_id"
+		{nil, 68352, uint16(unsafe.Offsetof(Control{}.WhatsappAuthorised)), 19, kBool},                                          // "whatsapp_authorised"
+		{nil, 68371, uint16(unsafe.Offsetof(Control{}.LogicmonitorAccessID)), 22, kStr},                                         // "logicmonitor_access_id"
+		{nil, 68393, uint16(unsafe.Offsetof(Control{}.AzureOpenaiURL)), 16, kStr},                                               // "azure_openai_url"
+		{nil, 68409, uint16(unsafe.Offsetof(Control{}.AzureOpenaiVersion)), 20, kStr},                                           // "azure_openai_version"
+		{nil, 68429, uint16(unsafe.Offsetof(Control{}.AzureAiSearchURL)), 19, kStr},                                             // "azure_ai_search_url"
+		{nil, 68448, uint16(unsafe.Offsetof(Control{}.AzureAiSearchVersion)), 23, kStr},                                         // "azure_ai_search_version"
+		{nil, 68471, uint16(unsafe.Offsetof(Control{}.IntegrationURL)), 15, kStr},                                               // "integration_url"
+		{nil, 68486, uint16(unsafe.Offsetof(Control{}.IntegrationTenant)), 18, kStr},                                            // "integration_tenant"
+		{&dectRequestTypeList, 68504, uint16(unsafe.Offsetof(Control{}.OpenaiEmbeddingsTickettypes)), 29, kMany},                // "openai_embeddings_tickettypes"
+		{&dectRequestTypeList, 68533, uint16(unsafe.Offsetof(Control{}.AzureopenaiEmbeddingsTickettypes)), 34, kMany},           // "azureopenai_embeddings_tickettypes"
+		{&dectKeyPair4, 68567, uint16(unsafe.Offsetof(Control{}.AiembeddingEnabledTickettypes)), 31, kMany},                     // "aiembedding_enabled_tickettypes"
+		{&dectRequestTypeList, 68598, uint16(unsafe.Offsetof(Control{}.VectoriseTickettypes)), 21, kMany},                       // "vectorise_tickettypes"
+		{nil, 68619, uint16(unsafe.Offsetof(Control{}.VectoriseDate)), 14, kTime},                                               // "vectorise_date"
+		{nil, 68633, uint16(unsafe.Offsetof(Control{}.OpsgenieURL)), 12, kStr},                                                  // "opsgenie_url"
+		{nil, 68645, uint16(unsafe.Offsetof(Control{}.OpsgenieInstanceURL)), 21, kStr},                                          // "opsgenie_instance_url"
+		{nil, 68666, uint16(unsafe.Offsetof(Control{}.TeamsTenantID)), 15, kStr},                                                // "teams_tenant_id"
+		{nil, 68681, uint16(unsafe.Offsetof(Control{}.TeamsClientID)), 15, kStr},                                                // "teams_client_id"
+		{nil, 68696, uint16(unsafe.Offsetof(Control{}.TeamsAuthorized)), 16, kBool},                                             // "teams_authorized"
+		{&dectIntegrationFieldMapping, 68712, uint16(unsafe.Offsetof(Control{}.FreshdeskStatusMappings)), 25, kMany},            // "freshdesk_status_mappings"
+		{&dectIntegrationFieldMapping, 68737, uint16(unsafe.Offsetof(Control{}.FreshdeskPriorityMappings)), 27, kMany},          // "freshdesk_priority_mappings"
+		{&dectIntegrationFieldMapping, 68764, uint16(unsafe.Offsetof(Control{}.FreshdeskTeamMappings)), 23, kMany},              // "freshdesk_team_mappings"
+		{&dectIntegrationFieldMapping, 68787, uint16(unsafe.Offsetof(Control{}.FreshdeskFieldMappings)), 24, kMany},             // "freshdesk_field_mappings"
+		{nil, 68811, uint16(unsafe.Offsetof(Control{}.CoralogixURL)), 13, kStr},                                                 // "coralogix_url"
+		{nil, 68824, uint16(unsafe.Offsetof(Control{}.CoralogixUUID)), 14, kStr},                                                // "coralogix_uuid"
+		{nil, 68838, uint16(unsafe.Offsetof(Control{}.GwMobileScopes)), 16, kBool},                                              // "gw_mobile_scopes"
+	}, sorted: []uint16{1386, 1384, 2023, 1385, 1429, 1430, 2230, 2299, 2293, 2291, 2292, 2687, 2492, 2174, 2411, 2412, 2300, 2283, 2829, 2477, 2478, 2600, 2473, 2474, 2367, 2368, 2372, 2402, 2229, 2376, 2360, 2289, 2304, 2227, 2397, 2172, 2173, 2419, 2294, 2307, 2346, 2884, 2885, 2407, 2228, 2290, 2440, 2295, 2296, 2297, 1908, 1071, 2167, 1748, 1747, 1750, 1749, 1751, 1746, 1752, 618, 1291, 501, 719, 636, 2156, 226, 717, 1779, 608, 2100, 1014, 575, 1039, 1040, 2551, 2547, 273, 274, 1036, 3002, 2545, 1037, 1034, 1035, 1033, 2546, 496, 1038, 1839, 2489, 525, 198, 135, 1760, 1492, 354, 321, 881, 523, 557, 558, 1469, 2028, 2026, 2029, 2876, 2038, 2037, 2875, 57, 2479, 2171, 2089, 107, 106, 108, 1394, 1945, 2052, 2109, 2110, 2111, 2121, 2064, 2106, 2078, 1983, 2857, 3073, 2842, 796, 2406, 2413, 1509, 393, 221, 1570, 2455, 1939, 230, 1554, 1867, 348, 949, 125, 1553, 1145, 915, 1804, 844, 2102, 620, 1933, 606, 482, 220, 1685, 778, 1209, 2099, 1310, 1628, 31, 842, 1311, 1328, 635, 88, 1642, 56, 124, 1364, 788, 1795, 1467, 1320, 1269, 417, 1318, 1658, 77, 89, 1367, 2286, 1592, 1755, 369, 36, 1293, 2650, 1165, 2655, 1164, 2651, 1163, 3039, 3040, 1877, 2050, 1602, 1793, 1794, 2807, 1026, 1027, 1555, 1556, 2169, 2170, 1242, 2145, 217, 2, 3, 5, 280, 2743, 1347, 1216, 2431, 1920, 1921, 1374, 1373, 1372, 643, 644, 2656, 1168, 2661, 1167, 2657, 1166, 322, 509, 518, 2047, 1800, 2041, 2042, 1801, 1400, 1401, 1339, 183, 262, 263, 264, 261, 1404, 1322, 2007, 1775, 971, 574, 757, 758, 2374, 751, 752, 750, 2361, 753, 2362, 749, 754, 2363, 755, 756, 1838, 2488, 2494, 748, 2894, 1868, 1195, 160, 1002, 386, 628, 231, 1953, 596, 1606, 1103, 2060, 1855, 328, 1716, 1608, 1174, 167, 779, 1588, 1679, 1022, 585, 1662, 168, 576, 929, 930, 2490, 926, 925, 928, 931, 933, 924, 2487, 1773, 2483, 2974, 2184, 2971, 2972, 154, 153, 1043, 723, 180, 716, 965, 1257, 1501, 726, 2927, 954, 955, 2515, 951, 2511, 2068, 2510, 2508, 953, 952, 2509, 2507, 2506, 2980, 950, 2541, 993, 994, 2981, 3067, 3068, 2590, 2591, 1083, 1084, 2592, 1082, 1087, 3065, 3066, 1909, 1778, 1493, 1415, 1416, 1085, 1086, 2279, 1465, 2280, 2456, 892, 893, 889, 890, 891, 2457, 2879, 3072, 2054, 2878, 1450, 1598, 1599, 1451, 2991, 2990, 1412, 310, 311, 2593, 309, 312, 307, 306, 308, 1095, 3001, 1562, 427, 380, 2733, 2719, 378, 2731, 382, 2720, 381, 2718, 379, 2732, 508, 2964, 2179, 2963, 2961, 2962, 1905, 1904, 832, 514, 634, 1105, 1104, 2430, 78, 1369, 244, 245, 1759, 260, 2896, 2900, 2897, 2281, 2899, 1595, 2898, 2895, 2284, 2282, 303, 1237, 646, 1284, 470, 1772, 1285, 1286, 1585, 1387, 721, 1490, 1287, 1303, 2804, 411, 621, 622, 623, 624, 21, 22, 23, 24, 2265, 2266, 2267, 1506, 2183, 1504, 2182, 1505, 855, 353, 1652, 1654, 1650, 1653, 1651, 1503, 2180, 1222, 1218, 1223, 1220, 1219, 1221, 1224, 331, 2147, 408, 3027, 1008, 1009, 152, 658, 1845, 1603, 194, 444, 938, 1852, 1853, 1656, 1102, 2997, 1307, 2678, 2154, 2155, 2753, 2679, 2682, 2680, 2683, 2681, 2684, 1559, 2370, 2185, 2351, 2186, 2277, 3018, 2337, 2689, 1397, 466, 182, 1757, 409, 1846, 1840, 2752, 7, 418, 715, 249, 246, 927, 247, 714, 831, 2930, 2929, 1791, 1792, 2806, 537, 536, 2768, 538, 1790, 539, 540, 2928, 410, 253, 251, 2693, 2690, 2691, 250, 2696, 252, 248, 145, 2770, 2766, 2767, 2168, 18, 17, 60, 1238, 196, 642, 1693, 1694, 1537, 1536, 1538, 1674, 2773, 222, 1831, 3085, 3086, 2698, 970, 1876, 524, 1671, 805, 299, 282, 483, 1986, 131, 1925, 2359, 25, 1878, 1771, 4, 1744, 1696, 895, 698, 2352, 2436, 1695, 2118, 795, 695, 2355, 690, 691, 694, 2353, 693, 2354, 697, 696, 577, 1917, 2410, 2262, 2263, 2264, 1919, 692, 1875, 1123, 2677, 1763, 869, 298, 542, 1675, 1564, 1762, 1842, 1724, 739, 2079, 873, 1958, 852, 1197, 1298, 1201, 1300, 958, 959, 403, 404, 506, 507, 1186, 1187, 511, 2762, 1863, 1864, 1179, 1180, 512, 2763, 862, 19, 857, 1184, 1185, 1177, 1178, 2046, 2004, 1826, 358, 859, 1090, 1887, 2162, 2163, 1959, 2765, 2002, 1297, 1296, 705, 477, 760, 861, 1730, 1731, 1729, 1728, 1898, 390, 391, 275, 276, 1912, 865, 866, 867, 863, 864, 860, 338, 336, 337, 339, 936, 1200, 1299, 605, 604, 209, 210, 211, 20, 1886, 497, 1188, 1190, 1189, 1181, 1183, 1182, 498, 2027, 535, 782, 1016, 132, 1722, 1133, 80, 286, 1512, 1699, 767, 766, 1766, 189, 1583, 1582, 1584, 2013, 733, 615, 1239, 165, 164, 499, 1669, 2045, 1550, 55, 1547, 1549, 371, 372, 370, 287, 1539, 1511, 1551, 1546, 2285, 1464, 163, 1686, 385, 1849, 2830, 1848, 1202, 1047, 781, 118, 2342, 2344, 2495, 709, 2343, 2912, 2913, 710, 2345, 711, 712, 556, 2369, 2688, 2837, 2662, 1171, 2667, 1170, 2663, 1169, 3041, 1644, 2010, 811, 1745, 586, 725, 2030, 718, 1587, 810, 2087, 2085, 2086, 2881, 2093, 2150, 2465, 908, 909, 910, 2467, 913, 2468, 911, 912, 914, 2466, 2469, 1041, 2552, 2969, 1667, 159, 1566, 190, 1567, 1891, 948, 947, 583, 186, 1267, 528, 1558, 30, 2051, 793, 2902, 2906, 2903, 2320, 2905, 2025, 2904, 2901, 794, 1428, 2181, 555, 16, 281, 15, 2070, 582, 2022, 1313, 2057, 1789, 2122, 2053, 1874, 2056, 2059, 1108, 1101, 195, 1847, 495, 318, 1124, 2055, 2058, 2112, 1799, 105, 218, 1768, 968, 1657, 1135, 1414, 1596, 1866, 1265, 223, 1370, 1380, 1865, 1246, 134, 1638, 161, 157, 158, 1743, 1612, 1609, 289, 763, 1660, 111, 546, 283, 1243, 1591, 1668, 94, 95, 37, 1240, 102, 103, 1335, 1680, 1441, 1405, 2124, 1517, 780, 166, 1392, 109, 1627, 613, 1259, 100, 1314, 1368, 1091, 609, 162, 96, 684, 384, 1605, 1327, 1815, 595, 1107, 81, 830, 650, 2084, 1783, 2570, 305, 304, 2717, 66, 1375, 213, 2216, 2215, 2214, 2907, 316, 2911, 735, 882, 998, 737, 1080, 2910, 736, 2908, 2909, 906, 1781, 458, 1458, 2493, 894, 1350, 1351, 1352, 1353, 1354, 1355, 1356, 1357, 2105, 1208, 1207, 1348, 1349, 1359, 27, 662, 1593, 1594, 234, 235, 352, 516, 1198, 1147, 257, 627, 317, 1191, 3084, 2083, 3082, 3081, 2082, 2880, 3083, 3007, 2973, 2970, 2977, 2975, 2976, 28, 1111, 594, 1788, 2917, 653, 654, 655, 656, 2618, 1149, 2579, 1148, 2619, 1916, 1028, 1940, 1941, 2851, 1942, 2850, 2178, 2177, 2308, 1906, 851, 2305, 1907, 1860, 2836, 1862, 1858, 2306, 1859, 2835, 1861, 1856, 1857, 1911, 1630, 1629, 1705, 1641, 1639, 1640, 2310, 2313, 2312, 2311, 2309, 1631, 1634, 1637, 1636, 1635, 1632, 1633, 422, 2098, 2401, 256, 1673, 2315, 3060, 2090, 2951, 2948, 2091, 1787, 2316, 2747, 3087, 2092, 2737, 2950, 3059, 2949, 2947, 2314, 2740, 2716, 2715, 935, 2548, 2550, 2549, 2872, 2874, 2873, 2652, 2654, 2653, 2808, 2810, 2809, 2658, 2660, 2659, 2364, 2366, 2365, 2484, 2486, 2485, 2512, 2514, 2513, 2597, 2599, 2598, 2728, 2730, 2729, 2692, 2695, 2694, 2769, 2772, 2771, 2356, 2358, 2357, 2664, 2666, 2665, 2470, 2472, 2471, 2437, 2439, 2438, 2377, 2379, 2378, 2498, 2500, 2499, 2576, 2578, 2577, 2852, 2854, 2853, 2831, 2833, 2832, 2839, 2841, 2840, 2317, 2319, 2318, 2480, 2482, 2481, 2523, 2525, 2524, 2754, 2756, 2755, 2564, 2566, 2565, 2271, 2634, 2636, 2635, 2427, 2429, 2428, 2446, 2448, 2447, 2602, 2604, 2603, 2234, 2236, 2235, 2553, 2555, 2554, 2722, 2724, 2723, 2822, 2824, 2823, 2865, 2867, 2866, 2274, 2276, 2275, 2594, 2596, 2595, 2220, 2222, 2221, 2388, 2390, 2389, 2668, 2670, 2669, 2339, 2341, 2340, 2535, 2537, 2536, 2572, 2574, 2573, 2819, 2821, 2820, 2333, 2335, 2334, 2529, 2531, 2530, 2622, 2624, 2623, 2584, 2586, 2585, 2210, 2212, 2211, 2325, 2327, 2326, 2450, 2452, 2451, 2671, 2673, 2672, 2646, 2648, 2647, 2779, 2781, 2780, 2503, 2505, 2504, 2223, 2225, 2224, 2847, 2849, 2848, 2559, 2561, 2560, 2461, 2463, 2462, 2628, 2630, 2629, 2640, 2642, 2641, 2825, 2827, 2826, 2843, 2845, 2844, 2791, 2793, 2792, 2415, 2417, 2416, 2615, 2617, 2616, 3045, 3044, 549, 2414, 1655, 475, 2031, 1130, 233, 191, 2033, 1761, 607, 389, 2034, 1720, 405, 2032, 1992, 1927, 1590, 918, 1507, 1294, 1615, 1304, 1710, 651, 1281, 1217, 2886, 2115, 2887, 1292, 82, 2127, 1454, 612, 2036, 347, 977, 983, 2984, 2983, 2518, 979, 2519, 980, 374, 976, 2521, 978, 984, 975, 982, 2522, 2986, 981, 2517, 2985, 974, 2520, 2982, 2996, 492, 493, 2761, 533, 531, 485, 486, 484, 2758, 490, 494, 2757, 489, 491, 2760, 2774, 487, 488, 2759, 0, 1774, 2123, 1560, 1950, 1409, 1408, 1410, 1411, 1413, 1957, 1718, 3058, 3049, 3057, 3051, 3046, 3050, 3048, 3052, 3047, 3054, 3053, 3056, 413, 639, 1807, 2812, 1808, 2813, 1810, 1809, 1806, 1317, 630, 1985, 2562, 1074, 2567, 3004, 3006, 1073, 2563, 1072, 3003, 3005, 2789, 2790, 2999, 2787, 2788, 2783, 2784, 2785, 2786, 2998, 1007, 2543, 356, 2710, 433, 434, 1872, 3000, 2712, 367, 365, 362, 1106, 360, 1025, 2711, 301, 361, 436, 357, 359, 1010, 435, 366, 368, 363, 364, 1005, 3062, 2231, 2232, 3070, 3069, 2892, 3055, 1706, 464, 465, 1, 784, 783, 2945, 2946, 2943, 2944, 1613, 1614, 1610, 1611, 319, 2632, 1157, 2637, 1156, 2633, 1155, 3033, 3034, 545, 1918, 441, 225, 638, 472, 1697, 799, 401, 402, 1122, 2811, 2128, 683, 2073, 961, 480, 966, 2349, 1665, 702, 2348, 1664, 701, 2347, 1663, 700, 1403, 1381, 127, 823, 2422, 2420, 2424, 818, 820, 2426, 822, 819, 1850, 821, 1851, 824, 825, 1988, 2421, 2425, 1987, 2858, 1003, 817, 2423, 2936, 1812, 1813, 375, 848, 849, 2442, 845, 846, 2443, 843, 2441, 2444, 841, 513, 2445, 453, 2750, 454, 2941, 2942, 2605, 1116, 1117, 3025, 3024, 3022, 1113, 1114, 446, 447, 448, 449, 1112, 2601, 1119, 1115, 1118, 3026, 2606, 445, 1704, 2607, 3023, 1120, 759, 2676, 1245, 806, 807, 112, 113, 548, 547, 407, 406, 1263, 1264, 1244, 1543, 808, 809, 133, 1487, 2244, 2261, 424, 426, 2396, 2238, 425, 773, 774, 2252, 2253, 2257, 777, 1012, 776, 2259, 2258, 2491, 2260, 2405, 2247, 2542, 772, 2739, 2243, 2242, 2043, 2245, 320, 2404, 2249, 2403, 2802, 2246, 2240, 2706, 2707, 2239, 2241, 2248, 277, 2237, 2256, 775, 2250, 2251, 2255, 1973, 1974, 1972, 1975, 1976, 1979, 1980, 1977, 1978, 2065, 2113, 1782, 10, 2373, 6, 2544, 8, 216, 854, 797, 1765, 1708, 640, 181, 3009, 1066, 1057, 1058, 1055, 2558, 1064, 2557, 1061, 2556, 1053, 3008, 1051, 1390, 1270, 1271, 136, 1277, 151, 1276, 1272, 1274, 1275, 1273, 1462, 1463, 1461, 1676, 1457, 520, 85, 1215, 1214, 1649, 86, 84, 87, 1828, 560, 1049, 732, 1816, 3064, 344, 345, 2726, 1888, 1960, 1961, 342, 1962, 341, 2725, 346, 343, 2721, 377, 2727, 2775, 2187, 1006, 1689, 1688, 1406, 722, 939, 315, 1029, 1703, 1023, 1814, 29, 1954, 297, 2117, 2116, 1719, 415, 626, 1701, 400, 399, 1967, 2861, 1970, 1971, 2862, 1966, 2860, 2868, 2864, 2393, 1969, 1968, 2863, 771, 768, 769, 2395, 770, 2394, 90, 91, 460, 529, 671, 729, 708, 668, 666, 2336, 667, 669, 670, 727, 815, 816, 731, 728, 672, 730, 706, 1121, 707, 665, 1330, 414, 647, 2287, 2288, 652, 2142, 826, 827, 828, 1306, 44, 47, 474, 43, 41, 48, 42, 51, 49, 52, 45, 50, 46, 2136, 1309, 1266, 1687, 185, 1702, 1841, 219, 740, 1577, 243, 242, 241, 238, 237, 239, 240, 500, 1013, 119, 1581, 2328, 1109, 1110, 2273, 2496, 1578, 1579, 1572, 1575, 1576, 1574, 1573, 1571, 1580, 2278, 1017, 2003, 1199, 3021, 2888, 2889, 2890, 2891, 2893, 215, 1255, 591, 296, 141, 442, 443, 1827, 1205, 1092, 1093, 3020, 1094, 3019, 649, 1854, 1301, 1302, 126, 2132, 2133, 2134, 2135, 2131, 1586, 1993, 1377, 1643, 801, 802, 2409, 197, 2933, 2932, 803, 2219, 1870, 1871, 2935, 2408, 2934, 2931, 1796, 1526, 2218, 290, 742, 1529, 1530, 1531, 1528, 1527, 1525, 1176, 734, 2398, 2399, 2400, 2387, 2386, 2382, 2384, 1443, 921, 922, 923, 2748, 2738, 2383, 1910, 2801, 2380, 1442, 2385, 2381, 2699, 745, 744, 1444, 746, 423, 1491, 743, 2432, 1316, 14, 13, 1557, 1829, 1899, 1776, 2049, 1930, 2101, 798, 1601, 614, 1682, 1212, 1376, 1342, 534, 3071, 2877, 1258, 2166, 874, 3077, 3076, 2119, 1172, 2069, 1617, 2960, 850, 2434, 677, 681, 804, 2959, 2957, 674, 675, 676, 2958, 673, 2338, 629, 1713, 1714, 1175, 1881, 481, 3061, 291, 1433, 1513, 1431, 1432, 1500, 1434, 1435, 1436, 1341, 2015, 871, 1203, 1204, 2992, 2538, 2534, 986, 992, 990, 991, 988, 2539, 2532, 987, 2533, 2540, 2994, 2995, 2993, 2088, 1146, 1279, 1278, 3011, 2568, 1077, 2575, 3013, 1076, 2571, 1075, 597, 1206, 62, 704, 1468, 79, 960, 1922, 1923, 429, 1924, 430, 314, 313, 835, 459, 916, 99, 98, 1541, 1540, 1542, 747, 2139, 193, 2140, 2138, 38, 39, 40, 1607, 2141, 59, 2217, 137, 1672, 1496, 1494, 1498, 1497, 2061, 1474, 1473, 1764, 2149, 2151, 2152, 461, 255, 659, 1568, 1569, 1715, 212, 428, 335, 813, 388, 1249, 1251, 1248, 1250, 1247, 1295, 70, 329, 2708, 330, 2709, 616, 1889, 941, 637, 1823, 1824, 2818, 2856, 1938, 1818, 1820, 1937, 1825, 1819, 2815, 1821, 1817, 2816, 1822, 2814, 2817, 2120, 1726, 1727, 937, 1725, 2332, 2916, 2914, 2915, 678, 2330, 679, 680, 2331, 110, 177, 2129, 907, 2675, 2921, 2919, 1004, 2922, 2920, 2923, 333, 334, 1620, 1624, 1625, 332, 699, 1623, 1626, 995, 1619, 703, 1622, 1621, 2298, 35, 985, 2528, 2988, 2527, 2526, 2987, 2989, 421, 1280, 1283, 1282, 259, 258, 967, 1252, 1391, 2094, 2095, 1717, 2096, 2097, 2392, 2001, 504, 1382, 101, 1015, 3043, 202, 199, 204, 200, 203, 2569, 201, 3042, 833, 1097, 1096, 2329, 2130, 1241, 1830, 1089, 1780, 469, 2749, 451, 450, 1329, 1044, 1951, 1228, 1231, 1229, 1232, 1230, 1234, 1233, 327, 2301, 1466, 392, 1545, 214, 1711, 1455, 1948, 156, 3028, 12, 1502, 2126, 2125, 2855, 2834, 2828, 2846, 2391, 440, 1196, 179, 300, 1021, 580, 884, 883, 3031, 2620, 1152, 2625, 515, 1151, 2621, 1150, 284, 1949, 1213, 989, 1691, 648, 1459, 1659, 720, 1690, 1479, 1481, 1480, 1478, 1488, 1489, 1477, 1476, 1018, 1046, 1045, 1019, 73, 2924, 138, 71, 72, 2175, 2176, 175, 176, 174, 633, 631, 632, 1798, 2581, 1125, 1050, 3012, 2583, 1062, 1063, 1056, 3010, 2589, 2580, 1126, 1052, 1129, 2588, 2587, 1128, 1065, 2044, 1078, 1067, 1059, 1069, 2582, 1054, 2697, 3016, 3014, 1127, 1395, 1396, 3015, 1048, 1060, 3017, 1445, 1447, 325, 1446, 1684, 187, 188, 543, 940, 1460, 2869, 2081, 2080, 791, 228, 229, 792, 858, 2213, 2204, 2196, 2197, 2199, 2209, 2208, 2200, 2191, 2206, 2205, 2189, 2193, 2803, 2190, 2202, 2704, 2705, 2201, 2203, 2192, 2188, 2207, 2198, 2194, 2195, 2254, 2956, 847, 2433, 2324, 2321, 2322, 2323, 2953, 2955, 2952, 2954, 973, 420, 1495, 663, 2153, 1132, 1131, 1323, 1324, 376, 2146, 1890, 147, 32, 584, 1393, 724, 1312, 1079, 1260, 1700, 1508, 1510, 741, 661, 765, 1548, 886, 2967, 2966, 885, 2449, 2965, 887, 888, 2453, 412, 1707, 1425, 1426, 1424, 1427, 1423, 713, 2925, 2926, 1421, 1422, 1880, 150, 1379, 3037, 2644, 1162, 2649, 3038, 1161, 2645, 2778, 2782, 552, 554, 553, 2777, 550, 551, 2776, 1544, 2009, 1666, 452, 1935, 527, 278, 1833, 1834, 279, 2072, 192, 1931, 1932, 1956, 227, 1879, 829, 2017, 957, 1946, 1900, 517, 398, 1143, 1947, 2114, 2035, 1934, 530, 1943, 2103, 1070, 1963, 1802, 476, 1914, 544, 1885, 456, 457, 288, 2067, 997, 1723, 526, 26, 1758, 510, 1873, 2071, 625, 254, 355, 146, 1616, 1499, 1600, 397, 1337, 184, 1338, 812, 1811, 502, 1261, 2012, 1321, 1366, 1011, 969, 541, 468, 1358, 1516, 2303, 462, 463, 1437, 479, 682, 738, 1712, 1210, 1211, 996, 324, 340, 1420, 1289, 660, 1319, 1389, 598, 265, 473, 1709, 64, 53, 104, 68, 1290, 657, 1903, 1419, 1515, 396, 437, 1288, 880, 67, 1388, 1371, 1081, 1042, 467, 54, 395, 93, 1952, 92, 1456, 853, 1365, 83, 2148, 438, 439, 2746, 2745, 2371, 285, 962, 1398, 1524, 2006, 1998, 1991, 1990, 1989, 1996, 1997, 1999, 2000, 2686, 2859, 1144, 1173, 2685, 1340, 611, 610, 972, 1256, 1254, 1253, 144, 589, 1194, 593, 588, 590, 1452, 592, 2939, 2938, 836, 840, 839, 837, 838, 2418, 2940, 2937, 932, 2501, 919, 920, 934, 943, 945, 944, 2502, 942, 917, 2979, 946, 2978, 834, 505, 2918, 686, 687, 688, 689, 685, 2350, 455, 872, 2226, 2268, 2269, 2270, 1534, 1533, 1532, 519, 206, 205, 207, 1100, 232, 1767, 856, 1438, 1439, 1440, 2272, 208, 1363, 1362, 1360, 1361, 65, 599, 600, 1777, 1678, 149, 1805, 1521, 1519, 1518, 1520, 1262, 1604, 2608, 1032, 2610, 2609, 1031, 1965, 559, 1134, 1136, 373, 419, 1756, 1402, 326, 1523, 1698, 2008, 532, 1068, 1944, 1869, 645, 1589, 11, 155, 1753, 1754, 904, 905, 2464, 899, 900, 898, 2458, 902, 2459, 897, 903, 2460, 901, 2497, 896, 2968, 302, 2233, 2302, 2744, 1995, 1994, 1308, 61, 3080, 1893, 1894, 2736, 1892, 349, 2713, 2734, 2735, 3079, 1895, 1896, 1897, 2375, 350, 3078, 956, 2516, 877, 879, 2435, 878, 875, 876, 1030, 2160, 2161, 3032, 2626, 1984, 1154, 2631, 1153, 2627, 1193, 2164, 2165, 2108, 2107, 664, 870, 2063, 2062, 2005, 1843, 1333, 123, 964, 1332, 814, 761, 762, 1645, 1646, 236, 2016, 1647, 1648, 2074, 2075, 58, 122, 478, 1470, 1471, 2104, 1449, 1305, 171, 1597, 1565, 2751, 1797, 1955, 579, 1670, 603, 601, 578, 1552, 1677, 63, 602, 129, 130, 2764, 128, 1331, 1535, 9, 1001, 1733, 1736, 1737, 1739, 2800, 1738, 1734, 1740, 1735, 2838, 292, 294, 2703, 295, 293, 2702, 2742, 139, 140, 142, 143, 790, 1563, 1902, 2039, 1901, 1926, 1915, 1418, 1024, 1692, 74, 75, 76, 1343, 999, 2076, 503, 2021, 1913, 2159, 562, 561, 800, 1964, 2048, 2040, 2077, 2454, 323, 2066, 1225, 1226, 1227, 2157, 471, 1832, 2158, 868, 1099, 1000, 786, 617, 1661, 1514, 1334, 1336, 1407, 1344, 114, 1453, 172, 581, 169, 1345, 1020, 1417, 1769, 1770, 573, 587, 1803, 1485, 1484, 1482, 416, 1472, 1315, 383, 1236, 1681, 173, 34, 2475, 2014, 1936, 522, 2476, 521, 1088, 1346, 1326, 1399, 394, 1098, 116, 117, 764, 1844, 33, 1561, 170, 121, 120, 1448, 2024, 1192, 97, 1268, 1732, 1325, 115, 1378, 148, 1486, 1618, 1483, 2144, 2137, 2143, 1383, 1884, 1883, 1882, 3075, 3074, 1522, 1982, 963, 1475, 641, 69, 1721, 2638, 1160, 2643, 1159, 2639, 1158, 3035, 3036, 3063, 2018, 2870, 387, 431, 432, 2741, 1836, 1835, 1837, 1929, 1928, 1235, 2011, 269, 266, 267, 351, 2714, 268, 2700, 272, 270, 271, 2883, 2882, 2701, 565, 566, 567, 2798, 2797, 564, 568, 563, 2794, 571, 572, 2796, 2795, 570, 2799, 569, 789, 1742, 1741, 224, 785, 787, 178, 1683, 2674, 619, 2020, 2019, 2871, 1785, 1786, 2805, 1139, 2614, 1137, 1138, 2613, 1142, 1981, 1141, 1140, 1784, 2611, 2612, 3029, 3030}}
 
 func (m *Control) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectControl }
 
@@ -35341,19 +36203,21 @@ func growGoogleWorkplaceMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleWorkplaceMapping = decTable{extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), grow: growGoogleWorkplaceMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), kInt},
-	{"customerid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), kStr},
-	{"siteid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.SiteName)), kStr},
-	{"filterfield", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filterfield)), kStr},
-	{"filtertype", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtertype)), kInt},
-	{"filtervalue", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtervalue)), kStr},
-	{"roleid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Roleid)), kInt},
-	{"filter", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filter)), kBool},
-	{"userroleid", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Userroleid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), kStr},
-}, sorted: []uint16{10, 1, 8, 4, 5, 6, 0, 7, 3, 2, 9}}
+var dectGoogleWorkplaceMapping = decTable{names: "idcustomeridsiteidsite_namefilterfieldfiltertypefiltervalueroleidfilteruserrolei" +
+	"d_warning",
+	extra: unsafe.Offsetof(GoogleWorkplaceMapping{}.Extra), size: unsafe.Sizeof(GoogleWorkplaceMapping{}), grow: growGoogleWorkplaceMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Customerid)), 10, kStr},   // "customerid"
+		{nil, 12, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Siteid)), 6, kInt},       // "siteid"
+		{nil, 18, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.SiteName)), 9, kStr},     // "site_name"
+		{nil, 27, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filterfield)), 11, kStr}, // "filterfield"
+		{nil, 38, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtertype)), 10, kInt},  // "filtertype"
+		{nil, 48, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filtervalue)), 11, kStr}, // "filtervalue"
+		{nil, 59, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Roleid)), 6, kInt},       // "roleid"
+		{nil, 65, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Filter)), 6, kBool},      // "filter"
+		{nil, 71, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Userroleid)), 10, kInt},  // "userroleid"
+		{nil, 81, uint16(unsafe.Offsetof(GoogleWorkplaceMapping{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{10, 1, 8, 4, 5, 6, 0, 7, 3, 2, 9}}
 
 func (m *GoogleWorkplaceMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleWorkplaceMapping
@@ -35475,16 +36339,18 @@ func growIntegrationFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationFilter = decTable{extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), grow: growIntegrationFilter, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.ID)), kInt},
-	{"integration_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), kInt},
-	{"mapping_id", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.MappingID)), kInt},
-	{"filter_field", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterField)), kStr},
-	{"filter_type", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterType)), kInt},
-	{"filter_value", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.FilterValue)), kStr},
-	{"query_string", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.QueryString)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFilter{}.Warning)), kStr},
-}, sorted: []uint16{7, 3, 4, 5, 0, 1, 2, 6}}
+var dectIntegrationFilter = decTable{names: "idintegration_idmapping_idfilter_fieldfilter_typefilter_valuequery_string_warnin" +
+	"g",
+	extra: unsafe.Offsetof(IntegrationFilter{}.Extra), size: unsafe.Sizeof(IntegrationFilter{}), grow: growIntegrationFilter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationFilter{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationFilter{}.IntegrationID)), 14, kInt}, // "integration_id"
+		{nil, 16, uint16(unsafe.Offsetof(IntegrationFilter{}.MappingID)), 10, kInt},    // "mapping_id"
+		{nil, 26, uint16(unsafe.Offsetof(IntegrationFilter{}.FilterField)), 12, kStr},  // "filter_field"
+		{nil, 38, uint16(unsafe.Offsetof(IntegrationFilter{}.FilterType)), 11, kInt},   // "filter_type"
+		{nil, 49, uint16(unsafe.Offsetof(IntegrationFilter{}.FilterValue)), 12, kStr},  // "filter_value"
+		{nil, 61, uint16(unsafe.Offsetof(IntegrationFilter{}.QueryString)), 12, kStr},  // "query_string"
+		{nil, 73, uint16(unsafe.Offsetof(IntegrationFilter{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{7, 3, 4, 5, 0, 1, 2, 6}}
 
 func (m *IntegrationFilter) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationFilter
@@ -35583,14 +36449,15 @@ func growInvoiceDetailMeterTiers(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceDetailMeterTiers = decTable{extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), grow: growInvoiceDetailMeterTiers, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), kInt},
-	{"idid", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), kInt},
-	{"minquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), kF64},
-	{"maxquantity", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Maxquantity)), kF64},
-	{"price", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Price)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 1, 3, 2, 4}}
+var dectInvoiceDetailMeterTiers = decTable{names: "idididminquantitymaxquantityprice_warning",
+	extra: unsafe.Offsetof(InvoiceDetailMeterTiers{}.Extra), size: unsafe.Sizeof(InvoiceDetailMeterTiers{}), grow: growInvoiceDetailMeterTiers, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Idid)), 4, kInt},          // "idid"
+		{nil, 6, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Minquantity)), 11, kF64},  // "minquantity"
+		{nil, 17, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Maxquantity)), 11, kF64}, // "maxquantity"
+		{nil, 28, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Price)), 5, kF64},        // "price"
+		{nil, 33, uint16(unsafe.Offsetof(InvoiceDetailMeterTiers{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{5, 0, 1, 3, 2, 4}}
 
 func (m *InvoiceDetailMeterTiers) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceDetailMeterTiers
@@ -35764,23 +36631,26 @@ func growOktaMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOktaMapping = decTable{extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), grow: growOktaMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OktaMapping{}.ID)), kInt},
-	{"siteid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Siteid)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.SiteName)), kStr},
-	{"included_statuses", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), kStr},
-	{"included_statuses_list", &dectKeyPair2, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), kMany},
-	{"included_statuses_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), kStr},
-	{"group_name", nil, uint32(unsafe.Offsetof(OktaMapping{}.GroupName)), kStr},
-	{"roleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Roleid)), kInt},
-	{"applicationid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Applicationid)), kStr},
-	{"applicationid_display", nil, uint32(unsafe.Offsetof(OktaMapping{}.ApplicationidDisplay)), kStr},
-	{"filterbyapp", nil, uint32(unsafe.Offsetof(OktaMapping{}.Filterbyapp)), kBool},
-	{"userroleid", nil, uint32(unsafe.Offsetof(OktaMapping{}.Userroleid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(OktaMapping{}.Warning)), kStr},
-	{"new_users_only", nil, uint32(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), kBool},
-	{"filters", &dectIntegrationFilter, uint32(unsafe.Offsetof(OktaMapping{}.Filters)), kMany},
-}, sorted: []uint16{12, 8, 9, 10, 14, 6, 0, 3, 5, 4, 13, 7, 2, 1, 11}}
+var dectOktaMapping = decTable{names: "idsiteidsite_nameincluded_statusesincluded_statuses_listincluded_statuses_displa" +
+	"ygroup_nameroleidapplicationidapplicationid_displayfilterbyappuserroleid_warning" +
+	"new_users_onlyfilters",
+	extra: unsafe.Offsetof(OktaMapping{}.Extra), size: unsafe.Sizeof(OktaMapping{}), grow: growOktaMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OktaMapping{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OktaMapping{}.Siteid)), 6, kInt},                            // "siteid"
+		{nil, 8, uint16(unsafe.Offsetof(OktaMapping{}.SiteName)), 9, kStr},                          // "site_name"
+		{nil, 17, uint16(unsafe.Offsetof(OktaMapping{}.IncludedStatuses)), 17, kStr},                // "included_statuses"
+		{&dectKeyPair2, 34, uint16(unsafe.Offsetof(OktaMapping{}.IncludedStatusesList)), 22, kMany}, // "included_statuses_list"
+		{nil, 56, uint16(unsafe.Offsetof(OktaMapping{}.IncludedStatusesDisplay)), 25, kStr},         // "included_statuses_display"
+		{nil, 81, uint16(unsafe.Offsetof(OktaMapping{}.GroupName)), 10, kStr},                       // "group_name"
+		{nil, 91, uint16(unsafe.Offsetof(OktaMapping{}.Roleid)), 6, kInt},                           // "roleid"
+		{nil, 97, uint16(unsafe.Offsetof(OktaMapping{}.Applicationid)), 13, kStr},                   // "applicationid"
+		{nil, 110, uint16(unsafe.Offsetof(OktaMapping{}.ApplicationidDisplay)), 21, kStr},           // "applicationid_display"
+		{nil, 131, uint16(unsafe.Offsetof(OktaMapping{}.Filterbyapp)), 11, kBool},                   // "filterbyapp"
+		{nil, 142, uint16(unsafe.Offsetof(OktaMapping{}.Userroleid)), 10, kInt},                     // "userroleid"
+		{nil, 152, uint16(unsafe.Offsetof(OktaMapping{}.Warning)), 8, kStr},                         // "_warning"
+		{nil, 160, uint16(unsafe.Offsetof(OktaMapping{}.NewUsersOnly)), 14, kBool},                  // "new_users_only"
+		{&dectIntegrationFilter, 174, uint16(unsafe.Offsetof(OktaMapping{}.Filters)), 7, kMany},     // "filters"
+	}, sorted: []uint16{12, 8, 9, 10, 14, 6, 0, 3, 5, 4, 13, 7, 2, 1, 11}}
 
 func (m *OktaMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOktaMapping
@@ -35956,21 +36826,24 @@ func growPagerDutyMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPagerDutyMapping = decTable{extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), grow: growPagerDutyMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ID)), kInt},
-	{"serviceid", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), kStr},
-	{"service_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), kStr},
-	{"default_tickettype", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultTickettype)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.TickettypeName)), kStr},
-	{"default_agent", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultAgent)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.AgentName)), kStr},
-	{"dontsyncusertickets", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Dontsyncusertickets)), kBool},
-	{"new_webhook_signature", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.NewWebhookSignature)), kStr},
-	{"default_user", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultUser)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.UserName)), kStr},
-	{"default_description", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.DefaultDescription)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(PagerDutyMapping{}.Warning)), kStr},
-}, sorted: []uint16{12, 6, 5, 11, 3, 9, 7, 0, 8, 2, 1, 4, 10}}
+var dectPagerDutyMapping = decTable{names: "idserviceidservice_namedefault_tickettypetickettype_namedefault_agentagent_named" +
+	"ontsyncuserticketsnew_webhook_signaturedefault_useruser_namedefault_description_" +
+	"warning",
+	extra: unsafe.Offsetof(PagerDutyMapping{}.Extra), size: unsafe.Sizeof(PagerDutyMapping{}), grow: growPagerDutyMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PagerDutyMapping{}.ID)), 2, kInt},                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PagerDutyMapping{}.Serviceid)), 9, kStr},              // "serviceid"
+		{nil, 11, uint16(unsafe.Offsetof(PagerDutyMapping{}.ServiceName)), 12, kStr},          // "service_name"
+		{nil, 23, uint16(unsafe.Offsetof(PagerDutyMapping{}.DefaultTickettype)), 18, kInt},    // "default_tickettype"
+		{nil, 41, uint16(unsafe.Offsetof(PagerDutyMapping{}.TickettypeName)), 15, kStr},       // "tickettype_name"
+		{nil, 56, uint16(unsafe.Offsetof(PagerDutyMapping{}.DefaultAgent)), 13, kInt},         // "default_agent"
+		{nil, 69, uint16(unsafe.Offsetof(PagerDutyMapping{}.AgentName)), 10, kStr},            // "agent_name"
+		{nil, 79, uint16(unsafe.Offsetof(PagerDutyMapping{}.Dontsyncusertickets)), 19, kBool}, // "dontsyncusertickets"
+		{nil, 98, uint16(unsafe.Offsetof(PagerDutyMapping{}.NewWebhookSignature)), 21, kStr},  // "new_webhook_signature"
+		{nil, 119, uint16(unsafe.Offsetof(PagerDutyMapping{}.DefaultUser)), 12, kInt},         // "default_user"
+		{nil, 131, uint16(unsafe.Offsetof(PagerDutyMapping{}.UserName)), 9, kStr},             // "user_name"
+		{nil, 140, uint16(unsafe.Offsetof(PagerDutyMapping{}.DefaultDescription)), 19, kStr},  // "default_description"
+		{nil, 159, uint16(unsafe.Offsetof(PagerDutyMapping{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{12, 6, 5, 11, 3, 9, 7, 0, 8, 2, 1, 4, 10}}
 
 func (m *PagerDutyMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPagerDutyMapping
@@ -36084,15 +36957,16 @@ func growSQLImportField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSQLImportField = decTable{extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), grow: growSQLImportField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SQLImportField{}.ID)), kInt},
-	{"siid", nil, uint32(unsafe.Offsetof(SQLImportField{}.Siid)), kInt},
-	{"thirdpartyname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), kStr},
-	{"nhdname", nil, uint32(unsafe.Offsetof(SQLImportField{}.Nhdname)), kStr},
-	{"is_site_field", nil, uint32(unsafe.Offsetof(SQLImportField{}.IsSiteField)), kBool},
-	{"field_id", nil, uint32(unsafe.Offsetof(SQLImportField{}.FieldID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SQLImportField{}.Warning)), kStr},
-}, sorted: []uint16{6, 5, 0, 4, 3, 1, 2}}
+var dectSQLImportField = decTable{names: "idsiidthirdpartynamenhdnameis_site_fieldfield_id_warning",
+	extra: unsafe.Offsetof(SQLImportField{}.Extra), size: unsafe.Sizeof(SQLImportField{}), grow: growSQLImportField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SQLImportField{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SQLImportField{}.Siid)), 4, kInt},            // "siid"
+		{nil, 6, uint16(unsafe.Offsetof(SQLImportField{}.Thirdpartyname)), 14, kStr}, // "thirdpartyname"
+		{nil, 20, uint16(unsafe.Offsetof(SQLImportField{}.Nhdname)), 7, kStr},        // "nhdname"
+		{nil, 27, uint16(unsafe.Offsetof(SQLImportField{}.IsSiteField)), 13, kBool},  // "is_site_field"
+		{nil, 40, uint16(unsafe.Offsetof(SQLImportField{}.FieldID)), 8, kInt},        // "field_id"
+		{nil, 48, uint16(unsafe.Offsetof(SQLImportField{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{6, 5, 0, 4, 3, 1, 2}}
 
 func (m *SQLImportField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSQLImportField
@@ -36442,41 +37316,46 @@ func growUserDashboardButtons(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserDashboardButtons = decTable{extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), grow: growUserDashboardButtons, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.ID)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Name)), kStr},
-	{"hint_header", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.HintHeader)), kStr},
-	{"hint", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hint)), kStr},
-	{"systemuse", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Systemuse)), kInt},
-	{"use_id", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseID)), kInt},
-	{"use_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.UseGUID)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Colour)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.URL)), kStr},
-	{"hover", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Hover)), kBool},
-	{"icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Icon)), kStr},
-	{"usedefault", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usedefault)), kBool},
-	{"showonhomescreen", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonhomescreen)), kBool},
-	{"showonnavbar", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Showonnavbar)), kBool},
-	{"iconcolour", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Iconcolour)), kStr},
-	{"iconcolour_type", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.IconcolourType)), kInt},
-	{"anyonymousanduseraccessprivelages", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Anyonymousanduseraccessprivelages)), kInt},
-	{"tickettype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Tickettype)), kInt},
-	{"tickettype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TickettypeGUID)), kStr},
-	{"displaytype", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), kInt},
-	{"displaytype_guid", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), kStr},
-	{"useroadmapcolumnsratherthanstatuses", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), kBool},
-	{"restrictions", &dectUserDashboardRestrictions, uint32(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(UserDashboardButtons{}.Translations)), kMany},
-	{"customhtml", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), kStr},
-	{"page_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), kStr},
-	{"page_desc", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), kStr},
-	{"topkb_title", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.TopkbTitle)), kStr},
-	{"new_icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.NewIcon)), kStr},
-	{"usecustomicon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Usecustomicon)), kBool},
-	{"custom_icon", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.CustomIcon)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(UserDashboardButtons{}.Warning)), kStr},
-}, sorted: []uint16{32, 17, 8, 31, 25, 20, 21, 4, 3, 10, 11, 15, 16, 0, 2, 29, 27, 26, 23, 1, 13, 14, 5, 18, 19, 28, 24, 9, 7, 6, 30, 12, 22}}
+var dectUserDashboardButtons = decTable{names: "idsequencenamehint_headerhintsystemuseuse_iduse_guidcoloururlhovericonusedefault" +
+	"showonhomescreenshowonnavbariconcolouriconcolour_typeanyonymousanduseraccesspriv" +
+	"elagestickettypetickettype_guiddisplaytypedisplaytype_guiduseroadmapcolumnsrathe" +
+	"rthanstatusesrestrictionstranslationscustomhtmlpage_titlepage_desctopkb_titlenew" +
+	"_iconusecustomiconcustom_icon_warning",
+	extra: unsafe.Offsetof(UserDashboardButtons{}.Extra), size: unsafe.Sizeof(UserDashboardButtons{}), grow: growUserDashboardButtons, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserDashboardButtons{}.ID)), 2, kInt},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserDashboardButtons{}.Sequence)), 8, kInt},                                         // "sequence"
+		{nil, 10, uint16(unsafe.Offsetof(UserDashboardButtons{}.Name)), 4, kStr},                                            // "name"
+		{nil, 14, uint16(unsafe.Offsetof(UserDashboardButtons{}.HintHeader)), 11, kStr},                                     // "hint_header"
+		{nil, 25, uint16(unsafe.Offsetof(UserDashboardButtons{}.Hint)), 4, kStr},                                            // "hint"
+		{nil, 29, uint16(unsafe.Offsetof(UserDashboardButtons{}.Systemuse)), 9, kInt},                                       // "systemuse"
+		{nil, 38, uint16(unsafe.Offsetof(UserDashboardButtons{}.UseID)), 6, kInt},                                           // "use_id"
+		{nil, 44, uint16(unsafe.Offsetof(UserDashboardButtons{}.UseGUID)), 8, kStr},                                         // "use_guid"
+		{nil, 52, uint16(unsafe.Offsetof(UserDashboardButtons{}.Colour)), 6, kStr},                                          // "colour"
+		{nil, 58, uint16(unsafe.Offsetof(UserDashboardButtons{}.URL)), 3, kStr},                                             // "url"
+		{nil, 61, uint16(unsafe.Offsetof(UserDashboardButtons{}.Hover)), 5, kBool},                                          // "hover"
+		{nil, 66, uint16(unsafe.Offsetof(UserDashboardButtons{}.Icon)), 4, kStr},                                            // "icon"
+		{nil, 70, uint16(unsafe.Offsetof(UserDashboardButtons{}.Usedefault)), 10, kBool},                                    // "usedefault"
+		{nil, 80, uint16(unsafe.Offsetof(UserDashboardButtons{}.Showonhomescreen)), 16, kBool},                              // "showonhomescreen"
+		{nil, 96, uint16(unsafe.Offsetof(UserDashboardButtons{}.Showonnavbar)), 12, kBool},                                  // "showonnavbar"
+		{nil, 108, uint16(unsafe.Offsetof(UserDashboardButtons{}.Iconcolour)), 10, kStr},                                    // "iconcolour"
+		{nil, 118, uint16(unsafe.Offsetof(UserDashboardButtons{}.IconcolourType)), 15, kInt},                                // "iconcolour_type"
+		{nil, 133, uint16(unsafe.Offsetof(UserDashboardButtons{}.Anyonymousanduseraccessprivelages)), 33, kInt},             // "anyonymousanduseraccessprivelages"
+		{nil, 166, uint16(unsafe.Offsetof(UserDashboardButtons{}.Tickettype)), 10, kInt},                                    // "tickettype"
+		{nil, 176, uint16(unsafe.Offsetof(UserDashboardButtons{}.TickettypeGUID)), 15, kStr},                                // "tickettype_guid"
+		{nil, 191, uint16(unsafe.Offsetof(UserDashboardButtons{}.Displaytype)), 11, kInt},                                   // "displaytype"
+		{nil, 202, uint16(unsafe.Offsetof(UserDashboardButtons{}.DisplaytypeGUID)), 16, kStr},                               // "displaytype_guid"
+		{nil, 218, uint16(unsafe.Offsetof(UserDashboardButtons{}.Useroadmapcolumnsratherthanstatuses)), 35, kBool},          // "useroadmapcolumnsratherthanstatuses"
+		{&dectUserDashboardRestrictions, 253, uint16(unsafe.Offsetof(UserDashboardButtons{}.Restrictions)), 12, kMany},      // "restrictions"
+		{&dectLanguagePackTranslationsCustom, 265, uint16(unsafe.Offsetof(UserDashboardButtons{}.Translations)), 12, kMany}, // "translations"
+		{nil, 277, uint16(unsafe.Offsetof(UserDashboardButtons{}.Customhtml)), 10, kStr},                                    // "customhtml"
+		{nil, 287, uint16(unsafe.Offsetof(UserDashboardButtons{}.PageTitle)), 10, kStr},                                     // "page_title"
+		{nil, 297, uint16(unsafe.Offsetof(UserDashboardButtons{}.PageDesc)), 9, kStr},                                       // "page_desc"
+		{nil, 306, uint16(unsafe.Offsetof(UserDashboardButtons{}.TopkbTitle)), 11, kStr},                                    // "topkb_title"
+		{nil, 317, uint16(unsafe.Offsetof(UserDashboardButtons{}.NewIcon)), 8, kStr},                                        // "new_icon"
+		{nil, 325, uint16(unsafe.Offsetof(UserDashboardButtons{}.Usecustomicon)), 13, kBool},                                // "usecustomicon"
+		{nil, 338, uint16(unsafe.Offsetof(UserDashboardButtons{}.CustomIcon)), 11, kStr},                                    // "custom_icon"
+		{nil, 349, uint16(unsafe.Offsetof(UserDashboardButtons{}.Warning)), 8, kStr},                                        // "_warning"
+	}, sorted: []uint16{32, 17, 8, 31, 25, 20, 21, 4, 3, 10, 11, 15, 16, 0, 2, 29, 27, 26, 23, 1, 13, 14, 5, 18, 19, 28, 24, 9, 7, 6, 30, 12, 22}}
 
 func (m *UserDashboardButtons) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserDashboardButtons
@@ -36610,15 +37489,16 @@ func growUserDashboardRestrictions(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserDashboardRestrictions = decTable{extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), grow: growUserDashboardRestrictions, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), kInt},
-	{"button_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), kInt},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), kInt},
-	{"entity_id", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityID)), kInt},
-	{"entity_guid", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityGUID)), kStr},
-	{"entity_name", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.EntityName)), kStr},
-	{"allow_access", nil, uint32(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), kBool},
-}, sorted: []uint16{6, 1, 4, 3, 5, 0, 2}}
+var dectUserDashboardRestrictions = decTable{names: "idbutton_idrestriction_typeentity_identity_guidentity_nameallow_access",
+	extra: unsafe.Offsetof(UserDashboardRestrictions{}.Extra), size: unsafe.Sizeof(UserDashboardRestrictions{}), grow: growUserDashboardRestrictions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.ButtonID)), 9, kInt},          // "button_id"
+		{nil, 11, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.RestrictionType)), 16, kInt}, // "restriction_type"
+		{nil, 27, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.EntityID)), 9, kInt},         // "entity_id"
+		{nil, 36, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.EntityGUID)), 11, kStr},      // "entity_guid"
+		{nil, 47, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.EntityName)), 11, kStr},      // "entity_name"
+		{nil, 58, uint16(unsafe.Offsetof(UserDashboardRestrictions{}.AllowAccess)), 12, kBool},    // "allow_access"
+	}, sorted: []uint16{6, 1, 4, 3, 5, 0, 2}}
 
 func (m *UserDashboardRestrictions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserDashboardRestrictions
@@ -36746,17 +37626,18 @@ func growWebhookMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWebhookMapping = decTable{extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), grow: growWebhookMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WebhookMapping{}.ID)), kInt},
-	{"webhookid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Webhookid)), kStr},
-	{"fiusage", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusage)), kInt},
-	{"fiusagename", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiusagename)), kStr},
-	{"fiid", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Fiid)), kInt},
-	{"finame", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Finame)), kStr},
-	{"filabel", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Filabel)), kStr},
-	{"key", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Key)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(WebhookMapping{}.Warning)), kStr},
-}, sorted: []uint16{8, 4, 6, 5, 2, 3, 0, 7, 1}}
+var dectWebhookMapping = decTable{names: "idwebhookidfiusagefiusagenamefiidfinamefilabelkey_warning",
+	extra: unsafe.Offsetof(WebhookMapping{}.Extra), size: unsafe.Sizeof(WebhookMapping{}), grow: growWebhookMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WebhookMapping{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WebhookMapping{}.Webhookid)), 9, kStr},     // "webhookid"
+		{nil, 11, uint16(unsafe.Offsetof(WebhookMapping{}.Fiusage)), 7, kInt},      // "fiusage"
+		{nil, 18, uint16(unsafe.Offsetof(WebhookMapping{}.Fiusagename)), 11, kStr}, // "fiusagename"
+		{nil, 29, uint16(unsafe.Offsetof(WebhookMapping{}.Fiid)), 4, kInt},         // "fiid"
+		{nil, 33, uint16(unsafe.Offsetof(WebhookMapping{}.Finame)), 6, kStr},       // "finame"
+		{nil, 39, uint16(unsafe.Offsetof(WebhookMapping{}.Filabel)), 7, kStr},      // "filabel"
+		{nil, 46, uint16(unsafe.Offsetof(WebhookMapping{}.Key)), 3, kStr},          // "key"
+		{nil, 49, uint16(unsafe.Offsetof(WebhookMapping{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{8, 4, 6, 5, 2, 3, 0, 7, 1}}
 
 func (m *WebhookMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWebhookMapping

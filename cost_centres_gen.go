@@ -207,16 +207,17 @@ func growCostcentres(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCostcentres = decTable{extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), grow: growCostcentres, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Costcentres{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Costcentres{}.Name)), kStr},
-	{"chargeable", nil, uint32(unsafe.Offsetof(Costcentres{}.Chargeable)), kBool},
-	{"addr1", nil, uint32(unsafe.Offsetof(Costcentres{}.Addr1)), kStr},
-	{"addr2", nil, uint32(unsafe.Offsetof(Costcentres{}.Addr2)), kStr},
-	{"addr3", nil, uint32(unsafe.Offsetof(Costcentres{}.Addr3)), kStr},
-	{"addr4", nil, uint32(unsafe.Offsetof(Costcentres{}.Addr4)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Costcentres{}.Warning)), kStr},
-}, sorted: []uint16{7, 3, 4, 5, 6, 2, 0, 1}}
+var dectCostcentres = decTable{names: "idnamechargeableaddr1addr2addr3addr4_warning",
+	extra: unsafe.Offsetof(Costcentres{}.Extra), size: unsafe.Sizeof(Costcentres{}), grow: growCostcentres, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Costcentres{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Costcentres{}.Name)), 4, kStr},         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Costcentres{}.Chargeable)), 10, kBool}, // "chargeable"
+		{nil, 16, uint16(unsafe.Offsetof(Costcentres{}.Addr1)), 5, kStr},       // "addr1"
+		{nil, 21, uint16(unsafe.Offsetof(Costcentres{}.Addr2)), 5, kStr},       // "addr2"
+		{nil, 26, uint16(unsafe.Offsetof(Costcentres{}.Addr3)), 5, kStr},       // "addr3"
+		{nil, 31, uint16(unsafe.Offsetof(Costcentres{}.Addr4)), 5, kStr},       // "addr4"
+		{nil, 36, uint16(unsafe.Offsetof(Costcentres{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{7, 3, 4, 5, 6, 2, 0, 1}}
 
 func (m *Costcentres) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCostcentres

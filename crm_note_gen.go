@@ -403,35 +403,39 @@ func growAreaNote(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaNote = decTable{extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), grow: growAreaNote, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaNote{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ClientID)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SupplierID)), kInt},
-	{"sales_order_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SalesOrderID)), kInt},
-	{"purchase_order_id", nil, uint32(unsafe.Offsetof(AreaNote{}.PurchaseOrderID)), kInt},
-	{"quote_id", nil, uint32(unsafe.Offsetof(AreaNote{}.QuoteID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(AreaNote{}.InvoiceID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(AreaNote{}.SiteID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(AreaNote{}.UserID)), kInt},
-	{"datetime", nil, uint32(unsafe.Offsetof(AreaNote{}.Datetime)), kTime},
-	{"who_agentid", nil, uint32(unsafe.Offsetof(AreaNote{}.WhoAgentid)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(AreaNote{}.Note)), kStr},
-	{"detail", nil, uint32(unsafe.Offsetof(AreaNote{}.Detail)), kStr},
-	{"timetaken", nil, uint32(unsafe.Offsetof(AreaNote{}.Timetaken)), kF64},
-	{"mailentryid", nil, uint32(unsafe.Offsetof(AreaNote{}.Mailentryid)), kStr},
-	{"nextcalldate", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcalldate)), kTime},
-	{"satisfaction", nil, uint32(unsafe.Offsetof(AreaNote{}.Satisfaction)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(AreaNote{}.Customfields)), kMany},
-	{"ticketid", nil, uint32(unsafe.Offsetof(AreaNote{}.Ticketid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaNote{}.Warning)), kStr},
-	{"hide_time_taken", nil, uint32(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), kBool},
-	{"add_to_calendar", nil, uint32(unsafe.Offsetof(AreaNote{}.AddToCalendar)), kBool},
-	{"app_user_id", nil, uint32(unsafe.Offsetof(AreaNote{}.AppUserID)), kInt},
-	{"app_agent_id", nil, uint32(unsafe.Offsetof(AreaNote{}.AppAgentID)), kInt},
-	{"app_subject", nil, uint32(unsafe.Offsetof(AreaNote{}.AppSubject)), kStr},
-	{"nextcallduration", nil, uint32(unsafe.Offsetof(AreaNote{}.Nextcallduration)), kF64},
-}, sorted: []uint16{20, 22, 24, 25, 23, 1, 18, 9, 12, 21, 0, 6, 14, 15, 26, 11, 4, 5, 3, 16, 7, 2, 17, 19, 13, 8, 10}}
+var dectAreaNote = decTable{names: "idclient_idsupplier_idsales_order_idpurchase_order_idquote_idinvoice_idsite_idus" +
+	"er_iddatetimewho_agentidnotedetailtimetakenmailentryidnextcalldatesatisfactionth" +
+	"ird_party_idcustomfieldsticketid_warninghide_time_takenadd_to_calendarapp_user_i" +
+	"dapp_agent_idapp_subjectnextcallduration",
+	extra: unsafe.Offsetof(AreaNote{}.Extra), size: unsafe.Sizeof(AreaNote{}), grow: growAreaNote, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaNote{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaNote{}.ClientID)), 9, kInt},                      // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(AreaNote{}.SupplierID)), 11, kInt},                  // "supplier_id"
+		{nil, 22, uint16(unsafe.Offsetof(AreaNote{}.SalesOrderID)), 14, kInt},                // "sales_order_id"
+		{nil, 36, uint16(unsafe.Offsetof(AreaNote{}.PurchaseOrderID)), 17, kInt},             // "purchase_order_id"
+		{nil, 53, uint16(unsafe.Offsetof(AreaNote{}.QuoteID)), 8, kInt},                      // "quote_id"
+		{nil, 61, uint16(unsafe.Offsetof(AreaNote{}.InvoiceID)), 10, kInt},                   // "invoice_id"
+		{nil, 71, uint16(unsafe.Offsetof(AreaNote{}.SiteID)), 7, kInt},                       // "site_id"
+		{nil, 78, uint16(unsafe.Offsetof(AreaNote{}.UserID)), 7, kInt},                       // "user_id"
+		{nil, 85, uint16(unsafe.Offsetof(AreaNote{}.Datetime)), 8, kTime},                    // "datetime"
+		{nil, 93, uint16(unsafe.Offsetof(AreaNote{}.WhoAgentid)), 11, kInt},                  // "who_agentid"
+		{nil, 104, uint16(unsafe.Offsetof(AreaNote{}.Note)), 4, kStr},                        // "note"
+		{nil, 108, uint16(unsafe.Offsetof(AreaNote{}.Detail)), 6, kStr},                      // "detail"
+		{nil, 114, uint16(unsafe.Offsetof(AreaNote{}.Timetaken)), 9, kF64},                   // "timetaken"
+		{nil, 123, uint16(unsafe.Offsetof(AreaNote{}.Mailentryid)), 11, kStr},                // "mailentryid"
+		{nil, 134, uint16(unsafe.Offsetof(AreaNote{}.Nextcalldate)), 12, kTime},              // "nextcalldate"
+		{nil, 146, uint16(unsafe.Offsetof(AreaNote{}.Satisfaction)), 12, kStr},               // "satisfaction"
+		{nil, 158, uint16(unsafe.Offsetof(AreaNote{}.ThirdPartyID)), 14, kStr},               // "third_party_id"
+		{&dectCustomField, 172, uint16(unsafe.Offsetof(AreaNote{}.Customfields)), 12, kMany}, // "customfields"
+		{nil, 184, uint16(unsafe.Offsetof(AreaNote{}.Ticketid)), 8, kInt},                    // "ticketid"
+		{nil, 192, uint16(unsafe.Offsetof(AreaNote{}.Warning)), 8, kStr},                     // "_warning"
+		{nil, 200, uint16(unsafe.Offsetof(AreaNote{}.HideTimeTaken)), 15, kBool},             // "hide_time_taken"
+		{nil, 215, uint16(unsafe.Offsetof(AreaNote{}.AddToCalendar)), 15, kBool},             // "add_to_calendar"
+		{nil, 230, uint16(unsafe.Offsetof(AreaNote{}.AppUserID)), 11, kInt},                  // "app_user_id"
+		{nil, 241, uint16(unsafe.Offsetof(AreaNote{}.AppAgentID)), 12, kInt},                 // "app_agent_id"
+		{nil, 253, uint16(unsafe.Offsetof(AreaNote{}.AppSubject)), 11, kStr},                 // "app_subject"
+		{nil, 264, uint16(unsafe.Offsetof(AreaNote{}.Nextcallduration)), 16, kF64},           // "nextcallduration"
+	}, sorted: []uint16{20, 22, 24, 25, 23, 1, 18, 9, 12, 21, 0, 6, 14, 15, 26, 11, 4, 5, 3, 16, 7, 2, 17, 19, 13, 8, 10}}
 
 func (m *AreaNote) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaNote }
 
@@ -519,12 +523,13 @@ func growCRMNoteView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCRMNoteView = decTable{extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), grow: growCRMNoteView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(CRMNoteView{}.RecordCount)), kInt},
-	{"crmnotes", &dectAreaNote, uint32(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(CRMNoteView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectCRMNoteView = decTable{names: "record_countcrmnotespage_nopage_size",
+	extra: unsafe.Offsetof(CRMNoteView{}.Extra), size: unsafe.Sizeof(CRMNoteView{}), grow: growCRMNoteView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CRMNoteView{}.RecordCount)), 12, kInt},         // "record_count"
+		{&dectAreaNote, 12, uint16(unsafe.Offsetof(CRMNoteView{}.Crmnotes)), 8, kPage}, // "crmnotes"
+		{nil, 20, uint16(unsafe.Offsetof(CRMNoteView{}.PageNo)), 7, kInt},              // "page_no"
+		{nil, 27, uint16(unsafe.Offsetof(CRMNoteView{}.PageSize)), 9, kInt},            // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *CRMNoteView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCRMNoteView

@@ -239,21 +239,23 @@ func growCSVTemplate(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCSVTemplate = decTable{extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), grow: growCSVTemplate, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Type)), kInt},
-	{"groupingtype", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), kInt},
-	{"detailcolumns", &dectCSVTemplateDetail, uint32(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), kMany},
-	{"is_preview", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsPreview)), kBool},
-	{"is_generate", nil, uint32(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), kBool},
-	{"printcsv", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Printcsv)), kStr},
-	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(CSVTemplate{}.Invoices)), kMany},
-	{"csv_attachment_id", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), kInt},
-	{"csv_attachment_name", nil, uint32(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), kStr},
-	{"update_posted", nil, uint32(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(CSVTemplate{}.Warning)), kStr},
-}, sorted: []uint16{12, 9, 10, 4, 3, 0, 8, 6, 5, 1, 7, 2, 11}}
+var dectCSVTemplate = decTable{names: "idnametypegroupingtypedetailcolumnsis_previewis_generateprintcsvinvoicescsv_atta" +
+	"chment_idcsv_attachment_nameupdate_posted_warning",
+	extra: unsafe.Offsetof(CSVTemplate{}.Extra), size: unsafe.Sizeof(CSVTemplate{}), grow: growCSVTemplate, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CSVTemplate{}.ID)), 2, kInt},                                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CSVTemplate{}.Name)), 4, kStr},                                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(CSVTemplate{}.Type)), 4, kInt},                                // "type"
+		{nil, 10, uint16(unsafe.Offsetof(CSVTemplate{}.Groupingtype)), 12, kInt},                      // "groupingtype"
+		{&dectCSVTemplateDetail, 22, uint16(unsafe.Offsetof(CSVTemplate{}.Detailcolumns)), 13, kMany}, // "detailcolumns"
+		{nil, 35, uint16(unsafe.Offsetof(CSVTemplate{}.IsPreview)), 10, kBool},                        // "is_preview"
+		{nil, 45, uint16(unsafe.Offsetof(CSVTemplate{}.IsGenerate)), 11, kBool},                       // "is_generate"
+		{nil, 56, uint16(unsafe.Offsetof(CSVTemplate{}.Printcsv)), 8, kStr},                           // "printcsv"
+		{&dectInvoiceHeader, 64, uint16(unsafe.Offsetof(CSVTemplate{}.Invoices)), 8, kMany},           // "invoices"
+		{nil, 72, uint16(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentID)), 17, kInt},                   // "csv_attachment_id"
+		{nil, 89, uint16(unsafe.Offsetof(CSVTemplate{}.CSVAttachmentName)), 19, kStr},                 // "csv_attachment_name"
+		{nil, 108, uint16(unsafe.Offsetof(CSVTemplate{}.UpdatePosted)), 13, kBool},                    // "update_posted"
+		{nil, 121, uint16(unsafe.Offsetof(CSVTemplate{}.Warning)), 8, kStr},                           // "_warning"
+	}, sorted: []uint16{12, 9, 10, 4, 3, 0, 8, 6, 5, 1, 7, 2, 11}}
 
 func (m *CSVTemplate) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCSVTemplate
@@ -377,16 +379,17 @@ func growCSVTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCSVTemplateDetail = decTable{extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), grow: growCSVTemplateDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.ID)), kInt},
-	{"csvtid", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Csvtid)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Seq)), kInt},
-	{"systemuse", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Systemuse)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Title)), kStr},
-	{"content", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Content)), kStr},
-	{"default", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Default)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(CSVTemplateDetail{}.Warning)), kStr},
-}, sorted: []uint16{7, 5, 1, 6, 0, 2, 3, 4}}
+var dectCSVTemplateDetail = decTable{names: "idcsvtidseqsystemusetitlecontentdefault_warning",
+	extra: unsafe.Offsetof(CSVTemplateDetail{}.Extra), size: unsafe.Sizeof(CSVTemplateDetail{}), grow: growCSVTemplateDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CSVTemplateDetail{}.ID)), 2, kInt},         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Csvtid)), 6, kInt},     // "csvtid"
+		{nil, 8, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Seq)), 3, kInt},        // "seq"
+		{nil, 11, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Systemuse)), 9, kStr}, // "systemuse"
+		{nil, 20, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Title)), 5, kStr},     // "title"
+		{nil, 25, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Content)), 7, kStr},   // "content"
+		{nil, 32, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Default)), 7, kStr},   // "default"
+		{nil, 39, uint16(unsafe.Offsetof(CSVTemplateDetail{}.Warning)), 8, kStr},   // "_warning"
+	}, sorted: []uint16{7, 5, 1, 6, 0, 2, 3, 4}}
 
 func (m *CSVTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCSVTemplateDetail

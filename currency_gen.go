@@ -197,15 +197,16 @@ func growCurrency(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCurrency = decTable{extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), grow: growCurrency, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Currency{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Currency{}.Name)), kStr},
-	{"symbol", nil, uint32(unsafe.Offsetof(Currency{}.Symbol)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(Currency{}.Code)), kStr},
-	{"conversion_rate", nil, uint32(unsafe.Offsetof(Currency{}.ConversionRate)), kF64},
-	{"last_updated", nil, uint32(unsafe.Offsetof(Currency{}.LastUpdated)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(Currency{}.Warning)), kStr},
-}, sorted: []uint16{6, 3, 4, 0, 5, 1, 2}}
+var dectCurrency = decTable{names: "idnamesymbolcodeconversion_ratelast_updated_warning",
+	extra: unsafe.Offsetof(Currency{}.Extra), size: unsafe.Sizeof(Currency{}), grow: growCurrency, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Currency{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Currency{}.Name)), 4, kStr},             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Currency{}.Symbol)), 6, kStr},           // "symbol"
+		{nil, 12, uint16(unsafe.Offsetof(Currency{}.Code)), 4, kStr},            // "code"
+		{nil, 16, uint16(unsafe.Offsetof(Currency{}.ConversionRate)), 15, kF64}, // "conversion_rate"
+		{nil, 31, uint16(unsafe.Offsetof(Currency{}.LastUpdated)), 12, kTime},   // "last_updated"
+		{nil, 43, uint16(unsafe.Offsetof(Currency{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{6, 3, 4, 0, 5, 1, 2}}
 
 func (m *Currency) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCurrency }
 

@@ -262,20 +262,21 @@ func growCustomButton(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomButton = decTable{extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), grow: growCustomButton, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(CustomButton{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(CustomButton{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(CustomButton{}.ID)), kInt},
-	{"usage", nil, uint32(unsafe.Offsetof(CustomButton{}.Usage)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CustomButton{}.Name)), kStr},
-	{"label", nil, uint32(unsafe.Offsetof(CustomButton{}.Label)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(CustomButton{}.Seq)), kInt},
-	{"icon", nil, uint32(unsafe.Offsetof(CustomButton{}.Icon)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(CustomButton{}.URL)), kStr},
-	{"newtab", nil, uint32(unsafe.Offsetof(CustomButton{}.Newtab)), kBool},
-	{"msid", nil, uint32(unsafe.Offsetof(CustomButton{}.Msid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CustomButton{}.Warning)), kStr},
-}, sorted: []uint16{11, 0, 7, 2, 1, 5, 10, 4, 9, 6, 8, 3}}
+var dectCustomButton = decTable{names: "guidintentidusagenamelabelseqiconurlnewtabmsid_warning",
+	extra: unsafe.Offsetof(CustomButton{}.Extra), size: unsafe.Sizeof(CustomButton{}), grow: growCustomButton, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomButton{}.GUID)), 4, kStr},     // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(CustomButton{}.Intent)), 6, kStr},   // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(CustomButton{}.ID)), 2, kInt},      // "id"
+		{nil, 12, uint16(unsafe.Offsetof(CustomButton{}.Usage)), 5, kInt},   // "usage"
+		{nil, 17, uint16(unsafe.Offsetof(CustomButton{}.Name)), 4, kStr},    // "name"
+		{nil, 21, uint16(unsafe.Offsetof(CustomButton{}.Label)), 5, kStr},   // "label"
+		{nil, 26, uint16(unsafe.Offsetof(CustomButton{}.Seq)), 3, kInt},     // "seq"
+		{nil, 29, uint16(unsafe.Offsetof(CustomButton{}.Icon)), 4, kStr},    // "icon"
+		{nil, 33, uint16(unsafe.Offsetof(CustomButton{}.URL)), 3, kStr},     // "url"
+		{nil, 36, uint16(unsafe.Offsetof(CustomButton{}.Newtab)), 6, kBool}, // "newtab"
+		{nil, 42, uint16(unsafe.Offsetof(CustomButton{}.Msid)), 4, kInt},    // "msid"
+		{nil, 46, uint16(unsafe.Offsetof(CustomButton{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{11, 0, 7, 2, 1, 5, 10, 4, 9, 6, 8, 3}}
 
 func (m *CustomButton) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomButton

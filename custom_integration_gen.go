@@ -536,49 +536,55 @@ func growOutboundIntegration(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOutboundIntegration = decTable{extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), grow: growOutboundIntegration, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Name)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ModuleID)), kInt},
-	{"authorizationtype", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationtype)), kInt},
-	{"granttype", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Granttype)), kInt},
-	{"authorizationurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorizationurl)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewClientSecret)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.NewPassword)), kStr},
-	{"tokenurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Tokenurl)), kStr},
-	{"scope", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Scope)), kStr},
-	{"state", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.State)), kStr},
-	{"headername", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headername)), kStr},
-	{"headerprefix", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Headerprefix)), kStr},
-	{"algorithm", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Algorithm)), kInt},
-	{"bearername", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearername)), kStr},
-	{"bearerlocation", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Bearerlocation)), kInt},
-	{"resourcebaseurl", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Resourcebaseurl)), kStr},
-	{"certificate_id", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateID)), kInt},
-	{"certificate_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CertificateName)), kStr},
-	{"response_token_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.ResponseTokenName)), kStr},
-	{"token_expiry_mins", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.TokenExpiryMins)), kInt},
-	{"library_licence_name", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.LibraryLicenceName)), kStr},
-	{"icon_base64", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.IconBase64)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Icon)), kStr},
-	{"major_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MajorVersionNumber)), kInt},
-	{"minor_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.MinorVersionNumber)), kInt},
-	{"patch_version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.PatchVersionNumber)), kInt},
-	{"version_number", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.VersionNumber)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Note)), kStr},
-	{"install_popup", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), kStr},
-	{"authorized", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Authorized)), kBool},
-	{"methods", &dectOutboundIntegrationMethod, uint32(unsafe.Offsetof(OutboundIntegration{}.Methods)), kMany},
-	{"_code", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Code)), kStr},
-	{"_verifier", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Verifier)), kStr},
-	{"_callback_uri", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), kStr},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Disconnect)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegration{}.Warning)), kStr},
-}, sorted: []uint16{38, 36, 39, 37, 40, 17, 5, 7, 34, 19, 18, 21, 22, 8, 6, 1, 15, 16, 27, 26, 0, 33, 2, 25, 28, 35, 29, 4, 3, 9, 11, 32, 30, 20, 23, 13, 14, 24, 12, 10, 31}}
+var dectOutboundIntegration = decTable{names: "idguidintentnamemodule_idauthorizationtypegranttypeauthorizationurlclient_idnew_" +
+	"client_secretusernamenew_passwordtokenurlscopestateheadernameheaderprefixalgorit" +
+	"hmbearernamebearerlocationresourcebaseurlcertificate_idcertificate_nameresponse_" +
+	"token_nametoken_expiry_minslibrary_licence_nameicon_base64iconmajor_version_numb" +
+	"erminor_version_numberpatch_version_numberversion_numbernoteinstall_popupauthori" +
+	"zedmethods_code_verifier_callback_uri_disconnect_warning",
+	extra: unsafe.Offsetof(OutboundIntegration{}.Extra), size: unsafe.Sizeof(OutboundIntegration{}), grow: growOutboundIntegration, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OutboundIntegration{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OutboundIntegration{}.GUID)), 4, kStr},                                  // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(OutboundIntegration{}.Intent)), 6, kStr},                                // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(OutboundIntegration{}.Name)), 4, kStr},                                 // "name"
+		{nil, 16, uint16(unsafe.Offsetof(OutboundIntegration{}.ModuleID)), 9, kInt},                             // "module_id"
+		{nil, 25, uint16(unsafe.Offsetof(OutboundIntegration{}.Authorizationtype)), 17, kInt},                   // "authorizationtype"
+		{nil, 42, uint16(unsafe.Offsetof(OutboundIntegration{}.Granttype)), 9, kInt},                            // "granttype"
+		{nil, 51, uint16(unsafe.Offsetof(OutboundIntegration{}.Authorizationurl)), 16, kStr},                    // "authorizationurl"
+		{nil, 67, uint16(unsafe.Offsetof(OutboundIntegration{}.ClientID)), 9, kStr},                             // "client_id"
+		{nil, 76, uint16(unsafe.Offsetof(OutboundIntegration{}.NewClientSecret)), 17, kStr},                     // "new_client_secret"
+		{nil, 93, uint16(unsafe.Offsetof(OutboundIntegration{}.Username)), 8, kStr},                             // "username"
+		{nil, 101, uint16(unsafe.Offsetof(OutboundIntegration{}.NewPassword)), 12, kStr},                        // "new_password"
+		{nil, 113, uint16(unsafe.Offsetof(OutboundIntegration{}.Tokenurl)), 8, kStr},                            // "tokenurl"
+		{nil, 121, uint16(unsafe.Offsetof(OutboundIntegration{}.Scope)), 5, kStr},                               // "scope"
+		{nil, 126, uint16(unsafe.Offsetof(OutboundIntegration{}.State)), 5, kStr},                               // "state"
+		{nil, 131, uint16(unsafe.Offsetof(OutboundIntegration{}.Headername)), 10, kStr},                         // "headername"
+		{nil, 141, uint16(unsafe.Offsetof(OutboundIntegration{}.Headerprefix)), 12, kStr},                       // "headerprefix"
+		{nil, 153, uint16(unsafe.Offsetof(OutboundIntegration{}.Algorithm)), 9, kInt},                           // "algorithm"
+		{nil, 162, uint16(unsafe.Offsetof(OutboundIntegration{}.Bearername)), 10, kStr},                         // "bearername"
+		{nil, 172, uint16(unsafe.Offsetof(OutboundIntegration{}.Bearerlocation)), 14, kInt},                     // "bearerlocation"
+		{nil, 186, uint16(unsafe.Offsetof(OutboundIntegration{}.Resourcebaseurl)), 15, kStr},                    // "resourcebaseurl"
+		{nil, 201, uint16(unsafe.Offsetof(OutboundIntegration{}.CertificateID)), 14, kInt},                      // "certificate_id"
+		{nil, 215, uint16(unsafe.Offsetof(OutboundIntegration{}.CertificateName)), 16, kStr},                    // "certificate_name"
+		{nil, 231, uint16(unsafe.Offsetof(OutboundIntegration{}.ResponseTokenName)), 19, kStr},                  // "response_token_name"
+		{nil, 250, uint16(unsafe.Offsetof(OutboundIntegration{}.TokenExpiryMins)), 17, kInt},                    // "token_expiry_mins"
+		{nil, 267, uint16(unsafe.Offsetof(OutboundIntegration{}.LibraryLicenceName)), 20, kStr},                 // "library_licence_name"
+		{nil, 287, uint16(unsafe.Offsetof(OutboundIntegration{}.IconBase64)), 11, kStr},                         // "icon_base64"
+		{nil, 298, uint16(unsafe.Offsetof(OutboundIntegration{}.Icon)), 4, kStr},                                // "icon"
+		{nil, 302, uint16(unsafe.Offsetof(OutboundIntegration{}.MajorVersionNumber)), 20, kInt},                 // "major_version_number"
+		{nil, 322, uint16(unsafe.Offsetof(OutboundIntegration{}.MinorVersionNumber)), 20, kInt},                 // "minor_version_number"
+		{nil, 342, uint16(unsafe.Offsetof(OutboundIntegration{}.PatchVersionNumber)), 20, kInt},                 // "patch_version_number"
+		{nil, 362, uint16(unsafe.Offsetof(OutboundIntegration{}.VersionNumber)), 14, kStr},                      // "version_number"
+		{nil, 376, uint16(unsafe.Offsetof(OutboundIntegration{}.Note)), 4, kStr},                                // "note"
+		{nil, 380, uint16(unsafe.Offsetof(OutboundIntegration{}.InstallPopup)), 13, kStr},                       // "install_popup"
+		{nil, 393, uint16(unsafe.Offsetof(OutboundIntegration{}.Authorized)), 10, kBool},                        // "authorized"
+		{&dectOutboundIntegrationMethod, 403, uint16(unsafe.Offsetof(OutboundIntegration{}.Methods)), 7, kMany}, // "methods"
+		{nil, 410, uint16(unsafe.Offsetof(OutboundIntegration{}.Code)), 5, kStr},                                // "_code"
+		{nil, 415, uint16(unsafe.Offsetof(OutboundIntegration{}.Verifier)), 9, kStr},                            // "_verifier"
+		{nil, 424, uint16(unsafe.Offsetof(OutboundIntegration{}.CallbackURI)), 13, kStr},                        // "_callback_uri"
+		{nil, 437, uint16(unsafe.Offsetof(OutboundIntegration{}.Disconnect)), 11, kBool},                        // "_disconnect"
+		{nil, 448, uint16(unsafe.Offsetof(OutboundIntegration{}.Warning)), 8, kStr},                             // "_warning"
+	}, sorted: []uint16{38, 36, 39, 37, 40, 17, 5, 7, 34, 19, 18, 21, 22, 8, 6, 1, 15, 16, 27, 26, 0, 33, 2, 25, 28, 35, 29, 4, 3, 9, 11, 32, 30, 20, 23, 13, 14, 24, 12, 10, 31}}
 
 func (m *OutboundIntegration) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOutboundIntegration

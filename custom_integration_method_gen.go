@@ -271,17 +271,18 @@ func growIntegrationRunbookVariable(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationRunbookVariable = decTable{extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), grow: growIntegrationRunbookVariable, fields: []decField{
-	{"value", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), kStr},
-	{"group", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Description)), kStr},
-	{"output", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Output)), kStr},
-	{"method_id", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodID)), kInt},
-	{"method_name", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodName)), kStr},
-	{"step", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.Step)), kInt},
-	{"step_name", nil, uint32(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), kStr},
-}, sorted: []uint16{3, 1, 5, 6, 4, 7, 8, 2, 0}}
+var dectIntegrationRunbookVariable = decTable{names: "valuegrouptypedescriptionoutputmethod_idmethod_namestepstep_name",
+	extra: unsafe.Offsetof(IntegrationRunbookVariable{}.Extra), size: unsafe.Sizeof(IntegrationRunbookVariable{}), grow: growIntegrationRunbookVariable, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Value)), 5, kStr},         // "value"
+		{nil, 5, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Group)), 5, kStr},         // "group"
+		{nil, 10, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Type)), 4, kStr},         // "type"
+		{nil, 14, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Description)), 11, kStr}, // "description"
+		{nil, 25, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Output)), 6, kStr},       // "output"
+		{nil, 31, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodID)), 9, kInt},     // "method_id"
+		{nil, 40, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.MethodName)), 11, kStr},  // "method_name"
+		{nil, 51, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.Step)), 4, kInt},         // "step"
+		{nil, 55, uint16(unsafe.Offsetof(IntegrationRunbookVariable{}.StepName)), 9, kStr},     // "step_name"
+	}, sorted: []uint16{3, 1, 5, 6, 4, 7, 8, 2, 0}}
 
 func (m *IntegrationRunbookVariable) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationRunbookVariable
@@ -547,37 +548,42 @@ func growOutboundIntegrationMethod(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOutboundIntegrationMethod = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), grow: growOutboundIntegrationMethod, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), kStr},
-	{"integration_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationID)), kInt},
-	{"integration_guid", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationGUID)), kStr},
-	{"integration_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationName)), kStr},
-	{"integration_baseurl", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationBaseurl)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Name)), kStr},
-	{"full_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.FullName)), kStr},
-	{"resource", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Resource)), kStr},
-	{"path", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Path)), kStr},
-	{"method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Method)), kInt},
-	{"authorizationtype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Authorizationtype)), kInt},
-	{"requesttype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requesttype)), kInt},
-	{"responsetype", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), kInt},
-	{"requestbody", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), kStr},
-	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), kInt},
-	{"uri_params", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), kMany},
-	{"headers", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), kMany},
-	{"body_mappings", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), kMany},
-	{"output_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), kMany},
-	{"_test", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), kBool},
-	{"_test_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), kMany},
-	{"_test_runbook_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), kMany},
-	{"_test_output_variables", &dectIntegrationRunbookVariable, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), kMany},
-	{"_test_result", &dectWebhookEvent, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), kOne},
-	{"_warning", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), kStr},
-	{"_isbatch", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), kBool},
-	{"_is_system_method", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), kBool},
-}, sorted: []uint16{28, 27, 21, 24, 25, 23, 22, 26, 12, 19, 8, 1, 18, 0, 6, 4, 3, 5, 2, 16, 11, 7, 20, 10, 15, 13, 9, 14, 17}}
+var dectOutboundIntegrationMethod = decTable{names: "idguidintentintegration_idintegration_guidintegration_nameintegration_baseurlnam" +
+	"efull_nameresourcepathmethodauthorizationtyperequesttyperesponsetyperequestbodyl" +
+	"og_retention_policy_daysuri_paramsheadersbody_mappingsoutput_variables_test_test" +
+	"_variables_test_runbook_variables_test_output_variables_test_result_warning_isba" +
+	"tch_is_system_method",
+	extra: unsafe.Offsetof(OutboundIntegrationMethod{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethod{}), grow: growOutboundIntegrationMethod, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.ID)), 2, kInt},                                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.GUID)), 4, kStr},                                                 // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Intent)), 6, kStr},                                               // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationID)), 14, kInt},                                      // "integration_id"
+		{nil, 26, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationGUID)), 16, kStr},                                    // "integration_guid"
+		{nil, 42, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationName)), 16, kStr},                                    // "integration_name"
+		{nil, 58, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.IntegrationBaseurl)), 19, kStr},                                 // "integration_baseurl"
+		{nil, 77, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Name)), 4, kStr},                                                // "name"
+		{nil, 81, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.FullName)), 9, kStr},                                            // "full_name"
+		{nil, 90, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Resource)), 8, kStr},                                            // "resource"
+		{nil, 98, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Path)), 4, kStr},                                                // "path"
+		{nil, 102, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Method)), 6, kInt},                                             // "method"
+		{nil, 108, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Authorizationtype)), 17, kInt},                                 // "authorizationtype"
+		{nil, 125, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Requesttype)), 11, kInt},                                       // "requesttype"
+		{nil, 136, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Responsetype)), 12, kInt},                                      // "responsetype"
+		{nil, 148, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Requestbody)), 11, kStr},                                       // "requestbody"
+		{nil, 159, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.LogRetentionPolicyDays)), 25, kInt},                            // "log_retention_policy_days"
+		{&dectOutboundIntegrationMethodValue, 184, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.URIParams)), 10, kMany},        // "uri_params"
+		{&dectOutboundIntegrationMethodValue, 194, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Headers)), 7, kMany},           // "headers"
+		{&dectOutboundIntegrationMethodValue, 201, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.BodyMappings)), 13, kMany},     // "body_mappings"
+		{&dectOutboundIntegrationMethodValue, 214, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.OutputVariables)), 16, kMany},  // "output_variables"
+		{nil, 230, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Test)), 5, kBool},                                              // "_test"
+		{&dectIntegrationRunbookVariable, 235, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.TestVariables)), 15, kMany},        // "_test_variables"
+		{&dectIntegrationRunbookVariable, 250, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.TestRunbookVariables)), 23, kMany}, // "_test_runbook_variables"
+		{&dectIntegrationRunbookVariable, 273, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.TestOutputVariables)), 22, kMany},  // "_test_output_variables"
+		{&dectWebhookEvent, 295, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.TestResult)), 12, kOne},                          // "_test_result"
+		{nil, 307, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Warning)), 8, kStr},                                            // "_warning"
+		{nil, 315, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.Isbatch)), 8, kBool},                                           // "_isbatch"
+		{nil, 323, uint16(unsafe.Offsetof(OutboundIntegrationMethod{}.IsSystemMethod)), 17, kBool},                                   // "_is_system_method"
+	}, sorted: []uint16{28, 27, 21, 24, 25, 23, 22, 26, 12, 19, 8, 1, 18, 0, 6, 4, 3, 5, 2, 16, 11, 7, 20, 10, 15, 13, 9, 14, 17}}
 
 func (m *OutboundIntegrationMethod) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOutboundIntegrationMethod
@@ -758,21 +764,23 @@ func growOutboundIntegrationMethodValue(old unsafe.Pointer, n, c int) unsafe.Poi
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOutboundIntegrationMethodValue = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), grow: growOutboundIntegrationMethodValue, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), kInt},
-	{"method_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), kInt},
-	{"runbook_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Type)), kInt},
-	{"data_type", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.DataType)), kInt},
-	{"key", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), kStr},
-	{"value_mappings", &dectOutboundIntegrationMethodValueMapping, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), kMany},
-	{"extra_process", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), kInt},
-	{"step_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), kInt},
-	{"step_seq", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), kInt},
-	{"step_name", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), kStr},
-}, sorted: []uint16{4, 7, 9, 0, 5, 1, 2, 10, 12, 11, 3, 6, 8}}
+var dectOutboundIntegrationMethodValue = decTable{names: "idmethod_idrunbook_idtypedata_typekeyvaluedescriptionvalue_mappingsextra_process" +
+	"step_idstep_seqstep_name",
+	extra: unsafe.Offsetof(OutboundIntegrationMethodValue{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValue{}), grow: growOutboundIntegrationMethodValue, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ID)), 2, kInt},                                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.MethodID)), 9, kInt},                                                // "method_id"
+		{nil, 11, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.RunbookID)), 10, kStr},                                             // "runbook_id"
+		{nil, 21, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Type)), 4, kInt},                                                   // "type"
+		{nil, 25, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.DataType)), 9, kInt},                                               // "data_type"
+		{nil, 34, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Key)), 3, kStr},                                                    // "key"
+		{nil, 37, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Value)), 5, kStr},                                                  // "value"
+		{nil, 42, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.Description)), 11, kStr},                                           // "description"
+		{&dectOutboundIntegrationMethodValueMapping, 53, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ValueMappings)), 14, kMany}, // "value_mappings"
+		{nil, 67, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.ExtraProcess)), 13, kInt},                                          // "extra_process"
+		{nil, 80, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepID)), 7, kInt},                                                 // "step_id"
+		{nil, 87, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepSeq)), 8, kInt},                                                // "step_seq"
+		{nil, 95, uint16(unsafe.Offsetof(OutboundIntegrationMethodValue{}.StepName)), 9, kStr},                                               // "step_name"
+	}, sorted: []uint16{4, 7, 9, 0, 5, 1, 2, 10, 12, 11, 3, 6, 8}}
 
 func (m *OutboundIntegrationMethodValue) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOutboundIntegrationMethodValue
@@ -868,13 +876,14 @@ func growOutboundIntegrationMethodValueMapping(old unsafe.Pointer, n, c int) uns
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOutboundIntegrationMethodValueMapping = decTable{extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), grow: growOutboundIntegrationMethodValueMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), kInt},
-	{"methodvalue_id", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), kInt},
-	{"input", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Input)), kStr},
-	{"output", nil, uint32(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), kStr},
-}, sorted: []uint16{0, 3, 1, 4, 2}}
+var dectOutboundIntegrationMethodValueMapping = decTable{names: "idmethodvalue_idsequenceinputoutput",
+	extra: unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Extra), size: unsafe.Sizeof(OutboundIntegrationMethodValueMapping{}), grow: growOutboundIntegrationMethodValueMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.MethodvalueID)), 14, kInt}, // "methodvalue_id"
+		{nil, 16, uint16(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Sequence)), 8, kInt},      // "sequence"
+		{nil, 24, uint16(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Input)), 5, kStr},         // "input"
+		{nil, 29, uint16(unsafe.Offsetof(OutboundIntegrationMethodValueMapping{}.Output)), 6, kStr},        // "output"
+	}, sorted: []uint16{0, 3, 1, 4, 2}}
 
 func (m *OutboundIntegrationMethodValueMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOutboundIntegrationMethodValueMapping

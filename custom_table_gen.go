@@ -459,43 +459,49 @@ func growCustomTable(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomTable = decTable{extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), grow: growCustomTable, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(CustomTable{}.Intent)), kStr},
-	{"ctfield", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.Ctfield)), kOne},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.Customfields)), kMany},
-	{"add_customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTable{}.AddCustomfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(CustomTable{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(CustomTable{}.GUID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(CustomTable{}.Name)), kStr},
-	{"db_name", nil, uint32(unsafe.Offsetof(CustomTable{}.DbName)), kStr},
-	{"linkto_table_id", nil, uint32(unsafe.Offsetof(CustomTable{}.LinktoTableID)), kInt},
-	{"linkto_table_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.LinktoTableGUID)), kStr},
-	{"linkto_table_name", nil, uint32(unsafe.Offsetof(CustomTable{}.LinktoTableName)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(CustomTable{}.Note)), kStr},
-	{"import_folder", nil, uint32(unsafe.Offsetof(CustomTable{}.ImportFolder)), kStr},
-	{"data_entry_type", nil, uint32(unsafe.Offsetof(CustomTable{}.DataEntryType)), kInt},
-	{"clear_on_close", nil, uint32(unsafe.Offsetof(CustomTable{}.ClearOnClose)), kBool},
-	{"primary_field_1", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField1)), kInt},
-	{"primary_field_1_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField1GUID)), kStr},
-	{"primary_field_1_name", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField1Name)), kStr},
-	{"primary_field_2", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2)), kInt},
-	{"primary_field_2_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), kStr},
-	{"primary_field_2_name", nil, uint32(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), kStr},
-	{"fields", nil, uint32(unsafe.Offsetof(CustomTable{}.Fields)), kLazyList},
-	{"customextratableid", nil, uint32(unsafe.Offsetof(CustomTable{}.Customextratableid)), kInt},
-	{"can_load_data", nil, uint32(unsafe.Offsetof(CustomTable{}.CanLoadData)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(CustomTable{}.Warning)), kStr},
-	{"customtable_orderby", nil, uint32(unsafe.Offsetof(CustomTable{}.CustomtableOrderby)), kInt},
-	{"customtable_orderby_guid", nil, uint32(unsafe.Offsetof(CustomTable{}.CustomtableOrderbyGUID)), kStr},
-	{"customtable_orderby_name", nil, uint32(unsafe.Offsetof(CustomTable{}.CustomtableOrderbyName)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(CustomTable{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(CustomTable{}.Importtype)), kStr},
-	{"key", nil, uint32(unsafe.Offsetof(CustomTable{}.Key)), kInt},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(CustomTable{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), kInt},
-	{"import_name", nil, uint32(unsafe.Offsetof(CustomTable{}.ImportName)), kStr},
-	{"columns", nil, uint32(unsafe.Offsetof(CustomTable{}.Columns)), kInt},
-}, sorted: []uint16{29, 28, 24, 31, 32, 3, 23, 14, 34, 1, 22, 2, 25, 26, 27, 13, 7, 21, 5, 4, 12, 33, 0, 30, 9, 8, 10, 6, 11, 15, 16, 17, 18, 19, 20}}
+var dectCustomTable = decTable{names: "intentctfieldcustomfieldsadd_customfieldsidguidnamedb_namelinkto_table_idlinkto_" +
+	"table_guidlinkto_table_namenoteimport_folderdata_entry_typeclear_on_closeprimary" +
+	"_field_1primary_field_1_guidprimary_field_1_nameprimary_field_2primary_field_2_g" +
+	"uidprimary_field_2_namefieldscustomextratableidcan_load_data_warningcustomtable_" +
+	"orderbycustomtable_orderby_guidcustomtable_orderby_name_isimport_importtypekeyac" +
+	"cess_controlaccess_control_levelimport_namecolumns",
+	extra: unsafe.Offsetof(CustomTable{}.Extra), size: unsafe.Sizeof(CustomTable{}), grow: growCustomTable, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomTable{}.Intent)), 6, kStr},                           // "intent"
+		{&dectCustomField, 6, uint16(unsafe.Offsetof(CustomTable{}.Ctfield)), 7, kOne},             // "ctfield"
+		{&dectCustomField, 13, uint16(unsafe.Offsetof(CustomTable{}.Customfields)), 12, kMany},     // "customfields"
+		{&dectCustomField, 25, uint16(unsafe.Offsetof(CustomTable{}.AddCustomfields)), 16, kMany},  // "add_customfields"
+		{nil, 41, uint16(unsafe.Offsetof(CustomTable{}.ID)), 2, kInt},                              // "id"
+		{nil, 43, uint16(unsafe.Offsetof(CustomTable{}.GUID)), 4, kStr},                            // "guid"
+		{nil, 47, uint16(unsafe.Offsetof(CustomTable{}.Name)), 4, kStr},                            // "name"
+		{nil, 51, uint16(unsafe.Offsetof(CustomTable{}.DbName)), 7, kStr},                          // "db_name"
+		{nil, 58, uint16(unsafe.Offsetof(CustomTable{}.LinktoTableID)), 15, kInt},                  // "linkto_table_id"
+		{nil, 73, uint16(unsafe.Offsetof(CustomTable{}.LinktoTableGUID)), 17, kStr},                // "linkto_table_guid"
+		{nil, 90, uint16(unsafe.Offsetof(CustomTable{}.LinktoTableName)), 17, kStr},                // "linkto_table_name"
+		{nil, 107, uint16(unsafe.Offsetof(CustomTable{}.Note)), 4, kStr},                           // "note"
+		{nil, 111, uint16(unsafe.Offsetof(CustomTable{}.ImportFolder)), 13, kStr},                  // "import_folder"
+		{nil, 124, uint16(unsafe.Offsetof(CustomTable{}.DataEntryType)), 15, kInt},                 // "data_entry_type"
+		{nil, 139, uint16(unsafe.Offsetof(CustomTable{}.ClearOnClose)), 14, kBool},                 // "clear_on_close"
+		{nil, 153, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField1)), 15, kInt},                 // "primary_field_1"
+		{nil, 168, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField1GUID)), 20, kStr},             // "primary_field_1_guid"
+		{nil, 188, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField1Name)), 20, kStr},             // "primary_field_1_name"
+		{nil, 208, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField2)), 15, kInt},                 // "primary_field_2"
+		{nil, 223, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField2GUID)), 20, kStr},             // "primary_field_2_guid"
+		{nil, 243, uint16(unsafe.Offsetof(CustomTable{}.PrimaryField2Name)), 20, kStr},             // "primary_field_2_name"
+		{nil, 263, uint16(unsafe.Offsetof(CustomTable{}.Fields)), 6, kLazyList},                    // "fields"
+		{nil, 269, uint16(unsafe.Offsetof(CustomTable{}.Customextratableid)), 18, kInt},            // "customextratableid"
+		{nil, 287, uint16(unsafe.Offsetof(CustomTable{}.CanLoadData)), 13, kBool},                  // "can_load_data"
+		{nil, 300, uint16(unsafe.Offsetof(CustomTable{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 308, uint16(unsafe.Offsetof(CustomTable{}.CustomtableOrderby)), 19, kInt},            // "customtable_orderby"
+		{nil, 327, uint16(unsafe.Offsetof(CustomTable{}.CustomtableOrderbyGUID)), 24, kStr},        // "customtable_orderby_guid"
+		{nil, 351, uint16(unsafe.Offsetof(CustomTable{}.CustomtableOrderbyName)), 24, kStr},        // "customtable_orderby_name"
+		{nil, 375, uint16(unsafe.Offsetof(CustomTable{}.Isimport)), 9, kBool},                      // "_isimport"
+		{nil, 384, uint16(unsafe.Offsetof(CustomTable{}.Importtype)), 11, kStr},                    // "_importtype"
+		{nil, 395, uint16(unsafe.Offsetof(CustomTable{}.Key)), 3, kInt},                            // "key"
+		{&dectAccessControl, 398, uint16(unsafe.Offsetof(CustomTable{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 412, uint16(unsafe.Offsetof(CustomTable{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{nil, 432, uint16(unsafe.Offsetof(CustomTable{}.ImportName)), 11, kStr},                    // "import_name"
+		{nil, 443, uint16(unsafe.Offsetof(CustomTable{}.Columns)), 7, kInt},                        // "columns"
+	}, sorted: []uint16{29, 28, 24, 31, 32, 3, 23, 14, 34, 1, 22, 2, 25, 26, 27, 13, 7, 21, 5, 4, 12, 33, 0, 30, 9, 8, 10, 6, 11, 15, 16, 17, 18, 19, 20}}
 
 func (m *CustomTable) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomTable

@@ -290,16 +290,17 @@ func growDashboardFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDashboardFilter = decTable{extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), grow: growDashboardFilter, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.ID)), kInt},
-	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardFilter{}.DashboardID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Name)), kStr},
-	{"column", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Column)), kStr},
-	{"filter_sql", nil, uint32(unsafe.Offsetof(DashboardFilter{}.FilterSQL)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Sequence)), kInt},
-	{"default", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Default)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(DashboardFilter{}.Warning)), kStr},
-}, sorted: []uint16{7, 3, 1, 6, 4, 0, 2, 5}}
+var dectDashboardFilter = decTable{names: "iddashboard_idnamecolumnfilter_sqlsequencedefault_warning",
+	extra: unsafe.Offsetof(DashboardFilter{}.Extra), size: unsafe.Sizeof(DashboardFilter{}), grow: growDashboardFilter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DashboardFilter{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DashboardFilter{}.DashboardID)), 12, kInt}, // "dashboard_id"
+		{nil, 14, uint16(unsafe.Offsetof(DashboardFilter{}.Name)), 4, kStr},        // "name"
+		{nil, 18, uint16(unsafe.Offsetof(DashboardFilter{}.Column)), 6, kStr},      // "column"
+		{nil, 24, uint16(unsafe.Offsetof(DashboardFilter{}.FilterSQL)), 10, kStr},  // "filter_sql"
+		{nil, 34, uint16(unsafe.Offsetof(DashboardFilter{}.Sequence)), 8, kInt},    // "sequence"
+		{nil, 42, uint16(unsafe.Offsetof(DashboardFilter{}.Default)), 7, kStr},     // "default"
+		{nil, 49, uint16(unsafe.Offsetof(DashboardFilter{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{7, 3, 1, 6, 4, 0, 2, 5}}
 
 func (m *DashboardFilter) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDashboardFilter
@@ -652,43 +653,49 @@ func growDashboardLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDashboardLinks = decTable{extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), grow: growDashboardLinks, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Name)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Use)), kInt},
-	{"link", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Link)), kStr},
-	{"iframe", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Iframe)), kBool},
-	{"newtab", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Newtab)), kBool},
-	{"in_app", nil, uint32(unsafe.Offsetof(DashboardLinks{}.InApp)), kBool},
-	{"admin_only", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AdminOnly)), kBool},
-	{"org_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgID)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentID)), kInt},
-	{"team_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AgentID)), kInt},
-	{"org_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.OrgName)), kStr},
-	{"department_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DepartmentName)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(DashboardLinks{}.TeamName)), kStr},
-	{"display_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.DisplayType)), kStr},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), kStr},
-	{"layouts", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Layouts)), kStr},
-	{"widgets", &dectWidget, uint32(unsafe.Offsetof(DashboardLinks{}.Widgets)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), kInt},
-	{"report_access_token", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), kStr},
-	{"reportingperiod", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), kInt},
-	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), kTime},
-	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), kTime},
-	{"reportingperiodvisibility", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), kInt},
-	{"filters", &dectDashboardFilter, uint32(unsafe.Offsetof(DashboardLinks{}.Filters)), kMany},
-	{"user_access", &dectDashboardRestriction, uint32(unsafe.Offsetof(DashboardLinks{}.UserAccess)), kMany},
-	{"is_published", nil, uint32(unsafe.Offsetof(DashboardLinks{}.IsPublished)), kBool},
-	{"published_id", nil, uint32(unsafe.Offsetof(DashboardLinks{}.PublishedID)), kStr},
-	{"allow_anonymous", nil, uint32(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), kBool},
-	{"rowheight", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Rowheight)), kInt},
-	{"manually_load_dashboards", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ManuallyLoadDashboards)), kBool},
-	{"list_item_height", nil, uint32(unsafe.Offsetof(DashboardLinks{}.ListItemHeight)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(DashboardLinks{}.Warning)), kStr},
-}, sorted: []uint16{34, 19, 20, 7, 11, 30, 9, 13, 15, 26, 0, 4, 6, 28, 17, 3, 33, 32, 1, 5, 8, 12, 29, 21, 22, 24, 23, 25, 16, 31, 10, 14, 2, 27, 18}}
+var dectDashboardLinks = decTable{names: "idnameuselinkiframenewtabin_appadmin_onlyorg_iddepartment_idteam_idagent_idorg_n" +
+	"amedepartment_nameteam_namedisplay_typerestriction_typelayoutswidgetsaccess_cont" +
+	"rolaccess_control_levelreport_access_tokenreportingperiodreportingperiodstartdat" +
+	"ereportingperiodenddatereportingperiodvisibilityfiltersuser_accessis_publishedpu" +
+	"blished_idallow_anonymousrowheightmanually_load_dashboardslist_item_height_warni" +
+	"ng",
+	extra: unsafe.Offsetof(DashboardLinks{}.Extra), size: unsafe.Sizeof(DashboardLinks{}), grow: growDashboardLinks, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DashboardLinks{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DashboardLinks{}.Name)), 4, kStr},                                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(DashboardLinks{}.Use)), 3, kInt},                                  // "use"
+		{nil, 9, uint16(unsafe.Offsetof(DashboardLinks{}.Link)), 4, kStr},                                 // "link"
+		{nil, 13, uint16(unsafe.Offsetof(DashboardLinks{}.Iframe)), 6, kBool},                             // "iframe"
+		{nil, 19, uint16(unsafe.Offsetof(DashboardLinks{}.Newtab)), 6, kBool},                             // "newtab"
+		{nil, 25, uint16(unsafe.Offsetof(DashboardLinks{}.InApp)), 6, kBool},                              // "in_app"
+		{nil, 31, uint16(unsafe.Offsetof(DashboardLinks{}.AdminOnly)), 10, kBool},                         // "admin_only"
+		{nil, 41, uint16(unsafe.Offsetof(DashboardLinks{}.OrgID)), 6, kInt},                               // "org_id"
+		{nil, 47, uint16(unsafe.Offsetof(DashboardLinks{}.DepartmentID)), 13, kInt},                       // "department_id"
+		{nil, 60, uint16(unsafe.Offsetof(DashboardLinks{}.TeamID)), 7, kInt},                              // "team_id"
+		{nil, 67, uint16(unsafe.Offsetof(DashboardLinks{}.AgentID)), 8, kInt},                             // "agent_id"
+		{nil, 75, uint16(unsafe.Offsetof(DashboardLinks{}.OrgName)), 8, kStr},                             // "org_name"
+		{nil, 83, uint16(unsafe.Offsetof(DashboardLinks{}.DepartmentName)), 15, kStr},                     // "department_name"
+		{nil, 98, uint16(unsafe.Offsetof(DashboardLinks{}.TeamName)), 9, kStr},                            // "team_name"
+		{nil, 107, uint16(unsafe.Offsetof(DashboardLinks{}.DisplayType)), 12, kStr},                       // "display_type"
+		{nil, 119, uint16(unsafe.Offsetof(DashboardLinks{}.RestrictionType)), 16, kStr},                   // "restriction_type"
+		{nil, 135, uint16(unsafe.Offsetof(DashboardLinks{}.Layouts)), 7, kStr},                            // "layouts"
+		{&dectWidget, 142, uint16(unsafe.Offsetof(DashboardLinks{}.Widgets)), 7, kMany},                   // "widgets"
+		{&dectAccessControl, 149, uint16(unsafe.Offsetof(DashboardLinks{}.AccessControl)), 14, kMany},     // "access_control"
+		{nil, 163, uint16(unsafe.Offsetof(DashboardLinks{}.AccessControlLevel)), 20, kInt},                // "access_control_level"
+		{nil, 183, uint16(unsafe.Offsetof(DashboardLinks{}.ReportAccessToken)), 19, kStr},                 // "report_access_token"
+		{nil, 202, uint16(unsafe.Offsetof(DashboardLinks{}.Reportingperiod)), 15, kInt},                   // "reportingperiod"
+		{nil, 217, uint16(unsafe.Offsetof(DashboardLinks{}.Reportingperiodstartdate)), 24, kTime},         // "reportingperiodstartdate"
+		{nil, 241, uint16(unsafe.Offsetof(DashboardLinks{}.Reportingperiodenddate)), 22, kTime},           // "reportingperiodenddate"
+		{nil, 263, uint16(unsafe.Offsetof(DashboardLinks{}.Reportingperiodvisibility)), 25, kInt},         // "reportingperiodvisibility"
+		{&dectDashboardFilter, 288, uint16(unsafe.Offsetof(DashboardLinks{}.Filters)), 7, kMany},          // "filters"
+		{&dectDashboardRestriction, 295, uint16(unsafe.Offsetof(DashboardLinks{}.UserAccess)), 11, kMany}, // "user_access"
+		{nil, 306, uint16(unsafe.Offsetof(DashboardLinks{}.IsPublished)), 12, kBool},                      // "is_published"
+		{nil, 318, uint16(unsafe.Offsetof(DashboardLinks{}.PublishedID)), 12, kStr},                       // "published_id"
+		{nil, 330, uint16(unsafe.Offsetof(DashboardLinks{}.AllowAnonymous)), 15, kBool},                   // "allow_anonymous"
+		{nil, 345, uint16(unsafe.Offsetof(DashboardLinks{}.Rowheight)), 9, kInt},                          // "rowheight"
+		{nil, 354, uint16(unsafe.Offsetof(DashboardLinks{}.ManuallyLoadDashboards)), 24, kBool},           // "manually_load_dashboards"
+		{nil, 378, uint16(unsafe.Offsetof(DashboardLinks{}.ListItemHeight)), 16, kInt},                    // "list_item_height"
+		{nil, 394, uint16(unsafe.Offsetof(DashboardLinks{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{34, 19, 20, 7, 11, 30, 9, 13, 15, 26, 0, 4, 6, 28, 17, 3, 33, 32, 1, 5, 8, 12, 29, 21, 22, 24, 23, 25, 16, 31, 10, 14, 2, 27, 18}}
 
 func (m *DashboardLinks) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDashboardLinks
@@ -834,16 +841,17 @@ func growDashboardRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDashboardRestriction = decTable{extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), grow: growDashboardRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.ID)), kInt},
-	{"dashboard_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Type)), kStr},
-	{"data_id", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataID)), kInt},
-	{"data_name", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataName)), kStr},
-	{"dashboard_name", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DashboardName)), kStr},
-	{"data_string", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.DataString)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(DashboardRestriction{}.Warning)), kStr},
-}, sorted: []uint16{7, 1, 5, 3, 4, 6, 0, 2}}
+var dectDashboardRestriction = decTable{names: "iddashboard_idtypedata_iddata_namedashboard_namedata_string_warning",
+	extra: unsafe.Offsetof(DashboardRestriction{}.Extra), size: unsafe.Sizeof(DashboardRestriction{}), grow: growDashboardRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DashboardRestriction{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DashboardRestriction{}.DashboardID)), 12, kInt},    // "dashboard_id"
+		{nil, 14, uint16(unsafe.Offsetof(DashboardRestriction{}.Type)), 4, kStr},           // "type"
+		{nil, 18, uint16(unsafe.Offsetof(DashboardRestriction{}.DataID)), 7, kInt},         // "data_id"
+		{nil, 25, uint16(unsafe.Offsetof(DashboardRestriction{}.DataName)), 9, kStr},       // "data_name"
+		{nil, 34, uint16(unsafe.Offsetof(DashboardRestriction{}.DashboardName)), 14, kStr}, // "dashboard_name"
+		{nil, 48, uint16(unsafe.Offsetof(DashboardRestriction{}.DataString)), 11, kStr},    // "data_string"
+		{nil, 59, uint16(unsafe.Offsetof(DashboardRestriction{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{7, 1, 5, 3, 4, 6, 0, 2}}
 
 func (m *DashboardRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDashboardRestriction
@@ -1267,47 +1275,52 @@ func growWidget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWidget = decTable{extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), grow: growWidget, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Widget{}.ID)), kInt},
-	{"dashboardid", nil, uint32(unsafe.Offsetof(Widget{}.Dashboardid)), kInt},
-	{"i", nil, uint32(unsafe.Offsetof(Widget{}.I)), kStr},
-	{"w", nil, uint32(unsafe.Offsetof(Widget{}.W)), kInt},
-	{"h", nil, uint32(unsafe.Offsetof(Widget{}.H)), kInt},
-	{"x", nil, uint32(unsafe.Offsetof(Widget{}.X)), kInt},
-	{"y", nil, uint32(unsafe.Offsetof(Widget{}.Y)), kInt},
-	{"title", nil, uint32(unsafe.Offsetof(Widget{}.Title)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(Widget{}.Type)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(Widget{}.ReportID)), kInt},
-	{"counter_type", nil, uint32(unsafe.Offsetof(Widget{}.CounterType)), kInt},
-	{"count_format_type", nil, uint32(unsafe.Offsetof(Widget{}.CountFormatType)), kInt},
-	{"column_name", nil, uint32(unsafe.Offsetof(Widget{}.ColumnName)), kStr},
-	{"ticketarea_id", nil, uint32(unsafe.Offsetof(Widget{}.TicketareaID)), kInt},
-	{"view_type", nil, uint32(unsafe.Offsetof(Widget{}.ViewType)), kStr},
-	{"filter_id", nil, uint32(unsafe.Offsetof(Widget{}.FilterID)), kInt},
-	{"tree_id", nil, uint32(unsafe.Offsetof(Widget{}.TreeID)), kInt},
-	{"tree_id2", nil, uint32(unsafe.Offsetof(Widget{}.TreeId2)), kInt},
-	{"columns_id", nil, uint32(unsafe.Offsetof(Widget{}.ColumnsID)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(Widget{}.PageSize)), kInt},
-	{"custom_html", nil, uint32(unsafe.Offsetof(Widget{}.CustomHTML)), kStr},
-	{"custom_html_translated", nil, uint32(unsafe.Offsetof(Widget{}.CustomHTMLTranslated)), kStr},
-	{"style", nil, uint32(unsafe.Offsetof(Widget{}.Style)), kInt},
-	{"custom_css", nil, uint32(unsafe.Offsetof(Widget{}.CustomCSS)), kStr},
-	{"initialcolour", nil, uint32(unsafe.Offsetof(Widget{}.Initialcolour)), kStr},
-	{"changedcolour", nil, uint32(unsafe.Offsetof(Widget{}.Changedcolour)), kStr},
-	{"thresholdvalue", nil, uint32(unsafe.Offsetof(Widget{}.Thresholdvalue)), kF64},
-	{"colourchangerule", nil, uint32(unsafe.Offsetof(Widget{}.Colourchangerule)), kInt},
-	{"override_drilldown_report_id", nil, uint32(unsafe.Offsetof(Widget{}.OverrideDrilldownReportID)), kInt},
-	{"default_currency_symbol", nil, uint32(unsafe.Offsetof(Widget{}.DefaultCurrencySymbol)), kStr},
-	{"relation", nil, uint32(unsafe.Offsetof(Widget{}.Relation)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(Widget{}.FieldID)), kInt},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(Widget{}.OutcomeID)), kInt},
-	{"field_columns", nil, uint32(unsafe.Offsetof(Widget{}.FieldColumns)), kInt},
-	{"mode", nil, uint32(unsafe.Offsetof(Widget{}.Mode)), kStr},
-	{"actions", &dectTOutcome, uint32(unsafe.Offsetof(Widget{}.Actions)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(Widget{}.Warning)), kStr},
-	{"open_report_in_new_tab", nil, uint32(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), kBool},
-	{"display_type", nil, uint32(unsafe.Offsetof(Widget{}.DisplayType)), kInt},
-}, sorted: []uint16{36, 35, 25, 27, 12, 18, 11, 10, 23, 20, 21, 1, 29, 38, 33, 31, 15, 4, 2, 0, 24, 34, 37, 32, 28, 19, 30, 9, 22, 26, 13, 7, 16, 17, 8, 14, 3, 5, 6}}
+var dectWidget = decTable{names: "iddashboardidiwhxytitletypereport_idcounter_typecount_format_typecolumn_nametick" +
+	"etarea_idview_typefilter_idtree_idtree_id2columns_idpage_sizecustom_htmlcustom_h" +
+	"tml_translatedstylecustom_cssinitialcolourchangedcolourthresholdvaluecolourchang" +
+	"eruleoverride_drilldown_report_iddefault_currency_symbolrelationfield_idoutcome_" +
+	"idfield_columnsmodeactions_warningopen_report_in_new_tabdisplay_type",
+	extra: unsafe.Offsetof(Widget{}.Extra), size: unsafe.Sizeof(Widget{}), grow: growWidget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Widget{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Widget{}.Dashboardid)), 11, kInt},                 // "dashboardid"
+		{nil, 13, uint16(unsafe.Offsetof(Widget{}.I)), 1, kStr},                           // "i"
+		{nil, 14, uint16(unsafe.Offsetof(Widget{}.W)), 1, kInt},                           // "w"
+		{nil, 15, uint16(unsafe.Offsetof(Widget{}.H)), 1, kInt},                           // "h"
+		{nil, 16, uint16(unsafe.Offsetof(Widget{}.X)), 1, kInt},                           // "x"
+		{nil, 17, uint16(unsafe.Offsetof(Widget{}.Y)), 1, kInt},                           // "y"
+		{nil, 18, uint16(unsafe.Offsetof(Widget{}.Title)), 5, kStr},                       // "title"
+		{nil, 23, uint16(unsafe.Offsetof(Widget{}.Type)), 4, kInt},                        // "type"
+		{nil, 27, uint16(unsafe.Offsetof(Widget{}.ReportID)), 9, kInt},                    // "report_id"
+		{nil, 36, uint16(unsafe.Offsetof(Widget{}.CounterType)), 12, kInt},                // "counter_type"
+		{nil, 48, uint16(unsafe.Offsetof(Widget{}.CountFormatType)), 17, kInt},            // "count_format_type"
+		{nil, 65, uint16(unsafe.Offsetof(Widget{}.ColumnName)), 11, kStr},                 // "column_name"
+		{nil, 76, uint16(unsafe.Offsetof(Widget{}.TicketareaID)), 13, kInt},               // "ticketarea_id"
+		{nil, 89, uint16(unsafe.Offsetof(Widget{}.ViewType)), 9, kStr},                    // "view_type"
+		{nil, 98, uint16(unsafe.Offsetof(Widget{}.FilterID)), 9, kInt},                    // "filter_id"
+		{nil, 107, uint16(unsafe.Offsetof(Widget{}.TreeID)), 7, kInt},                     // "tree_id"
+		{nil, 114, uint16(unsafe.Offsetof(Widget{}.TreeId2)), 8, kInt},                    // "tree_id2"
+		{nil, 122, uint16(unsafe.Offsetof(Widget{}.ColumnsID)), 10, kInt},                 // "columns_id"
+		{nil, 132, uint16(unsafe.Offsetof(Widget{}.PageSize)), 9, kInt},                   // "page_size"
+		{nil, 141, uint16(unsafe.Offsetof(Widget{}.CustomHTML)), 11, kStr},                // "custom_html"
+		{nil, 152, uint16(unsafe.Offsetof(Widget{}.CustomHTMLTranslated)), 22, kStr},      // "custom_html_translated"
+		{nil, 174, uint16(unsafe.Offsetof(Widget{}.Style)), 5, kInt},                      // "style"
+		{nil, 179, uint16(unsafe.Offsetof(Widget{}.CustomCSS)), 10, kStr},                 // "custom_css"
+		{nil, 189, uint16(unsafe.Offsetof(Widget{}.Initialcolour)), 13, kStr},             // "initialcolour"
+		{nil, 202, uint16(unsafe.Offsetof(Widget{}.Changedcolour)), 13, kStr},             // "changedcolour"
+		{nil, 215, uint16(unsafe.Offsetof(Widget{}.Thresholdvalue)), 14, kF64},            // "thresholdvalue"
+		{nil, 229, uint16(unsafe.Offsetof(Widget{}.Colourchangerule)), 16, kInt},          // "colourchangerule"
+		{nil, 245, uint16(unsafe.Offsetof(Widget{}.OverrideDrilldownReportID)), 28, kInt}, // "override_drilldown_report_id"
+		{nil, 273, uint16(unsafe.Offsetof(Widget{}.DefaultCurrencySymbol)), 23, kStr},     // "default_currency_symbol"
+		{nil, 296, uint16(unsafe.Offsetof(Widget{}.Relation)), 8, kInt},                   // "relation"
+		{nil, 304, uint16(unsafe.Offsetof(Widget{}.FieldID)), 8, kInt},                    // "field_id"
+		{nil, 312, uint16(unsafe.Offsetof(Widget{}.OutcomeID)), 10, kInt},                 // "outcome_id"
+		{nil, 322, uint16(unsafe.Offsetof(Widget{}.FieldColumns)), 13, kInt},              // "field_columns"
+		{nil, 335, uint16(unsafe.Offsetof(Widget{}.Mode)), 4, kStr},                       // "mode"
+		{&dectTOutcome, 339, uint16(unsafe.Offsetof(Widget{}.Actions)), 7, kMany},         // "actions"
+		{nil, 346, uint16(unsafe.Offsetof(Widget{}.Warning)), 8, kStr},                    // "_warning"
+		{nil, 354, uint16(unsafe.Offsetof(Widget{}.OpenReportInNewTab)), 22, kBool},       // "open_report_in_new_tab"
+		{nil, 376, uint16(unsafe.Offsetof(Widget{}.DisplayType)), 12, kInt},               // "display_type"
+	}, sorted: []uint16{36, 35, 25, 27, 12, 18, 11, 10, 23, 20, 21, 1, 29, 38, 33, 31, 15, 4, 2, 0, 24, 34, 37, 32, 28, 19, 30, 9, 22, 26, 13, 7, 16, 17, 8, 14, 3, 5, 6}}
 
 func (m *Widget) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWidget }
 

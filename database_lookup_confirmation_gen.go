@@ -142,14 +142,15 @@ func growPartsLookupConfirmation(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPartsLookupConfirmation = decTable{extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), grow: growPartsLookupConfirmation, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), kInt},
-	{"database_lookup_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), kInt},
-	{"form_id", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.FormID)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.Value)), kInt},
-	{"lookup_values", nil, uint32(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), kStr},
-}, sorted: []uint16{1, 3, 0, 5, 2, 4}}
+var dectPartsLookupConfirmation = decTable{names: "iddatabase_lookup_idticket_idform_idvaluelookup_values",
+	extra: unsafe.Offsetof(PartsLookupConfirmation{}.Extra), size: unsafe.Sizeof(PartsLookupConfirmation{}), grow: growPartsLookupConfirmation, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.DatabaseLookupID)), 18, kInt}, // "database_lookup_id"
+		{nil, 20, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.TicketID)), 9, kInt},         // "ticket_id"
+		{nil, 29, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.FormID)), 7, kStr},           // "form_id"
+		{nil, 36, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.Value)), 5, kInt},            // "value"
+		{nil, 41, uint16(unsafe.Offsetof(PartsLookupConfirmation{}.LookupValues)), 13, kStr},    // "lookup_values"
+	}, sorted: []uint16{1, 3, 0, 5, 2, 4}}
 
 func (m *PartsLookupConfirmation) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPartsLookupConfirmation

@@ -642,62 +642,71 @@ func growPartsLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPartsLookup = decTable{extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), grow: growPartsLookup, fields: []decField{
-	{"lookup_value_obj", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), kRaw},
-	{"id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(PartsLookup{}.Name)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(PartsLookup{}.Use)), kInt},
-	{"active", nil, uint32(unsafe.Offsetof(PartsLookup{}.Active)), kBool},
-	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.FieldName)), kStr},
-	{"table_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.TableID)), kInt},
-	{"table_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.TableName)), kStr},
-	{"sql_user", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLUser)), kStr},
-	{"sql_new_password", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLNewPassword)), kStr},
-	{"sql_server", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLServer)), kStr},
-	{"sql_database", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLDatabase)), kStr},
-	{"sql_script", nil, uint32(unsafe.Offsetof(PartsLookup{}.SQLScript)), kStr},
-	{"key_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.KeyField)), kStr},
-	{"lookup_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupField)), kStr},
-	{"itemdesc1_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc1Field)), kStr},
-	{"itemdesc2_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc2Field)), kStr},
-	{"itemdesc3_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.Itemdesc3Field)), kStr},
-	{"itemvalue_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.ItemvalueField)), kStr},
-	{"matchedhint", nil, uint32(unsafe.Offsetof(PartsLookup{}.Matchedhint)), kStr},
-	{"notmatchedhint", nil, uint32(unsafe.Offsetof(PartsLookup{}.Notmatchedhint)), kStr},
-	{"lookuponrefresh", nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookuponrefresh)), kBool},
-	{"messagestring_user", nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringUser)), kStr},
-	{"messagestring_agent", nil, uint32(unsafe.Offsetof(PartsLookup{}.MessagestringAgent)), kStr},
-	{"showmessagetouseroragent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), kInt},
-	{"messagerequiresconfirmationuser", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), kBool},
-	{"messagerequiresconfirmationagent", nil, uint32(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), kBool},
-	{"fields", &dectPartsLookupField, uint32(unsafe.Offsetof(PartsLookup{}.Fields)), kMany},
-	{"field_mappings", &dectPartsLookupMapping, uint32(unsafe.Offsetof(PartsLookup{}.FieldMappings)), kMany},
-	{"agent_mappings", &dectTechPartsLookup, uint32(unsafe.Offsetof(PartsLookup{}.AgentMappings)), kMany},
-	{"run", nil, uint32(unsafe.Offsetof(PartsLookup{}.Run)), kBool},
-	{"lookup_value", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupValue)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(PartsLookup{}.Customfields)), kMany},
-	{"lookup", &dectPartsLookupResult, uint32(unsafe.Offsetof(PartsLookup{}.Lookup)), kOne},
-	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookup{}.Warning)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ClientID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.SiteID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.UserID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.TicketID)), kInt},
-	{"lookupconnectiontype", nil, uint32(unsafe.Offsetof(PartsLookup{}.Lookupconnectiontype)), kInt},
-	{"lookup_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupType)), kInt},
-	{"lookup_type_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupTypeName)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.ContractID)), kInt},
-	{"certificate_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateID)), kInt},
-	{"certificate_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.CertificateName)), kStr},
-	{"allowmultipleresults", nil, uint32(unsafe.Offsetof(PartsLookup{}.Allowmultipleresults)), kBool},
-	{"lookup_field_id", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldID)), kInt},
-	{"lookup_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.LookupFieldName)), kStr},
-	{"outcome_mapped_field", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedField)), kInt},
-	{"outcome_mapped_field_name", nil, uint32(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), kStr},
-	{"invert_outcome_mapped_result", nil, uint32(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), kBool},
-	{"trigger_type", nil, uint32(unsafe.Offsetof(PartsLookup{}.TriggerType)), kInt},
-	{"rules", nil, uint32(unsafe.Offsetof(PartsLookup{}.Rules)), kLazyList},
-}, sorted: []uint16{35, 4, 30, 46, 44, 45, 36, 43, 33, 5, 29, 6, 28, 1, 51, 16, 17, 18, 19, 14, 34, 15, 47, 48, 41, 42, 32, 0, 40, 22, 20, 27, 26, 24, 23, 2, 21, 49, 50, 53, 31, 25, 37, 12, 10, 13, 11, 9, 7, 8, 39, 52, 3, 38}}
+var dectPartsLookup = decTable{names: "lookup_value_objidnameuseactivefield_idfield_nametable_idtable_namesql_usersql_n" +
+	"ew_passwordsql_serversql_databasesql_scriptkey_fieldlookup_fielditemdesc1_fieldi" +
+	"temdesc2_fielditemdesc3_fielditemvalue_fieldmatchedhintnotmatchedhintlookuponref" +
+	"reshmessagestring_usermessagestring_agentshowmessagetouseroragentmessagerequires" +
+	"confirmationusermessagerequiresconfirmationagentfieldsfield_mappingsagent_mappin" +
+	"gsrunlookup_valuecustomfieldslookup_warningclient_idsite_iduser_idticket_idlooku" +
+	"pconnectiontypelookup_typelookup_type_namecontract_idcertificate_idcertificate_n" +
+	"ameallowmultipleresultslookup_field_idlookup_field_nameoutcome_mapped_fieldoutco" +
+	"me_mapped_field_nameinvert_outcome_mapped_resulttrigger_typerules",
+	extra: unsafe.Offsetof(PartsLookup{}.Extra), size: unsafe.Sizeof(PartsLookup{}), grow: growPartsLookup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PartsLookup{}.LookupValueObj)), 16, kRaw},                       // "lookup_value_obj"
+		{nil, 16, uint16(unsafe.Offsetof(PartsLookup{}.ID)), 2, kInt},                                   // "id"
+		{nil, 18, uint16(unsafe.Offsetof(PartsLookup{}.Name)), 4, kStr},                                 // "name"
+		{nil, 22, uint16(unsafe.Offsetof(PartsLookup{}.Use)), 3, kInt},                                  // "use"
+		{nil, 25, uint16(unsafe.Offsetof(PartsLookup{}.Active)), 6, kBool},                              // "active"
+		{nil, 31, uint16(unsafe.Offsetof(PartsLookup{}.FieldID)), 8, kInt},                              // "field_id"
+		{nil, 39, uint16(unsafe.Offsetof(PartsLookup{}.FieldName)), 10, kStr},                           // "field_name"
+		{nil, 49, uint16(unsafe.Offsetof(PartsLookup{}.TableID)), 8, kInt},                              // "table_id"
+		{nil, 57, uint16(unsafe.Offsetof(PartsLookup{}.TableName)), 10, kStr},                           // "table_name"
+		{nil, 67, uint16(unsafe.Offsetof(PartsLookup{}.SQLUser)), 8, kStr},                              // "sql_user"
+		{nil, 75, uint16(unsafe.Offsetof(PartsLookup{}.SQLNewPassword)), 16, kStr},                      // "sql_new_password"
+		{nil, 91, uint16(unsafe.Offsetof(PartsLookup{}.SQLServer)), 10, kStr},                           // "sql_server"
+		{nil, 101, uint16(unsafe.Offsetof(PartsLookup{}.SQLDatabase)), 12, kStr},                        // "sql_database"
+		{nil, 113, uint16(unsafe.Offsetof(PartsLookup{}.SQLScript)), 10, kStr},                          // "sql_script"
+		{nil, 123, uint16(unsafe.Offsetof(PartsLookup{}.KeyField)), 9, kStr},                            // "key_field"
+		{nil, 132, uint16(unsafe.Offsetof(PartsLookup{}.LookupField)), 12, kStr},                        // "lookup_field"
+		{nil, 144, uint16(unsafe.Offsetof(PartsLookup{}.Itemdesc1Field)), 15, kStr},                     // "itemdesc1_field"
+		{nil, 159, uint16(unsafe.Offsetof(PartsLookup{}.Itemdesc2Field)), 15, kStr},                     // "itemdesc2_field"
+		{nil, 174, uint16(unsafe.Offsetof(PartsLookup{}.Itemdesc3Field)), 15, kStr},                     // "itemdesc3_field"
+		{nil, 189, uint16(unsafe.Offsetof(PartsLookup{}.ItemvalueField)), 15, kStr},                     // "itemvalue_field"
+		{nil, 204, uint16(unsafe.Offsetof(PartsLookup{}.Matchedhint)), 11, kStr},                        // "matchedhint"
+		{nil, 215, uint16(unsafe.Offsetof(PartsLookup{}.Notmatchedhint)), 14, kStr},                     // "notmatchedhint"
+		{nil, 229, uint16(unsafe.Offsetof(PartsLookup{}.Lookuponrefresh)), 15, kBool},                   // "lookuponrefresh"
+		{nil, 244, uint16(unsafe.Offsetof(PartsLookup{}.MessagestringUser)), 18, kStr},                  // "messagestring_user"
+		{nil, 262, uint16(unsafe.Offsetof(PartsLookup{}.MessagestringAgent)), 19, kStr},                 // "messagestring_agent"
+		{nil, 281, uint16(unsafe.Offsetof(PartsLookup{}.Showmessagetouseroragent)), 24, kInt},           // "showmessagetouseroragent"
+		{nil, 305, uint16(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationuser)), 31, kBool},   // "messagerequiresconfirmationuser"
+		{nil, 336, uint16(unsafe.Offsetof(PartsLookup{}.Messagerequiresconfirmationagent)), 32, kBool},  // "messagerequiresconfirmationagent"
+		{&dectPartsLookupField, 368, uint16(unsafe.Offsetof(PartsLookup{}.Fields)), 6, kMany},           // "fields"
+		{&dectPartsLookupMapping, 374, uint16(unsafe.Offsetof(PartsLookup{}.FieldMappings)), 14, kMany}, // "field_mappings"
+		{&dectTechPartsLookup, 388, uint16(unsafe.Offsetof(PartsLookup{}.AgentMappings)), 14, kMany},    // "agent_mappings"
+		{nil, 402, uint16(unsafe.Offsetof(PartsLookup{}.Run)), 3, kBool},                                // "run"
+		{nil, 405, uint16(unsafe.Offsetof(PartsLookup{}.LookupValue)), 12, kStr},                        // "lookup_value"
+		{&dectCustomField, 417, uint16(unsafe.Offsetof(PartsLookup{}.Customfields)), 12, kMany},         // "customfields"
+		{&dectPartsLookupResult, 429, uint16(unsafe.Offsetof(PartsLookup{}.Lookup)), 6, kOne},           // "lookup"
+		{nil, 435, uint16(unsafe.Offsetof(PartsLookup{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 443, uint16(unsafe.Offsetof(PartsLookup{}.ClientID)), 9, kInt},                            // "client_id"
+		{nil, 452, uint16(unsafe.Offsetof(PartsLookup{}.SiteID)), 7, kInt},                              // "site_id"
+		{nil, 459, uint16(unsafe.Offsetof(PartsLookup{}.UserID)), 7, kInt},                              // "user_id"
+		{nil, 466, uint16(unsafe.Offsetof(PartsLookup{}.TicketID)), 9, kInt},                            // "ticket_id"
+		{nil, 475, uint16(unsafe.Offsetof(PartsLookup{}.Lookupconnectiontype)), 20, kInt},               // "lookupconnectiontype"
+		{nil, 495, uint16(unsafe.Offsetof(PartsLookup{}.LookupType)), 11, kInt},                         // "lookup_type"
+		{nil, 506, uint16(unsafe.Offsetof(PartsLookup{}.LookupTypeName)), 16, kStr},                     // "lookup_type_name"
+		{nil, 522, uint16(unsafe.Offsetof(PartsLookup{}.ContractID)), 11, kInt},                         // "contract_id"
+		{nil, 533, uint16(unsafe.Offsetof(PartsLookup{}.CertificateID)), 14, kInt},                      // "certificate_id"
+		{nil, 547, uint16(unsafe.Offsetof(PartsLookup{}.CertificateName)), 16, kStr},                    // "certificate_name"
+		{nil, 563, uint16(unsafe.Offsetof(PartsLookup{}.Allowmultipleresults)), 20, kBool},              // "allowmultipleresults"
+		{nil, 583, uint16(unsafe.Offsetof(PartsLookup{}.LookupFieldID)), 15, kInt},                      // "lookup_field_id"
+		{nil, 598, uint16(unsafe.Offsetof(PartsLookup{}.LookupFieldName)), 17, kStr},                    // "lookup_field_name"
+		{nil, 615, uint16(unsafe.Offsetof(PartsLookup{}.OutcomeMappedField)), 20, kInt},                 // "outcome_mapped_field"
+		{nil, 635, uint16(unsafe.Offsetof(PartsLookup{}.OutcomeMappedFieldName)), 25, kStr},             // "outcome_mapped_field_name"
+		{nil, 660, uint16(unsafe.Offsetof(PartsLookup{}.InvertOutcomeMappedResult)), 28, kBool},         // "invert_outcome_mapped_result"
+		{nil, 688, uint16(unsafe.Offsetof(PartsLookup{}.TriggerType)), 12, kInt},                        // "trigger_type"
+		{nil, 700, uint16(unsafe.Offsetof(PartsLookup{}.Rules)), 5, kLazyList},                          // "rules"
+	}, sorted: []uint16{35, 4, 30, 46, 44, 45, 36, 43, 33, 5, 29, 6, 28, 1, 51, 16, 17, 18, 19, 14, 34, 15, 47, 48, 41, 42, 32, 0, 40, 22, 20, 27, 26, 24, 23, 2, 21, 49, 50, 53, 31, 25, 37, 12, 10, 13, 11, 9, 7, 8, 39, 52, 3, 38}}
 
 func (m *PartsLookup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPartsLookup
@@ -852,15 +861,16 @@ func growPartsLookupMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPartsLookupMapping = decTable{extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), grow: growPartsLookupMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.ID)), kInt},
-	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.FieldName)), kStr},
-	{"lookup_field", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.LookupField)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Type)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupMapping{}.Warning)), kStr},
-}, sorted: []uint16{6, 2, 3, 0, 4, 1, 5}}
+var dectPartsLookupMapping = decTable{names: "idlookup_profile_idfield_idfield_namelookup_fieldtype_warning",
+	extra: unsafe.Offsetof(PartsLookupMapping{}.Extra), size: unsafe.Sizeof(PartsLookupMapping{}), grow: growPartsLookupMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PartsLookupMapping{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PartsLookupMapping{}.LookupProfileID)), 17, kInt}, // "lookup_profile_id"
+		{nil, 19, uint16(unsafe.Offsetof(PartsLookupMapping{}.FieldID)), 8, kInt},         // "field_id"
+		{nil, 27, uint16(unsafe.Offsetof(PartsLookupMapping{}.FieldName)), 10, kStr},      // "field_name"
+		{nil, 37, uint16(unsafe.Offsetof(PartsLookupMapping{}.LookupField)), 12, kStr},    // "lookup_field"
+		{nil, 49, uint16(unsafe.Offsetof(PartsLookupMapping{}.Type)), 4, kStr},            // "type"
+		{nil, 53, uint16(unsafe.Offsetof(PartsLookupMapping{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{6, 2, 3, 0, 4, 1, 5}}
 
 func (m *PartsLookupMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPartsLookupMapping
@@ -958,14 +968,15 @@ func growTechPartsLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTechPartsLookup = decTable{extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), grow: growTechPartsLookup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.ID)), kInt},
-	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.AgentName)), kStr},
-	{"lookup_value", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.LookupValue)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TechPartsLookup{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
+var dectTechPartsLookup = decTable{names: "idlookup_profile_idagent_idagent_namelookup_value_warning",
+	extra: unsafe.Offsetof(TechPartsLookup{}.Extra), size: unsafe.Sizeof(TechPartsLookup{}), grow: growTechPartsLookup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TechPartsLookup{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TechPartsLookup{}.LookupProfileID)), 17, kInt}, // "lookup_profile_id"
+		{nil, 19, uint16(unsafe.Offsetof(TechPartsLookup{}.AgentID)), 8, kInt},         // "agent_id"
+		{nil, 27, uint16(unsafe.Offsetof(TechPartsLookup{}.AgentName)), 10, kStr},      // "agent_name"
+		{nil, 37, uint16(unsafe.Offsetof(TechPartsLookup{}.LookupValue)), 12, kStr},    // "lookup_value"
+		{nil, 49, uint16(unsafe.Offsetof(TechPartsLookup{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
 func (m *TechPartsLookup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTechPartsLookup

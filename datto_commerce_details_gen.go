@@ -260,24 +260,28 @@ func growDattoCommerceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDattoCommerceDetails = decTable{extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), grow: growDattoCommerceDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ID)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.URL)), kStr},
-	{"new_api_key", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), kStr},
-	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Halointegratorenabled)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), kStr},
-	{"item_group", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), kInt},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), kStr},
-	{"customer_field_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), kMany},
-	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), kMany},
-	{"quote_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), kMany},
-	{"create_items_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), kBool},
-	{"product_supplier_on_import", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), kBool},
-	{"sostatustoimport", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), kStr},
-	{"sostatustoimport_list", &dectKeyPair2, uint32(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), kStr},
-}, sorted: []uint16{15, 11, 8, 5, 4, 3, 0, 6, 9, 7, 2, 12, 10, 13, 14, 1}}
+var dectDattoCommerceDetails = decTable{names: "idurlnew_api_keyhalointegratorenabledhalointegrator_lastsynchalointegrator_laste" +
+	"rroritem_groupitem_group_namecustomer_field_mappingsitem_group_mappingsquote_sta" +
+	"tus_mappingscreate_items_on_importproduct_supplier_on_importsostatustoimportsost" +
+	"atustoimport_list_warning",
+	extra: unsafe.Offsetof(DattoCommerceDetails{}.Extra), size: unsafe.Sizeof(DattoCommerceDetails{}), grow: growDattoCommerceDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DattoCommerceDetails{}.ID)), 2, kInt},                                                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DattoCommerceDetails{}.URL)), 3, kStr},                                                // "url"
+		{nil, 5, uint16(unsafe.Offsetof(DattoCommerceDetails{}.NewAPIKey)), 11, kStr},                                         // "new_api_key"
+		{nil, 16, uint16(unsafe.Offsetof(DattoCommerceDetails{}.Halointegratorenabled)), 21, kBool},                           // "halointegratorenabled"
+		{nil, 37, uint16(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLastsync)), 23, kTime},                          // "halointegrator_lastsync"
+		{nil, 60, uint16(unsafe.Offsetof(DattoCommerceDetails{}.HalointegratorLasterror)), 24, kStr},                          // "halointegrator_lasterror"
+		{nil, 84, uint16(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroup)), 10, kInt},                                        // "item_group"
+		{nil, 94, uint16(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupName)), 15, kStr},                                    // "item_group_name"
+		{&dectIntegrationFieldMapping, 109, uint16(unsafe.Offsetof(DattoCommerceDetails{}.CustomerFieldMappings)), 23, kMany}, // "customer_field_mappings"
+		{&dectExternalLinkList, 132, uint16(unsafe.Offsetof(DattoCommerceDetails{}.ItemGroupMappings)), 19, kMany},            // "item_group_mappings"
+		{&dectIntegrationFieldMapping, 151, uint16(unsafe.Offsetof(DattoCommerceDetails{}.QuoteStatusMappings)), 21, kMany},   // "quote_status_mappings"
+		{nil, 172, uint16(unsafe.Offsetof(DattoCommerceDetails{}.CreateItemsOnImport)), 22, kBool},                            // "create_items_on_import"
+		{nil, 194, uint16(unsafe.Offsetof(DattoCommerceDetails{}.ProductSupplierOnImport)), 26, kBool},                        // "product_supplier_on_import"
+		{nil, 220, uint16(unsafe.Offsetof(DattoCommerceDetails{}.Sostatustoimport)), 16, kStr},                                // "sostatustoimport"
+		{&dectKeyPair2, 236, uint16(unsafe.Offsetof(DattoCommerceDetails{}.SostatustoimportList)), 21, kMany},                 // "sostatustoimport_list"
+		{nil, 257, uint16(unsafe.Offsetof(DattoCommerceDetails{}.Warning)), 8, kStr},                                          // "_warning"
+	}, sorted: []uint16{15, 11, 8, 5, 4, 3, 0, 6, 9, 7, 2, 12, 10, 13, 14, 1}}
 
 func (m *DattoCommerceDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDattoCommerceDetails

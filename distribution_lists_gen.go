@@ -212,21 +212,23 @@ func growDistributionLists(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDistributionLists = decTable{extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), grow: growDistributionLists, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DistributionLists{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DistributionLists{}.Name)), kStr},
-	{"desc", nil, uint32(unsafe.Offsetof(DistributionLists{}.Desc)), kStr},
-	{"mailbox_from", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), kInt},
-	{"mailbox_replyto", nil, uint32(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), kStr},
-	{"users", nil, uint32(unsafe.Offsetof(DistributionLists{}.Users)), kLazyList},
-	{"members", &dectDistributionListsUser, uint32(unsafe.Offsetof(DistributionLists{}.Members)), kMany},
-	{"addtheseusers", nil, uint32(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), kLazyList},
-	{"removetheseusers", nil, uint32(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), kLazyList},
-	{"users_count", nil, uint32(unsafe.Offsetof(DistributionLists{}.UsersCount)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(DistributionLists{}.Isimport)), kStr},
-	{"_importtype", nil, uint32(unsafe.Offsetof(DistributionLists{}.Importtype)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(DistributionLists{}.Warning)), kStr},
-}, sorted: []uint16{11, 10, 12, 7, 2, 0, 3, 4, 6, 1, 8, 5, 9}}
+var dectDistributionLists = decTable{names: "idnamedescmailbox_frommailbox_replytousersmembersaddtheseusersremovetheseusersus" +
+	"ers_count_isimport_importtype_warning",
+	extra: unsafe.Offsetof(DistributionLists{}.Extra), size: unsafe.Sizeof(DistributionLists{}), grow: growDistributionLists, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DistributionLists{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DistributionLists{}.Name)), 4, kStr},                             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(DistributionLists{}.Desc)), 4, kStr},                             // "desc"
+		{nil, 10, uint16(unsafe.Offsetof(DistributionLists{}.MailboxFrom)), 12, kInt},                    // "mailbox_from"
+		{nil, 22, uint16(unsafe.Offsetof(DistributionLists{}.MailboxReplyto)), 15, kStr},                 // "mailbox_replyto"
+		{nil, 37, uint16(unsafe.Offsetof(DistributionLists{}.Users)), 5, kLazyList},                      // "users"
+		{&dectDistributionListsUser, 42, uint16(unsafe.Offsetof(DistributionLists{}.Members)), 7, kMany}, // "members"
+		{nil, 49, uint16(unsafe.Offsetof(DistributionLists{}.Addtheseusers)), 13, kLazyList},             // "addtheseusers"
+		{nil, 62, uint16(unsafe.Offsetof(DistributionLists{}.Removetheseusers)), 16, kLazyList},          // "removetheseusers"
+		{nil, 78, uint16(unsafe.Offsetof(DistributionLists{}.UsersCount)), 11, kInt},                     // "users_count"
+		{nil, 89, uint16(unsafe.Offsetof(DistributionLists{}.Isimport)), 9, kStr},                        // "_isimport"
+		{nil, 98, uint16(unsafe.Offsetof(DistributionLists{}.Importtype)), 11, kStr},                     // "_importtype"
+		{nil, 109, uint16(unsafe.Offsetof(DistributionLists{}.Warning)), 8, kStr},                        // "_warning"
+	}, sorted: []uint16{11, 10, 12, 7, 2, 0, 3, 4, 6, 1, 8, 5, 9}}
 
 func (m *DistributionLists) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDistributionLists
@@ -340,15 +342,16 @@ func growDistributionListsUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDistributionListsUser = decTable{extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), grow: growDistributionListsUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.ID)), kInt},
-	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.UserID)), kInt},
-	{"email", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.Email)), kStr},
-	{"phone_extn", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneExtn)), kStr},
-	{"phone_mobile", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile)), kStr},
-	{"phone_mobile2", nil, uint32(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), kStr},
-}, sorted: []uint16{1, 3, 0, 4, 5, 6, 2}}
+var dectDistributionListsUser = decTable{names: "iddistributionlists_iduser_idemailphone_extnphone_mobilephone_mobile2",
+	extra: unsafe.Offsetof(DistributionListsUser{}.Extra), size: unsafe.Sizeof(DistributionListsUser{}), grow: growDistributionListsUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DistributionListsUser{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DistributionListsUser{}.DistributionlistsID)), 20, kInt}, // "distributionlists_id"
+		{nil, 22, uint16(unsafe.Offsetof(DistributionListsUser{}.UserID)), 7, kInt},              // "user_id"
+		{nil, 29, uint16(unsafe.Offsetof(DistributionListsUser{}.Email)), 5, kStr},               // "email"
+		{nil, 34, uint16(unsafe.Offsetof(DistributionListsUser{}.PhoneExtn)), 10, kStr},          // "phone_extn"
+		{nil, 44, uint16(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile)), 12, kStr},        // "phone_mobile"
+		{nil, 56, uint16(unsafe.Offsetof(DistributionListsUser{}.PhoneMobile2)), 13, kStr},       // "phone_mobile2"
+	}, sorted: []uint16{1, 3, 0, 4, 5, 6, 2}}
 
 func (m *DistributionListsUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDistributionListsUser

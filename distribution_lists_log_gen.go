@@ -218,18 +218,20 @@ func growDistributionListsLog(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDistributionListsLog = decTable{extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), grow: growDistributionListsLog, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ID)), kInt},
-	{"distributionlists_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.AgentID)), kInt},
-	{"action", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Action)), kInt},
-	{"datetime", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Datetime)), kTime},
-	{"emailsubject", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailsubject)), kStr},
-	{"emailbody", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.Emailbody)), kStr},
-	{"action_desc", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.ActionDesc)), kStr},
-	{"user_name", nil, uint32(unsafe.Offsetof(DistributionListsLog{}.UserName)), kStr},
-}, sorted: []uint16{4, 8, 3, 5, 1, 7, 6, 0, 2, 9}}
+var dectDistributionListsLog = decTable{names: "iddistributionlists_iduser_idagent_idactiondatetimeemailsubjectemailbodyaction_d" +
+	"escuser_name",
+	extra: unsafe.Offsetof(DistributionListsLog{}.Extra), size: unsafe.Sizeof(DistributionListsLog{}), grow: growDistributionListsLog, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DistributionListsLog{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DistributionListsLog{}.DistributionlistsID)), 20, kInt}, // "distributionlists_id"
+		{nil, 22, uint16(unsafe.Offsetof(DistributionListsLog{}.UserID)), 7, kInt},              // "user_id"
+		{nil, 29, uint16(unsafe.Offsetof(DistributionListsLog{}.AgentID)), 8, kInt},             // "agent_id"
+		{nil, 37, uint16(unsafe.Offsetof(DistributionListsLog{}.Action)), 6, kInt},              // "action"
+		{nil, 43, uint16(unsafe.Offsetof(DistributionListsLog{}.Datetime)), 8, kTime},           // "datetime"
+		{nil, 51, uint16(unsafe.Offsetof(DistributionListsLog{}.Emailsubject)), 12, kStr},       // "emailsubject"
+		{nil, 63, uint16(unsafe.Offsetof(DistributionListsLog{}.Emailbody)), 9, kStr},           // "emailbody"
+		{nil, 72, uint16(unsafe.Offsetof(DistributionListsLog{}.ActionDesc)), 11, kStr},         // "action_desc"
+		{nil, 83, uint16(unsafe.Offsetof(DistributionListsLog{}.UserName)), 9, kStr},            // "user_name"
+	}, sorted: []uint16{4, 8, 3, 5, 1, 7, 6, 0, 2, 9}}
 
 func (m *DistributionListsLog) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDistributionListsLog

@@ -473,48 +473,57 @@ func growDynatraceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDynatraceDetails = decTable{extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), grow: growDynatraceDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.URL)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationMethod)), kBool},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"host_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), kMany},
-	{"service_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), kStr},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), kMany},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.Warning)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.GUID)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.AssettypeField)), kStr},
-	{"webhook_username", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookUsername)), kStr},
-	{"new_webhook_password", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPassword)), kStr},
-	{"webhook_salt", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookSalt)), kStr},
-	{"webhook_iterations", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.WebhookIterations)), kInt},
-	{"enable_alerts", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.EnableAlerts)), kBool},
-	{"ticket_type", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketType)), kInt},
-	{"ticket_type_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketTypeName)), kStr},
-	{"ticket_user", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUser)), kInt},
-	{"ticket_user_name", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.TicketUserName)), kStr},
-	{"new_webhook_password_method", nil, uint32(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), kBool},
-}, sorted: []uint16{23, 9, 10, 28, 29, 26, 27, 5, 6, 7, 8, 19, 20, 22, 21, 34, 14, 24, 17, 18, 11, 0, 15, 16, 25, 1, 3, 4, 31, 39, 12, 13, 35, 36, 37, 38, 2, 33, 32, 30}}
+var dectDynatraceDetails = decTable{names: "idnameurlnew_integration_keynew_integration_methoddefault_devicesitedefault_devi" +
+	"cesite_namedefault_devicetypedefault_devicetypenameassetimportidentifierassetimp" +
+	"ortidentifier_fieldnamehost_fieldmappingsservice_fieldmappingssitemappingsenable" +
+	"integratorlastsyncdatelastsyncerrorhalo_integrator_import_listhalo_integrator_im" +
+	"port_typesdelete_devicesdont_create_new_devicesdont_update_device_typedont_move_" +
+	"site_warningguidmappings_xtypedefault_assetgroupdefault_assetgroupnameassettype_" +
+	"choiceassettype_fieldwebhook_usernamenew_webhook_passwordwebhook_saltwebhook_ite" +
+	"rationsenable_alertsticket_typeticket_type_nameticket_userticket_user_namenew_we" +
+	"bhook_password_method",
+	extra: unsafe.Offsetof(DynatraceDetails{}.Extra), size: unsafe.Sizeof(DynatraceDetails{}), grow: growDynatraceDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DynatraceDetails{}.ID)), 2, kInt},                                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DynatraceDetails{}.Name)), 4, kStr},                                              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(DynatraceDetails{}.URL)), 3, kStr},                                               // "url"
+		{nil, 9, uint16(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationKey)), 19, kStr},                                // "new_integration_key"
+		{nil, 28, uint16(unsafe.Offsetof(DynatraceDetails{}.NewIntegrationMethod)), 22, kBool},                           // "new_integration_method"
+		{nil, 50, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesite)), 18, kInt},                               // "default_devicesite"
+		{nil, 68, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicesiteName)), 23, kStr},                           // "default_devicesite_name"
+		{nil, 91, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetype)), 18, kInt},                               // "default_devicetype"
+		{nil, 109, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultDevicetypename)), 22, kStr},                          // "default_devicetypename"
+		{nil, 131, uint16(unsafe.Offsetof(DynatraceDetails{}.Assetimportidentifier)), 21, kInt},                          // "assetimportidentifier"
+		{nil, 152, uint16(unsafe.Offsetof(DynatraceDetails{}.AssetimportidentifierFieldname)), 31, kStr},                 // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 183, uint16(unsafe.Offsetof(DynatraceDetails{}.HostFieldmappings)), 18, kMany},    // "host_fieldmappings"
+		{&dectIntegrationFieldMapping, 201, uint16(unsafe.Offsetof(DynatraceDetails{}.ServiceFieldmappings)), 21, kMany}, // "service_fieldmappings"
+		{&dectIntegrationSiteMapping, 222, uint16(unsafe.Offsetof(DynatraceDetails{}.Sitemappings)), 12, kMany},          // "sitemappings"
+		{nil, 234, uint16(unsafe.Offsetof(DynatraceDetails{}.Enableintegrator)), 16, kBool},                              // "enableintegrator"
+		{nil, 250, uint16(unsafe.Offsetof(DynatraceDetails{}.Lastsyncdate)), 12, kTime},                                  // "lastsyncdate"
+		{nil, 262, uint16(unsafe.Offsetof(DynatraceDetails{}.Lastsyncerror)), 13, kStr},                                  // "lastsyncerror"
+		{nil, 275, uint16(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportList)), 27, kStr},                       // "halo_integrator_import_list"
+		{&dectKeyPair2, 302, uint16(unsafe.Offsetof(DynatraceDetails{}.HaloIntegratorImportTypes)), 28, kMany},           // "halo_integrator_import_types"
+		{nil, 330, uint16(unsafe.Offsetof(DynatraceDetails{}.DeleteDevices)), 14, kBool},                                 // "delete_devices"
+		{nil, 344, uint16(unsafe.Offsetof(DynatraceDetails{}.DontCreateNewDevices)), 23, kBool},                          // "dont_create_new_devices"
+		{nil, 367, uint16(unsafe.Offsetof(DynatraceDetails{}.DontUpdateDeviceType)), 23, kBool},                          // "dont_update_device_type"
+		{nil, 390, uint16(unsafe.Offsetof(DynatraceDetails{}.DontMoveSite)), 14, kBool},                                  // "dont_move_site"
+		{nil, 404, uint16(unsafe.Offsetof(DynatraceDetails{}.Warning)), 8, kStr},                                         // "_warning"
+		{nil, 412, uint16(unsafe.Offsetof(DynatraceDetails{}.GUID)), 4, kStr},                                            // "guid"
+		{&dectXTypeMapping, 416, uint16(unsafe.Offsetof(DynatraceDetails{}.MappingsXtype)), 14, kMany},                   // "mappings_xtype"
+		{nil, 430, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroup)), 18, kInt},                              // "default_assetgroup"
+		{nil, 448, uint16(unsafe.Offsetof(DynatraceDetails{}.DefaultAssetgroupname)), 22, kStr},                          // "default_assetgroupname"
+		{nil, 470, uint16(unsafe.Offsetof(DynatraceDetails{}.AssettypeChoice)), 16, kInt},                                // "assettype_choice"
+		{nil, 486, uint16(unsafe.Offsetof(DynatraceDetails{}.AssettypeField)), 15, kStr},                                 // "assettype_field"
+		{nil, 501, uint16(unsafe.Offsetof(DynatraceDetails{}.WebhookUsername)), 16, kStr},                                // "webhook_username"
+		{nil, 517, uint16(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPassword)), 20, kStr},                             // "new_webhook_password"
+		{nil, 537, uint16(unsafe.Offsetof(DynatraceDetails{}.WebhookSalt)), 12, kStr},                                    // "webhook_salt"
+		{nil, 549, uint16(unsafe.Offsetof(DynatraceDetails{}.WebhookIterations)), 18, kInt},                              // "webhook_iterations"
+		{nil, 567, uint16(unsafe.Offsetof(DynatraceDetails{}.EnableAlerts)), 13, kBool},                                  // "enable_alerts"
+		{nil, 580, uint16(unsafe.Offsetof(DynatraceDetails{}.TicketType)), 11, kInt},                                     // "ticket_type"
+		{nil, 591, uint16(unsafe.Offsetof(DynatraceDetails{}.TicketTypeName)), 16, kStr},                                 // "ticket_type_name"
+		{nil, 607, uint16(unsafe.Offsetof(DynatraceDetails{}.TicketUser)), 11, kInt},                                     // "ticket_user"
+		{nil, 618, uint16(unsafe.Offsetof(DynatraceDetails{}.TicketUserName)), 16, kStr},                                 // "ticket_user_name"
+		{nil, 634, uint16(unsafe.Offsetof(DynatraceDetails{}.NewWebhookPasswordMethod)), 27, kBool},                      // "new_webhook_password_method"
+	}, sorted: []uint16{23, 9, 10, 28, 29, 26, 27, 5, 6, 7, 8, 19, 20, 22, 21, 34, 14, 24, 17, 18, 11, 0, 15, 16, 25, 1, 3, 4, 31, 39, 12, 13, 35, 36, 37, 38, 2, 33, 32, 30}}
 
 func (m *DynatraceDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDynatraceDetails

@@ -249,22 +249,24 @@ func growAdobeCommerceBillingAddress(old unsafe.Pointer, n, c int) unsafe.Pointe
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeCommerceBillingAddress = decTable{extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), grow: growAdobeCommerceBillingAddress, fields: []decField{
-	{"address_type", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), kStr},
-	{"city", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), kStr},
-	{"country_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Email)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.EntityID)), kInt},
-	{"firstname", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Firstname)), kStr},
-	{"lastname", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Lastname)), kStr},
-	{"parent_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.ParentID)), kInt},
-	{"postcode", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Postcode)), kStr},
-	{"region", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Region)), kStr},
-	{"region_code", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionCode)), kStr},
-	{"region_id", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionID)), kInt},
-	{"street", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Street)), kStrs},
-	{"telephone", nil, uint32(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), kStr},
-}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}}
+var dectAdobeCommerceBillingAddress = decTable{names: "address_typecitycountry_idemailentity_idfirstnamelastnameparent_idpostcoderegion" +
+	"region_coderegion_idstreettelephone",
+	extra: unsafe.Offsetof(AdobeCommerceBillingAddress{}.Extra), size: unsafe.Sizeof(AdobeCommerceBillingAddress{}), grow: growAdobeCommerceBillingAddress, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.AddressType)), 12, kStr}, // "address_type"
+		{nil, 12, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.City)), 4, kStr},        // "city"
+		{nil, 16, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.CountryID)), 10, kStr},  // "country_id"
+		{nil, 26, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Email)), 5, kStr},       // "email"
+		{nil, 31, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.EntityID)), 9, kInt},    // "entity_id"
+		{nil, 40, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Firstname)), 9, kStr},   // "firstname"
+		{nil, 49, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Lastname)), 8, kStr},    // "lastname"
+		{nil, 57, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.ParentID)), 9, kInt},    // "parent_id"
+		{nil, 66, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Postcode)), 8, kStr},    // "postcode"
+		{nil, 74, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Region)), 6, kStr},      // "region"
+		{nil, 80, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionCode)), 11, kStr}, // "region_code"
+		{nil, 91, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.RegionID)), 9, kInt},    // "region_id"
+		{nil, 100, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Street)), 6, kStrs},    // "street"
+		{nil, 106, uint16(unsafe.Offsetof(AdobeCommerceBillingAddress{}.Telephone)), 9, kStr},  // "telephone"
+	}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}}
 
 func (m *AdobeCommerceBillingAddress) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeCommerceBillingAddress
@@ -360,13 +362,14 @@ func growAmazonSellerBuyerInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAmazonSellerBuyerInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), grow: growAmazonSellerBuyerInfo, fields: []decField{
-	{"buyerEmail", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), kStr},
-	{"buyerName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), kStr},
-	{"buyerCountry", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), kStr},
-	{"buyerTaxInfo", &dectAmazonSellerBuyerTaxInfo, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), kOne},
-	{"purchaseOrderNumber", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), kStr},
-}, sorted: []uint16{2, 0, 1, 3, 4}}
+var dectAmazonSellerBuyerInfo = decTable{names: "buyerEmailbuyerNamebuyerCountrybuyerTaxInfopurchaseOrderNumber",
+	extra: unsafe.Offsetof(AmazonSellerBuyerInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerInfo{}), grow: growAmazonSellerBuyerInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerEmail)), 10, kStr},                              // "buyerEmail"
+		{nil, 10, uint16(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerName)), 9, kStr},                               // "buyerName"
+		{nil, 19, uint16(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerCountry)), 12, kStr},                           // "buyerCountry"
+		{&dectAmazonSellerBuyerTaxInfo, 31, uint16(unsafe.Offsetof(AmazonSellerBuyerInfo{}.BuyerTaxInfo)), 12, kOne}, // "buyerTaxInfo"
+		{nil, 43, uint16(unsafe.Offsetof(AmazonSellerBuyerInfo{}.PurchaseOrderNumber)), 19, kStr},                    // "purchaseOrderNumber"
+	}, sorted: []uint16{2, 0, 1, 3, 4}}
 
 func (m *AmazonSellerBuyerInfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAmazonSellerBuyerInfo
@@ -423,11 +426,12 @@ func growAmazonSellerBuyerTaxInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAmazonSellerBuyerTaxInfo = decTable{extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), grow: growAmazonSellerBuyerTaxInfo, fields: []decField{
-	{"companyLegalName", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), kStr},
-	{"taxingRegion", nil, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), kStr},
-	{"taxClassifications", &dectAmazonSellerTaxClassifications, uint32(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), kMany},
-}, sorted: []uint16{0, 2, 1}}
+var dectAmazonSellerBuyerTaxInfo = decTable{names: "companyLegalNametaxingRegiontaxClassifications",
+	extra: unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.Extra), size: unsafe.Sizeof(AmazonSellerBuyerTaxInfo{}), grow: growAmazonSellerBuyerTaxInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.CompanyLegalName)), 16, kStr},                                     // "companyLegalName"
+		{nil, 16, uint16(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxingRegion)), 12, kStr},                                        // "taxingRegion"
+		{&dectAmazonSellerTaxClassifications, 28, uint16(unsafe.Offsetof(AmazonSellerBuyerTaxInfo{}.TaxClassifications)), 18, kMany}, // "taxClassifications"
+	}, sorted: []uint16{0, 2, 1}}
 
 func (m *AmazonSellerBuyerTaxInfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAmazonSellerBuyerTaxInfo
@@ -481,10 +485,11 @@ func growAmazonSellerTaxClassifications(old unsafe.Pointer, n, c int) unsafe.Poi
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAmazonSellerTaxClassifications = decTable{extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), grow: growAmazonSellerTaxClassifications, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectAmazonSellerTaxClassifications = decTable{names: "namevalue",
+	extra: unsafe.Offsetof(AmazonSellerTaxClassifications{}.Extra), size: unsafe.Sizeof(AmazonSellerTaxClassifications{}), grow: growAmazonSellerTaxClassifications, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Name)), 4, kStr},  // "name"
+		{nil, 4, uint16(unsafe.Offsetof(AmazonSellerTaxClassifications{}.Value)), 5, kStr}, // "value"
+	}, sorted: []uint16{0, 1}}
 
 func (m *AmazonSellerTaxClassifications) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAmazonSellerTaxClassifications
@@ -688,26 +693,30 @@ func growEcommerceOrder(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEcommerceOrder = decTable{extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), grow: growEcommerceOrder, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ID)), kInt},
-	{"moduleid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), kInt},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), kStr},
-	{"thirdpartyurl", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyurl)), kStr},
-	{"thirdpartyordernumber", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyordernumber)), kStr},
-	{"thirdpartycustomerid", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycustomerid)), kStr},
-	{"thirdpartystatus", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus)), kStr},
-	{"thirdpartystatus2", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus2)), kStr},
-	{"thirdpartycreateddate", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycreateddate)), kTime},
-	{"integration_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.IntegrationName)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.TicketID)), kInt},
-	{"details_id", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.DetailsID)), kInt},
-	{"shop_name", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.ShopName)), kStr},
-	{"_unlink_from_ticket", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), kBool},
-	{"jsonobj", nil, uint32(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), kStr},
-	{"_amazon_buyer_info", &dectAmazonSellerBuyerInfo, uint32(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), kOne},
-	{"_adobecommerce_billing_address", &dectAdobeCommerceBillingAddress, uint32(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), kOne},
-	{"linked_tickets", &dectEcommerceOrderFault, uint32(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), kMany},
-}, sorted: []uint16{16, 15, 13, 11, 0, 9, 14, 17, 1, 12, 8, 5, 2, 4, 6, 7, 3, 10}}
+var dectEcommerceOrder = decTable{names: "idmoduleidthirdpartyidthirdpartyurlthirdpartyordernumberthirdpartycustomeridthir" +
+	"dpartystatusthirdpartystatus2thirdpartycreateddateintegration_nameticket_iddetai" +
+	"ls_idshop_name_unlink_from_ticketjsonobj_amazon_buyer_info_adobecommerce_billing" +
+	"_addresslinked_tickets",
+	extra: unsafe.Offsetof(EcommerceOrder{}.Extra), size: unsafe.Sizeof(EcommerceOrder{}), grow: growEcommerceOrder, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EcommerceOrder{}.ID)), 2, kInt},                                                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(EcommerceOrder{}.Moduleid)), 8, kInt},                                                    // "moduleid"
+		{nil, 10, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyid)), 12, kStr},                                              // "thirdpartyid"
+		{nil, 22, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyurl)), 13, kStr},                                             // "thirdpartyurl"
+		{nil, 35, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartyordernumber)), 21, kStr},                                     // "thirdpartyordernumber"
+		{nil, 56, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycustomerid)), 20, kStr},                                      // "thirdpartycustomerid"
+		{nil, 76, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus)), 16, kStr},                                          // "thirdpartystatus"
+		{nil, 92, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartystatus2)), 17, kStr},                                         // "thirdpartystatus2"
+		{nil, 109, uint16(unsafe.Offsetof(EcommerceOrder{}.Thirdpartycreateddate)), 21, kTime},                                   // "thirdpartycreateddate"
+		{nil, 130, uint16(unsafe.Offsetof(EcommerceOrder{}.IntegrationName)), 16, kStr},                                          // "integration_name"
+		{nil, 146, uint16(unsafe.Offsetof(EcommerceOrder{}.TicketID)), 9, kInt},                                                  // "ticket_id"
+		{nil, 155, uint16(unsafe.Offsetof(EcommerceOrder{}.DetailsID)), 10, kInt},                                                // "details_id"
+		{nil, 165, uint16(unsafe.Offsetof(EcommerceOrder{}.ShopName)), 9, kStr},                                                  // "shop_name"
+		{nil, 174, uint16(unsafe.Offsetof(EcommerceOrder{}.UnlinkFromTicket)), 19, kBool},                                        // "_unlink_from_ticket"
+		{nil, 193, uint16(unsafe.Offsetof(EcommerceOrder{}.Jsonobj)), 7, kStr},                                                   // "jsonobj"
+		{&dectAmazonSellerBuyerInfo, 200, uint16(unsafe.Offsetof(EcommerceOrder{}.AmazonBuyerInfo)), 18, kOne},                   // "_amazon_buyer_info"
+		{&dectAdobeCommerceBillingAddress, 218, uint16(unsafe.Offsetof(EcommerceOrder{}.AdobecommerceBillingAddress)), 30, kOne}, // "_adobecommerce_billing_address"
+		{&dectEcommerceOrderFault, 248, uint16(unsafe.Offsetof(EcommerceOrder{}.LinkedTickets)), 14, kMany},                      // "linked_tickets"
+	}, sorted: []uint16{16, 15, 13, 11, 0, 9, 14, 17, 1, 12, 8, 5, 2, 4, 6, 7, 3, 10}}
 
 func (m *EcommerceOrder) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectEcommerceOrder
@@ -806,13 +815,14 @@ func growEcommerceOrderFault(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEcommerceOrderFault = decTable{extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), grow: growEcommerceOrderFault, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ID)), kInt},
-	{"eo_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), kInt},
-	{"third_party_order_id", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderID)), kStr},
-	{"third_party_order_url", nil, uint32(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), kStr},
-}, sorted: []uint16{1, 0, 3, 4, 2}}
+var dectEcommerceOrderFault = decTable{names: "ideo_idticket_idthird_party_order_idthird_party_order_url",
+	extra: unsafe.Offsetof(EcommerceOrderFault{}.Extra), size: unsafe.Sizeof(EcommerceOrderFault{}), grow: growEcommerceOrderFault, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EcommerceOrderFault{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(EcommerceOrderFault{}.EoID)), 5, kInt},                 // "eo_id"
+		{nil, 7, uint16(unsafe.Offsetof(EcommerceOrderFault{}.TicketID)), 9, kInt},             // "ticket_id"
+		{nil, 16, uint16(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderID)), 20, kStr},  // "third_party_order_id"
+		{nil, 36, uint16(unsafe.Offsetof(EcommerceOrderFault{}.ThirdPartyOrderURL)), 21, kStr}, // "third_party_order_url"
+	}, sorted: []uint16{1, 0, 3, 4, 2}}
 
 func (m *EcommerceOrderFault) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectEcommerceOrderFault

@@ -769,72 +769,81 @@ func growEmailRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEmailRule = decTable{extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), grow: growEmailRule, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(EmailRule{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(EmailRule{}.Type)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(EmailRule{}.Name)), kStr},
-	{"pop3serverid", nil, uint32(unsafe.Offsetof(EmailRule{}.Pop3serverid)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(EmailRule{}.Subject)), kStr},
-	{"body", nil, uint32(unsafe.Offsetof(EmailRule{}.Body)), kStr},
-	{"fromaddr", nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddr)), kStr},
-	{"toaddr", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddr)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(EmailRule{}.Enabled)), kBool},
-	{"starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.Starttag)), kStr},
-	{"endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtag)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.Fieldname)), kStr},
-	{"length", nil, uint32(unsafe.Offsetof(EmailRule{}.Length)), kInt},
-	{"useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.Useendofline)), kBool},
-	{"2starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N2starttag)), kStr},
-	{"2endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N2endtag)), kStr},
-	{"2fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N2fieldname)), kStr},
-	{"2length", nil, uint32(unsafe.Offsetof(EmailRule{}.N2length)), kInt},
-	{"2useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N2useendofline)), kBool},
-	{"3starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N3starttag)), kStr},
-	{"3endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtag)), kStr},
-	{"3fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N3fieldname)), kStr},
-	{"3length", nil, uint32(unsafe.Offsetof(EmailRule{}.N3length)), kInt},
-	{"3useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useendofline)), kBool},
-	{"closestring", nil, uint32(unsafe.Offsetof(EmailRule{}.Closestring)), kStr},
-	{"requesttype", nil, uint32(unsafe.Offsetof(EmailRule{}.Requesttype)), kInt},
-	{"4starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N4starttag)), kStr},
-	{"4endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N4endtag)), kStr},
-	{"4fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N4fieldname)), kStr},
-	{"4length", nil, uint32(unsafe.Offsetof(EmailRule{}.N4length)), kInt},
-	{"4useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N4useendofline)), kBool},
-	{"seq", nil, uint32(unsafe.Offsetof(EmailRule{}.Seq)), kInt},
-	{"pagerduty", nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerduty)), kBool},
-	{"fromaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Fromaddrexact)), kBool},
-	{"toaddrexact", nil, uint32(unsafe.Offsetof(EmailRule{}.Toaddrexact)), kBool},
-	{"privateactions", nil, uint32(unsafe.Offsetof(EmailRule{}.Privateactions)), kBool},
-	{"3useticketuser", nil, uint32(unsafe.Offsetof(EmailRule{}.N3useticketuser)), kBool},
-	{"fieldmappings", &dectEmailRuleFieldMapping, uint32(unsafe.Offsetof(EmailRule{}.Fieldmappings)), kMany},
-	{"endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), kInt},
-	{"3matchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3matchtype)), kInt},
-	{"3endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), kInt},
-	{"pagerdutyagent", nil, uint32(unsafe.Offsetof(EmailRule{}.Pagerdutyagent)), kInt},
-	{"pagerduty_service", nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyService)), kStr},
-	{"pagerduty_service_name", nil, uint32(unsafe.Offsetof(EmailRule{}.PagerdutyServiceName)), kStr},
-	{"5starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N5starttag)), kStr},
-	{"5endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtag)), kStr},
-	{"5fieldname", nil, uint32(unsafe.Offsetof(EmailRule{}.N5fieldname)), kStr},
-	{"5length", nil, uint32(unsafe.Offsetof(EmailRule{}.N5length)), kInt},
-	{"5useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N5useendofline)), kBool},
-	{"5endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N5endtagmatchtype)), kInt},
-	{"splunkoncall", nil, uint32(unsafe.Offsetof(EmailRule{}.Splunkoncall)), kBool},
-	{"attachmentname", nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentname)), kStr},
-	{"attachmentmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.Attachmentmatchtype)), kInt},
-	{"matchonattachment", nil, uint32(unsafe.Offsetof(EmailRule{}.Matchonattachment)), kBool},
-	{"matchccandbcc", nil, uint32(unsafe.Offsetof(EmailRule{}.Matchccandbcc)), kBool},
-	{"6starttag", nil, uint32(unsafe.Offsetof(EmailRule{}.N6starttag)), kStr},
-	{"6endtag", nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtag)), kStr},
-	{"6length", nil, uint32(unsafe.Offsetof(EmailRule{}.N6length)), kInt},
-	{"6useendofline", nil, uint32(unsafe.Offsetof(EmailRule{}.N6useendofline)), kBool},
-	{"6endtagmatchtype", nil, uint32(unsafe.Offsetof(EmailRule{}.N6endtagmatchtype)), kInt},
-	{"always_close_alerts", nil, uint32(unsafe.Offsetof(EmailRule{}.AlwaysCloseAlerts)), kBool},
-	{"closed_alerts_read_status", nil, uint32(unsafe.Offsetof(EmailRule{}.ClosedAlertsReadStatus)), kInt},
-	{"dontsendacknowledgement", nil, uint32(unsafe.Offsetof(EmailRule{}.Dontsendacknowledgement)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(EmailRule{}.Warning)), kStr},
-}, sorted: []uint16{15, 16, 17, 14, 18, 20, 40, 21, 22, 39, 19, 23, 36, 27, 28, 29, 26, 30, 45, 49, 46, 47, 44, 48, 56, 59, 57, 55, 58, 63, 60, 52, 51, 5, 61, 24, 62, 8, 10, 38, 37, 11, 6, 33, 0, 12, 54, 53, 2, 32, 42, 43, 41, 3, 35, 25, 31, 50, 9, 4, 7, 34, 1, 13}}
+var dectEmailRule = decTable{names: "idtypenamepop3serveridsubjectbodyfromaddrtoaddrenabledstarttagendtagfieldnamelen" +
+	"gthuseendofline2starttag2endtag2fieldname2length2useendofline3starttag3endtag3fi" +
+	"eldname3length3useendoflineclosestringrequesttype4starttag4endtag4fieldname4leng" +
+	"th4useendoflineseqpagerdutyfromaddrexacttoaddrexactprivateactions3useticketuserf" +
+	"ieldmappingsendtagmatchtype3matchtype3endtagmatchtypepagerdutyagentpagerduty_ser" +
+	"vicepagerduty_service_name5starttag5endtag5fieldname5length5useendofline5endtagm" +
+	"atchtypesplunkoncallattachmentnameattachmentmatchtypematchonattachmentmatchccand" +
+	"bcc6starttag6endtag6length6useendofline6endtagmatchtypealways_close_alertsclosed" +
+	"_alerts_read_statusdontsendacknowledgement_warning",
+	extra: unsafe.Offsetof(EmailRule{}.Extra), size: unsafe.Sizeof(EmailRule{}), grow: growEmailRule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EmailRule{}.ID)), 2, kInt},                                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(EmailRule{}.Type)), 4, kInt},                                     // "type"
+		{nil, 6, uint16(unsafe.Offsetof(EmailRule{}.Name)), 4, kStr},                                     // "name"
+		{nil, 10, uint16(unsafe.Offsetof(EmailRule{}.Pop3serverid)), 12, kInt},                           // "pop3serverid"
+		{nil, 22, uint16(unsafe.Offsetof(EmailRule{}.Subject)), 7, kStr},                                 // "subject"
+		{nil, 29, uint16(unsafe.Offsetof(EmailRule{}.Body)), 4, kStr},                                    // "body"
+		{nil, 33, uint16(unsafe.Offsetof(EmailRule{}.Fromaddr)), 8, kStr},                                // "fromaddr"
+		{nil, 41, uint16(unsafe.Offsetof(EmailRule{}.Toaddr)), 6, kStr},                                  // "toaddr"
+		{nil, 47, uint16(unsafe.Offsetof(EmailRule{}.Enabled)), 7, kBool},                                // "enabled"
+		{nil, 54, uint16(unsafe.Offsetof(EmailRule{}.Starttag)), 8, kStr},                                // "starttag"
+		{nil, 62, uint16(unsafe.Offsetof(EmailRule{}.Endtag)), 6, kStr},                                  // "endtag"
+		{nil, 68, uint16(unsafe.Offsetof(EmailRule{}.Fieldname)), 9, kStr},                               // "fieldname"
+		{nil, 77, uint16(unsafe.Offsetof(EmailRule{}.Length)), 6, kInt},                                  // "length"
+		{nil, 83, uint16(unsafe.Offsetof(EmailRule{}.Useendofline)), 12, kBool},                          // "useendofline"
+		{nil, 95, uint16(unsafe.Offsetof(EmailRule{}.N2starttag)), 9, kStr},                              // "2starttag"
+		{nil, 104, uint16(unsafe.Offsetof(EmailRule{}.N2endtag)), 7, kStr},                               // "2endtag"
+		{nil, 111, uint16(unsafe.Offsetof(EmailRule{}.N2fieldname)), 10, kStr},                           // "2fieldname"
+		{nil, 121, uint16(unsafe.Offsetof(EmailRule{}.N2length)), 7, kInt},                               // "2length"
+		{nil, 128, uint16(unsafe.Offsetof(EmailRule{}.N2useendofline)), 13, kBool},                       // "2useendofline"
+		{nil, 141, uint16(unsafe.Offsetof(EmailRule{}.N3starttag)), 9, kStr},                             // "3starttag"
+		{nil, 150, uint16(unsafe.Offsetof(EmailRule{}.N3endtag)), 7, kStr},                               // "3endtag"
+		{nil, 157, uint16(unsafe.Offsetof(EmailRule{}.N3fieldname)), 10, kStr},                           // "3fieldname"
+		{nil, 167, uint16(unsafe.Offsetof(EmailRule{}.N3length)), 7, kInt},                               // "3length"
+		{nil, 174, uint16(unsafe.Offsetof(EmailRule{}.N3useendofline)), 13, kBool},                       // "3useendofline"
+		{nil, 187, uint16(unsafe.Offsetof(EmailRule{}.Closestring)), 11, kStr},                           // "closestring"
+		{nil, 198, uint16(unsafe.Offsetof(EmailRule{}.Requesttype)), 11, kInt},                           // "requesttype"
+		{nil, 209, uint16(unsafe.Offsetof(EmailRule{}.N4starttag)), 9, kStr},                             // "4starttag"
+		{nil, 218, uint16(unsafe.Offsetof(EmailRule{}.N4endtag)), 7, kStr},                               // "4endtag"
+		{nil, 225, uint16(unsafe.Offsetof(EmailRule{}.N4fieldname)), 10, kStr},                           // "4fieldname"
+		{nil, 235, uint16(unsafe.Offsetof(EmailRule{}.N4length)), 7, kInt},                               // "4length"
+		{nil, 242, uint16(unsafe.Offsetof(EmailRule{}.N4useendofline)), 13, kBool},                       // "4useendofline"
+		{nil, 255, uint16(unsafe.Offsetof(EmailRule{}.Seq)), 3, kInt},                                    // "seq"
+		{nil, 258, uint16(unsafe.Offsetof(EmailRule{}.Pagerduty)), 9, kBool},                             // "pagerduty"
+		{nil, 267, uint16(unsafe.Offsetof(EmailRule{}.Fromaddrexact)), 13, kBool},                        // "fromaddrexact"
+		{nil, 280, uint16(unsafe.Offsetof(EmailRule{}.Toaddrexact)), 11, kBool},                          // "toaddrexact"
+		{nil, 291, uint16(unsafe.Offsetof(EmailRule{}.Privateactions)), 14, kBool},                       // "privateactions"
+		{nil, 305, uint16(unsafe.Offsetof(EmailRule{}.N3useticketuser)), 14, kBool},                      // "3useticketuser"
+		{&dectEmailRuleFieldMapping, 319, uint16(unsafe.Offsetof(EmailRule{}.Fieldmappings)), 13, kMany}, // "fieldmappings"
+		{nil, 332, uint16(unsafe.Offsetof(EmailRule{}.Endtagmatchtype)), 15, kInt},                       // "endtagmatchtype"
+		{nil, 347, uint16(unsafe.Offsetof(EmailRule{}.N3matchtype)), 10, kInt},                           // "3matchtype"
+		{nil, 357, uint16(unsafe.Offsetof(EmailRule{}.N3endtagmatchtype)), 16, kInt},                     // "3endtagmatchtype"
+		{nil, 373, uint16(unsafe.Offsetof(EmailRule{}.Pagerdutyagent)), 14, kInt},                        // "pagerdutyagent"
+		{nil, 387, uint16(unsafe.Offsetof(EmailRule{}.PagerdutyService)), 17, kStr},                      // "pagerduty_service"
+		{nil, 404, uint16(unsafe.Offsetof(EmailRule{}.PagerdutyServiceName)), 22, kStr},                  // "pagerduty_service_name"
+		{nil, 426, uint16(unsafe.Offsetof(EmailRule{}.N5starttag)), 9, kStr},                             // "5starttag"
+		{nil, 435, uint16(unsafe.Offsetof(EmailRule{}.N5endtag)), 7, kStr},                               // "5endtag"
+		{nil, 442, uint16(unsafe.Offsetof(EmailRule{}.N5fieldname)), 10, kStr},                           // "5fieldname"
+		{nil, 452, uint16(unsafe.Offsetof(EmailRule{}.N5length)), 7, kInt},                               // "5length"
+		{nil, 459, uint16(unsafe.Offsetof(EmailRule{}.N5useendofline)), 13, kBool},                       // "5useendofline"
+		{nil, 472, uint16(unsafe.Offsetof(EmailRule{}.N5endtagmatchtype)), 16, kInt},                     // "5endtagmatchtype"
+		{nil, 488, uint16(unsafe.Offsetof(EmailRule{}.Splunkoncall)), 12, kBool},                         // "splunkoncall"
+		{nil, 500, uint16(unsafe.Offsetof(EmailRule{}.Attachmentname)), 14, kStr},                        // "attachmentname"
+		{nil, 514, uint16(unsafe.Offsetof(EmailRule{}.Attachmentmatchtype)), 19, kInt},                   // "attachmentmatchtype"
+		{nil, 533, uint16(unsafe.Offsetof(EmailRule{}.Matchonattachment)), 17, kBool},                    // "matchonattachment"
+		{nil, 550, uint16(unsafe.Offsetof(EmailRule{}.Matchccandbcc)), 13, kBool},                        // "matchccandbcc"
+		{nil, 563, uint16(unsafe.Offsetof(EmailRule{}.N6starttag)), 9, kStr},                             // "6starttag"
+		{nil, 572, uint16(unsafe.Offsetof(EmailRule{}.N6endtag)), 7, kStr},                               // "6endtag"
+		{nil, 579, uint16(unsafe.Offsetof(EmailRule{}.N6length)), 7, kInt},                               // "6length"
+		{nil, 586, uint16(unsafe.Offsetof(EmailRule{}.N6useendofline)), 13, kBool},                       // "6useendofline"
+		{nil, 599, uint16(unsafe.Offsetof(EmailRule{}.N6endtagmatchtype)), 16, kInt},                     // "6endtagmatchtype"
+		{nil, 615, uint16(unsafe.Offsetof(EmailRule{}.AlwaysCloseAlerts)), 19, kBool},                    // "always_close_alerts"
+		{nil, 634, uint16(unsafe.Offsetof(EmailRule{}.ClosedAlertsReadStatus)), 25, kInt},                // "closed_alerts_read_status"
+		{nil, 659, uint16(unsafe.Offsetof(EmailRule{}.Dontsendacknowledgement)), 23, kBool},              // "dontsendacknowledgement"
+		{nil, 682, uint16(unsafe.Offsetof(EmailRule{}.Warning)), 8, kStr},                                // "_warning"
+	}, sorted: []uint16{15, 16, 17, 14, 18, 20, 40, 21, 22, 39, 19, 23, 36, 27, 28, 29, 26, 30, 45, 49, 46, 47, 44, 48, 56, 59, 57, 55, 58, 63, 60, 52, 51, 5, 61, 24, 62, 8, 10, 38, 37, 11, 6, 33, 0, 12, 54, 53, 2, 32, 42, 43, 41, 3, 35, 25, 31, 50, 9, 4, 7, 34, 1, 13}}
 
 func (m *EmailRule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEmailRule }
 
@@ -1025,18 +1034,19 @@ func growEmailRuleFieldMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEmailRuleFieldMapping = decTable{extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), grow: growEmailRuleFieldMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), kInt},
-	{"emailruleid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), kInt},
-	{"fieldid", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), kInt},
-	{"fieldtype", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldtype)), kInt},
-	{"searchtext", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchtext)), kStr},
-	{"starttag", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Starttag)), kStr},
-	{"endtag", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Endtag)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Value)), kStr},
-	{"searchresult", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchresult)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), kStr},
-}, sorted: []uint16{9, 1, 6, 2, 3, 0, 8, 4, 5, 7}}
+var dectEmailRuleFieldMapping = decTable{names: "idemailruleidfieldidfieldtypesearchtextstarttagendtagvaluesearchresult_warning",
+	extra: unsafe.Offsetof(EmailRuleFieldMapping{}.Extra), size: unsafe.Sizeof(EmailRuleFieldMapping{}), grow: growEmailRuleFieldMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Emailruleid)), 11, kInt},   // "emailruleid"
+		{nil, 13, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldid)), 7, kInt},       // "fieldid"
+		{nil, 20, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Fieldtype)), 9, kInt},     // "fieldtype"
+		{nil, 29, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchtext)), 10, kStr},   // "searchtext"
+		{nil, 39, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Starttag)), 8, kStr},      // "starttag"
+		{nil, 47, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Endtag)), 6, kStr},        // "endtag"
+		{nil, 53, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Value)), 5, kStr},         // "value"
+		{nil, 58, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Searchresult)), 12, kStr}, // "searchresult"
+		{nil, 70, uint16(unsafe.Offsetof(EmailRuleFieldMapping{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{9, 1, 6, 2, 3, 0, 8, 4, 5, 7}}
 
 func (m *EmailRuleFieldMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectEmailRuleFieldMapping

@@ -498,47 +498,53 @@ func growEmailStore(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEmailStore = decTable{extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), grow: growEmailStore, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(EmailStore{}.ID)), kInt},
-	{"ref", nil, uint32(unsafe.Offsetof(EmailStore{}.Ref)), kInt},
-	{"emailsubject", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsubject)), kStr},
-	{"emailbody", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbody)), kStr},
-	{"emailbody_html", nil, uint32(unsafe.Offsetof(EmailStore{}.EmailbodyHTML)), kStr},
-	{"emailto", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailto)), kStr},
-	{"emailcc", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailcc)), kStr},
-	{"dateemailed", nil, uint32(unsafe.Offsetof(EmailStore{}.Dateemailed)), kTime},
-	{"emailattachments", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailattachments)), kStr},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(EmailStore{}.MessagegroupID)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(EmailStore{}.Faultid)), kInt},
-	{"templateid", nil, uint32(unsafe.Offsetof(EmailStore{}.Templateid)), kInt},
-	{"emailbcc", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailbcc)), kStr},
-	{"keymessage", nil, uint32(unsafe.Offsetof(EmailStore{}.Keymessage)), kStr},
-	{"reply_direct", nil, uint32(unsafe.Offsetof(EmailStore{}.ReplyDirect)), kBool},
-	{"replyaddress", nil, uint32(unsafe.Offsetof(EmailStore{}.Replyaddress)), kStr},
-	{"addactionaftersending", nil, uint32(unsafe.Offsetof(EmailStore{}.Addactionaftersending)), kBool},
-	{"mailbox_id", nil, uint32(unsafe.Offsetof(EmailStore{}.MailboxID)), kInt},
-	{"org_id", nil, uint32(unsafe.Offsetof(EmailStore{}.OrgID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ClientID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SiteID)), kInt},
-	{"username", nil, uint32(unsafe.Offsetof(EmailStore{}.Username)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.UserID)), kInt},
-	{"test_credentials", &dectMailbox, uint32(unsafe.Offsetof(EmailStore{}.TestCredentials)), kOne},
-	{"_emailsent", nil, uint32(unsafe.Offsetof(EmailStore{}.Emailsent)), kBool},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(EmailStore{}.Attachments)), kMany},
-	{"quotation_id", nil, uint32(unsafe.Offsetof(EmailStore{}.QuotationID)), kInt},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.SalesorderID)), kInt},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(EmailStore{}.InvoiceID)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(EmailStore{}.Datecreated)), kTime},
-	{"contract_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ContractID)), kInt},
-	{"bulk_user_id", nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserID)), kInt},
-	{"bulk_user_id_array", nil, uint32(unsafe.Offsetof(EmailStore{}.BulkUserIDArray)), kInts},
-	{"_isbatch", nil, uint32(unsafe.Offsetof(EmailStore{}.Isbatch)), kBool},
-	{"kb_id", nil, uint32(unsafe.Offsetof(EmailStore{}.KbID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(EmailStore{}.ReportID)), kInt},
-	{"from_dl_id", nil, uint32(unsafe.Offsetof(EmailStore{}.FromDlID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(EmailStore{}.Warning)), kStr},
-}, sorted: []uint16{24, 34, 38, 16, 25, 32, 33, 19, 31, 30, 7, 8, 12, 3, 4, 6, 2, 5, 10, 37, 0, 29, 35, 13, 17, 9, 18, 28, 26, 1, 14, 15, 36, 27, 20, 11, 23, 22, 21}}
+var dectEmailStore = decTable{names: "idrefemailsubjectemailbodyemailbody_htmlemailtoemailccdateemailedemailattachment" +
+	"smessagegroup_idfaultidtemplateidemailbcckeymessagereply_directreplyaddressaddac" +
+	"tionaftersendingmailbox_idorg_idclient_idsite_idusernameuser_idtest_credentials_" +
+	"emailsentattachmentsquotation_idsalesorder_idpurchaseorder_idinvoice_iddatecreat" +
+	"edcontract_idbulk_user_idbulk_user_id_array_isbatchkb_idreport_idfrom_dl_id_warn" +
+	"ing",
+	extra: unsafe.Offsetof(EmailStore{}.Extra), size: unsafe.Sizeof(EmailStore{}), grow: growEmailStore, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EmailStore{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(EmailStore{}.Ref)), 3, kInt},                         // "ref"
+		{nil, 5, uint16(unsafe.Offsetof(EmailStore{}.Emailsubject)), 12, kStr},               // "emailsubject"
+		{nil, 17, uint16(unsafe.Offsetof(EmailStore{}.Emailbody)), 9, kStr},                  // "emailbody"
+		{nil, 26, uint16(unsafe.Offsetof(EmailStore{}.EmailbodyHTML)), 14, kStr},             // "emailbody_html"
+		{nil, 40, uint16(unsafe.Offsetof(EmailStore{}.Emailto)), 7, kStr},                    // "emailto"
+		{nil, 47, uint16(unsafe.Offsetof(EmailStore{}.Emailcc)), 7, kStr},                    // "emailcc"
+		{nil, 54, uint16(unsafe.Offsetof(EmailStore{}.Dateemailed)), 11, kTime},              // "dateemailed"
+		{nil, 65, uint16(unsafe.Offsetof(EmailStore{}.Emailattachments)), 16, kStr},          // "emailattachments"
+		{nil, 81, uint16(unsafe.Offsetof(EmailStore{}.MessagegroupID)), 15, kInt},            // "messagegroup_id"
+		{nil, 96, uint16(unsafe.Offsetof(EmailStore{}.Faultid)), 7, kInt},                    // "faultid"
+		{nil, 103, uint16(unsafe.Offsetof(EmailStore{}.Templateid)), 10, kInt},               // "templateid"
+		{nil, 113, uint16(unsafe.Offsetof(EmailStore{}.Emailbcc)), 8, kStr},                  // "emailbcc"
+		{nil, 121, uint16(unsafe.Offsetof(EmailStore{}.Keymessage)), 10, kStr},               // "keymessage"
+		{nil, 131, uint16(unsafe.Offsetof(EmailStore{}.ReplyDirect)), 12, kBool},             // "reply_direct"
+		{nil, 143, uint16(unsafe.Offsetof(EmailStore{}.Replyaddress)), 12, kStr},             // "replyaddress"
+		{nil, 155, uint16(unsafe.Offsetof(EmailStore{}.Addactionaftersending)), 21, kBool},   // "addactionaftersending"
+		{nil, 176, uint16(unsafe.Offsetof(EmailStore{}.MailboxID)), 10, kInt},                // "mailbox_id"
+		{nil, 186, uint16(unsafe.Offsetof(EmailStore{}.OrgID)), 6, kInt},                     // "org_id"
+		{nil, 192, uint16(unsafe.Offsetof(EmailStore{}.ClientID)), 9, kInt},                  // "client_id"
+		{nil, 201, uint16(unsafe.Offsetof(EmailStore{}.SiteID)), 7, kInt},                    // "site_id"
+		{nil, 208, uint16(unsafe.Offsetof(EmailStore{}.Username)), 8, kStr},                  // "username"
+		{nil, 216, uint16(unsafe.Offsetof(EmailStore{}.UserID)), 7, kInt},                    // "user_id"
+		{&dectMailbox, 223, uint16(unsafe.Offsetof(EmailStore{}.TestCredentials)), 16, kOne}, // "test_credentials"
+		{nil, 239, uint16(unsafe.Offsetof(EmailStore{}.Emailsent)), 10, kBool},               // "_emailsent"
+		{&dectAttachment, 249, uint16(unsafe.Offsetof(EmailStore{}.Attachments)), 11, kMany}, // "attachments"
+		{nil, 260, uint16(unsafe.Offsetof(EmailStore{}.QuotationID)), 12, kInt},              // "quotation_id"
+		{nil, 272, uint16(unsafe.Offsetof(EmailStore{}.SalesorderID)), 13, kInt},             // "salesorder_id"
+		{nil, 285, uint16(unsafe.Offsetof(EmailStore{}.PurchaseorderID)), 16, kInt},          // "purchaseorder_id"
+		{nil, 301, uint16(unsafe.Offsetof(EmailStore{}.InvoiceID)), 10, kInt},                // "invoice_id"
+		{nil, 311, uint16(unsafe.Offsetof(EmailStore{}.Datecreated)), 11, kTime},             // "datecreated"
+		{nil, 322, uint16(unsafe.Offsetof(EmailStore{}.ContractID)), 11, kInt},               // "contract_id"
+		{nil, 333, uint16(unsafe.Offsetof(EmailStore{}.BulkUserID)), 12, kInt},               // "bulk_user_id"
+		{nil, 345, uint16(unsafe.Offsetof(EmailStore{}.BulkUserIDArray)), 18, kInts},         // "bulk_user_id_array"
+		{nil, 363, uint16(unsafe.Offsetof(EmailStore{}.Isbatch)), 8, kBool},                  // "_isbatch"
+		{nil, 371, uint16(unsafe.Offsetof(EmailStore{}.KbID)), 5, kInt},                      // "kb_id"
+		{nil, 376, uint16(unsafe.Offsetof(EmailStore{}.ReportID)), 9, kInt},                  // "report_id"
+		{nil, 385, uint16(unsafe.Offsetof(EmailStore{}.FromDlID)), 10, kInt},                 // "from_dl_id"
+		{nil, 395, uint16(unsafe.Offsetof(EmailStore{}.Warning)), 8, kStr},                   // "_warning"
+	}, sorted: []uint16{24, 34, 38, 16, 25, 32, 33, 19, 31, 30, 7, 8, 12, 3, 4, 6, 2, 5, 10, 37, 0, 29, 35, 13, 17, 9, 18, 28, 26, 1, 14, 15, 36, 27, 20, 11, 23, 22, 21}}
 
 func (m *EmailStore) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectEmailStore

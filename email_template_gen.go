@@ -168,10 +168,11 @@ func growHTMLDesign(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectHTMLDesign = decTable{extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), grow: growHTMLDesign, fields: []decField{
-	{"design", nil, uint32(unsafe.Offsetof(HTMLDesign{}.Design)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(HTMLDesign{}.HTML)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectHTMLDesign = decTable{names: "designhtml",
+	extra: unsafe.Offsetof(HTMLDesign{}.Extra), size: unsafe.Sizeof(HTMLDesign{}), grow: growHTMLDesign, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(HTMLDesign{}.Design)), 6, kStr}, // "design"
+		{nil, 6, uint16(unsafe.Offsetof(HTMLDesign{}.HTML)), 4, kStr},   // "html"
+	}, sorted: []uint16{0, 1}}
 
 func (m *HTMLDesign) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectHTMLDesign
@@ -374,26 +375,29 @@ func growMessageContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMessageContent = decTable{extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), grow: growMessageContent, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MessageContent{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(MessageContent{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(MessageContent{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(MessageContent{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(MessageContent{}.Description)), kStr},
-	{"body_text", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyText)), kStr},
-	{"body_sms", nil, uint32(unsafe.Offsetof(MessageContent{}.BodySMS)), kStr},
-	{"body_html", nil, uint32(unsafe.Offsetof(MessageContent{}.BodyHTML)), kStr},
-	{"design", &dectHTMLDesign, uint32(unsafe.Offsetof(MessageContent{}.Design)), kOne},
-	{"announcement_end_date", nil, uint32(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), kTime},
-	{"_isclone", nil, uint32(unsafe.Offsetof(MessageContent{}.Isclone)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(MessageContent{}.Warning)), kStr},
-	{"sectionid", nil, uint32(unsafe.Offsetof(MessageContent{}.Sectionid)), kInt},
-	{"header_text", nil, uint32(unsafe.Offsetof(MessageContent{}.HeaderText)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(MessageContent{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), kInt},
-	{"is_single_obj", nil, uint32(unsafe.Offsetof(MessageContent{}.IsSingleObj)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(MessageContent{}.MessagegroupID)), kInt},
-}, sorted: []uint16{10, 11, 14, 15, 9, 7, 6, 5, 4, 8, 1, 13, 0, 2, 16, 17, 3, 12}}
+var dectMessageContent = decTable{names: "idguidintentnamedescriptionbody_textbody_smsbody_htmldesignannouncement_end_date" +
+	"_isclone_warningsectionidheader_textaccess_controlaccess_control_levelis_single_" +
+	"objmessagegroup_id",
+	extra: unsafe.Offsetof(MessageContent{}.Extra), size: unsafe.Sizeof(MessageContent{}), grow: growMessageContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MessageContent{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MessageContent{}.GUID)), 4, kStr},                             // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(MessageContent{}.Intent)), 6, kStr},                           // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(MessageContent{}.Name)), 4, kStr},                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(MessageContent{}.Description)), 11, kStr},                    // "description"
+		{nil, 27, uint16(unsafe.Offsetof(MessageContent{}.BodyText)), 9, kStr},                        // "body_text"
+		{nil, 36, uint16(unsafe.Offsetof(MessageContent{}.BodySMS)), 8, kStr},                         // "body_sms"
+		{nil, 44, uint16(unsafe.Offsetof(MessageContent{}.BodyHTML)), 9, kStr},                        // "body_html"
+		{&dectHTMLDesign, 53, uint16(unsafe.Offsetof(MessageContent{}.Design)), 6, kOne},              // "design"
+		{nil, 59, uint16(unsafe.Offsetof(MessageContent{}.AnnouncementEndDate)), 21, kTime},           // "announcement_end_date"
+		{nil, 80, uint16(unsafe.Offsetof(MessageContent{}.Isclone)), 8, kBool},                        // "_isclone"
+		{nil, 88, uint16(unsafe.Offsetof(MessageContent{}.Warning)), 8, kStr},                         // "_warning"
+		{nil, 96, uint16(unsafe.Offsetof(MessageContent{}.Sectionid)), 9, kInt},                       // "sectionid"
+		{nil, 105, uint16(unsafe.Offsetof(MessageContent{}.HeaderText)), 11, kStr},                    // "header_text"
+		{&dectAccessControl, 116, uint16(unsafe.Offsetof(MessageContent{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 130, uint16(unsafe.Offsetof(MessageContent{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{nil, 150, uint16(unsafe.Offsetof(MessageContent{}.IsSingleObj)), 13, kBool},                  // "is_single_obj"
+		{nil, 163, uint16(unsafe.Offsetof(MessageContent{}.MessagegroupID)), 15, kInt},                // "messagegroup_id"
+	}, sorted: []uint16{10, 11, 14, 15, 9, 7, 6, 5, 4, 8, 1, 13, 0, 2, 16, 17, 3, 12}}
 
 func (m *MessageContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMessageContent

@@ -412,38 +412,43 @@ func growExactDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectExactDetails = decTable{extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), grow: growExactDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ExactDetails{}.Name)), kStr},
-	{"tokenexpiry", nil, uint32(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), kTime},
-	{"isauthorized", nil, uint32(unsafe.Offsetof(ExactDetails{}.Isauthorized)), kBool},
-	{"redirecturi", nil, uint32(unsafe.Offsetof(ExactDetails{}.Redirecturi)), kStr},
-	{"clienttoplevel", nil, uint32(unsafe.Offsetof(ExactDetails{}.Clienttoplevel)), kInt},
-	{"itemgroup", nil, uint32(unsafe.Offsetof(ExactDetails{}.Itemgroup)), kInt},
-	{"enablesync", nil, uint32(unsafe.Offsetof(ExactDetails{}.Enablesync)), kBool},
-	{"defaultitemcode", nil, uint32(unsafe.Offsetof(ExactDetails{}.Defaultitemcode)), kStr},
-	{"showmessage", nil, uint32(unsafe.Offsetof(ExactDetails{}.Showmessage)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientID)), kStr},
-	{"syncentities", nil, uint32(unsafe.Offsetof(ExactDetails{}.Syncentities)), kStr},
-	{"exdnewmethod", nil, uint32(unsafe.Offsetof(ExactDetails{}.Exdnewmethod)), kBool},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewClientSecret)), kStr},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupName)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(ExactDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(ExactDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(ExactDetails{}.Disconnect)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), kStr},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), kMany},
-	{"_importtype", nil, uint32(unsafe.Offsetof(ExactDetails{}.Importtype)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), kMany},
-	{"locale", nil, uint32(unsafe.Offsetof(ExactDetails{}.Locale)), kStr},
-	{"division", nil, uint32(unsafe.Offsetof(ExactDetails{}.Division)), kInt},
-	{"division_name", nil, uint32(unsafe.Offsetof(ExactDetails{}.DivisionName)), kStr},
-	{"division_object", &dectExactDivision, uint32(unsafe.Offsetof(ExactDetails{}.DivisionObject)), kOne},
-	{"_warning", nil, uint32(unsafe.Offsetof(ExactDetails{}.Warning)), kStr},
-}, sorted: []uint16{17, 16, 22, 29, 10, 23, 20, 5, 15, 8, 26, 27, 28, 7, 12, 0, 3, 24, 14, 6, 25, 1, 18, 13, 19, 4, 9, 21, 11, 2}}
+var dectExactDetails = decTable{names: "idnametokenexpiryisauthorizedredirecturiclienttoplevelitemgroupenablesyncdefault" +
+	"itemcodeshowmessageclient_idsyncentitiesexdnewmethodnew_client_secretitem_group_" +
+	"namecode_exchangecode_disconnectnew_access_tokennew_refresh_tokenclient_top_leve" +
+	"l_namesync_entities_list_importtypeclient_mappingsitem_group_mappingslocaledivis" +
+	"iondivision_namedivision_object_warning",
+	extra: unsafe.Offsetof(ExactDetails{}.Extra), size: unsafe.Sizeof(ExactDetails{}), grow: growExactDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ExactDetails{}.ID)), 2, kInt},                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ExactDetails{}.Name)), 4, kStr},                                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ExactDetails{}.Tokenexpiry)), 11, kTime},                           // "tokenexpiry"
+		{nil, 17, uint16(unsafe.Offsetof(ExactDetails{}.Isauthorized)), 12, kBool},                         // "isauthorized"
+		{nil, 29, uint16(unsafe.Offsetof(ExactDetails{}.Redirecturi)), 11, kStr},                           // "redirecturi"
+		{nil, 40, uint16(unsafe.Offsetof(ExactDetails{}.Clienttoplevel)), 14, kInt},                        // "clienttoplevel"
+		{nil, 54, uint16(unsafe.Offsetof(ExactDetails{}.Itemgroup)), 9, kInt},                              // "itemgroup"
+		{nil, 63, uint16(unsafe.Offsetof(ExactDetails{}.Enablesync)), 10, kBool},                           // "enablesync"
+		{nil, 73, uint16(unsafe.Offsetof(ExactDetails{}.Defaultitemcode)), 15, kStr},                       // "defaultitemcode"
+		{nil, 88, uint16(unsafe.Offsetof(ExactDetails{}.Showmessage)), 11, kBool},                          // "showmessage"
+		{nil, 99, uint16(unsafe.Offsetof(ExactDetails{}.ClientID)), 9, kStr},                               // "client_id"
+		{nil, 108, uint16(unsafe.Offsetof(ExactDetails{}.Syncentities)), 12, kStr},                         // "syncentities"
+		{nil, 120, uint16(unsafe.Offsetof(ExactDetails{}.Exdnewmethod)), 12, kBool},                        // "exdnewmethod"
+		{nil, 132, uint16(unsafe.Offsetof(ExactDetails{}.NewClientSecret)), 17, kStr},                      // "new_client_secret"
+		{nil, 149, uint16(unsafe.Offsetof(ExactDetails{}.ItemGroupName)), 15, kStr},                        // "item_group_name"
+		{nil, 164, uint16(unsafe.Offsetof(ExactDetails{}.Code)), 4, kStr},                                  // "code"
+		{nil, 168, uint16(unsafe.Offsetof(ExactDetails{}.Exchangecode)), 13, kBool},                        // "_exchangecode"
+		{nil, 181, uint16(unsafe.Offsetof(ExactDetails{}.Disconnect)), 11, kBool},                          // "_disconnect"
+		{nil, 192, uint16(unsafe.Offsetof(ExactDetails{}.NewAccessToken)), 16, kStr},                       // "new_access_token"
+		{nil, 208, uint16(unsafe.Offsetof(ExactDetails{}.NewRefreshToken)), 17, kStr},                      // "new_refresh_token"
+		{nil, 225, uint16(unsafe.Offsetof(ExactDetails{}.ClientTopLevelName)), 21, kStr},                   // "client_top_level_name"
+		{&dectKeyPair2, 246, uint16(unsafe.Offsetof(ExactDetails{}.SyncEntitiesList)), 18, kMany},          // "sync_entities_list"
+		{nil, 264, uint16(unsafe.Offsetof(ExactDetails{}.Importtype)), 11, kStr},                           // "_importtype"
+		{&dectExternalLinkList, 275, uint16(unsafe.Offsetof(ExactDetails{}.ClientMappings)), 15, kMany},    // "client_mappings"
+		{&dectExternalLinkList, 290, uint16(unsafe.Offsetof(ExactDetails{}.ItemGroupMappings)), 19, kMany}, // "item_group_mappings"
+		{nil, 309, uint16(unsafe.Offsetof(ExactDetails{}.Locale)), 6, kStr},                                // "locale"
+		{nil, 315, uint16(unsafe.Offsetof(ExactDetails{}.Division)), 8, kInt},                              // "division"
+		{nil, 323, uint16(unsafe.Offsetof(ExactDetails{}.DivisionName)), 13, kStr},                         // "division_name"
+		{&dectExactDivision, 336, uint16(unsafe.Offsetof(ExactDetails{}.DivisionObject)), 15, kOne},        // "division_object"
+		{nil, 351, uint16(unsafe.Offsetof(ExactDetails{}.Warning)), 8, kStr},                               // "_warning"
+	}, sorted: []uint16{17, 16, 22, 29, 10, 23, 20, 5, 15, 8, 26, 27, 28, 7, 12, 0, 3, 24, 14, 6, 25, 1, 18, 13, 19, 4, 9, 21, 11, 2}}
 
 func (m *ExactDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectExactDetails
@@ -534,11 +539,12 @@ func growExactDivision(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectExactDivision = decTable{extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), grow: growExactDivision, fields: []decField{
-	{"currentDivision", nil, uint32(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), kInt},
-	{"code", nil, uint32(unsafe.Offsetof(ExactDivision{}.Code)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(ExactDivision{}.Description)), kStr},
-}, sorted: []uint16{1, 0, 2}}
+var dectExactDivision = decTable{names: "currentDivisioncodedescription",
+	extra: unsafe.Offsetof(ExactDivision{}.Extra), size: unsafe.Sizeof(ExactDivision{}), grow: growExactDivision, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ExactDivision{}.CurrentDivision)), 15, kInt}, // "currentDivision"
+		{nil, 15, uint16(unsafe.Offsetof(ExactDivision{}.Code)), 4, kInt},            // "code"
+		{nil, 19, uint16(unsafe.Offsetof(ExactDivision{}.Description)), 11, kStr},    // "description"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *ExactDivision) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectExactDivision

@@ -258,22 +258,24 @@ func growTeamsChatMessageList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTeamsChatMessageList = decTable{extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), grow: growTeamsChatMessageList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ID)), kInt},
-	{"chat_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), kStr},
-	{"message_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), kStr},
-	{"external_link_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.ExternalLinkID)), kInt},
-	{"note_html", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.NoteHTML)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Note)), kStr},
-	{"who_azure_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoAzureID)), kStr},
-	{"who", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Who)), kStr},
-	{"datetime", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Datetime)), kTime},
-	{"whoagent_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentID)), kInt},
-	{"whoagent_name", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentName)), kStr},
-	{"_sendmessage", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Sendmessage)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.Warning)), kStr},
-	{"remote_session_id", nil, uint32(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), kInt},
-}, sorted: []uint16{11, 12, 1, 8, 3, 0, 2, 5, 4, 13, 7, 6, 9, 10}}
+var dectTeamsChatMessageList = decTable{names: "idchat_idmessage_idexternal_link_idnote_htmlnotewho_azure_idwhodatetimewhoagent_" +
+	"idwhoagent_name_sendmessage_warningremote_session_id",
+	extra: unsafe.Offsetof(TeamsChatMessageList{}.Extra), size: unsafe.Sizeof(TeamsChatMessageList{}), grow: growTeamsChatMessageList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TeamsChatMessageList{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TeamsChatMessageList{}.ChatID)), 7, kStr},             // "chat_id"
+		{nil, 9, uint16(unsafe.Offsetof(TeamsChatMessageList{}.MessageID)), 10, kStr},         // "message_id"
+		{nil, 19, uint16(unsafe.Offsetof(TeamsChatMessageList{}.ExternalLinkID)), 16, kInt},   // "external_link_id"
+		{nil, 35, uint16(unsafe.Offsetof(TeamsChatMessageList{}.NoteHTML)), 9, kStr},          // "note_html"
+		{nil, 44, uint16(unsafe.Offsetof(TeamsChatMessageList{}.Note)), 4, kStr},              // "note"
+		{nil, 48, uint16(unsafe.Offsetof(TeamsChatMessageList{}.WhoAzureID)), 12, kStr},       // "who_azure_id"
+		{nil, 60, uint16(unsafe.Offsetof(TeamsChatMessageList{}.Who)), 3, kStr},               // "who"
+		{nil, 63, uint16(unsafe.Offsetof(TeamsChatMessageList{}.Datetime)), 8, kTime},         // "datetime"
+		{nil, 71, uint16(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentID)), 11, kInt},       // "whoagent_id"
+		{nil, 82, uint16(unsafe.Offsetof(TeamsChatMessageList{}.WhoagentName)), 13, kStr},     // "whoagent_name"
+		{nil, 95, uint16(unsafe.Offsetof(TeamsChatMessageList{}.Sendmessage)), 12, kBool},     // "_sendmessage"
+		{nil, 107, uint16(unsafe.Offsetof(TeamsChatMessageList{}.Warning)), 8, kStr},          // "_warning"
+		{nil, 115, uint16(unsafe.Offsetof(TeamsChatMessageList{}.RemoteSessionID)), 17, kInt}, // "remote_session_id"
+	}, sorted: []uint16{11, 12, 1, 8, 3, 0, 2, 5, 4, 13, 7, 6, 9, 10}}
 
 func (m *TeamsChatMessageList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTeamsChatMessageList

@@ -518,38 +518,44 @@ func growExternalLinkList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectExternalLinkList = decTable{extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), grow: growExternalLinkList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ID)), kInt},
-	{"table_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.TableID)), kInt},
-	{"module_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), kInt},
-	{"halo_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyID)), kStr},
-	{"third_party_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyDesc)), kStr},
-	{"third_party_type", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyType)), kStr},
-	{"third_party_url", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyURL)), kStr},
-	{"third_party_assigned_to", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyAssignedTo)), kStr},
-	{"third_party_count", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyCount)), kInt64},
-	{"primary", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Primary)), kBool},
-	{"halo_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloDesc)), kStr},
-	{"halo_second_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondID)), kInt},
-	{"halo_second_desc", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.HaloSecondDesc)), kStr},
-	{"extra_match_field", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ExtraMatchField)), kStr},
-	{"details_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DetailsID)), kInt},
-	{"third_party_secondary_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartySecondaryID)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Warning)), kStr},
-	{"third_party_status", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyStatus)), kStr},
-	{"third_party_priority", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyPriority)), kStr},
-	{"_match", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Match)), kBool},
-	{"populate_url", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.PopulateURL)), kBool},
-	{"date_created", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateCreated)), kTime},
-	{"date_updated", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.DateUpdated)), kTime},
-	{"subscription_id", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionID)), kStr},
-	{"new_subscription_key", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.NewSubscriptionKey)), kStr},
-	{"subscription_expiry", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.SubscriptionExpiry)), kTime},
-	{"_webhookaction", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Webhookaction)), kInt},
-	{"revisions", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.Revisions)), kInt},
-	{"chat_message_count", nil, uint32(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), kInt},
-}, sorted: []uint16{20, 17, 27, 29, 22, 23, 15, 14, 11, 3, 13, 12, 0, 2, 25, 21, 10, 28, 26, 24, 1, 8, 9, 5, 4, 19, 16, 18, 6, 7}}
+var dectExternalLinkList = decTable{names: "idtable_idmodule_idhalo_idthird_party_idthird_party_descthird_party_typethird_pa" +
+	"rty_urlthird_party_assigned_tothird_party_countprimaryhalo_deschalo_second_idhal" +
+	"o_second_descextra_match_fielddetails_idthird_party_secondary_id_warningthird_pa" +
+	"rty_statusthird_party_priority_matchpopulate_urldate_createddate_updatedsubscrip" +
+	"tion_idnew_subscription_keysubscription_expiry_webhookactionrevisionschat_messag" +
+	"e_count",
+	extra: unsafe.Offsetof(ExternalLinkList{}.Extra), size: unsafe.Sizeof(ExternalLinkList{}), grow: growExternalLinkList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ExternalLinkList{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ExternalLinkList{}.TableID)), 8, kInt},                  // "table_id"
+		{nil, 10, uint16(unsafe.Offsetof(ExternalLinkList{}.ModuleID)), 9, kInt},                // "module_id"
+		{nil, 19, uint16(unsafe.Offsetof(ExternalLinkList{}.HaloID)), 7, kInt},                  // "halo_id"
+		{nil, 26, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyID)), 14, kStr},           // "third_party_id"
+		{nil, 40, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyDesc)), 16, kStr},         // "third_party_desc"
+		{nil, 56, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyType)), 16, kStr},         // "third_party_type"
+		{nil, 72, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyURL)), 15, kStr},          // "third_party_url"
+		{nil, 87, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyAssignedTo)), 23, kStr},   // "third_party_assigned_to"
+		{nil, 110, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyCount)), 17, kInt64},     // "third_party_count"
+		{nil, 127, uint16(unsafe.Offsetof(ExternalLinkList{}.Primary)), 7, kBool},               // "primary"
+		{nil, 134, uint16(unsafe.Offsetof(ExternalLinkList{}.HaloDesc)), 9, kStr},               // "halo_desc"
+		{nil, 143, uint16(unsafe.Offsetof(ExternalLinkList{}.HaloSecondID)), 14, kInt},          // "halo_second_id"
+		{nil, 157, uint16(unsafe.Offsetof(ExternalLinkList{}.HaloSecondDesc)), 16, kStr},        // "halo_second_desc"
+		{nil, 173, uint16(unsafe.Offsetof(ExternalLinkList{}.ExtraMatchField)), 17, kStr},       // "extra_match_field"
+		{nil, 190, uint16(unsafe.Offsetof(ExternalLinkList{}.DetailsID)), 10, kInt},             // "details_id"
+		{nil, 200, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartySecondaryID)), 24, kStr}, // "third_party_secondary_id"
+		{nil, 224, uint16(unsafe.Offsetof(ExternalLinkList{}.Warning)), 8, kStr},                // "_warning"
+		{nil, 232, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyStatus)), 18, kStr},      // "third_party_status"
+		{nil, 250, uint16(unsafe.Offsetof(ExternalLinkList{}.ThirdPartyPriority)), 20, kStr},    // "third_party_priority"
+		{nil, 270, uint16(unsafe.Offsetof(ExternalLinkList{}.Match)), 6, kBool},                 // "_match"
+		{nil, 276, uint16(unsafe.Offsetof(ExternalLinkList{}.PopulateURL)), 12, kBool},          // "populate_url"
+		{nil, 288, uint16(unsafe.Offsetof(ExternalLinkList{}.DateCreated)), 12, kTime},          // "date_created"
+		{nil, 300, uint16(unsafe.Offsetof(ExternalLinkList{}.DateUpdated)), 12, kTime},          // "date_updated"
+		{nil, 312, uint16(unsafe.Offsetof(ExternalLinkList{}.SubscriptionID)), 15, kStr},        // "subscription_id"
+		{nil, 327, uint16(unsafe.Offsetof(ExternalLinkList{}.NewSubscriptionKey)), 20, kStr},    // "new_subscription_key"
+		{nil, 347, uint16(unsafe.Offsetof(ExternalLinkList{}.SubscriptionExpiry)), 19, kTime},   // "subscription_expiry"
+		{nil, 366, uint16(unsafe.Offsetof(ExternalLinkList{}.Webhookaction)), 14, kInt},         // "_webhookaction"
+		{nil, 380, uint16(unsafe.Offsetof(ExternalLinkList{}.Revisions)), 9, kInt},              // "revisions"
+		{nil, 389, uint16(unsafe.Offsetof(ExternalLinkList{}.ChatMessageCount)), 18, kInt},      // "chat_message_count"
+	}, sorted: []uint16{20, 17, 27, 29, 22, 23, 15, 14, 11, 3, 13, 12, 0, 2, 25, 21, 10, 28, 26, 24, 1, 8, 9, 5, 4, 19, 16, 18, 6, 7}}
 
 func (m *ExternalLinkList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectExternalLinkList
@@ -630,10 +636,11 @@ func growGenerateExternalLink(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGenerateExternalLink = decTable{extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), grow: growGenerateExternalLink, fields: []decField{
-	{"module_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), kInt},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), kInt},
-}, sorted: []uint16{0, 1}}
+var dectGenerateExternalLink = decTable{names: "module_idtenant_id",
+	extra: unsafe.Offsetof(GenerateExternalLink{}.Extra), size: unsafe.Sizeof(GenerateExternalLink{}), grow: growGenerateExternalLink, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GenerateExternalLink{}.ModuleID)), 9, kInt}, // "module_id"
+		{nil, 9, uint16(unsafe.Offsetof(GenerateExternalLink{}.TenantID)), 9, kInt}, // "tenant_id"
+	}, sorted: []uint16{0, 1}}
 
 func (m *GenerateExternalLink) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGenerateExternalLink

@@ -869,85 +869,102 @@ func growFacebookDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookDetails = decTable{extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), grow: growFacebookDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserID)), kStr},
-	{"user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.UserName)), kStr},
-	{"page_id", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageID)), kStr},
-	{"page_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PageName)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Exchangecode)), kBool},
-	{"oauth_code", nil, uint32(unsafe.Offsetof(FacebookDetails{}.OauthCode)), kStr},
-	{"new_user_token", nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewUserToken)), kStr},
-	{"new_page_token", nil, uint32(unsafe.Offsetof(FacebookDetails{}.NewPageToken)), kStr},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RedirectURI)), kStr},
-	{"authorized", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Authorized)), kBool},
-	{"new", nil, uint32(unsafe.Offsetof(FacebookDetails{}.New)), kBool},
-	{"base_address", nil, uint32(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), kStr},
-	{"page", &dectFacebookPage, uint32(unsafe.Offsetof(FacebookDetails{}.Page)), kOne},
-	{"create_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), kBool},
-	{"messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), kInt},
-	{"messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), kStr},
-	{"messenger_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUser)), kInt},
-	{"messenger_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerUserName)), kStr},
-	{"reopen_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenMessengerTickets)), kBool},
-	{"create_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.CreatePostTickets)), kInt},
-	{"post_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketType)), kInt},
-	{"post_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUser)), kInt},
-	{"post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostUserName)), kStr},
-	{"post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), kStr},
-	{"days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), kInt},
-	{"include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), kMany},
-	{"exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), kMany},
-	{"reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), kBool},
-	{"messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), kBool},
-	{"messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), kInt},
-	{"messenger_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.MessengerSiteName)), kStr},
-	{"post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostCreateUsers)), kBool},
-	{"post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSite)), kInt},
-	{"ratings_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateUsers)), kBool},
-	{"ratings_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsCreateTickets)), kBool},
-	{"ratings_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSite)), kInt},
-	{"ratings_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketType)), kInt},
-	{"ratings_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUser)), kInt},
-	{"ratings_status_after_update", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdate)), kInt},
-	{"ratings_only_negative", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsOnlyNegative)), kBool},
-	{"ads_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateUsers)), kBool},
-	{"ads_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsCreateTickets)), kBool},
-	{"ads_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSite)), kInt},
-	{"ads_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketType)), kInt},
-	{"ads_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUser)), kInt},
-	{"ratings_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsSiteName)), kStr},
-	{"ratings_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsTicketTypeName)), kStr},
-	{"ratings_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsUserName)), kStr},
-	{"ads_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsSiteName)), kStr},
-	{"ads_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsTicketTypeName)), kStr},
-	{"ads_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.AdsUserName)), kStr},
-	{"ratings_status_after_update_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdateName)), kStr},
-	{"post_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.PostSiteName)), kStr},
-	{"insta_messenger_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateUsers)), kBool},
-	{"insta_messenger_create_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateTickets)), kBool},
-	{"insta_messenger_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSite)), kInt},
-	{"insta_messenger_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketType)), kInt},
-	{"insta_messenger_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUser)), kInt},
-	{"insta_reopen_messenger_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenMessengerTickets)), kBool},
-	{"insta_messenger_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketTypeName)), kStr},
-	{"insta_messenger_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUserName)), kStr},
-	{"insta_messenger_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSiteName)), kStr},
-	{"insta_create_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaCreatePostTickets)), kBool},
-	{"insta_post_ticket_type", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketType)), kInt},
-	{"insta_post_user", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUser)), kInt},
-	{"insta_post_user_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), kStr},
-	{"insta_post_ticket_type_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), kStr},
-	{"insta_days_after_post", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), kInt},
-	{"insta_include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), kMany},
-	{"insta_exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), kMany},
-	{"insta_reopen_post_tickets", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), kBool},
-	{"insta_post_create_users", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), kBool},
-	{"insta_post_site", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), kInt},
-	{"insta_post_site_name", nil, uint32(unsafe.Offsetof(FacebookDetails{}.InstaPostSiteName)), kStr},
-	{"linked_instagram_account", nil, uint32(unsafe.Offsetof(FacebookDetails{}.LinkedInstagramAccount)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FacebookDetails{}.Warning)), kStr},
-}, sorted: []uint16{5, 76, 42, 41, 43, 49, 44, 50, 45, 51, 10, 12, 14, 20, 25, 27, 0, 26, 63, 68, 70, 69, 55, 54, 56, 62, 57, 60, 58, 61, 72, 73, 74, 64, 67, 65, 66, 59, 71, 75, 29, 30, 31, 15, 16, 17, 18, 11, 8, 7, 6, 13, 3, 4, 32, 33, 53, 21, 24, 22, 23, 35, 34, 40, 36, 46, 39, 52, 37, 47, 38, 48, 9, 19, 28, 1, 2}}
+var dectFacebookDetails = decTable{names: "iduser_iduser_namepage_idpage_name_exchangecodeoauth_codenew_user_tokennew_page_" +
+	"tokenredirect_uriauthorizednewbase_addresspagecreate_messenger_ticketsmessenger_" +
+	"ticket_typemessenger_ticket_type_namemessenger_usermessenger_user_namereopen_mes" +
+	"senger_ticketscreate_post_ticketspost_ticket_typepost_userpost_user_namepost_tic" +
+	"ket_type_namedays_after_postinclude_word_listexclude_word_listreopen_post_ticket" +
+	"smessenger_create_usersmessenger_sitemessenger_site_namepost_create_userspost_si" +
+	"teratings_create_usersratings_create_ticketsratings_siteratings_ticket_typeratin" +
+	"gs_userratings_status_after_updateratings_only_negativeads_create_usersads_creat" +
+	"e_ticketsads_siteads_ticket_typeads_userratings_site_nameratings_ticket_type_nam" +
+	"eratings_user_nameads_site_nameads_ticket_type_nameads_user_nameratings_status_a" +
+	"fter_update_namepost_site_nameinsta_messenger_create_usersinsta_messenger_create" +
+	"_ticketsinsta_messenger_siteinsta_messenger_ticket_typeinsta_messenger_userinsta" +
+	"_reopen_messenger_ticketsinsta_messenger_ticket_type_nameinsta_messenger_user_na" +
+	"meinsta_messenger_site_nameinsta_create_post_ticketsinsta_post_ticket_typeinsta_" +
+	"post_userinsta_post_user_nameinsta_post_ticket_type_nameinsta_days_after_postins" +
+	"ta_include_word_listinsta_exclude_word_listinsta_reopen_post_ticketsinsta_post_c" +
+	"reate_usersinsta_post_siteinsta_post_site_namelinked_instagram_account_warning",
+	extra: unsafe.Offsetof(FacebookDetails{}.Extra), size: unsafe.Sizeof(FacebookDetails{}), grow: growFacebookDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookDetails{}.ID)), 2, kInt},                                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FacebookDetails{}.UserID)), 7, kStr},                              // "user_id"
+		{nil, 9, uint16(unsafe.Offsetof(FacebookDetails{}.UserName)), 9, kStr},                            // "user_name"
+		{nil, 18, uint16(unsafe.Offsetof(FacebookDetails{}.PageID)), 7, kStr},                             // "page_id"
+		{nil, 25, uint16(unsafe.Offsetof(FacebookDetails{}.PageName)), 9, kStr},                           // "page_name"
+		{nil, 34, uint16(unsafe.Offsetof(FacebookDetails{}.Exchangecode)), 13, kBool},                     // "_exchangecode"
+		{nil, 47, uint16(unsafe.Offsetof(FacebookDetails{}.OauthCode)), 10, kStr},                         // "oauth_code"
+		{nil, 57, uint16(unsafe.Offsetof(FacebookDetails{}.NewUserToken)), 14, kStr},                      // "new_user_token"
+		{nil, 71, uint16(unsafe.Offsetof(FacebookDetails{}.NewPageToken)), 14, kStr},                      // "new_page_token"
+		{nil, 85, uint16(unsafe.Offsetof(FacebookDetails{}.RedirectURI)), 12, kStr},                       // "redirect_uri"
+		{nil, 97, uint16(unsafe.Offsetof(FacebookDetails{}.Authorized)), 10, kBool},                       // "authorized"
+		{nil, 107, uint16(unsafe.Offsetof(FacebookDetails{}.New)), 3, kBool},                              // "new"
+		{nil, 110, uint16(unsafe.Offsetof(FacebookDetails{}.BaseAddress)), 12, kStr},                      // "base_address"
+		{&dectFacebookPage, 122, uint16(unsafe.Offsetof(FacebookDetails{}.Page)), 4, kOne},                // "page"
+		{nil, 126, uint16(unsafe.Offsetof(FacebookDetails{}.CreateMessengerTickets)), 24, kBool},          // "create_messenger_tickets"
+		{nil, 150, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerTicketType)), 21, kInt},              // "messenger_ticket_type"
+		{nil, 171, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerTicketTypeName)), 26, kStr},          // "messenger_ticket_type_name"
+		{nil, 197, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerUser)), 14, kInt},                    // "messenger_user"
+		{nil, 211, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerUserName)), 19, kStr},                // "messenger_user_name"
+		{nil, 230, uint16(unsafe.Offsetof(FacebookDetails{}.ReopenMessengerTickets)), 24, kBool},          // "reopen_messenger_tickets"
+		{nil, 254, uint16(unsafe.Offsetof(FacebookDetails{}.CreatePostTickets)), 19, kInt},                // "create_post_tickets"
+		{nil, 273, uint16(unsafe.Offsetof(FacebookDetails{}.PostTicketType)), 16, kInt},                   // "post_ticket_type"
+		{nil, 289, uint16(unsafe.Offsetof(FacebookDetails{}.PostUser)), 9, kInt},                          // "post_user"
+		{nil, 298, uint16(unsafe.Offsetof(FacebookDetails{}.PostUserName)), 14, kStr},                     // "post_user_name"
+		{nil, 312, uint16(unsafe.Offsetof(FacebookDetails{}.PostTicketTypeName)), 21, kStr},               // "post_ticket_type_name"
+		{nil, 333, uint16(unsafe.Offsetof(FacebookDetails{}.DaysAfterPost)), 15, kInt},                    // "days_after_post"
+		{&dectKeyPair2, 348, uint16(unsafe.Offsetof(FacebookDetails{}.IncludeWordList)), 17, kMany},       // "include_word_list"
+		{&dectKeyPair2, 365, uint16(unsafe.Offsetof(FacebookDetails{}.ExcludeWordList)), 17, kMany},       // "exclude_word_list"
+		{nil, 382, uint16(unsafe.Offsetof(FacebookDetails{}.ReopenPostTickets)), 19, kBool},               // "reopen_post_tickets"
+		{nil, 401, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerCreateUsers)), 22, kBool},            // "messenger_create_users"
+		{nil, 423, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerSite)), 14, kInt},                    // "messenger_site"
+		{nil, 437, uint16(unsafe.Offsetof(FacebookDetails{}.MessengerSiteName)), 19, kStr},                // "messenger_site_name"
+		{nil, 456, uint16(unsafe.Offsetof(FacebookDetails{}.PostCreateUsers)), 17, kBool},                 // "post_create_users"
+		{nil, 473, uint16(unsafe.Offsetof(FacebookDetails{}.PostSite)), 9, kInt},                          // "post_site"
+		{nil, 482, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsCreateUsers)), 20, kBool},              // "ratings_create_users"
+		{nil, 502, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsCreateTickets)), 22, kBool},            // "ratings_create_tickets"
+		{nil, 524, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsSite)), 12, kInt},                      // "ratings_site"
+		{nil, 536, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsTicketType)), 19, kInt},                // "ratings_ticket_type"
+		{nil, 555, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsUser)), 12, kInt},                      // "ratings_user"
+		{nil, 567, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdate)), 27, kInt},         // "ratings_status_after_update"
+		{nil, 594, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsOnlyNegative)), 21, kBool},             // "ratings_only_negative"
+		{nil, 615, uint16(unsafe.Offsetof(FacebookDetails{}.AdsCreateUsers)), 16, kBool},                  // "ads_create_users"
+		{nil, 631, uint16(unsafe.Offsetof(FacebookDetails{}.AdsCreateTickets)), 18, kBool},                // "ads_create_tickets"
+		{nil, 649, uint16(unsafe.Offsetof(FacebookDetails{}.AdsSite)), 8, kInt},                           // "ads_site"
+		{nil, 657, uint16(unsafe.Offsetof(FacebookDetails{}.AdsTicketType)), 15, kInt},                    // "ads_ticket_type"
+		{nil, 672, uint16(unsafe.Offsetof(FacebookDetails{}.AdsUser)), 8, kInt},                           // "ads_user"
+		{nil, 680, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsSiteName)), 17, kStr},                  // "ratings_site_name"
+		{nil, 697, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsTicketTypeName)), 24, kStr},            // "ratings_ticket_type_name"
+		{nil, 721, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsUserName)), 17, kStr},                  // "ratings_user_name"
+		{nil, 738, uint16(unsafe.Offsetof(FacebookDetails{}.AdsSiteName)), 13, kStr},                      // "ads_site_name"
+		{nil, 751, uint16(unsafe.Offsetof(FacebookDetails{}.AdsTicketTypeName)), 20, kStr},                // "ads_ticket_type_name"
+		{nil, 771, uint16(unsafe.Offsetof(FacebookDetails{}.AdsUserName)), 13, kStr},                      // "ads_user_name"
+		{nil, 784, uint16(unsafe.Offsetof(FacebookDetails{}.RatingsStatusAfterUpdateName)), 32, kStr},     // "ratings_status_after_update_name"
+		{nil, 816, uint16(unsafe.Offsetof(FacebookDetails{}.PostSiteName)), 14, kStr},                     // "post_site_name"
+		{nil, 830, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateUsers)), 28, kBool},       // "insta_messenger_create_users"
+		{nil, 858, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerCreateTickets)), 30, kBool},     // "insta_messenger_create_tickets"
+		{nil, 888, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSite)), 20, kInt},               // "insta_messenger_site"
+		{nil, 908, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketType)), 27, kInt},         // "insta_messenger_ticket_type"
+		{nil, 935, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUser)), 20, kInt},               // "insta_messenger_user"
+		{nil, 955, uint16(unsafe.Offsetof(FacebookDetails{}.InstaReopenMessengerTickets)), 30, kBool},     // "insta_reopen_messenger_tickets"
+		{nil, 985, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerTicketTypeName)), 32, kStr},     // "insta_messenger_ticket_type_name"
+		{nil, 1017, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerUserName)), 25, kStr},          // "insta_messenger_user_name"
+		{nil, 1042, uint16(unsafe.Offsetof(FacebookDetails{}.InstaMessengerSiteName)), 25, kStr},          // "insta_messenger_site_name"
+		{nil, 1067, uint16(unsafe.Offsetof(FacebookDetails{}.InstaCreatePostTickets)), 25, kBool},         // "insta_create_post_tickets"
+		{nil, 1092, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketType)), 22, kInt},             // "insta_post_ticket_type"
+		{nil, 1114, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostUser)), 15, kInt},                   // "insta_post_user"
+		{nil, 1129, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostUserName)), 20, kStr},               // "insta_post_user_name"
+		{nil, 1149, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostTicketTypeName)), 27, kStr},         // "insta_post_ticket_type_name"
+		{nil, 1176, uint16(unsafe.Offsetof(FacebookDetails{}.InstaDaysAfterPost)), 21, kInt},              // "insta_days_after_post"
+		{&dectKeyPair2, 1197, uint16(unsafe.Offsetof(FacebookDetails{}.InstaIncludeWordList)), 23, kMany}, // "insta_include_word_list"
+		{&dectKeyPair2, 1220, uint16(unsafe.Offsetof(FacebookDetails{}.InstaExcludeWordList)), 23, kMany}, // "insta_exclude_word_list"
+		{nil, 1243, uint16(unsafe.Offsetof(FacebookDetails{}.InstaReopenPostTickets)), 25, kBool},         // "insta_reopen_post_tickets"
+		{nil, 1268, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostCreateUsers)), 23, kBool},           // "insta_post_create_users"
+		{nil, 1291, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostSite)), 15, kInt},                   // "insta_post_site"
+		{nil, 1306, uint16(unsafe.Offsetof(FacebookDetails{}.InstaPostSiteName)), 20, kStr},               // "insta_post_site_name"
+		{nil, 1326, uint16(unsafe.Offsetof(FacebookDetails{}.LinkedInstagramAccount)), 24, kStr},          // "linked_instagram_account"
+		{nil, 1350, uint16(unsafe.Offsetof(FacebookDetails{}.Warning)), 8, kStr},                          // "_warning"
+	}, sorted: []uint16{5, 76, 42, 41, 43, 49, 44, 50, 45, 51, 10, 12, 14, 20, 25, 27, 0, 26, 63, 68, 70, 69, 55, 54, 56, 62, 57, 60, 58, 61, 72, 73, 74, 64, 67, 65, 66, 59, 71, 75, 29, 30, 31, 15, 16, 17, 18, 11, 8, 7, 6, 13, 3, 4, 32, 33, 53, 21, 24, 22, 23, 35, 34, 40, 36, 46, 39, 52, 37, 47, 38, 48, 9, 19, 28, 1, 2}}
 
 func (m *FacebookDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookDetails
@@ -1075,10 +1092,11 @@ func growFacebookKeyPair(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookKeyPair = decTable{extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), grow: growFacebookKeyPair, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(FacebookKeyPair{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectFacebookKeyPair = decTable{names: "idname",
+	extra: unsafe.Offsetof(FacebookKeyPair{}.Extra), size: unsafe.Sizeof(FacebookKeyPair{}), grow: growFacebookKeyPair, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookKeyPair{}.ID)), 2, kStr},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FacebookKeyPair{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *FacebookKeyPair) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookKeyPair
@@ -1162,15 +1180,16 @@ func growFacebookPage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookPage = decTable{extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), grow: growFacebookPage, fields: []decField{
-	{"access_token", nil, uint32(unsafe.Offsetof(FacebookPage{}.AccessToken)), kStr},
-	{"category", nil, uint32(unsafe.Offsetof(FacebookPage{}.Category)), kStr},
-	{"category_list", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookPage{}.CategoryList)), kMany},
-	{"name", nil, uint32(unsafe.Offsetof(FacebookPage{}.Name)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(FacebookPage{}.ID)), kStr},
-	{"tasks", nil, uint32(unsafe.Offsetof(FacebookPage{}.Tasks)), kStrs},
-	{"instagram_business_account", &dectInstagramBusinessAccount, uint32(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), kOne},
-}, sorted: []uint16{0, 1, 2, 4, 6, 3, 5}}
+var dectFacebookPage = decTable{names: "access_tokencategorycategory_listnameidtasksinstagram_business_account",
+	extra: unsafe.Offsetof(FacebookPage{}.Extra), size: unsafe.Sizeof(FacebookPage{}), grow: growFacebookPage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookPage{}.AccessToken)), 12, kStr},                                         // "access_token"
+		{nil, 12, uint16(unsafe.Offsetof(FacebookPage{}.Category)), 8, kStr},                                            // "category"
+		{&dectFacebookKeyPair, 20, uint16(unsafe.Offsetof(FacebookPage{}.CategoryList)), 13, kMany},                     // "category_list"
+		{nil, 33, uint16(unsafe.Offsetof(FacebookPage{}.Name)), 4, kStr},                                                // "name"
+		{nil, 37, uint16(unsafe.Offsetof(FacebookPage{}.ID)), 2, kStr},                                                  // "id"
+		{nil, 39, uint16(unsafe.Offsetof(FacebookPage{}.Tasks)), 5, kStrs},                                              // "tasks"
+		{&dectInstagramBusinessAccount, 44, uint16(unsafe.Offsetof(FacebookPage{}.InstagramBusinessAccount)), 26, kOne}, // "instagram_business_account"
+	}, sorted: []uint16{0, 1, 2, 4, 6, 3, 5}}
 
 func (m *FacebookPage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookPage
@@ -1218,9 +1237,10 @@ func growInstagramBusinessAccount(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInstagramBusinessAccount = decTable{extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), grow: growInstagramBusinessAccount, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), kStr},
-}, sorted: []uint16{0}}
+var dectInstagramBusinessAccount = decTable{names: "id",
+	extra: unsafe.Offsetof(InstagramBusinessAccount{}.Extra), size: unsafe.Sizeof(InstagramBusinessAccount{}), grow: growInstagramBusinessAccount, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InstagramBusinessAccount{}.ID)), 2, kStr}, // "id"
+	}, sorted: []uint16{0}}
 
 func (m *InstagramBusinessAccount) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInstagramBusinessAccount

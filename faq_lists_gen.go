@@ -220,15 +220,16 @@ func growCustomFieldValueRestrictions(old unsafe.Pointer, n, c int) unsafe.Point
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomFieldValueRestrictions = decTable{extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), grow: growCustomFieldValueRestrictions, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.TickettypeID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.FieldID)), kInt},
-	{"value_id", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueID)), kInt},
-	{"value_guid", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueGUID)), kStr},
-	{"value_name", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldValueRestrictions{}.Warning)), kStr},
-}, sorted: []uint16{6, 2, 0, 1, 4, 3, 5}}
+var dectCustomFieldValueRestrictions = decTable{names: "idtickettype_idfield_idvalue_idvalue_guidvalue_name_warning",
+	extra: unsafe.Offsetof(CustomFieldValueRestrictions{}.Extra), size: unsafe.Sizeof(CustomFieldValueRestrictions{}), grow: growCustomFieldValueRestrictions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.TickettypeID)), 13, kInt}, // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.FieldID)), 8, kInt},      // "field_id"
+		{nil, 23, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueID)), 8, kInt},      // "value_id"
+		{nil, 31, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueGUID)), 10, kStr},   // "value_guid"
+		{nil, 41, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.ValueName)), 10, kStr},   // "value_name"
+		{nil, 51, uint16(unsafe.Offsetof(CustomFieldValueRestrictions{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{6, 2, 0, 1, 4, 3, 5}}
 
 func (m *CustomFieldValueRestrictions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomFieldValueRestrictions
@@ -512,37 +513,42 @@ func growFAQListHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFAQListHead = decTable{extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), grow: growFAQListHead, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(FAQListHead{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(FAQListHead{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FAQListHead{}.Name)), kStr},
-	{"showforall", nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforall)), kBool},
-	{"showforallagents", nil, uint32(unsafe.Offsetof(FAQListHead{}.Showforallagents)), kBool},
-	{"level", nil, uint32(unsafe.Offsetof(FAQListHead{}.Level)), kInt},
-	{"is_group", nil, uint32(unsafe.Offsetof(FAQListHead{}.IsGroup)), kBool},
-	{"group_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GroupName)), kStr},
-	{"full_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullName)), kStr},
-	{"article_count", nil, uint32(unsafe.Offsetof(FAQListHead{}.ArticleCount)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(FAQListHead{}.Type)), kInt},
-	{"fields", nil, uint32(unsafe.Offsetof(FAQListHead{}.Fields)), kLazyList},
-	{"grandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GrandparentName)), kStr},
-	{"greatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), kStr},
-	{"greatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), kStr},
-	{"greatgreatgreatgrandparent_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), kStr},
-	{"fullgroup_name", nil, uint32(unsafe.Offsetof(FAQListHead{}.FullgroupName)), kStr},
-	{"roles", &dectUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.Roles)), kMany},
-	{"draft_roles", &dectUserRoles, uint32(unsafe.Offsetof(FAQListHead{}.DraftRoles)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), kOne},
-	{"_isimport", nil, uint32(unsafe.Offsetof(FAQListHead{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(FAQListHead{}.Importtype)), kStr},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), kStr},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FAQListHead{}.Translations)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FAQListHead{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), kInt},
-}, sorted: []uint16{23, 22, 27, 28, 11, 20, 13, 10, 18, 14, 15, 16, 17, 8, 9, 0, 2, 24, 1, 7, 6, 3, 21, 19, 4, 5, 25, 26, 12}}
+var dectFAQListHead = decTable{names: "guidintentidnameshowforallshowforallagentslevelis_groupgroup_idgroup_namefull_na" +
+	"mearticle_counttypefieldsgrandparent_namegreatgrandparent_namegreatgreatgrandpar" +
+	"ent_namegreatgreatgreatgrandparent_namefullgroup_namerolesdraft_rolesnew_externa" +
+	"l_link_isimport_importtypeimport_details_idthird_party_idtranslationsaccess_cont" +
+	"rolaccess_control_level",
+	extra: unsafe.Offsetof(FAQListHead{}.Extra), size: unsafe.Sizeof(FAQListHead{}), grow: growFAQListHead, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FAQListHead{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(FAQListHead{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(FAQListHead{}.ID)), 2, kInt},                                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(FAQListHead{}.Name)), 4, kStr},                                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(FAQListHead{}.Showforall)), 10, kBool},                                    // "showforall"
+		{nil, 26, uint16(unsafe.Offsetof(FAQListHead{}.Showforallagents)), 16, kBool},                              // "showforallagents"
+		{nil, 42, uint16(unsafe.Offsetof(FAQListHead{}.Level)), 5, kInt},                                           // "level"
+		{nil, 47, uint16(unsafe.Offsetof(FAQListHead{}.IsGroup)), 8, kBool},                                        // "is_group"
+		{nil, 55, uint16(unsafe.Offsetof(FAQListHead{}.GroupID)), 8, kInt},                                         // "group_id"
+		{nil, 63, uint16(unsafe.Offsetof(FAQListHead{}.GroupName)), 10, kStr},                                      // "group_name"
+		{nil, 73, uint16(unsafe.Offsetof(FAQListHead{}.FullName)), 9, kStr},                                        // "full_name"
+		{nil, 82, uint16(unsafe.Offsetof(FAQListHead{}.ArticleCount)), 13, kInt},                                   // "article_count"
+		{nil, 95, uint16(unsafe.Offsetof(FAQListHead{}.Type)), 4, kInt},                                            // "type"
+		{nil, 99, uint16(unsafe.Offsetof(FAQListHead{}.Fields)), 6, kLazyList},                                     // "fields"
+		{nil, 105, uint16(unsafe.Offsetof(FAQListHead{}.GrandparentName)), 16, kStr},                               // "grandparent_name"
+		{nil, 121, uint16(unsafe.Offsetof(FAQListHead{}.GreatgrandparentName)), 21, kStr},                          // "greatgrandparent_name"
+		{nil, 142, uint16(unsafe.Offsetof(FAQListHead{}.GreatgreatgrandparentName)), 26, kStr},                     // "greatgreatgrandparent_name"
+		{nil, 168, uint16(unsafe.Offsetof(FAQListHead{}.GreatgreatgreatgrandparentName)), 31, kStr},                // "greatgreatgreatgrandparent_name"
+		{nil, 199, uint16(unsafe.Offsetof(FAQListHead{}.FullgroupName)), 14, kStr},                                 // "fullgroup_name"
+		{&dectUserRoles, 213, uint16(unsafe.Offsetof(FAQListHead{}.Roles)), 5, kMany},                              // "roles"
+		{&dectUserRoles, 218, uint16(unsafe.Offsetof(FAQListHead{}.DraftRoles)), 11, kMany},                        // "draft_roles"
+		{&dectExternalLinkList, 229, uint16(unsafe.Offsetof(FAQListHead{}.NewExternalLink)), 17, kOne},             // "new_external_link"
+		{nil, 246, uint16(unsafe.Offsetof(FAQListHead{}.Isimport)), 9, kBool},                                      // "_isimport"
+		{nil, 255, uint16(unsafe.Offsetof(FAQListHead{}.Importtype)), 11, kStr},                                    // "_importtype"
+		{nil, 266, uint16(unsafe.Offsetof(FAQListHead{}.ImportDetailsID)), 17, kInt},                               // "import_details_id"
+		{nil, 283, uint16(unsafe.Offsetof(FAQListHead{}.ThirdPartyID)), 14, kStr},                                  // "third_party_id"
+		{&dectLanguagePackTranslationsCustom, 297, uint16(unsafe.Offsetof(FAQListHead{}.Translations)), 12, kMany}, // "translations"
+		{&dectAccessControl, 309, uint16(unsafe.Offsetof(FAQListHead{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 323, uint16(unsafe.Offsetof(FAQListHead{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+	}, sorted: []uint16{23, 22, 27, 28, 11, 20, 13, 10, 18, 14, 15, 16, 17, 8, 9, 0, 2, 24, 1, 7, 6, 3, 21, 19, 4, 5, 25, 26, 12}}
 
 func (m *FAQListHead) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFAQListHead
@@ -980,53 +986,61 @@ func growRequestTypeField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestTypeField = decTable{extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), grow: growRequestTypeField, fields: []decField{
-	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), kBool},
-	{"id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ID)), kInt},
-	{"rtid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Rtid)), kInt},
-	{"fieldid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldid)), kInt},
-	{"fieldguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldguid)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Seq)), kInt},
-	{"tableid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableid)), kInt},
-	{"tableguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Tableguid)), kStr},
-	{"groupid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupid)), kInt},
-	{"groupguid", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Groupguid)), kStr},
-	{"endusernew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusernew)), kInt},
-	{"enduserdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetail)), kInt},
-	{"enduserdetailrejected", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailrejected)), kInt},
-	{"technew", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technew)), kInt},
-	{"techdetail", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetail)), kInt},
-	{"fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldname)), kStr},
-	{"fieldinfo", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), kLazy},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), kMany},
-	{"visibility_conditions_value", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), kMany},
-	{"value_restrictions", &dectCustomFieldValueRestrictions, uint32(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), kMany},
-	{"group", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Group)), kLazy},
-	{"technewlocation", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), kInt},
-	{"restrictupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), kInt},
-	{"update_restrictions", &dectRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), kMany},
-	{"techtab_id", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabID)), kInt},
-	{"techtab_name", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabName)), kStr},
-	{"showdependency", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Showdependency)), kBool},
-	{"canupdate", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Canupdate)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Warning)), kStr},
-	{"override_fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideFieldname)), kStr},
-	{"override_action_fieldname", nil, uint32(unsafe.Offsetof(RequestTypeField{}.OverrideActionFieldname)), kStr},
-	{"boldlabelandvalue", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Boldlabelandvalue)), kBool},
-	{"enduserdetailhideifempty", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduserdetailhideifempty)), kBool},
-	{"techdetailhideifempty", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techdetailhideifempty)), kBool},
-	{"copytochild", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytochild)), kBool},
-	{"copytorelated", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), kBool},
-	{"restrictread", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Restrictread)), kInt},
-	{"read_restrictions", &dectRequestTypeFieldRestriction, uint32(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), kMany},
-	{"techtab_columns", nil, uint32(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), kInt},
-	{"chat_message", nil, uint32(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), kStr},
-	{"techaction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Techaction)), kInt},
-	{"enduseraction", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), kInt},
-	{"endusercheckboxmandatory", nil, uint32(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), kBool},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestTypeField{}.Translations)), kMany},
-	{"display_type", nil, uint32(unsafe.Offsetof(RequestTypeField{}.DisplayType)), kInt},
-}, sorted: []uint16{28, 31, 27, 39, 34, 0, 35, 44, 41, 42, 11, 32, 12, 10, 4, 3, 16, 15, 20, 9, 8, 1, 30, 29, 37, 36, 22, 2, 5, 26, 7, 6, 40, 14, 33, 13, 21, 38, 24, 25, 43, 23, 19, 17, 18}}
+var dectRequestTypeField = decTable{names: "copytochildonupdateidrtidfieldidfieldguidseqtableidtableguidgroupidgroupguidendu" +
+	"sernewenduserdetailenduserdetailrejectedtechnewtechdetailfieldnamefieldinfovisib" +
+	"ility_conditionsvisibility_conditions_valuevalue_restrictionsgrouptechnewlocatio" +
+	"nrestrictupdateupdate_restrictionstechtab_idtechtab_nameshowdependencycanupdate_" +
+	"warningoverride_fieldnameoverride_action_fieldnameboldlabelandvalueenduserdetail" +
+	"hideifemptytechdetailhideifemptycopytochildcopytorelatedrestrictreadread_restric" +
+	"tionstechtab_columnschat_messagetechactionenduseractionendusercheckboxmandatoryt" +
+	"ranslationsdisplay_type",
+	extra: unsafe.Offsetof(RequestTypeField{}.Extra), size: unsafe.Sizeof(RequestTypeField{}), grow: growRequestTypeField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestTypeField{}.Copytochildonupdate)), 19, kBool},                                // "copytochildonupdate"
+		{nil, 19, uint16(unsafe.Offsetof(RequestTypeField{}.ID)), 2, kInt},                                                  // "id"
+		{nil, 21, uint16(unsafe.Offsetof(RequestTypeField{}.Rtid)), 4, kInt},                                                // "rtid"
+		{nil, 25, uint16(unsafe.Offsetof(RequestTypeField{}.Fieldid)), 7, kInt},                                             // "fieldid"
+		{nil, 32, uint16(unsafe.Offsetof(RequestTypeField{}.Fieldguid)), 9, kStr},                                           // "fieldguid"
+		{nil, 41, uint16(unsafe.Offsetof(RequestTypeField{}.Seq)), 3, kInt},                                                 // "seq"
+		{nil, 44, uint16(unsafe.Offsetof(RequestTypeField{}.Tableid)), 7, kInt},                                             // "tableid"
+		{nil, 51, uint16(unsafe.Offsetof(RequestTypeField{}.Tableguid)), 9, kStr},                                           // "tableguid"
+		{nil, 60, uint16(unsafe.Offsetof(RequestTypeField{}.Groupid)), 7, kInt},                                             // "groupid"
+		{nil, 67, uint16(unsafe.Offsetof(RequestTypeField{}.Groupguid)), 9, kStr},                                           // "groupguid"
+		{nil, 76, uint16(unsafe.Offsetof(RequestTypeField{}.Endusernew)), 10, kInt},                                         // "endusernew"
+		{nil, 86, uint16(unsafe.Offsetof(RequestTypeField{}.Enduserdetail)), 13, kInt},                                      // "enduserdetail"
+		{nil, 99, uint16(unsafe.Offsetof(RequestTypeField{}.Enduserdetailrejected)), 21, kInt},                              // "enduserdetailrejected"
+		{nil, 120, uint16(unsafe.Offsetof(RequestTypeField{}.Technew)), 7, kInt},                                            // "technew"
+		{nil, 127, uint16(unsafe.Offsetof(RequestTypeField{}.Techdetail)), 10, kInt},                                        // "techdetail"
+		{nil, 137, uint16(unsafe.Offsetof(RequestTypeField{}.Fieldname)), 9, kStr},                                          // "fieldname"
+		{nil, 146, uint16(unsafe.Offsetof(RequestTypeField{}.Fieldinfo)), 9, kLazy},                                         // "fieldinfo"
+		{&dectCustomFieldVisibility, 155, uint16(unsafe.Offsetof(RequestTypeField{}.VisibilityConditions)), 21, kMany},      // "visibility_conditions"
+		{&dectCustomFieldVisibility, 176, uint16(unsafe.Offsetof(RequestTypeField{}.VisibilityConditionsValue)), 27, kMany}, // "visibility_conditions_value"
+		{&dectCustomFieldValueRestrictions, 203, uint16(unsafe.Offsetof(RequestTypeField{}.ValueRestrictions)), 18, kMany},  // "value_restrictions"
+		{nil, 221, uint16(unsafe.Offsetof(RequestTypeField{}.Group)), 5, kLazy},                                             // "group"
+		{nil, 226, uint16(unsafe.Offsetof(RequestTypeField{}.Technewlocation)), 15, kInt},                                   // "technewlocation"
+		{nil, 241, uint16(unsafe.Offsetof(RequestTypeField{}.Restrictupdate)), 14, kInt},                                    // "restrictupdate"
+		{&dectRequestTypeFieldRestriction, 255, uint16(unsafe.Offsetof(RequestTypeField{}.UpdateRestrictions)), 19, kMany},  // "update_restrictions"
+		{nil, 274, uint16(unsafe.Offsetof(RequestTypeField{}.TechtabID)), 10, kInt},                                         // "techtab_id"
+		{nil, 284, uint16(unsafe.Offsetof(RequestTypeField{}.TechtabName)), 12, kStr},                                       // "techtab_name"
+		{nil, 296, uint16(unsafe.Offsetof(RequestTypeField{}.Showdependency)), 14, kBool},                                   // "showdependency"
+		{nil, 310, uint16(unsafe.Offsetof(RequestTypeField{}.Canupdate)), 9, kBool},                                         // "canupdate"
+		{nil, 319, uint16(unsafe.Offsetof(RequestTypeField{}.Warning)), 8, kStr},                                            // "_warning"
+		{nil, 327, uint16(unsafe.Offsetof(RequestTypeField{}.OverrideFieldname)), 18, kStr},                                 // "override_fieldname"
+		{nil, 345, uint16(unsafe.Offsetof(RequestTypeField{}.OverrideActionFieldname)), 25, kStr},                           // "override_action_fieldname"
+		{nil, 370, uint16(unsafe.Offsetof(RequestTypeField{}.Boldlabelandvalue)), 17, kBool},                                // "boldlabelandvalue"
+		{nil, 387, uint16(unsafe.Offsetof(RequestTypeField{}.Enduserdetailhideifempty)), 24, kBool},                         // "enduserdetailhideifempty"
+		{nil, 411, uint16(unsafe.Offsetof(RequestTypeField{}.Techdetailhideifempty)), 21, kBool},                            // "techdetailhideifempty"
+		{nil, 432, uint16(unsafe.Offsetof(RequestTypeField{}.Copytochild)), 11, kBool},                                      // "copytochild"
+		{nil, 443, uint16(unsafe.Offsetof(RequestTypeField{}.Copytorelated)), 13, kBool},                                    // "copytorelated"
+		{nil, 456, uint16(unsafe.Offsetof(RequestTypeField{}.Restrictread)), 12, kInt},                                      // "restrictread"
+		{&dectRequestTypeFieldRestriction, 468, uint16(unsafe.Offsetof(RequestTypeField{}.ReadRestrictions)), 17, kMany},    // "read_restrictions"
+		{nil, 485, uint16(unsafe.Offsetof(RequestTypeField{}.TechtabColumns)), 15, kInt},                                    // "techtab_columns"
+		{nil, 500, uint16(unsafe.Offsetof(RequestTypeField{}.ChatMessage)), 12, kStr},                                       // "chat_message"
+		{nil, 512, uint16(unsafe.Offsetof(RequestTypeField{}.Techaction)), 10, kInt},                                        // "techaction"
+		{nil, 522, uint16(unsafe.Offsetof(RequestTypeField{}.Enduseraction)), 13, kInt},                                     // "enduseraction"
+		{nil, 535, uint16(unsafe.Offsetof(RequestTypeField{}.Endusercheckboxmandatory)), 24, kBool},                         // "endusercheckboxmandatory"
+		{&dectLanguagePackTranslationsCustom, 559, uint16(unsafe.Offsetof(RequestTypeField{}.Translations)), 12, kMany},     // "translations"
+		{nil, 571, uint16(unsafe.Offsetof(RequestTypeField{}.DisplayType)), 12, kInt},                                       // "display_type"
+	}, sorted: []uint16{28, 31, 27, 39, 34, 0, 35, 44, 41, 42, 11, 32, 12, 10, 4, 3, 16, 15, 20, 9, 8, 1, 30, 29, 37, 36, 22, 2, 5, 26, 7, 6, 40, 14, 33, 13, 21, 38, 24, 25, 43, 23, 19, 17, 18}}
 
 func (m *RequestTypeField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestTypeField
@@ -1202,18 +1216,20 @@ func growRequestTypeFieldRestriction(old unsafe.Pointer, n, c int) unsafe.Pointe
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestTypeFieldRestriction = decTable{extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), grow: growRequestTypeFieldRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Type)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Warning)), kStr},
-	{"alloweditbeforeapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditbeforeapproval)), kBool},
-	{"alloweditafterapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditafterapproval)), kBool},
-	{"alloweditduringapproval", nil, uint32(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), kBool},
-}, sorted: []uint16{6, 8, 7, 9, 2, 0, 4, 5, 1, 3}}
+var dectRequestTypeFieldRestriction = decTable{names: "idtickettype_idfield_idtyperole_idrole_name_warningalloweditbeforeapprovalallowe" +
+	"ditafterapprovalalloweditduringapproval",
+	extra: unsafe.Offsetof(RequestTypeFieldRestriction{}.Extra), size: unsafe.Sizeof(RequestTypeFieldRestriction{}), grow: growRequestTypeFieldRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.TickettypeID)), 13, kInt},              // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.FieldID)), 8, kInt},                   // "field_id"
+		{nil, 23, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.Type)), 4, kInt},                      // "type"
+		{nil, 27, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleID)), 7, kInt},                    // "role_id"
+		{nil, 34, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.RoleName)), 9, kStr},                  // "role_name"
+		{nil, 43, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.Warning)), 8, kStr},                   // "_warning"
+		{nil, 51, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditbeforeapproval)), 23, kBool}, // "alloweditbeforeapproval"
+		{nil, 74, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditafterapproval)), 22, kBool},  // "alloweditafterapproval"
+		{nil, 96, uint16(unsafe.Offsetof(RequestTypeFieldRestriction{}.Alloweditduringapproval)), 23, kBool}, // "alloweditduringapproval"
+	}, sorted: []uint16{6, 8, 7, 9, 2, 0, 4, 5, 1, 3}}
 
 func (m *RequestTypeFieldRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestTypeFieldRestriction

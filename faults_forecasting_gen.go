@@ -151,14 +151,15 @@ func growFaultsForecasting(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultsForecasting = decTable{extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), grow: growFaultsForecasting, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.AgentID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.TicketID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Date)), kTime},
-	{"hours", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Hours)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultsForecasting{}.Warning)), kStr},
-}, sorted: []uint16{5, 1, 3, 4, 0, 2}}
+var dectFaultsForecasting = decTable{names: "idagent_idticket_iddatehours_warning",
+	extra: unsafe.Offsetof(FaultsForecasting{}.Extra), size: unsafe.Sizeof(FaultsForecasting{}), grow: growFaultsForecasting, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultsForecasting{}.ID)), 2, kInt},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultsForecasting{}.AgentID)), 8, kInt},   // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(FaultsForecasting{}.TicketID)), 9, kInt}, // "ticket_id"
+		{nil, 19, uint16(unsafe.Offsetof(FaultsForecasting{}.Date)), 4, kTime},    // "date"
+		{nil, 23, uint16(unsafe.Offsetof(FaultsForecasting{}.Hours)), 5, kF64},    // "hours"
+		{nil, 28, uint16(unsafe.Offsetof(FaultsForecasting{}.Warning)), 8, kStr},  // "_warning"
+	}, sorted: []uint16{5, 1, 3, 4, 0, 2}}
 
 func (m *FaultsForecasting) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultsForecasting

@@ -241,20 +241,22 @@ func growModuleSetup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectModuleSetup = decTable{extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), grow: growModuleSetup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ID)), kInt},
-	{"intent", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Intent)), kStr},
-	{"module_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ModuleName)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Enabled)), kBool},
-	{"core", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Core)), kBool},
-	{"licensed", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Licensed)), kBool},
-	{"accesslevel", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Accesslevel)), kInt},
-	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Halointegratorenabled)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(ModuleSetup{}.HalointegratorLasterror)), kStr},
-	{"actual_name", nil, uint32(unsafe.Offsetof(ModuleSetup{}.ActualName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ModuleSetup{}.Warning)), kStr},
-}, sorted: []uint16{11, 6, 10, 4, 3, 9, 8, 7, 0, 1, 5, 2}}
+var dectModuleSetup = decTable{names: "idintentmodule_nameenabledcorelicensedaccesslevelhalointegratorenabledhalointegr" +
+	"ator_lastsynchalointegrator_lasterroractual_name_warning",
+	extra: unsafe.Offsetof(ModuleSetup{}.Extra), size: unsafe.Sizeof(ModuleSetup{}), grow: growModuleSetup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ModuleSetup{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ModuleSetup{}.Intent)), 6, kStr},                    // "intent"
+		{nil, 8, uint16(unsafe.Offsetof(ModuleSetup{}.ModuleName)), 11, kStr},               // "module_name"
+		{nil, 19, uint16(unsafe.Offsetof(ModuleSetup{}.Enabled)), 7, kBool},                 // "enabled"
+		{nil, 26, uint16(unsafe.Offsetof(ModuleSetup{}.Core)), 4, kBool},                    // "core"
+		{nil, 30, uint16(unsafe.Offsetof(ModuleSetup{}.Licensed)), 8, kBool},                // "licensed"
+		{nil, 38, uint16(unsafe.Offsetof(ModuleSetup{}.Accesslevel)), 11, kInt},             // "accesslevel"
+		{nil, 49, uint16(unsafe.Offsetof(ModuleSetup{}.Halointegratorenabled)), 21, kBool},  // "halointegratorenabled"
+		{nil, 70, uint16(unsafe.Offsetof(ModuleSetup{}.HalointegratorLastsync)), 23, kTime}, // "halointegrator_lastsync"
+		{nil, 93, uint16(unsafe.Offsetof(ModuleSetup{}.HalointegratorLasterror)), 24, kStr}, // "halointegrator_lasterror"
+		{nil, 117, uint16(unsafe.Offsetof(ModuleSetup{}.ActualName)), 11, kStr},             // "actual_name"
+		{nil, 128, uint16(unsafe.Offsetof(ModuleSetup{}.Warning)), 8, kStr},                 // "_warning"
+	}, sorted: []uint16{11, 6, 10, 4, 3, 9, 8, 7, 0, 1, 5, 2}}
 
 func (m *ModuleSetup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectModuleSetup

@@ -263,23 +263,25 @@ func growFeedback(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFeedback = decTable{extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), grow: growFeedback, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Feedback{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(Feedback{}.TicketID)), kInt},
-	{"key", nil, uint32(unsafe.Offsetof(Feedback{}.Key)), kStr},
-	{"score", nil, uint32(unsafe.Offsetof(Feedback{}.Score)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(Feedback{}.Date)), kTime},
-	{"comment", nil, uint32(unsafe.Offsetof(Feedback{}.Comment)), kStr},
-	{"score_band", nil, uint32(unsafe.Offsetof(Feedback{}.ScoreBand)), kInt},
-	{"user_message", nil, uint32(unsafe.Offsetof(Feedback{}.UserMessage)), kStr},
-	{"customsurveyfields", &dectCustomField, uint32(unsafe.Offsetof(Feedback{}.Customsurveyfields)), kMany},
-	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Feedback{}.RecaptchaToken)), kStr},
-	{"feedback_faultid", nil, uint32(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), kInt},
-	{"fields", nil, uint32(unsafe.Offsetof(Feedback{}.Fields)), kLazyList},
-	{"automation_id", nil, uint32(unsafe.Offsetof(Feedback{}.AutomationID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Feedback{}.Warning)), kStr},
-	{"ip_address", nil, uint32(unsafe.Offsetof(Feedback{}.IPAddress)), kStr},
-}, sorted: []uint16{13, 12, 5, 8, 4, 10, 11, 0, 14, 2, 9, 3, 6, 1, 7}}
+var dectFeedback = decTable{names: "idticket_idkeyscoredatecommentscore_banduser_messagecustomsurveyfieldsrecaptcha_" +
+	"tokenfeedback_faultidfieldsautomation_id_warningip_address",
+	extra: unsafe.Offsetof(Feedback{}.Extra), size: unsafe.Sizeof(Feedback{}), grow: growFeedback, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Feedback{}.ID)), 2, kInt},                                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Feedback{}.TicketID)), 9, kInt},                           // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(Feedback{}.Key)), 3, kStr},                               // "key"
+		{nil, 14, uint16(unsafe.Offsetof(Feedback{}.Score)), 5, kInt},                             // "score"
+		{nil, 19, uint16(unsafe.Offsetof(Feedback{}.Date)), 4, kTime},                             // "date"
+		{nil, 23, uint16(unsafe.Offsetof(Feedback{}.Comment)), 7, kStr},                           // "comment"
+		{nil, 30, uint16(unsafe.Offsetof(Feedback{}.ScoreBand)), 10, kInt},                        // "score_band"
+		{nil, 40, uint16(unsafe.Offsetof(Feedback{}.UserMessage)), 12, kStr},                      // "user_message"
+		{&dectCustomField, 52, uint16(unsafe.Offsetof(Feedback{}.Customsurveyfields)), 18, kMany}, // "customsurveyfields"
+		{nil, 70, uint16(unsafe.Offsetof(Feedback{}.RecaptchaToken)), 15, kStr},                   // "recaptcha_token"
+		{nil, 85, uint16(unsafe.Offsetof(Feedback{}.FeedbackFaultid)), 16, kInt},                  // "feedback_faultid"
+		{nil, 101, uint16(unsafe.Offsetof(Feedback{}.Fields)), 6, kLazyList},                      // "fields"
+		{nil, 107, uint16(unsafe.Offsetof(Feedback{}.AutomationID)), 13, kInt},                    // "automation_id"
+		{nil, 120, uint16(unsafe.Offsetof(Feedback{}.Warning)), 8, kStr},                          // "_warning"
+		{nil, 128, uint16(unsafe.Offsetof(Feedback{}.IPAddress)), 10, kStr},                       // "ip_address"
+	}, sorted: []uint16{13, 12, 5, 8, 4, 10, 11, 0, 14, 2, 9, 3, 6, 1, 7}}
 
 func (m *Feedback) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFeedback }
 

@@ -278,19 +278,21 @@ func growCustomFieldVisibility(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomFieldVisibility = decTable{extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), grow: growCustomFieldVisibility, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.TickettypeID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.FieldID)), kInt},
-	{"lookup_field_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.LookupFieldID)), kInt},
-	{"lookup_value_id", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.LookupValueID)), kInt},
-	{"lookup_value", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.LookupValue)), kStr},
-	{"field_value", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.FieldValue)), kInt},
-	{"dynamic_SQL_field", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.DynamicSQLField)), kBool},
-	{"value_modified", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.ValueModified)), kBool},
-	{"conditiontype", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.Conditiontype)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldVisibility{}.Warning)), kStr},
-}, sorted: []uint16{10, 9, 7, 2, 6, 0, 3, 5, 4, 1, 8}}
+var dectCustomFieldVisibility = decTable{names: "idtickettype_idfield_idlookup_field_idlookup_value_idlookup_valuefield_valuedyna" +
+	"mic_SQL_fieldvalue_modifiedconditiontype_warning",
+	extra: unsafe.Offsetof(CustomFieldVisibility{}.Extra), size: unsafe.Sizeof(CustomFieldVisibility{}), grow: growCustomFieldVisibility, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomFieldVisibility{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CustomFieldVisibility{}.TickettypeID)), 13, kInt},      // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(CustomFieldVisibility{}.FieldID)), 8, kInt},           // "field_id"
+		{nil, 23, uint16(unsafe.Offsetof(CustomFieldVisibility{}.LookupFieldID)), 15, kInt},    // "lookup_field_id"
+		{nil, 38, uint16(unsafe.Offsetof(CustomFieldVisibility{}.LookupValueID)), 15, kInt},    // "lookup_value_id"
+		{nil, 53, uint16(unsafe.Offsetof(CustomFieldVisibility{}.LookupValue)), 12, kStr},      // "lookup_value"
+		{nil, 65, uint16(unsafe.Offsetof(CustomFieldVisibility{}.FieldValue)), 11, kInt},       // "field_value"
+		{nil, 76, uint16(unsafe.Offsetof(CustomFieldVisibility{}.DynamicSQLField)), 17, kBool}, // "dynamic_SQL_field"
+		{nil, 93, uint16(unsafe.Offsetof(CustomFieldVisibility{}.ValueModified)), 14, kBool},   // "value_modified"
+		{nil, 107, uint16(unsafe.Offsetof(CustomFieldVisibility{}.Conditiontype)), 13, kInt},   // "conditiontype"
+		{nil, 120, uint16(unsafe.Offsetof(CustomFieldVisibility{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{10, 9, 7, 2, 6, 0, 3, 5, 4, 1, 8}}
 
 func (m *CustomFieldVisibility) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomFieldVisibility
@@ -684,45 +686,50 @@ func growField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectField = decTable{extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), grow: growField, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Field{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Field{}.Intent)), kStr},
-	{"kind", nil, uint32(unsafe.Offsetof(Field{}.Kind)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Field{}.ID)), kInt},
-	{"typeinfo_id", nil, uint32(unsafe.Offsetof(Field{}.TypeinfoID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Field{}.Name)), kStr},
-	{"validate", nil, uint32(unsafe.Offsetof(Field{}.Validate)), kStr},
-	{"systemuse", nil, uint32(unsafe.Offsetof(Field{}.Systemuse)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(Field{}.URL)), kStr},
-	{"idstring", nil, uint32(unsafe.Offsetof(Field{}.Idstring)), kStr},
-	{"datafrom", nil, uint32(unsafe.Offsetof(Field{}.Datafrom)), kInt},
-	{"datalength", nil, uint32(unsafe.Offsetof(Field{}.Datalength)), kInt},
-	{"issoftware", nil, uint32(unsafe.Offsetof(Field{}.Issoftware)), kBool},
-	{"sequence", nil, uint32(unsafe.Offsetof(Field{}.Sequence)), kInt},
-	{"lookup", nil, uint32(unsafe.Offsetof(Field{}.Lookup)), kInt},
-	{"mandatory", nil, uint32(unsafe.Offsetof(Field{}.Mandatory)), kBool},
-	{"showoncalendar", nil, uint32(unsafe.Offsetof(Field{}.Showoncalendar)), kBool},
-	{"moveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatetype)), kInt},
-	{"inactiveupdatetype", nil, uint32(unsafe.Offsetof(Field{}.Inactiveupdatetype)), kInt},
-	{"moveupdatedefault", nil, uint32(unsafe.Offsetof(Field{}.Moveupdatedefault)), kStr},
-	{"showonactivity", nil, uint32(unsafe.Offsetof(Field{}.Showonactivity)), kBool},
-	{"values", &dectLookup, uint32(unsafe.Offsetof(Field{}.Values)), kMany},
-	{"new_values", nil, uint32(unsafe.Offsetof(Field{}.NewValues)), kStr},
-	{"parenttype_id", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeID)), kInt},
-	{"parenttype_name", nil, uint32(unsafe.Offsetof(Field{}.ParenttypeName)), kStr},
-	{"mapping_id", nil, uint32(unsafe.Offsetof(Field{}.MappingID)), kInt},
-	{"order_values_alphanumerically", nil, uint32(unsafe.Offsetof(Field{}.OrderValuesAlphanumerically)), kBool},
-	{"tab_id", nil, uint32(unsafe.Offsetof(Field{}.TabID)), kInt},
-	{"tab_name", nil, uint32(unsafe.Offsetof(Field{}.TabName)), kStr},
-	{"tab_sequence", nil, uint32(unsafe.Offsetof(Field{}.TabSequence)), kInt},
-	{"tab_columns", nil, uint32(unsafe.Offsetof(Field{}.TabColumns)), kInt},
-	{"groupname", nil, uint32(unsafe.Offsetof(Field{}.Groupname)), kStr},
-	{"techdetail", nil, uint32(unsafe.Offsetof(Field{}.Techdetail)), kInt},
-	{"userdetail", nil, uint32(unsafe.Offsetof(Field{}.Userdetail)), kInt},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(Field{}.VisibilityConditions)), kMany},
-	{"access_level", nil, uint32(unsafe.Offsetof(Field{}.AccessLevel)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Field{}.Warning)), kStr},
-}, sorted: []uint16{36, 35, 10, 11, 31, 0, 3, 9, 18, 1, 12, 2, 14, 15, 25, 19, 17, 5, 22, 26, 23, 24, 13, 20, 16, 7, 30, 27, 28, 29, 32, 4, 8, 33, 6, 21, 34}}
+var dectField = decTable{names: "guidintentkindidtypeinfo_idnamevalidatesystemuseurlidstringdatafromdatalengthiss" +
+	"oftwaresequencelookupmandatoryshowoncalendarmoveupdatetypeinactiveupdatetypemove" +
+	"updatedefaultshowonactivityvaluesnew_valuesparenttype_idparenttype_namemapping_i" +
+	"dorder_values_alphanumericallytab_idtab_nametab_sequencetab_columnsgroupnametech" +
+	"detailuserdetailvisibility_conditionsaccess_level_warning",
+	extra: unsafe.Offsetof(Field{}.Extra), size: unsafe.Sizeof(Field{}), grow: growField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Field{}.GUID)), 4, kStr},                                            // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Field{}.Intent)), 6, kStr},                                          // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Field{}.Kind)), 4, kStr},                                           // "kind"
+		{nil, 14, uint16(unsafe.Offsetof(Field{}.ID)), 2, kInt},                                             // "id"
+		{nil, 16, uint16(unsafe.Offsetof(Field{}.TypeinfoID)), 11, kInt},                                    // "typeinfo_id"
+		{nil, 27, uint16(unsafe.Offsetof(Field{}.Name)), 4, kStr},                                           // "name"
+		{nil, 31, uint16(unsafe.Offsetof(Field{}.Validate)), 8, kStr},                                       // "validate"
+		{nil, 39, uint16(unsafe.Offsetof(Field{}.Systemuse)), 9, kInt},                                      // "systemuse"
+		{nil, 48, uint16(unsafe.Offsetof(Field{}.URL)), 3, kStr},                                            // "url"
+		{nil, 51, uint16(unsafe.Offsetof(Field{}.Idstring)), 8, kStr},                                       // "idstring"
+		{nil, 59, uint16(unsafe.Offsetof(Field{}.Datafrom)), 8, kInt},                                       // "datafrom"
+		{nil, 67, uint16(unsafe.Offsetof(Field{}.Datalength)), 10, kInt},                                    // "datalength"
+		{nil, 77, uint16(unsafe.Offsetof(Field{}.Issoftware)), 10, kBool},                                   // "issoftware"
+		{nil, 87, uint16(unsafe.Offsetof(Field{}.Sequence)), 8, kInt},                                       // "sequence"
+		{nil, 95, uint16(unsafe.Offsetof(Field{}.Lookup)), 6, kInt},                                         // "lookup"
+		{nil, 101, uint16(unsafe.Offsetof(Field{}.Mandatory)), 9, kBool},                                    // "mandatory"
+		{nil, 110, uint16(unsafe.Offsetof(Field{}.Showoncalendar)), 14, kBool},                              // "showoncalendar"
+		{nil, 124, uint16(unsafe.Offsetof(Field{}.Moveupdatetype)), 14, kInt},                               // "moveupdatetype"
+		{nil, 138, uint16(unsafe.Offsetof(Field{}.Inactiveupdatetype)), 18, kInt},                           // "inactiveupdatetype"
+		{nil, 156, uint16(unsafe.Offsetof(Field{}.Moveupdatedefault)), 17, kStr},                            // "moveupdatedefault"
+		{nil, 173, uint16(unsafe.Offsetof(Field{}.Showonactivity)), 14, kBool},                              // "showonactivity"
+		{&dectLookup, 187, uint16(unsafe.Offsetof(Field{}.Values)), 6, kMany},                               // "values"
+		{nil, 193, uint16(unsafe.Offsetof(Field{}.NewValues)), 10, kStr},                                    // "new_values"
+		{nil, 203, uint16(unsafe.Offsetof(Field{}.ParenttypeID)), 13, kInt},                                 // "parenttype_id"
+		{nil, 216, uint16(unsafe.Offsetof(Field{}.ParenttypeName)), 15, kStr},                               // "parenttype_name"
+		{nil, 231, uint16(unsafe.Offsetof(Field{}.MappingID)), 10, kInt},                                    // "mapping_id"
+		{nil, 241, uint16(unsafe.Offsetof(Field{}.OrderValuesAlphanumerically)), 29, kBool},                 // "order_values_alphanumerically"
+		{nil, 270, uint16(unsafe.Offsetof(Field{}.TabID)), 6, kInt},                                         // "tab_id"
+		{nil, 276, uint16(unsafe.Offsetof(Field{}.TabName)), 8, kStr},                                       // "tab_name"
+		{nil, 284, uint16(unsafe.Offsetof(Field{}.TabSequence)), 12, kInt},                                  // "tab_sequence"
+		{nil, 296, uint16(unsafe.Offsetof(Field{}.TabColumns)), 11, kInt},                                   // "tab_columns"
+		{nil, 307, uint16(unsafe.Offsetof(Field{}.Groupname)), 9, kStr},                                     // "groupname"
+		{nil, 316, uint16(unsafe.Offsetof(Field{}.Techdetail)), 10, kInt},                                   // "techdetail"
+		{nil, 326, uint16(unsafe.Offsetof(Field{}.Userdetail)), 10, kInt},                                   // "userdetail"
+		{&dectCustomFieldVisibility, 336, uint16(unsafe.Offsetof(Field{}.VisibilityConditions)), 21, kMany}, // "visibility_conditions"
+		{nil, 357, uint16(unsafe.Offsetof(Field{}.AccessLevel)), 12, kInt},                                  // "access_level"
+		{nil, 369, uint16(unsafe.Offsetof(Field{}.Warning)), 8, kStr},                                       // "_warning"
+	}, sorted: []uint16{36, 35, 10, 11, 31, 0, 3, 9, 18, 1, 12, 2, 14, 15, 25, 19, 17, 5, 22, 26, 23, 24, 13, 20, 16, 7, 30, 27, 28, 29, 32, 4, 8, 33, 6, 21, 34}}
 
 func (m *Field) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectField }
 

@@ -296,29 +296,32 @@ func growFieldGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFieldGroup = decTable{extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), grow: growFieldGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FieldGroup{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(FieldGroup{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(FieldGroup{}.Intent)), kStr},
-	{"header", nil, uint32(unsafe.Offsetof(FieldGroup{}.Header)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(FieldGroup{}.Name)), kStr},
-	{"fields", nil, uint32(unsafe.Offsetof(FieldGroup{}.Fields)), kLazyList},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FieldGroup{}.Translations)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FieldGroup{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), kInt},
-	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Tickettypes)), kMany},
-	{"outcomes", &dectKeyPair2, uint32(unsafe.Offsetof(FieldGroup{}.Outcomes)), kMany},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), kMany},
-	{"endusernew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Endusernew)), kInt},
-	{"enduserdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), kInt},
-	{"technew", nil, uint32(unsafe.Offsetof(FieldGroup{}.Technew)), kInt},
-	{"techdetail", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetail)), kInt},
-	{"enduseraction", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduseraction)), kInt},
-	{"techaction", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techaction)), kInt},
-	{"techdetailhideifempty", nil, uint32(unsafe.Offsetof(FieldGroup{}.Techdetailhideifempty)), kBool},
-	{"enduserdetailhideifempty", nil, uint32(unsafe.Offsetof(FieldGroup{}.Enduserdetailhideifempty)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(FieldGroup{}.Warning)), kStr},
-}, sorted: []uint16{20, 7, 8, 16, 13, 19, 12, 5, 1, 3, 0, 2, 4, 10, 17, 15, 18, 14, 9, 6, 11}}
+var dectFieldGroup = decTable{names: "idguidintentheadernamefieldstranslationsaccess_controlaccess_control_levelticket" +
+	"typesoutcomesvisibility_conditionsendusernewenduserdetailtechnewtechdetailenduse" +
+	"ractiontechactiontechdetailhideifemptyenduserdetailhideifempty_warning",
+	extra: unsafe.Offsetof(FieldGroup{}.Extra), size: unsafe.Sizeof(FieldGroup{}), grow: growFieldGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FieldGroup{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FieldGroup{}.GUID)), 4, kStr},                                            // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(FieldGroup{}.Intent)), 6, kStr},                                          // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(FieldGroup{}.Header)), 6, kStr},                                         // "header"
+		{nil, 18, uint16(unsafe.Offsetof(FieldGroup{}.Name)), 4, kStr},                                           // "name"
+		{nil, 22, uint16(unsafe.Offsetof(FieldGroup{}.Fields)), 6, kLazyList},                                    // "fields"
+		{&dectLanguagePackTranslationsCustom, 28, uint16(unsafe.Offsetof(FieldGroup{}.Translations)), 12, kMany}, // "translations"
+		{&dectAccessControl, 40, uint16(unsafe.Offsetof(FieldGroup{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 54, uint16(unsafe.Offsetof(FieldGroup{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+		{&dectKeyPair2, 74, uint16(unsafe.Offsetof(FieldGroup{}.Tickettypes)), 11, kMany},                        // "tickettypes"
+		{&dectKeyPair2, 85, uint16(unsafe.Offsetof(FieldGroup{}.Outcomes)), 8, kMany},                            // "outcomes"
+		{&dectCustomFieldVisibility, 93, uint16(unsafe.Offsetof(FieldGroup{}.VisibilityConditions)), 21, kMany},  // "visibility_conditions"
+		{nil, 114, uint16(unsafe.Offsetof(FieldGroup{}.Endusernew)), 10, kInt},                                   // "endusernew"
+		{nil, 124, uint16(unsafe.Offsetof(FieldGroup{}.Enduserdetail)), 13, kInt},                                // "enduserdetail"
+		{nil, 137, uint16(unsafe.Offsetof(FieldGroup{}.Technew)), 7, kInt},                                       // "technew"
+		{nil, 144, uint16(unsafe.Offsetof(FieldGroup{}.Techdetail)), 10, kInt},                                   // "techdetail"
+		{nil, 154, uint16(unsafe.Offsetof(FieldGroup{}.Enduseraction)), 13, kInt},                                // "enduseraction"
+		{nil, 167, uint16(unsafe.Offsetof(FieldGroup{}.Techaction)), 10, kInt},                                   // "techaction"
+		{nil, 177, uint16(unsafe.Offsetof(FieldGroup{}.Techdetailhideifempty)), 21, kBool},                       // "techdetailhideifempty"
+		{nil, 198, uint16(unsafe.Offsetof(FieldGroup{}.Enduserdetailhideifempty)), 24, kBool},                    // "enduserdetailhideifempty"
+		{nil, 222, uint16(unsafe.Offsetof(FieldGroup{}.Warning)), 8, kStr},                                       // "_warning"
+	}, sorted: []uint16{20, 7, 8, 16, 13, 19, 12, 5, 1, 3, 0, 2, 4, 10, 17, 15, 18, 14, 9, 6, 11}}
 
 func (m *FieldGroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFieldGroup

@@ -220,12 +220,13 @@ func growAreaField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaField = decTable{extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), grow: growAreaField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaField{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaField{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(AreaField{}.ClientName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(AreaField{}.FieldID)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectAreaField = decTable{names: "idclient_idclient_namefield_id",
+	extra: unsafe.Offsetof(AreaField{}.Extra), size: unsafe.Sizeof(AreaField{}), grow: growAreaField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaField{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaField{}.ClientID)), 9, kInt},     // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(AreaField{}.ClientName)), 11, kStr}, // "client_name"
+		{nil, 22, uint16(unsafe.Offsetof(AreaField{}.FieldID)), 8, kInt},     // "field_id"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *AreaField) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaField }
 
@@ -326,15 +327,16 @@ func growCustomFieldValidation(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomFieldValidation = decTable{extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), grow: growCustomFieldValidation, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.ID)), kInt},
-	{"fiid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Fiid)), kInt},
-	{"filinktoid", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Filinktoid)), kInt},
-	{"validationtype", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Validationtype)), kInt},
-	{"askforreason", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Askforreason)), kBool},
-	{"hours", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Hours)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(CustomFieldValidation{}.Warning)), kStr},
-}, sorted: []uint16{6, 4, 1, 2, 5, 0, 3}}
+var dectCustomFieldValidation = decTable{names: "idfiidfilinktoidvalidationtypeaskforreasonhours_warning",
+	extra: unsafe.Offsetof(CustomFieldValidation{}.Extra), size: unsafe.Sizeof(CustomFieldValidation{}), grow: growCustomFieldValidation, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomFieldValidation{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CustomFieldValidation{}.Fiid)), 4, kInt},             // "fiid"
+		{nil, 6, uint16(unsafe.Offsetof(CustomFieldValidation{}.Filinktoid)), 10, kInt},      // "filinktoid"
+		{nil, 16, uint16(unsafe.Offsetof(CustomFieldValidation{}.Validationtype)), 14, kInt}, // "validationtype"
+		{nil, 30, uint16(unsafe.Offsetof(CustomFieldValidation{}.Askforreason)), 12, kBool},  // "askforreason"
+		{nil, 42, uint16(unsafe.Offsetof(CustomFieldValidation{}.Hours)), 5, kInt},           // "hours"
+		{nil, 47, uint16(unsafe.Offsetof(CustomFieldValidation{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{6, 4, 1, 2, 5, 0, 3}}
 
 func (m *CustomFieldValidation) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomFieldValidation
@@ -403,12 +405,13 @@ func growCustomTableRow(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCustomTableRow = decTable{extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), grow: growCustomTableRow, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(CustomTableRow{}.ID)), kInt},
-	{"fkid", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Fkid)), kInt},
-	{"display", nil, uint32(unsafe.Offsetof(CustomTableRow{}.Display)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(CustomTableRow{}.Customfields)), kMany},
-}, sorted: []uint16{3, 2, 1, 0}}
+var dectCustomTableRow = decTable{names: "idfkiddisplaycustomfields",
+	extra: unsafe.Offsetof(CustomTableRow{}.Extra), size: unsafe.Sizeof(CustomTableRow{}), grow: growCustomTableRow, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CustomTableRow{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(CustomTableRow{}.Fkid)), 4, kInt},                         // "fkid"
+		{nil, 6, uint16(unsafe.Offsetof(CustomTableRow{}.Display)), 7, kStr},                      // "display"
+		{&dectCustomField, 13, uint16(unsafe.Offsetof(CustomTableRow{}.Customfields)), 12, kMany}, // "customfields"
+	}, sorted: []uint16{3, 2, 1, 0}}
 
 func (m *CustomTableRow) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCustomTableRow
@@ -1410,114 +1413,132 @@ func growFieldInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFieldInfo = decTable{extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), grow: growFieldInfo, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(FieldInfo{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(FieldInfo{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.GUID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(FieldInfo{}.Name)), kStr},
-	{"label", nil, uint32(unsafe.Offsetof(FieldInfo{}.Label)), kStr},
-	{"labellong", nil, uint32(unsafe.Offsetof(FieldInfo{}.Labellong)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(FieldInfo{}.Summary)), kStr},
-	{"hint", nil, uint32(unsafe.Offsetof(FieldInfo{}.Hint)), kStr},
-	{"lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Lookup)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(FieldInfo{}.Type)), kInt},
-	{"custom", nil, uint32(unsafe.Offsetof(FieldInfo{}.Custom)), kInt},
-	{"usage", nil, uint32(unsafe.Offsetof(FieldInfo{}.Usage)), kInt},
-	{"usage_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.UsageGUID)), kStr},
-	{"tab_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabID)), kInt},
-	{"tab_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabGUID)), kStr},
-	{"tab_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabName)), kStr},
-	{"tab_sequence", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabSequence)), kInt},
-	{"tab_columns", nil, uint32(unsafe.Offsetof(FieldInfo{}.TabColumns)), kInt},
-	{"table_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableID)), kInt},
-	{"table_guid", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableGUID)), kStr},
-	{"table_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableName)), kStr},
-	{"readonly", nil, uint32(unsafe.Offsetof(FieldInfo{}.Readonly)), kBool},
-	{"addunknown", nil, uint32(unsafe.Offsetof(FieldInfo{}.Addunknown)), kBool},
-	{"extratype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Extratype)), kInt},
-	{"calcfield", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calcfield)), kStr},
-	{"characterlimit", nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimit)), kInt},
-	{"characterlimittype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Characterlimittype)), kInt},
-	{"inputtype", nil, uint32(unsafe.Offsetof(FieldInfo{}.Inputtype)), kInt},
-	{"copytochild", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochild)), kBool},
-	{"searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.Searchable)), kBool},
-	{"user_searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.UserSearchable)), kBool},
-	{"calendar_searchable", nil, uint32(unsafe.Offsetof(FieldInfo{}.CalendarSearchable)), kBool},
-	{"defaultvalue", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultvalue)), kStr},
-	{"ordervaluesalphanumerically", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), kBool},
-	{"ordervalueby", nil, uint32(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), kInt},
-	{"defaultvalue_lookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), kStr},
-	{"defaultvalue_table", &dectCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), kMany},
-	{"values", &dectLookup, uint32(unsafe.Offsetof(FieldInfo{}.Values)), kMany},
-	{"table_values", &dectCustomTableRow, uint32(unsafe.Offsetof(FieldInfo{}.TableValues)), kMany},
-	{"new_values", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewValues)), kStr},
-	{"variable_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableName)), kStr},
-	{"faults_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), kStr},
-	{"actions_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), kStr},
-	{"table_info", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableInfo)), kLazy},
-	{"client_restrictions", &dectAreaField, uint32(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), kMany},
-	{"org_restrictions", &dectOrganisationField, uint32(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), kMany},
-	{"database_lookup_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), kInt},
-	{"database_lookup_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), kStr},
-	{"database_lookup_auto", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), kBool},
-	{"database_lookup_triggers", &dectPartsLookupField, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), kMany},
-	{"third_party_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), kStr},
-	{"sqllookup", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqllookup)), kStr},
-	{"copytochildonupdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), kBool},
-	{"showintable", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showintable)), kBool},
-	{"importalias", nil, uint32(unsafe.Offsetof(FieldInfo{}.Importalias)), kStr},
-	{"hyperlink", nil, uint32(unsafe.Offsetof(FieldInfo{}.Hyperlink)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(FieldInfo{}.Seq)), kInt},
-	{"visibility", nil, uint32(unsafe.Offsetof(FieldInfo{}.Visibility)), kInt},
-	{"groupname", nil, uint32(unsafe.Offsetof(FieldInfo{}.Groupname)), kStr},
-	{"_testsql", nil, uint32(unsafe.Offsetof(FieldInfo{}.Testsql)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(FieldInfo{}.Warning)), kStr},
-	{"showhintondetails", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showhintondetails)), kBool},
-	{"partslookupusedin", nil, uint32(unsafe.Offsetof(FieldInfo{}.Partslookupusedin)), kStr},
-	{"showondetailsscreen", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showondetailsscreen)), kBool},
-	{"selection_field_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldID)), kInt},
-	{"selection_field_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SelectionFieldName)), kStr},
-	{"variable_format_1", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat1)), kStr},
-	{"variable_format_2", nil, uint32(unsafe.Offsetof(FieldInfo{}.VariableFormat2)), kStr},
-	{"customextratableid", nil, uint32(unsafe.Offsetof(FieldInfo{}.Customextratableid)), kInt},
-	{"copytorelated", nil, uint32(unsafe.Offsetof(FieldInfo{}.Copytorelated)), kBool},
-	{"deleteafterclosure", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), kBool},
-	{"deleteafterclosuredays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), kInt},
-	{"defaultdate", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdate)), kInt},
-	{"validation_data", &dectCustomFieldValidation, uint32(unsafe.Offsetof(FieldInfo{}.ValidationData)), kMany},
-	{"calculation", nil, uint32(unsafe.Offsetof(FieldInfo{}.Calculation)), kStr},
-	{"rounding", nil, uint32(unsafe.Offsetof(FieldInfo{}.Rounding)), kInt},
-	{"regex", nil, uint32(unsafe.Offsetof(FieldInfo{}.Regex)), kStr},
-	{"onlyshowforagents", nil, uint32(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), kBool},
-	{"excludefromallfields", nil, uint32(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), kBool},
-	{"mandatory", nil, uint32(unsafe.Offsetof(FieldInfo{}.Mandatory)), kBool},
-	{"visibility_conditions", &dectCustomFieldVisibility, uint32(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FieldInfo{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), kInt},
-	{"inherit_ac_from_tickettype", nil, uint32(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), kBool},
-	{"is_horizontal", nil, uint32(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), kBool},
-	{"sqlcfvariables", nil, uint32(unsafe.Offsetof(FieldInfo{}.Sqlcfvariables)), kInts},
-	{"showoncrmnote", nil, uint32(unsafe.Offsetof(FieldInfo{}.Showoncrmnote)), kBool},
-	{"database_lookup_input", nil, uint32(unsafe.Offsetof(FieldInfo{}.DatabaseLookupInput)), kInt},
-	{"table_data_entry_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableDataEntryType)), kInt},
-	{"isencrypted", nil, uint32(unsafe.Offsetof(FieldInfo{}.Isencrypted)), kBool},
-	{"table_height", nil, uint32(unsafe.Offsetof(FieldInfo{}.TableHeight)), kInt},
-	{"sql_connection_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLConnectionType)), kInt},
-	{"sql_user", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLUser)), kStr},
-	{"sql_new_password", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLNewPassword)), kStr},
-	{"sql_server", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLServer)), kStr},
-	{"sql_database", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), kStr},
-	{"sql_certificate_id", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), kInt},
-	{"sql_certificate_name", nil, uint32(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), kStr},
-	{"lookup_request", &dectSQLLookupRequest, uint32(unsafe.Offsetof(FieldInfo{}.LookupRequest)), kOne},
-	{"max_selection", nil, uint32(unsafe.Offsetof(FieldInfo{}.MaxSelection)), kInt},
-	{"hint_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.HintType)), kInt},
-	{"defaultdays", nil, uint32(unsafe.Offsetof(FieldInfo{}.Defaultdays)), kInt},
-	{"new_storage_method", nil, uint32(unsafe.Offsetof(FieldInfo{}.NewStorageMethod)), kBool},
-	{"where_sql", nil, uint32(unsafe.Offsetof(FieldInfo{}.WhereSQL)), kStr},
-	{"load_type", nil, uint32(unsafe.Offsetof(FieldInfo{}.LoadType)), kInt},
-	{"hide_from_filters", nil, uint32(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), kBool},
-}, sorted: []uint16{59, 60, 81, 82, 42, 22, 24, 74, 31, 25, 26, 44, 28, 52, 69, 10, 68, 48, 46, 87, 47, 49, 72, 101, 32, 35, 36, 70, 71, 78, 23, 41, 58, 2, 105, 7, 100, 55, 1, 54, 83, 27, 0, 84, 89, 4, 5, 104, 8, 98, 79, 99, 3, 102, 39, 77, 34, 33, 45, 62, 21, 76, 75, 29, 64, 65, 56, 61, 53, 86, 63, 96, 97, 91, 95, 93, 94, 92, 85, 51, 6, 17, 14, 13, 15, 16, 88, 19, 90, 18, 43, 20, 38, 50, 9, 11, 12, 30, 73, 37, 66, 67, 40, 57, 80, 103}}
+var dectFieldInfo = decTable{names: "intentidguidnamelabellabellongsummaryhintlookuptypecustomusageusage_guidtab_idta" +
+	"b_guidtab_nametab_sequencetab_columnstable_idtable_guidtable_namereadonlyaddunkn" +
+	"ownextratypecalcfieldcharacterlimitcharacterlimittypeinputtypecopytochildsearcha" +
+	"bleuser_searchablecalendar_searchabledefaultvalueordervaluesalphanumericallyorde" +
+	"rvaluebydefaultvalue_lookupdefaultvalue_tablevaluestable_valuesnew_valuesvariabl" +
+	"e_namefaults_field_nameactions_field_nametable_infoclient_restrictionsorg_restri" +
+	"ctionsdatabase_lookup_iddatabase_lookup_namedatabase_lookup_autodatabase_lookup_" +
+	"triggersthird_party_namesqllookupcopytochildonupdateshowintableimportaliashyperl" +
+	"inkseqvisibilitygroupname_testsql_warningshowhintondetailspartslookupusedinshowo" +
+	"ndetailsscreenselection_field_idselection_field_namevariable_format_1variable_fo" +
+	"rmat_2customextratableidcopytorelateddeleteafterclosuredeleteafterclosuredaysdef" +
+	"aultdatevalidation_datacalculationroundingregexonlyshowforagentsexcludefromallfi" +
+	"eldsmandatoryvisibility_conditionsaccess_controlaccess_control_levelinherit_ac_f" +
+	"rom_tickettypeis_horizontalsqlcfvariablesshowoncrmnotedatabase_lookup_inputtable" +
+	"_data_entry_typeisencryptedtable_heightsql_connection_typesql_usersql_new_passwo" +
+	"rdsql_serversql_databasesql_certificate_idsql_certificate_namelookup_requestmax_" +
+	"selectionhint_typedefaultdaysnew_storage_methodwhere_sqlload_typehide_from_filte" +
+	"rs",
+	extra: unsafe.Offsetof(FieldInfo{}.Extra), size: unsafe.Sizeof(FieldInfo{}), grow: growFieldInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FieldInfo{}.Intent)), 6, kStr},                                          // "intent"
+		{nil, 6, uint16(unsafe.Offsetof(FieldInfo{}.ID)), 2, kInt},                                              // "id"
+		{nil, 8, uint16(unsafe.Offsetof(FieldInfo{}.GUID)), 4, kStr},                                            // "guid"
+		{nil, 12, uint16(unsafe.Offsetof(FieldInfo{}.Name)), 4, kStr},                                           // "name"
+		{nil, 16, uint16(unsafe.Offsetof(FieldInfo{}.Label)), 5, kStr},                                          // "label"
+		{nil, 21, uint16(unsafe.Offsetof(FieldInfo{}.Labellong)), 9, kStr},                                      // "labellong"
+		{nil, 30, uint16(unsafe.Offsetof(FieldInfo{}.Summary)), 7, kStr},                                        // "summary"
+		{nil, 37, uint16(unsafe.Offsetof(FieldInfo{}.Hint)), 4, kStr},                                           // "hint"
+		{nil, 41, uint16(unsafe.Offsetof(FieldInfo{}.Lookup)), 6, kInt},                                         // "lookup"
+		{nil, 47, uint16(unsafe.Offsetof(FieldInfo{}.Type)), 4, kInt},                                           // "type"
+		{nil, 51, uint16(unsafe.Offsetof(FieldInfo{}.Custom)), 6, kInt},                                         // "custom"
+		{nil, 57, uint16(unsafe.Offsetof(FieldInfo{}.Usage)), 5, kInt},                                          // "usage"
+		{nil, 62, uint16(unsafe.Offsetof(FieldInfo{}.UsageGUID)), 10, kStr},                                     // "usage_guid"
+		{nil, 72, uint16(unsafe.Offsetof(FieldInfo{}.TabID)), 6, kInt},                                          // "tab_id"
+		{nil, 78, uint16(unsafe.Offsetof(FieldInfo{}.TabGUID)), 8, kStr},                                        // "tab_guid"
+		{nil, 86, uint16(unsafe.Offsetof(FieldInfo{}.TabName)), 8, kStr},                                        // "tab_name"
+		{nil, 94, uint16(unsafe.Offsetof(FieldInfo{}.TabSequence)), 12, kInt},                                   // "tab_sequence"
+		{nil, 106, uint16(unsafe.Offsetof(FieldInfo{}.TabColumns)), 11, kInt},                                   // "tab_columns"
+		{nil, 117, uint16(unsafe.Offsetof(FieldInfo{}.TableID)), 8, kInt},                                       // "table_id"
+		{nil, 125, uint16(unsafe.Offsetof(FieldInfo{}.TableGUID)), 10, kStr},                                    // "table_guid"
+		{nil, 135, uint16(unsafe.Offsetof(FieldInfo{}.TableName)), 10, kStr},                                    // "table_name"
+		{nil, 145, uint16(unsafe.Offsetof(FieldInfo{}.Readonly)), 8, kBool},                                     // "readonly"
+		{nil, 153, uint16(unsafe.Offsetof(FieldInfo{}.Addunknown)), 10, kBool},                                  // "addunknown"
+		{nil, 163, uint16(unsafe.Offsetof(FieldInfo{}.Extratype)), 9, kInt},                                     // "extratype"
+		{nil, 172, uint16(unsafe.Offsetof(FieldInfo{}.Calcfield)), 9, kStr},                                     // "calcfield"
+		{nil, 181, uint16(unsafe.Offsetof(FieldInfo{}.Characterlimit)), 14, kInt},                               // "characterlimit"
+		{nil, 195, uint16(unsafe.Offsetof(FieldInfo{}.Characterlimittype)), 18, kInt},                           // "characterlimittype"
+		{nil, 213, uint16(unsafe.Offsetof(FieldInfo{}.Inputtype)), 9, kInt},                                     // "inputtype"
+		{nil, 222, uint16(unsafe.Offsetof(FieldInfo{}.Copytochild)), 11, kBool},                                 // "copytochild"
+		{nil, 233, uint16(unsafe.Offsetof(FieldInfo{}.Searchable)), 10, kBool},                                  // "searchable"
+		{nil, 243, uint16(unsafe.Offsetof(FieldInfo{}.UserSearchable)), 15, kBool},                              // "user_searchable"
+		{nil, 258, uint16(unsafe.Offsetof(FieldInfo{}.CalendarSearchable)), 19, kBool},                          // "calendar_searchable"
+		{nil, 277, uint16(unsafe.Offsetof(FieldInfo{}.Defaultvalue)), 12, kStr},                                 // "defaultvalue"
+		{nil, 289, uint16(unsafe.Offsetof(FieldInfo{}.Ordervaluesalphanumerically)), 27, kBool},                 // "ordervaluesalphanumerically"
+		{nil, 316, uint16(unsafe.Offsetof(FieldInfo{}.Ordervalueby)), 12, kInt},                                 // "ordervalueby"
+		{nil, 328, uint16(unsafe.Offsetof(FieldInfo{}.DefaultvalueLookup)), 19, kStr},                           // "defaultvalue_lookup"
+		{&dectCustomTableRow, 347, uint16(unsafe.Offsetof(FieldInfo{}.DefaultvalueTable)), 18, kMany},           // "defaultvalue_table"
+		{&dectLookup, 365, uint16(unsafe.Offsetof(FieldInfo{}.Values)), 6, kMany},                               // "values"
+		{&dectCustomTableRow, 371, uint16(unsafe.Offsetof(FieldInfo{}.TableValues)), 12, kMany},                 // "table_values"
+		{nil, 383, uint16(unsafe.Offsetof(FieldInfo{}.NewValues)), 10, kStr},                                    // "new_values"
+		{nil, 393, uint16(unsafe.Offsetof(FieldInfo{}.VariableName)), 13, kStr},                                 // "variable_name"
+		{nil, 406, uint16(unsafe.Offsetof(FieldInfo{}.FaultsFieldName)), 17, kStr},                              // "faults_field_name"
+		{nil, 423, uint16(unsafe.Offsetof(FieldInfo{}.ActionsFieldName)), 18, kStr},                             // "actions_field_name"
+		{nil, 441, uint16(unsafe.Offsetof(FieldInfo{}.TableInfo)), 10, kLazy},                                   // "table_info"
+		{&dectAreaField, 451, uint16(unsafe.Offsetof(FieldInfo{}.ClientRestrictions)), 19, kMany},               // "client_restrictions"
+		{&dectOrganisationField, 470, uint16(unsafe.Offsetof(FieldInfo{}.OrgRestrictions)), 16, kMany},          // "org_restrictions"
+		{nil, 486, uint16(unsafe.Offsetof(FieldInfo{}.DatabaseLookupID)), 18, kInt},                             // "database_lookup_id"
+		{nil, 504, uint16(unsafe.Offsetof(FieldInfo{}.DatabaseLookupName)), 20, kStr},                           // "database_lookup_name"
+		{nil, 524, uint16(unsafe.Offsetof(FieldInfo{}.DatabaseLookupAuto)), 20, kBool},                          // "database_lookup_auto"
+		{&dectPartsLookupField, 544, uint16(unsafe.Offsetof(FieldInfo{}.DatabaseLookupTriggers)), 24, kMany},    // "database_lookup_triggers"
+		{nil, 568, uint16(unsafe.Offsetof(FieldInfo{}.ThirdPartyName)), 16, kStr},                               // "third_party_name"
+		{nil, 584, uint16(unsafe.Offsetof(FieldInfo{}.Sqllookup)), 9, kStr},                                     // "sqllookup"
+		{nil, 593, uint16(unsafe.Offsetof(FieldInfo{}.Copytochildonupdate)), 19, kBool},                         // "copytochildonupdate"
+		{nil, 612, uint16(unsafe.Offsetof(FieldInfo{}.Showintable)), 11, kBool},                                 // "showintable"
+		{nil, 623, uint16(unsafe.Offsetof(FieldInfo{}.Importalias)), 11, kStr},                                  // "importalias"
+		{nil, 634, uint16(unsafe.Offsetof(FieldInfo{}.Hyperlink)), 9, kStr},                                     // "hyperlink"
+		{nil, 643, uint16(unsafe.Offsetof(FieldInfo{}.Seq)), 3, kInt},                                           // "seq"
+		{nil, 646, uint16(unsafe.Offsetof(FieldInfo{}.Visibility)), 10, kInt},                                   // "visibility"
+		{nil, 656, uint16(unsafe.Offsetof(FieldInfo{}.Groupname)), 9, kStr},                                     // "groupname"
+		{nil, 665, uint16(unsafe.Offsetof(FieldInfo{}.Testsql)), 8, kBool},                                      // "_testsql"
+		{nil, 673, uint16(unsafe.Offsetof(FieldInfo{}.Warning)), 8, kStr},                                       // "_warning"
+		{nil, 681, uint16(unsafe.Offsetof(FieldInfo{}.Showhintondetails)), 17, kBool},                           // "showhintondetails"
+		{nil, 698, uint16(unsafe.Offsetof(FieldInfo{}.Partslookupusedin)), 17, kStr},                            // "partslookupusedin"
+		{nil, 715, uint16(unsafe.Offsetof(FieldInfo{}.Showondetailsscreen)), 19, kBool},                         // "showondetailsscreen"
+		{nil, 734, uint16(unsafe.Offsetof(FieldInfo{}.SelectionFieldID)), 18, kInt},                             // "selection_field_id"
+		{nil, 752, uint16(unsafe.Offsetof(FieldInfo{}.SelectionFieldName)), 20, kStr},                           // "selection_field_name"
+		{nil, 772, uint16(unsafe.Offsetof(FieldInfo{}.VariableFormat1)), 17, kStr},                              // "variable_format_1"
+		{nil, 789, uint16(unsafe.Offsetof(FieldInfo{}.VariableFormat2)), 17, kStr},                              // "variable_format_2"
+		{nil, 806, uint16(unsafe.Offsetof(FieldInfo{}.Customextratableid)), 18, kInt},                           // "customextratableid"
+		{nil, 824, uint16(unsafe.Offsetof(FieldInfo{}.Copytorelated)), 13, kBool},                               // "copytorelated"
+		{nil, 837, uint16(unsafe.Offsetof(FieldInfo{}.Deleteafterclosure)), 18, kBool},                          // "deleteafterclosure"
+		{nil, 855, uint16(unsafe.Offsetof(FieldInfo{}.Deleteafterclosuredays)), 22, kInt},                       // "deleteafterclosuredays"
+		{nil, 877, uint16(unsafe.Offsetof(FieldInfo{}.Defaultdate)), 11, kInt},                                  // "defaultdate"
+		{&dectCustomFieldValidation, 888, uint16(unsafe.Offsetof(FieldInfo{}.ValidationData)), 15, kMany},       // "validation_data"
+		{nil, 903, uint16(unsafe.Offsetof(FieldInfo{}.Calculation)), 11, kStr},                                  // "calculation"
+		{nil, 914, uint16(unsafe.Offsetof(FieldInfo{}.Rounding)), 8, kInt},                                      // "rounding"
+		{nil, 922, uint16(unsafe.Offsetof(FieldInfo{}.Regex)), 5, kStr},                                         // "regex"
+		{nil, 927, uint16(unsafe.Offsetof(FieldInfo{}.Onlyshowforagents)), 17, kBool},                           // "onlyshowforagents"
+		{nil, 944, uint16(unsafe.Offsetof(FieldInfo{}.Excludefromallfields)), 20, kBool},                        // "excludefromallfields"
+		{nil, 964, uint16(unsafe.Offsetof(FieldInfo{}.Mandatory)), 9, kBool},                                    // "mandatory"
+		{&dectCustomFieldVisibility, 973, uint16(unsafe.Offsetof(FieldInfo{}.VisibilityConditions)), 21, kMany}, // "visibility_conditions"
+		{&dectAccessControl, 994, uint16(unsafe.Offsetof(FieldInfo{}.AccessControl)), 14, kMany},                // "access_control"
+		{nil, 1008, uint16(unsafe.Offsetof(FieldInfo{}.AccessControlLevel)), 20, kInt},                          // "access_control_level"
+		{nil, 1028, uint16(unsafe.Offsetof(FieldInfo{}.InheritAcFromTickettype)), 26, kBool},                    // "inherit_ac_from_tickettype"
+		{nil, 1054, uint16(unsafe.Offsetof(FieldInfo{}.IsHorizontal)), 13, kBool},                               // "is_horizontal"
+		{nil, 1067, uint16(unsafe.Offsetof(FieldInfo{}.Sqlcfvariables)), 14, kInts},                             // "sqlcfvariables"
+		{nil, 1081, uint16(unsafe.Offsetof(FieldInfo{}.Showoncrmnote)), 13, kBool},                              // "showoncrmnote"
+		{nil, 1094, uint16(unsafe.Offsetof(FieldInfo{}.DatabaseLookupInput)), 21, kInt},                         // "database_lookup_input"
+		{nil, 1115, uint16(unsafe.Offsetof(FieldInfo{}.TableDataEntryType)), 21, kInt},                          // "table_data_entry_type"
+		{nil, 1136, uint16(unsafe.Offsetof(FieldInfo{}.Isencrypted)), 11, kBool},                                // "isencrypted"
+		{nil, 1147, uint16(unsafe.Offsetof(FieldInfo{}.TableHeight)), 12, kInt},                                 // "table_height"
+		{nil, 1159, uint16(unsafe.Offsetof(FieldInfo{}.SQLConnectionType)), 19, kInt},                           // "sql_connection_type"
+		{nil, 1178, uint16(unsafe.Offsetof(FieldInfo{}.SQLUser)), 8, kStr},                                      // "sql_user"
+		{nil, 1186, uint16(unsafe.Offsetof(FieldInfo{}.SQLNewPassword)), 16, kStr},                              // "sql_new_password"
+		{nil, 1202, uint16(unsafe.Offsetof(FieldInfo{}.SQLServer)), 10, kStr},                                   // "sql_server"
+		{nil, 1212, uint16(unsafe.Offsetof(FieldInfo{}.SQLDatabase)), 12, kStr},                                 // "sql_database"
+		{nil, 1224, uint16(unsafe.Offsetof(FieldInfo{}.SQLCertificateID)), 18, kInt},                            // "sql_certificate_id"
+		{nil, 1242, uint16(unsafe.Offsetof(FieldInfo{}.SQLCertificateName)), 20, kStr},                          // "sql_certificate_name"
+		{&dectSQLLookupRequest, 1262, uint16(unsafe.Offsetof(FieldInfo{}.LookupRequest)), 14, kOne},             // "lookup_request"
+		{nil, 1276, uint16(unsafe.Offsetof(FieldInfo{}.MaxSelection)), 13, kInt},                                // "max_selection"
+		{nil, 1289, uint16(unsafe.Offsetof(FieldInfo{}.HintType)), 9, kInt},                                     // "hint_type"
+		{nil, 1298, uint16(unsafe.Offsetof(FieldInfo{}.Defaultdays)), 11, kInt},                                 // "defaultdays"
+		{nil, 1309, uint16(unsafe.Offsetof(FieldInfo{}.NewStorageMethod)), 18, kBool},                           // "new_storage_method"
+		{nil, 1327, uint16(unsafe.Offsetof(FieldInfo{}.WhereSQL)), 9, kStr},                                     // "where_sql"
+		{nil, 1336, uint16(unsafe.Offsetof(FieldInfo{}.LoadType)), 9, kInt},                                     // "load_type"
+		{nil, 1345, uint16(unsafe.Offsetof(FieldInfo{}.HideFromFilters)), 17, kBool},                            // "hide_from_filters"
+	}, sorted: []uint16{59, 60, 81, 82, 42, 22, 24, 74, 31, 25, 26, 44, 28, 52, 69, 10, 68, 48, 46, 87, 47, 49, 72, 101, 32, 35, 36, 70, 71, 78, 23, 41, 58, 2, 105, 7, 100, 55, 1, 54, 83, 27, 0, 84, 89, 4, 5, 104, 8, 98, 79, 99, 3, 102, 39, 77, 34, 33, 45, 62, 21, 76, 75, 29, 64, 65, 56, 61, 53, 86, 63, 96, 97, 91, 95, 93, 94, 92, 85, 51, 6, 17, 14, 13, 15, 16, 88, 19, 90, 18, 43, 20, 38, 50, 9, 11, 12, 30, 73, 37, 66, 67, 40, 57, 80, 103}}
 
 func (m *FieldInfo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFieldInfo }
 
@@ -1690,12 +1711,13 @@ func growOrganisationField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOrganisationField = decTable{extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), grow: growOrganisationField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OrganisationField{}.ID)), kInt},
-	{"org_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgID)), kInt},
-	{"org_name", nil, uint32(unsafe.Offsetof(OrganisationField{}.OrgName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(OrganisationField{}.FieldID)), kInt},
-}, sorted: []uint16{3, 0, 1, 2}}
+var dectOrganisationField = decTable{names: "idorg_idorg_namefield_id",
+	extra: unsafe.Offsetof(OrganisationField{}.Extra), size: unsafe.Sizeof(OrganisationField{}), grow: growOrganisationField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OrganisationField{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OrganisationField{}.OrgID)), 6, kInt},    // "org_id"
+		{nil, 8, uint16(unsafe.Offsetof(OrganisationField{}.OrgName)), 8, kStr},  // "org_name"
+		{nil, 16, uint16(unsafe.Offsetof(OrganisationField{}.FieldID)), 8, kInt}, // "field_id"
+	}, sorted: []uint16{3, 0, 1, 2}}
 
 func (m *OrganisationField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOrganisationField
@@ -1790,14 +1812,15 @@ func growPartsLookupField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPartsLookupField = decTable{extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), grow: growPartsLookupField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.ID)), kInt},
-	{"lookup_profile_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(PartsLookupField{}.FieldName)), kStr},
-	{"required", nil, uint32(unsafe.Offsetof(PartsLookupField{}.Required)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(PartsLookupField{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
+var dectPartsLookupField = decTable{names: "idlookup_profile_idfield_idfield_namerequired_warning",
+	extra: unsafe.Offsetof(PartsLookupField{}.Extra), size: unsafe.Sizeof(PartsLookupField{}), grow: growPartsLookupField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PartsLookupField{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PartsLookupField{}.LookupProfileID)), 17, kInt}, // "lookup_profile_id"
+		{nil, 19, uint16(unsafe.Offsetof(PartsLookupField{}.FieldID)), 8, kInt},         // "field_id"
+		{nil, 27, uint16(unsafe.Offsetof(PartsLookupField{}.FieldName)), 10, kStr},      // "field_name"
+		{nil, 37, uint16(unsafe.Offsetof(PartsLookupField{}.Required)), 8, kBool},       // "required"
+		{nil, 45, uint16(unsafe.Offsetof(PartsLookupField{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
 func (m *PartsLookupField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPartsLookupField
@@ -1865,12 +1888,13 @@ func growSQLLookupRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSQLLookupRequest = decTable{extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), grow: growSQLLookupRequest, fields: []decField{
-	{"connection_name", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), kStr},
-	{"sql_string", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), kStr},
-	{"db_params", &dectStringObjectDbTypeTuple, uint32(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), kMany},
-	{"filookup", nil, uint32(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), kInt},
-}, sorted: []uint16{0, 2, 3, 1}}
+var dectSQLLookupRequest = decTable{names: "connection_namesql_stringdb_paramsfilookup",
+	extra: unsafe.Offsetof(SQLLookupRequest{}.Extra), size: unsafe.Sizeof(SQLLookupRequest{}), grow: growSQLLookupRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SQLLookupRequest{}.ConnectionName)), 15, kStr},                     // "connection_name"
+		{nil, 15, uint16(unsafe.Offsetof(SQLLookupRequest{}.SQLString)), 10, kStr},                         // "sql_string"
+		{&dectStringObjectDbTypeTuple, 25, uint16(unsafe.Offsetof(SQLLookupRequest{}.DbParams)), 9, kMany}, // "db_params"
+		{nil, 34, uint16(unsafe.Offsetof(SQLLookupRequest{}.Filookup)), 8, kInt},                           // "filookup"
+	}, sorted: []uint16{0, 2, 3, 1}}
 
 func (m *SQLLookupRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSQLLookupRequest
@@ -1926,11 +1950,12 @@ func growStringObjectDbTypeTuple(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStringObjectDbTypeTuple = decTable{extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), grow: growStringObjectDbTypeTuple, fields: []decField{
-	{"item1", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), kStr},
-	{"item2", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), kRaw},
-	{"item3", nil, uint32(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), kInt},
-}, sorted: []uint16{0, 1, 2}}
+var dectStringObjectDbTypeTuple = decTable{names: "item1item2item3",
+	extra: unsafe.Offsetof(StringObjectDbTypeTuple{}.Extra), size: unsafe.Sizeof(StringObjectDbTypeTuple{}), grow: growStringObjectDbTypeTuple, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item1)), 5, kStr},  // "item1"
+		{nil, 5, uint16(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item2)), 5, kRaw},  // "item2"
+		{nil, 10, uint16(unsafe.Offsetof(StringObjectDbTypeTuple{}.Item3)), 5, kInt}, // "item3"
+	}, sorted: []uint16{0, 1, 2}}
 
 func (m *StringObjectDbTypeTuple) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStringObjectDbTypeTuple

@@ -407,36 +407,40 @@ func growFormattedEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFormattedEmail = decTable{extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), grow: growFormattedEmail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FormattedEmail{}.ID)), kInt},
-	{"fmid", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmid)), kInt},
-	{"fmdata", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Fmdata)), kStr},
-	{"customer", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Customer)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Priority)), kStr},
-	{"dateopened", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Dateopened)), kStr},
-	{"site", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Site)), kStr},
-	{"email_to", nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailTo)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Username)), kStr},
-	{"timeopened", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Timeopened)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Subject)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Details)), kStr},
-	{"tickettype", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Tickettype)), kStr},
-	{"agent", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Agent)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Team)), kStr},
-	{"category1", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category1)), kStr},
-	{"category2", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category2)), kStr},
-	{"category3", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category3)), kStr},
-	{"category4", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Category4)), kStr},
-	{"opportunity_contact_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityContactName)), kStr},
-	{"opportunity_company_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCompanyName)), kStr},
-	{"opportunity_email", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityEmail)), kStr},
-	{"opportunity_phone", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityPhone)), kStr},
-	{"opportunity_value", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityValue)), kStr},
-	{"email_cc", nil, uint32(unsafe.Offsetof(FormattedEmail{}.EmailCc)), kStr},
-	{"opportunity_country", nil, uint32(unsafe.Offsetof(FormattedEmail{}.OpportunityCountry)), kStr},
-	{"template_name", nil, uint32(unsafe.Offsetof(FormattedEmail{}.TemplateName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FormattedEmail{}.Warning)), kStr},
-}, sorted: []uint16{27, 13, 15, 16, 17, 18, 3, 5, 11, 24, 7, 2, 1, 0, 20, 19, 25, 21, 22, 23, 4, 6, 10, 14, 26, 12, 9, 8}}
+var dectFormattedEmail = decTable{names: "idfmidfmdatacustomerprioritydateopenedsiteemail_tousernametimeopenedsubjectdetai" +
+	"lstickettypeagentteamcategory1category2category3category4opportunity_contact_nam" +
+	"eopportunity_company_nameopportunity_emailopportunity_phoneopportunity_valueemai" +
+	"l_ccopportunity_countrytemplate_name_warning",
+	extra: unsafe.Offsetof(FormattedEmail{}.Extra), size: unsafe.Sizeof(FormattedEmail{}), grow: growFormattedEmail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FormattedEmail{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FormattedEmail{}.Fmid)), 4, kInt},                      // "fmid"
+		{nil, 6, uint16(unsafe.Offsetof(FormattedEmail{}.Fmdata)), 6, kStr},                    // "fmdata"
+		{nil, 12, uint16(unsafe.Offsetof(FormattedEmail{}.Customer)), 8, kStr},                 // "customer"
+		{nil, 20, uint16(unsafe.Offsetof(FormattedEmail{}.Priority)), 8, kStr},                 // "priority"
+		{nil, 28, uint16(unsafe.Offsetof(FormattedEmail{}.Dateopened)), 10, kStr},              // "dateopened"
+		{nil, 38, uint16(unsafe.Offsetof(FormattedEmail{}.Site)), 4, kStr},                     // "site"
+		{nil, 42, uint16(unsafe.Offsetof(FormattedEmail{}.EmailTo)), 8, kStr},                  // "email_to"
+		{nil, 50, uint16(unsafe.Offsetof(FormattedEmail{}.Username)), 8, kStr},                 // "username"
+		{nil, 58, uint16(unsafe.Offsetof(FormattedEmail{}.Timeopened)), 10, kStr},              // "timeopened"
+		{nil, 68, uint16(unsafe.Offsetof(FormattedEmail{}.Subject)), 7, kStr},                  // "subject"
+		{nil, 75, uint16(unsafe.Offsetof(FormattedEmail{}.Details)), 7, kStr},                  // "details"
+		{nil, 82, uint16(unsafe.Offsetof(FormattedEmail{}.Tickettype)), 10, kStr},              // "tickettype"
+		{nil, 92, uint16(unsafe.Offsetof(FormattedEmail{}.Agent)), 5, kStr},                    // "agent"
+		{nil, 97, uint16(unsafe.Offsetof(FormattedEmail{}.Team)), 4, kStr},                     // "team"
+		{nil, 101, uint16(unsafe.Offsetof(FormattedEmail{}.Category1)), 9, kStr},               // "category1"
+		{nil, 110, uint16(unsafe.Offsetof(FormattedEmail{}.Category2)), 9, kStr},               // "category2"
+		{nil, 119, uint16(unsafe.Offsetof(FormattedEmail{}.Category3)), 9, kStr},               // "category3"
+		{nil, 128, uint16(unsafe.Offsetof(FormattedEmail{}.Category4)), 9, kStr},               // "category4"
+		{nil, 137, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityContactName)), 24, kStr}, // "opportunity_contact_name"
+		{nil, 161, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityCompanyName)), 24, kStr}, // "opportunity_company_name"
+		{nil, 185, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityEmail)), 17, kStr},       // "opportunity_email"
+		{nil, 202, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityPhone)), 17, kStr},       // "opportunity_phone"
+		{nil, 219, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityValue)), 17, kStr},       // "opportunity_value"
+		{nil, 236, uint16(unsafe.Offsetof(FormattedEmail{}.EmailCc)), 8, kStr},                 // "email_cc"
+		{nil, 244, uint16(unsafe.Offsetof(FormattedEmail{}.OpportunityCountry)), 19, kStr},     // "opportunity_country"
+		{nil, 263, uint16(unsafe.Offsetof(FormattedEmail{}.TemplateName)), 13, kStr},           // "template_name"
+		{nil, 276, uint16(unsafe.Offsetof(FormattedEmail{}.Warning)), 8, kStr},                 // "_warning"
+	}, sorted: []uint16{27, 13, 15, 16, 17, 18, 3, 5, 11, 24, 7, 2, 1, 0, 20, 19, 25, 21, 22, 23, 4, 6, 10, 14, 26, 12, 9, 8}}
 
 func (m *FormattedEmail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFormattedEmail

@@ -289,26 +289,29 @@ func growFortnoxDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFortnoxDetails = decTable{extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), grow: growFortnoxDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Name)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.TokenExpiry)), kTime},
-	{"isauthorized", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Isauthorized)), kBool},
-	{"new_method", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewMethod)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.NewClientSecret)), kStr},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevel)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), kStr},
-	{"show_message", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), kBool},
-	{"sync_entities", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), kMany},
-	{"code", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Importtype)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FortnoxDetails{}.Warning)), kStr},
-}, sorted: []uint16{15, 16, 17, 7, 9, 10, 14, 0, 5, 1, 2, 8, 6, 3, 11, 12, 13, 4}}
+var dectFortnoxDetails = decTable{names: "idnamenew_access_tokennew_refresh_tokentoken_expiryisauthorizednew_methodclient_" +
+	"idnew_client_secretclient_top_levelclient_top_level_nameshow_messagesync_entitie" +
+	"ssync_entities_listcode_exchangecode_importtype_warning",
+	extra: unsafe.Offsetof(FortnoxDetails{}.Extra), size: unsafe.Sizeof(FortnoxDetails{}), grow: growFortnoxDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FortnoxDetails{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FortnoxDetails{}.Name)), 4, kStr},                           // "name"
+		{nil, 6, uint16(unsafe.Offsetof(FortnoxDetails{}.NewAccessToken)), 16, kStr},                // "new_access_token"
+		{nil, 22, uint16(unsafe.Offsetof(FortnoxDetails{}.NewRefreshToken)), 17, kStr},              // "new_refresh_token"
+		{nil, 39, uint16(unsafe.Offsetof(FortnoxDetails{}.TokenExpiry)), 12, kTime},                 // "token_expiry"
+		{nil, 51, uint16(unsafe.Offsetof(FortnoxDetails{}.Isauthorized)), 12, kBool},                // "isauthorized"
+		{nil, 63, uint16(unsafe.Offsetof(FortnoxDetails{}.NewMethod)), 10, kBool},                   // "new_method"
+		{nil, 73, uint16(unsafe.Offsetof(FortnoxDetails{}.ClientID)), 9, kStr},                      // "client_id"
+		{nil, 82, uint16(unsafe.Offsetof(FortnoxDetails{}.NewClientSecret)), 17, kStr},              // "new_client_secret"
+		{nil, 99, uint16(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevel)), 16, kInt},               // "client_top_level"
+		{nil, 115, uint16(unsafe.Offsetof(FortnoxDetails{}.ClientTopLevelName)), 21, kStr},          // "client_top_level_name"
+		{nil, 136, uint16(unsafe.Offsetof(FortnoxDetails{}.ShowMessage)), 12, kBool},                // "show_message"
+		{nil, 148, uint16(unsafe.Offsetof(FortnoxDetails{}.SyncEntities)), 13, kStr},                // "sync_entities"
+		{&dectKeyPair2, 161, uint16(unsafe.Offsetof(FortnoxDetails{}.SyncEntitiesList)), 18, kMany}, // "sync_entities_list"
+		{nil, 179, uint16(unsafe.Offsetof(FortnoxDetails{}.Code)), 4, kStr},                         // "code"
+		{nil, 183, uint16(unsafe.Offsetof(FortnoxDetails{}.Exchangecode)), 13, kBool},               // "_exchangecode"
+		{nil, 196, uint16(unsafe.Offsetof(FortnoxDetails{}.Importtype)), 11, kStr},                  // "_importtype"
+		{nil, 207, uint16(unsafe.Offsetof(FortnoxDetails{}.Warning)), 8, kStr},                      // "_warning"
+	}, sorted: []uint16{15, 16, 17, 7, 9, 10, 14, 0, 5, 1, 2, 8, 6, 3, 11, 12, 13, 4}}
 
 func (m *FortnoxDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFortnoxDetails

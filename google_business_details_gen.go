@@ -268,23 +268,26 @@ func growGoogleBusinessDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleBusinessDetails = decTable{extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), grow: growGoogleBusinessDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), kInt},
-	{"connectionname", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.NewRefreshToken)), kStr},
-	{"_code", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Exchangecode)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Authorized)), kBool},
-	{"enabled", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Enabled)), kBool},
-	{"account", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Account)), kStr},
-	{"location", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Location)), kStr},
-	{"account_name", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.AccountName)), kStr},
-	{"location_name", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.LocationName)), kStr},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Disconnect)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), kStr},
-}, sorted: []uint16{5, 13, 6, 14, 9, 11, 7, 1, 8, 0, 10, 12, 3, 2, 4}}
+var dectGoogleBusinessDetails = decTable{names: "idconnectionnamenew_integration_methodnew_access_tokennew_refresh_token_code_exc" +
+	"hangecodeauthorizedenabledaccountlocationaccount_namelocation_name_disconnect_wa" +
+	"rning",
+	extra: unsafe.Offsetof(GoogleBusinessDetails{}.Extra), size: unsafe.Sizeof(GoogleBusinessDetails{}), grow: growGoogleBusinessDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Connectionname)), 14, kStr},         // "connectionname"
+		{nil, 16, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 38, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.NewAccessToken)), 16, kStr},        // "new_access_token"
+		{nil, 54, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.NewRefreshToken)), 17, kStr},       // "new_refresh_token"
+		{nil, 71, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Code)), 5, kStr},                   // "_code"
+		{nil, 76, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Exchangecode)), 13, kBool},         // "_exchangecode"
+		{nil, 89, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Authorized)), 10, kBool},           // "authorized"
+		{nil, 99, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 106, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Account)), 7, kStr},               // "account"
+		{nil, 113, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Location)), 8, kStr},              // "location"
+		{nil, 121, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.AccountName)), 12, kStr},          // "account_name"
+		{nil, 133, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.LocationName)), 13, kStr},         // "location_name"
+		{nil, 146, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Disconnect)), 11, kBool},          // "_disconnect"
+		{nil, 157, uint16(unsafe.Offsetof(GoogleBusinessDetails{}.Warning)), 8, kStr},               // "_warning"
+	}, sorted: []uint16{5, 13, 6, 14, 9, 11, 7, 1, 8, 0, 10, 12, 3, 2, 4}}
 
 func (m *GoogleBusinessDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleBusinessDetails

@@ -228,19 +228,21 @@ func growNHDDeviceInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHDDeviceInfo = decTable{extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), grow: growNHDDeviceInfo, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ID)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), kStr},
-	{"device_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), kStr},
-	{"manufacturer", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Manufacturer)), kStr},
-	{"model", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Model)), kStr},
-	{"os", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Os)), kStr},
-	{"app_name", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppName)), kStr},
-	{"app_version", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.AppVersion)), kStr},
-	{"apns_device_token", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.ApnsDeviceToken)), kStr},
-	{"firebase_device_token", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.FirebaseDeviceToken)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), kStr},
-}, sorted: []uint16{10, 8, 6, 7, 2, 9, 0, 3, 4, 5, 1}}
+var dectNHDDeviceInfo = decTable{names: "iduser_iddevice_namemanufacturermodelosapp_nameapp_versionapns_device_tokenfireb" +
+	"ase_device_token_warning",
+	extra: unsafe.Offsetof(NHDDeviceInfo{}.Extra), size: unsafe.Sizeof(NHDDeviceInfo{}), grow: growNHDDeviceInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHDDeviceInfo{}.ID)), 2, kStr},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NHDDeviceInfo{}.UserID)), 7, kStr},                // "user_id"
+		{nil, 9, uint16(unsafe.Offsetof(NHDDeviceInfo{}.DeviceName)), 11, kStr},           // "device_name"
+		{nil, 20, uint16(unsafe.Offsetof(NHDDeviceInfo{}.Manufacturer)), 12, kStr},        // "manufacturer"
+		{nil, 32, uint16(unsafe.Offsetof(NHDDeviceInfo{}.Model)), 5, kStr},                // "model"
+		{nil, 37, uint16(unsafe.Offsetof(NHDDeviceInfo{}.Os)), 2, kStr},                   // "os"
+		{nil, 39, uint16(unsafe.Offsetof(NHDDeviceInfo{}.AppName)), 8, kStr},              // "app_name"
+		{nil, 47, uint16(unsafe.Offsetof(NHDDeviceInfo{}.AppVersion)), 11, kStr},          // "app_version"
+		{nil, 58, uint16(unsafe.Offsetof(NHDDeviceInfo{}.ApnsDeviceToken)), 17, kStr},     // "apns_device_token"
+		{nil, 75, uint16(unsafe.Offsetof(NHDDeviceInfo{}.FirebaseDeviceToken)), 21, kStr}, // "firebase_device_token"
+		{nil, 96, uint16(unsafe.Offsetof(NHDDeviceInfo{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{10, 8, 6, 7, 2, 9, 0, 3, 4, 5, 1}}
 
 func (m *NHDDeviceInfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNHDDeviceInfo

@@ -458,39 +458,43 @@ func growHaloNews(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectHaloNews = decTable{extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), grow: growHaloNews, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(HaloNews{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(HaloNews{}.Name)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(HaloNews{}.Title)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(HaloNews{}.Details)), kStr},
-	{"css", nil, uint32(unsafe.Offsetof(HaloNews{}.CSS)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(HaloNews{}.Use)), kStr},
-	{"button_label", nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonLabel)), kStr},
-	{"button_url", nil, uint32(unsafe.Offsetof(HaloNews{}.ButtonURL)), kStr},
-	{"height", nil, uint32(unsafe.Offsetof(HaloNews{}.Height)), kInt},
-	{"theme_name", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeName)), kStr},
-	{"theme_base", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeBase)), kStr},
-	{"theme_css", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeCSS)), kStr},
-	{"theme_colour_type", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColourType)), kInt},
-	{"theme_colour", nil, uint32(unsafe.Offsetof(HaloNews{}.ThemeColour)), kStr},
-	{"one_version", nil, uint32(unsafe.Offsetof(HaloNews{}.OneVersion)), kStr},
-	{"one_patch", nil, uint32(unsafe.Offsetof(HaloNews{}.OnePatch)), kStr},
-	{"min_version", nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersion)), kStr},
-	{"min_version_seq", nil, uint32(unsafe.Offsetof(HaloNews{}.MinVersionSeq)), kInt},
-	{"max_version", nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersion)), kStr},
-	{"max_version_seq", nil, uint32(unsafe.Offsetof(HaloNews{}.MaxVersionSeq)), kInt},
-	{"one_dbid", nil, uint32(unsafe.Offsetof(HaloNews{}.OneDbid)), kStr},
-	{"one_product", nil, uint32(unsafe.Offsetof(HaloNews{}.OneProduct)), kStr},
-	{"db_location", nil, uint32(unsafe.Offsetof(HaloNews{}.DbLocation)), kStr},
-	{"version_group", nil, uint32(unsafe.Offsetof(HaloNews{}.VersionGroup)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(HaloNews{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(HaloNews{}.EndDate)), kTime},
-	{"agent_type", nil, uint32(unsafe.Offsetof(HaloNews{}.AgentType)), kInt},
-	{"customer_type", nil, uint32(unsafe.Offsetof(HaloNews{}.CustomerType)), kInt},
-	{"enabled_module", nil, uint32(unsafe.Offsetof(HaloNews{}.EnabledModule)), kInt},
-	{"read", nil, uint32(unsafe.Offsetof(HaloNews{}.Read)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(HaloNews{}.Warning)), kStr},
-}, sorted: []uint16{30, 26, 6, 7, 4, 27, 22, 3, 28, 25, 8, 0, 18, 19, 16, 17, 1, 20, 15, 21, 14, 29, 24, 10, 13, 12, 11, 9, 2, 5, 23}}
+var dectHaloNews = decTable{names: "idnametitledetailscssusebutton_labelbutton_urlheighttheme_nametheme_basetheme_cs" +
+	"stheme_colour_typetheme_colourone_versionone_patchmin_versionmin_version_seqmax_" +
+	"versionmax_version_seqone_dbidone_productdb_locationversion_groupstart_dateend_d" +
+	"ateagent_typecustomer_typeenabled_moduleread_warning",
+	extra: unsafe.Offsetof(HaloNews{}.Extra), size: unsafe.Sizeof(HaloNews{}), grow: growHaloNews, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(HaloNews{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(HaloNews{}.Name)), 4, kStr},              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(HaloNews{}.Title)), 5, kStr},             // "title"
+		{nil, 11, uint16(unsafe.Offsetof(HaloNews{}.Details)), 7, kStr},          // "details"
+		{nil, 18, uint16(unsafe.Offsetof(HaloNews{}.CSS)), 3, kStr},              // "css"
+		{nil, 21, uint16(unsafe.Offsetof(HaloNews{}.Use)), 3, kStr},              // "use"
+		{nil, 24, uint16(unsafe.Offsetof(HaloNews{}.ButtonLabel)), 12, kStr},     // "button_label"
+		{nil, 36, uint16(unsafe.Offsetof(HaloNews{}.ButtonURL)), 10, kStr},       // "button_url"
+		{nil, 46, uint16(unsafe.Offsetof(HaloNews{}.Height)), 6, kInt},           // "height"
+		{nil, 52, uint16(unsafe.Offsetof(HaloNews{}.ThemeName)), 10, kStr},       // "theme_name"
+		{nil, 62, uint16(unsafe.Offsetof(HaloNews{}.ThemeBase)), 10, kStr},       // "theme_base"
+		{nil, 72, uint16(unsafe.Offsetof(HaloNews{}.ThemeCSS)), 9, kStr},         // "theme_css"
+		{nil, 81, uint16(unsafe.Offsetof(HaloNews{}.ThemeColourType)), 17, kInt}, // "theme_colour_type"
+		{nil, 98, uint16(unsafe.Offsetof(HaloNews{}.ThemeColour)), 12, kStr},     // "theme_colour"
+		{nil, 110, uint16(unsafe.Offsetof(HaloNews{}.OneVersion)), 11, kStr},     // "one_version"
+		{nil, 121, uint16(unsafe.Offsetof(HaloNews{}.OnePatch)), 9, kStr},        // "one_patch"
+		{nil, 130, uint16(unsafe.Offsetof(HaloNews{}.MinVersion)), 11, kStr},     // "min_version"
+		{nil, 141, uint16(unsafe.Offsetof(HaloNews{}.MinVersionSeq)), 15, kInt},  // "min_version_seq"
+		{nil, 156, uint16(unsafe.Offsetof(HaloNews{}.MaxVersion)), 11, kStr},     // "max_version"
+		{nil, 167, uint16(unsafe.Offsetof(HaloNews{}.MaxVersionSeq)), 15, kInt},  // "max_version_seq"
+		{nil, 182, uint16(unsafe.Offsetof(HaloNews{}.OneDbid)), 8, kStr},         // "one_dbid"
+		{nil, 190, uint16(unsafe.Offsetof(HaloNews{}.OneProduct)), 11, kStr},     // "one_product"
+		{nil, 201, uint16(unsafe.Offsetof(HaloNews{}.DbLocation)), 11, kStr},     // "db_location"
+		{nil, 212, uint16(unsafe.Offsetof(HaloNews{}.VersionGroup)), 13, kStr},   // "version_group"
+		{nil, 225, uint16(unsafe.Offsetof(HaloNews{}.StartDate)), 10, kTime},     // "start_date"
+		{nil, 235, uint16(unsafe.Offsetof(HaloNews{}.EndDate)), 8, kTime},        // "end_date"
+		{nil, 243, uint16(unsafe.Offsetof(HaloNews{}.AgentType)), 10, kInt},      // "agent_type"
+		{nil, 253, uint16(unsafe.Offsetof(HaloNews{}.CustomerType)), 13, kInt},   // "customer_type"
+		{nil, 266, uint16(unsafe.Offsetof(HaloNews{}.EnabledModule)), 14, kInt},  // "enabled_module"
+		{nil, 280, uint16(unsafe.Offsetof(HaloNews{}.Read)), 4, kBool},           // "read"
+		{nil, 284, uint16(unsafe.Offsetof(HaloNews{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{30, 26, 6, 7, 4, 27, 22, 3, 28, 25, 8, 0, 18, 19, 16, 17, 1, 20, 15, 21, 14, 29, 24, 10, 13, 12, 11, 9, 2, 5, 23}}
 
 func (m *HaloNews) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHaloNews }
 

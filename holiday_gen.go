@@ -412,35 +412,39 @@ func growHolidays(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectHolidays = decTable{extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), grow: growHolidays, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Holidays{}.ID)), kStr},
-	{"holid", nil, uint32(unsafe.Offsetof(Holidays{}.Holid)), kInt},
-	{"workday_id", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayID)), kInt},
-	{"workday_guid", nil, uint32(unsafe.Offsetof(Holidays{}.WorkdayGUID)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(Holidays{}.Date)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(Holidays{}.EndDate)), kTime},
-	{"allday", nil, uint32(unsafe.Offsetof(Holidays{}.Allday)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(Holidays{}.Name)), kStr},
-	{"duration", nil, uint32(unsafe.Offsetof(Holidays{}.Duration)), kF64},
-	{"holiday_type", nil, uint32(unsafe.Offsetof(Holidays{}.HolidayType)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Holidays{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(Holidays{}.AgentName)), kStr},
-	{"entity", nil, uint32(unsafe.Offsetof(Holidays{}.Entity)), kInt},
-	{"_force", nil, uint32(unsafe.Offsetof(Holidays{}.Force)), kBool},
-	{"date_only", nil, uint32(unsafe.Offsetof(Holidays{}.DateOnly)), kTime},
-	{"end_date_only", nil, uint32(unsafe.Offsetof(Holidays{}.EndDateOnly)), kTime},
-	{"isrecurring", nil, uint32(unsafe.Offsetof(Holidays{}.Isrecurring)), kBool},
-	{"schedule", nil, uint32(unsafe.Offsetof(Holidays{}.Schedule)), kLazy},
-	{"schedulehandledtype", nil, uint32(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), kInt},
-	{"createnextappt", nil, uint32(unsafe.Offsetof(Holidays{}.Createnextappt)), kBool},
-	{"approval_start", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStart)), kBool},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(Holidays{}.Approvalnote)), kStr},
-	{"approval_status", nil, uint32(unsafe.Offsetof(Holidays{}.ApprovalStatus)), kInt},
-	{"_return_appointment", nil, uint32(unsafe.Offsetof(Holidays{}.ReturnAppointment)), kBool},
-	{"appointmentobj", nil, uint32(unsafe.Offsetof(Holidays{}.Appointmentobj)), kLazy},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(Holidays{}.Thirdpartyid)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Holidays{}.Warning)), kStr},
-}, sorted: []uint16{13, 23, 26, 10, 11, 6, 24, 20, 22, 21, 19, 4, 14, 8, 5, 15, 12, 1, 9, 0, 16, 7, 17, 18, 25, 3, 2}}
+var dectHolidays = decTable{names: "idholidworkday_idworkday_guiddateend_datealldaynamedurationholiday_typeagent_ida" +
+	"gent_nameentity_forcedate_onlyend_date_onlyisrecurringscheduleschedulehandledtyp" +
+	"ecreatenextapptapproval_startapprovalnoteapproval_status_return_appointmentappoi" +
+	"ntmentobjthirdpartyid_warning",
+	extra: unsafe.Offsetof(Holidays{}.Extra), size: unsafe.Sizeof(Holidays{}), grow: growHolidays, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Holidays{}.ID)), 2, kStr},                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Holidays{}.Holid)), 5, kInt},                  // "holid"
+		{nil, 7, uint16(unsafe.Offsetof(Holidays{}.WorkdayID)), 10, kInt},             // "workday_id"
+		{nil, 17, uint16(unsafe.Offsetof(Holidays{}.WorkdayGUID)), 12, kStr},          // "workday_guid"
+		{nil, 29, uint16(unsafe.Offsetof(Holidays{}.Date)), 4, kTime},                 // "date"
+		{nil, 33, uint16(unsafe.Offsetof(Holidays{}.EndDate)), 8, kTime},              // "end_date"
+		{nil, 41, uint16(unsafe.Offsetof(Holidays{}.Allday)), 6, kBool},               // "allday"
+		{nil, 47, uint16(unsafe.Offsetof(Holidays{}.Name)), 4, kStr},                  // "name"
+		{nil, 51, uint16(unsafe.Offsetof(Holidays{}.Duration)), 8, kF64},              // "duration"
+		{nil, 59, uint16(unsafe.Offsetof(Holidays{}.HolidayType)), 12, kInt},          // "holiday_type"
+		{nil, 71, uint16(unsafe.Offsetof(Holidays{}.AgentID)), 8, kInt},               // "agent_id"
+		{nil, 79, uint16(unsafe.Offsetof(Holidays{}.AgentName)), 10, kStr},            // "agent_name"
+		{nil, 89, uint16(unsafe.Offsetof(Holidays{}.Entity)), 6, kInt},                // "entity"
+		{nil, 95, uint16(unsafe.Offsetof(Holidays{}.Force)), 6, kBool},                // "_force"
+		{nil, 101, uint16(unsafe.Offsetof(Holidays{}.DateOnly)), 9, kTime},            // "date_only"
+		{nil, 110, uint16(unsafe.Offsetof(Holidays{}.EndDateOnly)), 13, kTime},        // "end_date_only"
+		{nil, 123, uint16(unsafe.Offsetof(Holidays{}.Isrecurring)), 11, kBool},        // "isrecurring"
+		{nil, 134, uint16(unsafe.Offsetof(Holidays{}.Schedule)), 8, kLazy},            // "schedule"
+		{nil, 142, uint16(unsafe.Offsetof(Holidays{}.Schedulehandledtype)), 19, kInt}, // "schedulehandledtype"
+		{nil, 161, uint16(unsafe.Offsetof(Holidays{}.Createnextappt)), 14, kBool},     // "createnextappt"
+		{nil, 175, uint16(unsafe.Offsetof(Holidays{}.ApprovalStart)), 14, kBool},      // "approval_start"
+		{nil, 189, uint16(unsafe.Offsetof(Holidays{}.Approvalnote)), 12, kStr},        // "approvalnote"
+		{nil, 201, uint16(unsafe.Offsetof(Holidays{}.ApprovalStatus)), 15, kInt},      // "approval_status"
+		{nil, 216, uint16(unsafe.Offsetof(Holidays{}.ReturnAppointment)), 19, kBool},  // "_return_appointment"
+		{nil, 235, uint16(unsafe.Offsetof(Holidays{}.Appointmentobj)), 14, kLazy},     // "appointmentobj"
+		{nil, 249, uint16(unsafe.Offsetof(Holidays{}.Thirdpartyid)), 12, kStr},        // "thirdpartyid"
+		{nil, 261, uint16(unsafe.Offsetof(Holidays{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{13, 23, 26, 10, 11, 6, 24, 20, 22, 21, 19, 4, 14, 8, 5, 15, 12, 1, 9, 0, 16, 7, 17, 18, 25, 3, 2}}
 
 func (m *Holidays) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHolidays }
 

@@ -148,18 +148,19 @@ func growImpersonationRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectImpersonationRequest = decTable{extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), grow: growImpersonationRequest, fields: []decField{
-	{"irid", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Irid)), kInt},
-	{"requestor", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), kInt},
-	{"agent", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Agent)), kInt},
-	{"user", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.User)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Timestamp)), kTime},
-	{"enc_id", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.EncID)), kInt},
-	{"token_used", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.TokenUsed)), kBool},
-	{"used_timestamp", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.UsedTimestamp)), kTime},
-	{"jwt", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Jwt)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ImpersonationRequest{}.Warning)), kStr},
-}, sorted: []uint16{9, 2, 5, 0, 8, 1, 4, 6, 7, 3}}
+var dectImpersonationRequest = decTable{names: "iridrequestoragentusertimestampenc_idtoken_usedused_timestampjwt_warning",
+	extra: unsafe.Offsetof(ImpersonationRequest{}.Extra), size: unsafe.Sizeof(ImpersonationRequest{}), grow: growImpersonationRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ImpersonationRequest{}.Irid)), 4, kInt},             // "irid"
+		{nil, 4, uint16(unsafe.Offsetof(ImpersonationRequest{}.Requestor)), 9, kInt},        // "requestor"
+		{nil, 13, uint16(unsafe.Offsetof(ImpersonationRequest{}.Agent)), 5, kInt},           // "agent"
+		{nil, 18, uint16(unsafe.Offsetof(ImpersonationRequest{}.User)), 4, kInt},            // "user"
+		{nil, 22, uint16(unsafe.Offsetof(ImpersonationRequest{}.Timestamp)), 9, kTime},      // "timestamp"
+		{nil, 31, uint16(unsafe.Offsetof(ImpersonationRequest{}.EncID)), 6, kInt},           // "enc_id"
+		{nil, 37, uint16(unsafe.Offsetof(ImpersonationRequest{}.TokenUsed)), 10, kBool},     // "token_used"
+		{nil, 47, uint16(unsafe.Offsetof(ImpersonationRequest{}.UsedTimestamp)), 14, kTime}, // "used_timestamp"
+		{nil, 61, uint16(unsafe.Offsetof(ImpersonationRequest{}.Jwt)), 3, kStr},             // "jwt"
+		{nil, 64, uint16(unsafe.Offsetof(ImpersonationRequest{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{9, 2, 5, 0, 8, 1, 4, 6, 7, 3}}
 
 func (m *ImpersonationRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectImpersonationRequest

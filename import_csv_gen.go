@@ -199,15 +199,16 @@ func growImportCSV(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectImportCSV = decTable{extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), grow: growImportCSV, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ImportCSV{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ImportCSV{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ImportCSV{}.Type)), kInt},
-	{"mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ImportCSV{}.Mappings)), kMany},
-	{"create_new_lines", nil, uint32(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), kBool},
-	{"one_time_charges", nil, uint32(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ImportCSV{}.Warning)), kStr},
-}, sorted: []uint16{6, 4, 0, 3, 1, 5, 2}}
+var dectImportCSV = decTable{names: "idnametypemappingscreate_new_linesone_time_charges_warning",
+	extra: unsafe.Offsetof(ImportCSV{}.Extra), size: unsafe.Sizeof(ImportCSV{}), grow: growImportCSV, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ImportCSV{}.ID)), 2, kInt},                                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ImportCSV{}.Name)), 4, kStr},                                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ImportCSV{}.Type)), 4, kInt},                                // "type"
+		{&dectIntegrationFieldMapping, 10, uint16(unsafe.Offsetof(ImportCSV{}.Mappings)), 8, kMany}, // "mappings"
+		{nil, 18, uint16(unsafe.Offsetof(ImportCSV{}.CreateNewLines)), 16, kBool},                   // "create_new_lines"
+		{nil, 34, uint16(unsafe.Offsetof(ImportCSV{}.OneTimeCharges)), 16, kBool},                   // "one_time_charges"
+		{nil, 50, uint16(unsafe.Offsetof(ImportCSV{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{6, 4, 0, 3, 1, 5, 2}}
 
 func (m *ImportCSV) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectImportCSV }
 

@@ -452,37 +452,41 @@ func growIncomingEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIncomingEmail = decTable{extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), grow: growIncomingEmail, fields: []decField{
-	{"old_id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.OldID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(IncomingEmail{}.ID)), kInt},
-	{"mbid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mbid)), kInt},
-	{"agentid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Agentid)), kInt},
-	{"addactiontofaultid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Addactiontofaultid)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Datecreated)), kTime},
-	{"dateprocessed", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Dateprocessed)), kTime},
-	{"memo", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Memo)), kStr},
-	{"processed", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Processed)), kBool},
-	{"delete", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Delete)), kBool},
-	{"issalesmb", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Issalesmb)), kBool},
-	{"from", nil, uint32(unsafe.Offsetof(IncomingEmail{}.From)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(IncomingEmail{}.HTML)), kStr},
-	{"to", nil, uint32(unsafe.Offsetof(IncomingEmail{}.To)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(IncomingEmail{}.User)), kLazy},
-	{"subject", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Subject)), kStr},
-	{"mailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Mailid)), kStr},
-	{"data", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Data)), kBytes},
-	{"source", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Source)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Status)), kInt},
-	{"removed_from_mailbox", nil, uint32(unsafe.Offsetof(IncomingEmail{}.RemovedFromMailbox)), kBool},
-	{"retry_remaining", nil, uint32(unsafe.Offsetof(IncomingEmail{}.RetryRemaining)), kInt},
-	{"last_attempt_date", nil, uint32(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), kTime},
-	{"_checkmailid", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), kBool},
-	{"_downloadmail", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), kBool},
-	{"mailbox", &dectMailbox, uint32(unsafe.Offsetof(IncomingEmail{}.Mailbox)), kOne},
-	{"mailbox_type_int", nil, uint32(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), kInt},
-	{"outbound", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Outbound)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(IncomingEmail{}.Warning)), kStr},
-}, sorted: []uint16{23, 24, 28, 4, 3, 17, 5, 6, 9, 11, 12, 1, 10, 22, 25, 26, 16, 2, 7, 0, 27, 8, 20, 21, 18, 19, 15, 13, 14}}
+var dectIncomingEmail = decTable{names: "old_ididmbidagentidaddactiontofaultiddatecreateddateprocessedmemoprocesseddelete" +
+	"issalesmbfromhtmltousersubjectmailiddatasourcestatusremoved_from_mailboxretry_re" +
+	"maininglast_attempt_date_checkmailid_downloadmailmailboxmailbox_type_intoutbound" +
+	"_warning",
+	extra: unsafe.Offsetof(IncomingEmail{}.Extra), size: unsafe.Sizeof(IncomingEmail{}), grow: growIncomingEmail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IncomingEmail{}.OldID)), 6, kInt},                  // "old_id"
+		{nil, 6, uint16(unsafe.Offsetof(IncomingEmail{}.ID)), 2, kInt},                     // "id"
+		{nil, 8, uint16(unsafe.Offsetof(IncomingEmail{}.Mbid)), 4, kInt},                   // "mbid"
+		{nil, 12, uint16(unsafe.Offsetof(IncomingEmail{}.Agentid)), 7, kInt},               // "agentid"
+		{nil, 19, uint16(unsafe.Offsetof(IncomingEmail{}.Addactiontofaultid)), 18, kInt},   // "addactiontofaultid"
+		{nil, 37, uint16(unsafe.Offsetof(IncomingEmail{}.Datecreated)), 11, kTime},         // "datecreated"
+		{nil, 48, uint16(unsafe.Offsetof(IncomingEmail{}.Dateprocessed)), 13, kTime},       // "dateprocessed"
+		{nil, 61, uint16(unsafe.Offsetof(IncomingEmail{}.Memo)), 4, kStr},                  // "memo"
+		{nil, 65, uint16(unsafe.Offsetof(IncomingEmail{}.Processed)), 9, kBool},            // "processed"
+		{nil, 74, uint16(unsafe.Offsetof(IncomingEmail{}.Delete)), 6, kBool},               // "delete"
+		{nil, 80, uint16(unsafe.Offsetof(IncomingEmail{}.Issalesmb)), 9, kBool},            // "issalesmb"
+		{nil, 89, uint16(unsafe.Offsetof(IncomingEmail{}.From)), 4, kStr},                  // "from"
+		{nil, 93, uint16(unsafe.Offsetof(IncomingEmail{}.HTML)), 4, kStr},                  // "html"
+		{nil, 97, uint16(unsafe.Offsetof(IncomingEmail{}.To)), 2, kStr},                    // "to"
+		{nil, 99, uint16(unsafe.Offsetof(IncomingEmail{}.User)), 4, kLazy},                 // "user"
+		{nil, 103, uint16(unsafe.Offsetof(IncomingEmail{}.Subject)), 7, kStr},              // "subject"
+		{nil, 110, uint16(unsafe.Offsetof(IncomingEmail{}.Mailid)), 6, kStr},               // "mailid"
+		{nil, 116, uint16(unsafe.Offsetof(IncomingEmail{}.Data)), 4, kBytes},               // "data"
+		{nil, 120, uint16(unsafe.Offsetof(IncomingEmail{}.Source)), 6, kInt},               // "source"
+		{nil, 126, uint16(unsafe.Offsetof(IncomingEmail{}.Status)), 6, kInt},               // "status"
+		{nil, 132, uint16(unsafe.Offsetof(IncomingEmail{}.RemovedFromMailbox)), 20, kBool}, // "removed_from_mailbox"
+		{nil, 152, uint16(unsafe.Offsetof(IncomingEmail{}.RetryRemaining)), 15, kInt},      // "retry_remaining"
+		{nil, 167, uint16(unsafe.Offsetof(IncomingEmail{}.LastAttemptDate)), 17, kTime},    // "last_attempt_date"
+		{nil, 184, uint16(unsafe.Offsetof(IncomingEmail{}.Checkmailid)), 12, kBool},        // "_checkmailid"
+		{nil, 196, uint16(unsafe.Offsetof(IncomingEmail{}.Downloadmail)), 13, kBool},       // "_downloadmail"
+		{&dectMailbox, 209, uint16(unsafe.Offsetof(IncomingEmail{}.Mailbox)), 7, kOne},     // "mailbox"
+		{nil, 216, uint16(unsafe.Offsetof(IncomingEmail{}.MailboxTypeInt)), 16, kInt},      // "mailbox_type_int"
+		{nil, 232, uint16(unsafe.Offsetof(IncomingEmail{}.Outbound)), 8, kBool},            // "outbound"
+		{nil, 240, uint16(unsafe.Offsetof(IncomingEmail{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{23, 24, 28, 4, 3, 17, 5, 6, 9, 11, 12, 1, 10, 22, 25, 26, 16, 2, 7, 0, 27, 8, 20, 21, 18, 19, 15, 13, 14}}
 
 func (m *IncomingEmail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIncomingEmail

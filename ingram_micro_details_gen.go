@@ -299,27 +299,31 @@ func growIngramMicroDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIngramMicroDetails = decTable{extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), grow: growIngramMicroDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Name)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), kBool},
-	{"import_entities", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntities)), kStr},
-	{"toplevel", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Toplevel)), kInt},
-	{"update_addresses", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.UpdateAddresses)), kBool},
-	{"marketplace", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Marketplace)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Username)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.GUID)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), kStr},
-	{"new_subscription_key", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), kMany},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), kStr},
-	{"halointegrator", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroDetails{}.Warning)), kStr},
-}, sorted: []uint16{18, 12, 8, 14, 16, 15, 0, 3, 17, 6, 1, 11, 2, 9, 10, 13, 4, 5, 7}}
+var dectIngramMicroDetails = decTable{names: "idnamenew_methodimport_entitiestoplevelupdate_addressesmarketplaceusernameguidne" +
+	"w_passwordnew_subscription_keynew_access_tokenclient_mappingstop_level_namehaloi" +
+	"ntegratorhalointegrator_lastsynchalointegrator_lasterrorimport_entities_list_war" +
+	"ning",
+	extra: unsafe.Offsetof(IngramMicroDetails{}.Extra), size: unsafe.Sizeof(IngramMicroDetails{}), grow: growIngramMicroDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IngramMicroDetails{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IngramMicroDetails{}.Name)), 4, kStr},                                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(IngramMicroDetails{}.NewMethod)), 10, kBool},                          // "new_method"
+		{nil, 16, uint16(unsafe.Offsetof(IngramMicroDetails{}.ImportEntities)), 15, kStr},                     // "import_entities"
+		{nil, 31, uint16(unsafe.Offsetof(IngramMicroDetails{}.Toplevel)), 8, kInt},                            // "toplevel"
+		{nil, 39, uint16(unsafe.Offsetof(IngramMicroDetails{}.UpdateAddresses)), 16, kBool},                   // "update_addresses"
+		{nil, 55, uint16(unsafe.Offsetof(IngramMicroDetails{}.Marketplace)), 11, kStr},                        // "marketplace"
+		{nil, 66, uint16(unsafe.Offsetof(IngramMicroDetails{}.Username)), 8, kStr},                            // "username"
+		{nil, 74, uint16(unsafe.Offsetof(IngramMicroDetails{}.GUID)), 4, kStr},                                // "guid"
+		{nil, 78, uint16(unsafe.Offsetof(IngramMicroDetails{}.NewPassword)), 12, kStr},                        // "new_password"
+		{nil, 90, uint16(unsafe.Offsetof(IngramMicroDetails{}.NewSubscriptionKey)), 20, kStr},                 // "new_subscription_key"
+		{nil, 110, uint16(unsafe.Offsetof(IngramMicroDetails{}.NewAccessToken)), 16, kStr},                    // "new_access_token"
+		{&dectExternalLinkList, 126, uint16(unsafe.Offsetof(IngramMicroDetails{}.ClientMappings)), 15, kMany}, // "client_mappings"
+		{nil, 141, uint16(unsafe.Offsetof(IngramMicroDetails{}.TopLevelName)), 14, kStr},                      // "top_level_name"
+		{nil, 155, uint16(unsafe.Offsetof(IngramMicroDetails{}.Halointegrator)), 14, kBool},                   // "halointegrator"
+		{nil, 169, uint16(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLastsync)), 23, kTime},           // "halointegrator_lastsync"
+		{nil, 192, uint16(unsafe.Offsetof(IngramMicroDetails{}.HalointegratorLasterror)), 24, kStr},           // "halointegrator_lasterror"
+		{&dectKeyPair2, 216, uint16(unsafe.Offsetof(IngramMicroDetails{}.ImportEntitiesList)), 20, kMany},     // "import_entities_list"
+		{nil, 236, uint16(unsafe.Offsetof(IngramMicroDetails{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{18, 12, 8, 14, 16, 15, 0, 3, 17, 6, 1, 11, 2, 9, 10, 13, 4, 5, 7}}
 
 func (m *IngramMicroDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIngramMicroDetails

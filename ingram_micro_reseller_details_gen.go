@@ -408,37 +408,44 @@ func growIngramMicroResellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIngramMicroResellerDetails = decTable{extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), grow: growIngramMicroResellerDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ClientID)), kStr},
-	{"customer_number", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CustomerNumber)), kStr},
-	{"country_code", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CountryCode)), kStr},
-	{"correlation_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CorrelationID)), kStr},
-	{"company_id", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyID)), kInt},
-	{"receive_order_status_updated", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ReceiveOrderStatusUpdated)), kBool},
-	{"auto_create_purchase_order", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.AutoCreatePurchaseOrder)), kBool},
-	{"api_app_type", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.APIAppType)), kInt},
-	{"reseller_site", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.ResellerSite)), kInt},
-	{"delivery_address_auto_po", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.DeliveryAddressAutoPo)), kInt},
-	{"order_status_canceled", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusCanceled)), kInt},
-	{"order_status_backordered", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackordered)), kInt},
-	{"order_status_processing", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessing)), kInt},
-	{"order_status_hold", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHold)), kInt},
-	{"order_status_delivered", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDelivered)), kInt},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewAccessToken)), kStr},
-	{"new_webhook_signature", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.NewWebhookSignature)), kStr},
-	{"company_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyName)), kStr},
-	{"ordered_status_canceled_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderedStatusCanceledName)), kStr},
-	{"order_status_backordered_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackorderedName)), kStr},
-	{"order_status_processing_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessingName)), kStr},
-	{"order_status_hold_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHoldName)), kStr},
-	{"order_status_delivered_name", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDeliveredName)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.GUID)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), kStr},
-}, sorted: []uint16{28, 10, 9, 3, 7, 21, 6, 5, 4, 12, 27, 0, 1, 19, 18, 2, 20, 14, 23, 13, 17, 26, 16, 25, 15, 24, 22, 8, 11}}
+var dectIngramMicroResellerDetails = decTable{names: "idnamenew_methodclient_idcustomer_numbercountry_codecorrelation_idcompany_idrece" +
+	"ive_order_status_updatedauto_create_purchase_orderapi_app_typereseller_sitedeliv" +
+	"ery_address_auto_poorder_status_canceledorder_status_backorderedorder_status_pro" +
+	"cessingorder_status_holdorder_status_deliverednew_client_secretnew_access_tokenn" +
+	"ew_webhook_signaturecompany_nameordered_status_canceled_nameorder_status_backord" +
+	"ered_nameorder_status_processing_nameorder_status_hold_nameorder_status_delivere" +
+	"d_nameguid_warning",
+	extra: unsafe.Offsetof(IngramMicroResellerDetails{}.Extra), size: unsafe.Sizeof(IngramMicroResellerDetails{}), grow: growIngramMicroResellerDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.Name)), 4, kStr},                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.NewMethod)), 10, kBool},                   // "new_method"
+		{nil, 16, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.ClientID)), 9, kStr},                     // "client_id"
+		{nil, 25, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.CustomerNumber)), 15, kStr},              // "customer_number"
+		{nil, 40, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.CountryCode)), 12, kStr},                 // "country_code"
+		{nil, 52, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.CorrelationID)), 14, kStr},               // "correlation_id"
+		{nil, 66, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyID)), 10, kInt},                   // "company_id"
+		{nil, 76, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.ReceiveOrderStatusUpdated)), 28, kBool},  // "receive_order_status_updated"
+		{nil, 104, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.AutoCreatePurchaseOrder)), 26, kBool},   // "auto_create_purchase_order"
+		{nil, 130, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.APIAppType)), 12, kInt},                 // "api_app_type"
+		{nil, 142, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.ResellerSite)), 13, kInt},               // "reseller_site"
+		{nil, 155, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.DeliveryAddressAutoPo)), 24, kInt},      // "delivery_address_auto_po"
+		{nil, 179, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusCanceled)), 21, kInt},        // "order_status_canceled"
+		{nil, 200, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackordered)), 24, kInt},     // "order_status_backordered"
+		{nil, 224, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessing)), 23, kInt},      // "order_status_processing"
+		{nil, 247, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHold)), 17, kInt},            // "order_status_hold"
+		{nil, 264, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDelivered)), 22, kInt},       // "order_status_delivered"
+		{nil, 286, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.NewClientSecret)), 17, kStr},            // "new_client_secret"
+		{nil, 303, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.NewAccessToken)), 16, kStr},             // "new_access_token"
+		{nil, 319, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.NewWebhookSignature)), 21, kStr},        // "new_webhook_signature"
+		{nil, 340, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.CompanyName)), 12, kStr},                // "company_name"
+		{nil, 352, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderedStatusCanceledName)), 28, kStr},  // "ordered_status_canceled_name"
+		{nil, 380, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusBackorderedName)), 29, kStr}, // "order_status_backordered_name"
+		{nil, 409, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusProcessingName)), 28, kStr},  // "order_status_processing_name"
+		{nil, 437, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusHoldName)), 22, kStr},        // "order_status_hold_name"
+		{nil, 459, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.OrderStatusDeliveredName)), 27, kStr},   // "order_status_delivered_name"
+		{nil, 486, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.GUID)), 4, kStr},                        // "guid"
+		{nil, 490, uint16(unsafe.Offsetof(IngramMicroResellerDetails{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{28, 10, 9, 3, 7, 21, 6, 5, 4, 12, 27, 0, 1, 19, 18, 2, 20, 14, 23, 13, 17, 26, 16, 25, 15, 24, 22, 8, 11}}
 
 func (m *IngramMicroResellerDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIngramMicroResellerDetails

@@ -278,25 +278,28 @@ func growInstance(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInstance = decTable{extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), grow: growInstance, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Instance{}.ID)), kInt},
-	{"hostname", nil, uint32(unsafe.Offsetof(Instance{}.Hostname)), kStr},
-	{"envname", nil, uint32(unsafe.Offsetof(Instance{}.Envname)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(Instance{}.Version)), kStr},
-	{"commits_ahead", nil, uint32(unsafe.Offsetof(Instance{}.CommitsAhead)), kInt},
-	{"commits_behind", nil, uint32(unsafe.Offsetof(Instance{}.CommitsBehind)), kInt},
-	{"syncid", nil, uint32(unsafe.Offsetof(Instance{}.Syncid)), kStr},
-	{"offline", nil, uint32(unsafe.Offsetof(Instance{}.Offline)), kBool},
-	{"insync", nil, uint32(unsafe.Offsetof(Instance{}.Insync)), kBool},
-	{"versionmatch", nil, uint32(unsafe.Offsetof(Instance{}.Versionmatch)), kBool},
-	{"canmerge", nil, uint32(unsafe.Offsetof(Instance{}.Canmerge)), kBool},
-	{"iscurrent", nil, uint32(unsafe.Offsetof(Instance{}.Iscurrent)), kBool},
-	{"nomergereason", nil, uint32(unsafe.Offsetof(Instance{}.Nomergereason)), kStr},
-	{"isself", nil, uint32(unsafe.Offsetof(Instance{}.Isself)), kBool},
-	{"isprod", nil, uint32(unsafe.Offsetof(Instance{}.Isprod)), kBool},
-	{"_restore_from_prod", nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProd)), kBool},
-	{"_restore_from_prod_result", nil, uint32(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), kStr},
-}, sorted: []uint16{15, 16, 10, 4, 5, 2, 1, 0, 8, 11, 14, 13, 12, 7, 6, 3, 9}}
+var dectInstance = decTable{names: "idhostnameenvnameversioncommits_aheadcommits_behindsyncidofflineinsyncversionmat" +
+	"chcanmergeiscurrentnomergereasonisselfisprod_restore_from_prod_restore_from_prod" +
+	"_result",
+	extra: unsafe.Offsetof(Instance{}.Extra), size: unsafe.Sizeof(Instance{}), grow: growInstance, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Instance{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Instance{}.Hostname)), 8, kStr},                 // "hostname"
+		{nil, 10, uint16(unsafe.Offsetof(Instance{}.Envname)), 7, kStr},                 // "envname"
+		{nil, 17, uint16(unsafe.Offsetof(Instance{}.Version)), 7, kStr},                 // "version"
+		{nil, 24, uint16(unsafe.Offsetof(Instance{}.CommitsAhead)), 13, kInt},           // "commits_ahead"
+		{nil, 37, uint16(unsafe.Offsetof(Instance{}.CommitsBehind)), 14, kInt},          // "commits_behind"
+		{nil, 51, uint16(unsafe.Offsetof(Instance{}.Syncid)), 6, kStr},                  // "syncid"
+		{nil, 57, uint16(unsafe.Offsetof(Instance{}.Offline)), 7, kBool},                // "offline"
+		{nil, 64, uint16(unsafe.Offsetof(Instance{}.Insync)), 6, kBool},                 // "insync"
+		{nil, 70, uint16(unsafe.Offsetof(Instance{}.Versionmatch)), 12, kBool},          // "versionmatch"
+		{nil, 82, uint16(unsafe.Offsetof(Instance{}.Canmerge)), 8, kBool},               // "canmerge"
+		{nil, 90, uint16(unsafe.Offsetof(Instance{}.Iscurrent)), 9, kBool},              // "iscurrent"
+		{nil, 99, uint16(unsafe.Offsetof(Instance{}.Nomergereason)), 13, kStr},          // "nomergereason"
+		{nil, 112, uint16(unsafe.Offsetof(Instance{}.Isself)), 6, kBool},                // "isself"
+		{nil, 118, uint16(unsafe.Offsetof(Instance{}.Isprod)), 6, kBool},                // "isprod"
+		{nil, 124, uint16(unsafe.Offsetof(Instance{}.RestoreFromProd)), 18, kBool},      // "_restore_from_prod"
+		{nil, 142, uint16(unsafe.Offsetof(Instance{}.RestoreFromProdResult)), 25, kStr}, // "_restore_from_prod_result"
+	}, sorted: []uint16{15, 16, 10, 4, 5, 2, 1, 0, 8, 11, 14, 13, 12, 7, 6, 3, 9}}
 
 func (m *Instance) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectInstance }
 

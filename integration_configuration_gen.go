@@ -338,31 +338,36 @@ func growIntegrationConfiguration(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationConfiguration = decTable{extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), grow: growIntegrationConfiguration, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ID)), kInt},
-	{"application_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenExpiry)), kTime},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.RedirectURI)), kStr},
-	{"_isauthorized", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Isauthorized)), kBool},
-	{"tenant", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Tenant)), kStr},
-	{"resource", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Resource)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewMethod)), kBool},
-	{"alternate_client_id", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.AlternateClientID)), kStr},
-	{"new_alternate_client_secret", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewAlternateClientSecret)), kStr},
-	{"client_credentials", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.ClientCredentials)), kBool},
-	{"password_credentials", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.PasswordCredentials)), kBool},
-	{"webhook_username", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookUsername)), kStr},
-	{"new_webhook_password", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookPassword)), kStr},
-	{"webhook_iterations", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.WebhookIterations)), kInt},
-	{"new_webhook_method", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookMethod)), kBool},
-	{"last_update", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.LastUpdate)), kTime},
-	{"token_url", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.TokenURL)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), kStr},
-}, sorted: []uint16{8, 22, 12, 1, 14, 2, 0, 20, 4, 13, 3, 11, 5, 19, 17, 15, 7, 10, 9, 6, 21, 18, 16}}
+var dectIntegrationConfiguration = decTable{names: "idapplication_urlclient_idnew_client_secretnew_access_tokennew_refresh_tokentoke" +
+	"n_expiryredirect_uri_isauthorizedtenantresourcenew_methodalternate_client_idnew_" +
+	"alternate_client_secretclient_credentialspassword_credentialswebhook_usernamenew" +
+	"_webhook_passwordwebhook_iterationsnew_webhook_methodlast_updatetoken_url_warnin" +
+	"g",
+	extra: unsafe.Offsetof(IntegrationConfiguration{}.Extra), size: unsafe.Sizeof(IntegrationConfiguration{}), grow: growIntegrationConfiguration, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationConfiguration{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationConfiguration{}.ApplicationURL)), 15, kStr},             // "application_url"
+		{nil, 17, uint16(unsafe.Offsetof(IntegrationConfiguration{}.ClientID)), 9, kStr},                   // "client_id"
+		{nil, 26, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewClientSecret)), 17, kStr},           // "new_client_secret"
+		{nil, 43, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewAccessToken)), 16, kStr},            // "new_access_token"
+		{nil, 59, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewRefreshToken)), 17, kStr},           // "new_refresh_token"
+		{nil, 76, uint16(unsafe.Offsetof(IntegrationConfiguration{}.TokenExpiry)), 12, kTime},              // "token_expiry"
+		{nil, 88, uint16(unsafe.Offsetof(IntegrationConfiguration{}.RedirectURI)), 12, kStr},               // "redirect_uri"
+		{nil, 100, uint16(unsafe.Offsetof(IntegrationConfiguration{}.Isauthorized)), 13, kBool},            // "_isauthorized"
+		{nil, 113, uint16(unsafe.Offsetof(IntegrationConfiguration{}.Tenant)), 6, kStr},                    // "tenant"
+		{nil, 119, uint16(unsafe.Offsetof(IntegrationConfiguration{}.Resource)), 8, kStr},                  // "resource"
+		{nil, 127, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewMethod)), 10, kBool},               // "new_method"
+		{nil, 137, uint16(unsafe.Offsetof(IntegrationConfiguration{}.AlternateClientID)), 19, kStr},        // "alternate_client_id"
+		{nil, 156, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewAlternateClientSecret)), 27, kStr}, // "new_alternate_client_secret"
+		{nil, 183, uint16(unsafe.Offsetof(IntegrationConfiguration{}.ClientCredentials)), 18, kBool},       // "client_credentials"
+		{nil, 201, uint16(unsafe.Offsetof(IntegrationConfiguration{}.PasswordCredentials)), 20, kBool},     // "password_credentials"
+		{nil, 221, uint16(unsafe.Offsetof(IntegrationConfiguration{}.WebhookUsername)), 16, kStr},          // "webhook_username"
+		{nil, 237, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookPassword)), 20, kStr},       // "new_webhook_password"
+		{nil, 257, uint16(unsafe.Offsetof(IntegrationConfiguration{}.WebhookIterations)), 18, kInt},        // "webhook_iterations"
+		{nil, 275, uint16(unsafe.Offsetof(IntegrationConfiguration{}.NewWebhookMethod)), 18, kBool},        // "new_webhook_method"
+		{nil, 293, uint16(unsafe.Offsetof(IntegrationConfiguration{}.LastUpdate)), 11, kTime},              // "last_update"
+		{nil, 304, uint16(unsafe.Offsetof(IntegrationConfiguration{}.TokenURL)), 9, kStr},                  // "token_url"
+		{nil, 313, uint16(unsafe.Offsetof(IntegrationConfiguration{}.Warning)), 8, kStr},                   // "_warning"
+	}, sorted: []uint16{8, 22, 12, 1, 14, 2, 0, 20, 4, 13, 3, 11, 5, 19, 17, 15, 7, 10, 9, 6, 21, 18, 16}}
 
 func (m *IntegrationConfiguration) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationConfiguration

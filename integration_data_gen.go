@@ -3637,16 +3637,17 @@ func growConfluenceWebhookEndpoint(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectConfluenceWebhookEndpoint = decTable{extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), grow: growConfluenceWebhookEndpoint, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Description)), kStr},
-	{"events", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Events)), kStrs},
-	{"filters", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Filters)), kRaw},
-	{"enabled", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Enabled)), kBool},
-	{"self", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Self)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.URL)), kStr},
-}, sorted: []uint16{2, 5, 3, 4, 0, 1, 6, 7}}
+var dectConfluenceWebhookEndpoint = decTable{names: "idnamedescriptioneventsfiltersenabledselfurl",
+	extra: unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Extra), size: unsafe.Sizeof(ConfluenceWebhookEndpoint{}), grow: growConfluenceWebhookEndpoint, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.ID)), 2, kStr},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Name)), 4, kStr},         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Description)), 11, kStr}, // "description"
+		{nil, 17, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Events)), 6, kStrs},     // "events"
+		{nil, 23, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Filters)), 7, kRaw},     // "filters"
+		{nil, 30, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Enabled)), 7, kBool},    // "enabled"
+		{nil, 37, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.Self)), 4, kStr},        // "self"
+		{nil, 41, uint16(unsafe.Offsetof(ConfluenceWebhookEndpoint{}.URL)), 3, kStr},         // "url"
+	}, sorted: []uint16{2, 5, 3, 4, 0, 1, 6, 7}}
 
 func (m *ConfluenceWebhookEndpoint) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectConfluenceWebhookEndpoint
@@ -3715,11 +3716,12 @@ func growKeyPair2(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKeyPair2 = decTable{extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), grow: growKeyPair2, fields: []decField{
-	{"value", nil, uint32(unsafe.Offsetof(KeyPair2{}.Value)), kStr},
-	{"label", nil, uint32(unsafe.Offsetof(KeyPair2{}.Label)), kStr},
-	{"isnew", nil, uint32(unsafe.Offsetof(KeyPair2{}.Isnew)), kBool},
-}, sorted: []uint16{2, 1, 0}}
+var dectKeyPair2 = decTable{names: "valuelabelisnew",
+	extra: unsafe.Offsetof(KeyPair2{}.Extra), size: unsafe.Sizeof(KeyPair2{}), grow: growKeyPair2, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KeyPair2{}.Value)), 5, kStr},   // "value"
+		{nil, 5, uint16(unsafe.Offsetof(KeyPair2{}.Label)), 5, kStr},   // "label"
+		{nil, 10, uint16(unsafe.Offsetof(KeyPair2{}.Isnew)), 5, kBool}, // "isnew"
+	}, sorted: []uint16{2, 1, 0}}
 
 func (m *KeyPair2) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKeyPair2 }
 
@@ -3759,9 +3761,10 @@ func growLansweeperStartExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLansweeperStartExport = decTable{extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), grow: growLansweeperStartExport, fields: []decField{
-	{"siteMappingId", nil, uint32(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), kInt},
-}, sorted: []uint16{0}}
+var dectLansweeperStartExport = decTable{names: "siteMappingId",
+	extra: unsafe.Offsetof(LansweeperStartExport{}.Extra), size: unsafe.Sizeof(LansweeperStartExport{}), grow: growLansweeperStartExport, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LansweeperStartExport{}.SiteMappingID)), 13, kInt}, // "siteMappingId"
+	}, sorted: []uint16{0}}
 
 func (m *LansweeperStartExport) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLansweeperStartExport
@@ -3841,13 +3844,14 @@ func growLinkIssue(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLinkIssue = decTable{extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), grow: growLinkIssue, fields: []decField{
-	{"ticketId", nil, uint32(unsafe.Offsetof(LinkIssue{}.TicketID)), kInt},
-	{"issueId", nil, uint32(unsafe.Offsetof(LinkIssue{}.IssueID)), kStr},
-	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), kInt},
-	{"ticket", &dectFaults, uint32(unsafe.Offsetof(LinkIssue{}.Ticket)), kOne},
-	{"product", &dectReleaseProduct, uint32(unsafe.Offsetof(LinkIssue{}.Product)), kOne},
-}, sorted: []uint16{2, 1, 4, 3, 0}}
+var dectLinkIssue = decTable{names: "ticketIdissueIdexternalLinkIdticketproduct",
+	extra: unsafe.Offsetof(LinkIssue{}.Extra), size: unsafe.Sizeof(LinkIssue{}), grow: growLinkIssue, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LinkIssue{}.TicketID)), 8, kInt},                 // "ticketId"
+		{nil, 8, uint16(unsafe.Offsetof(LinkIssue{}.IssueID)), 7, kStr},                  // "issueId"
+		{nil, 15, uint16(unsafe.Offsetof(LinkIssue{}.ExternalLinkID)), 14, kInt},         // "externalLinkId"
+		{&dectFaults, 29, uint16(unsafe.Offsetof(LinkIssue{}.Ticket)), 6, kOne},          // "ticket"
+		{&dectReleaseProduct, 35, uint16(unsafe.Offsetof(LinkIssue{}.Product)), 7, kOne}, // "product"
+	}, sorted: []uint16{2, 1, 4, 3, 0}}
 
 func (m *LinkIssue) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLinkIssue }
 
@@ -3928,13 +3932,14 @@ func growLinkWorkItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLinkWorkItem = decTable{extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), grow: growLinkWorkItem, fields: []decField{
-	{"ticketId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.TicketID)), kInt},
-	{"workItemId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), kInt},
-	{"externalLinkId", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), kInt},
-	{"product", &dectReleaseProduct, uint32(unsafe.Offsetof(LinkWorkItem{}.Product)), kOne},
-	{"rev", nil, uint32(unsafe.Offsetof(LinkWorkItem{}.Rev)), kInt},
-}, sorted: []uint16{2, 3, 4, 0, 1}}
+var dectLinkWorkItem = decTable{names: "ticketIdworkItemIdexternalLinkIdproductrev",
+	extra: unsafe.Offsetof(LinkWorkItem{}.Extra), size: unsafe.Sizeof(LinkWorkItem{}), grow: growLinkWorkItem, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LinkWorkItem{}.TicketID)), 8, kInt},                 // "ticketId"
+		{nil, 8, uint16(unsafe.Offsetof(LinkWorkItem{}.WorkItemID)), 10, kInt},              // "workItemId"
+		{nil, 18, uint16(unsafe.Offsetof(LinkWorkItem{}.ExternalLinkID)), 14, kInt},         // "externalLinkId"
+		{&dectReleaseProduct, 32, uint16(unsafe.Offsetof(LinkWorkItem{}.Product)), 7, kOne}, // "product"
+		{nil, 39, uint16(unsafe.Offsetof(LinkWorkItem{}.Rev)), 3, kInt},                     // "rev"
+	}, sorted: []uint16{2, 3, 4, 0, 1}}
 
 func (m *LinkWorkItem) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLinkWorkItem
@@ -4010,12 +4015,13 @@ func growMattermostPropsObject(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMattermostPropsObject = decTable{extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), grow: growMattermostPropsObject, fields: []decField{
-	{"from_webhook", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), kStr},
-	{"haloid", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), kStr},
-	{"override_username", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), kStr},
-	{"webhook_display_name", nil, uint32(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), kStr},
-}, sorted: []uint16{0, 1, 2, 3}}
+var dectMattermostPropsObject = decTable{names: "from_webhookhaloidoverride_usernamewebhook_display_name",
+	extra: unsafe.Offsetof(MattermostPropsObject{}.Extra), size: unsafe.Sizeof(MattermostPropsObject{}), grow: growMattermostPropsObject, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MattermostPropsObject{}.FromWebhook)), 12, kStr},         // "from_webhook"
+		{nil, 12, uint16(unsafe.Offsetof(MattermostPropsObject{}.Haloid)), 6, kStr},              // "haloid"
+		{nil, 18, uint16(unsafe.Offsetof(MattermostPropsObject{}.OverrideUsername)), 17, kStr},   // "override_username"
+		{nil, 35, uint16(unsafe.Offsetof(MattermostPropsObject{}.WebhookDisplayName)), 20, kStr}, // "webhook_display_name"
+	}, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *MattermostPropsObject) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMattermostPropsObject
@@ -4160,19 +4166,21 @@ func growMattermostWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMattermostWebhook = decTable{extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), grow: growMattermostWebhook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ID)), kStr},
-	{"channel_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UserID)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.TeamID)), kStr},
-	{"display_name", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DisplayName)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Description)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.Username)), kStr},
-	{"icon_url", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.IconURL)), kStr},
-	{"create_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.CreateAt)), kInt64},
-	{"update_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.UpdateAt)), kInt64},
-	{"delete_at", nil, uint32(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), kInt64},
-}, sorted: []uint16{1, 8, 10, 5, 4, 7, 0, 3, 9, 2, 6}}
+var dectMattermostWebhook = decTable{names: "idchannel_iduser_idteam_iddisplay_namedescriptionusernameicon_urlcreate_atupdate" +
+	"_atdelete_at",
+	extra: unsafe.Offsetof(MattermostWebhook{}.Extra), size: unsafe.Sizeof(MattermostWebhook{}), grow: growMattermostWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MattermostWebhook{}.ID)), 2, kStr},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MattermostWebhook{}.ChannelID)), 10, kStr},    // "channel_id"
+		{nil, 12, uint16(unsafe.Offsetof(MattermostWebhook{}.UserID)), 7, kStr},       // "user_id"
+		{nil, 19, uint16(unsafe.Offsetof(MattermostWebhook{}.TeamID)), 7, kStr},       // "team_id"
+		{nil, 26, uint16(unsafe.Offsetof(MattermostWebhook{}.DisplayName)), 12, kStr}, // "display_name"
+		{nil, 38, uint16(unsafe.Offsetof(MattermostWebhook{}.Description)), 11, kStr}, // "description"
+		{nil, 49, uint16(unsafe.Offsetof(MattermostWebhook{}.Username)), 8, kStr},     // "username"
+		{nil, 57, uint16(unsafe.Offsetof(MattermostWebhook{}.IconURL)), 8, kStr},      // "icon_url"
+		{nil, 65, uint16(unsafe.Offsetof(MattermostWebhook{}.CreateAt)), 9, kInt64},   // "create_at"
+		{nil, 74, uint16(unsafe.Offsetof(MattermostWebhook{}.UpdateAt)), 9, kInt64},   // "update_at"
+		{nil, 83, uint16(unsafe.Offsetof(MattermostWebhook{}.DeleteAt)), 9, kInt64},   // "delete_at"
+	}, sorted: []uint16{1, 8, 10, 5, 4, 7, 0, 3, 9, 2, 6}}
 
 func (m *MattermostWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMattermostWebhook
@@ -4284,16 +4292,17 @@ func growMattermostWebhookContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMattermostWebhookContent = decTable{extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), grow: growMattermostWebhookContent, fields: []decField{
-	{"text", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Text)), kStr},
-	{"channel", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Username)), kStr},
-	{"icon_url", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconURL)), kStr},
-	{"icon_emoji", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), kStr},
-	{"attachments", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), kRaw},
-	{"type", nil, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Type)), kStr},
-	{"props", &dectMattermostPropsObject, uint32(unsafe.Offsetof(MattermostWebhookContent{}.Props)), kOne},
-}, sorted: []uint16{5, 1, 4, 3, 7, 0, 6, 2}}
+var dectMattermostWebhookContent = decTable{names: "textchannelusernameicon_urlicon_emojiattachmentstypeprops",
+	extra: unsafe.Offsetof(MattermostWebhookContent{}.Extra), size: unsafe.Sizeof(MattermostWebhookContent{}), grow: growMattermostWebhookContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Text)), 4, kStr},                          // "text"
+		{nil, 4, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Channel)), 7, kStr},                       // "channel"
+		{nil, 11, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Username)), 8, kStr},                     // "username"
+		{nil, 19, uint16(unsafe.Offsetof(MattermostWebhookContent{}.IconURL)), 8, kStr},                      // "icon_url"
+		{nil, 27, uint16(unsafe.Offsetof(MattermostWebhookContent{}.IconEmoji)), 10, kStr},                   // "icon_emoji"
+		{nil, 37, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Attachments)), 11, kRaw},                 // "attachments"
+		{nil, 48, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Type)), 4, kStr},                         // "type"
+		{&dectMattermostPropsObject, 52, uint16(unsafe.Offsetof(MattermostWebhookContent{}.Props)), 5, kOne}, // "props"
+	}, sorted: []uint16{5, 1, 4, 3, 7, 0, 6, 2}}
 
 func (m *MattermostWebhookContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMattermostWebhookContent
@@ -4352,10 +4361,11 @@ func growMoveMailRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMoveMailRequest = decTable{extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), grow: growMoveMailRequest, fields: []decField{
-	{"mailbox_id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(MoveMailRequest{}.ID)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectMoveMailRequest = decTable{names: "mailbox_idid",
+	extra: unsafe.Offsetof(MoveMailRequest{}.Extra), size: unsafe.Sizeof(MoveMailRequest{}), grow: growMoveMailRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MoveMailRequest{}.MailboxID)), 10, kInt}, // "mailbox_id"
+		{nil, 10, uint16(unsafe.Offsetof(MoveMailRequest{}.ID)), 2, kStr},        // "id"
+	}, sorted: []uint16{1, 0}}
 
 func (m *MoveMailRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMoveMailRequest
@@ -4429,13 +4439,14 @@ func growSOCCreateIncident(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSOCCreateIncident = decTable{extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), grow: growSOCCreateIncident, fields: []decField{
-	{"summary", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Summary)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.Details)), kStr},
-	{"userName", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.UserName)), kStr},
-	{"isMultiResponder", nil, uint32(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), kBool},
-	{"targets", &dectSOCCreateIncidentTarget, uint32(unsafe.Offsetof(SOCCreateIncident{}.Targets)), kMany},
-}, sorted: []uint16{1, 3, 0, 4, 2}}
+var dectSOCCreateIncident = decTable{names: "summarydetailsuserNameisMultiRespondertargets",
+	extra: unsafe.Offsetof(SOCCreateIncident{}.Extra), size: unsafe.Sizeof(SOCCreateIncident{}), grow: growSOCCreateIncident, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SOCCreateIncident{}.Summary)), 7, kStr},                            // "summary"
+		{nil, 7, uint16(unsafe.Offsetof(SOCCreateIncident{}.Details)), 7, kStr},                            // "details"
+		{nil, 14, uint16(unsafe.Offsetof(SOCCreateIncident{}.UserName)), 8, kStr},                          // "userName"
+		{nil, 22, uint16(unsafe.Offsetof(SOCCreateIncident{}.IsMultiResponder)), 16, kBool},                // "isMultiResponder"
+		{&dectSOCCreateIncidentTarget, 38, uint16(unsafe.Offsetof(SOCCreateIncident{}.Targets)), 7, kMany}, // "targets"
+	}, sorted: []uint16{1, 3, 0, 4, 2}}
 
 func (m *SOCCreateIncident) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSOCCreateIncident
@@ -4491,10 +4502,11 @@ func growSOCCreateIncidentTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSOCCreateIncidentTarget = decTable{extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), grow: growSOCCreateIncidentTarget, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), kStr},
-	{"slug", nil, uint32(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectSOCCreateIncidentTarget = decTable{names: "typeslug",
+	extra: unsafe.Offsetof(SOCCreateIncidentTarget{}.Extra), size: unsafe.Sizeof(SOCCreateIncidentTarget{}), grow: growSOCCreateIncidentTarget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SOCCreateIncidentTarget{}.Type)), 4, kStr}, // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SOCCreateIncidentTarget{}.Slug)), 4, kStr}, // "slug"
+	}, sorted: []uint16{1, 0}}
 
 func (m *SOCCreateIncidentTarget) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSOCCreateIncidentTarget
@@ -4547,10 +4559,11 @@ func growStripeCreatePortalSession(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripeCreatePortalSession = decTable{extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), grow: growStripeCreatePortalSession, fields: []decField{
-	{"customerid", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), kStr},
-	{"returnurl", nil, uint32(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectStripeCreatePortalSession = decTable{names: "customeridreturnurl",
+	extra: unsafe.Offsetof(StripeCreatePortalSession{}.Extra), size: unsafe.Sizeof(StripeCreatePortalSession{}), grow: growStripeCreatePortalSession, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StripeCreatePortalSession{}.Customerid)), 10, kStr}, // "customerid"
+		{nil, 10, uint16(unsafe.Offsetof(StripeCreatePortalSession{}.Returnurl)), 9, kStr},  // "returnurl"
+	}, sorted: []uint16{0, 1}}
 
 func (m *StripeCreatePortalSession) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripeCreatePortalSession
@@ -4593,9 +4606,10 @@ func growStripeItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripeItem = decTable{extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), grow: growStripeItem, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StripeItem{}.ID)), kStr},
-}, sorted: []uint16{0}}
+var dectStripeItem = decTable{names: "id",
+	extra: unsafe.Offsetof(StripeItem{}.Extra), size: unsafe.Sizeof(StripeItem{}), grow: growStripeItem, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StripeItem{}.ID)), 2, kStr}, // "id"
+	}, sorted: []uint16{0}}
 
 func (m *StripeItem) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripeItem
@@ -4638,10 +4652,11 @@ func growStripePaymentIntentCreateRequest(old unsafe.Pointer, n, c int) unsafe.P
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripePaymentIntentCreateRequest = decTable{extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), grow: growStripePaymentIntentCreateRequest, fields: []decField{
-	{"items", &dectStripeItem, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), kMany},
-	{"cardid", nil, uint32(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectStripePaymentIntentCreateRequest = decTable{names: "itemscardid",
+	extra: unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Extra), size: unsafe.Sizeof(StripePaymentIntentCreateRequest{}), grow: growStripePaymentIntentCreateRequest, fields: []decField{
+		{&dectStripeItem, 0, uint16(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Items)), 5, kMany}, // "items"
+		{nil, 5, uint16(unsafe.Offsetof(StripePaymentIntentCreateRequest{}.Cardid)), 6, kStr},             // "cardid"
+	}, sorted: []uint16{1, 0}}
 
 func (m *StripePaymentIntentCreateRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripePaymentIntentCreateRequest
@@ -4696,10 +4711,11 @@ func growStripeUpdateInvoicePaymentRequest(old unsafe.Pointer, n, c int) unsafe.
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripeUpdateInvoicePaymentRequest = decTable{extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), grow: growStripeUpdateInvoicePaymentRequest, fields: []decField{
-	{"payment_intent", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), kStr},
-	{"payment_intent_client_secret", nil, uint32(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectStripeUpdateInvoicePaymentRequest = decTable{names: "payment_intentpayment_intent_client_secret",
+	extra: unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.Extra), size: unsafe.Sizeof(StripeUpdateInvoicePaymentRequest{}), grow: growStripeUpdateInvoicePaymentRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntent)), 14, kStr},              // "payment_intent"
+		{nil, 14, uint16(unsafe.Offsetof(StripeUpdateInvoicePaymentRequest{}.PaymentIntentClientSecret)), 28, kStr}, // "payment_intent_client_secret"
+	}, sorted: []uint16{0, 1}}
 
 func (m *StripeUpdateInvoicePaymentRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripeUpdateInvoicePaymentRequest
@@ -4795,15 +4811,16 @@ func growStripeWebhookEndpoint(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStripeWebhookEndpoint = decTable{extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), grow: growStripeWebhookEndpoint, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), kStr},
-	{"_object", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), kStr},
-	{"created", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), kInt},
-	{"enabled_events", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.EnabledEvents)), kStrs},
-	{"livemode", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Livemode)), kBool},
-	{"status", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.Status)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), kStr},
-}, sorted: []uint16{1, 2, 3, 0, 4, 5, 6}}
+var dectStripeWebhookEndpoint = decTable{names: "id_objectcreatedenabled_eventslivemodestatusurl",
+	extra: unsafe.Offsetof(StripeWebhookEndpoint{}.Extra), size: unsafe.Sizeof(StripeWebhookEndpoint{}), grow: growStripeWebhookEndpoint, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.ID)), 2, kStr},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.Object)), 7, kStr},           // "_object"
+		{nil, 9, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.Created)), 7, kInt},          // "created"
+		{nil, 16, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.EnabledEvents)), 14, kStrs}, // "enabled_events"
+		{nil, 30, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.Livemode)), 8, kBool},       // "livemode"
+		{nil, 38, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.Status)), 6, kStr},          // "status"
+		{nil, 44, uint16(unsafe.Offsetof(StripeWebhookEndpoint{}.URL)), 3, kStr},             // "url"
+	}, sorted: []uint16{1, 2, 3, 0, 4, 5, 6}}
 
 func (m *StripeWebhookEndpoint) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStripeWebhookEndpoint
@@ -4871,11 +4888,12 @@ func growSubscriptionQuantityChange(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSubscriptionQuantityChange = decTable{extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), grow: growSubscriptionQuantityChange, fields: []decField{
-	{"licence_id", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), kInt},
-	{"current_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), kInt},
-	{"new_quantity", nil, uint32(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), kInt},
-}, sorted: []uint16{1, 0, 2}}
+var dectSubscriptionQuantityChange = decTable{names: "licence_idcurrent_quantitynew_quantity",
+	extra: unsafe.Offsetof(SubscriptionQuantityChange{}.Extra), size: unsafe.Sizeof(SubscriptionQuantityChange{}), grow: growSubscriptionQuantityChange, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SubscriptionQuantityChange{}.LicenceID)), 10, kInt},        // "licence_id"
+		{nil, 10, uint16(unsafe.Offsetof(SubscriptionQuantityChange{}.CurrentQuantity)), 16, kInt}, // "current_quantity"
+		{nil, 26, uint16(unsafe.Offsetof(SubscriptionQuantityChange{}.NewQuantity)), 12, kInt},     // "new_quantity"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *SubscriptionQuantityChange) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSubscriptionQuantityChange
@@ -4959,13 +4977,14 @@ func growTeamsManifestCreate(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTeamsManifestCreate = decTable{extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), grow: growTeamsManifestCreate, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.Name)), kStr},
-	{"shortDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), kStr},
-	{"longDescription", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), kStr},
-	{"iconColor", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconColor)), kStr},
-	{"iconOutline", nil, uint32(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), kStr},
-}, sorted: []uint16{3, 4, 2, 0, 1}}
+var dectTeamsManifestCreate = decTable{names: "nameshortDescriptionlongDescriptioniconColoriconOutline",
+	extra: unsafe.Offsetof(TeamsManifestCreate{}.Extra), size: unsafe.Sizeof(TeamsManifestCreate{}), grow: growTeamsManifestCreate, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TeamsManifestCreate{}.Name)), 4, kStr},              // "name"
+		{nil, 4, uint16(unsafe.Offsetof(TeamsManifestCreate{}.ShortDescription)), 16, kStr}, // "shortDescription"
+		{nil, 20, uint16(unsafe.Offsetof(TeamsManifestCreate{}.LongDescription)), 15, kStr}, // "longDescription"
+		{nil, 35, uint16(unsafe.Offsetof(TeamsManifestCreate{}.IconColor)), 9, kStr},        // "iconColor"
+		{nil, 44, uint16(unsafe.Offsetof(TeamsManifestCreate{}.IconOutline)), 11, kStr},     // "iconOutline"
+	}, sorted: []uint16{3, 4, 2, 0, 1}}
 
 func (m *TeamsManifestCreate) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTeamsManifestCreate

@@ -283,18 +283,19 @@ func growIntegrationError(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationError = decTable{extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), grow: growIntegrationError, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ID)), kInt},
-	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.ModuleID)), kInt},
-	{"detail_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.DetailID)), kInt},
-	{"entity_type", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityType)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityID)), kInt},
-	{"entity_name", nil, uint32(unsafe.Offsetof(IntegrationError{}.EntityName)), kStr},
-	{"endpoint", nil, uint32(unsafe.Offsetof(IntegrationError{}.Endpoint)), kStr},
-	{"error", nil, uint32(unsafe.Offsetof(IntegrationError{}.Error)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(IntegrationError{}.Date)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationError{}.Warning)), kStr},
-}, sorted: []uint16{9, 8, 2, 6, 4, 5, 3, 7, 0, 1}}
+var dectIntegrationError = decTable{names: "idmodule_iddetail_identity_typeentity_identity_nameendpointerrordate_warning",
+	extra: unsafe.Offsetof(IntegrationError{}.Extra), size: unsafe.Sizeof(IntegrationError{}), grow: growIntegrationError, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationError{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationError{}.ModuleID)), 9, kInt},     // "module_id"
+		{nil, 11, uint16(unsafe.Offsetof(IntegrationError{}.DetailID)), 9, kInt},    // "detail_id"
+		{nil, 20, uint16(unsafe.Offsetof(IntegrationError{}.EntityType)), 11, kStr}, // "entity_type"
+		{nil, 31, uint16(unsafe.Offsetof(IntegrationError{}.EntityID)), 9, kInt},    // "entity_id"
+		{nil, 40, uint16(unsafe.Offsetof(IntegrationError{}.EntityName)), 11, kStr}, // "entity_name"
+		{nil, 51, uint16(unsafe.Offsetof(IntegrationError{}.Endpoint)), 8, kStr},    // "endpoint"
+		{nil, 59, uint16(unsafe.Offsetof(IntegrationError{}.Error)), 5, kStr},       // "error"
+		{nil, 64, uint16(unsafe.Offsetof(IntegrationError{}.Date)), 4, kTime},       // "date"
+		{nil, 68, uint16(unsafe.Offsetof(IntegrationError{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{9, 8, 2, 6, 4, 5, 3, 7, 0, 1}}
 
 func (m *IntegrationError) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationError

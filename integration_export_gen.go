@@ -232,23 +232,26 @@ func growIntegrationExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationExport = decTable{extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), grow: growIntegrationExport, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ID)), kInt},
-	{"export_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportID)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ModuleID)), kInt},
-	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloID)), kInt},
-	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationExport{}.HaloName)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyID)), kStr},
-	{"third_party_name", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ThirdPartyName)), kStr},
-	{"export_url", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportURL)), kStr},
-	{"export_date", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportDate)), kTime},
-	{"export_progress", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportProgress)), kStr},
-	{"ready_for_import", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ReadyForImport)), kBool},
-	{"progress_error", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ProgressError)), kStr},
-	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationExport{}.DetailsID)), kInt},
-	{"export_body", nil, uint32(unsafe.Offsetof(IntegrationExport{}.ExportBody)), kBytes},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationExport{}.Warning)), kStr},
-}, sorted: []uint16{14, 12, 13, 8, 1, 9, 7, 3, 4, 0, 2, 11, 10, 5, 6}}
+var dectIntegrationExport = decTable{names: "idexport_idmodule_idhalo_idhalo_namethird_party_idthird_party_nameexport_urlexpo" +
+	"rt_dateexport_progressready_for_importprogress_errordetails_idexport_body_warnin" +
+	"g",
+	extra: unsafe.Offsetof(IntegrationExport{}.Extra), size: unsafe.Sizeof(IntegrationExport{}), grow: growIntegrationExport, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationExport{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationExport{}.ExportID)), 9, kStr},           // "export_id"
+		{nil, 11, uint16(unsafe.Offsetof(IntegrationExport{}.ModuleID)), 9, kInt},          // "module_id"
+		{nil, 20, uint16(unsafe.Offsetof(IntegrationExport{}.HaloID)), 7, kInt},            // "halo_id"
+		{nil, 27, uint16(unsafe.Offsetof(IntegrationExport{}.HaloName)), 9, kStr},          // "halo_name"
+		{nil, 36, uint16(unsafe.Offsetof(IntegrationExport{}.ThirdPartyID)), 14, kStr},     // "third_party_id"
+		{nil, 50, uint16(unsafe.Offsetof(IntegrationExport{}.ThirdPartyName)), 16, kStr},   // "third_party_name"
+		{nil, 66, uint16(unsafe.Offsetof(IntegrationExport{}.ExportURL)), 10, kStr},        // "export_url"
+		{nil, 76, uint16(unsafe.Offsetof(IntegrationExport{}.ExportDate)), 11, kTime},      // "export_date"
+		{nil, 87, uint16(unsafe.Offsetof(IntegrationExport{}.ExportProgress)), 15, kStr},   // "export_progress"
+		{nil, 102, uint16(unsafe.Offsetof(IntegrationExport{}.ReadyForImport)), 16, kBool}, // "ready_for_import"
+		{nil, 118, uint16(unsafe.Offsetof(IntegrationExport{}.ProgressError)), 14, kStr},   // "progress_error"
+		{nil, 132, uint16(unsafe.Offsetof(IntegrationExport{}.DetailsID)), 10, kInt},       // "details_id"
+		{nil, 142, uint16(unsafe.Offsetof(IntegrationExport{}.ExportBody)), 11, kBytes},    // "export_body"
+		{nil, 153, uint16(unsafe.Offsetof(IntegrationExport{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{14, 12, 13, 8, 1, 9, 7, 3, 4, 0, 2, 11, 10, 5, 6}}
 
 func (m *IntegrationExport) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationExport

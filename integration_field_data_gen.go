@@ -188,15 +188,16 @@ func growIntegrationFieldData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationFieldData = decTable{extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), grow: growIntegrationFieldData, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.ID)), kInt},
-	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Msid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Name)), kStr},
-	{"fieldid", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Fieldid)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Type)), kInt},
-	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.DetailsID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldData{}.Warning)), kStr},
-}, sorted: []uint16{6, 5, 3, 0, 1, 2, 4}}
+var dectIntegrationFieldData = decTable{names: "idmsidnamefieldidtypedetails_id_warning",
+	extra: unsafe.Offsetof(IntegrationFieldData{}.Extra), size: unsafe.Sizeof(IntegrationFieldData{}), grow: growIntegrationFieldData, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationFieldData{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationFieldData{}.Msid)), 4, kInt},        // "msid"
+		{nil, 6, uint16(unsafe.Offsetof(IntegrationFieldData{}.Name)), 4, kStr},        // "name"
+		{nil, 10, uint16(unsafe.Offsetof(IntegrationFieldData{}.Fieldid)), 7, kStr},    // "fieldid"
+		{nil, 17, uint16(unsafe.Offsetof(IntegrationFieldData{}.Type)), 4, kInt},       // "type"
+		{nil, 21, uint16(unsafe.Offsetof(IntegrationFieldData{}.DetailsID)), 10, kInt}, // "details_id"
+		{nil, 31, uint16(unsafe.Offsetof(IntegrationFieldData{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{6, 5, 3, 0, 1, 2, 4}}
 
 func (m *IntegrationFieldData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationFieldData

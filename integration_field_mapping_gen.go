@@ -265,28 +265,31 @@ func growIntegrationFieldMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationFieldMapping = decTable{extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), grow: growIntegrationFieldMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), kInt},
-	{"fiid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), kStr},
-	{"thirdpartyname", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Thirdpartyname)), kStr},
-	{"msid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Msid)), kInt},
-	{"typeid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Typeid)), kInt},
-	{"isassetfield", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Isassetfield)), kBool},
-	{"subtypeid", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Subtypeid)), kInt},
-	{"newrecords", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Newrecords)), kBool},
-	{"xmvalue", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Xmvalue)), kStr},
-	{"third_party_friendly_name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFriendlyName)), kStr},
-	{"sync", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Sync)), kBool},
-	{"synctype", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Synctype)), kInt},
-	{"product", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Product)), kInt},
-	{"dontupdate", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Dontupdate)), kBool},
-	{"product_name", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ProductName)), kStr},
-	{"third_party_field_type", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFieldType)), kInt},
-	{"populateemptyvalue", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Populateemptyvalue)), kBool},
-	{"value_set", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.ValueSet)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), kStr},
-}, sorted: []uint16{19, 14, 1, 0, 6, 4, 2, 8, 17, 13, 15, 7, 11, 12, 16, 10, 3, 5, 18, 9}}
+var dectIntegrationFieldMapping = decTable{names: "idfiidnamethirdpartynamemsidtypeidisassetfieldsubtypeidnewrecordsxmvaluethird_pa" +
+	"rty_friendly_namesyncsynctypeproductdontupdateproduct_namethird_party_field_type" +
+	"populateemptyvaluevalue_set_warning",
+	extra: unsafe.Offsetof(IntegrationFieldMapping{}.Extra), size: unsafe.Sizeof(IntegrationFieldMapping{}), grow: growIntegrationFieldMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Fiid)), 4, kInt},                     // "fiid"
+		{nil, 6, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Name)), 4, kStr},                     // "name"
+		{nil, 10, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Thirdpartyname)), 14, kStr},         // "thirdpartyname"
+		{nil, 24, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Msid)), 4, kInt},                    // "msid"
+		{nil, 28, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Typeid)), 6, kInt},                  // "typeid"
+		{nil, 34, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Isassetfield)), 12, kBool},          // "isassetfield"
+		{nil, 46, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Subtypeid)), 9, kInt},               // "subtypeid"
+		{nil, 55, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Newrecords)), 10, kBool},            // "newrecords"
+		{nil, 65, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Xmvalue)), 7, kStr},                 // "xmvalue"
+		{nil, 72, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFriendlyName)), 25, kStr}, // "third_party_friendly_name"
+		{nil, 97, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Sync)), 4, kBool},                   // "sync"
+		{nil, 101, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Synctype)), 8, kInt},               // "synctype"
+		{nil, 109, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Product)), 7, kInt},                // "product"
+		{nil, 116, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Dontupdate)), 10, kBool},           // "dontupdate"
+		{nil, 126, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.ProductName)), 12, kStr},           // "product_name"
+		{nil, 138, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.ThirdPartyFieldType)), 22, kInt},   // "third_party_field_type"
+		{nil, 160, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Populateemptyvalue)), 18, kBool},   // "populateemptyvalue"
+		{nil, 178, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.ValueSet)), 9, kStr},               // "value_set"
+		{nil, 187, uint16(unsafe.Offsetof(IntegrationFieldMapping{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{19, 14, 1, 0, 6, 4, 2, 8, 17, 13, 15, 7, 11, 12, 16, 10, 3, 5, 18, 9}}
 
 func (m *IntegrationFieldMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationFieldMapping

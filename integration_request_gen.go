@@ -348,25 +348,27 @@ func growIntegrationRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationRequest = decTable{extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), grow: growIntegrationRequest, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ID)), kInt},
-	{"isoutgoing", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), kBool},
-	{"operation", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Operation)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Type)), kStr},
-	{"msid", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Msid)), kInt},
-	{"request_body", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestBody)), kStr},
-	{"datelogged", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Datelogged)), kTime},
-	{"resultcode", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Resultcode)), kInt},
-	{"response_body", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseBody)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.URL)), kStr},
-	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), kInt},
-	{"request_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), kStr},
-	{"response_headers", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), kStr},
-	{"trace", &dectTrace, uint32(unsafe.Offsetof(IntegrationRequest{}.Trace)), kMany},
-	{"_retrywebhook", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), kBool},
-	{"preserve", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Preserve)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationRequest{}.Warning)), kStr},
-}, sorted: []uint16{14, 16, 6, 10, 0, 1, 4, 2, 15, 5, 11, 8, 12, 7, 13, 3, 9}}
+var dectIntegrationRequest = decTable{names: "idisoutgoingoperationtypemsidrequest_bodydateloggedresultcoderesponse_bodyurldet" +
+	"ails_idrequest_headersresponse_headerstrace_retrywebhookpreserve_warning",
+	extra: unsafe.Offsetof(IntegrationRequest{}.Extra), size: unsafe.Sizeof(IntegrationRequest{}), grow: growIntegrationRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationRequest{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationRequest{}.Isoutgoing)), 10, kBool},       // "isoutgoing"
+		{nil, 12, uint16(unsafe.Offsetof(IntegrationRequest{}.Operation)), 9, kStr},         // "operation"
+		{nil, 21, uint16(unsafe.Offsetof(IntegrationRequest{}.Type)), 4, kStr},              // "type"
+		{nil, 25, uint16(unsafe.Offsetof(IntegrationRequest{}.Msid)), 4, kInt},              // "msid"
+		{nil, 29, uint16(unsafe.Offsetof(IntegrationRequest{}.RequestBody)), 12, kStr},      // "request_body"
+		{nil, 41, uint16(unsafe.Offsetof(IntegrationRequest{}.Datelogged)), 10, kTime},      // "datelogged"
+		{nil, 51, uint16(unsafe.Offsetof(IntegrationRequest{}.Resultcode)), 10, kInt},       // "resultcode"
+		{nil, 61, uint16(unsafe.Offsetof(IntegrationRequest{}.ResponseBody)), 13, kStr},     // "response_body"
+		{nil, 74, uint16(unsafe.Offsetof(IntegrationRequest{}.URL)), 3, kStr},               // "url"
+		{nil, 77, uint16(unsafe.Offsetof(IntegrationRequest{}.DetailsID)), 10, kInt},        // "details_id"
+		{nil, 87, uint16(unsafe.Offsetof(IntegrationRequest{}.RequestHeaders)), 15, kStr},   // "request_headers"
+		{nil, 102, uint16(unsafe.Offsetof(IntegrationRequest{}.ResponseHeaders)), 16, kStr}, // "response_headers"
+		{&dectTrace, 118, uint16(unsafe.Offsetof(IntegrationRequest{}.Trace)), 5, kMany},    // "trace"
+		{nil, 123, uint16(unsafe.Offsetof(IntegrationRequest{}.Retrywebhook)), 13, kBool},   // "_retrywebhook"
+		{nil, 136, uint16(unsafe.Offsetof(IntegrationRequest{}.Preserve)), 8, kBool},        // "preserve"
+		{nil, 144, uint16(unsafe.Offsetof(IntegrationRequest{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{14, 16, 6, 10, 0, 1, 4, 2, 15, 5, 11, 8, 12, 7, 13, 3, 9}}
 
 func (m *IntegrationRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationRequest
@@ -474,14 +476,15 @@ func growTrace(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTrace = decTable{extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), grow: growTrace, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Trace{}.ID)), kInt64},
-	{"tracetype", nil, uint32(unsafe.Offsetof(Trace{}.Tracetype)), kInt},
-	{"relatedid", nil, uint32(unsafe.Offsetof(Trace{}.Relatedid)), kInt},
-	{"systemeventid", nil, uint32(unsafe.Offsetof(Trace{}.Systemeventid)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(Trace{}.Timestamp)), kTime},
-	{"log", nil, uint32(unsafe.Offsetof(Trace{}.Log)), kStr},
-}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
+var dectTrace = decTable{names: "idtracetyperelatedidsystemeventidtimestamplog",
+	extra: unsafe.Offsetof(Trace{}.Extra), size: unsafe.Sizeof(Trace{}), grow: growTrace, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Trace{}.ID)), 2, kInt64},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Trace{}.Tracetype)), 9, kInt},       // "tracetype"
+		{nil, 11, uint16(unsafe.Offsetof(Trace{}.Relatedid)), 9, kInt},      // "relatedid"
+		{nil, 20, uint16(unsafe.Offsetof(Trace{}.Systemeventid)), 13, kInt}, // "systemeventid"
+		{nil, 33, uint16(unsafe.Offsetof(Trace{}.Timestamp)), 9, kTime},     // "timestamp"
+		{nil, 42, uint16(unsafe.Offsetof(Trace{}.Log)), 3, kStr},            // "log"
+	}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
 func (m *Trace) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTrace }
 

@@ -230,26 +230,29 @@ func growIntegrationSiteMapping(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIntegrationSiteMapping = decTable{extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), grow: growIntegrationSiteMapping, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), kInt},
-	{"halo_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), kInt},
-	{"halo_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyID)), kStr},
-	{"third_party_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyName)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ModuleID)), kInt},
-	{"third_party_client_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientID)), kStr},
-	{"third_party_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientName)), kStr},
-	{"third_party_full_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyFullName)), kStr},
-	{"halo_client_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientID)), kInt},
-	{"halo_client_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), kStr},
-	{"halo_site_name", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), kStr},
-	{"userules", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), kBool},
-	{"criteria", &dectXTypeMappingCriteria, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), kMany},
-	{"rule_count", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), kInt},
-	{"details_id", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), kStr},
-}, sorted: []uint16{17, 13, 16, 9, 10, 1, 2, 11, 0, 5, 14, 15, 6, 7, 8, 3, 4, 12}}
+var dectIntegrationSiteMapping = decTable{names: "idhalo_idhalo_namethird_party_idthird_party_namemodule_idthird_party_client_idth" +
+	"ird_party_client_namethird_party_full_namehalo_client_idhalo_client_namehalo_sit" +
+	"e_nameuserulescriteriarule_countseqdetails_id_warning",
+	extra: unsafe.Offsetof(IntegrationSiteMapping{}.Extra), size: unsafe.Sizeof(IntegrationSiteMapping{}), grow: growIntegrationSiteMapping, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.HaloID)), 7, kInt},                            // "halo_id"
+		{nil, 9, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.HaloName)), 9, kStr},                          // "halo_name"
+		{nil, 18, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyID)), 14, kStr},                    // "third_party_id"
+		{nil, 32, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyName)), 16, kStr},                  // "third_party_name"
+		{nil, 48, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ModuleID)), 9, kInt},                         // "module_id"
+		{nil, 57, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientID)), 21, kStr},              // "third_party_client_id"
+		{nil, 78, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyClientName)), 23, kStr},            // "third_party_client_name"
+		{nil, 101, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.ThirdPartyFullName)), 21, kStr},             // "third_party_full_name"
+		{nil, 122, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientID)), 14, kInt},                   // "halo_client_id"
+		{nil, 136, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.HaloClientName)), 16, kStr},                 // "halo_client_name"
+		{nil, 152, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.HaloSiteName)), 14, kStr},                   // "halo_site_name"
+		{nil, 166, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.Userules)), 8, kBool},                       // "userules"
+		{&dectXTypeMappingCriteria, 174, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.Criteria)), 8, kMany}, // "criteria"
+		{nil, 182, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.RuleCount)), 10, kInt},                      // "rule_count"
+		{nil, 192, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.Seq)), 3, kInt},                             // "seq"
+		{nil, 195, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.DetailsID)), 10, kInt},                      // "details_id"
+		{nil, 205, uint16(unsafe.Offsetof(IntegrationSiteMapping{}.Warning)), 8, kStr},                         // "_warning"
+	}, sorted: []uint16{17, 13, 16, 9, 10, 1, 2, 11, 0, 5, 14, 15, 6, 7, 8, 3, 4, 12}}
 
 func (m *IntegrationSiteMapping) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIntegrationSiteMapping
@@ -418,20 +421,22 @@ func growXTypeMappingCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXTypeMappingCriteria = decTable{extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), grow: growXTypeMappingCriteria, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), kInt},
-	{"xtypemapping_id", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), kInt},
-	{"tablename", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Fieldname)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueType)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueInt)), kInt},
-	{"value_float", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueFloat)), kF64},
-	{"value_string", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueString)), kStr},
-	{"value_datetime", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDatetime)), kTime},
-	{"value_display", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDisplay)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Type)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), kStr},
-}, sorted: []uint16{11, 3, 0, 2, 10, 8, 9, 6, 5, 7, 4, 1}}
+var dectXTypeMappingCriteria = decTable{names: "idxtypemapping_idtablenamefieldnamevalue_typevalue_intvalue_floatvalue_stringval" +
+	"ue_datetimevalue_displaytype_warning",
+	extra: unsafe.Offsetof(XTypeMappingCriteria{}.Extra), size: unsafe.Sizeof(XTypeMappingCriteria{}), grow: growXTypeMappingCriteria, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.XtypemappingID)), 15, kInt},  // "xtypemapping_id"
+		{nil, 17, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.Tablename)), 9, kStr},       // "tablename"
+		{nil, 26, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.Fieldname)), 9, kStr},       // "fieldname"
+		{nil, 35, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueType)), 10, kStr},      // "value_type"
+		{nil, 45, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueInt)), 9, kInt},        // "value_int"
+		{nil, 54, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueFloat)), 11, kF64},     // "value_float"
+		{nil, 65, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueString)), 12, kStr},    // "value_string"
+		{nil, 77, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDatetime)), 14, kTime}, // "value_datetime"
+		{nil, 91, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.ValueDisplay)), 13, kStr},   // "value_display"
+		{nil, 104, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.Type)), 4, kInt},           // "type"
+		{nil, 108, uint16(unsafe.Offsetof(XTypeMappingCriteria{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{11, 3, 0, 2, 10, 8, 9, 6, 5, 7, 4, 1}}
 
 func (m *XTypeMappingCriteria) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXTypeMappingCriteria

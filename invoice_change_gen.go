@@ -272,21 +272,23 @@ func growInvoiceChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceChange = decTable{extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), grow: growInvoiceChange, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.ID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(InvoiceChange{}.FieldName)), kStr},
-	{"old_value", nil, uint32(unsafe.Offsetof(InvoiceChange{}.OldValue)), kStr},
-	{"new_value", nil, uint32(unsafe.Offsetof(InvoiceChange{}.NewValue)), kStr},
-	{"who", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Who)), kStr},
-	{"datetime", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Datetime)), kTime},
-	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceLineID)), kInt},
-	{"invoice_detail_quantity_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailQuantityID)), kInt},
-	{"invoice_detail_prorata_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailProrataID)), kInt},
-	{"type_id", nil, uint32(unsafe.Offsetof(InvoiceChange{}.TypeID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceChange{}.Warning)), kStr},
-}, sorted: []uint16{12, 7, 2, 3, 0, 10, 9, 1, 8, 5, 4, 11, 6}}
+var dectInvoiceChange = decTable{names: "idinvoice_idfield_idfield_nameold_valuenew_valuewhodatetimeinvoice_line_idinvoic" +
+	"e_detail_quantity_idinvoice_detail_prorata_idtype_id_warning",
+	extra: unsafe.Offsetof(InvoiceChange{}.Extra), size: unsafe.Sizeof(InvoiceChange{}), grow: growInvoiceChange, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceChange{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceChange{}.InvoiceID)), 10, kInt},                // "invoice_id"
+		{nil, 12, uint16(unsafe.Offsetof(InvoiceChange{}.FieldID)), 8, kInt},                  // "field_id"
+		{nil, 20, uint16(unsafe.Offsetof(InvoiceChange{}.FieldName)), 10, kStr},               // "field_name"
+		{nil, 30, uint16(unsafe.Offsetof(InvoiceChange{}.OldValue)), 9, kStr},                 // "old_value"
+		{nil, 39, uint16(unsafe.Offsetof(InvoiceChange{}.NewValue)), 9, kStr},                 // "new_value"
+		{nil, 48, uint16(unsafe.Offsetof(InvoiceChange{}.Who)), 3, kStr},                      // "who"
+		{nil, 51, uint16(unsafe.Offsetof(InvoiceChange{}.Datetime)), 8, kTime},                // "datetime"
+		{nil, 59, uint16(unsafe.Offsetof(InvoiceChange{}.InvoiceLineID)), 15, kInt},           // "invoice_line_id"
+		{nil, 74, uint16(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailQuantityID)), 26, kInt}, // "invoice_detail_quantity_id"
+		{nil, 100, uint16(unsafe.Offsetof(InvoiceChange{}.InvoiceDetailProrataID)), 25, kInt}, // "invoice_detail_prorata_id"
+		{nil, 125, uint16(unsafe.Offsetof(InvoiceChange{}.TypeID)), 7, kInt},                  // "type_id"
+		{nil, 132, uint16(unsafe.Offsetof(InvoiceChange{}.Warning)), 8, kStr},                 // "_warning"
+	}, sorted: []uint16{12, 7, 2, 3, 0, 10, 9, 1, 8, 5, 4, 11, 6}}
 
 func (m *InvoiceChange) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceChange

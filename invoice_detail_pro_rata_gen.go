@@ -306,34 +306,38 @@ func growInvoiceDetailProRata(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceDetailProRata = decTable{extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), grow: growInvoiceDetailProRata, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), kInt},
-	{"invoicedetailid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), kInt},
-	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientID)), kInt},
-	{"client_to_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ClientToInvoiceID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.SiteID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Date)), kTime},
-	{"quantity", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Quantity)), kF64},
-	{"unitprice", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitprice)), kF64},
-	{"unitcost", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Unitcost)), kF64},
-	{"shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Shortdescription)), kStr},
-	{"longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Longdescription)), kStr},
-	{"quantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.QuantityID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.UserID)), kInt},
-	{"device_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DeviceID)), kInt},
-	{"prorata_next_invoice", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ProrataNextInvoice)), kBool},
-	{"invoiceheaderid", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Invoiceheaderid)), kInt},
-	{"dont_auto_calculate", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.DontAutoCalculate)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Warning)), kStr},
-	{"isinvoiced", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isinvoiced)), kBool},
-	{"isfuturepr", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Isfuturepr)), kBool},
-	{"inv_manual_pr_immediately", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.InvManualPrImmediately)), kBool},
-	{"change_id", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.ChangeID)), kInt},
-	{"istempprorata", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.Istempprorata)), kBool},
-	{"include_in_roi", nil, uint32(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), kBool},
-}, sorted: []uint16{19, 23, 4, 3, 5, 7, 15, 18, 0, 25, 22, 1, 17, 21, 20, 24, 12, 16, 8, 13, 2, 11, 6, 10, 9, 14}}
+var dectInvoiceDetailProRata = decTable{names: "idinvoicedetailidrecurring_invoice_idclient_nameclient_idclient_to_invoice_idsit" +
+	"e_iddatequantityunitpriceunitcostshortdescriptionlongdescriptionquantity_iduser_" +
+	"iddevice_idprorata_next_invoiceinvoiceheaderiddont_auto_calculate_warningisinvoi" +
+	"cedisfutureprinv_manual_pr_immediatelychange_idistempproratainclude_in_roi",
+	extra: unsafe.Offsetof(InvoiceDetailProRata{}.Extra), size: unsafe.Sizeof(InvoiceDetailProRata{}), grow: growInvoiceDetailProRata, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Invoicedetailid)), 15, kInt},           // "invoicedetailid"
+		{nil, 17, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.RecurringInvoiceID)), 20, kInt},       // "recurring_invoice_id"
+		{nil, 37, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ClientName)), 11, kStr},               // "client_name"
+		{nil, 48, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ClientID)), 9, kInt},                  // "client_id"
+		{nil, 57, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ClientToInvoiceID)), 20, kInt},        // "client_to_invoice_id"
+		{nil, 77, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.SiteID)), 7, kInt},                    // "site_id"
+		{nil, 84, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Date)), 4, kTime},                     // "date"
+		{nil, 88, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Quantity)), 8, kF64},                  // "quantity"
+		{nil, 96, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Unitprice)), 9, kF64},                 // "unitprice"
+		{nil, 105, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Unitcost)), 8, kF64},                 // "unitcost"
+		{nil, 113, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Shortdescription)), 16, kStr},        // "shortdescription"
+		{nil, 129, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Longdescription)), 15, kStr},         // "longdescription"
+		{nil, 144, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.QuantityID)), 11, kInt},              // "quantity_id"
+		{nil, 155, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.UserID)), 7, kInt},                   // "user_id"
+		{nil, 162, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.DeviceID)), 9, kInt},                 // "device_id"
+		{nil, 171, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ProrataNextInvoice)), 20, kBool},     // "prorata_next_invoice"
+		{nil, 191, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Invoiceheaderid)), 15, kInt},         // "invoiceheaderid"
+		{nil, 206, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.DontAutoCalculate)), 19, kBool},      // "dont_auto_calculate"
+		{nil, 225, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Warning)), 8, kStr},                  // "_warning"
+		{nil, 233, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Isinvoiced)), 10, kBool},             // "isinvoiced"
+		{nil, 243, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Isfuturepr)), 10, kBool},             // "isfuturepr"
+		{nil, 253, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.InvManualPrImmediately)), 25, kBool}, // "inv_manual_pr_immediately"
+		{nil, 278, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.ChangeID)), 9, kInt},                 // "change_id"
+		{nil, 287, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.Istempprorata)), 13, kBool},          // "istempprorata"
+		{nil, 300, uint16(unsafe.Offsetof(InvoiceDetailProRata{}.IncludeInRoi)), 14, kBool},           // "include_in_roi"
+	}, sorted: []uint16{19, 23, 4, 3, 5, 7, 15, 18, 0, 25, 22, 1, 17, 21, 20, 24, 12, 16, 8, 13, 2, 11, 6, 10, 9, 14}}
 
 func (m *InvoiceDetailProRata) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceDetailProRata

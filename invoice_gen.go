@@ -365,12 +365,13 @@ func growInvoiceView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceView = decTable{extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), grow: growInvoiceView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(InvoiceView{}.RecordCount)), kInt},
-	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(InvoiceView{}.Invoices)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(InvoiceView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectInvoiceView = decTable{names: "record_countinvoicespage_nopage_size",
+	extra: unsafe.Offsetof(InvoiceView{}.Extra), size: unsafe.Sizeof(InvoiceView{}), grow: growInvoiceView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceView{}.RecordCount)), 12, kInt},              // "record_count"
+		{&dectInvoiceHeader, 12, uint16(unsafe.Offsetof(InvoiceView{}.Invoices)), 8, kPage}, // "invoices"
+		{nil, 20, uint16(unsafe.Offsetof(InvoiceView{}.PageNo)), 7, kInt},                   // "page_no"
+		{nil, 27, uint16(unsafe.Offsetof(InvoiceView{}.PageSize)), 9, kInt},                 // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *InvoiceView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceView

@@ -437,33 +437,37 @@ func growInvoicePaymentList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoicePaymentList = decTable{extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), grow: growInvoicePaymentList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Date)), kTime},
-	{"amount", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Amount)), kF64},
-	{"method", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Method)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Status)), kInt},
-	{"module_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ModuleID)), kInt},
-	{"intent_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentID)), kStr},
-	{"intent_date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentDate)), kTime},
-	{"intent_response", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.IntentResponse)), kStr},
-	{"webhook_payload", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookPayload)), kStr},
-	{"webhook_received_date", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.WebhookReceivedDate)), kTime},
-	{"sage50_reference", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Sage50Reference)), kStr},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Thirdpartyid)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.ClientName)), kStr},
-	{"_statuswarning", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Statuswarning)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Warning)), kStr},
-	{"qbo_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.QboID)), kInt},
-	{"xero_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.XeroID)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.Importtype)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.SqlimportID)), kInt},
-	{"invoice_match_id", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceMatchID)), kStr},
-	{"invoice_invoicenumber", nil, uint32(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), kStr},
-}, sorted: []uint16{21, 20, 16, 17, 3, 14, 15, 2, 0, 8, 7, 9, 1, 24, 23, 4, 6, 18, 12, 22, 5, 13, 10, 11, 19}}
+var dectInvoicePaymentList = decTable{names: "idinvoice_iddateamountmethodstatusmodule_idintent_idintent_dateintent_responsewe" +
+	"bhook_payloadwebhook_received_datesage50_referencethirdpartyidclient_idclient_na" +
+	"me_statuswarning_warningqbo_idxero_id_isimport_importtypesqlimport_idinvoice_mat" +
+	"ch_idinvoice_invoicenumber",
+	extra: unsafe.Offsetof(InvoicePaymentList{}.Extra), size: unsafe.Sizeof(InvoicePaymentList{}), grow: growInvoicePaymentList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoicePaymentList{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoicePaymentList{}.InvoiceID)), 10, kInt},              // "invoice_id"
+		{nil, 12, uint16(unsafe.Offsetof(InvoicePaymentList{}.Date)), 4, kTime},                  // "date"
+		{nil, 16, uint16(unsafe.Offsetof(InvoicePaymentList{}.Amount)), 6, kF64},                 // "amount"
+		{nil, 22, uint16(unsafe.Offsetof(InvoicePaymentList{}.Method)), 6, kInt},                 // "method"
+		{nil, 28, uint16(unsafe.Offsetof(InvoicePaymentList{}.Status)), 6, kInt},                 // "status"
+		{nil, 34, uint16(unsafe.Offsetof(InvoicePaymentList{}.ModuleID)), 9, kInt},               // "module_id"
+		{nil, 43, uint16(unsafe.Offsetof(InvoicePaymentList{}.IntentID)), 9, kStr},               // "intent_id"
+		{nil, 52, uint16(unsafe.Offsetof(InvoicePaymentList{}.IntentDate)), 11, kTime},           // "intent_date"
+		{nil, 63, uint16(unsafe.Offsetof(InvoicePaymentList{}.IntentResponse)), 15, kStr},        // "intent_response"
+		{nil, 78, uint16(unsafe.Offsetof(InvoicePaymentList{}.WebhookPayload)), 15, kStr},        // "webhook_payload"
+		{nil, 93, uint16(unsafe.Offsetof(InvoicePaymentList{}.WebhookReceivedDate)), 21, kTime},  // "webhook_received_date"
+		{nil, 114, uint16(unsafe.Offsetof(InvoicePaymentList{}.Sage50Reference)), 16, kStr},      // "sage50_reference"
+		{nil, 130, uint16(unsafe.Offsetof(InvoicePaymentList{}.Thirdpartyid)), 12, kStr},         // "thirdpartyid"
+		{nil, 142, uint16(unsafe.Offsetof(InvoicePaymentList{}.ClientID)), 9, kInt},              // "client_id"
+		{nil, 151, uint16(unsafe.Offsetof(InvoicePaymentList{}.ClientName)), 11, kStr},           // "client_name"
+		{nil, 162, uint16(unsafe.Offsetof(InvoicePaymentList{}.Statuswarning)), 14, kStr},        // "_statuswarning"
+		{nil, 176, uint16(unsafe.Offsetof(InvoicePaymentList{}.Warning)), 8, kStr},               // "_warning"
+		{nil, 184, uint16(unsafe.Offsetof(InvoicePaymentList{}.QboID)), 6, kInt},                 // "qbo_id"
+		{nil, 190, uint16(unsafe.Offsetof(InvoicePaymentList{}.XeroID)), 7, kStr},                // "xero_id"
+		{nil, 197, uint16(unsafe.Offsetof(InvoicePaymentList{}.Isimport)), 9, kBool},             // "_isimport"
+		{nil, 206, uint16(unsafe.Offsetof(InvoicePaymentList{}.Importtype)), 11, kStr},           // "_importtype"
+		{nil, 217, uint16(unsafe.Offsetof(InvoicePaymentList{}.SqlimportID)), 12, kInt},          // "sqlimport_id"
+		{nil, 229, uint16(unsafe.Offsetof(InvoicePaymentList{}.InvoiceMatchID)), 16, kStr},       // "invoice_match_id"
+		{nil, 245, uint16(unsafe.Offsetof(InvoicePaymentList{}.InvoiceInvoicenumber)), 21, kStr}, // "invoice_invoicenumber"
+	}, sorted: []uint16{21, 20, 16, 17, 3, 14, 15, 2, 0, 8, 7, 9, 1, 24, 23, 4, 6, 18, 12, 22, 5, 13, 10, 11, 19}}
 
 func (m *InvoicePaymentList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoicePaymentList

@@ -1889,174 +1889,207 @@ func growItem(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItem = decTable{extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), grow: growItem, fields: []decField{
-	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Item{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(Item{}.Use)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(Item{}.Name)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(Item{}.Status)), kInt},
-	{"assetgroup_id", nil, uint32(unsafe.Offsetof(Item{}.AssetgroupID)), kInt},
-	{"assetgroup_name", nil, uint32(unsafe.Offsetof(Item{}.AssetgroupName)), kStr},
-	{"third_party_assetgroup_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyAssetgroupID)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(Item{}.Note)), kStr},
-	{"supplier_part_code", nil, uint32(unsafe.Offsetof(Item{}.SupplierPartCode)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(Item{}.Description)), kStr},
-	{"purchase_description", nil, uint32(unsafe.Offsetof(Item{}.PurchaseDescription)), kStr},
-	{"internalreference", nil, uint32(unsafe.Offsetof(Item{}.Internalreference)), kStr},
-	{"externalreference", nil, uint32(unsafe.Offsetof(Item{}.Externalreference)), kStr},
-	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(Item{}.QuantityInStock)), kF64},
-	{"quantity_reserved", nil, uint32(unsafe.Offsetof(Item{}.QuantityReserved)), kF64},
-	{"quantity_on_order", nil, uint32(unsafe.Offsetof(Item{}.QuantityOnOrder)), kF64},
-	{"goodsinunit", nil, uint32(unsafe.Offsetof(Item{}.Goodsinunit)), kStr},
-	{"goodsoutunit", nil, uint32(unsafe.Offsetof(Item{}.Goodsoutunit)), kStr},
-	{"inoutconversion", nil, uint32(unsafe.Offsetof(Item{}.Inoutconversion)), kInt},
-	{"qtyissuedthisyear", nil, uint32(unsafe.Offsetof(Item{}.Qtyissuedthisyear)), kF64},
-	{"baseprice", nil, uint32(unsafe.Offsetof(Item{}.Baseprice)), kF64},
-	{"created_by", nil, uint32(unsafe.Offsetof(Item{}.CreatedBy)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(Item{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(Item{}.SupplierName)), kStr},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(Item{}.AssettypeID)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(Item{}.AssettypeName)), kStr},
-	{"minstockqty", nil, uint32(unsafe.Offsetof(Item{}.Minstockqty)), kF64},
-	{"min_purchase_qty", nil, uint32(unsafe.Offsetof(Item{}.MinPurchaseQty)), kF64},
-	{"secondprice", nil, uint32(unsafe.Offsetof(Item{}.Secondprice)), kF64},
-	{"promptforprice", nil, uint32(unsafe.Offsetof(Item{}.Promptforprice)), kBool},
-	{"sleeveprice", nil, uint32(unsafe.Offsetof(Item{}.Sleeveprice)), kF64},
-	{"taxcode", nil, uint32(unsafe.Offsetof(Item{}.Taxcode)), kInt},
-	{"taxcode_name", nil, uint32(unsafe.Offsetof(Item{}.TaxcodeName)), kStr},
-	{"taxcodeother", nil, uint32(unsafe.Offsetof(Item{}.Taxcodeother)), kInt},
-	{"taxcodeother_name", nil, uint32(unsafe.Offsetof(Item{}.TaxcodeotherName)), kStr},
-	{"costprice", nil, uint32(unsafe.Offsetof(Item{}.Costprice)), kF64},
-	{"accountsid", nil, uint32(unsafe.Offsetof(Item{}.Accountsid)), kStr},
-	{"margin", nil, uint32(unsafe.Offsetof(Item{}.Margin)), kF64},
-	{"reorderqty", nil, uint32(unsafe.Offsetof(Item{}.Reorderqty)), kF64},
-	{"binlocation", nil, uint32(unsafe.Offsetof(Item{}.Binlocation)), kStr},
-	{"nominalcode", nil, uint32(unsafe.Offsetof(Item{}.Nominalcode)), kStr},
-	{"costingmethod", nil, uint32(unsafe.Offsetof(Item{}.Costingmethod)), kInt},
-	{"servicefee", nil, uint32(unsafe.Offsetof(Item{}.Servicefee)), kF64},
-	{"recovery", nil, uint32(unsafe.Offsetof(Item{}.Recovery)), kF64},
-	{"avco", nil, uint32(unsafe.Offsetof(Item{}.Avco)), kF64},
-	{"qtyonallsalesorders", nil, uint32(unsafe.Offsetof(Item{}.Qtyonallsalesorders)), kF64},
-	{"doesnotneedconsigning", nil, uint32(unsafe.Offsetof(Item{}.Doesnotneedconsigning)), kBool},
-	{"shaccountsid", nil, uint32(unsafe.Offsetof(Item{}.Shaccountsid)), kStr},
-	{"applydiscount", nil, uint32(unsafe.Offsetof(Item{}.Applydiscount)), kBool},
-	{"secondhandprice", nil, uint32(unsafe.Offsetof(Item{}.Secondhandprice)), kF64},
-	{"hours", nil, uint32(unsafe.Offsetof(Item{}.Hours)), kF64},
-	{"markupperc", nil, uint32(unsafe.Offsetof(Item{}.Markupperc)), kF64},
-	{"metertype", nil, uint32(unsafe.Offsetof(Item{}.Metertype)), kInt},
-	{"meterlife", nil, uint32(unsafe.Offsetof(Item{}.Meterlife)), kInt},
-	{"isrecurringitem", nil, uint32(unsafe.Offsetof(Item{}.Isrecurringitem)), kBool},
-	{"template_id", nil, uint32(unsafe.Offsetof(Item{}.TemplateID)), kInt},
-	{"template_name", nil, uint32(unsafe.Offsetof(Item{}.TemplateName)), kStr},
-	{"recurringprice", nil, uint32(unsafe.Offsetof(Item{}.Recurringprice)), kF64},
-	{"showmobilescanner", nil, uint32(unsafe.Offsetof(Item{}.Showmobilescanner)), kBool},
-	{"icon", nil, uint32(unsafe.Offsetof(Item{}.Icon)), kStr},
-	{"icon_download_url", nil, uint32(unsafe.Offsetof(Item{}.IconDownloadURL)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Item{}.Customfields)), kMany},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Item{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Item{}.Importtype)), kStr},
-	{"group_third_party_id", nil, uint32(unsafe.Offsetof(Item{}.GroupThirdPartyID)), kStr},
-	{"sagetoken", nil, uint32(unsafe.Offsetof(Item{}.Sagetoken)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Item{}.ThirdPartyID)), kStr},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Item{}.Custombuttons)), kMany},
-	{"item_suppliers", &dectItemSupplier, uint32(unsafe.Offsetof(Item{}.ItemSuppliers)), kMany},
-	{"xero_salestax", nil, uint32(unsafe.Offsetof(Item{}.XeroSalestax)), kStr},
-	{"xero_purchasetax", nil, uint32(unsafe.Offsetof(Item{}.XeroPurchasetax)), kStr},
-	{"purchasenominalcode", nil, uint32(unsafe.Offsetof(Item{}.Purchasenominalcode)), kStr},
-	{"fullyqualifiedname", nil, uint32(unsafe.Offsetof(Item{}.Fullyqualifiedname)), kStr},
-	{"salestaxincluded", nil, uint32(unsafe.Offsetof(Item{}.Salestaxincluded)), kBool},
-	{"purchasetaxincluded", nil, uint32(unsafe.Offsetof(Item{}.Purchasetaxincluded)), kBool},
-	{"taxable", nil, uint32(unsafe.Offsetof(Item{}.Taxable)), kBool},
-	{"assetaccountcode", nil, uint32(unsafe.Offsetof(Item{}.Assetaccountcode)), kInt},
-	{"qbo_quantity", nil, uint32(unsafe.Offsetof(Item{}.QboQuantity)), kInt},
-	{"qboinitial_quantity_date", nil, uint32(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), kTime},
-	{"stocklocations", &dectSiteList, uint32(unsafe.Offsetof(Item{}.Stocklocations)), kMany},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantID)), kStr},
-	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.XeroTenantName)), kStr},
-	{"xerodetails_id", nil, uint32(unsafe.Offsetof(Item{}.XerodetailsID)), kInt},
-	{"income_account_name", nil, uint32(unsafe.Offsetof(Item{}.IncomeAccountName)), kStr},
-	{"expense_account_name", nil, uint32(unsafe.Offsetof(Item{}.ExpenseAccountName)), kStr},
-	{"asset_account_name", nil, uint32(unsafe.Offsetof(Item{}.AssetAccountName)), kStr},
-	{"income_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.IncomeAccount)), kOne},
-	{"expense_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.ExpenseAccount)), kOne},
-	{"asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.AssetAccount)), kOne},
-	{"qbosku", nil, uint32(unsafe.Offsetof(Item{}.Qbosku)), kStr},
-	{"qbocategoryid", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryid)), kStr},
-	{"qbocategoryname", nil, uint32(unsafe.Offsetof(Item{}.Qbocategoryname)), kStr},
-	{"qbo_category", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.QboCategory)), kOne},
-	{"autotaskserviceid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskserviceid)), kInt},
-	{"autotaskproductid", nil, uint32(unsafe.Offsetof(Item{}.Autotaskproductid)), kInt},
-	{"iscontractitem", nil, uint32(unsafe.Offsetof(Item{}.Iscontractitem)), kBool},
-	{"dontinvoice", nil, uint32(unsafe.Offsetof(Item{}.Dontinvoice)), kBool},
-	{"kashflowid", nil, uint32(unsafe.Offsetof(Item{}.Kashflowid)), kInt},
-	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantID)), kInt},
-	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.KashflowTenantName)), kStr},
-	{"nominalcode_name", nil, uint32(unsafe.Offsetof(Item{}.NominalcodeName)), kStr},
-	{"purchasenominalcode_name", nil, uint32(unsafe.Offsetof(Item{}.PurchasenominalcodeName)), kStr},
-	{"linked_item_id", nil, uint32(unsafe.Offsetof(Item{}.LinkedItemID)), kInt},
-	{"linked_item_name", nil, uint32(unsafe.Offsetof(Item{}.LinkedItemName)), kStr},
-	{"update_recurring_invoice_price", nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoicePrice)), kBool},
-	{"update_recurring_invoice_cost", nil, uint32(unsafe.Offsetof(Item{}.UpdateRecurringInvoiceCost)), kBool},
-	{"snelstart_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartID)), kStr},
-	{"snelstart_department_id", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), kStr},
-	{"snelstart_department_name", nil, uint32(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), kStr},
-	{"snelstart_department", &dectKeyPair2, uint32(unsafe.Offsetof(Item{}.SnelstartDepartment)), kOne},
-	{"linked_asset_defaults", &dectItemDeviceDefaults, uint32(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), kMany},
-	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(Item{}.Maxitemdiscount)), kF64},
-	{"item_default_billing_period", nil, uint32(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), kInt},
-	{"primaryimageid", nil, uint32(unsafe.Offsetof(Item{}.Primaryimageid)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Item{}.Datecreated)), kTime},
-	{"lastmodified", nil, uint32(unsafe.Offsetof(Item{}.Lastmodified)), kTime},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyID)), kStr},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(Item{}.ImportDetailsID)), kInt},
-	{"quickbooks_details", &dectQuickBooksDetails, uint32(unsafe.Offsetof(Item{}.QuickbooksDetails)), kOne},
-	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Item{}.QboCompanyName)), kStr},
-	{"extra_invoice_description", nil, uint32(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), kStr},
-	{"isitemdetails", nil, uint32(unsafe.Offsetof(Item{}.Isitemdetails)), kBool},
-	{"intacct_type", nil, uint32(unsafe.Offsetof(Item{}.IntacctType)), kStr},
-	{"item_group_nominalcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcode)), kStr},
-	{"item_group_nominalcode_purchase", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupNominalcodePurchase)), kStr},
-	{"item_group_itemcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupItemcode)), kInt},
-	{"item_group_taxcode", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcode)), kInt},
-	{"item_group_taxcode_purchase", nil, uint32(unsafe.Offsetof(Item{}.ItemGroupTaxcodePurchase)), kInt},
-	{"recurringcost", nil, uint32(unsafe.Offsetof(Item{}.Recurringcost)), kF64},
-	{"dbc_company_id", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyID)), kStr},
-	{"dbc_company_name", nil, uint32(unsafe.Offsetof(Item{}.DbcCompanyName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(Item{}.Type)), kInt},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Item{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Item{}.NewExternalLink)), kOne},
-	{"_warning", nil, uint32(unsafe.Offsetof(Item{}.Warning)), kStr},
-	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), kInt},
-	{"sage_business_cloud_details_name", nil, uint32(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), kStr},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(Item{}.BudgettypeID)), kInt},
-	{"budgettype_name", nil, uint32(unsafe.Offsetof(Item{}.BudgettypeName)), kStr},
-	{"serialise_only_one", nil, uint32(unsafe.Offsetof(Item{}.SerialiseOnlyOne)), kBool},
-	{"exact_division", nil, uint32(unsafe.Offsetof(Item{}.ExactDivision)), kInt},
-	{"exact_division_name", nil, uint32(unsafe.Offsetof(Item{}.ExactDivisionName)), kStr},
-	{"dattocommerce_tenant", nil, uint32(unsafe.Offsetof(Item{}.DattocommerceTenant)), kInt},
-	{"user_description", nil, uint32(unsafe.Offsetof(Item{}.UserDescription)), kStr},
-	{"weight", nil, uint32(unsafe.Offsetof(Item{}.Weight)), kF64},
-	{"ignore_from_accounting_sync", nil, uint32(unsafe.Offsetof(Item{}.IgnoreFromAccountingSync)), kBool},
-	{"invoice_class", nil, uint32(unsafe.Offsetof(Item{}.InvoiceClass)), kStr},
-	{"sage50uk_department_id", nil, uint32(unsafe.Offsetof(Item{}.Sage50ukDepartmentID)), kInt},
-	{"dont_track_stock", nil, uint32(unsafe.Offsetof(Item{}.DontTrackStock)), kBool},
-	{"xero_inventory_account_code", nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCode)), kStr},
-	{"xero_cogs_account_code", nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCode)), kStr},
-	{"xero_inventory_account_code_name", nil, uint32(unsafe.Offsetof(Item{}.XeroInventoryAccountCodeName)), kStr},
-	{"xero_cogs_account_code_name", nil, uint32(unsafe.Offsetof(Item{}.XeroCogsAccountCodeName)), kStr},
-	{"intacct_product_line_id", nil, uint32(unsafe.Offsetof(Item{}.IntacctProductLineID)), kStr},
-	{"_updateitemtype", nil, uint32(unsafe.Offsetof(Item{}.Updateitemtype)), kInt},
-	{"related_item_count", nil, uint32(unsafe.Offsetof(Item{}.RelatedItemCount)), kInt},
-	{"myob_tenant", nil, uint32(unsafe.Offsetof(Item{}.MyobTenant)), kInt},
-	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Item{}.MyobTenantName)), kStr},
-	{"myob_asset_account_code", nil, uint32(unsafe.Offsetof(Item{}.MyobAssetAccountCode)), kStr},
-	{"items_per_buying_price", nil, uint32(unsafe.Offsetof(Item{}.ItemsPerBuyingPrice)), kF64},
-	{"items_per_selling_price", nil, uint32(unsafe.Offsetof(Item{}.ItemsPerSellingPrice)), kF64},
-	{"avalara_item_code", nil, uint32(unsafe.Offsetof(Item{}.AvalaraItemCode)), kStr},
-	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), kInt},
-	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), kStr},
-	{"purchase_currency", &dectCurrency, uint32(unsafe.Offsetof(Item{}.PurchaseCurrency)), kOne},
-}, sorted: []uint16{64, 63, 155, 135, 37, 49, 89, 86, 0, 77, 5, 6, 25, 26, 95, 94, 162, 45, 21, 40, 138, 139, 42, 36, 22, 68, 62, 115, 143, 130, 131, 10, 47, 149, 97, 141, 142, 88, 85, 133, 13, 121, 73, 17, 18, 65, 51, 60, 61, 1, 146, 118, 87, 84, 19, 154, 123, 12, 147, 96, 122, 55, 113, 126, 124, 125, 127, 128, 69, 160, 161, 99, 100, 98, 116, 111, 103, 104, 38, 52, 112, 54, 53, 28, 27, 159, 157, 158, 3, 134, 41, 101, 8, 114, 30, 165, 163, 164, 11, 72, 102, 75, 93, 117, 120, 78, 91, 92, 79, 90, 20, 46, 14, 16, 15, 119, 44, 129, 58, 156, 39, 148, 136, 137, 66, 74, 50, 29, 140, 43, 48, 59, 31, 110, 108, 109, 107, 4, 80, 23, 24, 9, 76, 32, 33, 34, 35, 56, 57, 7, 67, 132, 106, 105, 2, 144, 145, 151, 153, 150, 152, 71, 70, 81, 82, 83}}
+var dectItem = decTable{names: "asset_type_matching_field_nameidusenamestatusassetgroup_idassetgroup_namethird_p" +
+	"arty_assetgroup_idnotesupplier_part_codedescriptionpurchase_descriptioninternalr" +
+	"eferenceexternalreferencequantity_in_stockquantity_reservedquantity_on_ordergood" +
+	"sinunitgoodsoutunitinoutconversionqtyissuedthisyearbasepricecreated_bysupplier_i" +
+	"dsupplier_nameassettype_idassettype_nameminstockqtymin_purchase_qtysecondpricepr" +
+	"omptforpricesleevepricetaxcodetaxcode_nametaxcodeothertaxcodeother_namecostprice" +
+	"accountsidmarginreorderqtybinlocationnominalcodecostingmethodservicefeerecoverya" +
+	"vcoqtyonallsalesordersdoesnotneedconsigningshaccountsidapplydiscountsecondhandpr" +
+	"icehoursmarkuppercmetertypemeterlifeisrecurringitemtemplate_idtemplate_namerecur" +
+	"ringpriceshowmobilescannericonicon_download_urlcustomfields_isimport_importtypeg" +
+	"roup_third_party_idsagetokenthird_party_idcustombuttonsitem_suppliersxero_salest" +
+	"axxero_purchasetaxpurchasenominalcodefullyqualifiednamesalestaxincludedpurchaset" +
+	"axincludedtaxableassetaccountcodeqbo_quantityqboinitial_quantity_datestocklocati" +
+	"onsxero_tenant_idxero_tenant_namexerodetails_idincome_account_nameexpense_accoun" +
+	"t_nameasset_account_nameincome_accountexpense_accountasset_accountqboskuqbocateg" +
+	"oryidqbocategorynameqbo_categoryautotaskserviceidautotaskproductidiscontractitem" +
+	"dontinvoicekashflowidkashflow_tenant_idkashflow_tenant_namenominalcode_namepurch" +
+	"asenominalcode_namelinked_item_idlinked_item_nameupdate_recurring_invoice_priceu" +
+	"pdate_recurring_invoice_costsnelstart_idsnelstart_department_idsnelstart_departm" +
+	"ent_namesnelstart_departmentlinked_asset_defaultsmaxitemdiscountitem_default_bil" +
+	"ling_periodprimaryimageiddatecreatedlastmodifiedqbo_company_idimport_details_idq" +
+	"uickbooks_detailsqbo_company_nameextra_invoice_descriptionisitemdetailsintacct_t" +
+	"ypeitem_group_nominalcodeitem_group_nominalcode_purchaseitem_group_itemcodeitem_" +
+	"group_taxcodeitem_group_taxcode_purchaserecurringcostdbc_company_iddbc_company_n" +
+	"ametypeexternal_linksnew_external_link_warningsage_business_cloud_details_idsage" +
+	"_business_cloud_details_namebudgettype_idbudgettype_nameserialise_only_oneexact_" +
+	"divisionexact_division_namedattocommerce_tenantuser_descriptionweightignore_from" +
+	"_accounting_syncinvoice_classsage50uk_department_iddont_track_stockxero_inventor" +
+	"y_account_codexero_cogs_account_codexero_inventory_account_code_namexero_cogs_ac" +
+	"count_code_nameintacct_product_line_id_updateitemtyperelated_item_countmyob_tena" +
+	"ntmyob_tenant_namemyob_asset_account_codeitems_per_buying_priceitems_per_selling" +
+	"_priceavalara_item_codepurchase_currency_codepurchase_currency_code_namepurchase" +
+	"_currency",
+	extra: unsafe.Offsetof(Item{}.Extra), size: unsafe.Sizeof(Item{}), grow: growItem, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Item{}.AssetTypeMatchingFieldName)), 30, kStr},                  // "asset_type_matching_field_name"
+		{nil, 30, uint16(unsafe.Offsetof(Item{}.ID)), 2, kInt},                                          // "id"
+		{nil, 32, uint16(unsafe.Offsetof(Item{}.Use)), 3, kStr},                                         // "use"
+		{nil, 35, uint16(unsafe.Offsetof(Item{}.Name)), 4, kStr},                                        // "name"
+		{nil, 39, uint16(unsafe.Offsetof(Item{}.Status)), 6, kInt},                                      // "status"
+		{nil, 45, uint16(unsafe.Offsetof(Item{}.AssetgroupID)), 13, kInt},                               // "assetgroup_id"
+		{nil, 58, uint16(unsafe.Offsetof(Item{}.AssetgroupName)), 15, kStr},                             // "assetgroup_name"
+		{nil, 73, uint16(unsafe.Offsetof(Item{}.ThirdPartyAssetgroupID)), 25, kStr},                     // "third_party_assetgroup_id"
+		{nil, 98, uint16(unsafe.Offsetof(Item{}.Note)), 4, kStr},                                        // "note"
+		{nil, 102, uint16(unsafe.Offsetof(Item{}.SupplierPartCode)), 18, kStr},                          // "supplier_part_code"
+		{nil, 120, uint16(unsafe.Offsetof(Item{}.Description)), 11, kStr},                               // "description"
+		{nil, 131, uint16(unsafe.Offsetof(Item{}.PurchaseDescription)), 20, kStr},                       // "purchase_description"
+		{nil, 151, uint16(unsafe.Offsetof(Item{}.Internalreference)), 17, kStr},                         // "internalreference"
+		{nil, 168, uint16(unsafe.Offsetof(Item{}.Externalreference)), 17, kStr},                         // "externalreference"
+		{nil, 185, uint16(unsafe.Offsetof(Item{}.QuantityInStock)), 17, kF64},                           // "quantity_in_stock"
+		{nil, 202, uint16(unsafe.Offsetof(Item{}.QuantityReserved)), 17, kF64},                          // "quantity_reserved"
+		{nil, 219, uint16(unsafe.Offsetof(Item{}.QuantityOnOrder)), 17, kF64},                           // "quantity_on_order"
+		{nil, 236, uint16(unsafe.Offsetof(Item{}.Goodsinunit)), 11, kStr},                               // "goodsinunit"
+		{nil, 247, uint16(unsafe.Offsetof(Item{}.Goodsoutunit)), 12, kStr},                              // "goodsoutunit"
+		{nil, 259, uint16(unsafe.Offsetof(Item{}.Inoutconversion)), 15, kInt},                           // "inoutconversion"
+		{nil, 274, uint16(unsafe.Offsetof(Item{}.Qtyissuedthisyear)), 17, kF64},                         // "qtyissuedthisyear"
+		{nil, 291, uint16(unsafe.Offsetof(Item{}.Baseprice)), 9, kF64},                                  // "baseprice"
+		{nil, 300, uint16(unsafe.Offsetof(Item{}.CreatedBy)), 10, kInt},                                 // "created_by"
+		{nil, 310, uint16(unsafe.Offsetof(Item{}.SupplierID)), 11, kInt},                                // "supplier_id"
+		{nil, 321, uint16(unsafe.Offsetof(Item{}.SupplierName)), 13, kStr},                              // "supplier_name"
+		{nil, 334, uint16(unsafe.Offsetof(Item{}.AssettypeID)), 12, kInt},                               // "assettype_id"
+		{nil, 346, uint16(unsafe.Offsetof(Item{}.AssettypeName)), 14, kStr},                             // "assettype_name"
+		{nil, 360, uint16(unsafe.Offsetof(Item{}.Minstockqty)), 11, kF64},                               // "minstockqty"
+		{nil, 371, uint16(unsafe.Offsetof(Item{}.MinPurchaseQty)), 16, kF64},                            // "min_purchase_qty"
+		{nil, 387, uint16(unsafe.Offsetof(Item{}.Secondprice)), 11, kF64},                               // "secondprice"
+		{nil, 398, uint16(unsafe.Offsetof(Item{}.Promptforprice)), 14, kBool},                           // "promptforprice"
+		{nil, 412, uint16(unsafe.Offsetof(Item{}.Sleeveprice)), 11, kF64},                               // "sleeveprice"
+		{nil, 423, uint16(unsafe.Offsetof(Item{}.Taxcode)), 7, kInt},                                    // "taxcode"
+		{nil, 430, uint16(unsafe.Offsetof(Item{}.TaxcodeName)), 12, kStr},                               // "taxcode_name"
+		{nil, 442, uint16(unsafe.Offsetof(Item{}.Taxcodeother)), 12, kInt},                              // "taxcodeother"
+		{nil, 454, uint16(unsafe.Offsetof(Item{}.TaxcodeotherName)), 17, kStr},                          // "taxcodeother_name"
+		{nil, 471, uint16(unsafe.Offsetof(Item{}.Costprice)), 9, kF64},                                  // "costprice"
+		{nil, 480, uint16(unsafe.Offsetof(Item{}.Accountsid)), 10, kStr},                                // "accountsid"
+		{nil, 490, uint16(unsafe.Offsetof(Item{}.Margin)), 6, kF64},                                     // "margin"
+		{nil, 496, uint16(unsafe.Offsetof(Item{}.Reorderqty)), 10, kF64},                                // "reorderqty"
+		{nil, 506, uint16(unsafe.Offsetof(Item{}.Binlocation)), 11, kStr},                               // "binlocation"
+		{nil, 517, uint16(unsafe.Offsetof(Item{}.Nominalcode)), 11, kStr},                               // "nominalcode"
+		{nil, 528, uint16(unsafe.Offsetof(Item{}.Costingmethod)), 13, kInt},                             // "costingmethod"
+		{nil, 541, uint16(unsafe.Offsetof(Item{}.Servicefee)), 10, kF64},                                // "servicefee"
+		{nil, 551, uint16(unsafe.Offsetof(Item{}.Recovery)), 8, kF64},                                   // "recovery"
+		{nil, 559, uint16(unsafe.Offsetof(Item{}.Avco)), 4, kF64},                                       // "avco"
+		{nil, 563, uint16(unsafe.Offsetof(Item{}.Qtyonallsalesorders)), 19, kF64},                       // "qtyonallsalesorders"
+		{nil, 582, uint16(unsafe.Offsetof(Item{}.Doesnotneedconsigning)), 21, kBool},                    // "doesnotneedconsigning"
+		{nil, 603, uint16(unsafe.Offsetof(Item{}.Shaccountsid)), 12, kStr},                              // "shaccountsid"
+		{nil, 615, uint16(unsafe.Offsetof(Item{}.Applydiscount)), 13, kBool},                            // "applydiscount"
+		{nil, 628, uint16(unsafe.Offsetof(Item{}.Secondhandprice)), 15, kF64},                           // "secondhandprice"
+		{nil, 643, uint16(unsafe.Offsetof(Item{}.Hours)), 5, kF64},                                      // "hours"
+		{nil, 648, uint16(unsafe.Offsetof(Item{}.Markupperc)), 10, kF64},                                // "markupperc"
+		{nil, 658, uint16(unsafe.Offsetof(Item{}.Metertype)), 9, kInt},                                  // "metertype"
+		{nil, 667, uint16(unsafe.Offsetof(Item{}.Meterlife)), 9, kInt},                                  // "meterlife"
+		{nil, 676, uint16(unsafe.Offsetof(Item{}.Isrecurringitem)), 15, kBool},                          // "isrecurringitem"
+		{nil, 691, uint16(unsafe.Offsetof(Item{}.TemplateID)), 11, kInt},                                // "template_id"
+		{nil, 702, uint16(unsafe.Offsetof(Item{}.TemplateName)), 13, kStr},                              // "template_name"
+		{nil, 715, uint16(unsafe.Offsetof(Item{}.Recurringprice)), 14, kF64},                            // "recurringprice"
+		{nil, 729, uint16(unsafe.Offsetof(Item{}.Showmobilescanner)), 17, kBool},                        // "showmobilescanner"
+		{nil, 746, uint16(unsafe.Offsetof(Item{}.Icon)), 4, kStr},                                       // "icon"
+		{nil, 750, uint16(unsafe.Offsetof(Item{}.IconDownloadURL)), 17, kStr},                           // "icon_download_url"
+		{&dectCustomField, 767, uint16(unsafe.Offsetof(Item{}.Customfields)), 12, kMany},                // "customfields"
+		{nil, 779, uint16(unsafe.Offsetof(Item{}.Isimport)), 9, kBool},                                  // "_isimport"
+		{nil, 788, uint16(unsafe.Offsetof(Item{}.Importtype)), 11, kStr},                                // "_importtype"
+		{nil, 799, uint16(unsafe.Offsetof(Item{}.GroupThirdPartyID)), 20, kStr},                         // "group_third_party_id"
+		{nil, 819, uint16(unsafe.Offsetof(Item{}.Sagetoken)), 9, kStr},                                  // "sagetoken"
+		{nil, 828, uint16(unsafe.Offsetof(Item{}.ThirdPartyID)), 14, kStr},                              // "third_party_id"
+		{&dectCustomButton, 842, uint16(unsafe.Offsetof(Item{}.Custombuttons)), 13, kMany},              // "custombuttons"
+		{&dectItemSupplier, 855, uint16(unsafe.Offsetof(Item{}.ItemSuppliers)), 14, kMany},              // "item_suppliers"
+		{nil, 869, uint16(unsafe.Offsetof(Item{}.XeroSalestax)), 13, kStr},                              // "xero_salestax"
+		{nil, 882, uint16(unsafe.Offsetof(Item{}.XeroPurchasetax)), 16, kStr},                           // "xero_purchasetax"
+		{nil, 898, uint16(unsafe.Offsetof(Item{}.Purchasenominalcode)), 19, kStr},                       // "purchasenominalcode"
+		{nil, 917, uint16(unsafe.Offsetof(Item{}.Fullyqualifiedname)), 18, kStr},                        // "fullyqualifiedname"
+		{nil, 935, uint16(unsafe.Offsetof(Item{}.Salestaxincluded)), 16, kBool},                         // "salestaxincluded"
+		{nil, 951, uint16(unsafe.Offsetof(Item{}.Purchasetaxincluded)), 19, kBool},                      // "purchasetaxincluded"
+		{nil, 970, uint16(unsafe.Offsetof(Item{}.Taxable)), 7, kBool},                                   // "taxable"
+		{nil, 977, uint16(unsafe.Offsetof(Item{}.Assetaccountcode)), 16, kInt},                          // "assetaccountcode"
+		{nil, 993, uint16(unsafe.Offsetof(Item{}.QboQuantity)), 12, kInt},                               // "qbo_quantity"
+		{nil, 1005, uint16(unsafe.Offsetof(Item{}.QboinitialQuantityDate)), 24, kTime},                  // "qboinitial_quantity_date"
+		{&dectSiteList, 1029, uint16(unsafe.Offsetof(Item{}.Stocklocations)), 14, kMany},                // "stocklocations"
+		{nil, 1043, uint16(unsafe.Offsetof(Item{}.XeroTenantID)), 14, kStr},                             // "xero_tenant_id"
+		{nil, 1057, uint16(unsafe.Offsetof(Item{}.XeroTenantName)), 16, kStr},                           // "xero_tenant_name"
+		{nil, 1073, uint16(unsafe.Offsetof(Item{}.XerodetailsID)), 14, kInt},                            // "xerodetails_id"
+		{nil, 1087, uint16(unsafe.Offsetof(Item{}.IncomeAccountName)), 19, kStr},                        // "income_account_name"
+		{nil, 1106, uint16(unsafe.Offsetof(Item{}.ExpenseAccountName)), 20, kStr},                       // "expense_account_name"
+		{nil, 1126, uint16(unsafe.Offsetof(Item{}.AssetAccountName)), 18, kStr},                         // "asset_account_name"
+		{&dectKeyPair2, 1144, uint16(unsafe.Offsetof(Item{}.IncomeAccount)), 14, kOne},                  // "income_account"
+		{&dectKeyPair2, 1158, uint16(unsafe.Offsetof(Item{}.ExpenseAccount)), 15, kOne},                 // "expense_account"
+		{&dectKeyPair2, 1173, uint16(unsafe.Offsetof(Item{}.AssetAccount)), 13, kOne},                   // "asset_account"
+		{nil, 1186, uint16(unsafe.Offsetof(Item{}.Qbosku)), 6, kStr},                                    // "qbosku"
+		{nil, 1192, uint16(unsafe.Offsetof(Item{}.Qbocategoryid)), 13, kStr},                            // "qbocategoryid"
+		{nil, 1205, uint16(unsafe.Offsetof(Item{}.Qbocategoryname)), 15, kStr},                          // "qbocategoryname"
+		{&dectKeyPair2, 1220, uint16(unsafe.Offsetof(Item{}.QboCategory)), 12, kOne},                    // "qbo_category"
+		{nil, 1232, uint16(unsafe.Offsetof(Item{}.Autotaskserviceid)), 17, kInt},                        // "autotaskserviceid"
+		{nil, 1249, uint16(unsafe.Offsetof(Item{}.Autotaskproductid)), 17, kInt},                        // "autotaskproductid"
+		{nil, 1266, uint16(unsafe.Offsetof(Item{}.Iscontractitem)), 14, kBool},                          // "iscontractitem"
+		{nil, 1280, uint16(unsafe.Offsetof(Item{}.Dontinvoice)), 11, kBool},                             // "dontinvoice"
+		{nil, 1291, uint16(unsafe.Offsetof(Item{}.Kashflowid)), 10, kInt},                               // "kashflowid"
+		{nil, 1301, uint16(unsafe.Offsetof(Item{}.KashflowTenantID)), 18, kInt},                         // "kashflow_tenant_id"
+		{nil, 1319, uint16(unsafe.Offsetof(Item{}.KashflowTenantName)), 20, kStr},                       // "kashflow_tenant_name"
+		{nil, 1339, uint16(unsafe.Offsetof(Item{}.NominalcodeName)), 16, kStr},                          // "nominalcode_name"
+		{nil, 1355, uint16(unsafe.Offsetof(Item{}.PurchasenominalcodeName)), 24, kStr},                  // "purchasenominalcode_name"
+		{nil, 1379, uint16(unsafe.Offsetof(Item{}.LinkedItemID)), 14, kInt},                             // "linked_item_id"
+		{nil, 1393, uint16(unsafe.Offsetof(Item{}.LinkedItemName)), 16, kStr},                           // "linked_item_name"
+		{nil, 1409, uint16(unsafe.Offsetof(Item{}.UpdateRecurringInvoicePrice)), 30, kBool},             // "update_recurring_invoice_price"
+		{nil, 1439, uint16(unsafe.Offsetof(Item{}.UpdateRecurringInvoiceCost)), 29, kBool},              // "update_recurring_invoice_cost"
+		{nil, 1468, uint16(unsafe.Offsetof(Item{}.SnelstartID)), 12, kStr},                              // "snelstart_id"
+		{nil, 1480, uint16(unsafe.Offsetof(Item{}.SnelstartDepartmentID)), 23, kStr},                    // "snelstart_department_id"
+		{nil, 1503, uint16(unsafe.Offsetof(Item{}.SnelstartDepartmentName)), 25, kStr},                  // "snelstart_department_name"
+		{&dectKeyPair2, 1528, uint16(unsafe.Offsetof(Item{}.SnelstartDepartment)), 20, kOne},            // "snelstart_department"
+		{&dectItemDeviceDefaults, 1548, uint16(unsafe.Offsetof(Item{}.LinkedAssetDefaults)), 21, kMany}, // "linked_asset_defaults"
+		{nil, 1569, uint16(unsafe.Offsetof(Item{}.Maxitemdiscount)), 15, kF64},                          // "maxitemdiscount"
+		{nil, 1584, uint16(unsafe.Offsetof(Item{}.ItemDefaultBillingPeriod)), 27, kInt},                 // "item_default_billing_period"
+		{nil, 1611, uint16(unsafe.Offsetof(Item{}.Primaryimageid)), 14, kInt},                           // "primaryimageid"
+		{nil, 1625, uint16(unsafe.Offsetof(Item{}.Datecreated)), 11, kTime},                             // "datecreated"
+		{nil, 1636, uint16(unsafe.Offsetof(Item{}.Lastmodified)), 12, kTime},                            // "lastmodified"
+		{nil, 1648, uint16(unsafe.Offsetof(Item{}.QboCompanyID)), 14, kStr},                             // "qbo_company_id"
+		{nil, 1662, uint16(unsafe.Offsetof(Item{}.ImportDetailsID)), 17, kInt},                          // "import_details_id"
+		{&dectQuickBooksDetails, 1679, uint16(unsafe.Offsetof(Item{}.QuickbooksDetails)), 18, kOne},     // "quickbooks_details"
+		{nil, 1697, uint16(unsafe.Offsetof(Item{}.QboCompanyName)), 16, kStr},                           // "qbo_company_name"
+		{nil, 1713, uint16(unsafe.Offsetof(Item{}.ExtraInvoiceDescription)), 25, kStr},                  // "extra_invoice_description"
+		{nil, 1738, uint16(unsafe.Offsetof(Item{}.Isitemdetails)), 13, kBool},                           // "isitemdetails"
+		{nil, 1751, uint16(unsafe.Offsetof(Item{}.IntacctType)), 12, kStr},                              // "intacct_type"
+		{nil, 1763, uint16(unsafe.Offsetof(Item{}.ItemGroupNominalcode)), 22, kStr},                     // "item_group_nominalcode"
+		{nil, 1785, uint16(unsafe.Offsetof(Item{}.ItemGroupNominalcodePurchase)), 31, kStr},             // "item_group_nominalcode_purchase"
+		{nil, 1816, uint16(unsafe.Offsetof(Item{}.ItemGroupItemcode)), 19, kInt},                        // "item_group_itemcode"
+		{nil, 1835, uint16(unsafe.Offsetof(Item{}.ItemGroupTaxcode)), 18, kInt},                         // "item_group_taxcode"
+		{nil, 1853, uint16(unsafe.Offsetof(Item{}.ItemGroupTaxcodePurchase)), 27, kInt},                 // "item_group_taxcode_purchase"
+		{nil, 1880, uint16(unsafe.Offsetof(Item{}.Recurringcost)), 13, kF64},                            // "recurringcost"
+		{nil, 1893, uint16(unsafe.Offsetof(Item{}.DbcCompanyID)), 14, kStr},                             // "dbc_company_id"
+		{nil, 1907, uint16(unsafe.Offsetof(Item{}.DbcCompanyName)), 16, kStr},                           // "dbc_company_name"
+		{nil, 1923, uint16(unsafe.Offsetof(Item{}.Type)), 4, kInt},                                      // "type"
+		{&dectExternalLinkList, 1927, uint16(unsafe.Offsetof(Item{}.ExternalLinks)), 14, kMany},         // "external_links"
+		{&dectExternalLinkList, 1941, uint16(unsafe.Offsetof(Item{}.NewExternalLink)), 17, kOne},        // "new_external_link"
+		{nil, 1958, uint16(unsafe.Offsetof(Item{}.Warning)), 8, kStr},                                   // "_warning"
+		{nil, 1966, uint16(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsID)), 30, kInt},               // "sage_business_cloud_details_id"
+		{nil, 1996, uint16(unsafe.Offsetof(Item{}.SageBusinessCloudDetailsName)), 32, kStr},             // "sage_business_cloud_details_name"
+		{nil, 2028, uint16(unsafe.Offsetof(Item{}.BudgettypeID)), 13, kInt},                             // "budgettype_id"
+		{nil, 2041, uint16(unsafe.Offsetof(Item{}.BudgettypeName)), 15, kStr},                           // "budgettype_name"
+		{nil, 2056, uint16(unsafe.Offsetof(Item{}.SerialiseOnlyOne)), 18, kBool},                        // "serialise_only_one"
+		{nil, 2074, uint16(unsafe.Offsetof(Item{}.ExactDivision)), 14, kInt},                            // "exact_division"
+		{nil, 2088, uint16(unsafe.Offsetof(Item{}.ExactDivisionName)), 19, kStr},                        // "exact_division_name"
+		{nil, 2107, uint16(unsafe.Offsetof(Item{}.DattocommerceTenant)), 20, kInt},                      // "dattocommerce_tenant"
+		{nil, 2127, uint16(unsafe.Offsetof(Item{}.UserDescription)), 16, kStr},                          // "user_description"
+		{nil, 2143, uint16(unsafe.Offsetof(Item{}.Weight)), 6, kF64},                                    // "weight"
+		{nil, 2149, uint16(unsafe.Offsetof(Item{}.IgnoreFromAccountingSync)), 27, kBool},                // "ignore_from_accounting_sync"
+		{nil, 2176, uint16(unsafe.Offsetof(Item{}.InvoiceClass)), 13, kStr},                             // "invoice_class"
+		{nil, 2189, uint16(unsafe.Offsetof(Item{}.Sage50ukDepartmentID)), 22, kInt},                     // "sage50uk_department_id"
+		{nil, 2211, uint16(unsafe.Offsetof(Item{}.DontTrackStock)), 16, kBool},                          // "dont_track_stock"
+		{nil, 2227, uint16(unsafe.Offsetof(Item{}.XeroInventoryAccountCode)), 27, kStr},                 // "xero_inventory_account_code"
+		{nil, 2254, uint16(unsafe.Offsetof(Item{}.XeroCogsAccountCode)), 22, kStr},                      // "xero_cogs_account_code"
+		{nil, 2276, uint16(unsafe.Offsetof(Item{}.XeroInventoryAccountCodeName)), 32, kStr},             // "xero_inventory_account_code_name"
+		{nil, 2308, uint16(unsafe.Offsetof(Item{}.XeroCogsAccountCodeName)), 27, kStr},                  // "xero_cogs_account_code_name"
+		{nil, 2335, uint16(unsafe.Offsetof(Item{}.IntacctProductLineID)), 23, kStr},                     // "intacct_product_line_id"
+		{nil, 2358, uint16(unsafe.Offsetof(Item{}.Updateitemtype)), 15, kInt},                           // "_updateitemtype"
+		{nil, 2373, uint16(unsafe.Offsetof(Item{}.RelatedItemCount)), 18, kInt},                         // "related_item_count"
+		{nil, 2391, uint16(unsafe.Offsetof(Item{}.MyobTenant)), 11, kInt},                               // "myob_tenant"
+		{nil, 2402, uint16(unsafe.Offsetof(Item{}.MyobTenantName)), 16, kStr},                           // "myob_tenant_name"
+		{nil, 2418, uint16(unsafe.Offsetof(Item{}.MyobAssetAccountCode)), 23, kStr},                     // "myob_asset_account_code"
+		{nil, 2441, uint16(unsafe.Offsetof(Item{}.ItemsPerBuyingPrice)), 22, kF64},                      // "items_per_buying_price"
+		{nil, 2463, uint16(unsafe.Offsetof(Item{}.ItemsPerSellingPrice)), 23, kF64},                     // "items_per_selling_price"
+		{nil, 2486, uint16(unsafe.Offsetof(Item{}.AvalaraItemCode)), 17, kStr},                          // "avalara_item_code"
+		{nil, 2503, uint16(unsafe.Offsetof(Item{}.PurchaseCurrencyCode)), 22, kInt},                     // "purchase_currency_code"
+		{nil, 2525, uint16(unsafe.Offsetof(Item{}.PurchaseCurrencyCodeName)), 27, kStr},                 // "purchase_currency_code_name"
+		{&dectCurrency, 2552, uint16(unsafe.Offsetof(Item{}.PurchaseCurrency)), 17, kOne},               // "purchase_currency"
+	}, sorted: []uint16{64, 63, 155, 135, 37, 49, 89, 86, 0, 77, 5, 6, 25, 26, 95, 94, 162, 45, 21, 40, 138, 139, 42, 36, 22, 68, 62, 115, 143, 130, 131, 10, 47, 149, 97, 141, 142, 88, 85, 133, 13, 121, 73, 17, 18, 65, 51, 60, 61, 1, 146, 118, 87, 84, 19, 154, 123, 12, 147, 96, 122, 55, 113, 126, 124, 125, 127, 128, 69, 160, 161, 99, 100, 98, 116, 111, 103, 104, 38, 52, 112, 54, 53, 28, 27, 159, 157, 158, 3, 134, 41, 101, 8, 114, 30, 165, 163, 164, 11, 72, 102, 75, 93, 117, 120, 78, 91, 92, 79, 90, 20, 46, 14, 16, 15, 119, 44, 129, 58, 156, 39, 148, 136, 137, 66, 74, 50, 29, 140, 43, 48, 59, 31, 110, 108, 109, 107, 4, 80, 23, 24, 9, 76, 32, 33, 34, 35, 56, 57, 7, 67, 132, 106, 105, 2, 144, 145, 151, 153, 150, 152, 71, 70, 81, 82, 83}}
 
 func (m *Item) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItem }
 
@@ -2309,14 +2342,15 @@ func growItemDeviceDefaults(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemDeviceDefaults = decTable{extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), grow: growItemDeviceDefaults, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), kInt},
-	{"iid", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), kInt},
-	{"dtype", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), kInt},
-	{"yseq", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Yseq)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Value)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 0, 1, 4, 3}}
+var dectItemDeviceDefaults = decTable{names: "idiiddtypeyseqvalue_warning",
+	extra: unsafe.Offsetof(ItemDeviceDefaults{}.Extra), size: unsafe.Sizeof(ItemDeviceDefaults{}), grow: growItemDeviceDefaults, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.Iid)), 3, kInt},      // "iid"
+		{nil, 5, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.Dtype)), 5, kInt},    // "dtype"
+		{nil, 10, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.Yseq)), 4, kInt},    // "yseq"
+		{nil, 14, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.Value)), 5, kStr},   // "value"
+		{nil, 19, uint16(unsafe.Offsetof(ItemDeviceDefaults{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{5, 2, 0, 1, 4, 3}}
 
 func (m *ItemDeviceDefaults) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectItemDeviceDefaults
@@ -2387,12 +2421,13 @@ func growItemView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemView = decTable{extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), grow: growItemView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ItemView{}.RecordCount)), kInt},
-	{"items", &dectItem, uint32(unsafe.Offsetof(ItemView{}.Items)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ItemView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ItemView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectItemView = decTable{names: "record_countitemspage_nopage_size",
+	extra: unsafe.Offsetof(ItemView{}.Extra), size: unsafe.Sizeof(ItemView{}), grow: growItemView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemView{}.RecordCount)), 12, kInt},  // "record_count"
+		{&dectItem, 12, uint16(unsafe.Offsetof(ItemView{}.Items)), 5, kPage}, // "items"
+		{nil, 17, uint16(unsafe.Offsetof(ItemView{}.PageNo)), 7, kInt},       // "page_no"
+		{nil, 24, uint16(unsafe.Offsetof(ItemView{}.PageSize)), 9, kInt},     // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *ItemView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemView }
 

@@ -312,29 +312,34 @@ func growItemGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemGroup = decTable{extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), grow: growItemGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ItemGroup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ItemGroup{}.Name)), kStr},
-	{"lines", &dectQuotationDetail, uint32(unsafe.Offsetof(ItemGroup{}.Lines)), kMany},
-	{"hideitems", nil, uint32(unsafe.Offsetof(ItemGroup{}.Hideitems)), kBool},
-	{"add_all_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), kInt},
-	{"quantity_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), kInt},
-	{"hide_items_group_items_quote", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ItemGroup{}.Warning)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ItemGroup{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), kInt},
-	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), kInt},
-	{"category", nil, uint32(unsafe.Offsetof(ItemGroup{}.Category)), kStr},
-	{"name_extra", nil, uint32(unsafe.Offsetof(ItemGroup{}.NameExtra)), kStr},
-	{"one_optional_mandatory", &dectKeyPair, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), kMany},
-	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), kStr},
-	{"default_billingperiod", nil, uint32(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), kInt},
-	{"nominal_code", nil, uint32(unsafe.Offsetof(ItemGroup{}.NominalCode)), kStr},
-	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceQuantityRelationship)), kBool},
-	{"force_price_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForcePriceRelationship)), kBool},
-	{"force_term_relationship", nil, uint32(unsafe.Offsetof(ItemGroup{}.ForceTermRelationship)), kBool},
-	{"price_calculation_formula", nil, uint32(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), kStr},
-}, sorted: []uint16{7, 8, 9, 4, 11, 15, 18, 17, 19, 10, 6, 3, 0, 2, 1, 12, 16, 13, 14, 20, 5}}
+var dectItemGroup = decTable{names: "idnamelineshideitemsadd_all_group_items_quotequantity_group_items_quotehide_item" +
+	"s_group_items_quote_warningaccess_controlaccess_control_levelhide_grouped_items_" +
+	"pricecategoryname_extraone_optional_mandatoryone_optional_mandatory_listdefault_" +
+	"billingperiodnominal_codeforce_quantity_relationshipforce_price_relationshipforc" +
+	"e_term_relationshipprice_calculation_formula",
+	extra: unsafe.Offsetof(ItemGroup{}.Extra), size: unsafe.Sizeof(ItemGroup{}), grow: growItemGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemGroup{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ItemGroup{}.Name)), 4, kStr},                              // "name"
+		{&dectQuotationDetail, 6, uint16(unsafe.Offsetof(ItemGroup{}.Lines)), 5, kMany},           // "lines"
+		{nil, 11, uint16(unsafe.Offsetof(ItemGroup{}.Hideitems)), 9, kBool},                       // "hideitems"
+		{nil, 20, uint16(unsafe.Offsetof(ItemGroup{}.AddAllGroupItemsQuote)), 25, kInt},           // "add_all_group_items_quote"
+		{nil, 45, uint16(unsafe.Offsetof(ItemGroup{}.QuantityGroupItemsQuote)), 26, kInt},         // "quantity_group_items_quote"
+		{nil, 71, uint16(unsafe.Offsetof(ItemGroup{}.HideItemsGroupItemsQuote)), 28, kInt},        // "hide_items_group_items_quote"
+		{nil, 99, uint16(unsafe.Offsetof(ItemGroup{}.Warning)), 8, kStr},                          // "_warning"
+		{&dectAccessControl, 107, uint16(unsafe.Offsetof(ItemGroup{}.AccessControl)), 14, kMany},  // "access_control"
+		{nil, 121, uint16(unsafe.Offsetof(ItemGroup{}.AccessControlLevel)), 20, kInt},             // "access_control_level"
+		{nil, 141, uint16(unsafe.Offsetof(ItemGroup{}.HideGroupedItemsPrice)), 24, kInt},          // "hide_grouped_items_price"
+		{nil, 165, uint16(unsafe.Offsetof(ItemGroup{}.Category)), 8, kStr},                        // "category"
+		{nil, 173, uint16(unsafe.Offsetof(ItemGroup{}.NameExtra)), 10, kStr},                      // "name_extra"
+		{&dectKeyPair, 183, uint16(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatory)), 22, kMany}, // "one_optional_mandatory"
+		{nil, 205, uint16(unsafe.Offsetof(ItemGroup{}.OneOptionalMandatoryList)), 27, kStr},       // "one_optional_mandatory_list"
+		{nil, 232, uint16(unsafe.Offsetof(ItemGroup{}.DefaultBillingperiod)), 21, kInt},           // "default_billingperiod"
+		{nil, 253, uint16(unsafe.Offsetof(ItemGroup{}.NominalCode)), 12, kStr},                    // "nominal_code"
+		{nil, 265, uint16(unsafe.Offsetof(ItemGroup{}.ForceQuantityRelationship)), 27, kBool},     // "force_quantity_relationship"
+		{nil, 292, uint16(unsafe.Offsetof(ItemGroup{}.ForcePriceRelationship)), 24, kBool},        // "force_price_relationship"
+		{nil, 316, uint16(unsafe.Offsetof(ItemGroup{}.ForceTermRelationship)), 23, kBool},         // "force_term_relationship"
+		{nil, 339, uint16(unsafe.Offsetof(ItemGroup{}.PriceCalculationFormula)), 25, kStr},        // "price_calculation_formula"
+	}, sorted: []uint16{7, 8, 9, 4, 11, 15, 18, 17, 19, 10, 6, 3, 0, 2, 1, 12, 16, 13, 14, 20, 5}}
 
 func (m *ItemGroup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemGroup }
 
@@ -1493,123 +1498,146 @@ func growQuotationDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuotationDetail = decTable{extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), grow: growQuotationDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ID)), kInt},
-	{"sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SortSeq)), kInt},
-	{"group_sort_seq", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), kInt},
-	{"productcode", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Productcode)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Name)), kStr},
-	{"costprice", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Costprice)), kF64},
-	{"total_price_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthly)), kF64},
-	{"total_price_monthly_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthlyConverted)), kF64},
-	{"total_net_total_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalMonthly)), kF64},
-	{"total_costprice_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceMonthly)), kF64},
-	{"total_profit_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitMonthly)), kF64},
-	{"total_tax_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxMonthly)), kF64},
-	{"total_discount_monthly", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountMonthly)), kF64},
-	{"total_price_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnual)), kF64},
-	{"total_price_annual_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnualConverted)), kF64},
-	{"total_net_total_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalAnnual)), kF64},
-	{"total_costprice_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceAnnual)), kF64},
-	{"total_profit_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitAnnual)), kF64},
-	{"total_tax_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxAnnual)), kF64},
-	{"total_discount_annual", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountAnnual)), kF64},
-	{"total_price_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearone)), kF64},
-	{"total_price_yearone_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearoneConverted)), kF64},
-	{"total_net_total_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalYearone)), kF64},
-	{"total_costprice_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceYearone)), kF64},
-	{"total_profit_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalProfitYearone)), kF64},
-	{"total_tax_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxYearone)), kF64},
-	{"total_discount_yearone", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscountYearone)), kF64},
-	{"qhid", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Qhid)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Note)), kStr},
-	{"note_hidden", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NoteHidden)), kBool},
-	{"servicefee", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Servicefee)), kF64},
-	{"recovery", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Recovery)), kF64},
-	{"margin", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Margin)), kF64},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Billingperiod)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Startdate)), kTime},
-	{"autorenew", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Autorenew)), kBool},
-	{"item_recurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemRecurring)), kBool},
-	{"item_taxable", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxable)), kBool},
-	{"group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.GroupID)), kInt},
-	{"printitem", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Printitem)), kBool},
-	{"isgroupdesc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isgroupdesc)), kBool},
-	{"discount_perc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountPerc)), kF64},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SupplierName)), kStr},
-	{"optional", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Optional)), kBool},
-	{"approval_status", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ApprovalStatus)), kInt},
-	{"cost_centre", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostCentre)), kInt},
-	{"stock_location", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockLocation)), kInt},
-	{"item_internal_reference", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemInternalReference)), kStr},
-	{"item_external_reference", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemExternalReference)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Description)), kStr},
-	{"item_tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxName)), kStr},
-	{"quoteitemurl", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Quoteitemurl)), kStr},
-	{"addedtorecurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtorecurring)), kBool},
-	{"addedtononrecurring", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Addedtononrecurring)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Warning)), kStr},
-	{"assetgroup_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.AssetgroupID)), kInt},
-	{"maxitemdiscount", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Maxitemdiscount)), kF64},
-	{"line_site_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.LineSiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.SiteName)), kStr},
-	{"line_periods", nil, uint32(unsafe.Offsetof(QuotationDetail{}.LinePeriods)), kInt},
-	{"hideitems", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Hideitems)), kBool},
-	{"ignoretaxcalc", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Ignoretaxcalc)), kBool},
-	{"current_quantity", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentQuantity)), kF64},
-	{"current_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentPrice)), kF64},
-	{"current_net_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CurrentNetPrice)), kF64},
-	{"isleased", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isleased)), kBool},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StockbinID)), kInt},
-	{"quoter_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.QuoterID)), kStr},
-	{"is_bundled_line", nil, uint32(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), kBool},
-	{"optional_line_quantity_change", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), kF64},
-	{"created_from_group_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(QuotationDetail{}.Customfields)), kMany},
-	{"chargerates", &dectLookup, uint32(unsafe.Offsetof(QuotationDetail{}.Chargerates)), kMany},
-	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(QuotationDetail{}.Budgets)), kMany},
-	{"item_template", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), kInt},
-	{"item_contract", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemContract)), kBool},
-	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), kBool},
-	{"nominal_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NominalCode)), kStr},
-	{"one_optional_mandatory", &dectKeyPair, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), kMany},
-	{"one_optional_mandatory_list", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), kStr},
-	{"force_quantity_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), kBool},
-	{"force_price_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), kBool},
-	{"force_term_relationship", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ForceTermRelationship)), kBool},
-	{"price_calculation_formula", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PriceCalculationFormula)), kStr},
-	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCode)), kInt},
-	{"cost_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.CostConverted)), kF64},
-	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCodeName)), kStr},
-	{"purchase_currency_symbol", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencySymbol)), kStr},
-	{"purchase_conversion_rate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.PurchaseConversionRate)), kF64},
-	{"stocklocation_id", nil, uint32(unsafe.Offsetof(QuotationDetail{}.StocklocationID)), kInt},
-	{"net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetTotal)), kF64},
-	{"total_tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), kF64},
-	{"tax_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), kF64},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), kOne},
-	{"external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), kOne},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), kInt},
-	{"baseprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), kF64},
-	{"unitprice_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), kF64},
-	{"override_tax_code", nil, uint32(unsafe.Offsetof(QuotationDetail{}.OverrideTaxCode)), kInt},
-	{"baseprice", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Baseprice)), kF64},
-	{"total_tax", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalTax)), kF64},
-	{"total_price", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPrice)), kF64},
-	{"total_discount", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalDiscount)), kF64},
-	{"conversion_rate", nil, uint32(unsafe.Offsetof(QuotationDetail{}.ConversionRate)), kF64},
-	{"discount_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.DiscountConverted)), kF64},
-	{"net_amount_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.NetAmountConverted)), kF64},
-	{"total_price_converted", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalPriceConverted)), kF64},
-	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Importtype)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Isimport)), kBool},
-	{"tax_name", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TaxName)), kStr},
-	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), kMany},
-	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), kInt},
-	{"total_net_total", nil, uint32(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), kF64},
-}, sorted: []uint16{109, 110, 56, 55, 54, 46, 57, 36, 101, 98, 34, 75, 74, 105, 47, 87, 5, 72, 66, 65, 64, 73, 113, 51, 106, 42, 96, 83, 82, 84, 39, 2, 78, 62, 0, 63, 70, 41, 67, 77, 50, 28, 49, 37, 97, 52, 38, 76, 61, 59, 33, 58, 4, 107, 92, 95, 79, 29, 30, 80, 81, 45, 71, 100, 85, 40, 3, 90, 86, 88, 89, 27, 53, 69, 32, 31, 60, 1, 35, 48, 68, 91, 43, 44, 112, 94, 111, 16, 9, 23, 104, 19, 12, 26, 114, 15, 8, 22, 103, 13, 14, 108, 6, 7, 20, 21, 17, 10, 24, 102, 18, 93, 11, 25, 99}}
+var dectQuotationDetail = decTable{names: "idsort_seqgroup_sort_seqproductcodenamecostpricetotal_price_monthlytotal_price_m" +
+	"onthly_convertedtotal_net_total_monthlytotal_costprice_monthlytotal_profit_month" +
+	"lytotal_tax_monthlytotal_discount_monthlytotal_price_annualtotal_price_annual_co" +
+	"nvertedtotal_net_total_annualtotal_costprice_annualtotal_profit_annualtotal_tax_" +
+	"annualtotal_discount_annualtotal_price_yearonetotal_price_yearone_convertedtotal" +
+	"_net_total_yearonetotal_costprice_yearonetotal_profit_yearonetotal_tax_yearoneto" +
+	"tal_discount_yearoneqhiditem_idnotenote_hiddenservicefeerecoverymarginbillingper" +
+	"iodstartdateautorenewitem_recurringitem_taxablegroup_idprintitemisgroupdescdisco" +
+	"unt_percsupplier_idsupplier_nameoptionalapproval_statuscost_centrestock_location" +
+	"item_internal_referenceitem_external_referencedescriptionitem_tax_namequoteitemu" +
+	"rladdedtorecurringaddedtononrecurring_warningassetgroup_idmaxitemdiscountline_si" +
+	"te_idsite_nameline_periodshideitemsignoretaxcalccurrent_quantitycurrent_pricecur" +
+	"rent_net_priceisleasedstockbin_idquoter_idis_bundled_lineoptional_line_quantity_" +
+	"changecreated_from_group_idcustomfieldschargeratesbudgetsitem_templateitem_contr" +
+	"acthide_grouped_items_pricenominal_codeone_optional_mandatoryone_optional_mandat" +
+	"ory_listforce_quantity_relationshipforce_price_relationshipforce_term_relationsh" +
+	"ipprice_calculation_formulapurchase_currency_codecost_convertedpurchase_currency" +
+	"_code_namepurchase_currency_symbolpurchase_conversion_ratestocklocation_idnet_to" +
+	"taltotal_tax_convertedtax_convertednew_external_linkexternal_linkitem_tax_codeba" +
+	"seprice_convertedunitprice_convertedoverride_tax_codebasepricetotal_taxtotal_pri" +
+	"cetotal_discountconversion_ratediscount_convertednet_amount_convertedtotal_price" +
+	"_converted_importtype_isimporttax_nametaxRuleResultdecimalplacesforinvoicestotal" +
+	"_net_total",
+	extra: unsafe.Offsetof(QuotationDetail{}.Extra), size: unsafe.Sizeof(QuotationDetail{}), grow: growQuotationDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QuotationDetail{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(QuotationDetail{}.SortSeq)), 8, kInt},                               // "sort_seq"
+		{nil, 10, uint16(unsafe.Offsetof(QuotationDetail{}.GroupSortSeq)), 14, kInt},                        // "group_sort_seq"
+		{nil, 24, uint16(unsafe.Offsetof(QuotationDetail{}.Productcode)), 11, kStr},                         // "productcode"
+		{nil, 35, uint16(unsafe.Offsetof(QuotationDetail{}.Name)), 4, kStr},                                 // "name"
+		{nil, 39, uint16(unsafe.Offsetof(QuotationDetail{}.Costprice)), 9, kF64},                            // "costprice"
+		{nil, 48, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthly)), 19, kF64},                   // "total_price_monthly"
+		{nil, 67, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceMonthlyConverted)), 29, kF64},          // "total_price_monthly_converted"
+		{nil, 96, uint16(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalMonthly)), 23, kF64},                // "total_net_total_monthly"
+		{nil, 119, uint16(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceMonthly)), 23, kF64},              // "total_costprice_monthly"
+		{nil, 142, uint16(unsafe.Offsetof(QuotationDetail{}.TotalProfitMonthly)), 20, kF64},                 // "total_profit_monthly"
+		{nil, 162, uint16(unsafe.Offsetof(QuotationDetail{}.TotalTaxMonthly)), 17, kF64},                    // "total_tax_monthly"
+		{nil, 179, uint16(unsafe.Offsetof(QuotationDetail{}.TotalDiscountMonthly)), 22, kF64},               // "total_discount_monthly"
+		{nil, 201, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnual)), 18, kF64},                   // "total_price_annual"
+		{nil, 219, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceAnnualConverted)), 28, kF64},          // "total_price_annual_converted"
+		{nil, 247, uint16(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalAnnual)), 22, kF64},                // "total_net_total_annual"
+		{nil, 269, uint16(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceAnnual)), 22, kF64},               // "total_costprice_annual"
+		{nil, 291, uint16(unsafe.Offsetof(QuotationDetail{}.TotalProfitAnnual)), 19, kF64},                  // "total_profit_annual"
+		{nil, 310, uint16(unsafe.Offsetof(QuotationDetail{}.TotalTaxAnnual)), 16, kF64},                     // "total_tax_annual"
+		{nil, 326, uint16(unsafe.Offsetof(QuotationDetail{}.TotalDiscountAnnual)), 21, kF64},                // "total_discount_annual"
+		{nil, 347, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearone)), 19, kF64},                  // "total_price_yearone"
+		{nil, 366, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceYearoneConverted)), 29, kF64},         // "total_price_yearone_converted"
+		{nil, 395, uint16(unsafe.Offsetof(QuotationDetail{}.TotalNetTotalYearone)), 23, kF64},               // "total_net_total_yearone"
+		{nil, 418, uint16(unsafe.Offsetof(QuotationDetail{}.TotalCostpriceYearone)), 23, kF64},              // "total_costprice_yearone"
+		{nil, 441, uint16(unsafe.Offsetof(QuotationDetail{}.TotalProfitYearone)), 20, kF64},                 // "total_profit_yearone"
+		{nil, 461, uint16(unsafe.Offsetof(QuotationDetail{}.TotalTaxYearone)), 17, kF64},                    // "total_tax_yearone"
+		{nil, 478, uint16(unsafe.Offsetof(QuotationDetail{}.TotalDiscountYearone)), 22, kF64},               // "total_discount_yearone"
+		{nil, 500, uint16(unsafe.Offsetof(QuotationDetail{}.Qhid)), 4, kInt},                                // "qhid"
+		{nil, 504, uint16(unsafe.Offsetof(QuotationDetail{}.ItemID)), 7, kInt},                              // "item_id"
+		{nil, 511, uint16(unsafe.Offsetof(QuotationDetail{}.Note)), 4, kStr},                                // "note"
+		{nil, 515, uint16(unsafe.Offsetof(QuotationDetail{}.NoteHidden)), 11, kBool},                        // "note_hidden"
+		{nil, 526, uint16(unsafe.Offsetof(QuotationDetail{}.Servicefee)), 10, kF64},                         // "servicefee"
+		{nil, 536, uint16(unsafe.Offsetof(QuotationDetail{}.Recovery)), 8, kF64},                            // "recovery"
+		{nil, 544, uint16(unsafe.Offsetof(QuotationDetail{}.Margin)), 6, kF64},                              // "margin"
+		{nil, 550, uint16(unsafe.Offsetof(QuotationDetail{}.Billingperiod)), 13, kInt},                      // "billingperiod"
+		{nil, 563, uint16(unsafe.Offsetof(QuotationDetail{}.Startdate)), 9, kTime},                          // "startdate"
+		{nil, 572, uint16(unsafe.Offsetof(QuotationDetail{}.Autorenew)), 9, kBool},                          // "autorenew"
+		{nil, 581, uint16(unsafe.Offsetof(QuotationDetail{}.ItemRecurring)), 14, kBool},                     // "item_recurring"
+		{nil, 595, uint16(unsafe.Offsetof(QuotationDetail{}.ItemTaxable)), 12, kBool},                       // "item_taxable"
+		{nil, 607, uint16(unsafe.Offsetof(QuotationDetail{}.GroupID)), 8, kInt},                             // "group_id"
+		{nil, 615, uint16(unsafe.Offsetof(QuotationDetail{}.Printitem)), 9, kBool},                          // "printitem"
+		{nil, 624, uint16(unsafe.Offsetof(QuotationDetail{}.Isgroupdesc)), 11, kBool},                       // "isgroupdesc"
+		{nil, 635, uint16(unsafe.Offsetof(QuotationDetail{}.DiscountPerc)), 13, kF64},                       // "discount_perc"
+		{nil, 648, uint16(unsafe.Offsetof(QuotationDetail{}.SupplierID)), 11, kInt},                         // "supplier_id"
+		{nil, 659, uint16(unsafe.Offsetof(QuotationDetail{}.SupplierName)), 13, kStr},                       // "supplier_name"
+		{nil, 672, uint16(unsafe.Offsetof(QuotationDetail{}.Optional)), 8, kBool},                           // "optional"
+		{nil, 680, uint16(unsafe.Offsetof(QuotationDetail{}.ApprovalStatus)), 15, kInt},                     // "approval_status"
+		{nil, 695, uint16(unsafe.Offsetof(QuotationDetail{}.CostCentre)), 11, kInt},                         // "cost_centre"
+		{nil, 706, uint16(unsafe.Offsetof(QuotationDetail{}.StockLocation)), 14, kInt},                      // "stock_location"
+		{nil, 720, uint16(unsafe.Offsetof(QuotationDetail{}.ItemInternalReference)), 23, kStr},              // "item_internal_reference"
+		{nil, 743, uint16(unsafe.Offsetof(QuotationDetail{}.ItemExternalReference)), 23, kStr},              // "item_external_reference"
+		{nil, 766, uint16(unsafe.Offsetof(QuotationDetail{}.Description)), 11, kStr},                        // "description"
+		{nil, 777, uint16(unsafe.Offsetof(QuotationDetail{}.ItemTaxName)), 13, kStr},                        // "item_tax_name"
+		{nil, 790, uint16(unsafe.Offsetof(QuotationDetail{}.Quoteitemurl)), 12, kStr},                       // "quoteitemurl"
+		{nil, 802, uint16(unsafe.Offsetof(QuotationDetail{}.Addedtorecurring)), 16, kBool},                  // "addedtorecurring"
+		{nil, 818, uint16(unsafe.Offsetof(QuotationDetail{}.Addedtononrecurring)), 19, kBool},               // "addedtononrecurring"
+		{nil, 837, uint16(unsafe.Offsetof(QuotationDetail{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 845, uint16(unsafe.Offsetof(QuotationDetail{}.AssetgroupID)), 13, kInt},                       // "assetgroup_id"
+		{nil, 858, uint16(unsafe.Offsetof(QuotationDetail{}.Maxitemdiscount)), 15, kF64},                    // "maxitemdiscount"
+		{nil, 873, uint16(unsafe.Offsetof(QuotationDetail{}.LineSiteID)), 12, kInt},                         // "line_site_id"
+		{nil, 885, uint16(unsafe.Offsetof(QuotationDetail{}.SiteName)), 9, kStr},                            // "site_name"
+		{nil, 894, uint16(unsafe.Offsetof(QuotationDetail{}.LinePeriods)), 12, kInt},                        // "line_periods"
+		{nil, 906, uint16(unsafe.Offsetof(QuotationDetail{}.Hideitems)), 9, kBool},                          // "hideitems"
+		{nil, 915, uint16(unsafe.Offsetof(QuotationDetail{}.Ignoretaxcalc)), 13, kBool},                     // "ignoretaxcalc"
+		{nil, 928, uint16(unsafe.Offsetof(QuotationDetail{}.CurrentQuantity)), 16, kF64},                    // "current_quantity"
+		{nil, 944, uint16(unsafe.Offsetof(QuotationDetail{}.CurrentPrice)), 13, kF64},                       // "current_price"
+		{nil, 957, uint16(unsafe.Offsetof(QuotationDetail{}.CurrentNetPrice)), 17, kF64},                    // "current_net_price"
+		{nil, 974, uint16(unsafe.Offsetof(QuotationDetail{}.Isleased)), 8, kBool},                           // "isleased"
+		{nil, 982, uint16(unsafe.Offsetof(QuotationDetail{}.StockbinID)), 11, kInt},                         // "stockbin_id"
+		{nil, 993, uint16(unsafe.Offsetof(QuotationDetail{}.QuoterID)), 9, kStr},                            // "quoter_id"
+		{nil, 1002, uint16(unsafe.Offsetof(QuotationDetail{}.IsBundledLine)), 15, kBool},                    // "is_bundled_line"
+		{nil, 1017, uint16(unsafe.Offsetof(QuotationDetail{}.OptionalLineQuantityChange)), 29, kF64},        // "optional_line_quantity_change"
+		{nil, 1046, uint16(unsafe.Offsetof(QuotationDetail{}.CreatedFromGroupID)), 21, kInt},                // "created_from_group_id"
+		{&dectCustomField, 1067, uint16(unsafe.Offsetof(QuotationDetail{}.Customfields)), 12, kMany},        // "customfields"
+		{&dectLookup, 1079, uint16(unsafe.Offsetof(QuotationDetail{}.Chargerates)), 11, kMany},              // "chargerates"
+		{&dectFaultBudget, 1090, uint16(unsafe.Offsetof(QuotationDetail{}.Budgets)), 7, kMany},              // "budgets"
+		{nil, 1097, uint16(unsafe.Offsetof(QuotationDetail{}.ItemTemplate)), 13, kInt},                      // "item_template"
+		{nil, 1110, uint16(unsafe.Offsetof(QuotationDetail{}.ItemContract)), 13, kBool},                     // "item_contract"
+		{nil, 1123, uint16(unsafe.Offsetof(QuotationDetail{}.HideGroupedItemsPrice)), 24, kBool},            // "hide_grouped_items_price"
+		{nil, 1147, uint16(unsafe.Offsetof(QuotationDetail{}.NominalCode)), 12, kStr},                       // "nominal_code"
+		{&dectKeyPair, 1159, uint16(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatory)), 22, kMany},    // "one_optional_mandatory"
+		{nil, 1181, uint16(unsafe.Offsetof(QuotationDetail{}.OneOptionalMandatoryList)), 27, kStr},          // "one_optional_mandatory_list"
+		{nil, 1208, uint16(unsafe.Offsetof(QuotationDetail{}.ForceQuantityRelationship)), 27, kBool},        // "force_quantity_relationship"
+		{nil, 1235, uint16(unsafe.Offsetof(QuotationDetail{}.ForcePriceRelationship)), 24, kBool},           // "force_price_relationship"
+		{nil, 1259, uint16(unsafe.Offsetof(QuotationDetail{}.ForceTermRelationship)), 23, kBool},            // "force_term_relationship"
+		{nil, 1282, uint16(unsafe.Offsetof(QuotationDetail{}.PriceCalculationFormula)), 25, kStr},           // "price_calculation_formula"
+		{nil, 1307, uint16(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCode)), 22, kInt},              // "purchase_currency_code"
+		{nil, 1329, uint16(unsafe.Offsetof(QuotationDetail{}.CostConverted)), 14, kF64},                     // "cost_converted"
+		{nil, 1343, uint16(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencyCodeName)), 27, kStr},          // "purchase_currency_code_name"
+		{nil, 1370, uint16(unsafe.Offsetof(QuotationDetail{}.PurchaseCurrencySymbol)), 24, kStr},            // "purchase_currency_symbol"
+		{nil, 1394, uint16(unsafe.Offsetof(QuotationDetail{}.PurchaseConversionRate)), 24, kF64},            // "purchase_conversion_rate"
+		{nil, 1418, uint16(unsafe.Offsetof(QuotationDetail{}.StocklocationID)), 16, kInt},                   // "stocklocation_id"
+		{nil, 1434, uint16(unsafe.Offsetof(QuotationDetail{}.NetTotal)), 9, kF64},                           // "net_total"
+		{nil, 1443, uint16(unsafe.Offsetof(QuotationDetail{}.TotalTaxConverted)), 19, kF64},                 // "total_tax_converted"
+		{nil, 1462, uint16(unsafe.Offsetof(QuotationDetail{}.TaxConverted)), 13, kF64},                      // "tax_converted"
+		{&dectExternalLinkList, 1475, uint16(unsafe.Offsetof(QuotationDetail{}.NewExternalLink)), 17, kOne}, // "new_external_link"
+		{&dectExternalLinkList, 1492, uint16(unsafe.Offsetof(QuotationDetail{}.ExternalLink)), 13, kOne},    // "external_link"
+		{nil, 1505, uint16(unsafe.Offsetof(QuotationDetail{}.ItemTaxCode)), 13, kInt},                       // "item_tax_code"
+		{nil, 1518, uint16(unsafe.Offsetof(QuotationDetail{}.BasepriceConverted)), 19, kF64},                // "baseprice_converted"
+		{nil, 1537, uint16(unsafe.Offsetof(QuotationDetail{}.UnitpriceConverted)), 19, kF64},                // "unitprice_converted"
+		{nil, 1556, uint16(unsafe.Offsetof(QuotationDetail{}.OverrideTaxCode)), 17, kInt},                   // "override_tax_code"
+		{nil, 1573, uint16(unsafe.Offsetof(QuotationDetail{}.Baseprice)), 9, kF64},                          // "baseprice"
+		{nil, 1582, uint16(unsafe.Offsetof(QuotationDetail{}.TotalTax)), 9, kF64},                           // "total_tax"
+		{nil, 1591, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPrice)), 11, kF64},                        // "total_price"
+		{nil, 1602, uint16(unsafe.Offsetof(QuotationDetail{}.TotalDiscount)), 14, kF64},                     // "total_discount"
+		{nil, 1616, uint16(unsafe.Offsetof(QuotationDetail{}.ConversionRate)), 15, kF64},                    // "conversion_rate"
+		{nil, 1631, uint16(unsafe.Offsetof(QuotationDetail{}.DiscountConverted)), 18, kF64},                 // "discount_converted"
+		{nil, 1649, uint16(unsafe.Offsetof(QuotationDetail{}.NetAmountConverted)), 20, kF64},                // "net_amount_converted"
+		{nil, 1669, uint16(unsafe.Offsetof(QuotationDetail{}.TotalPriceConverted)), 21, kF64},               // "total_price_converted"
+		{nil, 1690, uint16(unsafe.Offsetof(QuotationDetail{}.Importtype)), 11, kStr},                        // "_importtype"
+		{nil, 1701, uint16(unsafe.Offsetof(QuotationDetail{}.Isimport)), 9, kBool},                          // "_isimport"
+		{nil, 1710, uint16(unsafe.Offsetof(QuotationDetail{}.TaxName)), 8, kStr},                            // "tax_name"
+		{&dectTaxRuleResult, 1718, uint16(unsafe.Offsetof(QuotationDetail{}.TaxRuleResult)), 13, kMany},     // "taxRuleResult"
+		{nil, 1731, uint16(unsafe.Offsetof(QuotationDetail{}.Decimalplacesforinvoices)), 24, kInt},          // "decimalplacesforinvoices"
+		{nil, 1755, uint16(unsafe.Offsetof(QuotationDetail{}.TotalNetTotal)), 15, kF64},                     // "total_net_total"
+	}, sorted: []uint16{109, 110, 56, 55, 54, 46, 57, 36, 101, 98, 34, 75, 74, 105, 47, 87, 5, 72, 66, 65, 64, 73, 113, 51, 106, 42, 96, 83, 82, 84, 39, 2, 78, 62, 0, 63, 70, 41, 67, 77, 50, 28, 49, 37, 97, 52, 38, 76, 61, 59, 33, 58, 4, 107, 92, 95, 79, 29, 30, 80, 81, 45, 71, 100, 85, 40, 3, 90, 86, 88, 89, 27, 53, 69, 32, 31, 60, 1, 35, 48, 68, 91, 43, 44, 112, 94, 111, 16, 9, 23, 104, 19, 12, 26, 114, 15, 8, 22, 103, 13, 14, 108, 6, 7, 20, 21, 17, 10, 24, 102, 18, 93, 11, 25, 99}}
 
 func (m *QuotationDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuotationDetail

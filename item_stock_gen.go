@@ -479,38 +479,43 @@ func growItemStock(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemStock = decTable{extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), grow: growItemStock, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ItemStock{}.ID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemID)), kInt},
-	{"item_name", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemName)), kStr},
-	{"item_assettype_id", nil, uint32(unsafe.Offsetof(ItemStock{}.ItemAssettypeID)), kInt},
-	{"stocklocation_id", nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationID)), kInt},
-	{"stocklocation_name", nil, uint32(unsafe.Offsetof(ItemStock{}.StocklocationName)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(ItemStock{}.Date)), kTime},
-	{"quantity_in", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIn)), kF64},
-	{"quantity_issued", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityIssued)), kF64},
-	{"quantity_remaining", nil, uint32(unsafe.Offsetof(ItemStock{}.QuantityRemaining)), kF64},
-	{"cost", nil, uint32(unsafe.Offsetof(ItemStock{}.Cost)), kF64},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(ItemStock{}.SupplierName)), kStr},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderID)), kInt},
-	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderLineID)), kInt},
-	{"purchaseorder_ref", nil, uint32(unsafe.Offsetof(ItemStock{}.PurchaseorderRef)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(ItemStock{}.SalesorderID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ItemStock{}.TicketID)), kInt},
-	{"serialised_asset_count", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), kInt},
-	{"serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), kInt},
-	{"serialised_assets", &dectDeviceList, uint32(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), kMany},
-	{"is_stock_take", nil, uint32(unsafe.Offsetof(ItemStock{}.IsStockTake)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ItemStock{}.Warning)), kStr},
-	{"line_site_id", nil, uint32(unsafe.Offsetof(ItemStock{}.LineSiteID)), kInt},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(ItemStock{}.Note)), kStr},
-	{"real_quantity_in", nil, uint32(unsafe.Offsetof(ItemStock{}.RealQuantityIn)), kF64},
-	{"_isimport", nil, uint32(unsafe.Offsetof(ItemStock{}.Isimport)), kBool},
-	{"stockbin_name", nil, uint32(unsafe.Offsetof(ItemStock{}.StockbinName)), kStr},
-	{"serialise_only_one", nil, uint32(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), kBool},
-}, sorted: []uint16{27, 22, 10, 6, 0, 21, 3, 1, 2, 23, 25, 13, 14, 15, 7, 8, 9, 26, 16, 29, 18, 20, 19, 24, 28, 4, 5, 11, 12, 17}}
+var dectItemStock = decTable{names: "iditem_iditem_nameitem_assettype_idstocklocation_idstocklocation_namedatequantit" +
+	"y_inquantity_issuedquantity_remainingcostsupplier_idsupplier_namepurchaseorder_i" +
+	"dpurchaseorder_line_idpurchaseorder_refsalesorder_idticket_idserialised_asset_co" +
+	"untserialised_assets_in_stockserialised_assetsis_stock_take_warningline_site_ids" +
+	"tockbin_idnotereal_quantity_in_isimportstockbin_nameserialise_only_one",
+	extra: unsafe.Offsetof(ItemStock{}.Extra), size: unsafe.Sizeof(ItemStock{}), grow: growItemStock, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemStock{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ItemStock{}.ItemID)), 7, kInt},                           // "item_id"
+		{nil, 9, uint16(unsafe.Offsetof(ItemStock{}.ItemName)), 9, kStr},                         // "item_name"
+		{nil, 18, uint16(unsafe.Offsetof(ItemStock{}.ItemAssettypeID)), 17, kInt},                // "item_assettype_id"
+		{nil, 35, uint16(unsafe.Offsetof(ItemStock{}.StocklocationID)), 16, kInt},                // "stocklocation_id"
+		{nil, 51, uint16(unsafe.Offsetof(ItemStock{}.StocklocationName)), 18, kStr},              // "stocklocation_name"
+		{nil, 69, uint16(unsafe.Offsetof(ItemStock{}.Date)), 4, kTime},                           // "date"
+		{nil, 73, uint16(unsafe.Offsetof(ItemStock{}.QuantityIn)), 11, kF64},                     // "quantity_in"
+		{nil, 84, uint16(unsafe.Offsetof(ItemStock{}.QuantityIssued)), 15, kF64},                 // "quantity_issued"
+		{nil, 99, uint16(unsafe.Offsetof(ItemStock{}.QuantityRemaining)), 18, kF64},              // "quantity_remaining"
+		{nil, 117, uint16(unsafe.Offsetof(ItemStock{}.Cost)), 4, kF64},                           // "cost"
+		{nil, 121, uint16(unsafe.Offsetof(ItemStock{}.SupplierID)), 11, kInt},                    // "supplier_id"
+		{nil, 132, uint16(unsafe.Offsetof(ItemStock{}.SupplierName)), 13, kStr},                  // "supplier_name"
+		{nil, 145, uint16(unsafe.Offsetof(ItemStock{}.PurchaseorderID)), 16, kInt},               // "purchaseorder_id"
+		{nil, 161, uint16(unsafe.Offsetof(ItemStock{}.PurchaseorderLineID)), 21, kInt},           // "purchaseorder_line_id"
+		{nil, 182, uint16(unsafe.Offsetof(ItemStock{}.PurchaseorderRef)), 17, kStr},              // "purchaseorder_ref"
+		{nil, 199, uint16(unsafe.Offsetof(ItemStock{}.SalesorderID)), 13, kInt},                  // "salesorder_id"
+		{nil, 212, uint16(unsafe.Offsetof(ItemStock{}.TicketID)), 9, kInt},                       // "ticket_id"
+		{nil, 221, uint16(unsafe.Offsetof(ItemStock{}.SerialisedAssetCount)), 22, kInt},          // "serialised_asset_count"
+		{nil, 243, uint16(unsafe.Offsetof(ItemStock{}.SerialisedAssetsInStock)), 26, kInt},       // "serialised_assets_in_stock"
+		{&dectDeviceList, 269, uint16(unsafe.Offsetof(ItemStock{}.SerialisedAssets)), 17, kMany}, // "serialised_assets"
+		{nil, 286, uint16(unsafe.Offsetof(ItemStock{}.IsStockTake)), 13, kBool},                  // "is_stock_take"
+		{nil, 299, uint16(unsafe.Offsetof(ItemStock{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 307, uint16(unsafe.Offsetof(ItemStock{}.LineSiteID)), 12, kInt},                    // "line_site_id"
+		{nil, 319, uint16(unsafe.Offsetof(ItemStock{}.StockbinID)), 11, kInt},                    // "stockbin_id"
+		{nil, 330, uint16(unsafe.Offsetof(ItemStock{}.Note)), 4, kStr},                           // "note"
+		{nil, 334, uint16(unsafe.Offsetof(ItemStock{}.RealQuantityIn)), 16, kF64},                // "real_quantity_in"
+		{nil, 350, uint16(unsafe.Offsetof(ItemStock{}.Isimport)), 9, kBool},                      // "_isimport"
+		{nil, 359, uint16(unsafe.Offsetof(ItemStock{}.StockbinName)), 13, kStr},                  // "stockbin_name"
+		{nil, 372, uint16(unsafe.Offsetof(ItemStock{}.SerialiseOnlyOne)), 18, kBool},             // "serialise_only_one"
+	}, sorted: []uint16{27, 22, 10, 6, 0, 21, 3, 1, 2, 23, 25, 13, 14, 15, 7, 8, 9, 26, 16, 29, 18, 20, 19, 24, 28, 4, 5, 11, 12, 17}}
 
 func (m *ItemStock) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectItemStock }
 

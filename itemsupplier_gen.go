@@ -258,22 +258,24 @@ func growItemSupplier(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemSupplier = decTable{extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), grow: growItemSupplier, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ItemSupplier{}.GUID)), kStr},
-	{"item_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ItemID)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierName)), kStr},
-	{"price", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Price)), kF64},
-	{"cost", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Cost)), kF64},
-	{"client_id", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(ItemSupplier{}.ClientName)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Note)), kStr},
-	{"supplier_sku", nil, uint32(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), kStr},
-	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ItemSupplier{}.Filters)), kMany},
-	{"_is_new", nil, uint32(unsafe.Offsetof(ItemSupplier{}.IsNew)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ItemSupplier{}.Warning)), kStr},
-}, sorted: []uint16{12, 13, 7, 8, 6, 11, 1, 0, 2, 9, 5, 3, 4, 10}}
+var dectItemSupplier = decTable{names: "idguiditem_idsupplier_idsupplier_namepricecostclient_idclient_namenotesupplier_s" +
+	"kufilters_is_new_warning",
+	extra: unsafe.Offsetof(ItemSupplier{}.Extra), size: unsafe.Sizeof(ItemSupplier{}), grow: growItemSupplier, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemSupplier{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ItemSupplier{}.GUID)), 4, kStr},                         // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(ItemSupplier{}.ItemID)), 7, kInt},                       // "item_id"
+		{nil, 13, uint16(unsafe.Offsetof(ItemSupplier{}.SupplierID)), 11, kInt},                 // "supplier_id"
+		{nil, 24, uint16(unsafe.Offsetof(ItemSupplier{}.SupplierName)), 13, kStr},               // "supplier_name"
+		{nil, 37, uint16(unsafe.Offsetof(ItemSupplier{}.Price)), 5, kF64},                       // "price"
+		{nil, 42, uint16(unsafe.Offsetof(ItemSupplier{}.Cost)), 4, kF64},                        // "cost"
+		{nil, 46, uint16(unsafe.Offsetof(ItemSupplier{}.ClientID)), 9, kInt},                    // "client_id"
+		{nil, 55, uint16(unsafe.Offsetof(ItemSupplier{}.ClientName)), 11, kStr},                 // "client_name"
+		{nil, 66, uint16(unsafe.Offsetof(ItemSupplier{}.Note)), 4, kStr},                        // "note"
+		{nil, 70, uint16(unsafe.Offsetof(ItemSupplier{}.SupplierSku)), 12, kStr},                // "supplier_sku"
+		{&dectViewFilterDetails, 82, uint16(unsafe.Offsetof(ItemSupplier{}.Filters)), 7, kMany}, // "filters"
+		{nil, 89, uint16(unsafe.Offsetof(ItemSupplier{}.IsNew)), 7, kBool},                      // "_is_new"
+		{nil, 96, uint16(unsafe.Offsetof(ItemSupplier{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{12, 13, 7, 8, 6, 11, 1, 0, 2, 9, 5, 3, 4, 10}}
 
 func (m *ItemSupplier) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectItemSupplier
@@ -429,20 +431,22 @@ func growViewFilterDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewFilterDetails = decTable{extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), grow: growViewFilterDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ID)), kInt},
-	{"filter_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), kInt},
-	{"list_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListID)), kInt},
-	{"itemsupplier_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierID)), kInt},
-	{"area_id", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.AreaID)), kInt},
-	{"filter_name", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), kStr},
-	{"filter_type", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), kInt},
-	{"filter_value", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), kStr},
-	{"filter_values", &dectKeyPair, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), kMany},
-	{"filter_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), kStr},
-	{"list_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), kStr},
-	{"itemsupplier_guid", nil, uint32(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), kStr},
-}, sorted: []uint16{4, 9, 1, 5, 6, 7, 8, 0, 11, 3, 10, 2}}
+var dectViewFilterDetails = decTable{names: "idfilter_idlist_iditemsupplier_idarea_idfilter_namefilter_typefilter_valuefilter" +
+	"_valuesfilter_guidlist_guiditemsupplier_guid",
+	extra: unsafe.Offsetof(ViewFilterDetails{}.Extra), size: unsafe.Sizeof(ViewFilterDetails{}), grow: growViewFilterDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewFilterDetails{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterID)), 9, kInt},                 // "filter_id"
+		{nil, 11, uint16(unsafe.Offsetof(ViewFilterDetails{}.ListID)), 7, kInt},                  // "list_id"
+		{nil, 18, uint16(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierID)), 15, kInt},         // "itemsupplier_id"
+		{nil, 33, uint16(unsafe.Offsetof(ViewFilterDetails{}.AreaID)), 7, kInt},                  // "area_id"
+		{nil, 40, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterName)), 11, kStr},             // "filter_name"
+		{nil, 51, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterType)), 11, kInt},             // "filter_type"
+		{nil, 62, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterValue)), 12, kStr},            // "filter_value"
+		{&dectKeyPair, 74, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterValues)), 13, kMany}, // "filter_values"
+		{nil, 87, uint16(unsafe.Offsetof(ViewFilterDetails{}.FilterGUID)), 11, kStr},             // "filter_guid"
+		{nil, 98, uint16(unsafe.Offsetof(ViewFilterDetails{}.ListGUID)), 9, kStr},                // "list_guid"
+		{nil, 107, uint16(unsafe.Offsetof(ViewFilterDetails{}.ItemsupplierGUID)), 17, kStr},      // "itemsupplier_guid"
+	}, sorted: []uint16{4, 9, 1, 5, 6, 7, 8, 0, 11, 3, 10, 2}}
 
 func (m *ViewFilterDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectViewFilterDetails

@@ -341,33 +341,38 @@ func growJamfDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectJamfDetails = decTable{extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), grow: growJamfDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(JamfDetails{}.ID)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(JamfDetails{}.URL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(JamfDetails{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewPassword)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), kBool},
-	{"instancetype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Instancetype)), kInt},
-	{"devicetypes", nil, uint32(unsafe.Offsetof(JamfDetails{}.Devicetypes)), kStr},
-	{"device_types", &dectKeyPair2, uint32(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), kMany},
-	{"defaultsite", nil, uint32(unsafe.Offsetof(JamfDetails{}.Defaultsite)), kInt},
-	{"defaultsite_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), kStr},
-	{"site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(JamfDetails{}.SiteLinks)), kMany},
-	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), kMany},
-	{"sitematchtype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), kInt},
-	{"computerassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Computerassettype)), kInt},
-	{"computerassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), kStr},
-	{"mobileassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Mobileassettype)), kInt},
-	{"mobileassettype_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.MobileassettypeName)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(JamfDetails{}.Assetimportidentifier)), kInt},
-	{"assetmatchingfield_name", nil, uint32(unsafe.Offsetof(JamfDetails{}.AssetmatchingfieldName)), kStr},
-	{"halointegrator", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegrator)), kBool},
-	{"halointegratorerror", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorerror)), kStr},
-	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(JamfDetails{}.Halointegratorlastsync)), kTime},
-	{"dontupdateassettype", nil, uint32(unsafe.Offsetof(JamfDetails{}.Dontupdateassettype)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(JamfDetails{}.Warning)), kStr},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), kBool},
-}, sorted: []uint16{23, 17, 18, 13, 14, 8, 9, 7, 6, 24, 22, 11, 19, 20, 21, 0, 5, 15, 16, 4, 3, 10, 12, 1, 2}}
+var dectJamfDetails = decTable{names: "idurlusernamenew_passwordnew_integration_methodinstancetypedevicetypesdevice_typ" +
+	"esdefaultsitedefaultsite_namesite_linksfieldmappingssitematchtypecomputerassetty" +
+	"pecomputerassettype_namemobileassettypemobileassettype_nameassetimportidentifier" +
+	"assetmatchingfield_namehalointegratorhalointegratorerrorhalointegratorlastsyncdo" +
+	"ntupdateassettype_warningdont_create_new_devices",
+	extra: unsafe.Offsetof(JamfDetails{}.Extra), size: unsafe.Sizeof(JamfDetails{}), grow: growJamfDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(JamfDetails{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(JamfDetails{}.URL)), 3, kStr},                                        // "url"
+		{nil, 5, uint16(unsafe.Offsetof(JamfDetails{}.Username)), 8, kStr},                                   // "username"
+		{nil, 13, uint16(unsafe.Offsetof(JamfDetails{}.NewPassword)), 12, kStr},                              // "new_password"
+		{nil, 25, uint16(unsafe.Offsetof(JamfDetails{}.NewIntegrationMethod)), 22, kBool},                    // "new_integration_method"
+		{nil, 47, uint16(unsafe.Offsetof(JamfDetails{}.Instancetype)), 12, kInt},                             // "instancetype"
+		{nil, 59, uint16(unsafe.Offsetof(JamfDetails{}.Devicetypes)), 11, kStr},                              // "devicetypes"
+		{&dectKeyPair2, 70, uint16(unsafe.Offsetof(JamfDetails{}.DeviceTypes)), 12, kMany},                   // "device_types"
+		{nil, 82, uint16(unsafe.Offsetof(JamfDetails{}.Defaultsite)), 11, kInt},                              // "defaultsite"
+		{nil, 93, uint16(unsafe.Offsetof(JamfDetails{}.DefaultsiteName)), 16, kStr},                          // "defaultsite_name"
+		{&dectExternalLinkList, 109, uint16(unsafe.Offsetof(JamfDetails{}.SiteLinks)), 10, kMany},            // "site_links"
+		{&dectIntegrationFieldMapping, 119, uint16(unsafe.Offsetof(JamfDetails{}.Fieldmappings)), 13, kMany}, // "fieldmappings"
+		{nil, 132, uint16(unsafe.Offsetof(JamfDetails{}.Sitematchtype)), 13, kInt},                           // "sitematchtype"
+		{nil, 145, uint16(unsafe.Offsetof(JamfDetails{}.Computerassettype)), 17, kInt},                       // "computerassettype"
+		{nil, 162, uint16(unsafe.Offsetof(JamfDetails{}.ComputerassettypeName)), 22, kStr},                   // "computerassettype_name"
+		{nil, 184, uint16(unsafe.Offsetof(JamfDetails{}.Mobileassettype)), 15, kInt},                         // "mobileassettype"
+		{nil, 199, uint16(unsafe.Offsetof(JamfDetails{}.MobileassettypeName)), 20, kStr},                     // "mobileassettype_name"
+		{nil, 219, uint16(unsafe.Offsetof(JamfDetails{}.Assetimportidentifier)), 21, kInt},                   // "assetimportidentifier"
+		{nil, 240, uint16(unsafe.Offsetof(JamfDetails{}.AssetmatchingfieldName)), 23, kStr},                  // "assetmatchingfield_name"
+		{nil, 263, uint16(unsafe.Offsetof(JamfDetails{}.Halointegrator)), 14, kBool},                         // "halointegrator"
+		{nil, 277, uint16(unsafe.Offsetof(JamfDetails{}.Halointegratorerror)), 19, kStr},                     // "halointegratorerror"
+		{nil, 296, uint16(unsafe.Offsetof(JamfDetails{}.Halointegratorlastsync)), 22, kTime},                 // "halointegratorlastsync"
+		{nil, 318, uint16(unsafe.Offsetof(JamfDetails{}.Dontupdateassettype)), 19, kBool},                    // "dontupdateassettype"
+		{nil, 337, uint16(unsafe.Offsetof(JamfDetails{}.Warning)), 8, kStr},                                  // "_warning"
+		{nil, 345, uint16(unsafe.Offsetof(JamfDetails{}.DontCreateNewDevices)), 23, kBool},                   // "dont_create_new_devices"
+	}, sorted: []uint16{23, 17, 18, 13, 14, 8, 9, 7, 6, 24, 22, 11, 19, 20, 21, 0, 5, 15, 16, 4, 3, 10, 12, 1, 2}}
 
 func (m *JamfDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectJamfDetails

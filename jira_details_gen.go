@@ -371,36 +371,41 @@ func growJiraDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectJiraDetails = decTable{extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), grow: growJiraDetails, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(JiraDetails{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(JiraDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(JiraDetails{}.Name)), kStr},
-	{"instance_url", nil, uint32(unsafe.Offsetof(JiraDetails{}.InstanceURL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(JiraDetails{}.Username)), kStr},
-	{"newmethod", nil, uint32(unsafe.Offsetof(JiraDetails{}.Newmethod)), kBool},
-	{"new_password", nil, uint32(unsafe.Offsetof(JiraDetails{}.NewPassword)), kStr},
-	{"sync_components", nil, uint32(unsafe.Offsetof(JiraDetails{}.SyncComponents)), kBool},
-	{"issue_body", nil, uint32(unsafe.Offsetof(JiraDetails{}.IssueBody)), kStr},
-	{"defaulttickettype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaulttickettype)), kInt},
-	{"defaulttickettype_guid", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeGUID)), kStr},
-	{"defaulttickettype_name", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeName)), kStr},
-	{"defaultuser", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultuser)), kInt},
-	{"defaultuser_name", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultuserName)), kStr},
-	{"visibletoendusers", nil, uint32(unsafe.Offsetof(JiraDetails{}.Visibletoendusers)), kBool},
-	{"primary_update_status", nil, uint32(unsafe.Offsetof(JiraDetails{}.PrimaryUpdateStatus)), kBool},
-	{"relation_type", nil, uint32(unsafe.Offsetof(JiraDetails{}.RelationType)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(JiraDetails{}.Type)), kInt},
-	{"issuetype", nil, uint32(unsafe.Offsetof(JiraDetails{}.Issuetype)), kStr},
-	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), kBool},
-	{"default_reporter", nil, uint32(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), kInt},
-	{"status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.StatusMappings)), kMany},
-	{"tickettype_mappings", &dectJiraMappings, uint32(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), kMany},
-	{"jirafield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), kMany},
-	{"comment_contains", nil, uint32(unsafe.Offsetof(JiraDetails{}.CommentContains)), kStr},
-	{"remove_comment_tag", nil, uint32(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(JiraDetails{}.Warning)), kStr},
-}, sorted: []uint16{27, 25, 21, 20, 10, 11, 12, 13, 14, 0, 2, 4, 1, 9, 19, 24, 3, 7, 6, 16, 17, 26, 22, 8, 23, 18, 5, 15}}
+var dectJiraDetails = decTable{names: "guidintentidnameinstance_urlusernamenewmethodnew_passwordsync_componentsissue_bo" +
+	"dydefaulttickettypedefaulttickettype_guiddefaulttickettype_namedefaultuserdefaul" +
+	"tuser_namevisibletoendusersprimary_update_statusrelation_typetypeissuetypedefaul" +
+	"tsendattachmentsdefault_reporterstatus_mappingstickettype_mappingsjirafield_mapp" +
+	"ingscomment_containsremove_comment_tag_warning",
+	extra: unsafe.Offsetof(JiraDetails{}.Extra), size: unsafe.Sizeof(JiraDetails{}), grow: growJiraDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(JiraDetails{}.GUID)), 4, kStr},                                           // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(JiraDetails{}.Intent)), 6, kStr},                                         // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(JiraDetails{}.ID)), 2, kInt},                                            // "id"
+		{nil, 12, uint16(unsafe.Offsetof(JiraDetails{}.Name)), 4, kStr},                                          // "name"
+		{nil, 16, uint16(unsafe.Offsetof(JiraDetails{}.InstanceURL)), 12, kStr},                                  // "instance_url"
+		{nil, 28, uint16(unsafe.Offsetof(JiraDetails{}.Username)), 8, kStr},                                      // "username"
+		{nil, 36, uint16(unsafe.Offsetof(JiraDetails{}.Newmethod)), 9, kBool},                                    // "newmethod"
+		{nil, 45, uint16(unsafe.Offsetof(JiraDetails{}.NewPassword)), 12, kStr},                                  // "new_password"
+		{nil, 57, uint16(unsafe.Offsetof(JiraDetails{}.SyncComponents)), 15, kBool},                              // "sync_components"
+		{nil, 72, uint16(unsafe.Offsetof(JiraDetails{}.IssueBody)), 10, kStr},                                    // "issue_body"
+		{nil, 82, uint16(unsafe.Offsetof(JiraDetails{}.Defaulttickettype)), 17, kInt},                            // "defaulttickettype"
+		{nil, 99, uint16(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeGUID)), 22, kStr},                        // "defaulttickettype_guid"
+		{nil, 121, uint16(unsafe.Offsetof(JiraDetails{}.DefaulttickettypeName)), 22, kStr},                       // "defaulttickettype_name"
+		{nil, 143, uint16(unsafe.Offsetof(JiraDetails{}.Defaultuser)), 11, kInt},                                 // "defaultuser"
+		{nil, 154, uint16(unsafe.Offsetof(JiraDetails{}.DefaultuserName)), 16, kStr},                             // "defaultuser_name"
+		{nil, 170, uint16(unsafe.Offsetof(JiraDetails{}.Visibletoendusers)), 17, kBool},                          // "visibletoendusers"
+		{nil, 187, uint16(unsafe.Offsetof(JiraDetails{}.PrimaryUpdateStatus)), 21, kBool},                        // "primary_update_status"
+		{nil, 208, uint16(unsafe.Offsetof(JiraDetails{}.RelationType)), 13, kInt},                                // "relation_type"
+		{nil, 221, uint16(unsafe.Offsetof(JiraDetails{}.Type)), 4, kInt},                                         // "type"
+		{nil, 225, uint16(unsafe.Offsetof(JiraDetails{}.Issuetype)), 9, kStr},                                    // "issuetype"
+		{nil, 234, uint16(unsafe.Offsetof(JiraDetails{}.Defaultsendattachments)), 22, kBool},                     // "defaultsendattachments"
+		{nil, 256, uint16(unsafe.Offsetof(JiraDetails{}.DefaultReporter)), 16, kInt},                             // "default_reporter"
+		{&dectIntegrationFieldMapping, 272, uint16(unsafe.Offsetof(JiraDetails{}.StatusMappings)), 15, kMany},    // "status_mappings"
+		{&dectJiraMappings, 287, uint16(unsafe.Offsetof(JiraDetails{}.TickettypeMappings)), 19, kMany},           // "tickettype_mappings"
+		{&dectIntegrationFieldMapping, 306, uint16(unsafe.Offsetof(JiraDetails{}.JirafieldMappings)), 18, kMany}, // "jirafield_mappings"
+		{nil, 324, uint16(unsafe.Offsetof(JiraDetails{}.CommentContains)), 16, kStr},                             // "comment_contains"
+		{nil, 340, uint16(unsafe.Offsetof(JiraDetails{}.RemoveCommentTag)), 18, kBool},                           // "remove_comment_tag"
+		{nil, 358, uint16(unsafe.Offsetof(JiraDetails{}.Warning)), 8, kStr},                                      // "_warning"
+	}, sorted: []uint16{27, 25, 21, 20, 10, 11, 12, 13, 14, 0, 2, 4, 1, 9, 19, 24, 3, 7, 6, 16, 17, 26, 22, 8, 23, 18, 5, 15}}
 
 func (m *JiraDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectJiraDetails
@@ -569,19 +574,21 @@ func growJiraMappings(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectJiraMappings = decTable{extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), grow: growJiraMappings, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(JiraMappings{}.ID)), kInt},
-	{"rtid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Rtid)), kInt},
-	{"rtid_guid", nil, uint32(unsafe.Offsetof(JiraMappings{}.RtidGUID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(JiraMappings{}.Name)), kStr},
-	{"jira_issue_type", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraIssueType)), kStr},
-	{"jira_category1", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory1)), kStr},
-	{"jira_category2", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory2)), kStr},
-	{"jira_category3", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory3)), kStr},
-	{"jira_category4", nil, uint32(unsafe.Offsetof(JiraMappings{}.JiraCategory4)), kStr},
-	{"detailsid", nil, uint32(unsafe.Offsetof(JiraMappings{}.Detailsid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(JiraMappings{}.Warning)), kStr},
-}, sorted: []uint16{10, 9, 0, 5, 6, 7, 8, 4, 3, 1, 2}}
+var dectJiraMappings = decTable{names: "idrtidrtid_guidnamejira_issue_typejira_category1jira_category2jira_category3jira" +
+	"_category4detailsid_warning",
+	extra: unsafe.Offsetof(JiraMappings{}.Extra), size: unsafe.Sizeof(JiraMappings{}), grow: growJiraMappings, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(JiraMappings{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(JiraMappings{}.Rtid)), 4, kInt},            // "rtid"
+		{nil, 6, uint16(unsafe.Offsetof(JiraMappings{}.RtidGUID)), 9, kStr},        // "rtid_guid"
+		{nil, 15, uint16(unsafe.Offsetof(JiraMappings{}.Name)), 4, kStr},           // "name"
+		{nil, 19, uint16(unsafe.Offsetof(JiraMappings{}.JiraIssueType)), 15, kStr}, // "jira_issue_type"
+		{nil, 34, uint16(unsafe.Offsetof(JiraMappings{}.JiraCategory1)), 14, kStr}, // "jira_category1"
+		{nil, 48, uint16(unsafe.Offsetof(JiraMappings{}.JiraCategory2)), 14, kStr}, // "jira_category2"
+		{nil, 62, uint16(unsafe.Offsetof(JiraMappings{}.JiraCategory3)), 14, kStr}, // "jira_category3"
+		{nil, 76, uint16(unsafe.Offsetof(JiraMappings{}.JiraCategory4)), 14, kStr}, // "jira_category4"
+		{nil, 90, uint16(unsafe.Offsetof(JiraMappings{}.Detailsid)), 9, kInt},      // "detailsid"
+		{nil, 99, uint16(unsafe.Offsetof(JiraMappings{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{10, 9, 0, 5, 6, 7, 8, 4, 3, 1, 2}}
 
 func (m *JiraMappings) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectJiraMappings

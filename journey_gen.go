@@ -327,28 +327,31 @@ func growJourney(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectJourney = decTable{extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), grow: growJourney, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Journey{}.ID)), kInt},
-	{"unum", nil, uint32(unsafe.Offsetof(Journey{}.Unum)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(Journey{}.Faultid)), kInt},
-	{"actionnumber", nil, uint32(unsafe.Offsetof(Journey{}.Actionnumber)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(Journey{}.Description)), kStr},
-	{"startdate", nil, uint32(unsafe.Offsetof(Journey{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(Journey{}.Enddate)), kTime},
-	{"startodometer", nil, uint32(unsafe.Offsetof(Journey{}.Startodometer)), kF64},
-	{"endodometer", nil, uint32(unsafe.Offsetof(Journey{}.Endodometer)), kF64},
-	{"vehicle", nil, uint32(unsafe.Offsetof(Journey{}.Vehicle)), kStr},
-	{"startgps", nil, uint32(unsafe.Offsetof(Journey{}.Startgps)), kF64},
-	{"endgps", nil, uint32(unsafe.Offsetof(Journey{}.Endgps)), kF64},
-	{"datereimbursed", nil, uint32(unsafe.Offsetof(Journey{}.Datereimbursed)), kTime},
-	{"dateinvoicedmileage", nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedmileage)), kTime},
-	{"dateinvoicedtraveltime", nil, uint32(unsafe.Offsetof(Journey{}.Dateinvoicedtraveltime)), kTime},
-	{"ihidmileage", nil, uint32(unsafe.Offsetof(Journey{}.Ihidmileage)), kInt},
-	{"ihidtraveltime", nil, uint32(unsafe.Offsetof(Journey{}.Ihidtraveltime)), kInt},
-	{"invoiceable", nil, uint32(unsafe.Offsetof(Journey{}.Invoiceable)), kBool},
-	{"type", nil, uint32(unsafe.Offsetof(Journey{}.Type)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Journey{}.Warning)), kStr},
-}, sorted: []uint16{19, 3, 13, 14, 12, 4, 6, 11, 8, 2, 0, 15, 16, 17, 5, 10, 7, 18, 1, 9}}
+var dectJourney = decTable{names: "idunumfaultidactionnumberdescriptionstartdateenddatestartodometerendodometervehi" +
+	"clestartgpsendgpsdatereimburseddateinvoicedmileagedateinvoicedtraveltimeihidmile" +
+	"ageihidtraveltimeinvoiceabletype_warning",
+	extra: unsafe.Offsetof(Journey{}.Extra), size: unsafe.Sizeof(Journey{}), grow: growJourney, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Journey{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Journey{}.Unum)), 4, kInt},                       // "unum"
+		{nil, 6, uint16(unsafe.Offsetof(Journey{}.Faultid)), 7, kInt},                    // "faultid"
+		{nil, 13, uint16(unsafe.Offsetof(Journey{}.Actionnumber)), 12, kInt},             // "actionnumber"
+		{nil, 25, uint16(unsafe.Offsetof(Journey{}.Description)), 11, kStr},              // "description"
+		{nil, 36, uint16(unsafe.Offsetof(Journey{}.Startdate)), 9, kTime},                // "startdate"
+		{nil, 45, uint16(unsafe.Offsetof(Journey{}.Enddate)), 7, kTime},                  // "enddate"
+		{nil, 52, uint16(unsafe.Offsetof(Journey{}.Startodometer)), 13, kF64},            // "startodometer"
+		{nil, 65, uint16(unsafe.Offsetof(Journey{}.Endodometer)), 11, kF64},              // "endodometer"
+		{nil, 76, uint16(unsafe.Offsetof(Journey{}.Vehicle)), 7, kStr},                   // "vehicle"
+		{nil, 83, uint16(unsafe.Offsetof(Journey{}.Startgps)), 8, kF64},                  // "startgps"
+		{nil, 91, uint16(unsafe.Offsetof(Journey{}.Endgps)), 6, kF64},                    // "endgps"
+		{nil, 97, uint16(unsafe.Offsetof(Journey{}.Datereimbursed)), 14, kTime},          // "datereimbursed"
+		{nil, 111, uint16(unsafe.Offsetof(Journey{}.Dateinvoicedmileage)), 19, kTime},    // "dateinvoicedmileage"
+		{nil, 130, uint16(unsafe.Offsetof(Journey{}.Dateinvoicedtraveltime)), 22, kTime}, // "dateinvoicedtraveltime"
+		{nil, 152, uint16(unsafe.Offsetof(Journey{}.Ihidmileage)), 11, kInt},             // "ihidmileage"
+		{nil, 163, uint16(unsafe.Offsetof(Journey{}.Ihidtraveltime)), 14, kInt},          // "ihidtraveltime"
+		{nil, 177, uint16(unsafe.Offsetof(Journey{}.Invoiceable)), 11, kBool},            // "invoiceable"
+		{nil, 188, uint16(unsafe.Offsetof(Journey{}.Type)), 4, kInt},                     // "type"
+		{nil, 192, uint16(unsafe.Offsetof(Journey{}.Warning)), 8, kStr},                  // "_warning"
+	}, sorted: []uint16{19, 3, 13, 14, 12, 4, 6, 11, 8, 2, 0, 15, 16, 17, 5, 10, 7, 18, 1, 9}}
 
 func (m *Journey) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectJourney }
 

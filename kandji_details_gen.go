@@ -361,35 +361,41 @@ func growKandjiDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKandjiDetails = decTable{extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), grow: growKandjiDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KandjiDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(KandjiDetails{}.URL)), kStr},
-	{"apiurl", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Apiurl)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(KandjiDetails{}.NewIntegrationMethod)), kBool},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), kStr},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(KandjiDetails{}.Warning)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), kStr},
-}, sorted: []uint16{21, 3, 10, 11, 25, 26, 23, 24, 6, 7, 8, 9, 17, 18, 20, 19, 14, 12, 0, 15, 16, 22, 1, 4, 5, 13, 2}}
+var dectKandjiDetails = decTable{names: "idnameurlapiurlnew_integration_keynew_integration_methoddefault_devicesitedefaul" +
+	"t_devicesite_namedefault_devicetypedefault_devicetypenameassetimportidentifieras" +
+	"setimportidentifier_fieldnamefieldmappingssitemappingsenableintegratorlastsyncda" +
+	"telastsyncerrordelete_devicesdont_create_new_devicesdont_update_device_typedont_" +
+	"move_site_warningmappings_xtypedefault_assetgroupdefault_assetgroupnameassettype" +
+	"_choiceassettype_field",
+	extra: unsafe.Offsetof(KandjiDetails{}.Extra), size: unsafe.Sizeof(KandjiDetails{}), grow: growKandjiDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KandjiDetails{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KandjiDetails{}.Name)), 4, kStr},                                       // "name"
+		{nil, 6, uint16(unsafe.Offsetof(KandjiDetails{}.URL)), 3, kStr},                                        // "url"
+		{nil, 9, uint16(unsafe.Offsetof(KandjiDetails{}.Apiurl)), 6, kStr},                                     // "apiurl"
+		{nil, 15, uint16(unsafe.Offsetof(KandjiDetails{}.NewIntegrationKey)), 19, kStr},                        // "new_integration_key"
+		{nil, 34, uint16(unsafe.Offsetof(KandjiDetails{}.NewIntegrationMethod)), 22, kBool},                    // "new_integration_method"
+		{nil, 56, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesite)), 18, kInt},                        // "default_devicesite"
+		{nil, 74, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultDevicesiteName)), 23, kStr},                    // "default_devicesite_name"
+		{nil, 97, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetype)), 18, kInt},                        // "default_devicetype"
+		{nil, 115, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultDevicetypename)), 22, kStr},                   // "default_devicetypename"
+		{nil, 137, uint16(unsafe.Offsetof(KandjiDetails{}.Assetimportidentifier)), 21, kInt},                   // "assetimportidentifier"
+		{nil, 158, uint16(unsafe.Offsetof(KandjiDetails{}.AssetimportidentifierFieldname)), 31, kStr},          // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 189, uint16(unsafe.Offsetof(KandjiDetails{}.Fieldmappings)), 13, kMany}, // "fieldmappings"
+		{&dectIntegrationSiteMapping, 202, uint16(unsafe.Offsetof(KandjiDetails{}.Sitemappings)), 12, kMany},   // "sitemappings"
+		{nil, 214, uint16(unsafe.Offsetof(KandjiDetails{}.Enableintegrator)), 16, kBool},                       // "enableintegrator"
+		{nil, 230, uint16(unsafe.Offsetof(KandjiDetails{}.Lastsyncdate)), 12, kTime},                           // "lastsyncdate"
+		{nil, 242, uint16(unsafe.Offsetof(KandjiDetails{}.Lastsyncerror)), 13, kStr},                           // "lastsyncerror"
+		{nil, 255, uint16(unsafe.Offsetof(KandjiDetails{}.DeleteDevices)), 14, kBool},                          // "delete_devices"
+		{nil, 269, uint16(unsafe.Offsetof(KandjiDetails{}.DontCreateNewDevices)), 23, kBool},                   // "dont_create_new_devices"
+		{nil, 292, uint16(unsafe.Offsetof(KandjiDetails{}.DontUpdateDeviceType)), 23, kBool},                   // "dont_update_device_type"
+		{nil, 315, uint16(unsafe.Offsetof(KandjiDetails{}.DontMoveSite)), 14, kBool},                           // "dont_move_site"
+		{nil, 329, uint16(unsafe.Offsetof(KandjiDetails{}.Warning)), 8, kStr},                                  // "_warning"
+		{&dectXTypeMapping, 337, uint16(unsafe.Offsetof(KandjiDetails{}.MappingsXtype)), 14, kMany},            // "mappings_xtype"
+		{nil, 351, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroup)), 18, kInt},                       // "default_assetgroup"
+		{nil, 369, uint16(unsafe.Offsetof(KandjiDetails{}.DefaultAssetgroupname)), 22, kStr},                   // "default_assetgroupname"
+		{nil, 391, uint16(unsafe.Offsetof(KandjiDetails{}.AssettypeChoice)), 16, kInt},                         // "assettype_choice"
+		{nil, 407, uint16(unsafe.Offsetof(KandjiDetails{}.AssettypeField)), 15, kStr},                          // "assettype_field"
+	}, sorted: []uint16{21, 3, 10, 11, 25, 26, 23, 24, 6, 7, 8, 9, 17, 18, 20, 19, 14, 12, 0, 15, 16, 22, 1, 4, 5, 13, 2}}
 
 func (m *KandjiDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKandjiDetails

@@ -370,31 +370,36 @@ func growKashflowDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKashflowDetails = decTable{extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), grow: growKashflowDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Name)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(KashflowDetails{}.NewPassword)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enabled)), kBool},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevel)), kInt},
-	{"client_item_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTax)), kInt},
-	{"client_service_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTax)), kInt},
-	{"client_contract_tax", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTax)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientTopLevelName)), kStr},
-	{"item_group", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroup)), kInt},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ItemGroupName)), kStr},
-	{"isdefault", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Isdefault)), kBool},
-	{"enablesync", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Enablesync)), kBool},
-	{"default_item_code", nil, uint32(unsafe.Offsetof(KashflowDetails{}.DefaultItemCode)), kStr},
-	{"show_message", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ShowMessage)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Importtype)), kStr},
-	{"client_item_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientItemTaxName)), kStr},
-	{"client_service_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientServiceTaxName)), kStr},
-	{"client_contract_tax_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.ClientContractTaxName)), kStr},
-	{"supplier_top_level", nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevel)), kInt},
-	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevelName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(KashflowDetails{}.Warning)), kStr},
-}, sorted: []uint16{16, 22, 8, 19, 6, 17, 7, 18, 5, 9, 14, 4, 13, 0, 12, 10, 11, 1, 3, 15, 20, 21, 2}}
+var dectKashflowDetails = decTable{names: "idnameusernamenew_passwordenabledclient_top_levelclient_item_taxclient_service_t" +
+	"axclient_contract_taxclient_top_level_nameitem_groupitem_group_nameisdefaultenab" +
+	"lesyncdefault_item_codeshow_message_importtypeclient_item_tax_nameclient_service" +
+	"_tax_nameclient_contract_tax_namesupplier_top_levelsupplier_top_level_name_warni" +
+	"ng",
+	extra: unsafe.Offsetof(KashflowDetails{}.Extra), size: unsafe.Sizeof(KashflowDetails{}), grow: growKashflowDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KashflowDetails{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KashflowDetails{}.Name)), 4, kStr},                     // "name"
+		{nil, 6, uint16(unsafe.Offsetof(KashflowDetails{}.Username)), 8, kStr},                 // "username"
+		{nil, 14, uint16(unsafe.Offsetof(KashflowDetails{}.NewPassword)), 12, kStr},            // "new_password"
+		{nil, 26, uint16(unsafe.Offsetof(KashflowDetails{}.Enabled)), 7, kBool},                // "enabled"
+		{nil, 33, uint16(unsafe.Offsetof(KashflowDetails{}.ClientTopLevel)), 16, kInt},         // "client_top_level"
+		{nil, 49, uint16(unsafe.Offsetof(KashflowDetails{}.ClientItemTax)), 15, kInt},          // "client_item_tax"
+		{nil, 64, uint16(unsafe.Offsetof(KashflowDetails{}.ClientServiceTax)), 18, kInt},       // "client_service_tax"
+		{nil, 82, uint16(unsafe.Offsetof(KashflowDetails{}.ClientContractTax)), 19, kInt},      // "client_contract_tax"
+		{nil, 101, uint16(unsafe.Offsetof(KashflowDetails{}.ClientTopLevelName)), 21, kStr},    // "client_top_level_name"
+		{nil, 122, uint16(unsafe.Offsetof(KashflowDetails{}.ItemGroup)), 10, kInt},             // "item_group"
+		{nil, 132, uint16(unsafe.Offsetof(KashflowDetails{}.ItemGroupName)), 15, kStr},         // "item_group_name"
+		{nil, 147, uint16(unsafe.Offsetof(KashflowDetails{}.Isdefault)), 9, kBool},             // "isdefault"
+		{nil, 156, uint16(unsafe.Offsetof(KashflowDetails{}.Enablesync)), 10, kBool},           // "enablesync"
+		{nil, 166, uint16(unsafe.Offsetof(KashflowDetails{}.DefaultItemCode)), 17, kStr},       // "default_item_code"
+		{nil, 183, uint16(unsafe.Offsetof(KashflowDetails{}.ShowMessage)), 12, kBool},          // "show_message"
+		{nil, 195, uint16(unsafe.Offsetof(KashflowDetails{}.Importtype)), 11, kStr},            // "_importtype"
+		{nil, 206, uint16(unsafe.Offsetof(KashflowDetails{}.ClientItemTaxName)), 20, kStr},     // "client_item_tax_name"
+		{nil, 226, uint16(unsafe.Offsetof(KashflowDetails{}.ClientServiceTaxName)), 23, kStr},  // "client_service_tax_name"
+		{nil, 249, uint16(unsafe.Offsetof(KashflowDetails{}.ClientContractTaxName)), 24, kStr}, // "client_contract_tax_name"
+		{nil, 273, uint16(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevel)), 18, kInt},      // "supplier_top_level"
+		{nil, 291, uint16(unsafe.Offsetof(KashflowDetails{}.SupplierTopLevelName)), 23, kStr},  // "supplier_top_level_name"
+		{nil, 314, uint16(unsafe.Offsetof(KashflowDetails{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{16, 22, 8, 19, 6, 17, 7, 18, 5, 9, 14, 4, 13, 0, 12, 10, 11, 1, 3, 15, 20, 21, 2}}
 
 func (m *KashflowDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKashflowDetails

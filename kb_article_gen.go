@@ -303,12 +303,13 @@ func growKBArticleView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKBArticleView = decTable{extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), grow: growKBArticleView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(KBArticleView{}.RecordCount)), kInt},
-	{"articles", &dectKBEntryList, uint32(unsafe.Offsetof(KBArticleView{}.Articles)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(KBArticleView{}.PageSize)), kInt},
-}, sorted: []uint16{1, 2, 3, 0}}
+var dectKBArticleView = decTable{names: "record_countarticlespage_nopage_size",
+	extra: unsafe.Offsetof(KBArticleView{}.Extra), size: unsafe.Sizeof(KBArticleView{}), grow: growKBArticleView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KBArticleView{}.RecordCount)), 12, kInt},            // "record_count"
+		{&dectKBEntryList, 12, uint16(unsafe.Offsetof(KBArticleView{}.Articles)), 8, kPage}, // "articles"
+		{nil, 20, uint16(unsafe.Offsetof(KBArticleView{}.PageNo)), 7, kInt},                 // "page_no"
+		{nil, 27, uint16(unsafe.Offsetof(KBArticleView{}.PageSize)), 9, kInt},               // "page_size"
+	}, sorted: []uint16{1, 2, 3, 0}}
 
 func (m *KBArticleView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKBArticleView
@@ -1008,89 +1009,102 @@ func growKBEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKBEntry = decTable{extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), grow: growKBEntry, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KBEntry{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(KBEntry{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(KBEntry{}.Description)), kStr},
-	{"view_count", nil, uint32(unsafe.Offsetof(KBEntry{}.ViewCount)), kInt},
-	{"useful_count", nil, uint32(unsafe.Offsetof(KBEntry{}.UsefulCount)), kInt},
-	{"notuseful_count", nil, uint32(unsafe.Offsetof(KBEntry{}.NotusefulCount)), kInt},
-	{"date_created", nil, uint32(unsafe.Offsetof(KBEntry{}.DateCreated)), kTime},
-	{"date_edited", nil, uint32(unsafe.Offsetof(KBEntry{}.DateEdited)), kTime},
-	{"tag_string", nil, uint32(unsafe.Offsetof(KBEntry{}.TagString)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(KBEntry{}.Inactive)), kBool},
-	{"type", nil, uint32(unsafe.Offsetof(KBEntry{}.Type)), kInt},
-	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.NextReviewDate)), kTime},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(KBEntry{}.Customfields)), kMany},
-	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitStartDate)), kTime},
-	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LimitEndDate)), kTime},
-	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorType)), kInt},
-	{"kb_tags", nil, uint32(unsafe.Offsetof(KBEntry{}.KbTags)), kStr},
-	{"confluence_url", nil, uint32(unsafe.Offsetof(KBEntry{}.ConfluenceURL)), kStr},
-	{"search_score", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchScore)), kF64},
-	{"resolution_list", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionList)), kStr},
-	{"link", nil, uint32(unsafe.Offsetof(KBEntry{}.Link)), kStr},
-	{"resolution", nil, uint32(unsafe.Offsetof(KBEntry{}.Resolution)), kStr},
-	{"creator_id", nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorID)), kInt},
-	{"creator_name", nil, uint32(unsafe.Offsetof(KBEntry{}.CreatorName)), kStr},
-	{"editor_id", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorID)), kInt},
-	{"editor_name", nil, uint32(unsafe.Offsetof(KBEntry{}.EditorName)), kStr},
-	{"xrefkbentry", nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefkbentry)), kInt},
-	{"xreftype", nil, uint32(unsafe.Offsetof(KBEntry{}.Xreftype)), kInt},
-	{"xrefdoc", nil, uint32(unsafe.Offsetof(KBEntry{}.Xrefdoc)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(KBEntry{}.TicketID)), kInt},
-	{"description_html", nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionHTML)), kStr},
-	{"description_markdown", nil, uint32(unsafe.Offsetof(KBEntry{}.DescriptionMarkdown)), kStr},
-	{"resolution_html", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionHTML)), kStr},
-	{"resolution_markdown", nil, uint32(unsafe.Offsetof(KBEntry{}.ResolutionMarkdown)), kStr},
-	{"internalmemoagent", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), kStr},
-	{"internalmemoagenthtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), kStr},
-	{"internalmemomarkdown", nil, uint32(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), kStr},
-	{"tags", &dectTag, uint32(unsafe.Offsetof(KBEntry{}.Tags)), kMany},
-	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(KBEntry{}.Faqlists)), kMany},
-	{"fields", nil, uint32(unsafe.Offsetof(KBEntry{}.Fields)), kLazyList},
-	{"teams", &dectSectionDetail, uint32(unsafe.Offsetof(KBEntry{}.Teams)), kMany},
-	{"your_vote", nil, uint32(unsafe.Offsetof(KBEntry{}.YourVote)), kInt},
-	{"showforall", nil, uint32(unsafe.Offsetof(KBEntry{}.Showforall)), kBool},
-	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(KBEntry{}.Attachments)), kMany},
-	{"_isimport", nil, uint32(unsafe.Offsetof(KBEntry{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtype)), kStr},
-	{"importfaqs", nil, uint32(unsafe.Offsetof(KBEntry{}.Importfaqs)), kStr},
-	{"last_review_date", nil, uint32(unsafe.Offsetof(KBEntry{}.LastReviewDate)), kTime},
-	{"reviewed_by", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewedBy)), kInt},
-	{"reviewer_name", nil, uint32(unsafe.Offsetof(KBEntry{}.ReviewerName)), kStr},
-	{"_reviewed", nil, uint32(unsafe.Offsetof(KBEntry{}.Reviewed)), kBool},
-	{"new_version_from_id", nil, uint32(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), kInt},
-	{"other_versions", &dectKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.OtherVersions)), kMany},
-	{"servicenow_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ServicenowID)), kStr},
-	{"import_attachments", &dectAttachment, uint32(unsafe.Offsetof(KBEntry{}.ImportAttachments)), kMany},
-	{"related_articles", &dectKBEntryList, uint32(unsafe.Offsetof(KBEntry{}.RelatedArticles)), kMany},
-	{"your_comment", nil, uint32(unsafe.Offsetof(KBEntry{}.YourComment)), kStr},
-	{"freshdesk_id", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskID)), kStr},
-	{"freshdesk_folder_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), kStr},
-	{"freshdesk_category_name", nil, uint32(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), kStr},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(KBEntry{}.Translations)), kMany},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(KBEntry{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(KBEntry{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(KBEntry{}.PdftemplateName)), kStr},
-	{"kbentryclientaccess", &dectKbEntryAreaAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), kMany},
-	{"kbentrytoplevelaccess", &dectKbEntryTopLevelAccess, uint32(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(KBEntry{}.Warning)), kStr},
-	{"devices", &dectDeviceList, uint32(unsafe.Offsetof(KBEntry{}.Devices)), kMany},
-	{"faq_write", nil, uint32(unsafe.Offsetof(KBEntry{}.FaqWrite)), kBool},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.NewExternalLink)), kOne},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), kInt},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(KBEntry{}.ExternalLinks)), kMany},
-	{"wordpress_tags", &dectWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressTags)), kRecMap},
-	{"wordpress_categories", &dectWordpressComObject, uint32(unsafe.Offsetof(KBEntry{}.WordpressCategories)), kRecMap},
-	{"importtags", nil, uint32(unsafe.Offsetof(KBEntry{}.Importtags)), kStr},
-	{"owners", &dectUnameList, uint32(unsafe.Offsetof(KBEntry{}.Owners)), kMany},
-	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), kTime},
-	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(KBEntry{}.Use)), kStr},
-}, sorted: []uint16{45, 44, 61, 50, 68, 43, 17, 22, 23, 12, 6, 7, 2, 30, 31, 69, 24, 25, 15, 73, 70, 38, 39, 59, 58, 57, 0, 54, 72, 46, 76, 9, 34, 35, 36, 16, 66, 67, 47, 14, 13, 20, 1, 71, 51, 11, 5, 52, 77, 63, 64, 65, 62, 55, 21, 32, 19, 33, 48, 49, 79, 78, 18, 53, 42, 8, 37, 40, 29, 60, 10, 80, 4, 3, 75, 74, 28, 26, 27, 56, 41}}
+var dectKBEntry = decTable{names: "idnamedescriptionview_countuseful_countnotuseful_countdate_createddate_editedtag" +
+	"_stringinactivetypenext_review_datecustomfieldslimit_start_datelimit_end_dateedi" +
+	"tor_typekb_tagsconfluence_urlsearch_scoreresolution_listlinkresolutioncreator_id" +
+	"creator_nameeditor_ideditor_namexrefkbentryxreftypexrefdocticket_iddescription_h" +
+	"tmldescription_markdownresolution_htmlresolution_markdowninternalmemoagentintern" +
+	"almemoagenthtmlinternalmemomarkdowntagsfaqlistsfieldsteamsyour_voteshowforallatt" +
+	"achments_isimport_importtypeimportfaqslast_review_datereviewed_byreviewer_name_r" +
+	"eviewednew_version_from_idother_versionsservicenow_idimport_attachmentsrelated_a" +
+	"rticlesyour_commentfreshdesk_idfreshdesk_folder_namefreshdesk_category_nametrans" +
+	"lations_print_generateprinthtmlpdf_attachment_idpdftemplate_idpdftemplate_namekb" +
+	"entryclientaccesskbentrytoplevelaccess_warningdevicesfaq_writenew_external_linki" +
+	"mport_details_idexternal_linkswordpress_tagswordpress_categoriesimporttagsowners" +
+	"search_index_sync_timestampsearch_index_sync_batchesuse",
+	extra: unsafe.Offsetof(KBEntry{}.Extra), size: unsafe.Sizeof(KBEntry{}), grow: growKBEntry, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KBEntry{}.ID)), 2, kInt},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KBEntry{}.Name)), 4, kStr},                                             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(KBEntry{}.Description)), 11, kStr},                                     // "description"
+		{nil, 17, uint16(unsafe.Offsetof(KBEntry{}.ViewCount)), 10, kInt},                                      // "view_count"
+		{nil, 27, uint16(unsafe.Offsetof(KBEntry{}.UsefulCount)), 12, kInt},                                    // "useful_count"
+		{nil, 39, uint16(unsafe.Offsetof(KBEntry{}.NotusefulCount)), 15, kInt},                                 // "notuseful_count"
+		{nil, 54, uint16(unsafe.Offsetof(KBEntry{}.DateCreated)), 12, kTime},                                   // "date_created"
+		{nil, 66, uint16(unsafe.Offsetof(KBEntry{}.DateEdited)), 11, kTime},                                    // "date_edited"
+		{nil, 77, uint16(unsafe.Offsetof(KBEntry{}.TagString)), 10, kStr},                                      // "tag_string"
+		{nil, 87, uint16(unsafe.Offsetof(KBEntry{}.Inactive)), 8, kBool},                                       // "inactive"
+		{nil, 95, uint16(unsafe.Offsetof(KBEntry{}.Type)), 4, kInt},                                            // "type"
+		{nil, 99, uint16(unsafe.Offsetof(KBEntry{}.NextReviewDate)), 16, kTime},                                // "next_review_date"
+		{&dectCustomField, 115, uint16(unsafe.Offsetof(KBEntry{}.Customfields)), 12, kMany},                    // "customfields"
+		{nil, 127, uint16(unsafe.Offsetof(KBEntry{}.LimitStartDate)), 16, kTime},                               // "limit_start_date"
+		{nil, 143, uint16(unsafe.Offsetof(KBEntry{}.LimitEndDate)), 14, kTime},                                 // "limit_end_date"
+		{nil, 157, uint16(unsafe.Offsetof(KBEntry{}.EditorType)), 11, kInt},                                    // "editor_type"
+		{nil, 168, uint16(unsafe.Offsetof(KBEntry{}.KbTags)), 7, kStr},                                         // "kb_tags"
+		{nil, 175, uint16(unsafe.Offsetof(KBEntry{}.ConfluenceURL)), 14, kStr},                                 // "confluence_url"
+		{nil, 189, uint16(unsafe.Offsetof(KBEntry{}.SearchScore)), 12, kF64},                                   // "search_score"
+		{nil, 201, uint16(unsafe.Offsetof(KBEntry{}.ResolutionList)), 15, kStr},                                // "resolution_list"
+		{nil, 216, uint16(unsafe.Offsetof(KBEntry{}.Link)), 4, kStr},                                           // "link"
+		{nil, 220, uint16(unsafe.Offsetof(KBEntry{}.Resolution)), 10, kStr},                                    // "resolution"
+		{nil, 230, uint16(unsafe.Offsetof(KBEntry{}.CreatorID)), 10, kInt},                                     // "creator_id"
+		{nil, 240, uint16(unsafe.Offsetof(KBEntry{}.CreatorName)), 12, kStr},                                   // "creator_name"
+		{nil, 252, uint16(unsafe.Offsetof(KBEntry{}.EditorID)), 9, kInt},                                       // "editor_id"
+		{nil, 261, uint16(unsafe.Offsetof(KBEntry{}.EditorName)), 11, kStr},                                    // "editor_name"
+		{nil, 272, uint16(unsafe.Offsetof(KBEntry{}.Xrefkbentry)), 11, kInt},                                   // "xrefkbentry"
+		{nil, 283, uint16(unsafe.Offsetof(KBEntry{}.Xreftype)), 8, kInt},                                       // "xreftype"
+		{nil, 291, uint16(unsafe.Offsetof(KBEntry{}.Xrefdoc)), 7, kInt},                                        // "xrefdoc"
+		{nil, 298, uint16(unsafe.Offsetof(KBEntry{}.TicketID)), 9, kInt},                                       // "ticket_id"
+		{nil, 307, uint16(unsafe.Offsetof(KBEntry{}.DescriptionHTML)), 16, kStr},                               // "description_html"
+		{nil, 323, uint16(unsafe.Offsetof(KBEntry{}.DescriptionMarkdown)), 20, kStr},                           // "description_markdown"
+		{nil, 343, uint16(unsafe.Offsetof(KBEntry{}.ResolutionHTML)), 15, kStr},                                // "resolution_html"
+		{nil, 358, uint16(unsafe.Offsetof(KBEntry{}.ResolutionMarkdown)), 19, kStr},                            // "resolution_markdown"
+		{nil, 377, uint16(unsafe.Offsetof(KBEntry{}.Internalmemoagent)), 17, kStr},                             // "internalmemoagent"
+		{nil, 394, uint16(unsafe.Offsetof(KBEntry{}.Internalmemoagenthtml)), 21, kStr},                         // "internalmemoagenthtml"
+		{nil, 415, uint16(unsafe.Offsetof(KBEntry{}.Internalmemomarkdown)), 20, kStr},                          // "internalmemomarkdown"
+		{&dectTag, 435, uint16(unsafe.Offsetof(KBEntry{}.Tags)), 4, kMany},                                     // "tags"
+		{&dectFAQListHead, 439, uint16(unsafe.Offsetof(KBEntry{}.Faqlists)), 8, kMany},                         // "faqlists"
+		{nil, 447, uint16(unsafe.Offsetof(KBEntry{}.Fields)), 6, kLazyList},                                    // "fields"
+		{&dectSectionDetail, 453, uint16(unsafe.Offsetof(KBEntry{}.Teams)), 5, kMany},                          // "teams"
+		{nil, 458, uint16(unsafe.Offsetof(KBEntry{}.YourVote)), 9, kInt},                                       // "your_vote"
+		{nil, 467, uint16(unsafe.Offsetof(KBEntry{}.Showforall)), 10, kBool},                                   // "showforall"
+		{&dectAttachmentList, 477, uint16(unsafe.Offsetof(KBEntry{}.Attachments)), 11, kMany},                  // "attachments"
+		{nil, 488, uint16(unsafe.Offsetof(KBEntry{}.Isimport)), 9, kBool},                                      // "_isimport"
+		{nil, 497, uint16(unsafe.Offsetof(KBEntry{}.Importtype)), 11, kStr},                                    // "_importtype"
+		{nil, 508, uint16(unsafe.Offsetof(KBEntry{}.Importfaqs)), 10, kStr},                                    // "importfaqs"
+		{nil, 518, uint16(unsafe.Offsetof(KBEntry{}.LastReviewDate)), 16, kTime},                               // "last_review_date"
+		{nil, 534, uint16(unsafe.Offsetof(KBEntry{}.ReviewedBy)), 11, kInt},                                    // "reviewed_by"
+		{nil, 545, uint16(unsafe.Offsetof(KBEntry{}.ReviewerName)), 13, kStr},                                  // "reviewer_name"
+		{nil, 558, uint16(unsafe.Offsetof(KBEntry{}.Reviewed)), 9, kBool},                                      // "_reviewed"
+		{nil, 567, uint16(unsafe.Offsetof(KBEntry{}.NewVersionFromID)), 19, kInt},                              // "new_version_from_id"
+		{&dectKBEntryList, 586, uint16(unsafe.Offsetof(KBEntry{}.OtherVersions)), 14, kMany},                   // "other_versions"
+		{nil, 600, uint16(unsafe.Offsetof(KBEntry{}.ServicenowID)), 13, kStr},                                  // "servicenow_id"
+		{&dectAttachment, 613, uint16(unsafe.Offsetof(KBEntry{}.ImportAttachments)), 18, kMany},                // "import_attachments"
+		{&dectKBEntryList, 631, uint16(unsafe.Offsetof(KBEntry{}.RelatedArticles)), 16, kMany},                 // "related_articles"
+		{nil, 647, uint16(unsafe.Offsetof(KBEntry{}.YourComment)), 12, kStr},                                   // "your_comment"
+		{nil, 659, uint16(unsafe.Offsetof(KBEntry{}.FreshdeskID)), 12, kStr},                                   // "freshdesk_id"
+		{nil, 671, uint16(unsafe.Offsetof(KBEntry{}.FreshdeskFolderName)), 21, kStr},                           // "freshdesk_folder_name"
+		{nil, 692, uint16(unsafe.Offsetof(KBEntry{}.FreshdeskCategoryName)), 23, kStr},                         // "freshdesk_category_name"
+		{&dectLanguagePackTranslationsCustom, 715, uint16(unsafe.Offsetof(KBEntry{}.Translations)), 12, kMany}, // "translations"
+		{nil, 727, uint16(unsafe.Offsetof(KBEntry{}.PrintGenerate)), 15, kBool},                                // "_print_generate"
+		{nil, 742, uint16(unsafe.Offsetof(KBEntry{}.Printhtml)), 9, kStr},                                      // "printhtml"
+		{nil, 751, uint16(unsafe.Offsetof(KBEntry{}.PDFAttachmentID)), 17, kInt},                               // "pdf_attachment_id"
+		{nil, 768, uint16(unsafe.Offsetof(KBEntry{}.PdftemplateID)), 14, kInt},                                 // "pdftemplate_id"
+		{nil, 782, uint16(unsafe.Offsetof(KBEntry{}.PdftemplateName)), 16, kStr},                               // "pdftemplate_name"
+		{&dectKbEntryAreaAccess, 798, uint16(unsafe.Offsetof(KBEntry{}.Kbentryclientaccess)), 19, kMany},       // "kbentryclientaccess"
+		{&dectKbEntryTopLevelAccess, 817, uint16(unsafe.Offsetof(KBEntry{}.Kbentrytoplevelaccess)), 21, kMany}, // "kbentrytoplevelaccess"
+		{nil, 838, uint16(unsafe.Offsetof(KBEntry{}.Warning)), 8, kStr},                                        // "_warning"
+		{&dectDeviceList, 846, uint16(unsafe.Offsetof(KBEntry{}.Devices)), 7, kMany},                           // "devices"
+		{nil, 853, uint16(unsafe.Offsetof(KBEntry{}.FaqWrite)), 9, kBool},                                      // "faq_write"
+		{&dectExternalLinkList, 862, uint16(unsafe.Offsetof(KBEntry{}.NewExternalLink)), 17, kOne},             // "new_external_link"
+		{nil, 879, uint16(unsafe.Offsetof(KBEntry{}.ImportDetailsID)), 17, kInt},                               // "import_details_id"
+		{&dectExternalLinkList, 896, uint16(unsafe.Offsetof(KBEntry{}.ExternalLinks)), 14, kMany},              // "external_links"
+		{&dectWordpressComObject, 910, uint16(unsafe.Offsetof(KBEntry{}.WordpressTags)), 14, kRecMap},          // "wordpress_tags"
+		{&dectWordpressComObject, 924, uint16(unsafe.Offsetof(KBEntry{}.WordpressCategories)), 20, kRecMap},    // "wordpress_categories"
+		{nil, 944, uint16(unsafe.Offsetof(KBEntry{}.Importtags)), 10, kStr},                                    // "importtags"
+		{&dectUnameList, 954, uint16(unsafe.Offsetof(KBEntry{}.Owners)), 6, kMany},                             // "owners"
+		{nil, 960, uint16(unsafe.Offsetof(KBEntry{}.SearchIndexSyncTimestamp)), 27, kTime},                     // "search_index_sync_timestamp"
+		{nil, 987, uint16(unsafe.Offsetof(KBEntry{}.SearchIndexSyncBatches)), 25, kInt},                        // "search_index_sync_batches"
+		{nil, 1012, uint16(unsafe.Offsetof(KBEntry{}.Use)), 3, kStr},                                           // "use"
+	}, sorted: []uint16{45, 44, 61, 50, 68, 43, 17, 22, 23, 12, 6, 7, 2, 30, 31, 69, 24, 25, 15, 73, 70, 38, 39, 59, 58, 57, 0, 54, 72, 46, 76, 9, 34, 35, 36, 16, 66, 67, 47, 14, 13, 20, 1, 71, 51, 11, 5, 52, 77, 63, 64, 65, 62, 55, 21, 32, 19, 33, 48, 49, 79, 78, 18, 53, 42, 8, 37, 40, 29, 60, 10, 80, 4, 3, 75, 74, 28, 26, 27, 56, 41}}
 
 func (m *KBEntry) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectKBEntry }
 
@@ -1412,30 +1426,33 @@ func growKBEntryList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKBEntryList = decTable{extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), grow: growKBEntryList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KBEntryList{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(KBEntryList{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(KBEntryList{}.Description)), kStr},
-	{"view_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.ViewCount)), kInt},
-	{"useful_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.UsefulCount)), kInt},
-	{"notuseful_count", nil, uint32(unsafe.Offsetof(KBEntryList{}.NotusefulCount)), kInt},
-	{"date_created", nil, uint32(unsafe.Offsetof(KBEntryList{}.DateCreated)), kTime},
-	{"date_edited", nil, uint32(unsafe.Offsetof(KBEntryList{}.DateEdited)), kTime},
-	{"tag_string", nil, uint32(unsafe.Offsetof(KBEntryList{}.TagString)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(KBEntryList{}.Inactive)), kBool},
-	{"type", nil, uint32(unsafe.Offsetof(KBEntryList{}.Type)), kInt},
-	{"next_review_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), kTime},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(KBEntryList{}.Customfields)), kMany},
-	{"limit_start_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), kTime},
-	{"limit_end_date", nil, uint32(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), kTime},
-	{"editor_type", nil, uint32(unsafe.Offsetof(KBEntryList{}.EditorType)), kInt},
-	{"kb_tags", nil, uint32(unsafe.Offsetof(KBEntryList{}.KbTags)), kStr},
-	{"confluence_url", nil, uint32(unsafe.Offsetof(KBEntryList{}.ConfluenceURL)), kStr},
-	{"search_score", nil, uint32(unsafe.Offsetof(KBEntryList{}.SearchScore)), kF64},
-	{"resolution_list", nil, uint32(unsafe.Offsetof(KBEntryList{}.ResolutionList)), kStr},
-	{"link", nil, uint32(unsafe.Offsetof(KBEntryList{}.Link)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(KBEntryList{}.Use)), kStr},
-}, sorted: []uint16{17, 12, 6, 7, 2, 15, 0, 9, 16, 14, 13, 20, 1, 11, 5, 19, 18, 8, 10, 21, 4, 3}}
+var dectKBEntryList = decTable{names: "idnamedescriptionview_countuseful_countnotuseful_countdate_createddate_editedtag" +
+	"_stringinactivetypenext_review_datecustomfieldslimit_start_datelimit_end_dateedi" +
+	"tor_typekb_tagsconfluence_urlsearch_scoreresolution_listlinkuse",
+	extra: unsafe.Offsetof(KBEntryList{}.Extra), size: unsafe.Sizeof(KBEntryList{}), grow: growKBEntryList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KBEntryList{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KBEntryList{}.Name)), 4, kStr},                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(KBEntryList{}.Description)), 11, kStr},                  // "description"
+		{nil, 17, uint16(unsafe.Offsetof(KBEntryList{}.ViewCount)), 10, kInt},                   // "view_count"
+		{nil, 27, uint16(unsafe.Offsetof(KBEntryList{}.UsefulCount)), 12, kInt},                 // "useful_count"
+		{nil, 39, uint16(unsafe.Offsetof(KBEntryList{}.NotusefulCount)), 15, kInt},              // "notuseful_count"
+		{nil, 54, uint16(unsafe.Offsetof(KBEntryList{}.DateCreated)), 12, kTime},                // "date_created"
+		{nil, 66, uint16(unsafe.Offsetof(KBEntryList{}.DateEdited)), 11, kTime},                 // "date_edited"
+		{nil, 77, uint16(unsafe.Offsetof(KBEntryList{}.TagString)), 10, kStr},                   // "tag_string"
+		{nil, 87, uint16(unsafe.Offsetof(KBEntryList{}.Inactive)), 8, kBool},                    // "inactive"
+		{nil, 95, uint16(unsafe.Offsetof(KBEntryList{}.Type)), 4, kInt},                         // "type"
+		{nil, 99, uint16(unsafe.Offsetof(KBEntryList{}.NextReviewDate)), 16, kTime},             // "next_review_date"
+		{&dectCustomField, 115, uint16(unsafe.Offsetof(KBEntryList{}.Customfields)), 12, kMany}, // "customfields"
+		{nil, 127, uint16(unsafe.Offsetof(KBEntryList{}.LimitStartDate)), 16, kTime},            // "limit_start_date"
+		{nil, 143, uint16(unsafe.Offsetof(KBEntryList{}.LimitEndDate)), 14, kTime},              // "limit_end_date"
+		{nil, 157, uint16(unsafe.Offsetof(KBEntryList{}.EditorType)), 11, kInt},                 // "editor_type"
+		{nil, 168, uint16(unsafe.Offsetof(KBEntryList{}.KbTags)), 7, kStr},                      // "kb_tags"
+		{nil, 175, uint16(unsafe.Offsetof(KBEntryList{}.ConfluenceURL)), 14, kStr},              // "confluence_url"
+		{nil, 189, uint16(unsafe.Offsetof(KBEntryList{}.SearchScore)), 12, kF64},                // "search_score"
+		{nil, 201, uint16(unsafe.Offsetof(KBEntryList{}.ResolutionList)), 15, kStr},             // "resolution_list"
+		{nil, 216, uint16(unsafe.Offsetof(KBEntryList{}.Link)), 4, kStr},                        // "link"
+		{nil, 220, uint16(unsafe.Offsetof(KBEntryList{}.Use)), 3, kStr},                         // "use"
+	}, sorted: []uint16{17, 12, 6, 7, 2, 15, 0, 9, 16, 14, 13, 20, 1, 11, 5, 19, 18, 8, 10, 21, 4, 3}}
 
 func (m *KBEntryList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKBEntryList
@@ -1538,13 +1555,14 @@ func growKbEntryAreaAccess(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKbEntryAreaAccess = decTable{extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), grow: growKbEntryAreaAccess, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), kStr},
-	{"kb_id", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.KbID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 2, 0, 3}}
+var dectKbEntryAreaAccess = decTable{names: "idclient_idclient_namekb_id_warning",
+	extra: unsafe.Offsetof(KbEntryAreaAccess{}.Extra), size: unsafe.Sizeof(KbEntryAreaAccess{}), grow: growKbEntryAreaAccess, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KbEntryAreaAccess{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KbEntryAreaAccess{}.ClientID)), 9, kInt},     // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(KbEntryAreaAccess{}.ClientName)), 11, kStr}, // "client_name"
+		{nil, 22, uint16(unsafe.Offsetof(KbEntryAreaAccess{}.KbID)), 5, kInt},        // "kb_id"
+		{nil, 27, uint16(unsafe.Offsetof(KbEntryAreaAccess{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 1, 2, 0, 3}}
 
 func (m *KbEntryAreaAccess) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKbEntryAreaAccess
@@ -1630,13 +1648,14 @@ func growKbEntryTopLevelAccess(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectKbEntryTopLevelAccess = decTable{extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), grow: growKbEntryTopLevelAccess, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), kInt},
-	{"toplevel_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), kInt},
-	{"toplevel_name", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), kStr},
-	{"kb_id", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.KbID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 3, 1, 2}}
+var dectKbEntryTopLevelAccess = decTable{names: "idtoplevel_idtoplevel_namekb_id_warning",
+	extra: unsafe.Offsetof(KbEntryTopLevelAccess{}.Extra), size: unsafe.Sizeof(KbEntryTopLevelAccess{}), grow: growKbEntryTopLevelAccess, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(KbEntryTopLevelAccess{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelID)), 11, kInt},    // "toplevel_id"
+		{nil, 13, uint16(unsafe.Offsetof(KbEntryTopLevelAccess{}.ToplevelName)), 13, kStr}, // "toplevel_name"
+		{nil, 26, uint16(unsafe.Offsetof(KbEntryTopLevelAccess{}.KbID)), 5, kInt},          // "kb_id"
+		{nil, 31, uint16(unsafe.Offsetof(KbEntryTopLevelAccess{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{4, 0, 3, 1, 2}}
 
 func (m *KbEntryTopLevelAccess) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectKbEntryTopLevelAccess
@@ -1712,12 +1731,13 @@ func growWordpressComLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWordpressComLinks = decTable{extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), grow: growWordpressComLinks, fields: []decField{
-	{"counts", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Counts)), kStr},
-	{"self", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Self)), kStr},
-	{"help", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Help)), kStr},
-	{"site", nil, uint32(unsafe.Offsetof(WordpressComLinks{}.Site)), kStr},
-}, sorted: []uint16{0, 2, 1, 3}}
+var dectWordpressComLinks = decTable{names: "countsselfhelpsite",
+	extra: unsafe.Offsetof(WordpressComLinks{}.Extra), size: unsafe.Sizeof(WordpressComLinks{}), grow: growWordpressComLinks, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WordpressComLinks{}.Counts)), 6, kStr}, // "counts"
+		{nil, 6, uint16(unsafe.Offsetof(WordpressComLinks{}.Self)), 4, kStr},   // "self"
+		{nil, 10, uint16(unsafe.Offsetof(WordpressComLinks{}.Help)), 4, kStr},  // "help"
+		{nil, 14, uint16(unsafe.Offsetof(WordpressComLinks{}.Site)), 4, kStr},  // "site"
+	}, sorted: []uint16{0, 2, 1, 3}}
 
 func (m *WordpressComLinks) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWordpressComLinks
@@ -1781,11 +1801,12 @@ func growWordpressComMeta(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWordpressComMeta = decTable{extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), grow: growWordpressComMeta, fields: []decField{
-	{"links", &dectWordpressComLinks, uint32(unsafe.Offsetof(WordpressComMeta{}.Links)), kOne},
-	{"next_page", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.NextPage)), kStr},
-	{"wpcom", nil, uint32(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), kBool},
-}, sorted: []uint16{0, 1, 2}}
+var dectWordpressComMeta = decTable{names: "linksnext_pagewpcom",
+	extra: unsafe.Offsetof(WordpressComMeta{}.Extra), size: unsafe.Sizeof(WordpressComMeta{}), grow: growWordpressComMeta, fields: []decField{
+		{&dectWordpressComLinks, 0, uint16(unsafe.Offsetof(WordpressComMeta{}.Links)), 5, kOne}, // "links"
+		{nil, 5, uint16(unsafe.Offsetof(WordpressComMeta{}.NextPage)), 9, kStr},                 // "next_page"
+		{nil, 14, uint16(unsafe.Offsetof(WordpressComMeta{}.Wpcom)), 5, kBool},                  // "wpcom"
+	}, sorted: []uint16{0, 1, 2}}
 
 func (m *WordpressComMeta) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWordpressComMeta
@@ -1904,15 +1925,16 @@ func mapEachWordpressComObject(m unsafe.Pointer, f func(string, unsafe.Pointer))
 	}
 }
 
-var dectWordpressComObject = decTable{extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), grow: growWordpressComObject, mapNew: mapNewWordpressComObject, mapSet: mapSetWordpressComObject, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WordpressComObject{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Name)), kStr},
-	{"slug", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Slug)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Description)), kStr},
-	{"post_count", nil, uint32(unsafe.Offsetof(WordpressComObject{}.PostCount)), kInt},
-	{"parent", nil, uint32(unsafe.Offsetof(WordpressComObject{}.Parent)), kInt},
-	{"meta", &dectWordpressComMeta, uint32(unsafe.Offsetof(WordpressComObject{}.Meta)), kOne},
-}, sorted: []uint16{3, 0, 6, 1, 5, 4, 2}}
+var dectWordpressComObject = decTable{names: "idnameslugdescriptionpost_countparentmeta",
+	extra: unsafe.Offsetof(WordpressComObject{}.Extra), size: unsafe.Sizeof(WordpressComObject{}), grow: growWordpressComObject, mapNew: mapNewWordpressComObject, mapSet: mapSetWordpressComObject, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WordpressComObject{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WordpressComObject{}.Name)), 4, kStr},                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(WordpressComObject{}.Slug)), 4, kStr},                    // "slug"
+		{nil, 10, uint16(unsafe.Offsetof(WordpressComObject{}.Description)), 11, kStr},           // "description"
+		{nil, 21, uint16(unsafe.Offsetof(WordpressComObject{}.PostCount)), 10, kInt},             // "post_count"
+		{nil, 31, uint16(unsafe.Offsetof(WordpressComObject{}.Parent)), 6, kInt},                 // "parent"
+		{&dectWordpressComMeta, 37, uint16(unsafe.Offsetof(WordpressComObject{}.Meta)), 4, kOne}, // "meta"
+	}, sorted: []uint16{3, 0, 6, 1, 5, 4, 2}}
 
 func (m *WordpressComObject) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWordpressComObject

@@ -301,27 +301,30 @@ func growLanguagePack(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLanguagePack = decTable{extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), grow: growLanguagePack, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LanguagePack{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(LanguagePack{}.Name)), kStr},
-	{"short_name", nil, uint32(unsafe.Offsetof(LanguagePack{}.ShortName)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(LanguagePack{}.Active)), kBool},
-	{"flag", nil, uint32(unsafe.Offsetof(LanguagePack{}.Flag)), kStr},
-	{"is_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsCustom)), kBool},
-	{"synctonhd", nil, uint32(unsafe.Offsetof(LanguagePack{}.Synctonhd)), kBool},
-	{"linked_id", nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedID)), kInt},
-	{"linked_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.LinkedCode)), kStr},
-	{"azure_code", nil, uint32(unsafe.Offsetof(LanguagePack{}.AzureCode)), kStr},
-	{"is_right_to_left", nil, uint32(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), kBool},
-	{"notes", nil, uint32(unsafe.Offsetof(LanguagePack{}.Notes)), kStr},
-	{"translations", &dectKeyPair2, uint32(unsafe.Offsetof(LanguagePack{}.Translations)), kMany},
-	{"translation_details", &dectLanguagePackTranslations, uint32(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), kMany},
-	{"translations_are_custom", nil, uint32(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), kBool},
-	{"dont_remove_translations", nil, uint32(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), kBool},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(LanguagePack{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePack{}.Warning)), kStr},
-}, sorted: []uint16{18, 16, 17, 3, 9, 15, 4, 0, 5, 10, 8, 7, 1, 11, 2, 6, 13, 12, 14}}
+var dectLanguagePack = decTable{names: "idnameshort_nameactiveflagis_customsynctonhdlinked_idlinked_codeazure_codeis_rig" +
+	"ht_to_leftnotestranslationstranslation_detailstranslations_are_customdont_remove" +
+	"_translationsaccess_controlaccess_control_level_warning",
+	extra: unsafe.Offsetof(LanguagePack{}.Extra), size: unsafe.Sizeof(LanguagePack{}), grow: growLanguagePack, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LanguagePack{}.ID)), 2, kInt},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LanguagePack{}.Name)), 4, kStr},                                             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(LanguagePack{}.ShortName)), 10, kStr},                                       // "short_name"
+		{nil, 16, uint16(unsafe.Offsetof(LanguagePack{}.Active)), 6, kBool},                                         // "active"
+		{nil, 22, uint16(unsafe.Offsetof(LanguagePack{}.Flag)), 4, kStr},                                            // "flag"
+		{nil, 26, uint16(unsafe.Offsetof(LanguagePack{}.IsCustom)), 9, kBool},                                       // "is_custom"
+		{nil, 35, uint16(unsafe.Offsetof(LanguagePack{}.Synctonhd)), 9, kBool},                                      // "synctonhd"
+		{nil, 44, uint16(unsafe.Offsetof(LanguagePack{}.LinkedID)), 9, kInt},                                        // "linked_id"
+		{nil, 53, uint16(unsafe.Offsetof(LanguagePack{}.LinkedCode)), 11, kStr},                                     // "linked_code"
+		{nil, 64, uint16(unsafe.Offsetof(LanguagePack{}.AzureCode)), 10, kStr},                                      // "azure_code"
+		{nil, 74, uint16(unsafe.Offsetof(LanguagePack{}.IsRightToLeft)), 16, kBool},                                 // "is_right_to_left"
+		{nil, 90, uint16(unsafe.Offsetof(LanguagePack{}.Notes)), 5, kStr},                                           // "notes"
+		{&dectKeyPair2, 95, uint16(unsafe.Offsetof(LanguagePack{}.Translations)), 12, kMany},                        // "translations"
+		{&dectLanguagePackTranslations, 107, uint16(unsafe.Offsetof(LanguagePack{}.TranslationDetails)), 19, kMany}, // "translation_details"
+		{nil, 126, uint16(unsafe.Offsetof(LanguagePack{}.TranslationsAreCustom)), 23, kBool},                        // "translations_are_custom"
+		{nil, 149, uint16(unsafe.Offsetof(LanguagePack{}.DontRemoveTranslations)), 24, kBool},                       // "dont_remove_translations"
+		{&dectAccessControl, 173, uint16(unsafe.Offsetof(LanguagePack{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 187, uint16(unsafe.Offsetof(LanguagePack{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+		{nil, 207, uint16(unsafe.Offsetof(LanguagePack{}.Warning)), 8, kStr},                                        // "_warning"
+	}, sorted: []uint16{18, 16, 17, 3, 9, 15, 4, 0, 5, 10, 8, 7, 1, 11, 2, 6, 13, 12, 14}}
 
 func (m *LanguagePack) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLanguagePack
@@ -493,20 +496,22 @@ func growLanguagePackTranslations(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLanguagePackTranslations = decTable{extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), grow: growLanguagePackTranslations, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.ID)), kInt},
-	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), kInt},
-	{"sysid", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), kInt},
-	{"systype", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Systype)), kInt},
-	{"display_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DisplayID)), kStr},
-	{"translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Translation)), kStr},
-	{"incomplete", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Incomplete)), kBool},
-	{"iscustomised", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Iscustomised)), kBool},
-	{"description", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Description)), kStr},
-	{"default_string", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.DefaultString)), kStr},
-	{"context", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Context)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), kStr},
-}, sorted: []uint16{11, 10, 9, 8, 4, 0, 6, 7, 1, 2, 3, 5}}
+var dectLanguagePackTranslations = decTable{names: "idlanguage_idsysidsystypedisplay_idtranslationincompleteiscustomiseddescriptiond" +
+	"efault_stringcontext_warning",
+	extra: unsafe.Offsetof(LanguagePackTranslations{}.Extra), size: unsafe.Sizeof(LanguagePackTranslations{}), grow: growLanguagePackTranslations, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LanguagePackTranslations{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LanguagePackTranslations{}.LanguageID)), 11, kInt},     // "language_id"
+		{nil, 13, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Sysid)), 5, kInt},          // "sysid"
+		{nil, 18, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Systype)), 7, kInt},        // "systype"
+		{nil, 25, uint16(unsafe.Offsetof(LanguagePackTranslations{}.DisplayID)), 10, kStr},     // "display_id"
+		{nil, 35, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Translation)), 11, kStr},   // "translation"
+		{nil, 46, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Incomplete)), 10, kBool},   // "incomplete"
+		{nil, 56, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Iscustomised)), 12, kBool}, // "iscustomised"
+		{nil, 68, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Description)), 11, kStr},   // "description"
+		{nil, 79, uint16(unsafe.Offsetof(LanguagePackTranslations{}.DefaultString)), 14, kStr}, // "default_string"
+		{nil, 93, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Context)), 7, kStr},        // "context"
+		{nil, 100, uint16(unsafe.Offsetof(LanguagePackTranslations{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{11, 10, 9, 8, 4, 0, 6, 7, 1, 2, 3, 5}}
 
 func (m *LanguagePackTranslations) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLanguagePackTranslations

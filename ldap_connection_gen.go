@@ -578,61 +578,71 @@ func growLDAPConnection(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLDAPConnection = decTable{extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), grow: growLDAPConnection, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Name)), kStr},
-	{"connection_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionType)), kStr},
-	{"hostname", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Hostname)), kStr},
-	{"domainname", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Domainname)), kStr},
-	{"authentication_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AuthenticationType)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Username)), kStr},
-	{"integrator_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IntegratorPassword)), kStr},
-	{"basedn", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Basedn)), kStr},
-	{"synccontacts", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Synccontacts)), kBool},
-	{"external", nil, uint32(unsafe.Offsetof(LDAPConnection{}.External)), kBool},
-	{"phppassword", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Phppassword)), kStr},
-	{"pagesize", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Pagesize)), kInt},
-	{"port", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Port)), kStr},
-	{"use_ssl", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UseSsl)), kBool},
-	{"mappings_user", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), kMany},
-	{"mappings_agent", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), kMany},
-	{"ldap_strings", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), kMany},
-	{"useadauthentication", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), kInt},
-	{"_is_test", nil, uint32(unsafe.Offsetof(LDAPConnection{}.IsTest)), kBool},
-	{"_connection_success", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), kBool},
-	{"_connection_message", nil, uint32(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), kStr},
-	{"_get_mappings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetMappings)), kBool},
-	{"_containers", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.Containers)), kMany},
-	{"_containerfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), kStr},
-	{"_get_users", nil, uint32(unsafe.Offsetof(LDAPConnection{}.GetUsers)), kBool},
-	{"_userfilter", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Userfilter)), kStr},
-	{"_new_only", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewOnly)), kBool},
-	{"cab_ldap_strings", &dectLDAPString, uint32(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), kMany},
-	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_importtype", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), kInt},
-	{"halointegrator_batch", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), kInt},
-	{"halointegrator_ipaddress", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), kStr},
-	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), kMany},
-	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), kStr},
-	{"user_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), kStr},
-	{"agent_matching_fields", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), kStr},
-	{"user_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), kMany},
-	{"agent_matching_list", &dectKeyPair2, uint32(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), kMany},
-	{"new_password", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewPassword)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewMethod)), kBool},
-	{"allow_access", nil, uint32(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), kBool},
-	{"syncedstrings", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Syncedstrings)), kInts},
-	{"_warning", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Warning)), kStr},
-	{"uactguidmappingfield", nil, uint32(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), kStr},
-	{"new_user_template", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), kInt},
-	{"new_user_type", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserType)), kInt},
-	{"mappings_new_user", &dectLDAPName, uint32(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), kMany},
-	{"new_user_template_name", nil, uint32(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), kStr},
-}, sorted: []uint16{23, 22, 26, 25, 24, 27, 21, 29, 28, 47, 40, 42, 45, 7, 10, 30, 4, 6, 12, 0, 38, 37, 35, 34, 36, 33, 32, 31, 5, 2, 9, 1, 19, 18, 51, 17, 3, 44, 43, 49, 52, 50, 14, 13, 15, 11, 46, 48, 16, 20, 39, 41, 8}}
+var dectLDAPConnection = decTable{names: "guidintentidnameconnection_typehostnamedomainnameauthentication_typeusernameinte" +
+	"grator_passwordbasednsynccontactsexternalphppasswordpagesizeportuse_sslmappings_" +
+	"usermappings_agentldap_stringsuseadauthentication_is_test_connection_success_con" +
+	"nection_message_get_mappings_containers_containerfilter_get_users_userfilter_new" +
+	"_onlycab_ldap_stringshalointegratorenabledhalointegrator_lastsynchalointegrator_" +
+	"lasterrorhalointegrator_importtypehalointegrator_batchhalointegrator_ipaddressha" +
+	"lointegrator_allowedclientidslisthalointegrator_allowedclientidsuser_matching_fi" +
+	"eldsagent_matching_fieldsuser_matching_listagent_matching_listnew_passwordnew_me" +
+	"thodallow_accesssyncedstrings_warninguactguidmappingfieldnew_user_templatenew_us" +
+	"er_typemappings_new_usernew_user_template_name",
+	extra: unsafe.Offsetof(LDAPConnection{}.Extra), size: unsafe.Sizeof(LDAPConnection{}), grow: growLDAPConnection, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LDAPConnection{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(LDAPConnection{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(LDAPConnection{}.ID)), 2, kInt},                                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(LDAPConnection{}.Name)), 4, kStr},                                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(LDAPConnection{}.ConnectionType)), 15, kStr},                                 // "connection_type"
+		{nil, 31, uint16(unsafe.Offsetof(LDAPConnection{}.Hostname)), 8, kStr},                                        // "hostname"
+		{nil, 39, uint16(unsafe.Offsetof(LDAPConnection{}.Domainname)), 10, kStr},                                     // "domainname"
+		{nil, 49, uint16(unsafe.Offsetof(LDAPConnection{}.AuthenticationType)), 19, kStr},                             // "authentication_type"
+		{nil, 68, uint16(unsafe.Offsetof(LDAPConnection{}.Username)), 8, kStr},                                        // "username"
+		{nil, 76, uint16(unsafe.Offsetof(LDAPConnection{}.IntegratorPassword)), 19, kStr},                             // "integrator_password"
+		{nil, 95, uint16(unsafe.Offsetof(LDAPConnection{}.Basedn)), 6, kStr},                                          // "basedn"
+		{nil, 101, uint16(unsafe.Offsetof(LDAPConnection{}.Synccontacts)), 12, kBool},                                 // "synccontacts"
+		{nil, 113, uint16(unsafe.Offsetof(LDAPConnection{}.External)), 8, kBool},                                      // "external"
+		{nil, 121, uint16(unsafe.Offsetof(LDAPConnection{}.Phppassword)), 11, kStr},                                   // "phppassword"
+		{nil, 132, uint16(unsafe.Offsetof(LDAPConnection{}.Pagesize)), 8, kInt},                                       // "pagesize"
+		{nil, 140, uint16(unsafe.Offsetof(LDAPConnection{}.Port)), 4, kStr},                                           // "port"
+		{nil, 144, uint16(unsafe.Offsetof(LDAPConnection{}.UseSsl)), 7, kBool},                                        // "use_ssl"
+		{&dectLDAPName, 151, uint16(unsafe.Offsetof(LDAPConnection{}.MappingsUser)), 13, kMany},                       // "mappings_user"
+		{&dectLDAPName, 164, uint16(unsafe.Offsetof(LDAPConnection{}.MappingsAgent)), 14, kMany},                      // "mappings_agent"
+		{&dectLDAPString, 178, uint16(unsafe.Offsetof(LDAPConnection{}.LdapStrings)), 12, kMany},                      // "ldap_strings"
+		{nil, 190, uint16(unsafe.Offsetof(LDAPConnection{}.Useadauthentication)), 19, kInt},                           // "useadauthentication"
+		{nil, 209, uint16(unsafe.Offsetof(LDAPConnection{}.IsTest)), 8, kBool},                                        // "_is_test"
+		{nil, 217, uint16(unsafe.Offsetof(LDAPConnection{}.ConnectionSuccess)), 19, kBool},                            // "_connection_success"
+		{nil, 236, uint16(unsafe.Offsetof(LDAPConnection{}.ConnectionMessage)), 19, kStr},                             // "_connection_message"
+		{nil, 255, uint16(unsafe.Offsetof(LDAPConnection{}.GetMappings)), 13, kBool},                                  // "_get_mappings"
+		{&dectLDAPString, 268, uint16(unsafe.Offsetof(LDAPConnection{}.Containers)), 11, kMany},                       // "_containers"
+		{nil, 279, uint16(unsafe.Offsetof(LDAPConnection{}.Containerfilter)), 16, kStr},                               // "_containerfilter"
+		{nil, 295, uint16(unsafe.Offsetof(LDAPConnection{}.GetUsers)), 10, kBool},                                     // "_get_users"
+		{nil, 305, uint16(unsafe.Offsetof(LDAPConnection{}.Userfilter)), 11, kStr},                                    // "_userfilter"
+		{nil, 316, uint16(unsafe.Offsetof(LDAPConnection{}.NewOnly)), 9, kBool},                                       // "_new_only"
+		{&dectLDAPString, 325, uint16(unsafe.Offsetof(LDAPConnection{}.CabLdapStrings)), 16, kMany},                   // "cab_ldap_strings"
+		{nil, 341, uint16(unsafe.Offsetof(LDAPConnection{}.Halointegratorenabled)), 21, kBool},                        // "halointegratorenabled"
+		{nil, 362, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorLastsync)), 23, kTime},                       // "halointegrator_lastsync"
+		{nil, 385, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorLasterror)), 24, kStr},                       // "halointegrator_lasterror"
+		{nil, 409, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorImporttype)), 25, kInt},                      // "halointegrator_importtype"
+		{nil, 434, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorBatch)), 20, kInt},                           // "halointegrator_batch"
+		{nil, 454, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorIpaddress)), 24, kStr},                       // "halointegrator_ipaddress"
+		{&dectKeyPair3, 478, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientidslist)), 35, kMany}, // "halointegrator_allowedclientidslist"
+		{nil, 513, uint16(unsafe.Offsetof(LDAPConnection{}.HalointegratorAllowedclientids)), 31, kStr},                // "halointegrator_allowedclientids"
+		{nil, 544, uint16(unsafe.Offsetof(LDAPConnection{}.UserMatchingFields)), 20, kStr},                            // "user_matching_fields"
+		{nil, 564, uint16(unsafe.Offsetof(LDAPConnection{}.AgentMatchingFields)), 21, kStr},                           // "agent_matching_fields"
+		{&dectKeyPair2, 585, uint16(unsafe.Offsetof(LDAPConnection{}.UserMatchingList)), 18, kMany},                   // "user_matching_list"
+		{&dectKeyPair2, 603, uint16(unsafe.Offsetof(LDAPConnection{}.AgentMatchingList)), 19, kMany},                  // "agent_matching_list"
+		{nil, 622, uint16(unsafe.Offsetof(LDAPConnection{}.NewPassword)), 12, kStr},                                   // "new_password"
+		{nil, 634, uint16(unsafe.Offsetof(LDAPConnection{}.NewMethod)), 10, kBool},                                    // "new_method"
+		{nil, 644, uint16(unsafe.Offsetof(LDAPConnection{}.AllowAccess)), 12, kBool},                                  // "allow_access"
+		{nil, 656, uint16(unsafe.Offsetof(LDAPConnection{}.Syncedstrings)), 13, kInts},                                // "syncedstrings"
+		{nil, 669, uint16(unsafe.Offsetof(LDAPConnection{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 677, uint16(unsafe.Offsetof(LDAPConnection{}.Uactguidmappingfield)), 20, kStr},                          // "uactguidmappingfield"
+		{nil, 697, uint16(unsafe.Offsetof(LDAPConnection{}.NewUserTemplate)), 17, kInt},                               // "new_user_template"
+		{nil, 714, uint16(unsafe.Offsetof(LDAPConnection{}.NewUserType)), 13, kInt},                                   // "new_user_type"
+		{&dectLDAPName, 727, uint16(unsafe.Offsetof(LDAPConnection{}.MappingsNewUser)), 17, kMany},                    // "mappings_new_user"
+		{nil, 744, uint16(unsafe.Offsetof(LDAPConnection{}.NewUserTemplateName)), 22, kStr},                           // "new_user_template_name"
+	}, sorted: []uint16{23, 22, 26, 25, 24, 27, 21, 29, 28, 47, 40, 42, 45, 7, 10, 30, 4, 6, 12, 0, 38, 37, 35, 34, 36, 33, 32, 31, 5, 2, 9, 1, 19, 18, 51, 17, 3, 44, 43, 49, 52, 50, 14, 13, 15, 11, 46, 48, 16, 20, 39, 41, 8}}
 
 func (m *LDAPConnection) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLDAPConnection
@@ -786,15 +796,16 @@ func growLDAPName(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLDAPName = decTable{extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), grow: growLDAPName, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LDAPName{}.ID)), kInt},
-	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPName{}.ConnectionID)), kInt},
-	{"ldap_field", nil, uint32(unsafe.Offsetof(LDAPName{}.LdapField)), kStr},
-	{"nhd_field", nil, uint32(unsafe.Offsetof(LDAPName{}.NhdField)), kStr},
-	{"is_user", nil, uint32(unsafe.Offsetof(LDAPName{}.IsUser)), kBool},
-	{"is_userticket", nil, uint32(unsafe.Offsetof(LDAPName{}.IsUserticket)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(LDAPName{}.Warning)), kStr},
-}, sorted: []uint16{6, 1, 0, 4, 5, 2, 3}}
+var dectLDAPName = decTable{names: "idconnection_idldap_fieldnhd_fieldis_useris_userticket_warning",
+	extra: unsafe.Offsetof(LDAPName{}.Extra), size: unsafe.Sizeof(LDAPName{}), grow: growLDAPName, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LDAPName{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LDAPName{}.ConnectionID)), 13, kInt},   // "connection_id"
+		{nil, 15, uint16(unsafe.Offsetof(LDAPName{}.LdapField)), 10, kStr},     // "ldap_field"
+		{nil, 25, uint16(unsafe.Offsetof(LDAPName{}.NhdField)), 9, kStr},       // "nhd_field"
+		{nil, 34, uint16(unsafe.Offsetof(LDAPName{}.IsUser)), 7, kBool},        // "is_user"
+		{nil, 41, uint16(unsafe.Offsetof(LDAPName{}.IsUserticket)), 13, kBool}, // "is_userticket"
+		{nil, 54, uint16(unsafe.Offsetof(LDAPName{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{6, 1, 0, 4, 5, 2, 3}}
 
 func (m *LDAPName) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLDAPName }
 
@@ -1029,29 +1040,32 @@ func growLDAPString(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLDAPString = decTable{extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), grow: growLDAPString, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LDAPString{}.ID)), kInt},
-	{"connection_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ConnectionID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(LDAPString{}.Name)), kStr},
-	{"dn", nil, uint32(unsafe.Offsetof(LDAPString{}.Dn)), kStr},
-	{"ldapstring", nil, uint32(unsafe.Offsetof(LDAPString{}.Ldapstring)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(LDAPString{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(LDAPString{}.SiteName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(LDAPString{}.ClientID)), kInt},
-	{"lastnewuserdate", nil, uint32(unsafe.Offsetof(LDAPString{}.Lastnewuserdate)), kTime},
-	{"filter", nil, uint32(unsafe.Offsetof(LDAPString{}.Filter)), kStr},
-	{"agentmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Agentmapping)), kBool},
-	{"isrecursive", nil, uint32(unsafe.Offsetof(LDAPString{}.Isrecursive)), kBool},
-	{"mapping_type", nil, uint32(unsafe.Offsetof(LDAPString{}.MappingType)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(LDAPString{}.RoleID)), kStr},
-	{"users", &dectLDAPUser, uint32(unsafe.Offsetof(LDAPString{}.Users)), kMany},
-	{"cabmapping", nil, uint32(unsafe.Offsetof(LDAPString{}.Cabmapping)), kBool},
-	{"cab_id", nil, uint32(unsafe.Offsetof(LDAPString{}.CabID)), kInt},
-	{"cab_name", nil, uint32(unsafe.Offsetof(LDAPString{}.CabName)), kStr},
-	{"lastsynced", nil, uint32(unsafe.Offsetof(LDAPString{}.Lastsynced)), kTime},
-	{"userrole_id", nil, uint32(unsafe.Offsetof(LDAPString{}.UserroleID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(LDAPString{}.Warning)), kStr},
-}, sorted: []uint16{20, 10, 16, 17, 15, 7, 1, 3, 9, 0, 11, 8, 18, 4, 12, 2, 13, 5, 6, 19, 14}}
+var dectLDAPString = decTable{names: "idconnection_idnamednldapstringsite_idsite_nameclient_idlastnewuserdatefilterage" +
+	"ntmappingisrecursivemapping_typerole_iduserscabmappingcab_idcab_namelastsyncedus" +
+	"errole_id_warning",
+	extra: unsafe.Offsetof(LDAPString{}.Extra), size: unsafe.Sizeof(LDAPString{}), grow: growLDAPString, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LDAPString{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LDAPString{}.ConnectionID)), 13, kInt},      // "connection_id"
+		{nil, 15, uint16(unsafe.Offsetof(LDAPString{}.Name)), 4, kStr},              // "name"
+		{nil, 19, uint16(unsafe.Offsetof(LDAPString{}.Dn)), 2, kStr},                // "dn"
+		{nil, 21, uint16(unsafe.Offsetof(LDAPString{}.Ldapstring)), 10, kStr},       // "ldapstring"
+		{nil, 31, uint16(unsafe.Offsetof(LDAPString{}.SiteID)), 7, kInt},            // "site_id"
+		{nil, 38, uint16(unsafe.Offsetof(LDAPString{}.SiteName)), 9, kStr},          // "site_name"
+		{nil, 47, uint16(unsafe.Offsetof(LDAPString{}.ClientID)), 9, kInt},          // "client_id"
+		{nil, 56, uint16(unsafe.Offsetof(LDAPString{}.Lastnewuserdate)), 15, kTime}, // "lastnewuserdate"
+		{nil, 71, uint16(unsafe.Offsetof(LDAPString{}.Filter)), 6, kStr},            // "filter"
+		{nil, 77, uint16(unsafe.Offsetof(LDAPString{}.Agentmapping)), 12, kBool},    // "agentmapping"
+		{nil, 89, uint16(unsafe.Offsetof(LDAPString{}.Isrecursive)), 11, kBool},     // "isrecursive"
+		{nil, 100, uint16(unsafe.Offsetof(LDAPString{}.MappingType)), 12, kInt},     // "mapping_type"
+		{nil, 112, uint16(unsafe.Offsetof(LDAPString{}.RoleID)), 7, kStr},           // "role_id"
+		{&dectLDAPUser, 119, uint16(unsafe.Offsetof(LDAPString{}.Users)), 5, kMany}, // "users"
+		{nil, 124, uint16(unsafe.Offsetof(LDAPString{}.Cabmapping)), 10, kBool},     // "cabmapping"
+		{nil, 134, uint16(unsafe.Offsetof(LDAPString{}.CabID)), 6, kInt},            // "cab_id"
+		{nil, 140, uint16(unsafe.Offsetof(LDAPString{}.CabName)), 8, kStr},          // "cab_name"
+		{nil, 148, uint16(unsafe.Offsetof(LDAPString{}.Lastsynced)), 10, kTime},     // "lastsynced"
+		{nil, 158, uint16(unsafe.Offsetof(LDAPString{}.UserroleID)), 11, kInt},      // "userrole_id"
+		{nil, 169, uint16(unsafe.Offsetof(LDAPString{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{20, 10, 16, 17, 15, 7, 1, 3, 9, 0, 11, 8, 18, 4, 12, 2, 13, 5, 6, 19, 14}}
 
 func (m *LDAPString) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLDAPString
@@ -1174,16 +1188,18 @@ func growLDAPUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLDAPUser = decTable{extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), grow: growLDAPUser, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(LDAPUser{}.Name)), kStr},
-	{"distinguishedname", nil, uint32(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), kStr},
-	{"userAccountControl", nil, uint32(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), kStr},
-	{"objectguid", nil, uint32(unsafe.Offsetof(LDAPUser{}.Objectguid)), kStr},
-	{"manager", nil, uint32(unsafe.Offsetof(LDAPUser{}.Manager)), kStr},
-	{"memberOf", nil, uint32(unsafe.Offsetof(LDAPUser{}.MemberOf)), kStr},
-	{"attributes", &dectKeyPair, uint32(unsafe.Offsetof(LDAPUser{}.Attributes)), kMany},
-	{"uactguidMapping", nil, uint32(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), kStr},
-}, sorted: []uint16{6, 1, 4, 5, 0, 3, 7, 2}}
+var dectLDAPUser = decTable{names: "namedistinguishednameuserAccountControlobjectguidmanagermemberOfattributesuactgu" +
+	"idMapping",
+	extra: unsafe.Offsetof(LDAPUser{}.Extra), size: unsafe.Sizeof(LDAPUser{}), grow: growLDAPUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LDAPUser{}.Name)), 4, kStr},                   // "name"
+		{nil, 4, uint16(unsafe.Offsetof(LDAPUser{}.Distinguishedname)), 17, kStr},     // "distinguishedname"
+		{nil, 21, uint16(unsafe.Offsetof(LDAPUser{}.UserAccountControl)), 18, kStr},   // "userAccountControl"
+		{nil, 39, uint16(unsafe.Offsetof(LDAPUser{}.Objectguid)), 10, kStr},           // "objectguid"
+		{nil, 49, uint16(unsafe.Offsetof(LDAPUser{}.Manager)), 7, kStr},               // "manager"
+		{nil, 56, uint16(unsafe.Offsetof(LDAPUser{}.MemberOf)), 8, kStr},              // "memberOf"
+		{&dectKeyPair, 64, uint16(unsafe.Offsetof(LDAPUser{}.Attributes)), 10, kMany}, // "attributes"
+		{nil, 74, uint16(unsafe.Offsetof(LDAPUser{}.UactguidMapping)), 15, kStr},      // "uactguidMapping"
+	}, sorted: []uint16{6, 1, 4, 5, 0, 3, 7, 2}}
 
 func (m *LDAPUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLDAPUser }
 

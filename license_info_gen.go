@@ -263,19 +263,21 @@ func growLicenceInfo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLicenceInfo = decTable{extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), grow: growLicenceInfo, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ID)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SiteID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(LicenceInfo{}.ClientName)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Version)), kStr},
-	{"apiurl", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Apiurl)), kStr},
-	{"organisationname", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Organisationname)), kStr},
-	{"is_trial", nil, uint32(unsafe.Offsetof(LicenceInfo{}.IsTrial)), kBool},
-	{"support_type", nil, uint32(unsafe.Offsetof(LicenceInfo{}.SupportType)), kInt},
-	{"trialexpiry", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Trialexpiry)), kTime},
-	{"registrationdate", nil, uint32(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), kTime},
-}, sorted: []uint16{5, 2, 3, 0, 7, 6, 10, 1, 8, 9, 4}}
+var dectLicenceInfo = decTable{names: "idsite_idclient_idclient_nameversionapiurlorganisationnameis_trialsupport_typetr" +
+	"ialexpiryregistrationdate",
+	extra: unsafe.Offsetof(LicenceInfo{}.Extra), size: unsafe.Sizeof(LicenceInfo{}), grow: growLicenceInfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LicenceInfo{}.ID)), 2, kStr},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LicenceInfo{}.SiteID)), 7, kInt},              // "site_id"
+		{nil, 9, uint16(unsafe.Offsetof(LicenceInfo{}.ClientID)), 9, kInt},            // "client_id"
+		{nil, 18, uint16(unsafe.Offsetof(LicenceInfo{}.ClientName)), 11, kStr},        // "client_name"
+		{nil, 29, uint16(unsafe.Offsetof(LicenceInfo{}.Version)), 7, kStr},            // "version"
+		{nil, 36, uint16(unsafe.Offsetof(LicenceInfo{}.Apiurl)), 6, kStr},             // "apiurl"
+		{nil, 42, uint16(unsafe.Offsetof(LicenceInfo{}.Organisationname)), 16, kStr},  // "organisationname"
+		{nil, 58, uint16(unsafe.Offsetof(LicenceInfo{}.IsTrial)), 8, kBool},           // "is_trial"
+		{nil, 66, uint16(unsafe.Offsetof(LicenceInfo{}.SupportType)), 12, kInt},       // "support_type"
+		{nil, 78, uint16(unsafe.Offsetof(LicenceInfo{}.Trialexpiry)), 11, kTime},      // "trialexpiry"
+		{nil, 89, uint16(unsafe.Offsetof(LicenceInfo{}.Registrationdate)), 16, kTime}, // "registrationdate"
+	}, sorted: []uint16{5, 2, 3, 0, 7, 6, 10, 1, 8, 9, 4}}
 
 func (m *LicenceInfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLicenceInfo

@@ -158,19 +158,20 @@ func growLoginToken(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLoginToken = decTable{extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), grow: growLoginToken, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LoginToken{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(LoginToken{}.Type)), kStr},
-	{"timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.Timestamp)), kTime},
-	{"verifier", nil, uint32(unsafe.Offsetof(LoginToken{}.Verifier)), kStr},
-	{"token", nil, uint32(unsafe.Offsetof(LoginToken{}.Token)), kStr},
-	{"enc_id", nil, uint32(unsafe.Offsetof(LoginToken{}.EncID)), kInt},
-	{"token_used", nil, uint32(unsafe.Offsetof(LoginToken{}.TokenUsed)), kBool},
-	{"used_timestamp", nil, uint32(unsafe.Offsetof(LoginToken{}.UsedTimestamp)), kTime},
-	{"used_userid", nil, uint32(unsafe.Offsetof(LoginToken{}.UsedUserid)), kStr},
-	{"jwt", nil, uint32(unsafe.Offsetof(LoginToken{}.Jwt)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(LoginToken{}.Warning)), kStr},
-}, sorted: []uint16{10, 5, 0, 9, 2, 4, 6, 1, 7, 8, 3}}
+var dectLoginToken = decTable{names: "idtypetimestampverifiertokenenc_idtoken_usedused_timestampused_useridjwt_warning",
+	extra: unsafe.Offsetof(LoginToken{}.Extra), size: unsafe.Sizeof(LoginToken{}), grow: growLoginToken, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LoginToken{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LoginToken{}.Type)), 4, kStr},             // "type"
+		{nil, 6, uint16(unsafe.Offsetof(LoginToken{}.Timestamp)), 9, kTime},       // "timestamp"
+		{nil, 15, uint16(unsafe.Offsetof(LoginToken{}.Verifier)), 8, kStr},        // "verifier"
+		{nil, 23, uint16(unsafe.Offsetof(LoginToken{}.Token)), 5, kStr},           // "token"
+		{nil, 28, uint16(unsafe.Offsetof(LoginToken{}.EncID)), 6, kInt},           // "enc_id"
+		{nil, 34, uint16(unsafe.Offsetof(LoginToken{}.TokenUsed)), 10, kBool},     // "token_used"
+		{nil, 44, uint16(unsafe.Offsetof(LoginToken{}.UsedTimestamp)), 14, kTime}, // "used_timestamp"
+		{nil, 58, uint16(unsafe.Offsetof(LoginToken{}.UsedUserid)), 11, kStr},     // "used_userid"
+		{nil, 69, uint16(unsafe.Offsetof(LoginToken{}.Jwt)), 3, kStr},             // "jwt"
+		{nil, 72, uint16(unsafe.Offsetof(LoginToken{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{10, 5, 0, 9, 2, 4, 6, 1, 7, 8, 3}}
 
 func (m *LoginToken) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLoginToken

@@ -627,55 +627,62 @@ func growLookup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLookup = decTable{extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), grow: growLookup, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(Lookup{}.Intent)), kStr},
-	{"lookupid", nil, uint32(unsafe.Offsetof(Lookup{}.Lookupid)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(Lookup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Lookup{}.Name)), kStr},
-	{"value2", nil, uint32(unsafe.Offsetof(Lookup{}.Value2)), kStr},
-	{"value2_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value2Bool)), kBool},
-	{"value3", nil, uint32(unsafe.Offsetof(Lookup{}.Value3)), kStr},
-	{"value3_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value3Bool)), kBool},
-	{"value4", nil, uint32(unsafe.Offsetof(Lookup{}.Value4)), kStr},
-	{"value4_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value4Bool)), kBool},
-	{"value5", nil, uint32(unsafe.Offsetof(Lookup{}.Value5)), kStr},
-	{"value5_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value5Bool)), kBool},
-	{"value6", nil, uint32(unsafe.Offsetof(Lookup{}.Value6)), kStr},
-	{"value6_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value6Bool)), kBool},
-	{"value7", nil, uint32(unsafe.Offsetof(Lookup{}.Value7)), kStr},
-	{"value7_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value7Bool)), kBool},
-	{"value8", nil, uint32(unsafe.Offsetof(Lookup{}.Value8)), kStr},
-	{"value8_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value8Bool)), kBool},
-	{"value9", nil, uint32(unsafe.Offsetof(Lookup{}.Value9)), kStr},
-	{"value9_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Value9Bool)), kBool},
-	{"rates", &dectChargeRate, uint32(unsafe.Offsetof(Lookup{}.Rates)), kMany},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(Lookup{}.ContractRef)), kStr},
-	{"overriding_rate_id", nil, uint32(unsafe.Offsetof(Lookup{}.OverridingRateID)), kInt},
-	{"_isnewcode", nil, uint32(unsafe.Offsetof(Lookup{}.Isnewcode)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Lookup{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Lookup{}.Importtype)), kStr},
-	{"kashflow_tenant", nil, uint32(unsafe.Offsetof(Lookup{}.KashflowTenant)), kStr},
-	{"email_template_name", nil, uint32(unsafe.Offsetof(Lookup{}.EmailTemplateName)), kStr},
-	{"sla_name", nil, uint32(unsafe.Offsetof(Lookup{}.SLAName)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Lookup{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Lookup{}.AccessControlLevel)), kInt},
-	{"custom1", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1)), kStr},
-	{"custom1_bool", nil, uint32(unsafe.Offsetof(Lookup{}.Custom1Bool)), kBool},
-	{"custom2", nil, uint32(unsafe.Offsetof(Lookup{}.Custom2)), kStr},
-	{"tax_rate_name", nil, uint32(unsafe.Offsetof(Lookup{}.TaxRateName)), kStr},
-	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Lookup{}.XeroTenantName)), kStr},
-	{"surcharge_item_name", nil, uint32(unsafe.Offsetof(Lookup{}.SurchargeItemName)), kStr},
-	{"dynamics_company_name", nil, uint32(unsafe.Offsetof(Lookup{}.DynamicsCompanyName)), kStr},
-	{"valueint1", nil, uint32(unsafe.Offsetof(Lookup{}.Valueint1)), kInt},
-	{"linked_item", nil, uint32(unsafe.Offsetof(Lookup{}.LinkedItem)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(Lookup{}.Sequence)), kInt},
-	{"sub_lookup", &refDecLookup, uint32(unsafe.Offsetof(Lookup{}.SubLookup)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Lookup{}.Translations)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(Lookup{}.Warning)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(Lookup{}.Inactive)), kBool},
-	{"column_profile_name", nil, uint32(unsafe.Offsetof(Lookup{}.ColumnProfileName)), kStr},
-	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Lookup{}.JiraInstanceName)), kStr},
-}, sorted: []uint16{25, 24, 23, 43, 29, 30, 45, 21, 31, 32, 33, 37, 27, 2, 44, 0, 46, 26, 39, 1, 3, 22, 20, 40, 28, 41, 36, 34, 42, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 38, 35}}
+var dectLookup = decTable{names: "intentlookupididnamevalue2value2_boolvalue3value3_boolvalue4value4_boolvalue5val" +
+	"ue5_boolvalue6value6_boolvalue7value7_boolvalue8value8_boolvalue9value9_boolrate" +
+	"scontract_refoverriding_rate_id_isnewcode_isimport_importtypekashflow_tenantemai" +
+	"l_template_namesla_nameaccess_controlaccess_control_levelcustom1custom1_boolcust" +
+	"om2tax_rate_namexero_tenant_namesurcharge_item_namedynamics_company_namevalueint" +
+	"1linked_itemsequencesub_lookuptranslations_warninginactivecolumn_profile_namejir" +
+	"a_instance_name",
+	extra: unsafe.Offsetof(Lookup{}.Extra), size: unsafe.Sizeof(Lookup{}), grow: growLookup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Lookup{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 6, uint16(unsafe.Offsetof(Lookup{}.Lookupid)), 8, kInt},                                         // "lookupid"
+		{nil, 14, uint16(unsafe.Offsetof(Lookup{}.ID)), 2, kInt},                                              // "id"
+		{nil, 16, uint16(unsafe.Offsetof(Lookup{}.Name)), 4, kStr},                                            // "name"
+		{nil, 20, uint16(unsafe.Offsetof(Lookup{}.Value2)), 6, kStr},                                          // "value2"
+		{nil, 26, uint16(unsafe.Offsetof(Lookup{}.Value2Bool)), 11, kBool},                                    // "value2_bool"
+		{nil, 37, uint16(unsafe.Offsetof(Lookup{}.Value3)), 6, kStr},                                          // "value3"
+		{nil, 43, uint16(unsafe.Offsetof(Lookup{}.Value3Bool)), 11, kBool},                                    // "value3_bool"
+		{nil, 54, uint16(unsafe.Offsetof(Lookup{}.Value4)), 6, kStr},                                          // "value4"
+		{nil, 60, uint16(unsafe.Offsetof(Lookup{}.Value4Bool)), 11, kBool},                                    // "value4_bool"
+		{nil, 71, uint16(unsafe.Offsetof(Lookup{}.Value5)), 6, kStr},                                          // "value5"
+		{nil, 77, uint16(unsafe.Offsetof(Lookup{}.Value5Bool)), 11, kBool},                                    // "value5_bool"
+		{nil, 88, uint16(unsafe.Offsetof(Lookup{}.Value6)), 6, kStr},                                          // "value6"
+		{nil, 94, uint16(unsafe.Offsetof(Lookup{}.Value6Bool)), 11, kBool},                                    // "value6_bool"
+		{nil, 105, uint16(unsafe.Offsetof(Lookup{}.Value7)), 6, kStr},                                         // "value7"
+		{nil, 111, uint16(unsafe.Offsetof(Lookup{}.Value7Bool)), 11, kBool},                                   // "value7_bool"
+		{nil, 122, uint16(unsafe.Offsetof(Lookup{}.Value8)), 6, kStr},                                         // "value8"
+		{nil, 128, uint16(unsafe.Offsetof(Lookup{}.Value8Bool)), 11, kBool},                                   // "value8_bool"
+		{nil, 139, uint16(unsafe.Offsetof(Lookup{}.Value9)), 6, kStr},                                         // "value9"
+		{nil, 145, uint16(unsafe.Offsetof(Lookup{}.Value9Bool)), 11, kBool},                                   // "value9_bool"
+		{&dectChargeRate, 156, uint16(unsafe.Offsetof(Lookup{}.Rates)), 5, kMany},                             // "rates"
+		{nil, 161, uint16(unsafe.Offsetof(Lookup{}.ContractRef)), 12, kStr},                                   // "contract_ref"
+		{nil, 173, uint16(unsafe.Offsetof(Lookup{}.OverridingRateID)), 18, kInt},                              // "overriding_rate_id"
+		{nil, 191, uint16(unsafe.Offsetof(Lookup{}.Isnewcode)), 10, kBool},                                    // "_isnewcode"
+		{nil, 201, uint16(unsafe.Offsetof(Lookup{}.Isimport)), 9, kBool},                                      // "_isimport"
+		{nil, 210, uint16(unsafe.Offsetof(Lookup{}.Importtype)), 11, kStr},                                    // "_importtype"
+		{nil, 221, uint16(unsafe.Offsetof(Lookup{}.KashflowTenant)), 15, kStr},                                // "kashflow_tenant"
+		{nil, 236, uint16(unsafe.Offsetof(Lookup{}.EmailTemplateName)), 19, kStr},                             // "email_template_name"
+		{nil, 255, uint16(unsafe.Offsetof(Lookup{}.SLAName)), 8, kStr},                                        // "sla_name"
+		{&dectAccessControl, 263, uint16(unsafe.Offsetof(Lookup{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 277, uint16(unsafe.Offsetof(Lookup{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+		{nil, 297, uint16(unsafe.Offsetof(Lookup{}.Custom1)), 7, kStr},                                        // "custom1"
+		{nil, 304, uint16(unsafe.Offsetof(Lookup{}.Custom1Bool)), 12, kBool},                                  // "custom1_bool"
+		{nil, 316, uint16(unsafe.Offsetof(Lookup{}.Custom2)), 7, kStr},                                        // "custom2"
+		{nil, 323, uint16(unsafe.Offsetof(Lookup{}.TaxRateName)), 13, kStr},                                   // "tax_rate_name"
+		{nil, 336, uint16(unsafe.Offsetof(Lookup{}.XeroTenantName)), 16, kStr},                                // "xero_tenant_name"
+		{nil, 352, uint16(unsafe.Offsetof(Lookup{}.SurchargeItemName)), 19, kStr},                             // "surcharge_item_name"
+		{nil, 371, uint16(unsafe.Offsetof(Lookup{}.DynamicsCompanyName)), 21, kStr},                           // "dynamics_company_name"
+		{nil, 392, uint16(unsafe.Offsetof(Lookup{}.Valueint1)), 9, kInt},                                      // "valueint1"
+		{nil, 401, uint16(unsafe.Offsetof(Lookup{}.LinkedItem)), 11, kStr},                                    // "linked_item"
+		{nil, 412, uint16(unsafe.Offsetof(Lookup{}.Sequence)), 8, kInt},                                       // "sequence"
+		{&refDecLookup, 420, uint16(unsafe.Offsetof(Lookup{}.SubLookup)), 10, kMany},                          // "sub_lookup"
+		{&dectLanguagePackTranslationsCustom, 430, uint16(unsafe.Offsetof(Lookup{}.Translations)), 12, kMany}, // "translations"
+		{nil, 442, uint16(unsafe.Offsetof(Lookup{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 450, uint16(unsafe.Offsetof(Lookup{}.Inactive)), 8, kBool},                                      // "inactive"
+		{nil, 458, uint16(unsafe.Offsetof(Lookup{}.ColumnProfileName)), 19, kStr},                             // "column_profile_name"
+		{nil, 477, uint16(unsafe.Offsetof(Lookup{}.JiraInstanceName)), 18, kStr},                              // "jira_instance_name"
+	}, sorted: []uint16{25, 24, 23, 43, 29, 30, 45, 21, 31, 32, 33, 37, 27, 2, 44, 0, 46, 26, 39, 1, 3, 22, 20, 40, 28, 41, 36, 34, 42, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 38, 35}}
 
 func (m *Lookup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectLookup }
 

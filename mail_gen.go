@@ -219,16 +219,18 @@ func growContentDisposition(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContentDisposition = decTable{extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), grow: growContentDisposition, fields: []decField{
-	{"disposition", nil, uint32(unsafe.Offsetof(ContentDisposition{}.Disposition)), kStr},
-	{"isAttachment", nil, uint32(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), kBool},
-	{"parameters", &dectParameter, uint32(unsafe.Offsetof(ContentDisposition{}.Parameters)), kMany},
-	{"fileName", nil, uint32(unsafe.Offsetof(ContentDisposition{}.FileName)), kStr},
-	{"creationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.CreationDate)), kTime},
-	{"modificationDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), kTime},
-	{"readDate", nil, uint32(unsafe.Offsetof(ContentDisposition{}.ReadDate)), kTime},
-	{"size", nil, uint32(unsafe.Offsetof(ContentDisposition{}.Size)), kInt64},
-}, sorted: []uint16{4, 0, 3, 1, 5, 2, 6, 7}}
+var dectContentDisposition = decTable{names: "dispositionisAttachmentparametersfileNamecreationDatemodificationDatereadDatesiz" +
+	"e",
+	extra: unsafe.Offsetof(ContentDisposition{}.Extra), size: unsafe.Sizeof(ContentDisposition{}), grow: growContentDisposition, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContentDisposition{}.Disposition)), 11, kStr},             // "disposition"
+		{nil, 11, uint16(unsafe.Offsetof(ContentDisposition{}.IsAttachment)), 12, kBool},          // "isAttachment"
+		{&dectParameter, 23, uint16(unsafe.Offsetof(ContentDisposition{}.Parameters)), 10, kMany}, // "parameters"
+		{nil, 33, uint16(unsafe.Offsetof(ContentDisposition{}.FileName)), 8, kStr},                // "fileName"
+		{nil, 41, uint16(unsafe.Offsetof(ContentDisposition{}.CreationDate)), 12, kTime},          // "creationDate"
+		{nil, 53, uint16(unsafe.Offsetof(ContentDisposition{}.ModificationDate)), 16, kTime},      // "modificationDate"
+		{nil, 69, uint16(unsafe.Offsetof(ContentDisposition{}.ReadDate)), 8, kTime},               // "readDate"
+		{nil, 77, uint16(unsafe.Offsetof(ContentDisposition{}.Size)), 4, kInt64},                  // "size"
+	}, sorted: []uint16{4, 0, 3, 1, 5, 2, 6, 7}}
 
 func (m *ContentDisposition) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContentDisposition
@@ -349,17 +351,18 @@ func growContentType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContentType = decTable{extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), grow: growContentType, fields: []decField{
-	{"mediaType", nil, uint32(unsafe.Offsetof(ContentType{}.MediaType)), kStr},
-	{"mediaSubtype", nil, uint32(unsafe.Offsetof(ContentType{}.MediaSubtype)), kStr},
-	{"parameters", &dectParameter, uint32(unsafe.Offsetof(ContentType{}.Parameters)), kMany},
-	{"boundary", nil, uint32(unsafe.Offsetof(ContentType{}.Boundary)), kStr},
-	{"charset", nil, uint32(unsafe.Offsetof(ContentType{}.Charset)), kStr},
-	{"charsetEncoding", &dectEncoding, uint32(unsafe.Offsetof(ContentType{}.CharsetEncoding)), kOne},
-	{"format", nil, uint32(unsafe.Offsetof(ContentType{}.Format)), kStr},
-	{"mimeType", nil, uint32(unsafe.Offsetof(ContentType{}.MimeType)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ContentType{}.Name)), kStr},
-}, sorted: []uint16{3, 4, 5, 6, 1, 0, 7, 8, 2}}
+var dectContentType = decTable{names: "mediaTypemediaSubtypeparametersboundarycharsetcharsetEncodingformatmimeTypename",
+	extra: unsafe.Offsetof(ContentType{}.Extra), size: unsafe.Sizeof(ContentType{}), grow: growContentType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContentType{}.MediaType)), 9, kStr},                   // "mediaType"
+		{nil, 9, uint16(unsafe.Offsetof(ContentType{}.MediaSubtype)), 12, kStr},               // "mediaSubtype"
+		{&dectParameter, 21, uint16(unsafe.Offsetof(ContentType{}.Parameters)), 10, kMany},    // "parameters"
+		{nil, 31, uint16(unsafe.Offsetof(ContentType{}.Boundary)), 8, kStr},                   // "boundary"
+		{nil, 39, uint16(unsafe.Offsetof(ContentType{}.Charset)), 7, kStr},                    // "charset"
+		{&dectEncoding, 46, uint16(unsafe.Offsetof(ContentType{}.CharsetEncoding)), 15, kOne}, // "charsetEncoding"
+		{nil, 61, uint16(unsafe.Offsetof(ContentType{}.Format)), 6, kStr},                     // "format"
+		{nil, 67, uint16(unsafe.Offsetof(ContentType{}.MimeType)), 8, kStr},                   // "mimeType"
+		{nil, 75, uint16(unsafe.Offsetof(ContentType{}.Name)), 4, kStr},                       // "name"
+	}, sorted: []uint16{3, 4, 5, 6, 1, 0, 7, 8, 2}}
 
 func (m *ContentType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContentType
@@ -410,9 +413,10 @@ func growDecoderFallback(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDecoderFallback = decTable{extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), grow: growDecoderFallback, fields: []decField{
-	{"maxCharCount", nil, uint32(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), kInt},
-}, sorted: []uint16{0}}
+var dectDecoderFallback = decTable{names: "maxCharCount",
+	extra: unsafe.Offsetof(DecoderFallback{}.Extra), size: unsafe.Sizeof(DecoderFallback{}), grow: growDecoderFallback, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DecoderFallback{}.MaxCharCount)), 12, kInt}, // "maxCharCount"
+	}, sorted: []uint16{0}}
 
 func (m *DecoderFallback) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDecoderFallback
@@ -455,9 +459,10 @@ func growEncoderFallback(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEncoderFallback = decTable{extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), grow: growEncoderFallback, fields: []decField{
-	{"maxCharCount", nil, uint32(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), kInt},
-}, sorted: []uint16{0}}
+var dectEncoderFallback = decTable{names: "maxCharCount",
+	extra: unsafe.Offsetof(EncoderFallback{}.Extra), size: unsafe.Sizeof(EncoderFallback{}), grow: growEncoderFallback, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EncoderFallback{}.MaxCharCount)), 12, kInt}, // "maxCharCount"
+	}, sorted: []uint16{0}}
 
 func (m *EncoderFallback) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectEncoderFallback
@@ -639,22 +644,25 @@ func growEncoding(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEncoding = decTable{extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), grow: growEncoding, fields: []decField{
-	{"bodyName", nil, uint32(unsafe.Offsetof(Encoding{}.BodyName)), kStr},
-	{"encodingName", nil, uint32(unsafe.Offsetof(Encoding{}.EncodingName)), kStr},
-	{"headerName", nil, uint32(unsafe.Offsetof(Encoding{}.HeaderName)), kStr},
-	{"webName", nil, uint32(unsafe.Offsetof(Encoding{}.WebName)), kStr},
-	{"windowsCodePage", nil, uint32(unsafe.Offsetof(Encoding{}.WindowsCodePage)), kInt},
-	{"isBrowserDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserDisplay)), kBool},
-	{"isBrowserSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsBrowserSave)), kBool},
-	{"isMailNewsDisplay", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), kBool},
-	{"isMailNewsSave", nil, uint32(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), kBool},
-	{"isSingleByte", nil, uint32(unsafe.Offsetof(Encoding{}.IsSingleByte)), kBool},
-	{"encoderFallback", &dectEncoderFallback, uint32(unsafe.Offsetof(Encoding{}.EncoderFallback)), kOne},
-	{"decoderFallback", &dectDecoderFallback, uint32(unsafe.Offsetof(Encoding{}.DecoderFallback)), kOne},
-	{"isReadOnly", nil, uint32(unsafe.Offsetof(Encoding{}.IsReadOnly)), kBool},
-	{"codePage", nil, uint32(unsafe.Offsetof(Encoding{}.CodePage)), kInt},
-}, sorted: []uint16{0, 13, 11, 10, 1, 2, 5, 6, 7, 8, 12, 9, 3, 4}}
+var dectEncoding = decTable{names: "bodyNameencodingNameheaderNamewebNamewindowsCodePageisBrowserDisplayisBrowserSav" +
+	"eisMailNewsDisplayisMailNewsSaveisSingleByteencoderFallbackdecoderFallbackisRead" +
+	"OnlycodePage",
+	extra: unsafe.Offsetof(Encoding{}.Extra), size: unsafe.Sizeof(Encoding{}), grow: growEncoding, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Encoding{}.BodyName)), 8, kStr},                            // "bodyName"
+		{nil, 8, uint16(unsafe.Offsetof(Encoding{}.EncodingName)), 12, kStr},                       // "encodingName"
+		{nil, 20, uint16(unsafe.Offsetof(Encoding{}.HeaderName)), 10, kStr},                        // "headerName"
+		{nil, 30, uint16(unsafe.Offsetof(Encoding{}.WebName)), 7, kStr},                            // "webName"
+		{nil, 37, uint16(unsafe.Offsetof(Encoding{}.WindowsCodePage)), 15, kInt},                   // "windowsCodePage"
+		{nil, 52, uint16(unsafe.Offsetof(Encoding{}.IsBrowserDisplay)), 16, kBool},                 // "isBrowserDisplay"
+		{nil, 68, uint16(unsafe.Offsetof(Encoding{}.IsBrowserSave)), 13, kBool},                    // "isBrowserSave"
+		{nil, 81, uint16(unsafe.Offsetof(Encoding{}.IsMailNewsDisplay)), 17, kBool},                // "isMailNewsDisplay"
+		{nil, 98, uint16(unsafe.Offsetof(Encoding{}.IsMailNewsSave)), 14, kBool},                   // "isMailNewsSave"
+		{nil, 112, uint16(unsafe.Offsetof(Encoding{}.IsSingleByte)), 12, kBool},                    // "isSingleByte"
+		{&dectEncoderFallback, 124, uint16(unsafe.Offsetof(Encoding{}.EncoderFallback)), 15, kOne}, // "encoderFallback"
+		{&dectDecoderFallback, 139, uint16(unsafe.Offsetof(Encoding{}.DecoderFallback)), 15, kOne}, // "decoderFallback"
+		{nil, 154, uint16(unsafe.Offsetof(Encoding{}.IsReadOnly)), 10, kBool},                      // "isReadOnly"
+		{nil, 164, uint16(unsafe.Offsetof(Encoding{}.CodePage)), 8, kInt},                          // "codePage"
+	}, sorted: []uint16{0, 13, 11, 10, 1, 2, 5, 6, 7, 8, 12, 9, 3, 4}}
 
 func (m *Encoding) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEncoding }
 
@@ -814,21 +822,23 @@ func growGmailMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGmailMessage = decTable{extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), grow: growGmailMessage, fields: []decField{
-	{"haloMailboxId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), kInt},
-	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(GmailMessage{}.MimeMessage)), kOne},
-	{"incomingEmailId", nil, uint32(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), kInt},
-	{"historyId", nil, uint32(unsafe.Offsetof(GmailMessage{}.HistoryID)), kInt64},
-	{"id", nil, uint32(unsafe.Offsetof(GmailMessage{}.ID)), kStr},
-	{"internalDate", nil, uint32(unsafe.Offsetof(GmailMessage{}.InternalDate)), kInt64},
-	{"labelIds", nil, uint32(unsafe.Offsetof(GmailMessage{}.LabelIds)), kStrs},
-	{"payload", &dectMessagePart, uint32(unsafe.Offsetof(GmailMessage{}.Payload)), kOne},
-	{"raw", nil, uint32(unsafe.Offsetof(GmailMessage{}.Raw)), kStr},
-	{"sizeEstimate", nil, uint32(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), kInt},
-	{"snippet", nil, uint32(unsafe.Offsetof(GmailMessage{}.Snippet)), kStr},
-	{"threadId", nil, uint32(unsafe.Offsetof(GmailMessage{}.ThreadID)), kStr},
-	{"eTag", nil, uint32(unsafe.Offsetof(GmailMessage{}.ETag)), kStr},
-}, sorted: []uint16{12, 0, 3, 4, 2, 5, 6, 1, 7, 8, 9, 10, 11}}
+var dectGmailMessage = decTable{names: "haloMailboxIdmimeMessageincomingEmailIdhistoryIdidinternalDatelabelIdspayloadraw" +
+	"sizeEstimatesnippetthreadIdeTag",
+	extra: unsafe.Offsetof(GmailMessage{}.Extra), size: unsafe.Sizeof(GmailMessage{}), grow: growGmailMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GmailMessage{}.HaloMailboxID)), 13, kInt},             // "haloMailboxId"
+		{&dectMimeMessage, 13, uint16(unsafe.Offsetof(GmailMessage{}.MimeMessage)), 11, kOne}, // "mimeMessage"
+		{nil, 24, uint16(unsafe.Offsetof(GmailMessage{}.IncomingEmailID)), 15, kInt},          // "incomingEmailId"
+		{nil, 39, uint16(unsafe.Offsetof(GmailMessage{}.HistoryID)), 9, kInt64},               // "historyId"
+		{nil, 48, uint16(unsafe.Offsetof(GmailMessage{}.ID)), 2, kStr},                        // "id"
+		{nil, 50, uint16(unsafe.Offsetof(GmailMessage{}.InternalDate)), 12, kInt64},           // "internalDate"
+		{nil, 62, uint16(unsafe.Offsetof(GmailMessage{}.LabelIds)), 8, kStrs},                 // "labelIds"
+		{&dectMessagePart, 70, uint16(unsafe.Offsetof(GmailMessage{}.Payload)), 7, kOne},      // "payload"
+		{nil, 77, uint16(unsafe.Offsetof(GmailMessage{}.Raw)), 3, kStr},                       // "raw"
+		{nil, 80, uint16(unsafe.Offsetof(GmailMessage{}.SizeEstimate)), 12, kInt},             // "sizeEstimate"
+		{nil, 92, uint16(unsafe.Offsetof(GmailMessage{}.Snippet)), 7, kStr},                   // "snippet"
+		{nil, 99, uint16(unsafe.Offsetof(GmailMessage{}.ThreadID)), 8, kStr},                  // "threadId"
+		{nil, 107, uint16(unsafe.Offsetof(GmailMessage{}.ETag)), 4, kStr},                     // "eTag"
+	}, sorted: []uint16{12, 0, 3, 4, 2, 5, 6, 1, 7, 8, 9, 10, 11}}
 
 func (m *GmailMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGmailMessage
@@ -917,14 +927,15 @@ func growHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectHeader = decTable{extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), grow: growHeader, fields: []decField{
-	{"offset", nil, uint32(unsafe.Offsetof(Header{}.Offset)), kInt64},
-	{"field", nil, uint32(unsafe.Offsetof(Header{}.Field)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Header{}.ID)), kInt},
-	{"rawField", nil, uint32(unsafe.Offsetof(Header{}.RawField)), kBytes},
-	{"rawValue", nil, uint32(unsafe.Offsetof(Header{}.RawValue)), kBytes},
-	{"value", nil, uint32(unsafe.Offsetof(Header{}.Value)), kStr},
-}, sorted: []uint16{1, 2, 0, 3, 4, 5}}
+var dectHeader = decTable{names: "offsetfieldidrawFieldrawValuevalue",
+	extra: unsafe.Offsetof(Header{}.Extra), size: unsafe.Sizeof(Header{}), grow: growHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Header{}.Offset)), 6, kInt64},    // "offset"
+		{nil, 6, uint16(unsafe.Offsetof(Header{}.Field)), 5, kStr},       // "field"
+		{nil, 11, uint16(unsafe.Offsetof(Header{}.ID)), 2, kInt},         // "id"
+		{nil, 13, uint16(unsafe.Offsetof(Header{}.RawField)), 8, kBytes}, // "rawField"
+		{nil, 21, uint16(unsafe.Offsetof(Header{}.RawValue)), 8, kBytes}, // "rawValue"
+		{nil, 29, uint16(unsafe.Offsetof(Header{}.Value)), 5, kStr},      // "value"
+	}, sorted: []uint16{1, 2, 0, 3, 4, 5}}
 
 func (m *Header) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectHeader }
 
@@ -1001,12 +1012,13 @@ func growIMAPMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIMAPMessage = decTable{extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), grow: growIMAPMessage, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IMAPMessage{}.ID)), kStr},
-	{"haloMailboxId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), kInt},
-	{"incomingEmailId", nil, uint32(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), kInt},
-	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), kOne},
-}, sorted: []uint16{1, 0, 2, 3}}
+var dectIMAPMessage = decTable{names: "idhaloMailboxIdincomingEmailIdmimeMessage",
+	extra: unsafe.Offsetof(IMAPMessage{}.Extra), size: unsafe.Sizeof(IMAPMessage{}), grow: growIMAPMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IMAPMessage{}.ID)), 2, kStr},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IMAPMessage{}.HaloMailboxID)), 13, kInt},             // "haloMailboxId"
+		{nil, 15, uint16(unsafe.Offsetof(IMAPMessage{}.IncomingEmailID)), 15, kInt},          // "incomingEmailId"
+		{&dectMimeMessage, 30, uint16(unsafe.Offsetof(IMAPMessage{}.MimeMessage)), 11, kOne}, // "mimeMessage"
+	}, sorted: []uint16{1, 0, 2, 3}}
 
 func (m *IMAPMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIMAPMessage
@@ -1060,10 +1072,11 @@ func growInternetAddress(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInternetAddress = decTable{extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), grow: growInternetAddress, fields: []decField{
-	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(InternetAddress{}.Encoding)), kOne},
-	{"name", nil, uint32(unsafe.Offsetof(InternetAddress{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectInternetAddress = decTable{names: "encodingname",
+	extra: unsafe.Offsetof(InternetAddress{}.Extra), size: unsafe.Sizeof(InternetAddress{}), grow: growInternetAddress, fields: []decField{
+		{&dectEncoding, 0, uint16(unsafe.Offsetof(InternetAddress{}.Encoding)), 8, kOne}, // "encoding"
+		{nil, 8, uint16(unsafe.Offsetof(InternetAddress{}.Name)), 4, kStr},               // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *InternetAddress) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInternetAddress
@@ -1159,15 +1172,16 @@ func growMailboxAddress(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMailboxAddress = decTable{extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), grow: growMailboxAddress, fields: []decField{
-	{"route", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Route)), kStrs},
-	{"address", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Address)), kStr},
-	{"localPart", nil, uint32(unsafe.Offsetof(MailboxAddress{}.LocalPart)), kStr},
-	{"domain", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Domain)), kStr},
-	{"isInternational", nil, uint32(unsafe.Offsetof(MailboxAddress{}.IsInternational)), kBool},
-	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(MailboxAddress{}.Encoding)), kOne},
-	{"name", nil, uint32(unsafe.Offsetof(MailboxAddress{}.Name)), kStr},
-}, sorted: []uint16{1, 3, 5, 4, 2, 6, 0}}
+var dectMailboxAddress = decTable{names: "routeaddresslocalPartdomainisInternationalencodingname",
+	extra: unsafe.Offsetof(MailboxAddress{}.Extra), size: unsafe.Sizeof(MailboxAddress{}), grow: growMailboxAddress, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MailboxAddress{}.Route)), 5, kStrs},              // "route"
+		{nil, 5, uint16(unsafe.Offsetof(MailboxAddress{}.Address)), 7, kStr},             // "address"
+		{nil, 12, uint16(unsafe.Offsetof(MailboxAddress{}.LocalPart)), 9, kStr},          // "localPart"
+		{nil, 21, uint16(unsafe.Offsetof(MailboxAddress{}.Domain)), 6, kStr},             // "domain"
+		{nil, 27, uint16(unsafe.Offsetof(MailboxAddress{}.IsInternational)), 15, kBool},  // "isInternational"
+		{&dectEncoding, 42, uint16(unsafe.Offsetof(MailboxAddress{}.Encoding)), 8, kOne}, // "encoding"
+		{nil, 50, uint16(unsafe.Offsetof(MailboxAddress{}.Name)), 4, kStr},               // "name"
+	}, sorted: []uint16{1, 3, 5, 4, 2, 6, 0}}
 
 func (m *MailboxAddress) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMailboxAddress
@@ -1261,15 +1275,16 @@ func growMessagePart(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMessagePart = decTable{extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), grow: growMessagePart, fields: []decField{
-	{"body", &dectMessagePartBody, uint32(unsafe.Offsetof(MessagePart{}.Body)), kOne},
-	{"filename", nil, uint32(unsafe.Offsetof(MessagePart{}.Filename)), kStr},
-	{"headers", &dectMessagePartHeader, uint32(unsafe.Offsetof(MessagePart{}.Headers)), kMany},
-	{"mimeType", nil, uint32(unsafe.Offsetof(MessagePart{}.MimeType)), kStr},
-	{"partId", nil, uint32(unsafe.Offsetof(MessagePart{}.PartID)), kStr},
-	{"parts", &refDecMessagePart, uint32(unsafe.Offsetof(MessagePart{}.Parts)), kMany},
-	{"eTag", nil, uint32(unsafe.Offsetof(MessagePart{}.ETag)), kStr},
-}, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
+var dectMessagePart = decTable{names: "bodyfilenameheadersmimeTypepartIdpartseTag",
+	extra: unsafe.Offsetof(MessagePart{}.Extra), size: unsafe.Sizeof(MessagePart{}), grow: growMessagePart, fields: []decField{
+		{&dectMessagePartBody, 0, uint16(unsafe.Offsetof(MessagePart{}.Body)), 4, kOne},        // "body"
+		{nil, 4, uint16(unsafe.Offsetof(MessagePart{}.Filename)), 8, kStr},                     // "filename"
+		{&dectMessagePartHeader, 12, uint16(unsafe.Offsetof(MessagePart{}.Headers)), 7, kMany}, // "headers"
+		{nil, 19, uint16(unsafe.Offsetof(MessagePart{}.MimeType)), 8, kStr},                    // "mimeType"
+		{nil, 27, uint16(unsafe.Offsetof(MessagePart{}.PartID)), 6, kStr},                      // "partId"
+		{&refDecMessagePart, 33, uint16(unsafe.Offsetof(MessagePart{}.Parts)), 5, kMany},       // "parts"
+		{nil, 38, uint16(unsafe.Offsetof(MessagePart{}.ETag)), 4, kStr},                        // "eTag"
+	}, sorted: []uint16{0, 6, 1, 2, 3, 4, 5}}
 
 func (m *MessagePart) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMessagePart
@@ -1353,12 +1368,13 @@ func growMessagePartBody(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMessagePartBody = decTable{extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), grow: growMessagePartBody, fields: []decField{
-	{"attachmentId", nil, uint32(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), kStr},
-	{"data", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Data)), kStr},
-	{"size", nil, uint32(unsafe.Offsetof(MessagePartBody{}.Size)), kInt},
-	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartBody{}.ETag)), kStr},
-}, sorted: []uint16{0, 1, 3, 2}}
+var dectMessagePartBody = decTable{names: "attachmentIddatasizeeTag",
+	extra: unsafe.Offsetof(MessagePartBody{}.Extra), size: unsafe.Sizeof(MessagePartBody{}), grow: growMessagePartBody, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MessagePartBody{}.AttachmentID)), 12, kStr}, // "attachmentId"
+		{nil, 12, uint16(unsafe.Offsetof(MessagePartBody{}.Data)), 4, kStr},         // "data"
+		{nil, 16, uint16(unsafe.Offsetof(MessagePartBody{}.Size)), 4, kInt},         // "size"
+		{nil, 20, uint16(unsafe.Offsetof(MessagePartBody{}.ETag)), 4, kStr},         // "eTag"
+	}, sorted: []uint16{0, 1, 3, 2}}
 
 func (m *MessagePartBody) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMessagePartBody
@@ -1423,11 +1439,12 @@ func growMessagePartHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMessagePartHeader = decTable{extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), grow: growMessagePartHeader, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Name)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.Value)), kStr},
-	{"eTag", nil, uint32(unsafe.Offsetof(MessagePartHeader{}.ETag)), kStr},
-}, sorted: []uint16{2, 0, 1}}
+var dectMessagePartHeader = decTable{names: "namevalueeTag",
+	extra: unsafe.Offsetof(MessagePartHeader{}.Extra), size: unsafe.Sizeof(MessagePartHeader{}), grow: growMessagePartHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MessagePartHeader{}.Name)), 4, kStr},  // "name"
+		{nil, 4, uint16(unsafe.Offsetof(MessagePartHeader{}.Value)), 5, kStr}, // "value"
+		{nil, 9, uint16(unsafe.Offsetof(MessagePartHeader{}.ETag)), 4, kStr},  // "eTag"
+	}, sorted: []uint16{2, 0, 1}}
 
 func (m *MessagePartHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMessagePartHeader
@@ -1526,15 +1543,17 @@ func growMimeEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMimeEntity = decTable{extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), grow: growMimeEntity, fields: []decField{
-	{"headers", &dectHeader, uint32(unsafe.Offsetof(MimeEntity{}.Headers)), kMany},
-	{"contentDisposition", &dectContentDisposition, uint32(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), kOne},
-	{"contentType", &dectContentType, uint32(unsafe.Offsetof(MimeEntity{}.ContentType)), kOne},
-	{"contentBase", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentBase)), kStr},
-	{"contentLocation", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentLocation)), kStr},
-	{"contentId", nil, uint32(unsafe.Offsetof(MimeEntity{}.ContentID)), kStr},
-	{"isAttachment", nil, uint32(unsafe.Offsetof(MimeEntity{}.IsAttachment)), kBool},
-}, sorted: []uint16{3, 1, 5, 4, 2, 0, 6}}
+var dectMimeEntity = decTable{names: "headerscontentDispositioncontentTypecontentBasecontentLocationcontentIdisAttachm" +
+	"ent",
+	extra: unsafe.Offsetof(MimeEntity{}.Extra), size: unsafe.Sizeof(MimeEntity{}), grow: growMimeEntity, fields: []decField{
+		{&dectHeader, 0, uint16(unsafe.Offsetof(MimeEntity{}.Headers)), 7, kMany},                        // "headers"
+		{&dectContentDisposition, 7, uint16(unsafe.Offsetof(MimeEntity{}.ContentDisposition)), 18, kOne}, // "contentDisposition"
+		{&dectContentType, 25, uint16(unsafe.Offsetof(MimeEntity{}.ContentType)), 11, kOne},              // "contentType"
+		{nil, 36, uint16(unsafe.Offsetof(MimeEntity{}.ContentBase)), 11, kStr},                           // "contentBase"
+		{nil, 47, uint16(unsafe.Offsetof(MimeEntity{}.ContentLocation)), 15, kStr},                       // "contentLocation"
+		{nil, 62, uint16(unsafe.Offsetof(MimeEntity{}.ContentID)), 9, kStr},                              // "contentId"
+		{nil, 71, uint16(unsafe.Offsetof(MimeEntity{}.IsAttachment)), 12, kBool},                         // "isAttachment"
+	}, sorted: []uint16{3, 1, 5, 4, 2, 0, 6}}
 
 func (m *MimeEntity) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMimeEntity
@@ -1747,37 +1766,40 @@ func growMimeMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMimeMessage = decTable{extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), grow: growMimeMessage, fields: []decField{
-	{"headers", &dectHeader, uint32(unsafe.Offsetof(MimeMessage{}.Headers)), kMany},
-	{"importance", nil, uint32(unsafe.Offsetof(MimeMessage{}.Importance)), kInt},
-	{"priority", nil, uint32(unsafe.Offsetof(MimeMessage{}.Priority)), kInt},
-	{"xPriority", nil, uint32(unsafe.Offsetof(MimeMessage{}.XPriority)), kInt},
-	{"sender", &dectMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.Sender)), kOne},
-	{"resentSender", &dectMailboxAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentSender)), kOne},
-	{"from", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.From)), kMany},
-	{"resentFrom", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentFrom)), kMany},
-	{"replyTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ReplyTo)), kMany},
-	{"resentReplyTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), kMany},
-	{"to", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.To)), kMany},
-	{"resentTo", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentTo)), kMany},
-	{"cc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Cc)), kMany},
-	{"resentCc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentCc)), kMany},
-	{"bcc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.Bcc)), kMany},
-	{"resentBcc", &dectInternetAddress, uint32(unsafe.Offsetof(MimeMessage{}.ResentBcc)), kMany},
-	{"subject", nil, uint32(unsafe.Offsetof(MimeMessage{}.Subject)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(MimeMessage{}.Date)), kTime},
-	{"resentDate", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentDate)), kTime},
-	{"references", nil, uint32(unsafe.Offsetof(MimeMessage{}.References)), kStrs},
-	{"inReplyTo", nil, uint32(unsafe.Offsetof(MimeMessage{}.InReplyTo)), kStr},
-	{"messageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.MessageID)), kStr},
-	{"resentMessageId", nil, uint32(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), kStr},
-	{"mimeVersion", nil, uint32(unsafe.Offsetof(MimeMessage{}.MimeVersion)), kStr},
-	{"body", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Body)), kOne},
-	{"textBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.TextBody)), kStr},
-	{"htmlBody", nil, uint32(unsafe.Offsetof(MimeMessage{}.HTMLBody)), kStr},
-	{"bodyParts", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.BodyParts)), kMany},
-	{"attachments", &dectMimeEntity, uint32(unsafe.Offsetof(MimeMessage{}.Attachments)), kMany},
-}, sorted: []uint16{28, 14, 24, 27, 12, 17, 6, 0, 26, 1, 20, 21, 23, 2, 19, 8, 15, 13, 18, 7, 22, 9, 5, 11, 4, 16, 25, 10, 3}}
+var dectMimeMessage = decTable{names: "headersimportancepriorityxPrioritysenderresentSenderfromresentFromreplyToresentR" +
+	"eplyTotoresentToccresentCcbccresentBccsubjectdateresentDatereferencesinReplyTome" +
+	"ssageIdresentMessageIdmimeVersionbodytextBodyhtmlBodybodyPartsattachments",
+	extra: unsafe.Offsetof(MimeMessage{}.Extra), size: unsafe.Sizeof(MimeMessage{}), grow: growMimeMessage, fields: []decField{
+		{&dectHeader, 0, uint16(unsafe.Offsetof(MimeMessage{}.Headers)), 7, kMany},                  // "headers"
+		{nil, 7, uint16(unsafe.Offsetof(MimeMessage{}.Importance)), 10, kInt},                       // "importance"
+		{nil, 17, uint16(unsafe.Offsetof(MimeMessage{}.Priority)), 8, kInt},                         // "priority"
+		{nil, 25, uint16(unsafe.Offsetof(MimeMessage{}.XPriority)), 9, kInt},                        // "xPriority"
+		{&dectMailboxAddress, 34, uint16(unsafe.Offsetof(MimeMessage{}.Sender)), 6, kOne},           // "sender"
+		{&dectMailboxAddress, 40, uint16(unsafe.Offsetof(MimeMessage{}.ResentSender)), 12, kOne},    // "resentSender"
+		{&dectInternetAddress, 52, uint16(unsafe.Offsetof(MimeMessage{}.From)), 4, kMany},           // "from"
+		{&dectInternetAddress, 56, uint16(unsafe.Offsetof(MimeMessage{}.ResentFrom)), 10, kMany},    // "resentFrom"
+		{&dectInternetAddress, 66, uint16(unsafe.Offsetof(MimeMessage{}.ReplyTo)), 7, kMany},        // "replyTo"
+		{&dectInternetAddress, 73, uint16(unsafe.Offsetof(MimeMessage{}.ResentReplyTo)), 13, kMany}, // "resentReplyTo"
+		{&dectInternetAddress, 86, uint16(unsafe.Offsetof(MimeMessage{}.To)), 2, kMany},             // "to"
+		{&dectInternetAddress, 88, uint16(unsafe.Offsetof(MimeMessage{}.ResentTo)), 8, kMany},       // "resentTo"
+		{&dectInternetAddress, 96, uint16(unsafe.Offsetof(MimeMessage{}.Cc)), 2, kMany},             // "cc"
+		{&dectInternetAddress, 98, uint16(unsafe.Offsetof(MimeMessage{}.ResentCc)), 8, kMany},       // "resentCc"
+		{&dectInternetAddress, 106, uint16(unsafe.Offsetof(MimeMessage{}.Bcc)), 3, kMany},           // "bcc"
+		{&dectInternetAddress, 109, uint16(unsafe.Offsetof(MimeMessage{}.ResentBcc)), 9, kMany},     // "resentBcc"
+		{nil, 118, uint16(unsafe.Offsetof(MimeMessage{}.Subject)), 7, kStr},                         // "subject"
+		{nil, 125, uint16(unsafe.Offsetof(MimeMessage{}.Date)), 4, kTime},                           // "date"
+		{nil, 129, uint16(unsafe.Offsetof(MimeMessage{}.ResentDate)), 10, kTime},                    // "resentDate"
+		{nil, 139, uint16(unsafe.Offsetof(MimeMessage{}.References)), 10, kStrs},                    // "references"
+		{nil, 149, uint16(unsafe.Offsetof(MimeMessage{}.InReplyTo)), 9, kStr},                       // "inReplyTo"
+		{nil, 158, uint16(unsafe.Offsetof(MimeMessage{}.MessageID)), 9, kStr},                       // "messageId"
+		{nil, 167, uint16(unsafe.Offsetof(MimeMessage{}.ResentMessageID)), 15, kStr},                // "resentMessageId"
+		{nil, 182, uint16(unsafe.Offsetof(MimeMessage{}.MimeVersion)), 11, kStr},                    // "mimeVersion"
+		{&dectMimeEntity, 193, uint16(unsafe.Offsetof(MimeMessage{}.Body)), 4, kOne},                // "body"
+		{nil, 197, uint16(unsafe.Offsetof(MimeMessage{}.TextBody)), 8, kStr},                        // "textBody"
+		{nil, 205, uint16(unsafe.Offsetof(MimeMessage{}.HTMLBody)), 8, kStr},                        // "htmlBody"
+		{&dectMimeEntity, 213, uint16(unsafe.Offsetof(MimeMessage{}.BodyParts)), 9, kMany},          // "bodyParts"
+		{&dectMimeEntity, 222, uint16(unsafe.Offsetof(MimeMessage{}.Attachments)), 11, kMany},       // "attachments"
+	}, sorted: []uint16{28, 14, 24, 27, 12, 17, 6, 0, 26, 1, 20, 21, 23, 2, 19, 8, 15, 13, 18, 7, 22, 9, 5, 11, 4, 16, 25, 10, 3}}
 
 func (m *MimeMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMimeMessage
@@ -1886,13 +1908,14 @@ func growParameter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectParameter = decTable{extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), grow: growParameter, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(Parameter{}.Name)), kStr},
-	{"encoding", &dectEncoding, uint32(unsafe.Offsetof(Parameter{}.Encoding)), kOne},
-	{"encodingMethod", nil, uint32(unsafe.Offsetof(Parameter{}.EncodingMethod)), kInt},
-	{"alwaysQuote", nil, uint32(unsafe.Offsetof(Parameter{}.AlwaysQuote)), kBool},
-	{"value", nil, uint32(unsafe.Offsetof(Parameter{}.Value)), kStr},
-}, sorted: []uint16{3, 1, 2, 0, 4}}
+var dectParameter = decTable{names: "nameencodingencodingMethodalwaysQuotevalue",
+	extra: unsafe.Offsetof(Parameter{}.Extra), size: unsafe.Sizeof(Parameter{}), grow: growParameter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Parameter{}.Name)), 4, kStr},               // "name"
+		{&dectEncoding, 4, uint16(unsafe.Offsetof(Parameter{}.Encoding)), 8, kOne}, // "encoding"
+		{nil, 12, uint16(unsafe.Offsetof(Parameter{}.EncodingMethod)), 14, kInt},   // "encodingMethod"
+		{nil, 26, uint16(unsafe.Offsetof(Parameter{}.AlwaysQuote)), 11, kBool},     // "alwaysQuote"
+		{nil, 37, uint16(unsafe.Offsetof(Parameter{}.Value)), 5, kStr},             // "value"
+	}, sorted: []uint16{3, 1, 2, 0, 4}}
 
 func (m *Parameter) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectParameter }
 
@@ -1968,12 +1991,13 @@ func growPop3Message(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPop3Message = decTable{extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), grow: growPop3Message, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Pop3Message{}.ID)), kStr},
-	{"haloMailboxId", nil, uint32(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), kInt},
-	{"incomingEmailId", nil, uint32(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), kInt},
-	{"mimeMessage", &dectMimeMessage, uint32(unsafe.Offsetof(Pop3Message{}.MimeMessage)), kOne},
-}, sorted: []uint16{1, 0, 2, 3}}
+var dectPop3Message = decTable{names: "idhaloMailboxIdincomingEmailIdmimeMessage",
+	extra: unsafe.Offsetof(Pop3Message{}.Extra), size: unsafe.Sizeof(Pop3Message{}), grow: growPop3Message, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Pop3Message{}.ID)), 2, kStr},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Pop3Message{}.HaloMailboxID)), 13, kInt},             // "haloMailboxId"
+		{nil, 15, uint16(unsafe.Offsetof(Pop3Message{}.IncomingEmailID)), 15, kInt},          // "incomingEmailId"
+		{&dectMimeMessage, 30, uint16(unsafe.Offsetof(Pop3Message{}.MimeMessage)), 11, kOne}, // "mimeMessage"
+	}, sorted: []uint16{1, 0, 2, 3}}
 
 func (m *Pop3Message) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPop3Message

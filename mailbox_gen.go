@@ -1159,110 +1159,131 @@ func growMailbox(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMailbox = decTable{extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), grow: growMailbox, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Mailbox{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Mailbox{}.Name)), kStr},
-	{"server", nil, uint32(unsafe.Offsetof(Mailbox{}.Server)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(Mailbox{}.Username)), kStr},
-	{"smtpaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpaddress)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(Mailbox{}.Enabled)), kBool},
-	{"type", nil, uint32(unsafe.Offsetof(Mailbox{}.Type)), kInt},
-	{"azureemail", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureemail)), kStr},
-	{"display_address", nil, uint32(unsafe.Offsetof(Mailbox{}.DisplayAddress)), kStr},
-	{"google_email", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleEmail)), kStr},
-	{"inbound_method", nil, uint32(unsafe.Offsetof(Mailbox{}.InboundMethod)), kInt},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLastsync)), kTime},
-	{"password", nil, uint32(unsafe.Offsetof(Mailbox{}.Password)), kStr},
-	{"usetls", nil, uint32(unsafe.Offsetof(Mailbox{}.Usetls)), kBool},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(Mailbox{}.RestrictionType)), kInt},
-	{"restrictto_org_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgID)), kInt},
-	{"restrictto_org_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoOrgName)), kStr},
-	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentID)), kInt},
-	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentName)), kStr},
-	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamID)), kInt},
-	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(Mailbox{}.RestricttoTeamName)), kStr},
-	{"exchangemailboxdisplayname", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxdisplayname)), kStr},
-	{"exchangemailboxfqdn", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangemailboxfqdn)), kStr},
-	{"harddeletereadmessages", nil, uint32(unsafe.Offsetof(Mailbox{}.Harddeletereadmessages)), kBool},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(Mailbox{}.TickettypeID)), kInt},
-	{"popport", nil, uint32(unsafe.Offsetof(Mailbox{}.Popport)), kInt},
-	{"smtpserver", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpserver)), kStr},
-	{"smtpusername", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusername)), kStr},
-	{"smtppassword", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtppassword)), kStr},
-	{"smtpport", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpport)), kInt},
-	{"smtpusetls", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpusetls)), kBool},
-	{"usesmtpforazuremailbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Usesmtpforazuremailbox)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Mailbox{}.MessagegroupID)), kInt},
-	{"smtpdisplayname", nil, uint32(unsafe.Offsetof(Mailbox{}.Smtpdisplayname)), kStr},
-	{"syncaddressbook", nil, uint32(unsafe.Offsetof(Mailbox{}.Syncaddressbook)), kBool},
-	{"dontsendack", nil, uint32(unsafe.Offsetof(Mailbox{}.Dontsendack)), kBool},
-	{"defaultuser", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuser)), kStr},
-	{"defaultuserid", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultuserid)), kInt},
-	{"changeseq", nil, uint32(unsafe.Offsetof(Mailbox{}.Changeseq)), kInt},
-	{"accesstoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstoken)), kStr},
-	{"accesstokenexpirydate", nil, uint32(unsafe.Offsetof(Mailbox{}.Accesstokenexpirydate)), kTime},
-	{"refreshtoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtoken)), kStr},
-	{"refreshtokenexpirydate", nil, uint32(unsafe.Offsetof(Mailbox{}.Refreshtokenexpirydate)), kTime},
-	{"tokendestructiondate", nil, uint32(unsafe.Offsetof(Mailbox{}.Tokendestructiondate)), kTime},
-	{"deleteditemsfolder", nil, uint32(unsafe.Offsetof(Mailbox{}.Deleteditemsfolder)), kStr},
-	{"tlstype", nil, uint32(unsafe.Offsetof(Mailbox{}.Tlstype)), kInt},
-	{"ewsusername", nil, uint32(unsafe.Offsetof(Mailbox{}.Ewsusername)), kStr},
-	{"azureappid", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureappid)), kStr},
-	{"azuretenant", nil, uint32(unsafe.Offsetof(Mailbox{}.Azuretenant)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(Mailbox{}.NewClientSecret)), kStr},
-	{"new_azure_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureAccessToken)), kStr},
-	{"new_azure_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureRefreshToken)), kStr},
-	{"oauth_code", nil, uint32(unsafe.Offsetof(Mailbox{}.OauthCode)), kStr},
-	{"azureredirecturi", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), kStr},
-	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), kBool},
-	{"_testonly", nil, uint32(unsafe.Offsetof(Mailbox{}.Testonly)), kBool},
-	{"signature_overrides", &dectMailboxTechnician, uint32(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), kMany},
-	{"_isglobalsmtp", nil, uint32(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), kBool},
-	{"new_google_access_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), kStr},
-	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), kStr},
-	{"google_token_expiry", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleTokenExpiry)), kTime},
-	{"google_redirect", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleRedirect)), kStr},
-	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(Mailbox{}.Getgoogletoken)), kBool},
-	{"google_code", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleCode)), kStr},
-	{"azure_authorized", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthorized)), kBool},
-	{"google_authorized", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleAuthorized)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Mailbox{}.Warning)), kStr},
-	{"shared_mailbox_emailaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.SharedMailboxEmailaddress)), kStr},
-	{"google_type", nil, uint32(unsafe.Offsetof(Mailbox{}.GoogleType)), kInt},
-	{"graph_host", nil, uint32(unsafe.Offsetof(Mailbox{}.GraphHost)), kStr},
-	{"azuredatecutoff", nil, uint32(unsafe.Offsetof(Mailbox{}.Azuredatecutoff)), kTime},
-	{"azureleavemailininbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Azureleavemailininbox)), kBool},
-	{"imapdatecutoff", nil, uint32(unsafe.Offsetof(Mailbox{}.Imapdatecutoff)), kTime},
-	{"imapleavemailininbox", nil, uint32(unsafe.Offsetof(Mailbox{}.Imapleavemailininbox)), kBool},
-	{"azure_subscription_id", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionID)), kStr},
-	{"azure_subscription_expiry", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscriptionExpiry)), kTime},
-	{"azure_subscribed", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureSubscribed)), kBool},
-	{"new_azure_subscription_secret", nil, uint32(unsafe.Offsetof(Mailbox{}.NewAzureSubscriptionSecret)), kStr},
-	{"_webhookaction", nil, uint32(unsafe.Offsetof(Mailbox{}.Webhookaction)), kInt},
-	{"ignore_cc_emails", nil, uint32(unsafe.Offsetof(Mailbox{}.IgnoreCcEmails)), kBool},
-	{"accept_auto_replies", nil, uint32(unsafe.Offsetof(Mailbox{}.AcceptAutoReplies)), kBool},
-	{"allow_email_hashtags", nil, uint32(unsafe.Offsetof(Mailbox{}.AllowEmailHashtags)), kBool},
-	{"site_prefix_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SitePrefixMatching)), kBool},
-	{"site_wildcard_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteWildcardMatching)), kBool},
-	{"site_domain_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteDomainMatching)), kBool},
-	{"site_tocc_matching", nil, uint32(unsafe.Offsetof(Mailbox{}.SiteToccMatching)), kBool},
-	{"unmatched_users", nil, uint32(unsafe.Offsetof(Mailbox{}.UnmatchedUsers)), kInt},
-	{"newuser_default_site", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSite)), kInt},
-	{"newuser_default_site_name", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserDefaultSiteName)), kStr},
-	{"newuser_send_welcome_email", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendWelcomeEmail)), kBool},
-	{"newuser_send_ack", nil, uint32(unsafe.Offsetof(Mailbox{}.NewuserSendAck)), kBool},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(Mailbox{}.HalointegratorLasterror)), kStr},
-	{"azure_authority", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthority)), kInt},
-	{"defaultusersite", nil, uint32(unsafe.Offsetof(Mailbox{}.Defaultusersite)), kStr},
-	{"safe_attachment_policy", nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPolicy)), kInt},
-	{"safe_attachment_placeholder", nil, uint32(unsafe.Offsetof(Mailbox{}.SafeAttachmentPlaceholder)), kStr},
-	{"creationdate", nil, uint32(unsafe.Offsetof(Mailbox{}.Creationdate)), kTime},
-	{"dontimportbeforecreation", nil, uint32(unsafe.Offsetof(Mailbox{}.Dontimportbeforecreation)), kBool},
-	{"azure_authentication_type", nil, uint32(unsafe.Offsetof(Mailbox{}.AzureAuthenticationType)), kInt},
-	{"_confirmmanagedidentitysetup", nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmmanagedidentitysetup)), kBool},
-	{"_confirmclientcredentialssetup", nil, uint32(unsafe.Offsetof(Mailbox{}.Confirmclientcredentialssetup)), kBool},
-	{"showinfromaddress", nil, uint32(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), kBool},
-}, sorted: []uint16{100, 99, 54, 62, 57, 55, 66, 78, 80, 39, 40, 81, 98, 92, 64, 76, 75, 74, 47, 70, 7, 71, 53, 48, 38, 96, 36, 37, 93, 44, 8, 97, 35, 5, 46, 21, 22, 65, 63, 9, 61, 60, 68, 69, 91, 11, 23, 0, 79, 72, 73, 10, 32, 1, 50, 51, 77, 49, 58, 59, 87, 88, 90, 89, 52, 12, 25, 41, 42, 14, 17, 18, 15, 16, 19, 20, 95, 94, 2, 67, 101, 56, 84, 82, 85, 83, 4, 33, 28, 29, 26, 27, 30, 34, 24, 45, 43, 6, 86, 3, 31, 13}}
+var dectMailbox = decTable{names: "idnameserverusernamesmtpaddressenabledtypeazureemaildisplay_addressgoogle_emaili" +
+	"nbound_methodhalointegrator_lastsyncpasswordusetlsrestriction_typerestrictto_org" +
+	"_idrestrictto_org_namerestrictto_department_idrestrictto_department_namerestrict" +
+	"to_team_idrestrictto_team_nameexchangemailboxdisplaynameexchangemailboxfqdnhardd" +
+	"eletereadmessagestickettype_idpopportsmtpserversmtpusernamesmtppasswordsmtpports" +
+	"mtpusetlsusesmtpforazuremailboxmessagegroup_idsmtpdisplaynamesyncaddressbookdont" +
+	"sendackdefaultuserdefaultuseridchangeseqaccesstokenaccesstokenexpirydaterefresht" +
+	"okenrefreshtokenexpirydatetokendestructiondatedeleteditemsfoldertlstypeewsuserna" +
+	"meazureappidazuretenantnew_client_secretnew_azure_access_tokennew_azure_refresh_" +
+	"tokenoauth_codeazureredirecturi_exchangecodefortoken_testonlysignature_overrides" +
+	"_isglobalsmtpnew_google_access_tokennew_google_refresh_tokengoogle_token_expiryg" +
+	"oogle_redirect_getgoogletokengoogle_codeazure_authorizedgoogle_authorized_warnin" +
+	"gshared_mailbox_emailaddressgoogle_typegraph_hostazuredatecutoffazureleavemailin" +
+	"inboximapdatecutoffimapleavemailininboxazure_subscription_idazure_subscription_e" +
+	"xpiryazure_subscribednew_azure_subscription_secret_webhookactionignore_cc_emails" +
+	"accept_auto_repliesallow_email_hashtagssite_prefix_matchingsite_wildcard_matchin" +
+	"gsite_domain_matchingsite_tocc_matchingunmatched_usersnewuser_default_sitenewuse" +
+	"r_default_site_namenewuser_send_welcome_emailnewuser_send_ackhalointegrator_last" +
+	"errorazure_authoritydefaultusersitesafe_attachment_policysafe_attachment_placeho" +
+	"ldercreationdatedontimportbeforecreationazure_authentication_type_confirmmanaged" +
+	"identitysetup_confirmclientcredentialssetupshowinfromaddress",
+	extra: unsafe.Offsetof(Mailbox{}.Extra), size: unsafe.Sizeof(Mailbox{}), grow: growMailbox, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Mailbox{}.ID)), 2, kInt},                                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Mailbox{}.Name)), 4, kStr},                                      // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Mailbox{}.Server)), 6, kStr},                                    // "server"
+		{nil, 12, uint16(unsafe.Offsetof(Mailbox{}.Username)), 8, kStr},                                 // "username"
+		{nil, 20, uint16(unsafe.Offsetof(Mailbox{}.Smtpaddress)), 11, kStr},                             // "smtpaddress"
+		{nil, 31, uint16(unsafe.Offsetof(Mailbox{}.Enabled)), 7, kBool},                                 // "enabled"
+		{nil, 38, uint16(unsafe.Offsetof(Mailbox{}.Type)), 4, kInt},                                     // "type"
+		{nil, 42, uint16(unsafe.Offsetof(Mailbox{}.Azureemail)), 10, kStr},                              // "azureemail"
+		{nil, 52, uint16(unsafe.Offsetof(Mailbox{}.DisplayAddress)), 15, kStr},                          // "display_address"
+		{nil, 67, uint16(unsafe.Offsetof(Mailbox{}.GoogleEmail)), 12, kStr},                             // "google_email"
+		{nil, 79, uint16(unsafe.Offsetof(Mailbox{}.InboundMethod)), 14, kInt},                           // "inbound_method"
+		{nil, 93, uint16(unsafe.Offsetof(Mailbox{}.HalointegratorLastsync)), 23, kTime},                 // "halointegrator_lastsync"
+		{nil, 116, uint16(unsafe.Offsetof(Mailbox{}.Password)), 8, kStr},                                // "password"
+		{nil, 124, uint16(unsafe.Offsetof(Mailbox{}.Usetls)), 6, kBool},                                 // "usetls"
+		{nil, 130, uint16(unsafe.Offsetof(Mailbox{}.RestrictionType)), 16, kInt},                        // "restriction_type"
+		{nil, 146, uint16(unsafe.Offsetof(Mailbox{}.RestricttoOrgID)), 17, kInt},                        // "restrictto_org_id"
+		{nil, 163, uint16(unsafe.Offsetof(Mailbox{}.RestricttoOrgName)), 19, kStr},                      // "restrictto_org_name"
+		{nil, 182, uint16(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentID)), 24, kInt},                 // "restrictto_department_id"
+		{nil, 206, uint16(unsafe.Offsetof(Mailbox{}.RestricttoDepartmentName)), 26, kStr},               // "restrictto_department_name"
+		{nil, 232, uint16(unsafe.Offsetof(Mailbox{}.RestricttoTeamID)), 18, kInt},                       // "restrictto_team_id"
+		{nil, 250, uint16(unsafe.Offsetof(Mailbox{}.RestricttoTeamName)), 20, kStr},                     // "restrictto_team_name"
+		{nil, 270, uint16(unsafe.Offsetof(Mailbox{}.Exchangemailboxdisplayname)), 26, kStr},             // "exchangemailboxdisplayname"
+		{nil, 296, uint16(unsafe.Offsetof(Mailbox{}.Exchangemailboxfqdn)), 19, kStr},                    // "exchangemailboxfqdn"
+		{nil, 315, uint16(unsafe.Offsetof(Mailbox{}.Harddeletereadmessages)), 22, kBool},                // "harddeletereadmessages"
+		{nil, 337, uint16(unsafe.Offsetof(Mailbox{}.TickettypeID)), 13, kInt},                           // "tickettype_id"
+		{nil, 350, uint16(unsafe.Offsetof(Mailbox{}.Popport)), 7, kInt},                                 // "popport"
+		{nil, 357, uint16(unsafe.Offsetof(Mailbox{}.Smtpserver)), 10, kStr},                             // "smtpserver"
+		{nil, 367, uint16(unsafe.Offsetof(Mailbox{}.Smtpusername)), 12, kStr},                           // "smtpusername"
+		{nil, 379, uint16(unsafe.Offsetof(Mailbox{}.Smtppassword)), 12, kStr},                           // "smtppassword"
+		{nil, 391, uint16(unsafe.Offsetof(Mailbox{}.Smtpport)), 8, kInt},                                // "smtpport"
+		{nil, 399, uint16(unsafe.Offsetof(Mailbox{}.Smtpusetls)), 10, kBool},                            // "smtpusetls"
+		{nil, 409, uint16(unsafe.Offsetof(Mailbox{}.Usesmtpforazuremailbox)), 22, kBool},                // "usesmtpforazuremailbox"
+		{nil, 431, uint16(unsafe.Offsetof(Mailbox{}.MessagegroupID)), 15, kInt},                         // "messagegroup_id"
+		{nil, 446, uint16(unsafe.Offsetof(Mailbox{}.Smtpdisplayname)), 15, kStr},                        // "smtpdisplayname"
+		{nil, 461, uint16(unsafe.Offsetof(Mailbox{}.Syncaddressbook)), 15, kBool},                       // "syncaddressbook"
+		{nil, 476, uint16(unsafe.Offsetof(Mailbox{}.Dontsendack)), 11, kBool},                           // "dontsendack"
+		{nil, 487, uint16(unsafe.Offsetof(Mailbox{}.Defaultuser)), 11, kStr},                            // "defaultuser"
+		{nil, 498, uint16(unsafe.Offsetof(Mailbox{}.Defaultuserid)), 13, kInt},                          // "defaultuserid"
+		{nil, 511, uint16(unsafe.Offsetof(Mailbox{}.Changeseq)), 9, kInt},                               // "changeseq"
+		{nil, 520, uint16(unsafe.Offsetof(Mailbox{}.Accesstoken)), 11, kStr},                            // "accesstoken"
+		{nil, 531, uint16(unsafe.Offsetof(Mailbox{}.Accesstokenexpirydate)), 21, kTime},                 // "accesstokenexpirydate"
+		{nil, 552, uint16(unsafe.Offsetof(Mailbox{}.Refreshtoken)), 12, kStr},                           // "refreshtoken"
+		{nil, 564, uint16(unsafe.Offsetof(Mailbox{}.Refreshtokenexpirydate)), 22, kTime},                // "refreshtokenexpirydate"
+		{nil, 586, uint16(unsafe.Offsetof(Mailbox{}.Tokendestructiondate)), 20, kTime},                  // "tokendestructiondate"
+		{nil, 606, uint16(unsafe.Offsetof(Mailbox{}.Deleteditemsfolder)), 18, kStr},                     // "deleteditemsfolder"
+		{nil, 624, uint16(unsafe.Offsetof(Mailbox{}.Tlstype)), 7, kInt},                                 // "tlstype"
+		{nil, 631, uint16(unsafe.Offsetof(Mailbox{}.Ewsusername)), 11, kStr},                            // "ewsusername"
+		{nil, 642, uint16(unsafe.Offsetof(Mailbox{}.Azureappid)), 10, kStr},                             // "azureappid"
+		{nil, 652, uint16(unsafe.Offsetof(Mailbox{}.Azuretenant)), 11, kStr},                            // "azuretenant"
+		{nil, 663, uint16(unsafe.Offsetof(Mailbox{}.NewClientSecret)), 17, kStr},                        // "new_client_secret"
+		{nil, 680, uint16(unsafe.Offsetof(Mailbox{}.NewAzureAccessToken)), 22, kStr},                    // "new_azure_access_token"
+		{nil, 702, uint16(unsafe.Offsetof(Mailbox{}.NewAzureRefreshToken)), 23, kStr},                   // "new_azure_refresh_token"
+		{nil, 725, uint16(unsafe.Offsetof(Mailbox{}.OauthCode)), 10, kStr},                              // "oauth_code"
+		{nil, 735, uint16(unsafe.Offsetof(Mailbox{}.Azureredirecturi)), 16, kStr},                       // "azureredirecturi"
+		{nil, 751, uint16(unsafe.Offsetof(Mailbox{}.Exchangecodefortoken)), 21, kBool},                  // "_exchangecodefortoken"
+		{nil, 772, uint16(unsafe.Offsetof(Mailbox{}.Testonly)), 9, kBool},                               // "_testonly"
+		{&dectMailboxTechnician, 781, uint16(unsafe.Offsetof(Mailbox{}.SignatureOverrides)), 19, kMany}, // "signature_overrides"
+		{nil, 800, uint16(unsafe.Offsetof(Mailbox{}.Isglobalsmtp)), 13, kBool},                          // "_isglobalsmtp"
+		{nil, 813, uint16(unsafe.Offsetof(Mailbox{}.NewGoogleAccessToken)), 23, kStr},                   // "new_google_access_token"
+		{nil, 836, uint16(unsafe.Offsetof(Mailbox{}.NewGoogleRefreshToken)), 24, kStr},                  // "new_google_refresh_token"
+		{nil, 860, uint16(unsafe.Offsetof(Mailbox{}.GoogleTokenExpiry)), 19, kTime},                     // "google_token_expiry"
+		{nil, 879, uint16(unsafe.Offsetof(Mailbox{}.GoogleRedirect)), 15, kStr},                         // "google_redirect"
+		{nil, 894, uint16(unsafe.Offsetof(Mailbox{}.Getgoogletoken)), 15, kBool},                        // "_getgoogletoken"
+		{nil, 909, uint16(unsafe.Offsetof(Mailbox{}.GoogleCode)), 11, kStr},                             // "google_code"
+		{nil, 920, uint16(unsafe.Offsetof(Mailbox{}.AzureAuthorized)), 16, kBool},                       // "azure_authorized"
+		{nil, 936, uint16(unsafe.Offsetof(Mailbox{}.GoogleAuthorized)), 17, kBool},                      // "google_authorized"
+		{nil, 953, uint16(unsafe.Offsetof(Mailbox{}.Warning)), 8, kStr},                                 // "_warning"
+		{nil, 961, uint16(unsafe.Offsetof(Mailbox{}.SharedMailboxEmailaddress)), 27, kStr},              // "shared_mailbox_emailaddress"
+		{nil, 988, uint16(unsafe.Offsetof(Mailbox{}.GoogleType)), 11, kInt},                             // "google_type"
+		{nil, 999, uint16(unsafe.Offsetof(Mailbox{}.GraphHost)), 10, kStr},                              // "graph_host"
+		{nil, 1009, uint16(unsafe.Offsetof(Mailbox{}.Azuredatecutoff)), 15, kTime},                      // "azuredatecutoff"
+		{nil, 1024, uint16(unsafe.Offsetof(Mailbox{}.Azureleavemailininbox)), 21, kBool},                // "azureleavemailininbox"
+		{nil, 1045, uint16(unsafe.Offsetof(Mailbox{}.Imapdatecutoff)), 14, kTime},                       // "imapdatecutoff"
+		{nil, 1059, uint16(unsafe.Offsetof(Mailbox{}.Imapleavemailininbox)), 20, kBool},                 // "imapleavemailininbox"
+		{nil, 1079, uint16(unsafe.Offsetof(Mailbox{}.AzureSubscriptionID)), 21, kStr},                   // "azure_subscription_id"
+		{nil, 1100, uint16(unsafe.Offsetof(Mailbox{}.AzureSubscriptionExpiry)), 25, kTime},              // "azure_subscription_expiry"
+		{nil, 1125, uint16(unsafe.Offsetof(Mailbox{}.AzureSubscribed)), 16, kBool},                      // "azure_subscribed"
+		{nil, 1141, uint16(unsafe.Offsetof(Mailbox{}.NewAzureSubscriptionSecret)), 29, kStr},            // "new_azure_subscription_secret"
+		{nil, 1170, uint16(unsafe.Offsetof(Mailbox{}.Webhookaction)), 14, kInt},                         // "_webhookaction"
+		{nil, 1184, uint16(unsafe.Offsetof(Mailbox{}.IgnoreCcEmails)), 16, kBool},                       // "ignore_cc_emails"
+		{nil, 1200, uint16(unsafe.Offsetof(Mailbox{}.AcceptAutoReplies)), 19, kBool},                    // "accept_auto_replies"
+		{nil, 1219, uint16(unsafe.Offsetof(Mailbox{}.AllowEmailHashtags)), 20, kBool},                   // "allow_email_hashtags"
+		{nil, 1239, uint16(unsafe.Offsetof(Mailbox{}.SitePrefixMatching)), 20, kBool},                   // "site_prefix_matching"
+		{nil, 1259, uint16(unsafe.Offsetof(Mailbox{}.SiteWildcardMatching)), 22, kBool},                 // "site_wildcard_matching"
+		{nil, 1281, uint16(unsafe.Offsetof(Mailbox{}.SiteDomainMatching)), 20, kBool},                   // "site_domain_matching"
+		{nil, 1301, uint16(unsafe.Offsetof(Mailbox{}.SiteToccMatching)), 18, kBool},                     // "site_tocc_matching"
+		{nil, 1319, uint16(unsafe.Offsetof(Mailbox{}.UnmatchedUsers)), 15, kInt},                        // "unmatched_users"
+		{nil, 1334, uint16(unsafe.Offsetof(Mailbox{}.NewuserDefaultSite)), 20, kInt},                    // "newuser_default_site"
+		{nil, 1354, uint16(unsafe.Offsetof(Mailbox{}.NewuserDefaultSiteName)), 25, kStr},                // "newuser_default_site_name"
+		{nil, 1379, uint16(unsafe.Offsetof(Mailbox{}.NewuserSendWelcomeEmail)), 26, kBool},              // "newuser_send_welcome_email"
+		{nil, 1405, uint16(unsafe.Offsetof(Mailbox{}.NewuserSendAck)), 16, kBool},                       // "newuser_send_ack"
+		{nil, 1421, uint16(unsafe.Offsetof(Mailbox{}.HalointegratorLasterror)), 24, kStr},               // "halointegrator_lasterror"
+		{nil, 1445, uint16(unsafe.Offsetof(Mailbox{}.AzureAuthority)), 15, kInt},                        // "azure_authority"
+		{nil, 1460, uint16(unsafe.Offsetof(Mailbox{}.Defaultusersite)), 15, kStr},                       // "defaultusersite"
+		{nil, 1475, uint16(unsafe.Offsetof(Mailbox{}.SafeAttachmentPolicy)), 22, kInt},                  // "safe_attachment_policy"
+		{nil, 1497, uint16(unsafe.Offsetof(Mailbox{}.SafeAttachmentPlaceholder)), 27, kStr},             // "safe_attachment_placeholder"
+		{nil, 1524, uint16(unsafe.Offsetof(Mailbox{}.Creationdate)), 12, kTime},                         // "creationdate"
+		{nil, 1536, uint16(unsafe.Offsetof(Mailbox{}.Dontimportbeforecreation)), 24, kBool},             // "dontimportbeforecreation"
+		{nil, 1560, uint16(unsafe.Offsetof(Mailbox{}.AzureAuthenticationType)), 25, kInt},               // "azure_authentication_type"
+		{nil, 1585, uint16(unsafe.Offsetof(Mailbox{}.Confirmmanagedidentitysetup)), 28, kBool},          // "_confirmmanagedidentitysetup"
+		{nil, 1613, uint16(unsafe.Offsetof(Mailbox{}.Confirmclientcredentialssetup)), 30, kBool},        // "_confirmclientcredentialssetup"
+		{nil, 1643, uint16(unsafe.Offsetof(Mailbox{}.Showinfromaddress)), 17, kBool},                    // "showinfromaddress"
+	}, sorted: []uint16{100, 99, 54, 62, 57, 55, 66, 78, 80, 39, 40, 81, 98, 92, 64, 76, 75, 74, 47, 70, 7, 71, 53, 48, 38, 96, 36, 37, 93, 44, 8, 97, 35, 5, 46, 21, 22, 65, 63, 9, 61, 60, 68, 69, 91, 11, 23, 0, 79, 72, 73, 10, 32, 1, 50, 51, 77, 49, 58, 59, 87, 88, 90, 89, 52, 12, 25, 41, 42, 14, 17, 18, 15, 16, 19, 20, 95, 94, 2, 67, 101, 56, 84, 82, 85, 83, 4, 33, 28, 29, 26, 27, 30, 34, 24, 45, 43, 6, 86, 3, 31, 13}}
 
 func (m *Mailbox) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectMailbox }
 
@@ -1451,14 +1472,15 @@ func growMailboxTechnician(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMailboxTechnician = decTable{extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), grow: growMailboxTechnician, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.ID)), kInt},
-	{"mailbox_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.AgentName)), kStr},
-	{"signature", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Signature)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(MailboxTechnician{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
+var dectMailboxTechnician = decTable{names: "idmailbox_idagent_idagent_namesignature_warning",
+	extra: unsafe.Offsetof(MailboxTechnician{}.Extra), size: unsafe.Sizeof(MailboxTechnician{}), grow: growMailboxTechnician, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MailboxTechnician{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MailboxTechnician{}.MailboxID)), 10, kInt},  // "mailbox_id"
+		{nil, 12, uint16(unsafe.Offsetof(MailboxTechnician{}.AgentID)), 8, kInt},    // "agent_id"
+		{nil, 20, uint16(unsafe.Offsetof(MailboxTechnician{}.AgentName)), 10, kStr}, // "agent_name"
+		{nil, 30, uint16(unsafe.Offsetof(MailboxTechnician{}.Signature)), 9, kStr},  // "signature"
+		{nil, 39, uint16(unsafe.Offsetof(MailboxTechnician{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{5, 2, 3, 0, 1, 4}}
 
 func (m *MailboxTechnician) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMailboxTechnician

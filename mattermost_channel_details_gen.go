@@ -166,20 +166,22 @@ func growMattermostChannelDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMattermostChannelDetails = decTable{extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), grow: growMattermostChannelDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.ID)), kInt},
-	{"mmid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), kInt},
-	{"channelid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Name)), kStr},
-	{"agentid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Agentid)), kInt},
-	{"webhookid", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookid)), kStr},
-	{"webhookname", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookname)), kStr},
-	{"webhookdesc", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Webhookdesc)), kStr},
-	{"botname", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Botname)), kStr},
-	{"boticon", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Boticon)), kStr},
-	{"agent_name", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.AgentName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), kStr},
-}, sorted: []uint16{11, 10, 4, 9, 8, 2, 0, 1, 3, 7, 5, 6}}
+var dectMattermostChannelDetails = decTable{names: "idmmidchannelidnameagentidwebhookidwebhooknamewebhookdescbotnameboticonagent_nam" +
+	"e_warning",
+	extra: unsafe.Offsetof(MattermostChannelDetails{}.Extra), size: unsafe.Sizeof(MattermostChannelDetails{}), grow: growMattermostChannelDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MattermostChannelDetails{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Mmid)), 4, kInt},          // "mmid"
+		{nil, 6, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Channelid)), 9, kStr},     // "channelid"
+		{nil, 15, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Name)), 4, kStr},         // "name"
+		{nil, 19, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Agentid)), 7, kInt},      // "agentid"
+		{nil, 26, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Webhookid)), 9, kStr},    // "webhookid"
+		{nil, 35, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Webhookname)), 11, kStr}, // "webhookname"
+		{nil, 46, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Webhookdesc)), 11, kStr}, // "webhookdesc"
+		{nil, 57, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Botname)), 7, kStr},      // "botname"
+		{nil, 64, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Boticon)), 7, kStr},      // "boticon"
+		{nil, 71, uint16(unsafe.Offsetof(MattermostChannelDetails{}.AgentName)), 10, kStr},   // "agent_name"
+		{nil, 81, uint16(unsafe.Offsetof(MattermostChannelDetails{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{11, 10, 4, 9, 8, 2, 0, 1, 3, 7, 5, 6}}
 
 func (m *MattermostChannelDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMattermostChannelDetails

@@ -229,20 +229,22 @@ func growMattermostDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMattermostDetails = decTable{extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), grow: growMattermostDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MattermostDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(MattermostDetails{}.URL)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewIntegrationMethod)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(MattermostDetails{}.NewAccessToken)), kStr},
-	{"_code", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Authorized)), kBool},
-	{"channels", &dectMattermostChannelDetails, uint32(unsafe.Offsetof(MattermostDetails{}.Channels)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), kBool},
-	{"integratorhours", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(MattermostDetails{}.Warning)), kStr},
-}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 1, 4, 3, 2}}
+var dectMattermostDetails = decTable{names: "idnameurlnew_integration_methodnew_access_token_code_exchangecodeauthorizedchann" +
+	"elsenableintegratorintegratorhours_warning",
+	extra: unsafe.Offsetof(MattermostDetails{}.Extra), size: unsafe.Sizeof(MattermostDetails{}), grow: growMattermostDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MattermostDetails{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MattermostDetails{}.Name)), 4, kStr},                                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(MattermostDetails{}.URL)), 3, kStr},                                  // "url"
+		{nil, 9, uint16(unsafe.Offsetof(MattermostDetails{}.NewIntegrationMethod)), 22, kBool},               // "new_integration_method"
+		{nil, 31, uint16(unsafe.Offsetof(MattermostDetails{}.NewAccessToken)), 16, kStr},                     // "new_access_token"
+		{nil, 47, uint16(unsafe.Offsetof(MattermostDetails{}.Code)), 5, kStr},                                // "_code"
+		{nil, 52, uint16(unsafe.Offsetof(MattermostDetails{}.Exchangecode)), 13, kBool},                      // "_exchangecode"
+		{nil, 65, uint16(unsafe.Offsetof(MattermostDetails{}.Authorized)), 10, kBool},                        // "authorized"
+		{&dectMattermostChannelDetails, 75, uint16(unsafe.Offsetof(MattermostDetails{}.Channels)), 8, kMany}, // "channels"
+		{nil, 83, uint16(unsafe.Offsetof(MattermostDetails{}.Enableintegrator)), 16, kBool},                  // "enableintegrator"
+		{nil, 99, uint16(unsafe.Offsetof(MattermostDetails{}.Integratorhours)), 15, kInt},                    // "integratorhours"
+		{nil, 114, uint16(unsafe.Offsetof(MattermostDetails{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{5, 6, 11, 7, 8, 9, 0, 10, 1, 4, 3, 2}}
 
 func (m *MattermostDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMattermostDetails

@@ -294,23 +294,25 @@ func growDeviceMeterReading(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDeviceMeterReading = decTable{extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), grow: growDeviceMeterReading, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ID)), kInt},
-	{"recurringinvoice_line_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), kInt},
-	{"asset_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), kInt},
-	{"meter_name", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.MeterName)), kStr},
-	{"timestamp", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Timestamp)), kTime},
-	{"who", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Who)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.TicketID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.InvoiceID)), kInt},
-	{"reading_type", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.ReadingType)), kInt},
-	{"pack_id", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PackID)), kInt},
-	{"reading", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reading)), kInt},
-	{"previous_reading", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.PreviousReading)), kInt},
-	{"reason", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reason)), kStr},
-	{"reviewed", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Reviewed)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(DeviceMeterReading{}.Warning)), kStr},
-}, sorted: []uint16{14, 2, 0, 7, 3, 9, 11, 10, 8, 12, 1, 13, 6, 4, 5}}
+var dectDeviceMeterReading = decTable{names: "idrecurringinvoice_line_idasset_idmeter_nametimestampwhoticket_idinvoice_idreadi" +
+	"ng_typepack_idreadingprevious_readingreasonreviewed_warning",
+	extra: unsafe.Offsetof(DeviceMeterReading{}.Extra), size: unsafe.Sizeof(DeviceMeterReading{}), grow: growDeviceMeterReading, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DeviceMeterReading{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DeviceMeterReading{}.RecurringinvoiceLineID)), 24, kInt}, // "recurringinvoice_line_id"
+		{nil, 26, uint16(unsafe.Offsetof(DeviceMeterReading{}.AssetID)), 8, kInt},                // "asset_id"
+		{nil, 34, uint16(unsafe.Offsetof(DeviceMeterReading{}.MeterName)), 10, kStr},             // "meter_name"
+		{nil, 44, uint16(unsafe.Offsetof(DeviceMeterReading{}.Timestamp)), 9, kTime},             // "timestamp"
+		{nil, 53, uint16(unsafe.Offsetof(DeviceMeterReading{}.Who)), 3, kStr},                    // "who"
+		{nil, 56, uint16(unsafe.Offsetof(DeviceMeterReading{}.TicketID)), 9, kInt},               // "ticket_id"
+		{nil, 65, uint16(unsafe.Offsetof(DeviceMeterReading{}.InvoiceID)), 10, kInt},             // "invoice_id"
+		{nil, 75, uint16(unsafe.Offsetof(DeviceMeterReading{}.ReadingType)), 12, kInt},           // "reading_type"
+		{nil, 87, uint16(unsafe.Offsetof(DeviceMeterReading{}.PackID)), 7, kInt},                 // "pack_id"
+		{nil, 94, uint16(unsafe.Offsetof(DeviceMeterReading{}.Reading)), 7, kInt},                // "reading"
+		{nil, 101, uint16(unsafe.Offsetof(DeviceMeterReading{}.PreviousReading)), 16, kInt},      // "previous_reading"
+		{nil, 117, uint16(unsafe.Offsetof(DeviceMeterReading{}.Reason)), 6, kStr},                // "reason"
+		{nil, 123, uint16(unsafe.Offsetof(DeviceMeterReading{}.Reviewed)), 8, kBool},             // "reviewed"
+		{nil, 131, uint16(unsafe.Offsetof(DeviceMeterReading{}.Warning)), 8, kStr},               // "_warning"
+	}, sorted: []uint16{14, 2, 0, 7, 3, 9, 11, 10, 8, 12, 1, 13, 6, 4, 5}}
 
 func (m *DeviceMeterReading) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDeviceMeterReading

@@ -36,9 +36,10 @@ func growAzureAssignedLicenses(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureAssignedLicenses = decTable{extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), grow: growAzureAssignedLicenses, fields: []decField{
-	{"skuId", nil, uint32(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), kStr},
-}, sorted: []uint16{0}}
+var dectAzureAssignedLicenses = decTable{names: "skuId",
+	extra: unsafe.Offsetof(AzureAssignedLicenses{}.Extra), size: unsafe.Sizeof(AzureAssignedLicenses{}), grow: growAzureAssignedLicenses, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureAssignedLicenses{}.SkuID)), 5, kStr}, // "skuId"
+	}, sorted: []uint16{0}}
 
 func (m *AzureAssignedLicenses) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureAssignedLicenses
@@ -101,12 +102,13 @@ func growCreateSlackChannel(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCreateSlackChannel = decTable{extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), grow: growCreateSlackChannel, fields: []decField{
-	{"workspace_id", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), kInt},
-	{"access_type", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(CreateSlackChannel{}.Name)), kStr},
-	{"members", &dectSlackUser, uint32(unsafe.Offsetof(CreateSlackChannel{}.Members)), kMany},
-}, sorted: []uint16{1, 3, 2, 0}}
+var dectCreateSlackChannel = decTable{names: "workspace_idaccess_typenamemembers",
+	extra: unsafe.Offsetof(CreateSlackChannel{}.Extra), size: unsafe.Sizeof(CreateSlackChannel{}), grow: growCreateSlackChannel, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CreateSlackChannel{}.WorkspaceID)), 12, kInt},         // "workspace_id"
+		{nil, 12, uint16(unsafe.Offsetof(CreateSlackChannel{}.AccessType)), 11, kInt},         // "access_type"
+		{nil, 23, uint16(unsafe.Offsetof(CreateSlackChannel{}.Name)), 4, kStr},                // "name"
+		{&dectSlackUser, 27, uint16(unsafe.Offsetof(CreateSlackChannel{}.Members)), 7, kMany}, // "members"
+	}, sorted: []uint16{1, 3, 2, 0}}
 
 func (m *CreateSlackChannel) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCreateSlackChannel
@@ -152,10 +154,11 @@ func growCreateTeamsChat(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCreateTeamsChat = decTable{extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), grow: growCreateTeamsChat, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Name)), kStr},
-	{"members", nil, uint32(unsafe.Offsetof(CreateTeamsChat{}.Members)), kLazyList},
-}, sorted: []uint16{1, 0}}
+var dectCreateTeamsChat = decTable{names: "namemembers",
+	extra: unsafe.Offsetof(CreateTeamsChat{}.Extra), size: unsafe.Sizeof(CreateTeamsChat{}), grow: growCreateTeamsChat, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(CreateTeamsChat{}.Name)), 4, kStr},         // "name"
+		{nil, 4, uint16(unsafe.Offsetof(CreateTeamsChat{}.Members)), 7, kLazyList}, // "members"
+	}, sorted: []uint16{1, 0}}
 
 func (m *CreateTeamsChat) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectCreateTeamsChat
@@ -228,12 +231,13 @@ func growFaultCommit(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultCommit = decTable{extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), grow: growFaultCommit, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultCommit{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultCommit{}.TicketID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FaultCommit{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(FaultCommit{}.URL)), kStr},
-}, sorted: []uint16{0, 2, 1, 3}}
+var dectFaultCommit = decTable{names: "idticket_idnameurl",
+	extra: unsafe.Offsetof(FaultCommit{}.Extra), size: unsafe.Sizeof(FaultCommit{}), grow: growFaultCommit, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultCommit{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultCommit{}.TicketID)), 9, kInt}, // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(FaultCommit{}.Name)), 4, kStr},    // "name"
+		{nil, 15, uint16(unsafe.Offsetof(FaultCommit{}.URL)), 3, kStr},     // "url"
+	}, sorted: []uint16{0, 2, 1, 3}}
 
 func (m *FaultCommit) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultCommit

@@ -491,48 +491,55 @@ func growMYOBDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMYOBDetails = decTable{extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), grow: growMYOBDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ID)), kInt},
-	{"isdesktop", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), kBool},
-	{"url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.URL)), kStr},
-	{"company_url", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyURL)), kStr},
-	{"company_id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyID)), kStr},
-	{"company_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.CompanyName)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Code)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewClientSecret)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Exchangecode)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Authorized)), kBool},
-	{"newmethod", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Newmethod)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientID)), kStr},
-	{"defaulttaxcodeid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodeid)), kInt},
-	{"defaulttaxcodename", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodename)), kStr},
-	{"clienttoplevel", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Clienttoplevel)), kInt},
-	{"defaultitemgroup", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultitemgroup)), kInt},
-	{"defaultsalesaccountid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountid)), kInt},
-	{"defaultsalesaccountname", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountname)), kStr},
-	{"defaultexpenseaccountid", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountid)), kInt},
-	{"defaultexpenseaccountname", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountname)), kStr},
-	{"enablesync", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Enablesync)), kBool},
-	{"syncentities", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Syncentities)), kStr},
-	{"showmessage", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Showmessage)), kBool},
-	{"defaultinvoiceitem", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultinvoiceitem)), kInt},
-	{"defaultorderitem", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Defaultorderitem)), kInt},
-	{"suppliertoplevel", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliertoplevel)), kInt},
-	{"suppliernamefield", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Suppliernamefield)), kInt},
-	{"username", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewPassword)), kStr},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), kStr},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), kStr},
-	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), kMany},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), kStr},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Disconnect)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Importtype)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), kMany},
-	{"supplier_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(MYOBDetails{}.Warning)), kStr},
-}, sorted: []uint16{35, 8, 36, 39, 9, 11, 37, 29, 14, 6, 4, 5, 3, 18, 19, 23, 15, 24, 16, 17, 12, 13, 20, 0, 1, 30, 33, 7, 28, 34, 10, 22, 38, 31, 26, 25, 32, 21, 2, 27}}
+var dectMYOBDetails = decTable{names: "idisdesktopurlcompany_urlcompany_idcompany_namecodenew_client_secret_exchangecod" +
+	"eauthorizednewmethodclient_iddefaulttaxcodeiddefaulttaxcodenameclienttopleveldef" +
+	"aultitemgroupdefaultsalesaccountiddefaultsalesaccountnamedefaultexpenseaccountid" +
+	"defaultexpenseaccountnameenablesyncsyncentitiesshowmessagedefaultinvoiceitemdefa" +
+	"ultorderitemsuppliertoplevelsuppliernamefieldusernamenew_passwordclient_top_leve" +
+	"l_nameitem_group_namesupplier_top_level_namesync_entities_listnew_access_tokenne" +
+	"w_refresh_token_disconnect_importtypeclient_mappingssupplier_mappings_warning",
+	extra: unsafe.Offsetof(MYOBDetails{}.Extra), size: unsafe.Sizeof(MYOBDetails{}), grow: growMYOBDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MYOBDetails{}.ID)), 2, kInt},                                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MYOBDetails{}.Isdesktop)), 9, kBool},                             // "isdesktop"
+		{nil, 11, uint16(unsafe.Offsetof(MYOBDetails{}.URL)), 3, kStr},                                   // "url"
+		{nil, 14, uint16(unsafe.Offsetof(MYOBDetails{}.CompanyURL)), 11, kStr},                           // "company_url"
+		{nil, 25, uint16(unsafe.Offsetof(MYOBDetails{}.CompanyID)), 10, kStr},                            // "company_id"
+		{nil, 35, uint16(unsafe.Offsetof(MYOBDetails{}.CompanyName)), 12, kStr},                          // "company_name"
+		{nil, 47, uint16(unsafe.Offsetof(MYOBDetails{}.Code)), 4, kStr},                                  // "code"
+		{nil, 51, uint16(unsafe.Offsetof(MYOBDetails{}.NewClientSecret)), 17, kStr},                      // "new_client_secret"
+		{nil, 68, uint16(unsafe.Offsetof(MYOBDetails{}.Exchangecode)), 13, kBool},                        // "_exchangecode"
+		{nil, 81, uint16(unsafe.Offsetof(MYOBDetails{}.Authorized)), 10, kBool},                          // "authorized"
+		{nil, 91, uint16(unsafe.Offsetof(MYOBDetails{}.Newmethod)), 9, kBool},                            // "newmethod"
+		{nil, 100, uint16(unsafe.Offsetof(MYOBDetails{}.ClientID)), 9, kStr},                             // "client_id"
+		{nil, 109, uint16(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodeid)), 16, kInt},                    // "defaulttaxcodeid"
+		{nil, 125, uint16(unsafe.Offsetof(MYOBDetails{}.Defaulttaxcodename)), 18, kStr},                  // "defaulttaxcodename"
+		{nil, 143, uint16(unsafe.Offsetof(MYOBDetails{}.Clienttoplevel)), 14, kInt},                      // "clienttoplevel"
+		{nil, 157, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultitemgroup)), 16, kInt},                    // "defaultitemgroup"
+		{nil, 173, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountid)), 21, kInt},               // "defaultsalesaccountid"
+		{nil, 194, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultsalesaccountname)), 23, kStr},             // "defaultsalesaccountname"
+		{nil, 217, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountid)), 23, kInt},             // "defaultexpenseaccountid"
+		{nil, 240, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultexpenseaccountname)), 25, kStr},           // "defaultexpenseaccountname"
+		{nil, 265, uint16(unsafe.Offsetof(MYOBDetails{}.Enablesync)), 10, kBool},                         // "enablesync"
+		{nil, 275, uint16(unsafe.Offsetof(MYOBDetails{}.Syncentities)), 12, kStr},                        // "syncentities"
+		{nil, 287, uint16(unsafe.Offsetof(MYOBDetails{}.Showmessage)), 11, kBool},                        // "showmessage"
+		{nil, 298, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultinvoiceitem)), 18, kInt},                  // "defaultinvoiceitem"
+		{nil, 316, uint16(unsafe.Offsetof(MYOBDetails{}.Defaultorderitem)), 16, kInt},                    // "defaultorderitem"
+		{nil, 332, uint16(unsafe.Offsetof(MYOBDetails{}.Suppliertoplevel)), 16, kInt},                    // "suppliertoplevel"
+		{nil, 348, uint16(unsafe.Offsetof(MYOBDetails{}.Suppliernamefield)), 17, kInt},                   // "suppliernamefield"
+		{nil, 365, uint16(unsafe.Offsetof(MYOBDetails{}.Username)), 8, kStr},                             // "username"
+		{nil, 373, uint16(unsafe.Offsetof(MYOBDetails{}.NewPassword)), 12, kStr},                         // "new_password"
+		{nil, 385, uint16(unsafe.Offsetof(MYOBDetails{}.ClientTopLevelName)), 21, kStr},                  // "client_top_level_name"
+		{nil, 406, uint16(unsafe.Offsetof(MYOBDetails{}.ItemGroupName)), 15, kStr},                       // "item_group_name"
+		{nil, 421, uint16(unsafe.Offsetof(MYOBDetails{}.SupplierTopLevelName)), 23, kStr},                // "supplier_top_level_name"
+		{&dectKeyPair2, 444, uint16(unsafe.Offsetof(MYOBDetails{}.SyncEntitiesList)), 18, kMany},         // "sync_entities_list"
+		{nil, 462, uint16(unsafe.Offsetof(MYOBDetails{}.NewAccessToken)), 16, kStr},                      // "new_access_token"
+		{nil, 478, uint16(unsafe.Offsetof(MYOBDetails{}.NewRefreshToken)), 17, kStr},                     // "new_refresh_token"
+		{nil, 495, uint16(unsafe.Offsetof(MYOBDetails{}.Disconnect)), 11, kBool},                         // "_disconnect"
+		{nil, 506, uint16(unsafe.Offsetof(MYOBDetails{}.Importtype)), 11, kStr},                          // "_importtype"
+		{&dectExternalLinkList, 517, uint16(unsafe.Offsetof(MYOBDetails{}.ClientMappings)), 15, kMany},   // "client_mappings"
+		{&dectExternalLinkList, 532, uint16(unsafe.Offsetof(MYOBDetails{}.SupplierMappings)), 17, kMany}, // "supplier_mappings"
+		{nil, 549, uint16(unsafe.Offsetof(MYOBDetails{}.Warning)), 8, kStr},                              // "_warning"
+	}, sorted: []uint16{35, 8, 36, 39, 9, 11, 37, 29, 14, 6, 4, 5, 3, 18, 19, 23, 15, 24, 16, 17, 12, 13, 20, 0, 1, 30, 33, 7, 28, 34, 10, 22, 38, 31, 26, 25, 32, 21, 2, 27}}
 
 func (m *MYOBDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMYOBDetails

@@ -480,46 +480,53 @@ func growNCentralDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNCentralDetails = decTable{extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), grow: growNCentralDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NCentralDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(NCentralDetails{}.URL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Username)), kStr},
-	{"toplevel", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Toplevel)), kInt},
-	{"dontsyncaddr", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Dontsyncaddr)), kBool},
-	{"defassettypegroup", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Defassettypegroup)), kInt},
-	{"defassettypegroup_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefassettypegroupName)), kStr},
-	{"newmethod", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Newmethod)), kBool},
-	{"alerttickettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alerttickettype)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.TickettypeName)), kStr},
-	{"alertticketuser", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertticketuser)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.UserName)), kStr},
-	{"alertusername", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertusername)), kStr},
-	{"alertclientid", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Alertclientid)), kStr},
-	{"syncentities", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Syncentities)), kInt},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Lastsyncerror)), kStr},
-	{"reqcredsremote", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Reqcredsremote)), kBool},
-	{"deactivateclients", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateclients)), kBool},
-	{"deactivateassets", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Deactivateassets)), kBool},
-	{"asset_type_choice", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), kInt},
-	{"default_assettype", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), kInt},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), kMany},
-	{"default_assettype_name", nil, uint32(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), kStr},
-	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), kMany},
-	{"site_links", &dectExternalLinkList, uint32(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), kMany},
-	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), kMany},
-	{"new_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewPassword)), kStr},
-	{"new_alert_password", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), kStr},
-	{"automaticclientsitelink", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Automaticclientsitelink)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(NCentralDetails{}.Warning)), kStr},
-	{"login_port", nil, uint32(unsafe.Offsetof(NCentralDetails{}.LoginPort)), kInt},
-	{"match_user_device", nil, uint32(unsafe.Offsetof(NCentralDetails{}.MatchUserDevice)), kBool},
-	{"ignore_probes", nil, uint32(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), kBool},
-}, sorted: []uint16{34, 14, 9, 11, 13, 29, 22, 24, 33, 27, 21, 20, 6, 7, 23, 26, 5, 16, 0, 37, 17, 18, 35, 25, 36, 1, 31, 32, 30, 8, 19, 28, 15, 10, 4, 2, 12, 3}}
+var dectNCentralDetails = decTable{names: "idnameurlusernametopleveldontsyncaddrdefassettypegroupdefassettypegroup_namenewm" +
+	"ethodalerttickettypetickettype_namealertticketuseruser_namealertusernamealertcli" +
+	"entidsyncentitiesenableintegratorlastsyncdatelastsyncerrorreqcredsremotedeactiva" +
+	"teclientsdeactivateassetsasset_type_choicedefault_assettypeassettype_fieldmappin" +
+	"gs_xtypedefault_assettype_nameclient_linkssite_linksasset_fieldmappingsnew_passw" +
+	"ordnew_alert_passwordnew_client_secretautomaticclientsitelink_warninglogin_portm" +
+	"atch_user_deviceignore_probes",
+	extra: unsafe.Offsetof(NCentralDetails{}.Extra), size: unsafe.Sizeof(NCentralDetails{}), grow: growNCentralDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NCentralDetails{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NCentralDetails{}.Name)), 4, kStr},                                            // "name"
+		{nil, 6, uint16(unsafe.Offsetof(NCentralDetails{}.URL)), 3, kStr},                                             // "url"
+		{nil, 9, uint16(unsafe.Offsetof(NCentralDetails{}.Username)), 8, kStr},                                        // "username"
+		{nil, 17, uint16(unsafe.Offsetof(NCentralDetails{}.Toplevel)), 8, kInt},                                       // "toplevel"
+		{nil, 25, uint16(unsafe.Offsetof(NCentralDetails{}.Dontsyncaddr)), 12, kBool},                                 // "dontsyncaddr"
+		{nil, 37, uint16(unsafe.Offsetof(NCentralDetails{}.Defassettypegroup)), 17, kInt},                             // "defassettypegroup"
+		{nil, 54, uint16(unsafe.Offsetof(NCentralDetails{}.DefassettypegroupName)), 22, kStr},                         // "defassettypegroup_name"
+		{nil, 76, uint16(unsafe.Offsetof(NCentralDetails{}.Newmethod)), 9, kBool},                                     // "newmethod"
+		{nil, 85, uint16(unsafe.Offsetof(NCentralDetails{}.Alerttickettype)), 15, kInt},                               // "alerttickettype"
+		{nil, 100, uint16(unsafe.Offsetof(NCentralDetails{}.TickettypeName)), 15, kStr},                               // "tickettype_name"
+		{nil, 115, uint16(unsafe.Offsetof(NCentralDetails{}.Alertticketuser)), 15, kInt},                              // "alertticketuser"
+		{nil, 130, uint16(unsafe.Offsetof(NCentralDetails{}.UserName)), 9, kStr},                                      // "user_name"
+		{nil, 139, uint16(unsafe.Offsetof(NCentralDetails{}.Alertusername)), 13, kStr},                                // "alertusername"
+		{nil, 152, uint16(unsafe.Offsetof(NCentralDetails{}.Alertclientid)), 13, kStr},                                // "alertclientid"
+		{nil, 165, uint16(unsafe.Offsetof(NCentralDetails{}.Syncentities)), 12, kInt},                                 // "syncentities"
+		{nil, 177, uint16(unsafe.Offsetof(NCentralDetails{}.Enableintegrator)), 16, kBool},                            // "enableintegrator"
+		{nil, 193, uint16(unsafe.Offsetof(NCentralDetails{}.Lastsyncdate)), 12, kTime},                                // "lastsyncdate"
+		{nil, 205, uint16(unsafe.Offsetof(NCentralDetails{}.Lastsyncerror)), 13, kStr},                                // "lastsyncerror"
+		{nil, 218, uint16(unsafe.Offsetof(NCentralDetails{}.Reqcredsremote)), 14, kBool},                              // "reqcredsremote"
+		{nil, 232, uint16(unsafe.Offsetof(NCentralDetails{}.Deactivateclients)), 17, kBool},                           // "deactivateclients"
+		{nil, 249, uint16(unsafe.Offsetof(NCentralDetails{}.Deactivateassets)), 16, kBool},                            // "deactivateassets"
+		{nil, 265, uint16(unsafe.Offsetof(NCentralDetails{}.AssetTypeChoice)), 17, kInt},                              // "asset_type_choice"
+		{nil, 282, uint16(unsafe.Offsetof(NCentralDetails{}.DefaultAssettype)), 17, kInt},                             // "default_assettype"
+		{nil, 299, uint16(unsafe.Offsetof(NCentralDetails{}.AssettypeField)), 15, kInt},                               // "assettype_field"
+		{&dectXTypeMapping, 314, uint16(unsafe.Offsetof(NCentralDetails{}.MappingsXtype)), 14, kMany},                 // "mappings_xtype"
+		{nil, 328, uint16(unsafe.Offsetof(NCentralDetails{}.DefaultAssettypeName)), 22, kStr},                         // "default_assettype_name"
+		{&dectExternalLinkList, 350, uint16(unsafe.Offsetof(NCentralDetails{}.ClientLinks)), 12, kMany},               // "client_links"
+		{&dectExternalLinkList, 362, uint16(unsafe.Offsetof(NCentralDetails{}.SiteLinks)), 10, kMany},                 // "site_links"
+		{&dectIntegrationFieldMapping, 372, uint16(unsafe.Offsetof(NCentralDetails{}.AssetFieldmappings)), 19, kMany}, // "asset_fieldmappings"
+		{nil, 391, uint16(unsafe.Offsetof(NCentralDetails{}.NewPassword)), 12, kStr},                                  // "new_password"
+		{nil, 403, uint16(unsafe.Offsetof(NCentralDetails{}.NewAlertPassword)), 18, kStr},                             // "new_alert_password"
+		{nil, 421, uint16(unsafe.Offsetof(NCentralDetails{}.NewClientSecret)), 17, kStr},                              // "new_client_secret"
+		{nil, 438, uint16(unsafe.Offsetof(NCentralDetails{}.Automaticclientsitelink)), 23, kBool},                     // "automaticclientsitelink"
+		{nil, 461, uint16(unsafe.Offsetof(NCentralDetails{}.Warning)), 8, kStr},                                       // "_warning"
+		{nil, 469, uint16(unsafe.Offsetof(NCentralDetails{}.LoginPort)), 10, kInt},                                    // "login_port"
+		{nil, 479, uint16(unsafe.Offsetof(NCentralDetails{}.MatchUserDevice)), 17, kBool},                             // "match_user_device"
+		{nil, 496, uint16(unsafe.Offsetof(NCentralDetails{}.IgnoreProbes)), 13, kBool},                                // "ignore_probes"
+	}, sorted: []uint16{34, 14, 9, 11, 13, 29, 22, 24, 33, 27, 21, 20, 6, 7, 23, 26, 5, 16, 0, 37, 17, 18, 35, 25, 36, 1, 31, 32, 30, 8, 19, 28, 15, 10, 4, 2, 12, 3}}
 
 func (m *NCentralDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNCentralDetails

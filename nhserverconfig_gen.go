@@ -797,75 +797,87 @@ func growNHServerConfig(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHServerConfig = decTable{extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), grow: growNHServerConfig, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NHServerConfig{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Name)), kStr},
-	{"acceptattachments", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), kBool},
-	{"acceptautoreplycheckbox", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Acceptautoreplycheckbox)), kBool},
-	{"actionemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionemails)), kBool},
-	{"actionsendlimit", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Actionsendlimit)), kInt},
-	{"approvalscan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Approvalscan)), kBool},
-	{"assetattachmentmaintenance", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Assetattachmentmaintenance)), kBool},
-	{"autocreatedevice", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autocreatedevice)), kBool},
-	{"autodevicesite", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesite)), kStr},
-	{"autodevicetype", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetype)), kStr},
-	{"autolinkdevices", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autolinkdevices)), kBool},
-	{"automatchlocation2", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Automatchlocation2)), kBool},
-	{"autoondiagram", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autoondiagram)), kBool},
-	{"autorequests", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autorequests)), kBool},
-	{"calendarsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Calendarsync)), kBool},
-	{"clearlogboxes", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Clearlogboxes)), kBool},
-	{"confforemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Confforemails)), kBool},
-	{"datefilter", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Datefilter)), kTime},
-	{"deleteerrors", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deleteerrors)), kBool},
-	{"emailcreatenewuser", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailcreatenewuser)), kBool},
-	{"emaillogfolder", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emaillogfolder)), kStr},
-	{"emailnoack", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailnoack)), kBool},
-	{"emailrequesttype", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailrequesttype)), kStr},
-	{"emailsiteint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsiteint)), kInt},
-	{"emailtechieint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailtechieint)), kInt},
-	{"emailusefullname", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusefullname)), kBool},
-	{"emailuserdefault", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserdefault)), kStr},
-	{"emailuserint", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailuserint)), kInt},
-	{"emailusesitedomain", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusesitedomain)), kBool},
-	{"errorreportemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemail)), kBool},
-	{"errorreportemailaddress", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportemailaddress)), kStr},
-	{"errorreportrequest", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Errorreportrequest)), kBool},
-	{"ewslastapptsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ewslastapptsync)), kTime},
-	{"forcehtml", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Forcehtml)), kBool},
-	{"highlevellogging", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Highlevellogging)), kBool},
-	{"ignorecc", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignorecc)), kBool},
-	{"ignoreduplicateemails", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreduplicateemails)), kBool},
-	{"ignoreifsitenotmatched", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Ignoreifsitenotmatched)), kBool},
-	{"intervalseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Intervalseconds)), kInt},
-	{"maintenancerequests", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Maintenancerequests)), kBool},
-	{"mainttime", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Mainttime)), kStr},
-	{"nhdsuppliersync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nhdsuppliersync)), kBool},
-	{"nooverduescan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Nooverduescan)), kBool},
-	{"pop3interface", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Pop3interface)), kBool},
-	{"popuptimeoutseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Popuptimeoutseconds)), kInt},
-	{"prepayautotopup", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Prepayautotopup)), kBool},
-	{"processxmlfiles", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Processxmlfiles)), kBool},
-	{"recurringcalendarsync", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Recurringcalendarsync)), kBool},
-	{"refreshautoinv", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Refreshautoinv)), kBool},
-	{"requestscan", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Requestscan)), kBool},
-	{"saverawemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Saverawemail)), kBool},
-	{"sendsmtp", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendsmtp)), kBool},
-	{"sendtray", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendtray)), kBool},
-	{"sendwelcomeemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Sendwelcomeemail)), kBool},
-	{"servicestatus", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Servicestatus)), kBool},
-	{"statussendlimit", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Statussendlimit)), kInt},
-	{"storeemailsindb", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Storeemailsindb)), kBool},
-	{"timeoutseconds", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Timeoutseconds)), kInt},
-	{"emailsitename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailsitename)), kStr},
-	{"emailusername", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Emailusername)), kStr},
-	{"autodevicesitename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicesitename)), kStr},
-	{"autodevicetypename", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Autodevicetypename)), kStr},
-	{"reporttimeout", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Reporttimeout)), kInt},
-	{"deletecustomdata", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Deletecustomdata)), kBool},
-	{"bulkemail", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Bulkemail)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(NHServerConfig{}.Warning)), kStr},
-}, sorted: []uint16{66, 2, 3, 4, 5, 6, 7, 8, 9, 61, 10, 62, 11, 12, 13, 14, 65, 15, 16, 17, 18, 64, 19, 20, 21, 22, 23, 24, 59, 25, 26, 27, 28, 60, 29, 30, 31, 32, 33, 34, 35, 0, 36, 37, 38, 39, 40, 41, 1, 42, 43, 44, 45, 46, 47, 48, 49, 63, 50, 51, 52, 53, 54, 55, 56, 57, 58}}
+var dectNHServerConfig = decTable{names: "idnameacceptattachmentsacceptautoreplycheckboxactionemailsactionsendlimitapprova" +
+	"lscanassetattachmentmaintenanceautocreatedeviceautodevicesiteautodevicetypeautol" +
+	"inkdevicesautomatchlocation2autoondiagramautorequestscalendarsyncclearlogboxesco" +
+	"nfforemailsdatefilterdeleteerrorsemailcreatenewuseremaillogfolderemailnoackemail" +
+	"requesttypeemailsiteintemailtechieintemailusefullnameemailuserdefaultemailuserin" +
+	"temailusesitedomainerrorreportemailerrorreportemailaddresserrorreportrequestewsl" +
+	"astapptsyncforcehtmlhighlevelloggingignoreccignoreduplicateemailsignoreifsitenot" +
+	"matchedintervalsecondsmaintenancerequestsmainttimenhdsuppliersyncnooverduescanpo" +
+	"p3interfacepopuptimeoutsecondsprepayautotopupprocessxmlfilesrecurringcalendarsyn" +
+	"crefreshautoinvrequestscansaverawemailsendsmtpsendtraysendwelcomeemailservicesta" +
+	"tusstatussendlimitstoreemailsindbtimeoutsecondsemailsitenameemailusernameautodev" +
+	"icesitenameautodevicetypenamereporttimeoutdeletecustomdatabulkemail_warning",
+	extra: unsafe.Offsetof(NHServerConfig{}.Extra), size: unsafe.Sizeof(NHServerConfig{}), grow: growNHServerConfig, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHServerConfig{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NHServerConfig{}.Name)), 4, kStr},                          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(NHServerConfig{}.Acceptattachments)), 17, kBool},           // "acceptattachments"
+		{nil, 23, uint16(unsafe.Offsetof(NHServerConfig{}.Acceptautoreplycheckbox)), 23, kBool},    // "acceptautoreplycheckbox"
+		{nil, 46, uint16(unsafe.Offsetof(NHServerConfig{}.Actionemails)), 12, kBool},               // "actionemails"
+		{nil, 58, uint16(unsafe.Offsetof(NHServerConfig{}.Actionsendlimit)), 15, kInt},             // "actionsendlimit"
+		{nil, 73, uint16(unsafe.Offsetof(NHServerConfig{}.Approvalscan)), 12, kBool},               // "approvalscan"
+		{nil, 85, uint16(unsafe.Offsetof(NHServerConfig{}.Assetattachmentmaintenance)), 26, kBool}, // "assetattachmentmaintenance"
+		{nil, 111, uint16(unsafe.Offsetof(NHServerConfig{}.Autocreatedevice)), 16, kBool},          // "autocreatedevice"
+		{nil, 127, uint16(unsafe.Offsetof(NHServerConfig{}.Autodevicesite)), 14, kStr},             // "autodevicesite"
+		{nil, 141, uint16(unsafe.Offsetof(NHServerConfig{}.Autodevicetype)), 14, kStr},             // "autodevicetype"
+		{nil, 155, uint16(unsafe.Offsetof(NHServerConfig{}.Autolinkdevices)), 15, kBool},           // "autolinkdevices"
+		{nil, 170, uint16(unsafe.Offsetof(NHServerConfig{}.Automatchlocation2)), 18, kBool},        // "automatchlocation2"
+		{nil, 188, uint16(unsafe.Offsetof(NHServerConfig{}.Autoondiagram)), 13, kBool},             // "autoondiagram"
+		{nil, 201, uint16(unsafe.Offsetof(NHServerConfig{}.Autorequests)), 12, kBool},              // "autorequests"
+		{nil, 213, uint16(unsafe.Offsetof(NHServerConfig{}.Calendarsync)), 12, kBool},              // "calendarsync"
+		{nil, 225, uint16(unsafe.Offsetof(NHServerConfig{}.Clearlogboxes)), 13, kBool},             // "clearlogboxes"
+		{nil, 238, uint16(unsafe.Offsetof(NHServerConfig{}.Confforemails)), 13, kBool},             // "confforemails"
+		{nil, 251, uint16(unsafe.Offsetof(NHServerConfig{}.Datefilter)), 10, kTime},                // "datefilter"
+		{nil, 261, uint16(unsafe.Offsetof(NHServerConfig{}.Deleteerrors)), 12, kBool},              // "deleteerrors"
+		{nil, 273, uint16(unsafe.Offsetof(NHServerConfig{}.Emailcreatenewuser)), 18, kBool},        // "emailcreatenewuser"
+		{nil, 291, uint16(unsafe.Offsetof(NHServerConfig{}.Emaillogfolder)), 14, kStr},             // "emaillogfolder"
+		{nil, 305, uint16(unsafe.Offsetof(NHServerConfig{}.Emailnoack)), 10, kBool},                // "emailnoack"
+		{nil, 315, uint16(unsafe.Offsetof(NHServerConfig{}.Emailrequesttype)), 16, kStr},           // "emailrequesttype"
+		{nil, 331, uint16(unsafe.Offsetof(NHServerConfig{}.Emailsiteint)), 12, kInt},               // "emailsiteint"
+		{nil, 343, uint16(unsafe.Offsetof(NHServerConfig{}.Emailtechieint)), 14, kInt},             // "emailtechieint"
+		{nil, 357, uint16(unsafe.Offsetof(NHServerConfig{}.Emailusefullname)), 16, kBool},          // "emailusefullname"
+		{nil, 373, uint16(unsafe.Offsetof(NHServerConfig{}.Emailuserdefault)), 16, kStr},           // "emailuserdefault"
+		{nil, 389, uint16(unsafe.Offsetof(NHServerConfig{}.Emailuserint)), 12, kInt},               // "emailuserint"
+		{nil, 401, uint16(unsafe.Offsetof(NHServerConfig{}.Emailusesitedomain)), 18, kBool},        // "emailusesitedomain"
+		{nil, 419, uint16(unsafe.Offsetof(NHServerConfig{}.Errorreportemail)), 16, kBool},          // "errorreportemail"
+		{nil, 435, uint16(unsafe.Offsetof(NHServerConfig{}.Errorreportemailaddress)), 23, kStr},    // "errorreportemailaddress"
+		{nil, 458, uint16(unsafe.Offsetof(NHServerConfig{}.Errorreportrequest)), 18, kBool},        // "errorreportrequest"
+		{nil, 476, uint16(unsafe.Offsetof(NHServerConfig{}.Ewslastapptsync)), 15, kTime},           // "ewslastapptsync"
+		{nil, 491, uint16(unsafe.Offsetof(NHServerConfig{}.Forcehtml)), 9, kBool},                  // "forcehtml"
+		{nil, 500, uint16(unsafe.Offsetof(NHServerConfig{}.Highlevellogging)), 16, kBool},          // "highlevellogging"
+		{nil, 516, uint16(unsafe.Offsetof(NHServerConfig{}.Ignorecc)), 8, kBool},                   // "ignorecc"
+		{nil, 524, uint16(unsafe.Offsetof(NHServerConfig{}.Ignoreduplicateemails)), 21, kBool},     // "ignoreduplicateemails"
+		{nil, 545, uint16(unsafe.Offsetof(NHServerConfig{}.Ignoreifsitenotmatched)), 22, kBool},    // "ignoreifsitenotmatched"
+		{nil, 567, uint16(unsafe.Offsetof(NHServerConfig{}.Intervalseconds)), 15, kInt},            // "intervalseconds"
+		{nil, 582, uint16(unsafe.Offsetof(NHServerConfig{}.Maintenancerequests)), 19, kBool},       // "maintenancerequests"
+		{nil, 601, uint16(unsafe.Offsetof(NHServerConfig{}.Mainttime)), 9, kStr},                   // "mainttime"
+		{nil, 610, uint16(unsafe.Offsetof(NHServerConfig{}.Nhdsuppliersync)), 15, kBool},           // "nhdsuppliersync"
+		{nil, 625, uint16(unsafe.Offsetof(NHServerConfig{}.Nooverduescan)), 13, kBool},             // "nooverduescan"
+		{nil, 638, uint16(unsafe.Offsetof(NHServerConfig{}.Pop3interface)), 13, kBool},             // "pop3interface"
+		{nil, 651, uint16(unsafe.Offsetof(NHServerConfig{}.Popuptimeoutseconds)), 19, kInt},        // "popuptimeoutseconds"
+		{nil, 670, uint16(unsafe.Offsetof(NHServerConfig{}.Prepayautotopup)), 15, kBool},           // "prepayautotopup"
+		{nil, 685, uint16(unsafe.Offsetof(NHServerConfig{}.Processxmlfiles)), 15, kBool},           // "processxmlfiles"
+		{nil, 700, uint16(unsafe.Offsetof(NHServerConfig{}.Recurringcalendarsync)), 21, kBool},     // "recurringcalendarsync"
+		{nil, 721, uint16(unsafe.Offsetof(NHServerConfig{}.Refreshautoinv)), 14, kBool},            // "refreshautoinv"
+		{nil, 735, uint16(unsafe.Offsetof(NHServerConfig{}.Requestscan)), 11, kBool},               // "requestscan"
+		{nil, 746, uint16(unsafe.Offsetof(NHServerConfig{}.Saverawemail)), 12, kBool},              // "saverawemail"
+		{nil, 758, uint16(unsafe.Offsetof(NHServerConfig{}.Sendsmtp)), 8, kBool},                   // "sendsmtp"
+		{nil, 766, uint16(unsafe.Offsetof(NHServerConfig{}.Sendtray)), 8, kBool},                   // "sendtray"
+		{nil, 774, uint16(unsafe.Offsetof(NHServerConfig{}.Sendwelcomeemail)), 16, kBool},          // "sendwelcomeemail"
+		{nil, 790, uint16(unsafe.Offsetof(NHServerConfig{}.Servicestatus)), 13, kBool},             // "servicestatus"
+		{nil, 803, uint16(unsafe.Offsetof(NHServerConfig{}.Statussendlimit)), 15, kInt},            // "statussendlimit"
+		{nil, 818, uint16(unsafe.Offsetof(NHServerConfig{}.Storeemailsindb)), 15, kBool},           // "storeemailsindb"
+		{nil, 833, uint16(unsafe.Offsetof(NHServerConfig{}.Timeoutseconds)), 14, kInt},             // "timeoutseconds"
+		{nil, 847, uint16(unsafe.Offsetof(NHServerConfig{}.Emailsitename)), 13, kStr},              // "emailsitename"
+		{nil, 860, uint16(unsafe.Offsetof(NHServerConfig{}.Emailusername)), 13, kStr},              // "emailusername"
+		{nil, 873, uint16(unsafe.Offsetof(NHServerConfig{}.Autodevicesitename)), 18, kStr},         // "autodevicesitename"
+		{nil, 891, uint16(unsafe.Offsetof(NHServerConfig{}.Autodevicetypename)), 18, kStr},         // "autodevicetypename"
+		{nil, 909, uint16(unsafe.Offsetof(NHServerConfig{}.Reporttimeout)), 13, kInt},              // "reporttimeout"
+		{nil, 922, uint16(unsafe.Offsetof(NHServerConfig{}.Deletecustomdata)), 16, kBool},          // "deletecustomdata"
+		{nil, 938, uint16(unsafe.Offsetof(NHServerConfig{}.Bulkemail)), 9, kBool},                  // "bulkemail"
+		{nil, 947, uint16(unsafe.Offsetof(NHServerConfig{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{66, 2, 3, 4, 5, 6, 7, 8, 9, 61, 10, 62, 11, 12, 13, 14, 65, 15, 16, 17, 18, 64, 19, 20, 21, 22, 23, 24, 59, 25, 26, 27, 28, 60, 29, 30, 31, 32, 33, 34, 35, 0, 36, 37, 38, 39, 40, 41, 1, 42, 43, 44, 45, 46, 47, 48, 49, 63, 50, 51, 52, 53, 54, 55, 56, 57, 58}}
 
 func (m *NHServerConfig) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNHServerConfig

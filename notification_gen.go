@@ -286,22 +286,24 @@ func growNotificationConditions(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNotificationConditions = decTable{extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), grow: growNotificationConditions, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ID)), kInt},
-	{"rule_id", nil, uint32(unsafe.Offsetof(NotificationConditions{}.RuleID)), kInt},
-	{"notification_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldname)), kStr},
-	{"fieldid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Fieldid)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Type)), kInt},
-	{"value_int", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueInt)), kInt},
-	{"valueint_guid", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueintGUID)), kStr},
-	{"value_string", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueString)), kStr},
-	{"value_display", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueDisplay)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(NotificationConditions{}.ValueType)), kStr},
-	{"timezonestring", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Timezonestring)), kStr},
-	{"tablename", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Tablename)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(NotificationConditions{}.Warning)), kStr},
-}, sorted: []uint16{13, 4, 3, 0, 2, 1, 12, 11, 5, 9, 6, 8, 10, 7}}
+var dectNotificationConditions = decTable{names: "idrule_idnotification_guidfieldnamefieldidtypevalue_intvalueint_guidvalue_string" +
+	"value_displayvalue_typetimezonestringtablename_warning",
+	extra: unsafe.Offsetof(NotificationConditions{}.Extra), size: unsafe.Sizeof(NotificationConditions{}), grow: growNotificationConditions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NotificationConditions{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NotificationConditions{}.RuleID)), 7, kInt},            // "rule_id"
+		{nil, 9, uint16(unsafe.Offsetof(NotificationConditions{}.NotificationGUID)), 17, kStr}, // "notification_guid"
+		{nil, 26, uint16(unsafe.Offsetof(NotificationConditions{}.Fieldname)), 9, kStr},        // "fieldname"
+		{nil, 35, uint16(unsafe.Offsetof(NotificationConditions{}.Fieldid)), 7, kInt},          // "fieldid"
+		{nil, 42, uint16(unsafe.Offsetof(NotificationConditions{}.Type)), 4, kInt},             // "type"
+		{nil, 46, uint16(unsafe.Offsetof(NotificationConditions{}.ValueInt)), 9, kInt},         // "value_int"
+		{nil, 55, uint16(unsafe.Offsetof(NotificationConditions{}.ValueintGUID)), 13, kStr},    // "valueint_guid"
+		{nil, 68, uint16(unsafe.Offsetof(NotificationConditions{}.ValueString)), 12, kStr},     // "value_string"
+		{nil, 80, uint16(unsafe.Offsetof(NotificationConditions{}.ValueDisplay)), 13, kStr},    // "value_display"
+		{nil, 93, uint16(unsafe.Offsetof(NotificationConditions{}.ValueType)), 10, kStr},       // "value_type"
+		{nil, 103, uint16(unsafe.Offsetof(NotificationConditions{}.Timezonestring)), 14, kStr}, // "timezonestring"
+		{nil, 117, uint16(unsafe.Offsetof(NotificationConditions{}.Tablename)), 9, kStr},       // "tablename"
+		{nil, 126, uint16(unsafe.Offsetof(NotificationConditions{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{13, 4, 3, 0, 2, 1, 12, 11, 5, 9, 6, 8, 10, 7}}
 
 func (m *NotificationConditions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNotificationConditions
@@ -800,57 +802,65 @@ func growUnameNotification(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameNotification = decTable{extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), grow: growUnameNotification, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(UnameNotification{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(UnameNotification{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(UnameNotification{}.Name)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.AgentName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(UnameNotification{}.Type)), kInt},
-	{"delivery_method", nil, uint32(unsafe.Offsetof(UnameNotification{}.DeliveryMethod)), kInt},
-	{"sendpushnotification", nil, uint32(unsafe.Offsetof(UnameNotification{}.Sendpushnotification)), kBool},
-	{"eventno", nil, uint32(unsafe.Offsetof(UnameNotification{}.Eventno)), kInt},
-	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateID)), kInt},
-	{"emailtemplate_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateGUID)), kStr},
-	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailtemplateName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.UserName)), kStr},
-	{"email_list", nil, uint32(unsafe.Offsetof(UnameNotification{}.EmailList)), kStr},
-	{"slack_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackID)), kInt},
-	{"interval", nil, uint32(unsafe.Offsetof(UnameNotification{}.Interval)), kF64},
-	{"useworkinghours", nil, uint32(unsafe.Offsetof(UnameNotification{}.Useworkinghours)), kInt},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionType)), kInt},
-	{"restriction_department_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentID)), kInt},
-	{"restriction_department_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentGUID)), kStr},
-	{"restriction_department_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentName)), kStr},
-	{"restriction_team_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamID)), kInt},
-	{"restriction_team_guid", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), kStr},
-	{"restriction_team_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), kStr},
-	{"webhook_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.WebhookID)), kStr},
-	{"agents", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Agents)), kMany},
-	{"condition_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.ConditionCount)), kInt},
-	{"subscriber_count", nil, uint32(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RoleName)), kStr},
-	{"conditions", &dectNotificationConditions, uint32(unsafe.Offsetof(UnameNotification{}.Conditions)), kMany},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(UnameNotification{}.Canupdate)), kBool},
-	{"slack_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), kStr},
-	{"teams_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsID)), kInt},
-	{"teams_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.TeamsChannelName)), kStr},
-	{"value1", nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1)), kInt},
-	{"value1_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.Value1Name)), kStr},
-	{"_iszapier", nil, uint32(unsafe.Offsetof(UnameNotification{}.Iszapier)), kBool},
-	{"filter_sitecontact", nil, uint32(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), kBool},
-	{"sitecontact_type", nil, uint32(unsafe.Offsetof(UnameNotification{}.SitecontactType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotification{}.Warning)), kStr},
-	{"roles", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.Roles)), kMany},
-	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), kInt},
-	{"mattermost_channel_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), kStr},
-	{"rule_id", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleID)), kInt},
-	{"rule_name", nil, uint32(unsafe.Offsetof(UnameNotification{}.RuleName)), kStr},
-	{"user_roles", &dectUnameNotificationLink, uint32(unsafe.Offsetof(UnameNotification{}.UserRoles)), kMany},
-}, sorted: []uint16{33, 39, 42, 4, 5, 27, 28, 32, 7, 15, 11, 10, 12, 9, 40, 0, 2, 1, 17, 45, 44, 3, 21, 20, 22, 24, 23, 25, 19, 30, 31, 43, 46, 47, 8, 41, 34, 16, 29, 36, 35, 6, 13, 14, 48, 18, 37, 38, 26}}
+var dectUnameNotification = decTable{names: "guidintentidnameagent_idagent_nametypedelivery_methodsendpushnotificationeventno" +
+	"emailtemplate_idemailtemplate_guidemailtemplate_nameuser_iduser_nameemail_listsl" +
+	"ack_idintervaluseworkinghoursrestriction_typerestriction_department_idrestrictio" +
+	"n_department_guidrestriction_department_namerestriction_team_idrestriction_team_" +
+	"guidrestriction_team_namewebhook_idagentscondition_countsubscriber_countrole_idr" +
+	"ole_nameconditions_canupdateslack_channel_nameteams_idteams_channel_namevalue1va" +
+	"lue1_name_iszapierfilter_sitecontactsitecontact_type_warningrolesmattermost_chan" +
+	"nelidmattermost_channel_namerule_idrule_nameuser_roles",
+	extra: unsafe.Offsetof(UnameNotification{}.Extra), size: unsafe.Sizeof(UnameNotification{}), grow: growUnameNotification, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameNotification{}.GUID)), 4, kStr},                                   // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(UnameNotification{}.Intent)), 6, kStr},                                 // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(UnameNotification{}.ID)), 2, kInt},                                    // "id"
+		{nil, 12, uint16(unsafe.Offsetof(UnameNotification{}.Name)), 4, kStr},                                  // "name"
+		{nil, 16, uint16(unsafe.Offsetof(UnameNotification{}.AgentID)), 8, kInt},                               // "agent_id"
+		{nil, 24, uint16(unsafe.Offsetof(UnameNotification{}.AgentName)), 10, kStr},                            // "agent_name"
+		{nil, 34, uint16(unsafe.Offsetof(UnameNotification{}.Type)), 4, kInt},                                  // "type"
+		{nil, 38, uint16(unsafe.Offsetof(UnameNotification{}.DeliveryMethod)), 15, kInt},                       // "delivery_method"
+		{nil, 53, uint16(unsafe.Offsetof(UnameNotification{}.Sendpushnotification)), 20, kBool},                // "sendpushnotification"
+		{nil, 73, uint16(unsafe.Offsetof(UnameNotification{}.Eventno)), 7, kInt},                               // "eventno"
+		{nil, 80, uint16(unsafe.Offsetof(UnameNotification{}.EmailtemplateID)), 16, kInt},                      // "emailtemplate_id"
+		{nil, 96, uint16(unsafe.Offsetof(UnameNotification{}.EmailtemplateGUID)), 18, kStr},                    // "emailtemplate_guid"
+		{nil, 114, uint16(unsafe.Offsetof(UnameNotification{}.EmailtemplateName)), 18, kStr},                   // "emailtemplate_name"
+		{nil, 132, uint16(unsafe.Offsetof(UnameNotification{}.UserID)), 7, kInt},                               // "user_id"
+		{nil, 139, uint16(unsafe.Offsetof(UnameNotification{}.UserName)), 9, kStr},                             // "user_name"
+		{nil, 148, uint16(unsafe.Offsetof(UnameNotification{}.EmailList)), 10, kStr},                           // "email_list"
+		{nil, 158, uint16(unsafe.Offsetof(UnameNotification{}.SlackID)), 8, kInt},                              // "slack_id"
+		{nil, 166, uint16(unsafe.Offsetof(UnameNotification{}.Interval)), 8, kF64},                             // "interval"
+		{nil, 174, uint16(unsafe.Offsetof(UnameNotification{}.Useworkinghours)), 15, kInt},                     // "useworkinghours"
+		{nil, 189, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionType)), 16, kInt},                     // "restriction_type"
+		{nil, 205, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentID)), 25, kInt},             // "restriction_department_id"
+		{nil, 230, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentGUID)), 27, kStr},           // "restriction_department_guid"
+		{nil, 257, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionDepartmentName)), 27, kStr},           // "restriction_department_name"
+		{nil, 284, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionTeamID)), 19, kInt},                   // "restriction_team_id"
+		{nil, 303, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionTeamGUID)), 21, kStr},                 // "restriction_team_guid"
+		{nil, 324, uint16(unsafe.Offsetof(UnameNotification{}.RestrictionTeamName)), 21, kStr},                 // "restriction_team_name"
+		{nil, 345, uint16(unsafe.Offsetof(UnameNotification{}.WebhookID)), 10, kStr},                           // "webhook_id"
+		{&dectUnameNotificationLink, 355, uint16(unsafe.Offsetof(UnameNotification{}.Agents)), 6, kMany},       // "agents"
+		{nil, 361, uint16(unsafe.Offsetof(UnameNotification{}.ConditionCount)), 15, kInt},                      // "condition_count"
+		{nil, 376, uint16(unsafe.Offsetof(UnameNotification{}.SubscriberCount)), 16, kInt},                     // "subscriber_count"
+		{nil, 392, uint16(unsafe.Offsetof(UnameNotification{}.RoleID)), 7, kStr},                               // "role_id"
+		{nil, 399, uint16(unsafe.Offsetof(UnameNotification{}.RoleName)), 9, kStr},                             // "role_name"
+		{&dectNotificationConditions, 408, uint16(unsafe.Offsetof(UnameNotification{}.Conditions)), 10, kMany}, // "conditions"
+		{nil, 418, uint16(unsafe.Offsetof(UnameNotification{}.Canupdate)), 10, kBool},                          // "_canupdate"
+		{nil, 428, uint16(unsafe.Offsetof(UnameNotification{}.SlackChannelName)), 18, kStr},                    // "slack_channel_name"
+		{nil, 446, uint16(unsafe.Offsetof(UnameNotification{}.TeamsID)), 8, kInt},                              // "teams_id"
+		{nil, 454, uint16(unsafe.Offsetof(UnameNotification{}.TeamsChannelName)), 18, kStr},                    // "teams_channel_name"
+		{nil, 472, uint16(unsafe.Offsetof(UnameNotification{}.Value1)), 6, kInt},                               // "value1"
+		{nil, 478, uint16(unsafe.Offsetof(UnameNotification{}.Value1Name)), 11, kStr},                          // "value1_name"
+		{nil, 489, uint16(unsafe.Offsetof(UnameNotification{}.Iszapier)), 9, kBool},                            // "_iszapier"
+		{nil, 498, uint16(unsafe.Offsetof(UnameNotification{}.FilterSitecontact)), 18, kBool},                  // "filter_sitecontact"
+		{nil, 516, uint16(unsafe.Offsetof(UnameNotification{}.SitecontactType)), 16, kInt},                     // "sitecontact_type"
+		{nil, 532, uint16(unsafe.Offsetof(UnameNotification{}.Warning)), 8, kStr},                              // "_warning"
+		{&dectUnameNotificationLink, 540, uint16(unsafe.Offsetof(UnameNotification{}.Roles)), 5, kMany},        // "roles"
+		{nil, 545, uint16(unsafe.Offsetof(UnameNotification{}.MattermostChannelid)), 20, kInt},                 // "mattermost_channelid"
+		{nil, 565, uint16(unsafe.Offsetof(UnameNotification{}.MattermostChannelName)), 23, kStr},               // "mattermost_channel_name"
+		{nil, 588, uint16(unsafe.Offsetof(UnameNotification{}.RuleID)), 7, kInt},                               // "rule_id"
+		{nil, 595, uint16(unsafe.Offsetof(UnameNotification{}.RuleName)), 9, kStr},                             // "rule_name"
+		{&dectUnameNotificationLink, 604, uint16(unsafe.Offsetof(UnameNotification{}.UserRoles)), 10, kMany},   // "user_roles"
+	}, sorted: []uint16{33, 39, 42, 4, 5, 27, 28, 32, 7, 15, 11, 10, 12, 9, 40, 0, 2, 1, 17, 45, 44, 3, 21, 20, 22, 24, 23, 25, 19, 30, 31, 43, 46, 47, 8, 41, 34, 16, 29, 36, 35, 6, 13, 14, 48, 18, 37, 38, 26}}
 
 func (m *UnameNotification) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameNotification
@@ -1040,19 +1050,21 @@ func growUnameNotificationLink(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameNotificationLink = decTable{extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), grow: growUnameNotificationLink, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), kStr},
-	{"notification_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationID)), kInt},
-	{"notification_guid", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationGUID)), kStr},
-	{"notification_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.NotificationName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.RoleName)), kStr},
-	{"user_role_id", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleID)), kInt},
-	{"user_role_name", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.UserRoleName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameNotificationLink{}.Warning)), kStr},
-}, sorted: []uint16{10, 1, 2, 0, 4, 3, 5, 6, 7, 8, 9}}
+var dectUnameNotificationLink = decTable{names: "idagent_idagent_namenotification_idnotification_guidnotification_namerole_idrole" +
+	"_nameuser_role_iduser_role_name_warning",
+	extra: unsafe.Offsetof(UnameNotificationLink{}.Extra), size: unsafe.Sizeof(UnameNotificationLink{}), grow: growUnameNotificationLink, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameNotificationLink{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameNotificationLink{}.AgentID)), 8, kInt},            // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameNotificationLink{}.AgentName)), 10, kStr},        // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameNotificationLink{}.NotificationID)), 15, kInt},   // "notification_id"
+		{nil, 35, uint16(unsafe.Offsetof(UnameNotificationLink{}.NotificationGUID)), 17, kStr}, // "notification_guid"
+		{nil, 52, uint16(unsafe.Offsetof(UnameNotificationLink{}.NotificationName)), 17, kStr}, // "notification_name"
+		{nil, 69, uint16(unsafe.Offsetof(UnameNotificationLink{}.RoleID)), 7, kStr},            // "role_id"
+		{nil, 76, uint16(unsafe.Offsetof(UnameNotificationLink{}.RoleName)), 9, kStr},          // "role_name"
+		{nil, 85, uint16(unsafe.Offsetof(UnameNotificationLink{}.UserRoleID)), 12, kInt},       // "user_role_id"
+		{nil, 97, uint16(unsafe.Offsetof(UnameNotificationLink{}.UserRoleName)), 14, kStr},     // "user_role_name"
+		{nil, 111, uint16(unsafe.Offsetof(UnameNotificationLink{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{10, 1, 2, 0, 4, 3, 5, 6, 7, 8, 9}}
 
 func (m *UnameNotificationLink) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameNotificationLink

@@ -197,15 +197,16 @@ func growNotificationContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNotificationContent = decTable{extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), grow: growNotificationContent, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NotificationContent{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(NotificationContent{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(NotificationContent{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(NotificationContent{}.Name)), kStr},
-	{"message", nil, uint32(unsafe.Offsetof(NotificationContent{}.Message)), kStr},
-	{"body_text", nil, uint32(unsafe.Offsetof(NotificationContent{}.BodyText)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(NotificationContent{}.Warning)), kStr},
-}, sorted: []uint16{6, 5, 1, 0, 2, 4, 3}}
+var dectNotificationContent = decTable{names: "idguidintentnamemessagebody_text_warning",
+	extra: unsafe.Offsetof(NotificationContent{}.Extra), size: unsafe.Sizeof(NotificationContent{}), grow: growNotificationContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NotificationContent{}.ID)), 2, kInt},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NotificationContent{}.GUID)), 4, kStr},      // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(NotificationContent{}.Intent)), 6, kStr},    // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(NotificationContent{}.Name)), 4, kStr},     // "name"
+		{nil, 16, uint16(unsafe.Offsetof(NotificationContent{}.Message)), 7, kStr},  // "message"
+		{nil, 23, uint16(unsafe.Offsetof(NotificationContent{}.BodyText)), 9, kStr}, // "body_text"
+		{nil, 32, uint16(unsafe.Offsetof(NotificationContent{}.Warning)), 8, kStr},  // "_warning"
+	}, sorted: []uint16{6, 5, 1, 0, 2, 4, 3}}
 
 func (m *NotificationContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNotificationContent

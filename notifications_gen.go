@@ -622,51 +622,57 @@ func growEscMsg(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectEscMsg = decTable{extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), grow: growEscMsg, fields: []decField{
-	{"emailaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailaddress)), kStr},
-	{"full", nil, uint32(unsafe.Offsetof(EscMsg{}.Full)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(EscMsg{}.Type)), kInt},
-	{"emailstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailstatus)), kInt},
-	{"popupstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Popupstatus)), kInt},
-	{"popupaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Popupaddress)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(EscMsg{}.Subject)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(EscMsg{}.Summary)), kStr},
-	{"emailbody", nil, uint32(unsafe.Offsetof(EscMsg{}.Emailbody)), kStr},
-	{"emailbody_html", nil, uint32(unsafe.Offsetof(EscMsg{}.EmailbodyHTML)), kStr},
-	{"ccaddress", nil, uint32(unsafe.Offsetof(EscMsg{}.Ccaddress)), kStr},
-	{"smsstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsstatus)), kInt},
-	{"pushstatus", nil, uint32(unsafe.Offsetof(EscMsg{}.Pushstatus)), kInt},
-	{"smsnos", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsnos)), kStr},
-	{"action_number", nil, uint32(unsafe.Offsetof(EscMsg{}.ActionNumber)), kInt},
-	{"smsbody", nil, uint32(unsafe.Offsetof(EscMsg{}.Smsbody)), kStr},
-	{"sendemailifnopopup", nil, uint32(unsafe.Offsetof(EscMsg{}.Sendemailifnopopup)), kBool},
-	{"slackid", nil, uint32(unsafe.Offsetof(EscMsg{}.Slackid)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(EscMsg{}.UserID)), kInt},
-	{"template_id", nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateID)), kInt},
-	{"approval_id", nil, uint32(unsafe.Offsetof(EscMsg{}.ApprovalID)), kInt},
-	{"notification_id", nil, uint32(unsafe.Offsetof(EscMsg{}.NotificationID)), kInt},
-	{"msteamsid", nil, uint32(unsafe.Offsetof(EscMsg{}.Msteamsid)), kInt},
-	{"deleted", nil, uint32(unsafe.Offsetof(EscMsg{}.Deleted)), kBool},
-	{"apiversion", nil, uint32(unsafe.Offsetof(EscMsg{}.Apiversion)), kStr},
-	{"integratorwarning", nil, uint32(unsafe.Offsetof(EscMsg{}.Integratorwarning)), kBool},
-	{"next_retry_date", nil, uint32(unsafe.Offsetof(EscMsg{}.NextRetryDate)), kTime},
-	{"template_already_processed", nil, uint32(unsafe.Offsetof(EscMsg{}.TemplateAlreadyProcessed)), kBool},
-	{"mattermost_channelid", nil, uint32(unsafe.Offsetof(EscMsg{}.MattermostChannelid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(EscMsg{}.Warning)), kStr},
-	{"_ignoreperms", nil, uint32(unsafe.Offsetof(EscMsg{}.Ignoreperms)), kBool},
-	{"agent_id", nil, uint32(unsafe.Offsetof(EscMsg{}.AgentID)), kInt},
-	{"eventno", nil, uint32(unsafe.Offsetof(EscMsg{}.Eventno)), kInt},
-	{"message", nil, uint32(unsafe.Offsetof(EscMsg{}.Message)), kStr},
-	{"read_status", nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatus)), kInt},
-	{"read_status_update", nil, uint32(unsafe.Offsetof(EscMsg{}.ReadStatusUpdate)), kInt},
-	{"datetime", nil, uint32(unsafe.Offsetof(EscMsg{}.Datetime)), kTime},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(EscMsg{}.TicketID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(EscMsg{}.ClientID)), kInt},
-	{"shown", nil, uint32(unsafe.Offsetof(EscMsg{}.Shown)), kBool},
-	{"key_id", nil, uint32(unsafe.Offsetof(EscMsg{}.KeyID)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(EscMsg{}.Status)), kInt},
-	{"status_update", nil, uint32(unsafe.Offsetof(EscMsg{}.StatusUpdate)), kInt},
-}, sorted: []uint16{30, 29, 14, 31, 24, 20, 10, 38, 36, 23, 0, 8, 9, 3, 32, 1, 25, 40, 28, 33, 22, 26, 21, 5, 4, 12, 34, 35, 16, 39, 17, 15, 13, 11, 41, 42, 6, 7, 27, 19, 37, 2, 18}}
+var dectEscMsg = decTable{names: "emailaddressfulltypeemailstatuspopupstatuspopupaddresssubjectsummaryemailbodyema" +
+	"ilbody_htmlccaddresssmsstatuspushstatussmsnosaction_numbersmsbodysendemailifnopo" +
+	"pupslackiduser_idtemplate_idapproval_idnotification_idmsteamsiddeletedapiversion" +
+	"integratorwarningnext_retry_datetemplate_already_processedmattermost_channelid_w" +
+	"arning_ignorepermsagent_ideventnomessageread_statusread_status_updatedatetimetic" +
+	"ket_idclient_idshownkey_idstatusstatus_update",
+	extra: unsafe.Offsetof(EscMsg{}.Extra), size: unsafe.Sizeof(EscMsg{}), grow: growEscMsg, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(EscMsg{}.Emailaddress)), 12, kStr},                // "emailaddress"
+		{nil, 12, uint16(unsafe.Offsetof(EscMsg{}.Full)), 4, kStr},                        // "full"
+		{nil, 16, uint16(unsafe.Offsetof(EscMsg{}.Type)), 4, kInt},                        // "type"
+		{nil, 20, uint16(unsafe.Offsetof(EscMsg{}.Emailstatus)), 11, kInt},                // "emailstatus"
+		{nil, 31, uint16(unsafe.Offsetof(EscMsg{}.Popupstatus)), 11, kInt},                // "popupstatus"
+		{nil, 42, uint16(unsafe.Offsetof(EscMsg{}.Popupaddress)), 12, kStr},               // "popupaddress"
+		{nil, 54, uint16(unsafe.Offsetof(EscMsg{}.Subject)), 7, kStr},                     // "subject"
+		{nil, 61, uint16(unsafe.Offsetof(EscMsg{}.Summary)), 7, kStr},                     // "summary"
+		{nil, 68, uint16(unsafe.Offsetof(EscMsg{}.Emailbody)), 9, kStr},                   // "emailbody"
+		{nil, 77, uint16(unsafe.Offsetof(EscMsg{}.EmailbodyHTML)), 14, kStr},              // "emailbody_html"
+		{nil, 91, uint16(unsafe.Offsetof(EscMsg{}.Ccaddress)), 9, kStr},                   // "ccaddress"
+		{nil, 100, uint16(unsafe.Offsetof(EscMsg{}.Smsstatus)), 9, kInt},                  // "smsstatus"
+		{nil, 109, uint16(unsafe.Offsetof(EscMsg{}.Pushstatus)), 10, kInt},                // "pushstatus"
+		{nil, 119, uint16(unsafe.Offsetof(EscMsg{}.Smsnos)), 6, kStr},                     // "smsnos"
+		{nil, 125, uint16(unsafe.Offsetof(EscMsg{}.ActionNumber)), 13, kInt},              // "action_number"
+		{nil, 138, uint16(unsafe.Offsetof(EscMsg{}.Smsbody)), 7, kStr},                    // "smsbody"
+		{nil, 145, uint16(unsafe.Offsetof(EscMsg{}.Sendemailifnopopup)), 18, kBool},       // "sendemailifnopopup"
+		{nil, 163, uint16(unsafe.Offsetof(EscMsg{}.Slackid)), 7, kInt},                    // "slackid"
+		{nil, 170, uint16(unsafe.Offsetof(EscMsg{}.UserID)), 7, kInt},                     // "user_id"
+		{nil, 177, uint16(unsafe.Offsetof(EscMsg{}.TemplateID)), 11, kInt},                // "template_id"
+		{nil, 188, uint16(unsafe.Offsetof(EscMsg{}.ApprovalID)), 11, kInt},                // "approval_id"
+		{nil, 199, uint16(unsafe.Offsetof(EscMsg{}.NotificationID)), 15, kInt},            // "notification_id"
+		{nil, 214, uint16(unsafe.Offsetof(EscMsg{}.Msteamsid)), 9, kInt},                  // "msteamsid"
+		{nil, 223, uint16(unsafe.Offsetof(EscMsg{}.Deleted)), 7, kBool},                   // "deleted"
+		{nil, 230, uint16(unsafe.Offsetof(EscMsg{}.Apiversion)), 10, kStr},                // "apiversion"
+		{nil, 240, uint16(unsafe.Offsetof(EscMsg{}.Integratorwarning)), 17, kBool},        // "integratorwarning"
+		{nil, 257, uint16(unsafe.Offsetof(EscMsg{}.NextRetryDate)), 15, kTime},            // "next_retry_date"
+		{nil, 272, uint16(unsafe.Offsetof(EscMsg{}.TemplateAlreadyProcessed)), 26, kBool}, // "template_already_processed"
+		{nil, 298, uint16(unsafe.Offsetof(EscMsg{}.MattermostChannelid)), 20, kInt},       // "mattermost_channelid"
+		{nil, 318, uint16(unsafe.Offsetof(EscMsg{}.Warning)), 8, kStr},                    // "_warning"
+		{nil, 326, uint16(unsafe.Offsetof(EscMsg{}.Ignoreperms)), 12, kBool},              // "_ignoreperms"
+		{nil, 338, uint16(unsafe.Offsetof(EscMsg{}.AgentID)), 8, kInt},                    // "agent_id"
+		{nil, 346, uint16(unsafe.Offsetof(EscMsg{}.Eventno)), 7, kInt},                    // "eventno"
+		{nil, 353, uint16(unsafe.Offsetof(EscMsg{}.Message)), 7, kStr},                    // "message"
+		{nil, 360, uint16(unsafe.Offsetof(EscMsg{}.ReadStatus)), 11, kInt},                // "read_status"
+		{nil, 371, uint16(unsafe.Offsetof(EscMsg{}.ReadStatusUpdate)), 18, kInt},          // "read_status_update"
+		{nil, 389, uint16(unsafe.Offsetof(EscMsg{}.Datetime)), 8, kTime},                  // "datetime"
+		{nil, 397, uint16(unsafe.Offsetof(EscMsg{}.TicketID)), 9, kInt},                   // "ticket_id"
+		{nil, 406, uint16(unsafe.Offsetof(EscMsg{}.ClientID)), 9, kInt},                   // "client_id"
+		{nil, 415, uint16(unsafe.Offsetof(EscMsg{}.Shown)), 5, kBool},                     // "shown"
+		{nil, 420, uint16(unsafe.Offsetof(EscMsg{}.KeyID)), 6, kInt},                      // "key_id"
+		{nil, 426, uint16(unsafe.Offsetof(EscMsg{}.Status)), 6, kInt},                     // "status"
+		{nil, 432, uint16(unsafe.Offsetof(EscMsg{}.StatusUpdate)), 13, kInt},              // "status_update"
+	}, sorted: []uint16{30, 29, 14, 31, 24, 20, 10, 38, 36, 23, 0, 8, 9, 3, 32, 1, 25, 40, 28, 33, 22, 26, 21, 5, 4, 12, 34, 35, 16, 39, 17, 15, 13, 11, 41, 42, 6, 7, 27, 19, 37, 2, 18}}
 
 func (m *EscMsg) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectEscMsg }
 

@@ -1394,25 +1394,27 @@ func growAddigyAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAddigyAlert = decTable{extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), grow: growAddigyAlert, fields: []decField{
-	{"_id", nil, uint32(unsafe.Offsetof(AddigyAlert{}.ID)), kStr},
-	{"agentid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Agentid)), kStr},
-	{"category", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Category)), kStr},
-	{"created_on", nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedOn)), kF32},
-	{"created_date", nil, uint32(unsafe.Offsetof(AddigyAlert{}.CreatedDate)), kTime},
-	{"emails", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Emails)), kStrs},
-	{"fact", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Fact)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Level)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Name)), kStr},
-	{"orgid", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Orgid)), kStr},
-	{"remtime", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Remtime)), kInt},
-	{"resolveddate", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveddate)), kInt},
-	{"resolveduseremail", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Resolveduseremail)), kStr},
-	{"selector", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Selector)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Status)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Value)), kRaw},
-	{"valuetype", nil, uint32(unsafe.Offsetof(AddigyAlert{}.Valuetype)), kStr},
-}, sorted: []uint16{0, 1, 2, 4, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}}
+var dectAddigyAlert = decTable{names: "_idagentidcategorycreated_oncreated_dateemailsfactlevelnameorgidremtimeresolvedd" +
+	"ateresolveduseremailselectorstatusvaluevaluetype",
+	extra: unsafe.Offsetof(AddigyAlert{}.Extra), size: unsafe.Sizeof(AddigyAlert{}), grow: growAddigyAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AddigyAlert{}.ID)), 3, kStr},                  // "_id"
+		{nil, 3, uint16(unsafe.Offsetof(AddigyAlert{}.Agentid)), 7, kStr},             // "agentid"
+		{nil, 10, uint16(unsafe.Offsetof(AddigyAlert{}.Category)), 8, kStr},           // "category"
+		{nil, 18, uint16(unsafe.Offsetof(AddigyAlert{}.CreatedOn)), 10, kF32},         // "created_on"
+		{nil, 28, uint16(unsafe.Offsetof(AddigyAlert{}.CreatedDate)), 12, kTime},      // "created_date"
+		{nil, 40, uint16(unsafe.Offsetof(AddigyAlert{}.Emails)), 6, kStrs},            // "emails"
+		{nil, 46, uint16(unsafe.Offsetof(AddigyAlert{}.Fact)), 4, kStr},               // "fact"
+		{nil, 50, uint16(unsafe.Offsetof(AddigyAlert{}.Level)), 5, kStr},              // "level"
+		{nil, 55, uint16(unsafe.Offsetof(AddigyAlert{}.Name)), 4, kStr},               // "name"
+		{nil, 59, uint16(unsafe.Offsetof(AddigyAlert{}.Orgid)), 5, kStr},              // "orgid"
+		{nil, 64, uint16(unsafe.Offsetof(AddigyAlert{}.Remtime)), 7, kInt},            // "remtime"
+		{nil, 71, uint16(unsafe.Offsetof(AddigyAlert{}.Resolveddate)), 12, kInt},      // "resolveddate"
+		{nil, 83, uint16(unsafe.Offsetof(AddigyAlert{}.Resolveduseremail)), 17, kStr}, // "resolveduseremail"
+		{nil, 100, uint16(unsafe.Offsetof(AddigyAlert{}.Selector)), 8, kStr},          // "selector"
+		{nil, 108, uint16(unsafe.Offsetof(AddigyAlert{}.Status)), 6, kStr},            // "status"
+		{nil, 114, uint16(unsafe.Offsetof(AddigyAlert{}.Value)), 5, kRaw},             // "value"
+		{nil, 119, uint16(unsafe.Offsetof(AddigyAlert{}.Valuetype)), 9, kStr},         // "valuetype"
+	}, sorted: []uint16{0, 1, 2, 4, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}}
 
 func (m *AddigyAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAddigyAlert
@@ -1500,12 +1502,13 @@ func growAdobeAcrobatDocument(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatDocument = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), grow: growAdobeAcrobatDocument, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), kStr},
-	{"numPages", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), kInt},
-	{"mimeType", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), kStr},
-}, sorted: []uint16{0, 2, 3, 1}}
+var dectAdobeAcrobatDocument = decTable{names: "idnumPagesmimeTypename",
+	extra: unsafe.Offsetof(AdobeAcrobatDocument{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocument{}), grow: growAdobeAcrobatDocument, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeAcrobatDocument{}.ID)), 2, kStr},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AdobeAcrobatDocument{}.NumPages)), 8, kInt},  // "numPages"
+		{nil, 10, uint16(unsafe.Offsetof(AdobeAcrobatDocument{}.MimeType)), 8, kStr}, // "mimeType"
+		{nil, 18, uint16(unsafe.Offsetof(AdobeAcrobatDocument{}.Name)), 4, kStr},     // "name"
+	}, sorted: []uint16{0, 2, 3, 1}}
 
 func (m *AdobeAcrobatDocument) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatDocument
@@ -1541,9 +1544,10 @@ func growAdobeAcrobatDocumentsinfo(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatDocumentsinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), grow: growAdobeAcrobatDocumentsinfo, fields: []decField{
-	{"documents", &dectAdobeAcrobatDocument, uint32(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), kMany},
-}, sorted: []uint16{0}}
+var dectAdobeAcrobatDocumentsinfo = decTable{names: "documents",
+	extra: unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatDocumentsinfo{}), grow: growAdobeAcrobatDocumentsinfo, fields: []decField{
+		{&dectAdobeAcrobatDocument, 0, uint16(unsafe.Offsetof(AdobeAcrobatDocumentsinfo{}.Documents)), 9, kMany}, // "documents"
+	}, sorted: []uint16{0}}
 
 func (m *AdobeAcrobatDocumentsinfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatDocumentsinfo
@@ -1744,26 +1748,30 @@ func growAdobeAcrobatWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatWebhook = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), grow: growAdobeAcrobatWebhook, fields: []decField{
-	{"webhookId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), kStr},
-	{"webhookName", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), kStr},
-	{"webhookNotificationId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), kStr},
-	{"webhookUrlInfo", &dectAdobeAcrobatWebhookurlinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), kOne},
-	{"webhookScope", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), kStr},
-	{"webhookNotificationApplicableUsers", &dectAdobeAcrobatWebhooknotificationapplicableuser, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), kMany},
-	{"event", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), kStr},
-	{"eventDate", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), kTime},
-	{"eventResourceType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), kStr},
-	{"participantRole", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantRole)), kStr},
-	{"actionType", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActionType)), kStr},
-	{"participantUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserID)), kStr},
-	{"participantUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserEmail)), kStr},
-	{"actingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserID)), kStr},
-	{"actingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), kStr},
-	{"initiatingUserId", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), kStr},
-	{"initiatingUserEmail", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), kStr},
-	{"agreement", &dectAdobeAcrobatWebhookAgreement, uint32(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), kOne},
-}, sorted: []uint16{14, 13, 10, 17, 6, 7, 8, 16, 15, 9, 12, 11, 0, 1, 5, 2, 4, 3}}
+var dectAdobeAcrobatWebhook = decTable{names: "webhookIdwebhookNamewebhookNotificationIdwebhookUrlInfowebhookScopewebhookNotifi" +
+	"cationApplicableUserseventeventDateeventResourceTypeparticipantRoleactionTypepar" +
+	"ticipantUserIdparticipantUserEmailactingUserIdactingUserEmailinitiatingUserIdini" +
+	"tiatingUserEmailagreement",
+	extra: unsafe.Offsetof(AdobeAcrobatWebhook{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhook{}), grow: growAdobeAcrobatWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookID)), 9, kStr},                                                                            // "webhookId"
+		{nil, 9, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookName)), 11, kStr},                                                                         // "webhookName"
+		{nil, 20, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationID)), 21, kStr},                                                              // "webhookNotificationId"
+		{&dectAdobeAcrobatWebhookurlinfo, 41, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookURLInfo)), 14, kOne},                                         // "webhookUrlInfo"
+		{nil, 55, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookScope)), 12, kStr},                                                                       // "webhookScope"
+		{&dectAdobeAcrobatWebhooknotificationapplicableuser, 67, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.WebhookNotificationApplicableUsers)), 34, kMany}, // "webhookNotificationApplicableUsers"
+		{nil, 101, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.Event)), 5, kStr},                                                                              // "event"
+		{nil, 106, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventDate)), 9, kTime},                                                                         // "eventDate"
+		{nil, 115, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.EventResourceType)), 17, kStr},                                                                 // "eventResourceType"
+		{nil, 132, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantRole)), 15, kStr},                                                                   // "participantRole"
+		{nil, 147, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActionType)), 10, kStr},                                                                        // "actionType"
+		{nil, 157, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserID)), 17, kStr},                                                                 // "participantUserId"
+		{nil, 174, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ParticipantUserEmail)), 20, kStr},                                                              // "participantUserEmail"
+		{nil, 194, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserID)), 12, kStr},                                                                      // "actingUserId"
+		{nil, 206, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.ActingUserEmail)), 15, kStr},                                                                   // "actingUserEmail"
+		{nil, 221, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserID)), 16, kStr},                                                                  // "initiatingUserId"
+		{nil, 237, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.InitiatingUserEmail)), 19, kStr},                                                               // "initiatingUserEmail"
+		{&dectAdobeAcrobatWebhookAgreement, 256, uint16(unsafe.Offsetof(AdobeAcrobatWebhook{}.Agreement)), 9, kOne},                                            // "agreement"
+	}, sorted: []uint16{14, 13, 10, 17, 6, 7, 8, 16, 15, 9, 12, 11, 0, 1, 5, 2, 4, 3}}
 
 func (m *AdobeAcrobatWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatWebhook
@@ -1851,12 +1859,13 @@ func growAdobeAcrobatWebhookAgreement(old unsafe.Pointer, n, c int) unsafe.Point
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatWebhookAgreement = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), grow: growAdobeAcrobatWebhookAgreement, fields: []decField{
-	{"documentsInfo", &dectAdobeAcrobatDocumentsinfo, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), kOne},
-	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), kStr},
-}, sorted: []uint16{0, 1, 2, 3}}
+var dectAdobeAcrobatWebhookAgreement = decTable{names: "documentsInfoidnamestatus",
+	extra: unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookAgreement{}), grow: growAdobeAcrobatWebhookAgreement, fields: []decField{
+		{&dectAdobeAcrobatDocumentsinfo, 0, uint16(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.DocumentsInfo)), 13, kOne}, // "documentsInfo"
+		{nil, 13, uint16(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.ID)), 2, kStr},                                       // "id"
+		{nil, 15, uint16(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Name)), 4, kStr},                                     // "name"
+		{nil, 19, uint16(unsafe.Offsetof(AdobeAcrobatWebhookAgreement{}.Status)), 6, kStr},                                   // "status"
+	}, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *AdobeAcrobatWebhookAgreement) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatWebhookAgreement
@@ -1933,12 +1942,13 @@ func growAdobeAcrobatWebhooknotificationapplicableuser(old unsafe.Pointer, n, c 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), grow: growAdobeAcrobatWebhooknotificationapplicableuser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), kStr},
-	{"role", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), kStr},
-	{"payloadApplicable", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), kBool},
-}, sorted: []uint16{1, 0, 3, 2}}
+var dectAdobeAcrobatWebhooknotificationapplicableuser = decTable{names: "idemailrolepayloadApplicable",
+	extra: unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhooknotificationapplicableuser{}), grow: growAdobeAcrobatWebhooknotificationapplicableuser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.ID)), 2, kStr},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Email)), 5, kStr},                // "email"
+		{nil, 7, uint16(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.Role)), 4, kStr},                 // "role"
+		{nil, 11, uint16(unsafe.Offsetof(AdobeAcrobatWebhooknotificationapplicableuser{}.PayloadApplicable)), 17, kBool}, // "payloadApplicable"
+	}, sorted: []uint16{1, 0, 3, 2}}
 
 func (m *AdobeAcrobatWebhooknotificationapplicableuser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatWebhooknotificationapplicableuser
@@ -1985,9 +1995,10 @@ func growAdobeAcrobatWebhookurlinfo(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAdobeAcrobatWebhookurlinfo = decTable{extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), grow: growAdobeAcrobatWebhookurlinfo, fields: []decField{
-	{"url", nil, uint32(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), kStr},
-}, sorted: []uint16{0}}
+var dectAdobeAcrobatWebhookurlinfo = decTable{names: "url",
+	extra: unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.Extra), size: unsafe.Sizeof(AdobeAcrobatWebhookurlinfo{}), grow: growAdobeAcrobatWebhookurlinfo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AdobeAcrobatWebhookurlinfo{}.URL)), 3, kStr}, // "url"
+	}, sorted: []uint16{0}}
 
 func (m *AdobeAcrobatWebhookurlinfo) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAdobeAcrobatWebhookurlinfo
@@ -2169,23 +2180,25 @@ func growAteraAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAteraAlert = decTable{extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), grow: growAteraAlert, fields: []decField{
-	{"alertID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertID)), kInt},
-	{"code", nil, uint32(unsafe.Offsetof(AteraAlert{}.Code)), kInt},
-	{"source", nil, uint32(unsafe.Offsetof(AteraAlert{}.Source)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(AteraAlert{}.Title)), kStr},
-	{"severity", nil, uint32(unsafe.Offsetof(AteraAlert{}.Severity)), kStr},
-	{"created", nil, uint32(unsafe.Offsetof(AteraAlert{}.Created)), kTime},
-	{"snoozedEndDate", nil, uint32(unsafe.Offsetof(AteraAlert{}.SnoozedEndDate)), kTime},
-	{"deviceGuid", nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceGUID)), kStr},
-	{"archived", nil, uint32(unsafe.Offsetof(AteraAlert{}.Archived)), kBool},
-	{"alertCategoryID", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertCategoryID)), kStr},
-	{"archivedDate", nil, uint32(unsafe.Offsetof(AteraAlert{}.ArchivedDate)), kTime},
-	{"alertMessage", nil, uint32(unsafe.Offsetof(AteraAlert{}.AlertMessage)), kStr},
-	{"deviceName", nil, uint32(unsafe.Offsetof(AteraAlert{}.DeviceName)), kStr},
-	{"customerID", nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerID)), kInt},
-	{"customerName", nil, uint32(unsafe.Offsetof(AteraAlert{}.CustomerName)), kStr},
-}, sorted: []uint16{9, 0, 11, 8, 10, 1, 5, 13, 14, 7, 12, 4, 6, 2, 3}}
+var dectAteraAlert = decTable{names: "alertIDcodesourcetitleseveritycreatedsnoozedEndDatedeviceGuidarchivedalertCatego" +
+	"ryIDarchivedDatealertMessagedeviceNamecustomerIDcustomerName",
+	extra: unsafe.Offsetof(AteraAlert{}.Extra), size: unsafe.Sizeof(AteraAlert{}), grow: growAteraAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AteraAlert{}.AlertID)), 7, kInt},           // "alertID"
+		{nil, 7, uint16(unsafe.Offsetof(AteraAlert{}.Code)), 4, kInt},              // "code"
+		{nil, 11, uint16(unsafe.Offsetof(AteraAlert{}.Source)), 6, kStr},           // "source"
+		{nil, 17, uint16(unsafe.Offsetof(AteraAlert{}.Title)), 5, kStr},            // "title"
+		{nil, 22, uint16(unsafe.Offsetof(AteraAlert{}.Severity)), 8, kStr},         // "severity"
+		{nil, 30, uint16(unsafe.Offsetof(AteraAlert{}.Created)), 7, kTime},         // "created"
+		{nil, 37, uint16(unsafe.Offsetof(AteraAlert{}.SnoozedEndDate)), 14, kTime}, // "snoozedEndDate"
+		{nil, 51, uint16(unsafe.Offsetof(AteraAlert{}.DeviceGUID)), 10, kStr},      // "deviceGuid"
+		{nil, 61, uint16(unsafe.Offsetof(AteraAlert{}.Archived)), 8, kBool},        // "archived"
+		{nil, 69, uint16(unsafe.Offsetof(AteraAlert{}.AlertCategoryID)), 15, kStr}, // "alertCategoryID"
+		{nil, 84, uint16(unsafe.Offsetof(AteraAlert{}.ArchivedDate)), 12, kTime},   // "archivedDate"
+		{nil, 96, uint16(unsafe.Offsetof(AteraAlert{}.AlertMessage)), 12, kStr},    // "alertMessage"
+		{nil, 108, uint16(unsafe.Offsetof(AteraAlert{}.DeviceName)), 10, kStr},     // "deviceName"
+		{nil, 118, uint16(unsafe.Offsetof(AteraAlert{}.CustomerID)), 10, kInt},     // "customerID"
+		{nil, 128, uint16(unsafe.Offsetof(AteraAlert{}.CustomerName)), 12, kStr},   // "customerName"
+	}, sorted: []uint16{9, 0, 11, 8, 10, 1, 5, 13, 14, 7, 12, 4, 6, 2, 3}}
 
 func (m *AteraAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAteraAlert
@@ -2250,10 +2263,11 @@ func growAutomateAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutomateAlert = decTable{extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), grow: growAutomateAlert, fields: []decField{
-	{"action", nil, uint32(unsafe.Offsetof(AutomateAlert{}.Action)), kInt},
-	{"ticket", &dectAutomateTicket, uint32(unsafe.Offsetof(AutomateAlert{}.Ticket)), kOne},
-}, sorted: []uint16{0, 1}}
+var dectAutomateAlert = decTable{names: "actionticket",
+	extra: unsafe.Offsetof(AutomateAlert{}.Extra), size: unsafe.Sizeof(AutomateAlert{}), grow: growAutomateAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutomateAlert{}.Action)), 6, kInt},                 // "action"
+		{&dectAutomateTicket, 6, uint16(unsafe.Offsetof(AutomateAlert{}.Ticket)), 6, kOne}, // "ticket"
+	}, sorted: []uint16{0, 1}}
 
 func (m *AutomateAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutomateAlert
@@ -2325,12 +2339,13 @@ func growAutomateComment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutomateComment = decTable{extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), grow: growAutomateComment, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AutomateComment{}.ID)), kInt},
-	{"body", nil, uint32(unsafe.Offsetof(AutomateComment{}.Body)), kStr},
-	{"user", &dectAutomateUser, uint32(unsafe.Offsetof(AutomateComment{}.User)), kOne},
-	{"createdDate", nil, uint32(unsafe.Offsetof(AutomateComment{}.CreatedDate)), kTime},
-}, sorted: []uint16{1, 3, 0, 2}}
+var dectAutomateComment = decTable{names: "idbodyusercreatedDate",
+	extra: unsafe.Offsetof(AutomateComment{}.Extra), size: unsafe.Sizeof(AutomateComment{}), grow: growAutomateComment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutomateComment{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AutomateComment{}.Body)), 4, kStr},               // "body"
+		{&dectAutomateUser, 6, uint16(unsafe.Offsetof(AutomateComment{}.User)), 4, kOne}, // "user"
+		{nil, 10, uint16(unsafe.Offsetof(AutomateComment{}.CreatedDate)), 11, kTime},     // "createdDate"
+	}, sorted: []uint16{1, 3, 0, 2}}
 
 func (m *AutomateComment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutomateComment
@@ -2385,10 +2400,11 @@ func growAutomateReference(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutomateReference = decTable{extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), grow: growAutomateReference, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AutomateReference{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AutomateReference{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectAutomateReference = decTable{names: "idname",
+	extra: unsafe.Offsetof(AutomateReference{}.Extra), size: unsafe.Sizeof(AutomateReference{}), grow: growAutomateReference, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutomateReference{}.ID)), 2, kInt},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AutomateReference{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *AutomateReference) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutomateReference
@@ -2587,26 +2603,28 @@ func growAutomateTicket(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutomateTicket = decTable{extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), grow: growAutomateTicket, fields: []decField{
-	{"ticketId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.TicketID)), kInt},
-	{"status", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Status)), kOne},
-	{"subject", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Subject)), kStr},
-	{"body", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Body)), kStr},
-	{"priority", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Priority)), kOne},
-	{"client", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Client)), kOne},
-	{"location", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Location)), kOne},
-	{"computer", &dectAutomateReference, uint32(unsafe.Offsetof(AutomateTicket{}.Computer)), kOne},
-	{"dueDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.DueDate)), kTime},
-	{"startDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.StartDate)), kTime},
-	{"contactDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ContactDate)), kTime},
-	{"updateDate", nil, uint32(unsafe.Offsetof(AutomateTicket{}.UpdateDate)), kTime},
-	{"from", nil, uint32(unsafe.Offsetof(AutomateTicket{}.From)), kStr},
-	{"cc", nil, uint32(unsafe.Offsetof(AutomateTicket{}.Cc)), kStr},
-	{"supportLevel", nil, uint32(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), kInt},
-	{"externalId", nil, uint32(unsafe.Offsetof(AutomateTicket{}.ExternalID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(AutomateTicket{}.GUID)), kStr},
-	{"comments", &dectAutomateComment, uint32(unsafe.Offsetof(AutomateTicket{}.Comments)), kMany},
-}, sorted: []uint16{3, 13, 5, 17, 7, 10, 8, 15, 12, 16, 6, 4, 9, 1, 2, 14, 0, 11}}
+var dectAutomateTicket = decTable{names: "ticketIdstatussubjectbodypriorityclientlocationcomputerdueDatestartDatecontactDa" +
+	"teupdateDatefromccsupportLevelexternalIdguidcomments",
+	extra: unsafe.Offsetof(AutomateTicket{}.Extra), size: unsafe.Sizeof(AutomateTicket{}), grow: growAutomateTicket, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutomateTicket{}.TicketID)), 8, kInt},                     // "ticketId"
+		{&dectAutomateReference, 8, uint16(unsafe.Offsetof(AutomateTicket{}.Status)), 6, kOne},    // "status"
+		{nil, 14, uint16(unsafe.Offsetof(AutomateTicket{}.Subject)), 7, kStr},                     // "subject"
+		{nil, 21, uint16(unsafe.Offsetof(AutomateTicket{}.Body)), 4, kStr},                        // "body"
+		{&dectAutomateReference, 25, uint16(unsafe.Offsetof(AutomateTicket{}.Priority)), 8, kOne}, // "priority"
+		{&dectAutomateReference, 33, uint16(unsafe.Offsetof(AutomateTicket{}.Client)), 6, kOne},   // "client"
+		{&dectAutomateReference, 39, uint16(unsafe.Offsetof(AutomateTicket{}.Location)), 8, kOne}, // "location"
+		{&dectAutomateReference, 47, uint16(unsafe.Offsetof(AutomateTicket{}.Computer)), 8, kOne}, // "computer"
+		{nil, 55, uint16(unsafe.Offsetof(AutomateTicket{}.DueDate)), 7, kTime},                    // "dueDate"
+		{nil, 62, uint16(unsafe.Offsetof(AutomateTicket{}.StartDate)), 9, kTime},                  // "startDate"
+		{nil, 71, uint16(unsafe.Offsetof(AutomateTicket{}.ContactDate)), 11, kTime},               // "contactDate"
+		{nil, 82, uint16(unsafe.Offsetof(AutomateTicket{}.UpdateDate)), 10, kTime},                // "updateDate"
+		{nil, 92, uint16(unsafe.Offsetof(AutomateTicket{}.From)), 4, kStr},                        // "from"
+		{nil, 96, uint16(unsafe.Offsetof(AutomateTicket{}.Cc)), 2, kStr},                          // "cc"
+		{nil, 98, uint16(unsafe.Offsetof(AutomateTicket{}.SupportLevel)), 12, kInt},               // "supportLevel"
+		{nil, 110, uint16(unsafe.Offsetof(AutomateTicket{}.ExternalID)), 10, kInt},                // "externalId"
+		{nil, 120, uint16(unsafe.Offsetof(AutomateTicket{}.GUID)), 4, kStr},                       // "guid"
+		{&dectAutomateComment, 124, uint16(unsafe.Offsetof(AutomateTicket{}.Comments)), 8, kMany}, // "comments"
+	}, sorted: []uint16{3, 13, 5, 17, 7, 10, 8, 15, 12, 16, 6, 4, 9, 1, 2, 14, 0, 11}}
 
 func (m *AutomateTicket) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutomateTicket
@@ -2685,11 +2703,12 @@ func growAutomateUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutomateUser = decTable{extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), grow: growAutomateUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AutomateUser{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AutomateUser{}.Name)), kStr},
-	{"emailAddress", nil, uint32(unsafe.Offsetof(AutomateUser{}.EmailAddress)), kStr},
-}, sorted: []uint16{2, 0, 1}}
+var dectAutomateUser = decTable{names: "idnameemailAddress",
+	extra: unsafe.Offsetof(AutomateUser{}.Extra), size: unsafe.Sizeof(AutomateUser{}), grow: growAutomateUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutomateUser{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AutomateUser{}.Name)), 4, kStr},          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AutomateUser{}.EmailAddress)), 12, kStr}, // "emailAddress"
+	}, sorted: []uint16{2, 0, 1}}
 
 func (m *AutomateUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutomateUser
@@ -2883,24 +2902,27 @@ func growAuvikAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAuvikAlert = decTable{extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), grow: growAuvikAlert, fields: []decField{
-	{"entityId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityID)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Subject)), kStr},
-	{"alertStatusString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), kStr},
-	{"alertId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertID)), kStr},
-	{"alertName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertName)), kStr},
-	{"entityName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityName)), kStr},
-	{"companyName", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyName)), kStr},
-	{"entityType", nil, uint32(unsafe.Offsetof(AuvikAlert{}.EntityType)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Date)), kTime},
-	{"link", nil, uint32(unsafe.Offsetof(AuvikAlert{}.Link)), kStr},
-	{"alertStatus", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertStatus)), kInt},
-	{"alertDescription", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertDescription)), kStr},
-	{"alertSeverityString", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverityString)), kStr},
-	{"alertSeverity", nil, uint32(unsafe.Offsetof(AuvikAlert{}.AlertSeverity)), kInt},
-	{"companyId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CompanyID)), kStr},
-	{"correlationId", nil, uint32(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), kStr},
-}, sorted: []uint16{11, 3, 4, 13, 12, 10, 2, 14, 6, 15, 8, 0, 5, 7, 9, 1}}
+var dectAuvikAlert = decTable{names: "entityIdsubjectalertStatusStringalertIdalertNameentityNamecompanyNameentityTyped" +
+	"atelinkalertStatusalertDescriptionalertSeverityStringalertSeveritycompanyIdcorre" +
+	"lationId",
+	extra: unsafe.Offsetof(AuvikAlert{}.Extra), size: unsafe.Sizeof(AuvikAlert{}), grow: growAuvikAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AuvikAlert{}.EntityID)), 8, kStr},               // "entityId"
+		{nil, 8, uint16(unsafe.Offsetof(AuvikAlert{}.Subject)), 7, kStr},                // "subject"
+		{nil, 15, uint16(unsafe.Offsetof(AuvikAlert{}.AlertStatusString)), 17, kStr},    // "alertStatusString"
+		{nil, 32, uint16(unsafe.Offsetof(AuvikAlert{}.AlertID)), 7, kStr},               // "alertId"
+		{nil, 39, uint16(unsafe.Offsetof(AuvikAlert{}.AlertName)), 9, kStr},             // "alertName"
+		{nil, 48, uint16(unsafe.Offsetof(AuvikAlert{}.EntityName)), 10, kStr},           // "entityName"
+		{nil, 58, uint16(unsafe.Offsetof(AuvikAlert{}.CompanyName)), 11, kStr},          // "companyName"
+		{nil, 69, uint16(unsafe.Offsetof(AuvikAlert{}.EntityType)), 10, kStr},           // "entityType"
+		{nil, 79, uint16(unsafe.Offsetof(AuvikAlert{}.Date)), 4, kTime},                 // "date"
+		{nil, 83, uint16(unsafe.Offsetof(AuvikAlert{}.Link)), 4, kStr},                  // "link"
+		{nil, 87, uint16(unsafe.Offsetof(AuvikAlert{}.AlertStatus)), 11, kInt},          // "alertStatus"
+		{nil, 98, uint16(unsafe.Offsetof(AuvikAlert{}.AlertDescription)), 16, kStr},     // "alertDescription"
+		{nil, 114, uint16(unsafe.Offsetof(AuvikAlert{}.AlertSeverityString)), 19, kStr}, // "alertSeverityString"
+		{nil, 133, uint16(unsafe.Offsetof(AuvikAlert{}.AlertSeverity)), 13, kInt},       // "alertSeverity"
+		{nil, 146, uint16(unsafe.Offsetof(AuvikAlert{}.CompanyID)), 9, kStr},            // "companyId"
+		{nil, 155, uint16(unsafe.Offsetof(AuvikAlert{}.CorrelationID)), 13, kStr},       // "correlationId"
+	}, sorted: []uint16{11, 3, 4, 13, 12, 10, 2, 14, 6, 15, 8, 0, 5, 7, 9, 1}}
 
 func (m *AuvikAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAuvikAlert
@@ -2957,10 +2979,11 @@ func growAzureMonitorData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureMonitorData = decTable{extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), grow: growAzureMonitorData, fields: []decField{
-	{"essentials", &dectAzureMonitorEssentials, uint32(unsafe.Offsetof(AzureMonitorData{}.Essentials)), kOne},
-	{"alertContext", nil, uint32(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), kRaw},
-}, sorted: []uint16{1, 0}}
+var dectAzureMonitorData = decTable{names: "essentialsalertContext",
+	extra: unsafe.Offsetof(AzureMonitorData{}.Extra), size: unsafe.Sizeof(AzureMonitorData{}), grow: growAzureMonitorData, fields: []decField{
+		{&dectAzureMonitorEssentials, 0, uint16(unsafe.Offsetof(AzureMonitorData{}.Essentials)), 10, kOne}, // "essentials"
+		{nil, 10, uint16(unsafe.Offsetof(AzureMonitorData{}.AlertContext)), 12, kRaw},                      // "alertContext"
+	}, sorted: []uint16{1, 0}}
 
 func (m *AzureMonitorData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureMonitorData
@@ -3105,21 +3128,24 @@ func growAzureMonitorEssentials(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureMonitorEssentials = decTable{extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), grow: growAzureMonitorEssentials, fields: []decField{
-	{"alertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), kStr},
-	{"alertRule", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), kStr},
-	{"severity", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), kStr},
-	{"signalType", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.SignalType)), kStr},
-	{"monitorCondition", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitorCondition)), kStr},
-	{"monitoringService", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.MonitoringService)), kStr},
-	{"alertTargetIds", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertTargetIds)), kStrs},
-	{"configurationItems", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.ConfigurationItems)), kStrs},
-	{"originAlertId", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.OriginAlertID)), kStr},
-	{"firedDateTime", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.FiredDateTime)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.Description)), kStr},
-	{"essentialsVersion", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.EssentialsVersion)), kStr},
-	{"alertContextVersion", nil, uint32(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), kStr},
-}, sorted: []uint16{12, 0, 1, 6, 7, 10, 11, 9, 4, 5, 8, 2, 3}}
+var dectAzureMonitorEssentials = decTable{names: "alertIdalertRuleseveritysignalTypemonitorConditionmonitoringServicealertTargetId" +
+	"sconfigurationItemsoriginAlertIdfiredDateTimedescriptionessentialsVersionalertCo" +
+	"ntextVersion",
+	extra: unsafe.Offsetof(AzureMonitorEssentials{}.Extra), size: unsafe.Sizeof(AzureMonitorEssentials{}), grow: growAzureMonitorEssentials, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.AlertID)), 7, kStr},                // "alertId"
+		{nil, 7, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.AlertRule)), 9, kStr},              // "alertRule"
+		{nil, 16, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.Severity)), 8, kStr},              // "severity"
+		{nil, 24, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.SignalType)), 10, kStr},           // "signalType"
+		{nil, 34, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.MonitorCondition)), 16, kStr},     // "monitorCondition"
+		{nil, 50, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.MonitoringService)), 17, kStr},    // "monitoringService"
+		{nil, 67, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.AlertTargetIds)), 14, kStrs},      // "alertTargetIds"
+		{nil, 81, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.ConfigurationItems)), 18, kStrs},  // "configurationItems"
+		{nil, 99, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.OriginAlertID)), 13, kStr},        // "originAlertId"
+		{nil, 112, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.FiredDateTime)), 13, kStr},       // "firedDateTime"
+		{nil, 125, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.Description)), 11, kStr},         // "description"
+		{nil, 136, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.EssentialsVersion)), 17, kStr},   // "essentialsVersion"
+		{nil, 153, uint16(unsafe.Offsetof(AzureMonitorEssentials{}.AlertContextVersion)), 19, kStr}, // "alertContextVersion"
+	}, sorted: []uint16{12, 0, 1, 6, 7, 10, 11, 9, 4, 5, 8, 2, 3}}
 
 func (m *AzureMonitorEssentials) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureMonitorEssentials
@@ -3182,10 +3208,11 @@ func growAzureMonitorWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAzureMonitorWebhook = decTable{extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), grow: growAzureMonitorWebhook, fields: []decField{
-	{"schemaId", nil, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), kStr},
-	{"data", &dectAzureMonitorData, uint32(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), kOne},
-}, sorted: []uint16{1, 0}}
+var dectAzureMonitorWebhook = decTable{names: "schemaIddata",
+	extra: unsafe.Offsetof(AzureMonitorWebhook{}.Extra), size: unsafe.Sizeof(AzureMonitorWebhook{}), grow: growAzureMonitorWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AzureMonitorWebhook{}.SchemaID)), 8, kStr},               // "schemaId"
+		{&dectAzureMonitorData, 8, uint16(unsafe.Offsetof(AzureMonitorWebhook{}.Data)), 4, kOne}, // "data"
+	}, sorted: []uint16{1, 0}}
 
 func (m *AzureMonitorWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAzureMonitorWebhook
@@ -3418,28 +3445,31 @@ func growDattoRMMWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDattoRMMWebhook = decTable{extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), grow: growDattoRMMWebhook, fields: []decField{
-	{"device_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), kStr},
-	{"device_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), kStr},
-	{"device_hostname", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), kStr},
-	{"device_os", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceOs)), kStr},
-	{"device_description", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceDescription)), kStr},
-	{"device_ip", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.DeviceIP)), kStr},
-	{"last_user", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.LastUser)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteID)), kStr},
-	{"site_uid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.SiteUID)), kStr},
-	{"sitename", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Sitename)), kStr},
-	{"alertuid", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alertuid)), kStr},
-	{"alert_type", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertType)), kStr},
-	{"alert_category", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertCategory)), kStr},
-	{"platform", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Platform)), kStr},
-	{"alert", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.Alert)), kStr},
-	{"alert_message", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessage)), kStr},
-	{"alert_message_de", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageDe)), kStr},
-	{"alert_message_fr", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageFr)), kStr},
-	{"alert_resolved", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.AlertResolved)), kBool},
-	{"state", nil, uint32(unsafe.Offsetof(DattoRMMWebhook{}.State)), kStr},
-}, sorted: []uint16{14, 12, 15, 16, 17, 18, 11, 10, 4, 2, 0, 5, 3, 1, 6, 13, 7, 8, 9, 19}}
+var dectDattoRMMWebhook = decTable{names: "device_iddevice_uiddevice_hostnamedevice_osdevice_descriptiondevice_iplast_users" +
+	"ite_idsite_uidsitenamealertuidalert_typealert_categoryplatformalertalert_message" +
+	"alert_message_dealert_message_fralert_resolvedstate",
+	extra: unsafe.Offsetof(DattoRMMWebhook{}.Extra), size: unsafe.Sizeof(DattoRMMWebhook{}), grow: growDattoRMMWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceID)), 9, kStr},            // "device_id"
+		{nil, 9, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceUID)), 10, kStr},          // "device_uid"
+		{nil, 19, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceHostname)), 15, kStr},    // "device_hostname"
+		{nil, 34, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceOs)), 9, kStr},           // "device_os"
+		{nil, 43, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceDescription)), 18, kStr}, // "device_description"
+		{nil, 61, uint16(unsafe.Offsetof(DattoRMMWebhook{}.DeviceIP)), 9, kStr},           // "device_ip"
+		{nil, 70, uint16(unsafe.Offsetof(DattoRMMWebhook{}.LastUser)), 9, kStr},           // "last_user"
+		{nil, 79, uint16(unsafe.Offsetof(DattoRMMWebhook{}.SiteID)), 7, kStr},             // "site_id"
+		{nil, 86, uint16(unsafe.Offsetof(DattoRMMWebhook{}.SiteUID)), 8, kStr},            // "site_uid"
+		{nil, 94, uint16(unsafe.Offsetof(DattoRMMWebhook{}.Sitename)), 8, kStr},           // "sitename"
+		{nil, 102, uint16(unsafe.Offsetof(DattoRMMWebhook{}.Alertuid)), 8, kStr},          // "alertuid"
+		{nil, 110, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertType)), 10, kStr},        // "alert_type"
+		{nil, 120, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertCategory)), 14, kStr},    // "alert_category"
+		{nil, 134, uint16(unsafe.Offsetof(DattoRMMWebhook{}.Platform)), 8, kStr},          // "platform"
+		{nil, 142, uint16(unsafe.Offsetof(DattoRMMWebhook{}.Alert)), 5, kStr},             // "alert"
+		{nil, 147, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessage)), 13, kStr},     // "alert_message"
+		{nil, 160, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageDe)), 16, kStr},   // "alert_message_de"
+		{nil, 176, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertMessageFr)), 16, kStr},   // "alert_message_fr"
+		{nil, 192, uint16(unsafe.Offsetof(DattoRMMWebhook{}.AlertResolved)), 14, kBool},   // "alert_resolved"
+		{nil, 206, uint16(unsafe.Offsetof(DattoRMMWebhook{}.State)), 5, kStr},             // "state"
+	}, sorted: []uint16{14, 12, 15, 16, 17, 18, 11, 10, 4, 2, 0, 5, 3, 1, 6, 13, 7, 8, 9, 19}}
 
 func (m *DattoRMMWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDattoRMMWebhook
@@ -3499,9 +3529,10 @@ func growDevOpsResourceContainer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevOpsResourceContainer = decTable{extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), grow: growDevOpsResourceContainer, fields: []decField{
-	{"project", &dectDevOpsResourceContainerDetail, uint32(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), kOne},
-}, sorted: []uint16{0}}
+var dectDevOpsResourceContainer = decTable{names: "project",
+	extra: unsafe.Offsetof(DevOpsResourceContainer{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainer{}), grow: growDevOpsResourceContainer, fields: []decField{
+		{&dectDevOpsResourceContainerDetail, 0, uint16(unsafe.Offsetof(DevOpsResourceContainer{}.Project)), 7, kOne}, // "project"
+	}, sorted: []uint16{0}}
 
 func (m *DevOpsResourceContainer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevOpsResourceContainer
@@ -3553,10 +3584,11 @@ func growDevOpsResourceContainerDetail(old unsafe.Pointer, n, c int) unsafe.Poin
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevOpsResourceContainerDetail = decTable{extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), grow: growDevOpsResourceContainerDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), kStr},
-	{"baseUrl", nil, uint32(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectDevOpsResourceContainerDetail = decTable{names: "idbaseUrl",
+	extra: unsafe.Offsetof(DevOpsResourceContainerDetail{}.Extra), size: unsafe.Sizeof(DevOpsResourceContainerDetail{}), grow: growDevOpsResourceContainerDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DevOpsResourceContainerDetail{}.ID)), 2, kStr},      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DevOpsResourceContainerDetail{}.BaseURL)), 7, kStr}, // "baseUrl"
+	}, sorted: []uint16{1, 0}}
 
 func (m *DevOpsResourceContainerDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevOpsResourceContainerDetail
@@ -3689,19 +3721,21 @@ func growDevOpsWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevOpsWebhook = decTable{extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), grow: growDevOpsWebhook, fields: []decField{
-	{"subscriptionId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), kStr},
-	{"notificationId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ID)), kStr},
-	{"eventType", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.EventType)), kStr},
-	{"publisherId", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), kStr},
-	{"resource", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.Resource)), kRaw},
-	{"message", &dectDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.Message)), kOne},
-	{"detailedMessage", &dectDevOpsWebhookMessage, uint32(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), kOne},
-	{"resourceContainers", &dectDevOpsResourceContainer, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), kOne},
-	{"resourceVersion", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), kStr},
-	{"createdDate", nil, uint32(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), kTime},
-}, sorted: []uint16{10, 7, 3, 2, 6, 1, 4, 5, 8, 9, 0}}
+var dectDevOpsWebhook = decTable{names: "subscriptionIdnotificationIdideventTypepublisherIdresourcemessagedetailedMessage" +
+	"resourceContainersresourceVersioncreatedDate",
+	extra: unsafe.Offsetof(DevOpsWebhook{}.Extra), size: unsafe.Sizeof(DevOpsWebhook{}), grow: growDevOpsWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DevOpsWebhook{}.SubscriptionID)), 14, kStr},                               // "subscriptionId"
+		{nil, 14, uint16(unsafe.Offsetof(DevOpsWebhook{}.NotificationID)), 14, kInt},                              // "notificationId"
+		{nil, 28, uint16(unsafe.Offsetof(DevOpsWebhook{}.ID)), 2, kStr},                                           // "id"
+		{nil, 30, uint16(unsafe.Offsetof(DevOpsWebhook{}.EventType)), 9, kStr},                                    // "eventType"
+		{nil, 39, uint16(unsafe.Offsetof(DevOpsWebhook{}.PublisherID)), 11, kStr},                                 // "publisherId"
+		{nil, 50, uint16(unsafe.Offsetof(DevOpsWebhook{}.Resource)), 8, kRaw},                                     // "resource"
+		{&dectDevOpsWebhookMessage, 58, uint16(unsafe.Offsetof(DevOpsWebhook{}.Message)), 7, kOne},                // "message"
+		{&dectDevOpsWebhookMessage, 65, uint16(unsafe.Offsetof(DevOpsWebhook{}.DetailedMessage)), 15, kOne},       // "detailedMessage"
+		{&dectDevOpsResourceContainer, 80, uint16(unsafe.Offsetof(DevOpsWebhook{}.ResourceContainers)), 18, kOne}, // "resourceContainers"
+		{nil, 98, uint16(unsafe.Offsetof(DevOpsWebhook{}.ResourceVersion)), 15, kStr},                             // "resourceVersion"
+		{nil, 113, uint16(unsafe.Offsetof(DevOpsWebhook{}.CreatedDate)), 11, kTime},                               // "createdDate"
+	}, sorted: []uint16{10, 7, 3, 2, 6, 1, 4, 5, 8, 9, 0}}
 
 func (m *DevOpsWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevOpsWebhook
@@ -3763,10 +3797,11 @@ func growDevOpsWebhookMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevOpsWebhookMessage = decTable{extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), grow: growDevOpsWebhookMessage, fields: []decField{
-	{"text", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), kStr},
-	{"markdown", nil, uint32(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectDevOpsWebhookMessage = decTable{names: "textmarkdown",
+	extra: unsafe.Offsetof(DevOpsWebhookMessage{}.Extra), size: unsafe.Sizeof(DevOpsWebhookMessage{}), grow: growDevOpsWebhookMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DevOpsWebhookMessage{}.Text)), 4, kStr},     // "text"
+		{nil, 4, uint16(unsafe.Offsetof(DevOpsWebhookMessage{}.Markdown)), 8, kStr}, // "markdown"
+	}, sorted: []uint16{1, 0}}
 
 func (m *DevOpsWebhookMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevOpsWebhookMessage
@@ -3839,13 +3874,14 @@ func growDevice42Webhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevice42Webhook = decTable{extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), grow: growDevice42Webhook, fields: []decField{
-	{"category", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Category)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(Device42Webhook{}.User)), kStr},
-	{"action", nil, uint32(unsafe.Offsetof(Device42Webhook{}.Action)), kStr},
-	{"data", &dectDevice42WebhookData, uint32(unsafe.Offsetof(Device42Webhook{}.Data)), kOne},
-	{"resourceObject", nil, uint32(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), kRaw},
-}, sorted: []uint16{2, 0, 3, 4, 1}}
+var dectDevice42Webhook = decTable{names: "categoryuseractiondataresourceObject",
+	extra: unsafe.Offsetof(Device42Webhook{}.Extra), size: unsafe.Sizeof(Device42Webhook{}), grow: growDevice42Webhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Device42Webhook{}.Category)), 8, kStr},                   // "category"
+		{nil, 8, uint16(unsafe.Offsetof(Device42Webhook{}.User)), 4, kStr},                       // "user"
+		{nil, 12, uint16(unsafe.Offsetof(Device42Webhook{}.Action)), 6, kStr},                    // "action"
+		{&dectDevice42WebhookData, 18, uint16(unsafe.Offsetof(Device42Webhook{}.Data)), 4, kOne}, // "data"
+		{nil, 22, uint16(unsafe.Offsetof(Device42Webhook{}.ResourceObject)), 14, kRaw},           // "resourceObject"
+	}, sorted: []uint16{2, 0, 3, 4, 1}}
 
 func (m *Device42Webhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevice42Webhook
@@ -3921,12 +3957,13 @@ func growDevice42WebhookData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevice42WebhookData = decTable{extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), grow: growDevice42WebhookData, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.ID)), kInt},
-	{"type_id", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.TypeID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Name)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(Device42WebhookData{}.Notes)), kStr},
-}, sorted: []uint16{0, 2, 3, 1}}
+var dectDevice42WebhookData = decTable{names: "idtype_idnamenotes",
+	extra: unsafe.Offsetof(Device42WebhookData{}.Extra), size: unsafe.Sizeof(Device42WebhookData{}), grow: growDevice42WebhookData, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Device42WebhookData{}.ID)), 2, kInt},     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Device42WebhookData{}.TypeID)), 7, kInt}, // "type_id"
+		{nil, 9, uint16(unsafe.Offsetof(Device42WebhookData{}.Name)), 4, kStr},   // "name"
+		{nil, 13, uint16(unsafe.Offsetof(Device42WebhookData{}.Notes)), 5, kStr}, // "notes"
+	}, sorted: []uint16{0, 2, 3, 1}}
 
 func (m *Device42WebhookData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevice42WebhookData
@@ -3991,11 +4028,12 @@ func growDynatraceEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDynatraceEntity = decTable{extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), grow: growDynatraceEntity, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Type)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Name)), kStr},
-	{"entity", nil, uint32(unsafe.Offsetof(DynatraceEntity{}.Entity)), kStr},
-}, sorted: []uint16{2, 1, 0}}
+var dectDynatraceEntity = decTable{names: "typenameentity",
+	extra: unsafe.Offsetof(DynatraceEntity{}.Extra), size: unsafe.Sizeof(DynatraceEntity{}), grow: growDynatraceEntity, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DynatraceEntity{}.Type)), 4, kStr},   // "type"
+		{nil, 4, uint16(unsafe.Offsetof(DynatraceEntity{}.Name)), 4, kStr},   // "name"
+		{nil, 8, uint16(unsafe.Offsetof(DynatraceEntity{}.Entity)), 6, kStr}, // "entity"
+	}, sorted: []uint16{2, 1, 0}}
 
 func (m *DynatraceEntity) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDynatraceEntity
@@ -4130,19 +4168,21 @@ func growDynatraceWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDynatraceWebhook = decTable{extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), grow: growDynatraceWebhook, fields: []decField{
-	{"state", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.State)), kStr},
-	{"problemID", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), kStr},
-	{"problemTitle", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), kStr},
-	{"problemSeverity", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), kStr},
-	{"problemImpact", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), kStr},
-	{"problemURL", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), kStr},
-	{"impactedEntities", &dectDynatraceEntity, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), kMany},
-	{"impactedEntityNames", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), kStr},
-	{"problemDetailsHTML", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), kStr},
-	{"problemDetailsText", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), kStr},
-	{"detailsId", nil, uint32(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), kInt},
-}, sorted: []uint16{10, 6, 7, 8, 9, 1, 4, 3, 2, 5, 0}}
+var dectDynatraceWebhook = decTable{names: "stateproblemIDproblemTitleproblemSeverityproblemImpactproblemURLimpactedEntities" +
+	"impactedEntityNamesproblemDetailsHTMLproblemDetailsTextdetailsId",
+	extra: unsafe.Offsetof(DynatraceWebhook{}.Extra), size: unsafe.Sizeof(DynatraceWebhook{}), grow: growDynatraceWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DynatraceWebhook{}.State)), 5, kStr},                                // "state"
+		{nil, 5, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemID)), 9, kStr},                            // "problemID"
+		{nil, 14, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemTitle)), 12, kStr},                       // "problemTitle"
+		{nil, 26, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemSeverity)), 15, kStr},                    // "problemSeverity"
+		{nil, 41, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemImpact)), 13, kStr},                      // "problemImpact"
+		{nil, 54, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemURL)), 10, kStr},                         // "problemURL"
+		{&dectDynatraceEntity, 64, uint16(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntities)), 16, kMany}, // "impactedEntities"
+		{nil, 80, uint16(unsafe.Offsetof(DynatraceWebhook{}.ImpactedEntityNames)), 19, kStr},                // "impactedEntityNames"
+		{nil, 99, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsHTML)), 18, kStr},                 // "problemDetailsHTML"
+		{nil, 117, uint16(unsafe.Offsetof(DynatraceWebhook{}.ProblemDetailsText)), 18, kStr},                // "problemDetailsText"
+		{nil, 135, uint16(unsafe.Offsetof(DynatraceWebhook{}.DetailsID)), 9, kInt},                          // "detailsId"
+	}, sorted: []uint16{10, 6, 7, 8, 9, 1, 4, 3, 2, 5, 0}}
 
 func (m *DynatraceWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDynatraceWebhook
@@ -4221,12 +4261,13 @@ func growFacebookMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookMessage = decTable{extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), grow: growFacebookMessage, fields: []decField{
-	{"sender", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Sender)), kOne},
-	{"recipient", &dectFacebookKeyPair, uint32(unsafe.Offsetof(FacebookMessage{}.Recipient)), kOne},
-	{"timestamp", nil, uint32(unsafe.Offsetof(FacebookMessage{}.Timestamp)), kInt64},
-	{"message", &dectFacebookMessageContent, uint32(unsafe.Offsetof(FacebookMessage{}.Message)), kOne},
-}, sorted: []uint16{3, 1, 0, 2}}
+var dectFacebookMessage = decTable{names: "senderrecipienttimestampmessage",
+	extra: unsafe.Offsetof(FacebookMessage{}.Extra), size: unsafe.Sizeof(FacebookMessage{}), grow: growFacebookMessage, fields: []decField{
+		{&dectFacebookKeyPair, 0, uint16(unsafe.Offsetof(FacebookMessage{}.Sender)), 6, kOne},          // "sender"
+		{&dectFacebookKeyPair, 6, uint16(unsafe.Offsetof(FacebookMessage{}.Recipient)), 9, kOne},       // "recipient"
+		{nil, 15, uint16(unsafe.Offsetof(FacebookMessage{}.Timestamp)), 9, kInt64},                     // "timestamp"
+		{&dectFacebookMessageContent, 24, uint16(unsafe.Offsetof(FacebookMessage{}.Message)), 7, kOne}, // "message"
+	}, sorted: []uint16{3, 1, 0, 2}}
 
 func (m *FacebookMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookMessage
@@ -4280,10 +4321,11 @@ func growFacebookMessageAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookMessageAttachment = decTable{extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), grow: growFacebookMessageAttachment, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), kStr},
-	{"payload", &dectFacebookMessagePayload, uint32(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), kOne},
-}, sorted: []uint16{1, 0}}
+var dectFacebookMessageAttachment = decTable{names: "typepayload",
+	extra: unsafe.Offsetof(FacebookMessageAttachment{}.Extra), size: unsafe.Sizeof(FacebookMessageAttachment{}), grow: growFacebookMessageAttachment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookMessageAttachment{}.Type)), 4, kStr},                            // "type"
+		{&dectFacebookMessagePayload, 4, uint16(unsafe.Offsetof(FacebookMessageAttachment{}.Payload)), 7, kOne}, // "payload"
+	}, sorted: []uint16{1, 0}}
 
 func (m *FacebookMessageAttachment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookMessageAttachment
@@ -4367,14 +4409,15 @@ func growFacebookMessageContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookMessageContent = decTable{extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), grow: growFacebookMessageContent, fields: []decField{
-	{"mid", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Mid)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.Text)), kStr},
-	{"attachments", &dectFacebookMessageAttachment, uint32(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), kMany},
-	{"is_deleted", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), kBool},
-	{"is_echo", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), kBool},
-	{"is_unsupported", nil, uint32(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), kBool},
-}, sorted: []uint16{2, 3, 4, 5, 0, 1}}
+var dectFacebookMessageContent = decTable{names: "midtextattachmentsis_deletedis_echois_unsupported",
+	extra: unsafe.Offsetof(FacebookMessageContent{}.Extra), size: unsafe.Sizeof(FacebookMessageContent{}), grow: growFacebookMessageContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookMessageContent{}.Mid)), 3, kStr},                                      // "mid"
+		{nil, 3, uint16(unsafe.Offsetof(FacebookMessageContent{}.Text)), 4, kStr},                                     // "text"
+		{&dectFacebookMessageAttachment, 7, uint16(unsafe.Offsetof(FacebookMessageContent{}.Attachments)), 11, kMany}, // "attachments"
+		{nil, 18, uint16(unsafe.Offsetof(FacebookMessageContent{}.IsDeleted)), 10, kBool},                             // "is_deleted"
+		{nil, 28, uint16(unsafe.Offsetof(FacebookMessageContent{}.IsEcho)), 7, kBool},                                 // "is_echo"
+		{nil, 35, uint16(unsafe.Offsetof(FacebookMessageContent{}.IsUnsupported)), 14, kBool},                         // "is_unsupported"
+	}, sorted: []uint16{2, 3, 4, 5, 0, 1}}
 
 func (m *FacebookMessageContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookMessageContent
@@ -4421,9 +4464,10 @@ func growFacebookMessagePayload(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookMessagePayload = decTable{extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), grow: growFacebookMessagePayload, fields: []decField{
-	{"url", nil, uint32(unsafe.Offsetof(FacebookMessagePayload{}.URL)), kStr},
-}, sorted: []uint16{0}}
+var dectFacebookMessagePayload = decTable{names: "url",
+	extra: unsafe.Offsetof(FacebookMessagePayload{}.Extra), size: unsafe.Sizeof(FacebookMessagePayload{}), grow: growFacebookMessagePayload, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookMessagePayload{}.URL)), 3, kStr}, // "url"
+	}, sorted: []uint16{0}}
 
 func (m *FacebookMessagePayload) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookMessagePayload
@@ -4466,10 +4510,11 @@ func growFacebookWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookWebhook = decTable{extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), grow: growFacebookWebhook, fields: []decField{
-	{"object", nil, uint32(unsafe.Offsetof(FacebookWebhook{}.Object)), kStr},
-	{"entry", &dectFacebookWebhookEntry, uint32(unsafe.Offsetof(FacebookWebhook{}.Entry)), kMany},
-}, sorted: []uint16{1, 0}}
+var dectFacebookWebhook = decTable{names: "objectentry",
+	extra: unsafe.Offsetof(FacebookWebhook{}.Extra), size: unsafe.Sizeof(FacebookWebhook{}), grow: growFacebookWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookWebhook{}.Object)), 6, kStr},                       // "object"
+		{&dectFacebookWebhookEntry, 6, uint16(unsafe.Offsetof(FacebookWebhook{}.Entry)), 5, kMany}, // "entry"
+	}, sorted: []uint16{1, 0}}
 
 func (m *FacebookWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookWebhook
@@ -4513,10 +4558,11 @@ func growFacebookWebhookChange(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookWebhookChange = decTable{extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), grow: growFacebookWebhookChange, fields: []decField{
-	{"field", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Field)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(FacebookWebhookChange{}.Value)), kRaw},
-}, sorted: []uint16{0, 1}}
+var dectFacebookWebhookChange = decTable{names: "fieldvalue",
+	extra: unsafe.Offsetof(FacebookWebhookChange{}.Extra), size: unsafe.Sizeof(FacebookWebhookChange{}), grow: growFacebookWebhookChange, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookWebhookChange{}.Field)), 5, kStr}, // "field"
+		{nil, 5, uint16(unsafe.Offsetof(FacebookWebhookChange{}.Value)), 5, kRaw}, // "value"
+	}, sorted: []uint16{0, 1}}
 
 func (m *FacebookWebhookChange) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookWebhookChange
@@ -4571,12 +4617,13 @@ func growFacebookWebhookEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFacebookWebhookEntry = decTable{extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), grow: growFacebookWebhookEntry, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), kStr},
-	{"time", nil, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), kInt64},
-	{"messaging", &dectFacebookMessage, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), kMany},
-	{"changes", &dectFacebookWebhookChange, uint32(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), kMany},
-}, sorted: []uint16{3, 0, 2, 1}}
+var dectFacebookWebhookEntry = decTable{names: "idtimemessagingchanges",
+	extra: unsafe.Offsetof(FacebookWebhookEntry{}.Extra), size: unsafe.Sizeof(FacebookWebhookEntry{}), grow: growFacebookWebhookEntry, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FacebookWebhookEntry{}.ID)), 2, kStr},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FacebookWebhookEntry{}.Time)), 4, kInt64},                           // "time"
+		{&dectFacebookMessage, 6, uint16(unsafe.Offsetof(FacebookWebhookEntry{}.Messaging)), 9, kMany},      // "messaging"
+		{&dectFacebookWebhookChange, 15, uint16(unsafe.Offsetof(FacebookWebhookEntry{}.Changes)), 7, kMany}, // "changes"
+	}, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *FacebookWebhookEntry) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFacebookWebhookEntry
@@ -4652,13 +4699,14 @@ func growIMRWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIMRWebhook = decTable{extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), grow: growIMRWebhook, fields: []decField{
-	{"topic", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Topic)), kStr},
-	{"event", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Event)), kStr},
-	{"eventTimeStamp", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), kTime},
-	{"eventId", nil, uint32(unsafe.Offsetof(IMRWebhook{}.EventID)), kStr},
-	{"resource", nil, uint32(unsafe.Offsetof(IMRWebhook{}.Resource)), kRaw},
-}, sorted: []uint16{1, 3, 2, 4, 0}}
+var dectIMRWebhook = decTable{names: "topiceventeventTimeStampeventIdresource",
+	extra: unsafe.Offsetof(IMRWebhook{}.Extra), size: unsafe.Sizeof(IMRWebhook{}), grow: growIMRWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IMRWebhook{}.Topic)), 5, kStr},             // "topic"
+		{nil, 5, uint16(unsafe.Offsetof(IMRWebhook{}.Event)), 5, kStr},             // "event"
+		{nil, 10, uint16(unsafe.Offsetof(IMRWebhook{}.EventTimeStamp)), 14, kTime}, // "eventTimeStamp"
+		{nil, 24, uint16(unsafe.Offsetof(IMRWebhook{}.EventID)), 7, kStr},          // "eventId"
+		{nil, 31, uint16(unsafe.Offsetof(IMRWebhook{}.Resource)), 8, kRaw},         // "resource"
+	}, sorted: []uint16{1, 3, 2, 4, 0}}
 
 func (m *IMRWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIMRWebhook
@@ -4804,19 +4852,21 @@ func growLogicMonitorWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLogicMonitorWebhook = decTable{extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), grow: growLogicMonitorWebhook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), kStr},
-	{"message", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Message)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Level)), kStr},
-	{"host", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Host)), kStr},
-	{"datasource", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Datasource)), kStr},
-	{"admin", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Admin)), kStr},
-	{"ticketid", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.Ticketid)), kStr},
-	{"halo_customer_id", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerID)), kStr},
-	{"halo_customer_name", nil, uint32(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), kStr},
-}, sorted: []uint16{7, 6, 9, 10, 5, 0, 4, 3, 1, 8, 2}}
+var dectLogicMonitorWebhook = decTable{names: "idstatustypemessagelevelhostdatasourceadminticketidhalo_customer_idhalo_customer" +
+	"_name",
+	extra: unsafe.Offsetof(LogicMonitorWebhook{}.Extra), size: unsafe.Sizeof(LogicMonitorWebhook{}), grow: growLogicMonitorWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.ID)), 2, kStr},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Status)), 6, kStr},             // "status"
+		{nil, 8, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Type)), 4, kStr},               // "type"
+		{nil, 12, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Message)), 7, kStr},           // "message"
+		{nil, 19, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Level)), 5, kStr},             // "level"
+		{nil, 24, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Host)), 4, kStr},              // "host"
+		{nil, 28, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Datasource)), 10, kStr},       // "datasource"
+		{nil, 38, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Admin)), 5, kStr},             // "admin"
+		{nil, 43, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.Ticketid)), 8, kStr},          // "ticketid"
+		{nil, 51, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerID)), 16, kStr},   // "halo_customer_id"
+		{nil, 67, uint16(unsafe.Offsetof(LogicMonitorWebhook{}.HaloCustomerName)), 18, kStr}, // "halo_customer_name"
+	}, sorted: []uint16{7, 6, 9, 10, 5, 0, 4, 3, 1, 8, 2}}
 
 func (m *LogicMonitorWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLogicMonitorWebhook
@@ -4950,19 +5000,21 @@ func growMerakiWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMerakiWebhook = decTable{extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), grow: growMerakiWebhook, fields: []decField{
-	{"sharedSecret", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), kStr},
-	{"deviceSerial", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), kStr},
-	{"deviceName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), kStr},
-	{"alertId", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertID)), kStr},
-	{"alertType", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertType)), kStr},
-	{"alertTypeId", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertTypeID)), kStr},
-	{"alertLevel", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertLevel)), kStr},
-	{"organizationName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.OrganizationName)), kStr},
-	{"networkName", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkName)), kStr},
-	{"alertData", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.AlertData)), kRaw},
-	{"networkTags", nil, uint32(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), kStrs},
-}, sorted: []uint16{9, 3, 6, 4, 5, 2, 1, 8, 10, 7, 0}}
+var dectMerakiWebhook = decTable{names: "sharedSecretdeviceSerialdeviceNamealertIdalertTypealertTypeIdalertLevelorganizat" +
+	"ionNamenetworkNamealertDatanetworkTags",
+	extra: unsafe.Offsetof(MerakiWebhook{}.Extra), size: unsafe.Sizeof(MerakiWebhook{}), grow: growMerakiWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MerakiWebhook{}.SharedSecret)), 12, kStr},      // "sharedSecret"
+		{nil, 12, uint16(unsafe.Offsetof(MerakiWebhook{}.DeviceSerial)), 12, kStr},     // "deviceSerial"
+		{nil, 24, uint16(unsafe.Offsetof(MerakiWebhook{}.DeviceName)), 10, kStr},       // "deviceName"
+		{nil, 34, uint16(unsafe.Offsetof(MerakiWebhook{}.AlertID)), 7, kStr},           // "alertId"
+		{nil, 41, uint16(unsafe.Offsetof(MerakiWebhook{}.AlertType)), 9, kStr},         // "alertType"
+		{nil, 50, uint16(unsafe.Offsetof(MerakiWebhook{}.AlertTypeID)), 11, kStr},      // "alertTypeId"
+		{nil, 61, uint16(unsafe.Offsetof(MerakiWebhook{}.AlertLevel)), 10, kStr},       // "alertLevel"
+		{nil, 71, uint16(unsafe.Offsetof(MerakiWebhook{}.OrganizationName)), 16, kStr}, // "organizationName"
+		{nil, 87, uint16(unsafe.Offsetof(MerakiWebhook{}.NetworkName)), 11, kStr},      // "networkName"
+		{nil, 98, uint16(unsafe.Offsetof(MerakiWebhook{}.AlertData)), 9, kRaw},         // "alertData"
+		{nil, 107, uint16(unsafe.Offsetof(MerakiWebhook{}.NetworkTags)), 11, kStrs},    // "networkTags"
+	}, sorted: []uint16{9, 3, 6, 4, 5, 2, 1, 8, 10, 7, 0}}
 
 func (m *MerakiWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMerakiWebhook
@@ -5063,14 +5115,15 @@ func growNCentralAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNCentralAlert = decTable{extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), grow: growNCentralAlert, fields: []decField{
-	{"action", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Action)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Title)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(NCentralAlert{}.Details)), kStr},
-	{"ncentralTicketId", nil, uint32(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), kStr},
-	{"psaTicketNumber", nil, uint32(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), kStr},
-	{"customTags", &dectNCentralCustomTags, uint32(unsafe.Offsetof(NCentralAlert{}.CustomTags)), kOne},
-}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
+var dectNCentralAlert = decTable{names: "actiontitledetailsncentralTicketIdpsaTicketNumbercustomTags",
+	extra: unsafe.Offsetof(NCentralAlert{}.Extra), size: unsafe.Sizeof(NCentralAlert{}), grow: growNCentralAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NCentralAlert{}.Action)), 6, kStr},                           // "action"
+		{nil, 6, uint16(unsafe.Offsetof(NCentralAlert{}.Title)), 5, kStr},                            // "title"
+		{nil, 11, uint16(unsafe.Offsetof(NCentralAlert{}.Details)), 7, kStr},                         // "details"
+		{nil, 18, uint16(unsafe.Offsetof(NCentralAlert{}.NcentralTicketID)), 16, kStr},               // "ncentralTicketId"
+		{nil, 34, uint16(unsafe.Offsetof(NCentralAlert{}.PsaTicketNumber)), 15, kStr},                // "psaTicketNumber"
+		{&dectNCentralCustomTags, 49, uint16(unsafe.Offsetof(NCentralAlert{}.CustomTags)), 10, kOne}, // "customTags"
+	}, sorted: []uint16{0, 5, 2, 3, 4, 1}}
 
 func (m *NCentralAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNCentralAlert
@@ -5137,11 +5190,12 @@ func growNCentralCustomTags(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNCentralCustomTags = decTable{extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), grow: growNCentralCustomTags, fields: []decField{
-	{"requestType", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Status)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(NCentralCustomTags{}.Priority)), kStr},
-}, sorted: []uint16{2, 0, 1}}
+var dectNCentralCustomTags = decTable{names: "requestTypestatuspriority",
+	extra: unsafe.Offsetof(NCentralCustomTags{}.Extra), size: unsafe.Sizeof(NCentralCustomTags{}), grow: growNCentralCustomTags, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NCentralCustomTags{}.RequestType)), 11, kStr}, // "requestType"
+		{nil, 11, uint16(unsafe.Offsetof(NCentralCustomTags{}.Status)), 6, kStr},      // "status"
+		{nil, 17, uint16(unsafe.Offsetof(NCentralCustomTags{}.Priority)), 8, kStr},    // "priority"
+	}, sorted: []uint16{2, 0, 1}}
 
 func (m *NCentralCustomTags) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNCentralCustomTags
@@ -5265,17 +5319,18 @@ func growNinjaAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNinjaAlert = decTable{extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), grow: growNinjaAlert, fields: []decField{
-	{"uid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UID)), kStr},
-	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaAlert{}.DeviceID)), kInt},
-	{"message", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Message)), kStr},
-	{"createTime", nil, uint32(unsafe.Offsetof(NinjaAlert{}.CreateTime)), kF64},
-	{"updateTime", nil, uint32(unsafe.Offsetof(NinjaAlert{}.UpdateTime)), kF64},
-	{"sourceType", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceType)), kStr},
-	{"sourceConfigUid", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceConfigUID)), kStr},
-	{"sourceName", nil, uint32(unsafe.Offsetof(NinjaAlert{}.SourceName)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(NinjaAlert{}.Subject)), kStr},
-}, sorted: []uint16{3, 1, 2, 6, 7, 5, 8, 0, 4}}
+var dectNinjaAlert = decTable{names: "uiddeviceIdmessagecreateTimeupdateTimesourceTypesourceConfigUidsourceNamesubject",
+	extra: unsafe.Offsetof(NinjaAlert{}.Extra), size: unsafe.Sizeof(NinjaAlert{}), grow: growNinjaAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NinjaAlert{}.UID)), 3, kStr},               // "uid"
+		{nil, 3, uint16(unsafe.Offsetof(NinjaAlert{}.DeviceID)), 8, kInt},          // "deviceId"
+		{nil, 11, uint16(unsafe.Offsetof(NinjaAlert{}.Message)), 7, kStr},          // "message"
+		{nil, 18, uint16(unsafe.Offsetof(NinjaAlert{}.CreateTime)), 10, kF64},      // "createTime"
+		{nil, 28, uint16(unsafe.Offsetof(NinjaAlert{}.UpdateTime)), 10, kF64},      // "updateTime"
+		{nil, 38, uint16(unsafe.Offsetof(NinjaAlert{}.SourceType)), 10, kStr},      // "sourceType"
+		{nil, 48, uint16(unsafe.Offsetof(NinjaAlert{}.SourceConfigUID)), 15, kStr}, // "sourceConfigUid"
+		{nil, 63, uint16(unsafe.Offsetof(NinjaAlert{}.SourceName)), 10, kStr},      // "sourceName"
+		{nil, 73, uint16(unsafe.Offsetof(NinjaAlert{}.Subject)), 7, kStr},          // "subject"
+	}, sorted: []uint16{3, 1, 2, 6, 7, 5, 8, 0, 4}}
 
 func (m *NinjaAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNinjaAlert
@@ -5505,28 +5560,31 @@ func growNinjaWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNinjaWebhook = decTable{extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), grow: growNinjaWebhook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ID)), kInt},
-	{"activityTime", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), kInt64},
-	{"deviceId", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), kInt},
-	{"seriesUid", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SeriesUID)), kStr},
-	{"activityType", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityType)), kStr},
-	{"statusCode", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCode)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Status)), kStr},
-	{"activityResult", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResult)), kStr},
-	{"sourceConfigUid", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceConfigUID)), kStr},
-	{"sourceName", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.SourceName)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Subject)), kStr},
-	{"message", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Message)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Type)), kStr},
-	{"severity", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Severity)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.Priority)), kStr},
-	{"data", &dectNinjaWebhookData, uint32(unsafe.Offsetof(NinjaWebhook{}.Data)), kOne},
-	{"resourceObject", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), kRaw},
-	{"activityTypeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), kInt},
-	{"statusCodeEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), kInt},
-	{"activityResultEnum", nil, uint32(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), kInt},
-}, sorted: []uint16{7, 19, 1, 4, 17, 15, 2, 0, 11, 14, 16, 3, 13, 8, 9, 6, 5, 18, 10, 12}}
+var dectNinjaWebhook = decTable{names: "idactivityTimedeviceIdseriesUidactivityTypestatusCodestatusactivityResultsourceC" +
+	"onfigUidsourceNamesubjectmessagetypeseverityprioritydataresourceObjectactivityTy" +
+	"peEnumstatusCodeEnumactivityResultEnum",
+	extra: unsafe.Offsetof(NinjaWebhook{}.Extra), size: unsafe.Sizeof(NinjaWebhook{}), grow: growNinjaWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NinjaWebhook{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(NinjaWebhook{}.ActivityTime)), 12, kInt64},          // "activityTime"
+		{nil, 14, uint16(unsafe.Offsetof(NinjaWebhook{}.DeviceID)), 8, kInt},                // "deviceId"
+		{nil, 22, uint16(unsafe.Offsetof(NinjaWebhook{}.SeriesUID)), 9, kStr},               // "seriesUid"
+		{nil, 31, uint16(unsafe.Offsetof(NinjaWebhook{}.ActivityType)), 12, kStr},           // "activityType"
+		{nil, 43, uint16(unsafe.Offsetof(NinjaWebhook{}.StatusCode)), 10, kStr},             // "statusCode"
+		{nil, 53, uint16(unsafe.Offsetof(NinjaWebhook{}.Status)), 6, kStr},                  // "status"
+		{nil, 59, uint16(unsafe.Offsetof(NinjaWebhook{}.ActivityResult)), 14, kStr},         // "activityResult"
+		{nil, 73, uint16(unsafe.Offsetof(NinjaWebhook{}.SourceConfigUID)), 15, kStr},        // "sourceConfigUid"
+		{nil, 88, uint16(unsafe.Offsetof(NinjaWebhook{}.SourceName)), 10, kStr},             // "sourceName"
+		{nil, 98, uint16(unsafe.Offsetof(NinjaWebhook{}.Subject)), 7, kStr},                 // "subject"
+		{nil, 105, uint16(unsafe.Offsetof(NinjaWebhook{}.Message)), 7, kStr},                // "message"
+		{nil, 112, uint16(unsafe.Offsetof(NinjaWebhook{}.Type)), 4, kStr},                   // "type"
+		{nil, 116, uint16(unsafe.Offsetof(NinjaWebhook{}.Severity)), 8, kStr},               // "severity"
+		{nil, 124, uint16(unsafe.Offsetof(NinjaWebhook{}.Priority)), 8, kStr},               // "priority"
+		{&dectNinjaWebhookData, 132, uint16(unsafe.Offsetof(NinjaWebhook{}.Data)), 4, kOne}, // "data"
+		{nil, 136, uint16(unsafe.Offsetof(NinjaWebhook{}.ResourceObject)), 14, kRaw},        // "resourceObject"
+		{nil, 150, uint16(unsafe.Offsetof(NinjaWebhook{}.ActivityTypeEnum)), 16, kInt},      // "activityTypeEnum"
+		{nil, 166, uint16(unsafe.Offsetof(NinjaWebhook{}.StatusCodeEnum)), 14, kInt},        // "statusCodeEnum"
+		{nil, 180, uint16(unsafe.Offsetof(NinjaWebhook{}.ActivityResultEnum)), 18, kInt},    // "activityResultEnum"
+	}, sorted: []uint16{7, 19, 1, 4, 17, 15, 2, 0, 11, 14, 16, 3, 13, 8, 9, 6, 5, 18, 10, 12}}
 
 func (m *NinjaWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNinjaWebhook
@@ -5596,9 +5654,10 @@ func growNinjaWebhookData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNinjaWebhookData = decTable{extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), grow: growNinjaWebhookData, fields: []decField{
-	{"message", &dectNinjaWebhookDataMessage, uint32(unsafe.Offsetof(NinjaWebhookData{}.Message)), kOne},
-}, sorted: []uint16{0}}
+var dectNinjaWebhookData = decTable{names: "message",
+	extra: unsafe.Offsetof(NinjaWebhookData{}.Extra), size: unsafe.Sizeof(NinjaWebhookData{}), grow: growNinjaWebhookData, fields: []decField{
+		{&dectNinjaWebhookDataMessage, 0, uint16(unsafe.Offsetof(NinjaWebhookData{}.Message)), 7, kOne}, // "message"
+	}, sorted: []uint16{0}}
 
 func (m *NinjaWebhookData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNinjaWebhookData
@@ -5649,10 +5708,11 @@ func growNinjaWebhookDataMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNinjaWebhookDataMessage = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), grow: growNinjaWebhookDataMessage, fields: []decField{
-	{"code", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), kStr},
-	{"_params", &dectNinjaWebhookDataMessageParams, uint32(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), kOne},
-}, sorted: []uint16{1, 0}}
+var dectNinjaWebhookDataMessage = decTable{names: "code_params",
+	extra: unsafe.Offsetof(NinjaWebhookDataMessage{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessage{}), grow: growNinjaWebhookDataMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NinjaWebhookDataMessage{}.Code)), 4, kStr},                                  // "code"
+		{&dectNinjaWebhookDataMessageParams, 4, uint16(unsafe.Offsetof(NinjaWebhookDataMessage{}.Params)), 7, kOne}, // "_params"
+	}, sorted: []uint16{1, 0}}
 
 func (m *NinjaWebhookDataMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNinjaWebhookDataMessage
@@ -5735,13 +5795,14 @@ func growNinjaWebhookDataMessageParams(old unsafe.Pointer, n, c int) unsafe.Poin
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNinjaWebhookDataMessageParams = decTable{extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), grow: growNinjaWebhookDataMessageParams, fields: []decField{
-	{"threshold", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), kStr},
-	{"unit", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.EndDate)), kTime},
-	{"top_processes", nil, uint32(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), kStr},
-}, sorted: []uint16{3, 2, 0, 4, 1}}
+var dectNinjaWebhookDataMessageParams = decTable{names: "thresholdunitstart_dateend_datetop_processes",
+	extra: unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Extra), size: unsafe.Sizeof(NinjaWebhookDataMessageParams{}), grow: growNinjaWebhookDataMessageParams, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Threshold)), 9, kStr},      // "threshold"
+		{nil, 9, uint16(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.Unit)), 4, kStr},           // "unit"
+		{nil, 13, uint16(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.StartDate)), 10, kTime},   // "start_date"
+		{nil, 23, uint16(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.EndDate)), 8, kTime},      // "end_date"
+		{nil, 31, uint16(unsafe.Offsetof(NinjaWebhookDataMessageParams{}.TopProcesses)), 13, kStr}, // "top_processes"
+	}, sorted: []uint16{3, 2, 0, 4, 1}}
 
 func (m *NinjaWebhookDataMessageParams) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectNinjaWebhookDataMessageParams
@@ -5894,19 +5955,21 @@ func growOrionAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOrionAlert = decTable{extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), grow: growOrionAlert, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(OrionAlert{}.Type)), kStr},
-	{"application", nil, uint32(unsafe.Offsetof(OrionAlert{}.Application)), kStr},
-	{"alert_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertID)), kStr},
-	{"alert_active_id", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertActiveID)), kStr},
-	{"alert_name", nil, uint32(unsafe.Offsetof(OrionAlert{}.AlertName)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(OrionAlert{}.Summary)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(OrionAlert{}.Details)), kStr},
-	{"severity", nil, uint32(unsafe.Offsetof(OrionAlert{}.Severity)), kStr},
-	{"asset_value", nil, uint32(unsafe.Offsetof(OrionAlert{}.AssetValue)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(OrionAlert{}.Team)), kStr},
-	{"agent", nil, uint32(unsafe.Offsetof(OrionAlert{}.Agent)), kStr},
-}, sorted: []uint16{10, 3, 2, 4, 1, 8, 6, 7, 5, 9, 0}}
+var dectOrionAlert = decTable{names: "typeapplicationalert_idalert_active_idalert_namesummarydetailsseverityasset_valu" +
+	"eteamagent",
+	extra: unsafe.Offsetof(OrionAlert{}.Extra), size: unsafe.Sizeof(OrionAlert{}), grow: growOrionAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OrionAlert{}.Type)), 4, kStr},            // "type"
+		{nil, 4, uint16(unsafe.Offsetof(OrionAlert{}.Application)), 11, kStr},    // "application"
+		{nil, 15, uint16(unsafe.Offsetof(OrionAlert{}.AlertID)), 8, kStr},        // "alert_id"
+		{nil, 23, uint16(unsafe.Offsetof(OrionAlert{}.AlertActiveID)), 15, kStr}, // "alert_active_id"
+		{nil, 38, uint16(unsafe.Offsetof(OrionAlert{}.AlertName)), 10, kStr},     // "alert_name"
+		{nil, 48, uint16(unsafe.Offsetof(OrionAlert{}.Summary)), 7, kStr},        // "summary"
+		{nil, 55, uint16(unsafe.Offsetof(OrionAlert{}.Details)), 7, kStr},        // "details"
+		{nil, 62, uint16(unsafe.Offsetof(OrionAlert{}.Severity)), 8, kStr},       // "severity"
+		{nil, 70, uint16(unsafe.Offsetof(OrionAlert{}.AssetValue)), 11, kStr},    // "asset_value"
+		{nil, 81, uint16(unsafe.Offsetof(OrionAlert{}.Team)), 4, kStr},           // "team"
+		{nil, 85, uint16(unsafe.Offsetof(OrionAlert{}.Agent)), 5, kStr},          // "agent"
+	}, sorted: []uint16{10, 3, 2, 4, 1, 8, 6, 7, 5, 9, 0}}
 
 func (m *OrionAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOrionAlert
@@ -5986,12 +6049,13 @@ func growProcessStreetAudit(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetAudit = decTable{extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), grow: growProcessStreetAudit, fields: []decField{
-	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), kTime},
-	{"createdBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), kOne},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), kTime},
-	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), kOne},
-}, sorted: []uint16{1, 0, 3, 2}}
+var dectProcessStreetAudit = decTable{names: "createdDatecreatedByupdatedDateupdatedBy",
+	extra: unsafe.Offsetof(ProcessStreetAudit{}.Extra), size: unsafe.Sizeof(ProcessStreetAudit{}), grow: growProcessStreetAudit, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetAudit{}.CreatedDate)), 11, kTime},                 // "createdDate"
+		{&dectProcessStreetUser, 11, uint16(unsafe.Offsetof(ProcessStreetAudit{}.CreatedBy)), 9, kOne}, // "createdBy"
+		{nil, 20, uint16(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedDate)), 11, kTime},                // "updatedDate"
+		{&dectProcessStreetUser, 31, uint16(unsafe.Offsetof(ProcessStreetAudit{}.UpdatedBy)), 9, kOne}, // "updatedBy"
+	}, sorted: []uint16{1, 0, 3, 2}}
 
 func (m *ProcessStreetAudit) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetAudit
@@ -6153,23 +6217,25 @@ func growProcessStreetData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetData = decTable{extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), grow: growProcessStreetData, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Name)), kStr},
-	{"audit", &dectProcessStreetAudit, uint32(unsafe.Offsetof(ProcessStreetData{}.Audit)), kOne},
-	{"template", &dectProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Template)), kOne},
-	{"formFields", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.FormFields)), kRaws},
-	{"tasks", &dectProcessStreetTask, uint32(unsafe.Offsetof(ProcessStreetData{}.Tasks)), kMany},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), kTime},
-	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), kOne},
-	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), kStr},
-	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.TaskType)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Status)), kStr},
-	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Stopped)), kBool},
-	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetData{}.Hidden)), kBool},
-	{"checklist", &dectProcessStreetGenericObject, uint32(unsafe.Offsetof(ProcessStreetData{}.Checklist)), kOne},
-	{"completedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), kOne},
-}, sorted: []uint16{2, 13, 14, 4, 12, 0, 1, 10, 11, 8, 9, 5, 3, 7, 6}}
+var dectProcessStreetData = decTable{names: "idnameaudittemplateformFieldstasksupdatedDateupdatedBytaskTemplateGroupIdtaskTyp" +
+	"estatusstoppedhiddenchecklistcompletedBy",
+	extra: unsafe.Offsetof(ProcessStreetData{}.Extra), size: unsafe.Sizeof(ProcessStreetData{}), grow: growProcessStreetData, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetData{}.ID)), 2, kStr},                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ProcessStreetData{}.Name)), 4, kStr},                                    // "name"
+		{&dectProcessStreetAudit, 6, uint16(unsafe.Offsetof(ProcessStreetData{}.Audit)), 5, kOne},               // "audit"
+		{&dectProcessStreetGenericObject, 11, uint16(unsafe.Offsetof(ProcessStreetData{}.Template)), 8, kOne},   // "template"
+		{nil, 19, uint16(unsafe.Offsetof(ProcessStreetData{}.FormFields)), 10, kRaws},                           // "formFields"
+		{&dectProcessStreetTask, 29, uint16(unsafe.Offsetof(ProcessStreetData{}.Tasks)), 5, kMany},              // "tasks"
+		{nil, 34, uint16(unsafe.Offsetof(ProcessStreetData{}.UpdatedDate)), 11, kTime},                          // "updatedDate"
+		{&dectProcessStreetUser, 45, uint16(unsafe.Offsetof(ProcessStreetData{}.UpdatedBy)), 9, kOne},           // "updatedBy"
+		{nil, 54, uint16(unsafe.Offsetof(ProcessStreetData{}.TaskTemplateGroupID)), 19, kStr},                   // "taskTemplateGroupId"
+		{nil, 73, uint16(unsafe.Offsetof(ProcessStreetData{}.TaskType)), 8, kStr},                               // "taskType"
+		{nil, 81, uint16(unsafe.Offsetof(ProcessStreetData{}.Status)), 6, kStr},                                 // "status"
+		{nil, 87, uint16(unsafe.Offsetof(ProcessStreetData{}.Stopped)), 7, kBool},                               // "stopped"
+		{nil, 94, uint16(unsafe.Offsetof(ProcessStreetData{}.Hidden)), 6, kBool},                                // "hidden"
+		{&dectProcessStreetGenericObject, 100, uint16(unsafe.Offsetof(ProcessStreetData{}.Checklist)), 9, kOne}, // "checklist"
+		{&dectProcessStreetUser, 109, uint16(unsafe.Offsetof(ProcessStreetData{}.CompletedBy)), 11, kOne},       // "completedBy"
+	}, sorted: []uint16{2, 13, 14, 4, 12, 0, 1, 10, 11, 8, 9, 5, 3, 7, 6}}
 
 func (m *ProcessStreetData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetData
@@ -6235,10 +6301,11 @@ func growProcessStreetGenericObject(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetGenericObject = decTable{extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), grow: growProcessStreetGenericObject, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectProcessStreetGenericObject = decTable{names: "idname",
+	extra: unsafe.Offsetof(ProcessStreetGenericObject{}.Extra), size: unsafe.Sizeof(ProcessStreetGenericObject{}), grow: growProcessStreetGenericObject, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetGenericObject{}.ID)), 2, kStr},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ProcessStreetGenericObject{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *ProcessStreetGenericObject) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetGenericObject
@@ -6360,17 +6427,18 @@ func growProcessStreetTask(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetTask = decTable{extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), grow: growProcessStreetTask, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.ID)), kStr},
-	{"updatedDate", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), kTime},
-	{"updatedBy", &dectProcessStreetUser, uint32(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), kOne},
-	{"taskTemplateGroupId", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), kStr},
-	{"taskType", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Status)), kStr},
-	{"stopped", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Stopped)), kBool},
-	{"hidden", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Hidden)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(ProcessStreetTask{}.Name)), kStr},
-}, sorted: []uint16{7, 0, 8, 5, 6, 3, 4, 2, 1}}
+var dectProcessStreetTask = decTable{names: "idupdatedDateupdatedBytaskTemplateGroupIdtaskTypestatusstoppedhiddenname",
+	extra: unsafe.Offsetof(ProcessStreetTask{}.Extra), size: unsafe.Sizeof(ProcessStreetTask{}), grow: growProcessStreetTask, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetTask{}.ID)), 2, kStr},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ProcessStreetTask{}.UpdatedDate)), 11, kTime},                 // "updatedDate"
+		{&dectProcessStreetUser, 13, uint16(unsafe.Offsetof(ProcessStreetTask{}.UpdatedBy)), 9, kOne}, // "updatedBy"
+		{nil, 22, uint16(unsafe.Offsetof(ProcessStreetTask{}.TaskTemplateGroupID)), 19, kStr},         // "taskTemplateGroupId"
+		{nil, 41, uint16(unsafe.Offsetof(ProcessStreetTask{}.TaskType)), 8, kStr},                     // "taskType"
+		{nil, 49, uint16(unsafe.Offsetof(ProcessStreetTask{}.Status)), 6, kStr},                       // "status"
+		{nil, 55, uint16(unsafe.Offsetof(ProcessStreetTask{}.Stopped)), 7, kBool},                     // "stopped"
+		{nil, 62, uint16(unsafe.Offsetof(ProcessStreetTask{}.Hidden)), 6, kBool},                      // "hidden"
+		{nil, 68, uint16(unsafe.Offsetof(ProcessStreetTask{}.Name)), 4, kStr},                         // "name"
+	}, sorted: []uint16{7, 0, 8, 5, 6, 3, 4, 2, 1}}
 
 func (m *ProcessStreetTask) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetTask
@@ -6440,11 +6508,12 @@ func growProcessStreetUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetUser = decTable{extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), grow: growProcessStreetUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.ID)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Email)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(ProcessStreetUser{}.Username)), kStr},
-}, sorted: []uint16{1, 0, 2}}
+var dectProcessStreetUser = decTable{names: "idemailusername",
+	extra: unsafe.Offsetof(ProcessStreetUser{}.Extra), size: unsafe.Sizeof(ProcessStreetUser{}), grow: growProcessStreetUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetUser{}.ID)), 2, kStr},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ProcessStreetUser{}.Email)), 5, kStr},    // "email"
+		{nil, 7, uint16(unsafe.Offsetof(ProcessStreetUser{}.Username)), 8, kStr}, // "username"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *ProcessStreetUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetUser
@@ -6517,12 +6586,13 @@ func growProcessStreetWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProcessStreetWebhook = decTable{extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), grow: growProcessStreetWebhook, fields: []decField{
-	{"createdDate", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), kTime},
-	{"data", &dectProcessStreetData, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), kOne},
-	{"id", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), kStr},
-}, sorted: []uint16{0, 1, 2, 3}}
+var dectProcessStreetWebhook = decTable{names: "createdDatedataidtype",
+	extra: unsafe.Offsetof(ProcessStreetWebhook{}.Extra), size: unsafe.Sizeof(ProcessStreetWebhook{}), grow: growProcessStreetWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProcessStreetWebhook{}.CreatedDate)), 11, kTime},            // "createdDate"
+		{&dectProcessStreetData, 11, uint16(unsafe.Offsetof(ProcessStreetWebhook{}.Data)), 4, kOne}, // "data"
+		{nil, 15, uint16(unsafe.Offsetof(ProcessStreetWebhook{}.ID)), 2, kStr},                      // "id"
+		{nil, 17, uint16(unsafe.Offsetof(ProcessStreetWebhook{}.Type)), 4, kStr},                    // "type"
+	}, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *ProcessStreetWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProcessStreetWebhook
@@ -6628,16 +6698,17 @@ func growQBOWebhookEventEntity(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQBOWebhookEventEntity = decTable{extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), grow: growQBOWebhookEventEntity, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), kStr},
-	{"operation", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), kStr},
-	{"lastUpdated", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.LastUpdated)), kTime},
-	{"realmId", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.RealmID)), kStr},
-	{"resourceObject", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.ResourceObject)), kRaw},
-	{"eventTypeNum", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventTypeNum)), kInt},
-	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), kInt},
-}, sorted: []uint16{7, 6, 1, 3, 0, 2, 4, 5}}
+var dectQBOWebhookEventEntity = decTable{names: "nameidoperationlastUpdatedrealmIdresourceObjecteventTypeNumeventCategoryNum",
+	extra: unsafe.Offsetof(QBOWebhookEventEntity{}.Extra), size: unsafe.Sizeof(QBOWebhookEventEntity{}), grow: growQBOWebhookEventEntity, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.Name)), 4, kStr},               // "name"
+		{nil, 4, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.ID)), 2, kStr},                 // "id"
+		{nil, 6, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.Operation)), 9, kStr},          // "operation"
+		{nil, 15, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.LastUpdated)), 11, kTime},     // "lastUpdated"
+		{nil, 26, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.RealmID)), 7, kStr},           // "realmId"
+		{nil, 33, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.ResourceObject)), 14, kRaw},   // "resourceObject"
+		{nil, 47, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.EventTypeNum)), 12, kInt},     // "eventTypeNum"
+		{nil, 59, uint16(unsafe.Offsetof(QBOWebhookEventEntity{}.EventCategoryNum)), 16, kInt}, // "eventCategoryNum"
+	}, sorted: []uint16{7, 6, 1, 3, 0, 2, 4, 5}}
 
 func (m *QBOWebhookEventEntity) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQBOWebhookEventEntity
@@ -6817,22 +6888,24 @@ func growSOCWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSOCWebhook = decTable{extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), grow: growSOCWebhook, fields: []decField{
-	{"phase", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Phase)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(SOCWebhook{}.EntityID)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Subject)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Details)), kStr},
-	{"incident", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Incident)), kStr},
-	{"last_timestamp", nil, uint32(unsafe.Offsetof(SOCWebhook{}.LastTimestamp)), kInt64},
-	{"ack_at", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckAt)), kInt64},
-	{"ack_by", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckBy)), kStr},
-	{"ack_message", nil, uint32(unsafe.Offsetof(SOCWebhook{}.AckMessage)), kStr},
-	{"resolved_at", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedAt)), kInt64},
-	{"resolved_by", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResolvedBy)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Text)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(SOCWebhook{}.Username)), kStr},
-	{"resourceObject", nil, uint32(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), kRaw},
-}, sorted: []uint16{6, 7, 8, 3, 1, 4, 5, 0, 9, 10, 13, 2, 11, 12}}
+var dectSOCWebhook = decTable{names: "phaseentity_idsubjectdetailsincidentlast_timestampack_atack_byack_messageresolve" +
+	"d_atresolved_bytextusernameresourceObject",
+	extra: unsafe.Offsetof(SOCWebhook{}.Extra), size: unsafe.Sizeof(SOCWebhook{}), grow: growSOCWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SOCWebhook{}.Phase)), 5, kStr},             // "phase"
+		{nil, 5, uint16(unsafe.Offsetof(SOCWebhook{}.EntityID)), 9, kStr},          // "entity_id"
+		{nil, 14, uint16(unsafe.Offsetof(SOCWebhook{}.Subject)), 7, kStr},          // "subject"
+		{nil, 21, uint16(unsafe.Offsetof(SOCWebhook{}.Details)), 7, kStr},          // "details"
+		{nil, 28, uint16(unsafe.Offsetof(SOCWebhook{}.Incident)), 8, kStr},         // "incident"
+		{nil, 36, uint16(unsafe.Offsetof(SOCWebhook{}.LastTimestamp)), 14, kInt64}, // "last_timestamp"
+		{nil, 50, uint16(unsafe.Offsetof(SOCWebhook{}.AckAt)), 6, kInt64},          // "ack_at"
+		{nil, 56, uint16(unsafe.Offsetof(SOCWebhook{}.AckBy)), 6, kStr},            // "ack_by"
+		{nil, 62, uint16(unsafe.Offsetof(SOCWebhook{}.AckMessage)), 11, kStr},      // "ack_message"
+		{nil, 73, uint16(unsafe.Offsetof(SOCWebhook{}.ResolvedAt)), 11, kInt64},    // "resolved_at"
+		{nil, 84, uint16(unsafe.Offsetof(SOCWebhook{}.ResolvedBy)), 11, kStr},      // "resolved_by"
+		{nil, 95, uint16(unsafe.Offsetof(SOCWebhook{}.Text)), 4, kStr},             // "text"
+		{nil, 99, uint16(unsafe.Offsetof(SOCWebhook{}.Username)), 8, kStr},         // "username"
+		{nil, 107, uint16(unsafe.Offsetof(SOCWebhook{}.ResourceObject)), 14, kRaw}, // "resourceObject"
+	}, sorted: []uint16{6, 7, 8, 3, 1, 4, 5, 0, 9, 10, 13, 2, 11, 12}}
 
 func (m *SOCWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSOCWebhook
@@ -6977,18 +7050,20 @@ func growServiceNowAction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceNowAction = decTable{extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), grow: growServiceNowAction, fields: []decField{
-	{"sys_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysID)), kStr},
-	{"sys_created_on", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Name)), kStr},
-	{"element_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.ElementID)), kStr},
-	{"sys_tags", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysTags)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Value)), kStr},
-	{"sys_created_by", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.SysCreatedBy)), kStr},
-	{"element", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.Element)), kStr},
-	{"halo_key", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloKey)), kStr},
-	{"halo_client_id", nil, uint32(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), kInt},
-}, sorted: []uint16{7, 3, 9, 8, 2, 6, 1, 0, 4, 5}}
+var dectServiceNowAction = decTable{names: "sys_idsys_created_onnameelement_idsys_tagsvaluesys_created_byelementhalo_keyhalo" +
+	"_client_id",
+	extra: unsafe.Offsetof(ServiceNowAction{}.Extra), size: unsafe.Sizeof(ServiceNowAction{}), grow: growServiceNowAction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceNowAction{}.SysID)), 6, kStr},          // "sys_id"
+		{nil, 6, uint16(unsafe.Offsetof(ServiceNowAction{}.SysCreatedOn)), 14, kStr},  // "sys_created_on"
+		{nil, 20, uint16(unsafe.Offsetof(ServiceNowAction{}.Name)), 4, kStr},          // "name"
+		{nil, 24, uint16(unsafe.Offsetof(ServiceNowAction{}.ElementID)), 10, kStr},    // "element_id"
+		{nil, 34, uint16(unsafe.Offsetof(ServiceNowAction{}.SysTags)), 8, kStr},       // "sys_tags"
+		{nil, 42, uint16(unsafe.Offsetof(ServiceNowAction{}.Value)), 5, kStr},         // "value"
+		{nil, 47, uint16(unsafe.Offsetof(ServiceNowAction{}.SysCreatedBy)), 14, kStr}, // "sys_created_by"
+		{nil, 61, uint16(unsafe.Offsetof(ServiceNowAction{}.Element)), 7, kStr},       // "element"
+		{nil, 68, uint16(unsafe.Offsetof(ServiceNowAction{}.HaloKey)), 8, kStr},       // "halo_key"
+		{nil, 76, uint16(unsafe.Offsetof(ServiceNowAction{}.HaloClientID)), 14, kInt}, // "halo_client_id"
+	}, sorted: []uint16{7, 3, 9, 8, 2, 6, 1, 0, 4, 5}}
 
 func (m *ServiceNowAction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceNowAction
@@ -7079,13 +7154,14 @@ func growSlackActionResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackActionResult = decTable{extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), grow: growSlackActionResult, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Type)), kStr},
-	{"block_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.BlockID)), kStr},
-	{"action_id", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionID)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(SlackActionResult{}.Value)), kStr},
-	{"action_ts", nil, uint32(unsafe.Offsetof(SlackActionResult{}.ActionTs)), kStr},
-}, sorted: []uint16{2, 4, 1, 0, 3}}
+var dectSlackActionResult = decTable{names: "typeblock_idaction_idvalueaction_ts",
+	extra: unsafe.Offsetof(SlackActionResult{}.Extra), size: unsafe.Sizeof(SlackActionResult{}), grow: growSlackActionResult, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackActionResult{}.Type)), 4, kStr},      // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackActionResult{}.BlockID)), 8, kStr},   // "block_id"
+		{nil, 12, uint16(unsafe.Offsetof(SlackActionResult{}.ActionID)), 9, kStr}, // "action_id"
+		{nil, 21, uint16(unsafe.Offsetof(SlackActionResult{}.Value)), 5, kStr},    // "value"
+		{nil, 26, uint16(unsafe.Offsetof(SlackActionResult{}.ActionTs)), 9, kStr}, // "action_ts"
+	}, sorted: []uint16{2, 4, 1, 0, 3}}
 
 func (m *SlackActionResult) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackActionResult
@@ -7199,18 +7275,19 @@ func growSlackBlock(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackBlock = decTable{extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), grow: growSlackBlock, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackBlock{}.Type)), kStr},
-	{"block_id", nil, uint32(unsafe.Offsetof(SlackBlock{}.BlockID)), kStr},
-	{"optional", nil, uint32(unsafe.Offsetof(SlackBlock{}.Optional)), kBool},
-	{"label", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Label)), kOne},
-	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Text)), kOne},
-	{"fields", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlock{}.Fields)), kMany},
-	{"elements", &dectSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Elements)), kMany},
-	{"element", &dectSlackBlockElement, uint32(unsafe.Offsetof(SlackBlock{}.Element)), kOne},
-	{"accessory", &dectSlackBlockAccessory, uint32(unsafe.Offsetof(SlackBlock{}.Accessory)), kOne},
-	{"dispatch_action", nil, uint32(unsafe.Offsetof(SlackBlock{}.DispatchAction)), kBool},
-}, sorted: []uint16{8, 1, 9, 7, 6, 5, 3, 2, 4, 0}}
+var dectSlackBlock = decTable{names: "typeblock_idoptionallabeltextfieldselementselementaccessorydispatch_action",
+	extra: unsafe.Offsetof(SlackBlock{}.Extra), size: unsafe.Sizeof(SlackBlock{}), grow: growSlackBlock, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackBlock{}.Type)), 4, kStr},                            // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackBlock{}.BlockID)), 8, kStr},                         // "block_id"
+		{nil, 12, uint16(unsafe.Offsetof(SlackBlock{}.Optional)), 8, kBool},                      // "optional"
+		{&dectSlackBlockText, 20, uint16(unsafe.Offsetof(SlackBlock{}.Label)), 5, kOne},          // "label"
+		{&dectSlackBlockText, 25, uint16(unsafe.Offsetof(SlackBlock{}.Text)), 4, kOne},           // "text"
+		{&dectSlackBlockText, 29, uint16(unsafe.Offsetof(SlackBlock{}.Fields)), 6, kMany},        // "fields"
+		{&dectSlackBlockElement, 35, uint16(unsafe.Offsetof(SlackBlock{}.Elements)), 8, kMany},   // "elements"
+		{&dectSlackBlockElement, 43, uint16(unsafe.Offsetof(SlackBlock{}.Element)), 7, kOne},     // "element"
+		{&dectSlackBlockAccessory, 50, uint16(unsafe.Offsetof(SlackBlock{}.Accessory)), 9, kOne}, // "accessory"
+		{nil, 59, uint16(unsafe.Offsetof(SlackBlock{}.DispatchAction)), 15, kBool},               // "dispatch_action"
+	}, sorted: []uint16{8, 1, 9, 7, 6, 5, 3, 2, 4, 0}}
 
 func (m *SlackBlock) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackBlock
@@ -7299,13 +7376,14 @@ func growSlackBlockAccessory(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackBlockAccessory = decTable{extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), grow: growSlackBlockAccessory, fields: []decField{
-	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Type)), kStr},
-	{"min_query_length", nil, uint32(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), kInt},
-	{"placeholder", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), kOne},
-	{"initial_option", &dectSlackOption, uint32(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), kOne},
-}, sorted: []uint16{0, 4, 2, 3, 1}}
+var dectSlackBlockAccessory = decTable{names: "action_idtypemin_query_lengthplaceholderinitial_option",
+	extra: unsafe.Offsetof(SlackBlockAccessory{}.Extra), size: unsafe.Sizeof(SlackBlockAccessory{}), grow: growSlackBlockAccessory, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackBlockAccessory{}.ActionID)), 9, kStr},                      // "action_id"
+		{nil, 9, uint16(unsafe.Offsetof(SlackBlockAccessory{}.Type)), 4, kStr},                          // "type"
+		{nil, 13, uint16(unsafe.Offsetof(SlackBlockAccessory{}.MinQueryLength)), 16, kInt},              // "min_query_length"
+		{&dectSlackBlockText, 29, uint16(unsafe.Offsetof(SlackBlockAccessory{}.Placeholder)), 11, kOne}, // "placeholder"
+		{&dectSlackOption, 40, uint16(unsafe.Offsetof(SlackBlockAccessory{}.InitialOption)), 14, kOne},  // "initial_option"
+	}, sorted: []uint16{0, 4, 2, 3, 1}}
 
 func (m *SlackBlockAccessory) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackBlockAccessory
@@ -7439,18 +7517,20 @@ func growSlackBlockElement(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackBlockElement = decTable{extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), grow: growSlackBlockElement, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Type)), kStr},
-	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackBlockElement{}.Text)), kOne},
-	{"style", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Style)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Value)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.URL)), kStr},
-	{"action_id", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.ActionID)), kStr},
-	{"multiline", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.Multiline)), kBool},
-	{"initial_value", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), kStr},
-	{"is_decimal_allowed", nil, uint32(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), kBool},
-	{"dispatch_action_config", &dectSlackBlockElementDispatchActionConfig, uint32(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), kOne},
-}, sorted: []uint16{5, 9, 7, 8, 6, 2, 1, 0, 4, 3}}
+var dectSlackBlockElement = decTable{names: "typetextstylevalueurlaction_idmultilineinitial_valueis_decimal_alloweddispatch_a" +
+	"ction_config",
+	extra: unsafe.Offsetof(SlackBlockElement{}.Extra), size: unsafe.Sizeof(SlackBlockElement{}), grow: growSlackBlockElement, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackBlockElement{}.Type)), 4, kStr},                                                          // "type"
+		{&dectSlackBlockText, 4, uint16(unsafe.Offsetof(SlackBlockElement{}.Text)), 4, kOne},                                          // "text"
+		{nil, 8, uint16(unsafe.Offsetof(SlackBlockElement{}.Style)), 5, kStr},                                                         // "style"
+		{nil, 13, uint16(unsafe.Offsetof(SlackBlockElement{}.Value)), 5, kStr},                                                        // "value"
+		{nil, 18, uint16(unsafe.Offsetof(SlackBlockElement{}.URL)), 3, kStr},                                                          // "url"
+		{nil, 21, uint16(unsafe.Offsetof(SlackBlockElement{}.ActionID)), 9, kStr},                                                     // "action_id"
+		{nil, 30, uint16(unsafe.Offsetof(SlackBlockElement{}.Multiline)), 9, kBool},                                                   // "multiline"
+		{nil, 39, uint16(unsafe.Offsetof(SlackBlockElement{}.InitialValue)), 13, kStr},                                                // "initial_value"
+		{nil, 52, uint16(unsafe.Offsetof(SlackBlockElement{}.IsDecimalAllowed)), 18, kBool},                                           // "is_decimal_allowed"
+		{&dectSlackBlockElementDispatchActionConfig, 70, uint16(unsafe.Offsetof(SlackBlockElement{}.DispatchActionConfig)), 22, kOne}, // "dispatch_action_config"
+	}, sorted: []uint16{5, 9, 7, 8, 6, 2, 1, 0, 4, 3}}
 
 func (m *SlackBlockElement) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackBlockElement
@@ -7492,9 +7572,10 @@ func growSlackBlockElementDispatchActionConfig(old unsafe.Pointer, n, c int) uns
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackBlockElementDispatchActionConfig = decTable{extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), grow: growSlackBlockElementDispatchActionConfig, fields: []decField{
-	{"trigger_actions_on", nil, uint32(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), kStrs},
-}, sorted: []uint16{0}}
+var dectSlackBlockElementDispatchActionConfig = decTable{names: "trigger_actions_on",
+	extra: unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.Extra), size: unsafe.Sizeof(SlackBlockElementDispatchActionConfig{}), grow: growSlackBlockElementDispatchActionConfig, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackBlockElementDispatchActionConfig{}.TriggerActionsOn)), 18, kStrs}, // "trigger_actions_on"
+	}, sorted: []uint16{0}}
 
 func (m *SlackBlockElementDispatchActionConfig) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackBlockElementDispatchActionConfig
@@ -7558,11 +7639,12 @@ func growSlackBlockText(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackBlockText = decTable{extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), grow: growSlackBlockText, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Type)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Text)), kStr},
-	{"emoji", nil, uint32(unsafe.Offsetof(SlackBlockText{}.Emoji)), kBool},
-}, sorted: []uint16{2, 1, 0}}
+var dectSlackBlockText = decTable{names: "typetextemoji",
+	extra: unsafe.Offsetof(SlackBlockText{}.Extra), size: unsafe.Sizeof(SlackBlockText{}), grow: growSlackBlockText, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackBlockText{}.Type)), 4, kStr},   // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackBlockText{}.Text)), 4, kStr},   // "text"
+		{nil, 8, uint16(unsafe.Offsetof(SlackBlockText{}.Emoji)), 5, kBool}, // "emoji"
+	}, sorted: []uint16{2, 1, 0}}
 
 func (m *SlackBlockText) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackBlockText
@@ -7626,11 +7708,12 @@ func growSlackChannel(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackChannel = decTable{extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), grow: growSlackChannel, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackChannel{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SlackChannel{}.Name)), kStr},
-	{"is_private", nil, uint32(unsafe.Offsetof(SlackChannel{}.IsPrivate)), kBool},
-}, sorted: []uint16{0, 2, 1}}
+var dectSlackChannel = decTable{names: "idnameis_private",
+	extra: unsafe.Offsetof(SlackChannel{}.Extra), size: unsafe.Sizeof(SlackChannel{}), grow: growSlackChannel, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackChannel{}.ID)), 2, kStr},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackChannel{}.Name)), 4, kStr},        // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SlackChannel{}.IsPrivate)), 10, kBool}, // "is_private"
+	}, sorted: []uint16{0, 2, 1}}
 
 func (m *SlackChannel) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackChannel
@@ -7702,13 +7785,14 @@ func growSlackCommandDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackCommandDetail = decTable{extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), grow: growSlackCommandDetail, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Type)), kInt},
-	{"application", &dectWorkspaceApplication, uint32(unsafe.Offsetof(SlackCommandDetail{}.Application)), kOne},
-	{"user", &dectSlackServiceUser, uint32(unsafe.Offsetof(SlackCommandDetail{}.User)), kOne},
-	{"attributes", nil, uint32(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), kMap},
-	{"webhook", &dectSlackWebhook, uint32(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), kOne},
-}, sorted: []uint16{1, 3, 0, 2, 4}}
+var dectSlackCommandDetail = decTable{names: "typeapplicationuserattributeswebhook",
+	extra: unsafe.Offsetof(SlackCommandDetail{}.Extra), size: unsafe.Sizeof(SlackCommandDetail{}), grow: growSlackCommandDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackCommandDetail{}.Type)), 4, kInt},                               // "type"
+		{&dectWorkspaceApplication, 4, uint16(unsafe.Offsetof(SlackCommandDetail{}.Application)), 11, kOne}, // "application"
+		{&dectSlackServiceUser, 15, uint16(unsafe.Offsetof(SlackCommandDetail{}.User)), 4, kOne},            // "user"
+		{nil, 19, uint16(unsafe.Offsetof(SlackCommandDetail{}.Attributes)), 10, kMap},                       // "attributes"
+		{&dectSlackWebhook, 29, uint16(unsafe.Offsetof(SlackCommandDetail{}.Webhook)), 7, kOne},             // "webhook"
+	}, sorted: []uint16{1, 3, 0, 2, 4}}
 
 func (m *SlackCommandDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackCommandDetail
@@ -7840,18 +7924,19 @@ func growSlackEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackEvent = decTable{extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), grow: growSlackEvent, fields: []decField{
-	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SlackEvent{}.Type)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(SlackEvent{}.Text)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(SlackEvent{}.User)), kStr},
-	{"ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.Ts)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(SlackEvent{}.Team)), kStr},
-	{"channel", nil, uint32(unsafe.Offsetof(SlackEvent{}.Channel)), kStr},
-	{"event_ts", nil, uint32(unsafe.Offsetof(SlackEvent{}.EventTs)), kStr},
-	{"channel_type", nil, uint32(unsafe.Offsetof(SlackEvent{}.ChannelType)), kStr},
-	{"blocks", &dectSlackBlock, uint32(unsafe.Offsetof(SlackEvent{}.Blocks)), kMany},
-}, sorted: []uint16{9, 6, 8, 0, 7, 5, 2, 4, 1, 3}}
+var dectSlackEvent = decTable{names: "client_msg_idtypetextusertsteamchannelevent_tschannel_typeblocks",
+	extra: unsafe.Offsetof(SlackEvent{}.Extra), size: unsafe.Sizeof(SlackEvent{}), grow: growSlackEvent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackEvent{}.ClientMsgID)), 13, kStr},         // "client_msg_id"
+		{nil, 13, uint16(unsafe.Offsetof(SlackEvent{}.Type)), 4, kStr},                // "type"
+		{nil, 17, uint16(unsafe.Offsetof(SlackEvent{}.Text)), 4, kStr},                // "text"
+		{nil, 21, uint16(unsafe.Offsetof(SlackEvent{}.User)), 4, kStr},                // "user"
+		{nil, 25, uint16(unsafe.Offsetof(SlackEvent{}.Ts)), 2, kStr},                  // "ts"
+		{nil, 27, uint16(unsafe.Offsetof(SlackEvent{}.Team)), 4, kStr},                // "team"
+		{nil, 31, uint16(unsafe.Offsetof(SlackEvent{}.Channel)), 7, kStr},             // "channel"
+		{nil, 38, uint16(unsafe.Offsetof(SlackEvent{}.EventTs)), 8, kStr},             // "event_ts"
+		{nil, 46, uint16(unsafe.Offsetof(SlackEvent{}.ChannelType)), 12, kStr},        // "channel_type"
+		{&dectSlackBlock, 58, uint16(unsafe.Offsetof(SlackEvent{}.Blocks)), 6, kMany}, // "blocks"
+	}, sorted: []uint16{9, 6, 8, 0, 7, 5, 2, 4, 1, 3}}
 
 func (m *SlackEvent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackEvent
@@ -8016,20 +8101,22 @@ func growSlackEventWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackEventWebhook = decTable{extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), grow: growSlackEventWebhook, fields: []decField{
-	{"token", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Token)), kStr},
-	{"challenge", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Type)), kStr},
-	{"event_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventID)), kStr},
-	{"event_time", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.EventTime)), kInt64},
-	{"team_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.TeamID)), kStr},
-	{"context_team_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextTeamID)), kStr},
-	{"context_enterprise_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), kStr},
-	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), kStr},
-	{"is_ext_shared_channel", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), kBool},
-	{"event", &dectSlackEvent, uint32(unsafe.Offsetof(SlackEventWebhook{}.Event)), kOne},
-	{"eventtype", nil, uint32(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), kInt},
-}, sorted: []uint16{8, 1, 7, 6, 10, 3, 4, 11, 9, 5, 0, 2}}
+var dectSlackEventWebhook = decTable{names: "tokenchallengetypeevent_idevent_timeteam_idcontext_team_idcontext_enterprise_ida" +
+	"pi_app_idis_ext_shared_channeleventeventtype",
+	extra: unsafe.Offsetof(SlackEventWebhook{}.Extra), size: unsafe.Sizeof(SlackEventWebhook{}), grow: growSlackEventWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackEventWebhook{}.Token)), 5, kStr},                 // "token"
+		{nil, 5, uint16(unsafe.Offsetof(SlackEventWebhook{}.Challenge)), 9, kStr},             // "challenge"
+		{nil, 14, uint16(unsafe.Offsetof(SlackEventWebhook{}.Type)), 4, kStr},                 // "type"
+		{nil, 18, uint16(unsafe.Offsetof(SlackEventWebhook{}.EventID)), 8, kStr},              // "event_id"
+		{nil, 26, uint16(unsafe.Offsetof(SlackEventWebhook{}.EventTime)), 10, kInt64},         // "event_time"
+		{nil, 36, uint16(unsafe.Offsetof(SlackEventWebhook{}.TeamID)), 7, kStr},               // "team_id"
+		{nil, 43, uint16(unsafe.Offsetof(SlackEventWebhook{}.ContextTeamID)), 15, kStr},       // "context_team_id"
+		{nil, 58, uint16(unsafe.Offsetof(SlackEventWebhook{}.ContextEnterpriseID)), 21, kStr}, // "context_enterprise_id"
+		{nil, 79, uint16(unsafe.Offsetof(SlackEventWebhook{}.APIAppID)), 10, kStr},            // "api_app_id"
+		{nil, 89, uint16(unsafe.Offsetof(SlackEventWebhook{}.IsExtSharedChannel)), 21, kBool}, // "is_ext_shared_channel"
+		{&dectSlackEvent, 110, uint16(unsafe.Offsetof(SlackEventWebhook{}.Event)), 5, kOne},   // "event"
+		{nil, 115, uint16(unsafe.Offsetof(SlackEventWebhook{}.Eventtype)), 9, kInt},           // "eventtype"
+	}, sorted: []uint16{8, 1, 7, 6, 10, 3, 4, 11, 9, 5, 0, 2}}
 
 func (m *SlackEventWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackEventWebhook
@@ -8162,17 +8249,19 @@ func growSlackFile(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackFile = decTable{extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), grow: growSlackFile, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackFile{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SlackFile{}.Name)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(SlackFile{}.Title)), kStr},
-	{"url_private", nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivate)), kStr},
-	{"url_private_download", nil, uint32(unsafe.Offsetof(SlackFile{}.URLPrivateDownload)), kStr},
-	{"permalink", nil, uint32(unsafe.Offsetof(SlackFile{}.Permalink)), kStr},
-	{"permalink_public", nil, uint32(unsafe.Offsetof(SlackFile{}.PermalinkPublic)), kStr},
-	{"is_public", nil, uint32(unsafe.Offsetof(SlackFile{}.IsPublic)), kBool},
-	{"is_external", nil, uint32(unsafe.Offsetof(SlackFile{}.IsExternal)), kBool},
-}, sorted: []uint16{0, 8, 7, 1, 5, 6, 2, 3, 4}}
+var dectSlackFile = decTable{names: "idnametitleurl_privateurl_private_downloadpermalinkpermalink_publicis_publicis_e" +
+	"xternal",
+	extra: unsafe.Offsetof(SlackFile{}.Extra), size: unsafe.Sizeof(SlackFile{}), grow: growSlackFile, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackFile{}.ID)), 2, kStr},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackFile{}.Name)), 4, kStr},                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SlackFile{}.Title)), 5, kStr},                // "title"
+		{nil, 11, uint16(unsafe.Offsetof(SlackFile{}.URLPrivate)), 11, kStr},         // "url_private"
+		{nil, 22, uint16(unsafe.Offsetof(SlackFile{}.URLPrivateDownload)), 20, kStr}, // "url_private_download"
+		{nil, 42, uint16(unsafe.Offsetof(SlackFile{}.Permalink)), 9, kStr},           // "permalink"
+		{nil, 51, uint16(unsafe.Offsetof(SlackFile{}.PermalinkPublic)), 16, kStr},    // "permalink_public"
+		{nil, 67, uint16(unsafe.Offsetof(SlackFile{}.IsPublic)), 9, kBool},           // "is_public"
+		{nil, 76, uint16(unsafe.Offsetof(SlackFile{}.IsExternal)), 11, kBool},        // "is_external"
+	}, sorted: []uint16{0, 8, 7, 1, 5, 6, 2, 3, 4}}
 
 func (m *SlackFile) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackFile }
 
@@ -8353,24 +8442,26 @@ func growSlackInteractivity(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackInteractivity = decTable{extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), grow: growSlackInteractivity, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Type)), kStr},
-	{"token", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.Token)), kStr},
-	{"action_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), kStr},
-	{"api_app_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), kStr},
-	{"team", &dectSlackTeam, uint32(unsafe.Offsetof(SlackInteractivity{}.Team)), kOne},
-	{"user", &dectSlackUser, uint32(unsafe.Offsetof(SlackInteractivity{}.User)), kOne},
-	{"channel", &dectSlackChannel, uint32(unsafe.Offsetof(SlackInteractivity{}.Channel)), kOne},
-	{"is_enterprise_install", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), kBool},
-	{"callback_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), kStr},
-	{"trigger_id", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), kStr},
-	{"response_url", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), kStr},
-	{"message_ts", nil, uint32(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), kStr},
-	{"message", &dectSlackMessage, uint32(unsafe.Offsetof(SlackInteractivity{}.Message)), kOne},
-	{"view", &dectSlackView, uint32(unsafe.Offsetof(SlackInteractivity{}.View)), kOne},
-	{"actions", &dectSlackActionResult, uint32(unsafe.Offsetof(SlackInteractivity{}.Actions)), kMany},
-	{"detail", &dectSlackCommandDetail, uint32(unsafe.Offsetof(SlackInteractivity{}.Detail)), kOne},
-}, sorted: []uint16{2, 14, 3, 8, 6, 15, 7, 12, 11, 10, 4, 1, 9, 0, 5, 13}}
+var dectSlackInteractivity = decTable{names: "typetokenaction_tsapi_app_idteamuserchannelis_enterprise_installcallback_idtrigg" +
+	"er_idresponse_urlmessage_tsmessageviewactionsdetail",
+	extra: unsafe.Offsetof(SlackInteractivity{}.Extra), size: unsafe.Sizeof(SlackInteractivity{}), grow: growSlackInteractivity, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackInteractivity{}.Type)), 4, kStr},                          // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackInteractivity{}.Token)), 5, kStr},                         // "token"
+		{nil, 9, uint16(unsafe.Offsetof(SlackInteractivity{}.ActionTs)), 9, kStr},                      // "action_ts"
+		{nil, 18, uint16(unsafe.Offsetof(SlackInteractivity{}.APIAppID)), 10, kStr},                    // "api_app_id"
+		{&dectSlackTeam, 28, uint16(unsafe.Offsetof(SlackInteractivity{}.Team)), 4, kOne},              // "team"
+		{&dectSlackUser, 32, uint16(unsafe.Offsetof(SlackInteractivity{}.User)), 4, kOne},              // "user"
+		{&dectSlackChannel, 36, uint16(unsafe.Offsetof(SlackInteractivity{}.Channel)), 7, kOne},        // "channel"
+		{nil, 43, uint16(unsafe.Offsetof(SlackInteractivity{}.IsEnterpriseInstall)), 21, kBool},        // "is_enterprise_install"
+		{nil, 64, uint16(unsafe.Offsetof(SlackInteractivity{}.CallbackID)), 11, kStr},                  // "callback_id"
+		{nil, 75, uint16(unsafe.Offsetof(SlackInteractivity{}.TriggerID)), 10, kStr},                   // "trigger_id"
+		{nil, 85, uint16(unsafe.Offsetof(SlackInteractivity{}.ResponseURL)), 12, kStr},                 // "response_url"
+		{nil, 97, uint16(unsafe.Offsetof(SlackInteractivity{}.MessageTs)), 10, kStr},                   // "message_ts"
+		{&dectSlackMessage, 107, uint16(unsafe.Offsetof(SlackInteractivity{}.Message)), 7, kOne},       // "message"
+		{&dectSlackView, 114, uint16(unsafe.Offsetof(SlackInteractivity{}.View)), 4, kOne},             // "view"
+		{&dectSlackActionResult, 118, uint16(unsafe.Offsetof(SlackInteractivity{}.Actions)), 7, kMany}, // "actions"
+		{&dectSlackCommandDetail, 125, uint16(unsafe.Offsetof(SlackInteractivity{}.Detail)), 6, kOne},  // "detail"
+	}, sorted: []uint16{2, 14, 3, 8, 6, 15, 7, 12, 11, 10, 4, 1, 9, 0, 5, 13}}
 
 func (m *SlackInteractivity) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackInteractivity
@@ -8517,19 +8608,20 @@ func growSlackMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackMessage = decTable{extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), grow: growSlackMessage, fields: []decField{
-	{"client_msg_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SlackMessage{}.Type)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(SlackMessage{}.Text)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(SlackMessage{}.User)), kStr},
-	{"ts", nil, uint32(unsafe.Offsetof(SlackMessage{}.Ts)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(SlackMessage{}.Team)), kStr},
-	{"channel", nil, uint32(unsafe.Offsetof(SlackMessage{}.Channel)), kStr},
-	{"bot_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.BotID)), kStr},
-	{"app_id", nil, uint32(unsafe.Offsetof(SlackMessage{}.AppID)), kStr},
-	{"bot_profile", &dectSlackUser, uint32(unsafe.Offsetof(SlackMessage{}.BotProfile)), kOne},
-	{"files", &dectSlackFile, uint32(unsafe.Offsetof(SlackMessage{}.Files)), kMany},
-}, sorted: []uint16{8, 7, 9, 6, 0, 10, 5, 2, 4, 1, 3}}
+var dectSlackMessage = decTable{names: "client_msg_idtypetextusertsteamchannelbot_idapp_idbot_profilefiles",
+	extra: unsafe.Offsetof(SlackMessage{}.Extra), size: unsafe.Sizeof(SlackMessage{}), grow: growSlackMessage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackMessage{}.ClientMsgID)), 13, kStr},            // "client_msg_id"
+		{nil, 13, uint16(unsafe.Offsetof(SlackMessage{}.Type)), 4, kStr},                   // "type"
+		{nil, 17, uint16(unsafe.Offsetof(SlackMessage{}.Text)), 4, kStr},                   // "text"
+		{nil, 21, uint16(unsafe.Offsetof(SlackMessage{}.User)), 4, kStr},                   // "user"
+		{nil, 25, uint16(unsafe.Offsetof(SlackMessage{}.Ts)), 2, kStr},                     // "ts"
+		{nil, 27, uint16(unsafe.Offsetof(SlackMessage{}.Team)), 4, kStr},                   // "team"
+		{nil, 31, uint16(unsafe.Offsetof(SlackMessage{}.Channel)), 7, kStr},                // "channel"
+		{nil, 38, uint16(unsafe.Offsetof(SlackMessage{}.BotID)), 6, kStr},                  // "bot_id"
+		{nil, 44, uint16(unsafe.Offsetof(SlackMessage{}.AppID)), 6, kStr},                  // "app_id"
+		{&dectSlackUser, 50, uint16(unsafe.Offsetof(SlackMessage{}.BotProfile)), 11, kOne}, // "bot_profile"
+		{&dectSlackFile, 61, uint16(unsafe.Offsetof(SlackMessage{}.Files)), 5, kMany},      // "files"
+	}, sorted: []uint16{8, 7, 9, 6, 0, 10, 5, 2, 4, 1, 3}}
 
 func (m *SlackMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackMessage
@@ -8590,10 +8682,11 @@ func growSlackOption(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackOption = decTable{extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), grow: growSlackOption, fields: []decField{
-	{"value", nil, uint32(unsafe.Offsetof(SlackOption{}.Value)), kStr},
-	{"text", &dectSlackBlockText, uint32(unsafe.Offsetof(SlackOption{}.Text)), kOne},
-}, sorted: []uint16{1, 0}}
+var dectSlackOption = decTable{names: "valuetext",
+	extra: unsafe.Offsetof(SlackOption{}.Extra), size: unsafe.Sizeof(SlackOption{}), grow: growSlackOption, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackOption{}.Value)), 5, kStr},                // "value"
+		{&dectSlackBlockText, 5, uint16(unsafe.Offsetof(SlackOption{}.Text)), 4, kOne}, // "text"
+	}, sorted: []uint16{1, 0}}
 
 func (m *SlackOption) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackOption
@@ -8686,14 +8779,15 @@ func growSlackServiceUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackServiceUser = decTable{extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), grow: growSlackServiceUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.ID)), kStr},
-	{"database_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), kStr},
-	{"workspace_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.UserID)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.Email)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), kTime},
-}, sorted: []uint16{1, 4, 0, 5, 3, 2}}
+var dectSlackServiceUser = decTable{names: "iddatabase_idworkspace_iduser_idemailtoken_expiry",
+	extra: unsafe.Offsetof(SlackServiceUser{}.Extra), size: unsafe.Sizeof(SlackServiceUser{}), grow: growSlackServiceUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackServiceUser{}.ID)), 2, kStr},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackServiceUser{}.DatabaseID)), 11, kStr},    // "database_id"
+		{nil, 13, uint16(unsafe.Offsetof(SlackServiceUser{}.WorkspaceID)), 12, kStr},  // "workspace_id"
+		{nil, 25, uint16(unsafe.Offsetof(SlackServiceUser{}.UserID)), 7, kStr},        // "user_id"
+		{nil, 32, uint16(unsafe.Offsetof(SlackServiceUser{}.Email)), 5, kStr},         // "email"
+		{nil, 37, uint16(unsafe.Offsetof(SlackServiceUser{}.TokenExpiry)), 12, kTime}, // "token_expiry"
+	}, sorted: []uint16{1, 4, 0, 5, 3, 2}}
 
 func (m *SlackServiceUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackServiceUser
@@ -8750,10 +8844,11 @@ func growSlackTeam(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackTeam = decTable{extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), grow: growSlackTeam, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackTeam{}.ID)), kStr},
-	{"domain", nil, uint32(unsafe.Offsetof(SlackTeam{}.Domain)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectSlackTeam = decTable{names: "iddomain",
+	extra: unsafe.Offsetof(SlackTeam{}.Extra), size: unsafe.Sizeof(SlackTeam{}), grow: growSlackTeam, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackTeam{}.ID)), 2, kStr},     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackTeam{}.Domain)), 6, kStr}, // "domain"
+	}, sorted: []uint16{1, 0}}
 
 func (m *SlackTeam) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackTeam }
 
@@ -8842,14 +8937,15 @@ func growSlackUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackUser = decTable{extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), grow: growSlackUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackUser{}.ID)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(SlackUser{}.Username)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(SlackUser{}.TeamID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SlackUser{}.Name)), kStr},
-	{"real_name", nil, uint32(unsafe.Offsetof(SlackUser{}.RealName)), kStr},
-	{"deleted", nil, uint32(unsafe.Offsetof(SlackUser{}.Deleted)), kBool},
-}, sorted: []uint16{5, 0, 3, 4, 2, 1}}
+var dectSlackUser = decTable{names: "idusernameteam_idnamereal_namedeleted",
+	extra: unsafe.Offsetof(SlackUser{}.Extra), size: unsafe.Sizeof(SlackUser{}), grow: growSlackUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackUser{}.ID)), 2, kStr},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackUser{}.Username)), 8, kStr},  // "username"
+		{nil, 10, uint16(unsafe.Offsetof(SlackUser{}.TeamID)), 7, kStr},   // "team_id"
+		{nil, 17, uint16(unsafe.Offsetof(SlackUser{}.Name)), 4, kStr},     // "name"
+		{nil, 21, uint16(unsafe.Offsetof(SlackUser{}.RealName)), 9, kStr}, // "real_name"
+		{nil, 30, uint16(unsafe.Offsetof(SlackUser{}.Deleted)), 7, kBool}, // "deleted"
+	}, sorted: []uint16{5, 0, 3, 4, 2, 1}}
 
 func (m *SlackUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackUser }
 
@@ -8950,16 +9046,17 @@ func growSlackView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackView = decTable{extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), grow: growSlackView, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackView{}.ID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SlackView{}.Type)), kStr},
-	{"callback_id", nil, uint32(unsafe.Offsetof(SlackView{}.CallbackID)), kStr},
-	{"private_metadata", nil, uint32(unsafe.Offsetof(SlackView{}.PrivateMetadata)), kStr},
-	{"title", &dectSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Title)), kOne},
-	{"submit", &dectSlackViewText, uint32(unsafe.Offsetof(SlackView{}.Submit)), kOne},
-	{"blocks", &dectSlackViewBlock, uint32(unsafe.Offsetof(SlackView{}.Blocks)), kMany},
-	{"state", &dectSlackViewState, uint32(unsafe.Offsetof(SlackView{}.State)), kOne},
-}, sorted: []uint16{6, 2, 0, 3, 7, 5, 4, 1}}
+var dectSlackView = decTable{names: "idtypecallback_idprivate_metadatatitlesubmitblocksstate",
+	extra: unsafe.Offsetof(SlackView{}.Extra), size: unsafe.Sizeof(SlackView{}), grow: growSlackView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackView{}.ID)), 2, kStr},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackView{}.Type)), 4, kStr},                     // "type"
+		{nil, 6, uint16(unsafe.Offsetof(SlackView{}.CallbackID)), 11, kStr},              // "callback_id"
+		{nil, 17, uint16(unsafe.Offsetof(SlackView{}.PrivateMetadata)), 16, kStr},        // "private_metadata"
+		{&dectSlackViewText, 33, uint16(unsafe.Offsetof(SlackView{}.Title)), 5, kOne},    // "title"
+		{&dectSlackViewText, 38, uint16(unsafe.Offsetof(SlackView{}.Submit)), 6, kOne},   // "submit"
+		{&dectSlackViewBlock, 44, uint16(unsafe.Offsetof(SlackView{}.Blocks)), 6, kMany}, // "blocks"
+		{&dectSlackViewState, 50, uint16(unsafe.Offsetof(SlackView{}.State)), 5, kOne},   // "state"
+	}, sorted: []uint16{6, 2, 0, 3, 7, 5, 4, 1}}
 
 func (m *SlackView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSlackView }
 
@@ -9051,14 +9148,15 @@ func growSlackViewBlock(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewBlock = decTable{extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), grow: growSlackViewBlock, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Type)), kStr},
-	{"block_id", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.BlockID)), kStr},
-	{"optional", nil, uint32(unsafe.Offsetof(SlackViewBlock{}.Optional)), kBool},
-	{"element", &dectSlackViewBlockElement, uint32(unsafe.Offsetof(SlackViewBlock{}.Element)), kOne},
-	{"label", &dectSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Label)), kOne},
-	{"text", &dectSlackViewText, uint32(unsafe.Offsetof(SlackViewBlock{}.Text)), kOne},
-}, sorted: []uint16{1, 3, 4, 2, 5, 0}}
+var dectSlackViewBlock = decTable{names: "typeblock_idoptionalelementlabeltext",
+	extra: unsafe.Offsetof(SlackViewBlock{}.Extra), size: unsafe.Sizeof(SlackViewBlock{}), grow: growSlackViewBlock, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackViewBlock{}.Type)), 4, kStr},                            // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackViewBlock{}.BlockID)), 8, kStr},                         // "block_id"
+		{nil, 12, uint16(unsafe.Offsetof(SlackViewBlock{}.Optional)), 8, kBool},                      // "optional"
+		{&dectSlackViewBlockElement, 20, uint16(unsafe.Offsetof(SlackViewBlock{}.Element)), 7, kOne}, // "element"
+		{&dectSlackViewText, 27, uint16(unsafe.Offsetof(SlackViewBlock{}.Label)), 5, kOne},           // "label"
+		{&dectSlackViewText, 32, uint16(unsafe.Offsetof(SlackViewBlock{}.Text)), 4, kOne},            // "text"
+	}, sorted: []uint16{1, 3, 4, 2, 5, 0}}
 
 func (m *SlackViewBlock) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewBlock
@@ -9135,12 +9233,13 @@ func growSlackViewBlockElement(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewBlockElement = decTable{extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), grow: growSlackViewBlockElement, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Type)), kStr},
-	{"action_id", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), kStr},
-	{"multiline", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), kBool},
-	{"initial_value", nil, uint32(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), kStr},
-}, sorted: []uint16{1, 3, 2, 0}}
+var dectSlackViewBlockElement = decTable{names: "typeaction_idmultilineinitial_value",
+	extra: unsafe.Offsetof(SlackViewBlockElement{}.Extra), size: unsafe.Sizeof(SlackViewBlockElement{}), grow: growSlackViewBlockElement, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackViewBlockElement{}.Type)), 4, kStr},           // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackViewBlockElement{}.ActionID)), 9, kStr},       // "action_id"
+		{nil, 13, uint16(unsafe.Offsetof(SlackViewBlockElement{}.Multiline)), 9, kBool},    // "multiline"
+		{nil, 22, uint16(unsafe.Offsetof(SlackViewBlockElement{}.InitialValue)), 13, kStr}, // "initial_value"
+	}, sorted: []uint16{1, 3, 2, 0}}
 
 func (m *SlackViewBlockElement) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewBlockElement
@@ -9184,9 +9283,10 @@ func growSlackViewState(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewState = decTable{extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), grow: growSlackViewState, fields: []decField{
-	{"values", &dectSlackViewStateValues, uint32(unsafe.Offsetof(SlackViewState{}.Values)), kOne},
-}, sorted: []uint16{0}}
+var dectSlackViewState = decTable{names: "values",
+	extra: unsafe.Offsetof(SlackViewState{}.Extra), size: unsafe.Sizeof(SlackViewState{}), grow: growSlackViewState, fields: []decField{
+		{&dectSlackViewStateValues, 0, uint16(unsafe.Offsetof(SlackViewState{}.Values)), 6, kOne}, // "values"
+	}, sorted: []uint16{0}}
 
 func (m *SlackViewState) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewState
@@ -9227,9 +9327,10 @@ func growSlackViewStateStatusField(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewStateStatusField = decTable{extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), grow: growSlackViewStateStatusField, fields: []decField{
-	{"search_status", &dectSlackViewStateValuesDropdownInput, uint32(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), kOne},
-}, sorted: []uint16{0}}
+var dectSlackViewStateStatusField = decTable{names: "search_status",
+	extra: unsafe.Offsetof(SlackViewStateStatusField{}.Extra), size: unsafe.Sizeof(SlackViewStateStatusField{}), grow: growSlackViewStateStatusField, fields: []decField{
+		{&dectSlackViewStateValuesDropdownInput, 0, uint16(unsafe.Offsetof(SlackViewStateStatusField{}.SearchStatus)), 13, kOne}, // "search_status"
+	}, sorted: []uint16{0}}
 
 func (m *SlackViewStateStatusField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewStateStatusField
@@ -9306,13 +9407,14 @@ func growSlackViewStateValues(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewStateValues = decTable{extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), grow: growSlackViewStateValues, fields: []decField{
-	{"summary_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), kOne},
-	{"details_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), kOne},
-	{"note_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), kOne},
-	{"ticket_id_input", &dectSlackViewStateValuesInput, uint32(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), kOne},
-	{"status_input", &dectSlackViewStateStatusField, uint32(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), kOne},
-}, sorted: []uint16{1, 2, 4, 0, 3}}
+var dectSlackViewStateValues = decTable{names: "summary_inputdetails_inputnote_inputticket_id_inputstatus_input",
+	extra: unsafe.Offsetof(SlackViewStateValues{}.Extra), size: unsafe.Sizeof(SlackViewStateValues{}), grow: growSlackViewStateValues, fields: []decField{
+		{&dectSlackViewStateValuesInput, 0, uint16(unsafe.Offsetof(SlackViewStateValues{}.SummaryInput)), 13, kOne},   // "summary_input"
+		{&dectSlackViewStateValuesInput, 13, uint16(unsafe.Offsetof(SlackViewStateValues{}.DetailsInput)), 13, kOne},  // "details_input"
+		{&dectSlackViewStateValuesInput, 26, uint16(unsafe.Offsetof(SlackViewStateValues{}.NoteInput)), 10, kOne},     // "note_input"
+		{&dectSlackViewStateValuesInput, 36, uint16(unsafe.Offsetof(SlackViewStateValues{}.TicketIDInput)), 15, kOne}, // "ticket_id_input"
+		{&dectSlackViewStateStatusField, 51, uint16(unsafe.Offsetof(SlackViewStateValues{}.StatusInput)), 12, kOne},   // "status_input"
+	}, sorted: []uint16{1, 2, 4, 0, 3}}
 
 func (m *SlackViewStateValues) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewStateValues
@@ -9367,10 +9469,11 @@ func growSlackViewStateValuesDropdownInput(old unsafe.Pointer, n, c int) unsafe.
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewStateValuesDropdownInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), grow: growSlackViewStateValuesDropdownInput, fields: []decField{
-	{"external_select", nil, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), kStr},
-	{"selected_option", &dectSlackOption, uint32(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), kOne},
-}, sorted: []uint16{0, 1}}
+var dectSlackViewStateValuesDropdownInput = decTable{names: "external_selectselected_option",
+	extra: unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesDropdownInput{}), grow: growSlackViewStateValuesDropdownInput, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.ExternalSelect)), 15, kStr},               // "external_select"
+		{&dectSlackOption, 15, uint16(unsafe.Offsetof(SlackViewStateValuesDropdownInput{}.SelectedOption)), 15, kOne}, // "selected_option"
+	}, sorted: []uint16{0, 1}}
 
 func (m *SlackViewStateValuesDropdownInput) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewStateValuesDropdownInput
@@ -9414,9 +9517,10 @@ func growSlackViewStateValuesInput(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewStateValuesInput = decTable{extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), grow: growSlackViewStateValuesInput, fields: []decField{
-	{"value", &dectSlackViewValue, uint32(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), kOne},
-}, sorted: []uint16{0}}
+var dectSlackViewStateValuesInput = decTable{names: "value",
+	extra: unsafe.Offsetof(SlackViewStateValuesInput{}.Extra), size: unsafe.Sizeof(SlackViewStateValuesInput{}), grow: growSlackViewStateValuesInput, fields: []decField{
+		{&dectSlackViewValue, 0, uint16(unsafe.Offsetof(SlackViewStateValuesInput{}.Value)), 5, kOne}, // "value"
+	}, sorted: []uint16{0}}
 
 func (m *SlackViewStateValuesInput) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewStateValuesInput
@@ -9468,10 +9572,11 @@ func growSlackViewText(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewText = decTable{extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), grow: growSlackViewText, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackViewText{}.Type)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(SlackViewText{}.Text)), kStr},
-}, sorted: []uint16{1, 0}}
+var dectSlackViewText = decTable{names: "typetext",
+	extra: unsafe.Offsetof(SlackViewText{}.Extra), size: unsafe.Sizeof(SlackViewText{}), grow: growSlackViewText, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackViewText{}.Type)), 4, kStr}, // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackViewText{}.Text)), 4, kStr}, // "text"
+	}, sorted: []uint16{1, 0}}
 
 func (m *SlackViewText) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewText
@@ -9524,10 +9629,11 @@ func growSlackViewValue(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackViewValue = decTable{extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), grow: growSlackViewValue, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Type)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(SlackViewValue{}.Value)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectSlackViewValue = decTable{names: "typevalue",
+	extra: unsafe.Offsetof(SlackViewValue{}.Extra), size: unsafe.Sizeof(SlackViewValue{}), grow: growSlackViewValue, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackViewValue{}.Type)), 4, kStr},  // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SlackViewValue{}.Value)), 5, kStr}, // "value"
+	}, sorted: []uint16{0, 1}}
 
 func (m *SlackViewValue) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackViewValue
@@ -9630,15 +9736,16 @@ func growSlackWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackWebhook = decTable{extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), grow: growSlackWebhook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ID)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Date)), kTime},
-	{"channel_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ChannelID)), kStr},
-	{"view_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ViewID)), kStr},
-	{"response_url", nil, uint32(unsafe.Offsetof(SlackWebhook{}.ResponseURL)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(SlackWebhook{}.TicketID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SlackWebhook{}.Warning)), kStr},
-}, sorted: []uint16{6, 2, 1, 0, 4, 5, 3}}
+var dectSlackWebhook = decTable{names: "iddatechannel_idview_idresponse_urlticket_id_warning",
+	extra: unsafe.Offsetof(SlackWebhook{}.Extra), size: unsafe.Sizeof(SlackWebhook{}), grow: growSlackWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackWebhook{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackWebhook{}.Date)), 4, kTime},         // "date"
+		{nil, 6, uint16(unsafe.Offsetof(SlackWebhook{}.ChannelID)), 10, kStr},    // "channel_id"
+		{nil, 16, uint16(unsafe.Offsetof(SlackWebhook{}.ViewID)), 7, kStr},       // "view_id"
+		{nil, 23, uint16(unsafe.Offsetof(SlackWebhook{}.ResponseURL)), 12, kStr}, // "response_url"
+		{nil, 35, uint16(unsafe.Offsetof(SlackWebhook{}.TicketID)), 9, kInt},     // "ticket_id"
+		{nil, 44, uint16(unsafe.Offsetof(SlackWebhook{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{6, 2, 1, 0, 4, 5, 3}}
 
 func (m *SlackWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackWebhook
@@ -9706,11 +9813,12 @@ func growSnelStartWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnelStartWebhook = decTable{extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), grow: growSnelStartWebhook, fields: []decField{
-	{"koppelSleutel", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), kStr},
-	{"actionType", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), kStr},
-	{"referenceKey", nil, uint32(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), kStr},
-}, sorted: []uint16{1, 0, 2}}
+var dectSnelStartWebhook = decTable{names: "koppelSleutelactionTypereferenceKey",
+	extra: unsafe.Offsetof(SnelStartWebhook{}.Extra), size: unsafe.Sizeof(SnelStartWebhook{}), grow: growSnelStartWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnelStartWebhook{}.KoppelSleutel)), 13, kStr}, // "koppelSleutel"
+		{nil, 13, uint16(unsafe.Offsetof(SnelStartWebhook{}.ActionType)), 10, kStr},   // "actionType"
+		{nil, 23, uint16(unsafe.Offsetof(SnelStartWebhook{}.ReferenceKey)), 12, kStr}, // "referenceKey"
+	}, sorted: []uint16{1, 0, 2}}
 
 func (m *SnelStartWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnelStartWebhook
@@ -9755,10 +9863,11 @@ func growStringStringValuesKeyValuePair(old unsafe.Pointer, n, c int) unsafe.Poi
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStringStringValuesKeyValuePair = decTable{extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), grow: growStringStringValuesKeyValuePair, fields: []decField{
-	{"key", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), kStrs},
-}, sorted: []uint16{0, 1}}
+var dectStringStringValuesKeyValuePair = decTable{names: "keyvalue",
+	extra: unsafe.Offsetof(StringStringValuesKeyValuePair{}.Extra), size: unsafe.Sizeof(StringStringValuesKeyValuePair{}), grow: growStringStringValuesKeyValuePair, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Key)), 3, kStr},    // "key"
+		{nil, 3, uint16(unsafe.Offsetof(StringStringValuesKeyValuePair{}.Value)), 5, kStrs}, // "value"
+	}, sorted: []uint16{0, 1}}
 
 func (m *StringStringValuesKeyValuePair) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStringStringValuesKeyValuePair
@@ -9892,18 +10001,19 @@ func growSyncroAlert(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSyncroAlert = decTable{extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), grow: growSyncroAlert, fields: []decField{
-	{"text", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Text)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(SyncroAlert{}.HTML)), kStr},
-	{"link", nil, uint32(unsafe.Offsetof(SyncroAlert{}.Link)), kStr},
-	{"attributes", &dectSyncroAlertAttributes, uint32(unsafe.Offsetof(SyncroAlert{}.Attributes)), kOne},
-	{"device_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.DeviceName)), kStr},
-	{"customer_name", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerName)), kStr},
-	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), kTime},
-	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlert{}.UpdatedAt)), kTime},
-	{"id", nil, uint32(unsafe.Offsetof(SyncroAlert{}.ID)), kInt},
-	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlert{}.CustomerID)), kInt},
-}, sorted: []uint16{3, 6, 9, 5, 4, 1, 8, 2, 0, 7}}
+var dectSyncroAlert = decTable{names: "texthtmllinkattributesdevice_namecustomer_namecreated_atupdated_atidcustomer_id",
+	extra: unsafe.Offsetof(SyncroAlert{}.Extra), size: unsafe.Sizeof(SyncroAlert{}), grow: growSyncroAlert, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SyncroAlert{}.Text)), 4, kStr},                                // "text"
+		{nil, 4, uint16(unsafe.Offsetof(SyncroAlert{}.HTML)), 4, kStr},                                // "html"
+		{nil, 8, uint16(unsafe.Offsetof(SyncroAlert{}.Link)), 4, kStr},                                // "link"
+		{&dectSyncroAlertAttributes, 12, uint16(unsafe.Offsetof(SyncroAlert{}.Attributes)), 10, kOne}, // "attributes"
+		{nil, 22, uint16(unsafe.Offsetof(SyncroAlert{}.DeviceName)), 11, kStr},                        // "device_name"
+		{nil, 33, uint16(unsafe.Offsetof(SyncroAlert{}.CustomerName)), 13, kStr},                      // "customer_name"
+		{nil, 46, uint16(unsafe.Offsetof(SyncroAlert{}.CreatedAt)), 10, kTime},                        // "created_at"
+		{nil, 56, uint16(unsafe.Offsetof(SyncroAlert{}.UpdatedAt)), 10, kTime},                        // "updated_at"
+		{nil, 66, uint16(unsafe.Offsetof(SyncroAlert{}.ID)), 2, kInt},                                 // "id"
+		{nil, 68, uint16(unsafe.Offsetof(SyncroAlert{}.CustomerID)), 11, kInt},                        // "customer_id"
+	}, sorted: []uint16{3, 6, 9, 5, 4, 1, 8, 2, 0, 7}}
 
 func (m *SyncroAlert) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSyncroAlert
@@ -9964,10 +10074,11 @@ func growSyncroAlertAsset(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSyncroAlertAsset = decTable{extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), grow: growSyncroAlertAsset, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.Name)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAsset{}.ID)), kInt},
-}, sorted: []uint16{1, 0}}
+var dectSyncroAlertAsset = decTable{names: "nameid",
+	extra: unsafe.Offsetof(SyncroAlertAsset{}.Extra), size: unsafe.Sizeof(SyncroAlertAsset{}), grow: growSyncroAlertAsset, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SyncroAlertAsset{}.Name)), 4, kStr}, // "name"
+		{nil, 4, uint16(unsafe.Offsetof(SyncroAlertAsset{}.ID)), 2, kInt},   // "id"
+	}, sorted: []uint16{1, 0}}
 
 func (m *SyncroAlertAsset) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSyncroAlertAsset
@@ -10087,17 +10198,18 @@ func growSyncroAlertAttributes(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSyncroAlertAttributes = decTable{extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), grow: growSyncroAlertAttributes, fields: []decField{
-	{"properties", &dectSyncroAlertProperties, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), kOne},
-	{"id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), kInt},
-	{"customer_id", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), kInt},
-	{"created_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), kTime},
-	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), kTime},
-	{"customer", &dectSyncroCustomer, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), kOne},
-	{"asset", &dectSyncroAlertAsset, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), kOne},
-	{"resolved", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), kBool},
-	{"computer_name", nil, uint32(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), kStr},
-}, sorted: []uint16{6, 8, 3, 5, 2, 1, 0, 7, 4}}
+var dectSyncroAlertAttributes = decTable{names: "propertiesidcustomer_idcreated_atupdated_atcustomerassetresolvedcomputer_name",
+	extra: unsafe.Offsetof(SyncroAlertAttributes{}.Extra), size: unsafe.Sizeof(SyncroAlertAttributes{}), grow: growSyncroAlertAttributes, fields: []decField{
+		{&dectSyncroAlertProperties, 0, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.Properties)), 10, kOne}, // "properties"
+		{nil, 10, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.ID)), 2, kInt},                                // "id"
+		{nil, 12, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.CustomerID)), 11, kInt},                       // "customer_id"
+		{nil, 23, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.CreatedAt)), 10, kTime},                       // "created_at"
+		{nil, 33, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.UpdatedAt)), 10, kTime},                       // "updated_at"
+		{&dectSyncroCustomer, 43, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.Customer)), 8, kOne},          // "customer"
+		{&dectSyncroAlertAsset, 51, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.Asset)), 5, kOne},           // "asset"
+		{nil, 56, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.Resolved)), 8, kBool},                         // "resolved"
+		{nil, 64, uint16(unsafe.Offsetof(SyncroAlertAttributes{}.ComputerName)), 13, kStr},                     // "computer_name"
+	}, sorted: []uint16{6, 8, 3, 5, 2, 1, 0, 7, 4}}
 
 func (m *SyncroAlertAttributes) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSyncroAlertAttributes
@@ -10177,12 +10289,13 @@ func growSyncroAlertProperties(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSyncroAlertProperties = decTable{extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), grow: growSyncroAlertProperties, fields: []decField{
-	{"device_id", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), kInt},
-	{"trigger", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(SyncroAlertProperties{}.Description)), kStr},
-}, sorted: []uint16{3, 0, 2, 1}}
+var dectSyncroAlertProperties = decTable{names: "device_idtriggernamedescription",
+	extra: unsafe.Offsetof(SyncroAlertProperties{}.Extra), size: unsafe.Sizeof(SyncroAlertProperties{}), grow: growSyncroAlertProperties, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SyncroAlertProperties{}.DeviceID)), 9, kInt},      // "device_id"
+		{nil, 9, uint16(unsafe.Offsetof(SyncroAlertProperties{}.Trigger)), 7, kStr},       // "trigger"
+		{nil, 16, uint16(unsafe.Offsetof(SyncroAlertProperties{}.Name)), 4, kStr},         // "name"
+		{nil, 20, uint16(unsafe.Offsetof(SyncroAlertProperties{}.Description)), 11, kStr}, // "description"
+	}, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *SyncroAlertProperties) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSyncroAlertProperties
@@ -10547,41 +10660,46 @@ func growSyncroCustomer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSyncroCustomer = decTable{extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), grow: growSyncroCustomer, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ID)), kInt},
-	{"firstname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Firstname)), kStr},
-	{"lastname", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Lastname)), kStr},
-	{"business_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessName)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Email)), kStr},
-	{"phone", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Phone)), kStr},
-	{"mobile", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Mobile)), kStr},
-	{"created_at", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.CreatedAt)), kTime},
-	{"updated_at", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.UpdatedAt)), kTime},
-	{"pdf_url", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.PDFURL)), kStr},
-	{"address", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address)), kStr},
-	{"address_2", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Address2)), kStr},
-	{"city", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.City)), kStr},
-	{"state", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.State)), kStr},
-	{"zip", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Zip)), kStr},
-	{"longitude", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Longitude)), kF32},
-	{"latitude", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Latitude)), kF32},
-	{"notes", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Notes)), kStr},
-	{"get_sms", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.GetSMS)), kBool},
-	{"opt_out", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OptOut)), kBool},
-	{"disabled", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.Disabled)), kBool},
-	{"no_email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NoEmail)), kBool},
-	{"location_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationName)), kStr},
-	{"location_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.LocationID)), kInt},
-	{"online_profile_url", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.OnlineProfileURL)), kStr},
-	{"tax_rate_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.TaxRateID)), kInt},
-	{"notification_email", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.NotificationEmail)), kStr},
-	{"invoice_cc_emails", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceCcEmails)), kStr},
-	{"invoice_term_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.InvoiceTermID)), kInt},
-	{"referred_by", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.ReferredBy)), kStr},
-	{"ref_customer_id", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.RefCustomerID)), kInt},
-	{"business_and_full_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessAndFullName)), kStr},
-	{"business_then_name", nil, uint32(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), kStr},
-}, sorted: []uint16{10, 11, 31, 3, 32, 12, 7, 20, 4, 1, 18, 0, 27, 28, 2, 16, 23, 22, 15, 6, 21, 17, 26, 24, 19, 9, 5, 30, 29, 13, 25, 8, 14}}
+var dectSyncroCustomer = decTable{names: "idfirstnamelastnamebusiness_nameemailphonemobilecreated_atupdated_atpdf_urladdre" +
+	"ssaddress_2citystateziplongitudelatitudenotesget_smsopt_outdisabledno_emaillocat" +
+	"ion_namelocation_idonline_profile_urltax_rate_idnotification_emailinvoice_cc_ema" +
+	"ilsinvoice_term_idreferred_byref_customer_idbusiness_and_full_namebusiness_then_" +
+	"name",
+	extra: unsafe.Offsetof(SyncroCustomer{}.Extra), size: unsafe.Sizeof(SyncroCustomer{}), grow: growSyncroCustomer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SyncroCustomer{}.ID)), 2, kInt},                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SyncroCustomer{}.Firstname)), 9, kStr},              // "firstname"
+		{nil, 11, uint16(unsafe.Offsetof(SyncroCustomer{}.Lastname)), 8, kStr},              // "lastname"
+		{nil, 19, uint16(unsafe.Offsetof(SyncroCustomer{}.BusinessName)), 13, kStr},         // "business_name"
+		{nil, 32, uint16(unsafe.Offsetof(SyncroCustomer{}.Email)), 5, kStr},                 // "email"
+		{nil, 37, uint16(unsafe.Offsetof(SyncroCustomer{}.Phone)), 5, kStr},                 // "phone"
+		{nil, 42, uint16(unsafe.Offsetof(SyncroCustomer{}.Mobile)), 6, kStr},                // "mobile"
+		{nil, 48, uint16(unsafe.Offsetof(SyncroCustomer{}.CreatedAt)), 10, kTime},           // "created_at"
+		{nil, 58, uint16(unsafe.Offsetof(SyncroCustomer{}.UpdatedAt)), 10, kTime},           // "updated_at"
+		{nil, 68, uint16(unsafe.Offsetof(SyncroCustomer{}.PDFURL)), 7, kStr},                // "pdf_url"
+		{nil, 75, uint16(unsafe.Offsetof(SyncroCustomer{}.Address)), 7, kStr},               // "address"
+		{nil, 82, uint16(unsafe.Offsetof(SyncroCustomer{}.Address2)), 9, kStr},              // "address_2"
+		{nil, 91, uint16(unsafe.Offsetof(SyncroCustomer{}.City)), 4, kStr},                  // "city"
+		{nil, 95, uint16(unsafe.Offsetof(SyncroCustomer{}.State)), 5, kStr},                 // "state"
+		{nil, 100, uint16(unsafe.Offsetof(SyncroCustomer{}.Zip)), 3, kStr},                  // "zip"
+		{nil, 103, uint16(unsafe.Offsetof(SyncroCustomer{}.Longitude)), 9, kF32},            // "longitude"
+		{nil, 112, uint16(unsafe.Offsetof(SyncroCustomer{}.Latitude)), 8, kF32},             // "latitude"
+		{nil, 120, uint16(unsafe.Offsetof(SyncroCustomer{}.Notes)), 5, kStr},                // "notes"
+		{nil, 125, uint16(unsafe.Offsetof(SyncroCustomer{}.GetSMS)), 7, kBool},              // "get_sms"
+		{nil, 132, uint16(unsafe.Offsetof(SyncroCustomer{}.OptOut)), 7, kBool},              // "opt_out"
+		{nil, 139, uint16(unsafe.Offsetof(SyncroCustomer{}.Disabled)), 8, kBool},            // "disabled"
+		{nil, 147, uint16(unsafe.Offsetof(SyncroCustomer{}.NoEmail)), 8, kBool},             // "no_email"
+		{nil, 155, uint16(unsafe.Offsetof(SyncroCustomer{}.LocationName)), 13, kStr},        // "location_name"
+		{nil, 168, uint16(unsafe.Offsetof(SyncroCustomer{}.LocationID)), 11, kInt},          // "location_id"
+		{nil, 179, uint16(unsafe.Offsetof(SyncroCustomer{}.OnlineProfileURL)), 18, kStr},    // "online_profile_url"
+		{nil, 197, uint16(unsafe.Offsetof(SyncroCustomer{}.TaxRateID)), 11, kInt},           // "tax_rate_id"
+		{nil, 208, uint16(unsafe.Offsetof(SyncroCustomer{}.NotificationEmail)), 18, kStr},   // "notification_email"
+		{nil, 226, uint16(unsafe.Offsetof(SyncroCustomer{}.InvoiceCcEmails)), 17, kStr},     // "invoice_cc_emails"
+		{nil, 243, uint16(unsafe.Offsetof(SyncroCustomer{}.InvoiceTermID)), 15, kInt},       // "invoice_term_id"
+		{nil, 258, uint16(unsafe.Offsetof(SyncroCustomer{}.ReferredBy)), 11, kStr},          // "referred_by"
+		{nil, 269, uint16(unsafe.Offsetof(SyncroCustomer{}.RefCustomerID)), 15, kInt},       // "ref_customer_id"
+		{nil, 284, uint16(unsafe.Offsetof(SyncroCustomer{}.BusinessAndFullName)), 22, kStr}, // "business_and_full_name"
+		{nil, 306, uint16(unsafe.Offsetof(SyncroCustomer{}.BusinessThenName)), 18, kStr},    // "business_then_name"
+	}, sorted: []uint16{10, 11, 31, 3, 32, 12, 7, 20, 4, 1, 18, 0, 27, 28, 2, 16, 23, 22, 15, 6, 21, 17, 26, 24, 19, 9, 5, 30, 29, 13, 25, 8, 14}}
 
 func (m *SyncroCustomer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSyncroCustomer
@@ -10823,26 +10941,29 @@ func growTweet(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTweet = decTable{extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), grow: growTweet, fields: []decField{
-	{"created_at", nil, uint32(unsafe.Offsetof(Tweet{}.CreatedAt)), kStr},
-	{"timestamp_ms", nil, uint32(unsafe.Offsetof(Tweet{}.TimestampMs)), kInt64},
-	{"id", nil, uint32(unsafe.Offsetof(Tweet{}.ID)), kInt64},
-	{"id_str", nil, uint32(unsafe.Offsetof(Tweet{}.IDStr)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(Tweet{}.Text)), kStr},
-	{"truncated", nil, uint32(unsafe.Offsetof(Tweet{}.Truncated)), kBool},
-	{"entities", &dectTweetEntities, uint32(unsafe.Offsetof(Tweet{}.Entities)), kOne},
-	{"in_reply_to_status_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), kInt64},
-	{"in_reply_to_status_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), kStr},
-	{"in_reply_to_user_id", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserID)), kInt64},
-	{"in_reply_to_user_id_str", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), kStr},
-	{"in_reply_to_screen_name", nil, uint32(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), kStr},
-	{"user", &dectTweetUser, uint32(unsafe.Offsetof(Tweet{}.User)), kOne},
-	{"retweet_count", nil, uint32(unsafe.Offsetof(Tweet{}.RetweetCount)), kInt},
-	{"favorite_count", nil, uint32(unsafe.Offsetof(Tweet{}.FavoriteCount)), kInt},
-	{"favorited", nil, uint32(unsafe.Offsetof(Tweet{}.Favorited)), kBool},
-	{"retweeted", nil, uint32(unsafe.Offsetof(Tweet{}.Retweeted)), kBool},
-	{"lang", nil, uint32(unsafe.Offsetof(Tweet{}.Lang)), kStr},
-}, sorted: []uint16{0, 6, 14, 15, 2, 3, 11, 7, 8, 9, 10, 17, 13, 16, 4, 1, 5, 12}}
+var dectTweet = decTable{names: "created_attimestamp_msidid_strtexttruncatedentitiesin_reply_to_status_idin_reply" +
+	"_to_status_id_strin_reply_to_user_idin_reply_to_user_id_strin_reply_to_screen_na" +
+	"meuserretweet_countfavorite_countfavoritedretweetedlang",
+	extra: unsafe.Offsetof(Tweet{}.Extra), size: unsafe.Sizeof(Tweet{}), grow: growTweet, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Tweet{}.CreatedAt)), 10, kStr},               // "created_at"
+		{nil, 10, uint16(unsafe.Offsetof(Tweet{}.TimestampMs)), 12, kInt64},          // "timestamp_ms"
+		{nil, 22, uint16(unsafe.Offsetof(Tweet{}.ID)), 2, kInt64},                    // "id"
+		{nil, 24, uint16(unsafe.Offsetof(Tweet{}.IDStr)), 6, kStr},                   // "id_str"
+		{nil, 30, uint16(unsafe.Offsetof(Tweet{}.Text)), 4, kStr},                    // "text"
+		{nil, 34, uint16(unsafe.Offsetof(Tweet{}.Truncated)), 9, kBool},              // "truncated"
+		{&dectTweetEntities, 43, uint16(unsafe.Offsetof(Tweet{}.Entities)), 8, kOne}, // "entities"
+		{nil, 51, uint16(unsafe.Offsetof(Tweet{}.InReplyToStatusID)), 21, kInt64},    // "in_reply_to_status_id"
+		{nil, 72, uint16(unsafe.Offsetof(Tweet{}.InReplyToStatusIDStr)), 25, kStr},   // "in_reply_to_status_id_str"
+		{nil, 97, uint16(unsafe.Offsetof(Tweet{}.InReplyToUserID)), 19, kInt64},      // "in_reply_to_user_id"
+		{nil, 116, uint16(unsafe.Offsetof(Tweet{}.InReplyToUserIDStr)), 23, kStr},    // "in_reply_to_user_id_str"
+		{nil, 139, uint16(unsafe.Offsetof(Tweet{}.InReplyToScreenName)), 23, kStr},   // "in_reply_to_screen_name"
+		{&dectTweetUser, 162, uint16(unsafe.Offsetof(Tweet{}.User)), 4, kOne},        // "user"
+		{nil, 166, uint16(unsafe.Offsetof(Tweet{}.RetweetCount)), 13, kInt},          // "retweet_count"
+		{nil, 179, uint16(unsafe.Offsetof(Tweet{}.FavoriteCount)), 14, kInt},         // "favorite_count"
+		{nil, 193, uint16(unsafe.Offsetof(Tweet{}.Favorited)), 9, kBool},             // "favorited"
+		{nil, 202, uint16(unsafe.Offsetof(Tweet{}.Retweeted)), 9, kBool},             // "retweeted"
+		{nil, 211, uint16(unsafe.Offsetof(Tweet{}.Lang)), 4, kStr},                   // "lang"
+	}, sorted: []uint16{0, 6, 14, 15, 2, 3, 11, 7, 8, 9, 10, 17, 13, 16, 4, 1, 5, 12}}
 
 func (m *Tweet) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTweet }
 
@@ -10891,12 +11012,13 @@ func growTweetEntities(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTweetEntities = decTable{extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), grow: growTweetEntities, fields: []decField{
-	{"hashtags", nil, uint32(unsafe.Offsetof(TweetEntities{}.Hashtags)), kRaws},
-	{"symbols", nil, uint32(unsafe.Offsetof(TweetEntities{}.Symbols)), kRaws},
-	{"user_mentions", &dectTweetUserMentions, uint32(unsafe.Offsetof(TweetEntities{}.UserMentions)), kMany},
-	{"urls", nil, uint32(unsafe.Offsetof(TweetEntities{}.Urls)), kRaws},
-}, sorted: []uint16{0, 1, 3, 2}}
+var dectTweetEntities = decTable{names: "hashtagssymbolsuser_mentionsurls",
+	extra: unsafe.Offsetof(TweetEntities{}.Extra), size: unsafe.Sizeof(TweetEntities{}), grow: growTweetEntities, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TweetEntities{}.Hashtags)), 8, kRaws},                          // "hashtags"
+		{nil, 8, uint16(unsafe.Offsetof(TweetEntities{}.Symbols)), 7, kRaws},                           // "symbols"
+		{&dectTweetUserMentions, 15, uint16(unsafe.Offsetof(TweetEntities{}.UserMentions)), 13, kMany}, // "user_mentions"
+		{nil, 28, uint16(unsafe.Offsetof(TweetEntities{}.Urls)), 4, kRaws},                             // "urls"
+	}, sorted: []uint16{0, 1, 3, 2}}
 
 func (m *TweetEntities) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTweetEntities
@@ -11011,16 +11133,17 @@ func growTweetUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTweetUser = decTable{extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), grow: growTweetUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TweetUser{}.ID)), kInt64},
-	{"id_str", nil, uint32(unsafe.Offsetof(TweetUser{}.IDStr)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(TweetUser{}.Name)), kStr},
-	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUser{}.ScreenName)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(TweetUser{}.Description)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(TweetUser{}.URL)), kStr},
-	{"profile_image_url", nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURL)), kStr},
-	{"profile_image_url_https", nil, uint32(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 6, 7, 3, 5}}
+var dectTweetUser = decTable{names: "idid_strnamescreen_namedescriptionurlprofile_image_urlprofile_image_url_https",
+	extra: unsafe.Offsetof(TweetUser{}.Extra), size: unsafe.Sizeof(TweetUser{}), grow: growTweetUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TweetUser{}.ID)), 2, kInt64},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TweetUser{}.IDStr)), 6, kStr},                  // "id_str"
+		{nil, 8, uint16(unsafe.Offsetof(TweetUser{}.Name)), 4, kStr},                   // "name"
+		{nil, 12, uint16(unsafe.Offsetof(TweetUser{}.ScreenName)), 11, kStr},           // "screen_name"
+		{nil, 23, uint16(unsafe.Offsetof(TweetUser{}.Description)), 11, kStr},          // "description"
+		{nil, 34, uint16(unsafe.Offsetof(TweetUser{}.URL)), 3, kStr},                   // "url"
+		{nil, 37, uint16(unsafe.Offsetof(TweetUser{}.ProfileImageURL)), 17, kStr},      // "profile_image_url"
+		{nil, 54, uint16(unsafe.Offsetof(TweetUser{}.ProfileImageURLHTTPS)), 23, kStr}, // "profile_image_url_https"
+	}, sorted: []uint16{4, 0, 1, 2, 6, 7, 3, 5}}
 
 func (m *TweetUser) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTweetUser }
 
@@ -11095,12 +11218,13 @@ func growTweetUserMentions(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTweetUserMentions = decTable{extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), grow: growTweetUserMentions, fields: []decField{
-	{"screen_name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.Name)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.ID)), kInt64},
-	{"id_str", nil, uint32(unsafe.Offsetof(TweetUserMentions{}.IDStr)), kStr},
-}, sorted: []uint16{2, 3, 1, 0}}
+var dectTweetUserMentions = decTable{names: "screen_namenameidid_str",
+	extra: unsafe.Offsetof(TweetUserMentions{}.Extra), size: unsafe.Sizeof(TweetUserMentions{}), grow: growTweetUserMentions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TweetUserMentions{}.ScreenName)), 11, kStr}, // "screen_name"
+		{nil, 11, uint16(unsafe.Offsetof(TweetUserMentions{}.Name)), 4, kStr},       // "name"
+		{nil, 15, uint16(unsafe.Offsetof(TweetUserMentions{}.ID)), 2, kInt64},       // "id"
+		{nil, 17, uint16(unsafe.Offsetof(TweetUserMentions{}.IDStr)), 6, kStr},      // "id_str"
+	}, sorted: []uint16{2, 3, 1, 0}}
 
 func (m *TweetUserMentions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTweetUserMentions
@@ -11174,12 +11298,13 @@ func growTwitterEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterEvent = decTable{extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), grow: growTwitterEvent, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(TwitterEvent{}.Type)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(TwitterEvent{}.ID)), kInt64},
-	{"created_timestamp", nil, uint32(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), kInt64},
-	{"message_create", &dectTwitterMessage, uint32(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), kOne},
-}, sorted: []uint16{2, 1, 3, 0}}
+var dectTwitterEvent = decTable{names: "typeidcreated_timestampmessage_create",
+	extra: unsafe.Offsetof(TwitterEvent{}.Extra), size: unsafe.Sizeof(TwitterEvent{}), grow: growTwitterEvent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TwitterEvent{}.Type)), 4, kStr},                            // "type"
+		{nil, 4, uint16(unsafe.Offsetof(TwitterEvent{}.ID)), 2, kInt64},                            // "id"
+		{nil, 6, uint16(unsafe.Offsetof(TwitterEvent{}.CreatedTimestamp)), 17, kInt64},             // "created_timestamp"
+		{&dectTwitterMessage, 23, uint16(unsafe.Offsetof(TwitterEvent{}.MessageCreate)), 14, kOne}, // "message_create"
+	}, sorted: []uint16{2, 1, 3, 0}}
 
 func (m *TwitterEvent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterEvent
@@ -11252,12 +11377,13 @@ func growTwitterMessage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterMessage = decTable{extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), grow: growTwitterMessage, fields: []decField{
-	{"target", &dectTwitterMessageTarget, uint32(unsafe.Offsetof(TwitterMessage{}.Target)), kOne},
-	{"sender_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SenderID)), kStr},
-	{"source_app_id", nil, uint32(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), kStr},
-	{"message_data", &dectTwitterMessageData, uint32(unsafe.Offsetof(TwitterMessage{}.MessageData)), kOne},
-}, sorted: []uint16{3, 1, 2, 0}}
+var dectTwitterMessage = decTable{names: "targetsender_idsource_app_idmessage_data",
+	extra: unsafe.Offsetof(TwitterMessage{}.Extra), size: unsafe.Sizeof(TwitterMessage{}), grow: growTwitterMessage, fields: []decField{
+		{&dectTwitterMessageTarget, 0, uint16(unsafe.Offsetof(TwitterMessage{}.Target)), 6, kOne},      // "target"
+		{nil, 6, uint16(unsafe.Offsetof(TwitterMessage{}.SenderID)), 9, kStr},                          // "sender_id"
+		{nil, 15, uint16(unsafe.Offsetof(TwitterMessage{}.SourceAppID)), 13, kStr},                     // "source_app_id"
+		{&dectTwitterMessageData, 28, uint16(unsafe.Offsetof(TwitterMessage{}.MessageData)), 12, kOne}, // "message_data"
+	}, sorted: []uint16{3, 1, 2, 0}}
 
 func (m *TwitterMessage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterMessage
@@ -11302,9 +11428,10 @@ func growTwitterMessageData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterMessageData = decTable{extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), grow: growTwitterMessageData, fields: []decField{
-	{"text", nil, uint32(unsafe.Offsetof(TwitterMessageData{}.Text)), kStr},
-}, sorted: []uint16{0}}
+var dectTwitterMessageData = decTable{names: "text",
+	extra: unsafe.Offsetof(TwitterMessageData{}.Extra), size: unsafe.Sizeof(TwitterMessageData{}), grow: growTwitterMessageData, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TwitterMessageData{}.Text)), 4, kStr}, // "text"
+	}, sorted: []uint16{0}}
 
 func (m *TwitterMessageData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterMessageData
@@ -11346,9 +11473,10 @@ func growTwitterMessageTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterMessageTarget = decTable{extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), grow: growTwitterMessageTarget, fields: []decField{
-	{"recipient_id", nil, uint32(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), kStr},
-}, sorted: []uint16{0}}
+var dectTwitterMessageTarget = decTable{names: "recipient_id",
+	extra: unsafe.Offsetof(TwitterMessageTarget{}.Extra), size: unsafe.Sizeof(TwitterMessageTarget{}), grow: growTwitterMessageTarget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TwitterMessageTarget{}.RecipientID)), 12, kStr}, // "recipient_id"
+	}, sorted: []uint16{0}}
 
 func (m *TwitterMessageTarget) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterMessageTarget
@@ -11403,13 +11531,14 @@ func growTwitterWebhookContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterWebhookContent = decTable{extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), grow: growTwitterWebhookContent, fields: []decField{
-	{"for_user_id", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), kInt64},
-	{"user_has_blocked", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), kBool},
-	{"direct_message_events", &dectTwitterEvent, uint32(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), kMany},
-	{"tweet_create_events", &dectTweet, uint32(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), kMany},
-	{"users", nil, uint32(unsafe.Offsetof(TwitterWebhookContent{}.Users)), kMap},
-}, sorted: []uint16{2, 0, 3, 1, 4}}
+var dectTwitterWebhookContent = decTable{names: "for_user_iduser_has_blockeddirect_message_eventstweet_create_eventsusers",
+	extra: unsafe.Offsetof(TwitterWebhookContent{}.Extra), size: unsafe.Sizeof(TwitterWebhookContent{}), grow: growTwitterWebhookContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TwitterWebhookContent{}.ForUserID)), 11, kInt64},                         // "for_user_id"
+		{nil, 11, uint16(unsafe.Offsetof(TwitterWebhookContent{}.UserHasBlocked)), 16, kBool},                    // "user_has_blocked"
+		{&dectTwitterEvent, 27, uint16(unsafe.Offsetof(TwitterWebhookContent{}.DirectMessageEvents)), 21, kMany}, // "direct_message_events"
+		{&dectTweet, 48, uint16(unsafe.Offsetof(TwitterWebhookContent{}.TweetCreateEvents)), 19, kMany},          // "tweet_create_events"
+		{nil, 67, uint16(unsafe.Offsetof(TwitterWebhookContent{}.Users)), 5, kMap},                               // "users"
+	}, sorted: []uint16{2, 0, 3, 1, 4}}
 
 func (m *TwitterWebhookContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterWebhookContent
@@ -11505,14 +11634,15 @@ func growWorkspaceApplication(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWorkspaceApplication = decTable{extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), grow: growWorkspaceApplication, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ID)), kStr},
-	{"database_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), kStr},
-	{"client_secret", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.ClientSecret)), kStr},
-	{"workspace_id", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceID)), kStr},
-	{"workspace_token", nil, uint32(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), kStr},
-}, sorted: []uint16{2, 3, 1, 0, 4, 5}}
+var dectWorkspaceApplication = decTable{names: "iddatabase_idclient_idclient_secretworkspace_idworkspace_token",
+	extra: unsafe.Offsetof(WorkspaceApplication{}.Extra), size: unsafe.Sizeof(WorkspaceApplication{}), grow: growWorkspaceApplication, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WorkspaceApplication{}.ID)), 2, kStr},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WorkspaceApplication{}.DatabaseID)), 11, kStr},      // "database_id"
+		{nil, 13, uint16(unsafe.Offsetof(WorkspaceApplication{}.ClientID)), 9, kStr},        // "client_id"
+		{nil, 22, uint16(unsafe.Offsetof(WorkspaceApplication{}.ClientSecret)), 13, kStr},   // "client_secret"
+		{nil, 35, uint16(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceID)), 12, kStr},    // "workspace_id"
+		{nil, 47, uint16(unsafe.Offsetof(WorkspaceApplication{}.WorkspaceToken)), 15, kStr}, // "workspace_token"
+	}, sorted: []uint16{2, 3, 1, 0, 4, 5}}
 
 func (m *WorkspaceApplication) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWorkspaceApplication
@@ -11640,18 +11770,20 @@ func growXeroWebhookEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXeroWebhookEvent = decTable{extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), grow: growXeroWebhookEvent, fields: []decField{
-	{"resourceUrl", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), kStr},
-	{"resourceId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), kStr},
-	{"eventDateUtc", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), kTime},
-	{"eventType", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventType)), kStr},
-	{"eventCategory", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategory)), kStr},
-	{"tenantId", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantID)), kStr},
-	{"tenantType", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.TenantType)), kStr},
-	{"resourceObject", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.ResourceObject)), kRaw},
-	{"eventTypeNum", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventTypeNum)), kInt},
-	{"eventCategoryNum", nil, uint32(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), kInt},
-}, sorted: []uint16{4, 9, 2, 3, 8, 1, 7, 0, 5, 6}}
+var dectXeroWebhookEvent = decTable{names: "resourceUrlresourceIdeventDateUtceventTypeeventCategorytenantIdtenantTyperesourc" +
+	"eObjecteventTypeNumeventCategoryNum",
+	extra: unsafe.Offsetof(XeroWebhookEvent{}.Extra), size: unsafe.Sizeof(XeroWebhookEvent{}), grow: growXeroWebhookEvent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XeroWebhookEvent{}.ResourceURL)), 11, kStr},       // "resourceUrl"
+		{nil, 11, uint16(unsafe.Offsetof(XeroWebhookEvent{}.ResourceID)), 10, kStr},       // "resourceId"
+		{nil, 21, uint16(unsafe.Offsetof(XeroWebhookEvent{}.EventDateUTC)), 12, kTime},    // "eventDateUtc"
+		{nil, 33, uint16(unsafe.Offsetof(XeroWebhookEvent{}.EventType)), 9, kStr},         // "eventType"
+		{nil, 42, uint16(unsafe.Offsetof(XeroWebhookEvent{}.EventCategory)), 13, kStr},    // "eventCategory"
+		{nil, 55, uint16(unsafe.Offsetof(XeroWebhookEvent{}.TenantID)), 8, kStr},          // "tenantId"
+		{nil, 63, uint16(unsafe.Offsetof(XeroWebhookEvent{}.TenantType)), 10, kStr},       // "tenantType"
+		{nil, 73, uint16(unsafe.Offsetof(XeroWebhookEvent{}.ResourceObject)), 14, kRaw},   // "resourceObject"
+		{nil, 87, uint16(unsafe.Offsetof(XeroWebhookEvent{}.EventTypeNum)), 12, kInt},     // "eventTypeNum"
+		{nil, 99, uint16(unsafe.Offsetof(XeroWebhookEvent{}.EventCategoryNum)), 16, kInt}, // "eventCategoryNum"
+	}, sorted: []uint16{4, 9, 2, 3, 8, 1, 7, 0, 5, 6}}
 
 func (m *XeroWebhookEvent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXeroWebhookEvent
@@ -11793,19 +11925,21 @@ func growZabbixWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectZabbixWebhook = decTable{extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), grow: growZabbixWebhook, fields: []decField{
-	{"alert_message", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), kStr},
-	{"alert_subject", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), kStr},
-	{"event_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventID)), kStr},
-	{"event_nseverity", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventNseverity)), kStr},
-	{"event_source", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventSource)), kStr},
-	{"event_tags", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventTags)), kStr},
-	{"event_update_status", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventUpdateStatus)), kStr},
-	{"event_value", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.EventValue)), kStr},
-	{"trigger_id", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.TriggerID)), kStr},
-	{"host", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Host)), kStr},
-	{"params", nil, uint32(unsafe.Offsetof(ZabbixWebhook{}.Params)), kMap},
-}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 8}}
+var dectZabbixWebhook = decTable{names: "alert_messagealert_subjectevent_idevent_nseverityevent_sourceevent_tagsevent_upd" +
+	"ate_statusevent_valuetrigger_idhostparams",
+	extra: unsafe.Offsetof(ZabbixWebhook{}.Extra), size: unsafe.Sizeof(ZabbixWebhook{}), grow: growZabbixWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ZabbixWebhook{}.AlertMessage)), 13, kStr},       // "alert_message"
+		{nil, 13, uint16(unsafe.Offsetof(ZabbixWebhook{}.AlertSubject)), 13, kStr},      // "alert_subject"
+		{nil, 26, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventID)), 8, kStr},            // "event_id"
+		{nil, 34, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventNseverity)), 15, kStr},    // "event_nseverity"
+		{nil, 49, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventSource)), 12, kStr},       // "event_source"
+		{nil, 61, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventTags)), 10, kStr},         // "event_tags"
+		{nil, 71, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventUpdateStatus)), 19, kStr}, // "event_update_status"
+		{nil, 90, uint16(unsafe.Offsetof(ZabbixWebhook{}.EventValue)), 11, kStr},        // "event_value"
+		{nil, 101, uint16(unsafe.Offsetof(ZabbixWebhook{}.TriggerID)), 10, kStr},        // "trigger_id"
+		{nil, 111, uint16(unsafe.Offsetof(ZabbixWebhook{}.Host)), 4, kStr},              // "host"
+		{nil, 115, uint16(unsafe.Offsetof(ZabbixWebhook{}.Params)), 6, kMap},            // "params"
+	}, sorted: []uint16{0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 8}}
 
 func (m *ZabbixWebhook) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectZabbixWebhook

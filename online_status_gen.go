@@ -160,16 +160,18 @@ func growOnlineStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOnlineStatus = decTable{extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), grow: growOnlineStatus, fields: []decField{
-	{"techID", nil, uint32(unsafe.Offsetof(OnlineStatus{}.TechID)), kInt},
-	{"lastOnlineDate", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), kTime},
-	{"isOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsOnline)), kBool},
-	{"lastOnline", nil, uint32(unsafe.Offsetof(OnlineStatus{}.LastOnline)), kStr},
-	{"agent_status", nil, uint32(unsafe.Offsetof(OnlineStatus{}.AgentStatus)), kInt},
-	{"status_overidden", nil, uint32(unsafe.Offsetof(OnlineStatus{}.StatusOveridden)), kBool},
-	{"fetch_all", nil, uint32(unsafe.Offsetof(OnlineStatus{}.FetchAll)), kBool},
-	{"is_logout", nil, uint32(unsafe.Offsetof(OnlineStatus{}.IsLogout)), kBool},
-}, sorted: []uint16{4, 6, 2, 7, 3, 1, 5, 0}}
+var dectOnlineStatus = decTable{names: "techIDlastOnlineDateisOnlinelastOnlineagent_statusstatus_overiddenfetch_allis_lo" +
+	"gout",
+	extra: unsafe.Offsetof(OnlineStatus{}.Extra), size: unsafe.Sizeof(OnlineStatus{}), grow: growOnlineStatus, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OnlineStatus{}.TechID)), 6, kInt},             // "techID"
+		{nil, 6, uint16(unsafe.Offsetof(OnlineStatus{}.LastOnlineDate)), 14, kTime},   // "lastOnlineDate"
+		{nil, 20, uint16(unsafe.Offsetof(OnlineStatus{}.IsOnline)), 8, kBool},         // "isOnline"
+		{nil, 28, uint16(unsafe.Offsetof(OnlineStatus{}.LastOnline)), 10, kStr},       // "lastOnline"
+		{nil, 38, uint16(unsafe.Offsetof(OnlineStatus{}.AgentStatus)), 12, kInt},      // "agent_status"
+		{nil, 50, uint16(unsafe.Offsetof(OnlineStatus{}.StatusOveridden)), 16, kBool}, // "status_overidden"
+		{nil, 66, uint16(unsafe.Offsetof(OnlineStatus{}.FetchAll)), 9, kBool},         // "fetch_all"
+		{nil, 75, uint16(unsafe.Offsetof(OnlineStatus{}.IsLogout)), 9, kBool},         // "is_logout"
+	}, sorted: []uint16{4, 6, 2, 7, 3, 1, 5, 0}}
 
 func (m *OnlineStatus) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOnlineStatus

@@ -810,12 +810,13 @@ func growOpportunitiesView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOpportunitiesView = decTable{extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), grow: growOpportunitiesView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), kInt},
-	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(OpportunitiesView{}.Tickets)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(OpportunitiesView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectOpportunitiesView = decTable{names: "record_countticketspage_nopage_size",
+	extra: unsafe.Offsetof(OpportunitiesView{}.Extra), size: unsafe.Sizeof(OpportunitiesView{}), grow: growOpportunitiesView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OpportunitiesView{}.RecordCount)), 12, kInt},          // "record_count"
+		{&dectFaultsList, 12, uint16(unsafe.Offsetof(OpportunitiesView{}.Tickets)), 7, kPage}, // "tickets"
+		{nil, 19, uint16(unsafe.Offsetof(OpportunitiesView{}.PageNo)), 7, kInt},               // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(OpportunitiesView{}.PageSize)), 9, kInt},             // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *OpportunitiesView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOpportunitiesView

@@ -421,41 +421,46 @@ func growOrganisation(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOrganisation = decTable{extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), grow: growOrganisation, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Organisation{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Organisation{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Organisation{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Organisation{}.Name)), kStr},
-	{"reply_address", nil, uint32(unsafe.Offsetof(Organisation{}.ReplyAddress)), kStr},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Organisation{}.MessagegroupID)), kInt},
-	{"address", &dectAddressStore, uint32(unsafe.Offsetof(Organisation{}.Address)), kOne},
-	{"phone", nil, uint32(unsafe.Offsetof(Organisation{}.Phone)), kStr},
-	{"fax", nil, uint32(unsafe.Offsetof(Organisation{}.Fax)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(Organisation{}.Email)), kStr},
-	{"website", nil, uint32(unsafe.Offsetof(Organisation{}.Website)), kStr},
-	{"logo", nil, uint32(unsafe.Offsetof(Organisation{}.Logo)), kStr},
-	{"portal_logo", nil, uint32(unsafe.Offsetof(Organisation{}.PortalLogo)), kStr},
-	{"portalbackgroundimageurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalbackgroundimageurl)), kStr},
-	{"deliverysite", nil, uint32(unsafe.Offsetof(Organisation{}.Deliverysite)), kInt},
-	{"portalurl", nil, uint32(unsafe.Offsetof(Organisation{}.Portalurl)), kStr},
-	{"portalcolour", nil, uint32(unsafe.Offsetof(Organisation{}.Portalcolour)), kStr},
-	{"portalfolderlocation", nil, uint32(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), kStr},
-	{"departments", &dectTreeList, uint32(unsafe.Offsetof(Organisation{}.Departments)), kMany},
-	{"linked_client_id", nil, uint32(unsafe.Offsetof(Organisation{}.LinkedClientID)), kInt},
-	{"allowall_tickettypes", nil, uint32(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), kBool},
-	{"allowed_tickettypes", &dectRequestTypeList, uint32(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), kMany},
-	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Organisation{}.Faqlists)), kMany},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Organisation{}.Customfields)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(Organisation{}.Warning)), kStr},
-	{"isorganisationdetails", nil, uint32(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), kBool},
-	{"bank_details_line_1", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), kStr},
-	{"bank_details_line_2", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine2)), kStr},
-	{"bank_details_line_3", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine3)), kStr},
-	{"bank_details_line_4", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine4)), kStr},
-	{"bank_details_line_5", nil, uint32(unsafe.Offsetof(Organisation{}.BankDetailsLine5)), kStr},
-	{"tax_number", nil, uint32(unsafe.Offsetof(Organisation{}.TaxNumber)), kStr},
-	{"new_icon", nil, uint32(unsafe.Offsetof(Organisation{}.NewIcon)), kStr},
-}, sorted: []uint16{24, 6, 20, 21, 26, 27, 28, 29, 30, 23, 14, 18, 9, 22, 8, 0, 2, 1, 25, 19, 11, 5, 3, 32, 7, 12, 13, 16, 17, 15, 4, 31, 10}}
+var dectOrganisation = decTable{names: "guidintentidnamereply_addressmessagegroup_idaddressphonefaxemailwebsitelogoporta" +
+	"l_logoportalbackgroundimageurldeliverysiteportalurlportalcolourportalfolderlocat" +
+	"iondepartmentslinked_client_idallowall_tickettypesallowed_tickettypesfaqlistscus" +
+	"tomfields_warningisorganisationdetailsbank_details_line_1bank_details_line_2bank" +
+	"_details_line_3bank_details_line_4bank_details_line_5tax_numbernew_icon",
+	extra: unsafe.Offsetof(Organisation{}.Extra), size: unsafe.Sizeof(Organisation{}), grow: growOrganisation, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Organisation{}.GUID)), 4, kStr},                                    // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Organisation{}.Intent)), 6, kStr},                                  // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Organisation{}.ID)), 2, kInt},                                     // "id"
+		{nil, 12, uint16(unsafe.Offsetof(Organisation{}.Name)), 4, kStr},                                   // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Organisation{}.ReplyAddress)), 13, kStr},                          // "reply_address"
+		{nil, 29, uint16(unsafe.Offsetof(Organisation{}.MessagegroupID)), 15, kInt},                        // "messagegroup_id"
+		{&dectAddressStore, 44, uint16(unsafe.Offsetof(Organisation{}.Address)), 7, kOne},                  // "address"
+		{nil, 51, uint16(unsafe.Offsetof(Organisation{}.Phone)), 5, kStr},                                  // "phone"
+		{nil, 56, uint16(unsafe.Offsetof(Organisation{}.Fax)), 3, kStr},                                    // "fax"
+		{nil, 59, uint16(unsafe.Offsetof(Organisation{}.Email)), 5, kStr},                                  // "email"
+		{nil, 64, uint16(unsafe.Offsetof(Organisation{}.Website)), 7, kStr},                                // "website"
+		{nil, 71, uint16(unsafe.Offsetof(Organisation{}.Logo)), 4, kStr},                                   // "logo"
+		{nil, 75, uint16(unsafe.Offsetof(Organisation{}.PortalLogo)), 11, kStr},                            // "portal_logo"
+		{nil, 86, uint16(unsafe.Offsetof(Organisation{}.Portalbackgroundimageurl)), 24, kStr},              // "portalbackgroundimageurl"
+		{nil, 110, uint16(unsafe.Offsetof(Organisation{}.Deliverysite)), 12, kInt},                         // "deliverysite"
+		{nil, 122, uint16(unsafe.Offsetof(Organisation{}.Portalurl)), 9, kStr},                             // "portalurl"
+		{nil, 131, uint16(unsafe.Offsetof(Organisation{}.Portalcolour)), 12, kStr},                         // "portalcolour"
+		{nil, 143, uint16(unsafe.Offsetof(Organisation{}.Portalfolderlocation)), 20, kStr},                 // "portalfolderlocation"
+		{&dectTreeList, 163, uint16(unsafe.Offsetof(Organisation{}.Departments)), 11, kMany},               // "departments"
+		{nil, 174, uint16(unsafe.Offsetof(Organisation{}.LinkedClientID)), 16, kInt},                       // "linked_client_id"
+		{nil, 190, uint16(unsafe.Offsetof(Organisation{}.AllowallTickettypes)), 20, kBool},                 // "allowall_tickettypes"
+		{&dectRequestTypeList, 210, uint16(unsafe.Offsetof(Organisation{}.AllowedTickettypes)), 19, kMany}, // "allowed_tickettypes"
+		{&dectFAQListHead, 229, uint16(unsafe.Offsetof(Organisation{}.Faqlists)), 8, kMany},                // "faqlists"
+		{&dectCustomField, 237, uint16(unsafe.Offsetof(Organisation{}.Customfields)), 12, kMany},           // "customfields"
+		{nil, 249, uint16(unsafe.Offsetof(Organisation{}.Warning)), 8, kStr},                               // "_warning"
+		{nil, 257, uint16(unsafe.Offsetof(Organisation{}.Isorganisationdetails)), 21, kBool},               // "isorganisationdetails"
+		{nil, 278, uint16(unsafe.Offsetof(Organisation{}.BankDetailsLine1)), 19, kStr},                     // "bank_details_line_1"
+		{nil, 297, uint16(unsafe.Offsetof(Organisation{}.BankDetailsLine2)), 19, kStr},                     // "bank_details_line_2"
+		{nil, 316, uint16(unsafe.Offsetof(Organisation{}.BankDetailsLine3)), 19, kStr},                     // "bank_details_line_3"
+		{nil, 335, uint16(unsafe.Offsetof(Organisation{}.BankDetailsLine4)), 19, kStr},                     // "bank_details_line_4"
+		{nil, 354, uint16(unsafe.Offsetof(Organisation{}.BankDetailsLine5)), 19, kStr},                     // "bank_details_line_5"
+		{nil, 373, uint16(unsafe.Offsetof(Organisation{}.TaxNumber)), 10, kStr},                            // "tax_number"
+		{nil, 383, uint16(unsafe.Offsetof(Organisation{}.NewIcon)), 8, kStr},                               // "new_icon"
+	}, sorted: []uint16{24, 6, 20, 21, 26, 27, 28, 29, 30, 23, 14, 18, 9, 22, 8, 0, 2, 1, 25, 19, 11, 5, 3, 32, 7, 12, 13, 16, 17, 15, 4, 31, 10}}
 
 func (m *Organisation) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOrganisation

@@ -2439,241 +2439,290 @@ func growTOutcome(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTOutcome = decTable{extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), grow: growTOutcome, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TOutcome{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(TOutcome{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(TOutcome{}.Intent)), kStr},
-	{"outcome", nil, uint32(unsafe.Offsetof(TOutcome{}.Outcome)), kStr},
-	{"buttonname", nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonname)), kStr},
-	{"labellong", nil, uint32(unsafe.Offsetof(TOutcome{}.Labellong)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(TOutcome{}.Colour)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(TOutcome{}.Sequence)), kInt},
-	{"hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidden)), kBool},
-	{"systemid", nil, uint32(unsafe.Offsetof(TOutcome{}.Systemid)), kInt},
-	{"dontshowscreen", nil, uint32(unsafe.Offsetof(TOutcome{}.Dontshowscreen)), kBool},
-	{"respondtype", nil, uint32(unsafe.Offsetof(TOutcome{}.Respondtype)), kInt},
-	{"update_parent_attachment_type", nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateParentAttachmentType)), kInt},
-	{"sendemail", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendemail)), kInt},
-	{"sendsms", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsms)), kInt},
-	{"actionvisibility", nil, uint32(unsafe.Offsetof(TOutcome{}.Actionvisibility)), kBool},
-	{"child_template_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateID)), kInt},
-	{"createchildticketortemplate", nil, uint32(unsafe.Offsetof(TOutcome{}.Createchildticketortemplate)), kInt},
-	{"child_ticket_type_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeID)), kInt},
-	{"tfstype", nil, uint32(unsafe.Offsetof(TOutcome{}.Tfstype)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(TOutcome{}.Icon)), kStr},
-	{"translate_before_sending", nil, uint32(unsafe.Offsetof(TOutcome{}.TranslateBeforeSending)), kBool},
-	{"colour_type", nil, uint32(unsafe.Offsetof(TOutcome{}.ColourType)), kInt},
-	{"child_template_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateGUID)), kStr},
-	{"child_ticket_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeGUID)), kStr},
-	{"newstatus", nil, uint32(unsafe.Offsetof(TOutcome{}.Newstatus)), kInt},
-	{"newstatus_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewstatusGUID)), kStr},
-	{"slaholdischecked", nil, uint32(unsafe.Offsetof(TOutcome{}.Slaholdischecked)), kBool},
-	{"userdesc", nil, uint32(unsafe.Offsetof(TOutcome{}.Userdesc)), kStr},
-	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateID)), kInt},
-	{"emailtemplate_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateGUID)), kStr},
-	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.EmailtemplateName)), kStr},
-	{"slareleaseischecked", nil, uint32(unsafe.Offsetof(TOutcome{}.Slareleaseischecked)), kBool},
-	{"chargerate", nil, uint32(unsafe.Offsetof(TOutcome{}.Chargerate)), kInt},
-	{"defaultuserdef", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultuserdef)), kInt},
-	{"defaultmanhrs", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultmanhrs)), kF64},
-	{"defaultnonbill", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultnonbill)), kF64},
-	{"securitylevel", nil, uint32(unsafe.Offsetof(TOutcome{}.Securitylevel)), kInt},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessID)), kInt},
-	{"approval_process_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessGUID)), kStr},
-	{"approval_process_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ApprovalProcessName)), kStr},
-	{"hidefromuser", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidefromuser)), kBool},
-	{"fieldvisible", nil, uint32(unsafe.Offsetof(TOutcome{}.Fieldvisible)), kStr},
-	{"hotkey", nil, uint32(unsafe.Offsetof(TOutcome{}.Hotkey)), kStr},
-	{"buttonimage", nil, uint32(unsafe.Offsetof(TOutcome{}.Buttonimage)), kInt},
-	{"hidesendemail", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendemail)), kBool},
-	{"hidesendsms", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidesendsms)), kBool},
-	{"hidecloserequest", nil, uint32(unsafe.Offsetof(TOutcome{}.Hidecloserequest)), kBool},
-	{"defaultagent", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultagent)), kInt},
-	{"defaultagent_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultagentName)), kStr},
-	{"defaultpriority", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultpriority)), kInt},
-	{"defaultteam", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultteam)), kStr},
-	{"includecc", nil, uint32(unsafe.Offsetof(TOutcome{}.Includecc)), kBool},
-	{"includeto", nil, uint32(unsafe.Offsetof(TOutcome{}.Includeto)), kBool},
-	{"default_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultNote)), kStr},
-	{"mustassign", nil, uint32(unsafe.Offsetof(TOutcome{}.Mustassign)), kBool},
-	{"requesttype", nil, uint32(unsafe.Offsetof(TOutcome{}.Requesttype)), kInt},
-	{"requesttype_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.RequesttypeGUID)), kStr},
-	{"mustaddnote", nil, uint32(unsafe.Offsetof(TOutcome{}.Mustaddnote)), kBool},
-	{"worddocid", nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocid)), kInt},
-	{"worddocpath", nil, uint32(unsafe.Offsetof(TOutcome{}.Worddocpath)), kStr},
-	{"synctosap", nil, uint32(unsafe.Offsetof(TOutcome{}.Synctosap)), kBool},
-	{"child_template_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTemplateName)), kStr},
-	{"child_ticket_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildTicketTypeName)), kStr},
-	{"tooverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Tooverride)), kStr},
-	{"ccoverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Ccoverride)), kStr},
-	{"bccoverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccoverride)), kStr},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowID)), kInt},
-	{"workflow_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowGUID)), kStr},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(TOutcome{}.WorkflowName)), kStr},
-	{"synctodynamics", nil, uint32(unsafe.Offsetof(TOutcome{}.Synctodynamics)), kBool},
-	{"showhidecheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showhidecheckbox)), kBool},
-	{"showslacheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showslacheckbox)), kBool},
-	{"showimportantcheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showimportantcheckbox)), kBool},
-	{"isimportant", nil, uint32(unsafe.Offsetof(TOutcome{}.Isimportant)), kBool},
-	{"showfollowcheckbox", nil, uint32(unsafe.Offsetof(TOutcome{}.Showfollowcheckbox)), kBool},
-	{"follow", nil, uint32(unsafe.Offsetof(TOutcome{}.Follow)), kBool},
-	{"primaryserviceusersfollow", nil, uint32(unsafe.Offsetof(TOutcome{}.Primaryserviceusersfollow)), kBool},
-	{"defaultappointmentstatus", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmentstatus)), kInt},
-	{"reportid", nil, uint32(unsafe.Offsetof(TOutcome{}.Reportid)), kInt},
-	{"report_attach_pdf", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachPDF)), kBool},
-	{"report_attach_xls", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachXls)), kBool},
-	{"report_attach_csv", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachCSV)), kBool},
-	{"report_attach_json", nil, uint32(unsafe.Offsetof(TOutcome{}.ReportAttachJSON)), kBool},
-	{"reportname", nil, uint32(unsafe.Offsetof(TOutcome{}.Reportname)), kStr},
-	{"todo_template_id", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateID)), kInt},
-	{"todo_template_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateGUID)), kStr},
-	{"todo_template_name", nil, uint32(unsafe.Offsetof(TOutcome{}.TodoTemplateName)), kStr},
-	{"child_emailtemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateID)), kInt},
-	{"child_emailtemplate_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateGUID)), kStr},
-	{"child_emailtemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateName)), kStr},
-	{"default_linkedticket_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatus)), kInt},
-	{"default_linkedticket_status_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatusGUID)), kStr},
-	{"newaction_subject", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubject)), kStr},
-	{"newaction_subject_close", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSubjectClose)), kStr},
-	{"newaction_emailto", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailto)), kStr},
-	{"newaction_emailcc", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailcc)), kStr},
-	{"newaction_emailbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailbcc)), kStr},
-	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), kInt},
-	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), kStr},
-	{"newaction_projecttimebudget", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), kF64},
-	{"newaction_supplier", &dectCompany, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), kOne},
-	{"newaction_supplier_contract_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), kInt},
-	{"newaction_supplier_sla_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), kInt},
-	{"newaction_supplier_priority_id", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), kInt},
-	{"newaction_thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), kStr},
-	{"newaction_thirdpartynhdapiareaid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), kInt},
-	{"newaction_thirdpartynhdapisupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), kInt},
-	{"fields", nil, uint32(unsafe.Offsetof(TOutcome{}.Fields)), kLazyList},
-	{"newticket_user", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketUser)), kLazy},
-	{"from_action_id", nil, uint32(unsafe.Offsetof(TOutcome{}.FromActionID)), kInt},
-	{"to_ticket_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ToTicketID)), kInt},
-	{"newticket_summary", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketSummary)), kStr},
-	{"newticket_details", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketDetails)), kStr},
-	{"newticket_tickettype_hidden", nil, uint32(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), kBool},
-	{"attachments", &dectAttachmentList, uint32(unsafe.Offsetof(TOutcome{}.Attachments)), kMany},
-	{"_ticketinfoloaded", nil, uint32(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), kBool},
-	{"script_id", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptID)), kInt},
-	{"script_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ScriptName)), kStr},
-	{"usetimer", nil, uint32(unsafe.Offsetof(TOutcome{}.Usetimer)), kBool},
-	{"update_dynamic_email_list", nil, uint32(unsafe.Offsetof(TOutcome{}.UpdateDynamicEmailList)), kBool},
-	{"skip_pending_closure", nil, uint32(unsafe.Offsetof(TOutcome{}.SkipPendingClosure)), kBool},
-	{"newsummaryfromsource", nil, uint32(unsafe.Offsetof(TOutcome{}.Newsummaryfromsource)), kBool},
-	{"newdetailsfromsource", nil, uint32(unsafe.Offsetof(TOutcome{}.Newdetailsfromsource)), kBool},
-	{"show_email_fields", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowEmailFields)), kBool},
-	{"logtimeunits", nil, uint32(unsafe.Offsetof(TOutcome{}.Logtimeunits)), kInt},
-	{"callscreencallscript", nil, uint32(unsafe.Offsetof(TOutcome{}.Callscreencallscript)), kInt},
-	{"callscreencallscript_name", nil, uint32(unsafe.Offsetof(TOutcome{}.CallscreencallscriptName)), kStr},
-	{"newaction_smsto", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionSmsto)), kStr},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(TOutcome{}.PdftemplateName)), kStr},
-	{"excludeFromDynamicLists", nil, uint32(unsafe.Offsetof(TOutcome{}.ExcludeFromDynamicLists)), kBool},
-	{"automation_runbookid", nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookid)), kStr},
-	{"automation_runbookname", nil, uint32(unsafe.Offsetof(TOutcome{}.AutomationRunbookname)), kStr},
-	{"integration_method_id", nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodID)), kInt},
-	{"integration_method_name", nil, uint32(unsafe.Offsetof(TOutcome{}.IntegrationMethodName)), kStr},
-	{"setdetailsfromnewticket", nil, uint32(unsafe.Offsetof(TOutcome{}.Setdetailsfromnewticket)), kBool},
-	{"hideactionfromcandi", nil, uint32(unsafe.Offsetof(TOutcome{}.Hideactionfromcandi)), kBool},
-	{"setemailbodytonote", nil, uint32(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), kBool},
-	{"bccfollowers", nil, uint32(unsafe.Offsetof(TOutcome{}.Bccfollowers)), kBool},
-	{"followersccbcc", nil, uint32(unsafe.Offsetof(TOutcome{}.Followersccbcc)), kInt},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(TOutcome{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), kInt},
-	{"showevenifnochild", nil, uint32(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), kBool},
-	{"replytype", nil, uint32(unsafe.Offsetof(TOutcome{}.Replytype)), kInt},
-	{"parentdefaultuser", nil, uint32(unsafe.Offsetof(TOutcome{}.Parentdefaultuser)), kInt},
-	{"parentdefaultuser_name", nil, uint32(unsafe.Offsetof(TOutcome{}.ParentdefaultuserName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TOutcome{}.Warning)), kStr},
-	{"assetsearchtext", nil, uint32(unsafe.Offsetof(TOutcome{}.Assetsearchtext)), kStr},
-	{"action_resets_response", nil, uint32(unsafe.Offsetof(TOutcome{}.ActionResetsResponse)), kBool},
-	{"showattachmentstouser", nil, uint32(unsafe.Offsetof(TOutcome{}.Showattachmentstouser)), kBool},
-	{"customurl", nil, uint32(unsafe.Offsetof(TOutcome{}.Customurl)), kStr},
-	{"defaultcat1", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat1)), kStr},
-	{"defaultcat2", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat2)), kStr},
-	{"defaultcat3", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat3)), kStr},
-	{"defaultcat4", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcat4)), kStr},
-	{"includeallattachments", nil, uint32(unsafe.Offsetof(TOutcome{}.Includeallattachments)), kBool},
-	{"useremailintellisense", nil, uint32(unsafe.Offsetof(TOutcome{}.Useremailintellisense)), kInt},
-	{"supplieremailintellisense", nil, uint32(unsafe.Offsetof(TOutcome{}.Supplieremailintellisense)), kInt},
-	{"azure_action", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureAction)), kInt},
-	{"azure_connection_id", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), kInt},
-	{"azure_connection_name", nil, uint32(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), kStr},
-	{"azure_connection", &dectAzureADConnection, uint32(unsafe.Offsetof(TOutcome{}.AzureConnection)), kOne},
-	{"azure_input_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), kMany},
-	{"azure_output_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), kMany},
-	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), kBool},
-	{"show_to_user", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowToUser)), kBool},
-	{"defaultsupplier_id", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), kInt},
-	{"defaultsupplier_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultsupplierName)), kStr},
-	{"isbillingaction", nil, uint32(unsafe.Offsetof(TOutcome{}.Isbillingaction)), kBool},
-	{"ishiddenfrominternalit", nil, uint32(unsafe.Offsetof(TOutcome{}.Ishiddenfrominternalit)), kBool},
-	{"default_sync_to_servicenow", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToServicenow)), kBool},
-	{"default_asset_type", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetType)), kInt},
-	{"default_asset_type_guid", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), kStr},
-	{"default_asset_type_name", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), kStr},
-	{"showautorelease", nil, uint32(unsafe.Offsetof(TOutcome{}.Showautorelease)), kBool},
-	{"workflows", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Workflows)), kMany},
-	{"quoter_template", nil, uint32(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), kStr},
-	{"apptcompletetimetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), kInt},
-	{"default_asset_status", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), kInt},
-	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.Tickettypes)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TOutcome{}.Translations)), kMany},
-	{"travelrate", nil, uint32(unsafe.Offsetof(TOutcome{}.Travelrate)), kInt},
-	{"default_sync_to_jira", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), kBool},
-	{"newaction_thirdpartynhdjirasupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), kInt},
-	{"allow_user_attachments", nil, uint32(unsafe.Offsetof(TOutcome{}.AllowUserAttachments)), kBool},
-	{"default_send_to_halo", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToHalo)), kBool},
-	{"tagreleasetype", nil, uint32(unsafe.Offsetof(TOutcome{}.Tagreleasetype)), kInt},
-	{"releaseid", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid)), kInt},
-	{"releasename", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename)), kStr},
-	{"releaseid2", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid2)), kInt},
-	{"releasename2", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename2)), kStr},
-	{"releaseid3", nil, uint32(unsafe.Offsetof(TOutcome{}.Releaseid3)), kInt},
-	{"releasename3", nil, uint32(unsafe.Offsetof(TOutcome{}.Releasename3)), kStr},
-	{"showsendtwitter", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendtwitter)), kBool},
-	{"showsendfacebook", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendfacebook)), kBool},
-	{"lastusercontactmethod", nil, uint32(unsafe.Offsetof(TOutcome{}.Lastusercontactmethod)), kStr},
-	{"default_private_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultPrivateNote)), kStr},
-	{"ai_operation", nil, uint32(unsafe.Offsetof(TOutcome{}.AiOperation)), kInt},
-	{"ai_model", nil, uint32(unsafe.Offsetof(TOutcome{}.AiModel)), kStr},
-	{"ai_prompt", nil, uint32(unsafe.Offsetof(TOutcome{}.AiPrompt)), kStr},
-	{"showsendwhatsapp", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendwhatsapp)), kBool},
-	{"default_opp_closure_cat", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultOppClosureCat)), kInt},
-	{"default_send_to_pagerduty", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendToPagerduty)), kBool},
-	{"minattachments", nil, uint32(unsafe.Offsetof(TOutcome{}.Minattachments)), kInt},
-	{"defaultappointmenttype", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultappointmenttype)), kInt},
-	{"showsendsurvey", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendsurvey)), kBool},
-	{"sendsurvey", nil, uint32(unsafe.Offsetof(TOutcome{}.Sendsurvey)), kInt},
-	{"showsendinstagram", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendinstagram)), kBool},
-	{"showslacheckbox_mandatory", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowslacheckboxMandatory)), kBool},
-	{"ai_preview", nil, uint32(unsafe.Offsetof(TOutcome{}.AiPreview)), kBool},
-	{"ai_improve_agent_note_default_on", nil, uint32(unsafe.Offsetof(TOutcome{}.AiImproveAgentNoteDefaultOn)), kBool},
-	{"defaultcommunicationmethod", nil, uint32(unsafe.Offsetof(TOutcome{}.Defaultcommunicationmethod)), kInt},
-	{"newaction_thirdpartynhdservicenowsupplierid", nil, uint32(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdservicenowsupplierid)), kInt},
-	{"related_note_visibility", nil, uint32(unsafe.Offsetof(TOutcome{}.RelatedNoteVisibility)), kInt},
-	{"override_from_mailbox_id", nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxID)), kInt},
-	{"override_from_mailbox_name", nil, uint32(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxName)), kStr},
-	{"create_issue_type", nil, uint32(unsafe.Offsetof(TOutcome{}.CreateIssueType)), kInt},
-	{"show_when_locked", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowWhenLocked)), kBool},
-	{"showsendgooglebusiness", nil, uint32(unsafe.Offsetof(TOutcome{}.Showsendgooglebusiness)), kBool},
-	{"submitlabeloverride", nil, uint32(unsafe.Offsetof(TOutcome{}.Submitlabeloverride)), kStr},
-	{"default_send_jira_note", nil, uint32(unsafe.Offsetof(TOutcome{}.DefaultSendJiraNote)), kBool},
-	{"config_type", nil, uint32(unsafe.Offsetof(TOutcome{}.ConfigType)), kInt},
-	{"show_on_parent", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnParent)), kInt},
-	{"show_on_child", nil, uint32(unsafe.Offsetof(TOutcome{}.ShowOnChild)), kInt},
-	{"newactiondisplay", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplay)), kInt},
-	{"newactiondisplaysize", nil, uint32(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), kInt},
-	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), kStr},
-	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", &dectKeyPair2, uint32(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), kOne},
-	{"hide_header_button", nil, uint32(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), kBool},
-	{"charge_rate_overrides_ticket", nil, uint32(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), kBool},
-	{"linked_from_variable", nil, uint32(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), kBool},
-}, sorted: []uint16{116, 147, 141, 142, 149, 15, 211, 199, 198, 210, 200, 185, 39, 38, 40, 178, 148, 115, 132, 133, 159, 162, 160, 161, 163, 164, 139, 66, 44, 4, 126, 127, 65, 231, 33, 89, 88, 90, 23, 16, 62, 24, 18, 63, 6, 22, 222, 217, 17, 151, 179, 172, 173, 174, 91, 92, 54, 202, 197, 221, 186, 203, 183, 165, 171, 48, 49, 78, 205, 152, 153, 154, 155, 212, 35, 36, 50, 167, 168, 51, 34, 10, 30, 29, 31, 131, 108, 42, 76, 140, 110, 1, 8, 230, 137, 47, 41, 45, 46, 43, 20, 0, 156, 52, 53, 134, 135, 2, 169, 170, 74, 5, 227, 228, 229, 196, 232, 125, 204, 58, 55, 97, 96, 98, 99, 95, 100, 128, 93, 94, 101, 102, 104, 103, 106, 107, 105, 184, 213, 225, 226, 123, 25, 26, 122, 113, 112, 114, 109, 3, 215, 216, 145, 146, 129, 130, 77, 177, 214, 188, 190, 192, 189, 191, 193, 144, 82, 83, 80, 81, 79, 84, 56, 57, 11, 117, 118, 37, 13, 14, 207, 7, 136, 138, 124, 224, 223, 166, 218, 150, 175, 143, 75, 71, 73, 195, 219, 208, 206, 194, 201, 72, 209, 121, 27, 32, 220, 158, 70, 61, 9, 187, 19, 180, 111, 86, 85, 87, 64, 21, 181, 182, 120, 12, 28, 157, 119, 59, 60, 68, 67, 69, 176}}
+var dectTOutcome = decTable{names: "idguidintentoutcomebuttonnamelabellongcoloursequencehiddensystemiddontshowscreen" +
+	"respondtypeupdate_parent_attachment_typesendemailsendsmsactionvisibilitychild_te" +
+	"mplate_idcreatechildticketortemplatechild_ticket_type_idtfstypeicontranslate_bef" +
+	"ore_sendingcolour_typechild_template_guidchild_ticket_type_guidnewstatusnewstatu" +
+	"s_guidslaholdischeckeduserdescemailtemplate_idemailtemplate_guidemailtemplate_na" +
+	"meslareleaseischeckedchargeratedefaultuserdefdefaultmanhrsdefaultnonbillsecurity" +
+	"levelapproval_process_idapproval_process_guidapproval_process_namehidefromuserfi" +
+	"eldvisiblehotkeybuttonimagehidesendemailhidesendsmshidecloserequestdefaultagentd" +
+	"efaultagent_namedefaultprioritydefaultteamincludeccincludetodefault_notemustassi" +
+	"gnrequesttyperequesttype_guidmustaddnoteworddocidworddocpathsynctosapchild_templ" +
+	"ate_namechild_ticket_type_nametooverrideccoverridebccoverrideworkflow_idworkflow" +
+	"_guidworkflow_namesynctodynamicsshowhidecheckboxshowslacheckboxshowimportantchec" +
+	"kboxisimportantshowfollowcheckboxfollowprimaryserviceusersfollowdefaultappointme" +
+	"ntstatusreportidreport_attach_pdfreport_attach_xlsreport_attach_csvreport_attach" +
+	"_jsonreportnametodo_template_idtodo_template_guidtodo_template_namechild_emailte" +
+	"mplate_idchild_emailtemplate_guidchild_emailtemplate_namedefault_linkedticket_st" +
+	"atusdefault_linkedticket_status_guidnewaction_subjectnewaction_subject_closenewa" +
+	"ction_emailtonewaction_emailccnewaction_emailbccnewaction_emailfromnewaction_ema" +
+	"ilfrom_address_overridenewaction_projecttimebudgetnewaction_suppliernewaction_su" +
+	"pplier_contract_idnewaction_supplier_sla_idnewaction_supplier_priority_idnewacti" +
+	"on_thirdpartynhdapiurlnewaction_thirdpartynhdapiareaidnewaction_thirdpartynhdapi" +
+	"supplieridfieldsnewticket_userfrom_action_idto_ticket_idnewticket_summarynewtick" +
+	"et_detailsnewticket_tickettype_hiddenattachments_ticketinfoloadedscript_idscript" +
+	"_nameusetimerupdate_dynamic_email_listskip_pending_closurenewsummaryfromsourcene" +
+	"wdetailsfromsourceshow_email_fieldslogtimeunitscallscreencallscriptcallscreencal" +
+	"lscript_namenewaction_smstopdftemplate_idpdftemplate_nameexcludeFromDynamicLists" +
+	"automation_runbookidautomation_runbooknameintegration_method_idintegration_metho" +
+	"d_namesetdetailsfromnewtickethideactionfromcandisetemailbodytonotebccfollowersfo" +
+	"llowersccbccaccess_controlaccess_control_levelshowevenifnochildreplytypeparentde" +
+	"faultuserparentdefaultuser_name_warningassetsearchtextaction_resets_responseshow" +
+	"attachmentstousercustomurldefaultcat1defaultcat2defaultcat3defaultcat4includeall" +
+	"attachmentsuseremailintellisensesupplieremailintellisenseazure_actionazure_conne" +
+	"ction_idazure_connection_nameazure_connectionazure_input_mappingsazure_output_ma" +
+	"ppingsdefault_sync_to_salesforceshow_to_userdefaultsupplier_iddefaultsupplier_na" +
+	"meisbillingactionishiddenfrominternalitdefault_sync_to_servicenowdefault_asset_t" +
+	"ypedefault_asset_type_guiddefault_asset_type_nameshowautoreleaseworkflowsquoter_" +
+	"templateapptcompletetimetypedefault_asset_statustickettypestranslationstravelrat" +
+	"edefault_sync_to_jiranewaction_thirdpartynhdjirasupplieridallow_user_attachments" +
+	"default_send_to_halotagreleasetypereleaseidreleasenamereleaseid2releasename2rele" +
+	"aseid3releasename3showsendtwittershowsendfacebooklastusercontactmethoddefault_pr" +
+	"ivate_noteai_operationai_modelai_promptshowsendwhatsappdefault_opp_closure_catde" +
+	"fault_send_to_pagerdutyminattachmentsdefaultappointmenttypeshowsendsurveysendsur" +
+	"veyshowsendinstagramshowslacheckbox_mandatoryai_previewai_improve_agent_note_def" +
+	"ault_ondefaultcommunicationmethodnewaction_thirdpartynhdservicenowsupplieridrela" +
+	"ted_note_visibilityoverride_from_mailbox_idoverride_from_mailbox_namecreate_issu" +
+	"e_typeshow_when_lockedshowsendgooglebusinesssubmitlabeloverridedefault_send_jira" +
+	"_noteconfig_typeshow_on_parentshow_on_childnewactiondisplaynewactiondisplaysizel" +
+	"apsafe_default_installationlapsafe_default_installation_namelapsafe_default_inst" +
+	"allation_objhide_header_buttoncharge_rate_overrides_ticketlinked_from_variable",
+	extra: unsafe.Offsetof(TOutcome{}.Extra), size: unsafe.Sizeof(TOutcome{}), grow: growTOutcome, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TOutcome{}.ID)), 2, kInt},                                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TOutcome{}.GUID)), 4, kStr},                                              // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(TOutcome{}.Intent)), 6, kStr},                                            // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(TOutcome{}.Outcome)), 7, kStr},                                          // "outcome"
+		{nil, 19, uint16(unsafe.Offsetof(TOutcome{}.Buttonname)), 10, kStr},                                      // "buttonname"
+		{nil, 29, uint16(unsafe.Offsetof(TOutcome{}.Labellong)), 9, kStr},                                        // "labellong"
+		{nil, 38, uint16(unsafe.Offsetof(TOutcome{}.Colour)), 6, kStr},                                           // "colour"
+		{nil, 44, uint16(unsafe.Offsetof(TOutcome{}.Sequence)), 8, kInt},                                         // "sequence"
+		{nil, 52, uint16(unsafe.Offsetof(TOutcome{}.Hidden)), 6, kBool},                                          // "hidden"
+		{nil, 58, uint16(unsafe.Offsetof(TOutcome{}.Systemid)), 8, kInt},                                         // "systemid"
+		{nil, 66, uint16(unsafe.Offsetof(TOutcome{}.Dontshowscreen)), 14, kBool},                                 // "dontshowscreen"
+		{nil, 80, uint16(unsafe.Offsetof(TOutcome{}.Respondtype)), 11, kInt},                                     // "respondtype"
+		{nil, 91, uint16(unsafe.Offsetof(TOutcome{}.UpdateParentAttachmentType)), 29, kInt},                      // "update_parent_attachment_type"
+		{nil, 120, uint16(unsafe.Offsetof(TOutcome{}.Sendemail)), 9, kInt},                                       // "sendemail"
+		{nil, 129, uint16(unsafe.Offsetof(TOutcome{}.Sendsms)), 7, kInt},                                         // "sendsms"
+		{nil, 136, uint16(unsafe.Offsetof(TOutcome{}.Actionvisibility)), 16, kBool},                              // "actionvisibility"
+		{nil, 152, uint16(unsafe.Offsetof(TOutcome{}.ChildTemplateID)), 17, kInt},                                // "child_template_id"
+		{nil, 169, uint16(unsafe.Offsetof(TOutcome{}.Createchildticketortemplate)), 27, kInt},                    // "createchildticketortemplate"
+		{nil, 196, uint16(unsafe.Offsetof(TOutcome{}.ChildTicketTypeID)), 20, kInt},                              // "child_ticket_type_id"
+		{nil, 216, uint16(unsafe.Offsetof(TOutcome{}.Tfstype)), 7, kStr},                                         // "tfstype"
+		{nil, 223, uint16(unsafe.Offsetof(TOutcome{}.Icon)), 4, kStr},                                            // "icon"
+		{nil, 227, uint16(unsafe.Offsetof(TOutcome{}.TranslateBeforeSending)), 24, kBool},                        // "translate_before_sending"
+		{nil, 251, uint16(unsafe.Offsetof(TOutcome{}.ColourType)), 11, kInt},                                     // "colour_type"
+		{nil, 262, uint16(unsafe.Offsetof(TOutcome{}.ChildTemplateGUID)), 19, kStr},                              // "child_template_guid"
+		{nil, 281, uint16(unsafe.Offsetof(TOutcome{}.ChildTicketTypeGUID)), 22, kStr},                            // "child_ticket_type_guid"
+		{nil, 303, uint16(unsafe.Offsetof(TOutcome{}.Newstatus)), 9, kInt},                                       // "newstatus"
+		{nil, 312, uint16(unsafe.Offsetof(TOutcome{}.NewstatusGUID)), 14, kStr},                                  // "newstatus_guid"
+		{nil, 326, uint16(unsafe.Offsetof(TOutcome{}.Slaholdischecked)), 16, kBool},                              // "slaholdischecked"
+		{nil, 342, uint16(unsafe.Offsetof(TOutcome{}.Userdesc)), 8, kStr},                                        // "userdesc"
+		{nil, 350, uint16(unsafe.Offsetof(TOutcome{}.EmailtemplateID)), 16, kInt},                                // "emailtemplate_id"
+		{nil, 366, uint16(unsafe.Offsetof(TOutcome{}.EmailtemplateGUID)), 18, kStr},                              // "emailtemplate_guid"
+		{nil, 384, uint16(unsafe.Offsetof(TOutcome{}.EmailtemplateName)), 18, kStr},                              // "emailtemplate_name"
+		{nil, 402, uint16(unsafe.Offsetof(TOutcome{}.Slareleaseischecked)), 19, kBool},                           // "slareleaseischecked"
+		{nil, 421, uint16(unsafe.Offsetof(TOutcome{}.Chargerate)), 10, kInt},                                     // "chargerate"
+		{nil, 431, uint16(unsafe.Offsetof(TOutcome{}.Defaultuserdef)), 14, kInt},                                 // "defaultuserdef"
+		{nil, 445, uint16(unsafe.Offsetof(TOutcome{}.Defaultmanhrs)), 13, kF64},                                  // "defaultmanhrs"
+		{nil, 458, uint16(unsafe.Offsetof(TOutcome{}.Defaultnonbill)), 14, kF64},                                 // "defaultnonbill"
+		{nil, 472, uint16(unsafe.Offsetof(TOutcome{}.Securitylevel)), 13, kInt},                                  // "securitylevel"
+		{nil, 485, uint16(unsafe.Offsetof(TOutcome{}.ApprovalProcessID)), 19, kInt},                              // "approval_process_id"
+		{nil, 504, uint16(unsafe.Offsetof(TOutcome{}.ApprovalProcessGUID)), 21, kStr},                            // "approval_process_guid"
+		{nil, 525, uint16(unsafe.Offsetof(TOutcome{}.ApprovalProcessName)), 21, kStr},                            // "approval_process_name"
+		{nil, 546, uint16(unsafe.Offsetof(TOutcome{}.Hidefromuser)), 12, kBool},                                  // "hidefromuser"
+		{nil, 558, uint16(unsafe.Offsetof(TOutcome{}.Fieldvisible)), 12, kStr},                                   // "fieldvisible"
+		{nil, 570, uint16(unsafe.Offsetof(TOutcome{}.Hotkey)), 6, kStr},                                          // "hotkey"
+		{nil, 576, uint16(unsafe.Offsetof(TOutcome{}.Buttonimage)), 11, kInt},                                    // "buttonimage"
+		{nil, 587, uint16(unsafe.Offsetof(TOutcome{}.Hidesendemail)), 13, kBool},                                 // "hidesendemail"
+		{nil, 600, uint16(unsafe.Offsetof(TOutcome{}.Hidesendsms)), 11, kBool},                                   // "hidesendsms"
+		{nil, 611, uint16(unsafe.Offsetof(TOutcome{}.Hidecloserequest)), 16, kBool},                              // "hidecloserequest"
+		{nil, 627, uint16(unsafe.Offsetof(TOutcome{}.Defaultagent)), 12, kInt},                                   // "defaultagent"
+		{nil, 639, uint16(unsafe.Offsetof(TOutcome{}.DefaultagentName)), 17, kStr},                               // "defaultagent_name"
+		{nil, 656, uint16(unsafe.Offsetof(TOutcome{}.Defaultpriority)), 15, kInt},                                // "defaultpriority"
+		{nil, 671, uint16(unsafe.Offsetof(TOutcome{}.Defaultteam)), 11, kStr},                                    // "defaultteam"
+		{nil, 682, uint16(unsafe.Offsetof(TOutcome{}.Includecc)), 9, kBool},                                      // "includecc"
+		{nil, 691, uint16(unsafe.Offsetof(TOutcome{}.Includeto)), 9, kBool},                                      // "includeto"
+		{nil, 700, uint16(unsafe.Offsetof(TOutcome{}.DefaultNote)), 12, kStr},                                    // "default_note"
+		{nil, 712, uint16(unsafe.Offsetof(TOutcome{}.Mustassign)), 10, kBool},                                    // "mustassign"
+		{nil, 722, uint16(unsafe.Offsetof(TOutcome{}.Requesttype)), 11, kInt},                                    // "requesttype"
+		{nil, 733, uint16(unsafe.Offsetof(TOutcome{}.RequesttypeGUID)), 16, kStr},                                // "requesttype_guid"
+		{nil, 749, uint16(unsafe.Offsetof(TOutcome{}.Mustaddnote)), 11, kBool},                                   // "mustaddnote"
+		{nil, 760, uint16(unsafe.Offsetof(TOutcome{}.Worddocid)), 9, kInt},                                       // "worddocid"
+		{nil, 769, uint16(unsafe.Offsetof(TOutcome{}.Worddocpath)), 11, kStr},                                    // "worddocpath"
+		{nil, 780, uint16(unsafe.Offsetof(TOutcome{}.Synctosap)), 9, kBool},                                      // "synctosap"
+		{nil, 789, uint16(unsafe.Offsetof(TOutcome{}.ChildTemplateName)), 19, kStr},                              // "child_template_name"
+		{nil, 808, uint16(unsafe.Offsetof(TOutcome{}.ChildTicketTypeName)), 22, kStr},                            // "child_ticket_type_name"
+		{nil, 830, uint16(unsafe.Offsetof(TOutcome{}.Tooverride)), 10, kStr},                                     // "tooverride"
+		{nil, 840, uint16(unsafe.Offsetof(TOutcome{}.Ccoverride)), 10, kStr},                                     // "ccoverride"
+		{nil, 850, uint16(unsafe.Offsetof(TOutcome{}.Bccoverride)), 11, kStr},                                    // "bccoverride"
+		{nil, 861, uint16(unsafe.Offsetof(TOutcome{}.WorkflowID)), 11, kInt},                                     // "workflow_id"
+		{nil, 872, uint16(unsafe.Offsetof(TOutcome{}.WorkflowGUID)), 13, kStr},                                   // "workflow_guid"
+		{nil, 885, uint16(unsafe.Offsetof(TOutcome{}.WorkflowName)), 13, kStr},                                   // "workflow_name"
+		{nil, 898, uint16(unsafe.Offsetof(TOutcome{}.Synctodynamics)), 14, kBool},                                // "synctodynamics"
+		{nil, 912, uint16(unsafe.Offsetof(TOutcome{}.Showhidecheckbox)), 16, kBool},                              // "showhidecheckbox"
+		{nil, 928, uint16(unsafe.Offsetof(TOutcome{}.Showslacheckbox)), 15, kBool},                               // "showslacheckbox"
+		{nil, 943, uint16(unsafe.Offsetof(TOutcome{}.Showimportantcheckbox)), 21, kBool},                         // "showimportantcheckbox"
+		{nil, 964, uint16(unsafe.Offsetof(TOutcome{}.Isimportant)), 11, kBool},                                   // "isimportant"
+		{nil, 975, uint16(unsafe.Offsetof(TOutcome{}.Showfollowcheckbox)), 18, kBool},                            // "showfollowcheckbox"
+		{nil, 993, uint16(unsafe.Offsetof(TOutcome{}.Follow)), 6, kBool},                                         // "follow"
+		{nil, 999, uint16(unsafe.Offsetof(TOutcome{}.Primaryserviceusersfollow)), 25, kBool},                     // "primaryserviceusersfollow"
+		{nil, 1024, uint16(unsafe.Offsetof(TOutcome{}.Defaultappointmentstatus)), 24, kInt},                      // "defaultappointmentstatus"
+		{nil, 1048, uint16(unsafe.Offsetof(TOutcome{}.Reportid)), 8, kInt},                                       // "reportid"
+		{nil, 1056, uint16(unsafe.Offsetof(TOutcome{}.ReportAttachPDF)), 17, kBool},                              // "report_attach_pdf"
+		{nil, 1073, uint16(unsafe.Offsetof(TOutcome{}.ReportAttachXls)), 17, kBool},                              // "report_attach_xls"
+		{nil, 1090, uint16(unsafe.Offsetof(TOutcome{}.ReportAttachCSV)), 17, kBool},                              // "report_attach_csv"
+		{nil, 1107, uint16(unsafe.Offsetof(TOutcome{}.ReportAttachJSON)), 18, kBool},                             // "report_attach_json"
+		{nil, 1125, uint16(unsafe.Offsetof(TOutcome{}.Reportname)), 10, kStr},                                    // "reportname"
+		{nil, 1135, uint16(unsafe.Offsetof(TOutcome{}.TodoTemplateID)), 16, kInt},                                // "todo_template_id"
+		{nil, 1151, uint16(unsafe.Offsetof(TOutcome{}.TodoTemplateGUID)), 18, kStr},                              // "todo_template_guid"
+		{nil, 1169, uint16(unsafe.Offsetof(TOutcome{}.TodoTemplateName)), 18, kStr},                              // "todo_template_name"
+		{nil, 1187, uint16(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateID)), 22, kInt},                          // "child_emailtemplate_id"
+		{nil, 1209, uint16(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateGUID)), 24, kStr},                        // "child_emailtemplate_guid"
+		{nil, 1233, uint16(unsafe.Offsetof(TOutcome{}.ChildEmailtemplateName)), 24, kStr},                        // "child_emailtemplate_name"
+		{nil, 1257, uint16(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatus)), 27, kInt},                     // "default_linkedticket_status"
+		{nil, 1284, uint16(unsafe.Offsetof(TOutcome{}.DefaultLinkedticketStatusGUID)), 32, kStr},                 // "default_linkedticket_status_guid"
+		{nil, 1316, uint16(unsafe.Offsetof(TOutcome{}.NewactionSubject)), 17, kStr},                              // "newaction_subject"
+		{nil, 1333, uint16(unsafe.Offsetof(TOutcome{}.NewactionSubjectClose)), 23, kStr},                         // "newaction_subject_close"
+		{nil, 1356, uint16(unsafe.Offsetof(TOutcome{}.NewactionEmailto)), 17, kStr},                              // "newaction_emailto"
+		{nil, 1373, uint16(unsafe.Offsetof(TOutcome{}.NewactionEmailcc)), 17, kStr},                              // "newaction_emailcc"
+		{nil, 1390, uint16(unsafe.Offsetof(TOutcome{}.NewactionEmailbcc)), 18, kStr},                             // "newaction_emailbcc"
+		{nil, 1408, uint16(unsafe.Offsetof(TOutcome{}.NewactionEmailfrom)), 19, kInt},                            // "newaction_emailfrom"
+		{nil, 1427, uint16(unsafe.Offsetof(TOutcome{}.NewactionEmailfromAddressOverride)), 36, kStr},             // "newaction_emailfrom_address_override"
+		{nil, 1463, uint16(unsafe.Offsetof(TOutcome{}.NewactionProjecttimebudget)), 27, kF64},                    // "newaction_projecttimebudget"
+		{&dectCompany, 1490, uint16(unsafe.Offsetof(TOutcome{}.NewactionSupplier)), 18, kOne},                    // "newaction_supplier"
+		{nil, 1508, uint16(unsafe.Offsetof(TOutcome{}.NewactionSupplierContractID)), 30, kInt},                   // "newaction_supplier_contract_id"
+		{nil, 1538, uint16(unsafe.Offsetof(TOutcome{}.NewactionSupplierSLAID)), 25, kInt},                        // "newaction_supplier_sla_id"
+		{nil, 1563, uint16(unsafe.Offsetof(TOutcome{}.NewactionSupplierPriorityID)), 30, kInt},                   // "newaction_supplier_priority_id"
+		{nil, 1593, uint16(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiurl)), 29, kStr},                  // "newaction_thirdpartynhdapiurl"
+		{nil, 1622, uint16(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapiareaid)), 32, kInt},               // "newaction_thirdpartynhdapiareaid"
+		{nil, 1654, uint16(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdapisupplierid)), 36, kInt},           // "newaction_thirdpartynhdapisupplierid"
+		{nil, 1690, uint16(unsafe.Offsetof(TOutcome{}.Fields)), 6, kLazyList},                                    // "fields"
+		{nil, 1696, uint16(unsafe.Offsetof(TOutcome{}.NewticketUser)), 14, kLazy},                                // "newticket_user"
+		{nil, 1710, uint16(unsafe.Offsetof(TOutcome{}.FromActionID)), 14, kInt},                                  // "from_action_id"
+		{nil, 1724, uint16(unsafe.Offsetof(TOutcome{}.ToTicketID)), 12, kInt},                                    // "to_ticket_id"
+		{nil, 1736, uint16(unsafe.Offsetof(TOutcome{}.NewticketSummary)), 17, kStr},                              // "newticket_summary"
+		{nil, 1753, uint16(unsafe.Offsetof(TOutcome{}.NewticketDetails)), 17, kStr},                              // "newticket_details"
+		{nil, 1770, uint16(unsafe.Offsetof(TOutcome{}.NewticketTickettypeHidden)), 27, kBool},                    // "newticket_tickettype_hidden"
+		{&dectAttachmentList, 1797, uint16(unsafe.Offsetof(TOutcome{}.Attachments)), 11, kMany},                  // "attachments"
+		{nil, 1808, uint16(unsafe.Offsetof(TOutcome{}.Ticketinfoloaded)), 17, kBool},                             // "_ticketinfoloaded"
+		{nil, 1825, uint16(unsafe.Offsetof(TOutcome{}.ScriptID)), 9, kInt},                                       // "script_id"
+		{nil, 1834, uint16(unsafe.Offsetof(TOutcome{}.ScriptName)), 11, kStr},                                    // "script_name"
+		{nil, 1845, uint16(unsafe.Offsetof(TOutcome{}.Usetimer)), 8, kBool},                                      // "usetimer"
+		{nil, 1853, uint16(unsafe.Offsetof(TOutcome{}.UpdateDynamicEmailList)), 25, kBool},                       // "update_dynamic_email_list"
+		{nil, 1878, uint16(unsafe.Offsetof(TOutcome{}.SkipPendingClosure)), 20, kBool},                           // "skip_pending_closure"
+		{nil, 1898, uint16(unsafe.Offsetof(TOutcome{}.Newsummaryfromsource)), 20, kBool},                         // "newsummaryfromsource"
+		{nil, 1918, uint16(unsafe.Offsetof(TOutcome{}.Newdetailsfromsource)), 20, kBool},                         // "newdetailsfromsource"
+		{nil, 1938, uint16(unsafe.Offsetof(TOutcome{}.ShowEmailFields)), 17, kBool},                              // "show_email_fields"
+		{nil, 1955, uint16(unsafe.Offsetof(TOutcome{}.Logtimeunits)), 12, kInt},                                  // "logtimeunits"
+		{nil, 1967, uint16(unsafe.Offsetof(TOutcome{}.Callscreencallscript)), 20, kInt},                          // "callscreencallscript"
+		{nil, 1987, uint16(unsafe.Offsetof(TOutcome{}.CallscreencallscriptName)), 25, kStr},                      // "callscreencallscript_name"
+		{nil, 2012, uint16(unsafe.Offsetof(TOutcome{}.NewactionSmsto)), 15, kStr},                                // "newaction_smsto"
+		{nil, 2027, uint16(unsafe.Offsetof(TOutcome{}.PdftemplateID)), 14, kInt},                                 // "pdftemplate_id"
+		{nil, 2041, uint16(unsafe.Offsetof(TOutcome{}.PdftemplateName)), 16, kStr},                               // "pdftemplate_name"
+		{nil, 2057, uint16(unsafe.Offsetof(TOutcome{}.ExcludeFromDynamicLists)), 23, kBool},                      // "excludeFromDynamicLists"
+		{nil, 2080, uint16(unsafe.Offsetof(TOutcome{}.AutomationRunbookid)), 20, kStr},                           // "automation_runbookid"
+		{nil, 2100, uint16(unsafe.Offsetof(TOutcome{}.AutomationRunbookname)), 22, kStr},                         // "automation_runbookname"
+		{nil, 2122, uint16(unsafe.Offsetof(TOutcome{}.IntegrationMethodID)), 21, kInt},                           // "integration_method_id"
+		{nil, 2143, uint16(unsafe.Offsetof(TOutcome{}.IntegrationMethodName)), 23, kStr},                         // "integration_method_name"
+		{nil, 2166, uint16(unsafe.Offsetof(TOutcome{}.Setdetailsfromnewticket)), 23, kBool},                      // "setdetailsfromnewticket"
+		{nil, 2189, uint16(unsafe.Offsetof(TOutcome{}.Hideactionfromcandi)), 19, kBool},                          // "hideactionfromcandi"
+		{nil, 2208, uint16(unsafe.Offsetof(TOutcome{}.Setemailbodytonote)), 18, kBool},                           // "setemailbodytonote"
+		{nil, 2226, uint16(unsafe.Offsetof(TOutcome{}.Bccfollowers)), 12, kBool},                                 // "bccfollowers"
+		{nil, 2238, uint16(unsafe.Offsetof(TOutcome{}.Followersccbcc)), 14, kInt},                                // "followersccbcc"
+		{&dectAccessControl, 2252, uint16(unsafe.Offsetof(TOutcome{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 2266, uint16(unsafe.Offsetof(TOutcome{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+		{nil, 2286, uint16(unsafe.Offsetof(TOutcome{}.Showevenifnochild)), 17, kBool},                            // "showevenifnochild"
+		{nil, 2303, uint16(unsafe.Offsetof(TOutcome{}.Replytype)), 9, kInt},                                      // "replytype"
+		{nil, 2312, uint16(unsafe.Offsetof(TOutcome{}.Parentdefaultuser)), 17, kInt},                             // "parentdefaultuser"
+		{nil, 2329, uint16(unsafe.Offsetof(TOutcome{}.ParentdefaultuserName)), 22, kStr},                         // "parentdefaultuser_name"
+		{nil, 2351, uint16(unsafe.Offsetof(TOutcome{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 2359, uint16(unsafe.Offsetof(TOutcome{}.Assetsearchtext)), 15, kStr},                               // "assetsearchtext"
+		{nil, 2374, uint16(unsafe.Offsetof(TOutcome{}.ActionResetsResponse)), 22, kBool},                         // "action_resets_response"
+		{nil, 2396, uint16(unsafe.Offsetof(TOutcome{}.Showattachmentstouser)), 21, kBool},                        // "showattachmentstouser"
+		{nil, 2417, uint16(unsafe.Offsetof(TOutcome{}.Customurl)), 9, kStr},                                      // "customurl"
+		{nil, 2426, uint16(unsafe.Offsetof(TOutcome{}.Defaultcat1)), 11, kStr},                                   // "defaultcat1"
+		{nil, 2437, uint16(unsafe.Offsetof(TOutcome{}.Defaultcat2)), 11, kStr},                                   // "defaultcat2"
+		{nil, 2448, uint16(unsafe.Offsetof(TOutcome{}.Defaultcat3)), 11, kStr},                                   // "defaultcat3"
+		{nil, 2459, uint16(unsafe.Offsetof(TOutcome{}.Defaultcat4)), 11, kStr},                                   // "defaultcat4"
+		{nil, 2470, uint16(unsafe.Offsetof(TOutcome{}.Includeallattachments)), 21, kBool},                        // "includeallattachments"
+		{nil, 2491, uint16(unsafe.Offsetof(TOutcome{}.Useremailintellisense)), 21, kInt},                         // "useremailintellisense"
+		{nil, 2512, uint16(unsafe.Offsetof(TOutcome{}.Supplieremailintellisense)), 25, kInt},                     // "supplieremailintellisense"
+		{nil, 2537, uint16(unsafe.Offsetof(TOutcome{}.AzureAction)), 12, kInt},                                   // "azure_action"
+		{nil, 2549, uint16(unsafe.Offsetof(TOutcome{}.AzureConnectionID)), 19, kInt},                             // "azure_connection_id"
+		{nil, 2568, uint16(unsafe.Offsetof(TOutcome{}.AzureConnectionName)), 21, kStr},                           // "azure_connection_name"
+		{&dectAzureADConnection, 2589, uint16(unsafe.Offsetof(TOutcome{}.AzureConnection)), 16, kOne},            // "azure_connection"
+		{&dectIntegrationFieldMapping, 2605, uint16(unsafe.Offsetof(TOutcome{}.AzureInputMappings)), 20, kMany},  // "azure_input_mappings"
+		{&dectIntegrationFieldMapping, 2625, uint16(unsafe.Offsetof(TOutcome{}.AzureOutputMappings)), 21, kMany}, // "azure_output_mappings"
+		{nil, 2646, uint16(unsafe.Offsetof(TOutcome{}.DefaultSyncToSalesforce)), 26, kBool},                      // "default_sync_to_salesforce"
+		{nil, 2672, uint16(unsafe.Offsetof(TOutcome{}.ShowToUser)), 12, kBool},                                   // "show_to_user"
+		{nil, 2684, uint16(unsafe.Offsetof(TOutcome{}.DefaultsupplierID)), 18, kInt},                             // "defaultsupplier_id"
+		{nil, 2702, uint16(unsafe.Offsetof(TOutcome{}.DefaultsupplierName)), 20, kStr},                           // "defaultsupplier_name"
+		{nil, 2722, uint16(unsafe.Offsetof(TOutcome{}.Isbillingaction)), 15, kBool},                              // "isbillingaction"
+		{nil, 2737, uint16(unsafe.Offsetof(TOutcome{}.Ishiddenfrominternalit)), 22, kBool},                       // "ishiddenfrominternalit"
+		{nil, 2759, uint16(unsafe.Offsetof(TOutcome{}.DefaultSyncToServicenow)), 26, kBool},                      // "default_sync_to_servicenow"
+		{nil, 2785, uint16(unsafe.Offsetof(TOutcome{}.DefaultAssetType)), 18, kInt},                              // "default_asset_type"
+		{nil, 2803, uint16(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeGUID)), 23, kStr},                          // "default_asset_type_guid"
+		{nil, 2826, uint16(unsafe.Offsetof(TOutcome{}.DefaultAssetTypeName)), 23, kStr},                          // "default_asset_type_name"
+		{nil, 2849, uint16(unsafe.Offsetof(TOutcome{}.Showautorelease)), 15, kBool},                              // "showautorelease"
+		{&dectKeyPair2, 2864, uint16(unsafe.Offsetof(TOutcome{}.Workflows)), 9, kMany},                           // "workflows"
+		{nil, 2873, uint16(unsafe.Offsetof(TOutcome{}.QuoterTemplate)), 15, kStr},                                // "quoter_template"
+		{nil, 2888, uint16(unsafe.Offsetof(TOutcome{}.Apptcompletetimetype)), 20, kInt},                          // "apptcompletetimetype"
+		{nil, 2908, uint16(unsafe.Offsetof(TOutcome{}.DefaultAssetStatus)), 20, kInt},                            // "default_asset_status"
+		{&dectKeyPair2, 2928, uint16(unsafe.Offsetof(TOutcome{}.Tickettypes)), 11, kMany},                        // "tickettypes"
+		{&dectLanguagePackTranslationsCustom, 2939, uint16(unsafe.Offsetof(TOutcome{}.Translations)), 12, kMany}, // "translations"
+		{nil, 2951, uint16(unsafe.Offsetof(TOutcome{}.Travelrate)), 10, kInt},                                    // "travelrate"
+		{nil, 2961, uint16(unsafe.Offsetof(TOutcome{}.DefaultSyncToJira)), 20, kBool},                            // "default_sync_to_jira"
+		{nil, 2981, uint16(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdjirasupplierid)), 37, kInt},          // "newaction_thirdpartynhdjirasupplierid"
+		{nil, 3018, uint16(unsafe.Offsetof(TOutcome{}.AllowUserAttachments)), 22, kBool},                         // "allow_user_attachments"
+		{nil, 3040, uint16(unsafe.Offsetof(TOutcome{}.DefaultSendToHalo)), 20, kBool},                            // "default_send_to_halo"
+		{nil, 3060, uint16(unsafe.Offsetof(TOutcome{}.Tagreleasetype)), 14, kInt},                                // "tagreleasetype"
+		{nil, 3074, uint16(unsafe.Offsetof(TOutcome{}.Releaseid)), 9, kInt},                                      // "releaseid"
+		{nil, 3083, uint16(unsafe.Offsetof(TOutcome{}.Releasename)), 11, kStr},                                   // "releasename"
+		{nil, 3094, uint16(unsafe.Offsetof(TOutcome{}.Releaseid2)), 10, kInt},                                    // "releaseid2"
+		{nil, 3104, uint16(unsafe.Offsetof(TOutcome{}.Releasename2)), 12, kStr},                                  // "releasename2"
+		{nil, 3116, uint16(unsafe.Offsetof(TOutcome{}.Releaseid3)), 10, kInt},                                    // "releaseid3"
+		{nil, 3126, uint16(unsafe.Offsetof(TOutcome{}.Releasename3)), 12, kStr},                                  // "releasename3"
+		{nil, 3138, uint16(unsafe.Offsetof(TOutcome{}.Showsendtwitter)), 15, kBool},                              // "showsendtwitter"
+		{nil, 3153, uint16(unsafe.Offsetof(TOutcome{}.Showsendfacebook)), 16, kBool},                             // "showsendfacebook"
+		{nil, 3169, uint16(unsafe.Offsetof(TOutcome{}.Lastusercontactmethod)), 21, kStr},                         // "lastusercontactmethod"
+		{nil, 3190, uint16(unsafe.Offsetof(TOutcome{}.DefaultPrivateNote)), 20, kStr},                            // "default_private_note"
+		{nil, 3210, uint16(unsafe.Offsetof(TOutcome{}.AiOperation)), 12, kInt},                                   // "ai_operation"
+		{nil, 3222, uint16(unsafe.Offsetof(TOutcome{}.AiModel)), 8, kStr},                                        // "ai_model"
+		{nil, 3230, uint16(unsafe.Offsetof(TOutcome{}.AiPrompt)), 9, kStr},                                       // "ai_prompt"
+		{nil, 3239, uint16(unsafe.Offsetof(TOutcome{}.Showsendwhatsapp)), 16, kBool},                             // "showsendwhatsapp"
+		{nil, 3255, uint16(unsafe.Offsetof(TOutcome{}.DefaultOppClosureCat)), 23, kInt},                          // "default_opp_closure_cat"
+		{nil, 3278, uint16(unsafe.Offsetof(TOutcome{}.DefaultSendToPagerduty)), 25, kBool},                       // "default_send_to_pagerduty"
+		{nil, 3303, uint16(unsafe.Offsetof(TOutcome{}.Minattachments)), 14, kInt},                                // "minattachments"
+		{nil, 3317, uint16(unsafe.Offsetof(TOutcome{}.Defaultappointmenttype)), 22, kInt},                        // "defaultappointmenttype"
+		{nil, 3339, uint16(unsafe.Offsetof(TOutcome{}.Showsendsurvey)), 14, kBool},                               // "showsendsurvey"
+		{nil, 3353, uint16(unsafe.Offsetof(TOutcome{}.Sendsurvey)), 10, kInt},                                    // "sendsurvey"
+		{nil, 3363, uint16(unsafe.Offsetof(TOutcome{}.Showsendinstagram)), 17, kBool},                            // "showsendinstagram"
+		{nil, 3380, uint16(unsafe.Offsetof(TOutcome{}.ShowslacheckboxMandatory)), 25, kBool},                     // "showslacheckbox_mandatory"
+		{nil, 3405, uint16(unsafe.Offsetof(TOutcome{}.AiPreview)), 10, kBool},                                    // "ai_preview"
+		{nil, 3415, uint16(unsafe.Offsetof(TOutcome{}.AiImproveAgentNoteDefaultOn)), 32, kBool},                  // "ai_improve_agent_note_default_on"
+		{nil, 3447, uint16(unsafe.Offsetof(TOutcome{}.Defaultcommunicationmethod)), 26, kInt},                    // "defaultcommunicationmethod"
+		{nil, 3473, uint16(unsafe.Offsetof(TOutcome{}.NewactionThirdpartynhdservicenowsupplierid)), 43, kInt},    // "newaction_thirdpartynhdservicenowsupplierid"
+		{nil, 3516, uint16(unsafe.Offsetof(TOutcome{}.RelatedNoteVisibility)), 23, kInt},                         // "related_note_visibility"
+		{nil, 3539, uint16(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxID)), 24, kInt},                         // "override_from_mailbox_id"
+		{nil, 3563, uint16(unsafe.Offsetof(TOutcome{}.OverrideFromMailboxName)), 26, kStr},                       // "override_from_mailbox_name"
+		{nil, 3589, uint16(unsafe.Offsetof(TOutcome{}.CreateIssueType)), 17, kInt},                               // "create_issue_type"
+		{nil, 3606, uint16(unsafe.Offsetof(TOutcome{}.ShowWhenLocked)), 16, kBool},                               // "show_when_locked"
+		{nil, 3622, uint16(unsafe.Offsetof(TOutcome{}.Showsendgooglebusiness)), 22, kBool},                       // "showsendgooglebusiness"
+		{nil, 3644, uint16(unsafe.Offsetof(TOutcome{}.Submitlabeloverride)), 19, kStr},                           // "submitlabeloverride"
+		{nil, 3663, uint16(unsafe.Offsetof(TOutcome{}.DefaultSendJiraNote)), 22, kBool},                          // "default_send_jira_note"
+		{nil, 3685, uint16(unsafe.Offsetof(TOutcome{}.ConfigType)), 11, kInt},                                    // "config_type"
+		{nil, 3696, uint16(unsafe.Offsetof(TOutcome{}.ShowOnParent)), 14, kInt},                                  // "show_on_parent"
+		{nil, 3710, uint16(unsafe.Offsetof(TOutcome{}.ShowOnChild)), 13, kInt},                                   // "show_on_child"
+		{nil, 3723, uint16(unsafe.Offsetof(TOutcome{}.Newactiondisplay)), 16, kInt},                              // "newactiondisplay"
+		{nil, 3739, uint16(unsafe.Offsetof(TOutcome{}.Newactiondisplaysize)), 20, kInt},                          // "newactiondisplaysize"
+		{nil, 3759, uint16(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallation)), 28, kStr},                    // "lapsafe_default_installation"
+		{nil, 3787, uint16(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationName)), 33, kStr},                // "lapsafe_default_installation_name"
+		{&dectKeyPair2, 3820, uint16(unsafe.Offsetof(TOutcome{}.LapsafeDefaultInstallationObj)), 32, kOne},       // "lapsafe_default_installation_obj"
+		{nil, 3852, uint16(unsafe.Offsetof(TOutcome{}.HideHeaderButton)), 18, kBool},                             // "hide_header_button"
+		{nil, 3870, uint16(unsafe.Offsetof(TOutcome{}.ChargeRateOverridesTicket)), 28, kBool},                    // "charge_rate_overrides_ticket"
+		{nil, 3898, uint16(unsafe.Offsetof(TOutcome{}.LinkedFromVariable)), 20, kBool},                           // "linked_from_variable"
+	}, sorted: []uint16{116, 147, 141, 142, 149, 15, 211, 199, 198, 210, 200, 185, 39, 38, 40, 178, 148, 115, 132, 133, 159, 162, 160, 161, 163, 164, 139, 66, 44, 4, 126, 127, 65, 231, 33, 89, 88, 90, 23, 16, 62, 24, 18, 63, 6, 22, 222, 217, 17, 151, 179, 172, 173, 174, 91, 92, 54, 202, 197, 221, 186, 203, 183, 165, 171, 48, 49, 78, 205, 152, 153, 154, 155, 212, 35, 36, 50, 167, 168, 51, 34, 10, 30, 29, 31, 131, 108, 42, 76, 140, 110, 1, 8, 230, 137, 47, 41, 45, 46, 43, 20, 0, 156, 52, 53, 134, 135, 2, 169, 170, 74, 5, 227, 228, 229, 196, 232, 125, 204, 58, 55, 97, 96, 98, 99, 95, 100, 128, 93, 94, 101, 102, 104, 103, 106, 107, 105, 184, 213, 225, 226, 123, 25, 26, 122, 113, 112, 114, 109, 3, 215, 216, 145, 146, 129, 130, 77, 177, 214, 188, 190, 192, 189, 191, 193, 144, 82, 83, 80, 81, 79, 84, 56, 57, 11, 117, 118, 37, 13, 14, 207, 7, 136, 138, 124, 224, 223, 166, 218, 150, 175, 143, 75, 71, 73, 195, 219, 208, 206, 194, 201, 72, 209, 121, 27, 32, 220, 158, 70, 61, 9, 187, 19, 180, 111, 86, 85, 87, 64, 21, 181, 182, 120, 12, 28, 157, 119, 59, 60, 68, 67, 69, 176}}
 
 func (m *TOutcome) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTOutcome }
 

@@ -183,9 +183,10 @@ func growRecord(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRecord = decTable{extra: unsafe.Offsetof(Record{}.Extra), size: unsafe.Sizeof(Record{}), grow: growRecord, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Record{}.ID)), kInt},
-}, sorted: []uint16{0}}
+var dectRecord = decTable{names: "id",
+	extra: unsafe.Offsetof(Record{}.Extra), size: unsafe.Sizeof(Record{}), grow: growRecord, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Record{}.ID)), 2, kInt}, // "id"
+	}, sorted: []uint16{0}}
 
 func (m *Record) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectRecord }
 

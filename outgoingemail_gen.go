@@ -278,25 +278,27 @@ func growOutgoingemail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOutgoingemail = decTable{extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), grow: growOutgoingemail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Outgoingemail{}.ID)), kInt},
-	{"datesent", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Datesent)), kTime},
-	{"memo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Memo)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(Outgoingemail{}.HTML)), kStr},
-	{"delete", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Delete)), kBool},
-	{"from", nil, uint32(unsafe.Offsetof(Outgoingemail{}.From)), kStr},
-	{"to", nil, uint32(unsafe.Offsetof(Outgoingemail{}.To)), kStr},
-	{"cc", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Cc)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Subject)), kStr},
-	{"likely_cause", nil, uint32(unsafe.Offsetof(Outgoingemail{}.LikelyCause)), kStr},
-	{"changeseq", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Changeseq)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Type)), kInt},
-	{"idone", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idone)), kInt},
-	{"idtwo", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Idtwo)), kInt},
-	{"actiondate", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Actiondate)), kTime},
-	{"error", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Error)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Outgoingemail{}.Warning)), kStr},
-}, sorted: []uint16{16, 14, 7, 10, 1, 4, 15, 5, 3, 0, 12, 13, 9, 2, 8, 6, 11}}
+var dectOutgoingemail = decTable{names: "iddatesentmemohtmldeletefromtoccsubjectlikely_causechangeseqtypeidoneidtwoaction" +
+	"dateerror_warning",
+	extra: unsafe.Offsetof(Outgoingemail{}.Extra), size: unsafe.Sizeof(Outgoingemail{}), grow: growOutgoingemail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Outgoingemail{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Outgoingemail{}.Datesent)), 8, kTime},     // "datesent"
+		{nil, 10, uint16(unsafe.Offsetof(Outgoingemail{}.Memo)), 4, kStr},         // "memo"
+		{nil, 14, uint16(unsafe.Offsetof(Outgoingemail{}.HTML)), 4, kStr},         // "html"
+		{nil, 18, uint16(unsafe.Offsetof(Outgoingemail{}.Delete)), 6, kBool},      // "delete"
+		{nil, 24, uint16(unsafe.Offsetof(Outgoingemail{}.From)), 4, kStr},         // "from"
+		{nil, 28, uint16(unsafe.Offsetof(Outgoingemail{}.To)), 2, kStr},           // "to"
+		{nil, 30, uint16(unsafe.Offsetof(Outgoingemail{}.Cc)), 2, kStr},           // "cc"
+		{nil, 32, uint16(unsafe.Offsetof(Outgoingemail{}.Subject)), 7, kStr},      // "subject"
+		{nil, 39, uint16(unsafe.Offsetof(Outgoingemail{}.LikelyCause)), 12, kStr}, // "likely_cause"
+		{nil, 51, uint16(unsafe.Offsetof(Outgoingemail{}.Changeseq)), 9, kInt},    // "changeseq"
+		{nil, 60, uint16(unsafe.Offsetof(Outgoingemail{}.Type)), 4, kInt},         // "type"
+		{nil, 64, uint16(unsafe.Offsetof(Outgoingemail{}.Idone)), 5, kInt},        // "idone"
+		{nil, 69, uint16(unsafe.Offsetof(Outgoingemail{}.Idtwo)), 5, kInt},        // "idtwo"
+		{nil, 74, uint16(unsafe.Offsetof(Outgoingemail{}.Actiondate)), 10, kTime}, // "actiondate"
+		{nil, 84, uint16(unsafe.Offsetof(Outgoingemail{}.Error)), 5, kStr},        // "error"
+		{nil, 89, uint16(unsafe.Offsetof(Outgoingemail{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{16, 14, 7, 10, 1, 4, 15, 5, 3, 0, 12, 13, 9, 2, 8, 6, 11}}
 
 func (m *Outgoingemail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectOutgoingemail

@@ -168,14 +168,15 @@ func growAuditPasswordField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAuditPasswordField = decTable{extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), grow: growAuditPasswordField, fields: []decField{
-	{"object_type", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), kInt},
-	{"object_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), kInt},
-	{"field_id", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.FieldID)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Value)), kStr},
-	{"object", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Object)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AuditPasswordField{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 4, 1, 0, 3}}
+var dectAuditPasswordField = decTable{names: "object_typeobject_idfield_idvalueobject_warning",
+	extra: unsafe.Offsetof(AuditPasswordField{}.Extra), size: unsafe.Sizeof(AuditPasswordField{}), grow: growAuditPasswordField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AuditPasswordField{}.ObjectType)), 11, kInt}, // "object_type"
+		{nil, 11, uint16(unsafe.Offsetof(AuditPasswordField{}.ObjectID)), 9, kInt},   // "object_id"
+		{nil, 20, uint16(unsafe.Offsetof(AuditPasswordField{}.FieldID)), 8, kInt},    // "field_id"
+		{nil, 28, uint16(unsafe.Offsetof(AuditPasswordField{}.Value)), 5, kStr},      // "value"
+		{nil, 33, uint16(unsafe.Offsetof(AuditPasswordField{}.Object)), 6, kInt},     // "object"
+		{nil, 39, uint16(unsafe.Offsetof(AuditPasswordField{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{5, 2, 4, 1, 0, 3}}
 
 func (m *AuditPasswordField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAuditPasswordField

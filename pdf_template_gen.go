@@ -757,77 +757,87 @@ func growPDFTemplate(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPDFTemplate = decTable{extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), grow: growPDFTemplate, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Type)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Description)), kStr},
-	{"orientation", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Orientation)), kInt},
-	{"margin", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Margin)), kInt},
-	{"default_mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultMainhtml)), kStr},
-	{"default_subhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml)), kStr},
-	{"default_subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml2)), kStr},
-	{"default_subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml3)), kStr},
-	{"includeheader", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includeheader)), kBool},
-	{"headerl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerl)), kStr},
-	{"headerc", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerc)), kStr},
-	{"headerr", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerr)), kStr},
-	{"headerishtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerishtml)), kBool},
-	{"headerheight", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerheight)), kInt},
-	{"headerhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Headerhtml)), kStr},
-	{"includefooter", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Includefooter)), kBool},
-	{"footerl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerl)), kStr},
-	{"footerc", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerc)), kStr},
-	{"footerr", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerr)), kStr},
-	{"footerishtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerishtml)), kBool},
-	{"footerheight", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerheight)), kInt},
-	{"footerhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Footerhtml)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Colour)), kStr},
-	{"colour_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ColourType)), kInt},
-	{"backgroundimageurl", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Backgroundimageurl)), kStr},
-	{"width", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Width)), kInt},
-	{"config_source_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigSourceType)), kInt},
-	{"config_url", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), kStr},
-	{"reportingperiod", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), kInt},
-	{"system_use", nil, uint32(unsafe.Offsetof(PDFTemplate{}.SystemUse)), kStr},
-	{"detailcolumns", &dectPDFTemplateDetail, uint32(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), kMany},
-	{"pages", &dectPDFTemplatePage, uint32(unsafe.Offsetof(PDFTemplate{}.Pages)), kMany},
-	{"is_preview", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsPreview)), kBool},
-	{"is_generate", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), kInt},
-	{"pdf_attachment_link", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), kStr},
-	{"quotation", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Quotation)), kLazy},
-	{"salesorder", &dectOrderHead, uint32(unsafe.Offsetof(PDFTemplate{}.Salesorder)), kOne},
-	{"purchaseorder", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), kOne},
-	{"invoice", &dectInvoiceHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Invoice)), kOne},
-	{"contract", &dectContractHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Contract)), kOne},
-	{"report", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Report)), kLazy},
-	{"consignment", &dectConsignmentHeader, uint32(unsafe.Offsetof(PDFTemplate{}.Consignment)), kOne},
-	{"reports", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Reports)), kLazyList},
-	{"composite_report_apid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), kInt},
-	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), kBool},
-	{"permissions_user", &dectUserAnalyzer, uint32(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), kMany},
-	{"schedule", &dectStdRequestList, uint32(unsafe.Offsetof(PDFTemplate{}.Schedule)), kMany},
-	{"clientid", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Clientid)), kInt},
-	{"licencename", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Licencename)), kStr},
-	{"library_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.LibraryID)), kInt},
-	{"image_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ImageAttachmentID)), kInt},
-	{"pagewidthinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pagewidthinches)), kF64},
-	{"pageheightinches", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), kF64},
-	{"icon_base64", nil, uint32(unsafe.Offsetof(PDFTemplate{}.IconBase64)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Icon)), kStr},
-	{"kbentry", &dectKBEntry, uint32(unsafe.Offsetof(PDFTemplate{}.Kbentry)), kOne},
-	{"showinlineimage", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), kBool},
-	{"pdf_media_type", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), kInt},
-	{"asset", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Asset)), kLazy},
-	{"prefix_pdf_attachment_id", nil, uint32(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), kInt},
-	{"prefixpdfappend", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), kBool},
-	{"iscustomised", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), kBool},
-	{"show_bundled_lines", nil, uint32(unsafe.Offsetof(PDFTemplate{}.ShowBundledLines)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplate{}.Warning)), kStr},
-	{"override_attachment_name", nil, uint32(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), kStr},
-}, sorted: []uint16{67, 62, 26, 48, 51, 24, 25, 47, 28, 29, 45, 43, 6, 7, 8, 9, 3, 32, 19, 22, 23, 21, 18, 20, 12, 15, 16, 14, 11, 13, 58, 57, 0, 54, 17, 10, 42, 35, 34, 65, 59, 53, 52, 5, 1, 4, 68, 56, 33, 55, 37, 38, 61, 49, 63, 64, 36, 41, 39, 44, 30, 46, 40, 50, 66, 60, 31, 2, 27}}
+var dectPDFTemplate = decTable{names: "idnametypedescriptionorientationmargindefault_mainhtmldefault_subhtmldefault_sub" +
+	"html2default_subhtml3includeheaderheaderlheadercheaderrheaderishtmlheaderheighth" +
+	"eaderhtmlincludefooterfooterlfootercfooterrfooterishtmlfooterheightfooterhtmlcol" +
+	"ourcolour_typebackgroundimageurlwidthconfig_source_typeconfig_urlreportingperiod" +
+	"system_usedetailcolumnspagesis_previewis_generateprinthtmlpdf_attachment_idpdf_a" +
+	"ttachment_linkquotationsalesorderpurchaseorderinvoicecontractreportconsignmentre" +
+	"portscomposite_report_apidcanbeaccessedbyalluserspermissions_userscheduleclienti" +
+	"dlicencenamelibrary_idimage_attachment_idpagewidthinchespageheightinchesicon_bas" +
+	"e64iconkbentryshowinlineimagepdf_media_typeassetprefix_pdf_attachment_idprefixpd" +
+	"fappendiscustomisedshow_bundled_lines_warningoverride_attachment_name",
+	extra: unsafe.Offsetof(PDFTemplate{}.Extra), size: unsafe.Sizeof(PDFTemplate{}), grow: growPDFTemplate, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PDFTemplate{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PDFTemplate{}.Name)), 4, kStr},                                  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(PDFTemplate{}.Type)), 4, kInt},                                  // "type"
+		{nil, 10, uint16(unsafe.Offsetof(PDFTemplate{}.Description)), 11, kStr},                         // "description"
+		{nil, 21, uint16(unsafe.Offsetof(PDFTemplate{}.Orientation)), 11, kInt},                         // "orientation"
+		{nil, 32, uint16(unsafe.Offsetof(PDFTemplate{}.Margin)), 6, kInt},                               // "margin"
+		{nil, 38, uint16(unsafe.Offsetof(PDFTemplate{}.DefaultMainhtml)), 16, kStr},                     // "default_mainhtml"
+		{nil, 54, uint16(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml)), 15, kStr},                      // "default_subhtml"
+		{nil, 69, uint16(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml2)), 16, kStr},                     // "default_subhtml2"
+		{nil, 85, uint16(unsafe.Offsetof(PDFTemplate{}.DefaultSubhtml3)), 16, kStr},                     // "default_subhtml3"
+		{nil, 101, uint16(unsafe.Offsetof(PDFTemplate{}.Includeheader)), 13, kBool},                     // "includeheader"
+		{nil, 114, uint16(unsafe.Offsetof(PDFTemplate{}.Headerl)), 7, kStr},                             // "headerl"
+		{nil, 121, uint16(unsafe.Offsetof(PDFTemplate{}.Headerc)), 7, kStr},                             // "headerc"
+		{nil, 128, uint16(unsafe.Offsetof(PDFTemplate{}.Headerr)), 7, kStr},                             // "headerr"
+		{nil, 135, uint16(unsafe.Offsetof(PDFTemplate{}.Headerishtml)), 12, kBool},                      // "headerishtml"
+		{nil, 147, uint16(unsafe.Offsetof(PDFTemplate{}.Headerheight)), 12, kInt},                       // "headerheight"
+		{nil, 159, uint16(unsafe.Offsetof(PDFTemplate{}.Headerhtml)), 10, kStr},                         // "headerhtml"
+		{nil, 169, uint16(unsafe.Offsetof(PDFTemplate{}.Includefooter)), 13, kBool},                     // "includefooter"
+		{nil, 182, uint16(unsafe.Offsetof(PDFTemplate{}.Footerl)), 7, kStr},                             // "footerl"
+		{nil, 189, uint16(unsafe.Offsetof(PDFTemplate{}.Footerc)), 7, kStr},                             // "footerc"
+		{nil, 196, uint16(unsafe.Offsetof(PDFTemplate{}.Footerr)), 7, kStr},                             // "footerr"
+		{nil, 203, uint16(unsafe.Offsetof(PDFTemplate{}.Footerishtml)), 12, kBool},                      // "footerishtml"
+		{nil, 215, uint16(unsafe.Offsetof(PDFTemplate{}.Footerheight)), 12, kInt},                       // "footerheight"
+		{nil, 227, uint16(unsafe.Offsetof(PDFTemplate{}.Footerhtml)), 10, kStr},                         // "footerhtml"
+		{nil, 237, uint16(unsafe.Offsetof(PDFTemplate{}.Colour)), 6, kStr},                              // "colour"
+		{nil, 243, uint16(unsafe.Offsetof(PDFTemplate{}.ColourType)), 11, kInt},                         // "colour_type"
+		{nil, 254, uint16(unsafe.Offsetof(PDFTemplate{}.Backgroundimageurl)), 18, kStr},                 // "backgroundimageurl"
+		{nil, 272, uint16(unsafe.Offsetof(PDFTemplate{}.Width)), 5, kInt},                               // "width"
+		{nil, 277, uint16(unsafe.Offsetof(PDFTemplate{}.ConfigSourceType)), 18, kInt},                   // "config_source_type"
+		{nil, 295, uint16(unsafe.Offsetof(PDFTemplate{}.ConfigURL)), 10, kStr},                          // "config_url"
+		{nil, 305, uint16(unsafe.Offsetof(PDFTemplate{}.Reportingperiod)), 15, kInt},                    // "reportingperiod"
+		{nil, 320, uint16(unsafe.Offsetof(PDFTemplate{}.SystemUse)), 10, kStr},                          // "system_use"
+		{&dectPDFTemplateDetail, 330, uint16(unsafe.Offsetof(PDFTemplate{}.Detailcolumns)), 13, kMany},  // "detailcolumns"
+		{&dectPDFTemplatePage, 343, uint16(unsafe.Offsetof(PDFTemplate{}.Pages)), 5, kMany},             // "pages"
+		{nil, 348, uint16(unsafe.Offsetof(PDFTemplate{}.IsPreview)), 10, kBool},                         // "is_preview"
+		{nil, 358, uint16(unsafe.Offsetof(PDFTemplate{}.IsGenerate)), 11, kBool},                        // "is_generate"
+		{nil, 369, uint16(unsafe.Offsetof(PDFTemplate{}.Printhtml)), 9, kStr},                           // "printhtml"
+		{nil, 378, uint16(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentID)), 17, kInt},                    // "pdf_attachment_id"
+		{nil, 395, uint16(unsafe.Offsetof(PDFTemplate{}.PDFAttachmentLink)), 19, kStr},                  // "pdf_attachment_link"
+		{nil, 414, uint16(unsafe.Offsetof(PDFTemplate{}.Quotation)), 9, kLazy},                          // "quotation"
+		{&dectOrderHead, 423, uint16(unsafe.Offsetof(PDFTemplate{}.Salesorder)), 10, kOne},              // "salesorder"
+		{&dectSupplierOrderHeader, 433, uint16(unsafe.Offsetof(PDFTemplate{}.Purchaseorder)), 13, kOne}, // "purchaseorder"
+		{&dectInvoiceHeader, 446, uint16(unsafe.Offsetof(PDFTemplate{}.Invoice)), 7, kOne},              // "invoice"
+		{&dectContractHeader, 453, uint16(unsafe.Offsetof(PDFTemplate{}.Contract)), 8, kOne},            // "contract"
+		{nil, 461, uint16(unsafe.Offsetof(PDFTemplate{}.Report)), 6, kLazy},                             // "report"
+		{&dectConsignmentHeader, 467, uint16(unsafe.Offsetof(PDFTemplate{}.Consignment)), 11, kOne},     // "consignment"
+		{nil, 478, uint16(unsafe.Offsetof(PDFTemplate{}.Reports)), 7, kLazyList},                        // "reports"
+		{nil, 485, uint16(unsafe.Offsetof(PDFTemplate{}.CompositeReportApid)), 21, kInt},                // "composite_report_apid"
+		{nil, 506, uint16(unsafe.Offsetof(PDFTemplate{}.Canbeaccessedbyallusers)), 23, kBool},           // "canbeaccessedbyallusers"
+		{&dectUserAnalyzer, 529, uint16(unsafe.Offsetof(PDFTemplate{}.PermissionsUser)), 16, kMany},     // "permissions_user"
+		{&dectStdRequestList, 545, uint16(unsafe.Offsetof(PDFTemplate{}.Schedule)), 8, kMany},           // "schedule"
+		{nil, 553, uint16(unsafe.Offsetof(PDFTemplate{}.Clientid)), 8, kInt},                            // "clientid"
+		{nil, 561, uint16(unsafe.Offsetof(PDFTemplate{}.Licencename)), 11, kStr},                        // "licencename"
+		{nil, 572, uint16(unsafe.Offsetof(PDFTemplate{}.LibraryID)), 10, kInt},                          // "library_id"
+		{nil, 582, uint16(unsafe.Offsetof(PDFTemplate{}.ImageAttachmentID)), 19, kInt},                  // "image_attachment_id"
+		{nil, 601, uint16(unsafe.Offsetof(PDFTemplate{}.Pagewidthinches)), 15, kF64},                    // "pagewidthinches"
+		{nil, 616, uint16(unsafe.Offsetof(PDFTemplate{}.Pageheightinches)), 16, kF64},                   // "pageheightinches"
+		{nil, 632, uint16(unsafe.Offsetof(PDFTemplate{}.IconBase64)), 11, kStr},                         // "icon_base64"
+		{nil, 643, uint16(unsafe.Offsetof(PDFTemplate{}.Icon)), 4, kStr},                                // "icon"
+		{&dectKBEntry, 647, uint16(unsafe.Offsetof(PDFTemplate{}.Kbentry)), 7, kOne},                    // "kbentry"
+		{nil, 654, uint16(unsafe.Offsetof(PDFTemplate{}.Showinlineimage)), 15, kBool},                   // "showinlineimage"
+		{nil, 669, uint16(unsafe.Offsetof(PDFTemplate{}.PDFMediaType)), 14, kInt},                       // "pdf_media_type"
+		{nil, 683, uint16(unsafe.Offsetof(PDFTemplate{}.Asset)), 5, kLazy},                              // "asset"
+		{nil, 688, uint16(unsafe.Offsetof(PDFTemplate{}.PrefixPDFAttachmentID)), 24, kInt},              // "prefix_pdf_attachment_id"
+		{nil, 712, uint16(unsafe.Offsetof(PDFTemplate{}.Prefixpdfappend)), 15, kBool},                   // "prefixpdfappend"
+		{nil, 727, uint16(unsafe.Offsetof(PDFTemplate{}.Iscustomised)), 12, kBool},                      // "iscustomised"
+		{nil, 739, uint16(unsafe.Offsetof(PDFTemplate{}.ShowBundledLines)), 18, kInt},                   // "show_bundled_lines"
+		{nil, 757, uint16(unsafe.Offsetof(PDFTemplate{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 765, uint16(unsafe.Offsetof(PDFTemplate{}.OverrideAttachmentName)), 24, kStr},             // "override_attachment_name"
+	}, sorted: []uint16{67, 62, 26, 48, 51, 24, 25, 47, 28, 29, 45, 43, 6, 7, 8, 9, 3, 32, 19, 22, 23, 21, 18, 20, 12, 15, 16, 14, 11, 13, 58, 57, 0, 54, 17, 10, 42, 35, 34, 65, 59, 53, 52, 5, 1, 4, 68, 56, 33, 55, 37, 38, 61, 49, 63, 64, 36, 41, 39, 44, 30, 46, 40, 50, 66, 60, 31, 2, 27}}
 
 func (m *PDFTemplate) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPDFTemplate
@@ -1007,16 +1017,17 @@ func growPDFTemplateDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPDFTemplateDetail = decTable{extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), grow: growPDFTemplateDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.ID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), kInt},
-	{"sytemuse", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Sytemuse)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Title)), kStr},
-	{"html", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.HTML)), kStr},
-	{"textalign", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Textalign)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), kStr},
-}, sorted: []uint16{7, 5, 0, 1, 2, 3, 6, 4}}
+var dectPDFTemplateDetail = decTable{names: "idpdftemplate_idsequencesytemusetitlehtmltextalign_warning",
+	extra: unsafe.Offsetof(PDFTemplateDetail{}.Extra), size: unsafe.Sizeof(PDFTemplateDetail{}), grow: growPDFTemplateDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PDFTemplateDetail{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PDFTemplateDetail{}.PdftemplateID)), 14, kInt}, // "pdftemplate_id"
+		{nil, 16, uint16(unsafe.Offsetof(PDFTemplateDetail{}.Sequence)), 8, kInt},      // "sequence"
+		{nil, 24, uint16(unsafe.Offsetof(PDFTemplateDetail{}.Sytemuse)), 8, kStr},      // "sytemuse"
+		{nil, 32, uint16(unsafe.Offsetof(PDFTemplateDetail{}.Title)), 5, kStr},         // "title"
+		{nil, 37, uint16(unsafe.Offsetof(PDFTemplateDetail{}.HTML)), 4, kStr},          // "html"
+		{nil, 41, uint16(unsafe.Offsetof(PDFTemplateDetail{}.Textalign)), 9, kStr},     // "textalign"
+		{nil, 50, uint16(unsafe.Offsetof(PDFTemplateDetail{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{7, 5, 0, 1, 2, 3, 6, 4}}
 
 func (m *PDFTemplateDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPDFTemplateDetail
@@ -1194,22 +1205,24 @@ func growPDFTemplatePage(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPDFTemplatePage = decTable{extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), grow: growPDFTemplatePage, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Name)), kStr},
-	{"mainhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), kStr},
-	{"maindesign", &dectHTMLDesign, uint32(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), kOne},
-	{"subhtml", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), kStr},
-	{"subhtml2", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), kStr},
-	{"subhtml3", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), kStr},
-	{"istitlepage", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Istitlepage)), kBool},
-	{"backgroundimageurl", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Backgroundimageurl)), kStr},
-	{"content", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Content)), kStr},
-	{"toggle_editor", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.ToggleEditor)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplatePage{}.Warning)), kStr},
-}, sorted: []uint16{13, 10, 11, 0, 9, 5, 4, 3, 1, 2, 6, 7, 8, 12}}
+var dectPDFTemplatePage = decTable{names: "idpdftemplate_idsequencenamemainhtmlmaindesignsubhtmlsubhtml2subhtml3istitlepage" +
+	"backgroundimageurlcontenttoggle_editor_warning",
+	extra: unsafe.Offsetof(PDFTemplatePage{}.Extra), size: unsafe.Sizeof(PDFTemplatePage{}), grow: growPDFTemplatePage, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PDFTemplatePage{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PDFTemplatePage{}.PdftemplateID)), 14, kInt},           // "pdftemplate_id"
+		{nil, 16, uint16(unsafe.Offsetof(PDFTemplatePage{}.Sequence)), 8, kInt},                // "sequence"
+		{nil, 24, uint16(unsafe.Offsetof(PDFTemplatePage{}.Name)), 4, kStr},                    // "name"
+		{nil, 28, uint16(unsafe.Offsetof(PDFTemplatePage{}.Mainhtml)), 8, kStr},                // "mainhtml"
+		{&dectHTMLDesign, 36, uint16(unsafe.Offsetof(PDFTemplatePage{}.Maindesign)), 10, kOne}, // "maindesign"
+		{nil, 46, uint16(unsafe.Offsetof(PDFTemplatePage{}.Subhtml)), 7, kStr},                 // "subhtml"
+		{nil, 53, uint16(unsafe.Offsetof(PDFTemplatePage{}.Subhtml2)), 8, kStr},                // "subhtml2"
+		{nil, 61, uint16(unsafe.Offsetof(PDFTemplatePage{}.Subhtml3)), 8, kStr},                // "subhtml3"
+		{nil, 69, uint16(unsafe.Offsetof(PDFTemplatePage{}.Istitlepage)), 11, kBool},           // "istitlepage"
+		{nil, 80, uint16(unsafe.Offsetof(PDFTemplatePage{}.Backgroundimageurl)), 18, kStr},     // "backgroundimageurl"
+		{nil, 98, uint16(unsafe.Offsetof(PDFTemplatePage{}.Content)), 7, kStr},                 // "content"
+		{nil, 105, uint16(unsafe.Offsetof(PDFTemplatePage{}.ToggleEditor)), 13, kBool},         // "toggle_editor"
+		{nil, 118, uint16(unsafe.Offsetof(PDFTemplatePage{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{13, 10, 11, 0, 9, 5, 4, 3, 1, 2, 6, 7, 8, 12}}
 
 func (m *PDFTemplatePage) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPDFTemplatePage
@@ -1305,14 +1318,15 @@ func growPDFTemplateReport(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPDFTemplateReport = decTable{extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), grow: growPDFTemplateReport, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), kInt},
-	{"report_name", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), kStr},
-	{"report_data", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), kLazy},
-	{"_warning", nil, uint32(unsafe.Offsetof(PDFTemplateReport{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
+var dectPDFTemplateReport = decTable{names: "idpdftemplate_idreport_idreport_namereport_data_warning",
+	extra: unsafe.Offsetof(PDFTemplateReport{}.Extra), size: unsafe.Sizeof(PDFTemplateReport{}), grow: growPDFTemplateReport, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PDFTemplateReport{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PDFTemplateReport{}.PdftemplateID)), 14, kInt}, // "pdftemplate_id"
+		{nil, 16, uint16(unsafe.Offsetof(PDFTemplateReport{}.ReportID)), 9, kInt},      // "report_id"
+		{nil, 25, uint16(unsafe.Offsetof(PDFTemplateReport{}.ReportName)), 11, kStr},   // "report_name"
+		{nil, 36, uint16(unsafe.Offsetof(PDFTemplateReport{}.ReportData)), 11, kLazy},  // "report_data"
+		{nil, 47, uint16(unsafe.Offsetof(PDFTemplateReport{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
 func (m *PDFTemplateReport) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPDFTemplateReport

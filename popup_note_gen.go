@@ -220,22 +220,24 @@ func growAreaPopup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaPopup = decTable{extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), grow: growAreaPopup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.ClientID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.SiteID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(AreaPopup{}.UserID)), kInt},
-	{"date_created", nil, uint32(unsafe.Offsetof(AreaPopup{}.DateCreated)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(AreaPopup{}.Note)), kStr},
-	{"dismissable", nil, uint32(unsafe.Offsetof(AreaPopup{}.Dismissable)), kBool},
-	{"read_status", nil, uint32(unsafe.Offsetof(AreaPopup{}.ReadStatus)), kInt},
-	{"displaymodal", nil, uint32(unsafe.Offsetof(AreaPopup{}.Displaymodal)), kBool},
-	{"displayhtml", nil, uint32(unsafe.Offsetof(AreaPopup{}.Displayhtml)), kBool},
-	{"limitdaterange", nil, uint32(unsafe.Offsetof(AreaPopup{}.Limitdaterange)), kBool},
-	{"startdate", nil, uint32(unsafe.Offsetof(AreaPopup{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(AreaPopup{}.Enddate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaPopup{}.Warning)), kStr},
-}, sorted: []uint16{13, 1, 4, 6, 9, 8, 12, 0, 10, 5, 7, 2, 11, 3}}
+var dectAreaPopup = decTable{names: "idclient_idsite_iduser_iddate_creatednotedismissableread_statusdisplaymodaldispl" +
+	"ayhtmllimitdaterangestartdateenddate_warning",
+	extra: unsafe.Offsetof(AreaPopup{}.Extra), size: unsafe.Sizeof(AreaPopup{}), grow: growAreaPopup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaPopup{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaPopup{}.ClientID)), 9, kInt},          // "client_id"
+		{nil, 11, uint16(unsafe.Offsetof(AreaPopup{}.SiteID)), 7, kInt},           // "site_id"
+		{nil, 18, uint16(unsafe.Offsetof(AreaPopup{}.UserID)), 7, kInt},           // "user_id"
+		{nil, 25, uint16(unsafe.Offsetof(AreaPopup{}.DateCreated)), 12, kTime},    // "date_created"
+		{nil, 37, uint16(unsafe.Offsetof(AreaPopup{}.Note)), 4, kStr},             // "note"
+		{nil, 41, uint16(unsafe.Offsetof(AreaPopup{}.Dismissable)), 11, kBool},    // "dismissable"
+		{nil, 52, uint16(unsafe.Offsetof(AreaPopup{}.ReadStatus)), 11, kInt},      // "read_status"
+		{nil, 63, uint16(unsafe.Offsetof(AreaPopup{}.Displaymodal)), 12, kBool},   // "displaymodal"
+		{nil, 75, uint16(unsafe.Offsetof(AreaPopup{}.Displayhtml)), 11, kBool},    // "displayhtml"
+		{nil, 86, uint16(unsafe.Offsetof(AreaPopup{}.Limitdaterange)), 14, kBool}, // "limitdaterange"
+		{nil, 100, uint16(unsafe.Offsetof(AreaPopup{}.Startdate)), 9, kTime},      // "startdate"
+		{nil, 109, uint16(unsafe.Offsetof(AreaPopup{}.Enddate)), 7, kTime},        // "enddate"
+		{nil, 116, uint16(unsafe.Offsetof(AreaPopup{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{13, 1, 4, 6, 9, 8, 12, 0, 10, 5, 7, 2, 11, 3}}
 
 func (m *AreaPopup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaPopup }
 

@@ -216,16 +216,17 @@ func growPowerShellScriptCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPowerShellScriptCriteria = decTable{extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), grow: growPowerShellScriptCriteria, fields: []decField{
-	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), kInt},
-	{"fiid", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), kInt},
-	{"finame", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Finame)), kStr},
-	{"parametername", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Parametername)), kStr},
-	{"fiusage", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiusage)), kInt},
-	{"filabel", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Filabel)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), kStr},
-}, sorted: []uint16{7, 2, 6, 3, 5, 1, 4, 0}}
+var dectPowerShellScriptCriteria = decTable{names: "pssididfiidfinameparameternamefiusagefilabel_warning",
+	extra: unsafe.Offsetof(PowerShellScriptCriteria{}.Extra), size: unsafe.Sizeof(PowerShellScriptCriteria{}), grow: growPowerShellScriptCriteria, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Pssid)), 5, kInt},           // "pssid"
+		{nil, 5, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.ID)), 2, kInt},              // "id"
+		{nil, 7, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiid)), 4, kInt},            // "fiid"
+		{nil, 11, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Finame)), 6, kStr},         // "finame"
+		{nil, 17, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Parametername)), 13, kStr}, // "parametername"
+		{nil, 30, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Fiusage)), 7, kInt},        // "fiusage"
+		{nil, 37, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Filabel)), 7, kStr},        // "filabel"
+		{nil, 44, uint16(unsafe.Offsetof(PowerShellScriptCriteria{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{7, 2, 6, 3, 5, 1, 4, 0}}
 
 func (m *PowerShellScriptCriteria) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPowerShellScriptCriteria

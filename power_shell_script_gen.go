@@ -300,26 +300,30 @@ func growPowerShellScript(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPowerShellScript = decTable{extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), grow: growPowerShellScript, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PowerShellScript{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Type)), kInt},
-	{"location", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Location)), kStr},
-	{"resultstring", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstring)), kStr},
-	{"resultpartialmatch", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultpartialmatch)), kBool},
-	{"resultstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultstatus)), kInt},
-	{"resultfailedstatus", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), kInt},
-	{"customtableid", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Customtableid)), kInt},
-	{"customtable_name", nil, uint32(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), kStr},
-	{"fieldmappings_powershell", &dectPowerShellScriptCriteria, uint32(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), kMany},
-	{"method", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Method)), kInt},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowedclientidslist", &dectKeyPair3, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), kMany},
-	{"halointegrator_allowedclientids", nil, uint32(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Warning)), kStr},
-	{"usepowershellseven", nil, uint32(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), kBool},
-}, sorted: []uint16{16, 9, 8, 10, 15, 14, 13, 12, 0, 3, 11, 1, 7, 5, 6, 4, 2, 17}}
+var dectPowerShellScript = decTable{names: "idnametypelocationresultstringresultpartialmatchresultstatusresultfailedstatuscu" +
+	"stomtableidcustomtable_namefieldmappings_powershellmethodhalointegrator_lastsync" +
+	"halointegrator_lasterrorhalointegrator_allowedclientidslisthalointegrator_allowe" +
+	"dclientids_warningusepowershellseven",
+	extra: unsafe.Offsetof(PowerShellScript{}.Extra), size: unsafe.Sizeof(PowerShellScript{}), grow: growPowerShellScript, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PowerShellScript{}.ID)), 2, kInt},                                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PowerShellScript{}.Name)), 4, kStr},                                                  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(PowerShellScript{}.Type)), 4, kInt},                                                  // "type"
+		{nil, 10, uint16(unsafe.Offsetof(PowerShellScript{}.Location)), 8, kStr},                                             // "location"
+		{nil, 18, uint16(unsafe.Offsetof(PowerShellScript{}.Resultstring)), 12, kStr},                                        // "resultstring"
+		{nil, 30, uint16(unsafe.Offsetof(PowerShellScript{}.Resultpartialmatch)), 18, kBool},                                 // "resultpartialmatch"
+		{nil, 48, uint16(unsafe.Offsetof(PowerShellScript{}.Resultstatus)), 12, kInt},                                        // "resultstatus"
+		{nil, 60, uint16(unsafe.Offsetof(PowerShellScript{}.Resultfailedstatus)), 18, kInt},                                  // "resultfailedstatus"
+		{nil, 78, uint16(unsafe.Offsetof(PowerShellScript{}.Customtableid)), 13, kInt},                                       // "customtableid"
+		{nil, 91, uint16(unsafe.Offsetof(PowerShellScript{}.CustomtableName)), 16, kStr},                                     // "customtable_name"
+		{&dectPowerShellScriptCriteria, 107, uint16(unsafe.Offsetof(PowerShellScript{}.FieldmappingsPowershell)), 24, kMany}, // "fieldmappings_powershell"
+		{nil, 131, uint16(unsafe.Offsetof(PowerShellScript{}.Method)), 6, kInt},                                              // "method"
+		{nil, 137, uint16(unsafe.Offsetof(PowerShellScript{}.HalointegratorLastsync)), 23, kTime},                            // "halointegrator_lastsync"
+		{nil, 160, uint16(unsafe.Offsetof(PowerShellScript{}.HalointegratorLasterror)), 24, kStr},                            // "halointegrator_lasterror"
+		{&dectKeyPair3, 184, uint16(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientidslist)), 35, kMany},      // "halointegrator_allowedclientidslist"
+		{nil, 219, uint16(unsafe.Offsetof(PowerShellScript{}.HalointegratorAllowedclientids)), 31, kStr},                     // "halointegrator_allowedclientids"
+		{nil, 250, uint16(unsafe.Offsetof(PowerShellScript{}.Warning)), 8, kStr},                                             // "_warning"
+		{nil, 258, uint16(unsafe.Offsetof(PowerShellScript{}.Usepowershellseven)), 18, kBool},                                // "usepowershellseven"
+	}, sorted: []uint16{16, 9, 8, 10, 15, 14, 13, 12, 0, 3, 11, 1, 7, 5, 6, 4, 2, 17}}
 
 func (m *PowerShellScript) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPowerShellScript

@@ -318,22 +318,24 @@ func growPowerShellScriptProcessing(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPowerShellScriptProcessing = decTable{extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), grow: growPowerShellScriptProcessing, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), kInt},
-	{"pssid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), kInt},
-	{"processed", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Processed)), kBool},
-	{"failactionadded", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Failactionadded)), kBool},
-	{"execution_parameters", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ExecutionParameters)), kMap},
-	{"success", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Success)), kBool},
-	{"result_message", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ResultMessage)), kStr},
-	{"run_date", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RunDate)), kTime},
-	{"script_name", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.ScriptName)), kStr},
-	{"_requeue", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeue)), kBool},
-	{"requeued", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeued)), kBool},
-	{"rule_id", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.RuleID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), kStr},
-}, sorted: []uint16{10, 13, 5, 4, 2, 0, 3, 1, 11, 7, 12, 8, 9, 6}}
+var dectPowerShellScriptProcessing = decTable{names: "idpssidfaultidprocessedfailactionaddedexecution_parameterssuccessresult_messager" +
+	"un_datescript_name_requeuerequeuedrule_id_warning",
+	extra: unsafe.Offsetof(PowerShellScriptProcessing{}.Extra), size: unsafe.Sizeof(PowerShellScriptProcessing{}), grow: growPowerShellScriptProcessing, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Pssid)), 5, kInt},                 // "pssid"
+		{nil, 7, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Faultid)), 7, kInt},               // "faultid"
+		{nil, 14, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Processed)), 9, kBool},           // "processed"
+		{nil, 23, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Failactionadded)), 15, kBool},    // "failactionadded"
+		{nil, 38, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.ExecutionParameters)), 20, kMap}, // "execution_parameters"
+		{nil, 58, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Success)), 7, kBool},             // "success"
+		{nil, 65, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.ResultMessage)), 14, kStr},       // "result_message"
+		{nil, 79, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.RunDate)), 8, kTime},             // "run_date"
+		{nil, 87, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.ScriptName)), 11, kStr},          // "script_name"
+		{nil, 98, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeue)), 8, kBool},             // "_requeue"
+		{nil, 106, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Requeued)), 8, kBool},           // "requeued"
+		{nil, 114, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.RuleID)), 7, kInt},              // "rule_id"
+		{nil, 121, uint16(unsafe.Offsetof(PowerShellScriptProcessing{}.Warning)), 8, kStr},             // "_warning"
+	}, sorted: []uint16{10, 13, 5, 4, 2, 0, 3, 1, 11, 7, 12, 8, 9, 6}}
 
 func (m *PowerShellScriptProcessing) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPowerShellScriptProcessing

@@ -399,34 +399,38 @@ func growPolicy(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPolicy = decTable{extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), grow: growPolicy, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Policy{}.ID)), kStr},
-	{"slaid", nil, uint32(unsafe.Offsetof(Policy{}.Slaid)), kInt},
-	{"sla_guid", nil, uint32(unsafe.Offsetof(Policy{}.SLAGUID)), kStr},
-	{"priorityid", nil, uint32(unsafe.Offsetof(Policy{}.Priorityid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Policy{}.Name)), kStr},
-	{"fixtime", nil, uint32(unsafe.Offsetof(Policy{}.Fixtime)), kF64},
-	{"fixunits", nil, uint32(unsafe.Offsetof(Policy{}.Fixunits)), kStr},
-	{"enterslaexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaexcuse)), kBool},
-	{"responsetime", nil, uint32(unsafe.Offsetof(Policy{}.Responsetime)), kF64},
-	{"responseunits", nil, uint32(unsafe.Offsetof(Policy{}.Responseunits)), kStr},
-	{"ishidden", nil, uint32(unsafe.Offsetof(Policy{}.Ishidden)), kBool},
-	{"fixendofday", nil, uint32(unsafe.Offsetof(Policy{}.Fixendofday)), kBool},
-	{"responseendofday", nil, uint32(unsafe.Offsetof(Policy{}.Responseendofday)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(Policy{}.Colour)), kStr},
-	{"catprompt", nil, uint32(unsafe.Offsetof(Policy{}.Catprompt)), kInt},
-	{"workdaysoverride", nil, uint32(unsafe.Offsetof(Policy{}.Workdaysoverride)), kInt},
-	{"responsestartofday", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofday)), kBool},
-	{"responsestartofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), kStr},
-	{"startofday", nil, uint32(unsafe.Offsetof(Policy{}.Startofday)), kBool},
-	{"startofdaytime", nil, uint32(unsafe.Offsetof(Policy{}.Startofdaytime)), kStr},
-	{"workdays", &dectWorkdays, uint32(unsafe.Offsetof(Policy{}.Workdays)), kOne},
-	{"setfixtostartdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtostartdate)), kBool},
-	{"setfixtotargetdate", nil, uint32(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), kBool},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(Policy{}.Translations)), kMany},
-	{"enterslaresponseexcuse", nil, uint32(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Policy{}.Warning)), kStr},
-}, sorted: []uint16{25, 14, 13, 7, 24, 11, 5, 6, 0, 10, 4, 3, 12, 16, 17, 8, 9, 21, 22, 2, 1, 18, 19, 23, 20, 15}}
+var dectPolicy = decTable{names: "idslaidsla_guidpriorityidnamefixtimefixunitsenterslaexcuseresponsetimeresponseun" +
+	"itsishiddenfixendofdayresponseendofdaycolourcatpromptworkdaysoverrideresponsesta" +
+	"rtofdayresponsestartofdaytimestartofdaystartofdaytimeworkdayssetfixtostartdatese" +
+	"tfixtotargetdatetranslationsenterslaresponseexcuse_warning",
+	extra: unsafe.Offsetof(Policy{}.Extra), size: unsafe.Sizeof(Policy{}), grow: growPolicy, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Policy{}.ID)), 2, kStr},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Policy{}.Slaid)), 5, kInt},                                            // "slaid"
+		{nil, 7, uint16(unsafe.Offsetof(Policy{}.SLAGUID)), 8, kStr},                                          // "sla_guid"
+		{nil, 15, uint16(unsafe.Offsetof(Policy{}.Priorityid)), 10, kInt},                                     // "priorityid"
+		{nil, 25, uint16(unsafe.Offsetof(Policy{}.Name)), 4, kStr},                                            // "name"
+		{nil, 29, uint16(unsafe.Offsetof(Policy{}.Fixtime)), 7, kF64},                                         // "fixtime"
+		{nil, 36, uint16(unsafe.Offsetof(Policy{}.Fixunits)), 8, kStr},                                        // "fixunits"
+		{nil, 44, uint16(unsafe.Offsetof(Policy{}.Enterslaexcuse)), 14, kBool},                                // "enterslaexcuse"
+		{nil, 58, uint16(unsafe.Offsetof(Policy{}.Responsetime)), 12, kF64},                                   // "responsetime"
+		{nil, 70, uint16(unsafe.Offsetof(Policy{}.Responseunits)), 13, kStr},                                  // "responseunits"
+		{nil, 83, uint16(unsafe.Offsetof(Policy{}.Ishidden)), 8, kBool},                                       // "ishidden"
+		{nil, 91, uint16(unsafe.Offsetof(Policy{}.Fixendofday)), 11, kBool},                                   // "fixendofday"
+		{nil, 102, uint16(unsafe.Offsetof(Policy{}.Responseendofday)), 16, kBool},                             // "responseendofday"
+		{nil, 118, uint16(unsafe.Offsetof(Policy{}.Colour)), 6, kStr},                                         // "colour"
+		{nil, 124, uint16(unsafe.Offsetof(Policy{}.Catprompt)), 9, kInt},                                      // "catprompt"
+		{nil, 133, uint16(unsafe.Offsetof(Policy{}.Workdaysoverride)), 16, kInt},                              // "workdaysoverride"
+		{nil, 149, uint16(unsafe.Offsetof(Policy{}.Responsestartofday)), 18, kBool},                           // "responsestartofday"
+		{nil, 167, uint16(unsafe.Offsetof(Policy{}.Responsestartofdaytime)), 22, kStr},                        // "responsestartofdaytime"
+		{nil, 189, uint16(unsafe.Offsetof(Policy{}.Startofday)), 10, kBool},                                   // "startofday"
+		{nil, 199, uint16(unsafe.Offsetof(Policy{}.Startofdaytime)), 14, kStr},                                // "startofdaytime"
+		{&dectWorkdays, 213, uint16(unsafe.Offsetof(Policy{}.Workdays)), 8, kOne},                             // "workdays"
+		{nil, 221, uint16(unsafe.Offsetof(Policy{}.Setfixtostartdate)), 17, kBool},                            // "setfixtostartdate"
+		{nil, 238, uint16(unsafe.Offsetof(Policy{}.Setfixtotargetdate)), 18, kBool},                           // "setfixtotargetdate"
+		{&dectLanguagePackTranslationsCustom, 256, uint16(unsafe.Offsetof(Policy{}.Translations)), 12, kMany}, // "translations"
+		{nil, 268, uint16(unsafe.Offsetof(Policy{}.Enterslaresponseexcuse)), 22, kBool},                       // "enterslaresponseexcuse"
+		{nil, 290, uint16(unsafe.Offsetof(Policy{}.Warning)), 8, kStr},                                        // "_warning"
+	}, sorted: []uint16{25, 14, 13, 7, 24, 11, 5, 6, 0, 10, 4, 3, 12, 16, 17, 8, 9, 21, 22, 2, 1, 18, 19, 23, 20, 15}}
 
 func (m *Policy) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectPolicy }
 

@@ -186,13 +186,14 @@ func growReleaseComponent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseComponent = decTable{extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), grow: growReleaseComponent, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Name)), kStr},
-	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductID)), kInt},
-	{"product_name", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.ProductName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseComponent{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 3}}
+var dectReleaseComponent = decTable{names: "idnameproduct_idproduct_name_warning",
+	extra: unsafe.Offsetof(ReleaseComponent{}.Extra), size: unsafe.Sizeof(ReleaseComponent{}), grow: growReleaseComponent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseComponent{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseComponent{}.Name)), 4, kStr},          // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ReleaseComponent{}.ProductID)), 10, kInt},    // "product_id"
+		{nil, 16, uint16(unsafe.Offsetof(ReleaseComponent{}.ProductName)), 12, kStr}, // "product_name"
+		{nil, 28, uint16(unsafe.Offsetof(ReleaseComponent{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{4, 0, 1, 2, 3}}
 
 func (m *ReleaseComponent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseComponent

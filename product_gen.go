@@ -208,15 +208,16 @@ func growDevOpsProject(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectDevOpsProject = decTable{extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), grow: growDevOpsProject, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(DevOpsProject{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(DevOpsProject{}.URL)), kStr},
-	{"state", nil, uint32(unsafe.Offsetof(DevOpsProject{}.State)), kStr},
-	{"revision", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Revision)), kInt},
-	{"visibility", nil, uint32(unsafe.Offsetof(DevOpsProject{}.Visibility)), kStr},
-	{"lastUpdateTime", nil, uint32(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), kTime},
-}, sorted: []uint16{0, 6, 1, 4, 3, 2, 5}}
+var dectDevOpsProject = decTable{names: "idnameurlstaterevisionvisibilitylastUpdateTime",
+	extra: unsafe.Offsetof(DevOpsProject{}.Extra), size: unsafe.Sizeof(DevOpsProject{}), grow: growDevOpsProject, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(DevOpsProject{}.ID)), 2, kStr},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(DevOpsProject{}.Name)), 4, kStr},              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(DevOpsProject{}.URL)), 3, kStr},               // "url"
+		{nil, 9, uint16(unsafe.Offsetof(DevOpsProject{}.State)), 5, kStr},             // "state"
+		{nil, 14, uint16(unsafe.Offsetof(DevOpsProject{}.Revision)), 8, kInt},         // "revision"
+		{nil, 22, uint16(unsafe.Offsetof(DevOpsProject{}.Visibility)), 10, kStr},      // "visibility"
+		{nil, 32, uint16(unsafe.Offsetof(DevOpsProject{}.LastUpdateTime)), 14, kTime}, // "lastUpdateTime"
+	}, sorted: []uint16{0, 6, 1, 4, 3, 2, 5}}
 
 func (m *DevOpsProject) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectDevOpsProject
@@ -305,13 +306,14 @@ func growReleaseBranch(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseBranch = decTable{extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), grow: growReleaseBranch, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ID)), kInt},
-	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.ProductID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Name)), kStr},
-	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Releasenoteset)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseBranch{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 2, 1, 3}}
+var dectReleaseBranch = decTable{names: "idproduct_idnamereleasenoteset_warning",
+	extra: unsafe.Offsetof(ReleaseBranch{}.Extra), size: unsafe.Sizeof(ReleaseBranch{}), grow: growReleaseBranch, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseBranch{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseBranch{}.ProductID)), 10, kInt},       // "product_id"
+		{nil, 12, uint16(unsafe.Offsetof(ReleaseBranch{}.Name)), 4, kStr},            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ReleaseBranch{}.Releasenoteset)), 14, kInt}, // "releasenoteset"
+		{nil, 30, uint16(unsafe.Offsetof(ReleaseBranch{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{4, 0, 2, 1, 3}}
 
 func (m *ReleaseBranch) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseBranch
@@ -588,37 +590,42 @@ func growReleaseProduct(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseProduct = decTable{extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), grow: growReleaseProduct, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Name)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), kStr},
-	{"release_count", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), kInt},
-	{"logo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Logo)), kStr},
-	{"new_icon", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), kStr},
-	{"release_emails", &dectReleaseProductEmail, uint32(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), kMany},
-	{"components", &dectReleaseComponent, uint32(unsafe.Offsetof(ReleaseProduct{}.Components)), kMany},
-	{"third_party_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), kStr},
-	{"third_party_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), kStr},
-	{"devops_project", &dectDevOpsProject, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), kOne},
-	{"devops_otherfield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), kMany},
-	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), kInt},
-	{"devops_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), kStr},
-	{"devops_instance", &dectAzureDevOpsDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), kOne},
-	{"show_devops_mappings", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), kBool},
-	{"github_repo", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), kStr},
-	{"branches", &dectReleaseBranch, uint32(unsafe.Offsetof(ReleaseProduct{}.Branches)), kMany},
-	{"jira_details_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), kInt},
-	{"jira_details_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), kStr},
-	{"jira_instance", &dectJiraDetails, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), kOne},
-	{"jirafield_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), kMany},
-	{"jira_project", &dectKeyPair2, uint32(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), kOne},
-	{"devops_id", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), kStr},
-	{"devops_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), kStr},
-	{"devops_url", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), kStr},
-	{"default_pipeline", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipeline)), kInt},
-	{"default_pipeline_name", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.DefaultPipelineName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProduct{}.Warning)), kStr},
-}, sorted: []uint16{28, 17, 7, 26, 27, 12, 13, 23, 14, 24, 11, 10, 25, 16, 0, 18, 19, 20, 22, 21, 4, 1, 5, 3, 6, 15, 2, 8, 9}}
+var dectReleaseProduct = decTable{names: "idnamethird_party_idrelease_countlogonew_iconrelease_emailscomponentsthird_party" +
+	"_namethird_party_urldevops_projectdevops_otherfield_mappingsdevops_details_iddev" +
+	"ops_details_namedevops_instanceshow_devops_mappingsgithub_repobranchesjira_detai" +
+	"ls_idjira_details_namejira_instancejirafield_mappingsjira_projectdevops_iddevops" +
+	"_namedevops_urldefault_pipelinedefault_pipeline_name_warning",
+	extra: unsafe.Offsetof(ReleaseProduct{}.Extra), size: unsafe.Sizeof(ReleaseProduct{}), grow: growReleaseProduct, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseProduct{}.ID)), 2, kInt},                                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseProduct{}.Name)), 4, kStr},                                                  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyID)), 14, kStr},                                         // "third_party_id"
+		{nil, 20, uint16(unsafe.Offsetof(ReleaseProduct{}.ReleaseCount)), 13, kInt},                                        // "release_count"
+		{nil, 33, uint16(unsafe.Offsetof(ReleaseProduct{}.Logo)), 4, kStr},                                                 // "logo"
+		{nil, 37, uint16(unsafe.Offsetof(ReleaseProduct{}.NewIcon)), 8, kStr},                                              // "new_icon"
+		{&dectReleaseProductEmail, 45, uint16(unsafe.Offsetof(ReleaseProduct{}.ReleaseEmails)), 14, kMany},                 // "release_emails"
+		{&dectReleaseComponent, 59, uint16(unsafe.Offsetof(ReleaseProduct{}.Components)), 10, kMany},                       // "components"
+		{nil, 69, uint16(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyName)), 16, kStr},                                      // "third_party_name"
+		{nil, 85, uint16(unsafe.Offsetof(ReleaseProduct{}.ThirdPartyURL)), 15, kStr},                                       // "third_party_url"
+		{&dectDevOpsProject, 100, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsProject)), 14, kOne},                       // "devops_project"
+		{&dectIntegrationFieldMapping, 114, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsOtherfieldMappings)), 26, kMany}, // "devops_otherfield_mappings"
+		{nil, 140, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsID)), 17, kInt},                                    // "devops_details_id"
+		{nil, 157, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsDetailsName)), 19, kStr},                                  // "devops_details_name"
+		{&dectAzureDevOpsDetails, 176, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsInstance)), 15, kOne},                 // "devops_instance"
+		{nil, 191, uint16(unsafe.Offsetof(ReleaseProduct{}.ShowDevopsMappings)), 20, kBool},                                // "show_devops_mappings"
+		{nil, 211, uint16(unsafe.Offsetof(ReleaseProduct{}.GithubRepo)), 11, kStr},                                         // "github_repo"
+		{&dectReleaseBranch, 222, uint16(unsafe.Offsetof(ReleaseProduct{}.Branches)), 8, kMany},                            // "branches"
+		{nil, 230, uint16(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsID)), 15, kInt},                                      // "jira_details_id"
+		{nil, 245, uint16(unsafe.Offsetof(ReleaseProduct{}.JiraDetailsName)), 17, kStr},                                    // "jira_details_name"
+		{&dectJiraDetails, 262, uint16(unsafe.Offsetof(ReleaseProduct{}.JiraInstance)), 13, kOne},                          // "jira_instance"
+		{&dectIntegrationFieldMapping, 275, uint16(unsafe.Offsetof(ReleaseProduct{}.JirafieldMappings)), 18, kMany},        // "jirafield_mappings"
+		{&dectKeyPair2, 293, uint16(unsafe.Offsetof(ReleaseProduct{}.JiraProject)), 12, kOne},                              // "jira_project"
+		{nil, 305, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsID)), 9, kStr},                                            // "devops_id"
+		{nil, 314, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsName)), 11, kStr},                                         // "devops_name"
+		{nil, 325, uint16(unsafe.Offsetof(ReleaseProduct{}.DevopsURL)), 10, kStr},                                          // "devops_url"
+		{nil, 335, uint16(unsafe.Offsetof(ReleaseProduct{}.DefaultPipeline)), 16, kInt},                                    // "default_pipeline"
+		{nil, 351, uint16(unsafe.Offsetof(ReleaseProduct{}.DefaultPipelineName)), 21, kStr},                                // "default_pipeline_name"
+		{nil, 372, uint16(unsafe.Offsetof(ReleaseProduct{}.Warning)), 8, kStr},                                             // "_warning"
+	}, sorted: []uint16{28, 17, 7, 26, 27, 12, 13, 23, 14, 24, 11, 10, 25, 16, 0, 18, 19, 20, 22, 21, 4, 1, 5, 3, 6, 15, 2, 8, 9}}
 
 func (m *ReleaseProduct) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseProduct
@@ -758,16 +765,18 @@ func growReleaseProductEmail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseProductEmail = decTable{extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), grow: growReleaseProductEmail, fields: []decField{
-	{"product_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), kInt},
-	{"release_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), kInt},
-	{"releasetype_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), kStr},
-	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateID)), kInt},
-	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateName)), kStr},
-	{"change_status_id", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.ChangeStatusID)), kInt},
-	{"push_to_children", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.PushToChildren)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), kStr},
-}, sorted: []uint16{7, 5, 3, 4, 0, 6, 1, 2}}
+var dectReleaseProductEmail = decTable{names: "product_idrelease_idreleasetype_nameemailtemplate_idemailtemplate_namechange_sta" +
+	"tus_idpush_to_children_warning",
+	extra: unsafe.Offsetof(ReleaseProductEmail{}.Extra), size: unsafe.Sizeof(ReleaseProductEmail{}), grow: growReleaseProductEmail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseProductEmail{}.ProductID)), 10, kInt},          // "product_id"
+		{nil, 10, uint16(unsafe.Offsetof(ReleaseProductEmail{}.ReleaseID)), 10, kInt},         // "release_id"
+		{nil, 20, uint16(unsafe.Offsetof(ReleaseProductEmail{}.ReleasetypeName)), 16, kStr},   // "releasetype_name"
+		{nil, 36, uint16(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateID)), 16, kInt},   // "emailtemplate_id"
+		{nil, 52, uint16(unsafe.Offsetof(ReleaseProductEmail{}.EmailtemplateName)), 18, kStr}, // "emailtemplate_name"
+		{nil, 70, uint16(unsafe.Offsetof(ReleaseProductEmail{}.ChangeStatusID)), 16, kInt},    // "change_status_id"
+		{nil, 86, uint16(unsafe.Offsetof(ReleaseProductEmail{}.PushToChildren)), 16, kBool},   // "push_to_children"
+		{nil, 102, uint16(unsafe.Offsetof(ReleaseProductEmail{}.Warning)), 8, kStr},           // "_warning"
+	}, sorted: []uint16{7, 5, 3, 4, 0, 6, 1, 2}}
 
 func (m *ReleaseProductEmail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseProductEmail

@@ -810,12 +810,13 @@ func growProjectsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectProjectsView = decTable{extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), grow: growProjectsView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ProjectsView{}.RecordCount)), kInt},
-	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(ProjectsView{}.Tickets)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ProjectsView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectProjectsView = decTable{names: "record_countticketspage_nopage_size",
+	extra: unsafe.Offsetof(ProjectsView{}.Extra), size: unsafe.Sizeof(ProjectsView{}), grow: growProjectsView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ProjectsView{}.RecordCount)), 12, kInt},          // "record_count"
+		{&dectFaultsList, 12, uint16(unsafe.Offsetof(ProjectsView{}.Tickets)), 7, kPage}, // "tickets"
+		{nil, 19, uint16(unsafe.Offsetof(ProjectsView{}.PageNo)), 7, kInt},               // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(ProjectsView{}.PageSize)), 9, kInt},             // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *ProjectsView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectProjectsView

@@ -269,24 +269,27 @@ func growPRTGDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPRTGDetails = decTable{extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), grow: growPRTGDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PRTGDetails{}.ID)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(PRTGDetails{}.URL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Username)), kStr},
-	{"new_password", nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewPassword)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(PRTGDetails{}.NewMethod)), kBool},
-	{"defsite", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defsite)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.SiteName)), kStr},
-	{"defassettype", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Defassettype)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssettypeName)), kStr},
-	{"assetmatchingfield_name", nil, uint32(unsafe.Offsetof(PRTGDetails{}.AssetmatchingfieldName)), kStr},
-	{"assetmatchingfield", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Assetmatchingfield)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Warning)), kStr},
-	{"halointegratorenabled", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), kBool},
-	{"halointegratorlasterror", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), kStr},
-	{"halointegratorlastsync", nil, uint32(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), kTime},
-	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), kMany},
-}, sorted: []uint16{11, 15, 10, 9, 8, 7, 5, 12, 13, 14, 0, 4, 3, 6, 1, 2}}
+var dectPRTGDetails = decTable{names: "idurlusernamenew_passwordnew_methoddefsitesite_namedefassettypeassettype_nameass" +
+	"etmatchingfield_nameassetmatchingfield_warninghalointegratorenabledhalointegrato" +
+	"rlasterrorhalointegratorlastsyncasset_fieldmappings",
+	extra: unsafe.Offsetof(PRTGDetails{}.Extra), size: unsafe.Sizeof(PRTGDetails{}), grow: growPRTGDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PRTGDetails{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PRTGDetails{}.URL)), 3, kStr},                                             // "url"
+		{nil, 5, uint16(unsafe.Offsetof(PRTGDetails{}.Username)), 8, kStr},                                        // "username"
+		{nil, 13, uint16(unsafe.Offsetof(PRTGDetails{}.NewPassword)), 12, kStr},                                   // "new_password"
+		{nil, 25, uint16(unsafe.Offsetof(PRTGDetails{}.NewMethod)), 10, kBool},                                    // "new_method"
+		{nil, 35, uint16(unsafe.Offsetof(PRTGDetails{}.Defsite)), 7, kInt},                                        // "defsite"
+		{nil, 42, uint16(unsafe.Offsetof(PRTGDetails{}.SiteName)), 9, kStr},                                       // "site_name"
+		{nil, 51, uint16(unsafe.Offsetof(PRTGDetails{}.Defassettype)), 12, kInt},                                  // "defassettype"
+		{nil, 63, uint16(unsafe.Offsetof(PRTGDetails{}.AssettypeName)), 14, kStr},                                 // "assettype_name"
+		{nil, 77, uint16(unsafe.Offsetof(PRTGDetails{}.AssetmatchingfieldName)), 23, kStr},                        // "assetmatchingfield_name"
+		{nil, 100, uint16(unsafe.Offsetof(PRTGDetails{}.Assetmatchingfield)), 18, kInt},                           // "assetmatchingfield"
+		{nil, 118, uint16(unsafe.Offsetof(PRTGDetails{}.Warning)), 8, kStr},                                       // "_warning"
+		{nil, 126, uint16(unsafe.Offsetof(PRTGDetails{}.Halointegratorenabled)), 21, kBool},                       // "halointegratorenabled"
+		{nil, 147, uint16(unsafe.Offsetof(PRTGDetails{}.Halointegratorlasterror)), 23, kStr},                      // "halointegratorlasterror"
+		{nil, 170, uint16(unsafe.Offsetof(PRTGDetails{}.Halointegratorlastsync)), 22, kTime},                      // "halointegratorlastsync"
+		{&dectIntegrationFieldMapping, 192, uint16(unsafe.Offsetof(PRTGDetails{}.AssetFieldmappings)), 19, kMany}, // "asset_fieldmappings"
+	}, sorted: []uint16{11, 15, 10, 9, 8, 7, 5, 12, 13, 14, 0, 4, 3, 6, 1, 2}}
 
 func (m *PRTGDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPRTGDetails

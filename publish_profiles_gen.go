@@ -198,16 +198,18 @@ func growPublishProfiles(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPublishProfiles = decTable{extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), grow: growPublishProfiles, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ID)), kInt},
-	{"profile_username", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(PublishProfiles{}.Active)), kBool},
-	{"auth_method", nil, uint32(unsafe.Offsetof(PublishProfiles{}.AuthMethod)), kInt},
-	{"basic_auth_password", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthPassword)), kStr},
-	{"basic_auth_salt", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthSalt)), kStr},
-	{"basic_auth_iterations", nil, uint32(unsafe.Offsetof(PublishProfiles{}.BasicAuthIterations)), kInt},
-	{"_profile_access_token", nil, uint32(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), kStr},
-}, sorted: []uint16{7, 2, 3, 6, 4, 5, 0, 1}}
+var dectPublishProfiles = decTable{names: "idprofile_usernameactiveauth_methodbasic_auth_passwordbasic_auth_saltbasic_auth_" +
+	"iterations_profile_access_token",
+	extra: unsafe.Offsetof(PublishProfiles{}.Extra), size: unsafe.Sizeof(PublishProfiles{}), grow: growPublishProfiles, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PublishProfiles{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(PublishProfiles{}.ProfileUsername)), 16, kStr},      // "profile_username"
+		{nil, 18, uint16(unsafe.Offsetof(PublishProfiles{}.Active)), 6, kBool},              // "active"
+		{nil, 24, uint16(unsafe.Offsetof(PublishProfiles{}.AuthMethod)), 11, kInt},          // "auth_method"
+		{nil, 35, uint16(unsafe.Offsetof(PublishProfiles{}.BasicAuthPassword)), 19, kStr},   // "basic_auth_password"
+		{nil, 54, uint16(unsafe.Offsetof(PublishProfiles{}.BasicAuthSalt)), 15, kStr},       // "basic_auth_salt"
+		{nil, 69, uint16(unsafe.Offsetof(PublishProfiles{}.BasicAuthIterations)), 21, kInt}, // "basic_auth_iterations"
+		{nil, 90, uint16(unsafe.Offsetof(PublishProfiles{}.ProfileAccessToken)), 21, kStr},  // "_profile_access_token"
+	}, sorted: []uint16{7, 2, 3, 6, 4, 5, 0, 1}}
 
 func (m *PublishProfiles) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPublishProfiles

@@ -283,12 +283,13 @@ func growPurchaseOrderView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectPurchaseOrderView = decTable{extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), grow: growPurchaseOrderView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), kInt},
-	{"purchaseorders", &dectSupplierOrderHeader, uint32(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 1, 0}}
+var dectPurchaseOrderView = decTable{names: "record_countpurchaseorderspage_nopage_size",
+	extra: unsafe.Offsetof(PurchaseOrderView{}.Extra), size: unsafe.Sizeof(PurchaseOrderView{}), grow: growPurchaseOrderView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(PurchaseOrderView{}.RecordCount)), 12, kInt},                           // "record_count"
+		{&dectSupplierOrderHeader, 12, uint16(unsafe.Offsetof(PurchaseOrderView{}.Purchaseorders)), 14, kPage}, // "purchaseorders"
+		{nil, 26, uint16(unsafe.Offsetof(PurchaseOrderView{}.PageNo)), 7, kInt},                                // "page_no"
+		{nil, 33, uint16(unsafe.Offsetof(PurchaseOrderView{}.PageSize)), 9, kInt},                              // "page_size"
+	}, sorted: []uint16{2, 3, 1, 0}}
 
 func (m *PurchaseOrderView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectPurchaseOrderView
@@ -904,67 +905,78 @@ func growSupplierOrderDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSupplierOrderDetail = decTable{extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), grow: growSupplierOrderDetail, fields: []decField{
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ID)), kInt},
-	{"sort_seq", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), kInt},
-	{"productcode", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Name)), kStr},
-	{"quantity_received", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QuantityReceived)), kF64},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PurchaseorderID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemID)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssettypeID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Note)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.GroupID)), kInt},
-	{"isgroupdesc", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isgroupdesc)), kBool},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderID)), kInt},
-	{"salesorder_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderLineID)), kInt},
-	{"sales_order_stock_location", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SalesOrderStockLocation)), kInt},
-	{"item_internal_reference", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemInternalReference)), kStr},
-	{"item_external_reference", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemExternalReference)), kStr},
-	{"item_min_purchase_qty", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemMinPurchaseQty)), kF64},
-	{"xero_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.XeroLineID)), kStr},
-	{"item_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ItemCode)), kStr},
-	{"accounts_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AccountsCode)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Warning)), kStr},
-	{"line_site_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.LineSiteID)), kInt},
-	{"qbo_line_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.QboLineID)), kStr},
-	{"site_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SiteName)), kStr},
-	{"hideitems", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Hideitems)), kBool},
-	{"invoiceid", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Invoiceid)), kInt},
-	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.AssetTypeMatchingFieldName)), kStr},
-	{"serialise_only_one", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SerialiseOnlyOne)), kBool},
-	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.SyncedToIntacct)), kBool},
-	{"intacct_warehouse_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctWarehouseID)), kStr},
-	{"intacct_location_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctLocationID)), kStr},
-	{"intacct_department_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.IntacctDepartmentID)), kStr},
-	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.CreateInvoicePercentage)), kF64},
-	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.PercentageInvoiced)), kF64},
-	{"invoiced_quantity", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.InvoicedQuantity)), kF64},
-	{"myob_location", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobLocation)), kStr},
-	{"myob_row_id", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.MyobRowID)), kInt},
-	{"net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), kF64},
-	{"total_tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), kF64},
-	{"tax_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), kF64},
-	{"distributor_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), kOne},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), kOne},
-	{"override_tax_code", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), kInt},
-	{"baseprice_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), kF64},
-	{"baseprice", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), kF64},
-	{"total_tax", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalTax)), kF64},
-	{"total_price", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPrice)), kF64},
-	{"total_discount", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalDiscount)), kF64},
-	{"conversion_rate", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.ConversionRate)), kF64},
-	{"discount_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.DiscountConverted)), kF64},
-	{"net_amount_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.NetAmountConverted)), kF64},
-	{"total_price_converted", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalPriceConverted)), kF64},
-	{"_importtype", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), kBool},
-	{"tax_name", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), kStr},
-	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), kMany},
-	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), kInt},
-	{"total_net_total", nil, uint32(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), kF64},
-}, sorted: []uint16{33, 53, 54, 21, 20, 27, 8, 45, 44, 49, 0, 57, 50, 41, 10, 25, 1, 32, 31, 30, 35, 26, 11, 19, 16, 7, 15, 17, 22, 36, 37, 4, 51, 38, 42, 9, 43, 34, 3, 6, 23, 5, 14, 12, 13, 28, 24, 2, 29, 56, 40, 55, 48, 58, 47, 52, 46, 39, 18}}
+var dectSupplierOrderDetail = decTable{names: "customfieldsidsort_seqproductcodenamequantity_receivedpurchaseorder_iditem_idass" +
+	"ettype_idnotegroup_idisgroupdescsalesorder_idsalesorder_line_idsales_order_stock" +
+	"_locationitem_internal_referenceitem_external_referenceitem_min_purchase_qtyxero" +
+	"_line_iditem_codeaccounts_code_warningline_site_idqbo_line_idsite_namehideitemsi" +
+	"nvoiceidasset_type_matching_field_nameserialise_only_onesynced_to_intacctintacct" +
+	"_warehouse_idintacct_location_idintacct_department_id_create_invoice_percentagep" +
+	"ercentage_invoicedinvoiced_quantitymyob_locationmyob_row_idnet_totaltotal_tax_co" +
+	"nvertedtax_converteddistributor_external_linknew_external_linkoverride_tax_codeb" +
+	"aseprice_convertedbasepricetotal_taxtotal_pricetotal_discountconversion_ratedisc" +
+	"ount_convertednet_amount_convertedtotal_price_converted_importtype_isimporttax_n" +
+	"ametaxRuleResultdecimalplacesforinvoicestotal_net_total",
+	extra: unsafe.Offsetof(SupplierOrderDetail{}.Extra), size: unsafe.Sizeof(SupplierOrderDetail{}), grow: growSupplierOrderDetail, fields: []decField{
+		{&dectCustomField, 0, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Customfields)), 12, kMany},                  // "customfields"
+		{nil, 12, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ID)), 2, kInt},                                          // "id"
+		{nil, 14, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SortSeq)), 8, kInt},                                     // "sort_seq"
+		{nil, 22, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Productcode)), 11, kStr},                                // "productcode"
+		{nil, 33, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Name)), 4, kStr},                                        // "name"
+		{nil, 37, uint16(unsafe.Offsetof(SupplierOrderDetail{}.QuantityReceived)), 17, kF64},                           // "quantity_received"
+		{nil, 54, uint16(unsafe.Offsetof(SupplierOrderDetail{}.PurchaseorderID)), 16, kInt},                            // "purchaseorder_id"
+		{nil, 70, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ItemID)), 7, kInt},                                      // "item_id"
+		{nil, 77, uint16(unsafe.Offsetof(SupplierOrderDetail{}.AssettypeID)), 12, kInt},                                // "assettype_id"
+		{nil, 89, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Note)), 4, kStr},                                        // "note"
+		{nil, 93, uint16(unsafe.Offsetof(SupplierOrderDetail{}.GroupID)), 8, kInt},                                     // "group_id"
+		{nil, 101, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Isgroupdesc)), 11, kBool},                              // "isgroupdesc"
+		{nil, 112, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderID)), 13, kInt},                              // "salesorder_id"
+		{nil, 125, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SalesorderLineID)), 18, kInt},                          // "salesorder_line_id"
+		{nil, 143, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SalesOrderStockLocation)), 26, kInt},                   // "sales_order_stock_location"
+		{nil, 169, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ItemInternalReference)), 23, kStr},                     // "item_internal_reference"
+		{nil, 192, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ItemExternalReference)), 23, kStr},                     // "item_external_reference"
+		{nil, 215, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ItemMinPurchaseQty)), 21, kF64},                        // "item_min_purchase_qty"
+		{nil, 236, uint16(unsafe.Offsetof(SupplierOrderDetail{}.XeroLineID)), 12, kStr},                                // "xero_line_id"
+		{nil, 248, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ItemCode)), 9, kStr},                                   // "item_code"
+		{nil, 257, uint16(unsafe.Offsetof(SupplierOrderDetail{}.AccountsCode)), 13, kStr},                              // "accounts_code"
+		{nil, 270, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Warning)), 8, kStr},                                    // "_warning"
+		{nil, 278, uint16(unsafe.Offsetof(SupplierOrderDetail{}.LineSiteID)), 12, kInt},                                // "line_site_id"
+		{nil, 290, uint16(unsafe.Offsetof(SupplierOrderDetail{}.QboLineID)), 11, kStr},                                 // "qbo_line_id"
+		{nil, 301, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SiteName)), 9, kStr},                                   // "site_name"
+		{nil, 310, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Hideitems)), 9, kBool},                                 // "hideitems"
+		{nil, 319, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Invoiceid)), 9, kInt},                                  // "invoiceid"
+		{nil, 328, uint16(unsafe.Offsetof(SupplierOrderDetail{}.AssetTypeMatchingFieldName)), 30, kStr},                // "asset_type_matching_field_name"
+		{nil, 358, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SerialiseOnlyOne)), 18, kBool},                         // "serialise_only_one"
+		{nil, 376, uint16(unsafe.Offsetof(SupplierOrderDetail{}.SyncedToIntacct)), 17, kBool},                          // "synced_to_intacct"
+		{nil, 393, uint16(unsafe.Offsetof(SupplierOrderDetail{}.IntacctWarehouseID)), 20, kStr},                        // "intacct_warehouse_id"
+		{nil, 413, uint16(unsafe.Offsetof(SupplierOrderDetail{}.IntacctLocationID)), 19, kStr},                         // "intacct_location_id"
+		{nil, 432, uint16(unsafe.Offsetof(SupplierOrderDetail{}.IntacctDepartmentID)), 21, kStr},                       // "intacct_department_id"
+		{nil, 453, uint16(unsafe.Offsetof(SupplierOrderDetail{}.CreateInvoicePercentage)), 26, kF64},                   // "_create_invoice_percentage"
+		{nil, 479, uint16(unsafe.Offsetof(SupplierOrderDetail{}.PercentageInvoiced)), 19, kF64},                        // "percentage_invoiced"
+		{nil, 498, uint16(unsafe.Offsetof(SupplierOrderDetail{}.InvoicedQuantity)), 17, kF64},                          // "invoiced_quantity"
+		{nil, 515, uint16(unsafe.Offsetof(SupplierOrderDetail{}.MyobLocation)), 13, kStr},                              // "myob_location"
+		{nil, 528, uint16(unsafe.Offsetof(SupplierOrderDetail{}.MyobRowID)), 11, kInt},                                 // "myob_row_id"
+		{nil, 539, uint16(unsafe.Offsetof(SupplierOrderDetail{}.NetTotal)), 9, kF64},                                   // "net_total"
+		{nil, 548, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalTaxConverted)), 19, kF64},                         // "total_tax_converted"
+		{nil, 567, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TaxConverted)), 13, kF64},                              // "tax_converted"
+		{&dectExternalLinkList, 580, uint16(unsafe.Offsetof(SupplierOrderDetail{}.DistributorExternalLink)), 25, kOne}, // "distributor_external_link"
+		{&dectExternalLinkList, 605, uint16(unsafe.Offsetof(SupplierOrderDetail{}.NewExternalLink)), 17, kOne},         // "new_external_link"
+		{nil, 622, uint16(unsafe.Offsetof(SupplierOrderDetail{}.OverrideTaxCode)), 17, kInt},                           // "override_tax_code"
+		{nil, 639, uint16(unsafe.Offsetof(SupplierOrderDetail{}.BasepriceConverted)), 19, kF64},                        // "baseprice_converted"
+		{nil, 658, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Baseprice)), 9, kF64},                                  // "baseprice"
+		{nil, 667, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalTax)), 9, kF64},                                   // "total_tax"
+		{nil, 676, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalPrice)), 11, kF64},                                // "total_price"
+		{nil, 687, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalDiscount)), 14, kF64},                             // "total_discount"
+		{nil, 701, uint16(unsafe.Offsetof(SupplierOrderDetail{}.ConversionRate)), 15, kF64},                            // "conversion_rate"
+		{nil, 716, uint16(unsafe.Offsetof(SupplierOrderDetail{}.DiscountConverted)), 18, kF64},                         // "discount_converted"
+		{nil, 734, uint16(unsafe.Offsetof(SupplierOrderDetail{}.NetAmountConverted)), 20, kF64},                        // "net_amount_converted"
+		{nil, 754, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalPriceConverted)), 21, kF64},                       // "total_price_converted"
+		{nil, 775, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Importtype)), 11, kStr},                                // "_importtype"
+		{nil, 786, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Isimport)), 9, kBool},                                  // "_isimport"
+		{nil, 795, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TaxName)), 8, kStr},                                    // "tax_name"
+		{&dectTaxRuleResult, 803, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TaxRuleResult)), 13, kMany},             // "taxRuleResult"
+		{nil, 816, uint16(unsafe.Offsetof(SupplierOrderDetail{}.Decimalplacesforinvoices)), 24, kInt},                  // "decimalplacesforinvoices"
+		{nil, 840, uint16(unsafe.Offsetof(SupplierOrderDetail{}.TotalNetTotal)), 15, kF64},                             // "total_net_total"
+	}, sorted: []uint16{33, 53, 54, 21, 20, 27, 8, 45, 44, 49, 0, 57, 50, 41, 10, 25, 1, 32, 31, 30, 35, 26, 11, 19, 16, 7, 15, 17, 22, 36, 37, 4, 51, 38, 42, 9, 43, 34, 3, 6, 23, 5, 14, 12, 13, 28, 24, 2, 29, 56, 40, 55, 48, 58, 47, 52, 46, 39, 18}}
 
 func (m *SupplierOrderDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSupplierOrderDetail
@@ -2108,120 +2120,139 @@ func growSupplierOrderHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSupplierOrderHeader = decTable{extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), grow: growSupplierOrderHeader, fields: []decField{
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Use)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Title)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketID)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Status)), kInt},
-	{"po_ref", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PoRef)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Date)), kTime},
-	{"datesent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Datesent)), kTime},
-	{"carriage_desc", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriageDesc)), kStr},
-	{"carriage_price", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CarriagePrice)), kF64},
-	{"auth_by", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AuthBy)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Note)), kStr},
-	{"price", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Price)), kF64},
-	{"tax_total", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TaxTotal)), kF64},
-	{"total", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Total)), kF64},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SupplierName)), kStr},
-	{"goodsin_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.GoodsinStatus)), kInt},
-	{"3rd_party_ponumber", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.N3rdPartyPonumber)), kStr},
-	{"date_published", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DatePublished)), kTime},
-	{"approval_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStatus)), kInt},
-	{"approval_start", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStart)), kBool},
-	{"assigned_agent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgent)), kInt},
-	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgentName)), kStr},
-	{"approvalagent", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagent)), kInt},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalemailaddress)), kStr},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalnote)), kStr},
-	{"approvalagentid", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagentid)), kInt},
-	{"approvaldatetime", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Approvaldatetime)), kTime},
-	{"thirdparty_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdpartyStatus)), kInt},
-	{"accounts_ref", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AccountsRef)), kStr},
-	{"deliver_to_us", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToUs)), kBool},
-	{"deliver_to_so_address", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToSoAddress)), kBool},
-	{"est_delivery_date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.EstDeliveryDate)), kTime},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SalesorderID)), kInt},
-	{"currency", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Currency)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.User)), kRaw},
-	{"user_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.UserName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SiteName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ClientName)), kStr},
-	{"cost_centre_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreID)), kInt},
-	{"cost_centre_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreName)), kStr},
-	{"ticket_summary", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), kStr},
-	{"ticket_note", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), kStr},
-	{"attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), kInt},
-	{"lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), kMany},
-	{"add_lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), kMany},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), kBool},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PDFAttachmentID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateName)), kStr},
-	{"createdbyagentname", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Createdbyagentname)), kStr},
-	{"xero_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroID)), kStr},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroTenantID)), kStr},
-	{"xero_status", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.XeroStatus)), kStr},
-	{"last_synced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastSynced)), kTime},
-	{"last_update_time", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), kTime},
-	{"requires_approval", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), kStr},
-	{"so_assets", &dectDeviceList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), kMany},
-	{"warrantyurl", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), kStr},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), kStr},
-	{"qbo_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), kInt},
-	{"_iscopy", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Iscopy)), kBool},
-	{"_create_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), kBool},
-	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), kInt},
-	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), kF64},
-	{"_create_invoice_lines", &dectSupplierOrderDetail, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), kMany},
-	{"_return_invoice", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), kBool},
-	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), kF64},
-	{"invoices", &dectInvoiceHeader, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), kMany},
-	{"invoice_count", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), kInt},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), kStr},
-	{"currency_code", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), kInt},
-	{"currency_code_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCodeName)), kStr},
-	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyConversionRate)), kF64},
-	{"duedate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Duedate)), kTime},
-	{"intacct_class", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClass)), kStr},
-	{"intacct_class_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClassName)), kStr},
-	{"suppliers_order_reference", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.SuppliersOrderReference)), kStr},
-	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceInvoiceDate)), kTime},
-	{"deladdress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress1)), kStr},
-	{"deladdress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress2)), kStr},
-	{"deladdress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), kStr},
-	{"deladdress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), kStr},
-	{"deladdress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), kStr},
-	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), kOne},
-	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), kBool},
-	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), kF64},
-	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), kF64},
-	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLineDescription)), kStr},
-	{"_ticket_access", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.TicketAccess)), kBool},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.ThirdPartyID)), kStr},
-	{"is_po_screen", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), kBool},
-	{"avalara_details_id", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), kInt},
-	{"avalara_details_name", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), kStr},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), kOne},
-	{"_novalidate", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), kBool},
-	{"_dotaxsync", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), kBool},
-	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), kOne},
-	{"originaddress1", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), kStr},
-	{"originaddress2", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), kStr},
-	{"originaddress3", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), kStr},
-	{"originaddress4", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress4)), kStr},
-	{"originaddress5", nil, uint32(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), kStr},
-}, sorted: []uint16{19, 71, 95, 87, 97, 74, 72, 73, 96, 105, 94, 70, 104, 53, 52, 75, 98, 51, 65, 31, 50, 22, 21, 25, 28, 29, 26, 27, 23, 24, 48, 11, 101, 102, 9, 10, 42, 43, 44, 45, 58, 36, 80, 81, 82, 0, 7, 20, 8, 88, 89, 90, 91, 92, 33, 32, 93, 83, 34, 18, 1, 84, 85, 79, 78, 77, 100, 62, 63, 49, 103, 12, 106, 107, 108, 109, 110, 111, 55, 56, 57, 76, 6, 13, 54, 68, 69, 64, 35, 40, 41, 66, 5, 16, 17, 86, 14, 99, 30, 4, 47, 46, 3, 15, 2, 37, 38, 39, 67, 59, 61, 60}}
+var dectSupplierOrderHeader = decTable{names: "customfieldsidusetitleticket_idstatuspo_refdatedatesentcarriage_desccarriage_pri" +
+	"ceauth_bynotepricetax_totaltotalsupplier_idsupplier_namegoodsin_status3rd_party_" +
+	"ponumberdate_publishedapproval_statusapproval_startassigned_agentassigned_agent_" +
+	"nameapprovalagentapprovalemailaddressapprovalnoteapprovalagentidapprovaldatetime" +
+	"thirdparty_statusaccounts_refdeliver_to_usdeliver_to_so_addressest_delivery_date" +
+	"salesorder_idcurrencyuseruser_iduser_namesite_idsite_nameclient_idclient_namecos" +
+	"t_centre_idcost_centre_nameticket_summaryticket_noteattachment_idlinesadd_lines_" +
+	"validateonly_print_preview_print_generateprinthtmlpdf_attachment_idpdftemplate_i" +
+	"dpdftemplate_namecreatedbyagentnamexero_idxero_tenant_idxero_statuslast_syncedla" +
+	"st_update_timerequires_approval_warningso_assetswarrantyurlqbo_company_idqbo_id_" +
+	"iscopy_create_invoice_create_invoice_method_create_invoice_percentage_create_inv" +
+	"oice_lines_return_invoicepercentage_invoicedinvoicesinvoice_countintacct_save_lo" +
+	"cationcurrency_codecurrency_code_namecurrency_conversion_rateduedateintacct_clas" +
+	"sintacct_class_namesuppliers_order_reference_create_invoice_invoice_datedeladdre" +
+	"ss1deladdress2deladdress3deladdress4deladdress5delivery_address_forcethirdpartys" +
+	"ync_create_invoice_amount_create_invoice_qty_create_invoice_line_description_tic" +
+	"ket_accessthird_party_idis_po_screenavalara_details_idavalara_details_namenew_ex" +
+	"ternal_link_novalidate_dotaxsyncoriginaddressoriginaddress1originaddress2origina" +
+	"ddress3originaddress4originaddress5",
+	extra: unsafe.Offsetof(SupplierOrderHeader{}.Extra), size: unsafe.Sizeof(SupplierOrderHeader{}), grow: growSupplierOrderHeader, fields: []decField{
+		{&dectCustomField, 0, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Customfields)), 12, kMany},                 // "customfields"
+		{nil, 12, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ID)), 2, kInt},                                         // "id"
+		{nil, 14, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Use)), 3, kStr},                                        // "use"
+		{nil, 17, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Title)), 5, kStr},                                      // "title"
+		{nil, 22, uint16(unsafe.Offsetof(SupplierOrderHeader{}.TicketID)), 9, kInt},                                   // "ticket_id"
+		{nil, 31, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Status)), 6, kInt},                                     // "status"
+		{nil, 37, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PoRef)), 6, kStr},                                      // "po_ref"
+		{nil, 43, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Date)), 4, kTime},                                      // "date"
+		{nil, 47, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Datesent)), 8, kTime},                                  // "datesent"
+		{nil, 55, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CarriageDesc)), 13, kStr},                              // "carriage_desc"
+		{nil, 68, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CarriagePrice)), 14, kF64},                             // "carriage_price"
+		{nil, 82, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AuthBy)), 7, kStr},                                     // "auth_by"
+		{nil, 89, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Note)), 4, kStr},                                       // "note"
+		{nil, 93, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Price)), 5, kF64},                                      // "price"
+		{nil, 98, uint16(unsafe.Offsetof(SupplierOrderHeader{}.TaxTotal)), 9, kF64},                                   // "tax_total"
+		{nil, 107, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Total)), 5, kF64},                                     // "total"
+		{nil, 112, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SupplierID)), 11, kInt},                               // "supplier_id"
+		{nil, 123, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SupplierName)), 13, kStr},                             // "supplier_name"
+		{nil, 136, uint16(unsafe.Offsetof(SupplierOrderHeader{}.GoodsinStatus)), 14, kInt},                            // "goodsin_status"
+		{nil, 150, uint16(unsafe.Offsetof(SupplierOrderHeader{}.N3rdPartyPonumber)), 18, kStr},                        // "3rd_party_ponumber"
+		{nil, 168, uint16(unsafe.Offsetof(SupplierOrderHeader{}.DatePublished)), 14, kTime},                           // "date_published"
+		{nil, 182, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStatus)), 15, kInt},                           // "approval_status"
+		{nil, 197, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ApprovalStart)), 14, kBool},                           // "approval_start"
+		{nil, 211, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgent)), 14, kInt},                            // "assigned_agent"
+		{nil, 225, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AssignedAgentName)), 19, kStr},                        // "assigned_agent_name"
+		{nil, 244, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagent)), 13, kInt},                            // "approvalagent"
+		{nil, 257, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Approvalemailaddress)), 20, kStr},                     // "approvalemailaddress"
+		{nil, 277, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Approvalnote)), 12, kStr},                             // "approvalnote"
+		{nil, 289, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Approvalagentid)), 15, kInt},                          // "approvalagentid"
+		{nil, 304, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Approvaldatetime)), 16, kTime},                        // "approvaldatetime"
+		{nil, 320, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ThirdpartyStatus)), 17, kInt},                         // "thirdparty_status"
+		{nil, 337, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AccountsRef)), 12, kStr},                              // "accounts_ref"
+		{nil, 349, uint16(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToUs)), 13, kBool},                             // "deliver_to_us"
+		{nil, 362, uint16(unsafe.Offsetof(SupplierOrderHeader{}.DeliverToSoAddress)), 21, kBool},                      // "deliver_to_so_address"
+		{nil, 383, uint16(unsafe.Offsetof(SupplierOrderHeader{}.EstDeliveryDate)), 17, kTime},                         // "est_delivery_date"
+		{nil, 400, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SalesorderID)), 13, kInt},                             // "salesorder_id"
+		{nil, 413, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Currency)), 8, kStr},                                  // "currency"
+		{nil, 421, uint16(unsafe.Offsetof(SupplierOrderHeader{}.User)), 4, kRaw},                                      // "user"
+		{nil, 425, uint16(unsafe.Offsetof(SupplierOrderHeader{}.UserID)), 7, kInt},                                    // "user_id"
+		{nil, 432, uint16(unsafe.Offsetof(SupplierOrderHeader{}.UserName)), 9, kStr},                                  // "user_name"
+		{nil, 441, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SiteID)), 7, kInt},                                    // "site_id"
+		{nil, 448, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SiteName)), 9, kStr},                                  // "site_name"
+		{nil, 457, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ClientID)), 9, kInt},                                  // "client_id"
+		{nil, 466, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ClientName)), 11, kStr},                               // "client_name"
+		{nil, 477, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreID)), 14, kInt},                             // "cost_centre_id"
+		{nil, 491, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CostCentreName)), 16, kStr},                           // "cost_centre_name"
+		{nil, 507, uint16(unsafe.Offsetof(SupplierOrderHeader{}.TicketSummary)), 14, kStr},                            // "ticket_summary"
+		{nil, 521, uint16(unsafe.Offsetof(SupplierOrderHeader{}.TicketNote)), 11, kStr},                               // "ticket_note"
+		{nil, 532, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AttachmentID)), 13, kInt},                             // "attachment_id"
+		{&dectSupplierOrderDetail, 545, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Lines)), 5, kMany},               // "lines"
+		{&dectSupplierOrderDetail, 550, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AddLines)), 9, kMany},            // "add_lines"
+		{nil, 559, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Validateonly)), 13, kBool},                            // "_validateonly"
+		{nil, 572, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PrintPreview)), 14, kBool},                            // "_print_preview"
+		{nil, 586, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PrintGenerate)), 15, kBool},                           // "_print_generate"
+		{nil, 601, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Printhtml)), 9, kStr},                                 // "printhtml"
+		{nil, 610, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PDFAttachmentID)), 17, kInt},                          // "pdf_attachment_id"
+		{nil, 627, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateID)), 14, kInt},                            // "pdftemplate_id"
+		{nil, 641, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PdftemplateName)), 16, kStr},                          // "pdftemplate_name"
+		{nil, 657, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Createdbyagentname)), 18, kStr},                       // "createdbyagentname"
+		{nil, 675, uint16(unsafe.Offsetof(SupplierOrderHeader{}.XeroID)), 7, kStr},                                    // "xero_id"
+		{nil, 682, uint16(unsafe.Offsetof(SupplierOrderHeader{}.XeroTenantID)), 14, kStr},                             // "xero_tenant_id"
+		{nil, 696, uint16(unsafe.Offsetof(SupplierOrderHeader{}.XeroStatus)), 11, kStr},                               // "xero_status"
+		{nil, 707, uint16(unsafe.Offsetof(SupplierOrderHeader{}.LastSynced)), 11, kTime},                              // "last_synced"
+		{nil, 718, uint16(unsafe.Offsetof(SupplierOrderHeader{}.LastUpdateTime)), 16, kTime},                          // "last_update_time"
+		{nil, 734, uint16(unsafe.Offsetof(SupplierOrderHeader{}.RequiresApproval)), 17, kBool},                        // "requires_approval"
+		{nil, 751, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Warning)), 8, kStr},                                   // "_warning"
+		{&dectDeviceList, 759, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SoAssets)), 9, kMany},                     // "so_assets"
+		{nil, 768, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Warrantyurl)), 11, kStr},                              // "warrantyurl"
+		{nil, 779, uint16(unsafe.Offsetof(SupplierOrderHeader{}.QboCompanyID)), 14, kStr},                             // "qbo_company_id"
+		{nil, 793, uint16(unsafe.Offsetof(SupplierOrderHeader{}.QboID)), 6, kInt},                                     // "qbo_id"
+		{nil, 799, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Iscopy)), 7, kBool},                                   // "_iscopy"
+		{nil, 806, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoice)), 15, kBool},                           // "_create_invoice"
+		{nil, 821, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceMethod)), 22, kInt},                      // "_create_invoice_method"
+		{nil, 843, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoicePercentage)), 26, kF64},                  // "_create_invoice_percentage"
+		{&dectSupplierOrderDetail, 869, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLines)), 21, kMany}, // "_create_invoice_lines"
+		{nil, 890, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ReturnInvoice)), 15, kBool},                           // "_return_invoice"
+		{nil, 905, uint16(unsafe.Offsetof(SupplierOrderHeader{}.PercentageInvoiced)), 19, kF64},                       // "percentage_invoiced"
+		{&dectInvoiceHeader, 924, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Invoices)), 8, kMany},                  // "invoices"
+		{nil, 932, uint16(unsafe.Offsetof(SupplierOrderHeader{}.InvoiceCount)), 13, kInt},                             // "invoice_count"
+		{nil, 945, uint16(unsafe.Offsetof(SupplierOrderHeader{}.IntacctSaveLocation)), 21, kStr},                      // "intacct_save_location"
+		{nil, 966, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCode)), 13, kInt},                             // "currency_code"
+		{nil, 979, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyCodeName)), 18, kStr},                         // "currency_code_name"
+		{nil, 997, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CurrencyConversionRate)), 24, kF64},                   // "currency_conversion_rate"
+		{nil, 1021, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Duedate)), 7, kTime},                                 // "duedate"
+		{nil, 1028, uint16(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClass)), 13, kStr},                            // "intacct_class"
+		{nil, 1041, uint16(unsafe.Offsetof(SupplierOrderHeader{}.IntacctClassName)), 18, kStr},                        // "intacct_class_name"
+		{nil, 1059, uint16(unsafe.Offsetof(SupplierOrderHeader{}.SuppliersOrderReference)), 25, kStr},                 // "suppliers_order_reference"
+		{nil, 1084, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceInvoiceDate)), 28, kTime},               // "_create_invoice_invoice_date"
+		{nil, 1112, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress1)), 11, kStr},                             // "deladdress1"
+		{nil, 1123, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress2)), 11, kStr},                             // "deladdress2"
+		{nil, 1134, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress3)), 11, kStr},                             // "deladdress3"
+		{nil, 1145, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress4)), 11, kStr},                             // "deladdress4"
+		{nil, 1156, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Deladdress5)), 11, kStr},                             // "deladdress5"
+		{&dectAddressStore, 1167, uint16(unsafe.Offsetof(SupplierOrderHeader{}.DeliveryAddress)), 16, kOne},           // "delivery_address"
+		{nil, 1183, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Forcethirdpartysync)), 20, kBool},                    // "_forcethirdpartysync"
+		{nil, 1203, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceAmount)), 22, kF64},                     // "_create_invoice_amount"
+		{nil, 1225, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceQty)), 19, kF64},                        // "_create_invoice_qty"
+		{nil, 1244, uint16(unsafe.Offsetof(SupplierOrderHeader{}.CreateInvoiceLineDescription)), 32, kStr},            // "_create_invoice_line_description"
+		{nil, 1276, uint16(unsafe.Offsetof(SupplierOrderHeader{}.TicketAccess)), 14, kBool},                           // "_ticket_access"
+		{nil, 1290, uint16(unsafe.Offsetof(SupplierOrderHeader{}.ThirdPartyID)), 14, kStr},                            // "third_party_id"
+		{nil, 1304, uint16(unsafe.Offsetof(SupplierOrderHeader{}.IsPoScreen)), 12, kBool},                             // "is_po_screen"
+		{nil, 1316, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsID)), 18, kInt},                        // "avalara_details_id"
+		{nil, 1334, uint16(unsafe.Offsetof(SupplierOrderHeader{}.AvalaraDetailsName)), 20, kStr},                      // "avalara_details_name"
+		{&dectExternalLinkList, 1354, uint16(unsafe.Offsetof(SupplierOrderHeader{}.NewExternalLink)), 17, kOne},       // "new_external_link"
+		{nil, 1371, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Novalidate)), 11, kBool},                             // "_novalidate"
+		{nil, 1382, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Dotaxsync)), 10, kBool},                              // "_dotaxsync"
+		{&dectAddressStore, 1392, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress)), 13, kOne},             // "originaddress"
+		{nil, 1405, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress1)), 14, kStr},                          // "originaddress1"
+		{nil, 1419, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress2)), 14, kStr},                          // "originaddress2"
+		{nil, 1433, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress3)), 14, kStr},                          // "originaddress3"
+		{nil, 1447, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress4)), 14, kStr},                          // "originaddress4"
+		{nil, 1461, uint16(unsafe.Offsetof(SupplierOrderHeader{}.Originaddress5)), 14, kStr},                          // "originaddress5"
+	}, sorted: []uint16{19, 71, 95, 87, 97, 74, 72, 73, 96, 105, 94, 70, 104, 53, 52, 75, 98, 51, 65, 31, 50, 22, 21, 25, 28, 29, 26, 27, 23, 24, 48, 11, 101, 102, 9, 10, 42, 43, 44, 45, 58, 36, 80, 81, 82, 0, 7, 20, 8, 88, 89, 90, 91, 92, 33, 32, 93, 83, 34, 18, 1, 84, 85, 79, 78, 77, 100, 62, 63, 49, 103, 12, 106, 107, 108, 109, 110, 111, 55, 56, 57, 76, 6, 13, 54, 68, 69, 64, 35, 40, 41, 66, 5, 16, 17, 86, 14, 99, 30, 4, 47, 46, 3, 15, 2, 37, 38, 39, 67, 59, 61, 60}}
 
 func (m *SupplierOrderHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSupplierOrderHeader

@@ -228,19 +228,20 @@ func growQualification(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQualification = decTable{extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), grow: growQualification, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Qualification{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Qualification{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Qualification{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Qualification{}.Name)), kStr},
-	{"weight", nil, uint32(unsafe.Offsetof(Qualification{}.Weight)), kInt},
-	{"mustmatch", nil, uint32(unsafe.Offsetof(Qualification{}.Mustmatch)), kBool},
-	{"criteria", &dectQualificationCategory, uint32(unsafe.Offsetof(Qualification{}.Criteria)), kMany},
-	{"agents", &dectUnameQualification, uint32(unsafe.Offsetof(Qualification{}.Agents)), kMany},
-	{"agent_matched", nil, uint32(unsafe.Offsetof(Qualification{}.AgentMatched)), kBool},
-	{"_domatch", nil, uint32(unsafe.Offsetof(Qualification{}.Domatch)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Qualification{}.Warning)), kStr},
-}, sorted: []uint16{9, 10, 8, 7, 6, 0, 2, 1, 5, 3, 4}}
+var dectQualification = decTable{names: "guidintentidnameweightmustmatchcriteriaagentsagent_matched_domatch_warning",
+	extra: unsafe.Offsetof(Qualification{}.Extra), size: unsafe.Sizeof(Qualification{}), grow: growQualification, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Qualification{}.GUID)), 4, kStr},                              // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Qualification{}.Intent)), 6, kStr},                            // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Qualification{}.ID)), 2, kInt},                               // "id"
+		{nil, 12, uint16(unsafe.Offsetof(Qualification{}.Name)), 4, kStr},                             // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Qualification{}.Weight)), 6, kInt},                           // "weight"
+		{nil, 22, uint16(unsafe.Offsetof(Qualification{}.Mustmatch)), 9, kBool},                       // "mustmatch"
+		{&dectQualificationCategory, 31, uint16(unsafe.Offsetof(Qualification{}.Criteria)), 8, kMany}, // "criteria"
+		{&dectUnameQualification, 39, uint16(unsafe.Offsetof(Qualification{}.Agents)), 6, kMany},      // "agents"
+		{nil, 45, uint16(unsafe.Offsetof(Qualification{}.AgentMatched)), 13, kBool},                   // "agent_matched"
+		{nil, 58, uint16(unsafe.Offsetof(Qualification{}.Domatch)), 8, kBool},                         // "_domatch"
+		{nil, 66, uint16(unsafe.Offsetof(Qualification{}.Warning)), 8, kStr},                          // "_warning"
+	}, sorted: []uint16{9, 10, 8, 7, 6, 0, 2, 1, 5, 3, 4}}
 
 func (m *Qualification) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQualification
@@ -323,13 +324,14 @@ func growQualificationCategory(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQualificationCategory = decTable{extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), grow: growQualificationCategory, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(QualificationCategory{}.ID)), kInt},
-	{"qlid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Qlid)), kInt},
-	{"qualification_guid", nil, uint32(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), kStr},
-	{"fields", &dectAutoassignCriteria, uint32(unsafe.Offsetof(QualificationCategory{}.Fields)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(QualificationCategory{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 0, 1, 2}}
+var dectQualificationCategory = decTable{names: "idqlidqualification_guidfields_warning",
+	extra: unsafe.Offsetof(QualificationCategory{}.Extra), size: unsafe.Sizeof(QualificationCategory{}), grow: growQualificationCategory, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QualificationCategory{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(QualificationCategory{}.Qlid)), 4, kInt},                         // "qlid"
+		{nil, 6, uint16(unsafe.Offsetof(QualificationCategory{}.QualificationGUID)), 18, kStr},           // "qualification_guid"
+		{&dectAutoassignCriteria, 24, uint16(unsafe.Offsetof(QualificationCategory{}.Fields)), 6, kMany}, // "fields"
+		{nil, 30, uint16(unsafe.Offsetof(QualificationCategory{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{4, 3, 0, 1, 2}}
 
 func (m *QualificationCategory) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQualificationCategory
@@ -465,18 +467,20 @@ func growUnameQualification(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameQualification = decTable{extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), grow: growUnameQualification, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameQualification{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.AgentName)), kStr},
-	{"qualification_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationID)), kInt},
-	{"qualification_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.QualificationName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameQualification{}.RoleName)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(UnameQualification{}.Date)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameQualification{}.Warning)), kStr},
-	{"enddate", nil, uint32(unsafe.Offsetof(UnameQualification{}.Enddate)), kTime},
-}, sorted: []uint16{8, 1, 2, 7, 9, 0, 3, 4, 5, 6}}
+var dectUnameQualification = decTable{names: "idagent_idagent_namequalification_idqualification_namerole_idrole_namedate_warni" +
+	"ngenddate",
+	extra: unsafe.Offsetof(UnameQualification{}.Extra), size: unsafe.Sizeof(UnameQualification{}), grow: growUnameQualification, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameQualification{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameQualification{}.AgentID)), 8, kInt},             // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameQualification{}.AgentName)), 10, kStr},         // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameQualification{}.QualificationID)), 16, kInt},   // "qualification_id"
+		{nil, 36, uint16(unsafe.Offsetof(UnameQualification{}.QualificationName)), 18, kStr}, // "qualification_name"
+		{nil, 54, uint16(unsafe.Offsetof(UnameQualification{}.RoleID)), 7, kStr},             // "role_id"
+		{nil, 61, uint16(unsafe.Offsetof(UnameQualification{}.RoleName)), 9, kStr},           // "role_name"
+		{nil, 70, uint16(unsafe.Offsetof(UnameQualification{}.Date)), 4, kTime},              // "date"
+		{nil, 74, uint16(unsafe.Offsetof(UnameQualification{}.Warning)), 8, kStr},            // "_warning"
+		{nil, 82, uint16(unsafe.Offsetof(UnameQualification{}.Enddate)), 7, kTime},           // "enddate"
+	}, sorted: []uint16{8, 1, 2, 7, 9, 0, 3, 4, 5, 6}}
 
 func (m *UnameQualification) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameQualification

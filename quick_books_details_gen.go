@@ -892,85 +892,103 @@ func growQuickBooksDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuickBooksDetails = decTable{extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), grow: growQuickBooksDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Name)), kStr},
-	{"country", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Country)), kStr},
-	{"company_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyID)), kStr},
-	{"company_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.CompanyName)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.TokenExpiry)), kTime},
-	{"authorized", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Authorized)), kBool},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RedirectURI)), kStr},
-	{"authorization_code", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AuthorizationCode)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Disconnect)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Importtype)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewMethod)), kBool},
-	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.AutomaticSalesTax)), kBool},
-	{"online_payments", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OnlinePayments)), kBool},
-	{"api_url", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.APIURL)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), kStr},
-	{"default_tax_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), kInt},
-	{"default_tax_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), kStr},
-	{"default_tax_code", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), kOne},
-	{"zero_tax_rate_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), kInt},
-	{"zero_tax_rate_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), kStr},
-	{"zero_tax_rate", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), kOne},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), kStr},
-	{"client_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), kInt},
-	{"inventory_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroup)), kInt},
-	{"inventory_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroupName)), kStr},
-	{"non_inventory_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroup)), kInt},
-	{"non_inventory_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroupName)), kStr},
-	{"service_item_group", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroup)), kInt},
-	{"service_item_group_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), kStr},
-	{"enable_sync", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), kBool},
-	{"sync_entities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), kMany},
-	{"show_message", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), kBool},
-	{"deactivate_customers", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), kBool},
-	{"default_invoice_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), kInt},
-	{"default_order_item", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItem)), kInt},
-	{"default_invoice_item_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItemName)), kStr},
-	{"default_order_item_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItemName)), kStr},
-	{"invoice_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.InvoiceEmailStatus)), kInt},
-	{"supplier_top_level", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevel)), kInt},
-	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevelName)), kStr},
-	{"supplier_name_field", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), kInt},
-	{"default_order_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), kInt},
-	{"default_order_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), kStr},
-	{"default_order_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), kOne},
-	{"order_email_status", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), kInt},
-	{"multi_currency", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), kBool},
-	{"default_sales_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), kInt},
-	{"default_sales_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), kStr},
-	{"default_sales_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), kOne},
-	{"default_expense_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), kInt},
-	{"default_expense_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), kStr},
-	{"default_expense_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), kOne},
-	{"default_asset_account_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), kInt},
-	{"default_asset_account_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), kStr},
-	{"default_asset_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), kOne},
-	{"receive_client_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), kBool},
-	{"receive_client_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), kBool},
-	{"receive_payment_created", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), kBool},
-	{"receive_payment_updated", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentUpdated)), kBool},
-	{"sync_halo_invoice_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncHaloInvoiceID)), kBool},
-	{"sync_invoice_class", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceClass)), kBool},
-	{"sync_invoice_bill_address", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceBillAddress)), kBool},
-	{"sync_invoice_ship_address", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceShipAddress)), kBool},
-	{"use_qbo_invoice_terms", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.UseQboInvoiceTerms)), kBool},
-	{"round_payments_to_2dp", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.RoundPaymentsTo2dp)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.Warning)), kStr},
-	{"default_deferred_code_id", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), kInt},
-	{"default_deferred_code_name", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), kStr},
-	{"dont_post_item_quantities", nil, uint32(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), kBool},
-	{"default_deferred_account", &dectKeyPair2, uint32(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), kOne},
-}, sorted: []uint16{12, 11, 13, 72, 17, 10, 8, 15, 18, 28, 26, 27, 3, 4, 2, 39, 61, 59, 60, 76, 73, 74, 58, 56, 57, 40, 42, 50, 48, 49, 41, 43, 55, 53, 54, 22, 20, 21, 75, 35, 0, 29, 30, 44, 52, 1, 5, 19, 14, 6, 31, 32, 16, 51, 62, 63, 64, 65, 9, 71, 33, 34, 38, 47, 45, 46, 36, 37, 66, 68, 67, 69, 7, 70, 25, 23, 24}}
+var dectQuickBooksDetails = decTable{names: "idnamecountrycompany_idcompany_namenew_access_tokennew_refresh_tokentoken_expiry" +
+	"authorizedredirect_uriauthorization_code_exchangecode_disconnect_importtypenew_m" +
+	"ethodautomatic_sales_taxonline_paymentsapi_urlclient_idnew_client_secretdefault_" +
+	"tax_code_iddefault_tax_code_namedefault_tax_codezero_tax_rate_idzero_tax_rate_na" +
+	"mezero_tax_rateclient_top_levelclient_top_level_nameclient_name_fieldinventory_i" +
+	"tem_groupinventory_item_group_namenon_inventory_item_groupnon_inventory_item_gro" +
+	"up_nameservice_item_groupservice_item_group_nameenable_syncsync_entitiessync_ent" +
+	"ities_listshow_messagedeactivate_customersdefault_invoice_itemdefault_order_item" +
+	"default_invoice_item_namedefault_order_item_nameinvoice_email_statussupplier_top" +
+	"_levelsupplier_top_level_namesupplier_name_fielddefault_order_account_iddefault_" +
+	"order_account_namedefault_order_accountorder_email_statusmulti_currencydefault_s" +
+	"ales_account_iddefault_sales_account_namedefault_sales_accountdefault_expense_ac" +
+	"count_iddefault_expense_account_namedefault_expense_accountdefault_asset_account" +
+	"_iddefault_asset_account_namedefault_asset_accountreceive_client_createdreceive_" +
+	"client_updatedreceive_payment_createdreceive_payment_updatedsync_halo_invoice_id" +
+	"sync_invoice_classsync_invoice_bill_addresssync_invoice_ship_addressuse_qbo_invo" +
+	"ice_termsround_payments_to_2dp_warningdefault_deferred_code_iddefault_deferred_c" +
+	"ode_namedont_post_item_quantitiesdefault_deferred_account",
+	extra: unsafe.Offsetof(QuickBooksDetails{}.Extra), size: unsafe.Sizeof(QuickBooksDetails{}), grow: growQuickBooksDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QuickBooksDetails{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(QuickBooksDetails{}.Name)), 4, kStr},                                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(QuickBooksDetails{}.Country)), 7, kStr},                              // "country"
+		{nil, 13, uint16(unsafe.Offsetof(QuickBooksDetails{}.CompanyID)), 10, kStr},                          // "company_id"
+		{nil, 23, uint16(unsafe.Offsetof(QuickBooksDetails{}.CompanyName)), 12, kStr},                        // "company_name"
+		{nil, 35, uint16(unsafe.Offsetof(QuickBooksDetails{}.NewAccessToken)), 16, kStr},                     // "new_access_token"
+		{nil, 51, uint16(unsafe.Offsetof(QuickBooksDetails{}.NewRefreshToken)), 17, kStr},                    // "new_refresh_token"
+		{nil, 68, uint16(unsafe.Offsetof(QuickBooksDetails{}.TokenExpiry)), 12, kTime},                       // "token_expiry"
+		{nil, 80, uint16(unsafe.Offsetof(QuickBooksDetails{}.Authorized)), 10, kBool},                        // "authorized"
+		{nil, 90, uint16(unsafe.Offsetof(QuickBooksDetails{}.RedirectURI)), 12, kStr},                        // "redirect_uri"
+		{nil, 102, uint16(unsafe.Offsetof(QuickBooksDetails{}.AuthorizationCode)), 18, kStr},                 // "authorization_code"
+		{nil, 120, uint16(unsafe.Offsetof(QuickBooksDetails{}.Exchangecode)), 13, kBool},                     // "_exchangecode"
+		{nil, 133, uint16(unsafe.Offsetof(QuickBooksDetails{}.Disconnect)), 11, kBool},                       // "_disconnect"
+		{nil, 144, uint16(unsafe.Offsetof(QuickBooksDetails{}.Importtype)), 11, kStr},                        // "_importtype"
+		{nil, 155, uint16(unsafe.Offsetof(QuickBooksDetails{}.NewMethod)), 10, kBool},                        // "new_method"
+		{nil, 165, uint16(unsafe.Offsetof(QuickBooksDetails{}.AutomaticSalesTax)), 19, kBool},                // "automatic_sales_tax"
+		{nil, 184, uint16(unsafe.Offsetof(QuickBooksDetails{}.OnlinePayments)), 15, kBool},                   // "online_payments"
+		{nil, 199, uint16(unsafe.Offsetof(QuickBooksDetails{}.APIURL)), 7, kStr},                             // "api_url"
+		{nil, 206, uint16(unsafe.Offsetof(QuickBooksDetails{}.ClientID)), 9, kStr},                           // "client_id"
+		{nil, 215, uint16(unsafe.Offsetof(QuickBooksDetails{}.NewClientSecret)), 17, kStr},                   // "new_client_secret"
+		{nil, 232, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeID)), 19, kInt},                  // "default_tax_code_id"
+		{nil, 251, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCodeName)), 21, kStr},                // "default_tax_code_name"
+		{&dectKeyPair2, 272, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultTaxCode)), 16, kOne},          // "default_tax_code"
+		{nil, 288, uint16(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateID)), 16, kInt},                     // "zero_tax_rate_id"
+		{nil, 304, uint16(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRateName)), 18, kStr},                   // "zero_tax_rate_name"
+		{&dectKeyPair2, 322, uint16(unsafe.Offsetof(QuickBooksDetails{}.ZeroTaxRate)), 13, kOne},             // "zero_tax_rate"
+		{nil, 335, uint16(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevel)), 16, kInt},                    // "client_top_level"
+		{nil, 351, uint16(unsafe.Offsetof(QuickBooksDetails{}.ClientTopLevelName)), 21, kStr},                // "client_top_level_name"
+		{nil, 372, uint16(unsafe.Offsetof(QuickBooksDetails{}.ClientNameField)), 17, kInt},                   // "client_name_field"
+		{nil, 389, uint16(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroup)), 20, kInt},                // "inventory_item_group"
+		{nil, 409, uint16(unsafe.Offsetof(QuickBooksDetails{}.InventoryItemGroupName)), 25, kStr},            // "inventory_item_group_name"
+		{nil, 434, uint16(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroup)), 24, kInt},             // "non_inventory_item_group"
+		{nil, 458, uint16(unsafe.Offsetof(QuickBooksDetails{}.NonInventoryItemGroupName)), 29, kStr},         // "non_inventory_item_group_name"
+		{nil, 487, uint16(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroup)), 18, kInt},                  // "service_item_group"
+		{nil, 505, uint16(unsafe.Offsetof(QuickBooksDetails{}.ServiceItemGroupName)), 23, kStr},              // "service_item_group_name"
+		{nil, 528, uint16(unsafe.Offsetof(QuickBooksDetails{}.EnableSync)), 11, kBool},                       // "enable_sync"
+		{nil, 539, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncEntities)), 13, kStr},                      // "sync_entities"
+		{&dectKeyPair2, 552, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncEntitiesList)), 18, kMany},       // "sync_entities_list"
+		{nil, 570, uint16(unsafe.Offsetof(QuickBooksDetails{}.ShowMessage)), 12, kBool},                      // "show_message"
+		{nil, 582, uint16(unsafe.Offsetof(QuickBooksDetails{}.DeactivateCustomers)), 20, kBool},              // "deactivate_customers"
+		{nil, 602, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItem)), 20, kInt},                // "default_invoice_item"
+		{nil, 622, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItem)), 18, kInt},                  // "default_order_item"
+		{nil, 640, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultInvoiceItemName)), 25, kStr},            // "default_invoice_item_name"
+		{nil, 665, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderItemName)), 23, kStr},              // "default_order_item_name"
+		{nil, 688, uint16(unsafe.Offsetof(QuickBooksDetails{}.InvoiceEmailStatus)), 20, kInt},                // "invoice_email_status"
+		{nil, 708, uint16(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevel)), 18, kInt},                  // "supplier_top_level"
+		{nil, 726, uint16(unsafe.Offsetof(QuickBooksDetails{}.SupplierTopLevelName)), 23, kStr},              // "supplier_top_level_name"
+		{nil, 749, uint16(unsafe.Offsetof(QuickBooksDetails{}.SupplierNameField)), 19, kInt},                 // "supplier_name_field"
+		{nil, 768, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountID)), 24, kInt},             // "default_order_account_id"
+		{nil, 792, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccountName)), 26, kStr},           // "default_order_account_name"
+		{&dectKeyPair2, 818, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultOrderAccount)), 21, kOne},     // "default_order_account"
+		{nil, 839, uint16(unsafe.Offsetof(QuickBooksDetails{}.OrderEmailStatus)), 18, kInt},                  // "order_email_status"
+		{nil, 857, uint16(unsafe.Offsetof(QuickBooksDetails{}.MultiCurrency)), 14, kBool},                    // "multi_currency"
+		{nil, 871, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountID)), 24, kInt},             // "default_sales_account_id"
+		{nil, 895, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccountName)), 26, kStr},           // "default_sales_account_name"
+		{&dectKeyPair2, 921, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultSalesAccount)), 21, kOne},     // "default_sales_account"
+		{nil, 942, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountID)), 26, kInt},           // "default_expense_account_id"
+		{nil, 968, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccountName)), 28, kStr},         // "default_expense_account_name"
+		{&dectKeyPair2, 996, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultExpenseAccount)), 23, kOne},   // "default_expense_account"
+		{nil, 1019, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountID)), 24, kInt},            // "default_asset_account_id"
+		{nil, 1043, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccountName)), 26, kStr},          // "default_asset_account_name"
+		{&dectKeyPair2, 1069, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultAssetAccount)), 21, kOne},    // "default_asset_account"
+		{nil, 1090, uint16(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientCreated)), 22, kBool},            // "receive_client_created"
+		{nil, 1112, uint16(unsafe.Offsetof(QuickBooksDetails{}.ReceiveClientUpdated)), 22, kBool},            // "receive_client_updated"
+		{nil, 1134, uint16(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentCreated)), 23, kBool},           // "receive_payment_created"
+		{nil, 1157, uint16(unsafe.Offsetof(QuickBooksDetails{}.ReceivePaymentUpdated)), 23, kBool},           // "receive_payment_updated"
+		{nil, 1180, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncHaloInvoiceID)), 20, kBool},               // "sync_halo_invoice_id"
+		{nil, 1200, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceClass)), 18, kBool},                // "sync_invoice_class"
+		{nil, 1218, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceBillAddress)), 25, kBool},          // "sync_invoice_bill_address"
+		{nil, 1243, uint16(unsafe.Offsetof(QuickBooksDetails{}.SyncInvoiceShipAddress)), 25, kBool},          // "sync_invoice_ship_address"
+		{nil, 1268, uint16(unsafe.Offsetof(QuickBooksDetails{}.UseQboInvoiceTerms)), 21, kBool},              // "use_qbo_invoice_terms"
+		{nil, 1289, uint16(unsafe.Offsetof(QuickBooksDetails{}.RoundPaymentsTo2dp)), 21, kBool},              // "round_payments_to_2dp"
+		{nil, 1310, uint16(unsafe.Offsetof(QuickBooksDetails{}.Warning)), 8, kStr},                           // "_warning"
+		{nil, 1318, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeID)), 24, kInt},            // "default_deferred_code_id"
+		{nil, 1342, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredCodeName)), 26, kStr},          // "default_deferred_code_name"
+		{nil, 1368, uint16(unsafe.Offsetof(QuickBooksDetails{}.DontPostItemQuantities)), 25, kBool},          // "dont_post_item_quantities"
+		{&dectKeyPair2, 1393, uint16(unsafe.Offsetof(QuickBooksDetails{}.DefaultDeferredAccount)), 24, kOne}, // "default_deferred_account"
+	}, sorted: []uint16{12, 11, 13, 72, 17, 10, 8, 15, 18, 28, 26, 27, 3, 4, 2, 39, 61, 59, 60, 76, 73, 74, 58, 56, 57, 40, 42, 50, 48, 49, 41, 43, 55, 53, 54, 22, 20, 21, 75, 35, 0, 29, 30, 44, 52, 1, 5, 19, 14, 6, 31, 32, 16, 51, 62, 63, 64, 65, 9, 71, 33, 34, 38, 47, 45, 46, 36, 37, 66, 68, 67, 69, 7, 70, 25, 23, 24}}
 
 func (m *QuickBooksDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuickBooksDetails

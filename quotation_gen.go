@@ -309,17 +309,19 @@ func growQuotationApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuotationApproval = decTable{extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), grow: growQuotationApproval, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(QuotationApproval{}.ID)), kInt},
-	{"token", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Token)), kStr},
-	{"result", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Result)), kBool},
-	{"approvalname", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalname)), kStr},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalemailaddress)), kStr},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), kStr},
-	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Ponumber)), kStr},
-	{"signature", nil, uint32(unsafe.Offsetof(QuotationApproval{}.Signature)), kStr},
-	{"optional_lines", &dectQuotationDetail, uint32(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), kMany},
-}, sorted: []uint16{4, 3, 5, 0, 8, 6, 2, 7, 1}}
+var dectQuotationApproval = decTable{names: "idtokenresultapprovalnameapprovalemailaddressapprovalnoteponumbersignatureoption" +
+	"al_lines",
+	extra: unsafe.Offsetof(QuotationApproval{}.Extra), size: unsafe.Sizeof(QuotationApproval{}), grow: growQuotationApproval, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QuotationApproval{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(QuotationApproval{}.Token)), 5, kStr},                             // "token"
+		{nil, 7, uint16(unsafe.Offsetof(QuotationApproval{}.Result)), 6, kBool},                           // "result"
+		{nil, 13, uint16(unsafe.Offsetof(QuotationApproval{}.Approvalname)), 12, kStr},                    // "approvalname"
+		{nil, 25, uint16(unsafe.Offsetof(QuotationApproval{}.Approvalemailaddress)), 20, kStr},            // "approvalemailaddress"
+		{nil, 45, uint16(unsafe.Offsetof(QuotationApproval{}.Approvalnote)), 12, kStr},                    // "approvalnote"
+		{nil, 57, uint16(unsafe.Offsetof(QuotationApproval{}.Ponumber)), 8, kStr},                         // "ponumber"
+		{nil, 65, uint16(unsafe.Offsetof(QuotationApproval{}.Signature)), 9, kStr},                        // "signature"
+		{&dectQuotationDetail, 74, uint16(unsafe.Offsetof(QuotationApproval{}.OptionalLines)), 14, kMany}, // "optional_lines"
+	}, sorted: []uint16{4, 3, 5, 0, 8, 6, 2, 7, 1}}
 
 func (m *QuotationApproval) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuotationApproval
@@ -1806,163 +1808,191 @@ func growQuotationHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuotationHeader = decTable{extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), grow: growQuotationHeader, fields: []decField{
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(QuotationHeader{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Use)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Title)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketID)), kInt},
-	{"status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Status)), kInt},
-	{"po_ref", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PoRef)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Date)), kTime},
-	{"expiry_date", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ExpiryDate)), kTime},
-	{"revenue", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Revenue)), kF64},
-	{"tax_total", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotal)), kF64},
-	{"total", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Total)), kF64},
-	{"carriage_desc", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriageDesc)), kStr},
-	{"carriage_price", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CarriagePrice)), kF64},
-	{"tax_total_estimate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), kF64},
-	{"auth_by", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AuthBy)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Note)), kStr},
-	{"user", nil, uint32(unsafe.Offsetof(QuotationHeader{}.User)), kLazy},
-	{"user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UserName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ClientName)), kStr},
-	{"scope", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Scope)), kStr},
-	{"risk", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Risk)), kStr},
-	{"qr2filename", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Qr2filename)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AgentID)), kInt},
-	{"assigned_agent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgent)), kInt},
-	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AssignedAgentName)), kStr},
-	{"includegroupeditemprice", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemprice)), kBool},
-	{"includegroupeditemqty", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemqty)), kBool},
-	{"daystodeliver", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Daystodeliver)), kInt},
-	{"currency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Currency)), kStr},
-	{"currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCode)), kInt},
-	{"currency_code_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyCodeName)), kStr},
-	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CurrencyConversionRate)), kF64},
-	{"includequotationlinenotes", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includequotationlinenotes)), kBool},
-	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Includegrouppriceandqty)), kBool},
-	{"approvalname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalname)), kStr},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalemailaddress)), kStr},
-	{"approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), kTime},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), kStr},
-	{"approvalstate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), kInt},
-	{"lines", &dectQuotationDetail, uint32(unsafe.Offsetof(QuotationHeader{}.Lines)), kMany},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Validateonly)), kBool},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PDFAttachmentID)), kInt},
-	{"ponumber", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Ponumber)), kStr},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), kStr},
-	{"_create_so", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CreateSo)), kBool},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), kInt},
-	{"salesorder", &dectOrderHead, uint32(unsafe.Offsetof(QuotationHeader{}.Salesorder)), kOne},
-	{"signature", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Signature)), kStr},
-	{"createdbyagentname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), kStr},
-	{"quote_viewed", nil, uint32(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), kBool},
-	{"canned_text_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextID)), kInt},
-	{"canned_text_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), kStr},
-	{"canned_text", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CannedText)), kStr},
-	{"last_update_time", nil, uint32(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), kTime},
-	{"images", &dectAttachmentList, uint32(unsafe.Offsetof(QuotationHeader{}.Images)), kMany},
-	{"internal_approval_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), kInt},
-	{"approval_start", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), kBool},
-	{"internal_approvalagent", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), kInt},
-	{"internal_approvalemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalemailaddress)), kStr},
-	{"internal_approvalnote", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalnote)), kStr},
-	{"internal_approvalagentid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagentid)), kInt},
-	{"internal_approvaldatetime", nil, uint32(unsafe.Offsetof(QuotationHeader{}.InternalApprovaldatetime)), kTime},
-	{"requires_approval", nil, uint32(unsafe.Offsetof(QuotationHeader{}.RequiresApproval)), kBool},
-	{"ticket_summary", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketSummary)), kStr},
-	{"ticket_note", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TicketNote)), kStr},
-	{"new_ticket_status", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewTicketStatus)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Importtype)), kStr},
-	{"datto_commerce_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceID)), kInt},
-	{"datto_commerce_url", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattoCommerceURL)), kStr},
-	{"third_party_url", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyURL)), kStr},
-	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceClientid)), kInt},
-	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactname)), kStr},
-	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactemail)), kStr},
-	{"deliveryamount", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliveryamount)), kF64},
-	{"dattocommerce_tenantid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.DattocommerceTenantid)), kInt},
-	{"deliverytax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), kF64},
-	{"dontupdateporef", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), kBool},
-	{"can_approve", nil, uint32(unsafe.Offsetof(QuotationHeader{}.CanApprove)), kBool},
-	{"linked_pdf_list_append", &dectQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), kMany},
-	{"linked_pdf_list_prepend", &dectQuotationHeaderPDF, uint32(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), kMany},
-	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), kBool},
-	{"contactuser", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactuser)), kInt},
-	{"contactusername", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Contactusername)), kStr},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), kOne},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), kMany},
-	{"third_party_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), kStr},
-	{"intacct_class", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), kStr},
-	{"intacct_class_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), kStr},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IntacctSaveLocation)), kStr},
-	{"is_leased", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsLeased)), kBool},
-	{"term_limit", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TermLimit)), kInt},
-	{"margin", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Margin)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Warning)), kStr},
-	{"billingcontactname", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactname)), kStr},
-	{"billingcontactemailaddress", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactemailaddress)), kStr},
-	{"billingcontactphonenumber", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Billingcontactphonenumber)), kStr},
-	{"so_number", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SoNumber)), kStr},
-	{"use_ticket_approval", nil, uint32(unsafe.Offsetof(QuotationHeader{}.UseTicketApproval)), kBool},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), kInt},
-	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), kInt},
-	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_users", &dectUsersList, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), kMany},
-	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), kStr},
-	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), kInt},
-	{"new_approvalprocess_cab", &dectCabMember, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), kMany},
-	{"site_delivery_override", nil, uint32(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), kInt},
-	{"address1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address1)), kStr},
-	{"address2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address2)), kStr},
-	{"address3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address3)), kStr},
-	{"address4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address4)), kStr},
-	{"address5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Address5)), kStr},
-	{"deladdress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress1)), kStr},
-	{"deladdress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress2)), kStr},
-	{"deladdress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), kStr},
-	{"deladdress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), kStr},
-	{"deladdress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), kStr},
-	{"address", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Address)), kOne},
-	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), kOne},
-	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), kMany},
-	{"workflow_step", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), kInt},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), kInt},
-	{"_isclone", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Isclone)), kBool},
-	{"_originalid", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originalid)), kInt},
-	{"_customisepdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), kBool},
-	{"is_customised_pdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), kBool},
-	{"customisedpdf", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), kLazy},
-	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), kInt},
-	{"is_quote_screen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), kBool},
-	{"_novalidate", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Novalidate)), kBool},
-	{"avalara_details_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsID)), kInt},
-	{"adobe_details_id", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AdobeDetailsID)), kInt},
-	{"avalara_details_name", nil, uint32(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsName)), kStr},
-	{"_startthirdpartysign", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), kBool},
-	{"_hasadobesignopen", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), kBool},
-	{"top_level_purchase_currency_code", nil, uint32(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), kInt},
-	{"tree_purchase_currency", &dectCurrency, uint32(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), kOne},
-	{"_updatepurchasecurrency", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), kBool},
-	{"_dotaxsync", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), kBool},
-	{"site", &dectSite, uint32(unsafe.Offsetof(QuotationHeader{}.Site)), kOne},
-	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress)), kOne},
-	{"originaddress1", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), kStr},
-	{"originaddress2", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), kStr},
-	{"originaddress3", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), kStr},
-	{"originaddress4", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress4)), kStr},
-	{"originaddress5", nil, uint32(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), kStr},
-}, sorted: []uint16{53, 133, 147, 143, 76, 131, 75, 138, 132, 47, 46, 142, 146, 45, 102, 126, 116, 117, 118, 119, 120, 140, 27, 108, 65, 41, 40, 39, 42, 43, 28, 29, 15, 90, 139, 141, 104, 103, 105, 87, 61, 59, 60, 12, 13, 22, 23, 91, 92, 57, 33, 34, 35, 36, 0, 135, 7, 77, 78, 80, 82, 81, 84, 32, 121, 122, 123, 124, 125, 127, 83, 85, 86, 8, 94, 1, 63, 30, 31, 38, 37, 96, 97, 98, 64, 66, 69, 70, 67, 68, 134, 99, 137, 62, 44, 88, 89, 101, 109, 114, 113, 112, 136, 110, 111, 93, 74, 16, 149, 150, 151, 152, 153, 154, 49, 51, 52, 6, 50, 48, 26, 58, 71, 9, 25, 55, 54, 24, 56, 148, 115, 20, 21, 106, 5, 10, 14, 100, 95, 79, 4, 73, 72, 3, 144, 11, 145, 2, 107, 17, 18, 19, 128, 130, 129}}
+var dectQuotationHeader = decTable{names: "customfieldsidusetitleticket_idstatuspo_refdateexpiry_daterevenuetax_totaltotalc" +
+	"arriage_desccarriage_pricetax_total_estimateauth_bynoteuseruser_iduser_namesite_" +
+	"idsite_nameclient_idclient_namescoperiskqr2filenameagent_idassigned_agentassigne" +
+	"d_agent_nameincludegroupeditempriceincludegroupeditemqtydaystodelivercurrencycur" +
+	"rency_codecurrency_code_namecurrency_conversion_rateincludequotationlinenotesinc" +
+	"ludegrouppriceandqtyapprovalnameapprovalemailaddressapprovaldatetimeapprovalnote" +
+	"approvalstatelines_validateonly_print_preview_print_generateprinthtmlpdf_attachm" +
+	"ent_idponumberpdftemplate_idpdftemplate_name_create_sosalesorder_idsalesordersig" +
+	"naturecreatedbyagentnamequote_viewedcanned_text_idcanned_text_namecanned_textlas" +
+	"t_update_timeimagesinternal_approval_statusapproval_startinternal_approvalagenti" +
+	"nternal_approvalemailaddressinternal_approvalnoteinternal_approvalagentidinterna" +
+	"l_approvaldatetimerequires_approvalticket_summaryticket_notenew_ticket_status_is" +
+	"import_importtypedatto_commerce_iddatto_commerce_urlthird_party_urldattocommerce" +
+	"_clientiddattocommerce_contactnamedattocommerce_contactemaildeliveryamountdattoc" +
+	"ommerce_tenantiddeliverytaxdontupdateporefcan_approvelinked_pdf_list_appendlinke" +
+	"d_pdf_list_prependautomatic_sales_taxcontactusercontactusernamenew_external_link" +
+	"external_linksthird_party_numberintacct_classintacct_class_nameintacct_save_loca" +
+	"tionis_leasedterm_limitmargin_warningbillingcontactnamebillingcontactemailaddres" +
+	"sbillingcontactphonenumberso_numberuse_ticket_approvalapproval_process_idnew_app" +
+	"rovalprocess_agent_idnew_approvalprocess_user_idnew_approvalprocess_usersnew_app" +
+	"rovalprocess_emailnew_approvalprocess_cab_idnew_approvalprocess_cabsite_delivery" +
+	"_overrideaddress1address2address3address4address5deladdress1deladdress2deladdres" +
+	"s3deladdress4deladdress5addressdelivery_addressworkflow_historyworkflow_stepwork" +
+	"flow_id_isclone_originalid_customisepdfis_customised_pdfcustomisedpdfnew_approva" +
+	"lprocess_role_idis_quote_screen_novalidateavalara_details_idadobe_details_idaval" +
+	"ara_details_name_startthirdpartysign_hasadobesignopentop_level_purchase_currency" +
+	"_codetree_purchase_currency_updatepurchasecurrency_dotaxsyncsiteoriginaddressori" +
+	"ginaddress1originaddress2originaddress3originaddress4originaddress5",
+	extra: unsafe.Offsetof(QuotationHeader{}.Extra), size: unsafe.Sizeof(QuotationHeader{}), grow: growQuotationHeader, fields: []decField{
+		{&dectCustomField, 0, uint16(unsafe.Offsetof(QuotationHeader{}.Customfields)), 12, kMany},                   // "customfields"
+		{nil, 12, uint16(unsafe.Offsetof(QuotationHeader{}.ID)), 2, kInt},                                           // "id"
+		{nil, 14, uint16(unsafe.Offsetof(QuotationHeader{}.Use)), 3, kStr},                                          // "use"
+		{nil, 17, uint16(unsafe.Offsetof(QuotationHeader{}.Title)), 5, kStr},                                        // "title"
+		{nil, 22, uint16(unsafe.Offsetof(QuotationHeader{}.TicketID)), 9, kInt},                                     // "ticket_id"
+		{nil, 31, uint16(unsafe.Offsetof(QuotationHeader{}.Status)), 6, kInt},                                       // "status"
+		{nil, 37, uint16(unsafe.Offsetof(QuotationHeader{}.PoRef)), 6, kStr},                                        // "po_ref"
+		{nil, 43, uint16(unsafe.Offsetof(QuotationHeader{}.Date)), 4, kTime},                                        // "date"
+		{nil, 47, uint16(unsafe.Offsetof(QuotationHeader{}.ExpiryDate)), 11, kTime},                                 // "expiry_date"
+		{nil, 58, uint16(unsafe.Offsetof(QuotationHeader{}.Revenue)), 7, kF64},                                      // "revenue"
+		{nil, 65, uint16(unsafe.Offsetof(QuotationHeader{}.TaxTotal)), 9, kF64},                                     // "tax_total"
+		{nil, 74, uint16(unsafe.Offsetof(QuotationHeader{}.Total)), 5, kF64},                                        // "total"
+		{nil, 79, uint16(unsafe.Offsetof(QuotationHeader{}.CarriageDesc)), 13, kStr},                                // "carriage_desc"
+		{nil, 92, uint16(unsafe.Offsetof(QuotationHeader{}.CarriagePrice)), 14, kF64},                               // "carriage_price"
+		{nil, 106, uint16(unsafe.Offsetof(QuotationHeader{}.TaxTotalEstimate)), 18, kF64},                           // "tax_total_estimate"
+		{nil, 124, uint16(unsafe.Offsetof(QuotationHeader{}.AuthBy)), 7, kStr},                                      // "auth_by"
+		{nil, 131, uint16(unsafe.Offsetof(QuotationHeader{}.Note)), 4, kStr},                                        // "note"
+		{nil, 135, uint16(unsafe.Offsetof(QuotationHeader{}.User)), 4, kLazy},                                       // "user"
+		{nil, 139, uint16(unsafe.Offsetof(QuotationHeader{}.UserID)), 7, kInt},                                      // "user_id"
+		{nil, 146, uint16(unsafe.Offsetof(QuotationHeader{}.UserName)), 9, kStr},                                    // "user_name"
+		{nil, 155, uint16(unsafe.Offsetof(QuotationHeader{}.SiteID)), 7, kInt},                                      // "site_id"
+		{nil, 162, uint16(unsafe.Offsetof(QuotationHeader{}.SiteName)), 9, kStr},                                    // "site_name"
+		{nil, 171, uint16(unsafe.Offsetof(QuotationHeader{}.ClientID)), 9, kInt},                                    // "client_id"
+		{nil, 180, uint16(unsafe.Offsetof(QuotationHeader{}.ClientName)), 11, kStr},                                 // "client_name"
+		{nil, 191, uint16(unsafe.Offsetof(QuotationHeader{}.Scope)), 5, kStr},                                       // "scope"
+		{nil, 196, uint16(unsafe.Offsetof(QuotationHeader{}.Risk)), 4, kStr},                                        // "risk"
+		{nil, 200, uint16(unsafe.Offsetof(QuotationHeader{}.Qr2filename)), 11, kStr},                                // "qr2filename"
+		{nil, 211, uint16(unsafe.Offsetof(QuotationHeader{}.AgentID)), 8, kInt},                                     // "agent_id"
+		{nil, 219, uint16(unsafe.Offsetof(QuotationHeader{}.AssignedAgent)), 14, kInt},                              // "assigned_agent"
+		{nil, 233, uint16(unsafe.Offsetof(QuotationHeader{}.AssignedAgentName)), 19, kStr},                          // "assigned_agent_name"
+		{nil, 252, uint16(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemprice)), 23, kBool},                   // "includegroupeditemprice"
+		{nil, 275, uint16(unsafe.Offsetof(QuotationHeader{}.Includegroupeditemqty)), 21, kBool},                     // "includegroupeditemqty"
+		{nil, 296, uint16(unsafe.Offsetof(QuotationHeader{}.Daystodeliver)), 13, kInt},                              // "daystodeliver"
+		{nil, 309, uint16(unsafe.Offsetof(QuotationHeader{}.Currency)), 8, kStr},                                    // "currency"
+		{nil, 317, uint16(unsafe.Offsetof(QuotationHeader{}.CurrencyCode)), 13, kInt},                               // "currency_code"
+		{nil, 330, uint16(unsafe.Offsetof(QuotationHeader{}.CurrencyCodeName)), 18, kStr},                           // "currency_code_name"
+		{nil, 348, uint16(unsafe.Offsetof(QuotationHeader{}.CurrencyConversionRate)), 24, kF64},                     // "currency_conversion_rate"
+		{nil, 372, uint16(unsafe.Offsetof(QuotationHeader{}.Includequotationlinenotes)), 25, kBool},                 // "includequotationlinenotes"
+		{nil, 397, uint16(unsafe.Offsetof(QuotationHeader{}.Includegrouppriceandqty)), 23, kBool},                   // "includegrouppriceandqty"
+		{nil, 420, uint16(unsafe.Offsetof(QuotationHeader{}.Approvalname)), 12, kStr},                               // "approvalname"
+		{nil, 432, uint16(unsafe.Offsetof(QuotationHeader{}.Approvalemailaddress)), 20, kStr},                       // "approvalemailaddress"
+		{nil, 452, uint16(unsafe.Offsetof(QuotationHeader{}.Approvaldatetime)), 16, kTime},                          // "approvaldatetime"
+		{nil, 468, uint16(unsafe.Offsetof(QuotationHeader{}.Approvalnote)), 12, kStr},                               // "approvalnote"
+		{nil, 480, uint16(unsafe.Offsetof(QuotationHeader{}.Approvalstate)), 13, kInt},                              // "approvalstate"
+		{&dectQuotationDetail, 493, uint16(unsafe.Offsetof(QuotationHeader{}.Lines)), 5, kMany},                     // "lines"
+		{nil, 498, uint16(unsafe.Offsetof(QuotationHeader{}.Validateonly)), 13, kBool},                              // "_validateonly"
+		{nil, 511, uint16(unsafe.Offsetof(QuotationHeader{}.PrintPreview)), 14, kBool},                              // "_print_preview"
+		{nil, 525, uint16(unsafe.Offsetof(QuotationHeader{}.PrintGenerate)), 15, kBool},                             // "_print_generate"
+		{nil, 540, uint16(unsafe.Offsetof(QuotationHeader{}.Printhtml)), 9, kStr},                                   // "printhtml"
+		{nil, 549, uint16(unsafe.Offsetof(QuotationHeader{}.PDFAttachmentID)), 17, kInt},                            // "pdf_attachment_id"
+		{nil, 566, uint16(unsafe.Offsetof(QuotationHeader{}.Ponumber)), 8, kStr},                                    // "ponumber"
+		{nil, 574, uint16(unsafe.Offsetof(QuotationHeader{}.PdftemplateID)), 14, kInt},                              // "pdftemplate_id"
+		{nil, 588, uint16(unsafe.Offsetof(QuotationHeader{}.PdftemplateName)), 16, kStr},                            // "pdftemplate_name"
+		{nil, 604, uint16(unsafe.Offsetof(QuotationHeader{}.CreateSo)), 10, kBool},                                  // "_create_so"
+		{nil, 614, uint16(unsafe.Offsetof(QuotationHeader{}.SalesorderID)), 13, kInt},                               // "salesorder_id"
+		{&dectOrderHead, 627, uint16(unsafe.Offsetof(QuotationHeader{}.Salesorder)), 10, kOne},                      // "salesorder"
+		{nil, 637, uint16(unsafe.Offsetof(QuotationHeader{}.Signature)), 9, kStr},                                   // "signature"
+		{nil, 646, uint16(unsafe.Offsetof(QuotationHeader{}.Createdbyagentname)), 18, kStr},                         // "createdbyagentname"
+		{nil, 664, uint16(unsafe.Offsetof(QuotationHeader{}.QuoteViewed)), 12, kBool},                               // "quote_viewed"
+		{nil, 676, uint16(unsafe.Offsetof(QuotationHeader{}.CannedTextID)), 14, kInt},                               // "canned_text_id"
+		{nil, 690, uint16(unsafe.Offsetof(QuotationHeader{}.CannedTextName)), 16, kStr},                             // "canned_text_name"
+		{nil, 706, uint16(unsafe.Offsetof(QuotationHeader{}.CannedText)), 11, kStr},                                 // "canned_text"
+		{nil, 717, uint16(unsafe.Offsetof(QuotationHeader{}.LastUpdateTime)), 16, kTime},                            // "last_update_time"
+		{&dectAttachmentList, 733, uint16(unsafe.Offsetof(QuotationHeader{}.Images)), 6, kMany},                     // "images"
+		{nil, 739, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovalStatus)), 24, kInt},                     // "internal_approval_status"
+		{nil, 763, uint16(unsafe.Offsetof(QuotationHeader{}.ApprovalStart)), 14, kBool},                             // "approval_start"
+		{nil, 777, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagent)), 22, kInt},                      // "internal_approvalagent"
+		{nil, 799, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovalemailaddress)), 29, kStr},               // "internal_approvalemailaddress"
+		{nil, 828, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovalnote)), 21, kStr},                       // "internal_approvalnote"
+		{nil, 849, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovalagentid)), 24, kInt},                    // "internal_approvalagentid"
+		{nil, 873, uint16(unsafe.Offsetof(QuotationHeader{}.InternalApprovaldatetime)), 25, kTime},                  // "internal_approvaldatetime"
+		{nil, 898, uint16(unsafe.Offsetof(QuotationHeader{}.RequiresApproval)), 17, kBool},                          // "requires_approval"
+		{nil, 915, uint16(unsafe.Offsetof(QuotationHeader{}.TicketSummary)), 14, kStr},                              // "ticket_summary"
+		{nil, 929, uint16(unsafe.Offsetof(QuotationHeader{}.TicketNote)), 11, kStr},                                 // "ticket_note"
+		{nil, 940, uint16(unsafe.Offsetof(QuotationHeader{}.NewTicketStatus)), 17, kInt},                            // "new_ticket_status"
+		{nil, 957, uint16(unsafe.Offsetof(QuotationHeader{}.Isimport)), 9, kBool},                                   // "_isimport"
+		{nil, 966, uint16(unsafe.Offsetof(QuotationHeader{}.Importtype)), 11, kStr},                                 // "_importtype"
+		{nil, 977, uint16(unsafe.Offsetof(QuotationHeader{}.DattoCommerceID)), 17, kInt},                            // "datto_commerce_id"
+		{nil, 994, uint16(unsafe.Offsetof(QuotationHeader{}.DattoCommerceURL)), 18, kStr},                           // "datto_commerce_url"
+		{nil, 1012, uint16(unsafe.Offsetof(QuotationHeader{}.ThirdPartyURL)), 15, kStr},                             // "third_party_url"
+		{nil, 1027, uint16(unsafe.Offsetof(QuotationHeader{}.DattocommerceClientid)), 22, kInt},                     // "dattocommerce_clientid"
+		{nil, 1049, uint16(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactname)), 25, kStr},                  // "dattocommerce_contactname"
+		{nil, 1074, uint16(unsafe.Offsetof(QuotationHeader{}.DattocommerceContactemail)), 26, kStr},                 // "dattocommerce_contactemail"
+		{nil, 1100, uint16(unsafe.Offsetof(QuotationHeader{}.Deliveryamount)), 14, kF64},                            // "deliveryamount"
+		{nil, 1114, uint16(unsafe.Offsetof(QuotationHeader{}.DattocommerceTenantid)), 22, kInt},                     // "dattocommerce_tenantid"
+		{nil, 1136, uint16(unsafe.Offsetof(QuotationHeader{}.Deliverytax)), 11, kF64},                               // "deliverytax"
+		{nil, 1147, uint16(unsafe.Offsetof(QuotationHeader{}.Dontupdateporef)), 15, kBool},                          // "dontupdateporef"
+		{nil, 1162, uint16(unsafe.Offsetof(QuotationHeader{}.CanApprove)), 11, kBool},                               // "can_approve"
+		{&dectQuotationHeaderPDF, 1173, uint16(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListAppend)), 22, kMany},  // "linked_pdf_list_append"
+		{&dectQuotationHeaderPDF, 1195, uint16(unsafe.Offsetof(QuotationHeader{}.LinkedPDFListPrepend)), 23, kMany}, // "linked_pdf_list_prepend"
+		{nil, 1218, uint16(unsafe.Offsetof(QuotationHeader{}.AutomaticSalesTax)), 19, kBool},                        // "automatic_sales_tax"
+		{nil, 1237, uint16(unsafe.Offsetof(QuotationHeader{}.Contactuser)), 11, kInt},                               // "contactuser"
+		{nil, 1248, uint16(unsafe.Offsetof(QuotationHeader{}.Contactusername)), 15, kStr},                           // "contactusername"
+		{&dectExternalLinkList, 1263, uint16(unsafe.Offsetof(QuotationHeader{}.NewExternalLink)), 17, kOne},         // "new_external_link"
+		{&dectExternalLinkList, 1280, uint16(unsafe.Offsetof(QuotationHeader{}.ExternalLinks)), 14, kMany},          // "external_links"
+		{nil, 1294, uint16(unsafe.Offsetof(QuotationHeader{}.ThirdPartyNumber)), 18, kStr},                          // "third_party_number"
+		{nil, 1312, uint16(unsafe.Offsetof(QuotationHeader{}.IntacctClass)), 13, kStr},                              // "intacct_class"
+		{nil, 1325, uint16(unsafe.Offsetof(QuotationHeader{}.IntacctClassName)), 18, kStr},                          // "intacct_class_name"
+		{nil, 1343, uint16(unsafe.Offsetof(QuotationHeader{}.IntacctSaveLocation)), 21, kStr},                       // "intacct_save_location"
+		{nil, 1364, uint16(unsafe.Offsetof(QuotationHeader{}.IsLeased)), 9, kBool},                                  // "is_leased"
+		{nil, 1373, uint16(unsafe.Offsetof(QuotationHeader{}.TermLimit)), 10, kInt},                                 // "term_limit"
+		{nil, 1383, uint16(unsafe.Offsetof(QuotationHeader{}.Margin)), 6, kF64},                                     // "margin"
+		{nil, 1389, uint16(unsafe.Offsetof(QuotationHeader{}.Warning)), 8, kStr},                                    // "_warning"
+		{nil, 1397, uint16(unsafe.Offsetof(QuotationHeader{}.Billingcontactname)), 18, kStr},                        // "billingcontactname"
+		{nil, 1415, uint16(unsafe.Offsetof(QuotationHeader{}.Billingcontactemailaddress)), 26, kStr},                // "billingcontactemailaddress"
+		{nil, 1441, uint16(unsafe.Offsetof(QuotationHeader{}.Billingcontactphonenumber)), 25, kStr},                 // "billingcontactphonenumber"
+		{nil, 1466, uint16(unsafe.Offsetof(QuotationHeader{}.SoNumber)), 9, kStr},                                   // "so_number"
+		{nil, 1475, uint16(unsafe.Offsetof(QuotationHeader{}.UseTicketApproval)), 19, kBool},                        // "use_ticket_approval"
+		{nil, 1494, uint16(unsafe.Offsetof(QuotationHeader{}.ApprovalProcessID)), 19, kInt},                         // "approval_process_id"
+		{nil, 1513, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessAgentID)), 28, kInt},                 // "new_approvalprocess_agent_id"
+		{nil, 1541, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUserID)), 27, kInt},                  // "new_approvalprocess_user_id"
+		{&dectUsersList, 1568, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessUsers)), 25, kMany},       // "new_approvalprocess_users"
+		{nil, 1593, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessEmail)), 25, kStr},                   // "new_approvalprocess_email"
+		{nil, 1618, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCabID)), 26, kInt},                   // "new_approvalprocess_cab_id"
+		{&dectCabMember, 1644, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessCab)), 23, kMany},         // "new_approvalprocess_cab"
+		{nil, 1667, uint16(unsafe.Offsetof(QuotationHeader{}.SiteDeliveryOverride)), 22, kInt},                      // "site_delivery_override"
+		{nil, 1689, uint16(unsafe.Offsetof(QuotationHeader{}.Address1)), 8, kStr},                                   // "address1"
+		{nil, 1697, uint16(unsafe.Offsetof(QuotationHeader{}.Address2)), 8, kStr},                                   // "address2"
+		{nil, 1705, uint16(unsafe.Offsetof(QuotationHeader{}.Address3)), 8, kStr},                                   // "address3"
+		{nil, 1713, uint16(unsafe.Offsetof(QuotationHeader{}.Address4)), 8, kStr},                                   // "address4"
+		{nil, 1721, uint16(unsafe.Offsetof(QuotationHeader{}.Address5)), 8, kStr},                                   // "address5"
+		{nil, 1729, uint16(unsafe.Offsetof(QuotationHeader{}.Deladdress1)), 11, kStr},                               // "deladdress1"
+		{nil, 1740, uint16(unsafe.Offsetof(QuotationHeader{}.Deladdress2)), 11, kStr},                               // "deladdress2"
+		{nil, 1751, uint16(unsafe.Offsetof(QuotationHeader{}.Deladdress3)), 11, kStr},                               // "deladdress3"
+		{nil, 1762, uint16(unsafe.Offsetof(QuotationHeader{}.Deladdress4)), 11, kStr},                               // "deladdress4"
+		{nil, 1773, uint16(unsafe.Offsetof(QuotationHeader{}.Deladdress5)), 11, kStr},                               // "deladdress5"
+		{&dectAddressStore, 1784, uint16(unsafe.Offsetof(QuotationHeader{}.Address)), 7, kOne},                      // "address"
+		{&dectAddressStore, 1791, uint16(unsafe.Offsetof(QuotationHeader{}.DeliveryAddress)), 16, kOne},             // "delivery_address"
+		{&dectWorkflowHistory, 1807, uint16(unsafe.Offsetof(QuotationHeader{}.WorkflowHistory)), 16, kMany},         // "workflow_history"
+		{nil, 1823, uint16(unsafe.Offsetof(QuotationHeader{}.WorkflowStep)), 13, kInt},                              // "workflow_step"
+		{nil, 1836, uint16(unsafe.Offsetof(QuotationHeader{}.WorkflowID)), 11, kInt},                                // "workflow_id"
+		{nil, 1847, uint16(unsafe.Offsetof(QuotationHeader{}.Isclone)), 8, kBool},                                   // "_isclone"
+		{nil, 1855, uint16(unsafe.Offsetof(QuotationHeader{}.Originalid)), 11, kInt},                                // "_originalid"
+		{nil, 1866, uint16(unsafe.Offsetof(QuotationHeader{}.Customisepdf)), 13, kBool},                             // "_customisepdf"
+		{nil, 1879, uint16(unsafe.Offsetof(QuotationHeader{}.IsCustomisedPDF)), 17, kBool},                          // "is_customised_pdf"
+		{nil, 1896, uint16(unsafe.Offsetof(QuotationHeader{}.Customisedpdf)), 13, kLazy},                            // "customisedpdf"
+		{nil, 1909, uint16(unsafe.Offsetof(QuotationHeader{}.NewApprovalprocessRoleID)), 27, kInt},                  // "new_approvalprocess_role_id"
+		{nil, 1936, uint16(unsafe.Offsetof(QuotationHeader{}.IsQuoteScreen)), 15, kBool},                            // "is_quote_screen"
+		{nil, 1951, uint16(unsafe.Offsetof(QuotationHeader{}.Novalidate)), 11, kBool},                               // "_novalidate"
+		{nil, 1962, uint16(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsID)), 18, kInt},                          // "avalara_details_id"
+		{nil, 1980, uint16(unsafe.Offsetof(QuotationHeader{}.AdobeDetailsID)), 16, kInt},                            // "adobe_details_id"
+		{nil, 1996, uint16(unsafe.Offsetof(QuotationHeader{}.AvalaraDetailsName)), 20, kStr},                        // "avalara_details_name"
+		{nil, 2016, uint16(unsafe.Offsetof(QuotationHeader{}.Startthirdpartysign)), 20, kBool},                      // "_startthirdpartysign"
+		{nil, 2036, uint16(unsafe.Offsetof(QuotationHeader{}.Hasadobesignopen)), 17, kBool},                         // "_hasadobesignopen"
+		{nil, 2053, uint16(unsafe.Offsetof(QuotationHeader{}.TopLevelPurchaseCurrencyCode)), 32, kInt},              // "top_level_purchase_currency_code"
+		{&dectCurrency, 2085, uint16(unsafe.Offsetof(QuotationHeader{}.TreePurchaseCurrency)), 22, kOne},            // "tree_purchase_currency"
+		{nil, 2107, uint16(unsafe.Offsetof(QuotationHeader{}.Updatepurchasecurrency)), 23, kBool},                   // "_updatepurchasecurrency"
+		{nil, 2130, uint16(unsafe.Offsetof(QuotationHeader{}.Dotaxsync)), 10, kBool},                                // "_dotaxsync"
+		{&dectSite, 2140, uint16(unsafe.Offsetof(QuotationHeader{}.Site)), 4, kOne},                                 // "site"
+		{&dectAddressStore, 2144, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress)), 13, kOne},               // "originaddress"
+		{nil, 2157, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress1)), 14, kStr},                            // "originaddress1"
+		{nil, 2171, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress2)), 14, kStr},                            // "originaddress2"
+		{nil, 2185, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress3)), 14, kStr},                            // "originaddress3"
+		{nil, 2199, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress4)), 14, kStr},                            // "originaddress4"
+		{nil, 2213, uint16(unsafe.Offsetof(QuotationHeader{}.Originaddress5)), 14, kStr},                            // "originaddress5"
+	}, sorted: []uint16{53, 133, 147, 143, 76, 131, 75, 138, 132, 47, 46, 142, 146, 45, 102, 126, 116, 117, 118, 119, 120, 140, 27, 108, 65, 41, 40, 39, 42, 43, 28, 29, 15, 90, 139, 141, 104, 103, 105, 87, 61, 59, 60, 12, 13, 22, 23, 91, 92, 57, 33, 34, 35, 36, 0, 135, 7, 77, 78, 80, 82, 81, 84, 32, 121, 122, 123, 124, 125, 127, 83, 85, 86, 8, 94, 1, 63, 30, 31, 38, 37, 96, 97, 98, 64, 66, 69, 70, 67, 68, 134, 99, 137, 62, 44, 88, 89, 101, 109, 114, 113, 112, 136, 110, 111, 93, 74, 16, 149, 150, 151, 152, 153, 154, 49, 51, 52, 6, 50, 48, 26, 58, 71, 9, 25, 55, 54, 24, 56, 148, 115, 20, 21, 106, 5, 10, 14, 100, 95, 79, 4, 73, 72, 3, 144, 11, 145, 2, 107, 17, 18, 19, 128, 130, 129}}
 
 func (m *QuotationHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuotationHeader
@@ -2198,13 +2228,14 @@ func growQuotationHeaderPDF(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuotationHeaderPDF = decTable{extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), grow: growQuotationHeaderPDF, fields: []decField{
-	{"desc", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), kStr},
-	{"uniqueid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), kInt},
-	{"quotationheaderid", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Quotationheaderid)), kInt},
-	{"prepend", nil, uint32(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), kBool},
-}, sorted: []uint16{0, 2, 4, 3, 1}}
+var dectQuotationHeaderPDF = decTable{names: "descuniqueididquotationheaderidprepend",
+	extra: unsafe.Offsetof(QuotationHeaderPDF{}.Extra), size: unsafe.Sizeof(QuotationHeaderPDF{}), grow: growQuotationHeaderPDF, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QuotationHeaderPDF{}.Desc)), 4, kStr},                // "desc"
+		{nil, 4, uint16(unsafe.Offsetof(QuotationHeaderPDF{}.Uniqueid)), 8, kInt},            // "uniqueid"
+		{nil, 12, uint16(unsafe.Offsetof(QuotationHeaderPDF{}.ID)), 2, kInt},                 // "id"
+		{nil, 14, uint16(unsafe.Offsetof(QuotationHeaderPDF{}.Quotationheaderid)), 17, kInt}, // "quotationheaderid"
+		{nil, 31, uint16(unsafe.Offsetof(QuotationHeaderPDF{}.Prepend)), 7, kBool},           // "prepend"
+	}, sorted: []uint16{0, 2, 4, 3, 1}}
 
 func (m *QuotationHeaderPDF) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuotationHeaderPDF
@@ -2274,12 +2305,13 @@ func growQuotationView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectQuotationView = decTable{extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), grow: growQuotationView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(QuotationView{}.RecordCount)), kInt},
-	{"quotes", &dectQuotationHeader, uint32(unsafe.Offsetof(QuotationView{}.Quotes)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(QuotationView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(QuotationView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 1, 0}}
+var dectQuotationView = decTable{names: "record_countquotespage_nopage_size",
+	extra: unsafe.Offsetof(QuotationView{}.Extra), size: unsafe.Sizeof(QuotationView{}), grow: growQuotationView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(QuotationView{}.RecordCount)), 12, kInt},              // "record_count"
+		{&dectQuotationHeader, 12, uint16(unsafe.Offsetof(QuotationView{}.Quotes)), 6, kPage}, // "quotes"
+		{nil, 18, uint16(unsafe.Offsetof(QuotationView{}.PageNo)), 7, kInt},                   // "page_no"
+		{nil, 25, uint16(unsafe.Offsetof(QuotationView{}.PageSize)), 9, kInt},                 // "page_size"
+	}, sorted: []uint16{2, 3, 1, 0}}
 
 func (m *QuotationView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectQuotationView

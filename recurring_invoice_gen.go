@@ -1711,151 +1711,177 @@ func growInvoiceDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceDetail = decTable{extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), grow: growInvoiceDetail, fields: []decField{
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(InvoiceDetail{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ID)), kInt},
-	{"ihid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ihid)), kInt},
-	{"item_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), kStr},
-	{"item_shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemShortdescription)), kStr},
-	{"item_longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemLongdescription)), kStr},
-	{"nominal_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NominalCode)), kStr},
-	{"tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCode)), kStr},
-	{"qty_order", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.QtyOrder)), kF64},
-	{"unit_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPrice)), kF64},
-	{"unit_price_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitPriceConverted)), kF64},
-	{"net_amount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmount)), kF64},
-	{"tax_amount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxAmount)), kF64},
-	{"tax_rate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRate)), kF64},
-	{"comment_1", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment1)), kStr},
-	{"comment_2", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Comment2)), kStr},
-	{"itemonorder", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemonorder)), kBool},
-	{"dsite", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Dsite)), kInt},
-	{"ddevnum", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Ddevnum)), kInt},
-	{"_itemid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Itemid)), kInt},
-	{"productnumber", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Productnumber)), kStr},
-	{"unit_cost", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitCost)), kF64},
-	{"asset_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetID)), kInt},
-	{"asset_inventory_number", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AssetInventoryNumber)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ContractID)), kInt},
-	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceID)), kInt},
-	{"recurring_invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceLineID)), kInt},
-	{"actioncode", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Actioncode)), kInt},
-	{"site", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Site)), kInt},
-	{"meter_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TicketID)), kInt},
-	{"lineactiondate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Lineactiondate)), kTime},
-	{"labourdepartmentid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Labourdepartmentid)), kInt},
-	{"salesorder_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLine)), kInt},
-	{"salesorder_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SalesorderLineID)), kInt},
-	{"meter_pricing_method", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterPricingMethod)), kInt},
-	{"line_fully_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LineFullyInvoiced)), kBool},
-	{"xero_lineid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroLineid)), kStr},
-	{"prepay_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PrepayID)), kInt},
-	{"calculate_price_from_assets", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromAssets)), kBool},
-	{"calculate_price_from_users", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromUsers)), kBool},
-	{"creditlinkedidid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Creditlinkedidid)), kInt},
-	{"recurring_invoice_price_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoicePriceType)), kInt},
-	{"entity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.EntityType)), kStr},
-	{"item_internal_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), kStr},
-	{"item_external_reference", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), kStr},
-	{"linked_item", &dectItem, uint32(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), kOne},
-	{"item_tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), kStr},
-	{"xero_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), kStr},
-	{"override_ast_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), kF64},
-	{"prorata_next_invoice", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataNextInvoice)), kBool},
-	{"prorata_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataQuantity)), kF64},
-	{"prorata_unit_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataUnitPrice)), kF64},
-	{"prorata_shortdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataShortdescription)), kStr},
-	{"prorata_longdescription", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataLongdescription)), kStr},
-	{"isinactive", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isinactive)), kBool},
-	{"period_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PeriodType)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.GroupID)), kInt},
-	{"isgroupdesc", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isgroupdesc)), kBool},
-	{"kashflow_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.KashflowLineID)), kInt},
-	{"_is_calculated_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsCalculatedLine)), kBool},
-	{"tax_code_overriden", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxCodeOverriden)), kBool},
-	{"is_meter", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), kBool},
-	{"current_reading", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), kInt},
-	{"last_reading_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), kTime},
-	{"prorata_data", &dectInvoiceDetailProRata, uint32(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), kMany},
-	{"quantity_users", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), kMany},
-	{"quantity_assets", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), kMany},
-	{"quantity_licences", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), kMany},
-	{"quantity_subscriptions", &dectInvoiceDetailQuantity, uint32(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), kMany},
-	{"recurring_invoice_quantity_type", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Warning)), kStr},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), kInt},
-	{"line_periods", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.LinePeriods)), kInt},
-	{"percent_increase", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentIncrease)), kF64},
-	{"min_meter_units", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinMeterUnits)), kInt},
-	{"sequenceid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Sequenceid)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Enddate)), kTime},
-	{"autorenew", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Autorenew)), kBool},
-	{"intacct_location_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctLocationID)), kStr},
-	{"intacct_department_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctDepartmentID)), kStr},
-	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SyncedToIntacct)), kBool},
-	{"hideitems", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Hideitems)), kBool},
-	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Includegrouppriceandqty)), kBool},
-	{"auto_increase_period", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreasePeriod)), kInt},
-	{"auto_increase_last_date", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.AutoIncreaseLastDate)), kTime},
-	{"onetimecharge", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimecharge)), kBool},
-	{"onetimechargeinvoiceid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Onetimechargeinvoiceid)), kInt},
-	{"needsreviewbeforecreation", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Needsreviewbeforecreation)), kBool},
-	{"reviewed", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Reviewed)), kBool},
-	{"metertype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Metertype)), kInt},
-	{"importcsvid", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importcsvid)), kInt},
-	{"force_new", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ForceNew)), kBool},
-	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ClientName)), kStr},
-	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcID)), kStr},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderID)), kInt},
-	{"purchaseorder_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderLineID)), kInt},
-	{"discount_perc", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountPerc)), kF64},
-	{"exclude_auto_increase", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ExcludeAutoIncrease)), kBool},
-	{"createproratanormallines", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratanormallines)), kInt},
-	{"createproratadate", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Createproratadate)), kTime},
-	{"pro_rata_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ProRataLineID)), kInt},
-	{"supplier", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Supplier)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.SupplierName)), kStr},
-	{"hide_on_pdf", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideOnPDF)), kBool},
-	{"intacct_warehouse_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IntacctWarehouseID)), kStr},
-	{"invoice_class", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), kStr},
-	{"percent_invoiced", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), kF64},
-	{"is_bundled_line", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), kBool},
-	{"meter_tiers", &dectInvoiceDetailMeterTiers, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), kMany},
-	{"meter_min_quantity", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), kF64},
-	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), kInt},
-	{"myob_location", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), kStr},
-	{"myob_row_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MyobRowID)), kInt},
-	{"dbc_sequence_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DbcSequenceID)), kInt},
-	{"minimum_line_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.MinimumLineTotal)), kF64},
-	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.HideGroupedItemsPrice)), kBool},
-	{"credit_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.CreditID)), kInt},
-	{"_temp_order_id", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderID)), kInt},
-	{"_temp_order_seq", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderSeq)), kInt},
-	{"_temp_order_qty", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TempOrderQty)), kF64},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.ItemTaxCode)), kInt},
-	{"_updateprorata", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Updateprorata)), kBool},
-	{"override_tax_code", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.OverrideTaxCode)), kInt},
-	{"baseprice_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.BasepriceConverted)), kF64},
-	{"baseprice", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Baseprice)), kF64},
-	{"unitprice_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.UnitpriceConverted)), kF64},
-	{"total_tax_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTaxConverted)), kF64},
-	{"net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetTotal)), kF64},
-	{"tax_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxConverted)), kF64},
-	{"total_tax", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalTax)), kF64},
-	{"total_price", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPrice)), kF64},
-	{"total_discount", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalDiscount)), kF64},
-	{"discount_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.DiscountConverted)), kF64},
-	{"net_amount_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.NetAmountConverted)), kF64},
-	{"total_price_converted", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalPriceConverted)), kF64},
-	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Importtype)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Isimport)), kBool},
-	{"tax_name", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxName)), kStr},
-	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), kMany},
-	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), kInt},
-	{"total_net_total", nil, uint32(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), kF64},
-}, sorted: []uint16{137, 60, 138, 19, 119, 121, 120, 123, 71, 27, 22, 23, 86, 85, 79, 126, 125, 72, 39, 40, 94, 14, 15, 24, 101, 100, 118, 41, 63, 0, 95, 115, 18, 141, 134, 98, 17, 78, 43, 99, 93, 57, 117, 105, 83, 1, 2, 92, 84, 81, 80, 106, 107, 109, 62, 58, 55, 3, 45, 44, 5, 4, 122, 47, 16, 59, 32, 64, 36, 73, 31, 46, 29, 111, 35, 110, 91, 75, 116, 113, 114, 89, 11, 135, 129, 6, 87, 88, 112, 49, 124, 74, 108, 56, 38, 102, 20, 65, 54, 50, 51, 53, 52, 96, 97, 8, 67, 68, 69, 66, 25, 26, 42, 70, 90, 33, 34, 76, 28, 77, 103, 104, 82, 140, 12, 7, 61, 130, 139, 13, 30, 133, 142, 132, 136, 131, 128, 21, 9, 10, 127, 37, 48}}
+var dectInvoiceDetail = decTable{names: "customfieldsidihiditem_codeitem_shortdescriptionitem_longdescriptionnominal_code" +
+	"tax_codeqty_orderunit_priceunit_price_convertednet_amounttax_amounttax_ratecomme" +
+	"nt_1comment_2itemonorderdsiteddevnum_itemidproductnumberunit_costasset_idasset_i" +
+	"nventory_numbercontract_idrecurring_invoice_idrecurring_invoice_line_idactioncod" +
+	"esitemeter_idticket_idlineactiondatelabourdepartmentidsalesorder_linesalesorder_" +
+	"line_idmeter_pricing_methodline_fully_invoicedxero_lineidprepay_idcalculate_pric" +
+	"e_from_assetscalculate_price_from_userscreditlinkedididrecurring_invoice_price_t" +
+	"ypeentity_typeitem_internal_referenceitem_external_referencelinked_itemitem_tax_" +
+	"namexero_tax_codeoverride_ast_totalprorata_next_invoiceprorata_quantityprorata_u" +
+	"nit_priceprorata_shortdescriptionprorata_longdescriptionisinactiveperiod_typegro" +
+	"up_idisgroupdesckashflow_line_id_is_calculated_linetax_code_overridenis_metercur" +
+	"rent_readinglast_reading_dateprorata_dataquantity_usersquantity_assetsquantity_l" +
+	"icencesquantity_subscriptionsrecurring_invoice_quantity_type_warningbillingperio" +
+	"dline_periodspercent_increasemin_meter_unitssequenceidstartdateenddateautorenewi" +
+	"ntacct_location_idintacct_department_idsynced_to_intaccthideitemsincludegrouppri" +
+	"ceandqtyauto_increase_periodauto_increase_last_dateonetimechargeonetimechargeinv" +
+	"oiceidneedsreviewbeforecreationreviewedmetertypeimportcsvidforce_newclient_named" +
+	"bc_idpurchaseorder_idpurchaseorder_line_iddiscount_percexclude_auto_increasecrea" +
+	"teproratanormallinescreateproratadatepro_rata_line_idsuppliersupplier_namehide_o" +
+	"n_pdfintacct_warehouse_idinvoice_classpercent_invoicedis_bundled_linemeter_tiers" +
+	"meter_min_quantityoriginal_client_idmyob_locationmyob_row_iddbc_sequence_idminim" +
+	"um_line_totalhide_grouped_items_pricecredit_id_temp_order_id_temp_order_seq_temp" +
+	"_order_qtyitem_tax_code_updateprorataoverride_tax_codebaseprice_convertedbasepri" +
+	"ceunitprice_convertedtotal_tax_convertednet_totaltax_convertedtotal_taxtotal_pri" +
+	"cetotal_discountdiscount_convertednet_amount_convertedtotal_price_converted_impo" +
+	"rttype_isimporttax_nametaxRuleResultdecimalplacesforinvoicestotal_net_total",
+	extra: unsafe.Offsetof(InvoiceDetail{}.Extra), size: unsafe.Sizeof(InvoiceDetail{}), grow: growInvoiceDetail, fields: []decField{
+		{&dectCustomField, 0, uint16(unsafe.Offsetof(InvoiceDetail{}.Customfields)), 12, kMany},                      // "customfields"
+		{nil, 12, uint16(unsafe.Offsetof(InvoiceDetail{}.ID)), 2, kInt},                                              // "id"
+		{nil, 14, uint16(unsafe.Offsetof(InvoiceDetail{}.Ihid)), 4, kInt},                                            // "ihid"
+		{nil, 18, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemCode)), 9, kStr},                                        // "item_code"
+		{nil, 27, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemShortdescription)), 21, kStr},                           // "item_shortdescription"
+		{nil, 48, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemLongdescription)), 20, kStr},                            // "item_longdescription"
+		{nil, 68, uint16(unsafe.Offsetof(InvoiceDetail{}.NominalCode)), 12, kStr},                                    // "nominal_code"
+		{nil, 80, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxCode)), 8, kStr},                                         // "tax_code"
+		{nil, 88, uint16(unsafe.Offsetof(InvoiceDetail{}.QtyOrder)), 9, kF64},                                        // "qty_order"
+		{nil, 97, uint16(unsafe.Offsetof(InvoiceDetail{}.UnitPrice)), 10, kF64},                                      // "unit_price"
+		{nil, 107, uint16(unsafe.Offsetof(InvoiceDetail{}.UnitPriceConverted)), 20, kF64},                            // "unit_price_converted"
+		{nil, 127, uint16(unsafe.Offsetof(InvoiceDetail{}.NetAmount)), 10, kF64},                                     // "net_amount"
+		{nil, 137, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxAmount)), 10, kF64},                                     // "tax_amount"
+		{nil, 147, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxRate)), 8, kF64},                                        // "tax_rate"
+		{nil, 155, uint16(unsafe.Offsetof(InvoiceDetail{}.Comment1)), 9, kStr},                                       // "comment_1"
+		{nil, 164, uint16(unsafe.Offsetof(InvoiceDetail{}.Comment2)), 9, kStr},                                       // "comment_2"
+		{nil, 173, uint16(unsafe.Offsetof(InvoiceDetail{}.Itemonorder)), 11, kBool},                                  // "itemonorder"
+		{nil, 184, uint16(unsafe.Offsetof(InvoiceDetail{}.Dsite)), 5, kInt},                                          // "dsite"
+		{nil, 189, uint16(unsafe.Offsetof(InvoiceDetail{}.Ddevnum)), 7, kInt},                                        // "ddevnum"
+		{nil, 196, uint16(unsafe.Offsetof(InvoiceDetail{}.Itemid)), 7, kInt},                                         // "_itemid"
+		{nil, 203, uint16(unsafe.Offsetof(InvoiceDetail{}.Productnumber)), 13, kStr},                                 // "productnumber"
+		{nil, 216, uint16(unsafe.Offsetof(InvoiceDetail{}.UnitCost)), 9, kF64},                                       // "unit_cost"
+		{nil, 225, uint16(unsafe.Offsetof(InvoiceDetail{}.AssetID)), 8, kInt},                                        // "asset_id"
+		{nil, 233, uint16(unsafe.Offsetof(InvoiceDetail{}.AssetInventoryNumber)), 22, kStr},                          // "asset_inventory_number"
+		{nil, 255, uint16(unsafe.Offsetof(InvoiceDetail{}.ContractID)), 11, kInt},                                    // "contract_id"
+		{nil, 266, uint16(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceID)), 20, kInt},                            // "recurring_invoice_id"
+		{nil, 286, uint16(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceLineID)), 25, kInt},                        // "recurring_invoice_line_id"
+		{nil, 311, uint16(unsafe.Offsetof(InvoiceDetail{}.Actioncode)), 10, kInt},                                    // "actioncode"
+		{nil, 321, uint16(unsafe.Offsetof(InvoiceDetail{}.Site)), 4, kInt},                                           // "site"
+		{nil, 325, uint16(unsafe.Offsetof(InvoiceDetail{}.MeterID)), 8, kInt},                                        // "meter_id"
+		{nil, 333, uint16(unsafe.Offsetof(InvoiceDetail{}.TicketID)), 9, kInt},                                       // "ticket_id"
+		{nil, 342, uint16(unsafe.Offsetof(InvoiceDetail{}.Lineactiondate)), 14, kTime},                               // "lineactiondate"
+		{nil, 356, uint16(unsafe.Offsetof(InvoiceDetail{}.Labourdepartmentid)), 18, kInt},                            // "labourdepartmentid"
+		{nil, 374, uint16(unsafe.Offsetof(InvoiceDetail{}.SalesorderLine)), 15, kInt},                                // "salesorder_line"
+		{nil, 389, uint16(unsafe.Offsetof(InvoiceDetail{}.SalesorderLineID)), 18, kInt},                              // "salesorder_line_id"
+		{nil, 407, uint16(unsafe.Offsetof(InvoiceDetail{}.MeterPricingMethod)), 20, kInt},                            // "meter_pricing_method"
+		{nil, 427, uint16(unsafe.Offsetof(InvoiceDetail{}.LineFullyInvoiced)), 19, kBool},                            // "line_fully_invoiced"
+		{nil, 446, uint16(unsafe.Offsetof(InvoiceDetail{}.XeroLineid)), 11, kStr},                                    // "xero_lineid"
+		{nil, 457, uint16(unsafe.Offsetof(InvoiceDetail{}.PrepayID)), 9, kInt},                                       // "prepay_id"
+		{nil, 466, uint16(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromAssets)), 27, kBool},                     // "calculate_price_from_assets"
+		{nil, 493, uint16(unsafe.Offsetof(InvoiceDetail{}.CalculatePriceFromUsers)), 26, kBool},                      // "calculate_price_from_users"
+		{nil, 519, uint16(unsafe.Offsetof(InvoiceDetail{}.Creditlinkedidid)), 16, kInt},                              // "creditlinkedidid"
+		{nil, 535, uint16(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoicePriceType)), 28, kInt},                     // "recurring_invoice_price_type"
+		{nil, 563, uint16(unsafe.Offsetof(InvoiceDetail{}.EntityType)), 11, kStr},                                    // "entity_type"
+		{nil, 574, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemInternalReference)), 23, kStr},                         // "item_internal_reference"
+		{nil, 597, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemExternalReference)), 23, kStr},                         // "item_external_reference"
+		{&dectItem, 620, uint16(unsafe.Offsetof(InvoiceDetail{}.LinkedItem)), 11, kOne},                              // "linked_item"
+		{nil, 631, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemTaxName)), 13, kStr},                                   // "item_tax_name"
+		{nil, 644, uint16(unsafe.Offsetof(InvoiceDetail{}.XeroTaxCode)), 13, kStr},                                   // "xero_tax_code"
+		{nil, 657, uint16(unsafe.Offsetof(InvoiceDetail{}.OverrideAstTotal)), 18, kF64},                              // "override_ast_total"
+		{nil, 675, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataNextInvoice)), 20, kBool},                           // "prorata_next_invoice"
+		{nil, 695, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataQuantity)), 16, kF64},                               // "prorata_quantity"
+		{nil, 711, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataUnitPrice)), 18, kF64},                              // "prorata_unit_price"
+		{nil, 729, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataShortdescription)), 24, kStr},                       // "prorata_shortdescription"
+		{nil, 753, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataLongdescription)), 23, kStr},                        // "prorata_longdescription"
+		{nil, 776, uint16(unsafe.Offsetof(InvoiceDetail{}.Isinactive)), 10, kBool},                                   // "isinactive"
+		{nil, 786, uint16(unsafe.Offsetof(InvoiceDetail{}.PeriodType)), 11, kInt},                                    // "period_type"
+		{nil, 797, uint16(unsafe.Offsetof(InvoiceDetail{}.GroupID)), 8, kInt},                                        // "group_id"
+		{nil, 805, uint16(unsafe.Offsetof(InvoiceDetail{}.Isgroupdesc)), 11, kBool},                                  // "isgroupdesc"
+		{nil, 816, uint16(unsafe.Offsetof(InvoiceDetail{}.KashflowLineID)), 16, kInt},                                // "kashflow_line_id"
+		{nil, 832, uint16(unsafe.Offsetof(InvoiceDetail{}.IsCalculatedLine)), 19, kBool},                             // "_is_calculated_line"
+		{nil, 851, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxCodeOverriden)), 18, kBool},                             // "tax_code_overriden"
+		{nil, 869, uint16(unsafe.Offsetof(InvoiceDetail{}.IsMeter)), 8, kBool},                                       // "is_meter"
+		{nil, 877, uint16(unsafe.Offsetof(InvoiceDetail{}.CurrentReading)), 15, kInt},                                // "current_reading"
+		{nil, 892, uint16(unsafe.Offsetof(InvoiceDetail{}.LastReadingDate)), 17, kTime},                              // "last_reading_date"
+		{&dectInvoiceDetailProRata, 909, uint16(unsafe.Offsetof(InvoiceDetail{}.ProrataData)), 12, kMany},            // "prorata_data"
+		{&dectInvoiceDetailQuantity, 921, uint16(unsafe.Offsetof(InvoiceDetail{}.QuantityUsers)), 14, kMany},         // "quantity_users"
+		{&dectInvoiceDetailQuantity, 935, uint16(unsafe.Offsetof(InvoiceDetail{}.QuantityAssets)), 15, kMany},        // "quantity_assets"
+		{&dectInvoiceDetailQuantity, 950, uint16(unsafe.Offsetof(InvoiceDetail{}.QuantityLicences)), 17, kMany},      // "quantity_licences"
+		{&dectInvoiceDetailQuantity, 967, uint16(unsafe.Offsetof(InvoiceDetail{}.QuantitySubscriptions)), 22, kMany}, // "quantity_subscriptions"
+		{nil, 989, uint16(unsafe.Offsetof(InvoiceDetail{}.RecurringInvoiceQuantityType)), 31, kInt},                  // "recurring_invoice_quantity_type"
+		{nil, 1020, uint16(unsafe.Offsetof(InvoiceDetail{}.Warning)), 8, kStr},                                       // "_warning"
+		{nil, 1028, uint16(unsafe.Offsetof(InvoiceDetail{}.Billingperiod)), 13, kInt},                                // "billingperiod"
+		{nil, 1041, uint16(unsafe.Offsetof(InvoiceDetail{}.LinePeriods)), 12, kInt},                                  // "line_periods"
+		{nil, 1053, uint16(unsafe.Offsetof(InvoiceDetail{}.PercentIncrease)), 16, kF64},                              // "percent_increase"
+		{nil, 1069, uint16(unsafe.Offsetof(InvoiceDetail{}.MinMeterUnits)), 15, kInt},                                // "min_meter_units"
+		{nil, 1084, uint16(unsafe.Offsetof(InvoiceDetail{}.Sequenceid)), 10, kInt},                                   // "sequenceid"
+		{nil, 1094, uint16(unsafe.Offsetof(InvoiceDetail{}.Startdate)), 9, kTime},                                    // "startdate"
+		{nil, 1103, uint16(unsafe.Offsetof(InvoiceDetail{}.Enddate)), 7, kTime},                                      // "enddate"
+		{nil, 1110, uint16(unsafe.Offsetof(InvoiceDetail{}.Autorenew)), 9, kBool},                                    // "autorenew"
+		{nil, 1119, uint16(unsafe.Offsetof(InvoiceDetail{}.IntacctLocationID)), 19, kStr},                            // "intacct_location_id"
+		{nil, 1138, uint16(unsafe.Offsetof(InvoiceDetail{}.IntacctDepartmentID)), 21, kStr},                          // "intacct_department_id"
+		{nil, 1159, uint16(unsafe.Offsetof(InvoiceDetail{}.SyncedToIntacct)), 17, kBool},                             // "synced_to_intacct"
+		{nil, 1176, uint16(unsafe.Offsetof(InvoiceDetail{}.Hideitems)), 9, kBool},                                    // "hideitems"
+		{nil, 1185, uint16(unsafe.Offsetof(InvoiceDetail{}.Includegrouppriceandqty)), 23, kBool},                     // "includegrouppriceandqty"
+		{nil, 1208, uint16(unsafe.Offsetof(InvoiceDetail{}.AutoIncreasePeriod)), 20, kInt},                           // "auto_increase_period"
+		{nil, 1228, uint16(unsafe.Offsetof(InvoiceDetail{}.AutoIncreaseLastDate)), 23, kTime},                        // "auto_increase_last_date"
+		{nil, 1251, uint16(unsafe.Offsetof(InvoiceDetail{}.Onetimecharge)), 13, kBool},                               // "onetimecharge"
+		{nil, 1264, uint16(unsafe.Offsetof(InvoiceDetail{}.Onetimechargeinvoiceid)), 22, kInt},                       // "onetimechargeinvoiceid"
+		{nil, 1286, uint16(unsafe.Offsetof(InvoiceDetail{}.Needsreviewbeforecreation)), 25, kBool},                   // "needsreviewbeforecreation"
+		{nil, 1311, uint16(unsafe.Offsetof(InvoiceDetail{}.Reviewed)), 8, kBool},                                     // "reviewed"
+		{nil, 1319, uint16(unsafe.Offsetof(InvoiceDetail{}.Metertype)), 9, kInt},                                     // "metertype"
+		{nil, 1328, uint16(unsafe.Offsetof(InvoiceDetail{}.Importcsvid)), 11, kInt},                                  // "importcsvid"
+		{nil, 1339, uint16(unsafe.Offsetof(InvoiceDetail{}.ForceNew)), 9, kBool},                                     // "force_new"
+		{nil, 1348, uint16(unsafe.Offsetof(InvoiceDetail{}.ClientName)), 11, kStr},                                   // "client_name"
+		{nil, 1359, uint16(unsafe.Offsetof(InvoiceDetail{}.DbcID)), 6, kStr},                                         // "dbc_id"
+		{nil, 1365, uint16(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderID)), 16, kInt},                              // "purchaseorder_id"
+		{nil, 1381, uint16(unsafe.Offsetof(InvoiceDetail{}.PurchaseorderLineID)), 21, kInt},                          // "purchaseorder_line_id"
+		{nil, 1402, uint16(unsafe.Offsetof(InvoiceDetail{}.DiscountPerc)), 13, kF64},                                 // "discount_perc"
+		{nil, 1415, uint16(unsafe.Offsetof(InvoiceDetail{}.ExcludeAutoIncrease)), 21, kBool},                         // "exclude_auto_increase"
+		{nil, 1436, uint16(unsafe.Offsetof(InvoiceDetail{}.Createproratanormallines)), 24, kInt},                     // "createproratanormallines"
+		{nil, 1460, uint16(unsafe.Offsetof(InvoiceDetail{}.Createproratadate)), 17, kTime},                           // "createproratadate"
+		{nil, 1477, uint16(unsafe.Offsetof(InvoiceDetail{}.ProRataLineID)), 16, kInt},                                // "pro_rata_line_id"
+		{nil, 1493, uint16(unsafe.Offsetof(InvoiceDetail{}.Supplier)), 8, kInt},                                      // "supplier"
+		{nil, 1501, uint16(unsafe.Offsetof(InvoiceDetail{}.SupplierName)), 13, kStr},                                 // "supplier_name"
+		{nil, 1514, uint16(unsafe.Offsetof(InvoiceDetail{}.HideOnPDF)), 11, kBool},                                   // "hide_on_pdf"
+		{nil, 1525, uint16(unsafe.Offsetof(InvoiceDetail{}.IntacctWarehouseID)), 20, kStr},                           // "intacct_warehouse_id"
+		{nil, 1545, uint16(unsafe.Offsetof(InvoiceDetail{}.InvoiceClass)), 13, kStr},                                 // "invoice_class"
+		{nil, 1558, uint16(unsafe.Offsetof(InvoiceDetail{}.PercentInvoiced)), 16, kF64},                              // "percent_invoiced"
+		{nil, 1574, uint16(unsafe.Offsetof(InvoiceDetail{}.IsBundledLine)), 15, kBool},                               // "is_bundled_line"
+		{&dectInvoiceDetailMeterTiers, 1589, uint16(unsafe.Offsetof(InvoiceDetail{}.MeterTiers)), 11, kMany},         // "meter_tiers"
+		{nil, 1600, uint16(unsafe.Offsetof(InvoiceDetail{}.MeterMinQuantity)), 18, kF64},                             // "meter_min_quantity"
+		{nil, 1618, uint16(unsafe.Offsetof(InvoiceDetail{}.OriginalClientID)), 18, kInt},                             // "original_client_id"
+		{nil, 1636, uint16(unsafe.Offsetof(InvoiceDetail{}.MyobLocation)), 13, kStr},                                 // "myob_location"
+		{nil, 1649, uint16(unsafe.Offsetof(InvoiceDetail{}.MyobRowID)), 11, kInt},                                    // "myob_row_id"
+		{nil, 1660, uint16(unsafe.Offsetof(InvoiceDetail{}.DbcSequenceID)), 15, kInt},                                // "dbc_sequence_id"
+		{nil, 1675, uint16(unsafe.Offsetof(InvoiceDetail{}.MinimumLineTotal)), 18, kF64},                             // "minimum_line_total"
+		{nil, 1693, uint16(unsafe.Offsetof(InvoiceDetail{}.HideGroupedItemsPrice)), 24, kBool},                       // "hide_grouped_items_price"
+		{nil, 1717, uint16(unsafe.Offsetof(InvoiceDetail{}.CreditID)), 9, kInt},                                      // "credit_id"
+		{nil, 1726, uint16(unsafe.Offsetof(InvoiceDetail{}.TempOrderID)), 14, kInt},                                  // "_temp_order_id"
+		{nil, 1740, uint16(unsafe.Offsetof(InvoiceDetail{}.TempOrderSeq)), 15, kInt},                                 // "_temp_order_seq"
+		{nil, 1755, uint16(unsafe.Offsetof(InvoiceDetail{}.TempOrderQty)), 15, kF64},                                 // "_temp_order_qty"
+		{nil, 1770, uint16(unsafe.Offsetof(InvoiceDetail{}.ItemTaxCode)), 13, kInt},                                  // "item_tax_code"
+		{nil, 1783, uint16(unsafe.Offsetof(InvoiceDetail{}.Updateprorata)), 14, kBool},                               // "_updateprorata"
+		{nil, 1797, uint16(unsafe.Offsetof(InvoiceDetail{}.OverrideTaxCode)), 17, kInt},                              // "override_tax_code"
+		{nil, 1814, uint16(unsafe.Offsetof(InvoiceDetail{}.BasepriceConverted)), 19, kF64},                           // "baseprice_converted"
+		{nil, 1833, uint16(unsafe.Offsetof(InvoiceDetail{}.Baseprice)), 9, kF64},                                     // "baseprice"
+		{nil, 1842, uint16(unsafe.Offsetof(InvoiceDetail{}.UnitpriceConverted)), 19, kF64},                           // "unitprice_converted"
+		{nil, 1861, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalTaxConverted)), 19, kF64},                            // "total_tax_converted"
+		{nil, 1880, uint16(unsafe.Offsetof(InvoiceDetail{}.NetTotal)), 9, kF64},                                      // "net_total"
+		{nil, 1889, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxConverted)), 13, kF64},                                 // "tax_converted"
+		{nil, 1902, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalTax)), 9, kF64},                                      // "total_tax"
+		{nil, 1911, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalPrice)), 11, kF64},                                   // "total_price"
+		{nil, 1922, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalDiscount)), 14, kF64},                                // "total_discount"
+		{nil, 1936, uint16(unsafe.Offsetof(InvoiceDetail{}.DiscountConverted)), 18, kF64},                            // "discount_converted"
+		{nil, 1954, uint16(unsafe.Offsetof(InvoiceDetail{}.NetAmountConverted)), 20, kF64},                           // "net_amount_converted"
+		{nil, 1974, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalPriceConverted)), 21, kF64},                          // "total_price_converted"
+		{nil, 1995, uint16(unsafe.Offsetof(InvoiceDetail{}.Importtype)), 11, kStr},                                   // "_importtype"
+		{nil, 2006, uint16(unsafe.Offsetof(InvoiceDetail{}.Isimport)), 9, kBool},                                     // "_isimport"
+		{nil, 2015, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxName)), 8, kStr},                                       // "tax_name"
+		{&dectTaxRuleResult, 2023, uint16(unsafe.Offsetof(InvoiceDetail{}.TaxRuleResult)), 13, kMany},                // "taxRuleResult"
+		{nil, 2036, uint16(unsafe.Offsetof(InvoiceDetail{}.Decimalplacesforinvoices)), 24, kInt},                     // "decimalplacesforinvoices"
+		{nil, 2060, uint16(unsafe.Offsetof(InvoiceDetail{}.TotalNetTotal)), 15, kF64},                                // "total_net_total"
+	}, sorted: []uint16{137, 60, 138, 19, 119, 121, 120, 123, 71, 27, 22, 23, 86, 85, 79, 126, 125, 72, 39, 40, 94, 14, 15, 24, 101, 100, 118, 41, 63, 0, 95, 115, 18, 141, 134, 98, 17, 78, 43, 99, 93, 57, 117, 105, 83, 1, 2, 92, 84, 81, 80, 106, 107, 109, 62, 58, 55, 3, 45, 44, 5, 4, 122, 47, 16, 59, 32, 64, 36, 73, 31, 46, 29, 111, 35, 110, 91, 75, 116, 113, 114, 89, 11, 135, 129, 6, 87, 88, 112, 49, 124, 74, 108, 56, 38, 102, 20, 65, 54, 50, 51, 53, 52, 96, 97, 8, 67, 68, 69, 66, 25, 26, 42, 70, 90, 33, 34, 76, 28, 77, 103, 104, 82, 140, 12, 7, 61, 130, 139, 13, 30, 133, 142, 132, 136, 131, 128, 21, 9, 10, 127, 37, 48}}
 
 func (m *InvoiceDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceDetail
@@ -2190,25 +2216,28 @@ func growInvoiceDetailQuantity(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceDetailQuantity = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), grow: growInvoiceDetailQuantity, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), kInt},
-	{"invoice_line_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), kInt},
-	{"kind", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), kInt},
-	{"type_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeID)), kInt},
-	{"device_group_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupID)), kInt},
-	{"type_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeName)), kStr},
-	{"device_group_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteName)), kStr},
-	{"licence_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceID)), kInt},
-	{"licence_name", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceName)), kStr},
-	{"assigned_licences", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.AssignedLicences)), kBool},
-	{"qty_free", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), kInt},
-	{"minimum_qty", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), kInt},
-	{"pro_rata", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), kInt},
-	{"criteria", &dectInvoiceDetailQuantityCriteria, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), kStr},
-}, sorted: []uint16{16, 11, 15, 4, 6, 0, 1, 2, 9, 10, 13, 14, 12, 7, 8, 3, 5}}
+var dectInvoiceDetailQuantity = decTable{names: "idinvoice_line_idkindtype_iddevice_group_idtype_namedevice_group_namesite_idsite" +
+	"_namelicence_idlicence_nameassigned_licencesqty_freeminimum_qtypro_ratacriteria_" +
+	"warning",
+	extra: unsafe.Offsetof(InvoiceDetailQuantity{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantity{}), grow: growInvoiceDetailQuantity, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.InvoiceLineID)), 15, kInt},                             // "invoice_line_id"
+		{nil, 17, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.Kind)), 4, kInt},                                      // "kind"
+		{nil, 21, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeID)), 7, kInt},                                    // "type_id"
+		{nil, 28, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupID)), 15, kInt},                            // "device_group_id"
+		{nil, 43, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.TypeName)), 9, kStr},                                  // "type_name"
+		{nil, 52, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.DeviceGroupName)), 17, kStr},                          // "device_group_name"
+		{nil, 69, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteID)), 7, kInt},                                    // "site_id"
+		{nil, 76, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.SiteName)), 9, kStr},                                  // "site_name"
+		{nil, 85, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceID)), 10, kInt},                                // "licence_id"
+		{nil, 95, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.LicenceName)), 12, kStr},                              // "licence_name"
+		{nil, 107, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.AssignedLicences)), 17, kBool},                       // "assigned_licences"
+		{nil, 124, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.QtyFree)), 8, kInt},                                  // "qty_free"
+		{nil, 132, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.MinimumQty)), 11, kInt},                              // "minimum_qty"
+		{nil, 143, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.ProRata)), 8, kInt},                                  // "pro_rata"
+		{&dectInvoiceDetailQuantityCriteria, 151, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.Criteria)), 8, kMany}, // "criteria"
+		{nil, 159, uint16(unsafe.Offsetof(InvoiceDetailQuantity{}.Warning)), 8, kStr},                                  // "_warning"
+	}, sorted: []uint16{16, 11, 15, 4, 6, 0, 1, 2, 9, 10, 13, 14, 12, 7, 8, 3, 5}}
 
 func (m *InvoiceDetailQuantity) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceDetailQuantity
@@ -2376,20 +2405,22 @@ func growInvoiceDetailQuantityCriteria(old unsafe.Pointer, n, c int) unsafe.Poin
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceDetailQuantityCriteria = decTable{extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), grow: growInvoiceDetailQuantityCriteria, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), kInt},
-	{"invoicedetailquantity_id", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), kInt},
-	{"tablename", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Fieldname)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueType)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueInt)), kInt},
-	{"value_float", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueFloat)), kF64},
-	{"value_string", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueString)), kStr},
-	{"value_datetime", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDatetime)), kTime},
-	{"value_display", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDisplay)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Type)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), kStr},
-}, sorted: []uint16{11, 3, 0, 1, 2, 10, 8, 9, 6, 5, 7, 4}}
+var dectInvoiceDetailQuantityCriteria = decTable{names: "idinvoicedetailquantity_idtablenamefieldnamevalue_typevalue_intvalue_floatvalue_" +
+	"stringvalue_datetimevalue_displaytype_warning",
+	extra: unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Extra), size: unsafe.Sizeof(InvoiceDetailQuantityCriteria{}), grow: growInvoiceDetailQuantityCriteria, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.InvoicedetailquantityID)), 24, kInt}, // "invoicedetailquantity_id"
+		{nil, 26, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Tablename)), 9, kStr},               // "tablename"
+		{nil, 35, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Fieldname)), 9, kStr},               // "fieldname"
+		{nil, 44, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueType)), 10, kStr},              // "value_type"
+		{nil, 54, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueInt)), 9, kInt},                // "value_int"
+		{nil, 63, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueFloat)), 11, kF64},             // "value_float"
+		{nil, 74, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueString)), 12, kStr},            // "value_string"
+		{nil, 86, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDatetime)), 14, kTime},         // "value_datetime"
+		{nil, 100, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.ValueDisplay)), 13, kStr},          // "value_display"
+		{nil, 113, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Type)), 4, kInt},                   // "type"
+		{nil, 117, uint16(unsafe.Offsetof(InvoiceDetailQuantityCriteria{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{11, 3, 0, 1, 2, 10, 8, 9, 6, 5, 7, 4}}
 
 func (m *InvoiceDetailQuantityCriteria) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceDetailQuantityCriteria
@@ -4639,235 +4670,276 @@ func growInvoiceHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceHeader = decTable{extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), grow: growInvoiceHeader, fields: []decField{
-	{"disabled", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Disabled)), kBool},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(InvoiceHeader{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Use)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientName)), kStr},
-	{"sitenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sitenumber)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SiteName)), kStr},
-	{"accountsid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Accountsid)), kStr},
-	{"uid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.UID)), kInt},
-	{"invoicenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicenumber)), kStr},
-	{"thirdpartyinvoicenumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Thirdpartyinvoicenumber)), kStr},
-	{"posted", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Posted)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Name)), kStr},
-	{"address1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address1)), kStr},
-	{"address2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address2)), kStr},
-	{"address3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address3)), kStr},
-	{"address4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address4)), kStr},
-	{"address5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Address5)), kStr},
-	{"deladdress1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress1)), kStr},
-	{"deladdress2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress2)), kStr},
-	{"deladdress3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress3)), kStr},
-	{"deladdress4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress4)), kStr},
-	{"deladdress5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Deladdress5)), kStr},
-	{"tel_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TelNumber)), kStr},
-	{"contactname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Contactname)), kStr},
-	{"global_tax_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalTaxCode)), kStr},
-	{"invoice_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDate)), kTime},
-	{"schedule_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleDate)), kTime},
-	{"dateposted", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dateposted)), kTime},
-	{"last_synced", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastSynced)), kTime},
-	{"last_modified", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.LastModified)), kTime},
-	{"notes_1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes1)), kStr},
-	{"notes_2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes2)), kStr},
-	{"notes_3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Notes3)), kStr},
-	{"taken_by", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakenBy)), kStr},
-	{"order_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OrderNumber)), kStr},
-	{"cust_order_number", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CustOrderNumber)), kStr},
-	{"payment_ref", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentRef)), kStr},
-	{"global_nom_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalNomCode)), kStr},
-	{"global_details", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GlobalDetails)), kStr},
-	{"invoice_type_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceTypeCode)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SalesorderID)), kInt},
-	{"datetype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datetype)), kInt},
-	{"percentold", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percentold)), kInt},
-	{"percent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Percent)), kF64},
-	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractID)), kInt},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContractRef)), kStr},
-	{"datesent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datesent)), kTime},
-	{"currency", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Currency)), kStr},
-	{"currency_code", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCode)), kInt},
-	{"currency_code_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyCodeName)), kStr},
-	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CurrencyConversionRate)), kF64},
-	{"paymentterms", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentterms)), kInt},
-	{"hideinvoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Hideinvoice)), kBool},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketID)), kInt},
-	{"invoicetype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Invoicetype)), kInt},
-	{"datepaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Datepaid)), kTime},
-	{"paymentstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Paymentstatus)), kInt},
-	{"xeroid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Xeroid)), kStr},
-	{"amountpaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), kF64},
-	{"amountdue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), kF64},
-	{"emailstatus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), kInt},
-	{"address", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Address)), kOne},
-	{"shipaddress", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), kOne},
-	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), kOne},
-	{"lines", &dectInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.Lines)), kMany},
-	{"add_lines", &dectInvoiceDetail, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLines)), kMany},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentID)), kInt},
-	{"pdf_attachment_date_created", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentDateCreated)), kTime},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PdftemplateName)), kStr},
-	{"revenue", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Revenue)), kF64},
-	{"tax_total", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TaxTotal)), kF64},
-	{"total", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Total)), kF64},
-	{"reference", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reference)), kStr},
-	{"duedate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedate)), kTime},
-	{"_is_invoice_run", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsInvoiceRun)), kBool},
-	{"_billing_cut_off", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.BillingCutOff)), kTime},
-	{"is_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsRecurringInvoice)), kBool},
-	{"schedule_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleID)), kInt},
-	{"lastcreated", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), kTime},
-	{"nextcreationdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), kTime},
-	{"period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Period)), kInt},
-	{"schedule", &dectStdRequest, uint32(unsafe.Offsetof(InvoiceHeader{}.Schedule)), kOne},
-	{"create_recurring_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), kBool},
-	{"take_auto_payment", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), kBool},
-	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), kInt},
-	{"add_contract_assets", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddContractAssets)), kInt},
-	{"add_labour", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddLabour)), kInt},
-	{"add_project", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddProject)), kInt},
-	{"add_travel", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddTravel)), kInt},
-	{"add_mileage", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddMileage)), kInt},
-	{"add_itemsissued", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddItemsissued)), kInt},
-	{"add_prepay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), kInt},
-	{"add_salesorder", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), kInt},
-	{"force_creation", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), kBool},
-	{"_create_from_areaitems", &dectAreaItem, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), kMany},
-	{"_create_from_contract", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), kInt},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), kBool},
-	{"qboid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Qboid)), kInt},
-	{"billingcategory", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Billingcategory)), kInt},
-	{"_sendmassinvoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Sendmassinvoice)), kBool},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), kStr},
-	{"xero_branding_theme_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), kStr},
-	{"xero_branding_theme_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), kStr},
-	{"xero_branding_theme", &dectKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), kOne},
-	{"due_date_int", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), kInt},
-	{"due_date_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), kInt},
-	{"createdbyagentname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), kStr},
-	{"internal_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InternalNote)), kStr},
-	{"mailboxid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Mailboxid)), kInt},
-	{"period_type", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodType)), kInt},
-	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowTenantID)), kInt},
-	{"kashflowid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Kashflowid)), kInt},
-	{"kashflow_pdf", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.KashflowPDF)), kStr},
-	{"original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), kInt},
-	{"original_client_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), kStr},
-	{"xero_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), kStr},
-	{"merge_data", &dectInvoiceHeaderMerge, uint32(unsafe.Offsetof(InvoiceHeader{}.MergeData)), kMany},
-	{"snelstart_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), kStr},
-	{"time", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Time)), kTime},
-	{"startdate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Enddate)), kTime},
-	{"daysplus", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Daysplus)), kInt},
-	{"periodname", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Periodname)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Isimport)), kBool},
-	{"duedatename", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Duedatename)), kStr},
-	{"date_created", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DateCreated)), kTime},
-	{"invoice_prorata_periods_ahead", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceProrataPeriodsAhead)), kInt},
-	{"nextcreationperiod", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Nextcreationperiod)), kStr},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboCompanyID)), kStr},
-	{"intacct_recordno", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), kInt},
-	{"period_start_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), kTime},
-	{"period_end_date", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), kTime},
-	{"payments", &dectInvoicePaymentList, uint32(unsafe.Offsetof(InvoiceHeader{}.Payments)), kMany},
-	{"markaspaid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), kBool},
-	{"markaspaidmoduleid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), kInt},
-	{"dbc_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcID)), kStr},
-	{"dbc_company_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DbcCompanyID)), kStr},
-	{"reviewrequired", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Reviewrequired)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Warning)), kStr},
-	{"creditlinkedtoinvoiceid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Creditlinkedtoinvoiceid)), kInt},
-	{"creditlinkedtoinvoiceid_thirdpartynumber", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditlinkedtoinvoiceidThirdpartynumber)), kStr},
-	{"purchaseorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PurchaseorderID)), kInt},
-	{"sage_business_cloud_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudDetailsID)), kInt},
-	{"sage_business_cloud_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudID)), kStr},
-	{"exact_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactID)), kStr},
-	{"exact_division", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ExactDivision)), kInt},
-	{"xero_line_tax", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroLineTax)), kStr},
-	{"invoice_auto_increase_period", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceAutoIncreasePeriod)), kInt},
-	{"invoice_percent_increase", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoicePercentIncrease)), kF64},
-	{"schedule_ignore_delete", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ScheduleIgnoreDelete)), kBool},
-	{"assigned_agent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgent)), kInt},
-	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AssignedAgentName)), kStr},
-	{"approval_status", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStatus)), kInt},
-	{"approvalagent", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagent)), kInt},
-	{"approvalemailaddress", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalemailaddress)), kStr},
-	{"approvalnote", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalnote)), kStr},
-	{"approvalagentid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvalagentid)), kInt},
-	{"approvaldatetime", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Approvaldatetime)), kTime},
-	{"ticket_summary", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketSummary)), kStr},
-	{"ticket_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TicketNote)), kStr},
-	{"approval_start", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApprovalStart)), kBool},
-	{"requires_approval", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.RequiresApproval)), kBool},
-	{"xero_online_invoice_payment_url", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.XeroOnlineInvoicePaymentURL)), kStr},
-	{"generic_online_invoice_payment_url", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.GenericOnlineInvoicePaymentURL)), kStr},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctSaveLocation)), kStr},
-	{"intacctseparatetaxline", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Intacctseparatetaxline)), kInt},
-	{"intacct_class", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClass)), kStr},
-	{"intacct_class_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctClassName)), kStr},
-	{"take_payment_on_duedate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TakePaymentOnDuedate)), kInt},
-	{"contains_calculated_quantity", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ContainsCalculatedQuantity)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Importtype)), kStr},
-	{"intacct_tax_solution", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolution)), kStr},
-	{"intacct_tax_solution_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolutionName)), kStr},
-	{"intacct_project", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProject)), kStr},
-	{"intacct_project_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IntacctProjectName)), kStr},
-	{"_create_credit_note", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreateCreditNote)), kBool},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SupplierName)), kStr},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontFireAutomations)), kBool},
-	{"_is_process", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsProcess)), kBool},
-	{"_is_task_schedule", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IsTaskSchedule)), kBool},
-	{"payments_pending", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.PaymentsPending)), kInt},
-	{"include_in_autopay", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IncludeInAutopay)), kBool},
-	{"_forcethirdpartysync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Forcethirdpartysync)), kBool},
-	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ClientToInvoiceToID)), kInt},
-	{"creation_source", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreationSource)), kStr},
-	{"typeid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Typeid)), kInt},
-	{"twilio_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.TwilioInvoice)), kBool},
-	{"invoice_separately", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceSeparately)), kBool},
-	{"minimum_price_active", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumPriceActive)), kBool},
-	{"minimum_line_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumLineDescription)), kStr},
-	{"minimum_amount", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MinimumAmount)), kF64},
-	{"avalara_details_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), kInt},
-	{"qbo_term_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), kStr},
-	{"qbo_term_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), kInt},
-	{"qbo_term", &dectKeyPair2, uint32(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), kOne},
-	{"avalara_details_name", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), kStr},
-	{"voided", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Voided)), kBool},
-	{"credit_outstanding_for_customer", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), kF64},
-	{"credit_outstanding", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditOutstanding)), kF64},
-	{"credit_used", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.CreditUsed)), kF64},
-	{"mark_credit_as_used", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.MarkCreditAsUsed)), kBool},
-	{"apply_credit", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCredit)), kBool},
-	{"apply_credit_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditID)), kInt},
-	{"apply_credit_amount", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditAmount)), kF64},
-	{"apply_credit_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditDescription)), kStr},
-	{"apply_credit_long_description", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), kStr},
-	{"invoice_display", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), kStr},
-	{"_novalidate", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), kBool},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), kOne},
-	{"_dotaxsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), kBool},
-	{"sync_include_paid", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), kBool},
-	{"dont_set_original_client_id", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), kBool},
-	{"_docommitsync", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Docommitsync)), kBool},
-	{"_ignore_dont_send_invoice", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.IgnoreDontSendInvoice)), kBool},
-	{"originaddress1", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress1)), kStr},
-	{"originaddress2", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress2)), kStr},
-	{"originaddress3", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress3)), kStr},
-	{"originaddress4", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress4)), kStr},
-	{"originaddress5", nil, uint32(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), kStr},
-}, sorted: []uint16{81, 181, 100, 101, 220, 184, 217, 189, 221, 176, 80, 185, 186, 129, 214, 69, 68, 105, 102, 144, 8, 91, 96, 92, 67, 95, 97, 93, 98, 94, 63, 14, 15, 16, 17, 18, 61, 60, 208, 210, 211, 209, 212, 166, 158, 159, 162, 163, 160, 161, 156, 157, 198, 202, 104, 4, 5, 190, 25, 175, 46, 47, 88, 112, 191, 205, 204, 206, 145, 146, 49, 50, 51, 52, 37, 1, 131, 57, 29, 48, 43, 127, 142, 141, 19, 20, 21, 22, 23, 0, 219, 110, 111, 79, 130, 62, 126, 151, 150, 215, 99, 169, 40, 39, 26, 54, 2, 188, 172, 173, 179, 180, 135, 170, 177, 178, 171, 113, 153, 27, 213, 154, 132, 194, 41, 10, 56, 82, 118, 116, 117, 31, 30, 84, 66, 114, 207, 139, 140, 122, 197, 196, 195, 13, 216, 85, 133, 32, 33, 34, 36, 65, 222, 223, 224, 225, 226, 119, 120, 38, 138, 187, 58, 53, 72, 71, 73, 74, 45, 44, 86, 137, 136, 115, 128, 12, 70, 147, 134, 201, 200, 199, 103, 90, 78, 167, 75, 143, 148, 149, 42, 87, 28, 83, 155, 64, 7, 6, 123, 125, 182, 183, 218, 89, 174, 35, 76, 24, 11, 55, 165, 164, 124, 77, 193, 192, 9, 3, 203, 109, 107, 108, 152, 168, 121, 106, 59}}
+var dectInvoiceHeader = decTable{names: "disabledcustomfieldsiduseclient_idclient_namesitenumbersite_nameaccountsiduidinv" +
+	"oicenumberthirdpartyinvoicenumberpostednameaddress1address2address3address4addre" +
+	"ss5deladdress1deladdress2deladdress3deladdress4deladdress5tel_numbercontactnameg" +
+	"lobal_tax_codeinvoice_dateschedule_datedatepostedlast_syncedlast_modifiednotes_1" +
+	"notes_2notes_3taken_byorder_numbercust_order_numberpayment_refglobal_nom_codeglo" +
+	"bal_detailsinvoice_type_codesalesorder_iddatetypepercentoldpercentcontract_idcon" +
+	"tract_refdatesentcurrencycurrency_codecurrency_code_namecurrency_conversion_rate" +
+	"paymenttermshideinvoiceticket_idinvoicetypedatepaidpaymentstatusxeroidamountpaid" +
+	"amountdueemailstatusaddressshipaddressoriginaddresslinesadd_lines_print_preview_" +
+	"print_generateprinthtmlpdf_attachment_idpdf_attachment_date_createdpdftemplate_i" +
+	"dpdftemplate_namerevenuetax_totaltotalreferenceduedate_is_invoice_run_billing_cu" +
+	"t_offis_recurring_invoiceschedule_idlastcreatednextcreationdateperiodschedulecre" +
+	"ate_recurring_invoicetake_auto_paymentrecurring_invoice_idadd_contract_assetsadd" +
+	"_labouradd_projectadd_traveladd_mileageadd_itemsissuedadd_prepayadd_salesorderfo" +
+	"rce_creation_create_from_areaitems_create_from_contract_validateonlyqboidbilling" +
+	"category_sendmassinvoicexero_tenant_idxero_branding_theme_idxero_branding_theme_" +
+	"namexero_branding_themedue_date_intdue_date_typecreatedbyagentnameinternal_notem" +
+	"ailboxidperiod_typekashflow_tenant_idkashflowidkashflow_pdforiginal_client_idori" +
+	"ginal_client_namexero_statusmerge_datasnelstart_idtimestartdateenddatedayspluspe" +
+	"riodname_isimportduedatenamedate_createdinvoice_prorata_periods_aheadnextcreatio" +
+	"nperiodqbo_company_idintacct_recordnoperiod_start_dateperiod_end_datepaymentsmar" +
+	"kaspaidmarkaspaidmoduleiddbc_iddbc_company_idreviewrequired_warningcreditlinkedt" +
+	"oinvoiceidcreditlinkedtoinvoiceid_thirdpartynumberpurchaseorder_idsage_business_" +
+	"cloud_details_idsage_business_cloud_idexact_idexact_divisionxero_line_taxinvoice" +
+	"_auto_increase_periodinvoice_percent_increaseschedule_ignore_deleteassigned_agen" +
+	"tassigned_agent_nameapproval_statusapprovalagentapprovalemailaddressapprovalnote" +
+	"approvalagentidapprovaldatetimeticket_summaryticket_noteapproval_startrequires_a" +
+	"pprovalxero_online_invoice_payment_urlgeneric_online_invoice_payment_urlintacct_" +
+	"save_locationintacctseparatetaxlineintacct_classintacct_class_nametake_payment_o" +
+	"n_duedatecontains_calculated_quantity_importtypeintacct_tax_solutionintacct_tax_" +
+	"solution_nameintacct_projectintacct_project_name_create_credit_notesupplier_idsu" +
+	"pplier_name_dont_fire_automations_is_process_is_task_schedulepayments_pendinginc" +
+	"lude_in_autopay_forcethirdpartysyncclient_to_invoice_to_idcreation_sourcetypeidt" +
+	"wilio_invoiceinvoice_separatelyminimum_price_activeminimum_line_descriptionminim" +
+	"um_amountavalara_details_idqbo_term_nameqbo_term_idqbo_termavalara_details_namev" +
+	"oidedcredit_outstanding_for_customercredit_outstandingcredit_usedmark_credit_as_" +
+	"usedapply_creditapply_credit_idapply_credit_amountapply_credit_descriptionapply_" +
+	"credit_long_descriptioninvoice_display_novalidateexternal_linksnew_external_link" +
+	"_dotaxsyncsync_include_paiddont_set_original_client_id_docommitsync_ignore_dont_" +
+	"send_invoiceoriginaddress1originaddress2originaddress3originaddress4originaddres" +
+	"s5",
+	extra: unsafe.Offsetof(InvoiceHeader{}.Extra), size: unsafe.Sizeof(InvoiceHeader{}), grow: growInvoiceHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceHeader{}.Disabled)), 8, kBool},                                   // "disabled"
+		{&dectCustomField, 8, uint16(unsafe.Offsetof(InvoiceHeader{}.Customfields)), 12, kMany},                 // "customfields"
+		{nil, 20, uint16(unsafe.Offsetof(InvoiceHeader{}.ID)), 2, kInt},                                         // "id"
+		{nil, 22, uint16(unsafe.Offsetof(InvoiceHeader{}.Use)), 3, kStr},                                        // "use"
+		{nil, 25, uint16(unsafe.Offsetof(InvoiceHeader{}.ClientID)), 9, kInt},                                   // "client_id"
+		{nil, 34, uint16(unsafe.Offsetof(InvoiceHeader{}.ClientName)), 11, kStr},                                // "client_name"
+		{nil, 45, uint16(unsafe.Offsetof(InvoiceHeader{}.Sitenumber)), 10, kInt},                                // "sitenumber"
+		{nil, 55, uint16(unsafe.Offsetof(InvoiceHeader{}.SiteName)), 9, kStr},                                   // "site_name"
+		{nil, 64, uint16(unsafe.Offsetof(InvoiceHeader{}.Accountsid)), 10, kStr},                                // "accountsid"
+		{nil, 74, uint16(unsafe.Offsetof(InvoiceHeader{}.UID)), 3, kInt},                                        // "uid"
+		{nil, 77, uint16(unsafe.Offsetof(InvoiceHeader{}.Invoicenumber)), 13, kStr},                             // "invoicenumber"
+		{nil, 90, uint16(unsafe.Offsetof(InvoiceHeader{}.Thirdpartyinvoicenumber)), 23, kStr},                   // "thirdpartyinvoicenumber"
+		{nil, 113, uint16(unsafe.Offsetof(InvoiceHeader{}.Posted)), 6, kBool},                                   // "posted"
+		{nil, 119, uint16(unsafe.Offsetof(InvoiceHeader{}.Name)), 4, kStr},                                      // "name"
+		{nil, 123, uint16(unsafe.Offsetof(InvoiceHeader{}.Address1)), 8, kStr},                                  // "address1"
+		{nil, 131, uint16(unsafe.Offsetof(InvoiceHeader{}.Address2)), 8, kStr},                                  // "address2"
+		{nil, 139, uint16(unsafe.Offsetof(InvoiceHeader{}.Address3)), 8, kStr},                                  // "address3"
+		{nil, 147, uint16(unsafe.Offsetof(InvoiceHeader{}.Address4)), 8, kStr},                                  // "address4"
+		{nil, 155, uint16(unsafe.Offsetof(InvoiceHeader{}.Address5)), 8, kStr},                                  // "address5"
+		{nil, 163, uint16(unsafe.Offsetof(InvoiceHeader{}.Deladdress1)), 11, kStr},                              // "deladdress1"
+		{nil, 174, uint16(unsafe.Offsetof(InvoiceHeader{}.Deladdress2)), 11, kStr},                              // "deladdress2"
+		{nil, 185, uint16(unsafe.Offsetof(InvoiceHeader{}.Deladdress3)), 11, kStr},                              // "deladdress3"
+		{nil, 196, uint16(unsafe.Offsetof(InvoiceHeader{}.Deladdress4)), 11, kStr},                              // "deladdress4"
+		{nil, 207, uint16(unsafe.Offsetof(InvoiceHeader{}.Deladdress5)), 11, kStr},                              // "deladdress5"
+		{nil, 218, uint16(unsafe.Offsetof(InvoiceHeader{}.TelNumber)), 10, kStr},                                // "tel_number"
+		{nil, 228, uint16(unsafe.Offsetof(InvoiceHeader{}.Contactname)), 11, kStr},                              // "contactname"
+		{nil, 239, uint16(unsafe.Offsetof(InvoiceHeader{}.GlobalTaxCode)), 15, kStr},                            // "global_tax_code"
+		{nil, 254, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceDate)), 12, kTime},                             // "invoice_date"
+		{nil, 266, uint16(unsafe.Offsetof(InvoiceHeader{}.ScheduleDate)), 13, kTime},                            // "schedule_date"
+		{nil, 279, uint16(unsafe.Offsetof(InvoiceHeader{}.Dateposted)), 10, kTime},                              // "dateposted"
+		{nil, 289, uint16(unsafe.Offsetof(InvoiceHeader{}.LastSynced)), 11, kTime},                              // "last_synced"
+		{nil, 300, uint16(unsafe.Offsetof(InvoiceHeader{}.LastModified)), 13, kTime},                            // "last_modified"
+		{nil, 313, uint16(unsafe.Offsetof(InvoiceHeader{}.Notes1)), 7, kStr},                                    // "notes_1"
+		{nil, 320, uint16(unsafe.Offsetof(InvoiceHeader{}.Notes2)), 7, kStr},                                    // "notes_2"
+		{nil, 327, uint16(unsafe.Offsetof(InvoiceHeader{}.Notes3)), 7, kStr},                                    // "notes_3"
+		{nil, 334, uint16(unsafe.Offsetof(InvoiceHeader{}.TakenBy)), 8, kStr},                                   // "taken_by"
+		{nil, 342, uint16(unsafe.Offsetof(InvoiceHeader{}.OrderNumber)), 12, kStr},                              // "order_number"
+		{nil, 354, uint16(unsafe.Offsetof(InvoiceHeader{}.CustOrderNumber)), 17, kStr},                          // "cust_order_number"
+		{nil, 371, uint16(unsafe.Offsetof(InvoiceHeader{}.PaymentRef)), 11, kStr},                               // "payment_ref"
+		{nil, 382, uint16(unsafe.Offsetof(InvoiceHeader{}.GlobalNomCode)), 15, kStr},                            // "global_nom_code"
+		{nil, 397, uint16(unsafe.Offsetof(InvoiceHeader{}.GlobalDetails)), 14, kStr},                            // "global_details"
+		{nil, 411, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceTypeCode)), 17, kStr},                          // "invoice_type_code"
+		{nil, 428, uint16(unsafe.Offsetof(InvoiceHeader{}.SalesorderID)), 13, kInt},                             // "salesorder_id"
+		{nil, 441, uint16(unsafe.Offsetof(InvoiceHeader{}.Datetype)), 8, kInt},                                  // "datetype"
+		{nil, 449, uint16(unsafe.Offsetof(InvoiceHeader{}.Percentold)), 10, kInt},                               // "percentold"
+		{nil, 459, uint16(unsafe.Offsetof(InvoiceHeader{}.Percent)), 7, kF64},                                   // "percent"
+		{nil, 466, uint16(unsafe.Offsetof(InvoiceHeader{}.ContractID)), 11, kInt},                               // "contract_id"
+		{nil, 477, uint16(unsafe.Offsetof(InvoiceHeader{}.ContractRef)), 12, kStr},                              // "contract_ref"
+		{nil, 489, uint16(unsafe.Offsetof(InvoiceHeader{}.Datesent)), 8, kTime},                                 // "datesent"
+		{nil, 497, uint16(unsafe.Offsetof(InvoiceHeader{}.Currency)), 8, kStr},                                  // "currency"
+		{nil, 505, uint16(unsafe.Offsetof(InvoiceHeader{}.CurrencyCode)), 13, kInt},                             // "currency_code"
+		{nil, 518, uint16(unsafe.Offsetof(InvoiceHeader{}.CurrencyCodeName)), 18, kStr},                         // "currency_code_name"
+		{nil, 536, uint16(unsafe.Offsetof(InvoiceHeader{}.CurrencyConversionRate)), 24, kF64},                   // "currency_conversion_rate"
+		{nil, 560, uint16(unsafe.Offsetof(InvoiceHeader{}.Paymentterms)), 12, kInt},                             // "paymentterms"
+		{nil, 572, uint16(unsafe.Offsetof(InvoiceHeader{}.Hideinvoice)), 11, kBool},                             // "hideinvoice"
+		{nil, 583, uint16(unsafe.Offsetof(InvoiceHeader{}.TicketID)), 9, kInt},                                  // "ticket_id"
+		{nil, 592, uint16(unsafe.Offsetof(InvoiceHeader{}.Invoicetype)), 11, kInt},                              // "invoicetype"
+		{nil, 603, uint16(unsafe.Offsetof(InvoiceHeader{}.Datepaid)), 8, kTime},                                 // "datepaid"
+		{nil, 611, uint16(unsafe.Offsetof(InvoiceHeader{}.Paymentstatus)), 13, kInt},                            // "paymentstatus"
+		{nil, 624, uint16(unsafe.Offsetof(InvoiceHeader{}.Xeroid)), 6, kStr},                                    // "xeroid"
+		{nil, 630, uint16(unsafe.Offsetof(InvoiceHeader{}.Amountpaid)), 10, kF64},                               // "amountpaid"
+		{nil, 640, uint16(unsafe.Offsetof(InvoiceHeader{}.Amountdue)), 9, kF64},                                 // "amountdue"
+		{nil, 649, uint16(unsafe.Offsetof(InvoiceHeader{}.Emailstatus)), 11, kInt},                              // "emailstatus"
+		{&dectAddressStore, 660, uint16(unsafe.Offsetof(InvoiceHeader{}.Address)), 7, kOne},                     // "address"
+		{&dectAddressStore, 667, uint16(unsafe.Offsetof(InvoiceHeader{}.Shipaddress)), 11, kOne},                // "shipaddress"
+		{&dectAddressStore, 678, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress)), 13, kOne},              // "originaddress"
+		{&dectInvoiceDetail, 691, uint16(unsafe.Offsetof(InvoiceHeader{}.Lines)), 5, kMany},                     // "lines"
+		{&dectInvoiceDetail, 696, uint16(unsafe.Offsetof(InvoiceHeader{}.AddLines)), 9, kMany},                  // "add_lines"
+		{nil, 705, uint16(unsafe.Offsetof(InvoiceHeader{}.PrintPreview)), 14, kBool},                            // "_print_preview"
+		{nil, 719, uint16(unsafe.Offsetof(InvoiceHeader{}.PrintGenerate)), 15, kBool},                           // "_print_generate"
+		{nil, 734, uint16(unsafe.Offsetof(InvoiceHeader{}.Printhtml)), 9, kStr},                                 // "printhtml"
+		{nil, 743, uint16(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentID)), 17, kInt},                          // "pdf_attachment_id"
+		{nil, 760, uint16(unsafe.Offsetof(InvoiceHeader{}.PDFAttachmentDateCreated)), 27, kTime},                // "pdf_attachment_date_created"
+		{nil, 787, uint16(unsafe.Offsetof(InvoiceHeader{}.PdftemplateID)), 14, kInt},                            // "pdftemplate_id"
+		{nil, 801, uint16(unsafe.Offsetof(InvoiceHeader{}.PdftemplateName)), 16, kStr},                          // "pdftemplate_name"
+		{nil, 817, uint16(unsafe.Offsetof(InvoiceHeader{}.Revenue)), 7, kF64},                                   // "revenue"
+		{nil, 824, uint16(unsafe.Offsetof(InvoiceHeader{}.TaxTotal)), 9, kF64},                                  // "tax_total"
+		{nil, 833, uint16(unsafe.Offsetof(InvoiceHeader{}.Total)), 5, kF64},                                     // "total"
+		{nil, 838, uint16(unsafe.Offsetof(InvoiceHeader{}.Reference)), 9, kStr},                                 // "reference"
+		{nil, 847, uint16(unsafe.Offsetof(InvoiceHeader{}.Duedate)), 7, kTime},                                  // "duedate"
+		{nil, 854, uint16(unsafe.Offsetof(InvoiceHeader{}.IsInvoiceRun)), 15, kBool},                            // "_is_invoice_run"
+		{nil, 869, uint16(unsafe.Offsetof(InvoiceHeader{}.BillingCutOff)), 16, kTime},                           // "_billing_cut_off"
+		{nil, 885, uint16(unsafe.Offsetof(InvoiceHeader{}.IsRecurringInvoice)), 20, kBool},                      // "is_recurring_invoice"
+		{nil, 905, uint16(unsafe.Offsetof(InvoiceHeader{}.ScheduleID)), 11, kInt},                               // "schedule_id"
+		{nil, 916, uint16(unsafe.Offsetof(InvoiceHeader{}.Lastcreated)), 11, kTime},                             // "lastcreated"
+		{nil, 927, uint16(unsafe.Offsetof(InvoiceHeader{}.Nextcreationdate)), 16, kTime},                        // "nextcreationdate"
+		{nil, 943, uint16(unsafe.Offsetof(InvoiceHeader{}.Period)), 6, kInt},                                    // "period"
+		{&dectStdRequest, 949, uint16(unsafe.Offsetof(InvoiceHeader{}.Schedule)), 8, kOne},                      // "schedule"
+		{nil, 957, uint16(unsafe.Offsetof(InvoiceHeader{}.CreateRecurringInvoice)), 24, kBool},                  // "create_recurring_invoice"
+		{nil, 981, uint16(unsafe.Offsetof(InvoiceHeader{}.TakeAutoPayment)), 17, kBool},                         // "take_auto_payment"
+		{nil, 998, uint16(unsafe.Offsetof(InvoiceHeader{}.RecurringInvoiceID)), 20, kInt},                       // "recurring_invoice_id"
+		{nil, 1018, uint16(unsafe.Offsetof(InvoiceHeader{}.AddContractAssets)), 19, kInt},                       // "add_contract_assets"
+		{nil, 1037, uint16(unsafe.Offsetof(InvoiceHeader{}.AddLabour)), 10, kInt},                               // "add_labour"
+		{nil, 1047, uint16(unsafe.Offsetof(InvoiceHeader{}.AddProject)), 11, kInt},                              // "add_project"
+		{nil, 1058, uint16(unsafe.Offsetof(InvoiceHeader{}.AddTravel)), 10, kInt},                               // "add_travel"
+		{nil, 1068, uint16(unsafe.Offsetof(InvoiceHeader{}.AddMileage)), 11, kInt},                              // "add_mileage"
+		{nil, 1079, uint16(unsafe.Offsetof(InvoiceHeader{}.AddItemsissued)), 15, kInt},                          // "add_itemsissued"
+		{nil, 1094, uint16(unsafe.Offsetof(InvoiceHeader{}.AddPrepay)), 10, kInt},                               // "add_prepay"
+		{nil, 1104, uint16(unsafe.Offsetof(InvoiceHeader{}.AddSalesorder)), 14, kInt},                           // "add_salesorder"
+		{nil, 1118, uint16(unsafe.Offsetof(InvoiceHeader{}.ForceCreation)), 14, kBool},                          // "force_creation"
+		{&dectAreaItem, 1132, uint16(unsafe.Offsetof(InvoiceHeader{}.CreateFromAreaitems)), 22, kMany},          // "_create_from_areaitems"
+		{nil, 1154, uint16(unsafe.Offsetof(InvoiceHeader{}.CreateFromContract)), 21, kInt},                      // "_create_from_contract"
+		{nil, 1175, uint16(unsafe.Offsetof(InvoiceHeader{}.Validateonly)), 13, kBool},                           // "_validateonly"
+		{nil, 1188, uint16(unsafe.Offsetof(InvoiceHeader{}.Qboid)), 5, kInt},                                    // "qboid"
+		{nil, 1193, uint16(unsafe.Offsetof(InvoiceHeader{}.Billingcategory)), 15, kInt},                         // "billingcategory"
+		{nil, 1208, uint16(unsafe.Offsetof(InvoiceHeader{}.Sendmassinvoice)), 16, kBool},                        // "_sendmassinvoice"
+		{nil, 1224, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroTenantID)), 14, kStr},                            // "xero_tenant_id"
+		{nil, 1238, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeID)), 22, kStr},                     // "xero_branding_theme_id"
+		{nil, 1260, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingThemeName)), 24, kStr},                   // "xero_branding_theme_name"
+		{&dectKeyPair2, 1284, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroBrandingTheme)), 19, kOne},             // "xero_branding_theme"
+		{nil, 1303, uint16(unsafe.Offsetof(InvoiceHeader{}.DueDateInt)), 12, kInt},                              // "due_date_int"
+		{nil, 1315, uint16(unsafe.Offsetof(InvoiceHeader{}.DueDateType)), 13, kInt},                             // "due_date_type"
+		{nil, 1328, uint16(unsafe.Offsetof(InvoiceHeader{}.Createdbyagentname)), 18, kStr},                      // "createdbyagentname"
+		{nil, 1346, uint16(unsafe.Offsetof(InvoiceHeader{}.InternalNote)), 13, kStr},                            // "internal_note"
+		{nil, 1359, uint16(unsafe.Offsetof(InvoiceHeader{}.Mailboxid)), 9, kInt},                                // "mailboxid"
+		{nil, 1368, uint16(unsafe.Offsetof(InvoiceHeader{}.PeriodType)), 11, kInt},                              // "period_type"
+		{nil, 1379, uint16(unsafe.Offsetof(InvoiceHeader{}.KashflowTenantID)), 18, kInt},                        // "kashflow_tenant_id"
+		{nil, 1397, uint16(unsafe.Offsetof(InvoiceHeader{}.Kashflowid)), 10, kInt},                              // "kashflowid"
+		{nil, 1407, uint16(unsafe.Offsetof(InvoiceHeader{}.KashflowPDF)), 12, kStr},                             // "kashflow_pdf"
+		{nil, 1419, uint16(unsafe.Offsetof(InvoiceHeader{}.OriginalClientID)), 18, kInt},                        // "original_client_id"
+		{nil, 1437, uint16(unsafe.Offsetof(InvoiceHeader{}.OriginalClientName)), 20, kStr},                      // "original_client_name"
+		{nil, 1457, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroStatus)), 11, kStr},                              // "xero_status"
+		{&dectInvoiceHeaderMerge, 1468, uint16(unsafe.Offsetof(InvoiceHeader{}.MergeData)), 10, kMany},          // "merge_data"
+		{nil, 1478, uint16(unsafe.Offsetof(InvoiceHeader{}.SnelstartID)), 12, kStr},                             // "snelstart_id"
+		{nil, 1490, uint16(unsafe.Offsetof(InvoiceHeader{}.Time)), 4, kTime},                                    // "time"
+		{nil, 1494, uint16(unsafe.Offsetof(InvoiceHeader{}.Startdate)), 9, kTime},                               // "startdate"
+		{nil, 1503, uint16(unsafe.Offsetof(InvoiceHeader{}.Enddate)), 7, kTime},                                 // "enddate"
+		{nil, 1510, uint16(unsafe.Offsetof(InvoiceHeader{}.Daysplus)), 8, kInt},                                 // "daysplus"
+		{nil, 1518, uint16(unsafe.Offsetof(InvoiceHeader{}.Periodname)), 10, kStr},                              // "periodname"
+		{nil, 1528, uint16(unsafe.Offsetof(InvoiceHeader{}.Isimport)), 9, kBool},                                // "_isimport"
+		{nil, 1537, uint16(unsafe.Offsetof(InvoiceHeader{}.Duedatename)), 11, kStr},                             // "duedatename"
+		{nil, 1548, uint16(unsafe.Offsetof(InvoiceHeader{}.DateCreated)), 12, kTime},                            // "date_created"
+		{nil, 1560, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceProrataPeriodsAhead)), 29, kInt},              // "invoice_prorata_periods_ahead"
+		{nil, 1589, uint16(unsafe.Offsetof(InvoiceHeader{}.Nextcreationperiod)), 18, kStr},                      // "nextcreationperiod"
+		{nil, 1607, uint16(unsafe.Offsetof(InvoiceHeader{}.QboCompanyID)), 14, kStr},                            // "qbo_company_id"
+		{nil, 1621, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctRecordno)), 16, kInt},                         // "intacct_recordno"
+		{nil, 1637, uint16(unsafe.Offsetof(InvoiceHeader{}.PeriodStartDate)), 17, kTime},                        // "period_start_date"
+		{nil, 1654, uint16(unsafe.Offsetof(InvoiceHeader{}.PeriodEndDate)), 15, kTime},                          // "period_end_date"
+		{&dectInvoicePaymentList, 1669, uint16(unsafe.Offsetof(InvoiceHeader{}.Payments)), 8, kMany},            // "payments"
+		{nil, 1677, uint16(unsafe.Offsetof(InvoiceHeader{}.Markaspaid)), 10, kBool},                             // "markaspaid"
+		{nil, 1687, uint16(unsafe.Offsetof(InvoiceHeader{}.Markaspaidmoduleid)), 18, kInt},                      // "markaspaidmoduleid"
+		{nil, 1705, uint16(unsafe.Offsetof(InvoiceHeader{}.DbcID)), 6, kStr},                                    // "dbc_id"
+		{nil, 1711, uint16(unsafe.Offsetof(InvoiceHeader{}.DbcCompanyID)), 14, kStr},                            // "dbc_company_id"
+		{nil, 1725, uint16(unsafe.Offsetof(InvoiceHeader{}.Reviewrequired)), 14, kBool},                         // "reviewrequired"
+		{nil, 1739, uint16(unsafe.Offsetof(InvoiceHeader{}.Warning)), 8, kStr},                                  // "_warning"
+		{nil, 1747, uint16(unsafe.Offsetof(InvoiceHeader{}.Creditlinkedtoinvoiceid)), 23, kInt},                 // "creditlinkedtoinvoiceid"
+		{nil, 1770, uint16(unsafe.Offsetof(InvoiceHeader{}.CreditlinkedtoinvoiceidThirdpartynumber)), 40, kStr}, // "creditlinkedtoinvoiceid_thirdpartynumber"
+		{nil, 1810, uint16(unsafe.Offsetof(InvoiceHeader{}.PurchaseorderID)), 16, kInt},                         // "purchaseorder_id"
+		{nil, 1826, uint16(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudDetailsID)), 30, kInt},              // "sage_business_cloud_details_id"
+		{nil, 1856, uint16(unsafe.Offsetof(InvoiceHeader{}.SageBusinessCloudID)), 22, kStr},                     // "sage_business_cloud_id"
+		{nil, 1878, uint16(unsafe.Offsetof(InvoiceHeader{}.ExactID)), 8, kStr},                                  // "exact_id"
+		{nil, 1886, uint16(unsafe.Offsetof(InvoiceHeader{}.ExactDivision)), 14, kInt},                           // "exact_division"
+		{nil, 1900, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroLineTax)), 13, kStr},                             // "xero_line_tax"
+		{nil, 1913, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceAutoIncreasePeriod)), 28, kInt},               // "invoice_auto_increase_period"
+		{nil, 1941, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoicePercentIncrease)), 24, kF64},                  // "invoice_percent_increase"
+		{nil, 1965, uint16(unsafe.Offsetof(InvoiceHeader{}.ScheduleIgnoreDelete)), 22, kBool},                   // "schedule_ignore_delete"
+		{nil, 1987, uint16(unsafe.Offsetof(InvoiceHeader{}.AssignedAgent)), 14, kInt},                           // "assigned_agent"
+		{nil, 2001, uint16(unsafe.Offsetof(InvoiceHeader{}.AssignedAgentName)), 19, kStr},                       // "assigned_agent_name"
+		{nil, 2020, uint16(unsafe.Offsetof(InvoiceHeader{}.ApprovalStatus)), 15, kInt},                          // "approval_status"
+		{nil, 2035, uint16(unsafe.Offsetof(InvoiceHeader{}.Approvalagent)), 13, kInt},                           // "approvalagent"
+		{nil, 2048, uint16(unsafe.Offsetof(InvoiceHeader{}.Approvalemailaddress)), 20, kStr},                    // "approvalemailaddress"
+		{nil, 2068, uint16(unsafe.Offsetof(InvoiceHeader{}.Approvalnote)), 12, kStr},                            // "approvalnote"
+		{nil, 2080, uint16(unsafe.Offsetof(InvoiceHeader{}.Approvalagentid)), 15, kInt},                         // "approvalagentid"
+		{nil, 2095, uint16(unsafe.Offsetof(InvoiceHeader{}.Approvaldatetime)), 16, kTime},                       // "approvaldatetime"
+		{nil, 2111, uint16(unsafe.Offsetof(InvoiceHeader{}.TicketSummary)), 14, kStr},                           // "ticket_summary"
+		{nil, 2125, uint16(unsafe.Offsetof(InvoiceHeader{}.TicketNote)), 11, kStr},                              // "ticket_note"
+		{nil, 2136, uint16(unsafe.Offsetof(InvoiceHeader{}.ApprovalStart)), 14, kBool},                          // "approval_start"
+		{nil, 2150, uint16(unsafe.Offsetof(InvoiceHeader{}.RequiresApproval)), 17, kBool},                       // "requires_approval"
+		{nil, 2167, uint16(unsafe.Offsetof(InvoiceHeader{}.XeroOnlineInvoicePaymentURL)), 31, kStr},             // "xero_online_invoice_payment_url"
+		{nil, 2198, uint16(unsafe.Offsetof(InvoiceHeader{}.GenericOnlineInvoicePaymentURL)), 34, kStr},          // "generic_online_invoice_payment_url"
+		{nil, 2232, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctSaveLocation)), 21, kStr},                     // "intacct_save_location"
+		{nil, 2253, uint16(unsafe.Offsetof(InvoiceHeader{}.Intacctseparatetaxline)), 22, kInt},                  // "intacctseparatetaxline"
+		{nil, 2275, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctClass)), 13, kStr},                            // "intacct_class"
+		{nil, 2288, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctClassName)), 18, kStr},                        // "intacct_class_name"
+		{nil, 2306, uint16(unsafe.Offsetof(InvoiceHeader{}.TakePaymentOnDuedate)), 23, kInt},                    // "take_payment_on_duedate"
+		{nil, 2329, uint16(unsafe.Offsetof(InvoiceHeader{}.ContainsCalculatedQuantity)), 28, kBool},             // "contains_calculated_quantity"
+		{nil, 2357, uint16(unsafe.Offsetof(InvoiceHeader{}.Importtype)), 11, kStr},                              // "_importtype"
+		{nil, 2368, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolution)), 20, kStr},                      // "intacct_tax_solution"
+		{nil, 2388, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctTaxSolutionName)), 25, kStr},                  // "intacct_tax_solution_name"
+		{nil, 2413, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctProject)), 15, kStr},                          // "intacct_project"
+		{nil, 2428, uint16(unsafe.Offsetof(InvoiceHeader{}.IntacctProjectName)), 20, kStr},                      // "intacct_project_name"
+		{nil, 2448, uint16(unsafe.Offsetof(InvoiceHeader{}.CreateCreditNote)), 19, kBool},                       // "_create_credit_note"
+		{nil, 2467, uint16(unsafe.Offsetof(InvoiceHeader{}.SupplierID)), 11, kInt},                              // "supplier_id"
+		{nil, 2478, uint16(unsafe.Offsetof(InvoiceHeader{}.SupplierName)), 13, kStr},                            // "supplier_name"
+		{nil, 2491, uint16(unsafe.Offsetof(InvoiceHeader{}.DontFireAutomations)), 22, kBool},                    // "_dont_fire_automations"
+		{nil, 2513, uint16(unsafe.Offsetof(InvoiceHeader{}.IsProcess)), 11, kBool},                              // "_is_process"
+		{nil, 2524, uint16(unsafe.Offsetof(InvoiceHeader{}.IsTaskSchedule)), 17, kBool},                         // "_is_task_schedule"
+		{nil, 2541, uint16(unsafe.Offsetof(InvoiceHeader{}.PaymentsPending)), 16, kInt},                         // "payments_pending"
+		{nil, 2557, uint16(unsafe.Offsetof(InvoiceHeader{}.IncludeInAutopay)), 18, kBool},                       // "include_in_autopay"
+		{nil, 2575, uint16(unsafe.Offsetof(InvoiceHeader{}.Forcethirdpartysync)), 20, kBool},                    // "_forcethirdpartysync"
+		{nil, 2595, uint16(unsafe.Offsetof(InvoiceHeader{}.ClientToInvoiceToID)), 23, kInt},                     // "client_to_invoice_to_id"
+		{nil, 2618, uint16(unsafe.Offsetof(InvoiceHeader{}.CreationSource)), 15, kStr},                          // "creation_source"
+		{nil, 2633, uint16(unsafe.Offsetof(InvoiceHeader{}.Typeid)), 6, kInt},                                   // "typeid"
+		{nil, 2639, uint16(unsafe.Offsetof(InvoiceHeader{}.TwilioInvoice)), 14, kBool},                          // "twilio_invoice"
+		{nil, 2653, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceSeparately)), 18, kBool},                      // "invoice_separately"
+		{nil, 2671, uint16(unsafe.Offsetof(InvoiceHeader{}.MinimumPriceActive)), 20, kBool},                     // "minimum_price_active"
+		{nil, 2691, uint16(unsafe.Offsetof(InvoiceHeader{}.MinimumLineDescription)), 24, kStr},                  // "minimum_line_description"
+		{nil, 2715, uint16(unsafe.Offsetof(InvoiceHeader{}.MinimumAmount)), 14, kF64},                           // "minimum_amount"
+		{nil, 2729, uint16(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsID)), 18, kInt},                        // "avalara_details_id"
+		{nil, 2747, uint16(unsafe.Offsetof(InvoiceHeader{}.QboTermName)), 13, kStr},                             // "qbo_term_name"
+		{nil, 2760, uint16(unsafe.Offsetof(InvoiceHeader{}.QboTermID)), 11, kInt},                               // "qbo_term_id"
+		{&dectKeyPair2, 2771, uint16(unsafe.Offsetof(InvoiceHeader{}.QboTerm)), 8, kOne},                        // "qbo_term"
+		{nil, 2779, uint16(unsafe.Offsetof(InvoiceHeader{}.AvalaraDetailsName)), 20, kStr},                      // "avalara_details_name"
+		{nil, 2799, uint16(unsafe.Offsetof(InvoiceHeader{}.Voided)), 6, kBool},                                  // "voided"
+		{nil, 2805, uint16(unsafe.Offsetof(InvoiceHeader{}.CreditOutstandingForCustomer)), 31, kF64},            // "credit_outstanding_for_customer"
+		{nil, 2836, uint16(unsafe.Offsetof(InvoiceHeader{}.CreditOutstanding)), 18, kF64},                       // "credit_outstanding"
+		{nil, 2854, uint16(unsafe.Offsetof(InvoiceHeader{}.CreditUsed)), 11, kF64},                              // "credit_used"
+		{nil, 2865, uint16(unsafe.Offsetof(InvoiceHeader{}.MarkCreditAsUsed)), 19, kBool},                       // "mark_credit_as_used"
+		{nil, 2884, uint16(unsafe.Offsetof(InvoiceHeader{}.ApplyCredit)), 12, kBool},                            // "apply_credit"
+		{nil, 2896, uint16(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditID)), 15, kInt},                           // "apply_credit_id"
+		{nil, 2911, uint16(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditAmount)), 19, kF64},                       // "apply_credit_amount"
+		{nil, 2930, uint16(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditDescription)), 24, kStr},                  // "apply_credit_description"
+		{nil, 2954, uint16(unsafe.Offsetof(InvoiceHeader{}.ApplyCreditLongDescription)), 29, kStr},              // "apply_credit_long_description"
+		{nil, 2983, uint16(unsafe.Offsetof(InvoiceHeader{}.InvoiceDisplay)), 15, kStr},                          // "invoice_display"
+		{nil, 2998, uint16(unsafe.Offsetof(InvoiceHeader{}.Novalidate)), 11, kBool},                             // "_novalidate"
+		{&dectExternalLinkList, 3009, uint16(unsafe.Offsetof(InvoiceHeader{}.ExternalLinks)), 14, kMany},        // "external_links"
+		{&dectExternalLinkList, 3023, uint16(unsafe.Offsetof(InvoiceHeader{}.NewExternalLink)), 17, kOne},       // "new_external_link"
+		{nil, 3040, uint16(unsafe.Offsetof(InvoiceHeader{}.Dotaxsync)), 10, kBool},                              // "_dotaxsync"
+		{nil, 3050, uint16(unsafe.Offsetof(InvoiceHeader{}.SyncIncludePaid)), 17, kBool},                        // "sync_include_paid"
+		{nil, 3067, uint16(unsafe.Offsetof(InvoiceHeader{}.DontSetOriginalClientID)), 27, kBool},                // "dont_set_original_client_id"
+		{nil, 3094, uint16(unsafe.Offsetof(InvoiceHeader{}.Docommitsync)), 13, kBool},                           // "_docommitsync"
+		{nil, 3107, uint16(unsafe.Offsetof(InvoiceHeader{}.IgnoreDontSendInvoice)), 25, kBool},                  // "_ignore_dont_send_invoice"
+		{nil, 3132, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress1)), 14, kStr},                          // "originaddress1"
+		{nil, 3146, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress2)), 14, kStr},                          // "originaddress2"
+		{nil, 3160, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress3)), 14, kStr},                          // "originaddress3"
+		{nil, 3174, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress4)), 14, kStr},                          // "originaddress4"
+		{nil, 3188, uint16(unsafe.Offsetof(InvoiceHeader{}.Originaddress5)), 14, kStr},                          // "originaddress5"
+	}, sorted: []uint16{81, 181, 100, 101, 220, 184, 217, 189, 221, 176, 80, 185, 186, 129, 214, 69, 68, 105, 102, 144, 8, 91, 96, 92, 67, 95, 97, 93, 98, 94, 63, 14, 15, 16, 17, 18, 61, 60, 208, 210, 211, 209, 212, 166, 158, 159, 162, 163, 160, 161, 156, 157, 198, 202, 104, 4, 5, 190, 25, 175, 46, 47, 88, 112, 191, 205, 204, 206, 145, 146, 49, 50, 51, 52, 37, 1, 131, 57, 29, 48, 43, 127, 142, 141, 19, 20, 21, 22, 23, 0, 219, 110, 111, 79, 130, 62, 126, 151, 150, 215, 99, 169, 40, 39, 26, 54, 2, 188, 172, 173, 179, 180, 135, 170, 177, 178, 171, 113, 153, 27, 213, 154, 132, 194, 41, 10, 56, 82, 118, 116, 117, 31, 30, 84, 66, 114, 207, 139, 140, 122, 197, 196, 195, 13, 216, 85, 133, 32, 33, 34, 36, 65, 222, 223, 224, 225, 226, 119, 120, 38, 138, 187, 58, 53, 72, 71, 73, 74, 45, 44, 86, 137, 136, 115, 128, 12, 70, 147, 134, 201, 200, 199, 103, 90, 78, 167, 75, 143, 148, 149, 42, 87, 28, 83, 155, 64, 7, 6, 123, 125, 182, 183, 218, 89, 174, 35, 76, 24, 11, 55, 165, 164, 124, 77, 193, 192, 9, 3, 203, 109, 107, 108, 152, 168, 121, 106, 59}}
 
 func (m *InvoiceHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceHeader
@@ -5235,19 +5307,21 @@ func growInvoiceHeaderMerge(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInvoiceHeaderMerge = decTable{extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), grow: growInvoiceHeaderMerge, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), kInt},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), kInt},
-	{"recurring_invoice_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), kInt},
-	{"schedule_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleID)), kInt},
-	{"schedule_date", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleDate)), kTime},
-	{"contract_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractID)), kInt},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractRef)), kStr},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.SalesorderID)), kInt},
-	{"percent", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Percent)), kF64},
-	{"due_date", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.DueDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), kStr},
-}, sorted: []uint16{10, 5, 6, 9, 0, 1, 8, 2, 7, 4, 3}}
+var dectInvoiceHeaderMerge = decTable{names: "idinvoice_idrecurring_invoice_idschedule_idschedule_datecontract_idcontract_refs" +
+	"alesorder_idpercentdue_date_warning",
+	extra: unsafe.Offsetof(InvoiceHeaderMerge{}.Extra), size: unsafe.Sizeof(InvoiceHeaderMerge{}), grow: growInvoiceHeaderMerge, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.InvoiceID)), 10, kInt},           // "invoice_id"
+		{nil, 12, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.RecurringInvoiceID)), 20, kInt}, // "recurring_invoice_id"
+		{nil, 32, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleID)), 11, kInt},         // "schedule_id"
+		{nil, 43, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.ScheduleDate)), 13, kTime},      // "schedule_date"
+		{nil, 56, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractID)), 11, kInt},         // "contract_id"
+		{nil, 67, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.ContractRef)), 12, kStr},        // "contract_ref"
+		{nil, 79, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.SalesorderID)), 13, kInt},       // "salesorder_id"
+		{nil, 92, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.Percent)), 7, kF64},             // "percent"
+		{nil, 99, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.DueDate)), 8, kTime},            // "due_date"
+		{nil, 107, uint16(unsafe.Offsetof(InvoiceHeaderMerge{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{10, 5, 6, 9, 0, 1, 8, 2, 7, 4, 3}}
 
 func (m *InvoiceHeaderMerge) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInvoiceHeaderMerge
@@ -5424,21 +5498,23 @@ func growTaxRuleResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTaxRuleResult = decTable{extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), grow: growTaxRuleResult, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ID)), kInt},
-	{"tableenum", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), kInt},
-	{"tableid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Tableid)), kInt},
-	{"lineid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Lineid)), kInt},
-	{"entityid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Entityid)), kInt},
-	{"taxamount", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxamount)), kF64},
-	{"taxcode", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxcode)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ModuleID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.ThirdPartyID)), kStr},
-	{"datecreated", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Datecreated)), kTime},
-	{"thirdpartyname", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Thirdpartyname)), kStr},
-	{"taxid", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Taxid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleResult{}.Warning)), kStr},
-}, sorted: []uint16{12, 9, 4, 0, 3, 7, 1, 2, 5, 6, 11, 8, 10}}
+var dectTaxRuleResult = decTable{names: "idtableenumtableidlineidentityidtaxamounttaxcodemodule_idthird_party_iddatecreat" +
+	"edthirdpartynametaxid_warning",
+	extra: unsafe.Offsetof(TaxRuleResult{}.Extra), size: unsafe.Sizeof(TaxRuleResult{}), grow: growTaxRuleResult, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TaxRuleResult{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TaxRuleResult{}.Tableenum)), 9, kInt},        // "tableenum"
+		{nil, 11, uint16(unsafe.Offsetof(TaxRuleResult{}.Tableid)), 7, kInt},         // "tableid"
+		{nil, 18, uint16(unsafe.Offsetof(TaxRuleResult{}.Lineid)), 6, kInt},          // "lineid"
+		{nil, 24, uint16(unsafe.Offsetof(TaxRuleResult{}.Entityid)), 8, kInt},        // "entityid"
+		{nil, 32, uint16(unsafe.Offsetof(TaxRuleResult{}.Taxamount)), 9, kF64},       // "taxamount"
+		{nil, 41, uint16(unsafe.Offsetof(TaxRuleResult{}.Taxcode)), 7, kStr},         // "taxcode"
+		{nil, 48, uint16(unsafe.Offsetof(TaxRuleResult{}.ModuleID)), 9, kInt},        // "module_id"
+		{nil, 57, uint16(unsafe.Offsetof(TaxRuleResult{}.ThirdPartyID)), 14, kStr},   // "third_party_id"
+		{nil, 71, uint16(unsafe.Offsetof(TaxRuleResult{}.Datecreated)), 11, kTime},   // "datecreated"
+		{nil, 82, uint16(unsafe.Offsetof(TaxRuleResult{}.Thirdpartyname)), 14, kStr}, // "thirdpartyname"
+		{nil, 96, uint16(unsafe.Offsetof(TaxRuleResult{}.Taxid)), 5, kInt},           // "taxid"
+		{nil, 101, uint16(unsafe.Offsetof(TaxRuleResult{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{12, 9, 4, 0, 3, 7, 1, 2, 5, 6, 11, 8, 10}}
 
 func (m *TaxRuleResult) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTaxRuleResult

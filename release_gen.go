@@ -567,47 +567,54 @@ func growRelease(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRelease = decTable{extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), grow: growRelease, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Release{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Release{}.Name)), kStr},
-	{"name_expanded", nil, uint32(unsafe.Offsetof(Release{}.NameExpanded)), kStr},
-	{"releasetype_id", nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeID)), kInt},
-	{"releasetype_name", nil, uint32(unsafe.Offsetof(Release{}.ReleasetypeName)), kStr},
-	{"branch_id", nil, uint32(unsafe.Offsetof(Release{}.BranchID)), kInt},
-	{"branch_name", nil, uint32(unsafe.Offsetof(Release{}.BranchName)), kStr},
-	{"whoreleased_id", nil, uint32(unsafe.Offsetof(Release{}.WhoreleasedID)), kInt},
-	{"builddate", nil, uint32(unsafe.Offsetof(Release{}.Builddate)), kTime},
-	{"releasedate", nil, uint32(unsafe.Offsetof(Release{}.Releasedate)), kTime},
-	{"note", nil, uint32(unsafe.Offsetof(Release{}.Note)), kStr},
-	{"public_note", nil, uint32(unsafe.Offsetof(Release{}.PublicNote)), kStr},
-	{"product_id", nil, uint32(unsafe.Offsetof(Release{}.ProductID)), kInt},
-	{"product_name", nil, uint32(unsafe.Offsetof(Release{}.ProductName)), kStr},
-	{"product_icon", nil, uint32(unsafe.Offsetof(Release{}.ProductIcon)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(Release{}.Sequence)), kInt},
-	{"major_version_number", nil, uint32(unsafe.Offsetof(Release{}.MajorVersionNumber)), kInt},
-	{"minor_version_number", nil, uint32(unsafe.Offsetof(Release{}.MinorVersionNumber)), kInt},
-	{"patch_version_number", nil, uint32(unsafe.Offsetof(Release{}.PatchVersionNumber)), kInt},
-	{"releasenote_count", nil, uint32(unsafe.Offsetof(Release{}.ReleasenoteCount)), kInt},
-	{"release1_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release1Emaildate)), kTime},
-	{"release2_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release2Emaildate)), kTime},
-	{"release3_emaildate", nil, uint32(unsafe.Offsetof(Release{}.Release3Emaildate)), kTime},
-	{"send_release1_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease1Email)), kBool},
-	{"send_release2_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease2Email)), kBool},
-	{"send_release3_email", nil, uint32(unsafe.Offsetof(Release{}.SendRelease3Email)), kBool},
-	{"preview_release_email", nil, uint32(unsafe.Offsetof(Release{}.PreviewReleaseEmail)), kBool},
-	{"release_email_subject", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), kStr},
-	{"release_email_html", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), kStr},
-	{"release_email_tickets", nil, uint32(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), kInts},
-	{"releasetype", &dectReleaseType, uint32(unsafe.Offsetof(Release{}.Releasetype)), kOne},
-	{"instance_count", nil, uint32(unsafe.Offsetof(Release{}.InstanceCount)), kInt},
-	{"total_instance_count", nil, uint32(unsafe.Offsetof(Release{}.TotalInstanceCount)), kInt},
-	{"adoption", nil, uint32(unsafe.Offsetof(Release{}.Adoption)), kF64},
-	{"issues_logged", nil, uint32(unsafe.Offsetof(Release{}.IssuesLogged)), kInt},
-	{"open_issues", nil, uint32(unsafe.Offsetof(Release{}.OpenIssues)), kInt},
-	{"licences", &dectLicenceInfo, uint32(unsafe.Offsetof(Release{}.Licences)), kMany},
-	{"jira_name", nil, uint32(unsafe.Offsetof(Release{}.JiraName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Release{}.Warning)), kStr},
-}, sorted: []uint16{38, 33, 5, 6, 8, 0, 31, 34, 37, 36, 16, 17, 1, 2, 10, 35, 18, 26, 14, 12, 13, 11, 20, 21, 22, 28, 27, 29, 9, 19, 30, 3, 4, 23, 24, 25, 15, 32, 7}}
+var dectRelease = decTable{names: "idnamename_expandedreleasetype_idreleasetype_namebranch_idbranch_namewhoreleased" +
+	"_idbuilddatereleasedatenotepublic_noteproduct_idproduct_nameproduct_iconsequence" +
+	"major_version_numberminor_version_numberpatch_version_numberreleasenote_countrel" +
+	"ease1_emaildaterelease2_emaildaterelease3_emaildatesend_release1_emailsend_relea" +
+	"se2_emailsend_release3_emailpreview_release_emailrelease_email_subjectrelease_em" +
+	"ail_htmlrelease_email_ticketsreleasetypeinstance_counttotal_instance_countadopti" +
+	"onissues_loggedopen_issueslicencesjira_name_warning",
+	extra: unsafe.Offsetof(Release{}.Extra), size: unsafe.Sizeof(Release{}), grow: growRelease, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Release{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Release{}.Name)), 4, kStr},                        // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Release{}.NameExpanded)), 13, kStr},               // "name_expanded"
+		{nil, 19, uint16(unsafe.Offsetof(Release{}.ReleasetypeID)), 14, kInt},             // "releasetype_id"
+		{nil, 33, uint16(unsafe.Offsetof(Release{}.ReleasetypeName)), 16, kStr},           // "releasetype_name"
+		{nil, 49, uint16(unsafe.Offsetof(Release{}.BranchID)), 9, kInt},                   // "branch_id"
+		{nil, 58, uint16(unsafe.Offsetof(Release{}.BranchName)), 11, kStr},                // "branch_name"
+		{nil, 69, uint16(unsafe.Offsetof(Release{}.WhoreleasedID)), 14, kInt},             // "whoreleased_id"
+		{nil, 83, uint16(unsafe.Offsetof(Release{}.Builddate)), 9, kTime},                 // "builddate"
+		{nil, 92, uint16(unsafe.Offsetof(Release{}.Releasedate)), 11, kTime},              // "releasedate"
+		{nil, 103, uint16(unsafe.Offsetof(Release{}.Note)), 4, kStr},                      // "note"
+		{nil, 107, uint16(unsafe.Offsetof(Release{}.PublicNote)), 11, kStr},               // "public_note"
+		{nil, 118, uint16(unsafe.Offsetof(Release{}.ProductID)), 10, kInt},                // "product_id"
+		{nil, 128, uint16(unsafe.Offsetof(Release{}.ProductName)), 12, kStr},              // "product_name"
+		{nil, 140, uint16(unsafe.Offsetof(Release{}.ProductIcon)), 12, kStr},              // "product_icon"
+		{nil, 152, uint16(unsafe.Offsetof(Release{}.Sequence)), 8, kInt},                  // "sequence"
+		{nil, 160, uint16(unsafe.Offsetof(Release{}.MajorVersionNumber)), 20, kInt},       // "major_version_number"
+		{nil, 180, uint16(unsafe.Offsetof(Release{}.MinorVersionNumber)), 20, kInt},       // "minor_version_number"
+		{nil, 200, uint16(unsafe.Offsetof(Release{}.PatchVersionNumber)), 20, kInt},       // "patch_version_number"
+		{nil, 220, uint16(unsafe.Offsetof(Release{}.ReleasenoteCount)), 17, kInt},         // "releasenote_count"
+		{nil, 237, uint16(unsafe.Offsetof(Release{}.Release1Emaildate)), 18, kTime},       // "release1_emaildate"
+		{nil, 255, uint16(unsafe.Offsetof(Release{}.Release2Emaildate)), 18, kTime},       // "release2_emaildate"
+		{nil, 273, uint16(unsafe.Offsetof(Release{}.Release3Emaildate)), 18, kTime},       // "release3_emaildate"
+		{nil, 291, uint16(unsafe.Offsetof(Release{}.SendRelease1Email)), 19, kBool},       // "send_release1_email"
+		{nil, 310, uint16(unsafe.Offsetof(Release{}.SendRelease2Email)), 19, kBool},       // "send_release2_email"
+		{nil, 329, uint16(unsafe.Offsetof(Release{}.SendRelease3Email)), 19, kBool},       // "send_release3_email"
+		{nil, 348, uint16(unsafe.Offsetof(Release{}.PreviewReleaseEmail)), 21, kBool},     // "preview_release_email"
+		{nil, 369, uint16(unsafe.Offsetof(Release{}.ReleaseEmailSubject)), 21, kStr},      // "release_email_subject"
+		{nil, 390, uint16(unsafe.Offsetof(Release{}.ReleaseEmailHTML)), 18, kStr},         // "release_email_html"
+		{nil, 408, uint16(unsafe.Offsetof(Release{}.ReleaseEmailTickets)), 21, kInts},     // "release_email_tickets"
+		{&dectReleaseType, 429, uint16(unsafe.Offsetof(Release{}.Releasetype)), 11, kOne}, // "releasetype"
+		{nil, 440, uint16(unsafe.Offsetof(Release{}.InstanceCount)), 14, kInt},            // "instance_count"
+		{nil, 454, uint16(unsafe.Offsetof(Release{}.TotalInstanceCount)), 20, kInt},       // "total_instance_count"
+		{nil, 474, uint16(unsafe.Offsetof(Release{}.Adoption)), 8, kF64},                  // "adoption"
+		{nil, 482, uint16(unsafe.Offsetof(Release{}.IssuesLogged)), 13, kInt},             // "issues_logged"
+		{nil, 495, uint16(unsafe.Offsetof(Release{}.OpenIssues)), 11, kInt},               // "open_issues"
+		{&dectLicenceInfo, 506, uint16(unsafe.Offsetof(Release{}.Licences)), 8, kMany},    // "licences"
+		{nil, 514, uint16(unsafe.Offsetof(Release{}.JiraName)), 9, kStr},                  // "jira_name"
+		{nil, 523, uint16(unsafe.Offsetof(Release{}.Warning)), 8, kStr},                   // "_warning"
+	}, sorted: []uint16{38, 33, 5, 6, 8, 0, 31, 34, 37, 36, 16, 17, 1, 2, 10, 35, 18, 26, 14, 12, 13, 11, 20, 21, 22, 28, 27, 29, 9, 19, 30, 3, 4, 23, 24, 25, 15, 32, 7}}
 
 func (m *Release) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectRelease }
 

@@ -236,19 +236,21 @@ func growReleaseNote(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseNote = decTable{extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), grow: growReleaseNote, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.ID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Note)), kStr},
-	{"category", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Category)), kStr},
-	{"important", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Important)), kBool},
-	{"group_id", nil, uint32(unsafe.Offsetof(ReleaseNote{}.GroupID)), kInt},
-	{"changeinformation", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformation)), kStr},
-	{"changeinformationexists", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Changeinformationexists)), kBool},
-	{"date", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Date)), kTime},
-	{"month", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Month)), kStr},
-	{"version", nil, uint32(unsafe.Offsetof(ReleaseNote{}.Version)), kStr},
-	{"group", &refDecReleaseNoteGroup, uint32(unsafe.Offsetof(ReleaseNote{}.Group)), kOne},
-}, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
+var dectReleaseNote = decTable{names: "idnotecategoryimportantgroup_idchangeinformationchangeinformationexistsdatemonth" +
+	"versiongroup",
+	extra: unsafe.Offsetof(ReleaseNote{}.Extra), size: unsafe.Sizeof(ReleaseNote{}), grow: growReleaseNote, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseNote{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseNote{}.Note)), 4, kStr},                       // "note"
+		{nil, 6, uint16(unsafe.Offsetof(ReleaseNote{}.Category)), 8, kStr},                   // "category"
+		{nil, 14, uint16(unsafe.Offsetof(ReleaseNote{}.Important)), 9, kBool},                // "important"
+		{nil, 23, uint16(unsafe.Offsetof(ReleaseNote{}.GroupID)), 8, kInt},                   // "group_id"
+		{nil, 31, uint16(unsafe.Offsetof(ReleaseNote{}.Changeinformation)), 17, kStr},        // "changeinformation"
+		{nil, 48, uint16(unsafe.Offsetof(ReleaseNote{}.Changeinformationexists)), 23, kBool}, // "changeinformationexists"
+		{nil, 71, uint16(unsafe.Offsetof(ReleaseNote{}.Date)), 4, kTime},                     // "date"
+		{nil, 75, uint16(unsafe.Offsetof(ReleaseNote{}.Month)), 5, kStr},                     // "month"
+		{nil, 80, uint16(unsafe.Offsetof(ReleaseNote{}.Version)), 7, kStr},                   // "version"
+		{&refDecReleaseNoteGroup, 87, uint16(unsafe.Offsetof(ReleaseNote{}.Group)), 5, kOne}, // "group"
+	}, sorted: []uint16{2, 5, 6, 7, 10, 4, 0, 3, 8, 1, 9}}
 
 func (m *ReleaseNote) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseNote
@@ -337,13 +339,14 @@ func growReleaseNoteGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseNoteGroup = decTable{extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), grow: growReleaseNoteGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), kStr},
-	{"releasenote", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), kStr},
-	{"releasenotes", &refDecReleaseNote, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 3}}
+var dectReleaseNoteGroup = decTable{names: "idnamereleasenotereleasenotes_warning",
+	extra: unsafe.Offsetof(ReleaseNoteGroup{}.Extra), size: unsafe.Sizeof(ReleaseNoteGroup{}), grow: growReleaseNoteGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseNoteGroup{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseNoteGroup{}.Name)), 4, kStr},                           // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenote)), 11, kStr},                   // "releasenote"
+		{&refDecReleaseNote, 17, uint16(unsafe.Offsetof(ReleaseNoteGroup{}.Releasenotes)), 12, kMany}, // "releasenotes"
+		{nil, 29, uint16(unsafe.Offsetof(ReleaseNoteGroup{}.Warning)), 8, kStr},                       // "_warning"
+	}, sorted: []uint16{4, 0, 1, 2, 3}}
 
 func (m *ReleaseNoteGroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseNoteGroup

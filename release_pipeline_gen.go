@@ -219,19 +219,21 @@ func growReleasePipeline(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleasePipeline = decTable{extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), grow: growReleasePipeline, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Name)), kStr},
-	{"integration_link", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), kInt},
-	{"linked_product", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProduct)), kInt},
-	{"devops_pipeline_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsPipelineID)), kInt},
-	{"devops_details_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), kInt},
-	{"active", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Active)), kBool},
-	{"devops_project_id", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), kStr},
-	{"pipeline_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), kMany},
-	{"linked_product_name", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleasePipeline{}.Warning)), kStr},
-}, sorted: []uint16{10, 6, 5, 4, 7, 0, 2, 3, 9, 1, 8}}
+var dectReleasePipeline = decTable{names: "idnameintegration_linklinked_productdevops_pipeline_iddevops_details_idactivedev" +
+	"ops_project_idpipeline_mappingslinked_product_name_warning",
+	extra: unsafe.Offsetof(ReleasePipeline{}.Extra), size: unsafe.Sizeof(ReleasePipeline{}), grow: growReleasePipeline, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleasePipeline{}.ID)), 2, kInt},                                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleasePipeline{}.Name)), 4, kStr},                                         // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ReleasePipeline{}.IntegrationLink)), 16, kInt},                             // "integration_link"
+		{nil, 22, uint16(unsafe.Offsetof(ReleasePipeline{}.LinkedProduct)), 14, kInt},                              // "linked_product"
+		{nil, 36, uint16(unsafe.Offsetof(ReleasePipeline{}.DevopsPipelineID)), 18, kInt},                           // "devops_pipeline_id"
+		{nil, 54, uint16(unsafe.Offsetof(ReleasePipeline{}.DevopsDetailsID)), 17, kInt},                            // "devops_details_id"
+		{nil, 71, uint16(unsafe.Offsetof(ReleasePipeline{}.Active)), 6, kBool},                                     // "active"
+		{nil, 77, uint16(unsafe.Offsetof(ReleasePipeline{}.DevopsProjectID)), 17, kStr},                            // "devops_project_id"
+		{&dectIntegrationFieldMapping, 94, uint16(unsafe.Offsetof(ReleasePipeline{}.PipelineMappings)), 17, kMany}, // "pipeline_mappings"
+		{nil, 111, uint16(unsafe.Offsetof(ReleasePipeline{}.LinkedProductName)), 19, kStr},                         // "linked_product_name"
+		{nil, 130, uint16(unsafe.Offsetof(ReleasePipeline{}.Warning)), 8, kStr},                                    // "_warning"
+	}, sorted: []uint16{10, 6, 5, 4, 7, 0, 2, 3, 9, 1, 8}}
 
 func (m *ReleasePipeline) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleasePipeline

@@ -207,16 +207,18 @@ func growReleaseType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReleaseType = decTable{extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), grow: growReleaseType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ReleaseType{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ReleaseType{}.Name)), kStr},
-	{"releasenoteset", nil, uint32(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), kInt},
-	{"template_id", nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateID)), kInt},
-	{"template_name", nil, uint32(unsafe.Offsetof(ReleaseType{}.TemplateName)), kStr},
-	{"spotlight_template_id", nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateID)), kInt},
-	{"spotlight_template_name", nil, uint32(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ReleaseType{}.Warning)), kStr},
-}, sorted: []uint16{7, 0, 1, 2, 5, 6, 3, 4}}
+var dectReleaseType = decTable{names: "idnamereleasenotesettemplate_idtemplate_namespotlight_template_idspotlight_templ" +
+	"ate_name_warning",
+	extra: unsafe.Offsetof(ReleaseType{}.Extra), size: unsafe.Sizeof(ReleaseType{}), grow: growReleaseType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReleaseType{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ReleaseType{}.Name)), 4, kStr},                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ReleaseType{}.Releasenoteset)), 14, kInt},         // "releasenoteset"
+		{nil, 20, uint16(unsafe.Offsetof(ReleaseType{}.TemplateID)), 11, kInt},            // "template_id"
+		{nil, 31, uint16(unsafe.Offsetof(ReleaseType{}.TemplateName)), 13, kStr},          // "template_name"
+		{nil, 44, uint16(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateID)), 21, kInt},   // "spotlight_template_id"
+		{nil, 65, uint16(unsafe.Offsetof(ReleaseType{}.SpotlightTemplateName)), 23, kStr}, // "spotlight_template_name"
+		{nil, 88, uint16(unsafe.Offsetof(ReleaseType{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{7, 0, 1, 2, 5, 6, 3, 4}}
 
 func (m *ReleaseType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReleaseType

@@ -563,45 +563,50 @@ func growRemoteSessionData(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRemoteSessionData = decTable{extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), grow: growRemoteSessionData, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ID)), kInt},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TicketID)), kInt},
-	{"actionnumber", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Actionnumber)), kInt},
-	{"calllogid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Calllogid)), kInt},
-	{"customername", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Customername)), kStr},
-	{"sitename", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sitename)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Username)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Emailaddress)), kStr},
-	{"sessionstate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstate)), kInt},
-	{"sessionfinished", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionfinished)), kBool},
-	{"unum", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Unum)), kInt},
-	{"uname", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Uname)), kStr},
-	{"queuedate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Queuedate)), kTime},
-	{"leftqueuedate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Leftqueuedate)), kTime},
-	{"sessionstartdate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionstartdate)), kTime},
-	{"sessionenddate", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Sessionenddate)), kTime},
-	{"matchedclient", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedclient)), kInt},
-	{"matchedsite", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matchedsite)), kInt},
-	{"matcheduser", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Matcheduser)), kStr},
-	{"outcome", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Outcome)), kInt},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Phonenumber)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Notes)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Summary)), kStr},
-	{"resolved", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Resolved)), kBool},
-	{"isnewreq", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Isnewreq)), kBool},
-	{"userid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Userid)), kInt},
-	{"livechatid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Livechatid)), kInt},
-	{"clientid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Clientid)), kInt},
-	{"siteid", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Siteid)), kInt},
-	{"_override_create_action", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.OverrideCreateAction)), kBool},
-	{"time_taken", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.TimeTaken)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.Warning)), kStr},
-	{"agent_url", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.AgentURL)), kStr},
-	{"new_webhook_password", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.NewWebhookPassword)), kStr},
-	{"module_id", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.ModuleID)), kInt},
-	{"recording_url", nil, uint32(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), kStr},
-}, sorted: []uint16{30, 32, 3, 33, 4, 28, 5, 8, 0, 25, 14, 27, 17, 18, 19, 35, 34, 22, 20, 21, 13, 36, 24, 16, 10, 15, 9, 29, 6, 23, 1, 2, 31, 12, 11, 26, 7}}
+var dectRemoteSessionData = decTable{names: "idthirdpartyidticket_idactionnumbercalllogidcustomernamesitenameusernameemailadd" +
+	"resssessionstatesessionfinishedunumunamequeuedateleftqueuedatesessionstartdatese" +
+	"ssionenddatematchedclientmatchedsitematcheduseroutcomephonenumbernotessummaryres" +
+	"olvedisnewrequseridlivechatidclientidsiteid_override_create_actiontime_taken_war" +
+	"ningagent_urlnew_webhook_passwordmodule_idrecording_url",
+	extra: unsafe.Offsetof(RemoteSessionData{}.Extra), size: unsafe.Sizeof(RemoteSessionData{}), grow: growRemoteSessionData, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RemoteSessionData{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RemoteSessionData{}.Thirdpartyid)), 12, kStr},            // "thirdpartyid"
+		{nil, 14, uint16(unsafe.Offsetof(RemoteSessionData{}.TicketID)), 9, kInt},                // "ticket_id"
+		{nil, 23, uint16(unsafe.Offsetof(RemoteSessionData{}.Actionnumber)), 12, kInt},           // "actionnumber"
+		{nil, 35, uint16(unsafe.Offsetof(RemoteSessionData{}.Calllogid)), 9, kInt},               // "calllogid"
+		{nil, 44, uint16(unsafe.Offsetof(RemoteSessionData{}.Customername)), 12, kStr},           // "customername"
+		{nil, 56, uint16(unsafe.Offsetof(RemoteSessionData{}.Sitename)), 8, kStr},                // "sitename"
+		{nil, 64, uint16(unsafe.Offsetof(RemoteSessionData{}.Username)), 8, kStr},                // "username"
+		{nil, 72, uint16(unsafe.Offsetof(RemoteSessionData{}.Emailaddress)), 12, kStr},           // "emailaddress"
+		{nil, 84, uint16(unsafe.Offsetof(RemoteSessionData{}.Sessionstate)), 12, kInt},           // "sessionstate"
+		{nil, 96, uint16(unsafe.Offsetof(RemoteSessionData{}.Sessionfinished)), 15, kBool},       // "sessionfinished"
+		{nil, 111, uint16(unsafe.Offsetof(RemoteSessionData{}.Unum)), 4, kInt},                   // "unum"
+		{nil, 115, uint16(unsafe.Offsetof(RemoteSessionData{}.Uname)), 5, kStr},                  // "uname"
+		{nil, 120, uint16(unsafe.Offsetof(RemoteSessionData{}.Queuedate)), 9, kTime},             // "queuedate"
+		{nil, 129, uint16(unsafe.Offsetof(RemoteSessionData{}.Leftqueuedate)), 13, kTime},        // "leftqueuedate"
+		{nil, 142, uint16(unsafe.Offsetof(RemoteSessionData{}.Sessionstartdate)), 16, kTime},     // "sessionstartdate"
+		{nil, 158, uint16(unsafe.Offsetof(RemoteSessionData{}.Sessionenddate)), 14, kTime},       // "sessionenddate"
+		{nil, 172, uint16(unsafe.Offsetof(RemoteSessionData{}.Matchedclient)), 13, kInt},         // "matchedclient"
+		{nil, 185, uint16(unsafe.Offsetof(RemoteSessionData{}.Matchedsite)), 11, kInt},           // "matchedsite"
+		{nil, 196, uint16(unsafe.Offsetof(RemoteSessionData{}.Matcheduser)), 11, kStr},           // "matcheduser"
+		{nil, 207, uint16(unsafe.Offsetof(RemoteSessionData{}.Outcome)), 7, kInt},                // "outcome"
+		{nil, 214, uint16(unsafe.Offsetof(RemoteSessionData{}.Phonenumber)), 11, kStr},           // "phonenumber"
+		{nil, 225, uint16(unsafe.Offsetof(RemoteSessionData{}.Notes)), 5, kStr},                  // "notes"
+		{nil, 230, uint16(unsafe.Offsetof(RemoteSessionData{}.Summary)), 7, kStr},                // "summary"
+		{nil, 237, uint16(unsafe.Offsetof(RemoteSessionData{}.Resolved)), 8, kBool},              // "resolved"
+		{nil, 245, uint16(unsafe.Offsetof(RemoteSessionData{}.Isnewreq)), 8, kBool},              // "isnewreq"
+		{nil, 253, uint16(unsafe.Offsetof(RemoteSessionData{}.Userid)), 6, kInt},                 // "userid"
+		{nil, 259, uint16(unsafe.Offsetof(RemoteSessionData{}.Livechatid)), 10, kInt},            // "livechatid"
+		{nil, 269, uint16(unsafe.Offsetof(RemoteSessionData{}.Clientid)), 8, kInt},               // "clientid"
+		{nil, 277, uint16(unsafe.Offsetof(RemoteSessionData{}.Siteid)), 6, kInt},                 // "siteid"
+		{nil, 283, uint16(unsafe.Offsetof(RemoteSessionData{}.OverrideCreateAction)), 23, kBool}, // "_override_create_action"
+		{nil, 306, uint16(unsafe.Offsetof(RemoteSessionData{}.TimeTaken)), 10, kF64},             // "time_taken"
+		{nil, 316, uint16(unsafe.Offsetof(RemoteSessionData{}.Warning)), 8, kStr},                // "_warning"
+		{nil, 324, uint16(unsafe.Offsetof(RemoteSessionData{}.AgentURL)), 9, kStr},               // "agent_url"
+		{nil, 333, uint16(unsafe.Offsetof(RemoteSessionData{}.NewWebhookPassword)), 20, kStr},    // "new_webhook_password"
+		{nil, 353, uint16(unsafe.Offsetof(RemoteSessionData{}.ModuleID)), 9, kInt},               // "module_id"
+		{nil, 362, uint16(unsafe.Offsetof(RemoteSessionData{}.RecordingURL)), 13, kStr},          // "recording_url"
+	}, sorted: []uint16{30, 32, 3, 33, 4, 28, 5, 8, 0, 25, 14, 27, 17, 18, 19, 35, 34, 22, 20, 21, 13, 36, 24, 16, 10, 15, 9, 29, 6, 23, 1, 2, 31, 12, 11, 26, 7}}
 
 func (m *RemoteSessionData) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRemoteSessionData

@@ -137,16 +137,17 @@ func growRemoteSessionTeams(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRemoteSessionTeams = decTable{extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), grow: growRemoteSessionTeams, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Name)), kStr},
-	{"thirdpartyname", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), kStr},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyid)), kStr},
-	{"msid", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Msid)), kInt},
-	{"active", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Active)), kBool},
-	{"default", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Default)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), kStr},
-}, sorted: []uint16{7, 5, 6, 0, 4, 1, 3, 2}}
+var dectRemoteSessionTeams = decTable{names: "idnamethirdpartynamethirdpartyidmsidactivedefault_warning",
+	extra: unsafe.Offsetof(RemoteSessionTeams{}.Extra), size: unsafe.Sizeof(RemoteSessionTeams{}), grow: growRemoteSessionTeams, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RemoteSessionTeams{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Name)), 4, kStr},            // "name"
+		{nil, 6, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyname)), 14, kStr}, // "thirdpartyname"
+		{nil, 20, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Thirdpartyid)), 12, kStr},  // "thirdpartyid"
+		{nil, 32, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Msid)), 4, kInt},           // "msid"
+		{nil, 36, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Active)), 6, kBool},        // "active"
+		{nil, 42, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Default)), 7, kBool},       // "default"
+		{nil, 49, uint16(unsafe.Offsetof(RemoteSessionTeams{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{7, 5, 6, 0, 4, 1, 3, 2}}
 
 func (m *RemoteSessionTeams) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRemoteSessionTeams

@@ -384,19 +384,21 @@ func growAIAssistantRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAIAssistantRequest = decTable{extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), grow: growAIAssistantRequest, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ID)), kInt},
-	{"assistant_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), kStr},
-	{"thread_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), kStr},
-	{"run_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.RunID)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.EntityID)), kInt},
-	{"prompt", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Prompt)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Status)), kInt},
-	{"iterations", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Iterations)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Timestamp)), kTime},
-	{"error_message", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.ErrorMessage)), kStr},
-	{"query", nil, uint32(unsafe.Offsetof(AIAssistantRequest{}.Query)), kStr},
-}, sorted: []uint16{1, 4, 9, 0, 7, 5, 10, 3, 6, 2, 8}}
+var dectAIAssistantRequest = decTable{names: "idassistant_idthread_idrun_identity_idpromptstatusiterationstimestamperror_messa" +
+	"gequery",
+	extra: unsafe.Offsetof(AIAssistantRequest{}.Extra), size: unsafe.Sizeof(AIAssistantRequest{}), grow: growAIAssistantRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AIAssistantRequest{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AIAssistantRequest{}.AssistantID)), 12, kStr},   // "assistant_id"
+		{nil, 14, uint16(unsafe.Offsetof(AIAssistantRequest{}.ThreadID)), 9, kStr},      // "thread_id"
+		{nil, 23, uint16(unsafe.Offsetof(AIAssistantRequest{}.RunID)), 6, kStr},         // "run_id"
+		{nil, 29, uint16(unsafe.Offsetof(AIAssistantRequest{}.EntityID)), 9, kInt},      // "entity_id"
+		{nil, 38, uint16(unsafe.Offsetof(AIAssistantRequest{}.Prompt)), 6, kStr},        // "prompt"
+		{nil, 44, uint16(unsafe.Offsetof(AIAssistantRequest{}.Status)), 6, kInt},        // "status"
+		{nil, 50, uint16(unsafe.Offsetof(AIAssistantRequest{}.Iterations)), 10, kInt},   // "iterations"
+		{nil, 60, uint16(unsafe.Offsetof(AIAssistantRequest{}.Timestamp)), 9, kTime},    // "timestamp"
+		{nil, 69, uint16(unsafe.Offsetof(AIAssistantRequest{}.ErrorMessage)), 13, kStr}, // "error_message"
+		{nil, 82, uint16(unsafe.Offsetof(AIAssistantRequest{}.Query)), 5, kStr},         // "query"
+	}, sorted: []uint16{1, 4, 9, 0, 7, 5, 10, 3, 6, 2, 8}}
 
 func (m *AIAssistantRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAIAssistantRequest
@@ -549,20 +551,22 @@ func growAnalyzerFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerFilter = decTable{extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), grow: growAnalyzerFilter, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), kInt},
-	{"fieldname", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), kStr},
-	{"data_type", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataType)), kStr},
-	{"data_type_group", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.DataTypeGroup)), kStr},
-	{"query", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Query)), kStr},
-	{"numericruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), kInt},
-	{"numericvalue", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), kF64},
-	{"stringrulevalues", &dectKeyPair2, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), kMany},
-	{"stringruletext", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), kStr},
-	{"stringruletype", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerFilter{}.Warning)), kStr},
-}, sorted: []uint16{11, 3, 4, 2, 0, 6, 7, 5, 1, 9, 10, 8}}
+var dectAnalyzerFilter = decTable{names: "idreport_idfieldnamedata_typedata_type_groupquerynumericruletypenumericvaluestri" +
+	"ngrulevaluesstringruletextstringruletype_warning",
+	extra: unsafe.Offsetof(AnalyzerFilter{}.Extra), size: unsafe.Sizeof(AnalyzerFilter{}), grow: growAnalyzerFilter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerFilter{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerFilter{}.ReportID)), 9, kInt},                      // "report_id"
+		{nil, 11, uint16(unsafe.Offsetof(AnalyzerFilter{}.Fieldname)), 9, kStr},                    // "fieldname"
+		{nil, 20, uint16(unsafe.Offsetof(AnalyzerFilter{}.DataType)), 9, kStr},                     // "data_type"
+		{nil, 29, uint16(unsafe.Offsetof(AnalyzerFilter{}.DataTypeGroup)), 15, kStr},               // "data_type_group"
+		{nil, 44, uint16(unsafe.Offsetof(AnalyzerFilter{}.Query)), 5, kStr},                        // "query"
+		{nil, 49, uint16(unsafe.Offsetof(AnalyzerFilter{}.Numericruletype)), 15, kInt},             // "numericruletype"
+		{nil, 64, uint16(unsafe.Offsetof(AnalyzerFilter{}.Numericvalue)), 12, kF64},                // "numericvalue"
+		{&dectKeyPair2, 76, uint16(unsafe.Offsetof(AnalyzerFilter{}.Stringrulevalues)), 16, kMany}, // "stringrulevalues"
+		{nil, 92, uint16(unsafe.Offsetof(AnalyzerFilter{}.Stringruletext)), 14, kStr},              // "stringruletext"
+		{nil, 106, uint16(unsafe.Offsetof(AnalyzerFilter{}.Stringruletype)), 14, kInt},             // "stringruletype"
+		{nil, 120, uint16(unsafe.Offsetof(AnalyzerFilter{}.Warning)), 8, kStr},                     // "_warning"
+	}, sorted: []uint16{11, 3, 4, 2, 0, 6, 7, 5, 1, 9, 10, 8}}
 
 func (m *AnalyzerFilter) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerFilter
@@ -1695,129 +1699,149 @@ func growAnalyzerProfile(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerProfile = decTable{extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), grow: growAnalyzerProfile, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Name)), kStr},
-	{"sql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.SQL)), kStr},
-	{"reportingperiod", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiod)), kInt},
-	{"availablefields", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Availablefields)), kStr},
-	{"selectedfields", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Selectedfields)), kStr},
-	{"reportingperiodstartdate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodstartdate)), kTime},
-	{"reportingperiodenddate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodenddate)), kTime},
-	{"reportingperioddatefield", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Reportingperioddatefield)), kStr},
-	{"sqlid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlid)), kInt},
-	{"charttitle", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttitle)), kStr},
-	{"xaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxis)), kStr},
-	{"yaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis)), kStr},
-	{"xaxiscaption", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Xaxiscaption)), kStr},
-	{"yaxiscaption", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxiscaption)), kStr},
-	{"graphorderby", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorderby)), kStr},
-	{"charttype", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Charttype)), kInt},
-	{"graphorder", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Graphorder)), kInt},
-	{"count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Count)), kBool},
-	{"sum", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sum)), kBool},
-	{"average", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Average)), kBool},
-	{"averageaspercentage", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Averageaspercentage)), kBool},
-	{"showgraphvalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Showgraphvalues)), kBool},
-	{"client", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Client)), kStr},
-	{"builtinid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Builtinid)), kBool},
-	{"seriestype1", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype1)), kInt},
-	{"seriestype2", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype2)), kInt},
-	{"seriestype3", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype3)), kInt},
-	{"seriestype4", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype4)), kInt},
-	{"seriestype5", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Seriestype5)), kInt},
-	{"yaxis1", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis1)), kStr},
-	{"yaxis2", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis2)), kStr},
-	{"yaxis3", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis3)), kStr},
-	{"yaxis4", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis4)), kStr},
-	{"yaxis5", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Yaxis5)), kStr},
-	{"stackbars", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Stackbars)), kBool},
-	{"includesummary", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Includesummary)), kBool},
-	{"timezonename", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Timezonename)), kStr},
-	{"onlyshowsummaries", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Onlyshowsummaries)), kBool},
-	{"usetechlink", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usetechlink)), kBool},
-	{"is_published", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsPublished)), kBool},
-	{"published_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), kStr},
-	{"sqlhasdatefilter", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), kBool},
-	{"usesdynamicsql", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), kBool},
-	{"available_columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), kMany},
-	{"columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.Columns)), kMany},
-	{"filters", &dectAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Filters)), kMany},
-	{"conditions", &dectAnalyzerFilter, uint32(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), kMany},
-	{"filterable_columns", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), kMany},
-	{"filterable_columns_conditions", &dectAnalyzerProfileColumn, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), kMany},
-	{"permissions_agent", &dectUnameAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), kMany},
-	{"permissions_user", &dectUserAnalyzer, uint32(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), kMany},
-	{"schedule", &dectStdRequestList, uint32(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), kMany},
-	{"local_library_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), kInt},
-	{"is_onlinerepository_report", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), kBool},
-	{"get_reportfield_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), kStr},
-	{"get_reportcondition_values", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), kStr},
-	{"filter_lookup_values", &dectKeyPair2, uint32(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), kMany},
-	{"report", &dectReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.Report)), kOne},
-	{"previous_report", &dectReportContent, uint32(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), kOne},
-	{"_testonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), kBool},
-	{"_testchart", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), kBool},
-	{"_loadreportonly", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), kBool},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PrintGenerate)), kBool},
-	{"_xls_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsGenerate)), kBool},
-	{"_json_generate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PDFAttachmentID)), kInt},
-	{"xls_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentID)), kInt},
-	{"xls_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentLink)), kStr},
-	{"csv_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentID)), kInt},
-	{"csv_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentLink)), kStr},
-	{"json_attachment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentID)), kInt},
-	{"json_attachment_link", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), kStr},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), kStr},
-	{"pdftemplate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), kLazy},
-	{"chart_base64", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), kStr},
-	{"customise_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), kBool},
-	{"report_table_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), kStr},
-	{"report_table_row_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableRowHTML)), kStr},
-	{"report_table_group_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableGroupHTML)), kStr},
-	{"report_table_total_html", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportTableTotalHTML)), kStr},
-	{"alreadyconverted", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Alreadyconverted)), kBool},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.InvoiceID)), kInt},
-	{"quote_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.QuoteID)), kInt},
-	{"consignment_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ConsignmentID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ContractID)), kInt},
-	{"bookmarked", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Bookmarked)), kBool},
-	{"report_access_token", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportAccessToken)), kStr},
-	{"colourpallette", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colourpallette)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ClientID)), kInt},
-	{"show_top_only", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTopOnly)), kBool},
-	{"top_count", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), kInt},
-	{"show_trendline", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), kBool},
-	{"show_datavalues", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), kBool},
-	{"series", &dectAnalyzerProfileSeries, uint32(unsafe.Offsetof(AnalyzerProfile{}.Series)), kMany},
-	{"colours", &dectAnalyzerProfileColour, uint32(unsafe.Offsetof(AnalyzerProfile{}.Colours)), kMany},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Warning)), kStr},
-	{"report_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), kInt},
-	{"chart_comparison", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ChartComparison)), kInt},
-	{"_run_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.RunPrompt)), kBool},
-	{"_check_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.CheckPrompt)), kBool},
-	{"ai_prompt", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), kStr},
-	{"ai_threadid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), kStr},
-	{"ai_runid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), kStr},
-	{"assistant_request", &dectAIAssistantRequest, uint32(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), kOne},
-	{"publish_type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Description)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Type)), kInt},
-	{"datasource_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.DatasourceID)), kInt},
-	{"restrictaccess", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Restrictaccess)), kBool},
-	{"systemreportid", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Systemreportid)), kInt},
-	{"mainentity", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Mainentity)), kStr},
-	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canbeaccessedbyallusers)), kBool},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.Canupdate)), kBool},
-	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), kInt},
-}, sorted: []uint16{119, 104, 66, 62, 64, 63, 103, 61, 60, 100, 65, 105, 107, 106, 84, 120, 108, 44, 4, 20, 21, 89, 24, 118, 78, 102, 10, 16, 23, 92, 91, 98, 45, 47, 87, 88, 18, 71, 72, 79, 114, 112, 57, 48, 49, 46, 56, 55, 17, 15, 110, 111, 0, 36, 85, 54, 40, 73, 74, 53, 117, 1, 38, 68, 77, 75, 76, 50, 51, 59, 67, 109, 41, 86, 58, 90, 101, 82, 80, 81, 83, 3, 8, 7, 6, 115, 52, 5, 97, 25, 26, 27, 28, 29, 96, 93, 95, 22, 2, 42, 9, 35, 19, 116, 99, 37, 94, 113, 43, 39, 11, 13, 69, 70, 12, 30, 31, 32, 33, 34, 14}}
+var dectAnalyzerProfile = decTable{names: "idnamesqlreportingperiodavailablefieldsselectedfieldsreportingperiodstartdaterep" +
+	"ortingperiodenddatereportingperioddatefieldsqlidcharttitlexaxisyaxisxaxiscaption" +
+	"yaxiscaptiongraphorderbycharttypegraphordercountsumaverageaverageaspercentagesho" +
+	"wgraphvaluesclientbuiltinidseriestype1seriestype2seriestype3seriestype4seriestyp" +
+	"e5yaxis1yaxis2yaxis3yaxis4yaxis5stackbarsincludesummarytimezonenameonlyshowsumma" +
+	"riesusetechlinkis_publishedpublished_idsqlhasdatefilterusesdynamicsqlavailable_c" +
+	"olumnscolumnsfiltersconditionsfilterable_columnsfilterable_columns_conditionsper" +
+	"missions_agentpermissions_userschedulelocal_library_idis_onlinerepository_report" +
+	"get_reportfield_valuesget_reportcondition_valuesfilter_lookup_valuesreportprevio" +
+	"us_report_testonly_testchart_loadreportonly_print_preview_print_generate_xls_gen" +
+	"erate_json_generateprinthtmlpdf_attachment_idxls_attachment_idxls_attachment_lin" +
+	"kcsv_attachment_idcsv_attachment_linkjson_attachment_idjson_attachment_linkpdfte" +
+	"mplate_idpdftemplate_namepdftemplatechart_base64customise_table_htmlreport_table" +
+	"_htmlreport_table_row_htmlreport_table_group_htmlreport_table_total_htmlalreadyc" +
+	"onvertedinvoice_idquote_idconsignment_idcontract_idbookmarkedreport_access_token" +
+	"colourpalletteclient_idshow_top_onlytop_countshow_trendlineshow_datavaluesseries" +
+	"coloursticket_id_warningreport_comparisonchart_comparison_run_prompt_check_promp" +
+	"tai_promptai_threadidai_runidassistant_requestpublish_typegroup_idgroup_namedesc" +
+	"riptiontypedatasource_idrestrictaccesssystemreportidmainentitycanbeaccessedbyall" +
+	"users_canupdateapiquery_id",
+	extra: unsafe.Offsetof(AnalyzerProfile{}.Extra), size: unsafe.Sizeof(AnalyzerProfile{}), grow: growAnalyzerProfile, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerProfile{}.ID)), 2, kInt},                                                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerProfile{}.Name)), 4, kStr},                                                   // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AnalyzerProfile{}.SQL)), 3, kStr},                                                    // "sql"
+		{nil, 9, uint16(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiod)), 15, kInt},                                       // "reportingperiod"
+		{nil, 24, uint16(unsafe.Offsetof(AnalyzerProfile{}.Availablefields)), 15, kStr},                                      // "availablefields"
+		{nil, 39, uint16(unsafe.Offsetof(AnalyzerProfile{}.Selectedfields)), 14, kStr},                                       // "selectedfields"
+		{nil, 53, uint16(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodstartdate)), 24, kTime},                            // "reportingperiodstartdate"
+		{nil, 77, uint16(unsafe.Offsetof(AnalyzerProfile{}.Reportingperiodenddate)), 22, kTime},                              // "reportingperiodenddate"
+		{nil, 99, uint16(unsafe.Offsetof(AnalyzerProfile{}.Reportingperioddatefield)), 24, kStr},                             // "reportingperioddatefield"
+		{nil, 123, uint16(unsafe.Offsetof(AnalyzerProfile{}.Sqlid)), 5, kInt},                                                // "sqlid"
+		{nil, 128, uint16(unsafe.Offsetof(AnalyzerProfile{}.Charttitle)), 10, kStr},                                          // "charttitle"
+		{nil, 138, uint16(unsafe.Offsetof(AnalyzerProfile{}.Xaxis)), 5, kStr},                                                // "xaxis"
+		{nil, 143, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis)), 5, kStr},                                                // "yaxis"
+		{nil, 148, uint16(unsafe.Offsetof(AnalyzerProfile{}.Xaxiscaption)), 12, kStr},                                        // "xaxiscaption"
+		{nil, 160, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxiscaption)), 12, kStr},                                        // "yaxiscaption"
+		{nil, 172, uint16(unsafe.Offsetof(AnalyzerProfile{}.Graphorderby)), 12, kStr},                                        // "graphorderby"
+		{nil, 184, uint16(unsafe.Offsetof(AnalyzerProfile{}.Charttype)), 9, kInt},                                            // "charttype"
+		{nil, 193, uint16(unsafe.Offsetof(AnalyzerProfile{}.Graphorder)), 10, kInt},                                          // "graphorder"
+		{nil, 203, uint16(unsafe.Offsetof(AnalyzerProfile{}.Count)), 5, kBool},                                               // "count"
+		{nil, 208, uint16(unsafe.Offsetof(AnalyzerProfile{}.Sum)), 3, kBool},                                                 // "sum"
+		{nil, 211, uint16(unsafe.Offsetof(AnalyzerProfile{}.Average)), 7, kBool},                                             // "average"
+		{nil, 218, uint16(unsafe.Offsetof(AnalyzerProfile{}.Averageaspercentage)), 19, kBool},                                // "averageaspercentage"
+		{nil, 237, uint16(unsafe.Offsetof(AnalyzerProfile{}.Showgraphvalues)), 15, kBool},                                    // "showgraphvalues"
+		{nil, 252, uint16(unsafe.Offsetof(AnalyzerProfile{}.Client)), 6, kStr},                                               // "client"
+		{nil, 258, uint16(unsafe.Offsetof(AnalyzerProfile{}.Builtinid)), 9, kBool},                                           // "builtinid"
+		{nil, 267, uint16(unsafe.Offsetof(AnalyzerProfile{}.Seriestype1)), 11, kInt},                                         // "seriestype1"
+		{nil, 278, uint16(unsafe.Offsetof(AnalyzerProfile{}.Seriestype2)), 11, kInt},                                         // "seriestype2"
+		{nil, 289, uint16(unsafe.Offsetof(AnalyzerProfile{}.Seriestype3)), 11, kInt},                                         // "seriestype3"
+		{nil, 300, uint16(unsafe.Offsetof(AnalyzerProfile{}.Seriestype4)), 11, kInt},                                         // "seriestype4"
+		{nil, 311, uint16(unsafe.Offsetof(AnalyzerProfile{}.Seriestype5)), 11, kInt},                                         // "seriestype5"
+		{nil, 322, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis1)), 6, kStr},                                               // "yaxis1"
+		{nil, 328, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis2)), 6, kStr},                                               // "yaxis2"
+		{nil, 334, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis3)), 6, kStr},                                               // "yaxis3"
+		{nil, 340, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis4)), 6, kStr},                                               // "yaxis4"
+		{nil, 346, uint16(unsafe.Offsetof(AnalyzerProfile{}.Yaxis5)), 6, kStr},                                               // "yaxis5"
+		{nil, 352, uint16(unsafe.Offsetof(AnalyzerProfile{}.Stackbars)), 9, kBool},                                           // "stackbars"
+		{nil, 361, uint16(unsafe.Offsetof(AnalyzerProfile{}.Includesummary)), 14, kBool},                                     // "includesummary"
+		{nil, 375, uint16(unsafe.Offsetof(AnalyzerProfile{}.Timezonename)), 12, kStr},                                        // "timezonename"
+		{nil, 387, uint16(unsafe.Offsetof(AnalyzerProfile{}.Onlyshowsummaries)), 17, kBool},                                  // "onlyshowsummaries"
+		{nil, 404, uint16(unsafe.Offsetof(AnalyzerProfile{}.Usetechlink)), 11, kBool},                                        // "usetechlink"
+		{nil, 415, uint16(unsafe.Offsetof(AnalyzerProfile{}.IsPublished)), 12, kBool},                                        // "is_published"
+		{nil, 427, uint16(unsafe.Offsetof(AnalyzerProfile{}.PublishedID)), 12, kStr},                                         // "published_id"
+		{nil, 439, uint16(unsafe.Offsetof(AnalyzerProfile{}.Sqlhasdatefilter)), 16, kBool},                                   // "sqlhasdatefilter"
+		{nil, 455, uint16(unsafe.Offsetof(AnalyzerProfile{}.Usesdynamicsql)), 14, kBool},                                     // "usesdynamicsql"
+		{&dectAnalyzerProfileColumn, 469, uint16(unsafe.Offsetof(AnalyzerProfile{}.AvailableColumns)), 17, kMany},            // "available_columns"
+		{&dectAnalyzerProfileColumn, 486, uint16(unsafe.Offsetof(AnalyzerProfile{}.Columns)), 7, kMany},                      // "columns"
+		{&dectAnalyzerFilter, 493, uint16(unsafe.Offsetof(AnalyzerProfile{}.Filters)), 7, kMany},                             // "filters"
+		{&dectAnalyzerFilter, 500, uint16(unsafe.Offsetof(AnalyzerProfile{}.Conditions)), 10, kMany},                         // "conditions"
+		{&dectAnalyzerProfileColumn, 510, uint16(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumns)), 18, kMany},           // "filterable_columns"
+		{&dectAnalyzerProfileColumn, 528, uint16(unsafe.Offsetof(AnalyzerProfile{}.FilterableColumnsConditions)), 29, kMany}, // "filterable_columns_conditions"
+		{&dectUnameAnalyzer, 557, uint16(unsafe.Offsetof(AnalyzerProfile{}.PermissionsAgent)), 17, kMany},                    // "permissions_agent"
+		{&dectUserAnalyzer, 574, uint16(unsafe.Offsetof(AnalyzerProfile{}.PermissionsUser)), 16, kMany},                      // "permissions_user"
+		{&dectStdRequestList, 590, uint16(unsafe.Offsetof(AnalyzerProfile{}.Schedule)), 8, kMany},                            // "schedule"
+		{nil, 598, uint16(unsafe.Offsetof(AnalyzerProfile{}.LocalLibraryID)), 16, kInt},                                      // "local_library_id"
+		{nil, 614, uint16(unsafe.Offsetof(AnalyzerProfile{}.IsOnlinerepositoryReport)), 26, kBool},                           // "is_onlinerepository_report"
+		{nil, 640, uint16(unsafe.Offsetof(AnalyzerProfile{}.GetReportfieldValues)), 22, kStr},                                // "get_reportfield_values"
+		{nil, 662, uint16(unsafe.Offsetof(AnalyzerProfile{}.GetReportconditionValues)), 26, kStr},                            // "get_reportcondition_values"
+		{&dectKeyPair2, 688, uint16(unsafe.Offsetof(AnalyzerProfile{}.FilterLookupValues)), 20, kMany},                       // "filter_lookup_values"
+		{&dectReportContent, 708, uint16(unsafe.Offsetof(AnalyzerProfile{}.Report)), 6, kOne},                                // "report"
+		{&dectReportContent, 714, uint16(unsafe.Offsetof(AnalyzerProfile{}.PreviousReport)), 15, kOne},                       // "previous_report"
+		{nil, 729, uint16(unsafe.Offsetof(AnalyzerProfile{}.Testonly)), 9, kBool},                                            // "_testonly"
+		{nil, 738, uint16(unsafe.Offsetof(AnalyzerProfile{}.Testchart)), 10, kBool},                                          // "_testchart"
+		{nil, 748, uint16(unsafe.Offsetof(AnalyzerProfile{}.Loadreportonly)), 15, kBool},                                     // "_loadreportonly"
+		{nil, 763, uint16(unsafe.Offsetof(AnalyzerProfile{}.PrintPreview)), 14, kBool},                                       // "_print_preview"
+		{nil, 777, uint16(unsafe.Offsetof(AnalyzerProfile{}.PrintGenerate)), 15, kBool},                                      // "_print_generate"
+		{nil, 792, uint16(unsafe.Offsetof(AnalyzerProfile{}.XlsGenerate)), 13, kBool},                                        // "_xls_generate"
+		{nil, 805, uint16(unsafe.Offsetof(AnalyzerProfile{}.JSONGenerate)), 14, kBool},                                       // "_json_generate"
+		{nil, 819, uint16(unsafe.Offsetof(AnalyzerProfile{}.Printhtml)), 9, kStr},                                            // "printhtml"
+		{nil, 828, uint16(unsafe.Offsetof(AnalyzerProfile{}.PDFAttachmentID)), 17, kInt},                                     // "pdf_attachment_id"
+		{nil, 845, uint16(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentID)), 17, kInt},                                     // "xls_attachment_id"
+		{nil, 862, uint16(unsafe.Offsetof(AnalyzerProfile{}.XlsAttachmentLink)), 19, kStr},                                   // "xls_attachment_link"
+		{nil, 881, uint16(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentID)), 17, kInt},                                     // "csv_attachment_id"
+		{nil, 898, uint16(unsafe.Offsetof(AnalyzerProfile{}.CSVAttachmentLink)), 19, kStr},                                   // "csv_attachment_link"
+		{nil, 917, uint16(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentID)), 18, kInt},                                    // "json_attachment_id"
+		{nil, 935, uint16(unsafe.Offsetof(AnalyzerProfile{}.JSONAttachmentLink)), 20, kStr},                                  // "json_attachment_link"
+		{nil, 955, uint16(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateID)), 14, kInt},                                       // "pdftemplate_id"
+		{nil, 969, uint16(unsafe.Offsetof(AnalyzerProfile{}.PdftemplateName)), 16, kStr},                                     // "pdftemplate_name"
+		{nil, 985, uint16(unsafe.Offsetof(AnalyzerProfile{}.Pdftemplate)), 11, kLazy},                                        // "pdftemplate"
+		{nil, 996, uint16(unsafe.Offsetof(AnalyzerProfile{}.ChartBase64)), 12, kStr},                                         // "chart_base64"
+		{nil, 1008, uint16(unsafe.Offsetof(AnalyzerProfile{}.CustomiseTableHTML)), 20, kBool},                                // "customise_table_html"
+		{nil, 1028, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportTableHTML)), 17, kStr},                                    // "report_table_html"
+		{nil, 1045, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportTableRowHTML)), 21, kStr},                                 // "report_table_row_html"
+		{nil, 1066, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportTableGroupHTML)), 23, kStr},                               // "report_table_group_html"
+		{nil, 1089, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportTableTotalHTML)), 23, kStr},                               // "report_table_total_html"
+		{nil, 1112, uint16(unsafe.Offsetof(AnalyzerProfile{}.Alreadyconverted)), 16, kBool},                                  // "alreadyconverted"
+		{nil, 1128, uint16(unsafe.Offsetof(AnalyzerProfile{}.InvoiceID)), 10, kInt},                                          // "invoice_id"
+		{nil, 1138, uint16(unsafe.Offsetof(AnalyzerProfile{}.QuoteID)), 8, kInt},                                             // "quote_id"
+		{nil, 1146, uint16(unsafe.Offsetof(AnalyzerProfile{}.ConsignmentID)), 14, kInt},                                      // "consignment_id"
+		{nil, 1160, uint16(unsafe.Offsetof(AnalyzerProfile{}.ContractID)), 11, kInt},                                         // "contract_id"
+		{nil, 1171, uint16(unsafe.Offsetof(AnalyzerProfile{}.Bookmarked)), 10, kBool},                                        // "bookmarked"
+		{nil, 1181, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportAccessToken)), 19, kStr},                                  // "report_access_token"
+		{nil, 1200, uint16(unsafe.Offsetof(AnalyzerProfile{}.Colourpallette)), 14, kStr},                                     // "colourpallette"
+		{nil, 1214, uint16(unsafe.Offsetof(AnalyzerProfile{}.ClientID)), 9, kInt},                                            // "client_id"
+		{nil, 1223, uint16(unsafe.Offsetof(AnalyzerProfile{}.ShowTopOnly)), 13, kBool},                                       // "show_top_only"
+		{nil, 1236, uint16(unsafe.Offsetof(AnalyzerProfile{}.TopCount)), 9, kInt},                                            // "top_count"
+		{nil, 1245, uint16(unsafe.Offsetof(AnalyzerProfile{}.ShowTrendline)), 14, kBool},                                     // "show_trendline"
+		{nil, 1259, uint16(unsafe.Offsetof(AnalyzerProfile{}.ShowDatavalues)), 15, kBool},                                    // "show_datavalues"
+		{&dectAnalyzerProfileSeries, 1274, uint16(unsafe.Offsetof(AnalyzerProfile{}.Series)), 6, kMany},                      // "series"
+		{&dectAnalyzerProfileColour, 1280, uint16(unsafe.Offsetof(AnalyzerProfile{}.Colours)), 7, kMany},                     // "colours"
+		{nil, 1287, uint16(unsafe.Offsetof(AnalyzerProfile{}.TicketID)), 9, kInt},                                            // "ticket_id"
+		{nil, 1296, uint16(unsafe.Offsetof(AnalyzerProfile{}.Warning)), 8, kStr},                                             // "_warning"
+		{nil, 1304, uint16(unsafe.Offsetof(AnalyzerProfile{}.ReportComparison)), 17, kInt},                                   // "report_comparison"
+		{nil, 1321, uint16(unsafe.Offsetof(AnalyzerProfile{}.ChartComparison)), 16, kInt},                                    // "chart_comparison"
+		{nil, 1337, uint16(unsafe.Offsetof(AnalyzerProfile{}.RunPrompt)), 11, kBool},                                         // "_run_prompt"
+		{nil, 1348, uint16(unsafe.Offsetof(AnalyzerProfile{}.CheckPrompt)), 13, kBool},                                       // "_check_prompt"
+		{nil, 1361, uint16(unsafe.Offsetof(AnalyzerProfile{}.AiPrompt)), 9, kStr},                                            // "ai_prompt"
+		{nil, 1370, uint16(unsafe.Offsetof(AnalyzerProfile{}.AiThreadid)), 11, kStr},                                         // "ai_threadid"
+		{nil, 1381, uint16(unsafe.Offsetof(AnalyzerProfile{}.AiRunid)), 8, kStr},                                             // "ai_runid"
+		{&dectAIAssistantRequest, 1389, uint16(unsafe.Offsetof(AnalyzerProfile{}.AssistantRequest)), 17, kOne},               // "assistant_request"
+		{nil, 1406, uint16(unsafe.Offsetof(AnalyzerProfile{}.PublishType)), 12, kInt},                                        // "publish_type"
+		{nil, 1418, uint16(unsafe.Offsetof(AnalyzerProfile{}.GroupID)), 8, kInt},                                             // "group_id"
+		{nil, 1426, uint16(unsafe.Offsetof(AnalyzerProfile{}.GroupName)), 10, kStr},                                          // "group_name"
+		{nil, 1436, uint16(unsafe.Offsetof(AnalyzerProfile{}.Description)), 11, kStr},                                        // "description"
+		{nil, 1447, uint16(unsafe.Offsetof(AnalyzerProfile{}.Type)), 4, kInt},                                                // "type"
+		{nil, 1451, uint16(unsafe.Offsetof(AnalyzerProfile{}.DatasourceID)), 13, kInt},                                       // "datasource_id"
+		{nil, 1464, uint16(unsafe.Offsetof(AnalyzerProfile{}.Restrictaccess)), 14, kBool},                                    // "restrictaccess"
+		{nil, 1478, uint16(unsafe.Offsetof(AnalyzerProfile{}.Systemreportid)), 14, kInt},                                     // "systemreportid"
+		{nil, 1492, uint16(unsafe.Offsetof(AnalyzerProfile{}.Mainentity)), 10, kStr},                                         // "mainentity"
+		{nil, 1502, uint16(unsafe.Offsetof(AnalyzerProfile{}.Canbeaccessedbyallusers)), 23, kBool},                           // "canbeaccessedbyallusers"
+		{nil, 1525, uint16(unsafe.Offsetof(AnalyzerProfile{}.Canupdate)), 10, kBool},                                         // "_canupdate"
+		{nil, 1535, uint16(unsafe.Offsetof(AnalyzerProfile{}.ApiqueryID)), 11, kInt},                                         // "apiquery_id"
+	}, sorted: []uint16{119, 104, 66, 62, 64, 63, 103, 61, 60, 100, 65, 105, 107, 106, 84, 120, 108, 44, 4, 20, 21, 89, 24, 118, 78, 102, 10, 16, 23, 92, 91, 98, 45, 47, 87, 88, 18, 71, 72, 79, 114, 112, 57, 48, 49, 46, 56, 55, 17, 15, 110, 111, 0, 36, 85, 54, 40, 73, 74, 53, 117, 1, 38, 68, 77, 75, 76, 50, 51, 59, 67, 109, 41, 86, 58, 90, 101, 82, 80, 81, 83, 3, 8, 7, 6, 115, 52, 5, 97, 25, 26, 27, 28, 29, 96, 93, 95, 22, 2, 42, 9, 35, 19, 116, 99, 37, 94, 113, 43, 39, 11, 13, 69, 70, 12, 30, 31, 32, 33, 34, 14}}
 
 func (m *AnalyzerProfile) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerProfile
@@ -2029,14 +2053,15 @@ func growAnalyzerProfileColour(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerProfileColour = decTable{extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), grow: growAnalyzerProfileColour, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), kInt},
-	{"colour", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), kStr},
-	{"min_threshold", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.MinThreshold)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Name)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), kStr},
-}, sorted: []uint16{5, 2, 0, 3, 4, 1}}
+var dectAnalyzerProfileColour = decTable{names: "idreport_idcolourmin_thresholdname_warning",
+	extra: unsafe.Offsetof(AnalyzerProfileColour{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColour{}), grow: growAnalyzerProfileColour, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.ReportID)), 9, kInt},       // "report_id"
+		{nil, 11, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.Colour)), 6, kStr},        // "colour"
+		{nil, 17, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.MinThreshold)), 13, kInt}, // "min_threshold"
+		{nil, 30, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.Name)), 4, kStr},          // "name"
+		{nil, 34, uint16(unsafe.Offsetof(AnalyzerProfileColour{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{5, 2, 0, 3, 4, 1}}
 
 func (m *AnalyzerProfileColour) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerProfileColour
@@ -2283,29 +2308,32 @@ func growAnalyzerProfileColumn(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerProfileColumn = decTable{extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), grow: growAnalyzerProfileColumn, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), kStr},
-	{"sys_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SysName)), kStr},
-	{"query", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Query)), kStr},
-	{"data_type", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataType)), kStr},
-	{"data_type_group", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.DataTypeGroup)), kStr},
-	{"select_format", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.SelectFormat)), kStr},
-	{"table_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.TableName)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Sequence)), kInt},
-	{"filter", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Filter)), kStr},
-	{"operation", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Operation)), kInt},
-	{"groupbystatus", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbystatus)), kInt},
-	{"groupbycalc", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbycalc)), kInt},
-	{"hidden", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Hidden)), kBool},
-	{"labellong", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Labellong)), kStr},
-	{"orderby", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Orderby)), kInt},
-	{"orderby_desc", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.OrderbyDesc)), kBool},
-	{"allowlookup", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Allowlookup)), kBool},
-	{"is_identifier", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.IsIdentifier)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), kStr},
-}, sorted: []uint16{20, 18, 5, 6, 10, 13, 12, 14, 0, 19, 15, 2, 11, 16, 17, 4, 1, 7, 9, 3, 8}}
+var dectAnalyzerProfileColumn = decTable{names: "idreport_idnamesys_namequerydata_typedata_type_groupselect_formattable_nameseque" +
+	"ncefilteroperationgroupbystatusgroupbycalchiddenlabellongorderbyorderby_descallo" +
+	"wlookupis_identifier_warning",
+	extra: unsafe.Offsetof(AnalyzerProfileColumn{}.Extra), size: unsafe.Sizeof(AnalyzerProfileColumn{}), grow: growAnalyzerProfileColumn, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.ReportID)), 9, kInt},         // "report_id"
+		{nil, 11, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Name)), 4, kStr},            // "name"
+		{nil, 15, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.SysName)), 8, kStr},         // "sys_name"
+		{nil, 23, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Query)), 5, kStr},           // "query"
+		{nil, 28, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.DataType)), 9, kStr},        // "data_type"
+		{nil, 37, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.DataTypeGroup)), 15, kStr},  // "data_type_group"
+		{nil, 52, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.SelectFormat)), 13, kStr},   // "select_format"
+		{nil, 65, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.TableName)), 10, kStr},      // "table_name"
+		{nil, 75, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Sequence)), 8, kInt},        // "sequence"
+		{nil, 83, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Filter)), 6, kStr},          // "filter"
+		{nil, 89, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Operation)), 9, kInt},       // "operation"
+		{nil, 98, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbystatus)), 13, kInt},  // "groupbystatus"
+		{nil, 111, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Groupbycalc)), 11, kInt},   // "groupbycalc"
+		{nil, 122, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Hidden)), 6, kBool},        // "hidden"
+		{nil, 128, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Labellong)), 9, kStr},      // "labellong"
+		{nil, 137, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Orderby)), 7, kInt},        // "orderby"
+		{nil, 144, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.OrderbyDesc)), 12, kBool},  // "orderby_desc"
+		{nil, 156, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Allowlookup)), 11, kBool},  // "allowlookup"
+		{nil, 167, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.IsIdentifier)), 13, kBool}, // "is_identifier"
+		{nil, 180, uint16(unsafe.Offsetof(AnalyzerProfileColumn{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{20, 18, 5, 6, 10, 13, 12, 14, 0, 19, 15, 2, 11, 16, 17, 4, 1, 7, 9, 3, 8}}
 
 func (m *AnalyzerProfileColumn) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerProfileColumn
@@ -2487,21 +2515,23 @@ func growAnalyzerProfileList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerProfileList = decTable{extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), grow: growAnalyzerProfileList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Name)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.GroupName)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Description)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Type)), kInt},
-	{"datasource_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.DatasourceID)), kInt},
-	{"restrictaccess", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Restrictaccess)), kBool},
-	{"systemreportid", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Systemreportid)), kInt},
-	{"mainentity", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Mainentity)), kStr},
-	{"canbeaccessedbyallusers", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canbeaccessedbyallusers)), kBool},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.Canupdate)), kBool},
-	{"apiquery_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), kInt},
-}, sorted: []uint16{11, 12, 10, 6, 4, 2, 3, 0, 9, 1, 7, 8, 5}}
+var dectAnalyzerProfileList = decTable{names: "idnamegroup_idgroup_namedescriptiontypedatasource_idrestrictaccesssystemreportid" +
+	"mainentitycanbeaccessedbyallusers_canupdateapiquery_id",
+	extra: unsafe.Offsetof(AnalyzerProfileList{}.Extra), size: unsafe.Sizeof(AnalyzerProfileList{}), grow: growAnalyzerProfileList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerProfileList{}.ID)), 2, kInt},                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Name)), 4, kStr},                       // "name"
+		{nil, 6, uint16(unsafe.Offsetof(AnalyzerProfileList{}.GroupID)), 8, kInt},                    // "group_id"
+		{nil, 14, uint16(unsafe.Offsetof(AnalyzerProfileList{}.GroupName)), 10, kStr},                // "group_name"
+		{nil, 24, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Description)), 11, kStr},              // "description"
+		{nil, 35, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Type)), 4, kInt},                      // "type"
+		{nil, 39, uint16(unsafe.Offsetof(AnalyzerProfileList{}.DatasourceID)), 13, kInt},             // "datasource_id"
+		{nil, 52, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Restrictaccess)), 14, kBool},          // "restrictaccess"
+		{nil, 66, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Systemreportid)), 14, kInt},           // "systemreportid"
+		{nil, 80, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Mainentity)), 10, kStr},               // "mainentity"
+		{nil, 90, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Canbeaccessedbyallusers)), 23, kBool}, // "canbeaccessedbyallusers"
+		{nil, 113, uint16(unsafe.Offsetof(AnalyzerProfileList{}.Canupdate)), 10, kBool},              // "_canupdate"
+		{nil, 123, uint16(unsafe.Offsetof(AnalyzerProfileList{}.ApiqueryID)), 11, kInt},              // "apiquery_id"
+	}, sorted: []uint16{11, 12, 10, 6, 4, 2, 3, 0, 9, 1, 7, 8, 5}}
 
 func (m *AnalyzerProfileList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerProfileList
@@ -2605,14 +2635,15 @@ func growAnalyzerProfileSeries(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAnalyzerProfileSeries = decTable{extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), grow: growAnalyzerProfileSeries, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), kInt},
-	{"seriestype", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), kInt},
-	{"yaxis", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Yaxis)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Seq)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
+var dectAnalyzerProfileSeries = decTable{names: "idreport_idseriestypeyaxisseq_warning",
+	extra: unsafe.Offsetof(AnalyzerProfileSeries{}.Extra), size: unsafe.Sizeof(AnalyzerProfileSeries{}), grow: growAnalyzerProfileSeries, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.ReportID)), 9, kInt},     // "report_id"
+		{nil, 11, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.Seriestype)), 10, kInt}, // "seriestype"
+		{nil, 21, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.Yaxis)), 5, kStr},       // "yaxis"
+		{nil, 26, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.Seq)), 3, kInt},         // "seq"
+		{nil, 29, uint16(unsafe.Offsetof(AnalyzerProfileSeries{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{5, 0, 1, 4, 2, 3}}
 
 func (m *AnalyzerProfileSeries) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAnalyzerProfileSeries
@@ -2698,21 +2729,23 @@ func growReportContent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReportContent = decTable{extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), grow: growReportContent, fields: []decField{
-	{"loaded", nil, uint32(unsafe.Offsetof(ReportContent{}.Loaded)), kBool},
-	{"load_error", nil, uint32(unsafe.Offsetof(ReportContent{}.LoadError)), kStr},
-	{"rows", nil, uint32(unsafe.Offsetof(ReportContent{}.Rows)), kRaw},
-	{"chart_labels", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartLabels)), kRaws},
-	{"chart_dataset", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset)), kRaws},
-	{"chart_dataset1", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset1)), kRaws},
-	{"chart_dataset2", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset2)), kRaws},
-	{"chart_dataset3", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset3)), kRaws},
-	{"chart_dataset4", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset4)), kRaws},
-	{"chart_dataset5", nil, uint32(unsafe.Offsetof(ReportContent{}.ChartDataset5)), kRaws},
-	{"base_link", nil, uint32(unsafe.Offsetof(ReportContent{}.BaseLink)), kStr},
-	{"table_html", nil, uint32(unsafe.Offsetof(ReportContent{}.TableHTML)), kStr},
-	{"datasets", nil, uint32(unsafe.Offsetof(ReportContent{}.Datasets)), kMap},
-}, sorted: []uint16{10, 4, 5, 6, 7, 8, 9, 3, 12, 1, 0, 2, 11}}
+var dectReportContent = decTable{names: "loadedload_errorrowschart_labelschart_datasetchart_dataset1chart_dataset2chart_d" +
+	"ataset3chart_dataset4chart_dataset5base_linktable_htmldatasets",
+	extra: unsafe.Offsetof(ReportContent{}.Extra), size: unsafe.Sizeof(ReportContent{}), grow: growReportContent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReportContent{}.Loaded)), 6, kBool},           // "loaded"
+		{nil, 6, uint16(unsafe.Offsetof(ReportContent{}.LoadError)), 10, kStr},        // "load_error"
+		{nil, 16, uint16(unsafe.Offsetof(ReportContent{}.Rows)), 4, kRaw},             // "rows"
+		{nil, 20, uint16(unsafe.Offsetof(ReportContent{}.ChartLabels)), 12, kRaws},    // "chart_labels"
+		{nil, 32, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset)), 13, kRaws},   // "chart_dataset"
+		{nil, 45, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset1)), 14, kRaws},  // "chart_dataset1"
+		{nil, 59, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset2)), 14, kRaws},  // "chart_dataset2"
+		{nil, 73, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset3)), 14, kRaws},  // "chart_dataset3"
+		{nil, 87, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset4)), 14, kRaws},  // "chart_dataset4"
+		{nil, 101, uint16(unsafe.Offsetof(ReportContent{}.ChartDataset5)), 14, kRaws}, // "chart_dataset5"
+		{nil, 115, uint16(unsafe.Offsetof(ReportContent{}.BaseLink)), 9, kStr},        // "base_link"
+		{nil, 124, uint16(unsafe.Offsetof(ReportContent{}.TableHTML)), 10, kStr},      // "table_html"
+		{nil, 134, uint16(unsafe.Offsetof(ReportContent{}.Datasets)), 8, kMap},        // "datasets"
+	}, sorted: []uint16{10, 4, 5, 6, 7, 8, 9, 3, 12, 1, 0, 2, 11}}
 
 func (m *ReportContent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReportContent
@@ -2790,12 +2823,13 @@ func growReportView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectReportView = decTable{extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), grow: growReportView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(ReportView{}.RecordCount)), kInt},
-	{"reports", &dectAnalyzerProfileList, uint32(unsafe.Offsetof(ReportView{}.Reports)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(ReportView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(ReportView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectReportView = decTable{names: "record_countreportspage_nopage_size",
+	extra: unsafe.Offsetof(ReportView{}.Extra), size: unsafe.Sizeof(ReportView{}), grow: growReportView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ReportView{}.RecordCount)), 12, kInt},                   // "record_count"
+		{&dectAnalyzerProfileList, 12, uint16(unsafe.Offsetof(ReportView{}.Reports)), 7, kPage}, // "reports"
+		{nil, 19, uint16(unsafe.Offsetof(ReportView{}.PageNo)), 7, kInt},                        // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(ReportView{}.PageSize)), 9, kInt},                      // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *ReportView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectReportView
@@ -2876,12 +2910,13 @@ func growUnameAnalyzer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameAnalyzer = decTable{extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), grow: growUnameAnalyzer, fields: []decField{
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), kStr},
-	{"report_id", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), kInt},
-	{"readonly", nil, uint32(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), kBool},
-}, sorted: []uint16{0, 1, 3, 2}}
+var dectUnameAnalyzer = decTable{names: "agent_idagent_namereport_idreadonly",
+	extra: unsafe.Offsetof(UnameAnalyzer{}.Extra), size: unsafe.Sizeof(UnameAnalyzer{}), grow: growUnameAnalyzer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameAnalyzer{}.AgentID)), 8, kInt},    // "agent_id"
+		{nil, 8, uint16(unsafe.Offsetof(UnameAnalyzer{}.AgentName)), 10, kStr}, // "agent_name"
+		{nil, 18, uint16(unsafe.Offsetof(UnameAnalyzer{}.ReportID)), 9, kInt},  // "report_id"
+		{nil, 27, uint16(unsafe.Offsetof(UnameAnalyzer{}.Readonly)), 8, kBool}, // "readonly"
+	}, sorted: []uint16{0, 1, 3, 2}}
 
 func (m *UnameAnalyzer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameAnalyzer
@@ -3026,19 +3061,21 @@ func growUserAnalyzer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserAnalyzer = decTable{extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), grow: growUserAnalyzer, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.UserName)), kStr},
-	{"report_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ReportID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.SiteName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.RoleName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(UserAnalyzer{}.Type)), kStr},
-}, sorted: []uint16{4, 5, 0, 3, 8, 9, 6, 7, 10, 1, 2}}
+var dectUserAnalyzer = decTable{names: "iduser_iduser_namereport_idclient_idclient_namesite_idsite_namerole_idrole_namet" +
+	"ype",
+	extra: unsafe.Offsetof(UserAnalyzer{}.Extra), size: unsafe.Sizeof(UserAnalyzer{}), grow: growUserAnalyzer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserAnalyzer{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserAnalyzer{}.UserID)), 7, kInt},       // "user_id"
+		{nil, 9, uint16(unsafe.Offsetof(UserAnalyzer{}.UserName)), 9, kStr},     // "user_name"
+		{nil, 18, uint16(unsafe.Offsetof(UserAnalyzer{}.ReportID)), 9, kInt},    // "report_id"
+		{nil, 27, uint16(unsafe.Offsetof(UserAnalyzer{}.ClientID)), 9, kInt},    // "client_id"
+		{nil, 36, uint16(unsafe.Offsetof(UserAnalyzer{}.ClientName)), 11, kStr}, // "client_name"
+		{nil, 47, uint16(unsafe.Offsetof(UserAnalyzer{}.SiteID)), 7, kInt},      // "site_id"
+		{nil, 54, uint16(unsafe.Offsetof(UserAnalyzer{}.SiteName)), 9, kStr},    // "site_name"
+		{nil, 63, uint16(unsafe.Offsetof(UserAnalyzer{}.RoleID)), 7, kInt},      // "role_id"
+		{nil, 70, uint16(unsafe.Offsetof(UserAnalyzer{}.RoleName)), 9, kStr},    // "role_name"
+		{nil, 79, uint16(unsafe.Offsetof(UserAnalyzer{}.Type)), 4, kStr},        // "type"
+	}, sorted: []uint16{4, 5, 0, 3, 8, 9, 6, 7, 10, 1, 2}}
 
 func (m *UserAnalyzer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserAnalyzer

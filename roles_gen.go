@@ -168,10 +168,11 @@ func growNHDClaim(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHDClaim = decTable{extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), grow: growNHDClaim, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(NHDClaim{}.Type)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(NHDClaim{}.Value)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectNHDClaim = decTable{names: "typevalue",
+	extra: unsafe.Offsetof(NHDClaim{}.Extra), size: unsafe.Sizeof(NHDClaim{}), grow: growNHDClaim, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHDClaim{}.Type)), 4, kStr},  // "type"
+		{nil, 4, uint16(unsafe.Offsetof(NHDClaim{}.Value)), 5, kStr}, // "value"
+	}, sorted: []uint16{0, 1}}
 
 func (m *NHDClaim) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNHDClaim }
 
@@ -353,62 +354,71 @@ func growNHDRoles(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNHDRoles = decTable{extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), grow: growNHDRoles, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(NHDRoles{}.Intent)), kStr},
-	{"chargerates", &dectRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Chargerates)), kMany},
-	{"id_int", nil, uint32(unsafe.Offsetof(NHDRoles{}.IDInt)), kInt},
-	{"notes", nil, uint32(unsafe.Offsetof(NHDRoles{}.Notes)), kStr},
-	{"teams", &dectUnameSection, uint32(unsafe.Offsetof(NHDRoles{}.Teams)), kMany},
-	{"departments", &dectUnameDepartment, uint32(unsafe.Offsetof(NHDRoles{}.Departments)), kMany},
-	{"clients", &dectUnameAreaRestriction, uint32(unsafe.Offsetof(NHDRoles{}.Clients)), kMany},
-	{"tickettypes", &dectUnameRequestType, uint32(unsafe.Offsetof(NHDRoles{}.Tickettypes)), kMany},
-	{"assetfields", &dectUnameField, uint32(unsafe.Offsetof(NHDRoles{}.Assetfields)), kMany},
-	{"unamecustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), kMany},
-	{"unameappointmenttypes", &dectUnameAppointment, uint32(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), kMany},
-	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(NHDRoles{}.Notifications)), kMany},
-	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(NHDRoles{}.Claims)), kMany},
-	{"custombuttons", &dectUnameButton, uint32(unsafe.Offsetof(NHDRoles{}.Custombuttons)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(NHDRoles{}.Warning)), kStr},
-	{"assettypes", &dectUnameXtype, uint32(unsafe.Offsetof(NHDRoles{}.Assettypes)), kMany},
-	{"Oo_name", nil, uint32(unsafe.Offsetof(NHDRoles{}.OoName)), kStr},
-	{"uname_usercustomfields", &dectUnameCustom, uint32(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), kInt},
-	{"ac_tickettypes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), kMany},
-	{"ac_approvals", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcApprovals)), kMany},
-	{"ac_rules", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRules)), kMany},
-	{"ac_cannedtext", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), kMany},
-	{"ac_customfields", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), kMany},
-	{"ac_customtables", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), kMany},
-	{"ac_dashboards", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDashboards)), kMany},
-	{"ac_workflows", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), kMany},
-	{"ac_roles", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcRoles)), kMany},
-	{"ac_slas", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSlas)), kMany},
-	{"ac_templates", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcTemplates)), kMany},
-	{"ac_outcomes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), kMany},
-	{"ac_workdays", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), kMany},
-	{"ac_emailtemplates", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), kMany},
-	{"ac_messagegroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), kMany},
-	{"ac_reportgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), kMany},
-	{"ac_fieldgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), kMany},
-	{"ac_languagepacks", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), kMany},
-	{"ac_itemgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), kMany},
-	{"ac_suppliers", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), kMany},
-	{"ac_suppliercontracts", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), kMany},
-	{"is_integration", nil, uint32(unsafe.Offsetof(NHDRoles{}.IsIntegration)), kBool},
-	{"ac_assettypes", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), kMany},
-	{"ac_assetgroups", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), kMany},
-	{"ac_servicecategories", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), kMany},
-	{"ac_services", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcServices)), kMany},
-	{"ac_chatprofiles", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), kMany},
-	{"ac_faqlists", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), kMany},
-	{"ac_devices", &dectAccessControl, uint32(unsafe.Offsetof(NHDRoles{}.AcDevices)), kMany},
-	{"sites", &dectUnameSite, uint32(unsafe.Offsetof(NHDRoles{}.Sites)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(NHDRoles{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(NHDRoles{}.Name)), kStr},
-	{"normalizedName", nil, uint32(unsafe.Offsetof(NHDRoles{}.NormalizedName)), kStr},
-	{"concurrencyStamp", nil, uint32(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), kStr},
-}, sorted: []uint16{16, 14, 21, 43, 42, 23, 46, 24, 25, 26, 48, 33, 47, 36, 38, 37, 34, 31, 35, 28, 22, 44, 45, 29, 40, 39, 30, 20, 32, 27, 18, 19, 8, 15, 1, 12, 6, 53, 13, 5, 50, 2, 0, 41, 51, 52, 3, 11, 49, 4, 7, 17, 10, 9}}
+var dectNHDRoles = decTable{names: "intentchargeratesid_intnotesteamsdepartmentsclientstickettypesassetfieldsunamecu" +
+	"stomfieldsunameappointmenttypesnotificationsclaimscustombuttons_warningassettype" +
+	"sOo_nameuname_usercustomfieldsaccess_controlaccess_control_levelac_tickettypesac" +
+	"_approvalsac_rulesac_cannedtextac_customfieldsac_customtablesac_dashboardsac_wor" +
+	"kflowsac_rolesac_slasac_templatesac_outcomesac_workdaysac_emailtemplatesac_messa" +
+	"gegroupsac_reportgroupsac_fieldgroupsac_languagepacksac_itemgroupsac_suppliersac" +
+	"_suppliercontractsis_integrationac_assettypesac_assetgroupsac_servicecategoriesa" +
+	"c_servicesac_chatprofilesac_faqlistsac_devicessitesidnamenormalizedNameconcurren" +
+	"cyStamp",
+	extra: unsafe.Offsetof(NHDRoles{}.Extra), size: unsafe.Sizeof(NHDRoles{}), grow: growNHDRoles, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NHDRoles{}.Intent)), 6, kStr},                                     // "intent"
+		{&dectRestriction, 6, uint16(unsafe.Offsetof(NHDRoles{}.Chargerates)), 11, kMany},                 // "chargerates"
+		{nil, 17, uint16(unsafe.Offsetof(NHDRoles{}.IDInt)), 6, kInt},                                     // "id_int"
+		{nil, 23, uint16(unsafe.Offsetof(NHDRoles{}.Notes)), 5, kStr},                                     // "notes"
+		{&dectUnameSection, 28, uint16(unsafe.Offsetof(NHDRoles{}.Teams)), 5, kMany},                      // "teams"
+		{&dectUnameDepartment, 33, uint16(unsafe.Offsetof(NHDRoles{}.Departments)), 11, kMany},            // "departments"
+		{&dectUnameAreaRestriction, 44, uint16(unsafe.Offsetof(NHDRoles{}.Clients)), 7, kMany},            // "clients"
+		{&dectUnameRequestType, 51, uint16(unsafe.Offsetof(NHDRoles{}.Tickettypes)), 11, kMany},           // "tickettypes"
+		{&dectUnameField, 62, uint16(unsafe.Offsetof(NHDRoles{}.Assetfields)), 11, kMany},                 // "assetfields"
+		{&dectUnameCustom, 73, uint16(unsafe.Offsetof(NHDRoles{}.Unamecustomfields)), 17, kMany},          // "unamecustomfields"
+		{&dectUnameAppointment, 90, uint16(unsafe.Offsetof(NHDRoles{}.Unameappointmenttypes)), 21, kMany}, // "unameappointmenttypes"
+		{&dectUnameNotification, 111, uint16(unsafe.Offsetof(NHDRoles{}.Notifications)), 13, kMany},       // "notifications"
+		{&dectNHDClaim, 124, uint16(unsafe.Offsetof(NHDRoles{}.Claims)), 6, kMany},                        // "claims"
+		{&dectUnameButton, 130, uint16(unsafe.Offsetof(NHDRoles{}.Custombuttons)), 13, kMany},             // "custombuttons"
+		{nil, 143, uint16(unsafe.Offsetof(NHDRoles{}.Warning)), 8, kStr},                                  // "_warning"
+		{&dectUnameXtype, 151, uint16(unsafe.Offsetof(NHDRoles{}.Assettypes)), 10, kMany},                 // "assettypes"
+		{nil, 161, uint16(unsafe.Offsetof(NHDRoles{}.OoName)), 7, kStr},                                   // "Oo_name"
+		{&dectUnameCustom, 168, uint16(unsafe.Offsetof(NHDRoles{}.UnameUsercustomfields)), 22, kMany},     // "uname_usercustomfields"
+		{&dectAccessControl, 190, uint16(unsafe.Offsetof(NHDRoles{}.AccessControl)), 14, kMany},           // "access_control"
+		{nil, 204, uint16(unsafe.Offsetof(NHDRoles{}.AccessControlLevel)), 20, kInt},                      // "access_control_level"
+		{&dectAccessControl, 224, uint16(unsafe.Offsetof(NHDRoles{}.AcTickettypes)), 14, kMany},           // "ac_tickettypes"
+		{&dectAccessControl, 238, uint16(unsafe.Offsetof(NHDRoles{}.AcApprovals)), 12, kMany},             // "ac_approvals"
+		{&dectAccessControl, 250, uint16(unsafe.Offsetof(NHDRoles{}.AcRules)), 8, kMany},                  // "ac_rules"
+		{&dectAccessControl, 258, uint16(unsafe.Offsetof(NHDRoles{}.AcCannedtext)), 13, kMany},            // "ac_cannedtext"
+		{&dectAccessControl, 271, uint16(unsafe.Offsetof(NHDRoles{}.AcCustomfields)), 15, kMany},          // "ac_customfields"
+		{&dectAccessControl, 286, uint16(unsafe.Offsetof(NHDRoles{}.AcCustomtables)), 15, kMany},          // "ac_customtables"
+		{&dectAccessControl, 301, uint16(unsafe.Offsetof(NHDRoles{}.AcDashboards)), 13, kMany},            // "ac_dashboards"
+		{&dectAccessControl, 314, uint16(unsafe.Offsetof(NHDRoles{}.AcWorkflows)), 12, kMany},             // "ac_workflows"
+		{&dectAccessControl, 326, uint16(unsafe.Offsetof(NHDRoles{}.AcRoles)), 8, kMany},                  // "ac_roles"
+		{&dectAccessControl, 334, uint16(unsafe.Offsetof(NHDRoles{}.AcSlas)), 7, kMany},                   // "ac_slas"
+		{&dectAccessControl, 341, uint16(unsafe.Offsetof(NHDRoles{}.AcTemplates)), 12, kMany},             // "ac_templates"
+		{&dectAccessControl, 353, uint16(unsafe.Offsetof(NHDRoles{}.AcOutcomes)), 11, kMany},              // "ac_outcomes"
+		{&dectAccessControl, 364, uint16(unsafe.Offsetof(NHDRoles{}.AcWorkdays)), 11, kMany},              // "ac_workdays"
+		{&dectAccessControl, 375, uint16(unsafe.Offsetof(NHDRoles{}.AcEmailtemplates)), 17, kMany},        // "ac_emailtemplates"
+		{&dectAccessControl, 392, uint16(unsafe.Offsetof(NHDRoles{}.AcMessagegroups)), 16, kMany},         // "ac_messagegroups"
+		{&dectAccessControl, 408, uint16(unsafe.Offsetof(NHDRoles{}.AcReportgroups)), 15, kMany},          // "ac_reportgroups"
+		{&dectAccessControl, 423, uint16(unsafe.Offsetof(NHDRoles{}.AcFieldgroups)), 14, kMany},           // "ac_fieldgroups"
+		{&dectAccessControl, 437, uint16(unsafe.Offsetof(NHDRoles{}.AcLanguagepacks)), 16, kMany},         // "ac_languagepacks"
+		{&dectAccessControl, 453, uint16(unsafe.Offsetof(NHDRoles{}.AcItemgroups)), 13, kMany},            // "ac_itemgroups"
+		{&dectAccessControl, 466, uint16(unsafe.Offsetof(NHDRoles{}.AcSuppliers)), 12, kMany},             // "ac_suppliers"
+		{&dectAccessControl, 478, uint16(unsafe.Offsetof(NHDRoles{}.AcSuppliercontracts)), 20, kMany},     // "ac_suppliercontracts"
+		{nil, 498, uint16(unsafe.Offsetof(NHDRoles{}.IsIntegration)), 14, kBool},                          // "is_integration"
+		{&dectAccessControl, 512, uint16(unsafe.Offsetof(NHDRoles{}.AcAssettypes)), 13, kMany},            // "ac_assettypes"
+		{&dectAccessControl, 525, uint16(unsafe.Offsetof(NHDRoles{}.AcAssetgroups)), 14, kMany},           // "ac_assetgroups"
+		{&dectAccessControl, 539, uint16(unsafe.Offsetof(NHDRoles{}.AcServicecategories)), 20, kMany},     // "ac_servicecategories"
+		{&dectAccessControl, 559, uint16(unsafe.Offsetof(NHDRoles{}.AcServices)), 11, kMany},              // "ac_services"
+		{&dectAccessControl, 570, uint16(unsafe.Offsetof(NHDRoles{}.AcChatprofiles)), 15, kMany},          // "ac_chatprofiles"
+		{&dectAccessControl, 585, uint16(unsafe.Offsetof(NHDRoles{}.AcFaqlists)), 11, kMany},              // "ac_faqlists"
+		{&dectAccessControl, 596, uint16(unsafe.Offsetof(NHDRoles{}.AcDevices)), 10, kMany},               // "ac_devices"
+		{&dectUnameSite, 606, uint16(unsafe.Offsetof(NHDRoles{}.Sites)), 5, kMany},                        // "sites"
+		{nil, 611, uint16(unsafe.Offsetof(NHDRoles{}.ID)), 2, kStr},                                       // "id"
+		{nil, 613, uint16(unsafe.Offsetof(NHDRoles{}.Name)), 4, kStr},                                     // "name"
+		{nil, 617, uint16(unsafe.Offsetof(NHDRoles{}.NormalizedName)), 14, kStr},                          // "normalizedName"
+		{nil, 631, uint16(unsafe.Offsetof(NHDRoles{}.ConcurrencyStamp)), 16, kStr},                        // "concurrencyStamp"
+	}, sorted: []uint16{16, 14, 21, 43, 42, 23, 46, 24, 25, 26, 48, 33, 47, 36, 38, 37, 34, 31, 35, 28, 22, 44, 45, 29, 40, 39, 30, 20, 32, 27, 18, 19, 8, 15, 1, 12, 6, 53, 13, 5, 50, 2, 0, 41, 51, 52, 3, 11, 49, 4, 7, 17, 10, 9}}
 
 func (m *NHDRoles) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNHDRoles }
 
@@ -589,18 +599,19 @@ func growRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRestriction = decTable{extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), grow: growRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Restriction{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(Restriction{}.Type)), kInt},
-	{"key1", nil, uint32(unsafe.Offsetof(Restriction{}.Key1)), kInt},
-	{"key1_name", nil, uint32(unsafe.Offsetof(Restriction{}.Key1Name)), kStr},
-	{"key2", nil, uint32(unsafe.Offsetof(Restriction{}.Key2)), kInt},
-	{"key2_guid", nil, uint32(unsafe.Offsetof(Restriction{}.Key2GUID)), kStr},
-	{"key2_name", nil, uint32(unsafe.Offsetof(Restriction{}.Key2Name)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(Restriction{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(Restriction{}.RoleName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Restriction{}.Warning)), kStr},
-}, sorted: []uint16{9, 0, 2, 3, 4, 5, 6, 7, 8, 1}}
+var dectRestriction = decTable{names: "idtypekey1key1_namekey2key2_guidkey2_namerole_idrole_name_warning",
+	extra: unsafe.Offsetof(Restriction{}.Extra), size: unsafe.Sizeof(Restriction{}), grow: growRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Restriction{}.ID)), 2, kInt},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Restriction{}.Type)), 4, kInt},      // "type"
+		{nil, 6, uint16(unsafe.Offsetof(Restriction{}.Key1)), 4, kInt},      // "key1"
+		{nil, 10, uint16(unsafe.Offsetof(Restriction{}.Key1Name)), 9, kStr}, // "key1_name"
+		{nil, 19, uint16(unsafe.Offsetof(Restriction{}.Key2)), 4, kInt},     // "key2"
+		{nil, 23, uint16(unsafe.Offsetof(Restriction{}.Key2GUID)), 9, kStr}, // "key2_guid"
+		{nil, 32, uint16(unsafe.Offsetof(Restriction{}.Key2Name)), 9, kStr}, // "key2_name"
+		{nil, 41, uint16(unsafe.Offsetof(Restriction{}.RoleID)), 7, kStr},   // "role_id"
+		{nil, 48, uint16(unsafe.Offsetof(Restriction{}.RoleName)), 9, kStr}, // "role_name"
+		{nil, 57, uint16(unsafe.Offsetof(Restriction{}.Warning)), 8, kStr},  // "_warning"
+	}, sorted: []uint16{9, 0, 2, 3, 4, 5, 6, 7, 8, 1}}
 
 func (m *Restriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRestriction
@@ -741,18 +752,19 @@ func growUnameAppointment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameAppointment = decTable{extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), grow: growUnameAppointment, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.AgentName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameAppointment{}.RoleName)), kStr},
-	{"field_type", nil, uint32(unsafe.Offsetof(UnameAppointment{}.FieldType)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(UnameAppointment{}.Level)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameAppointment{}.Warning)), kStr},
-}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
+var dectUnameAppointment = decTable{names: "idagent_idagent_namefield_idfield_namerole_idrole_namefield_typelevel_warning",
+	extra: unsafe.Offsetof(UnameAppointment{}.Extra), size: unsafe.Sizeof(UnameAppointment{}), grow: growUnameAppointment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameAppointment{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameAppointment{}.AgentID)), 8, kInt},     // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameAppointment{}.AgentName)), 10, kStr}, // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameAppointment{}.FieldID)), 8, kInt},    // "field_id"
+		{nil, 28, uint16(unsafe.Offsetof(UnameAppointment{}.FieldName)), 10, kStr}, // "field_name"
+		{nil, 38, uint16(unsafe.Offsetof(UnameAppointment{}.RoleID)), 7, kStr},     // "role_id"
+		{nil, 45, uint16(unsafe.Offsetof(UnameAppointment{}.RoleName)), 9, kStr},   // "role_name"
+		{nil, 54, uint16(unsafe.Offsetof(UnameAppointment{}.FieldType)), 10, kStr}, // "field_type"
+		{nil, 64, uint16(unsafe.Offsetof(UnameAppointment{}.Level)), 5, kInt},      // "level"
+		{nil, 69, uint16(unsafe.Offsetof(UnameAppointment{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
 func (m *UnameAppointment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameAppointment
@@ -863,15 +875,16 @@ func growUnameAreaRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameAreaRestriction = decTable{extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), grow: growUnameAreaRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.ClientName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), kStr},
-}, sorted: []uint16{1, 2, 3, 4, 0, 5, 6}}
+var dectUnameAreaRestriction = decTable{names: "idagent_idagent_nameclient_idclient_namerole_idrole_name",
+	extra: unsafe.Offsetof(UnameAreaRestriction{}.Extra), size: unsafe.Sizeof(UnameAreaRestriction{}), grow: growUnameAreaRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameAreaRestriction{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameAreaRestriction{}.AgentID)), 8, kInt},      // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameAreaRestriction{}.AgentName)), 10, kStr},  // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameAreaRestriction{}.ClientID)), 9, kInt},    // "client_id"
+		{nil, 29, uint16(unsafe.Offsetof(UnameAreaRestriction{}.ClientName)), 11, kStr}, // "client_name"
+		{nil, 40, uint16(unsafe.Offsetof(UnameAreaRestriction{}.RoleID)), 7, kStr},      // "role_id"
+		{nil, 47, uint16(unsafe.Offsetof(UnameAreaRestriction{}.RoleName)), 9, kStr},    // "role_name"
+	}, sorted: []uint16{1, 2, 3, 4, 0, 5, 6}}
 
 func (m *UnameAreaRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameAreaRestriction
@@ -999,17 +1012,18 @@ func growUnameButton(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameButton = decTable{extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), grow: growUnameButton, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameButton{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameButton{}.AgentName)), kStr},
-	{"roleid", nil, uint32(unsafe.Offsetof(UnameButton{}.Roleid)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameButton{}.RoleName)), kStr},
-	{"button_id", nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonID)), kInt},
-	{"button_name", nil, uint32(unsafe.Offsetof(UnameButton{}.ButtonName)), kStr},
-	{"can_access", nil, uint32(unsafe.Offsetof(UnameButton{}.CanAccess)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameButton{}.Warning)), kStr},
-}, sorted: []uint16{8, 1, 2, 5, 6, 7, 0, 4, 3}}
+var dectUnameButton = decTable{names: "idagent_idagent_nameroleidrole_namebutton_idbutton_namecan_access_warning",
+	extra: unsafe.Offsetof(UnameButton{}.Extra), size: unsafe.Sizeof(UnameButton{}), grow: growUnameButton, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameButton{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameButton{}.AgentID)), 8, kInt},      // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameButton{}.AgentName)), 10, kStr},  // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameButton{}.Roleid)), 6, kStr},      // "roleid"
+		{nil, 26, uint16(unsafe.Offsetof(UnameButton{}.RoleName)), 9, kStr},    // "role_name"
+		{nil, 35, uint16(unsafe.Offsetof(UnameButton{}.ButtonID)), 9, kInt},    // "button_id"
+		{nil, 44, uint16(unsafe.Offsetof(UnameButton{}.ButtonName)), 11, kStr}, // "button_name"
+		{nil, 55, uint16(unsafe.Offsetof(UnameButton{}.CanAccess)), 10, kBool}, // "can_access"
+		{nil, 65, uint16(unsafe.Offsetof(UnameButton{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{8, 1, 2, 5, 6, 7, 0, 4, 3}}
 
 func (m *UnameButton) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameButton
@@ -1189,22 +1203,24 @@ func growUnameCustom(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameCustom = decTable{extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), grow: growUnameCustom, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameCustom{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.AgentName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameCustom{}.RoleName)), kStr},
-	{"field_type", nil, uint32(unsafe.Offsetof(UnameCustom{}.FieldType)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(UnameCustom{}.Level)), kInt},
-	{"canadd", nil, uint32(unsafe.Offsetof(UnameCustom{}.Canadd)), kBool},
-	{"candelete", nil, uint32(unsafe.Offsetof(UnameCustom{}.Candelete)), kBool},
-	{"canedit", nil, uint32(unsafe.Offsetof(UnameCustom{}.Canedit)), kBool},
-	{"customfield_type", nil, uint32(unsafe.Offsetof(UnameCustom{}.CustomfieldType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameCustom{}.Warning)), kStr},
-}, sorted: []uint16{13, 1, 2, 9, 10, 11, 12, 3, 4, 7, 0, 8, 5, 6}}
+var dectUnameCustom = decTable{names: "idagent_idagent_namefield_idfield_namerole_idrole_namefield_typelevelcanaddcande" +
+	"letecaneditcustomfield_type_warning",
+	extra: unsafe.Offsetof(UnameCustom{}.Extra), size: unsafe.Sizeof(UnameCustom{}), grow: growUnameCustom, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameCustom{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameCustom{}.AgentID)), 8, kInt},           // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameCustom{}.AgentName)), 10, kStr},       // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameCustom{}.FieldID)), 8, kInt},          // "field_id"
+		{nil, 28, uint16(unsafe.Offsetof(UnameCustom{}.FieldName)), 10, kStr},       // "field_name"
+		{nil, 38, uint16(unsafe.Offsetof(UnameCustom{}.RoleID)), 7, kStr},           // "role_id"
+		{nil, 45, uint16(unsafe.Offsetof(UnameCustom{}.RoleName)), 9, kStr},         // "role_name"
+		{nil, 54, uint16(unsafe.Offsetof(UnameCustom{}.FieldType)), 10, kStr},       // "field_type"
+		{nil, 64, uint16(unsafe.Offsetof(UnameCustom{}.Level)), 5, kInt},            // "level"
+		{nil, 69, uint16(unsafe.Offsetof(UnameCustom{}.Canadd)), 6, kBool},          // "canadd"
+		{nil, 75, uint16(unsafe.Offsetof(UnameCustom{}.Candelete)), 9, kBool},       // "candelete"
+		{nil, 84, uint16(unsafe.Offsetof(UnameCustom{}.Canedit)), 7, kBool},         // "canedit"
+		{nil, 91, uint16(unsafe.Offsetof(UnameCustom{}.CustomfieldType)), 16, kInt}, // "customfield_type"
+		{nil, 107, uint16(unsafe.Offsetof(UnameCustom{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{13, 1, 2, 9, 10, 11, 12, 3, 4, 7, 0, 8, 5, 6}}
 
 func (m *UnameCustom) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameCustom
@@ -1349,18 +1365,20 @@ func growUnameDepartment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameDepartment = decTable{extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), grow: growUnameDepartment, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.AgentName)), kStr},
-	{"department_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentID)), kInt},
-	{"department_guid", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentGUID)), kStr},
-	{"department_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.DepartmentName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameDepartment{}.RoleName)), kStr},
-	{"membershiplevel", nil, uint32(unsafe.Offsetof(UnameDepartment{}.Membershiplevel)), kInt},
-	{"includeteamsintree", nil, uint32(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), kBool},
-}, sorted: []uint16{1, 2, 4, 3, 5, 0, 9, 8, 6, 7}}
+var dectUnameDepartment = decTable{names: "idagent_idagent_namedepartment_iddepartment_guiddepartment_namerole_idrole_namem" +
+	"embershiplevelincludeteamsintree",
+	extra: unsafe.Offsetof(UnameDepartment{}.Extra), size: unsafe.Sizeof(UnameDepartment{}), grow: growUnameDepartment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameDepartment{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameDepartment{}.AgentID)), 8, kInt},               // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameDepartment{}.AgentName)), 10, kStr},           // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameDepartment{}.DepartmentID)), 13, kInt},        // "department_id"
+		{nil, 33, uint16(unsafe.Offsetof(UnameDepartment{}.DepartmentGUID)), 15, kStr},      // "department_guid"
+		{nil, 48, uint16(unsafe.Offsetof(UnameDepartment{}.DepartmentName)), 15, kStr},      // "department_name"
+		{nil, 63, uint16(unsafe.Offsetof(UnameDepartment{}.RoleID)), 7, kStr},               // "role_id"
+		{nil, 70, uint16(unsafe.Offsetof(UnameDepartment{}.RoleName)), 9, kStr},             // "role_name"
+		{nil, 79, uint16(unsafe.Offsetof(UnameDepartment{}.Membershiplevel)), 15, kInt},     // "membershiplevel"
+		{nil, 94, uint16(unsafe.Offsetof(UnameDepartment{}.Includeteamsintree)), 18, kBool}, // "includeteamsintree"
+	}, sorted: []uint16{1, 2, 4, 3, 5, 0, 9, 8, 6, 7}}
 
 func (m *UnameDepartment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameDepartment
@@ -1501,18 +1519,19 @@ func growUnameField(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameField = decTable{extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), grow: growUnameField, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameField{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameField{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameField{}.AgentName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(UnameField{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(UnameField{}.FieldName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameField{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameField{}.RoleName)), kStr},
-	{"field_type", nil, uint32(unsafe.Offsetof(UnameField{}.FieldType)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(UnameField{}.Level)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameField{}.Warning)), kStr},
-}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
+var dectUnameField = decTable{names: "idagent_idagent_namefield_idfield_namerole_idrole_namefield_typelevel_warning",
+	extra: unsafe.Offsetof(UnameField{}.Extra), size: unsafe.Sizeof(UnameField{}), grow: growUnameField, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameField{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameField{}.AgentID)), 8, kInt},     // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameField{}.AgentName)), 10, kStr}, // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameField{}.FieldID)), 8, kInt},    // "field_id"
+		{nil, 28, uint16(unsafe.Offsetof(UnameField{}.FieldName)), 10, kStr}, // "field_name"
+		{nil, 38, uint16(unsafe.Offsetof(UnameField{}.RoleID)), 7, kStr},     // "role_id"
+		{nil, 45, uint16(unsafe.Offsetof(UnameField{}.RoleName)), 9, kStr},   // "role_name"
+		{nil, 54, uint16(unsafe.Offsetof(UnameField{}.FieldType)), 10, kStr}, // "field_type"
+		{nil, 64, uint16(unsafe.Offsetof(UnameField{}.Level)), 5, kInt},      // "level"
+		{nil, 69, uint16(unsafe.Offsetof(UnameField{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{9, 1, 2, 3, 4, 7, 0, 8, 5, 6}}
 
 func (m *UnameField) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameField
@@ -1663,19 +1682,21 @@ func growUnameRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameRequestType = decTable{extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), grow: growUnameRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.AgentName)), kStr},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeID)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.TickettypeName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameRequestType{}.RoleName)), kStr},
-	{"cancreate", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Cancreate)), kBool},
-	{"canview", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canview)), kBool},
-	{"canedit", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Canedit)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameRequestType{}.Warning)), kStr},
-}, sorted: []uint16{10, 1, 2, 7, 9, 8, 0, 5, 6, 3, 4}}
+var dectUnameRequestType = decTable{names: "idagent_idagent_nametickettype_idtickettype_namerole_idrole_namecancreatecanview" +
+	"canedit_warning",
+	extra: unsafe.Offsetof(UnameRequestType{}.Extra), size: unsafe.Sizeof(UnameRequestType{}), grow: growUnameRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameRequestType{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameRequestType{}.AgentID)), 8, kInt},          // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameRequestType{}.AgentName)), 10, kStr},      // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameRequestType{}.TickettypeID)), 13, kInt},   // "tickettype_id"
+		{nil, 33, uint16(unsafe.Offsetof(UnameRequestType{}.TickettypeName)), 15, kStr}, // "tickettype_name"
+		{nil, 48, uint16(unsafe.Offsetof(UnameRequestType{}.RoleID)), 7, kStr},          // "role_id"
+		{nil, 55, uint16(unsafe.Offsetof(UnameRequestType{}.RoleName)), 9, kStr},        // "role_name"
+		{nil, 64, uint16(unsafe.Offsetof(UnameRequestType{}.Cancreate)), 9, kBool},      // "cancreate"
+		{nil, 73, uint16(unsafe.Offsetof(UnameRequestType{}.Canview)), 7, kBool},        // "canview"
+		{nil, 80, uint16(unsafe.Offsetof(UnameRequestType{}.Canedit)), 7, kBool},        // "canedit"
+		{nil, 87, uint16(unsafe.Offsetof(UnameRequestType{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{10, 1, 2, 7, 9, 8, 0, 5, 6, 3, 4}}
 
 func (m *UnameRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameRequestType
@@ -1907,27 +1928,30 @@ func growUnameSection(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameSection = decTable{extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), grow: growUnameSection, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameSection{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSection{}.AgentName)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamGUID)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(UnameSection{}.TeamName)), kStr},
-	{"department_id", nil, uint32(unsafe.Offsetof(UnameSection{}.DepartmentID)), kInt},
-	{"org_department_team_name", nil, uint32(unsafe.Offsetof(UnameSection{}.OrgDepartmentTeamName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameSection{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameSection{}.RoleName)), kStr},
-	{"is_manager", nil, uint32(unsafe.Offsetof(UnameSection{}.IsManager)), kBool},
-	{"no_config_access", nil, uint32(unsafe.Offsetof(UnameSection{}.NoConfigAccess)), kBool},
-	{"unassigned_access", nil, uint32(unsafe.Offsetof(UnameSection{}.UnassignedAccess)), kBool},
-	{"otheragent_access", nil, uint32(unsafe.Offsetof(UnameSection{}.OtheragentAccess)), kBool},
-	{"fortickets", nil, uint32(unsafe.Offsetof(UnameSection{}.Fortickets)), kBool},
-	{"foropps", nil, uint32(unsafe.Offsetof(UnameSection{}.Foropps)), kBool},
-	{"forprojects", nil, uint32(unsafe.Offsetof(UnameSection{}.Forprojects)), kBool},
-	{"in_section", nil, uint32(unsafe.Offsetof(UnameSection{}.InSection)), kBool},
-	{"namewithinactive", nil, uint32(unsafe.Offsetof(UnameSection{}.Namewithinactive)), kStr},
-}, sorted: []uint16{1, 2, 6, 15, 16, 14, 0, 17, 10, 18, 11, 7, 13, 8, 9, 4, 3, 5, 12}}
+var dectUnameSection = decTable{names: "idagent_idagent_nameteam_idteam_guidteam_namedepartment_idorg_department_team_na" +
+	"merole_idrole_nameis_managerno_config_accessunassigned_accessotheragent_accessfo" +
+	"rticketsforoppsforprojectsin_sectionnamewithinactive",
+	extra: unsafe.Offsetof(UnameSection{}.Extra), size: unsafe.Sizeof(UnameSection{}), grow: growUnameSection, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameSection{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameSection{}.AgentID)), 8, kInt},                 // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameSection{}.AgentName)), 10, kStr},             // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameSection{}.TeamID)), 7, kInt},                 // "team_id"
+		{nil, 27, uint16(unsafe.Offsetof(UnameSection{}.TeamGUID)), 9, kStr},               // "team_guid"
+		{nil, 36, uint16(unsafe.Offsetof(UnameSection{}.TeamName)), 9, kStr},               // "team_name"
+		{nil, 45, uint16(unsafe.Offsetof(UnameSection{}.DepartmentID)), 13, kInt},          // "department_id"
+		{nil, 58, uint16(unsafe.Offsetof(UnameSection{}.OrgDepartmentTeamName)), 24, kStr}, // "org_department_team_name"
+		{nil, 82, uint16(unsafe.Offsetof(UnameSection{}.RoleID)), 7, kStr},                 // "role_id"
+		{nil, 89, uint16(unsafe.Offsetof(UnameSection{}.RoleName)), 9, kStr},               // "role_name"
+		{nil, 98, uint16(unsafe.Offsetof(UnameSection{}.IsManager)), 10, kBool},            // "is_manager"
+		{nil, 108, uint16(unsafe.Offsetof(UnameSection{}.NoConfigAccess)), 16, kBool},      // "no_config_access"
+		{nil, 124, uint16(unsafe.Offsetof(UnameSection{}.UnassignedAccess)), 17, kBool},    // "unassigned_access"
+		{nil, 141, uint16(unsafe.Offsetof(UnameSection{}.OtheragentAccess)), 17, kBool},    // "otheragent_access"
+		{nil, 158, uint16(unsafe.Offsetof(UnameSection{}.Fortickets)), 10, kBool},          // "fortickets"
+		{nil, 168, uint16(unsafe.Offsetof(UnameSection{}.Foropps)), 7, kBool},              // "foropps"
+		{nil, 175, uint16(unsafe.Offsetof(UnameSection{}.Forprojects)), 11, kBool},         // "forprojects"
+		{nil, 186, uint16(unsafe.Offsetof(UnameSection{}.InSection)), 10, kBool},           // "in_section"
+		{nil, 196, uint16(unsafe.Offsetof(UnameSection{}.Namewithinactive)), 16, kStr},     // "namewithinactive"
+	}, sorted: []uint16{1, 2, 6, 15, 16, 14, 0, 17, 10, 18, 11, 7, 13, 8, 9, 4, 3, 5, 12}}
 
 func (m *UnameSection) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameSection
@@ -2067,17 +2091,18 @@ func growUnameSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameSite = decTable{extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), grow: growUnameSite, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameSite{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameSite{}.AgentName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameSite{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameSite{}.RoleName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(UnameSite{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(UnameSite{}.SiteName)), kStr},
-	{"level", nil, uint32(unsafe.Offsetof(UnameSite{}.Level)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameSite{}.Warning)), kStr},
-}, sorted: []uint16{8, 1, 2, 0, 7, 3, 4, 5, 6}}
+var dectUnameSite = decTable{names: "idagent_idagent_namerole_idrole_namesite_idsite_namelevel_warning",
+	extra: unsafe.Offsetof(UnameSite{}.Extra), size: unsafe.Sizeof(UnameSite{}), grow: growUnameSite, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameSite{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameSite{}.AgentID)), 8, kInt},     // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameSite{}.AgentName)), 10, kStr}, // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameSite{}.RoleID)), 7, kStr},     // "role_id"
+		{nil, 27, uint16(unsafe.Offsetof(UnameSite{}.RoleName)), 9, kStr},   // "role_name"
+		{nil, 36, uint16(unsafe.Offsetof(UnameSite{}.SiteID)), 7, kInt},     // "site_id"
+		{nil, 43, uint16(unsafe.Offsetof(UnameSite{}.SiteName)), 9, kStr},   // "site_name"
+		{nil, 52, uint16(unsafe.Offsetof(UnameSite{}.Level)), 5, kInt},      // "level"
+		{nil, 57, uint16(unsafe.Offsetof(UnameSite{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{8, 1, 2, 0, 7, 3, 4, 5, 6}}
 
 func (m *UnameSite) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUnameSite }
 
@@ -2223,19 +2248,21 @@ func growUnameXtype(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnameXtype = decTable{extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), grow: growUnameXtype, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnameXtype{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AgentName)), kStr},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeID)), kInt},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.AssettypeName)), kStr},
-	{"role_id", nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleID)), kStr},
-	{"role_name", nil, uint32(unsafe.Offsetof(UnameXtype{}.RoleName)), kStr},
-	{"cancreate", nil, uint32(unsafe.Offsetof(UnameXtype{}.Cancreate)), kBool},
-	{"canview", nil, uint32(unsafe.Offsetof(UnameXtype{}.Canview)), kBool},
-	{"canedit", nil, uint32(unsafe.Offsetof(UnameXtype{}.Canedit)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnameXtype{}.Warning)), kStr},
-}, sorted: []uint16{10, 1, 2, 3, 4, 7, 9, 8, 0, 5, 6}}
+var dectUnameXtype = decTable{names: "idagent_idagent_nameassettype_idassettype_namerole_idrole_namecancreatecanviewca" +
+	"nedit_warning",
+	extra: unsafe.Offsetof(UnameXtype{}.Extra), size: unsafe.Sizeof(UnameXtype{}), grow: growUnameXtype, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnameXtype{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnameXtype{}.AgentID)), 8, kInt},         // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(UnameXtype{}.AgentName)), 10, kStr},     // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(UnameXtype{}.AssettypeID)), 12, kInt},   // "assettype_id"
+		{nil, 32, uint16(unsafe.Offsetof(UnameXtype{}.AssettypeName)), 14, kStr}, // "assettype_name"
+		{nil, 46, uint16(unsafe.Offsetof(UnameXtype{}.RoleID)), 7, kStr},         // "role_id"
+		{nil, 53, uint16(unsafe.Offsetof(UnameXtype{}.RoleName)), 9, kStr},       // "role_name"
+		{nil, 62, uint16(unsafe.Offsetof(UnameXtype{}.Cancreate)), 9, kBool},     // "cancreate"
+		{nil, 71, uint16(unsafe.Offsetof(UnameXtype{}.Canview)), 7, kBool},       // "canview"
+		{nil, 78, uint16(unsafe.Offsetof(UnameXtype{}.Canedit)), 7, kBool},       // "canedit"
+		{nil, 85, uint16(unsafe.Offsetof(UnameXtype{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{10, 1, 2, 3, 4, 7, 9, 8, 0, 5, 6}}
 
 func (m *UnameXtype) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnameXtype

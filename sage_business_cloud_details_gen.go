@@ -371,34 +371,38 @@ func growSageBusinessCloudDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSageBusinessCloudDetails = decTable{extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), grow: growSageBusinessCloudDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), kStr},
-	{"tokenexpiry", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), kTime},
-	{"isauthorized", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Isauthorized)), kBool},
-	{"redirecturi", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Redirecturi)), kStr},
-	{"clienttoplevel", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Clienttoplevel)), kInt},
-	{"itemgroup", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Itemgroup)), kInt},
-	{"enablesync", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Enablesync)), kBool},
-	{"defaultitemcode", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Defaultitemcode)), kStr},
-	{"showmessage", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Showmessage)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientID)), kStr},
-	{"syncentities", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Syncentities)), kStr},
-	{"sbcdnewmethod", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Sbcdnewmethod)), kBool},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewClientSecret)), kStr},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupName)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Disconnect)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), kStr},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), kMany},
-	{"_importtype", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), kMany},
-	{"item_group_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), kStr},
-}, sorted: []uint16{17, 16, 22, 25, 10, 23, 20, 5, 15, 8, 7, 0, 3, 24, 14, 6, 1, 18, 13, 19, 4, 12, 9, 21, 11, 2}}
+var dectSageBusinessCloudDetails = decTable{names: "idnametokenexpiryisauthorizedredirecturiclienttoplevelitemgroupenablesyncdefault" +
+	"itemcodeshowmessageclient_idsyncentitiessbcdnewmethodnew_client_secretitem_group" +
+	"_namecode_exchangecode_disconnectnew_access_tokennew_refresh_tokenclient_top_lev" +
+	"el_namesync_entities_list_importtypeclient_mappingsitem_group_mappings_warning",
+	extra: unsafe.Offsetof(SageBusinessCloudDetails{}.Extra), size: unsafe.Sizeof(SageBusinessCloudDetails{}), grow: growSageBusinessCloudDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ID)), 2, kInt},                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Name)), 4, kStr},                                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Tokenexpiry)), 11, kTime},                           // "tokenexpiry"
+		{nil, 17, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Isauthorized)), 12, kBool},                         // "isauthorized"
+		{nil, 29, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Redirecturi)), 11, kStr},                           // "redirecturi"
+		{nil, 40, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Clienttoplevel)), 14, kInt},                        // "clienttoplevel"
+		{nil, 54, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Itemgroup)), 9, kInt},                              // "itemgroup"
+		{nil, 63, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Enablesync)), 10, kBool},                           // "enablesync"
+		{nil, 73, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Defaultitemcode)), 15, kStr},                       // "defaultitemcode"
+		{nil, 88, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Showmessage)), 11, kBool},                          // "showmessage"
+		{nil, 99, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientID)), 9, kStr},                               // "client_id"
+		{nil, 108, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Syncentities)), 12, kStr},                         // "syncentities"
+		{nil, 120, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Sbcdnewmethod)), 13, kBool},                       // "sbcdnewmethod"
+		{nil, 133, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.NewClientSecret)), 17, kStr},                      // "new_client_secret"
+		{nil, 150, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupName)), 15, kStr},                        // "item_group_name"
+		{nil, 165, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Code)), 4, kStr},                                  // "code"
+		{nil, 169, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Exchangecode)), 13, kBool},                        // "_exchangecode"
+		{nil, 182, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Disconnect)), 11, kBool},                          // "_disconnect"
+		{nil, 193, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.NewAccessToken)), 16, kStr},                       // "new_access_token"
+		{nil, 209, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.NewRefreshToken)), 17, kStr},                      // "new_refresh_token"
+		{nil, 226, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientTopLevelName)), 21, kStr},                   // "client_top_level_name"
+		{&dectKeyPair2, 247, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.SyncEntitiesList)), 18, kMany},          // "sync_entities_list"
+		{nil, 265, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Importtype)), 11, kStr},                           // "_importtype"
+		{&dectExternalLinkList, 276, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ClientMappings)), 15, kMany},    // "client_mappings"
+		{&dectExternalLinkList, 291, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.ItemGroupMappings)), 19, kMany}, // "item_group_mappings"
+		{nil, 310, uint16(unsafe.Offsetof(SageBusinessCloudDetails{}.Warning)), 8, kStr},                               // "_warning"
+	}, sorted: []uint16{17, 16, 22, 25, 10, 23, 20, 5, 15, 8, 7, 0, 3, 24, 14, 6, 1, 18, 13, 19, 4, 12, 9, 21, 11, 2}}
 
 func (m *SageBusinessCloudDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSageBusinessCloudDetails

@@ -293,31 +293,35 @@ func growSalesMailboxDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSalesMailboxDetail = decTable{extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), grow: growSalesMailboxDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.ID)), kInt},
-	{"smid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Name)), kStr},
-	{"enableautomatching", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Enableautomatching)), kBool},
-	{"lastsync", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lastsync)), kTime},
-	{"sentlastsync", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Sentlastsync)), kTime},
-	{"lasterror", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Lasterror)), kStr},
-	{"_hasAccess", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.HasAccess)), kBool},
-	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleAuthorized)), kBool},
-	{"new_google_access_token", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleAccessToken)), kStr},
-	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleRefreshToken)), kStr},
-	{"google_token_expiry", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleTokenExpiry)), kTime},
-	{"google_redirect", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.GoogleRedirect)), kStr},
-	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Getgoogletoken)), kBool},
-	{"agent_email", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.AgentEmail)), kStr},
-	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Authcode)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.NewMethod)), kBool},
-	{"applicationid", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Applicationid)), kStr},
-	{"linked_agent", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgent)), kInt},
-	{"linked_agent_name", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentName)), kStr},
-	{"linked_agent_email", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentEmail)), kStr},
-	{"match_type", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.MatchType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), kStr},
-}, sorted: []uint16{15, 13, 7, 22, 14, 17, 3, 8, 12, 11, 0, 6, 4, 18, 20, 19, 21, 2, 9, 10, 16, 5, 1}}
+var dectSalesMailboxDetail = decTable{names: "idsmidnameenableautomatchinglastsyncsentlastsynclasterror_hasAccessgoogle_author" +
+	"izednew_google_access_tokennew_google_refresh_tokengoogle_token_expirygoogle_red" +
+	"irect_getgoogletokenagent_email_authcodenew_methodapplicationidlinked_agentlinke" +
+	"d_agent_namelinked_agent_emailmatch_type_warning",
+	extra: unsafe.Offsetof(SalesMailboxDetail{}.Extra), size: unsafe.Sizeof(SalesMailboxDetail{}), grow: growSalesMailboxDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SalesMailboxDetail{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Smid)), 4, kInt},                     // "smid"
+		{nil, 6, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Name)), 4, kStr},                     // "name"
+		{nil, 10, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Enableautomatching)), 18, kBool},    // "enableautomatching"
+		{nil, 28, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Lastsync)), 8, kTime},               // "lastsync"
+		{nil, 36, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Sentlastsync)), 12, kTime},          // "sentlastsync"
+		{nil, 48, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Lasterror)), 9, kStr},               // "lasterror"
+		{nil, 57, uint16(unsafe.Offsetof(SalesMailboxDetail{}.HasAccess)), 10, kBool},             // "_hasAccess"
+		{nil, 67, uint16(unsafe.Offsetof(SalesMailboxDetail{}.GoogleAuthorized)), 17, kBool},      // "google_authorized"
+		{nil, 84, uint16(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleAccessToken)), 23, kStr},   // "new_google_access_token"
+		{nil, 107, uint16(unsafe.Offsetof(SalesMailboxDetail{}.NewGoogleRefreshToken)), 24, kStr}, // "new_google_refresh_token"
+		{nil, 131, uint16(unsafe.Offsetof(SalesMailboxDetail{}.GoogleTokenExpiry)), 19, kTime},    // "google_token_expiry"
+		{nil, 150, uint16(unsafe.Offsetof(SalesMailboxDetail{}.GoogleRedirect)), 15, kStr},        // "google_redirect"
+		{nil, 165, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Getgoogletoken)), 15, kBool},       // "_getgoogletoken"
+		{nil, 180, uint16(unsafe.Offsetof(SalesMailboxDetail{}.AgentEmail)), 11, kStr},            // "agent_email"
+		{nil, 191, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Authcode)), 9, kStr},               // "_authcode"
+		{nil, 200, uint16(unsafe.Offsetof(SalesMailboxDetail{}.NewMethod)), 10, kBool},            // "new_method"
+		{nil, 210, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Applicationid)), 13, kStr},         // "applicationid"
+		{nil, 223, uint16(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgent)), 12, kInt},           // "linked_agent"
+		{nil, 235, uint16(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentName)), 17, kStr},       // "linked_agent_name"
+		{nil, 252, uint16(unsafe.Offsetof(SalesMailboxDetail{}.LinkedAgentEmail)), 18, kStr},      // "linked_agent_email"
+		{nil, 270, uint16(unsafe.Offsetof(SalesMailboxDetail{}.MatchType)), 10, kInt},             // "match_type"
+		{nil, 280, uint16(unsafe.Offsetof(SalesMailboxDetail{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{15, 13, 7, 22, 14, 17, 3, 8, 12, 11, 0, 6, 4, 18, 20, 19, 21, 2, 9, 10, 16, 5, 1}}
 
 func (m *SalesMailboxDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSalesMailboxDetail

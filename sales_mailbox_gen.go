@@ -430,39 +430,45 @@ func growSalesMailbox(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSalesMailbox = decTable{extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), grow: growSalesMailbox, fields: []decField{
-	{"type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Type)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Name)), kStr},
-	{"tenantid", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Tenantid)), kStr},
-	{"applicationid", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Applicationid)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(SalesMailbox{}.TokenExpiry)), kTime},
-	{"halointegrator_enabled", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorEnabled)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SalesMailbox{}.HalointegratorLasterror)), kStr},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), kStr},
-	{"_authcode", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authcode)), kStr},
-	{"_exchangecodefortoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), kBool},
-	{"mailboxes", &dectSalesMailboxDetail, uint32(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), kMany},
-	{"authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Authorized)), kBool},
-	{"new_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewMethod)), kBool},
-	{"google_authorized", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), kBool},
-	{"new_google_access_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleAccessToken)), kStr},
-	{"new_google_refresh_token", nil, uint32(unsafe.Offsetof(SalesMailbox{}.NewGoogleRefreshToken)), kStr},
-	{"google_token_expiry", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleTokenExpiry)), kTime},
-	{"google_redirect", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleRedirect)), kStr},
-	{"google_email", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleEmail)), kStr},
-	{"_getgoogletoken", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Getgoogletoken)), kBool},
-	{"google_code", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleCode)), kStr},
-	{"google_type", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GoogleType)), kInt},
-	{"graph_host", nil, uint32(unsafe.Offsetof(SalesMailbox{}.GraphHost)), kStr},
-	{"import_sent", nil, uint32(unsafe.Offsetof(SalesMailbox{}.ImportSent)), kBool},
-	{"match_method", nil, uint32(unsafe.Offsetof(SalesMailbox{}.MatchMethod)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SalesMailbox{}.Warning)), kStr},
-}, sorted: []uint16{13, 14, 24, 30, 4, 16, 18, 25, 23, 22, 21, 26, 27, 9, 11, 10, 1, 28, 15, 29, 2, 6, 5, 19, 20, 17, 7, 12, 3, 8, 0}}
+var dectSalesMailbox = decTable{names: "typeidnametenantidapplicationidnew_client_secretnew_access_tokennew_refresh_toke" +
+	"ntoken_expiryhalointegrator_enabledhalointegrator_lastsynchalointegrator_lasterr" +
+	"orredirect_uri_authcode_exchangecodefortokenmailboxesauthorizednew_methodgoogle_" +
+	"authorizednew_google_access_tokennew_google_refresh_tokengoogle_token_expirygoog" +
+	"le_redirectgoogle_email_getgoogletokengoogle_codegoogle_typegraph_hostimport_sen" +
+	"tmatch_method_warning",
+	extra: unsafe.Offsetof(SalesMailbox{}.Extra), size: unsafe.Sizeof(SalesMailbox{}), grow: growSalesMailbox, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SalesMailbox{}.Type)), 4, kInt},                             // "type"
+		{nil, 4, uint16(unsafe.Offsetof(SalesMailbox{}.ID)), 2, kInt},                               // "id"
+		{nil, 6, uint16(unsafe.Offsetof(SalesMailbox{}.Name)), 4, kStr},                             // "name"
+		{nil, 10, uint16(unsafe.Offsetof(SalesMailbox{}.Tenantid)), 8, kStr},                        // "tenantid"
+		{nil, 18, uint16(unsafe.Offsetof(SalesMailbox{}.Applicationid)), 13, kStr},                  // "applicationid"
+		{nil, 31, uint16(unsafe.Offsetof(SalesMailbox{}.NewClientSecret)), 17, kStr},                // "new_client_secret"
+		{nil, 48, uint16(unsafe.Offsetof(SalesMailbox{}.NewAccessToken)), 16, kStr},                 // "new_access_token"
+		{nil, 64, uint16(unsafe.Offsetof(SalesMailbox{}.NewRefreshToken)), 17, kStr},                // "new_refresh_token"
+		{nil, 81, uint16(unsafe.Offsetof(SalesMailbox{}.TokenExpiry)), 12, kTime},                   // "token_expiry"
+		{nil, 93, uint16(unsafe.Offsetof(SalesMailbox{}.HalointegratorEnabled)), 22, kBool},         // "halointegrator_enabled"
+		{nil, 115, uint16(unsafe.Offsetof(SalesMailbox{}.HalointegratorLastsync)), 23, kTime},       // "halointegrator_lastsync"
+		{nil, 138, uint16(unsafe.Offsetof(SalesMailbox{}.HalointegratorLasterror)), 24, kStr},       // "halointegrator_lasterror"
+		{nil, 162, uint16(unsafe.Offsetof(SalesMailbox{}.RedirectURI)), 12, kStr},                   // "redirect_uri"
+		{nil, 174, uint16(unsafe.Offsetof(SalesMailbox{}.Authcode)), 9, kStr},                       // "_authcode"
+		{nil, 183, uint16(unsafe.Offsetof(SalesMailbox{}.Exchangecodefortoken)), 21, kBool},         // "_exchangecodefortoken"
+		{&dectSalesMailboxDetail, 204, uint16(unsafe.Offsetof(SalesMailbox{}.Mailboxes)), 9, kMany}, // "mailboxes"
+		{nil, 213, uint16(unsafe.Offsetof(SalesMailbox{}.Authorized)), 10, kBool},                   // "authorized"
+		{nil, 223, uint16(unsafe.Offsetof(SalesMailbox{}.NewMethod)), 10, kBool},                    // "new_method"
+		{nil, 233, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleAuthorized)), 17, kBool},             // "google_authorized"
+		{nil, 250, uint16(unsafe.Offsetof(SalesMailbox{}.NewGoogleAccessToken)), 23, kStr},          // "new_google_access_token"
+		{nil, 273, uint16(unsafe.Offsetof(SalesMailbox{}.NewGoogleRefreshToken)), 24, kStr},         // "new_google_refresh_token"
+		{nil, 297, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleTokenExpiry)), 19, kTime},            // "google_token_expiry"
+		{nil, 316, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleRedirect)), 15, kStr},                // "google_redirect"
+		{nil, 331, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleEmail)), 12, kStr},                   // "google_email"
+		{nil, 343, uint16(unsafe.Offsetof(SalesMailbox{}.Getgoogletoken)), 15, kBool},               // "_getgoogletoken"
+		{nil, 358, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleCode)), 11, kStr},                    // "google_code"
+		{nil, 369, uint16(unsafe.Offsetof(SalesMailbox{}.GoogleType)), 11, kInt},                    // "google_type"
+		{nil, 380, uint16(unsafe.Offsetof(SalesMailbox{}.GraphHost)), 10, kStr},                     // "graph_host"
+		{nil, 390, uint16(unsafe.Offsetof(SalesMailbox{}.ImportSent)), 11, kBool},                   // "import_sent"
+		{nil, 401, uint16(unsafe.Offsetof(SalesMailbox{}.MatchMethod)), 12, kInt},                   // "match_method"
+		{nil, 413, uint16(unsafe.Offsetof(SalesMailbox{}.Warning)), 8, kStr},                        // "_warning"
+	}, sorted: []uint16{13, 14, 24, 30, 4, 16, 18, 25, 23, 22, 21, 26, 27, 9, 11, 10, 1, 28, 15, 29, 2, 6, 5, 19, 20, 17, 7, 12, 3, 8, 0}}
 
 func (m *SalesMailbox) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSalesMailbox

@@ -1323,123 +1323,144 @@ func growOrderHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOrderHead = decTable{extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), grow: growOrderHead, fields: []decField{
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(OrderHead{}.Customfields)), kMany},
-	{"id", nil, uint32(unsafe.Offsetof(OrderHead{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(OrderHead{}.Use)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(OrderHead{}.Title)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(OrderHead{}.TicketID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(OrderHead{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(OrderHead{}.UserName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(OrderHead{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(OrderHead{}.SiteName)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientName)), kStr},
-	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ClientToInvoiceToID)), kInt},
-	{"assigned_agent", nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgent)), kInt},
-	{"assigned_agent_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AssignedAgentName)), kStr},
-	{"open_status", nil, uint32(unsafe.Offsetof(OrderHead{}.OpenStatus)), kInt},
-	{"date", nil, uint32(unsafe.Offsetof(OrderHead{}.Date)), kTime},
-	{"ship_date", nil, uint32(unsafe.Offsetof(OrderHead{}.ShipDate)), kTime},
-	{"revenue", nil, uint32(unsafe.Offsetof(OrderHead{}.Revenue)), kF64},
-	{"tax_total", nil, uint32(unsafe.Offsetof(OrderHead{}.TaxTotal)), kF64},
-	{"total", nil, uint32(unsafe.Offsetof(OrderHead{}.Total)), kF64},
-	{"cost", nil, uint32(unsafe.Offsetof(OrderHead{}.Cost)), kF64},
-	{"profit", nil, uint32(unsafe.Offsetof(OrderHead{}.Profit)), kF64},
-	{"note", nil, uint32(unsafe.Offsetof(OrderHead{}.Note)), kStr},
-	{"po_number", nil, uint32(unsafe.Offsetof(OrderHead{}.PoNumber)), kStr},
-	{"createdby_agent_id", nil, uint32(unsafe.Offsetof(OrderHead{}.CreatedbyAgentID)), kInt},
-	{"deliverby", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverby)), kInt},
-	{"summary", nil, uint32(unsafe.Offsetof(OrderHead{}.Summary)), kStr},
-	{"datereceived", nil, uint32(unsafe.Offsetof(OrderHead{}.Datereceived)), kTime},
-	{"numberbottles", nil, uint32(unsafe.Offsetof(OrderHead{}.Numberbottles)), kInt},
-	{"ship_status", nil, uint32(unsafe.Offsetof(OrderHead{}.ShipStatus)), kStr},
-	{"soldby", nil, uint32(unsafe.Offsetof(OrderHead{}.Soldby)), kInt},
-	{"accountsref", nil, uint32(unsafe.Offsetof(OrderHead{}.Accountsref)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(OrderHead{}.Status)), kInt},
-	{"leadsource", nil, uint32(unsafe.Offsetof(OrderHead{}.Leadsource)), kInt},
-	{"canvasser", nil, uint32(unsafe.Offsetof(OrderHead{}.Canvasser)), kInt},
-	{"invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceDate)), kTime},
-	{"invoicenumber", nil, uint32(unsafe.Offsetof(OrderHead{}.Invoicenumber)), kStr},
-	{"includegroupeditemprice", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemprice)), kBool},
-	{"includegroupeditemqty", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegroupeditemqty)), kBool},
-	{"currency", nil, uint32(unsafe.Offsetof(OrderHead{}.Currency)), kStr},
-	{"currency_code", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCode)), kInt},
-	{"currency_code_name", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyCodeName)), kStr},
-	{"currency_conversion_rate", nil, uint32(unsafe.Offsetof(OrderHead{}.CurrencyConversionRate)), kF64},
-	{"quotation_id", nil, uint32(unsafe.Offsetof(OrderHead{}.QuotationID)), kInt},
-	{"consignment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.ConsignmentID)), kInt},
-	{"do_not_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), kBool},
-	{"closeandconsignwhenpoprocessed", nil, uint32(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), kBool},
-	{"lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.Lines)), kMany},
-	{"add_lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.AddLines)), kMany},
-	{"_cancel_reserve", nil, uint32(unsafe.Offsetof(OrderHead{}.CancelReserve)), kBool},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(OrderHead{}.Validateonly)), kBool},
-	{"_print_preview", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintPreview)), kBool},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(OrderHead{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(OrderHead{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(OrderHead{}.PDFAttachmentID)), kInt},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(OrderHead{}.PdftemplateName)), kStr},
-	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(OrderHead{}.PurchaseorderCount)), kInt},
-	{"invoice_count", nil, uint32(unsafe.Offsetof(OrderHead{}.InvoiceCount)), kInt},
-	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(OrderHead{}.PercentageInvoiced)), kF64},
-	{"outstanding_total", nil, uint32(unsafe.Offsetof(OrderHead{}.OutstandingTotal)), kF64},
-	{"_create_po", nil, uint32(unsafe.Offsetof(OrderHead{}.CreatePo)), kBool},
-	{"_create_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoice)), kBool},
-	{"_create_invoice_method", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceMethod)), kInt},
-	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), kF64},
-	{"_create_invoice_amount", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), kF64},
-	{"_create_invoice_qty", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), kF64},
-	{"_create_invoice_lines", &dectOrderLine, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), kMany},
-	{"_create_invoice_line_description", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), kStr},
-	{"_create_invoice_invoice_date", nil, uint32(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), kTime},
-	{"_return_invoice", nil, uint32(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), kBool},
-	{"createdbyagentname", nil, uint32(unsafe.Offsetof(OrderHead{}.Createdbyagentname)), kStr},
-	{"last_update_time", nil, uint32(unsafe.Offsetof(OrderHead{}.LastUpdateTime)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(OrderHead{}.Warning)), kStr},
-	{"_distributorMessage", nil, uint32(unsafe.Offsetof(OrderHead{}.DistributorMessage)), kStr},
-	{"project_faultid", nil, uint32(unsafe.Offsetof(OrderHead{}.ProjectFaultid)), kInt},
-	{"order_project_template_id", nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateID)), kInt},
-	{"order_project_template_name", nil, uint32(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateName)), kStr},
-	{"_iscopy", nil, uint32(unsafe.Offsetof(OrderHead{}.Iscopy)), kBool},
-	{"includegrouppriceandqty", nil, uint32(unsafe.Offsetof(OrderHead{}.Includegrouppriceandqty)), kBool},
-	{"costperweight", nil, uint32(unsafe.Offsetof(OrderHead{}.Costperweight)), kF64},
-	{"showpercentageinvoiced", nil, uint32(unsafe.Offsetof(OrderHead{}.Showpercentageinvoiced)), kBool},
-	{"linked_to_opportunity", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToOpportunity)), kBool},
-	{"linked_to_ticket", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToTicket)), kBool},
-	{"linked_to_project", nil, uint32(unsafe.Offsetof(OrderHead{}.LinkedToProject)), kBool},
-	{"intacct_class", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClass)), kStr},
-	{"intacct_class_name", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctClassName)), kStr},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(OrderHead{}.IntacctSaveLocation)), kStr},
-	{"override_delivery_address", nil, uint32(unsafe.Offsetof(OrderHead{}.OverrideDeliveryAddress)), kBool},
-	{"deladdress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress1)), kStr},
-	{"deladdress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress2)), kStr},
-	{"deladdress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress3)), kStr},
-	{"deladdress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress4)), kStr},
-	{"deladdress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Deladdress5)), kStr},
-	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), kOne},
-	{"_isimport", nil, uint32(unsafe.Offsetof(OrderHead{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(OrderHead{}.Importtype)), kStr},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.NewExternalLink)), kOne},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderHead{}.ExternalLinks)), kMany},
-	{"dattocommerce_clientid", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), kInt},
-	{"dattocommerce_contactname", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), kStr},
-	{"dattocommerce_contactemail", nil, uint32(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), kStr},
-	{"deliveryamount", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliveryamount)), kF64},
-	{"deliverytax", nil, uint32(unsafe.Offsetof(OrderHead{}.Deliverytax)), kF64},
-	{"is_so_screen", nil, uint32(unsafe.Offsetof(OrderHead{}.IsSoScreen)), kBool},
-	{"_novalidate", nil, uint32(unsafe.Offsetof(OrderHead{}.Novalidate)), kBool},
-	{"avalara_details_id", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), kInt},
-	{"avalara_details_name", nil, uint32(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), kStr},
-	{"_dotaxsync", nil, uint32(unsafe.Offsetof(OrderHead{}.Dotaxsync)), kBool},
-	{"originaddress", &dectAddressStore, uint32(unsafe.Offsetof(OrderHead{}.Originaddress)), kOne},
-	{"originaddress1", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress1)), kStr},
-	{"originaddress2", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress2)), kStr},
-	{"originaddress3", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress3)), kStr},
-	{"originaddress4", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress4)), kStr},
-	{"originaddress5", nil, uint32(unsafe.Offsetof(OrderHead{}.Originaddress5)), kStr},
-}, sorted: []uint16{49, 62, 65, 69, 68, 67, 63, 64, 66, 61, 74, 108, 96, 78, 95, 105, 52, 51, 70, 50, 73, 31, 48, 12, 13, 106, 107, 34, 9, 10, 11, 46, 44, 20, 80, 24, 71, 39, 40, 41, 42, 0, 15, 27, 99, 101, 100, 89, 90, 91, 92, 93, 25, 94, 102, 103, 45, 98, 1, 37, 38, 79, 85, 86, 87, 58, 35, 36, 104, 72, 33, 47, 82, 84, 83, 97, 22, 28, 14, 76, 77, 109, 110, 111, 112, 113, 114, 60, 88, 54, 55, 56, 59, 23, 53, 21, 75, 57, 43, 17, 16, 29, 81, 7, 8, 30, 32, 26, 18, 4, 3, 19, 2, 5, 6}}
+var dectOrderHead = decTable{names: "customfieldsidusetitleticket_iduser_iduser_namesite_idsite_nameclient_idclient_n" +
+	"ameclient_to_invoice_to_idassigned_agentassigned_agent_nameopen_statusdateship_d" +
+	"aterevenuetax_totaltotalcostprofitnotepo_numbercreatedby_agent_iddeliverbysummar" +
+	"ydatereceivednumberbottlesship_statussoldbyaccountsrefstatusleadsourcecanvasseri" +
+	"nvoice_dateinvoicenumberincludegroupeditempriceincludegroupeditemqtycurrencycurr" +
+	"ency_codecurrency_code_namecurrency_conversion_ratequotation_idconsignment_iddo_" +
+	"not_invoicecloseandconsignwhenpoprocessedlinesadd_lines_cancel_reserve_validateo" +
+	"nly_print_preview_print_generateprinthtmlpdf_attachment_idpdftemplate_idpdftempl" +
+	"ate_namepurchaseorder_countinvoice_countpercentage_invoicedoutstanding_total_cre" +
+	"ate_po_create_invoice_create_invoice_method_create_invoice_percentage_create_inv" +
+	"oice_amount_create_invoice_qty_create_invoice_lines_create_invoice_line_descript" +
+	"ion_create_invoice_invoice_date_return_invoicecreatedbyagentnamelast_update_time" +
+	"_warning_distributorMessageproject_faultidorder_project_template_idorder_project" +
+	"_template_name_iscopyincludegrouppriceandqtycostperweightshowpercentageinvoicedl" +
+	"inked_to_opportunitylinked_to_ticketlinked_to_projectintacct_classintacct_class_" +
+	"nameintacct_save_locationoverride_delivery_addressdeladdress1deladdress2deladdre" +
+	"ss3deladdress4deladdress5delivery_address_isimport_importtypenew_external_linkex" +
+	"ternal_linksdattocommerce_clientiddattocommerce_contactnamedattocommerce_contact" +
+	"emaildeliveryamountdeliverytaxis_so_screen_novalidateavalara_details_idavalara_d" +
+	"etails_name_dotaxsyncoriginaddressoriginaddress1originaddress2originaddress3orig" +
+	"inaddress4originaddress5",
+	extra: unsafe.Offsetof(OrderHead{}.Extra), size: unsafe.Sizeof(OrderHead{}), grow: growOrderHead, fields: []decField{
+		{&dectCustomField, 0, uint16(unsafe.Offsetof(OrderHead{}.Customfields)), 12, kMany},           // "customfields"
+		{nil, 12, uint16(unsafe.Offsetof(OrderHead{}.ID)), 2, kInt},                                   // "id"
+		{nil, 14, uint16(unsafe.Offsetof(OrderHead{}.Use)), 3, kStr},                                  // "use"
+		{nil, 17, uint16(unsafe.Offsetof(OrderHead{}.Title)), 5, kStr},                                // "title"
+		{nil, 22, uint16(unsafe.Offsetof(OrderHead{}.TicketID)), 9, kInt},                             // "ticket_id"
+		{nil, 31, uint16(unsafe.Offsetof(OrderHead{}.UserID)), 7, kInt},                               // "user_id"
+		{nil, 38, uint16(unsafe.Offsetof(OrderHead{}.UserName)), 9, kStr},                             // "user_name"
+		{nil, 47, uint16(unsafe.Offsetof(OrderHead{}.SiteID)), 7, kInt},                               // "site_id"
+		{nil, 54, uint16(unsafe.Offsetof(OrderHead{}.SiteName)), 9, kStr},                             // "site_name"
+		{nil, 63, uint16(unsafe.Offsetof(OrderHead{}.ClientID)), 9, kInt},                             // "client_id"
+		{nil, 72, uint16(unsafe.Offsetof(OrderHead{}.ClientName)), 11, kStr},                          // "client_name"
+		{nil, 83, uint16(unsafe.Offsetof(OrderHead{}.ClientToInvoiceToID)), 23, kInt},                 // "client_to_invoice_to_id"
+		{nil, 106, uint16(unsafe.Offsetof(OrderHead{}.AssignedAgent)), 14, kInt},                      // "assigned_agent"
+		{nil, 120, uint16(unsafe.Offsetof(OrderHead{}.AssignedAgentName)), 19, kStr},                  // "assigned_agent_name"
+		{nil, 139, uint16(unsafe.Offsetof(OrderHead{}.OpenStatus)), 11, kInt},                         // "open_status"
+		{nil, 150, uint16(unsafe.Offsetof(OrderHead{}.Date)), 4, kTime},                               // "date"
+		{nil, 154, uint16(unsafe.Offsetof(OrderHead{}.ShipDate)), 9, kTime},                           // "ship_date"
+		{nil, 163, uint16(unsafe.Offsetof(OrderHead{}.Revenue)), 7, kF64},                             // "revenue"
+		{nil, 170, uint16(unsafe.Offsetof(OrderHead{}.TaxTotal)), 9, kF64},                            // "tax_total"
+		{nil, 179, uint16(unsafe.Offsetof(OrderHead{}.Total)), 5, kF64},                               // "total"
+		{nil, 184, uint16(unsafe.Offsetof(OrderHead{}.Cost)), 4, kF64},                                // "cost"
+		{nil, 188, uint16(unsafe.Offsetof(OrderHead{}.Profit)), 6, kF64},                              // "profit"
+		{nil, 194, uint16(unsafe.Offsetof(OrderHead{}.Note)), 4, kStr},                                // "note"
+		{nil, 198, uint16(unsafe.Offsetof(OrderHead{}.PoNumber)), 9, kStr},                            // "po_number"
+		{nil, 207, uint16(unsafe.Offsetof(OrderHead{}.CreatedbyAgentID)), 18, kInt},                   // "createdby_agent_id"
+		{nil, 225, uint16(unsafe.Offsetof(OrderHead{}.Deliverby)), 9, kInt},                           // "deliverby"
+		{nil, 234, uint16(unsafe.Offsetof(OrderHead{}.Summary)), 7, kStr},                             // "summary"
+		{nil, 241, uint16(unsafe.Offsetof(OrderHead{}.Datereceived)), 12, kTime},                      // "datereceived"
+		{nil, 253, uint16(unsafe.Offsetof(OrderHead{}.Numberbottles)), 13, kInt},                      // "numberbottles"
+		{nil, 266, uint16(unsafe.Offsetof(OrderHead{}.ShipStatus)), 11, kStr},                         // "ship_status"
+		{nil, 277, uint16(unsafe.Offsetof(OrderHead{}.Soldby)), 6, kInt},                              // "soldby"
+		{nil, 283, uint16(unsafe.Offsetof(OrderHead{}.Accountsref)), 11, kStr},                        // "accountsref"
+		{nil, 294, uint16(unsafe.Offsetof(OrderHead{}.Status)), 6, kInt},                              // "status"
+		{nil, 300, uint16(unsafe.Offsetof(OrderHead{}.Leadsource)), 10, kInt},                         // "leadsource"
+		{nil, 310, uint16(unsafe.Offsetof(OrderHead{}.Canvasser)), 9, kInt},                           // "canvasser"
+		{nil, 319, uint16(unsafe.Offsetof(OrderHead{}.InvoiceDate)), 12, kTime},                       // "invoice_date"
+		{nil, 331, uint16(unsafe.Offsetof(OrderHead{}.Invoicenumber)), 13, kStr},                      // "invoicenumber"
+		{nil, 344, uint16(unsafe.Offsetof(OrderHead{}.Includegroupeditemprice)), 23, kBool},           // "includegroupeditemprice"
+		{nil, 367, uint16(unsafe.Offsetof(OrderHead{}.Includegroupeditemqty)), 21, kBool},             // "includegroupeditemqty"
+		{nil, 388, uint16(unsafe.Offsetof(OrderHead{}.Currency)), 8, kStr},                            // "currency"
+		{nil, 396, uint16(unsafe.Offsetof(OrderHead{}.CurrencyCode)), 13, kInt},                       // "currency_code"
+		{nil, 409, uint16(unsafe.Offsetof(OrderHead{}.CurrencyCodeName)), 18, kStr},                   // "currency_code_name"
+		{nil, 427, uint16(unsafe.Offsetof(OrderHead{}.CurrencyConversionRate)), 24, kF64},             // "currency_conversion_rate"
+		{nil, 451, uint16(unsafe.Offsetof(OrderHead{}.QuotationID)), 12, kInt},                        // "quotation_id"
+		{nil, 463, uint16(unsafe.Offsetof(OrderHead{}.ConsignmentID)), 14, kInt},                      // "consignment_id"
+		{nil, 477, uint16(unsafe.Offsetof(OrderHead{}.DoNotInvoice)), 14, kBool},                      // "do_not_invoice"
+		{nil, 491, uint16(unsafe.Offsetof(OrderHead{}.Closeandconsignwhenpoprocessed)), 30, kBool},    // "closeandconsignwhenpoprocessed"
+		{&dectOrderLine, 521, uint16(unsafe.Offsetof(OrderHead{}.Lines)), 5, kMany},                   // "lines"
+		{&dectOrderLine, 526, uint16(unsafe.Offsetof(OrderHead{}.AddLines)), 9, kMany},                // "add_lines"
+		{nil, 535, uint16(unsafe.Offsetof(OrderHead{}.CancelReserve)), 15, kBool},                     // "_cancel_reserve"
+		{nil, 550, uint16(unsafe.Offsetof(OrderHead{}.Validateonly)), 13, kBool},                      // "_validateonly"
+		{nil, 563, uint16(unsafe.Offsetof(OrderHead{}.PrintPreview)), 14, kBool},                      // "_print_preview"
+		{nil, 577, uint16(unsafe.Offsetof(OrderHead{}.PrintGenerate)), 15, kBool},                     // "_print_generate"
+		{nil, 592, uint16(unsafe.Offsetof(OrderHead{}.Printhtml)), 9, kStr},                           // "printhtml"
+		{nil, 601, uint16(unsafe.Offsetof(OrderHead{}.PDFAttachmentID)), 17, kInt},                    // "pdf_attachment_id"
+		{nil, 618, uint16(unsafe.Offsetof(OrderHead{}.PdftemplateID)), 14, kInt},                      // "pdftemplate_id"
+		{nil, 632, uint16(unsafe.Offsetof(OrderHead{}.PdftemplateName)), 16, kStr},                    // "pdftemplate_name"
+		{nil, 648, uint16(unsafe.Offsetof(OrderHead{}.PurchaseorderCount)), 19, kInt},                 // "purchaseorder_count"
+		{nil, 667, uint16(unsafe.Offsetof(OrderHead{}.InvoiceCount)), 13, kInt},                       // "invoice_count"
+		{nil, 680, uint16(unsafe.Offsetof(OrderHead{}.PercentageInvoiced)), 19, kF64},                 // "percentage_invoiced"
+		{nil, 699, uint16(unsafe.Offsetof(OrderHead{}.OutstandingTotal)), 17, kF64},                   // "outstanding_total"
+		{nil, 716, uint16(unsafe.Offsetof(OrderHead{}.CreatePo)), 10, kBool},                          // "_create_po"
+		{nil, 726, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoice)), 15, kBool},                     // "_create_invoice"
+		{nil, 741, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceMethod)), 22, kInt},                // "_create_invoice_method"
+		{nil, 763, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoicePercentage)), 26, kF64},            // "_create_invoice_percentage"
+		{nil, 789, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceAmount)), 22, kF64},                // "_create_invoice_amount"
+		{nil, 811, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceQty)), 19, kF64},                   // "_create_invoice_qty"
+		{&dectOrderLine, 830, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceLines)), 21, kMany},     // "_create_invoice_lines"
+		{nil, 851, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceLineDescription)), 32, kStr},       // "_create_invoice_line_description"
+		{nil, 883, uint16(unsafe.Offsetof(OrderHead{}.CreateInvoiceInvoiceDate)), 28, kTime},          // "_create_invoice_invoice_date"
+		{nil, 911, uint16(unsafe.Offsetof(OrderHead{}.ReturnInvoice)), 15, kBool},                     // "_return_invoice"
+		{nil, 926, uint16(unsafe.Offsetof(OrderHead{}.Createdbyagentname)), 18, kStr},                 // "createdbyagentname"
+		{nil, 944, uint16(unsafe.Offsetof(OrderHead{}.LastUpdateTime)), 16, kTime},                    // "last_update_time"
+		{nil, 960, uint16(unsafe.Offsetof(OrderHead{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 968, uint16(unsafe.Offsetof(OrderHead{}.DistributorMessage)), 19, kStr},                 // "_distributorMessage"
+		{nil, 987, uint16(unsafe.Offsetof(OrderHead{}.ProjectFaultid)), 15, kInt},                     // "project_faultid"
+		{nil, 1002, uint16(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateID)), 25, kInt},            // "order_project_template_id"
+		{nil, 1027, uint16(unsafe.Offsetof(OrderHead{}.OrderProjectTemplateName)), 27, kStr},          // "order_project_template_name"
+		{nil, 1054, uint16(unsafe.Offsetof(OrderHead{}.Iscopy)), 7, kBool},                            // "_iscopy"
+		{nil, 1061, uint16(unsafe.Offsetof(OrderHead{}.Includegrouppriceandqty)), 23, kBool},          // "includegrouppriceandqty"
+		{nil, 1084, uint16(unsafe.Offsetof(OrderHead{}.Costperweight)), 13, kF64},                     // "costperweight"
+		{nil, 1097, uint16(unsafe.Offsetof(OrderHead{}.Showpercentageinvoiced)), 22, kBool},           // "showpercentageinvoiced"
+		{nil, 1119, uint16(unsafe.Offsetof(OrderHead{}.LinkedToOpportunity)), 21, kBool},              // "linked_to_opportunity"
+		{nil, 1140, uint16(unsafe.Offsetof(OrderHead{}.LinkedToTicket)), 16, kBool},                   // "linked_to_ticket"
+		{nil, 1156, uint16(unsafe.Offsetof(OrderHead{}.LinkedToProject)), 17, kBool},                  // "linked_to_project"
+		{nil, 1173, uint16(unsafe.Offsetof(OrderHead{}.IntacctClass)), 13, kStr},                      // "intacct_class"
+		{nil, 1186, uint16(unsafe.Offsetof(OrderHead{}.IntacctClassName)), 18, kStr},                  // "intacct_class_name"
+		{nil, 1204, uint16(unsafe.Offsetof(OrderHead{}.IntacctSaveLocation)), 21, kStr},               // "intacct_save_location"
+		{nil, 1225, uint16(unsafe.Offsetof(OrderHead{}.OverrideDeliveryAddress)), 25, kBool},          // "override_delivery_address"
+		{nil, 1250, uint16(unsafe.Offsetof(OrderHead{}.Deladdress1)), 11, kStr},                       // "deladdress1"
+		{nil, 1261, uint16(unsafe.Offsetof(OrderHead{}.Deladdress2)), 11, kStr},                       // "deladdress2"
+		{nil, 1272, uint16(unsafe.Offsetof(OrderHead{}.Deladdress3)), 11, kStr},                       // "deladdress3"
+		{nil, 1283, uint16(unsafe.Offsetof(OrderHead{}.Deladdress4)), 11, kStr},                       // "deladdress4"
+		{nil, 1294, uint16(unsafe.Offsetof(OrderHead{}.Deladdress5)), 11, kStr},                       // "deladdress5"
+		{&dectAddressStore, 1305, uint16(unsafe.Offsetof(OrderHead{}.DeliveryAddress)), 16, kOne},     // "delivery_address"
+		{nil, 1321, uint16(unsafe.Offsetof(OrderHead{}.Isimport)), 9, kBool},                          // "_isimport"
+		{nil, 1330, uint16(unsafe.Offsetof(OrderHead{}.Importtype)), 11, kStr},                        // "_importtype"
+		{&dectExternalLinkList, 1341, uint16(unsafe.Offsetof(OrderHead{}.NewExternalLink)), 17, kOne}, // "new_external_link"
+		{&dectExternalLinkList, 1358, uint16(unsafe.Offsetof(OrderHead{}.ExternalLinks)), 14, kMany},  // "external_links"
+		{nil, 1372, uint16(unsafe.Offsetof(OrderHead{}.DattocommerceClientid)), 22, kInt},             // "dattocommerce_clientid"
+		{nil, 1394, uint16(unsafe.Offsetof(OrderHead{}.DattocommerceContactname)), 25, kStr},          // "dattocommerce_contactname"
+		{nil, 1419, uint16(unsafe.Offsetof(OrderHead{}.DattocommerceContactemail)), 26, kStr},         // "dattocommerce_contactemail"
+		{nil, 1445, uint16(unsafe.Offsetof(OrderHead{}.Deliveryamount)), 14, kF64},                    // "deliveryamount"
+		{nil, 1459, uint16(unsafe.Offsetof(OrderHead{}.Deliverytax)), 11, kF64},                       // "deliverytax"
+		{nil, 1470, uint16(unsafe.Offsetof(OrderHead{}.IsSoScreen)), 12, kBool},                       // "is_so_screen"
+		{nil, 1482, uint16(unsafe.Offsetof(OrderHead{}.Novalidate)), 11, kBool},                       // "_novalidate"
+		{nil, 1493, uint16(unsafe.Offsetof(OrderHead{}.AvalaraDetailsID)), 18, kInt},                  // "avalara_details_id"
+		{nil, 1511, uint16(unsafe.Offsetof(OrderHead{}.AvalaraDetailsName)), 20, kStr},                // "avalara_details_name"
+		{nil, 1531, uint16(unsafe.Offsetof(OrderHead{}.Dotaxsync)), 10, kBool},                        // "_dotaxsync"
+		{&dectAddressStore, 1541, uint16(unsafe.Offsetof(OrderHead{}.Originaddress)), 13, kOne},       // "originaddress"
+		{nil, 1554, uint16(unsafe.Offsetof(OrderHead{}.Originaddress1)), 14, kStr},                    // "originaddress1"
+		{nil, 1568, uint16(unsafe.Offsetof(OrderHead{}.Originaddress2)), 14, kStr},                    // "originaddress2"
+		{nil, 1582, uint16(unsafe.Offsetof(OrderHead{}.Originaddress3)), 14, kStr},                    // "originaddress3"
+		{nil, 1596, uint16(unsafe.Offsetof(OrderHead{}.Originaddress4)), 14, kStr},                    // "originaddress4"
+		{nil, 1610, uint16(unsafe.Offsetof(OrderHead{}.Originaddress5)), 14, kStr},                    // "originaddress5"
+	}, sorted: []uint16{49, 62, 65, 69, 68, 67, 63, 64, 66, 61, 74, 108, 96, 78, 95, 105, 52, 51, 70, 50, 73, 31, 48, 12, 13, 106, 107, 34, 9, 10, 11, 46, 44, 20, 80, 24, 71, 39, 40, 41, 42, 0, 15, 27, 99, 101, 100, 89, 90, 91, 92, 93, 25, 94, 102, 103, 45, 98, 1, 37, 38, 79, 85, 86, 87, 58, 35, 36, 104, 72, 33, 47, 82, 84, 83, 97, 22, 28, 14, 76, 77, 109, 110, 111, 112, 113, 114, 60, 88, 54, 55, 56, 59, 23, 53, 21, 75, 57, 43, 17, 16, 29, 81, 7, 8, 30, 32, 26, 18, 4, 3, 19, 2, 5, 6}}
 
 func (m *OrderHead) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOrderHead }
 
@@ -2897,147 +2918,174 @@ func growOrderLine(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectOrderLine = decTable{extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), grow: growOrderLine, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(OrderLine{}.ID)), kInt},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SalesorderID)), kInt},
-	{"sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.SortSeq)), kInt},
-	{"group_sort_seq", nil, uint32(unsafe.Offsetof(OrderLine{}.GroupSortSeq)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(OrderLine{}.Name)), kStr},
-	{"productcode", nil, uint32(unsafe.Offsetof(OrderLine{}.Productcode)), kStr},
-	{"item_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemID)), kInt},
-	{"assetgroup_name", nil, uint32(unsafe.Offsetof(OrderLine{}.AssetgroupName)), kStr},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(OrderLine{}.AssettypeID)), kInt},
-	{"costprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Costprice)), kF64},
-	{"profit", nil, uint32(unsafe.Offsetof(OrderLine{}.Profit)), kF64},
-	{"profit_percentage", nil, uint32(unsafe.Offsetof(OrderLine{}.ProfitPercentage)), kF64},
-	{"quantity_shipped", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityShipped)), kF64},
-	{"quantity_reserved", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityReserved)), kF64},
-	{"invoiced_quantity", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoicedQuantity)), kF64},
-	{"total_costprice", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostprice)), kF64},
-	{"total_profit", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfit)), kF64},
-	{"total_price_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthly)), kF64},
-	{"total_net_total_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalMonthly)), kF64},
-	{"total_costprice_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceMonthly)), kF64},
-	{"total_profit_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitMonthly)), kF64},
-	{"total_tax_monthly", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxMonthly)), kF64},
-	{"total_price_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnual)), kF64},
-	{"total_net_total_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalAnnual)), kF64},
-	{"total_costprice_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceAnnual)), kF64},
-	{"total_profit_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitAnnual)), kF64},
-	{"total_tax_annual", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxAnnual)), kF64},
-	{"total_price_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearone)), kF64},
-	{"total_net_total_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotalYearone)), kF64},
-	{"total_costprice_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalCostpriceYearone)), kF64},
-	{"total_profit_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalProfitYearone)), kF64},
-	{"total_tax_yearone", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxYearone)), kF64},
-	{"unit", nil, uint32(unsafe.Offsetof(OrderLine{}.Unit)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(OrderLine{}.Note)), kStr},
-	{"stocklocation_id", nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationID)), kInt},
-	{"stocklocation_name", nil, uint32(unsafe.Offsetof(OrderLine{}.StocklocationName)), kStr},
-	{"quantity_in_stock", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityInStock)), kF64},
-	{"total_quantity_in_stock", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityInStock)), kF64},
-	{"total_quantity_reserved", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalQuantityReserved)), kF64},
-	{"selected", nil, uint32(unsafe.Offsetof(OrderLine{}.Selected)), kBool},
-	{"servicefee", nil, uint32(unsafe.Offsetof(OrderLine{}.Servicefee)), kF64},
-	{"recovery", nil, uint32(unsafe.Offsetof(OrderLine{}.Recovery)), kF64},
-	{"margin", nil, uint32(unsafe.Offsetof(OrderLine{}.Margin)), kF64},
-	{"poqty", nil, uint32(unsafe.Offsetof(OrderLine{}.Poqty)), kF64},
-	{"billingperiod", nil, uint32(unsafe.Offsetof(OrderLine{}.Billingperiod)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(OrderLine{}.Startdate)), kTime},
-	{"autorenew", nil, uint32(unsafe.Offsetof(OrderLine{}.Autorenew)), kBool},
-	{"recurringinvoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.RecurringinvoiceID)), kInt},
-	{"item_recurring", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemRecurring)), kBool},
-	{"line_recurring", nil, uint32(unsafe.Offsetof(OrderLine{}.LineRecurring)), kBool},
-	{"item_contract", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemContract)), kBool},
-	{"item_template", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTemplate)), kInt},
-	{"item_budgettype", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemBudgettype)), kInt},
-	{"item_doesnotneedconsigning", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDoesnotneedconsigning)), kBool},
-	{"supplier_po", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierPo)), kStr},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(OrderLine{}.SupplierName)), kStr},
-	{"consignment_ids", nil, uint32(unsafe.Offsetof(OrderLine{}.ConsignmentIds)), kInts},
-	{"quotation_line_id", nil, uint32(unsafe.Offsetof(OrderLine{}.QuotationLineID)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(OrderLine{}.GroupID)), kInt},
-	{"isgroupdesc", nil, uint32(unsafe.Offsetof(OrderLine{}.Isgroupdesc)), kBool},
-	{"nominalcode", nil, uint32(unsafe.Offsetof(OrderLine{}.Nominalcode)), kStr},
-	{"cost_centre", nil, uint32(unsafe.Offsetof(OrderLine{}.CostCentre)), kInt},
-	{"project_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(OrderLine{}.ContractID)), kInt},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(OrderLine{}.ContractRef)), kStr},
-	{"do_not_invoice_line", nil, uint32(unsafe.Offsetof(OrderLine{}.DoNotInvoiceLine)), kBool},
-	{"item_description", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemDescription)), kStr},
-	{"item_purchase_description", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemPurchaseDescription)), kStr},
-	{"item_note", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemNote)), kStr},
-	{"item_internal_reference", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemInternalReference)), kStr},
-	{"item_external_reference", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemExternalReference)), kStr},
-	{"item_tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxName)), kStr},
-	{"item_min_purchase_qty", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemMinPurchaseQty)), kF64},
-	{"_create_po", nil, uint32(unsafe.Offsetof(OrderLine{}.CreatePo)), kBool},
-	{"_create_ticket", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateTicket)), kBool},
-	{"quantity_to_reserve", nil, uint32(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), kF64},
-	{"assets_to_reserve", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), kMany},
-	{"reserved_assets", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ReservedAssets)), kMany},
-	{"consigned_assets", &dectDeviceList, uint32(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), kMany},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceID)), kInt},
-	{"soitemurl", nil, uint32(unsafe.Offsetof(OrderLine{}.Soitemurl)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(OrderLine{}.Warning)), kStr},
-	{"line_site_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineSiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(OrderLine{}.SiteName)), kStr},
-	{"line_periods", nil, uint32(unsafe.Offsetof(OrderLine{}.LinePeriods)), kInt},
-	{"hideitems", nil, uint32(unsafe.Offsetof(OrderLine{}.Hideitems)), kBool},
-	{"isleased", nil, uint32(unsafe.Offsetof(OrderLine{}.Isleased)), kBool},
-	{"addbudget", nil, uint32(unsafe.Offsetof(OrderLine{}.Addbudget)), kBool},
-	{"add_child_templates", nil, uint32(unsafe.Offsetof(OrderLine{}.AddChildTemplates)), kBool},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(OrderLine{}.StockbinID)), kInt},
-	{"isfreightline", nil, uint32(unsafe.Offsetof(OrderLine{}.Isfreightline)), kBool},
-	{"asset_type_matching_field_name", nil, uint32(unsafe.Offsetof(OrderLine{}.AssetTypeMatchingFieldName)), kStr},
-	{"items_in_group_no_consign", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemsInGroupNoConsign)), kBool},
-	{"serialise_only_one", nil, uint32(unsafe.Offsetof(OrderLine{}.SerialiseOnlyOne)), kBool},
-	{"invoice_ids", nil, uint32(unsafe.Offsetof(OrderLine{}.InvoiceIds)), kInts},
-	{"percentage_invoiced", nil, uint32(unsafe.Offsetof(OrderLine{}.PercentageInvoiced)), kF64},
-	{"item_weight", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemWeight)), kF64},
-	{"create_child_project", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateChildProject)), kBool},
-	{"taxable", nil, uint32(unsafe.Offsetof(OrderLine{}.Taxable)), kBool},
-	{"project_child_faultid", nil, uint32(unsafe.Offsetof(OrderLine{}.ProjectChildFaultid)), kInt},
-	{"_create_invoice_percentage", nil, uint32(unsafe.Offsetof(OrderLine{}.CreateInvoicePercentage)), kF64},
-	{"is_bundled_line", nil, uint32(unsafe.Offsetof(OrderLine{}.IsBundledLine)), kBool},
-	{"dattocommercelineid", nil, uint32(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), kInt},
-	{"line_ticket_id", nil, uint32(unsafe.Offsetof(OrderLine{}.LineTicketID)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(OrderLine{}.Customfields)), kMany},
-	{"is_deferred_revenue", nil, uint32(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), kBool},
-	{"chargerates", &dectLookup, uint32(unsafe.Offsetof(OrderLine{}.Chargerates)), kMany},
-	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(OrderLine{}.Budgets)), kMany},
-	{"hide_grouped_items_price", nil, uint32(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), kBool},
-	{"discount_perc", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountPerc)), kF64},
-	{"purchase_currency_code", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), kInt},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(OrderLine{}.ItemTaxCode)), kInt},
-	{"cost_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.CostConverted)), kF64},
-	{"purchase_currency_code_name", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCodeName)), kStr},
-	{"purchase_currency_symbol", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseCurrencySymbol)), kStr},
-	{"purchase_conversion_rate", nil, uint32(unsafe.Offsetof(OrderLine{}.PurchaseConversionRate)), kF64},
-	{"net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.NetTotal)), kF64},
-	{"total_tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), kF64},
-	{"tax_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxConverted)), kF64},
-	{"distributor_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), kOne},
-	{"baseprice_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), kF64},
-	{"baseprice", nil, uint32(unsafe.Offsetof(OrderLine{}.Baseprice)), kF64},
-	{"total_discount", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalDiscount)), kF64},
-	{"total_price_monthly_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceMonthlyConverted)), kF64},
-	{"total_price_annual_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceAnnualConverted)), kF64},
-	{"total_price_yearone_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceYearoneConverted)), kF64},
-	{"total_tax", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalTax)), kF64},
-	{"total_price", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPrice)), kF64},
-	{"conversion_rate", nil, uint32(unsafe.Offsetof(OrderLine{}.ConversionRate)), kF64},
-	{"discount_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.DiscountConverted)), kF64},
-	{"net_amount_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.NetAmountConverted)), kF64},
-	{"total_price_converted", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalPriceConverted)), kF64},
-	{"_importtype", nil, uint32(unsafe.Offsetof(OrderLine{}.Importtype)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(OrderLine{}.Isimport)), kBool},
-	{"tax_name", nil, uint32(unsafe.Offsetof(OrderLine{}.TaxName)), kStr},
-	{"taxRuleResult", &dectTaxRuleResult, uint32(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), kMany},
-	{"decimalplacesforinvoices", nil, uint32(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), kInt},
-	{"total_net_total", nil, uint32(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), kF64},
-}, sorted: []uint16{101, 74, 75, 133, 134, 82, 89, 88, 92, 7, 77, 8, 46, 122, 121, 44, 108, 107, 79, 57, 64, 65, 129, 62, 113, 9, 98, 105, 103, 137, 130, 110, 120, 66, 59, 3, 109, 86, 0, 80, 95, 14, 102, 106, 91, 60, 87, 52, 50, 67, 53, 71, 6, 70, 73, 69, 68, 48, 112, 72, 51, 97, 93, 85, 49, 83, 104, 42, 4, 131, 117, 61, 33, 96, 43, 5, 10, 11, 100, 63, 116, 111, 114, 115, 36, 13, 12, 76, 58, 41, 47, 78, 1, 39, 94, 40, 84, 81, 2, 45, 90, 34, 35, 55, 56, 54, 136, 119, 135, 99, 15, 24, 19, 29, 123, 138, 23, 18, 28, 128, 22, 125, 132, 17, 124, 27, 126, 16, 25, 20, 30, 37, 38, 127, 26, 118, 21, 31, 32}}
+var dectOrderLine = decTable{names: "idsalesorder_idsort_seqgroup_sort_seqnameproductcodeitem_idassetgroup_nameassett" +
+	"ype_idcostpriceprofitprofit_percentagequantity_shippedquantity_reservedinvoiced_" +
+	"quantitytotal_costpricetotal_profittotal_price_monthlytotal_net_total_monthlytot" +
+	"al_costprice_monthlytotal_profit_monthlytotal_tax_monthlytotal_price_annualtotal" +
+	"_net_total_annualtotal_costprice_annualtotal_profit_annualtotal_tax_annualtotal_" +
+	"price_yearonetotal_net_total_yearonetotal_costprice_yearonetotal_profit_yearonet" +
+	"otal_tax_yearoneunitnotestocklocation_idstocklocation_namequantity_in_stocktotal" +
+	"_quantity_in_stocktotal_quantity_reservedselectedservicefeerecoverymarginpoqtybi" +
+	"llingperiodstartdateautorenewrecurringinvoice_iditem_recurringline_recurringitem" +
+	"_contractitem_templateitem_budgettypeitem_doesnotneedconsigningsupplier_posuppli" +
+	"er_idsupplier_nameconsignment_idsquotation_line_idgroup_idisgroupdescnominalcode" +
+	"cost_centreproject_idcontract_idcontract_refdo_not_invoice_lineitem_descriptioni" +
+	"tem_purchase_descriptionitem_noteitem_internal_referenceitem_external_referencei" +
+	"tem_tax_nameitem_min_purchase_qty_create_po_create_ticketquantity_to_reserveasse" +
+	"ts_to_reservereserved_assetsconsigned_assetsinvoice_idsoitemurl_warningline_site" +
+	"_idsite_nameline_periodshideitemsisleasedaddbudgetadd_child_templatesstockbin_id" +
+	"isfreightlineasset_type_matching_field_nameitems_in_group_no_consignserialise_on" +
+	"ly_oneinvoice_idspercentage_invoiceditem_weightcreate_child_projecttaxableprojec" +
+	"t_child_faultid_create_invoice_percentageis_bundled_linedattocommercelineidline_" +
+	"ticket_idcustomfieldsis_deferred_revenuechargeratesbudgetshide_grouped_items_pri" +
+	"cediscount_percpurchase_currency_codeitem_tax_codecost_convertedpurchase_currenc" +
+	"y_code_namepurchase_currency_symbolpurchase_conversion_ratenet_totaltotal_tax_co" +
+	"nvertedtax_converteddistributor_external_linkbaseprice_convertedbasepricetotal_d" +
+	"iscounttotal_price_monthly_convertedtotal_price_annual_convertedtotal_price_year" +
+	"one_convertedtotal_taxtotal_priceconversion_ratediscount_convertednet_amount_con" +
+	"vertedtotal_price_converted_importtype_isimporttax_nametaxRuleResultdecimalplace" +
+	"sforinvoicestotal_net_total",
+	extra: unsafe.Offsetof(OrderLine{}.Extra), size: unsafe.Sizeof(OrderLine{}), grow: growOrderLine, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(OrderLine{}.ID)), 2, kInt},                                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(OrderLine{}.SalesorderID)), 13, kInt},                                 // "salesorder_id"
+		{nil, 15, uint16(unsafe.Offsetof(OrderLine{}.SortSeq)), 8, kInt},                                      // "sort_seq"
+		{nil, 23, uint16(unsafe.Offsetof(OrderLine{}.GroupSortSeq)), 14, kInt},                                // "group_sort_seq"
+		{nil, 37, uint16(unsafe.Offsetof(OrderLine{}.Name)), 4, kStr},                                         // "name"
+		{nil, 41, uint16(unsafe.Offsetof(OrderLine{}.Productcode)), 11, kStr},                                 // "productcode"
+		{nil, 52, uint16(unsafe.Offsetof(OrderLine{}.ItemID)), 7, kInt},                                       // "item_id"
+		{nil, 59, uint16(unsafe.Offsetof(OrderLine{}.AssetgroupName)), 15, kStr},                              // "assetgroup_name"
+		{nil, 74, uint16(unsafe.Offsetof(OrderLine{}.AssettypeID)), 12, kInt},                                 // "assettype_id"
+		{nil, 86, uint16(unsafe.Offsetof(OrderLine{}.Costprice)), 9, kF64},                                    // "costprice"
+		{nil, 95, uint16(unsafe.Offsetof(OrderLine{}.Profit)), 6, kF64},                                       // "profit"
+		{nil, 101, uint16(unsafe.Offsetof(OrderLine{}.ProfitPercentage)), 17, kF64},                           // "profit_percentage"
+		{nil, 118, uint16(unsafe.Offsetof(OrderLine{}.QuantityShipped)), 16, kF64},                            // "quantity_shipped"
+		{nil, 134, uint16(unsafe.Offsetof(OrderLine{}.QuantityReserved)), 17, kF64},                           // "quantity_reserved"
+		{nil, 151, uint16(unsafe.Offsetof(OrderLine{}.InvoicedQuantity)), 17, kF64},                           // "invoiced_quantity"
+		{nil, 168, uint16(unsafe.Offsetof(OrderLine{}.TotalCostprice)), 15, kF64},                             // "total_costprice"
+		{nil, 183, uint16(unsafe.Offsetof(OrderLine{}.TotalProfit)), 12, kF64},                                // "total_profit"
+		{nil, 195, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceMonthly)), 19, kF64},                          // "total_price_monthly"
+		{nil, 214, uint16(unsafe.Offsetof(OrderLine{}.TotalNetTotalMonthly)), 23, kF64},                       // "total_net_total_monthly"
+		{nil, 237, uint16(unsafe.Offsetof(OrderLine{}.TotalCostpriceMonthly)), 23, kF64},                      // "total_costprice_monthly"
+		{nil, 260, uint16(unsafe.Offsetof(OrderLine{}.TotalProfitMonthly)), 20, kF64},                         // "total_profit_monthly"
+		{nil, 280, uint16(unsafe.Offsetof(OrderLine{}.TotalTaxMonthly)), 17, kF64},                            // "total_tax_monthly"
+		{nil, 297, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceAnnual)), 18, kF64},                           // "total_price_annual"
+		{nil, 315, uint16(unsafe.Offsetof(OrderLine{}.TotalNetTotalAnnual)), 22, kF64},                        // "total_net_total_annual"
+		{nil, 337, uint16(unsafe.Offsetof(OrderLine{}.TotalCostpriceAnnual)), 22, kF64},                       // "total_costprice_annual"
+		{nil, 359, uint16(unsafe.Offsetof(OrderLine{}.TotalProfitAnnual)), 19, kF64},                          // "total_profit_annual"
+		{nil, 378, uint16(unsafe.Offsetof(OrderLine{}.TotalTaxAnnual)), 16, kF64},                             // "total_tax_annual"
+		{nil, 394, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceYearone)), 19, kF64},                          // "total_price_yearone"
+		{nil, 413, uint16(unsafe.Offsetof(OrderLine{}.TotalNetTotalYearone)), 23, kF64},                       // "total_net_total_yearone"
+		{nil, 436, uint16(unsafe.Offsetof(OrderLine{}.TotalCostpriceYearone)), 23, kF64},                      // "total_costprice_yearone"
+		{nil, 459, uint16(unsafe.Offsetof(OrderLine{}.TotalProfitYearone)), 20, kF64},                         // "total_profit_yearone"
+		{nil, 479, uint16(unsafe.Offsetof(OrderLine{}.TotalTaxYearone)), 17, kF64},                            // "total_tax_yearone"
+		{nil, 496, uint16(unsafe.Offsetof(OrderLine{}.Unit)), 4, kInt},                                        // "unit"
+		{nil, 500, uint16(unsafe.Offsetof(OrderLine{}.Note)), 4, kStr},                                        // "note"
+		{nil, 504, uint16(unsafe.Offsetof(OrderLine{}.StocklocationID)), 16, kInt},                            // "stocklocation_id"
+		{nil, 520, uint16(unsafe.Offsetof(OrderLine{}.StocklocationName)), 18, kStr},                          // "stocklocation_name"
+		{nil, 538, uint16(unsafe.Offsetof(OrderLine{}.QuantityInStock)), 17, kF64},                            // "quantity_in_stock"
+		{nil, 555, uint16(unsafe.Offsetof(OrderLine{}.TotalQuantityInStock)), 23, kF64},                       // "total_quantity_in_stock"
+		{nil, 578, uint16(unsafe.Offsetof(OrderLine{}.TotalQuantityReserved)), 23, kF64},                      // "total_quantity_reserved"
+		{nil, 601, uint16(unsafe.Offsetof(OrderLine{}.Selected)), 8, kBool},                                   // "selected"
+		{nil, 609, uint16(unsafe.Offsetof(OrderLine{}.Servicefee)), 10, kF64},                                 // "servicefee"
+		{nil, 619, uint16(unsafe.Offsetof(OrderLine{}.Recovery)), 8, kF64},                                    // "recovery"
+		{nil, 627, uint16(unsafe.Offsetof(OrderLine{}.Margin)), 6, kF64},                                      // "margin"
+		{nil, 633, uint16(unsafe.Offsetof(OrderLine{}.Poqty)), 5, kF64},                                       // "poqty"
+		{nil, 638, uint16(unsafe.Offsetof(OrderLine{}.Billingperiod)), 13, kInt},                              // "billingperiod"
+		{nil, 651, uint16(unsafe.Offsetof(OrderLine{}.Startdate)), 9, kTime},                                  // "startdate"
+		{nil, 660, uint16(unsafe.Offsetof(OrderLine{}.Autorenew)), 9, kBool},                                  // "autorenew"
+		{nil, 669, uint16(unsafe.Offsetof(OrderLine{}.RecurringinvoiceID)), 19, kInt},                         // "recurringinvoice_id"
+		{nil, 688, uint16(unsafe.Offsetof(OrderLine{}.ItemRecurring)), 14, kBool},                             // "item_recurring"
+		{nil, 702, uint16(unsafe.Offsetof(OrderLine{}.LineRecurring)), 14, kBool},                             // "line_recurring"
+		{nil, 716, uint16(unsafe.Offsetof(OrderLine{}.ItemContract)), 13, kBool},                              // "item_contract"
+		{nil, 729, uint16(unsafe.Offsetof(OrderLine{}.ItemTemplate)), 13, kInt},                               // "item_template"
+		{nil, 742, uint16(unsafe.Offsetof(OrderLine{}.ItemBudgettype)), 15, kInt},                             // "item_budgettype"
+		{nil, 757, uint16(unsafe.Offsetof(OrderLine{}.ItemDoesnotneedconsigning)), 26, kBool},                 // "item_doesnotneedconsigning"
+		{nil, 783, uint16(unsafe.Offsetof(OrderLine{}.SupplierPo)), 11, kStr},                                 // "supplier_po"
+		{nil, 794, uint16(unsafe.Offsetof(OrderLine{}.SupplierID)), 11, kInt},                                 // "supplier_id"
+		{nil, 805, uint16(unsafe.Offsetof(OrderLine{}.SupplierName)), 13, kStr},                               // "supplier_name"
+		{nil, 818, uint16(unsafe.Offsetof(OrderLine{}.ConsignmentIds)), 15, kInts},                            // "consignment_ids"
+		{nil, 833, uint16(unsafe.Offsetof(OrderLine{}.QuotationLineID)), 17, kInt},                            // "quotation_line_id"
+		{nil, 850, uint16(unsafe.Offsetof(OrderLine{}.GroupID)), 8, kInt},                                     // "group_id"
+		{nil, 858, uint16(unsafe.Offsetof(OrderLine{}.Isgroupdesc)), 11, kBool},                               // "isgroupdesc"
+		{nil, 869, uint16(unsafe.Offsetof(OrderLine{}.Nominalcode)), 11, kStr},                                // "nominalcode"
+		{nil, 880, uint16(unsafe.Offsetof(OrderLine{}.CostCentre)), 11, kInt},                                 // "cost_centre"
+		{nil, 891, uint16(unsafe.Offsetof(OrderLine{}.ProjectID)), 10, kInt},                                  // "project_id"
+		{nil, 901, uint16(unsafe.Offsetof(OrderLine{}.ContractID)), 11, kInt},                                 // "contract_id"
+		{nil, 912, uint16(unsafe.Offsetof(OrderLine{}.ContractRef)), 12, kStr},                                // "contract_ref"
+		{nil, 924, uint16(unsafe.Offsetof(OrderLine{}.DoNotInvoiceLine)), 19, kBool},                          // "do_not_invoice_line"
+		{nil, 943, uint16(unsafe.Offsetof(OrderLine{}.ItemDescription)), 16, kStr},                            // "item_description"
+		{nil, 959, uint16(unsafe.Offsetof(OrderLine{}.ItemPurchaseDescription)), 25, kStr},                    // "item_purchase_description"
+		{nil, 984, uint16(unsafe.Offsetof(OrderLine{}.ItemNote)), 9, kStr},                                    // "item_note"
+		{nil, 993, uint16(unsafe.Offsetof(OrderLine{}.ItemInternalReference)), 23, kStr},                      // "item_internal_reference"
+		{nil, 1016, uint16(unsafe.Offsetof(OrderLine{}.ItemExternalReference)), 23, kStr},                     // "item_external_reference"
+		{nil, 1039, uint16(unsafe.Offsetof(OrderLine{}.ItemTaxName)), 13, kStr},                               // "item_tax_name"
+		{nil, 1052, uint16(unsafe.Offsetof(OrderLine{}.ItemMinPurchaseQty)), 21, kF64},                        // "item_min_purchase_qty"
+		{nil, 1073, uint16(unsafe.Offsetof(OrderLine{}.CreatePo)), 10, kBool},                                 // "_create_po"
+		{nil, 1083, uint16(unsafe.Offsetof(OrderLine{}.CreateTicket)), 14, kBool},                             // "_create_ticket"
+		{nil, 1097, uint16(unsafe.Offsetof(OrderLine{}.QuantityToReserve)), 19, kF64},                         // "quantity_to_reserve"
+		{&dectDeviceList, 1116, uint16(unsafe.Offsetof(OrderLine{}.AssetsToReserve)), 17, kMany},              // "assets_to_reserve"
+		{&dectDeviceList, 1133, uint16(unsafe.Offsetof(OrderLine{}.ReservedAssets)), 15, kMany},               // "reserved_assets"
+		{&dectDeviceList, 1148, uint16(unsafe.Offsetof(OrderLine{}.ConsignedAssets)), 16, kMany},              // "consigned_assets"
+		{nil, 1164, uint16(unsafe.Offsetof(OrderLine{}.InvoiceID)), 10, kInt},                                 // "invoice_id"
+		{nil, 1174, uint16(unsafe.Offsetof(OrderLine{}.Soitemurl)), 9, kStr},                                  // "soitemurl"
+		{nil, 1183, uint16(unsafe.Offsetof(OrderLine{}.Warning)), 8, kStr},                                    // "_warning"
+		{nil, 1191, uint16(unsafe.Offsetof(OrderLine{}.LineSiteID)), 12, kInt},                                // "line_site_id"
+		{nil, 1203, uint16(unsafe.Offsetof(OrderLine{}.SiteName)), 9, kStr},                                   // "site_name"
+		{nil, 1212, uint16(unsafe.Offsetof(OrderLine{}.LinePeriods)), 12, kInt},                               // "line_periods"
+		{nil, 1224, uint16(unsafe.Offsetof(OrderLine{}.Hideitems)), 9, kBool},                                 // "hideitems"
+		{nil, 1233, uint16(unsafe.Offsetof(OrderLine{}.Isleased)), 8, kBool},                                  // "isleased"
+		{nil, 1241, uint16(unsafe.Offsetof(OrderLine{}.Addbudget)), 9, kBool},                                 // "addbudget"
+		{nil, 1250, uint16(unsafe.Offsetof(OrderLine{}.AddChildTemplates)), 19, kBool},                        // "add_child_templates"
+		{nil, 1269, uint16(unsafe.Offsetof(OrderLine{}.StockbinID)), 11, kInt},                                // "stockbin_id"
+		{nil, 1280, uint16(unsafe.Offsetof(OrderLine{}.Isfreightline)), 13, kBool},                            // "isfreightline"
+		{nil, 1293, uint16(unsafe.Offsetof(OrderLine{}.AssetTypeMatchingFieldName)), 30, kStr},                // "asset_type_matching_field_name"
+		{nil, 1323, uint16(unsafe.Offsetof(OrderLine{}.ItemsInGroupNoConsign)), 25, kBool},                    // "items_in_group_no_consign"
+		{nil, 1348, uint16(unsafe.Offsetof(OrderLine{}.SerialiseOnlyOne)), 18, kBool},                         // "serialise_only_one"
+		{nil, 1366, uint16(unsafe.Offsetof(OrderLine{}.InvoiceIds)), 11, kInts},                               // "invoice_ids"
+		{nil, 1377, uint16(unsafe.Offsetof(OrderLine{}.PercentageInvoiced)), 19, kF64},                        // "percentage_invoiced"
+		{nil, 1396, uint16(unsafe.Offsetof(OrderLine{}.ItemWeight)), 11, kF64},                                // "item_weight"
+		{nil, 1407, uint16(unsafe.Offsetof(OrderLine{}.CreateChildProject)), 20, kBool},                       // "create_child_project"
+		{nil, 1427, uint16(unsafe.Offsetof(OrderLine{}.Taxable)), 7, kBool},                                   // "taxable"
+		{nil, 1434, uint16(unsafe.Offsetof(OrderLine{}.ProjectChildFaultid)), 21, kInt},                       // "project_child_faultid"
+		{nil, 1455, uint16(unsafe.Offsetof(OrderLine{}.CreateInvoicePercentage)), 26, kF64},                   // "_create_invoice_percentage"
+		{nil, 1481, uint16(unsafe.Offsetof(OrderLine{}.IsBundledLine)), 15, kBool},                            // "is_bundled_line"
+		{nil, 1496, uint16(unsafe.Offsetof(OrderLine{}.Dattocommercelineid)), 19, kInt},                       // "dattocommercelineid"
+		{nil, 1515, uint16(unsafe.Offsetof(OrderLine{}.LineTicketID)), 14, kInt},                              // "line_ticket_id"
+		{&dectCustomField, 1529, uint16(unsafe.Offsetof(OrderLine{}.Customfields)), 12, kMany},                // "customfields"
+		{nil, 1541, uint16(unsafe.Offsetof(OrderLine{}.IsDeferredRevenue)), 19, kBool},                        // "is_deferred_revenue"
+		{&dectLookup, 1560, uint16(unsafe.Offsetof(OrderLine{}.Chargerates)), 11, kMany},                      // "chargerates"
+		{&dectFaultBudget, 1571, uint16(unsafe.Offsetof(OrderLine{}.Budgets)), 7, kMany},                      // "budgets"
+		{nil, 1578, uint16(unsafe.Offsetof(OrderLine{}.HideGroupedItemsPrice)), 24, kBool},                    // "hide_grouped_items_price"
+		{nil, 1602, uint16(unsafe.Offsetof(OrderLine{}.DiscountPerc)), 13, kF64},                              // "discount_perc"
+		{nil, 1615, uint16(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCode)), 22, kInt},                      // "purchase_currency_code"
+		{nil, 1637, uint16(unsafe.Offsetof(OrderLine{}.ItemTaxCode)), 13, kInt},                               // "item_tax_code"
+		{nil, 1650, uint16(unsafe.Offsetof(OrderLine{}.CostConverted)), 14, kF64},                             // "cost_converted"
+		{nil, 1664, uint16(unsafe.Offsetof(OrderLine{}.PurchaseCurrencyCodeName)), 27, kStr},                  // "purchase_currency_code_name"
+		{nil, 1691, uint16(unsafe.Offsetof(OrderLine{}.PurchaseCurrencySymbol)), 24, kStr},                    // "purchase_currency_symbol"
+		{nil, 1715, uint16(unsafe.Offsetof(OrderLine{}.PurchaseConversionRate)), 24, kF64},                    // "purchase_conversion_rate"
+		{nil, 1739, uint16(unsafe.Offsetof(OrderLine{}.NetTotal)), 9, kF64},                                   // "net_total"
+		{nil, 1748, uint16(unsafe.Offsetof(OrderLine{}.TotalTaxConverted)), 19, kF64},                         // "total_tax_converted"
+		{nil, 1767, uint16(unsafe.Offsetof(OrderLine{}.TaxConverted)), 13, kF64},                              // "tax_converted"
+		{&dectExternalLinkList, 1780, uint16(unsafe.Offsetof(OrderLine{}.DistributorExternalLink)), 25, kOne}, // "distributor_external_link"
+		{nil, 1805, uint16(unsafe.Offsetof(OrderLine{}.BasepriceConverted)), 19, kF64},                        // "baseprice_converted"
+		{nil, 1824, uint16(unsafe.Offsetof(OrderLine{}.Baseprice)), 9, kF64},                                  // "baseprice"
+		{nil, 1833, uint16(unsafe.Offsetof(OrderLine{}.TotalDiscount)), 14, kF64},                             // "total_discount"
+		{nil, 1847, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceMonthlyConverted)), 29, kF64},                // "total_price_monthly_converted"
+		{nil, 1876, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceAnnualConverted)), 28, kF64},                 // "total_price_annual_converted"
+		{nil, 1904, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceYearoneConverted)), 29, kF64},                // "total_price_yearone_converted"
+		{nil, 1933, uint16(unsafe.Offsetof(OrderLine{}.TotalTax)), 9, kF64},                                   // "total_tax"
+		{nil, 1942, uint16(unsafe.Offsetof(OrderLine{}.TotalPrice)), 11, kF64},                                // "total_price"
+		{nil, 1953, uint16(unsafe.Offsetof(OrderLine{}.ConversionRate)), 15, kF64},                            // "conversion_rate"
+		{nil, 1968, uint16(unsafe.Offsetof(OrderLine{}.DiscountConverted)), 18, kF64},                         // "discount_converted"
+		{nil, 1986, uint16(unsafe.Offsetof(OrderLine{}.NetAmountConverted)), 20, kF64},                        // "net_amount_converted"
+		{nil, 2006, uint16(unsafe.Offsetof(OrderLine{}.TotalPriceConverted)), 21, kF64},                       // "total_price_converted"
+		{nil, 2027, uint16(unsafe.Offsetof(OrderLine{}.Importtype)), 11, kStr},                                // "_importtype"
+		{nil, 2038, uint16(unsafe.Offsetof(OrderLine{}.Isimport)), 9, kBool},                                  // "_isimport"
+		{nil, 2047, uint16(unsafe.Offsetof(OrderLine{}.TaxName)), 8, kStr},                                    // "tax_name"
+		{&dectTaxRuleResult, 2055, uint16(unsafe.Offsetof(OrderLine{}.TaxRuleResult)), 13, kMany},             // "taxRuleResult"
+		{nil, 2068, uint16(unsafe.Offsetof(OrderLine{}.Decimalplacesforinvoices)), 24, kInt},                  // "decimalplacesforinvoices"
+		{nil, 2092, uint16(unsafe.Offsetof(OrderLine{}.TotalNetTotal)), 15, kF64},                             // "total_net_total"
+	}, sorted: []uint16{101, 74, 75, 133, 134, 82, 89, 88, 92, 7, 77, 8, 46, 122, 121, 44, 108, 107, 79, 57, 64, 65, 129, 62, 113, 9, 98, 105, 103, 137, 130, 110, 120, 66, 59, 3, 109, 86, 0, 80, 95, 14, 102, 106, 91, 60, 87, 52, 50, 67, 53, 71, 6, 70, 73, 69, 68, 48, 112, 72, 51, 97, 93, 85, 49, 83, 104, 42, 4, 131, 117, 61, 33, 96, 43, 5, 10, 11, 100, 63, 116, 111, 114, 115, 36, 13, 12, 76, 58, 41, 47, 78, 1, 39, 94, 40, 84, 81, 2, 45, 90, 34, 35, 55, 56, 54, 136, 119, 135, 99, 15, 24, 19, 29, 123, 138, 23, 18, 28, 128, 22, 125, 132, 17, 124, 27, 126, 16, 25, 20, 30, 37, 38, 127, 26, 118, 21, 31, 32}}
 
 func (m *OrderLine) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectOrderLine }
 
@@ -3237,12 +3285,13 @@ func growSalesOrderView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSalesOrderView = decTable{extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), grow: growSalesOrderView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(SalesOrderView{}.RecordCount)), kInt},
-	{"salesorders", &dectOrderHead, uint32(unsafe.Offsetof(SalesOrderView{}.Salesorders)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(SalesOrderView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectSalesOrderView = decTable{names: "record_countsalesorderspage_nopage_size",
+	extra: unsafe.Offsetof(SalesOrderView{}.Extra), size: unsafe.Sizeof(SalesOrderView{}), grow: growSalesOrderView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SalesOrderView{}.RecordCount)), 12, kInt},              // "record_count"
+		{&dectOrderHead, 12, uint16(unsafe.Offsetof(SalesOrderView{}.Salesorders)), 11, kPage}, // "salesorders"
+		{nil, 23, uint16(unsafe.Offsetof(SalesOrderView{}.PageNo)), 7, kInt},                   // "page_no"
+		{nil, 30, uint16(unsafe.Offsetof(SalesOrderView{}.PageSize)), 9, kInt},                 // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SalesOrderView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSalesOrderView

@@ -464,45 +464,55 @@ func growSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSchedule = decTable{extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), grow: growSchedule, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Schedule{}.ID)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(Schedule{}.Startdate)), kTime},
-	{"enddate", nil, uint32(unsafe.Offsetof(Schedule{}.Enddate)), kTime},
-	{"subject", nil, uint32(unsafe.Offsetof(Schedule{}.Subject)), kStr},
-	{"hours", nil, uint32(unsafe.Offsetof(Schedule{}.Hours)), kF64},
-	{"dailyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencepattern)), kInt},
-	{"dailyrecurrencedays", nil, uint32(unsafe.Offsetof(Schedule{}.Dailyrecurrencedays)), kInt},
-	{"weeklyrecurrenceweeks", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceweeks)), kInt},
-	{"endafteramount", nil, uint32(unsafe.Offsetof(Schedule{}.Endafteramount)), kInt},
-	{"rangeofrecurrence", nil, uint32(unsafe.Offsetof(Schedule{}.Rangeofrecurrence)), kInt},
-	{"requesttype", nil, uint32(unsafe.Offsetof(Schedule{}.Requesttype)), kInt},
-	{"recurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Recurrencepattern)), kInt},
-	{"agentid", nil, uint32(unsafe.Offsetof(Schedule{}.Agentid)), kInt},
-	{"monthlyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencepattern)), kInt},
-	{"yearlyrecurrencepattern", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencepattern)), kInt},
-	{"monthlyrecurrencespecificdate", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdate)), kInt},
-	{"monthlyrecurrencespecificdateinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdateinterval)), kInt},
-	{"monthlyrecurrencespecificday", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificday)), kInt},
-	{"monthlyrecurrencespecificdayofweek", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayofweek)), kInt},
-	{"monthlyrecurrencespecificdayinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayinterval)), kInt},
-	{"yearlyrecurrencespecificdate", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdate)), kInt},
-	{"yearlyrecurrencespecificdatemonth", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdatemonth)), kInt},
-	{"yearlyrecurrencespecificdateinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdateinterval)), kInt},
-	{"yearlyrecurrencespecificday", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificday)), kInt},
-	{"yearlyrecurrencespecificdayofweek", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayofweek)), kInt},
-	{"yearlyrecurrencespecificdaymonth", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdaymonth)), kInt},
-	{"yearlyrecurrencespecificdayinterval", nil, uint32(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayinterval)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(Schedule{}.Type)), kInt},
-	{"uniqueid", nil, uint32(unsafe.Offsetof(Schedule{}.Uniqueid)), kInt},
-	{"weeklyrecurrencestring", nil, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), kStr},
-	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextcreationdate)), kTime},
-	{"nextrundate", nil, uint32(unsafe.Offsetof(Schedule{}.Nextrundate)), kTime},
-	{"contract_schedule_plan", nil, uint32(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), kLazyList},
-	{"weeklyrecurrenceamount", &dectKeyPair, uint32(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), kMany},
-	{"_validateonly", nil, uint32(unsafe.Offsetof(Schedule{}.Validateonly)), kBool},
-	{"events", nil, uint32(unsafe.Offsetof(Schedule{}.Events)), kLazyList},
-	{"_warning", nil, uint32(unsafe.Offsetof(Schedule{}.Warning)), kStr},
-}, sorted: []uint16{34, 36, 12, 32, 6, 5, 8, 2, 35, 4, 0, 13, 15, 16, 17, 19, 18, 30, 31, 9, 11, 10, 1, 3, 27, 28, 33, 29, 7, 14, 20, 22, 21, 23, 26, 25, 24}}
+var dectSchedule = decTable{names: "idstartdateenddatesubjecthoursdailyrecurrencepatterndailyrecurrencedaysweeklyrec" +
+	"urrenceweeksendafteramountrangeofrecurrencerequesttyperecurrencepatternagentidmo" +
+	"nthlyrecurrencepatternyearlyrecurrencepatternmonthlyrecurrencespecificdatemonthl" +
+	"yrecurrencespecificdateintervalmonthlyrecurrencespecificdaymonthlyrecurrencespec" +
+	"ificdayofweekmonthlyrecurrencespecificdayintervalyearlyrecurrencespecificdateyea" +
+	"rlyrecurrencespecificdatemonthyearlyrecurrencespecificdateintervalyearlyrecurren" +
+	"cespecificdayyearlyrecurrencespecificdayofweekyearlyrecurrencespecificdaymonthye" +
+	"arlyrecurrencespecificdayintervaltypeuniqueidweeklyrecurrencestringnextcreationd" +
+	"atenextrundatecontract_schedule_planweeklyrecurrenceamount_validateonlyevents_wa" +
+	"rning",
+	extra: unsafe.Offsetof(Schedule{}.Extra), size: unsafe.Sizeof(Schedule{}), grow: growSchedule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Schedule{}.ID)), 2, kInt},                                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Schedule{}.Startdate)), 9, kTime},                               // "startdate"
+		{nil, 11, uint16(unsafe.Offsetof(Schedule{}.Enddate)), 7, kTime},                                // "enddate"
+		{nil, 18, uint16(unsafe.Offsetof(Schedule{}.Subject)), 7, kStr},                                 // "subject"
+		{nil, 25, uint16(unsafe.Offsetof(Schedule{}.Hours)), 5, kF64},                                   // "hours"
+		{nil, 30, uint16(unsafe.Offsetof(Schedule{}.Dailyrecurrencepattern)), 22, kInt},                 // "dailyrecurrencepattern"
+		{nil, 52, uint16(unsafe.Offsetof(Schedule{}.Dailyrecurrencedays)), 19, kInt},                    // "dailyrecurrencedays"
+		{nil, 71, uint16(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceweeks)), 21, kInt},                  // "weeklyrecurrenceweeks"
+		{nil, 92, uint16(unsafe.Offsetof(Schedule{}.Endafteramount)), 14, kInt},                         // "endafteramount"
+		{nil, 106, uint16(unsafe.Offsetof(Schedule{}.Rangeofrecurrence)), 17, kInt},                     // "rangeofrecurrence"
+		{nil, 123, uint16(unsafe.Offsetof(Schedule{}.Requesttype)), 11, kInt},                           // "requesttype"
+		{nil, 134, uint16(unsafe.Offsetof(Schedule{}.Recurrencepattern)), 17, kInt},                     // "recurrencepattern"
+		{nil, 151, uint16(unsafe.Offsetof(Schedule{}.Agentid)), 7, kInt},                                // "agentid"
+		{nil, 158, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencepattern)), 24, kInt},              // "monthlyrecurrencepattern"
+		{nil, 182, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencepattern)), 23, kInt},               // "yearlyrecurrencepattern"
+		{nil, 205, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdate)), 29, kInt},         // "monthlyrecurrencespecificdate"
+		{nil, 234, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdateinterval)), 37, kInt}, // "monthlyrecurrencespecificdateinterval"
+		{nil, 271, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificday)), 28, kInt},          // "monthlyrecurrencespecificday"
+		{nil, 299, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayofweek)), 34, kInt},    // "monthlyrecurrencespecificdayofweek"
+		{nil, 333, uint16(unsafe.Offsetof(Schedule{}.Monthlyrecurrencespecificdayinterval)), 36, kInt},  // "monthlyrecurrencespecificdayinterval"
+		{nil, 369, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdate)), 28, kInt},          // "yearlyrecurrencespecificdate"
+		{nil, 397, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdatemonth)), 33, kInt},     // "yearlyrecurrencespecificdatemonth"
+		{nil, 430, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdateinterval)), 36, kInt},  // "yearlyrecurrencespecificdateinterval"
+		{nil, 466, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificday)), 27, kInt},           // "yearlyrecurrencespecificday"
+		{nil, 493, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayofweek)), 33, kInt},     // "yearlyrecurrencespecificdayofweek"
+		{nil, 526, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdaymonth)), 32, kInt},      // "yearlyrecurrencespecificdaymonth"
+		{nil, 558, uint16(unsafe.Offsetof(Schedule{}.Yearlyrecurrencespecificdayinterval)), 35, kInt},   // "yearlyrecurrencespecificdayinterval"
+		{nil, 593, uint16(unsafe.Offsetof(Schedule{}.Type)), 4, kInt},                                   // "type"
+		{nil, 597, uint16(unsafe.Offsetof(Schedule{}.Uniqueid)), 8, kInt},                               // "uniqueid"
+		{nil, 605, uint16(unsafe.Offsetof(Schedule{}.Weeklyrecurrencestring)), 22, kStr},                // "weeklyrecurrencestring"
+		{nil, 627, uint16(unsafe.Offsetof(Schedule{}.Nextcreationdate)), 16, kTime},                     // "nextcreationdate"
+		{nil, 643, uint16(unsafe.Offsetof(Schedule{}.Nextrundate)), 11, kTime},                          // "nextrundate"
+		{nil, 654, uint16(unsafe.Offsetof(Schedule{}.ContractSchedulePlan)), 22, kLazyList},             // "contract_schedule_plan"
+		{&dectKeyPair, 676, uint16(unsafe.Offsetof(Schedule{}.Weeklyrecurrenceamount)), 22, kMany},      // "weeklyrecurrenceamount"
+		{nil, 698, uint16(unsafe.Offsetof(Schedule{}.Validateonly)), 13, kBool},                         // "_validateonly"
+		{nil, 711, uint16(unsafe.Offsetof(Schedule{}.Events)), 6, kLazyList},                            // "events"
+		{nil, 717, uint16(unsafe.Offsetof(Schedule{}.Warning)), 8, kStr},                                // "_warning"
+	}, sorted: []uint16{34, 36, 12, 32, 6, 5, 8, 2, 35, 4, 0, 13, 15, 16, 17, 19, 18, 30, 31, 9, 11, 10, 1, 3, 27, 28, 33, 29, 7, 14, 20, 22, 21, 23, 26, 25, 24}}
 
 func (m *Schedule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSchedule }
 

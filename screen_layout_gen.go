@@ -187,14 +187,15 @@ func growScreenLayout(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectScreenLayout = decTable{extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), grow: growScreenLayout, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ScreenLayout{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Name)), kStr},
-	{"usage", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Usage)), kInt},
-	{"tab_display", nil, uint32(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), kInt},
-	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(ScreenLayout{}.TabConfig)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(ScreenLayout{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 1, 4, 3, 2}}
+var dectScreenLayout = decTable{names: "idnameusagetab_displaytab_config_warning",
+	extra: unsafe.Offsetof(ScreenLayout{}.Extra), size: unsafe.Sizeof(ScreenLayout{}), grow: growScreenLayout, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ScreenLayout{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ScreenLayout{}.Name)), 4, kStr},                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ScreenLayout{}.Usage)), 5, kInt},                   // "usage"
+		{nil, 11, uint16(unsafe.Offsetof(ScreenLayout{}.TabDisplay)), 11, kInt},            // "tab_display"
+		{&dectTabConfig, 22, uint16(unsafe.Offsetof(ScreenLayout{}.TabConfig)), 10, kMany}, // "tab_config"
+		{nil, 32, uint16(unsafe.Offsetof(ScreenLayout{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{5, 0, 1, 4, 3, 2}}
 
 func (m *ScreenLayout) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectScreenLayout

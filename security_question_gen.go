@@ -177,13 +177,14 @@ func growSecurityQuestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSecurityQuestion = decTable{extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), grow: growSecurityQuestion, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Name)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Enabled)), kBool},
-	{"answer", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Answer)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(SecurityQuestion{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 2, 0, 1}}
+var dectSecurityQuestion = decTable{names: "idnameenabledanswer_warning",
+	extra: unsafe.Offsetof(SecurityQuestion{}.Extra), size: unsafe.Sizeof(SecurityQuestion{}), grow: growSecurityQuestion, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SecurityQuestion{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SecurityQuestion{}.Name)), 4, kStr},     // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SecurityQuestion{}.Enabled)), 7, kBool}, // "enabled"
+		{nil, 13, uint16(unsafe.Offsetof(SecurityQuestion{}.Answer)), 6, kStr},  // "answer"
+		{nil, 19, uint16(unsafe.Offsetof(SecurityQuestion{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{4, 3, 2, 0, 1}}
 
 func (m *SecurityQuestion) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSecurityQuestion

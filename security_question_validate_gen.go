@@ -151,16 +151,18 @@ func growNPRResult(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectNPRResult = decTable{extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), grow: growNPRResult, fields: []decField{
-	{"windows_user", nil, uint32(unsafe.Offsetof(NPRResult{}.WindowsUser)), kStr},
-	{"email_address", nil, uint32(unsafe.Offsetof(NPRResult{}.EmailAddress)), kStr},
-	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), kStr},
-	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), kStr},
-	{"enrolled", nil, uint32(unsafe.Offsetof(NPRResult{}.Enrolled)), kBool},
-	{"questions", &dectSecurityQuestion, uint32(unsafe.Offsetof(NPRResult{}.Questions)), kMany},
-	{"hide_answers", nil, uint32(unsafe.Offsetof(NPRResult{}.HideAnswers)), kBool},
-	{"validated", nil, uint32(unsafe.Offsetof(NPRResult{}.Validated)), kBool},
-}, sorted: []uint16{2, 1, 4, 6, 3, 5, 7, 0}}
+var dectNPRResult = decTable{names: "windows_useremail_addressactivedirectory_dnonpremise_activedirectory_dnenrolledq" +
+	"uestionshide_answersvalidated",
+	extra: unsafe.Offsetof(NPRResult{}.Extra), size: unsafe.Sizeof(NPRResult{}), grow: growNPRResult, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(NPRResult{}.WindowsUser)), 12, kStr},                  // "windows_user"
+		{nil, 12, uint16(unsafe.Offsetof(NPRResult{}.EmailAddress)), 13, kStr},                // "email_address"
+		{nil, 25, uint16(unsafe.Offsetof(NPRResult{}.ActivedirectoryDn)), 18, kStr},           // "activedirectory_dn"
+		{nil, 43, uint16(unsafe.Offsetof(NPRResult{}.OnpremiseActivedirectoryDn)), 28, kStr},  // "onpremise_activedirectory_dn"
+		{nil, 71, uint16(unsafe.Offsetof(NPRResult{}.Enrolled)), 8, kBool},                    // "enrolled"
+		{&dectSecurityQuestion, 79, uint16(unsafe.Offsetof(NPRResult{}.Questions)), 9, kMany}, // "questions"
+		{nil, 88, uint16(unsafe.Offsetof(NPRResult{}.HideAnswers)), 12, kBool},                // "hide_answers"
+		{nil, 100, uint16(unsafe.Offsetof(NPRResult{}.Validated)), 9, kBool},                  // "validated"
+	}, sorted: []uint16{2, 1, 4, 6, 3, 5, 7, 0}}
 
 func (m *NPRResult) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectNPRResult }
 

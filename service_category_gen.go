@@ -325,29 +325,32 @@ func growServiceCategory(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceCategory = decTable{extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), grow: growServiceCategory, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Name)), kStr},
-	{"userlevel", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Userlevel)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Seq)), kInt},
-	{"important", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Important)), kBool},
-	{"icon", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Icon)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Summary)), kStr},
-	{"parent_id", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentID)), kInt},
-	{"parent_guid", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentGUID)), kStr},
-	{"parent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ParentName)), kStr},
-	{"grandparent_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), kStr},
-	{"long_name", nil, uint32(unsafe.Offsetof(ServiceCategory{}.LongName)), kStr},
-	{"service_count", nil, uint32(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), kInt},
-	{"user_access", &dectServiceRestriction, uint32(unsafe.Offsetof(ServiceCategory{}.UserAccess)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceCategory{}.Translations)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Warning)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), kInt},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), kStr},
-}, sorted: []uint16{17, 18, 19, 12, 0, 7, 2, 6, 1, 13, 3, 10, 9, 11, 20, 5, 14, 8, 16, 15, 4}}
+var dectServiceCategory = decTable{names: "guidintentidnameuserlevelseqimportanticonsummaryparent_idparent_guidparent_nameg" +
+	"randparent_namelong_nameservice_countuser_accesstranslations_warningaccess_contr" +
+	"olaccess_control_levelphonenumber",
+	extra: unsafe.Offsetof(ServiceCategory{}.Extra), size: unsafe.Sizeof(ServiceCategory{}), grow: growServiceCategory, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceCategory{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(ServiceCategory{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(ServiceCategory{}.ID)), 2, kInt},                                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(ServiceCategory{}.Name)), 4, kStr},                                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ServiceCategory{}.Userlevel)), 9, kInt},                                       // "userlevel"
+		{nil, 25, uint16(unsafe.Offsetof(ServiceCategory{}.Seq)), 3, kInt},                                             // "seq"
+		{nil, 28, uint16(unsafe.Offsetof(ServiceCategory{}.Important)), 9, kBool},                                      // "important"
+		{nil, 37, uint16(unsafe.Offsetof(ServiceCategory{}.Icon)), 4, kStr},                                            // "icon"
+		{nil, 41, uint16(unsafe.Offsetof(ServiceCategory{}.Summary)), 7, kStr},                                         // "summary"
+		{nil, 48, uint16(unsafe.Offsetof(ServiceCategory{}.ParentID)), 9, kInt},                                        // "parent_id"
+		{nil, 57, uint16(unsafe.Offsetof(ServiceCategory{}.ParentGUID)), 11, kStr},                                     // "parent_guid"
+		{nil, 68, uint16(unsafe.Offsetof(ServiceCategory{}.ParentName)), 11, kStr},                                     // "parent_name"
+		{nil, 79, uint16(unsafe.Offsetof(ServiceCategory{}.GrandparentName)), 16, kStr},                                // "grandparent_name"
+		{nil, 95, uint16(unsafe.Offsetof(ServiceCategory{}.LongName)), 9, kStr},                                        // "long_name"
+		{nil, 104, uint16(unsafe.Offsetof(ServiceCategory{}.ServiceCount)), 13, kInt},                                  // "service_count"
+		{&dectServiceRestriction, 117, uint16(unsafe.Offsetof(ServiceCategory{}.UserAccess)), 11, kMany},               // "user_access"
+		{&dectLanguagePackTranslationsCustom, 128, uint16(unsafe.Offsetof(ServiceCategory{}.Translations)), 12, kMany}, // "translations"
+		{nil, 140, uint16(unsafe.Offsetof(ServiceCategory{}.Warning)), 8, kStr},                                        // "_warning"
+		{&dectAccessControl, 148, uint16(unsafe.Offsetof(ServiceCategory{}.AccessControl)), 14, kMany},                 // "access_control"
+		{nil, 162, uint16(unsafe.Offsetof(ServiceCategory{}.AccessControlLevel)), 20, kInt},                            // "access_control_level"
+		{nil, 182, uint16(unsafe.Offsetof(ServiceCategory{}.Phonenumber)), 11, kStr},                                   // "phonenumber"
+	}, sorted: []uint16{17, 18, 19, 12, 0, 7, 2, 6, 1, 13, 3, 10, 9, 11, 20, 5, 14, 8, 16, 15, 4}}
 
 func (m *ServiceCategory) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceCategory

@@ -284,13 +284,14 @@ func growInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple(o
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, fields: []decField{
-	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), kInt},
-	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), kStr},
-	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), kTime},
-	{"item4", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item4)), kInt},
-	{"item5", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), kTime},
-}, sorted: []uint16{0, 1, 2, 3, 4}}
+var dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple = decTable{names: "item1item2item3item4item5",
+	extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item1)), 5, kInt},   // "item1"
+		{nil, 5, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item2)), 5, kStr},   // "item2"
+		{nil, 10, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item3)), 5, kTime}, // "item3"
+		{nil, 15, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item4)), 5, kInt},  // "item4"
+		{nil, 20, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple{}.Item5)), 5, kTime}, // "item5"
+	}, sorted: []uint16{0, 1, 2, 3, 4}}
 
 func (m *Int32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple
@@ -368,12 +369,13 @@ func growInt32NullableStringDateTimeNullableInt32NullableTuple(old unsafe.Pointe
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableTuple, fields: []decField{
-	{"item1", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), kInt},
-	{"item2", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), kStr},
-	{"item3", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), kTime},
-	{"item4", nil, uint32(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), kInt},
-}, sorted: []uint16{0, 1, 2, 3}}
+var dectInt32NullableStringDateTimeNullableInt32NullableTuple = decTable{names: "item1item2item3item4",
+	extra: unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Extra), size: unsafe.Sizeof(Int32NullableStringDateTimeNullableInt32NullableTuple{}), grow: growInt32NullableStringDateTimeNullableInt32NullableTuple, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item1)), 5, kInt},   // "item1"
+		{nil, 5, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item2)), 5, kStr},   // "item2"
+		{nil, 10, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item3)), 5, kTime}, // "item3"
+		{nil, 15, uint16(unsafe.Offsetof(Int32NullableStringDateTimeNullableInt32NullableTuple{}.Item4)), 5, kInt},  // "item4"
+	}, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *Int32NullableStringDateTimeNullableInt32NullableTuple) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectInt32NullableStringDateTimeNullableInt32NullableTuple
@@ -2150,198 +2152,233 @@ func growServSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServSite = decTable{extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), grow: growServSite, fields: []decField{
-	{"sendemailtype", nil, uint32(unsafe.Offsetof(ServSite{}.Sendemailtype)), kInt},
-	{"email_subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(ServSite{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ServSite{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ServSite{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ServSite{}.Name)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(ServSite{}.Summary)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(ServSite{}.Sequence)), kInt},
-	{"showinusercatalog", nil, uint32(unsafe.Offsetof(ServSite{}.Showinusercatalog)), kBool},
-	{"showintechcatalog", nil, uint32(unsafe.Offsetof(ServSite{}.Showintechcatalog)), kBool},
-	{"trackstatus", nil, uint32(unsafe.Offsetof(ServSite{}.Trackstatus)), kBool},
-	{"service_category_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryID)), kInt},
-	{"service_category_guid", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryGUID)), kStr},
-	{"service_category_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceCategoryName)), kStr},
-	{"business_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerID)), kInt},
-	{"business_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerName)), kStr},
-	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabID)), kInt},
-	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.BusinessOwnerCabName)), kStr},
-	{"technical_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerID)), kInt},
-	{"technical_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerName)), kStr},
-	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabID)), kInt},
-	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabName)), kStr},
-	{"compliance_owner_id", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerID)), kInt},
-	{"compliance_owner_name", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerName)), kStr},
-	{"compliance_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabID)), kInt},
-	{"compliance_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabName)), kStr},
-	{"cost", nil, uint32(unsafe.Offsetof(ServSite{}.Cost)), kF64},
-	{"estimated_delivery", nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDelivery)), kInt},
-	{"estimated_delivery_days", nil, uint32(unsafe.Offsetof(ServSite{}.EstimatedDeliveryDays)), kInt},
-	{"subscribable", nil, uint32(unsafe.Offsetof(ServSite{}.Subscribable)), kBool},
-	{"subscriber_count", nil, uint32(unsafe.Offsetof(ServSite{}.SubscriberCount)), kInt},
-	{"asset_count", nil, uint32(unsafe.Offsetof(ServSite{}.AssetCount)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeID)), kInt},
-	{"assettype_ids", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeIds)), kStr},
-	{"current_status", nil, uint32(unsafe.Offsetof(ServSite{}.CurrentStatus)), kInt},
-	{"status_message_update_internal", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternal)), kStr},
-	{"status_message_update_public", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublic)), kStr},
-	{"using_default_public_message", nil, uint32(unsafe.Offsetof(ServSite{}.UsingDefaultPublicMessage)), kBool},
-	{"status_ticket_id", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketID)), kInt},
-	{"status_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusDate)), kTime},
-	{"service_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeID)), kInt},
-	{"serviceshownewreqscreen", nil, uint32(unsafe.Offsetof(ServSite{}.Serviceshownewreqscreen)), kBool},
-	{"service_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateID)), kInt},
-	{"newservicereqtype", nil, uint32(unsafe.Offsetof(ServSite{}.Newservicereqtype)), kInt},
-	{"incident_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeID)), kInt},
-	{"incident_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateID)), kInt},
-	{"newincidenttype", nil, uint32(unsafe.Offsetof(ServSite{}.Newincidenttype)), kInt},
-	{"relatedworkdayid", nil, uint32(unsafe.Offsetof(ServSite{}.Relatedworkdayid)), kInt},
-	{"status_end_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusEndDate)), kTime},
-	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketStartDate)), kTime},
-	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServSite{}.StatusTicketEndDate)), kTime},
-	{"requestdetails_count", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailsCount)), kInt},
-	{"requestdetail_url", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailURL)), kStr},
-	{"requestdetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailShownewreqscreen)), kBool},
-	{"requestdetail_type", nil, uint32(unsafe.Offsetof(ServSite{}.RequestdetailType)), kInt},
-	{"screenafterlogging", nil, uint32(unsafe.Offsetof(ServSite{}.Screenafterlogging)), kInt},
-	{"pricingrange", nil, uint32(unsafe.Offsetof(ServSite{}.Pricingrange)), kF64},
-	{"override_site_id", nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteID)), kInt},
-	{"failcreaterequest", nil, uint32(unsafe.Offsetof(ServSite{}.Failcreaterequest)), kBool},
-	{"workdays", nil, uint32(unsafe.Offsetof(ServSite{}.Workdays)), kInt},
-	{"checkminutes", nil, uint32(unsafe.Offsetof(ServSite{}.Checkminutes)), kInt},
-	{"failalwaysnewrequest", nil, uint32(unsafe.Offsetof(ServSite{}.Failalwaysnewrequest)), kBool},
-	{"criticality", nil, uint32(unsafe.Offsetof(ServSite{}.Criticality)), kInt},
-	{"search_score", nil, uint32(unsafe.Offsetof(ServSite{}.SearchScore)), kF64},
-	{"override_site_name", nil, uint32(unsafe.Offsetof(ServSite{}.OverrideSiteName)), kStr},
-	{"override", nil, uint32(unsafe.Offsetof(ServSite{}.Override)), kInt},
-	{"checkmon", nil, uint32(unsafe.Offsetof(ServSite{}.Checkmon)), kBool},
-	{"checktue", nil, uint32(unsafe.Offsetof(ServSite{}.Checktue)), kBool},
-	{"checkwed", nil, uint32(unsafe.Offsetof(ServSite{}.Checkwed)), kBool},
-	{"checkthu", nil, uint32(unsafe.Offsetof(ServSite{}.Checkthu)), kBool},
-	{"checkfri", nil, uint32(unsafe.Offsetof(ServSite{}.Checkfri)), kBool},
-	{"checksat", nil, uint32(unsafe.Offsetof(ServSite{}.Checksat)), kBool},
-	{"checksun", nil, uint32(unsafe.Offsetof(ServSite{}.Checksun)), kBool},
-	{"servicekind", nil, uint32(unsafe.Offsetof(ServSite{}.Servicekind)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(ServSite{}.URL)), kStr},
-	{"param1", nil, uint32(unsafe.Offsetof(ServSite{}.Param1)), kStr},
-	{"param2", nil, uint32(unsafe.Offsetof(ServSite{}.Param2)), kStr},
-	{"param3", nil, uint32(unsafe.Offsetof(ServSite{}.Param3)), kStr},
-	{"min", nil, uint32(unsafe.Offsetof(ServSite{}.Min)), kInt},
-	{"max", nil, uint32(unsafe.Offsetof(ServSite{}.Max)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(ServSite{}.Note)), kStr},
-	{"pop3serverid", nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serverid)), kInt},
-	{"pop3serverid_name", nil, uint32(unsafe.Offsetof(ServSite{}.Pop3serveridName)), kStr},
-	{"subject", nil, uint32(unsafe.Offsetof(ServSite{}.Subject)), kStr},
-	{"body", nil, uint32(unsafe.Offsetof(ServSite{}.Body)), kStr},
-	{"fromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Fromaddr)), kStr},
-	{"toaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Toaddr)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(ServSite{}.Enabled)), kBool},
-	{"oksubject", nil, uint32(unsafe.Offsetof(ServSite{}.Oksubject)), kStr},
-	{"okbody", nil, uint32(unsafe.Offsetof(ServSite{}.Okbody)), kStr},
-	{"okfromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Okfromaddr)), kStr},
-	{"oktoaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Oktoaddr)), kStr},
-	{"okany", nil, uint32(unsafe.Offsetof(ServSite{}.Okany)), kBool},
-	{"failsubject", nil, uint32(unsafe.Offsetof(ServSite{}.Failsubject)), kStr},
-	{"failbody", nil, uint32(unsafe.Offsetof(ServSite{}.Failbody)), kStr},
-	{"failfromaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Failfromaddr)), kStr},
-	{"failtoaddr", nil, uint32(unsafe.Offsetof(ServSite{}.Failtoaddr)), kStr},
-	{"failany", nil, uint32(unsafe.Offsetof(ServSite{}.Failany)), kBool},
-	{"wdid", nil, uint32(unsafe.Offsetof(ServSite{}.Wdid)), kInt},
-	{"cat2", nil, uint32(unsafe.Offsetof(ServSite{}.Cat2)), kStr},
-	{"workdays_name", nil, uint32(unsafe.Offsetof(ServSite{}.WorkdaysName)), kStr},
-	{"photopath", nil, uint32(unsafe.Offsetof(ServSite{}.Photopath)), kStr},
-	{"allowincidients", nil, uint32(unsafe.Offsetof(ServSite{}.Allowincidients)), kBool},
-	{"allowoptin", nil, uint32(unsafe.Offsetof(ServSite{}.Allowoptin)), kBool},
-	{"service_tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTickettypeName)), kStr},
-	{"service_template_name", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceTemplateName)), kStr},
-	{"incident_tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTickettypeName)), kStr},
-	{"incident_template_name", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentTemplateName)), kStr},
-	{"autoemail", nil, uint32(unsafe.Offsetof(ServSite{}.Autoemail)), kBool},
-	{"servicedetailshtml", nil, uint32(unsafe.Offsetof(ServSite{}.Servicedetailshtml)), kStr},
-	{"alsosubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.Alsosubscribe)), kInt},
-	{"allowunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.Allowunsubscribe)), kBool},
-	{"allowservicerequests", nil, uint32(unsafe.Offsetof(ServSite{}.Allowservicerequests)), kBool},
-	{"userlevel", nil, uint32(unsafe.Offsetof(ServSite{}.Userlevel)), kInt},
-	{"showonmyservicespage", nil, uint32(unsafe.Offsetof(ServSite{}.Showonmyservicespage)), kBool},
-	{"assettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.AssettypeName)), kStr},
-	{"smsmessage", nil, uint32(unsafe.Offsetof(ServSite{}.Smsmessage)), kStr},
-	{"servicerequestlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequestlbl)), kStr},
-	{"servicerequesthint", nil, uint32(unsafe.Offsetof(ServSite{}.Servicerequesthint)), kStr},
-	{"incidentlbl", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentlbl)), kStr},
-	{"incidenthint", nil, uint32(unsafe.Offsetof(ServSite{}.Incidenthint)), kStr},
-	{"allowall_category1", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory1)), kBool},
-	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory1)), kMany},
-	{"allowall_category2", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory2)), kBool},
-	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory2)), kMany},
-	{"allowall_category3", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory3)), kBool},
-	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory3)), kMany},
-	{"allowall_category4", nil, uint32(unsafe.Offsetof(ServSite{}.AllowallCategory4)), kBool},
-	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(ServSite{}.AllowedCategory4)), kMany},
-	{"seq", nil, uint32(unsafe.Offsetof(ServSite{}.Seq)), kInt},
-	{"unsubscribe_ticketortemplate", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), kInt},
-	{"unsubscribe_tickettype_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), kInt},
-	{"unsubscribe_template_id", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeTemplateID)), kInt},
-	{"create_on_unsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.CreateOnUnsubscribe)), kBool},
-	{"unsubscribe_all", nil, uint32(unsafe.Offsetof(ServSite{}.UnsubscribeAll)), kBool},
-	{"field_id", nil, uint32(unsafe.Offsetof(ServSite{}.FieldID)), kInt},
-	{"field_name", nil, uint32(unsafe.Offsetof(ServSite{}.FieldName)), kStr},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(ServSite{}.TickettypeName)), kStr},
-	{"template_name", nil, uint32(unsafe.Offsetof(ServSite{}.TemplateName)), kStr},
-	{"recent_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentServicerequestCount)), kInt},
-	{"recent_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), kInt},
-	{"open_incident_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), kInt},
-	{"open_servicerequest_count", nil, uint32(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), kInt},
-	{"user_access", &dectServiceRestriction, uint32(unsafe.Offsetof(ServSite{}.UserAccess)), kMany},
-	{"subscribers", &dectServiceUser, uint32(unsafe.Offsetof(ServSite{}.Subscribers)), kMany},
-	{"linked_services", &dectServiceLinks, uint32(unsafe.Offsetof(ServSite{}.LinkedServices)), kMany},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(ServSite{}.Assets)), kMany},
-	{"update_status", nil, uint32(unsafe.Offsetof(ServSite{}.UpdateStatus)), kBool},
-	{"user_subscribed", nil, uint32(unsafe.Offsetof(ServSite{}.UserSubscribed)), kBool},
-	{"user", nil, uint32(unsafe.Offsetof(ServSite{}.User)), kLazy},
-	{"emailtemplate", nil, uint32(unsafe.Offsetof(ServSite{}.Emailtemplate)), kInt},
-	{"send_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.SendServiceEmail)), kBool},
-	{"preview_service_email", nil, uint32(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), kBool},
-	{"service_email_subject", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailSubject)), kStr},
-	{"service_email_html", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceEmailHTML)), kStr},
-	{"allowfollowfault", nil, uint32(unsafe.Offsetof(ServSite{}.Allowfollowfault)), kBool},
-	{"status_subscribedtoupdates", nil, uint32(unsafe.Offsetof(ServSite{}.StatusSubscribedtoupdates)), kBool},
-	{"unsubcount", nil, uint32(unsafe.Offsetof(ServSite{}.Unsubcount)), kInt},
-	{"new_icon", nil, uint32(unsafe.Offsetof(ServSite{}.NewIcon)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServSite{}.Warning)), kStr},
-	{"showinrelatedservices", nil, uint32(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), kBool},
-	{"user_canunsubscribe", nil, uint32(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), kBool},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(ServSite{}.Customfields)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServSite{}.Translations)), kMany},
-	{"optional_services", &dectServiceOption, uint32(unsafe.Offsetof(ServSite{}.OptionalServices)), kMany},
-	{"isservicedetails", nil, uint32(unsafe.Offsetof(ServSite{}.Isservicedetails)), kBool},
-	{"statushistoryportal", nil, uint32(unsafe.Offsetof(ServSite{}.Statushistoryportal)), kBool},
-	{"status_history", &dectServStatus, uint32(unsafe.Offsetof(ServSite{}.StatusHistory)), kMany},
-	{"service_request_details", &dectServiceRequestDetails, uint32(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), kMany},
-	{"device_child_id", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceChildID)), kInt},
-	{"device_count", nil, uint32(unsafe.Offsetof(ServSite{}.DeviceCount)), kInt},
-	{"incidentonly", nil, uint32(unsafe.Offsetof(ServSite{}.Incidentonly)), kBool},
-	{"cat_phonenumber", nil, uint32(unsafe.Offsetof(ServSite{}.CatPhonenumber)), kStr},
-	{"kbs", &dectKBEntryList, uint32(unsafe.Offsetof(ServSite{}.Kbs)), kMany},
-	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), kTime},
-	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(ServSite{}.Use)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(ServSite{}.Icon)), kStr},
-	{"relatedworkdayid_name", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidName)), kStr},
-	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), kStr},
-	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), kStr},
-	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSite{}.FutureStatuses)), kMany},
-	{"current_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSite{}.CurrentStatuses)), kMany},
-	{"service_url", nil, uint32(unsafe.Offsetof(ServSite{}.ServiceURL)), kStr},
-	{"incident_url", nil, uint32(unsafe.Offsetof(ServSite{}.IncidentURL)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServSite{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSite{}.AccessControlLevel)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(ServSite{}.Isimport)), kBool},
-	{"link", nil, uint32(unsafe.Offsetof(ServSite{}.Link)), kStr},
-}, sorted: []uint16{188, 159, 186, 187, 121, 123, 125, 127, 122, 124, 126, 128, 155, 102, 103, 112, 111, 110, 31, 146, 32, 33, 115, 108, 84, 16, 17, 14, 15, 99, 172, 70, 60, 66, 71, 72, 69, 67, 68, 24, 25, 22, 23, 26, 133, 62, 34, 183, 162, 169, 170, 1, 150, 87, 27, 28, 61, 97, 94, 58, 95, 93, 96, 135, 136, 85, 182, 3, 177, 2, 45, 107, 44, 106, 185, 120, 119, 171, 4, 165, 173, 189, 145, 79, 78, 5, 158, 46, 43, 80, 92, 89, 90, 88, 91, 141, 142, 164, 65, 57, 64, 75, 76, 77, 101, 81, 82, 152, 56, 140, 139, 47, 179, 178, 53, 54, 52, 51, 55, 175, 174, 63, 151, 0, 129, 7, 12, 11, 13, 154, 153, 168, 42, 105, 40, 104, 184, 109, 73, 118, 117, 41, 160, 9, 8, 114, 116, 39, 48, 167, 35, 180, 36, 181, 156, 50, 38, 49, 166, 83, 29, 30, 144, 6, 20, 21, 18, 19, 138, 137, 86, 10, 163, 157, 134, 132, 130, 131, 147, 74, 176, 149, 143, 161, 148, 113, 37, 98, 59, 100}}
+var dectServSite = decTable{names: "sendemailtypeemail_subscriber_countidguidintentnamesummarysequenceshowinusercata" +
+	"logshowintechcatalogtrackstatusservice_category_idservice_category_guidservice_c" +
+	"ategory_namebusiness_owner_idbusiness_owner_namebusiness_owner_cab_idbusiness_ow" +
+	"ner_cab_nametechnical_owner_idtechnical_owner_nametechnical_owner_cab_idtechnica" +
+	"l_owner_cab_namecompliance_owner_idcompliance_owner_namecompliance_owner_cab_idc" +
+	"ompliance_owner_cab_namecostestimated_deliveryestimated_delivery_dayssubscribabl" +
+	"esubscriber_countasset_countassettype_idassettype_idscurrent_statusstatus_messag" +
+	"e_update_internalstatus_message_update_publicusing_default_public_messagestatus_" +
+	"ticket_idstatus_dateservice_tickettype_idserviceshownewreqscreenservice_template" +
+	"_idnewservicereqtypeincident_tickettype_idincident_template_idnewincidenttyperel" +
+	"atedworkdayidstatus_end_datestatus_ticket_start_datestatus_ticket_end_datereques" +
+	"tdetails_countrequestdetail_urlrequestdetail_shownewreqscreenrequestdetail_types" +
+	"creenafterloggingpricingrangeoverride_site_idfailcreaterequestworkdayscheckminut" +
+	"esfailalwaysnewrequestcriticalitysearch_scoreoverride_site_nameoverridecheckmonc" +
+	"hecktuecheckwedcheckthucheckfrichecksatchecksunservicekindurlparam1param2param3m" +
+	"inmaxnotepop3serveridpop3serverid_namesubjectbodyfromaddrtoaddrenabledoksubjecto" +
+	"kbodyokfromaddroktoaddrokanyfailsubjectfailbodyfailfromaddrfailtoaddrfailanywdid" +
+	"cat2workdays_namephotopathallowincidientsallowoptinservice_tickettype_nameservic" +
+	"e_template_nameincident_tickettype_nameincident_template_nameautoemailservicedet" +
+	"ailshtmlalsosubscribeallowunsubscribeallowservicerequestsuserlevelshowonmyservic" +
+	"espageassettype_namesmsmessageservicerequestlblservicerequesthintincidentlblinci" +
+	"denthintallowall_category1allowed_category1allowall_category2allowed_category2al" +
+	"lowall_category3allowed_category3allowall_category4allowed_category4sequnsubscri" +
+	"be_ticketortemplateunsubscribe_tickettype_idunsubscribe_template_idcreate_on_uns" +
+	"ubscribeunsubscribe_allfield_idfield_nametickettype_nametemplate_namerecent_serv" +
+	"icerequest_countrecent_incident_countopen_incident_countopen_servicerequest_coun" +
+	"tuser_accesssubscriberslinked_servicesassetsupdate_statususer_subscribeduseremai" +
+	"ltemplatesend_service_emailpreview_service_emailservice_email_subjectservice_ema" +
+	"il_htmlallowfollowfaultstatus_subscribedtoupdatesunsubcountnew_icon_warningshowi" +
+	"nrelatedservicesuser_canunsubscribecustomfieldstranslationsoptional_servicesisse" +
+	"rvicedetailsstatushistoryportalstatus_historyservice_request_detailsdevice_child" +
+	"_iddevice_countincidentonlycat_phonenumberkbssearch_index_sync_timestampsearch_i" +
+	"ndex_sync_batchesuseiconrelatedworkdayid_namerelatedworkdayid_contentstatus_mess" +
+	"age_update_internal_htmlstatus_message_update_public_htmlfuture_statusescurrent_" +
+	"statusesservice_urlincident_urlaccess_controlaccess_control_level_isimportlink",
+	extra: unsafe.Offsetof(ServSite{}.Extra), size: unsafe.Sizeof(ServSite{}), grow: growServSite, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServSite{}.Sendemailtype)), 13, kInt},                                                                              // "sendemailtype"
+		{nil, 13, uint16(unsafe.Offsetof(ServSite{}.EmailSubscriberCount)), 22, kInt},                                                                      // "email_subscriber_count"
+		{nil, 35, uint16(unsafe.Offsetof(ServSite{}.ID)), 2, kInt},                                                                                         // "id"
+		{nil, 37, uint16(unsafe.Offsetof(ServSite{}.GUID)), 4, kStr},                                                                                       // "guid"
+		{nil, 41, uint16(unsafe.Offsetof(ServSite{}.Intent)), 6, kStr},                                                                                     // "intent"
+		{nil, 47, uint16(unsafe.Offsetof(ServSite{}.Name)), 4, kStr},                                                                                       // "name"
+		{nil, 51, uint16(unsafe.Offsetof(ServSite{}.Summary)), 7, kStr},                                                                                    // "summary"
+		{nil, 58, uint16(unsafe.Offsetof(ServSite{}.Sequence)), 8, kInt},                                                                                   // "sequence"
+		{nil, 66, uint16(unsafe.Offsetof(ServSite{}.Showinusercatalog)), 17, kBool},                                                                        // "showinusercatalog"
+		{nil, 83, uint16(unsafe.Offsetof(ServSite{}.Showintechcatalog)), 17, kBool},                                                                        // "showintechcatalog"
+		{nil, 100, uint16(unsafe.Offsetof(ServSite{}.Trackstatus)), 11, kBool},                                                                             // "trackstatus"
+		{nil, 111, uint16(unsafe.Offsetof(ServSite{}.ServiceCategoryID)), 19, kInt},                                                                        // "service_category_id"
+		{nil, 130, uint16(unsafe.Offsetof(ServSite{}.ServiceCategoryGUID)), 21, kStr},                                                                      // "service_category_guid"
+		{nil, 151, uint16(unsafe.Offsetof(ServSite{}.ServiceCategoryName)), 21, kStr},                                                                      // "service_category_name"
+		{nil, 172, uint16(unsafe.Offsetof(ServSite{}.BusinessOwnerID)), 17, kInt},                                                                          // "business_owner_id"
+		{nil, 189, uint16(unsafe.Offsetof(ServSite{}.BusinessOwnerName)), 19, kStr},                                                                        // "business_owner_name"
+		{nil, 208, uint16(unsafe.Offsetof(ServSite{}.BusinessOwnerCabID)), 21, kInt},                                                                       // "business_owner_cab_id"
+		{nil, 229, uint16(unsafe.Offsetof(ServSite{}.BusinessOwnerCabName)), 23, kStr},                                                                     // "business_owner_cab_name"
+		{nil, 252, uint16(unsafe.Offsetof(ServSite{}.TechnicalOwnerID)), 18, kInt},                                                                         // "technical_owner_id"
+		{nil, 270, uint16(unsafe.Offsetof(ServSite{}.TechnicalOwnerName)), 20, kStr},                                                                       // "technical_owner_name"
+		{nil, 290, uint16(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabID)), 22, kInt},                                                                      // "technical_owner_cab_id"
+		{nil, 312, uint16(unsafe.Offsetof(ServSite{}.TechnicalOwnerCabName)), 24, kStr},                                                                    // "technical_owner_cab_name"
+		{nil, 336, uint16(unsafe.Offsetof(ServSite{}.ComplianceOwnerID)), 19, kInt},                                                                        // "compliance_owner_id"
+		{nil, 355, uint16(unsafe.Offsetof(ServSite{}.ComplianceOwnerName)), 21, kStr},                                                                      // "compliance_owner_name"
+		{nil, 376, uint16(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabID)), 23, kInt},                                                                     // "compliance_owner_cab_id"
+		{nil, 399, uint16(unsafe.Offsetof(ServSite{}.ComplianceOwnerCabName)), 25, kStr},                                                                   // "compliance_owner_cab_name"
+		{nil, 424, uint16(unsafe.Offsetof(ServSite{}.Cost)), 4, kF64},                                                                                      // "cost"
+		{nil, 428, uint16(unsafe.Offsetof(ServSite{}.EstimatedDelivery)), 18, kInt},                                                                        // "estimated_delivery"
+		{nil, 446, uint16(unsafe.Offsetof(ServSite{}.EstimatedDeliveryDays)), 23, kInt},                                                                    // "estimated_delivery_days"
+		{nil, 469, uint16(unsafe.Offsetof(ServSite{}.Subscribable)), 12, kBool},                                                                            // "subscribable"
+		{nil, 481, uint16(unsafe.Offsetof(ServSite{}.SubscriberCount)), 16, kInt},                                                                          // "subscriber_count"
+		{nil, 497, uint16(unsafe.Offsetof(ServSite{}.AssetCount)), 11, kInt},                                                                               // "asset_count"
+		{nil, 508, uint16(unsafe.Offsetof(ServSite{}.AssettypeID)), 12, kInt},                                                                              // "assettype_id"
+		{nil, 520, uint16(unsafe.Offsetof(ServSite{}.AssettypeIds)), 13, kStr},                                                                             // "assettype_ids"
+		{nil, 533, uint16(unsafe.Offsetof(ServSite{}.CurrentStatus)), 14, kInt},                                                                            // "current_status"
+		{nil, 547, uint16(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternal)), 30, kStr},                                                              // "status_message_update_internal"
+		{nil, 577, uint16(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublic)), 28, kStr},                                                                // "status_message_update_public"
+		{nil, 605, uint16(unsafe.Offsetof(ServSite{}.UsingDefaultPublicMessage)), 28, kBool},                                                               // "using_default_public_message"
+		{nil, 633, uint16(unsafe.Offsetof(ServSite{}.StatusTicketID)), 16, kInt},                                                                           // "status_ticket_id"
+		{nil, 649, uint16(unsafe.Offsetof(ServSite{}.StatusDate)), 11, kTime},                                                                              // "status_date"
+		{nil, 660, uint16(unsafe.Offsetof(ServSite{}.ServiceTickettypeID)), 21, kInt},                                                                      // "service_tickettype_id"
+		{nil, 681, uint16(unsafe.Offsetof(ServSite{}.Serviceshownewreqscreen)), 23, kBool},                                                                 // "serviceshownewreqscreen"
+		{nil, 704, uint16(unsafe.Offsetof(ServSite{}.ServiceTemplateID)), 19, kInt},                                                                        // "service_template_id"
+		{nil, 723, uint16(unsafe.Offsetof(ServSite{}.Newservicereqtype)), 17, kInt},                                                                        // "newservicereqtype"
+		{nil, 740, uint16(unsafe.Offsetof(ServSite{}.IncidentTickettypeID)), 22, kInt},                                                                     // "incident_tickettype_id"
+		{nil, 762, uint16(unsafe.Offsetof(ServSite{}.IncidentTemplateID)), 20, kInt},                                                                       // "incident_template_id"
+		{nil, 782, uint16(unsafe.Offsetof(ServSite{}.Newincidenttype)), 15, kInt},                                                                          // "newincidenttype"
+		{nil, 797, uint16(unsafe.Offsetof(ServSite{}.Relatedworkdayid)), 16, kInt},                                                                         // "relatedworkdayid"
+		{nil, 813, uint16(unsafe.Offsetof(ServSite{}.StatusEndDate)), 15, kTime},                                                                           // "status_end_date"
+		{nil, 828, uint16(unsafe.Offsetof(ServSite{}.StatusTicketStartDate)), 24, kTime},                                                                   // "status_ticket_start_date"
+		{nil, 852, uint16(unsafe.Offsetof(ServSite{}.StatusTicketEndDate)), 22, kTime},                                                                     // "status_ticket_end_date"
+		{nil, 874, uint16(unsafe.Offsetof(ServSite{}.RequestdetailsCount)), 20, kInt},                                                                      // "requestdetails_count"
+		{nil, 894, uint16(unsafe.Offsetof(ServSite{}.RequestdetailURL)), 17, kStr},                                                                         // "requestdetail_url"
+		{nil, 911, uint16(unsafe.Offsetof(ServSite{}.RequestdetailShownewreqscreen)), 30, kBool},                                                           // "requestdetail_shownewreqscreen"
+		{nil, 941, uint16(unsafe.Offsetof(ServSite{}.RequestdetailType)), 18, kInt},                                                                        // "requestdetail_type"
+		{nil, 959, uint16(unsafe.Offsetof(ServSite{}.Screenafterlogging)), 18, kInt},                                                                       // "screenafterlogging"
+		{nil, 977, uint16(unsafe.Offsetof(ServSite{}.Pricingrange)), 12, kF64},                                                                             // "pricingrange"
+		{nil, 989, uint16(unsafe.Offsetof(ServSite{}.OverrideSiteID)), 16, kInt},                                                                           // "override_site_id"
+		{nil, 1005, uint16(unsafe.Offsetof(ServSite{}.Failcreaterequest)), 17, kBool},                                                                      // "failcreaterequest"
+		{nil, 1022, uint16(unsafe.Offsetof(ServSite{}.Workdays)), 8, kInt},                                                                                 // "workdays"
+		{nil, 1030, uint16(unsafe.Offsetof(ServSite{}.Checkminutes)), 12, kInt},                                                                            // "checkminutes"
+		{nil, 1042, uint16(unsafe.Offsetof(ServSite{}.Failalwaysnewrequest)), 20, kBool},                                                                   // "failalwaysnewrequest"
+		{nil, 1062, uint16(unsafe.Offsetof(ServSite{}.Criticality)), 11, kInt},                                                                             // "criticality"
+		{nil, 1073, uint16(unsafe.Offsetof(ServSite{}.SearchScore)), 12, kF64},                                                                             // "search_score"
+		{nil, 1085, uint16(unsafe.Offsetof(ServSite{}.OverrideSiteName)), 18, kStr},                                                                        // "override_site_name"
+		{nil, 1103, uint16(unsafe.Offsetof(ServSite{}.Override)), 8, kInt},                                                                                 // "override"
+		{nil, 1111, uint16(unsafe.Offsetof(ServSite{}.Checkmon)), 8, kBool},                                                                                // "checkmon"
+		{nil, 1119, uint16(unsafe.Offsetof(ServSite{}.Checktue)), 8, kBool},                                                                                // "checktue"
+		{nil, 1127, uint16(unsafe.Offsetof(ServSite{}.Checkwed)), 8, kBool},                                                                                // "checkwed"
+		{nil, 1135, uint16(unsafe.Offsetof(ServSite{}.Checkthu)), 8, kBool},                                                                                // "checkthu"
+		{nil, 1143, uint16(unsafe.Offsetof(ServSite{}.Checkfri)), 8, kBool},                                                                                // "checkfri"
+		{nil, 1151, uint16(unsafe.Offsetof(ServSite{}.Checksat)), 8, kBool},                                                                                // "checksat"
+		{nil, 1159, uint16(unsafe.Offsetof(ServSite{}.Checksun)), 8, kBool},                                                                                // "checksun"
+		{nil, 1167, uint16(unsafe.Offsetof(ServSite{}.Servicekind)), 11, kInt},                                                                             // "servicekind"
+		{nil, 1178, uint16(unsafe.Offsetof(ServSite{}.URL)), 3, kStr},                                                                                      // "url"
+		{nil, 1181, uint16(unsafe.Offsetof(ServSite{}.Param1)), 6, kStr},                                                                                   // "param1"
+		{nil, 1187, uint16(unsafe.Offsetof(ServSite{}.Param2)), 6, kStr},                                                                                   // "param2"
+		{nil, 1193, uint16(unsafe.Offsetof(ServSite{}.Param3)), 6, kStr},                                                                                   // "param3"
+		{nil, 1199, uint16(unsafe.Offsetof(ServSite{}.Min)), 3, kInt},                                                                                      // "min"
+		{nil, 1202, uint16(unsafe.Offsetof(ServSite{}.Max)), 3, kInt},                                                                                      // "max"
+		{nil, 1205, uint16(unsafe.Offsetof(ServSite{}.Note)), 4, kStr},                                                                                     // "note"
+		{nil, 1209, uint16(unsafe.Offsetof(ServSite{}.Pop3serverid)), 12, kInt},                                                                            // "pop3serverid"
+		{nil, 1221, uint16(unsafe.Offsetof(ServSite{}.Pop3serveridName)), 17, kStr},                                                                        // "pop3serverid_name"
+		{nil, 1238, uint16(unsafe.Offsetof(ServSite{}.Subject)), 7, kStr},                                                                                  // "subject"
+		{nil, 1245, uint16(unsafe.Offsetof(ServSite{}.Body)), 4, kStr},                                                                                     // "body"
+		{nil, 1249, uint16(unsafe.Offsetof(ServSite{}.Fromaddr)), 8, kStr},                                                                                 // "fromaddr"
+		{nil, 1257, uint16(unsafe.Offsetof(ServSite{}.Toaddr)), 6, kStr},                                                                                   // "toaddr"
+		{nil, 1263, uint16(unsafe.Offsetof(ServSite{}.Enabled)), 7, kBool},                                                                                 // "enabled"
+		{nil, 1270, uint16(unsafe.Offsetof(ServSite{}.Oksubject)), 9, kStr},                                                                                // "oksubject"
+		{nil, 1279, uint16(unsafe.Offsetof(ServSite{}.Okbody)), 6, kStr},                                                                                   // "okbody"
+		{nil, 1285, uint16(unsafe.Offsetof(ServSite{}.Okfromaddr)), 10, kStr},                                                                              // "okfromaddr"
+		{nil, 1295, uint16(unsafe.Offsetof(ServSite{}.Oktoaddr)), 8, kStr},                                                                                 // "oktoaddr"
+		{nil, 1303, uint16(unsafe.Offsetof(ServSite{}.Okany)), 5, kBool},                                                                                   // "okany"
+		{nil, 1308, uint16(unsafe.Offsetof(ServSite{}.Failsubject)), 11, kStr},                                                                             // "failsubject"
+		{nil, 1319, uint16(unsafe.Offsetof(ServSite{}.Failbody)), 8, kStr},                                                                                 // "failbody"
+		{nil, 1327, uint16(unsafe.Offsetof(ServSite{}.Failfromaddr)), 12, kStr},                                                                            // "failfromaddr"
+		{nil, 1339, uint16(unsafe.Offsetof(ServSite{}.Failtoaddr)), 10, kStr},                                                                              // "failtoaddr"
+		{nil, 1349, uint16(unsafe.Offsetof(ServSite{}.Failany)), 7, kBool},                                                                                 // "failany"
+		{nil, 1356, uint16(unsafe.Offsetof(ServSite{}.Wdid)), 4, kInt},                                                                                     // "wdid"
+		{nil, 1360, uint16(unsafe.Offsetof(ServSite{}.Cat2)), 4, kStr},                                                                                     // "cat2"
+		{nil, 1364, uint16(unsafe.Offsetof(ServSite{}.WorkdaysName)), 13, kStr},                                                                            // "workdays_name"
+		{nil, 1377, uint16(unsafe.Offsetof(ServSite{}.Photopath)), 9, kStr},                                                                                // "photopath"
+		{nil, 1386, uint16(unsafe.Offsetof(ServSite{}.Allowincidients)), 15, kBool},                                                                        // "allowincidients"
+		{nil, 1401, uint16(unsafe.Offsetof(ServSite{}.Allowoptin)), 10, kBool},                                                                             // "allowoptin"
+		{nil, 1411, uint16(unsafe.Offsetof(ServSite{}.ServiceTickettypeName)), 23, kStr},                                                                   // "service_tickettype_name"
+		{nil, 1434, uint16(unsafe.Offsetof(ServSite{}.ServiceTemplateName)), 21, kStr},                                                                     // "service_template_name"
+		{nil, 1455, uint16(unsafe.Offsetof(ServSite{}.IncidentTickettypeName)), 24, kStr},                                                                  // "incident_tickettype_name"
+		{nil, 1479, uint16(unsafe.Offsetof(ServSite{}.IncidentTemplateName)), 22, kStr},                                                                    // "incident_template_name"
+		{nil, 1501, uint16(unsafe.Offsetof(ServSite{}.Autoemail)), 9, kBool},                                                                               // "autoemail"
+		{nil, 1510, uint16(unsafe.Offsetof(ServSite{}.Servicedetailshtml)), 18, kStr},                                                                      // "servicedetailshtml"
+		{nil, 1528, uint16(unsafe.Offsetof(ServSite{}.Alsosubscribe)), 13, kInt},                                                                           // "alsosubscribe"
+		{nil, 1541, uint16(unsafe.Offsetof(ServSite{}.Allowunsubscribe)), 16, kBool},                                                                       // "allowunsubscribe"
+		{nil, 1557, uint16(unsafe.Offsetof(ServSite{}.Allowservicerequests)), 20, kBool},                                                                   // "allowservicerequests"
+		{nil, 1577, uint16(unsafe.Offsetof(ServSite{}.Userlevel)), 9, kInt},                                                                                // "userlevel"
+		{nil, 1586, uint16(unsafe.Offsetof(ServSite{}.Showonmyservicespage)), 20, kBool},                                                                   // "showonmyservicespage"
+		{nil, 1606, uint16(unsafe.Offsetof(ServSite{}.AssettypeName)), 14, kStr},                                                                           // "assettype_name"
+		{nil, 1620, uint16(unsafe.Offsetof(ServSite{}.Smsmessage)), 10, kStr},                                                                              // "smsmessage"
+		{nil, 1630, uint16(unsafe.Offsetof(ServSite{}.Servicerequestlbl)), 17, kStr},                                                                       // "servicerequestlbl"
+		{nil, 1647, uint16(unsafe.Offsetof(ServSite{}.Servicerequesthint)), 18, kStr},                                                                      // "servicerequesthint"
+		{nil, 1665, uint16(unsafe.Offsetof(ServSite{}.Incidentlbl)), 11, kStr},                                                                             // "incidentlbl"
+		{nil, 1676, uint16(unsafe.Offsetof(ServSite{}.Incidenthint)), 12, kStr},                                                                            // "incidenthint"
+		{nil, 1688, uint16(unsafe.Offsetof(ServSite{}.AllowallCategory1)), 18, kBool},                                                                      // "allowall_category1"
+		{&dectCategoryRestriction, 1706, uint16(unsafe.Offsetof(ServSite{}.AllowedCategory1)), 17, kMany},                                                  // "allowed_category1"
+		{nil, 1723, uint16(unsafe.Offsetof(ServSite{}.AllowallCategory2)), 18, kBool},                                                                      // "allowall_category2"
+		{&dectCategoryRestriction, 1741, uint16(unsafe.Offsetof(ServSite{}.AllowedCategory2)), 17, kMany},                                                  // "allowed_category2"
+		{nil, 1758, uint16(unsafe.Offsetof(ServSite{}.AllowallCategory3)), 18, kBool},                                                                      // "allowall_category3"
+		{&dectCategoryRestriction, 1776, uint16(unsafe.Offsetof(ServSite{}.AllowedCategory3)), 17, kMany},                                                  // "allowed_category3"
+		{nil, 1793, uint16(unsafe.Offsetof(ServSite{}.AllowallCategory4)), 18, kBool},                                                                      // "allowall_category4"
+		{&dectCategoryRestriction, 1811, uint16(unsafe.Offsetof(ServSite{}.AllowedCategory4)), 17, kMany},                                                  // "allowed_category4"
+		{nil, 1828, uint16(unsafe.Offsetof(ServSite{}.Seq)), 3, kInt},                                                                                      // "seq"
+		{nil, 1831, uint16(unsafe.Offsetof(ServSite{}.UnsubscribeTicketortemplate)), 28, kInt},                                                             // "unsubscribe_ticketortemplate"
+		{nil, 1859, uint16(unsafe.Offsetof(ServSite{}.UnsubscribeTickettypeID)), 25, kInt},                                                                 // "unsubscribe_tickettype_id"
+		{nil, 1884, uint16(unsafe.Offsetof(ServSite{}.UnsubscribeTemplateID)), 23, kInt},                                                                   // "unsubscribe_template_id"
+		{nil, 1907, uint16(unsafe.Offsetof(ServSite{}.CreateOnUnsubscribe)), 21, kBool},                                                                    // "create_on_unsubscribe"
+		{nil, 1928, uint16(unsafe.Offsetof(ServSite{}.UnsubscribeAll)), 15, kBool},                                                                         // "unsubscribe_all"
+		{nil, 1943, uint16(unsafe.Offsetof(ServSite{}.FieldID)), 8, kInt},                                                                                  // "field_id"
+		{nil, 1951, uint16(unsafe.Offsetof(ServSite{}.FieldName)), 10, kStr},                                                                               // "field_name"
+		{nil, 1961, uint16(unsafe.Offsetof(ServSite{}.TickettypeName)), 15, kStr},                                                                          // "tickettype_name"
+		{nil, 1976, uint16(unsafe.Offsetof(ServSite{}.TemplateName)), 13, kStr},                                                                            // "template_name"
+		{nil, 1989, uint16(unsafe.Offsetof(ServSite{}.RecentServicerequestCount)), 27, kInt},                                                               // "recent_servicerequest_count"
+		{nil, 2016, uint16(unsafe.Offsetof(ServSite{}.RecentIncidentCount)), 21, kInt},                                                                     // "recent_incident_count"
+		{nil, 2037, uint16(unsafe.Offsetof(ServSite{}.OpenIncidentCount)), 19, kInt},                                                                       // "open_incident_count"
+		{nil, 2056, uint16(unsafe.Offsetof(ServSite{}.OpenServicerequestCount)), 25, kInt},                                                                 // "open_servicerequest_count"
+		{&dectServiceRestriction, 2081, uint16(unsafe.Offsetof(ServSite{}.UserAccess)), 11, kMany},                                                         // "user_access"
+		{&dectServiceUser, 2092, uint16(unsafe.Offsetof(ServSite{}.Subscribers)), 11, kMany},                                                               // "subscribers"
+		{&dectServiceLinks, 2103, uint16(unsafe.Offsetof(ServSite{}.LinkedServices)), 15, kMany},                                                           // "linked_services"
+		{&dectDeviceList, 2118, uint16(unsafe.Offsetof(ServSite{}.Assets)), 6, kMany},                                                                      // "assets"
+		{nil, 2124, uint16(unsafe.Offsetof(ServSite{}.UpdateStatus)), 13, kBool},                                                                           // "update_status"
+		{nil, 2137, uint16(unsafe.Offsetof(ServSite{}.UserSubscribed)), 15, kBool},                                                                         // "user_subscribed"
+		{nil, 2152, uint16(unsafe.Offsetof(ServSite{}.User)), 4, kLazy},                                                                                    // "user"
+		{nil, 2156, uint16(unsafe.Offsetof(ServSite{}.Emailtemplate)), 13, kInt},                                                                           // "emailtemplate"
+		{nil, 2169, uint16(unsafe.Offsetof(ServSite{}.SendServiceEmail)), 18, kBool},                                                                       // "send_service_email"
+		{nil, 2187, uint16(unsafe.Offsetof(ServSite{}.PreviewServiceEmail)), 21, kBool},                                                                    // "preview_service_email"
+		{nil, 2208, uint16(unsafe.Offsetof(ServSite{}.ServiceEmailSubject)), 21, kStr},                                                                     // "service_email_subject"
+		{nil, 2229, uint16(unsafe.Offsetof(ServSite{}.ServiceEmailHTML)), 18, kStr},                                                                        // "service_email_html"
+		{nil, 2247, uint16(unsafe.Offsetof(ServSite{}.Allowfollowfault)), 16, kBool},                                                                       // "allowfollowfault"
+		{nil, 2263, uint16(unsafe.Offsetof(ServSite{}.StatusSubscribedtoupdates)), 26, kBool},                                                              // "status_subscribedtoupdates"
+		{nil, 2289, uint16(unsafe.Offsetof(ServSite{}.Unsubcount)), 10, kInt},                                                                              // "unsubcount"
+		{nil, 2299, uint16(unsafe.Offsetof(ServSite{}.NewIcon)), 8, kStr},                                                                                  // "new_icon"
+		{nil, 2307, uint16(unsafe.Offsetof(ServSite{}.Warning)), 8, kStr},                                                                                  // "_warning"
+		{nil, 2315, uint16(unsafe.Offsetof(ServSite{}.Showinrelatedservices)), 21, kBool},                                                                  // "showinrelatedservices"
+		{nil, 2336, uint16(unsafe.Offsetof(ServSite{}.UserCanunsubscribe)), 19, kBool},                                                                     // "user_canunsubscribe"
+		{&dectCustomField, 2355, uint16(unsafe.Offsetof(ServSite{}.Customfields)), 12, kMany},                                                              // "customfields"
+		{&dectLanguagePackTranslationsCustom, 2367, uint16(unsafe.Offsetof(ServSite{}.Translations)), 12, kMany},                                           // "translations"
+		{&dectServiceOption, 2379, uint16(unsafe.Offsetof(ServSite{}.OptionalServices)), 17, kMany},                                                        // "optional_services"
+		{nil, 2396, uint16(unsafe.Offsetof(ServSite{}.Isservicedetails)), 16, kBool},                                                                       // "isservicedetails"
+		{nil, 2412, uint16(unsafe.Offsetof(ServSite{}.Statushistoryportal)), 19, kBool},                                                                    // "statushistoryportal"
+		{&dectServStatus, 2431, uint16(unsafe.Offsetof(ServSite{}.StatusHistory)), 14, kMany},                                                              // "status_history"
+		{&dectServiceRequestDetails, 2445, uint16(unsafe.Offsetof(ServSite{}.ServiceRequestDetails)), 23, kMany},                                           // "service_request_details"
+		{nil, 2468, uint16(unsafe.Offsetof(ServSite{}.DeviceChildID)), 15, kInt},                                                                           // "device_child_id"
+		{nil, 2483, uint16(unsafe.Offsetof(ServSite{}.DeviceCount)), 12, kInt},                                                                             // "device_count"
+		{nil, 2495, uint16(unsafe.Offsetof(ServSite{}.Incidentonly)), 12, kBool},                                                                           // "incidentonly"
+		{nil, 2507, uint16(unsafe.Offsetof(ServSite{}.CatPhonenumber)), 15, kStr},                                                                          // "cat_phonenumber"
+		{&dectKBEntryList, 2522, uint16(unsafe.Offsetof(ServSite{}.Kbs)), 3, kMany},                                                                        // "kbs"
+		{nil, 2525, uint16(unsafe.Offsetof(ServSite{}.SearchIndexSyncTimestamp)), 27, kTime},                                                               // "search_index_sync_timestamp"
+		{nil, 2552, uint16(unsafe.Offsetof(ServSite{}.SearchIndexSyncBatches)), 25, kInt},                                                                  // "search_index_sync_batches"
+		{nil, 2577, uint16(unsafe.Offsetof(ServSite{}.Use)), 3, kStr},                                                                                      // "use"
+		{nil, 2580, uint16(unsafe.Offsetof(ServSite{}.Icon)), 4, kStr},                                                                                     // "icon"
+		{nil, 2584, uint16(unsafe.Offsetof(ServSite{}.RelatedworkdayidName)), 21, kStr},                                                                    // "relatedworkdayid_name"
+		{nil, 2605, uint16(unsafe.Offsetof(ServSite{}.RelatedworkdayidContent)), 24, kStr},                                                                 // "relatedworkdayid_content"
+		{nil, 2629, uint16(unsafe.Offsetof(ServSite{}.StatusMessageUpdateInternalHTML)), 35, kStr},                                                         // "status_message_update_internal_html"
+		{nil, 2664, uint16(unsafe.Offsetof(ServSite{}.StatusMessageUpdatePublicHTML)), 33, kStr},                                                           // "status_message_update_public_html"
+		{&dectInt32NullableStringDateTimeNullableInt32NullableTuple, 2697, uint16(unsafe.Offsetof(ServSite{}.FutureStatuses)), 15, kMany},                  // "future_statuses"
+		{&dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, 2712, uint16(unsafe.Offsetof(ServSite{}.CurrentStatuses)), 16, kMany}, // "current_statuses"
+		{nil, 2728, uint16(unsafe.Offsetof(ServSite{}.ServiceURL)), 11, kStr},                                                                              // "service_url"
+		{nil, 2739, uint16(unsafe.Offsetof(ServSite{}.IncidentURL)), 12, kStr},                                                                             // "incident_url"
+		{&dectAccessControl, 2751, uint16(unsafe.Offsetof(ServSite{}.AccessControl)), 14, kMany},                                                           // "access_control"
+		{nil, 2765, uint16(unsafe.Offsetof(ServSite{}.AccessControlLevel)), 20, kInt},                                                                      // "access_control_level"
+		{nil, 2785, uint16(unsafe.Offsetof(ServSite{}.Isimport)), 9, kBool},                                                                                // "_isimport"
+		{nil, 2794, uint16(unsafe.Offsetof(ServSite{}.Link)), 4, kStr},                                                                                     // "link"
+	}, sorted: []uint16{188, 159, 186, 187, 121, 123, 125, 127, 122, 124, 126, 128, 155, 102, 103, 112, 111, 110, 31, 146, 32, 33, 115, 108, 84, 16, 17, 14, 15, 99, 172, 70, 60, 66, 71, 72, 69, 67, 68, 24, 25, 22, 23, 26, 133, 62, 34, 183, 162, 169, 170, 1, 150, 87, 27, 28, 61, 97, 94, 58, 95, 93, 96, 135, 136, 85, 182, 3, 177, 2, 45, 107, 44, 106, 185, 120, 119, 171, 4, 165, 173, 189, 145, 79, 78, 5, 158, 46, 43, 80, 92, 89, 90, 88, 91, 141, 142, 164, 65, 57, 64, 75, 76, 77, 101, 81, 82, 152, 56, 140, 139, 47, 179, 178, 53, 54, 52, 51, 55, 175, 174, 63, 151, 0, 129, 7, 12, 11, 13, 154, 153, 168, 42, 105, 40, 104, 184, 109, 73, 118, 117, 41, 160, 9, 8, 114, 116, 39, 48, 167, 35, 180, 36, 181, 156, 50, 38, 49, 166, 83, 29, 30, 144, 6, 20, 21, 18, 19, 138, 137, 86, 10, 163, 157, 134, 132, 130, 131, 147, 74, 176, 149, 143, 161, 148, 113, 37, 98, 59, 100}}
 
 func (m *ServSite) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectServSite }
 
@@ -3291,84 +3328,100 @@ func growServSiteList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServSiteList = decTable{extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), grow: growServSiteList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ServSiteList{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ServSiteList{}.Name)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(ServSiteList{}.Summary)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(ServSiteList{}.Sequence)), kInt},
-	{"showinusercatalog", nil, uint32(unsafe.Offsetof(ServSiteList{}.Showinusercatalog)), kBool},
-	{"showintechcatalog", nil, uint32(unsafe.Offsetof(ServSiteList{}.Showintechcatalog)), kBool},
-	{"trackstatus", nil, uint32(unsafe.Offsetof(ServSiteList{}.Trackstatus)), kBool},
-	{"service_category_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryID)), kInt},
-	{"service_category_guid", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryGUID)), kStr},
-	{"service_category_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceCategoryName)), kStr},
-	{"business_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerID)), kInt},
-	{"business_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerName)), kStr},
-	{"business_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabID)), kInt},
-	{"business_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabName)), kStr},
-	{"technical_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerID)), kInt},
-	{"technical_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerName)), kStr},
-	{"technical_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabID)), kInt},
-	{"technical_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabName)), kStr},
-	{"compliance_owner_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerID)), kInt},
-	{"compliance_owner_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerName)), kStr},
-	{"compliance_owner_cab_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabID)), kInt},
-	{"compliance_owner_cab_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabName)), kStr},
-	{"cost", nil, uint32(unsafe.Offsetof(ServSiteList{}.Cost)), kF64},
-	{"estimated_delivery", nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDelivery)), kInt},
-	{"estimated_delivery_days", nil, uint32(unsafe.Offsetof(ServSiteList{}.EstimatedDeliveryDays)), kInt},
-	{"subscribable", nil, uint32(unsafe.Offsetof(ServSiteList{}.Subscribable)), kBool},
-	{"subscriber_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.SubscriberCount)), kInt},
-	{"asset_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssetCount)), kInt},
-	{"assettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeID)), kInt},
-	{"assettype_ids", nil, uint32(unsafe.Offsetof(ServSiteList{}.AssettypeIds)), kStr},
-	{"current_status", nil, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatus)), kInt},
-	{"status_message_update_internal", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternal)), kStr},
-	{"status_message_update_public", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublic)), kStr},
-	{"using_default_public_message", nil, uint32(unsafe.Offsetof(ServSiteList{}.UsingDefaultPublicMessage)), kBool},
-	{"status_ticket_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketID)), kInt},
-	{"status_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusDate)), kTime},
-	{"service_tickettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTickettypeID)), kInt},
-	{"serviceshownewreqscreen", nil, uint32(unsafe.Offsetof(ServSiteList{}.Serviceshownewreqscreen)), kBool},
-	{"service_template_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceTemplateID)), kInt},
-	{"newservicereqtype", nil, uint32(unsafe.Offsetof(ServSiteList{}.Newservicereqtype)), kInt},
-	{"incident_tickettype_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTickettypeID)), kInt},
-	{"incident_template_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentTemplateID)), kInt},
-	{"newincidenttype", nil, uint32(unsafe.Offsetof(ServSiteList{}.Newincidenttype)), kInt},
-	{"relatedworkdayid", nil, uint32(unsafe.Offsetof(ServSiteList{}.Relatedworkdayid)), kInt},
-	{"status_end_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusEndDate)), kTime},
-	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketStartDate)), kTime},
-	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusTicketEndDate)), kTime},
-	{"requestdetails_count", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailsCount)), kInt},
-	{"requestdetail_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailURL)), kStr},
-	{"requestdetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailShownewreqscreen)), kBool},
-	{"requestdetail_type", nil, uint32(unsafe.Offsetof(ServSiteList{}.RequestdetailType)), kInt},
-	{"screenafterlogging", nil, uint32(unsafe.Offsetof(ServSiteList{}.Screenafterlogging)), kInt},
-	{"pricingrange", nil, uint32(unsafe.Offsetof(ServSiteList{}.Pricingrange)), kF64},
-	{"override_site_id", nil, uint32(unsafe.Offsetof(ServSiteList{}.OverrideSiteID)), kInt},
-	{"failcreaterequest", nil, uint32(unsafe.Offsetof(ServSiteList{}.Failcreaterequest)), kBool},
-	{"workdays", nil, uint32(unsafe.Offsetof(ServSiteList{}.Workdays)), kInt},
-	{"checkminutes", nil, uint32(unsafe.Offsetof(ServSiteList{}.Checkminutes)), kInt},
-	{"failalwaysnewrequest", nil, uint32(unsafe.Offsetof(ServSiteList{}.Failalwaysnewrequest)), kBool},
-	{"criticality", nil, uint32(unsafe.Offsetof(ServSiteList{}.Criticality)), kInt},
-	{"search_score", nil, uint32(unsafe.Offsetof(ServSiteList{}.SearchScore)), kF64},
-	{"use", nil, uint32(unsafe.Offsetof(ServSiteList{}.Use)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(ServSiteList{}.Icon)), kStr},
-	{"relatedworkdayid_name", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidName)), kStr},
-	{"relatedworkdayid_content", nil, uint32(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), kStr},
-	{"status_message_update_internal_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), kStr},
-	{"status_message_update_public_html", nil, uint32(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), kStr},
-	{"future_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), kMany},
-	{"current_statuses", &dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, uint32(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), kMany},
-	{"service_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.ServiceURL)), kStr},
-	{"incident_url", nil, uint32(unsafe.Offsetof(ServSiteList{}.IncidentURL)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(ServSiteList{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), kInt},
-	{"_isimport", nil, uint32(unsafe.Offsetof(ServSiteList{}.Isimport)), kBool},
-	{"link", nil, uint32(unsafe.Offsetof(ServSiteList{}.Link)), kStr},
-}, sorted: []uint16{74, 72, 73, 29, 30, 31, 14, 15, 12, 13, 58, 22, 23, 20, 21, 24, 60, 32, 69, 25, 26, 59, 56, 68, 1, 63, 0, 43, 42, 71, 2, 75, 3, 44, 41, 55, 54, 45, 65, 64, 51, 52, 50, 49, 53, 61, 5, 10, 9, 11, 40, 38, 70, 39, 7, 6, 37, 46, 33, 66, 34, 67, 48, 36, 47, 27, 28, 4, 18, 19, 16, 17, 8, 62, 35, 57}}
+var dectServSiteList = decTable{names: "idguidintentnamesummarysequenceshowinusercatalogshowintechcatalogtrackstatusserv" +
+	"ice_category_idservice_category_guidservice_category_namebusiness_owner_idbusine" +
+	"ss_owner_namebusiness_owner_cab_idbusiness_owner_cab_nametechnical_owner_idtechn" +
+	"ical_owner_nametechnical_owner_cab_idtechnical_owner_cab_namecompliance_owner_id" +
+	"compliance_owner_namecompliance_owner_cab_idcompliance_owner_cab_namecostestimat" +
+	"ed_deliveryestimated_delivery_dayssubscribablesubscriber_countasset_countassetty" +
+	"pe_idassettype_idscurrent_statusstatus_message_update_internalstatus_message_upd" +
+	"ate_publicusing_default_public_messagestatus_ticket_idstatus_dateservice_tickett" +
+	"ype_idserviceshownewreqscreenservice_template_idnewservicereqtypeincident_ticket" +
+	"type_idincident_template_idnewincidenttyperelatedworkdayidstatus_end_datestatus_" +
+	"ticket_start_datestatus_ticket_end_daterequestdetails_countrequestdetail_urlrequ" +
+	"estdetail_shownewreqscreenrequestdetail_typescreenafterloggingpricingrangeoverri" +
+	"de_site_idfailcreaterequestworkdayscheckminutesfailalwaysnewrequestcriticalityse" +
+	"arch_scoreuseiconrelatedworkdayid_namerelatedworkdayid_contentstatus_message_upd" +
+	"ate_internal_htmlstatus_message_update_public_htmlfuture_statusescurrent_statuse" +
+	"sservice_urlincident_urlaccess_controlaccess_control_level_isimportlink",
+	extra: unsafe.Offsetof(ServSiteList{}.Extra), size: unsafe.Sizeof(ServSiteList{}), grow: growServSiteList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServSiteList{}.ID)), 2, kInt},                                                                                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServSiteList{}.GUID)), 4, kStr},                                                                                        // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(ServSiteList{}.Intent)), 6, kStr},                                                                                      // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(ServSiteList{}.Name)), 4, kStr},                                                                                       // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ServSiteList{}.Summary)), 7, kStr},                                                                                    // "summary"
+		{nil, 23, uint16(unsafe.Offsetof(ServSiteList{}.Sequence)), 8, kInt},                                                                                   // "sequence"
+		{nil, 31, uint16(unsafe.Offsetof(ServSiteList{}.Showinusercatalog)), 17, kBool},                                                                        // "showinusercatalog"
+		{nil, 48, uint16(unsafe.Offsetof(ServSiteList{}.Showintechcatalog)), 17, kBool},                                                                        // "showintechcatalog"
+		{nil, 65, uint16(unsafe.Offsetof(ServSiteList{}.Trackstatus)), 11, kBool},                                                                              // "trackstatus"
+		{nil, 76, uint16(unsafe.Offsetof(ServSiteList{}.ServiceCategoryID)), 19, kInt},                                                                         // "service_category_id"
+		{nil, 95, uint16(unsafe.Offsetof(ServSiteList{}.ServiceCategoryGUID)), 21, kStr},                                                                       // "service_category_guid"
+		{nil, 116, uint16(unsafe.Offsetof(ServSiteList{}.ServiceCategoryName)), 21, kStr},                                                                      // "service_category_name"
+		{nil, 137, uint16(unsafe.Offsetof(ServSiteList{}.BusinessOwnerID)), 17, kInt},                                                                          // "business_owner_id"
+		{nil, 154, uint16(unsafe.Offsetof(ServSiteList{}.BusinessOwnerName)), 19, kStr},                                                                        // "business_owner_name"
+		{nil, 173, uint16(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabID)), 21, kInt},                                                                       // "business_owner_cab_id"
+		{nil, 194, uint16(unsafe.Offsetof(ServSiteList{}.BusinessOwnerCabName)), 23, kStr},                                                                     // "business_owner_cab_name"
+		{nil, 217, uint16(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerID)), 18, kInt},                                                                         // "technical_owner_id"
+		{nil, 235, uint16(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerName)), 20, kStr},                                                                       // "technical_owner_name"
+		{nil, 255, uint16(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabID)), 22, kInt},                                                                      // "technical_owner_cab_id"
+		{nil, 277, uint16(unsafe.Offsetof(ServSiteList{}.TechnicalOwnerCabName)), 24, kStr},                                                                    // "technical_owner_cab_name"
+		{nil, 301, uint16(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerID)), 19, kInt},                                                                        // "compliance_owner_id"
+		{nil, 320, uint16(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerName)), 21, kStr},                                                                      // "compliance_owner_name"
+		{nil, 341, uint16(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabID)), 23, kInt},                                                                     // "compliance_owner_cab_id"
+		{nil, 364, uint16(unsafe.Offsetof(ServSiteList{}.ComplianceOwnerCabName)), 25, kStr},                                                                   // "compliance_owner_cab_name"
+		{nil, 389, uint16(unsafe.Offsetof(ServSiteList{}.Cost)), 4, kF64},                                                                                      // "cost"
+		{nil, 393, uint16(unsafe.Offsetof(ServSiteList{}.EstimatedDelivery)), 18, kInt},                                                                        // "estimated_delivery"
+		{nil, 411, uint16(unsafe.Offsetof(ServSiteList{}.EstimatedDeliveryDays)), 23, kInt},                                                                    // "estimated_delivery_days"
+		{nil, 434, uint16(unsafe.Offsetof(ServSiteList{}.Subscribable)), 12, kBool},                                                                            // "subscribable"
+		{nil, 446, uint16(unsafe.Offsetof(ServSiteList{}.SubscriberCount)), 16, kInt},                                                                          // "subscriber_count"
+		{nil, 462, uint16(unsafe.Offsetof(ServSiteList{}.AssetCount)), 11, kInt},                                                                               // "asset_count"
+		{nil, 473, uint16(unsafe.Offsetof(ServSiteList{}.AssettypeID)), 12, kInt},                                                                              // "assettype_id"
+		{nil, 485, uint16(unsafe.Offsetof(ServSiteList{}.AssettypeIds)), 13, kStr},                                                                             // "assettype_ids"
+		{nil, 498, uint16(unsafe.Offsetof(ServSiteList{}.CurrentStatus)), 14, kInt},                                                                            // "current_status"
+		{nil, 512, uint16(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternal)), 30, kStr},                                                              // "status_message_update_internal"
+		{nil, 542, uint16(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublic)), 28, kStr},                                                                // "status_message_update_public"
+		{nil, 570, uint16(unsafe.Offsetof(ServSiteList{}.UsingDefaultPublicMessage)), 28, kBool},                                                               // "using_default_public_message"
+		{nil, 598, uint16(unsafe.Offsetof(ServSiteList{}.StatusTicketID)), 16, kInt},                                                                           // "status_ticket_id"
+		{nil, 614, uint16(unsafe.Offsetof(ServSiteList{}.StatusDate)), 11, kTime},                                                                              // "status_date"
+		{nil, 625, uint16(unsafe.Offsetof(ServSiteList{}.ServiceTickettypeID)), 21, kInt},                                                                      // "service_tickettype_id"
+		{nil, 646, uint16(unsafe.Offsetof(ServSiteList{}.Serviceshownewreqscreen)), 23, kBool},                                                                 // "serviceshownewreqscreen"
+		{nil, 669, uint16(unsafe.Offsetof(ServSiteList{}.ServiceTemplateID)), 19, kInt},                                                                        // "service_template_id"
+		{nil, 688, uint16(unsafe.Offsetof(ServSiteList{}.Newservicereqtype)), 17, kInt},                                                                        // "newservicereqtype"
+		{nil, 705, uint16(unsafe.Offsetof(ServSiteList{}.IncidentTickettypeID)), 22, kInt},                                                                     // "incident_tickettype_id"
+		{nil, 727, uint16(unsafe.Offsetof(ServSiteList{}.IncidentTemplateID)), 20, kInt},                                                                       // "incident_template_id"
+		{nil, 747, uint16(unsafe.Offsetof(ServSiteList{}.Newincidenttype)), 15, kInt},                                                                          // "newincidenttype"
+		{nil, 762, uint16(unsafe.Offsetof(ServSiteList{}.Relatedworkdayid)), 16, kInt},                                                                         // "relatedworkdayid"
+		{nil, 778, uint16(unsafe.Offsetof(ServSiteList{}.StatusEndDate)), 15, kTime},                                                                           // "status_end_date"
+		{nil, 793, uint16(unsafe.Offsetof(ServSiteList{}.StatusTicketStartDate)), 24, kTime},                                                                   // "status_ticket_start_date"
+		{nil, 817, uint16(unsafe.Offsetof(ServSiteList{}.StatusTicketEndDate)), 22, kTime},                                                                     // "status_ticket_end_date"
+		{nil, 839, uint16(unsafe.Offsetof(ServSiteList{}.RequestdetailsCount)), 20, kInt},                                                                      // "requestdetails_count"
+		{nil, 859, uint16(unsafe.Offsetof(ServSiteList{}.RequestdetailURL)), 17, kStr},                                                                         // "requestdetail_url"
+		{nil, 876, uint16(unsafe.Offsetof(ServSiteList{}.RequestdetailShownewreqscreen)), 30, kBool},                                                           // "requestdetail_shownewreqscreen"
+		{nil, 906, uint16(unsafe.Offsetof(ServSiteList{}.RequestdetailType)), 18, kInt},                                                                        // "requestdetail_type"
+		{nil, 924, uint16(unsafe.Offsetof(ServSiteList{}.Screenafterlogging)), 18, kInt},                                                                       // "screenafterlogging"
+		{nil, 942, uint16(unsafe.Offsetof(ServSiteList{}.Pricingrange)), 12, kF64},                                                                             // "pricingrange"
+		{nil, 954, uint16(unsafe.Offsetof(ServSiteList{}.OverrideSiteID)), 16, kInt},                                                                           // "override_site_id"
+		{nil, 970, uint16(unsafe.Offsetof(ServSiteList{}.Failcreaterequest)), 17, kBool},                                                                       // "failcreaterequest"
+		{nil, 987, uint16(unsafe.Offsetof(ServSiteList{}.Workdays)), 8, kInt},                                                                                  // "workdays"
+		{nil, 995, uint16(unsafe.Offsetof(ServSiteList{}.Checkminutes)), 12, kInt},                                                                             // "checkminutes"
+		{nil, 1007, uint16(unsafe.Offsetof(ServSiteList{}.Failalwaysnewrequest)), 20, kBool},                                                                   // "failalwaysnewrequest"
+		{nil, 1027, uint16(unsafe.Offsetof(ServSiteList{}.Criticality)), 11, kInt},                                                                             // "criticality"
+		{nil, 1038, uint16(unsafe.Offsetof(ServSiteList{}.SearchScore)), 12, kF64},                                                                             // "search_score"
+		{nil, 1050, uint16(unsafe.Offsetof(ServSiteList{}.Use)), 3, kStr},                                                                                      // "use"
+		{nil, 1053, uint16(unsafe.Offsetof(ServSiteList{}.Icon)), 4, kStr},                                                                                     // "icon"
+		{nil, 1057, uint16(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidName)), 21, kStr},                                                                    // "relatedworkdayid_name"
+		{nil, 1078, uint16(unsafe.Offsetof(ServSiteList{}.RelatedworkdayidContent)), 24, kStr},                                                                 // "relatedworkdayid_content"
+		{nil, 1102, uint16(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdateInternalHTML)), 35, kStr},                                                         // "status_message_update_internal_html"
+		{nil, 1137, uint16(unsafe.Offsetof(ServSiteList{}.StatusMessageUpdatePublicHTML)), 33, kStr},                                                           // "status_message_update_public_html"
+		{&dectInt32NullableStringDateTimeNullableInt32NullableTuple, 1170, uint16(unsafe.Offsetof(ServSiteList{}.FutureStatuses)), 15, kMany},                  // "future_statuses"
+		{&dectInt32NullableStringDateTimeNullableInt32NullableDateTimeNullableTuple, 1185, uint16(unsafe.Offsetof(ServSiteList{}.CurrentStatuses)), 16, kMany}, // "current_statuses"
+		{nil, 1201, uint16(unsafe.Offsetof(ServSiteList{}.ServiceURL)), 11, kStr},                                                                              // "service_url"
+		{nil, 1212, uint16(unsafe.Offsetof(ServSiteList{}.IncidentURL)), 12, kStr},                                                                             // "incident_url"
+		{&dectAccessControl, 1224, uint16(unsafe.Offsetof(ServSiteList{}.AccessControl)), 14, kMany},                                                           // "access_control"
+		{nil, 1238, uint16(unsafe.Offsetof(ServSiteList{}.AccessControlLevel)), 20, kInt},                                                                      // "access_control_level"
+		{nil, 1258, uint16(unsafe.Offsetof(ServSiteList{}.Isimport)), 9, kBool},                                                                                // "_isimport"
+		{nil, 1267, uint16(unsafe.Offsetof(ServSiteList{}.Link)), 4, kStr},                                                                                     // "link"
+	}, sorted: []uint16{74, 72, 73, 29, 30, 31, 14, 15, 12, 13, 58, 22, 23, 20, 21, 24, 60, 32, 69, 25, 26, 59, 56, 68, 1, 63, 0, 43, 42, 71, 2, 75, 3, 44, 41, 55, 54, 45, 65, 64, 51, 52, 50, 49, 53, 61, 5, 10, 9, 11, 40, 38, 70, 39, 7, 6, 37, 46, 33, 66, 34, 67, 48, 36, 47, 27, 28, 4, 18, 19, 16, 17, 8, 62, 35, 57}}
 
 func (m *ServSiteList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServSiteList
@@ -3525,13 +3578,14 @@ func growServiceLinks(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceLinks = decTable{extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), grow: growServiceLinks, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ID)), kInt},
-	{"service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.ServiceID)), kInt},
-	{"linked_service_id", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), kInt},
-	{"linked_service_name", nil, uint32(unsafe.Offsetof(ServiceLinks{}.LinkedServiceName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServiceLinks{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 2, 3, 1}}
+var dectServiceLinks = decTable{names: "idservice_idlinked_service_idlinked_service_name_warning",
+	extra: unsafe.Offsetof(ServiceLinks{}.Extra), size: unsafe.Sizeof(ServiceLinks{}), grow: growServiceLinks, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceLinks{}.ID)), 2, kInt},                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServiceLinks{}.ServiceID)), 10, kInt},          // "service_id"
+		{nil, 12, uint16(unsafe.Offsetof(ServiceLinks{}.LinkedServiceID)), 17, kInt},   // "linked_service_id"
+		{nil, 29, uint16(unsafe.Offsetof(ServiceLinks{}.LinkedServiceName)), 19, kStr}, // "linked_service_name"
+		{nil, 48, uint16(unsafe.Offsetof(ServiceLinks{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{4, 0, 2, 3, 1}}
 
 func (m *ServiceLinks) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceLinks
@@ -3728,25 +3782,29 @@ func growServiceOption(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceOption = decTable{extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), grow: growServiceOption, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ID)), kInt},
-	{"service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServiceID)), kInt},
-	{"optional_service_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), kInt},
-	{"optional_service_guid", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceGUID)), kStr},
-	{"optional_service_name", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceName)), kStr},
-	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceOption{}.Sequenceid)), kInt},
-	{"show_new_req_screen", nil, uint32(unsafe.Offsetof(ServiceOption{}.ShowNewReqScreen)), kBool},
-	{"mandatory", nil, uint32(unsafe.Offsetof(ServiceOption{}.Mandatory)), kBool},
-	{"default", nil, uint32(unsafe.Offsetof(ServiceOption{}.Default)), kBool},
-	{"expandeddefault", nil, uint32(unsafe.Offsetof(ServiceOption{}.Expandeddefault)), kBool},
-	{"include", nil, uint32(unsafe.Offsetof(ServiceOption{}.Include)), kBool},
-	{"servicerequestdetails_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), kInt},
-	{"optional_parent_id", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), kInt},
-	{"rule_count", nil, uint32(unsafe.Offsetof(ServiceOption{}.RuleCount)), kInt},
-	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(ServiceOption{}.CreationRules)), kMany},
-	{"optional_service_name_short", nil, uint32(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServiceOption{}.Warning)), kStr},
-}, sorted: []uint16{16, 14, 8, 9, 0, 10, 7, 12, 3, 2, 4, 15, 13, 5, 1, 11, 6}}
+var dectServiceOption = decTable{names: "idservice_idoptional_service_idoptional_service_guidoptional_service_namesequenc" +
+	"eidshow_new_req_screenmandatorydefaultexpandeddefaultincludeservicerequestdetail" +
+	"s_idoptional_parent_idrule_countcreation_rulesoptional_service_name_short_warnin" +
+	"g",
+	extra: unsafe.Offsetof(ServiceOption{}.Extra), size: unsafe.Sizeof(ServiceOption{}), grow: growServiceOption, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceOption{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServiceOption{}.ServiceID)), 10, kInt},                        // "service_id"
+		{nil, 12, uint16(unsafe.Offsetof(ServiceOption{}.OptionalServiceID)), 19, kInt},               // "optional_service_id"
+		{nil, 31, uint16(unsafe.Offsetof(ServiceOption{}.OptionalServiceGUID)), 21, kStr},             // "optional_service_guid"
+		{nil, 52, uint16(unsafe.Offsetof(ServiceOption{}.OptionalServiceName)), 21, kStr},             // "optional_service_name"
+		{nil, 73, uint16(unsafe.Offsetof(ServiceOption{}.Sequenceid)), 10, kInt},                      // "sequenceid"
+		{nil, 83, uint16(unsafe.Offsetof(ServiceOption{}.ShowNewReqScreen)), 19, kBool},               // "show_new_req_screen"
+		{nil, 102, uint16(unsafe.Offsetof(ServiceOption{}.Mandatory)), 9, kBool},                      // "mandatory"
+		{nil, 111, uint16(unsafe.Offsetof(ServiceOption{}.Default)), 7, kBool},                        // "default"
+		{nil, 118, uint16(unsafe.Offsetof(ServiceOption{}.Expandeddefault)), 15, kBool},               // "expandeddefault"
+		{nil, 133, uint16(unsafe.Offsetof(ServiceOption{}.Include)), 7, kBool},                        // "include"
+		{nil, 140, uint16(unsafe.Offsetof(ServiceOption{}.ServicerequestdetailsID)), 24, kInt},        // "servicerequestdetails_id"
+		{nil, 164, uint16(unsafe.Offsetof(ServiceOption{}.OptionalParentID)), 18, kInt},               // "optional_parent_id"
+		{nil, 182, uint16(unsafe.Offsetof(ServiceOption{}.RuleCount)), 10, kInt},                      // "rule_count"
+		{&dectStdRequestRule, 192, uint16(unsafe.Offsetof(ServiceOption{}.CreationRules)), 14, kMany}, // "creation_rules"
+		{nil, 206, uint16(unsafe.Offsetof(ServiceOption{}.OptionalServiceNameShort)), 27, kStr},       // "optional_service_name_short"
+		{nil, 233, uint16(unsafe.Offsetof(ServiceOption{}.Warning)), 8, kStr},                         // "_warning"
+	}, sorted: []uint16{16, 14, 8, 9, 0, 10, 7, 12, 3, 2, 4, 15, 13, 5, 1, 11, 6}}
 
 func (m *ServiceOption) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceOption
@@ -3804,9 +3862,10 @@ func growUnsubscribeService(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnsubscribeService = decTable{extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), grow: growUnsubscribeService, fields: []decField{
-	{"serviceid", nil, uint32(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), kInt},
-}, sorted: []uint16{0}}
+var dectUnsubscribeService = decTable{names: "serviceid",
+	extra: unsafe.Offsetof(UnsubscribeService{}.Extra), size: unsafe.Sizeof(UnsubscribeService{}), grow: growUnsubscribeService, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnsubscribeService{}.Serviceid)), 9, kInt}, // "serviceid"
+	}, sorted: []uint16{0}}
 
 func (m *UnsubscribeService) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnsubscribeService

@@ -99,12 +99,13 @@ func growItemRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectItemRestriction = decTable{extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), grow: growItemRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ID)), kInt},
-	{"item_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemID)), kInt},
-	{"servicerequest_id", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), kInt},
-	{"item_name", nil, uint32(unsafe.Offsetof(ItemRestriction{}.ItemName)), kStr},
-}, sorted: []uint16{0, 1, 3, 2}}
+var dectItemRestriction = decTable{names: "iditem_idservicerequest_iditem_name",
+	extra: unsafe.Offsetof(ItemRestriction{}.Extra), size: unsafe.Sizeof(ItemRestriction{}), grow: growItemRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ItemRestriction{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ItemRestriction{}.ItemID)), 7, kInt},            // "item_id"
+		{nil, 9, uint16(unsafe.Offsetof(ItemRestriction{}.ServicerequestID)), 17, kInt}, // "servicerequest_id"
+		{nil, 26, uint16(unsafe.Offsetof(ItemRestriction{}.ItemName)), 9, kStr},         // "item_name"
+	}, sorted: []uint16{0, 1, 3, 2}}
 
 func (m *ItemRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectItemRestriction
@@ -332,30 +333,36 @@ func growServiceRequestDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceRequestDetails = decTable{extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), grow: growServiceRequestDetails, fields: []decField{
-	{"icon", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), kStr},
-	{"servicedetail_servsiteid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailServsiteid)), kInt},
-	{"servicedetail_type", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailType)), kInt},
-	{"servicedetail_requesttypeid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeid)), kInt},
-	{"servicedetail_requesttypeguid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeguid)), kStr},
-	{"servicedetail_requesttypename", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypename)), kStr},
-	{"servicedetail_templateid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateid)), kInt},
-	{"servicedetail_templateguid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateguid)), kStr},
-	{"servicedetail_templatename", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplatename)), kStr},
-	{"servicedetail_url", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailURL)), kStr},
-	{"servicedetail_label", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), kStr},
-	{"servicedetail_hint", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), kStr},
-	{"servicedetail_shownewreqscreen", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), kBool},
-	{"optional_services", &dectServiceOption, uint32(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), kMany},
-	{"sequenceid", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), kInt},
-	{"servicedetail_longname", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), kStr},
-	{"allow_all_items", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), kBool},
-	{"allowed_items", &dectItemRestriction, uint32(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), kMany},
-	{"show_submission_summary", nil, uint32(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), kBool},
-}, sorted: []uint16{18, 19, 2, 0, 1, 15, 16, 13, 12, 17, 6, 5, 7, 3, 14, 9, 8, 10, 4, 11, 21, 20}}
+var dectServiceRequestDetails = decTable{names: "iconidguidservicedetail_servsiteidservicedetail_typeservicedetail_requesttypeids" +
+	"ervicedetail_requesttypeguidservicedetail_requesttypenameservicedetail_templatei" +
+	"dservicedetail_templateguidservicedetail_templatenameservicedetail_urlservicedet" +
+	"ail_labelservicedetail_hintservicedetail_shownewreqscreenoptional_servicessequen" +
+	"ceidservicedetail_longnameallow_all_itemsallowed_itemstranslationsshow_submissio" +
+	"n_summary",
+	extra: unsafe.Offsetof(ServiceRequestDetails{}.Extra), size: unsafe.Sizeof(ServiceRequestDetails{}), grow: growServiceRequestDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceRequestDetails{}.Icon)), 4, kStr},                                             // "icon"
+		{nil, 4, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ID)), 2, kInt},                                               // "id"
+		{nil, 6, uint16(unsafe.Offsetof(ServiceRequestDetails{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 10, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailServsiteid)), 24, kInt},                        // "servicedetail_servsiteid"
+		{nil, 34, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailType)), 18, kInt},                              // "servicedetail_type"
+		{nil, 52, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeid)), 27, kInt},                     // "servicedetail_requesttypeid"
+		{nil, 79, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypeguid)), 29, kStr},                   // "servicedetail_requesttypeguid"
+		{nil, 108, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailRequesttypename)), 29, kStr},                  // "servicedetail_requesttypename"
+		{nil, 137, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateid)), 24, kInt},                       // "servicedetail_templateid"
+		{nil, 161, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplateguid)), 26, kStr},                     // "servicedetail_templateguid"
+		{nil, 187, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailTemplatename)), 26, kStr},                     // "servicedetail_templatename"
+		{nil, 213, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailURL)), 17, kStr},                              // "servicedetail_url"
+		{nil, 230, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLabel)), 19, kStr},                            // "servicedetail_label"
+		{nil, 249, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailHint)), 18, kStr},                             // "servicedetail_hint"
+		{nil, 267, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailShownewreqscreen)), 30, kBool},                // "servicedetail_shownewreqscreen"
+		{&dectServiceOption, 297, uint16(unsafe.Offsetof(ServiceRequestDetails{}.OptionalServices)), 17, kMany},              // "optional_services"
+		{nil, 314, uint16(unsafe.Offsetof(ServiceRequestDetails{}.Sequenceid)), 10, kInt},                                    // "sequenceid"
+		{nil, 324, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ServicedetailLongname)), 22, kStr},                         // "servicedetail_longname"
+		{nil, 346, uint16(unsafe.Offsetof(ServiceRequestDetails{}.AllowAllItems)), 15, kBool},                                // "allow_all_items"
+		{&dectItemRestriction, 361, uint16(unsafe.Offsetof(ServiceRequestDetails{}.AllowedItems)), 13, kMany},                // "allowed_items"
+		{&dectLanguagePackTranslationsCustom, 374, uint16(unsafe.Offsetof(ServiceRequestDetails{}.Translations)), 12, kMany}, // "translations"
+		{nil, 386, uint16(unsafe.Offsetof(ServiceRequestDetails{}.ShowSubmissionSummary)), 23, kBool},                        // "show_submission_summary"
+	}, sorted: []uint16{18, 19, 2, 0, 1, 15, 16, 13, 12, 17, 6, 5, 7, 3, 14, 9, 8, 10, 4, 11, 21, 20}}
 
 func (m *ServiceRequestDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceRequestDetails

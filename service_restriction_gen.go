@@ -169,19 +169,21 @@ func growServiceRestriction(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServiceRestriction = decTable{extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), grow: growServiceRestriction, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ID)), kInt},
-	{"service_category_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), kInt},
-	{"service_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Type)), kStr},
-	{"data_id", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataID)), kInt},
-	{"svrdata_guid", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.SvrdataGUID)), kStr},
-	{"data_name", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataName)), kStr},
-	{"service_name", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.ServiceName)), kStr},
-	{"allow_access", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.AllowAccess)), kBool},
-	{"data_string", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.DataString)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServiceRestriction{}.Warning)), kStr},
-}, sorted: []uint16{10, 8, 4, 6, 9, 0, 1, 2, 7, 5, 3}}
+var dectServiceRestriction = decTable{names: "idservice_category_idservice_idtypedata_idsvrdata_guiddata_nameservice_nameallow" +
+	"_accessdata_string_warning",
+	extra: unsafe.Offsetof(ServiceRestriction{}.Extra), size: unsafe.Sizeof(ServiceRestriction{}), grow: growServiceRestriction, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServiceRestriction{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServiceRestriction{}.ServiceCategoryID)), 19, kInt}, // "service_category_id"
+		{nil, 21, uint16(unsafe.Offsetof(ServiceRestriction{}.ServiceID)), 10, kInt},        // "service_id"
+		{nil, 31, uint16(unsafe.Offsetof(ServiceRestriction{}.Type)), 4, kStr},              // "type"
+		{nil, 35, uint16(unsafe.Offsetof(ServiceRestriction{}.DataID)), 7, kInt},            // "data_id"
+		{nil, 42, uint16(unsafe.Offsetof(ServiceRestriction{}.SvrdataGUID)), 12, kStr},      // "svrdata_guid"
+		{nil, 54, uint16(unsafe.Offsetof(ServiceRestriction{}.DataName)), 9, kStr},          // "data_name"
+		{nil, 63, uint16(unsafe.Offsetof(ServiceRestriction{}.ServiceName)), 12, kStr},      // "service_name"
+		{nil, 75, uint16(unsafe.Offsetof(ServiceRestriction{}.AllowAccess)), 12, kBool},     // "allow_access"
+		{nil, 87, uint16(unsafe.Offsetof(ServiceRestriction{}.DataString)), 11, kStr},       // "data_string"
+		{nil, 98, uint16(unsafe.Offsetof(ServiceRestriction{}.Warning)), 8, kStr},           // "_warning"
+	}, sorted: []uint16{10, 8, 4, 6, 9, 0, 1, 2, 7, 5, 3}}
 
 func (m *ServiceRestriction) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServiceRestriction

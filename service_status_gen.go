@@ -435,29 +435,33 @@ func growServStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServStatus = decTable{extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), grow: growServStatus, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ServStatus{}.ID)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(ServStatus{}.Timestamp)), kTime},
-	{"status", nil, uint32(unsafe.Offsetof(ServStatus{}.Status)), kInt},
-	{"message_internal", nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternal)), kStr},
-	{"message_public", nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublic)), kStr},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(ServStatus{}.TicketID)), kInt},
-	{"who", nil, uint32(unsafe.Offsetof(ServStatus{}.Who)), kStr},
-	{"lastcheck", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastcheck)), kTime},
-	{"lastok", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastok)), kTime},
-	{"lastfailed", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastfailed)), kTime},
-	{"okcount", nil, uint32(unsafe.Offsetof(ServStatus{}.Okcount)), kInt},
-	{"failedcount", nil, uint32(unsafe.Offsetof(ServStatus{}.Failedcount)), kInt},
-	{"lastemail", nil, uint32(unsafe.Offsetof(ServStatus{}.Lastemail)), kStr},
-	{"totaldownmins", nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldownmins)), kInt},
-	{"totaldowninstances", nil, uint32(unsafe.Offsetof(ServStatus{}.Totaldowninstances)), kInt},
-	{"message_internal_html", nil, uint32(unsafe.Offsetof(ServStatus{}.MessageInternalHTML)), kStr},
-	{"message_public_html", nil, uint32(unsafe.Offsetof(ServStatus{}.MessagePublicHTML)), kStr},
-	{"status_ticket_start_date", nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketStartDate)), kTime},
-	{"status_ticket_end_date", nil, uint32(unsafe.Offsetof(ServStatus{}.StatusTicketEndDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(ServStatus{}.Warning)), kStr},
-	{"uniqueid", nil, uint32(unsafe.Offsetof(ServStatus{}.Uniqueid)), kStr},
-}, sorted: []uint16{19, 11, 0, 7, 12, 9, 8, 3, 15, 4, 16, 10, 2, 18, 17, 5, 1, 14, 13, 20, 6}}
+var dectServStatus = decTable{names: "idtimestampstatusmessage_internalmessage_publicticket_idwholastchecklastoklastfa" +
+	"iledokcountfailedcountlastemailtotaldownminstotaldowninstancesmessage_internal_h" +
+	"tmlmessage_public_htmlstatus_ticket_start_datestatus_ticket_end_date_warninguniq" +
+	"ueid",
+	extra: unsafe.Offsetof(ServStatus{}.Extra), size: unsafe.Sizeof(ServStatus{}), grow: growServStatus, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServStatus{}.ID)), 2, kInt},                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ServStatus{}.Timestamp)), 9, kTime},                // "timestamp"
+		{nil, 11, uint16(unsafe.Offsetof(ServStatus{}.Status)), 6, kInt},                   // "status"
+		{nil, 17, uint16(unsafe.Offsetof(ServStatus{}.MessageInternal)), 16, kStr},         // "message_internal"
+		{nil, 33, uint16(unsafe.Offsetof(ServStatus{}.MessagePublic)), 14, kStr},           // "message_public"
+		{nil, 47, uint16(unsafe.Offsetof(ServStatus{}.TicketID)), 9, kInt},                 // "ticket_id"
+		{nil, 56, uint16(unsafe.Offsetof(ServStatus{}.Who)), 3, kStr},                      // "who"
+		{nil, 59, uint16(unsafe.Offsetof(ServStatus{}.Lastcheck)), 9, kTime},               // "lastcheck"
+		{nil, 68, uint16(unsafe.Offsetof(ServStatus{}.Lastok)), 6, kTime},                  // "lastok"
+		{nil, 74, uint16(unsafe.Offsetof(ServStatus{}.Lastfailed)), 10, kTime},             // "lastfailed"
+		{nil, 84, uint16(unsafe.Offsetof(ServStatus{}.Okcount)), 7, kInt},                  // "okcount"
+		{nil, 91, uint16(unsafe.Offsetof(ServStatus{}.Failedcount)), 11, kInt},             // "failedcount"
+		{nil, 102, uint16(unsafe.Offsetof(ServStatus{}.Lastemail)), 9, kStr},               // "lastemail"
+		{nil, 111, uint16(unsafe.Offsetof(ServStatus{}.Totaldownmins)), 13, kInt},          // "totaldownmins"
+		{nil, 124, uint16(unsafe.Offsetof(ServStatus{}.Totaldowninstances)), 18, kInt},     // "totaldowninstances"
+		{nil, 142, uint16(unsafe.Offsetof(ServStatus{}.MessageInternalHTML)), 21, kStr},    // "message_internal_html"
+		{nil, 163, uint16(unsafe.Offsetof(ServStatus{}.MessagePublicHTML)), 19, kStr},      // "message_public_html"
+		{nil, 182, uint16(unsafe.Offsetof(ServStatus{}.StatusTicketStartDate)), 24, kTime}, // "status_ticket_start_date"
+		{nil, 206, uint16(unsafe.Offsetof(ServStatus{}.StatusTicketEndDate)), 22, kTime},   // "status_ticket_end_date"
+		{nil, 228, uint16(unsafe.Offsetof(ServStatus{}.Warning)), 8, kStr},                 // "_warning"
+		{nil, 236, uint16(unsafe.Offsetof(ServStatus{}.Uniqueid)), 8, kStr},                // "uniqueid"
+	}, sorted: []uint16{19, 11, 0, 7, 12, 9, 8, 3, 15, 4, 16, 10, 2, 18, 17, 5, 1, 14, 13, 20, 6}}
 
 func (m *ServStatus) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServStatus
@@ -529,10 +533,11 @@ func growServStatusSubscribe(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectServStatusSubscribe = decTable{extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), grow: growServStatusSubscribe, fields: []decField{
-	{"service_id", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), kInt},
-	{"subscribed", nil, uint32(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), kBool},
-}, sorted: []uint16{0, 1}}
+var dectServStatusSubscribe = decTable{names: "service_idsubscribed",
+	extra: unsafe.Offsetof(ServStatusSubscribe{}.Extra), size: unsafe.Sizeof(ServStatusSubscribe{}), grow: growServStatusSubscribe, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ServStatusSubscribe{}.ServiceID)), 10, kInt},    // "service_id"
+		{nil, 10, uint16(unsafe.Offsetof(ServStatusSubscribe{}.Subscribed)), 10, kBool}, // "subscribed"
+	}, sorted: []uint16{0, 1}}
 
 func (m *ServStatusSubscribe) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectServStatusSubscribe

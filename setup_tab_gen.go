@@ -239,22 +239,24 @@ func growSetupTab(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSetupTab = decTable{extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), grow: growSetupTab, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SetupTab{}.ID)), kInt},
-	{"title", nil, uint32(unsafe.Offsetof(SetupTab{}.Title)), kStr},
-	{"subtitle", nil, uint32(unsafe.Offsetof(SetupTab{}.Subtitle)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(SetupTab{}.Seq)), kInt},
-	{"duration", nil, uint32(unsafe.Offsetof(SetupTab{}.Duration)), kInt},
-	{"system_use", nil, uint32(unsafe.Offsetof(SetupTab{}.SystemUse)), kInt},
-	{"completed", nil, uint32(unsafe.Offsetof(SetupTab{}.Completed)), kBool},
-	{"article1", nil, uint32(unsafe.Offsetof(SetupTab{}.Article1)), kInt},
-	{"article2", nil, uint32(unsafe.Offsetof(SetupTab{}.Article2)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(SetupTab{}.GroupName)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(SetupTab{}.Icon)), kStr},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(SetupTab{}.Translations)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(SetupTab{}.Warning)), kStr},
-}, sorted: []uint16{13, 7, 8, 6, 4, 9, 10, 11, 0, 3, 2, 5, 1, 12}}
+var dectSetupTab = decTable{names: "idtitlesubtitleseqdurationsystem_usecompletedarticle1article2group_idgroup_namei" +
+	"contranslations_warning",
+	extra: unsafe.Offsetof(SetupTab{}.Extra), size: unsafe.Sizeof(SetupTab{}), grow: growSetupTab, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SetupTab{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SetupTab{}.Title)), 5, kStr},                                           // "title"
+		{nil, 7, uint16(unsafe.Offsetof(SetupTab{}.Subtitle)), 8, kStr},                                        // "subtitle"
+		{nil, 15, uint16(unsafe.Offsetof(SetupTab{}.Seq)), 3, kInt},                                            // "seq"
+		{nil, 18, uint16(unsafe.Offsetof(SetupTab{}.Duration)), 8, kInt},                                       // "duration"
+		{nil, 26, uint16(unsafe.Offsetof(SetupTab{}.SystemUse)), 10, kInt},                                     // "system_use"
+		{nil, 36, uint16(unsafe.Offsetof(SetupTab{}.Completed)), 9, kBool},                                     // "completed"
+		{nil, 45, uint16(unsafe.Offsetof(SetupTab{}.Article1)), 8, kInt},                                       // "article1"
+		{nil, 53, uint16(unsafe.Offsetof(SetupTab{}.Article2)), 8, kInt},                                       // "article2"
+		{nil, 61, uint16(unsafe.Offsetof(SetupTab{}.GroupID)), 8, kInt},                                        // "group_id"
+		{nil, 69, uint16(unsafe.Offsetof(SetupTab{}.GroupName)), 10, kStr},                                     // "group_name"
+		{nil, 79, uint16(unsafe.Offsetof(SetupTab{}.Icon)), 4, kStr},                                           // "icon"
+		{&dectLanguagePackTranslationsCustom, 83, uint16(unsafe.Offsetof(SetupTab{}.Translations)), 12, kMany}, // "translations"
+		{nil, 95, uint16(unsafe.Offsetof(SetupTab{}.Warning)), 8, kStr},                                        // "_warning"
+	}, sorted: []uint16{13, 7, 8, 6, 4, 9, 10, 11, 0, 3, 2, 5, 1, 12}}
 
 func (m *SetupTab) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSetupTab }
 

@@ -218,18 +218,20 @@ func growShopifyDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectShopifyDetails = decTable{extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), grow: growShopifyDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.ID)), kInt},
-	{"shopname", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Shopname)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.NewAccessToken)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Disconnect)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Authorized)), kBool},
-	{"enabled", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Enabled)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(ShopifyDetails{}.Warning)), kStr},
-}, sorted: []uint16{6, 5, 9, 7, 4, 8, 0, 3, 2, 1}}
+var dectShopifyDetails = decTable{names: "idshopnamenew_integration_methodnew_access_tokencode_exchangecode_disconnectauth" +
+	"orizedenabled_warning",
+	extra: unsafe.Offsetof(ShopifyDetails{}.Extra), size: unsafe.Sizeof(ShopifyDetails{}), grow: growShopifyDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ShopifyDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ShopifyDetails{}.Shopname)), 8, kStr},                // "shopname"
+		{nil, 10, uint16(unsafe.Offsetof(ShopifyDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 32, uint16(unsafe.Offsetof(ShopifyDetails{}.NewAccessToken)), 16, kStr},        // "new_access_token"
+		{nil, 48, uint16(unsafe.Offsetof(ShopifyDetails{}.Code)), 4, kStr},                   // "code"
+		{nil, 52, uint16(unsafe.Offsetof(ShopifyDetails{}.Exchangecode)), 13, kBool},         // "_exchangecode"
+		{nil, 65, uint16(unsafe.Offsetof(ShopifyDetails{}.Disconnect)), 11, kBool},           // "_disconnect"
+		{nil, 76, uint16(unsafe.Offsetof(ShopifyDetails{}.Authorized)), 10, kBool},           // "authorized"
+		{nil, 86, uint16(unsafe.Offsetof(ShopifyDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 93, uint16(unsafe.Offsetof(ShopifyDetails{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{6, 5, 9, 7, 4, 8, 0, 3, 2, 1}}
 
 func (m *ShopifyDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectShopifyDetails

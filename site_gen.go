@@ -1865,173 +1865,203 @@ func growSite(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSite = decTable{extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), grow: growSite, fields: []decField{
-	{"accountsid", nil, uint32(unsafe.Offsetof(Site{}.Accountsid)), kStr},
-	{"accountsfirstname", nil, uint32(unsafe.Offsetof(Site{}.Accountsfirstname)), kStr},
-	{"accountslastname", nil, uint32(unsafe.Offsetof(Site{}.Accountslastname)), kStr},
-	{"accountsemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsemailaddress)), kStr},
-	{"accountsccemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsccemailaddress)), kStr},
-	{"accountsbccemailaddress", nil, uint32(unsafe.Offsetof(Site{}.Accountsbccemailaddress)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Site{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Site{}.Name)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(Site{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(Site{}.ClientName)), kStr},
-	{"clientsite_name", nil, uint32(unsafe.Offsetof(Site{}.ClientsiteName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(Site{}.Inactive)), kBool},
-	{"sla_id", nil, uint32(unsafe.Offsetof(Site{}.SLAID)), kInt},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(Site{}.Phonenumber)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(Site{}.Colour)), kStr},
-	{"timezone", nil, uint32(unsafe.Offsetof(Site{}.Timezone)), kStr},
-	{"invoice_address_isdelivery", nil, uint32(unsafe.Offsetof(Site{}.InvoiceAddressIsdelivery)), kBool},
-	{"notes", nil, uint32(unsafe.Offsetof(Site{}.Notes)), kStr},
-	{"isstocklocation", nil, uint32(unsafe.Offsetof(Site{}.Isstocklocation)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Site{}.MessagegroupID)), kInt},
-	{"item_quantity_in_stock", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityInStock)), kF64},
-	{"item_serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(Site{}.ItemSerialisedAssetsInStock)), kF64},
-	{"item_quantity_reserved", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReserved)), kF64},
-	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityReservedOnOrder)), kF64},
-	{"item_quantity_available", nil, uint32(unsafe.Offsetof(Site{}.ItemQuantityAvailable)), kF64},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Site{}.Datecreated)), kTime},
-	{"text", nil, uint32(unsafe.Offsetof(Site{}.Text)), kF64},
-	{"globx", nil, uint32(unsafe.Offsetof(Site{}.Globx)), kF64},
-	{"globy", nil, uint32(unsafe.Offsetof(Site{}.Globy)), kF64},
-	{"style", nil, uint32(unsafe.Offsetof(Site{}.Style)), kF64},
-	{"inuseby", nil, uint32(unsafe.Offsetof(Site{}.Inuseby)), kInt},
-	{"upwho", nil, uint32(unsafe.Offsetof(Site{}.Upwho)), kF64},
-	{"uptimestamp", nil, uint32(unsafe.Offsetof(Site{}.Uptimestamp)), kTime},
-	{"xrefsite", nil, uint32(unsafe.Offsetof(Site{}.Xrefsite)), kF64},
-	{"zoffsetx", nil, uint32(unsafe.Offsetof(Site{}.Zoffsetx)), kInt},
-	{"zoffsety", nil, uint32(unsafe.Offsetof(Site{}.Zoffsety)), kInt},
-	{"zoomx", nil, uint32(unsafe.Offsetof(Site{}.Zoomx)), kF64},
-	{"zoomy", nil, uint32(unsafe.Offsetof(Site{}.Zoomy)), kF64},
-	{"smallx", nil, uint32(unsafe.Offsetof(Site{}.Smallx)), kInt},
-	{"smally", nil, uint32(unsafe.Offsetof(Site{}.Smally)), kInt},
-	{"bigx", nil, uint32(unsafe.Offsetof(Site{}.Bigx)), kInt},
-	{"bigy", nil, uint32(unsafe.Offsetof(Site{}.Bigy)), kInt},
-	{"ldapstring", nil, uint32(unsafe.Offsetof(Site{}.Ldapstring)), kStr},
-	{"emaildomain", nil, uint32(unsafe.Offsetof(Site{}.Emaildomain)), kStr},
-	{"deliverby", nil, uint32(unsafe.Offsetof(Site{}.Deliverby)), kInt},
-	{"isinvoicesite", nil, uint32(unsafe.Offsetof(Site{}.Isinvoicesite)), kBool},
-	{"refnumber", nil, uint32(unsafe.Offsetof(Site{}.Refnumber)), kInt},
-	{"defaultdelivery", nil, uint32(unsafe.Offsetof(Site{}.Defaultdelivery)), kBool},
-	{"seriousnesslevel", nil, uint32(unsafe.Offsetof(Site{}.Seriousnesslevel)), kInt},
-	{"geocoord1", nil, uint32(unsafe.Offsetof(Site{}.Geocoord1)), kF64},
-	{"geocoord2", nil, uint32(unsafe.Offsetof(Site{}.Geocoord2)), kF64},
-	{"todomain", nil, uint32(unsafe.Offsetof(Site{}.Todomain)), kStr},
-	{"defaultstocklocation", nil, uint32(unsafe.Offsetof(Site{}.Defaultstocklocation)), kInt},
-	{"stopped", nil, uint32(unsafe.Offsetof(Site{}.Stopped)), kInt},
-	{"sitetimeoffset", nil, uint32(unsafe.Offsetof(Site{}.Sitetimeoffset)), kInt},
-	{"sitedateformat", nil, uint32(unsafe.Offsetof(Site{}.Sitedateformat)), kInt},
-	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Site{}.Disclaimermatchstring)), kStr},
-	{"emailsubjectprefix", nil, uint32(unsafe.Offsetof(Site{}.Emailsubjectprefix)), kStr},
-	{"regionaldirector", nil, uint32(unsafe.Offsetof(Site{}.Regionaldirector)), kInt},
-	{"facilitiesmanager", nil, uint32(unsafe.Offsetof(Site{}.Facilitiesmanager)), kInt},
-	{"actguid", nil, uint32(unsafe.Offsetof(Site{}.Actguid)), kStr},
-	{"teamviewerpassword", nil, uint32(unsafe.Offsetof(Site{}.Teamviewerpassword)), kStr},
-	{"contractlastchecked", nil, uint32(unsafe.Offsetof(Site{}.Contractlastchecked)), kTime},
-	{"maincontact_name", nil, uint32(unsafe.Offsetof(Site{}.MaincontactName)), kStr},
-	{"wildcardref", nil, uint32(unsafe.Offsetof(Site{}.Wildcardref)), kStr},
-	{"monthlyreportlastrun", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportlastrun)), kTime},
-	{"monthlyreportinclude", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportinclude)), kBool},
-	{"monthlyreportemailmanager", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemailmanager)), kBool},
-	{"accountmanagertech", nil, uint32(unsafe.Offsetof(Site{}.Accountmanagertech)), kBool},
-	{"monthlyreportemaildirect", nil, uint32(unsafe.Offsetof(Site{}.Monthlyreportemaildirect)), kBool},
-	{"language_id", nil, uint32(unsafe.Offsetof(Site{}.LanguageID)), kInt},
-	{"language_name", nil, uint32(unsafe.Offsetof(Site{}.LanguageName)), kStr},
-	{"snowname", nil, uint32(unsafe.Offsetof(Site{}.Snowname)), kStr},
-	{"linked_organisation_id", nil, uint32(unsafe.Offsetof(Site{}.LinkedOrganisationID)), kInt},
-	{"slocked", nil, uint32(unsafe.Offsetof(Site{}.Slocked)), kBool},
-	{"newsite_contactname", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactname)), kStr},
-	{"newsite_contactemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContactemail)), kStr},
-	{"newsite_contacttitle", nil, uint32(unsafe.Offsetof(Site{}.NewsiteContacttitle)), kStr},
-	{"newsite_web_access_level", nil, uint32(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), kInt},
-	{"newsite_sendwelcomeemail", nil, uint32(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), kBool},
-	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Site{}.DeliveryAddress)), kOne},
-	{"invoice_address", &dectAddressStore, uint32(unsafe.Offsetof(Site{}.InvoiceAddress)), kOne},
-	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Site{}.PopupNotes)), kMany},
-	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Site{}.ReassignAllToUser)), kInt},
-	{"fields", &dectFieldHelper, uint32(unsafe.Offsetof(Site{}.Fields)), kMany},
-	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OpenTicketCount)), kInt},
-	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.OnholdTicketCount)), kInt},
-	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Site{}.TotalTicketCount)), kInt},
-	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Site{}.OpenedThismonthCount)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Site{}.GUID)), kStr},
-	{"sitecontacts", &dectSiteContact, uint32(unsafe.Offsetof(Site{}.Sitecontacts)), kMany},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Site{}.Isimport)), kBool},
-	{"cautomateid", nil, uint32(unsafe.Offsetof(Site{}.Cautomateid)), kInt},
-	{"ninjarmmid", nil, uint32(unsafe.Offsetof(Site{}.Ninjarmmid)), kInt},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Site{}.Importtype)), kStr},
-	{"_isxero", nil, uint32(unsafe.Offsetof(Site{}.Isxero)), kBool},
-	{"servicenowid", nil, uint32(unsafe.Offsetof(Site{}.Servicenowid)), kStr},
-	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Site{}.Isnhserveremaildefault)), kBool},
-	{"device42id", nil, uint32(unsafe.Offsetof(Site{}.Device42id)), kInt},
-	{"datto_id", nil, uint32(unsafe.Offsetof(Site{}.DattoID)), kStr},
-	{"datto_alternate_id", nil, uint32(unsafe.Offsetof(Site{}.DattoAlternateID)), kInt},
-	{"datto_url", nil, uint32(unsafe.Offsetof(Site{}.DattoURL)), kStr},
-	{"connectwiseid", nil, uint32(unsafe.Offsetof(Site{}.Connectwiseid)), kInt},
-	{"azuretenantid", nil, uint32(unsafe.Offsetof(Site{}.Azuretenantid)), kStr},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(Site{}.Autotaskid)), kInt},
-	{"pagerdutywildcard", nil, uint32(unsafe.Offsetof(Site{}.Pagerdutywildcard)), kStr},
-	{"ateraid", nil, uint32(unsafe.Offsetof(Site{}.Ateraid)), kInt},
-	{"slastupdate", nil, uint32(unsafe.Offsetof(Site{}.Slastupdate)), kTime},
-	{"site_service_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCode)), kInt},
-	{"site_prepay_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCode)), kInt},
-	{"site_contract_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCode)), kInt},
-	{"site_item_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCodeName)), kStr},
-	{"site_service_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteServiceTaxCodeName)), kStr},
-	{"site_contract_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SiteContractTaxCodeName)), kStr},
-	{"site_prepay_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SitePrepayTaxCodeName)), kStr},
-	{"site_sales_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteSalesTaxCode)), kInt},
-	{"site_purchase_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCode)), kInt},
-	{"site_purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Site{}.SitePurchaseTaxCodeName)), kStr},
-	{"syncroid", nil, uint32(unsafe.Offsetof(Site{}.Syncroid)), kInt},
-	{"third_party_client_name", nil, uint32(unsafe.Offsetof(Site{}.ThirdPartyClientName)), kStr},
-	{"auvik_id", nil, uint32(unsafe.Offsetof(Site{}.AuvikID)), kStr},
-	{"faqlists", &dectFAQListHead, uint32(unsafe.Offsetof(Site{}.Faqlists)), kMany},
-	{"all_faqlists_allowed", nil, uint32(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), kBool},
-	{"hubspot_id", nil, uint32(unsafe.Offsetof(Site{}.HubspotID)), kStr},
-	{"passportal_id", nil, uint32(unsafe.Offsetof(Site{}.PassportalID)), kInt64},
-	{"import_site_mapping", nil, uint32(unsafe.Offsetof(Site{}.ImportSiteMapping)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Site{}.Warning)), kStr},
-	{"issitedetails", nil, uint32(unsafe.Offsetof(Site{}.Issitedetails)), kBool},
-	{"hudu_url", nil, uint32(unsafe.Offsetof(Site{}.HuduURL)), kStr},
-	{"liongardid", nil, uint32(unsafe.Offsetof(Site{}.Liongardid)), kInt},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Site{}.Kaseyaid)), kStr},
-	{"surchargeid", nil, uint32(unsafe.Offsetof(Site{}.Surchargeid)), kInt},
-	{"country_code", nil, uint32(unsafe.Offsetof(Site{}.CountryCode)), kStr},
-	{"region_code", nil, uint32(unsafe.Offsetof(Site{}.RegionCode)), kInt},
-	{"stockbins", &dectStockBin, uint32(unsafe.Offsetof(Site{}.Stockbins)), kMany},
-	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Site{}.NcentralDetailsID)), kInt},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Site{}.NewExternalLink)), kOne},
-	{"import_details_id", nil, uint32(unsafe.Offsetof(Site{}.ImportDetailsID)), kInt},
-	{"hasitemsinstock", nil, uint32(unsafe.Offsetof(Site{}.Hasitemsinstock)), kBool},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Site{}.DontFireAutomations)), kBool},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Site{}.SqlimportID)), kInt},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Site{}.MatchingValue)), kStr},
-	{"lapsafe_default_installation_name", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), kStr},
-	{"lapsafe_default_installation_obj", &dectKeyPair2, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), kOne},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Site{}.ExternalLinks)), kMany},
-	{"use", nil, uint32(unsafe.Offsetof(Site{}.Use)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Site{}.Customfields)), kMany},
-	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(Site{}.SiteFields)), kMany},
-	{"gfisiteid", nil, uint32(unsafe.Offsetof(Site{}.Gfisiteid)), kInt},
-	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), kStr},
-	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), kStr},
-	{"delivery_address_line3", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine3)), kStr},
-	{"delivery_address_line4", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine4)), kStr},
-	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), kStr},
-	{"itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ItglueID)), kStr},
-	{"client_itglue_id", nil, uint32(unsafe.Offsetof(Site{}.ClientItglueID)), kStr},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Site{}.Custombuttons)), kMany},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(Site{}.StockbinID)), kInt},
-	{"stockbin_name", nil, uint32(unsafe.Offsetof(Site{}.StockbinName)), kStr},
-	{"country_code_name", nil, uint32(unsafe.Offsetof(Site{}.CountryCodeName)), kStr},
-	{"region_code_name", nil, uint32(unsafe.Offsetof(Site{}.RegionCodeName)), kStr},
-	{"ref", nil, uint32(unsafe.Offsetof(Site{}.Ref)), kStr},
-	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(Site{}.LapsafeDefaultInstallation)), kStr},
-	{"maincontact_id", nil, uint32(unsafe.Offsetof(Site{}.MaincontactID)), kInt},
-	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(Site{}.SiteItemTaxCode)), kInt},
-}, sorted: []uint16{139, 94, 91, 95, 83, 126, 68, 5, 4, 3, 1, 0, 2, 60, 122, 106, 104, 120, 103, 40, 41, 92, 8, 155, 9, 10, 14, 102, 62, 132, 159, 156, 146, 25, 100, 99, 101, 47, 52, 44, 80, 149, 150, 151, 152, 153, 98, 56, 43, 57, 144, 59, 121, 84, 49, 50, 148, 27, 28, 89, 138, 123, 128, 6, 137, 125, 11, 30, 81, 16, 45, 97, 127, 18, 24, 20, 22, 23, 21, 154, 130, 70, 71, 162, 142, 143, 42, 73, 129, 163, 63, 141, 19, 69, 67, 66, 65, 7, 135, 136, 76, 75, 77, 79, 78, 93, 17, 86, 85, 88, 105, 124, 13, 82, 161, 46, 133, 160, 58, 48, 96, 110, 113, 147, 164, 111, 109, 114, 116, 117, 115, 108, 112, 90, 55, 54, 12, 107, 74, 38, 39, 72, 140, 157, 158, 134, 53, 29, 131, 118, 61, 26, 119, 15, 51, 87, 32, 31, 145, 64, 33, 34, 35, 36, 37}}
+var dectSite = decTable{names: "accountsidaccountsfirstnameaccountslastnameaccountsemailaddressaccountsccemailad" +
+	"dressaccountsbccemailaddressidnameclient_idclient_nameclientsite_nameinactivesla" +
+	"_idphonenumbercolourtimezoneinvoice_address_isdeliverynotesisstocklocationmessag" +
+	"egroup_iditem_quantity_in_stockitem_serialised_assets_in_stockitem_quantity_rese" +
+	"rveditem_quantity_reserved_on_orderitem_quantity_availabledatecreatedtextglobxgl" +
+	"obystyleinusebyupwhouptimestampxrefsitezoffsetxzoffsetyzoomxzoomysmallxsmallybig" +
+	"xbigyldapstringemaildomaindeliverbyisinvoicesiterefnumberdefaultdeliveryseriousn" +
+	"esslevelgeocoord1geocoord2todomaindefaultstocklocationstoppedsitetimeoffsetsited" +
+	"ateformatdisclaimermatchstringemailsubjectprefixregionaldirectorfacilitiesmanage" +
+	"ractguidteamviewerpasswordcontractlastcheckedmaincontact_namewildcardrefmonthlyr" +
+	"eportlastrunmonthlyreportincludemonthlyreportemailmanageraccountmanagertechmonth" +
+	"lyreportemaildirectlanguage_idlanguage_namesnownamelinked_organisation_idslocked" +
+	"newsite_contactnamenewsite_contactemailnewsite_contacttitlenewsite_web_access_le" +
+	"velnewsite_sendwelcomeemaildelivery_addressinvoice_addresspopup_notes_reassign_a" +
+	"ll_to_userfieldsopen_ticket_countonhold_ticket_counttotal_ticket_countopened_thi" +
+	"smonth_countguidsitecontacts_isimportcautomateidninjarmmid_importtype_isxeroserv" +
+	"icenowidisnhserveremaildefaultdevice42iddatto_iddatto_alternate_iddatto_urlconne" +
+	"ctwiseidazuretenantidautotaskidpagerdutywildcardateraidslastupdatesite_service_t" +
+	"ax_codesite_prepay_tax_codesite_contract_tax_codesite_item_tax_code_namesite_ser" +
+	"vice_tax_code_namesite_contract_tax_code_namesite_prepay_tax_code_namesite_sales" +
+	"_tax_codesite_purchase_tax_codesite_purchase_tax_code_namesyncroidthird_party_cl" +
+	"ient_nameauvik_idfaqlistsall_faqlists_allowedhubspot_idpassportal_idimport_site_" +
+	"mapping_warningissitedetailshudu_urlliongardidkaseyaidsurchargeidcountry_codereg" +
+	"ion_codestockbinsncentral_details_idnew_external_linkimport_details_idhasitemsin" +
+	"stock_dont_fire_automationssqlimport_idmatching_valuelapsafe_default_installatio" +
+	"n_namelapsafe_default_installation_objexternal_linksusecustomfieldssite_fieldsgf" +
+	"isiteiddelivery_address_line1delivery_address_line2delivery_address_line3deliver" +
+	"y_address_line4delivery_address_line5itglue_idclient_itglue_idcustombuttonsstock" +
+	"bin_idstockbin_namecountry_code_nameregion_code_namereflapsafe_default_installat" +
+	"ionmaincontact_idsite_item_tax_code",
+	extra: unsafe.Offsetof(Site{}.Extra), size: unsafe.Sizeof(Site{}), grow: growSite, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Site{}.Accountsid)), 10, kStr},                                 // "accountsid"
+		{nil, 10, uint16(unsafe.Offsetof(Site{}.Accountsfirstname)), 17, kStr},                         // "accountsfirstname"
+		{nil, 27, uint16(unsafe.Offsetof(Site{}.Accountslastname)), 16, kStr},                          // "accountslastname"
+		{nil, 43, uint16(unsafe.Offsetof(Site{}.Accountsemailaddress)), 20, kStr},                      // "accountsemailaddress"
+		{nil, 63, uint16(unsafe.Offsetof(Site{}.Accountsccemailaddress)), 22, kStr},                    // "accountsccemailaddress"
+		{nil, 85, uint16(unsafe.Offsetof(Site{}.Accountsbccemailaddress)), 23, kStr},                   // "accountsbccemailaddress"
+		{nil, 108, uint16(unsafe.Offsetof(Site{}.ID)), 2, kInt},                                        // "id"
+		{nil, 110, uint16(unsafe.Offsetof(Site{}.Name)), 4, kStr},                                      // "name"
+		{nil, 114, uint16(unsafe.Offsetof(Site{}.ClientID)), 9, kInt},                                  // "client_id"
+		{nil, 123, uint16(unsafe.Offsetof(Site{}.ClientName)), 11, kStr},                               // "client_name"
+		{nil, 134, uint16(unsafe.Offsetof(Site{}.ClientsiteName)), 15, kStr},                           // "clientsite_name"
+		{nil, 149, uint16(unsafe.Offsetof(Site{}.Inactive)), 8, kBool},                                 // "inactive"
+		{nil, 157, uint16(unsafe.Offsetof(Site{}.SLAID)), 6, kInt},                                     // "sla_id"
+		{nil, 163, uint16(unsafe.Offsetof(Site{}.Phonenumber)), 11, kStr},                              // "phonenumber"
+		{nil, 174, uint16(unsafe.Offsetof(Site{}.Colour)), 6, kStr},                                    // "colour"
+		{nil, 180, uint16(unsafe.Offsetof(Site{}.Timezone)), 8, kStr},                                  // "timezone"
+		{nil, 188, uint16(unsafe.Offsetof(Site{}.InvoiceAddressIsdelivery)), 26, kBool},                // "invoice_address_isdelivery"
+		{nil, 214, uint16(unsafe.Offsetof(Site{}.Notes)), 5, kStr},                                     // "notes"
+		{nil, 219, uint16(unsafe.Offsetof(Site{}.Isstocklocation)), 15, kBool},                         // "isstocklocation"
+		{nil, 234, uint16(unsafe.Offsetof(Site{}.MessagegroupID)), 15, kInt},                           // "messagegroup_id"
+		{nil, 249, uint16(unsafe.Offsetof(Site{}.ItemQuantityInStock)), 22, kF64},                      // "item_quantity_in_stock"
+		{nil, 271, uint16(unsafe.Offsetof(Site{}.ItemSerialisedAssetsInStock)), 31, kF64},              // "item_serialised_assets_in_stock"
+		{nil, 302, uint16(unsafe.Offsetof(Site{}.ItemQuantityReserved)), 22, kF64},                     // "item_quantity_reserved"
+		{nil, 324, uint16(unsafe.Offsetof(Site{}.ItemQuantityReservedOnOrder)), 31, kF64},              // "item_quantity_reserved_on_order"
+		{nil, 355, uint16(unsafe.Offsetof(Site{}.ItemQuantityAvailable)), 23, kF64},                    // "item_quantity_available"
+		{nil, 378, uint16(unsafe.Offsetof(Site{}.Datecreated)), 11, kTime},                             // "datecreated"
+		{nil, 389, uint16(unsafe.Offsetof(Site{}.Text)), 4, kF64},                                      // "text"
+		{nil, 393, uint16(unsafe.Offsetof(Site{}.Globx)), 5, kF64},                                     // "globx"
+		{nil, 398, uint16(unsafe.Offsetof(Site{}.Globy)), 5, kF64},                                     // "globy"
+		{nil, 403, uint16(unsafe.Offsetof(Site{}.Style)), 5, kF64},                                     // "style"
+		{nil, 408, uint16(unsafe.Offsetof(Site{}.Inuseby)), 7, kInt},                                   // "inuseby"
+		{nil, 415, uint16(unsafe.Offsetof(Site{}.Upwho)), 5, kF64},                                     // "upwho"
+		{nil, 420, uint16(unsafe.Offsetof(Site{}.Uptimestamp)), 11, kTime},                             // "uptimestamp"
+		{nil, 431, uint16(unsafe.Offsetof(Site{}.Xrefsite)), 8, kF64},                                  // "xrefsite"
+		{nil, 439, uint16(unsafe.Offsetof(Site{}.Zoffsetx)), 8, kInt},                                  // "zoffsetx"
+		{nil, 447, uint16(unsafe.Offsetof(Site{}.Zoffsety)), 8, kInt},                                  // "zoffsety"
+		{nil, 455, uint16(unsafe.Offsetof(Site{}.Zoomx)), 5, kF64},                                     // "zoomx"
+		{nil, 460, uint16(unsafe.Offsetof(Site{}.Zoomy)), 5, kF64},                                     // "zoomy"
+		{nil, 465, uint16(unsafe.Offsetof(Site{}.Smallx)), 6, kInt},                                    // "smallx"
+		{nil, 471, uint16(unsafe.Offsetof(Site{}.Smally)), 6, kInt},                                    // "smally"
+		{nil, 477, uint16(unsafe.Offsetof(Site{}.Bigx)), 4, kInt},                                      // "bigx"
+		{nil, 481, uint16(unsafe.Offsetof(Site{}.Bigy)), 4, kInt},                                      // "bigy"
+		{nil, 485, uint16(unsafe.Offsetof(Site{}.Ldapstring)), 10, kStr},                               // "ldapstring"
+		{nil, 495, uint16(unsafe.Offsetof(Site{}.Emaildomain)), 11, kStr},                              // "emaildomain"
+		{nil, 506, uint16(unsafe.Offsetof(Site{}.Deliverby)), 9, kInt},                                 // "deliverby"
+		{nil, 515, uint16(unsafe.Offsetof(Site{}.Isinvoicesite)), 13, kBool},                           // "isinvoicesite"
+		{nil, 528, uint16(unsafe.Offsetof(Site{}.Refnumber)), 9, kInt},                                 // "refnumber"
+		{nil, 537, uint16(unsafe.Offsetof(Site{}.Defaultdelivery)), 15, kBool},                         // "defaultdelivery"
+		{nil, 552, uint16(unsafe.Offsetof(Site{}.Seriousnesslevel)), 16, kInt},                         // "seriousnesslevel"
+		{nil, 568, uint16(unsafe.Offsetof(Site{}.Geocoord1)), 9, kF64},                                 // "geocoord1"
+		{nil, 577, uint16(unsafe.Offsetof(Site{}.Geocoord2)), 9, kF64},                                 // "geocoord2"
+		{nil, 586, uint16(unsafe.Offsetof(Site{}.Todomain)), 8, kStr},                                  // "todomain"
+		{nil, 594, uint16(unsafe.Offsetof(Site{}.Defaultstocklocation)), 20, kInt},                     // "defaultstocklocation"
+		{nil, 614, uint16(unsafe.Offsetof(Site{}.Stopped)), 7, kInt},                                   // "stopped"
+		{nil, 621, uint16(unsafe.Offsetof(Site{}.Sitetimeoffset)), 14, kInt},                           // "sitetimeoffset"
+		{nil, 635, uint16(unsafe.Offsetof(Site{}.Sitedateformat)), 14, kInt},                           // "sitedateformat"
+		{nil, 649, uint16(unsafe.Offsetof(Site{}.Disclaimermatchstring)), 21, kStr},                    // "disclaimermatchstring"
+		{nil, 670, uint16(unsafe.Offsetof(Site{}.Emailsubjectprefix)), 18, kStr},                       // "emailsubjectprefix"
+		{nil, 688, uint16(unsafe.Offsetof(Site{}.Regionaldirector)), 16, kInt},                         // "regionaldirector"
+		{nil, 704, uint16(unsafe.Offsetof(Site{}.Facilitiesmanager)), 17, kInt},                        // "facilitiesmanager"
+		{nil, 721, uint16(unsafe.Offsetof(Site{}.Actguid)), 7, kStr},                                   // "actguid"
+		{nil, 728, uint16(unsafe.Offsetof(Site{}.Teamviewerpassword)), 18, kStr},                       // "teamviewerpassword"
+		{nil, 746, uint16(unsafe.Offsetof(Site{}.Contractlastchecked)), 19, kTime},                     // "contractlastchecked"
+		{nil, 765, uint16(unsafe.Offsetof(Site{}.MaincontactName)), 16, kStr},                          // "maincontact_name"
+		{nil, 781, uint16(unsafe.Offsetof(Site{}.Wildcardref)), 11, kStr},                              // "wildcardref"
+		{nil, 792, uint16(unsafe.Offsetof(Site{}.Monthlyreportlastrun)), 20, kTime},                    // "monthlyreportlastrun"
+		{nil, 812, uint16(unsafe.Offsetof(Site{}.Monthlyreportinclude)), 20, kBool},                    // "monthlyreportinclude"
+		{nil, 832, uint16(unsafe.Offsetof(Site{}.Monthlyreportemailmanager)), 25, kBool},               // "monthlyreportemailmanager"
+		{nil, 857, uint16(unsafe.Offsetof(Site{}.Accountmanagertech)), 18, kBool},                      // "accountmanagertech"
+		{nil, 875, uint16(unsafe.Offsetof(Site{}.Monthlyreportemaildirect)), 24, kBool},                // "monthlyreportemaildirect"
+		{nil, 899, uint16(unsafe.Offsetof(Site{}.LanguageID)), 11, kInt},                               // "language_id"
+		{nil, 910, uint16(unsafe.Offsetof(Site{}.LanguageName)), 13, kStr},                             // "language_name"
+		{nil, 923, uint16(unsafe.Offsetof(Site{}.Snowname)), 8, kStr},                                  // "snowname"
+		{nil, 931, uint16(unsafe.Offsetof(Site{}.LinkedOrganisationID)), 22, kInt},                     // "linked_organisation_id"
+		{nil, 953, uint16(unsafe.Offsetof(Site{}.Slocked)), 7, kBool},                                  // "slocked"
+		{nil, 960, uint16(unsafe.Offsetof(Site{}.NewsiteContactname)), 19, kStr},                       // "newsite_contactname"
+		{nil, 979, uint16(unsafe.Offsetof(Site{}.NewsiteContactemail)), 20, kStr},                      // "newsite_contactemail"
+		{nil, 999, uint16(unsafe.Offsetof(Site{}.NewsiteContacttitle)), 20, kStr},                      // "newsite_contacttitle"
+		{nil, 1019, uint16(unsafe.Offsetof(Site{}.NewsiteWebAccessLevel)), 24, kInt},                   // "newsite_web_access_level"
+		{nil, 1043, uint16(unsafe.Offsetof(Site{}.NewsiteSendwelcomeemail)), 24, kBool},                // "newsite_sendwelcomeemail"
+		{&dectAddressStore, 1067, uint16(unsafe.Offsetof(Site{}.DeliveryAddress)), 16, kOne},           // "delivery_address"
+		{&dectAddressStore, 1083, uint16(unsafe.Offsetof(Site{}.InvoiceAddress)), 15, kOne},            // "invoice_address"
+		{&dectAreaPopup, 1098, uint16(unsafe.Offsetof(Site{}.PopupNotes)), 11, kMany},                  // "popup_notes"
+		{nil, 1109, uint16(unsafe.Offsetof(Site{}.ReassignAllToUser)), 21, kInt},                       // "_reassign_all_to_user"
+		{&dectFieldHelper, 1130, uint16(unsafe.Offsetof(Site{}.Fields)), 6, kMany},                     // "fields"
+		{nil, 1136, uint16(unsafe.Offsetof(Site{}.OpenTicketCount)), 17, kInt},                         // "open_ticket_count"
+		{nil, 1153, uint16(unsafe.Offsetof(Site{}.OnholdTicketCount)), 19, kInt},                       // "onhold_ticket_count"
+		{nil, 1172, uint16(unsafe.Offsetof(Site{}.TotalTicketCount)), 18, kInt},                        // "total_ticket_count"
+		{nil, 1190, uint16(unsafe.Offsetof(Site{}.OpenedThismonthCount)), 22, kInt},                    // "opened_thismonth_count"
+		{nil, 1212, uint16(unsafe.Offsetof(Site{}.GUID)), 4, kStr},                                     // "guid"
+		{&dectSiteContact, 1216, uint16(unsafe.Offsetof(Site{}.Sitecontacts)), 12, kMany},              // "sitecontacts"
+		{nil, 1228, uint16(unsafe.Offsetof(Site{}.Isimport)), 9, kBool},                                // "_isimport"
+		{nil, 1237, uint16(unsafe.Offsetof(Site{}.Cautomateid)), 11, kInt},                             // "cautomateid"
+		{nil, 1248, uint16(unsafe.Offsetof(Site{}.Ninjarmmid)), 10, kInt},                              // "ninjarmmid"
+		{nil, 1258, uint16(unsafe.Offsetof(Site{}.Importtype)), 11, kStr},                              // "_importtype"
+		{nil, 1269, uint16(unsafe.Offsetof(Site{}.Isxero)), 7, kBool},                                  // "_isxero"
+		{nil, 1276, uint16(unsafe.Offsetof(Site{}.Servicenowid)), 12, kStr},                            // "servicenowid"
+		{nil, 1288, uint16(unsafe.Offsetof(Site{}.Isnhserveremaildefault)), 22, kBool},                 // "isnhserveremaildefault"
+		{nil, 1310, uint16(unsafe.Offsetof(Site{}.Device42id)), 10, kInt},                              // "device42id"
+		{nil, 1320, uint16(unsafe.Offsetof(Site{}.DattoID)), 8, kStr},                                  // "datto_id"
+		{nil, 1328, uint16(unsafe.Offsetof(Site{}.DattoAlternateID)), 18, kInt},                        // "datto_alternate_id"
+		{nil, 1346, uint16(unsafe.Offsetof(Site{}.DattoURL)), 9, kStr},                                 // "datto_url"
+		{nil, 1355, uint16(unsafe.Offsetof(Site{}.Connectwiseid)), 13, kInt},                           // "connectwiseid"
+		{nil, 1368, uint16(unsafe.Offsetof(Site{}.Azuretenantid)), 13, kStr},                           // "azuretenantid"
+		{nil, 1381, uint16(unsafe.Offsetof(Site{}.Autotaskid)), 10, kInt},                              // "autotaskid"
+		{nil, 1391, uint16(unsafe.Offsetof(Site{}.Pagerdutywildcard)), 17, kStr},                       // "pagerdutywildcard"
+		{nil, 1408, uint16(unsafe.Offsetof(Site{}.Ateraid)), 7, kInt},                                  // "ateraid"
+		{nil, 1415, uint16(unsafe.Offsetof(Site{}.Slastupdate)), 11, kTime},                            // "slastupdate"
+		{nil, 1426, uint16(unsafe.Offsetof(Site{}.SiteServiceTaxCode)), 21, kInt},                      // "site_service_tax_code"
+		{nil, 1447, uint16(unsafe.Offsetof(Site{}.SitePrepayTaxCode)), 20, kInt},                       // "site_prepay_tax_code"
+		{nil, 1467, uint16(unsafe.Offsetof(Site{}.SiteContractTaxCode)), 22, kInt},                     // "site_contract_tax_code"
+		{nil, 1489, uint16(unsafe.Offsetof(Site{}.SiteItemTaxCodeName)), 23, kStr},                     // "site_item_tax_code_name"
+		{nil, 1512, uint16(unsafe.Offsetof(Site{}.SiteServiceTaxCodeName)), 26, kStr},                  // "site_service_tax_code_name"
+		{nil, 1538, uint16(unsafe.Offsetof(Site{}.SiteContractTaxCodeName)), 27, kStr},                 // "site_contract_tax_code_name"
+		{nil, 1565, uint16(unsafe.Offsetof(Site{}.SitePrepayTaxCodeName)), 25, kStr},                   // "site_prepay_tax_code_name"
+		{nil, 1590, uint16(unsafe.Offsetof(Site{}.SiteSalesTaxCode)), 19, kInt},                        // "site_sales_tax_code"
+		{nil, 1609, uint16(unsafe.Offsetof(Site{}.SitePurchaseTaxCode)), 22, kInt},                     // "site_purchase_tax_code"
+		{nil, 1631, uint16(unsafe.Offsetof(Site{}.SitePurchaseTaxCodeName)), 27, kStr},                 // "site_purchase_tax_code_name"
+		{nil, 1658, uint16(unsafe.Offsetof(Site{}.Syncroid)), 8, kInt},                                 // "syncroid"
+		{nil, 1666, uint16(unsafe.Offsetof(Site{}.ThirdPartyClientName)), 23, kStr},                    // "third_party_client_name"
+		{nil, 1689, uint16(unsafe.Offsetof(Site{}.AuvikID)), 8, kStr},                                  // "auvik_id"
+		{&dectFAQListHead, 1697, uint16(unsafe.Offsetof(Site{}.Faqlists)), 8, kMany},                   // "faqlists"
+		{nil, 1705, uint16(unsafe.Offsetof(Site{}.AllFaqlistsAllowed)), 20, kBool},                     // "all_faqlists_allowed"
+		{nil, 1725, uint16(unsafe.Offsetof(Site{}.HubspotID)), 10, kStr},                               // "hubspot_id"
+		{nil, 1735, uint16(unsafe.Offsetof(Site{}.PassportalID)), 13, kInt64},                          // "passportal_id"
+		{nil, 1748, uint16(unsafe.Offsetof(Site{}.ImportSiteMapping)), 19, kInt},                       // "import_site_mapping"
+		{nil, 1767, uint16(unsafe.Offsetof(Site{}.Warning)), 8, kStr},                                  // "_warning"
+		{nil, 1775, uint16(unsafe.Offsetof(Site{}.Issitedetails)), 13, kBool},                          // "issitedetails"
+		{nil, 1788, uint16(unsafe.Offsetof(Site{}.HuduURL)), 8, kStr},                                  // "hudu_url"
+		{nil, 1796, uint16(unsafe.Offsetof(Site{}.Liongardid)), 10, kInt},                              // "liongardid"
+		{nil, 1806, uint16(unsafe.Offsetof(Site{}.Kaseyaid)), 8, kStr},                                 // "kaseyaid"
+		{nil, 1814, uint16(unsafe.Offsetof(Site{}.Surchargeid)), 11, kInt},                             // "surchargeid"
+		{nil, 1825, uint16(unsafe.Offsetof(Site{}.CountryCode)), 12, kStr},                             // "country_code"
+		{nil, 1837, uint16(unsafe.Offsetof(Site{}.RegionCode)), 11, kInt},                              // "region_code"
+		{&dectStockBin, 1848, uint16(unsafe.Offsetof(Site{}.Stockbins)), 9, kMany},                     // "stockbins"
+		{nil, 1857, uint16(unsafe.Offsetof(Site{}.NcentralDetailsID)), 19, kInt},                       // "ncentral_details_id"
+		{&dectExternalLinkList, 1876, uint16(unsafe.Offsetof(Site{}.NewExternalLink)), 17, kOne},       // "new_external_link"
+		{nil, 1893, uint16(unsafe.Offsetof(Site{}.ImportDetailsID)), 17, kInt},                         // "import_details_id"
+		{nil, 1910, uint16(unsafe.Offsetof(Site{}.Hasitemsinstock)), 15, kBool},                        // "hasitemsinstock"
+		{nil, 1925, uint16(unsafe.Offsetof(Site{}.DontFireAutomations)), 22, kBool},                    // "_dont_fire_automations"
+		{nil, 1947, uint16(unsafe.Offsetof(Site{}.SqlimportID)), 12, kInt},                             // "sqlimport_id"
+		{nil, 1959, uint16(unsafe.Offsetof(Site{}.MatchingValue)), 14, kStr},                           // "matching_value"
+		{nil, 1973, uint16(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationName)), 33, kStr},          // "lapsafe_default_installation_name"
+		{&dectKeyPair2, 2006, uint16(unsafe.Offsetof(Site{}.LapsafeDefaultInstallationObj)), 32, kOne}, // "lapsafe_default_installation_obj"
+		{&dectExternalLinkList, 2038, uint16(unsafe.Offsetof(Site{}.ExternalLinks)), 14, kMany},        // "external_links"
+		{nil, 2052, uint16(unsafe.Offsetof(Site{}.Use)), 3, kStr},                                      // "use"
+		{&dectCustomField, 2055, uint16(unsafe.Offsetof(Site{}.Customfields)), 12, kMany},              // "customfields"
+		{&dectFieldHelper, 2067, uint16(unsafe.Offsetof(Site{}.SiteFields)), 11, kMany},                // "site_fields"
+		{nil, 2078, uint16(unsafe.Offsetof(Site{}.Gfisiteid)), 9, kInt},                                // "gfisiteid"
+		{nil, 2087, uint16(unsafe.Offsetof(Site{}.DeliveryAddressLine1)), 22, kStr},                    // "delivery_address_line1"
+		{nil, 2109, uint16(unsafe.Offsetof(Site{}.DeliveryAddressLine2)), 22, kStr},                    // "delivery_address_line2"
+		{nil, 2131, uint16(unsafe.Offsetof(Site{}.DeliveryAddressLine3)), 22, kStr},                    // "delivery_address_line3"
+		{nil, 2153, uint16(unsafe.Offsetof(Site{}.DeliveryAddressLine4)), 22, kStr},                    // "delivery_address_line4"
+		{nil, 2175, uint16(unsafe.Offsetof(Site{}.DeliveryAddressLine5)), 22, kStr},                    // "delivery_address_line5"
+		{nil, 2197, uint16(unsafe.Offsetof(Site{}.ItglueID)), 9, kStr},                                 // "itglue_id"
+		{nil, 2206, uint16(unsafe.Offsetof(Site{}.ClientItglueID)), 16, kStr},                          // "client_itglue_id"
+		{&dectCustomButton, 2222, uint16(unsafe.Offsetof(Site{}.Custombuttons)), 13, kMany},            // "custombuttons"
+		{nil, 2235, uint16(unsafe.Offsetof(Site{}.StockbinID)), 11, kInt},                              // "stockbin_id"
+		{nil, 2246, uint16(unsafe.Offsetof(Site{}.StockbinName)), 13, kStr},                            // "stockbin_name"
+		{nil, 2259, uint16(unsafe.Offsetof(Site{}.CountryCodeName)), 17, kStr},                         // "country_code_name"
+		{nil, 2276, uint16(unsafe.Offsetof(Site{}.RegionCodeName)), 16, kStr},                          // "region_code_name"
+		{nil, 2292, uint16(unsafe.Offsetof(Site{}.Ref)), 3, kStr},                                      // "ref"
+		{nil, 2295, uint16(unsafe.Offsetof(Site{}.LapsafeDefaultInstallation)), 28, kStr},              // "lapsafe_default_installation"
+		{nil, 2323, uint16(unsafe.Offsetof(Site{}.MaincontactID)), 14, kInt},                           // "maincontact_id"
+		{nil, 2337, uint16(unsafe.Offsetof(Site{}.SiteItemTaxCode)), 18, kInt},                         // "site_item_tax_code"
+	}, sorted: []uint16{139, 94, 91, 95, 83, 126, 68, 5, 4, 3, 1, 0, 2, 60, 122, 106, 104, 120, 103, 40, 41, 92, 8, 155, 9, 10, 14, 102, 62, 132, 159, 156, 146, 25, 100, 99, 101, 47, 52, 44, 80, 149, 150, 151, 152, 153, 98, 56, 43, 57, 144, 59, 121, 84, 49, 50, 148, 27, 28, 89, 138, 123, 128, 6, 137, 125, 11, 30, 81, 16, 45, 97, 127, 18, 24, 20, 22, 23, 21, 154, 130, 70, 71, 162, 142, 143, 42, 73, 129, 163, 63, 141, 19, 69, 67, 66, 65, 7, 135, 136, 76, 75, 77, 79, 78, 93, 17, 86, 85, 88, 105, 124, 13, 82, 161, 46, 133, 160, 58, 48, 96, 110, 113, 147, 164, 111, 109, 114, 116, 117, 115, 108, 112, 90, 55, 54, 12, 107, 74, 38, 39, 72, 140, 157, 158, 134, 53, 29, 131, 118, 61, 26, 119, 15, 51, 87, 32, 31, 145, 64, 33, 34, 35, 36, 37}}
 
 func (m *Site) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSite }
 
@@ -2293,15 +2323,16 @@ func growSiteContact(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSiteContact = decTable{extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), grow: growSiteContact, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SiteContact{}.ID)), kInt},
-	{"site", nil, uint32(unsafe.Offsetof(SiteContact{}.Site)), kInt},
-	{"uid", nil, uint32(unsafe.Offsetof(SiteContact{}.UID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(SiteContact{}.UserName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(SiteContact{}.Type)), kInt},
-	{"type_name", nil, uint32(unsafe.Offsetof(SiteContact{}.TypeName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(SiteContact{}.Warning)), kStr},
-}, sorted: []uint16{6, 0, 1, 4, 5, 2, 3}}
+var dectSiteContact = decTable{names: "idsiteuiduser_nametypetype_name_warning",
+	extra: unsafe.Offsetof(SiteContact{}.Extra), size: unsafe.Sizeof(SiteContact{}), grow: growSiteContact, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SiteContact{}.ID)), 2, kInt},        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SiteContact{}.Site)), 4, kInt},      // "site"
+		{nil, 6, uint16(unsafe.Offsetof(SiteContact{}.UID)), 3, kInt},       // "uid"
+		{nil, 9, uint16(unsafe.Offsetof(SiteContact{}.UserName)), 9, kStr},  // "user_name"
+		{nil, 18, uint16(unsafe.Offsetof(SiteContact{}.Type)), 4, kInt},     // "type"
+		{nil, 22, uint16(unsafe.Offsetof(SiteContact{}.TypeName)), 9, kStr}, // "type_name"
+		{nil, 31, uint16(unsafe.Offsetof(SiteContact{}.Warning)), 8, kStr},  // "_warning"
+	}, sorted: []uint16{6, 0, 1, 4, 5, 2, 3}}
 
 func (m *SiteContact) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSiteContact
@@ -2702,47 +2733,55 @@ func growSiteList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSiteList = decTable{extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), grow: growSiteList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SiteList{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SiteList{}.Name)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(SiteList{}.ClientName)), kStr},
-	{"clientsite_name", nil, uint32(unsafe.Offsetof(SiteList{}.ClientsiteName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(SiteList{}.Inactive)), kBool},
-	{"sla_id", nil, uint32(unsafe.Offsetof(SiteList{}.SLAID)), kInt},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(SiteList{}.Phonenumber)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(SiteList{}.Colour)), kStr},
-	{"timezone", nil, uint32(unsafe.Offsetof(SiteList{}.Timezone)), kStr},
-	{"invoice_address_isdelivery", nil, uint32(unsafe.Offsetof(SiteList{}.InvoiceAddressIsdelivery)), kBool},
-	{"notes", nil, uint32(unsafe.Offsetof(SiteList{}.Notes)), kStr},
-	{"isstocklocation", nil, uint32(unsafe.Offsetof(SiteList{}.Isstocklocation)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SiteList{}.MessagegroupID)), kInt},
-	{"item_quantity_in_stock", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityInStock)), kF64},
-	{"item_serialised_assets_in_stock", nil, uint32(unsafe.Offsetof(SiteList{}.ItemSerialisedAssetsInStock)), kF64},
-	{"item_quantity_reserved", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReserved)), kF64},
-	{"item_quantity_reserved_on_order", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), kF64},
-	{"item_quantity_available", nil, uint32(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), kF64},
-	{"use", nil, uint32(unsafe.Offsetof(SiteList{}.Use)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(SiteList{}.Customfields)), kMany},
-	{"site_fields", &dectFieldHelper, uint32(unsafe.Offsetof(SiteList{}.SiteFields)), kMany},
-	{"gfisiteid", nil, uint32(unsafe.Offsetof(SiteList{}.Gfisiteid)), kInt},
-	{"delivery_address_line1", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), kStr},
-	{"delivery_address_line2", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), kStr},
-	{"delivery_address_line3", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine3)), kStr},
-	{"delivery_address_line4", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine4)), kStr},
-	{"delivery_address_line5", nil, uint32(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), kStr},
-	{"itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ItglueID)), kStr},
-	{"client_itglue_id", nil, uint32(unsafe.Offsetof(SiteList{}.ClientItglueID)), kStr},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(SiteList{}.Custombuttons)), kMany},
-	{"stockbin_id", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinID)), kInt},
-	{"stockbin_name", nil, uint32(unsafe.Offsetof(SiteList{}.StockbinName)), kStr},
-	{"country_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.CountryCodeName)), kStr},
-	{"region_code_name", nil, uint32(unsafe.Offsetof(SiteList{}.RegionCodeName)), kStr},
-	{"ref", nil, uint32(unsafe.Offsetof(SiteList{}.Ref)), kStr},
-	{"lapsafe_default_installation", nil, uint32(unsafe.Offsetof(SiteList{}.LapsafeDefaultInstallation)), kStr},
-	{"maincontact_id", nil, uint32(unsafe.Offsetof(SiteList{}.MaincontactID)), kInt},
-	{"site_item_tax_code", nil, uint32(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), kInt},
-}, sorted: []uint16{2, 29, 3, 4, 8, 33, 30, 20, 23, 24, 25, 26, 27, 22, 0, 5, 10, 12, 18, 14, 16, 17, 15, 28, 36, 37, 13, 1, 11, 7, 35, 34, 21, 38, 6, 31, 32, 9, 19}}
+var dectSiteList = decTable{names: "idnameclient_idclient_nameclientsite_nameinactivesla_idphonenumbercolourtimezone" +
+	"invoice_address_isdeliverynotesisstocklocationmessagegroup_iditem_quantity_in_st" +
+	"ockitem_serialised_assets_in_stockitem_quantity_reserveditem_quantity_reserved_o" +
+	"n_orderitem_quantity_availableusecustomfieldssite_fieldsgfisiteiddelivery_addres" +
+	"s_line1delivery_address_line2delivery_address_line3delivery_address_line4deliver" +
+	"y_address_line5itglue_idclient_itglue_idcustombuttonsstockbin_idstockbin_namecou" +
+	"ntry_code_nameregion_code_namereflapsafe_default_installationmaincontact_idsite_" +
+	"item_tax_code",
+	extra: unsafe.Offsetof(SiteList{}.Extra), size: unsafe.Sizeof(SiteList{}), grow: growSiteList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SiteList{}.ID)), 2, kInt},                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SiteList{}.Name)), 4, kStr},                            // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SiteList{}.ClientID)), 9, kInt},                        // "client_id"
+		{nil, 15, uint16(unsafe.Offsetof(SiteList{}.ClientName)), 11, kStr},                    // "client_name"
+		{nil, 26, uint16(unsafe.Offsetof(SiteList{}.ClientsiteName)), 15, kStr},                // "clientsite_name"
+		{nil, 41, uint16(unsafe.Offsetof(SiteList{}.Inactive)), 8, kBool},                      // "inactive"
+		{nil, 49, uint16(unsafe.Offsetof(SiteList{}.SLAID)), 6, kInt},                          // "sla_id"
+		{nil, 55, uint16(unsafe.Offsetof(SiteList{}.Phonenumber)), 11, kStr},                   // "phonenumber"
+		{nil, 66, uint16(unsafe.Offsetof(SiteList{}.Colour)), 6, kStr},                         // "colour"
+		{nil, 72, uint16(unsafe.Offsetof(SiteList{}.Timezone)), 8, kStr},                       // "timezone"
+		{nil, 80, uint16(unsafe.Offsetof(SiteList{}.InvoiceAddressIsdelivery)), 26, kBool},     // "invoice_address_isdelivery"
+		{nil, 106, uint16(unsafe.Offsetof(SiteList{}.Notes)), 5, kStr},                         // "notes"
+		{nil, 111, uint16(unsafe.Offsetof(SiteList{}.Isstocklocation)), 15, kBool},             // "isstocklocation"
+		{nil, 126, uint16(unsafe.Offsetof(SiteList{}.MessagegroupID)), 15, kInt},               // "messagegroup_id"
+		{nil, 141, uint16(unsafe.Offsetof(SiteList{}.ItemQuantityInStock)), 22, kF64},          // "item_quantity_in_stock"
+		{nil, 163, uint16(unsafe.Offsetof(SiteList{}.ItemSerialisedAssetsInStock)), 31, kF64},  // "item_serialised_assets_in_stock"
+		{nil, 194, uint16(unsafe.Offsetof(SiteList{}.ItemQuantityReserved)), 22, kF64},         // "item_quantity_reserved"
+		{nil, 216, uint16(unsafe.Offsetof(SiteList{}.ItemQuantityReservedOnOrder)), 31, kF64},  // "item_quantity_reserved_on_order"
+		{nil, 247, uint16(unsafe.Offsetof(SiteList{}.ItemQuantityAvailable)), 23, kF64},        // "item_quantity_available"
+		{nil, 270, uint16(unsafe.Offsetof(SiteList{}.Use)), 3, kStr},                           // "use"
+		{&dectCustomField, 273, uint16(unsafe.Offsetof(SiteList{}.Customfields)), 12, kMany},   // "customfields"
+		{&dectFieldHelper, 285, uint16(unsafe.Offsetof(SiteList{}.SiteFields)), 11, kMany},     // "site_fields"
+		{nil, 296, uint16(unsafe.Offsetof(SiteList{}.Gfisiteid)), 9, kInt},                     // "gfisiteid"
+		{nil, 305, uint16(unsafe.Offsetof(SiteList{}.DeliveryAddressLine1)), 22, kStr},         // "delivery_address_line1"
+		{nil, 327, uint16(unsafe.Offsetof(SiteList{}.DeliveryAddressLine2)), 22, kStr},         // "delivery_address_line2"
+		{nil, 349, uint16(unsafe.Offsetof(SiteList{}.DeliveryAddressLine3)), 22, kStr},         // "delivery_address_line3"
+		{nil, 371, uint16(unsafe.Offsetof(SiteList{}.DeliveryAddressLine4)), 22, kStr},         // "delivery_address_line4"
+		{nil, 393, uint16(unsafe.Offsetof(SiteList{}.DeliveryAddressLine5)), 22, kStr},         // "delivery_address_line5"
+		{nil, 415, uint16(unsafe.Offsetof(SiteList{}.ItglueID)), 9, kStr},                      // "itglue_id"
+		{nil, 424, uint16(unsafe.Offsetof(SiteList{}.ClientItglueID)), 16, kStr},               // "client_itglue_id"
+		{&dectCustomButton, 440, uint16(unsafe.Offsetof(SiteList{}.Custombuttons)), 13, kMany}, // "custombuttons"
+		{nil, 453, uint16(unsafe.Offsetof(SiteList{}.StockbinID)), 11, kInt},                   // "stockbin_id"
+		{nil, 464, uint16(unsafe.Offsetof(SiteList{}.StockbinName)), 13, kStr},                 // "stockbin_name"
+		{nil, 477, uint16(unsafe.Offsetof(SiteList{}.CountryCodeName)), 17, kStr},              // "country_code_name"
+		{nil, 494, uint16(unsafe.Offsetof(SiteList{}.RegionCodeName)), 16, kStr},               // "region_code_name"
+		{nil, 510, uint16(unsafe.Offsetof(SiteList{}.Ref)), 3, kStr},                           // "ref"
+		{nil, 513, uint16(unsafe.Offsetof(SiteList{}.LapsafeDefaultInstallation)), 28, kStr},   // "lapsafe_default_installation"
+		{nil, 541, uint16(unsafe.Offsetof(SiteList{}.MaincontactID)), 14, kInt},                // "maincontact_id"
+		{nil, 555, uint16(unsafe.Offsetof(SiteList{}.SiteItemTaxCode)), 18, kInt},              // "site_item_tax_code"
+	}, sorted: []uint16{2, 29, 3, 4, 8, 33, 30, 20, 23, 24, 25, 26, 27, 22, 0, 5, 10, 12, 18, 14, 16, 17, 15, 28, 36, 37, 13, 1, 11, 7, 35, 34, 21, 38, 6, 31, 32, 9, 19}}
 
 func (m *SiteList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSiteList }
 
@@ -2842,12 +2881,13 @@ func growSiteView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSiteView = decTable{extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), grow: growSiteView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(SiteView{}.RecordCount)), kInt},
-	{"sites", &dectSiteList, uint32(unsafe.Offsetof(SiteView{}.Sites)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(SiteView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(SiteView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectSiteView = decTable{names: "record_countsitespage_nopage_size",
+	extra: unsafe.Offsetof(SiteView{}.Extra), size: unsafe.Sizeof(SiteView{}), grow: growSiteView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SiteView{}.RecordCount)), 12, kInt},      // "record_count"
+		{&dectSiteList, 12, uint16(unsafe.Offsetof(SiteView{}.Sites)), 5, kPage}, // "sites"
+		{nil, 17, uint16(unsafe.Offsetof(SiteView{}.PageNo)), 7, kInt},           // "page_no"
+		{nil, 24, uint16(unsafe.Offsetof(SiteView{}.PageSize)), 9, kInt},         // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SiteView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSiteView }
 
@@ -2934,13 +2974,14 @@ func growStockBin(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStockBin = decTable{extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), grow: growStockBin, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StockBin{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(StockBin{}.Name)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(StockBin{}.SiteID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(StockBin{}.Warning)), kStr},
-	{"dont_add_to_order", nil, uint32(unsafe.Offsetof(StockBin{}.DontAddToOrder)), kBool},
-}, sorted: []uint16{3, 4, 0, 1, 2}}
+var dectStockBin = decTable{names: "idnamesite_id_warningdont_add_to_order",
+	extra: unsafe.Offsetof(StockBin{}.Extra), size: unsafe.Sizeof(StockBin{}), grow: growStockBin, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StockBin{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StockBin{}.Name)), 4, kStr},              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(StockBin{}.SiteID)), 7, kInt},            // "site_id"
+		{nil, 13, uint16(unsafe.Offsetof(StockBin{}.Warning)), 8, kStr},          // "_warning"
+		{nil, 21, uint16(unsafe.Offsetof(StockBin{}.DontAddToOrder)), 17, kBool}, // "dont_add_to_order"
+	}, sorted: []uint16{3, 4, 0, 1, 2}}
 
 func (m *StockBin) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectStockBin }
 

@@ -366,32 +366,37 @@ func growSLAHead(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSLAHead = decTable{extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), grow: growSLAHead, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SLAHead{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(SLAHead{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(SLAHead{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SLAHead{}.Name)), kStr},
-	{"hoursaretechslocaltime", nil, uint32(unsafe.Offsetof(SLAHead{}.Hoursaretechslocaltime)), kBool},
-	{"workday_id", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayID)), kInt},
-	{"workday_guid", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), kStr},
-	{"responsereset", nil, uint32(unsafe.Offsetof(SLAHead{}.Responsereset)), kBool},
-	{"autoreleaseoption", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), kBool},
-	{"workdays", &dectWorkdays, uint32(unsafe.Offsetof(SLAHead{}.Workdays)), kOne},
-	{"priorities", &dectPolicy, uint32(unsafe.Offsetof(SLAHead{}.Priorities)), kMany},
-	{"response_reset_approval", nil, uint32(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), kBool},
-	{"autoreleaselimit", nil, uint32(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), kInt},
-	{"trackslaresponsetime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), kBool},
-	{"trackslafixbytime", nil, uint32(unsafe.Offsetof(SLAHead{}.Trackslafixbytime)), kBool},
-	{"statusafterautorelease", nil, uint32(unsafe.Offsetof(SLAHead{}.Statusafterautorelease)), kInt},
-	{"slstatusafterfirstwarning", nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusafterfirstwarning)), kInt},
-	{"slstatusaftersecondwarning", nil, uint32(unsafe.Offsetof(SLAHead{}.Slstatusaftersecondwarning)), kInt},
-	{"workday_name", nil, uint32(unsafe.Offsetof(SLAHead{}.WorkdayName)), kStr},
-	{"dontsendholdreminders", nil, uint32(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), kBool},
-	{"statusafterautorelease_name", nil, uint32(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(SLAHead{}.Warning)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(SLAHead{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), kInt},
-}, sorted: []uint16{21, 22, 23, 12, 8, 19, 1, 4, 0, 2, 3, 10, 11, 7, 16, 17, 15, 20, 14, 13, 6, 5, 18, 9}}
+var dectSLAHead = decTable{names: "idguidintentnamehoursaretechslocaltimeworkday_idworkday_guidresponseresetautorel" +
+	"easeoptionworkdaysprioritiesresponse_reset_approvalautoreleaselimittrackslarespo" +
+	"nsetimetrackslafixbytimestatusafterautoreleaseslstatusafterfirstwarningslstatusa" +
+	"ftersecondwarningworkday_namedontsendholdremindersstatusafterautorelease_name_wa" +
+	"rningaccess_controlaccess_control_level",
+	extra: unsafe.Offsetof(SLAHead{}.Extra), size: unsafe.Sizeof(SLAHead{}), grow: growSLAHead, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SLAHead{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SLAHead{}.GUID)), 4, kStr},                             // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(SLAHead{}.Intent)), 6, kStr},                           // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(SLAHead{}.Name)), 4, kStr},                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(SLAHead{}.Hoursaretechslocaltime)), 22, kBool},        // "hoursaretechslocaltime"
+		{nil, 38, uint16(unsafe.Offsetof(SLAHead{}.WorkdayID)), 10, kInt},                      // "workday_id"
+		{nil, 48, uint16(unsafe.Offsetof(SLAHead{}.WorkdayGUID)), 12, kStr},                    // "workday_guid"
+		{nil, 60, uint16(unsafe.Offsetof(SLAHead{}.Responsereset)), 13, kBool},                 // "responsereset"
+		{nil, 73, uint16(unsafe.Offsetof(SLAHead{}.Autoreleaseoption)), 17, kBool},             // "autoreleaseoption"
+		{&dectWorkdays, 90, uint16(unsafe.Offsetof(SLAHead{}.Workdays)), 8, kOne},              // "workdays"
+		{&dectPolicy, 98, uint16(unsafe.Offsetof(SLAHead{}.Priorities)), 10, kMany},            // "priorities"
+		{nil, 108, uint16(unsafe.Offsetof(SLAHead{}.ResponseResetApproval)), 23, kBool},        // "response_reset_approval"
+		{nil, 131, uint16(unsafe.Offsetof(SLAHead{}.Autoreleaselimit)), 16, kInt},              // "autoreleaselimit"
+		{nil, 147, uint16(unsafe.Offsetof(SLAHead{}.Trackslaresponsetime)), 20, kBool},         // "trackslaresponsetime"
+		{nil, 167, uint16(unsafe.Offsetof(SLAHead{}.Trackslafixbytime)), 17, kBool},            // "trackslafixbytime"
+		{nil, 184, uint16(unsafe.Offsetof(SLAHead{}.Statusafterautorelease)), 22, kInt},        // "statusafterautorelease"
+		{nil, 206, uint16(unsafe.Offsetof(SLAHead{}.Slstatusafterfirstwarning)), 25, kInt},     // "slstatusafterfirstwarning"
+		{nil, 231, uint16(unsafe.Offsetof(SLAHead{}.Slstatusaftersecondwarning)), 26, kInt},    // "slstatusaftersecondwarning"
+		{nil, 257, uint16(unsafe.Offsetof(SLAHead{}.WorkdayName)), 12, kStr},                   // "workday_name"
+		{nil, 269, uint16(unsafe.Offsetof(SLAHead{}.Dontsendholdreminders)), 21, kBool},        // "dontsendholdreminders"
+		{nil, 290, uint16(unsafe.Offsetof(SLAHead{}.StatusafterautoreleaseName)), 27, kStr},    // "statusafterautorelease_name"
+		{nil, 317, uint16(unsafe.Offsetof(SLAHead{}.Warning)), 8, kStr},                        // "_warning"
+		{&dectAccessControl, 325, uint16(unsafe.Offsetof(SLAHead{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 339, uint16(unsafe.Offsetof(SLAHead{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+	}, sorted: []uint16{21, 22, 23, 12, 8, 19, 1, 4, 0, 2, 3, 10, 11, 7, 16, 17, 15, 20, 14, 13, 6, 5, 18, 9}}
 
 func (m *SLAHead) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSLAHead }
 

@@ -404,33 +404,37 @@ func growSlackDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSlackDetails = decTable{extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), grow: growSlackDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ID)), kInt},
-	{"teamname", nil, uint32(unsafe.Offsetof(SlackDetails{}.Teamname)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SlackDetails{}.Name)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(SlackDetails{}.NewAccessToken)), kStr},
-	{"webhookurl", nil, uint32(unsafe.Offsetof(SlackDetails{}.Webhookurl)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(SlackDetails{}.Enabled)), kBool},
-	{"agent_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.AgentName)), kStr},
-	{"channel_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.ChannelID)), kStr},
-	{"allow_ticket_create", nil, uint32(unsafe.Offsetof(SlackDetails{}.AllowTicketCreate)), kBool},
-	{"ticket_type", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketType)), kInt},
-	{"ticket_type_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketTypeName)), kStr},
-	{"_getoauthtoken", nil, uint32(unsafe.Offsetof(SlackDetails{}.Getoauthtoken)), kBool},
-	{"oauth_code", nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthCode)), kStr},
-	{"oauth_redirect", nil, uint32(unsafe.Offsetof(SlackDetails{}.OauthRedirect)), kStr},
-	{"scopes", nil, uint32(unsafe.Offsetof(SlackDetails{}.Scopes)), kStrs},
-	{"team_id", nil, uint32(unsafe.Offsetof(SlackDetails{}.TeamID)), kStr},
-	{"ticket_user", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUser)), kInt},
-	{"ticket_user_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.TicketUserName)), kStr},
-	{"command_ticket_type", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketType)), kInt},
-	{"command_ticket_type_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandTicketTypeName)), kStr},
-	{"command_user", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUser)), kInt},
-	{"command_user_name", nil, uint32(unsafe.Offsetof(SlackDetails{}.CommandUserName)), kStr},
-	{"uninstalled", nil, uint32(unsafe.Offsetof(SlackDetails{}.Uninstalled)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(SlackDetails{}.Warning)), kStr},
-}, sorted: []uint16{12, 24, 6, 7, 9, 8, 19, 20, 21, 22, 5, 0, 2, 3, 13, 14, 15, 16, 1, 10, 11, 17, 18, 23, 4}}
+var dectSlackDetails = decTable{names: "idteamnamenamenew_access_tokenwebhookurlenabledagent_idagent_namechannel_idallow" +
+	"_ticket_createticket_typeticket_type_name_getoauthtokenoauth_codeoauth_redirects" +
+	"copesteam_idticket_userticket_user_namecommand_ticket_typecommand_ticket_type_na" +
+	"mecommand_usercommand_user_nameuninstalled_warning",
+	extra: unsafe.Offsetof(SlackDetails{}.Extra), size: unsafe.Sizeof(SlackDetails{}), grow: growSlackDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SlackDetails{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SlackDetails{}.Teamname)), 8, kStr},                 // "teamname"
+		{nil, 10, uint16(unsafe.Offsetof(SlackDetails{}.Name)), 4, kStr},                    // "name"
+		{nil, 14, uint16(unsafe.Offsetof(SlackDetails{}.NewAccessToken)), 16, kStr},         // "new_access_token"
+		{nil, 30, uint16(unsafe.Offsetof(SlackDetails{}.Webhookurl)), 10, kStr},             // "webhookurl"
+		{nil, 40, uint16(unsafe.Offsetof(SlackDetails{}.Enabled)), 7, kBool},                // "enabled"
+		{nil, 47, uint16(unsafe.Offsetof(SlackDetails{}.AgentID)), 8, kInt},                 // "agent_id"
+		{nil, 55, uint16(unsafe.Offsetof(SlackDetails{}.AgentName)), 10, kStr},              // "agent_name"
+		{nil, 65, uint16(unsafe.Offsetof(SlackDetails{}.ChannelID)), 10, kStr},              // "channel_id"
+		{nil, 75, uint16(unsafe.Offsetof(SlackDetails{}.AllowTicketCreate)), 19, kBool},     // "allow_ticket_create"
+		{nil, 94, uint16(unsafe.Offsetof(SlackDetails{}.TicketType)), 11, kInt},             // "ticket_type"
+		{nil, 105, uint16(unsafe.Offsetof(SlackDetails{}.TicketTypeName)), 16, kStr},        // "ticket_type_name"
+		{nil, 121, uint16(unsafe.Offsetof(SlackDetails{}.Getoauthtoken)), 14, kBool},        // "_getoauthtoken"
+		{nil, 135, uint16(unsafe.Offsetof(SlackDetails{}.OauthCode)), 10, kStr},             // "oauth_code"
+		{nil, 145, uint16(unsafe.Offsetof(SlackDetails{}.OauthRedirect)), 14, kStr},         // "oauth_redirect"
+		{nil, 159, uint16(unsafe.Offsetof(SlackDetails{}.Scopes)), 6, kStrs},                // "scopes"
+		{nil, 165, uint16(unsafe.Offsetof(SlackDetails{}.TeamID)), 7, kStr},                 // "team_id"
+		{nil, 172, uint16(unsafe.Offsetof(SlackDetails{}.TicketUser)), 11, kInt},            // "ticket_user"
+		{nil, 183, uint16(unsafe.Offsetof(SlackDetails{}.TicketUserName)), 16, kStr},        // "ticket_user_name"
+		{nil, 199, uint16(unsafe.Offsetof(SlackDetails{}.CommandTicketType)), 19, kInt},     // "command_ticket_type"
+		{nil, 218, uint16(unsafe.Offsetof(SlackDetails{}.CommandTicketTypeName)), 24, kStr}, // "command_ticket_type_name"
+		{nil, 242, uint16(unsafe.Offsetof(SlackDetails{}.CommandUser)), 12, kInt},           // "command_user"
+		{nil, 254, uint16(unsafe.Offsetof(SlackDetails{}.CommandUserName)), 17, kStr},       // "command_user_name"
+		{nil, 271, uint16(unsafe.Offsetof(SlackDetails{}.Uninstalled)), 11, kBool},          // "uninstalled"
+		{nil, 282, uint16(unsafe.Offsetof(SlackDetails{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{12, 24, 6, 7, 9, 8, 19, 20, 21, 22, 5, 0, 2, 3, 13, 14, 15, 16, 1, 10, 11, 17, 18, 23, 4}}
 
 func (m *SlackDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSlackDetails

@@ -392,39 +392,46 @@ func growSnipeITDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnipeITDetails = decTable{extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), grow: growSnipeITDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.URL)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationMethod)), kBool},
-	{"toplevel", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Toplevel)), kInt},
-	{"toplevel_name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.ToplevelName)), kStr},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snipeit_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), kStr},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), kMany},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.Warning)), kStr},
-	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), kMany},
-	{"guid", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.GUID)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), kStr},
-}, sorted: []uint16{23, 11, 12, 29, 30, 24, 27, 28, 7, 8, 9, 10, 19, 20, 22, 21, 14, 25, 17, 18, 0, 15, 16, 26, 1, 3, 4, 13, 5, 6, 2}}
+var dectSnipeITDetails = decTable{names: "idnameurlnew_integration_keynew_integration_methodtopleveltoplevel_namedefault_d" +
+	"evicesitedefault_devicesite_namedefault_devicetypedefault_devicetypenameassetimp" +
+	"ortidentifierassetimportidentifier_fieldnamesnipeit_fieldmappingsenableintegrato" +
+	"rlastsyncdatelastsyncerrorhalo_integrator_import_listhalo_integrator_import_type" +
+	"sdelete_devicesdont_create_new_devicesdont_update_device_typedont_move_site_warn" +
+	"ingclient_linksguidmappings_xtypedefault_assetgroupdefault_assetgroupnameassetty" +
+	"pe_choiceassettype_field",
+	extra: unsafe.Offsetof(SnipeITDetails{}.Extra), size: unsafe.Sizeof(SnipeITDetails{}), grow: growSnipeITDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnipeITDetails{}.ID)), 2, kInt},                                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SnipeITDetails{}.Name)), 4, kStr},                                              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SnipeITDetails{}.URL)), 3, kStr},                                               // "url"
+		{nil, 9, uint16(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationKey)), 19, kStr},                                // "new_integration_key"
+		{nil, 28, uint16(unsafe.Offsetof(SnipeITDetails{}.NewIntegrationMethod)), 22, kBool},                           // "new_integration_method"
+		{nil, 50, uint16(unsafe.Offsetof(SnipeITDetails{}.Toplevel)), 8, kInt},                                         // "toplevel"
+		{nil, 58, uint16(unsafe.Offsetof(SnipeITDetails{}.ToplevelName)), 13, kStr},                                    // "toplevel_name"
+		{nil, 71, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesite)), 18, kInt},                               // "default_devicesite"
+		{nil, 89, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicesiteName)), 23, kStr},                           // "default_devicesite_name"
+		{nil, 112, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetype)), 18, kInt},                              // "default_devicetype"
+		{nil, 130, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultDevicetypename)), 22, kStr},                          // "default_devicetypename"
+		{nil, 152, uint16(unsafe.Offsetof(SnipeITDetails{}.Assetimportidentifier)), 21, kInt},                          // "assetimportidentifier"
+		{nil, 173, uint16(unsafe.Offsetof(SnipeITDetails{}.AssetimportidentifierFieldname)), 31, kStr},                 // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 204, uint16(unsafe.Offsetof(SnipeITDetails{}.SnipeitFieldmappings)), 21, kMany}, // "snipeit_fieldmappings"
+		{nil, 225, uint16(unsafe.Offsetof(SnipeITDetails{}.Enableintegrator)), 16, kBool},                              // "enableintegrator"
+		{nil, 241, uint16(unsafe.Offsetof(SnipeITDetails{}.Lastsyncdate)), 12, kTime},                                  // "lastsyncdate"
+		{nil, 253, uint16(unsafe.Offsetof(SnipeITDetails{}.Lastsyncerror)), 13, kStr},                                  // "lastsyncerror"
+		{nil, 266, uint16(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportList)), 27, kStr},                       // "halo_integrator_import_list"
+		{&dectKeyPair2, 293, uint16(unsafe.Offsetof(SnipeITDetails{}.HaloIntegratorImportTypes)), 28, kMany},           // "halo_integrator_import_types"
+		{nil, 321, uint16(unsafe.Offsetof(SnipeITDetails{}.DeleteDevices)), 14, kBool},                                 // "delete_devices"
+		{nil, 335, uint16(unsafe.Offsetof(SnipeITDetails{}.DontCreateNewDevices)), 23, kBool},                          // "dont_create_new_devices"
+		{nil, 358, uint16(unsafe.Offsetof(SnipeITDetails{}.DontUpdateDeviceType)), 23, kBool},                          // "dont_update_device_type"
+		{nil, 381, uint16(unsafe.Offsetof(SnipeITDetails{}.DontMoveSite)), 14, kBool},                                  // "dont_move_site"
+		{nil, 395, uint16(unsafe.Offsetof(SnipeITDetails{}.Warning)), 8, kStr},                                         // "_warning"
+		{&dectExternalLinkList, 403, uint16(unsafe.Offsetof(SnipeITDetails{}.ClientLinks)), 12, kMany},                 // "client_links"
+		{nil, 415, uint16(unsafe.Offsetof(SnipeITDetails{}.GUID)), 4, kStr},                                            // "guid"
+		{&dectXTypeMapping, 419, uint16(unsafe.Offsetof(SnipeITDetails{}.MappingsXtype)), 14, kMany},                   // "mappings_xtype"
+		{nil, 433, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroup)), 18, kInt},                              // "default_assetgroup"
+		{nil, 451, uint16(unsafe.Offsetof(SnipeITDetails{}.DefaultAssetgroupname)), 22, kStr},                          // "default_assetgroupname"
+		{nil, 473, uint16(unsafe.Offsetof(SnipeITDetails{}.AssettypeChoice)), 16, kInt},                                // "assettype_choice"
+		{nil, 489, uint16(unsafe.Offsetof(SnipeITDetails{}.AssettypeField)), 15, kStr},                                 // "assettype_field"
+	}, sorted: []uint16{23, 11, 12, 29, 30, 24, 27, 28, 7, 8, 9, 10, 19, 20, 22, 21, 14, 25, 17, 18, 0, 15, 16, 26, 1, 3, 4, 13, 5, 6, 2}}
 
 func (m *SnipeITDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnipeITDetails

@@ -411,38 +411,44 @@ func growSnowDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSnowDetails = decTable{extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), grow: growSnowDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SnowDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SnowDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(SnowDetails{}.URL)), kStr},
-	{"username", nil, uint32(unsafe.Offsetof(SnowDetails{}.Username)), kStr},
-	{"sdpassword", nil, uint32(unsafe.Offsetof(SnowDetails{}.Sdpassword)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(SnowDetails{}.NewIntegrationMethod)), kBool},
-	{"toplevel", nil, uint32(unsafe.Offsetof(SnowDetails{}.Toplevel)), kInt},
-	{"toplevel_name", nil, uint32(unsafe.Offsetof(SnowDetails{}.ToplevelName)), kStr},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(SnowDetails{}.DefaultDevicetypename)), kStr},
-	{"user_matching_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), kInt},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"snow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), kStr},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), kMany},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), kBool},
-	{"dont_update_site_addresses", nil, uint32(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(SnowDetails{}.Warning)), kStr},
-	{"client_links", &dectExternalLinkList, uint32(unsafe.Offsetof(SnowDetails{}.ClientLinks)), kMany},
-	{"guid", nil, uint32(unsafe.Offsetof(SnowDetails{}.GUID)), kStr},
-}, sorted: []uint16{27, 14, 15, 28, 9, 10, 11, 12, 22, 23, 25, 24, 26, 17, 29, 20, 21, 0, 18, 19, 1, 5, 6, 4, 16, 7, 8, 2, 13, 3}}
+var dectSnowDetails = decTable{names: "idnameurlusernamesdpasswordnew_integration_keynew_integration_methodtopleveltopl" +
+	"evel_namedefault_devicesitedefault_devicesite_namedefault_devicetypedefault_devi" +
+	"cetypenameuser_matching_typeassetimportidentifierassetimportidentifier_fieldname" +
+	"snow_fieldmappingsenableintegratorlastsyncdatelastsyncerrorhalo_integrator_impor" +
+	"t_listhalo_integrator_import_typesdelete_devicesdont_create_new_devicesdont_upda" +
+	"te_device_typedont_move_sitedont_update_site_addresses_warningclient_linksguid",
+	extra: unsafe.Offsetof(SnowDetails{}.Extra), size: unsafe.Sizeof(SnowDetails{}), grow: growSnowDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SnowDetails{}.ID)), 2, kInt},                                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SnowDetails{}.Name)), 4, kStr},                                           // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SnowDetails{}.URL)), 3, kStr},                                            // "url"
+		{nil, 9, uint16(unsafe.Offsetof(SnowDetails{}.Username)), 8, kStr},                                       // "username"
+		{nil, 17, uint16(unsafe.Offsetof(SnowDetails{}.Sdpassword)), 10, kStr},                                   // "sdpassword"
+		{nil, 27, uint16(unsafe.Offsetof(SnowDetails{}.NewIntegrationKey)), 19, kStr},                            // "new_integration_key"
+		{nil, 46, uint16(unsafe.Offsetof(SnowDetails{}.NewIntegrationMethod)), 22, kBool},                        // "new_integration_method"
+		{nil, 68, uint16(unsafe.Offsetof(SnowDetails{}.Toplevel)), 8, kInt},                                      // "toplevel"
+		{nil, 76, uint16(unsafe.Offsetof(SnowDetails{}.ToplevelName)), 13, kStr},                                 // "toplevel_name"
+		{nil, 89, uint16(unsafe.Offsetof(SnowDetails{}.DefaultDevicesite)), 18, kInt},                            // "default_devicesite"
+		{nil, 107, uint16(unsafe.Offsetof(SnowDetails{}.DefaultDevicesiteName)), 23, kStr},                       // "default_devicesite_name"
+		{nil, 130, uint16(unsafe.Offsetof(SnowDetails{}.DefaultDevicetype)), 18, kInt},                           // "default_devicetype"
+		{nil, 148, uint16(unsafe.Offsetof(SnowDetails{}.DefaultDevicetypename)), 22, kStr},                       // "default_devicetypename"
+		{nil, 170, uint16(unsafe.Offsetof(SnowDetails{}.UserMatchingType)), 18, kInt},                            // "user_matching_type"
+		{nil, 188, uint16(unsafe.Offsetof(SnowDetails{}.Assetimportidentifier)), 21, kInt},                       // "assetimportidentifier"
+		{nil, 209, uint16(unsafe.Offsetof(SnowDetails{}.AssetimportidentifierFieldname)), 31, kStr},              // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 240, uint16(unsafe.Offsetof(SnowDetails{}.SnowFieldmappings)), 18, kMany}, // "snow_fieldmappings"
+		{nil, 258, uint16(unsafe.Offsetof(SnowDetails{}.Enableintegrator)), 16, kBool},                           // "enableintegrator"
+		{nil, 274, uint16(unsafe.Offsetof(SnowDetails{}.Lastsyncdate)), 12, kTime},                               // "lastsyncdate"
+		{nil, 286, uint16(unsafe.Offsetof(SnowDetails{}.Lastsyncerror)), 13, kStr},                               // "lastsyncerror"
+		{nil, 299, uint16(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportList)), 27, kStr},                    // "halo_integrator_import_list"
+		{&dectKeyPair2, 326, uint16(unsafe.Offsetof(SnowDetails{}.HaloIntegratorImportTypes)), 28, kMany},        // "halo_integrator_import_types"
+		{nil, 354, uint16(unsafe.Offsetof(SnowDetails{}.DeleteDevices)), 14, kBool},                              // "delete_devices"
+		{nil, 368, uint16(unsafe.Offsetof(SnowDetails{}.DontCreateNewDevices)), 23, kBool},                       // "dont_create_new_devices"
+		{nil, 391, uint16(unsafe.Offsetof(SnowDetails{}.DontUpdateDeviceType)), 23, kBool},                       // "dont_update_device_type"
+		{nil, 414, uint16(unsafe.Offsetof(SnowDetails{}.DontMoveSite)), 14, kBool},                               // "dont_move_site"
+		{nil, 428, uint16(unsafe.Offsetof(SnowDetails{}.DontUpdateSiteAddresses)), 26, kBool},                    // "dont_update_site_addresses"
+		{nil, 454, uint16(unsafe.Offsetof(SnowDetails{}.Warning)), 8, kStr},                                      // "_warning"
+		{&dectExternalLinkList, 462, uint16(unsafe.Offsetof(SnowDetails{}.ClientLinks)), 12, kMany},              // "client_links"
+		{nil, 474, uint16(unsafe.Offsetof(SnowDetails{}.GUID)), 4, kStr},                                         // "guid"
+	}, sorted: []uint16{27, 14, 15, 28, 9, 10, 11, 12, 22, 23, 25, 24, 26, 17, 29, 20, 21, 0, 18, 19, 1, 5, 6, 4, 16, 7, 8, 2, 13, 3}}
 
 func (m *SnowDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSnowDetails

@@ -717,65 +717,74 @@ func growLicenceList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLicenceList = decTable{extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), grow: growLicenceList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LicenceList{}.ID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(LicenceList{}.Type)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(LicenceList{}.Name)), kStr},
-	{"count", nil, uint32(unsafe.Offsetof(LicenceList{}.Count)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ClientID)), kInt},
-	{"site_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SiteID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.ClientName)), kStr},
-	{"site_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SiteName)), kStr},
-	{"purchase_price", nil, uint32(unsafe.Offsetof(LicenceList{}.PurchasePrice)), kF64},
-	{"start_date", nil, uint32(unsafe.Offsetof(LicenceList{}.StartDate)), kTime},
-	{"snowid", nil, uint32(unsafe.Offsetof(LicenceList{}.Snowid)), kStr},
-	{"manufacturer", nil, uint32(unsafe.Offsetof(LicenceList{}.Manufacturer)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(LicenceList{}.Notes)), kStr},
-	{"licences_in_use", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUse)), kInt},
-	{"licences_in_use_user", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesInUseUser)), kInt},
-	{"licences_available", nil, uint32(unsafe.Offsetof(LicenceList{}.LicencesAvailable)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(LicenceList{}.SupplierName)), kStr},
-	{"licence_client_name", nil, uint32(unsafe.Offsetof(LicenceList{}.LicenceClientName)), kStr},
-	{"vendor", nil, uint32(unsafe.Offsetof(LicenceList{}.Vendor)), kStr},
-	{"licence_roles", &dectLicenceRole, uint32(unsafe.Offsetof(LicenceList{}.LicenceRoles)), kMany},
-	{"end_date", nil, uint32(unsafe.Offsetof(LicenceList{}.EndDate)), kTime},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantID)), kStr},
-	{"tenant_name", nil, uint32(unsafe.Offsetof(LicenceList{}.TenantName)), kStr},
-	{"name_extra", nil, uint32(unsafe.Offsetof(LicenceList{}.NameExtra)), kStr},
-	{"deleted", nil, uint32(unsafe.Offsetof(LicenceList{}.Deleted)), kBool},
-	{"assigned_at_deletion", nil, uint32(unsafe.Offsetof(LicenceList{}.AssignedAtDeletion)), kInt},
-	{"billing_cycle", nil, uint32(unsafe.Offsetof(LicenceList{}.BillingCycle)), kStr},
-	{"term_duration", nil, uint32(unsafe.Offsetof(LicenceList{}.TermDuration)), kStr},
-	{"status", nil, uint32(unsafe.Offsetof(LicenceList{}.Status)), kStr},
-	{"autorenew", nil, uint32(unsafe.Offsetof(LicenceList{}.Autorenew)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(LicenceList{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(LicenceList{}.Importtype)), kStr},
-	{"_importchildren", nil, uint32(unsafe.Offsetof(LicenceList{}.Importchildren)), kBool},
-	{"third_party_product", nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdPartyProduct)), kStr},
-	{"price", nil, uint32(unsafe.Offsetof(LicenceList{}.Price)), kF64},
-	{"_removed", nil, uint32(unsafe.Offsetof(LicenceList{}.Removed)), kBool},
-	{"distributor", nil, uint32(unsafe.Offsetof(LicenceList{}.Distributor)), kStr},
-	{"is_active", nil, uint32(unsafe.Offsetof(LicenceList{}.IsActive)), kBool},
-	{"azure_connection_id", nil, uint32(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), kInt},
-	{"azure_connection", &dectAzureADConnection, uint32(unsafe.Offsetof(LicenceList{}.AzureConnection)), kOne},
-	{"requested_quantity", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), kInt},
-	{"requested_quantity_date", nil, uint32(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(LicenceList{}.Warning)), kStr},
-	{"ingram_micro_details_id", nil, uint32(unsafe.Offsetof(LicenceList{}.IngramMicroDetailsID)), kInt},
-	{"_details_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DetailsID)), kInt},
-	{"snow_client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.SnowClientID)), kInt},
-	{"thirdparty_client_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ThirdpartyClientID)), kStr},
-	{"product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.ProductSku)), kStr},
-	{"vendor_product_sku", nil, uint32(unsafe.Offsetof(LicenceList{}.VendorProductSku)), kStr},
-	{"parent_id", nil, uint32(unsafe.Offsetof(LicenceList{}.ParentID)), kInt},
-	{"configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), kMany},
-	{"add_configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), kMany},
-	{"licence_match", &dectLicenceMatch, uint32(unsafe.Offsetof(LicenceList{}.LicenceMatch)), kMany},
-	{"device_child_id", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceChildID)), kInt},
-	{"device_count", nil, uint32(unsafe.Offsetof(LicenceList{}.DeviceCount)), kInt},
-	{"new_software", nil, uint32(unsafe.Offsetof(LicenceList{}.NewSoftware)), kLazy},
-}, sorted: []uint16{45, 33, 32, 31, 36, 43, 52, 26, 30, 40, 39, 27, 4, 6, 51, 3, 25, 54, 55, 37, 21, 0, 44, 38, 18, 53, 20, 15, 13, 14, 11, 2, 24, 56, 12, 50, 35, 48, 8, 41, 42, 5, 7, 46, 10, 9, 29, 16, 17, 22, 23, 28, 34, 47, 1, 19, 49}}
+var dectLicenceList = decTable{names: "idtypenamecountclient_idsite_idclient_namesite_namepurchase_pricestart_datesnowi" +
+	"dmanufacturernoteslicences_in_uselicences_in_use_userlicences_availablesupplier_" +
+	"idsupplier_namelicence_client_namevendorlicence_rolesend_datetenant_idtenant_nam" +
+	"ename_extradeletedassigned_at_deletionbilling_cycleterm_durationstatusautorenew_" +
+	"isimport_importtype_importchildrenthird_party_productprice_removeddistributoris_" +
+	"activeazure_connection_idazure_connectionrequested_quantityrequested_quantity_da" +
+	"te_warningingram_micro_details_id_details_idsnow_client_idthirdparty_client_idpr" +
+	"oduct_skuvendor_product_skuparent_idconfiguration_itemsadd_configuration_itemsli" +
+	"cence_matchdevice_child_iddevice_countnew_software",
+	extra: unsafe.Offsetof(LicenceList{}.Extra), size: unsafe.Sizeof(LicenceList{}), grow: growLicenceList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LicenceList{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LicenceList{}.Type)), 4, kInt},                                  // "type"
+		{nil, 6, uint16(unsafe.Offsetof(LicenceList{}.Name)), 4, kStr},                                  // "name"
+		{nil, 10, uint16(unsafe.Offsetof(LicenceList{}.Count)), 5, kInt},                                // "count"
+		{nil, 15, uint16(unsafe.Offsetof(LicenceList{}.ClientID)), 9, kInt},                             // "client_id"
+		{nil, 24, uint16(unsafe.Offsetof(LicenceList{}.SiteID)), 7, kInt},                               // "site_id"
+		{nil, 31, uint16(unsafe.Offsetof(LicenceList{}.ClientName)), 11, kStr},                          // "client_name"
+		{nil, 42, uint16(unsafe.Offsetof(LicenceList{}.SiteName)), 9, kStr},                             // "site_name"
+		{nil, 51, uint16(unsafe.Offsetof(LicenceList{}.PurchasePrice)), 14, kF64},                       // "purchase_price"
+		{nil, 65, uint16(unsafe.Offsetof(LicenceList{}.StartDate)), 10, kTime},                          // "start_date"
+		{nil, 75, uint16(unsafe.Offsetof(LicenceList{}.Snowid)), 6, kStr},                               // "snowid"
+		{nil, 81, uint16(unsafe.Offsetof(LicenceList{}.Manufacturer)), 12, kStr},                        // "manufacturer"
+		{nil, 93, uint16(unsafe.Offsetof(LicenceList{}.Notes)), 5, kStr},                                // "notes"
+		{nil, 98, uint16(unsafe.Offsetof(LicenceList{}.LicencesInUse)), 15, kInt},                       // "licences_in_use"
+		{nil, 113, uint16(unsafe.Offsetof(LicenceList{}.LicencesInUseUser)), 20, kInt},                  // "licences_in_use_user"
+		{nil, 133, uint16(unsafe.Offsetof(LicenceList{}.LicencesAvailable)), 18, kInt},                  // "licences_available"
+		{nil, 151, uint16(unsafe.Offsetof(LicenceList{}.SupplierID)), 11, kInt},                         // "supplier_id"
+		{nil, 162, uint16(unsafe.Offsetof(LicenceList{}.SupplierName)), 13, kStr},                       // "supplier_name"
+		{nil, 175, uint16(unsafe.Offsetof(LicenceList{}.LicenceClientName)), 19, kStr},                  // "licence_client_name"
+		{nil, 194, uint16(unsafe.Offsetof(LicenceList{}.Vendor)), 6, kStr},                              // "vendor"
+		{&dectLicenceRole, 200, uint16(unsafe.Offsetof(LicenceList{}.LicenceRoles)), 13, kMany},         // "licence_roles"
+		{nil, 213, uint16(unsafe.Offsetof(LicenceList{}.EndDate)), 8, kTime},                            // "end_date"
+		{nil, 221, uint16(unsafe.Offsetof(LicenceList{}.TenantID)), 9, kStr},                            // "tenant_id"
+		{nil, 230, uint16(unsafe.Offsetof(LicenceList{}.TenantName)), 11, kStr},                         // "tenant_name"
+		{nil, 241, uint16(unsafe.Offsetof(LicenceList{}.NameExtra)), 10, kStr},                          // "name_extra"
+		{nil, 251, uint16(unsafe.Offsetof(LicenceList{}.Deleted)), 7, kBool},                            // "deleted"
+		{nil, 258, uint16(unsafe.Offsetof(LicenceList{}.AssignedAtDeletion)), 20, kInt},                 // "assigned_at_deletion"
+		{nil, 278, uint16(unsafe.Offsetof(LicenceList{}.BillingCycle)), 13, kStr},                       // "billing_cycle"
+		{nil, 291, uint16(unsafe.Offsetof(LicenceList{}.TermDuration)), 13, kStr},                       // "term_duration"
+		{nil, 304, uint16(unsafe.Offsetof(LicenceList{}.Status)), 6, kStr},                              // "status"
+		{nil, 310, uint16(unsafe.Offsetof(LicenceList{}.Autorenew)), 9, kBool},                          // "autorenew"
+		{nil, 319, uint16(unsafe.Offsetof(LicenceList{}.Isimport)), 9, kBool},                           // "_isimport"
+		{nil, 328, uint16(unsafe.Offsetof(LicenceList{}.Importtype)), 11, kStr},                         // "_importtype"
+		{nil, 339, uint16(unsafe.Offsetof(LicenceList{}.Importchildren)), 15, kBool},                    // "_importchildren"
+		{nil, 354, uint16(unsafe.Offsetof(LicenceList{}.ThirdPartyProduct)), 19, kStr},                  // "third_party_product"
+		{nil, 373, uint16(unsafe.Offsetof(LicenceList{}.Price)), 5, kF64},                               // "price"
+		{nil, 378, uint16(unsafe.Offsetof(LicenceList{}.Removed)), 8, kBool},                            // "_removed"
+		{nil, 386, uint16(unsafe.Offsetof(LicenceList{}.Distributor)), 11, kStr},                        // "distributor"
+		{nil, 397, uint16(unsafe.Offsetof(LicenceList{}.IsActive)), 9, kBool},                           // "is_active"
+		{nil, 406, uint16(unsafe.Offsetof(LicenceList{}.AzureConnectionID)), 19, kInt},                  // "azure_connection_id"
+		{&dectAzureADConnection, 425, uint16(unsafe.Offsetof(LicenceList{}.AzureConnection)), 16, kOne}, // "azure_connection"
+		{nil, 441, uint16(unsafe.Offsetof(LicenceList{}.RequestedQuantity)), 18, kInt},                  // "requested_quantity"
+		{nil, 459, uint16(unsafe.Offsetof(LicenceList{}.RequestedQuantityDate)), 23, kTime},             // "requested_quantity_date"
+		{nil, 482, uint16(unsafe.Offsetof(LicenceList{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 490, uint16(unsafe.Offsetof(LicenceList{}.IngramMicroDetailsID)), 23, kInt},               // "ingram_micro_details_id"
+		{nil, 513, uint16(unsafe.Offsetof(LicenceList{}.DetailsID)), 11, kInt},                          // "_details_id"
+		{nil, 524, uint16(unsafe.Offsetof(LicenceList{}.SnowClientID)), 14, kInt},                       // "snow_client_id"
+		{nil, 538, uint16(unsafe.Offsetof(LicenceList{}.ThirdpartyClientID)), 20, kStr},                 // "thirdparty_client_id"
+		{nil, 558, uint16(unsafe.Offsetof(LicenceList{}.ProductSku)), 11, kStr},                         // "product_sku"
+		{nil, 569, uint16(unsafe.Offsetof(LicenceList{}.VendorProductSku)), 18, kStr},                   // "vendor_product_sku"
+		{nil, 587, uint16(unsafe.Offsetof(LicenceList{}.ParentID)), 9, kInt},                            // "parent_id"
+		{&dectDeviceList, 596, uint16(unsafe.Offsetof(LicenceList{}.ConfigurationItems)), 19, kMany},    // "configuration_items"
+		{&dectDeviceList, 615, uint16(unsafe.Offsetof(LicenceList{}.AddConfigurationItems)), 23, kMany}, // "add_configuration_items"
+		{&dectLicenceMatch, 638, uint16(unsafe.Offsetof(LicenceList{}.LicenceMatch)), 13, kMany},        // "licence_match"
+		{nil, 651, uint16(unsafe.Offsetof(LicenceList{}.DeviceChildID)), 15, kInt},                      // "device_child_id"
+		{nil, 666, uint16(unsafe.Offsetof(LicenceList{}.DeviceCount)), 12, kInt},                        // "device_count"
+		{nil, 678, uint16(unsafe.Offsetof(LicenceList{}.NewSoftware)), 12, kLazy},                       // "new_software"
+	}, sorted: []uint16{45, 33, 32, 31, 36, 43, 52, 26, 30, 40, 39, 27, 4, 6, 51, 3, 25, 54, 55, 37, 21, 0, 44, 38, 18, 53, 20, 15, 13, 14, 11, 2, 24, 56, 12, 50, 35, 48, 8, 41, 42, 5, 7, 46, 10, 9, 29, 16, 17, 22, 23, 28, 34, 47, 1, 19, 49}}
 
 func (m *LicenceList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLicenceList
@@ -923,14 +932,15 @@ func growLicenceMatch(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLicenceMatch = decTable{extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), grow: growLicenceMatch, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.ID)), kInt},
-	{"licence_id", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceID)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Type)), kInt},
-	{"licence_name", nil, uint32(unsafe.Offsetof(LicenceMatch{}.LicenceName)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Text)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(LicenceMatch{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 1, 3, 4, 2}}
+var dectLicenceMatch = decTable{names: "idlicence_idtypelicence_nametext_warning",
+	extra: unsafe.Offsetof(LicenceMatch{}.Extra), size: unsafe.Sizeof(LicenceMatch{}), grow: growLicenceMatch, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LicenceMatch{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LicenceMatch{}.LicenceID)), 10, kInt},    // "licence_id"
+		{nil, 12, uint16(unsafe.Offsetof(LicenceMatch{}.Type)), 4, kInt},         // "type"
+		{nil, 16, uint16(unsafe.Offsetof(LicenceMatch{}.LicenceName)), 12, kStr}, // "licence_name"
+		{nil, 28, uint16(unsafe.Offsetof(LicenceMatch{}.Text)), 4, kStr},         // "text"
+		{nil, 32, uint16(unsafe.Offsetof(LicenceMatch{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{5, 0, 1, 3, 4, 2}}
 
 func (m *LicenceMatch) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLicenceMatch
@@ -1017,13 +1027,14 @@ func growLicenceRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLicenceRole = decTable{extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), grow: growLicenceRole, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LicenceRole{}.ID)), kInt},
-	{"softwarelicence_id", nil, uint32(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(LicenceRole{}.Name)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(LicenceRole{}.Note)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(LicenceRole{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 2, 3, 1}}
+var dectLicenceRole = decTable{names: "idsoftwarelicence_idnamenote_warning",
+	extra: unsafe.Offsetof(LicenceRole{}.Extra), size: unsafe.Sizeof(LicenceRole{}), grow: growLicenceRole, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LicenceRole{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LicenceRole{}.SoftwarelicenceID)), 18, kInt}, // "softwarelicence_id"
+		{nil, 20, uint16(unsafe.Offsetof(LicenceRole{}.Name)), 4, kStr},              // "name"
+		{nil, 24, uint16(unsafe.Offsetof(LicenceRole{}.Note)), 4, kStr},              // "note"
+		{nil, 28, uint16(unsafe.Offsetof(LicenceRole{}.Warning)), 8, kStr},           // "_warning"
+	}, sorted: []uint16{4, 0, 2, 3, 1}}
 
 func (m *LicenceRole) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLicenceRole

@@ -694,65 +694,75 @@ func growSQLImport(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSQLImport = decTable{extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), grow: growSQLImport, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(SQLImport{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(SQLImport{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(SQLImport{}.ID)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(SQLImport{}.Seq)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SQLImport{}.Name)), kStr},
-	{"table", nil, uint32(unsafe.Offsetof(SQLImport{}.Table)), kStr},
-	{"udlpath", nil, uint32(unsafe.Offsetof(SQLImport{}.Udlpath)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.Enabled)), kBool},
-	{"sql", nil, uint32(unsafe.Offsetof(SQLImport{}.SQL)), kStr},
-	{"keyfield", nil, uint32(unsafe.Offsetof(SQLImport{}.Keyfield)), kStr},
-	{"datafield1", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield1)), kStr},
-	{"datafield2", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield2)), kStr},
-	{"datafield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield3)), kStr},
-	{"datafield4", nil, uint32(unsafe.Offsetof(SQLImport{}.Datafield4)), kStr},
-	{"defaultsite", nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsite)), kInt},
-	{"defaultsitename", nil, uint32(unsafe.Offsetof(SQLImport{}.Defaultsitename)), kStr},
-	{"lastrundate", nil, uint32(unsafe.Offsetof(SQLImport{}.Lastrundate)), kTime},
-	{"nhdfield3", nil, uint32(unsafe.Offsetof(SQLImport{}.Nhdfield3)), kStr},
-	{"updateonly", nil, uint32(unsafe.Offsetof(SQLImport{}.Updateonly)), kBool},
-	{"integrator_enabled", nil, uint32(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), kBool},
-	{"fields", &dectSQLImportField, uint32(unsafe.Offsetof(SQLImport{}.Fields)), kMany},
-	{"sqlserver", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlserver)), kStr},
-	{"sqldatabase", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqldatabase)), kStr},
-	{"sqlusername", nil, uint32(unsafe.Offsetof(SQLImport{}.Sqlusername)), kStr},
-	{"sisqlpassword", nil, uint32(unsafe.Offsetof(SQLImport{}.Sisqlpassword)), kStr},
-	{"new_sql_password", nil, uint32(unsafe.Offsetof(SQLImport{}.NewSQLPassword)), kStr},
-	{"useusers_site", nil, uint32(unsafe.Offsetof(SQLImport{}.UseusersSite)), kBool},
-	{"dontupdatesite", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatesite)), kBool},
-	{"dontremoveusers", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontremoveusers)), kBool},
-	{"canupdaterecords", nil, uint32(unsafe.Offsetof(SQLImport{}.Canupdaterecords)), kBool},
-	{"syncto3party", nil, uint32(unsafe.Offsetof(SQLImport{}.Syncto3party)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), kStr},
-	{"halointegrator_allowed_clientids_list", &dectKeyPair2, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), kMany},
-	{"halointegrator_allowed_clientids", nil, uint32(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(SQLImport{}.NewMethod)), kBool},
-	{"allow_access", nil, uint32(unsafe.Offsetof(SQLImport{}.AllowAccess)), kBool},
-	{"include_linux_software", nil, uint32(unsafe.Offsetof(SQLImport{}.IncludeLinuxSoftware)), kBool},
-	{"dontupdatetoplevel", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetoplevel)), kBool},
-	{"donotvalidate", nil, uint32(unsafe.Offsetof(SQLImport{}.Donotvalidate)), kBool},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(SQLImport{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_guid", nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierGUID)), kStr},
-	{"assetimportidentifier_name", nil, uint32(unsafe.Offsetof(SQLImport{}.AssetimportidentifierName)), kStr},
-	{"sql_provider", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLProvider)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SQLImport{}.Warning)), kStr},
-	{"sql_driver", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLDriver)), kStr},
-	{"dontupdatetype", nil, uint32(unsafe.Offsetof(SQLImport{}.Dontupdatetype)), kBool},
-	{"sql_timeout", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLTimeout)), kInt},
-	{"sql_port", nil, uint32(unsafe.Offsetof(SQLImport{}.SQLPort)), kStr},
-	{"import_table", nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTable)), kInt},
-	{"import_table_name", nil, uint32(unsafe.Offsetof(SQLImport{}.ImportTableName)), kStr},
-	{"entity_match_field", nil, uint32(unsafe.Offsetof(SQLImport{}.EntityMatchField)), kStr},
-	{"table_matching_field", nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingField)), kInt},
-	{"table_matching_field_name", nil, uint32(unsafe.Offsetof(SQLImport{}.TableMatchingFieldName)), kStr},
-	{"linkto_table_id", nil, uint32(unsafe.Offsetof(SQLImport{}.LinktoTableID)), kInt},
-	{"table_update_type", nil, uint32(unsafe.Offsetof(SQLImport{}.TableUpdateType)), kInt},
-	{"match_accountsid", nil, uint32(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), kBool},
-}, sorted: []uint16{44, 36, 40, 41, 42, 29, 10, 11, 12, 13, 14, 15, 39, 28, 27, 38, 46, 7, 51, 20, 0, 34, 33, 32, 31, 2, 49, 50, 37, 19, 1, 9, 16, 54, 56, 4, 35, 25, 17, 3, 24, 8, 45, 48, 43, 47, 22, 21, 23, 30, 5, 52, 53, 55, 6, 18, 26}}
+var dectSQLImport = decTable{names: "guidintentidseqnametableudlpathenabledsqlkeyfielddatafield1datafield2datafield3d" +
+	"atafield4defaultsitedefaultsitenamelastrundatenhdfield3updateonlyintegrator_enab" +
+	"ledfieldssqlserversqldatabasesqlusernamesisqlpasswordnew_sql_passworduseusers_si" +
+	"tedontupdatesitedontremoveuserscanupdaterecordssyncto3partyhalointegrator_lastsy" +
+	"nchalointegrator_lasterrorhalointegrator_allowed_clientids_listhalointegrator_al" +
+	"lowed_clientidsnew_methodallow_accessinclude_linux_softwaredontupdatetopleveldon" +
+	"otvalidateassetimportidentifierassetimportidentifier_guidassetimportidentifier_n" +
+	"amesql_provider_warningsql_driverdontupdatetypesql_timeoutsql_portimport_tableim" +
+	"port_table_nameentity_match_fieldtable_matching_fieldtable_matching_field_nameli" +
+	"nkto_table_idtable_update_typematch_accountsid",
+	extra: unsafe.Offsetof(SQLImport{}.Extra), size: unsafe.Sizeof(SQLImport{}), grow: growSQLImport, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SQLImport{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(SQLImport{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(SQLImport{}.ID)), 2, kInt},                                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(SQLImport{}.Seq)), 3, kInt},                                             // "seq"
+		{nil, 15, uint16(unsafe.Offsetof(SQLImport{}.Name)), 4, kStr},                                            // "name"
+		{nil, 19, uint16(unsafe.Offsetof(SQLImport{}.Table)), 5, kStr},                                           // "table"
+		{nil, 24, uint16(unsafe.Offsetof(SQLImport{}.Udlpath)), 7, kStr},                                         // "udlpath"
+		{nil, 31, uint16(unsafe.Offsetof(SQLImport{}.Enabled)), 7, kBool},                                        // "enabled"
+		{nil, 38, uint16(unsafe.Offsetof(SQLImport{}.SQL)), 3, kStr},                                             // "sql"
+		{nil, 41, uint16(unsafe.Offsetof(SQLImport{}.Keyfield)), 8, kStr},                                        // "keyfield"
+		{nil, 49, uint16(unsafe.Offsetof(SQLImport{}.Datafield1)), 10, kStr},                                     // "datafield1"
+		{nil, 59, uint16(unsafe.Offsetof(SQLImport{}.Datafield2)), 10, kStr},                                     // "datafield2"
+		{nil, 69, uint16(unsafe.Offsetof(SQLImport{}.Datafield3)), 10, kStr},                                     // "datafield3"
+		{nil, 79, uint16(unsafe.Offsetof(SQLImport{}.Datafield4)), 10, kStr},                                     // "datafield4"
+		{nil, 89, uint16(unsafe.Offsetof(SQLImport{}.Defaultsite)), 11, kInt},                                    // "defaultsite"
+		{nil, 100, uint16(unsafe.Offsetof(SQLImport{}.Defaultsitename)), 15, kStr},                               // "defaultsitename"
+		{nil, 115, uint16(unsafe.Offsetof(SQLImport{}.Lastrundate)), 11, kTime},                                  // "lastrundate"
+		{nil, 126, uint16(unsafe.Offsetof(SQLImport{}.Nhdfield3)), 9, kStr},                                      // "nhdfield3"
+		{nil, 135, uint16(unsafe.Offsetof(SQLImport{}.Updateonly)), 10, kBool},                                   // "updateonly"
+		{nil, 145, uint16(unsafe.Offsetof(SQLImport{}.IntegratorEnabled)), 18, kBool},                            // "integrator_enabled"
+		{&dectSQLImportField, 163, uint16(unsafe.Offsetof(SQLImport{}.Fields)), 6, kMany},                        // "fields"
+		{nil, 169, uint16(unsafe.Offsetof(SQLImport{}.Sqlserver)), 9, kStr},                                      // "sqlserver"
+		{nil, 178, uint16(unsafe.Offsetof(SQLImport{}.Sqldatabase)), 11, kStr},                                   // "sqldatabase"
+		{nil, 189, uint16(unsafe.Offsetof(SQLImport{}.Sqlusername)), 11, kStr},                                   // "sqlusername"
+		{nil, 200, uint16(unsafe.Offsetof(SQLImport{}.Sisqlpassword)), 13, kStr},                                 // "sisqlpassword"
+		{nil, 213, uint16(unsafe.Offsetof(SQLImport{}.NewSQLPassword)), 16, kStr},                                // "new_sql_password"
+		{nil, 229, uint16(unsafe.Offsetof(SQLImport{}.UseusersSite)), 13, kBool},                                 // "useusers_site"
+		{nil, 242, uint16(unsafe.Offsetof(SQLImport{}.Dontupdatesite)), 14, kBool},                               // "dontupdatesite"
+		{nil, 256, uint16(unsafe.Offsetof(SQLImport{}.Dontremoveusers)), 15, kBool},                              // "dontremoveusers"
+		{nil, 271, uint16(unsafe.Offsetof(SQLImport{}.Canupdaterecords)), 16, kBool},                             // "canupdaterecords"
+		{nil, 287, uint16(unsafe.Offsetof(SQLImport{}.Syncto3party)), 12, kBool},                                 // "syncto3party"
+		{nil, 299, uint16(unsafe.Offsetof(SQLImport{}.HalointegratorLastsync)), 23, kTime},                       // "halointegrator_lastsync"
+		{nil, 322, uint16(unsafe.Offsetof(SQLImport{}.HalointegratorLasterror)), 24, kStr},                       // "halointegrator_lasterror"
+		{&dectKeyPair2, 346, uint16(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientidsList)), 37, kMany}, // "halointegrator_allowed_clientids_list"
+		{nil, 383, uint16(unsafe.Offsetof(SQLImport{}.HalointegratorAllowedClientids)), 32, kStr},                // "halointegrator_allowed_clientids"
+		{nil, 415, uint16(unsafe.Offsetof(SQLImport{}.NewMethod)), 10, kBool},                                    // "new_method"
+		{nil, 425, uint16(unsafe.Offsetof(SQLImport{}.AllowAccess)), 12, kBool},                                  // "allow_access"
+		{nil, 437, uint16(unsafe.Offsetof(SQLImport{}.IncludeLinuxSoftware)), 22, kBool},                         // "include_linux_software"
+		{nil, 459, uint16(unsafe.Offsetof(SQLImport{}.Dontupdatetoplevel)), 18, kBool},                           // "dontupdatetoplevel"
+		{nil, 477, uint16(unsafe.Offsetof(SQLImport{}.Donotvalidate)), 13, kBool},                                // "donotvalidate"
+		{nil, 490, uint16(unsafe.Offsetof(SQLImport{}.Assetimportidentifier)), 21, kInt},                         // "assetimportidentifier"
+		{nil, 511, uint16(unsafe.Offsetof(SQLImport{}.AssetimportidentifierGUID)), 26, kStr},                     // "assetimportidentifier_guid"
+		{nil, 537, uint16(unsafe.Offsetof(SQLImport{}.AssetimportidentifierName)), 26, kStr},                     // "assetimportidentifier_name"
+		{nil, 563, uint16(unsafe.Offsetof(SQLImport{}.SQLProvider)), 12, kInt},                                   // "sql_provider"
+		{nil, 575, uint16(unsafe.Offsetof(SQLImport{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 583, uint16(unsafe.Offsetof(SQLImport{}.SQLDriver)), 10, kStr},                                     // "sql_driver"
+		{nil, 593, uint16(unsafe.Offsetof(SQLImport{}.Dontupdatetype)), 14, kBool},                               // "dontupdatetype"
+		{nil, 607, uint16(unsafe.Offsetof(SQLImport{}.SQLTimeout)), 11, kInt},                                    // "sql_timeout"
+		{nil, 618, uint16(unsafe.Offsetof(SQLImport{}.SQLPort)), 8, kStr},                                        // "sql_port"
+		{nil, 626, uint16(unsafe.Offsetof(SQLImport{}.ImportTable)), 12, kInt},                                   // "import_table"
+		{nil, 638, uint16(unsafe.Offsetof(SQLImport{}.ImportTableName)), 17, kStr},                               // "import_table_name"
+		{nil, 655, uint16(unsafe.Offsetof(SQLImport{}.EntityMatchField)), 18, kStr},                              // "entity_match_field"
+		{nil, 673, uint16(unsafe.Offsetof(SQLImport{}.TableMatchingField)), 20, kInt},                            // "table_matching_field"
+		{nil, 693, uint16(unsafe.Offsetof(SQLImport{}.TableMatchingFieldName)), 25, kStr},                        // "table_matching_field_name"
+		{nil, 718, uint16(unsafe.Offsetof(SQLImport{}.LinktoTableID)), 15, kInt},                                 // "linkto_table_id"
+		{nil, 733, uint16(unsafe.Offsetof(SQLImport{}.TableUpdateType)), 17, kInt},                               // "table_update_type"
+		{nil, 750, uint16(unsafe.Offsetof(SQLImport{}.MatchAccountsid)), 16, kBool},                              // "match_accountsid"
+	}, sorted: []uint16{44, 36, 40, 41, 42, 29, 10, 11, 12, 13, 14, 15, 39, 28, 27, 38, 46, 7, 51, 20, 0, 34, 33, 32, 31, 2, 49, 50, 37, 19, 1, 9, 16, 54, 56, 4, 35, 25, 17, 3, 24, 8, 45, 48, 43, 47, 22, 21, 23, 30, 5, 52, 53, 55, 6, 18, 26}}
 
 func (m *SQLImport) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSQLImport }
 

@@ -542,48 +542,57 @@ func growTStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTStatus = decTable{extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), grow: growTStatus, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TStatus{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(TStatus{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(TStatus{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(TStatus{}.Name)), kStr},
-	{"shortname", nil, uint32(unsafe.Offsetof(TStatus{}.Shortname)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(TStatus{}.Type)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(TStatus{}.Sequence)), kInt},
-	{"colour", nil, uint32(unsafe.Offsetof(TStatus{}.Colour)), kStr},
-	{"slaaction", nil, uint32(unsafe.Offsetof(TStatus{}.Slaaction)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(TStatus{}.TicketCount)), kInt},
-	{"showonquickchange", nil, uint32(unsafe.Offsetof(TStatus{}.Showonquickchange)), kBool},
-	{"timeuntilloffhold", nil, uint32(unsafe.Offsetof(TStatus{}.Timeuntilloffhold)), kF64},
-	{"statuschangeto", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangeto)), kInt},
-	{"statuschangetofreq", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetofreq)), kF64},
-	{"statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehours)), kF64},
-	{"nochangehoursrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangehoursrecurring)), kBool},
-	{"statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanager)), kInt},
-	{"statusnochangehoursmanagerrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanagerrecurring)), kBool},
-	{"statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssection)), kF64},
-	{"statusnochangehourssectionrecurring", nil, uint32(unsafe.Offsetof(TStatus{}.Statusnochangehourssectionrecurring)), kBool},
-	{"nochangetemplate", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplate)), kInt},
-	{"nochangetemplate_guid", nil, uint32(unsafe.Offsetof(TStatus{}.NochangetemplateGUID)), kStr},
-	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(TStatus{}.Includeinloadbalance)), kBool},
-	{"statusemailfreqdays", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailfreqdays)), kInt},
-	{"statusemailid", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailid)), kInt},
-	{"statusemail_guid", nil, uint32(unsafe.Offsetof(TStatus{}.StatusemailGUID)), kStr},
-	{"statusemailname", nil, uint32(unsafe.Offsetof(TStatus{}.Statusemailname)), kStr},
-	{"notifystatuschange", nil, uint32(unsafe.Offsetof(TStatus{}.Notifystatuschange)), kInt},
-	{"dontsendslareminders", nil, uint32(unsafe.Offsetof(TStatus{}.Dontsendslareminders)), kBool},
-	{"nochangetemplatename", nil, uint32(unsafe.Offsetof(TStatus{}.Nochangetemplatename)), kStr},
-	{"slaignorerelease", nil, uint32(unsafe.Offsetof(TStatus{}.Slaignorerelease)), kBool},
-	{"statuschangetoname", nil, uint32(unsafe.Offsetof(TStatus{}.Statuschangetoname)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TStatus{}.Warning)), kStr},
-	{"useworkinghours", nil, uint32(unsafe.Offsetof(TStatus{}.Useworkinghours)), kInt},
-	{"useworkinghours_statusnochangehours", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), kInt},
-	{"useworkinghours_statusnochangehourssection", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), kInt},
-	{"useworkinghours_statusnochangehoursmanager", nil, uint32(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), kInt},
-	{"tickettypes", &dectKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Tickettypes)), kMany},
-	{"outcomes", &dectKeyPair2, uint32(unsafe.Offsetof(TStatus{}.Outcomes)), kMany},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(TStatus{}.Translations)), kMany},
-}, sorted: []uint16{32, 7, 28, 1, 0, 22, 2, 3, 15, 20, 21, 29, 27, 38, 6, 4, 10, 8, 30, 12, 13, 31, 25, 23, 24, 26, 14, 16, 17, 18, 19, 9, 37, 11, 39, 5, 33, 34, 36, 35}}
+var dectTStatus = decTable{names: "idguidintentnameshortnametypesequencecolourslaactionticket_countshowonquickchang" +
+	"etimeuntilloffholdstatuschangetostatuschangetofreqstatusnochangehoursnochangehou" +
+	"rsrecurringstatusnochangehoursmanagerstatusnochangehoursmanagerrecurringstatusno" +
+	"changehourssectionstatusnochangehourssectionrecurringnochangetemplatenochangetem" +
+	"plate_guidincludeinloadbalancestatusemailfreqdaysstatusemailidstatusemail_guidst" +
+	"atusemailnamenotifystatuschangedontsendslaremindersnochangetemplatenameslaignore" +
+	"releasestatuschangetoname_warninguseworkinghoursuseworkinghours_statusnochangeho" +
+	"ursuseworkinghours_statusnochangehourssectionuseworkinghours_statusnochangehours" +
+	"managertickettypesoutcomestranslations",
+	extra: unsafe.Offsetof(TStatus{}.Extra), size: unsafe.Sizeof(TStatus{}), grow: growTStatus, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TStatus{}.ID)), 2, kInt},                                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TStatus{}.GUID)), 4, kStr},                                             // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(TStatus{}.Intent)), 6, kStr},                                           // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(TStatus{}.Name)), 4, kStr},                                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(TStatus{}.Shortname)), 9, kStr},                                       // "shortname"
+		{nil, 25, uint16(unsafe.Offsetof(TStatus{}.Type)), 4, kInt},                                            // "type"
+		{nil, 29, uint16(unsafe.Offsetof(TStatus{}.Sequence)), 8, kInt},                                        // "sequence"
+		{nil, 37, uint16(unsafe.Offsetof(TStatus{}.Colour)), 6, kStr},                                          // "colour"
+		{nil, 43, uint16(unsafe.Offsetof(TStatus{}.Slaaction)), 9, kStr},                                       // "slaaction"
+		{nil, 52, uint16(unsafe.Offsetof(TStatus{}.TicketCount)), 12, kInt},                                    // "ticket_count"
+		{nil, 64, uint16(unsafe.Offsetof(TStatus{}.Showonquickchange)), 17, kBool},                             // "showonquickchange"
+		{nil, 81, uint16(unsafe.Offsetof(TStatus{}.Timeuntilloffhold)), 17, kF64},                              // "timeuntilloffhold"
+		{nil, 98, uint16(unsafe.Offsetof(TStatus{}.Statuschangeto)), 14, kInt},                                 // "statuschangeto"
+		{nil, 112, uint16(unsafe.Offsetof(TStatus{}.Statuschangetofreq)), 18, kF64},                            // "statuschangetofreq"
+		{nil, 130, uint16(unsafe.Offsetof(TStatus{}.Statusnochangehours)), 19, kF64},                           // "statusnochangehours"
+		{nil, 149, uint16(unsafe.Offsetof(TStatus{}.Nochangehoursrecurring)), 22, kBool},                       // "nochangehoursrecurring"
+		{nil, 171, uint16(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanager)), 26, kInt},                    // "statusnochangehoursmanager"
+		{nil, 197, uint16(unsafe.Offsetof(TStatus{}.Statusnochangehoursmanagerrecurring)), 35, kBool},          // "statusnochangehoursmanagerrecurring"
+		{nil, 232, uint16(unsafe.Offsetof(TStatus{}.Statusnochangehourssection)), 26, kF64},                    // "statusnochangehourssection"
+		{nil, 258, uint16(unsafe.Offsetof(TStatus{}.Statusnochangehourssectionrecurring)), 35, kBool},          // "statusnochangehourssectionrecurring"
+		{nil, 293, uint16(unsafe.Offsetof(TStatus{}.Nochangetemplate)), 16, kInt},                              // "nochangetemplate"
+		{nil, 309, uint16(unsafe.Offsetof(TStatus{}.NochangetemplateGUID)), 21, kStr},                          // "nochangetemplate_guid"
+		{nil, 330, uint16(unsafe.Offsetof(TStatus{}.Includeinloadbalance)), 20, kBool},                         // "includeinloadbalance"
+		{nil, 350, uint16(unsafe.Offsetof(TStatus{}.Statusemailfreqdays)), 19, kInt},                           // "statusemailfreqdays"
+		{nil, 369, uint16(unsafe.Offsetof(TStatus{}.Statusemailid)), 13, kInt},                                 // "statusemailid"
+		{nil, 382, uint16(unsafe.Offsetof(TStatus{}.StatusemailGUID)), 16, kStr},                               // "statusemail_guid"
+		{nil, 398, uint16(unsafe.Offsetof(TStatus{}.Statusemailname)), 15, kStr},                               // "statusemailname"
+		{nil, 413, uint16(unsafe.Offsetof(TStatus{}.Notifystatuschange)), 18, kInt},                            // "notifystatuschange"
+		{nil, 431, uint16(unsafe.Offsetof(TStatus{}.Dontsendslareminders)), 20, kBool},                         // "dontsendslareminders"
+		{nil, 451, uint16(unsafe.Offsetof(TStatus{}.Nochangetemplatename)), 20, kStr},                          // "nochangetemplatename"
+		{nil, 471, uint16(unsafe.Offsetof(TStatus{}.Slaignorerelease)), 16, kBool},                             // "slaignorerelease"
+		{nil, 487, uint16(unsafe.Offsetof(TStatus{}.Statuschangetoname)), 18, kStr},                            // "statuschangetoname"
+		{nil, 505, uint16(unsafe.Offsetof(TStatus{}.Warning)), 8, kStr},                                        // "_warning"
+		{nil, 513, uint16(unsafe.Offsetof(TStatus{}.Useworkinghours)), 15, kInt},                               // "useworkinghours"
+		{nil, 528, uint16(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehours)), 35, kInt},            // "useworkinghours_statusnochangehours"
+		{nil, 563, uint16(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehourssection)), 42, kInt},     // "useworkinghours_statusnochangehourssection"
+		{nil, 605, uint16(unsafe.Offsetof(TStatus{}.UseworkinghoursStatusnochangehoursmanager)), 42, kInt},     // "useworkinghours_statusnochangehoursmanager"
+		{&dectKeyPair2, 647, uint16(unsafe.Offsetof(TStatus{}.Tickettypes)), 11, kMany},                        // "tickettypes"
+		{&dectKeyPair2, 658, uint16(unsafe.Offsetof(TStatus{}.Outcomes)), 8, kMany},                            // "outcomes"
+		{&dectLanguagePackTranslationsCustom, 666, uint16(unsafe.Offsetof(TStatus{}.Translations)), 12, kMany}, // "translations"
+	}, sorted: []uint16{32, 7, 28, 1, 0, 22, 2, 3, 15, 20, 21, 29, 27, 38, 6, 4, 10, 8, 30, 12, 13, 31, 25, 23, 24, 26, 14, 16, 17, 18, 19, 9, 37, 11, 39, 5, 33, 34, 36, 35}}
 
 func (m *TStatus) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTStatus }
 

@@ -270,25 +270,28 @@ func growStreamOneIonDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStreamOneIonDetails = decTable{extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), grow: growStreamOneIonDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Name)), kStr},
-	{"account_id", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewMethod)), kBool},
-	{"guid", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.GUID)), kStr},
-	{"import_entities", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntities)), kStr},
-	{"top_level", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevel)), kInt},
-	{"update_addresses", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.UpdateAddresses)), kBool},
-	{"halointegrator", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Halointegrator)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), kMany},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), kStr},
-	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), kStr},
-}, sorted: []uint16{16, 2, 13, 4, 8, 10, 9, 0, 5, 15, 1, 12, 3, 11, 6, 14, 7}}
+var dectStreamOneIonDetails = decTable{names: "idnameaccount_idnew_methodguidimport_entitiestop_levelupdate_addresseshalointegr" +
+	"atorhalointegrator_lastsynchalointegrator_lasterrornew_refresh_tokennew_access_t" +
+	"okenclient_mappingstop_level_nameimport_entities_list_warning",
+	extra: unsafe.Offsetof(StreamOneIonDetails{}.Extra), size: unsafe.Sizeof(StreamOneIonDetails{}), grow: growStreamOneIonDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StreamOneIonDetails{}.ID)), 2, kInt},                                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StreamOneIonDetails{}.Name)), 4, kStr},                                 // "name"
+		{nil, 6, uint16(unsafe.Offsetof(StreamOneIonDetails{}.AccountID)), 10, kStr},                           // "account_id"
+		{nil, 16, uint16(unsafe.Offsetof(StreamOneIonDetails{}.NewMethod)), 10, kBool},                         // "new_method"
+		{nil, 26, uint16(unsafe.Offsetof(StreamOneIonDetails{}.GUID)), 4, kStr},                                // "guid"
+		{nil, 30, uint16(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntities)), 15, kStr},                     // "import_entities"
+		{nil, 45, uint16(unsafe.Offsetof(StreamOneIonDetails{}.TopLevel)), 9, kInt},                            // "top_level"
+		{nil, 54, uint16(unsafe.Offsetof(StreamOneIonDetails{}.UpdateAddresses)), 16, kBool},                   // "update_addresses"
+		{nil, 70, uint16(unsafe.Offsetof(StreamOneIonDetails{}.Halointegrator)), 14, kBool},                    // "halointegrator"
+		{nil, 84, uint16(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLastsync)), 23, kTime},            // "halointegrator_lastsync"
+		{nil, 107, uint16(unsafe.Offsetof(StreamOneIonDetails{}.HalointegratorLasterror)), 24, kStr},           // "halointegrator_lasterror"
+		{nil, 131, uint16(unsafe.Offsetof(StreamOneIonDetails{}.NewRefreshToken)), 17, kStr},                   // "new_refresh_token"
+		{nil, 148, uint16(unsafe.Offsetof(StreamOneIonDetails{}.NewAccessToken)), 16, kStr},                    // "new_access_token"
+		{&dectExternalLinkList, 164, uint16(unsafe.Offsetof(StreamOneIonDetails{}.ClientMappings)), 15, kMany}, // "client_mappings"
+		{nil, 179, uint16(unsafe.Offsetof(StreamOneIonDetails{}.TopLevelName)), 14, kStr},                      // "top_level_name"
+		{&dectKeyPair2, 193, uint16(unsafe.Offsetof(StreamOneIonDetails{}.ImportEntitiesList)), 20, kMany},     // "import_entities_list"
+		{nil, 213, uint16(unsafe.Offsetof(StreamOneIonDetails{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{16, 2, 13, 4, 8, 10, 9, 0, 5, 15, 1, 12, 3, 11, 6, 14, 7}}
 
 func (m *StreamOneIonDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStreamOneIonDetails

@@ -499,42 +499,47 @@ func growContract(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContract = decTable{extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), grow: growContract, fields: []decField{
-	{"started", nil, uint32(unsafe.Offsetof(Contract{}.Started)), kBool},
-	{"expired", nil, uint32(unsafe.Offsetof(Contract{}.Expired)), kBool},
-	{"id", nil, uint32(unsafe.Offsetof(Contract{}.ID)), kInt},
-	{"ref", nil, uint32(unsafe.Offsetof(Contract{}.Ref)), kStr},
-	{"contract_description", nil, uint32(unsafe.Offsetof(Contract{}.ContractDescription)), kStr},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(Contract{}.SupplierID)), kInt},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(Contract{}.SupplierName)), kStr},
-	{"contact_1", nil, uint32(unsafe.Offsetof(Contract{}.Contact1)), kStr},
-	{"contact_2", nil, uint32(unsafe.Offsetof(Contract{}.Contact2)), kStr},
-	{"contact_3", nil, uint32(unsafe.Offsetof(Contract{}.Contact3)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(Contract{}.SLAID)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(Contract{}.Note)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(Contract{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(Contract{}.EndDate)), kTime},
-	{"dontsendalarm", nil, uint32(unsafe.Offsetof(Contract{}.Dontsendalarm)), kBool},
-	{"costing_information", nil, uint32(unsafe.Offsetof(Contract{}.CostingInformation)), kStr},
-	{"is_default", nil, uint32(unsafe.Offsetof(Contract{}.IsDefault)), kBool},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.Assets)), kMany},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Contract{}.Isimport)), kBool},
-	{"sla_name", nil, uint32(unsafe.Offsetof(Contract{}.SLAName)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Contract{}.Customfields)), kMany},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Contract{}.Custombuttons)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(Contract{}.Warning)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(Contract{}.Active)), kBool},
-	{"iscontractdetails", nil, uint32(unsafe.Offsetof(Contract{}.Iscontractdetails)), kBool},
-	{"contracts", &dectContractHeaderContract, uint32(unsafe.Offsetof(Contract{}.Contracts)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Contract{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Contract{}.AccessControlLevel)), kInt},
-	{"configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.ConfigurationItems)), kMany},
-	{"add_configuration_items", &dectDeviceList, uint32(unsafe.Offsetof(Contract{}.AddConfigurationItems)), kMany},
-	{"renewedfrom_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromID)), kInt},
-	{"renewedfrom_id_ref", nil, uint32(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), kStr},
-	{"renewedby_id", nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyID)), kInt},
-	{"renewedby_id_ref", nil, uint32(unsafe.Offsetof(Contract{}.RenewedbyIDRef)), kStr},
-}, sorted: []uint16{18, 22, 26, 27, 23, 29, 17, 28, 7, 8, 9, 4, 25, 15, 21, 20, 14, 13, 1, 2, 16, 24, 11, 3, 32, 33, 30, 31, 10, 19, 12, 0, 5, 6}}
+var dectContract = decTable{names: "startedexpiredidrefcontract_descriptionsupplier_idsupplier_namecontact_1contact_" +
+	"2contact_3sla_idnotestart_dateend_datedontsendalarmcosting_informationis_default" +
+	"assets_isimportsla_namecustomfieldscustombuttons_warningactiveiscontractdetailsc" +
+	"ontractsaccess_controlaccess_control_levelconfiguration_itemsadd_configuration_i" +
+	"temsrenewedfrom_idrenewedfrom_id_refrenewedby_idrenewedby_id_ref",
+	extra: unsafe.Offsetof(Contract{}.Extra), size: unsafe.Sizeof(Contract{}), grow: growContract, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Contract{}.Started)), 7, kBool},                              // "started"
+		{nil, 7, uint16(unsafe.Offsetof(Contract{}.Expired)), 7, kBool},                              // "expired"
+		{nil, 14, uint16(unsafe.Offsetof(Contract{}.ID)), 2, kInt},                                   // "id"
+		{nil, 16, uint16(unsafe.Offsetof(Contract{}.Ref)), 3, kStr},                                  // "ref"
+		{nil, 19, uint16(unsafe.Offsetof(Contract{}.ContractDescription)), 20, kStr},                 // "contract_description"
+		{nil, 39, uint16(unsafe.Offsetof(Contract{}.SupplierID)), 11, kInt},                          // "supplier_id"
+		{nil, 50, uint16(unsafe.Offsetof(Contract{}.SupplierName)), 13, kStr},                        // "supplier_name"
+		{nil, 63, uint16(unsafe.Offsetof(Contract{}.Contact1)), 9, kStr},                             // "contact_1"
+		{nil, 72, uint16(unsafe.Offsetof(Contract{}.Contact2)), 9, kStr},                             // "contact_2"
+		{nil, 81, uint16(unsafe.Offsetof(Contract{}.Contact3)), 9, kStr},                             // "contact_3"
+		{nil, 90, uint16(unsafe.Offsetof(Contract{}.SLAID)), 6, kInt},                                // "sla_id"
+		{nil, 96, uint16(unsafe.Offsetof(Contract{}.Note)), 4, kStr},                                 // "note"
+		{nil, 100, uint16(unsafe.Offsetof(Contract{}.StartDate)), 10, kTime},                         // "start_date"
+		{nil, 110, uint16(unsafe.Offsetof(Contract{}.EndDate)), 8, kTime},                            // "end_date"
+		{nil, 118, uint16(unsafe.Offsetof(Contract{}.Dontsendalarm)), 13, kBool},                     // "dontsendalarm"
+		{nil, 131, uint16(unsafe.Offsetof(Contract{}.CostingInformation)), 19, kStr},                 // "costing_information"
+		{nil, 150, uint16(unsafe.Offsetof(Contract{}.IsDefault)), 10, kBool},                         // "is_default"
+		{&dectDeviceList, 160, uint16(unsafe.Offsetof(Contract{}.Assets)), 6, kMany},                 // "assets"
+		{nil, 166, uint16(unsafe.Offsetof(Contract{}.Isimport)), 9, kBool},                           // "_isimport"
+		{nil, 175, uint16(unsafe.Offsetof(Contract{}.SLAName)), 8, kStr},                             // "sla_name"
+		{&dectCustomField, 183, uint16(unsafe.Offsetof(Contract{}.Customfields)), 12, kMany},         // "customfields"
+		{&dectCustomButton, 195, uint16(unsafe.Offsetof(Contract{}.Custombuttons)), 13, kMany},       // "custombuttons"
+		{nil, 208, uint16(unsafe.Offsetof(Contract{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 216, uint16(unsafe.Offsetof(Contract{}.Active)), 6, kBool},                             // "active"
+		{nil, 222, uint16(unsafe.Offsetof(Contract{}.Iscontractdetails)), 17, kBool},                 // "iscontractdetails"
+		{&dectContractHeaderContract, 239, uint16(unsafe.Offsetof(Contract{}.Contracts)), 9, kMany},  // "contracts"
+		{&dectAccessControl, 248, uint16(unsafe.Offsetof(Contract{}.AccessControl)), 14, kMany},      // "access_control"
+		{nil, 262, uint16(unsafe.Offsetof(Contract{}.AccessControlLevel)), 20, kInt},                 // "access_control_level"
+		{&dectDeviceList, 282, uint16(unsafe.Offsetof(Contract{}.ConfigurationItems)), 19, kMany},    // "configuration_items"
+		{&dectDeviceList, 301, uint16(unsafe.Offsetof(Contract{}.AddConfigurationItems)), 23, kMany}, // "add_configuration_items"
+		{nil, 324, uint16(unsafe.Offsetof(Contract{}.RenewedfromID)), 14, kInt},                      // "renewedfrom_id"
+		{nil, 338, uint16(unsafe.Offsetof(Contract{}.RenewedfromIDRef)), 18, kStr},                   // "renewedfrom_id_ref"
+		{nil, 356, uint16(unsafe.Offsetof(Contract{}.RenewedbyID)), 12, kInt},                        // "renewedby_id"
+		{nil, 368, uint16(unsafe.Offsetof(Contract{}.RenewedbyIDRef)), 16, kStr},                     // "renewedby_id_ref"
+	}, sorted: []uint16{18, 22, 26, 27, 23, 29, 17, 28, 7, 8, 9, 4, 25, 15, 21, 20, 14, 13, 1, 2, 16, 24, 11, 3, 32, 33, 30, 31, 10, 19, 12, 0, 5, 6}}
 
 func (m *Contract) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectContract }
 
@@ -645,13 +650,14 @@ func growContractHeaderContract(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectContractHeaderContract = decTable{extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), grow: growContractHeaderContract, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ID)), kInt},
-	{"contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.ContractID)), kInt},
-	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.SupplierContractID)), kInt},
-	{"contractref", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.Contractref)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ContractHeaderContract{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 3, 0, 2}}
+var dectContractHeaderContract = decTable{names: "idcontract_idsupplier_contract_idcontractref_warning",
+	extra: unsafe.Offsetof(ContractHeaderContract{}.Extra), size: unsafe.Sizeof(ContractHeaderContract{}), grow: growContractHeaderContract, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ContractHeaderContract{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ContractHeaderContract{}.ContractID)), 11, kInt},          // "contract_id"
+		{nil, 13, uint16(unsafe.Offsetof(ContractHeaderContract{}.SupplierContractID)), 20, kInt}, // "supplier_contract_id"
+		{nil, 33, uint16(unsafe.Offsetof(ContractHeaderContract{}.Contractref)), 11, kStr},        // "contractref"
+		{nil, 44, uint16(unsafe.Offsetof(ContractHeaderContract{}.Warning)), 8, kStr},             // "_warning"
+	}, sorted: []uint16{4, 1, 3, 0, 2}}
 
 func (m *ContractHeaderContract) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectContractHeaderContract

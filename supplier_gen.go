@@ -1357,140 +1357,168 @@ func growCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectCompany = decTable{extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), grow: growCompany, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Company{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Company{}.Name)), kStr},
-	{"toplevel_id", nil, uint32(unsafe.Offsetof(Company{}.ToplevelID)), kInt},
-	{"toplevel_name", nil, uint32(unsafe.Offsetof(Company{}.ToplevelName)), kStr},
-	{"contact_name", nil, uint32(unsafe.Offsetof(Company{}.ContactName)), kStr},
-	{"email_address", nil, uint32(unsafe.Offsetof(Company{}.EmailAddress)), kStr},
-	{"support_email_address", nil, uint32(unsafe.Offsetof(Company{}.SupportEmailAddress)), kStr},
-	{"phone_number", nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(Company{}.Inactive)), kBool},
-	{"emailtemplate_id", nil, uint32(unsafe.Offsetof(Company{}.EmailtemplateID)), kInt},
-	{"default_contract_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractID)), kInt},
-	{"default_contract_sla_id", nil, uint32(unsafe.Offsetof(Company{}.DefaultContractSLAID)), kInt},
-	{"thirdpartynhdapiurl", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Company{}.Customfields)), kMany},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Company{}.Custombuttons)), kMany},
-	{"contract_count", nil, uint32(unsafe.Offsetof(Company{}.ContractCount)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Company{}.Datecreated)), kTime},
-	{"phone_number_2", nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber2)), kStr},
-	{"phone_number_3", nil, uint32(unsafe.Offsetof(Company{}.PhoneNumber3)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(Company{}.Notes)), kStr},
-	{"address", nil, uint32(unsafe.Offsetof(Company{}.Address)), kStr},
-	{"switchslatosupplier", nil, uint32(unsafe.Offsetof(Company{}.Switchslatosupplier)), kBool},
-	{"emailoverduefixby", nil, uint32(unsafe.Offsetof(Company{}.Emailoverduefixby)), kBool},
-	{"emailoverdueresponse", nil, uint32(unsafe.Offsetof(Company{}.Emailoverdueresponse)), kBool},
-	{"webserviceurl", nil, uint32(unsafe.Offsetof(Company{}.Webserviceurl)), kStr},
-	{"emailtemplate_name", nil, uint32(unsafe.Offsetof(Company{}.EmailtemplateName)), kStr},
-	{"accounts_id", nil, uint32(unsafe.Offsetof(Company{}.AccountsID)), kStr},
-	{"website", nil, uint32(unsafe.Offsetof(Company{}.Website)), kStr},
-	{"portal_url", nil, uint32(unsafe.Offsetof(Company{}.PortalURL)), kStr},
-	{"portal_ref", nil, uint32(unsafe.Offsetof(Company{}.PortalRef)), kStr},
-	{"portal_username", nil, uint32(unsafe.Offsetof(Company{}.PortalUsername)), kStr},
-	{"portal_password", nil, uint32(unsafe.Offsetof(Company{}.PortalPassword)), kStr},
-	{"contact_title", nil, uint32(unsafe.Offsetof(Company{}.ContactTitle)), kStr},
-	{"mobile", nil, uint32(unsafe.Offsetof(Company{}.Mobile)), kStr},
-	{"fax", nil, uint32(unsafe.Offsetof(Company{}.Fax)), kStr},
-	{"email_start_tag", nil, uint32(unsafe.Offsetof(Company{}.EmailStartTag)), kStr},
-	{"email_end_tag", nil, uint32(unsafe.Offsetof(Company{}.EmailEndTag)), kStr},
-	{"usesnhd", nil, uint32(unsafe.Offsetof(Company{}.Usesnhd)), kBool},
-	{"nhdurl", nil, uint32(unsafe.Offsetof(Company{}.Nhdurl)), kStr},
-	{"nhdemailaddress", nil, uint32(unsafe.Offsetof(Company{}.Nhdemailaddress)), kStr},
-	{"nhdpassword", nil, uint32(unsafe.Offsetof(Company{}.Nhdpassword)), kStr},
-	{"parentid", nil, uint32(unsafe.Offsetof(Company{}.Parentid)), kInt},
-	{"emaildomain", nil, uint32(unsafe.Offsetof(Company{}.Emaildomain)), kStr},
-	{"users", &dectUsersList, uint32(unsafe.Offsetof(Company{}.Users)), kMany},
-	{"allow_api_access", nil, uint32(unsafe.Offsetof(Company{}.AllowAPIAccess)), kBool},
-	{"api_access_clientid", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientid)), kStr},
-	{"api_access_clientsecret", nil, uint32(unsafe.Offsetof(Company{}.APIAccessClientsecret)), kStr},
-	{"thirdpartynhdauthurl", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdauthurl)), kStr},
-	{"thirdpartynhdtenant", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdtenant)), kStr},
-	{"thirdpartynhdapiclientid", nil, uint32(unsafe.Offsetof(Company{}.Thirdpartynhdapiclientid)), kStr},
-	{"new_thirdpartynhdapiclientsecret", nil, uint32(unsafe.Offsetof(Company{}.NewThirdpartynhdapiclientsecret)), kStr},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Company{}.Isimport)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Company{}.Importtype)), kStr},
-	{"kashflowid", nil, uint32(unsafe.Offsetof(Company{}.Kashflowid)), kInt},
-	{"details_id", nil, uint32(unsafe.Offsetof(Company{}.DetailsID)), kInt},
-	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Company{}.KashflowTenantID)), kInt},
-	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Company{}.KashflowTenantName)), kStr},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Company{}.XeroTenantID)), kStr},
-	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Company{}.XeroTenantName)), kStr},
-	{"xero_id", nil, uint32(unsafe.Offsetof(Company{}.XeroID)), kStr},
-	{"is_xero_archived", nil, uint32(unsafe.Offsetof(Company{}.IsXeroArchived)), kBool},
-	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Company{}.QboCompanyName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Company{}.Warning)), kStr},
-	{"issupplierdetails", nil, uint32(unsafe.Offsetof(Company{}.Issupplierdetails)), kBool},
-	{"jira_url", nil, uint32(unsafe.Offsetof(Company{}.JiraURL)), kStr},
-	{"jira_username", nil, uint32(unsafe.Offsetof(Company{}.JiraUsername)), kStr},
-	{"new_jirakey", nil, uint32(unsafe.Offsetof(Company{}.NewJirakey)), kStr},
-	{"test_jira", nil, uint32(unsafe.Offsetof(Company{}.TestJira)), kBool},
-	{"jira_servicedesk_id", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskID)), kStr},
-	{"jira_servicedesk_name", nil, uint32(unsafe.Offsetof(Company{}.JiraServicedeskName)), kStr},
-	{"jira_servicedesk", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraServicedesk)), kOne},
-	{"jira_requesttype_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), kMany},
-	{"jira_user_id", nil, uint32(unsafe.Offsetof(Company{}.JiraUserID)), kStr},
-	{"jira_user_name", nil, uint32(unsafe.Offsetof(Company{}.JiraUserName)), kStr},
-	{"jira_user", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.JiraUser)), kOne},
-	{"jira_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraPriorityMappings)), kMany},
-	{"jira_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.JiraStatusMappings)), kMany},
-	{"create_jira_webhook", nil, uint32(unsafe.Offsetof(Company{}.CreateJiraWebhook)), kBool},
-	{"jira_webhook_created", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookCreated)), kBool},
-	{"synced_to_intacct", nil, uint32(unsafe.Offsetof(Company{}.SyncedToIntacct)), kBool},
-	{"intacct_location_id", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationID)), kStr},
-	{"intacct_location_id_list", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.IntacctLocationIDList)), kMany},
-	{"intacct_location_type", nil, uint32(unsafe.Offsetof(Company{}.IntacctLocationType)), kStr},
-	{"intacct_save_location", nil, uint32(unsafe.Offsetof(Company{}.IntacctSaveLocation)), kStr},
-	{"default_currency_code_name", nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), kStr},
-	{"ignore_from_accounting_sync", nil, uint32(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), kBool},
-	{"intacct_default_save_loc", nil, uint32(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Company{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Company{}.AccessControlLevel)), kInt},
-	{"new_icon", nil, uint32(unsafe.Offsetof(Company{}.NewIcon)), kStr},
-	{"servicenow_url", nil, uint32(unsafe.Offsetof(Company{}.ServicenowURL)), kStr},
-	{"servicenow_locale", nil, uint32(unsafe.Offsetof(Company{}.ServicenowLocale)), kStr},
-	{"servicenow_username", nil, uint32(unsafe.Offsetof(Company{}.ServicenowUsername)), kStr},
-	{"new_servicenowkey", nil, uint32(unsafe.Offsetof(Company{}.NewServicenowkey)), kStr},
-	{"servicenow_priority_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), kMany},
-	{"servicenow_status_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), kMany},
-	{"servicenow_impact_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), kMany},
-	{"servicenow_urgency_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), kMany},
-	{"servicenow_category_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), kMany},
-	{"servicenow_assignment_group", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), kStr},
-	{"servicenow_assignment_group_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), kStr},
-	{"servicenow_assignmentgroup", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), kOne},
-	{"servicenow_defaultuser_id", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), kStr},
-	{"servicenow_defaultuser_name", nil, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), kStr},
-	{"servicenow_defaultuser", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), kOne},
-	{"test_servicenow", nil, uint32(unsafe.Offsetof(Company{}.TestServicenow)), kBool},
-	{"myob_tenant", nil, uint32(unsafe.Offsetof(Company{}.MyobTenant)), kInt},
-	{"myob_tenant_name", nil, uint32(unsafe.Offsetof(Company{}.MyobTenantName)), kStr},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Company{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Company{}.NewExternalLink)), kOne},
-	{"purchase_tax_code", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCode)), kInt},
-	{"purchase_tax_code_name", nil, uint32(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), kStr},
-	{"sync_servicenow_attachments", nil, uint32(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), kInt},
-	{"last_modified", nil, uint32(unsafe.Offsetof(Company{}.LastModified)), kTime},
-	{"servicenow_team_mappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), kMany},
-	{"servicenow_ticket_sync", nil, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSync)), kStr},
-	{"servicenow_ticket_sync_list", &dectKeyPair2, uint32(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), kMany},
-	{"servicenow_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), kMany},
-	{"jira_webhook_user", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUser)), kInt},
-	{"jira_webhook_username", nil, uint32(unsafe.Offsetof(Company{}.JiraWebhookUsername)), kStr},
-	{"supplier_invoice_due_date_extra_days", nil, uint32(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), kInt},
-	{"is_supplier", nil, uint32(unsafe.Offsetof(Company{}.IsSupplier)), kBool},
-	{"is_manufacturer", nil, uint32(unsafe.Offsetof(Company{}.IsManufacturer)), kBool},
-	{"use", nil, uint32(unsafe.Offsetof(Company{}.Use)), kStr},
-	{"logo", nil, uint32(unsafe.Offsetof(Company{}.Logo)), kStr},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Company{}.QboCompanyID)), kStr},
-	{"jira_validated", nil, uint32(unsafe.Offsetof(Company{}.JiraValidated)), kBool},
-	{"default_currency_code", nil, uint32(unsafe.Offsetof(Company{}.DefaultCurrencyCode)), kInt},
-	{"supplier_mailbox_override", nil, uint32(unsafe.Offsetof(Company{}.SupplierMailboxOverride)), kInt},
-	{"supplier_mailbox_address", nil, uint32(unsafe.Offsetof(Company{}.SupplierMailboxAddress)), kStr},
-	{"servicenow_validated", nil, uint32(unsafe.Offsetof(Company{}.ServicenowValidated)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Company{}.MessagegroupID)), kInt},
-}, sorted: []uint16{52, 51, 62, 87, 88, 26, 20, 44, 45, 46, 4, 32, 15, 77, 14, 13, 16, 10, 11, 127, 84, 54, 5, 36, 35, 42, 22, 23, 9, 25, 108, 34, 0, 85, 8, 86, 80, 81, 82, 83, 122, 121, 60, 63, 75, 71, 70, 68, 69, 76, 64, 74, 72, 73, 65, 126, 78, 118, 119, 55, 56, 53, 113, 124, 131, 33, 106, 107, 1, 109, 89, 66, 93, 50, 39, 40, 38, 19, 41, 7, 17, 18, 31, 29, 28, 30, 110, 111, 125, 61, 99, 100, 101, 98, 104, 102, 103, 117, 96, 91, 94, 95, 114, 115, 116, 97, 90, 92, 130, 120, 129, 128, 6, 21, 112, 79, 67, 105, 49, 12, 47, 48, 2, 3, 123, 43, 37, 24, 27, 59, 57, 58}}
+var dectCompany = decTable{names: "idnametoplevel_idtoplevel_namecontact_nameemail_addresssupport_email_addressphon" +
+	"e_numberinactiveemailtemplate_iddefault_contract_iddefault_contract_sla_idthirdp" +
+	"artynhdapiurlcustomfieldscustombuttonscontract_countdatecreatedphone_number_2pho" +
+	"ne_number_3notesaddressswitchslatosupplieremailoverduefixbyemailoverdueresponsew" +
+	"ebserviceurlemailtemplate_nameaccounts_idwebsiteportal_urlportal_refportal_usern" +
+	"ameportal_passwordcontact_titlemobilefaxemail_start_tagemail_end_tagusesnhdnhdur" +
+	"lnhdemailaddressnhdpasswordparentidemaildomainusersallow_api_accessapi_access_cl" +
+	"ientidapi_access_clientsecretthirdpartynhdauthurlthirdpartynhdtenantthirdpartynh" +
+	"dapiclientidnew_thirdpartynhdapiclientsecret_isimport_importtypekashflowiddetail" +
+	"s_idkashflow_tenant_idkashflow_tenant_namexero_tenant_idxero_tenant_namexero_idi" +
+	"s_xero_archivedqbo_company_name_warningissupplierdetailsjira_urljira_usernamenew" +
+	"_jirakeytest_jirajira_servicedesk_idjira_servicedesk_namejira_servicedeskjira_re" +
+	"questtype_mappingsjira_user_idjira_user_namejira_userjira_priority_mappingsjira_" +
+	"status_mappingscreate_jira_webhookjira_webhook_createdsynced_to_intacctintacct_l" +
+	"ocation_idintacct_location_id_listintacct_location_typeintacct_save_locationdefa" +
+	"ult_currency_code_nameignore_from_accounting_syncintacct_default_save_locaccess_" +
+	"controlaccess_control_levelnew_iconservicenow_urlservicenow_localeservicenow_use" +
+	"rnamenew_servicenowkeyservicenow_priority_mappingsservicenow_status_mappingsserv" +
+	"icenow_impact_mappingsservicenow_urgency_mappingsservicenow_category_mappingsser" +
+	"vicenow_assignment_groupservicenow_assignment_group_nameservicenow_assignmentgro" +
+	"upservicenow_defaultuser_idservicenow_defaultuser_nameservicenow_defaultusertest" +
+	"_servicenowmyob_tenantmyob_tenant_nameexternal_linksnew_external_linkpurchase_ta" +
+	"x_codepurchase_tax_code_namesync_servicenow_attachmentslast_modifiedservicenow_t" +
+	"eam_mappingsservicenow_ticket_syncservicenow_ticket_sync_listservicenow_fieldmap" +
+	"pingsjira_webhook_userjira_webhook_usernamesupplier_invoice_due_date_extra_daysi" +
+	"s_supplieris_manufactureruselogoqbo_company_idjira_validateddefault_currency_cod" +
+	"esupplier_mailbox_overridesupplier_mailbox_addressservicenow_validatedmessagegro" +
+	"up_id",
+	extra: unsafe.Offsetof(Company{}.Extra), size: unsafe.Sizeof(Company{}), grow: growCompany, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Company{}.ID)), 2, kInt},                                                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Company{}.Name)), 4, kStr},                                                     // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Company{}.ToplevelID)), 11, kInt},                                              // "toplevel_id"
+		{nil, 17, uint16(unsafe.Offsetof(Company{}.ToplevelName)), 13, kStr},                                           // "toplevel_name"
+		{nil, 30, uint16(unsafe.Offsetof(Company{}.ContactName)), 12, kStr},                                            // "contact_name"
+		{nil, 42, uint16(unsafe.Offsetof(Company{}.EmailAddress)), 13, kStr},                                           // "email_address"
+		{nil, 55, uint16(unsafe.Offsetof(Company{}.SupportEmailAddress)), 21, kStr},                                    // "support_email_address"
+		{nil, 76, uint16(unsafe.Offsetof(Company{}.PhoneNumber)), 12, kStr},                                            // "phone_number"
+		{nil, 88, uint16(unsafe.Offsetof(Company{}.Inactive)), 8, kBool},                                               // "inactive"
+		{nil, 96, uint16(unsafe.Offsetof(Company{}.EmailtemplateID)), 16, kInt},                                        // "emailtemplate_id"
+		{nil, 112, uint16(unsafe.Offsetof(Company{}.DefaultContractID)), 19, kInt},                                     // "default_contract_id"
+		{nil, 131, uint16(unsafe.Offsetof(Company{}.DefaultContractSLAID)), 23, kInt},                                  // "default_contract_sla_id"
+		{nil, 154, uint16(unsafe.Offsetof(Company{}.Thirdpartynhdapiurl)), 19, kStr},                                   // "thirdpartynhdapiurl"
+		{&dectCustomField, 173, uint16(unsafe.Offsetof(Company{}.Customfields)), 12, kMany},                            // "customfields"
+		{&dectCustomButton, 185, uint16(unsafe.Offsetof(Company{}.Custombuttons)), 13, kMany},                          // "custombuttons"
+		{nil, 198, uint16(unsafe.Offsetof(Company{}.ContractCount)), 14, kInt},                                         // "contract_count"
+		{nil, 212, uint16(unsafe.Offsetof(Company{}.Datecreated)), 11, kTime},                                          // "datecreated"
+		{nil, 223, uint16(unsafe.Offsetof(Company{}.PhoneNumber2)), 14, kStr},                                          // "phone_number_2"
+		{nil, 237, uint16(unsafe.Offsetof(Company{}.PhoneNumber3)), 14, kStr},                                          // "phone_number_3"
+		{nil, 251, uint16(unsafe.Offsetof(Company{}.Notes)), 5, kStr},                                                  // "notes"
+		{nil, 256, uint16(unsafe.Offsetof(Company{}.Address)), 7, kStr},                                                // "address"
+		{nil, 263, uint16(unsafe.Offsetof(Company{}.Switchslatosupplier)), 19, kBool},                                  // "switchslatosupplier"
+		{nil, 282, uint16(unsafe.Offsetof(Company{}.Emailoverduefixby)), 17, kBool},                                    // "emailoverduefixby"
+		{nil, 299, uint16(unsafe.Offsetof(Company{}.Emailoverdueresponse)), 20, kBool},                                 // "emailoverdueresponse"
+		{nil, 319, uint16(unsafe.Offsetof(Company{}.Webserviceurl)), 13, kStr},                                         // "webserviceurl"
+		{nil, 332, uint16(unsafe.Offsetof(Company{}.EmailtemplateName)), 18, kStr},                                     // "emailtemplate_name"
+		{nil, 350, uint16(unsafe.Offsetof(Company{}.AccountsID)), 11, kStr},                                            // "accounts_id"
+		{nil, 361, uint16(unsafe.Offsetof(Company{}.Website)), 7, kStr},                                                // "website"
+		{nil, 368, uint16(unsafe.Offsetof(Company{}.PortalURL)), 10, kStr},                                             // "portal_url"
+		{nil, 378, uint16(unsafe.Offsetof(Company{}.PortalRef)), 10, kStr},                                             // "portal_ref"
+		{nil, 388, uint16(unsafe.Offsetof(Company{}.PortalUsername)), 15, kStr},                                        // "portal_username"
+		{nil, 403, uint16(unsafe.Offsetof(Company{}.PortalPassword)), 15, kStr},                                        // "portal_password"
+		{nil, 418, uint16(unsafe.Offsetof(Company{}.ContactTitle)), 13, kStr},                                          // "contact_title"
+		{nil, 431, uint16(unsafe.Offsetof(Company{}.Mobile)), 6, kStr},                                                 // "mobile"
+		{nil, 437, uint16(unsafe.Offsetof(Company{}.Fax)), 3, kStr},                                                    // "fax"
+		{nil, 440, uint16(unsafe.Offsetof(Company{}.EmailStartTag)), 15, kStr},                                         // "email_start_tag"
+		{nil, 455, uint16(unsafe.Offsetof(Company{}.EmailEndTag)), 13, kStr},                                           // "email_end_tag"
+		{nil, 468, uint16(unsafe.Offsetof(Company{}.Usesnhd)), 7, kBool},                                               // "usesnhd"
+		{nil, 475, uint16(unsafe.Offsetof(Company{}.Nhdurl)), 6, kStr},                                                 // "nhdurl"
+		{nil, 481, uint16(unsafe.Offsetof(Company{}.Nhdemailaddress)), 15, kStr},                                       // "nhdemailaddress"
+		{nil, 496, uint16(unsafe.Offsetof(Company{}.Nhdpassword)), 11, kStr},                                           // "nhdpassword"
+		{nil, 507, uint16(unsafe.Offsetof(Company{}.Parentid)), 8, kInt},                                               // "parentid"
+		{nil, 515, uint16(unsafe.Offsetof(Company{}.Emaildomain)), 11, kStr},                                           // "emaildomain"
+		{&dectUsersList, 526, uint16(unsafe.Offsetof(Company{}.Users)), 5, kMany},                                      // "users"
+		{nil, 531, uint16(unsafe.Offsetof(Company{}.AllowAPIAccess)), 16, kBool},                                       // "allow_api_access"
+		{nil, 547, uint16(unsafe.Offsetof(Company{}.APIAccessClientid)), 19, kStr},                                     // "api_access_clientid"
+		{nil, 566, uint16(unsafe.Offsetof(Company{}.APIAccessClientsecret)), 23, kStr},                                 // "api_access_clientsecret"
+		{nil, 589, uint16(unsafe.Offsetof(Company{}.Thirdpartynhdauthurl)), 20, kStr},                                  // "thirdpartynhdauthurl"
+		{nil, 609, uint16(unsafe.Offsetof(Company{}.Thirdpartynhdtenant)), 19, kStr},                                   // "thirdpartynhdtenant"
+		{nil, 628, uint16(unsafe.Offsetof(Company{}.Thirdpartynhdapiclientid)), 24, kStr},                              // "thirdpartynhdapiclientid"
+		{nil, 652, uint16(unsafe.Offsetof(Company{}.NewThirdpartynhdapiclientsecret)), 32, kStr},                       // "new_thirdpartynhdapiclientsecret"
+		{nil, 684, uint16(unsafe.Offsetof(Company{}.Isimport)), 9, kBool},                                              // "_isimport"
+		{nil, 693, uint16(unsafe.Offsetof(Company{}.Importtype)), 11, kStr},                                            // "_importtype"
+		{nil, 704, uint16(unsafe.Offsetof(Company{}.Kashflowid)), 10, kInt},                                            // "kashflowid"
+		{nil, 714, uint16(unsafe.Offsetof(Company{}.DetailsID)), 10, kInt},                                             // "details_id"
+		{nil, 724, uint16(unsafe.Offsetof(Company{}.KashflowTenantID)), 18, kInt},                                      // "kashflow_tenant_id"
+		{nil, 742, uint16(unsafe.Offsetof(Company{}.KashflowTenantName)), 20, kStr},                                    // "kashflow_tenant_name"
+		{nil, 762, uint16(unsafe.Offsetof(Company{}.XeroTenantID)), 14, kStr},                                          // "xero_tenant_id"
+		{nil, 776, uint16(unsafe.Offsetof(Company{}.XeroTenantName)), 16, kStr},                                        // "xero_tenant_name"
+		{nil, 792, uint16(unsafe.Offsetof(Company{}.XeroID)), 7, kStr},                                                 // "xero_id"
+		{nil, 799, uint16(unsafe.Offsetof(Company{}.IsXeroArchived)), 16, kBool},                                       // "is_xero_archived"
+		{nil, 815, uint16(unsafe.Offsetof(Company{}.QboCompanyName)), 16, kStr},                                        // "qbo_company_name"
+		{nil, 831, uint16(unsafe.Offsetof(Company{}.Warning)), 8, kStr},                                                // "_warning"
+		{nil, 839, uint16(unsafe.Offsetof(Company{}.Issupplierdetails)), 17, kBool},                                    // "issupplierdetails"
+		{nil, 856, uint16(unsafe.Offsetof(Company{}.JiraURL)), 8, kStr},                                                // "jira_url"
+		{nil, 864, uint16(unsafe.Offsetof(Company{}.JiraUsername)), 13, kStr},                                          // "jira_username"
+		{nil, 877, uint16(unsafe.Offsetof(Company{}.NewJirakey)), 11, kStr},                                            // "new_jirakey"
+		{nil, 888, uint16(unsafe.Offsetof(Company{}.TestJira)), 9, kBool},                                              // "test_jira"
+		{nil, 897, uint16(unsafe.Offsetof(Company{}.JiraServicedeskID)), 19, kStr},                                     // "jira_servicedesk_id"
+		{nil, 916, uint16(unsafe.Offsetof(Company{}.JiraServicedeskName)), 21, kStr},                                   // "jira_servicedesk_name"
+		{&dectKeyPair2, 937, uint16(unsafe.Offsetof(Company{}.JiraServicedesk)), 16, kOne},                             // "jira_servicedesk"
+		{&dectIntegrationFieldMapping, 953, uint16(unsafe.Offsetof(Company{}.JiraRequesttypeMappings)), 25, kMany},     // "jira_requesttype_mappings"
+		{nil, 978, uint16(unsafe.Offsetof(Company{}.JiraUserID)), 12, kStr},                                            // "jira_user_id"
+		{nil, 990, uint16(unsafe.Offsetof(Company{}.JiraUserName)), 14, kStr},                                          // "jira_user_name"
+		{&dectKeyPair2, 1004, uint16(unsafe.Offsetof(Company{}.JiraUser)), 9, kOne},                                    // "jira_user"
+		{&dectIntegrationFieldMapping, 1013, uint16(unsafe.Offsetof(Company{}.JiraPriorityMappings)), 22, kMany},       // "jira_priority_mappings"
+		{&dectIntegrationFieldMapping, 1035, uint16(unsafe.Offsetof(Company{}.JiraStatusMappings)), 20, kMany},         // "jira_status_mappings"
+		{nil, 1055, uint16(unsafe.Offsetof(Company{}.CreateJiraWebhook)), 19, kBool},                                   // "create_jira_webhook"
+		{nil, 1074, uint16(unsafe.Offsetof(Company{}.JiraWebhookCreated)), 20, kBool},                                  // "jira_webhook_created"
+		{nil, 1094, uint16(unsafe.Offsetof(Company{}.SyncedToIntacct)), 17, kBool},                                     // "synced_to_intacct"
+		{nil, 1111, uint16(unsafe.Offsetof(Company{}.IntacctLocationID)), 19, kStr},                                    // "intacct_location_id"
+		{&dectKeyPair2, 1130, uint16(unsafe.Offsetof(Company{}.IntacctLocationIDList)), 24, kMany},                     // "intacct_location_id_list"
+		{nil, 1154, uint16(unsafe.Offsetof(Company{}.IntacctLocationType)), 21, kStr},                                  // "intacct_location_type"
+		{nil, 1175, uint16(unsafe.Offsetof(Company{}.IntacctSaveLocation)), 21, kStr},                                  // "intacct_save_location"
+		{nil, 1196, uint16(unsafe.Offsetof(Company{}.DefaultCurrencyCodeName)), 26, kStr},                              // "default_currency_code_name"
+		{nil, 1222, uint16(unsafe.Offsetof(Company{}.IgnoreFromAccountingSync)), 27, kBool},                            // "ignore_from_accounting_sync"
+		{nil, 1249, uint16(unsafe.Offsetof(Company{}.IntacctDefaultSaveLoc)), 24, kStr},                                // "intacct_default_save_loc"
+		{&dectAccessControl, 1273, uint16(unsafe.Offsetof(Company{}.AccessControl)), 14, kMany},                        // "access_control"
+		{nil, 1287, uint16(unsafe.Offsetof(Company{}.AccessControlLevel)), 20, kInt},                                   // "access_control_level"
+		{nil, 1307, uint16(unsafe.Offsetof(Company{}.NewIcon)), 8, kStr},                                               // "new_icon"
+		{nil, 1315, uint16(unsafe.Offsetof(Company{}.ServicenowURL)), 14, kStr},                                        // "servicenow_url"
+		{nil, 1329, uint16(unsafe.Offsetof(Company{}.ServicenowLocale)), 17, kStr},                                     // "servicenow_locale"
+		{nil, 1346, uint16(unsafe.Offsetof(Company{}.ServicenowUsername)), 19, kStr},                                   // "servicenow_username"
+		{nil, 1365, uint16(unsafe.Offsetof(Company{}.NewServicenowkey)), 17, kStr},                                     // "new_servicenowkey"
+		{&dectIntegrationFieldMapping, 1382, uint16(unsafe.Offsetof(Company{}.ServicenowPriorityMappings)), 28, kMany}, // "servicenow_priority_mappings"
+		{&dectIntegrationFieldMapping, 1410, uint16(unsafe.Offsetof(Company{}.ServicenowStatusMappings)), 26, kMany},   // "servicenow_status_mappings"
+		{&dectIntegrationFieldMapping, 1436, uint16(unsafe.Offsetof(Company{}.ServicenowImpactMappings)), 26, kMany},   // "servicenow_impact_mappings"
+		{&dectIntegrationFieldMapping, 1462, uint16(unsafe.Offsetof(Company{}.ServicenowUrgencyMappings)), 27, kMany},  // "servicenow_urgency_mappings"
+		{&dectIntegrationFieldMapping, 1489, uint16(unsafe.Offsetof(Company{}.ServicenowCategoryMappings)), 28, kMany}, // "servicenow_category_mappings"
+		{nil, 1517, uint16(unsafe.Offsetof(Company{}.ServicenowAssignmentGroup)), 27, kStr},                            // "servicenow_assignment_group"
+		{nil, 1544, uint16(unsafe.Offsetof(Company{}.ServicenowAssignmentGroupName)), 32, kStr},                        // "servicenow_assignment_group_name"
+		{&dectKeyPair2, 1576, uint16(unsafe.Offsetof(Company{}.ServicenowAssignmentgroup)), 26, kOne},                  // "servicenow_assignmentgroup"
+		{nil, 1602, uint16(unsafe.Offsetof(Company{}.ServicenowDefaultuserID)), 25, kStr},                              // "servicenow_defaultuser_id"
+		{nil, 1627, uint16(unsafe.Offsetof(Company{}.ServicenowDefaultuserName)), 27, kStr},                            // "servicenow_defaultuser_name"
+		{&dectKeyPair2, 1654, uint16(unsafe.Offsetof(Company{}.ServicenowDefaultuser)), 22, kOne},                      // "servicenow_defaultuser"
+		{nil, 1676, uint16(unsafe.Offsetof(Company{}.TestServicenow)), 15, kBool},                                      // "test_servicenow"
+		{nil, 1691, uint16(unsafe.Offsetof(Company{}.MyobTenant)), 11, kInt},                                           // "myob_tenant"
+		{nil, 1702, uint16(unsafe.Offsetof(Company{}.MyobTenantName)), 16, kStr},                                       // "myob_tenant_name"
+		{&dectExternalLinkList, 1718, uint16(unsafe.Offsetof(Company{}.ExternalLinks)), 14, kMany},                     // "external_links"
+		{&dectExternalLinkList, 1732, uint16(unsafe.Offsetof(Company{}.NewExternalLink)), 17, kOne},                    // "new_external_link"
+		{nil, 1749, uint16(unsafe.Offsetof(Company{}.PurchaseTaxCode)), 17, kInt},                                      // "purchase_tax_code"
+		{nil, 1766, uint16(unsafe.Offsetof(Company{}.PurchaseTaxCodeName)), 22, kStr},                                  // "purchase_tax_code_name"
+		{nil, 1788, uint16(unsafe.Offsetof(Company{}.SyncServicenowAttachments)), 27, kInt},                            // "sync_servicenow_attachments"
+		{nil, 1815, uint16(unsafe.Offsetof(Company{}.LastModified)), 13, kTime},                                        // "last_modified"
+		{&dectIntegrationFieldMapping, 1828, uint16(unsafe.Offsetof(Company{}.ServicenowTeamMappings)), 24, kMany},     // "servicenow_team_mappings"
+		{nil, 1852, uint16(unsafe.Offsetof(Company{}.ServicenowTicketSync)), 22, kStr},                                 // "servicenow_ticket_sync"
+		{&dectKeyPair2, 1874, uint16(unsafe.Offsetof(Company{}.ServicenowTicketSyncList)), 27, kMany},                  // "servicenow_ticket_sync_list"
+		{&dectIntegrationFieldMapping, 1901, uint16(unsafe.Offsetof(Company{}.ServicenowFieldmappings)), 24, kMany},    // "servicenow_fieldmappings"
+		{nil, 1925, uint16(unsafe.Offsetof(Company{}.JiraWebhookUser)), 17, kInt},                                      // "jira_webhook_user"
+		{nil, 1942, uint16(unsafe.Offsetof(Company{}.JiraWebhookUsername)), 21, kStr},                                  // "jira_webhook_username"
+		{nil, 1963, uint16(unsafe.Offsetof(Company{}.SupplierInvoiceDueDateExtraDays)), 36, kInt},                      // "supplier_invoice_due_date_extra_days"
+		{nil, 1999, uint16(unsafe.Offsetof(Company{}.IsSupplier)), 11, kBool},                                          // "is_supplier"
+		{nil, 2010, uint16(unsafe.Offsetof(Company{}.IsManufacturer)), 15, kBool},                                      // "is_manufacturer"
+		{nil, 2025, uint16(unsafe.Offsetof(Company{}.Use)), 3, kStr},                                                   // "use"
+		{nil, 2028, uint16(unsafe.Offsetof(Company{}.Logo)), 4, kStr},                                                  // "logo"
+		{nil, 2032, uint16(unsafe.Offsetof(Company{}.QboCompanyID)), 14, kStr},                                         // "qbo_company_id"
+		{nil, 2046, uint16(unsafe.Offsetof(Company{}.JiraValidated)), 14, kBool},                                       // "jira_validated"
+		{nil, 2060, uint16(unsafe.Offsetof(Company{}.DefaultCurrencyCode)), 21, kInt},                                  // "default_currency_code"
+		{nil, 2081, uint16(unsafe.Offsetof(Company{}.SupplierMailboxOverride)), 25, kInt},                              // "supplier_mailbox_override"
+		{nil, 2106, uint16(unsafe.Offsetof(Company{}.SupplierMailboxAddress)), 24, kStr},                               // "supplier_mailbox_address"
+		{nil, 2130, uint16(unsafe.Offsetof(Company{}.ServicenowValidated)), 20, kBool},                                 // "servicenow_validated"
+		{nil, 2150, uint16(unsafe.Offsetof(Company{}.MessagegroupID)), 15, kInt},                                       // "messagegroup_id"
+	}, sorted: []uint16{52, 51, 62, 87, 88, 26, 20, 44, 45, 46, 4, 32, 15, 77, 14, 13, 16, 10, 11, 127, 84, 54, 5, 36, 35, 42, 22, 23, 9, 25, 108, 34, 0, 85, 8, 86, 80, 81, 82, 83, 122, 121, 60, 63, 75, 71, 70, 68, 69, 76, 64, 74, 72, 73, 65, 126, 78, 118, 119, 55, 56, 53, 113, 124, 131, 33, 106, 107, 1, 109, 89, 66, 93, 50, 39, 40, 38, 19, 41, 7, 17, 18, 31, 29, 28, 30, 110, 111, 125, 61, 99, 100, 101, 98, 104, 102, 103, 117, 96, 91, 94, 95, 114, 115, 116, 97, 90, 92, 130, 120, 129, 128, 6, 21, 112, 79, 67, 105, 49, 12, 47, 48, 2, 3, 123, 43, 37, 24, 27, 59, 57, 58}}
 
 func (m *Company) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectCompany }
 
@@ -1683,12 +1711,13 @@ func growSupplierView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSupplierView = decTable{extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), grow: growSupplierView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(SupplierView{}.RecordCount)), kInt},
-	{"suppliers", &dectCompany, uint32(unsafe.Offsetof(SupplierView{}.Suppliers)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(SupplierView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(SupplierView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectSupplierView = decTable{names: "record_countsupplierspage_nopage_size",
+	extra: unsafe.Offsetof(SupplierView{}.Extra), size: unsafe.Sizeof(SupplierView{}), grow: growSupplierView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SupplierView{}.RecordCount)), 12, kInt},         // "record_count"
+		{&dectCompany, 12, uint16(unsafe.Offsetof(SupplierView{}.Suppliers)), 9, kPage}, // "suppliers"
+		{nil, 21, uint16(unsafe.Offsetof(SupplierView{}.PageNo)), 7, kInt},              // "page_no"
+		{nil, 28, uint16(unsafe.Offsetof(SupplierView{}.PageSize)), 9, kInt},            // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *SupplierView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSupplierView

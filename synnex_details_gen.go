@@ -299,27 +299,31 @@ func growSynnexDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSynnexDetails = decTable{extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), grow: growSynnexDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Name)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewMethod)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(SynnexDetails{}.GUID)), kStr},
-	{"client_mappings", &dectExternalLinkList, uint32(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), kMany},
-	{"import_entities", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), kStr},
-	{"toplevel", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Toplevel)), kInt},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), kStr},
-	{"update_addresses", nil, uint32(unsafe.Offsetof(SynnexDetails{}.UpdateAddresses)), kBool},
-	{"application_region", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationRegion)), kInt},
-	{"application_type", nil, uint32(unsafe.Offsetof(SynnexDetails{}.ApplicationType)), kInt},
-	{"halointegrator", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), kBool},
-	{"halointegrator_lastsync", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), kTime},
-	{"halointegrator_lasterror", nil, uint32(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), kStr},
-	{"import_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(SynnexDetails{}.Warning)), kStr},
-}, sorted: []uint16{18, 12, 13, 3, 7, 6, 14, 16, 15, 0, 8, 17, 1, 5, 4, 2, 10, 9, 11}}
+var dectSynnexDetails = decTable{names: "idnamenew_methodclient_idnew_client_secretnew_access_tokenguidclient_mappingsimp" +
+	"ort_entitiestopleveltop_level_nameupdate_addressesapplication_regionapplication_" +
+	"typehalointegratorhalointegrator_lastsynchalointegrator_lasterrorimport_entities" +
+	"_list_warning",
+	extra: unsafe.Offsetof(SynnexDetails{}.Extra), size: unsafe.Sizeof(SynnexDetails{}), grow: growSynnexDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SynnexDetails{}.ID)), 2, kInt},                                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SynnexDetails{}.Name)), 4, kStr},                                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(SynnexDetails{}.NewMethod)), 10, kBool},                         // "new_method"
+		{nil, 16, uint16(unsafe.Offsetof(SynnexDetails{}.ClientID)), 9, kStr},                           // "client_id"
+		{nil, 25, uint16(unsafe.Offsetof(SynnexDetails{}.NewClientSecret)), 17, kStr},                   // "new_client_secret"
+		{nil, 42, uint16(unsafe.Offsetof(SynnexDetails{}.NewAccessToken)), 16, kStr},                    // "new_access_token"
+		{nil, 58, uint16(unsafe.Offsetof(SynnexDetails{}.GUID)), 4, kStr},                               // "guid"
+		{&dectExternalLinkList, 62, uint16(unsafe.Offsetof(SynnexDetails{}.ClientMappings)), 15, kMany}, // "client_mappings"
+		{nil, 77, uint16(unsafe.Offsetof(SynnexDetails{}.ImportEntities)), 15, kStr},                    // "import_entities"
+		{nil, 92, uint16(unsafe.Offsetof(SynnexDetails{}.Toplevel)), 8, kInt},                           // "toplevel"
+		{nil, 100, uint16(unsafe.Offsetof(SynnexDetails{}.TopLevelName)), 14, kStr},                     // "top_level_name"
+		{nil, 114, uint16(unsafe.Offsetof(SynnexDetails{}.UpdateAddresses)), 16, kBool},                 // "update_addresses"
+		{nil, 130, uint16(unsafe.Offsetof(SynnexDetails{}.ApplicationRegion)), 18, kInt},                // "application_region"
+		{nil, 148, uint16(unsafe.Offsetof(SynnexDetails{}.ApplicationType)), 16, kInt},                  // "application_type"
+		{nil, 164, uint16(unsafe.Offsetof(SynnexDetails{}.Halointegrator)), 14, kBool},                  // "halointegrator"
+		{nil, 178, uint16(unsafe.Offsetof(SynnexDetails{}.HalointegratorLastsync)), 23, kTime},          // "halointegrator_lastsync"
+		{nil, 201, uint16(unsafe.Offsetof(SynnexDetails{}.HalointegratorLasterror)), 24, kStr},          // "halointegrator_lasterror"
+		{&dectKeyPair2, 225, uint16(unsafe.Offsetof(SynnexDetails{}.ImportEntitiesList)), 20, kMany},    // "import_entities_list"
+		{nil, 245, uint16(unsafe.Offsetof(SynnexDetails{}.Warning)), 8, kStr},                           // "_warning"
+	}, sorted: []uint16{18, 12, 13, 3, 7, 6, 14, 16, 15, 0, 8, 17, 1, 5, 4, 2, 10, 9, 11}}
 
 func (m *SynnexDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSynnexDetails

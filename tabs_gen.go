@@ -249,20 +249,21 @@ func growTabname(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTabname = decTable{extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), grow: growTabname, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(Tabname{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Tabname{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Tabname{}.GUID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(Tabname{}.Name)), kStr},
-	{"tableid", nil, uint32(unsafe.Offsetof(Tabname{}.Tableid)), kInt},
-	{"columns", nil, uint32(unsafe.Offsetof(Tabname{}.Columns)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(Tabname{}.Sequence)), kInt},
-	{"fields", nil, uint32(unsafe.Offsetof(Tabname{}.Fields)), kLazyList},
-	{"url", nil, uint32(unsafe.Offsetof(Tabname{}.URL)), kStr},
-	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), kInt},
-	{"icon", nil, uint32(unsafe.Offsetof(Tabname{}.Icon)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Tabname{}.Warning)), kStr},
-}, sorted: []uint16{11, 5, 7, 2, 10, 1, 0, 9, 3, 6, 4, 8}}
+var dectTabname = decTable{names: "intentidguidnametableidcolumnssequencefieldsurllinked_dashboard_idicon_warning",
+	extra: unsafe.Offsetof(Tabname{}.Extra), size: unsafe.Sizeof(Tabname{}), grow: growTabname, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Tabname{}.Intent)), 6, kStr},              // "intent"
+		{nil, 6, uint16(unsafe.Offsetof(Tabname{}.ID)), 2, kInt},                  // "id"
+		{nil, 8, uint16(unsafe.Offsetof(Tabname{}.GUID)), 4, kStr},                // "guid"
+		{nil, 12, uint16(unsafe.Offsetof(Tabname{}.Name)), 4, kStr},               // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Tabname{}.Tableid)), 7, kInt},            // "tableid"
+		{nil, 23, uint16(unsafe.Offsetof(Tabname{}.Columns)), 7, kInt},            // "columns"
+		{nil, 30, uint16(unsafe.Offsetof(Tabname{}.Sequence)), 8, kInt},           // "sequence"
+		{nil, 38, uint16(unsafe.Offsetof(Tabname{}.Fields)), 6, kLazyList},        // "fields"
+		{nil, 44, uint16(unsafe.Offsetof(Tabname{}.URL)), 3, kStr},                // "url"
+		{nil, 47, uint16(unsafe.Offsetof(Tabname{}.LinkedDashboardID)), 19, kInt}, // "linked_dashboard_id"
+		{nil, 66, uint16(unsafe.Offsetof(Tabname{}.Icon)), 4, kStr},               // "icon"
+		{nil, 70, uint16(unsafe.Offsetof(Tabname{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{11, 5, 7, 2, 10, 1, 0, 9, 3, 6, 4, 8}}
 
 func (m *Tabname) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTabname }
 

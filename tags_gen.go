@@ -177,13 +177,14 @@ func growTag(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTag = decTable{extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), grow: growTag, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Tag{}.ID)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(Tag{}.Text)), kStr},
-	{"add_to_kbid", nil, uint32(unsafe.Offsetof(Tag{}.AddToKbid)), kInt},
-	{"add_to_ctid", nil, uint32(unsafe.Offsetof(Tag{}.AddToCtid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Tag{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 2, 0, 1}}
+var dectTag = decTable{names: "idtextadd_to_kbidadd_to_ctid_warning",
+	extra: unsafe.Offsetof(Tag{}.Extra), size: unsafe.Sizeof(Tag{}), grow: growTag, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Tag{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Tag{}.Text)), 4, kStr},        // "text"
+		{nil, 6, uint16(unsafe.Offsetof(Tag{}.AddToKbid)), 11, kInt},  // "add_to_kbid"
+		{nil, 17, uint16(unsafe.Offsetof(Tag{}.AddToCtid)), 11, kInt}, // "add_to_ctid"
+		{nil, 28, uint16(unsafe.Offsetof(Tag{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{4, 3, 2, 0, 1}}
 
 func (m *Tag) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTag }
 

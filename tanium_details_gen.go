@@ -382,38 +382,45 @@ func growTaniumDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTaniumDetails = decTable{extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), grow: growTaniumDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TaniumDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(TaniumDetails{}.URL)), kStr},
-	{"apiurl", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Apiurl)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(TaniumDetails{}.NewIntegrationMethod)), kBool},
-	{"tokenexpiry", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Tokenexpiry)), kTime},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"asset_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), kStr},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), kMany},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(TaniumDetails{}.Warning)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), kStr},
-}, sorted: []uint16{24, 3, 13, 11, 12, 28, 29, 26, 27, 7, 8, 9, 10, 20, 21, 23, 22, 15, 18, 19, 0, 16, 17, 25, 1, 4, 5, 14, 6, 2}}
+var dectTaniumDetails = decTable{names: "idnameurlapiurlnew_integration_keynew_integration_methodtokenexpirydefault_devic" +
+	"esitedefault_devicesite_namedefault_devicetypedefault_devicetypenameassetimporti" +
+	"dentifierassetimportidentifier_fieldnameasset_fieldmappingssitemappingsenableint" +
+	"egratorlastsyncdatelastsyncerrorhalo_integrator_import_listhalo_integrator_impor" +
+	"t_typesdelete_devicesdont_create_new_devicesdont_update_device_typedont_move_sit" +
+	"e_warningmappings_xtypedefault_assetgroupdefault_assetgroupnameassettype_choicea" +
+	"ssettype_field",
+	extra: unsafe.Offsetof(TaniumDetails{}.Extra), size: unsafe.Sizeof(TaniumDetails{}), grow: growTaniumDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TaniumDetails{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TaniumDetails{}.Name)), 4, kStr},                                            // "name"
+		{nil, 6, uint16(unsafe.Offsetof(TaniumDetails{}.URL)), 3, kStr},                                             // "url"
+		{nil, 9, uint16(unsafe.Offsetof(TaniumDetails{}.Apiurl)), 6, kStr},                                          // "apiurl"
+		{nil, 15, uint16(unsafe.Offsetof(TaniumDetails{}.NewIntegrationKey)), 19, kStr},                             // "new_integration_key"
+		{nil, 34, uint16(unsafe.Offsetof(TaniumDetails{}.NewIntegrationMethod)), 22, kBool},                         // "new_integration_method"
+		{nil, 56, uint16(unsafe.Offsetof(TaniumDetails{}.Tokenexpiry)), 11, kTime},                                  // "tokenexpiry"
+		{nil, 67, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesite)), 18, kInt},                             // "default_devicesite"
+		{nil, 85, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultDevicesiteName)), 23, kStr},                         // "default_devicesite_name"
+		{nil, 108, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetype)), 18, kInt},                            // "default_devicetype"
+		{nil, 126, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultDevicetypename)), 22, kStr},                        // "default_devicetypename"
+		{nil, 148, uint16(unsafe.Offsetof(TaniumDetails{}.Assetimportidentifier)), 21, kInt},                        // "assetimportidentifier"
+		{nil, 169, uint16(unsafe.Offsetof(TaniumDetails{}.AssetimportidentifierFieldname)), 31, kStr},               // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 200, uint16(unsafe.Offsetof(TaniumDetails{}.AssetFieldmappings)), 19, kMany}, // "asset_fieldmappings"
+		{&dectIntegrationSiteMapping, 219, uint16(unsafe.Offsetof(TaniumDetails{}.Sitemappings)), 12, kMany},        // "sitemappings"
+		{nil, 231, uint16(unsafe.Offsetof(TaniumDetails{}.Enableintegrator)), 16, kBool},                            // "enableintegrator"
+		{nil, 247, uint16(unsafe.Offsetof(TaniumDetails{}.Lastsyncdate)), 12, kTime},                                // "lastsyncdate"
+		{nil, 259, uint16(unsafe.Offsetof(TaniumDetails{}.Lastsyncerror)), 13, kStr},                                // "lastsyncerror"
+		{nil, 272, uint16(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportList)), 27, kStr},                     // "halo_integrator_import_list"
+		{&dectKeyPair2, 299, uint16(unsafe.Offsetof(TaniumDetails{}.HaloIntegratorImportTypes)), 28, kMany},         // "halo_integrator_import_types"
+		{nil, 327, uint16(unsafe.Offsetof(TaniumDetails{}.DeleteDevices)), 14, kBool},                               // "delete_devices"
+		{nil, 341, uint16(unsafe.Offsetof(TaniumDetails{}.DontCreateNewDevices)), 23, kBool},                        // "dont_create_new_devices"
+		{nil, 364, uint16(unsafe.Offsetof(TaniumDetails{}.DontUpdateDeviceType)), 23, kBool},                        // "dont_update_device_type"
+		{nil, 387, uint16(unsafe.Offsetof(TaniumDetails{}.DontMoveSite)), 14, kBool},                                // "dont_move_site"
+		{nil, 401, uint16(unsafe.Offsetof(TaniumDetails{}.Warning)), 8, kStr},                                       // "_warning"
+		{&dectXTypeMapping, 409, uint16(unsafe.Offsetof(TaniumDetails{}.MappingsXtype)), 14, kMany},                 // "mappings_xtype"
+		{nil, 423, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroup)), 18, kInt},                            // "default_assetgroup"
+		{nil, 441, uint16(unsafe.Offsetof(TaniumDetails{}.DefaultAssetgroupname)), 22, kStr},                        // "default_assetgroupname"
+		{nil, 463, uint16(unsafe.Offsetof(TaniumDetails{}.AssettypeChoice)), 16, kInt},                              // "assettype_choice"
+		{nil, 479, uint16(unsafe.Offsetof(TaniumDetails{}.AssettypeField)), 15, kStr},                               // "assettype_field"
+	}, sorted: []uint16{24, 3, 13, 11, 12, 28, 29, 26, 27, 7, 8, 9, 10, 20, 21, 23, 22, 15, 18, 19, 0, 16, 17, 25, 1, 4, 5, 14, 6, 2}}
 
 func (m *TaniumDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTaniumDetails

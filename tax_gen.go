@@ -458,42 +458,48 @@ func growTax(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTax = decTable{extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), grow: growTax, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Tax{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Tax{}.Name)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(Tax{}.Code)), kStr},
-	{"value", nil, uint32(unsafe.Offsetof(Tax{}.Value)), kF64},
-	{"thirdparty_tax_rates", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), kMany},
-	{"xero_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantID)), kStr},
-	{"xero_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.XeroTenantName)), kStr},
-	{"third_party_desc", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), kStr},
-	{"is_composite", nil, uint32(unsafe.Offsetof(Tax{}.IsComposite)), kBool},
-	{"linked_rates", &refDecTax, uint32(unsafe.Offsetof(Tax{}.LinkedRates)), kMany},
-	{"xerotaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Xerotaxrate)), kOne},
-	{"kashflow_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantID)), kInt},
-	{"kashflow_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.KashflowTenantName)), kStr},
-	{"kashflowtaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), kOne},
-	{"qbotaxrate", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxrate)), kOne},
-	{"qbocode", nil, uint32(unsafe.Offsetof(Tax{}.Qbocode)), kStr},
-	{"qbocode_name", nil, uint32(unsafe.Offsetof(Tax{}.QbocodeName)), kStr},
-	{"qbotaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Qbotaxcode)), kOne},
-	{"qbo_company_id", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyID)), kStr},
-	{"qbo_company_name", nil, uint32(unsafe.Offsetof(Tax{}.QboCompanyName)), kStr},
-	{"sageintacttaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), kOne},
-	{"sage_tenant_id", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantID)), kInt},
-	{"sage_tenant_name", nil, uint32(unsafe.Offsetof(Tax{}.SageTenantName)), kStr},
-	{"sagebusinesscloudtaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), kOne},
-	{"exact_division", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivision)), kInt},
-	{"exact_division_name", nil, uint32(unsafe.Offsetof(Tax{}.ExactDivisionName)), kStr},
-	{"exacttaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Exacttaxcode)), kOne},
-	{"onseparateline", nil, uint32(unsafe.Offsetof(Tax{}.Onseparateline)), kBool},
-	{"myobtaxcode", &dectKeyPair2, uint32(unsafe.Offsetof(Tax{}.Myobtaxcode)), kOne},
-	{"myob_details_id", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsID)), kInt},
-	{"myob_details_name", nil, uint32(unsafe.Offsetof(Tax{}.MyobDetailsName)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Tax{}.ThirdPartyID)), kStr},
-	{"avalara_id", nil, uint32(unsafe.Offsetof(Tax{}.AvalaraID)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Tax{}.Warning)), kStr},
-}, sorted: []uint16{33, 32, 2, 24, 25, 26, 0, 8, 11, 12, 13, 9, 29, 30, 28, 1, 27, 18, 19, 15, 16, 17, 14, 21, 22, 23, 20, 7, 31, 4, 3, 5, 6, 10}}
+var dectTax = decTable{names: "idnamecodevaluethirdparty_tax_ratesxero_tenant_idxero_tenant_namethird_party_des" +
+	"cis_compositelinked_ratesxerotaxratekashflow_tenant_idkashflow_tenant_namekashfl" +
+	"owtaxrateqbotaxrateqbocodeqbocode_nameqbotaxcodeqbo_company_idqbo_company_namesa" +
+	"geintacttaxcodesage_tenant_idsage_tenant_namesagebusinesscloudtaxcodeexact_divis" +
+	"ionexact_division_nameexacttaxcodeonseparatelinemyobtaxcodemyob_details_idmyob_d" +
+	"etails_namethird_party_idavalara_id_warning",
+	extra: unsafe.Offsetof(Tax{}.Extra), size: unsafe.Sizeof(Tax{}), grow: growTax, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Tax{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Tax{}.Name)), 4, kStr},                                  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Tax{}.Code)), 4, kStr},                                  // "code"
+		{nil, 10, uint16(unsafe.Offsetof(Tax{}.Value)), 5, kF64},                                // "value"
+		{&dectKeyPair2, 15, uint16(unsafe.Offsetof(Tax{}.ThirdpartyTaxRates)), 20, kMany},       // "thirdparty_tax_rates"
+		{nil, 35, uint16(unsafe.Offsetof(Tax{}.XeroTenantID)), 14, kStr},                        // "xero_tenant_id"
+		{nil, 49, uint16(unsafe.Offsetof(Tax{}.XeroTenantName)), 16, kStr},                      // "xero_tenant_name"
+		{nil, 65, uint16(unsafe.Offsetof(Tax{}.ThirdPartyDesc)), 16, kStr},                      // "third_party_desc"
+		{nil, 81, uint16(unsafe.Offsetof(Tax{}.IsComposite)), 12, kBool},                        // "is_composite"
+		{&refDecTax, 93, uint16(unsafe.Offsetof(Tax{}.LinkedRates)), 12, kMany},                 // "linked_rates"
+		{&dectKeyPair2, 105, uint16(unsafe.Offsetof(Tax{}.Xerotaxrate)), 11, kOne},              // "xerotaxrate"
+		{nil, 116, uint16(unsafe.Offsetof(Tax{}.KashflowTenantID)), 18, kInt},                   // "kashflow_tenant_id"
+		{nil, 134, uint16(unsafe.Offsetof(Tax{}.KashflowTenantName)), 20, kStr},                 // "kashflow_tenant_name"
+		{&dectKeyPair2, 154, uint16(unsafe.Offsetof(Tax{}.Kashflowtaxrate)), 15, kOne},          // "kashflowtaxrate"
+		{&dectKeyPair2, 169, uint16(unsafe.Offsetof(Tax{}.Qbotaxrate)), 10, kOne},               // "qbotaxrate"
+		{nil, 179, uint16(unsafe.Offsetof(Tax{}.Qbocode)), 7, kStr},                             // "qbocode"
+		{nil, 186, uint16(unsafe.Offsetof(Tax{}.QbocodeName)), 12, kStr},                        // "qbocode_name"
+		{&dectKeyPair2, 198, uint16(unsafe.Offsetof(Tax{}.Qbotaxcode)), 10, kOne},               // "qbotaxcode"
+		{nil, 208, uint16(unsafe.Offsetof(Tax{}.QboCompanyID)), 14, kStr},                       // "qbo_company_id"
+		{nil, 222, uint16(unsafe.Offsetof(Tax{}.QboCompanyName)), 16, kStr},                     // "qbo_company_name"
+		{&dectKeyPair2, 238, uint16(unsafe.Offsetof(Tax{}.Sageintacttaxcode)), 17, kOne},        // "sageintacttaxcode"
+		{nil, 255, uint16(unsafe.Offsetof(Tax{}.SageTenantID)), 14, kInt},                       // "sage_tenant_id"
+		{nil, 269, uint16(unsafe.Offsetof(Tax{}.SageTenantName)), 16, kStr},                     // "sage_tenant_name"
+		{&dectKeyPair2, 285, uint16(unsafe.Offsetof(Tax{}.Sagebusinesscloudtaxcode)), 24, kOne}, // "sagebusinesscloudtaxcode"
+		{nil, 309, uint16(unsafe.Offsetof(Tax{}.ExactDivision)), 14, kInt},                      // "exact_division"
+		{nil, 323, uint16(unsafe.Offsetof(Tax{}.ExactDivisionName)), 19, kStr},                  // "exact_division_name"
+		{&dectKeyPair2, 342, uint16(unsafe.Offsetof(Tax{}.Exacttaxcode)), 12, kOne},             // "exacttaxcode"
+		{nil, 354, uint16(unsafe.Offsetof(Tax{}.Onseparateline)), 14, kBool},                    // "onseparateline"
+		{&dectKeyPair2, 368, uint16(unsafe.Offsetof(Tax{}.Myobtaxcode)), 11, kOne},              // "myobtaxcode"
+		{nil, 379, uint16(unsafe.Offsetof(Tax{}.MyobDetailsID)), 15, kInt},                      // "myob_details_id"
+		{nil, 394, uint16(unsafe.Offsetof(Tax{}.MyobDetailsName)), 17, kStr},                    // "myob_details_name"
+		{nil, 411, uint16(unsafe.Offsetof(Tax{}.ThirdPartyID)), 14, kStr},                       // "third_party_id"
+		{nil, 425, uint16(unsafe.Offsetof(Tax{}.AvalaraID)), 10, kStr},                          // "avalara_id"
+		{nil, 435, uint16(unsafe.Offsetof(Tax{}.Warning)), 8, kStr},                             // "_warning"
+	}, sorted: []uint16{33, 32, 2, 24, 25, 26, 0, 8, 11, 12, 13, 9, 29, 30, 28, 1, 27, 18, 19, 15, 16, 17, 14, 21, 22, 23, 20, 7, 31, 4, 3, 5, 6, 10}}
 
 func (m *Tax) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTax }
 

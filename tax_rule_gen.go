@@ -179,15 +179,16 @@ func growTaxRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTaxRule = decTable{extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), grow: growTaxRule, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TaxRule{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(TaxRule{}.Name)), kStr},
-	{"taxid", nil, uint32(unsafe.Offsetof(TaxRule{}.Taxid)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(TaxRule{}.Sequence)), kInt},
-	{"tax_name", nil, uint32(unsafe.Offsetof(TaxRule{}.TaxName)), kStr},
-	{"tax_conditions", &dectTaxRuleConditions, uint32(unsafe.Offsetof(TaxRule{}.TaxConditions)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(TaxRule{}.Warning)), kStr},
-}, sorted: []uint16{6, 0, 1, 3, 5, 4, 2}}
+var dectTaxRule = decTable{names: "idnametaxidsequencetax_nametax_conditions_warning",
+	extra: unsafe.Offsetof(TaxRule{}.Extra), size: unsafe.Sizeof(TaxRule{}), grow: growTaxRule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TaxRule{}.ID)), 2, kInt},                                  // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TaxRule{}.Name)), 4, kStr},                                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(TaxRule{}.Taxid)), 5, kInt},                               // "taxid"
+		{nil, 11, uint16(unsafe.Offsetof(TaxRule{}.Sequence)), 8, kInt},                           // "sequence"
+		{nil, 19, uint16(unsafe.Offsetof(TaxRule{}.TaxName)), 8, kStr},                            // "tax_name"
+		{&dectTaxRuleConditions, 27, uint16(unsafe.Offsetof(TaxRule{}.TaxConditions)), 14, kMany}, // "tax_conditions"
+		{nil, 41, uint16(unsafe.Offsetof(TaxRule{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{6, 0, 1, 3, 5, 4, 2}}
 
 func (m *TaxRule) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTaxRule }
 
@@ -292,16 +293,17 @@ func growTaxRuleConditions(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTaxRuleConditions = decTable{extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), grow: growTaxRuleConditions, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ID)), kInt},
-	{"tax_rule_id", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Value)), kStr},
-	{"value_lookup", &dectKeyPair, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), kMany},
-	{"value_bool", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), kBool},
-	{"value_display", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(TaxRuleConditions{}.Warning)), kStr},
-}, sorted: []uint16{7, 0, 1, 2, 4, 5, 3, 6}}
+var dectTaxRuleConditions = decTable{names: "idtax_rule_idvaluevalue_lookupvalue_boolvalue_displayvalue_type_warning",
+	extra: unsafe.Offsetof(TaxRuleConditions{}.Extra), size: unsafe.Sizeof(TaxRuleConditions{}), grow: growTaxRuleConditions, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TaxRuleConditions{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TaxRuleConditions{}.TaxRuleID)), 11, kInt},              // "tax_rule_id"
+		{nil, 13, uint16(unsafe.Offsetof(TaxRuleConditions{}.Value)), 5, kStr},                  // "value"
+		{&dectKeyPair, 18, uint16(unsafe.Offsetof(TaxRuleConditions{}.ValueLookup)), 12, kMany}, // "value_lookup"
+		{nil, 30, uint16(unsafe.Offsetof(TaxRuleConditions{}.ValueBool)), 10, kBool},            // "value_bool"
+		{nil, 40, uint16(unsafe.Offsetof(TaxRuleConditions{}.ValueDisplay)), 13, kStr},          // "value_display"
+		{nil, 53, uint16(unsafe.Offsetof(TaxRuleConditions{}.ValueType)), 10, kInt},             // "value_type"
+		{nil, 63, uint16(unsafe.Offsetof(TaxRuleConditions{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{7, 0, 1, 2, 4, 5, 3, 6}}
 
 func (m *TaxRuleConditions) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTaxRuleConditions

@@ -252,12 +252,13 @@ func growManager(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectManager = decTable{extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), grow: growManager, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Manager{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Manager{}.Name)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Manager{}.AgentID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(Manager{}.UserID)), kInt},
-}, sorted: []uint16{2, 0, 1, 3}}
+var dectManager = decTable{names: "idnameagent_iduser_id",
+	extra: unsafe.Offsetof(Manager{}.Extra), size: unsafe.Sizeof(Manager{}), grow: growManager, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Manager{}.ID)), 2, kInt},      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Manager{}.Name)), 4, kStr},    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(Manager{}.AgentID)), 8, kInt}, // "agent_id"
+		{nil, 14, uint16(unsafe.Offsetof(Manager{}.UserID)), 7, kInt}, // "user_id"
+	}, sorted: []uint16{2, 0, 1, 3}}
 
 func (m *Manager) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectManager }
 
@@ -750,62 +751,71 @@ func growSectionDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSectionDetail = decTable{extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), grow: growSectionDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SectionDetail{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(SectionDetail{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SectionDetail{}.Name)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(SectionDetail{}.Sequence)), kInt},
-	{"forrequests", nil, uint32(unsafe.Offsetof(SectionDetail{}.Forrequests)), kBool},
-	{"foropps", nil, uint32(unsafe.Offsetof(SectionDetail{}.Foropps)), kBool},
-	{"forprojects", nil, uint32(unsafe.Offsetof(SectionDetail{}.Forprojects)), kBool},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(SectionDetail{}.TicketCount)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentID)), kInt},
-	{"department_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentName)), kStr},
-	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetail{}.Inactive)), kBool},
-	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), kInt},
-	{"managers", &dectManager, uint32(unsafe.Offsetof(SectionDetail{}.Managers)), kMany},
-	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), kStr},
-	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetail{}.LastModified)), kTime},
-	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), kBool},
-	{"workinghoursbeforealert", nil, uint32(unsafe.Offsetof(SectionDetail{}.Workinghoursbeforealert)), kF64},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(SectionDetail{}.Emailaddress)), kStr},
-	{"addtoallagents", nil, uint32(unsafe.Offsetof(SectionDetail{}.Addtoallagents)), kBool},
-	{"allowlivechat", nil, uint32(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), kBool},
-	{"rtid", nil, uint32(unsafe.Offsetof(SectionDetail{}.Rtid)), kInt},
-	{"mailbox_override", nil, uint32(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), kInt},
-	{"agents", &dectUnameSection, uint32(unsafe.Offsetof(SectionDetail{}.Agents)), kMany},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.OrganisationID)), kInt},
-	{"cannedtext", &dectCannedText, uint32(unsafe.Offsetof(SectionDetail{}.Cannedtext)), kMany},
-	{"templates", &dectStdRequestList, uint32(unsafe.Offsetof(SectionDetail{}.Templates)), kMany},
-	{"allowall_category1", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), kBool},
-	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), kMany},
-	{"allowall_category2", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), kBool},
-	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), kMany},
-	{"allowall_category3", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), kBool},
-	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), kMany},
-	{"allowall_category4", nil, uint32(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), kBool},
-	{"includeinloadbalance", nil, uint32(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), kBool},
-	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), kMany},
-	{"override_column_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), kStr},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(SectionDetail{}.Warning)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate)), kBool},
-	{"_canupdate2", nil, uint32(unsafe.Offsetof(SectionDetail{}.Canupdate2)), kBool},
-	{"main_email_address", nil, uint32(unsafe.Offsetof(SectionDetail{}.MainEmailAddress)), kStr},
-	{"phone_number", nil, uint32(unsafe.Offsetof(SectionDetail{}.PhoneNumber)), kStr},
-	{"timezone", nil, uint32(unsafe.Offsetof(SectionDetail{}.Timezone)), kStr},
-	{"alternative_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.AlternativeName)), kStr},
-	{"logo", nil, uint32(unsafe.Offsetof(SectionDetail{}.Logo)), kStr},
-	{"dontsendsurvey", nil, uint32(unsafe.Offsetof(SectionDetail{}.Dontsendsurvey)), kBool},
-	{"team_note", nil, uint32(unsafe.Offsetof(SectionDetail{}.TeamNote)), kStr},
-	{"booking_workday_id", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), kInt},
-	{"booking_workday_name", nil, uint32(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), kStr},
-	{"recurring_shifts", &dectAppointmentList, uint32(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), kMany},
-	{"use", nil, uint32(unsafe.Offsetof(SectionDetail{}.Use)), kStr},
-	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), kStr},
-}, sorted: []uint16{40, 41, 39, 20, 24, 28, 30, 32, 34, 29, 31, 33, 36, 21, 45, 49, 50, 26, 53, 9, 10, 47, 19, 6, 7, 5, 1, 17, 0, 12, 35, 2, 16, 46, 23, 42, 14, 38, 3, 11, 25, 13, 37, 43, 51, 22, 4, 48, 15, 27, 8, 44, 52, 18}}
+var dectSectionDetail = decTable{names: "idguidintentnamesequenceforrequestsforoppsforprojectsticket_countdepartment_idde" +
+	"partment_nameorg_team_nameinactiveoverride_column_idmanagersteamphotopathlast_mo" +
+	"difiedhide_agents_in_tree_if_no_ticketsworkinghoursbeforealertemailaddressaddtoa" +
+	"llagentsallowlivechatrtidmailbox_overrideagentsorganisation_idcannedtexttemplate" +
+	"sallowall_category1allowed_category1allowall_category2allowed_category2allowall_" +
+	"category3allowed_category3allowall_category4includeinloadbalanceallowed_category" +
+	"4override_column_namemessagegroup_id_warning_canupdate_canupdate2main_email_addr" +
+	"essphone_numbertimezonealternative_namelogodontsendsurveyteam_notebooking_workda" +
+	"y_idbooking_workday_namerecurring_shiftsusedepartment_guid",
+	extra: unsafe.Offsetof(SectionDetail{}.Extra), size: unsafe.Sizeof(SectionDetail{}), grow: growSectionDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SectionDetail{}.ID)), 2, kInt},                                        // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SectionDetail{}.GUID)), 4, kStr},                                      // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(SectionDetail{}.Intent)), 6, kStr},                                    // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(SectionDetail{}.Name)), 4, kStr},                                     // "name"
+		{nil, 16, uint16(unsafe.Offsetof(SectionDetail{}.Sequence)), 8, kInt},                                 // "sequence"
+		{nil, 24, uint16(unsafe.Offsetof(SectionDetail{}.Forrequests)), 11, kBool},                            // "forrequests"
+		{nil, 35, uint16(unsafe.Offsetof(SectionDetail{}.Foropps)), 7, kBool},                                 // "foropps"
+		{nil, 42, uint16(unsafe.Offsetof(SectionDetail{}.Forprojects)), 11, kBool},                            // "forprojects"
+		{nil, 53, uint16(unsafe.Offsetof(SectionDetail{}.TicketCount)), 12, kInt},                             // "ticket_count"
+		{nil, 65, uint16(unsafe.Offsetof(SectionDetail{}.DepartmentID)), 13, kInt},                            // "department_id"
+		{nil, 78, uint16(unsafe.Offsetof(SectionDetail{}.DepartmentName)), 15, kStr},                          // "department_name"
+		{nil, 93, uint16(unsafe.Offsetof(SectionDetail{}.OrgTeamName)), 13, kStr},                             // "org_team_name"
+		{nil, 106, uint16(unsafe.Offsetof(SectionDetail{}.Inactive)), 8, kBool},                               // "inactive"
+		{nil, 114, uint16(unsafe.Offsetof(SectionDetail{}.OverrideColumnID)), 18, kInt},                       // "override_column_id"
+		{&dectManager, 132, uint16(unsafe.Offsetof(SectionDetail{}.Managers)), 8, kMany},                      // "managers"
+		{nil, 140, uint16(unsafe.Offsetof(SectionDetail{}.Teamphotopath)), 13, kStr},                          // "teamphotopath"
+		{nil, 153, uint16(unsafe.Offsetof(SectionDetail{}.LastModified)), 13, kTime},                          // "last_modified"
+		{nil, 166, uint16(unsafe.Offsetof(SectionDetail{}.HideAgentsInTreeIfNoTickets)), 33, kBool},           // "hide_agents_in_tree_if_no_tickets"
+		{nil, 199, uint16(unsafe.Offsetof(SectionDetail{}.Workinghoursbeforealert)), 23, kF64},                // "workinghoursbeforealert"
+		{nil, 222, uint16(unsafe.Offsetof(SectionDetail{}.Emailaddress)), 12, kStr},                           // "emailaddress"
+		{nil, 234, uint16(unsafe.Offsetof(SectionDetail{}.Addtoallagents)), 14, kBool},                        // "addtoallagents"
+		{nil, 248, uint16(unsafe.Offsetof(SectionDetail{}.Allowlivechat)), 13, kBool},                         // "allowlivechat"
+		{nil, 261, uint16(unsafe.Offsetof(SectionDetail{}.Rtid)), 4, kInt},                                    // "rtid"
+		{nil, 265, uint16(unsafe.Offsetof(SectionDetail{}.MailboxOverride)), 16, kInt},                        // "mailbox_override"
+		{&dectUnameSection, 281, uint16(unsafe.Offsetof(SectionDetail{}.Agents)), 6, kMany},                   // "agents"
+		{nil, 287, uint16(unsafe.Offsetof(SectionDetail{}.OrganisationID)), 15, kInt},                         // "organisation_id"
+		{&dectCannedText, 302, uint16(unsafe.Offsetof(SectionDetail{}.Cannedtext)), 10, kMany},                // "cannedtext"
+		{&dectStdRequestList, 312, uint16(unsafe.Offsetof(SectionDetail{}.Templates)), 9, kMany},              // "templates"
+		{nil, 321, uint16(unsafe.Offsetof(SectionDetail{}.AllowallCategory1)), 18, kBool},                     // "allowall_category1"
+		{&dectCategoryRestriction, 339, uint16(unsafe.Offsetof(SectionDetail{}.AllowedCategory1)), 17, kMany}, // "allowed_category1"
+		{nil, 356, uint16(unsafe.Offsetof(SectionDetail{}.AllowallCategory2)), 18, kBool},                     // "allowall_category2"
+		{&dectCategoryRestriction, 374, uint16(unsafe.Offsetof(SectionDetail{}.AllowedCategory2)), 17, kMany}, // "allowed_category2"
+		{nil, 391, uint16(unsafe.Offsetof(SectionDetail{}.AllowallCategory3)), 18, kBool},                     // "allowall_category3"
+		{&dectCategoryRestriction, 409, uint16(unsafe.Offsetof(SectionDetail{}.AllowedCategory3)), 17, kMany}, // "allowed_category3"
+		{nil, 426, uint16(unsafe.Offsetof(SectionDetail{}.AllowallCategory4)), 18, kBool},                     // "allowall_category4"
+		{nil, 444, uint16(unsafe.Offsetof(SectionDetail{}.Includeinloadbalance)), 20, kBool},                  // "includeinloadbalance"
+		{&dectCategoryRestriction, 464, uint16(unsafe.Offsetof(SectionDetail{}.AllowedCategory4)), 17, kMany}, // "allowed_category4"
+		{nil, 481, uint16(unsafe.Offsetof(SectionDetail{}.OverrideColumnName)), 20, kStr},                     // "override_column_name"
+		{nil, 501, uint16(unsafe.Offsetof(SectionDetail{}.MessagegroupID)), 15, kInt},                         // "messagegroup_id"
+		{nil, 516, uint16(unsafe.Offsetof(SectionDetail{}.Warning)), 8, kStr},                                 // "_warning"
+		{nil, 524, uint16(unsafe.Offsetof(SectionDetail{}.Canupdate)), 10, kBool},                             // "_canupdate"
+		{nil, 534, uint16(unsafe.Offsetof(SectionDetail{}.Canupdate2)), 11, kBool},                            // "_canupdate2"
+		{nil, 545, uint16(unsafe.Offsetof(SectionDetail{}.MainEmailAddress)), 18, kStr},                       // "main_email_address"
+		{nil, 563, uint16(unsafe.Offsetof(SectionDetail{}.PhoneNumber)), 12, kStr},                            // "phone_number"
+		{nil, 575, uint16(unsafe.Offsetof(SectionDetail{}.Timezone)), 8, kStr},                                // "timezone"
+		{nil, 583, uint16(unsafe.Offsetof(SectionDetail{}.AlternativeName)), 16, kStr},                        // "alternative_name"
+		{nil, 599, uint16(unsafe.Offsetof(SectionDetail{}.Logo)), 4, kStr},                                    // "logo"
+		{nil, 603, uint16(unsafe.Offsetof(SectionDetail{}.Dontsendsurvey)), 14, kBool},                        // "dontsendsurvey"
+		{nil, 617, uint16(unsafe.Offsetof(SectionDetail{}.TeamNote)), 9, kStr},                                // "team_note"
+		{nil, 626, uint16(unsafe.Offsetof(SectionDetail{}.BookingWorkdayID)), 18, kInt},                       // "booking_workday_id"
+		{nil, 644, uint16(unsafe.Offsetof(SectionDetail{}.BookingWorkdayName)), 20, kStr},                     // "booking_workday_name"
+		{&dectAppointmentList, 664, uint16(unsafe.Offsetof(SectionDetail{}.RecurringShifts)), 16, kMany},      // "recurring_shifts"
+		{nil, 680, uint16(unsafe.Offsetof(SectionDetail{}.Use)), 3, kStr},                                     // "use"
+		{nil, 683, uint16(unsafe.Offsetof(SectionDetail{}.DepartmentGUID)), 15, kStr},                         // "department_guid"
+	}, sorted: []uint16{40, 41, 39, 20, 24, 28, 30, 32, 34, 29, 31, 33, 36, 21, 45, 49, 50, 26, 53, 9, 10, 47, 19, 6, 7, 5, 1, 17, 0, 12, 35, 2, 16, 46, 23, 42, 14, 38, 3, 11, 25, 13, 37, 43, 51, 22, 4, 48, 15, 27, 8, 44, 52, 18}}
 
 func (m *SectionDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSectionDetail
@@ -1085,29 +1095,32 @@ func growSectionDetailList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSectionDetailList = decTable{extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), grow: growSectionDetailList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Name)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Sequence)), kInt},
-	{"forrequests", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forrequests)), kBool},
-	{"foropps", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Foropps)), kBool},
-	{"forprojects", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Forprojects)), kBool},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(SectionDetailList{}.TicketCount)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentID)), kInt},
-	{"department_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentName)), kStr},
-	{"org_team_name", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Inactive)), kBool},
-	{"override_column_id", nil, uint32(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), kInt},
-	{"agents", &dectUnameList, uint32(unsafe.Offsetof(SectionDetailList{}.Agents)), kMany},
-	{"managers", &dectManager, uint32(unsafe.Offsetof(SectionDetailList{}.Managers)), kMany},
-	{"teamphotopath", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), kStr},
-	{"last_modified", nil, uint32(unsafe.Offsetof(SectionDetailList{}.LastModified)), kTime},
-	{"hide_agents_in_tree_if_no_tickets", nil, uint32(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), kBool},
-	{"use", nil, uint32(unsafe.Offsetof(SectionDetailList{}.Use)), kStr},
-	{"department_guid", nil, uint32(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), kStr},
-}, sorted: []uint16{14, 20, 9, 10, 6, 7, 5, 1, 18, 0, 12, 2, 17, 15, 3, 11, 13, 4, 16, 8, 19}}
+var dectSectionDetailList = decTable{names: "idguidintentnamesequenceforrequestsforoppsforprojectsticket_countdepartment_idde" +
+	"partment_nameorg_team_nameinactiveoverride_column_idagentsmanagersteamphotopathl" +
+	"ast_modifiedhide_agents_in_tree_if_no_ticketsusedepartment_guid",
+	extra: unsafe.Offsetof(SectionDetailList{}.Extra), size: unsafe.Sizeof(SectionDetailList{}), grow: growSectionDetailList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(SectionDetailList{}.ID)), 2, kInt},                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(SectionDetailList{}.GUID)), 4, kStr},                            // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(SectionDetailList{}.Intent)), 6, kStr},                          // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(SectionDetailList{}.Name)), 4, kStr},                           // "name"
+		{nil, 16, uint16(unsafe.Offsetof(SectionDetailList{}.Sequence)), 8, kInt},                       // "sequence"
+		{nil, 24, uint16(unsafe.Offsetof(SectionDetailList{}.Forrequests)), 11, kBool},                  // "forrequests"
+		{nil, 35, uint16(unsafe.Offsetof(SectionDetailList{}.Foropps)), 7, kBool},                       // "foropps"
+		{nil, 42, uint16(unsafe.Offsetof(SectionDetailList{}.Forprojects)), 11, kBool},                  // "forprojects"
+		{nil, 53, uint16(unsafe.Offsetof(SectionDetailList{}.TicketCount)), 12, kInt},                   // "ticket_count"
+		{nil, 65, uint16(unsafe.Offsetof(SectionDetailList{}.DepartmentID)), 13, kInt},                  // "department_id"
+		{nil, 78, uint16(unsafe.Offsetof(SectionDetailList{}.DepartmentName)), 15, kStr},                // "department_name"
+		{nil, 93, uint16(unsafe.Offsetof(SectionDetailList{}.OrgTeamName)), 13, kStr},                   // "org_team_name"
+		{nil, 106, uint16(unsafe.Offsetof(SectionDetailList{}.Inactive)), 8, kBool},                     // "inactive"
+		{nil, 114, uint16(unsafe.Offsetof(SectionDetailList{}.OverrideColumnID)), 18, kInt},             // "override_column_id"
+		{&dectUnameList, 132, uint16(unsafe.Offsetof(SectionDetailList{}.Agents)), 6, kMany},            // "agents"
+		{&dectManager, 138, uint16(unsafe.Offsetof(SectionDetailList{}.Managers)), 8, kMany},            // "managers"
+		{nil, 146, uint16(unsafe.Offsetof(SectionDetailList{}.Teamphotopath)), 13, kStr},                // "teamphotopath"
+		{nil, 159, uint16(unsafe.Offsetof(SectionDetailList{}.LastModified)), 13, kTime},                // "last_modified"
+		{nil, 172, uint16(unsafe.Offsetof(SectionDetailList{}.HideAgentsInTreeIfNoTickets)), 33, kBool}, // "hide_agents_in_tree_if_no_tickets"
+		{nil, 205, uint16(unsafe.Offsetof(SectionDetailList{}.Use)), 3, kStr},                           // "use"
+		{nil, 208, uint16(unsafe.Offsetof(SectionDetailList{}.DepartmentGUID)), 15, kStr},               // "department_guid"
+	}, sorted: []uint16{14, 20, 9, 10, 6, 7, 5, 1, 18, 0, 12, 2, 17, 15, 3, 11, 13, 4, 16, 8, 19}}
 
 func (m *SectionDetailList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSectionDetailList

@@ -238,20 +238,22 @@ func growTechDataResellerDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTechDataResellerDetails = decTable{extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), grow: growTechDataResellerDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Name)), kStr},
-	{"new_method", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ClientID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Type)), kInt},
-	{"region", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Region)), kStr},
-	{"api_to_use", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.APIToUse)), kInt},
-	{"customer_number", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.CustomerNumber)), kStr},
-	{"application_type", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.ApplicationType)), kInt},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.NewClientSecret)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.GUID)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), kStr},
-}, sorted: []uint16{11, 6, 8, 3, 7, 10, 0, 1, 9, 2, 5, 4}}
+var dectTechDataResellerDetails = decTable{names: "idnamenew_methodclient_idtyperegionapi_to_usecustomer_numberapplication_typenew_" +
+	"client_secretguid_warning",
+	extra: unsafe.Offsetof(TechDataResellerDetails{}.Extra), size: unsafe.Sizeof(TechDataResellerDetails{}), grow: growTechDataResellerDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TechDataResellerDetails{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TechDataResellerDetails{}.Name)), 4, kStr},              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(TechDataResellerDetails{}.NewMethod)), 10, kBool},       // "new_method"
+		{nil, 16, uint16(unsafe.Offsetof(TechDataResellerDetails{}.ClientID)), 9, kStr},         // "client_id"
+		{nil, 25, uint16(unsafe.Offsetof(TechDataResellerDetails{}.Type)), 4, kInt},             // "type"
+		{nil, 29, uint16(unsafe.Offsetof(TechDataResellerDetails{}.Region)), 6, kStr},           // "region"
+		{nil, 35, uint16(unsafe.Offsetof(TechDataResellerDetails{}.APIToUse)), 10, kInt},        // "api_to_use"
+		{nil, 45, uint16(unsafe.Offsetof(TechDataResellerDetails{}.CustomerNumber)), 15, kStr},  // "customer_number"
+		{nil, 60, uint16(unsafe.Offsetof(TechDataResellerDetails{}.ApplicationType)), 16, kInt}, // "application_type"
+		{nil, 76, uint16(unsafe.Offsetof(TechDataResellerDetails{}.NewClientSecret)), 17, kStr}, // "new_client_secret"
+		{nil, 93, uint16(unsafe.Offsetof(TechDataResellerDetails{}.GUID)), 4, kStr},             // "guid"
+		{nil, 97, uint16(unsafe.Offsetof(TechDataResellerDetails{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{11, 6, 8, 3, 7, 10, 0, 1, 9, 2, 5, 4}}
 
 func (m *TechDataResellerDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTechDataResellerDetails

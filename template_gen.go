@@ -314,13 +314,14 @@ func growAreaToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaToDo = decTable{extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), grow: growAreaToDo, fields: []decField{
-	{"client_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(AreaToDo{}.ClientName)), kStr},
-	{"template_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TemplateID)), kInt},
-	{"todo_id", nil, uint32(unsafe.Offsetof(AreaToDo{}.TodoID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaToDo{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 3}}
+var dectAreaToDo = decTable{names: "client_idclient_nametemplate_idtodo_id_warning",
+	extra: unsafe.Offsetof(AreaToDo{}.Extra), size: unsafe.Sizeof(AreaToDo{}), grow: growAreaToDo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaToDo{}.ClientID)), 9, kInt},     // "client_id"
+		{nil, 9, uint16(unsafe.Offsetof(AreaToDo{}.ClientName)), 11, kStr},  // "client_name"
+		{nil, 20, uint16(unsafe.Offsetof(AreaToDo{}.TemplateID)), 11, kInt}, // "template_id"
+		{nil, 31, uint16(unsafe.Offsetof(AreaToDo{}.TodoID)), 7, kInt},      // "todo_id"
+		{nil, 38, uint16(unsafe.Offsetof(AreaToDo{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 0, 1, 2, 3}}
 
 func (m *AreaToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectAreaToDo }
 
@@ -442,18 +443,19 @@ func growSTDToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSTDToDo = decTable{extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), grow: growSTDToDo, fields: []decField{
-	{"template_id", nil, uint32(unsafe.Offsetof(STDToDo{}.TemplateID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(STDToDo{}.ID)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(STDToDo{}.Text)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(STDToDo{}.Sequence)), kInt},
-	{"allowed_clients", &dectAreaToDo, uint32(unsafe.Offsetof(STDToDo{}.AllowedClients)), kMany},
-	{"group_id", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupID)), kInt},
-	{"group", &dectToDoGroup, uint32(unsafe.Offsetof(STDToDo{}.Group)), kOne},
-	{"group_name", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupName)), kStr},
-	{"group_seq", nil, uint32(unsafe.Offsetof(STDToDo{}.GroupSeq)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(STDToDo{}.Warning)), kStr},
-}, sorted: []uint16{9, 4, 6, 5, 7, 8, 1, 3, 0, 2}}
+var dectSTDToDo = decTable{names: "template_ididtextsequenceallowed_clientsgroup_idgroupgroup_namegroup_seq_warning",
+	extra: unsafe.Offsetof(STDToDo{}.Extra), size: unsafe.Sizeof(STDToDo{}), grow: growSTDToDo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(STDToDo{}.TemplateID)), 11, kInt},                 // "template_id"
+		{nil, 11, uint16(unsafe.Offsetof(STDToDo{}.ID)), 2, kInt},                         // "id"
+		{nil, 13, uint16(unsafe.Offsetof(STDToDo{}.Text)), 4, kStr},                       // "text"
+		{nil, 17, uint16(unsafe.Offsetof(STDToDo{}.Sequence)), 8, kInt},                   // "sequence"
+		{&dectAreaToDo, 25, uint16(unsafe.Offsetof(STDToDo{}.AllowedClients)), 15, kMany}, // "allowed_clients"
+		{nil, 40, uint16(unsafe.Offsetof(STDToDo{}.GroupID)), 8, kInt},                    // "group_id"
+		{&dectToDoGroup, 48, uint16(unsafe.Offsetof(STDToDo{}.Group)), 5, kOne},           // "group"
+		{nil, 53, uint16(unsafe.Offsetof(STDToDo{}.GroupName)), 10, kStr},                 // "group_name"
+		{nil, 63, uint16(unsafe.Offsetof(STDToDo{}.GroupSeq)), 9, kInt},                   // "group_seq"
+		{nil, 72, uint16(unsafe.Offsetof(STDToDo{}.Warning)), 8, kStr},                    // "_warning"
+	}, sorted: []uint16{9, 4, 6, 5, 7, 8, 1, 3, 0, 2}}
 
 func (m *STDToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSTDToDo }
 
@@ -580,17 +582,18 @@ func growSTDrequestbudget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSTDrequestbudget = decTable{extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), grow: growSTDrequestbudget, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.ID)), kInt},
-	{"template_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), kInt},
-	{"hours", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Hours)), kF64},
-	{"days", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Days)), kF64},
-	{"rate", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Rate)), kF64},
-	{"rate_days", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.RateDays)), kF64},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeID)), kInt},
-	{"budgettype_name", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.BudgettypeName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(STDrequestbudget{}.Warning)), kStr},
-}, sorted: []uint16{8, 6, 7, 3, 2, 0, 4, 5, 1}}
+var dectSTDrequestbudget = decTable{names: "idtemplate_idhoursdaysraterate_daysbudgettype_idbudgettype_name_warning",
+	extra: unsafe.Offsetof(STDrequestbudget{}.Extra), size: unsafe.Sizeof(STDrequestbudget{}), grow: growSTDrequestbudget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(STDrequestbudget{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(STDrequestbudget{}.TemplateID)), 11, kInt},      // "template_id"
+		{nil, 13, uint16(unsafe.Offsetof(STDrequestbudget{}.Hours)), 5, kF64},           // "hours"
+		{nil, 18, uint16(unsafe.Offsetof(STDrequestbudget{}.Days)), 4, kF64},            // "days"
+		{nil, 22, uint16(unsafe.Offsetof(STDrequestbudget{}.Rate)), 4, kF64},            // "rate"
+		{nil, 26, uint16(unsafe.Offsetof(STDrequestbudget{}.RateDays)), 9, kF64},        // "rate_days"
+		{nil, 35, uint16(unsafe.Offsetof(STDrequestbudget{}.BudgettypeID)), 13, kInt},   // "budgettype_id"
+		{nil, 48, uint16(unsafe.Offsetof(STDrequestbudget{}.BudgettypeName)), 15, kStr}, // "budgettype_name"
+		{nil, 63, uint16(unsafe.Offsetof(STDrequestbudget{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{8, 6, 7, 3, 2, 0, 4, 5, 1}}
 
 func (m *STDrequestbudget) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectSTDrequestbudget
@@ -2205,179 +2208,206 @@ func growStdRequest(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStdRequest = decTable{extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), grow: growStdRequest, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StdRequest{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(StdRequest{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(StdRequest{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(StdRequest{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(StdRequest{}.Type)), kInt},
-	{"domain", nil, uint32(unsafe.Offsetof(StdRequest{}.Domain)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(StdRequest{}.GroupID)), kInt},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(StdRequest{}.RestrictionType)), kStr},
-	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentID)), kInt},
-	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentName)), kStr},
-	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamID)), kInt},
-	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamName)), kStr},
-	{"restrictto_agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentID)), kInt},
-	{"restrictto_agent_name", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoAgentName)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(StdRequest{}.Summary)), kStr},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeID)), kInt},
-	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequest{}.RuleCount)), kInt},
-	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(StdRequest{}.CreationRules)), kMany},
-	{"todo_list", &dectSTDToDo, uint32(unsafe.Offsetof(StdRequest{}.TodoList)), kMany},
-	{"emailto", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailto)), kStr},
-	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcc)), kStr},
-	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailsubject)), kStr},
-	{"time", nil, uint32(unsafe.Offsetof(StdRequest{}.Time)), kTime},
-	{"disabled", nil, uint32(unsafe.Offsetof(StdRequest{}.Disabled)), kBool},
-	{"lastcreated", nil, uint32(unsafe.Offsetof(StdRequest{}.Lastcreated)), kTime},
-	{"nextcreationdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Nextcreationdate)), kTime},
-	{"nextcreationdate_after_end", nil, uint32(unsafe.Offsetof(StdRequest{}.NextcreationdateAfterEnd)), kTime},
-	{"execution_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ExecutionType)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Startdate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(StdRequest{}.EndDate)), kTime},
-	{"period", nil, uint32(unsafe.Offsetof(StdRequest{}.Period)), kInt},
-	{"create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateLocked)), kBool},
-	{"one_ticket_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OneTicketID)), kInt},
-	{"created_ticket_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CreatedTicketID)), kInt},
-	{"approval_id", nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalID)), kInt},
-	{"reportarea", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportarea)), kInt},
-	{"reportarea_name", nil, uint32(unsafe.Offsetof(StdRequest{}.ReportareaName)), kStr},
-	{"users_can_use", nil, uint32(unsafe.Offsetof(StdRequest{}.UsersCanUse)), kBool},
-	{"priority_id", nil, uint32(unsafe.Offsetof(StdRequest{}.PriorityID)), kInt},
-	{"estimate", nil, uint32(unsafe.Offsetof(StdRequest{}.Estimate)), kF64},
-	{"category_1", nil, uint32(unsafe.Offsetof(StdRequest{}.Category1)), kStr},
-	{"category_2", nil, uint32(unsafe.Offsetof(StdRequest{}.Category2)), kStr},
-	{"category_3", nil, uint32(unsafe.Offsetof(StdRequest{}.Category3)), kStr},
-	{"category_4", nil, uint32(unsafe.Offsetof(StdRequest{}.Category4)), kStr},
-	{"status_id", nil, uint32(unsafe.Offsetof(StdRequest{}.StatusID)), kInt},
-	{"status_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.StatusGUID)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(StdRequest{}.Details)), kStr},
-	{"details_html", nil, uint32(unsafe.Offsetof(StdRequest{}.DetailsHTML)), kStr},
-	{"clearance", nil, uint32(unsafe.Offsetof(StdRequest{}.Clearance)), kStr},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowID)), kInt},
-	{"workflow_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowGUID)), kStr},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(StdRequest{}.WorkflowName)), kStr},
-	{"approval_name", nil, uint32(unsafe.Offsetof(StdRequest{}.ApprovalName)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(StdRequest{}.Team)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(StdRequest{}.AgentName)), kStr},
-	{"showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Showforusers)), kBool},
-	{"excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.Excludefromsla)), kBool},
-	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.Defaultresourcetype)), kInt},
-	{"defaultresourcetype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.DefaultresourcetypeName)), kStr},
-	{"informlevel", nil, uint32(unsafe.Offsetof(StdRequest{}.Informlevel)), kInt},
-	{"scheduletype", nil, uint32(unsafe.Offsetof(StdRequest{}.Scheduletype)), kInt},
-	{"dom", nil, uint32(unsafe.Offsetof(StdRequest{}.Dom)), kInt},
-	{"mon", nil, uint32(unsafe.Offsetof(StdRequest{}.Mon)), kInt},
-	{"tue", nil, uint32(unsafe.Offsetof(StdRequest{}.Tue)), kInt},
-	{"wed", nil, uint32(unsafe.Offsetof(StdRequest{}.Wed)), kInt},
-	{"thu", nil, uint32(unsafe.Offsetof(StdRequest{}.Thu)), kInt},
-	{"fri", nil, uint32(unsafe.Offsetof(StdRequest{}.Fri)), kInt},
-	{"sat", nil, uint32(unsafe.Offsetof(StdRequest{}.Sat)), kInt},
-	{"sun", nil, uint32(unsafe.Offsetof(StdRequest{}.Sun)), kInt},
-	{"year", nil, uint32(unsafe.Offsetof(StdRequest{}.Year)), kInt},
-	{"_clearlastrun", nil, uint32(unsafe.Offsetof(StdRequest{}.Clearlastrun)), kBool},
-	{"daysplus", nil, uint32(unsafe.Offsetof(StdRequest{}.Daysplus)), kInt},
-	{"every", nil, uint32(unsafe.Offsetof(StdRequest{}.Every)), kInt},
-	{"reportid", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportid)), kInt},
-	{"impact", nil, uint32(unsafe.Offsetof(StdRequest{}.Impact)), kInt},
-	{"urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.Urgency)), kInt},
-	{"reportperiod", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportperiod)), kInt},
-	{"reportsite", nil, uint32(unsafe.Offsetof(StdRequest{}.Reportsite)), kInt},
-	{"repeat", nil, uint32(unsafe.Offsetof(StdRequest{}.Repeat)), kInt},
-	{"toplevel", nil, uint32(unsafe.Offsetof(StdRequest{}.Toplevel)), kInt},
-	{"report_id", nil, uint32(unsafe.Offsetof(StdRequest{}.ReportID)), kInt},
-	{"emailbody", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailbody)), kStr},
-	{"kbid", nil, uint32(unsafe.Offsetof(StdRequest{}.Kbid)), kInt},
-	{"did", nil, uint32(unsafe.Offsetof(StdRequest{}.Did)), kInt},
-	{"yeargapvalue", nil, uint32(unsafe.Offsetof(StdRequest{}.Yeargapvalue)), kInt},
-	{"graph", nil, uint32(unsafe.Offsetof(StdRequest{}.Graph)), kBool},
-	{"table", nil, uint32(unsafe.Offsetof(StdRequest{}.Table)), kBool},
-	{"csv", nil, uint32(unsafe.Offsetof(StdRequest{}.CSV)), kBool},
-	{"json", nil, uint32(unsafe.Offsetof(StdRequest{}.JSON)), kBool},
-	{"prompt", nil, uint32(unsafe.Offsetof(StdRequest{}.Prompt)), kBool},
-	{"promptproceed", nil, uint32(unsafe.Offsetof(StdRequest{}.Promptproceed)), kBool},
-	{"pdf", nil, uint32(unsafe.Offsetof(StdRequest{}.PDF)), kBool},
-	{"sendifempty", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendifempty)), kBool},
-	{"copied_from_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CopiedFromID)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequest{}.Customfields)), kMany},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequest{}.Assets)), kMany},
-	{"users", &dectUsersList, uint32(unsafe.Offsetof(StdRequest{}.Users)), kMany},
-	{"itil_request_type", nil, uint32(unsafe.Offsetof(StdRequest{}.ItilRequestType)), kInt},
-	{"create_on_nonworkdays", nil, uint32(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), kBool},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(StdRequest{}.InvoiceID)), kInt},
-	{"webhook_id", nil, uint32(unsafe.Offsetof(StdRequest{}.WebhookID)), kStr},
-	{"creationtype", nil, uint32(unsafe.Offsetof(StdRequest{}.Creationtype)), kInt},
-	{"parentticketid", nil, uint32(unsafe.Offsetof(StdRequest{}.Parentticketid)), kInt},
-	{"kb_id", nil, uint32(unsafe.Offsetof(StdRequest{}.KbID)), kInt},
-	{"kb_name", nil, uint32(unsafe.Offsetof(StdRequest{}.KbName)), kStr},
-	{"kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), kBool},
-	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), kBool},
-	{"enable_budget_table", nil, uint32(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), kBool},
-	{"budgets", &dectSTDrequestbudget, uint32(unsafe.Offsetof(StdRequest{}.Budgets)), kMany},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeID)), kInt},
-	{"budgettype_name", nil, uint32(unsafe.Offsetof(StdRequest{}.BudgettypeName)), kStr},
-	{"emailcclist", nil, uint32(unsafe.Offsetof(StdRequest{}.Emailcclist)), kStr},
-	{"services", &dectServSiteList, uint32(unsafe.Offsetof(StdRequest{}.Services)), kMany},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(StdRequest{}.Canupdate)), kBool},
-	{"user_id", nil, uint32(unsafe.Offsetof(StdRequest{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(StdRequest{}.UserName)), kStr},
-	{"updateparent_status_close", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), kInt},
-	{"updateparent_target_create", nil, uint32(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), kF64},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(StdRequest{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), kInt},
-	{"clone_parent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.CloneParentID)), kInt},
-	{"increasecontractnextcalldate", nil, uint32(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), kInt},
-	{"_queue", nil, uint32(unsafe.Offsetof(StdRequest{}.Queue)), kBool},
-	{"_sendnow", nil, uint32(unsafe.Offsetof(StdRequest{}.Sendnow)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(StdRequest{}.Warning)), kStr},
-	{"automationcriteria", &dectAutoassignCriteria, uint32(unsafe.Offsetof(StdRequest{}.Automationcriteria)), kMany},
-	{"isclone", nil, uint32(unsafe.Offsetof(StdRequest{}.Isclone)), kBool},
-	{"showforusers_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), kInt},
-	{"forwardinboundupdates_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), kInt},
-	{"excludefromsla_int", nil, uint32(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), kInt},
-	{"start_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), kInt},
-	{"target_num_days_added", nil, uint32(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), kInt},
-	{"milestones", &dectMileStone, uint32(unsafe.Offsetof(StdRequest{}.Milestones)), kMany},
-	{"sqltoselectusers", nil, uint32(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), kBool},
-	{"usersqllookup", nil, uint32(unsafe.Offsetof(StdRequest{}.Usersqllookup)), kStr},
-	{"notification_id", nil, uint32(unsafe.Offsetof(StdRequest{}.NotificationID)), kInt},
-	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), kMany},
-	{"new_audits", &dectAudit, uint32(unsafe.Offsetof(StdRequest{}.NewAudits)), kMany},
-	{"new_changes", &dectInvoiceChange, uint32(unsafe.Offsetof(StdRequest{}.NewChanges)), kMany},
-	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), kStr},
-	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), kStr},
-	{"clients", nil, uint32(unsafe.Offsetof(StdRequest{}.Clients)), kStr},
-	{"tickettype_guid", nil, uint32(unsafe.Offsetof(StdRequest{}.TickettypeGUID)), kStr},
-	{"automationtype", nil, uint32(unsafe.Offsetof(StdRequest{}.Automationtype)), kInt},
-	{"optionalservice", nil, uint32(unsafe.Offsetof(StdRequest{}.Optionalservice)), kInt},
-	{"optional_agent_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalAgentID)), kInt},
-	{"optional_team", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTeam)), kStr},
-	{"optional_status_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalStatusID)), kInt},
-	{"optional_tickettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalTickettypeID)), kInt},
-	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), kBool},
-	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), kInt},
-	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), kMany},
-	{"optional_assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequest{}.OptionalAssets)), kMany},
-	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), kInt},
-	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), kInt},
-	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), kInt},
-	{"optional_impact", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalImpact)), kInt},
-	{"optional_workflow_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalWorkflowID)), kInt},
-	{"optional_estimate", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalEstimate)), kF64},
-	{"optional_category_1", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory1)), kStr},
-	{"optional_category_2", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory2)), kStr},
-	{"optional_category_3", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory3)), kStr},
-	{"optional_category_4", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalCategory4)), kStr},
-	{"optional_priority_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalPriorityID)), kInt},
-	{"optional_budgettype_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalBudgettypeID)), kInt},
-	{"optional_kb_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalKbID)), kInt},
-	{"optional_service", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalService)), kInt},
-	{"optional_service_details_id", nil, uint32(unsafe.Offsetof(StdRequest{}.OptionalServiceDetailsID)), kInt},
-	{"service", nil, uint32(unsafe.Offsetof(StdRequest{}.Service)), kInt},
-}, sorted: []uint16{114, 71, 123, 124, 125, 119, 120, 137, 54, 55, 34, 52, 96, 126, 144, 109, 110, 111, 40, 41, 42, 43, 48, 142, 121, 94, 31, 99, 33, 17, 102, 88, 95, 72, 58, 59, 46, 47, 84, 23, 62, 5, 82, 20, 112, 21, 19, 108, 29, 39, 73, 57, 130, 27, 107, 129, 67, 86, 6, 1, 0, 75, 122, 60, 2, 100, 127, 98, 89, 106, 104, 105, 83, 24, 133, 63, 3, 138, 139, 25, 26, 136, 32, 146, 154, 166, 161, 162, 163, 164, 150, 153, 151, 160, 152, 155, 158, 167, 165, 168, 169, 156, 148, 147, 149, 157, 159, 145, 103, 92, 30, 38, 90, 91, 79, 81, 35, 36, 74, 77, 78, 7, 12, 13, 140, 8, 9, 141, 10, 11, 16, 68, 61, 93, 170, 113, 56, 128, 134, 131, 28, 45, 44, 14, 69, 87, 132, 53, 66, 143, 15, 22, 18, 80, 64, 4, 117, 118, 76, 115, 116, 97, 37, 135, 101, 65, 50, 49, 51, 70, 85}}
+var dectStdRequest = decTable{names: "idguidintentnametypedomaingroup_idrestriction_typerestrictto_department_idrestri" +
+	"ctto_department_namerestrictto_team_idrestrictto_team_namerestrictto_agent_idres" +
+	"trictto_agent_namesummarytickettype_idrule_countcreation_rulestodo_listemailtoem" +
+	"ailccemailsubjecttimedisabledlastcreatednextcreationdatenextcreationdate_after_e" +
+	"ndexecution_typestartdateend_dateperiodcreate_lockedone_ticket_idcreated_ticket_" +
+	"idapproval_idreportareareportarea_nameusers_can_usepriority_idestimatecategory_1" +
+	"category_2category_3category_4status_idstatus_guiddetailsdetails_htmlclearancewo" +
+	"rkflow_idworkflow_guidworkflow_nameapproval_nameteamagent_idagent_nameshowforuse" +
+	"rsexcludefromsladefaultresourcetypedefaultresourcetype_nameinformlevelschedulety" +
+	"pedommontuewedthufrisatsunyear_clearlastrundayspluseveryreportidimpacturgencyrep" +
+	"ortperiodreportsiterepeattoplevelreport_idemailbodykbiddidyeargapvaluegraphtable" +
+	"csvjsonpromptpromptproceedpdfsendifemptycopied_from_idcustomfieldsassetsusersiti" +
+	"l_request_typecreate_on_nonworkdaysinvoice_idwebhook_idcreationtypeparentticketi" +
+	"dkb_idkb_namekb_accessible_for_enduserforwardinboundupdatesenable_budget_tablebu" +
+	"dgetsbudgettype_idbudgettype_nameemailcclistservices_canupdateuser_iduser_nameup" +
+	"dateparent_status_closeupdateparent_target_createaccess_controlaccess_control_le" +
+	"velclone_parent_idincreasecontractnextcalldate_queue_sendnow_warningautomationcr" +
+	"iteriaiscloneshowforusers_intforwardinboundupdates_intexcludefromsla_intstart_nu" +
+	"m_days_addedtarget_num_days_addedmilestonessqltoselectusersusersqllookupnotifica" +
+	"tion_idadditional_agentsnew_auditsnew_changesrestrictto_department_guidrestrictt" +
+	"o_team_guidclientstickettype_guidautomationtypeoptionalserviceoptional_agent_ido" +
+	"ptional_teamoptional_status_idoptional_tickettype_idoptional_create_lockedoption" +
+	"al_defaultresourcetypeoptional_excludefromslaoptional_customfieldsoptional_asset" +
+	"soptional_forwardinboundupdatesoptional_showforusersoptional_urgencyoptional_imp" +
+	"actoptional_workflow_idoptional_estimateoptional_category_1optional_category_2op" +
+	"tional_category_3optional_category_4optional_priority_idoptional_budgettype_idop" +
+	"tional_kb_idoptional_serviceoptional_service_details_idservice",
+	extra: unsafe.Offsetof(StdRequest{}.Extra), size: unsafe.Sizeof(StdRequest{}), grow: growStdRequest, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StdRequest{}.ID)), 2, kInt},                                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StdRequest{}.GUID)), 4, kStr},                                         // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(StdRequest{}.Intent)), 6, kStr},                                       // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(StdRequest{}.Name)), 4, kStr},                                        // "name"
+		{nil, 16, uint16(unsafe.Offsetof(StdRequest{}.Type)), 4, kInt},                                        // "type"
+		{nil, 20, uint16(unsafe.Offsetof(StdRequest{}.Domain)), 6, kStr},                                      // "domain"
+		{nil, 26, uint16(unsafe.Offsetof(StdRequest{}.GroupID)), 8, kInt},                                     // "group_id"
+		{nil, 34, uint16(unsafe.Offsetof(StdRequest{}.RestrictionType)), 16, kStr},                            // "restriction_type"
+		{nil, 50, uint16(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentID)), 24, kInt},                     // "restrictto_department_id"
+		{nil, 74, uint16(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentName)), 26, kStr},                   // "restrictto_department_name"
+		{nil, 100, uint16(unsafe.Offsetof(StdRequest{}.RestricttoTeamID)), 18, kInt},                          // "restrictto_team_id"
+		{nil, 118, uint16(unsafe.Offsetof(StdRequest{}.RestricttoTeamName)), 20, kStr},                        // "restrictto_team_name"
+		{nil, 138, uint16(unsafe.Offsetof(StdRequest{}.RestricttoAgentID)), 19, kInt},                         // "restrictto_agent_id"
+		{nil, 157, uint16(unsafe.Offsetof(StdRequest{}.RestricttoAgentName)), 21, kStr},                       // "restrictto_agent_name"
+		{nil, 178, uint16(unsafe.Offsetof(StdRequest{}.Summary)), 7, kStr},                                    // "summary"
+		{nil, 185, uint16(unsafe.Offsetof(StdRequest{}.TickettypeID)), 13, kInt},                              // "tickettype_id"
+		{nil, 198, uint16(unsafe.Offsetof(StdRequest{}.RuleCount)), 10, kInt},                                 // "rule_count"
+		{&dectStdRequestRule, 208, uint16(unsafe.Offsetof(StdRequest{}.CreationRules)), 14, kMany},            // "creation_rules"
+		{&dectSTDToDo, 222, uint16(unsafe.Offsetof(StdRequest{}.TodoList)), 9, kMany},                         // "todo_list"
+		{nil, 231, uint16(unsafe.Offsetof(StdRequest{}.Emailto)), 7, kStr},                                    // "emailto"
+		{nil, 238, uint16(unsafe.Offsetof(StdRequest{}.Emailcc)), 7, kStr},                                    // "emailcc"
+		{nil, 245, uint16(unsafe.Offsetof(StdRequest{}.Emailsubject)), 12, kStr},                              // "emailsubject"
+		{nil, 257, uint16(unsafe.Offsetof(StdRequest{}.Time)), 4, kTime},                                      // "time"
+		{nil, 261, uint16(unsafe.Offsetof(StdRequest{}.Disabled)), 8, kBool},                                  // "disabled"
+		{nil, 269, uint16(unsafe.Offsetof(StdRequest{}.Lastcreated)), 11, kTime},                              // "lastcreated"
+		{nil, 280, uint16(unsafe.Offsetof(StdRequest{}.Nextcreationdate)), 16, kTime},                         // "nextcreationdate"
+		{nil, 296, uint16(unsafe.Offsetof(StdRequest{}.NextcreationdateAfterEnd)), 26, kTime},                 // "nextcreationdate_after_end"
+		{nil, 322, uint16(unsafe.Offsetof(StdRequest{}.ExecutionType)), 14, kInt},                             // "execution_type"
+		{nil, 336, uint16(unsafe.Offsetof(StdRequest{}.Startdate)), 9, kTime},                                 // "startdate"
+		{nil, 345, uint16(unsafe.Offsetof(StdRequest{}.EndDate)), 8, kTime},                                   // "end_date"
+		{nil, 353, uint16(unsafe.Offsetof(StdRequest{}.Period)), 6, kInt},                                     // "period"
+		{nil, 359, uint16(unsafe.Offsetof(StdRequest{}.CreateLocked)), 13, kBool},                             // "create_locked"
+		{nil, 372, uint16(unsafe.Offsetof(StdRequest{}.OneTicketID)), 13, kInt},                               // "one_ticket_id"
+		{nil, 385, uint16(unsafe.Offsetof(StdRequest{}.CreatedTicketID)), 17, kInt},                           // "created_ticket_id"
+		{nil, 402, uint16(unsafe.Offsetof(StdRequest{}.ApprovalID)), 11, kInt},                                // "approval_id"
+		{nil, 413, uint16(unsafe.Offsetof(StdRequest{}.Reportarea)), 10, kInt},                                // "reportarea"
+		{nil, 423, uint16(unsafe.Offsetof(StdRequest{}.ReportareaName)), 15, kStr},                            // "reportarea_name"
+		{nil, 438, uint16(unsafe.Offsetof(StdRequest{}.UsersCanUse)), 13, kBool},                              // "users_can_use"
+		{nil, 451, uint16(unsafe.Offsetof(StdRequest{}.PriorityID)), 11, kInt},                                // "priority_id"
+		{nil, 462, uint16(unsafe.Offsetof(StdRequest{}.Estimate)), 8, kF64},                                   // "estimate"
+		{nil, 470, uint16(unsafe.Offsetof(StdRequest{}.Category1)), 10, kStr},                                 // "category_1"
+		{nil, 480, uint16(unsafe.Offsetof(StdRequest{}.Category2)), 10, kStr},                                 // "category_2"
+		{nil, 490, uint16(unsafe.Offsetof(StdRequest{}.Category3)), 10, kStr},                                 // "category_3"
+		{nil, 500, uint16(unsafe.Offsetof(StdRequest{}.Category4)), 10, kStr},                                 // "category_4"
+		{nil, 510, uint16(unsafe.Offsetof(StdRequest{}.StatusID)), 9, kInt},                                   // "status_id"
+		{nil, 519, uint16(unsafe.Offsetof(StdRequest{}.StatusGUID)), 11, kStr},                                // "status_guid"
+		{nil, 530, uint16(unsafe.Offsetof(StdRequest{}.Details)), 7, kStr},                                    // "details"
+		{nil, 537, uint16(unsafe.Offsetof(StdRequest{}.DetailsHTML)), 12, kStr},                               // "details_html"
+		{nil, 549, uint16(unsafe.Offsetof(StdRequest{}.Clearance)), 9, kStr},                                  // "clearance"
+		{nil, 558, uint16(unsafe.Offsetof(StdRequest{}.WorkflowID)), 11, kInt},                                // "workflow_id"
+		{nil, 569, uint16(unsafe.Offsetof(StdRequest{}.WorkflowGUID)), 13, kStr},                              // "workflow_guid"
+		{nil, 582, uint16(unsafe.Offsetof(StdRequest{}.WorkflowName)), 13, kStr},                              // "workflow_name"
+		{nil, 595, uint16(unsafe.Offsetof(StdRequest{}.ApprovalName)), 13, kStr},                              // "approval_name"
+		{nil, 608, uint16(unsafe.Offsetof(StdRequest{}.Team)), 4, kStr},                                       // "team"
+		{nil, 612, uint16(unsafe.Offsetof(StdRequest{}.AgentID)), 8, kInt},                                    // "agent_id"
+		{nil, 620, uint16(unsafe.Offsetof(StdRequest{}.AgentName)), 10, kStr},                                 // "agent_name"
+		{nil, 630, uint16(unsafe.Offsetof(StdRequest{}.Showforusers)), 12, kBool},                             // "showforusers"
+		{nil, 642, uint16(unsafe.Offsetof(StdRequest{}.Excludefromsla)), 14, kBool},                           // "excludefromsla"
+		{nil, 656, uint16(unsafe.Offsetof(StdRequest{}.Defaultresourcetype)), 19, kInt},                       // "defaultresourcetype"
+		{nil, 675, uint16(unsafe.Offsetof(StdRequest{}.DefaultresourcetypeName)), 24, kStr},                   // "defaultresourcetype_name"
+		{nil, 699, uint16(unsafe.Offsetof(StdRequest{}.Informlevel)), 11, kInt},                               // "informlevel"
+		{nil, 710, uint16(unsafe.Offsetof(StdRequest{}.Scheduletype)), 12, kInt},                              // "scheduletype"
+		{nil, 722, uint16(unsafe.Offsetof(StdRequest{}.Dom)), 3, kInt},                                        // "dom"
+		{nil, 725, uint16(unsafe.Offsetof(StdRequest{}.Mon)), 3, kInt},                                        // "mon"
+		{nil, 728, uint16(unsafe.Offsetof(StdRequest{}.Tue)), 3, kInt},                                        // "tue"
+		{nil, 731, uint16(unsafe.Offsetof(StdRequest{}.Wed)), 3, kInt},                                        // "wed"
+		{nil, 734, uint16(unsafe.Offsetof(StdRequest{}.Thu)), 3, kInt},                                        // "thu"
+		{nil, 737, uint16(unsafe.Offsetof(StdRequest{}.Fri)), 3, kInt},                                        // "fri"
+		{nil, 740, uint16(unsafe.Offsetof(StdRequest{}.Sat)), 3, kInt},                                        // "sat"
+		{nil, 743, uint16(unsafe.Offsetof(StdRequest{}.Sun)), 3, kInt},                                        // "sun"
+		{nil, 746, uint16(unsafe.Offsetof(StdRequest{}.Year)), 4, kInt},                                       // "year"
+		{nil, 750, uint16(unsafe.Offsetof(StdRequest{}.Clearlastrun)), 13, kBool},                             // "_clearlastrun"
+		{nil, 763, uint16(unsafe.Offsetof(StdRequest{}.Daysplus)), 8, kInt},                                   // "daysplus"
+		{nil, 771, uint16(unsafe.Offsetof(StdRequest{}.Every)), 5, kInt},                                      // "every"
+		{nil, 776, uint16(unsafe.Offsetof(StdRequest{}.Reportid)), 8, kInt},                                   // "reportid"
+		{nil, 784, uint16(unsafe.Offsetof(StdRequest{}.Impact)), 6, kInt},                                     // "impact"
+		{nil, 790, uint16(unsafe.Offsetof(StdRequest{}.Urgency)), 7, kInt},                                    // "urgency"
+		{nil, 797, uint16(unsafe.Offsetof(StdRequest{}.Reportperiod)), 12, kInt},                              // "reportperiod"
+		{nil, 809, uint16(unsafe.Offsetof(StdRequest{}.Reportsite)), 10, kInt},                                // "reportsite"
+		{nil, 819, uint16(unsafe.Offsetof(StdRequest{}.Repeat)), 6, kInt},                                     // "repeat"
+		{nil, 825, uint16(unsafe.Offsetof(StdRequest{}.Toplevel)), 8, kInt},                                   // "toplevel"
+		{nil, 833, uint16(unsafe.Offsetof(StdRequest{}.ReportID)), 9, kInt},                                   // "report_id"
+		{nil, 842, uint16(unsafe.Offsetof(StdRequest{}.Emailbody)), 9, kStr},                                  // "emailbody"
+		{nil, 851, uint16(unsafe.Offsetof(StdRequest{}.Kbid)), 4, kInt},                                       // "kbid"
+		{nil, 855, uint16(unsafe.Offsetof(StdRequest{}.Did)), 3, kInt},                                        // "did"
+		{nil, 858, uint16(unsafe.Offsetof(StdRequest{}.Yeargapvalue)), 12, kInt},                              // "yeargapvalue"
+		{nil, 870, uint16(unsafe.Offsetof(StdRequest{}.Graph)), 5, kBool},                                     // "graph"
+		{nil, 875, uint16(unsafe.Offsetof(StdRequest{}.Table)), 5, kBool},                                     // "table"
+		{nil, 880, uint16(unsafe.Offsetof(StdRequest{}.CSV)), 3, kBool},                                       // "csv"
+		{nil, 883, uint16(unsafe.Offsetof(StdRequest{}.JSON)), 4, kBool},                                      // "json"
+		{nil, 887, uint16(unsafe.Offsetof(StdRequest{}.Prompt)), 6, kBool},                                    // "prompt"
+		{nil, 893, uint16(unsafe.Offsetof(StdRequest{}.Promptproceed)), 13, kBool},                            // "promptproceed"
+		{nil, 906, uint16(unsafe.Offsetof(StdRequest{}.PDF)), 3, kBool},                                       // "pdf"
+		{nil, 909, uint16(unsafe.Offsetof(StdRequest{}.Sendifempty)), 11, kBool},                              // "sendifempty"
+		{nil, 920, uint16(unsafe.Offsetof(StdRequest{}.CopiedFromID)), 14, kInt},                              // "copied_from_id"
+		{&dectCustomField, 934, uint16(unsafe.Offsetof(StdRequest{}.Customfields)), 12, kMany},                // "customfields"
+		{&dectDeviceList, 946, uint16(unsafe.Offsetof(StdRequest{}.Assets)), 6, kMany},                        // "assets"
+		{&dectUsersList, 952, uint16(unsafe.Offsetof(StdRequest{}.Users)), 5, kMany},                          // "users"
+		{nil, 957, uint16(unsafe.Offsetof(StdRequest{}.ItilRequestType)), 17, kInt},                           // "itil_request_type"
+		{nil, 974, uint16(unsafe.Offsetof(StdRequest{}.CreateOnNonworkdays)), 21, kBool},                      // "create_on_nonworkdays"
+		{nil, 995, uint16(unsafe.Offsetof(StdRequest{}.InvoiceID)), 10, kInt},                                 // "invoice_id"
+		{nil, 1005, uint16(unsafe.Offsetof(StdRequest{}.WebhookID)), 10, kStr},                                // "webhook_id"
+		{nil, 1015, uint16(unsafe.Offsetof(StdRequest{}.Creationtype)), 12, kInt},                             // "creationtype"
+		{nil, 1027, uint16(unsafe.Offsetof(StdRequest{}.Parentticketid)), 14, kInt},                           // "parentticketid"
+		{nil, 1041, uint16(unsafe.Offsetof(StdRequest{}.KbID)), 5, kInt},                                      // "kb_id"
+		{nil, 1046, uint16(unsafe.Offsetof(StdRequest{}.KbName)), 7, kStr},                                    // "kb_name"
+		{nil, 1053, uint16(unsafe.Offsetof(StdRequest{}.KbAccessibleForEnduser)), 25, kBool},                  // "kb_accessible_for_enduser"
+		{nil, 1078, uint16(unsafe.Offsetof(StdRequest{}.Forwardinboundupdates)), 21, kBool},                   // "forwardinboundupdates"
+		{nil, 1099, uint16(unsafe.Offsetof(StdRequest{}.EnableBudgetTable)), 19, kBool},                       // "enable_budget_table"
+		{&dectSTDrequestbudget, 1118, uint16(unsafe.Offsetof(StdRequest{}.Budgets)), 7, kMany},                // "budgets"
+		{nil, 1125, uint16(unsafe.Offsetof(StdRequest{}.BudgettypeID)), 13, kInt},                             // "budgettype_id"
+		{nil, 1138, uint16(unsafe.Offsetof(StdRequest{}.BudgettypeName)), 15, kStr},                           // "budgettype_name"
+		{nil, 1153, uint16(unsafe.Offsetof(StdRequest{}.Emailcclist)), 11, kStr},                              // "emailcclist"
+		{&dectServSiteList, 1164, uint16(unsafe.Offsetof(StdRequest{}.Services)), 8, kMany},                   // "services"
+		{nil, 1172, uint16(unsafe.Offsetof(StdRequest{}.Canupdate)), 10, kBool},                               // "_canupdate"
+		{nil, 1182, uint16(unsafe.Offsetof(StdRequest{}.UserID)), 7, kInt},                                    // "user_id"
+		{nil, 1189, uint16(unsafe.Offsetof(StdRequest{}.UserName)), 9, kStr},                                  // "user_name"
+		{nil, 1198, uint16(unsafe.Offsetof(StdRequest{}.UpdateparentStatusClose)), 25, kInt},                  // "updateparent_status_close"
+		{nil, 1223, uint16(unsafe.Offsetof(StdRequest{}.UpdateparentTargetCreate)), 26, kF64},                 // "updateparent_target_create"
+		{&dectAccessControl, 1249, uint16(unsafe.Offsetof(StdRequest{}.AccessControl)), 14, kMany},            // "access_control"
+		{nil, 1263, uint16(unsafe.Offsetof(StdRequest{}.AccessControlLevel)), 20, kInt},                       // "access_control_level"
+		{nil, 1283, uint16(unsafe.Offsetof(StdRequest{}.CloneParentID)), 15, kInt},                            // "clone_parent_id"
+		{nil, 1298, uint16(unsafe.Offsetof(StdRequest{}.Increasecontractnextcalldate)), 28, kInt},             // "increasecontractnextcalldate"
+		{nil, 1326, uint16(unsafe.Offsetof(StdRequest{}.Queue)), 6, kBool},                                    // "_queue"
+		{nil, 1332, uint16(unsafe.Offsetof(StdRequest{}.Sendnow)), 8, kBool},                                  // "_sendnow"
+		{nil, 1340, uint16(unsafe.Offsetof(StdRequest{}.Warning)), 8, kStr},                                   // "_warning"
+		{&dectAutoassignCriteria, 1348, uint16(unsafe.Offsetof(StdRequest{}.Automationcriteria)), 18, kMany},  // "automationcriteria"
+		{nil, 1366, uint16(unsafe.Offsetof(StdRequest{}.Isclone)), 7, kBool},                                  // "isclone"
+		{nil, 1373, uint16(unsafe.Offsetof(StdRequest{}.ShowforusersInt)), 16, kInt},                          // "showforusers_int"
+		{nil, 1389, uint16(unsafe.Offsetof(StdRequest{}.ForwardinboundupdatesInt)), 25, kInt},                 // "forwardinboundupdates_int"
+		{nil, 1414, uint16(unsafe.Offsetof(StdRequest{}.ExcludefromslaInt)), 18, kInt},                        // "excludefromsla_int"
+		{nil, 1432, uint16(unsafe.Offsetof(StdRequest{}.StartNumDaysAdded)), 20, kInt},                        // "start_num_days_added"
+		{nil, 1452, uint16(unsafe.Offsetof(StdRequest{}.TargetNumDaysAdded)), 21, kInt},                       // "target_num_days_added"
+		{&dectMileStone, 1473, uint16(unsafe.Offsetof(StdRequest{}.Milestones)), 10, kMany},                   // "milestones"
+		{nil, 1483, uint16(unsafe.Offsetof(StdRequest{}.Sqltoselectusers)), 16, kBool},                        // "sqltoselectusers"
+		{nil, 1499, uint16(unsafe.Offsetof(StdRequest{}.Usersqllookup)), 13, kStr},                            // "usersqllookup"
+		{nil, 1512, uint16(unsafe.Offsetof(StdRequest{}.NotificationID)), 15, kInt},                           // "notification_id"
+		{&dectFaultAdditionalAgents, 1527, uint16(unsafe.Offsetof(StdRequest{}.AdditionalAgents)), 17, kMany}, // "additional_agents"
+		{&dectAudit, 1544, uint16(unsafe.Offsetof(StdRequest{}.NewAudits)), 10, kMany},                        // "new_audits"
+		{&dectInvoiceChange, 1554, uint16(unsafe.Offsetof(StdRequest{}.NewChanges)), 11, kMany},               // "new_changes"
+		{nil, 1565, uint16(unsafe.Offsetof(StdRequest{}.RestricttoDepartmentGUID)), 26, kStr},                 // "restrictto_department_guid"
+		{nil, 1591, uint16(unsafe.Offsetof(StdRequest{}.RestricttoTeamGUID)), 20, kStr},                       // "restrictto_team_guid"
+		{nil, 1611, uint16(unsafe.Offsetof(StdRequest{}.Clients)), 7, kStr},                                   // "clients"
+		{nil, 1618, uint16(unsafe.Offsetof(StdRequest{}.TickettypeGUID)), 15, kStr},                           // "tickettype_guid"
+		{nil, 1633, uint16(unsafe.Offsetof(StdRequest{}.Automationtype)), 14, kInt},                           // "automationtype"
+		{nil, 1647, uint16(unsafe.Offsetof(StdRequest{}.Optionalservice)), 15, kInt},                          // "optionalservice"
+		{nil, 1662, uint16(unsafe.Offsetof(StdRequest{}.OptionalAgentID)), 17, kInt},                          // "optional_agent_id"
+		{nil, 1679, uint16(unsafe.Offsetof(StdRequest{}.OptionalTeam)), 13, kStr},                             // "optional_team"
+		{nil, 1692, uint16(unsafe.Offsetof(StdRequest{}.OptionalStatusID)), 18, kInt},                         // "optional_status_id"
+		{nil, 1710, uint16(unsafe.Offsetof(StdRequest{}.OptionalTickettypeID)), 22, kInt},                     // "optional_tickettype_id"
+		{nil, 1732, uint16(unsafe.Offsetof(StdRequest{}.OptionalCreateLocked)), 22, kBool},                    // "optional_create_locked"
+		{nil, 1754, uint16(unsafe.Offsetof(StdRequest{}.OptionalDefaultresourcetype)), 28, kInt},              // "optional_defaultresourcetype"
+		{nil, 1782, uint16(unsafe.Offsetof(StdRequest{}.OptionalExcludefromsla)), 23, kInt},                   // "optional_excludefromsla"
+		{&dectCustomField, 1805, uint16(unsafe.Offsetof(StdRequest{}.OptionalCustomfields)), 21, kMany},       // "optional_customfields"
+		{&dectDeviceList, 1826, uint16(unsafe.Offsetof(StdRequest{}.OptionalAssets)), 15, kMany},              // "optional_assets"
+		{nil, 1841, uint16(unsafe.Offsetof(StdRequest{}.OptionalForwardinboundupdates)), 30, kInt},            // "optional_forwardinboundupdates"
+		{nil, 1871, uint16(unsafe.Offsetof(StdRequest{}.OptionalShowforusers)), 21, kInt},                     // "optional_showforusers"
+		{nil, 1892, uint16(unsafe.Offsetof(StdRequest{}.OptionalUrgency)), 16, kInt},                          // "optional_urgency"
+		{nil, 1908, uint16(unsafe.Offsetof(StdRequest{}.OptionalImpact)), 15, kInt},                           // "optional_impact"
+		{nil, 1923, uint16(unsafe.Offsetof(StdRequest{}.OptionalWorkflowID)), 20, kInt},                       // "optional_workflow_id"
+		{nil, 1943, uint16(unsafe.Offsetof(StdRequest{}.OptionalEstimate)), 17, kF64},                         // "optional_estimate"
+		{nil, 1960, uint16(unsafe.Offsetof(StdRequest{}.OptionalCategory1)), 19, kStr},                        // "optional_category_1"
+		{nil, 1979, uint16(unsafe.Offsetof(StdRequest{}.OptionalCategory2)), 19, kStr},                        // "optional_category_2"
+		{nil, 1998, uint16(unsafe.Offsetof(StdRequest{}.OptionalCategory3)), 19, kStr},                        // "optional_category_3"
+		{nil, 2017, uint16(unsafe.Offsetof(StdRequest{}.OptionalCategory4)), 19, kStr},                        // "optional_category_4"
+		{nil, 2036, uint16(unsafe.Offsetof(StdRequest{}.OptionalPriorityID)), 20, kInt},                       // "optional_priority_id"
+		{nil, 2056, uint16(unsafe.Offsetof(StdRequest{}.OptionalBudgettypeID)), 22, kInt},                     // "optional_budgettype_id"
+		{nil, 2078, uint16(unsafe.Offsetof(StdRequest{}.OptionalKbID)), 14, kInt},                             // "optional_kb_id"
+		{nil, 2092, uint16(unsafe.Offsetof(StdRequest{}.OptionalService)), 16, kInt},                          // "optional_service"
+		{nil, 2108, uint16(unsafe.Offsetof(StdRequest{}.OptionalServiceDetailsID)), 27, kInt},                 // "optional_service_details_id"
+		{nil, 2135, uint16(unsafe.Offsetof(StdRequest{}.Service)), 7, kInt},                                   // "service"
+	}, sorted: []uint16{114, 71, 123, 124, 125, 119, 120, 137, 54, 55, 34, 52, 96, 126, 144, 109, 110, 111, 40, 41, 42, 43, 48, 142, 121, 94, 31, 99, 33, 17, 102, 88, 95, 72, 58, 59, 46, 47, 84, 23, 62, 5, 82, 20, 112, 21, 19, 108, 29, 39, 73, 57, 130, 27, 107, 129, 67, 86, 6, 1, 0, 75, 122, 60, 2, 100, 127, 98, 89, 106, 104, 105, 83, 24, 133, 63, 3, 138, 139, 25, 26, 136, 32, 146, 154, 166, 161, 162, 163, 164, 150, 153, 151, 160, 152, 155, 158, 167, 165, 168, 169, 156, 148, 147, 149, 157, 159, 145, 103, 92, 30, 38, 90, 91, 79, 81, 35, 36, 74, 77, 78, 7, 12, 13, 140, 8, 9, 141, 10, 11, 16, 68, 61, 93, 170, 113, 56, 128, 134, 131, 28, 45, 44, 14, 69, 87, 132, 53, 66, 143, 15, 22, 18, 80, 64, 4, 117, 118, 76, 115, 116, 97, 37, 135, 101, 65, 50, 49, 51, 70, 85}}
 
 func (m *StdRequest) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStdRequest
@@ -3223,76 +3253,89 @@ func growStdRequestList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStdRequestList = decTable{extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), grow: growStdRequestList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(StdRequestList{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(StdRequestList{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(StdRequestList{}.Type)), kInt},
-	{"domain", nil, uint32(unsafe.Offsetof(StdRequestList{}.Domain)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.GroupID)), kInt},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestrictionType)), kStr},
-	{"restrictto_department_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentID)), kInt},
-	{"restrictto_department_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentName)), kStr},
-	{"restrictto_team_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamID)), kInt},
-	{"restrictto_team_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamName)), kStr},
-	{"restrictto_agent_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentID)), kInt},
-	{"restrictto_agent_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoAgentName)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(StdRequestList{}.Summary)), kStr},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeID)), kInt},
-	{"rule_count", nil, uint32(unsafe.Offsetof(StdRequestList{}.RuleCount)), kInt},
-	{"creation_rules", &dectStdRequestRule, uint32(unsafe.Offsetof(StdRequestList{}.CreationRules)), kMany},
-	{"todo_list", &dectSTDToDo, uint32(unsafe.Offsetof(StdRequestList{}.TodoList)), kMany},
-	{"emailto", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailto)), kStr},
-	{"emailcc", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailcc)), kStr},
-	{"emailsubject", nil, uint32(unsafe.Offsetof(StdRequestList{}.Emailsubject)), kStr},
-	{"time", nil, uint32(unsafe.Offsetof(StdRequestList{}.Time)), kTime},
-	{"disabled", nil, uint32(unsafe.Offsetof(StdRequestList{}.Disabled)), kBool},
-	{"lastcreated", nil, uint32(unsafe.Offsetof(StdRequestList{}.Lastcreated)), kTime},
-	{"nextcreationdate", nil, uint32(unsafe.Offsetof(StdRequestList{}.Nextcreationdate)), kTime},
-	{"nextcreationdate_after_end", nil, uint32(unsafe.Offsetof(StdRequestList{}.NextcreationdateAfterEnd)), kTime},
-	{"execution_type", nil, uint32(unsafe.Offsetof(StdRequestList{}.ExecutionType)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(StdRequestList{}.Startdate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(StdRequestList{}.EndDate)), kTime},
-	{"period", nil, uint32(unsafe.Offsetof(StdRequestList{}.Period)), kInt},
-	{"create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.CreateLocked)), kBool},
-	{"one_ticket_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OneTicketID)), kInt},
-	{"created_ticket_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.CreatedTicketID)), kInt},
-	{"approval_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.ApprovalID)), kInt},
-	{"reportarea", nil, uint32(unsafe.Offsetof(StdRequestList{}.Reportarea)), kInt},
-	{"reportarea_name", nil, uint32(unsafe.Offsetof(StdRequestList{}.ReportareaName)), kStr},
-	{"restrictto_department_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentGUID)), kStr},
-	{"restrictto_team_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.RestricttoTeamGUID)), kStr},
-	{"clients", nil, uint32(unsafe.Offsetof(StdRequestList{}.Clients)), kStr},
-	{"tickettype_guid", nil, uint32(unsafe.Offsetof(StdRequestList{}.TickettypeGUID)), kStr},
-	{"automationtype", nil, uint32(unsafe.Offsetof(StdRequestList{}.Automationtype)), kInt},
-	{"optionalservice", nil, uint32(unsafe.Offsetof(StdRequestList{}.Optionalservice)), kInt},
-	{"optional_agent_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAgentID)), kInt},
-	{"optional_team", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTeam)), kStr},
-	{"optional_status_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalStatusID)), kInt},
-	{"optional_tickettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalTickettypeID)), kInt},
-	{"optional_create_locked", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), kBool},
-	{"optional_defaultresourcetype", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), kInt},
-	{"optional_excludefromsla", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), kInt},
-	{"optional_customfields", &dectCustomField, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), kMany},
-	{"optional_assets", &dectDeviceList, uint32(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), kMany},
-	{"optional_forwardinboundupdates", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), kInt},
-	{"optional_showforusers", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), kInt},
-	{"optional_urgency", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), kInt},
-	{"optional_impact", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalImpact)), kInt},
-	{"optional_workflow_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalWorkflowID)), kInt},
-	{"optional_estimate", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalEstimate)), kF64},
-	{"optional_category_1", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory1)), kStr},
-	{"optional_category_2", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory2)), kStr},
-	{"optional_category_3", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory3)), kStr},
-	{"optional_category_4", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalCategory4)), kStr},
-	{"optional_priority_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalPriorityID)), kInt},
-	{"optional_budgettype_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalBudgettypeID)), kInt},
-	{"optional_kb_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalKbID)), kInt},
-	{"optional_service", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalService)), kInt},
-	{"optional_service_details_id", nil, uint32(unsafe.Offsetof(StdRequestList{}.OptionalServiceDetailsID)), kInt},
-	{"service", nil, uint32(unsafe.Offsetof(StdRequestList{}.Service)), kInt},
-}, sorted: []uint16{34, 41, 39, 31, 33, 17, 23, 5, 20, 21, 19, 29, 27, 6, 1, 0, 2, 24, 3, 25, 26, 32, 43, 51, 63, 58, 59, 60, 61, 47, 50, 48, 57, 49, 52, 55, 64, 62, 65, 66, 53, 45, 44, 46, 54, 56, 42, 30, 35, 36, 7, 12, 13, 37, 8, 9, 38, 10, 11, 16, 67, 28, 14, 40, 15, 22, 18, 4}}
+var dectStdRequestList = decTable{names: "idguidintentnametypedomaingroup_idrestriction_typerestrictto_department_idrestri" +
+	"ctto_department_namerestrictto_team_idrestrictto_team_namerestrictto_agent_idres" +
+	"trictto_agent_namesummarytickettype_idrule_countcreation_rulestodo_listemailtoem" +
+	"ailccemailsubjecttimedisabledlastcreatednextcreationdatenextcreationdate_after_e" +
+	"ndexecution_typestartdateend_dateperiodcreate_lockedone_ticket_idcreated_ticket_" +
+	"idapproval_idreportareareportarea_namerestrictto_department_guidrestrictto_team_" +
+	"guidclientstickettype_guidautomationtypeoptionalserviceoptional_agent_idoptional" +
+	"_teamoptional_status_idoptional_tickettype_idoptional_create_lockedoptional_defa" +
+	"ultresourcetypeoptional_excludefromslaoptional_customfieldsoptional_assetsoption" +
+	"al_forwardinboundupdatesoptional_showforusersoptional_urgencyoptional_impactopti" +
+	"onal_workflow_idoptional_estimateoptional_category_1optional_category_2optional_" +
+	"category_3optional_category_4optional_priority_idoptional_budgettype_idoptional_" +
+	"kb_idoptional_serviceoptional_service_details_idservice",
+	extra: unsafe.Offsetof(StdRequestList{}.Extra), size: unsafe.Sizeof(StdRequestList{}), grow: growStdRequestList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StdRequestList{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StdRequestList{}.GUID)), 4, kStr},                                  // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(StdRequestList{}.Intent)), 6, kStr},                                // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(StdRequestList{}.Name)), 4, kStr},                                 // "name"
+		{nil, 16, uint16(unsafe.Offsetof(StdRequestList{}.Type)), 4, kInt},                                 // "type"
+		{nil, 20, uint16(unsafe.Offsetof(StdRequestList{}.Domain)), 6, kStr},                               // "domain"
+		{nil, 26, uint16(unsafe.Offsetof(StdRequestList{}.GroupID)), 8, kInt},                              // "group_id"
+		{nil, 34, uint16(unsafe.Offsetof(StdRequestList{}.RestrictionType)), 16, kStr},                     // "restriction_type"
+		{nil, 50, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentID)), 24, kInt},              // "restrictto_department_id"
+		{nil, 74, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentName)), 26, kStr},            // "restrictto_department_name"
+		{nil, 100, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoTeamID)), 18, kInt},                   // "restrictto_team_id"
+		{nil, 118, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoTeamName)), 20, kStr},                 // "restrictto_team_name"
+		{nil, 138, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoAgentID)), 19, kInt},                  // "restrictto_agent_id"
+		{nil, 157, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoAgentName)), 21, kStr},                // "restrictto_agent_name"
+		{nil, 178, uint16(unsafe.Offsetof(StdRequestList{}.Summary)), 7, kStr},                             // "summary"
+		{nil, 185, uint16(unsafe.Offsetof(StdRequestList{}.TickettypeID)), 13, kInt},                       // "tickettype_id"
+		{nil, 198, uint16(unsafe.Offsetof(StdRequestList{}.RuleCount)), 10, kInt},                          // "rule_count"
+		{&dectStdRequestRule, 208, uint16(unsafe.Offsetof(StdRequestList{}.CreationRules)), 14, kMany},     // "creation_rules"
+		{&dectSTDToDo, 222, uint16(unsafe.Offsetof(StdRequestList{}.TodoList)), 9, kMany},                  // "todo_list"
+		{nil, 231, uint16(unsafe.Offsetof(StdRequestList{}.Emailto)), 7, kStr},                             // "emailto"
+		{nil, 238, uint16(unsafe.Offsetof(StdRequestList{}.Emailcc)), 7, kStr},                             // "emailcc"
+		{nil, 245, uint16(unsafe.Offsetof(StdRequestList{}.Emailsubject)), 12, kStr},                       // "emailsubject"
+		{nil, 257, uint16(unsafe.Offsetof(StdRequestList{}.Time)), 4, kTime},                               // "time"
+		{nil, 261, uint16(unsafe.Offsetof(StdRequestList{}.Disabled)), 8, kBool},                           // "disabled"
+		{nil, 269, uint16(unsafe.Offsetof(StdRequestList{}.Lastcreated)), 11, kTime},                       // "lastcreated"
+		{nil, 280, uint16(unsafe.Offsetof(StdRequestList{}.Nextcreationdate)), 16, kTime},                  // "nextcreationdate"
+		{nil, 296, uint16(unsafe.Offsetof(StdRequestList{}.NextcreationdateAfterEnd)), 26, kTime},          // "nextcreationdate_after_end"
+		{nil, 322, uint16(unsafe.Offsetof(StdRequestList{}.ExecutionType)), 14, kInt},                      // "execution_type"
+		{nil, 336, uint16(unsafe.Offsetof(StdRequestList{}.Startdate)), 9, kTime},                          // "startdate"
+		{nil, 345, uint16(unsafe.Offsetof(StdRequestList{}.EndDate)), 8, kTime},                            // "end_date"
+		{nil, 353, uint16(unsafe.Offsetof(StdRequestList{}.Period)), 6, kInt},                              // "period"
+		{nil, 359, uint16(unsafe.Offsetof(StdRequestList{}.CreateLocked)), 13, kBool},                      // "create_locked"
+		{nil, 372, uint16(unsafe.Offsetof(StdRequestList{}.OneTicketID)), 13, kInt},                        // "one_ticket_id"
+		{nil, 385, uint16(unsafe.Offsetof(StdRequestList{}.CreatedTicketID)), 17, kInt},                    // "created_ticket_id"
+		{nil, 402, uint16(unsafe.Offsetof(StdRequestList{}.ApprovalID)), 11, kInt},                         // "approval_id"
+		{nil, 413, uint16(unsafe.Offsetof(StdRequestList{}.Reportarea)), 10, kInt},                         // "reportarea"
+		{nil, 423, uint16(unsafe.Offsetof(StdRequestList{}.ReportareaName)), 15, kStr},                     // "reportarea_name"
+		{nil, 438, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoDepartmentGUID)), 26, kStr},           // "restrictto_department_guid"
+		{nil, 464, uint16(unsafe.Offsetof(StdRequestList{}.RestricttoTeamGUID)), 20, kStr},                 // "restrictto_team_guid"
+		{nil, 484, uint16(unsafe.Offsetof(StdRequestList{}.Clients)), 7, kStr},                             // "clients"
+		{nil, 491, uint16(unsafe.Offsetof(StdRequestList{}.TickettypeGUID)), 15, kStr},                     // "tickettype_guid"
+		{nil, 506, uint16(unsafe.Offsetof(StdRequestList{}.Automationtype)), 14, kInt},                     // "automationtype"
+		{nil, 520, uint16(unsafe.Offsetof(StdRequestList{}.Optionalservice)), 15, kInt},                    // "optionalservice"
+		{nil, 535, uint16(unsafe.Offsetof(StdRequestList{}.OptionalAgentID)), 17, kInt},                    // "optional_agent_id"
+		{nil, 552, uint16(unsafe.Offsetof(StdRequestList{}.OptionalTeam)), 13, kStr},                       // "optional_team"
+		{nil, 565, uint16(unsafe.Offsetof(StdRequestList{}.OptionalStatusID)), 18, kInt},                   // "optional_status_id"
+		{nil, 583, uint16(unsafe.Offsetof(StdRequestList{}.OptionalTickettypeID)), 22, kInt},               // "optional_tickettype_id"
+		{nil, 605, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCreateLocked)), 22, kBool},              // "optional_create_locked"
+		{nil, 627, uint16(unsafe.Offsetof(StdRequestList{}.OptionalDefaultresourcetype)), 28, kInt},        // "optional_defaultresourcetype"
+		{nil, 655, uint16(unsafe.Offsetof(StdRequestList{}.OptionalExcludefromsla)), 23, kInt},             // "optional_excludefromsla"
+		{&dectCustomField, 678, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCustomfields)), 21, kMany}, // "optional_customfields"
+		{&dectDeviceList, 699, uint16(unsafe.Offsetof(StdRequestList{}.OptionalAssets)), 15, kMany},        // "optional_assets"
+		{nil, 714, uint16(unsafe.Offsetof(StdRequestList{}.OptionalForwardinboundupdates)), 30, kInt},      // "optional_forwardinboundupdates"
+		{nil, 744, uint16(unsafe.Offsetof(StdRequestList{}.OptionalShowforusers)), 21, kInt},               // "optional_showforusers"
+		{nil, 765, uint16(unsafe.Offsetof(StdRequestList{}.OptionalUrgency)), 16, kInt},                    // "optional_urgency"
+		{nil, 781, uint16(unsafe.Offsetof(StdRequestList{}.OptionalImpact)), 15, kInt},                     // "optional_impact"
+		{nil, 796, uint16(unsafe.Offsetof(StdRequestList{}.OptionalWorkflowID)), 20, kInt},                 // "optional_workflow_id"
+		{nil, 816, uint16(unsafe.Offsetof(StdRequestList{}.OptionalEstimate)), 17, kF64},                   // "optional_estimate"
+		{nil, 833, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCategory1)), 19, kStr},                  // "optional_category_1"
+		{nil, 852, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCategory2)), 19, kStr},                  // "optional_category_2"
+		{nil, 871, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCategory3)), 19, kStr},                  // "optional_category_3"
+		{nil, 890, uint16(unsafe.Offsetof(StdRequestList{}.OptionalCategory4)), 19, kStr},                  // "optional_category_4"
+		{nil, 909, uint16(unsafe.Offsetof(StdRequestList{}.OptionalPriorityID)), 20, kInt},                 // "optional_priority_id"
+		{nil, 929, uint16(unsafe.Offsetof(StdRequestList{}.OptionalBudgettypeID)), 22, kInt},               // "optional_budgettype_id"
+		{nil, 951, uint16(unsafe.Offsetof(StdRequestList{}.OptionalKbID)), 14, kInt},                       // "optional_kb_id"
+		{nil, 965, uint16(unsafe.Offsetof(StdRequestList{}.OptionalService)), 16, kInt},                    // "optional_service"
+		{nil, 981, uint16(unsafe.Offsetof(StdRequestList{}.OptionalServiceDetailsID)), 27, kInt},           // "optional_service_details_id"
+		{nil, 1008, uint16(unsafe.Offsetof(StdRequestList{}.Service)), 7, kInt},                            // "service"
+	}, sorted: []uint16{34, 41, 39, 31, 33, 17, 23, 5, 20, 21, 19, 29, 27, 6, 1, 0, 2, 24, 3, 25, 26, 32, 43, 51, 63, 58, 59, 60, 61, 47, 50, 48, 57, 49, 52, 55, 64, 62, 65, 66, 53, 45, 44, 46, 54, 56, 42, 30, 35, 36, 7, 12, 13, 37, 8, 9, 38, 10, 11, 16, 67, 28, 14, 40, 15, 22, 18, 4}}
 
 func (m *StdRequestList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStdRequestList
@@ -3581,27 +3624,30 @@ func growStdRequestRule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectStdRequestRule = decTable{extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), grow: growStdRequestRule, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ID)), kInt},
-	{"parent_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), kInt},
-	{"child_template_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), kInt},
-	{"usage", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Usage)), kInt},
-	{"rule_type", nil, uint32(unsafe.Offsetof(StdRequestRule{}.RuleType)), kInt},
-	{"createonchildclose_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseID)), kInt},
-	{"createonchildclose_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseName)), kStr},
-	{"working_days", nil, uint32(unsafe.Offsetof(StdRequestRule{}.WorkingDays)), kInt},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeID)), kInt},
-	{"outcome_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OutcomeName)), kStr},
-	{"field_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldID)), kInt},
-	{"field_value", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValue)), kInt},
-	{"field_value_string", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldValueString)), kStr},
-	{"field_contains", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldContains)), kStr},
-	{"field_name", nil, uint32(unsafe.Offsetof(StdRequestRule{}.FieldName)), kStr},
-	{"approvalstatus", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Approvalstatus)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.GroupID)), kInt},
-	{"optionalservice_id", nil, uint32(unsafe.Offsetof(StdRequestRule{}.OptionalserviceID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(StdRequestRule{}.Warning)), kStr},
-}, sorted: []uint16{18, 15, 2, 5, 6, 13, 10, 14, 11, 12, 16, 0, 17, 8, 9, 1, 4, 3, 7}}
+var dectStdRequestRule = decTable{names: "idparent_template_idchild_template_idusagerule_typecreateonchildclose_idcreateon" +
+	"childclose_nameworking_daysoutcome_idoutcome_namefield_idfield_valuefield_value_" +
+	"stringfield_containsfield_nameapprovalstatusgroup_idoptionalservice_id_warning",
+	extra: unsafe.Offsetof(StdRequestRule{}.Extra), size: unsafe.Sizeof(StdRequestRule{}), grow: growStdRequestRule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(StdRequestRule{}.ID)), 2, kInt},                       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(StdRequestRule{}.ParentTemplateID)), 18, kInt},        // "parent_template_id"
+		{nil, 20, uint16(unsafe.Offsetof(StdRequestRule{}.ChildTemplateID)), 17, kInt},        // "child_template_id"
+		{nil, 37, uint16(unsafe.Offsetof(StdRequestRule{}.Usage)), 5, kInt},                   // "usage"
+		{nil, 42, uint16(unsafe.Offsetof(StdRequestRule{}.RuleType)), 9, kInt},                // "rule_type"
+		{nil, 51, uint16(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseID)), 21, kInt},   // "createonchildclose_id"
+		{nil, 72, uint16(unsafe.Offsetof(StdRequestRule{}.CreateonchildcloseName)), 23, kStr}, // "createonchildclose_name"
+		{nil, 95, uint16(unsafe.Offsetof(StdRequestRule{}.WorkingDays)), 12, kInt},            // "working_days"
+		{nil, 107, uint16(unsafe.Offsetof(StdRequestRule{}.OutcomeID)), 10, kInt},             // "outcome_id"
+		{nil, 117, uint16(unsafe.Offsetof(StdRequestRule{}.OutcomeName)), 12, kStr},           // "outcome_name"
+		{nil, 129, uint16(unsafe.Offsetof(StdRequestRule{}.FieldID)), 8, kInt},                // "field_id"
+		{nil, 137, uint16(unsafe.Offsetof(StdRequestRule{}.FieldValue)), 11, kInt},            // "field_value"
+		{nil, 148, uint16(unsafe.Offsetof(StdRequestRule{}.FieldValueString)), 18, kStr},      // "field_value_string"
+		{nil, 166, uint16(unsafe.Offsetof(StdRequestRule{}.FieldContains)), 14, kStr},         // "field_contains"
+		{nil, 180, uint16(unsafe.Offsetof(StdRequestRule{}.FieldName)), 10, kStr},             // "field_name"
+		{nil, 190, uint16(unsafe.Offsetof(StdRequestRule{}.Approvalstatus)), 14, kInt},        // "approvalstatus"
+		{nil, 204, uint16(unsafe.Offsetof(StdRequestRule{}.GroupID)), 8, kInt},                // "group_id"
+		{nil, 212, uint16(unsafe.Offsetof(StdRequestRule{}.OptionalserviceID)), 18, kInt},     // "optionalservice_id"
+		{nil, 230, uint16(unsafe.Offsetof(StdRequestRule{}.Warning)), 8, kStr},                // "_warning"
+	}, sorted: []uint16{18, 15, 2, 5, 6, 13, 10, 14, 11, 12, 16, 0, 17, 8, 9, 1, 4, 3, 7}}
 
 func (m *StdRequestRule) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectStdRequestRule

@@ -372,37 +372,43 @@ func growTenableDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTenableDetails = decTable{extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), grow: growTenableDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TenableDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(TenableDetails{}.Name)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(TenableDetails{}.URL)), kStr},
-	{"key", nil, uint32(unsafe.Offsetof(TenableDetails{}.Key)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(TenableDetails{}.NewIntegrationMethod)), kBool},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(TenableDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), kStr},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(TenableDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(TenableDetails{}.Warning)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(TenableDetails{}.GUID)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(TenableDetails{}.AssettypeField)), kStr},
-	{"exports", &dectIntegrationExport, uint32(unsafe.Offsetof(TenableDetails{}.Exports)), kMany},
-}, sorted: []uint16{21, 10, 11, 26, 27, 24, 25, 6, 7, 8, 9, 17, 18, 20, 19, 14, 28, 12, 22, 0, 3, 15, 16, 23, 1, 4, 5, 13, 2}}
+var dectTenableDetails = decTable{names: "idnameurlkeynew_integration_keynew_integration_methoddefault_devicesitedefault_d" +
+	"evicesite_namedefault_devicetypedefault_devicetypenameassetimportidentifierasset" +
+	"importidentifier_fieldnamefieldmappingssitemappingsenableintegratorlastsyncdatel" +
+	"astsyncerrordelete_devicesdont_create_new_devicesdont_update_device_typedont_mov" +
+	"e_site_warningguidmappings_xtypedefault_assetgroupdefault_assetgroupnameassettyp" +
+	"e_choiceassettype_fieldexports",
+	extra: unsafe.Offsetof(TenableDetails{}.Extra), size: unsafe.Sizeof(TenableDetails{}), grow: growTenableDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TenableDetails{}.ID)), 2, kInt},                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TenableDetails{}.Name)), 4, kStr},                                       // "name"
+		{nil, 6, uint16(unsafe.Offsetof(TenableDetails{}.URL)), 3, kStr},                                        // "url"
+		{nil, 9, uint16(unsafe.Offsetof(TenableDetails{}.Key)), 3, kStr},                                        // "key"
+		{nil, 12, uint16(unsafe.Offsetof(TenableDetails{}.NewIntegrationKey)), 19, kStr},                        // "new_integration_key"
+		{nil, 31, uint16(unsafe.Offsetof(TenableDetails{}.NewIntegrationMethod)), 22, kBool},                    // "new_integration_method"
+		{nil, 53, uint16(unsafe.Offsetof(TenableDetails{}.DefaultDevicesite)), 18, kInt},                        // "default_devicesite"
+		{nil, 71, uint16(unsafe.Offsetof(TenableDetails{}.DefaultDevicesiteName)), 23, kStr},                    // "default_devicesite_name"
+		{nil, 94, uint16(unsafe.Offsetof(TenableDetails{}.DefaultDevicetype)), 18, kInt},                        // "default_devicetype"
+		{nil, 112, uint16(unsafe.Offsetof(TenableDetails{}.DefaultDevicetypename)), 22, kStr},                   // "default_devicetypename"
+		{nil, 134, uint16(unsafe.Offsetof(TenableDetails{}.Assetimportidentifier)), 21, kInt},                   // "assetimportidentifier"
+		{nil, 155, uint16(unsafe.Offsetof(TenableDetails{}.AssetimportidentifierFieldname)), 31, kStr},          // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 186, uint16(unsafe.Offsetof(TenableDetails{}.Fieldmappings)), 13, kMany}, // "fieldmappings"
+		{&dectIntegrationSiteMapping, 199, uint16(unsafe.Offsetof(TenableDetails{}.Sitemappings)), 12, kMany},   // "sitemappings"
+		{nil, 211, uint16(unsafe.Offsetof(TenableDetails{}.Enableintegrator)), 16, kBool},                       // "enableintegrator"
+		{nil, 227, uint16(unsafe.Offsetof(TenableDetails{}.Lastsyncdate)), 12, kTime},                           // "lastsyncdate"
+		{nil, 239, uint16(unsafe.Offsetof(TenableDetails{}.Lastsyncerror)), 13, kStr},                           // "lastsyncerror"
+		{nil, 252, uint16(unsafe.Offsetof(TenableDetails{}.DeleteDevices)), 14, kBool},                          // "delete_devices"
+		{nil, 266, uint16(unsafe.Offsetof(TenableDetails{}.DontCreateNewDevices)), 23, kBool},                   // "dont_create_new_devices"
+		{nil, 289, uint16(unsafe.Offsetof(TenableDetails{}.DontUpdateDeviceType)), 23, kBool},                   // "dont_update_device_type"
+		{nil, 312, uint16(unsafe.Offsetof(TenableDetails{}.DontMoveSite)), 14, kBool},                           // "dont_move_site"
+		{nil, 326, uint16(unsafe.Offsetof(TenableDetails{}.Warning)), 8, kStr},                                  // "_warning"
+		{nil, 334, uint16(unsafe.Offsetof(TenableDetails{}.GUID)), 4, kStr},                                     // "guid"
+		{&dectXTypeMapping, 338, uint16(unsafe.Offsetof(TenableDetails{}.MappingsXtype)), 14, kMany},            // "mappings_xtype"
+		{nil, 352, uint16(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroup)), 18, kInt},                       // "default_assetgroup"
+		{nil, 370, uint16(unsafe.Offsetof(TenableDetails{}.DefaultAssetgroupname)), 22, kStr},                   // "default_assetgroupname"
+		{nil, 392, uint16(unsafe.Offsetof(TenableDetails{}.AssettypeChoice)), 16, kInt},                         // "assettype_choice"
+		{nil, 408, uint16(unsafe.Offsetof(TenableDetails{}.AssettypeField)), 15, kStr},                          // "assettype_field"
+		{&dectIntegrationExport, 423, uint16(unsafe.Offsetof(TenableDetails{}.Exports)), 7, kMany},              // "exports"
+	}, sorted: []uint16{21, 10, 11, 26, 27, 24, 25, 6, 7, 8, 9, 17, 18, 20, 19, 14, 28, 12, 22, 0, 3, 15, 16, 23, 1, 4, 5, 13, 2}}
 
 func (m *TenableDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTenableDetails

@@ -109,9 +109,10 @@ func growTenableCreateExport(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTenableCreateExport = decTable{extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), grow: growTenableCreateExport, fields: []decField{
-	{"chunk_size", nil, uint32(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), kInt},
-}, sorted: []uint16{0}}
+var dectTenableCreateExport = decTable{names: "chunk_size",
+	extra: unsafe.Offsetof(TenableCreateExport{}.Extra), size: unsafe.Sizeof(TenableCreateExport{}), grow: growTenableCreateExport, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TenableCreateExport{}.ChunkSize)), 10, kInt}, // "chunk_size"
+	}, sorted: []uint16{0}}
 
 func (m *TenableCreateExport) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTenableCreateExport

@@ -940,90 +940,104 @@ func growFaultApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultApproval = decTable{extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), grow: growFaultApproval, fields: []decField{
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketID)), kInt},
-	{"purchase_order_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), kInt},
-	{"purchase_order_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), kStr},
-	{"quote_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteID)), kInt},
-	{"quote_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.QuoteRef)), kStr},
-	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), kOne},
-	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), kOne},
-	{"invoice_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceID)), kInt},
-	{"invoice_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), kStr},
-	{"seq", nil, uint32(unsafe.Offsetof(FaultApproval{}.Seq)), kInt},
-	{"actionnumber", nil, uint32(unsafe.Offsetof(FaultApproval{}.Actionnumber)), kInt},
-	{"emailstatus", nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailstatus)), kInt},
-	{"result", nil, uint32(unsafe.Offsetof(FaultApproval{}.Result)), kInt},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(FaultApproval{}.Emailaddress)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(FaultApproval{}.Type)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.UserID)), kInt},
-	{"ticket_user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserID)), kInt},
-	{"ticket_user_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.TicketUserName)), kStr},
-	{"cab_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.CabID)), kInt},
-	{"templateid", nil, uint32(unsafe.Offsetof(FaultApproval{}.Templateid)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FaultApproval{}.Name)), kStr},
-	{"image", nil, uint32(unsafe.Offsetof(FaultApproval{}.Image)), kStr},
-	{"initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.Initials)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.Colour)), kStr},
-	{"requestor_agent_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorAgentID)), kInt},
-	{"requestor_user_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorUserID)), kInt},
-	{"datetime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Datetime)), kTime},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessID)), kInt},
-	{"approval_process_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessName)), kStr},
-	{"approval_process_guid", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalProcessGUID)), kStr},
-	{"approver_note", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApproverNote)), kStr},
-	{"requestor_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorName)), kStr},
-	{"requestor_imgpath", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorImgpath)), kStr},
-	{"requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorColour)), kStr},
-	{"requestor_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorInitials)), kStr},
-	{"requestor_onlinestatus", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorOnlinestatus)), kInt},
-	{"requestor_lastonline", nil, uint32(unsafe.Offsetof(FaultApproval{}.RequestorLastonline)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(FaultApproval{}.Summary)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(FaultApproval{}.Note)), kStr},
-	{"_includeticketinresponse", nil, uint32(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), kBool},
-	{"attachment_list", &dectAttachmentView, uint32(unsafe.Offsetof(FaultApproval{}.AttachmentList)), kOne},
-	{"fields", nil, uint32(unsafe.Offsetof(FaultApproval{}.Fields)), kLazyList},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(FaultApproval{}.Customfields)), kMany},
-	{"agent_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentName)), kStr},
-	{"agent_initials", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentInitials)), kStr},
-	{"agent_requestor_colour", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), kStr},
-	{"agent_requestor_imgpath", nil, uint32(unsafe.Offsetof(FaultApproval{}.AgentRequestorImgpath)), kStr},
-	{"delegated_by_uid", nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUID)), kInt},
-	{"votes_required_to_accept", nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToAccept)), kInt},
-	{"votes_required_to_reject", nil, uint32(unsafe.Offsetof(FaultApproval{}.VotesRequiredToReject)), kInt},
-	{"is_mandatory", nil, uint32(unsafe.Offsetof(FaultApproval{}.IsMandatory)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultApproval{}.Warning)), kStr},
-	{"faresultchanged", nil, uint32(unsafe.Offsetof(FaultApproval{}.Faresultchanged)), kInt},
-	{"token", nil, uint32(unsafe.Offsetof(FaultApproval{}.Token)), kStr},
-	{"uniqueid", nil, uint32(unsafe.Offsetof(FaultApproval{}.Uniqueid)), kInt},
-	{"signature", nil, uint32(unsafe.Offsetof(FaultApproval{}.Signature)), kStr},
-	{"newsignatureadded", nil, uint32(unsafe.Offsetof(FaultApproval{}.Newsignatureadded)), kBool},
-	{"lastreminderdatetime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Lastreminderdatetime)), kTime},
-	{"startdate", nil, uint32(unsafe.Offsetof(FaultApproval{}.Startdate)), kTime},
-	{"targetdate", nil, uint32(unsafe.Offsetof(FaultApproval{}.Targetdate)), kTime},
-	{"starttime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Starttime)), kStr},
-	{"targettime", nil, uint32(unsafe.Offsetof(FaultApproval{}.Targettime)), kStr},
-	{"timetaken", nil, uint32(unsafe.Offsetof(FaultApproval{}.Timetaken)), kF64},
-	{"allow_approver_attachments", nil, uint32(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), kBool},
-	{"holiday_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayID)), kInt},
-	{"holiday_ref", nil, uint32(unsafe.Offsetof(FaultApproval{}.HolidayRef)), kStr},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(FaultApproval{}.Attachments)), kMany},
-	{"admin_overridden", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), kBool},
-	{"admin_override_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), kInt},
-	{"role_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleID)), kInt},
-	{"total_count", nil, uint32(unsafe.Offsetof(FaultApproval{}.TotalCount)), kInt},
-	{"send_webhook", nil, uint32(unsafe.Offsetof(FaultApproval{}.SendWebhook)), kBool},
-	{"dateapproved", nil, uint32(unsafe.Offsetof(FaultApproval{}.Dateapproved)), kTime},
-	{"step_id", nil, uint32(unsafe.Offsetof(FaultApproval{}.StepID)), kInt},
-	{"step_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.StepName)), kStr},
-	{"approval_inprogress", nil, uint32(unsafe.Offsetof(FaultApproval{}.ApprovalInprogress)), kBool},
-	{"role_name", nil, uint32(unsafe.Offsetof(FaultApproval{}.RoleName)), kStr},
-	{"_isportalagentnote", nil, uint32(unsafe.Offsetof(FaultApproval{}.Isportalagentnote)), kBool},
-	{"delegated_by_username", nil, uint32(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), kStr},
-}, sorted: []uint16{42, 80, 54, 12, 70, 71, 17, 47, 46, 48, 49, 66, 78, 32, 30, 31, 33, 43, 69, 21, 26, 45, 75, 29, 50, 81, 15, 13, 55, 44, 67, 68, 24, 25, 9, 10, 53, 60, 23, 59, 41, 1, 2, 3, 4, 27, 36, 35, 37, 39, 34, 38, 28, 14, 72, 79, 74, 11, 58, 61, 5, 6, 63, 76, 77, 40, 62, 7, 8, 64, 22, 0, 19, 20, 65, 56, 73, 16, 57, 18, 51, 52}}
+var dectFaultApproval = decTable{names: "ticket_idpurchase_order_idpurchase_order_refquote_idquote_refstartdate_timezones" +
+	"tartdate_with_timezonetargetdate_timezonetargetdate_with_timezoneinvoice_idinvoi" +
+	"ce_refseqactionnumberemailstatusresultemailaddresstypeagent_iduser_idticket_user" +
+	"_idticket_user_namecab_idtemplateidnameimageinitialscolourrequestor_agent_idrequ" +
+	"estor_user_iddatetimeapproval_process_idapproval_process_nameapproval_process_gu" +
+	"idapprover_noterequestor_namerequestor_imgpathrequestor_colourrequestor_initials" +
+	"requestor_onlinestatusrequestor_lastonlinesummarynote_includeticketinresponseatt" +
+	"achment_listfieldscustomfieldsagent_nameagent_initialsagent_requestor_colouragen" +
+	"t_requestor_imgpathdelegated_by_uidvotes_required_to_acceptvotes_required_to_rej" +
+	"ectis_mandatory_warningfaresultchangedtokenuniqueidsignaturenewsignatureaddedlas" +
+	"treminderdatetimestartdatetargetdatestarttimetargettimetimetakenallow_approver_a" +
+	"ttachmentsholiday_idholiday_refattachmentsadmin_overriddenadmin_override_idrole_" +
+	"idtotal_countsend_webhookdateapprovedstep_idstep_nameapproval_inprogressrole_nam" +
+	"e_isportalagentnotedelegated_by_username",
+	extra: unsafe.Offsetof(FaultApproval{}.Extra), size: unsafe.Sizeof(FaultApproval{}), grow: growFaultApproval, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultApproval{}.TicketID)), 9, kInt},                                // "ticket_id"
+		{nil, 9, uint16(unsafe.Offsetof(FaultApproval{}.PurchaseOrderID)), 17, kInt},                        // "purchase_order_id"
+		{nil, 26, uint16(unsafe.Offsetof(FaultApproval{}.PurchaseOrderRef)), 18, kStr},                      // "purchase_order_ref"
+		{nil, 44, uint16(unsafe.Offsetof(FaultApproval{}.QuoteID)), 8, kInt},                                // "quote_id"
+		{nil, 52, uint16(unsafe.Offsetof(FaultApproval{}.QuoteRef)), 9, kStr},                               // "quote_ref"
+		{nil, 61, uint16(unsafe.Offsetof(FaultApproval{}.StartdateTimezone)), 18, kStr},                     // "startdate_timezone"
+		{&dectDateTimeZone, 79, uint16(unsafe.Offsetof(FaultApproval{}.StartdateWithTimezone)), 23, kOne},   // "startdate_with_timezone"
+		{nil, 102, uint16(unsafe.Offsetof(FaultApproval{}.TargetdateTimezone)), 19, kStr},                   // "targetdate_timezone"
+		{&dectDateTimeZone, 121, uint16(unsafe.Offsetof(FaultApproval{}.TargetdateWithTimezone)), 24, kOne}, // "targetdate_with_timezone"
+		{nil, 145, uint16(unsafe.Offsetof(FaultApproval{}.InvoiceID)), 10, kInt},                            // "invoice_id"
+		{nil, 155, uint16(unsafe.Offsetof(FaultApproval{}.InvoiceRef)), 11, kStr},                           // "invoice_ref"
+		{nil, 166, uint16(unsafe.Offsetof(FaultApproval{}.Seq)), 3, kInt},                                   // "seq"
+		{nil, 169, uint16(unsafe.Offsetof(FaultApproval{}.Actionnumber)), 12, kInt},                         // "actionnumber"
+		{nil, 181, uint16(unsafe.Offsetof(FaultApproval{}.Emailstatus)), 11, kInt},                          // "emailstatus"
+		{nil, 192, uint16(unsafe.Offsetof(FaultApproval{}.Result)), 6, kInt},                                // "result"
+		{nil, 198, uint16(unsafe.Offsetof(FaultApproval{}.Emailaddress)), 12, kStr},                         // "emailaddress"
+		{nil, 210, uint16(unsafe.Offsetof(FaultApproval{}.Type)), 4, kInt},                                  // "type"
+		{nil, 214, uint16(unsafe.Offsetof(FaultApproval{}.AgentID)), 8, kInt},                               // "agent_id"
+		{nil, 222, uint16(unsafe.Offsetof(FaultApproval{}.UserID)), 7, kInt},                                // "user_id"
+		{nil, 229, uint16(unsafe.Offsetof(FaultApproval{}.TicketUserID)), 14, kInt},                         // "ticket_user_id"
+		{nil, 243, uint16(unsafe.Offsetof(FaultApproval{}.TicketUserName)), 16, kStr},                       // "ticket_user_name"
+		{nil, 259, uint16(unsafe.Offsetof(FaultApproval{}.CabID)), 6, kInt},                                 // "cab_id"
+		{nil, 265, uint16(unsafe.Offsetof(FaultApproval{}.Templateid)), 10, kInt},                           // "templateid"
+		{nil, 275, uint16(unsafe.Offsetof(FaultApproval{}.Name)), 4, kStr},                                  // "name"
+		{nil, 279, uint16(unsafe.Offsetof(FaultApproval{}.Image)), 5, kStr},                                 // "image"
+		{nil, 284, uint16(unsafe.Offsetof(FaultApproval{}.Initials)), 8, kStr},                              // "initials"
+		{nil, 292, uint16(unsafe.Offsetof(FaultApproval{}.Colour)), 6, kStr},                                // "colour"
+		{nil, 298, uint16(unsafe.Offsetof(FaultApproval{}.RequestorAgentID)), 18, kInt},                     // "requestor_agent_id"
+		{nil, 316, uint16(unsafe.Offsetof(FaultApproval{}.RequestorUserID)), 17, kInt},                      // "requestor_user_id"
+		{nil, 333, uint16(unsafe.Offsetof(FaultApproval{}.Datetime)), 8, kTime},                             // "datetime"
+		{nil, 341, uint16(unsafe.Offsetof(FaultApproval{}.ApprovalProcessID)), 19, kInt},                    // "approval_process_id"
+		{nil, 360, uint16(unsafe.Offsetof(FaultApproval{}.ApprovalProcessName)), 21, kStr},                  // "approval_process_name"
+		{nil, 381, uint16(unsafe.Offsetof(FaultApproval{}.ApprovalProcessGUID)), 21, kStr},                  // "approval_process_guid"
+		{nil, 402, uint16(unsafe.Offsetof(FaultApproval{}.ApproverNote)), 13, kStr},                         // "approver_note"
+		{nil, 415, uint16(unsafe.Offsetof(FaultApproval{}.RequestorName)), 14, kStr},                        // "requestor_name"
+		{nil, 429, uint16(unsafe.Offsetof(FaultApproval{}.RequestorImgpath)), 17, kStr},                     // "requestor_imgpath"
+		{nil, 446, uint16(unsafe.Offsetof(FaultApproval{}.RequestorColour)), 16, kStr},                      // "requestor_colour"
+		{nil, 462, uint16(unsafe.Offsetof(FaultApproval{}.RequestorInitials)), 18, kStr},                    // "requestor_initials"
+		{nil, 480, uint16(unsafe.Offsetof(FaultApproval{}.RequestorOnlinestatus)), 22, kInt},                // "requestor_onlinestatus"
+		{nil, 502, uint16(unsafe.Offsetof(FaultApproval{}.RequestorLastonline)), 20, kStr},                  // "requestor_lastonline"
+		{nil, 522, uint16(unsafe.Offsetof(FaultApproval{}.Summary)), 7, kStr},                               // "summary"
+		{nil, 529, uint16(unsafe.Offsetof(FaultApproval{}.Note)), 4, kStr},                                  // "note"
+		{nil, 533, uint16(unsafe.Offsetof(FaultApproval{}.Includeticketinresponse)), 24, kBool},             // "_includeticketinresponse"
+		{&dectAttachmentView, 557, uint16(unsafe.Offsetof(FaultApproval{}.AttachmentList)), 15, kOne},       // "attachment_list"
+		{nil, 572, uint16(unsafe.Offsetof(FaultApproval{}.Fields)), 6, kLazyList},                           // "fields"
+		{&dectCustomField, 578, uint16(unsafe.Offsetof(FaultApproval{}.Customfields)), 12, kMany},           // "customfields"
+		{nil, 590, uint16(unsafe.Offsetof(FaultApproval{}.AgentName)), 10, kStr},                            // "agent_name"
+		{nil, 600, uint16(unsafe.Offsetof(FaultApproval{}.AgentInitials)), 14, kStr},                        // "agent_initials"
+		{nil, 614, uint16(unsafe.Offsetof(FaultApproval{}.AgentRequestorColour)), 22, kStr},                 // "agent_requestor_colour"
+		{nil, 636, uint16(unsafe.Offsetof(FaultApproval{}.AgentRequestorImgpath)), 23, kStr},                // "agent_requestor_imgpath"
+		{nil, 659, uint16(unsafe.Offsetof(FaultApproval{}.DelegatedByUID)), 16, kInt},                       // "delegated_by_uid"
+		{nil, 675, uint16(unsafe.Offsetof(FaultApproval{}.VotesRequiredToAccept)), 24, kInt},                // "votes_required_to_accept"
+		{nil, 699, uint16(unsafe.Offsetof(FaultApproval{}.VotesRequiredToReject)), 24, kInt},                // "votes_required_to_reject"
+		{nil, 723, uint16(unsafe.Offsetof(FaultApproval{}.IsMandatory)), 12, kBool},                         // "is_mandatory"
+		{nil, 735, uint16(unsafe.Offsetof(FaultApproval{}.Warning)), 8, kStr},                               // "_warning"
+		{nil, 743, uint16(unsafe.Offsetof(FaultApproval{}.Faresultchanged)), 15, kInt},                      // "faresultchanged"
+		{nil, 758, uint16(unsafe.Offsetof(FaultApproval{}.Token)), 5, kStr},                                 // "token"
+		{nil, 763, uint16(unsafe.Offsetof(FaultApproval{}.Uniqueid)), 8, kInt},                              // "uniqueid"
+		{nil, 771, uint16(unsafe.Offsetof(FaultApproval{}.Signature)), 9, kStr},                             // "signature"
+		{nil, 780, uint16(unsafe.Offsetof(FaultApproval{}.Newsignatureadded)), 17, kBool},                   // "newsignatureadded"
+		{nil, 797, uint16(unsafe.Offsetof(FaultApproval{}.Lastreminderdatetime)), 20, kTime},                // "lastreminderdatetime"
+		{nil, 817, uint16(unsafe.Offsetof(FaultApproval{}.Startdate)), 9, kTime},                            // "startdate"
+		{nil, 826, uint16(unsafe.Offsetof(FaultApproval{}.Targetdate)), 10, kTime},                          // "targetdate"
+		{nil, 836, uint16(unsafe.Offsetof(FaultApproval{}.Starttime)), 9, kStr},                             // "starttime"
+		{nil, 845, uint16(unsafe.Offsetof(FaultApproval{}.Targettime)), 10, kStr},                           // "targettime"
+		{nil, 855, uint16(unsafe.Offsetof(FaultApproval{}.Timetaken)), 9, kF64},                             // "timetaken"
+		{nil, 864, uint16(unsafe.Offsetof(FaultApproval{}.AllowApproverAttachments)), 26, kBool},            // "allow_approver_attachments"
+		{nil, 890, uint16(unsafe.Offsetof(FaultApproval{}.HolidayID)), 10, kInt},                            // "holiday_id"
+		{nil, 900, uint16(unsafe.Offsetof(FaultApproval{}.HolidayRef)), 11, kStr},                           // "holiday_ref"
+		{&dectAttachment, 911, uint16(unsafe.Offsetof(FaultApproval{}.Attachments)), 11, kMany},             // "attachments"
+		{nil, 922, uint16(unsafe.Offsetof(FaultApproval{}.AdminOverridden)), 16, kBool},                     // "admin_overridden"
+		{nil, 938, uint16(unsafe.Offsetof(FaultApproval{}.AdminOverrideID)), 17, kInt},                      // "admin_override_id"
+		{nil, 955, uint16(unsafe.Offsetof(FaultApproval{}.RoleID)), 7, kInt},                                // "role_id"
+		{nil, 962, uint16(unsafe.Offsetof(FaultApproval{}.TotalCount)), 11, kInt},                           // "total_count"
+		{nil, 973, uint16(unsafe.Offsetof(FaultApproval{}.SendWebhook)), 12, kBool},                         // "send_webhook"
+		{nil, 985, uint16(unsafe.Offsetof(FaultApproval{}.Dateapproved)), 12, kTime},                        // "dateapproved"
+		{nil, 997, uint16(unsafe.Offsetof(FaultApproval{}.StepID)), 7, kInt},                                // "step_id"
+		{nil, 1004, uint16(unsafe.Offsetof(FaultApproval{}.StepName)), 9, kStr},                             // "step_name"
+		{nil, 1013, uint16(unsafe.Offsetof(FaultApproval{}.ApprovalInprogress)), 19, kBool},                 // "approval_inprogress"
+		{nil, 1032, uint16(unsafe.Offsetof(FaultApproval{}.RoleName)), 9, kStr},                             // "role_name"
+		{nil, 1041, uint16(unsafe.Offsetof(FaultApproval{}.Isportalagentnote)), 18, kBool},                  // "_isportalagentnote"
+		{nil, 1059, uint16(unsafe.Offsetof(FaultApproval{}.DelegatedByUsername)), 21, kStr},                 // "delegated_by_username"
+	}, sorted: []uint16{42, 80, 54, 12, 70, 71, 17, 47, 46, 48, 49, 66, 78, 32, 30, 31, 33, 43, 69, 21, 26, 45, 75, 29, 50, 81, 15, 13, 55, 44, 67, 68, 24, 25, 9, 10, 53, 60, 23, 59, 41, 1, 2, 3, 4, 27, 36, 35, 37, 39, 34, 38, 28, 14, 72, 79, 74, 11, 58, 61, 5, 6, 63, 76, 77, 40, 62, 7, 8, 64, 22, 0, 19, 20, 65, 56, 73, 16, 57, 18, 51, 52}}
 
 func (m *FaultApproval) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultApproval

@@ -187,14 +187,15 @@ func growAreaSectionDetail(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAreaSectionDetail = decTable{extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), grow: growAreaSectionDetail, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.ID)), kInt},
-	{"ticket_area_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), kInt},
-	{"team_id", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamGUID)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.TeamName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AreaSectionDetail{}.Warning)), kStr},
-}, sorted: []uint16{5, 0, 3, 2, 4, 1}}
+var dectAreaSectionDetail = decTable{names: "idticket_area_idteam_idteam_guidteam_name_warning",
+	extra: unsafe.Offsetof(AreaSectionDetail{}.Extra), size: unsafe.Sizeof(AreaSectionDetail{}), grow: growAreaSectionDetail, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AreaSectionDetail{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AreaSectionDetail{}.TicketAreaID)), 14, kInt}, // "ticket_area_id"
+		{nil, 16, uint16(unsafe.Offsetof(AreaSectionDetail{}.TeamID)), 7, kInt},       // "team_id"
+		{nil, 23, uint16(unsafe.Offsetof(AreaSectionDetail{}.TeamGUID)), 9, kStr},     // "team_guid"
+		{nil, 32, uint16(unsafe.Offsetof(AreaSectionDetail{}.TeamName)), 9, kStr},     // "team_name"
+		{nil, 41, uint16(unsafe.Offsetof(AreaSectionDetail{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{5, 0, 3, 2, 4, 1}}
 
 func (m *AreaSectionDetail) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAreaSectionDetail
@@ -484,36 +485,42 @@ func growTicketArea(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTicketArea = decTable{extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), grow: growTicketArea, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TicketArea{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(TicketArea{}.Name)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(TicketArea{}.Sequence)), kInt},
-	{"entity_singular", nil, uint32(unsafe.Offsetof(TicketArea{}.EntitySingular)), kStr},
-	{"entity_plural", nil, uint32(unsafe.Offsetof(TicketArea{}.EntityPlural)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(TicketArea{}.Icon)), kStr},
-	{"default_filter_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterID)), kInt},
-	{"default_filter_name", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultFilterName)), kStr},
-	{"default_view", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultView)), kStr},
-	{"default_view_selectedid", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedid)), kInt},
-	{"default_view_selectedname", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedname)), kStr},
-	{"default_columns_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsID)), kInt},
-	{"default_ticket_type", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTicketType)), kInt},
-	{"default_itil_ticket_type", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultItilTicketType)), kInt},
-	{"default_template_group_id", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultTemplateGroupID)), kInt},
-	{"default_columns_name", nil, uint32(unsafe.Offsetof(TicketArea{}.DefaultColumnsName)), kStr},
-	{"selectservice", nil, uint32(unsafe.Offsetof(TicketArea{}.Selectservice)), kInt},
-	{"enableprojecttreeview", nil, uint32(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), kBool},
-	{"showtabondetailsscreens", nil, uint32(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), kBool},
-	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(TicketArea{}.Filters)), kMany},
-	{"team_restrictions", &dectAreaSectionDetail, uint32(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), kMany},
-	{"area_use", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUse)), kInt},
-	{"area_use_name", nil, uint32(unsafe.Offsetof(TicketArea{}.AreaUseName)), kStr},
-	{"shownewticketbutton", nil, uint32(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), kBool},
-	{"allow_ticket_type_selection", nil, uint32(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), kInt},
-	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), kMany},
-	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TicketArea{}.Warning)), kStr},
-}, sorted: []uint16{27, 24, 21, 22, 11, 15, 6, 7, 13, 14, 12, 8, 9, 10, 17, 4, 3, 19, 5, 0, 25, 26, 1, 16, 2, 23, 18, 20}}
+var dectTicketArea = decTable{names: "idnamesequenceentity_singularentity_pluralicondefault_filter_iddefault_filter_na" +
+	"medefault_viewdefault_view_selectediddefault_view_selectednamedefault_columns_id" +
+	"default_ticket_typedefault_itil_ticket_typedefault_template_group_iddefault_colu" +
+	"mns_nameselectserviceenableprojecttreeviewshowtabondetailsscreensfiltersteam_res" +
+	"trictionsarea_usearea_use_nameshownewticketbuttonallow_ticket_type_selectionkanb" +
+	"anstatuschoicekanbanstatuschoice_list_warning",
+	extra: unsafe.Offsetof(TicketArea{}.Extra), size: unsafe.Sizeof(TicketArea{}), grow: growTicketArea, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TicketArea{}.ID)), 2, kInt},                                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TicketArea{}.Name)), 4, kStr},                                    // "name"
+		{nil, 6, uint16(unsafe.Offsetof(TicketArea{}.Sequence)), 8, kInt},                                // "sequence"
+		{nil, 14, uint16(unsafe.Offsetof(TicketArea{}.EntitySingular)), 15, kStr},                        // "entity_singular"
+		{nil, 29, uint16(unsafe.Offsetof(TicketArea{}.EntityPlural)), 13, kStr},                          // "entity_plural"
+		{nil, 42, uint16(unsafe.Offsetof(TicketArea{}.Icon)), 4, kStr},                                   // "icon"
+		{nil, 46, uint16(unsafe.Offsetof(TicketArea{}.DefaultFilterID)), 17, kInt},                       // "default_filter_id"
+		{nil, 63, uint16(unsafe.Offsetof(TicketArea{}.DefaultFilterName)), 19, kStr},                     // "default_filter_name"
+		{nil, 82, uint16(unsafe.Offsetof(TicketArea{}.DefaultView)), 12, kStr},                           // "default_view"
+		{nil, 94, uint16(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedid)), 23, kInt},                 // "default_view_selectedid"
+		{nil, 117, uint16(unsafe.Offsetof(TicketArea{}.DefaultViewSelectedname)), 25, kStr},              // "default_view_selectedname"
+		{nil, 142, uint16(unsafe.Offsetof(TicketArea{}.DefaultColumnsID)), 18, kInt},                     // "default_columns_id"
+		{nil, 160, uint16(unsafe.Offsetof(TicketArea{}.DefaultTicketType)), 19, kInt},                    // "default_ticket_type"
+		{nil, 179, uint16(unsafe.Offsetof(TicketArea{}.DefaultItilTicketType)), 24, kInt},                // "default_itil_ticket_type"
+		{nil, 203, uint16(unsafe.Offsetof(TicketArea{}.DefaultTemplateGroupID)), 25, kInt},               // "default_template_group_id"
+		{nil, 228, uint16(unsafe.Offsetof(TicketArea{}.DefaultColumnsName)), 20, kStr},                   // "default_columns_name"
+		{nil, 248, uint16(unsafe.Offsetof(TicketArea{}.Selectservice)), 13, kInt},                        // "selectservice"
+		{nil, 261, uint16(unsafe.Offsetof(TicketArea{}.Enableprojecttreeview)), 21, kBool},               // "enableprojecttreeview"
+		{nil, 282, uint16(unsafe.Offsetof(TicketArea{}.Showtabondetailsscreens)), 23, kBool},             // "showtabondetailsscreens"
+		{&dectViewFilterDetails, 305, uint16(unsafe.Offsetof(TicketArea{}.Filters)), 7, kMany},           // "filters"
+		{&dectAreaSectionDetail, 312, uint16(unsafe.Offsetof(TicketArea{}.TeamRestrictions)), 17, kMany}, // "team_restrictions"
+		{nil, 329, uint16(unsafe.Offsetof(TicketArea{}.AreaUse)), 8, kInt},                               // "area_use"
+		{nil, 337, uint16(unsafe.Offsetof(TicketArea{}.AreaUseName)), 13, kStr},                          // "area_use_name"
+		{nil, 350, uint16(unsafe.Offsetof(TicketArea{}.Shownewticketbutton)), 19, kBool},                 // "shownewticketbutton"
+		{nil, 369, uint16(unsafe.Offsetof(TicketArea{}.AllowTicketTypeSelection)), 27, kInt},             // "allow_ticket_type_selection"
+		{&dectKeyPair, 396, uint16(unsafe.Offsetof(TicketArea{}.Kanbanstatuschoice)), 18, kMany},         // "kanbanstatuschoice"
+		{nil, 414, uint16(unsafe.Offsetof(TicketArea{}.KanbanstatuschoiceList)), 23, kStr},               // "kanbanstatuschoice_list"
+		{nil, 437, uint16(unsafe.Offsetof(TicketArea{}.Warning)), 8, kStr},                               // "_warning"
+	}, sorted: []uint16{27, 24, 21, 22, 11, 15, 6, 7, 13, 14, 12, 8, 9, 10, 17, 4, 3, 19, 5, 0, 25, 26, 1, 16, 2, 23, 18, 20}}
 
 func (m *TicketArea) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTicketArea

@@ -673,69 +673,79 @@ func growAutoassign(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutoassign = decTable{extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), grow: growAutoassign, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(Autoassign{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Autoassign{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Autoassign{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Autoassign{}.Name)), kStr},
-	{"precedence", nil, uint32(unsafe.Offsetof(Autoassign{}.Precedence)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(Autoassign{}.Use)), kInt},
-	{"stopmatching", nil, uint32(unsafe.Offsetof(Autoassign{}.Stopmatching)), kBool},
-	{"new_agent_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentID)), kInt},
-	{"new_agent_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewAgentName)), kStr},
-	{"new_team", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTeam)), kStr},
-	{"new_priority_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewPriorityID)), kInt},
-	{"new_status_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewStatusID)), kInt},
-	{"newstatus_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewstatusGUID)), kStr},
-	{"new_sla_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAID)), kInt},
-	{"new_sla_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewSLAGUID)), kStr},
-	{"new_category_1_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1ID)), kInt},
-	{"new_category_1_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1GUID)), kStr},
-	{"new_category_1_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory1Name)), kStr},
-	{"new_product_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductID)), kInt},
-	{"new_product_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewProductName)), kStr},
-	{"new_workflow_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowID)), kInt},
-	{"newworkflow_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), kStr},
-	{"new_workflow_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), kStr},
-	{"dontshownotification", nil, uint32(unsafe.Offsetof(Autoassign{}.Dontshownotification)), kBool},
-	{"criteria", &dectAutoassignCriteria, uint32(unsafe.Offsetof(Autoassign{}.Criteria)), kMany},
-	{"outcomes", &dectAutoassignOutcome, uint32(unsafe.Offsetof(Autoassign{}.Outcomes)), kMany},
-	{"_domatch", nil, uint32(unsafe.Offsetof(Autoassign{}.Domatch)), kBool},
-	{"user", nil, uint32(unsafe.Offsetof(Autoassign{}.User)), kLazy},
-	{"matched_rule_count", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), kInt},
-	{"matched_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.MatchedIds)), kStr},
-	{"outcome_id", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeID)), kInt},
-	{"outcome_name", nil, uint32(unsafe.Offsetof(Autoassign{}.OutcomeName)), kStr},
-	{"new_category_2_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2ID)), kInt},
-	{"new_category_2_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2GUID)), kStr},
-	{"new_category_2_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory2Name)), kStr},
-	{"new_category_3_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3ID)), kInt},
-	{"new_category_3_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3GUID)), kStr},
-	{"new_category_3_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory3Name)), kStr},
-	{"new_category_4_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4ID)), kInt},
-	{"new_category_4_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4GUID)), kStr},
-	{"new_category_4_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewCategory4Name)), kStr},
-	{"script_id", nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptID)), kInt},
-	{"script_name", nil, uint32(unsafe.Offsetof(Autoassign{}.ScriptName)), kStr},
-	{"rule_ids", nil, uint32(unsafe.Offsetof(Autoassign{}.RuleIds)), kInts},
-	{"new_template_id", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateID)), kInt},
-	{"newtemplate_guid", nil, uint32(unsafe.Offsetof(Autoassign{}.NewtemplateGUID)), kStr},
-	{"new_template_name", nil, uint32(unsafe.Offsetof(Autoassign{}.NewTemplateName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Autoassign{}.Warning)), kStr},
-	{"popupmsg", nil, uint32(unsafe.Offsetof(Autoassign{}.Popupmsg)), kStr},
-	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Autoassign{}.PopupNotes)), kMany},
-	{"flowdetail_id", nil, uint32(unsafe.Offsetof(Autoassign{}.FlowdetailID)), kInt},
-	{"batch_size", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSize)), kInt},
-	{"batch_sleep", nil, uint32(unsafe.Offsetof(Autoassign{}.BatchSleep)), kInt},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Autoassign{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), kInt},
-	{"events", &dectUnameNotification, uint32(unsafe.Offsetof(Autoassign{}.Events)), kMany},
-	{"new_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.NewColour)), kStr},
-	{"set_colour", nil, uint32(unsafe.Offsetof(Autoassign{}.SetColour)), kBool},
-	{"active", nil, uint32(unsafe.Offsetof(Autoassign{}.Active)), kBool},
-	{"olas", nil, uint32(unsafe.Offsetof(Autoassign{}.Olas)), kLazyList},
-	{"database_lookups", nil, uint32(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), kLazyList},
-}, sorted: []uint16{26, 47, 53, 54, 58, 51, 52, 24, 60, 23, 55, 50, 0, 2, 1, 29, 28, 3, 7, 8, 16, 15, 17, 33, 32, 34, 36, 35, 37, 39, 38, 40, 56, 10, 18, 19, 14, 13, 11, 9, 44, 46, 20, 22, 12, 45, 21, 59, 30, 31, 25, 49, 48, 4, 43, 41, 42, 57, 6, 5, 27}}
+var dectAutoassign = decTable{names: "guidintentidnameprecedenceusestopmatchingnew_agent_idnew_agent_namenew_teamnew_p" +
+	"riority_idnew_status_idnewstatus_guidnew_sla_idnew_sla_guidnew_category_1_idnew_" +
+	"category_1_guidnew_category_1_namenew_product_idnew_product_namenew_workflow_idn" +
+	"ewworkflow_guidnew_workflow_namedontshownotificationcriteriaoutcomes_domatchuser" +
+	"matched_rule_countmatched_idsoutcome_idoutcome_namenew_category_2_idnew_category" +
+	"_2_guidnew_category_2_namenew_category_3_idnew_category_3_guidnew_category_3_nam" +
+	"enew_category_4_idnew_category_4_guidnew_category_4_namescript_idscript_namerule" +
+	"_idsnew_template_idnewtemplate_guidnew_template_name_warningpopupmsgpopup_notesf" +
+	"lowdetail_idbatch_sizebatch_sleepaccess_controlaccess_control_leveleventsnew_col" +
+	"ourset_colouractiveolasdatabase_lookups",
+	extra: unsafe.Offsetof(Autoassign{}.Extra), size: unsafe.Sizeof(Autoassign{}), grow: growAutoassign, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Autoassign{}.GUID)), 4, kStr},                             // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(Autoassign{}.Intent)), 6, kStr},                           // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(Autoassign{}.ID)), 2, kInt},                              // "id"
+		{nil, 12, uint16(unsafe.Offsetof(Autoassign{}.Name)), 4, kStr},                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Autoassign{}.Precedence)), 10, kInt},                     // "precedence"
+		{nil, 26, uint16(unsafe.Offsetof(Autoassign{}.Use)), 3, kInt},                             // "use"
+		{nil, 29, uint16(unsafe.Offsetof(Autoassign{}.Stopmatching)), 12, kBool},                  // "stopmatching"
+		{nil, 41, uint16(unsafe.Offsetof(Autoassign{}.NewAgentID)), 12, kInt},                     // "new_agent_id"
+		{nil, 53, uint16(unsafe.Offsetof(Autoassign{}.NewAgentName)), 14, kStr},                   // "new_agent_name"
+		{nil, 67, uint16(unsafe.Offsetof(Autoassign{}.NewTeam)), 8, kStr},                         // "new_team"
+		{nil, 75, uint16(unsafe.Offsetof(Autoassign{}.NewPriorityID)), 15, kInt},                  // "new_priority_id"
+		{nil, 90, uint16(unsafe.Offsetof(Autoassign{}.NewStatusID)), 13, kInt},                    // "new_status_id"
+		{nil, 103, uint16(unsafe.Offsetof(Autoassign{}.NewstatusGUID)), 14, kStr},                 // "newstatus_guid"
+		{nil, 117, uint16(unsafe.Offsetof(Autoassign{}.NewSLAID)), 10, kInt},                      // "new_sla_id"
+		{nil, 127, uint16(unsafe.Offsetof(Autoassign{}.NewSLAGUID)), 12, kStr},                    // "new_sla_guid"
+		{nil, 139, uint16(unsafe.Offsetof(Autoassign{}.NewCategory1ID)), 17, kInt},                // "new_category_1_id"
+		{nil, 156, uint16(unsafe.Offsetof(Autoassign{}.NewCategory1GUID)), 19, kStr},              // "new_category_1_guid"
+		{nil, 175, uint16(unsafe.Offsetof(Autoassign{}.NewCategory1Name)), 19, kStr},              // "new_category_1_name"
+		{nil, 194, uint16(unsafe.Offsetof(Autoassign{}.NewProductID)), 14, kInt},                  // "new_product_id"
+		{nil, 208, uint16(unsafe.Offsetof(Autoassign{}.NewProductName)), 16, kStr},                // "new_product_name"
+		{nil, 224, uint16(unsafe.Offsetof(Autoassign{}.NewWorkflowID)), 15, kInt},                 // "new_workflow_id"
+		{nil, 239, uint16(unsafe.Offsetof(Autoassign{}.NewworkflowGUID)), 16, kStr},               // "newworkflow_guid"
+		{nil, 255, uint16(unsafe.Offsetof(Autoassign{}.NewWorkflowName)), 17, kStr},               // "new_workflow_name"
+		{nil, 272, uint16(unsafe.Offsetof(Autoassign{}.Dontshownotification)), 20, kBool},         // "dontshownotification"
+		{&dectAutoassignCriteria, 292, uint16(unsafe.Offsetof(Autoassign{}.Criteria)), 8, kMany},  // "criteria"
+		{&dectAutoassignOutcome, 300, uint16(unsafe.Offsetof(Autoassign{}.Outcomes)), 8, kMany},   // "outcomes"
+		{nil, 308, uint16(unsafe.Offsetof(Autoassign{}.Domatch)), 8, kBool},                       // "_domatch"
+		{nil, 316, uint16(unsafe.Offsetof(Autoassign{}.User)), 4, kLazy},                          // "user"
+		{nil, 320, uint16(unsafe.Offsetof(Autoassign{}.MatchedRuleCount)), 18, kInt},              // "matched_rule_count"
+		{nil, 338, uint16(unsafe.Offsetof(Autoassign{}.MatchedIds)), 11, kStr},                    // "matched_ids"
+		{nil, 349, uint16(unsafe.Offsetof(Autoassign{}.OutcomeID)), 10, kInt},                     // "outcome_id"
+		{nil, 359, uint16(unsafe.Offsetof(Autoassign{}.OutcomeName)), 12, kStr},                   // "outcome_name"
+		{nil, 371, uint16(unsafe.Offsetof(Autoassign{}.NewCategory2ID)), 17, kInt},                // "new_category_2_id"
+		{nil, 388, uint16(unsafe.Offsetof(Autoassign{}.NewCategory2GUID)), 19, kStr},              // "new_category_2_guid"
+		{nil, 407, uint16(unsafe.Offsetof(Autoassign{}.NewCategory2Name)), 19, kStr},              // "new_category_2_name"
+		{nil, 426, uint16(unsafe.Offsetof(Autoassign{}.NewCategory3ID)), 17, kInt},                // "new_category_3_id"
+		{nil, 443, uint16(unsafe.Offsetof(Autoassign{}.NewCategory3GUID)), 19, kStr},              // "new_category_3_guid"
+		{nil, 462, uint16(unsafe.Offsetof(Autoassign{}.NewCategory3Name)), 19, kStr},              // "new_category_3_name"
+		{nil, 481, uint16(unsafe.Offsetof(Autoassign{}.NewCategory4ID)), 17, kInt},                // "new_category_4_id"
+		{nil, 498, uint16(unsafe.Offsetof(Autoassign{}.NewCategory4GUID)), 19, kStr},              // "new_category_4_guid"
+		{nil, 517, uint16(unsafe.Offsetof(Autoassign{}.NewCategory4Name)), 19, kStr},              // "new_category_4_name"
+		{nil, 536, uint16(unsafe.Offsetof(Autoassign{}.ScriptID)), 9, kInt},                       // "script_id"
+		{nil, 545, uint16(unsafe.Offsetof(Autoassign{}.ScriptName)), 11, kStr},                    // "script_name"
+		{nil, 556, uint16(unsafe.Offsetof(Autoassign{}.RuleIds)), 8, kInts},                       // "rule_ids"
+		{nil, 564, uint16(unsafe.Offsetof(Autoassign{}.NewTemplateID)), 15, kInt},                 // "new_template_id"
+		{nil, 579, uint16(unsafe.Offsetof(Autoassign{}.NewtemplateGUID)), 16, kStr},               // "newtemplate_guid"
+		{nil, 595, uint16(unsafe.Offsetof(Autoassign{}.NewTemplateName)), 17, kStr},               // "new_template_name"
+		{nil, 612, uint16(unsafe.Offsetof(Autoassign{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 620, uint16(unsafe.Offsetof(Autoassign{}.Popupmsg)), 8, kStr},                       // "popupmsg"
+		{&dectAreaPopup, 628, uint16(unsafe.Offsetof(Autoassign{}.PopupNotes)), 11, kMany},        // "popup_notes"
+		{nil, 639, uint16(unsafe.Offsetof(Autoassign{}.FlowdetailID)), 13, kInt},                  // "flowdetail_id"
+		{nil, 652, uint16(unsafe.Offsetof(Autoassign{}.BatchSize)), 10, kInt},                     // "batch_size"
+		{nil, 662, uint16(unsafe.Offsetof(Autoassign{}.BatchSleep)), 11, kInt},                    // "batch_sleep"
+		{&dectAccessControl, 673, uint16(unsafe.Offsetof(Autoassign{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 687, uint16(unsafe.Offsetof(Autoassign{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{&dectUnameNotification, 707, uint16(unsafe.Offsetof(Autoassign{}.Events)), 6, kMany},     // "events"
+		{nil, 713, uint16(unsafe.Offsetof(Autoassign{}.NewColour)), 10, kStr},                     // "new_colour"
+		{nil, 723, uint16(unsafe.Offsetof(Autoassign{}.SetColour)), 10, kBool},                    // "set_colour"
+		{nil, 733, uint16(unsafe.Offsetof(Autoassign{}.Active)), 6, kBool},                        // "active"
+		{nil, 739, uint16(unsafe.Offsetof(Autoassign{}.Olas)), 4, kLazyList},                      // "olas"
+		{nil, 743, uint16(unsafe.Offsetof(Autoassign{}.DatabaseLookups)), 16, kLazyList},          // "database_lookups"
+	}, sorted: []uint16{26, 47, 53, 54, 58, 51, 52, 24, 60, 23, 55, 50, 0, 2, 1, 29, 28, 3, 7, 8, 16, 15, 17, 33, 32, 34, 36, 35, 37, 39, 38, 40, 56, 10, 18, 19, 14, 13, 11, 9, 44, 46, 20, 22, 12, 45, 21, 59, 30, 31, 25, 49, 48, 4, 43, 41, 42, 57, 6, 5, 27}}
 
 func (m *Autoassign) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutoassign
@@ -1087,34 +1097,39 @@ func growAutoassignCriteria(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutoassignCriteria = decTable{extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), grow: growAutoassignCriteria, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ID)), kInt},
-	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), kInt},
-	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), kStr},
-	{"qualification_criteria_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.QualificationCriteriaID)), kInt},
-	{"fieldname", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Fieldname)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueType)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueInt)), kInt},
-	{"valueint_guid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueintGUID)), kStr},
-	{"value_string", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueString)), kStr},
-	{"value_datetime", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDatetime)), kTime},
-	{"partialmatch", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Partialmatch)), kBool},
-	{"value_float", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueFloat)), kF64},
-	{"matchseparatedvalues", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Matchseparatedvalues)), kBool},
-	{"value_display", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ValueDisplay)), kStr},
-	{"alt_value_display", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.AltValueDisplay)), kStr},
-	{"tablename", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Tablename)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Type)), kInt},
-	{"flowsubdetails_criteria_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.FlowsubdetailsCriteriaID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Use)), kInt},
-	{"chatprofile_id", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileID)), kStr},
-	{"chatprofile_flow_seq", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileFlowSeq)), kInt},
-	{"timezonestring", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Timezonestring)), kStr},
-	{"match_after_start", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterStart)), kBool},
-	{"match_after_target", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterTarget)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Warning)), kStr},
-	{"stdid", nil, uint32(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), kInt},
-}, sorted: []uint16{24, 14, 2, 20, 19, 4, 17, 0, 22, 23, 12, 10, 3, 1, 25, 15, 21, 16, 18, 9, 13, 11, 6, 8, 5, 7}}
+var dectAutoassignCriteria = decTable{names: "idrule_idautoassign_guidqualification_criteria_idfieldnamevalue_typevalue_intval" +
+	"ueint_guidvalue_stringvalue_datetimepartialmatchvalue_floatmatchseparatedvaluesv" +
+	"alue_displayalt_value_displaytablenametypeflowsubdetails_criteria_idusechatprofi" +
+	"le_idchatprofile_flow_seqtimezonestringmatch_after_startmatch_after_target_warni" +
+	"ngstdid",
+	extra: unsafe.Offsetof(AutoassignCriteria{}.Extra), size: unsafe.Sizeof(AutoassignCriteria{}), grow: growAutoassignCriteria, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutoassignCriteria{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AutoassignCriteria{}.RuleID)), 7, kInt},                      // "rule_id"
+		{nil, 9, uint16(unsafe.Offsetof(AutoassignCriteria{}.AutoassignGUID)), 15, kStr},             // "autoassign_guid"
+		{nil, 24, uint16(unsafe.Offsetof(AutoassignCriteria{}.QualificationCriteriaID)), 25, kInt},   // "qualification_criteria_id"
+		{nil, 49, uint16(unsafe.Offsetof(AutoassignCriteria{}.Fieldname)), 9, kStr},                  // "fieldname"
+		{nil, 58, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueType)), 10, kStr},                 // "value_type"
+		{nil, 68, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueInt)), 9, kInt},                   // "value_int"
+		{nil, 77, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueintGUID)), 13, kStr},              // "valueint_guid"
+		{nil, 90, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueString)), 12, kStr},               // "value_string"
+		{nil, 102, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueDatetime)), 14, kTime},           // "value_datetime"
+		{nil, 116, uint16(unsafe.Offsetof(AutoassignCriteria{}.Partialmatch)), 12, kBool},            // "partialmatch"
+		{nil, 128, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueFloat)), 11, kF64},               // "value_float"
+		{nil, 139, uint16(unsafe.Offsetof(AutoassignCriteria{}.Matchseparatedvalues)), 20, kBool},    // "matchseparatedvalues"
+		{nil, 159, uint16(unsafe.Offsetof(AutoassignCriteria{}.ValueDisplay)), 13, kStr},             // "value_display"
+		{nil, 172, uint16(unsafe.Offsetof(AutoassignCriteria{}.AltValueDisplay)), 17, kStr},          // "alt_value_display"
+		{nil, 189, uint16(unsafe.Offsetof(AutoassignCriteria{}.Tablename)), 9, kStr},                 // "tablename"
+		{nil, 198, uint16(unsafe.Offsetof(AutoassignCriteria{}.Type)), 4, kInt},                      // "type"
+		{nil, 202, uint16(unsafe.Offsetof(AutoassignCriteria{}.FlowsubdetailsCriteriaID)), 26, kInt}, // "flowsubdetails_criteria_id"
+		{nil, 228, uint16(unsafe.Offsetof(AutoassignCriteria{}.Use)), 3, kInt},                       // "use"
+		{nil, 231, uint16(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileID)), 14, kStr},            // "chatprofile_id"
+		{nil, 245, uint16(unsafe.Offsetof(AutoassignCriteria{}.ChatprofileFlowSeq)), 20, kInt},       // "chatprofile_flow_seq"
+		{nil, 265, uint16(unsafe.Offsetof(AutoassignCriteria{}.Timezonestring)), 14, kStr},           // "timezonestring"
+		{nil, 279, uint16(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterStart)), 17, kBool},         // "match_after_start"
+		{nil, 296, uint16(unsafe.Offsetof(AutoassignCriteria{}.MatchAfterTarget)), 18, kBool},        // "match_after_target"
+		{nil, 314, uint16(unsafe.Offsetof(AutoassignCriteria{}.Warning)), 8, kStr},                   // "_warning"
+		{nil, 322, uint16(unsafe.Offsetof(AutoassignCriteria{}.Stdid)), 5, kInt},                     // "stdid"
+	}, sorted: []uint16{24, 14, 2, 20, 19, 4, 17, 0, 22, 23, 12, 10, 3, 1, 25, 15, 21, 16, 18, 9, 13, 11, 6, 8, 5, 7}}
 
 func (m *AutoassignCriteria) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutoassignCriteria
@@ -1312,23 +1327,25 @@ func growAutoassignOutcome(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAutoassignOutcome = decTable{extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), grow: growAutoassignOutcome, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ID)), kInt},
-	{"rule_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), kInt},
-	{"autoassign_guid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), kStr},
-	{"fieldid", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldid)), kInt},
-	{"fieldname", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Fieldname)), kStr},
-	{"value_type", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueType)), kStr},
-	{"value_int", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueInt)), kInt},
-	{"value_string", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueString)), kStr},
-	{"value_datetime", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDatetime)), kTime},
-	{"value_float", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueFloat)), kF64},
-	{"value", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Value)), kRaw},
-	{"value_display", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueDisplay)), kStr},
-	{"value_type_id", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.ValueTypeID)), kInt},
-	{"is_dummy", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.IsDummy)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(AutoassignOutcome{}.Warning)), kStr},
-}, sorted: []uint16{14, 2, 3, 4, 0, 13, 1, 10, 8, 11, 9, 6, 7, 5, 12}}
+var dectAutoassignOutcome = decTable{names: "idrule_idautoassign_guidfieldidfieldnamevalue_typevalue_intvalue_stringvalue_dat" +
+	"etimevalue_floatvaluevalue_displayvalue_type_idis_dummy_warning",
+	extra: unsafe.Offsetof(AutoassignOutcome{}.Extra), size: unsafe.Sizeof(AutoassignOutcome{}), grow: growAutoassignOutcome, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AutoassignOutcome{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AutoassignOutcome{}.RuleID)), 7, kInt},           // "rule_id"
+		{nil, 9, uint16(unsafe.Offsetof(AutoassignOutcome{}.AutoassignGUID)), 15, kStr},  // "autoassign_guid"
+		{nil, 24, uint16(unsafe.Offsetof(AutoassignOutcome{}.Fieldid)), 7, kInt},         // "fieldid"
+		{nil, 31, uint16(unsafe.Offsetof(AutoassignOutcome{}.Fieldname)), 9, kStr},       // "fieldname"
+		{nil, 40, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueType)), 10, kStr},      // "value_type"
+		{nil, 50, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueInt)), 9, kInt},        // "value_int"
+		{nil, 59, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueString)), 12, kStr},    // "value_string"
+		{nil, 71, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueDatetime)), 14, kTime}, // "value_datetime"
+		{nil, 85, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueFloat)), 11, kF64},     // "value_float"
+		{nil, 96, uint16(unsafe.Offsetof(AutoassignOutcome{}.Value)), 5, kRaw},           // "value"
+		{nil, 101, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueDisplay)), 13, kStr},  // "value_display"
+		{nil, 114, uint16(unsafe.Offsetof(AutoassignOutcome{}.ValueTypeID)), 13, kInt},   // "value_type_id"
+		{nil, 127, uint16(unsafe.Offsetof(AutoassignOutcome{}.IsDummy)), 8, kBool},       // "is_dummy"
+		{nil, 135, uint16(unsafe.Offsetof(AutoassignOutcome{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{14, 2, 3, 4, 0, 13, 1, 10, 8, 11, 9, 6, 7, 5, 12}}
 
 func (m *AutoassignOutcome) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAutoassignOutcome

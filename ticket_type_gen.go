@@ -272,13 +272,14 @@ func growAppointmentTypeRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAppointmentTypeRequestType = decTable{extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), grow: growAppointmentTypeRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), kInt},
-	{"appointmenttype_id", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), kInt},
-	{"appointmenttype_name", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), kStr},
-}, sorted: []uint16{4, 2, 3, 0, 1}}
+var dectAppointmentTypeRequestType = decTable{names: "idtickettype_idappointmenttype_idappointmenttype_name_warning",
+	extra: unsafe.Offsetof(AppointmentTypeRequestType{}.Extra), size: unsafe.Sizeof(AppointmentTypeRequestType{}), grow: growAppointmentTypeRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AppointmentTypeRequestType{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AppointmentTypeRequestType{}.TickettypeID)), 13, kInt},         // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeID)), 18, kInt},   // "appointmenttype_id"
+		{nil, 33, uint16(unsafe.Offsetof(AppointmentTypeRequestType{}.AppointmenttypeName)), 20, kStr}, // "appointmenttype_name"
+		{nil, 53, uint16(unsafe.Offsetof(AppointmentTypeRequestType{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{4, 2, 3, 0, 1}}
 
 func (m *AppointmentTypeRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAppointmentTypeRequestType
@@ -414,18 +415,20 @@ func growAssignSchedule(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAssignSchedule = decTable{extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), grow: growAssignSchedule, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.ID)), kInt},
-	{"day", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Day)), kInt},
-	{"time", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Time)), kTime},
-	{"assignto_agent_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.AssigntoAgentID)), kInt},
-	{"status_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.StatusID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(AssignSchedule{}.TickettypeID)), kInt},
-	{"last_run_date", nil, uint32(unsafe.Offsetof(AssignSchedule{}.LastRunDate)), kTime},
-	{"interval", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Interval)), kInt},
-	{"paused", nil, uint32(unsafe.Offsetof(AssignSchedule{}.Paused)), kBool},
-	{"asslinked_tickettype", nil, uint32(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), kInt},
-}, sorted: []uint16{3, 9, 1, 0, 7, 6, 8, 4, 5, 2}}
+var dectAssignSchedule = decTable{names: "iddaytimeassignto_agent_idstatus_idtickettype_idlast_run_dateintervalpausedassli" +
+	"nked_tickettype",
+	extra: unsafe.Offsetof(AssignSchedule{}.Extra), size: unsafe.Sizeof(AssignSchedule{}), grow: growAssignSchedule, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AssignSchedule{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AssignSchedule{}.Day)), 3, kInt},                   // "day"
+		{nil, 5, uint16(unsafe.Offsetof(AssignSchedule{}.Time)), 4, kTime},                 // "time"
+		{nil, 9, uint16(unsafe.Offsetof(AssignSchedule{}.AssigntoAgentID)), 17, kInt},      // "assignto_agent_id"
+		{nil, 26, uint16(unsafe.Offsetof(AssignSchedule{}.StatusID)), 9, kInt},             // "status_id"
+		{nil, 35, uint16(unsafe.Offsetof(AssignSchedule{}.TickettypeID)), 13, kInt},        // "tickettype_id"
+		{nil, 48, uint16(unsafe.Offsetof(AssignSchedule{}.LastRunDate)), 13, kTime},        // "last_run_date"
+		{nil, 61, uint16(unsafe.Offsetof(AssignSchedule{}.Interval)), 8, kInt},             // "interval"
+		{nil, 69, uint16(unsafe.Offsetof(AssignSchedule{}.Paused)), 6, kBool},              // "paused"
+		{nil, 75, uint16(unsafe.Offsetof(AssignSchedule{}.AsslinkedTickettype)), 20, kInt}, // "asslinked_tickettype"
+	}, sorted: []uint16{3, 9, 1, 0, 7, 6, 8, 4, 5, 2}}
 
 func (m *AssignSchedule) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAssignSchedule
@@ -516,13 +519,14 @@ func growChildRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectChildRequestType = decTable{extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), grow: growChildRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.TickettypeID)), kInt},
-	{"child_tickettype_id", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeID)), kInt},
-	{"child_tickettype_name", nil, uint32(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ChildRequestType{}.Warning)), kStr},
-}, sorted: []uint16{4, 2, 3, 0, 1}}
+var dectChildRequestType = decTable{names: "idtickettype_idchild_tickettype_idchild_tickettype_name_warning",
+	extra: unsafe.Offsetof(ChildRequestType{}.Extra), size: unsafe.Sizeof(ChildRequestType{}), grow: growChildRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ChildRequestType{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ChildRequestType{}.TickettypeID)), 13, kInt},         // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeID)), 19, kInt},   // "child_tickettype_id"
+		{nil, 34, uint16(unsafe.Offsetof(ChildRequestType{}.ChildTickettypeName)), 21, kStr}, // "child_tickettype_name"
+		{nil, 55, uint16(unsafe.Offsetof(ChildRequestType{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{4, 2, 3, 0, 1}}
 
 func (m *ChildRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectChildRequestType
@@ -608,13 +612,14 @@ func growFaqRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaqRequestType = decTable{extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), grow: growFaqRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), kInt},
-	{"faq_id", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqID)), kInt},
-	{"faq_name", nil, uint32(unsafe.Offsetof(FaqRequestType{}.FaqName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaqRequestType{}.Warning)), kStr},
-}, sorted: []uint16{4, 2, 3, 0, 1}}
+var dectFaqRequestType = decTable{names: "idtickettype_idfaq_idfaq_name_warning",
+	extra: unsafe.Offsetof(FaqRequestType{}.Extra), size: unsafe.Sizeof(FaqRequestType{}), grow: growFaqRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaqRequestType{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaqRequestType{}.TickettypeID)), 13, kInt}, // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(FaqRequestType{}.FaqID)), 6, kInt},        // "faq_id"
+		{nil, 21, uint16(unsafe.Offsetof(FaqRequestType{}.FaqName)), 8, kStr},      // "faq_name"
+		{nil, 29, uint16(unsafe.Offsetof(FaqRequestType{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{4, 2, 3, 0, 1}}
 
 func (m *FaqRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaqRequestType
@@ -700,13 +705,14 @@ func growIframeTabRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectIframeTabRequestType = decTable{extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), grow: growIframeTabRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.ID)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), kInt},
-	{"iframetab_id", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), kInt},
-	{"iframetab_name", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.IframetabName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(IframeTabRequestType{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 2, 3, 1}}
+var dectIframeTabRequestType = decTable{names: "idtickettype_idiframetab_idiframetab_name_warning",
+	extra: unsafe.Offsetof(IframeTabRequestType{}.Extra), size: unsafe.Sizeof(IframeTabRequestType{}), grow: growIframeTabRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(IframeTabRequestType{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(IframeTabRequestType{}.TickettypeID)), 13, kInt},   // "tickettype_id"
+		{nil, 15, uint16(unsafe.Offsetof(IframeTabRequestType{}.IframetabID)), 12, kInt},   // "iframetab_id"
+		{nil, 27, uint16(unsafe.Offsetof(IframeTabRequestType{}.IframetabName)), 14, kStr}, // "iframetab_name"
+		{nil, 41, uint16(unsafe.Offsetof(IframeTabRequestType{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{4, 0, 2, 3, 1}}
 
 func (m *IframeTabRequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectIframeTabRequestType
@@ -3665,319 +3671,399 @@ func growRequestType(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestType = decTable{extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), grow: growRequestType, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RequestType{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(RequestType{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(RequestType{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(RequestType{}.Name)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(RequestType{}.Use)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(RequestType{}.Sequence)), kInt},
-	{"default_sla_guid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLAGUID)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(RequestType{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(RequestType{}.GroupName)), kStr},
-	{"jira_issue_type", nil, uint32(unsafe.Offsetof(RequestType{}.JiraIssueType)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCount)), kInt},
-	{"cancreate", nil, uint32(unsafe.Offsetof(RequestType{}.Cancreate)), kBool},
-	{"agentscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Agentscanselect)), kBool},
-	{"itilrequesttype", nil, uint32(unsafe.Offsetof(RequestType{}.Itilrequesttype)), kInt},
-	{"allowattachments", nil, uint32(unsafe.Offsetof(RequestType{}.Allowattachments)), kBool},
-	{"copyattachmentstochild", nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstochild)), kBool},
-	{"copyattachmentstorelated", nil, uint32(unsafe.Offsetof(RequestType{}.Copyattachmentstorelated)), kBool},
-	{"is_sprint", nil, uint32(unsafe.Offsetof(RequestType{}.IsSprint)), kBool},
-	{"fieldidlist", nil, uint32(unsafe.Offsetof(RequestType{}.Fieldidlist)), kInts},
-	{"enduserscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanselect)), kBool},
-	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanselect)), kBool},
-	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatorytechfields)), kBool},
-	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestType{}.Hasmandatoryuserfields)), kBool},
-	{"visible", nil, uint32(unsafe.Offsetof(RequestType{}.Visible)), kBool},
-	{"statusafteruserupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafteruserupdate)), kInt},
-	{"statusafteruserupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafteruserupdateGUID)), kStr},
-	{"statusaftersupplierupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftersupplierupdate)), kInt},
-	{"statusaftersupplierupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftersupplierupdateGUID)), kStr},
-	{"closedrequestswithupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdates)), kInt},
-	{"pendingrequestswithupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestswithupdates)), kInt},
-	{"portalcanreopen", nil, uint32(unsafe.Offsetof(RequestType{}.Portalcanreopen)), kBool},
-	{"closedrequestswithupdatesincpending", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestswithupdatesincpending)), kBool},
-	{"includeinmobiledbsync", nil, uint32(unsafe.Offsetof(RequestType{}.Includeinmobiledbsync)), kBool},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowID)), kInt},
-	{"workflow_guid", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowGUID)), kStr},
-	{"always_bcc", nil, uint32(unsafe.Offsetof(RequestType{}.AlwaysBcc)), kStr},
-	{"reopenedstatus", nil, uint32(unsafe.Offsetof(RequestType{}.Reopenedstatus)), kInt},
-	{"reopenedstatus_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ReopenedstatusGUID)), kStr},
-	{"closedrequestsemailid", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailid)), kInt},
-	{"closedrequestsemailguid", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestsemailguid)), kStr},
-	{"pendingrequestsemailid", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailid)), kInt},
-	{"pendingrequestsemailguid", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestsemailguid)), kStr},
-	{"closedrequestsemail_name", nil, uint32(unsafe.Offsetof(RequestType{}.ClosedrequestsemailName)), kStr},
-	{"pendingrequestsemail_name", nil, uint32(unsafe.Offsetof(RequestType{}.PendingrequestsemailName)), kStr},
-	{"closeduserupdatehours", nil, uint32(unsafe.Offsetof(RequestType{}.Closeduserupdatehours)), kF64},
-	{"pendinguserupdatehours", nil, uint32(unsafe.Offsetof(RequestType{}.Pendinguserupdatehours)), kF64},
-	{"webannouncement", nil, uint32(unsafe.Offsetof(RequestType{}.Webannouncement)), kStr},
-	{"chargerate", nil, uint32(unsafe.Offsetof(RequestType{}.Chargerate)), kInt},
-	{"initial_status", nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatus)), kInt},
-	{"initial_status_guid", nil, uint32(unsafe.Offsetof(RequestType{}.InitialStatusGUID)), kStr},
-	{"default_team_to_agents_default", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeamToAgentsDefault)), kBool},
-	{"default_sla", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSLA)), kInt},
-	{"default_category_1", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory1)), kStr},
-	{"default_category_2", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory2)), kStr},
-	{"default_category_3", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory3)), kStr},
-	{"default_category_4", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCategory4)), kStr},
-	{"default_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSummary)), kStr},
-	{"default_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetails)), kStr},
-	{"default_details_html", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultDetailsHTML)), kStr},
-	{"default_excludefromsla", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultExcludefromsla)), kBool},
-	{"default_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultShowforusers)), kBool},
-	{"default_sendack", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendack)), kInt},
-	{"default_sendemail", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendemail)), kBool},
-	{"default_matchedkbid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultMatchedkbid)), kInt},
-	{"default_kb_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbName)), kStr},
-	{"default_kb_accessible_for_enduser", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), kBool},
-	{"allowall_actions", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallActions)), kBool},
-	{"allowall_team", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallTeam)), kBool},
-	{"allowed_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedTeams)), kMany},
-	{"allowed_actions", &dectRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedActions)), kMany},
-	{"allowall_status", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallStatus)), kBool},
-	{"allowed_status", &dectRequestTypeStatus, uint32(unsafe.Offsetof(RequestType{}.AllowedStatus)), kMany},
-	{"allowall_category1", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory1)), kBool},
-	{"allowed_category1", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory1)), kMany},
-	{"allowall_category2", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory2)), kBool},
-	{"allowed_category2", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory2)), kMany},
-	{"allowall_category3", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory3)), kBool},
-	{"allowed_category3", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory3)), kMany},
-	{"allowall_category4", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallCategory4)), kBool},
-	{"allowed_category4", &dectCategoryRestriction, uint32(unsafe.Offsetof(RequestType{}.AllowedCategory4)), kMany},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), kInt},
-	{"approval_process_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), kStr},
-	{"approval_process_name", nil, uint32(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), kStr},
-	{"from_mailbox_id", nil, uint32(unsafe.Offsetof(RequestType{}.FromMailboxID)), kInt},
-	{"hide_respond", nil, uint32(unsafe.Offsetof(RequestType{}.HideRespond)), kBool},
-	{"close_kb_action", nil, uint32(unsafe.Offsetof(RequestType{}.CloseKbAction)), kInt},
-	{"default_product_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductID)), kInt},
-	{"default_product_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultProductName)), kStr},
-	{"default_budgettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeID)), kInt},
-	{"default_budgettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBudgettypeName)), kStr},
-	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTagOverride)), kStr},
-	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTagOverride)), kStr},
-	{"acknowledgementtemplate", nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplate)), kInt},
-	{"acknowledgementtemplate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateGUID)), kStr},
-	{"acknowledgementtemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateName)), kStr},
-	{"acknowledgementtemplateooh", nil, uint32(unsafe.Offsetof(RequestType{}.Acknowledgementtemplateooh)), kInt},
-	{"acknowledgementtemplateooh_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohGUID)), kStr},
-	{"acknowledgementtemplateooh_name", nil, uint32(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohName)), kStr},
-	{"dontsendslareminders", nil, uint32(unsafe.Offsetof(RequestType{}.Dontsendslareminders)), kBool},
-	{"dontusependingclosure", nil, uint32(unsafe.Offsetof(RequestType{}.Dontusependingclosure)), kBool},
-	{"database_lookup_id", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupID)), kInt},
-	{"database_lookup_name", nil, uint32(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), kStr},
-	{"applydefaultsontypechangebool", nil, uint32(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), kBool},
-	{"allowtickettypetobechild", nil, uint32(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), kBool},
-	{"fields", nil, uint32(unsafe.Offsetof(RequestType{}.Fields)), kLazyList},
-	{"default_estimate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultEstimate)), kF64},
-	{"mustclosechildbeforeclosurebool", nil, uint32(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), kBool},
-	{"default_sendremoteinvite", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), kInt},
-	{"logtimeindays", nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindays)), kBool},
-	{"logtimeindaysincrement", nil, uint32(unsafe.Offsetof(RequestType{}.Logtimeindaysincrement)), kF64},
-	{"usetimeslotsforstartandtargettimes", nil, uint32(unsafe.Offsetof(RequestType{}.Usetimeslotsforstartandtargettimes)), kBool},
-	{"childticketcolumnsoverride", nil, uint32(unsafe.Offsetof(RequestType{}.Childticketcolumnsoverride)), kInt},
-	{"childticketcolumnsoverride_guid", nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideGUID)), kStr},
-	{"childticketcolumnsoverride_name", nil, uint32(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideName)), kStr},
-	{"showunborntab", nil, uint32(unsafe.Offsetof(RequestType{}.Showunborntab)), kBool},
-	{"allowcustomiseunborn", nil, uint32(unsafe.Offsetof(RequestType{}.Allowcustomiseunborn)), kBool},
-	{"inform_account_manager", nil, uint32(unsafe.Offsetof(RequestType{}.InformAccountManager)), kBool},
-	{"statusaftertechupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusaftertechupdate)), kInt},
-	{"statusaftertechupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusaftertechupdateGUID)), kStr},
-	{"pdftemplate_id", nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateID)), kInt},
-	{"pdftemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.PdftemplateName)), kStr},
-	{"quote_pdftemplate_id", nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateID)), kInt},
-	{"quote_pdftemplate_name", nil, uint32(unsafe.Offsetof(RequestType{}.QuotePdftemplateName)), kStr},
-	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), kInt},
-	{"auto_respond_logged_manually", nil, uint32(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), kInt},
-	{"autoCloseHours", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCloseHours)), kInt},
-	{"allowed_clients", &dectAreaRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedClients)), kMany},
-	{"closedrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), kInt},
-	{"pendingrequestreplylimit", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), kInt},
-	{"alluserscanviewit", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), kBool},
-	{"alluserscanview", nil, uint32(unsafe.Offsetof(RequestType{}.Alluserscanview)), kInt},
-	{"thisentitycanbevotedfor", nil, uint32(unsafe.Offsetof(RequestType{}.Thisentitycanbevotedfor)), kBool},
-	{"show_vote_comment", nil, uint32(unsafe.Offsetof(RequestType{}.ShowVoteComment)), kBool},
-	{"overridewiththefollowingtemplatewhenloggingmanually", nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanually)), kInt},
-	{"overridewiththefollowingtemplatewhenloggingmanually_guid", nil, uint32(unsafe.Offsetof(RequestType{}.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)), kStr},
-	{"editservstatus", nil, uint32(unsafe.Offsetof(RequestType{}.Editservstatus)), kBool},
-	{"appointmentdefaultbody", nil, uint32(unsafe.Offsetof(RequestType{}.Appointmentdefaultbody)), kInt},
-	{"appointmentdefaultbody_guid", nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyGUID)), kStr},
-	{"appointmentdefaultbody_name", nil, uint32(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyName)), kStr},
-	{"setrelatedservicesfromassets", nil, uint32(unsafe.Offsetof(RequestType{}.Setrelatedservicesfromassets)), kBool},
-	{"default_sendtosoc", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendtosoc)), kInt},
-	{"default_soctargettype", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), kInt},
-	{"default_soctargetid", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), kStr},
-	{"default_soctargetname", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), kStr},
-	{"soc_default_target", &dectKeyPair2, uint32(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), kOne},
-	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), kBool},
-	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), kStr},
-	{"default_appointment_details", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), kStr},
-	{"displayonquicktime", nil, uint32(unsafe.Offsetof(RequestType{}.Displayonquicktime)), kBool},
-	{"statusafterapproverupdate", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterapproverupdate)), kInt},
-	{"statusafterapproverupdate_guid", nil, uint32(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), kStr},
-	{"display_audit_tab", nil, uint32(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), kBool},
-	{"overwrite_showforusers", nil, uint32(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), kBool},
-	{"default_services", &dectServSiteList, uint32(unsafe.Offsetof(RequestType{}.DefaultServices)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(RequestType{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(RequestType{}.AccessControlLevel)), kInt},
-	{"showdownvote", nil, uint32(unsafe.Offsetof(RequestType{}.Showdownvote)), kBool},
-	{"addactionstolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addactionstolinked)), kInt},
-	{"addnoteonlytolinked", nil, uint32(unsafe.Offsetof(RequestType{}.Addnoteonlytolinked)), kBool},
-	{"dontconfirm_updateparent", nil, uint32(unsafe.Offsetof(RequestType{}.DontconfirmUpdateparent)), kBool},
-	{"default_impact", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpact)), kInt},
-	{"default_risklevel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRisklevel)), kInt},
-	{"default_justification", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultJustification)), kStr},
-	{"default_impactdescription", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultImpactdescription)), kStr},
-	{"default_riskleveldescription", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultRiskleveldescription)), kStr},
-	{"default_testplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTestplan)), kStr},
-	{"default_backoutplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultBackoutplan)), kStr},
-	{"default_communicationplan", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultCommunicationplan)), kStr},
-	{"default_changeinformation_html", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultChangeinformationHTML)), kStr},
-	{"isbillable", nil, uint32(unsafe.Offsetof(RequestType{}.Isbillable)), kBool},
-	{"items_are_billable", nil, uint32(unsafe.Offsetof(RequestType{}.ItemsAreBillable)), kBool},
-	{"defaultresourcetype", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultresourcetype)), kInt},
-	{"defaultresourcetype_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeName)), kStr},
-	{"defaultlisttype", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultlisttype)), kInt},
-	{"defaulttab", nil, uint32(unsafe.Offsetof(RequestType{}.Defaulttab)), kInt},
-	{"defaultsync_to_sentinel", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), kBool},
-	{"adduserupdatestochildren", nil, uint32(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), kBool},
-	{"default_targetdate", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), kInt},
-	{"allowed_resourcebooking_teams", &dectSectionRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), kMany},
-	{"defaultresourcetype_name_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), kStr},
-	{"agentresourcebookingtype", nil, uint32(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), kInt},
-	{"userbookfromportal", nil, uint32(unsafe.Offsetof(RequestType{}.Userbookfromportal)), kBool},
-	{"defaultresourcetype_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultresourcetypeAgent)), kInt},
-	{"defaultagentresourcebookingduration_id", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultagentresourcebookingdurationID)), kInt},
-	{"rtdefaultagentresourcebookingduration_name", nil, uint32(unsafe.Offsetof(RequestType{}.RtdefaultagentresourcebookingdurationName)), kStr},
-	{"showopenusertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopenusertickets)), kBool},
-	{"showopensitetickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensitetickets)), kBool},
-	{"showopenclienttickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopenclienttickets)), kBool},
-	{"showopendevicetickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopendevicetickets)), kBool},
-	{"showuserfeed", nil, uint32(unsafe.Offsetof(RequestType{}.Showuserfeed)), kBool},
-	{"updateservicestatus", nil, uint32(unsafe.Offsetof(RequestType{}.Updateservicestatus)), kBool},
-	{"default_servicestatusnote", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicestatusnote)), kStr},
-	{"attendeesenduser", nil, uint32(unsafe.Offsetof(RequestType{}.Attendeesenduser)), kInt},
-	{"showautomationstab", nil, uint32(unsafe.Offsetof(RequestType{}.Showautomationstab)), kBool},
-	{"showbillingtab", nil, uint32(unsafe.Offsetof(RequestType{}.Showbillingtab)), kBool},
-	{"showsuggestionstab", nil, uint32(unsafe.Offsetof(RequestType{}.Showsuggestionstab)), kBool},
-	{"showoppcontacttab", nil, uint32(unsafe.Offsetof(RequestType{}.Showoppcontacttab)), kBool},
-	{"showactivestatuskanban", nil, uint32(unsafe.Offsetof(RequestType{}.Showactivestatuskanban)), kBool},
-	{"ganttgrandchildview", nil, uint32(unsafe.Offsetof(RequestType{}.Ganttgrandchildview)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(RequestType{}.Warning)), kStr},
-	{"submitlabeloverride", nil, uint32(unsafe.Offsetof(RequestType{}.Submitlabeloverride)), kStr},
-	{"allowall_appointment_types", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), kBool},
-	{"include_appointments_scheduled_hours", nil, uint32(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), kBool},
-	{"ticketlinktype", nil, uint32(unsafe.Offsetof(RequestType{}.Ticketlinktype)), kInt},
-	{"allowed_appointment_types", &dectAppointmentTypeRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), kMany},
-	{"allowall_iframe_customtabs", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), kBool},
-	{"allowed_iframe_customtabs", &dectIframeTabRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), kMany},
-	{"default_sync_to_salesforce", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), kBool},
-	{"salesforce_default_stage", nil, uint32(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), kInt},
-	{"show_add_note", nil, uint32(unsafe.Offsetof(RequestType{}.ShowAddNote)), kBool},
-	{"auto_delete_data", nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteData)), kInt},
-	{"auto_delete_days", nil, uint32(unsafe.Offsetof(RequestType{}.AutoDeleteDays)), kInt},
-	{"show_child_tasks_type", nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildTasksType)), kInt},
-	{"pin_important_actions", nil, uint32(unsafe.Offsetof(RequestType{}.PinImportantActions)), kBool},
-	{"showdecendantwarningoptions", nil, uint32(unsafe.Offsetof(RequestType{}.Showdecendantwarningoptions)), kBool},
-	{"statusafterresourcebook", nil, uint32(unsafe.Offsetof(RequestType{}.Statusafterresourcebook)), kInt},
-	{"parentstatusafterallchildclosed", nil, uint32(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), kInt},
-	{"parentstatusafterallchildclosed_name", nil, uint32(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), kStr},
-	{"allowlogonbehalfof", nil, uint32(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), kInt},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(RequestType{}.Translations)), kMany},
-	{"auto_create_appt", nil, uint32(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), kInt},
-	{"hide_anon_contact_info", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), kBool},
-	{"ticket_created_override", nil, uint32(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), kStr},
-	{"newrequestmessage", nil, uint32(unsafe.Offsetof(RequestType{}.Newrequestmessage)), kStr},
-	{"allow_anonymous_logging", nil, uint32(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), kBool},
-	{"published_id", nil, uint32(unsafe.Offsetof(RequestType{}.PublishedID)), kStr},
-	{"cors_whitelist_list", &dectKeyPair2, uint32(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), kMany},
-	{"add_ack_attachments", nil, uint32(unsafe.Offsetof(RequestType{}.AddAckAttachments)), kBool},
-	{"defaultpagerdutyservice", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), kStr},
-	{"defaultpagerdutyservice_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), kStr},
-	{"defaultsidebarcollapsed", nil, uint32(unsafe.Offsetof(RequestType{}.Defaultsidebarcollapsed)), kBool},
-	{"logonbehalflabeloverride", nil, uint32(unsafe.Offsetof(RequestType{}.Logonbehalflabeloverride)), kStr},
-	{"tab_display", nil, uint32(unsafe.Offsetof(RequestType{}.TabDisplay)), kInt},
-	{"sprint_tickettype_id", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), kInt},
-	{"sprint_tickettype_name", nil, uint32(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), kStr},
-	{"usemilestones", nil, uint32(unsafe.Offsetof(RequestType{}.Usemilestones)), kBool},
-	{"tab_config", &dectTabConfig, uint32(unsafe.Offsetof(RequestType{}.TabConfig)), kMany},
-	{"enableusermentions", nil, uint32(unsafe.Offsetof(RequestType{}.Enableusermentions)), kBool},
-	{"sladontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Sladontclose)), kBool},
-	{"pendingdontclose", nil, uint32(unsafe.Offsetof(RequestType{}.Pendingdontclose)), kBool},
-	{"minattachments", nil, uint32(unsafe.Offsetof(RequestType{}.Minattachments)), kInt},
-	{"enableforecasting", nil, uint32(unsafe.Offsetof(RequestType{}.Enableforecasting)), kBool},
-	{"make_cc_followers", nil, uint32(unsafe.Offsetof(RequestType{}.MakeCcFollowers)), kBool},
-	{"default_kanban_view", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultKanbanView)), kInt},
-	{"showgeneralsurveyfields", nil, uint32(unsafe.Offsetof(RequestType{}.Showgeneralsurveyfields)), kBool},
-	{"default_send_to_pagerduty", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultSendToPagerduty)), kBool},
-	{"completion_status_type", nil, uint32(unsafe.Offsetof(RequestType{}.CompletionStatusType)), kInt},
-	{"show_project_task_dates", nil, uint32(unsafe.Offsetof(RequestType{}.ShowProjectTaskDates)), kBool},
-	{"project_type", nil, uint32(unsafe.Offsetof(RequestType{}.ProjectType)), kInt},
-	{"auto_forward_email_updates", nil, uint32(unsafe.Offsetof(RequestType{}.AutoForwardEmailUpdates)), kInt},
-	{"default_is_sensitive", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultIsSensitive)), kBool},
-	{"process_open_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.ProcessOpenTickets)), kInt},
-	{"todolistportalvisibility", nil, uint32(unsafe.Offsetof(RequestType{}.Todolistportalvisibility)), kInt},
-	{"legacy_print_request_details", nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintRequestDetails)), kBool},
-	{"legacy_print_service_form", nil, uint32(unsafe.Offsetof(RequestType{}.LegacyPrintServiceForm)), kBool},
-	{"default_appt_type", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultApptType)), kInt},
-	{"show_child_assets", nil, uint32(unsafe.Offsetof(RequestType{}.ShowChildAssets)), kBool},
-	{"hide_anon_phonenumber", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonPhonenumber)), kBool},
-	{"showconfirmemail", nil, uint32(unsafe.Offsetof(RequestType{}.Showconfirmemail)), kBool},
-	{"ticket_status_after_appointment", nil, uint32(unsafe.Offsetof(RequestType{}.TicketStatusAfterAppointment)), kInt},
-	{"max_open_per_user", nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUser)), kInt},
-	{"max_total_per_user", nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUser)), kInt},
-	{"max_open_per_user_reached", nil, uint32(unsafe.Offsetof(RequestType{}.MaxOpenPerUserReached)), kBool},
-	{"max_total_per_user_reached", nil, uint32(unsafe.Offsetof(RequestType{}.MaxTotalPerUserReached)), kBool},
-	{"milestone_billing", nil, uint32(unsafe.Offsetof(RequestType{}.MilestoneBilling)), kBool},
-	{"showopensuppliertickets", nil, uint32(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), kBool},
-	{"allowall_suggestion_faqlists", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), kBool},
-	{"allowed_suggestion_faqlists", &dectFaqRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), kMany},
-	{"startdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidation)), kInt},
-	{"startdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), kInt},
-	{"targetdate_validation", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidation)), kInt},
-	{"targetdate_validation_days", nil, uint32(unsafe.Offsetof(RequestType{}.TargetdateValidationDays)), kInt},
-	{"auto_contributor", nil, uint32(unsafe.Offsetof(RequestType{}.AutoContributor)), kBool},
-	{"allow_teams_chat_creation", nil, uint32(unsafe.Offsetof(RequestType{}.AllowTeamsChatCreation)), kBool},
-	{"teams_chat_default_name", nil, uint32(unsafe.Offsetof(RequestType{}.TeamsChatDefaultName)), kStr},
-	{"show_teams_chats_as_tabs", nil, uint32(unsafe.Offsetof(RequestType{}.ShowTeamsChatsAsTabs)), kBool},
-	{"default_servicenow_type", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultServicenowType)), kInt},
-	{"enable_task_dependencies", nil, uint32(unsafe.Offsetof(RequestType{}.EnableTaskDependencies)), kBool},
-	{"exclude_from_sales_mailbox_match", nil, uint32(unsafe.Offsetof(RequestType{}.ExcludeFromSalesMailboxMatch)), kBool},
-	{"lapsafe_status_after_webhook", nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhook)), kInt},
-	{"lapsafe_status_after_webhook_guid", nil, uint32(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhookGUID)), kStr},
-	{"show_status_on_portal", nil, uint32(unsafe.Offsetof(RequestType{}.ShowStatusOnPortal)), kBool},
-	{"allow_slack_channel_creation", nil, uint32(unsafe.Offsetof(RequestType{}.AllowSlackChannelCreation)), kBool},
-	{"slack_channel_default_name", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelDefaultName)), kStr},
-	{"show_slack_channels_as_tabs", nil, uint32(unsafe.Offsetof(RequestType{}.ShowSlackChannelsAsTabs)), kBool},
-	{"slack_channel_access_type", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelAccessType)), kInt},
-	{"slack_channel_workspace", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspace)), kInt},
-	{"slack_channel_workspace_name", nil, uint32(unsafe.Offsetof(RequestType{}.SlackChannelWorkspaceName)), kStr},
-	{"hide_anon_email", nil, uint32(unsafe.Offsetof(RequestType{}.HideAnonEmail)), kInt},
-	{"continue_autorelease", nil, uint32(unsafe.Offsetof(RequestType{}.ContinueAutorelease)), kBool},
-	{"do_ai_survey", nil, uint32(unsafe.Offsetof(RequestType{}.DoAiSurvey)), kBool},
-	{"enduserscanlog", nil, uint32(unsafe.Offsetof(RequestType{}.Enduserscanlog)), kBool},
-	{"anonymouscanlog", nil, uint32(unsafe.Offsetof(RequestType{}.Anonymouscanlog)), kBool},
-	{"generate_ai_embeddings", nil, uint32(unsafe.Offsetof(RequestType{}.GenerateAiEmbeddings)), kBool},
-	{"load_balance_interval", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceInterval)), kInt},
-	{"load_balance_max_tickets", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), kInt},
-	{"load_balance_on_schedule", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), kBool},
-	{"load_balance_schedule_frequency", nil, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), kInt},
-	{"load_balance_schedule", &dectAssignSchedule, uint32(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), kOne},
-	{"allowall_child_tickettypes", nil, uint32(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), kBool},
-	{"allowed_child_tickettypes", &dectChildRequestType, uint32(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), kMany},
-	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), kMany},
-	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), kStr},
-	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailStartTag)), kStr},
-	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestType{}.EmailEndTag)), kStr},
-	{"default_agent", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgent)), kInt},
-	{"default_agent_name", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultAgentName)), kStr},
-	{"default_team", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultTeam)), kStr},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(RequestType{}.WorkflowName)), kStr},
-	{"overridewiththefollowingtemplatewhenloggingmanuallyname", nil, uint32(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
-	{"default_priority", nil, uint32(unsafe.Offsetof(RequestType{}.DefaultPriority)), kInt},
-}, sorted: []uint16{199, 154, 155, 92, 93, 94, 95, 96, 97, 227, 157, 158, 176, 180, 12, 224, 282, 273, 66, 201, 72, 74, 76, 78, 299, 205, 70, 266, 67, 14, 115, 69, 204, 73, 75, 77, 79, 300, 126, 206, 178, 71, 267, 68, 218, 103, 130, 129, 35, 292, 20, 102, 136, 137, 138, 81, 80, 82, 192, 125, 272, 220, 210, 211, 249, 124, 11, 47, 111, 112, 113, 85, 127, 42, 39, 38, 28, 31, 44, 246, 289, 15, 16, 226, 100, 101, 305, 306, 147, 146, 255, 166, 88, 89, 52, 53, 54, 55, 168, 167, 57, 58, 105, 59, 160, 163, 250, 162, 243, 65, 64, 63, 310, 86, 87, 161, 164, 245, 61, 62, 107, 140, 276, 153, 191, 60, 51, 6, 142, 143, 141, 56, 207, 177, 307, 50, 165, 183, 173, 228, 229, 171, 182, 172, 179, 230, 175, 174, 151, 148, 290, 159, 98, 99, 135, 304, 91, 303, 90, 277, 241, 237, 291, 19, 278, 18, 104, 145, 83, 198, 293, 7, 8, 1, 21, 22, 221, 288, 257, 84, 0, 202, 32, 116, 48, 49, 2, 17, 169, 170, 13, 9, 301, 302, 279, 280, 253, 254, 294, 295, 296, 298, 297, 231, 108, 109, 242, 260, 262, 261, 263, 123, 264, 240, 106, 3, 223, 133, 134, 309, 152, 216, 217, 119, 120, 239, 128, 43, 41, 40, 29, 45, 213, 30, 251, 248, 225, 121, 122, 36, 37, 184, 208, 5, 139, 209, 256, 212, 247, 284, 281, 275, 132, 197, 193, 194, 258, 214, 156, 244, 187, 188, 186, 265, 185, 196, 195, 114, 189, 285, 283, 286, 287, 238, 144, 233, 234, 268, 269, 149, 150, 215, 26, 27, 117, 118, 24, 25, 200, 236, 232, 270, 271, 274, 131, 10, 222, 259, 203, 252, 219, 190, 4, 235, 181, 110, 23, 46, 34, 33, 308}}
+var dectRequestType = decTable{names: "idguidintentnameusesequencedefault_sla_guidgroup_idgroup_namejira_issue_typetick" +
+	"et_countcancreateagentscanselectitilrequesttypeallowattachmentscopyattachmentsto" +
+	"childcopyattachmentstorelatedis_sprintfieldidlistenduserscanselectanonymouscanse" +
+	"lecthasmandatorytechfieldshasmandatoryuserfieldsvisiblestatusafteruserupdatestat" +
+	"usafteruserupdate_guidstatusaftersupplierupdatestatusaftersupplierupdate_guidclo" +
+	"sedrequestswithupdatespendingrequestswithupdatesportalcanreopenclosedrequestswit" +
+	"hupdatesincpendingincludeinmobiledbsyncworkflow_idworkflow_guidalways_bccreopene" +
+	"dstatusreopenedstatus_guidclosedrequestsemailidclosedrequestsemailguidpendingreq" +
+	"uestsemailidpendingrequestsemailguidclosedrequestsemail_namependingrequestsemail" +
+	"_namecloseduserupdatehourspendinguserupdatehourswebannouncementchargerateinitial" +
+	"_statusinitial_status_guiddefault_team_to_agents_defaultdefault_sladefault_categ" +
+	"ory_1default_category_2default_category_3default_category_4default_summarydefaul" +
+	"t_detailsdefault_details_htmldefault_excludefromsladefault_showforusersdefault_s" +
+	"endackdefault_sendemaildefault_matchedkbiddefault_kb_namedefault_kb_accessible_f" +
+	"or_enduserallowall_actionsallowall_teamallowed_teamsallowed_actionsallowall_stat" +
+	"usallowed_statusallowall_category1allowed_category1allowall_category2allowed_cat" +
+	"egory2allowall_category3allowed_category3allowall_category4allowed_category4appr" +
+	"oval_process_idapproval_process_guidapproval_process_namefrom_mailbox_idhide_res" +
+	"pondclose_kb_actiondefault_product_iddefault_product_namedefault_budgettype_idde" +
+	"fault_budgettype_nameemail_start_tag_overrideemail_end_tag_overrideacknowledgeme" +
+	"nttemplateacknowledgementtemplate_guidacknowledgementtemplate_nameacknowledgemen" +
+	"ttemplateoohacknowledgementtemplateooh_guidacknowledgementtemplateooh_namedontse" +
+	"ndslaremindersdontusependingclosuredatabase_lookup_iddatabase_lookup_nameapplyde" +
+	"faultsontypechangeboolallowtickettypetobechildfieldsdefault_estimatemustclosechi" +
+	"ldbeforeclosurebooldefault_sendremoteinvitelogtimeindayslogtimeindaysincrementus" +
+	"etimeslotsforstartandtargettimeschildticketcolumnsoverridechildticketcolumnsover" +
+	"ride_guidchildticketcolumnsoverride_nameshowunborntaballowcustomiseunborninform_" +
+	"account_managerstatusaftertechupdatestatusaftertechupdate_guidpdftemplate_idpdft" +
+	"emplate_namequote_pdftemplate_idquote_pdftemplate_namemaximumRestrictedPrioritya" +
+	"uto_respond_logged_manuallyautoCloseHoursallowed_clientsclosedrequestreplylimitp" +
+	"endingrequestreplylimitalluserscanviewitalluserscanviewthisentitycanbevotedforsh" +
+	"ow_vote_commentoverridewiththefollowingtemplatewhenloggingmanuallyoverridewithth" +
+	"efollowingtemplatewhenloggingmanually_guideditservstatusappointmentdefaultbodyap" +
+	"pointmentdefaultbody_guidappointmentdefaultbody_namesetrelatedservicesfromassets" +
+	"default_sendtosocdefault_soctargettypedefault_soctargetiddefault_soctargetnameso" +
+	"c_default_targetforwardinboundupdatesdefault_appointment_summarydefault_appointm" +
+	"ent_detailsdisplayonquicktimestatusafterapproverupdatestatusafterapproverupdate_" +
+	"guiddisplay_audit_taboverwrite_showforusersdefault_servicesaccess_controlaccess_" +
+	"control_levelshowdownvoteaddactionstolinkedaddnoteonlytolinkeddontconfirm_update" +
+	"parentdefault_impactdefault_riskleveldefault_justificationdefault_impactdescript" +
+	"iondefault_riskleveldescriptiondefault_testplandefault_backoutplandefault_commun" +
+	"icationplandefault_changeinformation_htmlisbillableitems_are_billabledefaultreso" +
+	"urcetypedefaultresourcetype_namedefaultlisttypedefaulttabdefaultsync_to_sentinel" +
+	"adduserupdatestochildrendefault_targetdateallowed_resourcebooking_teamsdefaultre" +
+	"sourcetype_name_agentagentresourcebookingtypeuserbookfromportaldefaultresourcety" +
+	"pe_agentdefaultagentresourcebookingduration_idrtdefaultagentresourcebookingdurat" +
+	"ion_nameshowopenuserticketsshowopensiteticketsshowopenclientticketsshowopendevic" +
+	"eticketsshowuserfeedupdateservicestatusdefault_servicestatusnoteattendeesenduser" +
+	"showautomationstabshowbillingtabshowsuggestionstabshowoppcontacttabshowactivesta" +
+	"tuskanbanganttgrandchildview_warningsubmitlabeloverrideallowall_appointment_type" +
+	"sinclude_appointments_scheduled_hoursticketlinktypeallowed_appointment_typesallo" +
+	"wall_iframe_customtabsallowed_iframe_customtabsdefault_sync_to_salesforcesalesfo" +
+	"rce_default_stageshow_add_noteauto_delete_dataauto_delete_daysshow_child_tasks_t" +
+	"ypepin_important_actionsshowdecendantwarningoptionsstatusafterresourcebookparent" +
+	"statusafterallchildclosedparentstatusafterallchildclosed_nameallowlogonbehalfoft" +
+	"ranslationsauto_create_appthide_anon_contact_infoticket_created_overridenewreque" +
+	"stmessageallow_anonymous_loggingpublished_idcors_whitelist_listadd_ack_attachmen" +
+	"tsdefaultpagerdutyservicedefaultpagerdutyservice_namedefaultsidebarcollapsedlogo" +
+	"nbehalflabeloverridetab_displaysprint_tickettype_idsprint_tickettype_nameusemile" +
+	"stonestab_configenableusermentionssladontclosependingdontcloseminattachmentsenab" +
+	"leforecastingmake_cc_followersdefault_kanban_viewshowgeneralsurveyfieldsdefault_" +
+	"send_to_pagerdutycompletion_status_typeshow_project_task_datesproject_typeauto_f" +
+	"orward_email_updatesdefault_is_sensitiveprocess_open_ticketstodolistportalvisibi" +
+	"litylegacy_print_request_detailslegacy_print_service_formdefault_appt_typeshow_c" +
+	"hild_assetshide_anon_phonenumbershowconfirmemailticket_status_after_appointmentm" +
+	"ax_open_per_usermax_total_per_usermax_open_per_user_reachedmax_total_per_user_re" +
+	"achedmilestone_billingshowopensupplierticketsallowall_suggestion_faqlistsallowed" +
+	"_suggestion_faqlistsstartdate_validationstartdate_validation_daystargetdate_vali" +
+	"dationtargetdate_validation_daysauto_contributorallow_teams_chat_creationteams_c" +
+	"hat_default_nameshow_teams_chats_as_tabsdefault_servicenow_typeenable_task_depen" +
+	"denciesexclude_from_sales_mailbox_matchlapsafe_status_after_webhooklapsafe_statu" +
+	"s_after_webhook_guidshow_status_on_portalallow_slack_channel_creationslack_chann" +
+	"el_default_nameshow_slack_channels_as_tabsslack_channel_access_typeslack_channel" +
+	"_workspaceslack_channel_workspace_namehide_anon_emailcontinue_autoreleasedo_ai_s" +
+	"urveyenduserscanloganonymouscanloggenerate_ai_embeddingsload_balance_intervalloa" +
+	"d_balance_max_ticketsload_balance_on_scheduleload_balance_schedule_frequencyload" +
+	"_balance_scheduleallowall_child_tickettypesallowed_child_tickettypeskanbanstatus" +
+	"choicekanbanstatuschoice_listemail_start_tagemail_end_tagdefault_agentdefault_ag" +
+	"ent_namedefault_teamworkflow_nameoverridewiththefollowingtemplatewhenloggingmanu" +
+	"allynamedefault_priority",
+	extra: unsafe.Offsetof(RequestType{}.Extra), size: unsafe.Sizeof(RequestType{}), grow: growRequestType, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestType{}.ID)), 2, kInt},                                                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RequestType{}.GUID)), 4, kStr},                                                        // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(RequestType{}.Intent)), 6, kStr},                                                      // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(RequestType{}.Name)), 4, kStr},                                                       // "name"
+		{nil, 16, uint16(unsafe.Offsetof(RequestType{}.Use)), 3, kStr},                                                        // "use"
+		{nil, 19, uint16(unsafe.Offsetof(RequestType{}.Sequence)), 8, kInt},                                                   // "sequence"
+		{nil, 27, uint16(unsafe.Offsetof(RequestType{}.DefaultSLAGUID)), 16, kStr},                                            // "default_sla_guid"
+		{nil, 43, uint16(unsafe.Offsetof(RequestType{}.GroupID)), 8, kInt},                                                    // "group_id"
+		{nil, 51, uint16(unsafe.Offsetof(RequestType{}.GroupName)), 10, kStr},                                                 // "group_name"
+		{nil, 61, uint16(unsafe.Offsetof(RequestType{}.JiraIssueType)), 15, kStr},                                             // "jira_issue_type"
+		{nil, 76, uint16(unsafe.Offsetof(RequestType{}.TicketCount)), 12, kInt},                                               // "ticket_count"
+		{nil, 88, uint16(unsafe.Offsetof(RequestType{}.Cancreate)), 9, kBool},                                                 // "cancreate"
+		{nil, 97, uint16(unsafe.Offsetof(RequestType{}.Agentscanselect)), 15, kBool},                                          // "agentscanselect"
+		{nil, 112, uint16(unsafe.Offsetof(RequestType{}.Itilrequesttype)), 15, kInt},                                          // "itilrequesttype"
+		{nil, 127, uint16(unsafe.Offsetof(RequestType{}.Allowattachments)), 16, kBool},                                        // "allowattachments"
+		{nil, 143, uint16(unsafe.Offsetof(RequestType{}.Copyattachmentstochild)), 22, kBool},                                  // "copyattachmentstochild"
+		{nil, 165, uint16(unsafe.Offsetof(RequestType{}.Copyattachmentstorelated)), 24, kBool},                                // "copyattachmentstorelated"
+		{nil, 189, uint16(unsafe.Offsetof(RequestType{}.IsSprint)), 9, kBool},                                                 // "is_sprint"
+		{nil, 198, uint16(unsafe.Offsetof(RequestType{}.Fieldidlist)), 11, kInts},                                             // "fieldidlist"
+		{nil, 209, uint16(unsafe.Offsetof(RequestType{}.Enduserscanselect)), 17, kBool},                                       // "enduserscanselect"
+		{nil, 226, uint16(unsafe.Offsetof(RequestType{}.Anonymouscanselect)), 18, kBool},                                      // "anonymouscanselect"
+		{nil, 244, uint16(unsafe.Offsetof(RequestType{}.Hasmandatorytechfields)), 22, kBool},                                  // "hasmandatorytechfields"
+		{nil, 266, uint16(unsafe.Offsetof(RequestType{}.Hasmandatoryuserfields)), 22, kBool},                                  // "hasmandatoryuserfields"
+		{nil, 288, uint16(unsafe.Offsetof(RequestType{}.Visible)), 7, kBool},                                                  // "visible"
+		{nil, 295, uint16(unsafe.Offsetof(RequestType{}.Statusafteruserupdate)), 21, kInt},                                    // "statusafteruserupdate"
+		{nil, 316, uint16(unsafe.Offsetof(RequestType{}.StatusafteruserupdateGUID)), 26, kStr},                                // "statusafteruserupdate_guid"
+		{nil, 342, uint16(unsafe.Offsetof(RequestType{}.Statusaftersupplierupdate)), 25, kInt},                                // "statusaftersupplierupdate"
+		{nil, 367, uint16(unsafe.Offsetof(RequestType{}.StatusaftersupplierupdateGUID)), 30, kStr},                            // "statusaftersupplierupdate_guid"
+		{nil, 397, uint16(unsafe.Offsetof(RequestType{}.Closedrequestswithupdates)), 25, kInt},                                // "closedrequestswithupdates"
+		{nil, 422, uint16(unsafe.Offsetof(RequestType{}.Pendingrequestswithupdates)), 26, kInt},                               // "pendingrequestswithupdates"
+		{nil, 448, uint16(unsafe.Offsetof(RequestType{}.Portalcanreopen)), 15, kBool},                                         // "portalcanreopen"
+		{nil, 463, uint16(unsafe.Offsetof(RequestType{}.Closedrequestswithupdatesincpending)), 35, kBool},                     // "closedrequestswithupdatesincpending"
+		{nil, 498, uint16(unsafe.Offsetof(RequestType{}.Includeinmobiledbsync)), 21, kBool},                                   // "includeinmobiledbsync"
+		{nil, 519, uint16(unsafe.Offsetof(RequestType{}.WorkflowID)), 11, kInt},                                               // "workflow_id"
+		{nil, 530, uint16(unsafe.Offsetof(RequestType{}.WorkflowGUID)), 13, kStr},                                             // "workflow_guid"
+		{nil, 543, uint16(unsafe.Offsetof(RequestType{}.AlwaysBcc)), 10, kStr},                                                // "always_bcc"
+		{nil, 553, uint16(unsafe.Offsetof(RequestType{}.Reopenedstatus)), 14, kInt},                                           // "reopenedstatus"
+		{nil, 567, uint16(unsafe.Offsetof(RequestType{}.ReopenedstatusGUID)), 19, kStr},                                       // "reopenedstatus_guid"
+		{nil, 586, uint16(unsafe.Offsetof(RequestType{}.Closedrequestsemailid)), 21, kInt},                                    // "closedrequestsemailid"
+		{nil, 607, uint16(unsafe.Offsetof(RequestType{}.Closedrequestsemailguid)), 23, kStr},                                  // "closedrequestsemailguid"
+		{nil, 630, uint16(unsafe.Offsetof(RequestType{}.Pendingrequestsemailid)), 22, kInt},                                   // "pendingrequestsemailid"
+		{nil, 652, uint16(unsafe.Offsetof(RequestType{}.Pendingrequestsemailguid)), 24, kStr},                                 // "pendingrequestsemailguid"
+		{nil, 676, uint16(unsafe.Offsetof(RequestType{}.ClosedrequestsemailName)), 24, kStr},                                  // "closedrequestsemail_name"
+		{nil, 700, uint16(unsafe.Offsetof(RequestType{}.PendingrequestsemailName)), 25, kStr},                                 // "pendingrequestsemail_name"
+		{nil, 725, uint16(unsafe.Offsetof(RequestType{}.Closeduserupdatehours)), 21, kF64},                                    // "closeduserupdatehours"
+		{nil, 746, uint16(unsafe.Offsetof(RequestType{}.Pendinguserupdatehours)), 22, kF64},                                   // "pendinguserupdatehours"
+		{nil, 768, uint16(unsafe.Offsetof(RequestType{}.Webannouncement)), 15, kStr},                                          // "webannouncement"
+		{nil, 783, uint16(unsafe.Offsetof(RequestType{}.Chargerate)), 10, kInt},                                               // "chargerate"
+		{nil, 793, uint16(unsafe.Offsetof(RequestType{}.InitialStatus)), 14, kInt},                                            // "initial_status"
+		{nil, 807, uint16(unsafe.Offsetof(RequestType{}.InitialStatusGUID)), 19, kStr},                                        // "initial_status_guid"
+		{nil, 826, uint16(unsafe.Offsetof(RequestType{}.DefaultTeamToAgentsDefault)), 30, kBool},                              // "default_team_to_agents_default"
+		{nil, 856, uint16(unsafe.Offsetof(RequestType{}.DefaultSLA)), 11, kInt},                                               // "default_sla"
+		{nil, 867, uint16(unsafe.Offsetof(RequestType{}.DefaultCategory1)), 18, kStr},                                         // "default_category_1"
+		{nil, 885, uint16(unsafe.Offsetof(RequestType{}.DefaultCategory2)), 18, kStr},                                         // "default_category_2"
+		{nil, 903, uint16(unsafe.Offsetof(RequestType{}.DefaultCategory3)), 18, kStr},                                         // "default_category_3"
+		{nil, 921, uint16(unsafe.Offsetof(RequestType{}.DefaultCategory4)), 18, kStr},                                         // "default_category_4"
+		{nil, 939, uint16(unsafe.Offsetof(RequestType{}.DefaultSummary)), 15, kStr},                                           // "default_summary"
+		{nil, 954, uint16(unsafe.Offsetof(RequestType{}.DefaultDetails)), 15, kStr},                                           // "default_details"
+		{nil, 969, uint16(unsafe.Offsetof(RequestType{}.DefaultDetailsHTML)), 20, kStr},                                       // "default_details_html"
+		{nil, 989, uint16(unsafe.Offsetof(RequestType{}.DefaultExcludefromsla)), 22, kBool},                                   // "default_excludefromsla"
+		{nil, 1011, uint16(unsafe.Offsetof(RequestType{}.DefaultShowforusers)), 20, kBool},                                    // "default_showforusers"
+		{nil, 1031, uint16(unsafe.Offsetof(RequestType{}.DefaultSendack)), 15, kInt},                                          // "default_sendack"
+		{nil, 1046, uint16(unsafe.Offsetof(RequestType{}.DefaultSendemail)), 17, kBool},                                       // "default_sendemail"
+		{nil, 1063, uint16(unsafe.Offsetof(RequestType{}.DefaultMatchedkbid)), 19, kInt},                                      // "default_matchedkbid"
+		{nil, 1082, uint16(unsafe.Offsetof(RequestType{}.DefaultKbName)), 15, kStr},                                           // "default_kb_name"
+		{nil, 1097, uint16(unsafe.Offsetof(RequestType{}.DefaultKbAccessibleForEnduser)), 33, kBool},                          // "default_kb_accessible_for_enduser"
+		{nil, 1130, uint16(unsafe.Offsetof(RequestType{}.AllowallActions)), 16, kBool},                                        // "allowall_actions"
+		{nil, 1146, uint16(unsafe.Offsetof(RequestType{}.AllowallTeam)), 13, kBool},                                           // "allowall_team"
+		{&dectSectionRequestType, 1159, uint16(unsafe.Offsetof(RequestType{}.AllowedTeams)), 13, kMany},                       // "allowed_teams"
+		{&dectRestriction, 1172, uint16(unsafe.Offsetof(RequestType{}.AllowedActions)), 15, kMany},                            // "allowed_actions"
+		{nil, 1187, uint16(unsafe.Offsetof(RequestType{}.AllowallStatus)), 15, kBool},                                         // "allowall_status"
+		{&dectRequestTypeStatus, 1202, uint16(unsafe.Offsetof(RequestType{}.AllowedStatus)), 14, kMany},                       // "allowed_status"
+		{nil, 1216, uint16(unsafe.Offsetof(RequestType{}.AllowallCategory1)), 18, kBool},                                      // "allowall_category1"
+		{&dectCategoryRestriction, 1234, uint16(unsafe.Offsetof(RequestType{}.AllowedCategory1)), 17, kMany},                  // "allowed_category1"
+		{nil, 1251, uint16(unsafe.Offsetof(RequestType{}.AllowallCategory2)), 18, kBool},                                      // "allowall_category2"
+		{&dectCategoryRestriction, 1269, uint16(unsafe.Offsetof(RequestType{}.AllowedCategory2)), 17, kMany},                  // "allowed_category2"
+		{nil, 1286, uint16(unsafe.Offsetof(RequestType{}.AllowallCategory3)), 18, kBool},                                      // "allowall_category3"
+		{&dectCategoryRestriction, 1304, uint16(unsafe.Offsetof(RequestType{}.AllowedCategory3)), 17, kMany},                  // "allowed_category3"
+		{nil, 1321, uint16(unsafe.Offsetof(RequestType{}.AllowallCategory4)), 18, kBool},                                      // "allowall_category4"
+		{&dectCategoryRestriction, 1339, uint16(unsafe.Offsetof(RequestType{}.AllowedCategory4)), 17, kMany},                  // "allowed_category4"
+		{nil, 1356, uint16(unsafe.Offsetof(RequestType{}.ApprovalProcessID)), 19, kInt},                                       // "approval_process_id"
+		{nil, 1375, uint16(unsafe.Offsetof(RequestType{}.ApprovalProcessGUID)), 21, kStr},                                     // "approval_process_guid"
+		{nil, 1396, uint16(unsafe.Offsetof(RequestType{}.ApprovalProcessName)), 21, kStr},                                     // "approval_process_name"
+		{nil, 1417, uint16(unsafe.Offsetof(RequestType{}.FromMailboxID)), 15, kInt},                                           // "from_mailbox_id"
+		{nil, 1432, uint16(unsafe.Offsetof(RequestType{}.HideRespond)), 12, kBool},                                            // "hide_respond"
+		{nil, 1444, uint16(unsafe.Offsetof(RequestType{}.CloseKbAction)), 15, kInt},                                           // "close_kb_action"
+		{nil, 1459, uint16(unsafe.Offsetof(RequestType{}.DefaultProductID)), 18, kInt},                                        // "default_product_id"
+		{nil, 1477, uint16(unsafe.Offsetof(RequestType{}.DefaultProductName)), 20, kStr},                                      // "default_product_name"
+		{nil, 1497, uint16(unsafe.Offsetof(RequestType{}.DefaultBudgettypeID)), 21, kInt},                                     // "default_budgettype_id"
+		{nil, 1518, uint16(unsafe.Offsetof(RequestType{}.DefaultBudgettypeName)), 23, kStr},                                   // "default_budgettype_name"
+		{nil, 1541, uint16(unsafe.Offsetof(RequestType{}.EmailStartTagOverride)), 24, kStr},                                   // "email_start_tag_override"
+		{nil, 1565, uint16(unsafe.Offsetof(RequestType{}.EmailEndTagOverride)), 22, kStr},                                     // "email_end_tag_override"
+		{nil, 1587, uint16(unsafe.Offsetof(RequestType{}.Acknowledgementtemplate)), 23, kInt},                                 // "acknowledgementtemplate"
+		{nil, 1610, uint16(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateGUID)), 28, kStr},                             // "acknowledgementtemplate_guid"
+		{nil, 1638, uint16(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateName)), 28, kStr},                             // "acknowledgementtemplate_name"
+		{nil, 1666, uint16(unsafe.Offsetof(RequestType{}.Acknowledgementtemplateooh)), 26, kInt},                              // "acknowledgementtemplateooh"
+		{nil, 1692, uint16(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohGUID)), 31, kStr},                          // "acknowledgementtemplateooh_guid"
+		{nil, 1723, uint16(unsafe.Offsetof(RequestType{}.AcknowledgementtemplateoohName)), 31, kStr},                          // "acknowledgementtemplateooh_name"
+		{nil, 1754, uint16(unsafe.Offsetof(RequestType{}.Dontsendslareminders)), 20, kBool},                                   // "dontsendslareminders"
+		{nil, 1774, uint16(unsafe.Offsetof(RequestType{}.Dontusependingclosure)), 21, kBool},                                  // "dontusependingclosure"
+		{nil, 1795, uint16(unsafe.Offsetof(RequestType{}.DatabaseLookupID)), 18, kInt},                                        // "database_lookup_id"
+		{nil, 1813, uint16(unsafe.Offsetof(RequestType{}.DatabaseLookupName)), 20, kStr},                                      // "database_lookup_name"
+		{nil, 1833, uint16(unsafe.Offsetof(RequestType{}.Applydefaultsontypechangebool)), 29, kBool},                          // "applydefaultsontypechangebool"
+		{nil, 1862, uint16(unsafe.Offsetof(RequestType{}.Allowtickettypetobechild)), 24, kBool},                               // "allowtickettypetobechild"
+		{nil, 1886, uint16(unsafe.Offsetof(RequestType{}.Fields)), 6, kLazyList},                                              // "fields"
+		{nil, 1892, uint16(unsafe.Offsetof(RequestType{}.DefaultEstimate)), 16, kF64},                                         // "default_estimate"
+		{nil, 1908, uint16(unsafe.Offsetof(RequestType{}.Mustclosechildbeforeclosurebool)), 31, kBool},                        // "mustclosechildbeforeclosurebool"
+		{nil, 1939, uint16(unsafe.Offsetof(RequestType{}.DefaultSendremoteinvite)), 24, kInt},                                 // "default_sendremoteinvite"
+		{nil, 1963, uint16(unsafe.Offsetof(RequestType{}.Logtimeindays)), 13, kBool},                                          // "logtimeindays"
+		{nil, 1976, uint16(unsafe.Offsetof(RequestType{}.Logtimeindaysincrement)), 22, kF64},                                  // "logtimeindaysincrement"
+		{nil, 1998, uint16(unsafe.Offsetof(RequestType{}.Usetimeslotsforstartandtargettimes)), 34, kBool},                     // "usetimeslotsforstartandtargettimes"
+		{nil, 2032, uint16(unsafe.Offsetof(RequestType{}.Childticketcolumnsoverride)), 26, kInt},                              // "childticketcolumnsoverride"
+		{nil, 2058, uint16(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideGUID)), 31, kStr},                          // "childticketcolumnsoverride_guid"
+		{nil, 2089, uint16(unsafe.Offsetof(RequestType{}.ChildticketcolumnsoverrideName)), 31, kStr},                          // "childticketcolumnsoverride_name"
+		{nil, 2120, uint16(unsafe.Offsetof(RequestType{}.Showunborntab)), 13, kBool},                                          // "showunborntab"
+		{nil, 2133, uint16(unsafe.Offsetof(RequestType{}.Allowcustomiseunborn)), 20, kBool},                                   // "allowcustomiseunborn"
+		{nil, 2153, uint16(unsafe.Offsetof(RequestType{}.InformAccountManager)), 22, kBool},                                   // "inform_account_manager"
+		{nil, 2175, uint16(unsafe.Offsetof(RequestType{}.Statusaftertechupdate)), 21, kInt},                                   // "statusaftertechupdate"
+		{nil, 2196, uint16(unsafe.Offsetof(RequestType{}.StatusaftertechupdateGUID)), 26, kStr},                               // "statusaftertechupdate_guid"
+		{nil, 2222, uint16(unsafe.Offsetof(RequestType{}.PdftemplateID)), 14, kInt},                                           // "pdftemplate_id"
+		{nil, 2236, uint16(unsafe.Offsetof(RequestType{}.PdftemplateName)), 16, kStr},                                         // "pdftemplate_name"
+		{nil, 2252, uint16(unsafe.Offsetof(RequestType{}.QuotePdftemplateID)), 20, kInt},                                      // "quote_pdftemplate_id"
+		{nil, 2272, uint16(unsafe.Offsetof(RequestType{}.QuotePdftemplateName)), 22, kStr},                                    // "quote_pdftemplate_name"
+		{nil, 2294, uint16(unsafe.Offsetof(RequestType{}.MaximumRestrictedPriority)), 25, kInt},                               // "maximumRestrictedPriority"
+		{nil, 2319, uint16(unsafe.Offsetof(RequestType{}.AutoRespondLoggedManually)), 28, kInt},                               // "auto_respond_logged_manually"
+		{nil, 2347, uint16(unsafe.Offsetof(RequestType{}.AutoCloseHours)), 14, kInt},                                          // "autoCloseHours"
+		{&dectAreaRequestType, 2361, uint16(unsafe.Offsetof(RequestType{}.AllowedClients)), 15, kMany},                        // "allowed_clients"
+		{nil, 2376, uint16(unsafe.Offsetof(RequestType{}.Closedrequestreplylimit)), 23, kInt},                                 // "closedrequestreplylimit"
+		{nil, 2399, uint16(unsafe.Offsetof(RequestType{}.Pendingrequestreplylimit)), 24, kInt},                                // "pendingrequestreplylimit"
+		{nil, 2423, uint16(unsafe.Offsetof(RequestType{}.Alluserscanviewit)), 17, kBool},                                      // "alluserscanviewit"
+		{nil, 2440, uint16(unsafe.Offsetof(RequestType{}.Alluserscanview)), 15, kInt},                                         // "alluserscanview"
+		{nil, 2455, uint16(unsafe.Offsetof(RequestType{}.Thisentitycanbevotedfor)), 23, kBool},                                // "thisentitycanbevotedfor"
+		{nil, 2478, uint16(unsafe.Offsetof(RequestType{}.ShowVoteComment)), 17, kBool},                                        // "show_vote_comment"
+		{nil, 2495, uint16(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanually)), 51, kInt},     // "overridewiththefollowingtemplatewhenloggingmanually"
+		{nil, 2546, uint16(unsafe.Offsetof(RequestType{}.OverridewiththefollowingtemplatewhenloggingmanuallyGUID)), 56, kStr}, // "overridewiththefollowingtemplatewhenloggingmanually_guid"
+		{nil, 2602, uint16(unsafe.Offsetof(RequestType{}.Editservstatus)), 14, kBool},                                         // "editservstatus"
+		{nil, 2616, uint16(unsafe.Offsetof(RequestType{}.Appointmentdefaultbody)), 22, kInt},                                  // "appointmentdefaultbody"
+		{nil, 2638, uint16(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyGUID)), 27, kStr},                              // "appointmentdefaultbody_guid"
+		{nil, 2665, uint16(unsafe.Offsetof(RequestType{}.AppointmentdefaultbodyName)), 27, kStr},                              // "appointmentdefaultbody_name"
+		{nil, 2692, uint16(unsafe.Offsetof(RequestType{}.Setrelatedservicesfromassets)), 28, kBool},                           // "setrelatedservicesfromassets"
+		{nil, 2720, uint16(unsafe.Offsetof(RequestType{}.DefaultSendtosoc)), 17, kInt},                                        // "default_sendtosoc"
+		{nil, 2737, uint16(unsafe.Offsetof(RequestType{}.DefaultSoctargettype)), 21, kInt},                                    // "default_soctargettype"
+		{nil, 2758, uint16(unsafe.Offsetof(RequestType{}.DefaultSoctargetid)), 19, kStr},                                      // "default_soctargetid"
+		{nil, 2777, uint16(unsafe.Offsetof(RequestType{}.DefaultSoctargetname)), 21, kStr},                                    // "default_soctargetname"
+		{&dectKeyPair2, 2798, uint16(unsafe.Offsetof(RequestType{}.SocDefaultTarget)), 18, kOne},                              // "soc_default_target"
+		{nil, 2816, uint16(unsafe.Offsetof(RequestType{}.Forwardinboundupdates)), 21, kBool},                                  // "forwardinboundupdates"
+		{nil, 2837, uint16(unsafe.Offsetof(RequestType{}.DefaultAppointmentSummary)), 27, kStr},                               // "default_appointment_summary"
+		{nil, 2864, uint16(unsafe.Offsetof(RequestType{}.DefaultAppointmentDetails)), 27, kStr},                               // "default_appointment_details"
+		{nil, 2891, uint16(unsafe.Offsetof(RequestType{}.Displayonquicktime)), 18, kBool},                                     // "displayonquicktime"
+		{nil, 2909, uint16(unsafe.Offsetof(RequestType{}.Statusafterapproverupdate)), 25, kInt},                               // "statusafterapproverupdate"
+		{nil, 2934, uint16(unsafe.Offsetof(RequestType{}.StatusafterapproverupdateGUID)), 30, kStr},                           // "statusafterapproverupdate_guid"
+		{nil, 2964, uint16(unsafe.Offsetof(RequestType{}.DisplayAuditTab)), 17, kBool},                                        // "display_audit_tab"
+		{nil, 2981, uint16(unsafe.Offsetof(RequestType{}.OverwriteShowforusers)), 22, kBool},                                  // "overwrite_showforusers"
+		{&dectServSiteList, 3003, uint16(unsafe.Offsetof(RequestType{}.DefaultServices)), 16, kMany},                          // "default_services"
+		{&dectAccessControl, 3019, uint16(unsafe.Offsetof(RequestType{}.AccessControl)), 14, kMany},                           // "access_control"
+		{nil, 3033, uint16(unsafe.Offsetof(RequestType{}.AccessControlLevel)), 20, kInt},                                      // "access_control_level"
+		{nil, 3053, uint16(unsafe.Offsetof(RequestType{}.Showdownvote)), 12, kBool},                                           // "showdownvote"
+		{nil, 3065, uint16(unsafe.Offsetof(RequestType{}.Addactionstolinked)), 18, kInt},                                      // "addactionstolinked"
+		{nil, 3083, uint16(unsafe.Offsetof(RequestType{}.Addnoteonlytolinked)), 19, kBool},                                    // "addnoteonlytolinked"
+		{nil, 3102, uint16(unsafe.Offsetof(RequestType{}.DontconfirmUpdateparent)), 24, kBool},                                // "dontconfirm_updateparent"
+		{nil, 3126, uint16(unsafe.Offsetof(RequestType{}.DefaultImpact)), 14, kInt},                                           // "default_impact"
+		{nil, 3140, uint16(unsafe.Offsetof(RequestType{}.DefaultRisklevel)), 17, kInt},                                        // "default_risklevel"
+		{nil, 3157, uint16(unsafe.Offsetof(RequestType{}.DefaultJustification)), 21, kStr},                                    // "default_justification"
+		{nil, 3178, uint16(unsafe.Offsetof(RequestType{}.DefaultImpactdescription)), 25, kStr},                                // "default_impactdescription"
+		{nil, 3203, uint16(unsafe.Offsetof(RequestType{}.DefaultRiskleveldescription)), 28, kStr},                             // "default_riskleveldescription"
+		{nil, 3231, uint16(unsafe.Offsetof(RequestType{}.DefaultTestplan)), 16, kStr},                                         // "default_testplan"
+		{nil, 3247, uint16(unsafe.Offsetof(RequestType{}.DefaultBackoutplan)), 19, kStr},                                      // "default_backoutplan"
+		{nil, 3266, uint16(unsafe.Offsetof(RequestType{}.DefaultCommunicationplan)), 25, kStr},                                // "default_communicationplan"
+		{nil, 3291, uint16(unsafe.Offsetof(RequestType{}.DefaultChangeinformationHTML)), 30, kStr},                            // "default_changeinformation_html"
+		{nil, 3321, uint16(unsafe.Offsetof(RequestType{}.Isbillable)), 10, kBool},                                             // "isbillable"
+		{nil, 3331, uint16(unsafe.Offsetof(RequestType{}.ItemsAreBillable)), 18, kBool},                                       // "items_are_billable"
+		{nil, 3349, uint16(unsafe.Offsetof(RequestType{}.Defaultresourcetype)), 19, kInt},                                     // "defaultresourcetype"
+		{nil, 3368, uint16(unsafe.Offsetof(RequestType{}.DefaultresourcetypeName)), 24, kStr},                                 // "defaultresourcetype_name"
+		{nil, 3392, uint16(unsafe.Offsetof(RequestType{}.Defaultlisttype)), 15, kInt},                                         // "defaultlisttype"
+		{nil, 3407, uint16(unsafe.Offsetof(RequestType{}.Defaulttab)), 10, kInt},                                              // "defaulttab"
+		{nil, 3417, uint16(unsafe.Offsetof(RequestType{}.DefaultsyncToSentinel)), 23, kBool},                                  // "defaultsync_to_sentinel"
+		{nil, 3440, uint16(unsafe.Offsetof(RequestType{}.Adduserupdatestochildren)), 24, kBool},                               // "adduserupdatestochildren"
+		{nil, 3464, uint16(unsafe.Offsetof(RequestType{}.DefaultTargetdate)), 18, kInt},                                       // "default_targetdate"
+		{&dectSectionRequestType, 3482, uint16(unsafe.Offsetof(RequestType{}.AllowedResourcebookingTeams)), 29, kMany},        // "allowed_resourcebooking_teams"
+		{nil, 3511, uint16(unsafe.Offsetof(RequestType{}.DefaultresourcetypeNameAgent)), 30, kStr},                            // "defaultresourcetype_name_agent"
+		{nil, 3541, uint16(unsafe.Offsetof(RequestType{}.Agentresourcebookingtype)), 24, kInt},                                // "agentresourcebookingtype"
+		{nil, 3565, uint16(unsafe.Offsetof(RequestType{}.Userbookfromportal)), 18, kBool},                                     // "userbookfromportal"
+		{nil, 3583, uint16(unsafe.Offsetof(RequestType{}.DefaultresourcetypeAgent)), 25, kInt},                                // "defaultresourcetype_agent"
+		{nil, 3608, uint16(unsafe.Offsetof(RequestType{}.DefaultagentresourcebookingdurationID)), 38, kInt},                   // "defaultagentresourcebookingduration_id"
+		{nil, 3646, uint16(unsafe.Offsetof(RequestType{}.RtdefaultagentresourcebookingdurationName)), 42, kStr},               // "rtdefaultagentresourcebookingduration_name"
+		{nil, 3688, uint16(unsafe.Offsetof(RequestType{}.Showopenusertickets)), 19, kBool},                                    // "showopenusertickets"
+		{nil, 3707, uint16(unsafe.Offsetof(RequestType{}.Showopensitetickets)), 19, kBool},                                    // "showopensitetickets"
+		{nil, 3726, uint16(unsafe.Offsetof(RequestType{}.Showopenclienttickets)), 21, kBool},                                  // "showopenclienttickets"
+		{nil, 3747, uint16(unsafe.Offsetof(RequestType{}.Showopendevicetickets)), 21, kBool},                                  // "showopendevicetickets"
+		{nil, 3768, uint16(unsafe.Offsetof(RequestType{}.Showuserfeed)), 12, kBool},                                           // "showuserfeed"
+		{nil, 3780, uint16(unsafe.Offsetof(RequestType{}.Updateservicestatus)), 19, kBool},                                    // "updateservicestatus"
+		{nil, 3799, uint16(unsafe.Offsetof(RequestType{}.DefaultServicestatusnote)), 25, kStr},                                // "default_servicestatusnote"
+		{nil, 3824, uint16(unsafe.Offsetof(RequestType{}.Attendeesenduser)), 16, kInt},                                        // "attendeesenduser"
+		{nil, 3840, uint16(unsafe.Offsetof(RequestType{}.Showautomationstab)), 18, kBool},                                     // "showautomationstab"
+		{nil, 3858, uint16(unsafe.Offsetof(RequestType{}.Showbillingtab)), 14, kBool},                                         // "showbillingtab"
+		{nil, 3872, uint16(unsafe.Offsetof(RequestType{}.Showsuggestionstab)), 18, kBool},                                     // "showsuggestionstab"
+		{nil, 3890, uint16(unsafe.Offsetof(RequestType{}.Showoppcontacttab)), 17, kBool},                                      // "showoppcontacttab"
+		{nil, 3907, uint16(unsafe.Offsetof(RequestType{}.Showactivestatuskanban)), 22, kBool},                                 // "showactivestatuskanban"
+		{nil, 3929, uint16(unsafe.Offsetof(RequestType{}.Ganttgrandchildview)), 19, kInt},                                     // "ganttgrandchildview"
+		{nil, 3948, uint16(unsafe.Offsetof(RequestType{}.Warning)), 8, kStr},                                                  // "_warning"
+		{nil, 3956, uint16(unsafe.Offsetof(RequestType{}.Submitlabeloverride)), 19, kStr},                                     // "submitlabeloverride"
+		{nil, 3975, uint16(unsafe.Offsetof(RequestType{}.AllowallAppointmentTypes)), 26, kBool},                               // "allowall_appointment_types"
+		{nil, 4001, uint16(unsafe.Offsetof(RequestType{}.IncludeAppointmentsScheduledHours)), 36, kBool},                      // "include_appointments_scheduled_hours"
+		{nil, 4037, uint16(unsafe.Offsetof(RequestType{}.Ticketlinktype)), 14, kInt},                                          // "ticketlinktype"
+		{&dectAppointmentTypeRequestType, 4051, uint16(unsafe.Offsetof(RequestType{}.AllowedAppointmentTypes)), 25, kMany},    // "allowed_appointment_types"
+		{nil, 4076, uint16(unsafe.Offsetof(RequestType{}.AllowallIframeCustomtabs)), 26, kBool},                               // "allowall_iframe_customtabs"
+		{&dectIframeTabRequestType, 4102, uint16(unsafe.Offsetof(RequestType{}.AllowedIframeCustomtabs)), 25, kMany},          // "allowed_iframe_customtabs"
+		{nil, 4127, uint16(unsafe.Offsetof(RequestType{}.DefaultSyncToSalesforce)), 26, kBool},                                // "default_sync_to_salesforce"
+		{nil, 4153, uint16(unsafe.Offsetof(RequestType{}.SalesforceDefaultStage)), 24, kInt},                                  // "salesforce_default_stage"
+		{nil, 4177, uint16(unsafe.Offsetof(RequestType{}.ShowAddNote)), 13, kBool},                                            // "show_add_note"
+		{nil, 4190, uint16(unsafe.Offsetof(RequestType{}.AutoDeleteData)), 16, kInt},                                          // "auto_delete_data"
+		{nil, 4206, uint16(unsafe.Offsetof(RequestType{}.AutoDeleteDays)), 16, kInt},                                          // "auto_delete_days"
+		{nil, 4222, uint16(unsafe.Offsetof(RequestType{}.ShowChildTasksType)), 21, kInt},                                      // "show_child_tasks_type"
+		{nil, 4243, uint16(unsafe.Offsetof(RequestType{}.PinImportantActions)), 21, kBool},                                    // "pin_important_actions"
+		{nil, 4264, uint16(unsafe.Offsetof(RequestType{}.Showdecendantwarningoptions)), 27, kBool},                            // "showdecendantwarningoptions"
+		{nil, 4291, uint16(unsafe.Offsetof(RequestType{}.Statusafterresourcebook)), 23, kInt},                                 // "statusafterresourcebook"
+		{nil, 4314, uint16(unsafe.Offsetof(RequestType{}.Parentstatusafterallchildclosed)), 31, kInt},                         // "parentstatusafterallchildclosed"
+		{nil, 4345, uint16(unsafe.Offsetof(RequestType{}.ParentstatusafterallchildclosedName)), 36, kStr},                     // "parentstatusafterallchildclosed_name"
+		{nil, 4381, uint16(unsafe.Offsetof(RequestType{}.Allowlogonbehalfof)), 18, kInt},                                      // "allowlogonbehalfof"
+		{&dectLanguagePackTranslationsCustom, 4399, uint16(unsafe.Offsetof(RequestType{}.Translations)), 12, kMany},           // "translations"
+		{nil, 4411, uint16(unsafe.Offsetof(RequestType{}.AutoCreateAppt)), 16, kInt},                                          // "auto_create_appt"
+		{nil, 4427, uint16(unsafe.Offsetof(RequestType{}.HideAnonContactInfo)), 22, kBool},                                    // "hide_anon_contact_info"
+		{nil, 4449, uint16(unsafe.Offsetof(RequestType{}.TicketCreatedOverride)), 23, kStr},                                   // "ticket_created_override"
+		{nil, 4472, uint16(unsafe.Offsetof(RequestType{}.Newrequestmessage)), 17, kStr},                                       // "newrequestmessage"
+		{nil, 4489, uint16(unsafe.Offsetof(RequestType{}.AllowAnonymousLogging)), 23, kBool},                                  // "allow_anonymous_logging"
+		{nil, 4512, uint16(unsafe.Offsetof(RequestType{}.PublishedID)), 12, kStr},                                             // "published_id"
+		{&dectKeyPair2, 4524, uint16(unsafe.Offsetof(RequestType{}.CorsWhitelistList)), 19, kMany},                            // "cors_whitelist_list"
+		{nil, 4543, uint16(unsafe.Offsetof(RequestType{}.AddAckAttachments)), 19, kBool},                                      // "add_ack_attachments"
+		{nil, 4562, uint16(unsafe.Offsetof(RequestType{}.Defaultpagerdutyservice)), 23, kStr},                                 // "defaultpagerdutyservice"
+		{nil, 4585, uint16(unsafe.Offsetof(RequestType{}.DefaultpagerdutyserviceName)), 28, kStr},                             // "defaultpagerdutyservice_name"
+		{nil, 4613, uint16(unsafe.Offsetof(RequestType{}.Defaultsidebarcollapsed)), 23, kBool},                                // "defaultsidebarcollapsed"
+		{nil, 4636, uint16(unsafe.Offsetof(RequestType{}.Logonbehalflabeloverride)), 24, kStr},                                // "logonbehalflabeloverride"
+		{nil, 4660, uint16(unsafe.Offsetof(RequestType{}.TabDisplay)), 11, kInt},                                              // "tab_display"
+		{nil, 4671, uint16(unsafe.Offsetof(RequestType{}.SprintTickettypeID)), 20, kInt},                                      // "sprint_tickettype_id"
+		{nil, 4691, uint16(unsafe.Offsetof(RequestType{}.SprintTickettypeName)), 22, kStr},                                    // "sprint_tickettype_name"
+		{nil, 4713, uint16(unsafe.Offsetof(RequestType{}.Usemilestones)), 13, kBool},                                          // "usemilestones"
+		{&dectTabConfig, 4726, uint16(unsafe.Offsetof(RequestType{}.TabConfig)), 10, kMany},                                   // "tab_config"
+		{nil, 4736, uint16(unsafe.Offsetof(RequestType{}.Enableusermentions)), 18, kBool},                                     // "enableusermentions"
+		{nil, 4754, uint16(unsafe.Offsetof(RequestType{}.Sladontclose)), 12, kBool},                                           // "sladontclose"
+		{nil, 4766, uint16(unsafe.Offsetof(RequestType{}.Pendingdontclose)), 16, kBool},                                       // "pendingdontclose"
+		{nil, 4782, uint16(unsafe.Offsetof(RequestType{}.Minattachments)), 14, kInt},                                          // "minattachments"
+		{nil, 4796, uint16(unsafe.Offsetof(RequestType{}.Enableforecasting)), 17, kBool},                                      // "enableforecasting"
+		{nil, 4813, uint16(unsafe.Offsetof(RequestType{}.MakeCcFollowers)), 17, kBool},                                        // "make_cc_followers"
+		{nil, 4830, uint16(unsafe.Offsetof(RequestType{}.DefaultKanbanView)), 19, kInt},                                       // "default_kanban_view"
+		{nil, 4849, uint16(unsafe.Offsetof(RequestType{}.Showgeneralsurveyfields)), 23, kBool},                                // "showgeneralsurveyfields"
+		{nil, 4872, uint16(unsafe.Offsetof(RequestType{}.DefaultSendToPagerduty)), 25, kBool},                                 // "default_send_to_pagerduty"
+		{nil, 4897, uint16(unsafe.Offsetof(RequestType{}.CompletionStatusType)), 22, kInt},                                    // "completion_status_type"
+		{nil, 4919, uint16(unsafe.Offsetof(RequestType{}.ShowProjectTaskDates)), 23, kBool},                                   // "show_project_task_dates"
+		{nil, 4942, uint16(unsafe.Offsetof(RequestType{}.ProjectType)), 12, kInt},                                             // "project_type"
+		{nil, 4954, uint16(unsafe.Offsetof(RequestType{}.AutoForwardEmailUpdates)), 26, kInt},                                 // "auto_forward_email_updates"
+		{nil, 4980, uint16(unsafe.Offsetof(RequestType{}.DefaultIsSensitive)), 20, kBool},                                     // "default_is_sensitive"
+		{nil, 5000, uint16(unsafe.Offsetof(RequestType{}.ProcessOpenTickets)), 20, kInt},                                      // "process_open_tickets"
+		{nil, 5020, uint16(unsafe.Offsetof(RequestType{}.Todolistportalvisibility)), 24, kInt},                                // "todolistportalvisibility"
+		{nil, 5044, uint16(unsafe.Offsetof(RequestType{}.LegacyPrintRequestDetails)), 28, kBool},                              // "legacy_print_request_details"
+		{nil, 5072, uint16(unsafe.Offsetof(RequestType{}.LegacyPrintServiceForm)), 25, kBool},                                 // "legacy_print_service_form"
+		{nil, 5097, uint16(unsafe.Offsetof(RequestType{}.DefaultApptType)), 17, kInt},                                         // "default_appt_type"
+		{nil, 5114, uint16(unsafe.Offsetof(RequestType{}.ShowChildAssets)), 17, kBool},                                        // "show_child_assets"
+		{nil, 5131, uint16(unsafe.Offsetof(RequestType{}.HideAnonPhonenumber)), 21, kBool},                                    // "hide_anon_phonenumber"
+		{nil, 5152, uint16(unsafe.Offsetof(RequestType{}.Showconfirmemail)), 16, kBool},                                       // "showconfirmemail"
+		{nil, 5168, uint16(unsafe.Offsetof(RequestType{}.TicketStatusAfterAppointment)), 31, kInt},                            // "ticket_status_after_appointment"
+		{nil, 5199, uint16(unsafe.Offsetof(RequestType{}.MaxOpenPerUser)), 17, kInt},                                          // "max_open_per_user"
+		{nil, 5216, uint16(unsafe.Offsetof(RequestType{}.MaxTotalPerUser)), 18, kInt},                                         // "max_total_per_user"
+		{nil, 5234, uint16(unsafe.Offsetof(RequestType{}.MaxOpenPerUserReached)), 25, kBool},                                  // "max_open_per_user_reached"
+		{nil, 5259, uint16(unsafe.Offsetof(RequestType{}.MaxTotalPerUserReached)), 26, kBool},                                 // "max_total_per_user_reached"
+		{nil, 5285, uint16(unsafe.Offsetof(RequestType{}.MilestoneBilling)), 17, kBool},                                       // "milestone_billing"
+		{nil, 5302, uint16(unsafe.Offsetof(RequestType{}.Showopensuppliertickets)), 23, kBool},                                // "showopensuppliertickets"
+		{nil, 5325, uint16(unsafe.Offsetof(RequestType{}.AllowallSuggestionFaqlists)), 28, kBool},                             // "allowall_suggestion_faqlists"
+		{&dectFaqRequestType, 5353, uint16(unsafe.Offsetof(RequestType{}.AllowedSuggestionFaqlists)), 27, kMany},              // "allowed_suggestion_faqlists"
+		{nil, 5380, uint16(unsafe.Offsetof(RequestType{}.StartdateValidation)), 20, kInt},                                     // "startdate_validation"
+		{nil, 5400, uint16(unsafe.Offsetof(RequestType{}.StartdateValidationDays)), 25, kInt},                                 // "startdate_validation_days"
+		{nil, 5425, uint16(unsafe.Offsetof(RequestType{}.TargetdateValidation)), 21, kInt},                                    // "targetdate_validation"
+		{nil, 5446, uint16(unsafe.Offsetof(RequestType{}.TargetdateValidationDays)), 26, kInt},                                // "targetdate_validation_days"
+		{nil, 5472, uint16(unsafe.Offsetof(RequestType{}.AutoContributor)), 16, kBool},                                        // "auto_contributor"
+		{nil, 5488, uint16(unsafe.Offsetof(RequestType{}.AllowTeamsChatCreation)), 25, kBool},                                 // "allow_teams_chat_creation"
+		{nil, 5513, uint16(unsafe.Offsetof(RequestType{}.TeamsChatDefaultName)), 23, kStr},                                    // "teams_chat_default_name"
+		{nil, 5536, uint16(unsafe.Offsetof(RequestType{}.ShowTeamsChatsAsTabs)), 24, kBool},                                   // "show_teams_chats_as_tabs"
+		{nil, 5560, uint16(unsafe.Offsetof(RequestType{}.DefaultServicenowType)), 23, kInt},                                   // "default_servicenow_type"
+		{nil, 5583, uint16(unsafe.Offsetof(RequestType{}.EnableTaskDependencies)), 24, kBool},                                 // "enable_task_dependencies"
+		{nil, 5607, uint16(unsafe.Offsetof(RequestType{}.ExcludeFromSalesMailboxMatch)), 32, kBool},                           // "exclude_from_sales_mailbox_match"
+		{nil, 5639, uint16(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhook)), 28, kInt},                               // "lapsafe_status_after_webhook"
+		{nil, 5667, uint16(unsafe.Offsetof(RequestType{}.LapsafeStatusAfterWebhookGUID)), 33, kStr},                           // "lapsafe_status_after_webhook_guid"
+		{nil, 5700, uint16(unsafe.Offsetof(RequestType{}.ShowStatusOnPortal)), 21, kBool},                                     // "show_status_on_portal"
+		{nil, 5721, uint16(unsafe.Offsetof(RequestType{}.AllowSlackChannelCreation)), 28, kBool},                              // "allow_slack_channel_creation"
+		{nil, 5749, uint16(unsafe.Offsetof(RequestType{}.SlackChannelDefaultName)), 26, kStr},                                 // "slack_channel_default_name"
+		{nil, 5775, uint16(unsafe.Offsetof(RequestType{}.ShowSlackChannelsAsTabs)), 27, kBool},                                // "show_slack_channels_as_tabs"
+		{nil, 5802, uint16(unsafe.Offsetof(RequestType{}.SlackChannelAccessType)), 25, kInt},                                  // "slack_channel_access_type"
+		{nil, 5827, uint16(unsafe.Offsetof(RequestType{}.SlackChannelWorkspace)), 23, kInt},                                   // "slack_channel_workspace"
+		{nil, 5850, uint16(unsafe.Offsetof(RequestType{}.SlackChannelWorkspaceName)), 28, kStr},                               // "slack_channel_workspace_name"
+		{nil, 5878, uint16(unsafe.Offsetof(RequestType{}.HideAnonEmail)), 15, kInt},                                           // "hide_anon_email"
+		{nil, 5893, uint16(unsafe.Offsetof(RequestType{}.ContinueAutorelease)), 20, kBool},                                    // "continue_autorelease"
+		{nil, 5913, uint16(unsafe.Offsetof(RequestType{}.DoAiSurvey)), 12, kBool},                                             // "do_ai_survey"
+		{nil, 5925, uint16(unsafe.Offsetof(RequestType{}.Enduserscanlog)), 14, kBool},                                         // "enduserscanlog"
+		{nil, 5939, uint16(unsafe.Offsetof(RequestType{}.Anonymouscanlog)), 15, kBool},                                        // "anonymouscanlog"
+		{nil, 5954, uint16(unsafe.Offsetof(RequestType{}.GenerateAiEmbeddings)), 22, kBool},                                   // "generate_ai_embeddings"
+		{nil, 5976, uint16(unsafe.Offsetof(RequestType{}.LoadBalanceInterval)), 21, kInt},                                     // "load_balance_interval"
+		{nil, 5997, uint16(unsafe.Offsetof(RequestType{}.LoadBalanceMaxTickets)), 24, kInt},                                   // "load_balance_max_tickets"
+		{nil, 6021, uint16(unsafe.Offsetof(RequestType{}.LoadBalanceOnSchedule)), 24, kBool},                                  // "load_balance_on_schedule"
+		{nil, 6045, uint16(unsafe.Offsetof(RequestType{}.LoadBalanceScheduleFrequency)), 31, kInt},                            // "load_balance_schedule_frequency"
+		{&dectAssignSchedule, 6076, uint16(unsafe.Offsetof(RequestType{}.LoadBalanceSchedule)), 21, kOne},                     // "load_balance_schedule"
+		{nil, 6097, uint16(unsafe.Offsetof(RequestType{}.AllowallChildTickettypes)), 26, kBool},                               // "allowall_child_tickettypes"
+		{&dectChildRequestType, 6123, uint16(unsafe.Offsetof(RequestType{}.AllowedChildTickettypes)), 25, kMany},              // "allowed_child_tickettypes"
+		{&dectKeyPair, 6148, uint16(unsafe.Offsetof(RequestType{}.Kanbanstatuschoice)), 18, kMany},                            // "kanbanstatuschoice"
+		{nil, 6166, uint16(unsafe.Offsetof(RequestType{}.KanbanstatuschoiceList)), 23, kStr},                                  // "kanbanstatuschoice_list"
+		{nil, 6189, uint16(unsafe.Offsetof(RequestType{}.EmailStartTag)), 15, kStr},                                           // "email_start_tag"
+		{nil, 6204, uint16(unsafe.Offsetof(RequestType{}.EmailEndTag)), 13, kStr},                                             // "email_end_tag"
+		{nil, 6217, uint16(unsafe.Offsetof(RequestType{}.DefaultAgent)), 13, kInt},                                            // "default_agent"
+		{nil, 6230, uint16(unsafe.Offsetof(RequestType{}.DefaultAgentName)), 18, kStr},                                        // "default_agent_name"
+		{nil, 6248, uint16(unsafe.Offsetof(RequestType{}.DefaultTeam)), 12, kStr},                                             // "default_team"
+		{nil, 6260, uint16(unsafe.Offsetof(RequestType{}.WorkflowName)), 13, kStr},                                            // "workflow_name"
+		{nil, 6273, uint16(unsafe.Offsetof(RequestType{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), 55, kStr}, // "overridewiththefollowingtemplatewhenloggingmanuallyname"
+		{nil, 6328, uint16(unsafe.Offsetof(RequestType{}.DefaultPriority)), 16, kInt},                                         // "default_priority"
+	}, sorted: []uint16{199, 154, 155, 92, 93, 94, 95, 96, 97, 227, 157, 158, 176, 180, 12, 224, 282, 273, 66, 201, 72, 74, 76, 78, 299, 205, 70, 266, 67, 14, 115, 69, 204, 73, 75, 77, 79, 300, 126, 206, 178, 71, 267, 68, 218, 103, 130, 129, 35, 292, 20, 102, 136, 137, 138, 81, 80, 82, 192, 125, 272, 220, 210, 211, 249, 124, 11, 47, 111, 112, 113, 85, 127, 42, 39, 38, 28, 31, 44, 246, 289, 15, 16, 226, 100, 101, 305, 306, 147, 146, 255, 166, 88, 89, 52, 53, 54, 55, 168, 167, 57, 58, 105, 59, 160, 163, 250, 162, 243, 65, 64, 63, 310, 86, 87, 161, 164, 245, 61, 62, 107, 140, 276, 153, 191, 60, 51, 6, 142, 143, 141, 56, 207, 177, 307, 50, 165, 183, 173, 228, 229, 171, 182, 172, 179, 230, 175, 174, 151, 148, 290, 159, 98, 99, 135, 304, 91, 303, 90, 277, 241, 237, 291, 19, 278, 18, 104, 145, 83, 198, 293, 7, 8, 1, 21, 22, 221, 288, 257, 84, 0, 202, 32, 116, 48, 49, 2, 17, 169, 170, 13, 9, 301, 302, 279, 280, 253, 254, 294, 295, 296, 298, 297, 231, 108, 109, 242, 260, 262, 261, 263, 123, 264, 240, 106, 3, 223, 133, 134, 309, 152, 216, 217, 119, 120, 239, 128, 43, 41, 40, 29, 45, 213, 30, 251, 248, 225, 121, 122, 36, 37, 184, 208, 5, 139, 209, 256, 212, 247, 284, 281, 275, 132, 197, 193, 194, 258, 214, 156, 244, 187, 188, 186, 265, 185, 196, 195, 114, 189, 285, 283, 286, 287, 238, 144, 233, 234, 268, 269, 149, 150, 215, 26, 27, 117, 118, 24, 25, 200, 236, 232, 270, 271, 274, 131, 10, 222, 259, 203, 252, 219, 190, 4, 235, 181, 110, 23, 46, 34, 33, 308}}
 
 func (m *RequestType) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestType
@@ -4644,42 +4730,49 @@ func growRequestTypeList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestTypeList = decTable{extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), grow: growRequestTypeList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Name)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Use)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Sequence)), kInt},
-	{"default_sla", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLA)), kInt},
-	{"default_sla_guid", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultSLAGUID)), kStr},
-	{"group_id", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.GroupName)), kStr},
-	{"jira_issue_type", nil, uint32(unsafe.Offsetof(RequestTypeList{}.JiraIssueType)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(RequestTypeList{}.TicketCount)), kInt},
-	{"cancreate", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Cancreate)), kBool},
-	{"agentscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Agentscanselect)), kBool},
-	{"itilrequesttype", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Itilrequesttype)), kInt},
-	{"allowattachments", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Allowattachments)), kBool},
-	{"copyattachmentstochild", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstochild)), kBool},
-	{"copyattachmentstorelated", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstorelated)), kBool},
-	{"is_sprint", nil, uint32(unsafe.Offsetof(RequestTypeList{}.IsSprint)), kBool},
-	{"fieldidlist", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Fieldidlist)), kInts},
-	{"enduserscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Enduserscanselect)), kBool},
-	{"anonymouscanselect", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), kBool},
-	{"hasmandatorytechfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), kBool},
-	{"hasmandatoryuserfields", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), kBool},
-	{"kanbanstatuschoice", &dectKeyPair, uint32(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), kMany},
-	{"kanbanstatuschoice_list", nil, uint32(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), kStr},
-	{"email_start_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), kStr},
-	{"email_end_tag", nil, uint32(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), kStr},
-	{"default_agent", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgent)), kInt},
-	{"default_agent_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultAgentName)), kStr},
-	{"default_team", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultTeam)), kStr},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(RequestTypeList{}.WorkflowName)), kStr},
-	{"overridewiththefollowingtemplatewhenloggingmanuallyname", nil, uint32(unsafe.Offsetof(RequestTypeList{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), kStr},
-	{"default_priority", nil, uint32(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), kInt},
-}, sorted: []uint16{13, 15, 21, 12, 16, 17, 28, 29, 33, 6, 7, 30, 27, 26, 20, 19, 8, 9, 1, 22, 23, 0, 2, 18, 14, 10, 24, 25, 3, 32, 5, 11, 4, 31}}
+var dectRequestTypeList = decTable{names: "idguidintentnameusesequencedefault_sladefault_sla_guidgroup_idgroup_namejira_iss" +
+	"ue_typeticket_countcancreateagentscanselectitilrequesttypeallowattachmentscopyat" +
+	"tachmentstochildcopyattachmentstorelatedis_sprintfieldidlistenduserscanselectano" +
+	"nymouscanselecthasmandatorytechfieldshasmandatoryuserfieldskanbanstatuschoicekan" +
+	"banstatuschoice_listemail_start_tagemail_end_tagdefault_agentdefault_agent_named" +
+	"efault_teamworkflow_nameoverridewiththefollowingtemplatewhenloggingmanuallynamed" +
+	"efault_priority",
+	extra: unsafe.Offsetof(RequestTypeList{}.Extra), size: unsafe.Sizeof(RequestTypeList{}), grow: growRequestTypeList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestTypeList{}.ID)), 2, kInt},                                                         // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RequestTypeList{}.GUID)), 4, kStr},                                                       // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(RequestTypeList{}.Intent)), 6, kStr},                                                     // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(RequestTypeList{}.Name)), 4, kStr},                                                      // "name"
+		{nil, 16, uint16(unsafe.Offsetof(RequestTypeList{}.Use)), 3, kStr},                                                       // "use"
+		{nil, 19, uint16(unsafe.Offsetof(RequestTypeList{}.Sequence)), 8, kInt},                                                  // "sequence"
+		{nil, 27, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultSLA)), 11, kInt},                                               // "default_sla"
+		{nil, 38, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultSLAGUID)), 16, kStr},                                           // "default_sla_guid"
+		{nil, 54, uint16(unsafe.Offsetof(RequestTypeList{}.GroupID)), 8, kInt},                                                   // "group_id"
+		{nil, 62, uint16(unsafe.Offsetof(RequestTypeList{}.GroupName)), 10, kStr},                                                // "group_name"
+		{nil, 72, uint16(unsafe.Offsetof(RequestTypeList{}.JiraIssueType)), 15, kStr},                                            // "jira_issue_type"
+		{nil, 87, uint16(unsafe.Offsetof(RequestTypeList{}.TicketCount)), 12, kInt},                                              // "ticket_count"
+		{nil, 99, uint16(unsafe.Offsetof(RequestTypeList{}.Cancreate)), 9, kBool},                                                // "cancreate"
+		{nil, 108, uint16(unsafe.Offsetof(RequestTypeList{}.Agentscanselect)), 15, kBool},                                        // "agentscanselect"
+		{nil, 123, uint16(unsafe.Offsetof(RequestTypeList{}.Itilrequesttype)), 15, kInt},                                         // "itilrequesttype"
+		{nil, 138, uint16(unsafe.Offsetof(RequestTypeList{}.Allowattachments)), 16, kBool},                                       // "allowattachments"
+		{nil, 154, uint16(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstochild)), 22, kBool},                                 // "copyattachmentstochild"
+		{nil, 176, uint16(unsafe.Offsetof(RequestTypeList{}.Copyattachmentstorelated)), 24, kBool},                               // "copyattachmentstorelated"
+		{nil, 200, uint16(unsafe.Offsetof(RequestTypeList{}.IsSprint)), 9, kBool},                                                // "is_sprint"
+		{nil, 209, uint16(unsafe.Offsetof(RequestTypeList{}.Fieldidlist)), 11, kInts},                                            // "fieldidlist"
+		{nil, 220, uint16(unsafe.Offsetof(RequestTypeList{}.Enduserscanselect)), 17, kBool},                                      // "enduserscanselect"
+		{nil, 237, uint16(unsafe.Offsetof(RequestTypeList{}.Anonymouscanselect)), 18, kBool},                                     // "anonymouscanselect"
+		{nil, 255, uint16(unsafe.Offsetof(RequestTypeList{}.Hasmandatorytechfields)), 22, kBool},                                 // "hasmandatorytechfields"
+		{nil, 277, uint16(unsafe.Offsetof(RequestTypeList{}.Hasmandatoryuserfields)), 22, kBool},                                 // "hasmandatoryuserfields"
+		{&dectKeyPair, 299, uint16(unsafe.Offsetof(RequestTypeList{}.Kanbanstatuschoice)), 18, kMany},                            // "kanbanstatuschoice"
+		{nil, 317, uint16(unsafe.Offsetof(RequestTypeList{}.KanbanstatuschoiceList)), 23, kStr},                                  // "kanbanstatuschoice_list"
+		{nil, 340, uint16(unsafe.Offsetof(RequestTypeList{}.EmailStartTag)), 15, kStr},                                           // "email_start_tag"
+		{nil, 355, uint16(unsafe.Offsetof(RequestTypeList{}.EmailEndTag)), 13, kStr},                                             // "email_end_tag"
+		{nil, 368, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultAgent)), 13, kInt},                                            // "default_agent"
+		{nil, 381, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultAgentName)), 18, kStr},                                        // "default_agent_name"
+		{nil, 399, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultTeam)), 12, kStr},                                             // "default_team"
+		{nil, 411, uint16(unsafe.Offsetof(RequestTypeList{}.WorkflowName)), 13, kStr},                                            // "workflow_name"
+		{nil, 424, uint16(unsafe.Offsetof(RequestTypeList{}.Overridewiththefollowingtemplatewhenloggingmanuallyname)), 55, kStr}, // "overridewiththefollowingtemplatewhenloggingmanuallyname"
+		{nil, 479, uint16(unsafe.Offsetof(RequestTypeList{}.DefaultPriority)), 16, kInt},                                         // "default_priority"
+	}, sorted: []uint16{13, 15, 21, 12, 16, 17, 28, 29, 33, 6, 7, 30, 27, 26, 20, 19, 8, 9, 1, 22, 23, 0, 2, 18, 14, 10, 24, 25, 3, 32, 5, 11, 4, 31}}
 
 func (m *RequestTypeList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestTypeList
@@ -4814,15 +4907,17 @@ func growRequestTypeStatus(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestTypeStatus = decTable{extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), grow: growRequestTypeStatus, fields: []decField{
-	{"ticketype_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), kStr},
-	{"status_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), kInt},
-	{"status_guid", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusGUID)), kStr},
-	{"status_name", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.StatusName)), kStr},
-	{"tickettype_group_id", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.TickettypeGroupID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeStatus{}.Warning)), kStr},
-}, sorted: []uint16{6, 3, 2, 4, 5, 1, 0}}
+var dectRequestTypeStatus = decTable{names: "ticketype_idtickettype_namestatus_idstatus_guidstatus_nametickettype_group_id_wa" +
+	"rning",
+	extra: unsafe.Offsetof(RequestTypeStatus{}.Extra), size: unsafe.Sizeof(RequestTypeStatus{}), grow: growRequestTypeStatus, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestTypeStatus{}.TicketypeID)), 12, kInt},        // "ticketype_id"
+		{nil, 12, uint16(unsafe.Offsetof(RequestTypeStatus{}.TickettypeName)), 15, kStr},    // "tickettype_name"
+		{nil, 27, uint16(unsafe.Offsetof(RequestTypeStatus{}.StatusID)), 9, kInt},           // "status_id"
+		{nil, 36, uint16(unsafe.Offsetof(RequestTypeStatus{}.StatusGUID)), 11, kStr},        // "status_guid"
+		{nil, 47, uint16(unsafe.Offsetof(RequestTypeStatus{}.StatusName)), 11, kStr},        // "status_name"
+		{nil, 58, uint16(unsafe.Offsetof(RequestTypeStatus{}.TickettypeGroupID)), 19, kInt}, // "tickettype_group_id"
+		{nil, 77, uint16(unsafe.Offsetof(RequestTypeStatus{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{6, 3, 2, 4, 5, 1, 0}}
 
 func (m *RequestTypeStatus) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestTypeStatus

@@ -160,12 +160,13 @@ func growRequestTypeGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectRequestTypeGroup = decTable{extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), grow: growRequestTypeGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Name)), kStr},
-	{"fields", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Fields)), kLazyList},
-	{"_warning", nil, uint32(unsafe.Offsetof(RequestTypeGroup{}.Warning)), kStr},
-}, sorted: []uint16{3, 2, 0, 1}}
+var dectRequestTypeGroup = decTable{names: "idnamefields_warning",
+	extra: unsafe.Offsetof(RequestTypeGroup{}.Extra), size: unsafe.Sizeof(RequestTypeGroup{}), grow: growRequestTypeGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(RequestTypeGroup{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(RequestTypeGroup{}.Name)), 4, kStr},        // "name"
+		{nil, 6, uint16(unsafe.Offsetof(RequestTypeGroup{}.Fields)), 6, kLazyList}, // "fields"
+		{nil, 12, uint16(unsafe.Offsetof(RequestTypeGroup{}.Warning)), 8, kStr},    // "_warning"
+	}, sorted: []uint16{3, 2, 0, 1}}
 
 func (m *RequestTypeGroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectRequestTypeGroup

@@ -957,17 +957,18 @@ func growAiSuggestionFault(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectAiSuggestionFault = decTable{extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), grow: growAiSuggestionFault, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.ID)), kInt},
-	{"suggestion_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), kInt},
-	{"summary", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Summary)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Type)), kInt},
-	{"new_value", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.NewValue)), kStr},
-	{"applied", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Applied)), kBool},
-	{"applied_date", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.AppliedDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(AiSuggestionFault{}.Warning)), kStr},
-}, sorted: []uint16{8, 6, 7, 0, 5, 1, 3, 2, 4}}
+var dectAiSuggestionFault = decTable{names: "idsuggestion_idticket_idsummarytypenew_valueappliedapplied_date_warning",
+	extra: unsafe.Offsetof(AiSuggestionFault{}.Extra), size: unsafe.Sizeof(AiSuggestionFault{}), grow: growAiSuggestionFault, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(AiSuggestionFault{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(AiSuggestionFault{}.SuggestionID)), 13, kInt},  // "suggestion_id"
+		{nil, 15, uint16(unsafe.Offsetof(AiSuggestionFault{}.TicketID)), 9, kInt},      // "ticket_id"
+		{nil, 24, uint16(unsafe.Offsetof(AiSuggestionFault{}.Summary)), 7, kStr},       // "summary"
+		{nil, 31, uint16(unsafe.Offsetof(AiSuggestionFault{}.Type)), 4, kInt},          // "type"
+		{nil, 35, uint16(unsafe.Offsetof(AiSuggestionFault{}.NewValue)), 9, kStr},      // "new_value"
+		{nil, 44, uint16(unsafe.Offsetof(AiSuggestionFault{}.Applied)), 7, kBool},      // "applied"
+		{nil, 51, uint16(unsafe.Offsetof(AiSuggestionFault{}.AppliedDate)), 12, kTime}, // "applied_date"
+		{nil, 63, uint16(unsafe.Offsetof(AiSuggestionFault{}.Warning)), 8, kStr},       // "_warning"
+	}, sorted: []uint16{8, 6, 7, 0, 5, 1, 3, 2, 4}}
 
 func (m *AiSuggestionFault) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectAiSuggestionFault
@@ -1137,21 +1138,23 @@ func growExpense(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectExpense = decTable{extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), grow: growExpense, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Expense{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Expense{}.AgentID)), kInt},
-	{"fault_id", nil, uint32(unsafe.Offsetof(Expense{}.FaultID)), kInt},
-	{"actionnumber", nil, uint32(unsafe.Offsetof(Expense{}.Actionnumber)), kInt},
-	{"description", nil, uint32(unsafe.Offsetof(Expense{}.Description)), kStr},
-	{"amount", nil, uint32(unsafe.Offsetof(Expense{}.Amount)), kF64},
-	{"lookup_id", nil, uint32(unsafe.Offsetof(Expense{}.LookupID)), kInt},
-	{"date_added", nil, uint32(unsafe.Offsetof(Expense{}.DateAdded)), kTime},
-	{"date_reimbursed", nil, uint32(unsafe.Offsetof(Expense{}.DateReimbursed)), kTime},
-	{"date_invoiced", nil, uint32(unsafe.Offsetof(Expense{}.DateInvoiced)), kTime},
-	{"invoiceable", nil, uint32(unsafe.Offsetof(Expense{}.Invoiceable)), kBool},
-	{"ihid", nil, uint32(unsafe.Offsetof(Expense{}.Ihid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Expense{}.Warning)), kStr},
-}, sorted: []uint16{12, 3, 1, 5, 7, 9, 8, 4, 2, 0, 11, 10, 6}}
+var dectExpense = decTable{names: "idagent_idfault_idactionnumberdescriptionamountlookup_iddate_addeddate_reimburse" +
+	"ddate_invoicedinvoiceableihid_warning",
+	extra: unsafe.Offsetof(Expense{}.Extra), size: unsafe.Sizeof(Expense{}), grow: growExpense, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Expense{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Expense{}.AgentID)), 8, kInt},           // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(Expense{}.FaultID)), 8, kInt},          // "fault_id"
+		{nil, 18, uint16(unsafe.Offsetof(Expense{}.Actionnumber)), 12, kInt},    // "actionnumber"
+		{nil, 30, uint16(unsafe.Offsetof(Expense{}.Description)), 11, kStr},     // "description"
+		{nil, 41, uint16(unsafe.Offsetof(Expense{}.Amount)), 6, kF64},           // "amount"
+		{nil, 47, uint16(unsafe.Offsetof(Expense{}.LookupID)), 9, kInt},         // "lookup_id"
+		{nil, 56, uint16(unsafe.Offsetof(Expense{}.DateAdded)), 10, kTime},      // "date_added"
+		{nil, 66, uint16(unsafe.Offsetof(Expense{}.DateReimbursed)), 15, kTime}, // "date_reimbursed"
+		{nil, 81, uint16(unsafe.Offsetof(Expense{}.DateInvoiced)), 13, kTime},   // "date_invoiced"
+		{nil, 94, uint16(unsafe.Offsetof(Expense{}.Invoiceable)), 11, kBool},    // "invoiceable"
+		{nil, 105, uint16(unsafe.Offsetof(Expense{}.Ihid)), 4, kInt},            // "ihid"
+		{nil, 109, uint16(unsafe.Offsetof(Expense{}.Warning)), 8, kStr},         // "_warning"
+	}, sorted: []uint16{12, 3, 1, 5, 7, 9, 8, 4, 2, 0, 11, 10, 6}}
 
 func (m *Expense) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectExpense }
 
@@ -1451,34 +1454,38 @@ func growFaultBudget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultBudget = decTable{extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), grow: growFaultBudget, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultBudget{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.TicketID)), kInt},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), kInt},
-	{"budgettype_name", nil, uint32(unsafe.Offsetof(FaultBudget{}.BudgettypeName)), kStr},
-	{"hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.Hours)), kF64},
-	{"days", nil, uint32(unsafe.Offsetof(FaultBudget{}.Days)), kF64},
-	{"rate", nil, uint32(unsafe.Offsetof(FaultBudget{}.Rate)), kF64},
-	{"rate_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.RateDays)), kF64},
-	{"money", nil, uint32(unsafe.Offsetof(FaultBudget{}.Money)), kF64},
-	{"estimated_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedHours)), kF64},
-	{"estimated_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedDays)), kF64},
-	{"estimated_money", nil, uint32(unsafe.Offsetof(FaultBudget{}.EstimatedMoney)), kF64},
-	{"actual_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualHours)), kF64},
-	{"actual_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualDays)), kF64},
-	{"actual_money", nil, uint32(unsafe.Offsetof(FaultBudget{}.ActualMoney)), kF64},
-	{"scheduled_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledHours)), kF64},
-	{"scheduled_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledDays)), kF64},
-	{"scheduled_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.ScheduledValue)), kF64},
-	{"toschedule_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleHours)), kF64},
-	{"toschedule_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleDays)), kF64},
-	{"toschedule_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.ToscheduleValue)), kF64},
-	{"remaining_hours", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingHours)), kF64},
-	{"remaining_days", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingDays)), kF64},
-	{"remaining_value", nil, uint32(unsafe.Offsetof(FaultBudget{}.RemainingValue)), kF64},
-	{"quoteline_id", nil, uint32(unsafe.Offsetof(FaultBudget{}.QuotelineID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultBudget{}.Warning)), kStr},
-}, sorted: []uint16{25, 13, 12, 14, 2, 3, 5, 10, 9, 11, 4, 0, 8, 24, 6, 7, 22, 21, 23, 16, 15, 17, 1, 19, 18, 20}}
+var dectFaultBudget = decTable{names: "idticket_idbudgettype_idbudgettype_namehoursdaysraterate_daysmoneyestimated_hour" +
+	"sestimated_daysestimated_moneyactual_hoursactual_daysactual_moneyscheduled_hours" +
+	"scheduled_daysscheduled_valuetoschedule_hourstoschedule_daystoschedule_valuerema" +
+	"ining_hoursremaining_daysremaining_valuequoteline_id_warning",
+	extra: unsafe.Offsetof(FaultBudget{}.Extra), size: unsafe.Sizeof(FaultBudget{}), grow: growFaultBudget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultBudget{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultBudget{}.TicketID)), 9, kInt},           // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(FaultBudget{}.BudgettypeID)), 13, kInt},     // "budgettype_id"
+		{nil, 24, uint16(unsafe.Offsetof(FaultBudget{}.BudgettypeName)), 15, kStr},   // "budgettype_name"
+		{nil, 39, uint16(unsafe.Offsetof(FaultBudget{}.Hours)), 5, kF64},             // "hours"
+		{nil, 44, uint16(unsafe.Offsetof(FaultBudget{}.Days)), 4, kF64},              // "days"
+		{nil, 48, uint16(unsafe.Offsetof(FaultBudget{}.Rate)), 4, kF64},              // "rate"
+		{nil, 52, uint16(unsafe.Offsetof(FaultBudget{}.RateDays)), 9, kF64},          // "rate_days"
+		{nil, 61, uint16(unsafe.Offsetof(FaultBudget{}.Money)), 5, kF64},             // "money"
+		{nil, 66, uint16(unsafe.Offsetof(FaultBudget{}.EstimatedHours)), 15, kF64},   // "estimated_hours"
+		{nil, 81, uint16(unsafe.Offsetof(FaultBudget{}.EstimatedDays)), 14, kF64},    // "estimated_days"
+		{nil, 95, uint16(unsafe.Offsetof(FaultBudget{}.EstimatedMoney)), 15, kF64},   // "estimated_money"
+		{nil, 110, uint16(unsafe.Offsetof(FaultBudget{}.ActualHours)), 12, kF64},     // "actual_hours"
+		{nil, 122, uint16(unsafe.Offsetof(FaultBudget{}.ActualDays)), 11, kF64},      // "actual_days"
+		{nil, 133, uint16(unsafe.Offsetof(FaultBudget{}.ActualMoney)), 12, kF64},     // "actual_money"
+		{nil, 145, uint16(unsafe.Offsetof(FaultBudget{}.ScheduledHours)), 15, kF64},  // "scheduled_hours"
+		{nil, 160, uint16(unsafe.Offsetof(FaultBudget{}.ScheduledDays)), 14, kF64},   // "scheduled_days"
+		{nil, 174, uint16(unsafe.Offsetof(FaultBudget{}.ScheduledValue)), 15, kF64},  // "scheduled_value"
+		{nil, 189, uint16(unsafe.Offsetof(FaultBudget{}.ToscheduleHours)), 16, kF64}, // "toschedule_hours"
+		{nil, 205, uint16(unsafe.Offsetof(FaultBudget{}.ToscheduleDays)), 15, kF64},  // "toschedule_days"
+		{nil, 220, uint16(unsafe.Offsetof(FaultBudget{}.ToscheduleValue)), 16, kF64}, // "toschedule_value"
+		{nil, 236, uint16(unsafe.Offsetof(FaultBudget{}.RemainingHours)), 15, kF64},  // "remaining_hours"
+		{nil, 251, uint16(unsafe.Offsetof(FaultBudget{}.RemainingDays)), 14, kF64},   // "remaining_days"
+		{nil, 265, uint16(unsafe.Offsetof(FaultBudget{}.RemainingValue)), 15, kF64},  // "remaining_value"
+		{nil, 280, uint16(unsafe.Offsetof(FaultBudget{}.QuotelineID)), 12, kInt},     // "quoteline_id"
+		{nil, 292, uint16(unsafe.Offsetof(FaultBudget{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{25, 13, 12, 14, 2, 3, 5, 10, 9, 11, 4, 0, 8, 24, 6, 7, 22, 21, 23, 16, 15, 17, 1, 19, 18, 20}}
 
 func (m *FaultBudget) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultBudget
@@ -1657,22 +1664,24 @@ func growFaultOLA(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultOLA = decTable{extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), grow: growFaultOLA, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultOLA{}.ID)), kInt},
-	{"fault_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.FaultID)), kInt},
-	{"target_id", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetID)), kInt},
-	{"target_name", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetName)), kStr},
-	{"target_hours", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetHours)), kF64},
-	{"actual_hours", nil, uint32(unsafe.Offsetof(FaultOLA{}.ActualHours)), kF64},
-	{"target_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetDate)), kTime},
-	{"target_met", nil, uint32(unsafe.Offsetof(FaultOLA{}.TargetMet)), kBool},
-	{"status", nil, uint32(unsafe.Offsetof(FaultOLA{}.Status)), kInt},
-	{"dates", &dectFaultOLADates, uint32(unsafe.Offsetof(FaultOLA{}.Dates)), kMany},
-	{"target", nil, uint32(unsafe.Offsetof(FaultOLA{}.Target)), kLazy},
-	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.StartDate)), kTime},
-	{"pause_date", nil, uint32(unsafe.Offsetof(FaultOLA{}.PauseDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLA{}.Warning)), kStr},
-}, sorted: []uint16{13, 5, 9, 1, 0, 12, 11, 8, 10, 6, 4, 2, 7, 3}}
+var dectFaultOLA = decTable{names: "idfault_idtarget_idtarget_nametarget_hoursactual_hourstarget_datetarget_metstatu" +
+	"sdatestargetstart_datepause_date_warning",
+	extra: unsafe.Offsetof(FaultOLA{}.Extra), size: unsafe.Sizeof(FaultOLA{}), grow: growFaultOLA, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultOLA{}.ID)), 2, kInt},                     // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultOLA{}.FaultID)), 8, kInt},                // "fault_id"
+		{nil, 10, uint16(unsafe.Offsetof(FaultOLA{}.TargetID)), 9, kInt},              // "target_id"
+		{nil, 19, uint16(unsafe.Offsetof(FaultOLA{}.TargetName)), 11, kStr},           // "target_name"
+		{nil, 30, uint16(unsafe.Offsetof(FaultOLA{}.TargetHours)), 12, kF64},          // "target_hours"
+		{nil, 42, uint16(unsafe.Offsetof(FaultOLA{}.ActualHours)), 12, kF64},          // "actual_hours"
+		{nil, 54, uint16(unsafe.Offsetof(FaultOLA{}.TargetDate)), 11, kTime},          // "target_date"
+		{nil, 65, uint16(unsafe.Offsetof(FaultOLA{}.TargetMet)), 10, kBool},           // "target_met"
+		{nil, 75, uint16(unsafe.Offsetof(FaultOLA{}.Status)), 6, kInt},                // "status"
+		{&dectFaultOLADates, 81, uint16(unsafe.Offsetof(FaultOLA{}.Dates)), 5, kMany}, // "dates"
+		{nil, 86, uint16(unsafe.Offsetof(FaultOLA{}.Target)), 6, kLazy},               // "target"
+		{nil, 92, uint16(unsafe.Offsetof(FaultOLA{}.StartDate)), 10, kTime},           // "start_date"
+		{nil, 102, uint16(unsafe.Offsetof(FaultOLA{}.PauseDate)), 10, kTime},          // "pause_date"
+		{nil, 112, uint16(unsafe.Offsetof(FaultOLA{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{13, 5, 9, 1, 0, 12, 11, 8, 10, 6, 4, 2, 7, 3}}
 
 func (m *FaultOLA) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultOLA }
 
@@ -1763,13 +1772,14 @@ func growFaultOLADates(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultOLADates = decTable{extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), grow: growFaultOLADates, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultOLADates{}.ID)), kInt},
-	{"fault_ola", nil, uint32(unsafe.Offsetof(FaultOLADates{}.FaultOla)), kInt},
-	{"start_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(FaultOLADates{}.EndDate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultOLADates{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 1, 0, 2}}
+var dectFaultOLADates = decTable{names: "idfault_olastart_dateend_date_warning",
+	extra: unsafe.Offsetof(FaultOLADates{}.Extra), size: unsafe.Sizeof(FaultOLADates{}), grow: growFaultOLADates, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultOLADates{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultOLADates{}.FaultOla)), 9, kInt},     // "fault_ola"
+		{nil, 11, uint16(unsafe.Offsetof(FaultOLADates{}.StartDate)), 10, kTime}, // "start_date"
+		{nil, 21, uint16(unsafe.Offsetof(FaultOLADates{}.EndDate)), 8, kTime},    // "end_date"
+		{nil, 29, uint16(unsafe.Offsetof(FaultOLADates{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 3, 1, 0, 2}}
 
 func (m *FaultOLADates) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultOLADates
@@ -1865,14 +1875,15 @@ func growFaultRuleMatch(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultRuleMatch = decTable{extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), grow: growFaultRuleMatch, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.ID)), kInt},
-	{"fault_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), kInt},
-	{"rule_id", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), kInt},
-	{"rule_sequence", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.RuleSequence)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Warning)), kStr},
-	{"popupmsg", nil, uint32(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), kStr},
-}, sorted: []uint16{4, 1, 0, 5, 2, 3}}
+var dectFaultRuleMatch = decTable{names: "idfault_idrule_idrule_sequence_warningpopupmsg",
+	extra: unsafe.Offsetof(FaultRuleMatch{}.Extra), size: unsafe.Sizeof(FaultRuleMatch{}), grow: growFaultRuleMatch, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultRuleMatch{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultRuleMatch{}.FaultID)), 8, kInt},        // "fault_id"
+		{nil, 10, uint16(unsafe.Offsetof(FaultRuleMatch{}.RuleID)), 7, kInt},        // "rule_id"
+		{nil, 17, uint16(unsafe.Offsetof(FaultRuleMatch{}.RuleSequence)), 13, kInt}, // "rule_sequence"
+		{nil, 30, uint16(unsafe.Offsetof(FaultRuleMatch{}.Warning)), 8, kStr},       // "_warning"
+		{nil, 38, uint16(unsafe.Offsetof(FaultRuleMatch{}.Popupmsg)), 8, kStr},      // "popupmsg"
+	}, sorted: []uint16{4, 1, 0, 5, 2, 3}}
 
 func (m *FaultRuleMatch) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultRuleMatch
@@ -1959,13 +1970,14 @@ func growFaultVector(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultVector = decTable{extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), grow: growFaultVector, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultVector{}.ID)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(FaultVector{}.Faultid)), kInt},
-	{"vector", nil, uint32(unsafe.Offsetof(FaultVector{}.Vector)), kStr},
-	{"datesynced", nil, uint32(unsafe.Offsetof(FaultVector{}.Datesynced)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultVector{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 1, 0, 2}}
+var dectFaultVector = decTable{names: "idfaultidvectordatesynced_warning",
+	extra: unsafe.Offsetof(FaultVector{}.Extra), size: unsafe.Sizeof(FaultVector{}), grow: growFaultVector, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultVector{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultVector{}.Faultid)), 7, kInt},       // "faultid"
+		{nil, 9, uint16(unsafe.Offsetof(FaultVector{}.Vector)), 6, kStr},        // "vector"
+		{nil, 15, uint16(unsafe.Offsetof(FaultVector{}.Datesynced)), 10, kTime}, // "datesynced"
+		{nil, 25, uint16(unsafe.Offsetof(FaultVector{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{4, 3, 1, 0, 2}}
 
 func (m *FaultVector) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultVector
@@ -2101,18 +2113,20 @@ func growFaultVectorScore(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultVectorScore = decTable{extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), grow: growFaultVectorScore, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Use)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.TicketID)), kInt},
-	{"matched_id", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.MatchedID)), kInt},
-	{"search_score", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.SearchScore)), kF64},
-	{"name", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Name)), kStr},
-	{"client_name", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.ClientName)), kStr},
-	{"date_occurred", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateOccurred)), kTime},
-	{"date_closed", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.DateClosed)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultVectorScore{}.Warning)), kStr},
-}, sorted: []uint16{9, 6, 8, 7, 0, 3, 5, 4, 2, 1}}
+var dectFaultVectorScore = decTable{names: "iduseticket_idmatched_idsearch_scorenameclient_namedate_occurreddate_closed_warn" +
+	"ing",
+	extra: unsafe.Offsetof(FaultVectorScore{}.Extra), size: unsafe.Sizeof(FaultVectorScore{}), grow: growFaultVectorScore, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultVectorScore{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultVectorScore{}.Use)), 3, kInt},             // "use"
+		{nil, 5, uint16(unsafe.Offsetof(FaultVectorScore{}.TicketID)), 9, kInt},        // "ticket_id"
+		{nil, 14, uint16(unsafe.Offsetof(FaultVectorScore{}.MatchedID)), 10, kInt},     // "matched_id"
+		{nil, 24, uint16(unsafe.Offsetof(FaultVectorScore{}.SearchScore)), 12, kF64},   // "search_score"
+		{nil, 36, uint16(unsafe.Offsetof(FaultVectorScore{}.Name)), 4, kStr},           // "name"
+		{nil, 40, uint16(unsafe.Offsetof(FaultVectorScore{}.ClientName)), 11, kStr},    // "client_name"
+		{nil, 51, uint16(unsafe.Offsetof(FaultVectorScore{}.DateOccurred)), 13, kTime}, // "date_occurred"
+		{nil, 64, uint16(unsafe.Offsetof(FaultVectorScore{}.DateClosed)), 11, kTime},   // "date_closed"
+		{nil, 75, uint16(unsafe.Offsetof(FaultVectorScore{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{9, 6, 8, 7, 0, 3, 5, 4, 2, 1}}
 
 func (m *FaultVectorScore) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultVectorScore
@@ -10151,843 +10165,1001 @@ func growFaults(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaults = decTable{extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), grow: growFaults, fields: []decField{
-	{"oppjobtitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppjobtitle)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(Faults{}.ID)), kInt},
-	{"dateoccurred", nil, uint32(unsafe.Offsetof(Faults{}.Dateoccurred)), kTime},
-	{"summary", nil, uint32(unsafe.Offsetof(Faults{}.Summary)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(Faults{}.Details)), kStr},
-	{"status_id", nil, uint32(unsafe.Offsetof(Faults{}.StatusID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(Faults{}.StatusName)), kStr},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(Faults{}.TickettypeID)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(Faults{}.TickettypeName)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SLAID)), kInt},
-	{"sla_name", nil, uint32(unsafe.Offsetof(Faults{}.SLAName)), kStr},
-	{"priority_id", nil, uint32(unsafe.Offsetof(Faults{}.PriorityID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(Faults{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(Faults{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(Faults{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(Faults{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(Faults{}.UserName)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(Faults{}.Team)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Faults{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(Faults{}.AgentName)), kStr},
-	{"category_1", nil, uint32(unsafe.Offsetof(Faults{}.Category1)), kStr},
-	{"category_2", nil, uint32(unsafe.Offsetof(Faults{}.Category2)), kStr},
-	{"category_3", nil, uint32(unsafe.Offsetof(Faults{}.Category3)), kStr},
-	{"category_4", nil, uint32(unsafe.Offsetof(Faults{}.Category4)), kStr},
-	{"categoryid_1", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid1)), kInt},
-	{"categoryid_2", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid2)), kInt},
-	{"categoryid_3", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid3)), kInt},
-	{"categoryid_4", nil, uint32(unsafe.Offsetof(Faults{}.Categoryid4)), kInt},
-	{"category_1_display", nil, uint32(unsafe.Offsetof(Faults{}.Category1Display)), kStr},
-	{"category_2_display", nil, uint32(unsafe.Offsetof(Faults{}.Category2Display)), kStr},
-	{"category_3_display", nil, uint32(unsafe.Offsetof(Faults{}.Category3Display)), kStr},
-	{"category_4_display", nil, uint32(unsafe.Offsetof(Faults{}.Category4Display)), kStr},
-	{"estimate", nil, uint32(unsafe.Offsetof(Faults{}.Estimate)), kF64},
-	{"estimatedays", nil, uint32(unsafe.Offsetof(Faults{}.Estimatedays)), kF64},
-	{"projecttimepercentage", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimepercentage)), kF64},
-	{"timetaken", nil, uint32(unsafe.Offsetof(Faults{}.Timetaken)), kF64},
-	{"chargehours", nil, uint32(unsafe.Offsetof(Faults{}.Chargehours)), kF64},
-	{"nonchargehours", nil, uint32(unsafe.Offsetof(Faults{}.Nonchargehours)), kF64},
-	{"travelhours", nil, uint32(unsafe.Offsetof(Faults{}.Travelhours)), kF64},
-	{"totalmileage", nil, uint32(unsafe.Offsetof(Faults{}.Totalmileage)), kF64},
-	{"itemsprice", nil, uint32(unsafe.Offsetof(Faults{}.Itemsprice)), kF64},
-	{"items", nil, uint32(unsafe.Offsetof(Faults{}.Items)), kStr},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(Faults{}.SupplierName)), kStr},
-	{"parent_id", nil, uint32(unsafe.Offsetof(Faults{}.ParentID)), kInt},
-	{"child_count", nil, uint32(unsafe.Offsetof(Faults{}.ChildCount)), kInt},
-	{"child_count_open", nil, uint32(unsafe.Offsetof(Faults{}.ChildCountOpen)), kInt},
-	{"attachment_count", nil, uint32(unsafe.Offsetof(Faults{}.AttachmentCount)), kInt},
-	{"flagged", nil, uint32(unsafe.Offsetof(Faults{}.Flagged)), kBool},
-	{"read", nil, uint32(unsafe.Offsetof(Faults{}.Read)), kBool},
-	{"enduserstatus", nil, uint32(unsafe.Offsetof(Faults{}.Enduserstatus)), kInt},
-	{"onhold", nil, uint32(unsafe.Offsetof(Faults{}.Onhold)), kBool},
-	{"respondbydate", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydate)), kTime},
-	{"responsedate", nil, uint32(unsafe.Offsetof(Faults{}.Responsedate)), kTime},
-	{"responsestartdate", nil, uint32(unsafe.Offsetof(Faults{}.Responsestartdate)), kTime},
-	{"slaresponsestate", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponsestate)), kStr},
-	{"fixbydate", nil, uint32(unsafe.Offsetof(Faults{}.Fixbydate)), kTime},
-	{"dateclosed", nil, uint32(unsafe.Offsetof(Faults{}.Dateclosed)), kTime},
-	{"dateassigned", nil, uint32(unsafe.Offsetof(Faults{}.Dateassigned)), kTime},
-	{"excludefromsla", nil, uint32(unsafe.Offsetof(Faults{}.Excludefromsla)), kBool},
-	{"slaholdtime", nil, uint32(unsafe.Offsetof(Faults{}.Slaholdtime)), kF64},
-	{"site_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SiteTimezone)), kStr},
-	{"parentguid", nil, uint32(unsafe.Offsetof(Faults{}.Parentguid)), kStr},
-	{"parentassign", nil, uint32(unsafe.Offsetof(Faults{}.Parentassign)), kBool},
-	{"slaactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Slaactiondate)), kTime},
-	{"slapercused", nil, uint32(unsafe.Offsetof(Faults{}.Slapercused)), kF64},
-	{"slatimeleft", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeleft)), kF64},
-	{"currentelapsedhours", nil, uint32(unsafe.Offsetof(Faults{}.Currentelapsedhours)), kF64},
-	{"lastactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondate)), kTime},
-	{"last_update", nil, uint32(unsafe.Offsetof(Faults{}.LastUpdate)), kTime},
-	{"lastchildactiondate", nil, uint32(unsafe.Offsetof(Faults{}.Lastchildactiondate)), kTime},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(Faults{}.OrganisationID)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(Faults{}.DepartmentID)), kInt},
-	{"reportedby", nil, uint32(unsafe.Offsetof(Faults{}.Reportedby)), kStr},
-	{"user_email", nil, uint32(unsafe.Offsetof(Faults{}.UserEmail)), kStr},
-	{"emailtolist", nil, uint32(unsafe.Offsetof(Faults{}.Emailtolist)), kStr},
-	{"emailtolistsupplier", nil, uint32(unsafe.Offsetof(Faults{}.Emailtolistsupplier)), kStr},
-	{"emailcclist", nil, uint32(unsafe.Offsetof(Faults{}.Emailcclist)), kStr},
-	{"emailcclistsupplier", nil, uint32(unsafe.Offsetof(Faults{}.Emailcclistsupplier)), kStr},
-	{"matched_kb_id", nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbID)), kInt},
-	{"release_note", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseNote)), kStr},
-	{"product_id", nil, uint32(unsafe.Offsetof(Faults{}.ProductID)), kInt},
-	{"release_id", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseID)), kInt},
-	{"release_name", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseName)), kStr},
-	{"release2_id", nil, uint32(unsafe.Offsetof(Faults{}.Release2ID)), kInt},
-	{"release2_name", nil, uint32(unsafe.Offsetof(Faults{}.Release2Name)), kStr},
-	{"release3_id", nil, uint32(unsafe.Offsetof(Faults{}.Release3ID)), kInt},
-	{"release3_name", nil, uint32(unsafe.Offsetof(Faults{}.Release3Name)), kStr},
-	{"child_ticket_id_string", nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIDString)), kStr},
-	{"asset_key_field_string", nil, uint32(unsafe.Offsetof(Faults{}.AssetKeyFieldString)), kStr},
-	{"asset_type_name", nil, uint32(unsafe.Offsetof(Faults{}.AssetTypeName)), kStr},
-	{"workflow_stage", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStage)), kStr},
-	{"workflow_stage_id", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageID)), kInt},
-	{"workflow_stage_number", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStageNumber)), kStr},
-	{"lastincomingemail", nil, uint32(unsafe.Offsetof(Faults{}.Lastincomingemail)), kTime},
-	{"child_ticket_ids", nil, uint32(unsafe.Offsetof(Faults{}.ChildTicketIds)), kInts},
-	{"nextactivitydate", nil, uint32(unsafe.Offsetof(Faults{}.Nextactivitydate)), kTime},
-	{"inventory_number", nil, uint32(unsafe.Offsetof(Faults{}.InventoryNumber)), kStr},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowID)), kInt},
-	{"workflow_step", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStep)), kInt},
-	{"workflow_seq", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowSeq)), kInt},
-	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageID)), kInt},
-	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(Faults{}.PipelineStageName)), kStr},
-	{"hasbeenclosed", nil, uint32(unsafe.Offsetof(Faults{}.Hasbeenclosed)), kBool},
-	{"unread_child_action_count", nil, uint32(unsafe.Offsetof(Faults{}.UnreadChildActionCount)), kInt},
-	{"unread_related_action_count", nil, uint32(unsafe.Offsetof(Faults{}.UnreadRelatedActionCount)), kInt},
-	{"child_action_count", nil, uint32(unsafe.Offsetof(Faults{}.ChildActionCount)), kInt},
-	{"parent_subject", nil, uint32(unsafe.Offsetof(Faults{}.ParentSubject)), kStr},
-	{"related_action_count", nil, uint32(unsafe.Offsetof(Faults{}.RelatedActionCount)), kInt},
-	{"is_vip", nil, uint32(unsafe.Offsetof(Faults{}.IsVip)), kBool},
-	{"isimportantcontact", nil, uint32(unsafe.Offsetof(Faults{}.Isimportantcontact)), kBool},
-	{"inactive", nil, uint32(unsafe.Offsetof(Faults{}.Inactive)), kBool},
-	{"impact", nil, uint32(unsafe.Offsetof(Faults{}.Impact)), kInt},
-	{"urgency", nil, uint32(unsafe.Offsetof(Faults{}.Urgency)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(Faults{}.Startdate)), kTime},
-	{"startdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), kOne},
-	{"starttime", nil, uint32(unsafe.Offsetof(Faults{}.Starttime)), kStr},
-	{"starttimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Starttimeslot)), kInt},
-	{"targetdate", nil, uint32(unsafe.Offsetof(Faults{}.Targetdate)), kTime},
-	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(Faults{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), kOne},
-	{"targettime", nil, uint32(unsafe.Offsetof(Faults{}.Targettime)), kStr},
-	{"targettimeslot", nil, uint32(unsafe.Offsetof(Faults{}.Targettimeslot)), kInt},
-	{"deadlinedate", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinedate)), kTime},
-	{"followupdate", nil, uint32(unsafe.Offsetof(Faults{}.Followupdate)), kTime},
-	{"oppcontactname", nil, uint32(unsafe.Offsetof(Faults{}.Oppcontactname)), kStr},
-	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Faults{}.Oppcompanyname)), kStr},
-	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Faults{}.Oppemailaddress)), kStr},
-	{"oppcustomertitle", nil, uint32(unsafe.Offsetof(Faults{}.Oppcustomertitle)), kStr},
-	{"opptel", nil, uint32(unsafe.Offsetof(Faults{}.Opptel)), kStr},
-	{"oppaddr1", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr1)), kStr},
-	{"oppaddr2", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr2)), kStr},
-	{"oppaddr3", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr3)), kStr},
-	{"oppaddr4", nil, uint32(unsafe.Offsetof(Faults{}.Oppaddr4)), kStr},
-	{"opppostcode", nil, uint32(unsafe.Offsetof(Faults{}.Opppostcode)), kStr},
-	{"oppcountry", nil, uint32(unsafe.Offsetof(Faults{}.Oppcountry)), kStr},
-	{"oppregion", nil, uint32(unsafe.Offsetof(Faults{}.Oppregion)), kStr},
-	{"opptype", nil, uint32(unsafe.Offsetof(Faults{}.Opptype)), kStr},
-	{"oppvalue", nil, uint32(unsafe.Offsetof(Faults{}.Oppvalue)), kF64},
-	{"oppconversionprobability", nil, uint32(unsafe.Offsetof(Faults{}.Oppconversionprobability)), kF64},
-	{"oppvalueadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Oppvalueadjusted)), kF64},
-	{"oppprofit", nil, uint32(unsafe.Offsetof(Faults{}.Oppprofit)), kF64},
-	{"oppcurrentsystem", nil, uint32(unsafe.Offsetof(Faults{}.Oppcurrentsystem)), kStr},
-	{"oppcompetitors", nil, uint32(unsafe.Offsetof(Faults{}.Oppcompetitors)), kStr},
-	{"opptrialdate", nil, uint32(unsafe.Offsetof(Faults{}.Opptrialdate)), kTime},
-	{"oppdemodate", nil, uint32(unsafe.Offsetof(Faults{}.Oppdemodate)), kTime},
-	{"oppdiscountdate", nil, uint32(unsafe.Offsetof(Faults{}.Oppdiscountdate)), kTime},
-	{"oppattemptsmade", nil, uint32(unsafe.Offsetof(Faults{}.Oppattemptsmade)), kInt},
-	{"oppconverteddate", nil, uint32(unsafe.Offsetof(Faults{}.Oppconverteddate)), kTime},
-	{"oppproductchosen", nil, uint32(unsafe.Offsetof(Faults{}.Oppproductchosen)), kStr},
-	{"oppreason", nil, uint32(unsafe.Offsetof(Faults{}.Oppreason)), kStr},
-	{"opphear", nil, uint32(unsafe.Offsetof(Faults{}.Opphear)), kStr},
-	{"opptimezonename", nil, uint32(unsafe.Offsetof(Faults{}.Opptimezonename)), kStr},
-	{"oppclosurecategory", nil, uint32(unsafe.Offsetof(Faults{}.Oppclosurecategory)), kInt},
-	{"cost", nil, uint32(unsafe.Offsetof(Faults{}.Cost)), kF64},
-	{"quantity", nil, uint32(unsafe.Offsetof(Faults{}.Quantity)), kInt},
-	{"projecttimebudget", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimebudget)), kF64},
-	{"projectmoneybudget", nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneybudget)), kF64},
-	{"projecttimeactual", nil, uint32(unsafe.Offsetof(Faults{}.Projecttimeactual)), kF64},
-	{"projectmoneyactual", nil, uint32(unsafe.Offsetof(Faults{}.Projectmoneyactual)), kF64},
-	{"lastnote", nil, uint32(unsafe.Offsetof(Faults{}.Lastnote)), kStr},
-	{"userdef1", nil, uint32(unsafe.Offsetof(Faults{}.Userdef1)), kStr},
-	{"userdef2", nil, uint32(unsafe.Offsetof(Faults{}.Userdef2)), kStr},
-	{"userdef3", nil, uint32(unsafe.Offsetof(Faults{}.Userdef3)), kStr},
-	{"userdef4", nil, uint32(unsafe.Offsetof(Faults{}.Userdef4)), kStr},
-	{"userdef5", nil, uint32(unsafe.Offsetof(Faults{}.Userdef5)), kStr},
-	{"source", nil, uint32(unsafe.Offsetof(Faults{}.Source)), kInt},
-	{"release_important", nil, uint32(unsafe.Offsetof(Faults{}.ReleaseImportant)), kBool},
-	{"releasenotegroup_name", nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupName)), kStr},
-	{"releasenotegroup_id", nil, uint32(unsafe.Offsetof(Faults{}.ReleasenotegroupID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyID)), kInt},
-	{"third_party_id_string", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyIDString)), kStr},
-	{"supplier_status", nil, uint32(unsafe.Offsetof(Faults{}.SupplierStatus)), kInt},
-	{"contract_refextra", nil, uint32(unsafe.Offsetof(Faults{}.ContractRefextra)), kStr},
-	{"appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentType)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Faults{}.Customfields)), kMany},
-	{"timeentries", &dectFaultsTimeEntry, uint32(unsafe.Offsetof(Faults{}.Timeentries)), kMany},
-	{"section_timezone", nil, uint32(unsafe.Offsetof(Faults{}.SectionTimezone)), kStr},
-	{"itilname", nil, uint32(unsafe.Offsetof(Faults{}.Itilname)), kStr},
-	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), kStr},
-	{"related_service_category_names", nil, uint32(unsafe.Offsetof(Faults{}.RelatedServiceCategoryNames)), kStr},
-	{"projectinternaltask", nil, uint32(unsafe.Offsetof(Faults{}.Projectinternaltask)), kBool},
-	{"appointment_id", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentID)), kInt},
-	{"nextappointmentdate", nil, uint32(unsafe.Offsetof(Faults{}.Nextappointmentdate)), kTime},
-	{"firstname", nil, uint32(unsafe.Offsetof(Faults{}.Firstname)), kStr},
-	{"lastname", nil, uint32(unsafe.Offsetof(Faults{}.Lastname)), kStr},
-	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectedinstanceID)), kInt},
-	{"web_url", nil, uint32(unsafe.Offsetof(Faults{}.WebURL)), kStr},
-	{"api_url", nil, uint32(unsafe.Offsetof(Faults{}.APIURL)), kStr},
-	{"action_number", nil, uint32(unsafe.Offsetof(Faults{}.ActionNumber)), kInt},
-	{"action_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.ActionTicketID)), kInt},
-	{"action_datetime", nil, uint32(unsafe.Offsetof(Faults{}.ActionDatetime)), kTime},
-	{"action_outcome", nil, uint32(unsafe.Offsetof(Faults{}.ActionOutcome)), kStr},
-	{"action_chargerate", nil, uint32(unsafe.Offsetof(Faults{}.ActionChargerate)), kStr},
-	{"action_contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ActionContractRef)), kStr},
-	{"action_note", nil, uint32(unsafe.Offsetof(Faults{}.ActionNote)), kStr},
-	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(Faults{}.TicketInvoicesForEachSite)), kBool},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderID)), kInt},
-	{"orderhead_id", nil, uint32(unsafe.Offsetof(Faults{}.OrderheadID)), kInt},
-	{"budgettype", nil, uint32(unsafe.Offsetof(Faults{}.Budgettype)), kStr},
-	{"recalculate_billing", nil, uint32(unsafe.Offsetof(Faults{}.RecalculateBilling)), kBool},
-	{"impactlevel", nil, uint32(unsafe.Offsetof(Faults{}.Impactlevel)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierID)), kInt},
-	{"pr_id", nil, uint32(unsafe.Offsetof(Faults{}.PrID)), kInt},
-	{"branch_id", nil, uint32(unsafe.Offsetof(Faults{}.BranchID)), kInt},
-	{"branch_name", nil, uint32(unsafe.Offsetof(Faults{}.BranchName)), kStr},
-	{"update_milestone_id", nil, uint32(unsafe.Offsetof(Faults{}.UpdateMilestoneID)), kInt},
-	{"milestone_id", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneID)), kInt},
-	{"milestone_name", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneName)), kStr},
-	{"milestone_value", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneValue)), kF64},
-	{"milestone_sequence", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneSequence)), kInt},
-	{"milestone_status", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStatus)), kInt},
-	{"milestone_startdate", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneStartdate)), kTime},
-	{"milestone_enddate", nil, uint32(unsafe.Offsetof(Faults{}.MilestoneEnddate)), kTime},
-	{"colour", nil, uint32(unsafe.Offsetof(Faults{}.Colour)), kStr},
-	{"action_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.ActionAgentName)), kStr},
-	{"key", nil, uint32(unsafe.Offsetof(Faults{}.Key)), kStr},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(Faults{}.Phonenumber)), kStr},
-	{"details_html", nil, uint32(unsafe.Offsetof(Faults{}.DetailsHTML)), kStr},
-	{"takenby", nil, uint32(unsafe.Offsetof(Faults{}.Takenby)), kStr},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Faults{}.Datecreated)), kTime},
-	{"createdfrom_id", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromID)), kInt},
-	{"createdfrom_summary", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromSummary)), kStr},
-	{"clonedfrom_id", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromID)), kInt},
-	{"clonedfrom_summary", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromSummary)), kStr},
-	{"closure_note", nil, uint32(unsafe.Offsetof(Faults{}.ClosureNote)), kStr},
-	{"closure_note_html", nil, uint32(unsafe.Offsetof(Faults{}.ClosureNoteHTML)), kStr},
-	{"closure_time", nil, uint32(unsafe.Offsetof(Faults{}.ClosureTime)), kF64},
-	{"top_level_id", nil, uint32(unsafe.Offsetof(Faults{}.TopLevelID)), kInt},
-	{"customer_relationships", nil, uint32(unsafe.Offsetof(Faults{}.CustomerRelationships)), kStr},
-	{"asset_number", nil, uint32(unsafe.Offsetof(Faults{}.AssetNumber)), kInt},
-	{"asset_site", nil, uint32(unsafe.Offsetof(Faults{}.AssetSite)), kInt},
-	{"slatimeelapsed", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeelapsed)), kF64},
-	{"slastate", nil, uint32(unsafe.Offsetof(Faults{}.Slastate)), kStr},
-	{"slaexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaexcuse)), kStr},
-	{"site_sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SiteSLAID)), kInt},
-	{"client_reference", nil, uint32(unsafe.Offsetof(Faults{}.ClientReference)), kStr},
-	{"supplier_slaexcuse", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlaexcuse)), kStr},
-	{"supplier_date", nil, uint32(unsafe.Offsetof(Faults{}.SupplierDate)), kTime},
-	{"supplier_contract_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractID)), kInt},
-	{"supplier_contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContractRef)), kStr},
-	{"supplier_sla_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSLAID)), kInt},
-	{"supplier_priority_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierPriorityID)), kInt},
-	{"supplier_responsestate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsestate)), kStr},
-	{"supplier_responsedate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsedate)), kTime},
-	{"supplier_responsetime", nil, uint32(unsafe.Offsetof(Faults{}.SupplierResponsetime)), kF64},
-	{"supplier_respondbydate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierRespondbydate)), kTime},
-	{"supplier_slastate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlastate)), kStr},
-	{"supplier_slatimeelapsed", nil, uint32(unsafe.Offsetof(Faults{}.SupplierSlatimeelapsed)), kF64},
-	{"supplier_dateclosed", nil, uint32(unsafe.Offsetof(Faults{}.SupplierDateclosed)), kTime},
-	{"supplier_fixbydate", nil, uint32(unsafe.Offsetof(Faults{}.SupplierFixbydate)), kTime},
-	{"supplier_breachrespsent", nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachrespsent)), kBool},
-	{"supplier_breachfixbysent", nil, uint32(unsafe.Offsetof(Faults{}.SupplierBreachfixbysent)), kBool},
-	{"changestate", nil, uint32(unsafe.Offsetof(Faults{}.Changestate)), kStr},
-	{"approvedby", nil, uint32(unsafe.Offsetof(Faults{}.Approvedby)), kInt},
-	{"showforusers", nil, uint32(unsafe.Offsetof(Faults{}.Showforusers)), kBool},
-	{"messsent", nil, uint32(unsafe.Offsetof(Faults{}.Messsent)), kStr},
-	{"satisfactionlevel", nil, uint32(unsafe.Offsetof(Faults{}.Satisfactionlevel)), kInt},
-	{"satisfactioncomment", nil, uint32(unsafe.Offsetof(Faults{}.Satisfactioncomment)), kStr},
-	{"invoicenumber", nil, uint32(unsafe.Offsetof(Faults{}.Invoicenumber)), kStr},
-	{"invoicenote", nil, uint32(unsafe.Offsetof(Faults{}.Invoicenote)), kStr},
-	{"invoicedate", nil, uint32(unsafe.Offsetof(Faults{}.Invoicedate)), kTime},
-	{"invoicepaiddate", nil, uint32(unsafe.Offsetof(Faults{}.Invoicepaiddate)), kTime},
-	{"nonbillable_time", nil, uint32(unsafe.Offsetof(Faults{}.NonbillableTime)), kF64},
-	{"mileage", nil, uint32(unsafe.Offsetof(Faults{}.Mileage)), kF64},
-	{"planneddate", nil, uint32(unsafe.Offsetof(Faults{}.Planneddate)), kTime},
-	{"ccaddress", nil, uint32(unsafe.Offsetof(Faults{}.Ccaddress)), kStr},
-	{"agreedcleared", nil, uint32(unsafe.Offsetof(Faults{}.Agreedcleared)), kBool},
-	{"responsetime", nil, uint32(unsafe.Offsetof(Faults{}.Responsetime)), kF64},
-	{"alsoinform", nil, uint32(unsafe.Offsetof(Faults{}.Alsoinform)), kStr},
-	{"justification", nil, uint32(unsafe.Offsetof(Faults{}.Justification)), kStr},
-	{"backoutplan", nil, uint32(unsafe.Offsetof(Faults{}.Backoutplan)), kStr},
-	{"communicationplan", nil, uint32(unsafe.Offsetof(Faults{}.Communicationplan)), kStr},
-	{"testplan", nil, uint32(unsafe.Offsetof(Faults{}.Testplan)), kStr},
-	{"riskdescription", nil, uint32(unsafe.Offsetof(Faults{}.Riskdescription)), kStr},
-	{"risklevel", nil, uint32(unsafe.Offsetof(Faults{}.Risklevel)), kInt},
-	{"impactdescription", nil, uint32(unsafe.Offsetof(Faults{}.Impactdescription)), kStr},
-	{"service_id", nil, uint32(unsafe.Offsetof(Faults{}.ServiceID)), kInt},
-	{"isparentservice", nil, uint32(unsafe.Offsetof(Faults{}.Isparentservice)), kBool},
-	{"surveysent", nil, uint32(unsafe.Offsetof(Faults{}.Surveysent)), kBool},
-	{"planneddateend", nil, uint32(unsafe.Offsetof(Faults{}.Planneddateend)), kTime},
-	{"currentfaactionnumber", nil, uint32(unsafe.Offsetof(Faults{}.Currentfaactionnumber)), kInt},
-	{"approval_process_step", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStep)), kInt},
-	{"approval_process_step_name", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessStepName)), kStr},
-	{"approval_cab_name", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalCabName)), kStr},
-	{"approval_process_id", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalProcessID)), kInt},
-	{"faultcodeopen", nil, uint32(unsafe.Offsetof(Faults{}.Faultcodeopen)), kInt},
-	{"faultcode", nil, uint32(unsafe.Offsetof(Faults{}.Faultcode)), kInt},
-	{"laststatus3rdparty", nil, uint32(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), kInt},
-	{"inform3rdpartysystem", nil, uint32(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), kBool},
-	{"deliverycontact", nil, uint32(unsafe.Offsetof(Faults{}.Deliverycontact)), kStr},
-	{"delivery_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.DeliveryAddress)), kOne},
-	{"surveyneeded", nil, uint32(unsafe.Offsetof(Faults{}.Surveyneeded)), kBool},
-	{"knownerror", nil, uint32(unsafe.Offsetof(Faults{}.Knownerror)), kBool},
-	{"development", nil, uint32(unsafe.Offsetof(Faults{}.Development)), kBool},
-	{"causedby", nil, uint32(unsafe.Offsetof(Faults{}.Causedby)), kInt},
-	{"messsentlast", nil, uint32(unsafe.Offsetof(Faults{}.Messsentlast)), kStr},
-	{"unapprovedchangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Unapprovedchangestatus)), kInt},
-	{"changeseq", nil, uint32(unsafe.Offsetof(Faults{}.Changeseq)), kInt},
-	{"lastrecurringemailsentdate", nil, uint32(unsafe.Offsetof(Faults{}.Lastrecurringemailsentdate)), kTime},
-	{"template_id", nil, uint32(unsafe.Offsetof(Faults{}.TemplateID)), kInt},
-	{"template_name", nil, uint32(unsafe.Offsetof(Faults{}.TemplateName)), kStr},
-	{"child_template_id", nil, uint32(unsafe.Offsetof(Faults{}.ChildTemplateID)), kInt},
-	{"slaholdreminderdatelastemailed", nil, uint32(unsafe.Offsetof(Faults{}.Slaholdreminderdatelastemailed)), kTime},
-	{"closurereminderdatelastemailed", nil, uint32(unsafe.Offsetof(Faults{}.Closurereminderdatelastemailed)), kTime},
-	{"assetstring", nil, uint32(unsafe.Offsetof(Faults{}.Assetstring)), kStr},
-	{"mailboxid", nil, uint32(unsafe.Offsetof(Faults{}.Mailboxid)), kInt},
-	{"alerttype", nil, uint32(unsafe.Offsetof(Faults{}.Alerttype)), kStr},
-	{"actisbillabledefault", nil, uint32(unsafe.Offsetof(Faults{}.Actisbillabledefault)), kBool},
-	{"emaildisplayname", nil, uint32(unsafe.Offsetof(Faults{}.Emaildisplayname)), kStr},
-	{"emailpriority", nil, uint32(unsafe.Offsetof(Faults{}.Emailpriority)), kInt},
-	{"chargerate", nil, uint32(unsafe.Offsetof(Faults{}.Chargerate)), kInt},
-	{"timezonename", nil, uint32(unsafe.Offsetof(Faults{}.Timezonename)), kStr},
-	{"forwardinboundupdates", nil, uint32(unsafe.Offsetof(Faults{}.Forwardinboundupdates)), kBool},
-	{"loggedoutofhdworkinghours", nil, uint32(unsafe.Offsetof(Faults{}.Loggedoutofhdworkinghours)), kBool},
-	{"acctmaninformedsurvey", nil, uint32(unsafe.Offsetof(Faults{}.Acctmaninformedsurvey)), kBool},
-	{"laststatuschangeinformed", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformed)), kInt},
-	{"gfialerttype", nil, uint32(unsafe.Offsetof(Faults{}.Gfialerttype)), kStr},
-	{"quotedescription", nil, uint32(unsafe.Offsetof(Faults{}.Quotedescription)), kStr},
-	{"quotelabouramount", nil, uint32(unsafe.Offsetof(Faults{}.Quotelabouramount)), kF64},
-	{"quotepriority", nil, uint32(unsafe.Offsetof(Faults{}.Quotepriority)), kInt},
-	{"budgetcode", nil, uint32(unsafe.Offsetof(Faults{}.Budgetcode)), kInt},
-	{"actualcost", nil, uint32(unsafe.Offsetof(Faults{}.Actualcost)), kF64},
-	{"invoicestatus", nil, uint32(unsafe.Offsetof(Faults{}.Invoicestatus)), kInt},
-	{"invoicedescription", nil, uint32(unsafe.Offsetof(Faults{}.Invoicedescription)), kStr},
-	{"invoicelabouramount", nil, uint32(unsafe.Offsetof(Faults{}.Invoicelabouramount)), kF64},
-	{"invoicematerialsamount", nil, uint32(unsafe.Offsetof(Faults{}.Invoicematerialsamount)), kF64},
-	{"firsttimefix", nil, uint32(unsafe.Offsetof(Faults{}.Firsttimefix)), kInt},
-	{"quotematerialsamount", nil, uint32(unsafe.Offsetof(Faults{}.Quotematerialsamount)), kF64},
-	{"ukasaccredited", nil, uint32(unsafe.Offsetof(Faults{}.Ukasaccredited)), kBool},
-	{"labno", nil, uint32(unsafe.Offsetof(Faults{}.Labno)), kStr},
-	{"twitterscreenname", nil, uint32(unsafe.Offsetof(Faults{}.Twitterscreenname)), kStr},
-	{"twitterid", nil, uint32(unsafe.Offsetof(Faults{}.Twitterid)), kInt64},
-	{"facebook_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookID)), kStr},
-	{"fixbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Fixbydateadjusted)), kBool},
-	{"loggedonbehalfby", nil, uint32(unsafe.Offsetof(Faults{}.Loggedonbehalfby)), kStr},
-	{"alternativecontactno", nil, uint32(unsafe.Offsetof(Faults{}.Alternativecontactno)), kStr},
-	{"operationalserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Operationalserviceid)), kInt},
-	{"requestdetailsprinted", nil, uint32(unsafe.Offsetof(Faults{}.Requestdetailsprinted)), kBool},
-	{"serviceformprinted", nil, uint32(unsafe.Offsetof(Faults{}.Serviceformprinted)), kBool},
-	{"auditstatus", nil, uint32(unsafe.Offsetof(Faults{}.Auditstatus)), kInt},
-	{"auditunum", nil, uint32(unsafe.Offsetof(Faults{}.Auditunum)), kInt},
-	{"auditdate", nil, uint32(unsafe.Offsetof(Faults{}.Auditdate)), kTime},
-	{"auditnote", nil, uint32(unsafe.Offsetof(Faults{}.Auditnote)), kStr},
-	{"auditfaileddate", nil, uint32(unsafe.Offsetof(Faults{}.Auditfaileddate)), kTime},
-	{"auditfailednote", nil, uint32(unsafe.Offsetof(Faults{}.Auditfailednote)), kStr},
-	{"userrequestedapprover", nil, uint32(unsafe.Offsetof(Faults{}.Userrequestedapprover)), kInt},
-	{"oppdontaddtomailinglist", nil, uint32(unsafe.Offsetof(Faults{}.Oppdontaddtomailinglist)), kBool},
-	{"sendprintrequest", nil, uint32(unsafe.Offsetof(Faults{}.Sendprintrequest)), kInt},
-	{"pagerdutyid", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyid)), kStr},
-	{"pagerdutyincidentidstring", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentidstring)), kStr},
-	{"pagerdutystatus", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutystatus)), kInt},
-	{"pagerdutyurl", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyurl)), kStr},
-	{"pagerdutyincidentid", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyincidentid)), kStr},
-	{"opportunity_third_party_url", nil, uint32(unsafe.Offsetof(Faults{}.OpportunityThirdPartyURL)), kStr},
-	{"product_name", nil, uint32(unsafe.Offsetof(Faults{}.ProductName)), kStr},
-	{"product_key", nil, uint32(unsafe.Offsetof(Faults{}.ProductKey)), kStr},
-	{"pr_link", nil, uint32(unsafe.Offsetof(Faults{}.PrLink)), kStr},
-	{"github_repository", nil, uint32(unsafe.Offsetof(Faults{}.GithubRepository)), kStr},
-	{"component_id", nil, uint32(unsafe.Offsetof(Faults{}.ComponentID)), kInt},
-	{"component_name", nil, uint32(unsafe.Offsetof(Faults{}.ComponentName)), kStr},
-	{"version_id", nil, uint32(unsafe.Offsetof(Faults{}.VersionID)), kInt},
-	{"version_name", nil, uint32(unsafe.Offsetof(Faults{}.VersionName)), kStr},
-	{"mailentryid", nil, uint32(unsafe.Offsetof(Faults{}.Mailentryid)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractID)), kInt},
-	{"contract_ref", nil, uint32(unsafe.Offsetof(Faults{}.ContractRef)), kStr},
-	{"billing_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.BillingAddress)), kOne},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowName)), kStr},
-	{"workflow_stepstarted", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), kTime},
-	{"lessonslearned", nil, uint32(unsafe.Offsetof(Faults{}.Lessonslearned)), kStr},
-	{"laststatuschangeinformedmanager", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangeinformedmanager)), kInt},
-	{"lastbugzillasync", nil, uint32(unsafe.Offsetof(Faults{}.Lastbugzillasync)), kTime},
-	{"sapid", nil, uint32(unsafe.Offsetof(Faults{}.Sapid)), kStr},
-	{"sapattachmentsuuid", nil, uint32(unsafe.Offsetof(Faults{}.Sapattachmentsuuid)), kStr},
-	{"currency", nil, uint32(unsafe.Offsetof(Faults{}.Currency)), kInt},
-	{"projectconsignmentheaderid", nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentheaderid)), kInt},
-	{"projectconsignmentdetailid", nil, uint32(unsafe.Offsetof(Faults{}.Projectconsignmentdetailid)), kInt},
-	{"servicefailurestid", nil, uint32(unsafe.Offsetof(Faults{}.Servicefailurestid)), kInt},
-	{"hdid", nil, uint32(unsafe.Offsetof(Faults{}.Hdid)), kInt},
-	{"deleted", nil, uint32(unsafe.Offsetof(Faults{}.Deleted)), kBool},
-	{"matched_rule_id", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleID)), kInt},
-	{"matched_rule_name", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleName)), kStr},
-	{"matched_rule_dont_show_notification", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleDontShowNotification)), kBool},
-	{"ignore_kb_match", nil, uint32(unsafe.Offsetof(Faults{}.IgnoreKbMatch)), kBool},
-	{"deadlinenotificationhours", nil, uint32(unsafe.Offsetof(Faults{}.Deadlinenotificationhours)), kF64},
-	{"asset_type", nil, uint32(unsafe.Offsetof(Faults{}.AssetType)), kInt},
-	{"showonroadmap", nil, uint32(unsafe.Offsetof(Faults{}.Showonroadmap)), kBool},
-	{"roadmapnote", nil, uint32(unsafe.Offsetof(Faults{}.Roadmapnote)), kStr},
-	{"phonenumberfrom", nil, uint32(unsafe.Offsetof(Faults{}.Phonenumberfrom)), kStr},
-	{"addressfrom", nil, uint32(unsafe.Offsetof(Faults{}.Addressfrom)), kStr},
-	{"changeinformation_html", nil, uint32(unsafe.Offsetof(Faults{}.ChangeinformationHTML)), kStr},
-	{"team_department_id", nil, uint32(unsafe.Offsetof(Faults{}.TeamDepartmentID)), kInt},
-	{"sendack", nil, uint32(unsafe.Offsetof(Faults{}.Sendack)), kBool},
-	{"newaction_emailfrom", nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfrom)), kInt},
-	{"newaction_emailfrom_address_override", nil, uint32(unsafe.Offsetof(Faults{}.NewactionEmailfromAddressOverride)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Faults{}.Canupdate)), kBool},
-	{"_mustupdateticketuser", nil, uint32(unsafe.Offsetof(Faults{}.Mustupdateticketuser)), kBool},
-	{"_spam", nil, uint32(unsafe.Offsetof(Faults{}.Spam)), kBool},
-	{"_spamblock", nil, uint32(unsafe.Offsetof(Faults{}.Spamblock)), kBool},
-	{"users_name", nil, uint32(unsafe.Offsetof(Faults{}.UsersName)), kStr},
-	{"sibling_count_open", nil, uint32(unsafe.Offsetof(Faults{}.SiblingCountOpen)), kInt},
-	{"parent_summary", nil, uint32(unsafe.Offsetof(Faults{}.ParentSummary)), kStr},
-	{"parent_status_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentStatusName)), kStr},
-	{"new_approvalprocess", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocess)), kInt},
-	{"new_approvalprocess_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessAgentID)), kInt},
-	{"new_approvalprocess_user_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), kInt},
-	{"new_approvalprocess_email", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), kStr},
-	{"new_approvalprocess_cab_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), kInt},
-	{"approvers", &dectFaultApproval, uint32(unsafe.Offsetof(Faults{}.Approvers)), kMany},
-	{"approvers_history", &dectFaultApproval, uint32(unsafe.Offsetof(Faults{}.ApproversHistory)), kMany},
-	{"appointment_count", nil, uint32(unsafe.Offsetof(Faults{}.AppointmentCount)), kInt},
-	{"open_chat_count", nil, uint32(unsafe.Offsetof(Faults{}.OpenChatCount)), kInt},
-	{"task_count", nil, uint32(unsafe.Offsetof(Faults{}.TaskCount)), kInt},
-	{"create_article", nil, uint32(unsafe.Offsetof(Faults{}.CreateArticle)), kBool},
-	{"qualifications", &dectQualification, uint32(unsafe.Offsetof(Faults{}.Qualifications)), kMany},
-	{"target_adjust", nil, uint32(unsafe.Offsetof(Faults{}.TargetAdjust)), kInt},
-	{"start_adjust", nil, uint32(unsafe.Offsetof(Faults{}.StartAdjust)), kInt},
-	{"dont_do_rules", nil, uint32(unsafe.Offsetof(Faults{}.DontDoRules)), kBool},
-	{"dont_do_databaselookups", nil, uint32(unsafe.Offsetof(Faults{}.DontDoDatabaselookups)), kBool},
-	{"apply_rules", nil, uint32(unsafe.Offsetof(Faults{}.ApplyRules)), kBool},
-	{"apply_this_rule", nil, uint32(unsafe.Offsetof(Faults{}.ApplyThisRule)), kInt},
-	{"_forcereassign", nil, uint32(unsafe.Offsetof(Faults{}.Forcereassign)), kBool},
-	{"_appointment01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Appointment01Ok)), kBool},
-	{"_agent01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Agent01Ok)), kBool},
-	{"_agent02_ok", nil, uint32(unsafe.Offsetof(Faults{}.Agent02Ok)), kBool},
-	{"_asset01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Asset01Ok)), kBool},
-	{"return_this", nil, uint32(unsafe.Offsetof(Faults{}.ReturnThis)), kBool},
-	{"_validate_form", nil, uint32(unsafe.Offsetof(Faults{}.ValidateForm)), kBool},
-	{"_validate_updates", nil, uint32(unsafe.Offsetof(Faults{}.ValidateUpdates)), kBool},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Faults{}.Attachments)), kMany},
-	{"documents", &dectAttachment, uint32(unsafe.Offsetof(Faults{}.Documents)), kMany},
-	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Faults{}.PopupNotes)), kMany},
-	{"current_action_type", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionType)), kStr},
-	{"current_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CurrentActionName)), kStr},
-	{"_ispreview", nil, uint32(unsafe.Offsetof(Faults{}.Ispreview)), kBool},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Faults{}.Assets)), kMany},
-	{"nochangesequpdate", nil, uint32(unsafe.Offsetof(Faults{}.Nochangesequpdate)), kBool},
-	{"_reclose", nil, uint32(unsafe.Offsetof(Faults{}.Reclose)), kBool},
-	{"_reclose_oid", nil, uint32(unsafe.Offsetof(Faults{}.RecloseOid)), kInt},
-	{"_recover", nil, uint32(unsafe.Offsetof(Faults{}.Recover)), kBool},
-	{"reference", nil, uint32(unsafe.Offsetof(Faults{}.Reference)), kStr},
-	{"email_start_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), kStr},
-	{"email_end_tag_override", nil, uint32(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), kStr},
-	{"follower_count", nil, uint32(unsafe.Offsetof(Faults{}.FollowerCount)), kInt},
-	{"contact_address", &dectAddressStore, uint32(unsafe.Offsetof(Faults{}.ContactAddress)), kOne},
-	{"chat_id", nil, uint32(unsafe.Offsetof(Faults{}.ChatID)), kInt},
-	{"actioncode", nil, uint32(unsafe.Offsetof(Faults{}.Actioncode)), kInt},
-	{"clone_count", nil, uint32(unsafe.Offsetof(Faults{}.CloneCount)), kInt},
-	{"todo_count", nil, uint32(unsafe.Offsetof(Faults{}.TodoCount)), kInt},
-	{"todo_list", &dectFaultToDo, uint32(unsafe.Offsetof(Faults{}.TodoList)), kMany},
-	{"service_count", nil, uint32(unsafe.Offsetof(Faults{}.ServiceCount)), kInt},
-	{"unsubscribedfromserviceid", nil, uint32(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), kInt},
-	{"is_opportunity", nil, uint32(unsafe.Offsetof(Faults{}.IsOpportunity)), kBool},
-	{"is_project", nil, uint32(unsafe.Offsetof(Faults{}.IsProject)), kBool},
-	{"items_issued_count", nil, uint32(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), kInt},
-	{"items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Faults{}.ItemsIssued)), kMany},
-	{"project_items_issued", &dectFaultItem, uint32(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), kMany},
-	{"quotation_count", nil, uint32(unsafe.Offsetof(Faults{}.QuotationCount)), kInt},
-	{"salesorder_count", nil, uint32(unsafe.Offsetof(Faults{}.SalesorderCount)), kInt},
-	{"purchaseorder_count", nil, uint32(unsafe.Offsetof(Faults{}.PurchaseorderCount)), kInt},
-	{"invoice_line_count", nil, uint32(unsafe.Offsetof(Faults{}.InvoiceLineCount)), kInt},
-	{"third_party_client_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyClientID)), kStr},
-	{"_refreshresponse", nil, uint32(unsafe.Offsetof(Faults{}.Refreshresponse)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Faults{}.Isimport)), kBool},
-	{"_isalert", nil, uint32(unsafe.Offsetof(Faults{}.Isalert)), kBool},
-	{"_novalidate", nil, uint32(unsafe.Offsetof(Faults{}.Novalidate)), kBool},
-	{"requesttype_name", nil, uint32(unsafe.Offsetof(Faults{}.RequesttypeName)), kStr},
-	{"_importid", nil, uint32(unsafe.Offsetof(Faults{}.Importid)), kInt},
-	{"sendtopagerduty", nil, uint32(unsafe.Offsetof(Faults{}.Sendtopagerduty)), kBool},
-	{"splunkurl", nil, uint32(unsafe.Offsetof(Faults{}.Splunkurl)), kStr},
-	{"splunksearch", nil, uint32(unsafe.Offsetof(Faults{}.Splunksearch)), kStr},
-	{"budgettype_id", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeID)), kInt},
-	{"budgettype_name", nil, uint32(unsafe.Offsetof(Faults{}.BudgettypeName)), kStr},
-	{"budgets", &dectFaultBudget, uint32(unsafe.Offsetof(Faults{}.Budgets)), kMany},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Faults{}.Importtype)), kStr},
-	{"send_remoteinvite", nil, uint32(unsafe.Offsetof(Faults{}.SendRemoteinvite)), kBool},
-	{"invite_emaillist", nil, uint32(unsafe.Offsetof(Faults{}.InviteEmaillist)), kStr},
-	{"third_party_call_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyCallID)), kStr},
-	{"remotetechid", nil, uint32(unsafe.Offsetof(Faults{}.Remotetechid)), kInt},
-	{"linkremotesession", nil, uint32(unsafe.Offsetof(Faults{}.Linkremotesession)), kBool},
-	{"remotesessionid", nil, uint32(unsafe.Offsetof(Faults{}.Remotesessionid)), kInt},
-	{"utcoffset", nil, uint32(unsafe.Offsetof(Faults{}.Utcoffset)), kF64},
-	{"form_id", nil, uint32(unsafe.Offsetof(Faults{}.FormID)), kStr},
-	{"database_lookup_result", &dectPartsLookupResult, uint32(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), kOne},
-	{"azure_tenants", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenants)), kStr},
-	{"azure_tenants_name", nil, uint32(unsafe.Offsetof(Faults{}.AzureTenantsName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Faults{}.Warning)), kStr},
-	{"_warning_is_error", nil, uint32(unsafe.Offsetof(Faults{}.WarningIsError)), kStr},
-	{"close_unassigned", nil, uint32(unsafe.Offsetof(Faults{}.CloseUnassigned)), kBool},
-	{"canbechild", nil, uint32(unsafe.Offsetof(Faults{}.Canbechild)), kBool},
-	{"_changefreeze01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Changefreeze01Ok)), kBool},
-	{"_force", nil, uint32(unsafe.Offsetof(Faults{}.Force)), kBool},
-	{"_ticketclash01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Ticketclash01Ok)), kBool},
-	{"_milestonedate01_ok", nil, uint32(unsafe.Offsetof(Faults{}.Milestonedate01Ok)), kBool},
-	{"_ignoremilestonedates", nil, uint32(unsafe.Offsetof(Faults{}.Ignoremilestonedates)), kBool},
-	{"locked", nil, uint32(unsafe.Offsetof(Faults{}.Locked)), kBool},
-	{"has_related", nil, uint32(unsafe.Offsetof(Faults{}.HasRelated)), kBool},
-	{"pagerdutyeragent", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyeragent)), kInt},
-	{"elapsed_response_hours", nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResponseHours)), kF64},
-	{"elapsed_resolution_hours", nil, uint32(unsafe.Offsetof(Faults{}.ElapsedResolutionHours)), kF64},
-	{"sla_start_date", nil, uint32(unsafe.Offsetof(Faults{}.SLAStartDate)), kTime},
-	{"_print_generate", nil, uint32(unsafe.Offsetof(Faults{}.PrintGenerate)), kBool},
-	{"printhtml", nil, uint32(unsafe.Offsetof(Faults{}.Printhtml)), kStr},
-	{"pdf_attachment_id", nil, uint32(unsafe.Offsetof(Faults{}.PDFAttachmentID)), kInt},
-	{"journeys", &dectJourney, uint32(unsafe.Offsetof(Faults{}.Journeys)), kMany},
-	{"devops_agent", nil, uint32(unsafe.Offsetof(Faults{}.DevopsAgent)), kStr},
-	{"_dontupdate_devops", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateDevops)), kBool},
-	{"category_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote1)), kStr},
-	{"category_user_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote1)), kStr},
-	{"category_include_note_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote1)), kBool},
-	{"category_itil_1", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil1)), kInt},
-	{"category_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote2)), kStr},
-	{"category_user_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote2)), kStr},
-	{"category_include_note_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote2)), kBool},
-	{"category_itil_2", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil2)), kInt},
-	{"category_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote3)), kStr},
-	{"category_user_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote3)), kStr},
-	{"category_include_note_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote3)), kBool},
-	{"category_itil_3", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil3)), kInt},
-	{"category_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryNote4)), kStr},
-	{"category_user_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryUserNote4)), kStr},
-	{"category_include_note_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryIncludeNote4)), kBool},
-	{"category_itil_4", nil, uint32(unsafe.Offsetof(Faults{}.CategoryItil4)), kInt},
-	{"devops_comment_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsCommentCount)), kInt},
-	{"_iszapier", nil, uint32(unsafe.Offsetof(Faults{}.Iszapier)), kBool},
-	{"ncentral_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.NcentralTicketid)), kStr},
-	{"_isnotify", nil, uint32(unsafe.Offsetof(Faults{}.Isnotify)), kBool},
-	{"created_from_action_id", nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionID)), kInt},
-	{"created_from_action_name", nil, uint32(unsafe.Offsetof(Faults{}.CreatedFromActionName)), kStr},
-	{"createacknowledgement", nil, uint32(unsafe.Offsetof(Faults{}.Createacknowledgement)), kBool},
-	{"your_vote", nil, uint32(unsafe.Offsetof(Faults{}.YourVote)), kInt},
-	{"your_vote_comment", nil, uint32(unsafe.Offsetof(Faults{}.YourVoteComment)), kStr},
-	{"donotapplytemplateintheapi", nil, uint32(unsafe.Offsetof(Faults{}.Donotapplytemplateintheapi)), kBool},
-	{"_create_outstanding_appointments", nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointments)), kBool},
-	{"_create_outstanding_appointment_email", nil, uint32(unsafe.Offsetof(Faults{}.CreateOutstandingAppointmentEmail)), kBool},
-	{"scomalertstate", nil, uint32(unsafe.Offsetof(Faults{}.Scomalertstate)), kInt},
-	{"orionalertid", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertid)), kInt},
-	{"orionalertactiveid", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertactiveid)), kInt},
-	{"orionacknowledgestate", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgestate)), kInt},
-	{"orionclosestate", nil, uint32(unsafe.Offsetof(Faults{}.Orionclosestate)), kInt},
-	{"orionacknowledgedby", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedby)), kInt},
-	{"orionacknowledgedate", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedate)), kTime},
-	{"_acknowledgealert", nil, uint32(unsafe.Offsetof(Faults{}.Acknowledgealert)), kBool},
-	{"orionacknowledgenote", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgenote)), kStr},
-	{"orionacknowledgedbyname", nil, uint32(unsafe.Offsetof(Faults{}.Orionacknowledgedbyname)), kStr},
-	{"orionalertname", nil, uint32(unsafe.Offsetof(Faults{}.Orionalertname)), kStr},
-	{"servicenow_id", nil, uint32(unsafe.Offsetof(Faults{}.ServicenowID)), kStr},
-	{"third_party_parent_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyParentID)), kStr},
-	{"third_party_problem_id", nil, uint32(unsafe.Offsetof(Faults{}.ThirdPartyProblemID)), kStr},
-	{"opened_by", nil, uint32(unsafe.Offsetof(Faults{}.OpenedBy)), kStr},
-	{"resolved_by", nil, uint32(unsafe.Offsetof(Faults{}.ResolvedBy)), kStr},
-	{"sendtosplunkoncall", nil, uint32(unsafe.Offsetof(Faults{}.Sendtosplunkoncall)), kBool},
-	{"splunkoncalltarget", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncalltarget)), kInt},
-	{"splunkoncalltarget_id", nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncalltargetID)), kStr},
-	{"splunkoncall_id", nil, uint32(unsafe.Offsetof(Faults{}.SplunkoncallID)), kStr},
-	{"splunkoncallurl", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallurl)), kStr},
-	{"splunkoncallstatus", nil, uint32(unsafe.Offsetof(Faults{}.Splunkoncallstatus)), kInt},
-	{"connectwise_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseID)), kInt},
-	{"connectwise_project_id", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwiseProjectID)), kInt},
-	{"prepay_balance_hours", nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceHours)), kF64},
-	{"prepay_balance_amount", nil, uint32(unsafe.Offsetof(Faults{}.PrepayBalanceAmount)), kF64},
-	{"servicenow_number", nil, uint32(unsafe.Offsetof(Faults{}.ServicenowNumber)), kStr},
-	{"parent_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentTicketTypeName)), kStr},
-	{"createdfrom_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.CreatedfromTicketTypeName)), kStr},
-	{"clonedfrom_ticket_type_name", nil, uint32(unsafe.Offsetof(Faults{}.ClonedfromTicketTypeName)), kStr},
-	{"autotask_id", nil, uint32(unsafe.Offsetof(Faults{}.AutotaskID)), kInt},
-	{"autotask_number", nil, uint32(unsafe.Offsetof(Faults{}.AutotaskNumber)), kStr},
-	{"atera_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AteraAlertID)), kInt},
-	{"syncro_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.SyncroAlertID)), kInt},
-	{"laststatuschangestatus", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), kInt},
-	{"laststatuschangestatusdate", nil, uint32(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), kTime},
-	{"mark_as_read_only", nil, uint32(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), kBool},
-	{"audit_log", &dectAudit, uint32(unsafe.Offsetof(Faults{}.AuditLog)), kMany},
-	{"meraki_device", nil, uint32(unsafe.Offsetof(Faults{}.MerakiDevice)), kStr},
-	{"meraki_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.MerakiAlertType)), kStr},
-	{"matched_rules", &dectFaultRuleMatch, uint32(unsafe.Offsetof(Faults{}.MatchedRules)), kMany},
-	{"powershell_script_count", nil, uint32(unsafe.Offsetof(Faults{}.PowershellScriptCount)), kInt},
-	{"devops_workitem_count", nil, uint32(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), kInt},
-	{"ninja_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertID)), kStr},
-	{"ninja_device_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaDeviceID)), kInt},
-	{"usertype", nil, uint32(unsafe.Offsetof(Faults{}.Usertype)), kInt},
-	{"actionworkflowset", nil, uint32(unsafe.Offsetof(Faults{}.Actionworkflowset)), kBool},
-	{"isbillable", nil, uint32(unsafe.Offsetof(Faults{}.Isbillable)), kBool},
-	{"itemsarebillable", nil, uint32(unsafe.Offsetof(Faults{}.Itemsarebillable)), kBool},
-	{"childrenlefttocreate", nil, uint32(unsafe.Offsetof(Faults{}.Childrenlefttocreate)), kBool},
-	{"who", nil, uint32(unsafe.Offsetof(Faults{}.Who)), kStr},
-	{"resourcetype_id", nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeID)), kInt},
-	{"resourcetype_name", nil, uint32(unsafe.Offsetof(Faults{}.ResourcetypeName)), kStr},
-	{"resource_booking_type", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingType)), kInt},
-	{"resource_booking_timeslot", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingTimeslot)), kTime},
-	{"resource_booking_asset", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingAsset)), kInt},
-	{"matched_rule_ids", nil, uint32(unsafe.Offsetof(Faults{}.MatchedRuleIds)), kStr},
-	{"forceruleupdate", nil, uint32(unsafe.Offsetof(Faults{}.Forceruleupdate)), kBool},
-	{"teams_user_id", nil, uint32(unsafe.Offsetof(Faults{}.TeamsUserID)), kStr},
-	{"_isteams", nil, uint32(unsafe.Offsetof(Faults{}.Isteams)), kBool},
-	{"faultapprovalfailed", nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalfailed)), kBool},
-	{"article_description", nil, uint32(unsafe.Offsetof(Faults{}.ArticleDescription)), kStr},
-	{"article_resolution", nil, uint32(unsafe.Offsetof(Faults{}.ArticleResolution)), kStr},
-	{"article_notes", nil, uint32(unsafe.Offsetof(Faults{}.ArticleNotes)), kStr},
-	{"article_type", nil, uint32(unsafe.Offsetof(Faults{}.ArticleType)), kInt},
-	{"tags", &dectTag, uint32(unsafe.Offsetof(Faults{}.Tags)), kMany},
-	{"dontcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Dontcreatechild)), kBool},
-	{"needcreatechild", nil, uint32(unsafe.Offsetof(Faults{}.Needcreatechild)), kBool},
-	{"sentinel_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelID)), kStr},
-	{"sentinel_resourcegroup", nil, uint32(unsafe.Offsetof(Faults{}.SentinelResourcegroup)), kStr},
-	{"sentinel_subscriptionid", nil, uint32(unsafe.Offsetof(Faults{}.SentinelSubscriptionid)), kStr},
-	{"sentinel_workspace", nil, uint32(unsafe.Offsetof(Faults{}.SentinelWorkspace)), kStr},
-	{"faultapprovalexists", nil, uint32(unsafe.Offsetof(Faults{}.Faultapprovalexists)), kBool},
-	{"_validate_only", nil, uint32(unsafe.Offsetof(Faults{}.ValidateOnly)), kBool},
-	{"_validation_key", nil, uint32(unsafe.Offsetof(Faults{}.ValidationKey)), kStr},
-	{"azuremonitor_id", nil, uint32(unsafe.Offsetof(Faults{}.AzuremonitorID)), kStr},
-	{"domotz_alertid", nil, uint32(unsafe.Offsetof(Faults{}.DomotzAlertid)), kInt},
-	{"domotz_deviceid", nil, uint32(unsafe.Offsetof(Faults{}.DomotzDeviceid)), kInt},
-	{"domerge", nil, uint32(unsafe.Offsetof(Faults{}.Domerge)), kBool},
-	{"isnew", nil, uint32(unsafe.Offsetof(Faults{}.Isnew)), kBool},
-	{"automate_id", nil, uint32(unsafe.Offsetof(Faults{}.AutomateID)), kInt},
-	{"device_automate_id", nil, uint32(unsafe.Offsetof(Faults{}.DeviceAutomateID)), kInt},
-	{"auvik_id", nil, uint32(unsafe.Offsetof(Faults{}.AuvikID)), kStr},
-	{"auvik_url", nil, uint32(unsafe.Offsetof(Faults{}.AuvikURL)), kStr},
-	{"contract_balance", nil, uint32(unsafe.Offsetof(Faults{}.ContractBalance)), kStr},
-	{"bookingurl", nil, uint32(unsafe.Offsetof(Faults{}.Bookingurl)), kStr},
-	{"billable_time", nil, uint32(unsafe.Offsetof(Faults{}.BillableTime)), kF64},
-	{"isclone", nil, uint32(unsafe.Offsetof(Faults{}.Isclone)), kBool},
-	{"clonedfrom", nil, uint32(unsafe.Offsetof(Faults{}.Clonedfrom)), kInt},
-	{"slatimeremaining", nil, uint32(unsafe.Offsetof(Faults{}.Slatimeremaining)), kF64},
-	{"customfieldvalidationreason", nil, uint32(unsafe.Offsetof(Faults{}.Customfieldvalidationreason)), kStr},
-	{"_has_automations", nil, uint32(unsafe.Offsetof(Faults{}.HasAutomations)), kBool},
-	{"chat_count", nil, uint32(unsafe.Offsetof(Faults{}.ChatCount)), kInt},
-	{"_dontupdate_jira", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateJira)), kBool},
-	{"jira_issue_count", nil, uint32(unsafe.Offsetof(Faults{}.JiraIssueCount)), kInt},
-	{"call_log_count", nil, uint32(unsafe.Offsetof(Faults{}.CallLogCount)), kInt},
-	{"sentinel_url", nil, uint32(unsafe.Offsetof(Faults{}.SentinelURL)), kStr},
-	{"sentinel_display_id", nil, uint32(unsafe.Offsetof(Faults{}.SentinelDisplayID)), kInt},
-	{"postloggedview", nil, uint32(unsafe.Offsetof(Faults{}.Postloggedview)), kInt},
-	{"addigy_alert_id", nil, uint32(unsafe.Offsetof(Faults{}.AddigyAlertID)), kStr},
-	{"ninja_alert_type", nil, uint32(unsafe.Offsetof(Faults{}.NinjaAlertType)), kStr},
-	{"freshdesk_id", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskID)), kInt},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.NewExternalLink)), kOne},
-	{"kaseya_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.KaseyaAgentID)), kStr},
-	{"salesforce_contactid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceContactid)), kStr},
-	{"salesforce_accountid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceAccountid)), kStr},
-	{"salesforce_parentid", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceParentid)), kStr},
-	{"salesforce_status", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStatus)), kStr},
-	{"newrelic_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicID)), kStr},
-	{"newrelicincident_id", nil, uint32(unsafe.Offsetof(Faults{}.NewrelicincidentID)), kStr},
-	{"backup_radar_id", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarID)), kInt},
-	{"backup_radar_state", nil, uint32(unsafe.Offsetof(Faults{}.BackupRadarState)), kInt},
-	{"linktypesarray", &dectKeyPair, uint32(unsafe.Offsetof(Faults{}.Linktypesarray)), kMany},
-	{"kaseyaid", nil, uint32(unsafe.Offsetof(Faults{}.Kaseyaid)), kStr},
-	{"alluserscanview", nil, uint32(unsafe.Offsetof(Faults{}.Alluserscanview)), kInt},
-	{"_dontupdate_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), kBool},
-	{"sync_to_salesforce", nil, uint32(unsafe.Offsetof(Faults{}.SyncToSalesforce)), kBool},
-	{"salesforce_stage", nil, uint32(unsafe.Offsetof(Faults{}.SalesforceStage)), kInt},
-	{"_newticket_quickclose", nil, uint32(unsafe.Offsetof(Faults{}.NewticketQuickclose)), kBool},
-	{"service_request_detail_id", nil, uint32(unsafe.Offsetof(Faults{}.ServiceRequestDetailID)), kInt},
-	{"visible_child_tickets", nil, uint32(unsafe.Offsetof(Faults{}.VisibleChildTickets)), kInt},
-	{"check_status_freeze", nil, uint32(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), kBool},
-	{"primary_service_name", nil, uint32(unsafe.Offsetof(Faults{}.PrimaryServiceName)), kStr},
-	{"expenses", &dectExpense, uint32(unsafe.Offsetof(Faults{}.Expenses)), kMany},
-	{"clear_feedback", nil, uint32(unsafe.Offsetof(Faults{}.ClearFeedback)), kBool},
-	{"facebook_message_id", nil, uint32(unsafe.Offsetof(Faults{}.FacebookMessageID)), kStr},
-	{"twitter_message_id", nil, uint32(unsafe.Offsetof(Faults{}.TwitterMessageID)), kInt64},
-	{"ncentral_details_id", nil, uint32(unsafe.Offsetof(Faults{}.NcentralDetailsID)), kInt},
-	{"requesttype_published_id", nil, uint32(unsafe.Offsetof(Faults{}.RequesttypePublishedID)), kStr},
-	{"supplier_contact_id", nil, uint32(unsafe.Offsetof(Faults{}.SupplierContactID)), kInt},
-	{"parent_itil_ticket_type", nil, uint32(unsafe.Offsetof(Faults{}.ParentItilTicketType)), kInt},
-	{"parent_release_note", nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseNote)), kStr},
-	{"parent_release_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentReleaseName)), kStr},
-	{"parent_release2_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease2Name)), kStr},
-	{"parent_release3_name", nil, uint32(unsafe.Offsetof(Faults{}.ParentRelease3Name)), kStr},
-	{"pagerdutyservice", nil, uint32(unsafe.Offsetof(Faults{}.Pagerdutyservice)), kStr},
-	{"pagerdutyservice_name", nil, uint32(unsafe.Offsetof(Faults{}.PagerdutyserviceName)), kStr},
-	{"_dontupdate_pagerduty", nil, uint32(unsafe.Offsetof(Faults{}.DontupdatePagerduty)), kBool},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Faults{}.DontFireAutomations)), kBool},
-	{"teamsmessage", nil, uint32(unsafe.Offsetof(Faults{}.Teamsmessage)), kStr},
-	{"default_teams_chat_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultTeamsChatName)), kStr},
-	{"show_chat_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChatCreate)), kBool},
-	{"htmlmessage", nil, uint32(unsafe.Offsetof(Faults{}.Htmlmessage)), kStr},
-	{"linked_halo_ticket_count", nil, uint32(unsafe.Offsetof(Faults{}.LinkedHaloTicketCount)), kInt},
-	{"halolink_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.HalolinkTicketid)), kInt},
-	{"override_opening_action_who", nil, uint32(unsafe.Offsetof(Faults{}.OverrideOpeningActionWho)), kBool},
-	{"whatsappcreatedfromid", nil, uint32(unsafe.Offsetof(Faults{}.Whatsappcreatedfromid)), kStr},
-	{"unotes", nil, uint32(unsafe.Offsetof(Faults{}.Unotes)), kStr},
-	{"smemo", nil, uint32(unsafe.Offsetof(Faults{}.Smemo)), kStr},
-	{"amemo", nil, uint32(unsafe.Offsetof(Faults{}.Amemo)), kStr},
-	{"_matchintacctclass", nil, uint32(unsafe.Offsetof(Faults{}.Matchintacctclass)), kBool},
-	{"intacct_class", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClass)), kStr},
-	{"intacct_class_name", nil, uint32(unsafe.Offsetof(Faults{}.IntacctClassName)), kStr},
-	{"sms_override", nil, uint32(unsafe.Offsetof(Faults{}.SMSOverride)), kStr},
-	{"device_name", nil, uint32(unsafe.Offsetof(Faults{}.DeviceName)), kStr},
-	{"milestones", &dectMileStone, uint32(unsafe.Offsetof(Faults{}.Milestones)), kMany},
-	{"email_message_id", nil, uint32(unsafe.Offsetof(Faults{}.EmailMessageID)), kStr},
-	{"seenby", nil, uint32(unsafe.Offsetof(Faults{}.Seenby)), kStr},
-	{"recaptcha_token", nil, uint32(unsafe.Offsetof(Faults{}.RecaptchaToken)), kStr},
-	{"resource_booking_site", nil, uint32(unsafe.Offsetof(Faults{}.ResourceBookingSite)), kInt},
-	{"extratabs", &dectTabname, uint32(unsafe.Offsetof(Faults{}.Extratabs)), kMany},
-	{"new_approvalprocess_role_id", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), kInt},
-	{"new_approvalprocess_customfieldid", nil, uint32(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), kInt},
-	{"linked_ecommerce_order_number", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), kStr},
-	{"linked_ecommerce_order_url", nil, uint32(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), kStr},
-	{"parent_milestones", &dectMileStone, uint32(unsafe.Offsetof(Faults{}.ParentMilestones)), kMany},
-	{"vectors", &dectFaultVector, uint32(unsafe.Offsetof(Faults{}.Vectors)), kMany},
-	{"ai_matched_tickets", &dectFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedTickets)), kMany},
-	{"ai_matched_articles", &dectFaultVectorScore, uint32(unsafe.Offsetof(Faults{}.AiMatchedArticles)), kMany},
-	{"ai_suggestions", &dectAiSuggestionFault, uint32(unsafe.Offsetof(Faults{}.AiSuggestions)), kMany},
-	{"_apply_ai_suggestions", nil, uint32(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), kInts},
-	{"suggested_category1", nil, uint32(unsafe.Offsetof(Faults{}.SuggestedCategory1)), kStr},
-	{"thirdpartyreviewscore", nil, uint32(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), kInt},
-	{"datto_alert_state", nil, uint32(unsafe.Offsetof(Faults{}.DattoAlertState)), kInt},
-	{"forwarded_by", nil, uint32(unsafe.Offsetof(Faults{}.ForwardedBy)), kInt},
-	{"reviewed_date", nil, uint32(unsafe.Offsetof(Faults{}.ReviewedDate)), kTime},
-	{"is_sensitive", nil, uint32(unsafe.Offsetof(Faults{}.IsSensitive)), kBool},
-	{"contract_schedule_plan_id", nil, uint32(unsafe.Offsetof(Faults{}.ContractSchedulePlanID)), kInt},
-	{"instagram_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InstagramMessageID)), kStr},
-	{"default_reporter", nil, uint32(unsafe.Offsetof(Faults{}.DefaultReporter)), kInt},
-	{"defaultsendattachments", nil, uint32(unsafe.Offsetof(Faults{}.Defaultsendattachments)), kBool},
-	{"devops_key", nil, uint32(unsafe.Offsetof(Faults{}.DevopsKey)), kStr},
-	{"related_tickets", &dectFaultsList, uint32(unsafe.Offsetof(Faults{}.RelatedTickets)), kMany},
-	{"new_related_tickets", &dectFaultsList, uint32(unsafe.Offsetof(Faults{}.NewRelatedTickets)), kMany},
-	{"unrelate_from_ticket_id", nil, uint32(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), kInt},
-	{"ecommerce_orders", &dectEcommerceOrderFault, uint32(unsafe.Offsetof(Faults{}.EcommerceOrders)), kMany},
-	{"hide_feedback", nil, uint32(unsafe.Offsetof(Faults{}.HideFeedback)), kBool},
-	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.WorkflowHistory)), kMany},
-	{"connectwisermm_ticketid", nil, uint32(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), kStr},
-	{"colour_rule", nil, uint32(unsafe.Offsetof(Faults{}.ColourRule)), kInt},
-	{"google_reviewdata", &dectGoogleBusinessReview, uint32(unsafe.Offsetof(Faults{}.GoogleReviewdata)), kOne},
-	{"google_questiondata", &dectGoogleBusinessQuestion, uint32(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), kOne},
-	{"original_agent", nil, uint32(unsafe.Offsetof(Faults{}.OriginalAgent)), kInt},
-	{"do_lookups", nil, uint32(unsafe.Offsetof(Faults{}.DoLookups)), kBool},
-	{"liongard_system_id", nil, uint32(unsafe.Offsetof(Faults{}.LiongardSystemID)), kInt},
-	{"bigpanda_id", nil, uint32(unsafe.Offsetof(Faults{}.BigpandaID)), kStr},
-	{"contributors", &dectContributors, uint32(unsafe.Offsetof(Faults{}.Contributors)), kMany},
-	{"internet_message_id", nil, uint32(unsafe.Offsetof(Faults{}.InternetMessageID)), kStr},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Faults{}.MatchingValue)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Faults{}.SqlimportID)), kInt},
-	{"respondbydateadjusted", nil, uint32(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), kBool},
-	{"date_dependencies", &dectFaultsDateDependencies, uint32(unsafe.Offsetof(Faults{}.DateDependencies)), kMany},
-	{"new_milestone_ticket", nil, uint32(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), kInt},
-	{"assets_columns", &dectViewColumnsDetails, uint32(unsafe.Offsetof(Faults{}.AssetsColumns)), kMany},
-	{"slaresponseexcuse", nil, uint32(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), kStr},
-	{"can_add_cc_followers", nil, uint32(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), kBool},
-	{"_fromchatprofileid", nil, uint32(unsafe.Offsetof(Faults{}.Fromchatprofileid)), kStr},
-	{"lapsafe_count", nil, uint32(unsafe.Offsetof(Faults{}.LapsafeCount)), kInt},
-	{"olas", &dectFaultOLA, uint32(unsafe.Offsetof(Faults{}.Olas)), kMany},
-	{"ola_count", nil, uint32(unsafe.Offsetof(Faults{}.OlaCount)), kInt},
-	{"new_workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), kMany},
-	{"default_slack_channel_name", nil, uint32(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), kStr},
-	{"show_channel_create", nil, uint32(unsafe.Offsetof(Faults{}.ShowChannelCreate)), kBool},
-	{"slack_channel_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackChannelID)), kStr},
-	{"slack_callback_id", nil, uint32(unsafe.Offsetof(Faults{}.SlackCallbackID)), kStr},
-	{"ai_suggested_priority", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedPriority)), kStr},
-	{"ai_suggested_resolution", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedResolution)), kStr},
-	{"ai_generated_summary", nil, uint32(unsafe.Offsetof(Faults{}.AiGeneratedSummary)), kStr},
-	{"ai_search_query", nil, uint32(unsafe.Offsetof(Faults{}.AiSearchQuery)), kStr},
-	{"ai_suggested_type", nil, uint32(unsafe.Offsetof(Faults{}.AiSuggestedType)), kStr},
-	{"ai_sentiment_analysis", nil, uint32(unsafe.Offsetof(Faults{}.AiSentimentAnalysis)), kStr},
-	{"ai_satisfaction_level", nil, uint32(unsafe.Offsetof(Faults{}.AiSatisfactionLevel)), kStr},
-	{"ai_tonality", nil, uint32(unsafe.Offsetof(Faults{}.AiTonality)), kStr},
-	{"_isagentuser", nil, uint32(unsafe.Offsetof(Faults{}.Isagentuser)), kBool},
-	{"ai_survey_score", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyScore)), kInt},
-	{"ai_survey_comment", nil, uint32(unsafe.Offsetof(Faults{}.AiSurveyComment)), kStr},
-	{"freshdesk_ticket_data", &dectFreshdeskTicket, uint32(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), kOne},
-	{"freshdesk_group_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), kStr},
-	{"freshdesk_agent_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), kStr},
-	{"freshdesk_agent_email", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), kStr},
-	{"freshdesk_product_name", nil, uint32(unsafe.Offsetof(Faults{}.FreshdeskProductName)), kStr},
-	{"matched_kb_id_acessible_to_user", nil, uint32(unsafe.Offsetof(Faults{}.MatchedKbIDAcessibleToUser)), kBool},
-	{"remotesession_count", nil, uint32(unsafe.Offsetof(Faults{}.RemotesessionCount)), kInt},
-	{"search_index_sync_timestamp", nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncTimestamp)), kTime},
-	{"search_index_sync_batches", nil, uint32(unsafe.Offsetof(Faults{}.SearchIndexSyncBatches)), kInt},
-	{"new_whe_", nil, uint32(unsafe.Offsetof(Faults{}.NewWhe)), kTime},
-	{"new_actioncode", nil, uint32(unsafe.Offsetof(Faults{}.NewActioncode)), kInt},
-	{"notepad", nil, uint32(unsafe.Offsetof(Faults{}.Notepad)), kStr},
-	{"embedding_match_timestamp", nil, uint32(unsafe.Offsetof(Faults{}.EmbeddingMatchTimestamp)), kTime},
-	{"_re_index", nil, uint32(unsafe.Offsetof(Faults{}.ReIndex)), kBool},
-	{"_fetch_matches", nil, uint32(unsafe.Offsetof(Faults{}.FetchMatches)), kBool},
-	{"workflow_move_date_override", nil, uint32(unsafe.Offsetof(Faults{}.WorkflowMoveDateOverride)), kTime},
-	{"use", nil, uint32(unsafe.Offsetof(Faults{}.Use)), kStr},
-	{"canbevotedfor", nil, uint32(unsafe.Offsetof(Faults{}.Canbevotedfor)), kBool},
-	{"supplier_reference", nil, uint32(unsafe.Offsetof(Faults{}.SupplierReference)), kStr},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(Faults{}.TopLevelName)), kStr},
-	{"isbeingclosed", nil, uint32(unsafe.Offsetof(Faults{}.Isbeingclosed)), kBool},
-	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(Faults{}.MaximumRestrictedPriority)), kInt},
-	{"idsummary", nil, uint32(unsafe.Offsetof(Faults{}.Idsummary)), kStr},
-	{"scomclearance", nil, uint32(unsafe.Offsetof(Faults{}.Scomclearance)), kStr},
-	{"scomalertid", nil, uint32(unsafe.Offsetof(Faults{}.Scomalertid)), kStr},
-	{"statusseq", nil, uint32(unsafe.Offsetof(Faults{}.Statusseq)), kInt},
-	{"statuscolor", nil, uint32(unsafe.Offsetof(Faults{}.Statuscolor)), kStr},
-	{"next_appointment_type", nil, uint32(unsafe.Offsetof(Faults{}.NextAppointmentType)), kInt},
-	{"account_manager", nil, uint32(unsafe.Offsetof(Faults{}.AccountManager)), kStr},
-	{"orionalert", nil, uint32(unsafe.Offsetof(Faults{}.Orionalert)), kInt},
-	{"orionnote", nil, uint32(unsafe.Offsetof(Faults{}.Orionnote)), kStr},
-	{"orionwho", nil, uint32(unsafe.Offsetof(Faults{}.Orionwho)), kInt},
-	{"ticketage", nil, uint32(unsafe.Offsetof(Faults{}.Ticketage)), kF64},
-	{"ninja_id", nil, uint32(unsafe.Offsetof(Faults{}.NinjaID)), kStr},
-	{"teams_ticket_icon", nil, uint32(unsafe.Offsetof(Faults{}.TeamsTicketIcon)), kStr},
-	{"lastactiondateteams", nil, uint32(unsafe.Offsetof(Faults{}.Lastactiondateteams)), kStr},
-	{"priority_name", nil, uint32(unsafe.Offsetof(Faults{}.PriorityName)), kStr},
-	{"useful_count", nil, uint32(unsafe.Offsetof(Faults{}.UsefulCount)), kInt},
-	{"notuseful_count", nil, uint32(unsafe.Offsetof(Faults{}.NotusefulCount)), kInt},
-	{"sitepostcode", nil, uint32(unsafe.Offsetof(Faults{}.Sitepostcode)), kStr},
-	{"mailbox", nil, uint32(unsafe.Offsetof(Faults{}.Mailbox)), kStr},
-	{"userdepartments", nil, uint32(unsafe.Offsetof(Faults{}.Userdepartments)), kStr},
-	{"updateservicestatus", nil, uint32(unsafe.Offsetof(Faults{}.Updateservicestatus)), kBool},
-	{"servicestatusnote", nil, uint32(unsafe.Offsetof(Faults{}.Servicestatusnote)), kStr},
-	{"itil_requesttype_id", nil, uint32(unsafe.Offsetof(Faults{}.ItilRequesttypeID)), kInt},
-	{"startdatetime", nil, uint32(unsafe.Offsetof(Faults{}.Startdatetime)), kTime},
-	{"enddatetime", nil, uint32(unsafe.Offsetof(Faults{}.Enddatetime)), kTime},
-	{"closure_agent_id", nil, uint32(unsafe.Offsetof(Faults{}.ClosureAgentID)), kInt},
-	{"closed_in_integration_system", nil, uint32(unsafe.Offsetof(Faults{}.ClosedInIntegrationSystem)), kBool},
-	{"createdfromautomationstdid", nil, uint32(unsafe.Offsetof(Faults{}.Createdfromautomationstdid)), kInt},
-	{"ticket_tags", nil, uint32(unsafe.Offsetof(Faults{}.TicketTags)), kStr},
-	{"status_change_frozen", nil, uint32(unsafe.Offsetof(Faults{}.StatusChangeFrozen)), kBool},
-	{"approval_status", nil, uint32(unsafe.Offsetof(Faults{}.ApprovalStatus)), kInt},
-	{"opp_country_name", nil, uint32(unsafe.Offsetof(Faults{}.OppCountryName)), kStr},
-	{"opp_region_name", nil, uint32(unsafe.Offsetof(Faults{}.OppRegionName)), kStr},
-	{"invoiceseperatelyoverride", nil, uint32(unsafe.Offsetof(Faults{}.Invoiceseperatelyoverride)), kBool},
-	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(Faults{}.Purchaseordernumber)), kStr},
-	{"overrideticketcost", nil, uint32(unsafe.Offsetof(Faults{}.Overrideticketcost)), kF64},
-	{"budgethours", nil, uint32(unsafe.Offsetof(Faults{}.Budgethours)), kStr},
-	{"created_by", nil, uint32(unsafe.Offsetof(Faults{}.CreatedBy)), kStr},
-	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(Faults{}.AdditionalAgents)), kMany},
-	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryIssue)), kOne},
-	{"primary_workitem", &dectExternalLinkList, uint32(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), kOne},
-	{"billing_plan_text", nil, uint32(unsafe.Offsetof(Faults{}.BillingPlanText)), kStr},
-	{"reviewed", nil, uint32(unsafe.Offsetof(Faults{}.Reviewed)), kBool},
-	{"merged_into_id", nil, uint32(unsafe.Offsetof(Faults{}.MergedIntoID)), kInt},
-	{"reassigncount", nil, uint32(unsafe.Offsetof(Faults{}.Reassigncount)), kInt},
-	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentSummary)), kStr},
-	{"default_appointment_details", nil, uint32(unsafe.Offsetof(Faults{}.DefaultAppointmentDetails)), kStr},
-	{"parent_status", nil, uint32(unsafe.Offsetof(Faults{}.ParentStatus)), kInt},
-	{"parent_agent", nil, uint32(unsafe.Offsetof(Faults{}.ParentAgent)), kInt},
-}, sorted: []uint16{543, 424, 425, 707, 423, 426, 396, 491, 535, 534, 675, 507, 629, 674, 652, 777, 492, 422, 743, 627, 495, 468, 475, 760, 465, 464, 527, 435, 595, 525, 687, 494, 397, 655, 466, 502, 776, 438, 439, 440, 463, 398, 399, 493, 428, 609, 429, 610, 487, 488, 791, 316, 216, 194, 195, 192, 196, 190, 193, 191, 447, 582, 309, 323, 635, 823, 390, 19, 20, 268, 754, 705, 704, 758, 755, 757, 752, 753, 756, 706, 762, 761, 759, 308, 651, 270, 337, 686, 189, 420, 421, 411, 183, 175, 285, 286, 283, 284, 815, 255, 409, 410, 597, 599, 598, 600, 89, 231, 232, 386, 90, 436, 740, 306, 568, 47, 430, 573, 343, 345, 346, 344, 341, 342, 616, 566, 567, 618, 619, 485, 486, 611, 272, 647, 648, 732, 622, 367, 827, 621, 205, 206, 322, 821, 474, 200, 472, 473, 631, 742, 490, 780, 21, 29, 22, 30, 23, 31, 24, 32, 510, 514, 518, 522, 511, 515, 519, 523, 508, 512, 516, 520, 509, 513, 517, 521, 25, 26, 27, 28, 296, 267, 391, 299, 254, 37, 312, 628, 446, 658, 106, 45, 46, 303, 88, 95, 585, 661, 12, 13, 237, 824, 448, 624, 224, 225, 565, 489, 811, 810, 226, 227, 228, 305, 215, 726, 273, 360, 361, 187, 558, 559, 725, 445, 620, 365, 366, 174, 714, 733, 155, 414, 530, 822, 528, 529, 222, 223, 564, 812, 375, 434, 433, 67, 282, 230, 176, 626, 484, 738, 58, 57, 221, 2, 710, 124, 385, 832, 831, 716, 748, 677, 717, 380, 292, 291, 72, 4, 219, 295, 617, 691, 506, 524, 718, 578, 730, 431, 614, 612, 613, 533, 419, 418, 602, 722, 500, 499, 443, 693, 442, 77, 78, 310, 311, 75, 76, 775, 809, 50, 33, 34, 59, 660, 638, 697, 334, 662, 608, 596, 288, 287, 185, 328, 56, 335, 48, 444, 125, 593, 483, 711, 314, 766, 765, 764, 637, 767, 763, 318, 359, 728, 727, 681, 497, 103, 379, 723, 679, 1, 785, 384, 112, 277, 202, 111, 290, 715, 688, 689, 734, 97, 477, 461, 262, 325, 326, 327, 261, 260, 263, 818, 324, 453, 454, 713, 109, 783, 583, 623, 110, 615, 279, 42, 456, 455, 584, 41, 807, 179, 630, 505, 271, 640, 650, 217, 294, 331, 744, 69, 68, 798, 372, 70, 94, 186, 161, 300, 289, 317, 371, 570, 571, 370, 700, 701, 680, 480, 649, 731, 496, 336, 315, 803, 307, 364, 572, 79, 768, 383, 381, 592, 382, 576, 735, 784, 575, 574, 829, 257, 297, 265, 214, 208, 209, 211, 213, 212, 210, 692, 664, 526, 603, 773, 404, 405, 408, 699, 407, 698, 406, 639, 739, 720, 772, 747, 394, 395, 645, 646, 790, 96, 184, 579, 636, 580, 796, 437, 264, 38, 774, 801, 746, 745, 51, 412, 550, 338, 816, 817, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 348, 128, 152, 0, 355, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 71, 729, 542, 541, 545, 544, 539, 792, 538, 537, 546, 540, 793, 794, 682, 820, 498, 350, 354, 351, 672, 673, 352, 353, 834, 44, 667, 702, 670, 671, 669, 668, 833, 403, 107, 402, 563, 63, 62, 504, 218, 389, 101, 102, 266, 281, 432, 634, 577, 204, 358, 561, 560, 825, 659, 826, 503, 11, 799, 81, 357, 356, 457, 377, 376, 182, 160, 158, 159, 157, 35, 460, 819, 415, 156, 458, 319, 320, 329, 321, 49, 830, 201, 695, 441, 108, 181, 180, 719, 84, 85, 86, 87, 82, 168, 83, 80, 170, 169, 769, 481, 479, 73, 339, 467, 665, 551, 591, 696, 590, 589, 587, 588, 52, 737, 53, 54, 269, 427, 828, 712, 275, 276, 388, 642, 641, 643, 654, 644, 459, 198, 374, 373, 259, 258, 787, 536, 786, 771, 770, 178, 694, 476, 393, 349, 469, 552, 633, 604, 605, 606, 632, 607, 451, 278, 656, 378, 340, 547, 562, 806, 749, 678, 256, 387, 401, 14, 15, 236, 61, 802, 9, 10, 501, 64, 751, 750, 235, 304, 60, 65, 741, 55, 234, 233, 66, 625, 685, 690, 167, 555, 557, 553, 554, 556, 471, 470, 736, 417, 114, 115, 116, 808, 117, 118, 814, 5, 6, 789, 788, 708, 3, 253, 252, 666, 240, 241, 239, 250, 251, 203, 43, 243, 781, 247, 245, 244, 246, 242, 238, 248, 249, 173, 293, 280, 653, 569, 601, 220, 416, 119, 120, 121, 122, 123, 413, 18, 392, 797, 594, 676, 301, 302, 274, 478, 462, 171, 172, 548, 549, 709, 197, 813, 795, 7, 8, 177, 36, 313, 449, 450, 229, 782, 40, 39, 663, 333, 332, 330, 298, 684, 104, 105, 721, 452, 207, 805, 113, 779, 800, 74, 16, 17, 162, 163, 164, 165, 166, 804, 347, 400, 581, 482, 703, 362, 363, 657, 188, 683, 586, 724, 98, 778, 368, 100, 91, 92, 93, 99, 369, 531, 532}}
+var dectFaults = decTable{names: "oppjobtitleiddateoccurredsummarydetailsstatus_idstatus_nametickettype_idticketty" +
+	"pe_namesla_idsla_namepriority_idclient_idclient_namesite_idsite_nameuser_iduser_" +
+	"nameteamagent_idagent_namecategory_1category_2category_3category_4categoryid_1ca" +
+	"tegoryid_2categoryid_3categoryid_4category_1_displaycategory_2_displaycategory_3" +
+	"_displaycategory_4_displayestimateestimatedaysprojecttimepercentagetimetakenchar" +
+	"gehoursnonchargehourstravelhourstotalmileageitemspriceitemssupplier_nameparent_i" +
+	"dchild_countchild_count_openattachment_countflaggedreadenduserstatusonholdrespon" +
+	"dbydateresponsedateresponsestartdateslaresponsestatefixbydatedatecloseddateassig" +
+	"nedexcludefromslaslaholdtimesite_timezoneparentguidparentassignslaactiondateslap" +
+	"ercusedslatimeleftcurrentelapsedhourslastactiondatelast_updatelastchildactiondat" +
+	"eorganisation_iddepartment_idreportedbyuser_emailemailtolistemailtolistsuppliere" +
+	"mailcclistemailcclistsuppliermatched_kb_idrelease_noteproduct_idrelease_idreleas" +
+	"e_namerelease2_idrelease2_namerelease3_idrelease3_namechild_ticket_id_stringasse" +
+	"t_key_field_stringasset_type_nameworkflow_stageworkflow_stage_idworkflow_stage_n" +
+	"umberlastincomingemailchild_ticket_idsnextactivitydateinventory_numberworkflow_i" +
+	"dworkflow_stepworkflow_seqpipeline_stage_idpipeline_stage_namehasbeenclosedunrea" +
+	"d_child_action_countunread_related_action_countchild_action_countparent_subjectr" +
+	"elated_action_countis_vipisimportantcontactinactiveimpacturgencystartdatestartda" +
+	"te_timezonestartdate_with_timezonestarttimestarttimeslottargetdatetargetdate_tim" +
+	"ezonetargetdate_with_timezonetargettimetargettimeslotdeadlinedatefollowupdateopp" +
+	"contactnameoppcompanynameoppemailaddressoppcustomertitleoppteloppaddr1oppaddr2op" +
+	"paddr3oppaddr4opppostcodeoppcountryoppregionopptypeoppvalueoppconversionprobabil" +
+	"ityoppvalueadjustedoppprofitoppcurrentsystemoppcompetitorsopptrialdateoppdemodat" +
+	"eoppdiscountdateoppattemptsmadeoppconverteddateoppproductchosenoppreasonopphearo" +
+	"pptimezonenameoppclosurecategorycostquantityprojecttimebudgetprojectmoneybudgetp" +
+	"rojecttimeactualprojectmoneyactuallastnoteuserdef1userdef2userdef3userdef4userde" +
+	"f5sourcerelease_importantreleasenotegroup_namereleasenotegroup_idthird_party_idt" +
+	"hird_party_id_stringsupplier_statuscontract_refextraappointment_typecustomfields" +
+	"timeentriessection_timezoneitilnamerelated_service_descriptionsrelated_service_c" +
+	"ategory_namesprojectinternaltaskappointment_idnextappointmentdatefirstnamelastna" +
+	"meconnectedinstance_idweb_urlapi_urlaction_numberaction_ticket_idaction_datetime" +
+	"action_outcomeaction_chargerateaction_contract_refaction_noteticket_invoices_for" +
+	"_each_sitesalesorder_idorderhead_idbudgettyperecalculate_billingimpactlevelsuppl" +
+	"ier_idpr_idbranch_idbranch_nameupdate_milestone_idmilestone_idmilestone_namemile" +
+	"stone_valuemilestone_sequencemilestone_statusmilestone_startdatemilestone_enddat" +
+	"ecolouraction_agent_namekeyphonenumberdetails_htmltakenbydatecreatedcreatedfrom_" +
+	"idcreatedfrom_summaryclonedfrom_idclonedfrom_summaryclosure_noteclosure_note_htm" +
+	"lclosure_timetop_level_idcustomer_relationshipsasset_numberasset_siteslatimeelap" +
+	"sedslastateslaexcusesite_sla_idclient_referencesupplier_slaexcusesupplier_datesu" +
+	"pplier_contract_idsupplier_contract_refsupplier_sla_idsupplier_priority_idsuppli" +
+	"er_responsestatesupplier_responsedatesupplier_responsetimesupplier_respondbydate" +
+	"supplier_slastatesupplier_slatimeelapsedsupplier_dateclosedsupplier_fixbydatesup" +
+	"plier_breachrespsentsupplier_breachfixbysentchangestateapprovedbyshowforusersmes" +
+	"ssentsatisfactionlevelsatisfactioncommentinvoicenumberinvoicenoteinvoicedateinvo" +
+	"icepaiddatenonbillable_timemileageplanneddateccaddressagreedclearedresponsetimea" +
+	"lsoinformjustificationbackoutplancommunicationplantestplanriskdescriptionrisklev" +
+	"elimpactdescriptionservice_idisparentservicesurveysentplanneddateendcurrentfaact" +
+	"ionnumberapproval_process_stepapproval_process_step_nameapproval_cab_nameapprova" +
+	"l_process_idfaultcodeopenfaultcodelaststatus3rdpartyinform3rdpartysystemdelivery" +
+	"contactdelivery_addresssurveyneededknownerrordevelopmentcausedbymesssentlastunap" +
+	"provedchangestatuschangeseqlastrecurringemailsentdatetemplate_idtemplate_namechi" +
+	"ld_template_idslaholdreminderdatelastemailedclosurereminderdatelastemailedassets" +
+	"tringmailboxidalerttypeactisbillabledefaultemaildisplaynameemailprioritychargera" +
+	"tetimezonenameforwardinboundupdatesloggedoutofhdworkinghoursacctmaninformedsurve" +
+	"ylaststatuschangeinformedgfialerttypequotedescriptionquotelabouramountquoteprior" +
+	"itybudgetcodeactualcostinvoicestatusinvoicedescriptioninvoicelabouramountinvoice" +
+	"materialsamountfirsttimefixquotematerialsamountukasaccreditedlabnotwitterscreenn" +
+	"ametwitteridfacebook_idfixbydateadjustedloggedonbehalfbyalternativecontactnooper" +
+	"ationalserviceidrequestdetailsprintedserviceformprintedauditstatusauditunumaudit" +
+	"dateauditnoteauditfaileddateauditfailednoteuserrequestedapproveroppdontaddtomail" +
+	"inglistsendprintrequestpagerdutyidpagerdutyincidentidstringpagerdutystatuspagerd" +
+	"utyurlpagerdutyincidentidopportunity_third_party_urlproduct_nameproduct_keypr_li" +
+	"nkgithub_repositorycomponent_idcomponent_nameversion_idversion_namemailentryidco" +
+	"ntract_idcontract_refbilling_addressworkflow_nameworkflow_stepstartedlessonslear" +
+	"nedlaststatuschangeinformedmanagerlastbugzillasyncsapidsapattachmentsuuidcurrenc" +
+	"yprojectconsignmentheaderidprojectconsignmentdetailidservicefailurestidhdiddelet" +
+	"edmatched_rule_idmatched_rule_namematched_rule_dont_show_notificationignore_kb_m" +
+	"atchdeadlinenotificationhoursasset_typeshowonroadmaproadmapnotephonenumberfromad" +
+	"dressfromchangeinformation_htmlteam_department_idsendacknewaction_emailfromnewac" +
+	"tion_emailfrom_address_override_canupdate_mustupdateticketuser_spam_spamblockuse" +
+	"rs_namesibling_count_openparent_summaryparent_status_namenew_approvalprocessnew_" +
+	"approvalprocess_agent_idnew_approvalprocess_user_idnew_approvalprocess_emailnew_" +
+	"approvalprocess_cab_idapproversapprovers_historyappointment_countopen_chat_count" +
+	"task_countcreate_articlequalificationstarget_adjuststart_adjustdont_do_rulesdont" +
+	"_do_databaselookupsapply_rulesapply_this_rule_forcereassign_appointment01_ok_age" +
+	"nt01_ok_agent02_ok_asset01_okreturn_this_validate_form_validate_updatesattachmen" +
+	"tsdocumentspopup_notescurrent_action_typecurrent_action_name_ispreviewassetsnoch" +
+	"angesequpdate_reclose_reclose_oid_recoverreferenceemail_start_tag_overrideemail_" +
+	"end_tag_overridefollower_countcontact_addresschat_idactioncodeclone_counttodo_co" +
+	"unttodo_listservice_countunsubscribedfromserviceidis_opportunityis_projectitems_" +
+	"issued_countitems_issuedproject_items_issuedquotation_countsalesorder_countpurch" +
+	"aseorder_countinvoice_line_countthird_party_client_id_refreshresponse_isimport_i" +
+	"salert_novalidaterequesttype_name_importidsendtopagerdutysplunkurlsplunksearchbu" +
+	"dgettype_idbudgettype_namebudgets_importtypesend_remoteinviteinvite_emaillistthi" +
+	"rd_party_call_idremotetechidlinkremotesessionremotesessionidutcoffsetform_iddata" +
+	"base_lookup_resultazure_tenantsazure_tenants_name_warning_warning_is_errorclose_" +
+	"unassignedcanbechild_changefreeze01_ok_force_ticketclash01_ok_milestonedate01_ok" +
+	"_ignoremilestonedateslockedhas_relatedpagerdutyeragentelapsed_response_hourselap" +
+	"sed_resolution_hourssla_start_date_print_generateprinthtmlpdf_attachment_idjourn" +
+	"eysdevops_agent_dontupdate_devopscategory_note_1category_user_note_1category_inc" +
+	"lude_note_1category_itil_1category_note_2category_user_note_2category_include_no" +
+	"te_2category_itil_2category_note_3category_user_note_3category_include_note_3cat" +
+	"egory_itil_3category_note_4category_user_note_4category_include_note_4category_i" +
+	"til_4devops_comment_count_iszapierncentral_ticketid_isnotifycreated_from_action_" +
+	"idcreated_from_action_namecreateacknowledgementyour_voteyour_vote_commentdonotap" +
+	"plytemplateintheapi_create_outstanding_appointments_create_outstanding_appointme" +
+	"nt_emailscomalertstateorionalertidorionalertactiveidorionacknowledgestateorioncl" +
+	"osestateorionacknowledgedbyorionacknowledgedate_acknowledgealertorionacknowledge" +
+	"noteorionacknowledgedbynameorionalertnameservicenow_idthird_party_parent_idthird" +
+	"_party_problem_idopened_byresolved_bysendtosplunkoncallsplunkoncalltargetsplunko" +
+	"ncalltarget_idsplunkoncall_idsplunkoncallurlsplunkoncallstatusconnectwise_idconn" +
+	"ectwise_project_idprepay_balance_hoursprepay_balance_amountservicenow_numberpare" +
+	"nt_ticket_type_namecreatedfrom_ticket_type_nameclonedfrom_ticket_type_nameautota" +
+	"sk_idautotask_numberatera_alert_idsyncro_alert_idlaststatuschangestatuslaststatu" +
+	"schangestatusdatemark_as_read_onlyaudit_logmeraki_devicemeraki_alert_typematched" +
+	"_rulespowershell_script_countdevops_workitem_countninja_alert_idninja_device_idu" +
+	"sertypeactionworkflowsetisbillableitemsarebillablechildrenlefttocreatewhoresourc" +
+	"etype_idresourcetype_nameresource_booking_typeresource_booking_timeslotresource_" +
+	"booking_assetmatched_rule_idsforceruleupdateteams_user_id_isteamsfaultapprovalfa" +
+	"iledarticle_descriptionarticle_resolutionarticle_notesarticle_typetagsdontcreate" +
+	"childneedcreatechildsentinel_idsentinel_resourcegroupsentinel_subscriptionidsent" +
+	"inel_workspacefaultapprovalexists_validate_only_validation_keyazuremonitor_iddom" +
+	"otz_alertiddomotz_deviceiddomergeisnewautomate_iddevice_automate_idauvik_idauvik" +
+	"_urlcontract_balancebookingurlbillable_timeiscloneclonedfromslatimeremainingcust" +
+	"omfieldvalidationreason_has_automationschat_count_dontupdate_jirajira_issue_coun" +
+	"tcall_log_countsentinel_urlsentinel_display_idpostloggedviewaddigy_alert_idninja" +
+	"_alert_typefreshdesk_idexternal_linksnew_external_linkkaseya_agent_idsalesforce_" +
+	"contactidsalesforce_accountidsalesforce_parentidsalesforce_statusnewrelic_idnewr" +
+	"elicincident_idbackup_radar_idbackup_radar_statelinktypesarraykaseyaidallusersca" +
+	"nview_dontupdate_salesforcesync_to_salesforcesalesforce_stage_newticket_quickclo" +
+	"seservice_request_detail_idvisible_child_ticketscheck_status_freezeprimary_servi" +
+	"ce_nameexpensesclear_feedbackfacebook_message_idtwitter_message_idncentral_detai" +
+	"ls_idrequesttype_published_idsupplier_contact_idparent_itil_ticket_typeparent_re" +
+	"lease_noteparent_release_nameparent_release2_nameparent_release3_namepagerdutyse" +
+	"rvicepagerdutyservice_name_dontupdate_pagerduty_dont_fire_automationsteamsmessag" +
+	"edefault_teams_chat_nameshow_chat_createhtmlmessagelinked_halo_ticket_counthalol" +
+	"ink_ticketidoverride_opening_action_whowhatsappcreatedfromidunotessmemoamemo_mat" +
+	"chintacctclassintacct_classintacct_class_namesms_overridedevice_namemilestonesem" +
+	"ail_message_idseenbyrecaptcha_tokenresource_booking_siteextratabsnew_approvalpro" +
+	"cess_role_idnew_approvalprocess_customfieldidlinked_ecommerce_order_numberlinked" +
+	"_ecommerce_order_urlparent_milestonesvectorsai_matched_ticketsai_matched_article" +
+	"sai_suggestions_apply_ai_suggestionssuggested_category1thirdpartyreviewscoredatt" +
+	"o_alert_stateforwarded_byreviewed_dateis_sensitivecontract_schedule_plan_idinsta" +
+	"gram_message_iddefault_reporterdefaultsendattachmentsdevops_keyrelated_ticketsne" +
+	"w_related_ticketsunrelate_from_ticket_idecommerce_ordershide_feedbackworkflow_hi" +
+	"storyconnectwisermm_ticketidcolour_rulegoogle_reviewdatagoogle_questiondataorigi" +
+	"nal_agentdo_lookupsliongard_system_idbigpanda_idcontributorsinternet_message_idm" +
+	"atching_valuesqlimport_idrespondbydateadjusteddate_dependenciesnew_milestone_tic" +
+	"ketassets_columnsslaresponseexcusecan_add_cc_followers_fromchatprofileidlapsafe_" +
+	"countolasola_countnew_workflow_historydefault_slack_channel_nameshow_channel_cre" +
+	"ateslack_channel_idslack_callback_idai_suggested_priorityai_suggested_resolution" +
+	"ai_generated_summaryai_search_queryai_suggested_typeai_sentiment_analysisai_sati" +
+	"sfaction_levelai_tonality_isagentuserai_survey_scoreai_survey_commentfreshdesk_t" +
+	"icket_datafreshdesk_group_namefreshdesk_agent_namefreshdesk_agent_emailfreshdesk" +
+	"_product_namematched_kb_id_acessible_to_userremotesession_countsearch_index_sync" +
+	"_timestampsearch_index_sync_batchesnew_whe_new_actioncodenotepadembedding_match_" +
+	"timestamp_re_index_fetch_matchesworkflow_move_date_overrideusecanbevotedforsuppl" +
+	"ier_referencetop_level_nameisbeingclosedmaximumRestrictedPriorityidsummaryscomcl" +
+	"earancescomalertidstatusseqstatuscolornext_appointment_typeaccount_manageroriona" +
+	"lertorionnoteorionwhoticketageninja_idteams_ticket_iconlastactiondateteamspriori" +
+	"ty_nameuseful_countnotuseful_countsitepostcodemailboxuserdepartmentsupdateservic" +
+	"estatusservicestatusnoteitil_requesttype_idstartdatetimeenddatetimeclosure_agent" +
+	"_idclosed_in_integration_systemcreatedfromautomationstdidticket_tagsstatus_chang" +
+	"e_frozenapproval_statusopp_country_nameopp_region_nameinvoiceseperatelyoverridep" +
+	"urchaseordernumberoverrideticketcostbudgethourscreated_byadditional_agentsclient" +
+	"_to_invoice_to_idprimary_issueprimary_workitembilling_plan_textreviewedmerged_in" +
+	"to_idreassigncountdefault_appointment_summarydefault_appointment_detailsparent_s" +
+	"tatusparent_agent",
+	extra: unsafe.Offsetof(Faults{}.Extra), size: unsafe.Sizeof(Faults{}), grow: growFaults, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Faults{}.Oppjobtitle)), 11, kStr},                                    // "oppjobtitle"
+		{nil, 11, uint16(unsafe.Offsetof(Faults{}.ID)), 2, kInt},                                             // "id"
+		{nil, 13, uint16(unsafe.Offsetof(Faults{}.Dateoccurred)), 12, kTime},                                 // "dateoccurred"
+		{nil, 25, uint16(unsafe.Offsetof(Faults{}.Summary)), 7, kStr},                                        // "summary"
+		{nil, 32, uint16(unsafe.Offsetof(Faults{}.Details)), 7, kStr},                                        // "details"
+		{nil, 39, uint16(unsafe.Offsetof(Faults{}.StatusID)), 9, kInt},                                       // "status_id"
+		{nil, 48, uint16(unsafe.Offsetof(Faults{}.StatusName)), 11, kStr},                                    // "status_name"
+		{nil, 59, uint16(unsafe.Offsetof(Faults{}.TickettypeID)), 13, kInt},                                  // "tickettype_id"
+		{nil, 72, uint16(unsafe.Offsetof(Faults{}.TickettypeName)), 15, kStr},                                // "tickettype_name"
+		{nil, 87, uint16(unsafe.Offsetof(Faults{}.SLAID)), 6, kInt},                                          // "sla_id"
+		{nil, 93, uint16(unsafe.Offsetof(Faults{}.SLAName)), 8, kStr},                                        // "sla_name"
+		{nil, 101, uint16(unsafe.Offsetof(Faults{}.PriorityID)), 11, kInt},                                   // "priority_id"
+		{nil, 112, uint16(unsafe.Offsetof(Faults{}.ClientID)), 9, kInt},                                      // "client_id"
+		{nil, 121, uint16(unsafe.Offsetof(Faults{}.ClientName)), 11, kStr},                                   // "client_name"
+		{nil, 132, uint16(unsafe.Offsetof(Faults{}.SiteID)), 7, kInt},                                        // "site_id"
+		{nil, 139, uint16(unsafe.Offsetof(Faults{}.SiteName)), 9, kStr},                                      // "site_name"
+		{nil, 148, uint16(unsafe.Offsetof(Faults{}.UserID)), 7, kInt},                                        // "user_id"
+		{nil, 155, uint16(unsafe.Offsetof(Faults{}.UserName)), 9, kStr},                                      // "user_name"
+		{nil, 164, uint16(unsafe.Offsetof(Faults{}.Team)), 4, kStr},                                          // "team"
+		{nil, 168, uint16(unsafe.Offsetof(Faults{}.AgentID)), 8, kInt},                                       // "agent_id"
+		{nil, 176, uint16(unsafe.Offsetof(Faults{}.AgentName)), 10, kStr},                                    // "agent_name"
+		{nil, 186, uint16(unsafe.Offsetof(Faults{}.Category1)), 10, kStr},                                    // "category_1"
+		{nil, 196, uint16(unsafe.Offsetof(Faults{}.Category2)), 10, kStr},                                    // "category_2"
+		{nil, 206, uint16(unsafe.Offsetof(Faults{}.Category3)), 10, kStr},                                    // "category_3"
+		{nil, 216, uint16(unsafe.Offsetof(Faults{}.Category4)), 10, kStr},                                    // "category_4"
+		{nil, 226, uint16(unsafe.Offsetof(Faults{}.Categoryid1)), 12, kInt},                                  // "categoryid_1"
+		{nil, 238, uint16(unsafe.Offsetof(Faults{}.Categoryid2)), 12, kInt},                                  // "categoryid_2"
+		{nil, 250, uint16(unsafe.Offsetof(Faults{}.Categoryid3)), 12, kInt},                                  // "categoryid_3"
+		{nil, 262, uint16(unsafe.Offsetof(Faults{}.Categoryid4)), 12, kInt},                                  // "categoryid_4"
+		{nil, 274, uint16(unsafe.Offsetof(Faults{}.Category1Display)), 18, kStr},                             // "category_1_display"
+		{nil, 292, uint16(unsafe.Offsetof(Faults{}.Category2Display)), 18, kStr},                             // "category_2_display"
+		{nil, 310, uint16(unsafe.Offsetof(Faults{}.Category3Display)), 18, kStr},                             // "category_3_display"
+		{nil, 328, uint16(unsafe.Offsetof(Faults{}.Category4Display)), 18, kStr},                             // "category_4_display"
+		{nil, 346, uint16(unsafe.Offsetof(Faults{}.Estimate)), 8, kF64},                                      // "estimate"
+		{nil, 354, uint16(unsafe.Offsetof(Faults{}.Estimatedays)), 12, kF64},                                 // "estimatedays"
+		{nil, 366, uint16(unsafe.Offsetof(Faults{}.Projecttimepercentage)), 21, kF64},                        // "projecttimepercentage"
+		{nil, 387, uint16(unsafe.Offsetof(Faults{}.Timetaken)), 9, kF64},                                     // "timetaken"
+		{nil, 396, uint16(unsafe.Offsetof(Faults{}.Chargehours)), 11, kF64},                                  // "chargehours"
+		{nil, 407, uint16(unsafe.Offsetof(Faults{}.Nonchargehours)), 14, kF64},                               // "nonchargehours"
+		{nil, 421, uint16(unsafe.Offsetof(Faults{}.Travelhours)), 11, kF64},                                  // "travelhours"
+		{nil, 432, uint16(unsafe.Offsetof(Faults{}.Totalmileage)), 12, kF64},                                 // "totalmileage"
+		{nil, 444, uint16(unsafe.Offsetof(Faults{}.Itemsprice)), 10, kF64},                                   // "itemsprice"
+		{nil, 454, uint16(unsafe.Offsetof(Faults{}.Items)), 5, kStr},                                         // "items"
+		{nil, 459, uint16(unsafe.Offsetof(Faults{}.SupplierName)), 13, kStr},                                 // "supplier_name"
+		{nil, 472, uint16(unsafe.Offsetof(Faults{}.ParentID)), 9, kInt},                                      // "parent_id"
+		{nil, 481, uint16(unsafe.Offsetof(Faults{}.ChildCount)), 11, kInt},                                   // "child_count"
+		{nil, 492, uint16(unsafe.Offsetof(Faults{}.ChildCountOpen)), 16, kInt},                               // "child_count_open"
+		{nil, 508, uint16(unsafe.Offsetof(Faults{}.AttachmentCount)), 16, kInt},                              // "attachment_count"
+		{nil, 524, uint16(unsafe.Offsetof(Faults{}.Flagged)), 7, kBool},                                      // "flagged"
+		{nil, 531, uint16(unsafe.Offsetof(Faults{}.Read)), 4, kBool},                                         // "read"
+		{nil, 535, uint16(unsafe.Offsetof(Faults{}.Enduserstatus)), 13, kInt},                                // "enduserstatus"
+		{nil, 548, uint16(unsafe.Offsetof(Faults{}.Onhold)), 6, kBool},                                       // "onhold"
+		{nil, 554, uint16(unsafe.Offsetof(Faults{}.Respondbydate)), 13, kTime},                               // "respondbydate"
+		{nil, 567, uint16(unsafe.Offsetof(Faults{}.Responsedate)), 12, kTime},                                // "responsedate"
+		{nil, 579, uint16(unsafe.Offsetof(Faults{}.Responsestartdate)), 17, kTime},                           // "responsestartdate"
+		{nil, 596, uint16(unsafe.Offsetof(Faults{}.Slaresponsestate)), 16, kStr},                             // "slaresponsestate"
+		{nil, 612, uint16(unsafe.Offsetof(Faults{}.Fixbydate)), 9, kTime},                                    // "fixbydate"
+		{nil, 621, uint16(unsafe.Offsetof(Faults{}.Dateclosed)), 10, kTime},                                  // "dateclosed"
+		{nil, 631, uint16(unsafe.Offsetof(Faults{}.Dateassigned)), 12, kTime},                                // "dateassigned"
+		{nil, 643, uint16(unsafe.Offsetof(Faults{}.Excludefromsla)), 14, kBool},                              // "excludefromsla"
+		{nil, 657, uint16(unsafe.Offsetof(Faults{}.Slaholdtime)), 11, kF64},                                  // "slaholdtime"
+		{nil, 668, uint16(unsafe.Offsetof(Faults{}.SiteTimezone)), 13, kStr},                                 // "site_timezone"
+		{nil, 681, uint16(unsafe.Offsetof(Faults{}.Parentguid)), 10, kStr},                                   // "parentguid"
+		{nil, 691, uint16(unsafe.Offsetof(Faults{}.Parentassign)), 12, kBool},                                // "parentassign"
+		{nil, 703, uint16(unsafe.Offsetof(Faults{}.Slaactiondate)), 13, kTime},                               // "slaactiondate"
+		{nil, 716, uint16(unsafe.Offsetof(Faults{}.Slapercused)), 11, kF64},                                  // "slapercused"
+		{nil, 727, uint16(unsafe.Offsetof(Faults{}.Slatimeleft)), 11, kF64},                                  // "slatimeleft"
+		{nil, 738, uint16(unsafe.Offsetof(Faults{}.Currentelapsedhours)), 19, kF64},                          // "currentelapsedhours"
+		{nil, 757, uint16(unsafe.Offsetof(Faults{}.Lastactiondate)), 14, kTime},                              // "lastactiondate"
+		{nil, 771, uint16(unsafe.Offsetof(Faults{}.LastUpdate)), 11, kTime},                                  // "last_update"
+		{nil, 782, uint16(unsafe.Offsetof(Faults{}.Lastchildactiondate)), 19, kTime},                         // "lastchildactiondate"
+		{nil, 801, uint16(unsafe.Offsetof(Faults{}.OrganisationID)), 15, kInt},                               // "organisation_id"
+		{nil, 816, uint16(unsafe.Offsetof(Faults{}.DepartmentID)), 13, kInt},                                 // "department_id"
+		{nil, 829, uint16(unsafe.Offsetof(Faults{}.Reportedby)), 10, kStr},                                   // "reportedby"
+		{nil, 839, uint16(unsafe.Offsetof(Faults{}.UserEmail)), 10, kStr},                                    // "user_email"
+		{nil, 849, uint16(unsafe.Offsetof(Faults{}.Emailtolist)), 11, kStr},                                  // "emailtolist"
+		{nil, 860, uint16(unsafe.Offsetof(Faults{}.Emailtolistsupplier)), 19, kStr},                          // "emailtolistsupplier"
+		{nil, 879, uint16(unsafe.Offsetof(Faults{}.Emailcclist)), 11, kStr},                                  // "emailcclist"
+		{nil, 890, uint16(unsafe.Offsetof(Faults{}.Emailcclistsupplier)), 19, kStr},                          // "emailcclistsupplier"
+		{nil, 909, uint16(unsafe.Offsetof(Faults{}.MatchedKbID)), 13, kInt},                                  // "matched_kb_id"
+		{nil, 922, uint16(unsafe.Offsetof(Faults{}.ReleaseNote)), 12, kStr},                                  // "release_note"
+		{nil, 934, uint16(unsafe.Offsetof(Faults{}.ProductID)), 10, kInt},                                    // "product_id"
+		{nil, 944, uint16(unsafe.Offsetof(Faults{}.ReleaseID)), 10, kInt},                                    // "release_id"
+		{nil, 954, uint16(unsafe.Offsetof(Faults{}.ReleaseName)), 12, kStr},                                  // "release_name"
+		{nil, 966, uint16(unsafe.Offsetof(Faults{}.Release2ID)), 11, kInt},                                   // "release2_id"
+		{nil, 977, uint16(unsafe.Offsetof(Faults{}.Release2Name)), 13, kStr},                                 // "release2_name"
+		{nil, 990, uint16(unsafe.Offsetof(Faults{}.Release3ID)), 11, kInt},                                   // "release3_id"
+		{nil, 1001, uint16(unsafe.Offsetof(Faults{}.Release3Name)), 13, kStr},                                // "release3_name"
+		{nil, 1014, uint16(unsafe.Offsetof(Faults{}.ChildTicketIDString)), 22, kStr},                         // "child_ticket_id_string"
+		{nil, 1036, uint16(unsafe.Offsetof(Faults{}.AssetKeyFieldString)), 22, kStr},                         // "asset_key_field_string"
+		{nil, 1058, uint16(unsafe.Offsetof(Faults{}.AssetTypeName)), 15, kStr},                               // "asset_type_name"
+		{nil, 1073, uint16(unsafe.Offsetof(Faults{}.WorkflowStage)), 14, kStr},                               // "workflow_stage"
+		{nil, 1087, uint16(unsafe.Offsetof(Faults{}.WorkflowStageID)), 17, kInt},                             // "workflow_stage_id"
+		{nil, 1104, uint16(unsafe.Offsetof(Faults{}.WorkflowStageNumber)), 21, kStr},                         // "workflow_stage_number"
+		{nil, 1125, uint16(unsafe.Offsetof(Faults{}.Lastincomingemail)), 17, kTime},                          // "lastincomingemail"
+		{nil, 1142, uint16(unsafe.Offsetof(Faults{}.ChildTicketIds)), 16, kInts},                             // "child_ticket_ids"
+		{nil, 1158, uint16(unsafe.Offsetof(Faults{}.Nextactivitydate)), 16, kTime},                           // "nextactivitydate"
+		{nil, 1174, uint16(unsafe.Offsetof(Faults{}.InventoryNumber)), 16, kStr},                             // "inventory_number"
+		{nil, 1190, uint16(unsafe.Offsetof(Faults{}.WorkflowID)), 11, kInt},                                  // "workflow_id"
+		{nil, 1201, uint16(unsafe.Offsetof(Faults{}.WorkflowStep)), 13, kInt},                                // "workflow_step"
+		{nil, 1214, uint16(unsafe.Offsetof(Faults{}.WorkflowSeq)), 12, kInt},                                 // "workflow_seq"
+		{nil, 1226, uint16(unsafe.Offsetof(Faults{}.PipelineStageID)), 17, kInt},                             // "pipeline_stage_id"
+		{nil, 1243, uint16(unsafe.Offsetof(Faults{}.PipelineStageName)), 19, kStr},                           // "pipeline_stage_name"
+		{nil, 1262, uint16(unsafe.Offsetof(Faults{}.Hasbeenclosed)), 13, kBool},                              // "hasbeenclosed"
+		{nil, 1275, uint16(unsafe.Offsetof(Faults{}.UnreadChildActionCount)), 25, kInt},                      // "unread_child_action_count"
+		{nil, 1300, uint16(unsafe.Offsetof(Faults{}.UnreadRelatedActionCount)), 27, kInt},                    // "unread_related_action_count"
+		{nil, 1327, uint16(unsafe.Offsetof(Faults{}.ChildActionCount)), 18, kInt},                            // "child_action_count"
+		{nil, 1345, uint16(unsafe.Offsetof(Faults{}.ParentSubject)), 14, kStr},                               // "parent_subject"
+		{nil, 1359, uint16(unsafe.Offsetof(Faults{}.RelatedActionCount)), 20, kInt},                          // "related_action_count"
+		{nil, 1379, uint16(unsafe.Offsetof(Faults{}.IsVip)), 6, kBool},                                       // "is_vip"
+		{nil, 1385, uint16(unsafe.Offsetof(Faults{}.Isimportantcontact)), 18, kBool},                         // "isimportantcontact"
+		{nil, 1403, uint16(unsafe.Offsetof(Faults{}.Inactive)), 8, kBool},                                    // "inactive"
+		{nil, 1411, uint16(unsafe.Offsetof(Faults{}.Impact)), 6, kInt},                                       // "impact"
+		{nil, 1417, uint16(unsafe.Offsetof(Faults{}.Urgency)), 7, kInt},                                      // "urgency"
+		{nil, 1424, uint16(unsafe.Offsetof(Faults{}.Startdate)), 9, kTime},                                   // "startdate"
+		{nil, 1433, uint16(unsafe.Offsetof(Faults{}.StartdateTimezone)), 18, kStr},                           // "startdate_timezone"
+		{&dectDateTimeZone, 1451, uint16(unsafe.Offsetof(Faults{}.StartdateWithTimezone)), 23, kOne},         // "startdate_with_timezone"
+		{nil, 1474, uint16(unsafe.Offsetof(Faults{}.Starttime)), 9, kStr},                                    // "starttime"
+		{nil, 1483, uint16(unsafe.Offsetof(Faults{}.Starttimeslot)), 13, kInt},                               // "starttimeslot"
+		{nil, 1496, uint16(unsafe.Offsetof(Faults{}.Targetdate)), 10, kTime},                                 // "targetdate"
+		{nil, 1506, uint16(unsafe.Offsetof(Faults{}.TargetdateTimezone)), 19, kStr},                          // "targetdate_timezone"
+		{&dectDateTimeZone, 1525, uint16(unsafe.Offsetof(Faults{}.TargetdateWithTimezone)), 24, kOne},        // "targetdate_with_timezone"
+		{nil, 1549, uint16(unsafe.Offsetof(Faults{}.Targettime)), 10, kStr},                                  // "targettime"
+		{nil, 1559, uint16(unsafe.Offsetof(Faults{}.Targettimeslot)), 14, kInt},                              // "targettimeslot"
+		{nil, 1573, uint16(unsafe.Offsetof(Faults{}.Deadlinedate)), 12, kTime},                               // "deadlinedate"
+		{nil, 1585, uint16(unsafe.Offsetof(Faults{}.Followupdate)), 12, kTime},                               // "followupdate"
+		{nil, 1597, uint16(unsafe.Offsetof(Faults{}.Oppcontactname)), 14, kStr},                              // "oppcontactname"
+		{nil, 1611, uint16(unsafe.Offsetof(Faults{}.Oppcompanyname)), 14, kStr},                              // "oppcompanyname"
+		{nil, 1625, uint16(unsafe.Offsetof(Faults{}.Oppemailaddress)), 15, kStr},                             // "oppemailaddress"
+		{nil, 1640, uint16(unsafe.Offsetof(Faults{}.Oppcustomertitle)), 16, kStr},                            // "oppcustomertitle"
+		{nil, 1656, uint16(unsafe.Offsetof(Faults{}.Opptel)), 6, kStr},                                       // "opptel"
+		{nil, 1662, uint16(unsafe.Offsetof(Faults{}.Oppaddr1)), 8, kStr},                                     // "oppaddr1"
+		{nil, 1670, uint16(unsafe.Offsetof(Faults{}.Oppaddr2)), 8, kStr},                                     // "oppaddr2"
+		{nil, 1678, uint16(unsafe.Offsetof(Faults{}.Oppaddr3)), 8, kStr},                                     // "oppaddr3"
+		{nil, 1686, uint16(unsafe.Offsetof(Faults{}.Oppaddr4)), 8, kStr},                                     // "oppaddr4"
+		{nil, 1694, uint16(unsafe.Offsetof(Faults{}.Opppostcode)), 11, kStr},                                 // "opppostcode"
+		{nil, 1705, uint16(unsafe.Offsetof(Faults{}.Oppcountry)), 10, kStr},                                  // "oppcountry"
+		{nil, 1715, uint16(unsafe.Offsetof(Faults{}.Oppregion)), 9, kStr},                                    // "oppregion"
+		{nil, 1724, uint16(unsafe.Offsetof(Faults{}.Opptype)), 7, kStr},                                      // "opptype"
+		{nil, 1731, uint16(unsafe.Offsetof(Faults{}.Oppvalue)), 8, kF64},                                     // "oppvalue"
+		{nil, 1739, uint16(unsafe.Offsetof(Faults{}.Oppconversionprobability)), 24, kF64},                    // "oppconversionprobability"
+		{nil, 1763, uint16(unsafe.Offsetof(Faults{}.Oppvalueadjusted)), 16, kF64},                            // "oppvalueadjusted"
+		{nil, 1779, uint16(unsafe.Offsetof(Faults{}.Oppprofit)), 9, kF64},                                    // "oppprofit"
+		{nil, 1788, uint16(unsafe.Offsetof(Faults{}.Oppcurrentsystem)), 16, kStr},                            // "oppcurrentsystem"
+		{nil, 1804, uint16(unsafe.Offsetof(Faults{}.Oppcompetitors)), 14, kStr},                              // "oppcompetitors"
+		{nil, 1818, uint16(unsafe.Offsetof(Faults{}.Opptrialdate)), 12, kTime},                               // "opptrialdate"
+		{nil, 1830, uint16(unsafe.Offsetof(Faults{}.Oppdemodate)), 11, kTime},                                // "oppdemodate"
+		{nil, 1841, uint16(unsafe.Offsetof(Faults{}.Oppdiscountdate)), 15, kTime},                            // "oppdiscountdate"
+		{nil, 1856, uint16(unsafe.Offsetof(Faults{}.Oppattemptsmade)), 15, kInt},                             // "oppattemptsmade"
+		{nil, 1871, uint16(unsafe.Offsetof(Faults{}.Oppconverteddate)), 16, kTime},                           // "oppconverteddate"
+		{nil, 1887, uint16(unsafe.Offsetof(Faults{}.Oppproductchosen)), 16, kStr},                            // "oppproductchosen"
+		{nil, 1903, uint16(unsafe.Offsetof(Faults{}.Oppreason)), 9, kStr},                                    // "oppreason"
+		{nil, 1912, uint16(unsafe.Offsetof(Faults{}.Opphear)), 7, kStr},                                      // "opphear"
+		{nil, 1919, uint16(unsafe.Offsetof(Faults{}.Opptimezonename)), 15, kStr},                             // "opptimezonename"
+		{nil, 1934, uint16(unsafe.Offsetof(Faults{}.Oppclosurecategory)), 18, kInt},                          // "oppclosurecategory"
+		{nil, 1952, uint16(unsafe.Offsetof(Faults{}.Cost)), 4, kF64},                                         // "cost"
+		{nil, 1956, uint16(unsafe.Offsetof(Faults{}.Quantity)), 8, kInt},                                     // "quantity"
+		{nil, 1964, uint16(unsafe.Offsetof(Faults{}.Projecttimebudget)), 17, kF64},                           // "projecttimebudget"
+		{nil, 1981, uint16(unsafe.Offsetof(Faults{}.Projectmoneybudget)), 18, kF64},                          // "projectmoneybudget"
+		{nil, 1999, uint16(unsafe.Offsetof(Faults{}.Projecttimeactual)), 17, kF64},                           // "projecttimeactual"
+		{nil, 2016, uint16(unsafe.Offsetof(Faults{}.Projectmoneyactual)), 18, kF64},                          // "projectmoneyactual"
+		{nil, 2034, uint16(unsafe.Offsetof(Faults{}.Lastnote)), 8, kStr},                                     // "lastnote"
+		{nil, 2042, uint16(unsafe.Offsetof(Faults{}.Userdef1)), 8, kStr},                                     // "userdef1"
+		{nil, 2050, uint16(unsafe.Offsetof(Faults{}.Userdef2)), 8, kStr},                                     // "userdef2"
+		{nil, 2058, uint16(unsafe.Offsetof(Faults{}.Userdef3)), 8, kStr},                                     // "userdef3"
+		{nil, 2066, uint16(unsafe.Offsetof(Faults{}.Userdef4)), 8, kStr},                                     // "userdef4"
+		{nil, 2074, uint16(unsafe.Offsetof(Faults{}.Userdef5)), 8, kStr},                                     // "userdef5"
+		{nil, 2082, uint16(unsafe.Offsetof(Faults{}.Source)), 6, kInt},                                       // "source"
+		{nil, 2088, uint16(unsafe.Offsetof(Faults{}.ReleaseImportant)), 17, kBool},                           // "release_important"
+		{nil, 2105, uint16(unsafe.Offsetof(Faults{}.ReleasenotegroupName)), 21, kStr},                        // "releasenotegroup_name"
+		{nil, 2126, uint16(unsafe.Offsetof(Faults{}.ReleasenotegroupID)), 19, kInt},                          // "releasenotegroup_id"
+		{nil, 2145, uint16(unsafe.Offsetof(Faults{}.ThirdPartyID)), 14, kInt},                                // "third_party_id"
+		{nil, 2159, uint16(unsafe.Offsetof(Faults{}.ThirdPartyIDString)), 21, kStr},                          // "third_party_id_string"
+		{nil, 2180, uint16(unsafe.Offsetof(Faults{}.SupplierStatus)), 15, kInt},                              // "supplier_status"
+		{nil, 2195, uint16(unsafe.Offsetof(Faults{}.ContractRefextra)), 17, kStr},                            // "contract_refextra"
+		{nil, 2212, uint16(unsafe.Offsetof(Faults{}.AppointmentType)), 16, kInt},                             // "appointment_type"
+		{&dectCustomField, 2228, uint16(unsafe.Offsetof(Faults{}.Customfields)), 12, kMany},                  // "customfields"
+		{&dectFaultsTimeEntry, 2240, uint16(unsafe.Offsetof(Faults{}.Timeentries)), 11, kMany},               // "timeentries"
+		{nil, 2251, uint16(unsafe.Offsetof(Faults{}.SectionTimezone)), 16, kStr},                             // "section_timezone"
+		{nil, 2267, uint16(unsafe.Offsetof(Faults{}.Itilname)), 8, kStr},                                     // "itilname"
+		{nil, 2275, uint16(unsafe.Offsetof(Faults{}.RelatedServiceDescriptions)), 28, kStr},                  // "related_service_descriptions"
+		{nil, 2303, uint16(unsafe.Offsetof(Faults{}.RelatedServiceCategoryNames)), 30, kStr},                 // "related_service_category_names"
+		{nil, 2333, uint16(unsafe.Offsetof(Faults{}.Projectinternaltask)), 19, kBool},                        // "projectinternaltask"
+		{nil, 2352, uint16(unsafe.Offsetof(Faults{}.AppointmentID)), 14, kInt},                               // "appointment_id"
+		{nil, 2366, uint16(unsafe.Offsetof(Faults{}.Nextappointmentdate)), 19, kTime},                        // "nextappointmentdate"
+		{nil, 2385, uint16(unsafe.Offsetof(Faults{}.Firstname)), 9, kStr},                                    // "firstname"
+		{nil, 2394, uint16(unsafe.Offsetof(Faults{}.Lastname)), 8, kStr},                                     // "lastname"
+		{nil, 2402, uint16(unsafe.Offsetof(Faults{}.ConnectedinstanceID)), 20, kInt},                         // "connectedinstance_id"
+		{nil, 2422, uint16(unsafe.Offsetof(Faults{}.WebURL)), 7, kStr},                                       // "web_url"
+		{nil, 2429, uint16(unsafe.Offsetof(Faults{}.APIURL)), 7, kStr},                                       // "api_url"
+		{nil, 2436, uint16(unsafe.Offsetof(Faults{}.ActionNumber)), 13, kInt},                                // "action_number"
+		{nil, 2449, uint16(unsafe.Offsetof(Faults{}.ActionTicketID)), 16, kInt},                              // "action_ticket_id"
+		{nil, 2465, uint16(unsafe.Offsetof(Faults{}.ActionDatetime)), 15, kTime},                             // "action_datetime"
+		{nil, 2480, uint16(unsafe.Offsetof(Faults{}.ActionOutcome)), 14, kStr},                               // "action_outcome"
+		{nil, 2494, uint16(unsafe.Offsetof(Faults{}.ActionChargerate)), 17, kStr},                            // "action_chargerate"
+		{nil, 2511, uint16(unsafe.Offsetof(Faults{}.ActionContractRef)), 19, kStr},                           // "action_contract_ref"
+		{nil, 2530, uint16(unsafe.Offsetof(Faults{}.ActionNote)), 11, kStr},                                  // "action_note"
+		{nil, 2541, uint16(unsafe.Offsetof(Faults{}.TicketInvoicesForEachSite)), 29, kBool},                  // "ticket_invoices_for_each_site"
+		{nil, 2570, uint16(unsafe.Offsetof(Faults{}.SalesorderID)), 13, kInt},                                // "salesorder_id"
+		{nil, 2583, uint16(unsafe.Offsetof(Faults{}.OrderheadID)), 12, kInt},                                 // "orderhead_id"
+		{nil, 2595, uint16(unsafe.Offsetof(Faults{}.Budgettype)), 10, kStr},                                  // "budgettype"
+		{nil, 2605, uint16(unsafe.Offsetof(Faults{}.RecalculateBilling)), 19, kBool},                         // "recalculate_billing"
+		{nil, 2624, uint16(unsafe.Offsetof(Faults{}.Impactlevel)), 11, kInt},                                 // "impactlevel"
+		{nil, 2635, uint16(unsafe.Offsetof(Faults{}.SupplierID)), 11, kInt},                                  // "supplier_id"
+		{nil, 2646, uint16(unsafe.Offsetof(Faults{}.PrID)), 5, kInt},                                         // "pr_id"
+		{nil, 2651, uint16(unsafe.Offsetof(Faults{}.BranchID)), 9, kInt},                                     // "branch_id"
+		{nil, 2660, uint16(unsafe.Offsetof(Faults{}.BranchName)), 11, kStr},                                  // "branch_name"
+		{nil, 2671, uint16(unsafe.Offsetof(Faults{}.UpdateMilestoneID)), 19, kInt},                           // "update_milestone_id"
+		{nil, 2690, uint16(unsafe.Offsetof(Faults{}.MilestoneID)), 12, kInt},                                 // "milestone_id"
+		{nil, 2702, uint16(unsafe.Offsetof(Faults{}.MilestoneName)), 14, kStr},                               // "milestone_name"
+		{nil, 2716, uint16(unsafe.Offsetof(Faults{}.MilestoneValue)), 15, kF64},                              // "milestone_value"
+		{nil, 2731, uint16(unsafe.Offsetof(Faults{}.MilestoneSequence)), 18, kInt},                           // "milestone_sequence"
+		{nil, 2749, uint16(unsafe.Offsetof(Faults{}.MilestoneStatus)), 16, kInt},                             // "milestone_status"
+		{nil, 2765, uint16(unsafe.Offsetof(Faults{}.MilestoneStartdate)), 19, kTime},                         // "milestone_startdate"
+		{nil, 2784, uint16(unsafe.Offsetof(Faults{}.MilestoneEnddate)), 17, kTime},                           // "milestone_enddate"
+		{nil, 2801, uint16(unsafe.Offsetof(Faults{}.Colour)), 6, kStr},                                       // "colour"
+		{nil, 2807, uint16(unsafe.Offsetof(Faults{}.ActionAgentName)), 17, kStr},                             // "action_agent_name"
+		{nil, 2824, uint16(unsafe.Offsetof(Faults{}.Key)), 3, kStr},                                          // "key"
+		{nil, 2827, uint16(unsafe.Offsetof(Faults{}.Phonenumber)), 11, kStr},                                 // "phonenumber"
+		{nil, 2838, uint16(unsafe.Offsetof(Faults{}.DetailsHTML)), 12, kStr},                                 // "details_html"
+		{nil, 2850, uint16(unsafe.Offsetof(Faults{}.Takenby)), 7, kStr},                                      // "takenby"
+		{nil, 2857, uint16(unsafe.Offsetof(Faults{}.Datecreated)), 11, kTime},                                // "datecreated"
+		{nil, 2868, uint16(unsafe.Offsetof(Faults{}.CreatedfromID)), 14, kInt},                               // "createdfrom_id"
+		{nil, 2882, uint16(unsafe.Offsetof(Faults{}.CreatedfromSummary)), 19, kStr},                          // "createdfrom_summary"
+		{nil, 2901, uint16(unsafe.Offsetof(Faults{}.ClonedfromID)), 13, kInt},                                // "clonedfrom_id"
+		{nil, 2914, uint16(unsafe.Offsetof(Faults{}.ClonedfromSummary)), 18, kStr},                           // "clonedfrom_summary"
+		{nil, 2932, uint16(unsafe.Offsetof(Faults{}.ClosureNote)), 12, kStr},                                 // "closure_note"
+		{nil, 2944, uint16(unsafe.Offsetof(Faults{}.ClosureNoteHTML)), 17, kStr},                             // "closure_note_html"
+		{nil, 2961, uint16(unsafe.Offsetof(Faults{}.ClosureTime)), 12, kF64},                                 // "closure_time"
+		{nil, 2973, uint16(unsafe.Offsetof(Faults{}.TopLevelID)), 12, kInt},                                  // "top_level_id"
+		{nil, 2985, uint16(unsafe.Offsetof(Faults{}.CustomerRelationships)), 22, kStr},                       // "customer_relationships"
+		{nil, 3007, uint16(unsafe.Offsetof(Faults{}.AssetNumber)), 12, kInt},                                 // "asset_number"
+		{nil, 3019, uint16(unsafe.Offsetof(Faults{}.AssetSite)), 10, kInt},                                   // "asset_site"
+		{nil, 3029, uint16(unsafe.Offsetof(Faults{}.Slatimeelapsed)), 14, kF64},                              // "slatimeelapsed"
+		{nil, 3043, uint16(unsafe.Offsetof(Faults{}.Slastate)), 8, kStr},                                     // "slastate"
+		{nil, 3051, uint16(unsafe.Offsetof(Faults{}.Slaexcuse)), 9, kStr},                                    // "slaexcuse"
+		{nil, 3060, uint16(unsafe.Offsetof(Faults{}.SiteSLAID)), 11, kInt},                                   // "site_sla_id"
+		{nil, 3071, uint16(unsafe.Offsetof(Faults{}.ClientReference)), 16, kStr},                             // "client_reference"
+		{nil, 3087, uint16(unsafe.Offsetof(Faults{}.SupplierSlaexcuse)), 18, kStr},                           // "supplier_slaexcuse"
+		{nil, 3105, uint16(unsafe.Offsetof(Faults{}.SupplierDate)), 13, kTime},                               // "supplier_date"
+		{nil, 3118, uint16(unsafe.Offsetof(Faults{}.SupplierContractID)), 20, kInt},                          // "supplier_contract_id"
+		{nil, 3138, uint16(unsafe.Offsetof(Faults{}.SupplierContractRef)), 21, kStr},                         // "supplier_contract_ref"
+		{nil, 3159, uint16(unsafe.Offsetof(Faults{}.SupplierSLAID)), 15, kInt},                               // "supplier_sla_id"
+		{nil, 3174, uint16(unsafe.Offsetof(Faults{}.SupplierPriorityID)), 20, kInt},                          // "supplier_priority_id"
+		{nil, 3194, uint16(unsafe.Offsetof(Faults{}.SupplierResponsestate)), 22, kStr},                       // "supplier_responsestate"
+		{nil, 3216, uint16(unsafe.Offsetof(Faults{}.SupplierResponsedate)), 21, kTime},                       // "supplier_responsedate"
+		{nil, 3237, uint16(unsafe.Offsetof(Faults{}.SupplierResponsetime)), 21, kF64},                        // "supplier_responsetime"
+		{nil, 3258, uint16(unsafe.Offsetof(Faults{}.SupplierRespondbydate)), 22, kTime},                      // "supplier_respondbydate"
+		{nil, 3280, uint16(unsafe.Offsetof(Faults{}.SupplierSlastate)), 17, kStr},                            // "supplier_slastate"
+		{nil, 3297, uint16(unsafe.Offsetof(Faults{}.SupplierSlatimeelapsed)), 23, kF64},                      // "supplier_slatimeelapsed"
+		{nil, 3320, uint16(unsafe.Offsetof(Faults{}.SupplierDateclosed)), 19, kTime},                         // "supplier_dateclosed"
+		{nil, 3339, uint16(unsafe.Offsetof(Faults{}.SupplierFixbydate)), 18, kTime},                          // "supplier_fixbydate"
+		{nil, 3357, uint16(unsafe.Offsetof(Faults{}.SupplierBreachrespsent)), 23, kBool},                     // "supplier_breachrespsent"
+		{nil, 3380, uint16(unsafe.Offsetof(Faults{}.SupplierBreachfixbysent)), 24, kBool},                    // "supplier_breachfixbysent"
+		{nil, 3404, uint16(unsafe.Offsetof(Faults{}.Changestate)), 11, kStr},                                 // "changestate"
+		{nil, 3415, uint16(unsafe.Offsetof(Faults{}.Approvedby)), 10, kInt},                                  // "approvedby"
+		{nil, 3425, uint16(unsafe.Offsetof(Faults{}.Showforusers)), 12, kBool},                               // "showforusers"
+		{nil, 3437, uint16(unsafe.Offsetof(Faults{}.Messsent)), 8, kStr},                                     // "messsent"
+		{nil, 3445, uint16(unsafe.Offsetof(Faults{}.Satisfactionlevel)), 17, kInt},                           // "satisfactionlevel"
+		{nil, 3462, uint16(unsafe.Offsetof(Faults{}.Satisfactioncomment)), 19, kStr},                         // "satisfactioncomment"
+		{nil, 3481, uint16(unsafe.Offsetof(Faults{}.Invoicenumber)), 13, kStr},                               // "invoicenumber"
+		{nil, 3494, uint16(unsafe.Offsetof(Faults{}.Invoicenote)), 11, kStr},                                 // "invoicenote"
+		{nil, 3505, uint16(unsafe.Offsetof(Faults{}.Invoicedate)), 11, kTime},                                // "invoicedate"
+		{nil, 3516, uint16(unsafe.Offsetof(Faults{}.Invoicepaiddate)), 15, kTime},                            // "invoicepaiddate"
+		{nil, 3531, uint16(unsafe.Offsetof(Faults{}.NonbillableTime)), 16, kF64},                             // "nonbillable_time"
+		{nil, 3547, uint16(unsafe.Offsetof(Faults{}.Mileage)), 7, kF64},                                      // "mileage"
+		{nil, 3554, uint16(unsafe.Offsetof(Faults{}.Planneddate)), 11, kTime},                                // "planneddate"
+		{nil, 3565, uint16(unsafe.Offsetof(Faults{}.Ccaddress)), 9, kStr},                                    // "ccaddress"
+		{nil, 3574, uint16(unsafe.Offsetof(Faults{}.Agreedcleared)), 13, kBool},                              // "agreedcleared"
+		{nil, 3587, uint16(unsafe.Offsetof(Faults{}.Responsetime)), 12, kF64},                                // "responsetime"
+		{nil, 3599, uint16(unsafe.Offsetof(Faults{}.Alsoinform)), 10, kStr},                                  // "alsoinform"
+		{nil, 3609, uint16(unsafe.Offsetof(Faults{}.Justification)), 13, kStr},                               // "justification"
+		{nil, 3622, uint16(unsafe.Offsetof(Faults{}.Backoutplan)), 11, kStr},                                 // "backoutplan"
+		{nil, 3633, uint16(unsafe.Offsetof(Faults{}.Communicationplan)), 17, kStr},                           // "communicationplan"
+		{nil, 3650, uint16(unsafe.Offsetof(Faults{}.Testplan)), 8, kStr},                                     // "testplan"
+		{nil, 3658, uint16(unsafe.Offsetof(Faults{}.Riskdescription)), 15, kStr},                             // "riskdescription"
+		{nil, 3673, uint16(unsafe.Offsetof(Faults{}.Risklevel)), 9, kInt},                                    // "risklevel"
+		{nil, 3682, uint16(unsafe.Offsetof(Faults{}.Impactdescription)), 17, kStr},                           // "impactdescription"
+		{nil, 3699, uint16(unsafe.Offsetof(Faults{}.ServiceID)), 10, kInt},                                   // "service_id"
+		{nil, 3709, uint16(unsafe.Offsetof(Faults{}.Isparentservice)), 15, kBool},                            // "isparentservice"
+		{nil, 3724, uint16(unsafe.Offsetof(Faults{}.Surveysent)), 10, kBool},                                 // "surveysent"
+		{nil, 3734, uint16(unsafe.Offsetof(Faults{}.Planneddateend)), 14, kTime},                             // "planneddateend"
+		{nil, 3748, uint16(unsafe.Offsetof(Faults{}.Currentfaactionnumber)), 21, kInt},                       // "currentfaactionnumber"
+		{nil, 3769, uint16(unsafe.Offsetof(Faults{}.ApprovalProcessStep)), 21, kInt},                         // "approval_process_step"
+		{nil, 3790, uint16(unsafe.Offsetof(Faults{}.ApprovalProcessStepName)), 26, kStr},                     // "approval_process_step_name"
+		{nil, 3816, uint16(unsafe.Offsetof(Faults{}.ApprovalCabName)), 17, kStr},                             // "approval_cab_name"
+		{nil, 3833, uint16(unsafe.Offsetof(Faults{}.ApprovalProcessID)), 19, kInt},                           // "approval_process_id"
+		{nil, 3852, uint16(unsafe.Offsetof(Faults{}.Faultcodeopen)), 13, kInt},                               // "faultcodeopen"
+		{nil, 3865, uint16(unsafe.Offsetof(Faults{}.Faultcode)), 9, kInt},                                    // "faultcode"
+		{nil, 3874, uint16(unsafe.Offsetof(Faults{}.Laststatus3rdparty)), 18, kInt},                          // "laststatus3rdparty"
+		{nil, 3892, uint16(unsafe.Offsetof(Faults{}.Inform3rdpartysystem)), 20, kBool},                       // "inform3rdpartysystem"
+		{nil, 3912, uint16(unsafe.Offsetof(Faults{}.Deliverycontact)), 15, kStr},                             // "deliverycontact"
+		{&dectAddressStore, 3927, uint16(unsafe.Offsetof(Faults{}.DeliveryAddress)), 16, kOne},               // "delivery_address"
+		{nil, 3943, uint16(unsafe.Offsetof(Faults{}.Surveyneeded)), 12, kBool},                               // "surveyneeded"
+		{nil, 3955, uint16(unsafe.Offsetof(Faults{}.Knownerror)), 10, kBool},                                 // "knownerror"
+		{nil, 3965, uint16(unsafe.Offsetof(Faults{}.Development)), 11, kBool},                                // "development"
+		{nil, 3976, uint16(unsafe.Offsetof(Faults{}.Causedby)), 8, kInt},                                     // "causedby"
+		{nil, 3984, uint16(unsafe.Offsetof(Faults{}.Messsentlast)), 12, kStr},                                // "messsentlast"
+		{nil, 3996, uint16(unsafe.Offsetof(Faults{}.Unapprovedchangestatus)), 22, kInt},                      // "unapprovedchangestatus"
+		{nil, 4018, uint16(unsafe.Offsetof(Faults{}.Changeseq)), 9, kInt},                                    // "changeseq"
+		{nil, 4027, uint16(unsafe.Offsetof(Faults{}.Lastrecurringemailsentdate)), 26, kTime},                 // "lastrecurringemailsentdate"
+		{nil, 4053, uint16(unsafe.Offsetof(Faults{}.TemplateID)), 11, kInt},                                  // "template_id"
+		{nil, 4064, uint16(unsafe.Offsetof(Faults{}.TemplateName)), 13, kStr},                                // "template_name"
+		{nil, 4077, uint16(unsafe.Offsetof(Faults{}.ChildTemplateID)), 17, kInt},                             // "child_template_id"
+		{nil, 4094, uint16(unsafe.Offsetof(Faults{}.Slaholdreminderdatelastemailed)), 30, kTime},             // "slaholdreminderdatelastemailed"
+		{nil, 4124, uint16(unsafe.Offsetof(Faults{}.Closurereminderdatelastemailed)), 30, kTime},             // "closurereminderdatelastemailed"
+		{nil, 4154, uint16(unsafe.Offsetof(Faults{}.Assetstring)), 11, kStr},                                 // "assetstring"
+		{nil, 4165, uint16(unsafe.Offsetof(Faults{}.Mailboxid)), 9, kInt},                                    // "mailboxid"
+		{nil, 4174, uint16(unsafe.Offsetof(Faults{}.Alerttype)), 9, kStr},                                    // "alerttype"
+		{nil, 4183, uint16(unsafe.Offsetof(Faults{}.Actisbillabledefault)), 20, kBool},                       // "actisbillabledefault"
+		{nil, 4203, uint16(unsafe.Offsetof(Faults{}.Emaildisplayname)), 16, kStr},                            // "emaildisplayname"
+		{nil, 4219, uint16(unsafe.Offsetof(Faults{}.Emailpriority)), 13, kInt},                               // "emailpriority"
+		{nil, 4232, uint16(unsafe.Offsetof(Faults{}.Chargerate)), 10, kInt},                                  // "chargerate"
+		{nil, 4242, uint16(unsafe.Offsetof(Faults{}.Timezonename)), 12, kStr},                                // "timezonename"
+		{nil, 4254, uint16(unsafe.Offsetof(Faults{}.Forwardinboundupdates)), 21, kBool},                      // "forwardinboundupdates"
+		{nil, 4275, uint16(unsafe.Offsetof(Faults{}.Loggedoutofhdworkinghours)), 25, kBool},                  // "loggedoutofhdworkinghours"
+		{nil, 4300, uint16(unsafe.Offsetof(Faults{}.Acctmaninformedsurvey)), 21, kBool},                      // "acctmaninformedsurvey"
+		{nil, 4321, uint16(unsafe.Offsetof(Faults{}.Laststatuschangeinformed)), 24, kInt},                    // "laststatuschangeinformed"
+		{nil, 4345, uint16(unsafe.Offsetof(Faults{}.Gfialerttype)), 12, kStr},                                // "gfialerttype"
+		{nil, 4357, uint16(unsafe.Offsetof(Faults{}.Quotedescription)), 16, kStr},                            // "quotedescription"
+		{nil, 4373, uint16(unsafe.Offsetof(Faults{}.Quotelabouramount)), 17, kF64},                           // "quotelabouramount"
+		{nil, 4390, uint16(unsafe.Offsetof(Faults{}.Quotepriority)), 13, kInt},                               // "quotepriority"
+		{nil, 4403, uint16(unsafe.Offsetof(Faults{}.Budgetcode)), 10, kInt},                                  // "budgetcode"
+		{nil, 4413, uint16(unsafe.Offsetof(Faults{}.Actualcost)), 10, kF64},                                  // "actualcost"
+		{nil, 4423, uint16(unsafe.Offsetof(Faults{}.Invoicestatus)), 13, kInt},                               // "invoicestatus"
+		{nil, 4436, uint16(unsafe.Offsetof(Faults{}.Invoicedescription)), 18, kStr},                          // "invoicedescription"
+		{nil, 4454, uint16(unsafe.Offsetof(Faults{}.Invoicelabouramount)), 19, kF64},                         // "invoicelabouramount"
+		{nil, 4473, uint16(unsafe.Offsetof(Faults{}.Invoicematerialsamount)), 22, kF64},                      // "invoicematerialsamount"
+		{nil, 4495, uint16(unsafe.Offsetof(Faults{}.Firsttimefix)), 12, kInt},                                // "firsttimefix"
+		{nil, 4507, uint16(unsafe.Offsetof(Faults{}.Quotematerialsamount)), 20, kF64},                        // "quotematerialsamount"
+		{nil, 4527, uint16(unsafe.Offsetof(Faults{}.Ukasaccredited)), 14, kBool},                             // "ukasaccredited"
+		{nil, 4541, uint16(unsafe.Offsetof(Faults{}.Labno)), 5, kStr},                                        // "labno"
+		{nil, 4546, uint16(unsafe.Offsetof(Faults{}.Twitterscreenname)), 17, kStr},                           // "twitterscreenname"
+		{nil, 4563, uint16(unsafe.Offsetof(Faults{}.Twitterid)), 9, kInt64},                                  // "twitterid"
+		{nil, 4572, uint16(unsafe.Offsetof(Faults{}.FacebookID)), 11, kStr},                                  // "facebook_id"
+		{nil, 4583, uint16(unsafe.Offsetof(Faults{}.Fixbydateadjusted)), 17, kBool},                          // "fixbydateadjusted"
+		{nil, 4600, uint16(unsafe.Offsetof(Faults{}.Loggedonbehalfby)), 16, kStr},                            // "loggedonbehalfby"
+		{nil, 4616, uint16(unsafe.Offsetof(Faults{}.Alternativecontactno)), 20, kStr},                        // "alternativecontactno"
+		{nil, 4636, uint16(unsafe.Offsetof(Faults{}.Operationalserviceid)), 20, kInt},                        // "operationalserviceid"
+		{nil, 4656, uint16(unsafe.Offsetof(Faults{}.Requestdetailsprinted)), 21, kBool},                      // "requestdetailsprinted"
+		{nil, 4677, uint16(unsafe.Offsetof(Faults{}.Serviceformprinted)), 18, kBool},                         // "serviceformprinted"
+		{nil, 4695, uint16(unsafe.Offsetof(Faults{}.Auditstatus)), 11, kInt},                                 // "auditstatus"
+		{nil, 4706, uint16(unsafe.Offsetof(Faults{}.Auditunum)), 9, kInt},                                    // "auditunum"
+		{nil, 4715, uint16(unsafe.Offsetof(Faults{}.Auditdate)), 9, kTime},                                   // "auditdate"
+		{nil, 4724, uint16(unsafe.Offsetof(Faults{}.Auditnote)), 9, kStr},                                    // "auditnote"
+		{nil, 4733, uint16(unsafe.Offsetof(Faults{}.Auditfaileddate)), 15, kTime},                            // "auditfaileddate"
+		{nil, 4748, uint16(unsafe.Offsetof(Faults{}.Auditfailednote)), 15, kStr},                             // "auditfailednote"
+		{nil, 4763, uint16(unsafe.Offsetof(Faults{}.Userrequestedapprover)), 21, kInt},                       // "userrequestedapprover"
+		{nil, 4784, uint16(unsafe.Offsetof(Faults{}.Oppdontaddtomailinglist)), 23, kBool},                    // "oppdontaddtomailinglist"
+		{nil, 4807, uint16(unsafe.Offsetof(Faults{}.Sendprintrequest)), 16, kInt},                            // "sendprintrequest"
+		{nil, 4823, uint16(unsafe.Offsetof(Faults{}.Pagerdutyid)), 11, kStr},                                 // "pagerdutyid"
+		{nil, 4834, uint16(unsafe.Offsetof(Faults{}.Pagerdutyincidentidstring)), 25, kStr},                   // "pagerdutyincidentidstring"
+		{nil, 4859, uint16(unsafe.Offsetof(Faults{}.Pagerdutystatus)), 15, kInt},                             // "pagerdutystatus"
+		{nil, 4874, uint16(unsafe.Offsetof(Faults{}.Pagerdutyurl)), 12, kStr},                                // "pagerdutyurl"
+		{nil, 4886, uint16(unsafe.Offsetof(Faults{}.Pagerdutyincidentid)), 19, kStr},                         // "pagerdutyincidentid"
+		{nil, 4905, uint16(unsafe.Offsetof(Faults{}.OpportunityThirdPartyURL)), 27, kStr},                    // "opportunity_third_party_url"
+		{nil, 4932, uint16(unsafe.Offsetof(Faults{}.ProductName)), 12, kStr},                                 // "product_name"
+		{nil, 4944, uint16(unsafe.Offsetof(Faults{}.ProductKey)), 11, kStr},                                  // "product_key"
+		{nil, 4955, uint16(unsafe.Offsetof(Faults{}.PrLink)), 7, kStr},                                       // "pr_link"
+		{nil, 4962, uint16(unsafe.Offsetof(Faults{}.GithubRepository)), 17, kStr},                            // "github_repository"
+		{nil, 4979, uint16(unsafe.Offsetof(Faults{}.ComponentID)), 12, kInt},                                 // "component_id"
+		{nil, 4991, uint16(unsafe.Offsetof(Faults{}.ComponentName)), 14, kStr},                               // "component_name"
+		{nil, 5005, uint16(unsafe.Offsetof(Faults{}.VersionID)), 10, kInt},                                   // "version_id"
+		{nil, 5015, uint16(unsafe.Offsetof(Faults{}.VersionName)), 12, kStr},                                 // "version_name"
+		{nil, 5027, uint16(unsafe.Offsetof(Faults{}.Mailentryid)), 11, kStr},                                 // "mailentryid"
+		{nil, 5038, uint16(unsafe.Offsetof(Faults{}.ContractID)), 11, kInt},                                  // "contract_id"
+		{nil, 5049, uint16(unsafe.Offsetof(Faults{}.ContractRef)), 12, kStr},                                 // "contract_ref"
+		{&dectAddressStore, 5061, uint16(unsafe.Offsetof(Faults{}.BillingAddress)), 15, kOne},                // "billing_address"
+		{nil, 5076, uint16(unsafe.Offsetof(Faults{}.WorkflowName)), 13, kStr},                                // "workflow_name"
+		{nil, 5089, uint16(unsafe.Offsetof(Faults{}.WorkflowStepstarted)), 20, kTime},                        // "workflow_stepstarted"
+		{nil, 5109, uint16(unsafe.Offsetof(Faults{}.Lessonslearned)), 14, kStr},                              // "lessonslearned"
+		{nil, 5123, uint16(unsafe.Offsetof(Faults{}.Laststatuschangeinformedmanager)), 31, kInt},             // "laststatuschangeinformedmanager"
+		{nil, 5154, uint16(unsafe.Offsetof(Faults{}.Lastbugzillasync)), 16, kTime},                           // "lastbugzillasync"
+		{nil, 5170, uint16(unsafe.Offsetof(Faults{}.Sapid)), 5, kStr},                                        // "sapid"
+		{nil, 5175, uint16(unsafe.Offsetof(Faults{}.Sapattachmentsuuid)), 18, kStr},                          // "sapattachmentsuuid"
+		{nil, 5193, uint16(unsafe.Offsetof(Faults{}.Currency)), 8, kInt},                                     // "currency"
+		{nil, 5201, uint16(unsafe.Offsetof(Faults{}.Projectconsignmentheaderid)), 26, kInt},                  // "projectconsignmentheaderid"
+		{nil, 5227, uint16(unsafe.Offsetof(Faults{}.Projectconsignmentdetailid)), 26, kInt},                  // "projectconsignmentdetailid"
+		{nil, 5253, uint16(unsafe.Offsetof(Faults{}.Servicefailurestid)), 18, kInt},                          // "servicefailurestid"
+		{nil, 5271, uint16(unsafe.Offsetof(Faults{}.Hdid)), 4, kInt},                                         // "hdid"
+		{nil, 5275, uint16(unsafe.Offsetof(Faults{}.Deleted)), 7, kBool},                                     // "deleted"
+		{nil, 5282, uint16(unsafe.Offsetof(Faults{}.MatchedRuleID)), 15, kInt},                               // "matched_rule_id"
+		{nil, 5297, uint16(unsafe.Offsetof(Faults{}.MatchedRuleName)), 17, kStr},                             // "matched_rule_name"
+		{nil, 5314, uint16(unsafe.Offsetof(Faults{}.MatchedRuleDontShowNotification)), 35, kBool},            // "matched_rule_dont_show_notification"
+		{nil, 5349, uint16(unsafe.Offsetof(Faults{}.IgnoreKbMatch)), 15, kBool},                              // "ignore_kb_match"
+		{nil, 5364, uint16(unsafe.Offsetof(Faults{}.Deadlinenotificationhours)), 25, kF64},                   // "deadlinenotificationhours"
+		{nil, 5389, uint16(unsafe.Offsetof(Faults{}.AssetType)), 10, kInt},                                   // "asset_type"
+		{nil, 5399, uint16(unsafe.Offsetof(Faults{}.Showonroadmap)), 13, kBool},                              // "showonroadmap"
+		{nil, 5412, uint16(unsafe.Offsetof(Faults{}.Roadmapnote)), 11, kStr},                                 // "roadmapnote"
+		{nil, 5423, uint16(unsafe.Offsetof(Faults{}.Phonenumberfrom)), 15, kStr},                             // "phonenumberfrom"
+		{nil, 5438, uint16(unsafe.Offsetof(Faults{}.Addressfrom)), 11, kStr},                                 // "addressfrom"
+		{nil, 5449, uint16(unsafe.Offsetof(Faults{}.ChangeinformationHTML)), 22, kStr},                       // "changeinformation_html"
+		{nil, 5471, uint16(unsafe.Offsetof(Faults{}.TeamDepartmentID)), 18, kInt},                            // "team_department_id"
+		{nil, 5489, uint16(unsafe.Offsetof(Faults{}.Sendack)), 7, kBool},                                     // "sendack"
+		{nil, 5496, uint16(unsafe.Offsetof(Faults{}.NewactionEmailfrom)), 19, kInt},                          // "newaction_emailfrom"
+		{nil, 5515, uint16(unsafe.Offsetof(Faults{}.NewactionEmailfromAddressOverride)), 36, kStr},           // "newaction_emailfrom_address_override"
+		{nil, 5551, uint16(unsafe.Offsetof(Faults{}.Canupdate)), 10, kBool},                                  // "_canupdate"
+		{nil, 5561, uint16(unsafe.Offsetof(Faults{}.Mustupdateticketuser)), 21, kBool},                       // "_mustupdateticketuser"
+		{nil, 5582, uint16(unsafe.Offsetof(Faults{}.Spam)), 5, kBool},                                        // "_spam"
+		{nil, 5587, uint16(unsafe.Offsetof(Faults{}.Spamblock)), 10, kBool},                                  // "_spamblock"
+		{nil, 5597, uint16(unsafe.Offsetof(Faults{}.UsersName)), 10, kStr},                                   // "users_name"
+		{nil, 5607, uint16(unsafe.Offsetof(Faults{}.SiblingCountOpen)), 18, kInt},                            // "sibling_count_open"
+		{nil, 5625, uint16(unsafe.Offsetof(Faults{}.ParentSummary)), 14, kStr},                               // "parent_summary"
+		{nil, 5639, uint16(unsafe.Offsetof(Faults{}.ParentStatusName)), 18, kStr},                            // "parent_status_name"
+		{nil, 5657, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocess)), 19, kInt},                          // "new_approvalprocess"
+		{nil, 5676, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessAgentID)), 28, kInt},                   // "new_approvalprocess_agent_id"
+		{nil, 5704, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessUserID)), 27, kInt},                    // "new_approvalprocess_user_id"
+		{nil, 5731, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessEmail)), 25, kStr},                     // "new_approvalprocess_email"
+		{nil, 5756, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessCabID)), 26, kInt},                     // "new_approvalprocess_cab_id"
+		{&dectFaultApproval, 5782, uint16(unsafe.Offsetof(Faults{}.Approvers)), 9, kMany},                    // "approvers"
+		{&dectFaultApproval, 5791, uint16(unsafe.Offsetof(Faults{}.ApproversHistory)), 17, kMany},            // "approvers_history"
+		{nil, 5808, uint16(unsafe.Offsetof(Faults{}.AppointmentCount)), 17, kInt},                            // "appointment_count"
+		{nil, 5825, uint16(unsafe.Offsetof(Faults{}.OpenChatCount)), 15, kInt},                               // "open_chat_count"
+		{nil, 5840, uint16(unsafe.Offsetof(Faults{}.TaskCount)), 10, kInt},                                   // "task_count"
+		{nil, 5850, uint16(unsafe.Offsetof(Faults{}.CreateArticle)), 14, kBool},                              // "create_article"
+		{&dectQualification, 5864, uint16(unsafe.Offsetof(Faults{}.Qualifications)), 14, kMany},              // "qualifications"
+		{nil, 5878, uint16(unsafe.Offsetof(Faults{}.TargetAdjust)), 13, kInt},                                // "target_adjust"
+		{nil, 5891, uint16(unsafe.Offsetof(Faults{}.StartAdjust)), 12, kInt},                                 // "start_adjust"
+		{nil, 5903, uint16(unsafe.Offsetof(Faults{}.DontDoRules)), 13, kBool},                                // "dont_do_rules"
+		{nil, 5916, uint16(unsafe.Offsetof(Faults{}.DontDoDatabaselookups)), 23, kBool},                      // "dont_do_databaselookups"
+		{nil, 5939, uint16(unsafe.Offsetof(Faults{}.ApplyRules)), 11, kBool},                                 // "apply_rules"
+		{nil, 5950, uint16(unsafe.Offsetof(Faults{}.ApplyThisRule)), 15, kInt},                               // "apply_this_rule"
+		{nil, 5965, uint16(unsafe.Offsetof(Faults{}.Forcereassign)), 14, kBool},                              // "_forcereassign"
+		{nil, 5979, uint16(unsafe.Offsetof(Faults{}.Appointment01Ok)), 17, kBool},                            // "_appointment01_ok"
+		{nil, 5996, uint16(unsafe.Offsetof(Faults{}.Agent01Ok)), 11, kBool},                                  // "_agent01_ok"
+		{nil, 6007, uint16(unsafe.Offsetof(Faults{}.Agent02Ok)), 11, kBool},                                  // "_agent02_ok"
+		{nil, 6018, uint16(unsafe.Offsetof(Faults{}.Asset01Ok)), 11, kBool},                                  // "_asset01_ok"
+		{nil, 6029, uint16(unsafe.Offsetof(Faults{}.ReturnThis)), 11, kBool},                                 // "return_this"
+		{nil, 6040, uint16(unsafe.Offsetof(Faults{}.ValidateForm)), 14, kBool},                               // "_validate_form"
+		{nil, 6054, uint16(unsafe.Offsetof(Faults{}.ValidateUpdates)), 17, kBool},                            // "_validate_updates"
+		{&dectAttachment, 6071, uint16(unsafe.Offsetof(Faults{}.Attachments)), 11, kMany},                    // "attachments"
+		{&dectAttachment, 6082, uint16(unsafe.Offsetof(Faults{}.Documents)), 9, kMany},                       // "documents"
+		{&dectAreaPopup, 6091, uint16(unsafe.Offsetof(Faults{}.PopupNotes)), 11, kMany},                      // "popup_notes"
+		{nil, 6102, uint16(unsafe.Offsetof(Faults{}.CurrentActionType)), 19, kStr},                           // "current_action_type"
+		{nil, 6121, uint16(unsafe.Offsetof(Faults{}.CurrentActionName)), 19, kStr},                           // "current_action_name"
+		{nil, 6140, uint16(unsafe.Offsetof(Faults{}.Ispreview)), 10, kBool},                                  // "_ispreview"
+		{&dectDeviceList, 6150, uint16(unsafe.Offsetof(Faults{}.Assets)), 6, kMany},                          // "assets"
+		{nil, 6156, uint16(unsafe.Offsetof(Faults{}.Nochangesequpdate)), 17, kBool},                          // "nochangesequpdate"
+		{nil, 6173, uint16(unsafe.Offsetof(Faults{}.Reclose)), 8, kBool},                                     // "_reclose"
+		{nil, 6181, uint16(unsafe.Offsetof(Faults{}.RecloseOid)), 12, kInt},                                  // "_reclose_oid"
+		{nil, 6193, uint16(unsafe.Offsetof(Faults{}.Recover)), 8, kBool},                                     // "_recover"
+		{nil, 6201, uint16(unsafe.Offsetof(Faults{}.Reference)), 9, kStr},                                    // "reference"
+		{nil, 6210, uint16(unsafe.Offsetof(Faults{}.EmailStartTagOverride)), 24, kStr},                       // "email_start_tag_override"
+		{nil, 6234, uint16(unsafe.Offsetof(Faults{}.EmailEndTagOverride)), 22, kStr},                         // "email_end_tag_override"
+		{nil, 6256, uint16(unsafe.Offsetof(Faults{}.FollowerCount)), 14, kInt},                               // "follower_count"
+		{&dectAddressStore, 6270, uint16(unsafe.Offsetof(Faults{}.ContactAddress)), 15, kOne},                // "contact_address"
+		{nil, 6285, uint16(unsafe.Offsetof(Faults{}.ChatID)), 7, kInt},                                       // "chat_id"
+		{nil, 6292, uint16(unsafe.Offsetof(Faults{}.Actioncode)), 10, kInt},                                  // "actioncode"
+		{nil, 6302, uint16(unsafe.Offsetof(Faults{}.CloneCount)), 11, kInt},                                  // "clone_count"
+		{nil, 6313, uint16(unsafe.Offsetof(Faults{}.TodoCount)), 10, kInt},                                   // "todo_count"
+		{&dectFaultToDo, 6323, uint16(unsafe.Offsetof(Faults{}.TodoList)), 9, kMany},                         // "todo_list"
+		{nil, 6332, uint16(unsafe.Offsetof(Faults{}.ServiceCount)), 13, kInt},                                // "service_count"
+		{nil, 6345, uint16(unsafe.Offsetof(Faults{}.Unsubscribedfromserviceid)), 25, kInt},                   // "unsubscribedfromserviceid"
+		{nil, 6370, uint16(unsafe.Offsetof(Faults{}.IsOpportunity)), 14, kBool},                              // "is_opportunity"
+		{nil, 6384, uint16(unsafe.Offsetof(Faults{}.IsProject)), 10, kBool},                                  // "is_project"
+		{nil, 6394, uint16(unsafe.Offsetof(Faults{}.ItemsIssuedCount)), 18, kInt},                            // "items_issued_count"
+		{&dectFaultItem, 6412, uint16(unsafe.Offsetof(Faults{}.ItemsIssued)), 12, kMany},                     // "items_issued"
+		{&dectFaultItem, 6424, uint16(unsafe.Offsetof(Faults{}.ProjectItemsIssued)), 20, kMany},              // "project_items_issued"
+		{nil, 6444, uint16(unsafe.Offsetof(Faults{}.QuotationCount)), 15, kInt},                              // "quotation_count"
+		{nil, 6459, uint16(unsafe.Offsetof(Faults{}.SalesorderCount)), 16, kInt},                             // "salesorder_count"
+		{nil, 6475, uint16(unsafe.Offsetof(Faults{}.PurchaseorderCount)), 19, kInt},                          // "purchaseorder_count"
+		{nil, 6494, uint16(unsafe.Offsetof(Faults{}.InvoiceLineCount)), 18, kInt},                            // "invoice_line_count"
+		{nil, 6512, uint16(unsafe.Offsetof(Faults{}.ThirdPartyClientID)), 21, kStr},                          // "third_party_client_id"
+		{nil, 6533, uint16(unsafe.Offsetof(Faults{}.Refreshresponse)), 16, kBool},                            // "_refreshresponse"
+		{nil, 6549, uint16(unsafe.Offsetof(Faults{}.Isimport)), 9, kBool},                                    // "_isimport"
+		{nil, 6558, uint16(unsafe.Offsetof(Faults{}.Isalert)), 8, kBool},                                     // "_isalert"
+		{nil, 6566, uint16(unsafe.Offsetof(Faults{}.Novalidate)), 11, kBool},                                 // "_novalidate"
+		{nil, 6577, uint16(unsafe.Offsetof(Faults{}.RequesttypeName)), 16, kStr},                             // "requesttype_name"
+		{nil, 6593, uint16(unsafe.Offsetof(Faults{}.Importid)), 9, kInt},                                     // "_importid"
+		{nil, 6602, uint16(unsafe.Offsetof(Faults{}.Sendtopagerduty)), 15, kBool},                            // "sendtopagerduty"
+		{nil, 6617, uint16(unsafe.Offsetof(Faults{}.Splunkurl)), 9, kStr},                                    // "splunkurl"
+		{nil, 6626, uint16(unsafe.Offsetof(Faults{}.Splunksearch)), 12, kStr},                                // "splunksearch"
+		{nil, 6638, uint16(unsafe.Offsetof(Faults{}.BudgettypeID)), 13, kInt},                                // "budgettype_id"
+		{nil, 6651, uint16(unsafe.Offsetof(Faults{}.BudgettypeName)), 15, kStr},                              // "budgettype_name"
+		{&dectFaultBudget, 6666, uint16(unsafe.Offsetof(Faults{}.Budgets)), 7, kMany},                        // "budgets"
+		{nil, 6673, uint16(unsafe.Offsetof(Faults{}.Importtype)), 11, kStr},                                  // "_importtype"
+		{nil, 6684, uint16(unsafe.Offsetof(Faults{}.SendRemoteinvite)), 17, kBool},                           // "send_remoteinvite"
+		{nil, 6701, uint16(unsafe.Offsetof(Faults{}.InviteEmaillist)), 16, kStr},                             // "invite_emaillist"
+		{nil, 6717, uint16(unsafe.Offsetof(Faults{}.ThirdPartyCallID)), 19, kStr},                            // "third_party_call_id"
+		{nil, 6736, uint16(unsafe.Offsetof(Faults{}.Remotetechid)), 12, kInt},                                // "remotetechid"
+		{nil, 6748, uint16(unsafe.Offsetof(Faults{}.Linkremotesession)), 17, kBool},                          // "linkremotesession"
+		{nil, 6765, uint16(unsafe.Offsetof(Faults{}.Remotesessionid)), 15, kInt},                             // "remotesessionid"
+		{nil, 6780, uint16(unsafe.Offsetof(Faults{}.Utcoffset)), 9, kF64},                                    // "utcoffset"
+		{nil, 6789, uint16(unsafe.Offsetof(Faults{}.FormID)), 7, kStr},                                       // "form_id"
+		{&dectPartsLookupResult, 6796, uint16(unsafe.Offsetof(Faults{}.DatabaseLookupResult)), 22, kOne},     // "database_lookup_result"
+		{nil, 6818, uint16(unsafe.Offsetof(Faults{}.AzureTenants)), 13, kStr},                                // "azure_tenants"
+		{nil, 6831, uint16(unsafe.Offsetof(Faults{}.AzureTenantsName)), 18, kStr},                            // "azure_tenants_name"
+		{nil, 6849, uint16(unsafe.Offsetof(Faults{}.Warning)), 8, kStr},                                      // "_warning"
+		{nil, 6857, uint16(unsafe.Offsetof(Faults{}.WarningIsError)), 17, kStr},                              // "_warning_is_error"
+		{nil, 6874, uint16(unsafe.Offsetof(Faults{}.CloseUnassigned)), 16, kBool},                            // "close_unassigned"
+		{nil, 6890, uint16(unsafe.Offsetof(Faults{}.Canbechild)), 10, kBool},                                 // "canbechild"
+		{nil, 6900, uint16(unsafe.Offsetof(Faults{}.Changefreeze01Ok)), 18, kBool},                           // "_changefreeze01_ok"
+		{nil, 6918, uint16(unsafe.Offsetof(Faults{}.Force)), 6, kBool},                                       // "_force"
+		{nil, 6924, uint16(unsafe.Offsetof(Faults{}.Ticketclash01Ok)), 17, kBool},                            // "_ticketclash01_ok"
+		{nil, 6941, uint16(unsafe.Offsetof(Faults{}.Milestonedate01Ok)), 19, kBool},                          // "_milestonedate01_ok"
+		{nil, 6960, uint16(unsafe.Offsetof(Faults{}.Ignoremilestonedates)), 21, kBool},                       // "_ignoremilestonedates"
+		{nil, 6981, uint16(unsafe.Offsetof(Faults{}.Locked)), 6, kBool},                                      // "locked"
+		{nil, 6987, uint16(unsafe.Offsetof(Faults{}.HasRelated)), 11, kBool},                                 // "has_related"
+		{nil, 6998, uint16(unsafe.Offsetof(Faults{}.Pagerdutyeragent)), 16, kInt},                            // "pagerdutyeragent"
+		{nil, 7014, uint16(unsafe.Offsetof(Faults{}.ElapsedResponseHours)), 22, kF64},                        // "elapsed_response_hours"
+		{nil, 7036, uint16(unsafe.Offsetof(Faults{}.ElapsedResolutionHours)), 24, kF64},                      // "elapsed_resolution_hours"
+		{nil, 7060, uint16(unsafe.Offsetof(Faults{}.SLAStartDate)), 14, kTime},                               // "sla_start_date"
+		{nil, 7074, uint16(unsafe.Offsetof(Faults{}.PrintGenerate)), 15, kBool},                              // "_print_generate"
+		{nil, 7089, uint16(unsafe.Offsetof(Faults{}.Printhtml)), 9, kStr},                                    // "printhtml"
+		{nil, 7098, uint16(unsafe.Offsetof(Faults{}.PDFAttachmentID)), 17, kInt},                             // "pdf_attachment_id"
+		{&dectJourney, 7115, uint16(unsafe.Offsetof(Faults{}.Journeys)), 8, kMany},                           // "journeys"
+		{nil, 7123, uint16(unsafe.Offsetof(Faults{}.DevopsAgent)), 12, kStr},                                 // "devops_agent"
+		{nil, 7135, uint16(unsafe.Offsetof(Faults{}.DontupdateDevops)), 18, kBool},                           // "_dontupdate_devops"
+		{nil, 7153, uint16(unsafe.Offsetof(Faults{}.CategoryNote1)), 15, kStr},                               // "category_note_1"
+		{nil, 7168, uint16(unsafe.Offsetof(Faults{}.CategoryUserNote1)), 20, kStr},                           // "category_user_note_1"
+		{nil, 7188, uint16(unsafe.Offsetof(Faults{}.CategoryIncludeNote1)), 23, kBool},                       // "category_include_note_1"
+		{nil, 7211, uint16(unsafe.Offsetof(Faults{}.CategoryItil1)), 15, kInt},                               // "category_itil_1"
+		{nil, 7226, uint16(unsafe.Offsetof(Faults{}.CategoryNote2)), 15, kStr},                               // "category_note_2"
+		{nil, 7241, uint16(unsafe.Offsetof(Faults{}.CategoryUserNote2)), 20, kStr},                           // "category_user_note_2"
+		{nil, 7261, uint16(unsafe.Offsetof(Faults{}.CategoryIncludeNote2)), 23, kBool},                       // "category_include_note_2"
+		{nil, 7284, uint16(unsafe.Offsetof(Faults{}.CategoryItil2)), 15, kInt},                               // "category_itil_2"
+		{nil, 7299, uint16(unsafe.Offsetof(Faults{}.CategoryNote3)), 15, kStr},                               // "category_note_3"
+		{nil, 7314, uint16(unsafe.Offsetof(Faults{}.CategoryUserNote3)), 20, kStr},                           // "category_user_note_3"
+		{nil, 7334, uint16(unsafe.Offsetof(Faults{}.CategoryIncludeNote3)), 23, kBool},                       // "category_include_note_3"
+		{nil, 7357, uint16(unsafe.Offsetof(Faults{}.CategoryItil3)), 15, kInt},                               // "category_itil_3"
+		{nil, 7372, uint16(unsafe.Offsetof(Faults{}.CategoryNote4)), 15, kStr},                               // "category_note_4"
+		{nil, 7387, uint16(unsafe.Offsetof(Faults{}.CategoryUserNote4)), 20, kStr},                           // "category_user_note_4"
+		{nil, 7407, uint16(unsafe.Offsetof(Faults{}.CategoryIncludeNote4)), 23, kBool},                       // "category_include_note_4"
+		{nil, 7430, uint16(unsafe.Offsetof(Faults{}.CategoryItil4)), 15, kInt},                               // "category_itil_4"
+		{nil, 7445, uint16(unsafe.Offsetof(Faults{}.DevopsCommentCount)), 20, kInt},                          // "devops_comment_count"
+		{nil, 7465, uint16(unsafe.Offsetof(Faults{}.Iszapier)), 9, kBool},                                    // "_iszapier"
+		{nil, 7474, uint16(unsafe.Offsetof(Faults{}.NcentralTicketid)), 17, kStr},                            // "ncentral_ticketid"
+		{nil, 7491, uint16(unsafe.Offsetof(Faults{}.Isnotify)), 9, kBool},                                    // "_isnotify"
+		{nil, 7500, uint16(unsafe.Offsetof(Faults{}.CreatedFromActionID)), 22, kInt},                         // "created_from_action_id"
+		{nil, 7522, uint16(unsafe.Offsetof(Faults{}.CreatedFromActionName)), 24, kStr},                       // "created_from_action_name"
+		{nil, 7546, uint16(unsafe.Offsetof(Faults{}.Createacknowledgement)), 21, kBool},                      // "createacknowledgement"
+		{nil, 7567, uint16(unsafe.Offsetof(Faults{}.YourVote)), 9, kInt},                                     // "your_vote"
+		{nil, 7576, uint16(unsafe.Offsetof(Faults{}.YourVoteComment)), 17, kStr},                             // "your_vote_comment"
+		{nil, 7593, uint16(unsafe.Offsetof(Faults{}.Donotapplytemplateintheapi)), 26, kBool},                 // "donotapplytemplateintheapi"
+		{nil, 7619, uint16(unsafe.Offsetof(Faults{}.CreateOutstandingAppointments)), 32, kBool},              // "_create_outstanding_appointments"
+		{nil, 7651, uint16(unsafe.Offsetof(Faults{}.CreateOutstandingAppointmentEmail)), 37, kBool},          // "_create_outstanding_appointment_email"
+		{nil, 7688, uint16(unsafe.Offsetof(Faults{}.Scomalertstate)), 14, kInt},                              // "scomalertstate"
+		{nil, 7702, uint16(unsafe.Offsetof(Faults{}.Orionalertid)), 12, kInt},                                // "orionalertid"
+		{nil, 7714, uint16(unsafe.Offsetof(Faults{}.Orionalertactiveid)), 18, kInt},                          // "orionalertactiveid"
+		{nil, 7732, uint16(unsafe.Offsetof(Faults{}.Orionacknowledgestate)), 21, kInt},                       // "orionacknowledgestate"
+		{nil, 7753, uint16(unsafe.Offsetof(Faults{}.Orionclosestate)), 15, kInt},                             // "orionclosestate"
+		{nil, 7768, uint16(unsafe.Offsetof(Faults{}.Orionacknowledgedby)), 19, kInt},                         // "orionacknowledgedby"
+		{nil, 7787, uint16(unsafe.Offsetof(Faults{}.Orionacknowledgedate)), 20, kTime},                       // "orionacknowledgedate"
+		{nil, 7807, uint16(unsafe.Offsetof(Faults{}.Acknowledgealert)), 17, kBool},                           // "_acknowledgealert"
+		{nil, 7824, uint16(unsafe.Offsetof(Faults{}.Orionacknowledgenote)), 20, kStr},                        // "orionacknowledgenote"
+		{nil, 7844, uint16(unsafe.Offsetof(Faults{}.Orionacknowledgedbyname)), 23, kStr},                     // "orionacknowledgedbyname"
+		{nil, 7867, uint16(unsafe.Offsetof(Faults{}.Orionalertname)), 14, kStr},                              // "orionalertname"
+		{nil, 7881, uint16(unsafe.Offsetof(Faults{}.ServicenowID)), 13, kStr},                                // "servicenow_id"
+		{nil, 7894, uint16(unsafe.Offsetof(Faults{}.ThirdPartyParentID)), 21, kStr},                          // "third_party_parent_id"
+		{nil, 7915, uint16(unsafe.Offsetof(Faults{}.ThirdPartyProblemID)), 22, kStr},                         // "third_party_problem_id"
+		{nil, 7937, uint16(unsafe.Offsetof(Faults{}.OpenedBy)), 9, kStr},                                     // "opened_by"
+		{nil, 7946, uint16(unsafe.Offsetof(Faults{}.ResolvedBy)), 11, kStr},                                  // "resolved_by"
+		{nil, 7957, uint16(unsafe.Offsetof(Faults{}.Sendtosplunkoncall)), 18, kBool},                         // "sendtosplunkoncall"
+		{nil, 7975, uint16(unsafe.Offsetof(Faults{}.Splunkoncalltarget)), 18, kInt},                          // "splunkoncalltarget"
+		{nil, 7993, uint16(unsafe.Offsetof(Faults{}.SplunkoncalltargetID)), 21, kStr},                        // "splunkoncalltarget_id"
+		{nil, 8014, uint16(unsafe.Offsetof(Faults{}.SplunkoncallID)), 15, kStr},                              // "splunkoncall_id"
+		{nil, 8029, uint16(unsafe.Offsetof(Faults{}.Splunkoncallurl)), 15, kStr},                             // "splunkoncallurl"
+		{nil, 8044, uint16(unsafe.Offsetof(Faults{}.Splunkoncallstatus)), 18, kInt},                          // "splunkoncallstatus"
+		{nil, 8062, uint16(unsafe.Offsetof(Faults{}.ConnectwiseID)), 14, kInt},                               // "connectwise_id"
+		{nil, 8076, uint16(unsafe.Offsetof(Faults{}.ConnectwiseProjectID)), 22, kInt},                        // "connectwise_project_id"
+		{nil, 8098, uint16(unsafe.Offsetof(Faults{}.PrepayBalanceHours)), 20, kF64},                          // "prepay_balance_hours"
+		{nil, 8118, uint16(unsafe.Offsetof(Faults{}.PrepayBalanceAmount)), 21, kF64},                         // "prepay_balance_amount"
+		{nil, 8139, uint16(unsafe.Offsetof(Faults{}.ServicenowNumber)), 17, kStr},                            // "servicenow_number"
+		{nil, 8156, uint16(unsafe.Offsetof(Faults{}.ParentTicketTypeName)), 23, kStr},                        // "parent_ticket_type_name"
+		{nil, 8179, uint16(unsafe.Offsetof(Faults{}.CreatedfromTicketTypeName)), 28, kStr},                   // "createdfrom_ticket_type_name"
+		{nil, 8207, uint16(unsafe.Offsetof(Faults{}.ClonedfromTicketTypeName)), 27, kStr},                    // "clonedfrom_ticket_type_name"
+		{nil, 8234, uint16(unsafe.Offsetof(Faults{}.AutotaskID)), 11, kInt},                                  // "autotask_id"
+		{nil, 8245, uint16(unsafe.Offsetof(Faults{}.AutotaskNumber)), 15, kStr},                              // "autotask_number"
+		{nil, 8260, uint16(unsafe.Offsetof(Faults{}.AteraAlertID)), 14, kInt},                                // "atera_alert_id"
+		{nil, 8274, uint16(unsafe.Offsetof(Faults{}.SyncroAlertID)), 15, kInt},                               // "syncro_alert_id"
+		{nil, 8289, uint16(unsafe.Offsetof(Faults{}.Laststatuschangestatus)), 22, kInt},                      // "laststatuschangestatus"
+		{nil, 8311, uint16(unsafe.Offsetof(Faults{}.Laststatuschangestatusdate)), 26, kTime},                 // "laststatuschangestatusdate"
+		{nil, 8337, uint16(unsafe.Offsetof(Faults{}.MarkAsReadOnly)), 17, kBool},                             // "mark_as_read_only"
+		{&dectAudit, 8354, uint16(unsafe.Offsetof(Faults{}.AuditLog)), 9, kMany},                             // "audit_log"
+		{nil, 8363, uint16(unsafe.Offsetof(Faults{}.MerakiDevice)), 13, kStr},                                // "meraki_device"
+		{nil, 8376, uint16(unsafe.Offsetof(Faults{}.MerakiAlertType)), 17, kStr},                             // "meraki_alert_type"
+		{&dectFaultRuleMatch, 8393, uint16(unsafe.Offsetof(Faults{}.MatchedRules)), 13, kMany},               // "matched_rules"
+		{nil, 8406, uint16(unsafe.Offsetof(Faults{}.PowershellScriptCount)), 23, kInt},                       // "powershell_script_count"
+		{nil, 8429, uint16(unsafe.Offsetof(Faults{}.DevopsWorkitemCount)), 21, kInt},                         // "devops_workitem_count"
+		{nil, 8450, uint16(unsafe.Offsetof(Faults{}.NinjaAlertID)), 14, kStr},                                // "ninja_alert_id"
+		{nil, 8464, uint16(unsafe.Offsetof(Faults{}.NinjaDeviceID)), 15, kInt},                               // "ninja_device_id"
+		{nil, 8479, uint16(unsafe.Offsetof(Faults{}.Usertype)), 8, kInt},                                     // "usertype"
+		{nil, 8487, uint16(unsafe.Offsetof(Faults{}.Actionworkflowset)), 17, kBool},                          // "actionworkflowset"
+		{nil, 8504, uint16(unsafe.Offsetof(Faults{}.Isbillable)), 10, kBool},                                 // "isbillable"
+		{nil, 8514, uint16(unsafe.Offsetof(Faults{}.Itemsarebillable)), 16, kBool},                           // "itemsarebillable"
+		{nil, 8530, uint16(unsafe.Offsetof(Faults{}.Childrenlefttocreate)), 20, kBool},                       // "childrenlefttocreate"
+		{nil, 8550, uint16(unsafe.Offsetof(Faults{}.Who)), 3, kStr},                                          // "who"
+		{nil, 8553, uint16(unsafe.Offsetof(Faults{}.ResourcetypeID)), 15, kInt},                              // "resourcetype_id"
+		{nil, 8568, uint16(unsafe.Offsetof(Faults{}.ResourcetypeName)), 17, kStr},                            // "resourcetype_name"
+		{nil, 8585, uint16(unsafe.Offsetof(Faults{}.ResourceBookingType)), 21, kInt},                         // "resource_booking_type"
+		{nil, 8606, uint16(unsafe.Offsetof(Faults{}.ResourceBookingTimeslot)), 25, kTime},                    // "resource_booking_timeslot"
+		{nil, 8631, uint16(unsafe.Offsetof(Faults{}.ResourceBookingAsset)), 22, kInt},                        // "resource_booking_asset"
+		{nil, 8653, uint16(unsafe.Offsetof(Faults{}.MatchedRuleIds)), 16, kStr},                              // "matched_rule_ids"
+		{nil, 8669, uint16(unsafe.Offsetof(Faults{}.Forceruleupdate)), 15, kBool},                            // "forceruleupdate"
+		{nil, 8684, uint16(unsafe.Offsetof(Faults{}.TeamsUserID)), 13, kStr},                                 // "teams_user_id"
+		{nil, 8697, uint16(unsafe.Offsetof(Faults{}.Isteams)), 8, kBool},                                     // "_isteams"
+		{nil, 8705, uint16(unsafe.Offsetof(Faults{}.Faultapprovalfailed)), 19, kBool},                        // "faultapprovalfailed"
+		{nil, 8724, uint16(unsafe.Offsetof(Faults{}.ArticleDescription)), 19, kStr},                          // "article_description"
+		{nil, 8743, uint16(unsafe.Offsetof(Faults{}.ArticleResolution)), 18, kStr},                           // "article_resolution"
+		{nil, 8761, uint16(unsafe.Offsetof(Faults{}.ArticleNotes)), 13, kStr},                                // "article_notes"
+		{nil, 8774, uint16(unsafe.Offsetof(Faults{}.ArticleType)), 12, kInt},                                 // "article_type"
+		{&dectTag, 8786, uint16(unsafe.Offsetof(Faults{}.Tags)), 4, kMany},                                   // "tags"
+		{nil, 8790, uint16(unsafe.Offsetof(Faults{}.Dontcreatechild)), 15, kBool},                            // "dontcreatechild"
+		{nil, 8805, uint16(unsafe.Offsetof(Faults{}.Needcreatechild)), 15, kBool},                            // "needcreatechild"
+		{nil, 8820, uint16(unsafe.Offsetof(Faults{}.SentinelID)), 11, kStr},                                  // "sentinel_id"
+		{nil, 8831, uint16(unsafe.Offsetof(Faults{}.SentinelResourcegroup)), 22, kStr},                       // "sentinel_resourcegroup"
+		{nil, 8853, uint16(unsafe.Offsetof(Faults{}.SentinelSubscriptionid)), 23, kStr},                      // "sentinel_subscriptionid"
+		{nil, 8876, uint16(unsafe.Offsetof(Faults{}.SentinelWorkspace)), 18, kStr},                           // "sentinel_workspace"
+		{nil, 8894, uint16(unsafe.Offsetof(Faults{}.Faultapprovalexists)), 19, kBool},                        // "faultapprovalexists"
+		{nil, 8913, uint16(unsafe.Offsetof(Faults{}.ValidateOnly)), 14, kBool},                               // "_validate_only"
+		{nil, 8927, uint16(unsafe.Offsetof(Faults{}.ValidationKey)), 15, kStr},                               // "_validation_key"
+		{nil, 8942, uint16(unsafe.Offsetof(Faults{}.AzuremonitorID)), 15, kStr},                              // "azuremonitor_id"
+		{nil, 8957, uint16(unsafe.Offsetof(Faults{}.DomotzAlertid)), 14, kInt},                               // "domotz_alertid"
+		{nil, 8971, uint16(unsafe.Offsetof(Faults{}.DomotzDeviceid)), 15, kInt},                              // "domotz_deviceid"
+		{nil, 8986, uint16(unsafe.Offsetof(Faults{}.Domerge)), 7, kBool},                                     // "domerge"
+		{nil, 8993, uint16(unsafe.Offsetof(Faults{}.Isnew)), 5, kBool},                                       // "isnew"
+		{nil, 8998, uint16(unsafe.Offsetof(Faults{}.AutomateID)), 11, kInt},                                  // "automate_id"
+		{nil, 9009, uint16(unsafe.Offsetof(Faults{}.DeviceAutomateID)), 18, kInt},                            // "device_automate_id"
+		{nil, 9027, uint16(unsafe.Offsetof(Faults{}.AuvikID)), 8, kStr},                                      // "auvik_id"
+		{nil, 9035, uint16(unsafe.Offsetof(Faults{}.AuvikURL)), 9, kStr},                                     // "auvik_url"
+		{nil, 9044, uint16(unsafe.Offsetof(Faults{}.ContractBalance)), 16, kStr},                             // "contract_balance"
+		{nil, 9060, uint16(unsafe.Offsetof(Faults{}.Bookingurl)), 10, kStr},                                  // "bookingurl"
+		{nil, 9070, uint16(unsafe.Offsetof(Faults{}.BillableTime)), 13, kF64},                                // "billable_time"
+		{nil, 9083, uint16(unsafe.Offsetof(Faults{}.Isclone)), 7, kBool},                                     // "isclone"
+		{nil, 9090, uint16(unsafe.Offsetof(Faults{}.Clonedfrom)), 10, kInt},                                  // "clonedfrom"
+		{nil, 9100, uint16(unsafe.Offsetof(Faults{}.Slatimeremaining)), 16, kF64},                            // "slatimeremaining"
+		{nil, 9116, uint16(unsafe.Offsetof(Faults{}.Customfieldvalidationreason)), 27, kStr},                 // "customfieldvalidationreason"
+		{nil, 9143, uint16(unsafe.Offsetof(Faults{}.HasAutomations)), 16, kBool},                             // "_has_automations"
+		{nil, 9159, uint16(unsafe.Offsetof(Faults{}.ChatCount)), 10, kInt},                                   // "chat_count"
+		{nil, 9169, uint16(unsafe.Offsetof(Faults{}.DontupdateJira)), 16, kBool},                             // "_dontupdate_jira"
+		{nil, 9185, uint16(unsafe.Offsetof(Faults{}.JiraIssueCount)), 16, kInt},                              // "jira_issue_count"
+		{nil, 9201, uint16(unsafe.Offsetof(Faults{}.CallLogCount)), 14, kInt},                                // "call_log_count"
+		{nil, 9215, uint16(unsafe.Offsetof(Faults{}.SentinelURL)), 12, kStr},                                 // "sentinel_url"
+		{nil, 9227, uint16(unsafe.Offsetof(Faults{}.SentinelDisplayID)), 19, kInt},                           // "sentinel_display_id"
+		{nil, 9246, uint16(unsafe.Offsetof(Faults{}.Postloggedview)), 14, kInt},                              // "postloggedview"
+		{nil, 9260, uint16(unsafe.Offsetof(Faults{}.AddigyAlertID)), 15, kStr},                               // "addigy_alert_id"
+		{nil, 9275, uint16(unsafe.Offsetof(Faults{}.NinjaAlertType)), 16, kStr},                              // "ninja_alert_type"
+		{nil, 9291, uint16(unsafe.Offsetof(Faults{}.FreshdeskID)), 12, kInt},                                 // "freshdesk_id"
+		{&dectExternalLinkList, 9303, uint16(unsafe.Offsetof(Faults{}.ExternalLinks)), 14, kMany},            // "external_links"
+		{&dectExternalLinkList, 9317, uint16(unsafe.Offsetof(Faults{}.NewExternalLink)), 17, kOne},           // "new_external_link"
+		{nil, 9334, uint16(unsafe.Offsetof(Faults{}.KaseyaAgentID)), 15, kStr},                               // "kaseya_agent_id"
+		{nil, 9349, uint16(unsafe.Offsetof(Faults{}.SalesforceContactid)), 20, kStr},                         // "salesforce_contactid"
+		{nil, 9369, uint16(unsafe.Offsetof(Faults{}.SalesforceAccountid)), 20, kStr},                         // "salesforce_accountid"
+		{nil, 9389, uint16(unsafe.Offsetof(Faults{}.SalesforceParentid)), 19, kStr},                          // "salesforce_parentid"
+		{nil, 9408, uint16(unsafe.Offsetof(Faults{}.SalesforceStatus)), 17, kStr},                            // "salesforce_status"
+		{nil, 9425, uint16(unsafe.Offsetof(Faults{}.NewrelicID)), 11, kStr},                                  // "newrelic_id"
+		{nil, 9436, uint16(unsafe.Offsetof(Faults{}.NewrelicincidentID)), 19, kStr},                          // "newrelicincident_id"
+		{nil, 9455, uint16(unsafe.Offsetof(Faults{}.BackupRadarID)), 15, kInt},                               // "backup_radar_id"
+		{nil, 9470, uint16(unsafe.Offsetof(Faults{}.BackupRadarState)), 18, kInt},                            // "backup_radar_state"
+		{&dectKeyPair, 9488, uint16(unsafe.Offsetof(Faults{}.Linktypesarray)), 14, kMany},                    // "linktypesarray"
+		{nil, 9502, uint16(unsafe.Offsetof(Faults{}.Kaseyaid)), 8, kStr},                                     // "kaseyaid"
+		{nil, 9510, uint16(unsafe.Offsetof(Faults{}.Alluserscanview)), 15, kInt},                             // "alluserscanview"
+		{nil, 9525, uint16(unsafe.Offsetof(Faults{}.DontupdateSalesforce)), 22, kBool},                       // "_dontupdate_salesforce"
+		{nil, 9547, uint16(unsafe.Offsetof(Faults{}.SyncToSalesforce)), 18, kBool},                           // "sync_to_salesforce"
+		{nil, 9565, uint16(unsafe.Offsetof(Faults{}.SalesforceStage)), 16, kInt},                             // "salesforce_stage"
+		{nil, 9581, uint16(unsafe.Offsetof(Faults{}.NewticketQuickclose)), 21, kBool},                        // "_newticket_quickclose"
+		{nil, 9602, uint16(unsafe.Offsetof(Faults{}.ServiceRequestDetailID)), 25, kInt},                      // "service_request_detail_id"
+		{nil, 9627, uint16(unsafe.Offsetof(Faults{}.VisibleChildTickets)), 21, kInt},                         // "visible_child_tickets"
+		{nil, 9648, uint16(unsafe.Offsetof(Faults{}.CheckStatusFreeze)), 19, kBool},                          // "check_status_freeze"
+		{nil, 9667, uint16(unsafe.Offsetof(Faults{}.PrimaryServiceName)), 20, kStr},                          // "primary_service_name"
+		{&dectExpense, 9687, uint16(unsafe.Offsetof(Faults{}.Expenses)), 8, kMany},                           // "expenses"
+		{nil, 9695, uint16(unsafe.Offsetof(Faults{}.ClearFeedback)), 14, kBool},                              // "clear_feedback"
+		{nil, 9709, uint16(unsafe.Offsetof(Faults{}.FacebookMessageID)), 19, kStr},                           // "facebook_message_id"
+		{nil, 9728, uint16(unsafe.Offsetof(Faults{}.TwitterMessageID)), 18, kInt64},                          // "twitter_message_id"
+		{nil, 9746, uint16(unsafe.Offsetof(Faults{}.NcentralDetailsID)), 19, kInt},                           // "ncentral_details_id"
+		{nil, 9765, uint16(unsafe.Offsetof(Faults{}.RequesttypePublishedID)), 24, kStr},                      // "requesttype_published_id"
+		{nil, 9789, uint16(unsafe.Offsetof(Faults{}.SupplierContactID)), 19, kInt},                           // "supplier_contact_id"
+		{nil, 9808, uint16(unsafe.Offsetof(Faults{}.ParentItilTicketType)), 23, kInt},                        // "parent_itil_ticket_type"
+		{nil, 9831, uint16(unsafe.Offsetof(Faults{}.ParentReleaseNote)), 19, kStr},                           // "parent_release_note"
+		{nil, 9850, uint16(unsafe.Offsetof(Faults{}.ParentReleaseName)), 19, kStr},                           // "parent_release_name"
+		{nil, 9869, uint16(unsafe.Offsetof(Faults{}.ParentRelease2Name)), 20, kStr},                          // "parent_release2_name"
+		{nil, 9889, uint16(unsafe.Offsetof(Faults{}.ParentRelease3Name)), 20, kStr},                          // "parent_release3_name"
+		{nil, 9909, uint16(unsafe.Offsetof(Faults{}.Pagerdutyservice)), 16, kStr},                            // "pagerdutyservice"
+		{nil, 9925, uint16(unsafe.Offsetof(Faults{}.PagerdutyserviceName)), 21, kStr},                        // "pagerdutyservice_name"
+		{nil, 9946, uint16(unsafe.Offsetof(Faults{}.DontupdatePagerduty)), 21, kBool},                        // "_dontupdate_pagerduty"
+		{nil, 9967, uint16(unsafe.Offsetof(Faults{}.DontFireAutomations)), 22, kBool},                        // "_dont_fire_automations"
+		{nil, 9989, uint16(unsafe.Offsetof(Faults{}.Teamsmessage)), 12, kStr},                                // "teamsmessage"
+		{nil, 10001, uint16(unsafe.Offsetof(Faults{}.DefaultTeamsChatName)), 23, kStr},                       // "default_teams_chat_name"
+		{nil, 10024, uint16(unsafe.Offsetof(Faults{}.ShowChatCreate)), 16, kBool},                            // "show_chat_create"
+		{nil, 10040, uint16(unsafe.Offsetof(Faults{}.Htmlmessage)), 11, kStr},                                // "htmlmessage"
+		{nil, 10051, uint16(unsafe.Offsetof(Faults{}.LinkedHaloTicketCount)), 24, kInt},                      // "linked_halo_ticket_count"
+		{nil, 10075, uint16(unsafe.Offsetof(Faults{}.HalolinkTicketid)), 17, kInt},                           // "halolink_ticketid"
+		{nil, 10092, uint16(unsafe.Offsetof(Faults{}.OverrideOpeningActionWho)), 27, kBool},                  // "override_opening_action_who"
+		{nil, 10119, uint16(unsafe.Offsetof(Faults{}.Whatsappcreatedfromid)), 21, kStr},                      // "whatsappcreatedfromid"
+		{nil, 10140, uint16(unsafe.Offsetof(Faults{}.Unotes)), 6, kStr},                                      // "unotes"
+		{nil, 10146, uint16(unsafe.Offsetof(Faults{}.Smemo)), 5, kStr},                                       // "smemo"
+		{nil, 10151, uint16(unsafe.Offsetof(Faults{}.Amemo)), 5, kStr},                                       // "amemo"
+		{nil, 10156, uint16(unsafe.Offsetof(Faults{}.Matchintacctclass)), 18, kBool},                         // "_matchintacctclass"
+		{nil, 10174, uint16(unsafe.Offsetof(Faults{}.IntacctClass)), 13, kStr},                               // "intacct_class"
+		{nil, 10187, uint16(unsafe.Offsetof(Faults{}.IntacctClassName)), 18, kStr},                           // "intacct_class_name"
+		{nil, 10205, uint16(unsafe.Offsetof(Faults{}.SMSOverride)), 12, kStr},                                // "sms_override"
+		{nil, 10217, uint16(unsafe.Offsetof(Faults{}.DeviceName)), 11, kStr},                                 // "device_name"
+		{&dectMileStone, 10228, uint16(unsafe.Offsetof(Faults{}.Milestones)), 10, kMany},                     // "milestones"
+		{nil, 10238, uint16(unsafe.Offsetof(Faults{}.EmailMessageID)), 16, kStr},                             // "email_message_id"
+		{nil, 10254, uint16(unsafe.Offsetof(Faults{}.Seenby)), 6, kStr},                                      // "seenby"
+		{nil, 10260, uint16(unsafe.Offsetof(Faults{}.RecaptchaToken)), 15, kStr},                             // "recaptcha_token"
+		{nil, 10275, uint16(unsafe.Offsetof(Faults{}.ResourceBookingSite)), 21, kInt},                        // "resource_booking_site"
+		{&dectTabname, 10296, uint16(unsafe.Offsetof(Faults{}.Extratabs)), 9, kMany},                         // "extratabs"
+		{nil, 10305, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessRoleID)), 27, kInt},                   // "new_approvalprocess_role_id"
+		{nil, 10332, uint16(unsafe.Offsetof(Faults{}.NewApprovalprocessCustomfieldid)), 33, kInt},            // "new_approvalprocess_customfieldid"
+		{nil, 10365, uint16(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderNumber)), 29, kStr},                 // "linked_ecommerce_order_number"
+		{nil, 10394, uint16(unsafe.Offsetof(Faults{}.LinkedEcommerceOrderURL)), 26, kStr},                    // "linked_ecommerce_order_url"
+		{&dectMileStone, 10420, uint16(unsafe.Offsetof(Faults{}.ParentMilestones)), 17, kMany},               // "parent_milestones"
+		{&dectFaultVector, 10437, uint16(unsafe.Offsetof(Faults{}.Vectors)), 7, kMany},                       // "vectors"
+		{&dectFaultVectorScore, 10444, uint16(unsafe.Offsetof(Faults{}.AiMatchedTickets)), 18, kMany},        // "ai_matched_tickets"
+		{&dectFaultVectorScore, 10462, uint16(unsafe.Offsetof(Faults{}.AiMatchedArticles)), 19, kMany},       // "ai_matched_articles"
+		{&dectAiSuggestionFault, 10481, uint16(unsafe.Offsetof(Faults{}.AiSuggestions)), 14, kMany},          // "ai_suggestions"
+		{nil, 10495, uint16(unsafe.Offsetof(Faults{}.ApplyAiSuggestions)), 21, kInts},                        // "_apply_ai_suggestions"
+		{nil, 10516, uint16(unsafe.Offsetof(Faults{}.SuggestedCategory1)), 19, kStr},                         // "suggested_category1"
+		{nil, 10535, uint16(unsafe.Offsetof(Faults{}.Thirdpartyreviewscore)), 21, kInt},                      // "thirdpartyreviewscore"
+		{nil, 10556, uint16(unsafe.Offsetof(Faults{}.DattoAlertState)), 17, kInt},                            // "datto_alert_state"
+		{nil, 10573, uint16(unsafe.Offsetof(Faults{}.ForwardedBy)), 12, kInt},                                // "forwarded_by"
+		{nil, 10585, uint16(unsafe.Offsetof(Faults{}.ReviewedDate)), 13, kTime},                              // "reviewed_date"
+		{nil, 10598, uint16(unsafe.Offsetof(Faults{}.IsSensitive)), 12, kBool},                               // "is_sensitive"
+		{nil, 10610, uint16(unsafe.Offsetof(Faults{}.ContractSchedulePlanID)), 25, kInt},                     // "contract_schedule_plan_id"
+		{nil, 10635, uint16(unsafe.Offsetof(Faults{}.InstagramMessageID)), 20, kStr},                         // "instagram_message_id"
+		{nil, 10655, uint16(unsafe.Offsetof(Faults{}.DefaultReporter)), 16, kInt},                            // "default_reporter"
+		{nil, 10671, uint16(unsafe.Offsetof(Faults{}.Defaultsendattachments)), 22, kBool},                    // "defaultsendattachments"
+		{nil, 10693, uint16(unsafe.Offsetof(Faults{}.DevopsKey)), 10, kStr},                                  // "devops_key"
+		{&dectFaultsList, 10703, uint16(unsafe.Offsetof(Faults{}.RelatedTickets)), 15, kMany},                // "related_tickets"
+		{&dectFaultsList, 10718, uint16(unsafe.Offsetof(Faults{}.NewRelatedTickets)), 19, kMany},             // "new_related_tickets"
+		{nil, 10737, uint16(unsafe.Offsetof(Faults{}.UnrelateFromTicketID)), 23, kInt},                       // "unrelate_from_ticket_id"
+		{&dectEcommerceOrderFault, 10760, uint16(unsafe.Offsetof(Faults{}.EcommerceOrders)), 16, kMany},      // "ecommerce_orders"
+		{nil, 10776, uint16(unsafe.Offsetof(Faults{}.HideFeedback)), 13, kBool},                              // "hide_feedback"
+		{&dectWorkflowHistory, 10789, uint16(unsafe.Offsetof(Faults{}.WorkflowHistory)), 16, kMany},          // "workflow_history"
+		{nil, 10805, uint16(unsafe.Offsetof(Faults{}.ConnectwisermmTicketid)), 23, kStr},                     // "connectwisermm_ticketid"
+		{nil, 10828, uint16(unsafe.Offsetof(Faults{}.ColourRule)), 11, kInt},                                 // "colour_rule"
+		{&dectGoogleBusinessReview, 10839, uint16(unsafe.Offsetof(Faults{}.GoogleReviewdata)), 17, kOne},     // "google_reviewdata"
+		{&dectGoogleBusinessQuestion, 10856, uint16(unsafe.Offsetof(Faults{}.GoogleQuestiondata)), 19, kOne}, // "google_questiondata"
+		{nil, 10875, uint16(unsafe.Offsetof(Faults{}.OriginalAgent)), 14, kInt},                              // "original_agent"
+		{nil, 10889, uint16(unsafe.Offsetof(Faults{}.DoLookups)), 10, kBool},                                 // "do_lookups"
+		{nil, 10899, uint16(unsafe.Offsetof(Faults{}.LiongardSystemID)), 18, kInt},                           // "liongard_system_id"
+		{nil, 10917, uint16(unsafe.Offsetof(Faults{}.BigpandaID)), 11, kStr},                                 // "bigpanda_id"
+		{&dectContributors, 10928, uint16(unsafe.Offsetof(Faults{}.Contributors)), 12, kMany},                // "contributors"
+		{nil, 10940, uint16(unsafe.Offsetof(Faults{}.InternetMessageID)), 19, kStr},                          // "internet_message_id"
+		{nil, 10959, uint16(unsafe.Offsetof(Faults{}.MatchingValue)), 14, kStr},                              // "matching_value"
+		{nil, 10973, uint16(unsafe.Offsetof(Faults{}.SqlimportID)), 12, kInt},                                // "sqlimport_id"
+		{nil, 10985, uint16(unsafe.Offsetof(Faults{}.Respondbydateadjusted)), 21, kBool},                     // "respondbydateadjusted"
+		{&dectFaultsDateDependencies, 11006, uint16(unsafe.Offsetof(Faults{}.DateDependencies)), 17, kMany},  // "date_dependencies"
+		{nil, 11023, uint16(unsafe.Offsetof(Faults{}.NewMilestoneTicket)), 20, kInt},                         // "new_milestone_ticket"
+		{&dectViewColumnsDetails, 11043, uint16(unsafe.Offsetof(Faults{}.AssetsColumns)), 14, kMany},         // "assets_columns"
+		{nil, 11057, uint16(unsafe.Offsetof(Faults{}.Slaresponseexcuse)), 17, kStr},                          // "slaresponseexcuse"
+		{nil, 11074, uint16(unsafe.Offsetof(Faults{}.CanAddCcFollowers)), 20, kBool},                         // "can_add_cc_followers"
+		{nil, 11094, uint16(unsafe.Offsetof(Faults{}.Fromchatprofileid)), 18, kStr},                          // "_fromchatprofileid"
+		{nil, 11112, uint16(unsafe.Offsetof(Faults{}.LapsafeCount)), 13, kInt},                               // "lapsafe_count"
+		{&dectFaultOLA, 11125, uint16(unsafe.Offsetof(Faults{}.Olas)), 4, kMany},                             // "olas"
+		{nil, 11129, uint16(unsafe.Offsetof(Faults{}.OlaCount)), 9, kInt},                                    // "ola_count"
+		{&dectWorkflowHistory, 11138, uint16(unsafe.Offsetof(Faults{}.NewWorkflowHistory)), 20, kMany},       // "new_workflow_history"
+		{nil, 11158, uint16(unsafe.Offsetof(Faults{}.DefaultSlackChannelName)), 26, kStr},                    // "default_slack_channel_name"
+		{nil, 11184, uint16(unsafe.Offsetof(Faults{}.ShowChannelCreate)), 19, kBool},                         // "show_channel_create"
+		{nil, 11203, uint16(unsafe.Offsetof(Faults{}.SlackChannelID)), 16, kStr},                             // "slack_channel_id"
+		{nil, 11219, uint16(unsafe.Offsetof(Faults{}.SlackCallbackID)), 17, kStr},                            // "slack_callback_id"
+		{nil, 11236, uint16(unsafe.Offsetof(Faults{}.AiSuggestedPriority)), 21, kStr},                        // "ai_suggested_priority"
+		{nil, 11257, uint16(unsafe.Offsetof(Faults{}.AiSuggestedResolution)), 23, kStr},                      // "ai_suggested_resolution"
+		{nil, 11280, uint16(unsafe.Offsetof(Faults{}.AiGeneratedSummary)), 20, kStr},                         // "ai_generated_summary"
+		{nil, 11300, uint16(unsafe.Offsetof(Faults{}.AiSearchQuery)), 15, kStr},                              // "ai_search_query"
+		{nil, 11315, uint16(unsafe.Offsetof(Faults{}.AiSuggestedType)), 17, kStr},                            // "ai_suggested_type"
+		{nil, 11332, uint16(unsafe.Offsetof(Faults{}.AiSentimentAnalysis)), 21, kStr},                        // "ai_sentiment_analysis"
+		{nil, 11353, uint16(unsafe.Offsetof(Faults{}.AiSatisfactionLevel)), 21, kStr},                        // "ai_satisfaction_level"
+		{nil, 11374, uint16(unsafe.Offsetof(Faults{}.AiTonality)), 11, kStr},                                 // "ai_tonality"
+		{nil, 11385, uint16(unsafe.Offsetof(Faults{}.Isagentuser)), 12, kBool},                               // "_isagentuser"
+		{nil, 11397, uint16(unsafe.Offsetof(Faults{}.AiSurveyScore)), 15, kInt},                              // "ai_survey_score"
+		{nil, 11412, uint16(unsafe.Offsetof(Faults{}.AiSurveyComment)), 17, kStr},                            // "ai_survey_comment"
+		{&dectFreshdeskTicket, 11429, uint16(unsafe.Offsetof(Faults{}.FreshdeskTicketData)), 21, kOne},       // "freshdesk_ticket_data"
+		{nil, 11450, uint16(unsafe.Offsetof(Faults{}.FreshdeskGroupName)), 20, kStr},                         // "freshdesk_group_name"
+		{nil, 11470, uint16(unsafe.Offsetof(Faults{}.FreshdeskAgentName)), 20, kStr},                         // "freshdesk_agent_name"
+		{nil, 11490, uint16(unsafe.Offsetof(Faults{}.FreshdeskAgentEmail)), 21, kStr},                        // "freshdesk_agent_email"
+		{nil, 11511, uint16(unsafe.Offsetof(Faults{}.FreshdeskProductName)), 22, kStr},                       // "freshdesk_product_name"
+		{nil, 11533, uint16(unsafe.Offsetof(Faults{}.MatchedKbIDAcessibleToUser)), 31, kBool},                // "matched_kb_id_acessible_to_user"
+		{nil, 11564, uint16(unsafe.Offsetof(Faults{}.RemotesessionCount)), 19, kInt},                         // "remotesession_count"
+		{nil, 11583, uint16(unsafe.Offsetof(Faults{}.SearchIndexSyncTimestamp)), 27, kTime},                  // "search_index_sync_timestamp"
+		{nil, 11610, uint16(unsafe.Offsetof(Faults{}.SearchIndexSyncBatches)), 25, kInt},                     // "search_index_sync_batches"
+		{nil, 11635, uint16(unsafe.Offsetof(Faults{}.NewWhe)), 8, kTime},                                     // "new_whe_"
+		{nil, 11643, uint16(unsafe.Offsetof(Faults{}.NewActioncode)), 14, kInt},                              // "new_actioncode"
+		{nil, 11657, uint16(unsafe.Offsetof(Faults{}.Notepad)), 7, kStr},                                     // "notepad"
+		{nil, 11664, uint16(unsafe.Offsetof(Faults{}.EmbeddingMatchTimestamp)), 25, kTime},                   // "embedding_match_timestamp"
+		{nil, 11689, uint16(unsafe.Offsetof(Faults{}.ReIndex)), 9, kBool},                                    // "_re_index"
+		{nil, 11698, uint16(unsafe.Offsetof(Faults{}.FetchMatches)), 14, kBool},                              // "_fetch_matches"
+		{nil, 11712, uint16(unsafe.Offsetof(Faults{}.WorkflowMoveDateOverride)), 27, kTime},                  // "workflow_move_date_override"
+		{nil, 11739, uint16(unsafe.Offsetof(Faults{}.Use)), 3, kStr},                                         // "use"
+		{nil, 11742, uint16(unsafe.Offsetof(Faults{}.Canbevotedfor)), 13, kBool},                             // "canbevotedfor"
+		{nil, 11755, uint16(unsafe.Offsetof(Faults{}.SupplierReference)), 18, kStr},                          // "supplier_reference"
+		{nil, 11773, uint16(unsafe.Offsetof(Faults{}.TopLevelName)), 14, kStr},                               // "top_level_name"
+		{nil, 11787, uint16(unsafe.Offsetof(Faults{}.Isbeingclosed)), 13, kBool},                             // "isbeingclosed"
+		{nil, 11800, uint16(unsafe.Offsetof(Faults{}.MaximumRestrictedPriority)), 25, kInt},                  // "maximumRestrictedPriority"
+		{nil, 11825, uint16(unsafe.Offsetof(Faults{}.Idsummary)), 9, kStr},                                   // "idsummary"
+		{nil, 11834, uint16(unsafe.Offsetof(Faults{}.Scomclearance)), 13, kStr},                              // "scomclearance"
+		{nil, 11847, uint16(unsafe.Offsetof(Faults{}.Scomalertid)), 11, kStr},                                // "scomalertid"
+		{nil, 11858, uint16(unsafe.Offsetof(Faults{}.Statusseq)), 9, kInt},                                   // "statusseq"
+		{nil, 11867, uint16(unsafe.Offsetof(Faults{}.Statuscolor)), 11, kStr},                                // "statuscolor"
+		{nil, 11878, uint16(unsafe.Offsetof(Faults{}.NextAppointmentType)), 21, kInt},                        // "next_appointment_type"
+		{nil, 11899, uint16(unsafe.Offsetof(Faults{}.AccountManager)), 15, kStr},                             // "account_manager"
+		{nil, 11914, uint16(unsafe.Offsetof(Faults{}.Orionalert)), 10, kInt},                                 // "orionalert"
+		{nil, 11924, uint16(unsafe.Offsetof(Faults{}.Orionnote)), 9, kStr},                                   // "orionnote"
+		{nil, 11933, uint16(unsafe.Offsetof(Faults{}.Orionwho)), 8, kInt},                                    // "orionwho"
+		{nil, 11941, uint16(unsafe.Offsetof(Faults{}.Ticketage)), 9, kF64},                                   // "ticketage"
+		{nil, 11950, uint16(unsafe.Offsetof(Faults{}.NinjaID)), 8, kStr},                                     // "ninja_id"
+		{nil, 11958, uint16(unsafe.Offsetof(Faults{}.TeamsTicketIcon)), 17, kStr},                            // "teams_ticket_icon"
+		{nil, 11975, uint16(unsafe.Offsetof(Faults{}.Lastactiondateteams)), 19, kStr},                        // "lastactiondateteams"
+		{nil, 11994, uint16(unsafe.Offsetof(Faults{}.PriorityName)), 13, kStr},                               // "priority_name"
+		{nil, 12007, uint16(unsafe.Offsetof(Faults{}.UsefulCount)), 12, kInt},                                // "useful_count"
+		{nil, 12019, uint16(unsafe.Offsetof(Faults{}.NotusefulCount)), 15, kInt},                             // "notuseful_count"
+		{nil, 12034, uint16(unsafe.Offsetof(Faults{}.Sitepostcode)), 12, kStr},                               // "sitepostcode"
+		{nil, 12046, uint16(unsafe.Offsetof(Faults{}.Mailbox)), 7, kStr},                                     // "mailbox"
+		{nil, 12053, uint16(unsafe.Offsetof(Faults{}.Userdepartments)), 15, kStr},                            // "userdepartments"
+		{nil, 12068, uint16(unsafe.Offsetof(Faults{}.Updateservicestatus)), 19, kBool},                       // "updateservicestatus"
+		{nil, 12087, uint16(unsafe.Offsetof(Faults{}.Servicestatusnote)), 17, kStr},                          // "servicestatusnote"
+		{nil, 12104, uint16(unsafe.Offsetof(Faults{}.ItilRequesttypeID)), 19, kInt},                          // "itil_requesttype_id"
+		{nil, 12123, uint16(unsafe.Offsetof(Faults{}.Startdatetime)), 13, kTime},                             // "startdatetime"
+		{nil, 12136, uint16(unsafe.Offsetof(Faults{}.Enddatetime)), 11, kTime},                               // "enddatetime"
+		{nil, 12147, uint16(unsafe.Offsetof(Faults{}.ClosureAgentID)), 16, kInt},                             // "closure_agent_id"
+		{nil, 12163, uint16(unsafe.Offsetof(Faults{}.ClosedInIntegrationSystem)), 28, kBool},                 // "closed_in_integration_system"
+		{nil, 12191, uint16(unsafe.Offsetof(Faults{}.Createdfromautomationstdid)), 26, kInt},                 // "createdfromautomationstdid"
+		{nil, 12217, uint16(unsafe.Offsetof(Faults{}.TicketTags)), 11, kStr},                                 // "ticket_tags"
+		{nil, 12228, uint16(unsafe.Offsetof(Faults{}.StatusChangeFrozen)), 20, kBool},                        // "status_change_frozen"
+		{nil, 12248, uint16(unsafe.Offsetof(Faults{}.ApprovalStatus)), 15, kInt},                             // "approval_status"
+		{nil, 12263, uint16(unsafe.Offsetof(Faults{}.OppCountryName)), 16, kStr},                             // "opp_country_name"
+		{nil, 12279, uint16(unsafe.Offsetof(Faults{}.OppRegionName)), 15, kStr},                              // "opp_region_name"
+		{nil, 12294, uint16(unsafe.Offsetof(Faults{}.Invoiceseperatelyoverride)), 25, kBool},                 // "invoiceseperatelyoverride"
+		{nil, 12319, uint16(unsafe.Offsetof(Faults{}.Purchaseordernumber)), 19, kStr},                        // "purchaseordernumber"
+		{nil, 12338, uint16(unsafe.Offsetof(Faults{}.Overrideticketcost)), 18, kF64},                         // "overrideticketcost"
+		{nil, 12356, uint16(unsafe.Offsetof(Faults{}.Budgethours)), 11, kStr},                                // "budgethours"
+		{nil, 12367, uint16(unsafe.Offsetof(Faults{}.CreatedBy)), 10, kStr},                                  // "created_by"
+		{&dectFaultAdditionalAgents, 12377, uint16(unsafe.Offsetof(Faults{}.AdditionalAgents)), 17, kMany},   // "additional_agents"
+		{nil, 12394, uint16(unsafe.Offsetof(Faults{}.ClientToInvoiceToID)), 23, kInt},                        // "client_to_invoice_to_id"
+		{&dectExternalLinkList, 12417, uint16(unsafe.Offsetof(Faults{}.PrimaryIssue)), 13, kOne},             // "primary_issue"
+		{&dectExternalLinkList, 12430, uint16(unsafe.Offsetof(Faults{}.PrimaryWorkitem)), 16, kOne},          // "primary_workitem"
+		{nil, 12446, uint16(unsafe.Offsetof(Faults{}.BillingPlanText)), 17, kStr},                            // "billing_plan_text"
+		{nil, 12463, uint16(unsafe.Offsetof(Faults{}.Reviewed)), 8, kBool},                                   // "reviewed"
+		{nil, 12471, uint16(unsafe.Offsetof(Faults{}.MergedIntoID)), 14, kInt},                               // "merged_into_id"
+		{nil, 12485, uint16(unsafe.Offsetof(Faults{}.Reassigncount)), 13, kInt},                              // "reassigncount"
+		{nil, 12498, uint16(unsafe.Offsetof(Faults{}.DefaultAppointmentSummary)), 27, kStr},                  // "default_appointment_summary"
+		{nil, 12525, uint16(unsafe.Offsetof(Faults{}.DefaultAppointmentDetails)), 27, kStr},                  // "default_appointment_details"
+		{nil, 12552, uint16(unsafe.Offsetof(Faults{}.ParentStatus)), 13, kInt},                               // "parent_status"
+		{nil, 12565, uint16(unsafe.Offsetof(Faults{}.ParentAgent)), 12, kInt},                                // "parent_agent"
+	}, sorted: []uint16{543, 424, 425, 707, 423, 426, 396, 491, 535, 534, 675, 507, 629, 674, 652, 777, 492, 422, 743, 627, 495, 468, 475, 760, 465, 464, 527, 435, 595, 525, 687, 494, 397, 655, 466, 502, 776, 438, 439, 440, 463, 398, 399, 493, 428, 609, 429, 610, 487, 488, 791, 316, 216, 194, 195, 192, 196, 190, 193, 191, 447, 582, 309, 323, 635, 823, 390, 19, 20, 268, 754, 705, 704, 758, 755, 757, 752, 753, 756, 706, 762, 761, 759, 308, 651, 270, 337, 686, 189, 420, 421, 411, 183, 175, 285, 286, 283, 284, 815, 255, 409, 410, 597, 599, 598, 600, 89, 231, 232, 386, 90, 436, 740, 306, 568, 47, 430, 573, 343, 345, 346, 344, 341, 342, 616, 566, 567, 618, 619, 485, 486, 611, 272, 647, 648, 732, 622, 367, 827, 621, 205, 206, 322, 821, 474, 200, 472, 473, 631, 742, 490, 780, 21, 29, 22, 30, 23, 31, 24, 32, 510, 514, 518, 522, 511, 515, 519, 523, 508, 512, 516, 520, 509, 513, 517, 521, 25, 26, 27, 28, 296, 267, 391, 299, 254, 37, 312, 628, 446, 658, 106, 45, 46, 303, 88, 95, 585, 661, 12, 13, 237, 824, 448, 624, 224, 225, 565, 489, 811, 810, 226, 227, 228, 305, 215, 726, 273, 360, 361, 187, 558, 559, 725, 445, 620, 365, 366, 174, 714, 733, 155, 414, 530, 822, 528, 529, 222, 223, 564, 812, 375, 434, 433, 67, 282, 230, 176, 626, 484, 738, 58, 57, 221, 2, 710, 124, 385, 832, 831, 716, 748, 677, 717, 380, 292, 291, 72, 4, 219, 295, 617, 691, 506, 524, 718, 578, 730, 431, 614, 612, 613, 533, 419, 418, 602, 722, 500, 499, 443, 693, 442, 77, 78, 310, 311, 75, 76, 775, 809, 50, 33, 34, 59, 660, 638, 697, 334, 662, 608, 596, 288, 287, 185, 328, 56, 335, 48, 444, 125, 593, 483, 711, 314, 766, 765, 764, 637, 767, 763, 318, 359, 728, 727, 681, 497, 103, 379, 723, 679, 1, 785, 384, 112, 277, 202, 111, 290, 715, 688, 689, 734, 97, 477, 461, 262, 325, 326, 327, 261, 260, 263, 818, 324, 453, 454, 713, 109, 783, 583, 623, 110, 615, 279, 42, 456, 455, 584, 41, 807, 179, 630, 505, 271, 640, 650, 217, 294, 331, 744, 69, 68, 798, 372, 70, 94, 186, 161, 300, 289, 317, 371, 570, 571, 370, 700, 701, 680, 480, 649, 731, 496, 336, 315, 803, 307, 364, 572, 79, 768, 383, 381, 592, 382, 576, 735, 784, 575, 574, 829, 257, 297, 265, 214, 208, 209, 211, 213, 212, 210, 692, 664, 526, 603, 773, 404, 405, 408, 699, 407, 698, 406, 639, 739, 720, 772, 747, 394, 395, 645, 646, 790, 96, 184, 579, 636, 580, 796, 437, 264, 38, 774, 801, 746, 745, 51, 412, 550, 338, 816, 817, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 348, 128, 152, 0, 355, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 71, 729, 542, 541, 545, 544, 539, 792, 538, 537, 546, 540, 793, 794, 682, 820, 498, 350, 354, 351, 672, 673, 352, 353, 834, 44, 667, 702, 670, 671, 669, 668, 833, 403, 107, 402, 563, 63, 62, 504, 218, 389, 101, 102, 266, 281, 432, 634, 577, 204, 358, 561, 560, 825, 659, 826, 503, 11, 799, 81, 357, 356, 457, 377, 376, 182, 160, 158, 159, 157, 35, 460, 819, 415, 156, 458, 319, 320, 329, 321, 49, 830, 201, 695, 441, 108, 181, 180, 719, 84, 85, 86, 87, 82, 168, 83, 80, 170, 169, 769, 481, 479, 73, 339, 467, 665, 551, 591, 696, 590, 589, 587, 588, 52, 737, 53, 54, 269, 427, 828, 712, 275, 276, 388, 642, 641, 643, 654, 644, 459, 198, 374, 373, 259, 258, 787, 536, 786, 771, 770, 178, 694, 476, 393, 349, 469, 552, 633, 604, 605, 606, 632, 607, 451, 278, 656, 378, 340, 547, 562, 806, 749, 678, 256, 387, 401, 14, 15, 236, 61, 802, 9, 10, 501, 64, 751, 750, 235, 304, 60, 65, 741, 55, 234, 233, 66, 625, 685, 690, 167, 555, 557, 553, 554, 556, 471, 470, 736, 417, 114, 115, 116, 808, 117, 118, 814, 5, 6, 789, 788, 708, 3, 253, 252, 666, 240, 241, 239, 250, 251, 203, 43, 243, 781, 247, 245, 244, 246, 242, 238, 248, 249, 173, 293, 280, 653, 569, 601, 220, 416, 119, 120, 121, 122, 123, 413, 18, 392, 797, 594, 676, 301, 302, 274, 478, 462, 171, 172, 548, 549, 709, 197, 813, 795, 7, 8, 177, 36, 313, 449, 450, 229, 782, 40, 39, 663, 333, 332, 330, 298, 684, 104, 105, 721, 452, 207, 805, 113, 779, 800, 74, 16, 17, 162, 163, 164, 165, 166, 804, 347, 400, 581, 482, 703, 362, 363, 657, 188, 683, 586, 724, 98, 778, 368, 100, 91, 92, 93, 99, 369, 531, 532}}
 
 func (m *Faults) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaults }
 
@@ -11899,13 +12071,14 @@ func growFaultsDateDependencies(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultsDateDependencies = decTable{extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), grow: growFaultsDateDependencies, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.ID)), kInt},
-	{"parentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), kInt},
-	{"dependentfaultid", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Dependentfaultid)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), kStr},
-}, sorted: []uint16{4, 3, 2, 0, 1}}
+var dectFaultsDateDependencies = decTable{names: "idparentfaultidfaultiddependentfaultid_warning",
+	extra: unsafe.Offsetof(FaultsDateDependencies{}.Extra), size: unsafe.Sizeof(FaultsDateDependencies{}), grow: growFaultsDateDependencies, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultsDateDependencies{}.ID)), 2, kInt},                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultsDateDependencies{}.Parentfaultid)), 13, kInt},     // "parentfaultid"
+		{nil, 15, uint16(unsafe.Offsetof(FaultsDateDependencies{}.Faultid)), 7, kInt},           // "faultid"
+		{nil, 22, uint16(unsafe.Offsetof(FaultsDateDependencies{}.Dependentfaultid)), 16, kInt}, // "dependentfaultid"
+		{nil, 38, uint16(unsafe.Offsetof(FaultsDateDependencies{}.Warning)), 8, kStr},           // "_warning"
+	}, sorted: []uint16{4, 3, 2, 0, 1}}
 
 func (m *FaultsDateDependencies) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultsDateDependencies
@@ -14686,286 +14859,333 @@ func growFaultsList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultsList = decTable{extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), grow: growFaultsList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultsList{}.ID)), kInt},
-	{"dateoccurred", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateoccurred)), kTime},
-	{"summary", nil, uint32(unsafe.Offsetof(FaultsList{}.Summary)), kStr},
-	{"details", nil, uint32(unsafe.Offsetof(FaultsList{}.Details)), kStr},
-	{"status_id", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusID)), kInt},
-	{"status_name", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusName)), kStr},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeID)), kInt},
-	{"tickettype_name", nil, uint32(unsafe.Offsetof(FaultsList{}.TickettypeName)), kStr},
-	{"sla_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SLAID)), kInt},
-	{"sla_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SLAName)), kStr},
-	{"priority_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityID)), kInt},
-	{"client_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientID)), kInt},
-	{"client_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientName)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteID)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(FaultsList{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(FaultsList{}.UserName)), kStr},
-	{"team", nil, uint32(unsafe.Offsetof(FaultsList{}.Team)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(FaultsList{}.AgentName)), kStr},
-	{"category_1", nil, uint32(unsafe.Offsetof(FaultsList{}.Category1)), kStr},
-	{"category_2", nil, uint32(unsafe.Offsetof(FaultsList{}.Category2)), kStr},
-	{"category_3", nil, uint32(unsafe.Offsetof(FaultsList{}.Category3)), kStr},
-	{"category_4", nil, uint32(unsafe.Offsetof(FaultsList{}.Category4)), kStr},
-	{"categoryid_1", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid1)), kInt},
-	{"categoryid_2", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid2)), kInt},
-	{"categoryid_3", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid3)), kInt},
-	{"categoryid_4", nil, uint32(unsafe.Offsetof(FaultsList{}.Categoryid4)), kInt},
-	{"category_1_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category1Display)), kStr},
-	{"category_2_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category2Display)), kStr},
-	{"category_3_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category3Display)), kStr},
-	{"category_4_display", nil, uint32(unsafe.Offsetof(FaultsList{}.Category4Display)), kStr},
-	{"estimate", nil, uint32(unsafe.Offsetof(FaultsList{}.Estimate)), kF64},
-	{"estimatedays", nil, uint32(unsafe.Offsetof(FaultsList{}.Estimatedays)), kF64},
-	{"projecttimepercentage", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimepercentage)), kF64},
-	{"timetaken", nil, uint32(unsafe.Offsetof(FaultsList{}.Timetaken)), kF64},
-	{"chargehours", nil, uint32(unsafe.Offsetof(FaultsList{}.Chargehours)), kF64},
-	{"nonchargehours", nil, uint32(unsafe.Offsetof(FaultsList{}.Nonchargehours)), kF64},
-	{"travelhours", nil, uint32(unsafe.Offsetof(FaultsList{}.Travelhours)), kF64},
-	{"totalmileage", nil, uint32(unsafe.Offsetof(FaultsList{}.Totalmileage)), kF64},
-	{"itemsprice", nil, uint32(unsafe.Offsetof(FaultsList{}.Itemsprice)), kF64},
-	{"items", nil, uint32(unsafe.Offsetof(FaultsList{}.Items)), kStr},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierName)), kStr},
-	{"parent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentID)), kInt},
-	{"child_count", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCount)), kInt},
-	{"child_count_open", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildCountOpen)), kInt},
-	{"attachment_count", nil, uint32(unsafe.Offsetof(FaultsList{}.AttachmentCount)), kInt},
-	{"flagged", nil, uint32(unsafe.Offsetof(FaultsList{}.Flagged)), kBool},
-	{"read", nil, uint32(unsafe.Offsetof(FaultsList{}.Read)), kBool},
-	{"enduserstatus", nil, uint32(unsafe.Offsetof(FaultsList{}.Enduserstatus)), kInt},
-	{"onhold", nil, uint32(unsafe.Offsetof(FaultsList{}.Onhold)), kBool},
-	{"respondbydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Respondbydate)), kTime},
-	{"responsedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Responsedate)), kTime},
-	{"responsestartdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Responsestartdate)), kTime},
-	{"slaresponsestate", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaresponsestate)), kStr},
-	{"fixbydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Fixbydate)), kTime},
-	{"dateclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateclosed)), kTime},
-	{"dateassigned", nil, uint32(unsafe.Offsetof(FaultsList{}.Dateassigned)), kTime},
-	{"excludefromsla", nil, uint32(unsafe.Offsetof(FaultsList{}.Excludefromsla)), kBool},
-	{"slaholdtime", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaholdtime)), kF64},
-	{"site_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SiteTimezone)), kStr},
-	{"parentguid", nil, uint32(unsafe.Offsetof(FaultsList{}.Parentguid)), kStr},
-	{"parentassign", nil, uint32(unsafe.Offsetof(FaultsList{}.Parentassign)), kBool},
-	{"slaactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Slaactiondate)), kTime},
-	{"slapercused", nil, uint32(unsafe.Offsetof(FaultsList{}.Slapercused)), kF64},
-	{"slatimeleft", nil, uint32(unsafe.Offsetof(FaultsList{}.Slatimeleft)), kF64},
-	{"currentelapsedhours", nil, uint32(unsafe.Offsetof(FaultsList{}.Currentelapsedhours)), kF64},
-	{"lastactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondate)), kTime},
-	{"last_update", nil, uint32(unsafe.Offsetof(FaultsList{}.LastUpdate)), kTime},
-	{"lastchildactiondate", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastchildactiondate)), kTime},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(FaultsList{}.OrganisationID)), kInt},
-	{"department_id", nil, uint32(unsafe.Offsetof(FaultsList{}.DepartmentID)), kInt},
-	{"reportedby", nil, uint32(unsafe.Offsetof(FaultsList{}.Reportedby)), kStr},
-	{"user_email", nil, uint32(unsafe.Offsetof(FaultsList{}.UserEmail)), kStr},
-	{"emailtolist", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolist)), kStr},
-	{"emailtolistsupplier", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailtolistsupplier)), kStr},
-	{"emailcclist", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclist)), kStr},
-	{"emailcclistsupplier", nil, uint32(unsafe.Offsetof(FaultsList{}.Emailcclistsupplier)), kStr},
-	{"matched_kb_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MatchedKbID)), kInt},
-	{"release_note", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseNote)), kStr},
-	{"product_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ProductID)), kInt},
-	{"release_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseID)), kInt},
-	{"release_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseName)), kStr},
-	{"release2_id", nil, uint32(unsafe.Offsetof(FaultsList{}.Release2ID)), kInt},
-	{"release2_name", nil, uint32(unsafe.Offsetof(FaultsList{}.Release2Name)), kStr},
-	{"release3_id", nil, uint32(unsafe.Offsetof(FaultsList{}.Release3ID)), kInt},
-	{"release3_name", nil, uint32(unsafe.Offsetof(FaultsList{}.Release3Name)), kStr},
-	{"child_ticket_id_string", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIDString)), kStr},
-	{"asset_key_field_string", nil, uint32(unsafe.Offsetof(FaultsList{}.AssetKeyFieldString)), kStr},
-	{"asset_type_name", nil, uint32(unsafe.Offsetof(FaultsList{}.AssetTypeName)), kStr},
-	{"workflow_name", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowName)), kStr},
-	{"workflow_stage", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStage)), kStr},
-	{"workflow_stage_id", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageID)), kInt},
-	{"workflow_stage_number", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStageNumber)), kStr},
-	{"lastincomingemail", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastincomingemail)), kTime},
-	{"child_ticket_ids", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildTicketIds)), kInts},
-	{"nextactivitydate", nil, uint32(unsafe.Offsetof(FaultsList{}.Nextactivitydate)), kTime},
-	{"inventory_number", nil, uint32(unsafe.Offsetof(FaultsList{}.InventoryNumber)), kStr},
-	{"workflow_id", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowID)), kInt},
-	{"workflow_step", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowStep)), kInt},
-	{"workflow_seq", nil, uint32(unsafe.Offsetof(FaultsList{}.WorkflowSeq)), kInt},
-	{"pipeline_stage_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageID)), kInt},
-	{"pipeline_stage_name", nil, uint32(unsafe.Offsetof(FaultsList{}.PipelineStageName)), kStr},
-	{"hasbeenclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Hasbeenclosed)), kBool},
-	{"unread_child_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadChildActionCount)), kInt},
-	{"unread_related_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UnreadRelatedActionCount)), kInt},
-	{"child_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.ChildActionCount)), kInt},
-	{"parent_subject", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentSubject)), kStr},
-	{"related_action_count", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedActionCount)), kInt},
-	{"is_vip", nil, uint32(unsafe.Offsetof(FaultsList{}.IsVip)), kBool},
-	{"isimportantcontact", nil, uint32(unsafe.Offsetof(FaultsList{}.Isimportantcontact)), kBool},
-	{"inactive", nil, uint32(unsafe.Offsetof(FaultsList{}.Inactive)), kBool},
-	{"impact", nil, uint32(unsafe.Offsetof(FaultsList{}.Impact)), kInt},
-	{"urgency", nil, uint32(unsafe.Offsetof(FaultsList{}.Urgency)), kInt},
-	{"startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdate)), kTime},
-	{"startdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), kStr},
-	{"startdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), kOne},
-	{"starttime", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttime)), kStr},
-	{"starttimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Starttimeslot)), kInt},
-	{"targetdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Targetdate)), kTime},
-	{"targetdate_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), kStr},
-	{"targetdate_with_timezone", &dectDateTimeZone, uint32(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), kOne},
-	{"targettime", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettime)), kStr},
-	{"targettimeslot", nil, uint32(unsafe.Offsetof(FaultsList{}.Targettimeslot)), kInt},
-	{"deadlinedate", nil, uint32(unsafe.Offsetof(FaultsList{}.Deadlinedate)), kTime},
-	{"followupdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Followupdate)), kTime},
-	{"oppcontactname", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcontactname)), kStr},
-	{"oppcompanyname", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompanyname)), kStr},
-	{"oppemailaddress", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppemailaddress)), kStr},
-	{"oppcustomertitle", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcustomertitle)), kStr},
-	{"opptel", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptel)), kStr},
-	{"oppaddr1", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr1)), kStr},
-	{"oppaddr2", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr2)), kStr},
-	{"oppaddr3", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr3)), kStr},
-	{"oppaddr4", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppaddr4)), kStr},
-	{"opppostcode", nil, uint32(unsafe.Offsetof(FaultsList{}.Opppostcode)), kStr},
-	{"oppcountry", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcountry)), kStr},
-	{"oppregion", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppregion)), kStr},
-	{"opptype", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptype)), kStr},
-	{"oppvalue", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalue)), kF64},
-	{"oppconversionprobability", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconversionprobability)), kF64},
-	{"oppvalueadjusted", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppvalueadjusted)), kF64},
-	{"oppprofit", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppprofit)), kF64},
-	{"oppcurrentsystem", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcurrentsystem)), kStr},
-	{"oppcompetitors", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppcompetitors)), kStr},
-	{"opptrialdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptrialdate)), kTime},
-	{"oppdemodate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdemodate)), kTime},
-	{"oppdiscountdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppdiscountdate)), kTime},
-	{"oppattemptsmade", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppattemptsmade)), kInt},
-	{"oppconverteddate", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppconverteddate)), kTime},
-	{"oppproductchosen", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppproductchosen)), kStr},
-	{"oppreason", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppreason)), kStr},
-	{"opphear", nil, uint32(unsafe.Offsetof(FaultsList{}.Opphear)), kStr},
-	{"opptimezonename", nil, uint32(unsafe.Offsetof(FaultsList{}.Opptimezonename)), kStr},
-	{"oppclosurecategory", nil, uint32(unsafe.Offsetof(FaultsList{}.Oppclosurecategory)), kInt},
-	{"cost", nil, uint32(unsafe.Offsetof(FaultsList{}.Cost)), kF64},
-	{"quantity", nil, uint32(unsafe.Offsetof(FaultsList{}.Quantity)), kInt},
-	{"projecttimebudget", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimebudget)), kF64},
-	{"projectmoneybudget", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneybudget)), kF64},
-	{"projecttimeactual", nil, uint32(unsafe.Offsetof(FaultsList{}.Projecttimeactual)), kF64},
-	{"projectmoneyactual", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectmoneyactual)), kF64},
-	{"lastnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastnote)), kStr},
-	{"userdef1", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef1)), kStr},
-	{"userdef2", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef2)), kStr},
-	{"userdef3", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef3)), kStr},
-	{"userdef4", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef4)), kStr},
-	{"userdef5", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdef5)), kStr},
-	{"source", nil, uint32(unsafe.Offsetof(FaultsList{}.Source)), kInt},
-	{"release_important", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleaseImportant)), kBool},
-	{"releasenotegroup_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupName)), kStr},
-	{"releasenotegroup_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ReleasenotegroupID)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyID)), kInt},
-	{"third_party_id_string", nil, uint32(unsafe.Offsetof(FaultsList{}.ThirdPartyIDString)), kStr},
-	{"supplier_status", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierStatus)), kInt},
-	{"contract_refextra", nil, uint32(unsafe.Offsetof(FaultsList{}.ContractRefextra)), kStr},
-	{"appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentType)), kInt},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(FaultsList{}.Customfields)), kMany},
-	{"timeentries", &dectFaultsTimeEntry, uint32(unsafe.Offsetof(FaultsList{}.Timeentries)), kMany},
-	{"section_timezone", nil, uint32(unsafe.Offsetof(FaultsList{}.SectionTimezone)), kStr},
-	{"itilname", nil, uint32(unsafe.Offsetof(FaultsList{}.Itilname)), kStr},
-	{"related_service_descriptions", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), kStr},
-	{"related_service_category_names", nil, uint32(unsafe.Offsetof(FaultsList{}.RelatedServiceCategoryNames)), kStr},
-	{"projectinternaltask", nil, uint32(unsafe.Offsetof(FaultsList{}.Projectinternaltask)), kBool},
-	{"appointment_id", nil, uint32(unsafe.Offsetof(FaultsList{}.AppointmentID)), kInt},
-	{"nextappointmentdate", nil, uint32(unsafe.Offsetof(FaultsList{}.Nextappointmentdate)), kTime},
-	{"firstname", nil, uint32(unsafe.Offsetof(FaultsList{}.Firstname)), kStr},
-	{"lastname", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastname)), kStr},
-	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ConnectedinstanceID)), kInt},
-	{"web_url", nil, uint32(unsafe.Offsetof(FaultsList{}.WebURL)), kStr},
-	{"api_url", nil, uint32(unsafe.Offsetof(FaultsList{}.APIURL)), kStr},
-	{"action_number", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNumber)), kInt},
-	{"action_ticket_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionTicketID)), kInt},
-	{"action_datetime", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionDatetime)), kTime},
-	{"action_outcome", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionOutcome)), kStr},
-	{"action_chargerate", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionChargerate)), kStr},
-	{"action_contract_ref", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionContractRef)), kStr},
-	{"action_note", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionNote)), kStr},
-	{"ticket_invoices_for_each_site", nil, uint32(unsafe.Offsetof(FaultsList{}.TicketInvoicesForEachSite)), kBool},
-	{"salesorder_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SalesorderID)), kInt},
-	{"orderhead_id", nil, uint32(unsafe.Offsetof(FaultsList{}.OrderheadID)), kInt},
-	{"budgettype", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgettype)), kStr},
-	{"requesttype_name", nil, uint32(unsafe.Offsetof(FaultsList{}.RequesttypeName)), kStr},
-	{"recalculate_billing", nil, uint32(unsafe.Offsetof(FaultsList{}.RecalculateBilling)), kBool},
-	{"impactlevel", nil, uint32(unsafe.Offsetof(FaultsList{}.Impactlevel)), kInt},
-	{"supplier_id", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierID)), kInt},
-	{"pr_id", nil, uint32(unsafe.Offsetof(FaultsList{}.PrID)), kInt},
-	{"branch_id", nil, uint32(unsafe.Offsetof(FaultsList{}.BranchID)), kInt},
-	{"branch_name", nil, uint32(unsafe.Offsetof(FaultsList{}.BranchName)), kStr},
-	{"update_milestone_id", nil, uint32(unsafe.Offsetof(FaultsList{}.UpdateMilestoneID)), kInt},
-	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneID)), kInt},
-	{"milestone_name", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneName)), kStr},
-	{"milestone_value", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneValue)), kF64},
-	{"milestone_sequence", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneSequence)), kInt},
-	{"milestone_status", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStatus)), kInt},
-	{"milestone_startdate", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneStartdate)), kTime},
-	{"milestone_enddate", nil, uint32(unsafe.Offsetof(FaultsList{}.MilestoneEnddate)), kTime},
-	{"email_message_id", nil, uint32(unsafe.Offsetof(FaultsList{}.EmailMessageID)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(FaultsList{}.GUID)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(FaultsList{}.Colour)), kStr},
-	{"action_agent_name", nil, uint32(unsafe.Offsetof(FaultsList{}.ActionAgentName)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(FaultsList{}.Use)), kStr},
-	{"canbevotedfor", nil, uint32(unsafe.Offsetof(FaultsList{}.Canbevotedfor)), kBool},
-	{"supplier_reference", nil, uint32(unsafe.Offsetof(FaultsList{}.SupplierReference)), kStr},
-	{"top_level_name", nil, uint32(unsafe.Offsetof(FaultsList{}.TopLevelName)), kStr},
-	{"isbeingclosed", nil, uint32(unsafe.Offsetof(FaultsList{}.Isbeingclosed)), kBool},
-	{"maximumRestrictedPriority", nil, uint32(unsafe.Offsetof(FaultsList{}.MaximumRestrictedPriority)), kInt},
-	{"idsummary", nil, uint32(unsafe.Offsetof(FaultsList{}.Idsummary)), kStr},
-	{"scomclearance", nil, uint32(unsafe.Offsetof(FaultsList{}.Scomclearance)), kStr},
-	{"scomalertid", nil, uint32(unsafe.Offsetof(FaultsList{}.Scomalertid)), kStr},
-	{"statusseq", nil, uint32(unsafe.Offsetof(FaultsList{}.Statusseq)), kInt},
-	{"statuscolor", nil, uint32(unsafe.Offsetof(FaultsList{}.Statuscolor)), kStr},
-	{"next_appointment_type", nil, uint32(unsafe.Offsetof(FaultsList{}.NextAppointmentType)), kInt},
-	{"account_manager", nil, uint32(unsafe.Offsetof(FaultsList{}.AccountManager)), kStr},
-	{"orionalert", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionalert)), kInt},
-	{"orionnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionnote)), kStr},
-	{"orionwho", nil, uint32(unsafe.Offsetof(FaultsList{}.Orionwho)), kInt},
-	{"product_key", nil, uint32(unsafe.Offsetof(FaultsList{}.ProductKey)), kStr},
-	{"ticketage", nil, uint32(unsafe.Offsetof(FaultsList{}.Ticketage)), kF64},
-	{"ninja_id", nil, uint32(unsafe.Offsetof(FaultsList{}.NinjaID)), kStr},
-	{"teams_ticket_icon", nil, uint32(unsafe.Offsetof(FaultsList{}.TeamsTicketIcon)), kStr},
-	{"lastactiondateteams", nil, uint32(unsafe.Offsetof(FaultsList{}.Lastactiondateteams)), kStr},
-	{"priority_name", nil, uint32(unsafe.Offsetof(FaultsList{}.PriorityName)), kStr},
-	{"useful_count", nil, uint32(unsafe.Offsetof(FaultsList{}.UsefulCount)), kInt},
-	{"notuseful_count", nil, uint32(unsafe.Offsetof(FaultsList{}.NotusefulCount)), kInt},
-	{"sitepostcode", nil, uint32(unsafe.Offsetof(FaultsList{}.Sitepostcode)), kStr},
-	{"mailbox", nil, uint32(unsafe.Offsetof(FaultsList{}.Mailbox)), kStr},
-	{"userdepartments", nil, uint32(unsafe.Offsetof(FaultsList{}.Userdepartments)), kStr},
-	{"updateservicestatus", nil, uint32(unsafe.Offsetof(FaultsList{}.Updateservicestatus)), kBool},
-	{"servicestatusnote", nil, uint32(unsafe.Offsetof(FaultsList{}.Servicestatusnote)), kStr},
-	{"itil_requesttype_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ItilRequesttypeID)), kInt},
-	{"startdatetime", nil, uint32(unsafe.Offsetof(FaultsList{}.Startdatetime)), kTime},
-	{"enddatetime", nil, uint32(unsafe.Offsetof(FaultsList{}.Enddatetime)), kTime},
-	{"closure_agent_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClosureAgentID)), kInt},
-	{"closed_in_integration_system", nil, uint32(unsafe.Offsetof(FaultsList{}.ClosedInIntegrationSystem)), kBool},
-	{"newrelic_id", nil, uint32(unsafe.Offsetof(FaultsList{}.NewrelicID)), kStr},
-	{"createdfromautomationstdid", nil, uint32(unsafe.Offsetof(FaultsList{}.Createdfromautomationstdid)), kInt},
-	{"ticket_tags", nil, uint32(unsafe.Offsetof(FaultsList{}.TicketTags)), kStr},
-	{"status_change_frozen", nil, uint32(unsafe.Offsetof(FaultsList{}.StatusChangeFrozen)), kBool},
-	{"approval_status", nil, uint32(unsafe.Offsetof(FaultsList{}.ApprovalStatus)), kInt},
-	{"opp_country_name", nil, uint32(unsafe.Offsetof(FaultsList{}.OppCountryName)), kStr},
-	{"opp_region_name", nil, uint32(unsafe.Offsetof(FaultsList{}.OppRegionName)), kStr},
-	{"invoiceseperatelyoverride", nil, uint32(unsafe.Offsetof(FaultsList{}.Invoiceseperatelyoverride)), kBool},
-	{"purchaseordernumber", nil, uint32(unsafe.Offsetof(FaultsList{}.Purchaseordernumber)), kStr},
-	{"overrideticketcost", nil, uint32(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), kF64},
-	{"budgethours", nil, uint32(unsafe.Offsetof(FaultsList{}.Budgethours)), kStr},
-	{"created_by", nil, uint32(unsafe.Offsetof(FaultsList{}.CreatedBy)), kStr},
-	{"additional_agents", &dectFaultAdditionalAgents, uint32(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), kMany},
-	{"client_to_invoice_to_id", nil, uint32(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), kInt},
-	{"primary_issue", &dectExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), kOne},
-	{"primary_workitem", &dectExternalLinkList, uint32(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), kOne},
-	{"billing_plan_text", nil, uint32(unsafe.Offsetof(FaultsList{}.BillingPlanText)), kStr},
-	{"reviewed", nil, uint32(unsafe.Offsetof(FaultsList{}.Reviewed)), kBool},
-	{"merged_into_id", nil, uint32(unsafe.Offsetof(FaultsList{}.MergedIntoID)), kInt},
-	{"reassigncount", nil, uint32(unsafe.Offsetof(FaultsList{}.Reassigncount)), kInt},
-	{"default_appointment_summary", nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentSummary)), kStr},
-	{"default_appointment_details", nil, uint32(unsafe.Offsetof(FaultsList{}.DefaultAppointmentDetails)), kStr},
-	{"parent_status", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentStatus)), kInt},
-	{"parent_agent", nil, uint32(unsafe.Offsetof(FaultsList{}.ParentAgent)), kInt},
-}, sorted: []uint16{232, 219, 194, 195, 192, 196, 190, 193, 191, 266, 18, 19, 189, 183, 175, 258, 88, 89, 46, 270, 206, 207, 264, 200, 221, 20, 28, 21, 29, 22, 30, 23, 31, 24, 25, 26, 27, 36, 106, 44, 45, 87, 95, 11, 12, 267, 253, 252, 218, 187, 174, 155, 265, 255, 66, 176, 57, 56, 1, 124, 275, 274, 71, 3, 216, 76, 77, 74, 75, 251, 49, 32, 33, 58, 185, 55, 47, 125, 217, 103, 0, 226, 112, 203, 111, 97, 261, 109, 224, 110, 41, 40, 249, 179, 68, 67, 240, 69, 94, 186, 161, 245, 78, 225, 272, 215, 209, 210, 212, 214, 213, 211, 254, 231, 96, 184, 238, 37, 243, 50, 259, 260, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 128, 152, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 70, 233, 234, 235, 263, 277, 43, 276, 107, 62, 61, 101, 102, 205, 268, 269, 10, 241, 80, 236, 182, 160, 158, 159, 157, 34, 262, 156, 48, 273, 202, 108, 181, 180, 83, 84, 85, 86, 81, 168, 82, 79, 170, 169, 72, 201, 51, 52, 53, 271, 198, 228, 227, 178, 248, 13, 14, 60, 244, 8, 9, 63, 59, 64, 54, 65, 167, 114, 115, 116, 250, 117, 118, 257, 4, 5, 230, 229, 2, 204, 42, 222, 173, 119, 120, 121, 122, 123, 17, 239, 171, 172, 197, 256, 237, 6, 7, 177, 35, 223, 39, 38, 104, 105, 208, 247, 113, 220, 242, 73, 15, 16, 162, 163, 164, 165, 166, 246, 188, 98, 90, 100, 91, 92, 93, 99}}
+var dectFaultsList = decTable{names: "iddateoccurredsummarydetailsstatus_idstatus_nametickettype_idtickettype_namesla_" +
+	"idsla_namepriority_idclient_idclient_namesite_idsite_nameuser_iduser_nameteamage" +
+	"nt_idagent_namecategory_1category_2category_3category_4categoryid_1categoryid_2c" +
+	"ategoryid_3categoryid_4category_1_displaycategory_2_displaycategory_3_displaycat" +
+	"egory_4_displayestimateestimatedaysprojecttimepercentagetimetakenchargehoursnonc" +
+	"hargehourstravelhourstotalmileageitemspriceitemssupplier_nameparent_idchild_coun" +
+	"tchild_count_openattachment_countflaggedreadenduserstatusonholdrespondbydateresp" +
+	"onsedateresponsestartdateslaresponsestatefixbydatedatecloseddateassignedexcludef" +
+	"romslaslaholdtimesite_timezoneparentguidparentassignslaactiondateslapercusedslat" +
+	"imeleftcurrentelapsedhourslastactiondatelast_updatelastchildactiondateorganisati" +
+	"on_iddepartment_idreportedbyuser_emailemailtolistemailtolistsupplieremailccliste" +
+	"mailcclistsuppliermatched_kb_idrelease_noteproduct_idrelease_idrelease_namerelea" +
+	"se2_idrelease2_namerelease3_idrelease3_namechild_ticket_id_stringasset_key_field" +
+	"_stringasset_type_nameworkflow_nameworkflow_stageworkflow_stage_idworkflow_stage" +
+	"_numberlastincomingemailchild_ticket_idsnextactivitydateinventory_numberworkflow" +
+	"_idworkflow_stepworkflow_seqpipeline_stage_idpipeline_stage_namehasbeenclosedunr" +
+	"ead_child_action_countunread_related_action_countchild_action_countparent_subjec" +
+	"trelated_action_countis_vipisimportantcontactinactiveimpacturgencystartdatestart" +
+	"date_timezonestartdate_with_timezonestarttimestarttimeslottargetdatetargetdate_t" +
+	"imezonetargetdate_with_timezonetargettimetargettimeslotdeadlinedatefollowupdateo" +
+	"ppcontactnameoppcompanynameoppemailaddressoppcustomertitleoppteloppaddr1oppaddr2" +
+	"oppaddr3oppaddr4opppostcodeoppcountryoppregionopptypeoppvalueoppconversionprobab" +
+	"ilityoppvalueadjustedoppprofitoppcurrentsystemoppcompetitorsopptrialdateoppdemod" +
+	"ateoppdiscountdateoppattemptsmadeoppconverteddateoppproductchosenoppreasonopphea" +
+	"ropptimezonenameoppclosurecategorycostquantityprojecttimebudgetprojectmoneybudge" +
+	"tprojecttimeactualprojectmoneyactuallastnoteuserdef1userdef2userdef3userdef4user" +
+	"def5sourcerelease_importantreleasenotegroup_namereleasenotegroup_idthird_party_i" +
+	"dthird_party_id_stringsupplier_statuscontract_refextraappointment_typecustomfiel" +
+	"dstimeentriessection_timezoneitilnamerelated_service_descriptionsrelated_service" +
+	"_category_namesprojectinternaltaskappointment_idnextappointmentdatefirstnamelast" +
+	"nameconnectedinstance_idweb_urlapi_urlaction_numberaction_ticket_idaction_dateti" +
+	"meaction_outcomeaction_chargerateaction_contract_refaction_noteticket_invoices_f" +
+	"or_each_sitesalesorder_idorderhead_idbudgettyperequesttype_namerecalculate_billi" +
+	"ngimpactlevelsupplier_idpr_idbranch_idbranch_nameupdate_milestone_idmilestone_id" +
+	"milestone_namemilestone_valuemilestone_sequencemilestone_statusmilestone_startda" +
+	"temilestone_enddateemail_message_idguidcolouraction_agent_nameusecanbevotedforsu" +
+	"pplier_referencetop_level_nameisbeingclosedmaximumRestrictedPriorityidsummarysco" +
+	"mclearancescomalertidstatusseqstatuscolornext_appointment_typeaccount_managerori" +
+	"onalertorionnoteorionwhoproduct_keyticketageninja_idteams_ticket_iconlastactiond" +
+	"ateteamspriority_nameuseful_countnotuseful_countsitepostcodemailboxuserdepartmen" +
+	"tsupdateservicestatusservicestatusnoteitil_requesttype_idstartdatetimeenddatetim" +
+	"eclosure_agent_idclosed_in_integration_systemnewrelic_idcreatedfromautomationstd" +
+	"idticket_tagsstatus_change_frozenapproval_statusopp_country_nameopp_region_namei" +
+	"nvoiceseperatelyoverridepurchaseordernumberoverrideticketcostbudgethourscreated_" +
+	"byadditional_agentsclient_to_invoice_to_idprimary_issueprimary_workitembilling_p" +
+	"lan_textreviewedmerged_into_idreassigncountdefault_appointment_summarydefault_ap" +
+	"pointment_detailsparent_statusparent_agent",
+	extra: unsafe.Offsetof(FaultsList{}.Extra), size: unsafe.Sizeof(FaultsList{}), grow: growFaultsList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultsList{}.ID)), 2, kInt},                                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultsList{}.Dateoccurred)), 12, kTime},                               // "dateoccurred"
+		{nil, 14, uint16(unsafe.Offsetof(FaultsList{}.Summary)), 7, kStr},                                     // "summary"
+		{nil, 21, uint16(unsafe.Offsetof(FaultsList{}.Details)), 7, kStr},                                     // "details"
+		{nil, 28, uint16(unsafe.Offsetof(FaultsList{}.StatusID)), 9, kInt},                                    // "status_id"
+		{nil, 37, uint16(unsafe.Offsetof(FaultsList{}.StatusName)), 11, kStr},                                 // "status_name"
+		{nil, 48, uint16(unsafe.Offsetof(FaultsList{}.TickettypeID)), 13, kInt},                               // "tickettype_id"
+		{nil, 61, uint16(unsafe.Offsetof(FaultsList{}.TickettypeName)), 15, kStr},                             // "tickettype_name"
+		{nil, 76, uint16(unsafe.Offsetof(FaultsList{}.SLAID)), 6, kInt},                                       // "sla_id"
+		{nil, 82, uint16(unsafe.Offsetof(FaultsList{}.SLAName)), 8, kStr},                                     // "sla_name"
+		{nil, 90, uint16(unsafe.Offsetof(FaultsList{}.PriorityID)), 11, kInt},                                 // "priority_id"
+		{nil, 101, uint16(unsafe.Offsetof(FaultsList{}.ClientID)), 9, kInt},                                   // "client_id"
+		{nil, 110, uint16(unsafe.Offsetof(FaultsList{}.ClientName)), 11, kStr},                                // "client_name"
+		{nil, 121, uint16(unsafe.Offsetof(FaultsList{}.SiteID)), 7, kInt},                                     // "site_id"
+		{nil, 128, uint16(unsafe.Offsetof(FaultsList{}.SiteName)), 9, kStr},                                   // "site_name"
+		{nil, 137, uint16(unsafe.Offsetof(FaultsList{}.UserID)), 7, kInt},                                     // "user_id"
+		{nil, 144, uint16(unsafe.Offsetof(FaultsList{}.UserName)), 9, kStr},                                   // "user_name"
+		{nil, 153, uint16(unsafe.Offsetof(FaultsList{}.Team)), 4, kStr},                                       // "team"
+		{nil, 157, uint16(unsafe.Offsetof(FaultsList{}.AgentID)), 8, kInt},                                    // "agent_id"
+		{nil, 165, uint16(unsafe.Offsetof(FaultsList{}.AgentName)), 10, kStr},                                 // "agent_name"
+		{nil, 175, uint16(unsafe.Offsetof(FaultsList{}.Category1)), 10, kStr},                                 // "category_1"
+		{nil, 185, uint16(unsafe.Offsetof(FaultsList{}.Category2)), 10, kStr},                                 // "category_2"
+		{nil, 195, uint16(unsafe.Offsetof(FaultsList{}.Category3)), 10, kStr},                                 // "category_3"
+		{nil, 205, uint16(unsafe.Offsetof(FaultsList{}.Category4)), 10, kStr},                                 // "category_4"
+		{nil, 215, uint16(unsafe.Offsetof(FaultsList{}.Categoryid1)), 12, kInt},                               // "categoryid_1"
+		{nil, 227, uint16(unsafe.Offsetof(FaultsList{}.Categoryid2)), 12, kInt},                               // "categoryid_2"
+		{nil, 239, uint16(unsafe.Offsetof(FaultsList{}.Categoryid3)), 12, kInt},                               // "categoryid_3"
+		{nil, 251, uint16(unsafe.Offsetof(FaultsList{}.Categoryid4)), 12, kInt},                               // "categoryid_4"
+		{nil, 263, uint16(unsafe.Offsetof(FaultsList{}.Category1Display)), 18, kStr},                          // "category_1_display"
+		{nil, 281, uint16(unsafe.Offsetof(FaultsList{}.Category2Display)), 18, kStr},                          // "category_2_display"
+		{nil, 299, uint16(unsafe.Offsetof(FaultsList{}.Category3Display)), 18, kStr},                          // "category_3_display"
+		{nil, 317, uint16(unsafe.Offsetof(FaultsList{}.Category4Display)), 18, kStr},                          // "category_4_display"
+		{nil, 335, uint16(unsafe.Offsetof(FaultsList{}.Estimate)), 8, kF64},                                   // "estimate"
+		{nil, 343, uint16(unsafe.Offsetof(FaultsList{}.Estimatedays)), 12, kF64},                              // "estimatedays"
+		{nil, 355, uint16(unsafe.Offsetof(FaultsList{}.Projecttimepercentage)), 21, kF64},                     // "projecttimepercentage"
+		{nil, 376, uint16(unsafe.Offsetof(FaultsList{}.Timetaken)), 9, kF64},                                  // "timetaken"
+		{nil, 385, uint16(unsafe.Offsetof(FaultsList{}.Chargehours)), 11, kF64},                               // "chargehours"
+		{nil, 396, uint16(unsafe.Offsetof(FaultsList{}.Nonchargehours)), 14, kF64},                            // "nonchargehours"
+		{nil, 410, uint16(unsafe.Offsetof(FaultsList{}.Travelhours)), 11, kF64},                               // "travelhours"
+		{nil, 421, uint16(unsafe.Offsetof(FaultsList{}.Totalmileage)), 12, kF64},                              // "totalmileage"
+		{nil, 433, uint16(unsafe.Offsetof(FaultsList{}.Itemsprice)), 10, kF64},                                // "itemsprice"
+		{nil, 443, uint16(unsafe.Offsetof(FaultsList{}.Items)), 5, kStr},                                      // "items"
+		{nil, 448, uint16(unsafe.Offsetof(FaultsList{}.SupplierName)), 13, kStr},                              // "supplier_name"
+		{nil, 461, uint16(unsafe.Offsetof(FaultsList{}.ParentID)), 9, kInt},                                   // "parent_id"
+		{nil, 470, uint16(unsafe.Offsetof(FaultsList{}.ChildCount)), 11, kInt},                                // "child_count"
+		{nil, 481, uint16(unsafe.Offsetof(FaultsList{}.ChildCountOpen)), 16, kInt},                            // "child_count_open"
+		{nil, 497, uint16(unsafe.Offsetof(FaultsList{}.AttachmentCount)), 16, kInt},                           // "attachment_count"
+		{nil, 513, uint16(unsafe.Offsetof(FaultsList{}.Flagged)), 7, kBool},                                   // "flagged"
+		{nil, 520, uint16(unsafe.Offsetof(FaultsList{}.Read)), 4, kBool},                                      // "read"
+		{nil, 524, uint16(unsafe.Offsetof(FaultsList{}.Enduserstatus)), 13, kInt},                             // "enduserstatus"
+		{nil, 537, uint16(unsafe.Offsetof(FaultsList{}.Onhold)), 6, kBool},                                    // "onhold"
+		{nil, 543, uint16(unsafe.Offsetof(FaultsList{}.Respondbydate)), 13, kTime},                            // "respondbydate"
+		{nil, 556, uint16(unsafe.Offsetof(FaultsList{}.Responsedate)), 12, kTime},                             // "responsedate"
+		{nil, 568, uint16(unsafe.Offsetof(FaultsList{}.Responsestartdate)), 17, kTime},                        // "responsestartdate"
+		{nil, 585, uint16(unsafe.Offsetof(FaultsList{}.Slaresponsestate)), 16, kStr},                          // "slaresponsestate"
+		{nil, 601, uint16(unsafe.Offsetof(FaultsList{}.Fixbydate)), 9, kTime},                                 // "fixbydate"
+		{nil, 610, uint16(unsafe.Offsetof(FaultsList{}.Dateclosed)), 10, kTime},                               // "dateclosed"
+		{nil, 620, uint16(unsafe.Offsetof(FaultsList{}.Dateassigned)), 12, kTime},                             // "dateassigned"
+		{nil, 632, uint16(unsafe.Offsetof(FaultsList{}.Excludefromsla)), 14, kBool},                           // "excludefromsla"
+		{nil, 646, uint16(unsafe.Offsetof(FaultsList{}.Slaholdtime)), 11, kF64},                               // "slaholdtime"
+		{nil, 657, uint16(unsafe.Offsetof(FaultsList{}.SiteTimezone)), 13, kStr},                              // "site_timezone"
+		{nil, 670, uint16(unsafe.Offsetof(FaultsList{}.Parentguid)), 10, kStr},                                // "parentguid"
+		{nil, 680, uint16(unsafe.Offsetof(FaultsList{}.Parentassign)), 12, kBool},                             // "parentassign"
+		{nil, 692, uint16(unsafe.Offsetof(FaultsList{}.Slaactiondate)), 13, kTime},                            // "slaactiondate"
+		{nil, 705, uint16(unsafe.Offsetof(FaultsList{}.Slapercused)), 11, kF64},                               // "slapercused"
+		{nil, 716, uint16(unsafe.Offsetof(FaultsList{}.Slatimeleft)), 11, kF64},                               // "slatimeleft"
+		{nil, 727, uint16(unsafe.Offsetof(FaultsList{}.Currentelapsedhours)), 19, kF64},                       // "currentelapsedhours"
+		{nil, 746, uint16(unsafe.Offsetof(FaultsList{}.Lastactiondate)), 14, kTime},                           // "lastactiondate"
+		{nil, 760, uint16(unsafe.Offsetof(FaultsList{}.LastUpdate)), 11, kTime},                               // "last_update"
+		{nil, 771, uint16(unsafe.Offsetof(FaultsList{}.Lastchildactiondate)), 19, kTime},                      // "lastchildactiondate"
+		{nil, 790, uint16(unsafe.Offsetof(FaultsList{}.OrganisationID)), 15, kInt},                            // "organisation_id"
+		{nil, 805, uint16(unsafe.Offsetof(FaultsList{}.DepartmentID)), 13, kInt},                              // "department_id"
+		{nil, 818, uint16(unsafe.Offsetof(FaultsList{}.Reportedby)), 10, kStr},                                // "reportedby"
+		{nil, 828, uint16(unsafe.Offsetof(FaultsList{}.UserEmail)), 10, kStr},                                 // "user_email"
+		{nil, 838, uint16(unsafe.Offsetof(FaultsList{}.Emailtolist)), 11, kStr},                               // "emailtolist"
+		{nil, 849, uint16(unsafe.Offsetof(FaultsList{}.Emailtolistsupplier)), 19, kStr},                       // "emailtolistsupplier"
+		{nil, 868, uint16(unsafe.Offsetof(FaultsList{}.Emailcclist)), 11, kStr},                               // "emailcclist"
+		{nil, 879, uint16(unsafe.Offsetof(FaultsList{}.Emailcclistsupplier)), 19, kStr},                       // "emailcclistsupplier"
+		{nil, 898, uint16(unsafe.Offsetof(FaultsList{}.MatchedKbID)), 13, kInt},                               // "matched_kb_id"
+		{nil, 911, uint16(unsafe.Offsetof(FaultsList{}.ReleaseNote)), 12, kStr},                               // "release_note"
+		{nil, 923, uint16(unsafe.Offsetof(FaultsList{}.ProductID)), 10, kInt},                                 // "product_id"
+		{nil, 933, uint16(unsafe.Offsetof(FaultsList{}.ReleaseID)), 10, kInt},                                 // "release_id"
+		{nil, 943, uint16(unsafe.Offsetof(FaultsList{}.ReleaseName)), 12, kStr},                               // "release_name"
+		{nil, 955, uint16(unsafe.Offsetof(FaultsList{}.Release2ID)), 11, kInt},                                // "release2_id"
+		{nil, 966, uint16(unsafe.Offsetof(FaultsList{}.Release2Name)), 13, kStr},                              // "release2_name"
+		{nil, 979, uint16(unsafe.Offsetof(FaultsList{}.Release3ID)), 11, kInt},                                // "release3_id"
+		{nil, 990, uint16(unsafe.Offsetof(FaultsList{}.Release3Name)), 13, kStr},                              // "release3_name"
+		{nil, 1003, uint16(unsafe.Offsetof(FaultsList{}.ChildTicketIDString)), 22, kStr},                      // "child_ticket_id_string"
+		{nil, 1025, uint16(unsafe.Offsetof(FaultsList{}.AssetKeyFieldString)), 22, kStr},                      // "asset_key_field_string"
+		{nil, 1047, uint16(unsafe.Offsetof(FaultsList{}.AssetTypeName)), 15, kStr},                            // "asset_type_name"
+		{nil, 1062, uint16(unsafe.Offsetof(FaultsList{}.WorkflowName)), 13, kStr},                             // "workflow_name"
+		{nil, 1075, uint16(unsafe.Offsetof(FaultsList{}.WorkflowStage)), 14, kStr},                            // "workflow_stage"
+		{nil, 1089, uint16(unsafe.Offsetof(FaultsList{}.WorkflowStageID)), 17, kInt},                          // "workflow_stage_id"
+		{nil, 1106, uint16(unsafe.Offsetof(FaultsList{}.WorkflowStageNumber)), 21, kStr},                      // "workflow_stage_number"
+		{nil, 1127, uint16(unsafe.Offsetof(FaultsList{}.Lastincomingemail)), 17, kTime},                       // "lastincomingemail"
+		{nil, 1144, uint16(unsafe.Offsetof(FaultsList{}.ChildTicketIds)), 16, kInts},                          // "child_ticket_ids"
+		{nil, 1160, uint16(unsafe.Offsetof(FaultsList{}.Nextactivitydate)), 16, kTime},                        // "nextactivitydate"
+		{nil, 1176, uint16(unsafe.Offsetof(FaultsList{}.InventoryNumber)), 16, kStr},                          // "inventory_number"
+		{nil, 1192, uint16(unsafe.Offsetof(FaultsList{}.WorkflowID)), 11, kInt},                               // "workflow_id"
+		{nil, 1203, uint16(unsafe.Offsetof(FaultsList{}.WorkflowStep)), 13, kInt},                             // "workflow_step"
+		{nil, 1216, uint16(unsafe.Offsetof(FaultsList{}.WorkflowSeq)), 12, kInt},                              // "workflow_seq"
+		{nil, 1228, uint16(unsafe.Offsetof(FaultsList{}.PipelineStageID)), 17, kInt},                          // "pipeline_stage_id"
+		{nil, 1245, uint16(unsafe.Offsetof(FaultsList{}.PipelineStageName)), 19, kStr},                        // "pipeline_stage_name"
+		{nil, 1264, uint16(unsafe.Offsetof(FaultsList{}.Hasbeenclosed)), 13, kBool},                           // "hasbeenclosed"
+		{nil, 1277, uint16(unsafe.Offsetof(FaultsList{}.UnreadChildActionCount)), 25, kInt},                   // "unread_child_action_count"
+		{nil, 1302, uint16(unsafe.Offsetof(FaultsList{}.UnreadRelatedActionCount)), 27, kInt},                 // "unread_related_action_count"
+		{nil, 1329, uint16(unsafe.Offsetof(FaultsList{}.ChildActionCount)), 18, kInt},                         // "child_action_count"
+		{nil, 1347, uint16(unsafe.Offsetof(FaultsList{}.ParentSubject)), 14, kStr},                            // "parent_subject"
+		{nil, 1361, uint16(unsafe.Offsetof(FaultsList{}.RelatedActionCount)), 20, kInt},                       // "related_action_count"
+		{nil, 1381, uint16(unsafe.Offsetof(FaultsList{}.IsVip)), 6, kBool},                                    // "is_vip"
+		{nil, 1387, uint16(unsafe.Offsetof(FaultsList{}.Isimportantcontact)), 18, kBool},                      // "isimportantcontact"
+		{nil, 1405, uint16(unsafe.Offsetof(FaultsList{}.Inactive)), 8, kBool},                                 // "inactive"
+		{nil, 1413, uint16(unsafe.Offsetof(FaultsList{}.Impact)), 6, kInt},                                    // "impact"
+		{nil, 1419, uint16(unsafe.Offsetof(FaultsList{}.Urgency)), 7, kInt},                                   // "urgency"
+		{nil, 1426, uint16(unsafe.Offsetof(FaultsList{}.Startdate)), 9, kTime},                                // "startdate"
+		{nil, 1435, uint16(unsafe.Offsetof(FaultsList{}.StartdateTimezone)), 18, kStr},                        // "startdate_timezone"
+		{&dectDateTimeZone, 1453, uint16(unsafe.Offsetof(FaultsList{}.StartdateWithTimezone)), 23, kOne},      // "startdate_with_timezone"
+		{nil, 1476, uint16(unsafe.Offsetof(FaultsList{}.Starttime)), 9, kStr},                                 // "starttime"
+		{nil, 1485, uint16(unsafe.Offsetof(FaultsList{}.Starttimeslot)), 13, kInt},                            // "starttimeslot"
+		{nil, 1498, uint16(unsafe.Offsetof(FaultsList{}.Targetdate)), 10, kTime},                              // "targetdate"
+		{nil, 1508, uint16(unsafe.Offsetof(FaultsList{}.TargetdateTimezone)), 19, kStr},                       // "targetdate_timezone"
+		{&dectDateTimeZone, 1527, uint16(unsafe.Offsetof(FaultsList{}.TargetdateWithTimezone)), 24, kOne},     // "targetdate_with_timezone"
+		{nil, 1551, uint16(unsafe.Offsetof(FaultsList{}.Targettime)), 10, kStr},                               // "targettime"
+		{nil, 1561, uint16(unsafe.Offsetof(FaultsList{}.Targettimeslot)), 14, kInt},                           // "targettimeslot"
+		{nil, 1575, uint16(unsafe.Offsetof(FaultsList{}.Deadlinedate)), 12, kTime},                            // "deadlinedate"
+		{nil, 1587, uint16(unsafe.Offsetof(FaultsList{}.Followupdate)), 12, kTime},                            // "followupdate"
+		{nil, 1599, uint16(unsafe.Offsetof(FaultsList{}.Oppcontactname)), 14, kStr},                           // "oppcontactname"
+		{nil, 1613, uint16(unsafe.Offsetof(FaultsList{}.Oppcompanyname)), 14, kStr},                           // "oppcompanyname"
+		{nil, 1627, uint16(unsafe.Offsetof(FaultsList{}.Oppemailaddress)), 15, kStr},                          // "oppemailaddress"
+		{nil, 1642, uint16(unsafe.Offsetof(FaultsList{}.Oppcustomertitle)), 16, kStr},                         // "oppcustomertitle"
+		{nil, 1658, uint16(unsafe.Offsetof(FaultsList{}.Opptel)), 6, kStr},                                    // "opptel"
+		{nil, 1664, uint16(unsafe.Offsetof(FaultsList{}.Oppaddr1)), 8, kStr},                                  // "oppaddr1"
+		{nil, 1672, uint16(unsafe.Offsetof(FaultsList{}.Oppaddr2)), 8, kStr},                                  // "oppaddr2"
+		{nil, 1680, uint16(unsafe.Offsetof(FaultsList{}.Oppaddr3)), 8, kStr},                                  // "oppaddr3"
+		{nil, 1688, uint16(unsafe.Offsetof(FaultsList{}.Oppaddr4)), 8, kStr},                                  // "oppaddr4"
+		{nil, 1696, uint16(unsafe.Offsetof(FaultsList{}.Opppostcode)), 11, kStr},                              // "opppostcode"
+		{nil, 1707, uint16(unsafe.Offsetof(FaultsList{}.Oppcountry)), 10, kStr},                               // "oppcountry"
+		{nil, 1717, uint16(unsafe.Offsetof(FaultsList{}.Oppregion)), 9, kStr},                                 // "oppregion"
+		{nil, 1726, uint16(unsafe.Offsetof(FaultsList{}.Opptype)), 7, kStr},                                   // "opptype"
+		{nil, 1733, uint16(unsafe.Offsetof(FaultsList{}.Oppvalue)), 8, kF64},                                  // "oppvalue"
+		{nil, 1741, uint16(unsafe.Offsetof(FaultsList{}.Oppconversionprobability)), 24, kF64},                 // "oppconversionprobability"
+		{nil, 1765, uint16(unsafe.Offsetof(FaultsList{}.Oppvalueadjusted)), 16, kF64},                         // "oppvalueadjusted"
+		{nil, 1781, uint16(unsafe.Offsetof(FaultsList{}.Oppprofit)), 9, kF64},                                 // "oppprofit"
+		{nil, 1790, uint16(unsafe.Offsetof(FaultsList{}.Oppcurrentsystem)), 16, kStr},                         // "oppcurrentsystem"
+		{nil, 1806, uint16(unsafe.Offsetof(FaultsList{}.Oppcompetitors)), 14, kStr},                           // "oppcompetitors"
+		{nil, 1820, uint16(unsafe.Offsetof(FaultsList{}.Opptrialdate)), 12, kTime},                            // "opptrialdate"
+		{nil, 1832, uint16(unsafe.Offsetof(FaultsList{}.Oppdemodate)), 11, kTime},                             // "oppdemodate"
+		{nil, 1843, uint16(unsafe.Offsetof(FaultsList{}.Oppdiscountdate)), 15, kTime},                         // "oppdiscountdate"
+		{nil, 1858, uint16(unsafe.Offsetof(FaultsList{}.Oppattemptsmade)), 15, kInt},                          // "oppattemptsmade"
+		{nil, 1873, uint16(unsafe.Offsetof(FaultsList{}.Oppconverteddate)), 16, kTime},                        // "oppconverteddate"
+		{nil, 1889, uint16(unsafe.Offsetof(FaultsList{}.Oppproductchosen)), 16, kStr},                         // "oppproductchosen"
+		{nil, 1905, uint16(unsafe.Offsetof(FaultsList{}.Oppreason)), 9, kStr},                                 // "oppreason"
+		{nil, 1914, uint16(unsafe.Offsetof(FaultsList{}.Opphear)), 7, kStr},                                   // "opphear"
+		{nil, 1921, uint16(unsafe.Offsetof(FaultsList{}.Opptimezonename)), 15, kStr},                          // "opptimezonename"
+		{nil, 1936, uint16(unsafe.Offsetof(FaultsList{}.Oppclosurecategory)), 18, kInt},                       // "oppclosurecategory"
+		{nil, 1954, uint16(unsafe.Offsetof(FaultsList{}.Cost)), 4, kF64},                                      // "cost"
+		{nil, 1958, uint16(unsafe.Offsetof(FaultsList{}.Quantity)), 8, kInt},                                  // "quantity"
+		{nil, 1966, uint16(unsafe.Offsetof(FaultsList{}.Projecttimebudget)), 17, kF64},                        // "projecttimebudget"
+		{nil, 1983, uint16(unsafe.Offsetof(FaultsList{}.Projectmoneybudget)), 18, kF64},                       // "projectmoneybudget"
+		{nil, 2001, uint16(unsafe.Offsetof(FaultsList{}.Projecttimeactual)), 17, kF64},                        // "projecttimeactual"
+		{nil, 2018, uint16(unsafe.Offsetof(FaultsList{}.Projectmoneyactual)), 18, kF64},                       // "projectmoneyactual"
+		{nil, 2036, uint16(unsafe.Offsetof(FaultsList{}.Lastnote)), 8, kStr},                                  // "lastnote"
+		{nil, 2044, uint16(unsafe.Offsetof(FaultsList{}.Userdef1)), 8, kStr},                                  // "userdef1"
+		{nil, 2052, uint16(unsafe.Offsetof(FaultsList{}.Userdef2)), 8, kStr},                                  // "userdef2"
+		{nil, 2060, uint16(unsafe.Offsetof(FaultsList{}.Userdef3)), 8, kStr},                                  // "userdef3"
+		{nil, 2068, uint16(unsafe.Offsetof(FaultsList{}.Userdef4)), 8, kStr},                                  // "userdef4"
+		{nil, 2076, uint16(unsafe.Offsetof(FaultsList{}.Userdef5)), 8, kStr},                                  // "userdef5"
+		{nil, 2084, uint16(unsafe.Offsetof(FaultsList{}.Source)), 6, kInt},                                    // "source"
+		{nil, 2090, uint16(unsafe.Offsetof(FaultsList{}.ReleaseImportant)), 17, kBool},                        // "release_important"
+		{nil, 2107, uint16(unsafe.Offsetof(FaultsList{}.ReleasenotegroupName)), 21, kStr},                     // "releasenotegroup_name"
+		{nil, 2128, uint16(unsafe.Offsetof(FaultsList{}.ReleasenotegroupID)), 19, kInt},                       // "releasenotegroup_id"
+		{nil, 2147, uint16(unsafe.Offsetof(FaultsList{}.ThirdPartyID)), 14, kInt},                             // "third_party_id"
+		{nil, 2161, uint16(unsafe.Offsetof(FaultsList{}.ThirdPartyIDString)), 21, kStr},                       // "third_party_id_string"
+		{nil, 2182, uint16(unsafe.Offsetof(FaultsList{}.SupplierStatus)), 15, kInt},                           // "supplier_status"
+		{nil, 2197, uint16(unsafe.Offsetof(FaultsList{}.ContractRefextra)), 17, kStr},                         // "contract_refextra"
+		{nil, 2214, uint16(unsafe.Offsetof(FaultsList{}.AppointmentType)), 16, kInt},                          // "appointment_type"
+		{&dectCustomField, 2230, uint16(unsafe.Offsetof(FaultsList{}.Customfields)), 12, kMany},               // "customfields"
+		{&dectFaultsTimeEntry, 2242, uint16(unsafe.Offsetof(FaultsList{}.Timeentries)), 11, kMany},            // "timeentries"
+		{nil, 2253, uint16(unsafe.Offsetof(FaultsList{}.SectionTimezone)), 16, kStr},                          // "section_timezone"
+		{nil, 2269, uint16(unsafe.Offsetof(FaultsList{}.Itilname)), 8, kStr},                                  // "itilname"
+		{nil, 2277, uint16(unsafe.Offsetof(FaultsList{}.RelatedServiceDescriptions)), 28, kStr},               // "related_service_descriptions"
+		{nil, 2305, uint16(unsafe.Offsetof(FaultsList{}.RelatedServiceCategoryNames)), 30, kStr},              // "related_service_category_names"
+		{nil, 2335, uint16(unsafe.Offsetof(FaultsList{}.Projectinternaltask)), 19, kBool},                     // "projectinternaltask"
+		{nil, 2354, uint16(unsafe.Offsetof(FaultsList{}.AppointmentID)), 14, kInt},                            // "appointment_id"
+		{nil, 2368, uint16(unsafe.Offsetof(FaultsList{}.Nextappointmentdate)), 19, kTime},                     // "nextappointmentdate"
+		{nil, 2387, uint16(unsafe.Offsetof(FaultsList{}.Firstname)), 9, kStr},                                 // "firstname"
+		{nil, 2396, uint16(unsafe.Offsetof(FaultsList{}.Lastname)), 8, kStr},                                  // "lastname"
+		{nil, 2404, uint16(unsafe.Offsetof(FaultsList{}.ConnectedinstanceID)), 20, kInt},                      // "connectedinstance_id"
+		{nil, 2424, uint16(unsafe.Offsetof(FaultsList{}.WebURL)), 7, kStr},                                    // "web_url"
+		{nil, 2431, uint16(unsafe.Offsetof(FaultsList{}.APIURL)), 7, kStr},                                    // "api_url"
+		{nil, 2438, uint16(unsafe.Offsetof(FaultsList{}.ActionNumber)), 13, kInt},                             // "action_number"
+		{nil, 2451, uint16(unsafe.Offsetof(FaultsList{}.ActionTicketID)), 16, kInt},                           // "action_ticket_id"
+		{nil, 2467, uint16(unsafe.Offsetof(FaultsList{}.ActionDatetime)), 15, kTime},                          // "action_datetime"
+		{nil, 2482, uint16(unsafe.Offsetof(FaultsList{}.ActionOutcome)), 14, kStr},                            // "action_outcome"
+		{nil, 2496, uint16(unsafe.Offsetof(FaultsList{}.ActionChargerate)), 17, kStr},                         // "action_chargerate"
+		{nil, 2513, uint16(unsafe.Offsetof(FaultsList{}.ActionContractRef)), 19, kStr},                        // "action_contract_ref"
+		{nil, 2532, uint16(unsafe.Offsetof(FaultsList{}.ActionNote)), 11, kStr},                               // "action_note"
+		{nil, 2543, uint16(unsafe.Offsetof(FaultsList{}.TicketInvoicesForEachSite)), 29, kBool},               // "ticket_invoices_for_each_site"
+		{nil, 2572, uint16(unsafe.Offsetof(FaultsList{}.SalesorderID)), 13, kInt},                             // "salesorder_id"
+		{nil, 2585, uint16(unsafe.Offsetof(FaultsList{}.OrderheadID)), 12, kInt},                              // "orderhead_id"
+		{nil, 2597, uint16(unsafe.Offsetof(FaultsList{}.Budgettype)), 10, kStr},                               // "budgettype"
+		{nil, 2607, uint16(unsafe.Offsetof(FaultsList{}.RequesttypeName)), 16, kStr},                          // "requesttype_name"
+		{nil, 2623, uint16(unsafe.Offsetof(FaultsList{}.RecalculateBilling)), 19, kBool},                      // "recalculate_billing"
+		{nil, 2642, uint16(unsafe.Offsetof(FaultsList{}.Impactlevel)), 11, kInt},                              // "impactlevel"
+		{nil, 2653, uint16(unsafe.Offsetof(FaultsList{}.SupplierID)), 11, kInt},                               // "supplier_id"
+		{nil, 2664, uint16(unsafe.Offsetof(FaultsList{}.PrID)), 5, kInt},                                      // "pr_id"
+		{nil, 2669, uint16(unsafe.Offsetof(FaultsList{}.BranchID)), 9, kInt},                                  // "branch_id"
+		{nil, 2678, uint16(unsafe.Offsetof(FaultsList{}.BranchName)), 11, kStr},                               // "branch_name"
+		{nil, 2689, uint16(unsafe.Offsetof(FaultsList{}.UpdateMilestoneID)), 19, kInt},                        // "update_milestone_id"
+		{nil, 2708, uint16(unsafe.Offsetof(FaultsList{}.MilestoneID)), 12, kInt},                              // "milestone_id"
+		{nil, 2720, uint16(unsafe.Offsetof(FaultsList{}.MilestoneName)), 14, kStr},                            // "milestone_name"
+		{nil, 2734, uint16(unsafe.Offsetof(FaultsList{}.MilestoneValue)), 15, kF64},                           // "milestone_value"
+		{nil, 2749, uint16(unsafe.Offsetof(FaultsList{}.MilestoneSequence)), 18, kInt},                        // "milestone_sequence"
+		{nil, 2767, uint16(unsafe.Offsetof(FaultsList{}.MilestoneStatus)), 16, kInt},                          // "milestone_status"
+		{nil, 2783, uint16(unsafe.Offsetof(FaultsList{}.MilestoneStartdate)), 19, kTime},                      // "milestone_startdate"
+		{nil, 2802, uint16(unsafe.Offsetof(FaultsList{}.MilestoneEnddate)), 17, kTime},                        // "milestone_enddate"
+		{nil, 2819, uint16(unsafe.Offsetof(FaultsList{}.EmailMessageID)), 16, kStr},                           // "email_message_id"
+		{nil, 2835, uint16(unsafe.Offsetof(FaultsList{}.GUID)), 4, kStr},                                      // "guid"
+		{nil, 2839, uint16(unsafe.Offsetof(FaultsList{}.Colour)), 6, kStr},                                    // "colour"
+		{nil, 2845, uint16(unsafe.Offsetof(FaultsList{}.ActionAgentName)), 17, kStr},                          // "action_agent_name"
+		{nil, 2862, uint16(unsafe.Offsetof(FaultsList{}.Use)), 3, kStr},                                       // "use"
+		{nil, 2865, uint16(unsafe.Offsetof(FaultsList{}.Canbevotedfor)), 13, kBool},                           // "canbevotedfor"
+		{nil, 2878, uint16(unsafe.Offsetof(FaultsList{}.SupplierReference)), 18, kStr},                        // "supplier_reference"
+		{nil, 2896, uint16(unsafe.Offsetof(FaultsList{}.TopLevelName)), 14, kStr},                             // "top_level_name"
+		{nil, 2910, uint16(unsafe.Offsetof(FaultsList{}.Isbeingclosed)), 13, kBool},                           // "isbeingclosed"
+		{nil, 2923, uint16(unsafe.Offsetof(FaultsList{}.MaximumRestrictedPriority)), 25, kInt},                // "maximumRestrictedPriority"
+		{nil, 2948, uint16(unsafe.Offsetof(FaultsList{}.Idsummary)), 9, kStr},                                 // "idsummary"
+		{nil, 2957, uint16(unsafe.Offsetof(FaultsList{}.Scomclearance)), 13, kStr},                            // "scomclearance"
+		{nil, 2970, uint16(unsafe.Offsetof(FaultsList{}.Scomalertid)), 11, kStr},                              // "scomalertid"
+		{nil, 2981, uint16(unsafe.Offsetof(FaultsList{}.Statusseq)), 9, kInt},                                 // "statusseq"
+		{nil, 2990, uint16(unsafe.Offsetof(FaultsList{}.Statuscolor)), 11, kStr},                              // "statuscolor"
+		{nil, 3001, uint16(unsafe.Offsetof(FaultsList{}.NextAppointmentType)), 21, kInt},                      // "next_appointment_type"
+		{nil, 3022, uint16(unsafe.Offsetof(FaultsList{}.AccountManager)), 15, kStr},                           // "account_manager"
+		{nil, 3037, uint16(unsafe.Offsetof(FaultsList{}.Orionalert)), 10, kInt},                               // "orionalert"
+		{nil, 3047, uint16(unsafe.Offsetof(FaultsList{}.Orionnote)), 9, kStr},                                 // "orionnote"
+		{nil, 3056, uint16(unsafe.Offsetof(FaultsList{}.Orionwho)), 8, kInt},                                  // "orionwho"
+		{nil, 3064, uint16(unsafe.Offsetof(FaultsList{}.ProductKey)), 11, kStr},                               // "product_key"
+		{nil, 3075, uint16(unsafe.Offsetof(FaultsList{}.Ticketage)), 9, kF64},                                 // "ticketage"
+		{nil, 3084, uint16(unsafe.Offsetof(FaultsList{}.NinjaID)), 8, kStr},                                   // "ninja_id"
+		{nil, 3092, uint16(unsafe.Offsetof(FaultsList{}.TeamsTicketIcon)), 17, kStr},                          // "teams_ticket_icon"
+		{nil, 3109, uint16(unsafe.Offsetof(FaultsList{}.Lastactiondateteams)), 19, kStr},                      // "lastactiondateteams"
+		{nil, 3128, uint16(unsafe.Offsetof(FaultsList{}.PriorityName)), 13, kStr},                             // "priority_name"
+		{nil, 3141, uint16(unsafe.Offsetof(FaultsList{}.UsefulCount)), 12, kInt},                              // "useful_count"
+		{nil, 3153, uint16(unsafe.Offsetof(FaultsList{}.NotusefulCount)), 15, kInt},                           // "notuseful_count"
+		{nil, 3168, uint16(unsafe.Offsetof(FaultsList{}.Sitepostcode)), 12, kStr},                             // "sitepostcode"
+		{nil, 3180, uint16(unsafe.Offsetof(FaultsList{}.Mailbox)), 7, kStr},                                   // "mailbox"
+		{nil, 3187, uint16(unsafe.Offsetof(FaultsList{}.Userdepartments)), 15, kStr},                          // "userdepartments"
+		{nil, 3202, uint16(unsafe.Offsetof(FaultsList{}.Updateservicestatus)), 19, kBool},                     // "updateservicestatus"
+		{nil, 3221, uint16(unsafe.Offsetof(FaultsList{}.Servicestatusnote)), 17, kStr},                        // "servicestatusnote"
+		{nil, 3238, uint16(unsafe.Offsetof(FaultsList{}.ItilRequesttypeID)), 19, kInt},                        // "itil_requesttype_id"
+		{nil, 3257, uint16(unsafe.Offsetof(FaultsList{}.Startdatetime)), 13, kTime},                           // "startdatetime"
+		{nil, 3270, uint16(unsafe.Offsetof(FaultsList{}.Enddatetime)), 11, kTime},                             // "enddatetime"
+		{nil, 3281, uint16(unsafe.Offsetof(FaultsList{}.ClosureAgentID)), 16, kInt},                           // "closure_agent_id"
+		{nil, 3297, uint16(unsafe.Offsetof(FaultsList{}.ClosedInIntegrationSystem)), 28, kBool},               // "closed_in_integration_system"
+		{nil, 3325, uint16(unsafe.Offsetof(FaultsList{}.NewrelicID)), 11, kStr},                               // "newrelic_id"
+		{nil, 3336, uint16(unsafe.Offsetof(FaultsList{}.Createdfromautomationstdid)), 26, kInt},               // "createdfromautomationstdid"
+		{nil, 3362, uint16(unsafe.Offsetof(FaultsList{}.TicketTags)), 11, kStr},                               // "ticket_tags"
+		{nil, 3373, uint16(unsafe.Offsetof(FaultsList{}.StatusChangeFrozen)), 20, kBool},                      // "status_change_frozen"
+		{nil, 3393, uint16(unsafe.Offsetof(FaultsList{}.ApprovalStatus)), 15, kInt},                           // "approval_status"
+		{nil, 3408, uint16(unsafe.Offsetof(FaultsList{}.OppCountryName)), 16, kStr},                           // "opp_country_name"
+		{nil, 3424, uint16(unsafe.Offsetof(FaultsList{}.OppRegionName)), 15, kStr},                            // "opp_region_name"
+		{nil, 3439, uint16(unsafe.Offsetof(FaultsList{}.Invoiceseperatelyoverride)), 25, kBool},               // "invoiceseperatelyoverride"
+		{nil, 3464, uint16(unsafe.Offsetof(FaultsList{}.Purchaseordernumber)), 19, kStr},                      // "purchaseordernumber"
+		{nil, 3483, uint16(unsafe.Offsetof(FaultsList{}.Overrideticketcost)), 18, kF64},                       // "overrideticketcost"
+		{nil, 3501, uint16(unsafe.Offsetof(FaultsList{}.Budgethours)), 11, kStr},                              // "budgethours"
+		{nil, 3512, uint16(unsafe.Offsetof(FaultsList{}.CreatedBy)), 10, kStr},                                // "created_by"
+		{&dectFaultAdditionalAgents, 3522, uint16(unsafe.Offsetof(FaultsList{}.AdditionalAgents)), 17, kMany}, // "additional_agents"
+		{nil, 3539, uint16(unsafe.Offsetof(FaultsList{}.ClientToInvoiceToID)), 23, kInt},                      // "client_to_invoice_to_id"
+		{&dectExternalLinkList, 3562, uint16(unsafe.Offsetof(FaultsList{}.PrimaryIssue)), 13, kOne},           // "primary_issue"
+		{&dectExternalLinkList, 3575, uint16(unsafe.Offsetof(FaultsList{}.PrimaryWorkitem)), 16, kOne},        // "primary_workitem"
+		{nil, 3591, uint16(unsafe.Offsetof(FaultsList{}.BillingPlanText)), 17, kStr},                          // "billing_plan_text"
+		{nil, 3608, uint16(unsafe.Offsetof(FaultsList{}.Reviewed)), 8, kBool},                                 // "reviewed"
+		{nil, 3616, uint16(unsafe.Offsetof(FaultsList{}.MergedIntoID)), 14, kInt},                             // "merged_into_id"
+		{nil, 3630, uint16(unsafe.Offsetof(FaultsList{}.Reassigncount)), 13, kInt},                            // "reassigncount"
+		{nil, 3643, uint16(unsafe.Offsetof(FaultsList{}.DefaultAppointmentSummary)), 27, kStr},                // "default_appointment_summary"
+		{nil, 3670, uint16(unsafe.Offsetof(FaultsList{}.DefaultAppointmentDetails)), 27, kStr},                // "default_appointment_details"
+		{nil, 3697, uint16(unsafe.Offsetof(FaultsList{}.ParentStatus)), 13, kInt},                             // "parent_status"
+		{nil, 3710, uint16(unsafe.Offsetof(FaultsList{}.ParentAgent)), 12, kInt},                              // "parent_agent"
+	}, sorted: []uint16{232, 219, 194, 195, 192, 196, 190, 193, 191, 266, 18, 19, 189, 183, 175, 258, 88, 89, 46, 270, 206, 207, 264, 200, 221, 20, 28, 21, 29, 22, 30, 23, 31, 24, 25, 26, 27, 36, 106, 44, 45, 87, 95, 11, 12, 267, 253, 252, 218, 187, 174, 155, 265, 255, 66, 176, 57, 56, 1, 124, 275, 274, 71, 3, 216, 76, 77, 74, 75, 251, 49, 32, 33, 58, 185, 55, 47, 125, 217, 103, 0, 226, 112, 203, 111, 97, 261, 109, 224, 110, 41, 40, 249, 179, 68, 67, 240, 69, 94, 186, 161, 245, 78, 225, 272, 215, 209, 210, 212, 214, 213, 211, 254, 231, 96, 184, 238, 37, 243, 50, 259, 260, 131, 132, 133, 134, 148, 154, 127, 144, 126, 140, 149, 136, 143, 129, 146, 147, 128, 152, 135, 150, 142, 151, 137, 130, 153, 145, 138, 139, 141, 199, 70, 233, 234, 235, 263, 277, 43, 276, 107, 62, 61, 101, 102, 205, 268, 269, 10, 241, 80, 236, 182, 160, 158, 159, 157, 34, 262, 156, 48, 273, 202, 108, 181, 180, 83, 84, 85, 86, 81, 168, 82, 79, 170, 169, 72, 201, 51, 52, 53, 271, 198, 228, 227, 178, 248, 13, 14, 60, 244, 8, 9, 63, 59, 64, 54, 65, 167, 114, 115, 116, 250, 117, 118, 257, 4, 5, 230, 229, 2, 204, 42, 222, 173, 119, 120, 121, 122, 123, 17, 239, 171, 172, 197, 256, 237, 6, 7, 177, 35, 223, 39, 38, 104, 105, 208, 247, 113, 220, 242, 73, 15, 16, 162, 163, 164, 165, 166, 246, 188, 98, 90, 100, 91, 92, 93, 99}}
 
 func (m *FaultsList) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultsList
@@ -15324,13 +15544,14 @@ func growFaultsMileStone(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultsMileStone = decTable{extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), grow: growFaultsMileStone, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.ID)), kInt},
-	{"milestone_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketID)), kInt},
-	{"ticket_name", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.TicketName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultsMileStone{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 3}}
+var dectFaultsMileStone = decTable{names: "idmilestone_idticket_idticket_name_warning",
+	extra: unsafe.Offsetof(FaultsMileStone{}.Extra), size: unsafe.Sizeof(FaultsMileStone{}), grow: growFaultsMileStone, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultsMileStone{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultsMileStone{}.MilestoneID)), 12, kInt}, // "milestone_id"
+		{nil, 14, uint16(unsafe.Offsetof(FaultsMileStone{}.TicketID)), 9, kInt},    // "ticket_id"
+		{nil, 23, uint16(unsafe.Offsetof(FaultsMileStone{}.TicketName)), 11, kStr}, // "ticket_name"
+		{nil, 34, uint16(unsafe.Offsetof(FaultsMileStone{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 0, 1, 2, 3}}
 
 func (m *FaultsMileStone) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultsMileStone
@@ -15456,17 +15677,18 @@ func growFaultsTimeEntry(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultsTimeEntry = decTable{extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), grow: growFaultsTimeEntry, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.ID)), kInt},
-	{"faultid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), kInt},
-	{"actioncode", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), kInt},
-	{"time", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Time)), kF64},
-	{"actionbillingplanid", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actionbillingplanid)), kInt},
-	{"value", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Value)), kF64},
-	{"overridden", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Overridden)), kBool},
-	{"actualtime", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Actualtime)), kF64},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), kStr},
-}, sorted: []uint16{8, 4, 2, 7, 1, 0, 6, 3, 5}}
+var dectFaultsTimeEntry = decTable{names: "idfaultidactioncodetimeactionbillingplanidvalueoverriddenactualtime_warning",
+	extra: unsafe.Offsetof(FaultsTimeEntry{}.Extra), size: unsafe.Sizeof(FaultsTimeEntry{}), grow: growFaultsTimeEntry, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultsTimeEntry{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Faultid)), 7, kInt},               // "faultid"
+		{nil, 9, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Actioncode)), 10, kInt},           // "actioncode"
+		{nil, 19, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Time)), 4, kF64},                 // "time"
+		{nil, 23, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Actionbillingplanid)), 19, kInt}, // "actionbillingplanid"
+		{nil, 42, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Value)), 5, kF64},                // "value"
+		{nil, 47, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Overridden)), 10, kBool},         // "overridden"
+		{nil, 57, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Actualtime)), 10, kF64},          // "actualtime"
+		{nil, 67, uint16(unsafe.Offsetof(FaultsTimeEntry{}.Warning)), 8, kStr},              // "_warning"
+	}, sorted: []uint16{8, 4, 2, 7, 1, 0, 6, 3, 5}}
 
 func (m *FaultsTimeEntry) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFaultsTimeEntry
@@ -15576,15 +15798,16 @@ func growFreshdeskAttachment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskAttachment = decTable{extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), grow: growFreshdeskAttachment, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ID)), kInt64},
-	{"content_type", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), kStr},
-	{"size", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Size)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.Name)), kStr},
-	{"attachment_url", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.AttachmentURL)), kStr},
-	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.CreatedAt)), kStr},
-	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), kStr},
-}, sorted: []uint16{4, 1, 5, 0, 3, 2, 6}}
+var dectFreshdeskAttachment = decTable{names: "idcontent_typesizenameattachment_urlcreated_atupdated_at",
+	extra: unsafe.Offsetof(FreshdeskAttachment{}.Extra), size: unsafe.Sizeof(FreshdeskAttachment{}), grow: growFreshdeskAttachment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskAttachment{}.ID)), 2, kInt64},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FreshdeskAttachment{}.ContentType)), 12, kStr},    // "content_type"
+		{nil, 14, uint16(unsafe.Offsetof(FreshdeskAttachment{}.Size)), 4, kInt},           // "size"
+		{nil, 18, uint16(unsafe.Offsetof(FreshdeskAttachment{}.Name)), 4, kStr},           // "name"
+		{nil, 22, uint16(unsafe.Offsetof(FreshdeskAttachment{}.AttachmentURL)), 14, kStr}, // "attachment_url"
+		{nil, 36, uint16(unsafe.Offsetof(FreshdeskAttachment{}.CreatedAt)), 10, kStr},     // "created_at"
+		{nil, 46, uint16(unsafe.Offsetof(FreshdeskAttachment{}.UpdatedAt)), 10, kStr},     // "updated_at"
+	}, sorted: []uint16{4, 1, 5, 0, 3, 2, 6}}
 
 func (m *FreshdeskAttachment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskAttachment
@@ -15642,10 +15865,11 @@ func growFreshdeskCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskCompany = decTable{extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), grow: growFreshdeskCompany, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.ID)), kInt64},
-	{"name", nil, uint32(unsafe.Offsetof(FreshdeskCompany{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectFreshdeskCompany = decTable{names: "idname",
+	extra: unsafe.Offsetof(FreshdeskCompany{}.Extra), size: unsafe.Sizeof(FreshdeskCompany{}), grow: growFreshdeskCompany, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskCompany{}.ID)), 2, kInt64}, // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FreshdeskCompany{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *FreshdeskCompany) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskCompany
@@ -15744,13 +15968,14 @@ func mapEachFreshdeskPriority(m unsafe.Pointer, f func(string, unsafe.Pointer)) 
 	}
 }
 
-var dectFreshdeskPriority = decTable{extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), grow: growFreshdeskPriority, mapNew: mapNewFreshdeskPriority, mapSet: mapSetFreshdeskPriority, fields: []decField{
-	{"respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), kInt},
-	{"resolve_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), kInt},
-	{"next_respond_within", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), kInt},
-	{"business_hours", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.BusinessHours)), kBool},
-	{"escalation_enabled", nil, uint32(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), kBool},
-}, sorted: []uint16{3, 4, 2, 1, 0}}
+var dectFreshdeskPriority = decTable{names: "respond_withinresolve_withinnext_respond_withinbusiness_hoursescalation_enabled",
+	extra: unsafe.Offsetof(FreshdeskPriority{}.Extra), size: unsafe.Sizeof(FreshdeskPriority{}), grow: growFreshdeskPriority, mapNew: mapNewFreshdeskPriority, mapSet: mapSetFreshdeskPriority, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskPriority{}.RespondWithin)), 14, kInt},       // "respond_within"
+		{nil, 14, uint16(unsafe.Offsetof(FreshdeskPriority{}.ResolveWithin)), 14, kInt},      // "resolve_within"
+		{nil, 28, uint16(unsafe.Offsetof(FreshdeskPriority{}.NextRespondWithin)), 19, kInt},  // "next_respond_within"
+		{nil, 47, uint16(unsafe.Offsetof(FreshdeskPriority{}.BusinessHours)), 14, kBool},     // "business_hours"
+		{nil, 61, uint16(unsafe.Offsetof(FreshdeskPriority{}.EscalationEnabled)), 18, kBool}, // "escalation_enabled"
+	}, sorted: []uint16{3, 4, 2, 1, 0}}
 
 func (m *FreshdeskPriority) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskPriority
@@ -15869,19 +16094,21 @@ func growFreshdeskSLA(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskSLA = decTable{extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), grow: growFreshdeskSLA, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ID)), kInt64},
-	{"name", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Name)), kStr},
-	{"description", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Description)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Active)), kBool},
-	{"is_default", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.IsDefault)), kBool},
-	{"position", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Position)), kInt},
-	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), kStr},
-	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), kStr},
-	{"sla_target", &dectFreshdeskPriority, uint32(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), kRecMap},
-	{"applicable_to", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), kRaw},
-	{"escalation", nil, uint32(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), kRaw},
-}, sorted: []uint16{3, 9, 6, 2, 10, 0, 4, 1, 5, 8, 7}}
+var dectFreshdeskSLA = decTable{names: "idnamedescriptionactiveis_defaultpositioncreated_atupdated_atsla_targetapplicabl" +
+	"e_toescalation",
+	extra: unsafe.Offsetof(FreshdeskSLA{}.Extra), size: unsafe.Sizeof(FreshdeskSLA{}), grow: growFreshdeskSLA, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskSLA{}.ID)), 2, kInt64},                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FreshdeskSLA{}.Name)), 4, kStr},                              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(FreshdeskSLA{}.Description)), 11, kStr},                      // "description"
+		{nil, 17, uint16(unsafe.Offsetof(FreshdeskSLA{}.Active)), 6, kBool},                          // "active"
+		{nil, 23, uint16(unsafe.Offsetof(FreshdeskSLA{}.IsDefault)), 10, kBool},                      // "is_default"
+		{nil, 33, uint16(unsafe.Offsetof(FreshdeskSLA{}.Position)), 8, kInt},                         // "position"
+		{nil, 41, uint16(unsafe.Offsetof(FreshdeskSLA{}.CreatedAt)), 10, kStr},                       // "created_at"
+		{nil, 51, uint16(unsafe.Offsetof(FreshdeskSLA{}.UpdatedAt)), 10, kStr},                       // "updated_at"
+		{&dectFreshdeskPriority, 61, uint16(unsafe.Offsetof(FreshdeskSLA{}.SLATarget)), 10, kRecMap}, // "sla_target"
+		{nil, 71, uint16(unsafe.Offsetof(FreshdeskSLA{}.ApplicableTo)), 13, kRaw},                    // "applicable_to"
+		{nil, 84, uint16(unsafe.Offsetof(FreshdeskSLA{}.Escalation)), 10, kRaw},                      // "escalation"
+	}, sorted: []uint16{3, 9, 6, 2, 10, 0, 4, 1, 5, 8, 7}}
 
 func (m *FreshdeskSLA) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskSLA
@@ -16003,16 +16230,18 @@ func growFreshdeskStats(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskStats = decTable{extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), grow: growFreshdeskStats, fields: []decField{
-	{"agent_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), kStr},
-	{"responder_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), kStr},
-	{"first_responded_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), kStr},
-	{"status_updated_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.StatusUpdatedAt)), kStr},
-	{"reopened_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ReopenedAt)), kStr},
-	{"resolved_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ResolvedAt)), kStr},
-	{"closed_at", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.ClosedAt)), kStr},
-	{"pending_since", nil, uint32(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), kStr},
-}, sorted: []uint16{0, 6, 2, 7, 4, 5, 1, 3}}
+var dectFreshdeskStats = decTable{names: "agent_responded_atresponder_responded_atfirst_responded_atstatus_updated_atreope" +
+	"ned_atresolved_atclosed_atpending_since",
+	extra: unsafe.Offsetof(FreshdeskStats{}.Extra), size: unsafe.Sizeof(FreshdeskStats{}), grow: growFreshdeskStats, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskStats{}.AgentRespondedAt)), 18, kStr},      // "agent_responded_at"
+		{nil, 18, uint16(unsafe.Offsetof(FreshdeskStats{}.ResponderRespondedAt)), 22, kStr}, // "responder_responded_at"
+		{nil, 40, uint16(unsafe.Offsetof(FreshdeskStats{}.FirstRespondedAt)), 18, kStr},     // "first_responded_at"
+		{nil, 58, uint16(unsafe.Offsetof(FreshdeskStats{}.StatusUpdatedAt)), 17, kStr},      // "status_updated_at"
+		{nil, 75, uint16(unsafe.Offsetof(FreshdeskStats{}.ReopenedAt)), 11, kStr},           // "reopened_at"
+		{nil, 86, uint16(unsafe.Offsetof(FreshdeskStats{}.ResolvedAt)), 11, kStr},           // "resolved_at"
+		{nil, 97, uint16(unsafe.Offsetof(FreshdeskStats{}.ClosedAt)), 9, kStr},              // "closed_at"
+		{nil, 106, uint16(unsafe.Offsetof(FreshdeskStats{}.PendingSince)), 13, kStr},        // "pending_since"
+	}, sorted: []uint16{0, 6, 2, 7, 4, 5, 1, 3}}
 
 func (m *FreshdeskStats) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskStats
@@ -16384,48 +16613,53 @@ func growFreshdeskTicket(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskTicket = decTable{extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), grow: growFreshdeskTicket, fields: []decField{
-	{"attachments", &dectFreshdeskAttachment, uint32(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), kMany},
-	{"cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), kStrs},
-	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), kInt64},
-	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), kBool},
-	{"description", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Description)), kStr},
-	{"description_text", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DescriptionText)), kStr},
-	{"due_by", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.DueBy)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Email)), kStr},
-	{"email_config_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.EmailConfigID)), kInt64},
-	{"facebook_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FacebookID)), kStr},
-	{"fr_due_by", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrDueBy)), kStr},
-	{"fr_escalated", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FrEscalated)), kBool},
-	{"fwd_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.FwdEmails)), kStrs},
-	{"group_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.GroupID)), kInt64},
-	{"id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ID)), kInt},
-	{"is_escalated", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.IsEscalated)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Name)), kStr},
-	{"phone", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Phone)), kStr},
-	{"priority", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Priority)), kInt},
-	{"product_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ProductID)), kInt64},
-	{"reply_cc_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ReplyCcEmails)), kStrs},
-	{"requester_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.RequesterID)), kInt64},
-	{"responder_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ResponderID)), kInt64},
-	{"source", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Source)), kInt64},
-	{"spam", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Spam)), kBool},
-	{"status", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Status)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Subject)), kStr},
-	{"tags", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Tags)), kStr},
-	{"to_emails", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.ToEmails)), kStrs},
-	{"twitter_id", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.TwitterID)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.Type)), kStr},
-	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), kStr},
-	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), kStr},
-	{"requester", &dectFreshdeskUser, uint32(unsafe.Offsetof(FreshdeskTicket{}.Requester)), kOne},
-	{"stats", &dectFreshdeskStats, uint32(unsafe.Offsetof(FreshdeskTicket{}.Stats)), kOne},
-	{"company", &dectFreshdeskCompany, uint32(unsafe.Offsetof(FreshdeskTicket{}.Company)), kOne},
-	{"sla_policy", &dectFreshdeskSLA, uint32(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), kOne},
-	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), kMap},
-	{"association_type", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), kInt},
-	{"associated_tickets_list", nil, uint32(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), kInts},
-}, sorted: []uint16{39, 38, 0, 1, 35, 2, 31, 37, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 21, 22, 36, 23, 24, 34, 25, 26, 27, 28, 29, 30, 32}}
+var dectFreshdeskTicket = decTable{names: "attachmentscc_emailscompany_iddeleteddescriptiondescription_textdue_byemailemail" +
+	"_config_idfacebook_idfr_due_byfr_escalatedfwd_emailsgroup_ididis_escalatednameph" +
+	"onepriorityproduct_idreply_cc_emailsrequester_idresponder_idsourcespamstatussubj" +
+	"ecttagsto_emailstwitter_idtypecreated_atupdated_atrequesterstatscompanysla_polic" +
+	"ycustom_fieldsassociation_typeassociated_tickets_list",
+	extra: unsafe.Offsetof(FreshdeskTicket{}.Extra), size: unsafe.Sizeof(FreshdeskTicket{}), grow: growFreshdeskTicket, fields: []decField{
+		{&dectFreshdeskAttachment, 0, uint16(unsafe.Offsetof(FreshdeskTicket{}.Attachments)), 11, kMany}, // "attachments"
+		{nil, 11, uint16(unsafe.Offsetof(FreshdeskTicket{}.CcEmails)), 9, kStrs},                         // "cc_emails"
+		{nil, 20, uint16(unsafe.Offsetof(FreshdeskTicket{}.CompanyID)), 10, kInt64},                      // "company_id"
+		{nil, 30, uint16(unsafe.Offsetof(FreshdeskTicket{}.Deleted)), 7, kBool},                          // "deleted"
+		{nil, 37, uint16(unsafe.Offsetof(FreshdeskTicket{}.Description)), 11, kStr},                      // "description"
+		{nil, 48, uint16(unsafe.Offsetof(FreshdeskTicket{}.DescriptionText)), 16, kStr},                  // "description_text"
+		{nil, 64, uint16(unsafe.Offsetof(FreshdeskTicket{}.DueBy)), 6, kStr},                             // "due_by"
+		{nil, 70, uint16(unsafe.Offsetof(FreshdeskTicket{}.Email)), 5, kStr},                             // "email"
+		{nil, 75, uint16(unsafe.Offsetof(FreshdeskTicket{}.EmailConfigID)), 15, kInt64},                  // "email_config_id"
+		{nil, 90, uint16(unsafe.Offsetof(FreshdeskTicket{}.FacebookID)), 11, kStr},                       // "facebook_id"
+		{nil, 101, uint16(unsafe.Offsetof(FreshdeskTicket{}.FrDueBy)), 9, kStr},                          // "fr_due_by"
+		{nil, 110, uint16(unsafe.Offsetof(FreshdeskTicket{}.FrEscalated)), 12, kBool},                    // "fr_escalated"
+		{nil, 122, uint16(unsafe.Offsetof(FreshdeskTicket{}.FwdEmails)), 10, kStrs},                      // "fwd_emails"
+		{nil, 132, uint16(unsafe.Offsetof(FreshdeskTicket{}.GroupID)), 8, kInt64},                        // "group_id"
+		{nil, 140, uint16(unsafe.Offsetof(FreshdeskTicket{}.ID)), 2, kInt},                               // "id"
+		{nil, 142, uint16(unsafe.Offsetof(FreshdeskTicket{}.IsEscalated)), 12, kBool},                    // "is_escalated"
+		{nil, 154, uint16(unsafe.Offsetof(FreshdeskTicket{}.Name)), 4, kStr},                             // "name"
+		{nil, 158, uint16(unsafe.Offsetof(FreshdeskTicket{}.Phone)), 5, kStr},                            // "phone"
+		{nil, 163, uint16(unsafe.Offsetof(FreshdeskTicket{}.Priority)), 8, kInt},                         // "priority"
+		{nil, 171, uint16(unsafe.Offsetof(FreshdeskTicket{}.ProductID)), 10, kInt64},                     // "product_id"
+		{nil, 181, uint16(unsafe.Offsetof(FreshdeskTicket{}.ReplyCcEmails)), 15, kStrs},                  // "reply_cc_emails"
+		{nil, 196, uint16(unsafe.Offsetof(FreshdeskTicket{}.RequesterID)), 12, kInt64},                   // "requester_id"
+		{nil, 208, uint16(unsafe.Offsetof(FreshdeskTicket{}.ResponderID)), 12, kInt64},                   // "responder_id"
+		{nil, 220, uint16(unsafe.Offsetof(FreshdeskTicket{}.Source)), 6, kInt64},                         // "source"
+		{nil, 226, uint16(unsafe.Offsetof(FreshdeskTicket{}.Spam)), 4, kBool},                            // "spam"
+		{nil, 230, uint16(unsafe.Offsetof(FreshdeskTicket{}.Status)), 6, kInt},                           // "status"
+		{nil, 236, uint16(unsafe.Offsetof(FreshdeskTicket{}.Subject)), 7, kStr},                          // "subject"
+		{nil, 243, uint16(unsafe.Offsetof(FreshdeskTicket{}.Tags)), 4, kStr},                             // "tags"
+		{nil, 247, uint16(unsafe.Offsetof(FreshdeskTicket{}.ToEmails)), 9, kStrs},                        // "to_emails"
+		{nil, 256, uint16(unsafe.Offsetof(FreshdeskTicket{}.TwitterID)), 10, kStr},                       // "twitter_id"
+		{nil, 266, uint16(unsafe.Offsetof(FreshdeskTicket{}.Type)), 4, kStr},                             // "type"
+		{nil, 270, uint16(unsafe.Offsetof(FreshdeskTicket{}.CreatedAt)), 10, kStr},                       // "created_at"
+		{nil, 280, uint16(unsafe.Offsetof(FreshdeskTicket{}.UpdatedAt)), 10, kStr},                       // "updated_at"
+		{&dectFreshdeskUser, 290, uint16(unsafe.Offsetof(FreshdeskTicket{}.Requester)), 9, kOne},         // "requester"
+		{&dectFreshdeskStats, 299, uint16(unsafe.Offsetof(FreshdeskTicket{}.Stats)), 5, kOne},            // "stats"
+		{&dectFreshdeskCompany, 304, uint16(unsafe.Offsetof(FreshdeskTicket{}.Company)), 7, kOne},        // "company"
+		{&dectFreshdeskSLA, 311, uint16(unsafe.Offsetof(FreshdeskTicket{}.SLAPolicy)), 10, kOne},         // "sla_policy"
+		{nil, 321, uint16(unsafe.Offsetof(FreshdeskTicket{}.CustomFields)), 13, kMap},                    // "custom_fields"
+		{nil, 334, uint16(unsafe.Offsetof(FreshdeskTicket{}.AssociationType)), 16, kInt},                 // "association_type"
+		{nil, 350, uint16(unsafe.Offsetof(FreshdeskTicket{}.AssociatedTicketsList)), 23, kInts},          // "associated_tickets_list"
+	}, sorted: []uint16{39, 38, 0, 1, 35, 2, 31, 37, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 33, 21, 22, 36, 23, 24, 34, 25, 26, 27, 28, 29, 30, 32}}
 
 func (m *FreshdeskTicket) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskTicket
@@ -16689,30 +16923,33 @@ func growFreshdeskUser(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFreshdeskUser = decTable{extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), grow: growFreshdeskUser, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ID)), kInt64},
-	{"name", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Name)), kStr},
-	{"email", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Email)), kStr},
-	{"mobile", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Mobile)), kStr},
-	{"phone", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Phone)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Active)), kBool},
-	{"address", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Address)), kStr},
-	{"avatar", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Avatar)), kRaw},
-	{"company_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CompanyID)), kInt64},
-	{"view_all_tickets", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.ViewAllTickets)), kBool},
-	{"deleted", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Deleted)), kBool},
-	{"description", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Description)), kStr},
-	{"job_title", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.JobTitle)), kStr},
-	{"language", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Language)), kStr},
-	{"other_emails", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.OtherEmails)), kStrs},
-	{"tags", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.Tags)), kStr},
-	{"time_zone", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TimeZone)), kStr},
-	{"twitter_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.TwitterID)), kStr},
-	{"unique_external_id", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UniqueExternalID)), kStr},
-	{"created_at", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CreatedAt)), kStr},
-	{"updated_at", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.UpdatedAt)), kStr},
-	{"custom_fields", nil, uint32(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), kMap},
-}, sorted: []uint16{5, 6, 7, 8, 19, 21, 10, 11, 2, 0, 12, 13, 3, 1, 14, 4, 15, 16, 17, 18, 20, 9}}
+var dectFreshdeskUser = decTable{names: "idnameemailmobilephoneactiveaddressavatarcompany_idview_all_ticketsdeleteddescri" +
+	"ptionjob_titlelanguageother_emailstagstime_zonetwitter_idunique_external_idcreat" +
+	"ed_atupdated_atcustom_fields",
+	extra: unsafe.Offsetof(FreshdeskUser{}.Extra), size: unsafe.Sizeof(FreshdeskUser{}), grow: growFreshdeskUser, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FreshdeskUser{}.ID)), 2, kInt64},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FreshdeskUser{}.Name)), 4, kStr},                // "name"
+		{nil, 6, uint16(unsafe.Offsetof(FreshdeskUser{}.Email)), 5, kStr},               // "email"
+		{nil, 11, uint16(unsafe.Offsetof(FreshdeskUser{}.Mobile)), 6, kStr},             // "mobile"
+		{nil, 17, uint16(unsafe.Offsetof(FreshdeskUser{}.Phone)), 5, kStr},              // "phone"
+		{nil, 22, uint16(unsafe.Offsetof(FreshdeskUser{}.Active)), 6, kBool},            // "active"
+		{nil, 28, uint16(unsafe.Offsetof(FreshdeskUser{}.Address)), 7, kStr},            // "address"
+		{nil, 35, uint16(unsafe.Offsetof(FreshdeskUser{}.Avatar)), 6, kRaw},             // "avatar"
+		{nil, 41, uint16(unsafe.Offsetof(FreshdeskUser{}.CompanyID)), 10, kInt64},       // "company_id"
+		{nil, 51, uint16(unsafe.Offsetof(FreshdeskUser{}.ViewAllTickets)), 16, kBool},   // "view_all_tickets"
+		{nil, 67, uint16(unsafe.Offsetof(FreshdeskUser{}.Deleted)), 7, kBool},           // "deleted"
+		{nil, 74, uint16(unsafe.Offsetof(FreshdeskUser{}.Description)), 11, kStr},       // "description"
+		{nil, 85, uint16(unsafe.Offsetof(FreshdeskUser{}.JobTitle)), 9, kStr},           // "job_title"
+		{nil, 94, uint16(unsafe.Offsetof(FreshdeskUser{}.Language)), 8, kStr},           // "language"
+		{nil, 102, uint16(unsafe.Offsetof(FreshdeskUser{}.OtherEmails)), 12, kStrs},     // "other_emails"
+		{nil, 114, uint16(unsafe.Offsetof(FreshdeskUser{}.Tags)), 4, kStr},              // "tags"
+		{nil, 118, uint16(unsafe.Offsetof(FreshdeskUser{}.TimeZone)), 9, kStr},          // "time_zone"
+		{nil, 127, uint16(unsafe.Offsetof(FreshdeskUser{}.TwitterID)), 10, kStr},        // "twitter_id"
+		{nil, 137, uint16(unsafe.Offsetof(FreshdeskUser{}.UniqueExternalID)), 18, kStr}, // "unique_external_id"
+		{nil, 155, uint16(unsafe.Offsetof(FreshdeskUser{}.CreatedAt)), 10, kStr},        // "created_at"
+		{nil, 165, uint16(unsafe.Offsetof(FreshdeskUser{}.UpdatedAt)), 10, kStr},        // "updated_at"
+		{nil, 175, uint16(unsafe.Offsetof(FreshdeskUser{}.CustomFields)), 13, kMap},     // "custom_fields"
+	}, sorted: []uint16{5, 6, 7, 8, 19, 21, 10, 11, 2, 0, 12, 13, 3, 1, 14, 4, 15, 16, 17, 18, 20, 9}}
 
 func (m *FreshdeskUser) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFreshdeskUser
@@ -16814,13 +17051,14 @@ func growGoogleBusinessAnswer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleBusinessAnswer = decTable{extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), grow: growGoogleBusinessAnswer, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), kStr},
-	{"author", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), kOne},
-	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), kStr},
-	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), kStr},
-	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), kStr},
-}, sorted: []uint16{1, 3, 0, 2, 4}}
+var dectGoogleBusinessAnswer = decTable{names: "nameauthortextcreateTimeupdateTime",
+	extra: unsafe.Offsetof(GoogleBusinessAnswer{}.Extra), size: unsafe.Sizeof(GoogleBusinessAnswer{}), grow: growGoogleBusinessAnswer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleBusinessAnswer{}.Name)), 4, kStr},                   // "name"
+		{&dectGoogleReviewer, 4, uint16(unsafe.Offsetof(GoogleBusinessAnswer{}.Author)), 6, kOne}, // "author"
+		{nil, 10, uint16(unsafe.Offsetof(GoogleBusinessAnswer{}.Text)), 4, kStr},                  // "text"
+		{nil, 14, uint16(unsafe.Offsetof(GoogleBusinessAnswer{}.CreateTime)), 10, kStr},           // "createTime"
+		{nil, 24, uint16(unsafe.Offsetof(GoogleBusinessAnswer{}.UpdateTime)), 10, kStr},           // "updateTime"
+	}, sorted: []uint16{1, 3, 0, 2, 4}}
 
 func (m *GoogleBusinessAnswer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleBusinessAnswer
@@ -16936,17 +17174,18 @@ func growGoogleBusinessQuestion(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleBusinessQuestion = decTable{extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), grow: growGoogleBusinessQuestion, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), kStr},
-	{"author", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), kOne},
-	{"upvoteCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), kStr},
-	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), kStr},
-	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), kStr},
-	{"totalAnswerCount", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), kInt},
-	{"topAnswers", &dectGoogleBusinessAnswer, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), kMany},
-	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), kInt},
-}, sorted: []uint16{1, 4, 8, 0, 3, 7, 6, 5, 2}}
+var dectGoogleBusinessQuestion = decTable{names: "nameauthorupvoteCounttextcreateTimeupdateTimetotalAnswerCounttopAnswersgbdid",
+	extra: unsafe.Offsetof(GoogleBusinessQuestion{}.Extra), size: unsafe.Sizeof(GoogleBusinessQuestion{}), grow: growGoogleBusinessQuestion, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.Name)), 4, kStr},                                // "name"
+		{&dectGoogleReviewer, 4, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.Author)), 6, kOne},              // "author"
+		{nil, 10, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.UpvoteCount)), 11, kInt},                       // "upvoteCount"
+		{nil, 21, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.Text)), 4, kStr},                               // "text"
+		{nil, 25, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.CreateTime)), 10, kStr},                        // "createTime"
+		{nil, 35, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.UpdateTime)), 10, kStr},                        // "updateTime"
+		{nil, 45, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.TotalAnswerCount)), 16, kInt},                  // "totalAnswerCount"
+		{&dectGoogleBusinessAnswer, 61, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.TopAnswers)), 10, kMany}, // "topAnswers"
+		{nil, 71, uint16(unsafe.Offsetof(GoogleBusinessQuestion{}.Gbdid)), 5, kInt},                              // "gbdid"
+	}, sorted: []uint16{1, 4, 8, 0, 3, 7, 6, 5, 2}}
 
 func (m *GoogleBusinessQuestion) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleBusinessQuestion
@@ -17085,18 +17324,20 @@ func growGoogleBusinessReview(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleBusinessReview = decTable{extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), grow: growGoogleBusinessReview, fields: []decField{
-	{"name", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Name)), kStr},
-	{"reviewId", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), kStr},
-	{"reviewer", &dectGoogleReviewer, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), kOne},
-	{"starRating", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), kStr},
-	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), kStr},
-	{"createTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), kStr},
-	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), kStr},
-	{"reviewReply", &dectGoogleBusinessReviewReply, uint32(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), kOne},
-	{"gbdid", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), kInt},
-	{"starRating_int", nil, uint32(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), kInt},
-}, sorted: []uint16{4, 5, 8, 0, 1, 7, 2, 3, 9, 6}}
+var dectGoogleBusinessReview = decTable{names: "namereviewIdreviewerstarRatingcommentcreateTimeupdateTimereviewReplygbdidstarRat" +
+	"ing_int",
+	extra: unsafe.Offsetof(GoogleBusinessReview{}.Extra), size: unsafe.Sizeof(GoogleBusinessReview{}), grow: growGoogleBusinessReview, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleBusinessReview{}.Name)), 4, kStr},                                     // "name"
+		{nil, 4, uint16(unsafe.Offsetof(GoogleBusinessReview{}.ReviewID)), 8, kStr},                                 // "reviewId"
+		{&dectGoogleReviewer, 12, uint16(unsafe.Offsetof(GoogleBusinessReview{}.Reviewer)), 8, kOne},                // "reviewer"
+		{nil, 20, uint16(unsafe.Offsetof(GoogleBusinessReview{}.StarRating)), 10, kStr},                             // "starRating"
+		{nil, 30, uint16(unsafe.Offsetof(GoogleBusinessReview{}.Comment)), 7, kStr},                                 // "comment"
+		{nil, 37, uint16(unsafe.Offsetof(GoogleBusinessReview{}.CreateTime)), 10, kStr},                             // "createTime"
+		{nil, 47, uint16(unsafe.Offsetof(GoogleBusinessReview{}.UpdateTime)), 10, kStr},                             // "updateTime"
+		{&dectGoogleBusinessReviewReply, 57, uint16(unsafe.Offsetof(GoogleBusinessReview{}.ReviewReply)), 11, kOne}, // "reviewReply"
+		{nil, 68, uint16(unsafe.Offsetof(GoogleBusinessReview{}.Gbdid)), 5, kInt},                                   // "gbdid"
+		{nil, 73, uint16(unsafe.Offsetof(GoogleBusinessReview{}.StarRatingInt)), 14, kInt},                          // "starRating_int"
+	}, sorted: []uint16{4, 5, 8, 0, 1, 7, 2, 3, 9, 6}}
 
 func (m *GoogleBusinessReview) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleBusinessReview
@@ -17157,10 +17398,11 @@ func growGoogleBusinessReviewReply(old unsafe.Pointer, n, c int) unsafe.Pointer 
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleBusinessReviewReply = decTable{extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), grow: growGoogleBusinessReviewReply, fields: []decField{
-	{"comment", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), kStr},
-	{"updateTime", nil, uint32(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectGoogleBusinessReviewReply = decTable{names: "commentupdateTime",
+	extra: unsafe.Offsetof(GoogleBusinessReviewReply{}.Extra), size: unsafe.Sizeof(GoogleBusinessReviewReply{}), grow: growGoogleBusinessReviewReply, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleBusinessReviewReply{}.Comment)), 7, kStr},     // "comment"
+		{nil, 7, uint16(unsafe.Offsetof(GoogleBusinessReviewReply{}.UpdateTime)), 10, kStr}, // "updateTime"
+	}, sorted: []uint16{0, 1}}
 
 func (m *GoogleBusinessReviewReply) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleBusinessReviewReply
@@ -17243,13 +17485,14 @@ func growGoogleReviewer(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectGoogleReviewer = decTable{extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), grow: growGoogleReviewer, fields: []decField{
-	{"profilePhotoUrl", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), kStr},
-	{"profilePhotoUri", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.Type)), kStr},
-	{"displayName", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.DisplayName)), kStr},
-	{"isAnonymous", nil, uint32(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), kBool},
-}, sorted: []uint16{3, 4, 1, 0, 2}}
+var dectGoogleReviewer = decTable{names: "profilePhotoUrlprofilePhotoUritypedisplayNameisAnonymous",
+	extra: unsafe.Offsetof(GoogleReviewer{}.Extra), size: unsafe.Sizeof(GoogleReviewer{}), grow: growGoogleReviewer, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURL)), 15, kStr},  // "profilePhotoUrl"
+		{nil, 15, uint16(unsafe.Offsetof(GoogleReviewer{}.ProfilePhotoURI)), 15, kStr}, // "profilePhotoUri"
+		{nil, 30, uint16(unsafe.Offsetof(GoogleReviewer{}.Type)), 4, kStr},             // "type"
+		{nil, 34, uint16(unsafe.Offsetof(GoogleReviewer{}.DisplayName)), 11, kStr},     // "displayName"
+		{nil, 45, uint16(unsafe.Offsetof(GoogleReviewer{}.IsAnonymous)), 11, kBool},    // "isAnonymous"
+	}, sorted: []uint16{3, 4, 1, 0, 2}}
 
 func (m *GoogleReviewer) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectGoogleReviewer
@@ -17448,27 +17691,30 @@ func growMileStone(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMileStone = decTable{extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), grow: growMileStone, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MileStone{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(MileStone{}.TicketID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(MileStone{}.Name)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(MileStone{}.Sequence)), kInt},
-	{"start_date", nil, uint32(unsafe.Offsetof(MileStone{}.StartDate)), kTime},
-	{"target_date", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDate)), kTime},
-	{"milestone_dependencies", &refDecMileStone, uint32(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), kMany},
-	{"dependencies", &dectMileStoneDependency, uint32(unsafe.Offsetof(MileStone{}.Dependencies)), kMany},
-	{"tickets", &dectFaultsMileStone, uint32(unsafe.Offsetof(MileStone{}.Tickets)), kMany},
-	{"_complete", nil, uint32(unsafe.Offsetof(MileStone{}.Complete)), kBool},
-	{"_dateschanged", nil, uint32(unsafe.Offsetof(MileStone{}.Dateschanged)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(MileStone{}.Warning)), kStr},
-	{"start_days", nil, uint32(unsafe.Offsetof(MileStone{}.StartDays)), kInt},
-	{"target_days", nil, uint32(unsafe.Offsetof(MileStone{}.TargetDays)), kInt},
-	{"_fromtemplate", nil, uint32(unsafe.Offsetof(MileStone{}.Fromtemplate)), kInt},
-	{"milestone_value", nil, uint32(unsafe.Offsetof(MileStone{}.MilestoneValue)), kF64},
-	{"processed_date", nil, uint32(unsafe.Offsetof(MileStone{}.ProcessedDate)), kTime},
-	{"invoicenumber", nil, uint32(unsafe.Offsetof(MileStone{}.Invoicenumber)), kStr},
-	{"from_template_id", nil, uint32(unsafe.Offsetof(MileStone{}.FromTemplateID)), kInt},
-}, sorted: []uint16{9, 10, 14, 11, 7, 18, 0, 17, 6, 15, 2, 16, 3, 4, 12, 5, 13, 1, 8}}
+var dectMileStone = decTable{names: "idticket_idnamesequencestart_datetarget_datemilestone_dependenciesdependenciesti" +
+	"ckets_complete_dateschanged_warningstart_daystarget_days_fromtemplatemilestone_v" +
+	"alueprocessed_dateinvoicenumberfrom_template_id",
+	extra: unsafe.Offsetof(MileStone{}.Extra), size: unsafe.Sizeof(MileStone{}), grow: growMileStone, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MileStone{}.ID)), 2, kInt},                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MileStone{}.TicketID)), 9, kInt},                              // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(MileStone{}.Name)), 4, kStr},                                 // "name"
+		{nil, 15, uint16(unsafe.Offsetof(MileStone{}.Sequence)), 8, kInt},                             // "sequence"
+		{nil, 23, uint16(unsafe.Offsetof(MileStone{}.StartDate)), 10, kTime},                          // "start_date"
+		{nil, 33, uint16(unsafe.Offsetof(MileStone{}.TargetDate)), 11, kTime},                         // "target_date"
+		{&refDecMileStone, 44, uint16(unsafe.Offsetof(MileStone{}.MilestoneDependencies)), 22, kMany}, // "milestone_dependencies"
+		{&dectMileStoneDependency, 66, uint16(unsafe.Offsetof(MileStone{}.Dependencies)), 12, kMany},  // "dependencies"
+		{&dectFaultsMileStone, 78, uint16(unsafe.Offsetof(MileStone{}.Tickets)), 7, kMany},            // "tickets"
+		{nil, 85, uint16(unsafe.Offsetof(MileStone{}.Complete)), 9, kBool},                            // "_complete"
+		{nil, 94, uint16(unsafe.Offsetof(MileStone{}.Dateschanged)), 13, kBool},                       // "_dateschanged"
+		{nil, 107, uint16(unsafe.Offsetof(MileStone{}.Warning)), 8, kStr},                             // "_warning"
+		{nil, 115, uint16(unsafe.Offsetof(MileStone{}.StartDays)), 10, kInt},                          // "start_days"
+		{nil, 125, uint16(unsafe.Offsetof(MileStone{}.TargetDays)), 11, kInt},                         // "target_days"
+		{nil, 136, uint16(unsafe.Offsetof(MileStone{}.Fromtemplate)), 13, kInt},                       // "_fromtemplate"
+		{nil, 149, uint16(unsafe.Offsetof(MileStone{}.MilestoneValue)), 15, kF64},                     // "milestone_value"
+		{nil, 164, uint16(unsafe.Offsetof(MileStone{}.ProcessedDate)), 14, kTime},                     // "processed_date"
+		{nil, 178, uint16(unsafe.Offsetof(MileStone{}.Invoicenumber)), 13, kStr},                      // "invoicenumber"
+		{nil, 191, uint16(unsafe.Offsetof(MileStone{}.FromTemplateID)), 16, kInt},                     // "from_template_id"
+	}, sorted: []uint16{9, 10, 14, 11, 7, 18, 0, 17, 6, 15, 2, 16, 3, 4, 12, 5, 13, 1, 8}}
 
 func (m *MileStone) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectMileStone }
 
@@ -17570,13 +17816,14 @@ func growMileStoneDependency(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectMileStoneDependency = decTable{extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), grow: growMileStoneDependency, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ID)), kInt},
-	{"child", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Child)), kInt},
-	{"parent", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Parent)), kInt},
-	{"parent_name", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.ParentName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(MileStoneDependency{}.Warning)), kStr},
-}, sorted: []uint16{4, 1, 0, 2, 3}}
+var dectMileStoneDependency = decTable{names: "idchildparentparent_name_warning",
+	extra: unsafe.Offsetof(MileStoneDependency{}.Extra), size: unsafe.Sizeof(MileStoneDependency{}), grow: growMileStoneDependency, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(MileStoneDependency{}.ID)), 2, kInt},           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(MileStoneDependency{}.Child)), 5, kInt},        // "child"
+		{nil, 7, uint16(unsafe.Offsetof(MileStoneDependency{}.Parent)), 6, kInt},       // "parent"
+		{nil, 13, uint16(unsafe.Offsetof(MileStoneDependency{}.ParentName)), 11, kStr}, // "parent_name"
+		{nil, 24, uint16(unsafe.Offsetof(MileStoneDependency{}.Warning)), 8, kStr},     // "_warning"
+	}, sorted: []uint16{4, 1, 0, 2, 3}}
 
 func (m *MileStoneDependency) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectMileStoneDependency
@@ -17646,12 +17893,13 @@ func growTicketsView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTicketsView = decTable{extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), grow: growTicketsView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(TicketsView{}.RecordCount)), kInt},
-	{"tickets", &dectFaultsList, uint32(unsafe.Offsetof(TicketsView{}.Tickets)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(TicketsView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(TicketsView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectTicketsView = decTable{names: "record_countticketspage_nopage_size",
+	extra: unsafe.Offsetof(TicketsView{}.Extra), size: unsafe.Sizeof(TicketsView{}), grow: growTicketsView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TicketsView{}.RecordCount)), 12, kInt},          // "record_count"
+		{&dectFaultsList, 12, uint16(unsafe.Offsetof(TicketsView{}.Tickets)), 7, kPage}, // "tickets"
+		{nil, 19, uint16(unsafe.Offsetof(TicketsView{}.PageNo)), 7, kInt},               // "page_no"
+		{nil, 26, uint16(unsafe.Offsetof(TicketsView{}.PageSize)), 9, kInt},             // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *TicketsView) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTicketsView
@@ -17792,18 +18040,20 @@ func growViewColumnsDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewColumnsDetails = decTable{extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), grow: growViewColumnsDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ID)), kInt},
-	{"columns_id", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), kInt},
-	{"column_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), kInt},
-	{"column_name", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnName)), kStr},
-	{"width", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Width)), kInt},
-	{"order_seq", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderSeq)), kInt},
-	{"order_desc", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.OrderDesc)), kBool},
-	{"column_title_override", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnTitleOverride)), kStr},
-	{"groupbystatus", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.Groupbystatus)), kInt},
-	{"columns_guid", nil, uint32(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), kStr},
-}, sorted: []uint16{3, 2, 7, 9, 1, 8, 0, 6, 5, 4}}
+var dectViewColumnsDetails = decTable{names: "idcolumns_idcolumn_seqcolumn_namewidthorder_seqorder_desccolumn_title_overridegr" +
+	"oupbystatuscolumns_guid",
+	extra: unsafe.Offsetof(ViewColumnsDetails{}.Extra), size: unsafe.Sizeof(ViewColumnsDetails{}), grow: growViewColumnsDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsID)), 10, kInt},            // "columns_id"
+		{nil, 12, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ColumnSeq)), 10, kInt},           // "column_seq"
+		{nil, 22, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ColumnName)), 11, kStr},          // "column_name"
+		{nil, 33, uint16(unsafe.Offsetof(ViewColumnsDetails{}.Width)), 5, kInt},                // "width"
+		{nil, 38, uint16(unsafe.Offsetof(ViewColumnsDetails{}.OrderSeq)), 9, kInt},             // "order_seq"
+		{nil, 47, uint16(unsafe.Offsetof(ViewColumnsDetails{}.OrderDesc)), 10, kBool},          // "order_desc"
+		{nil, 57, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ColumnTitleOverride)), 21, kStr}, // "column_title_override"
+		{nil, 78, uint16(unsafe.Offsetof(ViewColumnsDetails{}.Groupbystatus)), 13, kInt},       // "groupbystatus"
+		{nil, 91, uint16(unsafe.Offsetof(ViewColumnsDetails{}.ColumnsGUID)), 12, kStr},         // "columns_guid"
+	}, sorted: []uint16{3, 2, 7, 9, 1, 8, 0, 6, 5, 4}}
 
 func (m *ViewColumnsDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectViewColumnsDetails
@@ -17994,23 +18244,25 @@ func growWorkflowHistory(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWorkflowHistory = decTable{extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), grow: growWorkflowHistory, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ID)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TicketID)), kInt},
-	{"moved_from", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), kInt},
-	{"moved_to", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedTo)), kInt},
-	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.FlowID)), kInt},
-	{"moved_from_stage", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedFromStage)), kInt},
-	{"moved_to_stage", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedToStage)), kInt},
-	{"moved_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.MovedDate)), kTime},
-	{"target_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetDate)), kTime},
-	{"target_hours", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetHours)), kF64},
-	{"actual_hours", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActualHours)), kF64},
-	{"target_met", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.TargetMet)), kBool},
-	{"override_date", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.OverrideDate)), kTime},
-	{"summary", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.Summary)), kStr},
-	{"action_id", nil, uint32(unsafe.Offsetof(WorkflowHistory{}.ActionID)), kInt},
-}, sorted: []uint16{14, 10, 4, 0, 7, 2, 5, 3, 6, 12, 13, 8, 9, 11, 1}}
+var dectWorkflowHistory = decTable{names: "idticket_idmoved_frommoved_toflow_idmoved_from_stagemoved_to_stagemoved_datetarg" +
+	"et_datetarget_hoursactual_hourstarget_metoverride_datesummaryaction_id",
+	extra: unsafe.Offsetof(WorkflowHistory{}.Extra), size: unsafe.Sizeof(WorkflowHistory{}), grow: growWorkflowHistory, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WorkflowHistory{}.ID)), 2, kInt},               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WorkflowHistory{}.TicketID)), 9, kInt},         // "ticket_id"
+		{nil, 11, uint16(unsafe.Offsetof(WorkflowHistory{}.MovedFrom)), 10, kInt},      // "moved_from"
+		{nil, 21, uint16(unsafe.Offsetof(WorkflowHistory{}.MovedTo)), 8, kInt},         // "moved_to"
+		{nil, 29, uint16(unsafe.Offsetof(WorkflowHistory{}.FlowID)), 7, kInt},          // "flow_id"
+		{nil, 36, uint16(unsafe.Offsetof(WorkflowHistory{}.MovedFromStage)), 16, kInt}, // "moved_from_stage"
+		{nil, 52, uint16(unsafe.Offsetof(WorkflowHistory{}.MovedToStage)), 14, kInt},   // "moved_to_stage"
+		{nil, 66, uint16(unsafe.Offsetof(WorkflowHistory{}.MovedDate)), 10, kTime},     // "moved_date"
+		{nil, 76, uint16(unsafe.Offsetof(WorkflowHistory{}.TargetDate)), 11, kTime},    // "target_date"
+		{nil, 87, uint16(unsafe.Offsetof(WorkflowHistory{}.TargetHours)), 12, kF64},    // "target_hours"
+		{nil, 99, uint16(unsafe.Offsetof(WorkflowHistory{}.ActualHours)), 12, kF64},    // "actual_hours"
+		{nil, 111, uint16(unsafe.Offsetof(WorkflowHistory{}.TargetMet)), 10, kBool},    // "target_met"
+		{nil, 121, uint16(unsafe.Offsetof(WorkflowHistory{}.OverrideDate)), 13, kTime}, // "override_date"
+		{nil, 134, uint16(unsafe.Offsetof(WorkflowHistory{}.Summary)), 7, kStr},        // "summary"
+		{nil, 141, uint16(unsafe.Offsetof(WorkflowHistory{}.ActionID)), 9, kInt},       // "action_id"
+	}, sorted: []uint16{14, 10, 4, 0, 7, 2, 5, 3, 6, 12, 13, 8, 9, 11, 1}}
 
 func (m *WorkflowHistory) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWorkflowHistory

@@ -472,40 +472,44 @@ func growTimesheetEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTimesheetEvent = decTable{extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), grow: growTimesheetEvent, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ID)), kInt},
-	{"event_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EventType)), kInt},
-	{"subject", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Subject)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.EndDate)), kTime},
-	{"timetaken", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Timetaken)), kF64},
-	{"agent_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.AgentID)), kInt},
-	{"break_type", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.BreakType)), kInt},
-	{"ticket_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TicketID)), kInt},
-	{"action_number", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionNumber)), kInt},
-	{"action_invoice_number", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ActionInvoiceNumber)), kInt},
-	{"note", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Note)), kStr},
-	{"customer", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Customer)), kStr},
-	{"holiday_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.HolidayID)), kInt},
-	{"charge_type_colour", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeTypeColour)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.SiteID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.UserName)), kStr},
-	{"charge_rate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ChargeRate)), kInt},
-	{"mileage", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Mileage)), kInt},
-	{"tickettype_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.TickettypeID)), kInt},
-	{"lognewticket", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Lognewticket)), kBool},
-	{"client_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClientID)), kInt},
-	{"category1", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category1)), kStr},
-	{"category2", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category2)), kStr},
-	{"category3", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category3)), kStr},
-	{"category4", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Category4)), kStr},
-	{"contract_id", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ContractID)), kInt},
-	{"agents", &dectKeyPair, uint32(unsafe.Offsetof(TimesheetEvent{}.Agents)), kMany},
-	{"clear_end", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), kBool},
-	{"traveltime", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), kF64},
-	{"originalstartdate", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetEvent{}.Warning)), kStr},
-}, sorted: []uint16{31, 10, 9, 6, 27, 7, 22, 23, 24, 25, 17, 14, 28, 21, 26, 12, 4, 1, 13, 0, 20, 18, 11, 30, 15, 3, 2, 8, 19, 5, 29, 16}}
+var dectTimesheetEvent = decTable{names: "idevent_typesubjectstart_dateend_datetimetakenagent_idbreak_typeticket_idaction_" +
+	"numberaction_invoice_numbernotecustomerholiday_idcharge_type_coloursite_iduser_n" +
+	"amecharge_ratemileagetickettype_idlognewticketclient_idcategory1category2categor" +
+	"y3category4contract_idagentsclear_endtraveltimeoriginalstartdate_warning",
+	extra: unsafe.Offsetof(TimesheetEvent{}.Extra), size: unsafe.Sizeof(TimesheetEvent{}), grow: growTimesheetEvent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TimesheetEvent{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TimesheetEvent{}.EventType)), 10, kInt},            // "event_type"
+		{nil, 12, uint16(unsafe.Offsetof(TimesheetEvent{}.Subject)), 7, kStr},              // "subject"
+		{nil, 19, uint16(unsafe.Offsetof(TimesheetEvent{}.StartDate)), 10, kTime},          // "start_date"
+		{nil, 29, uint16(unsafe.Offsetof(TimesheetEvent{}.EndDate)), 8, kTime},             // "end_date"
+		{nil, 37, uint16(unsafe.Offsetof(TimesheetEvent{}.Timetaken)), 9, kF64},            // "timetaken"
+		{nil, 46, uint16(unsafe.Offsetof(TimesheetEvent{}.AgentID)), 8, kInt},              // "agent_id"
+		{nil, 54, uint16(unsafe.Offsetof(TimesheetEvent{}.BreakType)), 10, kInt},           // "break_type"
+		{nil, 64, uint16(unsafe.Offsetof(TimesheetEvent{}.TicketID)), 9, kInt},             // "ticket_id"
+		{nil, 73, uint16(unsafe.Offsetof(TimesheetEvent{}.ActionNumber)), 13, kInt},        // "action_number"
+		{nil, 86, uint16(unsafe.Offsetof(TimesheetEvent{}.ActionInvoiceNumber)), 21, kInt}, // "action_invoice_number"
+		{nil, 107, uint16(unsafe.Offsetof(TimesheetEvent{}.Note)), 4, kStr},                // "note"
+		{nil, 111, uint16(unsafe.Offsetof(TimesheetEvent{}.Customer)), 8, kStr},            // "customer"
+		{nil, 119, uint16(unsafe.Offsetof(TimesheetEvent{}.HolidayID)), 10, kInt},          // "holiday_id"
+		{nil, 129, uint16(unsafe.Offsetof(TimesheetEvent{}.ChargeTypeColour)), 18, kStr},   // "charge_type_colour"
+		{nil, 147, uint16(unsafe.Offsetof(TimesheetEvent{}.SiteID)), 7, kInt},              // "site_id"
+		{nil, 154, uint16(unsafe.Offsetof(TimesheetEvent{}.UserName)), 9, kStr},            // "user_name"
+		{nil, 163, uint16(unsafe.Offsetof(TimesheetEvent{}.ChargeRate)), 11, kInt},         // "charge_rate"
+		{nil, 174, uint16(unsafe.Offsetof(TimesheetEvent{}.Mileage)), 7, kInt},             // "mileage"
+		{nil, 181, uint16(unsafe.Offsetof(TimesheetEvent{}.TickettypeID)), 13, kInt},       // "tickettype_id"
+		{nil, 194, uint16(unsafe.Offsetof(TimesheetEvent{}.Lognewticket)), 12, kBool},      // "lognewticket"
+		{nil, 206, uint16(unsafe.Offsetof(TimesheetEvent{}.ClientID)), 9, kInt},            // "client_id"
+		{nil, 215, uint16(unsafe.Offsetof(TimesheetEvent{}.Category1)), 9, kStr},           // "category1"
+		{nil, 224, uint16(unsafe.Offsetof(TimesheetEvent{}.Category2)), 9, kStr},           // "category2"
+		{nil, 233, uint16(unsafe.Offsetof(TimesheetEvent{}.Category3)), 9, kStr},           // "category3"
+		{nil, 242, uint16(unsafe.Offsetof(TimesheetEvent{}.Category4)), 9, kStr},           // "category4"
+		{nil, 251, uint16(unsafe.Offsetof(TimesheetEvent{}.ContractID)), 11, kInt},         // "contract_id"
+		{&dectKeyPair, 262, uint16(unsafe.Offsetof(TimesheetEvent{}.Agents)), 6, kMany},    // "agents"
+		{nil, 268, uint16(unsafe.Offsetof(TimesheetEvent{}.ClearEnd)), 9, kBool},           // "clear_end"
+		{nil, 277, uint16(unsafe.Offsetof(TimesheetEvent{}.Traveltime)), 10, kF64},         // "traveltime"
+		{nil, 287, uint16(unsafe.Offsetof(TimesheetEvent{}.Originalstartdate)), 17, kTime}, // "originalstartdate"
+		{nil, 304, uint16(unsafe.Offsetof(TimesheetEvent{}.Warning)), 8, kStr},             // "_warning"
+	}, sorted: []uint16{31, 10, 9, 6, 27, 7, 22, 23, 24, 25, 17, 14, 28, 21, 26, 12, 4, 1, 13, 0, 20, 18, 11, 30, 15, 3, 2, 8, 19, 5, 29, 16}}
 
 func (m *TimesheetEvent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTimesheetEvent

@@ -409,35 +409,39 @@ func growTimesheet(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTimesheet = decTable{extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), grow: growTimesheet, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Timesheet{}.ID)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(Timesheet{}.AgentName)), kStr},
-	{"colour", nil, uint32(unsafe.Offsetof(Timesheet{}.Colour)), kStr},
-	{"date", nil, uint32(unsafe.Offsetof(Timesheet{}.Date)), kTime},
-	{"start_time", nil, uint32(unsafe.Offsetof(Timesheet{}.StartTime)), kTime},
-	{"end_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EndTime)), kTime},
-	{"estimated_start_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedStartTime)), kTime},
-	{"estimated_end_time", nil, uint32(unsafe.Offsetof(Timesheet{}.EstimatedEndTime)), kTime},
-	{"target_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.TargetHours)), kF64},
-	{"actual_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ActualHours)), kF64},
-	{"break_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.BreakHours)), kF64},
-	{"unlogged_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.UnloggedHours)), kF64},
-	{"allowed_break_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.AllowedBreakHours)), kF64},
-	{"work_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.WorkHours)), kF64},
-	{"percentage", nil, uint32(unsafe.Offsetof(Timesheet{}.Percentage)), kF64},
-	{"workdayid", nil, uint32(unsafe.Offsetof(Timesheet{}.Workdayid)), kInt},
-	{"events", &dectTimesheetEvent, uint32(unsafe.Offsetof(Timesheet{}.Events)), kMany},
-	{"timesheet_manager", nil, uint32(unsafe.Offsetof(Timesheet{}.TimesheetManager)), kInt},
-	{"forecasting_id", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingID)), kInt},
-	{"_submitapproval", nil, uint32(unsafe.Offsetof(Timesheet{}.Submitapproval)), kBool},
-	{"_approve", nil, uint32(unsafe.Offsetof(Timesheet{}.Approve)), kBool},
-	{"_reject", nil, uint32(unsafe.Offsetof(Timesheet{}.Reject)), kBool},
-	{"approval", &dectTimesheetApproval, uint32(unsafe.Offsetof(Timesheet{}.Approval)), kOne},
-	{"_approval_message", nil, uint32(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), kStr},
-	{"chargeable_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ChargeableHours)), kF64},
-	{"forecasting_hours", nil, uint32(unsafe.Offsetof(Timesheet{}.ForecastingHours)), kF64},
-}, sorted: []uint16{24, 21, 22, 20, 10, 1, 2, 13, 23, 11, 25, 3, 4, 6, 8, 7, 17, 26, 19, 0, 15, 5, 9, 18, 12, 14, 16}}
+var dectTimesheet = decTable{names: "idagent_idagent_namecolourdatestart_timeend_timeestimated_start_timeestimated_en" +
+	"d_timetarget_hoursactual_hoursbreak_hoursunlogged_hoursallowed_break_hourswork_h" +
+	"ourspercentageworkdayideventstimesheet_managerforecasting_id_submitapproval_appr" +
+	"ove_rejectapproval_approval_messagechargeable_hoursforecasting_hours",
+	extra: unsafe.Offsetof(Timesheet{}.Extra), size: unsafe.Sizeof(Timesheet{}), grow: growTimesheet, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Timesheet{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Timesheet{}.AgentID)), 8, kInt},                       // "agent_id"
+		{nil, 10, uint16(unsafe.Offsetof(Timesheet{}.AgentName)), 10, kStr},                   // "agent_name"
+		{nil, 20, uint16(unsafe.Offsetof(Timesheet{}.Colour)), 6, kStr},                       // "colour"
+		{nil, 26, uint16(unsafe.Offsetof(Timesheet{}.Date)), 4, kTime},                        // "date"
+		{nil, 30, uint16(unsafe.Offsetof(Timesheet{}.StartTime)), 10, kTime},                  // "start_time"
+		{nil, 40, uint16(unsafe.Offsetof(Timesheet{}.EndTime)), 8, kTime},                     // "end_time"
+		{nil, 48, uint16(unsafe.Offsetof(Timesheet{}.EstimatedStartTime)), 20, kTime},         // "estimated_start_time"
+		{nil, 68, uint16(unsafe.Offsetof(Timesheet{}.EstimatedEndTime)), 18, kTime},           // "estimated_end_time"
+		{nil, 86, uint16(unsafe.Offsetof(Timesheet{}.TargetHours)), 12, kF64},                 // "target_hours"
+		{nil, 98, uint16(unsafe.Offsetof(Timesheet{}.ActualHours)), 12, kF64},                 // "actual_hours"
+		{nil, 110, uint16(unsafe.Offsetof(Timesheet{}.BreakHours)), 11, kF64},                 // "break_hours"
+		{nil, 121, uint16(unsafe.Offsetof(Timesheet{}.UnloggedHours)), 14, kF64},              // "unlogged_hours"
+		{nil, 135, uint16(unsafe.Offsetof(Timesheet{}.AllowedBreakHours)), 19, kF64},          // "allowed_break_hours"
+		{nil, 154, uint16(unsafe.Offsetof(Timesheet{}.WorkHours)), 10, kF64},                  // "work_hours"
+		{nil, 164, uint16(unsafe.Offsetof(Timesheet{}.Percentage)), 10, kF64},                 // "percentage"
+		{nil, 174, uint16(unsafe.Offsetof(Timesheet{}.Workdayid)), 9, kInt},                   // "workdayid"
+		{&dectTimesheetEvent, 183, uint16(unsafe.Offsetof(Timesheet{}.Events)), 6, kMany},     // "events"
+		{nil, 189, uint16(unsafe.Offsetof(Timesheet{}.TimesheetManager)), 17, kInt},           // "timesheet_manager"
+		{nil, 206, uint16(unsafe.Offsetof(Timesheet{}.ForecastingID)), 14, kInt},              // "forecasting_id"
+		{nil, 220, uint16(unsafe.Offsetof(Timesheet{}.Submitapproval)), 15, kBool},            // "_submitapproval"
+		{nil, 235, uint16(unsafe.Offsetof(Timesheet{}.Approve)), 8, kBool},                    // "_approve"
+		{nil, 243, uint16(unsafe.Offsetof(Timesheet{}.Reject)), 7, kBool},                     // "_reject"
+		{&dectTimesheetApproval, 250, uint16(unsafe.Offsetof(Timesheet{}.Approval)), 8, kOne}, // "approval"
+		{nil, 258, uint16(unsafe.Offsetof(Timesheet{}.ApprovalMessage)), 17, kStr},            // "_approval_message"
+		{nil, 275, uint16(unsafe.Offsetof(Timesheet{}.ChargeableHours)), 16, kF64},            // "chargeable_hours"
+		{nil, 291, uint16(unsafe.Offsetof(Timesheet{}.ForecastingHours)), 17, kF64},           // "forecasting_hours"
+	}, sorted: []uint16{24, 21, 22, 20, 10, 1, 2, 13, 23, 11, 25, 3, 4, 6, 8, 7, 17, 26, 19, 0, 15, 5, 9, 18, 12, 14, 16}}
 
 func (m *Timesheet) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTimesheet }
 
@@ -581,17 +585,18 @@ func growTimesheetApproval(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTimesheetApproval = decTable{extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), grow: growTimesheetApproval, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.ID)), kInt},
-	{"tsid", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Tsid)), kInt},
-	{"unum", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Unum)), kInt},
-	{"approvalstatus", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvalstatus)), kInt},
-	{"approvedby", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approvedby)), kInt},
-	{"submissiondate", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Submissiondate)), kTime},
-	{"approver", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Approver)), kInt},
-	{"message", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Message)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TimesheetApproval{}.Warning)), kStr},
-}, sorted: []uint16{8, 3, 4, 6, 0, 7, 5, 1, 2}}
+var dectTimesheetApproval = decTable{names: "idtsidunumapprovalstatusapprovedbysubmissiondateapprovermessage_warning",
+	extra: unsafe.Offsetof(TimesheetApproval{}.Extra), size: unsafe.Sizeof(TimesheetApproval{}), grow: growTimesheetApproval, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TimesheetApproval{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TimesheetApproval{}.Tsid)), 4, kInt},              // "tsid"
+		{nil, 6, uint16(unsafe.Offsetof(TimesheetApproval{}.Unum)), 4, kInt},              // "unum"
+		{nil, 10, uint16(unsafe.Offsetof(TimesheetApproval{}.Approvalstatus)), 14, kInt},  // "approvalstatus"
+		{nil, 24, uint16(unsafe.Offsetof(TimesheetApproval{}.Approvedby)), 10, kInt},      // "approvedby"
+		{nil, 34, uint16(unsafe.Offsetof(TimesheetApproval{}.Submissiondate)), 14, kTime}, // "submissiondate"
+		{nil, 48, uint16(unsafe.Offsetof(TimesheetApproval{}.Approver)), 8, kInt},         // "approver"
+		{nil, 56, uint16(unsafe.Offsetof(TimesheetApproval{}.Message)), 7, kStr},          // "message"
+		{nil, 63, uint16(unsafe.Offsetof(TimesheetApproval{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{8, 3, 4, 6, 0, 7, 5, 1, 2}}
 
 func (m *TimesheetApproval) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTimesheetApproval

@@ -159,18 +159,20 @@ func growTimeslot(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTimeslot = decTable{extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), grow: growTimeslot, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Timeslot{}.ID)), kInt},
-	{"workday_id", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayID)), kInt},
-	{"workday_guid", nil, uint32(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), kStr},
-	{"bookingtype_id", nil, uint32(unsafe.Offsetof(Timeslot{}.BookingtypeID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Timeslot{}.Name)), kStr},
-	{"start_time", nil, uint32(unsafe.Offsetof(Timeslot{}.StartTime)), kStr},
-	{"end_time", nil, uint32(unsafe.Offsetof(Timeslot{}.EndTime)), kStr},
-	{"start_label", nil, uint32(unsafe.Offsetof(Timeslot{}.StartLabel)), kStr},
-	{"end_label", nil, uint32(unsafe.Offsetof(Timeslot{}.EndLabel)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Timeslot{}.Warning)), kStr},
-}, sorted: []uint16{9, 3, 8, 6, 0, 4, 7, 5, 2, 1}}
+var dectTimeslot = decTable{names: "idworkday_idworkday_guidbookingtype_idnamestart_timeend_timestart_labelend_label" +
+	"_warning",
+	extra: unsafe.Offsetof(Timeslot{}.Extra), size: unsafe.Sizeof(Timeslot{}), grow: growTimeslot, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Timeslot{}.ID)), 2, kInt},              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Timeslot{}.WorkdayID)), 10, kInt},      // "workday_id"
+		{nil, 12, uint16(unsafe.Offsetof(Timeslot{}.WorkdayGUID)), 12, kStr},   // "workday_guid"
+		{nil, 24, uint16(unsafe.Offsetof(Timeslot{}.BookingtypeID)), 14, kInt}, // "bookingtype_id"
+		{nil, 38, uint16(unsafe.Offsetof(Timeslot{}.Name)), 4, kStr},           // "name"
+		{nil, 42, uint16(unsafe.Offsetof(Timeslot{}.StartTime)), 10, kStr},     // "start_time"
+		{nil, 52, uint16(unsafe.Offsetof(Timeslot{}.EndTime)), 8, kStr},        // "end_time"
+		{nil, 60, uint16(unsafe.Offsetof(Timeslot{}.StartLabel)), 11, kStr},    // "start_label"
+		{nil, 71, uint16(unsafe.Offsetof(Timeslot{}.EndLabel)), 9, kStr},       // "end_label"
+		{nil, 80, uint16(unsafe.Offsetof(Timeslot{}.Warning)), 8, kStr},        // "_warning"
+	}, sorted: []uint16{9, 3, 8, 6, 0, 4, 7, 5, 2, 1}}
 
 func (m *Timeslot) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTimeslot }
 

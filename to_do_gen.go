@@ -249,24 +249,26 @@ func growFaultToDo(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFaultToDo = decTable{extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), grow: growFaultToDo, fields: []decField{
-	{"ticket_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.TicketID)), kInt},
-	{"id", nil, uint32(unsafe.Offsetof(FaultToDo{}.ID)), kInt},
-	{"done", nil, uint32(unsafe.Offsetof(FaultToDo{}.Done)), kBool},
-	{"done_by_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByID)), kInt},
-	{"done_by_name", nil, uint32(unsafe.Offsetof(FaultToDo{}.DoneByName)), kStr},
-	{"text", nil, uint32(unsafe.Offsetof(FaultToDo{}.Text)), kStr},
-	{"start_date", nil, uint32(unsafe.Offsetof(FaultToDo{}.StartDate)), kTime},
-	{"end_date", nil, uint32(unsafe.Offsetof(FaultToDo{}.EndDate)), kTime},
-	{"actual_start", nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualStart)), kTime},
-	{"actual_end", nil, uint32(unsafe.Offsetof(FaultToDo{}.ActualEnd)), kTime},
-	{"sequence", nil, uint32(unsafe.Offsetof(FaultToDo{}.Sequence)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(FaultToDo{}.Warning)), kStr},
-	{"addedby", nil, uint32(unsafe.Offsetof(FaultToDo{}.Addedby)), kInt},
-	{"group_id", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupID)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupName)), kStr},
-	{"group_seq", nil, uint32(unsafe.Offsetof(FaultToDo{}.GroupSeq)), kInt},
-}, sorted: []uint16{11, 9, 8, 12, 2, 3, 4, 7, 13, 14, 15, 1, 10, 6, 5, 0}}
+var dectFaultToDo = decTable{names: "ticket_ididdonedone_by_iddone_by_nametextstart_dateend_dateactual_startactual_en" +
+	"dsequence_warningaddedbygroup_idgroup_namegroup_seq",
+	extra: unsafe.Offsetof(FaultToDo{}.Extra), size: unsafe.Sizeof(FaultToDo{}), grow: growFaultToDo, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FaultToDo{}.TicketID)), 9, kInt},       // "ticket_id"
+		{nil, 9, uint16(unsafe.Offsetof(FaultToDo{}.ID)), 2, kInt},             // "id"
+		{nil, 11, uint16(unsafe.Offsetof(FaultToDo{}.Done)), 4, kBool},         // "done"
+		{nil, 15, uint16(unsafe.Offsetof(FaultToDo{}.DoneByID)), 10, kInt},     // "done_by_id"
+		{nil, 25, uint16(unsafe.Offsetof(FaultToDo{}.DoneByName)), 12, kStr},   // "done_by_name"
+		{nil, 37, uint16(unsafe.Offsetof(FaultToDo{}.Text)), 4, kStr},          // "text"
+		{nil, 41, uint16(unsafe.Offsetof(FaultToDo{}.StartDate)), 10, kTime},   // "start_date"
+		{nil, 51, uint16(unsafe.Offsetof(FaultToDo{}.EndDate)), 8, kTime},      // "end_date"
+		{nil, 59, uint16(unsafe.Offsetof(FaultToDo{}.ActualStart)), 12, kTime}, // "actual_start"
+		{nil, 71, uint16(unsafe.Offsetof(FaultToDo{}.ActualEnd)), 10, kTime},   // "actual_end"
+		{nil, 81, uint16(unsafe.Offsetof(FaultToDo{}.Sequence)), 8, kInt},      // "sequence"
+		{nil, 89, uint16(unsafe.Offsetof(FaultToDo{}.Warning)), 8, kStr},       // "_warning"
+		{nil, 97, uint16(unsafe.Offsetof(FaultToDo{}.Addedby)), 7, kInt},       // "addedby"
+		{nil, 104, uint16(unsafe.Offsetof(FaultToDo{}.GroupID)), 8, kInt},      // "group_id"
+		{nil, 112, uint16(unsafe.Offsetof(FaultToDo{}.GroupName)), 10, kStr},   // "group_name"
+		{nil, 122, uint16(unsafe.Offsetof(FaultToDo{}.GroupSeq)), 9, kInt},     // "group_seq"
+	}, sorted: []uint16{11, 9, 8, 12, 2, 3, 4, 7, 13, 14, 15, 1, 10, 6, 5, 0}}
 
 func (m *FaultToDo) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectFaultToDo }
 

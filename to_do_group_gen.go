@@ -159,13 +159,14 @@ func growToDoGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectToDoGroup = decTable{extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), grow: growToDoGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ToDoGroup{}.ID)), kInt},
-	{"seq", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Seq)), kInt},
-	{"text", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Text)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(ToDoGroup{}.Warning)), kStr},
-	{"todo_list", &dectFaultToDo, uint32(unsafe.Offsetof(ToDoGroup{}.TodoList)), kMany},
-}, sorted: []uint16{3, 0, 1, 2, 4}}
+var dectToDoGroup = decTable{names: "idseqtext_warningtodo_list",
+	extra: unsafe.Offsetof(ToDoGroup{}.Extra), size: unsafe.Sizeof(ToDoGroup{}), grow: growToDoGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ToDoGroup{}.ID)), 2, kInt},                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ToDoGroup{}.Seq)), 3, kInt},                   // "seq"
+		{nil, 5, uint16(unsafe.Offsetof(ToDoGroup{}.Text)), 4, kStr},                  // "text"
+		{nil, 9, uint16(unsafe.Offsetof(ToDoGroup{}.Warning)), 8, kStr},               // "_warning"
+		{&dectFaultToDo, 17, uint16(unsafe.Offsetof(ToDoGroup{}.TodoList)), 9, kMany}, // "todo_list"
+	}, sorted: []uint16{3, 0, 1, 2, 4}}
 
 func (m *ToDoGroup) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectToDoGroup }
 

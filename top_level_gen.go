@@ -472,41 +472,46 @@ func growTree(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTree = decTable{extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), grow: growTree, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Tree{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Tree{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Tree{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(Tree{}.Name)), kStr},
-	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(Tree{}.AccountsOverrideMailbox)), kInt},
-	{"parentid", nil, uint32(unsafe.Offsetof(Tree{}.Parentid)), kInt},
-	{"notes", nil, uint32(unsafe.Offsetof(Tree{}.Notes)), kStr},
-	{"kashflowurl", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowurl)), kStr},
-	{"kashflowusername", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowusername)), kStr},
-	{"kashflowpassword", nil, uint32(unsafe.Offsetof(Tree{}.Kashflowpassword)), kStr},
-	{"mailbox_override", nil, uint32(unsafe.Offsetof(Tree{}.MailboxOverride)), kInt},
-	{"agent_department", nil, uint32(unsafe.Offsetof(Tree{}.AgentDepartment)), kBool},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Tree{}.MessagegroupID)), kInt},
-	{"agents", &dectUnameDepartment, uint32(unsafe.Offsetof(Tree{}.Agents)), kMany},
-	{"users", &dectUserDepartment, uint32(unsafe.Offsetof(Tree{}.Users)), kMany},
-	{"cannedtext", &dectCannedText, uint32(unsafe.Offsetof(Tree{}.Cannedtext)), kMany},
-	{"templates", &dectStdRequestList, uint32(unsafe.Offsetof(Tree{}.Templates)), kMany},
-	{"announcement", nil, uint32(unsafe.Offsetof(Tree{}.Announcement)), kStr},
-	{"invoice_class", nil, uint32(unsafe.Offsetof(Tree{}.InvoiceClass)), kStr},
-	{"quote_profit_currency", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), kInt},
-	{"quote_profit_currency_name", nil, uint32(unsafe.Offsetof(Tree{}.QuoteProfitCurrencyName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(Tree{}.Warning)), kStr},
-	{"_canupdate", nil, uint32(unsafe.Offsetof(Tree{}.Canupdate)), kBool},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationID)), kInt},
-	{"organisation_guid", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationGUID)), kStr},
-	{"organisation_name", nil, uint32(unsafe.Offsetof(Tree{}.OrganisationName)), kStr},
-	{"org_department_name", nil, uint32(unsafe.Offsetof(Tree{}.OrgDepartmentName)), kStr},
-	{"long_name", nil, uint32(unsafe.Offsetof(Tree{}.LongName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(Tree{}.Type)), kInt},
-	{"teams", &dectSectionDetailList, uint32(unsafe.Offsetof(Tree{}.Teams)), kMany},
-	{"agent_members", &dectUnameList, uint32(unsafe.Offsetof(Tree{}.AgentMembers)), kMany},
-	{"managers", &dectManager, uint32(unsafe.Offsetof(Tree{}.Managers)), kMany},
-	{"user_count", nil, uint32(unsafe.Offsetof(Tree{}.UserCount)), kInt},
-}, sorted: []uint16{22, 21, 4, 11, 30, 13, 17, 15, 1, 0, 2, 18, 9, 7, 8, 27, 10, 31, 12, 3, 6, 26, 24, 23, 25, 5, 19, 20, 29, 16, 28, 32, 14}}
+var dectTree = decTable{names: "idguidintentnameaccounts_override_mailboxparentidnoteskashflowurlkashflowusernam" +
+	"ekashflowpasswordmailbox_overrideagent_departmentmessagegroup_idagentsuserscanne" +
+	"dtexttemplatesannouncementinvoice_classquote_profit_currencyquote_profit_currenc" +
+	"y_name_warning_canupdateorganisation_idorganisation_guidorganisation_nameorg_dep" +
+	"artment_namelong_nametypeteamsagent_membersmanagersuser_count",
+	extra: unsafe.Offsetof(Tree{}.Extra), size: unsafe.Sizeof(Tree{}), grow: growTree, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Tree{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Tree{}.GUID)), 4, kStr},                         // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(Tree{}.Intent)), 6, kStr},                       // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(Tree{}.Name)), 4, kStr},                        // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Tree{}.AccountsOverrideMailbox)), 25, kInt},    // "accounts_override_mailbox"
+		{nil, 41, uint16(unsafe.Offsetof(Tree{}.Parentid)), 8, kInt},                    // "parentid"
+		{nil, 49, uint16(unsafe.Offsetof(Tree{}.Notes)), 5, kStr},                       // "notes"
+		{nil, 54, uint16(unsafe.Offsetof(Tree{}.Kashflowurl)), 11, kStr},                // "kashflowurl"
+		{nil, 65, uint16(unsafe.Offsetof(Tree{}.Kashflowusername)), 16, kStr},           // "kashflowusername"
+		{nil, 81, uint16(unsafe.Offsetof(Tree{}.Kashflowpassword)), 16, kStr},           // "kashflowpassword"
+		{nil, 97, uint16(unsafe.Offsetof(Tree{}.MailboxOverride)), 16, kInt},            // "mailbox_override"
+		{nil, 113, uint16(unsafe.Offsetof(Tree{}.AgentDepartment)), 16, kBool},          // "agent_department"
+		{nil, 129, uint16(unsafe.Offsetof(Tree{}.MessagegroupID)), 15, kInt},            // "messagegroup_id"
+		{&dectUnameDepartment, 144, uint16(unsafe.Offsetof(Tree{}.Agents)), 6, kMany},   // "agents"
+		{&dectUserDepartment, 150, uint16(unsafe.Offsetof(Tree{}.Users)), 5, kMany},     // "users"
+		{&dectCannedText, 155, uint16(unsafe.Offsetof(Tree{}.Cannedtext)), 10, kMany},   // "cannedtext"
+		{&dectStdRequestList, 165, uint16(unsafe.Offsetof(Tree{}.Templates)), 9, kMany}, // "templates"
+		{nil, 174, uint16(unsafe.Offsetof(Tree{}.Announcement)), 12, kStr},              // "announcement"
+		{nil, 186, uint16(unsafe.Offsetof(Tree{}.InvoiceClass)), 13, kStr},              // "invoice_class"
+		{nil, 199, uint16(unsafe.Offsetof(Tree{}.QuoteProfitCurrency)), 21, kInt},       // "quote_profit_currency"
+		{nil, 220, uint16(unsafe.Offsetof(Tree{}.QuoteProfitCurrencyName)), 26, kStr},   // "quote_profit_currency_name"
+		{nil, 246, uint16(unsafe.Offsetof(Tree{}.Warning)), 8, kStr},                    // "_warning"
+		{nil, 254, uint16(unsafe.Offsetof(Tree{}.Canupdate)), 10, kBool},                // "_canupdate"
+		{nil, 264, uint16(unsafe.Offsetof(Tree{}.OrganisationID)), 15, kInt},            // "organisation_id"
+		{nil, 279, uint16(unsafe.Offsetof(Tree{}.OrganisationGUID)), 17, kStr},          // "organisation_guid"
+		{nil, 296, uint16(unsafe.Offsetof(Tree{}.OrganisationName)), 17, kStr},          // "organisation_name"
+		{nil, 313, uint16(unsafe.Offsetof(Tree{}.OrgDepartmentName)), 19, kStr},         // "org_department_name"
+		{nil, 332, uint16(unsafe.Offsetof(Tree{}.LongName)), 9, kStr},                   // "long_name"
+		{nil, 341, uint16(unsafe.Offsetof(Tree{}.Type)), 4, kInt},                       // "type"
+		{&dectSectionDetailList, 345, uint16(unsafe.Offsetof(Tree{}.Teams)), 5, kMany},  // "teams"
+		{&dectUnameList, 350, uint16(unsafe.Offsetof(Tree{}.AgentMembers)), 13, kMany},  // "agent_members"
+		{&dectManager, 363, uint16(unsafe.Offsetof(Tree{}.Managers)), 8, kMany},         // "managers"
+		{nil, 371, uint16(unsafe.Offsetof(Tree{}.UserCount)), 10, kInt},                 // "user_count"
+	}, sorted: []uint16{22, 21, 4, 11, 30, 13, 17, 15, 1, 0, 2, 18, 9, 7, 8, 27, 10, 31, 12, 3, 6, 26, 24, 23, 25, 5, 19, 20, 29, 16, 28, 32, 14}}
 
 func (m *Tree) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTree }
 
@@ -689,23 +694,25 @@ func growTreeList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTreeList = decTable{extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), grow: growTreeList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TreeList{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(TreeList{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(TreeList{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(TreeList{}.Name)), kStr},
-	{"accounts_override_mailbox", nil, uint32(unsafe.Offsetof(TreeList{}.AccountsOverrideMailbox)), kInt},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationID)), kInt},
-	{"organisation_guid", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationGUID)), kStr},
-	{"organisation_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrganisationName)), kStr},
-	{"org_department_name", nil, uint32(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), kStr},
-	{"long_name", nil, uint32(unsafe.Offsetof(TreeList{}.LongName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(TreeList{}.Type)), kInt},
-	{"teams", &dectSectionDetailList, uint32(unsafe.Offsetof(TreeList{}.Teams)), kMany},
-	{"agent_members", &dectUnameList, uint32(unsafe.Offsetof(TreeList{}.AgentMembers)), kMany},
-	{"managers", &dectManager, uint32(unsafe.Offsetof(TreeList{}.Managers)), kMany},
-	{"user_count", nil, uint32(unsafe.Offsetof(TreeList{}.UserCount)), kInt},
-}, sorted: []uint16{4, 12, 1, 0, 2, 9, 13, 3, 8, 6, 5, 7, 11, 10, 14}}
+var dectTreeList = decTable{names: "idguidintentnameaccounts_override_mailboxorganisation_idorganisation_guidorganis" +
+	"ation_nameorg_department_namelong_nametypeteamsagent_membersmanagersuser_count",
+	extra: unsafe.Offsetof(TreeList{}.Extra), size: unsafe.Sizeof(TreeList{}), grow: growTreeList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TreeList{}.ID)), 2, kInt},                          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TreeList{}.GUID)), 4, kStr},                        // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(TreeList{}.Intent)), 6, kStr},                      // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(TreeList{}.Name)), 4, kStr},                       // "name"
+		{nil, 16, uint16(unsafe.Offsetof(TreeList{}.AccountsOverrideMailbox)), 25, kInt},   // "accounts_override_mailbox"
+		{nil, 41, uint16(unsafe.Offsetof(TreeList{}.OrganisationID)), 15, kInt},            // "organisation_id"
+		{nil, 56, uint16(unsafe.Offsetof(TreeList{}.OrganisationGUID)), 17, kStr},          // "organisation_guid"
+		{nil, 73, uint16(unsafe.Offsetof(TreeList{}.OrganisationName)), 17, kStr},          // "organisation_name"
+		{nil, 90, uint16(unsafe.Offsetof(TreeList{}.OrgDepartmentName)), 19, kStr},         // "org_department_name"
+		{nil, 109, uint16(unsafe.Offsetof(TreeList{}.LongName)), 9, kStr},                  // "long_name"
+		{nil, 118, uint16(unsafe.Offsetof(TreeList{}.Type)), 4, kInt},                      // "type"
+		{&dectSectionDetailList, 122, uint16(unsafe.Offsetof(TreeList{}.Teams)), 5, kMany}, // "teams"
+		{&dectUnameList, 127, uint16(unsafe.Offsetof(TreeList{}.AgentMembers)), 13, kMany}, // "agent_members"
+		{&dectManager, 140, uint16(unsafe.Offsetof(TreeList{}.Managers)), 8, kMany},        // "managers"
+		{nil, 148, uint16(unsafe.Offsetof(TreeList{}.UserCount)), 10, kInt},                // "user_count"
+	}, sorted: []uint16{4, 12, 1, 0, 2, 9, 13, 3, 8, 6, 5, 7, 11, 10, 14}}
 
 func (m *TreeList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectTreeList }
 
@@ -837,17 +844,19 @@ func growUserDepartment(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserDepartment = decTable{extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), grow: growUserDepartment, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserDepartment{}.ID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserID)), kInt},
-	{"user_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.UserName)), kStr},
-	{"department_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentID)), kInt},
-	{"department_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.DepartmentName)), kStr},
-	{"is_manager", nil, uint32(unsafe.Offsetof(UserDepartment{}.IsManager)), kBool},
-	{"is_azure_department", nil, uint32(unsafe.Offsetof(UserDepartment{}.IsAzureDepartment)), kBool},
-	{"role_id", nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleID)), kInt},
-	{"role_name", nil, uint32(unsafe.Offsetof(UserDepartment{}.RoleName)), kStr},
-}, sorted: []uint16{3, 4, 0, 6, 5, 7, 8, 1, 2}}
+var dectUserDepartment = decTable{names: "iduser_iduser_namedepartment_iddepartment_nameis_manageris_azure_departmentrole_" +
+	"idrole_name",
+	extra: unsafe.Offsetof(UserDepartment{}.Extra), size: unsafe.Sizeof(UserDepartment{}), grow: growUserDepartment, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserDepartment{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserDepartment{}.UserID)), 7, kInt},               // "user_id"
+		{nil, 9, uint16(unsafe.Offsetof(UserDepartment{}.UserName)), 9, kStr},             // "user_name"
+		{nil, 18, uint16(unsafe.Offsetof(UserDepartment{}.DepartmentID)), 13, kInt},       // "department_id"
+		{nil, 31, uint16(unsafe.Offsetof(UserDepartment{}.DepartmentName)), 15, kStr},     // "department_name"
+		{nil, 46, uint16(unsafe.Offsetof(UserDepartment{}.IsManager)), 10, kBool},         // "is_manager"
+		{nil, 56, uint16(unsafe.Offsetof(UserDepartment{}.IsAzureDepartment)), 19, kBool}, // "is_azure_department"
+		{nil, 75, uint16(unsafe.Offsetof(UserDepartment{}.RoleID)), 7, kInt},              // "role_id"
+		{nil, 82, uint16(unsafe.Offsetof(UserDepartment{}.RoleName)), 9, kStr},            // "role_name"
+	}, sorted: []uint16{3, 4, 0, 6, 5, 7, 8, 1, 2}}
 
 func (m *UserDepartment) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserDepartment

@@ -202,20 +202,22 @@ func growLanguagePackTranslationsCustom(old unsafe.Pointer, n, c int) unsafe.Poi
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectLanguagePackTranslationsCustom = decTable{extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), grow: growLanguagePackTranslationsCustom, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), kInt},
-	{"language_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), kInt},
-	{"entity", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), kStr},
-	{"fieldname", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Fieldname)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityID)), kInt},
-	{"entity_id2", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityId2)), kInt},
-	{"translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translation)), kStr},
-	{"_dotranslate", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Dotranslate)), kBool},
-	{"_translateonly", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translateonly)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Isimport)), kBool},
-	{"default_translation", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.DefaultTranslation)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), kStr},
-}, sorted: []uint16{7, 9, 8, 11, 10, 2, 4, 5, 3, 0, 1, 6}}
+var dectLanguagePackTranslationsCustom = decTable{names: "idlanguage_identityfieldnameentity_identity_id2translation_dotranslate_translate" +
+	"only_isimportdefault_translation_warning",
+	extra: unsafe.Offsetof(LanguagePackTranslationsCustom{}.Extra), size: unsafe.Sizeof(LanguagePackTranslationsCustom{}), grow: growLanguagePackTranslationsCustom, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.ID)), 2, kInt},                   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.LanguageID)), 11, kInt},          // "language_id"
+		{nil, 13, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Entity)), 6, kStr},              // "entity"
+		{nil, 19, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Fieldname)), 9, kStr},           // "fieldname"
+		{nil, 28, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityID)), 9, kInt},            // "entity_id"
+		{nil, 37, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.EntityId2)), 10, kInt},          // "entity_id2"
+		{nil, 47, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translation)), 11, kStr},        // "translation"
+		{nil, 58, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Dotranslate)), 12, kBool},       // "_dotranslate"
+		{nil, 70, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Translateonly)), 14, kBool},     // "_translateonly"
+		{nil, 84, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Isimport)), 9, kBool},           // "_isimport"
+		{nil, 93, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.DefaultTranslation)), 19, kStr}, // "default_translation"
+		{nil, 112, uint16(unsafe.Offsetof(LanguagePackTranslationsCustom{}.Warning)), 8, kStr},            // "_warning"
+	}, sorted: []uint16{7, 9, 8, 11, 10, 2, 4, 5, 3, 0, 1, 6}}
 
 func (m *LanguagePackTranslationsCustom) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectLanguagePackTranslationsCustom

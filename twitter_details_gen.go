@@ -418,38 +418,45 @@ func growTwitterDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectTwitterDetails = decTable{extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), grow: growTwitterDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ID)), kInt},
-	{"screen_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ScreenName)), kStr},
-	{"user_id", nil, uint32(unsafe.Offsetof(TwitterDetails{}.UserID)), kStr},
-	{"new_oauth_token", nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthToken)), kStr},
-	{"new_oauth_token_secret", nil, uint32(unsafe.Offsetof(TwitterDetails{}.NewOauthTokenSecret)), kStr},
-	{"authorized", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Authorized)), kBool},
-	{"_gettoken", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Gettoken)), kBool},
-	{"_oauthtoken", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthtoken)), kStr},
-	{"_oauthverifier", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Oauthverifier)), kStr},
-	{"create_direct_message_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateDirectMessageTickets)), kBool},
-	{"direct_message_ticket_type", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketType)), kInt},
-	{"direct_message_ticket_type_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketTypeName)), kStr},
-	{"direct_message_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUser)), kInt},
-	{"direct_message_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageUserName)), kStr},
-	{"reopen_direct_message_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.ReopenDirectMessageTickets)), kBool},
-	{"create_mention_tickets", nil, uint32(unsafe.Offsetof(TwitterDetails{}.CreateMentionTickets)), kBool},
-	{"mention_ticket_type", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketType)), kInt},
-	{"mention_ticket_type_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionTicketTypeName)), kStr},
-	{"mention_user", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUser)), kInt},
-	{"mention_user_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), kStr},
-	{"days_after_mention", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), kInt},
-	{"include_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), kMany},
-	{"exclude_word_list", &dectKeyPair2, uint32(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), kMany},
-	{"direct_message_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), kBool},
-	{"direct_message_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), kInt},
-	{"direct_message_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), kStr},
-	{"mention_create_users", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionCreateUsers)), kBool},
-	{"mention_site", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSite)), kInt},
-	{"mention_site_name", nil, uint32(unsafe.Offsetof(TwitterDetails{}.MentionSiteName)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(TwitterDetails{}.Warning)), kStr},
-}, sorted: []uint16{6, 7, 8, 29, 5, 9, 15, 20, 23, 24, 25, 10, 11, 12, 13, 22, 0, 21, 26, 27, 28, 16, 17, 18, 19, 3, 4, 14, 1, 2}}
+var dectTwitterDetails = decTable{names: "idscreen_nameuser_idnew_oauth_tokennew_oauth_token_secretauthorized_gettoken_oau" +
+	"thtoken_oauthverifiercreate_direct_message_ticketsdirect_message_ticket_typedire" +
+	"ct_message_ticket_type_namedirect_message_userdirect_message_user_namereopen_dir" +
+	"ect_message_ticketscreate_mention_ticketsmention_ticket_typemention_ticket_type_" +
+	"namemention_usermention_user_namedays_after_mentioninclude_word_listexclude_word" +
+	"_listdirect_message_create_usersdirect_message_sitedirect_message_site_namementi" +
+	"on_create_usersmention_sitemention_site_name_warning",
+	extra: unsafe.Offsetof(TwitterDetails{}.Extra), size: unsafe.Sizeof(TwitterDetails{}), grow: growTwitterDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(TwitterDetails{}.ID)), 2, kInt},                             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(TwitterDetails{}.ScreenName)), 11, kStr},                    // "screen_name"
+		{nil, 13, uint16(unsafe.Offsetof(TwitterDetails{}.UserID)), 7, kStr},                        // "user_id"
+		{nil, 20, uint16(unsafe.Offsetof(TwitterDetails{}.NewOauthToken)), 15, kStr},                // "new_oauth_token"
+		{nil, 35, uint16(unsafe.Offsetof(TwitterDetails{}.NewOauthTokenSecret)), 22, kStr},          // "new_oauth_token_secret"
+		{nil, 57, uint16(unsafe.Offsetof(TwitterDetails{}.Authorized)), 10, kBool},                  // "authorized"
+		{nil, 67, uint16(unsafe.Offsetof(TwitterDetails{}.Gettoken)), 9, kBool},                     // "_gettoken"
+		{nil, 76, uint16(unsafe.Offsetof(TwitterDetails{}.Oauthtoken)), 11, kStr},                   // "_oauthtoken"
+		{nil, 87, uint16(unsafe.Offsetof(TwitterDetails{}.Oauthverifier)), 14, kStr},                // "_oauthverifier"
+		{nil, 101, uint16(unsafe.Offsetof(TwitterDetails{}.CreateDirectMessageTickets)), 29, kBool}, // "create_direct_message_tickets"
+		{nil, 130, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketType)), 26, kInt},     // "direct_message_ticket_type"
+		{nil, 156, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageTicketTypeName)), 31, kStr}, // "direct_message_ticket_type_name"
+		{nil, 187, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageUser)), 19, kInt},           // "direct_message_user"
+		{nil, 206, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageUserName)), 24, kStr},       // "direct_message_user_name"
+		{nil, 230, uint16(unsafe.Offsetof(TwitterDetails{}.ReopenDirectMessageTickets)), 29, kBool}, // "reopen_direct_message_tickets"
+		{nil, 259, uint16(unsafe.Offsetof(TwitterDetails{}.CreateMentionTickets)), 22, kBool},       // "create_mention_tickets"
+		{nil, 281, uint16(unsafe.Offsetof(TwitterDetails{}.MentionTicketType)), 19, kInt},           // "mention_ticket_type"
+		{nil, 300, uint16(unsafe.Offsetof(TwitterDetails{}.MentionTicketTypeName)), 24, kStr},       // "mention_ticket_type_name"
+		{nil, 324, uint16(unsafe.Offsetof(TwitterDetails{}.MentionUser)), 12, kInt},                 // "mention_user"
+		{nil, 336, uint16(unsafe.Offsetof(TwitterDetails{}.MentionUserName)), 17, kStr},             // "mention_user_name"
+		{nil, 353, uint16(unsafe.Offsetof(TwitterDetails{}.DaysAfterMention)), 18, kInt},            // "days_after_mention"
+		{&dectKeyPair2, 371, uint16(unsafe.Offsetof(TwitterDetails{}.IncludeWordList)), 17, kMany},  // "include_word_list"
+		{&dectKeyPair2, 388, uint16(unsafe.Offsetof(TwitterDetails{}.ExcludeWordList)), 17, kMany},  // "exclude_word_list"
+		{nil, 405, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageCreateUsers)), 27, kBool},   // "direct_message_create_users"
+		{nil, 432, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageSite)), 19, kInt},           // "direct_message_site"
+		{nil, 451, uint16(unsafe.Offsetof(TwitterDetails{}.DirectMessageSiteName)), 24, kStr},       // "direct_message_site_name"
+		{nil, 475, uint16(unsafe.Offsetof(TwitterDetails{}.MentionCreateUsers)), 20, kBool},         // "mention_create_users"
+		{nil, 495, uint16(unsafe.Offsetof(TwitterDetails{}.MentionSite)), 12, kInt},                 // "mention_site"
+		{nil, 507, uint16(unsafe.Offsetof(TwitterDetails{}.MentionSiteName)), 17, kStr},             // "mention_site_name"
+		{nil, 524, uint16(unsafe.Offsetof(TwitterDetails{}.Warning)), 8, kStr},                      // "_warning"
+	}, sorted: []uint16{6, 7, 8, 29, 5, 9, 15, 20, 23, 24, 25, 10, 11, 12, 13, 22, 0, 21, 26, 27, 28, 16, 17, 18, 19, 3, 4, 14, 1, 2}}
 
 func (m *TwitterDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectTwitterDetails

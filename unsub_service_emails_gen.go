@@ -177,13 +177,14 @@ func growUnsubEmailServiceUsers(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUnsubEmailServiceUsers = decTable{extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), grow: growUnsubEmailServiceUsers, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), kInt},
-	{"stid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), kInt},
-	{"uid", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), kInt},
-	{"key", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Key)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), kStr},
-}, sorted: []uint16{4, 0, 3, 1, 2}}
+var dectUnsubEmailServiceUsers = decTable{names: "idstiduidkey_warning",
+	extra: unsafe.Offsetof(UnsubEmailServiceUsers{}.Extra), size: unsafe.Sizeof(UnsubEmailServiceUsers{}), grow: growUnsubEmailServiceUsers, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UnsubEmailServiceUsers{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UnsubEmailServiceUsers{}.Stid)), 4, kInt},     // "stid"
+		{nil, 6, uint16(unsafe.Offsetof(UnsubEmailServiceUsers{}.UID)), 3, kInt},      // "uid"
+		{nil, 9, uint16(unsafe.Offsetof(UnsubEmailServiceUsers{}.Key)), 3, kStr},      // "key"
+		{nil, 12, uint16(unsafe.Offsetof(UnsubEmailServiceUsers{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{4, 0, 3, 1, 2}}
 
 func (m *UnsubEmailServiceUsers) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUnsubEmailServiceUsers

@@ -349,32 +349,36 @@ func growUserRoles(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserRoles = decTable{extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), grow: growUserRoles, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(UserRoles{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(UserRoles{}.Intent)), kStr},
-	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), kBool},
-	{"id", nil, uint32(unsafe.Offsetof(UserRoles{}.ID)), kInt},
-	{"showmeonly", nil, uint32(unsafe.Offsetof(UserRoles{}.Showmeonly)), kInt},
-	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(UserRoles{}.Ischangeapprover2)), kBool},
-	{"ispoapprover", nil, uint32(unsafe.Offsetof(UserRoles{}.Ispoapprover)), kBool},
-	{"web_access_level", nil, uint32(unsafe.Offsetof(UserRoles{}.WebAccessLevel)), kInt},
-	{"canadd", nil, uint32(unsafe.Offsetof(UserRoles{}.Canadd)), kBool},
-	{"canviewopps", nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewopps)), kBool},
-	{"allowviewsitedocs", nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewsitedocs)), kBool},
-	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(UserRoles{}.Allowviewclientdocs)), kBool},
-	{"canviewcontracts", nil, uint32(unsafe.Offsetof(UserRoles{}.Canviewcontracts)), kBool},
-	{"canaccesscatalog", nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccesscatalog)), kBool},
-	{"cataloglevel", nil, uint32(unsafe.Offsetof(UserRoles{}.Cataloglevel)), kInt},
-	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(UserRoles{}.Canaccessinvoices)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(UserRoles{}.Name)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(UserRoles{}.Notes)), kStr},
-	{"device_access_level", nil, uint32(unsafe.Offsetof(UserRoles{}.DeviceAccessLevel)), kInt},
-	{"is_integration", nil, uint32(unsafe.Offsetof(UserRoles{}.IsIntegration)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(UserRoles{}.Warning)), kStr},
-	{"dontackemails2", nil, uint32(unsafe.Offsetof(UserRoles{}.Dontackemails2)), kBool},
-	{"departments", &dectUserDepartment, uint32(unsafe.Offsetof(UserRoles{}.Departments)), kMany},
-	{"notifications", &dectUnameNotification, uint32(unsafe.Offsetof(UserRoles{}.Notifications)), kMany},
-}, sorted: []uint16{20, 11, 10, 13, 15, 8, 12, 9, 14, 22, 18, 21, 0, 3, 1, 19, 5, 2, 6, 16, 17, 23, 4, 7}}
+var dectUserRoles = decTable{names: "guidintentisimportantcontact2idshowmeonlyischangeapprover2ispoapproverweb_access" +
+	"_levelcanaddcanviewoppsallowviewsitedocsallowviewclientdocscanviewcontractscanac" +
+	"cesscatalogcataloglevelcanaccessinvoicesnamenotesdevice_access_levelis_integrati" +
+	"on_warningdontackemails2departmentsnotifications",
+	extra: unsafe.Offsetof(UserRoles{}.Extra), size: unsafe.Sizeof(UserRoles{}), grow: growUserRoles, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserRoles{}.GUID)), 4, kStr},                                 // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(UserRoles{}.Intent)), 6, kStr},                               // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(UserRoles{}.Isimportantcontact2)), 19, kBool},               // "isimportantcontact2"
+		{nil, 29, uint16(unsafe.Offsetof(UserRoles{}.ID)), 2, kInt},                                  // "id"
+		{nil, 31, uint16(unsafe.Offsetof(UserRoles{}.Showmeonly)), 10, kInt},                         // "showmeonly"
+		{nil, 41, uint16(unsafe.Offsetof(UserRoles{}.Ischangeapprover2)), 17, kBool},                 // "ischangeapprover2"
+		{nil, 58, uint16(unsafe.Offsetof(UserRoles{}.Ispoapprover)), 12, kBool},                      // "ispoapprover"
+		{nil, 70, uint16(unsafe.Offsetof(UserRoles{}.WebAccessLevel)), 16, kInt},                     // "web_access_level"
+		{nil, 86, uint16(unsafe.Offsetof(UserRoles{}.Canadd)), 6, kBool},                             // "canadd"
+		{nil, 92, uint16(unsafe.Offsetof(UserRoles{}.Canviewopps)), 11, kBool},                       // "canviewopps"
+		{nil, 103, uint16(unsafe.Offsetof(UserRoles{}.Allowviewsitedocs)), 17, kBool},                // "allowviewsitedocs"
+		{nil, 120, uint16(unsafe.Offsetof(UserRoles{}.Allowviewclientdocs)), 19, kBool},              // "allowviewclientdocs"
+		{nil, 139, uint16(unsafe.Offsetof(UserRoles{}.Canviewcontracts)), 16, kBool},                 // "canviewcontracts"
+		{nil, 155, uint16(unsafe.Offsetof(UserRoles{}.Canaccesscatalog)), 16, kBool},                 // "canaccesscatalog"
+		{nil, 171, uint16(unsafe.Offsetof(UserRoles{}.Cataloglevel)), 12, kInt},                      // "cataloglevel"
+		{nil, 183, uint16(unsafe.Offsetof(UserRoles{}.Canaccessinvoices)), 17, kBool},                // "canaccessinvoices"
+		{nil, 200, uint16(unsafe.Offsetof(UserRoles{}.Name)), 4, kStr},                               // "name"
+		{nil, 204, uint16(unsafe.Offsetof(UserRoles{}.Notes)), 5, kStr},                              // "notes"
+		{nil, 209, uint16(unsafe.Offsetof(UserRoles{}.DeviceAccessLevel)), 19, kInt},                 // "device_access_level"
+		{nil, 228, uint16(unsafe.Offsetof(UserRoles{}.IsIntegration)), 14, kBool},                    // "is_integration"
+		{nil, 242, uint16(unsafe.Offsetof(UserRoles{}.Warning)), 8, kStr},                            // "_warning"
+		{nil, 250, uint16(unsafe.Offsetof(UserRoles{}.Dontackemails2)), 14, kBool},                   // "dontackemails2"
+		{&dectUserDepartment, 264, uint16(unsafe.Offsetof(UserRoles{}.Departments)), 11, kMany},      // "departments"
+		{&dectUnameNotification, 275, uint16(unsafe.Offsetof(UserRoles{}.Notifications)), 13, kMany}, // "notifications"
+	}, sorted: []uint16{20, 11, 10, 13, 15, 8, 12, 9, 14, 22, 18, 21, 0, 3, 1, 19, 5, 2, 6, 16, 17, 23, 4, 7}}
 
 func (m *UserRoles) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUserRoles }
 

@@ -402,10 +402,11 @@ func growSupplier(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectSupplier = decTable{extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), grow: growSupplier, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Supplier{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Supplier{}.Name)), kStr},
-}, sorted: []uint16{0, 1}}
+var dectSupplier = decTable{names: "idname",
+	extra: unsafe.Offsetof(Supplier{}.Extra), size: unsafe.Sizeof(Supplier{}), grow: growSupplier, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Supplier{}.ID)), 2, kInt},   // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Supplier{}.Name)), 4, kStr}, // "name"
+	}, sorted: []uint16{0, 1}}
 
 func (m *Supplier) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectSupplier }
 
@@ -474,12 +475,13 @@ func growUserCompany(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserCompany = decTable{extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), grow: growUserCompany, fields: []decField{
-	{"company_id", nil, uint32(unsafe.Offsetof(UserCompany{}.CompanyID)), kInt},
-	{"user_id", nil, uint32(unsafe.Offsetof(UserCompany{}.UserID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(UserCompany{}.Name)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(UserCompany{}.Warning)), kStr},
-}, sorted: []uint16{3, 0, 2, 1}}
+var dectUserCompany = decTable{names: "company_iduser_idname_warning",
+	extra: unsafe.Offsetof(UserCompany{}.Extra), size: unsafe.Sizeof(UserCompany{}), grow: growUserCompany, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserCompany{}.CompanyID)), 10, kInt}, // "company_id"
+		{nil, 10, uint16(unsafe.Offsetof(UserCompany{}.UserID)), 7, kInt},    // "user_id"
+		{nil, 17, uint16(unsafe.Offsetof(UserCompany{}.Name)), 4, kStr},      // "name"
+		{nil, 21, uint16(unsafe.Offsetof(UserCompany{}.Warning)), 8, kStr},   // "_warning"
+	}, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *UserCompany) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserCompany
@@ -545,12 +547,13 @@ func growUserPrefs(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserPrefs = decTable{extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), grow: growUserPrefs, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserPrefs{}.ID)), kInt},
-	{"lang", nil, uint32(unsafe.Offsetof(UserPrefs{}.Lang)), kInt},
-	{"theme", nil, uint32(unsafe.Offsetof(UserPrefs{}.Theme)), kStr},
-	{"userdetails", nil, uint32(unsafe.Offsetof(UserPrefs{}.Userdetails)), kLazy},
-}, sorted: []uint16{0, 1, 2, 3}}
+var dectUserPrefs = decTable{names: "idlangthemeuserdetails",
+	extra: unsafe.Offsetof(UserPrefs{}.Extra), size: unsafe.Sizeof(UserPrefs{}), grow: growUserPrefs, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserPrefs{}.ID)), 2, kInt},             // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserPrefs{}.Lang)), 4, kInt},           // "lang"
+		{nil, 6, uint16(unsafe.Offsetof(UserPrefs{}.Theme)), 5, kStr},          // "theme"
+		{nil, 11, uint16(unsafe.Offsetof(UserPrefs{}.Userdetails)), 11, kLazy}, // "userdetails"
+	}, sorted: []uint16{0, 1, 2, 3}}
 
 func (m *UserPrefs) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUserPrefs }
 
@@ -621,12 +624,13 @@ func growUserThirdPartyGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUserThirdPartyGroup = decTable{extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), grow: growUserThirdPartyGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), kInt},
-	{"userid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), kInt},
-	{"thirdpartyid", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), kStr},
-}, sorted: []uint16{3, 0, 2, 1}}
+var dectUserThirdPartyGroup = decTable{names: "iduseridthirdpartyid_warning",
+	extra: unsafe.Offsetof(UserThirdPartyGroup{}.Extra), size: unsafe.Sizeof(UserThirdPartyGroup{}), grow: growUserThirdPartyGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UserThirdPartyGroup{}.ID)), 2, kInt},            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UserThirdPartyGroup{}.Userid)), 6, kInt},        // "userid"
+		{nil, 8, uint16(unsafe.Offsetof(UserThirdPartyGroup{}.Thirdpartyid)), 12, kStr}, // "thirdpartyid"
+		{nil, 20, uint16(unsafe.Offsetof(UserThirdPartyGroup{}.Warning)), 8, kStr},      // "_warning"
+	}, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *UserThirdPartyGroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectUserThirdPartyGroup
@@ -3399,298 +3403,343 @@ func growUsers(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUsers = decTable{extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), grow: growUsers, fields: []decField{
-	{"is_comms_user", nil, uint32(unsafe.Offsetof(Users{}.IsCommsUser)), kBool},
-	{"ischangeapprover2", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover2)), kBool},
-	{"id", nil, uint32(unsafe.Offsetof(Users{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(Users{}.Name)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(Users{}.SiteID)), kInt},
-	{"site_id_int", nil, uint32(unsafe.Offsetof(Users{}.SiteIDInt)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(Users{}.SiteName)), kStr},
-	{"client_name", nil, uint32(unsafe.Offsetof(Users{}.ClientName)), kStr},
-	{"firstname", nil, uint32(unsafe.Offsetof(Users{}.Firstname)), kStr},
-	{"surname", nil, uint32(unsafe.Offsetof(Users{}.Surname)), kStr},
-	{"initials", nil, uint32(unsafe.Offsetof(Users{}.Initials)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(Users{}.Title)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(Users{}.Emailaddress)), kStr},
-	{"phonenumber_preferred", nil, uint32(unsafe.Offsetof(Users{}.PhonenumberPreferred)), kStr},
-	{"sitephonenumber", nil, uint32(unsafe.Offsetof(Users{}.Sitephonenumber)), kStr},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(Users{}.Phonenumber)), kStr},
-	{"homenumber", nil, uint32(unsafe.Offsetof(Users{}.Homenumber)), kStr},
-	{"mobilenumber", nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber)), kStr},
-	{"mobilenumber2", nil, uint32(unsafe.Offsetof(Users{}.Mobilenumber2)), kStr},
-	{"fax", nil, uint32(unsafe.Offsetof(Users{}.Fax)), kStr},
-	{"telpref", nil, uint32(unsafe.Offsetof(Users{}.Telpref)), kInt},
-	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(Users{}.ActivedirectoryDn)), kStr},
-	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(Users{}.OnpremiseActivedirectoryDn)), kStr},
-	{"container_dn", nil, uint32(unsafe.Offsetof(Users{}.ContainerDn)), kStr},
-	{"login", nil, uint32(unsafe.Offsetof(Users{}.Login)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(Users{}.Inactive)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(Users{}.Colour)), kStr},
-	{"isimportantcontact", nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact)), kBool},
-	{"other1", nil, uint32(unsafe.Offsetof(Users{}.Other1)), kStr},
-	{"other2", nil, uint32(unsafe.Offsetof(Users{}.Other2)), kStr},
-	{"other3", nil, uint32(unsafe.Offsetof(Users{}.Other3)), kStr},
-	{"other4", nil, uint32(unsafe.Offsetof(Users{}.Other4)), kStr},
-	{"other5", nil, uint32(unsafe.Offsetof(Users{}.Other5)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(Users{}.Notes)), kStr},
-	{"neversendemails", nil, uint32(unsafe.Offsetof(Users{}.Neversendemails)), kBool},
-	{"default_currency_code", nil, uint32(unsafe.Offsetof(Users{}.DefaultCurrencyCode)), kInt},
-	{"site_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteGUID)), kStr},
-	{"area_guid", nil, uint32(unsafe.Offsetof(Users{}.AreaGUID)), kStr},
-	{"site_cautomate_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteCautomateGUID)), kStr},
-	{"priority_id", nil, uint32(unsafe.Offsetof(Users{}.PriorityID)), kInt},
-	{"linked_agent_id", nil, uint32(unsafe.Offsetof(Users{}.LinkedAgentID)), kInt},
-	{"covered_by_contract", nil, uint32(unsafe.Offsetof(Users{}.CoveredByContract)), kBool},
-	{"contract_value", nil, uint32(unsafe.Offsetof(Users{}.ContractValue)), kF64},
-	{"software_role_name", nil, uint32(unsafe.Offsetof(Users{}.SoftwareRoleName)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(Users{}.Customfields)), kMany},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(Users{}.Attachments)), kMany},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(Users{}.Custombuttons)), kMany},
-	{"relationship_id", nil, uint32(unsafe.Offsetof(Users{}.RelationshipID)), kInt},
-	{"user_relationships", &dectXTypeRole, uint32(unsafe.Offsetof(Users{}.UserRelationships)), kMany},
-	{"uddevsite", nil, uint32(unsafe.Offsetof(Users{}.Uddevsite)), kInt},
-	{"uddevnum", nil, uint32(unsafe.Offsetof(Users{}.Uddevnum)), kInt},
-	{"uduserid", nil, uint32(unsafe.Offsetof(Users{}.Uduserid)), kInt},
-	{"userdevicerolecount", nil, uint32(unsafe.Offsetof(Users{}.Userdevicerolecount)), kInt},
-	{"site_hubspot_guid", nil, uint32(unsafe.Offsetof(Users{}.SiteHubspotGUID)), kStr},
-	{"isserviceaccount", nil, uint32(unsafe.Offsetof(Users{}.Isserviceaccount)), kBool},
-	{"ignoreautomatedbilling", nil, uint32(unsafe.Offsetof(Users{}.Ignoreautomatedbilling)), kBool},
-	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(Users{}.Isimportantcontact2)), kBool},
-	{"connectwiseid", nil, uint32(unsafe.Offsetof(Users{}.Connectwiseid)), kInt},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(Users{}.Autotaskid)), kInt},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(Users{}.MessagegroupID)), kInt},
-	{"role_list", nil, uint32(unsafe.Offsetof(Users{}.RoleList)), kStr},
-	{"sitetimezone", nil, uint32(unsafe.Offsetof(Users{}.Sitetimezone)), kStr},
-	{"client_account_manager_id", nil, uint32(unsafe.Offsetof(Users{}.ClientAccountManagerID)), kInt},
-	{"datecreated", nil, uint32(unsafe.Offsetof(Users{}.Datecreated)), kTime},
-	{"inv1", nil, uint32(unsafe.Offsetof(Users{}.Inv1)), kInt},
-	{"inv2", nil, uint32(unsafe.Offsetof(Users{}.Inv2)), kInt},
-	{"inv3", nil, uint32(unsafe.Offsetof(Users{}.Inv3)), kInt},
-	{"inv4", nil, uint32(unsafe.Offsetof(Users{}.Inv4)), kInt},
-	{"slaid", nil, uint32(unsafe.Offsetof(Users{}.Slaid)), kInt},
-	{"new_password", nil, uint32(unsafe.Offsetof(Users{}.NewPassword)), kStr},
-	{"dontackemails", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails)), kBool},
-	{"web_access_level", nil, uint32(unsafe.Offsetof(Users{}.WebAccessLevel)), kInt},
-	{"showmeonly", nil, uint32(unsafe.Offsetof(Users{}.Showmeonly)), kInt},
-	{"showrecentonly", nil, uint32(unsafe.Offsetof(Users{}.Showrecentonly)), kInt},
-	{"inform", nil, uint32(unsafe.Offsetof(Users{}.Inform)), kBool},
-	{"inv1site", nil, uint32(unsafe.Offsetof(Users{}.Inv1site)), kInt},
-	{"inv2site", nil, uint32(unsafe.Offsetof(Users{}.Inv2site)), kInt},
-	{"inv3site", nil, uint32(unsafe.Offsetof(Users{}.Inv3site)), kInt},
-	{"inv4site", nil, uint32(unsafe.Offsetof(Users{}.Inv4site)), kInt},
-	{"inv5", nil, uint32(unsafe.Offsetof(Users{}.Inv5)), kInt},
-	{"inv6", nil, uint32(unsafe.Offsetof(Users{}.Inv6)), kInt},
-	{"inv7", nil, uint32(unsafe.Offsetof(Users{}.Inv7)), kInt},
-	{"inv8", nil, uint32(unsafe.Offsetof(Users{}.Inv8)), kInt},
-	{"inv9", nil, uint32(unsafe.Offsetof(Users{}.Inv9)), kInt},
-	{"inv10", nil, uint32(unsafe.Offsetof(Users{}.Inv10)), kInt},
-	{"inv5site", nil, uint32(unsafe.Offsetof(Users{}.Inv5site)), kInt},
-	{"inv6site", nil, uint32(unsafe.Offsetof(Users{}.Inv6site)), kInt},
-	{"inv7site", nil, uint32(unsafe.Offsetof(Users{}.Inv7site)), kInt},
-	{"inv8site", nil, uint32(unsafe.Offsetof(Users{}.Inv8site)), kInt},
-	{"inv9site", nil, uint32(unsafe.Offsetof(Users{}.Inv9site)), kInt},
-	{"inv10site", nil, uint32(unsafe.Offsetof(Users{}.Inv10site)), kInt},
-	{"informaction", nil, uint32(unsafe.Offsetof(Users{}.Informaction)), kBool},
-	{"informclearance", nil, uint32(unsafe.Offsetof(Users{}.Informclearance)), kBool},
-	{"inv11", nil, uint32(unsafe.Offsetof(Users{}.Inv11)), kInt},
-	{"inv12", nil, uint32(unsafe.Offsetof(Users{}.Inv12)), kInt},
-	{"inv13", nil, uint32(unsafe.Offsetof(Users{}.Inv13)), kInt},
-	{"inv14", nil, uint32(unsafe.Offsetof(Users{}.Inv14)), kInt},
-	{"inv15", nil, uint32(unsafe.Offsetof(Users{}.Inv15)), kInt},
-	{"inv16", nil, uint32(unsafe.Offsetof(Users{}.Inv16)), kInt},
-	{"inv17", nil, uint32(unsafe.Offsetof(Users{}.Inv17)), kInt},
-	{"inv18", nil, uint32(unsafe.Offsetof(Users{}.Inv18)), kInt},
-	{"inv19", nil, uint32(unsafe.Offsetof(Users{}.Inv19)), kInt},
-	{"inv20", nil, uint32(unsafe.Offsetof(Users{}.Inv20)), kInt},
-	{"inv21", nil, uint32(unsafe.Offsetof(Users{}.Inv21)), kInt},
-	{"inv22", nil, uint32(unsafe.Offsetof(Users{}.Inv22)), kInt},
-	{"inv23", nil, uint32(unsafe.Offsetof(Users{}.Inv23)), kInt},
-	{"inv24", nil, uint32(unsafe.Offsetof(Users{}.Inv24)), kInt},
-	{"inv25", nil, uint32(unsafe.Offsetof(Users{}.Inv25)), kInt},
-	{"inv11site", nil, uint32(unsafe.Offsetof(Users{}.Inv11site)), kInt},
-	{"inv12site", nil, uint32(unsafe.Offsetof(Users{}.Inv12site)), kInt},
-	{"inv13site", nil, uint32(unsafe.Offsetof(Users{}.Inv13site)), kInt},
-	{"inv14site", nil, uint32(unsafe.Offsetof(Users{}.Inv14site)), kInt},
-	{"inv15site", nil, uint32(unsafe.Offsetof(Users{}.Inv15site)), kInt},
-	{"inv16site", nil, uint32(unsafe.Offsetof(Users{}.Inv16site)), kInt},
-	{"inv17site", nil, uint32(unsafe.Offsetof(Users{}.Inv17site)), kInt},
-	{"inv18site", nil, uint32(unsafe.Offsetof(Users{}.Inv18site)), kInt},
-	{"inv19site", nil, uint32(unsafe.Offsetof(Users{}.Inv19site)), kInt},
-	{"inv20site", nil, uint32(unsafe.Offsetof(Users{}.Inv20site)), kInt},
-	{"inv21site", nil, uint32(unsafe.Offsetof(Users{}.Inv21site)), kInt},
-	{"inv22site", nil, uint32(unsafe.Offsetof(Users{}.Inv22site)), kInt},
-	{"inv23site", nil, uint32(unsafe.Offsetof(Users{}.Inv23site)), kInt},
-	{"inv24site", nil, uint32(unsafe.Offsetof(Users{}.Inv24site)), kInt},
-	{"inv25site", nil, uint32(unsafe.Offsetof(Users{}.Inv25site)), kInt},
-	{"showslatimes", nil, uint32(unsafe.Offsetof(Users{}.Showslatimes)), kBool},
-	{"canadd", nil, uint32(unsafe.Offsetof(Users{}.Canadd)), kBool},
-	{"allowviewsitedocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewsitedocs)), kBool},
-	{"third_party_guid", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyGUID)), kStr},
-	{"third_party_sql", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartySQL)), kStr},
-	{"ischangeapprover", nil, uint32(unsafe.Offsetof(Users{}.Ischangeapprover)), kBool},
-	{"cancreateuser", nil, uint32(unsafe.Offsetof(Users{}.Cancreateuser)), kBool},
-	{"department", nil, uint32(unsafe.Offsetof(Users{}.Department)), kStr},
-	{"isheadofdept", nil, uint32(unsafe.Offsetof(Users{}.Isheadofdept)), kBool},
-	{"deputysite", nil, uint32(unsafe.Offsetof(Users{}.Deputysite)), kInt},
-	{"deputyusername", nil, uint32(unsafe.Offsetof(Users{}.Deputyusername)), kStr},
-	{"cat2", nil, uint32(unsafe.Offsetof(Users{}.Cat2)), kStr},
-	{"lastlogindate", nil, uint32(unsafe.Offsetof(Users{}.Lastlogindate)), kTime},
-	{"email2", nil, uint32(unsafe.Offsetof(Users{}.Email2)), kStr},
-	{"email3", nil, uint32(unsafe.Offsetof(Users{}.Email3)), kStr},
-	{"iscontractcontact", nil, uint32(unsafe.Offsetof(Users{}.Iscontractcontact)), kBool},
-	{"informnewarea", nil, uint32(unsafe.Offsetof(Users{}.Informnewarea)), kBool},
-	{"informactionarea", nil, uint32(unsafe.Offsetof(Users{}.Informactionarea)), kBool},
-	{"informclearancearea", nil, uint32(unsafe.Offsetof(Users{}.Informclearancearea)), kBool},
-	{"disclaimermatchstring", nil, uint32(unsafe.Offsetof(Users{}.Disclaimermatchstring)), kStr},
-	{"viewallcleared", nil, uint32(unsafe.Offsetof(Users{}.Viewallcleared)), kBool},
-	{"isexternal", nil, uint32(unsafe.Offsetof(Users{}.Isexternal)), kBool},
-	{"question1", nil, uint32(unsafe.Offsetof(Users{}.Question1)), kInt},
-	{"question2", nil, uint32(unsafe.Offsetof(Users{}.Question2)), kInt},
-	{"question3", nil, uint32(unsafe.Offsetof(Users{}.Question3)), kInt},
-	{"question4", nil, uint32(unsafe.Offsetof(Users{}.Question4)), kInt},
-	{"question5", nil, uint32(unsafe.Offsetof(Users{}.Question5)), kInt},
-	{"dontaddtomailinglist", nil, uint32(unsafe.Offsetof(Users{}.Dontaddtomailinglist)), kBool},
-	{"caneditwebdetails", nil, uint32(unsafe.Offsetof(Users{}.Caneditwebdetails)), kBool},
-	{"cataloglevel", nil, uint32(unsafe.Offsetof(Users{}.Cataloglevel)), kInt},
-	{"canaccesscatalog", nil, uint32(unsafe.Offsetof(Users{}.Canaccesscatalog)), kBool},
-	{"hasbeentrained", nil, uint32(unsafe.Offsetof(Users{}.Hasbeentrained)), kBool},
-	{"admanager", nil, uint32(unsafe.Offsetof(Users{}.Admanager)), kStr},
-	{"canviewcontracts", nil, uint32(unsafe.Offsetof(Users{}.Canviewcontracts)), kBool},
-	{"ispoapprover", nil, uint32(unsafe.Offsetof(Users{}.Ispoapprover)), kBool},
-	{"encmethod", nil, uint32(unsafe.Offsetof(Users{}.Encmethod)), kInt},
-	{"adconnection", nil, uint32(unsafe.Offsetof(Users{}.Adconnection)), kInt},
-	{"useadlogin", nil, uint32(unsafe.Offsetof(Users{}.Useadlogin)), kInt},
-	{"sendwelcomeemail", nil, uint32(unsafe.Offsetof(Users{}.Sendwelcomeemail)), kBool},
-	{"welcomeemail_template_id", nil, uint32(unsafe.Offsetof(Users{}.WelcomeemailTemplateID)), kInt},
-	{"resetpassword", nil, uint32(unsafe.Offsetof(Users{}.Resetpassword)), kBool},
-	{"_anonymise", nil, uint32(unsafe.Offsetof(Users{}.Anonymise)), kBool},
-	{"_reassign_all_to_user", nil, uint32(unsafe.Offsetof(Users{}.ReassignAllToUser)), kInt},
-	{"ismaincontact", nil, uint32(unsafe.Offsetof(Users{}.Ismaincontact)), kBool},
-	{"primary_address", &dectAddressStore, uint32(unsafe.Offsetof(Users{}.PrimaryAddress)), kOne},
-	{"addresses", &dectAddressStore, uint32(unsafe.Offsetof(Users{}.Addresses)), kMany},
-	{"departments", &dectUserDepartment, uint32(unsafe.Offsetof(Users{}.Departments)), kMany},
-	{"organisation_id", nil, uint32(unsafe.Offsetof(Users{}.OrganisationID)), kInt},
-	{"popup_notes", &dectAreaPopup, uint32(unsafe.Offsetof(Users{}.PopupNotes)), kMany},
-	{"open_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OpenTicketCount)), kInt},
-	{"onhold_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.OnholdTicketCount)), kInt},
-	{"total_ticket_count", nil, uint32(unsafe.Offsetof(Users{}.TotalTicketCount)), kInt},
-	{"opened_thismonth_count", nil, uint32(unsafe.Offsetof(Users{}.OpenedThismonthCount)), kInt},
-	{"_isnew", nil, uint32(unsafe.Offsetof(Users{}.Isnew)), kBool},
-	{"_isimport", nil, uint32(unsafe.Offsetof(Users{}.Isimport)), kBool},
-	{"memberof", nil, uint32(unsafe.Offsetof(Users{}.Memberof)), kStr},
-	{"_importtype", nil, uint32(unsafe.Offsetof(Users{}.Importtype)), kStr},
-	{"azureoid", nil, uint32(unsafe.Offsetof(Users{}.Azureoid)), kStr},
-	{"usercompany", &dectUserCompany, uint32(unsafe.Offsetof(Users{}.Usercompany)), kMany},
-	{"supplier", &dectSupplier, uint32(unsafe.Offsetof(Users{}.Supplier)), kOne},
-	{"supplier_name", nil, uint32(unsafe.Offsetof(Users{}.SupplierName)), kStr},
-	{"claims", &dectNHDClaim, uint32(unsafe.Offsetof(Users{}.Claims)), kMany},
-	{"app_colour", nil, uint32(unsafe.Offsetof(Users{}.AppColour)), kStr},
-	{"emailconfirmed", nil, uint32(unsafe.Offsetof(Users{}.Emailconfirmed)), kBool},
-	{"agent_app_url", nil, uint32(unsafe.Offsetof(Users{}.AgentAppURL)), kStr},
-	{"imagedata", nil, uint32(unsafe.Offsetof(Users{}.Imagedata)), kStr},
-	{"webannouncement", nil, uint32(unsafe.Offsetof(Users{}.Webannouncement)), kStr},
-	{"cautomateid", nil, uint32(unsafe.Offsetof(Users{}.Cautomateid)), kInt},
-	{"azure_connectionid", nil, uint32(unsafe.Offsetof(Users{}.AzureConnectionid)), kInt},
-	{"_importtoken", nil, uint32(unsafe.Offsetof(Users{}.Importtoken)), kStr},
-	{"jira_id", nil, uint32(unsafe.Offsetof(Users{}.JiraID)), kStr},
-	{"zapier_client_name", nil, uint32(unsafe.Offsetof(Users{}.ZapierClientName)), kStr},
-	{"delegation_activated", nil, uint32(unsafe.Offsetof(Users{}.DelegationActivated)), kBool},
-	{"delegation_timebased", nil, uint32(unsafe.Offsetof(Users{}.DelegationTimebased)), kBool},
-	{"delegation_start", nil, uint32(unsafe.Offsetof(Users{}.DelegationStart)), kTime},
-	{"delegation_end", nil, uint32(unsafe.Offsetof(Users{}.DelegationEnd)), kTime},
-	{"delegation_user_id", nil, uint32(unsafe.Offsetof(Users{}.DelegationUserID)), kInt},
-	{"delegation_user_name", nil, uint32(unsafe.Offsetof(Users{}.DelegationUserName)), kStr},
-	{"googleworkplace_id", nil, uint32(unsafe.Offsetof(Users{}.GoogleworkplaceID)), kStr},
-	{"isnhserveremaildefault", nil, uint32(unsafe.Offsetof(Users{}.Isnhserveremaildefault)), kBool},
-	{"matchprimaryemail", nil, uint32(unsafe.Offsetof(Users{}.Matchprimaryemail)), kBool},
-	{"servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.ServicenowID)), kStr},
-	{"servicenow_username", nil, uint32(unsafe.Offsetof(Users{}.ServicenowUsername)), kStr},
-	{"site_servicenow_id", nil, uint32(unsafe.Offsetof(Users{}.SiteServicenowID)), kStr},
-	{"sgatewayid", nil, uint32(unsafe.Offsetof(Users{}.Sgatewayid)), kStr},
-	{"software", nil, uint32(unsafe.Offsetof(Users{}.Software)), kLazyList},
-	{"canaccessinvoices", nil, uint32(unsafe.Offsetof(Users{}.Canaccessinvoices)), kBool},
-	{"samaccountname", nil, uint32(unsafe.Offsetof(Users{}.Samaccountname)), kStr},
-	{"oktaid", nil, uint32(unsafe.Offsetof(Users{}.Oktaid)), kStr},
-	{"okta_status", nil, uint32(unsafe.Offsetof(Users{}.OktaStatus)), kStr},
-	{"authenticatorapp_configured", nil, uint32(unsafe.Offsetof(Users{}.AuthenticatorappConfigured)), kBool},
-	{"_revoke_authenticatorapp", nil, uint32(unsafe.Offsetof(Users{}.RevokeAuthenticatorapp)), kBool},
-	{"ulastupdate", nil, uint32(unsafe.Offsetof(Users{}.Ulastupdate)), kTime},
-	{"_isopp", nil, uint32(unsafe.Offsetof(Users{}.Isopp)), kBool},
-	{"oppcompanyname", nil, uint32(unsafe.Offsetof(Users{}.Oppcompanyname)), kStr},
-	{"oppcontactname", nil, uint32(unsafe.Offsetof(Users{}.Oppcontactname)), kStr},
-	{"oppemailaddress", nil, uint32(unsafe.Offsetof(Users{}.Oppemailaddress)), kStr},
-	{"assets", &dectDeviceList, uint32(unsafe.Offsetof(Users{}.Assets)), kMany},
-	{"locked", nil, uint32(unsafe.Offsetof(Users{}.Locked)), kBool},
-	{"site_guid2", nil, uint32(unsafe.Offsetof(Users{}.SiteGuid2)), kStr},
-	{"allowviewclientdocs", nil, uint32(unsafe.Offsetof(Users{}.Allowviewclientdocs)), kBool},
-	{"azure_tenant_id", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantID)), kStr},
-	{"azure_last_login_date", nil, uint32(unsafe.Offsetof(Users{}.AzureLastLoginDate)), kTime},
-	{"linked_user_id", nil, uint32(unsafe.Offsetof(Users{}.LinkedUserID)), kInt},
-	{"linked_user_name", nil, uint32(unsafe.Offsetof(Users{}.LinkedUserName)), kStr},
-	{"hubspot_id", nil, uint32(unsafe.Offsetof(Users{}.HubspotID)), kStr},
-	{"hubspot_url", nil, uint32(unsafe.Offsetof(Users{}.HubspotURL)), kStr},
-	{"hubspot_dont_sync", nil, uint32(unsafe.Offsetof(Users{}.HubspotDontSync)), kBool},
-	{"hubspot_archived", nil, uint32(unsafe.Offsetof(Users{}.HubspotArchived)), kBool},
-	{"passportal_id", nil, uint32(unsafe.Offsetof(Users{}.PassportalID)), kInt64},
-	{"passportal_client_id", nil, uint32(unsafe.Offsetof(Users{}.PassportalClientID)), kInt64},
-	{"opportunity_id", nil, uint32(unsafe.Offsetof(Users{}.OpportunityID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(Users{}.Warning)), kStr},
-	{"isuserdetails", nil, uint32(unsafe.Offsetof(Users{}.Isuserdetails)), kBool},
-	{"hudu_url", nil, uint32(unsafe.Offsetof(Users{}.HuduURL)), kStr},
-	{"sqlimport_id", nil, uint32(unsafe.Offsetof(Users{}.SqlimportID)), kInt},
-	{"unsubscribed", nil, uint32(unsafe.Offsetof(Users{}.Unsubscribed)), kBool},
-	{"canviewopps", nil, uint32(unsafe.Offsetof(Users{}.Canviewopps)), kBool},
-	{"azure_tenant_domain", nil, uint32(unsafe.Offsetof(Users{}.AzureTenantDomain)), kStr},
-	{"servicenow_companyid", nil, uint32(unsafe.Offsetof(Users{}.ServicenowCompanyid)), kStr},
-	{"external_links", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.ExternalLinks)), kMany},
-	{"new_external_link", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.NewExternalLink)), kOne},
-	{"salesforce_dontsync", nil, uint32(unsafe.Offsetof(Users{}.SalesforceDontsync)), kBool},
-	{"_hascontactsenabled", nil, uint32(unsafe.Offsetof(Users{}.Hascontactsenabled)), kBool},
-	{"new_site_name", nil, uint32(unsafe.Offsetof(Users{}.NewSiteName)), kStr},
-	{"_isbatch", nil, uint32(unsafe.Offsetof(Users{}.Isbatch)), kBool},
-	{"roles", &dectUserRoles, uint32(unsafe.Offsetof(Users{}.Roles)), kMany},
-	{"azure_roleid", nil, uint32(unsafe.Offsetof(Users{}.AzureRoleid)), kInt},
-	{"add_roles", &dectUserRoles, uint32(unsafe.Offsetof(Users{}.AddRoles)), kMany},
-	{"facebook_id", nil, uint32(unsafe.Offsetof(Users{}.FacebookID)), kInt64},
-	{"facebook_username", nil, uint32(unsafe.Offsetof(Users{}.FacebookUsername)), kStr},
-	{"twitter_id", nil, uint32(unsafe.Offsetof(Users{}.TwitterID)), kInt64},
-	{"twitter_username", nil, uint32(unsafe.Offsetof(Users{}.TwitterUsername)), kStr},
-	{"_merge_user_into", nil, uint32(unsafe.Offsetof(Users{}.MergeUserInto)), kInt},
-	{"_email_collision", nil, uint32(unsafe.Offsetof(Users{}.EmailCollision)), kInt},
-	{"_dont_fire_automations", nil, uint32(unsafe.Offsetof(Users{}.DontFireAutomations)), kBool},
-	{"device_access_level", nil, uint32(unsafe.Offsetof(Users{}.DeviceAccessLevel)), kInt},
-	{"ticket_customfields", &dectCustomField, uint32(unsafe.Offsetof(Users{}.TicketCustomfields)), kMany},
-	{"manager_email", nil, uint32(unsafe.Offsetof(Users{}.ManagerEmail)), kStr},
-	{"_remove_licenses", nil, uint32(unsafe.Offsetof(Users{}.RemoveLicenses)), kBool},
-	{"_new_usersite_only", nil, uint32(unsafe.Offsetof(Users{}.NewUsersiteOnly)), kBool},
-	{"thirdpartygroups", &dectUserThirdPartyGroup, uint32(unsafe.Offsetof(Users{}.Thirdpartygroups)), kMany},
-	{"linked_sites", &dectExternalLinkList, uint32(unsafe.Offsetof(Users{}.LinkedSites)), kMany},
-	{"dontackemails2", nil, uint32(unsafe.Offsetof(Users{}.Dontackemails2)), kBool},
-	{"instagram_id", nil, uint32(unsafe.Offsetof(Users{}.InstagramID)), kInt64},
-	{"instagram_username", nil, uint32(unsafe.Offsetof(Users{}.InstagramUsername)), kStr},
-	{"jira_instance", nil, uint32(unsafe.Offsetof(Users{}.JiraInstance)), kInt},
-	{"jira_instance_name", nil, uint32(unsafe.Offsetof(Users{}.JiraInstanceName)), kStr},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(Users{}.ThirdPartyID)), kStr},
-	{"no_manager_roleid", nil, uint32(unsafe.Offsetof(Users{}.NoManagerRoleid)), kInt},
-	{"matching_value", nil, uint32(unsafe.Offsetof(Users{}.MatchingValue)), kStr},
-	{"theme", nil, uint32(unsafe.Offsetof(Users{}.Theme)), kStr},
-	{"lang", nil, uint32(unsafe.Offsetof(Users{}.Lang)), kStr},
-	{"gocardless_customfields", nil, uint32(unsafe.Offsetof(Users{}.GocardlessCustomfields)), kMap},
-	{"service_account_overridden", nil, uint32(unsafe.Offsetof(Users{}.ServiceAccountOverridden)), kBool},
-	{"use", nil, uint32(unsafe.Offsetof(Users{}.Use)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(Users{}.ClientID)), kInt},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(Users{}.ItemTaxCode)), kInt},
-	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(Users{}.AutomaticSalesTax)), kBool},
-	{"client_taxable", nil, uint32(unsafe.Offsetof(Users{}.ClientTaxable)), kBool},
-	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(Users{}.Overridepdftemplatequote)), kInt},
-	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(Users{}.OverridepdftemplatequoteName)), kStr},
-	{"contract_end_date", nil, uint32(unsafe.Offsetof(Users{}.ContractEndDate)), kTime},
-	{"okta_id", nil, uint32(unsafe.Offsetof(Users{}.OktaID)), kStr},
-	{"azure_id", nil, uint32(unsafe.Offsetof(Users{}.AzureID)), kStr},
-	{"user_with_clientsite", nil, uint32(unsafe.Offsetof(Users{}.UserWithClientsite)), kStr},
-	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), kInt},
-}, sorted: []uint16{164, 258, 257, 246, 192, 179, 248, 177, 176, 216, 256, 263, 165, 262, 214, 235, 21, 159, 251, 168, 155, 187, 223, 125, 185, 37, 220, 45, 213, 281, 58, 191, 287, 225, 250, 241, 224, 180, 153, 209, 124, 129, 151, 156, 240, 134, 152, 190, 184, 62, 289, 279, 7, 282, 26, 57, 23, 285, 42, 41, 46, 44, 63, 35, 195, 198, 197, 196, 199, 200, 130, 169, 132, 133, 259, 142, 70, 266, 150, 136, 137, 12, 186, 158, 243, 252, 253, 19, 8, 276, 201, 154, 16, 231, 230, 228, 229, 237, 2, 55, 188, 25, 74, 91, 140, 92, 141, 139, 10, 267, 268, 64, 84, 90, 93, 108, 94, 109, 95, 110, 96, 111, 97, 112, 98, 113, 99, 114, 100, 115, 101, 116, 75, 65, 102, 117, 103, 118, 104, 119, 105, 120, 106, 121, 107, 122, 76, 66, 77, 67, 78, 79, 85, 80, 86, 81, 87, 82, 88, 83, 89, 0, 128, 1, 138, 144, 131, 27, 56, 166, 202, 157, 54, 236, 280, 193, 269, 270, 275, 135, 40, 265, 226, 227, 221, 24, 261, 273, 203, 178, 59, 17, 18, 3, 34, 244, 69, 247, 272, 33, 286, 212, 211, 173, 22, 172, 175, 217, 218, 219, 234, 170, 28, 29, 30, 31, 32, 283, 284, 233, 232, 15, 13, 171, 167, 39, 145, 146, 147, 148, 149, 47, 163, 60, 249, 245, 210, 161, 277, 242, 204, 205, 207, 72, 73, 123, 38, 36, 222, 53, 4, 5, 6, 206, 14, 61, 68, 208, 43, 238, 182, 183, 9, 20, 274, 126, 271, 127, 264, 260, 11, 174, 254, 255, 50, 49, 51, 215, 239, 278, 160, 48, 288, 181, 52, 143, 71, 189, 162, 194}}
+var dectUsers = decTable{names: "is_comms_userischangeapprover2idnamesite_idsite_id_intsite_nameclient_namefirstn" +
+	"amesurnameinitialstitleemailaddressphonenumber_preferredsitephonenumberphonenumb" +
+	"erhomenumbermobilenumbermobilenumber2faxtelprefactivedirectory_dnonpremise_activ" +
+	"edirectory_dncontainer_dnlogininactivecolourisimportantcontactother1other2other3" +
+	"other4other5notesneversendemailsdefault_currency_codesite_guidarea_guidsite_caut" +
+	"omate_guidpriority_idlinked_agent_idcovered_by_contractcontract_valuesoftware_ro" +
+	"le_namecustomfieldsattachmentscustombuttonsrelationship_iduser_relationshipsudde" +
+	"vsiteuddevnumuduseriduserdevicerolecountsite_hubspot_guidisserviceaccountignorea" +
+	"utomatedbillingisimportantcontact2connectwiseidautotaskidmessagegroup_idrole_lis" +
+	"tsitetimezoneclient_account_manager_iddatecreatedinv1inv2inv3inv4slaidnew_passwo" +
+	"rddontackemailsweb_access_levelshowmeonlyshowrecentonlyinforminv1siteinv2siteinv" +
+	"3siteinv4siteinv5inv6inv7inv8inv9inv10inv5siteinv6siteinv7siteinv8siteinv9sitein" +
+	"v10siteinformactioninformclearanceinv11inv12inv13inv14inv15inv16inv17inv18inv19i" +
+	"nv20inv21inv22inv23inv24inv25inv11siteinv12siteinv13siteinv14siteinv15siteinv16s" +
+	"iteinv17siteinv18siteinv19siteinv20siteinv21siteinv22siteinv23siteinv24siteinv25" +
+	"siteshowslatimescanaddallowviewsitedocsthird_party_guidthird_party_sqlischangeap" +
+	"provercancreateuserdepartmentisheadofdeptdeputysitedeputyusernamecat2lastloginda" +
+	"teemail2email3iscontractcontactinformnewareainformactionareainformclearancearead" +
+	"isclaimermatchstringviewallclearedisexternalquestion1question2question3question4" +
+	"question5dontaddtomailinglistcaneditwebdetailscataloglevelcanaccesscataloghasbee" +
+	"ntrainedadmanagercanviewcontractsispoapproverencmethodadconnectionuseadloginsend" +
+	"welcomeemailwelcomeemail_template_idresetpassword_anonymise_reassign_all_to_user" +
+	"ismaincontactprimary_addressaddressesdepartmentsorganisation_idpopup_notesopen_t" +
+	"icket_countonhold_ticket_counttotal_ticket_countopened_thismonth_count_isnew_isi" +
+	"mportmemberof_importtypeazureoidusercompanysuppliersupplier_nameclaimsapp_colour" +
+	"emailconfirmedagent_app_urlimagedatawebannouncementcautomateidazure_connectionid" +
+	"_importtokenjira_idzapier_client_namedelegation_activateddelegation_timebaseddel" +
+	"egation_startdelegation_enddelegation_user_iddelegation_user_namegoogleworkplace" +
+	"_idisnhserveremaildefaultmatchprimaryemailservicenow_idservicenow_usernamesite_s" +
+	"ervicenow_idsgatewayidsoftwarecanaccessinvoicessamaccountnameoktaidokta_statusau" +
+	"thenticatorapp_configured_revoke_authenticatorappulastupdate_isoppoppcompanyname" +
+	"oppcontactnameoppemailaddressassetslockedsite_guid2allowviewclientdocsazure_tena" +
+	"nt_idazure_last_login_datelinked_user_idlinked_user_namehubspot_idhubspot_urlhub" +
+	"spot_dont_synchubspot_archivedpassportal_idpassportal_client_idopportunity_id_wa" +
+	"rningisuserdetailshudu_urlsqlimport_idunsubscribedcanviewoppsazure_tenant_domain" +
+	"servicenow_companyidexternal_linksnew_external_linksalesforce_dontsync_hascontac" +
+	"tsenablednew_site_name_isbatchrolesazure_roleidadd_rolesfacebook_idfacebook_user" +
+	"nametwitter_idtwitter_username_merge_user_into_email_collision_dont_fire_automat" +
+	"ionsdevice_access_levelticket_customfieldsmanager_email_remove_licenses_new_user" +
+	"site_onlythirdpartygroupslinked_sitesdontackemails2instagram_idinstagram_usernam" +
+	"ejira_instancejira_instance_namethird_party_idno_manager_roleidmatching_valuethe" +
+	"melanggocardless_customfieldsservice_account_overriddenuseclient_iditem_tax_code" +
+	"automatic_sales_taxclient_taxableoverridepdftemplatequoteoverridepdftemplatequot" +
+	"e_namecontract_end_dateokta_idazure_iduser_with_clientsiteclient_automatic_calls" +
+	"cript_id",
+	extra: unsafe.Offsetof(Users{}.Extra), size: unsafe.Sizeof(Users{}), grow: growUsers, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Users{}.IsCommsUser)), 13, kBool},                              // "is_comms_user"
+		{nil, 13, uint16(unsafe.Offsetof(Users{}.Ischangeapprover2)), 17, kBool},                       // "ischangeapprover2"
+		{nil, 30, uint16(unsafe.Offsetof(Users{}.ID)), 2, kInt},                                        // "id"
+		{nil, 32, uint16(unsafe.Offsetof(Users{}.Name)), 4, kStr},                                      // "name"
+		{nil, 36, uint16(unsafe.Offsetof(Users{}.SiteID)), 7, kInt},                                    // "site_id"
+		{nil, 43, uint16(unsafe.Offsetof(Users{}.SiteIDInt)), 11, kInt},                                // "site_id_int"
+		{nil, 54, uint16(unsafe.Offsetof(Users{}.SiteName)), 9, kStr},                                  // "site_name"
+		{nil, 63, uint16(unsafe.Offsetof(Users{}.ClientName)), 11, kStr},                               // "client_name"
+		{nil, 74, uint16(unsafe.Offsetof(Users{}.Firstname)), 9, kStr},                                 // "firstname"
+		{nil, 83, uint16(unsafe.Offsetof(Users{}.Surname)), 7, kStr},                                   // "surname"
+		{nil, 90, uint16(unsafe.Offsetof(Users{}.Initials)), 8, kStr},                                  // "initials"
+		{nil, 98, uint16(unsafe.Offsetof(Users{}.Title)), 5, kStr},                                     // "title"
+		{nil, 103, uint16(unsafe.Offsetof(Users{}.Emailaddress)), 12, kStr},                            // "emailaddress"
+		{nil, 115, uint16(unsafe.Offsetof(Users{}.PhonenumberPreferred)), 21, kStr},                    // "phonenumber_preferred"
+		{nil, 136, uint16(unsafe.Offsetof(Users{}.Sitephonenumber)), 15, kStr},                         // "sitephonenumber"
+		{nil, 151, uint16(unsafe.Offsetof(Users{}.Phonenumber)), 11, kStr},                             // "phonenumber"
+		{nil, 162, uint16(unsafe.Offsetof(Users{}.Homenumber)), 10, kStr},                              // "homenumber"
+		{nil, 172, uint16(unsafe.Offsetof(Users{}.Mobilenumber)), 12, kStr},                            // "mobilenumber"
+		{nil, 184, uint16(unsafe.Offsetof(Users{}.Mobilenumber2)), 13, kStr},                           // "mobilenumber2"
+		{nil, 197, uint16(unsafe.Offsetof(Users{}.Fax)), 3, kStr},                                      // "fax"
+		{nil, 200, uint16(unsafe.Offsetof(Users{}.Telpref)), 7, kInt},                                  // "telpref"
+		{nil, 207, uint16(unsafe.Offsetof(Users{}.ActivedirectoryDn)), 18, kStr},                       // "activedirectory_dn"
+		{nil, 225, uint16(unsafe.Offsetof(Users{}.OnpremiseActivedirectoryDn)), 28, kStr},              // "onpremise_activedirectory_dn"
+		{nil, 253, uint16(unsafe.Offsetof(Users{}.ContainerDn)), 12, kStr},                             // "container_dn"
+		{nil, 265, uint16(unsafe.Offsetof(Users{}.Login)), 5, kStr},                                    // "login"
+		{nil, 270, uint16(unsafe.Offsetof(Users{}.Inactive)), 8, kBool},                                // "inactive"
+		{nil, 278, uint16(unsafe.Offsetof(Users{}.Colour)), 6, kStr},                                   // "colour"
+		{nil, 284, uint16(unsafe.Offsetof(Users{}.Isimportantcontact)), 18, kBool},                     // "isimportantcontact"
+		{nil, 302, uint16(unsafe.Offsetof(Users{}.Other1)), 6, kStr},                                   // "other1"
+		{nil, 308, uint16(unsafe.Offsetof(Users{}.Other2)), 6, kStr},                                   // "other2"
+		{nil, 314, uint16(unsafe.Offsetof(Users{}.Other3)), 6, kStr},                                   // "other3"
+		{nil, 320, uint16(unsafe.Offsetof(Users{}.Other4)), 6, kStr},                                   // "other4"
+		{nil, 326, uint16(unsafe.Offsetof(Users{}.Other5)), 6, kStr},                                   // "other5"
+		{nil, 332, uint16(unsafe.Offsetof(Users{}.Notes)), 5, kStr},                                    // "notes"
+		{nil, 337, uint16(unsafe.Offsetof(Users{}.Neversendemails)), 15, kBool},                        // "neversendemails"
+		{nil, 352, uint16(unsafe.Offsetof(Users{}.DefaultCurrencyCode)), 21, kInt},                     // "default_currency_code"
+		{nil, 373, uint16(unsafe.Offsetof(Users{}.SiteGUID)), 9, kStr},                                 // "site_guid"
+		{nil, 382, uint16(unsafe.Offsetof(Users{}.AreaGUID)), 9, kStr},                                 // "area_guid"
+		{nil, 391, uint16(unsafe.Offsetof(Users{}.SiteCautomateGUID)), 19, kStr},                       // "site_cautomate_guid"
+		{nil, 410, uint16(unsafe.Offsetof(Users{}.PriorityID)), 11, kInt},                              // "priority_id"
+		{nil, 421, uint16(unsafe.Offsetof(Users{}.LinkedAgentID)), 15, kInt},                           // "linked_agent_id"
+		{nil, 436, uint16(unsafe.Offsetof(Users{}.CoveredByContract)), 19, kBool},                      // "covered_by_contract"
+		{nil, 455, uint16(unsafe.Offsetof(Users{}.ContractValue)), 14, kF64},                           // "contract_value"
+		{nil, 469, uint16(unsafe.Offsetof(Users{}.SoftwareRoleName)), 18, kStr},                        // "software_role_name"
+		{&dectCustomField, 487, uint16(unsafe.Offsetof(Users{}.Customfields)), 12, kMany},              // "customfields"
+		{&dectAttachment, 499, uint16(unsafe.Offsetof(Users{}.Attachments)), 11, kMany},                // "attachments"
+		{&dectCustomButton, 510, uint16(unsafe.Offsetof(Users{}.Custombuttons)), 13, kMany},            // "custombuttons"
+		{nil, 523, uint16(unsafe.Offsetof(Users{}.RelationshipID)), 15, kInt},                          // "relationship_id"
+		{&dectXTypeRole, 538, uint16(unsafe.Offsetof(Users{}.UserRelationships)), 18, kMany},           // "user_relationships"
+		{nil, 556, uint16(unsafe.Offsetof(Users{}.Uddevsite)), 9, kInt},                                // "uddevsite"
+		{nil, 565, uint16(unsafe.Offsetof(Users{}.Uddevnum)), 8, kInt},                                 // "uddevnum"
+		{nil, 573, uint16(unsafe.Offsetof(Users{}.Uduserid)), 8, kInt},                                 // "uduserid"
+		{nil, 581, uint16(unsafe.Offsetof(Users{}.Userdevicerolecount)), 19, kInt},                     // "userdevicerolecount"
+		{nil, 600, uint16(unsafe.Offsetof(Users{}.SiteHubspotGUID)), 17, kStr},                         // "site_hubspot_guid"
+		{nil, 617, uint16(unsafe.Offsetof(Users{}.Isserviceaccount)), 16, kBool},                       // "isserviceaccount"
+		{nil, 633, uint16(unsafe.Offsetof(Users{}.Ignoreautomatedbilling)), 22, kBool},                 // "ignoreautomatedbilling"
+		{nil, 655, uint16(unsafe.Offsetof(Users{}.Isimportantcontact2)), 19, kBool},                    // "isimportantcontact2"
+		{nil, 674, uint16(unsafe.Offsetof(Users{}.Connectwiseid)), 13, kInt},                           // "connectwiseid"
+		{nil, 687, uint16(unsafe.Offsetof(Users{}.Autotaskid)), 10, kInt},                              // "autotaskid"
+		{nil, 697, uint16(unsafe.Offsetof(Users{}.MessagegroupID)), 15, kInt},                          // "messagegroup_id"
+		{nil, 712, uint16(unsafe.Offsetof(Users{}.RoleList)), 9, kStr},                                 // "role_list"
+		{nil, 721, uint16(unsafe.Offsetof(Users{}.Sitetimezone)), 12, kStr},                            // "sitetimezone"
+		{nil, 733, uint16(unsafe.Offsetof(Users{}.ClientAccountManagerID)), 25, kInt},                  // "client_account_manager_id"
+		{nil, 758, uint16(unsafe.Offsetof(Users{}.Datecreated)), 11, kTime},                            // "datecreated"
+		{nil, 769, uint16(unsafe.Offsetof(Users{}.Inv1)), 4, kInt},                                     // "inv1"
+		{nil, 773, uint16(unsafe.Offsetof(Users{}.Inv2)), 4, kInt},                                     // "inv2"
+		{nil, 777, uint16(unsafe.Offsetof(Users{}.Inv3)), 4, kInt},                                     // "inv3"
+		{nil, 781, uint16(unsafe.Offsetof(Users{}.Inv4)), 4, kInt},                                     // "inv4"
+		{nil, 785, uint16(unsafe.Offsetof(Users{}.Slaid)), 5, kInt},                                    // "slaid"
+		{nil, 790, uint16(unsafe.Offsetof(Users{}.NewPassword)), 12, kStr},                             // "new_password"
+		{nil, 802, uint16(unsafe.Offsetof(Users{}.Dontackemails)), 13, kBool},                          // "dontackemails"
+		{nil, 815, uint16(unsafe.Offsetof(Users{}.WebAccessLevel)), 16, kInt},                          // "web_access_level"
+		{nil, 831, uint16(unsafe.Offsetof(Users{}.Showmeonly)), 10, kInt},                              // "showmeonly"
+		{nil, 841, uint16(unsafe.Offsetof(Users{}.Showrecentonly)), 14, kInt},                          // "showrecentonly"
+		{nil, 855, uint16(unsafe.Offsetof(Users{}.Inform)), 6, kBool},                                  // "inform"
+		{nil, 861, uint16(unsafe.Offsetof(Users{}.Inv1site)), 8, kInt},                                 // "inv1site"
+		{nil, 869, uint16(unsafe.Offsetof(Users{}.Inv2site)), 8, kInt},                                 // "inv2site"
+		{nil, 877, uint16(unsafe.Offsetof(Users{}.Inv3site)), 8, kInt},                                 // "inv3site"
+		{nil, 885, uint16(unsafe.Offsetof(Users{}.Inv4site)), 8, kInt},                                 // "inv4site"
+		{nil, 893, uint16(unsafe.Offsetof(Users{}.Inv5)), 4, kInt},                                     // "inv5"
+		{nil, 897, uint16(unsafe.Offsetof(Users{}.Inv6)), 4, kInt},                                     // "inv6"
+		{nil, 901, uint16(unsafe.Offsetof(Users{}.Inv7)), 4, kInt},                                     // "inv7"
+		{nil, 905, uint16(unsafe.Offsetof(Users{}.Inv8)), 4, kInt},                                     // "inv8"
+		{nil, 909, uint16(unsafe.Offsetof(Users{}.Inv9)), 4, kInt},                                     // "inv9"
+		{nil, 913, uint16(unsafe.Offsetof(Users{}.Inv10)), 5, kInt},                                    // "inv10"
+		{nil, 918, uint16(unsafe.Offsetof(Users{}.Inv5site)), 8, kInt},                                 // "inv5site"
+		{nil, 926, uint16(unsafe.Offsetof(Users{}.Inv6site)), 8, kInt},                                 // "inv6site"
+		{nil, 934, uint16(unsafe.Offsetof(Users{}.Inv7site)), 8, kInt},                                 // "inv7site"
+		{nil, 942, uint16(unsafe.Offsetof(Users{}.Inv8site)), 8, kInt},                                 // "inv8site"
+		{nil, 950, uint16(unsafe.Offsetof(Users{}.Inv9site)), 8, kInt},                                 // "inv9site"
+		{nil, 958, uint16(unsafe.Offsetof(Users{}.Inv10site)), 9, kInt},                                // "inv10site"
+		{nil, 967, uint16(unsafe.Offsetof(Users{}.Informaction)), 12, kBool},                           // "informaction"
+		{nil, 979, uint16(unsafe.Offsetof(Users{}.Informclearance)), 15, kBool},                        // "informclearance"
+		{nil, 994, uint16(unsafe.Offsetof(Users{}.Inv11)), 5, kInt},                                    // "inv11"
+		{nil, 999, uint16(unsafe.Offsetof(Users{}.Inv12)), 5, kInt},                                    // "inv12"
+		{nil, 1004, uint16(unsafe.Offsetof(Users{}.Inv13)), 5, kInt},                                   // "inv13"
+		{nil, 1009, uint16(unsafe.Offsetof(Users{}.Inv14)), 5, kInt},                                   // "inv14"
+		{nil, 1014, uint16(unsafe.Offsetof(Users{}.Inv15)), 5, kInt},                                   // "inv15"
+		{nil, 1019, uint16(unsafe.Offsetof(Users{}.Inv16)), 5, kInt},                                   // "inv16"
+		{nil, 1024, uint16(unsafe.Offsetof(Users{}.Inv17)), 5, kInt},                                   // "inv17"
+		{nil, 1029, uint16(unsafe.Offsetof(Users{}.Inv18)), 5, kInt},                                   // "inv18"
+		{nil, 1034, uint16(unsafe.Offsetof(Users{}.Inv19)), 5, kInt},                                   // "inv19"
+		{nil, 1039, uint16(unsafe.Offsetof(Users{}.Inv20)), 5, kInt},                                   // "inv20"
+		{nil, 1044, uint16(unsafe.Offsetof(Users{}.Inv21)), 5, kInt},                                   // "inv21"
+		{nil, 1049, uint16(unsafe.Offsetof(Users{}.Inv22)), 5, kInt},                                   // "inv22"
+		{nil, 1054, uint16(unsafe.Offsetof(Users{}.Inv23)), 5, kInt},                                   // "inv23"
+		{nil, 1059, uint16(unsafe.Offsetof(Users{}.Inv24)), 5, kInt},                                   // "inv24"
+		{nil, 1064, uint16(unsafe.Offsetof(Users{}.Inv25)), 5, kInt},                                   // "inv25"
+		{nil, 1069, uint16(unsafe.Offsetof(Users{}.Inv11site)), 9, kInt},                               // "inv11site"
+		{nil, 1078, uint16(unsafe.Offsetof(Users{}.Inv12site)), 9, kInt},                               // "inv12site"
+		{nil, 1087, uint16(unsafe.Offsetof(Users{}.Inv13site)), 9, kInt},                               // "inv13site"
+		{nil, 1096, uint16(unsafe.Offsetof(Users{}.Inv14site)), 9, kInt},                               // "inv14site"
+		{nil, 1105, uint16(unsafe.Offsetof(Users{}.Inv15site)), 9, kInt},                               // "inv15site"
+		{nil, 1114, uint16(unsafe.Offsetof(Users{}.Inv16site)), 9, kInt},                               // "inv16site"
+		{nil, 1123, uint16(unsafe.Offsetof(Users{}.Inv17site)), 9, kInt},                               // "inv17site"
+		{nil, 1132, uint16(unsafe.Offsetof(Users{}.Inv18site)), 9, kInt},                               // "inv18site"
+		{nil, 1141, uint16(unsafe.Offsetof(Users{}.Inv19site)), 9, kInt},                               // "inv19site"
+		{nil, 1150, uint16(unsafe.Offsetof(Users{}.Inv20site)), 9, kInt},                               // "inv20site"
+		{nil, 1159, uint16(unsafe.Offsetof(Users{}.Inv21site)), 9, kInt},                               // "inv21site"
+		{nil, 1168, uint16(unsafe.Offsetof(Users{}.Inv22site)), 9, kInt},                               // "inv22site"
+		{nil, 1177, uint16(unsafe.Offsetof(Users{}.Inv23site)), 9, kInt},                               // "inv23site"
+		{nil, 1186, uint16(unsafe.Offsetof(Users{}.Inv24site)), 9, kInt},                               // "inv24site"
+		{nil, 1195, uint16(unsafe.Offsetof(Users{}.Inv25site)), 9, kInt},                               // "inv25site"
+		{nil, 1204, uint16(unsafe.Offsetof(Users{}.Showslatimes)), 12, kBool},                          // "showslatimes"
+		{nil, 1216, uint16(unsafe.Offsetof(Users{}.Canadd)), 6, kBool},                                 // "canadd"
+		{nil, 1222, uint16(unsafe.Offsetof(Users{}.Allowviewsitedocs)), 17, kBool},                     // "allowviewsitedocs"
+		{nil, 1239, uint16(unsafe.Offsetof(Users{}.ThirdPartyGUID)), 16, kStr},                         // "third_party_guid"
+		{nil, 1255, uint16(unsafe.Offsetof(Users{}.ThirdPartySQL)), 15, kStr},                          // "third_party_sql"
+		{nil, 1270, uint16(unsafe.Offsetof(Users{}.Ischangeapprover)), 16, kBool},                      // "ischangeapprover"
+		{nil, 1286, uint16(unsafe.Offsetof(Users{}.Cancreateuser)), 13, kBool},                         // "cancreateuser"
+		{nil, 1299, uint16(unsafe.Offsetof(Users{}.Department)), 10, kStr},                             // "department"
+		{nil, 1309, uint16(unsafe.Offsetof(Users{}.Isheadofdept)), 12, kBool},                          // "isheadofdept"
+		{nil, 1321, uint16(unsafe.Offsetof(Users{}.Deputysite)), 10, kInt},                             // "deputysite"
+		{nil, 1331, uint16(unsafe.Offsetof(Users{}.Deputyusername)), 14, kStr},                         // "deputyusername"
+		{nil, 1345, uint16(unsafe.Offsetof(Users{}.Cat2)), 4, kStr},                                    // "cat2"
+		{nil, 1349, uint16(unsafe.Offsetof(Users{}.Lastlogindate)), 13, kTime},                         // "lastlogindate"
+		{nil, 1362, uint16(unsafe.Offsetof(Users{}.Email2)), 6, kStr},                                  // "email2"
+		{nil, 1368, uint16(unsafe.Offsetof(Users{}.Email3)), 6, kStr},                                  // "email3"
+		{nil, 1374, uint16(unsafe.Offsetof(Users{}.Iscontractcontact)), 17, kBool},                     // "iscontractcontact"
+		{nil, 1391, uint16(unsafe.Offsetof(Users{}.Informnewarea)), 13, kBool},                         // "informnewarea"
+		{nil, 1404, uint16(unsafe.Offsetof(Users{}.Informactionarea)), 16, kBool},                      // "informactionarea"
+		{nil, 1420, uint16(unsafe.Offsetof(Users{}.Informclearancearea)), 19, kBool},                   // "informclearancearea"
+		{nil, 1439, uint16(unsafe.Offsetof(Users{}.Disclaimermatchstring)), 21, kStr},                  // "disclaimermatchstring"
+		{nil, 1460, uint16(unsafe.Offsetof(Users{}.Viewallcleared)), 14, kBool},                        // "viewallcleared"
+		{nil, 1474, uint16(unsafe.Offsetof(Users{}.Isexternal)), 10, kBool},                            // "isexternal"
+		{nil, 1484, uint16(unsafe.Offsetof(Users{}.Question1)), 9, kInt},                               // "question1"
+		{nil, 1493, uint16(unsafe.Offsetof(Users{}.Question2)), 9, kInt},                               // "question2"
+		{nil, 1502, uint16(unsafe.Offsetof(Users{}.Question3)), 9, kInt},                               // "question3"
+		{nil, 1511, uint16(unsafe.Offsetof(Users{}.Question4)), 9, kInt},                               // "question4"
+		{nil, 1520, uint16(unsafe.Offsetof(Users{}.Question5)), 9, kInt},                               // "question5"
+		{nil, 1529, uint16(unsafe.Offsetof(Users{}.Dontaddtomailinglist)), 20, kBool},                  // "dontaddtomailinglist"
+		{nil, 1549, uint16(unsafe.Offsetof(Users{}.Caneditwebdetails)), 17, kBool},                     // "caneditwebdetails"
+		{nil, 1566, uint16(unsafe.Offsetof(Users{}.Cataloglevel)), 12, kInt},                           // "cataloglevel"
+		{nil, 1578, uint16(unsafe.Offsetof(Users{}.Canaccesscatalog)), 16, kBool},                      // "canaccesscatalog"
+		{nil, 1594, uint16(unsafe.Offsetof(Users{}.Hasbeentrained)), 14, kBool},                        // "hasbeentrained"
+		{nil, 1608, uint16(unsafe.Offsetof(Users{}.Admanager)), 9, kStr},                               // "admanager"
+		{nil, 1617, uint16(unsafe.Offsetof(Users{}.Canviewcontracts)), 16, kBool},                      // "canviewcontracts"
+		{nil, 1633, uint16(unsafe.Offsetof(Users{}.Ispoapprover)), 12, kBool},                          // "ispoapprover"
+		{nil, 1645, uint16(unsafe.Offsetof(Users{}.Encmethod)), 9, kInt},                               // "encmethod"
+		{nil, 1654, uint16(unsafe.Offsetof(Users{}.Adconnection)), 12, kInt},                           // "adconnection"
+		{nil, 1666, uint16(unsafe.Offsetof(Users{}.Useadlogin)), 10, kInt},                             // "useadlogin"
+		{nil, 1676, uint16(unsafe.Offsetof(Users{}.Sendwelcomeemail)), 16, kBool},                      // "sendwelcomeemail"
+		{nil, 1692, uint16(unsafe.Offsetof(Users{}.WelcomeemailTemplateID)), 24, kInt},                 // "welcomeemail_template_id"
+		{nil, 1716, uint16(unsafe.Offsetof(Users{}.Resetpassword)), 13, kBool},                         // "resetpassword"
+		{nil, 1729, uint16(unsafe.Offsetof(Users{}.Anonymise)), 10, kBool},                             // "_anonymise"
+		{nil, 1739, uint16(unsafe.Offsetof(Users{}.ReassignAllToUser)), 21, kInt},                      // "_reassign_all_to_user"
+		{nil, 1760, uint16(unsafe.Offsetof(Users{}.Ismaincontact)), 13, kBool},                         // "ismaincontact"
+		{&dectAddressStore, 1773, uint16(unsafe.Offsetof(Users{}.PrimaryAddress)), 15, kOne},           // "primary_address"
+		{&dectAddressStore, 1788, uint16(unsafe.Offsetof(Users{}.Addresses)), 9, kMany},                // "addresses"
+		{&dectUserDepartment, 1797, uint16(unsafe.Offsetof(Users{}.Departments)), 11, kMany},           // "departments"
+		{nil, 1808, uint16(unsafe.Offsetof(Users{}.OrganisationID)), 15, kInt},                         // "organisation_id"
+		{&dectAreaPopup, 1823, uint16(unsafe.Offsetof(Users{}.PopupNotes)), 11, kMany},                 // "popup_notes"
+		{nil, 1834, uint16(unsafe.Offsetof(Users{}.OpenTicketCount)), 17, kInt},                        // "open_ticket_count"
+		{nil, 1851, uint16(unsafe.Offsetof(Users{}.OnholdTicketCount)), 19, kInt},                      // "onhold_ticket_count"
+		{nil, 1870, uint16(unsafe.Offsetof(Users{}.TotalTicketCount)), 18, kInt},                       // "total_ticket_count"
+		{nil, 1888, uint16(unsafe.Offsetof(Users{}.OpenedThismonthCount)), 22, kInt},                   // "opened_thismonth_count"
+		{nil, 1910, uint16(unsafe.Offsetof(Users{}.Isnew)), 6, kBool},                                  // "_isnew"
+		{nil, 1916, uint16(unsafe.Offsetof(Users{}.Isimport)), 9, kBool},                               // "_isimport"
+		{nil, 1925, uint16(unsafe.Offsetof(Users{}.Memberof)), 8, kStr},                                // "memberof"
+		{nil, 1933, uint16(unsafe.Offsetof(Users{}.Importtype)), 11, kStr},                             // "_importtype"
+		{nil, 1944, uint16(unsafe.Offsetof(Users{}.Azureoid)), 8, kStr},                                // "azureoid"
+		{&dectUserCompany, 1952, uint16(unsafe.Offsetof(Users{}.Usercompany)), 11, kMany},              // "usercompany"
+		{&dectSupplier, 1963, uint16(unsafe.Offsetof(Users{}.Supplier)), 8, kOne},                      // "supplier"
+		{nil, 1971, uint16(unsafe.Offsetof(Users{}.SupplierName)), 13, kStr},                           // "supplier_name"
+		{&dectNHDClaim, 1984, uint16(unsafe.Offsetof(Users{}.Claims)), 6, kMany},                       // "claims"
+		{nil, 1990, uint16(unsafe.Offsetof(Users{}.AppColour)), 10, kStr},                              // "app_colour"
+		{nil, 2000, uint16(unsafe.Offsetof(Users{}.Emailconfirmed)), 14, kBool},                        // "emailconfirmed"
+		{nil, 2014, uint16(unsafe.Offsetof(Users{}.AgentAppURL)), 13, kStr},                            // "agent_app_url"
+		{nil, 2027, uint16(unsafe.Offsetof(Users{}.Imagedata)), 9, kStr},                               // "imagedata"
+		{nil, 2036, uint16(unsafe.Offsetof(Users{}.Webannouncement)), 15, kStr},                        // "webannouncement"
+		{nil, 2051, uint16(unsafe.Offsetof(Users{}.Cautomateid)), 11, kInt},                            // "cautomateid"
+		{nil, 2062, uint16(unsafe.Offsetof(Users{}.AzureConnectionid)), 18, kInt},                      // "azure_connectionid"
+		{nil, 2080, uint16(unsafe.Offsetof(Users{}.Importtoken)), 12, kStr},                            // "_importtoken"
+		{nil, 2092, uint16(unsafe.Offsetof(Users{}.JiraID)), 7, kStr},                                  // "jira_id"
+		{nil, 2099, uint16(unsafe.Offsetof(Users{}.ZapierClientName)), 18, kStr},                       // "zapier_client_name"
+		{nil, 2117, uint16(unsafe.Offsetof(Users{}.DelegationActivated)), 20, kBool},                   // "delegation_activated"
+		{nil, 2137, uint16(unsafe.Offsetof(Users{}.DelegationTimebased)), 20, kBool},                   // "delegation_timebased"
+		{nil, 2157, uint16(unsafe.Offsetof(Users{}.DelegationStart)), 16, kTime},                       // "delegation_start"
+		{nil, 2173, uint16(unsafe.Offsetof(Users{}.DelegationEnd)), 14, kTime},                         // "delegation_end"
+		{nil, 2187, uint16(unsafe.Offsetof(Users{}.DelegationUserID)), 18, kInt},                       // "delegation_user_id"
+		{nil, 2205, uint16(unsafe.Offsetof(Users{}.DelegationUserName)), 20, kStr},                     // "delegation_user_name"
+		{nil, 2225, uint16(unsafe.Offsetof(Users{}.GoogleworkplaceID)), 18, kStr},                      // "googleworkplace_id"
+		{nil, 2243, uint16(unsafe.Offsetof(Users{}.Isnhserveremaildefault)), 22, kBool},                // "isnhserveremaildefault"
+		{nil, 2265, uint16(unsafe.Offsetof(Users{}.Matchprimaryemail)), 17, kBool},                     // "matchprimaryemail"
+		{nil, 2282, uint16(unsafe.Offsetof(Users{}.ServicenowID)), 13, kStr},                           // "servicenow_id"
+		{nil, 2295, uint16(unsafe.Offsetof(Users{}.ServicenowUsername)), 19, kStr},                     // "servicenow_username"
+		{nil, 2314, uint16(unsafe.Offsetof(Users{}.SiteServicenowID)), 18, kStr},                       // "site_servicenow_id"
+		{nil, 2332, uint16(unsafe.Offsetof(Users{}.Sgatewayid)), 10, kStr},                             // "sgatewayid"
+		{nil, 2342, uint16(unsafe.Offsetof(Users{}.Software)), 8, kLazyList},                           // "software"
+		{nil, 2350, uint16(unsafe.Offsetof(Users{}.Canaccessinvoices)), 17, kBool},                     // "canaccessinvoices"
+		{nil, 2367, uint16(unsafe.Offsetof(Users{}.Samaccountname)), 14, kStr},                         // "samaccountname"
+		{nil, 2381, uint16(unsafe.Offsetof(Users{}.Oktaid)), 6, kStr},                                  // "oktaid"
+		{nil, 2387, uint16(unsafe.Offsetof(Users{}.OktaStatus)), 11, kStr},                             // "okta_status"
+		{nil, 2398, uint16(unsafe.Offsetof(Users{}.AuthenticatorappConfigured)), 27, kBool},            // "authenticatorapp_configured"
+		{nil, 2425, uint16(unsafe.Offsetof(Users{}.RevokeAuthenticatorapp)), 24, kBool},                // "_revoke_authenticatorapp"
+		{nil, 2449, uint16(unsafe.Offsetof(Users{}.Ulastupdate)), 11, kTime},                           // "ulastupdate"
+		{nil, 2460, uint16(unsafe.Offsetof(Users{}.Isopp)), 6, kBool},                                  // "_isopp"
+		{nil, 2466, uint16(unsafe.Offsetof(Users{}.Oppcompanyname)), 14, kStr},                         // "oppcompanyname"
+		{nil, 2480, uint16(unsafe.Offsetof(Users{}.Oppcontactname)), 14, kStr},                         // "oppcontactname"
+		{nil, 2494, uint16(unsafe.Offsetof(Users{}.Oppemailaddress)), 15, kStr},                        // "oppemailaddress"
+		{&dectDeviceList, 2509, uint16(unsafe.Offsetof(Users{}.Assets)), 6, kMany},                     // "assets"
+		{nil, 2515, uint16(unsafe.Offsetof(Users{}.Locked)), 6, kBool},                                 // "locked"
+		{nil, 2521, uint16(unsafe.Offsetof(Users{}.SiteGuid2)), 10, kStr},                              // "site_guid2"
+		{nil, 2531, uint16(unsafe.Offsetof(Users{}.Allowviewclientdocs)), 19, kBool},                   // "allowviewclientdocs"
+		{nil, 2550, uint16(unsafe.Offsetof(Users{}.AzureTenantID)), 15, kStr},                          // "azure_tenant_id"
+		{nil, 2565, uint16(unsafe.Offsetof(Users{}.AzureLastLoginDate)), 21, kTime},                    // "azure_last_login_date"
+		{nil, 2586, uint16(unsafe.Offsetof(Users{}.LinkedUserID)), 14, kInt},                           // "linked_user_id"
+		{nil, 2600, uint16(unsafe.Offsetof(Users{}.LinkedUserName)), 16, kStr},                         // "linked_user_name"
+		{nil, 2616, uint16(unsafe.Offsetof(Users{}.HubspotID)), 10, kStr},                              // "hubspot_id"
+		{nil, 2626, uint16(unsafe.Offsetof(Users{}.HubspotURL)), 11, kStr},                             // "hubspot_url"
+		{nil, 2637, uint16(unsafe.Offsetof(Users{}.HubspotDontSync)), 17, kBool},                       // "hubspot_dont_sync"
+		{nil, 2654, uint16(unsafe.Offsetof(Users{}.HubspotArchived)), 16, kBool},                       // "hubspot_archived"
+		{nil, 2670, uint16(unsafe.Offsetof(Users{}.PassportalID)), 13, kInt64},                         // "passportal_id"
+		{nil, 2683, uint16(unsafe.Offsetof(Users{}.PassportalClientID)), 20, kInt64},                   // "passportal_client_id"
+		{nil, 2703, uint16(unsafe.Offsetof(Users{}.OpportunityID)), 14, kInt},                          // "opportunity_id"
+		{nil, 2717, uint16(unsafe.Offsetof(Users{}.Warning)), 8, kStr},                                 // "_warning"
+		{nil, 2725, uint16(unsafe.Offsetof(Users{}.Isuserdetails)), 13, kBool},                         // "isuserdetails"
+		{nil, 2738, uint16(unsafe.Offsetof(Users{}.HuduURL)), 8, kStr},                                 // "hudu_url"
+		{nil, 2746, uint16(unsafe.Offsetof(Users{}.SqlimportID)), 12, kInt},                            // "sqlimport_id"
+		{nil, 2758, uint16(unsafe.Offsetof(Users{}.Unsubscribed)), 12, kBool},                          // "unsubscribed"
+		{nil, 2770, uint16(unsafe.Offsetof(Users{}.Canviewopps)), 11, kBool},                           // "canviewopps"
+		{nil, 2781, uint16(unsafe.Offsetof(Users{}.AzureTenantDomain)), 19, kStr},                      // "azure_tenant_domain"
+		{nil, 2800, uint16(unsafe.Offsetof(Users{}.ServicenowCompanyid)), 20, kStr},                    // "servicenow_companyid"
+		{&dectExternalLinkList, 2820, uint16(unsafe.Offsetof(Users{}.ExternalLinks)), 14, kMany},       // "external_links"
+		{&dectExternalLinkList, 2834, uint16(unsafe.Offsetof(Users{}.NewExternalLink)), 17, kOne},      // "new_external_link"
+		{nil, 2851, uint16(unsafe.Offsetof(Users{}.SalesforceDontsync)), 19, kBool},                    // "salesforce_dontsync"
+		{nil, 2870, uint16(unsafe.Offsetof(Users{}.Hascontactsenabled)), 19, kBool},                    // "_hascontactsenabled"
+		{nil, 2889, uint16(unsafe.Offsetof(Users{}.NewSiteName)), 13, kStr},                            // "new_site_name"
+		{nil, 2902, uint16(unsafe.Offsetof(Users{}.Isbatch)), 8, kBool},                                // "_isbatch"
+		{&dectUserRoles, 2910, uint16(unsafe.Offsetof(Users{}.Roles)), 5, kMany},                       // "roles"
+		{nil, 2915, uint16(unsafe.Offsetof(Users{}.AzureRoleid)), 12, kInt},                            // "azure_roleid"
+		{&dectUserRoles, 2927, uint16(unsafe.Offsetof(Users{}.AddRoles)), 9, kMany},                    // "add_roles"
+		{nil, 2936, uint16(unsafe.Offsetof(Users{}.FacebookID)), 11, kInt64},                           // "facebook_id"
+		{nil, 2947, uint16(unsafe.Offsetof(Users{}.FacebookUsername)), 17, kStr},                       // "facebook_username"
+		{nil, 2964, uint16(unsafe.Offsetof(Users{}.TwitterID)), 10, kInt64},                            // "twitter_id"
+		{nil, 2974, uint16(unsafe.Offsetof(Users{}.TwitterUsername)), 16, kStr},                        // "twitter_username"
+		{nil, 2990, uint16(unsafe.Offsetof(Users{}.MergeUserInto)), 16, kInt},                          // "_merge_user_into"
+		{nil, 3006, uint16(unsafe.Offsetof(Users{}.EmailCollision)), 16, kInt},                         // "_email_collision"
+		{nil, 3022, uint16(unsafe.Offsetof(Users{}.DontFireAutomations)), 22, kBool},                   // "_dont_fire_automations"
+		{nil, 3044, uint16(unsafe.Offsetof(Users{}.DeviceAccessLevel)), 19, kInt},                      // "device_access_level"
+		{&dectCustomField, 3063, uint16(unsafe.Offsetof(Users{}.TicketCustomfields)), 19, kMany},       // "ticket_customfields"
+		{nil, 3082, uint16(unsafe.Offsetof(Users{}.ManagerEmail)), 13, kStr},                           // "manager_email"
+		{nil, 3095, uint16(unsafe.Offsetof(Users{}.RemoveLicenses)), 16, kBool},                        // "_remove_licenses"
+		{nil, 3111, uint16(unsafe.Offsetof(Users{}.NewUsersiteOnly)), 18, kBool},                       // "_new_usersite_only"
+		{&dectUserThirdPartyGroup, 3129, uint16(unsafe.Offsetof(Users{}.Thirdpartygroups)), 16, kMany}, // "thirdpartygroups"
+		{&dectExternalLinkList, 3145, uint16(unsafe.Offsetof(Users{}.LinkedSites)), 12, kMany},         // "linked_sites"
+		{nil, 3157, uint16(unsafe.Offsetof(Users{}.Dontackemails2)), 14, kBool},                        // "dontackemails2"
+		{nil, 3171, uint16(unsafe.Offsetof(Users{}.InstagramID)), 12, kInt64},                          // "instagram_id"
+		{nil, 3183, uint16(unsafe.Offsetof(Users{}.InstagramUsername)), 18, kStr},                      // "instagram_username"
+		{nil, 3201, uint16(unsafe.Offsetof(Users{}.JiraInstance)), 13, kInt},                           // "jira_instance"
+		{nil, 3214, uint16(unsafe.Offsetof(Users{}.JiraInstanceName)), 18, kStr},                       // "jira_instance_name"
+		{nil, 3232, uint16(unsafe.Offsetof(Users{}.ThirdPartyID)), 14, kStr},                           // "third_party_id"
+		{nil, 3246, uint16(unsafe.Offsetof(Users{}.NoManagerRoleid)), 17, kInt},                        // "no_manager_roleid"
+		{nil, 3263, uint16(unsafe.Offsetof(Users{}.MatchingValue)), 14, kStr},                          // "matching_value"
+		{nil, 3277, uint16(unsafe.Offsetof(Users{}.Theme)), 5, kStr},                                   // "theme"
+		{nil, 3282, uint16(unsafe.Offsetof(Users{}.Lang)), 4, kStr},                                    // "lang"
+		{nil, 3286, uint16(unsafe.Offsetof(Users{}.GocardlessCustomfields)), 23, kMap},                 // "gocardless_customfields"
+		{nil, 3309, uint16(unsafe.Offsetof(Users{}.ServiceAccountOverridden)), 26, kBool},              // "service_account_overridden"
+		{nil, 3335, uint16(unsafe.Offsetof(Users{}.Use)), 3, kStr},                                     // "use"
+		{nil, 3338, uint16(unsafe.Offsetof(Users{}.ClientID)), 9, kInt},                                // "client_id"
+		{nil, 3347, uint16(unsafe.Offsetof(Users{}.ItemTaxCode)), 13, kInt},                            // "item_tax_code"
+		{nil, 3360, uint16(unsafe.Offsetof(Users{}.AutomaticSalesTax)), 19, kBool},                     // "automatic_sales_tax"
+		{nil, 3379, uint16(unsafe.Offsetof(Users{}.ClientTaxable)), 14, kBool},                         // "client_taxable"
+		{nil, 3393, uint16(unsafe.Offsetof(Users{}.Overridepdftemplatequote)), 24, kInt},               // "overridepdftemplatequote"
+		{nil, 3417, uint16(unsafe.Offsetof(Users{}.OverridepdftemplatequoteName)), 29, kStr},           // "overridepdftemplatequote_name"
+		{nil, 3446, uint16(unsafe.Offsetof(Users{}.ContractEndDate)), 17, kTime},                       // "contract_end_date"
+		{nil, 3463, uint16(unsafe.Offsetof(Users{}.OktaID)), 7, kStr},                                  // "okta_id"
+		{nil, 3470, uint16(unsafe.Offsetof(Users{}.AzureID)), 8, kStr},                                 // "azure_id"
+		{nil, 3478, uint16(unsafe.Offsetof(Users{}.UserWithClientsite)), 20, kStr},                     // "user_with_clientsite"
+		{nil, 3498, uint16(unsafe.Offsetof(Users{}.ClientAutomaticCallscriptID)), 30, kInt},            // "client_automatic_callscript_id"
+	}, sorted: []uint16{164, 258, 257, 246, 192, 179, 248, 177, 176, 216, 256, 263, 165, 262, 214, 235, 21, 159, 251, 168, 155, 187, 223, 125, 185, 37, 220, 45, 213, 281, 58, 191, 287, 225, 250, 241, 224, 180, 153, 209, 124, 129, 151, 156, 240, 134, 152, 190, 184, 62, 289, 279, 7, 282, 26, 57, 23, 285, 42, 41, 46, 44, 63, 35, 195, 198, 197, 196, 199, 200, 130, 169, 132, 133, 259, 142, 70, 266, 150, 136, 137, 12, 186, 158, 243, 252, 253, 19, 8, 276, 201, 154, 16, 231, 230, 228, 229, 237, 2, 55, 188, 25, 74, 91, 140, 92, 141, 139, 10, 267, 268, 64, 84, 90, 93, 108, 94, 109, 95, 110, 96, 111, 97, 112, 98, 113, 99, 114, 100, 115, 101, 116, 75, 65, 102, 117, 103, 118, 104, 119, 105, 120, 106, 121, 107, 122, 76, 66, 77, 67, 78, 79, 85, 80, 86, 81, 87, 82, 88, 83, 89, 0, 128, 1, 138, 144, 131, 27, 56, 166, 202, 157, 54, 236, 280, 193, 269, 270, 275, 135, 40, 265, 226, 227, 221, 24, 261, 273, 203, 178, 59, 17, 18, 3, 34, 244, 69, 247, 272, 33, 286, 212, 211, 173, 22, 172, 175, 217, 218, 219, 234, 170, 28, 29, 30, 31, 32, 283, 284, 233, 232, 15, 13, 171, 167, 39, 145, 146, 147, 148, 149, 47, 163, 60, 249, 245, 210, 161, 277, 242, 204, 205, 207, 72, 73, 123, 38, 36, 222, 53, 4, 5, 6, 206, 14, 61, 68, 208, 43, 238, 182, 183, 9, 20, 274, 126, 271, 127, 264, 260, 11, 174, 254, 255, 50, 49, 51, 215, 239, 278, 160, 48, 288, 181, 52, 143, 71, 189, 162, 194}}
 
 func (m *Users) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsers }
 
@@ -4704,81 +4753,93 @@ func growUsersList(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUsersList = decTable{extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), grow: growUsersList, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(UsersList{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(UsersList{}.Name)), kStr},
-	{"site_id", nil, uint32(unsafe.Offsetof(UsersList{}.SiteID)), kInt},
-	{"site_id_int", nil, uint32(unsafe.Offsetof(UsersList{}.SiteIDInt)), kInt},
-	{"site_name", nil, uint32(unsafe.Offsetof(UsersList{}.SiteName)), kStr},
-	{"client_name", nil, uint32(unsafe.Offsetof(UsersList{}.ClientName)), kStr},
-	{"firstname", nil, uint32(unsafe.Offsetof(UsersList{}.Firstname)), kStr},
-	{"surname", nil, uint32(unsafe.Offsetof(UsersList{}.Surname)), kStr},
-	{"initials", nil, uint32(unsafe.Offsetof(UsersList{}.Initials)), kStr},
-	{"title", nil, uint32(unsafe.Offsetof(UsersList{}.Title)), kStr},
-	{"emailaddress", nil, uint32(unsafe.Offsetof(UsersList{}.Emailaddress)), kStr},
-	{"phonenumber_preferred", nil, uint32(unsafe.Offsetof(UsersList{}.PhonenumberPreferred)), kStr},
-	{"sitephonenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Sitephonenumber)), kStr},
-	{"phonenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Phonenumber)), kStr},
-	{"homenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Homenumber)), kStr},
-	{"mobilenumber", nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber)), kStr},
-	{"mobilenumber2", nil, uint32(unsafe.Offsetof(UsersList{}.Mobilenumber2)), kStr},
-	{"fax", nil, uint32(unsafe.Offsetof(UsersList{}.Fax)), kStr},
-	{"telpref", nil, uint32(unsafe.Offsetof(UsersList{}.Telpref)), kInt},
-	{"activedirectory_dn", nil, uint32(unsafe.Offsetof(UsersList{}.ActivedirectoryDn)), kStr},
-	{"onpremise_activedirectory_dn", nil, uint32(unsafe.Offsetof(UsersList{}.OnpremiseActivedirectoryDn)), kStr},
-	{"container_dn", nil, uint32(unsafe.Offsetof(UsersList{}.ContainerDn)), kStr},
-	{"login", nil, uint32(unsafe.Offsetof(UsersList{}.Login)), kStr},
-	{"inactive", nil, uint32(unsafe.Offsetof(UsersList{}.Inactive)), kBool},
-	{"colour", nil, uint32(unsafe.Offsetof(UsersList{}.Colour)), kStr},
-	{"isimportantcontact", nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact)), kBool},
-	{"other1", nil, uint32(unsafe.Offsetof(UsersList{}.Other1)), kStr},
-	{"other2", nil, uint32(unsafe.Offsetof(UsersList{}.Other2)), kStr},
-	{"other3", nil, uint32(unsafe.Offsetof(UsersList{}.Other3)), kStr},
-	{"other4", nil, uint32(unsafe.Offsetof(UsersList{}.Other4)), kStr},
-	{"other5", nil, uint32(unsafe.Offsetof(UsersList{}.Other5)), kStr},
-	{"notes", nil, uint32(unsafe.Offsetof(UsersList{}.Notes)), kStr},
-	{"neversendemails", nil, uint32(unsafe.Offsetof(UsersList{}.Neversendemails)), kBool},
-	{"default_currency_code", nil, uint32(unsafe.Offsetof(UsersList{}.DefaultCurrencyCode)), kInt},
-	{"site_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteGUID)), kStr},
-	{"area_guid", nil, uint32(unsafe.Offsetof(UsersList{}.AreaGUID)), kStr},
-	{"site_cautomate_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteCautomateGUID)), kStr},
-	{"priority_id", nil, uint32(unsafe.Offsetof(UsersList{}.PriorityID)), kInt},
-	{"linked_agent_id", nil, uint32(unsafe.Offsetof(UsersList{}.LinkedAgentID)), kInt},
-	{"covered_by_contract", nil, uint32(unsafe.Offsetof(UsersList{}.CoveredByContract)), kBool},
-	{"contract_value", nil, uint32(unsafe.Offsetof(UsersList{}.ContractValue)), kF64},
-	{"software_role_name", nil, uint32(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), kStr},
-	{"customfields", &dectCustomField, uint32(unsafe.Offsetof(UsersList{}.Customfields)), kMany},
-	{"attachments", &dectAttachment, uint32(unsafe.Offsetof(UsersList{}.Attachments)), kMany},
-	{"custombuttons", &dectCustomButton, uint32(unsafe.Offsetof(UsersList{}.Custombuttons)), kMany},
-	{"relationship_id", nil, uint32(unsafe.Offsetof(UsersList{}.RelationshipID)), kInt},
-	{"user_relationships", &dectXTypeRole, uint32(unsafe.Offsetof(UsersList{}.UserRelationships)), kMany},
-	{"uddevsite", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevsite)), kInt},
-	{"uddevnum", nil, uint32(unsafe.Offsetof(UsersList{}.Uddevnum)), kInt},
-	{"uduserid", nil, uint32(unsafe.Offsetof(UsersList{}.Uduserid)), kInt},
-	{"userdevicerolecount", nil, uint32(unsafe.Offsetof(UsersList{}.Userdevicerolecount)), kInt},
-	{"site_hubspot_guid", nil, uint32(unsafe.Offsetof(UsersList{}.SiteHubspotGUID)), kStr},
-	{"isserviceaccount", nil, uint32(unsafe.Offsetof(UsersList{}.Isserviceaccount)), kBool},
-	{"ignoreautomatedbilling", nil, uint32(unsafe.Offsetof(UsersList{}.Ignoreautomatedbilling)), kBool},
-	{"isimportantcontact2", nil, uint32(unsafe.Offsetof(UsersList{}.Isimportantcontact2)), kBool},
-	{"connectwiseid", nil, uint32(unsafe.Offsetof(UsersList{}.Connectwiseid)), kInt},
-	{"autotaskid", nil, uint32(unsafe.Offsetof(UsersList{}.Autotaskid)), kInt},
-	{"messagegroup_id", nil, uint32(unsafe.Offsetof(UsersList{}.MessagegroupID)), kInt},
-	{"role_list", nil, uint32(unsafe.Offsetof(UsersList{}.RoleList)), kStr},
-	{"sitetimezone", nil, uint32(unsafe.Offsetof(UsersList{}.Sitetimezone)), kStr},
-	{"client_account_manager_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientAccountManagerID)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(UsersList{}.Use)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientID)), kInt},
-	{"item_tax_code", nil, uint32(unsafe.Offsetof(UsersList{}.ItemTaxCode)), kInt},
-	{"automatic_sales_tax", nil, uint32(unsafe.Offsetof(UsersList{}.AutomaticSalesTax)), kBool},
-	{"client_taxable", nil, uint32(unsafe.Offsetof(UsersList{}.ClientTaxable)), kBool},
-	{"overridepdftemplatequote", nil, uint32(unsafe.Offsetof(UsersList{}.Overridepdftemplatequote)), kInt},
-	{"overridepdftemplatequote_name", nil, uint32(unsafe.Offsetof(UsersList{}.OverridepdftemplatequoteName)), kStr},
-	{"contract_end_date", nil, uint32(unsafe.Offsetof(UsersList{}.ContractEndDate)), kTime},
-	{"okta_id", nil, uint32(unsafe.Offsetof(UsersList{}.OktaID)), kStr},
-	{"azure_id", nil, uint32(unsafe.Offsetof(UsersList{}.AzureID)), kStr},
-	{"user_with_clientsite", nil, uint32(unsafe.Offsetof(UsersList{}.UserWithClientsite)), kStr},
-	{"client_automatic_callscript_id", nil, uint32(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), kInt},
-}, sorted: []uint16{19, 35, 43, 64, 56, 70, 60, 72, 62, 5, 65, 24, 55, 21, 68, 40, 39, 44, 42, 33, 10, 17, 6, 14, 0, 53, 23, 8, 25, 54, 52, 63, 38, 22, 57, 15, 16, 1, 32, 31, 69, 20, 26, 27, 28, 29, 30, 66, 67, 13, 11, 37, 45, 58, 36, 34, 51, 2, 3, 4, 12, 59, 41, 7, 18, 9, 48, 47, 49, 61, 46, 71, 50}}
+var dectUsersList = decTable{names: "idnamesite_idsite_id_intsite_nameclient_namefirstnamesurnameinitialstitleemailad" +
+	"dressphonenumber_preferredsitephonenumberphonenumberhomenumbermobilenumbermobile" +
+	"number2faxtelprefactivedirectory_dnonpremise_activedirectory_dncontainer_dnlogin" +
+	"inactivecolourisimportantcontactother1other2other3other4other5notesneversendemai" +
+	"lsdefault_currency_codesite_guidarea_guidsite_cautomate_guidpriority_idlinked_ag" +
+	"ent_idcovered_by_contractcontract_valuesoftware_role_namecustomfieldsattachments" +
+	"custombuttonsrelationship_iduser_relationshipsuddevsiteuddevnumuduseriduserdevic" +
+	"erolecountsite_hubspot_guidisserviceaccountignoreautomatedbillingisimportantcont" +
+	"act2connectwiseidautotaskidmessagegroup_idrole_listsitetimezoneclient_account_ma" +
+	"nager_iduseclient_iditem_tax_codeautomatic_sales_taxclient_taxableoverridepdftem" +
+	"platequoteoverridepdftemplatequote_namecontract_end_dateokta_idazure_iduser_with" +
+	"_clientsiteclient_automatic_callscript_id",
+	extra: unsafe.Offsetof(UsersList{}.Extra), size: unsafe.Sizeof(UsersList{}), grow: growUsersList, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UsersList{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(UsersList{}.Name)), 4, kStr},                             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(UsersList{}.SiteID)), 7, kInt},                           // "site_id"
+		{nil, 13, uint16(unsafe.Offsetof(UsersList{}.SiteIDInt)), 11, kInt},                      // "site_id_int"
+		{nil, 24, uint16(unsafe.Offsetof(UsersList{}.SiteName)), 9, kStr},                        // "site_name"
+		{nil, 33, uint16(unsafe.Offsetof(UsersList{}.ClientName)), 11, kStr},                     // "client_name"
+		{nil, 44, uint16(unsafe.Offsetof(UsersList{}.Firstname)), 9, kStr},                       // "firstname"
+		{nil, 53, uint16(unsafe.Offsetof(UsersList{}.Surname)), 7, kStr},                         // "surname"
+		{nil, 60, uint16(unsafe.Offsetof(UsersList{}.Initials)), 8, kStr},                        // "initials"
+		{nil, 68, uint16(unsafe.Offsetof(UsersList{}.Title)), 5, kStr},                           // "title"
+		{nil, 73, uint16(unsafe.Offsetof(UsersList{}.Emailaddress)), 12, kStr},                   // "emailaddress"
+		{nil, 85, uint16(unsafe.Offsetof(UsersList{}.PhonenumberPreferred)), 21, kStr},           // "phonenumber_preferred"
+		{nil, 106, uint16(unsafe.Offsetof(UsersList{}.Sitephonenumber)), 15, kStr},               // "sitephonenumber"
+		{nil, 121, uint16(unsafe.Offsetof(UsersList{}.Phonenumber)), 11, kStr},                   // "phonenumber"
+		{nil, 132, uint16(unsafe.Offsetof(UsersList{}.Homenumber)), 10, kStr},                    // "homenumber"
+		{nil, 142, uint16(unsafe.Offsetof(UsersList{}.Mobilenumber)), 12, kStr},                  // "mobilenumber"
+		{nil, 154, uint16(unsafe.Offsetof(UsersList{}.Mobilenumber2)), 13, kStr},                 // "mobilenumber2"
+		{nil, 167, uint16(unsafe.Offsetof(UsersList{}.Fax)), 3, kStr},                            // "fax"
+		{nil, 170, uint16(unsafe.Offsetof(UsersList{}.Telpref)), 7, kInt},                        // "telpref"
+		{nil, 177, uint16(unsafe.Offsetof(UsersList{}.ActivedirectoryDn)), 18, kStr},             // "activedirectory_dn"
+		{nil, 195, uint16(unsafe.Offsetof(UsersList{}.OnpremiseActivedirectoryDn)), 28, kStr},    // "onpremise_activedirectory_dn"
+		{nil, 223, uint16(unsafe.Offsetof(UsersList{}.ContainerDn)), 12, kStr},                   // "container_dn"
+		{nil, 235, uint16(unsafe.Offsetof(UsersList{}.Login)), 5, kStr},                          // "login"
+		{nil, 240, uint16(unsafe.Offsetof(UsersList{}.Inactive)), 8, kBool},                      // "inactive"
+		{nil, 248, uint16(unsafe.Offsetof(UsersList{}.Colour)), 6, kStr},                         // "colour"
+		{nil, 254, uint16(unsafe.Offsetof(UsersList{}.Isimportantcontact)), 18, kBool},           // "isimportantcontact"
+		{nil, 272, uint16(unsafe.Offsetof(UsersList{}.Other1)), 6, kStr},                         // "other1"
+		{nil, 278, uint16(unsafe.Offsetof(UsersList{}.Other2)), 6, kStr},                         // "other2"
+		{nil, 284, uint16(unsafe.Offsetof(UsersList{}.Other3)), 6, kStr},                         // "other3"
+		{nil, 290, uint16(unsafe.Offsetof(UsersList{}.Other4)), 6, kStr},                         // "other4"
+		{nil, 296, uint16(unsafe.Offsetof(UsersList{}.Other5)), 6, kStr},                         // "other5"
+		{nil, 302, uint16(unsafe.Offsetof(UsersList{}.Notes)), 5, kStr},                          // "notes"
+		{nil, 307, uint16(unsafe.Offsetof(UsersList{}.Neversendemails)), 15, kBool},              // "neversendemails"
+		{nil, 322, uint16(unsafe.Offsetof(UsersList{}.DefaultCurrencyCode)), 21, kInt},           // "default_currency_code"
+		{nil, 343, uint16(unsafe.Offsetof(UsersList{}.SiteGUID)), 9, kStr},                       // "site_guid"
+		{nil, 352, uint16(unsafe.Offsetof(UsersList{}.AreaGUID)), 9, kStr},                       // "area_guid"
+		{nil, 361, uint16(unsafe.Offsetof(UsersList{}.SiteCautomateGUID)), 19, kStr},             // "site_cautomate_guid"
+		{nil, 380, uint16(unsafe.Offsetof(UsersList{}.PriorityID)), 11, kInt},                    // "priority_id"
+		{nil, 391, uint16(unsafe.Offsetof(UsersList{}.LinkedAgentID)), 15, kInt},                 // "linked_agent_id"
+		{nil, 406, uint16(unsafe.Offsetof(UsersList{}.CoveredByContract)), 19, kBool},            // "covered_by_contract"
+		{nil, 425, uint16(unsafe.Offsetof(UsersList{}.ContractValue)), 14, kF64},                 // "contract_value"
+		{nil, 439, uint16(unsafe.Offsetof(UsersList{}.SoftwareRoleName)), 18, kStr},              // "software_role_name"
+		{&dectCustomField, 457, uint16(unsafe.Offsetof(UsersList{}.Customfields)), 12, kMany},    // "customfields"
+		{&dectAttachment, 469, uint16(unsafe.Offsetof(UsersList{}.Attachments)), 11, kMany},      // "attachments"
+		{&dectCustomButton, 480, uint16(unsafe.Offsetof(UsersList{}.Custombuttons)), 13, kMany},  // "custombuttons"
+		{nil, 493, uint16(unsafe.Offsetof(UsersList{}.RelationshipID)), 15, kInt},                // "relationship_id"
+		{&dectXTypeRole, 508, uint16(unsafe.Offsetof(UsersList{}.UserRelationships)), 18, kMany}, // "user_relationships"
+		{nil, 526, uint16(unsafe.Offsetof(UsersList{}.Uddevsite)), 9, kInt},                      // "uddevsite"
+		{nil, 535, uint16(unsafe.Offsetof(UsersList{}.Uddevnum)), 8, kInt},                       // "uddevnum"
+		{nil, 543, uint16(unsafe.Offsetof(UsersList{}.Uduserid)), 8, kInt},                       // "uduserid"
+		{nil, 551, uint16(unsafe.Offsetof(UsersList{}.Userdevicerolecount)), 19, kInt},           // "userdevicerolecount"
+		{nil, 570, uint16(unsafe.Offsetof(UsersList{}.SiteHubspotGUID)), 17, kStr},               // "site_hubspot_guid"
+		{nil, 587, uint16(unsafe.Offsetof(UsersList{}.Isserviceaccount)), 16, kBool},             // "isserviceaccount"
+		{nil, 603, uint16(unsafe.Offsetof(UsersList{}.Ignoreautomatedbilling)), 22, kBool},       // "ignoreautomatedbilling"
+		{nil, 625, uint16(unsafe.Offsetof(UsersList{}.Isimportantcontact2)), 19, kBool},          // "isimportantcontact2"
+		{nil, 644, uint16(unsafe.Offsetof(UsersList{}.Connectwiseid)), 13, kInt},                 // "connectwiseid"
+		{nil, 657, uint16(unsafe.Offsetof(UsersList{}.Autotaskid)), 10, kInt},                    // "autotaskid"
+		{nil, 667, uint16(unsafe.Offsetof(UsersList{}.MessagegroupID)), 15, kInt},                // "messagegroup_id"
+		{nil, 682, uint16(unsafe.Offsetof(UsersList{}.RoleList)), 9, kStr},                       // "role_list"
+		{nil, 691, uint16(unsafe.Offsetof(UsersList{}.Sitetimezone)), 12, kStr},                  // "sitetimezone"
+		{nil, 703, uint16(unsafe.Offsetof(UsersList{}.ClientAccountManagerID)), 25, kInt},        // "client_account_manager_id"
+		{nil, 728, uint16(unsafe.Offsetof(UsersList{}.Use)), 3, kStr},                            // "use"
+		{nil, 731, uint16(unsafe.Offsetof(UsersList{}.ClientID)), 9, kInt},                       // "client_id"
+		{nil, 740, uint16(unsafe.Offsetof(UsersList{}.ItemTaxCode)), 13, kInt},                   // "item_tax_code"
+		{nil, 753, uint16(unsafe.Offsetof(UsersList{}.AutomaticSalesTax)), 19, kBool},            // "automatic_sales_tax"
+		{nil, 772, uint16(unsafe.Offsetof(UsersList{}.ClientTaxable)), 14, kBool},                // "client_taxable"
+		{nil, 786, uint16(unsafe.Offsetof(UsersList{}.Overridepdftemplatequote)), 24, kInt},      // "overridepdftemplatequote"
+		{nil, 810, uint16(unsafe.Offsetof(UsersList{}.OverridepdftemplatequoteName)), 29, kStr},  // "overridepdftemplatequote_name"
+		{nil, 839, uint16(unsafe.Offsetof(UsersList{}.ContractEndDate)), 17, kTime},              // "contract_end_date"
+		{nil, 856, uint16(unsafe.Offsetof(UsersList{}.OktaID)), 7, kStr},                         // "okta_id"
+		{nil, 863, uint16(unsafe.Offsetof(UsersList{}.AzureID)), 8, kStr},                        // "azure_id"
+		{nil, 871, uint16(unsafe.Offsetof(UsersList{}.UserWithClientsite)), 20, kStr},            // "user_with_clientsite"
+		{nil, 891, uint16(unsafe.Offsetof(UsersList{}.ClientAutomaticCallscriptID)), 30, kInt},   // "client_automatic_callscript_id"
+	}, sorted: []uint16{19, 35, 43, 64, 56, 70, 60, 72, 62, 5, 65, 24, 55, 21, 68, 40, 39, 44, 42, 33, 10, 17, 6, 14, 0, 53, 23, 8, 25, 54, 52, 63, 38, 22, 57, 15, 16, 1, 32, 31, 69, 20, 26, 27, 28, 29, 30, 66, 67, 13, 11, 37, 45, 58, 36, 34, 51, 2, 3, 4, 12, 59, 41, 7, 18, 9, 48, 47, 49, 61, 46, 71, 50}}
 
 func (m *UsersList) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsersList }
 
@@ -4912,12 +4973,13 @@ func growUsersView(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectUsersView = decTable{extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), grow: growUsersView, fields: []decField{
-	{"record_count", nil, uint32(unsafe.Offsetof(UsersView{}.RecordCount)), kInt},
-	{"users", &dectUsersList, uint32(unsafe.Offsetof(UsersView{}.Users)), kPage},
-	{"page_no", nil, uint32(unsafe.Offsetof(UsersView{}.PageNo)), kInt},
-	{"page_size", nil, uint32(unsafe.Offsetof(UsersView{}.PageSize)), kInt},
-}, sorted: []uint16{2, 3, 0, 1}}
+var dectUsersView = decTable{names: "record_countuserspage_nopage_size",
+	extra: unsafe.Offsetof(UsersView{}.Extra), size: unsafe.Sizeof(UsersView{}), grow: growUsersView, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(UsersView{}.RecordCount)), 12, kInt},       // "record_count"
+		{&dectUsersList, 12, uint16(unsafe.Offsetof(UsersView{}.Users)), 5, kPage}, // "users"
+		{nil, 17, uint16(unsafe.Offsetof(UsersView{}.PageNo)), 7, kInt},            // "page_no"
+		{nil, 24, uint16(unsafe.Offsetof(UsersView{}.PageSize)), 9, kInt},          // "page_size"
+	}, sorted: []uint16{2, 3, 0, 1}}
 
 func (m *UsersView) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectUsersView }
 
@@ -4994,12 +5056,13 @@ func growXTypeRole(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXTypeRole = decTable{extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), grow: growXTypeRole, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(XTypeRole{}.ID)), kInt},
-	{"xtype_id", nil, uint32(unsafe.Offsetof(XTypeRole{}.XtypeID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(XTypeRole{}.Name)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(XTypeRole{}.Warning)), kStr},
-}, sorted: []uint16{3, 0, 2, 1}}
+var dectXTypeRole = decTable{names: "idxtype_idname_warning",
+	extra: unsafe.Offsetof(XTypeRole{}.Extra), size: unsafe.Sizeof(XTypeRole{}), grow: growXTypeRole, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XTypeRole{}.ID)), 2, kInt},       // "id"
+		{nil, 2, uint16(unsafe.Offsetof(XTypeRole{}.XtypeID)), 8, kInt},  // "xtype_id"
+		{nil, 10, uint16(unsafe.Offsetof(XTypeRole{}.Name)), 4, kStr},    // "name"
+		{nil, 14, uint16(unsafe.Offsetof(XTypeRole{}.Warning)), 8, kStr}, // "_warning"
+	}, sorted: []uint16{3, 0, 2, 1}}
 
 func (m *XTypeRole) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectXTypeRole }
 

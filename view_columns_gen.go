@@ -317,26 +317,28 @@ func growViewColumns(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewColumns = decTable{extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), grow: growViewColumns, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ViewColumns{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ViewColumns{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ViewColumns{}.Name)), kStr},
-	{"tile_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.TileHTML)), kStr},
-	{"columns", &dectViewColumnsDetails, uint32(unsafe.Offsetof(ViewColumns{}.Columns)), kMany},
-	{"_temp", nil, uint32(unsafe.Offsetof(ViewColumns{}.Temp)), kBool},
-	{"card_html", nil, uint32(unsafe.Offsetof(ViewColumns{}.CardHTML)), kStr},
-	{"linked_dashboard_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), kInt},
-	{"use_dashboard", nil, uint32(unsafe.Offsetof(ViewColumns{}.UseDashboard)), kBool},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewColumns{}.RestrictionType)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.AgentName)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamGUID)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.TeamName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ViewColumns{}.Type)), kInt},
-	{"type_name", nil, uint32(unsafe.Offsetof(ViewColumns{}.TypeName)), kStr},
-}, sorted: []uint16{6, 11, 12, 7, 5, 1, 0, 2, 8, 3, 10, 14, 13, 15, 4, 16, 17, 9}}
+var dectViewColumns = decTable{names: "idguidintentnametile_htmlcolumns_tempcard_htmllinked_dashboard_iduse_dashboardre" +
+	"striction_typeagent_idagent_nameteam_idteam_guidteam_nametypetype_name",
+	extra: unsafe.Offsetof(ViewColumns{}.Extra), size: unsafe.Sizeof(ViewColumns{}), grow: growViewColumns, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewColumns{}.ID)), 2, kInt},                            // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ViewColumns{}.GUID)), 4, kStr},                          // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(ViewColumns{}.Intent)), 6, kStr},                        // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(ViewColumns{}.Name)), 4, kStr},                         // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ViewColumns{}.TileHTML)), 9, kStr},                     // "tile_html"
+		{&dectViewColumnsDetails, 25, uint16(unsafe.Offsetof(ViewColumns{}.Columns)), 7, kMany}, // "columns"
+		{nil, 32, uint16(unsafe.Offsetof(ViewColumns{}.Temp)), 5, kBool},                        // "_temp"
+		{nil, 37, uint16(unsafe.Offsetof(ViewColumns{}.CardHTML)), 9, kStr},                     // "card_html"
+		{nil, 46, uint16(unsafe.Offsetof(ViewColumns{}.LinkedDashboardID)), 19, kInt},           // "linked_dashboard_id"
+		{nil, 65, uint16(unsafe.Offsetof(ViewColumns{}.UseDashboard)), 13, kBool},               // "use_dashboard"
+		{nil, 78, uint16(unsafe.Offsetof(ViewColumns{}.RestrictionType)), 16, kInt},             // "restriction_type"
+		{nil, 94, uint16(unsafe.Offsetof(ViewColumns{}.AgentID)), 8, kInt},                      // "agent_id"
+		{nil, 102, uint16(unsafe.Offsetof(ViewColumns{}.AgentName)), 10, kStr},                  // "agent_name"
+		{nil, 112, uint16(unsafe.Offsetof(ViewColumns{}.TeamID)), 7, kInt},                      // "team_id"
+		{nil, 119, uint16(unsafe.Offsetof(ViewColumns{}.TeamGUID)), 9, kStr},                    // "team_guid"
+		{nil, 128, uint16(unsafe.Offsetof(ViewColumns{}.TeamName)), 9, kStr},                    // "team_name"
+		{nil, 137, uint16(unsafe.Offsetof(ViewColumns{}.Type)), 4, kInt},                        // "type"
+		{nil, 141, uint16(unsafe.Offsetof(ViewColumns{}.TypeName)), 9, kStr},                    // "type_name"
+	}, sorted: []uint16{6, 11, 12, 7, 5, 1, 0, 2, 8, 3, 10, 14, 13, 15, 4, 16, 17, 9}}
 
 func (m *ViewColumns) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectViewColumns

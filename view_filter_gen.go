@@ -287,23 +287,25 @@ func growViewFilter(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewFilter = decTable{extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), grow: growViewFilter, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ViewFilter{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ViewFilter{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(ViewFilter{}.Name)), kStr},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.AgentName)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamID)), kInt},
-	{"team_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ViewFilter{}.Type)), kInt},
-	{"type_name", nil, uint32(unsafe.Offsetof(ViewFilter{}.TypeName)), kStr},
-	{"sys_id", nil, uint32(unsafe.Offsetof(ViewFilter{}.SysID)), kStr},
-	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ViewFilter{}.Filters)), kMany},
-	{"_temp", nil, uint32(unsafe.Offsetof(ViewFilter{}.Temp)), kBool},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewFilter{}.RestrictionType)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(ViewFilter{}.TeamGUID)), kStr},
-}, sorted: []uint16{12, 4, 5, 11, 1, 0, 2, 3, 13, 10, 14, 6, 7, 8, 9}}
+var dectViewFilter = decTable{names: "idguidintentnameagent_idagent_nameteam_idteam_nametypetype_namesys_idfilters_tem" +
+	"prestriction_typeteam_guid",
+	extra: unsafe.Offsetof(ViewFilter{}.Extra), size: unsafe.Sizeof(ViewFilter{}), grow: growViewFilter, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewFilter{}.ID)), 2, kInt},                           // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ViewFilter{}.GUID)), 4, kStr},                         // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(ViewFilter{}.Intent)), 6, kStr},                       // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(ViewFilter{}.Name)), 4, kStr},                        // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ViewFilter{}.AgentID)), 8, kInt},                     // "agent_id"
+		{nil, 24, uint16(unsafe.Offsetof(ViewFilter{}.AgentName)), 10, kStr},                  // "agent_name"
+		{nil, 34, uint16(unsafe.Offsetof(ViewFilter{}.TeamID)), 7, kInt},                      // "team_id"
+		{nil, 41, uint16(unsafe.Offsetof(ViewFilter{}.TeamName)), 9, kStr},                    // "team_name"
+		{nil, 50, uint16(unsafe.Offsetof(ViewFilter{}.Type)), 4, kInt},                        // "type"
+		{nil, 54, uint16(unsafe.Offsetof(ViewFilter{}.TypeName)), 9, kStr},                    // "type_name"
+		{nil, 63, uint16(unsafe.Offsetof(ViewFilter{}.SysID)), 6, kStr},                       // "sys_id"
+		{&dectViewFilterDetails, 69, uint16(unsafe.Offsetof(ViewFilter{}.Filters)), 7, kMany}, // "filters"
+		{nil, 76, uint16(unsafe.Offsetof(ViewFilter{}.Temp)), 5, kBool},                       // "_temp"
+		{nil, 81, uint16(unsafe.Offsetof(ViewFilter{}.RestrictionType)), 16, kInt},            // "restriction_type"
+		{nil, 97, uint16(unsafe.Offsetof(ViewFilter{}.TeamGUID)), 9, kStr},                    // "team_guid"
+	}, sorted: []uint16{12, 4, 5, 11, 1, 0, 2, 3, 13, 10, 14, 6, 7, 8, 9}}
 
 func (m *ViewFilter) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectViewFilter

@@ -196,14 +196,15 @@ func growViewListGroup(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewListGroup = decTable{extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), grow: growViewListGroup, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(ViewListGroup{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Name)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Sequence)), kInt},
-	{"type", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Type)), kInt},
-	{"collapsed", nil, uint32(unsafe.Offsetof(ViewListGroup{}.Collapsed)), kBool},
-	{"type_name", nil, uint32(unsafe.Offsetof(ViewListGroup{}.TypeName)), kStr},
-}, sorted: []uint16{4, 0, 1, 2, 3, 5}}
+var dectViewListGroup = decTable{names: "idnamesequencetypecollapsedtype_name",
+	extra: unsafe.Offsetof(ViewListGroup{}.Extra), size: unsafe.Sizeof(ViewListGroup{}), grow: growViewListGroup, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewListGroup{}.ID)), 2, kInt},          // "id"
+		{nil, 2, uint16(unsafe.Offsetof(ViewListGroup{}.Name)), 4, kStr},        // "name"
+		{nil, 6, uint16(unsafe.Offsetof(ViewListGroup{}.Sequence)), 8, kInt},    // "sequence"
+		{nil, 14, uint16(unsafe.Offsetof(ViewListGroup{}.Type)), 4, kInt},       // "type"
+		{nil, 18, uint16(unsafe.Offsetof(ViewListGroup{}.Collapsed)), 9, kBool}, // "collapsed"
+		{nil, 27, uint16(unsafe.Offsetof(ViewListGroup{}.TypeName)), 9, kStr},   // "type_name"
+	}, sorted: []uint16{4, 0, 1, 2, 3, 5}}
 
 func (m *ViewListGroup) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectViewListGroup

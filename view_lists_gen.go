@@ -509,44 +509,50 @@ func growViewLists(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectViewLists = decTable{extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), grow: growViewLists, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(ViewLists{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(ViewLists{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(ViewLists{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(ViewLists{}.Name)), kStr},
-	{"use", nil, uint32(unsafe.Offsetof(ViewLists{}.Use)), kStr},
-	{"restriction_type", nil, uint32(unsafe.Offsetof(ViewLists{}.RestrictionType)), kInt},
-	{"agent_id", nil, uint32(unsafe.Offsetof(ViewLists{}.AgentID)), kInt},
-	{"agent_name", nil, uint32(unsafe.Offsetof(ViewLists{}.AgentName)), kStr},
-	{"team_id", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamID)), kInt},
-	{"team_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamGUID)), kStr},
-	{"team_name", nil, uint32(unsafe.Offsetof(ViewLists{}.TeamName)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(ViewLists{}.Type)), kInt},
-	{"type_name", nil, uint32(unsafe.Offsetof(ViewLists{}.TypeName)), kStr},
-	{"sequence", nil, uint32(unsafe.Offsetof(ViewLists{}.Sequence)), kInt},
-	{"showcounts", nil, uint32(unsafe.Offsetof(ViewLists{}.Showcounts)), kBool},
-	{"column_profile_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileID)), kInt},
-	{"column_profile_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileGUID)), kStr},
-	{"filter_profile_id", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileID)), kInt},
-	{"filter_profile_guid", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileGUID)), kStr},
-	{"lock_view_type", nil, uint32(unsafe.Offsetof(ViewLists{}.LockViewType)), kInt},
-	{"connectedinstance_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceID)), kInt},
-	{"connectedinstance_list_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceListID)), kInt},
-	{"show_in_team_tree", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTree)), kBool},
-	{"show_in_team_tree_team_id", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamID)), kInt},
-	{"show_in_team_tree_team_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamName)), kStr},
-	{"ticket_count", nil, uint32(unsafe.Offsetof(ViewLists{}.TicketCount)), kInt},
-	{"connectedinstance_error", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceError)), kBool},
-	{"column_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), kStr},
-	{"filter_profile_name", nil, uint32(unsafe.Offsetof(ViewLists{}.FilterProfileName)), kStr},
-	{"connectedinstance_name", nil, uint32(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), kStr},
-	{"filters", &dectViewFilterDetails, uint32(unsafe.Offsetof(ViewLists{}.Filters)), kMany},
-	{"group", nil, uint32(unsafe.Offsetof(ViewLists{}.Group)), kInt},
-	{"group_name", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupName)), kStr},
-	{"group_seq", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupSeq)), kInt},
-	{"group_type", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupType)), kInt},
-	{"group_collapsed", nil, uint32(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), kBool},
-}, sorted: []uint16{6, 7, 16, 15, 27, 26, 20, 21, 29, 18, 17, 28, 30, 31, 35, 32, 33, 34, 0, 2, 1, 19, 3, 5, 13, 22, 23, 24, 14, 9, 8, 10, 25, 11, 12, 4}}
+var dectViewLists = decTable{names: "guidintentidnameuserestriction_typeagent_idagent_nameteam_idteam_guidteam_namety" +
+	"petype_namesequenceshowcountscolumn_profile_idcolumn_profile_guidfilter_profile_" +
+	"idfilter_profile_guidlock_view_typeconnectedinstance_idconnectedinstance_list_id" +
+	"show_in_team_treeshow_in_team_tree_team_idshow_in_team_tree_team_nameticket_coun" +
+	"tconnectedinstance_errorcolumn_profile_namefilter_profile_nameconnectedinstance_" +
+	"namefiltersgroupgroup_namegroup_seqgroup_typegroup_collapsed",
+	extra: unsafe.Offsetof(ViewLists{}.Extra), size: unsafe.Sizeof(ViewLists{}), grow: growViewLists, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(ViewLists{}.GUID)), 4, kStr},                          // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(ViewLists{}.Intent)), 6, kStr},                        // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(ViewLists{}.ID)), 2, kInt},                           // "id"
+		{nil, 12, uint16(unsafe.Offsetof(ViewLists{}.Name)), 4, kStr},                         // "name"
+		{nil, 16, uint16(unsafe.Offsetof(ViewLists{}.Use)), 3, kStr},                          // "use"
+		{nil, 19, uint16(unsafe.Offsetof(ViewLists{}.RestrictionType)), 16, kInt},             // "restriction_type"
+		{nil, 35, uint16(unsafe.Offsetof(ViewLists{}.AgentID)), 8, kInt},                      // "agent_id"
+		{nil, 43, uint16(unsafe.Offsetof(ViewLists{}.AgentName)), 10, kStr},                   // "agent_name"
+		{nil, 53, uint16(unsafe.Offsetof(ViewLists{}.TeamID)), 7, kInt},                       // "team_id"
+		{nil, 60, uint16(unsafe.Offsetof(ViewLists{}.TeamGUID)), 9, kStr},                     // "team_guid"
+		{nil, 69, uint16(unsafe.Offsetof(ViewLists{}.TeamName)), 9, kStr},                     // "team_name"
+		{nil, 78, uint16(unsafe.Offsetof(ViewLists{}.Type)), 4, kInt},                         // "type"
+		{nil, 82, uint16(unsafe.Offsetof(ViewLists{}.TypeName)), 9, kStr},                     // "type_name"
+		{nil, 91, uint16(unsafe.Offsetof(ViewLists{}.Sequence)), 8, kInt},                     // "sequence"
+		{nil, 99, uint16(unsafe.Offsetof(ViewLists{}.Showcounts)), 10, kBool},                 // "showcounts"
+		{nil, 109, uint16(unsafe.Offsetof(ViewLists{}.ColumnProfileID)), 17, kInt},            // "column_profile_id"
+		{nil, 126, uint16(unsafe.Offsetof(ViewLists{}.ColumnProfileGUID)), 19, kStr},          // "column_profile_guid"
+		{nil, 145, uint16(unsafe.Offsetof(ViewLists{}.FilterProfileID)), 17, kInt},            // "filter_profile_id"
+		{nil, 162, uint16(unsafe.Offsetof(ViewLists{}.FilterProfileGUID)), 19, kStr},          // "filter_profile_guid"
+		{nil, 181, uint16(unsafe.Offsetof(ViewLists{}.LockViewType)), 14, kInt},               // "lock_view_type"
+		{nil, 195, uint16(unsafe.Offsetof(ViewLists{}.ConnectedinstanceID)), 20, kInt},        // "connectedinstance_id"
+		{nil, 215, uint16(unsafe.Offsetof(ViewLists{}.ConnectedinstanceListID)), 25, kInt},    // "connectedinstance_list_id"
+		{nil, 240, uint16(unsafe.Offsetof(ViewLists{}.ShowInTeamTree)), 17, kBool},            // "show_in_team_tree"
+		{nil, 257, uint16(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamID)), 25, kInt},       // "show_in_team_tree_team_id"
+		{nil, 282, uint16(unsafe.Offsetof(ViewLists{}.ShowInTeamTreeTeamName)), 27, kStr},     // "show_in_team_tree_team_name"
+		{nil, 309, uint16(unsafe.Offsetof(ViewLists{}.TicketCount)), 12, kInt},                // "ticket_count"
+		{nil, 321, uint16(unsafe.Offsetof(ViewLists{}.ConnectedinstanceError)), 23, kBool},    // "connectedinstance_error"
+		{nil, 344, uint16(unsafe.Offsetof(ViewLists{}.ColumnProfileName)), 19, kStr},          // "column_profile_name"
+		{nil, 363, uint16(unsafe.Offsetof(ViewLists{}.FilterProfileName)), 19, kStr},          // "filter_profile_name"
+		{nil, 382, uint16(unsafe.Offsetof(ViewLists{}.ConnectedinstanceName)), 22, kStr},      // "connectedinstance_name"
+		{&dectViewFilterDetails, 404, uint16(unsafe.Offsetof(ViewLists{}.Filters)), 7, kMany}, // "filters"
+		{nil, 411, uint16(unsafe.Offsetof(ViewLists{}.Group)), 5, kInt},                       // "group"
+		{nil, 416, uint16(unsafe.Offsetof(ViewLists{}.GroupName)), 10, kStr},                  // "group_name"
+		{nil, 426, uint16(unsafe.Offsetof(ViewLists{}.GroupSeq)), 9, kInt},                    // "group_seq"
+		{nil, 435, uint16(unsafe.Offsetof(ViewLists{}.GroupType)), 10, kInt},                  // "group_type"
+		{nil, 445, uint16(unsafe.Offsetof(ViewLists{}.GroupCollapsed)), 15, kBool},            // "group_collapsed"
+	}, sorted: []uint16{6, 7, 16, 15, 27, 26, 20, 21, 29, 18, 17, 28, 30, 31, 35, 32, 33, 34, 0, 2, 1, 19, 3, 5, 13, 22, 23, 24, 14, 9, 8, 10, 25, 11, 12, 4}}
 
 func (m *ViewLists) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectViewLists }
 

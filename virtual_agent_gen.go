@@ -245,21 +245,23 @@ func growVirtualAgent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectVirtualAgent = decTable{extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), grow: growVirtualAgent, fields: []decField{
-	{"intent", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ID)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Name)), kStr},
-	{"connection_type", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), kInt},
-	{"use", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Use)), kInt},
-	{"third_party_id", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), kStr},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), kInt},
-	{"_connection_enabled", nil, uint32(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), kBool},
-	{"_instructions", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Instructions)), kStr},
-	{"_model", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Model)), kStr},
-	{"_update_tools", nil, uint32(unsafe.Offsetof(VirtualAgent{}.UpdateTools)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(VirtualAgent{}.Warning)), kStr},
-}, sorted: []uint16{8, 9, 10, 11, 12, 6, 7, 3, 1, 0, 2, 5, 4}}
+var dectVirtualAgent = decTable{names: "intentidnameconnection_typeusethird_party_idaccess_controlaccess_control_level_c" +
+	"onnection_enabled_instructions_model_update_tools_warning",
+	extra: unsafe.Offsetof(VirtualAgent{}.Extra), size: unsafe.Sizeof(VirtualAgent{}), grow: growVirtualAgent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(VirtualAgent{}.Intent)), 6, kStr},                          // "intent"
+		{nil, 6, uint16(unsafe.Offsetof(VirtualAgent{}.ID)), 2, kStr},                              // "id"
+		{nil, 8, uint16(unsafe.Offsetof(VirtualAgent{}.Name)), 4, kStr},                            // "name"
+		{nil, 12, uint16(unsafe.Offsetof(VirtualAgent{}.ConnectionType)), 15, kInt},                // "connection_type"
+		{nil, 27, uint16(unsafe.Offsetof(VirtualAgent{}.Use)), 3, kInt},                            // "use"
+		{nil, 30, uint16(unsafe.Offsetof(VirtualAgent{}.ThirdPartyID)), 14, kStr},                  // "third_party_id"
+		{&dectAccessControl, 44, uint16(unsafe.Offsetof(VirtualAgent{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 58, uint16(unsafe.Offsetof(VirtualAgent{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+		{nil, 78, uint16(unsafe.Offsetof(VirtualAgent{}.ConnectionEnabled)), 19, kBool},            // "_connection_enabled"
+		{nil, 97, uint16(unsafe.Offsetof(VirtualAgent{}.Instructions)), 13, kStr},                  // "_instructions"
+		{nil, 110, uint16(unsafe.Offsetof(VirtualAgent{}.Model)), 6, kStr},                         // "_model"
+		{nil, 116, uint16(unsafe.Offsetof(VirtualAgent{}.UpdateTools)), 13, kBool},                 // "_update_tools"
+		{nil, 129, uint16(unsafe.Offsetof(VirtualAgent{}.Warning)), 8, kStr},                       // "_warning"
+	}, sorted: []uint16{8, 9, 10, 11, 12, 6, 7, 3, 1, 0, 2, 5, 4}}
 
 func (m *VirtualAgent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectVirtualAgent

@@ -392,39 +392,46 @@ func growVMWorkspaceDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectVMWorkspaceDetails = decTable{extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), grow: growVMWorkspaceDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), kStr},
-	{"region", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), kStr},
-	{"url", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.URL)), kStr},
-	{"vmworkspace_clientid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceClientid)), kStr},
-	{"new_integration_key", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationKey)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationMethod)), kBool},
-	{"default_devicesite", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesite)), kInt},
-	{"default_devicesite_name", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesiteName)), kStr},
-	{"default_devicetype", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetype)), kInt},
-	{"default_devicetypename", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), kStr},
-	{"assetimportidentifier", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), kInt},
-	{"assetimportidentifier_fieldname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), kStr},
-	{"vmworkspace_fieldmappings", &dectIntegrationFieldMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), kMany},
-	{"sitemappings", &dectIntegrationSiteMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), kMany},
-	{"enableintegrator", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), kBool},
-	{"lastsyncdate", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), kTime},
-	{"lastsyncerror", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), kStr},
-	{"halo_integrator_import_list", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), kStr},
-	{"halo_integrator_import_types", &dectKeyPair2, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), kMany},
-	{"delete_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), kBool},
-	{"dont_create_new_devices", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), kBool},
-	{"dont_update_device_type", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), kBool},
-	{"dont_move_site", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), kStr},
-	{"guid", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), kStr},
-	{"mappings_xtype", &dectXTypeMapping, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), kMany},
-	{"default_assetgroup", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), kInt},
-	{"default_assetgroupname", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), kStr},
-	{"assettype_choice", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), kInt},
-	{"assettype_field", nil, uint32(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), kStr},
-}, sorted: []uint16{24, 11, 12, 29, 30, 27, 28, 7, 8, 9, 10, 20, 21, 23, 22, 15, 25, 18, 19, 0, 16, 17, 26, 1, 5, 6, 2, 14, 3, 4, 13}}
+var dectVMWorkspaceDetails = decTable{names: "idnameregionurlvmworkspace_clientidnew_integration_keynew_integration_methoddefa" +
+	"ult_devicesitedefault_devicesite_namedefault_devicetypedefault_devicetypenameass" +
+	"etimportidentifierassetimportidentifier_fieldnamevmworkspace_fieldmappingssitema" +
+	"ppingsenableintegratorlastsyncdatelastsyncerrorhalo_integrator_import_listhalo_i" +
+	"ntegrator_import_typesdelete_devicesdont_create_new_devicesdont_update_device_ty" +
+	"pedont_move_site_warningguidmappings_xtypedefault_assetgroupdefault_assetgroupna" +
+	"meassettype_choiceassettype_field",
+	extra: unsafe.Offsetof(VMWorkspaceDetails{}.Extra), size: unsafe.Sizeof(VMWorkspaceDetails{}), grow: growVMWorkspaceDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.ID)), 2, kInt},                                                    // "id"
+		{nil, 2, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Name)), 4, kStr},                                                  // "name"
+		{nil, 6, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Region)), 6, kStr},                                                // "region"
+		{nil, 12, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.URL)), 3, kStr},                                                  // "url"
+		{nil, 15, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceClientid)), 20, kStr},                                 // "vmworkspace_clientid"
+		{nil, 35, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationKey)), 19, kStr},                                   // "new_integration_key"
+		{nil, 54, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.NewIntegrationMethod)), 22, kBool},                               // "new_integration_method"
+		{nil, 76, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesite)), 18, kInt},                                   // "default_devicesite"
+		{nil, 94, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicesiteName)), 23, kStr},                               // "default_devicesite_name"
+		{nil, 117, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetype)), 18, kInt},                                  // "default_devicetype"
+		{nil, 135, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultDevicetypename)), 22, kStr},                              // "default_devicetypename"
+		{nil, 157, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Assetimportidentifier)), 21, kInt},                              // "assetimportidentifier"
+		{nil, 178, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.AssetimportidentifierFieldname)), 31, kStr},                     // "assetimportidentifier_fieldname"
+		{&dectIntegrationFieldMapping, 209, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.VmworkspaceFieldmappings)), 25, kMany}, // "vmworkspace_fieldmappings"
+		{&dectIntegrationSiteMapping, 234, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Sitemappings)), 12, kMany},              // "sitemappings"
+		{nil, 246, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Enableintegrator)), 16, kBool},                                  // "enableintegrator"
+		{nil, 262, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncdate)), 12, kTime},                                      // "lastsyncdate"
+		{nil, 274, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Lastsyncerror)), 13, kStr},                                      // "lastsyncerror"
+		{nil, 287, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportList)), 27, kStr},                           // "halo_integrator_import_list"
+		{&dectKeyPair2, 314, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.HaloIntegratorImportTypes)), 28, kMany},               // "halo_integrator_import_types"
+		{nil, 342, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DeleteDevices)), 14, kBool},                                     // "delete_devices"
+		{nil, 356, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DontCreateNewDevices)), 23, kBool},                              // "dont_create_new_devices"
+		{nil, 379, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DontUpdateDeviceType)), 23, kBool},                              // "dont_update_device_type"
+		{nil, 402, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DontMoveSite)), 14, kBool},                                      // "dont_move_site"
+		{nil, 416, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.Warning)), 8, kStr},                                             // "_warning"
+		{nil, 424, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.GUID)), 4, kStr},                                                // "guid"
+		{&dectXTypeMapping, 428, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.MappingsXtype)), 14, kMany},                       // "mappings_xtype"
+		{nil, 442, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroup)), 18, kInt},                                  // "default_assetgroup"
+		{nil, 460, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.DefaultAssetgroupname)), 22, kStr},                              // "default_assetgroupname"
+		{nil, 482, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeChoice)), 16, kInt},                                    // "assettype_choice"
+		{nil, 498, uint16(unsafe.Offsetof(VMWorkspaceDetails{}.AssettypeField)), 15, kStr},                                     // "assettype_field"
+	}, sorted: []uint16{24, 11, 12, 29, 30, 27, 28, 7, 8, 9, 10, 20, 21, 23, 22, 15, 25, 18, 19, 0, 16, 17, 26, 1, 5, 6, 2, 14, 3, 4, 13}}
 
 func (m *VMWorkspaceDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectVMWorkspaceDetails

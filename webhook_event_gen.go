@@ -371,28 +371,32 @@ func growWebhookEvent(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWebhookEvent = decTable{extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), grow: growWebhookEvent, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.ID)), kStr},
-	{"webhook_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.WebhookID)), kStr},
-	{"integration_method_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), kInt},
-	{"integation_method_name", nil, uint32(unsafe.Offsetof(WebhookEvent{}.IntegationMethodName)), kStr},
-	{"notification_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.NotificationID)), kInt},
-	{"timestamp", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Timestamp)), kTime},
-	{"status", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Status)), kInt},
-	{"duration", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Duration)), kF64},
-	{"requestheaders", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestheaders)), kStr},
-	{"requestbody", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Requestbody)), kStr},
-	{"responsestatus", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsestatus)), kInt},
-	{"responseheaders", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responseheaders)), kStr},
-	{"responsebody", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Responsebody)), kStr},
-	{"automation_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationID)), kInt},
-	{"automation_step", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationStep)), kInt},
-	{"automation_iteration_state", nil, uint32(unsafe.Offsetof(WebhookEvent{}.AutomationIterationState)), kStr},
-	{"entity_id", nil, uint32(unsafe.Offsetof(WebhookEvent{}.EntityID)), kInt},
-	{"error", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Error)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(WebhookEvent{}.Warning)), kStr},
-	{"log_retention_policy_deletion_date", nil, uint32(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), kTime},
-}, sorted: []uint16{18, 13, 15, 14, 7, 16, 17, 0, 3, 2, 19, 4, 9, 8, 12, 11, 10, 6, 5, 1}}
+var dectWebhookEvent = decTable{names: "idwebhook_idintegration_method_idintegation_method_namenotification_idtimestamps" +
+	"tatusdurationrequestheadersrequestbodyresponsestatusresponseheadersresponsebodya" +
+	"utomation_idautomation_stepautomation_iteration_stateentity_iderror_warninglog_r" +
+	"etention_policy_deletion_date",
+	extra: unsafe.Offsetof(WebhookEvent{}.Extra), size: unsafe.Sizeof(WebhookEvent{}), grow: growWebhookEvent, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WebhookEvent{}.ID)), 2, kStr},                                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WebhookEvent{}.WebhookID)), 10, kStr},                         // "webhook_id"
+		{nil, 12, uint16(unsafe.Offsetof(WebhookEvent{}.IntegrationMethodID)), 21, kInt},              // "integration_method_id"
+		{nil, 33, uint16(unsafe.Offsetof(WebhookEvent{}.IntegationMethodName)), 22, kStr},             // "integation_method_name"
+		{nil, 55, uint16(unsafe.Offsetof(WebhookEvent{}.NotificationID)), 15, kInt},                   // "notification_id"
+		{nil, 70, uint16(unsafe.Offsetof(WebhookEvent{}.Timestamp)), 9, kTime},                        // "timestamp"
+		{nil, 79, uint16(unsafe.Offsetof(WebhookEvent{}.Status)), 6, kInt},                            // "status"
+		{nil, 85, uint16(unsafe.Offsetof(WebhookEvent{}.Duration)), 8, kF64},                          // "duration"
+		{nil, 93, uint16(unsafe.Offsetof(WebhookEvent{}.Requestheaders)), 14, kStr},                   // "requestheaders"
+		{nil, 107, uint16(unsafe.Offsetof(WebhookEvent{}.Requestbody)), 11, kStr},                     // "requestbody"
+		{nil, 118, uint16(unsafe.Offsetof(WebhookEvent{}.Responsestatus)), 14, kInt},                  // "responsestatus"
+		{nil, 132, uint16(unsafe.Offsetof(WebhookEvent{}.Responseheaders)), 15, kStr},                 // "responseheaders"
+		{nil, 147, uint16(unsafe.Offsetof(WebhookEvent{}.Responsebody)), 12, kStr},                    // "responsebody"
+		{nil, 159, uint16(unsafe.Offsetof(WebhookEvent{}.AutomationID)), 13, kInt},                    // "automation_id"
+		{nil, 172, uint16(unsafe.Offsetof(WebhookEvent{}.AutomationStep)), 15, kInt},                  // "automation_step"
+		{nil, 187, uint16(unsafe.Offsetof(WebhookEvent{}.AutomationIterationState)), 26, kStr},        // "automation_iteration_state"
+		{nil, 213, uint16(unsafe.Offsetof(WebhookEvent{}.EntityID)), 9, kInt},                         // "entity_id"
+		{nil, 222, uint16(unsafe.Offsetof(WebhookEvent{}.Error)), 5, kBool},                           // "error"
+		{nil, 227, uint16(unsafe.Offsetof(WebhookEvent{}.Warning)), 8, kStr},                          // "_warning"
+		{nil, 235, uint16(unsafe.Offsetof(WebhookEvent{}.LogRetentionPolicyDeletionDate)), 34, kTime}, // "log_retention_policy_deletion_date"
+	}, sorted: []uint16{18, 13, 15, 14, 7, 16, 17, 0, 3, 2, 19, 4, 9, 8, 12, 11, 10, 6, 5, 1}}
 
 func (m *WebhookEvent) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWebhookEvent

@@ -662,65 +662,74 @@ func growWebhook(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWebhook = decTable{extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), grow: growWebhook, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Webhook{}.ID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Webhook{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(Webhook{}.Name)), kStr},
-	{"type", nil, uint32(unsafe.Offsetof(Webhook{}.Type)), kInt},
-	{"url", nil, uint32(unsafe.Offsetof(Webhook{}.URL)), kStr},
-	{"content_type", nil, uint32(unsafe.Offsetof(Webhook{}.ContentType)), kStr},
-	{"authentication_type", nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationType)), kInt},
-	{"method", nil, uint32(unsafe.Offsetof(Webhook{}.Method)), kInt},
-	{"basic_username", nil, uint32(unsafe.Offsetof(Webhook{}.BasicUsername)), kStr},
-	{"basic_password", nil, uint32(unsafe.Offsetof(Webhook{}.BasicPassword)), kStr},
-	{"certificate_id", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateID)), kInt},
-	{"certificate_name", nil, uint32(unsafe.Offsetof(Webhook{}.CertificateName)), kStr},
-	{"active", nil, uint32(unsafe.Offsetof(Webhook{}.Active)), kBool},
-	{"events", &dectUnameNotification, uint32(unsafe.Offsetof(Webhook{}.Events)), kMany},
-	{"last_status", nil, uint32(unsafe.Offsetof(Webhook{}.LastStatus)), kInt},
-	{"systemuse", nil, uint32(unsafe.Offsetof(Webhook{}.Systemuse)), kStr},
-	{"runbook_start_type", nil, uint32(unsafe.Offsetof(Webhook{}.RunbookStartType)), kInt},
-	{"inbound_authentication_type", nil, uint32(unsafe.Offsetof(Webhook{}.InboundAuthenticationType)), kInt},
-	{"authentication_header", nil, uint32(unsafe.Offsetof(Webhook{}.AuthenticationHeader)), kStr},
-	{"algorithm", nil, uint32(unsafe.Offsetof(Webhook{}.Algorithm)), kInt},
-	{"digest", nil, uint32(unsafe.Offsetof(Webhook{}.Digest)), kInt},
-	{"signature_prefix", nil, uint32(unsafe.Offsetof(Webhook{}.SignaturePrefix)), kStr},
-	{"_iszapier", nil, uint32(unsafe.Offsetof(Webhook{}.Iszapier)), kBool},
-	{"zapier_type", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierType)), kInt},
-	{"zapier_client_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierClientID)), kInt},
-	{"zapier_site_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSiteID)), kInt},
-	{"zapier_username", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierUsername)), kStr},
-	{"zapier_tickettype_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTickettypeID)), kInt},
-	{"zapier_status_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierStatusID)), kInt},
-	{"zapier_sla_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierSLAID)), kInt},
-	{"zapier_priority_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), kInt},
-	{"zapier_team_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierTeamID)), kInt},
-	{"zapier_agent_id", nil, uint32(unsafe.Offsetof(Webhook{}.ZapierAgentID)), kInt},
-	{"mappings", &dectWebhookMapping, uint32(unsafe.Offsetof(Webhook{}.Mappings)), kMany},
-	{"custom_payload", nil, uint32(unsafe.Offsetof(Webhook{}.CustomPayload)), kBool},
-	{"payload_type", nil, uint32(unsafe.Offsetof(Webhook{}.PayloadType)), kInt},
-	{"flow_chart_json", nil, uint32(unsafe.Offsetof(Webhook{}.FlowChartJSON)), kStr},
-	{"library_licence_name", nil, uint32(unsafe.Offsetof(Webhook{}.LibraryLicenceName)), kStr},
-	{"icon_base64", nil, uint32(unsafe.Offsetof(Webhook{}.IconBase64)), kStr},
-	{"icon", nil, uint32(unsafe.Offsetof(Webhook{}.Icon)), kStr},
-	{"major_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.MajorVersionNumber)), kInt},
-	{"minor_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.MinorVersionNumber)), kInt},
-	{"patch_version_number", nil, uint32(unsafe.Offsetof(Webhook{}.PatchVersionNumber)), kInt},
-	{"version_number", nil, uint32(unsafe.Offsetof(Webhook{}.VersionNumber)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(Webhook{}.Note)), kStr},
-	{"install_popup", nil, uint32(unsafe.Offsetof(Webhook{}.InstallPopup)), kStr},
-	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(Webhook{}.Steps)), kMany},
-	{"input_variables", &dectOutboundIntegrationMethodValue, uint32(unsafe.Offsetof(Webhook{}.InputVariables)), kMany},
-	{"standalone_methods", &dectOutboundIntegrationMethod, uint32(unsafe.Offsetof(Webhook{}.StandaloneMethods)), kMany},
-	{"integrations", &dectOutboundIntegration, uint32(unsafe.Offsetof(Webhook{}.Integrations)), kMany},
-	{"schedule_id", nil, uint32(unsafe.Offsetof(Webhook{}.ScheduleID)), kInt},
-	{"disabled", nil, uint32(unsafe.Offsetof(Webhook{}.Disabled)), kBool},
-	{"lastcreated", nil, uint32(unsafe.Offsetof(Webhook{}.Lastcreated)), kTime},
-	{"nextcreationdate", nil, uint32(unsafe.Offsetof(Webhook{}.Nextcreationdate)), kTime},
-	{"log_retention_policy_days", nil, uint32(unsafe.Offsetof(Webhook{}.LogRetentionPolicyDays)), kInt},
-	{"_test", nil, uint32(unsafe.Offsetof(Webhook{}.Test)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(Webhook{}.Warning)), kStr},
-}, sorted: []uint16{22, 55, 56, 12, 19, 18, 6, 9, 8, 10, 11, 5, 34, 20, 51, 13, 36, 39, 38, 0, 17, 47, 45, 49, 1, 14, 52, 37, 54, 40, 33, 7, 41, 2, 53, 44, 42, 35, 16, 50, 21, 48, 46, 15, 3, 4, 43, 32, 24, 30, 25, 29, 28, 31, 27, 23, 26}}
+var dectWebhook = decTable{names: "idintentnametypeurlcontent_typeauthentication_typemethodbasic_usernamebasic_pass" +
+	"wordcertificate_idcertificate_nameactiveeventslast_statussystemuserunbook_start_" +
+	"typeinbound_authentication_typeauthentication_headeralgorithmdigestsignature_pre" +
+	"fix_iszapierzapier_typezapier_client_idzapier_site_idzapier_usernamezapier_ticke" +
+	"ttype_idzapier_status_idzapier_sla_idzapier_priority_idzapier_team_idzapier_agen" +
+	"t_idmappingscustom_payloadpayload_typeflow_chart_jsonlibrary_licence_nameicon_ba" +
+	"se64iconmajor_version_numberminor_version_numberpatch_version_numberversion_numb" +
+	"ernoteinstall_popupstepsinput_variablesstandalone_methodsintegrationsschedule_id" +
+	"disabledlastcreatednextcreationdatelog_retention_policy_days_test_warning",
+	extra: unsafe.Offsetof(Webhook{}.Extra), size: unsafe.Sizeof(Webhook{}), grow: growWebhook, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Webhook{}.ID)), 2, kStr},                                                 // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Webhook{}.Intent)), 6, kStr},                                             // "intent"
+		{nil, 8, uint16(unsafe.Offsetof(Webhook{}.Name)), 4, kStr},                                               // "name"
+		{nil, 12, uint16(unsafe.Offsetof(Webhook{}.Type)), 4, kInt},                                              // "type"
+		{nil, 16, uint16(unsafe.Offsetof(Webhook{}.URL)), 3, kStr},                                               // "url"
+		{nil, 19, uint16(unsafe.Offsetof(Webhook{}.ContentType)), 12, kStr},                                      // "content_type"
+		{nil, 31, uint16(unsafe.Offsetof(Webhook{}.AuthenticationType)), 19, kInt},                               // "authentication_type"
+		{nil, 50, uint16(unsafe.Offsetof(Webhook{}.Method)), 6, kInt},                                            // "method"
+		{nil, 56, uint16(unsafe.Offsetof(Webhook{}.BasicUsername)), 14, kStr},                                    // "basic_username"
+		{nil, 70, uint16(unsafe.Offsetof(Webhook{}.BasicPassword)), 14, kStr},                                    // "basic_password"
+		{nil, 84, uint16(unsafe.Offsetof(Webhook{}.CertificateID)), 14, kInt},                                    // "certificate_id"
+		{nil, 98, uint16(unsafe.Offsetof(Webhook{}.CertificateName)), 16, kStr},                                  // "certificate_name"
+		{nil, 114, uint16(unsafe.Offsetof(Webhook{}.Active)), 6, kBool},                                          // "active"
+		{&dectUnameNotification, 120, uint16(unsafe.Offsetof(Webhook{}.Events)), 6, kMany},                       // "events"
+		{nil, 126, uint16(unsafe.Offsetof(Webhook{}.LastStatus)), 11, kInt},                                      // "last_status"
+		{nil, 137, uint16(unsafe.Offsetof(Webhook{}.Systemuse)), 9, kStr},                                        // "systemuse"
+		{nil, 146, uint16(unsafe.Offsetof(Webhook{}.RunbookStartType)), 18, kInt},                                // "runbook_start_type"
+		{nil, 164, uint16(unsafe.Offsetof(Webhook{}.InboundAuthenticationType)), 27, kInt},                       // "inbound_authentication_type"
+		{nil, 191, uint16(unsafe.Offsetof(Webhook{}.AuthenticationHeader)), 21, kStr},                            // "authentication_header"
+		{nil, 212, uint16(unsafe.Offsetof(Webhook{}.Algorithm)), 9, kInt},                                        // "algorithm"
+		{nil, 221, uint16(unsafe.Offsetof(Webhook{}.Digest)), 6, kInt},                                           // "digest"
+		{nil, 227, uint16(unsafe.Offsetof(Webhook{}.SignaturePrefix)), 16, kStr},                                 // "signature_prefix"
+		{nil, 243, uint16(unsafe.Offsetof(Webhook{}.Iszapier)), 9, kBool},                                        // "_iszapier"
+		{nil, 252, uint16(unsafe.Offsetof(Webhook{}.ZapierType)), 11, kInt},                                      // "zapier_type"
+		{nil, 263, uint16(unsafe.Offsetof(Webhook{}.ZapierClientID)), 16, kInt},                                  // "zapier_client_id"
+		{nil, 279, uint16(unsafe.Offsetof(Webhook{}.ZapierSiteID)), 14, kInt},                                    // "zapier_site_id"
+		{nil, 293, uint16(unsafe.Offsetof(Webhook{}.ZapierUsername)), 15, kStr},                                  // "zapier_username"
+		{nil, 308, uint16(unsafe.Offsetof(Webhook{}.ZapierTickettypeID)), 20, kInt},                              // "zapier_tickettype_id"
+		{nil, 328, uint16(unsafe.Offsetof(Webhook{}.ZapierStatusID)), 16, kInt},                                  // "zapier_status_id"
+		{nil, 344, uint16(unsafe.Offsetof(Webhook{}.ZapierSLAID)), 13, kInt},                                     // "zapier_sla_id"
+		{nil, 357, uint16(unsafe.Offsetof(Webhook{}.ZapierPriorityID)), 18, kInt},                                // "zapier_priority_id"
+		{nil, 375, uint16(unsafe.Offsetof(Webhook{}.ZapierTeamID)), 14, kInt},                                    // "zapier_team_id"
+		{nil, 389, uint16(unsafe.Offsetof(Webhook{}.ZapierAgentID)), 15, kInt},                                   // "zapier_agent_id"
+		{&dectWebhookMapping, 404, uint16(unsafe.Offsetof(Webhook{}.Mappings)), 8, kMany},                        // "mappings"
+		{nil, 412, uint16(unsafe.Offsetof(Webhook{}.CustomPayload)), 14, kBool},                                  // "custom_payload"
+		{nil, 426, uint16(unsafe.Offsetof(Webhook{}.PayloadType)), 12, kInt},                                     // "payload_type"
+		{nil, 438, uint16(unsafe.Offsetof(Webhook{}.FlowChartJSON)), 15, kStr},                                   // "flow_chart_json"
+		{nil, 453, uint16(unsafe.Offsetof(Webhook{}.LibraryLicenceName)), 20, kStr},                              // "library_licence_name"
+		{nil, 473, uint16(unsafe.Offsetof(Webhook{}.IconBase64)), 11, kStr},                                      // "icon_base64"
+		{nil, 484, uint16(unsafe.Offsetof(Webhook{}.Icon)), 4, kStr},                                             // "icon"
+		{nil, 488, uint16(unsafe.Offsetof(Webhook{}.MajorVersionNumber)), 20, kInt},                              // "major_version_number"
+		{nil, 508, uint16(unsafe.Offsetof(Webhook{}.MinorVersionNumber)), 20, kInt},                              // "minor_version_number"
+		{nil, 528, uint16(unsafe.Offsetof(Webhook{}.PatchVersionNumber)), 20, kInt},                              // "patch_version_number"
+		{nil, 548, uint16(unsafe.Offsetof(Webhook{}.VersionNumber)), 14, kStr},                                   // "version_number"
+		{nil, 562, uint16(unsafe.Offsetof(Webhook{}.Note)), 4, kStr},                                             // "note"
+		{nil, 566, uint16(unsafe.Offsetof(Webhook{}.InstallPopup)), 13, kStr},                                    // "install_popup"
+		{&dectFlowDetail, 579, uint16(unsafe.Offsetof(Webhook{}.Steps)), 5, kMany},                               // "steps"
+		{&dectOutboundIntegrationMethodValue, 584, uint16(unsafe.Offsetof(Webhook{}.InputVariables)), 15, kMany}, // "input_variables"
+		{&dectOutboundIntegrationMethod, 599, uint16(unsafe.Offsetof(Webhook{}.StandaloneMethods)), 18, kMany},   // "standalone_methods"
+		{&dectOutboundIntegration, 617, uint16(unsafe.Offsetof(Webhook{}.Integrations)), 12, kMany},              // "integrations"
+		{nil, 629, uint16(unsafe.Offsetof(Webhook{}.ScheduleID)), 11, kInt},                                      // "schedule_id"
+		{nil, 640, uint16(unsafe.Offsetof(Webhook{}.Disabled)), 8, kBool},                                        // "disabled"
+		{nil, 648, uint16(unsafe.Offsetof(Webhook{}.Lastcreated)), 11, kTime},                                    // "lastcreated"
+		{nil, 659, uint16(unsafe.Offsetof(Webhook{}.Nextcreationdate)), 16, kTime},                               // "nextcreationdate"
+		{nil, 675, uint16(unsafe.Offsetof(Webhook{}.LogRetentionPolicyDays)), 25, kInt},                          // "log_retention_policy_days"
+		{nil, 700, uint16(unsafe.Offsetof(Webhook{}.Test)), 5, kBool},                                            // "_test"
+		{nil, 705, uint16(unsafe.Offsetof(Webhook{}.Warning)), 8, kStr},                                          // "_warning"
+	}, sorted: []uint16{22, 55, 56, 12, 19, 18, 6, 9, 8, 10, 11, 5, 34, 20, 51, 13, 36, 39, 38, 0, 17, 47, 45, 49, 1, 14, 52, 37, 54, 40, 33, 7, 41, 2, 53, 44, 42, 35, 16, 50, 21, 48, 46, 15, 3, 4, 43, 32, 24, 30, 25, 29, 28, 31, 27, 23, 26}}
 
 func (m *Webhook) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWebhook }
 

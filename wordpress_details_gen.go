@@ -228,19 +228,21 @@ func growWordpressDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWordpressDetails = decTable{extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), grow: growWordpressDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WordpressDetails{}.ID)), kInt},
-	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Connectionname)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), kBool},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(WordpressDetails{}.NewAccessToken)), kStr},
-	{"_code", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Exchangecode)), kBool},
-	{"authorized", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Authorized)), kBool},
-	{"enabled", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Enabled)), kBool},
-	{"blogid", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogid)), kStr},
-	{"blogurl", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Blogurl)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(WordpressDetails{}.Warning)), kStr},
-}, sorted: []uint16{4, 5, 10, 6, 8, 9, 1, 7, 0, 3, 2}}
+var dectWordpressDetails = decTable{names: "idconnectionnamenew_integration_methodnew_access_token_code_exchangecodeauthoriz" +
+	"edenabledblogidblogurl_warning",
+	extra: unsafe.Offsetof(WordpressDetails{}.Extra), size: unsafe.Sizeof(WordpressDetails{}), grow: growWordpressDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WordpressDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WordpressDetails{}.Connectionname)), 14, kStr},         // "connectionname"
+		{nil, 16, uint16(unsafe.Offsetof(WordpressDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 38, uint16(unsafe.Offsetof(WordpressDetails{}.NewAccessToken)), 16, kStr},        // "new_access_token"
+		{nil, 54, uint16(unsafe.Offsetof(WordpressDetails{}.Code)), 5, kStr},                   // "_code"
+		{nil, 59, uint16(unsafe.Offsetof(WordpressDetails{}.Exchangecode)), 13, kBool},         // "_exchangecode"
+		{nil, 72, uint16(unsafe.Offsetof(WordpressDetails{}.Authorized)), 10, kBool},           // "authorized"
+		{nil, 82, uint16(unsafe.Offsetof(WordpressDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 89, uint16(unsafe.Offsetof(WordpressDetails{}.Blogid)), 6, kStr},                 // "blogid"
+		{nil, 95, uint16(unsafe.Offsetof(WordpressDetails{}.Blogurl)), 7, kStr},                // "blogurl"
+		{nil, 102, uint16(unsafe.Offsetof(WordpressDetails{}.Warning)), 8, kStr},               // "_warning"
+	}, sorted: []uint16{4, 5, 10, 6, 8, 9, 1, 7, 0, 3, 2}}
 
 func (m *WordpressDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWordpressDetails

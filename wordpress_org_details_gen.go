@@ -288,25 +288,29 @@ func growWordpressOrgDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWordpressOrgDetails = decTable{extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), grow: growWordpressOrgDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ID)), kInt},
-	{"connectionname", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), kStr},
-	{"new_integration_method", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), kBool},
-	{"username", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Username)), kStr},
-	{"new_app_password", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.NewAppPassword)), kStr},
-	{"enabled", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Enabled)), kBool},
-	{"blogurl", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Blogurl)), kStr},
-	{"import_this_tag", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTag)), kInt},
-	{"post_status_to_import", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.PostStatusToImport)), kStr},
-	{"custom_endpoint", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.CustomEndpoint)), kStr},
-	{"use_custom_endpoint", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.UseCustomEndpoint)), kBool},
-	{"import_this_tag_name", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTagName)), kStr},
-	{"default_faqlist", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlist)), kInt},
-	{"default_faqlist_name", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlistName)), kStr},
-	{"importcategories", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Importcategories)), kBool},
-	{"nocategoryupdate", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Nocategoryupdate)), kBool},
-	{"_warning", nil, uint32(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), kStr},
-}, sorted: []uint16{16, 6, 1, 9, 12, 13, 5, 0, 7, 11, 14, 4, 2, 15, 8, 10, 3}}
+var dectWordpressOrgDetails = decTable{names: "idconnectionnamenew_integration_methodusernamenew_app_passwordenabledblogurlimpo" +
+	"rt_this_tagpost_status_to_importcustom_endpointuse_custom_endpointimport_this_ta" +
+	"g_namedefault_faqlistdefault_faqlist_nameimportcategoriesnocategoryupdate_warnin" +
+	"g",
+	extra: unsafe.Offsetof(WordpressOrgDetails{}.Extra), size: unsafe.Sizeof(WordpressOrgDetails{}), grow: growWordpressOrgDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WordpressOrgDetails{}.ID)), 2, kInt},                      // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Connectionname)), 14, kStr},         // "connectionname"
+		{nil, 16, uint16(unsafe.Offsetof(WordpressOrgDetails{}.NewIntegrationMethod)), 22, kBool}, // "new_integration_method"
+		{nil, 38, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Username)), 8, kStr},               // "username"
+		{nil, 46, uint16(unsafe.Offsetof(WordpressOrgDetails{}.NewAppPassword)), 16, kStr},        // "new_app_password"
+		{nil, 62, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Enabled)), 7, kBool},               // "enabled"
+		{nil, 69, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Blogurl)), 7, kStr},                // "blogurl"
+		{nil, 76, uint16(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTag)), 15, kInt},         // "import_this_tag"
+		{nil, 91, uint16(unsafe.Offsetof(WordpressOrgDetails{}.PostStatusToImport)), 21, kStr},    // "post_status_to_import"
+		{nil, 112, uint16(unsafe.Offsetof(WordpressOrgDetails{}.CustomEndpoint)), 15, kStr},       // "custom_endpoint"
+		{nil, 127, uint16(unsafe.Offsetof(WordpressOrgDetails{}.UseCustomEndpoint)), 19, kBool},   // "use_custom_endpoint"
+		{nil, 146, uint16(unsafe.Offsetof(WordpressOrgDetails{}.ImportThisTagName)), 20, kStr},    // "import_this_tag_name"
+		{nil, 166, uint16(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlist)), 15, kInt},       // "default_faqlist"
+		{nil, 181, uint16(unsafe.Offsetof(WordpressOrgDetails{}.DefaultFaqlistName)), 20, kStr},   // "default_faqlist_name"
+		{nil, 201, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Importcategories)), 16, kBool},    // "importcategories"
+		{nil, 217, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Nocategoryupdate)), 16, kBool},    // "nocategoryupdate"
+		{nil, 233, uint16(unsafe.Offsetof(WordpressOrgDetails{}.Warning)), 8, kStr},               // "_warning"
+	}, sorted: []uint16{16, 6, 1, 9, 12, 13, 5, 0, 7, 11, 14, 4, 2, 15, 8, 10, 3}}
 
 func (m *WordpressOrgDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWordpressOrgDetails

@@ -463,43 +463,48 @@ func growWorkdays(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWorkdays = decTable{extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), grow: growWorkdays, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(Workdays{}.ID)), kInt},
-	{"guid", nil, uint32(unsafe.Offsetof(Workdays{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(Workdays{}.Intent)), kStr},
-	{"name", nil, uint32(unsafe.Offsetof(Workdays{}.Name)), kStr},
-	{"summary", nil, uint32(unsafe.Offsetof(Workdays{}.Summary)), kStr},
-	{"timezone", nil, uint32(unsafe.Offsetof(Workdays{}.Timezone)), kStr},
-	{"start", nil, uint32(unsafe.Offsetof(Workdays{}.Start)), kTime},
-	{"end", nil, uint32(unsafe.Offsetof(Workdays{}.End)), kTime},
-	{"incmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Incmonday)), kBool},
-	{"inctuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Inctuesday)), kBool},
-	{"incwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Incwednesday)), kBool},
-	{"incthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Incthursday)), kBool},
-	{"incfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Incfriday)), kBool},
-	{"incsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Incsaturday)), kBool},
-	{"incsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Incsunday)), kBool},
-	{"alldayssame", nil, uint32(unsafe.Offsetof(Workdays{}.Alldayssame)), kBool},
-	{"endmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Endmonday)), kTime},
-	{"endtuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Endtuesday)), kTime},
-	{"endwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Endwednesday)), kTime},
-	{"endthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Endthursday)), kTime},
-	{"endfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Endfriday)), kTime},
-	{"endsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Endsaturday)), kTime},
-	{"endsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Endsunday)), kTime},
-	{"startmonday", nil, uint32(unsafe.Offsetof(Workdays{}.Startmonday)), kTime},
-	{"starttuesday", nil, uint32(unsafe.Offsetof(Workdays{}.Starttuesday)), kTime},
-	{"startwednesday", nil, uint32(unsafe.Offsetof(Workdays{}.Startwednesday)), kTime},
-	{"startthursday", nil, uint32(unsafe.Offsetof(Workdays{}.Startthursday)), kTime},
-	{"startfriday", nil, uint32(unsafe.Offsetof(Workdays{}.Startfriday)), kTime},
-	{"startsaturday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsaturday)), kTime},
-	{"startsunday", nil, uint32(unsafe.Offsetof(Workdays{}.Startsunday)), kTime},
-	{"_warning", nil, uint32(unsafe.Offsetof(Workdays{}.Warning)), kStr},
-	{"holidays", &dectHolidays, uint32(unsafe.Offsetof(Workdays{}.Holidays)), kMany},
-	{"timeslots", &dectTimeslot, uint32(unsafe.Offsetof(Workdays{}.Timeslots)), kMany},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(Workdays{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(Workdays{}.AccessControlLevel)), kInt},
-}, sorted: []uint16{30, 33, 34, 15, 7, 20, 16, 21, 22, 19, 17, 18, 1, 31, 0, 12, 8, 13, 14, 11, 9, 10, 2, 3, 6, 27, 23, 28, 29, 26, 24, 25, 4, 32, 5}}
+var dectWorkdays = decTable{names: "idguidintentnamesummarytimezonestartendincmondayinctuesdayincwednesdayincthursda" +
+	"yincfridayincsaturdayincsundayalldayssameendmondayendtuesdayendwednesdayendthurs" +
+	"dayendfridayendsaturdayendsundaystartmondaystarttuesdaystartwednesdaystartthursd" +
+	"aystartfridaystartsaturdaystartsunday_warningholidaystimeslotsaccess_controlacce" +
+	"ss_control_level",
+	extra: unsafe.Offsetof(Workdays{}.Extra), size: unsafe.Sizeof(Workdays{}), grow: growWorkdays, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(Workdays{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(Workdays{}.GUID)), 4, kStr},                             // "guid"
+		{nil, 6, uint16(unsafe.Offsetof(Workdays{}.Intent)), 6, kStr},                           // "intent"
+		{nil, 12, uint16(unsafe.Offsetof(Workdays{}.Name)), 4, kStr},                            // "name"
+		{nil, 16, uint16(unsafe.Offsetof(Workdays{}.Summary)), 7, kStr},                         // "summary"
+		{nil, 23, uint16(unsafe.Offsetof(Workdays{}.Timezone)), 8, kStr},                        // "timezone"
+		{nil, 31, uint16(unsafe.Offsetof(Workdays{}.Start)), 5, kTime},                          // "start"
+		{nil, 36, uint16(unsafe.Offsetof(Workdays{}.End)), 3, kTime},                            // "end"
+		{nil, 39, uint16(unsafe.Offsetof(Workdays{}.Incmonday)), 9, kBool},                      // "incmonday"
+		{nil, 48, uint16(unsafe.Offsetof(Workdays{}.Inctuesday)), 10, kBool},                    // "inctuesday"
+		{nil, 58, uint16(unsafe.Offsetof(Workdays{}.Incwednesday)), 12, kBool},                  // "incwednesday"
+		{nil, 70, uint16(unsafe.Offsetof(Workdays{}.Incthursday)), 11, kBool},                   // "incthursday"
+		{nil, 81, uint16(unsafe.Offsetof(Workdays{}.Incfriday)), 9, kBool},                      // "incfriday"
+		{nil, 90, uint16(unsafe.Offsetof(Workdays{}.Incsaturday)), 11, kBool},                   // "incsaturday"
+		{nil, 101, uint16(unsafe.Offsetof(Workdays{}.Incsunday)), 9, kBool},                     // "incsunday"
+		{nil, 110, uint16(unsafe.Offsetof(Workdays{}.Alldayssame)), 11, kBool},                  // "alldayssame"
+		{nil, 121, uint16(unsafe.Offsetof(Workdays{}.Endmonday)), 9, kTime},                     // "endmonday"
+		{nil, 130, uint16(unsafe.Offsetof(Workdays{}.Endtuesday)), 10, kTime},                   // "endtuesday"
+		{nil, 140, uint16(unsafe.Offsetof(Workdays{}.Endwednesday)), 12, kTime},                 // "endwednesday"
+		{nil, 152, uint16(unsafe.Offsetof(Workdays{}.Endthursday)), 11, kTime},                  // "endthursday"
+		{nil, 163, uint16(unsafe.Offsetof(Workdays{}.Endfriday)), 9, kTime},                     // "endfriday"
+		{nil, 172, uint16(unsafe.Offsetof(Workdays{}.Endsaturday)), 11, kTime},                  // "endsaturday"
+		{nil, 183, uint16(unsafe.Offsetof(Workdays{}.Endsunday)), 9, kTime},                     // "endsunday"
+		{nil, 192, uint16(unsafe.Offsetof(Workdays{}.Startmonday)), 11, kTime},                  // "startmonday"
+		{nil, 203, uint16(unsafe.Offsetof(Workdays{}.Starttuesday)), 12, kTime},                 // "starttuesday"
+		{nil, 215, uint16(unsafe.Offsetof(Workdays{}.Startwednesday)), 14, kTime},               // "startwednesday"
+		{nil, 229, uint16(unsafe.Offsetof(Workdays{}.Startthursday)), 13, kTime},                // "startthursday"
+		{nil, 242, uint16(unsafe.Offsetof(Workdays{}.Startfriday)), 11, kTime},                  // "startfriday"
+		{nil, 253, uint16(unsafe.Offsetof(Workdays{}.Startsaturday)), 13, kTime},                // "startsaturday"
+		{nil, 266, uint16(unsafe.Offsetof(Workdays{}.Startsunday)), 11, kTime},                  // "startsunday"
+		{nil, 277, uint16(unsafe.Offsetof(Workdays{}.Warning)), 8, kStr},                        // "_warning"
+		{&dectHolidays, 285, uint16(unsafe.Offsetof(Workdays{}.Holidays)), 8, kMany},            // "holidays"
+		{&dectTimeslot, 293, uint16(unsafe.Offsetof(Workdays{}.Timeslots)), 9, kMany},           // "timeslots"
+		{&dectAccessControl, 302, uint16(unsafe.Offsetof(Workdays{}.AccessControl)), 14, kMany}, // "access_control"
+		{nil, 316, uint16(unsafe.Offsetof(Workdays{}.AccessControlLevel)), 20, kInt},            // "access_control_level"
+	}, sorted: []uint16{30, 33, 34, 15, 7, 20, 16, 21, 22, 19, 17, 18, 1, 31, 0, 12, 8, 13, 14, 11, 9, 10, 2, 3, 6, 27, 23, 28, 29, 26, 24, 25, 4, 32, 5}}
 
 func (m *Workdays) decTarget() (unsafe.Pointer, *decTable) { return unsafe.Pointer(m), &dectWorkdays }
 

@@ -257,25 +257,27 @@ func growFlowHeader(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFlowHeader = decTable{extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), grow: growFlowHeader, fields: []decField{
-	{"guid", nil, uint32(unsafe.Offsetof(FlowHeader{}.GUID)), kStr},
-	{"intent", nil, uint32(unsafe.Offsetof(FlowHeader{}.Intent)), kStr},
-	{"id", nil, uint32(unsafe.Offsetof(FlowHeader{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FlowHeader{}.Name)), kStr},
-	{"note", nil, uint32(unsafe.Offsetof(FlowHeader{}.Note)), kStr},
-	{"notinuse", nil, uint32(unsafe.Offsetof(FlowHeader{}.Notinuse)), kBool},
-	{"flow_chart_json", nil, uint32(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), kStr},
-	{"steps", &dectFlowDetail, uint32(unsafe.Offsetof(FlowHeader{}.Steps)), kMany},
-	{"always_allow_actions", &dectTOutcome, uint32(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), kMany},
-	{"active", nil, uint32(unsafe.Offsetof(FlowHeader{}.Active)), kBool},
-	{"stages", &dectFlowStages, uint32(unsafe.Offsetof(FlowHeader{}.Stages)), kMany},
-	{"in_use", nil, uint32(unsafe.Offsetof(FlowHeader{}.InUse)), kBool},
-	{"access_control", &dectAccessControl, uint32(unsafe.Offsetof(FlowHeader{}.AccessControl)), kMany},
-	{"access_control_level", nil, uint32(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), kInt},
-	{"targets", nil, uint32(unsafe.Offsetof(FlowHeader{}.Targets)), kLazyList},
-	{"workflow_history", &dectWorkflowHistory, uint32(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), kMany},
-	{"_warning", nil, uint32(unsafe.Offsetof(FlowHeader{}.Warning)), kStr},
-}, sorted: []uint16{16, 12, 13, 9, 8, 6, 0, 2, 11, 1, 3, 4, 5, 10, 7, 14, 15}}
+var dectFlowHeader = decTable{names: "guidintentidnamenotenotinuseflow_chart_jsonstepsalways_allow_actionsactivestages" +
+	"in_useaccess_controlaccess_control_leveltargetsworkflow_history_warning",
+	extra: unsafe.Offsetof(FlowHeader{}.Extra), size: unsafe.Sizeof(FlowHeader{}), grow: growFlowHeader, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FlowHeader{}.GUID)), 4, kStr},                                 // "guid"
+		{nil, 4, uint16(unsafe.Offsetof(FlowHeader{}.Intent)), 6, kStr},                               // "intent"
+		{nil, 10, uint16(unsafe.Offsetof(FlowHeader{}.ID)), 2, kInt},                                  // "id"
+		{nil, 12, uint16(unsafe.Offsetof(FlowHeader{}.Name)), 4, kStr},                                // "name"
+		{nil, 16, uint16(unsafe.Offsetof(FlowHeader{}.Note)), 4, kStr},                                // "note"
+		{nil, 20, uint16(unsafe.Offsetof(FlowHeader{}.Notinuse)), 8, kBool},                           // "notinuse"
+		{nil, 28, uint16(unsafe.Offsetof(FlowHeader{}.FlowChartJSON)), 15, kStr},                      // "flow_chart_json"
+		{&dectFlowDetail, 43, uint16(unsafe.Offsetof(FlowHeader{}.Steps)), 5, kMany},                  // "steps"
+		{&dectTOutcome, 48, uint16(unsafe.Offsetof(FlowHeader{}.AlwaysAllowActions)), 20, kMany},      // "always_allow_actions"
+		{nil, 68, uint16(unsafe.Offsetof(FlowHeader{}.Active)), 6, kBool},                             // "active"
+		{&dectFlowStages, 74, uint16(unsafe.Offsetof(FlowHeader{}.Stages)), 6, kMany},                 // "stages"
+		{nil, 80, uint16(unsafe.Offsetof(FlowHeader{}.InUse)), 6, kBool},                              // "in_use"
+		{&dectAccessControl, 86, uint16(unsafe.Offsetof(FlowHeader{}.AccessControl)), 14, kMany},      // "access_control"
+		{nil, 100, uint16(unsafe.Offsetof(FlowHeader{}.AccessControlLevel)), 20, kInt},                // "access_control_level"
+		{nil, 120, uint16(unsafe.Offsetof(FlowHeader{}.Targets)), 7, kLazyList},                       // "targets"
+		{&dectWorkflowHistory, 127, uint16(unsafe.Offsetof(FlowHeader{}.WorkflowHistory)), 16, kMany}, // "workflow_history"
+		{nil, 143, uint16(unsafe.Offsetof(FlowHeader{}.Warning)), 8, kStr},                            // "_warning"
+	}, sorted: []uint16{16, 12, 13, 9, 8, 6, 0, 2, 11, 1, 3, 4, 5, 10, 7, 14, 15}}
 
 func (m *FlowHeader) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFlowHeader
@@ -384,15 +386,16 @@ func growFlowStages(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectFlowStages = decTable{extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), grow: growFlowStages, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(FlowStages{}.ID)), kInt},
-	{"flow_id", nil, uint32(unsafe.Offsetof(FlowStages{}.FlowID)), kInt},
-	{"sequence", nil, uint32(unsafe.Offsetof(FlowStages{}.Sequence)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(FlowStages{}.Name)), kStr},
-	{"edit_outcome", nil, uint32(unsafe.Offsetof(FlowStages{}.EditOutcome)), kInt},
-	{"outcome_step", nil, uint32(unsafe.Offsetof(FlowStages{}.OutcomeStep)), kInt},
-	{"translations", &dectLanguagePackTranslationsCustom, uint32(unsafe.Offsetof(FlowStages{}.Translations)), kMany},
-}, sorted: []uint16{4, 1, 0, 3, 5, 2, 6}}
+var dectFlowStages = decTable{names: "idflow_idsequencenameedit_outcomeoutcome_steptranslations",
+	extra: unsafe.Offsetof(FlowStages{}.Extra), size: unsafe.Sizeof(FlowStages{}), grow: growFlowStages, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(FlowStages{}.ID)), 2, kInt},                                              // "id"
+		{nil, 2, uint16(unsafe.Offsetof(FlowStages{}.FlowID)), 7, kInt},                                          // "flow_id"
+		{nil, 9, uint16(unsafe.Offsetof(FlowStages{}.Sequence)), 8, kInt},                                        // "sequence"
+		{nil, 17, uint16(unsafe.Offsetof(FlowStages{}.Name)), 4, kStr},                                           // "name"
+		{nil, 21, uint16(unsafe.Offsetof(FlowStages{}.EditOutcome)), 12, kInt},                                   // "edit_outcome"
+		{nil, 33, uint16(unsafe.Offsetof(FlowStages{}.OutcomeStep)), 12, kInt},                                   // "outcome_step"
+		{&dectLanguagePackTranslationsCustom, 45, uint16(unsafe.Offsetof(FlowStages{}.Translations)), 12, kMany}, // "translations"
+	}, sorted: []uint16{4, 1, 0, 3, 5, 2, 6}}
 
 func (m *FlowStages) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectFlowStages

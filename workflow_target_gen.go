@@ -271,26 +271,29 @@ func growWorkflowTarget(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWorkflowTarget = decTable{extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), grow: growWorkflowTarget, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Name)), kStr},
-	{"flow_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowID)), kInt},
-	{"flow_guid", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.FlowGUID)), kStr},
-	{"target_type", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetType)), kInt},
-	{"start_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageID)), kInt},
-	{"start_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), kStr},
-	{"end_stage_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), kInt},
-	{"end_stage_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), kStr},
-	{"start_steps", &dectWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), kMany},
-	{"end_steps", &dectWorkflowTargetStep, uint32(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), kMany},
-	{"target", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Target)), kF64},
-	{"target_units", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), kStr},
-	{"workday", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Workday)), kInt},
-	{"workday_name", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), kStr},
-	{"rules", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Rules)), kLazyList},
-	{"rule_id", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.RuleID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTarget{}.Warning)), kStr},
-}, sorted: []uint16{17, 7, 8, 10, 3, 2, 0, 1, 16, 15, 5, 6, 9, 11, 4, 12, 13, 14}}
+var dectWorkflowTarget = decTable{names: "idnameflow_idflow_guidtarget_typestart_stage_idstart_stage_nameend_stage_idend_s" +
+	"tage_namestart_stepsend_stepstargettarget_unitsworkdayworkday_namerulesrule_id_w" +
+	"arning",
+	extra: unsafe.Offsetof(WorkflowTarget{}.Extra), size: unsafe.Sizeof(WorkflowTarget{}), grow: growWorkflowTarget, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WorkflowTarget{}.ID)), 2, kInt},                                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WorkflowTarget{}.Name)), 4, kStr},                              // "name"
+		{nil, 6, uint16(unsafe.Offsetof(WorkflowTarget{}.FlowID)), 7, kInt},                            // "flow_id"
+		{nil, 13, uint16(unsafe.Offsetof(WorkflowTarget{}.FlowGUID)), 9, kStr},                         // "flow_guid"
+		{nil, 22, uint16(unsafe.Offsetof(WorkflowTarget{}.TargetType)), 11, kInt},                      // "target_type"
+		{nil, 33, uint16(unsafe.Offsetof(WorkflowTarget{}.StartStageID)), 14, kInt},                    // "start_stage_id"
+		{nil, 47, uint16(unsafe.Offsetof(WorkflowTarget{}.StartStageName)), 16, kStr},                  // "start_stage_name"
+		{nil, 63, uint16(unsafe.Offsetof(WorkflowTarget{}.EndStageID)), 12, kInt},                      // "end_stage_id"
+		{nil, 75, uint16(unsafe.Offsetof(WorkflowTarget{}.EndStageName)), 14, kStr},                    // "end_stage_name"
+		{&dectWorkflowTargetStep, 89, uint16(unsafe.Offsetof(WorkflowTarget{}.StartSteps)), 11, kMany}, // "start_steps"
+		{&dectWorkflowTargetStep, 100, uint16(unsafe.Offsetof(WorkflowTarget{}.EndSteps)), 9, kMany},   // "end_steps"
+		{nil, 109, uint16(unsafe.Offsetof(WorkflowTarget{}.Target)), 6, kF64},                          // "target"
+		{nil, 115, uint16(unsafe.Offsetof(WorkflowTarget{}.TargetUnits)), 12, kStr},                    // "target_units"
+		{nil, 127, uint16(unsafe.Offsetof(WorkflowTarget{}.Workday)), 7, kInt},                         // "workday"
+		{nil, 134, uint16(unsafe.Offsetof(WorkflowTarget{}.WorkdayName)), 12, kStr},                    // "workday_name"
+		{nil, 146, uint16(unsafe.Offsetof(WorkflowTarget{}.Rules)), 5, kLazyList},                      // "rules"
+		{nil, 151, uint16(unsafe.Offsetof(WorkflowTarget{}.RuleID)), 7, kInt},                          // "rule_id"
+		{nil, 158, uint16(unsafe.Offsetof(WorkflowTarget{}.Warning)), 8, kStr},                         // "_warning"
+	}, sorted: []uint16{17, 7, 8, 10, 3, 2, 0, 1, 16, 15, 5, 6, 9, 11, 4, 12, 13, 14}}
 
 func (m *WorkflowTarget) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWorkflowTarget
@@ -409,15 +412,16 @@ func growWorkflowTargetStep(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectWorkflowTargetStep = decTable{extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), grow: growWorkflowTargetStep, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.ID)), kInt},
-	{"workflowtarget_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), kInt},
-	{"step_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), kInt},
-	{"is_end", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.IsEnd)), kBool},
-	{"name", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Name)), kStr},
-	{"flowheader_id", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.FlowheaderID)), kInt},
-	{"_warning", nil, uint32(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), kStr},
-}, sorted: []uint16{6, 5, 0, 3, 4, 2, 1}}
+var dectWorkflowTargetStep = decTable{names: "idworkflowtarget_idstep_idis_endnameflowheader_id_warning",
+	extra: unsafe.Offsetof(WorkflowTargetStep{}.Extra), size: unsafe.Sizeof(WorkflowTargetStep{}), grow: growWorkflowTargetStep, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(WorkflowTargetStep{}.ID)), 2, kInt},                // "id"
+		{nil, 2, uint16(unsafe.Offsetof(WorkflowTargetStep{}.WorkflowtargetID)), 17, kInt}, // "workflowtarget_id"
+		{nil, 19, uint16(unsafe.Offsetof(WorkflowTargetStep{}.StepID)), 7, kInt},           // "step_id"
+		{nil, 26, uint16(unsafe.Offsetof(WorkflowTargetStep{}.IsEnd)), 6, kBool},           // "is_end"
+		{nil, 32, uint16(unsafe.Offsetof(WorkflowTargetStep{}.Name)), 4, kStr},             // "name"
+		{nil, 36, uint16(unsafe.Offsetof(WorkflowTargetStep{}.FlowheaderID)), 13, kInt},    // "flowheader_id"
+		{nil, 49, uint16(unsafe.Offsetof(WorkflowTargetStep{}.Warning)), 8, kStr},          // "_warning"
+	}, sorted: []uint16{6, 5, 0, 3, 4, 2, 1}}
 
 func (m *WorkflowTargetStep) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectWorkflowTargetStep

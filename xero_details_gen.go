@@ -529,48 +529,56 @@ func growXeroDetails(old unsafe.Pointer, n, c int) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(s))
 }
 
-var dectXeroDetails = decTable{extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), grow: growXeroDetails, fields: []decField{
-	{"id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ID)), kInt},
-	{"name", nil, uint32(unsafe.Offsetof(XeroDetails{}.Name)), kStr},
-	{"tenant_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantID)), kStr},
-	{"tenant_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.TenantName)), kStr},
-	{"new_access_token", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewAccessToken)), kStr},
-	{"new_refresh_token", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewRefreshToken)), kStr},
-	{"token_expiry", nil, uint32(unsafe.Offsetof(XeroDetails{}.TokenExpiry)), kTime},
-	{"authorized", nil, uint32(unsafe.Offsetof(XeroDetails{}.Authorized)), kBool},
-	{"redirect_uri", nil, uint32(unsafe.Offsetof(XeroDetails{}.RedirectURI)), kStr},
-	{"code", nil, uint32(unsafe.Offsetof(XeroDetails{}.Code)), kStr},
-	{"_exchangecode", nil, uint32(unsafe.Offsetof(XeroDetails{}.Exchangecode)), kBool},
-	{"_disconnect", nil, uint32(unsafe.Offsetof(XeroDetails{}.Disconnect)), kBool},
-	{"client_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevel)), kInt},
-	{"client_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientTopLevelName)), kStr},
-	{"item_group", nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroup)), kInt},
-	{"item_group_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.ItemGroupName)), kStr},
-	{"isdefault", nil, uint32(unsafe.Offsetof(XeroDetails{}.Isdefault)), kBool},
-	{"enablesync", nil, uint32(unsafe.Offsetof(XeroDetails{}.Enablesync)), kBool},
-	{"default_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultItemCode)), kStr},
-	{"show_message", nil, uint32(unsafe.Offsetof(XeroDetails{}.ShowMessage)), kBool},
-	{"_importtype", nil, uint32(unsafe.Offsetof(XeroDetails{}.Importtype)), kStr},
-	{"client_id", nil, uint32(unsafe.Offsetof(XeroDetails{}.ClientID)), kStr},
-	{"new_client_secret", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), kStr},
-	{"sync_entities", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntities)), kStr},
-	{"sync_entities_list", &dectKeyPair2, uint32(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), kMany},
-	{"supplier_top_level", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), kInt},
-	{"supplier_top_level_name", nil, uint32(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), kStr},
-	{"archive_contacts", nil, uint32(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), kBool},
-	{"default_order_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultOrderItemCode)), kStr},
-	{"rounding_adjustment_account_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.RoundingAdjustmentAccountCode)), kInt},
-	{"group_rounding_adjustments", nil, uint32(unsafe.Offsetof(XeroDetails{}.GroupRoundingAdjustments)), kBool},
-	{"new_method", nil, uint32(unsafe.Offsetof(XeroDetails{}.NewMethod)), kBool},
-	{"receive_client_created", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientCreated)), kBool},
-	{"receive_client_updated", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveClientUpdated)), kBool},
-	{"receive_invoice_created", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceCreated)), kBool},
-	{"receive_invoice_updated", nil, uint32(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceUpdated)), kBool},
-	{"default_creditnote_item_code", nil, uint32(unsafe.Offsetof(XeroDetails{}.DefaultCreditnoteItemCode)), kStr},
-	{"_warning", nil, uint32(unsafe.Offsetof(XeroDetails{}.Warning)), kStr},
-	{"sync_currency_for_invoices", nil, uint32(unsafe.Offsetof(XeroDetails{}.SyncCurrencyForInvoices)), kBool},
-	{"no_item_group_sync", nil, uint32(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), kBool},
-}, sorted: []uint16{11, 10, 20, 37, 27, 7, 21, 12, 13, 9, 36, 18, 28, 17, 30, 0, 16, 14, 15, 1, 4, 22, 31, 5, 39, 32, 33, 34, 35, 8, 29, 19, 25, 26, 38, 23, 24, 2, 3, 6}}
+var dectXeroDetails = decTable{names: "idnametenant_idtenant_namenew_access_tokennew_refresh_tokentoken_expiryauthorize" +
+	"dredirect_uricode_exchangecode_disconnectclient_top_levelclient_top_level_nameit" +
+	"em_groupitem_group_nameisdefaultenablesyncdefault_item_codeshow_message_importty" +
+	"peclient_idnew_client_secretsync_entitiessync_entities_listsupplier_top_levelsup" +
+	"plier_top_level_namearchive_contactsdefault_order_item_coderounding_adjustment_a" +
+	"ccount_codegroup_rounding_adjustmentsnew_methodreceive_client_createdreceive_cli" +
+	"ent_updatedreceive_invoice_createdreceive_invoice_updateddefault_creditnote_item" +
+	"_code_warningsync_currency_for_invoicesno_item_group_sync",
+	extra: unsafe.Offsetof(XeroDetails{}.Extra), size: unsafe.Sizeof(XeroDetails{}), grow: growXeroDetails, fields: []decField{
+		{nil, 0, uint16(unsafe.Offsetof(XeroDetails{}.ID)), 2, kInt},                               // "id"
+		{nil, 2, uint16(unsafe.Offsetof(XeroDetails{}.Name)), 4, kStr},                             // "name"
+		{nil, 6, uint16(unsafe.Offsetof(XeroDetails{}.TenantID)), 9, kStr},                         // "tenant_id"
+		{nil, 15, uint16(unsafe.Offsetof(XeroDetails{}.TenantName)), 11, kStr},                     // "tenant_name"
+		{nil, 26, uint16(unsafe.Offsetof(XeroDetails{}.NewAccessToken)), 16, kStr},                 // "new_access_token"
+		{nil, 42, uint16(unsafe.Offsetof(XeroDetails{}.NewRefreshToken)), 17, kStr},                // "new_refresh_token"
+		{nil, 59, uint16(unsafe.Offsetof(XeroDetails{}.TokenExpiry)), 12, kTime},                   // "token_expiry"
+		{nil, 71, uint16(unsafe.Offsetof(XeroDetails{}.Authorized)), 10, kBool},                    // "authorized"
+		{nil, 81, uint16(unsafe.Offsetof(XeroDetails{}.RedirectURI)), 12, kStr},                    // "redirect_uri"
+		{nil, 93, uint16(unsafe.Offsetof(XeroDetails{}.Code)), 4, kStr},                            // "code"
+		{nil, 97, uint16(unsafe.Offsetof(XeroDetails{}.Exchangecode)), 13, kBool},                  // "_exchangecode"
+		{nil, 110, uint16(unsafe.Offsetof(XeroDetails{}.Disconnect)), 11, kBool},                   // "_disconnect"
+		{nil, 121, uint16(unsafe.Offsetof(XeroDetails{}.ClientTopLevel)), 16, kInt},                // "client_top_level"
+		{nil, 137, uint16(unsafe.Offsetof(XeroDetails{}.ClientTopLevelName)), 21, kStr},            // "client_top_level_name"
+		{nil, 158, uint16(unsafe.Offsetof(XeroDetails{}.ItemGroup)), 10, kInt},                     // "item_group"
+		{nil, 168, uint16(unsafe.Offsetof(XeroDetails{}.ItemGroupName)), 15, kStr},                 // "item_group_name"
+		{nil, 183, uint16(unsafe.Offsetof(XeroDetails{}.Isdefault)), 9, kBool},                     // "isdefault"
+		{nil, 192, uint16(unsafe.Offsetof(XeroDetails{}.Enablesync)), 10, kBool},                   // "enablesync"
+		{nil, 202, uint16(unsafe.Offsetof(XeroDetails{}.DefaultItemCode)), 17, kStr},               // "default_item_code"
+		{nil, 219, uint16(unsafe.Offsetof(XeroDetails{}.ShowMessage)), 12, kBool},                  // "show_message"
+		{nil, 231, uint16(unsafe.Offsetof(XeroDetails{}.Importtype)), 11, kStr},                    // "_importtype"
+		{nil, 242, uint16(unsafe.Offsetof(XeroDetails{}.ClientID)), 9, kStr},                       // "client_id"
+		{nil, 251, uint16(unsafe.Offsetof(XeroDetails{}.NewClientSecret)), 17, kStr},               // "new_client_secret"
+		{nil, 268, uint16(unsafe.Offsetof(XeroDetails{}.SyncEntities)), 13, kStr},                  // "sync_entities"
+		{&dectKeyPair2, 281, uint16(unsafe.Offsetof(XeroDetails{}.SyncEntitiesList)), 18, kMany},   // "sync_entities_list"
+		{nil, 299, uint16(unsafe.Offsetof(XeroDetails{}.SupplierTopLevel)), 18, kInt},              // "supplier_top_level"
+		{nil, 317, uint16(unsafe.Offsetof(XeroDetails{}.SupplierTopLevelName)), 23, kStr},          // "supplier_top_level_name"
+		{nil, 340, uint16(unsafe.Offsetof(XeroDetails{}.ArchiveContacts)), 16, kBool},              // "archive_contacts"
+		{nil, 356, uint16(unsafe.Offsetof(XeroDetails{}.DefaultOrderItemCode)), 23, kStr},          // "default_order_item_code"
+		{nil, 379, uint16(unsafe.Offsetof(XeroDetails{}.RoundingAdjustmentAccountCode)), 32, kInt}, // "rounding_adjustment_account_code"
+		{nil, 411, uint16(unsafe.Offsetof(XeroDetails{}.GroupRoundingAdjustments)), 26, kBool},     // "group_rounding_adjustments"
+		{nil, 437, uint16(unsafe.Offsetof(XeroDetails{}.NewMethod)), 10, kBool},                    // "new_method"
+		{nil, 447, uint16(unsafe.Offsetof(XeroDetails{}.ReceiveClientCreated)), 22, kBool},         // "receive_client_created"
+		{nil, 469, uint16(unsafe.Offsetof(XeroDetails{}.ReceiveClientUpdated)), 22, kBool},         // "receive_client_updated"
+		{nil, 491, uint16(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceCreated)), 23, kBool},        // "receive_invoice_created"
+		{nil, 514, uint16(unsafe.Offsetof(XeroDetails{}.ReceiveInvoiceUpdated)), 23, kBool},        // "receive_invoice_updated"
+		{nil, 537, uint16(unsafe.Offsetof(XeroDetails{}.DefaultCreditnoteItemCode)), 28, kStr},     // "default_creditnote_item_code"
+		{nil, 565, uint16(unsafe.Offsetof(XeroDetails{}.Warning)), 8, kStr},                        // "_warning"
+		{nil, 573, uint16(unsafe.Offsetof(XeroDetails{}.SyncCurrencyForInvoices)), 26, kBool},      // "sync_currency_for_invoices"
+		{nil, 599, uint16(unsafe.Offsetof(XeroDetails{}.NoItemGroupSync)), 18, kBool},              // "no_item_group_sync"
+	}, sorted: []uint16{11, 10, 20, 37, 27, 7, 21, 12, 13, 9, 36, 18, 28, 17, 30, 0, 16, 14, 15, 1, 4, 22, 31, 5, 39, 32, 33, 34, 35, 8, 29, 19, 25, 26, 38, 23, 24, 2, 3, 6}}
 
 func (m *XeroDetails) decTarget() (unsafe.Pointer, *decTable) {
 	return unsafe.Pointer(m), &dectXeroDetails

@@ -291,6 +291,9 @@ func Build(spec *Spec, ov *Overlay) (*API, error) {
 		return nil, err
 	}
 	b.getters()
+	if err := checkTableLimits(b.api); err != nil {
+		return nil, err
+	}
 	sort.Strings(b.api.Warnings)
 	return b.api, nil
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Header starts every generated file.
@@ -585,6 +586,22 @@ func emitGetters(t *Type, b *bytes.Buffer) {
 	}
 }
 
+// splitQuoted writes s as Go string literals of about width bytes each,
+// joined by +, so that a long string spans lines (the compiler joins them).
+func splitQuoted(s string, width int) string {
+	var parts []string
+	for len(s) > width {
+		cut := width
+		for cut < len(s) && !utf8.RuneStart(s[cut]) {
+			cut++
+		}
+		parts = append(parts, strconv.Quote(s[:cut]))
+		s = s[cut:]
+	}
+	parts = append(parts, strconv.Quote(s))
+	return strings.Join(parts, " +\n\t")
+}
+
 // jsonKeyLiteral is the Go literal of the JSON-encoded key and its colon.
 func jsonKeyLiteral(wire string) string {
 	var kb bytes.Buffer
@@ -683,11 +700,25 @@ func emitTypeCodec(t *Type, mapValue, cycleTarget bool, b *bytes.Buffer) {
 		maps = fmt.Sprintf(", mapNew: mapNew%s, mapSet: mapSet%s", n, n)
 		mapEach = fmt.Sprintf(", mapEach: mapEach%s", n)
 	}
-	fmt.Fprintf(b, "var dect%s = decTable{extra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), grow: grow%s%s, fields: []decField{\n", n, n, n, n, maps)
+	// The field names, one string for the table; each field holds where
+	// its name starts and its length (see decField).
+	var names strings.Builder
+	escaped := false
+	for _, f := range t.Fields {
+		names.WriteString(f.Wire)
+		escaped = escaped || strings.ContainsAny(f.Wire, "\"\\") || !utf8.ValidString(f.Wire)
+	}
+	fmt.Fprintf(b, "var dect%s = decTable{names: %s,", n, splitQuoted(names.String(), 80))
+	if escaped {
+		b.WriteString(" escaped: true,")
+	}
+	fmt.Fprintf(b, "\nextra: unsafe.Offsetof(%s{}.Extra), size: unsafe.Sizeof(%s{}), grow: grow%s%s, fields: []decField{\n", n, n, n, maps)
+	start := 0
 	for _, f := range t.Fields {
 		// The records of a page: their count can be estimated.
 		kind, dec, _ := tableKind(f.T, t.List != nil && f.Name == t.List.Field)
-		fmt.Fprintf(b, "\t{%s, %s, %s, %s},\n", strconv.Quote(f.Wire), dec, off(f), kind)
+		fmt.Fprintf(b, "\t{%s, %d, uint16(unsafe.Offsetof(%s{}.%s)), %d, %s}, // %s\n", dec, start, t.Name, f.Name, len(f.Wire), kind, strconv.Quote(f.Wire))
+		start += len(f.Wire)
 	}
 	order := make([]int, len(t.Fields))
 	for i := range order {

@@ -185,10 +185,10 @@ func TestFieldTypes(t *testing.T) {
 		"type Actions struct {",
 		"Extra map[string]json.RawMessage `json:\"-\"`",
 		// The codec tables: wire name, Go field, kind.
-		"{\"2faemailallowed\", nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
+		"{nil, 21, uint16(unsafe.Offsetof(Uname{}.N2faemailallowed)), 15, kBool},",
 		"{`\"2faemailallowed\":`, nil, uint32(unsafe.Offsetof(Uname{}.N2faemailallowed)), kBool},",
 		"uint32(unsafe.Offsetof(Appointment{}.Status)), kInt},",
-		"{\"bydate\", &dect",
+		"{&dectActions, 98, uint16(unsafe.Offsetof(Uname{}.Bydate)), 6, kRecMap},",
 	)
 }
 
@@ -919,9 +919,9 @@ func TestLazyRecursive(t *testing.T) {
 	src := sourceOf(emitFixture(t, newSpec, ""))
 	wantSource(t, src,
 		"\tParentArea  *Area           `json:\"parent_area,omitempty\"`\n",
-		"{\"sub_areas\", &refDecArea, uint32(unsafe.Offsetof(Area{}.SubAreas)), kMany},",
+		"{&refDecArea, 17, uint16(unsafe.Offsetof(Area{}.SubAreas)), 9, kMany},",
 		"{`\"areas_by_name\":`, &refEncArea, uint32(unsafe.Offsetof(Area{}.AreasByName)), kRecMap},",
-		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
+		"{&dectFaults, 39, uint16(unsafe.Offsetof(Area{}.TopTicket)), 10, kOne},",
 		"\trefDecArea = decTable{ref: decTableOf[Area]}\n",
 	)
 
@@ -949,9 +949,9 @@ func TestLazyRecursive(t *testing.T) {
 	wantSource(t, src,
 		"\tParentArea  Lazy[Area]                 `json:\"parent_area,omitzero\"`\n",
 		"\tSubAreas    LazyList[Area]             `json:\"sub_areas,omitzero\"`\n",
-		"{\"parent_area\", nil, uint32(unsafe.Offsetof(Area{}.ParentArea)), kLazy},",
+		"{nil, 6, uint16(unsafe.Offsetof(Area{}.ParentArea)), 11, kLazy},",
 		"{`\"sub_areas\":`, nil, uint32(unsafe.Offsetof(Area{}.SubAreas)), kLazyList},",
-		"{\"top_ticket\", &dectFaults, uint32(unsafe.Offsetof(Area{}.TopTicket)), kOne},",
+		"{&dectFaults, 39, uint16(unsafe.Offsetof(Area{}.TopTicket)), 10, kOne},",
 	)
 }
 

@@ -139,3 +139,17 @@ func emitKinds(b *bytes.Buffer) {
 	}
 	b.WriteString("}\n")
 }
+
+// checkTableLimits checks what the codec's compact decode tables can hold:
+// a field's name is at most 255 bytes long (decField in codectable.go; the
+// Go compiler would refuse the table too, less clearly).
+func checkTableLimits(api *API) error {
+	for _, t := range api.Types {
+		for _, f := range t.Fields {
+			if len(f.Wire) > 255 {
+				return fmt.Errorf("schema %s: property name %.40q... is longer than the codec's tables allow (255 bytes)", t.Schema, f.Wire)
+			}
+		}
+	}
+	return nil
+}
