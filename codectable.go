@@ -49,10 +49,10 @@ type decTable struct {
 	// cannot be compared with the input before unescaping (see nextField).
 	escaped bool
 	fields  []decField
-	sorted []uint16
-	extra  uintptr // offset of Extra
-	size   uintptr
-	grow   func(old unsafe.Pointer, n, c int) unsafe.Pointer
+	sorted  []uint16
+	extra   uintptr // offset of Extra
+	size    uintptr
+	grow    func(old unsafe.Pointer, n, c int) unsafe.Pointer
 	// ref is set, alone, in the stand-in table that a field uses to point
 	// at a table its own table is reached from: Go rejects static tables
 	// that refer to each other in a cycle (see decTableOf).
