@@ -896,7 +896,7 @@ func putEncoder(e *encoder) {
 	}
 }
 
-// bytes returns a copy of what was written.
+// result returns a copy of what was written, or the first error.
 func (e *encoder) result() ([]byte, error) {
 	if e.err != nil {
 		return nil, e.err

@@ -610,7 +610,7 @@ func (d *decoder) rawValue() []byte {
 	return appendRaw(nil, d.data[start:d.pos])
 }
 
-// valid reports whether b is exactly one JSON value.
+// validJSON reports whether b is exactly one JSON value.
 func validJSON(b []byte) bool {
 	var d decoder
 	d.data = b

@@ -8,13 +8,13 @@ import (
 )
 
 // Lazy is a nested record whose type can contain itself through other
-// records and reaches many record types: Users, Device, WorkflowTarget and
-// 16 more of Halo's. Typed eagerly, they would put about a hundred record
-// types into every program that reads, say, a ticket (whose OLAs' targets
-// are WorkflowTargets, which hold users, which hold devices...): over 1 MB
-// of type data and decode tables. A Lazy keeps the record's JSON as Halo
-// sent it and decodes it when asked, so a program carries only the record
-// types it uses.
+// records and reaches many record types (Users, Device, WorkflowTarget and
+// a few more of Halo's; the overlay pins which fields are Lazy). Typed
+// eagerly, they would put most of Halo's record types into every program
+// that reads, say, a ticket (whose OLAs' targets are WorkflowTargets, which
+// hold users, which hold devices...): their type data and decode tables. A
+// Lazy keeps the record's JSON as Halo sent it and decodes it when asked,
+// so a program carries only the record types it uses.
 //
 // The zero Lazy is an absent record (Halo sent nothing or null). Get decodes
 // anew on each call: changing what it returns does not change the Lazy; Set
