@@ -175,7 +175,7 @@ func (s *AppointmentAPI) GetAppointment(ctx context.Context, p GetAppointmentPar
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Appointment.
 func (s *AppointmentAPI) GetAppointmentAll(ctx context.Context, p GetAppointmentParams) iter.Seq2[AppointmentList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *AppointmentList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]AppointmentList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Appointment", p.PageSize, func(r *AppointmentList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]AppointmentList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetAppointment(ctx, p)
 		if err != nil {

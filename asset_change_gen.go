@@ -83,7 +83,7 @@ func (s *AssetChangeAPI) GetAssetChange(ctx context.Context, p GetAssetChangePar
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /AssetChange.
 func (s *AssetChangeAPI) GetAssetChangeAll(ctx context.Context, p GetAssetChangeParams) iter.Seq2[DeviceChange, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *DeviceChange) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceChange, *int, error) {
+	return pages(ctx, s.client, "GET", "/AssetChange", p.PageSize, func(r *DeviceChange) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceChange, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetAssetChange(ctx, p)
 		if err != nil {

@@ -263,7 +263,7 @@ func (s *AssetAPI) GetAsset(ctx context.Context, p GetAssetParams) (*AssetView, 
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Asset.
 func (s *AssetAPI) GetAssetAll(ctx context.Context, p GetAssetParams) iter.Seq2[DeviceList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *DeviceList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Asset", p.PageSize, func(r *DeviceList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetAsset(ctx, p)
 		if err != nil {

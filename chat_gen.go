@@ -83,7 +83,7 @@ func (s *ChatAPI) GetChat(ctx context.Context, p GetChatParams) (*List[Record], 
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Chat.
 func (s *ChatAPI) GetChatAll(ctx context.Context, p GetChatParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/Chat", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetChat(ctx, p)
 		if err != nil {

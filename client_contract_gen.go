@@ -93,7 +93,7 @@ func (s *ClientContractAPI) GetClientContract(ctx context.Context, p GetClientCo
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ClientContract.
 func (s *ClientContractAPI) GetClientContractAll(ctx context.Context, p GetClientContractParams) iter.Seq2[ContractHeaderList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ContractHeaderList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ContractHeaderList, *int, error) {
+	return pages(ctx, s.client, "GET", "/ClientContract", p.PageSize, func(r *ContractHeaderList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ContractHeaderList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetClientContract(ctx, p)
 		if err != nil {

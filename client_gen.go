@@ -174,7 +174,7 @@ func (s *ClientAPI) GetClient(ctx context.Context, p GetClientParams) (*ClientVi
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Client.
 func (s *ClientAPI) GetClientAll(ctx context.Context, p GetClientParams) iter.Seq2[Area, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Area) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Area, *int, error) {
+	return pages(ctx, s.client, "GET", "/Client", p.PageSize, func(r *Area) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Area, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetClient(ctx, p)
 		if err != nil {

@@ -89,7 +89,7 @@ func (s *ClientPrepayAPI) GetClientPrepay(ctx context.Context, p GetClientPrepay
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ClientPrepay.
 func (s *ClientPrepayAPI) GetClientPrepayAll(ctx context.Context, p GetClientPrepayParams) iter.Seq2[PrepayHistory, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *PrepayHistory) *int { return r.ID }, func(ctx context.Context, no, size int) ([]PrepayHistory, *int, error) {
+	return pages(ctx, s.client, "GET", "/ClientPrepay", p.PageSize, func(r *PrepayHistory) *int { return r.ID }, func(ctx context.Context, no, size int) ([]PrepayHistory, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetClientPrepay(ctx, p)
 		if err != nil {

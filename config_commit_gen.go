@@ -83,7 +83,7 @@ func (s *ConfigCommitAPI) GetConfigCommit(ctx context.Context, p GetConfigCommit
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ConfigCommit.
 func (s *ConfigCommitAPI) GetConfigCommitAll(ctx context.Context, p GetConfigCommitParams) iter.Seq2[ConfigCommit, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ConfigCommit) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ConfigCommit, *int, error) {
+	return pages(ctx, s.client, "GET", "/ConfigCommit", p.PageSize, func(r *ConfigCommit) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ConfigCommit, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetConfigCommit(ctx, p)
 		if err != nil {

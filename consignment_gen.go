@@ -75,7 +75,7 @@ func (s *ConsignmentAPI) GetConsignment(ctx context.Context, p GetConsignmentPar
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Consignment.
 func (s *ConsignmentAPI) GetConsignmentAll(ctx context.Context, p GetConsignmentParams) iter.Seq2[ConsignmentHeader, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ConsignmentHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ConsignmentHeader, *int, error) {
+	return pages(ctx, s.client, "GET", "/Consignment", p.PageSize, func(r *ConsignmentHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ConsignmentHeader, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetConsignment(ctx, p)
 		if err != nil {

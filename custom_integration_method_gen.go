@@ -75,7 +75,7 @@ func (s *CustomIntegrationMethodAPI) GetCustomIntegrationMethod(ctx context.Cont
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /CustomIntegrationMethod.
 func (s *CustomIntegrationMethodAPI) GetCustomIntegrationMethodAll(ctx context.Context, p GetCustomIntegrationMethodParams) iter.Seq2[OutboundIntegrationMethod, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *OutboundIntegrationMethod) *int { return r.ID }, func(ctx context.Context, no, size int) ([]OutboundIntegrationMethod, *int, error) {
+	return pages(ctx, s.client, "GET", "/CustomIntegrationMethod", p.PageSize, func(r *OutboundIntegrationMethod) *int { return r.ID }, func(ctx context.Context, no, size int) ([]OutboundIntegrationMethod, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetCustomIntegrationMethod(ctx, p)
 		if err != nil {

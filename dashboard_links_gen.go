@@ -81,7 +81,7 @@ func (s *DashboardLinksAPI) GetDashboardLinks(ctx context.Context, p GetDashboar
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /DashboardLinks.
 func (s *DashboardLinksAPI) GetDashboardLinksAll(ctx context.Context, p GetDashboardLinksParams) iter.Seq2[DashboardLinks, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *DashboardLinks) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DashboardLinks, *int, error) {
+	return pages(ctx, s.client, "GET", "/DashboardLinks", p.PageSize, func(r *DashboardLinks) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DashboardLinks, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetDashboardLinks(ctx, p)
 		if err != nil {

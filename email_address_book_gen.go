@@ -199,7 +199,7 @@ func (s *EmailAddressBookAPI) GetEmailAddressBook(ctx context.Context, p GetEmai
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /EmailAddressBook.
 func (s *EmailAddressBookAPI) GetEmailAddressBookAll(ctx context.Context, p GetEmailAddressBookParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/EmailAddressBook", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetEmailAddressBook(ctx, p)
 		if err != nil {

@@ -93,7 +93,7 @@ func (s *ExternalLinkAPI) GetExternalLink(ctx context.Context, p GetExternalLink
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ExternalLink.
 func (s *ExternalLinkAPI) GetExternalLinkAll(ctx context.Context, p GetExternalLinkParams) iter.Seq2[ExternalLinkList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ExternalLinkList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ExternalLinkList, *int, error) {
+	return pages(ctx, s.client, "GET", "/ExternalLink", p.PageSize, func(r *ExternalLinkList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ExternalLinkList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetExternalLink(ctx, p)
 		if err != nil {

@@ -73,7 +73,7 @@ func (s *IncomingemailAPI) GetIncomingemail(ctx context.Context, p GetIncomingem
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /incomingemail.
 func (s *IncomingemailAPI) GetIncomingemailAll(ctx context.Context, p GetIncomingemailParams) iter.Seq2[IncomingEmail, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *IncomingEmail) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IncomingEmail, *int, error) {
+	return pages(ctx, s.client, "GET", "/incomingemail", p.PageSize, func(r *IncomingEmail) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IncomingEmail, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetIncomingemail(ctx, p)
 		if err != nil {

@@ -77,7 +77,7 @@ func (s *IntegrationErrorAPI) GetIntegrationError(ctx context.Context, p GetInte
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /IntegrationError.
 func (s *IntegrationErrorAPI) GetIntegrationErrorAll(ctx context.Context, p GetIntegrationErrorParams) iter.Seq2[IntegrationError, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *IntegrationError) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IntegrationError, *int, error) {
+	return pages(ctx, s.client, "GET", "/IntegrationError", p.PageSize, func(r *IntegrationError) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IntegrationError, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetIntegrationError(ctx, p)
 		if err != nil {

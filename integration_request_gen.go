@@ -81,7 +81,7 @@ func (s *IntegrationRequestAPI) GetIntegrationRequest(ctx context.Context, p Get
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /IntegrationRequest.
 func (s *IntegrationRequestAPI) GetIntegrationRequestAll(ctx context.Context, p GetIntegrationRequestParams) iter.Seq2[IntegrationRequest, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *IntegrationRequest) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IntegrationRequest, *int, error) {
+	return pages(ctx, s.client, "GET", "/IntegrationRequest", p.PageSize, func(r *IntegrationRequest) *int { return r.ID }, func(ctx context.Context, no, size int) ([]IntegrationRequest, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetIntegrationRequest(ctx, p)
 		if err != nil {

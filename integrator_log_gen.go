@@ -51,7 +51,7 @@ func (s *IntegratorLogAPI) GetIntegratorLog(ctx context.Context, p GetIntegrator
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /IntegratorLog.
 func (s *IntegratorLogAPI) GetIntegratorLogAll(ctx context.Context, p GetIntegratorLogParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/IntegratorLog", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetIntegratorLog(ctx, p)
 		if err != nil {

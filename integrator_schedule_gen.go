@@ -49,7 +49,7 @@ func (s *IntegratorScheduleAPI) GetIntegratorSchedule(ctx context.Context, p Get
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /IntegratorSchedule.
 func (s *IntegratorScheduleAPI) GetIntegratorScheduleAll(ctx context.Context, p GetIntegratorScheduleParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/IntegratorSchedule", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetIntegratorSchedule(ctx, p)
 		if err != nil {

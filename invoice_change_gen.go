@@ -83,7 +83,7 @@ func (s *InvoiceChangeAPI) GetInvoiceChange(ctx context.Context, p GetInvoiceCha
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /InvoiceChange.
 func (s *InvoiceChangeAPI) GetInvoiceChangeAll(ctx context.Context, p GetInvoiceChangeParams) iter.Seq2[InvoiceChange, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *InvoiceChange) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceChange, *int, error) {
+	return pages(ctx, s.client, "GET", "/InvoiceChange", p.PageSize, func(r *InvoiceChange) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceChange, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetInvoiceChange(ctx, p)
 		if err != nil {

@@ -177,7 +177,7 @@ func (s *InvoiceAPI) GetInvoice(ctx context.Context, p GetInvoiceParams) (*Invoi
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Invoice.
 func (s *InvoiceAPI) GetInvoiceAll(ctx context.Context, p GetInvoiceParams) iter.Seq2[InvoiceHeader, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *InvoiceHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceHeader, *int, error) {
+	return pages(ctx, s.client, "GET", "/Invoice", p.PageSize, func(r *InvoiceHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceHeader, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetInvoice(ctx, p)
 		if err != nil {

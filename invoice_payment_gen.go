@@ -81,7 +81,7 @@ func (s *InvoicePaymentAPI) GetInvoicePayment(ctx context.Context, p GetInvoiceP
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /InvoicePayment.
 func (s *InvoicePaymentAPI) GetInvoicePaymentAll(ctx context.Context, p GetInvoicePaymentParams) iter.Seq2[InvoicePaymentList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *InvoicePaymentList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoicePaymentList, *int, error) {
+	return pages(ctx, s.client, "GET", "/InvoicePayment", p.PageSize, func(r *InvoicePaymentList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoicePaymentList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetInvoicePayment(ctx, p)
 		if err != nil {

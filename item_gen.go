@@ -154,7 +154,7 @@ func (s *ItemAPI) GetItem(ctx context.Context, p GetItemParams) (*ItemView, erro
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Item.
 func (s *ItemAPI) GetItemAll(ctx context.Context, p GetItemParams) iter.Seq2[Item, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Item) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Item, *int, error) {
+	return pages(ctx, s.client, "GET", "/Item", p.PageSize, func(r *Item) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Item, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetItem(ctx, p)
 		if err != nil {

@@ -81,7 +81,7 @@ func (s *ItemStockAPI) GetItemStock(ctx context.Context, p GetItemStockParams) (
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ItemStock.
 func (s *ItemStockAPI) GetItemStockAll(ctx context.Context, p GetItemStockParams) iter.Seq2[ItemStock, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ItemStock) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ItemStock, *int, error) {
+	return pages(ctx, s.client, "GET", "/ItemStock", p.PageSize, func(r *ItemStock) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ItemStock, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetItemStock(ctx, p)
 		if err != nil {

@@ -83,7 +83,7 @@ func (s *ItemStockHistoryAPI) GetItemStockHistory(ctx context.Context, p GetItem
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ItemStockHistory.
 func (s *ItemStockHistoryAPI) GetItemStockHistoryAll(ctx context.Context, p GetItemStockHistoryParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/ItemStockHistory", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetItemStockHistory(ctx, p)
 		if err != nil {

@@ -137,7 +137,7 @@ func (s *KBArticleAPI) GetKBArticle(ctx context.Context, p GetKBArticleParams) (
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /KBArticle.
 func (s *KBArticleAPI) GetKBArticleAll(ctx context.Context, p GetKBArticleParams) iter.Seq2[KBEntryList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *KBEntryList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]KBEntryList, *int, error) {
+	return pages(ctx, s.client, "GET", "/KBArticle", p.PageSize, func(r *KBEntryList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]KBEntryList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetKBArticle(ctx, p)
 		if err != nil {

@@ -79,7 +79,7 @@ func (s *LicenceChangeAPI) GetLicenceChange(ctx context.Context, p GetLicenceCha
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /LicenceChange.
 func (s *LicenceChangeAPI) GetLicenceChangeAll(ctx context.Context, p GetLicenceChangeParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/LicenceChange", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetLicenceChange(ctx, p)
 		if err != nil {

@@ -77,7 +77,7 @@ func (s *LicenseInfoAPI) GetLicenseInfo(ctx context.Context, p GetLicenseInfoPar
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /LicenseInfo.
 func (s *LicenseInfoAPI) GetLicenseInfoAll(ctx context.Context, p GetLicenseInfoParams) iter.Seq2[LicenceInfo, error] {
-	return pages(ctx, s.client, p.PageSize, nil, func(ctx context.Context, no, size int) ([]LicenceInfo, *int, error) {
+	return pages(ctx, s.client, "GET", "/LicenseInfo", p.PageSize, nil, func(ctx context.Context, no, size int) ([]LicenceInfo, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetLicenseInfo(ctx, p)
 		if err != nil {

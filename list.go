@@ -3,6 +3,7 @@ package halopsa
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"unsafe"
 )
 
@@ -49,97 +50,132 @@ func (l *List[T]) decodeSelf(d *decoder) error {
 		return errNotRecord
 	}
 	*l = List[T]{}
+	w, err := readWrapper(d)
+	if err != nil || w.records == nil {
+		l.RecordCount, l.Extra = w.count, w.extra
+		return err
+	}
+	sub := getDecoder(w.records)
+	ok := sub.many(unsafe.Pointer(&l.Records), t, true)
+	d.issues = append(d.issues, sub.issues...)
+	err = sub.errOrNil()
+	putDecoder(sub)
+	if err != nil {
+		return err
+	}
+	l.Key, l.RecordCount, l.Extra = w.key, w.count, w.extra
+	if !ok { // an element that is no record: keep the array raw
+		l.Records, l.Key = nil, ""
+		if w.key == "" {
+			return errors.New("expected a list of records")
+		}
+		if l.Extra == nil {
+			l.Extra = map[string]json.RawMessage{}
+		}
+		l.Extra[w.key] = appendRaw(nil, w.records)
+	}
+	return nil
+}
+
+// wrapper is a list page as found by its shape: the records (the raw JSON
+// array, nil when there are none) and where they were.
+type wrapper struct {
+	records json.RawMessage // a slice of the body: decode or copy it
+	key     string          // the records' key; "" for a bare array
+	count   *int            // record_count
+	extra   map[string]json.RawMessage
+}
+
+// readWrapper reads a list page, a bare array or Halo's wrapper, and finds
+// its records by shape, for List and the raw iterators alike:
+//   - a bare array is the records;
+//   - in a wrapper, a repeated key counts once, its last value (as for
+//     fields); record_count 0 means no records, whatever arrays the wrapper
+//     holds (Halo adds arrays of other objects, such as columns);
+//   - else the one array whose first element is an object holds them; with
+//     none, the wrapper's only array when it is empty (or of nulls); with
+//     several, the page is ambiguous: a *ListShapeError names their keys.
+//
+// The wrapper's other fields, and the arrays that are not the records, are
+// kept in extra.
+func readWrapper(d *decoder) (wrapper, error) {
+	var w wrapper
 	if d.atEnd() {
-		return nil
+		return w, nil
 	}
 	switch d.peek() {
 	case 'n':
 		d.literal("null")
-		return nil
+		return w, nil
 	case '[':
-		if !d.many(unsafe.Pointer(&l.Records), t, true) && d.err == nil {
-			return errors.New("expected a list of records")
-		}
-		return nil
+		start := d.pos
+		d.skip()
+		w.records = d.data[start:d.pos]
+		return w, d.errOrNil()
 	case '{':
 	default:
-		return errors.New("expected a list: a JSON object or array")
+		return w, errors.New("expected a list: a JSON object or array")
 	}
-	// The wrapper: arrays are set aside (as spans of the body) until the
-	// whole object has been read, then the one array of records is decoded.
-	type span struct {
-		key     string
-		raw     []byte
-		objects bool // its first element is an object
+	type array struct {
+		key string
+		raw []byte
 	}
-	var arrays []span
+	var arrays []array
 	d.enter()
 	for d.field() {
 		switch {
 		case string(d.key) == "record_count":
-			if !d.int(&l.RecordCount) {
-				d.keep(&l.Extra)
+			if !d.int(&w.count) {
+				d.keep(&w.extra)
 			}
 		case d.peek() == '[':
 			key, start := string(d.key), d.pos
 			d.skip()
-			if d.err != nil {
-				return nil
-			}
-			raw := d.data[start:d.pos]
-			arrays = append(arrays, span{key, raw, firstElem(raw) == '{'})
+			arrays = slices.DeleteFunc(arrays, func(a array) bool { return a.key == key })
+			arrays = append(arrays, array{key, d.data[start:d.pos]})
+			delete(w.extra, key)
 		default:
-			d.extra(&l.Extra)
+			key := string(d.key)
+			d.extra(&w.extra)
+			arrays = slices.DeleteFunc(arrays, func(a array) bool { return a.key == key })
 		}
 	}
-	if d.err != nil {
-		return nil
+	if err := d.errOrNil(); err != nil {
+		return w, err
 	}
 	pick := -1
-	for i, a := range arrays {
-		if !a.objects {
-			continue
-		}
-		if pick >= 0 {
-			n := 0
-			if l.RecordCount != nil {
-				n = *l.RecordCount
+	if w.count == nil || *w.count != 0 {
+		var objects []string
+		for i, a := range arrays {
+			if firstElem(a.raw) == '{' {
+				pick = i
+				objects = append(objects, a.key)
 			}
-			return &ListShapeError{RecordCount: n, Keys: keysOf(arrays, func(s span) string { return s.key })}
 		}
-		pick = i
+		if len(objects) > 1 {
+			n := 0
+			if w.count != nil {
+				n = *w.count
+			}
+			return w, &ListShapeError{RecordCount: n, Keys: objects}
+		}
 	}
 	if c := byte(0); pick < 0 && len(arrays) == 1 {
 		if c = firstElem(arrays[0].raw); c == ']' || c == 'n' {
-			pick = 0 // the only array, empty (or of nulls): no records
+			pick = 0
 		}
 	}
 	for i, a := range arrays {
-		if i != pick {
-			if l.Extra == nil {
-				l.Extra = map[string]json.RawMessage{}
-			}
-			l.Extra[a.key] = appendRaw(nil, a.raw)
+		if i == pick {
+			w.records, w.key = a.raw, a.key
 			continue
 		}
-		l.Key = a.key
-		sub := getDecoder(a.raw)
-		ok := sub.many(unsafe.Pointer(&l.Records), t, true)
-		d.issues = append(d.issues, sub.issues...)
-		err := sub.err
-		putDecoder(sub)
-		if err != nil {
-			return err
+		if w.extra == nil {
+			w.extra = map[string]json.RawMessage{}
 		}
-		if !ok { // an element that is no record: keep the array raw
-			l.Records, l.Key = nil, ""
-			if l.Extra == nil {
-				l.Extra = map[string]json.RawMessage{}
-			}
-			l.Extra[a.key] = appendRaw(nil, a.raw)
-		}
+		w.extra[a.key] = appendRaw(nil, a.raw)
 	}
-	return nil
+	return w, nil
 }
 
 // firstElem is the first byte of an array's first element, ']' for an
@@ -155,10 +191,12 @@ func firstElem(raw []byte) byte {
 	return ']'
 }
 
-func keysOf[S any](s []S, key func(S) string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = key(v)
+// errOrNil returns the decoder's syntax error as an error, nil when there
+// is none (d.err is a typed pointer: returned as is, a nil one would not
+// be a nil error).
+func (d *decoder) errOrNil() error {
+	if d.err != nil {
+		return d.err
 	}
-	return out
+	return nil
 }

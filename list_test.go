@@ -32,6 +32,8 @@ func TestListDecodesEveryShape(t *testing.T) {
 		{name: "null", in: `null`, count: "nil"},
 		{name: "empty body", in: ``, count: "nil"},
 		{name: "two arrays of records", in: `{"record_count":2,"a":[{"id":1}],"b":[{"id":2}]}`, fail: true},
+		{name: "no records beside other objects", in: `{"record_count":0,"columns":[{"id":7,"name":"Summary"}],"appointments":[]}`, count: "0", extra: "appointments,columns"},
+		{name: "a repeated key: the last wins", in: `{"r":[{"id":1}],"r":[{"id":2}],"page_no":[{"id":9}],"page_no":1}`, ids: "2", count: "nil", key: "r", extra: "page_no"},
 		{name: "a scalar", in: `42`, fail: true},
 		{name: "truncated", in: `{"record_count":2,"a":[{"id":1}`, fail: true},
 	} {

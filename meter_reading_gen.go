@@ -57,7 +57,7 @@ func (s *MeterReadingAPI) GetMeterReading(ctx context.Context, p GetMeterReading
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /MeterReading.
 func (s *MeterReadingAPI) GetMeterReadingAll(ctx context.Context, p GetMeterReadingParams) iter.Seq2[DeviceMeterReading, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *DeviceMeterReading) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceMeterReading, *int, error) {
+	return pages(ctx, s.client, "GET", "/MeterReading", p.PageSize, func(r *DeviceMeterReading) *int { return r.ID }, func(ctx context.Context, no, size int) ([]DeviceMeterReading, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetMeterReading(ctx, p)
 		if err != nil {

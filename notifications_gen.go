@@ -67,7 +67,7 @@ func (s *NotificationsAPI) GetNotifications(ctx context.Context, p GetNotificati
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Notifications.
 func (s *NotificationsAPI) GetNotificationsAll(ctx context.Context, p GetNotificationsParams) iter.Seq2[EscMsg, error] {
-	return pages(ctx, s.client, p.PageSize, nil, func(ctx context.Context, no, size int) ([]EscMsg, *int, error) {
+	return pages(ctx, s.client, "GET", "/Notifications", p.PageSize, nil, func(ctx context.Context, no, size int) ([]EscMsg, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetNotifications(ctx, p)
 		if err != nil {

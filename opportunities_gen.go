@@ -583,7 +583,7 @@ func (s *OpportunitiesAPI) GetOpportunities(ctx context.Context, p GetOpportunit
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Opportunities.
 func (s *OpportunitiesAPI) GetOpportunitiesAll(ctx context.Context, p GetOpportunitiesParams) iter.Seq2[FaultsList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Opportunities", p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetOpportunities(ctx, p)
 		if err != nil {

@@ -73,7 +73,7 @@ func (s *OutgoingAttemptAPI) GetOutgoingAttempt(ctx context.Context, p GetOutgoi
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /OutgoingAttempt.
 func (s *OutgoingAttemptAPI) GetOutgoingAttemptAll(ctx context.Context, p GetOutgoingAttemptParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/OutgoingAttempt", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetOutgoingAttempt(ctx, p)
 		if err != nil {

@@ -79,7 +79,7 @@ func (s *OutgoingAPI) GetOutgoing(ctx context.Context, p GetOutgoingParams) (*Li
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Outgoing.
 func (s *OutgoingAPI) GetOutgoingAll(ctx context.Context, p GetOutgoingParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/Outgoing", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetOutgoing(ctx, p)
 		if err != nil {

@@ -33,7 +33,8 @@ const maxPagesWithoutCount = 10_000
 // is empty, skips records it has already yielded (by id, when records have
 // one), stops if a server ignoring page_no sends the same page again, and
 // reports a *PagingError rather than walk on when the pages do not add up.
-func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
+// method and path name the list in the errors the walk reports itself.
+func pages[T any](ctx context.Context, c *state, method, path string, size *int, idOf func(*T) *int, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	if idOf == nil { // records without an integer id
 		idOf = func(*T) *int { return nil }
 	}
@@ -58,7 +59,7 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 					// wrapper's key is wrong for this tenant. Say so rather
 					// than yield an empty list.
 					var zero T
-					yield(zero, &ListShapeError{RecordCount: *count})
+					yield(zero, &ListShapeError{Method: method, URL: c.cfg.apiBase + path, RecordCount: *count})
 					return
 				}
 				if count != nil && received < *count {
@@ -77,12 +78,16 @@ func pages[T any](ctx context.Context, c *state, size *int, idOf func(*T) *int, 
 				}
 				return
 			}
-			if pageNo == 1 && len(recs) < pageSize && count != nil && len(recs) < *count {
+			if pageNo == 1 && len(recs) < pageSize && (count == nil || len(recs) < *count) {
+				// A short first page: Halo capped the size, or this is all
+				// there is. Go on at the size it returned; without
+				// record_count, the next page then comes back empty if it
+				// was all.
 				pageSize = len(recs)
 			}
 			if pageNo > pageLimit(count, pageSize) {
 				var zero T
-				yield(zero, &PagingError{Pages: pageNo, Received: received, RecordCount: count, PageSize: pageSize})
+				yield(zero, &PagingError{Method: method, URL: c.cfg.apiBase + path, Pages: pageNo, Received: received, RecordCount: count, PageSize: pageSize})
 				return
 			}
 			idless = idless[:0]
@@ -148,15 +153,20 @@ func pageLimit(count *int, pageSize int) int {
 // or, for a list without record_count, endless pages of new records. The
 // records yielded before it are all distinct.
 type PagingError struct {
-	Pages       int  // pages fetched
-	Received    int  // records yielded
-	RecordCount *int // the last page's record_count; nil when the list sends none
-	PageSize    int  // the page size the walk used
+	Method, URL string // the list: "GET", https://.../api/Tickets
+	Pages       int    // pages fetched
+	Received    int    // records yielded
+	RecordCount *int   // the last page's record_count; nil when the list sends none
+	PageSize    int    // the page size the walk used
 }
 
 func (e *PagingError) Error() string {
 	var b strings.Builder
-	b.WriteString("halopsa: paged walk stopped after " + strconv.Itoa(e.Pages) + " pages and " + strconv.Itoa(e.Received) + " records: ")
+	b.WriteString("halopsa: ")
+	if e.URL != "" {
+		b.WriteString(e.Method + " " + e.URL + ": ")
+	}
+	b.WriteString("paged walk stopped after " + strconv.Itoa(e.Pages) + " pages and " + strconv.Itoa(e.Received) + " records: ")
 	if e.RecordCount == nil {
 		b.WriteString("the list sends no record_count and its pages kept bringing new records")
 	} else {
@@ -170,6 +180,9 @@ func (e *PagingError) Error() string {
 // while none arrived where the client expects them: Halo's list key for
 // the section is not the one the client was generated with.
 type ListShapeError struct {
+	// Method and URL name the list, when the paged walk reports the error
+	// (inside a *DecodeError, that error names the call).
+	Method, URL string
 	RecordCount int
 	// Keys, when set, are the keys of the several arrays of records a
 	// wrapper held: the client cannot tell which holds the list's records.
@@ -177,58 +190,36 @@ type ListShapeError struct {
 }
 
 func (e *ListShapeError) Error() string {
-	if len(e.Keys) > 1 {
-		return "halopsa: the list holds several arrays of records (" + strings.Join(e.Keys, ", ") + "); the client cannot tell which are the list's records (please report the section)"
+	where := ""
+	if e.URL != "" {
+		where = e.Method + " " + e.URL + ": "
 	}
-	return "halopsa: the list reports " + strconv.Itoa(e.RecordCount) + " records but none arrived under its records key; the records are in the page's Extra map (please report the section)"
+	if len(e.Keys) > 1 {
+		return "halopsa: " + where + "the list holds several arrays of records (" + strings.Join(e.Keys, ", ") + "); the client cannot tell which are the list's records (please report the section)"
+	}
+	return "halopsa: " + where + "the list reports " + strconv.Itoa(e.RecordCount) + " records but none arrived under its records key; the records are in the page's Extra map (please report the section)"
 }
 
-// rawPage splits an untyped list page into its records: Halo's wrapper
-// (record_count and one array of records, whatever its key) or a bare
-// array. A wrapper with several arrays of objects is ambiguous and
-// reported, not guessed.
+// rawPage splits an untyped list page into its records, found by the
+// page's shape as List finds them (see readWrapper).
 func rawPage(body json.RawMessage) ([]json.RawMessage, *int, error) {
-	d := getDecoder(body)
-	defer putDecoder(d)
 	var recs []json.RawMessage
 	var count *int
-	switch d.peek() {
-	case '[':
-		d.raws(&recs)
-	case '{':
-		if !d.enter() {
-			break
+	_, err := decodeWith(body, func(d *decoder) error {
+		w, err := readWrapper(d)
+		if err != nil || w.records == nil {
+			count = w.count
+			return err
 		}
-		arrays := 0 // non-empty arrays of records
-		for d.field() {
-			switch {
-			case string(d.key) == "record_count":
-				d.int(&count)
-			case d.peek() == '[':
-				var arr []json.RawMessage
-				d.raws(&arr)
-				if len(arr) > 0 && arr[0][0] == '{' {
-					arrays++
-					recs = arr
-				}
-			default:
-				d.skip()
-			}
-		}
-		if arrays > 1 {
-			n := 0
-			if count != nil {
-				n = *count
-			}
-			return nil, nil, &ListShapeError{RecordCount: n}
-		}
-	case 0:
-		return nil, nil, nil
-	default:
-		d.skip()
-	}
-	if d.err != nil {
-		return nil, nil, d.err
+		sub := getDecoder(w.records)
+		sub.raws(&recs)
+		err = sub.errOrNil()
+		putDecoder(sub)
+		count = w.count
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return recs, count, nil
 }

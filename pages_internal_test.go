@@ -339,7 +339,7 @@ func TestPagesAreBounded(t *testing.T) {
 			return recs, tc.count, nil
 		}
 		var err error
-		for _, e := range pages(ctxT(t), &halo.state, &tc.size, func(f *Faults) *int { return f.ID }, fetch) {
+		for _, e := range pages(ctxT(t), &halo.state, "GET", "/Tickets", &tc.size, func(f *Faults) *int { return f.ID }, fetch) {
 			if e != nil {
 				err = e
 				break
@@ -350,5 +350,32 @@ func TestPagesAreBounded(t *testing.T) {
 		if !errors.As(err, &pe) || pagesFetched > tc.maxPages || pe.Pages != pagesFetched || pe.Received != n {
 			t.Errorf("%s: err %v after %d pages and %d records", tc.name, err, pagesFetched, n)
 		}
+	}
+}
+
+// A server that caps pages at 50 and computes offsets from the size asked
+// for, and sends no record_count: the walk must still adopt the size it
+// got, or it skips records 51-100 of every 100 without a word.
+func TestPagesAdaptToCapWithoutRecordCount(t *testing.T) {
+	tn := pagedTenant(t, 777, func(no, size int) (int, int) {
+		from := (no - 1) * size
+		return from, from + min(size, 50)
+	}, false)
+	ids, err := walk(t, tn.client(), GetTicketsParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnce(t, ids, 777)
+}
+
+// The errors the walk itself reports name the list's method and URL.
+func TestPagingErrorsNameTheList(t *testing.T) {
+	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"record_count":5,"tickets":[]}`)
+	})
+	_, err := walk(t, tn.client(), GetTicketsParams{})
+	var lse *ListShapeError
+	if !errors.As(err, &lse) || lse.Method != "GET" || !strings.HasSuffix(lse.URL, "/api/Tickets") || !strings.Contains(err.Error(), "GET "+lse.URL+": ") {
+		t.Fatalf("err = %v (%+v)", err, lse)
 	}
 }

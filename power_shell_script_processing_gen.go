@@ -81,7 +81,7 @@ func (s *PowerShellScriptProcessingAPI) GetPowerShellScriptProcessing(ctx contex
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /PowerShellScriptProcessing.
 func (s *PowerShellScriptProcessingAPI) GetPowerShellScriptProcessingAll(ctx context.Context, p GetPowerShellScriptProcessingParams) iter.Seq2[PowerShellScriptProcessing, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *PowerShellScriptProcessing) *int { return r.ID }, func(ctx context.Context, no, size int) ([]PowerShellScriptProcessing, *int, error) {
+	return pages(ctx, s.client, "GET", "/PowerShellScriptProcessing", p.PageSize, func(r *PowerShellScriptProcessing) *int { return r.ID }, func(ctx context.Context, no, size int) ([]PowerShellScriptProcessing, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetPowerShellScriptProcessing(ctx, p)
 		if err != nil {

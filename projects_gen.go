@@ -583,7 +583,7 @@ func (s *ProjectsAPI) GetProjects(ctx context.Context, p GetProjectsParams) (*Pr
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Projects.
 func (s *ProjectsAPI) GetProjectsAll(ctx context.Context, p GetProjectsParams) iter.Seq2[FaultsList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Projects", p.PageSize, func(r *FaultsList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]FaultsList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetProjects(ctx, p)
 		if err != nil {

@@ -134,7 +134,7 @@ func (s *PurchaseOrderAPI) GetPurchaseOrder(ctx context.Context, p GetPurchaseOr
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /PurchaseOrder.
 func (s *PurchaseOrderAPI) GetPurchaseOrderAll(ctx context.Context, p GetPurchaseOrderParams) iter.Seq2[SupplierOrderHeader, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *SupplierOrderHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SupplierOrderHeader, *int, error) {
+	return pages(ctx, s.client, "GET", "/PurchaseOrder", p.PageSize, func(r *SupplierOrderHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SupplierOrderHeader, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetPurchaseOrder(ctx, p)
 		if err != nil {

@@ -101,7 +101,7 @@ func (s *QuotationAPI) GetQuotation(ctx context.Context, p GetQuotationParams) (
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Quotation.
 func (s *QuotationAPI) GetQuotationAll(ctx context.Context, p GetQuotationParams) iter.Seq2[QuotationHeader, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *QuotationHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]QuotationHeader, *int, error) {
+	return pages(ctx, s.client, "GET", "/Quotation", p.PageSize, func(r *QuotationHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]QuotationHeader, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetQuotation(ctx, p)
 		if err != nil {

@@ -177,7 +177,7 @@ func (s *RecurringInvoiceAPI) GetRecurringInvoice(ctx context.Context, p GetRecu
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /RecurringInvoice.
 func (s *RecurringInvoiceAPI) GetRecurringInvoiceAll(ctx context.Context, p GetRecurringInvoiceParams) iter.Seq2[InvoiceHeader, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *InvoiceHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceHeader, *int, error) {
+	return pages(ctx, s.client, "GET", "/RecurringInvoice", p.PageSize, func(r *InvoiceHeader) *int { return r.ID }, func(ctx context.Context, no, size int) ([]InvoiceHeader, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetRecurringInvoice(ctx, p)
 		if err != nil {

@@ -90,7 +90,7 @@ func (s *ReleaseAPI) GetRelease(ctx context.Context, p GetReleaseParams) (*List[
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Release.
 func (s *ReleaseAPI) GetReleaseAll(ctx context.Context, p GetReleaseParams) iter.Seq2[Release, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Release) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Release, *int, error) {
+	return pages(ctx, s.client, "GET", "/Release", p.PageSize, func(r *Release) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Release, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetRelease(ctx, p)
 		if err != nil {

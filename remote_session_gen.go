@@ -87,7 +87,7 @@ func (s *RemoteSessionAPI) GetRemoteSession(ctx context.Context, p GetRemoteSess
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /RemoteSession.
 func (s *RemoteSessionAPI) GetRemoteSessionAll(ctx context.Context, p GetRemoteSessionParams) iter.Seq2[RemoteSessionData, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *RemoteSessionData) *int { return r.ID }, func(ctx context.Context, no, size int) ([]RemoteSessionData, *int, error) {
+	return pages(ctx, s.client, "GET", "/RemoteSession", p.PageSize, func(r *RemoteSessionData) *int { return r.ID }, func(ctx context.Context, no, size int) ([]RemoteSessionData, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetRemoteSession(ctx, p)
 		if err != nil {

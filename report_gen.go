@@ -87,7 +87,7 @@ func (s *ReportAPI) GetReport(ctx context.Context, p GetReportParams) (*ReportVi
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Report.
 func (s *ReportAPI) GetReportAll(ctx context.Context, p GetReportParams) iter.Seq2[AnalyzerProfileList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *AnalyzerProfileList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]AnalyzerProfileList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Report", p.PageSize, func(r *AnalyzerProfileList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]AnalyzerProfileList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetReport(ctx, p)
 		if err != nil {

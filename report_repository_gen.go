@@ -85,7 +85,7 @@ func (s *ReportRepositoryAPI) GetReportRepository(ctx context.Context, p GetRepo
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ReportRepository.
 func (s *ReportRepositoryAPI) GetReportRepositoryAll(ctx context.Context, p GetReportRepositoryParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/ReportRepository", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetReportRepository(ctx, p)
 		if err != nil {

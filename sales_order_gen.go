@@ -107,7 +107,7 @@ func (s *SalesOrderAPI) GetSalesOrder(ctx context.Context, p GetSalesOrderParams
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /SalesOrder.
 func (s *SalesOrderAPI) GetSalesOrderAll(ctx context.Context, p GetSalesOrderParams) iter.Seq2[OrderHead, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *OrderHead) *int { return r.ID }, func(ctx context.Context, no, size int) ([]OrderHead, *int, error) {
+	return pages(ctx, s.client, "GET", "/SalesOrder", p.PageSize, func(r *OrderHead) *int { return r.ID }, func(ctx context.Context, no, size int) ([]OrderHead, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetSalesOrder(ctx, p)
 		if err != nil {

@@ -107,7 +107,7 @@ func (s *ServiceAPI) GetService(ctx context.Context, p GetServiceParams) (*List[
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Service.
 func (s *ServiceAPI) GetServiceAll(ctx context.Context, p GetServiceParams) iter.Seq2[ServSiteList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ServSiteList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ServSiteList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Service", p.PageSize, func(r *ServSiteList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ServSiteList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetService(ctx, p)
 		if err != nil {

@@ -75,7 +75,7 @@ func (s *ServiceStatusAPI) GetServiceStatus(ctx context.Context, p GetServiceSta
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /ServiceStatus.
 func (s *ServiceStatusAPI) GetServiceStatusAll(ctx context.Context, p GetServiceStatusParams) iter.Seq2[ServStatus, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *ServStatus) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ServStatus, *int, error) {
+	return pages(ctx, s.client, "GET", "/ServiceStatus", p.PageSize, func(r *ServStatus) *int { return r.ID }, func(ctx context.Context, no, size int) ([]ServStatus, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetServiceStatus(ctx, p)
 		if err != nil {

@@ -163,7 +163,7 @@ func (s *SiteAPI) GetSite(ctx context.Context, p GetSiteParams) (*SiteView, erro
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Site.
 func (s *SiteAPI) GetSiteAll(ctx context.Context, p GetSiteParams) iter.Seq2[SiteList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *SiteList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SiteList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Site", p.PageSize, func(r *SiteList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]SiteList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetSite(ctx, p)
 		if err != nil {

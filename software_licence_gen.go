@@ -87,7 +87,7 @@ func (s *SoftwareLicenceAPI) GetSoftwareLicence(ctx context.Context, p GetSoftwa
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /SoftwareLicence.
 func (s *SoftwareLicenceAPI) GetSoftwareLicenceAll(ctx context.Context, p GetSoftwareLicenceParams) iter.Seq2[LicenceList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *LicenceList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]LicenceList, *int, error) {
+	return pages(ctx, s.client, "GET", "/SoftwareLicence", p.PageSize, func(r *LicenceList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]LicenceList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetSoftwareLicence(ctx, p)
 		if err != nil {

@@ -96,7 +96,7 @@ func (s *SupplierContractAPI) GetSupplierContract(ctx context.Context, p GetSupp
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /SupplierContract.
 func (s *SupplierContractAPI) GetSupplierContractAll(ctx context.Context, p GetSupplierContractParams) iter.Seq2[Contract, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Contract) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Contract, *int, error) {
+	return pages(ctx, s.client, "GET", "/SupplierContract", p.PageSize, func(r *Contract) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Contract, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetSupplierContract(ctx, p)
 		if err != nil {

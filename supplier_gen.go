@@ -89,7 +89,7 @@ func (s *SupplierAPI) GetSupplier(ctx context.Context, p GetSupplierParams) (*Su
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Supplier.
 func (s *SupplierAPI) GetSupplierAll(ctx context.Context, p GetSupplierParams) iter.Seq2[Company, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Company) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Company, *int, error) {
+	return pages(ctx, s.client, "GET", "/Supplier", p.PageSize, func(r *Company) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Company, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetSupplier(ctx, p)
 		if err != nil {

@@ -154,7 +154,7 @@ func (s *TemplateAPI) GetTemplate(ctx context.Context, p GetTemplateParams) (*Li
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Template.
 func (s *TemplateAPI) GetTemplateAll(ctx context.Context, p GetTemplateParams) iter.Seq2[StdRequestList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *StdRequestList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]StdRequestList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Template", p.PageSize, func(r *StdRequestList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]StdRequestList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetTemplate(ctx, p)
 		if err != nil {

@@ -95,7 +95,7 @@ func (s *TopLevelAPI) GetTopLevel(ctx context.Context, p GetTopLevelParams) (*Li
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /TopLevel.
 func (s *TopLevelAPI) GetTopLevelAll(ctx context.Context, p GetTopLevelParams) iter.Seq2[TreeList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *TreeList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]TreeList, *int, error) {
+	return pages(ctx, s.client, "GET", "/TopLevel", p.PageSize, func(r *TreeList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]TreeList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetTopLevel(ctx, p)
 		if err != nil {

@@ -77,7 +77,7 @@ func (s *UserChangeAPI) GetUserChange(ctx context.Context, p GetUserChangeParams
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /UserChange.
 func (s *UserChangeAPI) GetUserChangeAll(ctx context.Context, p GetUserChangeParams) iter.Seq2[Record, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
+	return pages(ctx, s.client, "GET", "/UserChange", p.PageSize, func(r *Record) *int { return r.ID }, func(ctx context.Context, no, size int) ([]Record, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetUserChange(ctx, p)
 		if err != nil {

@@ -201,7 +201,7 @@ func (s *UsersAPI) GetUsers(ctx context.Context, p GetUsersParams) (*UsersView, 
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /Users.
 func (s *UsersAPI) GetUsersAll(ctx context.Context, p GetUsersParams) iter.Seq2[UsersList, error] {
-	return pages(ctx, s.client, p.PageSize, func(r *UsersList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]UsersList, *int, error) {
+	return pages(ctx, s.client, "GET", "/Users", p.PageSize, func(r *UsersList) *int { return r.ID }, func(ctx context.Context, no, size int) ([]UsersList, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetUsers(ctx, p)
 		if err != nil {

@@ -81,7 +81,7 @@ func (s *WebhookEventAPI) GetWebhookEvent(ctx context.Context, p GetWebhookEvent
 // once. Only one page is held in memory; breaking out of the loop stops the
 // fetching. An error is yielded once, last. Each page is one call of GET /WebhookEvent.
 func (s *WebhookEventAPI) GetWebhookEventAll(ctx context.Context, p GetWebhookEventParams) iter.Seq2[WebhookEvent, error] {
-	return pages(ctx, s.client, p.PageSize, nil, func(ctx context.Context, no, size int) ([]WebhookEvent, *int, error) {
+	return pages(ctx, s.client, "GET", "/WebhookEvent", p.PageSize, nil, func(ctx context.Context, no, size int) ([]WebhookEvent, *int, error) {
 		p.Pageinate, p.PageNo, p.PageSize = Ptr(true), &no, &size
 		page, err := s.GetWebhookEvent(ctx, p)
 		if err != nil {

@@ -336,3 +336,18 @@ func TestLenientParams(t *testing.T) {
 		t.Errorf("logged %q, want a line %q", lines, want)
 	}
 }
+
+// Paging parameters too big to multiply give an empty page, not a panic.
+func TestHugePageNumbers(t *testing.T) {
+	srv := halopsatest.NewServer(t)
+	api := newRawAPI(t, srv)
+	for _, q := range []string{
+		"pageinate=true&page_size=100&page_no=4611686018427387904",
+		"pageinate=true&page_size=9223372036854775807&page_no=3",
+	} {
+		status, body := api.do("GET", "/api/Tickets?"+q, nil)
+		if status != 200 || len(listed(t, body)) != 0 {
+			t.Fatalf("%s: %d %s", q, status, body)
+		}
+	}
+}

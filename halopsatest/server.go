@@ -766,11 +766,18 @@ func (s *Server) list(w http.ResponseWriter, rt *route, t *table, plan *listPlan
 		if limit > 0 && pageSize > limit {
 			pageSize = limit
 		}
-		start := (pageNo - 1) * pageSize
+		// Compared by division first: (pageNo-1)*pageSize can overflow
+		// for a page_no or page_size the client made up.
+		start := 0
+		if pageNo-1 > len(rows)/pageSize {
+			start = len(rows)
+		} else {
+			start = (pageNo - 1) * pageSize
+		}
 		switch {
 		case start >= len(rows):
 			rows = nil
-		case start+pageSize < len(rows):
+		case pageSize < len(rows)-start:
 			rows = rows[start : start+pageSize]
 		default:
 			rows = rows[start:]

@@ -256,7 +256,7 @@ func emitRawIterator(op *Op, b *bytes.Buffer) {
 	b.WriteString("// wrapper's shape (record_count and one array of records) or as a bare array.\n")
 	fmt.Fprintf(b, "// Paging works as for the typed iterators (see GetTicketsAll). Each page is one\n// call of %s %s.\n", op.Method, op.Path)
 	fmt.Fprintf(b, "func (s *%s) %s(ctx context.Context, p %s) iter.Seq2[json.RawMessage, error] {\n", op.Section.TypeName, op.AllName, op.ParamsType)
-	fmt.Fprintf(b, "\treturn pages(ctx, s.client, p.%s, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {\n", op.Paging[2])
+	fmt.Fprintf(b, "\treturn pages(ctx, s.client, %q, %q, p.%s, rawID, func(ctx context.Context, no, size int) ([]json.RawMessage, *int, error) {\n", op.Method, op.Path, op.Paging[2])
 	fmt.Fprintf(b, "\t\tp.%s, p.%s, p.%s = Ptr(true), &no, &size\n", op.Paging[0], op.Paging[1], op.Paging[2])
 	fmt.Fprintf(b, "\t\tpage, err := s.%s(ctx, p)\n\t\tif err != nil {\n\t\t\treturn nil, nil, err\n\t\t}\n\t\treturn rawPage(page)\n\t})\n}\n\n", op.Name)
 }
@@ -273,7 +273,7 @@ func emitIterator(op *Op, item, recs, count string, types map[string]*Type, b *b
 	b.WriteString("// once. Only one page is held in memory; breaking out of the loop stops the\n")
 	fmt.Fprintf(b, "// fetching. An error is yielded once, last. Each page is one call of %s %s.\n", op.Method, op.Path)
 	fmt.Fprintf(b, "func (s *%s) %s(ctx context.Context, p %s) iter.Seq2[%s, error] {\n", op.Section.TypeName, op.AllName, op.ParamsType, item)
-	fmt.Fprintf(b, "\treturn pages(ctx, s.client, p.%s, %s, func(ctx context.Context, no, size int) ([]%s, *int, error) {\n", op.Paging[2], idOf, item)
+	fmt.Fprintf(b, "\treturn pages(ctx, s.client, %q, %q, p.%s, %s, func(ctx context.Context, no, size int) ([]%s, *int, error) {\n", op.Method, op.Path, op.Paging[2], idOf, item)
 	fmt.Fprintf(b, "\t\tp.%s, p.%s, p.%s = Ptr(true), &no, &size\n", op.Paging[0], op.Paging[1], op.Paging[2])
 	fmt.Fprintf(b, "\t\tpage, err := s.%s(ctx, p)\n\t\tif err != nil {\n\t\t\treturn nil, nil, err\n\t\t}\n", op.Name)
 	fmt.Fprintf(b, "\t\treturn %s, %s, nil\n\t})\n}\n\n", recs, count)
