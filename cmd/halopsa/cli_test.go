@@ -269,7 +269,7 @@ func TestBinaryAPI(t *testing.T) {
 
 func TestBinaryHelp(t *testing.T) {
 	r := cli(t, nil, "", "--help").mustSucceed(t)
-	for _, want := range []string{"tickets", "client-contract", "azureadconnection", "fake", "api"} {
+	for _, want := range []string{"tickets", "client-contract", "azureadconnection", "mcp", "fake", "api"} {
 		if !strings.Contains(r.stdout, "\n  "+want+" ") {
 			t.Errorf("halopsa --help does not list %s", want)
 		}

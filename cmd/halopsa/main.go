@@ -1,10 +1,12 @@
-// Command halopsa calls every operation of the HaloPSA API from a shell.
+// Command halopsa calls every operation of the HaloPSA API from a shell,
+// and serves them to AI agents over the Model Context Protocol.
 //
 //	go install github.com/halopsa-go/halopsa/cmd/halopsa@latest
 //	halopsa tickets get-by-id --id 123
 //	halopsa tickets list --client-id 12 -o table --fields id,summary,status_id
 //	halopsa api GET /Tickets -q count=5
 //	halopsa fake                 # a fake tenant to try it on
+//	halopsa mcp                  # the MCP server, over stdio
 //
 // Every section of the API is a command (tickets, client-contract, ...),
 // every operation a subcommand named after its library method (GetTicketsByID

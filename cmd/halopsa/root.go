@@ -84,6 +84,7 @@ command, each operation a subcommand, each parameter a flag.
   halopsa tickets list --client-id 12 -o table --fields id,summary,status_id
   halopsa tickets post --body '{"summary": "Printer offline", "client_id": 12}'
   halopsa api GET /Tickets -q count=5
+  halopsa mcp
 
 Credentials: HALO_COMPANY_URL, HALO_API_CLIENT_ID, HALO_API_CLIENT_SECRET and
 HALO_TENANT (if your tenant needs it), or --profile NAME from the config file
@@ -114,7 +115,7 @@ Exit codes: 0 success, 1 an API, network or auth error, 2 a usage error.`,
 		&cobra.Group{ID: "tools", Title: "Other commands:"})
 	root.SetHelpCommandGroupID("tools")
 	root.SetCompletionCommandGroupID("tools")
-	root.AddCommand(a.apiCommand(), a.fakeCommand(), a.versionCommand())
+	root.AddCommand(a.apiCommand(), a.fakeCommand(), a.mcpCommand(), a.versionCommand())
 	for _, c := range root.Commands() {
 		c.GroupID = "tools"
 	}
