@@ -183,6 +183,7 @@ func TestBinaryUsageErrors(t *testing.T) {
 		{[]string{"tickets", "post", "--body", "{not json"}, "--body"},
 		{[]string{"tickets", "post", "--body", "/no/such/file"}, "--body"},
 		{[]string{"tickets", "get", "--rate-limit", "many"}, "--rate-limit"},
+		{[]string{"agent-image", "get-by-id", "--id", ""}, "ID"}, // the library refuses an empty path parameter
 	} {
 		r := cli(t, fakeEnv(srv), "", c.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {

@@ -22,11 +22,16 @@ func (e *runError) Error() string { return e.err.Error() }
 func (e *runError) Unwrap() error { return e.err }
 
 // asRunError marks err as an error of the call, unless it is about the
-// user's input.
+// user's input: the library refuses a parameter before sending anything
+// (an empty path parameter), which is a usage error too.
 func asRunError(err error) error {
 	var in *inputError
-	if err == nil || errors.As(err, &in) {
+	var param *halopsa.ParamError
+	switch {
+	case err == nil || errors.As(err, &in):
 		return err
+	case errors.As(err, &param):
+		return &inputError{describeErr(err)}
 	}
 	return &runError{err}
 }
