@@ -1,9 +1,11 @@
 package gen
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -77,6 +79,10 @@ func TestEmittedCodeCompiles(t *testing.T) {
 			if contains(core, n) {
 				t.Fatalf("generated file %s has the name of a core file", n)
 			}
+			if n == fileCLI {
+				writeCLI(t, filepath.Join(dir, v.dir+"cli"), v.dir, src)
+				continue
+			}
 			if dir := filepath.Dir(n); dir != "." {
 				// The fake's tables compile with the file declaring their
 				// types, which imports nothing else of the fake.
@@ -103,6 +109,27 @@ func TestEmittedCodeCompiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generated code does not compile: %v\n%s", err, out)
 	}
+}
+
+// writeCLI writes the CLI's table generated from a fixture into dir, as a
+// command of its own: with the hand-written file that declares what the
+// table uses (cmd/halopsa/table.go, which imports nothing else of the
+// command), a stand-in main, and the library import pointed at the
+// fixture's package.
+func writeCLI(t *testing.T, dir, libDir string, table []byte) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	types, err := os.ReadFile(filepath.Join(repoRoot, "cmd", "halopsa", "table.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := []byte(strconv.Quote(libraryImport))
+	fixture := []byte("halopsa " + strconv.Quote(libraryImport+"/"+libDir))
+	writeFile(t, filepath.Join(dir, "table.go"), bytes.ReplaceAll(types, lib, fixture))
+	writeFile(t, filepath.Join(dir, "ops_gen.go"), bytes.ReplaceAll(table, lib, fixture))
+	writeFile(t, filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() { indexOps() }\n"))
 }
 
 func writeFile(t *testing.T, path string, data []byte) {

@@ -53,7 +53,7 @@ var generateReal = func() func(src string) (*API, map[string][]byte, error) {
 // TestGeneratedFilesUpToDate regenerates the package from the real spec and
 // the repository's overlay, in memory, and compares the result byte for
 // byte with the committed generated files (those that start with Header) in
-// the repository root and in halopsatest.
+// the repository root, in halopsatest and in cmd/halopsa.
 func TestGeneratedFilesUpToDate(t *testing.T) {
 	src, ok := driftSpec(t)
 	if !ok {
@@ -67,7 +67,7 @@ func TestGeneratedFilesUpToDate(t *testing.T) {
 		t.Fatalf("regenerate from %s: %v", src, err)
 	}
 	var committed []string
-	for _, dir := range []string{repoRoot, filepath.Join(repoRoot, "halopsatest")} {
+	for _, dir := range []string{repoRoot, filepath.Join(repoRoot, "halopsatest"), filepath.Join(repoRoot, "cmd", "halopsa")} {
 		all, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -29,10 +29,17 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 		if dir := filepath.Dir(name); dir != "." {
 			p = filepath.Base(dir)
 		}
+		imports := []string{"context", "encoding/json", "iter", "net/http", "time", "unsafe"}
+		if name == fileCLI { // a command, built on the library
+			p, imports = "main", cliImports
+		}
 		// Every file asks for every import it might need; the unused ones
 		// are dropped below.
 		fmt.Fprintf(b, "%s\n\npackage %s\n\nimport (\n", Header, p)
-		for _, im := range []string{"context", "encoding/json", "iter", "net/http", "time", "unsafe"} {
+		for i, im := range imports {
+			if i > 0 && strings.Contains(im, ".") && !strings.Contains(imports[i-1], ".") {
+				b.WriteString("\n") // the standard library's imports, then the others
+			}
 			fmt.Fprintf(b, "\t%q\n", im)
 		}
 		b.WriteString(")\n\n")
@@ -64,6 +71,7 @@ func Emit(api *API, pkg string) (map[string][]byte, error) {
 	}
 	emitModelList(api, get(fileModelsTest))
 	emitFakeSpec(api, get(fileFakeSpec))
+	emitCLI(api, get(fileCLI))
 	out := map[string][]byte{}
 	for name, b := range files {
 		src, err := format.Source(b.Bytes())
