@@ -3,8 +3,10 @@ package halopsa
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -52,7 +54,7 @@ func newTokenSource(cfg *resolved, httpc *http.Client) *tokenSource {
 			// avoids oauth2's probing (a failed request first).
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
-		httpc:   httpc,
+		httpc:   cappedTokenClient(httpc),
 		timeout: cfg.Timeout,
 		now:     time.Now,
 	}
@@ -100,9 +102,16 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	ctx, cancel := context.WithTimeout(ctx, ts.timeout)
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, ts.httpc)
+	capped := new(tokenCap)
+	ctx = context.WithValue(ctx, tokenCapKey{}, capped)
 	start := ts.now()
 	otok, err := ts.cc.Token(ctx)
-	if err != nil && ctx.Err() == context.DeadlineExceeded {
+	switch {
+	case err != nil && capped.exceeded.Load():
+		// oauth2 quotes the cap's error as text: put the typed one back.
+		err = &ResponseTooLargeError{Limit: maxTokenResponse, Method: http.MethodPost, URL: ts.cc.TokenURL,
+			StatusCode: int(capped.status.Load())}
+	case err != nil && ctx.Err() == context.DeadlineExceeded:
 		// ctx has no other deadline: the timeout cut the request.
 		err = &timeoutError{limit: ts.timeout, err: err}
 	}
@@ -174,4 +183,78 @@ func (ts *tokenSource) authError(err error) *AuthError {
 	// the token URL: safe to keep for errors.Is.
 	e.Err = err
 	return e
+}
+
+// maxTokenResponse caps the token endpoint's answer. A token response is
+// a few KB (a JWT and some fields); the cap is far above that, and below
+// the 1 MiB golang.org/x/oauth2 reads before it cuts a body short without
+// saying so, so that an oversized answer is always reported as such.
+const maxTokenResponse = 256 << 10
+
+// tokenCap is how a token request's capped body tells fetch that it went
+// over maxTokenResponse: oauth2 reports a failed read as text only.
+type tokenCap struct {
+	exceeded atomic.Bool
+	status   atomic.Int32
+}
+
+type tokenCapKey struct{}
+
+// cappedTokenClient returns a copy of c whose transport caps token
+// responses at maxTokenResponse, for requests whose context holds a
+// *tokenCap.
+func cappedTokenClient(c *http.Client) *http.Client {
+	cc := *c
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cc.Transport = &tokenCapTransport{base: base}
+	return &cc
+}
+
+type tokenCapTransport struct{ base http.RoundTripper }
+
+func (t *tokenCapTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	capped, _ := req.Context().Value(tokenCapKey{}).(*tokenCap)
+	if err != nil || capped == nil {
+		return resp, err
+	}
+	capped.status.Store(int32(resp.StatusCode))
+	if resp.ContentLength > maxTokenResponse {
+		// Said up front: nothing is read, and closing the body unread
+		// closes the connection.
+		resp.Body.Close()
+		capped.exceeded.Store(true)
+		return nil, errTokenTooLarge
+	}
+	resp.Body = &cappedBody{ReadCloser: resp.Body, left: maxTokenResponse, capped: capped}
+	return resp, nil
+}
+
+var errTokenTooLarge = errors.New("halopsa: the token response is too large")
+
+// cappedBody fails a read past its limit, having read at most one byte
+// more: the caller closes it, unread, which closes the connection.
+type cappedBody struct {
+	io.ReadCloser
+	left   int64
+	capped *tokenCap
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, errTokenTooLarge
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		b.capped.exceeded.Store(true)
+		return 0, errTokenTooLarge
+	}
+	return n, err
 }

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,7 +120,36 @@ type request struct {
 	logPath string // logged instead of path when path holds a secret
 	query   string // encoded
 	body    body
-	out     any // model, sliceTarget, *json.RawMessage, *[]byte or any
+	upload  streamedBody // a body streamed from the caller's io.Reader, instead of body
+	out     any          // model, sliceTarget, *json.RawMessage, *[]byte, streamedOut or any
+}
+
+// streamedBody is a request body read from the caller as it is sent (an
+// upload), and streamedOut a response written to the caller as it arrives
+// (a download). They are interfaces so that the code behind them (stream.go)
+// is linked only into programs that stream: called directly from attempt,
+// it added about 20 KB to a program calling one method (measured with
+// bench/sizes/onemethod); bench/link_test.go checks it stays out.
+type streamedBody interface {
+	newBody(progress func()) attemptBody // what one attempt sends
+	length() int64                       // -1 when unknown: sent chunked
+	rewindable() bool
+	rewind() error // back to where the call began, for the next attempt
+}
+
+// attemptBody is one attempt's streamed body, which the transport reads.
+type attemptBody interface {
+	io.ReadCloser
+	// finish closes the body, waits until the transport no longer reads
+	// it (or ctx ends), and reports whether the caller's reader was read
+	// and how it failed.
+	finish(ctx context.Context) (used bool, err error)
+}
+
+type streamedOut interface {
+	// copyFrom writes a 2xx body to the caller, at most limit bytes (false
+	// when it holds more), recording in res what it wrote and how it failed.
+	copyFrom(header http.Header, body io.Reader, limit int64, progress func(), res *attemptResult) (withinLimit bool)
 }
 
 // Do calls an endpoint the generated methods do not cover, with the same
@@ -171,7 +202,8 @@ func (c *state) do(ctx context.Context, r *request) error {
 	if err := c.newCall(&cl, r); err != nil {
 		return err
 	}
-	p := retryPolicy{idempotent: idempotent(r.method), backoff: c.cfg.RetryOptions, rateLimitWait: c.cfg.RateLimitWait}
+	p := retryPolicy{idempotent: idempotent(r.method), backoff: c.cfg.RetryOptions, rateLimitWait: c.cfg.RateLimitWait,
+		bodyOnce: r.upload != nil && !r.upload.rewindable()}
 	if c.cfg.Retry {
 		p.retries = c.cfg.RetryOptions.Retries
 	}
@@ -189,6 +221,13 @@ func (c *state) do(ctx context.Context, r *request) error {
 		}
 		if d.newToken {
 			c.tokens.invalidate(res.tok)
+		}
+		if o.bodyUsed {
+			if err := cl.upload.rewind(); err != nil {
+				last := c.finish(ctx, &cl, o, res, decision{}, s.attempt)
+				putBody(res.buf)
+				return &callError{method: r.method, url: cl.shownURL, op: notSentAgain(o, res), err: err, last: last}
+			}
 		}
 		if d.wait > 0 {
 			if err := c.sleep(ctx, d.wait); err != nil {
@@ -212,6 +251,9 @@ func (c *state) newCall(cl *call, r *request) error {
 	// and show the URL itself.
 	if r.logPath != "" || hasSensitiveKey(r.query) {
 		cl.shownURL = c.cfg.apiBase + c.logPath(r)
+	}
+	if r.upload != nil {
+		cl.ctype = "application/json"
 	}
 	if r.body != nil {
 		var err error
@@ -238,13 +280,15 @@ func (c *state) try(ctx context.Context, cl *call, n int) (outcome, attemptResul
 			// Only the caller's context ends a wait for a token.
 			return outcome{canceled: true}, attemptResult{err: err, waiting: "waiting for a token"}
 		}
+		var tooLarge *ResponseTooLargeError
 		o := outcome{stage: stageToken, status: ae.StatusCode, transient: ae.StatusCode == 0 && transient(ae.Err),
-			canceled: ctx.Err() != nil, at: c.now()}
+			canceled: ctx.Err() != nil, tooLarge: errors.As(ae, &tooLarge), at: c.now()}
 		o.retryAfter, o.hasRetryAfter = parseRetryAfter(ae.retryAfter, o.at)
 		return o, attemptResult{err: ae}
 	}
 	res := c.attempt(ctx, cl, tok, n)
-	o := outcome{at: c.now()}
+	o := outcome{at: c.now(), tooLarge: res.tooLarge, callerIO: res.bodyErr != nil || res.writeErr != nil,
+		bodyUsed: res.bodyUsed, outUsed: res.written > 0}
 	if res.err != nil {
 		o.stage, o.sent, o.transient, o.canceled = stageNetwork, res.sent, transient(res.err), ctx.Err() != nil
 	} else {
@@ -260,6 +304,18 @@ func (c *state) finish(ctx context.Context, cl *call, o outcome, res attemptResu
 	switch {
 	case res.waiting != "":
 		return &callError{method: cl.method, url: cl.shownURL, op: res.waiting, err: res.err}
+	case d.notRewindable:
+		last := c.finish(ctx, cl, o, res, decision{}, attempt)
+		return &callError{method: cl.method, url: cl.shownURL, op: notSentAgain(o, res), err: ErrBodyNotRewindable, last: last}
+	case o.tooLarge && o.stage == stageToken:
+		return &callError{method: cl.method, url: cl.shownURL, err: res.err}
+	case o.tooLarge:
+		return res.err // names the call itself
+	case res.bodyErr != nil:
+		return &callError{method: cl.method, url: cl.shownURL, op: "reading the io.Reader to upload", err: res.bodyErr}
+	case res.writeErr != nil:
+		return &callError{method: cl.method, url: cl.shownURL,
+			op: "writing the download to the io.Writer (" + strconv.FormatInt(res.written, 10) + " bytes written)", err: res.writeErr}
 	case o.stage == stageToken:
 		if d.rateLimited {
 			ae := res.err.(*AuthError)
@@ -300,9 +356,20 @@ func (c *state) logRetry(ctx context.Context, cl *call, o outcome, res attemptRe
 	c.log.LogAttrs(ctx, slog.LevelWarn, "halopsa: "+d.why, attrs...)
 }
 
+// notSentAgain says what a call was not sent again after.
+func notSentAgain(o outcome, res attemptResult) string {
+	if o.stage == stageAnswered {
+		return "not sent again after " + res.statusText
+	}
+	return "not sent again after a network error"
+}
+
 func (c *state) decode(ctx context.Context, cl *call, res attemptResult) error {
+	if _, ok := cl.out.(streamedOut); ok {
+		return nil // written as it arrived
+	}
 	if p, ok := cl.out.(*[]byte); ok {
-		if res.buf.Cap() > maxPooledBody {
+		if cap(res.buf.b) > maxPooledBody {
 			*p = res.body // the buffer does not go back to the pool: hand it over
 		} else {
 			*p = bytes.Clone(res.body)
@@ -336,17 +403,49 @@ type attemptResult struct {
 	statusText string
 	retryAfter string
 	body       []byte // the response body; it lives in buf, which do returns to its pool
-	buf        *bytes.Buffer
+	buf        *bodyBuffer
+
+	tooLarge bool  // the body passed its cap: err is the *ResponseTooLargeError
+	bodyUsed bool  // some of the upload's io.Reader was read
+	bodyErr  error // the upload's io.Reader failed
+	written  int64 // bytes of a download written to the caller's io.Writer
+	writeErr error // the download's io.Writer failed
 }
 
-// attempt sends the request once and reads the whole response.
+// attempt sends the request once and reads the whole response (or
+// streams it to a download's io.Writer).
 func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res attemptResult) {
 	res.tok = tok
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
+	dl, _ := cl.out.(streamedOut)
+	var actx context.Context
+	var stall *stallTimer
+	var upBody attemptBody
+	if cl.upload != nil || dl != nil {
+		// A streamed transfer takes as long as the file needs: Timeout
+		// bounds its stalls, not its length.
+		var cancel context.CancelCauseFunc
+		actx, cancel = context.WithCancelCause(ctx)
+		stall = newStallTimer(c.cfg.Timeout, cancel)
+		defer func() {
+			stall.stop()
+			cancel(context.Canceled)
+			if upBody != nil {
+				res.bodyUsed, res.bodyErr = upBody.finish(ctx)
+			}
+		}()
+	} else {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+	}
 	defer func() {
 		// A cut by Config.Timeout, not by the caller's context: say so.
-		if res.err != nil && ctx.Err() == nil && actx.Err() == context.DeadlineExceeded {
+		if res.err == nil || ctx.Err() != nil {
+			return
+		}
+		if stall != nil && context.Cause(actx) == errStalled {
+			res.err = &timeoutError{limit: c.cfg.Timeout, err: res.err, stalled: true}
+		} else if stall == nil && actx.Err() == context.DeadlineExceeded {
 			res.err = &timeoutError{limit: c.cfg.Timeout, err: res.err}
 		}
 	}()
@@ -360,13 +459,20 @@ func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res a
 		actx = httptrace.WithClientTrace(actx, trace)
 	}
 	var rd io.Reader
-	if cl.payload != nil {
+	switch {
+	case cl.upload != nil:
+		upBody = cl.upload.newBody(stall.touch)
+		rd = upBody
+	case cl.payload != nil:
 		rd = bytes.NewReader(cl.payload)
 	}
 	req, err := http.NewRequestWithContext(actx, cl.method, cl.url, rd)
 	if err != nil {
 		res.err = scrub(err)
 		return res
+	}
+	if upBody != nil {
+		req.ContentLength = cl.upload.length() // -1: unknown, sent chunked
 	}
 	req.Header = http.Header{"Authorization": {tok.header}, "Accept": acceptJSON, "User-Agent": c.uaHeader}
 	if cl.ctype != "" {
@@ -387,21 +493,59 @@ func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res a
 	defer resp.Body.Close()
 	res.status, res.statusText = resp.StatusCode, resp.Status
 	res.retryAfter = resp.Header.Get("Retry-After")
-	res.buf = getBody(resp.ContentLength)
-	_, err = res.buf.ReadFrom(resp.Body)
-	res.body = res.buf.Bytes()
-	if err != nil {
-		// The status line arrived, so Halo processed the request.
-		res.sent = true
-		res.err = scrub(err)
+	// Files (a 2xx into a []byte or an io.Writer) have their own cap.
+	limit, setting := c.cfg.MaxResponseBytes, "MaxResponseBytes"
+	if res.status >= 200 && res.status <= 299 {
+		if _, raw := cl.out.(*[]byte); raw || dl != nil {
+			limit, setting = c.cfg.MaxDownloadBytes, "MaxDownloadBytes"
+		}
+	}
+	if resp.ContentLength > limit {
+		// Said up front: nothing is read. Closing the body unread closes
+		// the connection.
+		res.setTooLarge(cl, limit, setting)
 		return res
+	}
+	var size int64
+	if dl != nil && res.status >= 200 && res.status <= 299 {
+		if !dl.copyFrom(resp.Header, resp.Body, limit, stall.touch, &res) {
+			res.setTooLarge(cl, limit, setting)
+			return res
+		}
+		if res.err != nil || res.writeErr != nil {
+			return res
+		}
+		size = res.written
+	} else {
+		res.buf = getBody(resp.ContentLength)
+		complete, err := res.buf.readFrom(resp.Body, limit)
+		res.body = res.buf.b
+		if !complete {
+			res.setTooLarge(cl, limit, setting)
+			return res
+		}
+		if err != nil {
+			// The status line arrived, so Halo processed the request.
+			res.sent = true
+			res.err = scrub(err)
+			return res
+		}
+		size = int64(len(res.body))
 	}
 	if c.log.Enabled(ctx, slog.LevelDebug) {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "halopsa: request", slog.String("method", cl.method),
 			slog.String("path", c.logPath(&cl.request)), slog.Int("status", res.status),
-			slog.Duration("duration", time.Since(start)), slog.Int("attempt", n), slog.Int("bytes", len(res.body)))
+			slog.Duration("duration", time.Since(start)), slog.Int("attempt", n), slog.Int64("bytes", size))
 	}
 	return res
+}
+
+// setTooLarge fails the attempt with a *ResponseTooLargeError. The body
+// is closed unread (attempt's deferred Close), which closes the
+// connection: the rest of a runaway body is never read.
+func (res *attemptResult) setTooLarge(cl *call, limit int64, setting string) {
+	res.tooLarge = true
+	res.err = &ResponseTooLargeError{Limit: limit, Method: cl.method, URL: cl.shownURL, StatusCode: res.status, setting: setting}
 }
 
 // scrub drops the request URL's query from a *url.Error's message while
@@ -474,22 +618,62 @@ var acceptJSON = []string{"application/json"}
 // keeps, so a buffer can serve the next response. Only buffers of single
 // records go back to the pool: list pages are big, rarer, and a pool
 // keeping them would double the memory a paged walk holds.
-var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var bodyPool = sync.Pool{New: func() any { return new(bodyBuffer) }}
 
 const maxPooledBody = 128 << 10
 
-func getBody(contentLength int64) *bytes.Buffer {
-	b := bodyPool.Get().(*bytes.Buffer)
-	b.Reset()
-	if contentLength > 0 && contentLength < 256<<20 {
-		b.Grow(int(contentLength) + bytes.MinRead)
+// bodyBuffer holds a response body. It is not a bytes.Buffer, whose
+// ReadFrom grows its buffer by doubling before every read, the last one
+// too: a body of exactly the cap would double the memory to find its end,
+// and the cap could not bound the buffer.
+type bodyBuffer struct{ b []byte }
+
+func getBody(contentLength int64) *bodyBuffer {
+	b := bodyPool.Get().(*bodyBuffer)
+	b.b = b.b[:0]
+	// One byte more than announced, for the read that finds the end.
+	if contentLength > 0 && contentLength < 256<<20 && int64(cap(b.b)) <= contentLength {
+		b.b = make([]byte, 0, contentLength+1)
 	}
 	return b
 }
 
-func putBody(b *bytes.Buffer) {
-	if b != nil && b.Cap() <= maxPooledBody {
+func putBody(b *bodyBuffer) {
+	if b != nil && cap(b.b) <= maxPooledBody {
 		bodyPool.Put(b)
+	}
+}
+
+// readFrom reads r to its end into b, unless it holds more than limit
+// bytes: then it stops reading, having read at most limit+1 bytes, and
+// reports complete false. The buffer grows by doubling, never past
+// limit+1, so that memory stays within about twice the cap however much
+// the server sends.
+func (b *bodyBuffer) readFrom(r io.Reader, limit int64) (complete bool, err error) {
+	buf := b.b
+	defer func() { b.b = buf }()
+	// The most the buffer may hold: limit+1 bytes tell a body over the cap.
+	most := math.MaxInt
+	if limit < int64(math.MaxInt) {
+		most = int(limit) + 1
+	}
+	for {
+		room := min(cap(buf), most)
+		if len(buf) == room { // then room < most: grow
+			buf = slices.Grow(buf, min(max(cap(buf), 4096), most-cap(buf)))
+			room = min(cap(buf), most)
+		}
+		n, err := r.Read(buf[len(buf):room])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return false, nil
+		}
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return true, err
+		}
 	}
 }
 

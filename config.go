@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -30,8 +31,23 @@ type Config struct {
 	// Timeout bounds each HTTP attempt (including reading the response),
 	// and each token request. Default 20s. An attempt it cuts fails with a
 	// *NetworkError that names Config.Timeout and matches
-	// context.DeadlineExceeded.
+	// context.DeadlineExceeded. The streamed transfers (Attachment.Upload,
+	// Attachment.Download), which take as long as the file needs, are
+	// bounded by it while they make no progress instead: no byte of the
+	// file moved, or no answer came, within Timeout. Bound a whole transfer
+	// with its context.
 	Timeout time.Duration
+	// MaxResponseBytes caps the body of a JSON response (and of an error
+	// response), checked while it is read: a larger body fails the call
+	// with a *ResponseTooLargeError, and the connection is closed, instead
+	// of growing memory until Timeout cuts it. Default
+	// DefaultMaxResponseBytes; negative means no limit.
+	MaxResponseBytes int64
+	// MaxDownloadBytes caps a binary response: a file read into a []byte
+	// (GetAttachmentByID, Do with a *[]byte) or streamed to an io.Writer
+	// (Attachment.Download), checked while it is read, as MaxResponseBytes.
+	// Default DefaultMaxDownloadBytes; negative means no limit.
+	MaxDownloadBytes int64
 	// Retry turns on retrying of connection-level failures; see RetryOptions.
 	// A request that may already have reached Halo is only retried when its
 	// method is idempotent: a POST is never sent twice.
@@ -85,6 +101,19 @@ var DefaultRetryOptions = RetryOptions{Retries: 4, MinTimeout: 50 * time.Millise
 
 const defaultTimeout = 20 * time.Second
 
+// The default response caps. They are far above any response Halo sends
+// (a page of 100 tickets with every detail is a few MB; an unpaged list
+// of a large tenant's assets some tens of MB; Halo's own upload limit
+// keeps files well under 2 GiB), and low enough that a body that never
+// ends (a misbehaving proxy, a URL that serves a stream) fails the call
+// before it can exhaust a small container's memory.
+const (
+	// DefaultMaxResponseBytes is Config.MaxResponseBytes when it is 0: 256 MiB.
+	DefaultMaxResponseBytes int64 = 256 << 20
+	// DefaultMaxDownloadBytes is Config.MaxDownloadBytes when it is 0: 2 GiB.
+	DefaultMaxDownloadBytes int64 = 2 << 30
+)
+
 // ConfigError reports an invalid Config field.
 type ConfigError struct {
 	Field   string
@@ -132,6 +161,10 @@ func (cfg Config) resolve() (*resolved, error) {
 	if r.Timeout == 0 {
 		r.Timeout = defaultTimeout
 	}
+	// Inside the client "no limit" is the largest int64, so that reads
+	// need no special case.
+	r.MaxResponseBytes = byteLimit(r.MaxResponseBytes, DefaultMaxResponseBytes)
+	r.MaxDownloadBytes = byteLimit(r.MaxDownloadBytes, DefaultMaxDownloadBytes)
 	if r.RateLimitWait == 0 {
 		r.RateLimitWait = DefaultRateLimitWait
 	}
@@ -188,6 +221,18 @@ func (cfg Config) resolve() (*resolved, error) {
 		}
 	}
 	return r, nil
+}
+
+// byteLimit applies a cap's default (for 0) and turns "no limit"
+// (negative) into math.MaxInt64.
+func byteLimit(v, def int64) int64 {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return math.MaxInt64
+	}
+	return v
 }
 
 // checkURL parses an absolute URL and refuses clear-text HTTP except to

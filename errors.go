@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -111,7 +112,7 @@ func (e *AuthError) Error() string {
 	b.WriteString(" failed: ")
 	switch {
 	case e.StatusCode == 0 && e.Err != nil:
-		b.WriteString(e.Err.Error())
+		b.WriteString(detail(e.Err))
 	default:
 		if e.Status != "" {
 			b.WriteString(e.Status)
@@ -247,9 +248,15 @@ func detail(err error) string { return strings.TrimPrefix(err.Error(), "halopsa:
 type timeoutError struct {
 	limit time.Duration
 	err   error // what the transport reported
+	// stalled: a streamed transfer, which Timeout bounds while it makes
+	// no progress rather than as a whole.
+	stalled bool
 }
 
 func (e *timeoutError) Error() string {
+	if e.stalled {
+		return "no progress within Config.Timeout (" + e.limit.String() + ")"
+	}
 	return "no complete response within Config.Timeout (" + e.limit.String() + ")"
 }
 
@@ -259,3 +266,57 @@ func (e *timeoutError) Is(target error) bool { return target == context.Deadline
 
 // Timeout reports true, as net.Error timeouts do.
 func (e *timeoutError) Timeout() bool { return true }
+
+// ResponseTooLargeError is a response body larger than the client accepts:
+// Config.MaxResponseBytes for JSON (and error) bodies, Config.MaxDownloadBytes
+// for files, and a fixed cap for the token endpoint. The client stops
+// reading at the limit, while the body arrives, and closes the connection;
+// nothing of the body is decoded or returned as if complete. A download
+// to an io.Writer has written at most Limit bytes when it fails.
+type ResponseTooLargeError struct {
+	Limit      int64  // the cap, in bytes
+	Method     string // the call's method, e.g. "GET"
+	URL        string // the call's URL, as errors show it (credentials redacted)
+	StatusCode int    // the response's status
+
+	setting string // the Config field that sets Limit; empty for the token endpoint
+}
+
+func (e *ResponseTooLargeError) Error() string {
+	var b strings.Builder
+	b.WriteString("halopsa: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.URL)
+	b.WriteString(": the response body is larger than ")
+	if e.setting == "" {
+		b.WriteString(formatBytes(e.Limit) + ", the most a token response may be")
+		return b.String()
+	}
+	b.WriteString("Config." + e.setting + " (" + formatBytes(e.Limit) + "); the client stopped reading it. Raise Config." +
+		e.setting + " if responses this large are expected")
+	return b.String()
+}
+
+// formatBytes shows a size in the unit that writes it exactly.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	case n == 1:
+		return "1 byte"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// ErrBodyNotRewindable is matched (errors.Is) by the error of a call that
+// would have been sent again (a 401 that needs a new token, a 429, a
+// retry) when its body streams from an io.Reader that was partly read and
+// cannot be rewound: it is not an io.Seeker, or its Seek failed. A partial
+// body is never sent. The error also unwraps to the last attempt's own
+// error (an *APIError, a *NetworkError).
+var ErrBodyNotRewindable = errors.New("halopsa: the request body is an io.Reader that was partly read and is not an io.Seeker: it cannot be sent again")

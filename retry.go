@@ -34,6 +34,18 @@ type outcome struct {
 	retryAfter    time.Duration
 	hasRetryAfter bool
 	at            time.Time // when the outcome came: the 429 budget counts time passed
+	// tooLarge is set when the response passed its cap (Config.MaxResponseBytes,
+	// MaxDownloadBytes): another attempt would read the same body.
+	tooLarge bool
+	// callerIO is set when the caller's io.Reader (an upload) or io.Writer
+	// (a download) failed: another attempt would not mend it.
+	callerIO bool
+	// bodyUsed is set when the attempt read some of a streamed request body
+	// (an upload's io.Reader): sending it again needs it rewound.
+	bodyUsed bool
+	// outUsed is set when the attempt wrote some of the response to the
+	// caller's io.Writer (a download): another attempt would write it twice.
+	outUsed bool
 }
 
 // retryPolicy is what decide knows of the call and the configuration.
@@ -42,6 +54,9 @@ type retryPolicy struct {
 	idempotent    bool // the method may be sent again after it reached Halo
 	backoff       RetryOptions
 	rateLimitWait time.Duration // Config.RateLimitWait
+	// bodyOnce is set when the request body is a stream that cannot be
+	// rewound (an upload's io.Reader that is not an io.Seeker).
+	bodyOnce bool
 }
 
 // retryState is what the call has been through.
@@ -63,14 +78,34 @@ type decision struct {
 	// 429 would outlast Config.RateLimitWait.
 	rateLimited bool
 	waited      time.Duration // time spent on 429s so far (when the outcome is a 429)
+	// notRewindable ends the call with ErrBodyNotRewindable: it would be
+	// sent again, but its streamed body was partly read and cannot be
+	// rewound, and a partial body is never sent.
+	notRewindable bool
 }
 
 // decide returns what to do after an attempt, and the state the next
 // attempt starts from.
 func decide(p retryPolicy, s retryState, o outcome, jitter float64) (decision, retryState) {
-	if o.canceled {
+	if o.canceled || o.tooLarge || o.callerIO {
 		return decision{}, s
 	}
+	d, next := decideAgain(p, s, o, jitter)
+	switch {
+	case !d.retry:
+	case o.outUsed:
+		// Part of the response is in the caller's io.Writer, which cannot
+		// take it back: the call ends with the attempt's error.
+		return decision{}, s
+	case o.bodyUsed && p.bodyOnce:
+		return decision{notRewindable: true}, s
+	}
+	return d, next
+}
+
+// decideAgain is decide for a call whose body and result can be sent
+// and received again.
+func decideAgain(p retryPolicy, s retryState, o outcome, jitter float64) (decision, retryState) {
 	if o.status == http.StatusTooManyRequests && (o.stage == stageAnswered || o.stage == stageToken) {
 		// Not processed: waiting and sending again is safe for any
 		// method, and does not use up retries.

@@ -16,6 +16,8 @@ func TestDecideEveryOutcome(t *testing.T) {
 	post.idempotent = false
 	noRetry := get
 	noRetry.retries = 0
+	once := post // an upload from an io.Reader that is not an io.Seeker
+	once.bodyOnce = true
 	first := retryState{attempt: 1}
 	second := retryState{attempt: 2}
 	last := retryState{attempt: 3} // Retries: 2 are used up
@@ -31,11 +33,13 @@ func TestDecideEveryOutcome(t *testing.T) {
 	token := func(status int, transient bool) outcome {
 		return outcome{stage: stageToken, status: status, transient: transient, at: t0}
 	}
+	bodyRead := func(o outcome) outcome { o.bodyUsed = true; return o }
+	tooLarge := func(o outcome) outcome { o.tooLarge = true; return o }
 
 	type want struct {
-		retry, counts, newToken, rateLimited bool
-		wait                                 time.Duration
-		next                                 retryState
+		retry, counts, newToken, rateLimited, notRewindable bool
+		wait                                                time.Duration
+		next                                                retryState
 	}
 	stop := func(s retryState) want { return want{next: s} }
 	backoff := func(s retryState, wait time.Duration) want {
@@ -96,10 +100,27 @@ func TestDecideEveryOutcome(t *testing.T) {
 		{"token endpoint 401 (bad credentials)", get, first, token(401, false), stop(first)},
 		{"token endpoint 400", get, first, token(400, false), stop(first)},
 		{"token endpoint 5xx: retries used up", get, last, token(500, false), stop(last)},
+
+		{"a response over its cap", get, first, tooLarge(answer(200)), stop(first)},
+		{"a 5xx over its cap", get, first, tooLarge(answer(503)), stop(first)},
+		{"a token response over its cap", get, first, tooLarge(token(0, false)), stop(first)},
+		{"the caller's io.Reader or io.Writer failed", get, first, outcome{stage: stageNetwork, transient: true, callerIO: true, at: t0}, stop(first)},
+		{"download: reset once bytes reached the io.Writer", get, first, outcome{stage: stageNetwork, transient: true, sent: true, outUsed: true, at: t0}, stop(first)},
+		{"download: 429 before any byte reached the io.Writer", get, first, after(answer(429), time.Second),
+			want{retry: true, wait: time.Second, next: retryState{attempt: 1, limited: 1, limitedSince: t0}}},
+		{"upload that can be rewound: 401 after its body was read", post, first, bodyRead(answer(401)),
+			want{retry: true, newToken: true, next: retryState{attempt: 1, replayed: true}}},
+		{"upload that cannot be rewound: 401 after its body was read", once, first, bodyRead(answer(401)), want{notRewindable: true, next: first}},
+		{"upload that cannot be rewound: 429 after its body was read", once, first, bodyRead(after(answer(429), time.Second)), want{notRewindable: true, next: first}},
+		{"upload that cannot be rewound: 401 before its body was read", once, first, answer(401),
+			want{retry: true, newToken: true, next: retryState{attempt: 1, replayed: true}}},
+		{"upload that cannot be rewound: could not connect", once, first, refused, backoff(first, 100*time.Millisecond)},
+		{"upload that cannot be rewound: a 400, not to be sent again anyway", once, first, bodyRead(answer(400)), stop(first)},
 	}
 	for _, tc := range cases {
 		d, next := decide(tc.p, tc.s, tc.o, 0)
-		got := want{retry: d.retry, counts: d.counts, newToken: d.newToken, rateLimited: d.rateLimited, wait: d.wait, next: next}
+		got := want{retry: d.retry, counts: d.counts, newToken: d.newToken, rateLimited: d.rateLimited,
+			notRewindable: d.notRewindable, wait: d.wait, next: next}
 		if got != tc.want {
 			t.Errorf("%s:\n got %+v\nwant %+v", tc.name, got, tc.want)
 		}

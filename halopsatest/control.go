@@ -275,7 +275,8 @@ func (d *jsonDuration) UnmarshalJSON(b []byte) error {
 // MarshalJSON implements json.Marshaler, for GET /_halopsatest/requests:
 // the fields under their Go names, the body as text when it is UTF-8
 // (BodyBase64 otherwise), Fault as the kind's Go name (left out when
-// none hit the request).
+// none hit the request), and for a body cut short (a large upload's)
+// BodyTruncated and BodySize.
 func (r Request) MarshalJSON() ([]byte, error) {
 	type requestJSON struct {
 		Method     string
@@ -285,8 +286,14 @@ func (r Request) MarshalJSON() ([]byte, error) {
 		BodyBase64 string    `json:",omitempty"`
 		Status     int       // 0 when the connection was reset
 		Fault      FaultKind `json:",omitzero"`
+		// A large upload's body is cut: the size it had.
+		BodyTruncated bool `json:",omitempty"`
+		BodySize      int  `json:",omitempty"`
 	}
 	j := requestJSON{Method: r.Method, Path: r.Path, Query: r.Query, Status: r.Status, Fault: r.Fault}
+	if r.BodyTruncated {
+		j.BodyTruncated, j.BodySize = true, r.BodySize()
+	}
 	switch {
 	case r.Body == nil:
 	case utf8.Valid(r.Body):

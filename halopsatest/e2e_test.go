@@ -301,6 +301,10 @@ func planCall(t *testing.T, sec apiSection, m reflect.Method) plannedCall {
 	return c
 }
 
+// handWritten are the sections' methods that are not generated: the
+// streamed attachment transfers (attachments_test.go in package halopsa).
+var handWritten = map[string]bool{"Attachment.Download": true, "Attachment.Upload": true}
+
 func TestEveryMethod(t *testing.T) {
 	// Lenient: the calls send every other query parameter with a made-up
 	// value, most of which the fake does not simulate.
@@ -315,6 +319,9 @@ func TestEveryMethod(t *testing.T) {
 		typ := sec.val.Type()
 		for i := 0; i < typ.NumMethod(); i++ {
 			m := typ.Method(i)
+			if handWritten[sec.name+"."+m.Name] {
+				continue // not generated, and tested on their own
+			}
 			if isIterator(m) {
 				iters = append(iters, iterCall{sec.name, m.Name, sec.val.MethodByName(m.Name), m.Func.Type().In(2)})
 				continue

@@ -1,8 +1,11 @@
 // Package halopsatest is a fake HaloPSA tenant for tests and demos: an
 // in-memory Halo that speaks the same HTTP as a real one (OAuth token
 // endpoint, bearer auth, every path of Halo's API under /api, list
-// wrappers, paging with a server-side cap, partial updates, attachments),
-// built from the same spec as the client. Use it the way httptest is used:
+// wrappers, paging with a server-side cap, partial updates, attachments of
+// any size), built from the same spec as the client. Attachments over a
+// few MiB are kept in temporary files the server owns, removed by Close:
+// call it when you pass NewServer a nil testing.TB. Use it the way
+// httptest is used:
 //
 //	srv := halopsatest.NewServer(t)
 //	halo, err := halopsa.New(srv.Config())
@@ -188,6 +191,10 @@ type Server struct {
 	log       []Request
 	faults    []*faultState
 	rng       *mrand.Rand
+
+	spillMu     sync.Mutex
+	spillDir    string // the directory of large attachments (see upload.go); made on first use
+	spillClosed bool
 }
 
 type options struct {
@@ -313,6 +320,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 // data, WithRecords) and forgets faults, attachments and the request log.
 // Tokens stay valid. The caller holds s.mu, or the server has not started.
 func (s *Server) reset() error {
+	for _, f := range s.files {
+		f.content.remove()
+	}
 	s.tables, s.files = map[string]*table{}, map[string]storedFile{}
 	s.faults, s.log, s.tokenReqs = nil, nil, 0
 	s.rng = mrand.New(mrand.NewPCG(s.opts.seed, s.opts.seed^0x9e3779b97f4a7c15))
@@ -347,8 +357,12 @@ func (s *Server) Reset() {
 	}
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down, and removes the temporary files that hold
+// its large attachments.
+func (s *Server) Close() {
+	s.srv.Close()
+	s.removeSpillDir()
+}
 
 // Config returns a client configuration for this tenant.
 func (s *Server) Config() halopsa.Config {
@@ -360,13 +374,25 @@ type Request struct {
 	Method string
 	Path   string // e.g. /api/Tickets/5 or /auth/token
 	Query  string // raw query
-	Body   []byte // request body (nil for token requests: it holds the secret)
-	Status int    // status sent; 0 when the connection was reset
-	Fault  FaultKind
+	// Body is the request body (nil for token requests: it holds the
+	// secret). Of an attachment upload larger than 1 MiB, only the first
+	// MiB is kept, and BodyTruncated is set.
+	Body          []byte
+	BodyTruncated bool
+	Status        int // status sent; 0 when the connection was reset
+	Fault         FaultKind
+
+	size int64 // the body's length, when Body is truncated
 }
 
-// BodySize is the request body's length.
-func (r Request) BodySize() int { return len(r.Body) }
+// BodySize is the request body's length, as received (also when Body is
+// truncated).
+func (r Request) BodySize() int {
+	if r.BodyTruncated {
+		return int(r.size)
+	}
+	return len(r.Body)
+}
 
 // Requests returns the request log, oldest first.
 func (s *Server) Requests() []Request {
@@ -593,7 +619,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	var (
+		body []byte
+		err  error
+		ex   exchange
+	)
+	if s.isUpload(r) {
+		// Read as it arrives: its files go straight to blobs.
+		ex.upload = s.parseUpload(r.Body)
+		defer ex.upload.discard()
+		body, err = ex.upload.logged, ex.upload.readErr
+		req.BodyTruncated, req.size = ex.upload.size > int64(len(body)), ex.upload.size
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, 256<<20))
+	}
 	if err != nil {
 		req.Status = 0
 		s.record(req)
@@ -601,7 +640,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Body = body
 	rec := httptest.NewRecorder()
-	req.Status = s.handleAPI(rec, r, body)
+	req.Status = s.handleAPI(rec, r, body, &ex)
+	if ex.download != nil {
+		defer ex.download.Close()
+	}
 	if f != nil && f.Kind == ResetAfterApply {
 		req.Status = 0
 		s.record(req) // before the reset: see early
@@ -625,9 +667,17 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(b)
+	if ex.download != nil {
+		// A file, copied as it is sent: it is never in memory whole.
+		var src io.Reader = ex.download
+		if f != nil && f.Kind == MalformedJSON {
+			src = io.LimitReader(src, rec.Result().ContentLength/2) // cut short, as the JSON above
+		}
+		io.Copy(w, src)
+	}
 }
 
-func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body []byte) int {
+func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body []byte, ex *exchange) int {
 	if !s.authorised(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized: the access token is missing, invalid or expired"})
 		return http.StatusUnauthorized
@@ -646,7 +696,7 @@ func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body [
 	q := r.URL.Query()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if status, ok := s.attachmentRoute(w, rt, params, body); ok {
+	if status, ok := s.attachmentRoute(w, rt, params, body, ex); ok {
 		return status
 	}
 	t := s.tables[strings.ToLower(rt.section)]

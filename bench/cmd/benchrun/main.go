@@ -169,6 +169,7 @@ func benchmarks(tmp string) {
 	add("Heap kept per decoded list ticket", fmt.Sprintf("%.0f B (JSON: %.0f B)", m("Heap/bytes-per-list-ticket", "B/ticket"), m("Heap/bytes-per-list-ticket", "json-B/ticket")), "", nil)
 	live, page := m("Heap/paged-walk-10k", "live-MB"), m("Heap/paged-walk-10k", "page-json-MB")
 	add("Paged walk of 10,000 tickets: live heap", fmt.Sprintf("%.2f MB (one page of JSON: %.2f MB)", live, page), "about one page (≤ 3 pages)", check(live <= 3*page))
+	add(fmt.Sprintf("Soak: %.0f calls with cancellations, broken walks, capped bodies: live heap, goroutines", m("Soak", "calls")), fmt.Sprintf("%.2f → %.2f MB, %.0f → %.0f", m("Soak", "heap-start-MB"), m("Soak", "heap-end-MB"), m("Soak", "goroutines-start"), m("Soak", "goroutines-end")), "flat (≤ +1 MB, no goroutine more)", check(m("Soak", "heap-end-MB") <= m("Soak", "heap-start-MB")+1 && m("Soak", "goroutines-end") <= m("Soak", "goroutines-start")))
 }
 
 // allocsPerTicketBefore is what decoding a 500-ticket page in Halo's format
