@@ -137,7 +137,7 @@ func (s *ActionsAPI) PostActions(ctx context.Context, p PostActionsParams) (*Act
 		return nil, errManyRecords("PostActions", "PostActionsMany", len(p.Body))
 	}
 	out := new(Actions)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Actions", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Actions", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectActions}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -237,7 +237,7 @@ func (p *GetActionsByIDParams) query() string {
 // GET /Actions/{id}
 func (s *ActionsAPI) GetActionsByID(ctx context.Context, p GetActionsByIDParams) (*Actions, error) {
 	out := new(Actions)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Actions/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Actions/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectActions}}); err != nil {
 		return nil, err
 	}
 	return out, nil

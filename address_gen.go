@@ -79,7 +79,7 @@ func (s *AddressAPI) PostAddress(ctx context.Context, p PostAddressParams) (*Add
 		return nil, errManyRecords("PostAddress", "PostAddressMany", len(p.Body))
 	}
 	out := new(AddressStore)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Address", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Address", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAddressStore}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -119,7 +119,7 @@ func (p *GetAddressByIDParams) query() string {
 // GET /Address/{id}
 func (s *AddressAPI) GetAddressByID(ctx context.Context, p GetAddressByIDParams) (*AddressStore, error) {
 	out := new(AddressStore)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Address/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Address/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAddressStore}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *AddressbookAPI) PostAddressbook(ctx context.Context, p PostAddressbookP
 		return nil, errManyRecords("PostAddressbook", "PostAddressbookMany", len(p.Body))
 	}
 	out := new(Addressbook)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Addressbook", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Addressbook", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAddressbook}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAddressbookByIDParams struct {
 // GET /Addressbook/{id}
 func (s *AddressbookAPI) GetAddressbookByID(ctx context.Context, p GetAddressbookByIDParams) (*Addressbook, error) {
 	out := new(Addressbook)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Addressbook/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Addressbook/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAddressbook}}); err != nil {
 		return nil, err
 	}
 	return out, nil

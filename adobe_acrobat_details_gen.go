@@ -47,7 +47,7 @@ func (s *AdobeAcrobatDetailsAPI) PostAdobeAcrobatDetails(ctx context.Context, p 
 		return nil, errManyRecords("PostAdobeAcrobatDetails", "PostAdobeAcrobatDetailsMany", len(p.Body))
 	}
 	out := new(AdobeAcrobatDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeAcrobatDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeAcrobatDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAdobeAcrobatDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAdobeAcrobatDetailsByIDParams struct {
 // GET /AdobeAcrobatDetails/{id}
 func (s *AdobeAcrobatDetailsAPI) GetAdobeAcrobatDetailsByID(ctx context.Context, p GetAdobeAcrobatDetailsByIDParams) (*AdobeAcrobatDetails, error) {
 	out := new(AdobeAcrobatDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AdobeAcrobatDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AdobeAcrobatDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAdobeAcrobatDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *AdobeCommerceDetailsAPI) PostAdobeCommerceDetails(ctx context.Context, 
 		return nil, errManyRecords("PostAdobeCommerceDetails", "PostAdobeCommerceDetailsMany", len(p.Body))
 	}
 	out := new(AdobeCommerceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeCommerceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AdobeCommerceDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAdobeCommerceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAdobeCommerceDetailsByIDParams struct {
 // GET /AdobeCommerceDetails/{id}
 func (s *AdobeCommerceDetailsAPI) GetAdobeCommerceDetailsByID(ctx context.Context, p GetAdobeCommerceDetailsByIDParams) (*AdobeCommerceDetails, error) {
 	out := new(AdobeCommerceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AdobeCommerceDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AdobeCommerceDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAdobeCommerceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *AgentCheckInAPI) PostAgentCheckIn(ctx context.Context, p PostAgentCheck
 		return nil, errManyRecords("PostAgentCheckIn", "PostAgentCheckInMany", len(p.Body))
 	}
 	out := new(AgentCheckIn)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AgentCheckIn", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AgentCheckIn", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAgentCheckIn}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetAgentCheckInByIDParams) query() string {
 // GET /AgentCheckIn/{id}
 func (s *AgentCheckInAPI) GetAgentCheckInByID(ctx context.Context, p GetAgentCheckInByIDParams) (*AgentCheckIn, error) {
 	out := new(AgentCheckIn)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AgentCheckIn/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AgentCheckIn/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAgentCheckIn}}); err != nil {
 		return nil, err
 	}
 	return out, nil

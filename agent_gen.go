@@ -167,7 +167,7 @@ func (s *AgentAPI) PostAgent(ctx context.Context, p PostAgentParams) (*Uname, er
 		return nil, errManyRecords("PostAgent", "PostAgentMany", len(p.Body))
 	}
 	out := new(Uname)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Agent", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Agent", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectUname}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -213,7 +213,7 @@ type GetAgentMeParams struct {
 // GET /Agent/me
 func (s *AgentAPI) GetAgentMe(ctx context.Context, p GetAgentMeParams) (*Uname, error) {
 	out := new(Uname)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Agent/me", out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Agent/me", into: modelRef{unsafe.Pointer(out), &dectUname}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -252,7 +252,7 @@ func (p *GetAgentByIDParams) query() string {
 // GET /Agent/{id}
 func (s *AgentAPI) GetAgentByID(ctx context.Context, p GetAgentByIDParams) (*Uname, error) {
 	out := new(Uname)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Agent/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Agent/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectUname}}); err != nil {
 		return nil, err
 	}
 	return out, nil

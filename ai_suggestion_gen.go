@@ -47,7 +47,7 @@ func (s *AISuggestionAPI) PostAISuggestion(ctx context.Context, p PostAISuggesti
 		return nil, errManyRecords("PostAISuggestion", "PostAISuggestionMany", len(p.Body))
 	}
 	out := new(AiSuggestion)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AISuggestion", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AISuggestion", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAiSuggestion}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAISuggestionByIDParams struct {
 // GET /AISuggestion/{id}
 func (s *AISuggestionAPI) GetAISuggestionByID(ctx context.Context, p GetAISuggestionByIDParams) (*AiSuggestion, error) {
 	out := new(AiSuggestion)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AISuggestion/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AISuggestion/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAiSuggestion}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *AmazonSellerDetailsAPI) PostAmazonSellerDetails(ctx context.Context, p 
 		return nil, errManyRecords("PostAmazonSellerDetails", "PostAmazonSellerDetailsMany", len(p.Body))
 	}
 	out := new(AmazonSellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AmazonSellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AmazonSellerDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAmazonSellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAmazonSellerDetailsByIDParams struct {
 // GET /AmazonSellerDetails/{id}
 func (s *AmazonSellerDetailsAPI) GetAmazonSellerDetailsByID(ctx context.Context, p GetAmazonSellerDetailsByIDParams) (*AmazonSellerDetails, error) {
 	out := new(AmazonSellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AmazonSellerDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AmazonSellerDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAmazonSellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

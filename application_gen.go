@@ -47,7 +47,7 @@ func (s *ApplicationAPI) PostApplication(ctx context.Context, p PostApplicationP
 		return nil, errManyRecords("PostApplication", "PostApplicationMany", len(p.Body))
 	}
 	out := new(NHDIdentityApplication)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Application", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Application", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNHDIdentityApplication}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -90,7 +90,7 @@ func (s *ApplicationAPI) GetApplicationByID(ctx context.Context, p GetApplicatio
 		return nil, errMissingPathParam("GetApplicationByID", "ID")
 	}
 	out := new(NHDIdentityApplication)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Application/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Application/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectNHDIdentityApplication}}); err != nil {
 		return nil, err
 	}
 	return out, nil

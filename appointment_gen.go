@@ -201,7 +201,7 @@ func (s *AppointmentAPI) PostAppointment(ctx context.Context, p PostAppointmentP
 		return nil, errManyRecords("PostAppointment", "PostAppointmentMany", len(p.Body))
 	}
 	out := new(Appointment)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Appointment", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Appointment", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAppointment}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -297,7 +297,7 @@ func (p *GetAppointmentByIDParams) query() string {
 // GET /Appointment/{id}
 func (s *AppointmentAPI) GetAppointmentByID(ctx context.Context, p GetAppointmentByIDParams) (*Appointment, error) {
 	out := new(Appointment)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Appointment/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Appointment/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAppointment}}); err != nil {
 		return nil, err
 	}
 	return out, nil

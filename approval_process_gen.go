@@ -56,7 +56,7 @@ func (s *ApprovalProcessAPI) PostApprovalProcess(ctx context.Context, p PostAppr
 		return nil, errManyRecords("PostApprovalProcess", "PostApprovalProcessMany", len(p.Body))
 	}
 	out := new(ApprovalProcess)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcess", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcess", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectApprovalProcess}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetApprovalProcessByIDParams) query() string {
 // GET /ApprovalProcess/{id}
 func (s *ApprovalProcessAPI) GetApprovalProcessByID(ctx context.Context, p GetApprovalProcessByIDParams) (*ApprovalProcess, error) {
 	out := new(ApprovalProcess)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ApprovalProcess/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ApprovalProcess/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectApprovalProcess}}); err != nil {
 		return nil, err
 	}
 	return out, nil

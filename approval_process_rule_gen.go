@@ -60,7 +60,7 @@ func (s *ApprovalProcessRuleAPI) PostApprovalProcessRule(ctx context.Context, p 
 		return nil, errManyRecords("PostApprovalProcessRule", "PostApprovalProcessRuleMany", len(p.Body))
 	}
 	out := new(ApprovalProcessRule)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcessRule", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ApprovalProcessRule", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectApprovalProcessRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetApprovalProcessRuleByIDParams) query() string {
 // GET /ApprovalProcessRule/{id}
 func (s *ApprovalProcessRuleAPI) GetApprovalProcessRuleByID(ctx context.Context, p GetApprovalProcessRuleByIDParams) (*ApprovalProcessRule, error) {
 	out := new(ApprovalProcessRule)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ApprovalProcessRule/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ApprovalProcessRule/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectApprovalProcessRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil

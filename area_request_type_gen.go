@@ -53,7 +53,7 @@ func (p *GetAreaRequestTypeByIDParams) query() string {
 // GET /AreaRequestType/{id}
 func (s *AreaRequestTypeAPI) GetAreaRequestTypeByID(ctx context.Context, p GetAreaRequestTypeByIDParams) (*AreaRequestType, error) {
 	out := new(AreaRequestType)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AreaRequestType/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AreaRequestType/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAreaRequestType}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -109,7 +109,7 @@ func (s *AssetChangeAPI) PostAssetChange(ctx context.Context, p PostAssetChangeP
 		return nil, errManyRecords("PostAssetChange", "PostAssetChangeMany", len(p.Body))
 	}
 	out := new(DeviceChange)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetChange", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetChange", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDeviceChange}}); err != nil {
 		return nil, err
 	}
 	return out, nil

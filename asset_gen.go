@@ -289,7 +289,7 @@ func (s *AssetAPI) PostAsset(ctx context.Context, p PostAssetParams) (*Device, e
 		return nil, errManyRecords("PostAsset", "PostAssetMany", len(p.Body))
 	}
 	out := new(Device)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Asset", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Asset", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDevice}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -378,7 +378,7 @@ func (p *GetAssetByIDParams) query() string {
 // GET /Asset/{id}
 func (s *AssetAPI) GetAssetByID(ctx context.Context, p GetAssetByIDParams) (*Device, error) {
 	out := new(Device)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Asset/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Asset/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectDevice}}); err != nil {
 		return nil, err
 	}
 	return out, nil

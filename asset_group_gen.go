@@ -60,7 +60,7 @@ func (s *AssetGroupAPI) PostAssetGroup(ctx context.Context, p PostAssetGroupPara
 		return nil, errManyRecords("PostAssetGroup", "PostAssetGroupMany", len(p.Body))
 	}
 	out := new(Generic)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectGeneric}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetAssetGroupByIDParams) query() string {
 // GET /AssetGroup/{id}
 func (s *AssetGroupAPI) GetAssetGroupByID(ctx context.Context, p GetAssetGroupByIDParams) (*Generic, error) {
 	out := new(Generic)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AssetGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AssetGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectGeneric}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -72,7 +72,7 @@ func (s *AssetTypeAPI) PostAssetType(ctx context.Context, p PostAssetTypeParams)
 		return nil, errManyRecords("PostAssetType", "PostAssetTypeMany", len(p.Body))
 	}
 	out := new(Xtype)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetType", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AssetType", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectXtype}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -124,7 +124,7 @@ func (p *GetAssetTypeByIDParams) query() string {
 // GET /AssetType/{id}
 func (s *AssetTypeAPI) GetAssetTypeByID(ctx context.Context, p GetAssetTypeByIDParams) (*Xtype, error) {
 	out := new(Xtype)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AssetType/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AssetType/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectXtype}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -101,7 +101,7 @@ func (s *AttachmentAPI) PostAttachment(ctx context.Context, p PostAttachmentPara
 		return nil, errManyRecords("PostAttachment", "PostAttachmentMany", len(p.Body))
 	}
 	out := new(Attachment)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Attachment", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Attachment", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAttachment}}); err != nil {
 		return nil, err
 	}
 	return out, nil

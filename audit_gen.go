@@ -47,7 +47,7 @@ func (s *AuditAPI) PostAudit(ctx context.Context, p PostAuditParams) (*Audit, er
 		return nil, errManyRecords("PostAudit", "PostAuditMany", len(p.Body))
 	}
 	out := new(Audit)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Audit", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Audit", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAudit}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetAuditByIDParams) query() string {
 // GET /Audit/{id}
 func (s *AuditAPI) GetAuditByID(ctx context.Context, p GetAuditByIDParams) (*Audit, error) {
 	out := new(Audit)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Audit/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Audit/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAudit}}); err != nil {
 		return nil, err
 	}
 	return out, nil

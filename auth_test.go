@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -211,6 +212,26 @@ func TestTokenFailures(t *testing.T) {
 			io.WriteString(w, "maintenance")
 			return true
 		}, testSecret, 503, "maintenance"},
+		// A 200 that is not a token (a proxy's page, a mistaken URL) is the
+		// token endpoint's answer, not a network failure (review finding).
+		{"200 without a token", func(w http.ResponseWriter) bool {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"status":"ok"}`)
+			return true
+		}, testSecret, 200, `the answer holds no access_token: {"status":"ok"}`},
+		{"200 html page", func(w http.ResponseWriter) bool {
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><body>Sign in to continue</body></html>")
+			return true
+		}, testSecret, 200, "HTML error page"},
+		{"200 with an OAuth error", func(w http.ResponseWriter) bool {
+			io.WriteString(w, `{"error":"unauthorized_client","error_description":"scope not allowed"}`)
+			return true
+		}, testSecret, 200, "unauthorized_client: scope not allowed"},
+		{"not a bearer token", func(w http.ResponseWriter) bool {
+			io.WriteString(w, `{"access_token":"x","token_type":"mac","expires_in":60}`)
+			return true
+		}, testSecret, 200, `token_type "mac" is not Bearer`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,6 +243,9 @@ func TestTokenFailures(t *testing.T) {
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %T %v, want *AuthError", err, err)
 			}
+			if ne := (*NetworkError)(nil); errors.As(err, &ne) {
+				t.Fatalf("err = %v is a *NetworkError; the token endpoint answered", err)
+			}
 			if ae.StatusCode != tc.wantStatus || !strings.Contains(err.Error(), tc.wantText) {
 				t.Fatalf("status %d, message %q; want %d and %q", ae.StatusCode, err, tc.wantStatus, tc.wantText)
 			}
@@ -232,6 +256,42 @@ func TestTokenFailures(t *testing.T) {
 			halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
 			if tn.tokenReqs.Load() != 2 {
 				t.Fatalf("%d token requests after two calls", tn.tokenReqs.Load())
+			}
+		})
+	}
+}
+
+// Token answers that are unusual but valid: expires_in as a string or a
+// fraction, token_type in another case or missing, a lifetime missing.
+func TestTokenExchangeAcceptsHaloVariants(t *testing.T) {
+	for _, tc := range []struct {
+		body       string
+		wantExpiry time.Duration // 0: never expires
+	}{
+		{`{"access_token":"v1","token_type":"Bearer","expires_in":3600}`, time.Hour},
+		{`{"access_token":"v2","token_type":"bearer","expires_in":"120"}`, 2 * time.Minute},
+		{`{"access_token":"v3","expires_in":90.0}`, 90 * time.Second},
+		{`{"access_token":"v4","token_type":"Bearer","id_token":"x","scope":"all"}`, 0},
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+			ts := &tokenSource{tokenURL: srv.URL, clientID: "i", clientSecret: "s", httpc: srv.Client(),
+				timeout: 5 * time.Second, now: func() time.Time { return now }}
+			tok, err := ts.token(ctxT(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want time.Time
+			if tc.wantExpiry != 0 {
+				want = now.Add(tc.wantExpiry)
+			}
+			access := strings.SplitN(tc.body, `"`, 5)[3]
+			if tok.header != "Bearer "+access || !tok.expiry.Equal(want) {
+				t.Fatalf("token %q expiring %v, want %q at %v", tok.header, tok.expiry, "Bearer "+access, want)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ func (s *AvalaraDetailsAPI) PostAvalaraDetails(ctx context.Context, p PostAvalar
 		return nil, errManyRecords("PostAvalaraDetails", "PostAvalaraDetailsMany", len(p.Body))
 	}
 	out := new(AvalaraDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AvalaraDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AvalaraDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAvalaraDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAvalaraDetailsByIDParams struct {
 // GET /AvalaraDetails/{id}
 func (s *AvalaraDetailsAPI) GetAvalaraDetailsByID(ctx context.Context, p GetAvalaraDetailsByIDParams) (*AvalaraDetails, error) {
 	out := new(AvalaraDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AvalaraDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AvalaraDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAvalaraDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

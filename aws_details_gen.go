@@ -47,7 +47,7 @@ func (s *AWSDetailsAPI) PostAWSDetails(ctx context.Context, p PostAWSDetailsPara
 		return nil, errManyRecords("PostAWSDetails", "PostAWSDetailsMany", len(p.Body))
 	}
 	out := new(AWSDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AWSDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AWSDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAWSDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetAWSDetailsByIDParams struct {
 // GET /AWSDetails/{id}
 func (s *AWSDetailsAPI) GetAWSDetailsByID(ctx context.Context, p GetAWSDetailsByIDParams) (*AWSDetails, error) {
 	out := new(AWSDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AWSDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AWSDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectAWSDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

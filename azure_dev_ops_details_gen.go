@@ -47,7 +47,7 @@ func (s *AzureDevOpsDetailsAPI) PostAzureDevOpsDetails(ctx context.Context, p Po
 		return nil, errManyRecords("PostAzureDevOpsDetails", "PostAzureDevOpsDetailsMany", len(p.Body))
 	}
 	out := new(AzureDevOpsDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AzureDevOpsDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/AzureDevOpsDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAzureDevOpsDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetAzureDevOpsDetailsByIDParams) query() string {
 // GET /AzureDevOpsDetails/{id}
 func (s *AzureDevOpsDetailsAPI) GetAzureDevOpsDetailsByID(ctx context.Context, p GetAzureDevOpsDetailsByIDParams) (*AzureDevOpsDetails, error) {
 	out := new(AzureDevOpsDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AzureDevOpsDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/AzureDevOpsDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAzureDevOpsDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -62,7 +62,7 @@ func (s *AzureadconnectionAPI) PostAzureadconnection(ctx context.Context, p Post
 		return nil, errManyRecords("PostAzureadconnection", "PostAzureadconnectionMany", len(p.Body))
 	}
 	out := new(AzureADConnection)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/azureadconnection", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/azureadconnection", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAzureADConnection}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -104,7 +104,7 @@ func (p *GetAzureadconnectionByIDParams) query() string {
 // GET /azureadconnection/{id}
 func (s *AzureadconnectionAPI) GetAzureadconnectionByID(ctx context.Context, p GetAzureadconnectionByIDParams) (*AzureADConnection, error) {
 	out := new(AzureADConnection)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/azureadconnection/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/azureadconnection/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAzureADConnection}}); err != nil {
 		return nil, err
 	}
 	return out, nil

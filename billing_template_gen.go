@@ -47,7 +47,7 @@ func (s *BillingTemplateAPI) PostBillingTemplate(ctx context.Context, p PostBill
 		return nil, errManyRecords("PostBillingTemplate", "PostBillingTemplateMany", len(p.Body))
 	}
 	out := new(ContractTemplateHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BillingTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BillingTemplate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContractTemplateHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -89,7 +89,7 @@ func (p *GetBillingTemplateByIDParams) query() string {
 // GET /BillingTemplate/{id}
 func (s *BillingTemplateAPI) GetBillingTemplateByID(ctx context.Context, p GetBillingTemplateByIDParams) (*ContractTemplateHeader, error) {
 	out := new(ContractTemplateHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BillingTemplate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BillingTemplate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectContractTemplateHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

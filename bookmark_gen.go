@@ -27,7 +27,7 @@ type PostBookmarkParams struct {
 // POST /Bookmark
 func (s *BookmarkAPI) PostBookmark(ctx context.Context, p PostBookmarkParams) (*Bookmark, error) {
 	out := new(Bookmark)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Bookmark", body: modelBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Bookmark", body: modelBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectBookmark}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -46,7 +46,7 @@ type GetBookmarkByIDParams struct {
 // GET /Bookmark/{id}
 func (s *BookmarkAPI) GetBookmarkByID(ctx context.Context, p GetBookmarkByIDParams) (*Bookmark, error) {
 	out := new(Bookmark)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Bookmark/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Bookmark/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectBookmark}}); err != nil {
 		return nil, err
 	}
 	return out, nil

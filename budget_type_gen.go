@@ -56,7 +56,7 @@ func (s *BudgetTypeAPI) PostBudgetType(ctx context.Context, p PostBudgetTypePara
 		return nil, errManyRecords("PostBudgetType", "PostBudgetTypeMany", len(p.Body))
 	}
 	out := new(BudgetType)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BudgetType", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BudgetType", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectBudgetType}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetBudgetTypeByIDParams) query() string {
 // GET /BudgetType/{id}
 func (s *BudgetTypeAPI) GetBudgetTypeByID(ctx context.Context, p GetBudgetTypeByIDParams) (*BudgetType, error) {
 	out := new(BudgetType)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BudgetType/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BudgetType/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectBudgetType}}); err != nil {
 		return nil, err
 	}
 	return out, nil

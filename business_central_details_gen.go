@@ -58,7 +58,7 @@ func (s *BusinessCentralDetailsAPI) PostBusinessCentralDetails(ctx context.Conte
 		return nil, errManyRecords("PostBusinessCentralDetails", "PostBusinessCentralDetailsMany", len(p.Body))
 	}
 	out := new(BusinessCentralDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BusinessCentralDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/BusinessCentralDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectBusinessCentralDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetBusinessCentralDetailsByIDParams) query() string {
 // GET /BusinessCentralDetails/{id}
 func (s *BusinessCentralDetailsAPI) GetBusinessCentralDetailsByID(ctx context.Context, p GetBusinessCentralDetailsByIDParams) (*BusinessCentralDetails, error) {
 	out := new(BusinessCentralDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BusinessCentralDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/BusinessCentralDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectBusinessCentralDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *CABAPI) PostCAB(ctx context.Context, p PostCABParams) (*CabHeader, erro
 		return nil, errManyRecords("PostCAB", "PostCABMany", len(p.Body))
 	}
 	out := new(CabHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CAB", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CAB", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCabHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetCABByIDParams) query() string {
 // GET /CAB/{id}
 func (s *CABAPI) GetCABByID(ctx context.Context, p GetCABByIDParams) (*CabHeader, error) {
 	out := new(CabHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CAB/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CAB/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCabHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *CallLogAPI) PostCallLog(ctx context.Context, p PostCallLogParams) (*Cal
 		return nil, errManyRecords("PostCallLog", "PostCallLogMany", len(p.Body))
 	}
 	out := new(CallLog)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallLog", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallLog", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCallLog}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetCallLogByIDParams) query() string {
 // GET /CallLog/{id}
 func (s *CallLogAPI) GetCallLogByID(ctx context.Context, p GetCallLogByIDParams) (*CallLog, error) {
 	out := new(CallLog)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CallLog/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CallLog/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCallLog}}); err != nil {
 		return nil, err
 	}
 	return out, nil

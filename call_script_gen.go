@@ -47,7 +47,7 @@ func (s *CallScriptAPI) PostCallScript(ctx context.Context, p PostCallScriptPara
 		return nil, errManyRecords("PostCallScript", "PostCallScriptMany", len(p.Body))
 	}
 	out := new(ScriptHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallScript", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CallScript", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectScriptHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetCallScriptByIDParams) query() string {
 // GET /CallScript/{id}
 func (s *CallScriptAPI) GetCallScriptByID(ctx context.Context, p GetCallScriptByIDParams) (*ScriptHeader, error) {
 	out := new(ScriptHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CallScript/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CallScript/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectScriptHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -68,7 +68,7 @@ func (s *CannedTextAPI) PostCannedText(ctx context.Context, p PostCannedTextPara
 		return nil, errManyRecords("PostCannedText", "PostCannedTextMany", len(p.Body))
 	}
 	out := new(CannedText)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CannedText", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CannedText", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCannedText}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -108,7 +108,7 @@ func (p *GetCannedTextByIDParams) query() string {
 // GET /CannedText/{id}
 func (s *CannedTextAPI) GetCannedTextByID(ctx context.Context, p GetCannedTextByIDParams) (*CannedText, error) {
 	out := new(CannedText)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CannedText/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CannedText/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCannedText}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -66,7 +66,7 @@ func (s *CategoryAPI) PostCategory(ctx context.Context, p PostCategoryParams) (*
 		return nil, errManyRecords("PostCategory", "PostCategoryMany", len(p.Body))
 	}
 	out := new(CategoryDetail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Category", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Category", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCategoryDetail}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetCategoryByIDParams) query() string {
 // GET /Category/{id}
 func (s *CategoryAPI) GetCategoryByID(ctx context.Context, p GetCategoryByIDParams) (*CategoryDetail, error) {
 	out := new(CategoryDetail)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Category/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Category/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCategoryDetail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

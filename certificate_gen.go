@@ -47,7 +47,7 @@ func (s *CertificateAPI) PostCertificate(ctx context.Context, p PostCertificateP
 		return nil, errManyRecords("PostCertificate", "PostCertificateMany", len(p.Body))
 	}
 	out := new(Certificate)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Certificate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Certificate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCertificate}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetCertificateByIDParams) query() string {
 // GET /Certificate/{id}
 func (s *CertificateAPI) GetCertificateByID(ctx context.Context, p GetCertificateByIDParams) (*Certificate, error) {
 	out := new(Certificate)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Certificate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Certificate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCertificate}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -70,7 +70,7 @@ func (p *GetChargeRateByIDParams) query() string {
 // GET /ChargeRate/{id}
 func (s *ChargeRateAPI) GetChargeRateByID(ctx context.Context, p GetChargeRateByIDParams) (*ChargeRate, error) {
 	out := new(ChargeRate)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ChargeRate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ChargeRate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectChargeRate}}); err != nil {
 		return nil, err
 	}
 	return out, nil

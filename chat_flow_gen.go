@@ -30,7 +30,7 @@ func (s *ChatFlowAPI) PostChatFlow(ctx context.Context, p PostChatFlowParams) (*
 		return nil, errManyRecords("PostChatFlow", "PostChatFlowMany", len(p.Body))
 	}
 	out := new(ChatFlowProcess)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatFlow", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatFlow", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectChatFlowProcess}}); err != nil {
 		return nil, err
 	}
 	return out, nil

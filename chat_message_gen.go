@@ -60,7 +60,7 @@ func (s *ChatMessageAPI) PostChatMessage(ctx context.Context, p PostChatMessageP
 		return nil, errManyRecords("PostChatMessage", "PostChatMessageMany", len(p.Body))
 	}
 	out := new(LiveChatMsg)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatMessage", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatMessage", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLiveChatMsg}}); err != nil {
 		return nil, err
 	}
 	return out, nil

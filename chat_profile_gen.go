@@ -56,7 +56,7 @@ func (s *ChatProfileAPI) PostChatProfile(ctx context.Context, p PostChatProfileP
 		return nil, errManyRecords("PostChatProfile", "PostChatProfileMany", len(p.Body))
 	}
 	out := new(ChatProfile)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatProfile", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ChatProfile", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectChatProfile}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -103,7 +103,7 @@ func (s *ChatProfileAPI) GetChatProfileByID(ctx context.Context, p GetChatProfil
 		return nil, errMissingPathParam("GetChatProfileByID", "ID")
 	}
 	out := new(ChatProfile)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ChatProfile/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ChatProfile/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectChatProfile}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Version is this library's version, sent in the User-Agent.
@@ -122,7 +123,21 @@ type request struct {
 	body    body
 	upload  streamedBody // a body streamed from the caller's io.Reader, instead of body
 	out     any          // model, sliceTarget, *json.RawMessage, *[]byte, streamedOut or any
+	// into receives the answer instead of out when the generated method
+	// returns one record: a model stored in an interface keeps its whole
+	// method table (every getter's name) and those of the models it holds
+	// in the binary. Measured on bench/sizes/onemethod: 70 KB (issue 9's
+	// budget); bench/link_test.go checks the getters' names stay out.
+	into modelRef
 }
+
+// modelRef is a record's address and its decode table.
+type modelRef struct {
+	p     unsafe.Pointer
+	table *decTable
+}
+
+func (m *modelRef) decTarget() (unsafe.Pointer, *decTable) { return m.p, m.table }
 
 // streamedBody is a request body read from the caller as it is sent (an
 // upload), and streamedOut a response written to the caller as it arrives
@@ -376,7 +391,13 @@ func (c *state) decode(ctx context.Context, cl *call, res attemptResult) error {
 		}
 		return nil
 	}
-	issues, err := decodeJSON(res.body, cl.out)
+	var issues []DecodeIssue
+	var err error
+	if cl.into.table != nil {
+		issues, err = decodeWith(res.body, func(d *decoder) error { return decodeTopModel(d, &cl.into) })
+	} else {
+		issues, err = decodeJSON(res.body, cl.out)
+	}
 	if err != nil {
 		return &DecodeError{Method: cl.method, URL: cl.shownURL, StatusCode: res.status, Body: bytes.Clone(res.body), Err: err}
 	}

@@ -119,7 +119,7 @@ func (s *ClientContractAPI) PostClientContract(ctx context.Context, p PostClient
 		return nil, errManyRecords("PostClientContract", "PostClientContractMany", len(p.Body))
 	}
 	out := new(ContractHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientContract", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientContract", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContractHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -180,7 +180,7 @@ func (p *GetClientContractByIDParams) query() string {
 // GET /ClientContract/{id}
 func (s *ClientContractAPI) GetClientContractByID(ctx context.Context, p GetClientContractByIDParams) (*ContractHeader, error) {
 	out := new(ContractHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ClientContract/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ClientContract/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectContractHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

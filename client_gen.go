@@ -200,7 +200,7 @@ func (s *ClientAPI) PostClient(ctx context.Context, p PostClientParams) (*Area, 
 		return nil, errManyRecords("PostClient", "PostClientMany", len(p.Body))
 	}
 	out := new(Area)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Client", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Client", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectArea}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -267,7 +267,7 @@ type GetClientMeParams struct {
 // GET /Client/me
 func (s *ClientAPI) GetClientMe(ctx context.Context, p GetClientMeParams) (*Area, error) {
 	out := new(Area)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Client/me", out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Client/me", into: modelRef{unsafe.Pointer(out), &dectArea}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -313,7 +313,7 @@ func (p *GetClientByIDParams) query() string {
 // GET /Client/{id}
 func (s *ClientAPI) GetClientByID(ctx context.Context, p GetClientByIDParams) (*Area, error) {
 	out := new(Area)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Client/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Client/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectArea}}); err != nil {
 		return nil, err
 	}
 	return out, nil

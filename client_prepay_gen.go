@@ -115,7 +115,7 @@ func (s *ClientPrepayAPI) PostClientPrepay(ctx context.Context, p PostClientPrep
 		return nil, errManyRecords("PostClientPrepay", "PostClientPrepayMany", len(p.Body))
 	}
 	out := new(PrepayHistory)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientPrepay", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ClientPrepay", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPrepayHistory}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -155,7 +155,7 @@ func (p *GetClientPrepayByIDParams) query() string {
 // GET /ClientPrepay/{id}
 func (s *ClientPrepayAPI) GetClientPrepayByID(ctx context.Context, p GetClientPrepayByIDParams) (*PrepayHistory, error) {
 	out := new(PrepayHistory)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ClientPrepay/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ClientPrepay/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPrepayHistory}}); err != nil {
 		return nil, err
 	}
 	return out, nil

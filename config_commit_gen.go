@@ -109,7 +109,7 @@ func (s *ConfigCommitAPI) PostConfigCommit(ctx context.Context, p PostConfigComm
 		return nil, errManyRecords("PostConfigCommit", "PostConfigCommitMany", len(p.Body))
 	}
 	out := new(ConfigCommit)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfigCommit", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfigCommit", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectConfigCommit}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -151,7 +151,7 @@ func (p *GetConfigCommitByIDParams) query() string {
 // GET /ConfigCommit/{id}
 func (s *ConfigCommitAPI) GetConfigCommitByID(ctx context.Context, p GetConfigCommitByIDParams) (*ConfigCommit, error) {
 	out := new(ConfigCommit)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfigCommit/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfigCommit/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectConfigCommit}}); err != nil {
 		return nil, err
 	}
 	return out, nil

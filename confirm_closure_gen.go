@@ -47,7 +47,7 @@ func (s *ConfirmClosureAPI) PostConfirmClosure(ctx context.Context, p PostConfir
 		return nil, errManyRecords("PostConfirmClosure", "PostConfirmClosureMany", len(p.Body))
 	}
 	out := new(ConfirmClosure)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfirmClosure", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfirmClosure", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectConfirmClosure}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetConfirmClosureByIDParams) query() string {
 // GET /ConfirmClosure/{id}
 func (s *ConfirmClosureAPI) GetConfirmClosureByID(ctx context.Context, p GetConfirmClosureByIDParams) (*ConfirmClosure, error) {
 	out := new(ConfirmClosure)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfirmClosure/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfirmClosure/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectConfirmClosure}}); err != nil {
 		return nil, err
 	}
 	return out, nil

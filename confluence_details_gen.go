@@ -47,7 +47,7 @@ func (s *ConfluenceDetailsAPI) PostConfluenceDetails(ctx context.Context, p Post
 		return nil, errManyRecords("PostConfluenceDetails", "PostConfluenceDetailsMany", len(p.Body))
 	}
 	out := new(ConfluenceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfluenceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConfluenceDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectConfluenceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetConfluenceDetailsByIDParams struct {
 // GET /ConfluenceDetails/{id}
 func (s *ConfluenceDetailsAPI) GetConfluenceDetailsByID(ctx context.Context, p GetConfluenceDetailsByIDParams) (*ConfluenceDetails, error) {
 	out := new(ConfluenceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfluenceDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConfluenceDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectConfluenceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

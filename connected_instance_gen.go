@@ -47,7 +47,7 @@ func (s *ConnectedInstanceAPI) PostConnectedInstance(ctx context.Context, p Post
 		return nil, errManyRecords("PostConnectedInstance", "PostConnectedInstanceMany", len(p.Body))
 	}
 	out := new(ConnectedInstance)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConnectedInstance", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ConnectedInstance", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectConnectedInstance}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetConnectedInstanceByIDParams) query() string {
 // GET /ConnectedInstance/{id}
 func (s *ConnectedInstanceAPI) GetConnectedInstanceByID(ctx context.Context, p GetConnectedInstanceByIDParams) (*ConnectedInstance, error) {
 	out := new(ConnectedInstance)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConnectedInstance/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ConnectedInstance/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectConnectedInstance}}); err != nil {
 		return nil, err
 	}
 	return out, nil

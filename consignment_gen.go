@@ -101,7 +101,7 @@ func (s *ConsignmentAPI) PostConsignment(ctx context.Context, p PostConsignmentP
 		return nil, errManyRecords("PostConsignment", "PostConsignmentMany", len(p.Body))
 	}
 	out := new(ConsignmentHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Consignment", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Consignment", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectConsignmentHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -141,7 +141,7 @@ func (p *GetConsignmentByIDParams) query() string {
 // GET /Consignment/{id}
 func (s *ConsignmentAPI) GetConsignmentByID(ctx context.Context, p GetConsignmentByIDParams) (*ConsignmentHeader, error) {
 	out := new(ConsignmentHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Consignment/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Consignment/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectConsignmentHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *ContactgroupAPI) PostContactgroup(ctx context.Context, p PostContactgro
 		return nil, errManyRecords("PostContactgroup", "PostContactgroupMany", len(p.Body))
 	}
 	out := new(Contactgroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContactgroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetContactgroupByIDParams struct {
 // GET /Contactgroup/{id}
 func (s *ContactgroupAPI) GetContactgroupByID(ctx context.Context, p GetContactgroupByIDParams) (*Contactgroup, error) {
 	out := new(Contactgroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Contactgroup/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Contactgroup/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectContactgroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

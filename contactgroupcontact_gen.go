@@ -47,7 +47,7 @@ func (s *ContactgroupcontactAPI) PostContactgroupcontact(ctx context.Context, p 
 		return nil, errManyRecords("PostContactgroupcontact", "PostContactgroupcontactMany", len(p.Body))
 	}
 	out := new(Contactgroupcontacts)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroupcontact", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Contactgroupcontact", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContactgroupcontacts}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetContactgroupcontactByIDParams struct {
 // GET /Contactgroupcontact/{id}
 func (s *ContactgroupcontactAPI) GetContactgroupcontactByID(ctx context.Context, p GetContactgroupcontactByIDParams) (*Contactgroupcontacts, error) {
 	out := new(Contactgroupcontacts)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Contactgroupcontact/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Contactgroupcontact/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectContactgroupcontacts}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *ContractScheduleAPI) PostContractSchedule(ctx context.Context, p PostCo
 		return nil, errManyRecords("PostContractSchedule", "PostContractScheduleMany", len(p.Body))
 	}
 	out := new(ContractSchedule)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedule", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedule", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContractSchedule}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetContractScheduleByIDParams) query() string {
 // GET /ContractSchedule/{id}
 func (s *ContractScheduleAPI) GetContractScheduleByID(ctx context.Context, p GetContractScheduleByIDParams) (*ContractSchedule, error) {
 	out := new(ContractSchedule)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ContractSchedule/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ContractSchedule/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectContractSchedule}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *ContractSchedulePlanAPI) PostContractSchedulePlan(ctx context.Context, 
 		return nil, errManyRecords("PostContractSchedulePlan", "PostContractSchedulePlanMany", len(p.Body))
 	}
 	out := new(ContractSchedulePlan)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedulePlan", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ContractSchedulePlan", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContractSchedulePlan}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetContractSchedulePlanByIDParams) query() string {
 // GET /ContractSchedulePlan/{id}
 func (s *ContractSchedulePlanAPI) GetContractSchedulePlanByID(ctx context.Context, p GetContractSchedulePlanByIDParams) (*ContractSchedulePlan, error) {
 	out := new(ContractSchedulePlan)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ContractSchedulePlan/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ContractSchedulePlan/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectContractSchedulePlan}}); err != nil {
 		return nil, err
 	}
 	return out, nil

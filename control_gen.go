@@ -47,7 +47,7 @@ func (s *ControlAPI) PostControl(ctx context.Context, p PostControlParams) (*Con
 		return nil, errManyRecords("PostControl", "PostControlMany", len(p.Body))
 	}
 	out := new(Control)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Control", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Control", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectControl}}); err != nil {
 		return nil, err
 	}
 	return out, nil

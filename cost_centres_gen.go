@@ -47,7 +47,7 @@ func (s *CostCentresAPI) PostCostCentres(ctx context.Context, p PostCostCentresP
 		return nil, errManyRecords("PostCostCentres", "PostCostCentresMany", len(p.Body))
 	}
 	out := new(Costcentres)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CostCentres", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CostCentres", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCostcentres}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetCostCentresByIDParams) query() string {
 // GET /CostCentres/{id}
 func (s *CostCentresAPI) GetCostCentresByID(ctx context.Context, p GetCostCentresByIDParams) (*Costcentres, error) {
 	out := new(Costcentres)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CostCentres/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CostCentres/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCostcentres}}); err != nil {
 		return nil, err
 	}
 	return out, nil

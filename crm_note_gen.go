@@ -62,7 +62,7 @@ func (s *CRMNoteAPI) PostCRMNote(ctx context.Context, p PostCRMNoteParams) (*Are
 		return nil, errManyRecords("PostCRMNote", "PostCRMNoteMany", len(p.Body))
 	}
 	out := new(AreaNote)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CRMNote", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CRMNote", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAreaNote}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetCRMNoteByIDParams) query() string {
 // GET /CRMNote/{id}
 func (s *CRMNoteAPI) GetCRMNoteByID(ctx context.Context, p GetCRMNoteByIDParams) (*AreaNote, error) {
 	out := new(AreaNote)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CRMNote/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CRMNote/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAreaNote}}); err != nil {
 		return nil, err
 	}
 	return out, nil

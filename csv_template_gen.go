@@ -47,7 +47,7 @@ func (s *CSVTemplateAPI) PostCSVTemplate(ctx context.Context, p PostCSVTemplateP
 		return nil, errManyRecords("PostCSVTemplate", "PostCSVTemplateMany", len(p.Body))
 	}
 	out := new(CSVTemplate)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CSVTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CSVTemplate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCSVTemplate}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetCSVTemplateByIDParams) query() string {
 // GET /CSVTemplate/{id}
 func (s *CSVTemplateAPI) GetCSVTemplateByID(ctx context.Context, p GetCSVTemplateByIDParams) (*CSVTemplate, error) {
 	out := new(CSVTemplate)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CSVTemplate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CSVTemplate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCSVTemplate}}); err != nil {
 		return nil, err
 	}
 	return out, nil

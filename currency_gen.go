@@ -47,7 +47,7 @@ func (s *CurrencyAPI) PostCurrency(ctx context.Context, p PostCurrencyParams) (*
 		return nil, errManyRecords("PostCurrency", "PostCurrencyMany", len(p.Body))
 	}
 	out := new(Currency)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Currency", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Currency", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCurrency}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetCurrencyByIDParams) query() string {
 // GET /Currency/{id}
 func (s *CurrencyAPI) GetCurrencyByID(ctx context.Context, p GetCurrencyByIDParams) (*Currency, error) {
 	out := new(Currency)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Currency/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Currency/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCurrency}}); err != nil {
 		return nil, err
 	}
 	return out, nil

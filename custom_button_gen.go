@@ -62,7 +62,7 @@ func (s *CustomButtonAPI) PostCustomButton(ctx context.Context, p PostCustomButt
 		return nil, errManyRecords("PostCustomButton", "PostCustomButtonMany", len(p.Body))
 	}
 	out := new(CustomButton)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomButton", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomButton", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCustomButton}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetCustomButtonByIDParams) query() string {
 // GET /CustomButton/{id}
 func (s *CustomButtonAPI) GetCustomButtonByID(ctx context.Context, p GetCustomButtonByIDParams) (*CustomButton, error) {
 	out := new(CustomButton)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomButton/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomButton/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCustomButton}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *CustomIntegrationAPI) PostCustomIntegration(ctx context.Context, p Post
 		return nil, errManyRecords("PostCustomIntegration", "PostCustomIntegrationMany", len(p.Body))
 	}
 	out := new(OutboundIntegration)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegration", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegration", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOutboundIntegration}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -91,7 +91,7 @@ func (p *GetCustomIntegrationByIDParams) query() string {
 // GET /CustomIntegration/{id}
 func (s *CustomIntegrationAPI) GetCustomIntegrationByID(ctx context.Context, p GetCustomIntegrationByIDParams) (*OutboundIntegration, error) {
 	out := new(OutboundIntegration)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomIntegration/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomIntegration/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectOutboundIntegration}}); err != nil {
 		return nil, err
 	}
 	return out, nil

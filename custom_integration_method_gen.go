@@ -101,7 +101,7 @@ func (s *CustomIntegrationMethodAPI) PostCustomIntegrationMethod(ctx context.Con
 		return nil, errManyRecords("PostCustomIntegrationMethod", "PostCustomIntegrationMethodMany", len(p.Body))
 	}
 	out := new(OutboundIntegrationMethod)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegrationMethod", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomIntegrationMethod", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOutboundIntegrationMethod}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -141,7 +141,7 @@ func (p *GetCustomIntegrationMethodByIDParams) query() string {
 // GET /CustomIntegrationMethod/{id}
 func (s *CustomIntegrationMethodAPI) GetCustomIntegrationMethodByID(ctx context.Context, p GetCustomIntegrationMethodByIDParams) (*OutboundIntegrationMethod, error) {
 	out := new(OutboundIntegrationMethod)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomIntegrationMethod/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomIntegrationMethod/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectOutboundIntegrationMethod}}); err != nil {
 		return nil, err
 	}
 	return out, nil

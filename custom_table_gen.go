@@ -66,7 +66,7 @@ func (s *CustomTableAPI) PostCustomTable(ctx context.Context, p PostCustomTableP
 		return nil, errManyRecords("PostCustomTable", "PostCustomTableMany", len(p.Body))
 	}
 	out := new(CustomTable)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomTable", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/CustomTable", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCustomTable}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetCustomTableByIDParams) query() string {
 // GET /CustomTable/{id}
 func (s *CustomTableAPI) GetCustomTableByID(ctx context.Context, p GetCustomTableByIDParams) (*CustomTable, error) {
 	out := new(CustomTable)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomTable/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/CustomTable/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCustomTable}}); err != nil {
 		return nil, err
 	}
 	return out, nil

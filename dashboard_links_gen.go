@@ -107,7 +107,7 @@ func (s *DashboardLinksAPI) PostDashboardLinks(ctx context.Context, p PostDashbo
 		return nil, errManyRecords("PostDashboardLinks", "PostDashboardLinksMany", len(p.Body))
 	}
 	out := new(DashboardLinks)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DashboardLinks", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DashboardLinks", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDashboardLinks}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -170,7 +170,7 @@ func (p *GetDashboardLinksByIDParams) query() string {
 // GET /DashboardLinks/{id}
 func (s *DashboardLinksAPI) GetDashboardLinksByID(ctx context.Context, p GetDashboardLinksByIDParams) (*DashboardLinks, error) {
 	out := new(DashboardLinks)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DashboardLinks/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DashboardLinks/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectDashboardLinks}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -30,7 +30,7 @@ func (s *DatabaseLookupConfirmationAPI) PostDatabaseLookupConfirmation(ctx conte
 		return nil, errManyRecords("PostDatabaseLookupConfirmation", "PostDatabaseLookupConfirmationMany", len(p.Body))
 	}
 	out := new(PartsLookupConfirmation)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookupConfirmation", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookupConfirmation", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPartsLookupConfirmation}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -61,7 +61,7 @@ type GetDatabaseLookupConfirmationByIDParams struct {
 // GET /DatabaseLookupConfirmation/{id}
 func (s *DatabaseLookupConfirmationAPI) GetDatabaseLookupConfirmationByID(ctx context.Context, p GetDatabaseLookupConfirmationByIDParams) (*PartsLookupConfirmation, error) {
 	out := new(PartsLookupConfirmation)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DatabaseLookupConfirmation/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DatabaseLookupConfirmation/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectPartsLookupConfirmation}}); err != nil {
 		return nil, err
 	}
 	return out, nil

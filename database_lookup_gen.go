@@ -56,7 +56,7 @@ func (s *DatabaseLookupAPI) PostDatabaseLookup(ctx context.Context, p PostDataba
 		return nil, errManyRecords("PostDatabaseLookup", "PostDatabaseLookupMany", len(p.Body))
 	}
 	out := new(PartsLookup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DatabaseLookup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPartsLookup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -117,7 +117,7 @@ func (p *GetDatabaseLookupByIDParams) query() string {
 // GET /DatabaseLookup/{id}
 func (s *DatabaseLookupAPI) GetDatabaseLookupByID(ctx context.Context, p GetDatabaseLookupByIDParams) (*PartsLookup, error) {
 	out := new(PartsLookup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DatabaseLookup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DatabaseLookup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPartsLookup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *DattoCommerceDetailsAPI) PostDattoCommerceDetails(ctx context.Context, 
 		return nil, errManyRecords("PostDattoCommerceDetails", "PostDattoCommerceDetailsMany", len(p.Body))
 	}
 	out := new(DattoCommerceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DattoCommerceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DattoCommerceDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDattoCommerceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetDattoCommerceDetailsByIDParams) query() string {
 // GET /DattoCommerceDetails/{id}
 func (s *DattoCommerceDetailsAPI) GetDattoCommerceDetailsByID(ctx context.Context, p GetDattoCommerceDetailsByIDParams) (*DattoCommerceDetails, error) {
 	out := new(DattoCommerceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DattoCommerceDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DattoCommerceDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectDattoCommerceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

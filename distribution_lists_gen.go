@@ -47,7 +47,7 @@ func (s *DistributionListsAPI) PostDistributionLists(ctx context.Context, p Post
 		return nil, errManyRecords("PostDistributionLists", "PostDistributionListsMany", len(p.Body))
 	}
 	out := new(DistributionLists)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionLists", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionLists", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDistributionLists}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetDistributionListsByIDParams struct {
 // GET /DistributionLists/{id}
 func (s *DistributionListsAPI) GetDistributionListsByID(ctx context.Context, p GetDistributionListsByIDParams) (*DistributionLists, error) {
 	out := new(DistributionLists)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DistributionLists/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DistributionLists/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectDistributionLists}}); err != nil {
 		return nil, err
 	}
 	return out, nil

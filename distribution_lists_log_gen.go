@@ -47,7 +47,7 @@ func (s *DistributionListsLogAPI) PostDistributionListsLog(ctx context.Context, 
 		return nil, errManyRecords("PostDistributionListsLog", "PostDistributionListsLogMany", len(p.Body))
 	}
 	out := new(DistributionListsLog)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionListsLog", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DistributionListsLog", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDistributionListsLog}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetDistributionListsLogByIDParams struct {
 // GET /DistributionListsLog/{id}
 func (s *DistributionListsLogAPI) GetDistributionListsLogByID(ctx context.Context, p GetDistributionListsLogByIDParams) (*DistributionListsLog, error) {
 	out := new(DistributionListsLog)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DistributionListsLog/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DistributionListsLog/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectDistributionListsLog}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *DynatraceDetailsAPI) PostDynatraceDetails(ctx context.Context, p PostDy
 		return nil, errManyRecords("PostDynatraceDetails", "PostDynatraceDetailsMany", len(p.Body))
 	}
 	out := new(DynatraceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DynatraceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/DynatraceDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDynatraceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetDynatraceDetailsByIDParams struct {
 // GET /DynatraceDetails/{id}
 func (s *DynatraceDetailsAPI) GetDynatraceDetailsByID(ctx context.Context, p GetDynatraceDetailsByIDParams) (*DynatraceDetails, error) {
 	out := new(DynatraceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DynatraceDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/DynatraceDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectDynatraceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *EcommerceOrderAPI) PostEcommerceOrder(ctx context.Context, p PostEcomme
 		return nil, errManyRecords("PostEcommerceOrder", "PostEcommerceOrderMany", len(p.Body))
 	}
 	out := new(EcommerceOrder)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EcommerceOrder", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EcommerceOrder", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectEcommerceOrder}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetEcommerceOrderByIDParams struct {
 // GET /EcommerceOrder/{id}
 func (s *EcommerceOrderAPI) GetEcommerceOrderByID(ctx context.Context, p GetEcommerceOrderByIDParams) (*EcommerceOrder, error) {
 	out := new(EcommerceOrder)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EcommerceOrder/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EcommerceOrder/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectEcommerceOrder}}); err != nil {
 		return nil, err
 	}
 	return out, nil

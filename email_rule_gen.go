@@ -58,7 +58,7 @@ func (s *EmailRuleAPI) PostEmailRule(ctx context.Context, p PostEmailRuleParams)
 		return nil, errManyRecords("PostEmailRule", "PostEmailRuleMany", len(p.Body))
 	}
 	out := new(EmailRule)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailRule", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailRule", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectEmailRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetEmailRuleByIDParams) query() string {
 // GET /EmailRule/{id}
 func (s *EmailRuleAPI) GetEmailRuleByID(ctx context.Context, p GetEmailRuleByIDParams) (*EmailRule, error) {
 	out := new(EmailRule)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailRule/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailRule/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectEmailRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *EmailStoreAPI) PostEmailStore(ctx context.Context, p PostEmailStorePara
 		return nil, errManyRecords("PostEmailStore", "PostEmailStoreMany", len(p.Body))
 	}
 	out := new(EmailStore)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailStore", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailStore", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectEmailStore}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetEmailStoreByIDParams) query() string {
 // GET /EmailStore/{id}
 func (s *EmailStoreAPI) GetEmailStoreByID(ctx context.Context, p GetEmailStoreByIDParams) (*EmailStore, error) {
 	out := new(EmailStore)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailStore/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailStore/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectEmailStore}}); err != nil {
 		return nil, err
 	}
 	return out, nil

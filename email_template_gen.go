@@ -66,7 +66,7 @@ func (s *EmailTemplateAPI) PostEmailTemplate(ctx context.Context, p PostEmailTem
 		return nil, errManyRecords("PostEmailTemplate", "PostEmailTemplateMany", len(p.Body))
 	}
 	out := new(MessageContent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/EmailTemplate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectMessageContent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -108,7 +108,7 @@ func (p *GetEmailTemplateByIDParams) query() string {
 // GET /EmailTemplate/{id}
 func (s *EmailTemplateAPI) GetEmailTemplateByID(ctx context.Context, p GetEmailTemplateByIDParams) (*MessageContent, error) {
 	out := new(MessageContent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailTemplate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/EmailTemplate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectMessageContent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -127,6 +127,11 @@ func (e *AuthError) Error() string {
 			if e.Description != "" {
 				b.WriteString(": " + clip(e.Description))
 			}
+		case e.Description != "":
+			b.WriteString(": " + clip(e.Description))
+			if len(e.Body) > 0 {
+				b.WriteString(": " + clip(string(e.Body)))
+			}
 		case len(e.Body) > 0:
 			b.WriteString(": " + clip(string(e.Body)))
 		}

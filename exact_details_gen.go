@@ -58,7 +58,7 @@ func (s *ExactDetailsAPI) PostExactDetails(ctx context.Context, p PostExactDetai
 		return nil, errManyRecords("PostExactDetails", "PostExactDetailsMany", len(p.Body))
 	}
 	out := new(ExactDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExactDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExactDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectExactDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetExactDetailsByIDParams) query() string {
 // GET /ExactDetails/{id}
 func (s *ExactDetailsAPI) GetExactDetailsByID(ctx context.Context, p GetExactDetailsByIDParams) (*ExactDetails, error) {
 	out := new(ExactDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExactDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExactDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectExactDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *ExternalChatMessageAPI) PostExternalChatMessage(ctx context.Context, p 
 		return nil, errManyRecords("PostExternalChatMessage", "PostExternalChatMessageMany", len(p.Body))
 	}
 	out := new(TeamsChatMessageList)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalChatMessage", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalChatMessage", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTeamsChatMessageList}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetExternalChatMessageByIDParams struct {
 // GET /ExternalChatMessage/{id}
 func (s *ExternalChatMessageAPI) GetExternalChatMessageByID(ctx context.Context, p GetExternalChatMessageByIDParams) (*TeamsChatMessageList, error) {
 	out := new(TeamsChatMessageList)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExternalChatMessage/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExternalChatMessage/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectTeamsChatMessageList}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -119,7 +119,7 @@ func (s *ExternalLinkAPI) PostExternalLink(ctx context.Context, p PostExternalLi
 		return nil, errManyRecords("PostExternalLink", "PostExternalLinkMany", len(p.Body))
 	}
 	out := new(ExternalLinkList)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalLink", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ExternalLink", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectExternalLinkList}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -178,7 +178,7 @@ func (p *GetExternalLinkByIDParams) query() string {
 // GET /ExternalLink/{id}
 func (s *ExternalLinkAPI) GetExternalLinkByID(ctx context.Context, p GetExternalLinkByIDParams) (*ExternalLinkList, error) {
 	out := new(ExternalLinkList)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExternalLink/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ExternalLink/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectExternalLinkList}}); err != nil {
 		return nil, err
 	}
 	return out, nil

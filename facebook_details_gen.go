@@ -56,7 +56,7 @@ func (s *FacebookDetailsAPI) PostFacebookDetails(ctx context.Context, p PostFace
 		return nil, errManyRecords("PostFacebookDetails", "PostFacebookDetailsMany", len(p.Body))
 	}
 	out := new(FacebookDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FacebookDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FacebookDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFacebookDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetFacebookDetailsByIDParams) query() string {
 // GET /FacebookDetails/{id}
 func (s *FacebookDetailsAPI) GetFacebookDetailsByID(ctx context.Context, p GetFacebookDetailsByIDParams) (*FacebookDetails, error) {
 	out := new(FacebookDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FacebookDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FacebookDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFacebookDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

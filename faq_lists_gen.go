@@ -68,7 +68,7 @@ func (s *FAQListsAPI) PostFAQLists(ctx context.Context, p PostFAQListsParams) (*
 		return nil, errManyRecords("PostFAQLists", "PostFAQListsMany", len(p.Body))
 	}
 	out := new(FAQListHead)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FAQLists", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FAQLists", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFAQListHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -110,7 +110,7 @@ func (p *GetFAQListsByIDParams) query() string {
 // GET /FAQLists/{id}
 func (s *FAQListsAPI) GetFAQListsByID(ctx context.Context, p GetFAQListsByIDParams) (*FAQListHead, error) {
 	out := new(FAQListHead)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FAQLists/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FAQLists/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFAQListHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil

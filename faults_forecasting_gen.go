@@ -30,7 +30,7 @@ func (s *FaultsForecastingAPI) PostFaultsForecasting(ctx context.Context, p Post
 		return nil, errManyRecords("PostFaultsForecasting", "PostFaultsForecastingMany", len(p.Body))
 	}
 	out := new(FaultsForecasting)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FaultsForecasting", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FaultsForecasting", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaultsForecasting}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -70,7 +70,7 @@ func (p *GetFaultsForecastingByIDParams) query() string {
 // GET /FaultsForecasting/{id}
 func (s *FaultsForecastingAPI) GetFaultsForecastingByID(ctx context.Context, p GetFaultsForecastingByIDParams) (*FaultsForecasting, error) {
 	out := new(FaultsForecasting)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FaultsForecasting/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FaultsForecasting/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFaultsForecasting}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *FeaturesAPI) PostFeatures(ctx context.Context, p PostFeaturesParams) (*
 		return nil, errManyRecords("PostFeatures", "PostFeaturesMany", len(p.Body))
 	}
 	out := new(ModuleSetup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Features", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Features", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectModuleSetup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetFeaturesByIDParams) query() string {
 // GET /Features/{id}
 func (s *FeaturesAPI) GetFeaturesByID(ctx context.Context, p GetFeaturesByIDParams) (*ModuleSetup, error) {
 	out := new(ModuleSetup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Features/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Features/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectModuleSetup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

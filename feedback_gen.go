@@ -47,7 +47,7 @@ func (s *FeedbackAPI) PostFeedback(ctx context.Context, p PostFeedbackParams) (*
 		return nil, errManyRecords("PostFeedback", "PostFeedbackMany", len(p.Body))
 	}
 	out := new(Feedback)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Feedback", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Feedback", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFeedback}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -91,7 +91,7 @@ func (p *GetFeedbackByIDParams) query() string {
 // GET /Feedback/{id}
 func (s *FeedbackAPI) GetFeedbackByID(ctx context.Context, p GetFeedbackByIDParams) (*Feedback, error) {
 	out := new(Feedback)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Feedback/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Feedback/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFeedback}}); err != nil {
 		return nil, err
 	}
 	return out, nil

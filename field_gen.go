@@ -58,7 +58,7 @@ func (s *FieldAPI) PostField(ctx context.Context, p PostFieldParams) (*Field, er
 		return nil, errManyRecords("PostField", "PostFieldMany", len(p.Body))
 	}
 	out := new(Field)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Field", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Field", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectField}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -119,7 +119,7 @@ func (p *GetFieldByIDParams) query() string {
 // GET /Field/{id}
 func (s *FieldAPI) GetFieldByID(ctx context.Context, p GetFieldByIDParams) (*Field, error) {
 	out := new(Field)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Field/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Field/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectField}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *FieldGroupAPI) PostFieldGroup(ctx context.Context, p PostFieldGroupPara
 		return nil, errManyRecords("PostFieldGroup", "PostFieldGroupMany", len(p.Body))
 	}
 	out := new(FieldGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFieldGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetFieldGroupByIDParams) query() string {
 // GET /FieldGroup/{id}
 func (s *FieldGroupAPI) GetFieldGroupByID(ctx context.Context, p GetFieldGroupByIDParams) (*FieldGroup, error) {
 	out := new(FieldGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FieldGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FieldGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFieldGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

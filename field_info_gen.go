@@ -92,7 +92,7 @@ func (s *FieldInfoAPI) PostFieldInfo(ctx context.Context, p PostFieldInfoParams)
 		return nil, errManyRecords("PostFieldInfo", "PostFieldInfoMany", len(p.Body))
 	}
 	out := new(FieldInfo)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldInfo", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FieldInfo", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFieldInfo}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -140,7 +140,7 @@ func (p *GetFieldInfoByIDParams) query() string {
 // GET /FieldInfo/{id}
 func (s *FieldInfoAPI) GetFieldInfoByID(ctx context.Context, p GetFieldInfoByIDParams) (*FieldInfo, error) {
 	out := new(FieldInfo)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FieldInfo/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FieldInfo/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFieldInfo}}); err != nil {
 		return nil, err
 	}
 	return out, nil

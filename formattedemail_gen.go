@@ -47,7 +47,7 @@ func (s *FormattedemailAPI) PostFormattedemail(ctx context.Context, p PostFormat
 		return nil, errManyRecords("PostFormattedemail", "PostFormattedemailMany", len(p.Body))
 	}
 	out := new(FormattedEmail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/formattedemail", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/formattedemail", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFormattedEmail}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetFormattedemailByIDParams) query() string {
 // GET /formattedemail/{id}
 func (s *FormattedemailAPI) GetFormattedemailByID(ctx context.Context, p GetFormattedemailByIDParams) (*FormattedEmail, error) {
 	out := new(FormattedEmail)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/formattedemail/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/formattedemail/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFormattedEmail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

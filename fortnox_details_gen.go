@@ -47,7 +47,7 @@ func (s *FortnoxDetailsAPI) PostFortnoxDetails(ctx context.Context, p PostFortno
 		return nil, errManyRecords("PostFortnoxDetails", "PostFortnoxDetailsMany", len(p.Body))
 	}
 	out := new(FortnoxDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FortnoxDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/FortnoxDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFortnoxDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetFortnoxDetailsByIDParams struct {
 // GET /FortnoxDetails/{id}
 func (s *FortnoxDetailsAPI) GetFortnoxDetailsByID(ctx context.Context, p GetFortnoxDetailsByIDParams) (*FortnoxDetails, error) {
 	out := new(FortnoxDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FortnoxDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/FortnoxDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectFortnoxDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

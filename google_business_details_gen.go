@@ -47,7 +47,7 @@ func (s *GoogleBusinessDetailsAPI) PostGoogleBusinessDetails(ctx context.Context
 		return nil, errManyRecords("PostGoogleBusinessDetails", "PostGoogleBusinessDetailsMany", len(p.Body))
 	}
 	out := new(GoogleBusinessDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/GoogleBusinessDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/GoogleBusinessDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectGoogleBusinessDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetGoogleBusinessDetailsByIDParams struct {
 // GET /GoogleBusinessDetails/{id}
 func (s *GoogleBusinessDetailsAPI) GetGoogleBusinessDetailsByID(ctx context.Context, p GetGoogleBusinessDetailsByIDParams) (*GoogleBusinessDetails, error) {
 	out := new(GoogleBusinessDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/GoogleBusinessDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/GoogleBusinessDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectGoogleBusinessDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

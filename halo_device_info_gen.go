@@ -30,7 +30,7 @@ func (s *HaloDeviceInfoAPI) PostHaloDeviceInfo(ctx context.Context, p PostHaloDe
 		return nil, errManyRecords("PostHaloDeviceInfo", "PostHaloDeviceInfoMany", len(p.Body))
 	}
 	out := new(NHDDeviceInfo)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloDeviceInfo", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloDeviceInfo", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNHDDeviceInfo}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -64,7 +64,7 @@ func (s *HaloDeviceInfoAPI) GetHaloDeviceInfoByID(ctx context.Context, p GetHalo
 		return nil, errMissingPathParam("GetHaloDeviceInfoByID", "ID")
 	}
 	out := new(NHDDeviceInfo)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/HaloDeviceInfo/" + pathStr(p.ID), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/HaloDeviceInfo/" + pathStr(p.ID), into: modelRef{unsafe.Pointer(out), &dectNHDDeviceInfo}}); err != nil {
 		return nil, err
 	}
 	return out, nil

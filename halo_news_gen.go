@@ -47,7 +47,7 @@ func (s *HaloNewsAPI) PostHaloNews(ctx context.Context, p PostHaloNewsParams) (*
 		return nil, errManyRecords("PostHaloNews", "PostHaloNewsMany", len(p.Body))
 	}
 	out := new(HaloNews)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloNews", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/HaloNews", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectHaloNews}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetHaloNewsByIDParams) query() string {
 // GET /HaloNews/{id}
 func (s *HaloNewsAPI) GetHaloNewsByID(ctx context.Context, p GetHaloNewsByIDParams) (*HaloNews, error) {
 	out := new(HaloNews)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/HaloNews/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/HaloNews/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectHaloNews}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -74,7 +74,7 @@ func (s *HolidayAPI) PostHoliday(ctx context.Context, p PostHolidayParams) (*Hol
 		return nil, errManyRecords("PostHoliday", "PostHolidayMany", len(p.Body))
 	}
 	out := new(Holidays)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Holiday", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Holiday", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectHolidays}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -117,7 +117,7 @@ func (s *HolidayAPI) GetHolidayByID(ctx context.Context, p GetHolidayByIDParams)
 		return nil, errMissingPathParam("GetHolidayByID", "ID")
 	}
 	out := new(Holidays)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Holiday/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Holiday/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectHolidays}}); err != nil {
 		return nil, err
 	}
 	return out, nil

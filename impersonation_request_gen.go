@@ -27,7 +27,7 @@ type PostImpersonationRequestParams struct {
 // POST /ImpersonationRequest
 func (s *ImpersonationRequestAPI) PostImpersonationRequest(ctx context.Context, p PostImpersonationRequestParams) (*ImpersonationRequest, error) {
 	out := new(ImpersonationRequest)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImpersonationRequest", body: modelBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImpersonationRequest", body: modelBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectImpersonationRequest}}); err != nil {
 		return nil, err
 	}
 	return out, nil

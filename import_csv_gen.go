@@ -58,7 +58,7 @@ func (s *ImportCSVAPI) PostImportCSV(ctx context.Context, p PostImportCSVParams)
 		return nil, errManyRecords("PostImportCSV", "PostImportCSVMany", len(p.Body))
 	}
 	out := new(ImportCSV)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImportCSV", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ImportCSV", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectImportCSV}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetImportCSVByIDParams) query() string {
 // GET /ImportCSV/{id}
 func (s *ImportCSVAPI) GetImportCSVByID(ctx context.Context, p GetImportCSVByIDParams) (*ImportCSV, error) {
 	out := new(ImportCSV)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ImportCSV/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ImportCSV/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectImportCSV}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -99,7 +99,7 @@ func (s *IncomingemailAPI) PostIncomingemail(ctx context.Context, p PostIncoming
 		return nil, errManyRecords("PostIncomingemail", "PostIncomingemailMany", len(p.Body))
 	}
 	out := new(IncomingEmail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/incomingemail", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/incomingemail", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIncomingEmail}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -141,7 +141,7 @@ func (p *GetIncomingemailByIDParams) query() string {
 // GET /incomingemail/{id}
 func (s *IncomingemailAPI) GetIncomingemailByID(ctx context.Context, p GetIncomingemailByIDParams) (*IncomingEmail, error) {
 	out := new(IncomingEmail)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/incomingemail/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/incomingemail/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectIncomingEmail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *IngramMicroDetailsAPI) PostIngramMicroDetails(ctx context.Context, p Po
 		return nil, errManyRecords("PostIngramMicroDetails", "PostIngramMicroDetailsMany", len(p.Body))
 	}
 	out := new(IngramMicroDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIngramMicroDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetIngramMicroDetailsByIDParams) query() string {
 // GET /IngramMicroDetails/{id}
 func (s *IngramMicroDetailsAPI) GetIngramMicroDetailsByID(ctx context.Context, p GetIngramMicroDetailsByIDParams) (*IngramMicroDetails, error) {
 	out := new(IngramMicroDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IngramMicroDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IngramMicroDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectIngramMicroDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *IngramMicroResellerDetailsAPI) PostIngramMicroResellerDetails(ctx conte
 		return nil, errManyRecords("PostIngramMicroResellerDetails", "PostIngramMicroResellerDetailsMany", len(p.Body))
 	}
 	out := new(IngramMicroResellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroResellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IngramMicroResellerDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIngramMicroResellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetIngramMicroResellerDetailsByIDParams struct {
 // GET /IngramMicroResellerDetails/{id}
 func (s *IngramMicroResellerDetailsAPI) GetIngramMicroResellerDetailsByID(ctx context.Context, p GetIngramMicroResellerDetailsByIDParams) (*IngramMicroResellerDetails, error) {
 	out := new(IngramMicroResellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IngramMicroResellerDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IngramMicroResellerDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectIngramMicroResellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

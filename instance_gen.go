@@ -56,7 +56,7 @@ func (s *InstanceAPI) PostInstance(ctx context.Context, p PostInstanceParams) (*
 		return nil, errManyRecords("PostInstance", "PostInstanceMany", len(p.Body))
 	}
 	out := new(Instance)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Instance", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Instance", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectInstance}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ type GetInstanceByIDParams struct {
 // GET /Instance/{id}
 func (s *InstanceAPI) GetInstanceByID(ctx context.Context, p GetInstanceByIDParams) (*Instance, error) {
 	out := new(Instance)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Instance/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Instance/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectInstance}}); err != nil {
 		return nil, err
 	}
 	return out, nil

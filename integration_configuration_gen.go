@@ -47,7 +47,7 @@ func (s *IntegrationConfigurationAPI) PostIntegrationConfiguration(ctx context.C
 		return nil, errManyRecords("PostIntegrationConfiguration", "PostIntegrationConfigurationMany", len(p.Body))
 	}
 	out := new(IntegrationConfiguration)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationConfiguration", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationConfiguration", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIntegrationConfiguration}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetIntegrationConfigurationByIDParams) query() string {
 // GET /IntegrationConfiguration/{id}
 func (s *IntegrationConfigurationAPI) GetIntegrationConfigurationByID(ctx context.Context, p GetIntegrationConfigurationByIDParams) (*IntegrationConfiguration, error) {
 	out := new(IntegrationConfiguration)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationConfiguration/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationConfiguration/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectIntegrationConfiguration}}); err != nil {
 		return nil, err
 	}
 	return out, nil

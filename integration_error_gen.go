@@ -103,7 +103,7 @@ func (s *IntegrationErrorAPI) PostIntegrationError(ctx context.Context, p PostIn
 		return nil, errManyRecords("PostIntegrationError", "PostIntegrationErrorMany", len(p.Body))
 	}
 	out := new(IntegrationError)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationError", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationError", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIntegrationError}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -143,7 +143,7 @@ func (p *GetIntegrationErrorByIDParams) query() string {
 // GET /IntegrationError/{id}
 func (s *IntegrationErrorAPI) GetIntegrationErrorByID(ctx context.Context, p GetIntegrationErrorByIDParams) (*IntegrationError, error) {
 	out := new(IntegrationError)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationError/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationError/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectIntegrationError}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *IntegrationExportAPI) PostIntegrationExport(ctx context.Context, p Post
 		return nil, errManyRecords("PostIntegrationExport", "PostIntegrationExportMany", len(p.Body))
 	}
 	out := new(IntegrationExport)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationExport", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationExport", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIntegrationExport}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *IntegrationFieldDataAPI) PostIntegrationFieldData(ctx context.Context, 
 		return nil, errManyRecords("PostIntegrationFieldData", "PostIntegrationFieldDataMany", len(p.Body))
 	}
 	out := new(IntegrationFieldData)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationFieldData", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationFieldData", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIntegrationFieldData}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetIntegrationFieldDataByIDParams struct {
 // GET /IntegrationFieldData/{id}
 func (s *IntegrationFieldDataAPI) GetIntegrationFieldDataByID(ctx context.Context, p GetIntegrationFieldDataByIDParams) (*IntegrationFieldData, error) {
 	out := new(IntegrationFieldData)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationFieldData/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationFieldData/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectIntegrationFieldData}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -107,7 +107,7 @@ func (s *IntegrationRequestAPI) PostIntegrationRequest(ctx context.Context, p Po
 		return nil, errManyRecords("PostIntegrationRequest", "PostIntegrationRequestMany", len(p.Body))
 	}
 	out := new(IntegrationRequest)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationRequest", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/IntegrationRequest", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectIntegrationRequest}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,7 +147,7 @@ func (p *GetIntegrationRequestByIDParams) query() string {
 // GET /IntegrationRequest/{id}
 func (s *IntegrationRequestAPI) GetIntegrationRequestByID(ctx context.Context, p GetIntegrationRequestByIDParams) (*IntegrationRequest, error) {
 	out := new(IntegrationRequest)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationRequest/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/IntegrationRequest/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectIntegrationRequest}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -109,7 +109,7 @@ func (s *InvoiceChangeAPI) PostInvoiceChange(ctx context.Context, p PostInvoiceC
 		return nil, errManyRecords("PostInvoiceChange", "PostInvoiceChangeMany", len(p.Body))
 	}
 	out := new(InvoiceChange)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoiceChange", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoiceChange", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectInvoiceChange}}); err != nil {
 		return nil, err
 	}
 	return out, nil

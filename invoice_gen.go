@@ -203,7 +203,7 @@ func (s *InvoiceAPI) PostInvoice(ctx context.Context, p PostInvoiceParams) (*Inv
 		return nil, errManyRecords("PostInvoice", "PostInvoiceMany", len(p.Body))
 	}
 	out := new(InvoiceHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Invoice", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Invoice", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectInvoiceHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -282,7 +282,7 @@ func (p *GetInvoiceByIDParams) query() string {
 // GET /Invoice/{id}
 func (s *InvoiceAPI) GetInvoiceByID(ctx context.Context, p GetInvoiceByIDParams) (*InvoiceHeader, error) {
 	out := new(InvoiceHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Invoice/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Invoice/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectInvoiceHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -107,7 +107,7 @@ func (s *InvoicePaymentAPI) PostInvoicePayment(ctx context.Context, p PostInvoic
 		return nil, errManyRecords("PostInvoicePayment", "PostInvoicePaymentMany", len(p.Body))
 	}
 	out := new(InvoicePaymentList)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoicePayment", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/InvoicePayment", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectInvoicePaymentList}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,7 +147,7 @@ func (p *GetInvoicePaymentByIDParams) query() string {
 // GET /InvoicePayment/{id}
 func (s *InvoicePaymentAPI) GetInvoicePaymentByID(ctx context.Context, p GetInvoicePaymentByIDParams) (*InvoicePaymentList, error) {
 	out := new(InvoicePaymentList)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/InvoicePayment/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/InvoicePayment/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectInvoicePaymentList}}); err != nil {
 		return nil, err
 	}
 	return out, nil

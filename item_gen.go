@@ -180,7 +180,7 @@ func (s *ItemAPI) PostItem(ctx context.Context, p PostItemParams) (*Item, error)
 		return nil, errManyRecords("PostItem", "PostItemMany", len(p.Body))
 	}
 	out := new(Item)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Item", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Item", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectItem}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -250,7 +250,7 @@ func (p *GetItemByIDParams) query() string {
 // GET /Item/{id}
 func (s *ItemAPI) GetItemByID(ctx context.Context, p GetItemByIDParams) (*Item, error) {
 	out := new(Item)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Item/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Item/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectItem}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *ItemGroupAPI) PostItemGroup(ctx context.Context, p PostItemGroupParams)
 		return nil, errManyRecords("PostItemGroup", "PostItemGroupMany", len(p.Body))
 	}
 	out := new(ItemGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectItemGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -89,7 +89,7 @@ func (p *GetItemGroupByIDParams) query() string {
 // GET /ItemGroup/{id}
 func (s *ItemGroupAPI) GetItemGroupByID(ctx context.Context, p GetItemGroupByIDParams) (*ItemGroup, error) {
 	out := new(ItemGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ItemGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ItemGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectItemGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

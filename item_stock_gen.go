@@ -107,7 +107,7 @@ func (s *ItemStockAPI) PostItemStock(ctx context.Context, p PostItemStockParams)
 		return nil, errManyRecords("PostItemStock", "PostItemStockMany", len(p.Body))
 	}
 	out := new(ItemStock)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemStock", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ItemStock", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectItemStock}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,7 +147,7 @@ func (p *GetItemStockByIDParams) query() string {
 // GET /ItemStock/{id}
 func (s *ItemStockAPI) GetItemStockByID(ctx context.Context, p GetItemStockByIDParams) (*ItemStock, error) {
 	out := new(ItemStock)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ItemStock/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ItemStock/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectItemStock}}); err != nil {
 		return nil, err
 	}
 	return out, nil

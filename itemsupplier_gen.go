@@ -47,7 +47,7 @@ func (s *ItemsupplierAPI) PostItemsupplier(ctx context.Context, p PostItemsuppli
 		return nil, errManyRecords("PostItemsupplier", "PostItemsupplierMany", len(p.Body))
 	}
 	out := new(ItemSupplier)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/itemsupplier", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/itemsupplier", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectItemSupplier}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetItemsupplierByIDParams) query() string {
 // GET /itemsupplier/{id}
 func (s *ItemsupplierAPI) GetItemsupplierByID(ctx context.Context, p GetItemsupplierByIDParams) (*ItemSupplier, error) {
 	out := new(ItemSupplier)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/itemsupplier/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/itemsupplier/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectItemSupplier}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *JamfDetailsAPI) PostJamfDetails(ctx context.Context, p PostJamfDetailsP
 		return nil, errManyRecords("PostJamfDetails", "PostJamfDetailsMany", len(p.Body))
 	}
 	out := new(JamfDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JamfDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JamfDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectJamfDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetJamfDetailsByIDParams struct {
 // GET /JamfDetails/{id}
 func (s *JamfDetailsAPI) GetJamfDetailsByID(ctx context.Context, p GetJamfDetailsByIDParams) (*JamfDetails, error) {
 	out := new(JamfDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/JamfDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/JamfDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectJamfDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

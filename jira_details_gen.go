@@ -47,7 +47,7 @@ func (s *JiraDetailsAPI) PostJiraDetails(ctx context.Context, p PostJiraDetailsP
 		return nil, errManyRecords("PostJiraDetails", "PostJiraDetailsMany", len(p.Body))
 	}
 	out := new(JiraDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JiraDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/JiraDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectJiraDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetJiraDetailsByIDParams struct {
 // GET /JiraDetails/{id}
 func (s *JiraDetailsAPI) GetJiraDetailsByID(ctx context.Context, p GetJiraDetailsByIDParams) (*JiraDetails, error) {
 	out := new(JiraDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/JiraDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/JiraDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectJiraDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

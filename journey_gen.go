@@ -47,7 +47,7 @@ func (s *JourneyAPI) PostJourney(ctx context.Context, p PostJourneyParams) (*Jou
 		return nil, errManyRecords("PostJourney", "PostJourneyMany", len(p.Body))
 	}
 	out := new(Journey)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Journey", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Journey", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectJourney}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetJourneyByIDParams) query() string {
 // GET /Journey/{id}
 func (s *JourneyAPI) GetJourneyByID(ctx context.Context, p GetJourneyByIDParams) (*Journey, error) {
 	out := new(Journey)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Journey/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Journey/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectJourney}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *KandjiDetailsAPI) PostKandjiDetails(ctx context.Context, p PostKandjiDe
 		return nil, errManyRecords("PostKandjiDetails", "PostKandjiDetailsMany", len(p.Body))
 	}
 	out := new(KandjiDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KandjiDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KandjiDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectKandjiDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetKandjiDetailsByIDParams struct {
 // GET /KandjiDetails/{id}
 func (s *KandjiDetailsAPI) GetKandjiDetailsByID(ctx context.Context, p GetKandjiDetailsByIDParams) (*KandjiDetails, error) {
 	out := new(KandjiDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KandjiDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KandjiDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectKandjiDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *KashflowDetailsAPI) PostKashflowDetails(ctx context.Context, p PostKash
 		return nil, errManyRecords("PostKashflowDetails", "PostKashflowDetailsMany", len(p.Body))
 	}
 	out := new(KashflowDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KashflowDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KashflowDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectKashflowDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetKashflowDetailsByIDParams) query() string {
 // GET /KashflowDetails/{id}
 func (s *KashflowDetailsAPI) GetKashflowDetailsByID(ctx context.Context, p GetKashflowDetailsByIDParams) (*KashflowDetails, error) {
 	out := new(KashflowDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KashflowDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KashflowDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectKashflowDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

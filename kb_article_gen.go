@@ -163,7 +163,7 @@ func (s *KBArticleAPI) PostKBArticle(ctx context.Context, p PostKBArticleParams)
 		return nil, errManyRecords("PostKBArticle", "PostKBArticleMany", len(p.Body))
 	}
 	out := new(KBEntry)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KBArticle", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/KBArticle", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectKBEntry}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -229,7 +229,7 @@ func (p *GetKBArticleByIDParams) query() string {
 // GET /KBArticle/{id}
 func (s *KBArticleAPI) GetKBArticleByID(ctx context.Context, p GetKBArticleByIDParams) (*KBEntry, error) {
 	out := new(KBEntry)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KBArticle/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/KBArticle/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectKBEntry}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *LanguagesAPI) PostLanguages(ctx context.Context, p PostLanguagesParams)
 		return nil, errManyRecords("PostLanguages", "PostLanguagesMany", len(p.Body))
 	}
 	out := new(LanguagePack)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Languages", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Languages", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLanguagePack}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetLanguagesByIDParams) query() string {
 // GET /Languages/{id}
 func (s *LanguagesAPI) GetLanguagesByID(ctx context.Context, p GetLanguagesByIDParams) (*LanguagePack, error) {
 	out := new(LanguagePack)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Languages/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Languages/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectLanguagePack}}); err != nil {
 		return nil, err
 	}
 	return out, nil

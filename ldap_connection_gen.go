@@ -56,7 +56,7 @@ func (s *LDAPConnectionAPI) PostLDAPConnection(ctx context.Context, p PostLDAPCo
 		return nil, errManyRecords("PostLDAPConnection", "PostLDAPConnectionMany", len(p.Body))
 	}
 	out := new(LDAPConnection)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LDAPConnection", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LDAPConnection", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLDAPConnection}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetLDAPConnectionByIDParams) query() string {
 // GET /LDAPConnection/{id}
 func (s *LDAPConnectionAPI) GetLDAPConnectionByID(ctx context.Context, p GetLDAPConnectionByIDParams) (*LDAPConnection, error) {
 	out := new(LDAPConnection)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/LDAPConnection/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/LDAPConnection/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectLDAPConnection}}); err != nil {
 		return nil, err
 	}
 	return out, nil

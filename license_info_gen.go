@@ -103,7 +103,7 @@ func (s *LicenseInfoAPI) PostLicenseInfo(ctx context.Context, p PostLicenseInfoP
 		return nil, errManyRecords("PostLicenseInfo", "PostLicenseInfoMany", len(p.Body))
 	}
 	out := new(LicenceInfo)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LicenseInfo", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LicenseInfo", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLicenceInfo}}); err != nil {
 		return nil, err
 	}
 	return out, nil

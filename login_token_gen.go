@@ -27,7 +27,7 @@ type PostLoginTokenParams struct {
 // POST /LoginToken
 func (s *LoginTokenAPI) PostLoginToken(ctx context.Context, p PostLoginTokenParams) (*LoginToken, error) {
 	out := new(LoginToken)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LoginToken", body: modelBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/LoginToken", body: modelBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLoginToken}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -96,7 +96,7 @@ func (s *LookupAPI) PostLookup(ctx context.Context, p PostLookupParams) (*Lookup
 		return nil, errManyRecords("PostLookup", "PostLookupMany", len(p.Body))
 	}
 	out := new(Lookup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Lookup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Lookup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLookup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -153,7 +153,7 @@ func (p *GetLookupByIDParams) query() string {
 // GET /Lookup/{id}
 func (s *LookupAPI) GetLookupByID(ctx context.Context, p GetLookupByIDParams) (*Lookup, error) {
 	out := new(Lookup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Lookup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Lookup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectLookup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -66,7 +66,7 @@ func (s *MailboxAPI) PostMailbox(ctx context.Context, p PostMailboxParams) (*Mai
 		return nil, errManyRecords("PostMailbox", "PostMailboxMany", len(p.Body))
 	}
 	out := new(Mailbox)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Mailbox", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Mailbox", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectMailbox}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -108,7 +108,7 @@ func (p *GetMailboxByIDParams) query() string {
 // GET /Mailbox/{id}
 func (s *MailboxAPI) GetMailboxByID(ctx context.Context, p GetMailboxByIDParams) (*Mailbox, error) {
 	out := new(Mailbox)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Mailbox/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Mailbox/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectMailbox}}); err != nil {
 		return nil, err
 	}
 	return out, nil

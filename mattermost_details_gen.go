@@ -47,7 +47,7 @@ func (s *MattermostDetailsAPI) PostMattermostDetails(ctx context.Context, p Post
 		return nil, errManyRecords("PostMattermostDetails", "PostMattermostDetailsMany", len(p.Body))
 	}
 	out := new(MattermostDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MattermostDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MattermostDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectMattermostDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetMattermostDetailsByIDParams struct {
 // GET /MattermostDetails/{id}
 func (s *MattermostDetailsAPI) GetMattermostDetailsByID(ctx context.Context, p GetMattermostDetailsByIDParams) (*MattermostDetails, error) {
 	out := new(MattermostDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MattermostDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MattermostDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectMattermostDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -83,7 +83,7 @@ func (s *MeterReadingAPI) PostMeterReading(ctx context.Context, p PostMeterReadi
 		return nil, errManyRecords("PostMeterReading", "PostMeterReadingMany", len(p.Body))
 	}
 	out := new(DeviceMeterReading)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MeterReading", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MeterReading", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectDeviceMeterReading}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -123,7 +123,7 @@ func (p *GetMeterReadingByIDParams) query() string {
 // GET /MeterReading/{id}
 func (s *MeterReadingAPI) GetMeterReadingByID(ctx context.Context, p GetMeterReadingByIDParams) (*DeviceMeterReading, error) {
 	out := new(DeviceMeterReading)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MeterReading/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MeterReading/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectDeviceMeterReading}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *MYOBdetailsAPI) PostMYOBdetails(ctx context.Context, p PostMYOBdetailsP
 		return nil, errManyRecords("PostMYOBdetails", "PostMYOBdetailsMany", len(p.Body))
 	}
 	out := new(MYOBDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MYOBdetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/MYOBdetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectMYOBDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetMYOBdetailsByIDParams struct {
 // GET /MYOBdetails/{id}
 func (s *MYOBdetailsAPI) GetMYOBdetailsByID(ctx context.Context, p GetMYOBdetailsByIDParams) (*MYOBDetails, error) {
 	out := new(MYOBDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MYOBdetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/MYOBdetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectMYOBDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *NCentralDetailsAPI) PostNCentralDetails(ctx context.Context, p PostNCen
 		return nil, errManyRecords("PostNCentralDetails", "PostNCentralDetailsMany", len(p.Body))
 	}
 	out := new(NCentralDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NCentralDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NCentralDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNCentralDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetNCentralDetailsByIDParams) query() string {
 // GET /NCentralDetails/{id}
 func (s *NCentralDetailsAPI) GetNCentralDetailsByID(ctx context.Context, p GetNCentralDetailsByIDParams) (*NCentralDetails, error) {
 	out := new(NCentralDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/NCentralDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/NCentralDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectNCentralDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

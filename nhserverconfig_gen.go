@@ -47,7 +47,7 @@ func (s *NhserverconfigAPI) PostNhserverconfig(ctx context.Context, p PostNhserv
 		return nil, errManyRecords("PostNhserverconfig", "PostNhserverconfigMany", len(p.Body))
 	}
 	out := new(NHServerConfig)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Nhserverconfig", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Nhserverconfig", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNHServerConfig}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetNhserverconfigByIDParams) query() string {
 // GET /Nhserverconfig/{id}
 func (s *NhserverconfigAPI) GetNhserverconfigByID(ctx context.Context, p GetNhserverconfigByIDParams) (*NHServerConfig, error) {
 	out := new(NHServerConfig)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Nhserverconfig/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Nhserverconfig/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectNHServerConfig}}); err != nil {
 		return nil, err
 	}
 	return out, nil

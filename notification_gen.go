@@ -66,7 +66,7 @@ func (s *NotificationAPI) PostNotification(ctx context.Context, p PostNotificati
 		return nil, errManyRecords("PostNotification", "PostNotificationMany", len(p.Body))
 	}
 	out := new(UnameNotification)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notification", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notification", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectUnameNotification}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetNotificationByIDParams) query() string {
 // GET /Notification/{id}
 func (s *NotificationAPI) GetNotificationByID(ctx context.Context, p GetNotificationByIDParams) (*UnameNotification, error) {
 	out := new(UnameNotification)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Notification/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Notification/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectUnameNotification}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *NotificationMessageAPI) PostNotificationMessage(ctx context.Context, p 
 		return nil, errManyRecords("PostNotificationMessage", "PostNotificationMessageMany", len(p.Body))
 	}
 	out := new(NotificationContent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NotificationMessage", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/NotificationMessage", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNotificationContent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetNotificationMessageByIDParams) query() string {
 // GET /NotificationMessage/{id}
 func (s *NotificationMessageAPI) GetNotificationMessageByID(ctx context.Context, p GetNotificationMessageByIDParams) (*NotificationContent, error) {
 	out := new(NotificationContent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/NotificationMessage/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/NotificationMessage/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectNotificationContent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -93,7 +93,7 @@ func (s *NotificationsAPI) PostNotifications(ctx context.Context, p PostNotifica
 		return nil, errManyRecords("PostNotifications", "PostNotificationsMany", len(p.Body))
 	}
 	out := new(EscMsg)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notifications", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Notifications", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectEscMsg}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -152,7 +152,7 @@ func (p *GetNotificationsByIDParams) query() string {
 // GET /Notifications/{id}
 func (s *NotificationsAPI) GetNotificationsByID(ctx context.Context, p GetNotificationsByIDParams) (*EscMsg, error) {
 	out := new(EscMsg)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Notifications/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Notifications/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectEscMsg}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *OnlineStatusAPI) PostOnlineStatus(ctx context.Context, p PostOnlineStat
 		return nil, errManyRecords("PostOnlineStatus", "PostOnlineStatusMany", len(p.Body))
 	}
 	out := new(OnlineStatus)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/OnlineStatus", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/OnlineStatus", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOnlineStatus}}); err != nil {
 		return nil, err
 	}
 	return out, nil

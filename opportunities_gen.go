@@ -609,7 +609,7 @@ func (s *OpportunitiesAPI) PostOpportunities(ctx context.Context, p PostOpportun
 		return nil, errManyRecords("PostOpportunities", "PostOpportunitiesMany", len(p.Body))
 	}
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Opportunities", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Opportunities", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -727,7 +727,7 @@ func (p *GetOpportunitiesByIDParams) query() string {
 // GET /Opportunities/{id}
 func (s *OpportunitiesAPI) GetOpportunitiesByID(ctx context.Context, p GetOpportunitiesByIDParams) (*Faults, error) {
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Opportunities/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Opportunities/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *OrganisationAPI) PostOrganisation(ctx context.Context, p PostOrganisati
 		return nil, errManyRecords("PostOrganisation", "PostOrganisationMany", len(p.Body))
 	}
 	out := new(Organisation)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Organisation", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Organisation", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOrganisation}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetOrganisationByIDParams) query() string {
 // GET /Organisation/{id}
 func (s *OrganisationAPI) GetOrganisationByID(ctx context.Context, p GetOrganisationByIDParams) (*Organisation, error) {
 	out := new(Organisation)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Organisation/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Organisation/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectOrganisation}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -80,7 +80,7 @@ func (s *OutcomeAPI) PostOutcome(ctx context.Context, p PostOutcomeParams) (*TOu
 		return nil, errManyRecords("PostOutcome", "PostOutcomeMany", len(p.Body))
 	}
 	out := new(TOutcome)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outcome", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outcome", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTOutcome}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -148,7 +148,7 @@ func (p *GetOutcomeByIDParams) query() string {
 // GET /Outcome/{id}
 func (s *OutcomeAPI) GetOutcomeByID(ctx context.Context, p GetOutcomeByIDParams) (*TOutcome, error) {
 	out := new(TOutcome)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Outcome/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Outcome/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTOutcome}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *OutgoingemailAPI) PostOutgoingemail(ctx context.Context, p PostOutgoing
 		return nil, errManyRecords("PostOutgoingemail", "PostOutgoingemailMany", len(p.Body))
 	}
 	out := new(Outgoingemail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outgoingemail", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Outgoingemail", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOutgoingemail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

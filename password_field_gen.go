@@ -47,7 +47,7 @@ func (s *PasswordFieldAPI) PostPasswordField(ctx context.Context, p PostPassword
 		return nil, errManyRecords("PostPasswordField", "PostPasswordFieldMany", len(p.Body))
 	}
 	out := new(AuditPasswordField)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PasswordField", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PasswordField", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAuditPasswordField}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetPasswordFieldByIDParams) query() string {
 // GET /PasswordField/{id}
 func (s *PasswordFieldAPI) GetPasswordFieldByID(ctx context.Context, p GetPasswordFieldByIDParams) (*AuditPasswordField, error) {
 	out := new(AuditPasswordField)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PasswordField/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PasswordField/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAuditPasswordField}}); err != nil {
 		return nil, err
 	}
 	return out, nil

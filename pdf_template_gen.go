@@ -58,7 +58,7 @@ func (s *PdfTemplateAPI) PostPdfTemplate(ctx context.Context, p PostPdfTemplateP
 		return nil, errManyRecords("PostPdfTemplate", "PostPdfTemplateMany", len(p.Body))
 	}
 	out := new(PDFTemplate)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PdfTemplate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PdfTemplate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPDFTemplate}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetPdfTemplateByIDParams) query() string {
 // GET /PdfTemplate/{id}
 func (s *PdfTemplateAPI) GetPdfTemplateByID(ctx context.Context, p GetPdfTemplateByIDParams) (*PDFTemplate, error) {
 	out := new(PDFTemplate)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PdfTemplate/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PdfTemplate/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPDFTemplate}}); err != nil {
 		return nil, err
 	}
 	return out, nil

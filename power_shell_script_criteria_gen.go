@@ -56,7 +56,7 @@ func (s *PowerShellScriptCriteriaAPI) PostPowerShellScriptCriteria(ctx context.C
 		return nil, errManyRecords("PostPowerShellScriptCriteria", "PostPowerShellScriptCriteriaMany", len(p.Body))
 	}
 	out := new(PowerShellScriptCriteria)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptCriteria", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptCriteria", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPowerShellScriptCriteria}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetPowerShellScriptCriteriaByIDParams) query() string {
 // GET /PowerShellScriptCriteria/{id}
 func (s *PowerShellScriptCriteriaAPI) GetPowerShellScriptCriteriaByID(ctx context.Context, p GetPowerShellScriptCriteriaByIDParams) (*PowerShellScriptCriteria, error) {
 	out := new(PowerShellScriptCriteria)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScriptCriteria/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScriptCriteria/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPowerShellScriptCriteria}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *PowerShellScriptAPI) PostPowerShellScript(ctx context.Context, p PostPo
 		return nil, errManyRecords("PostPowerShellScript", "PostPowerShellScriptMany", len(p.Body))
 	}
 	out := new(PowerShellScript)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScript", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScript", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPowerShellScript}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetPowerShellScriptByIDParams) query() string {
 // GET /PowerShellScript/{id}
 func (s *PowerShellScriptAPI) GetPowerShellScriptByID(ctx context.Context, p GetPowerShellScriptByIDParams) (*PowerShellScript, error) {
 	out := new(PowerShellScript)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScript/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScript/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPowerShellScript}}); err != nil {
 		return nil, err
 	}
 	return out, nil

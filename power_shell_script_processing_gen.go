@@ -107,7 +107,7 @@ func (s *PowerShellScriptProcessingAPI) PostPowerShellScriptProcessing(ctx conte
 		return nil, errManyRecords("PostPowerShellScriptProcessing", "PostPowerShellScriptProcessingMany", len(p.Body))
 	}
 	out := new(PowerShellScriptProcessing)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptProcessing", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PowerShellScriptProcessing", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPowerShellScriptProcessing}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -147,7 +147,7 @@ func (p *GetPowerShellScriptProcessingByIDParams) query() string {
 // GET /PowerShellScriptProcessing/{id}
 func (s *PowerShellScriptProcessingAPI) GetPowerShellScriptProcessingByID(ctx context.Context, p GetPowerShellScriptProcessingByIDParams) (*PowerShellScriptProcessing, error) {
 	out := new(PowerShellScriptProcessing)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScriptProcessing/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PowerShellScriptProcessing/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPowerShellScriptProcessing}}); err != nil {
 		return nil, err
 	}
 	return out, nil

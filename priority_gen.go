@@ -58,7 +58,7 @@ func (s *PriorityAPI) PostPriority(ctx context.Context, p PostPriorityParams) (*
 		return nil, errManyRecords("PostPriority", "PostPriorityMany", len(p.Body))
 	}
 	out := new(Policy)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Priority", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Priority", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPolicy}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -101,7 +101,7 @@ func (s *PriorityAPI) GetPriorityByID(ctx context.Context, p GetPriorityByIDPara
 		return nil, errMissingPathParam("GetPriorityByID", "ID")
 	}
 	out := new(Policy)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Priority/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Priority/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectPolicy}}); err != nil {
 		return nil, err
 	}
 	return out, nil

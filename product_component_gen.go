@@ -56,7 +56,7 @@ func (s *ProductComponentAPI) PostProductComponent(ctx context.Context, p PostPr
 		return nil, errManyRecords("PostProductComponent", "PostProductComponentMany", len(p.Body))
 	}
 	out := new(ReleaseComponent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ProductComponent", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ProductComponent", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectReleaseComponent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetProductComponentByIDParams) query() string {
 // GET /ProductComponent/{id}
 func (s *ProductComponentAPI) GetProductComponentByID(ctx context.Context, p GetProductComponentByIDParams) (*ReleaseComponent, error) {
 	out := new(ReleaseComponent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ProductComponent/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ProductComponent/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectReleaseComponent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

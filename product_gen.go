@@ -58,7 +58,7 @@ func (s *ProductAPI) PostProduct(ctx context.Context, p PostProductParams) (*Rel
 		return nil, errManyRecords("PostProduct", "PostProductMany", len(p.Body))
 	}
 	out := new(ReleaseProduct)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Product", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Product", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectReleaseProduct}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetProductByIDParams) query() string {
 // GET /Product/{id}
 func (s *ProductAPI) GetProductByID(ctx context.Context, p GetProductByIDParams) (*ReleaseProduct, error) {
 	out := new(ReleaseProduct)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Product/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Product/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectReleaseProduct}}); err != nil {
 		return nil, err
 	}
 	return out, nil

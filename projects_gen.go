@@ -609,7 +609,7 @@ func (s *ProjectsAPI) PostProjects(ctx context.Context, p PostProjectsParams) (*
 		return nil, errManyRecords("PostProjects", "PostProjectsMany", len(p.Body))
 	}
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Projects", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Projects", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -727,7 +727,7 @@ func (p *GetProjectsByIDParams) query() string {
 // GET /Projects/{id}
 func (s *ProjectsAPI) GetProjectsByID(ctx context.Context, p GetProjectsByIDParams) (*Faults, error) {
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Projects/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Projects/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil

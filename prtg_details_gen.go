@@ -47,7 +47,7 @@ func (s *PRTGDetailsAPI) PostPRTGDetails(ctx context.Context, p PostPRTGDetailsP
 		return nil, errManyRecords("PostPRTGDetails", "PostPRTGDetailsMany", len(p.Body))
 	}
 	out := new(PRTGDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PRTGDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PRTGDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPRTGDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetPRTGDetailsByIDParams struct {
 // GET /PRTGDetails/{id}
 func (s *PRTGDetailsAPI) GetPRTGDetailsByID(ctx context.Context, p GetPRTGDetailsByIDParams) (*PRTGDetails, error) {
 	out := new(PRTGDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PRTGDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PRTGDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectPRTGDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *PublishProfilesAPI) PostPublishProfiles(ctx context.Context, p PostPubl
 		return nil, errManyRecords("PostPublishProfiles", "PostPublishProfilesMany", len(p.Body))
 	}
 	out := new(PublishProfiles)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PublishProfiles", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PublishProfiles", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectPublishProfiles}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetPublishProfilesByIDParams struct {
 // GET /PublishProfiles/{id}
 func (s *PublishProfilesAPI) GetPublishProfilesByID(ctx context.Context, p GetPublishProfilesByIDParams) (*PublishProfiles, error) {
 	out := new(PublishProfiles)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PublishProfiles/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PublishProfiles/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectPublishProfiles}}); err != nil {
 		return nil, err
 	}
 	return out, nil

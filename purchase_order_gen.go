@@ -160,7 +160,7 @@ func (s *PurchaseOrderAPI) PostPurchaseOrder(ctx context.Context, p PostPurchase
 		return nil, errManyRecords("PostPurchaseOrder", "PostPurchaseOrderMany", len(p.Body))
 	}
 	out := new(SupplierOrderHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PurchaseOrder", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/PurchaseOrder", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSupplierOrderHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -209,7 +209,7 @@ func (p *GetPurchaseOrderByIDParams) query() string {
 // GET /PurchaseOrder/{id}
 func (s *PurchaseOrderAPI) GetPurchaseOrderByID(ctx context.Context, p GetPurchaseOrderByIDParams) (*SupplierOrderHeader, error) {
 	out := new(SupplierOrderHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PurchaseOrder/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/PurchaseOrder/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSupplierOrderHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *QualificationAPI) PostQualification(ctx context.Context, p PostQualific
 		return nil, errManyRecords("PostQualification", "PostQualificationMany", len(p.Body))
 	}
 	out := new(Qualification)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Qualification", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Qualification", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectQualification}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetQualificationByIDParams) query() string {
 // GET /Qualification/{id}
 func (s *QualificationAPI) GetQualificationByID(ctx context.Context, p GetQualificationByIDParams) (*Qualification, error) {
 	out := new(Qualification)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Qualification/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Qualification/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectQualification}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *QuickBooksDetailsAPI) PostQuickBooksDetails(ctx context.Context, p Post
 		return nil, errManyRecords("PostQuickBooksDetails", "PostQuickBooksDetailsMany", len(p.Body))
 	}
 	out := new(QuickBooksDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/QuickBooksDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/QuickBooksDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectQuickBooksDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetQuickBooksDetailsByIDParams) query() string {
 // GET /QuickBooksDetails/{id}
 func (s *QuickBooksDetailsAPI) GetQuickBooksDetailsByID(ctx context.Context, p GetQuickBooksDetailsByIDParams) (*QuickBooksDetails, error) {
 	out := new(QuickBooksDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/QuickBooksDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/QuickBooksDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectQuickBooksDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -127,7 +127,7 @@ func (s *QuotationAPI) PostQuotation(ctx context.Context, p PostQuotationParams)
 		return nil, errManyRecords("PostQuotation", "PostQuotationMany", len(p.Body))
 	}
 	out := new(QuotationHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Quotation", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Quotation", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectQuotationHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -188,7 +188,7 @@ func (p *GetQuotationByIDParams) query() string {
 // GET /Quotation/{id}
 func (s *QuotationAPI) GetQuotationByID(ctx context.Context, p GetQuotationByIDParams) (*QuotationHeader, error) {
 	out := new(QuotationHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Quotation/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Quotation/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectQuotationHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

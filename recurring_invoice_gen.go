@@ -203,7 +203,7 @@ func (s *RecurringInvoiceAPI) PostRecurringInvoice(ctx context.Context, p PostRe
 		return nil, errManyRecords("PostRecurringInvoice", "PostRecurringInvoiceMany", len(p.Body))
 	}
 	out := new(InvoiceHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RecurringInvoice", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RecurringInvoice", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectInvoiceHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -301,7 +301,7 @@ func (p *GetRecurringInvoiceByIDParams) query() string {
 // GET /RecurringInvoice/{id}
 func (s *RecurringInvoiceAPI) GetRecurringInvoiceByID(ctx context.Context, p GetRecurringInvoiceByIDParams) (*InvoiceHeader, error) {
 	out := new(InvoiceHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/RecurringInvoice/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/RecurringInvoice/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectInvoiceHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -116,7 +116,7 @@ func (s *ReleaseAPI) PostRelease(ctx context.Context, p PostReleaseParams) (*Rel
 		return nil, errManyRecords("PostRelease", "PostReleaseMany", len(p.Body))
 	}
 	out := new(Release)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Release", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Release", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectRelease}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -156,7 +156,7 @@ func (p *GetReleaseByIDParams) query() string {
 // GET /Release/{id}
 func (s *ReleaseAPI) GetReleaseByID(ctx context.Context, p GetReleaseByIDParams) (*Release, error) {
 	out := new(Release)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Release/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Release/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectRelease}}); err != nil {
 		return nil, err
 	}
 	return out, nil

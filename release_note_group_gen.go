@@ -47,7 +47,7 @@ func (s *ReleaseNoteGroupAPI) PostReleaseNoteGroup(ctx context.Context, p PostRe
 		return nil, errManyRecords("PostReleaseNoteGroup", "PostReleaseNoteGroupMany", len(p.Body))
 	}
 	out := new(ReleaseNoteGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseNoteGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseNoteGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectReleaseNoteGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetReleaseNoteGroupByIDParams) query() string {
 // GET /ReleaseNoteGroup/{id}
 func (s *ReleaseNoteGroupAPI) GetReleaseNoteGroupByID(ctx context.Context, p GetReleaseNoteGroupByIDParams) (*ReleaseNoteGroup, error) {
 	out := new(ReleaseNoteGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleaseNoteGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleaseNoteGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectReleaseNoteGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

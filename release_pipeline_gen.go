@@ -47,7 +47,7 @@ func (s *ReleasePipelineAPI) PostReleasePipeline(ctx context.Context, p PostRele
 		return nil, errManyRecords("PostReleasePipeline", "PostReleasePipelineMany", len(p.Body))
 	}
 	out := new(ReleasePipeline)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleasePipeline", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleasePipeline", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectReleasePipeline}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetReleasePipelineByIDParams struct {
 // GET /ReleasePipeline/{id}
 func (s *ReleasePipelineAPI) GetReleasePipelineByID(ctx context.Context, p GetReleasePipelineByIDParams) (*ReleasePipeline, error) {
 	out := new(ReleasePipeline)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleasePipeline/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleasePipeline/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectReleasePipeline}}); err != nil {
 		return nil, err
 	}
 	return out, nil

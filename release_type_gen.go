@@ -47,7 +47,7 @@ func (s *ReleaseTypeAPI) PostReleaseType(ctx context.Context, p PostReleaseTypeP
 		return nil, errManyRecords("PostReleaseType", "PostReleaseTypeMany", len(p.Body))
 	}
 	out := new(ReleaseType)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseType", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ReleaseType", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectReleaseType}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetReleaseTypeByIDParams) query() string {
 // GET /ReleaseType/{id}
 func (s *ReleaseTypeAPI) GetReleaseTypeByID(ctx context.Context, p GetReleaseTypeByIDParams) (*ReleaseType, error) {
 	out := new(ReleaseType)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleaseType/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ReleaseType/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectReleaseType}}); err != nil {
 		return nil, err
 	}
 	return out, nil

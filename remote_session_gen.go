@@ -113,7 +113,7 @@ func (s *RemoteSessionAPI) PostRemoteSession(ctx context.Context, p PostRemoteSe
 		return nil, errManyRecords("PostRemoteSession", "PostRemoteSessionMany", len(p.Body))
 	}
 	out := new(RemoteSessionData)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RemoteSession", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/RemoteSession", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectRemoteSessionData}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -153,7 +153,7 @@ func (p *GetRemoteSessionByIDParams) query() string {
 // GET /RemoteSession/{id}
 func (s *RemoteSessionAPI) GetRemoteSessionByID(ctx context.Context, p GetRemoteSessionByIDParams) (*RemoteSessionData, error) {
 	out := new(RemoteSessionData)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/RemoteSession/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/RemoteSession/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectRemoteSessionData}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -113,7 +113,7 @@ func (s *ReportAPI) PostReport(ctx context.Context, p PostReportParams) (*Analyz
 		return nil, errManyRecords("PostReport", "PostReportMany", len(p.Body))
 	}
 	out := new(AnalyzerProfile)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Report", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Report", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAnalyzerProfile}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -234,7 +234,7 @@ func (p *GetReportByIDParams) query() string {
 // GET /Report/{id}
 func (s *ReportAPI) GetReportByID(ctx context.Context, p GetReportByIDParams) (*AnalyzerProfile, error) {
 	out := new(AnalyzerProfile)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Report/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Report/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAnalyzerProfile}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *RolesAPI) PostRoles(ctx context.Context, p PostRolesParams) (*NHDRoles,
 		return nil, errManyRecords("PostRoles", "PostRolesMany", len(p.Body))
 	}
 	out := new(NHDRoles)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Roles", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Roles", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNHDRoles}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -105,7 +105,7 @@ func (s *RolesAPI) GetRolesByID(ctx context.Context, p GetRolesByIDParams) (*NHD
 		return nil, errMissingPathParam("GetRolesByID", "ID")
 	}
 	out := new(NHDRoles)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Roles/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Roles/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectNHDRoles}}); err != nil {
 		return nil, err
 	}
 	return out, nil

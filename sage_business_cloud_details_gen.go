@@ -58,7 +58,7 @@ func (s *SageBusinessCloudDetailsAPI) PostSageBusinessCloudDetails(ctx context.C
 		return nil, errManyRecords("PostSageBusinessCloudDetails", "PostSageBusinessCloudDetailsMany", len(p.Body))
 	}
 	out := new(SageBusinessCloudDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SageBusinessCloudDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SageBusinessCloudDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSageBusinessCloudDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetSageBusinessCloudDetailsByIDParams) query() string {
 // GET /SageBusinessCloudDetails/{id}
 func (s *SageBusinessCloudDetailsAPI) GetSageBusinessCloudDetailsByID(ctx context.Context, p GetSageBusinessCloudDetailsByIDParams) (*SageBusinessCloudDetails, error) {
 	out := new(SageBusinessCloudDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SageBusinessCloudDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SageBusinessCloudDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSageBusinessCloudDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

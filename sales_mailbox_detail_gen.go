@@ -30,7 +30,7 @@ func (s *SalesMailboxDetailAPI) PostSalesMailboxDetail(ctx context.Context, p Po
 		return nil, errManyRecords("PostSalesMailboxDetail", "PostSalesMailboxDetailMany", len(p.Body))
 	}
 	out := new(SalesMailboxDetail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailboxDetail", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailboxDetail", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSalesMailboxDetail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

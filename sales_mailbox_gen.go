@@ -47,7 +47,7 @@ func (s *SalesMailboxAPI) PostSalesMailbox(ctx context.Context, p PostSalesMailb
 		return nil, errManyRecords("PostSalesMailbox", "PostSalesMailboxMany", len(p.Body))
 	}
 	out := new(SalesMailbox)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailbox", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesMailbox", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSalesMailbox}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -89,7 +89,7 @@ func (p *GetSalesMailboxByIDParams) query() string {
 // GET /SalesMailbox/{id}
 func (s *SalesMailboxAPI) GetSalesMailboxByID(ctx context.Context, p GetSalesMailboxByIDParams) (*SalesMailbox, error) {
 	out := new(SalesMailbox)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SalesMailbox/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SalesMailbox/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSalesMailbox}}); err != nil {
 		return nil, err
 	}
 	return out, nil

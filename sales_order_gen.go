@@ -133,7 +133,7 @@ func (s *SalesOrderAPI) PostSalesOrder(ctx context.Context, p PostSalesOrderPara
 		return nil, errManyRecords("PostSalesOrder", "PostSalesOrderMany", len(p.Body))
 	}
 	out := new(OrderHead)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesOrder", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SalesOrder", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectOrderHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -181,7 +181,7 @@ func (p *GetSalesOrderByIDParams) query() string {
 // GET /SalesOrder/{id}
 func (s *SalesOrderAPI) GetSalesOrderByID(ctx context.Context, p GetSalesOrderByIDParams) (*OrderHead, error) {
 	out := new(OrderHead)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SalesOrder/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SalesOrder/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectOrderHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *ScheduleAPI) PostSchedule(ctx context.Context, p PostScheduleParams) (*
 		return nil, errManyRecords("PostSchedule", "PostScheduleMany", len(p.Body))
 	}
 	out := new(Schedule)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Schedule", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Schedule", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSchedule}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetScheduleByIDParams) query() string {
 // GET /Schedule/{id}
 func (s *ScheduleAPI) GetScheduleByID(ctx context.Context, p GetScheduleByIDParams) (*Schedule, error) {
 	out := new(Schedule)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Schedule/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Schedule/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSchedule}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *ScreenLayoutAPI) PostScreenLayout(ctx context.Context, p PostScreenLayo
 		return nil, errManyRecords("PostScreenLayout", "PostScreenLayoutMany", len(p.Body))
 	}
 	out := new(ScreenLayout)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ScreenLayout", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ScreenLayout", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectScreenLayout}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetScreenLayoutByIDParams) query() string {
 // GET /ScreenLayout/{id}
 func (s *ScreenLayoutAPI) GetScreenLayoutByID(ctx context.Context, p GetScreenLayoutByIDParams) (*ScreenLayout, error) {
 	out := new(ScreenLayout)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ScreenLayout/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ScreenLayout/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectScreenLayout}}); err != nil {
 		return nil, err
 	}
 	return out, nil

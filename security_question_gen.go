@@ -47,7 +47,7 @@ func (s *SecurityQuestionAPI) PostSecurityQuestion(ctx context.Context, p PostSe
 		return nil, errManyRecords("PostSecurityQuestion", "PostSecurityQuestionMany", len(p.Body))
 	}
 	out := new(SecurityQuestion)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestion", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestion", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSecurityQuestion}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetSecurityQuestionByIDParams) query() string {
 // GET /SecurityQuestion/{id}
 func (s *SecurityQuestionAPI) GetSecurityQuestionByID(ctx context.Context, p GetSecurityQuestionByIDParams) (*SecurityQuestion, error) {
 	out := new(SecurityQuestion)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SecurityQuestion/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SecurityQuestion/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSecurityQuestion}}); err != nil {
 		return nil, err
 	}
 	return out, nil

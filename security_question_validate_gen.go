@@ -47,7 +47,7 @@ func (s *SecurityQuestionValidateAPI) PostSecurityQuestionValidate(ctx context.C
 		return nil, errManyRecords("PostSecurityQuestionValidate", "PostSecurityQuestionValidateMany", len(p.Body))
 	}
 	out := new(NPRResult)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestionValidate", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SecurityQuestionValidate", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectNPRResult}}); err != nil {
 		return nil, err
 	}
 	return out, nil

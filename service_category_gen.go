@@ -62,7 +62,7 @@ func (s *ServiceCategoryAPI) PostServiceCategory(ctx context.Context, p PostServ
 		return nil, errManyRecords("PostServiceCategory", "PostServiceCategoryMany", len(p.Body))
 	}
 	out := new(ServiceCategory)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceCategory", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceCategory", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectServiceCategory}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetServiceCategoryByIDParams) query() string {
 // GET /ServiceCategory/{id}
 func (s *ServiceCategoryAPI) GetServiceCategoryByID(ctx context.Context, p GetServiceCategoryByIDParams) (*ServiceCategory, error) {
 	out := new(ServiceCategory)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ServiceCategory/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ServiceCategory/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectServiceCategory}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -133,7 +133,7 @@ func (s *ServiceAPI) PostService(ctx context.Context, p PostServiceParams) (*Ser
 		return nil, errManyRecords("PostService", "PostServiceMany", len(p.Body))
 	}
 	out := new(ServSite)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Service", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Service", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectServSite}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -194,7 +194,7 @@ func (p *GetServiceByIDParams) query() string {
 // GET /Service/{id}
 func (s *ServiceAPI) GetServiceByID(ctx context.Context, p GetServiceByIDParams) (*ServSite, error) {
 	out := new(ServSite)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Service/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Service/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectServSite}}); err != nil {
 		return nil, err
 	}
 	return out, nil

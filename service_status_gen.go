@@ -101,7 +101,7 @@ func (s *ServiceStatusAPI) PostServiceStatus(ctx context.Context, p PostServiceS
 		return nil, errManyRecords("PostServiceStatus", "PostServiceStatusMany", len(p.Body))
 	}
 	out := new(ServStatus)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceStatus", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ServiceStatus", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectServStatus}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -182,7 +182,7 @@ func (s *ServiceStatusAPI) GetServiceStatusByID(ctx context.Context, p GetServic
 		return nil, errMissingPathParam("GetServiceStatusByID", "ID")
 	}
 	out := new(ServStatus)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ServiceStatus/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ServiceStatus/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectServStatus}}); err != nil {
 		return nil, err
 	}
 	return out, nil

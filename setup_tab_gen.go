@@ -47,7 +47,7 @@ func (s *SetupTabAPI) PostSetupTab(ctx context.Context, p PostSetupTabParams) (*
 		return nil, errManyRecords("PostSetupTab", "PostSetupTabMany", len(p.Body))
 	}
 	out := new(SetupTab)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SetupTab", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SetupTab", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSetupTab}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetSetupTabByIDParams) query() string {
 // GET /SetupTab/{id}
 func (s *SetupTabAPI) GetSetupTabByID(ctx context.Context, p GetSetupTabByIDParams) (*SetupTab, error) {
 	out := new(SetupTab)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SetupTab/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SetupTab/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSetupTab}}); err != nil {
 		return nil, err
 	}
 	return out, nil

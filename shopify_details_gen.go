@@ -47,7 +47,7 @@ func (s *ShopifyDetailsAPI) PostShopifyDetails(ctx context.Context, p PostShopif
 		return nil, errManyRecords("PostShopifyDetails", "PostShopifyDetailsMany", len(p.Body))
 	}
 	out := new(ShopifyDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ShopifyDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ShopifyDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectShopifyDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetShopifyDetailsByIDParams struct {
 // GET /ShopifyDetails/{id}
 func (s *ShopifyDetailsAPI) GetShopifyDetailsByID(ctx context.Context, p GetShopifyDetailsByIDParams) (*ShopifyDetails, error) {
 	out := new(ShopifyDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ShopifyDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ShopifyDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectShopifyDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

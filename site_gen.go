@@ -189,7 +189,7 @@ func (s *SiteAPI) PostSite(ctx context.Context, p PostSiteParams) (*Site, error)
 		return nil, errManyRecords("PostSite", "PostSiteMany", len(p.Body))
 	}
 	out := new(Site)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Site", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Site", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSite}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -260,7 +260,7 @@ func (p *GetSiteByIDParams) query() string {
 // GET /Site/{id}
 func (s *SiteAPI) GetSiteByID(ctx context.Context, p GetSiteByIDParams) (*Site, error) {
 	out := new(Site)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Site/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Site/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSite}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -62,7 +62,7 @@ func (s *SLAAPI) PostSLA(ctx context.Context, p PostSLAParams) (*SLAHead, error)
 		return nil, errManyRecords("PostSLA", "PostSLAMany", len(p.Body))
 	}
 	out := new(SLAHead)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SLA", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SLA", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSLAHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetSLAByIDParams) query() string {
 // GET /SLA/{id}
 func (s *SLAAPI) GetSLAByID(ctx context.Context, p GetSLAByIDParams) (*SLAHead, error) {
 	out := new(SLAHead)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SLA/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SLA/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSLAHead}}); err != nil {
 		return nil, err
 	}
 	return out, nil

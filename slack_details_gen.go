@@ -64,7 +64,7 @@ func (s *SlackDetailsAPI) PostSlackDetails(ctx context.Context, p PostSlackDetai
 		return nil, errManyRecords("PostSlackDetails", "PostSlackDetailsMany", len(p.Body))
 	}
 	out := new(SlackDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SlackDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SlackDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSlackDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -123,7 +123,7 @@ func (p *GetSlackDetailsByIDParams) query() string {
 // GET /SlackDetails/{id}
 func (s *SlackDetailsAPI) GetSlackDetailsByID(ctx context.Context, p GetSlackDetailsByIDParams) (*SlackDetails, error) {
 	out := new(SlackDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SlackDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SlackDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSlackDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *SnipeITDetailsAPI) PostSnipeITDetails(ctx context.Context, p PostSnipeI
 		return nil, errManyRecords("PostSnipeITDetails", "PostSnipeITDetailsMany", len(p.Body))
 	}
 	out := new(SnipeITDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnipeITDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnipeITDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSnipeITDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetSnipeITDetailsByIDParams struct {
 // GET /SnipeITDetails/{id}
 func (s *SnipeITDetailsAPI) GetSnipeITDetailsByID(ctx context.Context, p GetSnipeITDetailsByIDParams) (*SnipeITDetails, error) {
 	out := new(SnipeITDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SnipeITDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SnipeITDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectSnipeITDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

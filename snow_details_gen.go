@@ -56,7 +56,7 @@ func (s *SnowDetailsAPI) PostSnowDetails(ctx context.Context, p PostSnowDetailsP
 		return nil, errManyRecords("PostSnowDetails", "PostSnowDetailsMany", len(p.Body))
 	}
 	out := new(SnowDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnowDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SnowDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSnowDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetSnowDetailsByIDParams) query() string {
 // GET /SnowDetails/{id}
 func (s *SnowDetailsAPI) GetSnowDetailsByID(ctx context.Context, p GetSnowDetailsByIDParams) (*SnowDetails, error) {
 	out := new(SnowDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SnowDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SnowDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSnowDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -113,7 +113,7 @@ func (s *SoftwareLicenceAPI) PostSoftwareLicence(ctx context.Context, p PostSoft
 		return nil, errManyRecords("PostSoftwareLicence", "PostSoftwareLicenceMany", len(p.Body))
 	}
 	out := new(LicenceList)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SoftwareLicence", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SoftwareLicence", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLicenceList}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -153,7 +153,7 @@ func (p *GetSoftwareLicenceByIDParams) query() string {
 // GET /SoftwareLicence/{id}
 func (s *SoftwareLicenceAPI) GetSoftwareLicenceByID(ctx context.Context, p GetSoftwareLicenceByIDParams) (*LicenceList, error) {
 	out := new(LicenceList)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SoftwareLicence/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SoftwareLicence/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectLicenceList}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *SQLImportAPI) PostSQLImport(ctx context.Context, p PostSQLImportParams)
 		return nil, errManyRecords("PostSQLImport", "PostSQLImportMany", len(p.Body))
 	}
 	out := new(SQLImport)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SQLImport", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SQLImport", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSQLImport}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -102,7 +102,7 @@ func (p *GetSQLImportByIDParams) query() string {
 // GET /SQLImport/{id}
 func (s *SQLImportAPI) GetSQLImportByID(ctx context.Context, p GetSQLImportByIDParams) (*SQLImport, error) {
 	out := new(SQLImport)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SQLImport/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SQLImport/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSQLImport}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -86,7 +86,7 @@ func (s *StatusAPI) PostStatus(ctx context.Context, p PostStatusParams) (*TStatu
 		return nil, errManyRecords("PostStatus", "PostStatusMany", len(p.Body))
 	}
 	out := new(TStatus)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Status", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Status", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTStatus}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -126,7 +126,7 @@ func (p *GetStatusByIDParams) query() string {
 // GET /Status/{id}
 func (s *StatusAPI) GetStatusByID(ctx context.Context, p GetStatusByIDParams) (*TStatus, error) {
 	out := new(TStatus)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Status/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Status/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTStatus}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *StreamOneIonDetailsAPI) PostStreamOneIonDetails(ctx context.Context, p 
 		return nil, errManyRecords("PostStreamOneIonDetails", "PostStreamOneIonDetailsMany", len(p.Body))
 	}
 	out := new(StreamOneIonDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/StreamOneIonDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/StreamOneIonDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectStreamOneIonDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetStreamOneIonDetailsByIDParams struct {
 // GET /StreamOneIonDetails/{id}
 func (s *StreamOneIonDetailsAPI) GetStreamOneIonDetailsByID(ctx context.Context, p GetStreamOneIonDetailsByIDParams) (*StreamOneIonDetails, error) {
 	out := new(StreamOneIonDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/StreamOneIonDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/StreamOneIonDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectStreamOneIonDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -122,7 +122,7 @@ func (s *SupplierContractAPI) PostSupplierContract(ctx context.Context, p PostSu
 		return nil, errManyRecords("PostSupplierContract", "PostSupplierContractMany", len(p.Body))
 	}
 	out := new(Contract)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SupplierContract", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SupplierContract", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectContract}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -182,7 +182,7 @@ func (p *GetSupplierContractByIDParams) query() string {
 // GET /SupplierContract/{id}
 func (s *SupplierContractAPI) GetSupplierContractByID(ctx context.Context, p GetSupplierContractByIDParams) (*Contract, error) {
 	out := new(Contract)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SupplierContract/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SupplierContract/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectContract}}); err != nil {
 		return nil, err
 	}
 	return out, nil

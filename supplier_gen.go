@@ -115,7 +115,7 @@ func (s *SupplierAPI) PostSupplier(ctx context.Context, p PostSupplierParams) (*
 		return nil, errManyRecords("PostSupplier", "PostSupplierMany", len(p.Body))
 	}
 	out := new(Company)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Supplier", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Supplier", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectCompany}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -155,7 +155,7 @@ func (p *GetSupplierByIDParams) query() string {
 // GET /Supplier/{id}
 func (s *SupplierAPI) GetSupplierByID(ctx context.Context, p GetSupplierByIDParams) (*Company, error) {
 	out := new(Company)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Supplier/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Supplier/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectCompany}}); err != nil {
 		return nil, err
 	}
 	return out, nil

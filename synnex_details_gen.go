@@ -47,7 +47,7 @@ func (s *SynnexDetailsAPI) PostSynnexDetails(ctx context.Context, p PostSynnexDe
 		return nil, errManyRecords("PostSynnexDetails", "PostSynnexDetailsMany", len(p.Body))
 	}
 	out := new(SynnexDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SynnexDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/SynnexDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSynnexDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetSynnexDetailsByIDParams) query() string {
 // GET /SynnexDetails/{id}
 func (s *SynnexDetailsAPI) GetSynnexDetailsByID(ctx context.Context, p GetSynnexDetailsByIDParams) (*SynnexDetails, error) {
 	out := new(SynnexDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SynnexDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/SynnexDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSynnexDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *TabsAPI) PostTabs(ctx context.Context, p PostTabsParams) (*Tabname, err
 		return nil, errManyRecords("PostTabs", "PostTabsMany", len(p.Body))
 	}
 	out := new(Tabname)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tabs", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tabs", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTabname}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetTabsByIDParams) query() string {
 // GET /Tabs/{id}
 func (s *TabsAPI) GetTabsByID(ctx context.Context, p GetTabsByIDParams) (*Tabname, error) {
 	out := new(Tabname)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tabs/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tabs/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTabname}}); err != nil {
 		return nil, err
 	}
 	return out, nil

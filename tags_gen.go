@@ -47,7 +47,7 @@ func (s *TagsAPI) PostTags(ctx context.Context, p PostTagsParams) (*Tag, error) 
 		return nil, errManyRecords("PostTags", "PostTagsMany", len(p.Body))
 	}
 	out := new(Tag)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tags", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tags", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTag}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetTagsByIDParams) query() string {
 // GET /Tags/{id}
 func (s *TagsAPI) GetTagsByID(ctx context.Context, p GetTagsByIDParams) (*Tag, error) {
 	out := new(Tag)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tags/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tags/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTag}}); err != nil {
 		return nil, err
 	}
 	return out, nil

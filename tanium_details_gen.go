@@ -47,7 +47,7 @@ func (s *TaniumDetailsAPI) PostTaniumDetails(ctx context.Context, p PostTaniumDe
 		return nil, errManyRecords("PostTaniumDetails", "PostTaniumDetailsMany", len(p.Body))
 	}
 	out := new(TaniumDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaniumDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaniumDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTaniumDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetTaniumDetailsByIDParams struct {
 // GET /TaniumDetails/{id}
 func (s *TaniumDetailsAPI) GetTaniumDetailsByID(ctx context.Context, p GetTaniumDetailsByIDParams) (*TaniumDetails, error) {
 	out := new(TaniumDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TaniumDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TaniumDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectTaniumDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

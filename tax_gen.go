@@ -62,7 +62,7 @@ func (s *TaxAPI) PostTax(ctx context.Context, p PostTaxParams) (*Tax, error) {
 		return nil, errManyRecords("PostTax", "PostTaxMany", len(p.Body))
 	}
 	out := new(Tax)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tax", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tax", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTax}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -104,7 +104,7 @@ func (p *GetTaxByIDParams) query() string {
 // GET /Tax/{id}
 func (s *TaxAPI) GetTaxByID(ctx context.Context, p GetTaxByIDParams) (*Tax, error) {
 	out := new(Tax)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tax/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tax/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTax}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *TaxRuleAPI) PostTaxRule(ctx context.Context, p PostTaxRuleParams) (*Tax
 		return nil, errManyRecords("PostTaxRule", "PostTaxRuleMany", len(p.Body))
 	}
 	out := new(TaxRule)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaxRule", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TaxRule", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTaxRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetTaxRuleByIDParams struct {
 // GET /TaxRule/{id}
 func (s *TaxRuleAPI) GetTaxRuleByID(ctx context.Context, p GetTaxRuleByIDParams) (*TaxRule, error) {
 	out := new(TaxRule)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TaxRule/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TaxRule/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectTaxRule}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -111,7 +111,7 @@ func (s *TeamAPI) PostTeam(ctx context.Context, p PostTeamParams) (*SectionDetai
 		return nil, errManyRecords("PostTeam", "PostTeamMany", len(p.Body))
 	}
 	out := new(SectionDetail)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Team", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Team", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectSectionDetail}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -172,7 +172,7 @@ func (p *GetTeamByIDParams) query() string {
 // GET /Team/{id}
 func (s *TeamAPI) GetTeamByID(ctx context.Context, p GetTeamByIDParams) (*SectionDetail, error) {
 	out := new(SectionDetail)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Team/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Team/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectSectionDetail}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *TechDataResellerDetailsAPI) PostTechDataResellerDetails(ctx context.Con
 		return nil, errManyRecords("PostTechDataResellerDetails", "PostTechDataResellerDetailsMany", len(p.Body))
 	}
 	out := new(TechDataResellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TechDataResellerDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TechDataResellerDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTechDataResellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetTechDataResellerDetailsByIDParams struct {
 // GET /TechDataResellerDetails/{id}
 func (s *TechDataResellerDetailsAPI) GetTechDataResellerDetailsByID(ctx context.Context, p GetTechDataResellerDetailsByIDParams) (*TechDataResellerDetails, error) {
 	out := new(TechDataResellerDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TechDataResellerDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TechDataResellerDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectTechDataResellerDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

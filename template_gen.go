@@ -180,7 +180,7 @@ func (s *TemplateAPI) PostTemplate(ctx context.Context, p PostTemplateParams) (*
 		return nil, errManyRecords("PostTemplate", "PostTemplateMany", len(p.Body))
 	}
 	out := new(StdRequest)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Template", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Template", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectStdRequest}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -224,7 +224,7 @@ func (p *GetTemplateByIDParams) query() string {
 // GET /Template/{id}
 func (s *TemplateAPI) GetTemplateByID(ctx context.Context, p GetTemplateByIDParams) (*StdRequest, error) {
 	out := new(StdRequest)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Template/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Template/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectStdRequest}}); err != nil {
 		return nil, err
 	}
 	return out, nil

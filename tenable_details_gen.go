@@ -47,7 +47,7 @@ func (s *TenableDetailsAPI) PostTenableDetails(ctx context.Context, p PostTenabl
 		return nil, errManyRecords("PostTenableDetails", "PostTenableDetailsMany", len(p.Body))
 	}
 	out := new(TenableDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TenableDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TenableDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTenableDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetTenableDetailsByIDParams struct {
 // GET /TenableDetails/{id}
 func (s *TenableDetailsAPI) GetTenableDetailsByID(ctx context.Context, p GetTenableDetailsByIDParams) (*TenableDetails, error) {
 	out := new(TenableDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TenableDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TenableDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectTenableDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

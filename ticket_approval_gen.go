@@ -66,7 +66,7 @@ func (s *TicketApprovalAPI) PostTicketApproval(ctx context.Context, p PostTicket
 		return nil, errManyRecords("PostTicketApproval", "PostTicketApprovalMany", len(p.Body))
 	}
 	out := new(FaultApproval)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketApproval", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketApproval", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaultApproval}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetTicketApprovalByIDParams) query() string {
 // GET /TicketApproval/{id}
 func (s *TicketApprovalAPI) GetTicketApprovalByID(ctx context.Context, p GetTicketApprovalByIDParams) (*FaultApproval, error) {
 	out := new(FaultApproval)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketApproval/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketApproval/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFaultApproval}}); err != nil {
 		return nil, err
 	}
 	return out, nil

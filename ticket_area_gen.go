@@ -47,7 +47,7 @@ func (s *TicketAreaAPI) PostTicketArea(ctx context.Context, p PostTicketAreaPara
 		return nil, errManyRecords("PostTicketArea", "PostTicketAreaMany", len(p.Body))
 	}
 	out := new(TicketArea)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketArea", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketArea", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTicketArea}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetTicketAreaByIDParams) query() string {
 // GET /TicketArea/{id}
 func (s *TicketAreaAPI) GetTicketAreaByID(ctx context.Context, p GetTicketAreaByIDParams) (*TicketArea, error) {
 	out := new(TicketArea)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketArea/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketArea/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTicketArea}}); err != nil {
 		return nil, err
 	}
 	return out, nil

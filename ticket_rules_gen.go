@@ -64,7 +64,7 @@ func (s *TicketRulesAPI) PostTicketRules(ctx context.Context, p PostTicketRulesP
 		return nil, errManyRecords("PostTicketRules", "PostTicketRulesMany", len(p.Body))
 	}
 	out := new(Autoassign)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketRules", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketRules", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectAutoassign}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -104,7 +104,7 @@ func (p *GetTicketRulesByIDParams) query() string {
 // GET /TicketRules/{id}
 func (s *TicketRulesAPI) GetTicketRulesByID(ctx context.Context, p GetTicketRulesByIDParams) (*Autoassign, error) {
 	out := new(Autoassign)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketRules/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketRules/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectAutoassign}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -116,7 +116,7 @@ func (s *TicketTypeAPI) PostTicketType(ctx context.Context, p PostTicketTypePara
 		return nil, errManyRecords("PostTicketType", "PostTicketTypeMany", len(p.Body))
 	}
 	out := new(RequestType)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketType", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketType", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectRequestType}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -182,7 +182,7 @@ func (p *GetTicketTypeByIDParams) query() string {
 // GET /TicketType/{id}
 func (s *TicketTypeAPI) GetTicketTypeByID(ctx context.Context, p GetTicketTypeByIDParams) (*RequestType, error) {
 	out := new(RequestType)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketType/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketType/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectRequestType}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *TicketTypeGroupAPI) PostTicketTypeGroup(ctx context.Context, p PostTick
 		return nil, errManyRecords("PostTicketTypeGroup", "PostTicketTypeGroupMany", len(p.Body))
 	}
 	out := new(RequestTypeGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketTypeGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TicketTypeGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectRequestTypeGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -89,7 +89,7 @@ func (p *GetTicketTypeGroupByIDParams) query() string {
 // GET /TicketTypeGroup/{id}
 func (s *TicketTypeGroupAPI) GetTicketTypeGroupByID(ctx context.Context, p GetTicketTypeGroupByIDParams) (*RequestTypeGroup, error) {
 	out := new(RequestTypeGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketTypeGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TicketTypeGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectRequestTypeGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -609,7 +609,7 @@ func (s *TicketsAPI) PostTickets(ctx context.Context, p PostTicketsParams) (*Fau
 		return nil, errManyRecords("PostTickets", "PostTicketsMany", len(p.Body))
 	}
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tickets", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Tickets", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -818,7 +818,7 @@ func (p *GetTicketsByIDParams) query() string {
 // GET /Tickets/{id}
 func (s *TicketsAPI) GetTicketsByID(ctx context.Context, p GetTicketsByIDParams) (*Faults, error) {
 	out := new(Faults)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tickets/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Tickets/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFaults}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -64,7 +64,7 @@ func (s *TimesheetEventAPI) PostTimesheetEvent(ctx context.Context, p PostTimesh
 		return nil, errManyRecords("PostTimesheetEvent", "PostTimesheetEventMany", len(p.Body))
 	}
 	out := new(TimesheetEvent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TimesheetEvent", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TimesheetEvent", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTimesheetEvent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -121,7 +121,7 @@ func (p *GetTimesheetEventByIDParams) query() string {
 // GET /TimesheetEvent/{id}
 func (s *TimesheetEventAPI) GetTimesheetEventByID(ctx context.Context, p GetTimesheetEventByIDParams) (*TimesheetEvent, error) {
 	out := new(TimesheetEvent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TimesheetEvent/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TimesheetEvent/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTimesheetEvent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *TimesheetAPI) PostTimesheet(ctx context.Context, p PostTimesheetParams)
 		return nil, errManyRecords("PostTimesheet", "PostTimesheetMany", len(p.Body))
 	}
 	out := new(Timesheet)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Timesheet", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Timesheet", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTimesheet}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -123,7 +123,7 @@ func (p *GetTimesheetByIDParams) query() string {
 // GET /Timesheet/{id}
 func (s *TimesheetAPI) GetTimesheetByID(ctx context.Context, p GetTimesheetByIDParams) (*Timesheet, error) {
 	out := new(Timesheet)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Timesheet/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Timesheet/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTimesheet}}); err != nil {
 		return nil, err
 	}
 	return out, nil

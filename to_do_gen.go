@@ -56,7 +56,7 @@ func (s *ToDoAPI) PostToDo(ctx context.Context, p PostToDoParams) (*FaultToDo, e
 		return nil, errManyRecords("PostToDo", "PostToDoMany", len(p.Body))
 	}
 	out := new(FaultToDo)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDo", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDo", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFaultToDo}}); err != nil {
 		return nil, err
 	}
 	return out, nil

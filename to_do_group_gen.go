@@ -47,7 +47,7 @@ func (s *ToDoGroupAPI) PostToDoGroup(ctx context.Context, p PostToDoGroupParams)
 		return nil, errManyRecords("PostToDoGroup", "PostToDoGroupMany", len(p.Body))
 	}
 	out := new(ToDoGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDoGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ToDoGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectToDoGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetToDoGroupByIDParams struct {
 // GET /ToDoGroup/{id}
 func (s *ToDoGroupAPI) GetToDoGroupByID(ctx context.Context, p GetToDoGroupByIDParams) (*ToDoGroup, error) {
 	out := new(ToDoGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ToDoGroup/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ToDoGroup/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectToDoGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

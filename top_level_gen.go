@@ -121,7 +121,7 @@ func (s *TopLevelAPI) PostTopLevel(ctx context.Context, p PostTopLevelParams) (*
 		return nil, errManyRecords("PostTopLevel", "PostTopLevelMany", len(p.Body))
 	}
 	out := new(Tree)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TopLevel", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TopLevel", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTree}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -165,7 +165,7 @@ func (p *GetTopLevelByIDParams) query() string {
 // GET /TopLevel/{id}
 func (s *TopLevelAPI) GetTopLevelByID(ctx context.Context, p GetTopLevelByIDParams) (*Tree, error) {
 	out := new(Tree)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TopLevel/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TopLevel/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTree}}); err != nil {
 		return nil, err
 	}
 	return out, nil

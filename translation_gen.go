@@ -47,7 +47,7 @@ func (s *TranslationAPI) PostTranslation(ctx context.Context, p PostTranslationP
 		return nil, errManyRecords("PostTranslation", "PostTranslationMany", len(p.Body))
 	}
 	out := new(LanguagePackTranslationsCustom)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Translation", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Translation", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectLanguagePackTranslationsCustom}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -56,7 +56,7 @@ func (s *TwitterDetailsAPI) PostTwitterDetails(ctx context.Context, p PostTwitte
 		return nil, errManyRecords("PostTwitterDetails", "PostTwitterDetailsMany", len(p.Body))
 	}
 	out := new(TwitterDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TwitterDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/TwitterDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectTwitterDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetTwitterDetailsByIDParams) query() string {
 // GET /TwitterDetails/{id}
 func (s *TwitterDetailsAPI) GetTwitterDetailsByID(ctx context.Context, p GetTwitterDetailsByIDParams) (*TwitterDetails, error) {
 	out := new(TwitterDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TwitterDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/TwitterDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectTwitterDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

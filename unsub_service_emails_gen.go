@@ -47,7 +47,7 @@ func (s *UnsubServiceEmailsAPI) PostUnsubServiceEmails(ctx context.Context, p Po
 		return nil, errManyRecords("PostUnsubServiceEmails", "PostUnsubServiceEmailsMany", len(p.Body))
 	}
 	out := new(UnsubEmailServiceUsers)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UnsubServiceEmails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UnsubServiceEmails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectUnsubEmailServiceUsers}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetUnsubServiceEmailsByIDParams) query() string {
 // GET /UnsubServiceEmails/{id}
 func (s *UnsubServiceEmailsAPI) GetUnsubServiceEmailsByID(ctx context.Context, p GetUnsubServiceEmailsByIDParams) (*UnsubEmailServiceUsers, error) {
 	out := new(UnsubEmailServiceUsers)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/UnsubServiceEmails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/UnsubServiceEmails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectUnsubEmailServiceUsers}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *UserRolesAPI) PostUserRoles(ctx context.Context, p PostUserRolesParams)
 		return nil, errManyRecords("PostUserRoles", "PostUserRolesMany", len(p.Body))
 	}
 	out := new(UserRoles)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UserRoles", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/UserRoles", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectUserRoles}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -87,7 +87,7 @@ func (p *GetUserRolesByIDParams) query() string {
 // GET /UserRoles/{id}
 func (s *UserRolesAPI) GetUserRolesByID(ctx context.Context, p GetUserRolesByIDParams) (*UserRoles, error) {
 	out := new(UserRoles)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/UserRoles/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/UserRoles/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectUserRoles}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -227,7 +227,7 @@ func (s *UsersAPI) PostUsers(ctx context.Context, p PostUsersParams) (*Users, er
 		return nil, errManyRecords("PostUsers", "PostUsersMany", len(p.Body))
 	}
 	out := new(Users)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Users", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Users", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectUsers}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -256,7 +256,7 @@ type GetUsersMeParams struct {
 // GET /Users/me
 func (s *UsersAPI) GetUsersMe(ctx context.Context, p GetUsersMeParams) (*Users, error) {
 	out := new(Users)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Users/me", out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Users/me", into: modelRef{unsafe.Pointer(out), &dectUsers}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -342,7 +342,7 @@ func (p *GetUsersByIDParams) query() string {
 // GET /Users/{id}
 func (s *UsersAPI) GetUsersByID(ctx context.Context, p GetUsersByIDParams) (*Users, error) {
 	out := new(Users)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Users/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Users/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectUsers}}); err != nil {
 		return nil, err
 	}
 	return out, nil

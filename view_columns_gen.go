@@ -66,7 +66,7 @@ func (s *ViewColumnsAPI) PostViewColumns(ctx context.Context, p PostViewColumnsP
 		return nil, errManyRecords("PostViewColumns", "PostViewColumnsMany", len(p.Body))
 	}
 	out := new(ViewColumns)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewColumns", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewColumns", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectViewColumns}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetViewColumnsByIDParams) query() string {
 // GET /ViewColumns/{id}
 func (s *ViewColumnsAPI) GetViewColumnsByID(ctx context.Context, p GetViewColumnsByIDParams) (*ViewColumns, error) {
 	out := new(ViewColumns)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewColumns/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewColumns/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectViewColumns}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -66,7 +66,7 @@ func (s *ViewFilterAPI) PostViewFilter(ctx context.Context, p PostViewFilterPara
 		return nil, errManyRecords("PostViewFilter", "PostViewFilterMany", len(p.Body))
 	}
 	out := new(ViewFilter)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewFilter", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewFilter", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectViewFilter}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -106,7 +106,7 @@ func (p *GetViewFilterByIDParams) query() string {
 // GET /ViewFilter/{id}
 func (s *ViewFilterAPI) GetViewFilterByID(ctx context.Context, p GetViewFilterByIDParams) (*ViewFilter, error) {
 	out := new(ViewFilter)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewFilter/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewFilter/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectViewFilter}}); err != nil {
 		return nil, err
 	}
 	return out, nil

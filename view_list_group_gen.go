@@ -56,7 +56,7 @@ func (s *ViewListGroupAPI) PostViewListGroup(ctx context.Context, p PostViewList
 		return nil, errManyRecords("PostViewListGroup", "PostViewListGroupMany", len(p.Body))
 	}
 	out := new(ViewListGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewListGroup", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewListGroup", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectViewListGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -96,7 +96,7 @@ func (p *GetViewListGroupByIDParams) query() string {
 // GET /ViewListGroup/{id}
 func (s *ViewListGroupAPI) GetViewListGroupByID(ctx context.Context, p GetViewListGroupByIDParams) (*ViewListGroup, error) {
 	out := new(ViewListGroup)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewListGroup/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewListGroup/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectViewListGroup}}); err != nil {
 		return nil, err
 	}
 	return out, nil

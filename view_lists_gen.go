@@ -74,7 +74,7 @@ func (s *ViewListsAPI) PostViewLists(ctx context.Context, p PostViewListsParams)
 		return nil, errManyRecords("PostViewLists", "PostViewListsMany", len(p.Body))
 	}
 	out := new(ViewLists)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewLists", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/ViewLists", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectViewLists}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -118,7 +118,7 @@ func (p *GetViewListsByIDParams) query() string {
 // GET /ViewLists/{id}
 func (s *ViewListsAPI) GetViewListsByID(ctx context.Context, p GetViewListsByIDParams) (*ViewLists, error) {
 	out := new(ViewLists)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewLists/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/ViewLists/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectViewLists}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *VirtualAgentAPI) PostVirtualAgent(ctx context.Context, p PostVirtualAge
 		return nil, errManyRecords("PostVirtualAgent", "PostVirtualAgentMany", len(p.Body))
 	}
 	out := new(VirtualAgent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VirtualAgent", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VirtualAgent", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectVirtualAgent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -81,7 +81,7 @@ func (s *VirtualAgentAPI) GetVirtualAgentByID(ctx context.Context, p GetVirtualA
 		return nil, errMissingPathParam("GetVirtualAgentByID", "ID")
 	}
 	out := new(VirtualAgent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/VirtualAgent/" + pathStr(p.ID), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/VirtualAgent/" + pathStr(p.ID), into: modelRef{unsafe.Pointer(out), &dectVirtualAgent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *VMWorkspaceDetailsAPI) PostVMWorkspaceDetails(ctx context.Context, p Po
 		return nil, errManyRecords("PostVMWorkspaceDetails", "PostVMWorkspaceDetailsMany", len(p.Body))
 	}
 	out := new(VMWorkspaceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VMWorkspaceDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/VMWorkspaceDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectVMWorkspaceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetVMWorkspaceDetailsByIDParams struct {
 // GET /VMWorkspaceDetails/{id}
 func (s *VMWorkspaceDetailsAPI) GetVMWorkspaceDetailsByID(ctx context.Context, p GetVMWorkspaceDetailsByIDParams) (*VMWorkspaceDetails, error) {
 	out := new(VMWorkspaceDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/VMWorkspaceDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/VMWorkspaceDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectVMWorkspaceDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

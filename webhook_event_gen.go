@@ -107,7 +107,7 @@ func (s *WebhookEventAPI) PostWebhookEvent(ctx context.Context, p PostWebhookEve
 		return nil, errManyRecords("PostWebhookEvent", "PostWebhookEventMany", len(p.Body))
 	}
 	out := new(WebhookEvent)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WebhookEvent", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WebhookEvent", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWebhookEvent}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -150,7 +150,7 @@ func (s *WebhookEventAPI) GetWebhookEventByID(ctx context.Context, p GetWebhookE
 		return nil, errMissingPathParam("GetWebhookEventByID", "ID")
 	}
 	out := new(WebhookEvent)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WebhookEvent/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WebhookEvent/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectWebhookEvent}}); err != nil {
 		return nil, err
 	}
 	return out, nil

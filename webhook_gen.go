@@ -58,7 +58,7 @@ func (s *WebhookAPI) PostWebhook(ctx context.Context, p PostWebhookParams) (*Web
 		return nil, errManyRecords("PostWebhook", "PostWebhookMany", len(p.Body))
 	}
 	out := new(Webhook)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Webhook", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Webhook", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWebhook}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -101,7 +101,7 @@ func (s *WebhookAPI) GetWebhookByID(ctx context.Context, p GetWebhookByIDParams)
 		return nil, errMissingPathParam("GetWebhookByID", "ID")
 	}
 	out := new(Webhook)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Webhook/" + pathStr(p.ID), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Webhook/" + pathStr(p.ID), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectWebhook}}); err != nil {
 		return nil, err
 	}
 	return out, nil

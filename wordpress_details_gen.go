@@ -47,7 +47,7 @@ func (s *WordpressDetailsAPI) PostWordpressDetails(ctx context.Context, p PostWo
 		return nil, errManyRecords("PostWordpressDetails", "PostWordpressDetailsMany", len(p.Body))
 	}
 	out := new(WordpressDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWordpressDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetWordpressDetailsByIDParams struct {
 // GET /WordpressDetails/{id}
 func (s *WordpressDetailsAPI) GetWordpressDetailsByID(ctx context.Context, p GetWordpressDetailsByIDParams) (*WordpressDetails, error) {
 	out := new(WordpressDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WordpressDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WordpressDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectWordpressDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *WordpressOrgDetailsAPI) PostWordpressOrgDetails(ctx context.Context, p 
 		return nil, errManyRecords("PostWordpressOrgDetails", "PostWordpressOrgDetailsMany", len(p.Body))
 	}
 	out := new(WordpressOrgDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressOrgDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WordpressOrgDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWordpressOrgDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetWordpressOrgDetailsByIDParams struct {
 // GET /WordpressOrgDetails/{id}
 func (s *WordpressOrgDetailsAPI) GetWordpressOrgDetailsByID(ctx context.Context, p GetWordpressOrgDetailsByIDParams) (*WordpressOrgDetails, error) {
 	out := new(WordpressOrgDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WordpressOrgDetails/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WordpressOrgDetails/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectWordpressOrgDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func (s *WorkdayAPI) PostWorkday(ctx context.Context, p PostWorkdayParams) (*Wor
 		return nil, errManyRecords("PostWorkday", "PostWorkdayMany", len(p.Body))
 	}
 	out := new(Workdays)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workday", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workday", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWorkdays}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -100,7 +100,7 @@ func (p *GetWorkdayByIDParams) query() string {
 // GET /Workday/{id}
 func (s *WorkdayAPI) GetWorkdayByID(ctx context.Context, p GetWorkdayByIDParams) (*Workdays, error) {
 	out := new(Workdays)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Workday/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Workday/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectWorkdays}}); err != nil {
 		return nil, err
 	}
 	return out, nil

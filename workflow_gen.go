@@ -58,7 +58,7 @@ func (s *WorkflowAPI) PostWorkflow(ctx context.Context, p PostWorkflowParams) (*
 		return nil, errManyRecords("PostWorkflow", "PostWorkflowMany", len(p.Body))
 	}
 	out := new(FlowHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workflow", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/Workflow", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectFlowHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetWorkflowByIDParams) query() string {
 // GET /Workflow/{id}
 func (s *WorkflowAPI) GetWorkflowByID(ctx context.Context, p GetWorkflowByIDParams) (*FlowHeader, error) {
 	out := new(FlowHeader)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Workflow/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/Workflow/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectFlowHeader}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -47,7 +47,7 @@ func (s *WorkflowTargetAPI) PostWorkflowTarget(ctx context.Context, p PostWorkfl
 		return nil, errManyRecords("PostWorkflowTarget", "PostWorkflowTargetMany", len(p.Body))
 	}
 	out := new(WorkflowTarget)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WorkflowTarget", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/WorkflowTarget", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectWorkflowTarget}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -78,7 +78,7 @@ type GetWorkflowTargetByIDParams struct {
 // GET /WorkflowTarget/{id}
 func (s *WorkflowTargetAPI) GetWorkflowTargetByID(ctx context.Context, p GetWorkflowTargetByIDParams) (*WorkflowTarget, error) {
 	out := new(WorkflowTarget)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WorkflowTarget/" + pathInt(int64(p.ID)), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/WorkflowTarget/" + pathInt(int64(p.ID)), into: modelRef{unsafe.Pointer(out), &dectWorkflowTarget}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -58,7 +58,7 @@ func (s *XeroDetailsAPI) PostXeroDetails(ctx context.Context, p PostXeroDetailsP
 		return nil, errManyRecords("PostXeroDetails", "PostXeroDetailsMany", len(p.Body))
 	}
 	out := new(XeroDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/XeroDetails", body: modelsBody(p.Body), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodPost, path: "/XeroDetails", body: modelsBody(p.Body), into: modelRef{unsafe.Pointer(out), &dectXeroDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (p *GetXeroDetailsByIDParams) query() string {
 // GET /XeroDetails/{id}
 func (s *XeroDetailsAPI) GetXeroDetailsByID(ctx context.Context, p GetXeroDetailsByIDParams) (*XeroDetails, error) {
 	out := new(XeroDetails)
-	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/XeroDetails/" + pathInt(int64(p.ID)), query: p.query(), out: out}); err != nil {
+	if err := s.client.do(ctx, &request{method: http.MethodGet, path: "/XeroDetails/" + pathInt(int64(p.ID)), query: p.query(), into: modelRef{unsafe.Pointer(out), &dectXeroDetails}}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -248,6 +248,7 @@ var reservedNames = []string{
 	"NewTime", "Version", "ConfigError", "RateLimit", "Lazy", "LazyList",
 	"DecodeIssue", "ParamError", "DefaultRetryOptions", "ListShapeError",
 	"DefaultRateLimitWait", "Marshal", "List", "PagingError",
+	"DefaultMaxResponseBytes", "DefaultMaxDownloadBytes", "ResponseTooLargeError", "ErrBodyNotRewindable",
 }
 
 // Build turns a (patched) spec into the API model. It modifies spec: the

@@ -209,7 +209,7 @@ func emitSection(s *Section, types map[string]*Type, b *bytes.Buffer) {
 	fmt.Fprintf(b, "// %s is the /%s section of Halo's API: halo.%s.\ntype %s service\n\n", s.TypeName, s.Wire, s.Field, s.TypeName)
 	for _, op := range s.Ops {
 		emitParams(op, b)
-		emitMethod(op, b)
+		emitMethod(op, types, b)
 		if op.ManyName != "" {
 			emitMany(op, b)
 		}
@@ -350,7 +350,7 @@ func respSource(r Resp) string {
 	return ""
 }
 
-func emitMethod(op *Op, b *bytes.Buffer) {
+func emitMethod(op *Op, types map[string]*Type, b *bytes.Buffer) {
 	doc := op.Doc
 	if doc == "" {
 		doc = "calls " + op.Method + " " + op.Path + "."
@@ -381,7 +381,12 @@ func emitMethod(op *Op, b *bytes.Buffer) {
 	switch op.Resp.Kind {
 	case RespModel:
 		fmt.Fprintf(b, "\tout := new(%s)\n", op.Resp.Model)
-		fields = append(fields, "out: out")
+		if t := types[op.Resp.Model]; t != nil && t.List == nil {
+			// Not through out (an interface): see request.into.
+			fields = append(fields, fmt.Sprintf("into: modelRef{unsafe.Pointer(out), &dect%s}", op.Resp.Model))
+		} else {
+			fields = append(fields, "out: out")
+		}
 	case RespModels:
 		fmt.Fprintf(b, "\tvar out []%s\n", op.Resp.Model)
 		fields = append(fields, "out: modelsOut(&out)")
