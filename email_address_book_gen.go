@@ -4,7 +4,6 @@ package halopsa
 
 import (
 	"context"
-
 	"iter"
 	"net/http"
 )

@@ -5,7 +5,6 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
 	"net/http"
 	"time"
 	"unsafe"

@@ -4,7 +4,6 @@ package halopsa
 
 import (
 	"encoding/json"
-
 	"unsafe"
 )
 

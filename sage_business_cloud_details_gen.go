@@ -5,9 +5,7 @@ package halopsa
 import (
 	"context"
 	"encoding/json"
-
 	"net/http"
-
 	"unsafe"
 )
 
