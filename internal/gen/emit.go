@@ -3,7 +3,7 @@ package gen
 import (
 	"bytes"
 	"fmt"
-		"io"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
