@@ -1,6 +1,7 @@
 package halopsa
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -193,7 +194,13 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 		e.StatusCode, e.Status, e.Err = 0, "", err
 		return nil, e
 	}
-	e.Body = body
+	if holdsToken(body) {
+		// An answer the client refuses can still carry a live token: it
+		// must not reach an error message or a log.
+		e.Description = "the answer was not kept: it holds a token"
+	} else {
+		e.Body = body
+	}
 	var ans struct {
 		AccessToken string          `json:"access_token"`
 		TokenType   string          `json:"token_type"`
@@ -204,12 +211,14 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 	if json.Unmarshal(body, &ans) != nil {
 		ans.AccessToken = "" // not JSON: an HTML page, a proxy's answer
 	}
-	e.Code, e.Description = ans.Error, ans.Description
+	if ans.Error != "" {
+		e.Code, e.Description = ans.Error, ans.Description
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, e
 	}
 	if ans.AccessToken == "" {
-		if e.Code == "" && !looksHTML(body) {
+		if e.Code == "" && e.Description == "" && !looksHTML(body) {
 			e.Description = "the answer holds no access_token"
 		}
 		return nil, e
@@ -220,10 +229,27 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 	}
 	tok := &token{header: "Bearer " + ans.AccessToken}
 	// expires_in arrives as a number, and from some proxies as a string.
+	// A lifetime beyond maxTokenLifetime (or infinite) would overflow a
+	// Duration into the past: it is taken as that maximum.
 	if secs, err := strconv.ParseFloat(strings.Trim(string(ans.ExpiresIn), `"`), 64); err == nil && secs > 0 {
-		tok.expiry = ts.now().Add(time.Duration(secs * float64(time.Second)))
+		tok.expiry = ts.now().Add(time.Duration(min(secs, maxTokenLifetime.Seconds()) * float64(time.Second)))
 	}
 	return tok, nil
+}
+
+// maxTokenLifetime bounds the lifetime a token answer may claim.
+const maxTokenLifetime = 10 * 365 * 24 * time.Hour
+
+// holdsToken reports whether a token endpoint's answer names a token
+// field. Such a body is not kept in an error even when the client refuses
+// the answer (a token_type it cannot use, JSON it cannot read).
+func holdsToken(body []byte) bool {
+	for _, k := range []string{`"access_token"`, `"refresh_token"`, `"id_token"`} {
+		if bytes.Contains(body, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // invalidate drops tok if it is still the cached token (Halo answered 401

@@ -229,9 +229,13 @@ func TestTokenFailures(t *testing.T) {
 			return true
 		}, testSecret, 200, "unauthorized_client: scope not allowed"},
 		{"not a bearer token", func(w http.ResponseWriter) bool {
-			io.WriteString(w, `{"access_token":"x","token_type":"mac","expires_in":60}`)
+			io.WriteString(w, `{"access_token":"LIVE-TOKEN-1","token_type":"mac","expires_in":60}`)
 			return true
 		}, testSecret, 200, `token_type "mac" is not Bearer`},
+		{"a token in JSON the client cannot read", func(w http.ResponseWriter) bool {
+			io.WriteString(w, `{"access_token":"LIVE-TOKEN-2","error":{},"expires_in":60}`)
+			return true
+		}, testSecret, 200, "the answer was not kept: it holds a token"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -251,6 +255,9 @@ func TestTokenFailures(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), tc.secret) || strings.Contains(err.Error(), testSecret) {
 				t.Fatalf("error message leaks the secret: %q", err)
+			}
+			if strings.Contains(err.Error(), "LIVE-TOKEN") || strings.Contains(string(ae.Body), "LIVE-TOKEN") {
+				t.Fatalf("the error holds the access token: %q, body %q", err, ae.Body)
 			}
 			// A failed fetch is not cached: the next call tries again.
 			halo.Tickets.GetTickets(ctxT(t), GetTicketsParams{})
@@ -272,6 +279,10 @@ func TestTokenExchangeAcceptsHaloVariants(t *testing.T) {
 		{`{"access_token":"v2","token_type":"bearer","expires_in":"120"}`, 2 * time.Minute},
 		{`{"access_token":"v3","expires_in":90.0}`, 90 * time.Second},
 		{`{"access_token":"v4","token_type":"Bearer","id_token":"x","scope":"all"}`, 0},
+		// Beyond any real lifetime: held at maxTokenLifetime, not wrapped
+		// into the past (which fetched a token for every call).
+		{`{"access_token":"v5","token_type":"Bearer","expires_in":10000000000}`, maxTokenLifetime},
+		{`{"access_token":"v6","token_type":"Bearer","expires_in":"Infinity"}`, maxTokenLifetime},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -476,7 +476,9 @@ func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res a
 		// Whether the request reached the wire decides if a failed write
 		// may be retried: watch for it. Idempotent methods are retried
 		// either way, so they skip the cost.
-		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+		// A request whose writing failed never ended (its body cut short,
+		// or its headers): Halo cannot have applied it.
+		trace := &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) { wrote.Store(w.Err == nil) }}
 		actx = httptrace.WithClientTrace(actx, trace)
 	}
 	var rd io.Reader
@@ -652,12 +654,18 @@ type bodyBuffer struct{ b []byte }
 func getBody(contentLength int64) *bodyBuffer {
 	b := bodyPool.Get().(*bodyBuffer)
 	b.b = b.b[:0]
-	// One byte more than announced, for the read that finds the end.
-	if contentLength > 0 && contentLength < 256<<20 && int64(cap(b.b)) <= contentLength {
+	// One byte more than announced, for the read that finds the end. An
+	// announced length is trusted up to maxPreallocated only: a server
+	// that announces much and sends nothing must not cost that memory per
+	// call. Larger bodies (rarer than Halo's biggest pages) grow as they
+	// arrive.
+	if contentLength > 0 && contentLength < maxPreallocated && int64(cap(b.b)) <= contentLength {
 		b.b = make([]byte, 0, contentLength+1)
 	}
 	return b
 }
+
+const maxPreallocated = 16 << 20
 
 func putBody(b *bodyBuffer) {
 	if b != nil && cap(b.b) <= maxPooledBody {

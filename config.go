@@ -35,7 +35,9 @@ type Config struct {
 	// Attachment.Download), which take as long as the file needs, are
 	// bounded by it while they make no progress instead: no byte of the
 	// file moved, or no answer came, within Timeout. Bound a whole transfer
-	// with its context.
+	// with its context. A Read that blocks in Upload's io.Reader cannot be
+	// interrupted: the attempt is cut at Timeout, and the call returns
+	// when that Read does, or when its context ends.
 	Timeout time.Duration
 	// MaxResponseBytes caps the body of a JSON response (and of an error
 	// response), checked while it is read: a larger body fails the call

@@ -7,11 +7,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Streamed transfers: a request body read from the caller's io.Reader as
@@ -335,9 +337,10 @@ func (dl *downloadTarget) copyFrom(header http.Header, r io.Reader, limit int64,
 }
 
 // attachmentFilename is the file name a Content-Disposition header gives
-// (filename*, RFC 5987, when present), without any directory part, so
-// that it can be joined to a directory safely. A header mime cannot parse
-// still gives its filename= value.
+// (filename*, RFC 5987, when present), made safe to join to a directory:
+// no directory part, no control characters, no ':' (a drive or, on
+// Windows, an alternate data stream), no surrounding spaces. A header mime
+// cannot parse still gives its name. "" when there is none.
 func attachmentFilename(cd string) string {
 	if cd == "" {
 		return ""
@@ -345,20 +348,71 @@ func attachmentFilename(cd string) string {
 	var name string
 	if _, params, err := mime.ParseMediaType(cd); err == nil {
 		name = params["filename"]
-	} else if i := strings.Index(strings.ToLower(cd), "filename="); i >= 0 {
-		v := strings.TrimSpace(cd[i+len("filename="):])
-		if rest, ok := strings.CutPrefix(v, `"`); ok {
-			v, _, _ = strings.Cut(rest, `"`)
-		} else {
-			v, _, _ = strings.Cut(v, ";")
+		if name == "" {
+			// mime decodes UTF-8 and US-ASCII names only.
+			name = extendedValue(paramText(cd, "filename*="))
 		}
-		name = strings.TrimSpace(v)
+	} else if v := paramText(cd, "filename*="); v != "" {
+		name = extendedValue(v)
+	} else {
+		name = paramText(cd, "filename=")
 	}
 	name = name[strings.LastIndexAny(name, `/\`)+1:]
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == ':' || r == utf8.RuneError {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
 	if name == "." || name == ".." {
 		return ""
 	}
 	return name
+}
+
+// paramText is the value of the parameter that key (like "filename=")
+// starts, unquoted, from a header mime could not parse; "" if absent.
+func paramText(cd, key string) string {
+	i := strings.Index(strings.ToLower(cd), key)
+	if i < 0 {
+		return ""
+	}
+	v := strings.TrimSpace(cd[i+len(key):])
+	if rest, ok := strings.CutPrefix(v, `"`); ok {
+		v, _, _ = strings.Cut(rest, `"`)
+	} else {
+		v, _, _ = strings.Cut(v, ";")
+	}
+	return strings.TrimSpace(v)
+}
+
+// extendedValue decodes an RFC 5987 value (charset'language'percent-encoded)
+// in UTF-8 or ISO-8859-1, the two charsets the RFC requires; "" otherwise.
+func extendedValue(v string) string {
+	charset, rest, ok := strings.Cut(v, "'")
+	if !ok {
+		return ""
+	}
+	_, enc, ok := strings.Cut(rest, "'")
+	if !ok {
+		return ""
+	}
+	raw, err := url.PathUnescape(enc)
+	if err != nil {
+		return ""
+	}
+	switch strings.ToLower(charset) {
+	case "utf-8", "us-ascii":
+		return strings.ToValidUTF8(raw, "_")
+	case "iso-8859-1":
+		runes := make([]rune, len(raw))
+		for i := range len(raw) {
+			runes[i] = rune(raw[i]) // ISO-8859-1 is the first 256 code points
+		}
+		return string(runes)
+	}
+	return ""
 }
 
 // stallTimer cancels a streamed attempt that makes no progress for

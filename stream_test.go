@@ -32,6 +32,16 @@ func TestAttachmentFilename(t *testing.T) {
 		`attachment; filename="C:\\temp\\evil.exe"`: "evil.exe",
 		`attachment; filename=".."`:                 "",
 		`attachment`:                                "",
+		// Review findings: names that would not join safely, and the
+		// RFC 5987 forms mime leaves out.
+		`attachment; filename*=UTF-8''a%00b%0A.txt`:              "a_b_.txt",
+		`attachment; filename="C:evil.exe"`:                      "C_evil.exe",
+		`attachment; filename=" "`:                               "",
+		`attachment; filename*=ISO-8859-1''r%E4ksm%F6rg%E5s.txt`: "räksmörgås.txt",
+		`attachment; filename*=UTF-8''bad%FF.txt`:                "bad_.txt",
+		`attachment; filename*=KOI8-R''%C1.txt`:                  "",
+		// Not parseable by mime: filename* still wins.
+		`attachment; filename=my scan.pdf; filename*=UTF-8''my%20sc%C3%A4n.pdf`: "my scän.pdf",
 	}
 	for cd, want := range cases {
 		if got := attachmentFilename(cd); got != want {
@@ -42,26 +52,40 @@ func TestAttachmentFilename(t *testing.T) {
 
 // TestDownloadNotRetriedOnceWritten: a download cut after bytes reached
 // the io.Writer is not retried (they would be written twice); one cut
-// before any byte is.
+// before any byte is, and the file arrives whole.
 func TestDownloadNotRetriedOnceWritten(t *testing.T) {
 	var requests atomic.Int64
+	var cutAfter atomic.Int64 // the first request is cut after this many bytes
+	content := bytes.Repeat([]byte("0123456789"), 10_000)
 	tn := newTenant(t, func(w http.ResponseWriter, r *http.Request) {
 		n := requests.Add(1)
-		w.Header().Set("Content-Length", "100000")
+		w.Header().Set("Content-Length", strconv.Itoa(len(content)))
 		w.WriteHeader(200)
-		if n > 1 || r.URL.Query().Get("cut") != "before" {
-			w.Write(bytes.Repeat([]byte("x"), 40_000))
+		if n == 1 {
+			w.Write(content[:cutAfter.Load()])
 			w.(http.Flusher).Flush()
+			resetConn(t, w)
+			return
 		}
-		resetConn(t, w)
+		w.Write(content)
 	})
 	halo := tn.client(func(c *Config) { c.Retry = true })
 	noSleep(halo)
+
+	cutAfter.Store(40_000)
 	var buf bytes.Buffer
 	n, _, err := halo.Attachment.Download(ctxT(t), 1, &buf)
 	var ne *NetworkError
 	if !errors.As(err, &ne) || n != 40_000 || buf.Len() != 40_000 || requests.Load() != 1 {
 		t.Fatalf("cut mid-file: %d bytes (writer %d), %d requests, %v; want one request and a *NetworkError", n, buf.Len(), requests.Load(), err)
+	}
+
+	requests.Store(0)
+	cutAfter.Store(0)
+	buf.Reset()
+	n, _, err = halo.Attachment.Download(ctxT(t), 1, &buf)
+	if err != nil || n != int64(len(content)) || !bytes.Equal(buf.Bytes(), content) || requests.Load() != 2 {
+		t.Fatalf("cut before any byte: %d bytes, %d requests, %v; want the whole file in two requests", n, requests.Load(), err)
 	}
 }
 
@@ -128,6 +152,41 @@ func TestStreamsBoundStallsNotLength(t *testing.T) {
 	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "no progress within Config.Timeout") || !ne.MayHaveApplied {
 		t.Fatalf("an upload never answered: %v", err)
 	}
+	// A reader that stalls longer than Timeout in the middle of the
+	// content: the call is cut, and since the body never ended, Halo
+	// cannot have applied it. (The call returns once the blocked Read
+	// does: Timeout cannot interrupt the caller's reader.)
+	tn.api = func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		writeJSON(w, 201, `{"id":6}`)
+	}
+	stalled := &stallingReader{first: 3000, stall: 3 * timeout}
+	_, err = halo.Attachment.Upload(ctxT(t), Attachment{}, stalled)
+	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "no progress within Config.Timeout") || ne.MayHaveApplied {
+		t.Fatalf("an upload whose reader stalled: %v (MayHaveApplied must be false: the body never ended)", err)
+	}
+}
+
+// stallingReader gives first bytes, then blocks for stall, then gives the
+// rest of a file as long again.
+type stallingReader struct {
+	first, given int
+	stall        time.Duration
+}
+
+func (r *stallingReader) Read(p []byte) (int, error) {
+	switch {
+	case r.given == r.first:
+		time.Sleep(r.stall)
+	case r.given >= 2*r.first:
+		return 0, io.EOF
+	}
+	n := min(len(p), 1000, r.first-r.given%r.first)
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	r.given += n
+	return n, nil
 }
 
 // seekFailsLater is an io.Seeker whose Seek works while the upload

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,19 @@ func soakHandler(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+	case "/api/Attachment": // an upload: read whole, answered
+		n, _ := io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":7,"filesize":`+strconv.FormatInt(n, 10)+`}`)
+	case "/api/Attachment/2": // a file that never ends: its caller gives up
+		w.Header().Set("Content-Type", "application/pdf")
+		for r.Context().Err() == nil {
+			if _, err := w.Write(soakFile[:4096]); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			time.Sleep(time.Millisecond)
+		}
 	case "/api/Attachment/1":
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Disposition", `attachment; filename="scan.pdf"`)
@@ -46,7 +61,7 @@ func soakHandler(w http.ResponseWriter, r *http.Request) {
 
 var soakFile = []byte(strings.Repeat("%PDF-1.7 scanned page ", 20_000)) // 440 KB
 
-// soakRound is one round of the soak: 20 calls of every kind a long-running
+// soakRound is one round of the soak: 23 calls of every kind a long-running
 // integration makes, the failing ones included.
 func soakRound(ctx context.Context, c *halopsa.Client) (calls int, err error) {
 	for range 14 {
@@ -99,7 +114,40 @@ func soakRound(ctx context.Context, c *halopsa.Client) (calls int, err error) {
 	if _, err := c.Tickets.GetTicketsByID(ctx, halopsa.GetTicketsByIDParams{ID: 404}); !errors.As(err, &apiErr) {
 		return calls, errors.New("the 404 did not come back as one: " + errString(err))
 	}
+	calls += 3
+	// A download its caller gives up on once the first bytes arrive, and
+	// uploads: from an io.Seeker, and from a pipe (chunked, read once).
+	dctx, dcancel := context.WithCancel(ctx)
+	if _, _, err := c.Attachment.Download(dctx, 2, cancelOnWrite(dcancel)); !errors.Is(err, context.Canceled) {
+		dcancel()
+		return calls, errors.New("the abandoned download did not end with its context: " + errString(err))
+	}
+	dcancel()
+	if _, err := c.Attachment.Upload(ctx, halopsa.Attachment{}, bytes.NewReader(soakFile)); err != nil {
+		return calls, errors.New("upload: " + errString(err))
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeAll(pw, soakFile)) }()
+	_, err = c.Attachment.Upload(ctx, halopsa.Attachment{}, pr)
+	pr.Close() // the writer ends however the upload did
+	if err != nil {
+		return calls, errors.New("upload from a pipe: " + errString(err))
+	}
 	return calls + 3, nil
+}
+
+// cancelOnWrite is an io.Writer that cancels its download at the first
+// bytes it is given.
+type cancelOnWrite context.CancelFunc
+
+func (c cancelOnWrite) Write(p []byte) (int, error) {
+	c()
+	return len(p), nil
+}
+
+func writeAll(w io.Writer, b []byte) error {
+	_, err := w.Write(b)
+	return err
 }
 
 func errString(err error) string {
@@ -109,7 +157,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// BenchmarkSoak makes rounds of 20 calls (cancellations, walks broken off
+// BenchmarkSoak makes rounds of 23 calls (cancellations, uploads, walks broken off
 // early or cut by their context, bodies over the cap, downloads, errors)
 // and reports the live heap and the goroutines after a warm-up and at the
 // end: on a long run both must stay flat. bench/run prints them.

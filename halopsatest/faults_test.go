@@ -1,6 +1,7 @@
 package halopsatest_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -474,6 +475,28 @@ func TestFaultMalformedJSON(t *testing.T) {
 	hits := faulted(srv, halopsatest.MalformedJSON)
 	if len(hits) != 2 || hits[0].Status != 200 || hits[1].Status != de.StatusCode {
 		t.Errorf("server log: %+v", hits)
+	}
+}
+
+// On a download, MalformedJSON cuts the file short under its announced
+// length: the client must see the cut, not a smaller file.
+func TestFaultMalformedJSONDownload(t *testing.T) {
+	srv := halopsatest.NewServer(t)
+	halo := e2eClient(t, srv)
+	ctx := context.Background()
+	content := bytes.Repeat([]byte("0123456789"), 100)
+	att, err := halo.Attachment.Upload(ctx, halopsa.Attachment{TicketID: halopsa.Ptr(1), Filename: halopsa.Ptr("f.bin")}, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(halopsatest.Fault{Kind: halopsatest.MalformedJSON, Method: "GET", PathPrefix: "/api/Attachment/", Count: 1})
+	var got bytes.Buffer
+	n, _, err := halo.Attachment.Download(ctx, att.GetID(), &got)
+	if err == nil || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("a download cut short: %d bytes, err %v; want io.ErrUnexpectedEOF", n, err)
+	}
+	if n == 0 || n >= int64(len(content)) || !bytes.Equal(got.Bytes(), content[:n]) {
+		t.Fatalf("%d bytes written, %q...; want a prefix of the file", n, got.Bytes()[:min(20, got.Len())])
 	}
 }
 

@@ -657,6 +657,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = v
 	}
 	b := rec.Body.Bytes()
+	if ex.download != nil {
+		// A file, copied as it is sent: it is never in memory whole.
+		// MalformedJSON cuts it in half under its announced
+		// Content-Length, so that the client sees a body cut short.
+		var src io.Reader = ex.download
+		if f != nil && f.Kind == MalformedJSON {
+			src = io.LimitReader(src, rec.Result().ContentLength/2)
+		}
+		w.WriteHeader(rec.Code)
+		io.Copy(w, src)
+		return
+	}
 	if f != nil && f.Kind == MalformedJSON {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Del("Content-Length")
@@ -667,14 +679,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(b)
-	if ex.download != nil {
-		// A file, copied as it is sent: it is never in memory whole.
-		var src io.Reader = ex.download
-		if f != nil && f.Kind == MalformedJSON {
-			src = io.LimitReader(src, rec.Result().ContentLength/2) // cut short, as the JSON above
-		}
-		io.Copy(w, src)
-	}
 }
 
 func (s *Server) handleAPI(w *httptest.ResponseRecorder, r *http.Request, body []byte, ex *exchange) int {
