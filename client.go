@@ -137,8 +137,6 @@ type modelRef struct {
 	table *decTable
 }
 
-func (m *modelRef) decTarget() (unsafe.Pointer, *decTable) { return m.p, m.table }
-
 // streamedBody is a request body read from the caller as it is sent (an
 // upload), and streamedOut a response written to the caller as it arrives
 // (a download). They are interfaces so that the code behind them (stream.go)
@@ -163,8 +161,17 @@ type attemptBody interface {
 
 type streamedOut interface {
 	// copyFrom writes a 2xx body to the caller, at most limit bytes (false
-	// when it holds more), recording in res what it wrote and how it failed.
-	copyFrom(header http.Header, body io.Reader, limit int64, progress func(), res *attemptResult) (withinLimit bool)
+	// when it holds more), recording in cr what it wrote and how it failed.
+	copyFrom(header http.Header, body io.Reader, limit int64, progress func(), cr *copyResult) (withinLimit bool)
+}
+
+// copyResult is what a streamed download wrote and how it failed. It is
+// apart from attemptResult so that only downloads pay for its escape
+// through the streamedOut interface (an allocation per call).
+type copyResult struct {
+	written  int64
+	writeErr error // the caller's io.Writer failed
+	readErr  error // the body could not be read to its end
 }
 
 // Do calls an endpoint the generated methods do not cover, with the same
@@ -394,7 +401,8 @@ func (c *state) decode(ctx context.Context, cl *call, res attemptResult) error {
 	var issues []DecodeIssue
 	var err error
 	if cl.into.table != nil {
-		issues, err = decodeWith(res.body, func(d *decoder) error { return decodeTopModel(d, &cl.into) })
+		into := cl.into
+		issues, err = decodeWith(res.body, func(d *decoder) error { return decodeTopRecord(d, into.p, into.table, nil) })
 	} else {
 		issues, err = decodeJSON(res.body, cl.out)
 	}
@@ -531,7 +539,14 @@ func (c *state) attempt(ctx context.Context, cl *call, tok *token, n int) (res a
 	}
 	var size int64
 	if dl != nil && res.status >= 200 && res.status <= 299 {
-		if !dl.copyFrom(resp.Header, resp.Body, limit, stall.touch, &res) {
+		var cr copyResult
+		within := dl.copyFrom(resp.Header, resp.Body, limit, stall.touch, &cr)
+		res.written, res.writeErr = cr.written, cr.writeErr
+		if cr.readErr != nil {
+			// The status line arrived, so Halo processed the request.
+			res.sent, res.err = true, scrub(cr.readErr)
+		}
+		if !within {
 			res.setTooLarge(cl, limit, setting)
 			return res
 		}

@@ -812,6 +812,15 @@ func decodeWith(data []byte, f func(d *decoder) error) ([]DecodeIssue, error) {
 // An array holding exactly one record is accepted too: Halo answers some
 // POSTs of one record with an array of one.
 func decodeTopModel(d *decoder, m decodable) error {
+	p, t := m.decTarget()
+	bl, _ := m.(bareList)
+	return decodeTopRecord(d, p, t, bl)
+}
+
+// decodeTopRecord is decodeTopModel for the record at p, whose table is t;
+// bl, when not nil, takes a bare array. It takes no interface for the
+// record so that a caller's record need not escape (request.into).
+func decodeTopRecord(d *decoder, p unsafe.Pointer, t *decTable, bl bareList) error {
 	if d.atEnd() {
 		return nil
 	}
@@ -821,11 +830,11 @@ func decodeTopModel(d *decoder, m decodable) error {
 		return nil
 	case '{':
 		if d.enter() {
-			d.object(m.decTarget())
+			d.object(p, t)
 		}
 		return nil
 	case '[':
-		if bl, ok := m.(bareList); ok {
+		if bl != nil {
 			if !bl.decodeBareList(d) && d.err == nil {
 				return errors.New("expected a list of records")
 			}
@@ -838,7 +847,7 @@ func decodeTopModel(d *decoder, m decodable) error {
 			if n == 1 && d.peek() == '{' {
 				objects++
 				if d.enter() {
-					d.object(m.decTarget())
+					d.object(p, t)
 				}
 				continue
 			}

@@ -300,7 +300,7 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return 
 // having written no byte past the limit, when r holds more. A failure to
 // read is the attempt's network error; a failure to write, the caller's.
 // progress is called whenever bytes arrive.
-func (dl *downloadTarget) copyFrom(header http.Header, r io.Reader, limit int64, progress func(), res *attemptResult) (withinLimit bool) {
+func (dl *downloadTarget) copyFrom(header http.Header, r io.Reader, limit int64, progress func(), cr *copyResult) (withinLimit bool) {
 	dl.filename = attachmentFilename(header.Get("Content-Disposition"))
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
@@ -309,18 +309,18 @@ func (dl *downloadTarget) copyFrom(header http.Header, r io.Reader, limit int64,
 		n, err := r.Read(buf)
 		if n > 0 {
 			progress()
-			if res.written+int64(n) > limit {
+			if cr.written+int64(n) > limit {
 				return false
 			}
 			w, werr := dl.w.Write(buf[:n])
 			w = max(0, min(w, n)) // a misbehaving Writer's count
-			res.written += int64(w)
+			cr.written += int64(w)
 			dl.n += int64(w)
 			if werr == nil && w < n {
 				werr = io.ErrShortWrite
 			}
 			if werr != nil {
-				res.writeErr = werr
+				cr.writeErr = werr
 				return true
 			}
 		}
@@ -328,9 +328,7 @@ func (dl *downloadTarget) copyFrom(header http.Header, r io.Reader, limit int64,
 			return true
 		}
 		if err != nil {
-			// The status line arrived, so Halo processed the request.
-			res.sent = true
-			res.err = scrub(err)
+			cr.readErr = err
 			return true
 		}
 	}
