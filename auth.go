@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,7 +23,7 @@ import (
 // reports failures as text (its body cap, its "missing access_token"), cuts
 // bodies over 1 MiB short without saying so, and wanted a transport wrapper
 // and context values to be capped. Measured on bench/sizes/onemethod it also
-// cost 47 KB of the binary budget (issue 9). Halo's token endpoint takes
+// cost 60 KB of the binary budget (issue 9). Halo's token endpoint takes
 // the form fields below and answers JSON; TestTokenExchange* pin both.
 type tokenSource struct {
 	clientID, clientSecret, tokenURL, scope string
@@ -194,8 +195,8 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 		e.StatusCode, e.Status, e.Err = 0, "", err
 		return nil, e
 	}
-	if holdsToken(body) {
-		// An answer the client refuses can still carry a live token: it
+	if resp.StatusCode/100 == 2 && holdsToken(body) {
+		// A success the client refuses can still carry a live token: it
 		// must not reach an error message or a log.
 		e.Description = "the answer was not kept: it holds a token"
 	} else {
@@ -229,9 +230,12 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 	}
 	tok := &token{header: "Bearer " + ans.AccessToken}
 	// expires_in arrives as a number, and from some proxies as a string.
-	// A lifetime beyond maxTokenLifetime (or infinite) would overflow a
-	// Duration into the past: it is taken as that maximum.
-	if secs, err := strconv.ParseFloat(strings.Trim(string(ans.ExpiresIn), `"`), 64); err == nil && secs > 0 {
+	// A lifetime beyond maxTokenLifetime (too large for a float64 too)
+	// would overflow a Duration into the past: it is taken as that
+	// maximum. Without a positive lifetime the token serves until Halo
+	// answers 401.
+	secs, err := strconv.ParseFloat(strings.Trim(string(ans.ExpiresIn), `"`), 64)
+	if (err == nil || errors.Is(err, strconv.ErrRange)) && secs > 0 {
 		tok.expiry = ts.now().Add(time.Duration(min(secs, maxTokenLifetime.Seconds()) * float64(time.Second)))
 	}
 	return tok, nil
@@ -240,13 +244,19 @@ func (ts *tokenSource) exchange(ctx context.Context) (*token, *AuthError) {
 // maxTokenLifetime bounds the lifetime a token answer may claim.
 const maxTokenLifetime = 10 * 365 * 24 * time.Hour
 
-// holdsToken reports whether a token endpoint's answer names a token
-// field. Such a body is not kept in an error even when the client refuses
-// the answer (a token_type it cannot use, JSON it cannot read).
+// holdsToken reports whether a token endpoint's answer may hold a token:
+// it names one, in any case, or has a JSON key that does (encoding/json
+// matches keys case-insensitively and unescapes them).
 func holdsToken(body []byte) bool {
-	for _, k := range []string{`"access_token"`, `"refresh_token"`, `"id_token"`} {
-		if bytes.Contains(body, []byte(k)) {
-			return true
+	if bytes.Contains(bytes.ToLower(body), []byte("token")) {
+		return true
+	}
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(body, &keys) == nil {
+		for k := range keys {
+			if strings.Contains(strings.ToLower(k), "token") {
+				return true
+			}
 		}
 	}
 	return false

@@ -236,6 +236,14 @@ func TestTokenFailures(t *testing.T) {
 			io.WriteString(w, `{"access_token":"LIVE-TOKEN-2","error":{},"expires_in":60}`)
 			return true
 		}, testSecret, 200, "the answer was not kept: it holds a token"},
+		{"a token under a key in another case", func(w http.ResponseWriter) bool {
+			io.WriteString(w, `{"Access_Token":"LIVE-TOKEN-3","token_type":"mac"}`)
+			return true
+		}, testSecret, 200, `token_type "mac" is not Bearer`},
+		{"a token under an escaped key", func(w http.ResponseWriter) bool {
+			io.WriteString(w, `{"access\u005f\u0074oken":"LIVE-TOKEN-4","token_type":"mac"}`)
+			return true
+		}, testSecret, 200, `token_type "mac" is not Bearer`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -283,6 +291,8 @@ func TestTokenExchangeAcceptsHaloVariants(t *testing.T) {
 		// into the past (which fetched a token for every call).
 		{`{"access_token":"v5","token_type":"Bearer","expires_in":10000000000}`, maxTokenLifetime},
 		{`{"access_token":"v6","token_type":"Bearer","expires_in":"Infinity"}`, maxTokenLifetime},
+		{`{"access_token":"v7","token_type":"Bearer","expires_in":1e400}`, maxTokenLifetime},
+		{`{"access_token":"v8","token_type":"Bearer","expires_in":-5}`, 0},
 	} {
 		t.Run(tc.body, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

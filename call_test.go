@@ -282,7 +282,7 @@ func TestPostOfSeveralRecordsNeedsMany(t *testing.T) {
 		t.Fatalf("PostTicketsMany: %v, %+v", err, got)
 	}
 	// One record sent, one object back: a slice of one.
-	tn.api = func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, `{"id":3}`) }
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 201, `{"id":3}`) })
 	got, err = halo.Tickets.PostTicketsMany(ctxT(t), PostTicketsParams{Body: []Faults{{}}})
 	if err != nil || len(got) != 1 || *got[0].ID != 3 {
 		t.Fatalf("one record: %v, %+v", err, got)

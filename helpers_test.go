@@ -43,16 +43,26 @@ func newTenant(t *testing.T, api http.HandlerFunc) *tenant {
 		auth := r.Header.Get("Authorization")
 		tn.mu.Lock()
 		ok := strings.HasPrefix(auth, "Bearer ") && tn.tokens[strings.TrimPrefix(auth, "Bearer ")]
+		api := tn.api
 		tn.mu.Unlock()
 		if !ok {
 			http.Error(w, `{"message":"unauthorised"}`, http.StatusUnauthorized)
 			return
 		}
-		tn.api(w, r)
+		api(w, r)
 	})
 	tn.srv = httptest.NewServer(mux)
 	t.Cleanup(tn.srv.Close)
 	return tn
+}
+
+// setAPI replaces the handler of /api/. A request of an earlier step may
+// still be in its handler (a call cut by its timeout has no answer to
+// order it before the test's next step): the lock orders them.
+func (tn *tenant) setAPI(h http.HandlerFunc) {
+	tn.mu.Lock()
+	tn.api = h
+	tn.mu.Unlock()
 }
 
 func (tn *tenant) token(w http.ResponseWriter, r *http.Request) {

@@ -106,7 +106,7 @@ func TestEndlessJSONBodyIsTooLarge(t *testing.T) {
 	tn := newTenant(t, endless("application/json", done))
 	const limit = 8 << 20
 	var requests atomic.Int64
-	tn.api = func(w http.ResponseWriter, r *http.Request) { requests.Add(1); endless("application/json", done)(w, r) }
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) { requests.Add(1); endless("application/json", done)(w, r) })
 	halo := tn.client(func(c *Config) { c.MaxResponseBytes = limit; c.Retry = true })
 	var err error
 	growth := peakHeapGrowth(t, func() {
@@ -210,7 +210,7 @@ func TestBodyAtTheLimit(t *testing.T) {
 				t.Fatalf("download of exactly the cap: %d bytes (writer %d), %v", n, w.n, err)
 			}
 
-			tn.api = fixedBody(limit+1, withLength)
+			tn.setAPI(fixedBody(limit+1, withLength))
 			_, err = halo.Tickets.GetTicketsByID(ctx, GetTicketsByIDParams{ID: 1})
 			wantTooLarge(t, err, limit, "GET", "MaxResponseBytes")
 			raw, err = halo.Attachment.GetAttachmentByID(ctx, GetAttachmentByIDParams{ID: 1})

@@ -248,10 +248,10 @@ func TestAPIErrorFields(t *testing.T) {
 		t.Fatalf("Error() = %q, want %q", err, want)
 	}
 	// A non-JSON body: Data stays nil, the text is still reported.
-	tn.api = func(w http.ResponseWriter, r *http.Request) {
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(500)
 		io.WriteString(w, "<html><body>Runtime Error</body></html>")
-	}
+	})
 	_, err = halo.Tickets.GetTicketsByID(ctxT(t), GetTicketsByIDParams{ID: 42})
 	if !errors.As(err, &ae) || ae.Data != nil || ae.StatusCode != 500 || !strings.Contains(err.Error(), "HTML error page") {
 		t.Fatalf("html 500: %v (%+v)", err, ae)

@@ -345,15 +345,14 @@ func attachmentFilename(cd string) string {
 	}
 	var name string
 	if _, params, err := mime.ParseMediaType(cd); err == nil {
-		name = params["filename"]
-		if name == "" {
-			// mime decodes UTF-8 and US-ASCII names only.
-			name = extendedValue(paramText(cd, "filename*="))
+		name = params["filename"] // filename* decoded, when UTF-8 or US-ASCII
+	}
+	if name == "" {
+		// mime rejected the header, or the filename* charset.
+		params := dispositionParams(cd)
+		if name = extendedValue(params["filename*"]); name == "" {
+			name = params["filename"]
 		}
-	} else if v := paramText(cd, "filename*="); v != "" {
-		name = extendedValue(v)
-	} else {
-		name = paramText(cd, "filename=")
 	}
 	name = name[strings.LastIndexAny(name, `/\`)+1:]
 	name = strings.Map(func(r rune) rune {
@@ -369,20 +368,41 @@ func attachmentFilename(cd string) string {
 	return name
 }
 
-// paramText is the value of the parameter that key (like "filename=")
-// starts, unquoted, from a header mime could not parse; "" if absent.
-func paramText(cd, key string) string {
-	i := strings.Index(strings.ToLower(cd), key)
-	if i < 0 {
-		return ""
+// dispositionParams reads the parameters of a Content-Disposition header
+// that mime.ParseMediaType rejects (a space in a token, stray bytes):
+// key=value or key="quoted \"value\"", separated by ';', keys lower-cased,
+// the first of a repeated key kept. It indexes only the header itself, so
+// no input makes it panic (FuzzAttachmentFilename).
+func dispositionParams(cd string) map[string]string {
+	params := map[string]string{}
+	_, rest, _ := strings.Cut(cd, ";")
+	for {
+		key, after, ok := strings.Cut(rest, "=")
+		if !ok {
+			return params
+		}
+		key = strings.ToLower(strings.TrimSpace(key[strings.LastIndexByte(key, ';')+1:]))
+		after = strings.TrimLeft(after, " \t")
+		var value string
+		if quoted, ok := strings.CutPrefix(after, `"`); ok {
+			var b strings.Builder
+			i := 0
+			for ; i < len(quoted) && quoted[i] != '"'; i++ {
+				if quoted[i] == '\\' && i+1 < len(quoted) {
+					i++
+				}
+				b.WriteByte(quoted[i])
+			}
+			value = b.String()
+			_, rest, _ = strings.Cut(quoted[min(i+1, len(quoted)):], ";")
+		} else {
+			value, rest, _ = strings.Cut(after, ";")
+			value = strings.TrimSpace(value)
+		}
+		if _, seen := params[key]; !seen {
+			params[key] = value
+		}
 	}
-	v := strings.TrimSpace(cd[i+len(key):])
-	if rest, ok := strings.CutPrefix(v, `"`); ok {
-		v, _, _ = strings.Cut(rest, `"`)
-	} else {
-		v, _, _ = strings.Cut(v, ";")
-	}
-	return strings.TrimSpace(v)
 }
 
 // extendedValue decodes an RFC 5987 value (charset'language'percent-encoded)

@@ -40,6 +40,14 @@ func TestAttachmentFilename(t *testing.T) {
 		`attachment; filename*=ISO-8859-1''r%E4ksm%F6rg%E5s.txt`: "räksmörgås.txt",
 		`attachment; filename*=UTF-8''bad%FF.txt`:                "bad_.txt",
 		`attachment; filename*=KOI8-R''%C1.txt`:                  "",
+		// Bytes that grow when lower-cased once sent the search for the key
+		// out of the header (a panic); a key inside another's quoted value
+		// is not a key; an unusable filename* leaves filename=.
+		"attachment; x=\xff\xff\xff\xff\xff\xff\xff\xff; filename=a.pdf":       "a.pdf",
+		"attachment; title=\"\xff\xff\xff\xff\"; filename*=iso-8859-2''abc":    "",
+		`attachment; title="filename=evil.exe"`:                                "",
+		`attachment; filename="resume.pdf"; filename*=KOI8-R''%C1.txt`:         "resume.pdf",
+		`attachment; filename=my scan.pdf; title="a;b"; filename="second.pdf"`: "my scan.pdf",
 		// Not parseable by mime: filename* still wins.
 		`attachment; filename=my scan.pdf; filename*=UTF-8''my%20sc%C3%A4n.pdf`: "my scän.pdf",
 	}
@@ -48,6 +56,32 @@ func TestAttachmentFilename(t *testing.T) {
 			t.Errorf("attachmentFilename(%q) = %q, want %q", cd, got, want)
 		}
 	}
+}
+
+// FuzzAttachmentFilename: whatever header Halo (or a proxy) sends, the
+// name is safe to join to a directory, and nothing panics: it runs on the
+// caller's goroutine.
+func FuzzAttachmentFilename(f *testing.F) {
+	for _, seed := range []string{
+		`attachment; filename="scan.pdf"`,
+		`attachment; filename=my scan.pdf; filename*=UTF-8''my%20sc%C3%A4n.pdf`,
+		"attachment; x=\xff\xff; filename=a.pdf",
+		`attachment; filename*=ISO-8859-1''r%E4ksm%F6rg%E5s.txt; title="x\"y"`,
+		`inline; filename="..\\..\\C:evil"`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, cd string) {
+		name := attachmentFilename(cd)
+		if name == "." || name == ".." || strings.ContainsAny(name, "/\\:") || name != strings.TrimSpace(name) {
+			t.Fatalf("attachmentFilename(%q) = %q: not safe to join to a directory", cd, name)
+		}
+		for _, r := range name {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("attachmentFilename(%q) = %q: holds a control character", cd, name)
+			}
+		}
+	})
 }
 
 // TestDownloadNotRetriedOnceWritten: a download cut after bytes reached
@@ -123,17 +157,17 @@ func TestStreamsBoundStallsNotLength(t *testing.T) {
 		t.Fatalf("a []byte download longer than Timeout: %v, want it cut", err)
 	}
 
-	tn.api = slowFile(3)
+	tn.setAPI(slowFile(3))
 	n, _, err = halo.Attachment.Download(ctxT(t), 1, io.Discard)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no progress within Config.Timeout (300ms)") || n != 3000 {
 		t.Fatalf("a stalled download: %d bytes, %v", n, err)
 	}
 
 	// An upload whose content comes slowly, longer than Timeout in all.
-	tn.api = func(w http.ResponseWriter, r *http.Request) {
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := io.Copy(io.Discard, r.Body)
 		writeJSON(w, 201, `{"id":5,"bodysize":`+strconv.FormatInt(n, 10)+`}`)
-	}
+	})
 	start = time.Now()
 	att, err := halo.Attachment.Upload(ctxT(t), Attachment{}, &slowReader{left: pieces, pause: pause})
 	if err != nil || att.GetID() != 5 {
@@ -143,10 +177,10 @@ func TestStreamsBoundStallsNotLength(t *testing.T) {
 		t.Fatalf("the upload took %v: it does not outlast Timeout, the test proves nothing", d)
 	}
 	// Halo that never answers once it has the body.
-	tn.api = func(w http.ResponseWriter, r *http.Request) {
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
-	}
+	})
 	_, err = halo.Attachment.Upload(ctxT(t), Attachment{}, bytes.NewReader(make([]byte, 1000)))
 	var ne *NetworkError
 	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "no progress within Config.Timeout") || !ne.MayHaveApplied {
@@ -156,10 +190,10 @@ func TestStreamsBoundStallsNotLength(t *testing.T) {
 	// content: the call is cut, and since the body never ended, Halo
 	// cannot have applied it. (The call returns once the blocked Read
 	// does: Timeout cannot interrupt the caller's reader.)
-	tn.api = func(w http.ResponseWriter, r *http.Request) {
+	tn.setAPI(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		writeJSON(w, 201, `{"id":6}`)
-	}
+	})
 	stalled := &stallingReader{first: 3000, stall: 3 * timeout}
 	_, err = halo.Attachment.Upload(ctxT(t), Attachment{}, stalled)
 	if !errors.As(err, &ne) || !strings.Contains(err.Error(), "no progress within Config.Timeout") || ne.MayHaveApplied {

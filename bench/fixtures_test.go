@@ -218,3 +218,31 @@ func TestDecodeListAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestGetByIDAllocations holds what a GET by id allocates beyond net/http
+// reading the same ticket and decoding it with the same decoder: the
+// token, the retry loop and the pooled body must not add more than one.
+// Two allocations crept in once unnoticed (a call moved to the heap by an
+// interface conversion, an attempt's result escaping through another).
+func TestGetByIDAllocations(t *testing.T) {
+	ctx := context.Background()
+	c := newClient(t)
+	url := srvURL + "/api/Tickets/1?includedetails=true"
+	client := testing.AllocsPerRun(50, func() {
+		tk, err := c.Tickets.GetTicketsByID(ctx, halopsa.GetTicketsByIDParams{ID: 1, Includedetails: halopsa.Ptr(true)})
+		if err != nil || tk.ID == nil {
+			t.Fatal(err)
+		}
+	})
+	plain := testing.AllocsPerRun(50, func() {
+		var tk halopsa.Faults
+		if err := tk.UnmarshalJSON(rawGet(t, url)); err != nil || tk.ID == nil {
+			t.Fatal(err)
+		}
+	})
+	if client > plain+1.5 {
+		t.Errorf("GET by id: %.1f allocations, net/http + the same decoder %.1f: want at most one more", client, plain)
+	} else {
+		t.Logf("GET by id: %.1f allocations, net/http + the same decoder %.1f", client, plain)
+	}
+}

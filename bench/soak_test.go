@@ -61,7 +61,7 @@ func soakHandler(w http.ResponseWriter, r *http.Request) {
 
 var soakFile = []byte(strings.Repeat("%PDF-1.7 scanned page ", 20_000)) // 440 KB
 
-// soakRound is one round of the soak: 23 calls of every kind a long-running
+// soakRound is one round of the soak: 26 calls of every kind a long-running
 // integration makes, the failing ones included.
 func soakRound(ctx context.Context, c *halopsa.Client) (calls int, err error) {
 	for range 14 {
@@ -157,7 +157,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// BenchmarkSoak makes rounds of 23 calls (cancellations, uploads, walks broken off
+// BenchmarkSoak makes rounds of 26 calls (cancellations, uploads, walks broken off
 // early or cut by their context, bodies over the cap, downloads, errors)
 // and reports the live heap and the goroutines after a warm-up and at the
 // end: on a long run both must stay flat. bench/run prints them.

@@ -797,15 +797,22 @@ func TestReservedNamesCoverCore(t *testing.T) {
 }
 
 func recvIs(d *ast.FuncDecl, typ string) bool {
+	return recvName(d) == typ
+}
+
+// recvName is the name of d's receiver type ("" for a function).
+func recvName(d *ast.FuncDecl) string {
 	if d.Recv == nil || len(d.Recv.List) != 1 {
-		return false
+		return ""
 	}
 	x := d.Recv.List[0].Type
 	if s, ok := x.(*ast.StarExpr); ok {
 		x = s.X
 	}
-	id, ok := x.(*ast.Ident)
-	return ok && id.Name == typ
+	if id, ok := x.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
 }
 
 // TestSchemaNameClashes checks that a schema whose Go name a params type,

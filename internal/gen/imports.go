@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"path"
 	"strconv"
+	"strings"
 )
 
 // formatFile drops the imports a generated file does not use (the emitter
@@ -48,19 +49,32 @@ func formatFile(src []byte) ([]byte, error) {
 		}
 		off := file.Offset(pos)
 		switch {
-		case tok == token.IMPORT && blockStart < 0:
+		case tok == token.IMPORT:
+			if blockStart >= 0 {
+				return nil, fmt.Errorf("%s: a second import declaration: the emitter writes one", file.Position(pos))
+			}
+			if _, next, _ := s.Scan(); next != token.LPAREN {
+				return nil, fmt.Errorf("%s: an import without parentheses: the emitter writes a block", file.Position(pos))
+			}
 			blockStart, inImport = off, true
 		case inImport && tok == token.STRING:
 			p, err := strconv.Unquote(lit)
 			if err != nil {
 				return nil, err
 			}
+			name := importName(p)
+			switch {
+			case prev == token.IDENT && prevLit == "_", prev == token.PERIOD:
+				name = "" // a blank or dot import: always kept
+			case prev == token.IDENT:
+				name = prevLit // an alias
+			}
 			start := bytes.LastIndexByte(src[:off], '\n') + 1
 			end := off + len(lit)
 			if nl := bytes.IndexByte(src[end:], '\n'); nl >= 0 {
 				end += nl + 1
 			}
-			specs = append(specs, spec{path.Base(p), start, end})
+			specs = append(specs, spec{name, start, end})
 		case inImport && tok == token.RPAREN:
 			blockEnd, inImport = off+1, false
 		case tok == token.PERIOD && prev == token.IDENT:
@@ -71,11 +85,14 @@ func formatFile(src []byte) ([]byte, error) {
 	if scanErr != nil {
 		return nil, scanErr
 	}
+	if inImport {
+		return nil, fmt.Errorf("an import block without its closing parenthesis")
+	}
 	var out []byte
 	if blockStart >= 0 && blockEnd > blockStart {
 		var kept []spec
 		for _, sp := range specs {
-			if used[sp.name] {
+			if sp.name == "" || used[sp.name] {
 				kept = append(kept, sp)
 			}
 		}
@@ -97,4 +114,17 @@ func formatFile(src []byte) ([]byte, error) {
 		out = src
 	}
 	return format.Source(out)
+}
+
+// importName is the name a package is imported under without an alias:
+// its path's last element, or the one before a major version suffix
+// (".../halopsa/v2", "math/rand/v2" is "rand").
+func importName(p string) string {
+	base := path.Base(p)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		if dir := path.Dir(p); dir != "." {
+			return path.Base(dir)
+		}
+	}
+	return base
 }

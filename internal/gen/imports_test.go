@@ -55,6 +55,35 @@ import (
 var _ = context.Background
 var _ = unsafe.Sizeof
 `},
+		{"aliases, versions, blank imports", `package p
+
+import (
+	"math/rand/v2"
+	"net/url"
+	_ "embed"
+
+	lib "example.com/halopsa/v2"
+	"example.com/x/v3"
+	other "example.com/x/y"
+)
+
+var _ = rand.IntN
+var _ = lib.New
+var _ = x.Y
+`, `package p
+
+import (
+	_ "embed"
+	"math/rand/v2"
+
+	lib "example.com/halopsa/v2"
+	"example.com/x/v3"
+)
+
+var _ = rand.IntN
+var _ = lib.New
+var _ = x.Y
+`},
 		{"none used", `package p
 
 import (
@@ -82,7 +111,13 @@ var x = 1
 			}
 		})
 	}
-	if _, err := formatFile([]byte("package p\n\nvar s = \"unterminated\n")); err == nil {
-		t.Fatal("a file that does not scan gave no error")
+	for _, bad := range []string{
+		"package p\n\nvar s = \"unterminated\n",
+		"package p\n\nimport \"fmt\"\n\nvar _ = fmt.Sprint\n",            // the emitter writes a block
+		"package p\n\nimport (\n\t\"fmt\"\n)\n\nimport (\n\t\"os\"\n)\n", // and one
+	} {
+		if _, err := formatFile([]byte(bad)); err == nil {
+			t.Errorf("formatFile(%q) gave no error", bad)
+		}
 	}
 }
