@@ -90,7 +90,7 @@ func (ts *tokenSource) token(ctx context.Context) (*token, error) {
 	case <-f.done:
 		if f.err != nil && cur != nil {
 			ts.mu.Lock()
-			valid := ts.tok == cur && cur.valid(ts.now())
+			valid := ts.tok == cur && ts.now().Before(cur.expiry)
 			ts.mu.Unlock()
 			if valid {
 				return cur, nil
@@ -141,12 +141,6 @@ func (ts *tokenSource) fetch(ctx context.Context, f *tokenFetch) {
 	}
 	f.tok = tok
 	close(f.done)
-}
-
-// valid reports whether the token has not expired at now. A token without
-// a lifetime never expires here; Halo's 401 retires it.
-func (t *token) valid(now time.Time) bool {
-	return t.expiry.IsZero() || now.Before(t.expiry)
 }
 
 // exchange makes one client-credentials request. Every failure is an

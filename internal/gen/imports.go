@@ -88,8 +88,8 @@ func formatFile(src []byte) ([]byte, error) {
 	if inImport {
 		return nil, fmt.Errorf("an import block without its closing parenthesis")
 	}
-	var out []byte
-	if blockStart >= 0 && blockEnd > blockStart {
+	out := src
+	if blockStart >= 0 { // and blockEnd is set: an open block is an error above
 		var kept []spec
 		for _, sp := range specs {
 			if sp.name == "" || used[sp.name] {
@@ -110,8 +110,6 @@ func formatFile(src []byte) ([]byte, error) {
 			}
 			out = append(out, src[specs[len(specs)-1].end:]...)
 		}
-	} else {
-		out = src
 	}
 	return format.Source(out)
 }
