@@ -47,12 +47,7 @@ type encodable interface {
 	encTarget() (unsafe.Pointer, *encTable)
 }
 
-// decPtr and encPtr constrain a type parameter to *T decoding or encoding itself.
-type decPtr[T any] interface {
-	*T
-	decodable
-}
-
+// encPtr constrains a type parameter to *T encoding itself.
 type encPtr[T any] interface {
 	*T
 	encodable

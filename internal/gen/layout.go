@@ -161,11 +161,3 @@ func planLayout(api *API) *layout {
 	}
 	return l
 }
-
-// fileOf is the file a model is written to.
-func (l *layout) fileOf(t *Type) string {
-	if s := l.owner[t]; s != nil {
-		return l.sectionFile[s]
-	}
-	return fileUnowned
-}

@@ -89,16 +89,6 @@ func upperFirst(s string) string {
 	return strings.ToUpper(out[:1]) + out[1:]
 }
 
-// goKeywords may not be used as identifiers (parameters are exported, so this
-// only matters for unexported helpers, but keep names safe everywhere).
-var goKeywords = map[string]bool{
-	"break": true, "case": true, "chan": true, "const": true, "continue": true,
-	"default": true, "defer": true, "else": true, "fallthrough": true, "for": true,
-	"func": true, "go": true, "goto": true, "if": true, "import": true,
-	"interface": true, "map": true, "package": true, "range": true, "return": true,
-	"select": true, "struct": true, "switch": true, "type": true, "var": true,
-}
-
 // uniqueNamer hands out names that do not collide, deterministically: the
 // first claim of a name gets it as is, later ones get a numeric suffix.
 type uniqueNamer struct {
